@@ -1,0 +1,34 @@
+# mcpforge — entry points. `make demo` and `make test` are the two commands a newcomer runs.
+CARGO ?= cargo
+JOBS ?= 2
+export CARGO_TERM_COLOR ?= never
+
+.PHONY: setup build demo test test-rust lint bench clean
+
+setup:
+	@./scripts/setup.sh
+
+build: setup
+	$(CARGO) build -j$(JOBS) --workspace --bins
+
+## Builds everything and runs a real MCP session against the quickstart server.
+demo: build
+	./target/debug/demo ./target/debug/quickstart
+
+## The whole test suite (what CI runs).
+test: setup lint test-rust
+
+lint:
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy -j$(JOBS) --workspace --all-targets -- -D warnings
+
+test-rust:
+	$(CARGO) test -j$(JOBS) --workspace
+
+## Benchmarks (release builds): prints figures and ratios; see docs/BENCHMARKS.md.
+bench: setup
+	$(CARGO) build -j$(JOBS) --release -p mcpforge-examples
+	$(CARGO) bench -j$(JOBS) -p mcpforge --bench stdio
+
+clean:
+	$(CARGO) clean

@@ -1,0 +1,322 @@
+//! `RequestContext`: what a handler knows about its request and what it can do while it
+//! runs: report progress, log, notice cancellation, and ask the client for input on either
+//! wire (a server->client request on legacy sessions; `input_required` + replay on
+//! 2026-07-28).
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value, json};
+use tokio_util::sync::CancellationToken;
+
+use super::Outbox;
+use crate::error::{HandlerError, ProtocolError, ToolError};
+use crate::jsonrpc::{RequestId, encode};
+use crate::protocol::{
+    CreateMessageRequest, CreateMessageResult, ElicitRequest, ElicitResult, InputRequest, ListRootsResult, LogLevel,
+    ProtocolVersion,
+};
+use crate::server::Server;
+use crate::session::{Session, lock};
+
+/// Where a request's log messages are filtered.
+pub(crate) enum LogGate {
+    /// Legacy: the session's `logging/setLevel`.
+    Session(Arc<Session>),
+    /// 2026-07-28: the request's own `_meta` log level (none = no log messages).
+    Request(Option<LogLevel>),
+}
+
+/// Client input gathered for this run of a handler, and the asks it could not answer.
+#[derive(Default)]
+pub(crate) struct InputState {
+    /// Answers available to this run, by key.
+    pub answers: Map<String, Value>,
+    /// Application state carried from the previous round (low-level form).
+    pub app_state: Option<Value>,
+    /// Asks that had no answer, in order.
+    pub pending: Mutex<Vec<(String, InputRequest)>>,
+    /// Application state to carry into the next round.
+    pub next_state: Mutex<Option<Value>>,
+    auto_keys: AtomicUsize,
+}
+
+impl InputState {
+    pub fn new(answers: Map<String, Value>, app_state: Option<Value>) -> InputState {
+        InputState { answers, app_state, ..InputState::default() }
+    }
+}
+
+pub(crate) struct ContextInner {
+    pub id: RequestId,
+    pub version: ProtocolVersion,
+    pub client_capabilities: Value,
+    pub client_info: Option<Value>,
+    pub meta: Option<Value>,
+    pub progress_token: Option<Value>,
+    pub last_progress: Mutex<Option<f64>>,
+    pub log: LogGate,
+    pub logging_enabled: bool,
+    pub cancel: CancellationToken,
+    pub done: AtomicBool,
+    pub out: Outbox,
+    pub session: Option<Arc<Session>>,
+    pub input: InputState,
+    pub server: Server,
+}
+
+/// The per-request handle passed to every handler. Cheap to clone; valid after the
+/// request ends (late progress and log messages are then dropped).
+#[derive(Clone)]
+pub struct RequestContext {
+    pub(crate) inner: Arc<ContextInner>,
+}
+
+impl std::fmt::Debug for RequestContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RequestContext")
+            .field("id", &self.inner.id)
+            .field("version", &self.inner.version)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RequestContext {
+    /// The JSON-RPC id of the request.
+    pub fn request_id(&self) -> &RequestId {
+        &self.inner.id
+    }
+
+    /// The protocol version of this request (negotiated, or from the 2026 `_meta`).
+    pub fn protocol_version(&self) -> ProtocolVersion {
+        self.inner.version
+    }
+
+    /// The client's capabilities (from `initialize`, or this request's `_meta`).
+    pub fn client_capabilities(&self) -> &Value {
+        &self.inner.client_capabilities
+    }
+
+    /// The client's `Implementation` info, when known.
+    pub fn client_info(&self) -> Option<&Value> {
+        self.inner.client_info.as_ref()
+    }
+
+    /// The request's `_meta` object, if any.
+    pub fn meta(&self) -> Option<&Value> {
+        self.inner.meta.as_ref()
+    }
+
+    /// The request's progress token, if the client asked for progress.
+    pub fn progress_token(&self) -> Option<&Value> {
+        self.inner.progress_token.as_ref()
+    }
+
+    /// The server this request arrived at (to change its registry or notify subscribers).
+    pub fn server(&self) -> &Server {
+        &self.inner.server
+    }
+
+    /// True once the request was cancelled (by the client, a timeout or shutdown).
+    pub fn is_cancelled(&self) -> bool {
+        self.inner.cancel.is_cancelled()
+    }
+
+    /// Completes when the request is cancelled.
+    pub async fn cancelled(&self) {
+        self.inner.cancel.cancelled().await;
+    }
+
+    /// The request's cancellation token.
+    pub fn cancellation_token(&self) -> &CancellationToken {
+        &self.inner.cancel
+    }
+
+    fn live(&self) -> bool {
+        !self.inner.done.load(Ordering::Acquire) && !self.inner.cancel.is_cancelled()
+    }
+
+    /// Sends `notifications/progress` when the client asked for progress. Values that do
+    /// not increase are dropped (the spec requires strictly increasing progress).
+    pub fn report_progress(&self, progress: f64, total: Option<f64>, message: Option<&str>) {
+        let Some(token) = &self.inner.progress_token else { return };
+        if !self.live() || !progress.is_finite() {
+            return;
+        }
+        {
+            let mut last = lock(&self.inner.last_progress);
+            if last.is_some_and(|l| progress <= l) {
+                return;
+            }
+            *last = Some(progress);
+        }
+        let mut params = json!({ "progressToken": token, "progress": progress });
+        if let Some(t) = total {
+            params["total"] = json!(t);
+        }
+        if let (Some(m), true) = (message, self.inner.version.has_annotations_and_audio()) {
+            params["message"] = json!(m);
+        }
+        let _ = self.inner.out.send(encode::notification("notifications/progress", &params));
+    }
+
+    /// Sends `notifications/message` if the client's level lets it through: on legacy
+    /// sessions the `logging/setLevel` level; on 2026-07-28 only when this request's `_meta`
+    /// asked for logs, at or above that level.
+    pub fn log(&self, level: LogLevel, data: impl Into<Value>, logger: Option<&str>) {
+        if !self.inner.logging_enabled || !self.live() {
+            return;
+        }
+        let allowed = match &self.inner.log {
+            LogGate::Session(s) => s.log_allows(level),
+            LogGate::Request(min) => min.is_some_and(|m| level >= m),
+        };
+        if !allowed {
+            return;
+        }
+        let mut params = json!({ "level": level, "data": data.into() });
+        if let Some(l) = logger {
+            params["logger"] = json!(l);
+        }
+        let _ = self.inner.out.send(encode::notification("notifications/message", &params));
+    }
+
+    /// Asks the user for input (`elicitation/create`).
+    ///
+    /// On a legacy session this sends the request and waits for the answer. On the 2026-07-28
+    /// wire, a first run returns `Err(HandlerError::InputRequired)` (propagate it with `?`);
+    /// the client answers and retries, and the handler runs again from the start, this ask
+    /// now returning the answer. Code before an ask must therefore be safe to repeat.
+    pub async fn elicit(&self, request: ElicitRequest) -> Result<ElicitResult, HandlerError> {
+        let key = self.auto_key("elicitation");
+        self.ask_typed(&key, InputRequest::Elicit(request)).await
+    }
+
+    /// Asks the client's model for a completion (`sampling/createMessage`); see [`Self::elicit`]
+    /// for how it behaves on each wire.
+    pub async fn sample(&self, request: CreateMessageRequest) -> Result<CreateMessageResult, HandlerError> {
+        let key = self.auto_key("sampling");
+        self.ask_typed(&key, InputRequest::Sample(request)).await
+    }
+
+    /// Asks the client for its filesystem roots (`roots/list`); see [`Self::elicit`].
+    pub async fn list_roots(&self) -> Result<ListRootsResult, HandlerError> {
+        let key = self.auto_key("roots");
+        self.ask_typed(&key, InputRequest::ListRoots).await
+    }
+
+    fn auto_key(&self, kind: &str) -> String {
+        let n = self.inner.input.auto_keys.fetch_add(1, Ordering::Relaxed);
+        format!("{kind}-{n}")
+    }
+
+    async fn ask_typed<T: DeserializeOwned>(&self, key: &str, request: InputRequest) -> Result<T, HandlerError> {
+        let v = self.ask(key, request).await?;
+        serde_json::from_value(v)
+            .map_err(|e| ProtocolError::invalid_params(format!("input response `{key}`: {e}")).into())
+    }
+
+    /// Asks for one client input under a key of your choosing and returns the raw answer.
+    /// Keys identify asks across rounds on the 2026 wire: use a stable key per ask.
+    pub async fn ask(&self, key: &str, request: InputRequest) -> Result<Value, HandlerError> {
+        let mut answers = self.ask_all(vec![(key.to_owned(), request)]).await?;
+        Ok(answers.pop().unwrap_or(Value::Null))
+    }
+
+    /// Asks for several client inputs at once (one round on the 2026 wire; sent together on
+    /// legacy sessions) and returns the answers in the same order.
+    pub async fn ask_all(&self, requests: Vec<(String, InputRequest)>) -> Result<Vec<Value>, HandlerError> {
+        let input = &self.inner.input;
+        let modern = self.inner.version.is_modern();
+        let mut answers: Vec<Option<Value>> = Vec::with_capacity(requests.len());
+        let mut unanswered = Vec::new();
+        for (key, req) in &requests {
+            if let Some(a) = input.answers.get(key) {
+                req.check_answer(a)?;
+                answers.push(Some(a.clone()));
+                continue;
+            }
+            if let Some(missing) = req.missing_capability(&self.inner.client_capabilities) {
+                return Err(if modern {
+                    ProtocolError::missing_client_capability(missing).into()
+                } else {
+                    ToolError::new(format!(
+                        "the client did not declare the capability `{missing}` needed for {}",
+                        req.method()
+                    ))
+                    .into()
+                });
+            }
+            answers.push(None);
+            unanswered.push((key.clone(), req.clone()));
+        }
+        if unanswered.is_empty() {
+            return Ok(answers.into_iter().flatten().collect());
+        }
+        match &self.inner.session {
+            Some(session) if !modern => {
+                let got = self.ask_session(session, &unanswered).await?;
+                let mut got = got.into_iter();
+                Ok(answers.into_iter().map(|a| a.or_else(|| got.next()).unwrap_or(Value::Null)).collect())
+            }
+            _ => {
+                lock(&input.pending).extend(unanswered);
+                Err(HandlerError::InputRequired)
+            }
+        }
+    }
+
+    /// Legacy wire: sends the requests to the client and waits for every answer.
+    pub(crate) async fn ask_session(
+        &self,
+        session: &Arc<Session>,
+        requests: &[(String, InputRequest)],
+    ) -> Result<Vec<Value>, HandlerError> {
+        let sent: Vec<_> =
+            requests.iter().map(|(_, r)| session.send_request(&self.inner.out, r.method(), &r.params())).collect();
+        let mut out = Vec::with_capacity(sent.len());
+        let mut ids: Vec<RequestId> = sent.iter().map(|(id, _)| id.clone()).collect();
+        for ((_, rx), (_, req)) in sent.into_iter().zip(requests) {
+            let answer = tokio::select! {
+                r = rx => r.unwrap_or_else(|_| Err(ProtocolError::internal("connection closed"))),
+                () = self.inner.cancel.cancelled() => {
+                    for id in &ids {
+                        session.forget_request(id);
+                        let _ = self.inner.out.send(encode::notification(
+                            "notifications/cancelled",
+                            &json!({ "requestId": id, "reason": "request cancelled" }),
+                        ));
+                    }
+                    return Err(ProtocolError::internal("request cancelled").into());
+                }
+            };
+            ids.remove(0);
+            let value =
+                answer.map_err(|e| ToolError::new(format!("the client refused {}: {}", req.method(), e.message)))?;
+            req.check_answer(&value)?;
+            out.push(value);
+        }
+        Ok(out)
+    }
+
+    /// Low-level MRTR: the answers the client sent for this run, by key.
+    pub fn input_responses(&self) -> &Map<String, Value> {
+        &self.inner.input.answers
+    }
+
+    /// Low-level MRTR: the application state carried from the previous round, if any.
+    pub fn request_state(&self) -> Option<&Value> {
+        self.inner.input.app_state.as_ref()
+    }
+
+    /// Low-level MRTR: stop with `input_required`, asking for `requests` and carrying
+    /// `state` (sealed by the engine) into the next round. Return the value it gives:
+    /// `return Err(ctx.input_required(...))`. On legacy sessions the engine sends the
+    /// requests to the client itself and runs the handler again with the answers.
+    pub fn input_required(&self, requests: Vec<(String, InputRequest)>, state: Option<Value>) -> HandlerError {
+        lock(&self.inner.input.pending).extend(requests);
+        *lock(&self.inner.input.next_state) = state;
+        HandlerError::InputRequired
+    }
+}

@@ -1,0 +1,57 @@
+//! The legacy `initialize` handshake: version negotiation, capabilities for that version,
+//! and a new session.
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value, json};
+
+use super::Outbox;
+use super::router::capabilities;
+use crate::error::ProtocolError;
+use crate::protocol::{ProtocolVersion, shaping};
+use crate::server::ServerShared;
+use crate::session::Session;
+
+/// Answers `initialize`: returns the new session and the serialized result.
+pub(crate) fn initialize(
+    shared: &Arc<ServerShared>,
+    params: Option<&Map<String, Value>>,
+    out: Outbox,
+) -> Result<(Arc<Session>, Vec<u8>), ProtocolError> {
+    let requested = params
+        .and_then(|p| p.get("protocolVersion"))
+        .and_then(Value::as_str)
+        .ok_or_else(|| ProtocolError::invalid_params("initialize needs a string `protocolVersion`"))?;
+    let legacy: Vec<ProtocolVersion> = shared.versions.iter().copied().filter(|v| !v.is_modern()).collect();
+    let Some(&newest) = legacy.first() else {
+        // A modern-only server: tell the legacy client what it would need.
+        return Err(ProtocolError::new(
+            crate::error::codes::METHOD_NOT_FOUND,
+            "This server does not support the initialize handshake; use server/discover",
+        )
+        .with_data(json!({ "supported": shared.version_strings() })));
+    };
+    // A supported legacy version is echoed; anything else gets our newest legacy version
+    // (the client disconnects if it cannot speak it).
+    let version = ProtocolVersion::parse(requested).filter(|v| legacy.contains(v)).unwrap_or(newest);
+    let client_capabilities =
+        params.and_then(|p| p.get("capabilities")).filter(|c| c.is_object()).cloned().unwrap_or_else(|| json!({}));
+    let client_info = params.and_then(|p| p.get("clientInfo")).cloned().unwrap_or(Value::Null);
+    let session = Arc::new(Session::new(version, client_capabilities, client_info, out));
+    shared.hub.add_session(Arc::downgrade(&session));
+
+    let mut info = shared.info.clone();
+    if let Some(obj) = info.as_object_mut() {
+        shaping::implementation(obj, version);
+    }
+    let mut result = json!({
+        "protocolVersion": version.as_str(),
+        "capabilities": capabilities(shared, &shared.registry.snapshot(), version),
+        "serverInfo": info,
+    });
+    if let Some(i) = &shared.instructions {
+        result["instructions"] = json!(i);
+    }
+    let bytes = serde_json::to_vec(&result).map_err(ProtocolError::internal)?;
+    Ok((session, bytes))
+}

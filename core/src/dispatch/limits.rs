@@ -1,0 +1,37 @@
+//! Limits and timeouts that keep memory and work bounded whatever a client does.
+
+use std::time::Duration;
+
+/// Engine limits. The defaults suit a local server; tighten them for shared deployments.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Largest accepted message in bytes (a stdio line, an HTTP body). Default 8 MiB.
+    pub max_message_size: usize,
+    /// Requests a single connection may have in flight; more get an error. Default 1024.
+    pub max_in_flight_per_connection: usize,
+    /// Requests the whole server may have in flight. Default 8192.
+    pub max_in_flight: usize,
+    /// A request still running after this is cancelled and answered with an error.
+    /// Default 10 minutes; `None` disables it.
+    pub request_timeout: Option<Duration>,
+    /// How long shutdown waits for in-flight requests before cancelling them. Default 5 s.
+    pub shutdown_grace: Duration,
+    /// Items per page of `*/list` results. Default 100.
+    pub page_size: usize,
+    /// Lifetime of a sealed 2026 `requestState`. Default 10 minutes.
+    pub request_state_ttl: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_message_size: 8 * 1024 * 1024,
+            max_in_flight_per_connection: 1024,
+            max_in_flight: 8192,
+            request_timeout: Some(Duration::from_secs(600)),
+            shutdown_grace: Duration::from_secs(5),
+            page_size: 100,
+            request_state_ttl: Duration::from_secs(600),
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! The notification hub: who hears about registry changes and resource updates. Legacy
+//! sessions get `notifications/*/list_changed` and `notifications/resources/updated` for
+//! their subscriptions; 2026 `subscriptions/listen` streams get only what they opted into,
+//! tagged with their subscription id.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, Weak};
+
+use serde_json::{Value, json};
+
+use super::Outbox;
+use crate::jsonrpc::{RequestId, encode};
+use crate::protocol::meta::SUBSCRIPTION_ID_KEY;
+use crate::session::{Session, lock};
+
+/// Which list changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ListKind {
+    Tools,
+    Prompts,
+    Resources,
+}
+
+impl ListKind {
+    fn method(self) -> &'static str {
+        match self {
+            ListKind::Tools => "notifications/tools/list_changed",
+            ListKind::Prompts => "notifications/prompts/list_changed",
+            ListKind::Resources => "notifications/resources/list_changed",
+        }
+    }
+}
+
+/// What a `subscriptions/listen` stream opted into (after the server dropped what it does
+/// not support).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct ListenFilter {
+    pub tools: bool,
+    pub prompts: bool,
+    pub resources: bool,
+    pub resource_uris: Vec<String>,
+}
+
+impl ListenFilter {
+    fn wants(&self, kind: ListKind) -> bool {
+        match kind {
+            ListKind::Tools => self.tools,
+            ListKind::Prompts => self.prompts,
+            ListKind::Resources => self.resources,
+        }
+    }
+
+    /// A subscribed URI matches itself and its sub-resources (`uri/...`).
+    fn wants_uri(&self, uri: &str) -> bool {
+        self.resource_uris
+            .iter()
+            .any(|s| uri == s || (uri.starts_with(s.as_str()) && (s.ends_with('/') || uri[s.len()..].starts_with('/'))))
+    }
+
+    /// The honored subset as the acknowledgement's `notifications` object.
+    pub fn to_json(&self) -> Value {
+        let mut m = serde_json::Map::new();
+        if self.tools {
+            m.insert("toolsListChanged".into(), json!(true));
+        }
+        if self.prompts {
+            m.insert("promptsListChanged".into(), json!(true));
+        }
+        if self.resources {
+            m.insert("resourcesListChanged".into(), json!(true));
+        }
+        if !self.resource_uris.is_empty() {
+            m.insert("resourceSubscriptions".into(), json!(self.resource_uris));
+        }
+        Value::Object(m)
+    }
+}
+
+struct Listener {
+    id: RequestId,
+    filter: ListenFilter,
+    out: Outbox,
+}
+
+#[derive(Default)]
+pub(crate) struct Hub {
+    sessions: Mutex<Vec<Weak<Session>>>,
+    listeners: Mutex<HashMap<u64, Listener>>,
+    next: AtomicU64,
+}
+
+/// Removes a listener when dropped.
+pub(crate) struct ListenGuard<'a> {
+    hub: &'a Hub,
+    key: u64,
+}
+
+impl Drop for ListenGuard<'_> {
+    fn drop(&mut self) {
+        lock(&self.hub.listeners).remove(&self.key);
+    }
+}
+
+fn tagged(id: &RequestId, mut params: Value) -> Value {
+    params["_meta"] = json!({ SUBSCRIPTION_ID_KEY: id });
+    params
+}
+
+impl Hub {
+    /// A legacy session starts hearing about changes.
+    pub fn add_session(&self, session: Weak<Session>) {
+        let mut s = lock(&self.sessions);
+        s.retain(|w| w.strong_count() > 0);
+        s.push(session);
+    }
+
+    /// A listen stream starts; it stops when the guard is dropped.
+    pub fn add_listener(&self, id: RequestId, filter: ListenFilter, out: Outbox) -> ListenGuard<'_> {
+        let key = self.next.fetch_add(1, Ordering::Relaxed);
+        lock(&self.listeners).insert(key, Listener { id, filter, out });
+        ListenGuard { hub: self, key }
+    }
+
+    fn live_sessions(&self) -> Vec<std::sync::Arc<Session>> {
+        let mut s = lock(&self.sessions);
+        s.retain(|w| w.strong_count() > 0);
+        s.iter().filter_map(Weak::upgrade).filter(|s| s.is_initialized()).collect()
+    }
+
+    /// A list changed.
+    pub fn list_changed(&self, kind: ListKind) {
+        let plain = encode::notification(kind.method(), &json!({}));
+        for s in self.live_sessions() {
+            let _ = s.out.send(plain.clone());
+        }
+        for l in lock(&self.listeners).values().filter(|l| l.filter.wants(kind)) {
+            let _ = l.out.send(encode::notification(kind.method(), &tagged(&l.id, json!({}))));
+        }
+    }
+
+    /// A resource changed.
+    pub fn resource_updated(&self, uri: &str) {
+        const METHOD: &str = "notifications/resources/updated";
+        let plain = encode::notification(METHOD, &json!({ "uri": uri }));
+        for s in self.live_sessions().into_iter().filter(|s| s.is_subscribed(uri)) {
+            let _ = s.out.send(plain.clone());
+        }
+        for l in lock(&self.listeners).values().filter(|l| l.filter.wants_uri(uri)) {
+            let _ = l.out.send(encode::notification(METHOD, &tagged(&l.id, json!({ "uri": uri }))));
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! Newline framing for byte streams (stdio, in-memory pipes): one JSON-RPC message per line,
+//! with a maximum message size that is enforced without buffering the excess.
+
+use tokio::io::{AsyncBufRead, AsyncBufReadExt};
+
+/// One unit read from a byte stream.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Frame {
+    /// A complete line without its terminator (`\n` or `\r\n`); never empty.
+    Line(Vec<u8>),
+    /// A line longer than the maximum; its bytes were discarded. Carries its length.
+    Oversized(usize),
+}
+
+/// Reads newline-delimited frames with a size cap. Blank lines are skipped.
+pub struct LineReader<R> {
+    inner: R,
+    max: usize,
+    line: Vec<u8>,
+}
+
+impl<R: AsyncBufRead + Unpin> LineReader<R> {
+    /// Wraps a buffered reader; lines longer than `max` bytes become [`Frame::Oversized`].
+    pub fn new(inner: R, max: usize) -> Self {
+        Self { inner, max, line: Vec::new() }
+    }
+
+    /// The next frame, or `None` at end of stream. A final line without a newline counts.
+    pub async fn next_frame(&mut self) -> std::io::Result<Option<Frame>> {
+        loop {
+            let mut oversized: Option<usize> = None;
+            self.line.clear();
+            loop {
+                let buf = self.inner.fill_buf().await?;
+                if buf.is_empty() {
+                    // End of stream: flush what we have.
+                    if let Some(n) = oversized {
+                        return Ok(Some(Frame::Oversized(n)));
+                    }
+                    if self.line.is_empty() {
+                        return Ok(None);
+                    }
+                    break;
+                }
+                let (chunk, found) = match memchr_nl(buf) {
+                    Some(i) => (&buf[..i], Some(i)),
+                    None => (buf, None),
+                };
+                match oversized.as_mut() {
+                    Some(n) => *n += chunk.len(),
+                    None if self.line.len() + chunk.len() > self.max => {
+                        oversized = Some(self.line.len() + chunk.len());
+                        self.line = Vec::new();
+                    }
+                    None => self.line.extend_from_slice(chunk),
+                }
+                let consumed = found.map_or(buf.len(), |i| i + 1);
+                self.inner.consume(consumed);
+                if found.is_some() {
+                    break;
+                }
+            }
+            if let Some(n) = oversized {
+                return Ok(Some(Frame::Oversized(n)));
+            }
+            if self.line.last() == Some(&b'\r') {
+                self.line.pop();
+            }
+            if self.line.iter().all(|b| b.is_ascii_whitespace()) {
+                continue;
+            }
+            return Ok(Some(Frame::Line(std::mem::take(&mut self.line))));
+        }
+    }
+}
+
+fn memchr_nl(buf: &[u8]) -> Option<usize> {
+    buf.iter().position(|&b| b == b'\n')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn frames(input: &[u8], max: usize) -> Vec<Frame> {
+        let reader = tokio::io::BufReader::with_capacity(4, input);
+        let mut r = LineReader::new(reader, max);
+        let mut out = Vec::new();
+        while let Some(f) = r.next_frame().await.unwrap() {
+            out.push(f);
+        }
+        out
+    }
+
+    #[tokio::test]
+    async fn splits_lines_and_skips_blank_ones() {
+        let got = frames(b"{\"a\":1}\n\n\r\n{\"b\":2}\r\n{\"c\":3}", 100).await;
+        assert_eq!(
+            got,
+            vec![
+                Frame::Line(b"{\"a\":1}".to_vec()),
+                Frame::Line(b"{\"b\":2}".to_vec()),
+                Frame::Line(b"{\"c\":3}".to_vec()),
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn oversized_lines_are_discarded_and_reading_continues() {
+        let got = frames(b"0123456789abcdef\nok\n0123456789", 8).await;
+        assert_eq!(got, vec![Frame::Oversized(16), Frame::Line(b"ok".to_vec()), Frame::Oversized(10)]);
+    }
+}

@@ -1,0 +1,57 @@
+//! mcpforge: a fast, correct Model Context Protocol server engine.
+//!
+//! Register tools, resources and prompts on a [`ServerBuilder`], then serve them over
+//! stdio ([`Server::serve_stdio`]), any byte stream ([`Server::serve_io`]) or an in-memory
+//! client ([`Server::connect_memory`]). Every protocol version is served at once: the
+//! handshake versions 2024-11-05 … 2025-11-25 and the stateless 2026-07-28 wire.
+//!
+//! ```no_run
+//! use mcpforge::{Server, Tool, ToolError};
+//! use serde_json::json;
+//!
+//! #[derive(serde::Deserialize)]
+//! struct Add { a: f64, b: f64 }
+//!
+//! # async fn run() -> Result<(), mcpforge::Error> {
+//! let server = Server::builder("demo", "1.0.0")
+//!     .tool(
+//!         Tool::new("add").description("Add two numbers").input_schema(json!({
+//!             "type": "object",
+//!             "properties": { "a": { "type": "number" }, "b": { "type": "number" } },
+//!             "required": ["a", "b"]
+//!         })),
+//!         |args: Add| async move { Ok::<_, ToolError>((args.a + args.b).to_string()) },
+//!     )
+//!     .build()?;
+//! server.serve_stdio().await
+//! # }
+//! ```
+
+pub mod dispatch;
+pub mod error;
+pub mod handler;
+pub mod jsonrpc;
+pub mod protocol;
+pub mod registry;
+pub mod schema;
+pub mod seal;
+pub mod server;
+pub(crate) mod session;
+pub mod sugar;
+pub mod telemetry;
+pub mod transport;
+
+pub use dispatch::context::RequestContext;
+pub use dispatch::limits::Limits;
+pub use error::{Error, HandlerError, ProtocolError, ToolError};
+pub use handler::{BoxFuture, CompletionHandler, PromptHandler, ResourceHandler, ToolHandler, ToolOutput};
+pub use protocol::{
+    CallToolResult, CompleteRequest, Completion, CompletionRef, Content, CreateMessageRequest, CreateMessageResult,
+    ElicitAction, ElicitRequest, ElicitResult, GetPromptResult, InputRequest, ListRootsResult, LogLevel, Prompt,
+    PromptArgument, PromptMessage, ProtocolVersion, Resource, ResourceContents, ResourceTemplate, Role, Root,
+    SamplingMessage, Tool, ToolAnnotations,
+};
+pub use server::{CacheScope, Server, ServerBuilder};
+pub use sugar::Json;
+pub use transport::memory::MemoryClient;
+pub use transport::stdio::StdioOptions;

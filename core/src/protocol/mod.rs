@@ -1,0 +1,23 @@
+//! MCP wire types, one file per concept, and the version rules that shape them.
+
+pub mod client_input;
+pub mod completion;
+pub mod content;
+pub mod meta;
+pub mod prompt;
+pub mod resource;
+pub mod shaping;
+pub mod tool;
+pub mod version;
+
+pub use client_input::{
+    CreateMessageRequest, CreateMessageResult, ElicitAction, ElicitRequest, ElicitResult, InputRequest,
+    ListRootsResult, Root, SamplingMessage,
+};
+pub use completion::{CompleteRequest, Completion, CompletionRef};
+pub use content::{CallToolResult, Content, ResourceContents, Role};
+pub use meta::{LogLevel, RequestMeta};
+pub use prompt::{GetPromptResult, Prompt, PromptArgument, PromptMessage};
+pub use resource::{Resource, ResourceTemplate};
+pub use tool::{Tool, ToolAnnotations};
+pub use version::ProtocolVersion;

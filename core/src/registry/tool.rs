@@ -1,0 +1,64 @@
+//! A registered tool: its definition, its compiled schemas and its handler.
+
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::catalog::Listed;
+use crate::error::Error;
+use crate::handler::ToolHandler;
+use crate::protocol::{ProtocolVersion, Tool, shaping};
+use crate::schema::CompiledSchema;
+
+pub(crate) struct ToolEntry {
+    pub def: Tool,
+    pub input: CompiledSchema,
+    pub output: Option<CompiledSchema>,
+    pub handler: Arc<dyn ToolHandler>,
+    json: Value,
+}
+
+/// Tool names: 1–128 characters of `A-Z a-z 0-9 _ - . /`.
+pub(crate) fn check_name(name: &str) -> Result<(), String> {
+    let ok_chars = name.chars().all(|c| c.is_ascii_alphanumeric() || "_-./".contains(c));
+    if name.is_empty() || name.len() > 128 || !ok_chars {
+        return Err("names must be 1-128 characters of A-Z, a-z, 0-9, `_`, `-`, `.`, `/`".into());
+    }
+    Ok(())
+}
+
+impl ToolEntry {
+    pub fn new(def: Tool, handler: Arc<dyn ToolHandler>) -> Result<ToolEntry, Error> {
+        let invalid = |reason: String| Error::InvalidDefinition { what: "tool", name: def.name.clone(), reason };
+        check_name(&def.name).map_err(invalid)?;
+        let input =
+            CompiledSchema::compile_input(&def.input_schema).map_err(|e| invalid(format!("inputSchema: {e}")))?;
+        let output = def
+            .output_schema
+            .as_ref()
+            .map(|s| CompiledSchema::compile(s).map_err(|e| invalid(format!("outputSchema: {e}"))))
+            .transpose()?;
+        let json = serde_json::to_value(&def).map_err(|e| invalid(e.to_string()))?;
+        Ok(ToolEntry { def, input, output, handler, json })
+    }
+}
+
+impl Listed for ToolEntry {
+    fn key(&self) -> &str {
+        &self.def.name
+    }
+
+    fn list_json(&self, version: ProtocolVersion) -> Value {
+        let mut v = self.json.clone();
+        if let Some(obj) = v.as_object_mut() {
+            shaping::tool(obj, version);
+            // Object-rooted output schemas only before 2026-07-28.
+            if !version.is_modern()
+                && obj.get("outputSchema").is_some_and(|s| s.get("type") != Some(&Value::from("object")))
+            {
+                obj.remove("outputSchema");
+            }
+        }
+        v
+    }
+}

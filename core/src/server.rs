@@ -1,0 +1,481 @@
+//! `Server` and `ServerBuilder`: what an application configures and registers, and the
+//! entry points that serve it over stdio, any byte stream, or an in-memory client.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::{Map, Value, json};
+use tokio::sync::Semaphore;
+use tokio_util::sync::CancellationToken;
+
+use crate::dispatch::limits::Limits;
+use crate::dispatch::notify::{Hub, ListKind};
+use crate::error::Error;
+use crate::handler::{CompletionHandler, PromptHandler, ResourceHandler, ToolHandler};
+use crate::protocol::meta::SERVER_INFO_KEY;
+use crate::protocol::{CompletionRef, Prompt, ProtocolVersion, Resource, ResourceTemplate, Tool};
+use crate::registry::{PromptEntry, Registry, ResourceEntry, Snapshot, TemplateEntry, ToolEntry};
+use crate::seal::Sealer;
+use crate::sugar::{IntoPromptHandler, IntoResourceHandler, IntoTemplateHandler, IntoToolHandler};
+use crate::transport::memory::MemoryClient;
+use crate::transport::stdio::StdioOptions;
+
+/// Who may reuse a cached list or read result on the 2026 wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CacheScope {
+    /// No user-specific data: shareable across authorization contexts.
+    Public,
+    /// Reuse only within the same authorization context.
+    Private,
+}
+
+impl CacheScope {
+    fn as_str(self) -> &'static str {
+        match self {
+            CacheScope::Public => "public",
+            CacheScope::Private => "private",
+        }
+    }
+}
+
+/// Server-wide state shared by every connection and request.
+pub(crate) struct ServerShared {
+    pub info: Value,
+    pub instructions: Option<String>,
+    pub versions: Vec<ProtocolVersion>,
+    pub limits: Limits,
+    pub registry: Registry,
+    pub hub: Hub,
+    pub sealer: Sealer,
+    pub logging: bool,
+    pub experimental: Option<Value>,
+    pub extensions: Option<Value>,
+    pub cache_ttl_ms: u64,
+    pub cache_scope: &'static str,
+    /// `"resultType":"complete","_meta":{serverInfo}` — appended to every 2026 result.
+    pub modern_suffix: Vec<u8>,
+    /// `"ttlMs":N,"cacheScope":"..."` — appended to cacheable 2026 results.
+    pub cache_suffix: Vec<u8>,
+    pub global_in_flight: Arc<Semaphore>,
+    pub shutdown: CancellationToken,
+    enable_tools: bool,
+    enable_resources: bool,
+    enable_prompts: bool,
+}
+
+impl ServerShared {
+    pub fn version_strings(&self) -> Vec<&'static str> {
+        self.versions.iter().map(|v| v.as_str()).collect()
+    }
+
+    pub fn has_tools(&self, snap: &Snapshot) -> bool {
+        self.enable_tools || !snap.tools.is_empty()
+    }
+
+    pub fn has_resources(&self, snap: &Snapshot) -> bool {
+        self.enable_resources || !snap.resources.is_empty() || !snap.templates.is_empty()
+    }
+
+    pub fn has_prompts(&self, snap: &Snapshot) -> bool {
+        self.enable_prompts || !snap.prompts.is_empty()
+    }
+}
+
+/// An MCP server: a registry of tools, resources and prompts plus configuration. Cheap to
+/// clone (a handle); serve it on as many transports as you like.
+#[derive(Clone)]
+pub struct Server {
+    pub(crate) shared: Arc<ServerShared>,
+}
+
+impl std::fmt::Debug for Server {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Server").field("info", &self.shared.info).finish_non_exhaustive()
+    }
+}
+
+/// Configures and registers everything a [`Server`] serves.
+pub struct ServerBuilder {
+    info: Map<String, Value>,
+    instructions: Option<String>,
+    versions: Vec<ProtocolVersion>,
+    limits: Limits,
+    logging: bool,
+    experimental: Option<Value>,
+    extensions: Map<String, Value>,
+    cache_ttl: Duration,
+    cache_scope: CacheScope,
+    state_key: Option<Vec<u8>>,
+    snapshot: Snapshot,
+    errors: Vec<Error>,
+    enable: (bool, bool, bool),
+}
+
+impl Server {
+    /// Starts configuring a server with its name and version (`serverInfo`).
+    pub fn builder(name: impl Into<String>, version: impl Into<String>) -> ServerBuilder {
+        let mut info = Map::new();
+        info.insert("name".into(), json!(name.into()));
+        info.insert("version".into(), json!(version.into()));
+        ServerBuilder {
+            info,
+            instructions: None,
+            versions: ProtocolVersion::ALL.to_vec(),
+            limits: Limits::default(),
+            logging: true,
+            experimental: None,
+            extensions: Map::new(),
+            cache_ttl: Duration::ZERO,
+            cache_scope: CacheScope::Public,
+            state_key: None,
+            snapshot: Snapshot::default(),
+            errors: Vec::new(),
+            enable: (false, false, false),
+        }
+    }
+
+    pub(crate) fn from_shared(shared: Arc<ServerShared>) -> Server {
+        Server { shared }
+    }
+
+    /// The server's `Implementation` info (name, version, ...).
+    pub fn info(&self) -> &Value {
+        &self.shared.info
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> &Limits {
+        &self.shared.limits
+    }
+
+    /// Serves MCP over this process's stdin/stdout until stdin closes, SIGINT/SIGTERM
+    /// arrives, or [`Server::shutdown`] is called. While serving, the engine owns fds 0 and
+    /// 1 and points the process's stdout at stderr, so stray prints cannot corrupt the
+    /// stream.
+    pub async fn serve_stdio(&self) -> Result<(), Error> {
+        self.serve_stdio_with(StdioOptions::default()).await
+    }
+
+    /// [`Server::serve_stdio`] with options.
+    pub async fn serve_stdio_with(&self, options: StdioOptions) -> Result<(), Error> {
+        crate::transport::stdio::serve(self.shared.clone(), options).await
+    }
+
+    /// Serves MCP over any byte stream (newline-delimited JSON-RPC), e.g. a socket.
+    pub async fn serve_io<R, W>(&self, reader: R, writer: W) -> Result<(), Error>
+    where
+        R: tokio::io::AsyncRead + Unpin + Send + 'static,
+        W: tokio::io::AsyncWrite + Unpin + Send + 'static,
+    {
+        crate::transport::stream::serve(self.shared.clone(), reader, writer, CancellationToken::new()).await
+    }
+
+    /// Connects an in-memory client (for tests and embedding): the server is served on an
+    /// in-process pipe through the same engine as stdio.
+    pub fn connect_memory(&self) -> MemoryClient {
+        MemoryClient::connect(self)
+    }
+
+    /// Asks every serve loop of this server to stop gracefully (in-flight requests finish
+    /// up to the shutdown grace period).
+    pub fn shutdown(&self) {
+        self.shared.shutdown.cancel();
+    }
+
+    /// Adds or replaces a tool while serving; clients are told the list changed.
+    pub fn add_tool<M>(&self, tool: Tool, handler: impl IntoToolHandler<M>) -> Result<(), Error> {
+        let entry = ToolEntry::new(tool, handler.into_tool_handler())?;
+        self.shared.registry.update(|s| s.tools.upsert(entry));
+        self.shared.hub.list_changed(ListKind::Tools);
+        Ok(())
+    }
+
+    /// Removes a tool; true if it existed (clients are told the list changed).
+    pub fn remove_tool(&self, name: &str) -> bool {
+        let removed = self.shared.registry.update(|s| s.tools.remove(name));
+        if removed {
+            self.shared.hub.list_changed(ListKind::Tools);
+        }
+        removed
+    }
+
+    /// Adds or replaces a resource while serving.
+    pub fn add_resource<M>(&self, resource: Resource, handler: impl IntoResourceHandler<M>) -> Result<(), Error> {
+        let entry = ResourceEntry::new(resource, handler.into_resource_handler())?;
+        self.shared.registry.update(|s| s.resources.upsert(entry));
+        self.shared.hub.list_changed(ListKind::Resources);
+        Ok(())
+    }
+
+    /// Removes a resource; true if it existed.
+    pub fn remove_resource(&self, uri: &str) -> bool {
+        let removed = self.shared.registry.update(|s| s.resources.remove(uri));
+        if removed {
+            self.shared.hub.list_changed(ListKind::Resources);
+        }
+        removed
+    }
+
+    /// Adds or replaces a prompt while serving.
+    pub fn add_prompt<M>(&self, prompt: Prompt, handler: impl IntoPromptHandler<M>) -> Result<(), Error> {
+        let entry = PromptEntry::new(prompt, handler.into_prompt_handler())?;
+        self.shared.registry.update(|s| s.prompts.upsert(entry));
+        self.shared.hub.list_changed(ListKind::Prompts);
+        Ok(())
+    }
+
+    /// Removes a prompt; true if it existed.
+    pub fn remove_prompt(&self, name: &str) -> bool {
+        let removed = self.shared.registry.update(|s| s.prompts.remove(name));
+        if removed {
+            self.shared.hub.list_changed(ListKind::Prompts);
+        }
+        removed
+    }
+
+    /// Tells subscribed clients that a resource changed (`notifications/resources/updated`
+    /// to legacy subscribers and to 2026 listen streams that listed the URI).
+    pub fn notify_resource_updated(&self, uri: &str) {
+        self.shared.hub.resource_updated(uri);
+    }
+
+    /// Tells clients the tool list changed (when tools change outside the registry, e.g.
+    /// a handler whose availability depends on external state).
+    pub fn notify_tools_changed(&self) {
+        self.shared.hub.list_changed(ListKind::Tools);
+    }
+
+    /// Tells clients the prompt list changed.
+    pub fn notify_prompts_changed(&self) {
+        self.shared.hub.list_changed(ListKind::Prompts);
+    }
+
+    /// Tells clients the resource list changed.
+    pub fn notify_resources_changed(&self) {
+        self.shared.hub.list_changed(ListKind::Resources);
+    }
+}
+
+impl ServerBuilder {
+    /// Human-readable title (`serverInfo.title`, 2025-06-18+).
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.info.insert("title".into(), json!(title.into()));
+        self
+    }
+
+    /// Description (`serverInfo.description`, 2025-11-25+).
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.info.insert("description".into(), json!(description.into()));
+        self
+    }
+
+    /// Website (`serverInfo.websiteUrl`, 2025-11-25+).
+    pub fn website_url(mut self, url: impl Into<String>) -> Self {
+        self.info.insert("websiteUrl".into(), json!(url.into()));
+        self
+    }
+
+    /// Instructions for the model, sent in `initialize` / `server/discover`.
+    pub fn instructions(mut self, instructions: impl Into<String>) -> Self {
+        self.instructions = Some(instructions.into());
+        self
+    }
+
+    /// The protocol versions served (default: all five). Order does not matter.
+    pub fn protocol_versions(mut self, versions: &[ProtocolVersion]) -> Self {
+        let mut v = versions.to_vec();
+        v.sort_unstable_by(|a, b| b.cmp(a));
+        v.dedup();
+        self.versions = v;
+        self
+    }
+
+    /// Limits and timeouts.
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Whether the `logging` capability is advertised and log messages are sent (default on).
+    pub fn logging(mut self, enabled: bool) -> Self {
+        self.logging = enabled;
+        self
+    }
+
+    /// Caching hints of 2026 list/read results (default: `ttlMs: 0`, public).
+    pub fn cache(mut self, ttl: Duration, scope: CacheScope) -> Self {
+        self.cache_ttl = ttl;
+        self.cache_scope = scope;
+        self
+    }
+
+    /// A key shared by several server instances so any of them can resume a 2026
+    /// multi-round-trip request (default: a random key per process). The environment
+    /// variable `MCPFORGE_STATE_KEY` sets it too.
+    pub fn state_key(mut self, key: &[u8]) -> Self {
+        self.state_key = Some(key.to_vec());
+        self
+    }
+
+    /// The `experimental` capability object.
+    pub fn experimental(mut self, value: Value) -> Self {
+        self.experimental = Some(value);
+        self
+    }
+
+    /// Advertises an extension in the 2026 `capabilities.extensions` map.
+    pub fn extension(mut self, id: impl Into<String>, settings: Value) -> Self {
+        self.extensions.insert(id.into(), settings);
+        self
+    }
+
+    /// Advertises the tools capability even with no tools registered (tools added later).
+    pub fn enable_tools(mut self) -> Self {
+        self.enable.0 = true;
+        self
+    }
+
+    /// Advertises the resources capability even with nothing registered.
+    pub fn enable_resources(mut self) -> Self {
+        self.enable.1 = true;
+        self
+    }
+
+    /// Advertises the prompts capability even with nothing registered.
+    pub fn enable_prompts(mut self) -> Self {
+        self.enable.2 = true;
+        self
+    }
+
+    fn push<T: crate::registry::catalog::Listed>(
+        errors: &mut Vec<Error>,
+        catalog: &mut crate::registry::Catalog<T>,
+        what: &'static str,
+        entry: Result<T, Error>,
+    ) {
+        match entry {
+            Ok(e) => {
+                let key = e.key().to_owned();
+                if catalog.upsert(e) {
+                    errors.push(Error::Duplicate { what, name: key });
+                }
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+
+    /// Registers a tool. The handler is a closure or async fn taking the arguments (any
+    /// `serde` type, or `serde_json::Value`) and optionally a [`crate::RequestContext`]
+    /// first; or an `Arc<dyn ToolHandler>`.
+    pub fn tool<M>(mut self, tool: Tool, handler: impl IntoToolHandler<M>) -> Self {
+        let entry = ToolEntry::new(tool, handler.into_tool_handler());
+        Self::push(&mut self.errors, &mut self.snapshot.tools, "tool", entry);
+        self
+    }
+
+    /// Registers a tool whose input schema is derived from its argument type `A`.
+    #[cfg(feature = "schemars")]
+    pub fn typed_tool<A, M>(self, name: &str, description: &str, handler: impl IntoToolHandler<M>) -> Self
+    where
+        A: schemars::JsonSchema,
+    {
+        let tool = Tool::new(name).description(description).input_schema(crate::sugar::schema_for::<A>());
+        self.tool(tool, handler)
+    }
+
+    /// Registers a concrete resource with a reader `|ctx, uri| async { ... }`.
+    pub fn resource<M>(mut self, resource: Resource, handler: impl IntoResourceHandler<M>) -> Self {
+        let entry = ResourceEntry::new(resource, handler.into_resource_handler());
+        Self::push(&mut self.errors, &mut self.snapshot.resources, "resource", entry);
+        self
+    }
+
+    /// Registers a resource template with a reader `|ctx, uri, vars| async { ... }`.
+    pub fn resource_template<M>(mut self, template: ResourceTemplate, handler: impl IntoTemplateHandler<M>) -> Self {
+        let entry = TemplateEntry::new(template, handler.into_template_handler());
+        Self::push(&mut self.errors, &mut self.snapshot.templates, "resource template", entry);
+        self
+    }
+
+    /// Registers a prompt with a renderer `|ctx, args| async { ... }`.
+    pub fn prompt<M>(mut self, prompt: Prompt, handler: impl IntoPromptHandler<M>) -> Self {
+        let entry = PromptEntry::new(prompt, handler.into_prompt_handler());
+        Self::push(&mut self.errors, &mut self.snapshot.prompts, "prompt", entry);
+        self
+    }
+
+    /// Registers a completion provider for one prompt or template (`Some(ref)`), or for
+    /// every reference without its own provider (`None`).
+    pub fn completion(mut self, reference: Option<CompletionRef>, handler: Arc<dyn CompletionHandler>) -> Self {
+        self.snapshot.completions.insert(reference, handler);
+        self
+    }
+
+    /// Registers a tool from a boxed handler (what bindings use).
+    pub fn tool_handler(self, tool: Tool, handler: Arc<dyn ToolHandler>) -> Self {
+        self.tool(tool, handler)
+    }
+
+    /// Registers a resource from a boxed handler.
+    pub fn resource_handler(self, resource: Resource, handler: Arc<dyn ResourceHandler>) -> Self {
+        self.resource(resource, handler)
+    }
+
+    /// Registers a template from a boxed handler.
+    pub fn template_handler(self, template: ResourceTemplate, handler: Arc<dyn ResourceHandler>) -> Self {
+        self.resource_template(template, handler)
+    }
+
+    /// Registers a prompt from a boxed handler.
+    pub fn prompt_handler(self, prompt: Prompt, handler: Arc<dyn PromptHandler>) -> Self {
+        self.prompt(prompt, handler)
+    }
+
+    /// Checks everything registered and builds the server. Errors name the first invalid
+    /// or duplicate definition.
+    pub fn build(mut self) -> Result<Server, Error> {
+        if let Some(e) = self.errors.into_iter().next() {
+            return Err(e);
+        }
+        if self.versions.is_empty() {
+            return Err(Error::Config("at least one protocol version must be served".into()));
+        }
+        if self.limits.page_size == 0 || self.limits.max_message_size == 0 {
+            return Err(Error::Config("page_size and max_message_size must be positive".into()));
+        }
+        let key = self.state_key.take().or_else(|| std::env::var("MCPFORGE_STATE_KEY").ok().map(String::into_bytes));
+        let ttl = self.limits.request_state_ttl;
+        let sealer = match key {
+            Some(k) => Sealer::with_key(&k, ttl),
+            None => Sealer::random(ttl),
+        };
+        let info = Value::Object(self.info);
+        let modern_suffix =
+            format!("\"resultType\":\"complete\",\"_meta\":{{{}:{}}}", json!(SERVER_INFO_KEY), info).into_bytes();
+        let cache_ttl_ms = self.cache_ttl.as_millis() as u64;
+        let cache_scope = self.cache_scope.as_str();
+        let cache_suffix = format!("\"ttlMs\":{cache_ttl_ms},\"cacheScope\":\"{cache_scope}\"").into_bytes();
+        let shared = ServerShared {
+            info,
+            instructions: self.instructions,
+            versions: self.versions,
+            global_in_flight: Arc::new(Semaphore::new(self.limits.max_in_flight)),
+            limits: self.limits,
+            registry: Registry::new(self.snapshot),
+            hub: Hub::default(),
+            sealer,
+            logging: self.logging,
+            experimental: self.experimental,
+            extensions: (!self.extensions.is_empty()).then_some(Value::Object(self.extensions)),
+            cache_ttl_ms,
+            cache_scope,
+            modern_suffix,
+            cache_suffix,
+            shutdown: CancellationToken::new(),
+            enable_tools: self.enable.0,
+            enable_resources: self.enable.1,
+            enable_prompts: self.enable.2,
+        };
+        Ok(Server { shared: Arc::new(shared) })
+    }
+}

@@ -1,0 +1,133 @@
+//! Per-connection state of a legacy (handshake) session: the negotiated version, what the
+//! client declared, its log level and resource subscriptions, and the server->client
+//! requests waiting for an answer.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU8, Ordering};
+
+use serde_json::Value;
+use tokio::sync::oneshot;
+
+use crate::dispatch::Outbox;
+use crate::error::ProtocolError;
+use crate::jsonrpc::{RequestId, encode};
+use crate::protocol::{LogLevel, ProtocolVersion};
+
+const NO_LEVEL: u8 = u8::MAX;
+
+type Waiter = oneshot::Sender<Result<Value, ProtocolError>>;
+
+/// One legacy session (a stdio connection after `initialize`, or an HTTP session).
+pub(crate) struct Session {
+    /// The negotiated version.
+    pub version: ProtocolVersion,
+    /// Capabilities the client declared in `initialize`.
+    pub client_capabilities: Value,
+    /// The client's `clientInfo`.
+    pub client_info: Value,
+    /// Where unsolicited messages (list_changed, resources/updated) go.
+    pub out: Outbox,
+    initialized: AtomicBool,
+    log_level: AtomicU8,
+    subscriptions: Mutex<HashSet<String>>,
+    pending: Mutex<HashMap<RequestId, Waiter>>,
+    next_id: AtomicI64,
+}
+
+impl Session {
+    pub fn new(version: ProtocolVersion, client_capabilities: Value, client_info: Value, out: Outbox) -> Session {
+        Session {
+            version,
+            client_capabilities,
+            client_info,
+            out,
+            initialized: AtomicBool::new(false),
+            log_level: AtomicU8::new(NO_LEVEL),
+            subscriptions: Mutex::new(HashSet::new()),
+            pending: Mutex::new(HashMap::new()),
+            next_id: AtomicI64::new(1),
+        }
+    }
+
+    /// The client sent `notifications/initialized`.
+    pub fn mark_initialized(&self) {
+        self.initialized.store(true, Ordering::Release);
+    }
+
+    /// True once `notifications/initialized` arrived.
+    pub fn is_initialized(&self) -> bool {
+        self.initialized.load(Ordering::Acquire)
+    }
+
+    /// Sets the minimum level from `logging/setLevel`.
+    pub fn set_log_level(&self, level: LogLevel) {
+        self.log_level.store(level as u8, Ordering::Release);
+    }
+
+    /// Whether a message at `level` passes the client's filter (everything passes until
+    /// the client sets a level).
+    pub fn log_allows(&self, level: LogLevel) -> bool {
+        let min = self.log_level.load(Ordering::Acquire);
+        min == NO_LEVEL || level as u8 >= min
+    }
+
+    /// Adds a `resources/subscribe` URI.
+    pub fn subscribe(&self, uri: String) {
+        lock(&self.subscriptions).insert(uri);
+    }
+
+    /// Removes a subscription.
+    pub fn unsubscribe(&self, uri: &str) {
+        lock(&self.subscriptions).remove(uri);
+    }
+
+    /// Whether the client subscribed to `uri`.
+    pub fn is_subscribed(&self, uri: &str) -> bool {
+        lock(&self.subscriptions).contains(uri)
+    }
+
+    /// Sends a server->client request on `out` and returns its id and the answer's receiver.
+    pub fn send_request(
+        &self,
+        out: &Outbox,
+        method: &str,
+        params: &Value,
+    ) -> (RequestId, oneshot::Receiver<Result<Value, ProtocolError>>) {
+        let id = RequestId::Number(self.next_id.fetch_add(1, Ordering::Relaxed));
+        let (tx, rx) = oneshot::channel();
+        lock(&self.pending).insert(id.clone(), tx);
+        if out.send(encode::request(&id, method, params)).is_err() {
+            lock(&self.pending).remove(&id);
+        }
+        (id, rx)
+    }
+
+    /// Forgets a request the server no longer waits for.
+    pub fn forget_request(&self, id: &RequestId) {
+        lock(&self.pending).remove(id);
+    }
+
+    /// Delivers the client's answer; false when no request with that id is waiting.
+    pub fn resolve(&self, id: &RequestId, result: Result<Value, ProtocolError>) -> bool {
+        match lock(&self.pending).remove(id) {
+            Some(tx) => {
+                let _ = tx.send(result);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Fails every waiting request (the connection is closing).
+    pub fn fail_pending(&self) {
+        for (_, tx) in lock(&self.pending).drain() {
+            let _ = tx.send(Err(ProtocolError::internal("connection closed")));
+        }
+    }
+}
+
+/// Locks a mutex, recovering from poisoning (a panicking handler must not wedge the server).
+pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}

@@ -1,0 +1,233 @@
+//! The in-memory client: a real MCP client speaking newline-delimited JSON-RPC to the
+//! engine over an in-process pipe, for tests and for embedding. It exercises exactly the
+//! code paths of stdio (framing, dispatch, the writer), minus the file descriptors.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, DuplexStream, WriteHalf};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::error::{Error, ProtocolError};
+use crate::jsonrpc::RequestId;
+use crate::protocol::ProtocolVersion;
+use crate::protocol::meta::{CLIENT_CAPABILITIES_KEY, CLIENT_INFO_KEY, PROTOCOL_VERSION_KEY};
+use crate::server::Server;
+use crate::session::lock;
+
+type Pending = Arc<Mutex<HashMap<RequestId, oneshot::Sender<Value>>>>;
+
+/// Answers the server's requests (sampling, elicitation, roots) on legacy sessions.
+pub type RequestResponder = Arc<dyn Fn(&str, &Value) -> Result<Value, ProtocolError> + Send + Sync>;
+
+/// A client connected to a [`Server`] through an in-process pipe.
+pub struct MemoryClient {
+    writer: Arc<tokio::sync::Mutex<WriteHalf<DuplexStream>>>,
+    pending: Pending,
+    messages: mpsc::UnboundedReceiver<Value>,
+    next_id: AtomicI64,
+    responder: Arc<Mutex<Option<RequestResponder>>>,
+    server_task: tokio::task::JoinHandle<Result<(), Error>>,
+    reader_task: tokio::task::JoinHandle<()>,
+}
+
+impl std::fmt::Debug for MemoryClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MemoryClient").finish_non_exhaustive()
+    }
+}
+
+/// How long a request waits for its response before the client gives up.
+const RESPONSE_TIMEOUT: Duration = Duration::from_secs(30);
+
+impl MemoryClient {
+    /// Connects to `server`. Must be called inside a tokio runtime.
+    pub fn connect(server: &Server) -> MemoryClient {
+        let (client_end, server_end) = tokio::io::duplex(1 << 20);
+        let (server_read, server_write) = tokio::io::split(server_end);
+        let server = server.clone();
+        let server_task = tokio::spawn(async move { server.serve_io(server_read, server_write).await });
+        let (read, write) = tokio::io::split(client_end);
+        let writer = Arc::new(tokio::sync::Mutex::new(write));
+        let pending: Pending = Arc::default();
+        let (msg_tx, messages) = mpsc::unbounded_channel();
+        let responder: Arc<Mutex<Option<RequestResponder>>> = Arc::default();
+        let reader_task = tokio::spawn(read_loop(read, pending.clone(), msg_tx, writer.clone(), responder.clone()));
+        MemoryClient { writer, pending, messages, next_id: AtomicI64::new(1), responder, server_task, reader_task }
+    }
+
+    /// Sets how the client answers server->client requests. Without one, they are
+    /// answered with -32601. Every server request is also queued for [`Self::next_message`].
+    pub fn on_request(&self, responder: impl Fn(&str, &Value) -> Result<Value, ProtocolError> + Send + Sync + 'static) {
+        *lock(&self.responder) = Some(Arc::new(responder));
+    }
+
+    /// Writes one raw line (a newline is appended). For testing bad input.
+    pub async fn send_raw(&self, line: &str) -> std::io::Result<()> {
+        let mut w = self.writer.lock().await;
+        w.write_all(line.as_bytes()).await?;
+        w.write_all(b"\n").await?;
+        w.flush().await
+    }
+
+    /// Sends a request with an explicit id and returns the whole response message.
+    pub async fn request_with_id(&self, id: Value, method: &str, params: Value) -> Value {
+        let rid = RequestId::from_value(&id).expect("ids are strings or integers");
+        let (tx, rx) = oneshot::channel();
+        lock(&self.pending).insert(rid.clone(), tx);
+        let mut msg = json!({ "jsonrpc": "2.0", "id": id, "method": method });
+        if !params.is_null() {
+            msg["params"] = params;
+        }
+        if self.send_raw(&msg.to_string()).await.is_err() {
+            return json!({ "error": { "code": -1, "message": "connection closed" } });
+        }
+        match tokio::time::timeout(RESPONSE_TIMEOUT, rx).await {
+            Ok(Ok(v)) => v,
+            _ => {
+                lock(&self.pending).remove(&rid);
+                json!({ "error": { "code": -1, "message": "no response" } })
+            }
+        }
+    }
+
+    /// Sends a request and returns the whole response message (`{"jsonrpc","id","result"|"error"}`).
+    pub async fn request_raw(&self, method: &str, params: Value) -> Value {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        self.request_with_id(json!(id), method, params).await
+    }
+
+    /// Sends a request; returns its result or its error.
+    pub async fn request(&self, method: &str, params: Value) -> Result<Value, ProtocolError> {
+        let mut resp = self.request_raw(method, params).await;
+        if let Some(e) = resp.get_mut("error") {
+            return Err(serde_json::from_value(e.take()).unwrap_or_else(|_| ProtocolError::internal("malformed error")));
+        }
+        Ok(resp.get_mut("result").map(Value::take).unwrap_or(Value::Null))
+    }
+
+    /// Sends a notification.
+    pub async fn notify(&self, method: &str, params: Value) -> std::io::Result<()> {
+        let mut msg = json!({ "jsonrpc": "2.0", "method": method });
+        if !params.is_null() {
+            msg["params"] = params;
+        }
+        self.send_raw(&msg.to_string()).await
+    }
+
+    /// Performs the legacy handshake (`initialize` + `notifications/initialized`) with the
+    /// given capabilities; returns the `initialize` result.
+    pub async fn initialize(&self, version: &str, capabilities: Value) -> Result<Value, ProtocolError> {
+        let result = self
+            .request(
+                "initialize",
+                json!({
+                    "protocolVersion": version,
+                    "capabilities": capabilities,
+                    "clientInfo": { "name": "mcpforge-memory-client", "version": env!("CARGO_PKG_VERSION") },
+                }),
+            )
+            .await?;
+        let _ = self.notify("notifications/initialized", json!({})).await;
+        Ok(result)
+    }
+
+    /// The `_meta` a 2026-07-28 request carries, with these client capabilities.
+    pub fn modern_meta(capabilities: Value) -> Value {
+        json!({
+            PROTOCOL_VERSION_KEY: ProtocolVersion::V2026_07_28.as_str(),
+            CLIENT_CAPABILITIES_KEY: capabilities,
+            CLIENT_INFO_KEY: { "name": "mcpforge-memory-client", "version": env!("CARGO_PKG_VERSION") },
+        })
+    }
+
+    /// Sends a 2026-07-28 request: `params` plus the per-request `_meta`.
+    pub async fn request_modern(
+        &self,
+        method: &str,
+        mut params: Value,
+        capabilities: Value,
+    ) -> Result<Value, ProtocolError> {
+        if !params.is_object() {
+            params = json!({});
+        }
+        params["_meta"] = Self::modern_meta(capabilities);
+        self.request(method, params).await
+    }
+
+    /// `tools/call` on a legacy session; returns the `CallToolResult`.
+    pub async fn call_tool(&self, name: &str, arguments: Value) -> Result<Value, ProtocolError> {
+        self.request("tools/call", json!({ "name": name, "arguments": arguments })).await
+    }
+
+    /// The next notification, server request, or unmatched response, waiting up to
+    /// `timeout`.
+    pub async fn next_message(&mut self, timeout: Duration) -> Option<Value> {
+        tokio::time::timeout(timeout, self.messages.recv()).await.ok().flatten()
+    }
+
+    /// Every message already received and not yet taken.
+    pub fn drain_messages(&mut self) -> Vec<Value> {
+        let mut out = Vec::new();
+        while let Ok(m) = self.messages.try_recv() {
+            out.push(m);
+        }
+        out
+    }
+
+    /// Closes the client's end (the server sees EOF) and waits for the server to finish.
+    pub async fn close(self) -> Result<(), Error> {
+        {
+            let mut w = self.writer.lock().await;
+            let _ = w.shutdown().await;
+        }
+        let r = self.server_task.await.unwrap_or_else(|e| Err(Error::Io(std::io::Error::other(e))));
+        self.reader_task.abort();
+        r
+    }
+}
+
+async fn read_loop(
+    read: tokio::io::ReadHalf<DuplexStream>,
+    pending: Pending,
+    messages: mpsc::UnboundedSender<Value>,
+    writer: Arc<tokio::sync::Mutex<WriteHalf<DuplexStream>>>,
+    responder: Arc<Mutex<Option<RequestResponder>>>,
+) {
+    let mut lines = BufReader::new(read).lines();
+    while let Ok(Some(line)) = lines.next_line().await {
+        let Ok(msg) = serde_json::from_str::<Value>(&line) else {
+            let _ = messages.send(json!({ "unparseable": line }));
+            continue;
+        };
+        let is_response = msg.get("method").is_none() && (msg.get("result").is_some() || msg.get("error").is_some());
+        if is_response {
+            let waiter = msg.get("id").and_then(RequestId::from_value).and_then(|id| lock(&pending).remove(&id));
+            match waiter {
+                Some(tx) => {
+                    let _ = tx.send(msg);
+                }
+                None => {
+                    let _ = messages.send(msg);
+                }
+            }
+            continue;
+        }
+        if let (Some(id), Some(method)) = (msg.get("id"), msg.get("method").and_then(Value::as_str)) {
+            let f = lock(&responder).clone();
+            let params = msg.get("params").cloned().unwrap_or(Value::Null);
+            let reply = match f.map(|f| f(method, &params)) {
+                Some(Ok(result)) => json!({ "jsonrpc": "2.0", "id": id, "result": result }),
+                Some(Err(e)) => json!({ "jsonrpc": "2.0", "id": id, "error": e }),
+                None => json!({ "jsonrpc": "2.0", "id": id, "error": ProtocolError::method_not_found(method) }),
+            };
+            let mut w = writer.lock().await;
+            let _ = w.write_all(format!("{reply}\n").as_bytes()).await;
+            let _ = w.flush().await;
+        }
+        let _ = messages.send(msg);
+    }
+}

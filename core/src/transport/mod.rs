@@ -1,0 +1,5 @@
+//! Transports: they move bytes; dispatch decides what the bytes mean.
+
+pub mod memory;
+pub mod stdio;
+pub(crate) mod stream;

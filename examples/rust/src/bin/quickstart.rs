@@ -1,0 +1,48 @@
+//! The quickstart server: `echo`, `add` and `current_time`, served over stdio.
+//!
+//! Run it under any MCP client (`command: quickstart`), or pipe JSON-RPC into it.
+
+use mcpforge::{Server, Tool, ToolAnnotations, ToolError};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::Value;
+
+/// Arguments of `echo`.
+#[derive(Deserialize, JsonSchema)]
+struct EchoArgs {
+    /// The text to send back.
+    text: String,
+}
+
+/// Arguments of `add`.
+#[derive(Deserialize, JsonSchema)]
+struct AddArgs {
+    /// First addend.
+    a: f64,
+    /// Second addend.
+    b: f64,
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    mcpforge::telemetry::init_logging();
+    let read_only = ToolAnnotations { read_only_hint: Some(true), ..ToolAnnotations::default() };
+    let server = Server::builder("mcpforge-quickstart", env!("CARGO_PKG_VERSION"))
+        .instructions("Tools to echo text, add numbers and tell the time.")
+        .typed_tool::<EchoArgs, _>("echo", "Echo the text back", |args: EchoArgs| async move {
+            Ok::<_, ToolError>(args.text)
+        })
+        .typed_tool::<AddArgs, _>("add", "Add two numbers", |args: AddArgs| async move {
+            Ok::<_, ToolError>((args.a + args.b).to_string())
+        })
+        .tool(
+            Tool::new("current_time").description("The current time in UTC (RFC 3339)").annotations(read_only),
+            |_: Value| async move {
+                let now = time::OffsetDateTime::now_utc();
+                now.format(&time::format_description::well_known::Rfc3339).map_err(|e| ToolError::new(e.to_string()))
+            },
+        )
+        .build()?;
+    server.serve_stdio().await?;
+    Ok(())
+}
