@@ -128,7 +128,7 @@ mod tests {
         assert!(s.is_valid(&json!({ "a": 1, "b": 2 })));
         // `dependentRequired` is a 2019-09+ keyword: it is enforced under the 2020-12 default.
         assert!(!s.is_valid(&json!({ "a": 1 })));
-        let errs = s.validate(&json!({ "a": "x" })).unwrap_err();
+        let errs = s.validate(&json!({ "a": "x", "b": 1 })).unwrap_err();
         assert_eq!(errs[0].path, "/a");
         assert!(s.validate(&json!({})).unwrap_err()[0].message.contains("required"));
     }
