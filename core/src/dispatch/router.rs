@@ -218,20 +218,21 @@ fn finish<T: Serialize>(shared: &ServerShared, modern: bool, cacheable: bool, re
     Ok(bytes)
 }
 
-/// Like [`finish`] for a result that may carry its own `_meta` (merged with the server's).
+/// Like [`finish`] for a result built as a JSON value, which may carry its own `_meta`
+/// (merged with the server's) or its own `resultType` (kept).
 fn finish_value(shared: &ServerShared, modern: bool, cacheable: bool, mut result: Value) -> Reply {
-    if modern {
-        if let Some(m) = result.get_mut("_meta").and_then(Value::as_object_mut) {
+    if let (true, Some(obj)) = (modern, result.as_object_mut()) {
+        obj.entry("resultType").or_insert_with(|| json!("complete"));
+        let meta = obj.entry("_meta").or_insert_with(|| json!({}));
+        if let Some(m) = meta.as_object_mut() {
             m.insert(meta::SERVER_INFO_KEY.into(), shared.info.clone());
-            result["resultType"] = json!("complete");
-            if cacheable {
-                result["ttlMs"] = json!(shared.cache_ttl_ms);
-                result["cacheScope"] = json!(shared.cache_scope);
-            }
-            return serde_json::to_vec(&result).map_err(ProtocolError::internal);
+        }
+        if cacheable {
+            obj.insert("ttlMs".into(), json!(shared.cache_ttl_ms));
+            obj.insert("cacheScope".into(), json!(shared.cache_scope));
         }
     }
-    finish(shared, modern, cacheable, &result)
+    serde_json::to_vec(&result).map_err(ProtocolError::internal)
 }
 
 fn gate(enabled: bool, method: &str) -> Result<(), ProtocolError> {
