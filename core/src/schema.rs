@@ -57,18 +57,12 @@ fn dialect(schema: &Value) -> Result<Draft, String> {
 
 impl CompiledSchema {
     /// Compiles a schema. Errors (as readable text) on an unsupported `$schema` dialect, a
-    /// schema that is invalid in its dialect, or a `$ref` that is not local to the document.
+    /// schema that is invalid in its dialect (the validator checks it against its
+    /// metaschema while compiling), or a `$ref` that is not local to the document.
     pub fn compile(schema: &Value) -> Result<CompiledSchema, String> {
         let draft = dialect(schema)?;
         if !schema.is_object() && !schema.is_boolean() {
             return Err("a schema must be an object or a boolean".into());
-        }
-        if draft != Draft::Draft4 && draft != Draft::Draft6 {
-            // Only the newer metaschemas are bundled with every build of the validator;
-            // older dialects are checked by compiling.
-            if let Err(e) = jsonschema::meta::validate(schema) {
-                return Err(format!("schema is not valid {draft:?}: {e}"));
-            }
         }
         let validator = jsonschema::options()
             .with_draft(draft)
@@ -100,9 +94,30 @@ impl CompiledSchema {
             .validator
             .iter_errors(instance)
             .take(MAX_VIOLATIONS)
-            .map(|e| Violation { path: e.instance_path().to_string(), message: e.to_string() })
+            .map(|e| {
+                let path = e.instance_path().to_string();
+                let message = match e.kind() {
+                    // The validator reports `additionalProperties: false` without `properties`
+                    // as "False schema does not allow <value>"; name the properties instead.
+                    jsonschema::error::ValidationErrorKind::FalseSchema
+                        if e.schema_path().as_str().ends_with("/additionalProperties") =>
+                    {
+                        unexpected_properties(instance, &path).unwrap_or_else(|| e.to_string())
+                    }
+                    _ => e.to_string(),
+                };
+                Violation { path, message }
+            })
             .collect())
     }
+}
+
+/// "Additional properties are not allowed ('a', 'b' were unexpected)" for the object at
+/// `path`, all of whose properties are disallowed.
+fn unexpected_properties(instance: &Value, path: &str) -> Option<String> {
+    let keys: Vec<String> = instance.pointer(path)?.as_object()?.keys().map(|k| format!("'{k}'")).collect();
+    let verb = if keys.len() == 1 { "was" } else { "were" };
+    Some(format!("Additional properties are not allowed ({} {verb} unexpected)", keys.join(", ")))
 }
 
 /// Joins violations into one readable line.

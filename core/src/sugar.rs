@@ -27,13 +27,16 @@ use crate::error::{HandlerError, ToolError};
 use crate::handler::{BoxFuture, PromptHandler, ResourceHandler, ToolHandler, ToolOutput};
 use crate::protocol::{GetPromptResult, ResourceContents};
 
-/// Structured output: the value becomes `structuredContent` (with a JSON text mirror).
+/// Structured output: the value becomes `structuredContent` (with a JSON text mirror), with
+/// or without an `outputSchema`. A value that is not a JSON object is structured only when
+/// the tool has an `outputSchema` (2025 clients accept only object `structuredContent`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Json<T>(pub T);
 
 impl<T: Serialize> From<Json<T>> for ToolOutput {
     fn from(j: Json<T>) -> Self {
         match serde_json::to_value(&j.0) {
+            Ok(v @ Value::Object(_)) => ToolOutput::Result(crate::protocol::CallToolResult::structured(v)),
             Ok(v) => ToolOutput::Value(v),
             Err(e) => ToolOutput::Result(crate::protocol::CallToolResult::error(format!("result is not JSON: {e}"))),
         }

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, Weak};
 
 use serde_json::{Value, json};
+use tokio_util::sync::CancellationToken;
 
 use super::Outbox;
 use crate::jsonrpc::{RequestId, encode};
@@ -81,6 +82,15 @@ struct Listener {
     id: RequestId,
     filter: ListenFilter,
     out: Outbox,
+    /// The listen request's token: once the client cancelled it, nothing more is sent,
+    /// even before the listen task has woken up and dropped its guard.
+    cancel: CancellationToken,
+}
+
+impl Listener {
+    fn live(&self) -> bool {
+        !self.cancel.is_cancelled()
+    }
 }
 
 #[derive(Default)]
@@ -115,10 +125,22 @@ impl Hub {
         s.push(session);
     }
 
-    /// A listen stream starts; it stops when the guard is dropped.
-    pub fn add_listener(&self, id: RequestId, filter: ListenFilter, out: Outbox) -> ListenGuard<'_> {
+    /// A listen stream starts: `ack` (its acknowledgement) is queued, then it hears changes
+    /// until the guard is dropped. Both happen under the listeners lock, so no change
+    /// notification can overtake the acknowledgement.
+    pub fn add_listener(
+        &self,
+        id: RequestId,
+        filter: ListenFilter,
+        out: Outbox,
+        cancel: CancellationToken,
+        ack: Vec<u8>,
+    ) -> ListenGuard<'_> {
         let key = self.next.fetch_add(1, Ordering::Relaxed);
-        lock(&self.listeners).insert(key, Listener { id, filter, out });
+        let mut listeners = lock(&self.listeners);
+        let _ = out.send(ack);
+        listeners.insert(key, Listener { id, filter, out, cancel });
+        drop(listeners);
         ListenGuard { hub: self, key }
     }
 
@@ -134,7 +156,7 @@ impl Hub {
         for s in self.live_sessions() {
             let _ = s.out.send(plain.clone());
         }
-        for l in lock(&self.listeners).values().filter(|l| l.filter.wants(kind)) {
+        for l in lock(&self.listeners).values().filter(|l| l.live() && l.filter.wants(kind)) {
             let _ = l.out.send(encode::notification(kind.method(), &tagged(&l.id, json!({}))));
         }
     }
@@ -146,7 +168,7 @@ impl Hub {
         for s in self.live_sessions().into_iter().filter(|s| s.is_subscribed(uri)) {
             let _ = s.out.send(plain.clone());
         }
-        for l in lock(&self.listeners).values().filter(|l| l.filter.wants_uri(uri)) {
+        for l in lock(&self.listeners).values().filter(|l| l.live() && l.filter.wants_uri(uri)) {
             let _ = l.out.send(encode::notification(METHOD, &tagged(&l.id, json!({ "uri": uri }))));
         }
     }

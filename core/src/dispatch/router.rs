@@ -14,7 +14,7 @@ use super::context::{ContextInner, InputState, LogGate, RequestContext};
 use super::guard::catch_unwind;
 use super::mrtr;
 use super::notify::ListenFilter;
-use crate::error::{HandlerError, ProtocolError, codes};
+use crate::error::{HandlerError, ProtocolError, ToolError, codes};
 use crate::handler::{BoxFuture, ToolOutput};
 use crate::jsonrpc::{IncomingRequest, RequestId, encode};
 use crate::protocol::meta::{self, RequestMeta, SUBSCRIPTION_ID_KEY};
@@ -106,7 +106,11 @@ pub(crate) async fn handle(
             let is_listen = req.method == "subscriptions/listen";
             let routed = catch_unwind(route(shared, peer, era, req, cancel.clone(), &mut trailing));
             let guarded = async {
+                // `biased`: when the token trips, the handler is polled first, so its own
+                // reaction to `ctx.cancelled()` (cleanup, the `notifications/cancelled` for a
+                // pending server->client request) runs before it is dropped.
                 tokio::select! {
+                    biased;
                     r = routed => r.unwrap_or_else(|msg| {
                         tracing::error!(request = %id, panic = %msg, "handler panicked");
                         Err(ProtocolError::internal("the handler failed unexpectedly"))
@@ -115,14 +119,20 @@ pub(crate) async fn handle(
                 }
             };
             let reply = match shared.limits.request_timeout.filter(|_| !is_listen) {
-                Some(limit) => match tokio::time::timeout(limit, guarded).await {
-                    Ok(r) => r,
-                    Err(_) => {
-                        cancel.cancel();
-                        Err(ProtocolError::internal(format!("request timed out after {} ms", limit.as_millis()))
-                            .with_data(json!({ "timeoutMs": limit.as_millis() as u64 })))
+                Some(limit) => {
+                    let mut guarded = std::pin::pin!(guarded);
+                    match tokio::time::timeout(limit, guarded.as_mut()).await {
+                        Ok(r) => r,
+                        Err(_) => {
+                            // Trip the token before dropping the handler, and poll it once more
+                            // so it sees the cancellation (that poll ends: the token is tripped).
+                            cancel.cancel();
+                            let _ = guarded.await;
+                            Err(ProtocolError::internal(format!("request timed out after {} ms", limit.as_millis()))
+                                .with_data(json!({ "timeoutMs": limit.as_millis() as u64 })))
+                        }
                     }
-                },
+                }
                 None => guarded.await,
             };
             (modern, reply)
@@ -442,6 +452,21 @@ async fn run_rounds<T>(
         if !asked && !matches!(result, Err(HandlerError::InputRequired)) {
             return Ok(Rounds::Done(result));
         }
+        // The low-level form (`ctx.input_required`) skips the check `ask_all` makes: never
+        // ask a client for what it did not declare (-32021 on the 2026 wire, a tool error
+        // on legacy sessions, as for `ask_all`).
+        let missing = lock(&state.pending)
+            .iter()
+            .find_map(|(_, r)| r.missing_capability(ctx.client_capabilities()).map(|m| (m, r.method())));
+        if let Some((missing, method)) = missing {
+            return match spec.era {
+                Era::Modern(_) => Err(ProtocolError::missing_client_capability(missing)),
+                Era::Legacy(_) => Ok(Rounds::Done(Err(ToolError::new(format!(
+                    "the client did not declare the capability `{missing}` needed for {method}"
+                ))
+                .into()))),
+            };
+        }
         match spec.era {
             Era::Modern(_) => {
                 let v = mrtr::input_required(&spec.shared.sealer, spec.method, spec.bind, state);
@@ -750,8 +775,8 @@ async fn listen(
         },
     };
     let ack = json!({ "_meta": { SUBSCRIPTION_ID_KEY: req.id }, "notifications": filter.to_json() });
-    let _guard = shared.hub.add_listener(req.id.clone(), filter, peer.out.clone());
-    let _ = peer.out.send(encode::notification("notifications/subscriptions/acknowledged", &ack));
+    let ack = encode::notification("notifications/subscriptions/acknowledged", &ack);
+    let _guard = shared.hub.add_listener(req.id.clone(), filter, peer.out.clone(), cancel.clone(), ack);
     tokio::select! {
         () = cancel.cancelled() => Err(ProtocolError::internal("subscription cancelled")),
         () = peer.stopping.cancelled() => {

@@ -29,13 +29,16 @@ impl<R: AsyncBufRead + Unpin> LineReader<R> {
     pub async fn next_frame(&mut self) -> std::io::Result<Option<Frame>> {
         loop {
             let mut oversized: Option<usize> = None;
+            // Whether the last byte read is a `\r`: the `\r` of a CRLF terminator is not
+            // part of the message, so it does not count towards the limit.
+            let mut last_cr = false;
             self.line.clear();
             loop {
                 let buf = self.inner.fill_buf().await?;
                 if buf.is_empty() {
                     // End of stream: flush what we have.
                     if let Some(n) = oversized {
-                        return Ok(Some(Frame::Oversized(n)));
+                        return Ok(Some(Frame::Oversized(n - usize::from(last_cr))));
                     }
                     if self.line.is_empty() {
                         return Ok(None);
@@ -46,9 +49,13 @@ impl<R: AsyncBufRead + Unpin> LineReader<R> {
                     Some(i) => (&buf[..i], Some(i)),
                     None => (buf, None),
                 };
+                if let Some(&b) = chunk.last() {
+                    last_cr = b == b'\r';
+                }
                 match oversized.as_mut() {
                     Some(n) => *n += chunk.len(),
-                    None if self.line.len() + chunk.len() > self.max => {
+                    // One byte of slack for a trailing `\r`; the exact check follows below.
+                    None if self.line.len() + chunk.len() > self.max.saturating_add(1) => {
                         oversized = Some(self.line.len() + chunk.len());
                         self.line = Vec::new();
                     }
@@ -61,10 +68,13 @@ impl<R: AsyncBufRead + Unpin> LineReader<R> {
                 }
             }
             if let Some(n) = oversized {
-                return Ok(Some(Frame::Oversized(n)));
+                return Ok(Some(Frame::Oversized(n - usize::from(last_cr))));
             }
             if self.line.last() == Some(&b'\r') {
                 self.line.pop();
+            }
+            if self.line.len() > self.max {
+                return Ok(Some(Frame::Oversized(self.line.len())));
             }
             if self.line.iter().all(|b| b.is_ascii_whitespace()) {
                 continue;
@@ -109,5 +119,14 @@ mod tests {
     async fn oversized_lines_are_discarded_and_reading_continues() {
         let got = frames(b"0123456789abcdef\nok\n0123456789", 8).await;
         assert_eq!(got, vec![Frame::Oversized(16), Frame::Line(b"ok".to_vec()), Frame::Oversized(10)]);
+    }
+
+    #[tokio::test]
+    async fn a_crlf_terminator_does_not_count_towards_the_limit() {
+        let got = frames(b"12345678\r\n123456789\r\n123456789\n1234567890\r\n", 8).await;
+        assert_eq!(
+            got,
+            vec![Frame::Line(b"12345678".to_vec()), Frame::Oversized(9), Frame::Oversized(9), Frame::Oversized(10)]
+        );
     }
 }

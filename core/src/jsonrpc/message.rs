@@ -71,6 +71,9 @@ impl Incoming {
             let params = match obj.remove("params") {
                 None | Some(Value::Null) => None,
                 Some(Value::Object(p)) => Some(p),
+                // A notification is never answered, even for invalid params: its (by-position)
+                // params, which MCP does not use, are dropped.
+                Some(Value::Array(_)) if id_value.is_none() => None,
                 Some(Value::Array(_)) => {
                     return Err(EnvelopeError { id, error: ProtocolError::invalid_params("params must be an object") });
                 }

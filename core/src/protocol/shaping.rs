@@ -90,6 +90,11 @@ pub fn content(c: &mut Content, v: ProtocolVersion) {
 /// Shapes a tool result for `v` (structured content exists from 2025-06-18).
 pub fn call_result(r: &mut CallToolResult, v: ProtocolVersion) {
     if v.has_structured_output() {
+        // 2025 schemas allow only object `structuredContent` (any value from 2026-07-28); the
+        // text mirror carries other values.
+        if !v.is_modern() && r.structured_content.as_ref().is_some_and(|s| !s.is_object()) {
+            r.structured_content = None;
+        }
         return;
     }
     r.structured_content = None;

@@ -314,11 +314,13 @@ impl Conn {
         }
         let conn = self.clone();
         self.tasks.spawn(async move {
-            let _permits = permits;
             let id = req.id.clone();
             let peer =
                 Peer { session: conn.session.get().cloned(), out: conn.out.clone(), stopping: conn.stopping.clone() };
             let outcome = router::handle(&conn.shared, &peer, req, token).await;
+            // Free the slot before the response goes out: a client that sends its next
+            // request on seeing it must not find the connection still busy.
+            drop(permits);
             // Nothing is sent for a request the client cancelled.
             if conn.in_flight.finish(&id) {
                 let _ = reply_to.send(outcome.response);

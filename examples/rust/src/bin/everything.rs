@@ -80,7 +80,11 @@ struct Completer {
 }
 
 impl CompletionHandler for Completer {
-    fn complete(&self, _ctx: RequestContext, req: CompleteRequest) -> BoxFuture<'static, Result<Completion, ProtocolError>> {
+    fn complete(
+        &self,
+        _ctx: RequestContext,
+        req: CompleteRequest,
+    ) -> BoxFuture<'static, Result<Completion, ProtocolError>> {
         let values: Vec<String> = match (&req.reference, req.argument.as_str()) {
             (CompletionRef::Prompt { .. }, "language") => {
                 LANGUAGES.iter().filter(|l| l.starts_with(&req.value)).map(|l| (*l).to_owned()).collect()
@@ -162,7 +166,8 @@ fn tools(builder: mcpforge::ServerBuilder, notes: &Notes) -> mcpforge::ServerBui
         .tool(
             Tool::new("ask_name").description("Asks the user for their name (elicitation)"),
             |ctx: RequestContext, _: Value| async move {
-                let schema = json!({ "type": "object", "properties": { "name": { "type": "string" } }, "required": ["name"] });
+                let schema =
+                    json!({ "type": "object", "properties": { "name": { "type": "string" } }, "required": ["name"] });
                 let answer = ctx.elicit(ElicitRequest::form("What is your name?", schema)).await?;
                 let name = answer.content.as_ref().and_then(|c| c.get("name")).and_then(Value::as_str);
                 Ok::<_, HandlerError>(match (answer.action, name) {
@@ -193,7 +198,9 @@ fn tools(builder: mcpforge::ServerBuilder, notes: &Notes) -> mcpforge::ServerBui
             move |ctx: RequestContext, args: NoteArgs| {
                 let notes = notes_w.clone();
                 async move {
-                    if args.name.is_empty() || !args.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+                    if args.name.is_empty()
+                        || !args.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                    {
                         return Err(ToolError::new("note names use letters, digits, `-` and `_`"));
                     }
                     let is_new = lock(&notes).insert(args.name.clone(), args.text).is_none();
@@ -221,11 +228,15 @@ fn tools(builder: mcpforge::ServerBuilder, notes: &Notes) -> mcpforge::ServerBui
             },
         )
         .tool(
-            Tool::new("noisy").description("Prints to stdout and runs a child process that prints: the stream survives"),
+            Tool::new("noisy")
+                .description("Prints to stdout and runs a child process that prints: the stream survives"),
             |_: Value| async move {
                 println!("a stray print from a tool");
                 let child = std::process::Command::new("echo").arg("a child process writing to stdout").status();
-                Ok::<_, ToolError>(format!("printed; child exited with {}", child.map_or(-1, |s| s.code().unwrap_or(-1))))
+                Ok::<_, ToolError>(format!(
+                    "printed; child exited with {}",
+                    child.map_or(-1, |s| s.code().unwrap_or(-1))
+                ))
             },
         )
 }
@@ -251,7 +262,9 @@ fn resources(builder: mcpforge::ServerBuilder, notes: &Notes) -> mcpforge::Serve
             },
         )
         .resource_template(
-            ResourceTemplate::new("memo://notes/{name}", "note").description("One note by name").mime_type("text/plain"),
+            ResourceTemplate::new("memo://notes/{name}", "note")
+                .description("One note by name")
+                .mime_type("text/plain"),
             move |_ctx: RequestContext, uri: String, vars: BTreeMap<String, String>| {
                 let notes = read_note.clone();
                 async move {
@@ -278,7 +291,10 @@ fn prompts(builder: mcpforge::ServerBuilder, notes: &Notes) -> mcpforge::ServerB
                 let lang = args.get("language").map_or("the code", String::as_str).to_owned();
                 Ok::<_, HandlerError>(GetPromptResult::new(vec![
                     PromptMessage::user(format!("Please review this {lang} for bugs and style:\n\n{code}")),
-                    PromptMessage { role: Role::Assistant, content: Content::text("I will look for correctness first.") },
+                    PromptMessage {
+                        role: Role::Assistant,
+                        content: Content::text("I will look for correctness first."),
+                    },
                 ]))
             },
         )
@@ -289,7 +305,8 @@ fn prompts(builder: mcpforge::ServerBuilder, notes: &Notes) -> mcpforge::ServerB
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     mcpforge::telemetry::init_logging();
-    let notes: Notes = Arc::new(Mutex::new(BTreeMap::from([("welcome".to_owned(), "Hello from mcpforge.".to_owned())])));
+    let notes: Notes =
+        Arc::new(Mutex::new(BTreeMap::from([("welcome".to_owned(), "Hello from mcpforge.".to_owned())])));
     let builder = Server::builder("mcpforge-everything", env!("CARGO_PKG_VERSION"))
         .title("mcpforge everything")
         .description("Every feature of the engine in one server")
