@@ -16,7 +16,7 @@ demo: build
 	./target/debug/demo ./target/debug/quickstart
 
 ## The whole test suite (what CI runs).
-test: setup lint test-rust
+test: setup build lint test-rust
 
 lint:
 	$(CARGO) fmt --all --check

@@ -119,11 +119,10 @@ impl Session {
         }
     }
 
-    /// Fails every waiting request (the connection is closing).
+    /// Fails every waiting request (the connection is closing): dropping the senders wakes
+    /// each waiter with "closed".
     pub fn fail_pending(&self) {
-        for (_, tx) in lock(&self.pending).drain() {
-            let _ = tx.send(Err(ProtocolError::internal("connection closed")));
-        }
+        lock(&self.pending).clear();
     }
 }
 

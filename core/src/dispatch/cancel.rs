@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use tokio_util::sync::CancellationToken;
 
@@ -12,31 +13,43 @@ use crate::session::lock;
 
 #[derive(Default)]
 pub(crate) struct InFlight {
-    table: Mutex<HashMap<RequestId, CancellationToken>>,
+    /// Each entry carries a serial number: a client may reuse an id once its request was
+    /// cancelled, and the cancelled request, still winding down, must not take the entry
+    /// of the new one.
+    table: Mutex<HashMap<RequestId, (u64, CancellationToken)>>,
+    serial: AtomicU64,
 }
 
 impl InFlight {
-    /// Registers a request; false if the id is already in flight (ids must be unique).
-    pub fn insert(&self, id: RequestId, token: CancellationToken) -> bool {
+    /// Registers a request and returns its serial number for [`InFlight::finish`]; `None`
+    /// if the id is already in flight (ids must be unique).
+    pub fn insert(&self, id: RequestId, token: CancellationToken) -> Option<u64> {
         let mut t = lock(&self.table);
         if t.contains_key(&id) {
-            return false;
+            return None;
         }
-        t.insert(id, token);
-        true
+        let serial = self.serial.fetch_add(1, Ordering::Relaxed);
+        t.insert(id, (serial, token));
+        Some(serial)
     }
 
     /// `notifications/cancelled`: trips the token and forgets the request (no response).
     /// Unknown or finished ids are ignored.
     pub fn cancel(&self, id: &RequestId) {
-        if let Some(token) = lock(&self.table).remove(id) {
+        if let Some((_, token)) = lock(&self.table).remove(id) {
             token.cancel();
         }
     }
 
-    /// The request finished: true when its response is still owed (not cancelled).
-    pub fn finish(&self, id: &RequestId) -> bool {
-        lock(&self.table).remove(id).is_some()
+    /// The request `(id, serial)` finished: true when its response is still owed (not
+    /// cancelled).
+    pub fn finish(&self, id: &RequestId, serial: u64) -> bool {
+        let mut t = lock(&self.table);
+        if t.get(id).is_some_and(|(s, _)| *s == serial) {
+            t.remove(id);
+            return true;
+        }
+        false
     }
 
     /// Number of requests in flight.

@@ -3,7 +3,7 @@
 //! wire (a server->client request on legacy sessions; `input_required` + replay on
 //! 2026-07-28).
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use serde::de::DeserializeOwned;
@@ -13,6 +13,7 @@ use tokio_util::sync::CancellationToken;
 use super::Outbox;
 use crate::error::{HandlerError, ProtocolError, ToolError};
 use crate::jsonrpc::{RequestId, encode};
+use crate::protocol::meta::RequestMeta;
 use crate::protocol::{
     CreateMessageRequest, CreateMessageResult, ElicitRequest, ElicitResult, InputRequest, ListRootsResult, LogLevel,
     ProtocolVersion,
@@ -20,12 +21,13 @@ use crate::protocol::{
 use crate::server::Server;
 use crate::session::{Session, lock};
 
-/// Where a request's log messages are filtered.
-pub(crate) enum LogGate {
-    /// Legacy: the session's `logging/setLevel`.
+/// Who sent the request: a legacy session (its negotiated state), or a 2026 request that
+/// describes the client itself in `_meta`. Shared, never copied per request.
+pub(crate) enum Client {
+    /// A legacy session.
     Session(Arc<Session>),
-    /// 2026-07-28: the request's own `_meta` log level (none = no log messages).
-    Request(Option<LogLevel>),
+    /// A 2026-07-28 request's `_meta`.
+    Request(Arc<RequestMeta>),
 }
 
 /// Client input gathered for this run of a handler, and the asks it could not answer.
@@ -51,17 +53,16 @@ impl InputState {
 pub(crate) struct ContextInner {
     pub id: RequestId,
     pub version: ProtocolVersion,
-    pub client_capabilities: Value,
-    pub client_info: Option<Value>,
+    pub client: Client,
     pub meta: Option<Value>,
     pub progress_token: Option<Value>,
     pub last_progress: Mutex<Option<f64>>,
-    pub log: LogGate,
     pub logging_enabled: bool,
     pub cancel: CancellationToken,
-    pub done: AtomicBool,
+    /// Set (under this lock) when the request's response is about to be queued; request-scoped
+    /// notifications are sent under the same lock, so none can follow the response.
+    pub done: Mutex<bool>,
     pub out: Outbox,
-    pub session: Option<Arc<Session>>,
     pub input: InputState,
     pub server: Server,
 }
@@ -95,12 +96,25 @@ impl RequestContext {
 
     /// The client's capabilities (from `initialize`, or this request's `_meta`).
     pub fn client_capabilities(&self) -> &Value {
-        &self.inner.client_capabilities
+        match &self.inner.client {
+            Client::Session(s) => &s.client_capabilities,
+            Client::Request(m) => &m.client_capabilities,
+        }
     }
 
     /// The client's `Implementation` info, when known.
     pub fn client_info(&self) -> Option<&Value> {
-        self.inner.client_info.as_ref()
+        match &self.inner.client {
+            Client::Session(s) => Some(&s.client_info).filter(|v| !v.is_null()),
+            Client::Request(m) => m.client_info.as_ref(),
+        }
+    }
+
+    fn session(&self) -> Option<&Arc<Session>> {
+        match &self.inner.client {
+            Client::Session(s) => Some(s),
+            Client::Request(_) => None,
+        }
     }
 
     /// The request's `_meta` object, if any.
@@ -133,15 +147,24 @@ impl RequestContext {
         &self.inner.cancel
     }
 
-    fn live(&self) -> bool {
-        !self.inner.done.load(Ordering::Acquire) && !self.inner.cancel.is_cancelled()
+    /// Sends a request-scoped notification unless the request has finished or was cancelled.
+    fn send_if_live(&self, message: impl FnOnce() -> Vec<u8>) {
+        let done = lock(&self.inner.done);
+        if !*done && !self.inner.cancel.is_cancelled() {
+            let _ = self.inner.out.send(message());
+        }
+    }
+
+    /// Marks the request finished: later progress and log messages are dropped.
+    pub(crate) fn finish(&self) {
+        *lock(&self.inner.done) = true;
     }
 
     /// Sends `notifications/progress` when the client asked for progress. Values that do
     /// not increase are dropped (the spec requires strictly increasing progress).
     pub fn report_progress(&self, progress: f64, total: Option<f64>, message: Option<&str>) {
         let Some(token) = &self.inner.progress_token else { return };
-        if !self.live() || !progress.is_finite() {
+        if !progress.is_finite() {
             return;
         }
         {
@@ -158,19 +181,19 @@ impl RequestContext {
         if let (Some(m), true) = (message, self.inner.version.has_annotations_and_audio()) {
             params["message"] = json!(m);
         }
-        let _ = self.inner.out.send(encode::notification("notifications/progress", &params));
+        self.send_if_live(|| encode::notification("notifications/progress", &params));
     }
 
     /// Sends `notifications/message` if the client's level lets it through: on legacy
     /// sessions the `logging/setLevel` level; on 2026-07-28 only when this request's `_meta`
     /// asked for logs, at or above that level.
     pub fn log(&self, level: LogLevel, data: impl Into<Value>, logger: Option<&str>) {
-        if !self.inner.logging_enabled || !self.live() {
+        if !self.inner.logging_enabled {
             return;
         }
-        let allowed = match &self.inner.log {
-            LogGate::Session(s) => s.log_allows(level),
-            LogGate::Request(min) => min.is_some_and(|m| level >= m),
+        let allowed = match &self.inner.client {
+            Client::Session(s) => s.log_allows(level),
+            Client::Request(m) => m.log_level.is_some_and(|min| level >= min),
         };
         if !allowed {
             return;
@@ -179,7 +202,7 @@ impl RequestContext {
         if let Some(l) = logger {
             params["logger"] = json!(l);
         }
-        let _ = self.inner.out.send(encode::notification("notifications/message", &params));
+        self.send_if_live(|| encode::notification("notifications/message", &params));
     }
 
     /// Asks the user for input (`elicitation/create`).
@@ -237,7 +260,7 @@ impl RequestContext {
                 answers.push(Some(a.clone()));
                 continue;
             }
-            if let Some(missing) = req.missing_capability(&self.inner.client_capabilities) {
+            if let Some(missing) = req.missing_capability(self.client_capabilities()) {
                 return Err(if modern {
                     ProtocolError::missing_client_capability(missing).into()
                 } else {
@@ -254,7 +277,7 @@ impl RequestContext {
         if unanswered.is_empty() {
             return Ok(answers.into_iter().flatten().collect());
         }
-        match &self.inner.session {
+        match self.session() {
             Some(session) if !modern => {
                 let got = self.ask_session(session, &unanswered).await?;
                 let mut got = got.into_iter();
@@ -279,7 +302,17 @@ impl RequestContext {
         let mut ids: Vec<RequestId> = sent.iter().map(|(id, _)| id.clone()).collect();
         for ((_, rx), (_, req)) in sent.into_iter().zip(requests) {
             let answer = tokio::select! {
-                r = rx => r.unwrap_or_else(|_| Err(ProtocolError::internal("connection closed"))),
+                r = rx => match r {
+                    Ok(answer) => answer,
+                    // The session dropped the waiter: the connection closed before an answer.
+                    Err(_) => {
+                        return Err(ToolError::new(format!(
+                            "the connection closed before the client answered {}",
+                            req.method()
+                        ))
+                        .into());
+                    }
+                },
                 () = self.inner.cancel.cancelled() => {
                     for id in &ids {
                         session.forget_request(id);

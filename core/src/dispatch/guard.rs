@@ -9,18 +9,21 @@ use std::task::{Context, Poll};
 ///
 /// Hand-written (a dozen lines) rather than pulling in `futures-util` for one combinator.
 pub(crate) fn catch_unwind<F: Future>(fut: F) -> CatchUnwind<F> {
-    CatchUnwind { fut: Box::pin(fut) }
+    CatchUnwind { fut }
 }
 
-pub(crate) struct CatchUnwind<F> {
-    fut: Pin<Box<F>>,
+pin_project_lite::pin_project! {
+    pub(crate) struct CatchUnwind<F> {
+        #[pin]
+        fut: F,
+    }
 }
 
 impl<F: Future> Future for CatchUnwind<F> {
     type Output = Result<F::Output, String>;
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let fut = self.fut.as_mut();
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let fut = self.project().fut;
         match std::panic::catch_unwind(AssertUnwindSafe(|| fut.poll(cx))) {
             Ok(Poll::Pending) => Poll::Pending,
             Ok(Poll::Ready(v)) => Poll::Ready(Ok(v)),

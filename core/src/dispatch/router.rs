@@ -3,14 +3,13 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use tokio_util::sync::CancellationToken;
 
 use super::Outbox;
-use super::context::{ContextInner, InputState, LogGate, RequestContext};
+use super::context::{Client, ContextInner, InputState, RequestContext};
 use super::guard::catch_unwind;
 use super::mrtr;
 use super::notify::ListenFilter;
@@ -60,7 +59,7 @@ pub(crate) enum Era {
     /// A legacy session.
     Legacy(Arc<Session>),
     /// The stateless 2026-07-28 wire, with the request's `_meta`.
-    Modern(Box<RequestMeta>),
+    Modern(Arc<RequestMeta>),
 }
 
 impl Era {
@@ -167,7 +166,7 @@ fn classify(shared: &Arc<ServerShared>, peer: &Peer, req: &IncomingRequest) -> R
         if LEGACY_ONLY.contains(&method) {
             return Err(ProtocolError::method_not_found(method));
         }
-        return Ok(Some(Era::Modern(Box::new(meta))));
+        return Ok(Some(Era::Modern(Arc::new(meta))));
     }
     match &peer.session {
         Some(s) => Ok(Some(Era::Legacy(s.clone()))),
@@ -388,27 +387,22 @@ fn context(
     cancel: &CancellationToken,
     input: InputState,
 ) -> RequestContext {
-    let (client_capabilities, client_info, log, session) = match era {
-        Era::Legacy(s) => {
-            (s.client_capabilities.clone(), Some(s.client_info.clone()), LogGate::Session(s.clone()), Some(s.clone()))
-        }
-        Era::Modern(m) => (m.client_capabilities.clone(), m.client_info.clone(), LogGate::Request(m.log_level), None),
+    let client = match era {
+        Era::Legacy(s) => Client::Session(s.clone()),
+        Era::Modern(m) => Client::Request(m.clone()),
     };
     RequestContext {
         inner: Arc::new(ContextInner {
             id: id.clone(),
             version: era.version(),
-            client_capabilities,
-            client_info,
+            client,
             meta: params.and_then(|p| p.get("_meta")).cloned(),
             progress_token: meta::progress_token(params),
             last_progress: std::sync::Mutex::new(None),
-            log,
             logging_enabled: shared.logging,
             cancel: cancel.clone(),
-            done: std::sync::atomic::AtomicBool::new(false),
+            done: std::sync::Mutex::new(false),
             out: peer.out.clone(),
-            session,
             input,
             server: Server::from_shared(shared.clone()),
         }),
@@ -446,7 +440,7 @@ async fn run_rounds<T>(
     for _ in 0..MAX_INPUT_ROUNDS {
         let ctx = context(spec.shared, spec.peer, spec.era, spec.id, Some(spec.params), spec.cancel, input);
         let result = call(ctx.clone()).await;
-        ctx.inner.done.store(true, Ordering::Release);
+        ctx.finish();
         let state = &ctx.inner.input;
         let asked = !lock(&state.pending).is_empty();
         if !asked && !matches!(result, Err(HandlerError::InputRequired)) {

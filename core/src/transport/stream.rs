@@ -307,11 +307,11 @@ impl Conn {
             return;
         };
         let token = self.hard.child_token();
-        if !self.in_flight.insert(req.id.clone(), token.clone()) {
+        let Some(serial) = self.in_flight.insert(req.id.clone(), token.clone()) else {
             let e = ProtocolError::invalid_request(format!("request id {} is already in flight", req.id));
             let _ = reply_to.send(encode::error(Some(&req.id), &e, false));
             return;
-        }
+        };
         let conn = self.clone();
         self.tasks.spawn(async move {
             let id = req.id.clone();
@@ -322,7 +322,7 @@ impl Conn {
             // request on seeing it must not find the connection still busy.
             drop(permits);
             // Nothing is sent for a request the client cancelled.
-            if conn.in_flight.finish(&id) {
+            if conn.in_flight.finish(&id, serial) {
                 let _ = reply_to.send(outcome.response);
                 if let Some(t) = outcome.trailing {
                     let _ = reply_to.send(t);
