@@ -52,6 +52,14 @@ impl InFlight {
         false
     }
 
+    /// Trips the token of every request in flight (hard shutdown). Requests the client
+    /// cancelled are already tripped and gone from the table.
+    pub fn cancel_all(&self) {
+        for (_, token) in lock(&self.table).values() {
+            token.cancel();
+        }
+    }
+
     /// Number of requests in flight.
     pub fn len(&self) -> usize {
         lock(&self.table).len()

@@ -103,23 +103,13 @@ pub(crate) async fn handle(
         Ok(Some(era)) => {
             let modern = era.is_modern();
             let is_listen = req.method == "subscriptions/listen";
-            let routed = catch_unwind(route(shared, peer, era, req, cancel.clone(), &mut trailing));
-            let guarded = async {
-                // `biased`: when the token trips, the handler is polled first, so its own
-                // reaction to `ctx.cancelled()` (cleanup, the `notifications/cancelled` for a
-                // pending server->client request) runs before it is dropped.
-                tokio::select! {
-                    biased;
-                    r = routed => r.unwrap_or_else(|msg| {
-                        tracing::error!(request = %id, panic = %msg, "handler panicked");
-                        Err(ProtocolError::internal("the handler failed unexpectedly"))
-                    }),
-                    () = cancel.cancelled() => Err(ProtocolError::internal("request cancelled")),
-                }
-            };
+            // Boxed: the route future is moved through the guards below, and a large
+            // future moved inside another is stored more than once.
+            let routed: Routed<'_> =
+                Box::pin(catch_unwind(route(shared, peer, era, req, cancel.clone(), &mut trailing)));
             let reply = match shared.limits.request_timeout.filter(|_| !is_listen) {
                 Some(limit) => {
-                    let mut guarded = std::pin::pin!(guarded);
+                    let mut guarded = std::pin::pin!(guarded(routed, &cancel, &id));
                     match tokio::time::timeout(limit, guarded.as_mut()).await {
                         Ok(r) => r,
                         Err(_) => {
@@ -132,7 +122,7 @@ pub(crate) async fn handle(
                         }
                     }
                 }
-                None => guarded.await,
+                None => guarded(routed, &cancel, &id).await,
             };
             (modern, reply)
         }
@@ -148,6 +138,24 @@ pub(crate) async fn handle(
         }
     };
     Outcome { response, trailing }
+}
+
+/// The routed request: the method logic wrapped in panic isolation.
+type Routed<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Reply, String>> + Send + 'a>>;
+
+/// Runs the routed request until it finishes or its token trips. `biased`: when the token
+/// trips, the handler is polled first, so its own reaction to `ctx.cancelled()` (cleanup,
+/// the `notifications/cancelled` for a pending server->client request) runs before it is
+/// dropped.
+async fn guarded(routed: Routed<'_>, cancel: &CancellationToken, id: &RequestId) -> Reply {
+    tokio::select! {
+        biased;
+        r = routed => r.unwrap_or_else(|msg| {
+            tracing::error!(request = %id, panic = %msg, "handler panicked");
+            Err(ProtocolError::internal("the handler failed unexpectedly"))
+        }),
+        () = cancel.cancelled() => Err(ProtocolError::internal("request cancelled")),
+    }
 }
 
 /// Decides the era. `Ok(None)`: a `ping` outside any session, answered `{}`.
@@ -291,7 +299,7 @@ async fn route(
         }
         "tools/call" => {
             gate(shared.has_tools(&snap), method)?;
-            call_tool(shared, peer, &era, req, cancel, &snap).await
+            Box::pin(call_tool(shared, peer, &era, req, cancel, &snap)).await
         }
         "resources/list" => {
             gate(shared.has_resources(&snap), method)?;
@@ -303,7 +311,7 @@ async fn route(
         }
         "resources/read" => {
             gate(shared.has_resources(&snap), method)?;
-            read_resource(shared, peer, &era, req, cancel, &snap).await
+            Box::pin(read_resource(shared, peer, &era, req, cancel, &snap)).await
         }
         "resources/subscribe" | "resources/unsubscribe" => {
             let session = legacy_session(&era, method)?;
@@ -323,12 +331,12 @@ async fn route(
         }
         "prompts/get" => {
             gate(shared.has_prompts(&snap), method)?;
-            get_prompt(shared, peer, &era, req, cancel, &snap).await
+            Box::pin(get_prompt(shared, peer, &era, req, cancel, &snap)).await
         }
         "completion/complete" => {
             let v = era.version();
             gate(!v.has_annotations_and_audio() || !snap.completions.is_empty(), method)?;
-            complete(shared, peer, &era, req, cancel, &snap).await
+            Box::pin(complete(shared, peer, &era, req, cancel, &snap)).await
         }
         "logging/setLevel" => {
             let session = legacy_session(&era, method)?;
@@ -340,7 +348,7 @@ async fn route(
             session.set_log_level(level);
             Ok(b"{}".to_vec())
         }
-        "subscriptions/listen" => listen(shared, peer, &snap, req, cancel, trailing).await,
+        "subscriptions/listen" => Box::pin(listen(shared, peer, &snap, req, cancel, trailing)).await,
         _ => Err(ProtocolError::method_not_found(method)),
     }
 }
@@ -471,7 +479,7 @@ async fn run_rounds<T>(
                 if pending.is_empty() {
                     return Err(ProtocolError::internal("the handler asked for client input without saying what"));
                 }
-                let answers = match ctx.ask_session(session, &pending).await {
+                let answers = match Box::pin(ctx.ask_session(session, &pending)).await {
                     Ok(a) => a,
                     Err(e) => return Ok(Rounds::Done(Err(e))),
                 };

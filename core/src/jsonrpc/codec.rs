@@ -5,12 +5,16 @@ use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 
 /// One unit read from a byte stream.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Frame {
-    /// A complete line without its terminator (`\n` or `\r\n`); never empty.
-    Line(Vec<u8>),
+pub enum Frame<'a> {
+    /// A complete line without its terminator (`\n` or `\r\n`); never empty. Borrowed from
+    /// the reader's buffer, which is reused for the next line.
+    Line(&'a [u8]),
     /// A line longer than the maximum; its bytes were discarded. Carries its length.
     Oversized(usize),
 }
+
+/// Line buffer capacity kept between messages; a larger buffer is released after use.
+const KEEP_CAPACITY: usize = 64 * 1024;
 
 /// Reads newline-delimited frames with a size cap. Blank lines are skipped.
 pub struct LineReader<R> {
@@ -26,13 +30,15 @@ impl<R: AsyncBufRead + Unpin> LineReader<R> {
     }
 
     /// The next frame, or `None` at end of stream. A final line without a newline counts.
-    pub async fn next_frame(&mut self) -> std::io::Result<Option<Frame>> {
+    pub async fn next_frame(&mut self) -> std::io::Result<Option<Frame<'_>>> {
         loop {
             let mut oversized: Option<usize> = None;
             // Whether the last byte read is a `\r`: the `\r` of a CRLF terminator is not
             // part of the message, so it does not count towards the limit.
             let mut last_cr = false;
             self.line.clear();
+            // Keep the buffer for the next line, but do not hold on to a large one.
+            self.line.shrink_to(KEEP_CAPACITY);
             loop {
                 let buf = self.inner.fill_buf().await?;
                 if buf.is_empty() {
@@ -57,7 +63,7 @@ impl<R: AsyncBufRead + Unpin> LineReader<R> {
                     // One byte of slack for a trailing `\r`; the exact check follows below.
                     None if self.line.len() + chunk.len() > self.max.saturating_add(1) => {
                         oversized = Some(self.line.len() + chunk.len());
-                        self.line = Vec::new();
+                        self.line.clear();
                     }
                     None => self.line.extend_from_slice(chunk),
                 }
@@ -79,7 +85,7 @@ impl<R: AsyncBufRead + Unpin> LineReader<R> {
             if self.line.iter().all(|b| b.is_ascii_whitespace()) {
                 continue;
             }
-            return Ok(Some(Frame::Line(std::mem::take(&mut self.line))));
+            return Ok(Some(Frame::Line(&self.line)));
         }
     }
 }
@@ -92,12 +98,22 @@ fn memchr_nl(buf: &[u8]) -> Option<usize> {
 mod tests {
     use super::*;
 
-    async fn frames(input: &[u8], max: usize) -> Vec<Frame> {
+    /// An owned copy of a frame, for comparisons.
+    #[derive(Debug, PartialEq, Eq)]
+    enum Owned {
+        Line(Vec<u8>),
+        Oversized(usize),
+    }
+
+    async fn frames(input: &[u8], max: usize) -> Vec<Owned> {
         let reader = tokio::io::BufReader::with_capacity(4, input);
         let mut r = LineReader::new(reader, max);
         let mut out = Vec::new();
         while let Some(f) = r.next_frame().await.unwrap() {
-            out.push(f);
+            out.push(match f {
+                Frame::Line(l) => Owned::Line(l.to_vec()),
+                Frame::Oversized(n) => Owned::Oversized(n),
+            });
         }
         out
     }
@@ -108,9 +124,9 @@ mod tests {
         assert_eq!(
             got,
             vec![
-                Frame::Line(b"{\"a\":1}".to_vec()),
-                Frame::Line(b"{\"b\":2}".to_vec()),
-                Frame::Line(b"{\"c\":3}".to_vec()),
+                Owned::Line(b"{\"a\":1}".to_vec()),
+                Owned::Line(b"{\"b\":2}".to_vec()),
+                Owned::Line(b"{\"c\":3}".to_vec()),
             ]
         );
     }
@@ -118,7 +134,7 @@ mod tests {
     #[tokio::test]
     async fn oversized_lines_are_discarded_and_reading_continues() {
         let got = frames(b"0123456789abcdef\nok\n0123456789", 8).await;
-        assert_eq!(got, vec![Frame::Oversized(16), Frame::Line(b"ok".to_vec()), Frame::Oversized(10)]);
+        assert_eq!(got, vec![Owned::Oversized(16), Owned::Line(b"ok".to_vec()), Owned::Oversized(10)]);
     }
 
     #[tokio::test]
@@ -126,7 +142,7 @@ mod tests {
         let got = frames(b"12345678\r\n123456789\r\n123456789\n1234567890\r\n", 8).await;
         assert_eq!(
             got,
-            vec![Frame::Line(b"12345678".to_vec()), Frame::Oversized(9), Frame::Oversized(9), Frame::Oversized(10)]
+            vec![Owned::Line(b"12345678".to_vec()), Owned::Oversized(9), Owned::Oversized(9), Owned::Oversized(10)]
         );
     }
 }

@@ -33,8 +33,6 @@ struct Conn {
     permits: Arc<tokio::sync::Semaphore>,
     /// Graceful stop: no new requests, listen streams end.
     stopping: CancellationToken,
-    /// Hard stop: every request's token is a child of this one.
-    hard: CancellationToken,
     tasks: TaskTracker,
 }
 
@@ -51,6 +49,17 @@ where
     R: AsyncRead + Unpin + Send + 'static,
     W: AsyncWrite + Unpin + Send + 'static,
 {
+    // The connection runs as a task of its own, not inside the caller's future: a
+    // `block_on` future is polled outside the scheduler's fair rotation (and, on a
+    // multi-thread runtime, on another thread than the request tasks it spawns).
+    tokio::spawn(run(shared, reader, writer, stop)).await.unwrap_or_else(|e| Err(Error::Io(std::io::Error::other(e))))
+}
+
+async fn run<R, W>(shared: Arc<ServerShared>, reader: R, writer: W, stop: CancellationToken) -> Result<(), Error>
+where
+    R: AsyncRead + Unpin + Send + 'static,
+    W: AsyncWrite + Unpin + Send + 'static,
+{
     let (tx, rx) = mpsc::unbounded_channel::<Vec<u8>>();
     let writer_done = CancellationToken::new();
     let closing = CancellationToken::new();
@@ -62,7 +71,6 @@ where
         session: OnceLock::new(),
         in_flight: InFlight::default(),
         stopping: CancellationToken::new(),
-        hard: CancellationToken::new(),
         tasks: TaskTracker::new(),
     });
     let mut lines = LineReader::new(BufReader::with_capacity(64 * 1024, reader), conn.shared.limits.max_message_size);
@@ -70,7 +78,12 @@ where
     loop {
         tokio::select! {
             frame = lines.next_frame() => match frame {
-                Ok(Some(frame)) => conn.on_frame(frame),
+                Ok(Some(frame)) => {
+                    conn.on_frame(frame);
+                    // A burst of buffered input must not starve the request tasks it spawns:
+                    // yield to them whenever this task's cooperative budget is spent.
+                    tokio::task::consume_budget().await;
+                }
                 Ok(None) => break,
                 Err(e) => {
                     read_error = Some(e);
@@ -153,7 +166,7 @@ impl Conn {
         self.send(encode::error(id, e, self.null_ids()));
     }
 
-    fn on_frame(self: &Arc<Self>, frame: Frame) {
+    fn on_frame(self: &Arc<Self>, frame: Frame<'_>) {
         let line = match frame {
             Frame::Line(l) => l,
             Frame::Oversized(n) => {
@@ -165,7 +178,7 @@ impl Conn {
                 return self.send_error(None, &e);
             }
         };
-        let value: Value = match serde_json::from_slice(&line) {
+        let value: Value = match serde_json::from_slice(line) {
             Ok(v) => v,
             Err(e) => return self.send_error(None, &ProtocolError::parse_error(e)),
         };
@@ -306,7 +319,10 @@ impl Conn {
             let _ = reply_to.send(encode::error(Some(&req.id), &e, false));
             return;
         };
-        let token = self.hard.child_token();
+        // A token of its own (not a child of a connection token: creating and dropping
+        // children locks the parent on every request); hard shutdown cancels through the
+        // in-flight table instead.
+        let token = CancellationToken::new();
         let Some(serial) = self.in_flight.insert(req.id.clone(), token.clone()) else {
             let e = ProtocolError::invalid_request(format!("request id {} is already in flight", req.id));
             let _ = reply_to.send(encode::error(Some(&req.id), &e, false));
@@ -346,7 +362,7 @@ impl Conn {
                 remaining = self.in_flight.len(),
                 "cancelling requests still running after the shutdown grace period"
             );
-            self.hard.cancel();
+            self.in_flight.cancel_all();
             // Cancelled requests answer promptly; bound the wait anyway.
             let _ = tokio::time::timeout(std::time::Duration::from_secs(1), self.tasks.wait()).await;
         }
