@@ -314,3 +314,32 @@ async fn a_slow_request_on_one_connection_does_not_block_another_connection() {
     release.notify_one();
     assert_eq!(next(&mut a).await, text_result(json!(1), "slow a"));
 }
+
+/// A burst of fast requests larger than the in-flight limit, written in one go, is served
+/// without "server busy" errors: the read loop yields to the request tasks it spawns
+/// (this test runs on a current-thread runtime, where nothing else would let them run).
+#[tokio::test]
+async fn a_burst_larger_than_the_limit_is_served_when_handlers_are_fast() {
+    const BURST: usize = 3000;
+    let server = Server::builder("concurrency-test", "1.0.0")
+        .limits(Limits { max_in_flight_per_connection: 64, ..Limits::default() })
+        .tool(Tool::new("fast"), |_: Value| async move { Ok::<_, ToolError>("ok") })
+        .build()
+        .expect("valid server");
+    let mut client = legacy(&server).await;
+    let mut burst = String::new();
+    for id in 0..BURST {
+        burst.push_str(
+            &json!({ "jsonrpc": "2.0", "id": id, "method": "tools/call", "params": { "name": "fast" } }).to_string(),
+        );
+        burst.push('\n');
+    }
+    client.send_raw(burst.trim_end()).await.expect("the pipe is open");
+    let mut seen = vec![false; BURST];
+    for _ in 0..BURST {
+        let msg = next(&mut client).await;
+        let id = msg["id"].as_u64().expect("a response with an integer id") as usize;
+        assert_eq!(msg, text_result(json!(id), "ok"), "request {id} was answered normally");
+        assert!(!std::mem::replace(&mut seen[id], true), "request {id} answered once");
+    }
+}

@@ -81,8 +81,14 @@ where
                 Ok(Some(frame)) => {
                     conn.on_frame(frame);
                     // A burst of buffered input must not starve the request tasks it spawns:
-                    // yield to them whenever this task's cooperative budget is spent.
-                    tokio::task::consume_budget().await;
+                    // yield to them whenever this task's cooperative budget is spent, and
+                    // before the next message whenever every in-flight slot is taken, so
+                    // only requests that are really still running make the server busy.
+                    if conn.permits.available_permits() == 0 {
+                        tokio::task::yield_now().await;
+                    } else {
+                        tokio::task::consume_budget().await;
+                    }
                 }
                 Ok(None) => break,
                 Err(e) => {
