@@ -504,6 +504,59 @@ fn non_tool_error(e: HandlerError) -> ProtocolError {
     }
 }
 
+/// A validated `tools/call`, ready to run. Built by synchronous code so the request's
+/// future holds only this across its await.
+struct ToolCall {
+    tool: Arc<ToolEntry>,
+    /// The tool name as JSON (bound into a 2026 `requestState` with the arguments).
+    name: Value,
+    args: Value,
+    params: Map<String, Value>,
+    input: InputState,
+}
+
+/// Looks the tool up and validates its arguments. `Ok(Err(bytes))`: the arguments failed
+/// the schema on a version that reports that as an `isError` result.
+fn prepare_tool_call(
+    shared: &ServerShared,
+    era: &Era,
+    params: Option<Map<String, Value>>,
+    snap: &Snapshot,
+) -> Result<Result<ToolCall, Vec<u8>>, ProtocolError> {
+    let mut params = params.unwrap_or_default();
+    let name = match params.remove("name") {
+        Some(n @ Value::String(_)) => n,
+        _ => return Err(ProtocolError::invalid_params("`name` must be a string")),
+    };
+    let name_str = name.as_str().unwrap_or_default();
+    let tool = snap
+        .tools
+        .get(name_str)
+        .cloned()
+        .ok_or_else(|| ProtocolError::invalid_params(format!("Unknown tool: {name_str}")))?;
+    let args = match params.remove("arguments") {
+        None | Some(Value::Null) => Value::Object(Map::new()),
+        Some(a @ Value::Object(_)) => a,
+        Some(_) => return Err(ProtocolError::invalid_params("`arguments` must be an object")),
+    };
+    if let Err(violations) = tool.input.validate(&args) {
+        let detail = schema::describe(&violations);
+        if era.version().input_errors_are_tool_results() {
+            let r = CallToolResult::error(format!("Invalid arguments for tool {name_str}: {detail}"));
+            return finish(shared, era.is_modern(), false, &r).map(Err);
+        }
+        let errors: Vec<Value> = violations.iter().map(|v| json!({ "path": v.path, "message": v.message })).collect();
+        return Err(ProtocolError::invalid_params(format!("invalid arguments for tool {name_str}: {detail}"))
+            .with_data(json!({ "errors": errors })));
+    }
+    let input = if era.is_modern() {
+        mrtr::read_input(&shared.sealer, "tools/call", &[&name, &args], &mut params)?
+    } else {
+        InputState::default()
+    };
+    Ok(Ok(ToolCall { tool, name, args, params, input }))
+}
+
 async fn call_tool(
     shared: &Arc<ServerShared>,
     peer: &Peer,
@@ -512,42 +565,34 @@ async fn call_tool(
     cancel: CancellationToken,
     snap: &Snapshot,
 ) -> Reply {
-    let version = era.version();
-    let mut params = req.params.unwrap_or_default();
-    let name = str_param(&params, "name")?.to_owned();
-    let tool =
-        snap.tools.get(&name).cloned().ok_or_else(|| ProtocolError::invalid_params(format!("Unknown tool: {name}")))?;
-    let args = match params.remove("arguments") {
-        None | Some(Value::Null) => Value::Object(Map::new()),
-        Some(a @ Value::Object(_)) => a,
-        Some(_) => return Err(ProtocolError::invalid_params("`arguments` must be an object")),
+    let IncomingRequest { id, params, .. } = req;
+    let ToolCall { tool, name, args, params, input } = match prepare_tool_call(shared, era, params, snap)? {
+        Ok(call) => call,
+        Err(done) => return Ok(done),
     };
-    if let Err(violations) = tool.input.validate(&args) {
-        let detail = schema::describe(&violations);
-        if version.input_errors_are_tool_results() {
-            let r = CallToolResult::error(format!("Invalid arguments for tool {name}: {detail}"));
-            return finish(shared, era.is_modern(), false, &r);
-        }
-        return Err(ProtocolError::invalid_params(format!("invalid arguments for tool {name}: {detail}"))
-            .with_data(json!({ "errors": violations.iter().map(|v| json!({ "path": v.path, "message": v.message })).collect::<Vec<_>>() })));
-    }
-    let name_v = Value::String(name.clone());
-    let bind = [&name_v, &args];
-    let input = if era.is_modern() {
-        mrtr::read_input(&shared.sealer, "tools/call", &bind, &mut params)?
-    } else {
-        InputState::default()
-    };
+    let bind = [&name, &args];
     let spec =
-        RunSpec { shared, peer, era, id: &req.id, params: &params, cancel: &cancel, method: "tools/call", bind: &bind };
-    let handler = tool.handler.clone();
+        RunSpec { shared, peer, era, id: &id, params: &params, cancel: &cancel, method: "tools/call", bind: &bind };
+    let handler = &tool.handler;
     let rounds = run_rounds(spec, input, |ctx| handler.call(ctx, args.clone())).await?;
-    let output = match rounds {
-        Rounds::InputRequired(bytes) => return Ok(bytes),
-        Rounds::Done(r) => r,
-    };
+    match rounds {
+        Rounds::InputRequired(bytes) => Ok(bytes),
+        Rounds::Done(output) => finish_tool_call(shared, era, &tool, output),
+    }
+}
+
+/// Turns a finished tool run into the serialized result: plain values mapped, tool errors
+/// as `isError` results, structured output checked against the `outputSchema`, then shaped
+/// for the version.
+fn finish_tool_call(
+    shared: &ServerShared,
+    era: &Era,
+    tool: &ToolEntry,
+    output: Result<ToolOutput, HandlerError>,
+) -> Reply {
+    let name = &tool.def.name;
     let mut result = match output {
-        Ok(out) => tool_result(&tool, out),
+        Ok(out) => tool_result(tool, out),
         Err(HandlerError::Tool(e)) => {
             let mut r = CallToolResult::error(e.message);
             if tool.output.is_none() {
@@ -572,7 +617,7 @@ async fn call_tool(
             )));
         }
     }
-    shaping::call_result(&mut result, version);
+    shaping::call_result(&mut result, era.version());
     if result.meta.is_some() {
         let v = serde_json::to_value(&result).map_err(ProtocolError::internal)?;
         return finish_value(shared, era.is_modern(), false, v);

@@ -75,8 +75,19 @@ where
     });
     let mut lines = LineReader::new(BufReader::with_capacity(64 * 1024, reader), conn.shared.limits.max_message_size);
     let mut read_error = None;
+    // Built once, not per message: a `cancelled()` future registers a waiter each time it
+    // is first polled.
+    let stopped = async {
+        tokio::select! {
+            () = stop.cancelled() => {}
+            () = conn.shared.shutdown.cancelled() => {}
+            () = writer_done.cancelled() => {}
+        }
+    };
+    let mut stopped = std::pin::pin!(stopped);
     loop {
         tokio::select! {
+            biased;
             frame = lines.next_frame() => match frame {
                 Ok(Some(frame)) => {
                     conn.on_frame(frame);
@@ -96,9 +107,7 @@ where
                     break;
                 }
             },
-            () = stop.cancelled() => break,
-            () = conn.shared.shutdown.cancelled() => break,
-            () = writer_done.cancelled() => break,
+            () = &mut stopped => break,
         }
     }
     conn.shutdown().await;
@@ -124,11 +133,12 @@ async fn write_loop<W: AsyncWrite + Unpin>(
 ) -> std::io::Result<()> {
     let _done = done.drop_guard();
     let mut buf = Vec::with_capacity(64 * 1024);
+    let mut closed = std::pin::pin!(closing.cancelled());
     loop {
         let first = tokio::select! {
             biased;
             m = rx.recv() => m,
-            () = closing.cancelled() => None,
+            () = &mut closed => None,
         };
         let last = first.is_none();
         if let Some(m) = first {
