@@ -3,27 +3,32 @@
 //! sent for a cancelled request.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use tokio_util::sync::CancellationToken;
 
 use crate::jsonrpc::RequestId;
 use crate::session::lock;
 
+/// A request's cancellation token, shared by `Arc`: cloning a `CancellationToken` takes its
+/// lock, an `Arc` clone is one atomic increment (a request's token is held by the in-flight
+/// table, the router and the handler's context).
+pub(crate) type RequestToken = Arc<CancellationToken>;
+
 #[derive(Default)]
 pub(crate) struct InFlight {
     /// Each entry carries a serial number: a client may reuse an id once its request was
     /// cancelled, and the cancelled request, still winding down, must not take the entry
     /// of the new one.
-    table: Mutex<HashMap<RequestId, (u64, CancellationToken)>>,
+    table: Mutex<HashMap<RequestId, (u64, RequestToken)>>,
     serial: AtomicU64,
 }
 
 impl InFlight {
     /// Registers a request and returns its serial number for [`InFlight::finish`]; `None`
     /// if the id is already in flight (ids must be unique).
-    pub fn insert(&self, id: RequestId, token: CancellationToken) -> Option<u64> {
+    pub fn insert(&self, id: RequestId, token: RequestToken) -> Option<u64> {
         let mut t = lock(&self.table);
         if t.contains_key(&id) {
             return None;

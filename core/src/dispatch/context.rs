@@ -58,7 +58,7 @@ pub(crate) struct ContextInner {
     pub progress_token: Option<Value>,
     pub last_progress: Mutex<Option<f64>>,
     pub logging_enabled: bool,
-    pub cancel: CancellationToken,
+    pub cancel: super::cancel::RequestToken,
     /// Set (under this lock) when the request's response is about to be queued; request-scoped
     /// notifications are sent under the same lock, so none can follow the response.
     pub done: Mutex<bool>,

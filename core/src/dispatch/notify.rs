@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, Weak};
 
+use super::cancel::RequestToken;
 use serde_json::{Value, json};
-use tokio_util::sync::CancellationToken;
 
 use super::Outbox;
 use crate::jsonrpc::{RequestId, encode};
@@ -84,7 +84,7 @@ struct Listener {
     out: Outbox,
     /// The listen request's token: once the client cancelled it, nothing more is sent,
     /// even before the listen task has woken up and dropped its guard.
-    cancel: CancellationToken,
+    cancel: RequestToken,
 }
 
 impl Listener {
@@ -133,7 +133,7 @@ impl Hub {
         id: RequestId,
         filter: ListenFilter,
         out: Outbox,
-        cancel: CancellationToken,
+        cancel: RequestToken,
         ack: Vec<u8>,
     ) -> ListenGuard<'_> {
         let key = self.next.fetch_add(1, Ordering::Relaxed);

@@ -9,6 +9,7 @@ use serde_json::{Map, Value, json};
 use tokio_util::sync::CancellationToken;
 
 use super::Outbox;
+use super::cancel::RequestToken;
 use super::context::{Client, ContextInner, InputState, RequestContext};
 use super::guard::catch_unwind;
 use super::mrtr;
@@ -92,7 +93,7 @@ pub(crate) async fn handle(
     shared: &Arc<ServerShared>,
     peer: &Peer,
     req: IncomingRequest,
-    cancel: CancellationToken,
+    cancel: RequestToken,
 ) -> Outcome {
     let id = req.id.clone();
     let looks_modern = meta::is_modern_shaped(req.params.as_ref()) || MODERN_ONLY.contains(&req.method.as_str());
@@ -105,8 +106,7 @@ pub(crate) async fn handle(
             let is_listen = req.method == "subscriptions/listen";
             // Boxed: the route future is moved through the guards below, and a large
             // future moved inside another is stored more than once.
-            let routed: Routed<'_> =
-                Box::pin(catch_unwind(route(shared, peer, era, req, cancel.clone(), &mut trailing)));
+            let routed: Routed<'_> = Box::pin(catch_unwind(route(shared, peer, era, req, &cancel, &mut trailing)));
             let reply = match shared.limits.request_timeout.filter(|_| !is_listen) {
                 Some(limit) => {
                     let mut guarded = std::pin::pin!(guarded(routed, &cancel, &id));
@@ -275,7 +275,7 @@ async fn route(
     peer: &Peer,
     era: Era,
     req: IncomingRequest,
-    cancel: CancellationToken,
+    cancel: &RequestToken,
     trailing: &mut Option<Vec<u8>>,
 ) -> Reply {
     let snap = shared.registry.snapshot();
@@ -392,7 +392,7 @@ fn context(
     era: &Era,
     id: &RequestId,
     params: Option<&Map<String, Value>>,
-    cancel: &CancellationToken,
+    cancel: &RequestToken,
     input: InputState,
 ) -> RequestContext {
     let client = match era {
@@ -432,7 +432,7 @@ struct RunSpec<'a> {
     era: &'a Era,
     id: &'a RequestId,
     params: &'a Map<String, Value>,
-    cancel: &'a CancellationToken,
+    cancel: &'a RequestToken,
     method: &'static str,
     bind: &'a [&'a Value],
 }
@@ -562,7 +562,7 @@ async fn call_tool(
     peer: &Peer,
     era: &Era,
     req: IncomingRequest,
-    cancel: CancellationToken,
+    cancel: &RequestToken,
     snap: &Snapshot,
 ) -> Reply {
     let IncomingRequest { id, params, .. } = req;
@@ -571,8 +571,7 @@ async fn call_tool(
         Err(done) => return Ok(done),
     };
     let bind = [&name, &args];
-    let spec =
-        RunSpec { shared, peer, era, id: &id, params: &params, cancel: &cancel, method: "tools/call", bind: &bind };
+    let spec = RunSpec { shared, peer, era, id: &id, params: &params, cancel, method: "tools/call", bind: &bind };
     let handler = &tool.handler;
     let rounds = run_rounds(spec, input, |ctx| handler.call(ctx, args.clone())).await?;
     match rounds {
@@ -640,7 +639,7 @@ async fn get_prompt(
     peer: &Peer,
     era: &Era,
     req: IncomingRequest,
-    cancel: CancellationToken,
+    cancel: &RequestToken,
     snap: &Snapshot,
 ) -> Reply {
     let version = era.version();
@@ -707,7 +706,7 @@ async fn read_resource(
     peer: &Peer,
     era: &Era,
     req: IncomingRequest,
-    cancel: CancellationToken,
+    cancel: &RequestToken,
     snap: &Snapshot,
 ) -> Reply {
     let mut params = req.params.unwrap_or_default();
@@ -757,7 +756,7 @@ async fn complete(
     peer: &Peer,
     era: &Era,
     req: IncomingRequest,
-    cancel: CancellationToken,
+    cancel: &RequestToken,
     snap: &Snapshot,
 ) -> Reply {
     let params = req.params.unwrap_or_default();
@@ -801,7 +800,7 @@ async fn listen(
     peer: &Peer,
     snap: &Snapshot,
     req: IncomingRequest,
-    cancel: CancellationToken,
+    cancel: &RequestToken,
     trailing: &mut Option<Vec<u8>>,
 ) -> Reply {
     let params = req.params.unwrap_or_default();

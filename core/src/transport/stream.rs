@@ -338,7 +338,7 @@ impl Conn {
         // A token of its own (not a child of a connection token: creating and dropping
         // children locks the parent on every request); hard shutdown cancels through the
         // in-flight table instead.
-        let token = CancellationToken::new();
+        let token = Arc::new(CancellationToken::new());
         let Some(serial) = self.in_flight.insert(req.id.clone(), token.clone()) else {
             let e = ProtocolError::invalid_request(format!("request id {} is already in flight", req.id));
             let _ = reply_to.send(encode::error(Some(&req.id), &e, false));
