@@ -678,16 +678,7 @@ async fn get_prompt(
     } else {
         InputState::default()
     };
-    let spec = RunSpec {
-        shared,
-        peer,
-        era,
-        id: &req.id,
-        params: &params,
-        cancel: &cancel,
-        method: "prompts/get",
-        bind: &bind,
-    };
+    let spec = RunSpec { shared, peer, era, id: &req.id, params: &params, cancel, method: "prompts/get", bind: &bind };
     let handler = prompt.handler.clone();
     let rounds = run_rounds(spec, input, |ctx| handler.get(ctx, args.clone())).await?;
     let mut result = match rounds {
@@ -725,16 +716,8 @@ async fn read_resource(
     } else {
         InputState::default()
     };
-    let spec = RunSpec {
-        shared,
-        peer,
-        era,
-        id: &req.id,
-        params: &params,
-        cancel: &cancel,
-        method: "resources/read",
-        bind: &bind,
-    };
+    let spec =
+        RunSpec { shared, peer, era, id: &req.id, params: &params, cancel, method: "resources/read", bind: &bind };
     let rounds = run_rounds(spec, input, |ctx| handler.read(ctx, uri.clone(), vars.clone())).await?;
     let mut contents = match rounds {
         Rounds::InputRequired(bytes) => return Ok(bytes),
@@ -778,7 +761,7 @@ async fn complete(
         .unwrap_or_default();
     let mut completion = match snap.completions.get(&reference) {
         Some(h) => {
-            let ctx = context(shared, peer, era, &req.id, Some(&params), &cancel, InputState::default());
+            let ctx = context(shared, peer, era, &req.id, Some(&params), cancel, InputState::default());
             let request = CompleteRequest { reference, argument: arg_name, value, context: context_args };
             h.complete(ctx, request).await?
         }
