@@ -23,9 +23,9 @@ struct AddArgs {
     b: f64,
 }
 
-// One stdio connection needs one thread: a current-thread runtime answers without
-// cross-thread wake-ups (about half the latency of the multi-thread default). Handlers that
-// burn CPU should use `tokio::task::spawn_blocking`.
+// One stdio connection needs one thread: a current-thread runtime is the leanest choice
+// (one thread, the smallest memory footprint). The multi-thread default works as well;
+// handlers that burn CPU should use `tokio::task::spawn_blocking` on either.
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     mcpforge::telemetry::init_logging();
