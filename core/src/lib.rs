@@ -53,5 +53,6 @@ pub use protocol::{
 };
 pub use server::{CacheScope, Server, ServerBuilder};
 pub use sugar::Json;
+pub use transport::http::{HttpOptions, HttpServer};
 pub use transport::memory::MemoryClient;
 pub use transport::stdio::StdioOptions;

@@ -17,6 +17,7 @@ use crate::protocol::{CompletionRef, Prompt, ProtocolVersion, Resource, Resource
 use crate::registry::{PromptEntry, Registry, ResourceEntry, Snapshot, TemplateEntry, ToolEntry};
 use crate::seal::Sealer;
 use crate::sugar::{IntoPromptHandler, IntoResourceHandler, IntoTemplateHandler, IntoToolHandler};
+use crate::transport::http::{HttpOptions, HttpServer};
 use crate::transport::memory::MemoryClient;
 use crate::transport::stdio::StdioOptions;
 
@@ -168,6 +169,18 @@ impl Server {
         W: tokio::io::AsyncWrite + Unpin + Send + 'static,
     {
         crate::transport::stream::serve(self.shared.clone(), reader, writer, CancellationToken::new()).await
+    }
+
+    /// Binds an HTTP listener (Streamable HTTP for both eras); call
+    /// [`HttpServer::run`](crate::transport::http::HttpServer::run) to serve. Binding first
+    /// lets you learn the port when `options.bind` has port 0.
+    pub async fn bind_http(&self, options: HttpOptions) -> Result<HttpServer, Error> {
+        HttpServer::bind(self.shared.clone(), options).await
+    }
+
+    /// Serves MCP over HTTP until [`Server::shutdown`].
+    pub async fn serve_http(&self, options: HttpOptions) -> Result<(), Error> {
+        self.bind_http(options).await?.run().await
     }
 
     /// Connects an in-memory client (for tests and embedding): the server is served on an

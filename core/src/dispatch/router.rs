@@ -27,7 +27,7 @@ use crate::session::{Session, lock};
 
 /// Methods that exist only on the 2026-07-28 wire (so a request naming them is modern even
 /// without `_meta`, and fails -32602 for the missing `_meta`).
-const MODERN_ONLY: &[&str] = &["server/discover", "subscriptions/listen"];
+pub(crate) const MODERN_ONLY: &[&str] = &["server/discover", "subscriptions/listen"];
 
 /// Methods removed in 2026-07-28: -32601 when they arrive modern-shaped.
 const LEGACY_ONLY: &[&str] = &[
@@ -82,6 +82,8 @@ pub(crate) struct Outcome {
     pub response: Vec<u8>,
     /// Messages that follow the response (a listen stream's closing notice).
     pub trailing: Option<Vec<u8>>,
+    /// The JSON-RPC error code when the response is an error (HTTP maps it to a status).
+    pub error_code: Option<i64>,
 }
 
 /// What the method logic produced: a serialized result object, or an error.
@@ -127,6 +129,7 @@ pub(crate) async fn handle(
             (modern, reply)
         }
     };
+    let mut error_code = None;
     let response = match reply {
         Ok(result) => encode::response_raw(&id, &result),
         Err(mut e) => {
@@ -134,10 +137,11 @@ pub(crate) async fn handle(
                 // 2026-07-28 servers must not emit the legacy codes.
                 e.code = codes::INVALID_PARAMS;
             }
+            error_code = Some(e.code);
             encode::error(Some(&id), &e, false)
         }
     };
-    Outcome { response, trailing }
+    Outcome { response, trailing, error_code }
 }
 
 /// The routed request: the method logic wrapped in panic isolation.

@@ -9,12 +9,15 @@ use crate::error::Error;
 use crate::handler::ToolHandler;
 use crate::protocol::{ProtocolVersion, Tool, shaping};
 use crate::schema::CompiledSchema;
+use crate::transport::http::headers::{HeaderParam, header_params};
 
 pub(crate) struct ToolEntry {
     pub def: Tool,
     pub input: CompiledSchema,
     pub output: Option<CompiledSchema>,
     pub handler: Arc<dyn ToolHandler>,
+    /// Arguments mirrored in `Mcp-Param-*` headers (2026 HTTP), from `x-mcp-header`.
+    pub header_params: Vec<HeaderParam>,
     json: Value,
 }
 
@@ -38,8 +41,9 @@ impl ToolEntry {
             .as_ref()
             .map(|s| CompiledSchema::compile(s).map_err(|e| invalid(format!("outputSchema: {e}"))))
             .transpose()?;
+        let header_params = header_params(&def.input_schema).map_err(|e| invalid(format!("x-mcp-header: {e}")))?;
         let json = serde_json::to_value(&def).map_err(|e| invalid(e.to_string()))?;
-        Ok(ToolEntry { def, input, output, handler, json })
+        Ok(ToolEntry { def, input, output, handler, header_params, json })
     }
 }
 

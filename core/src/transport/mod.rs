@@ -1,5 +1,6 @@
 //! Transports: they move bytes; dispatch decides what the bytes mean.
 
+pub mod http;
 pub mod memory;
 pub mod stdio;
 pub(crate) mod stream;

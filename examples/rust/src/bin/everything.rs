@@ -2,6 +2,7 @@
 //! stdio. Tools with annotations, structured output, every content type, progress,
 //! logging, cancellation, client input (elicitation, sampling, roots), list changes and
 //! resource updates; concrete and templated resources; a prompt with completions.
+//! `everything --http 127.0.0.1:3000` serves Streamable HTTP at `/mcp` instead of stdio.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -313,6 +314,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .instructions("A showcase server: tools, resources, prompts and completions.");
     let builder = prompts(resources(tools(builder, &notes), &notes), &notes);
     let server = builder.build()?;
-    server.serve_stdio().await?;
+    match mcpforge_examples::cli::http_address()? {
+        Some(addr) => server.serve_http(mcpforge::HttpOptions::new(addr)).await?,
+        None => server.serve_stdio().await?,
+    }
     Ok(())
 }

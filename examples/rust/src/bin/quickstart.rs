@@ -1,6 +1,7 @@
 //! The quickstart server: `echo`, `add` and `current_time`, served over stdio.
 //!
-//! Run it under any MCP client (`command: quickstart`), or pipe JSON-RPC into it.
+//! Run it under any MCP client (`command: quickstart`), or pipe JSON-RPC into it;
+//! `quickstart --http 127.0.0.1:3000` serves Streamable HTTP at `/mcp` instead.
 
 use mcpforge::{Server, Tool, ToolAnnotations, ToolError};
 use schemars::JsonSchema;
@@ -46,6 +47,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             },
         )
         .build()?;
-    server.serve_stdio().await?;
+    match mcpforge_examples::cli::http_address()? {
+        Some(addr) => server.serve_http(mcpforge::HttpOptions::new(addr)).await?,
+        None => server.serve_stdio().await?,
+    }
     Ok(())
 }

@@ -1,0 +1,93 @@
+//! DNS-rebinding protection: the `Host` and `Origin` headers of every request are checked
+//! against allow-lists before anything else runs.
+
+use axum::http::HeaderMap;
+use axum::http::header::{HOST, ORIGIN};
+
+use super::options::HttpOptions;
+
+/// The host part of a `Host` header value (`name[:port]`, `[v6][:port]`).
+fn host_name(value: &str) -> &str {
+    let v = value.trim();
+    if v.starts_with('[') {
+        return v.find(']').map_or(v, |end| &v[..=end]);
+    }
+    v.rsplit_once(':').filter(|(_, port)| port.chars().all(|c| c.is_ascii_digit())).map_or(v, |(h, _)| h)
+}
+
+/// `scheme://host` of an origin, without its port.
+fn origin_without_port(value: &str) -> Option<String> {
+    let (scheme, rest) = value.trim().split_once("://")?;
+    let authority = rest.split('/').next().unwrap_or_default();
+    Some(format!("{}://{}", scheme.to_ascii_lowercase(), host_name(authority).to_ascii_lowercase()))
+}
+
+/// Why a request was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    /// `Host` missing or not allowed.
+    Host(String),
+    /// `Origin` present and not allowed.
+    Origin(String),
+}
+
+/// Checks `Host` and `Origin`.
+pub(crate) fn check(options: &HttpOptions, headers: &HeaderMap) -> Result<(), Refusal> {
+    if !options.allowed_hosts.is_empty() {
+        let host = headers.get(HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
+        let name = host_name(host).to_ascii_lowercase();
+        if !options.allowed_hosts.iter().any(|a| a.eq_ignore_ascii_case(&name)) {
+            return Err(Refusal::Host(host.to_owned()));
+        }
+    }
+    if !options.allowed_origins.is_empty() {
+        if let Some(origin) = headers.get(ORIGIN) {
+            let raw = origin.to_str().unwrap_or_default();
+            let ok = origin_without_port(raw)
+                .is_some_and(|o| options.allowed_origins.iter().any(|a| a.eq_ignore_ascii_case(&o)));
+            if !ok {
+                return Err(Refusal::Origin(raw.to_owned()));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::HeaderValue;
+
+    use super::*;
+
+    fn headers(host: Option<&str>, origin: Option<&str>) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        if let Some(v) = host {
+            h.insert(HOST, HeaderValue::from_str(v).unwrap());
+        }
+        if let Some(v) = origin {
+            h.insert(ORIGIN, HeaderValue::from_str(v).unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn loopback_is_allowed_and_everything_else_refused() {
+        let o = HttpOptions::default();
+        assert_eq!(check(&o, &headers(Some("127.0.0.1:3000"), None)), Ok(()));
+        assert_eq!(check(&o, &headers(Some("localhost"), Some("http://localhost:5173"))), Ok(()));
+        assert_eq!(check(&o, &headers(Some("[::1]:8080"), Some("https://[::1]:8080"))), Ok(()));
+        assert!(matches!(check(&o, &headers(Some("evil.example.com"), None)), Err(Refusal::Host(_))));
+        assert!(matches!(check(&o, &headers(None, None)), Err(Refusal::Host(_))));
+        assert!(matches!(
+            check(&o, &headers(Some("localhost:1"), Some("http://evil.example.com"))),
+            Err(Refusal::Origin(_))
+        ));
+        assert!(matches!(check(&o, &headers(Some("localhost"), Some("null"))), Err(Refusal::Origin(_))));
+    }
+
+    #[test]
+    fn empty_lists_disable_the_checks() {
+        let o = HttpOptions { allowed_hosts: vec![], allowed_origins: vec![], ..HttpOptions::default() };
+        assert_eq!(check(&o, &headers(Some("evil.example.com"), Some("http://evil.example.com"))), Ok(()));
+    }
+}

@@ -1,0 +1,102 @@
+//! Resumable SSE streams of a legacy session: every event of a session's POST streams is
+//! kept in a bounded event store under an id that names its stream, and sent to whoever is
+//! currently connected to that stream — the original POST, or a later GET that resumed it
+//! with `Last-Event-ID`. Both happen under one lock, so a resumed client misses nothing and
+//! sees nothing twice.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Mutex;
+
+use bytes::Bytes;
+use tokio::sync::mpsc;
+
+use super::event_store::{EventStore, ReplayError, StoreLimits, StreamId};
+use super::sse;
+use crate::session::lock;
+
+/// The reconnection delay suggested to clients (`retry:`), in milliseconds.
+const RETRY_MS: u64 = 1000;
+
+/// Per-session event storage: small, because there may be many sessions.
+fn limits() -> StoreLimits {
+    StoreLimits { events_per_stream: 64, max_bytes: 128 * 1024, max_streams: 16 }
+}
+
+/// Streams that ended while no client was connected (their events wait for a resume).
+const FINISHED_KEPT: usize = 64;
+
+struct Inner {
+    store: EventStore,
+    live: HashMap<StreamId, mpsc::UnboundedSender<Bytes>>,
+    finished: VecDeque<StreamId>,
+}
+
+/// The resumable streams of one session.
+pub(crate) struct Streams {
+    inner: Mutex<Inner>,
+}
+
+impl Default for Streams {
+    fn default() -> Self {
+        let inner = Inner { store: EventStore::new(limits()), live: HashMap::new(), finished: VecDeque::new() };
+        Streams { inner: Mutex::new(inner) }
+    }
+}
+
+impl Streams {
+    /// Opens a stream delivered to `out`; with `prime`, its first event is a priming event
+    /// (an id and empty data) so the client can resume even before any message.
+    pub fn open(&self, out: mpsc::UnboundedSender<Bytes>, prime: bool) -> StreamId {
+        let mut inner = lock(&self.inner);
+        let stream = inner.store.open_stream();
+        if prime {
+            let id = inner.store.position(stream);
+            let _ = out.send(sse::priming(&id));
+            let _ = out.send(sse::retry(RETRY_MS));
+        }
+        inner.live.insert(stream, out);
+        stream
+    }
+
+    /// Records a message on `stream` and sends it to the connected client, if any.
+    pub fn send(&self, stream: StreamId, message: &[u8]) {
+        let mut inner = lock(&self.inner);
+        let data = Bytes::copy_from_slice(message);
+        let id = inner.store.append(stream, data.clone());
+        if let Some(out) = inner.live.get(&stream) {
+            if out.send(sse::event(Some(&id), None, &data)).is_err() {
+                inner.live.remove(&stream);
+            }
+        }
+    }
+
+    /// The stream ended. If its client is connected it has everything and the events are
+    /// dropped; otherwise they stay resumable until the store evicts them.
+    pub fn finish(&self, stream: StreamId) {
+        let mut inner = lock(&self.inner);
+        if inner.live.remove(&stream).is_some_and(|out| !out.is_closed()) {
+            inner.store.close_stream(stream);
+            return;
+        }
+        if inner.finished.len() == FINISHED_KEPT {
+            inner.finished.pop_front();
+        }
+        inner.finished.push_back(stream);
+    }
+
+    /// `Last-Event-ID` resumption: the events after `last_event_id`, followed by whatever the
+    /// stream still produces, on a new channel.
+    pub fn resume(&self, last_event_id: &str) -> Result<mpsc::UnboundedReceiver<Bytes>, ReplayError> {
+        let mut inner = lock(&self.inner);
+        let (stream, events) = inner.store.replay_after(last_event_id)?;
+        let (tx, rx) = mpsc::unbounded_channel();
+        for (id, data) in events {
+            let _ = tx.send(sse::event(Some(&id), None, &data));
+        }
+        // A finished stream ends after the replay (dropping `tx`); a running one continues.
+        if !inner.finished.contains(&stream) {
+            inner.live.insert(stream, tx);
+        }
+        Ok(rx)
+    }
+}

@@ -1,0 +1,132 @@
+//! Legacy HTTP sessions: ids from the OS random source, a cap on how many exist (the least
+//! recently used one is ended to make room), and an idle timeout, so memory stays bounded
+//! whatever clients do.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use super::resume::Streams;
+use crate::dispatch::cancel::InFlight;
+use crate::session::{Session, lock};
+
+/// One legacy session served over HTTP.
+pub(crate) struct HttpSession {
+    /// The `Mcp-Session-Id` (64 hex digits: visible ASCII, 256 bits from the OS).
+    pub id: String,
+    /// The protocol state shared with dispatch.
+    pub session: Arc<Session>,
+    /// Requests in flight (for `notifications/cancelled`).
+    pub in_flight: InFlight,
+    /// Unsolicited messages (list changes, resource updates) waiting for the GET stream.
+    pub notifications: Mutex<Option<mpsc::UnboundedReceiver<Vec<u8>>>>,
+    /// Tripped when the session ends (DELETE, expiry, eviction, shutdown).
+    pub ended: CancellationToken,
+    /// The session's resumable SSE streams.
+    pub streams: Streams,
+    last_used: Mutex<Instant>,
+}
+
+impl HttpSession {
+    fn touch(&self) {
+        *lock(&self.last_used) = Instant::now();
+    }
+
+    fn idle_for(&self) -> Duration {
+        lock(&self.last_used).elapsed()
+    }
+
+    fn end(&self) {
+        self.ended.cancel();
+        self.session.fail_pending();
+    }
+}
+
+/// A new session id: 32 random bytes as hex.
+pub(crate) fn new_id() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("operating system random source unavailable");
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Every live session.
+pub(crate) struct SessionStore {
+    map: Mutex<HashMap<String, Arc<HttpSession>>>,
+    max: usize,
+    idle_timeout: Duration,
+}
+
+impl SessionStore {
+    pub fn new(max: usize, idle_timeout: Duration) -> SessionStore {
+        SessionStore { map: Mutex::new(HashMap::new()), max: max.max(1), idle_timeout }
+    }
+
+    /// Registers a session built by `initialize`; returns it with its new id.
+    pub fn create(&self, session: Arc<Session>, notifications: mpsc::UnboundedReceiver<Vec<u8>>) -> Arc<HttpSession> {
+        let s = Arc::new(HttpSession {
+            id: new_id(),
+            session,
+            in_flight: InFlight::default(),
+            notifications: Mutex::new(Some(notifications)),
+            ended: CancellationToken::new(),
+            streams: Streams::default(),
+            last_used: Mutex::new(Instant::now()),
+        });
+        let mut map = lock(&self.map);
+        if map.len() >= self.max {
+            Self::expire_locked(&mut map, self.idle_timeout);
+        }
+        while map.len() >= self.max {
+            let Some(oldest) = map.values().max_by_key(|s| s.idle_for()).map(|s| s.id.clone()) else { break };
+            if let Some(old) = map.remove(&oldest) {
+                tracing::info!("session limit reached: ending the least recently used session");
+                old.end();
+            }
+        }
+        map.insert(s.id.clone(), s.clone());
+        s
+    }
+
+    /// The live session with this id (and marks it used).
+    pub fn get(&self, id: &str) -> Option<Arc<HttpSession>> {
+        let s = lock(&self.map).get(id).cloned()?;
+        s.touch();
+        Some(s)
+    }
+
+    /// Ends a session; false if there was none.
+    pub fn remove(&self, id: &str) -> bool {
+        match lock(&self.map).remove(id) {
+            Some(s) => {
+                s.end();
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn expire_locked(map: &mut HashMap<String, Arc<HttpSession>>, idle: Duration) {
+        map.retain(|_, s| {
+            let keep = s.idle_for() < idle || s.in_flight.len() > 0;
+            if !keep {
+                s.end();
+            }
+            keep
+        });
+    }
+
+    /// Ends sessions idle for longer than the timeout (those with requests in flight stay).
+    pub fn expire(&self) {
+        Self::expire_locked(&mut lock(&self.map), self.idle_timeout);
+    }
+
+    /// Ends every session (shutdown).
+    pub fn clear(&self) {
+        for (_, s) in lock(&self.map).drain() {
+            s.end();
+        }
+    }
+}
