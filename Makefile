@@ -3,7 +3,7 @@ CARGO ?= cargo
 JOBS ?= 2
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: setup build demo test test-rust lint bench clean
+.PHONY: setup build demo test test-rust test-e2e conformance lint bench clean
 
 setup:
 	@./scripts/setup.sh
@@ -16,7 +16,7 @@ demo: build
 	./target/debug/demo ./target/debug/quickstart
 
 ## The whole test suite (what CI runs).
-test: setup build lint test-rust
+test: setup build lint test-rust test-e2e conformance
 
 lint:
 	$(CARGO) fmt --all --check
@@ -24,6 +24,15 @@ lint:
 
 test-rust:
 	$(CARGO) test -j$(JOBS) --workspace
+
+## The official Python MCP client drives the example servers over stdio (tests/e2e).
+test-e2e: build
+	.venv/bin/python -m pytest -q tests/e2e
+
+## The official conformance suite against each language's fixture (one line per revision).
+## CONFORMANCE_ALL=1 also runs every scenario (`--suite all`).
+conformance: build
+	./scripts/conformance.sh
 
 ## Benchmarks (release builds): prints figures and ratios; see docs/BENCHMARKS.md.
 bench: setup

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Runs the official MCP conformance suite against each language's conformance fixture and
+# prints one line per language and revision:
+#   conformance[rust] 2025-11-25: N passed, M failed
+# CONFORMANCE_ALL=1 also runs `--suite all` (every scenario, each at its own wire version).
+# Exit status: non-zero when any scored scenario failed or the suite could not run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+runner="${CONFORMANCE_RUNNER:-$root/../shared/tools/conformance-run}"
+if [[ ! -x "$runner" ]]; then
+  echo "conformance: runner not found at $runner (set CONFORMANCE_RUNNER)" >&2
+  exit 2
+fi
+out_root="$root/target/conformance"
+mkdir -p "$out_root"
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+wait_ready() { # wait_ready PORT PID
+  for _ in $(seq 1 100); do
+    if ! kill -0 "$2" 2>/dev/null; then return 1; fi
+    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  return 1
+}
+
+status=0
+run_language() { # run_language NAME COMMAND...
+  local lang=$1
+  shift
+  local port pid
+  port=$(free_port)
+  "$@" --http "127.0.0.1:$port" 2>"$out_root/$lang-server.log" &
+  pid=$!
+  if ! wait_ready "$port" "$pid"; then
+    echo "conformance[$lang]: the fixture did not start (see $out_root/$lang-server.log)" >&2
+    kill "$pid" 2>/dev/null || true
+    status=1
+    return
+  fi
+  local runs=("--requirements 2025-11-25" "--requirements 2026-07-28")
+  [[ "${CONFORMANCE_ALL:-0}" == "1" ]] && runs+=("--suite all")
+  for args in "${runs[@]}"; do
+    local label=${args##* }
+    local out="$out_root/$lang-$label"
+    rm -rf "$out"
+    local line
+    # shellcheck disable=SC2086 # $args holds two words on purpose
+    line=$(CONFORMANCE_OUT="$out" CONFORMANCE_ALLOW_FAIL=1 "$runner" "http://127.0.0.1:$port/mcp" $args 2>"$out.log" | tail -n 1) || true
+    if [[ "$line" != conformance:* ]]; then
+      line="conformance: the suite did not run (see $out.log)"
+      status=1
+    fi
+    echo "conformance[$lang] $label: ${line#conformance: }"
+    if [[ "$line" =~ ([0-9]+)\ failed && "${BASH_REMATCH[1]}" != "0" && "$label" != "all" ]]; then
+      status=1
+      sed -n 's/^FAIL /  failed: /p' "$out/summary.txt" 2>/dev/null || true
+    fi
+  done
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+run_language rust "$root/target/debug/conformance"
+exit $status
