@@ -79,6 +79,16 @@ pub(crate) async fn run(shared: &Arc<ServerShared>, req: IncomingRequest, spec: 
         let e = ProtocolError::internal("server busy: too many requests in flight");
         return error(StatusCode::SERVICE_UNAVAILABLE, Some(&id), &e);
     };
+    let session_permit = match &spec.session {
+        Some(s) => match s.permits.clone().try_acquire_owned() {
+            Ok(p) => Some(p),
+            Err(_) => {
+                let e = ProtocolError::internal("server busy: too many requests in flight on this session");
+                return error(StatusCode::SERVICE_UNAVAILABLE, Some(&id), &e);
+            }
+        },
+        None => None,
+    };
     let token = Arc::new(CancellationToken::new());
     // Legacy sessions cancel through `notifications/cancelled`, which needs the table.
     let serial = match &spec.session {
@@ -100,7 +110,7 @@ pub(crate) async fn run(shared: &Arc<ServerShared>, req: IncomingRequest, spec: 
     let task_shared = shared.clone();
     let session = spec.session.clone();
     tokio::spawn(async move {
-        let _permit = permit;
+        let _permits = (permit, session_permit);
         let outcome = router::handle(&task_shared, &peer, req, token).await;
         // A request the client cancelled gets no response.
         let owed = match (&session, serial) {

@@ -77,9 +77,10 @@ impl HttpServer {
     /// Binds the listener described by `options`.
     pub(crate) async fn bind(shared: Arc<ServerShared>, options: HttpOptions) -> Result<HttpServer, Error> {
         let listener = tokio::net::TcpListener::bind(options.bind).await?;
+        let per_session = shared.limits.max_in_flight_per_connection;
         let app = Arc::new(App {
             shared,
-            sessions: SessionStore::new(options.max_sessions, options.session_idle_timeout),
+            sessions: SessionStore::new(options.max_sessions, options.session_idle_timeout, per_session),
             options,
             stopping: CancellationToken::new(),
         });

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use tokio::sync::mpsc;
+use tokio::sync::{Semaphore, mpsc};
 use tokio_util::sync::CancellationToken;
 
 use super::resume::Streams;
@@ -27,6 +27,8 @@ pub(crate) struct HttpSession {
     pub ended: CancellationToken,
     /// The session's resumable SSE streams.
     pub streams: Streams,
+    /// Requests this session may have in flight (`Limits::max_in_flight_per_connection`).
+    pub permits: Arc<Semaphore>,
     last_used: Mutex<Instant>,
 }
 
@@ -57,11 +59,12 @@ pub(crate) struct SessionStore {
     map: Mutex<HashMap<String, Arc<HttpSession>>>,
     max: usize,
     idle_timeout: Duration,
+    per_session_in_flight: usize,
 }
 
 impl SessionStore {
-    pub fn new(max: usize, idle_timeout: Duration) -> SessionStore {
-        SessionStore { map: Mutex::new(HashMap::new()), max: max.max(1), idle_timeout }
+    pub fn new(max: usize, idle_timeout: Duration, per_session_in_flight: usize) -> SessionStore {
+        SessionStore { map: Mutex::new(HashMap::new()), max: max.max(1), idle_timeout, per_session_in_flight }
     }
 
     /// Registers a session built by `initialize`; returns it with its new id.
@@ -73,6 +76,7 @@ impl SessionStore {
             notifications: Mutex::new(Some(notifications)),
             ended: CancellationToken::new(),
             streams: Streams::default(),
+            permits: Arc::new(Semaphore::new(self.per_session_in_flight)),
             last_used: Mutex::new(Instant::now()),
         });
         let mut map = lock(&self.map);
