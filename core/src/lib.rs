@@ -38,6 +38,7 @@ pub mod seal;
 pub mod server;
 pub(crate) mod session;
 pub mod sugar;
+pub mod tasks;
 pub mod telemetry;
 pub mod transport;
 
@@ -49,10 +50,11 @@ pub use protocol::{
     CallToolResult, CompleteRequest, Completion, CompletionRef, Content, CreateMessageRequest, CreateMessageResult,
     ElicitAction, ElicitRequest, ElicitResult, GetPromptResult, InputRequest, ListRootsResult, LogLevel, Prompt,
     PromptArgument, PromptMessage, ProtocolVersion, Resource, ResourceContents, ResourceTemplate, Role, Root,
-    SamplingMessage, Tool, ToolAnnotations,
+    SamplingMessage, TaskSupport, Tool, ToolAnnotations, ToolExecution,
 };
 pub use server::{CacheScope, Server, ServerBuilder};
 pub use sugar::Json;
-pub use transport::http::{HttpOptions, HttpServer};
+pub use tasks::{TaskOptions, TaskStatus};
+pub use transport::http::{AuthError, AuthInfo, AuthOptions, HttpOptions, HttpServer, TokenVerifier};
 pub use transport::memory::MemoryClient;
 pub use transport::stdio::StdioOptions;

@@ -17,6 +17,8 @@ use crate::protocol::{CompletionRef, Prompt, ProtocolVersion, Resource, Resource
 use crate::registry::{PromptEntry, Registry, ResourceEntry, Snapshot, TemplateEntry, ToolEntry};
 use crate::seal::Sealer;
 use crate::sugar::{IntoPromptHandler, IntoResourceHandler, IntoTemplateHandler, IntoToolHandler};
+use crate::tasks::TaskOptions;
+use crate::tasks::store::TaskStore;
 use crate::transport::http::{HttpOptions, HttpServer};
 use crate::transport::memory::MemoryClient;
 use crate::transport::stdio::StdioOptions;
@@ -59,6 +61,8 @@ pub(crate) struct ServerShared {
     pub cache_suffix: Vec<u8>,
     pub global_in_flight: Arc<Semaphore>,
     pub shutdown: CancellationToken,
+    /// Tasks of the Tasks extension and of 2025-11-25 task-augmented calls.
+    pub tasks: TaskStore,
     enable_tools: bool,
     enable_resources: bool,
     enable_prompts: bool,
@@ -110,6 +114,7 @@ pub struct ServerBuilder {
     snapshot: Snapshot,
     errors: Vec<Error>,
     enable: (bool, bool, bool),
+    tasks: Option<TaskOptions>,
 }
 
 impl Server {
@@ -132,6 +137,7 @@ impl Server {
             snapshot: Snapshot::default(),
             errors: Vec::new(),
             enable: (false, false, false),
+            tasks: None,
         }
     }
 
@@ -342,6 +348,16 @@ impl ServerBuilder {
         self
     }
 
+    /// Configures tasks (TTL, poll interval, how many are kept) and advertises them even
+    /// before a task-capable tool is registered: the `io.modelcontextprotocol/tasks` extension
+    /// on 2026-07-28, the `tasks` capability on 2025-11-25. Without this call tasks use
+    /// [`TaskOptions::default`] and are advertised while some tool supports them
+    /// ([`crate::Tool::task_support`]).
+    pub fn tasks(mut self, options: TaskOptions) -> Self {
+        self.tasks = Some(options);
+        self
+    }
+
     /// Advertises the tools capability even with no tools registered (tools added later).
     pub fn enable_tools(mut self) -> Self {
         self.enable.0 = true;
@@ -456,6 +472,9 @@ impl ServerBuilder {
         if self.limits.page_size == 0 || self.limits.max_message_size == 0 {
             return Err(Error::Config("page_size and max_message_size must be positive".into()));
         }
+        if self.tasks.as_ref().is_some_and(|t| t.max_tasks == 0) {
+            return Err(Error::Config("TaskOptions::max_tasks must be positive".into()));
+        }
         let key = self.state_key.take().or_else(|| std::env::var("MCPFORGE_STATE_KEY").ok().map(String::into_bytes));
         let ttl = self.limits.request_state_ttl;
         let sealer = match key {
@@ -485,6 +504,10 @@ impl ServerBuilder {
             modern_suffix,
             cache_suffix,
             shutdown: CancellationToken::new(),
+            tasks: match self.tasks {
+                Some(options) => TaskStore::new(options, true),
+                None => TaskStore::new(TaskOptions::default(), false),
+            },
             enable_tools: self.enable.0,
             enable_resources: self.enable.1,
             enable_prompts: self.enable.2,

@@ -3,7 +3,7 @@
 //! wire (a server->client request on legacy sessions; `input_required` + replay on
 //! 2026-07-28).
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use serde::de::DeserializeOwned;
@@ -20,6 +20,7 @@ use crate::protocol::{
 };
 use crate::server::Server;
 use crate::session::{Session, lock};
+use crate::transport::http::AuthInfo;
 
 /// Who sent the request: a legacy session (its negotiated state), or a 2026 request that
 /// describes the client itself in `_meta`. Shared, never copied per request.
@@ -50,6 +51,19 @@ impl InputState {
     }
 }
 
+/// Where a handler run stands with respect to the Tasks extension.
+#[derive(Default)]
+pub(crate) enum TaskMode {
+    /// Not a task, and not about to become one: `start_task` returns at once.
+    #[default]
+    Off,
+    /// 2026-07-28, a tool with [`crate::Tool::defer_task`] called by a client that supports
+    /// tasks: `start_task` sets the flag and stops the run; the engine then creates the task.
+    Deferred(AtomicBool),
+    /// Running as this task.
+    Running(Arc<crate::tasks::store::Task>),
+}
+
 pub(crate) struct ContextInner {
     pub id: RequestId,
     pub version: ProtocolVersion,
@@ -65,6 +79,10 @@ pub(crate) struct ContextInner {
     pub out: Outbox,
     pub input: InputState,
     pub server: Server,
+    /// The verified caller (HTTP bearer authorization).
+    pub auth: Option<Arc<AuthInfo>>,
+    /// The Tasks extension's view of this run.
+    pub task: TaskMode,
 }
 
 /// The per-request handle passed to every handler. Cheap to clone; valid after the
@@ -127,6 +145,45 @@ impl RequestContext {
         self.inner.progress_token.as_ref()
     }
 
+    /// What the caller's bearer token grants, when the request came over HTTP with
+    /// authorization enabled ([`crate::HttpOptions::auth`]); `None` otherwise.
+    pub fn auth(&self) -> Option<&AuthInfo> {
+        self.inner.auth.as_deref()
+    }
+
+    /// The id of the task this handler runs as (Tasks extension on 2026-07-28, task-augmented
+    /// `tools/call` on 2025-11-25); `None` for an ordinary request.
+    pub fn task_id(&self) -> Option<&str> {
+        match &self.inner.task {
+            TaskMode::Running(t) => Some(&t.id),
+            _ => None,
+        }
+    }
+
+    /// Becomes a task, for a tool registered with [`crate::Tool::defer_task`]: before this
+    /// call the handler runs inside the `tools/call` request (its asks are multi-round-trip
+    /// asks of that request); this call ends that run with `Err` (propagate it with `?`), the
+    /// client receives the new task, and the handler runs again from the start as the task,
+    /// the earlier asks now answered, this call returning `Ok(())`. It also returns `Ok(())`
+    /// at once when the call is not going to be a task (the client does not support tasks,
+    /// or the tool does not defer).
+    pub fn start_task(&self) -> Result<(), HandlerError> {
+        match &self.inner.task {
+            TaskMode::Deferred(start) => {
+                start.store(true, Ordering::Release);
+                Err(HandlerError::InputRequired)
+            }
+            TaskMode::Off | TaskMode::Running(_) => Ok(()),
+        }
+    }
+
+    /// 2025-11-25 tasks: messages about a task carry `_meta["io.modelcontextprotocol/related-task"]`.
+    fn tag_related_task(&self, params: &mut Value) {
+        if let (TaskMode::Running(t), false) = (&self.inner.task, self.inner.version.is_modern()) {
+            crate::tasks::tag_related(params, &t.id);
+        }
+    }
+
     /// The server this request arrived at (to change its registry or notify subscribers).
     pub fn server(&self) -> &Server {
         &self.inner.server
@@ -181,6 +238,7 @@ impl RequestContext {
         if let (Some(m), true) = (message, self.inner.version.has_annotations_and_audio()) {
             params["message"] = json!(m);
         }
+        self.tag_related_task(&mut params);
         self.send_if_live(|| encode::notification("notifications/progress", &params));
     }
 
@@ -202,6 +260,7 @@ impl RequestContext {
         if let Some(l) = logger {
             params["logger"] = json!(l);
         }
+        self.tag_related_task(&mut params);
         self.send_if_live(|| encode::notification("notifications/message", &params));
     }
 
@@ -296,8 +355,19 @@ impl RequestContext {
         session: &Arc<Session>,
         requests: &[(String, InputRequest)],
     ) -> Result<Vec<Value>, HandlerError> {
-        let sent: Vec<_> =
-            requests.iter().map(|(_, r)| session.send_request(&self.inner.out, r.method(), &r.params())).collect();
+        // A task waits in `input_required` while the client answers (2025-11-25 tasks).
+        let _parked = match &self.inner.task {
+            TaskMode::Running(t) => Some(t.input_required_while_asking()),
+            _ => None,
+        };
+        let sent: Vec<_> = requests
+            .iter()
+            .map(|(_, r)| {
+                let mut params = r.params();
+                self.tag_related_task(&mut params);
+                session.send_request(&self.inner.out, r.method(), &params)
+            })
+            .collect();
         let mut out = Vec::with_capacity(sent.len());
         let mut ids: Vec<RequestId> = sent.iter().map(|(id, _)| id.clone()).collect();
         for ((_, rx), (_, req)) in sent.into_iter().zip(requests) {

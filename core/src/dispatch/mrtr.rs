@@ -11,11 +11,13 @@ use crate::session::lock;
 
 /// Reads the client's answers for this round. `bind` are the request values the state is
 /// bound to (tool name + arguments, prompt name + arguments, or the resource URI): a state
-/// minted for another request, altered, or expired is -32602.
+/// minted for another request, altered, or expired is -32602. `subject` is the authenticated
+/// caller (HTTP bearer authorization): a state minted for another subject is refused too.
 pub(crate) fn read_input(
     sealer: &Sealer,
     method: &str,
     bind: &[&Value],
+    subject: Option<&str>,
     params: &mut Map<String, Value>,
 ) -> Result<InputState, ProtocolError> {
     let responses = match params.remove("inputResponses") {
@@ -32,6 +34,7 @@ pub(crate) fn read_input(
         sealer.open(&state).map_err(|e| ProtocolError::invalid_params(format!("invalid requestState: {e}")))?;
     if payload.get("m").and_then(Value::as_str) != Some(method)
         || payload.get("d").and_then(Value::as_str) != Some(digest(bind).as_str())
+        || payload.get("u").and_then(Value::as_str) != subject
     {
         return Err(ProtocolError::invalid_params("invalid requestState: it belongs to a different request"));
     }
@@ -49,8 +52,15 @@ pub(crate) fn read_input(
     Ok(InputState::new(answers, app_state))
 }
 
-/// Builds the `input_required` result for the asks a handler could not answer.
-pub(crate) fn input_required(sealer: &Sealer, method: &str, bind: &[&Value], input: &InputState) -> Value {
+/// Builds the `input_required` result for the asks a handler could not answer; the state is
+/// bound to the request (`method`, `bind`) and to the authenticated `subject`, if any.
+pub(crate) fn input_required(
+    sealer: &Sealer,
+    method: &str,
+    bind: &[&Value],
+    subject: Option<&str>,
+    input: &InputState,
+) -> Value {
     let pending = std::mem::take(&mut *lock(&input.pending));
     let next_state = lock(&input.next_state).take();
     let mut requests = Map::new();
@@ -59,13 +69,17 @@ pub(crate) fn input_required(sealer: &Sealer, method: &str, bind: &[&Value], inp
         requests.insert(key.clone(), json!({ "method": req.method(), "params": req.params() }));
         keys.push(Value::String(key));
     }
-    let state = sealer.seal(&json!({
+    let mut payload = json!({
         "m": method,
         "d": digest(bind),
         "a": input.answers,
         "p": keys,
         "s": next_state,
-    }));
+    });
+    if let Some(u) = subject {
+        payload["u"] = json!(u);
+    }
+    let state = sealer.seal(&payload);
     let mut result = json!({ "resultType": "input_required", "requestState": state });
     if !requests.is_empty() {
         result["inputRequests"] = Value::Object(requests);

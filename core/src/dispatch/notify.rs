@@ -41,6 +41,8 @@ pub(crate) struct ListenFilter {
     pub prompts: bool,
     pub resources: bool,
     pub resource_uris: Vec<String>,
+    /// Tasks extension: the tasks whose `notifications/tasks` this stream receives.
+    pub task_ids: Vec<String>,
 }
 
 impl ListenFilter {
@@ -73,6 +75,9 @@ impl ListenFilter {
         }
         if !self.resource_uris.is_empty() {
             m.insert("resourceSubscriptions".into(), json!(self.resource_uris));
+        }
+        if !self.task_ids.is_empty() {
+            m.insert("taskIds".into(), json!(self.task_ids));
         }
         Value::Object(m)
     }
@@ -170,6 +175,19 @@ impl Hub {
         }
         for l in lock(&self.listeners).values().filter(|l| l.live() && l.filter.wants_uri(uri)) {
             let _ = l.out.send(encode::notification(METHOD, &tagged(&l.id, json!({ "uri": uri }))));
+        }
+    }
+
+    /// A task changed (Tasks extension): `notifications/tasks` with the task as `params()`
+    /// (built only when some listen stream listed the task) to the streams that listed it.
+    pub fn task_changed(&self, task_id: &str, params: impl FnOnce() -> Value) {
+        const METHOD: &str = "notifications/tasks";
+        let listeners = lock(&self.listeners);
+        let mut wanted = listeners.values().filter(|l| l.live() && l.filter.task_ids.iter().any(|t| t == task_id));
+        let Some(first) = wanted.next() else { return };
+        let params = params();
+        for l in std::iter::once(first).chain(wanted) {
+            let _ = l.out.send(encode::notification(METHOD, &tagged(&l.id, params.clone())));
         }
     }
 }

@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::Outbox;
 use super::cancel::RequestToken;
-use super::context::{Client, ContextInner, InputState, RequestContext};
+use super::context::{Client, ContextInner, InputState, RequestContext, TaskMode};
 use super::guard::catch_unwind;
 use super::mrtr;
 use super::notify::ListenFilter;
@@ -24,6 +24,7 @@ use crate::registry::{Snapshot, ToolEntry};
 use crate::schema;
 use crate::server::{Server, ServerShared};
 use crate::session::{Session, lock};
+use crate::transport::http::AuthInfo;
 
 /// Methods that exist only on the 2026-07-28 wire (so a request naming them is modern even
 /// without `_meta`, and fails -32602 for the missing `_meta`).
@@ -53,9 +54,19 @@ pub(crate) struct Peer {
     pub out: Outbox,
     /// Tripped when the connection or server starts shutting down (ends listen streams).
     pub stopping: CancellationToken,
+    /// The verified caller (HTTP bearer authorization), handed to handlers.
+    pub auth: Option<Arc<AuthInfo>>,
+}
+
+impl Peer {
+    /// The authenticated subject: 2026 `requestState` is bound to it.
+    fn subject(&self) -> Option<&str> {
+        self.auth.as_deref().and_then(|a| a.subject.as_deref())
+    }
 }
 
 /// The era a request is served in.
+#[derive(Clone)]
 pub(crate) enum Era {
     /// A legacy session.
     Legacy(Arc<Session>),
@@ -213,6 +224,7 @@ pub(crate) fn capabilities(shared: &ServerShared, snap: &Snapshot, version: Prot
     if let Some(e) = shared.extensions.as_ref().filter(|_| version.is_modern()) {
         caps.insert("extensions".into(), e.clone());
     }
+    crate::tasks::advertise(shared, snap, version, &mut caps);
     Value::Object(caps)
 }
 
@@ -241,7 +253,7 @@ fn finish<T: Serialize>(shared: &ServerShared, modern: bool, cacheable: bool, re
 
 /// Like [`finish`] for a result built as a JSON value, which may carry its own `_meta`
 /// (merged with the server's) or its own `resultType` (kept).
-fn finish_value(shared: &ServerShared, modern: bool, cacheable: bool, mut result: Value) -> Reply {
+pub(crate) fn finish_value(shared: &ServerShared, modern: bool, cacheable: bool, mut result: Value) -> Reply {
     if let (true, Some(obj)) = (modern, result.as_object_mut()) {
         obj.entry("resultType").or_insert_with(|| json!("complete"));
         let meta = obj.entry("_meta").or_insert_with(|| json!({}));
@@ -353,6 +365,11 @@ async fn route(
             Ok(b"{}".to_vec())
         }
         "subscriptions/listen" => Box::pin(listen(shared, peer, &snap, req, cancel, trailing)).await,
+        m if m.starts_with("tasks/") => {
+            let call =
+                crate::tasks::methods::TasksCall { shared, era: &era, snap: &snap, subject: peer.subject(), cancel };
+            Box::pin(crate::tasks::methods::route(call, method, req.params)).await
+        }
         _ => Err(ProtocolError::method_not_found(method)),
     }
 }
@@ -390,7 +407,7 @@ fn list<T: crate::registry::catalog::Listed>(
 }
 
 /// Builds a handler's context.
-fn context(
+pub(crate) fn context(
     shared: &Arc<ServerShared>,
     peer: &Peer,
     era: &Era,
@@ -417,6 +434,8 @@ fn context(
             out: peer.out.clone(),
             input,
             server: Server::from_shared(shared.clone()),
+            auth: peer.auth.clone(),
+            task: TaskMode::Off,
         }),
     }
 }
@@ -475,7 +494,7 @@ async fn run_rounds<T>(
         }
         match spec.era {
             Era::Modern(_) => {
-                let v = mrtr::input_required(&spec.shared.sealer, spec.method, spec.bind, state);
+                let v = mrtr::input_required(&spec.shared.sealer, spec.method, spec.bind, spec.peer.subject(), state);
                 return finish_value(spec.shared, true, false, v).map(Rounds::InputRequired);
             }
             Era::Legacy(session) => {
@@ -526,6 +545,7 @@ fn prepare_tool_call(
     era: &Era,
     params: Option<Map<String, Value>>,
     snap: &Snapshot,
+    subject: Option<&str>,
 ) -> Result<Result<ToolCall, Vec<u8>>, ProtocolError> {
     let mut params = params.unwrap_or_default();
     let name = match params.remove("name") {
@@ -554,7 +574,7 @@ fn prepare_tool_call(
             .with_data(json!({ "errors": errors })));
     }
     let input = if era.is_modern() {
-        mrtr::read_input(&shared.sealer, "tools/call", &[&name, &args], &mut params)?
+        mrtr::read_input(&shared.sealer, "tools/call", &[&name, &args], subject, &mut params)?
     } else {
         InputState::default()
     };
@@ -570,9 +590,28 @@ async fn call_tool(
     snap: &Snapshot,
 ) -> Reply {
     let IncomingRequest { id, params, .. } = req;
-    let ToolCall { tool, name, args, params, input } = match prepare_tool_call(shared, era, params, snap)? {
-        Ok(call) => call,
-        Err(done) => return Ok(done),
+    let ToolCall { tool, name, args, params, input } =
+        match prepare_tool_call(shared, era, params, snap, peer.subject())? {
+            Ok(call) => call,
+            Err(done) => return Ok(done),
+        };
+    // The Tasks extension (2026) / task-augmented calls (2025-11-25): run as a task, or refuse.
+    let call = crate::tasks::call::TaskCall {
+        shared,
+        peer,
+        era,
+        id: &id,
+        tool: &tool,
+        name: &name,
+        args: &args,
+        params: &params,
+        cancel,
+        snap,
+        subject: peer.subject(),
+    };
+    let input = match crate::tasks::call::intercept(call, input).await? {
+        crate::tasks::call::Intercept::Sync(input) => input,
+        crate::tasks::call::Intercept::Reply(bytes) => return Ok(bytes),
     };
     let bind = [&name, &args];
     let spec = RunSpec { shared, peer, era, id: &id, params: &params, cancel, method: "tools/call", bind: &bind };
@@ -587,7 +626,7 @@ async fn call_tool(
 /// Turns a finished tool run into the serialized result: plain values mapped, tool errors
 /// as `isError` results, structured output checked against the `outputSchema`, then shaped
 /// for the version.
-fn finish_tool_call(
+pub(crate) fn finish_tool_call(
     shared: &ServerShared,
     era: &Era,
     tool: &ToolEntry,
@@ -678,7 +717,7 @@ async fn get_prompt(
     let args_v = Value::Object(raw_args);
     let bind = [&name_v, &args_v];
     let input = if era.is_modern() {
-        mrtr::read_input(&shared.sealer, "prompts/get", &bind, &mut params)?
+        mrtr::read_input(&shared.sealer, "prompts/get", &bind, peer.subject(), &mut params)?
     } else {
         InputState::default()
     };
@@ -716,7 +755,7 @@ async fn read_resource(
     let uri_v = Value::String(uri.clone());
     let bind = [&uri_v];
     let input = if era.is_modern() {
-        mrtr::read_input(&shared.sealer, "resources/read", &bind, &mut params)?
+        mrtr::read_input(&shared.sealer, "resources/read", &bind, peer.subject(), &mut params)?
     } else {
         InputState::default()
     };
@@ -793,7 +832,9 @@ async fn listen(
     let params = req.params.unwrap_or_default();
     let wanted = params.get("notifications").and_then(Value::as_object).cloned().unwrap_or_default();
     let flag = |k: &str| wanted.get(k).and_then(Value::as_bool).unwrap_or(false);
+    let task_ids = crate::tasks::listen_task_ids(shared, snap, &params, &wanted, peer.subject())?;
     let filter = ListenFilter {
+        task_ids,
         tools: flag("toolsListChanged") && shared.has_tools(snap),
         prompts: flag("promptsListChanged") && shared.has_prompts(snap),
         resources: flag("resourcesListChanged") && shared.has_resources(snap),

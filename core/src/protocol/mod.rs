@@ -19,5 +19,5 @@ pub use content::{CallToolResult, Content, ResourceContents, Role};
 pub use meta::{LogLevel, RequestMeta};
 pub use prompt::{GetPromptResult, Prompt, PromptArgument, PromptMessage};
 pub use resource::{Resource, ResourceTemplate};
-pub use tool::{Tool, ToolAnnotations};
+pub use tool::{TaskSupport, Tool, ToolAnnotations, ToolExecution};
 pub use version::ProtocolVersion;

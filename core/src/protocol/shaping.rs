@@ -32,6 +32,11 @@ pub fn tool(obj: &mut Map<String, Value>, v: ProtocolVersion) {
     if !v.has_structured_output() {
         strip(obj, &["outputSchema"]);
     }
+    // `execution.taskSupport` belongs to the experimental core tasks of 2025-11-25; the
+    // 2026-07-28 Tasks extension negotiates per request instead of per tool.
+    if v != ProtocolVersion::V2025_11_25 {
+        strip(obj, &["execution"]);
+    }
 }
 
 /// Shapes a serialized resource or resource template for `v`.

@@ -24,6 +24,30 @@ pub struct ToolAnnotations {
     pub open_world_hint: Option<bool>,
 }
 
+/// Whether a tool may run as a task (the Tasks extension on 2026-07-28, the experimental
+/// core tasks of 2025-11-25).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TaskSupport {
+    /// Always answered synchronously (the default).
+    #[default]
+    Forbidden,
+    /// Runs as a task when the client supports tasks, synchronously otherwise.
+    Optional,
+    /// Runs only as a task: a client without task support gets an error (-32021 on
+    /// 2026-07-28, -32601 on 2025-11-25).
+    Required,
+}
+
+/// How a tool executes (`execution`, listed on 2025-11-25 only).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ToolExecution {
+    /// Whether the tool may run as a task.
+    #[serde(default)]
+    pub task_support: TaskSupport,
+}
+
 /// A tool definition.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Tool {
@@ -47,6 +71,14 @@ pub struct Tool {
     /// Icons (2025-11-25+).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icons: Option<Vec<Value>>,
+    /// Execution properties: task support (listed on 2025-11-25 only; see [`Tool::task_support`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub execution: Option<ToolExecution>,
+    /// Engine-side, never serialized: on 2026-07-28 the handler starts inside the `tools/call`
+    /// request and becomes a task only when it calls `RequestContext::start_task` (see
+    /// [`Tool::defer_task`]).
+    #[serde(skip)]
+    pub defer_task: bool,
     /// Extra metadata.
     #[serde(rename = "_meta", skip_serializing_if = "Option::is_none")]
     pub meta: Option<Value>,
@@ -63,6 +95,8 @@ impl Tool {
             output_schema: None,
             annotations: None,
             icons: None,
+            execution: None,
+            defer_task: false,
             meta: None,
         }
     }
@@ -100,6 +134,30 @@ impl Tool {
     /// Sets the icons.
     pub fn icons(mut self, icons: Vec<Value>) -> Self {
         self.icons = Some(icons);
+        self
+    }
+
+    /// Sets whether the tool may run as a task (`execution.taskSupport`). A task-capable tool
+    /// makes the server advertise tasks: the `io.modelcontextprotocol/tasks` extension on
+    /// 2026-07-28, the `tasks` capability on 2025-11-25.
+    pub fn task_support(mut self, support: TaskSupport) -> Self {
+        self.execution = Some(ToolExecution { task_support: support });
+        self
+    }
+
+    /// The tool's task support (`Forbidden` when not set).
+    pub fn task_support_level(&self) -> TaskSupport {
+        self.execution.as_ref().map(|e| e.task_support).unwrap_or_default()
+    }
+
+    /// Gathers client input before becoming a task (2026-07-28 only): the handler starts
+    /// inside the `tools/call` request, where its asks are multi-round-trip asks of that
+    /// request, and the task is created when it calls `RequestContext::start_task`; the
+    /// handler then runs again from the start as the task, its earlier asks answered. Without
+    /// this, a task is created before the handler runs. On 2025-11-25 the task is always
+    /// created first (`start_task` returns at once).
+    pub fn defer_task(mut self) -> Self {
+        self.defer_task = true;
         self
     }
 }

@@ -20,6 +20,7 @@ use crate::jsonrpc::{Frame, Incoming, IncomingRequest, LineReader, RequestId, en
 use crate::protocol::meta;
 use crate::server::ServerShared;
 use crate::session::Session;
+use crate::transport::http::auth::AuthCell;
 
 /// Output is written in chunks of at most this many bytes between flushes.
 const WRITE_BATCH: usize = 256 * 1024;
@@ -34,6 +35,8 @@ struct Conn {
     /// Graceful stop: no new requests, listen streams end.
     stopping: CancellationToken,
     tasks: TaskTracker,
+    /// The authenticated caller, when the connection is an authorized HTTP session.
+    auth: Option<Arc<AuthCell>>,
 }
 
 /// Serves one connection until the reader ends, `stop` trips, the server shuts down, or
@@ -49,13 +52,37 @@ where
     R: AsyncRead + Unpin + Send + 'static,
     W: AsyncWrite + Unpin + Send + 'static,
 {
+    serve_as(shared, reader, writer, stop, None).await
+}
+
+/// [`serve`] for a connection whose caller was authenticated (a 2024-11-05 HTTP+SSE
+/// session): handlers see `auth`'s current grant in `RequestContext::auth`.
+pub(crate) async fn serve_as<R, W>(
+    shared: Arc<ServerShared>,
+    reader: R,
+    writer: W,
+    stop: CancellationToken,
+    auth: Option<Arc<AuthCell>>,
+) -> Result<(), Error>
+where
+    R: AsyncRead + Unpin + Send + 'static,
+    W: AsyncWrite + Unpin + Send + 'static,
+{
     // The connection runs as a task of its own, not inside the caller's future: a
     // `block_on` future is polled outside the scheduler's fair rotation (and, on a
     // multi-thread runtime, on another thread than the request tasks it spawns).
-    tokio::spawn(run(shared, reader, writer, stop)).await.unwrap_or_else(|e| Err(Error::Io(std::io::Error::other(e))))
+    tokio::spawn(run(shared, reader, writer, stop, auth))
+        .await
+        .unwrap_or_else(|e| Err(Error::Io(std::io::Error::other(e))))
 }
 
-async fn run<R, W>(shared: Arc<ServerShared>, reader: R, writer: W, stop: CancellationToken) -> Result<(), Error>
+async fn run<R, W>(
+    shared: Arc<ServerShared>,
+    reader: R,
+    writer: W,
+    stop: CancellationToken,
+    auth: Option<Arc<AuthCell>>,
+) -> Result<(), Error>
 where
     R: AsyncRead + Unpin + Send + 'static,
     W: AsyncWrite + Unpin + Send + 'static,
@@ -72,6 +99,7 @@ where
         in_flight: InFlight::default(),
         stopping: CancellationToken::new(),
         tasks: TaskTracker::new(),
+        auth,
     });
     let mut lines = LineReader::new(BufReader::with_capacity(64 * 1024, reader), conn.shared.limits.max_message_size);
     let mut read_error = None;
@@ -347,8 +375,12 @@ impl Conn {
         let conn = self.clone();
         self.tasks.spawn(async move {
             let id = req.id.clone();
-            let peer =
-                Peer { session: conn.session.get().cloned(), out: conn.out.clone(), stopping: conn.stopping.clone() };
+            let peer = Peer {
+                session: conn.session.get().cloned(),
+                out: conn.out.clone(),
+                stopping: conn.stopping.clone(),
+                auth: conn.auth.as_ref().map(|a| a.get()),
+            };
             let outcome = router::handle(&conn.shared, &peer, req, token).await;
             // Free the slot before the response goes out: a client that sends its next
             // request on seeing it must not find the connection still busy.

@@ -16,7 +16,7 @@ use mcpforge::{
     BoxFuture, CacheScope, CallToolResult, CompleteRequest, Completion, CompletionHandler, CompletionRef, Content,
     CreateMessageRequest, ElicitRequest, ElicitResult, GetPromptResult, HandlerError, InputRequest, ListRootsResult,
     LogLevel, Prompt, PromptArgument, PromptMessage, ProtocolError, RequestContext, Resource, ResourceContents,
-    ResourceTemplate, Role, Server, ServerBuilder, Tool, ToolError,
+    ResourceTemplate, Role, Server, ServerBuilder, TaskSupport, Tool, ToolError,
 };
 use serde_json::{Value, json};
 
@@ -545,8 +545,136 @@ async fn capabilities_round(ctx: &RequestContext) -> Result<String, HandlerError
     Ok(format!("Answered: {}", keys.join(", ")))
 }
 
+/// How long `failing_job` works before failing.
+pub const FAILING_JOB_DELAY: Duration = Duration::from_secs(1);
+/// The text of `failing_job`'s `isError` result.
+pub const FAILING_JOB_TEXT: &str = "failing_job failed on purpose";
+/// The message of `protocol_error_job`'s JSON-RPC error.
+pub const PROTOCOL_ERROR_TEXT: &str = "protocol_error_job failed on purpose";
+/// The longest `slow_compute` sleeps, whatever `seconds` says.
+pub const SLOW_COMPUTE_MAX: Duration = Duration::from_secs(600);
+
+/// An elicitation form: a `name` string and a `confirm` boolean, neither required.
+fn task_input_request(message: impl Into<String>) -> InputRequest {
+    InputRequest::Elicit(ElicitRequest::form(
+        message,
+        json!({
+            "type": "object",
+            "properties": { "name": { "type": "string" }, "confirm": { "type": "boolean" } }
+        }),
+    ))
+}
+
+/// The Tasks extension tools (SEP-2663 scenarios): a synchronous one, and tools that run as
+/// tasks when the client supports them (on 2025-11-25 when it asks with `params.task`).
+fn task_tools(builder: ServerBuilder) -> ServerBuilder {
+    builder
+        .tool(
+            Tool::new("greet").description("Greets `name` (always synchronous)").input_schema(json!({
+                "type": "object",
+                "properties": { "name": { "type": "string", "description": "Who to greet" } }
+            })),
+            |args: Value| async move {
+                let name = args.get("name").and_then(Value::as_str).unwrap_or("stranger").to_owned();
+                Ok::<_, ToolError>(format!("Hello, {name}!"))
+            },
+        )
+        .tool(
+            Tool::new("slow_compute")
+                .description("Works for `seconds` seconds, then answers with `label` (a task when possible)")
+                .input_schema(json!({
+                    "type": "object",
+                    "properties": {
+                        "seconds": { "type": "number", "minimum": 0, "description": "How long to work" },
+                        "label": { "type": "string", "description": "Echoed in the result" }
+                    }
+                }))
+                .task_support(TaskSupport::Optional),
+            |args: Value| async move {
+                let seconds = args.get("seconds").and_then(Value::as_f64).unwrap_or(0.0);
+                let label = args.get("label").and_then(Value::as_str).unwrap_or("compute").to_owned();
+                let work = Duration::try_from_secs_f64(seconds).unwrap_or_default().min(SLOW_COMPUTE_MAX);
+                tokio::time::sleep(work).await;
+                Ok::<_, ToolError>(format!("Computed {label} in {seconds} s"))
+            },
+        )
+        .tool(
+            Tool::new("failing_job")
+                .description("Works for a second, then fails with a tool error (runs only as a task)")
+                .input_schema(no_args())
+                .task_support(TaskSupport::Required),
+            |_: Value| async move {
+                tokio::time::sleep(FAILING_JOB_DELAY).await;
+                Err::<String, _>(ToolError::new(FAILING_JOB_TEXT))
+            },
+        )
+        .tool(
+            Tool::new("protocol_error_job")
+                .description("Fails with a JSON-RPC error (a failed task)")
+                .input_schema(no_args())
+                .task_support(TaskSupport::Optional),
+            |_: Value| async move {
+                tokio::time::sleep(STEP_DELAY).await;
+                Err::<String, _>(HandlerError::from(ProtocolError::internal(PROTOCOL_ERROR_TEXT)))
+            },
+        )
+        .tool(
+            Tool::new("confirm_delete")
+                .description("Asks the user to confirm deleting `filename` (waits for input as a task)")
+                .input_schema(json!({
+                    "type": "object",
+                    "properties": { "filename": { "type": "string", "description": "The file to delete" } }
+                }))
+                .task_support(TaskSupport::Optional),
+            |ctx: RequestContext, args: Value| async move {
+                let filename = args.get("filename").and_then(Value::as_str).unwrap_or("the file").to_owned();
+                let request = ElicitRequest::form(
+                    format!("Delete {filename}?"),
+                    json!({ "type": "object", "properties": { "confirm": { "type": "boolean" } }, "required": ["confirm"] }),
+                );
+                let answer = serde_json::to_value(ctx.elicit(request).await?)?;
+                let confirmed = accepted_field(&answer, "confirm").is_some_and(|c| c == "true");
+                Ok::<_, HandlerError>(if confirmed { format!("Deleted {filename}") } else { format!("Kept {filename}") })
+            },
+        )
+        .tool(
+            Tool::new("multi_input")
+                .description("Asks for two inputs at once (`first`, `second`; waits for both as a task)")
+                .input_schema(no_args())
+                .task_support(TaskSupport::Optional),
+            |ctx: RequestContext, _: Value| async move {
+                let answers = ctx
+                    .ask_all(vec![
+                        ("first".to_owned(), task_input_request("First input?")),
+                        ("second".to_owned(), task_input_request("Second input?")),
+                    ])
+                    .await?;
+                let names: Vec<String> =
+                    answers.iter().map(|a| accepted_field(a, "name").unwrap_or_else(|| "(none)".to_owned())).collect();
+                Ok::<_, HandlerError>(format!("Inputs received: {}", names.join(", ")))
+            },
+        )
+        .tool(
+            Tool::new("test_tool_with_task")
+                .description("Asks for the user's name (`user_name`) in the request, then greets them as a task")
+                .input_schema(no_args())
+                .task_support(TaskSupport::Required)
+                .defer_task(),
+            |ctx: RequestContext, _: Value| async move {
+                let answer = ctx.ask("user_name", name_request("What is your name?")).await?;
+                let name = accepted_field(&answer, "name").unwrap_or_else(|| "stranger".to_owned());
+                ctx.start_task()?;
+                tokio::time::sleep(STEP_DELAY).await;
+                Ok::<_, HandlerError>(match ctx.task_id() {
+                    Some(task) => format!("Hello, {name}! (task {task})"),
+                    None => format!("Hello, {name}!"),
+                })
+            },
+        )
+}
+
 /// Every tool, `test_simple_text` first (the header-validation scenario calls the first
-/// listed tool with `{}`), then the `x-mcp-header` tool.
+/// listed tool with `{}`), then the `x-mcp-header` tool; the task tools last.
 fn tools(builder: ServerBuilder) -> ServerBuilder {
     let builder = builder
         .tool(
@@ -563,7 +691,7 @@ fn tools(builder: ServerBuilder) -> ServerBuilder {
             },
         );
     let builder = streaming_tools(content_tools(builder));
-    mrtr_tools(stateless_diagnostic_tools(client_input_tools(builder)))
+    task_tools(mrtr_tools(stateless_diagnostic_tools(client_input_tools(builder))))
 }
 
 /// A text resource reader.

@@ -12,8 +12,10 @@ use serde_json::Value;
 use tokio::sync::mpsc;
 
 use super::App;
+use super::auth::Caller;
 use super::exchange::{self, ExchangeSpec, error, json};
 use super::headers;
+use super::metrics;
 use super::sessions::HttpSession;
 use super::sse;
 use crate::dispatch::handshake;
@@ -38,13 +40,13 @@ fn header_says_modern(headers: &HeaderMap) -> bool {
 }
 
 /// POST: one JSON-RPC message (or a batch, on 2025-03-26 sessions).
-pub(crate) async fn post(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
+pub(crate) async fn post(State(app): State<Arc<App>>, caller: Caller, headers: HeaderMap, body: Bytes) -> Response {
     let value: Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
         Err(e) => return error(StatusCode::BAD_REQUEST, None, &ProtocolError::parse_error(e)),
     };
     if let Value::Array(items) = value {
-        return batch(&app, &headers, items).await;
+        return batch(&app, &headers, items, &caller).await;
     }
     let msg = match Incoming::from_value(value) {
         Ok(m) => m,
@@ -55,10 +57,14 @@ pub(crate) async fn post(State(app): State<Arc<App>>, headers: HeaderMap, body: 
             let modern = meta::is_modern_shaped(req.params.as_ref())
                 || dispatch_router::MODERN_ONLY.contains(&req.method.as_str())
                 || header_says_modern(&headers);
-            if modern { modern_request(&app, &headers, req).await } else { legacy_request(&app, &headers, req).await }
+            if modern {
+                modern_request(&app, &headers, req, &caller).await
+            } else {
+                legacy_request(&app, &headers, req, &caller).await
+            }
         }
         Incoming::Notification { method, params } => {
-            if let Some(s) = legacy_session_for(&app, &headers) {
+            if let Some(s) = legacy_session_for(&app, &headers, &caller) {
                 let Some(s) = s else { return not_found_session() };
                 match method.as_str() {
                     "notifications/initialized" => s.session.mark_initialized(),
@@ -74,7 +80,7 @@ pub(crate) async fn post(State(app): State<Arc<App>>, headers: HeaderMap, body: 
             }
             StatusCode::ACCEPTED.into_response()
         }
-        Incoming::Response { id, result } => match legacy_session_for(&app, &headers) {
+        Incoming::Response { id, result } => match legacy_session_for(&app, &headers, &caller) {
             Some(Some(s)) => {
                 s.session.resolve(&id, result);
                 StatusCode::ACCEPTED.into_response()
@@ -89,9 +95,9 @@ pub(crate) async fn post(State(app): State<Arc<App>>, headers: HeaderMap, body: 
     }
 }
 
-/// `None`: no session header; `Some(None)`: unknown or ended session.
-fn legacy_session_for(app: &App, headers: &HeaderMap) -> Option<Option<Arc<HttpSession>>> {
-    header(headers, SESSION_HEADER).map(|id| app.sessions.get(id))
+/// `None`: no session header; `Some(None)`: unknown or ended session, or another caller's.
+fn legacy_session_for(app: &App, headers: &HeaderMap, caller: &Caller) -> Option<Option<Arc<HttpSession>>> {
+    header(headers, SESSION_HEADER).map(|id| app.sessions.get(id, caller.subject()))
 }
 
 fn not_found_session() -> Response {
@@ -100,7 +106,7 @@ fn not_found_session() -> Response {
 
 /// A 2026-07-28 request: `_meta` (400/-32602), then the headers against the body
 /// (400/-32020), then dispatch (version 400/-32022, method 404/-32601, capability 400/-32021).
-async fn modern_request(app: &Arc<App>, headers: &HeaderMap, req: IncomingRequest) -> Response {
+async fn modern_request(app: &Arc<App>, headers: &HeaderMap, req: IncomingRequest, caller: &Caller) -> Response {
     let meta = match RequestMeta::from_params(req.params.as_ref()) {
         Ok(m) => m,
         Err(e) => return error(StatusCode::BAD_REQUEST, Some(&req.id), &e),
@@ -137,12 +143,14 @@ async fn modern_request(app: &Arc<App>, headers: &HeaderMap, req: IncomingReques
         session: None,
         stopping: app.stopping.clone(),
         keepalive: app.options.sse_keepalive,
+        auth: caller.0.clone(),
+        metrics: app.metrics.clone(),
     };
     exchange::run(&app.shared, req, spec).await
 }
 
 /// A legacy request: `initialize` opens a session; anything else needs a live one.
-async fn legacy_request(app: &Arc<App>, headers: &HeaderMap, req: IncomingRequest) -> Response {
+async fn legacy_request(app: &Arc<App>, headers: &HeaderMap, req: IncomingRequest, caller: &Caller) -> Response {
     if !app.options.legacy_sessions {
         let e = ProtocolError::method_not_found(&req.method)
             .with_data(serde_json::json!({ "supported": app.shared.version_strings() }));
@@ -156,10 +164,15 @@ async fn legacy_request(app: &Arc<App>, headers: &HeaderMap, req: IncomingReques
         }
     }
     if req.method == "initialize" {
+        let timer = app.metrics.as_ref().map(|m| m.start(&req.method));
         let (tx, rx) = mpsc::unbounded_channel();
-        return match handshake::initialize(&app.shared, req.params.as_ref(), tx) {
+        let result = handshake::initialize(&app.shared, req.params.as_ref(), tx);
+        if let Some(t) = timer {
+            t.finish(if result.is_ok() { metrics::Outcome::Ok } else { metrics::Outcome::Error });
+        }
+        return match result {
             Ok((session, result)) => {
-                let s = app.sessions.create(session, rx);
+                let s = app.sessions.create(session, rx, caller.subject());
                 let mut r = json(StatusCode::OK, encode::response_raw(&req.id, &result));
                 if let Ok(v) = HeaderValue::from_str(&s.id) {
                     r.headers_mut().insert(SESSION_HEADER, v);
@@ -173,20 +186,22 @@ async fn legacy_request(app: &Arc<App>, headers: &HeaderMap, req: IncomingReques
         let e = ProtocolError::invalid_request("missing Mcp-Session-Id header (send initialize first)");
         return error(StatusCode::BAD_REQUEST, Some(&req.id), &e);
     };
-    let Some(session) = app.sessions.get(id) else { return not_found_session() };
+    let Some(session) = app.sessions.get(id, caller.subject()) else { return not_found_session() };
     let spec = ExchangeSpec {
         modern: false,
         session: Some(session),
         stopping: app.stopping.clone(),
         keepalive: app.options.sse_keepalive,
+        auth: caller.0.clone(),
+        metrics: app.metrics.clone(),
     };
     exchange::run(&app.shared, req, spec).await
 }
 
 /// A JSON-RPC batch: only on a 2025-03-26 session. Requests run concurrently; the answer is
 /// one JSON array (or 202 when the batch held no requests).
-async fn batch(app: &Arc<App>, headers: &HeaderMap, items: Vec<Value>) -> Response {
-    let session = match legacy_session_for(app, headers) {
+async fn batch(app: &Arc<App>, headers: &HeaderMap, items: Vec<Value>, caller: &Caller) -> Response {
+    let session = match legacy_session_for(app, headers, caller) {
         Some(Some(s)) if s.session.version.accepts_batches() => s,
         Some(None) => return not_found_session(),
         _ => {
@@ -209,10 +224,20 @@ async fn batch(app: &Arc<App>, headers: &HeaderMap, items: Vec<Value>) -> Respon
             Ok(Incoming::Request(r)) => {
                 let shared = app.shared.clone();
                 let (out, _) = mpsc::unbounded_channel();
-                let peer = Peer { session: Some(session.session.clone()), out, stopping: app.stopping.clone() };
+                let peer = Peer {
+                    session: Some(session.session.clone()),
+                    out,
+                    stopping: app.stopping.clone(),
+                    auth: caller.0.clone(),
+                };
+                let timer = app.metrics.as_ref().map(|m| m.start(&r.method));
                 tasks.push(tokio::spawn(async move {
                     let token = std::sync::Arc::new(tokio_util::sync::CancellationToken::new());
-                    dispatch_router::handle(&shared, &peer, r, token).await.response
+                    let outcome = dispatch_router::handle(&shared, &peer, r, token).await;
+                    if let Some(t) = timer {
+                        t.settle(outcome.error_code, true, false, None);
+                    }
+                    outcome.response
                 }));
             }
             Ok(Incoming::Notification { method, .. }) if method == "notifications/initialized" => {
@@ -246,11 +271,11 @@ async fn batch(app: &Arc<App>, headers: &HeaderMap, items: Vec<Value>) -> Respon
 
 /// GET: the session's stream of unsolicited messages (list changes, resource updates).
 /// Without a session header: 405 (the 2026 wire has no GET).
-pub(crate) async fn get(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
+pub(crate) async fn get(State(app): State<Arc<App>>, caller: Caller, headers: HeaderMap) -> Response {
     let Some(id) = header(&headers, SESSION_HEADER) else {
         return StatusCode::METHOD_NOT_ALLOWED.into_response();
     };
-    let Some(session) = app.sessions.get(id) else { return not_found_session() };
+    let Some(session) = app.sessions.get(id, caller.subject()) else { return not_found_session() };
     if let Some(last) = header(&headers, "last-event-id") {
         return match session.streams.resume(last) {
             Ok(events) => exchange::sse_response(events),
@@ -294,10 +319,10 @@ pub(crate) async fn get(State(app): State<Arc<App>>, headers: HeaderMap) -> Resp
 }
 
 /// DELETE: ends a session.
-pub(crate) async fn delete(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
+pub(crate) async fn delete(State(app): State<Arc<App>>, caller: Caller, headers: HeaderMap) -> Response {
     match header(&headers, SESSION_HEADER) {
         None => StatusCode::METHOD_NOT_ALLOWED.into_response(),
-        Some(id) if app.sessions.remove(id) => StatusCode::OK.into_response(),
+        Some(id) if app.sessions.remove(id, caller.subject()) => StatusCode::OK.into_response(),
         Some(_) => not_found_session(),
     }
 }

@@ -14,8 +14,11 @@ use bytes::Bytes;
 use tokio::sync::{mpsc, oneshot};
 use tokio_stream::StreamExt as _;
 use tokio_util::sync::{CancellationToken, DropGuard};
+use tracing::Instrument as _;
 
+use super::auth::AuthInfo;
 use super::event_store::StreamId;
+use super::metrics::Metrics;
 use super::sessions::HttpSession;
 use super::sse;
 use crate::dispatch::router::{self, Outcome, Peer};
@@ -34,6 +37,10 @@ pub(crate) struct ExchangeSpec {
     pub stopping: CancellationToken,
     /// Interval of keep-alive comments on the SSE stream.
     pub keepalive: Duration,
+    /// The verified caller (bearer authorization), handed to handlers.
+    pub auth: Option<Arc<AuthInfo>>,
+    /// Request metrics, when enabled.
+    pub metrics: Option<Arc<Metrics>>,
 }
 
 /// The HTTP status for a 2026 error response (transport.md §4): header, version and
@@ -106,21 +113,36 @@ pub(crate) async fn run(shared: &Arc<ServerShared>, req: IncomingRequest, spec: 
     let guard: Option<DropGuard> = spec.modern.then(|| (*token).clone().drop_guard());
     let (tx, mut rx) = mpsc::unbounded_channel::<Vec<u8>>();
     let (done_tx, mut done_rx) = oneshot::channel::<Outcome>();
-    let peer = Peer { session: spec.session.as_ref().map(|s| s.session.clone()), out: tx, stopping: spec.stopping };
+    let peer = Peer {
+        session: spec.session.as_ref().map(|s| s.session.clone()),
+        out: tx,
+        stopping: spec.stopping,
+        auth: spec.auth,
+    };
     let task_shared = shared.clone();
     let session = spec.session.clone();
-    tokio::spawn(async move {
-        let _permits = (permit, session_permit);
-        let outcome = router::handle(&task_shared, &peer, req, token).await;
-        // A request the client cancelled gets no response.
-        let owed = match (&session, serial) {
-            (Some(s), Some(serial)) => s.in_flight.finish(&id, serial),
-            _ => true,
-        };
-        if owed {
-            let _ = done_tx.send(outcome);
+    // Method and id only: never the arguments (nor, a layer up, the token).
+    let span = tracing::info_span!("mcp.request", method = %req.method, id = %id);
+    let timer = spec.metrics.as_ref().map(|m| m.start(&req.method));
+    let watch = token.clone();
+    tokio::spawn(
+        async move {
+            let _permits = (permit, session_permit);
+            let outcome = router::handle(&task_shared, &peer, req, token).await;
+            // A request the client cancelled gets no response.
+            let owed = match (&session, serial) {
+                (Some(s), Some(serial)) => s.in_flight.finish(&id, serial),
+                _ => true,
+            };
+            if let Some(t) = timer {
+                t.settle(outcome.error_code, owed, watch.is_cancelled(), task_shared.limits.request_timeout);
+            }
+            if owed {
+                let _ = done_tx.send(outcome);
+            }
         }
-    });
+        .instrument(span),
+    );
     let first = tokio::select! {
         biased;
         m = rx.recv() => match m {
@@ -248,11 +270,10 @@ async fn pump(
             }
         }
     };
+    // `outcome.trailing` (the `notifications/cancelled` that follows a listen's final result
+    // on stdio) is not sent: on HTTP the stream ends with the response.
     if let Some(outcome) = outcome {
         sink.send(&outcome.response);
-        if let Some(t) = outcome.trailing {
-            sink.send(&t);
-        }
     }
     sink.finish();
     if let Some(g) = guard {

@@ -1,12 +1,16 @@
 //! Streamable HTTP (axum/hyper): one endpoint serving the 2026-07-28 stateless wire and
-//! legacy sessions, health routes, and the safety checks every request passes first
-//! (`Host`/`Origin` allow-lists, body cap).
+//! legacy sessions, the 2024-11-05 HTTP+SSE transport beside it, health routes, opt-in
+//! metrics, and the checks every request passes first (`Host`/`Origin` allow-lists, then
+//! bearer authorization when configured, body cap).
 
+pub(crate) mod auth;
 mod endpoint;
 pub(crate) mod event_store;
 mod exchange;
 mod guard;
 pub(crate) mod headers;
+mod legacy_sse;
+mod metrics;
 pub mod options;
 mod resume;
 mod sessions;
@@ -21,13 +25,16 @@ use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use tokio_util::sync::CancellationToken;
 
+pub use auth::{AuthError, AuthInfo, AuthOptions, TokenVerifier};
 pub use options::HttpOptions;
 
 use crate::error::{Error, ProtocolError};
 use crate::server::ServerShared;
+use legacy_sse::SseSessions;
+use metrics::Metrics;
 use sessions::SessionStore;
 
 /// State shared by every HTTP request of one listener.
@@ -35,6 +42,10 @@ pub(crate) struct App {
     pub shared: Arc<ServerShared>,
     pub options: HttpOptions,
     pub sessions: SessionStore,
+    /// 2024-11-05 HTTP+SSE sessions.
+    pub sse: SseSessions,
+    /// Request metrics (`HttpOptions::metrics`).
+    pub metrics: Option<Arc<Metrics>>,
     /// Tripped when shutdown starts: streams end, listen subscriptions get their final result.
     pub stopping: CancellationToken,
 }
@@ -81,6 +92,8 @@ impl HttpServer {
         let app = Arc::new(App {
             shared,
             sessions: SessionStore::new(options.max_sessions, options.session_idle_timeout, per_session),
+            sse: SseSessions::new(options.max_sessions),
+            metrics: options.metrics.then(|| Arc::new(Metrics::default())),
             options,
             stopping: CancellationToken::new(),
         });
@@ -97,10 +110,31 @@ impl HttpServer {
     pub async fn run(self) -> Result<(), Error> {
         let app = self.app;
         let path = app.options.path.clone();
-        let router = Router::new()
-            .route(&path, get(endpoint::get).post(endpoint::post).delete(endpoint::delete))
-            .route("/healthz", get(healthz))
-            .route("/readyz", get(readyz))
+        // The MCP routes, behind bearer authorization when it is configured.
+        let mut router = Router::new().route(&path, get(endpoint::get).post(endpoint::post).delete(endpoint::delete));
+        if app.options.legacy_sse {
+            if path == legacy_sse::SSE_PATH || path == legacy_sse::MESSAGES_PATH {
+                tracing::warn!(%path, "the MCP path hides the 2024-11-05 HTTP+SSE routes: not served");
+            } else {
+                router = router
+                    .route(legacy_sse::SSE_PATH, get(legacy_sse::open))
+                    .route(legacy_sse::MESSAGES_PATH, post(legacy_sse::message));
+            }
+        }
+        if app.options.auth.is_some() {
+            router = router.route_layer(middleware::from_fn_with_state(app.clone(), auth::require));
+        }
+        // Public routes.
+        router = router.route("/healthz", get(healthz)).route("/readyz", get(readyz));
+        if app.options.metrics && path != "/metrics" {
+            router = router.route("/metrics", get(metrics::serve));
+        }
+        if let Some(a) = &app.options.auth {
+            for p in auth::metadata_paths(a, &path).iter().filter(|p| **p != path) {
+                router = router.route(p, get(auth::metadata));
+            }
+        }
+        let router = router
             .layer(DefaultBodyLimit::max(app.options.max_body))
             .layer(middleware::from_fn_with_state(app.clone(), check_origin))
             .with_state(app.clone());

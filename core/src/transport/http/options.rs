@@ -4,6 +4,8 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use super::auth::AuthOptions;
+
 /// How `Server::serve_http` listens and what it accepts.
 #[derive(Debug, Clone)]
 pub struct HttpOptions {
@@ -30,6 +32,15 @@ pub struct HttpOptions {
     pub max_sessions: usize,
     /// Interval of `: keepalive` comments on long-lived SSE streams. Default 15 s.
     pub sse_keepalive: Duration,
+    /// Serve the 2024-11-05 HTTP+SSE transport alongside: `GET /sse` opens a session's event
+    /// stream, `POST /messages?sessionId=…` takes its messages. At most `max_sessions` such
+    /// sessions at once. Default true.
+    pub legacy_sse: bool,
+    /// Bearer-token authorization of every MCP request (the health, metrics and metadata
+    /// routes stay public). Default `None`: no authorization.
+    pub auth: Option<AuthOptions>,
+    /// Serve request metrics in Prometheus text format at `GET /metrics`. Default false.
+    pub metrics: bool,
 }
 
 impl HttpOptions {
@@ -52,6 +63,9 @@ impl Default for HttpOptions {
             session_idle_timeout: Duration::from_secs(600),
             max_sessions: 10_000,
             sse_keepalive: Duration::from_secs(15),
+            legacy_sse: true,
+            auth: None,
+            metrics: false,
         }
     }
 }

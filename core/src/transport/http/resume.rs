@@ -70,14 +70,12 @@ impl Streams {
         }
     }
 
-    /// The stream ended. If its client is connected it has everything and the events are
-    /// dropped; otherwise they stay resumable until the store evicts them.
+    /// The stream ended. Its events stay resumable until the store evicts them, even when a
+    /// client still looks connected: a connection that broke is noticed only later, so the
+    /// server cannot know the client received the last events.
     pub fn finish(&self, stream: StreamId) {
         let mut inner = lock(&self.inner);
-        if inner.live.remove(&stream).is_some_and(|out| !out.is_closed()) {
-            inner.store.close_stream(stream);
-            return;
-        }
+        inner.live.remove(&stream);
         if inner.finished.len() == FINISHED_KEPT {
             inner.finished.pop_front();
         }

@@ -29,6 +29,9 @@ pub(crate) struct HttpSession {
     pub streams: Streams,
     /// Requests this session may have in flight (`Limits::max_in_flight_per_connection`).
     pub permits: Arc<Semaphore>,
+    /// The authenticated subject that created the session (bearer authorization): only it
+    /// can use the session.
+    subject: Option<String>,
     last_used: Mutex<Instant>,
 }
 
@@ -67,8 +70,14 @@ impl SessionStore {
         SessionStore { map: Mutex::new(HashMap::new()), max: max.max(1), idle_timeout, per_session_in_flight }
     }
 
-    /// Registers a session built by `initialize`; returns it with its new id.
-    pub fn create(&self, session: Arc<Session>, notifications: mpsc::UnboundedReceiver<Vec<u8>>) -> Arc<HttpSession> {
+    /// Registers a session built by `initialize` for `subject` (the authenticated caller, if
+    /// any); returns it with its new id.
+    pub fn create(
+        &self,
+        session: Arc<Session>,
+        notifications: mpsc::UnboundedReceiver<Vec<u8>>,
+        subject: Option<&str>,
+    ) -> Arc<HttpSession> {
         let s = Arc::new(HttpSession {
             id: new_id(),
             session,
@@ -77,6 +86,7 @@ impl SessionStore {
             ended: CancellationToken::new(),
             streams: Streams::default(),
             permits: Arc::new(Semaphore::new(self.per_session_in_flight)),
+            subject: subject.map(str::to_owned),
             last_used: Mutex::new(Instant::now()),
         });
         let mut map = lock(&self.map);
@@ -94,22 +104,32 @@ impl SessionStore {
         s
     }
 
-    /// The live session with this id (and marks it used).
-    pub fn get(&self, id: &str) -> Option<Arc<HttpSession>> {
-        let s = lock(&self.map).get(id).cloned()?;
+    /// The live session with this id, if `subject` created it (and marks it used). Another
+    /// subject's session is as unknown as an ended one.
+    pub fn get(&self, id: &str, subject: Option<&str>) -> Option<Arc<HttpSession>> {
+        let s = lock(&self.map).get(id).filter(|s| s.subject.as_deref() == subject).cloned()?;
         s.touch();
         Some(s)
     }
 
-    /// Ends a session; false if there was none.
-    pub fn remove(&self, id: &str) -> bool {
-        match lock(&self.map).remove(id) {
+    /// Ends a session `subject` created; false if there was none.
+    pub fn remove(&self, id: &str, subject: Option<&str>) -> bool {
+        let mut map = lock(&self.map);
+        if map.get(id).is_none_or(|s| s.subject.as_deref() != subject) {
+            return false;
+        }
+        match map.remove(id) {
             Some(s) => {
                 s.end();
                 true
             }
             None => false,
         }
+    }
+
+    /// How many sessions are live.
+    pub fn len(&self) -> usize {
+        lock(&self.map).len()
     }
 
     fn expire_locked(map: &mut HashMap<String, Arc<HttpSession>>, idle: Duration) {

@@ -1,0 +1,146 @@
+//! Tasks: a `tools/call` answered with a task handle instead of a result, the work running
+//! in the background, the client polling for its outcome.
+//!
+//! Two wires, one engine:
+//! - 2026-07-28, the Tasks extension `io.modelcontextprotocol/tasks`: negotiated per request
+//!   (`_meta` client capabilities `extensions`); the server decides to create a task and
+//!   answers a flat `CreateTaskResult` (`resultType: "task"`); `tasks/get` inlines the
+//!   result or error, `tasks/update` delivers client input, `tasks/cancel` acknowledges;
+//!   `notifications/tasks` go to `subscriptions/listen` streams that listed the task.
+//! - 2025-11-25, the experimental core tasks: the client asks for a task with
+//!   `params.task`, on tools whose `execution.taskSupport` allows it; `tasks/get`,
+//!   `tasks/result` (blocks until the task ends), `tasks/list`, `tasks/cancel`.
+//!
+//! A task runs its tool's handler in a spawned tokio task with its own cancellation token.
+//! Client input inside a task: on 2026-07-28 an unanswered ask parks the task in
+//! `input_required` (the asks listed in `tasks/get`), and once `tasks/update` has answered
+//! every outstanding ask the handler runs again from the start with all answers so far —
+//! the same replay rule as multi round-trip requests, so handlers need no task-specific
+//! code; on 2025-11-25 the asks are server->client requests of the session, tagged with the
+//! task, and the task shows `input_required` while they wait.
+
+pub(crate) mod call;
+pub(crate) mod methods;
+pub(crate) mod runner;
+pub(crate) mod store;
+pub(crate) mod wire;
+
+use std::time::Duration;
+
+use serde_json::{Map, Value, json};
+
+pub use store::TaskStatus;
+
+use crate::error::ProtocolError;
+use crate::protocol::meta::CLIENT_CAPABILITIES_KEY;
+use crate::protocol::{ProtocolVersion, TaskSupport};
+use crate::registry::Snapshot;
+use crate::server::ServerShared;
+
+/// The extension identifier of the 2026-07-28 Tasks extension.
+pub const EXTENSION_ID: &str = "io.modelcontextprotocol/tasks";
+
+/// `_meta` key tying a 2025-11-25 message to its task.
+pub const RELATED_TASK_KEY: &str = "io.modelcontextprotocol/related-task";
+
+/// How tasks are kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskOptions {
+    /// How long a task is kept after it was created (`ttlMs`), running or not; `None` keeps
+    /// tasks until the store needs room. A 2025-11-25 client may ask for less. Default 1 hour.
+    pub ttl: Option<Duration>,
+    /// Suggested polling interval (`pollIntervalMs`); zero omits it. Default 1 s.
+    pub poll_interval: Duration,
+    /// Most tasks kept at once. When full, the oldest finished task makes room; with every
+    /// task still running, creating one more fails (-32603). Default 1000.
+    pub max_tasks: usize,
+}
+
+impl Default for TaskOptions {
+    fn default() -> Self {
+        TaskOptions { ttl: Some(Duration::from_secs(3600)), poll_interval: Duration::from_secs(1), max_tasks: 1000 }
+    }
+}
+
+/// True when the server offers tasks: configured with `ServerBuilder::tasks`, or some tool
+/// may run as a task.
+pub(crate) fn advertised(shared: &ServerShared, snap: &Snapshot) -> bool {
+    shared.tasks.always_advertised() || snap.tools.iter().any(|t| t.def.task_support_level() != TaskSupport::Forbidden)
+}
+
+/// Adds the task capability for `version` to a capabilities object: the extension on
+/// 2026-07-28, `tasks` on 2025-11-25, nothing on older versions.
+pub(crate) fn advertise(
+    shared: &ServerShared,
+    snap: &Snapshot,
+    version: ProtocolVersion,
+    caps: &mut Map<String, Value>,
+) {
+    if !advertised(shared, snap) {
+        return;
+    }
+    if version.is_modern() {
+        let extensions = caps.entry("extensions").or_insert_with(|| json!({}));
+        if let Some(e) = extensions.as_object_mut() {
+            e.entry(EXTENSION_ID).or_insert_with(|| json!({}));
+        }
+    } else if version == ProtocolVersion::V2025_11_25 {
+        caps.insert("tasks".into(), json!({ "list": {}, "cancel": {}, "requests": { "tools": { "call": {} } } }));
+    }
+}
+
+/// True when client capabilities declare the Tasks extension.
+pub(crate) fn client_declares(caps: &Value) -> bool {
+    caps.get("extensions").and_then(|e| e.get(EXTENSION_ID)).is_some_and(|v| !v.is_null())
+}
+
+/// -32021 naming the Tasks extension.
+pub(crate) fn missing_extension() -> ProtocolError {
+    ProtocolError::missing_client_capability(json!({ "extensions": { EXTENSION_ID: {} } }))
+}
+
+/// Sets `_meta["io.modelcontextprotocol/related-task"] = {taskId}` on a params or result
+/// object (2025-11-25 task-related messages).
+pub(crate) fn tag_related(obj: &mut Value, task_id: &str) {
+    let Some(o) = obj.as_object_mut() else { return };
+    let meta = o.entry("_meta").or_insert_with(|| json!({}));
+    if let Some(m) = meta.as_object_mut() {
+        m.insert(RELATED_TASK_KEY.into(), json!({ "taskId": task_id }));
+    }
+}
+
+/// `subscriptions/listen`: the `notifications.taskIds` the stream gets `notifications/tasks`
+/// for — the listed tasks the caller may see. Listing tasks without declaring the extension
+/// is -32021.
+pub(crate) fn listen_task_ids(
+    shared: &ServerShared,
+    snap: &Snapshot,
+    params: &Map<String, Value>,
+    wanted: &Map<String, Value>,
+    subject: Option<&str>,
+) -> Result<Vec<String>, ProtocolError> {
+    let Some(listed) = wanted.get("taskIds").filter(|v| !v.is_null()) else { return Ok(Vec::new()) };
+    let caps = params.get("_meta").and_then(|m| m.get(CLIENT_CAPABILITIES_KEY)).unwrap_or(&Value::Null);
+    if !client_declares(caps) {
+        return Err(missing_extension());
+    }
+    let listed = listed.as_array().ok_or_else(|| ProtocolError::invalid_params("`taskIds` must be an array"))?;
+    if !advertised(shared, snap) {
+        return Ok(Vec::new());
+    }
+    let owner = store::Owner::modern(subject);
+    let mut accepted: Vec<String> = Vec::new();
+    for id in listed.iter().filter_map(Value::as_str) {
+        if shared.tasks.get(id, &owner).is_ok() && !accepted.iter().any(|a| a == id) {
+            accepted.push(id.to_owned());
+        }
+    }
+    Ok(accepted)
+}
+
+/// Tells listen streams about a 2026 task's new state.
+pub(crate) fn publish(shared: &ServerShared, task: &store::Task) {
+    if task.modern {
+        shared.hub.task_changed(&task.id, || Value::Object(wire::detailed(task)));
+    }
+}

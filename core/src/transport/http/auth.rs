@@ -1,0 +1,423 @@
+//! Bearer-token authorization (the MCP server as an OAuth 2.1 resource server): the
+//! application verifies tokens; this module takes them from `Authorization: Bearer`, answers
+//! 401/403 with the `WWW-Authenticate` challenges clients follow, serves the RFC 9728
+//! protected-resource metadata, and hands the verified grant to handlers
+//! ([`crate::RequestContext::auth`]).
+//!
+//! Tokens are never logged and never kept: nothing here implements `Debug` over a token.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use super::App;
+use super::exchange::json as json_response;
+use crate::handler::BoxFuture;
+use crate::session::lock;
+
+/// What a verified token grants.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AuthInfo {
+    /// The principal (the token's `sub`). Legacy sessions and 2026 `requestState` are bound to it.
+    pub subject: Option<String>,
+    /// The scopes the token grants.
+    pub scopes: Vec<String>,
+    /// The OAuth client the token was issued to.
+    pub client_id: Option<String>,
+    /// Anything else the verifier wants handlers to see (claims, tenant, …).
+    pub extra: Value,
+}
+
+impl AuthInfo {
+    /// A grant for `subject` with these scopes.
+    pub fn new(subject: impl Into<String>, scopes: impl IntoIterator<Item = impl Into<String>>) -> AuthInfo {
+        AuthInfo {
+            subject: Some(subject.into()),
+            scopes: scopes.into_iter().map(Into::into).collect(),
+            ..AuthInfo::default()
+        }
+    }
+
+    /// True when the token grants `scope`.
+    pub fn has_scope(&self, scope: &str) -> bool {
+        self.scopes.iter().any(|s| s == scope)
+    }
+}
+
+/// Why a token was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthError {
+    /// Invalid, expired, or issued for another resource: 401 `error="invalid_token"`. The
+    /// message goes to the client as `error_description`; never put the token in it.
+    Invalid(String),
+    /// Valid, but without the scopes this needs: 403 `error="insufficient_scope"` listing them.
+    InsufficientScope {
+        /// Every scope the operation needs.
+        required: Vec<String>,
+    },
+}
+
+impl std::fmt::Display for AuthError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AuthError::Invalid(m) => write!(f, "invalid token: {m}"),
+            AuthError::InsufficientScope { required } => write!(f, "insufficient scope: needs {}", required.join(" ")),
+        }
+    }
+}
+
+impl std::error::Error for AuthError {}
+
+/// The application's verifier: `async fn(token) -> Result<AuthInfo, AuthError>`. It must
+/// check signature or introspection, expiry, issuer and audience (auth.md §4).
+pub trait TokenVerifier: Send + Sync + 'static {
+    /// Verifies one bearer token.
+    fn verify(&self, token: &str) -> BoxFuture<'static, Result<AuthInfo, AuthError>>;
+}
+
+impl<F, Fut> TokenVerifier for F
+where
+    F: Fn(String) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<AuthInfo, AuthError>> + Send + 'static,
+{
+    fn verify(&self, token: &str) -> BoxFuture<'static, Result<AuthInfo, AuthError>> {
+        Box::pin(self(token.to_owned()))
+    }
+}
+
+/// Bearer authorization for the HTTP transport (see [`crate::HttpOptions::auth`]).
+#[derive(Clone)]
+pub struct AuthOptions {
+    /// Verifies the tokens.
+    pub verifier: Arc<dyn TokenVerifier>,
+    /// This server's canonical URL as clients use it (e.g. `http://127.0.0.1:3000/mcp`): the
+    /// metadata's `resource`, and where the metadata URL in challenges is derived from.
+    pub resource: String,
+    /// Issuer URLs of the authorization servers clients may get tokens from.
+    pub authorization_servers: Vec<String>,
+    /// Scopes advertised in the metadata.
+    pub scopes_supported: Vec<String>,
+    /// Scopes every request needs (403 without them; also in the 401 challenge's `scope`).
+    pub required_scopes: Vec<String>,
+    /// Human-readable name in the metadata.
+    pub resource_name: Option<String>,
+}
+
+impl AuthOptions {
+    /// Options for `resource` checked by `verifier`; the other fields empty.
+    pub fn new(resource: impl Into<String>, verifier: impl TokenVerifier) -> AuthOptions {
+        AuthOptions {
+            verifier: Arc::new(verifier),
+            resource: resource.into(),
+            authorization_servers: Vec::new(),
+            scopes_supported: Vec::new(),
+            required_scopes: Vec::new(),
+            resource_name: None,
+        }
+    }
+
+    /// `scheme://authority` of the resource URL.
+    fn origin(&self) -> &str {
+        let r = self.resource.as_str();
+        let start = r.find("://").map_or(0, |i| i + 3);
+        let end = r[start..].find(['/', '?', '#']).map_or(r.len(), |i| start + i);
+        &r[..end]
+    }
+
+    /// The resource URL's path without a trailing `/` (empty for the root).
+    fn resource_path(&self) -> &str {
+        let r = &self.resource[self.origin().len()..];
+        let r = &r[..r.find(['?', '#']).unwrap_or(r.len())];
+        r.trim_end_matches('/')
+    }
+
+    /// The URL of the protected-resource metadata (RFC 9728 §3.1: path-inserted).
+    pub(crate) fn metadata_url(&self) -> String {
+        format!("{}{WELL_KNOWN}{}", self.origin(), self.resource_path())
+    }
+
+    /// The metadata document.
+    fn metadata(&self) -> Value {
+        let mut doc = json!({
+            "resource": self.resource,
+            "authorization_servers": self.authorization_servers,
+            "bearer_methods_supported": ["header"],
+        });
+        if !self.scopes_supported.is_empty() {
+            doc["scopes_supported"] = json!(self.scopes_supported);
+        }
+        if let Some(name) = &self.resource_name {
+            doc["resource_name"] = json!(name);
+        }
+        doc
+    }
+}
+
+impl std::fmt::Debug for AuthOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthOptions")
+            .field("resource", &self.resource)
+            .field("authorization_servers", &self.authorization_servers)
+            .field("scopes_supported", &self.scopes_supported)
+            .field("required_scopes", &self.required_scopes)
+            .field("resource_name", &self.resource_name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Where the protected-resource metadata lives (RFC 9728 §3).
+const WELL_KNOWN: &str = "/.well-known/oauth-protected-resource";
+
+/// The routes serving the metadata: the root document, and the path-inserted one for the
+/// resource's path (and for the endpoint path, if different).
+pub(crate) fn metadata_paths(auth: &AuthOptions, endpoint_path: &str) -> Vec<String> {
+    let mut paths = vec![WELL_KNOWN.to_owned()];
+    for p in [auth.resource_path(), endpoint_path.trim_end_matches('/')] {
+        let full = format!("{WELL_KNOWN}{p}");
+        // Route syntax characters would be read as parameters: such paths get the root only.
+        if !p.is_empty() && p.starts_with('/') && !p.contains(['{', '}', '*']) && !paths.contains(&full) {
+            paths.push(full);
+        }
+    }
+    paths
+}
+
+/// `GET /.well-known/oauth-protected-resource[/path]`: public, never authenticated.
+pub(crate) async fn metadata(State(app): State<Arc<App>>) -> Response {
+    match &app.options.auth {
+        Some(auth) => json_response(StatusCode::OK, auth.metadata().to_string().into_bytes()),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// The verified caller of a request (`None` when auth is off). Inserted by [`require`].
+#[derive(Clone, Default)]
+pub(crate) struct Caller(pub Option<Arc<AuthInfo>>);
+
+impl Caller {
+    /// The authenticated subject, if any.
+    pub fn subject(&self) -> Option<&str> {
+        self.0.as_deref().and_then(|a| a.subject.as_deref())
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts.extensions.get::<Caller>().cloned().unwrap_or_default())
+    }
+}
+
+/// The caller of a long-lived connection (a 2024-11-05 SSE session): replaced by each POST's
+/// verified grant, so a refreshed token's scopes reach the requests that follow.
+pub(crate) struct AuthCell(Mutex<Arc<AuthInfo>>);
+
+impl AuthCell {
+    pub fn new(info: Arc<AuthInfo>) -> AuthCell {
+        AuthCell(Mutex::new(info))
+    }
+
+    pub fn get(&self) -> Arc<AuthInfo> {
+        lock(&self.0).clone()
+    }
+
+    pub fn set(&self, info: Arc<AuthInfo>) {
+        *lock(&self.0) = info;
+    }
+}
+
+/// Why a request was refused.
+enum Refusal {
+    /// No `Authorization: Bearer` credentials.
+    Missing,
+    /// A token was given and refused (with the verifier's description, if any).
+    Invalid(Option<String>),
+    /// The token lacks these scopes.
+    Scope(Vec<String>),
+}
+
+/// The bearer token of `Authorization`: `None` without one, `Some(Err)` when malformed.
+fn bearer(headers: &HeaderMap) -> Option<Result<&str, ()>> {
+    let mut values = headers.get_all(header::AUTHORIZATION).iter();
+    let value = values.next()?;
+    if values.next().is_some() {
+        return Some(Err(()));
+    }
+    let Ok(value) = value.to_str() else { return Some(Err(())) };
+    let (scheme, token) = value.trim().split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return None;
+    }
+    let token = token.trim();
+    // RFC 6750 b64token: 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
+    let body = token.trim_end_matches('=');
+    let ok = !body.is_empty() && body.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~+/".contains(&b));
+    Some(if ok { Ok(token) } else { Err(()) })
+}
+
+/// Checks the request's token: the caller's grant, or why it was refused.
+async fn authenticate(auth: &AuthOptions, headers: &HeaderMap) -> Result<AuthInfo, Refusal> {
+    let token = match bearer(headers) {
+        None => return Err(Refusal::Missing),
+        Some(Err(())) => return Err(Refusal::Invalid(Some("malformed bearer token".to_owned()))),
+        Some(Ok(t)) => t,
+    };
+    let info = match auth.verifier.verify(token).await {
+        Ok(info) => info,
+        Err(AuthError::Invalid(reason)) => return Err(Refusal::Invalid(Some(reason).filter(|r| !r.is_empty()))),
+        Err(AuthError::InsufficientScope { required }) => return Err(Refusal::Scope(required)),
+    };
+    if auth.required_scopes.iter().any(|s| !info.has_scope(s)) {
+        return Err(Refusal::Scope(auth.required_scopes.clone()));
+    }
+    Ok(info)
+}
+
+/// A quoted-string parameter value: quotes, backslashes and anything outside visible ASCII
+/// and space are dropped (keeps the header valid whatever the verifier said).
+fn quoted(value: &str) -> String {
+    value.chars().filter(|c| (c.is_ascii_graphic() || *c == ' ') && *c != '"' && *c != '\\').take(256).collect()
+}
+
+/// The `WWW-Authenticate` challenge: one `Bearer` challenge with quoted parameters.
+fn challenge(auth: &AuthOptions, error: Option<&str>, scopes: &[String], description: Option<&str>) -> String {
+    let mut params = Vec::with_capacity(4);
+    if let Some(e) = error {
+        params.push(format!("error=\"{e}\""));
+    }
+    if !scopes.is_empty() {
+        params.push(format!("scope=\"{}\"", quoted(&scopes.join(" "))));
+    }
+    params.push(format!("resource_metadata=\"{}\"", quoted(&auth.metadata_url())));
+    if let Some(d) = description {
+        params.push(format!("error_description=\"{}\"", quoted(d)));
+    }
+    format!("Bearer {}", params.join(", "))
+}
+
+fn refuse(auth: &AuthOptions, refusal: Refusal) -> Response {
+    let (status, error, scopes, description) = match &refusal {
+        Refusal::Missing => (StatusCode::UNAUTHORIZED, None, auth.required_scopes.as_slice(), None),
+        Refusal::Invalid(d) => {
+            (StatusCode::UNAUTHORIZED, Some("invalid_token"), auth.required_scopes.as_slice(), d.as_deref())
+        }
+        Refusal::Scope(required) => (StatusCode::FORBIDDEN, Some("insufficient_scope"), required.as_slice(), None),
+    };
+    let mut body = json!({ "error": error.unwrap_or("invalid_request") });
+    body["error_description"] = json!(match &refusal {
+        Refusal::Missing => "Missing bearer token".to_owned(),
+        Refusal::Invalid(d) => d.clone().unwrap_or_else(|| "Invalid token".to_owned()),
+        Refusal::Scope(s) => format!("Requires scopes: {}", s.join(" ")),
+    });
+    let mut r = json_response(status, body.to_string().into_bytes());
+    let value = challenge(auth, error, scopes, description);
+    if let Ok(v) = HeaderValue::from_str(&value) {
+        r.headers_mut().insert(header::WWW_AUTHENTICATE, v);
+    }
+    r
+}
+
+/// Middleware on the MCP routes: 401/403 unless the request carries a token the verifier
+/// accepts with the required scopes; otherwise the grant is attached for the handlers.
+pub(crate) async fn require(State(app): State<Arc<App>>, mut request: Request, next: Next) -> Response {
+    let Some(auth) = &app.options.auth else { return next.run(request).await };
+    match authenticate(auth, request.headers()).await {
+        Ok(info) => {
+            request.extensions_mut().insert(Caller(Some(Arc::new(info))));
+            next.run(request).await
+        }
+        Err(refusal) => {
+            let status = match refusal {
+                Refusal::Missing => "missing",
+                Refusal::Invalid(_) => "invalid",
+                Refusal::Scope(_) => "insufficient scope",
+            };
+            tracing::debug!(refusal = status, "request refused (bearer authorization)");
+            refuse(auth, refusal)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(resource: &str) -> AuthOptions {
+        AuthOptions::new(resource, |_t: String| async { Ok(AuthInfo::default()) })
+    }
+
+    #[test]
+    fn metadata_url_is_path_inserted() {
+        assert_eq!(
+            options("http://127.0.0.1:3000/mcp").metadata_url(),
+            "http://127.0.0.1:3000/.well-known/oauth-protected-resource/mcp"
+        );
+        assert_eq!(
+            options("https://example.com/public/mcp/").metadata_url(),
+            "https://example.com/.well-known/oauth-protected-resource/public/mcp"
+        );
+        assert_eq!(
+            options("https://example.com").metadata_url(),
+            "https://example.com/.well-known/oauth-protected-resource"
+        );
+        assert_eq!(
+            options("https://example.com/?x=1").metadata_url(),
+            "https://example.com/.well-known/oauth-protected-resource"
+        );
+    }
+
+    #[test]
+    fn metadata_routes() {
+        assert_eq!(
+            metadata_paths(&options("http://localhost/mcp"), "/mcp"),
+            vec!["/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/mcp"]
+        );
+        assert_eq!(
+            metadata_paths(&options("http://localhost/a"), "/b"),
+            vec![
+                "/.well-known/oauth-protected-resource",
+                "/.well-known/oauth-protected-resource/a",
+                "/.well-known/oauth-protected-resource/b"
+            ]
+        );
+        assert_eq!(metadata_paths(&options("http://localhost"), "/"), vec!["/.well-known/oauth-protected-resource"]);
+    }
+
+    #[test]
+    fn bearer_parsing() {
+        let h = |v: &str| {
+            let mut m = HeaderMap::new();
+            m.insert(header::AUTHORIZATION, HeaderValue::from_str(v).unwrap());
+            m
+        };
+        assert_eq!(bearer(&HeaderMap::new()), None);
+        assert_eq!(bearer(&h("Bearer abc.DEF-_~+/==")), Some(Ok("abc.DEF-_~+/==")));
+        assert_eq!(bearer(&h("bearer  tok ")), Some(Ok("tok")));
+        assert_eq!(bearer(&h("Basic dXNlcjpwYXNz")), None);
+        assert_eq!(bearer(&h("Bearer")), None);
+        assert_eq!(bearer(&h("Bearer a b")), Some(Err(())));
+        assert_eq!(bearer(&h("Bearer ===")), Some(Err(())));
+        let mut two = h("Bearer a");
+        two.append(header::AUTHORIZATION, HeaderValue::from_static("Bearer b"));
+        assert_eq!(bearer(&two), Some(Err(())));
+    }
+
+    #[test]
+    fn challenge_quotes_safely() {
+        let o = options("http://localhost/mcp");
+        assert_eq!(
+            challenge(&o, Some("invalid_token"), &["a".into(), "b".into()], Some("bad \"x\"\n")),
+            "Bearer error=\"invalid_token\", scope=\"a b\", \
+             resource_metadata=\"http://localhost/.well-known/oauth-protected-resource/mcp\", \
+             error_description=\"bad x\""
+        );
+    }
+}
