@@ -38,6 +38,7 @@ conformance: build
 bench: setup
 	$(CARGO) build -j$(JOBS) --release -p mcpforge-examples
 	$(CARGO) bench -j$(JOBS) -p mcpforge --bench stdio
+	$(CARGO) bench -j$(JOBS) -p mcpforge --bench http
 
 clean:
 	$(CARGO) clean
