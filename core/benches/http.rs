@@ -39,20 +39,20 @@
 //! `MCPFORGE_BENCH_SERVER` overrides the path of the server binary; it must
 //! accept `--http HOST:PORT` and have an `echo` tool.
 
-use std::env;
-use std::fmt::Display;
+mod common;
+
 use std::fs;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{self, Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, RecvTimeoutError};
-use std::sync::{Barrier, Mutex, OnceLock, TryLockError};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Barrier, OnceLock};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+
+use common::{Args, Bench, Watchdog, fail, note, percentile, preview};
 
 /// The modern (stateless) protocol version.
 const MODERN_VERSION: &str = "2026-07-28";
@@ -81,27 +81,22 @@ const MAX_LINE: usize = 8 * 1024;
 const MAX_HEADERS: usize = 64;
 const MAX_BODY: usize = 1024 * 1024;
 
-/// The server currently under test. `fail` may run on any thread (a client
-/// thread, the watchdog) and kills it from here, so an aborted run never
-/// leaves a child process behind.
-static SERVER: Mutex<Option<Child>> = Mutex::new(None);
-
-/// Set by the first call to `fail`.
-static FAILING: AtomicBool = AtomicBool::new(false);
-
 fn main() {
+    // An HTTP server does not exit with us, so `fail` waits a little for the
+    // lock on it rather than give up on killing it at once.
+    common::init(Bench { label: "http bench", usage: USAGE, kill_wait: Duration::from_secs(1) });
     let options = parse_args();
-    let path = find_binary("MCPFORGE_BENCH_SERVER", "quickstart");
+    let path = common::find_binary("MCPFORGE_BENCH_SERVER", "quickstart");
 
-    let mut rounds = Vec::with_capacity(options.rounds);
-    for round in 1..=options.rounds {
-        eprintln!("http bench: round {round} of {}", options.rounds);
+    let mut rounds = Vec::with_capacity(options.args.rounds);
+    for round in 1..=options.args.rounds {
+        note(format_args!("round {round} of {}", options.args.rounds));
         rounds.push(bench_round(round, &path, &options));
     }
     let report = Report::best(path, rounds);
 
     print_table(&options, &report);
-    if let Some(json_path) = &options.json {
+    if let Some(json_path) = &options.args.json {
         write_json(json_path, &options, &report);
     }
 }
@@ -111,12 +106,9 @@ fn main() {
 
 /// Command-line options.
 struct Options {
-    /// `--quick`: one short round, for a smoke test.
-    quick: bool,
-    /// `--json PATH`: also write the figures as JSON.
-    json: Option<PathBuf>,
-    /// `--rounds N`: rounds, each with a fresh server (default 3; 1 with `--quick`).
-    rounds: usize,
+    /// `--quick` (one short round, for a smoke test), `--json PATH`, and
+    /// `--rounds N` (each round with a fresh server).
+    args: Args,
     /// `--duration S`: measured time per configuration (default 5 s; 1 s with `--quick`).
     duration: Duration,
     /// Uncounted time before each measurement.
@@ -132,48 +124,26 @@ impl Options {
     }
 }
 
+/// The shared options (see [`common::parse_args`]) and `--duration S`.
 fn parse_args() -> Options {
-    let mut options = Options { quick: false, json: None, rounds: 0, duration: Duration::ZERO, warmup: Duration::ZERO };
     let mut duration = None;
-    let mut args = env::args().skip(1);
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--quick" => options.quick = true,
-            "--rounds" => match args.next().and_then(|n| n.parse().ok()).filter(|&n: &usize| n > 0) {
-                Some(n) => options.rounds = n,
-                None => usage_error("--rounds needs a positive number"),
-            },
-            "--duration" => {
-                // At most a day, so that the arithmetic on durations cannot overflow.
-                match args.next().and_then(|s| s.parse().ok()).filter(|&s: &f64| s > 0.0 && s <= 86_400.0) {
-                    Some(s) => duration = Some(Duration::from_secs_f64(s)),
-                    None => usage_error("--duration needs a positive number of seconds"),
-                }
-            }
-            "--json" => match args.next() {
-                Some(path) => options.json = Some(PathBuf::from(path)),
-                None => usage_error("--json needs a path"),
-            },
-            _ if arg.starts_with("--json=") => {
-                options.json = Some(PathBuf::from(&arg["--json=".len()..]));
-            }
-            // `cargo bench` passes `--bench` to every bench program.
-            "--bench" => {}
-            "-h" | "--help" => {
-                println!("{USAGE}");
-                process::exit(0);
-            }
-            _ => usage_error(&format!("unknown argument `{arg}`")),
+    let args = common::parse_args(|arg, rest| {
+        if arg != "--duration" {
+            return false;
         }
-    }
-    if options.rounds == 0 {
-        options.rounds = if options.quick { 1 } else { 3 };
-    }
-    options.duration = duration.unwrap_or(if options.quick { QUICK_DURATION } else { DURATION });
-    options.warmup = if options.quick { QUICK_WARMUP } else { WARMUP };
-    options
+        // At most a day, so that the arithmetic on durations cannot overflow.
+        match rest.next().and_then(|s| s.parse().ok()).filter(|&s: &f64| s > 0.0 && s <= 86_400.0) {
+            Some(s) => duration = Some(Duration::from_secs_f64(s)),
+            None => common::usage_error("--duration needs a positive number of seconds"),
+        }
+        true
+    });
+    let duration = duration.unwrap_or(if args.quick { QUICK_DURATION } else { DURATION });
+    let warmup = if args.quick { QUICK_WARMUP } else { WARMUP };
+    Options { args, duration, warmup }
 }
 
+/// The usage text, for `--help` and usage errors.
 const USAGE: &str = "\
 usage: http [--quick] [--duration S] [--rounds N] [--json PATH]
   --quick       one round of 1 s per configuration (smoke test)
@@ -182,65 +152,6 @@ usage: http [--quick] [--duration S] [--rounds N] [--json PATH]
   --json PATH   also write the figures as JSON (a relative PATH is relative to
                 the working directory, which under `cargo bench` is core/)
 env: MCPFORGE_BENCH_SERVER overrides the server binary (it must take --http HOST:PORT)";
-
-fn usage_error(msg: &str) -> ! {
-    eprintln!("http bench: {msg}\n{USAGE}");
-    process::exit(2);
-}
-
-/// Finds the server binary: `$env_var` if set, else `<target>/release/<name>`.
-fn find_binary(env_var: &str, name: &str) -> PathBuf {
-    if let Some(path) = env::var_os(env_var) {
-        let path = PathBuf::from(path);
-        if !path.is_file() {
-            fail(format!("{env_var}={} is not a file", path.display()));
-        }
-        return path;
-    }
-
-    let file = format!("{name}{}", env::consts::EXE_SUFFIX);
-    // This file is compiled from core/, so the workspace root is its parent.
-    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let workspace_root = manifest_dir.parent().unwrap_or(manifest_dir);
-    let mut candidates = Vec::new();
-    if let Some(dir) = env::var_os("CARGO_TARGET_DIR") {
-        // A relative target dir is taken relative to the workspace root,
-        // because `cargo bench` runs us from core/, not from where cargo ran.
-        candidates.push(workspace_root.join(dir).join("release").join(&file));
-    }
-    for dir in manifest_dir.ancestors() {
-        candidates.push(dir.join("target").join("release").join(&file));
-    }
-    // Last resort: next to this bench program (<target>/release/deps/http-*),
-    // which covers target dirs set in a cargo config file.
-    if let Ok(exe) = env::current_exe() {
-        if let Some(deps) = exe.parent().filter(|dir| dir.ends_with("deps")) {
-            candidates.extend(deps.parent().map(|release| release.join(&file)));
-        }
-    }
-    // The same directory can turn up twice (e.g. CARGO_TARGET_DIR=target).
-    let mut seen = Vec::new();
-    candidates.retain(|path| {
-        let new = !seen.contains(path);
-        seen.push(path.clone());
-        new
-    });
-
-    match candidates.iter().find(|path| path.is_file()) {
-        Some(path) => path.clone(),
-        None => {
-            eprintln!("http bench: cannot find the `{name}` server binary; looked for:");
-            for path in &candidates {
-                eprintln!("    {}", path.display());
-            }
-            eprintln!(
-                "Build the example servers first:\n    cargo build --release -p mcpforge-examples\n\
-                 or set {env_var} to the binary's path."
-            );
-            process::exit(1);
-        }
-    }
-}
 
 // ---------------------------------------------------------------------------
 // Rounds and configurations
@@ -322,10 +233,7 @@ impl Report {
                     (a, b) => a.or(b),
                 };
             }
-            report.peak_rss_mb = match (report.peak_rss_mb, round.peak_rss_mb) {
-                (Some(a), Some(b)) => Some(a.max(b)),
-                (a, b) => a.or(b),
-            };
+            report.peak_rss_mb = common::larger_peak(report.peak_rss_mb, round.peak_rss_mb);
         }
         report
     }
@@ -334,7 +242,7 @@ impl Report {
 /// Starts a fresh server, measures every configuration on it, and kills it.
 fn bench_round(round: usize, path: &Path, options: &Options) -> Round {
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, free_port()));
-    eprintln!("http bench: starting {} --http {addr}", path.display());
+    note(format_args!("starting {} --http {addr}", path.display()));
     let child = Command::new(path)
         .arg("--http")
         .arg(addr.to_string())
@@ -346,25 +254,31 @@ fn bench_round(round: usize, path: &Path, options: &Options) -> Round {
         .spawn()
         .unwrap_or_else(|e| fail(format!("cannot start {}: {e}", path.display())));
     let pid = child.id();
-    *lock_server() = Some(child);
-    let watchdog = Watchdog::start(format!("round {round}"), options.round_time_limit());
+    common::set_server(child);
+    // Socket timeouts bound every single call, but not, say, a server that
+    // answers each call just under the limit; the watchdog bounds the total.
+    let limit = options.round_time_limit();
+    let watchdog = Watchdog::start(
+        limit,
+        format!("round {round} took more than {} s; aborting (is the server hung?)", limit.as_secs()),
+    );
 
     wait_until_accepting(addr);
     let server_info = probe(addr);
-    eprintln!("http bench: {server_info} at http://{addr}{ENDPOINT}");
+    note(format_args!("{server_info} at http://{addr}{ENDPOINT}"));
 
     let mut configs = Vec::with_capacity(CONFIGS.len());
     for (wire, connections) in CONFIGS {
-        eprintln!("http bench: {} x {connections} connections...", wire.label());
+        note(format_args!("{} x {connections} connections...", wire.label()));
         configs.push(run_config(addr, pid, wire, connections, options));
         check_server_running();
     }
     // The server is still running, so its high-water mark covers every
     // configuration above.
-    let peak_rss_mb = peak_rss_mb(pid);
+    let peak_rss_mb = common::peak_rss_mb(pid);
 
     // An HTTP server has no EOF to exit on; it is simply killed.
-    let mut child = lock_server().take().expect("server registered above");
+    let mut child = common::take_server();
     let _ = child.kill();
     let _ = child.wait();
     watchdog.stop();
@@ -399,7 +313,7 @@ fn wait_until_accepting(addr: SocketAddr) {
 /// Aborts the run if the server under test has exited.
 fn check_server_running() {
     // The lock is released at the end of this statement, before `fail` needs it.
-    let checked = lock_server().as_mut().map(Child::try_wait);
+    let checked = common::lock_server().as_mut().map(Child::try_wait);
     let status = match checked {
         Some(Ok(status)) => status,
         Some(Err(e)) => fail(format!("checking on the server: {e}")),
@@ -480,14 +394,14 @@ fn run_config(addr: SocketAddr, pid: u32, wire: Wire, connections: usize, option
         p99_us: percentile(&latencies, 99.0) as f64 / 1e3,
         server_cpu_us,
     };
-    eprintln!(
-        "http bench:   {} calls, {:.0} calls/s, p50 {:.1} us, p99 {:.1} us, server CPU {} us/call",
+    note(format_args!(
+        "  {} calls, {:.0} calls/s, p50 {:.1} us, p99 {:.1} us, server CPU {} us/call",
         figures.calls,
         figures.calls_per_s,
         figures.p50_us,
         figures.p99_us,
         figures.server_cpu_us.map_or_else(|| "n/a".to_owned(), |us| format!("{us:.1}"))
-    );
+    ));
     figures
 }
 
@@ -540,32 +454,6 @@ fn client_thread(
     ThreadResult { latencies_ns, all_calls, last_done }
 }
 
-/// Aborts the whole run if one round takes longer than its limit.
-///
-/// Socket timeouts bound every single call, but not, say, a server that
-/// answers each call just under the limit; a separate thread bounds the total.
-struct Watchdog {
-    stop: mpsc::Sender<()>,
-    thread: thread::JoinHandle<()>,
-}
-
-impl Watchdog {
-    fn start(label: String, limit: Duration) -> Self {
-        let (stop, stopped) = mpsc::channel();
-        let thread = thread::spawn(move || {
-            if let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(limit) {
-                fail(format!("{label} took more than {} s; aborting (is the server hung?)", limit.as_secs()));
-            }
-        });
-        Watchdog { stop, thread }
-    }
-
-    fn stop(self) {
-        let _ = self.stop.send(());
-        let _ = self.thread.join();
-    }
-}
-
 /// CPU time (user + system) process `pid` has used so far, in seconds, from
 /// `/proc/<pid>/stat` (in clock ticks, 100 per second on Linux).
 fn server_cpu_seconds(pid: u32) -> Option<f64> {
@@ -576,14 +464,6 @@ fn server_cpu_seconds(pid: u32) -> Option<f64> {
     let utime: u64 = fields.nth(11)?.parse().ok()?;
     let stime: u64 = fields.next()?.parse().ok()?;
     Some((utime + stime) as f64 / 100.0)
-}
-
-/// Peak resident set size of process `pid` in MB (MiB), from `VmHWM`.
-fn peak_rss_mb(pid: u32) -> Option<f64> {
-    let status = fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let value = status.lines().find_map(|line| line.strip_prefix("VmHWM:"))?;
-    let kib: f64 = value.trim().trim_end_matches("kB").trim().parse().ok()?;
-    Some(kib / 1024.0)
 }
 
 // ---------------------------------------------------------------------------
@@ -856,10 +736,10 @@ fn print_table(options: &Options, report: &Report) {
     println!("mcpforge HTTP benchmark (Streamable HTTP at {ENDPOINT}, keep-alive HTTP/1.1, closed-loop clients)");
     println!(
         "{}: {} s per configuration after {} s warm-up; best of {} round(s), a fresh server each",
-        if options.quick { "quick" } else { "full" },
+        options.args.mode(),
         options.duration.as_secs_f64(),
         options.warmup.as_secs_f64(),
-        options.rounds
+        options.args.rounds
     );
     println!("server: {} ({})", report.binary.display(), report.server_info);
     println!("client threads and server share {cpus} CPU(s); one thread per connection, echo {{\"text\":\"{TEXT}\"}}");
@@ -903,8 +783,8 @@ fn write_json(path: &Path, options: &Options, report: &Report) {
         })
         .collect();
     let value = json!({
-        "mode": if options.quick { "quick" } else { "full" },
-        "rounds": options.rounds,
+        "mode": options.args.mode(),
+        "rounds": options.args.rounds,
         "duration_s": options.duration.as_secs_f64(),
         "warmup_s": options.warmup.as_secs_f64(),
         "cpus": thread::available_parallelism().map(|n| n.get()).ok(),
@@ -915,66 +795,13 @@ fn write_json(path: &Path, options: &Options, report: &Report) {
         "configurations": configs,
         "peak_rss_mb": report.peak_rss_mb,
     });
-    let text = serde_json::to_string_pretty(&value).expect("a Value always serializes");
-    if let Err(e) = fs::write(path, text + "\n") {
-        fail(format!("writing {}: {e}", path.display()));
-    }
-    eprintln!("http bench: wrote {}", path.display());
+    common::write_json_file(path, &value);
 }
 
 // ---------------------------------------------------------------------------
 // Small helpers
 
-/// The `p`th percentile (nearest rank) of sorted, non-empty `samples`.
-fn percentile(samples: &[u64], p: f64) -> u64 {
-    let rank = (p / 100.0 * samples.len() as f64).ceil() as usize;
-    samples[rank.clamp(1, samples.len()) - 1]
-}
-
-/// At most 200 characters of `text`, for error messages.
-fn preview(text: &str) -> String {
-    let text = text.trim_end();
-    match text.char_indices().nth(200) {
-        Some((end, _)) => format!("{}... ({} bytes)", &text[..end], text.len()),
-        None => text.to_owned(),
-    }
-}
-
+/// [`preview`] of a body that should be UTF-8.
 fn preview_bytes(bytes: &[u8]) -> String {
     preview(&String::from_utf8_lossy(bytes))
-}
-
-fn lock_server() -> std::sync::MutexGuard<'static, Option<Child>> {
-    SERVER.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// Prints `msg`, kills the server under test, and exits with status 1. Used
-/// for wrong answers, broken servers and the time limits; slowness alone is
-/// never an error.
-fn fail(msg: impl Display) -> ! {
-    // Only the first failure is reported: killing the server makes the other
-    // client threads fail too, and those echoes would just confuse.
-    if FAILING.swap(true, Ordering::SeqCst) {
-        loop {
-            thread::park();
-        }
-    }
-    eprintln!("http bench: error: {msg}");
-    // try_lock: if another thread holds the lock it is only briefly; but an
-    // HTTP server does not exit with us, so wait a little for the lock rather
-    // than give up at once.
-    let deadline = Instant::now() + Duration::from_secs(1);
-    let mut guard = loop {
-        match SERVER.try_lock() {
-            Ok(guard) => break Some(guard),
-            Err(TryLockError::Poisoned(poisoned)) => break Some(poisoned.into_inner()),
-            Err(TryLockError::WouldBlock) if Instant::now() < deadline => thread::sleep(Duration::from_millis(1)),
-            Err(TryLockError::WouldBlock) => break None,
-        }
-    };
-    if let Some(child) = guard.as_mut().and_then(|server| server.as_mut()) {
-        let _ = child.kill();
-        let _ = child.wait();
-    }
-    process::exit(1);
 }

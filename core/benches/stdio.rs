@@ -36,19 +36,18 @@
 //! `MCPFORGE_BENCH_SERVER` and `MCPFORGE_BENCH_FLOOR` override the paths of the
 //! engine and floor binaries.
 
-use std::env;
-use std::fmt::Display;
-use std::fs;
+mod common;
+
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::process::{self, Child, ChildStdin, ChildStdout, Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, RecvTimeoutError, TryRecvError};
-use std::sync::{Mutex, TryLockError};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::sync::mpsc::{self, TryRecvError};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+
+use common::{Args, Bench, Watchdog, fail, note, percentile, preview};
 
 /// The protocol version the client asks for in `initialize`.
 const PROTOCOL_VERSION: &str = "2025-06-18";
@@ -65,24 +64,18 @@ const EXIT_GRACE: Duration = Duration::from_secs(5);
 /// I/O buffer size for the pipes; a 100 KB message then takes a few syscalls.
 const BUF_CAPACITY: usize = 64 * 1024;
 
-/// The server currently under test. `fail` may run on any thread (reader,
-/// writer, watchdog) and kills it from here, so an aborted run never leaves a
-/// child process behind.
-static SERVER: Mutex<Option<Child>> = Mutex::new(None);
-
-/// Set by the first call to `fail`.
-static FAILING: AtomicBool = AtomicBool::new(false);
-
 fn main() {
-    let options = parse_args();
+    // The server exits on EOF when we do, so `fail` need not wait to kill it.
+    common::init(Bench { label: "stdio bench", usage: USAGE, kill_wait: Duration::ZERO });
+    let options = common::parse_args(|_, _| false);
     let counts = if options.quick { Counts::QUICK } else { Counts::FULL };
-    let engine_path = find_binary("MCPFORGE_BENCH_SERVER", "quickstart");
-    let floor_path = find_binary("MCPFORGE_BENCH_FLOOR", "echo_floor");
+    let engine_path = common::find_binary("MCPFORGE_BENCH_SERVER", "quickstart");
+    let floor_path = common::find_binary("MCPFORGE_BENCH_FLOOR", "echo_floor");
 
     let mut engine_runs = Vec::with_capacity(options.rounds);
     let mut floor_runs = Vec::with_capacity(options.rounds);
     for round in 1..=options.rounds {
-        eprintln!("stdio bench: round {round} of {}", options.rounds);
+        note(format_args!("round {round} of {}", options.rounds));
         engine_runs.push(bench_server("engine", &engine_path, &counts));
         floor_runs.push(bench_server("floor", &floor_path, &counts));
     }
@@ -98,48 +91,7 @@ fn main() {
 // ---------------------------------------------------------------------------
 // Configuration
 
-/// Command-line options.
-struct Options {
-    /// `--quick`: 10x fewer calls, for a smoke test.
-    quick: bool,
-    /// `--json PATH`: also write the figures as JSON.
-    json: Option<PathBuf>,
-    /// `--rounds N`: alternating rounds per server (default 3; 1 with `--quick`).
-    rounds: usize,
-}
-
-fn parse_args() -> Options {
-    let mut options = Options { quick: false, json: None, rounds: 0 };
-    let mut args = env::args().skip(1);
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--quick" => options.quick = true,
-            "--rounds" => match args.next().and_then(|n| n.parse().ok()).filter(|&n: &usize| n > 0) {
-                Some(n) => options.rounds = n,
-                None => usage_error("--rounds needs a positive number"),
-            },
-            "--json" => match args.next() {
-                Some(path) => options.json = Some(PathBuf::from(path)),
-                None => usage_error("--json needs a path"),
-            },
-            _ if arg.starts_with("--json=") => {
-                options.json = Some(PathBuf::from(&arg["--json=".len()..]));
-            }
-            // `cargo bench` passes `--bench` to every bench program.
-            "--bench" => {}
-            "-h" | "--help" => {
-                println!("{USAGE}");
-                process::exit(0);
-            }
-            _ => usage_error(&format!("unknown argument `{arg}`")),
-        }
-    }
-    if options.rounds == 0 {
-        options.rounds = if options.quick { 1 } else { 3 };
-    }
-    options
-}
-
+/// The usage text, for `--help` and usage errors.
 const USAGE: &str = "\
 usage: stdio [--quick] [--rounds N] [--json PATH]
   --quick      10x fewer calls and one round (smoke test)
@@ -147,11 +99,6 @@ usage: stdio [--quick] [--rounds N] [--json PATH]
   --json PATH  also write the figures as JSON (a relative PATH is relative to
                the working directory, which under `cargo bench` is core/)
 env: MCPFORGE_BENCH_SERVER, MCPFORGE_BENCH_FLOOR override the server binaries";
-
-fn usage_error(msg: &str) -> ! {
-    eprintln!("stdio bench: {msg}\n{USAGE}");
-    process::exit(2);
-}
 
 /// How many calls each measurement makes.
 struct Counts {
@@ -167,60 +114,6 @@ struct Counts {
 impl Counts {
     const FULL: Counts = Counts { warmup: 1_000, sequential: 20_000, pipelined: 100_000, large_warmup: 20, large: 500 };
     const QUICK: Counts = Counts { warmup: 100, sequential: 2_000, pipelined: 10_000, large_warmup: 2, large: 50 };
-}
-
-/// Finds a server binary: `$env_var` if set, else `<target>/release/<name>`.
-fn find_binary(env_var: &str, name: &str) -> PathBuf {
-    if let Some(path) = env::var_os(env_var) {
-        let path = PathBuf::from(path);
-        if !path.is_file() {
-            fail(format!("{env_var}={} is not a file", path.display()));
-        }
-        return path;
-    }
-
-    let file = format!("{name}{}", env::consts::EXE_SUFFIX);
-    // This file is compiled from core/, so the workspace root is its parent.
-    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let workspace_root = manifest_dir.parent().unwrap_or(manifest_dir);
-    let mut candidates = Vec::new();
-    if let Some(dir) = env::var_os("CARGO_TARGET_DIR") {
-        // A relative target dir is taken relative to the workspace root,
-        // because `cargo bench` runs us from core/, not from where cargo ran.
-        candidates.push(workspace_root.join(dir).join("release").join(&file));
-    }
-    for dir in manifest_dir.ancestors() {
-        candidates.push(dir.join("target").join("release").join(&file));
-    }
-    // Last resort: next to this bench program (<target>/release/deps/stdio-*),
-    // which covers target dirs set in a cargo config file.
-    if let Ok(exe) = env::current_exe() {
-        if let Some(deps) = exe.parent().filter(|dir| dir.ends_with("deps")) {
-            candidates.extend(deps.parent().map(|release| release.join(&file)));
-        }
-    }
-    // The same directory can turn up twice (e.g. CARGO_TARGET_DIR=target).
-    let mut seen = Vec::new();
-    candidates.retain(|path| {
-        let new = !seen.contains(path);
-        seen.push(path.clone());
-        new
-    });
-
-    match candidates.iter().find(|path| path.is_file()) {
-        Some(path) => path.clone(),
-        None => {
-            eprintln!("stdio bench: cannot find the `{name}` server binary; looked for:");
-            for path in &candidates {
-                eprintln!("    {}", path.display());
-            }
-            eprintln!(
-                "Build the example servers first:\n    cargo build --release -p mcpforge-examples\n\
-                 or set {env_var} to the binary's path."
-            );
-            process::exit(1);
-        }
-    }
 }
 
 // ---------------------------------------------------------------------------
@@ -254,10 +147,7 @@ impl Figures {
             best.pipelined_calls_per_s = best.pipelined_calls_per_s.max(r.pipelined_calls_per_s);
             best.large_calls_per_s = best.large_calls_per_s.max(r.large_calls_per_s);
             best.large_mb_per_s = best.large_mb_per_s.max(r.large_mb_per_s);
-            best.peak_rss_mb = match (best.peak_rss_mb, r.peak_rss_mb) {
-                (Some(a), Some(b)) => Some(a.max(b)),
-                (a, b) => a.or(b),
-            };
+            best.peak_rss_mb = common::larger_peak(best.peak_rss_mb, r.peak_rss_mb);
         }
         best
     }
@@ -265,7 +155,7 @@ impl Figures {
 
 /// Spawns the server at `path`, runs every measurement on it, and shuts it down.
 fn bench_server(label: &'static str, path: &Path, counts: &Counts) -> Figures {
-    eprintln!("stdio bench: {label}: {}", path.display());
+    note(format_args!("{label}: {}", path.display()));
     let mut child = Command::new(path)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -276,26 +166,30 @@ fn bench_server(label: &'static str, path: &Path, counts: &Counts) -> Figures {
     let pid = child.id();
     let stdin = child.stdin.take().expect("stdin is piped");
     let stdout = child.stdout.take().expect("stdout is piped");
-    *lock_server() = Some(child);
-    let watchdog = Watchdog::start(label);
+    common::set_server(child);
+    // Reads from a hung server block forever, so the time limit cannot be
+    // checked in the measurement loops themselves.
+    let watchdog = Watchdog::start(
+        SERVER_TIME_LIMIT,
+        format!("{label} took more than {} s; aborting (is it hung?)", SERVER_TIME_LIMIT.as_secs()),
+    );
 
     let mut client = Client::new(stdin, stdout);
     let server_info = client.handshake();
-    eprintln!("stdio bench: {label}: {server_info}; sequential...");
+    note(format_args!("{label}: {server_info}; sequential..."));
     let (seq_p50_us, seq_p99_us, seq_calls_per_s) = sequential(&mut client, counts);
-    eprintln!("stdio bench: {label}: pipelined...");
+    note(format_args!("{label}: pipelined..."));
     let pipelined_calls_per_s = pipelined(&mut client, counts);
-    eprintln!("stdio bench: {label}: 100KB...");
+    note(format_args!("{label}: 100KB..."));
     let (large_calls_per_s, large_mb_per_s) = large(&mut client, counts);
     // The server is still running, so its high-water mark covers every
     // measurement above.
-    let peak_rss_mb = peak_rss_mb(pid);
+    let peak_rss_mb = common::peak_rss_mb(pid);
 
     // Dropping the client flushes and closes the server's stdin: EOF is the
     // stdio transport's way of asking the server to exit.
     drop(client);
-    let child = lock_server().take().expect("server registered above");
-    shut_down(label, child);
+    shut_down(label, common::take_server());
     watchdog.stop();
 
     Figures {
@@ -319,16 +213,16 @@ fn shut_down(label: &str, mut child: Child) {
         match child.try_wait() {
             Ok(Some(status)) => {
                 if !status.success() {
-                    eprintln!("stdio bench: note: {label} exited with {status}");
+                    note(format_args!("note: {label} exited with {status}"));
                 }
                 return;
             }
             Ok(None) if Instant::now() < deadline => thread::sleep(Duration::from_millis(10)),
             Ok(None) => {
-                eprintln!(
-                    "stdio bench: note: {label} had not exited {} s after stdin closed; killing it",
+                note(format_args!(
+                    "note: {label} had not exited {} s after stdin closed; killing it",
                     EXIT_GRACE.as_secs()
-                );
+                ));
                 let _ = child.kill();
                 let _ = child.wait();
                 return;
@@ -336,40 +230,6 @@ fn shut_down(label: &str, mut child: Child) {
             Err(e) => fail(format!("waiting for {label} to exit: {e}")),
         }
     }
-}
-
-/// Aborts the whole run if one server takes longer than [`SERVER_TIME_LIMIT`].
-///
-/// Reads from a hung server block forever, so the limit cannot be checked in
-/// the measurement loops themselves; a separate thread enforces it instead.
-struct Watchdog {
-    stop: mpsc::Sender<()>,
-    thread: thread::JoinHandle<()>,
-}
-
-impl Watchdog {
-    fn start(label: &'static str) -> Self {
-        let (stop, stopped) = mpsc::channel();
-        let thread = thread::spawn(move || {
-            if let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(SERVER_TIME_LIMIT) {
-                fail(format!("{label} took more than {} s; aborting (is it hung?)", SERVER_TIME_LIMIT.as_secs()));
-            }
-        });
-        Watchdog { stop, thread }
-    }
-
-    fn stop(self) {
-        let _ = self.stop.send(());
-        let _ = self.thread.join();
-    }
-}
-
-/// Peak resident set size of process `pid` in MB (MiB), from `VmHWM`.
-fn peak_rss_mb(pid: u32) -> Option<f64> {
-    let status = fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let value = status.lines().find_map(|line| line.strip_prefix("VmHWM:"))?;
-    let kib: f64 = value.trim().trim_end_matches("kB").trim().parse().ok()?;
-    Some(kib / 1024.0)
 }
 
 // ---------------------------------------------------------------------------
@@ -668,11 +528,11 @@ fn check_text(id: u64, got: &str, sent: &str) {
 // ---------------------------------------------------------------------------
 // Reporting
 
-fn print_table(options: &Options, counts: &Counts, engine: &Figures, floor: &Figures) {
+fn print_table(options: &Args, counts: &Counts, engine: &Figures, floor: &Figures) {
     println!("mcpforge stdio benchmark (same machine, same run)");
     println!(
         "{}: {} sequential, {} pipelined ({IN_FLIGHT} in flight), {} x 100KB; best of {} alternating round(s)",
-        if options.quick { "quick" } else { "full" },
+        options.mode(),
         counts.sequential,
         counts.pipelined,
         counts.large,
@@ -690,7 +550,7 @@ fn print_table(options: &Options, counts: &Counts, engine: &Figures, floor: &Fig
     }
 }
 
-fn write_json(path: &Path, options: &Options, counts: &Counts, engine: &Figures, floor: &Figures) {
+fn write_json(path: &Path, options: &Args, counts: &Counts, engine: &Figures, floor: &Figures) {
     let figures = |f: &Figures| {
         json!({
             "binary": f.binary.display().to_string(),
@@ -707,7 +567,7 @@ fn write_json(path: &Path, options: &Options, counts: &Counts, engine: &Figures,
     let ratios: serde_json::Map<String, Value> =
         rows(engine, floor).iter().map(|row| (row.key.to_owned(), json!(row.ratio()))).collect();
     let report = json!({
-        "mode": if options.quick { "quick" } else { "full" },
+        "mode": options.mode(),
         "rounds": options.rounds,
         "counts": {
             "sequential": counts.sequential,
@@ -720,11 +580,7 @@ fn write_json(path: &Path, options: &Options, counts: &Counts, engine: &Figures,
         "floor": figures(floor),
         "ratio_engine_over_floor": ratios,
     });
-    let text = serde_json::to_string_pretty(&report).expect("a Value always serializes");
-    if let Err(e) = fs::write(path, text + "\n") {
-        fail(format!("writing {}: {e}", path.display()));
-    }
-    eprintln!("stdio bench: wrote {}", path.display());
+    common::write_json_file(path, &report);
 }
 
 /// One line of the report.
@@ -768,55 +624,10 @@ fn rows(engine: &Figures, floor: &Figures) -> [Row; 7] {
 // ---------------------------------------------------------------------------
 // Small helpers
 
-/// The `p`th percentile (nearest rank) of sorted, non-empty `samples`.
-fn percentile(samples: &[Duration], p: f64) -> Duration {
-    let rank = (p / 100.0 * samples.len() as f64).ceil() as usize;
-    samples[rank.clamp(1, samples.len()) - 1]
-}
-
 fn micros(d: Duration) -> f64 {
     d.as_secs_f64() * 1e6
 }
 
 fn per_second(calls: usize, elapsed: Duration) -> f64 {
     calls as f64 / elapsed.as_secs_f64()
-}
-
-/// At most 200 characters of `text`, for error messages.
-fn preview(text: &str) -> String {
-    let text = text.trim_end();
-    match text.char_indices().nth(200) {
-        Some((end, _)) => format!("{}... ({} bytes)", &text[..end], text.len()),
-        None => text.to_owned(),
-    }
-}
-
-fn lock_server() -> std::sync::MutexGuard<'static, Option<Child>> {
-    SERVER.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// Prints `msg`, kills the server under test, and exits with status 1. Used
-/// for wrong answers, broken servers and the time limit; slowness alone is
-/// never an error.
-fn fail(msg: impl Display) -> ! {
-    // Only the first failure is reported: killing the server makes the other
-    // threads fail too (EOF, broken pipe), and those echoes would just confuse.
-    if FAILING.swap(true, Ordering::SeqCst) {
-        loop {
-            thread::park();
-        }
-    }
-    eprintln!("stdio bench: error: {msg}");
-    // try_lock: if another thread holds the lock it is only briefly, and
-    // exiting matters more than the kill (the server also sees EOF when we exit).
-    let mut guard = match SERVER.try_lock() {
-        Ok(guard) => Some(guard),
-        Err(TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
-        Err(TryLockError::WouldBlock) => None,
-    };
-    if let Some(child) = guard.as_mut().and_then(|server| server.as_mut()) {
-        let _ = child.kill();
-        let _ = child.wait();
-    }
-    process::exit(1);
 }
