@@ -3,7 +3,7 @@ CARGO ?= cargo
 JOBS ?= 2
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: setup build demo test test-rust test-e2e conformance lint bench clean
+.PHONY: setup build demo test test-rust test-e2e conformance lint bench clean c-lib c-header c-examples c-test
 
 setup:
 	@./scripts/setup.sh
@@ -16,7 +16,7 @@ demo: build
 	./target/debug/demo ./target/debug/quickstart
 
 ## The whole test suite (what CI runs).
-test: setup build lint test-rust test-e2e conformance
+test: setup build lint test-rust test-e2e conformance c-test
 
 lint:
 	$(CARGO) fmt --all --check
@@ -39,6 +39,40 @@ bench: setup
 	$(CARGO) build -j$(JOBS) --release -p mcpforge-examples
 	$(CARGO) bench -j$(JOBS) -p mcpforge --bench stdio
 	$(CARGO) bench -j$(JOBS) -p mcpforge --bench http
+
+## C: libmcpforge (ffi/), the cbindgen-generated include/mcpforge.h, examples/c and tests/c.
+CC ?= cc
+CXX ?= c++
+C_OUT := target/c
+C_FLAGS := -std=c11 -Wall -Wextra -Werror -Iinclude
+# The binaries in target/c find target/debug/libmcpforge.so through a relative rpath.
+C_LINK := -Ltarget/debug -lmcpforge -lpthread -Wl,-rpath,'$$ORIGIN/../debug'
+VALGRIND := valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	--show-possibly-lost=no --trace-children=yes
+CBINDGEN := cbindgen --config ffi/cbindgen.toml --crate mcpforge-ffi ffi
+
+c-lib:
+	$(CARGO) build -j$(JOBS) -p mcpforge-ffi
+
+## Regenerates include/mcpforge.h (cbindgen 0.29.4, installed by `make setup`).
+c-header:
+	$(CBINDGEN) --output include/mcpforge.h
+
+c-examples: c-lib
+	@mkdir -p $(C_OUT)
+	$(CC) $(C_FLAGS) -D_POSIX_C_SOURCE=200809L examples/c/quickstart.c -o $(C_OUT)/quickstart $(C_LINK)
+
+## Header up to date, header hygiene (C11, C++17, included twice), the C tests, then the
+## same tests under valgrind (no definite or indirect leaks, no invalid accesses).
+c-test: setup c-examples
+	@$(CBINDGEN) --output $(C_OUT)/mcpforge.h.regen 2>/dev/null
+	@cmp -s $(C_OUT)/mcpforge.h.regen include/mcpforge.h || \
+		{ echo "include/mcpforge.h is stale: run 'make c-header'" >&2; diff -u include/mcpforge.h $(C_OUT)/mcpforge.h.regen >&2; exit 1; }
+	$(CC) $(C_FLAGS) -c tests/c/header_twice.c -o $(C_OUT)/header_twice_c.o
+	$(CXX) -std=c++17 -Wall -Wextra -Werror -Iinclude -x c++ -c tests/c/header_twice.c -o $(C_OUT)/header_twice_cpp.o
+	$(CC) $(C_FLAGS) tests/c/test_ffi.c -o $(C_OUT)/test_ffi $(C_LINK)
+	./$(C_OUT)/test_ffi ./$(C_OUT)/quickstart
+	$(VALGRIND) ./$(C_OUT)/test_ffi ./$(C_OUT)/quickstart
 
 clean:
 	$(CARGO) clean

@@ -15,6 +15,14 @@ if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 
   rustup component add rustfmt clippy >/dev/null 2>&1 || true
 fi
 
+# cbindgen generates include/mcpforge.h; pinned because point releases change the output in
+# non-semantic ways and the C tests fail on any difference from the committed header.
+CBINDGEN_VERSION=0.29.4
+if [ "$(cbindgen --version 2>/dev/null)" != "cbindgen $CBINDGEN_VERSION" ]; then
+  echo "setup: installing cbindgen $CBINDGEN_VERSION" >&2
+  cargo install cbindgen --version "$CBINDGEN_VERSION" --locked
+fi
+
 # Python end-to-end tests (tests/e2e): the official MCP client drives the example servers.
 # A virtualenv at .venv with pinned packages; pip runs only when a pin is missing or differs.
 PY_PINS=("mcp==2.3.0" "pytest==8.4.2")

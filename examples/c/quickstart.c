@@ -1,0 +1,121 @@
+/*
+ * quickstart.c - the mcpforge quickstart server in C: three tools (echo, add,
+ * current_time) served over stdio. The engine validates arguments against each tool's
+ * input schema before the callback runs, so the callbacks only look values up.
+ *
+ * Build (from the repository root): make c-examples
+ * Run:   ./target/c/quickstart   (speaks MCP on stdin/stdout)
+ */
+#include <mcpforge.h>
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/*
+ * Finds the value of "key" in a compact JSON object (the engine hands arguments over
+ * without whitespace). Enough for flat objects like these tools' arguments; use a real
+ * JSON library for anything nested.
+ */
+static const char *find_value(const char *json, const char *key) {
+    char pattern[64];
+    int n = snprintf(pattern, sizeof pattern, "\"%s\":", key);
+    if (n < 0 || (size_t)n >= sizeof pattern) return NULL;
+    const char *at = strstr(json, pattern);
+    return at ? at + n : NULL;
+}
+
+/* echo {text}: answers with the same text. The JSON string is copied with its escapes,
+ * which are just as valid inside the result JSON. */
+static void echo(const mcpf_call *call, mcpf_responder *r, void *user_data) {
+    (void)user_data;
+    const char *args;
+    size_t len;
+    if (mcpf_call_arguments(call, &args, &len) != MCPF_STATUS_OK) {
+        mcpf_responder_free(r);
+        return;
+    }
+    const char *start = find_value(args, "text");
+    if (start == NULL || *start != '"') {
+        mcpf_responder_tool_error(r, "text must be a string", SIZE_MAX);
+        return;
+    }
+    const char *end = start + 1;
+    while (*end && *end != '"') end += (*end == '\\' && end[1]) ? 2 : 1;
+    int text_len = (int)(end - start + 1); /* includes both quotes */
+    size_t cap = (size_t)text_len + 64;
+    char *result = malloc(cap);
+    if (result == NULL) {
+        mcpf_responder_free(r);
+        return;
+    }
+    snprintf(result, cap, "{\"content\":[{\"type\":\"text\",\"text\":%.*s}]}", text_len, start);
+    mcpf_responder_ok(r, result, SIZE_MAX);
+    free(result);
+}
+
+/* add {a, b}: answers with the sum as text. */
+static void add(const mcpf_call *call, mcpf_responder *r, void *user_data) {
+    (void)user_data;
+    const char *args;
+    size_t len;
+    if (mcpf_call_arguments(call, &args, &len) != MCPF_STATUS_OK) {
+        mcpf_responder_free(r);
+        return;
+    }
+    const char *a = find_value(args, "a");
+    const char *b = find_value(args, "b");
+    if (a == NULL || b == NULL) {
+        mcpf_responder_tool_error(r, "a and b are required", SIZE_MAX);
+        return;
+    }
+    char text[64];
+    snprintf(text, sizeof text, "%.15g", strtod(a, NULL) + strtod(b, NULL));
+    mcpf_responder_text(r, text, SIZE_MAX);
+}
+
+/* current_time {}: answers with the current UTC time in RFC 3339 form. */
+static void current_time(const mcpf_call *call, mcpf_responder *r, void *user_data) {
+    (void)call;
+    (void)user_data;
+    time_t now = time(NULL);
+    struct tm tm;
+    char text[32];
+    if (gmtime_r(&now, &tm) == NULL || strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
+        mcpf_responder_tool_error(r, "the clock is unavailable", SIZE_MAX);
+        return;
+    }
+    mcpf_responder_text(r, text, SIZE_MAX);
+}
+
+static int check(mcpf_status status, const char *what) {
+    if (status != MCPF_STATUS_OK) {
+        fprintf(stderr, "quickstart: %s: %s: %s\n", what, mcpf_status_str(status), mcpf_last_error_message());
+        return 1;
+    }
+    return 0;
+}
+
+int main(void) {
+    mcpf_server *server = NULL;
+    if (check(mcpf_server_new("quickstart", SIZE_MAX, "1.0.0", SIZE_MAX, &server), "mcpf_server_new")) return 1;
+    int failed = check(mcpf_server_add_tool(server, "echo", SIZE_MAX, "Echo the text back", SIZE_MAX,
+                                            "{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\"}},"
+                                            "\"required\":[\"text\"]}",
+                                            SIZE_MAX, echo, NULL, NULL),
+                       "add echo");
+    failed = failed || check(mcpf_server_add_tool(server, "add", SIZE_MAX, "Add two numbers", SIZE_MAX,
+                                                  "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"number\"},"
+                                                  "\"b\":{\"type\":\"number\"}},\"required\":[\"a\",\"b\"]}",
+                                                  SIZE_MAX, add, NULL, NULL),
+                             "add add");
+    failed = failed || check(mcpf_server_add_tool(server, "current_time", SIZE_MAX, "The current UTC time", SIZE_MAX,
+                                                  "{\"type\":\"object\",\"properties\":{}}", SIZE_MAX, current_time,
+                                                  NULL, NULL),
+                             "add current_time");
+    failed = failed || check(mcpf_server_run_stdio(server), "mcpf_server_run_stdio");
+    mcpf_server_free(server);
+    return failed;
+}

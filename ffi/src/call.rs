@@ -1,0 +1,221 @@
+//! `mcpf_call`: the borrowed, read-only view of one `tools/call` a C callback receives
+//! (arguments, request id, protocol version, progress token, cancellation) plus the
+//! request-scoped emitters (progress, log).
+
+use std::ffi::{CString, c_char};
+
+use mcpforge::RequestContext;
+use mcpforge::protocol::LogLevel;
+use serde_json::Value;
+
+use crate::boundary::{self, Fail, check_out, try_opt_str, try_ref, try_str, write_out};
+use crate::status::mcpf_status;
+
+/// One tool call, as C sees it. Borrowed: valid until the callback returns, or, through
+/// `mcpf_responder_call`, until its responder is completed or freed.
+pub struct mcpf_call {
+    pub(crate) ctx: RequestContext,
+    arguments: CString,
+    request_id: CString,
+    protocol_version: CString,
+    progress_token: CString,
+}
+
+impl mcpf_call {
+    pub(crate) fn new(ctx: RequestContext, args: &Value) -> mcpf_call {
+        // JSON text never contains a raw NUL byte (it would be escaped), so these cannot fail.
+        let text = |v: String| CString::new(v).unwrap_or_default();
+        let request_id = serde_json::to_string(ctx.request_id()).unwrap_or_default();
+        let progress_token = ctx.progress_token().map(Value::to_string).unwrap_or_else(|| "null".to_owned());
+        mcpf_call {
+            arguments: text(args.to_string()),
+            request_id: text(request_id),
+            protocol_version: text(ctx.protocol_version().as_str().to_owned()),
+            progress_token: text(progress_token),
+            ctx,
+        }
+    }
+}
+
+/// Log levels for `mcpf_call_log` (RFC 5424 severities, as in MCP `notifications/message`).
+/// A plain integer type rather than an enum so that any value C passes is defined behaviour.
+pub type mcpf_log_level = u32;
+/// Debug detail.
+pub const MCPF_LOG_LEVEL_DEBUG: mcpf_log_level = 0;
+/// Informational.
+pub const MCPF_LOG_LEVEL_INFO: mcpf_log_level = 1;
+/// Normal but significant.
+pub const MCPF_LOG_LEVEL_NOTICE: mcpf_log_level = 2;
+/// Warning.
+pub const MCPF_LOG_LEVEL_WARNING: mcpf_log_level = 3;
+/// Error.
+pub const MCPF_LOG_LEVEL_ERROR: mcpf_log_level = 4;
+/// Critical.
+pub const MCPF_LOG_LEVEL_CRITICAL: mcpf_log_level = 5;
+/// Action must be taken immediately.
+pub const MCPF_LOG_LEVEL_ALERT: mcpf_log_level = 6;
+/// The system is unusable.
+pub const MCPF_LOG_LEVEL_EMERGENCY: mcpf_log_level = 7;
+
+/// Lends one of the call's NUL-terminated strings through `(out, out_len)`.
+///
+/// # Safety
+/// `call` is NULL or a live `mcpf_call`; `out`/`out_len` are NULL or writable.
+unsafe fn lend(
+    call: *const mcpf_call,
+    out: *mut *const c_char,
+    out_len: *mut usize,
+    field: fn(&mcpf_call) -> &CString,
+) -> mcpf_status {
+    boundary::run(|| {
+        // SAFETY: forwarded caller guarantee.
+        let call = unsafe { try_ref(call, "call") }?;
+        check_out(out, "out")?;
+        check_out(out_len, "out_len")?;
+        let s = field(call);
+        // SAFETY: both checked non-NULL above; writable per the caller.
+        unsafe {
+            write_out(out, s.as_ptr(), "out")?;
+            write_out(out_len, s.as_bytes().len(), "out_len")
+        }
+    })
+}
+
+/// The call's arguments as JSON text (an object, already validated against the tool's
+/// input schema). Borrowed: `*out` is NUL-terminated, `*out_len` excludes the NUL, and both
+/// are valid as long as `call` is. Outputs are written only on success.
+///
+/// # Safety
+/// `call` is NULL or a live `mcpf_call`; `out` and `out_len` are NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mcpf_call_arguments(
+    call: *const mcpf_call,
+    out: *mut *const c_char,
+    out_len: *mut usize,
+) -> mcpf_status {
+    // SAFETY: forwarded caller guarantee.
+    unsafe { lend(call, out, out_len, |c| &c.arguments) }
+}
+
+/// The JSON-RPC id of the request as JSON text (`7` or `"abc"`). Borrowed like
+/// `mcpf_call_arguments`.
+///
+/// # Safety
+/// As for `mcpf_call_arguments`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mcpf_call_request_id(
+    call: *const mcpf_call,
+    out: *mut *const c_char,
+    out_len: *mut usize,
+) -> mcpf_status {
+    // SAFETY: forwarded caller guarantee.
+    unsafe { lend(call, out, out_len, |c| &c.request_id) }
+}
+
+/// The protocol version of this request (`"2025-11-25"`, `"2026-07-28"`, ...). Borrowed like
+/// `mcpf_call_arguments`.
+///
+/// # Safety
+/// As for `mcpf_call_arguments`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mcpf_call_protocol_version(
+    call: *const mcpf_call,
+    out: *mut *const c_char,
+    out_len: *mut usize,
+) -> mcpf_status {
+    // SAFETY: forwarded caller guarantee.
+    unsafe { lend(call, out, out_len, |c| &c.protocol_version) }
+}
+
+/// The request's progress token as JSON text, or `null` when the client did not ask for
+/// progress. Borrowed like `mcpf_call_arguments`.
+///
+/// # Safety
+/// As for `mcpf_call_arguments`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mcpf_call_progress_token(
+    call: *const mcpf_call,
+    out: *mut *const c_char,
+    out_len: *mut usize,
+) -> mcpf_status {
+    // SAFETY: forwarded caller guarantee.
+    unsafe { lend(call, out, out_len, |c| &c.progress_token) }
+}
+
+/// True once the request was cancelled (by the client, a timeout or shutdown); a cancelled
+/// call's answer is discarded, so long work should poll this and stop early. Returns false
+/// when `call` is NULL. Safe from any thread.
+///
+/// # Safety
+/// `call` is NULL or a live `mcpf_call`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mcpf_call_is_cancelled(call: *const mcpf_call) -> bool {
+    boundary::guard(false, || {
+        // SAFETY: forwarded caller guarantee.
+        unsafe { try_ref(call, "call") }.map(|c| c.ctx.is_cancelled()).unwrap_or(false)
+    })
+}
+
+/// Sends `notifications/progress` if the client asked for progress (otherwise does nothing
+/// and succeeds). `total` is NaN when unknown; `message` may be NULL (length ignored), else
+/// UTF-8 of `message_len` bytes (`SIZE_MAX`: NUL-terminated). Values that do not increase
+/// are dropped, as the protocol requires. Safe from any thread.
+///
+/// # Safety
+/// `call` is NULL or a live `mcpf_call`; `message` is NULL or readable as described.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mcpf_call_report_progress(
+    call: *const mcpf_call,
+    progress: f64,
+    total: f64,
+    message: *const c_char,
+    message_len: usize,
+) -> mcpf_status {
+    boundary::run(|| {
+        // SAFETY: forwarded caller guarantee.
+        let call = unsafe { try_ref(call, "call") }?;
+        // SAFETY: forwarded caller guarantee.
+        let message = unsafe { try_opt_str(message, message_len, "message") }?;
+        if !progress.is_finite() {
+            return Err(Fail::new(mcpf_status::InvalidArgument, "progress must be a finite number"));
+        }
+        let total = (!total.is_nan()).then_some(total);
+        call.ctx.report_progress(progress, total, message);
+        Ok(())
+    })
+}
+
+/// Sends a log message (`notifications/message`, the text as `data`) if the client's
+/// logging level lets it through. `level` is one of the `MCPF_LOG_LEVEL_*` constants
+/// (others give `MCPF_STATUS_INVALID_ARGUMENT`). Safe from any thread.
+///
+/// # Safety
+/// `call` is NULL or a live `mcpf_call`; `message` is NULL or readable as described for
+/// string inputs.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mcpf_call_log(
+    call: *const mcpf_call,
+    level: mcpf_log_level,
+    message: *const c_char,
+    message_len: usize,
+) -> mcpf_status {
+    boundary::run(|| {
+        // SAFETY: forwarded caller guarantee.
+        let call = unsafe { try_ref(call, "call") }?;
+        // SAFETY: forwarded caller guarantee.
+        let message = unsafe { try_str(message, message_len, "message") }?;
+        let level = match level {
+            MCPF_LOG_LEVEL_DEBUG => LogLevel::Debug,
+            MCPF_LOG_LEVEL_INFO => LogLevel::Info,
+            MCPF_LOG_LEVEL_NOTICE => LogLevel::Notice,
+            MCPF_LOG_LEVEL_WARNING => LogLevel::Warning,
+            MCPF_LOG_LEVEL_ERROR => LogLevel::Error,
+            MCPF_LOG_LEVEL_CRITICAL => LogLevel::Critical,
+            MCPF_LOG_LEVEL_ALERT => LogLevel::Alert,
+            MCPF_LOG_LEVEL_EMERGENCY => LogLevel::Emergency,
+            other => return Err(Fail::new(mcpf_status::InvalidArgument, format!("unknown log level {other}"))),
+        };
+        call.ctx.log(level, message, None);
+        Ok(())
+    })
+}

@@ -1,0 +1,14 @@
+//! The C ABI of mcpforge: `libmcpforge.so` / `libmcpforge.a` and the cbindgen-generated
+//! `include/mcpforge.h`. One module per C concept; every export goes through
+//! [`boundary`] (panic boundary, NULL checks, pointer casts, last-error bookkeeping), so the
+//! rules of the header's top comment are enforced in one place.
+//!
+//! Names follow C, not Rust (`mcpf_server`, `mcpf_status`): they are the public C API.
+#![allow(non_camel_case_types)]
+
+mod boundary;
+pub mod call;
+pub mod error;
+pub mod responder;
+pub mod server;
+pub mod status;

@@ -1,0 +1,70 @@
+//! `mcpf_status`: what every fallible C function returns (zero is success, so `if (status)`
+//! reads as "if it failed"), and `mcpf_status_str` for a fixed name of each code.
+
+use std::ffi::c_char;
+
+/// The result of a fallible call. `MCPF_STATUS_OK` (0) is success; every other value is a
+/// failure whose details are in `mcpf_last_error_message()`.
+///
+/// Values are stable: new codes are only ever appended.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum mcpf_status {
+    /// Success.
+    Ok = 0,
+    /// A required pointer argument was NULL.
+    NullParameter = 1,
+    /// A string argument was not valid UTF-8.
+    InvalidUtf8 = 2,
+    /// A JSON argument did not parse, or did not have the required shape.
+    InvalidJson = 3,
+    /// An argument was well-formed but not acceptable (bad name, bad schema, unknown level...).
+    InvalidArgument = 4,
+    /// The server is already running (`mcpf_server_run_stdio` on another thread).
+    AlreadyRunning = 5,
+    /// An I/O or runtime failure while serving.
+    Io = 6,
+    /// A bug in the library was caught at the boundary (no panic ever crosses into C).
+    Panic = 7,
+    /// Any other internal failure.
+    Internal = 8,
+}
+
+impl mcpf_status {
+    /// The constant's name, NUL-terminated.
+    fn name(self) -> &'static [u8] {
+        match self {
+            mcpf_status::Ok => b"MCPF_STATUS_OK\0",
+            mcpf_status::NullParameter => b"MCPF_STATUS_NULL_PARAMETER\0",
+            mcpf_status::InvalidUtf8 => b"MCPF_STATUS_INVALID_UTF8\0",
+            mcpf_status::InvalidJson => b"MCPF_STATUS_INVALID_JSON\0",
+            mcpf_status::InvalidArgument => b"MCPF_STATUS_INVALID_ARGUMENT\0",
+            mcpf_status::AlreadyRunning => b"MCPF_STATUS_ALREADY_RUNNING\0",
+            mcpf_status::Io => b"MCPF_STATUS_IO\0",
+            mcpf_status::Panic => b"MCPF_STATUS_PANIC\0",
+            mcpf_status::Internal => b"MCPF_STATUS_INTERNAL\0",
+        }
+    }
+
+    /// The status with this numeric value, if there is one.
+    fn from_u32(value: u32) -> Option<mcpf_status> {
+        use mcpf_status::*;
+        [Ok, NullParameter, InvalidUtf8, InvalidJson, InvalidArgument, AlreadyRunning, Io, Panic, Internal]
+            .into_iter()
+            .find(|s| *s as u32 == value)
+    }
+}
+
+/// The name of a status code (`"MCPF_STATUS_INVALID_JSON"`), as a static NUL-terminated
+/// string owned by the library (never free it). Unknown values give
+/// `"MCPF_STATUS_UNKNOWN"`.
+///
+/// `status` is a `uint32_t` rather than `mcpf_status` so that any integer is a valid input.
+#[unsafe(no_mangle)]
+pub extern "C" fn mcpf_status_str(status: u32) -> *const c_char {
+    let name: &'static [u8] = match mcpf_status::from_u32(status) {
+        Some(s) => s.name(),
+        None => b"MCPF_STATUS_UNKNOWN\0",
+    };
+    name.as_ptr().cast()
+}
