@@ -51,8 +51,19 @@ VALGRIND := valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-k
 	--show-possibly-lost=no --trace-children=yes
 CBINDGEN := cbindgen --config ffi/cbindgen.toml --crate mcpforge-ffi ffi
 
+# Build-tree packages: absolute paths computed here, at build time (never committed).
+C_VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)
+C_PKG_SED := sed -e 's|@PREFIX@|$(CURDIR)|g' -e 's|@INCLUDEDIR@|$(CURDIR)/include|g' \
+	-e 's|@LIBDIR@|$(CURDIR)/target/debug|g' -e 's|@VERSION@|$(C_VERSION)|g'
+C_PKG_ENV := PKG_CONFIG_PATH=$(CURDIR)/$(C_OUT)/pkgconfig
+
+## Also writes target/c/pkgconfig/mcpforge.pc and target/c/cmake/mcpforge/ (see docs/c.md).
 c-lib:
 	$(CARGO) build -j$(JOBS) -p mcpforge-ffi
+	@mkdir -p $(C_OUT)/pkgconfig $(C_OUT)/cmake/mcpforge
+	@$(C_PKG_SED) ffi/mcpforge.pc.in > $(C_OUT)/pkgconfig/mcpforge.pc
+	@$(C_PKG_SED) ffi/cmake/mcpforgeConfig.cmake.in > $(C_OUT)/cmake/mcpforge/mcpforgeConfig.cmake
+	@$(C_PKG_SED) ffi/cmake/mcpforgeConfigVersion.cmake.in > $(C_OUT)/cmake/mcpforge/mcpforgeConfigVersion.cmake
 
 ## Regenerates include/mcpforge.h (cbindgen 0.29.4, installed by `make setup`).
 c-header:
@@ -61,6 +72,7 @@ c-header:
 c-examples: c-lib
 	@mkdir -p $(C_OUT)
 	$(CC) $(C_FLAGS) -D_POSIX_C_SOURCE=200809L examples/c/quickstart.c -o $(C_OUT)/quickstart $(C_LINK)
+	$(CC) $(C_FLAGS) -D_POSIX_C_SOURCE=200809L examples/c/worker_server.c -o $(C_OUT)/worker_server $(C_LINK)
 
 ## Header up to date, header hygiene (C11, C++17, included twice), the C tests, then the
 ## same tests under valgrind (no definite or indirect leaks, no invalid accesses).
@@ -71,8 +83,23 @@ c-test: setup c-examples
 	$(CC) $(C_FLAGS) -c tests/c/header_twice.c -o $(C_OUT)/header_twice_c.o
 	$(CXX) -std=c++17 -Wall -Wextra -Werror -Iinclude -x c++ -c tests/c/header_twice.c -o $(C_OUT)/header_twice_cpp.o
 	$(CC) $(C_FLAGS) tests/c/test_ffi.c -o $(C_OUT)/test_ffi $(C_LINK)
+	$(CC) $(C_FLAGS) tests/c/test_worker.c -o $(C_OUT)/test_worker $(C_LINK)
 	./$(C_OUT)/test_ffi ./$(C_OUT)/quickstart
+	./$(C_OUT)/test_worker ./$(C_OUT)/worker_server
 	$(VALGRIND) ./$(C_OUT)/test_ffi ./$(C_OUT)/quickstart
+	$(VALGRIND) ./$(C_OUT)/test_worker ./$(C_OUT)/worker_server
+	@# Consumers: the quickstart built through pkg-config (and run by test_ffi), and a CMake project.
+	$(C_PKG_ENV) pkg-config --exists --print-errors 'mcpforge = $(C_VERSION)'
+	$(CC) -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L examples/c/quickstart.c \
+		-o $(C_OUT)/quickstart_pkgconfig $$($(C_PKG_ENV) pkg-config --cflags --libs mcpforge)
+	./$(C_OUT)/test_ffi ./$(C_OUT)/quickstart_pkgconfig
+	@if command -v cmake >/dev/null 2>&1; then \
+		set -e; rm -rf $(C_OUT)/cmake_consumer; \
+		cmake -S tests/c/cmake_consumer -B $(C_OUT)/cmake_consumer -Dmcpforge_DIR=$(CURDIR)/$(C_OUT)/cmake/mcpforge \
+			-DCMAKE_C_COMPILER=$(CC) >/dev/null; \
+		cmake --build $(C_OUT)/cmake_consumer >/dev/null; \
+		./$(C_OUT)/cmake_consumer/cmake_consumer; \
+	else echo "c-test: cmake not installed: skipping the CMake consumer (tests/c/cmake_consumer)"; fi
 
 clean:
 	$(CARGO) clean

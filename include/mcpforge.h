@@ -15,16 +15,21 @@
  *    says how long they stay valid; never free them.
  * 4. Callbacks are registered as (fn, void *user_data, void (*free_user_data)(void *)).
  *    The library calls free_user_data exactly once, when the registration is dropped:
- *    the tool is replaced, or the server is freed (later, if a responder of one of its
- *    calls is still alive on another thread: it is dropped with the last of them).
- * 5. A tool callback receives a borrowed const mcpf_call * (valid until the callback
- *    returns) and an owned mcpf_responder *. Complete the responder exactly once, now or
- *    later, from any thread: mcpf_responder_ok / _text / _tool_error / _protocol_error.
+ *    the tool (resource, template, prompt, completion provider) is replaced, or the server
+ *    is freed (later, if a responder of one of its calls is still alive on another
+ *    thread: it is dropped with the last of them).
+ * 5. A callback (tool, resource, prompt or completion) receives a borrowed
+ *    const mcpf_call * (valid until the callback returns) and an owned mcpf_responder *.
+ *    Complete the responder exactly once, now or later, from any thread, with an answer
+ *    of its kind: tools mcpf_responder_ok / _text / _tool_error, resources
+ *    mcpf_responder_contents / _resource_not_found, prompts mcpf_responder_prompt,
+ *    completions mcpf_responder_completion; any kind mcpf_responder_protocol_error. An
+ *    answer of the wrong kind gives MCPF_STATUS_INVALID_ARGUMENT (the client gets -32603).
  *    Completing consumes it (the pointer is invalid afterwards, so a second completion
  *    cannot be expressed). mcpf_responder_free on an uncompleted responder answers the
  *    client with an internal error (-32603) instead of leaving the request hanging.
  *    mcpf_responder_call(r) gives the call view for as long as r lives.
- * 6. Threads: an mcpf_server may be used from any thread. Tool callbacks run on the thread
+ * 6. Threads: an mcpf_server may be used from any thread. Callbacks run on the thread
  *    inside mcpf_server_run_stdio; they must not block (hand the responder and slow work
  *    to your own thread) and must not throw. user_data must be usable from the threads
  *    you complete calls on.
@@ -83,13 +88,15 @@ typedef uint32_t mcpf_status;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
-// One tool call, as C sees it. Borrowed: valid until the callback returns, or, through
-// `mcpf_responder_call`, until its responder is completed or freed.
+// One call (tool, resource read, prompt or completion), as C sees it. Borrowed: valid
+// until the callback returns, or, through `mcpf_responder_call`, until its responder is
+// completed or freed.
 typedef struct mcpf_call mcpf_call;
 
-// The completion handle of one tool call: owned by C from the moment the callback
-// receives it until one of the `mcpf_responder_*` completion functions or
-// `mcpf_responder_free` consumes it. Thread-safe to move to another thread.
+// The completion handle of one call (tool, resource read, prompt or completion): owned by
+// C from the moment the callback receives it until one of the `mcpf_responder_*`
+// completion functions or `mcpf_responder_free` consumes it. Thread-safe to move to
+// another thread.
 typedef struct mcpf_responder mcpf_responder;
 
 // An MCP server. Create with `mcpf_server_new`, free with `mcpf_server_free`.
@@ -107,6 +114,22 @@ typedef void (*mcpf_tool_callback)(const mcpf_call *call, mcpf_responder *respon
 
 // A finalizer for `user_data`, called exactly once when the registration is dropped.
 typedef void (*mcpf_free_callback)(void *user_data);
+
+// A resource (or resource template) callback: as `mcpf_tool_callback`, for
+// `resources/read`. `mcpf_call_uri` and `mcpf_call_variables_json` describe the read; answer
+// with `mcpf_responder_contents`, `mcpf_responder_resource_not_found` or
+// `mcpf_responder_protocol_error`.
+typedef void (*mcpf_resource_callback)(const mcpf_call *call, mcpf_responder *responder, void *user_data);
+
+// A prompt callback: as `mcpf_tool_callback`, for `prompts/get`. `mcpf_call_arguments`
+// gives the prompt's arguments; answer with `mcpf_responder_prompt` or
+// `mcpf_responder_protocol_error`.
+typedef void (*mcpf_prompt_callback)(const mcpf_call *call, mcpf_responder *responder, void *user_data);
+
+// A completion callback: as `mcpf_tool_callback`, for `completion/complete`.
+// `mcpf_call_completion_argument` gives the argument; answer with
+// `mcpf_responder_completion` or `mcpf_responder_protocol_error`.
+typedef void (*mcpf_completion_callback)(const mcpf_call *call, mcpf_responder *responder, void *user_data);
 
 // Debug detail.
 #define MCPF_LOG_LEVEL_DEBUG 0
@@ -136,8 +159,10 @@ typedef void (*mcpf_free_callback)(void *user_data);
 extern "C" {
 #endif // __cplusplus
 
-// The call's arguments as JSON text (an object, already validated against the tool's
-// input schema). Borrowed: `*out` is NUL-terminated, `*out_len` excludes the NUL, and both
+// The call's arguments as JSON text, always an object: a tool's arguments (already
+// validated against its input schema), a prompt's arguments (string values; required ones
+// checked by the engine), a completion's `context.arguments` (string values, often `{}`),
+// `{}` for a resource read. Borrowed: `*out` is NUL-terminated, `*out_len` excludes the NUL, and both
 // are valid as long as `call` is. Outputs are written only on success.
 //
 // # Safety
@@ -164,6 +189,32 @@ mcpf_status mcpf_call_protocol_version(const mcpf_call *call, const char **out, 
 // # Safety
 // As for `mcpf_call_arguments`.
 mcpf_status mcpf_call_progress_token(const mcpf_call *call, const char **out, size_t *out_len);
+
+// The URI of a resource read (the concrete URI the client asked for, also when a template
+// matched it). Borrowed like `mcpf_call_arguments`. `MCPF_STATUS_INVALID_ARGUMENT` when
+// the call is not a resource read.
+//
+// # Safety
+// As for `mcpf_call_arguments`.
+mcpf_status mcpf_call_uri(const mcpf_call *call, const char **out, size_t *out_len);
+
+// The variables a resource template matched, as a JSON object of (percent-decoded)
+// strings, e.g. `{"id":"42"}`; `{}` for a concrete resource. Borrowed like
+// `mcpf_call_arguments`. `MCPF_STATUS_INVALID_ARGUMENT` when the call is not a resource
+// read.
+//
+// # Safety
+// As for `mcpf_call_arguments`.
+mcpf_status mcpf_call_variables_json(const mcpf_call *call, const char **out, size_t *out_len);
+
+// The argument being completed: its name and the partial value typed so far (possibly
+// empty). Both are borrowed like `mcpf_call_arguments` (NUL-terminated, lengths exclude
+// the NUL). `MCPF_STATUS_INVALID_ARGUMENT` when the call is not a completion. Outputs are
+// written only on success.
+//
+// # Safety
+// `call` is NULL or a live `mcpf_call`; the four out-pointers are NULL or writable.
+mcpf_status mcpf_call_completion_argument(const mcpf_call *call, const char **name, size_t *name_len, const char **value, size_t *value_len);
 
 // True once the request was cancelled (by the client, a timeout or shutdown); a cancelled
 // call's answer is discarded, so long work should poll this and stop early. Returns false
@@ -198,26 +249,27 @@ mcpf_status mcpf_call_log(const mcpf_call *call, mcpf_log_level level, const cha
 // is, so read it right after the failing call.
 const char *mcpf_last_error_message(void);
 
-// Completes the call with a full `CallToolResult` given as JSON text
+// Completes a tool call with a full `CallToolResult` given as JSON text
 // (`{"content":[...], "structuredContent":..., "isError":...}`).
 //
 // Always consumes `r`, even on failure: if the text is not valid UTF-8
-// (`MCPF_STATUS_INVALID_UTF8`) or not a `CallToolResult` (`MCPF_STATUS_INVALID_JSON`), the
-// client receives an internal error and `r` is freed anyway. Callable from any thread.
+// (`MCPF_STATUS_INVALID_UTF8`), not a `CallToolResult` (`MCPF_STATUS_INVALID_JSON`), or `r`
+// answers something other than a tool call (`MCPF_STATUS_INVALID_ARGUMENT`), the client
+// receives an internal error (-32603) and `r` is freed anyway. Callable from any thread.
 //
 // # Safety
 // `r` is NULL or a responder not yet completed or freed (it is invalid afterwards);
 // `result_json` is NULL or readable for `result_json_len` bytes (`SIZE_MAX`: NUL-terminated).
 mcpf_status mcpf_responder_ok(mcpf_responder *r, const char *result_json, size_t result_json_len);
 
-// Completes the call with one text content block. Consumes `r` (see `mcpf_responder_ok`
+// Completes a tool call with one text content block. Consumes `r` (see `mcpf_responder_ok`
 // for the failure rules). Callable from any thread.
 //
 // # Safety
 // As for `mcpf_responder_ok`.
 mcpf_status mcpf_responder_text(mcpf_responder *r, const char *text, size_t text_len);
 
-// Completes the call with a tool error: a result with `isError: true` and `message` as its
+// Completes a tool call with a tool error: a result with `isError: true` and `message` as its
 // text, which the model sees. Consumes `r` (see `mcpf_responder_ok` for the failure
 // rules). Callable from any thread.
 //
@@ -226,11 +278,52 @@ mcpf_status mcpf_responder_text(mcpf_responder *r, const char *text, size_t text
 mcpf_status mcpf_responder_tool_error(mcpf_responder *r, const char *message, size_t message_len);
 
 // Fails the request with a JSON-RPC error `{code, message}` (e.g. -32602 invalid params).
-// Consumes `r` (see `mcpf_responder_ok` for the failure rules). Callable from any thread.
+// Accepted by every kind of responder (tool, resource, prompt, completion). Consumes `r` (see `mcpf_responder_ok` for the failure rules). Callable from any thread.
 //
 // # Safety
 // As for `mcpf_responder_ok`.
 mcpf_status mcpf_responder_protocol_error(mcpf_responder *r, int64_t code, const char *message, size_t message_len);
+
+// Completes a resource read with its contents: a JSON array of `ResourceContents`
+// (`[{"uri":"...","mimeType":"text/plain","text":"..."}]` or with `"blob"` as base64).
+// Consumes `r`, even on failure (see `mcpf_responder_ok` for the rules; a responder that
+// does not answer a resource read gives `MCPF_STATUS_INVALID_ARGUMENT`). Callable from any
+// thread.
+//
+// # Safety
+// `r` is NULL or a responder not yet completed or freed (it is invalid afterwards);
+// `contents_json` is NULL or readable per the string rules.
+mcpf_status mcpf_responder_contents(mcpf_responder *r, const char *contents_json, size_t contents_json_len);
+
+// Answers a resource read with "resource not found" for the call's URI: -32002 on
+// sessions before 2026-07-28, -32602 from 2026-07-28 on, with `data.uri` in both. Consumes
+// `r` (a responder that does not answer a resource read gives
+// `MCPF_STATUS_INVALID_ARGUMENT`, and the client an internal error). Callable from any
+// thread.
+//
+// # Safety
+// `r` is NULL or a responder not yet completed or freed (it is invalid afterwards).
+mcpf_status mcpf_responder_resource_not_found(mcpf_responder *r);
+
+// Completes a prompt with a `GetPromptResult` given as JSON text
+// (`{"description":"...","messages":[{"role":"user","content":{"type":"text","text":"..."}}]}`).
+// Consumes `r`, even on failure (see `mcpf_responder_ok` for the rules; a responder that
+// does not answer a prompt gives `MCPF_STATUS_INVALID_ARGUMENT`). Callable from any thread.
+//
+// # Safety
+// `r` is NULL or a responder not yet completed or freed (it is invalid afterwards);
+// `result_json` is NULL or readable per the string rules.
+mcpf_status mcpf_responder_prompt(mcpf_responder *r, const char *result_json, size_t result_json_len);
+
+// Completes a completion request with suggestions: a JSON array of strings (the engine
+// sends at most 100, setting `total` and `hasMore` when there are more). Consumes `r`, even
+// on failure (see `mcpf_responder_ok` for the rules; a responder that does not answer a
+// completion gives `MCPF_STATUS_INVALID_ARGUMENT`). Callable from any thread.
+//
+// # Safety
+// `r` is NULL or a responder not yet completed or freed (it is invalid afterwards);
+// `values_json` is NULL or readable per the string rules.
+mcpf_status mcpf_responder_completion(mcpf_responder *r, const char *values_json, size_t values_json_len);
 
 // Frees a responder without answering: the client receives an internal error (-32603)
 // rather than waiting forever. Freeing NULL is a no-op. Callable from any thread.
@@ -279,9 +372,82 @@ mcpf_status mcpf_server_set_instructions(mcpf_server *server, const char *text, 
 // `callback` and `free_user_data` are NULL or valid functions of those signatures.
 mcpf_status mcpf_server_add_tool(mcpf_server *server, const char *name, size_t name_len, const char *description, size_t description_len, const char *input_schema_json, size_t input_schema_json_len, mcpf_tool_callback callback, void *user_data, mcpf_free_callback free_user_data);
 
+// Registers a concrete resource (or replaces the one with the same URI). Thread-safe;
+// callable while the server runs (clients are then told the list changed).
+//
+// `uri` is an absolute URI and `name` non-empty; `description` and `mime_type` may be
+// NULL (their lengths are then ignored). All strings are copied. `callback` must not be
+// NULL. For each `resources/read` of `uri` it receives a call (`mcpf_call_uri`;
+// `mcpf_call_variables_json` gives `{}`) and a responder to complete with
+// `mcpf_responder_contents`, `mcpf_responder_resource_not_found` or
+// `mcpf_responder_protocol_error`.
+//
+// `user_data` ownership is as for `mcpf_server_add_tool`: on success the library calls
+// `free_user_data(user_data)` (if not NULL) exactly once when the resource is dropped
+// (replaced, or the server freed); on failure nothing is kept and it is not called.
+//
+// # Safety
+// `server` is NULL or a live server; strings are NULL or readable per the string rules;
+// `callback` and `free_user_data` are NULL or valid functions of those signatures.
+mcpf_status mcpf_server_add_resource(mcpf_server *server, const char *uri, size_t uri_len, const char *name, size_t name_len, const char *description, size_t description_len, const char *mime_type, size_t mime_type_len, mcpf_resource_callback callback, void *user_data, mcpf_free_callback free_user_data);
+
+// Registers a resource template (or replaces the one with the same template string).
+// Thread-safe; callable while the server runs (clients are then told the list changed).
+//
+// `uri_template` is an RFC 6570 URI template (`"file:///notes/{id}"`) and `name`
+// non-empty; `description` and `mime_type` may be NULL. All strings are copied.
+// `callback` must not be NULL. For each `resources/read` whose URI matches the template
+// (and is not a concrete resource) it receives a call (`mcpf_call_uri` gives the URI,
+// `mcpf_call_variables_json` the matched variables, e.g. `{"id":"42"}`) and a responder
+// to complete as for `mcpf_server_add_resource`.
+//
+// `user_data` ownership is as for `mcpf_server_add_tool`.
+//
+// # Safety
+// As for `mcpf_server_add_resource`.
+mcpf_status mcpf_server_add_resource_template(mcpf_server *server, const char *uri_template, size_t uri_template_len, const char *name, size_t name_len, const char *description, size_t description_len, const char *mime_type, size_t mime_type_len, mcpf_resource_callback callback, void *user_data, mcpf_free_callback free_user_data);
+
+// Registers a prompt (or replaces the one with the same name). Thread-safe; callable
+// while the server runs (clients are then told the list changed).
+//
+// `name` is non-empty; `description` may be NULL; `arguments_json` is a JSON array of
+// `{"name": ..., "description"?: ..., "required"?: bool}` (NULL: no arguments). All strings
+// are copied. `callback` must not be NULL. For each `prompts/get` (after the engine has
+// rejected requests missing a required argument with -32602) it receives a call
+// (`mcpf_call_arguments` gives the arguments as a JSON object of strings) and a responder
+// to complete with `mcpf_responder_prompt` or `mcpf_responder_protocol_error`.
+//
+// `user_data` ownership is as for `mcpf_server_add_tool`.
+//
+// # Safety
+// `server` is NULL or a live server; strings are NULL or readable per the string rules;
+// `callback` and `free_user_data` are NULL or valid functions of those signatures.
+mcpf_status mcpf_server_add_prompt(mcpf_server *server, const char *name, size_t name_len, const char *description, size_t description_len, const char *arguments_json, size_t arguments_json_len, mcpf_prompt_callback callback, void *user_data, mcpf_free_callback free_user_data);
+
+// Registers a completion provider for one prompt's arguments or one resource template's
+// variables (or replaces the provider for the same reference). Thread-safe; callable while
+// the server runs. The server advertises the `completions` capability once one is
+// registered (at the next initialize).
+//
+// `ref_type` is `"ref/prompt"` (then `ref_name_or_uri` is the prompt name) or
+// `"ref/resource"` (then it is the template string, as registered); anything else gives
+// `MCPF_STATUS_INVALID_ARGUMENT`. Strings are copied. `callback` must not be NULL. For each
+// `completion/complete` of that reference it receives a call
+// (`mcpf_call_completion_argument` gives the argument's name and partial value,
+// `mcpf_call_arguments` the already-resolved other arguments) and a responder to complete
+// with `mcpf_responder_completion` or `mcpf_responder_protocol_error`. Completions of
+// references without a provider get an empty list.
+//
+// `user_data` ownership is as for `mcpf_server_add_tool`.
+//
+// # Safety
+// `server` is NULL or a live server; strings are NULL or readable per the string rules;
+// `callback` and `free_user_data` are NULL or valid functions of those signatures.
+mcpf_status mcpf_server_add_completion(mcpf_server *server, const char *ref_type, size_t ref_type_len, const char *ref_name_or_uri, size_t ref_name_or_uri_len, mcpf_completion_callback callback, void *user_data, mcpf_free_callback free_user_data);
+
 // Serves MCP over this process's stdin/stdout, blocking the calling thread until stdin
 // closes, SIGINT/SIGTERM arrives, or `mcpf_server_shutdown` is called (from another
-// thread or a callback). Tool callbacks run on this thread. While serving, the engine
+// thread or a callback). Callbacks run on this thread. While serving, the engine
 // owns fds 0 and 1 and points stdout at stderr, so stray `printf`s cannot corrupt the
 // protocol stream. Returns `MCPF_STATUS_OK` on a clean end, `MCPF_STATUS_ALREADY_RUNNING`
 // if another thread is serving this server, `MCPF_STATUS_IO` on a transport failure.

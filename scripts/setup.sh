@@ -23,6 +23,17 @@ if [ "$(cbindgen --version 2>/dev/null)" != "cbindgen $CBINDGEN_VERSION" ]; then
   cargo install cbindgen --version "$CBINDGEN_VERSION" --locked
 fi
 
+# pkg-config: `make c-test` builds the C quickstart through target/c/pkgconfig/mcpforge.pc.
+if ! need pkg-config; then
+  if need apt-get && [ "$(id -u)" = 0 ]; then
+    echo "setup: installing pkg-config" >&2
+    apt-get update -qq >/dev/null && apt-get install -y -qq pkg-config >/dev/null
+  else
+    echo "setup: pkg-config is required for the C tests (install pkg-config or pkgconf)" >&2
+    exit 1
+  fi
+fi
+
 # Python end-to-end tests (tests/e2e): the official MCP client drives the example servers.
 # A virtualenv at .venv with pinned packages; pip runs only when a pin is missing or differs.
 PY_PINS=("mcp==2.3.0" "pytest==8.4.2")

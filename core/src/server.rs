@@ -252,6 +252,25 @@ impl Server {
         removed
     }
 
+    /// Adds or replaces a resource template while serving (clients are told the resource
+    /// list changed).
+    pub fn add_resource_template<M>(
+        &self,
+        template: ResourceTemplate,
+        handler: impl IntoTemplateHandler<M>,
+    ) -> Result<(), Error> {
+        let entry = TemplateEntry::new(template, handler.into_template_handler())?;
+        self.shared.registry.update(|s| s.templates.upsert(entry));
+        self.shared.hub.list_changed(ListKind::Resources);
+        Ok(())
+    }
+
+    /// Adds or replaces a completion provider while serving (`None`: the fallback for every
+    /// reference without its own provider).
+    pub fn add_completion(&self, reference: Option<CompletionRef>, handler: Arc<dyn CompletionHandler>) {
+        self.shared.registry.update(|s| s.completions.insert(reference, handler));
+    }
+
     /// Tells subscribed clients that a resource changed (`notifications/resources/updated`
     /// to legacy subscribers and to 2026 listen streams that listed the URI).
     pub fn notify_resource_updated(&self, uri: &str) {

@@ -1,6 +1,7 @@
-//! `mcpf_call`: the borrowed, read-only view of one `tools/call` a C callback receives
-//! (arguments, request id, protocol version, progress token, cancellation) plus the
-//! request-scoped emitters (progress, log).
+//! `mcpf_call`: the borrowed, read-only view of one request a C callback receives (a
+//! `tools/call`, `resources/read`, `prompts/get` or `completion/complete`: arguments, URI
+//! and template variables, completion argument, request id, protocol version, progress
+//! token, cancellation) plus the request-scoped emitters (progress, log).
 
 use std::ffi::{CString, c_char};
 
@@ -11,20 +12,32 @@ use serde_json::Value;
 use crate::boundary::{self, Fail, check_out, try_opt_str, try_ref, try_str, write_out};
 use crate::status::mcpf_status;
 
-/// One tool call, as C sees it. Borrowed: valid until the callback returns, or, through
-/// `mcpf_responder_call`, until its responder is completed or freed.
+/// One call (tool, resource read, prompt or completion), as C sees it. Borrowed: valid
+/// until the callback returns, or, through `mcpf_responder_call`, until its responder is
+/// completed or freed.
 pub struct mcpf_call {
     pub(crate) ctx: RequestContext,
     arguments: CString,
     request_id: CString,
     protocol_version: CString,
     progress_token: CString,
+    /// Resource reads: the URI read and the template variables (`{}` for a concrete one).
+    resource: Option<(CString, CString)>,
+    /// Completions: the argument's name and partial value.
+    completion: Option<(CString, CString)>,
+}
+
+/// JSON text or user strings as a `CString`; an interior NUL (impossible in JSON text, and
+/// for user strings only when C or the client sent `\u0000`) is dropped rather than failing.
+fn text(v: String) -> CString {
+    CString::new(v).unwrap_or_else(|e| {
+        let bytes: Vec<u8> = e.into_vec().into_iter().filter(|b| *b != 0).collect();
+        CString::new(bytes).unwrap_or_default()
+    })
 }
 
 impl mcpf_call {
     pub(crate) fn new(ctx: RequestContext, args: &Value) -> mcpf_call {
-        // JSON text never contains a raw NUL byte (it would be escaped), so these cannot fail.
-        let text = |v: String| CString::new(v).unwrap_or_default();
         let request_id = serde_json::to_string(ctx.request_id()).unwrap_or_default();
         let progress_token = ctx.progress_token().map(Value::to_string).unwrap_or_else(|| "null".to_owned());
         mcpf_call {
@@ -32,8 +45,27 @@ impl mcpf_call {
             request_id: text(request_id),
             protocol_version: text(ctx.protocol_version().as_str().to_owned()),
             progress_token: text(progress_token),
+            resource: None,
+            completion: None,
             ctx,
         }
+    }
+
+    /// Adds the URI and template variables (as a JSON object) of a resource read.
+    pub(crate) fn with_resource(mut self, uri: String, variables: &Value) -> mcpf_call {
+        self.resource = Some((text(uri), text(variables.to_string())));
+        self
+    }
+
+    /// Adds the argument name and partial value of a completion.
+    pub(crate) fn with_completion(mut self, name: String, value: String) -> mcpf_call {
+        self.completion = Some((text(name), text(value)));
+        self
+    }
+
+    /// The URI of a resource read.
+    pub(crate) fn uri(&self) -> Option<&str> {
+        self.resource.as_ref().and_then(|(uri, _)| uri.to_str().ok())
     }
 }
 
@@ -65,14 +97,14 @@ unsafe fn lend(
     call: *const mcpf_call,
     out: *mut *const c_char,
     out_len: *mut usize,
-    field: fn(&mcpf_call) -> &CString,
+    field: fn(&mcpf_call) -> Result<&CString, Fail>,
 ) -> mcpf_status {
     boundary::run(|| {
         // SAFETY: forwarded caller guarantee.
         let call = unsafe { try_ref(call, "call") }?;
         check_out(out, "out")?;
         check_out(out_len, "out_len")?;
-        let s = field(call);
+        let s = field(call)?;
         // SAFETY: both checked non-NULL above; writable per the caller.
         unsafe {
             write_out(out, s.as_ptr(), "out")?;
@@ -81,8 +113,10 @@ unsafe fn lend(
     })
 }
 
-/// The call's arguments as JSON text (an object, already validated against the tool's
-/// input schema). Borrowed: `*out` is NUL-terminated, `*out_len` excludes the NUL, and both
+/// The call's arguments as JSON text, always an object: a tool's arguments (already
+/// validated against its input schema), a prompt's arguments (string values; required ones
+/// checked by the engine), a completion's `context.arguments` (string values, often `{}`),
+/// `{}` for a resource read. Borrowed: `*out` is NUL-terminated, `*out_len` excludes the NUL, and both
 /// are valid as long as `call` is. Outputs are written only on success.
 ///
 /// # Safety
@@ -94,7 +128,7 @@ pub unsafe extern "C" fn mcpf_call_arguments(
     out_len: *mut usize,
 ) -> mcpf_status {
     // SAFETY: forwarded caller guarantee.
-    unsafe { lend(call, out, out_len, |c| &c.arguments) }
+    unsafe { lend(call, out, out_len, |c| Ok(&c.arguments)) }
 }
 
 /// The JSON-RPC id of the request as JSON text (`7` or `"abc"`). Borrowed like
@@ -109,7 +143,7 @@ pub unsafe extern "C" fn mcpf_call_request_id(
     out_len: *mut usize,
 ) -> mcpf_status {
     // SAFETY: forwarded caller guarantee.
-    unsafe { lend(call, out, out_len, |c| &c.request_id) }
+    unsafe { lend(call, out, out_len, |c| Ok(&c.request_id)) }
 }
 
 /// The protocol version of this request (`"2025-11-25"`, `"2026-07-28"`, ...). Borrowed like
@@ -124,7 +158,7 @@ pub unsafe extern "C" fn mcpf_call_protocol_version(
     out_len: *mut usize,
 ) -> mcpf_status {
     // SAFETY: forwarded caller guarantee.
-    unsafe { lend(call, out, out_len, |c| &c.protocol_version) }
+    unsafe { lend(call, out, out_len, |c| Ok(&c.protocol_version)) }
 }
 
 /// The request's progress token as JSON text, or `null` when the client did not ask for
@@ -139,7 +173,77 @@ pub unsafe extern "C" fn mcpf_call_progress_token(
     out_len: *mut usize,
 ) -> mcpf_status {
     // SAFETY: forwarded caller guarantee.
-    unsafe { lend(call, out, out_len, |c| &c.progress_token) }
+    unsafe { lend(call, out, out_len, |c| Ok(&c.progress_token)) }
+}
+
+fn not_a(what: &str) -> Fail {
+    Fail::new(mcpf_status::InvalidArgument, format!("the call is not {what}"))
+}
+
+/// The URI of a resource read (the concrete URI the client asked for, also when a template
+/// matched it). Borrowed like `mcpf_call_arguments`. `MCPF_STATUS_INVALID_ARGUMENT` when
+/// the call is not a resource read.
+///
+/// # Safety
+/// As for `mcpf_call_arguments`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mcpf_call_uri(
+    call: *const mcpf_call,
+    out: *mut *const c_char,
+    out_len: *mut usize,
+) -> mcpf_status {
+    // SAFETY: forwarded caller guarantee.
+    unsafe { lend(call, out, out_len, |c| c.resource.as_ref().map(|r| &r.0).ok_or_else(|| not_a("a resource read"))) }
+}
+
+/// The variables a resource template matched, as a JSON object of (percent-decoded)
+/// strings, e.g. `{"id":"42"}`; `{}` for a concrete resource. Borrowed like
+/// `mcpf_call_arguments`. `MCPF_STATUS_INVALID_ARGUMENT` when the call is not a resource
+/// read.
+///
+/// # Safety
+/// As for `mcpf_call_arguments`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mcpf_call_variables_json(
+    call: *const mcpf_call,
+    out: *mut *const c_char,
+    out_len: *mut usize,
+) -> mcpf_status {
+    // SAFETY: forwarded caller guarantee.
+    unsafe { lend(call, out, out_len, |c| c.resource.as_ref().map(|r| &r.1).ok_or_else(|| not_a("a resource read"))) }
+}
+
+/// The argument being completed: its name and the partial value typed so far (possibly
+/// empty). Both are borrowed like `mcpf_call_arguments` (NUL-terminated, lengths exclude
+/// the NUL). `MCPF_STATUS_INVALID_ARGUMENT` when the call is not a completion. Outputs are
+/// written only on success.
+///
+/// # Safety
+/// `call` is NULL or a live `mcpf_call`; the four out-pointers are NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mcpf_call_completion_argument(
+    call: *const mcpf_call,
+    name: *mut *const c_char,
+    name_len: *mut usize,
+    value: *mut *const c_char,
+    value_len: *mut usize,
+) -> mcpf_status {
+    boundary::run(|| {
+        // SAFETY: forwarded caller guarantee.
+        let call = unsafe { try_ref(call, "call") }?;
+        check_out(name, "name")?;
+        check_out(name_len, "name_len")?;
+        check_out(value, "value")?;
+        check_out(value_len, "value_len")?;
+        let (n, v) = call.completion.as_ref().ok_or_else(|| not_a("a completion"))?;
+        // SAFETY: all checked non-NULL above; writable per the caller.
+        unsafe {
+            write_out(name, n.as_ptr(), "name")?;
+            write_out(name_len, n.as_bytes().len(), "name_len")?;
+            write_out(value, v.as_ptr(), "value")?;
+            write_out(value_len, v.as_bytes().len(), "value_len")
+        }
+    })
 }
 
 /// True once the request was cancelled (by the client, a timeout or shutdown); a cancelled

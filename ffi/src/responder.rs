@@ -1,12 +1,13 @@
-//! `mcpf_responder`: the owned, one-shot completion handle of a tool call. Completing it
-//! (with a result, text, a tool error or a protocol error) consumes it, so a second
-//! completion cannot be expressed; freeing it unanswered answers the client with an
-//! internal error instead of leaving the request hanging.
+//! `mcpf_responder`: the owned, one-shot completion handle of a tool call, resource read,
+//! prompt or completion. Completing it (with an answer of its kind or a protocol error)
+//! consumes it, so a second completion cannot be expressed; an answer of the wrong kind is
+//! refused; freeing it unanswered answers the client with an internal error instead of
+//! leaving the request hanging.
 
 use std::ffi::c_char;
 use std::sync::Arc;
 
-use mcpforge::protocol::CallToolResult;
+use mcpforge::protocol::{CallToolResult, Completion, GetPromptResult, ResourceContents};
 use mcpforge::{HandlerError, ProtocolError, ToolError, ToolOutput};
 use tokio::sync::oneshot;
 
@@ -14,20 +15,76 @@ use crate::boundary::{self, Fail, try_box, try_ref, try_str};
 use crate::call::mcpf_call;
 use crate::status::mcpf_status;
 
-/// What the engine awaits for one call.
-pub(crate) type Answer = Result<ToolOutput, HandlerError>;
+/// Which request a responder answers, and so which completion functions it accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// `tools/call`: `mcpf_responder_ok`, `_text`, `_tool_error`.
+    Tool,
+    /// `resources/read`: `mcpf_responder_contents`, `_resource_not_found`.
+    Resource,
+    /// `prompts/get`: `mcpf_responder_prompt`.
+    Prompt,
+    /// `completion/complete`: `mcpf_responder_completion`.
+    Completion,
+}
 
-/// The completion handle of one tool call: owned by C from the moment the callback
-/// receives it until one of the `mcpf_responder_*` completion functions or
-/// `mcpf_responder_free` consumes it. Thread-safe to move to another thread.
+impl Kind {
+    /// The noun used in messages the client sees.
+    fn noun(self) -> &'static str {
+        match self {
+            Kind::Tool => "tool",
+            Kind::Resource => "resource",
+            Kind::Prompt => "prompt",
+            Kind::Completion => "completion provider",
+        }
+    }
+
+    /// What the request is, for C's error messages.
+    fn request(self) -> &'static str {
+        match self {
+            Kind::Tool => "a tool call",
+            Kind::Resource => "a resource read",
+            Kind::Prompt => "a prompt",
+            Kind::Completion => "a completion",
+        }
+    }
+}
+
+/// A successful answer, one variant per [`Kind`].
+pub(crate) enum Output {
+    Tool(ToolOutput),
+    Contents(Vec<ResourceContents>),
+    Prompt(GetPromptResult),
+    Completion(Completion),
+}
+
+/// What the engine awaits for one call.
+pub(crate) type Answer = Result<Output, HandlerError>;
+
+/// The error the client sees when a responder is freed (or dropped) without an answer.
+pub(crate) fn dropped(kind: Kind) -> HandlerError {
+    ProtocolError::internal(format!("the {}'s responder was freed without an answer", kind.noun())).into()
+}
+
+/// The error the client sees when the callback delivered an answer of another kind (only
+/// reachable through a library bug: the completion functions check the kind first).
+pub(crate) fn mismatch(kind: Kind) -> HandlerError {
+    ProtocolError::internal(format!("the {} answered with a result of another kind", kind.noun())).into()
+}
+
+/// The completion handle of one call (tool, resource read, prompt or completion): owned by
+/// C from the moment the callback receives it until one of the `mcpf_responder_*`
+/// completion functions or `mcpf_responder_free` consumes it. Thread-safe to move to
+/// another thread.
 pub struct mcpf_responder {
     tx: oneshot::Sender<Answer>,
     call: Arc<mcpf_call>,
+    kind: Kind,
 }
 
 impl mcpf_responder {
-    pub(crate) fn new(tx: oneshot::Sender<Answer>, call: Arc<mcpf_call>) -> mcpf_responder {
-        mcpf_responder { tx, call }
+    pub(crate) fn new(tx: oneshot::Sender<Answer>, call: Arc<mcpf_call>, kind: Kind) -> mcpf_responder {
+        mcpf_responder { tx, call, kind }
     }
 
     /// Delivers the answer. A receiver that is gone (the call was cancelled or the server
@@ -37,11 +94,43 @@ impl mcpf_responder {
     }
 }
 
-/// The message the client sees for a responder freed without an answer.
-pub(crate) const DROPPED: &str = "the tool's responder was freed without an answer";
+/// Consumes `r` and answers with what `make` builds; `expects` (when given) is the only
+/// kind of request the completion function `func` may answer. When the kind does not match
+/// or `make` fails, the client gets an internal error and C gets the status.
+///
+/// # Safety
+/// `r` is NULL or an uncompleted responder.
+unsafe fn finish(
+    r: *mut mcpf_responder,
+    expects: Option<Kind>,
+    func: &str,
+    make: impl FnOnce(&mcpf_responder) -> Result<Answer, Fail>,
+) -> mcpf_status {
+    boundary::run(|| {
+        // SAFETY: forwarded caller guarantee; from here on the responder is ours.
+        let r = unsafe { try_box(r, "responder") }?;
+        let decoded = match expects {
+            Some(kind) if kind != r.kind => Err(Fail::new(
+                mcpf_status::InvalidArgument,
+                format!("{func} answers {}, but this responder answers {}", kind.request(), r.kind.request()),
+            )),
+            _ => make(&r),
+        };
+        match decoded {
+            Ok(answer) => {
+                r.send(answer);
+                Ok(())
+            }
+            Err(fail) => {
+                let noun = r.kind.noun();
+                r.send(Err(ProtocolError::internal(format!("the {noun} answered badly: {}", fail.message)).into()));
+                Err(fail)
+            }
+        }
+    })
+}
 
-/// Consumes `r` and answers with what `make` builds from the decoded text; when the text is
-/// invalid the client gets an internal error and C gets the status.
+/// [`finish`] with a decoded string argument.
 ///
 /// # Safety
 /// `r` is NULL or an uncompleted responder; `text` is NULL or readable per the string rules.
@@ -50,32 +139,21 @@ unsafe fn complete(
     text: *const c_char,
     len: usize,
     what: &str,
+    expects: Option<Kind>,
+    func: &str,
     make: impl FnOnce(&str) -> Result<Answer, Fail>,
 ) -> mcpf_status {
-    boundary::run(|| {
-        // SAFETY: forwarded caller guarantee; from here on the responder is ours.
-        let r = unsafe { try_box(r, "responder") }?;
-        // SAFETY: forwarded caller guarantee.
-        let decoded = unsafe { try_str(text, len, what) }.and_then(make);
-        match decoded {
-            Ok(answer) => {
-                r.send(answer);
-                Ok(())
-            }
-            Err(fail) => {
-                r.send(Err(ProtocolError::internal(format!("the tool answered badly: {}", fail.message)).into()));
-                Err(fail)
-            }
-        }
-    })
+    // SAFETY: forwarded caller guarantee (`text` is only read inside).
+    unsafe { finish(r, expects, func, |_| try_str(text, len, what).and_then(make)) }
 }
 
-/// Completes the call with a full `CallToolResult` given as JSON text
+/// Completes a tool call with a full `CallToolResult` given as JSON text
 /// (`{"content":[...], "structuredContent":..., "isError":...}`).
 ///
 /// Always consumes `r`, even on failure: if the text is not valid UTF-8
-/// (`MCPF_STATUS_INVALID_UTF8`) or not a `CallToolResult` (`MCPF_STATUS_INVALID_JSON`), the
-/// client receives an internal error and `r` is freed anyway. Callable from any thread.
+/// (`MCPF_STATUS_INVALID_UTF8`), not a `CallToolResult` (`MCPF_STATUS_INVALID_JSON`), or `r`
+/// answers something other than a tool call (`MCPF_STATUS_INVALID_ARGUMENT`), the client
+/// receives an internal error (-32603) and `r` is freed anyway. Callable from any thread.
 ///
 /// # Safety
 /// `r` is NULL or a responder not yet completed or freed (it is invalid afterwards);
@@ -88,15 +166,15 @@ pub unsafe extern "C" fn mcpf_responder_ok(
 ) -> mcpf_status {
     // SAFETY: forwarded caller guarantee.
     unsafe {
-        complete(r, result_json, result_json_len, "result_json", |text| {
+        complete(r, result_json, result_json_len, "result_json", Some(Kind::Tool), "mcpf_responder_ok", |text| {
             serde_json::from_str::<CallToolResult>(text)
-                .map(|res| Ok(ToolOutput::Result(res)))
+                .map(|res| Ok(Output::Tool(ToolOutput::Result(res))))
                 .map_err(|e| Fail::new(mcpf_status::InvalidJson, format!("result_json is not a CallToolResult: {e}")))
         })
     }
 }
 
-/// Completes the call with one text content block. Consumes `r` (see `mcpf_responder_ok`
+/// Completes a tool call with one text content block. Consumes `r` (see `mcpf_responder_ok`
 /// for the failure rules). Callable from any thread.
 ///
 /// # Safety
@@ -108,10 +186,14 @@ pub unsafe extern "C" fn mcpf_responder_text(
     text_len: usize,
 ) -> mcpf_status {
     // SAFETY: forwarded caller guarantee.
-    unsafe { complete(r, text, text_len, "text", |t| Ok(Ok(ToolOutput::Value(t.into())))) }
+    unsafe {
+        complete(r, text, text_len, "text", Some(Kind::Tool), "mcpf_responder_text", |t| {
+            Ok(Ok(Output::Tool(ToolOutput::Value(t.into()))))
+        })
+    }
 }
 
-/// Completes the call with a tool error: a result with `isError: true` and `message` as its
+/// Completes a tool call with a tool error: a result with `isError: true` and `message` as its
 /// text, which the model sees. Consumes `r` (see `mcpf_responder_ok` for the failure
 /// rules). Callable from any thread.
 ///
@@ -124,11 +206,15 @@ pub unsafe extern "C" fn mcpf_responder_tool_error(
     message_len: usize,
 ) -> mcpf_status {
     // SAFETY: forwarded caller guarantee.
-    unsafe { complete(r, message, message_len, "message", |m| Ok(Err(ToolError::new(m).into()))) }
+    unsafe {
+        complete(r, message, message_len, "message", Some(Kind::Tool), "mcpf_responder_tool_error", |m| {
+            Ok(Err(ToolError::new(m).into()))
+        })
+    }
 }
 
 /// Fails the request with a JSON-RPC error `{code, message}` (e.g. -32602 invalid params).
-/// Consumes `r` (see `mcpf_responder_ok` for the failure rules). Callable from any thread.
+/// Accepted by every kind of responder (tool, resource, prompt, completion). Consumes `r` (see `mcpf_responder_ok` for the failure rules). Callable from any thread.
 ///
 /// # Safety
 /// As for `mcpf_responder_ok`.
@@ -141,7 +227,120 @@ pub unsafe extern "C" fn mcpf_responder_protocol_error(
 ) -> mcpf_status {
     // SAFETY: forwarded caller guarantee.
     unsafe {
-        complete(r, message, message_len, "message", |m| Ok(Err(HandlerError::Protocol(ProtocolError::new(code, m)))))
+        complete(r, message, message_len, "message", None, "mcpf_responder_protocol_error", |m| {
+            Ok(Err(HandlerError::Protocol(ProtocolError::new(code, m))))
+        })
+    }
+}
+
+/// Completes a resource read with its contents: a JSON array of `ResourceContents`
+/// (`[{"uri":"...","mimeType":"text/plain","text":"..."}]` or with `"blob"` as base64).
+/// Consumes `r`, even on failure (see `mcpf_responder_ok` for the rules; a responder that
+/// does not answer a resource read gives `MCPF_STATUS_INVALID_ARGUMENT`). Callable from any
+/// thread.
+///
+/// # Safety
+/// `r` is NULL or a responder not yet completed or freed (it is invalid afterwards);
+/// `contents_json` is NULL or readable per the string rules.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mcpf_responder_contents(
+    r: *mut mcpf_responder,
+    contents_json: *const c_char,
+    contents_json_len: usize,
+) -> mcpf_status {
+    // SAFETY: forwarded caller guarantee.
+    unsafe {
+        complete(
+            r,
+            contents_json,
+            contents_json_len,
+            "contents_json",
+            Some(Kind::Resource),
+            "mcpf_responder_contents",
+            |t| {
+                serde_json::from_str::<Vec<ResourceContents>>(t).map(|c| Ok(Output::Contents(c))).map_err(|e| {
+                    Fail::new(
+                        mcpf_status::InvalidJson,
+                        format!("contents_json is not an array of ResourceContents: {e}"),
+                    )
+                })
+            },
+        )
+    }
+}
+
+/// Answers a resource read with "resource not found" for the call's URI: -32002 on
+/// sessions before 2026-07-28, -32602 from 2026-07-28 on, with `data.uri` in both. Consumes
+/// `r` (a responder that does not answer a resource read gives
+/// `MCPF_STATUS_INVALID_ARGUMENT`, and the client an internal error). Callable from any
+/// thread.
+///
+/// # Safety
+/// `r` is NULL or a responder not yet completed or freed (it is invalid afterwards).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mcpf_responder_resource_not_found(r: *mut mcpf_responder) -> mcpf_status {
+    // SAFETY: forwarded caller guarantee.
+    unsafe {
+        finish(r, Some(Kind::Resource), "mcpf_responder_resource_not_found", |r| {
+            let uri = r.call.uri().unwrap_or_default();
+            Ok(Err(ProtocolError::resource_not_found(uri).into()))
+        })
+    }
+}
+
+/// Completes a prompt with a `GetPromptResult` given as JSON text
+/// (`{"description":"...","messages":[{"role":"user","content":{"type":"text","text":"..."}}]}`).
+/// Consumes `r`, even on failure (see `mcpf_responder_ok` for the rules; a responder that
+/// does not answer a prompt gives `MCPF_STATUS_INVALID_ARGUMENT`). Callable from any thread.
+///
+/// # Safety
+/// `r` is NULL or a responder not yet completed or freed (it is invalid afterwards);
+/// `result_json` is NULL or readable per the string rules.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mcpf_responder_prompt(
+    r: *mut mcpf_responder,
+    result_json: *const c_char,
+    result_json_len: usize,
+) -> mcpf_status {
+    // SAFETY: forwarded caller guarantee.
+    unsafe {
+        complete(r, result_json, result_json_len, "result_json", Some(Kind::Prompt), "mcpf_responder_prompt", |t| {
+            serde_json::from_str::<GetPromptResult>(t)
+                .map(|p| Ok(Output::Prompt(p)))
+                .map_err(|e| Fail::new(mcpf_status::InvalidJson, format!("result_json is not a GetPromptResult: {e}")))
+        })
+    }
+}
+
+/// Completes a completion request with suggestions: a JSON array of strings (the engine
+/// sends at most 100, setting `total` and `hasMore` when there are more). Consumes `r`, even
+/// on failure (see `mcpf_responder_ok` for the rules; a responder that does not answer a
+/// completion gives `MCPF_STATUS_INVALID_ARGUMENT`). Callable from any thread.
+///
+/// # Safety
+/// `r` is NULL or a responder not yet completed or freed (it is invalid afterwards);
+/// `values_json` is NULL or readable per the string rules.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mcpf_responder_completion(
+    r: *mut mcpf_responder,
+    values_json: *const c_char,
+    values_json_len: usize,
+) -> mcpf_status {
+    // SAFETY: forwarded caller guarantee.
+    unsafe {
+        complete(
+            r,
+            values_json,
+            values_json_len,
+            "values_json",
+            Some(Kind::Completion),
+            "mcpf_responder_completion",
+            |t| {
+                serde_json::from_str::<Vec<String>>(t).map(|v| Ok(Output::Completion(Completion::new(v)))).map_err(
+                    |e| Fail::new(mcpf_status::InvalidJson, format!("values_json is not an array of strings: {e}")),
+                )
+            },
+        )
     }
 }
 
@@ -158,7 +357,8 @@ pub unsafe extern "C" fn mcpf_responder_free(r: *mut mcpf_responder) {
         }
         // SAFETY: non-NULL, and the caller guarantees it is an uncompleted responder.
         if let Ok(r) = unsafe { try_box(r, "responder") } {
-            r.send(Err(ProtocolError::internal(DROPPED).into()));
+            let kind = r.kind;
+            r.send(Err(dropped(kind)));
         }
     })
 }

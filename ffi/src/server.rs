@@ -1,22 +1,30 @@
-//! `mcpf_server`: create, configure, register tools, serve stdio, shut down, free.
+//! `mcpf_server`: create, configure, register tools, resources, resource templates,
+//! prompts and completion providers, serve stdio, shut down, free.
 //!
 //! Registration model: the object keeps its configuration (name, version, instructions,
-//! tools) and builds an engine `Server` from it each time `mcpf_server_run_stdio` starts.
-//! Tools added while the server runs are also registered on the running engine at once
-//! (clients are told the list changed). This keeps every setter valid at any time, with
+//! registrations) and builds an engine `Server` from it each time `mcpf_server_run_stdio`
+//! starts. Registrations added while the server runs are also registered on the running
+//! engine at once (clients are told the list changed). This keeps every setter valid at any time, with
 //! no "too late" state for C to get wrong.
 
+use std::collections::BTreeMap;
 use std::ffi::{c_char, c_void};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use mcpforge::protocol::Tool;
-use mcpforge::{BoxFuture, HandlerError, ProtocolError, RequestContext, Server, ToolHandler, ToolOutput};
+use mcpforge::protocol::{
+    CompleteRequest, Completion, CompletionRef, GetPromptResult, Prompt, PromptArgument, Resource, ResourceContents,
+    ResourceTemplate, Tool,
+};
+use mcpforge::{
+    BoxFuture, CompletionHandler, HandlerError, PromptHandler, ProtocolError, RequestContext, ResourceHandler, Server,
+    ToolHandler, ToolOutput,
+};
 use serde_json::Value;
 use tokio::sync::oneshot;
 
 use crate::boundary::{self, Fail, check_out, try_box, try_opt_str, try_ref, try_str, write_out};
 use crate::call::mcpf_call;
-use crate::responder::{DROPPED, mcpf_responder};
+use crate::responder::{Answer, Kind, Output, dropped, mcpf_responder, mismatch};
 use crate::status::mcpf_status;
 
 /// A tool callback. `call` is borrowed (valid until the callback returns); `responder` is
@@ -24,6 +32,25 @@ use crate::status::mcpf_status;
 /// any thread. It runs on the server's runtime thread: it must not block (hand slow work
 /// and the responder to another thread) and must not unwind (no C++ exceptions).
 pub type mcpf_tool_callback =
+    Option<unsafe extern "C" fn(call: *const mcpf_call, responder: *mut mcpf_responder, user_data: *mut c_void)>;
+
+/// A resource (or resource template) callback: as `mcpf_tool_callback`, for
+/// `resources/read`. `mcpf_call_uri` and `mcpf_call_variables_json` describe the read; answer
+/// with `mcpf_responder_contents`, `mcpf_responder_resource_not_found` or
+/// `mcpf_responder_protocol_error`.
+pub type mcpf_resource_callback =
+    Option<unsafe extern "C" fn(call: *const mcpf_call, responder: *mut mcpf_responder, user_data: *mut c_void)>;
+
+/// A prompt callback: as `mcpf_tool_callback`, for `prompts/get`. `mcpf_call_arguments`
+/// gives the prompt's arguments; answer with `mcpf_responder_prompt` or
+/// `mcpf_responder_protocol_error`.
+pub type mcpf_prompt_callback =
+    Option<unsafe extern "C" fn(call: *const mcpf_call, responder: *mut mcpf_responder, user_data: *mut c_void)>;
+
+/// A completion callback: as `mcpf_tool_callback`, for `completion/complete`.
+/// `mcpf_call_completion_argument` gives the argument; answer with
+/// `mcpf_responder_completion` or `mcpf_responder_protocol_error`.
+pub type mcpf_completion_callback =
     Option<unsafe extern "C" fn(call: *const mcpf_call, responder: *mut mcpf_responder, user_data: *mut c_void)>;
 
 /// A finalizer for `user_data`, called exactly once when the registration is dropped.
@@ -39,6 +66,10 @@ struct State {
     version: String,
     instructions: Option<String>,
     tools: Vec<(Tool, Arc<dyn ToolHandler>)>,
+    resources: Vec<(Resource, Arc<dyn ResourceHandler>)>,
+    templates: Vec<(ResourceTemplate, Arc<dyn ResourceHandler>)>,
+    prompts: Vec<(Prompt, Arc<dyn PromptHandler>)>,
+    completions: Vec<(CompletionRef, Arc<dyn CompletionHandler>)>,
     running: Option<Server>,
     shutdown: bool,
 }
@@ -71,25 +102,118 @@ impl Drop for UserData {
     }
 }
 
-/// A C tool: implements the engine's `ToolHandler` by calling the callback with a fresh
-/// responder and awaiting the answer the responder delivers.
-struct CTool {
-    inner: Arc<(unsafe extern "C" fn(*const mcpf_call, *mut mcpf_responder, *mut c_void), UserData)>,
+/// A C callback with its `user_data`, shared by every in-flight call of one registration
+/// (so `free_user_data` runs after the last of them).
+struct Registration {
+    callback: unsafe extern "C" fn(*const mcpf_call, *mut mcpf_responder, *mut c_void),
+    user_data: UserData,
 }
+
+impl Registration {
+    fn new(
+        callback: Option<unsafe extern "C" fn(*const mcpf_call, *mut mcpf_responder, *mut c_void)>,
+        user_data: *mut c_void,
+        free_user_data: mcpf_free_callback,
+    ) -> Result<Arc<Registration>, Fail> {
+        let callback = callback.ok_or_else(|| Fail::new(mcpf_status::NullParameter, "callback must not be NULL"))?;
+        // The UserData is built only once nothing can fail any more: dropping it would run
+        // the finalizer, and failures must not take `user_data`.
+        Ok(Arc::new(Registration { callback, user_data: UserData { ptr: user_data, free: free_user_data } }))
+    }
+
+    /// Calls the callback with `call` and a fresh responder of `kind`, and awaits the
+    /// answer the responder delivers (an internal error if it is dropped unanswered).
+    async fn invoke(self: Arc<Self>, kind: Kind, call: mcpf_call) -> Answer {
+        let call = Arc::new(call);
+        let (tx, rx) = oneshot::channel();
+        let responder = Box::into_raw(Box::new(mcpf_responder::new(tx, call.clone(), kind)));
+        // SAFETY: `call` outlives the callback (we hold an Arc); the responder's ownership
+        // passes to C; `user_data` is the pointer C registered.
+        unsafe { (self.callback)(Arc::as_ptr(&call), responder, self.user_data.ptr) };
+        drop(call);
+        rx.await.unwrap_or_else(|_| Err(dropped(kind)))
+    }
+}
+
+/// A C tool: implements the engine's `ToolHandler` through a [`Registration`].
+struct CTool(Arc<Registration>);
 
 impl ToolHandler for CTool {
     fn call(&self, ctx: RequestContext, args: Value) -> BoxFuture<'static, Result<ToolOutput, HandlerError>> {
-        let inner = self.inner.clone();
+        let reg = self.0.clone();
         Box::pin(async move {
-            let call = Arc::new(mcpf_call::new(ctx, &args));
-            let (tx, rx) = oneshot::channel();
-            let responder = Box::into_raw(Box::new(mcpf_responder::new(tx, call.clone())));
-            let (callback, user_data) = &*inner;
-            // SAFETY: `call` outlives the callback (we hold an Arc); the responder's
-            // ownership passes to C; `user_data` is the pointer C registered.
-            unsafe { callback(Arc::as_ptr(&call), responder, user_data.ptr) };
-            drop(call);
-            rx.await.unwrap_or_else(|_| Err(ProtocolError::internal(DROPPED).into()))
+            match reg.invoke(Kind::Tool, mcpf_call::new(ctx, &args)).await? {
+                Output::Tool(out) => Ok(out),
+                _ => Err(mismatch(Kind::Tool)),
+            }
+        })
+    }
+}
+
+/// A C resource or resource template.
+struct CResource(Arc<Registration>);
+
+impl ResourceHandler for CResource {
+    fn read(
+        &self,
+        ctx: RequestContext,
+        uri: String,
+        vars: BTreeMap<String, String>,
+    ) -> BoxFuture<'static, Result<Vec<ResourceContents>, HandlerError>> {
+        let reg = self.0.clone();
+        Box::pin(async move {
+            let vars = Value::Object(vars.into_iter().map(|(k, v)| (k, Value::String(v))).collect());
+            let call = mcpf_call::new(ctx, &Value::Object(Default::default())).with_resource(uri, &vars);
+            match reg.invoke(Kind::Resource, call).await? {
+                Output::Contents(contents) => Ok(contents),
+                _ => Err(mismatch(Kind::Resource)),
+            }
+        })
+    }
+}
+
+/// A C prompt.
+struct CPrompt(Arc<Registration>);
+
+impl PromptHandler for CPrompt {
+    fn get(
+        &self,
+        ctx: RequestContext,
+        args: BTreeMap<String, String>,
+    ) -> BoxFuture<'static, Result<GetPromptResult, HandlerError>> {
+        let reg = self.0.clone();
+        Box::pin(async move {
+            let args = Value::Object(args.into_iter().map(|(k, v)| (k, Value::String(v))).collect());
+            match reg.invoke(Kind::Prompt, mcpf_call::new(ctx, &args)).await? {
+                Output::Prompt(result) => Ok(result),
+                _ => Err(mismatch(Kind::Prompt)),
+            }
+        })
+    }
+}
+
+/// A C completion provider.
+struct CCompletion(Arc<Registration>);
+
+impl CompletionHandler for CCompletion {
+    fn complete(
+        &self,
+        ctx: RequestContext,
+        request: CompleteRequest,
+    ) -> BoxFuture<'static, Result<Completion, ProtocolError>> {
+        let reg = self.0.clone();
+        Box::pin(async move {
+            let context = Value::Object(request.context.into_iter().map(|(k, v)| (k, Value::String(v))).collect());
+            let call = mcpf_call::new(ctx, &context).with_completion(request.argument, request.value);
+            let answer = match reg.invoke(Kind::Completion, call).await {
+                Ok(Output::Completion(completion)) => Ok(completion),
+                Ok(_) => Err(mismatch(Kind::Completion)),
+                Err(e) => Err(e),
+            };
+            answer.map_err(|e| match e {
+                HandlerError::Protocol(p) => p,
+                other => ProtocolError::internal(other.to_string()),
+            })
         })
     }
 }
@@ -101,6 +225,48 @@ impl ToolHandler for NoTool {
     fn call(&self, _: RequestContext, _: Value) -> BoxFuture<'static, Result<ToolOutput, HandlerError>> {
         Box::pin(async { Err(ProtocolError::internal("unreachable").into()) })
     }
+}
+
+/// Used only to validate resource, template and prompt definitions before taking
+/// ownership of `user_data`.
+struct NoHandler;
+
+impl ResourceHandler for NoHandler {
+    fn read(
+        &self,
+        _: RequestContext,
+        _: String,
+        _: BTreeMap<String, String>,
+    ) -> BoxFuture<'static, Result<Vec<ResourceContents>, HandlerError>> {
+        Box::pin(async { Err(ProtocolError::internal("unreachable").into()) })
+    }
+}
+
+impl PromptHandler for NoHandler {
+    fn get(
+        &self,
+        _: RequestContext,
+        _: BTreeMap<String, String>,
+    ) -> BoxFuture<'static, Result<GetPromptResult, HandlerError>> {
+        Box::pin(async { Err(ProtocolError::internal("unreachable").into()) })
+    }
+}
+
+/// Replaces the entry `same` as `item` or appends `item`; returns the replaced entry, to
+/// be dropped (running its finalizer) outside the lock.
+fn upsert<T, H>(list: &mut Vec<(T, H)>, item: (T, H), same: impl Fn(&T, &T) -> bool) -> Option<(T, H)> {
+    match list.iter_mut().find(|(t, _)| same(t, &item.0)) {
+        Some(slot) => Some(std::mem::replace(slot, item)),
+        None => {
+            list.push(item);
+            None
+        }
+    }
+}
+
+/// Maps an engine definition error to `MCPF_STATUS_INVALID_ARGUMENT`.
+fn invalid(e: mcpforge::Error) -> Fail {
+    Fail::new(mcpf_status::InvalidArgument, e.to_string())
 }
 
 /// Creates a server. `name` and `version` are UTF-8 of the given lengths (`SIZE_MAX`:
@@ -132,6 +298,10 @@ pub unsafe extern "C" fn mcpf_server_new(
                 version: version.to_owned(),
                 instructions: None,
                 tools: Vec::new(),
+                resources: Vec::new(),
+                templates: Vec::new(),
+                prompts: Vec::new(),
+                completions: Vec::new(),
                 running: None,
                 shutdown: false,
             }),
@@ -199,7 +369,9 @@ pub unsafe extern "C" fn mcpf_server_add_tool(
         let description = unsafe { try_opt_str(description, description_len, "description") }?;
         // SAFETY: forwarded caller guarantee.
         let schema = unsafe { try_opt_str(input_schema_json, input_schema_json_len, "input_schema_json") }?;
-        let callback = callback.ok_or_else(|| Fail::new(mcpf_status::NullParameter, "callback must not be NULL"))?;
+        if callback.is_none() {
+            return Err(Fail::new(mcpf_status::NullParameter, "callback must not be NULL"));
+        }
         let schema: Value = match schema {
             None => serde_json::json!({ "type": "object" }),
             Some(s) => serde_json::from_str(s).map_err(|e| {
@@ -216,8 +388,7 @@ pub unsafe extern "C" fn mcpf_server_add_tool(
             .tool_handler(tool.clone(), Arc::new(NoTool))
             .build()
             .map_err(|e| Fail::new(mcpf_status::InvalidArgument, e.to_string()))?;
-        let handler: Arc<dyn ToolHandler> =
-            Arc::new(CTool { inner: Arc::new((callback, UserData { ptr: user_data, free: free_user_data })) });
+        let handler: Arc<dyn ToolHandler> = Arc::new(CTool(Registration::new(callback, user_data, free_user_data)?));
         let mut state = server.state();
         if let Some(running) = &state.running {
             running
@@ -238,9 +409,286 @@ pub unsafe extern "C" fn mcpf_server_add_tool(
     })
 }
 
+/// Registers a concrete resource (or replaces the one with the same URI). Thread-safe;
+/// callable while the server runs (clients are then told the list changed).
+///
+/// `uri` is an absolute URI and `name` non-empty; `description` and `mime_type` may be
+/// NULL (their lengths are then ignored). All strings are copied. `callback` must not be
+/// NULL. For each `resources/read` of `uri` it receives a call (`mcpf_call_uri`;
+/// `mcpf_call_variables_json` gives `{}`) and a responder to complete with
+/// `mcpf_responder_contents`, `mcpf_responder_resource_not_found` or
+/// `mcpf_responder_protocol_error`.
+///
+/// `user_data` ownership is as for `mcpf_server_add_tool`: on success the library calls
+/// `free_user_data(user_data)` (if not NULL) exactly once when the resource is dropped
+/// (replaced, or the server freed); on failure nothing is kept and it is not called.
+///
+/// # Safety
+/// `server` is NULL or a live server; strings are NULL or readable per the string rules;
+/// `callback` and `free_user_data` are NULL or valid functions of those signatures.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mcpf_server_add_resource(
+    server: *mut mcpf_server,
+    uri: *const c_char,
+    uri_len: usize,
+    name: *const c_char,
+    name_len: usize,
+    description: *const c_char,
+    description_len: usize,
+    mime_type: *const c_char,
+    mime_type_len: usize,
+    callback: mcpf_resource_callback,
+    user_data: *mut c_void,
+    free_user_data: mcpf_free_callback,
+) -> mcpf_status {
+    boundary::run(|| {
+        // SAFETY: forwarded caller guarantee.
+        let server = unsafe { try_ref(server, "server") }?;
+        // SAFETY: forwarded caller guarantee.
+        let uri = unsafe { try_str(uri, uri_len, "uri") }?;
+        // SAFETY: forwarded caller guarantee.
+        let name = unsafe { try_str(name, name_len, "name") }?;
+        // SAFETY: forwarded caller guarantee.
+        let description = unsafe { try_opt_str(description, description_len, "description") }?;
+        // SAFETY: forwarded caller guarantee.
+        let mime_type = unsafe { try_opt_str(mime_type, mime_type_len, "mime_type") }?;
+        if callback.is_none() {
+            return Err(Fail::new(mcpf_status::NullParameter, "callback must not be NULL"));
+        }
+        if name.is_empty() {
+            return Err(Fail::new(mcpf_status::InvalidArgument, "name must not be empty"));
+        }
+        let mut resource = Resource::new(uri, name);
+        if let Some(d) = description {
+            resource = resource.description(d);
+        }
+        if let Some(m) = mime_type {
+            resource = resource.mime_type(m);
+        }
+        // Validate before `user_data` changes hands (as in `mcpf_server_add_tool`).
+        Server::builder("check", "0")
+            .resource_handler(resource.clone(), Arc::new(NoHandler))
+            .build()
+            .map_err(invalid)?;
+        let handler: Arc<dyn ResourceHandler> =
+            Arc::new(CResource(Registration::new(callback, user_data, free_user_data)?));
+        let mut state = server.state();
+        if let Some(running) = &state.running {
+            running.add_resource(resource.clone(), handler.clone()).map_err(invalid)?;
+        }
+        let replaced = upsert(&mut state.resources, (resource, handler), |a, b| a.uri == b.uri);
+        drop(state);
+        drop(replaced);
+        Ok(())
+    })
+}
+
+/// Registers a resource template (or replaces the one with the same template string).
+/// Thread-safe; callable while the server runs (clients are then told the list changed).
+///
+/// `uri_template` is an RFC 6570 URI template (`"file:///notes/{id}"`) and `name`
+/// non-empty; `description` and `mime_type` may be NULL. All strings are copied.
+/// `callback` must not be NULL. For each `resources/read` whose URI matches the template
+/// (and is not a concrete resource) it receives a call (`mcpf_call_uri` gives the URI,
+/// `mcpf_call_variables_json` the matched variables, e.g. `{"id":"42"}`) and a responder
+/// to complete as for `mcpf_server_add_resource`.
+///
+/// `user_data` ownership is as for `mcpf_server_add_tool`.
+///
+/// # Safety
+/// As for `mcpf_server_add_resource`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mcpf_server_add_resource_template(
+    server: *mut mcpf_server,
+    uri_template: *const c_char,
+    uri_template_len: usize,
+    name: *const c_char,
+    name_len: usize,
+    description: *const c_char,
+    description_len: usize,
+    mime_type: *const c_char,
+    mime_type_len: usize,
+    callback: mcpf_resource_callback,
+    user_data: *mut c_void,
+    free_user_data: mcpf_free_callback,
+) -> mcpf_status {
+    boundary::run(|| {
+        // SAFETY: forwarded caller guarantee.
+        let server = unsafe { try_ref(server, "server") }?;
+        // SAFETY: forwarded caller guarantee.
+        let uri_template = unsafe { try_str(uri_template, uri_template_len, "uri_template") }?;
+        // SAFETY: forwarded caller guarantee.
+        let name = unsafe { try_str(name, name_len, "name") }?;
+        // SAFETY: forwarded caller guarantee.
+        let description = unsafe { try_opt_str(description, description_len, "description") }?;
+        // SAFETY: forwarded caller guarantee.
+        let mime_type = unsafe { try_opt_str(mime_type, mime_type_len, "mime_type") }?;
+        if callback.is_none() {
+            return Err(Fail::new(mcpf_status::NullParameter, "callback must not be NULL"));
+        }
+        if name.is_empty() {
+            return Err(Fail::new(mcpf_status::InvalidArgument, "name must not be empty"));
+        }
+        let mut template = ResourceTemplate::new(uri_template, name);
+        if let Some(d) = description {
+            template = template.description(d);
+        }
+        if let Some(m) = mime_type {
+            template = template.mime_type(m);
+        }
+        Server::builder("check", "0")
+            .template_handler(template.clone(), Arc::new(NoHandler))
+            .build()
+            .map_err(invalid)?;
+        let handler: Arc<dyn ResourceHandler> =
+            Arc::new(CResource(Registration::new(callback, user_data, free_user_data)?));
+        let mut state = server.state();
+        if let Some(running) = &state.running {
+            running.add_resource_template(template.clone(), handler.clone()).map_err(invalid)?;
+        }
+        let replaced = upsert(&mut state.templates, (template, handler), |a, b| a.uri_template == b.uri_template);
+        drop(state);
+        drop(replaced);
+        Ok(())
+    })
+}
+
+/// Registers a prompt (or replaces the one with the same name). Thread-safe; callable
+/// while the server runs (clients are then told the list changed).
+///
+/// `name` is non-empty; `description` may be NULL; `arguments_json` is a JSON array of
+/// `{"name": ..., "description"?: ..., "required"?: bool}` (NULL: no arguments). All strings
+/// are copied. `callback` must not be NULL. For each `prompts/get` (after the engine has
+/// rejected requests missing a required argument with -32602) it receives a call
+/// (`mcpf_call_arguments` gives the arguments as a JSON object of strings) and a responder
+/// to complete with `mcpf_responder_prompt` or `mcpf_responder_protocol_error`.
+///
+/// `user_data` ownership is as for `mcpf_server_add_tool`.
+///
+/// # Safety
+/// `server` is NULL or a live server; strings are NULL or readable per the string rules;
+/// `callback` and `free_user_data` are NULL or valid functions of those signatures.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mcpf_server_add_prompt(
+    server: *mut mcpf_server,
+    name: *const c_char,
+    name_len: usize,
+    description: *const c_char,
+    description_len: usize,
+    arguments_json: *const c_char,
+    arguments_json_len: usize,
+    callback: mcpf_prompt_callback,
+    user_data: *mut c_void,
+    free_user_data: mcpf_free_callback,
+) -> mcpf_status {
+    boundary::run(|| {
+        // SAFETY: forwarded caller guarantee.
+        let server = unsafe { try_ref(server, "server") }?;
+        // SAFETY: forwarded caller guarantee.
+        let name = unsafe { try_str(name, name_len, "name") }?;
+        // SAFETY: forwarded caller guarantee.
+        let description = unsafe { try_opt_str(description, description_len, "description") }?;
+        // SAFETY: forwarded caller guarantee.
+        let arguments = unsafe { try_opt_str(arguments_json, arguments_json_len, "arguments_json") }?;
+        if callback.is_none() {
+            return Err(Fail::new(mcpf_status::NullParameter, "callback must not be NULL"));
+        }
+        let arguments: Vec<PromptArgument> = match arguments {
+            None => Vec::new(),
+            Some(a) => serde_json::from_str(a).map_err(|e| {
+                Fail::new(mcpf_status::InvalidJson, format!("arguments_json is not an array of prompt arguments: {e}"))
+            })?,
+        };
+        let mut prompt = Prompt::new(name);
+        if let Some(d) = description {
+            prompt = prompt.description(d);
+        }
+        for argument in arguments {
+            prompt = prompt.argument(argument);
+        }
+        Server::builder("check", "0").prompt_handler(prompt.clone(), Arc::new(NoHandler)).build().map_err(invalid)?;
+        let handler: Arc<dyn PromptHandler> =
+            Arc::new(CPrompt(Registration::new(callback, user_data, free_user_data)?));
+        let mut state = server.state();
+        if let Some(running) = &state.running {
+            running.add_prompt(prompt.clone(), handler.clone()).map_err(invalid)?;
+        }
+        let replaced = upsert(&mut state.prompts, (prompt, handler), |a, b| a.name == b.name);
+        drop(state);
+        drop(replaced);
+        Ok(())
+    })
+}
+
+/// Registers a completion provider for one prompt's arguments or one resource template's
+/// variables (or replaces the provider for the same reference). Thread-safe; callable while
+/// the server runs. The server advertises the `completions` capability once one is
+/// registered (at the next initialize).
+///
+/// `ref_type` is `"ref/prompt"` (then `ref_name_or_uri` is the prompt name) or
+/// `"ref/resource"` (then it is the template string, as registered); anything else gives
+/// `MCPF_STATUS_INVALID_ARGUMENT`. Strings are copied. `callback` must not be NULL. For each
+/// `completion/complete` of that reference it receives a call
+/// (`mcpf_call_completion_argument` gives the argument's name and partial value,
+/// `mcpf_call_arguments` the already-resolved other arguments) and a responder to complete
+/// with `mcpf_responder_completion` or `mcpf_responder_protocol_error`. Completions of
+/// references without a provider get an empty list.
+///
+/// `user_data` ownership is as for `mcpf_server_add_tool`.
+///
+/// # Safety
+/// `server` is NULL or a live server; strings are NULL or readable per the string rules;
+/// `callback` and `free_user_data` are NULL or valid functions of those signatures.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mcpf_server_add_completion(
+    server: *mut mcpf_server,
+    ref_type: *const c_char,
+    ref_type_len: usize,
+    ref_name_or_uri: *const c_char,
+    ref_name_or_uri_len: usize,
+    callback: mcpf_completion_callback,
+    user_data: *mut c_void,
+    free_user_data: mcpf_free_callback,
+) -> mcpf_status {
+    boundary::run(|| {
+        // SAFETY: forwarded caller guarantee.
+        let server = unsafe { try_ref(server, "server") }?;
+        // SAFETY: forwarded caller guarantee.
+        let ref_type = unsafe { try_str(ref_type, ref_type_len, "ref_type") }?;
+        // SAFETY: forwarded caller guarantee.
+        let target = unsafe { try_str(ref_name_or_uri, ref_name_or_uri_len, "ref_name_or_uri") }?;
+        if callback.is_none() {
+            return Err(Fail::new(mcpf_status::NullParameter, "callback must not be NULL"));
+        }
+        if target.is_empty() {
+            return Err(Fail::new(mcpf_status::InvalidArgument, "ref_name_or_uri must not be empty"));
+        }
+        let reference = match ref_type {
+            "ref/prompt" => CompletionRef::Prompt { name: target.to_owned() },
+            "ref/resource" => CompletionRef::Resource { uri: target.to_owned() },
+            other => {
+                return Err(Fail::new(
+                    mcpf_status::InvalidArgument,
+                    format!("ref_type must be \"ref/prompt\" or \"ref/resource\", not {other:?}"),
+                ));
+            }
+        };
+        let handler: Arc<dyn CompletionHandler> =
+            Arc::new(CCompletion(Registration::new(callback, user_data, free_user_data)?));
+        let mut state = server.state();
+        if let Some(running) = &state.running {
+            running.add_completion(Some(reference.clone()), handler.clone());
+        }
+        let replaced = upsert(&mut state.completions, (reference, handler), |a, b| a == b);
+        drop(state);
+        drop(replaced);
+        Ok(())
+    })
+}
+
 /// Serves MCP over this process's stdin/stdout, blocking the calling thread until stdin
 /// closes, SIGINT/SIGTERM arrives, or `mcpf_server_shutdown` is called (from another
-/// thread or a callback). Tool callbacks run on this thread. While serving, the engine
+/// thread or a callback). Callbacks run on this thread. While serving, the engine
 /// owns fds 0 and 1 and points stdout at stderr, so stray `printf`s cannot corrupt the
 /// protocol stream. Returns `MCPF_STATUS_OK` on a clean end, `MCPF_STATUS_ALREADY_RUNNING`
 /// if another thread is serving this server, `MCPF_STATUS_IO` on a transport failure.
@@ -266,6 +714,18 @@ pub unsafe extern "C" fn mcpf_server_run_stdio(server: *mut mcpf_server) -> mcpf
             }
             for (tool, handler) in &state.tools {
                 builder = builder.tool_handler(tool.clone(), handler.clone());
+            }
+            for (resource, handler) in &state.resources {
+                builder = builder.resource_handler(resource.clone(), handler.clone());
+            }
+            for (template, handler) in &state.templates {
+                builder = builder.template_handler(template.clone(), handler.clone());
+            }
+            for (prompt, handler) in &state.prompts {
+                builder = builder.prompt_handler(prompt.clone(), handler.clone());
+            }
+            for (reference, handler) in &state.completions {
+                builder = builder.completion(Some(reference.clone()), handler.clone());
             }
             let engine = builder.build().map_err(|e| Fail::new(mcpf_status::InvalidArgument, e.to_string()))?;
             state.running = Some(engine.clone());
