@@ -409,6 +409,46 @@ pub unsafe extern "C" fn mcpf_server_add_tool(
     })
 }
 
+/// The strings a resource or resource template is registered with.
+struct ResourceStrings<'a> {
+    key: &'a str,
+    name: &'a str,
+    description: Option<&'a str>,
+    mime_type: Option<&'a str>,
+}
+
+/// A C string argument: pointer and length (`SIZE_MAX`: NUL-terminated).
+type CStr = (*const c_char, usize);
+
+/// Reads and checks the arguments `mcpf_server_add_resource` and
+/// `mcpf_server_add_resource_template` share: the key (URI or template, named `key_what`
+/// in errors), a non-empty name, optional description and MIME type, and the callback.
+///
+/// # Safety
+/// Every pointer is NULL or readable per the string rules of the header.
+unsafe fn resource_strings<'a>(
+    key_what: &str,
+    (key, name, description, mime_type): (CStr, CStr, CStr, CStr),
+    callback_is_null: bool,
+) -> Result<ResourceStrings<'a>, Fail> {
+    // SAFETY: forwarded caller guarantee (each string).
+    let (key, name, description, mime_type) = unsafe {
+        (
+            try_str(key.0, key.1, key_what)?,
+            try_str(name.0, name.1, "name")?,
+            try_opt_str(description.0, description.1, "description")?,
+            try_opt_str(mime_type.0, mime_type.1, "mime_type")?,
+        )
+    };
+    if callback_is_null {
+        return Err(Fail::new(mcpf_status::NullParameter, "callback must not be NULL"));
+    }
+    if name.is_empty() {
+        return Err(Fail::new(mcpf_status::InvalidArgument, "name must not be empty"));
+    }
+    Ok(ResourceStrings { key, name, description, mime_type })
+}
+
 /// Registers a concrete resource (or replaces the one with the same URI). Thread-safe;
 /// callable while the server runs (clients are then told the list changed).
 ///
@@ -444,27 +484,12 @@ pub unsafe extern "C" fn mcpf_server_add_resource(
     boundary::run(|| {
         // SAFETY: forwarded caller guarantee.
         let server = unsafe { try_ref(server, "server") }?;
+        let fields = ((uri, uri_len), (name, name_len), (description, description_len), (mime_type, mime_type_len));
         // SAFETY: forwarded caller guarantee.
-        let uri = unsafe { try_str(uri, uri_len, "uri") }?;
-        // SAFETY: forwarded caller guarantee.
-        let name = unsafe { try_str(name, name_len, "name") }?;
-        // SAFETY: forwarded caller guarantee.
-        let description = unsafe { try_opt_str(description, description_len, "description") }?;
-        // SAFETY: forwarded caller guarantee.
-        let mime_type = unsafe { try_opt_str(mime_type, mime_type_len, "mime_type") }?;
-        if callback.is_none() {
-            return Err(Fail::new(mcpf_status::NullParameter, "callback must not be NULL"));
-        }
-        if name.is_empty() {
-            return Err(Fail::new(mcpf_status::InvalidArgument, "name must not be empty"));
-        }
-        let mut resource = Resource::new(uri, name);
-        if let Some(d) = description {
-            resource = resource.description(d);
-        }
-        if let Some(m) = mime_type {
-            resource = resource.mime_type(m);
-        }
+        let s = unsafe { resource_strings("uri", fields, callback.is_none()) }?;
+        let mut resource = Resource::new(s.key, s.name);
+        resource.description = s.description.map(str::to_owned);
+        resource.mime_type = s.mime_type.map(str::to_owned);
         // Validate before `user_data` changes hands (as in `mcpf_server_add_tool`).
         Server::builder("check", "0")
             .resource_handler(resource.clone(), Arc::new(NoHandler))
@@ -515,27 +540,17 @@ pub unsafe extern "C" fn mcpf_server_add_resource_template(
     boundary::run(|| {
         // SAFETY: forwarded caller guarantee.
         let server = unsafe { try_ref(server, "server") }?;
+        let fields = (
+            (uri_template, uri_template_len),
+            (name, name_len),
+            (description, description_len),
+            (mime_type, mime_type_len),
+        );
         // SAFETY: forwarded caller guarantee.
-        let uri_template = unsafe { try_str(uri_template, uri_template_len, "uri_template") }?;
-        // SAFETY: forwarded caller guarantee.
-        let name = unsafe { try_str(name, name_len, "name") }?;
-        // SAFETY: forwarded caller guarantee.
-        let description = unsafe { try_opt_str(description, description_len, "description") }?;
-        // SAFETY: forwarded caller guarantee.
-        let mime_type = unsafe { try_opt_str(mime_type, mime_type_len, "mime_type") }?;
-        if callback.is_none() {
-            return Err(Fail::new(mcpf_status::NullParameter, "callback must not be NULL"));
-        }
-        if name.is_empty() {
-            return Err(Fail::new(mcpf_status::InvalidArgument, "name must not be empty"));
-        }
-        let mut template = ResourceTemplate::new(uri_template, name);
-        if let Some(d) = description {
-            template = template.description(d);
-        }
-        if let Some(m) = mime_type {
-            template = template.mime_type(m);
-        }
+        let s = unsafe { resource_strings("uri_template", fields, callback.is_none()) }?;
+        let mut template = ResourceTemplate::new(s.key, s.name);
+        template.description = s.description.map(str::to_owned);
+        template.mime_type = s.mime_type.map(str::to_owned);
         Server::builder("check", "0")
             .template_handler(template.clone(), Arc::new(NoHandler))
             .build()
