@@ -3,7 +3,14 @@ CARGO ?= cargo
 JOBS ?= 2
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: setup build demo test test-rust test-e2e conformance lint bench clean c-lib c-header c-examples c-test
+# Each language binding and tool adds its own targets in mk/<name>.mk and appends them to
+# these lists: built before the conformance run, run by `make test`, run by `make bench`.
+CONFORMANCE_DEPS :=
+TEST_TARGETS :=
+BENCH_TARGETS :=
+include $(sort $(wildcard mk/*.mk))
+
+.PHONY: setup build demo test test-rust test-e2e conformance lint bench bench-core clean c-lib c-header c-examples c-test
 
 setup:
 	@./scripts/setup.sh
@@ -16,7 +23,7 @@ demo: build
 	./target/debug/demo ./target/debug/quickstart
 
 ## The whole test suite (what CI runs).
-test: setup build lint test-rust test-e2e conformance c-test
+test: setup build lint test-rust test-e2e conformance c-test $(TEST_TARGETS)
 
 lint:
 	$(CARGO) fmt --all --check
@@ -31,11 +38,13 @@ test-e2e: build
 
 ## The official conformance suite against each language's fixture (one line per revision).
 ## CONFORMANCE_ALL=1 also runs every scenario (`--suite all`).
-conformance: build
+conformance: build $(CONFORMANCE_DEPS)
 	./scripts/conformance.sh
 
 ## Benchmarks (release builds): prints figures and ratios; see docs/BENCHMARKS.md.
-bench: setup
+bench: setup bench-core $(BENCH_TARGETS)
+
+bench-core:
 	$(CARGO) build -j$(JOBS) --release -p mcpforge-examples
 	$(CARGO) bench -j$(JOBS) -p mcpforge --bench stdio
 	$(CARGO) bench -j$(JOBS) -p mcpforge --bench http
