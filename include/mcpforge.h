@@ -71,7 +71,7 @@ enum mcpf_status
   MCPF_STATUS_INVALID_JSON = 3,
   // An argument was well-formed but not acceptable (bad name, bad schema, unknown level...).
   MCPF_STATUS_INVALID_ARGUMENT = 4,
-  // The server is already running (`mcpf_server_run_stdio` on another thread).
+  // The server is already running (`mcpf_server_run_stdio`/`_http` on another thread).
   MCPF_STATUS_ALREADY_RUNNING = 5,
   // An I/O or runtime failure while serving.
   MCPF_STATUS_IO = 6,
@@ -79,6 +79,15 @@ enum mcpf_status
   MCPF_STATUS_PANIC = 7,
   // Any other internal failure.
   MCPF_STATUS_INTERNAL = 8,
+  // The call would block the thread that runs the server's callbacks (a blocking
+  // client-input ask made inside a callback): make it from another thread.
+  MCPF_STATUS_WOULD_BLOCK = 9,
+  // A client-input ask cannot be answered in this round (2026-07-28 wire): stop, and
+  // complete or free the responder; the client answers and the call runs again.
+  MCPF_STATUS_INPUT_REQUIRED = 10,
+  // The client refused or could not answer a client-input ask (no such capability,
+  // declined the request, disconnected, or the call was cancelled).
+  MCPF_STATUS_ASK_FAILED = 11,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -102,6 +111,20 @@ typedef struct mcpf_responder mcpf_responder;
 // An MCP server. Create with `mcpf_server_new`, free with `mcpf_server_free`.
 typedef struct mcpf_server mcpf_server;
 
+// The pending verdict on one bearer token. Owned by C from the verifier callback until
+// `mcpf_token_check_accept`, `mcpf_token_check_reject` or `mcpf_token_check_free`
+// consumes it. Thread-safe to move to another thread.
+typedef struct mcpf_token_check mcpf_token_check;
+
+// A token verifier. `token` is borrowed (valid until the callback returns, not
+// NUL-terminated: use `token_len`); `check` is owned by the callback, which must complete
+// or free it exactly once. It runs on the server's thread: it must not block (verify
+// locally, or hand the check to your own thread for introspection).
+typedef void (*mcpf_token_verifier)(const char *token, size_t token_len, mcpf_token_check *check, void *user_data);
+
+// A finalizer for `user_data`, called exactly once when the registration is dropped.
+typedef void (*mcpf_free_callback)(void *user_data);
+
 // Log levels for `mcpf_call_log` (RFC 5424 severities, as in MCP `notifications/message`).
 // A plain integer type rather than an enum so that any value C passes is defined behaviour.
 typedef uint32_t mcpf_log_level;
@@ -111,9 +134,6 @@ typedef uint32_t mcpf_log_level;
 // any thread. It runs on the server's runtime thread: it must not block (hand slow work
 // and the responder to another thread) and must not unwind (no C++ exceptions).
 typedef void (*mcpf_tool_callback)(const mcpf_call *call, mcpf_responder *responder, void *user_data);
-
-// A finalizer for `user_data`, called exactly once when the registration is dropped.
-typedef void (*mcpf_free_callback)(void *user_data);
 
 // A resource (or resource template) callback: as `mcpf_tool_callback`, for
 // `resources/read`. `mcpf_call_uri` and `mcpf_call_variables_json` describe the read; answer
@@ -158,6 +178,87 @@ typedef void (*mcpf_completion_callback)(const mcpf_call *call, mcpf_responder *
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+// Asks the user for input (`elicitation/create`). `request_json` is the request's params:
+// `{"message": ..., "requestedSchema": {...}}` (form mode) or `{"mode": "url", ...}`.
+// Blocks the calling thread until the client answers, so call it from your own thread
+// (inside a callback it fails with `MCPF_STATUS_WOULD_BLOCK`).
+//
+// On success `*out` receives the client's answer as owned JSON text
+// (`{"action": "accept", "content": {...}}`, `*out_len` bytes plus a NUL), to be freed with
+// `mcpf_string_free`. `MCPF_STATUS_INPUT_REQUIRED` (2026-07-28 wire, first round): stop
+// and complete or free the responder; the call runs again with the answer.
+// `MCPF_STATUS_ASK_FAILED`: the client lacks the capability, refused, disconnected, or
+// the call was cancelled (see `mcpf_last_error_message`).
+//
+// Code that runs before an ask runs again in the next round on the 2026 wire: keep it
+// free of side effects, or make them idempotent.
+//
+// # Safety
+// `call` is NULL or a live `mcpf_call` (keep its responder alive while asking);
+// `request_json` is NULL or readable per the string rules; `out`/`out_len` are NULL or
+// writable.
+mcpf_status mcpf_call_elicit(const mcpf_call *call, const char *request_json, size_t request_json_len, char **out, size_t *out_len);
+
+// Asks the client's model for a message (`sampling/createMessage`). `request_json` is the
+// request's params (`{"messages": [...], "maxTokens": 100, ...}`); the answer is the
+// `CreateMessageResult` as owned JSON text. Rules as for `mcpf_call_elicit`.
+//
+// # Safety
+// As for `mcpf_call_elicit`.
+mcpf_status mcpf_call_sample(const mcpf_call *call, const char *request_json, size_t request_json_len, char **out, size_t *out_len);
+
+// Asks the client for its roots (`roots/list`); the answer is `{"roots": [...]}` as owned
+// JSON text. Rules as for `mcpf_call_elicit`.
+//
+// # Safety
+// `call` is NULL or a live `mcpf_call`; `out`/`out_len` are NULL or writable.
+mcpf_status mcpf_call_list_roots(const mcpf_call *call, char **out, size_t *out_len);
+
+// Frees a string the library handed out as owned (the answers of `mcpf_call_elicit`,
+// `mcpf_call_sample`, `mcpf_call_list_roots`). Freeing NULL is a no-op.
+//
+// # Safety
+// `s` is NULL or an owned string from this library, not yet freed.
+void mcpf_string_free(char *s);
+
+// Sets the verifier of bearer tokens for `mcpf_server_run_http` with an `"auth"` option
+// (replacing an earlier one; takes effect at the next run). Thread-safe.
+//
+// On success the library owns `user_data` and calls `free_user_data(user_data)` (if not
+// NULL) exactly once, when the verifier is replaced or the server freed (or, if a check is
+// still alive, with the last of them). On failure nothing is kept.
+//
+// # Safety
+// `server` is NULL or a live server; `callback` and `free_user_data` are NULL or valid
+// functions of those signatures.
+mcpf_status mcpf_server_set_token_verifier(mcpf_server *server, mcpf_token_verifier callback, void *user_data, mcpf_free_callback free_user_data);
+
+// Accepts the token. `grant_json` (NULL: an anonymous grant) describes what it grants:
+// `{"subject": "user-1", "scopes": ["read"], "client_id": ..., "extra": {...}}`, all fields
+// optional. Legacy sessions and 2026 `requestState` are bound to `subject`; the HTTP
+// option `required_scopes` is checked against `scopes`. Consumes `check` even on failure
+// (a grant that does not parse refuses the token). Callable from any thread.
+//
+// # Safety
+// `check` is NULL or an uncompleted check (invalid afterwards); `grant_json` is NULL or
+// readable per the string rules.
+mcpf_status mcpf_token_check_accept(mcpf_token_check *check, const char *grant_json, size_t grant_json_len);
+
+// Refuses the token: the client gets 401 `invalid_token` with `message` as the
+// `error_description` (never put the token in it; NULL: a generic message). Consumes
+// `check` even on failure. Callable from any thread.
+//
+// # Safety
+// `check` is NULL or an uncompleted check (invalid afterwards); `message` is NULL or
+// readable per the string rules.
+mcpf_status mcpf_token_check_reject(mcpf_token_check *check, const char *message, size_t message_len);
+
+// Frees a check without a verdict: the token is refused. Freeing NULL is a no-op.
+//
+// # Safety
+// `check` is NULL or an uncompleted check (invalid afterwards).
+void mcpf_token_check_free(mcpf_token_check *check);
 
 // The call's arguments as JSON text, always an object: a tool's arguments (already
 // validated against its input schema), a prompt's arguments (string values; required ones
@@ -349,7 +450,7 @@ const mcpf_call *mcpf_responder_call(const mcpf_responder *r);
 mcpf_status mcpf_server_new(const char *name, size_t name_len, const char *version, size_t version_len, mcpf_server **out);
 
 // Sets the `instructions` the server sends at initialization (copied; replaces earlier
-// instructions; takes effect at the next `mcpf_server_run_stdio`). Thread-safe.
+// instructions; takes effect at the next `mcpf_server_run_*`). Thread-safe.
 //
 // # Safety
 // `server` is NULL or a live server; `text` is NULL or readable per the string rules.
@@ -360,7 +461,8 @@ mcpf_status mcpf_server_set_instructions(mcpf_server *server, const char *text, 
 //
 // `name` is 1-128 of `A-Z a-z 0-9 _ - . /`; `description` may be NULL; `input_schema_json`
 // is a JSON Schema object with root `"type": "object"` (NULL means `{"type":"object"}`).
-// All strings are copied. `callback` must not be NULL.
+// All strings are copied. `callback` must not be NULL. For a title, an output schema or
+// annotations, use `mcpf_server_add_tool_json`.
 //
 // On success the library owns `user_data` and calls `free_user_data(user_data)` (if not
 // NULL) exactly once when the tool is dropped: replaced, or the server freed (or, if a
@@ -371,6 +473,20 @@ mcpf_status mcpf_server_set_instructions(mcpf_server *server, const char *text, 
 // `server` is NULL or a live server; strings are NULL or readable per the string rules;
 // `callback` and `free_user_data` are NULL or valid functions of those signatures.
 mcpf_status mcpf_server_add_tool(mcpf_server *server, const char *name, size_t name_len, const char *description, size_t description_len, const char *input_schema_json, size_t input_schema_json_len, mcpf_tool_callback callback, void *user_data, mcpf_free_callback free_user_data);
+
+// Registers a tool from its full definition as JSON text, as `tools/list` shows it:
+// `{"name": ..., "title"?: ..., "description"?: ..., "inputSchema": {...},
+// "outputSchema"?: {...}, "annotations"?: {"readOnlyHint": true, ...}, "_meta"?: {...}}`.
+// With an `outputSchema`, results' `structuredContent` is validated against it (and a
+// plain text answer from `mcpf_responder_text` is refused for such a tool by the engine
+// unless it parses as matching JSON). Otherwise as `mcpf_server_add_tool` (same
+// name rules, same `user_data` ownership); a definition that does not parse gives
+// `MCPF_STATUS_INVALID_JSON`, one the engine refuses `MCPF_STATUS_INVALID_ARGUMENT`.
+//
+// # Safety
+// `server` is NULL or a live server; `tool_json` is NULL or readable per the string rules;
+// `callback` and `free_user_data` are NULL or valid functions of those signatures.
+mcpf_status mcpf_server_add_tool_json(mcpf_server *server, const char *tool_json, size_t tool_json_len, mcpf_tool_callback callback, void *user_data, mcpf_free_callback free_user_data);
 
 // Registers a concrete resource (or replaces the one with the same URI). Thread-safe;
 // callable while the server runs (clients are then told the list changed).
@@ -447,7 +563,7 @@ mcpf_status mcpf_server_add_completion(mcpf_server *server, const char *ref_type
 
 // Serves MCP over this process's stdin/stdout, blocking the calling thread until stdin
 // closes, SIGINT/SIGTERM arrives, or `mcpf_server_shutdown` is called (from another
-// thread or a callback). Callbacks run on this thread. While serving, the engine
+// thread, a callback or a signal handler). Callbacks run on this thread. While serving, the engine
 // owns fds 0 and 1 and points stdout at stderr, so stray `printf`s cannot corrupt the
 // protocol stream. Returns `MCPF_STATUS_OK` on a clean end, `MCPF_STATUS_ALREADY_RUNNING`
 // if another thread is serving this server, `MCPF_STATUS_IO` on a transport failure.
@@ -456,16 +572,49 @@ mcpf_status mcpf_server_add_completion(mcpf_server *server, const char *ref_type
 // `server` is NULL or a live server that is not freed before this returns.
 mcpf_status mcpf_server_run_stdio(mcpf_server *server);
 
-// Asks the server to stop: a running `mcpf_server_run_stdio` finishes its in-flight calls
-// and returns; a later one returns at once (shutdown is final). Thread-safe, callable from
-// callbacks, and idempotent.
+// Serves MCP over Streamable HTTP (both eras, plus the 2024-11-05 HTTP+SSE endpoints unless
+// disabled), blocking the calling thread until `mcpf_server_shutdown` is called or, unless
+// `"handle_signals": false`, SIGINT/SIGTERM arrives; in-flight calls then finish. Callbacks
+// run on this thread, as with `mcpf_server_run_stdio`.
+//
+// `options_json` (NULL: all defaults) is an object of optional fields: `"bind"`
+// (`"127.0.0.1:3000"`; port 0 picks a free port, see `mcpf_server_http_port`), `"path"`
+// (`"/mcp"`), `"allowed_hosts"` and `"allowed_origins"` (DNS-rebinding protection;
+// defaults: the loopback names; `[]` disables the check), `"max_body_bytes"` (4 MiB),
+// `"legacy_sessions"` (true), `"session_idle_timeout_ms"` (600000), `"max_sessions"`
+// (10000), `"sse_keepalive_ms"` (15000), `"legacy_sse"` (true), `"metrics"` (false: serve
+// Prometheus text at `/metrics`), `"handle_signals"` (true) and `"auth"`: `{"resource":
+// "http://127.0.0.1:3000/mcp", "authorization_servers": [...], "scopes_supported": [...],
+// "required_scopes": [...], "resource_name": ...}` to require bearer tokens, checked by the
+// verifier set with `mcpf_server_set_token_verifier`. Unknown fields are refused
+// (`MCPF_STATUS_INVALID_ARGUMENT`), so typos do not pass silently.
+//
+// Returns `MCPF_STATUS_OK` on a clean end, `MCPF_STATUS_IO` when the address cannot be
+// bound or serving fails, `MCPF_STATUS_ALREADY_RUNNING` as for stdio.
+//
+// # Safety
+// `server` is NULL or a live server that is not freed before this returns;
+// `options_json` is NULL or readable per the string rules.
+mcpf_status mcpf_server_run_http(mcpf_server *server, const char *options_json, size_t options_json_len);
+
+// The TCP port `mcpf_server_run_http` listens on (useful with port 0). Thread-safe.
+// `MCPF_STATUS_INVALID_ARGUMENT` when the server is not serving HTTP (yet).
+//
+// # Safety
+// `server` is NULL or a live server; `out` is NULL or writable.
+mcpf_status mcpf_server_http_port(const mcpf_server *server, uint16_t *out);
+
+// Asks the server to stop: a running `mcpf_server_run_stdio`/`_http` finishes its
+// in-flight calls and returns; a later one returns at once (shutdown is final). Thread-safe,
+// callable from callbacks, idempotent, and async-signal-safe for a valid `server` (it
+// only sets a flag and writes one byte to a pipe), so a signal handler may call it.
 //
 // # Safety
 // `server` is NULL or a live server.
 mcpf_status mcpf_server_shutdown(mcpf_server *server);
 
 // Frees a server and every registration (calling their `free_user_data`). Freeing NULL is
-// a no-op. Must not be called while `mcpf_server_run_stdio` is running on it.
+// a no-op. Must not be called while `mcpf_server_run_stdio`/`_http` is running on it.
 //
 // # Safety
 // `server` is NULL or a server from `mcpf_server_new`, not yet freed and not running.

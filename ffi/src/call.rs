@@ -4,6 +4,7 @@
 //! token, cancellation) plus the request-scoped emitters (progress, log).
 
 use std::ffi::{CString, c_char};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use mcpforge::RequestContext;
 use mcpforge::protocol::LogLevel;
@@ -25,6 +26,11 @@ pub struct mcpf_call {
     resource: Option<(CString, CString)>,
     /// Completions: the argument's name and partial value.
     completion: Option<(CString, CString)>,
+    /// The runtime serving the call: blocking client-input asks run their wait on it.
+    pub(crate) runtime: tokio::runtime::Handle,
+    /// Set when a client-input ask answered `MCPF_STATUS_INPUT_REQUIRED`: whatever the
+    /// responder then delivers, the client gets `input_required` for this round.
+    input_required: AtomicBool,
 }
 
 /// JSON text or user strings as a `CString`; an interior NUL (impossible in JSON text, and
@@ -37,6 +43,7 @@ fn text(v: String) -> CString {
 }
 
 impl mcpf_call {
+    /// The view of one request; must be called on the runtime serving it.
     pub(crate) fn new(ctx: RequestContext, args: &Value) -> mcpf_call {
         let request_id = serde_json::to_string(ctx.request_id()).unwrap_or_default();
         let progress_token = ctx.progress_token().map(Value::to_string).unwrap_or_else(|| "null".to_owned());
@@ -47,8 +54,20 @@ impl mcpf_call {
             progress_token: text(progress_token),
             resource: None,
             completion: None,
+            runtime: tokio::runtime::Handle::current(),
+            input_required: AtomicBool::new(false),
             ctx,
         }
+    }
+
+    /// Records that an ask of this call needs the client's answer first.
+    pub(crate) fn mark_input_required(&self) {
+        self.input_required.store(true, Ordering::Release);
+    }
+
+    /// True once an ask of this call answered `MCPF_STATUS_INPUT_REQUIRED`.
+    pub(crate) fn needs_input(&self) -> bool {
+        self.input_required.load(Ordering::Acquire)
     }
 
     /// Adds the URI and template variables (as a JSON object) of a resource read.

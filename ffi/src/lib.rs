@@ -6,9 +6,13 @@
 //! Names follow C, not Rust (`mcpf_server`, `mcpf_status`): they are the public C API.
 #![allow(non_camel_case_types)]
 
+pub mod ask;
+pub mod auth;
 mod boundary;
 pub mod call;
 pub mod error;
+mod http;
 pub mod responder;
 pub mod server;
 pub mod status;
+mod stop;

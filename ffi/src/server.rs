@@ -1,11 +1,11 @@
 //! `mcpf_server`: create, configure, register tools, resources, resource templates,
-//! prompts and completion providers, serve stdio, shut down, free.
+//! prompts and completion providers, serve stdio or HTTP, shut down, free.
 //!
 //! Registration model: the object keeps its configuration (name, version, instructions,
 //! registrations) and builds an engine `Server` from it each time `mcpf_server_run_stdio`
-//! starts. Registrations added while the server runs are also registered on the running
-//! engine at once (clients are told the list changed). This keeps every setter valid at any time, with
-//! no "too late" state for C to get wrong.
+//! or `mcpf_server_run_http` starts. Registrations added while the server runs are also
+//! registered on the running engine at once (clients are told the list changed). This
+//! keeps every setter valid at any time, with no "too late" state for C to get wrong.
 
 use std::collections::BTreeMap;
 use std::ffi::{c_char, c_void};
@@ -17,15 +17,17 @@ use mcpforge::protocol::{
 };
 use mcpforge::{
     BoxFuture, CompletionHandler, HandlerError, PromptHandler, ProtocolError, RequestContext, ResourceHandler, Server,
-    ToolHandler, ToolOutput,
+    TokenVerifier, ToolHandler, ToolOutput,
 };
 use serde_json::Value;
 use tokio::sync::oneshot;
 
 use crate::boundary::{self, Fail, check_out, try_box, try_opt_str, try_ref, try_str, write_out};
 use crate::call::mcpf_call;
+use crate::http::HttpConfig;
 use crate::responder::{Answer, Kind, Output, dropped, mcpf_responder, mismatch};
 use crate::status::mcpf_status;
+use crate::stop::StopSignal;
 
 /// A tool callback. `call` is borrowed (valid until the callback returns); `responder` is
 /// owned by the callback, which must complete or free it exactly once, now or later, from
@@ -59,6 +61,8 @@ pub type mcpf_free_callback = Option<unsafe extern "C" fn(user_data: *mut c_void
 /// An MCP server. Create with `mcpf_server_new`, free with `mcpf_server_free`.
 pub struct mcpf_server {
     state: Mutex<State>,
+    /// `mcpf_server_shutdown`'s lock-free path (async-signal-safe).
+    stop: StopSignal,
 }
 
 struct State {
@@ -70,21 +74,36 @@ struct State {
     templates: Vec<(ResourceTemplate, Arc<dyn ResourceHandler>)>,
     prompts: Vec<(Prompt, Arc<dyn PromptHandler>)>,
     completions: Vec<(CompletionRef, Arc<dyn CompletionHandler>)>,
+    verifier: Option<Arc<dyn TokenVerifier>>,
     running: Option<Server>,
-    shutdown: bool,
+    /// The address `mcpf_server_run_http` listens on, while it does.
+    http_addr: Option<std::net::SocketAddr>,
 }
 
 impl mcpf_server {
     fn state(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
+
+    /// Replaces the token verifier (the old one is dropped outside the lock).
+    pub(crate) fn set_verifier(&self, verifier: Arc<dyn TokenVerifier>) {
+        let old = self.state().verifier.replace(verifier);
+        drop(old);
+    }
 }
 
 /// `user_data` plus its finalizer. C promises (header rule 6) that `user_data` may be used
 /// from the threads the library calls back on, which is what makes these impls sound.
-struct UserData {
-    ptr: *mut c_void,
+pub(crate) struct UserData {
+    pub(crate) ptr: *mut c_void,
     free: mcpf_free_callback,
+}
+
+impl UserData {
+    /// Takes ownership of `ptr`: `free` runs when this is dropped.
+    pub(crate) fn new(ptr: *mut c_void, free: mcpf_free_callback) -> UserData {
+        UserData { ptr, free }
+    }
 }
 
 // SAFETY: the header requires `user_data` to be usable from any thread; the library only
@@ -118,7 +137,7 @@ impl Registration {
         let callback = callback.ok_or_else(|| Fail::new(mcpf_status::NullParameter, "callback must not be NULL"))?;
         // The UserData is built only once nothing can fail any more: dropping it would run
         // the finalizer, and failures must not take `user_data`.
-        Ok(Arc::new(Registration { callback, user_data: UserData { ptr: user_data, free: free_user_data } }))
+        Ok(Arc::new(Registration { callback, user_data: UserData::new(user_data, free_user_data) }))
     }
 
     /// Calls the callback with `call` and a fresh responder of `kind`, and awaits the
@@ -130,8 +149,10 @@ impl Registration {
         // SAFETY: `call` outlives the callback (we hold an Arc); the responder's ownership
         // passes to C; `user_data` is the pointer C registered.
         unsafe { (self.callback)(Arc::as_ptr(&call), responder, self.user_data.ptr) };
-        drop(call);
-        rx.await.unwrap_or_else(|_| Err(dropped(kind)))
+        let answer = rx.await.unwrap_or_else(|_| Err(dropped(kind)));
+        // An ask that needs the client's answer first decides this round, whatever C
+        // completed the responder with (stopping early is the documented reaction).
+        if call.needs_input() { Err(HandlerError::InputRequired) } else { answer }
     }
 }
 
@@ -302,9 +323,11 @@ pub unsafe extern "C" fn mcpf_server_new(
                 templates: Vec::new(),
                 prompts: Vec::new(),
                 completions: Vec::new(),
+                verifier: None,
                 running: None,
-                shutdown: false,
+                http_addr: None,
             }),
+            stop: StopSignal::new().map_err(|e| Fail::new(mcpf_status::Io, format!("cannot create a pipe: {e}")))?,
         });
         // SAFETY: checked non-NULL above; writable per the caller.
         unsafe { write_out(out, Box::into_raw(server), "out") }
@@ -312,7 +335,7 @@ pub unsafe extern "C" fn mcpf_server_new(
 }
 
 /// Sets the `instructions` the server sends at initialization (copied; replaces earlier
-/// instructions; takes effect at the next `mcpf_server_run_stdio`). Thread-safe.
+/// instructions; takes effect at the next `mcpf_server_run_*`). Thread-safe.
 ///
 /// # Safety
 /// `server` is NULL or a live server; `text` is NULL or readable per the string rules.
@@ -337,7 +360,8 @@ pub unsafe extern "C" fn mcpf_server_set_instructions(
 ///
 /// `name` is 1-128 of `A-Z a-z 0-9 _ - . /`; `description` may be NULL; `input_schema_json`
 /// is a JSON Schema object with root `"type": "object"` (NULL means `{"type":"object"}`).
-/// All strings are copied. `callback` must not be NULL.
+/// All strings are copied. `callback` must not be NULL. For a title, an output schema or
+/// annotations, use `mcpf_server_add_tool_json`.
 ///
 /// On success the library owns `user_data` and calls `free_user_data(user_data)` (if not
 /// NULL) exactly once when the tool is dropped: replaced, or the server freed (or, if a
@@ -369,9 +393,6 @@ pub unsafe extern "C" fn mcpf_server_add_tool(
         let description = unsafe { try_opt_str(description, description_len, "description") }?;
         // SAFETY: forwarded caller guarantee.
         let schema = unsafe { try_opt_str(input_schema_json, input_schema_json_len, "input_schema_json") }?;
-        if callback.is_none() {
-            return Err(Fail::new(mcpf_status::NullParameter, "callback must not be NULL"));
-        }
         let schema: Value = match schema {
             None => serde_json::json!({ "type": "object" }),
             Some(s) => serde_json::from_str(s).map_err(|e| {
@@ -382,31 +403,67 @@ pub unsafe extern "C" fn mcpf_server_add_tool(
         if let Some(d) = description {
             tool = tool.description(d);
         }
-        // The engine checks definitions when a server is built; build a throwaway one so
-        // that errors surface here, before `user_data` changes hands.
-        Server::builder("check", "0")
-            .tool_handler(tool.clone(), Arc::new(NoTool))
-            .build()
-            .map_err(|e| Fail::new(mcpf_status::InvalidArgument, e.to_string()))?;
-        let handler: Arc<dyn ToolHandler> = Arc::new(CTool(Registration::new(callback, user_data, free_user_data)?));
-        let mut state = server.state();
-        if let Some(running) = &state.running {
-            running
-                .add_tool(tool.clone(), handler.clone())
-                .map_err(|e| Fail::new(mcpf_status::InvalidArgument, e.to_string()))?;
-        }
-        let replaced = match state.tools.iter_mut().find(|(t, _)| t.name == tool.name) {
-            Some(slot) => Some(std::mem::replace(slot, (tool, handler))),
-            None => {
-                state.tools.push((tool, handler));
-                None
-            }
-        };
-        drop(state);
-        // The old registration's finalizer runs outside the lock.
-        drop(replaced);
-        Ok(())
+        register_tool(server, tool, callback, user_data, free_user_data)
     })
+}
+
+/// Registers a tool from its full definition as JSON text, as `tools/list` shows it:
+/// `{"name": ..., "title"?: ..., "description"?: ..., "inputSchema": {...},
+/// "outputSchema"?: {...}, "annotations"?: {"readOnlyHint": true, ...}, "_meta"?: {...}}`.
+/// With an `outputSchema`, results' `structuredContent` is validated against it (and a
+/// plain text answer from `mcpf_responder_text` is refused for such a tool by the engine
+/// unless it parses as matching JSON). Otherwise as `mcpf_server_add_tool` (same
+/// name rules, same `user_data` ownership); a definition that does not parse gives
+/// `MCPF_STATUS_INVALID_JSON`, one the engine refuses `MCPF_STATUS_INVALID_ARGUMENT`.
+///
+/// # Safety
+/// `server` is NULL or a live server; `tool_json` is NULL or readable per the string rules;
+/// `callback` and `free_user_data` are NULL or valid functions of those signatures.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mcpf_server_add_tool_json(
+    server: *mut mcpf_server,
+    tool_json: *const c_char,
+    tool_json_len: usize,
+    callback: mcpf_tool_callback,
+    user_data: *mut c_void,
+    free_user_data: mcpf_free_callback,
+) -> mcpf_status {
+    boundary::run(|| {
+        // SAFETY: forwarded caller guarantee.
+        let server = unsafe { try_ref(server, "server") }?;
+        // SAFETY: forwarded caller guarantee.
+        let text = unsafe { try_str(tool_json, tool_json_len, "tool_json") }?;
+        let tool: Tool = serde_json::from_str(text)
+            .map_err(|e| Fail::new(mcpf_status::InvalidJson, format!("tool_json is not a tool definition: {e}")))?;
+        register_tool(server, tool, callback, user_data, free_user_data)
+    })
+}
+
+/// The shared tail of the tool registrations: checks the definition, then takes
+/// `user_data` and registers (on the running engine too).
+fn register_tool(
+    server: &mcpf_server,
+    tool: Tool,
+    callback: mcpf_tool_callback,
+    user_data: *mut c_void,
+    free_user_data: mcpf_free_callback,
+) -> Result<(), Fail> {
+    if callback.is_none() {
+        return Err(Fail::new(mcpf_status::NullParameter, "callback must not be NULL"));
+    }
+    // The engine checks definitions when a server is built; build a throwaway one so that
+    // errors surface here, before `user_data` changes hands.
+    Server::builder("check", "0").tool_handler(tool.clone(), Arc::new(NoTool)).build().map_err(invalid)?;
+    let handler: Arc<dyn ToolHandler> = Arc::new(CTool(Registration::new(callback, user_data, free_user_data)?));
+    let mut state = server.state();
+    if let Some(running) = &state.running {
+        running.add_tool(tool.clone(), handler.clone()).map_err(invalid)?;
+    }
+    let replaced = upsert(&mut state.tools, (tool, handler), |a, b| a.name == b.name);
+    drop(state);
+    // The old registration's finalizer runs outside the lock.
+    drop(replaced);
+    Ok(())
 }
 
 /// The strings a resource or resource template is registered with.
@@ -703,7 +760,7 @@ pub unsafe extern "C" fn mcpf_server_add_completion(
 
 /// Serves MCP over this process's stdin/stdout, blocking the calling thread until stdin
 /// closes, SIGINT/SIGTERM arrives, or `mcpf_server_shutdown` is called (from another
-/// thread or a callback). Callbacks run on this thread. While serving, the engine
+/// thread, a callback or a signal handler). Callbacks run on this thread. While serving, the engine
 /// owns fds 0 and 1 and points stdout at stderr, so stray `printf`s cannot corrupt the
 /// protocol stream. Returns `MCPF_STATUS_OK` on a clean end, `MCPF_STATUS_ALREADY_RUNNING`
 /// if another thread is serving this server, `MCPF_STATUS_IO` on a transport failure.
@@ -715,50 +772,163 @@ pub unsafe extern "C" fn mcpf_server_run_stdio(server: *mut mcpf_server) -> mcpf
     boundary::run(|| {
         // SAFETY: forwarded caller guarantee.
         let server = unsafe { try_ref(server, "server") }?;
-        let engine = {
-            let mut state = server.state();
-            if state.shutdown {
-                return Ok(());
-            }
-            if state.running.is_some() {
-                return Err(Fail::new(mcpf_status::AlreadyRunning, "the server is already running"));
-            }
-            let mut builder = Server::builder(state.name.clone(), state.version.clone()).enable_tools();
-            if let Some(i) = &state.instructions {
-                builder = builder.instructions(i.clone());
-            }
-            for (tool, handler) in &state.tools {
-                builder = builder.tool_handler(tool.clone(), handler.clone());
-            }
-            for (resource, handler) in &state.resources {
-                builder = builder.resource_handler(resource.clone(), handler.clone());
-            }
-            for (template, handler) in &state.templates {
-                builder = builder.template_handler(template.clone(), handler.clone());
-            }
-            for (prompt, handler) in &state.prompts {
-                builder = builder.prompt_handler(prompt.clone(), handler.clone());
-            }
-            for (reference, handler) in &state.completions {
-                builder = builder.completion(Some(reference.clone()), handler.clone());
-            }
-            let engine = builder.build().map_err(|e| Fail::new(mcpf_status::InvalidArgument, e.to_string()))?;
-            state.running = Some(engine.clone());
-            engine
-        };
-        let result = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| Fail::new(mcpf_status::Io, format!("cannot start the runtime: {e}")))
-            .and_then(|rt| rt.block_on(engine.serve_stdio()).map_err(|e| Fail::new(mcpf_status::Io, e.to_string())));
-        server.state().running = None;
-        result
+        serve(server, |engine, _| async move { engine.serve_stdio().await.map_err(io) })
     })
 }
 
-/// Asks the server to stop: a running `mcpf_server_run_stdio` finishes its in-flight calls
-/// and returns; a later one returns at once (shutdown is final). Thread-safe, callable from
-/// callbacks, and idempotent.
+/// Serves MCP over Streamable HTTP (both eras, plus the 2024-11-05 HTTP+SSE endpoints unless
+/// disabled), blocking the calling thread until `mcpf_server_shutdown` is called or, unless
+/// `"handle_signals": false`, SIGINT/SIGTERM arrives; in-flight calls then finish. Callbacks
+/// run on this thread, as with `mcpf_server_run_stdio`.
+///
+/// `options_json` (NULL: all defaults) is an object of optional fields: `"bind"`
+/// (`"127.0.0.1:3000"`; port 0 picks a free port, see `mcpf_server_http_port`), `"path"`
+/// (`"/mcp"`), `"allowed_hosts"` and `"allowed_origins"` (DNS-rebinding protection;
+/// defaults: the loopback names; `[]` disables the check), `"max_body_bytes"` (4 MiB),
+/// `"legacy_sessions"` (true), `"session_idle_timeout_ms"` (600000), `"max_sessions"`
+/// (10000), `"sse_keepalive_ms"` (15000), `"legacy_sse"` (true), `"metrics"` (false: serve
+/// Prometheus text at `/metrics`), `"handle_signals"` (true) and `"auth"`: `{"resource":
+/// "http://127.0.0.1:3000/mcp", "authorization_servers": [...], "scopes_supported": [...],
+/// "required_scopes": [...], "resource_name": ...}` to require bearer tokens, checked by the
+/// verifier set with `mcpf_server_set_token_verifier`. Unknown fields are refused
+/// (`MCPF_STATUS_INVALID_ARGUMENT`), so typos do not pass silently.
+///
+/// Returns `MCPF_STATUS_OK` on a clean end, `MCPF_STATUS_IO` when the address cannot be
+/// bound or serving fails, `MCPF_STATUS_ALREADY_RUNNING` as for stdio.
+///
+/// # Safety
+/// `server` is NULL or a live server that is not freed before this returns;
+/// `options_json` is NULL or readable per the string rules.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mcpf_server_run_http(
+    server: *mut mcpf_server,
+    options_json: *const c_char,
+    options_json_len: usize,
+) -> mcpf_status {
+    boundary::run(|| {
+        // SAFETY: forwarded caller guarantee.
+        let server = unsafe { try_ref(server, "server") }?;
+        // SAFETY: forwarded caller guarantee.
+        let text = unsafe { try_opt_str(options_json, options_json_len, "options_json") }?;
+        let config = HttpConfig::parse(text.unwrap_or("{}"))?;
+        let verifier = server.state().verifier.clone();
+        let (options, handle_signals) = config.into_options(verifier)?;
+        serve(server, move |engine, server| async move {
+            let http = engine.bind_http(options).await.map_err(io)?;
+            server.state().http_addr = Some(http.local_addr().map_err(io)?);
+            let signals = if handle_signals { Some(watch_signals(engine.clone()).map_err(io)?) } else { None };
+            let result = http.run().await.map_err(io);
+            if let Some(task) = signals {
+                task.abort();
+            }
+            server.state().http_addr = None;
+            result
+        })
+    })
+}
+
+/// The TCP port `mcpf_server_run_http` listens on (useful with port 0). Thread-safe.
+/// `MCPF_STATUS_INVALID_ARGUMENT` when the server is not serving HTTP (yet).
+///
+/// # Safety
+/// `server` is NULL or a live server; `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mcpf_server_http_port(server: *const mcpf_server, out: *mut u16) -> mcpf_status {
+    boundary::run(|| {
+        // SAFETY: forwarded caller guarantee.
+        let server = unsafe { try_ref(server, "server") }?;
+        check_out(out, "out")?;
+        let addr = server
+            .state()
+            .http_addr
+            .ok_or_else(|| Fail::new(mcpf_status::InvalidArgument, "the server is not serving HTTP"))?;
+        // SAFETY: checked non-NULL above; writable per the caller.
+        unsafe { write_out(out, addr.port(), "out") }
+    })
+}
+
+fn io(e: impl std::fmt::Display) -> Fail {
+    Fail::new(mcpf_status::Io, e.to_string())
+}
+
+/// The shared run path of every transport: builds the engine from the registrations,
+/// serves it with `transport` on a current-thread runtime owned by the calling thread
+/// (so every callback runs on this thread), and stops when `mcpf_server_shutdown` is called.
+fn serve<'a, F, Fut>(server: &'a mcpf_server, transport: F) -> Result<(), Fail>
+where
+    F: FnOnce(Server, &'a mcpf_server) -> Fut,
+    Fut: std::future::Future<Output = Result<(), Fail>>,
+{
+    if server.stop.requested() {
+        return Ok(());
+    }
+    let engine = {
+        let mut state = server.state();
+        if state.running.is_some() {
+            return Err(Fail::new(mcpf_status::AlreadyRunning, "the server is already running"));
+        }
+        let engine = build_engine(&state)?;
+        state.running = Some(engine.clone());
+        engine
+    };
+    let result = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Fail::new(mcpf_status::Io, format!("cannot start the runtime: {e}")))
+        .and_then(|rt| {
+            rt.block_on(async {
+                let watch = server.stop.watch(engine.clone()).map_err(io)?;
+                let result = transport(engine, server).await;
+                watch.abort();
+                result
+            })
+        });
+    server.state().running = None;
+    result
+}
+
+/// An engine `Server` with every registration of `state`.
+fn build_engine(state: &State) -> Result<Server, Fail> {
+    let mut builder = Server::builder(state.name.clone(), state.version.clone()).enable_tools();
+    if let Some(i) = &state.instructions {
+        builder = builder.instructions(i.clone());
+    }
+    for (tool, handler) in &state.tools {
+        builder = builder.tool_handler(tool.clone(), handler.clone());
+    }
+    for (resource, handler) in &state.resources {
+        builder = builder.resource_handler(resource.clone(), handler.clone());
+    }
+    for (template, handler) in &state.templates {
+        builder = builder.template_handler(template.clone(), handler.clone());
+    }
+    for (prompt, handler) in &state.prompts {
+        builder = builder.prompt_handler(prompt.clone(), handler.clone());
+    }
+    for (reference, handler) in &state.completions {
+        builder = builder.completion(Some(reference.clone()), handler.clone());
+    }
+    builder.build().map_err(invalid)
+}
+
+/// Stops `engine` gracefully on SIGINT or SIGTERM.
+fn watch_signals(engine: Server) -> std::io::Result<tokio::task::JoinHandle<()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut int = signal(SignalKind::interrupt())?;
+    let mut term = signal(SignalKind::terminate())?;
+    Ok(tokio::spawn(async move {
+        tokio::select! {
+            _ = int.recv() => {}
+            _ = term.recv() => {}
+        }
+        engine.shutdown();
+    }))
+}
+
+/// Asks the server to stop: a running `mcpf_server_run_stdio`/`_http` finishes its
+/// in-flight calls and returns; a later one returns at once (shutdown is final). Thread-safe,
+/// callable from callbacks, idempotent, and async-signal-safe for a valid `server` (it
+/// only sets a flag and writes one byte to a pipe), so a signal handler may call it.
 ///
 /// # Safety
 /// `server` is NULL or a live server.
@@ -767,17 +937,13 @@ pub unsafe extern "C" fn mcpf_server_shutdown(server: *mut mcpf_server) -> mcpf_
     boundary::run(|| {
         // SAFETY: forwarded caller guarantee.
         let server = unsafe { try_ref(server, "server") }?;
-        let mut state = server.state();
-        state.shutdown = true;
-        if let Some(running) = &state.running {
-            running.shutdown();
-        }
+        server.stop.request();
         Ok(())
     })
 }
 
 /// Frees a server and every registration (calling their `free_user_data`). Freeing NULL is
-/// a no-op. Must not be called while `mcpf_server_run_stdio` is running on it.
+/// a no-op. Must not be called while `mcpf_server_run_stdio`/`_http` is running on it.
 ///
 /// # Safety
 /// `server` is NULL or a server from `mcpf_server_new`, not yet freed and not running.

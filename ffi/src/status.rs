@@ -20,7 +20,7 @@ pub enum mcpf_status {
     InvalidJson = 3,
     /// An argument was well-formed but not acceptable (bad name, bad schema, unknown level...).
     InvalidArgument = 4,
-    /// The server is already running (`mcpf_server_run_stdio` on another thread).
+    /// The server is already running (`mcpf_server_run_stdio`/`_http` on another thread).
     AlreadyRunning = 5,
     /// An I/O or runtime failure while serving.
     Io = 6,
@@ -28,6 +28,15 @@ pub enum mcpf_status {
     Panic = 7,
     /// Any other internal failure.
     Internal = 8,
+    /// The call would block the thread that runs the server's callbacks (a blocking
+    /// client-input ask made inside a callback): make it from another thread.
+    WouldBlock = 9,
+    /// A client-input ask cannot be answered in this round (2026-07-28 wire): stop, and
+    /// complete or free the responder; the client answers and the call runs again.
+    InputRequired = 10,
+    /// The client refused or could not answer a client-input ask (no such capability,
+    /// declined the request, disconnected, or the call was cancelled).
+    AskFailed = 11,
 }
 
 impl mcpf_status {
@@ -43,15 +52,31 @@ impl mcpf_status {
             mcpf_status::Io => b"MCPF_STATUS_IO\0",
             mcpf_status::Panic => b"MCPF_STATUS_PANIC\0",
             mcpf_status::Internal => b"MCPF_STATUS_INTERNAL\0",
+            mcpf_status::WouldBlock => b"MCPF_STATUS_WOULD_BLOCK\0",
+            mcpf_status::InputRequired => b"MCPF_STATUS_INPUT_REQUIRED\0",
+            mcpf_status::AskFailed => b"MCPF_STATUS_ASK_FAILED\0",
         }
     }
 
     /// The status with this numeric value, if there is one.
     fn from_u32(value: u32) -> Option<mcpf_status> {
         use mcpf_status::*;
-        [Ok, NullParameter, InvalidUtf8, InvalidJson, InvalidArgument, AlreadyRunning, Io, Panic, Internal]
-            .into_iter()
-            .find(|s| *s as u32 == value)
+        [
+            Ok,
+            NullParameter,
+            InvalidUtf8,
+            InvalidJson,
+            InvalidArgument,
+            AlreadyRunning,
+            Io,
+            Panic,
+            Internal,
+            WouldBlock,
+            InputRequired,
+            AskFailed,
+        ]
+        .into_iter()
+        .find(|s| *s as u32 == value)
     }
 }
 
