@@ -93,10 +93,16 @@ c-test: setup c-examples
 	$(CXX) -std=c++17 -Wall -Wextra -Werror -Iinclude -x c++ -c tests/c/header_twice.c -o $(C_OUT)/header_twice_cpp.o
 	$(CC) $(C_FLAGS) tests/c/test_ffi.c -o $(C_OUT)/test_ffi $(C_LINK)
 	$(CC) $(C_FLAGS) tests/c/test_worker.c -o $(C_OUT)/test_worker $(C_LINK)
+	$(CC) $(C_FLAGS) tests/c/test_asks.c -o $(C_OUT)/test_asks $(C_LINK)
+	$(CC) $(C_FLAGS) tests/c/test_http.c -o $(C_OUT)/test_http $(C_LINK)
 	./$(C_OUT)/test_ffi ./$(C_OUT)/quickstart
 	./$(C_OUT)/test_worker ./$(C_OUT)/worker_server
+	./$(C_OUT)/test_asks
+	./$(C_OUT)/test_http
 	$(VALGRIND) ./$(C_OUT)/test_ffi ./$(C_OUT)/quickstart
 	$(VALGRIND) ./$(C_OUT)/test_worker ./$(C_OUT)/worker_server
+	$(VALGRIND) ./$(C_OUT)/test_asks
+	$(VALGRIND) ./$(C_OUT)/test_http
 	@# Consumers: the quickstart built through pkg-config (and run by test_ffi), and a CMake project.
 	$(C_PKG_ENV) pkg-config --exists --print-errors 'mcpforge = $(C_VERSION)'
 	$(CC) -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L examples/c/quickstart.c \

@@ -5,6 +5,7 @@
 #ifndef MCPFORGE_TESTS_CHECK_H
 #define MCPFORGE_TESTS_CHECK_H
 
+#include <mcpforge.h>
 #include <stdio.h>
 
 static int failures = 0;
@@ -18,6 +19,19 @@ static int checks = 0;
             failures++;                                                               \
             fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
         }                                                                             \
+    } while (0)
+
+/* Counts a check that `expr` returns the status `expected`; on failure prints both and the
+ * last error message. */
+#define CHECK_STATUS(expr, expected)                                                             \
+    do {                                                                                         \
+        mcpf_status got_ = (expr);                                                               \
+        checks++;                                                                                \
+        if (got_ != (expected)) {                                                                \
+            failures++;                                                                          \
+            fprintf(stderr, "%s:%d: %s returned %s, expected %s (%s)\n", __FILE__, __LINE__, #expr, \
+                    mcpf_status_str(got_), mcpf_status_str(expected), mcpf_last_error_message());   \
+        }                                                                                        \
     } while (0)
 
 #endif

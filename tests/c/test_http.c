@@ -1,0 +1,301 @@
+/*
+ * test_http.c - tests of the C API's HTTP serving: mcpf_server_run_http and its options,
+ * mcpf_server_http_port, the bearer-token verifier (mcpf_server_set_token_verifier,
+ * mcpf_token_check_accept / _reject / _free, also completed from another thread), shutdown
+ * from another thread and from SIGTERM. A server thread serves on 127.0.0.1 (port 0) and
+ * the test talks HTTP/1.1 to it over real sockets.
+ *
+ * Usage: test_http   (exit status 0 when every check passes)
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <mcpforge.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "check.h"
+
+/* ---- the server ---- */
+
+static void echo(const mcpf_call *call, mcpf_responder *r, void *user_data) {
+    (void)user_data;
+    const char *args;
+    size_t len;
+    CHECK_STATUS(mcpf_call_arguments(call, &args, &len), MCPF_STATUS_OK);
+    CHECK_STATUS(mcpf_responder_text(r, args, len), MCPF_STATUS_OK);
+}
+
+struct runner {
+    mcpf_server *server;
+    const char *options;
+    mcpf_status result;
+    pthread_t thread;
+};
+
+static void *serve_thread(void *arg) {
+    struct runner *run = arg;
+    run->result = mcpf_server_run_http(run->server, run->options, SIZE_MAX);
+    return NULL;
+}
+
+static void sleep_ms(long ms) {
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* Starts serving on a thread and returns the port (0 if it did not come up in 10 s). */
+static uint16_t start(struct runner *run, mcpf_server *server, const char *options) {
+    run->server = server;
+    run->options = options;
+    run->result = MCPF_STATUS_INTERNAL;
+    CHECK(pthread_create(&run->thread, NULL, serve_thread, run) == 0);
+    uint16_t port = 0;
+    for (int i = 0; i < 1000 && port == 0; i++) {
+        if (mcpf_server_http_port(server, &port) != MCPF_STATUS_OK) sleep_ms(10);
+    }
+    CHECK(port != 0);
+    return port;
+}
+
+/* ---- the client: one HTTP/1.1 request per connection ---- */
+
+/* POSTs `body` to /mcp with `headers` (each ending in \r\n); returns the status code and
+ * copies the whole response (headers and body) into `out`. */
+static int post(uint16_t port, const char *headers, const char *body, char *out, size_t cap) {
+    out[0] = '\0';
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return -1;
+    struct sockaddr_in addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    struct timeval tv = {10, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    if (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
+        close(fd);
+        return -1;
+    }
+    char request[8192];
+    int n = snprintf(request, sizeof request,
+                     "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nContent-Type: application/json\r\n"
+                     "Accept: application/json, text/event-stream\r\nConnection: close\r\n%s"
+                     "Content-Length: %zu\r\n\r\n%s",
+                     (unsigned)port, headers, strlen(body), body);
+    ssize_t sent = send(fd, request, (size_t)n, 0);
+    CHECK(sent == n);
+    size_t used = 0;
+    for (;;) {
+        ssize_t got = recv(fd, out + used, cap - 1 - used, 0);
+        if (got <= 0) break;
+        used += (size_t)got;
+        if (used == cap - 1) break;
+    }
+    out[used] = '\0';
+    close(fd);
+    int status = -1;
+    if (sscanf(out, "HTTP/1.1 %d", &status) != 1) status = -1;
+    return status;
+}
+
+static void check_contains(const char *text, const char *part) {
+    checks++;
+    if (strstr(text, part) == NULL) {
+        failures++;
+        fprintf(stderr, "expected a response containing\n  %s\ngot\n  %s\n", part, text);
+    }
+}
+
+#define MODERN_HEADERS "MCP-Protocol-Version: 2026-07-28\r\nMcp-Method: tools/call\r\nMcp-Name: echo\r\n"
+#define ECHO_2026                                                                                             \
+    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{"    \
+    "\"text\":\"hi\"},\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","                   \
+    "\"io.modelcontextprotocol/clientCapabilities\":{},\"io.modelcontextprotocol/clientInfo\":{\"name\":\"t\","  \
+    "\"version\":\"1\"}}}}"
+#define INIT_2025                                                                                             \
+    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\","   \
+    "\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}"
+
+static mcpf_server *new_server(void) {
+    mcpf_server *s = NULL;
+    CHECK_STATUS(mcpf_server_new("test-http", SIZE_MAX, "0.0.1", SIZE_MAX, &s), MCPF_STATUS_OK);
+    CHECK_STATUS(mcpf_server_add_tool(s, "echo", SIZE_MAX, "Echo", SIZE_MAX, NULL, 0, echo, NULL, NULL),
+                 MCPF_STATUS_OK);
+    return s;
+}
+
+/* Options are checked before anything is bound. */
+static void test_options(void) {
+    mcpf_server *s = new_server();
+    uint16_t port = 0;
+    CHECK_STATUS(mcpf_server_http_port(s, &port), MCPF_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(mcpf_server_http_port(NULL, &port), MCPF_STATUS_NULL_PARAMETER);
+    CHECK_STATUS(mcpf_server_http_port(s, NULL), MCPF_STATUS_NULL_PARAMETER);
+    CHECK_STATUS(mcpf_server_run_http(NULL, NULL, 0), MCPF_STATUS_NULL_PARAMETER);
+    CHECK_STATUS(mcpf_server_run_http(s, "{\"bind\":", SIZE_MAX), MCPF_STATUS_INVALID_JSON);
+    CHECK_STATUS(mcpf_server_run_http(s, "[]", SIZE_MAX), MCPF_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(mcpf_server_run_http(s, "{\"bnid\":\"127.0.0.1:0\"}", SIZE_MAX), MCPF_STATUS_INVALID_ARGUMENT);
+    check_contains(mcpf_last_error_message(), "bnid");
+    CHECK_STATUS(mcpf_server_run_http(s, "{\"bind\":\"localhost\"}", SIZE_MAX), MCPF_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(mcpf_server_run_http(s, "{\"path\":\"mcp\"}", SIZE_MAX), MCPF_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(mcpf_server_run_http(s, "{\"max_sessions\":\"many\"}", SIZE_MAX), MCPF_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(mcpf_server_run_http(s, "{\"auth\":{\"resource\":\"http://127.0.0.1/mcp\"}}", SIZE_MAX),
+                 MCPF_STATUS_INVALID_ARGUMENT);
+    check_contains(mcpf_last_error_message(), "mcpf_server_set_token_verifier");
+    CHECK_STATUS(mcpf_server_run_http(s, "{\"bind\":\"\xff\"}", SIZE_MAX), MCPF_STATUS_INVALID_UTF8);
+    mcpf_server_free(s);
+}
+
+/* Serving both eras, a second run refused, a port conflict, shutdown from another thread. */
+static void test_serve(void) {
+    mcpf_server *s = new_server();
+    struct runner a;
+    uint16_t port = start(&a, s, "{\"bind\":\"127.0.0.1:0\",\"handle_signals\":false,\"metrics\":true}");
+    char response[16384];
+    CHECK(post(port, MODERN_HEADERS, ECHO_2026, response, sizeof response) == 200);
+    check_contains(response, "\"text\":\"{\\\"text\\\":\\\"hi\\\"}\"");
+    check_contains(response, "\"resultType\":\"complete\"");
+    CHECK(post(port, "", INIT_2025, response, sizeof response) == 200);
+    check_contains(response, "mcp-session-id: ");
+    check_contains(response, "\"protocolVersion\":\"2025-11-25\"");
+    /* A DNS-rebinding attempt is refused. */
+    CHECK(post(port, "Origin: http://evil.example\r\n", INIT_2025, response, sizeof response) == 403);
+    CHECK_STATUS(mcpf_server_run_http(s, NULL, 0), MCPF_STATUS_ALREADY_RUNNING);
+
+    /* Another server cannot bind the same port. */
+    mcpf_server *other = new_server();
+    char taken[96];
+    snprintf(taken, sizeof taken, "{\"bind\":\"127.0.0.1:%u\",\"handle_signals\":false}", (unsigned)port);
+    CHECK_STATUS(mcpf_server_run_http(other, taken, SIZE_MAX), MCPF_STATUS_IO);
+    mcpf_server_free(other);
+
+    CHECK_STATUS(mcpf_server_shutdown(s), MCPF_STATUS_OK);
+    CHECK(pthread_join(a.thread, NULL) == 0);
+    CHECK(a.result == MCPF_STATUS_OK);
+    CHECK_STATUS(mcpf_server_http_port(s, &port), MCPF_STATUS_INVALID_ARGUMENT);
+    /* Shutdown is final: a later run returns at once. */
+    CHECK_STATUS(mcpf_server_run_http(s, "{\"bind\":\"127.0.0.1:0\"}", SIZE_MAX), MCPF_STATUS_OK);
+    mcpf_server_free(s);
+}
+
+/* ---- bearer tokens ---- */
+
+static int verifier_freed = 0;
+static void free_verifier(void *user_data) {
+    (void)user_data;
+    verifier_freed++;
+}
+
+static pthread_t late_thread;
+static int late_started = 0;
+
+static void *accept_late(void *arg) {
+    sleep_ms(20);
+    CHECK_STATUS(mcpf_token_check_accept(arg, "{\"subject\":\"late\",\"scopes\":[\"read\"]}", SIZE_MAX),
+                 MCPF_STATUS_OK);
+    return NULL;
+}
+
+/* Tokens: "good" (read scope), "later" (accepted from another thread), "noscope" (valid,
+ * without the required scope), "bad" (rejected), "dropped" (check freed), "garbled"
+ * (a grant that does not parse). */
+static void verify(const char *token, size_t len, mcpf_token_check *check, void *user_data) {
+    CHECK(user_data == &verifier_freed);
+    char t[64];
+    snprintf(t, sizeof t, "%.*s", (int)len, token);
+    if (strcmp(t, "good") == 0) {
+        CHECK_STATUS(mcpf_token_check_accept(check, "{\"subject\":\"u1\",\"scopes\":[\"read\"],\"client_id\":\"c\","
+                                                    "\"extra\":{\"tenant\":1}}",
+                                             SIZE_MAX),
+                     MCPF_STATUS_OK);
+    } else if (strcmp(t, "later") == 0 && !late_started) {
+        late_started = 1;
+        CHECK(pthread_create(&late_thread, NULL, accept_late, check) == 0);
+    } else if (strcmp(t, "noscope") == 0) {
+        CHECK_STATUS(mcpf_token_check_accept(check, NULL, 0), MCPF_STATUS_OK);
+    } else if (strcmp(t, "bad") == 0) {
+        CHECK_STATUS(mcpf_token_check_reject(check, "token expired", SIZE_MAX), MCPF_STATUS_OK);
+    } else if (strcmp(t, "garbled") == 0) {
+        CHECK_STATUS(mcpf_token_check_accept(check, "{\"subject\":7}", SIZE_MAX), MCPF_STATUS_INVALID_JSON);
+    } else {
+        mcpf_token_check_free(check);
+    }
+}
+
+static void test_auth(void) {
+    CHECK_STATUS(mcpf_server_set_token_verifier(NULL, verify, NULL, NULL), MCPF_STATUS_NULL_PARAMETER);
+    mcpf_server *s = new_server();
+    CHECK_STATUS(mcpf_server_set_token_verifier(s, NULL, NULL, free_verifier), MCPF_STATUS_NULL_PARAMETER);
+    CHECK(verifier_freed == 0);
+    /* Replacing a verifier frees the first one's user_data. */
+    CHECK_STATUS(mcpf_server_set_token_verifier(s, verify, &verifier_freed, free_verifier), MCPF_STATUS_OK);
+    CHECK_STATUS(mcpf_server_set_token_verifier(s, verify, &verifier_freed, free_verifier), MCPF_STATUS_OK);
+    CHECK(verifier_freed == 1);
+    CHECK_STATUS(mcpf_token_check_accept(NULL, NULL, 0), MCPF_STATUS_NULL_PARAMETER);
+    CHECK_STATUS(mcpf_token_check_reject(NULL, NULL, 0), MCPF_STATUS_NULL_PARAMETER);
+    mcpf_token_check_free(NULL);
+
+    struct runner a;
+    uint16_t port = start(&a, s,
+                          "{\"bind\":\"127.0.0.1:0\",\"handle_signals\":false,\"auth\":{\"resource\":"
+                          "\"http://127.0.0.1/mcp\",\"authorization_servers\":[\"http://127.0.0.1:9/\"],"
+                          "\"required_scopes\":[\"read\"],\"resource_name\":\"test\"}}");
+    char response[16384];
+    CHECK(post(port, MODERN_HEADERS, ECHO_2026, response, sizeof response) == 401);
+    check_contains(response, "www-authenticate: Bearer");
+    CHECK(post(port, MODERN_HEADERS "Authorization: Bearer bad\r\n", ECHO_2026, response, sizeof response) == 401);
+    check_contains(response, "token expired");
+    CHECK(post(port, MODERN_HEADERS "Authorization: Bearer dropped\r\n", ECHO_2026, response, sizeof response) ==
+          401);
+    CHECK(post(port, MODERN_HEADERS "Authorization: Bearer garbled\r\n", ECHO_2026, response, sizeof response) ==
+          401);
+    CHECK(post(port, MODERN_HEADERS "Authorization: Bearer noscope\r\n", ECHO_2026, response, sizeof response) ==
+          403);
+    check_contains(response, "insufficient_scope");
+    CHECK(post(port, MODERN_HEADERS "Authorization: Bearer good\r\n", ECHO_2026, response, sizeof response) == 200);
+    check_contains(response, "\"resultType\":\"complete\"");
+    CHECK(post(port, MODERN_HEADERS "Authorization: Bearer later\r\n", ECHO_2026, response, sizeof response) == 200);
+    check_contains(response, "\"resultType\":\"complete\"");
+    if (late_started) CHECK(pthread_join(late_thread, NULL) == 0);
+    CHECK_STATUS(mcpf_server_shutdown(s), MCPF_STATUS_OK);
+    CHECK(pthread_join(a.thread, NULL) == 0);
+    CHECK(a.result == MCPF_STATUS_OK);
+    mcpf_server_free(s);
+    CHECK(verifier_freed == 2);
+}
+
+/* With signal handling on (the default), SIGTERM stops the server gracefully. */
+static void test_sigterm(void) {
+    mcpf_server *s = new_server();
+    struct runner a;
+    uint16_t port = start(&a, s, "{\"bind\":\"127.0.0.1:0\"}");
+    char response[16384];
+    CHECK(post(port, MODERN_HEADERS, ECHO_2026, response, sizeof response) == 200);
+    CHECK(kill(getpid(), SIGTERM) == 0);
+    CHECK(pthread_join(a.thread, NULL) == 0);
+    CHECK(a.result == MCPF_STATUS_OK);
+    mcpf_server_free(s);
+}
+
+int main(void) {
+    test_options();
+    test_serve();
+    test_auth();
+    test_sigterm();
+    if (failures) {
+        fprintf(stderr, "test_http: %d of %d checks failed\n", failures, checks);
+        return 1;
+    }
+    printf("test_http: %d checks passed\n", checks);
+    return 0;
+}
