@@ -10,7 +10,7 @@ TEST_TARGETS :=
 BENCH_TARGETS :=
 include $(sort $(wildcard mk/*.mk))
 
-.PHONY: setup build demo test test-rust test-e2e conformance lint bench bench-core clean c-lib c-header c-examples c-test
+.PHONY: setup build demo test test-rust test-e2e conformance lint bench bench-core bench-c clean c-lib c-header c-examples c-test
 
 setup:
 	@./scripts/setup.sh
@@ -42,12 +42,22 @@ conformance: build $(CONFORMANCE_DEPS)
 	./scripts/conformance.sh
 
 ## Benchmarks (release builds): prints figures and ratios; see docs/BENCHMARKS.md.
-bench: setup bench-core $(BENCH_TARGETS)
+bench: setup bench-core bench-c $(BENCH_TARGETS)
 
 bench-core:
 	$(CARGO) build -j$(JOBS) --release -p mcpforge-examples
 	$(CARGO) bench -j$(JOBS) -p mcpforge --bench stdio
 	$(CARGO) bench -j$(JOBS) -p mcpforge --bench http
+
+## The C quickstart (against the release libmcpforge) against the Rust quickstart, same run.
+C_RELEASE := target/c-release
+bench-c:
+	$(CARGO) build -j$(JOBS) --release -p mcpforge-ffi -p mcpforge-examples
+	@mkdir -p $(C_RELEASE)
+	$(CC) -O2 $(C_FLAGS) -D_POSIX_C_SOURCE=200809L examples/c/quickstart.c -o $(C_RELEASE)/quickstart \
+		-Ltarget/release -lmcpforge -lpthread -Wl,-rpath,'$$ORIGIN/../release'
+	MCPFORGE_BENCH_SERVER=$(CURDIR)/$(C_RELEASE)/quickstart MCPFORGE_BENCH_FLOOR=$(CURDIR)/target/release/quickstart \
+		MCPFORGE_BENCH_NAMES=c,rust $(CARGO) bench -j$(JOBS) -p mcpforge --bench stdio
 
 ## C: libmcpforge (ffi/), the cbindgen-generated include/mcpforge.h, examples/c and tests/c.
 CC ?= cc

@@ -5,14 +5,17 @@
  *
  * 1. Every mcpf_x object is opaque. It is created by mcpf_x_new (or handed to you by a
  *    function documented as "owned") and released exactly once with its free function
- *    (mcpf_server_free, mcpf_responder_free). Freeing NULL is a no-op.
+ *    (mcpf_server_free, mcpf_responder_free, mcpf_token_check_free). Freeing NULL is a
+ *    no-op.
  * 2. Inputs are const pointers plus explicit lengths: UTF-8, not necessarily
  *    NUL-terminated; a length of SIZE_MAX means "NUL-terminated". The library copies what
  *    it keeps; you may free or reuse inputs as soon as the call returns.
  * 3. Fallible functions return mcpf_status; MCPF_STATUS_OK (0) is success. Out-parameters
  *    are written only on success. mcpf_last_error_message() explains the last failure on
  *    the calling thread. Strings the library hands out are borrowed, and each function
- *    says how long they stay valid; never free them.
+ *    says how long they stay valid; never free them. The one exception are the answers
+ *    of the client-input asks (mcpf_call_elicit, _sample, _list_roots): they are owned
+ *    by you and freed with mcpf_string_free.
  * 4. Callbacks are registered as (fn, void *user_data, void (*free_user_data)(void *)).
  *    The library calls free_user_data exactly once, when the registration is dropped:
  *    the tool (resource, template, prompt, completion provider) is replaced, or the server
@@ -28,11 +31,16 @@
  *    Completing consumes it (the pointer is invalid afterwards, so a second completion
  *    cannot be expressed). mcpf_responder_free on an uncompleted responder answers the
  *    client with an internal error (-32603) instead of leaving the request hanging.
- *    mcpf_responder_call(r) gives the call view for as long as r lives.
- * 6. Threads: an mcpf_server may be used from any thread. Callbacks run on the thread
- *    inside mcpf_server_run_stdio; they must not block (hand the responder and slow work
- *    to your own thread) and must not throw. user_data must be usable from the threads
- *    you complete calls on.
+ *    mcpf_responder_call(r) gives the call view for as long as r lives. Once an ask of
+ *    the call returned MCPF_STATUS_INPUT_REQUIRED, completing or freeing the responder
+ *    gives the client input_required (2026-07-28 wire).
+ * 6. Threads: an mcpf_server may be used from any thread. Callbacks (and the token
+ *    verifier) run on the thread inside mcpf_server_run_stdio / mcpf_server_run_http; they
+ *    must not block (hand the responder and slow work to your own thread) and must not
+ *    throw. user_data must be usable from the threads you complete calls on. The
+ *    client-input asks block until the client answers, so they are made from your own
+ *    threads (inside a callback they return MCPF_STATUS_WOULD_BLOCK).
+ *    mcpf_server_shutdown is async-signal-safe: a signal handler may call it.
  * 7. No Rust panic crosses this boundary (it becomes MCPF_STATUS_PANIC); every pointer is
  *    NULL-checked (MCPF_STATUS_NULL_PARAMETER, or a documented default for functions that
  *    return no status); invalid UTF-8 or JSON gives an error status, never undefined

@@ -34,7 +34,8 @@
 //! ```
 //!
 //! `MCPFORGE_BENCH_SERVER` and `MCPFORGE_BENCH_FLOOR` override the paths of the
-//! engine and floor binaries.
+//! engine and floor binaries, and `MCPFORGE_BENCH_NAMES=a,b` names the two columns when
+//! another pair is compared (`make bench` also runs the C quickstart against the Rust one).
 
 mod common;
 
@@ -98,7 +99,8 @@ usage: stdio [--quick] [--rounds N] [--json PATH]
   --rounds N   alternating rounds per server; each figure is the best round (default 3)
   --json PATH  also write the figures as JSON (a relative PATH is relative to
                the working directory, which under `cargo bench` is core/)
-env: MCPFORGE_BENCH_SERVER, MCPFORGE_BENCH_FLOOR override the server binaries";
+env: MCPFORGE_BENCH_SERVER, MCPFORGE_BENCH_FLOOR override the server binaries;
+     MCPFORGE_BENCH_NAMES=a,b names the two columns";
 
 /// How many calls each measurement makes.
 struct Counts {
@@ -538,16 +540,27 @@ fn print_table(options: &Args, counts: &Counts, engine: &Figures, floor: &Figure
         counts.large,
         options.rounds
     );
-    println!("engine: {} ({})", engine.binary.display(), engine.server_info);
-    println!("floor:  {} ({})", floor.binary.display(), floor.server_info);
-    println!("ratio = engine/floor: for latency and RSS lower is better, for calls/s and MB/s higher is better");
+    let (a, b) = column_names();
+    println!("{a}: {} ({})", engine.binary.display(), engine.server_info);
+    println!("{b}: {} ({})", floor.binary.display(), floor.server_info);
+    println!("ratio = {a}/{b}: for latency and RSS lower is better, for calls/s and MB/s higher is better");
     println!();
-    println!("{:<22}{:>12}{:>12}{:>10}", "", "engine", "floor", "ratio");
+    println!("{:<22}{:>12}{:>12}{:>10}", "", a, b, "ratio");
     for row in rows(engine, floor) {
         let value = |v: Option<f64>| v.map_or_else(|| "n/a".to_owned(), |v| format!("{v:.*}", row.decimals));
         let ratio = row.ratio().map_or_else(|| "n/a".to_owned(), |r| format!("{r:.2}x"));
         println!("{:<22}{:>12}{:>12}{:>10}", row.label, value(row.engine), value(row.floor), ratio);
     }
+}
+
+/// The names of the two columns: "engine" and "floor", or the two comma-separated names in
+/// `MCPFORGE_BENCH_NAMES` when the pair compared is another one (e.g. the C and the Rust
+/// quickstart).
+fn column_names() -> (String, String) {
+    std::env::var("MCPFORGE_BENCH_NAMES")
+        .ok()
+        .and_then(|v| v.split_once(',').map(|(a, b)| (a.trim().to_owned(), b.trim().to_owned())))
+        .unwrap_or_else(|| ("engine".to_owned(), "floor".to_owned()))
 }
 
 fn write_json(path: &Path, options: &Args, counts: &Counts, engine: &Figures, floor: &Figures) {

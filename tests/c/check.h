@@ -7,6 +7,7 @@
 
 #include <mcpforge.h>
 #include <stdio.h>
+#include <string.h>
 
 static int failures = 0;
 static int checks = 0;
@@ -33,5 +34,14 @@ static int checks = 0;
                     mcpf_status_str(got_), mcpf_status_str(expected), mcpf_last_error_message());   \
         }                                                                                        \
     } while (0)
+
+/* Checks that `text` contains `part`, printing both when it does not. */
+static inline void check_contains(const char *text, const char *part) {
+    checks++;
+    if (text == NULL || strstr(text, part) == NULL) {
+        failures++;
+        fprintf(stderr, "expected text containing\n  %s\ngot\n  %s\n", part, text ? text : "(EOF)");
+    }
+}
 
 #endif

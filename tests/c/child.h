@@ -21,7 +21,7 @@ struct child {
     FILE *from_child;
 };
 
-static int spawn(struct child *c, char *const argv[]) {
+static inline int spawn(struct child *c, char *const argv[]) {
     int in[2], out[2];
     if (pipe(in) != 0 || pipe(out) != 0) return -1;
     pid_t pid = fork();
@@ -45,9 +45,29 @@ static int spawn(struct child *c, char *const argv[]) {
     return c->from_child ? 0 : -1;
 }
 
+/* Writes one line to the child's stdin. */
+static inline void send_line(struct child *c, const char *line) {
+    size_t len = strlen(line);
+    CHECK(write(c->to_child, line, len) == (ssize_t)len);
+    CHECK(write(c->to_child, "\n", 1) == 1);
+}
+
+/* One line from the child without its newline (caller frees), or NULL at EOF. */
+static inline char *read_line(struct child *c) {
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n = getline(&line, &cap, c->from_child);
+    if (n <= 0) {
+        free(line);
+        return NULL;
+    }
+    if (line[n - 1] == '\n') line[n - 1] = '\0';
+    return line;
+}
+
 /* Sends one line (unless `request` is NULL); when `expected` is not NULL reads one line and
  * compares it exactly (a NULL `expected` with a non-NULL `prefix` checks only the start). */
-static void exchange(struct child *c, const char *request, const char *expected, const char *prefix) {
+static inline void exchange(struct child *c, const char *request, const char *expected, const char *prefix) {
     if (request != NULL) {
         size_t len = strlen(request);
         CHECK(write(c->to_child, request, len) == (ssize_t)len);
@@ -71,17 +91,24 @@ static void exchange(struct child *c, const char *request, const char *expected,
     free(line);
 }
 
-/* Closes stdin (EOF), expects no further output and a zero exit status. */
-static void finish(struct child *c, int close_stdin) {
-    if (close_stdin) close(c->to_child);
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n = getline(&line, &cap, c->from_child);
-    CHECK(n < 0);
-    if (n > 0) fprintf(stderr, "unexpected output: %s", line);
+/* Closes the child's stdin (EOF for the server); a second call does nothing. */
+static inline void close_stdin(struct child *c) {
+    if (c->to_child >= 0) {
+        close(c->to_child);
+        c->to_child = -1;
+    }
+}
+
+/* Expects no further output and a zero exit status; `eof_first` closes stdin before
+ * reading (otherwise the server must stop by itself, e.g. on a signal). */
+static inline void finish(struct child *c, int eof_first) {
+    if (eof_first) close_stdin(c);
+    char *line = read_line(c);
+    CHECK(line == NULL);
+    if (line != NULL) fprintf(stderr, "unexpected output: %s\n", line);
     free(line);
     fclose(c->from_child);
-    if (!close_stdin) close(c->to_child);
+    close_stdin(c);
     int status = 0;
     CHECK(waitpid(c->pid, &status, 0) == c->pid);
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);

@@ -244,34 +244,6 @@ static int serve(void) {
 
 /* ---- the client side ---- */
 
-/* Reads one line from the child (owned by the caller; NULL at EOF). */
-static char *read_line(struct child *c) {
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n = getline(&line, &cap, c->from_child);
-    if (n <= 0) {
-        free(line);
-        return NULL;
-    }
-    if (line[n - 1] == '\n') line[n - 1] = '\0';
-    return line;
-}
-
-static void send_line(struct child *c, const char *line) {
-    size_t len = strlen(line);
-    CHECK(write(c->to_child, line, len) == (ssize_t)len);
-    CHECK(write(c->to_child, "\n", 1) == 1);
-}
-
-/* Checks that `line` contains `part`, printing both when it does not. */
-static void check_contains(const char *line, const char *part) {
-    checks++;
-    if (line == NULL || strstr(line, part) == NULL) {
-        failures++;
-        fprintf(stderr, "expected a line containing\n  %s\ngot\n  %s\n", part, line ? line : "(EOF)");
-    }
-}
-
 /* Reads the server's request of `method` and answers it with `result` (a JSON value) or,
  * when `result` is NULL, with an error. */
 static void answer_server_request(struct child *c, const char *method, const char *result) {

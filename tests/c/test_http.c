@@ -108,14 +108,6 @@ static int post(uint16_t port, const char *headers, const char *body, char *out,
     return status;
 }
 
-static void check_contains(const char *text, const char *part) {
-    checks++;
-    if (strstr(text, part) == NULL) {
-        failures++;
-        fprintf(stderr, "expected a response containing\n  %s\ngot\n  %s\n", part, text);
-    }
-}
-
 #define MODERN_HEADERS "MCP-Protocol-Version: 2026-07-28\r\nMcp-Method: tools/call\r\nMcp-Name: echo\r\n"
 #define ECHO_2026                                                                                             \
     "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{"    \

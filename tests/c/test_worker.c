@@ -16,68 +16,7 @@
 #include <unistd.h>
 
 #include "check.h"
-
-struct child {
-    pid_t pid;
-    int to_child;
-    FILE *from_child;
-};
-
-static int spawn(struct child *c, const char *path) {
-    int in[2], out[2];
-    if (pipe(in) != 0 || pipe(out) != 0) return -1;
-    pid_t pid = fork();
-    if (pid < 0) return -1;
-    if (pid == 0) {
-        dup2(in[0], 0);
-        dup2(out[1], 1);
-        close(in[0]);
-        close(in[1]);
-        close(out[0]);
-        close(out[1]);
-        char *argv[] = {(char *)path, NULL};
-        execv(path, argv);
-        perror("execv");
-        _exit(127);
-    }
-    close(in[0]);
-    close(out[1]);
-    c->pid = pid;
-    c->to_child = in[1];
-    c->from_child = fdopen(out[0], "r");
-    return c->from_child ? 0 : -1;
-}
-
-static void send_line(struct child *c, const char *line) {
-    size_t len = strlen(line);
-    CHECK(write(c->to_child, line, len) == (ssize_t)len);
-    CHECK(write(c->to_child, "\n", 1) == 1);
-}
-
-/* One line without its newline (caller frees), or NULL at EOF. */
-static char *read_line(struct child *c) {
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n = getline(&line, &cap, c->from_child);
-    if (n <= 0) {
-        free(line);
-        return NULL;
-    }
-    if (line[n - 1] == '\n') line[n - 1] = '\0';
-    return line;
-}
-
-/* Expects no further output and a zero exit status (stdin already closed). */
-static void finish(struct child *c) {
-    char *line = read_line(c);
-    CHECK(line == NULL);
-    if (line) fprintf(stderr, "unexpected output: %s\n", line);
-    free(line);
-    fclose(c->from_child);
-    int status = 0;
-    CHECK(waitpid(c->pid, &status, 0) == c->pid);
-    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-}
+#include "child.h"
 
 /*
  * An expected set of lines that may arrive in any order, except that each line with a
@@ -123,28 +62,20 @@ static void expect_all(struct child *c, struct expect *e, size_t n) {
     }
 }
 
-#define INIT                                                                                            \
-    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\"," \
-    "\"capabilities\":{},\"clientInfo\":{\"name\":\"test\",\"version\":\"1\"}}}"
 #define INIT_RESULT                                                                                          \
     "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"capabilities\":{\"logging\":{},\"tools\":{\"listChanged\":true}}," \
     "\"protocolVersion\":\"2025-11-25\",\"serverInfo\":{\"name\":\"worker-server\",\"version\":\"1.0.0\"}}}"
-#define INITIALIZED "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}"
-#define CALL(id, name, args)                                                                          \
-    "{\"jsonrpc\":\"2.0\",\"id\":" #id ",\"method\":\"tools/call\",\"params\":{\"name\":\"" name "\"," \
-    "\"arguments\":" args "}}"
 #define CALL_WITH_TOKEN(id, name, args, token)                                                        \
     "{\"jsonrpc\":\"2.0\",\"id\":" #id ",\"method\":\"tools/call\",\"params\":{\"name\":\"" name "\"," \
     "\"arguments\":" args ",\"_meta\":{\"progressToken\":" token "}}}"
-#define TEXT_RESULT(id, text) \
-    "{\"jsonrpc\":\"2.0\",\"id\":" #id ",\"result\":{\"content\":[{\"type\":\"text\",\"text\":\"" text "\"}]}}"
 #define PROGRESS(token, step, total)                                                                       \
     "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\",\"params\":{\"message\":\"step " #step " of " #total \
     "\",\"progress\":" #step ".0,\"progressToken\":" token ",\"total\":" #total ".0}}"
 
 static void test_concurrent_calls(const char *server) {
     struct child c;
-    CHECK(spawn(&c, server) == 0);
+    char *argv[] = {(char *)server, NULL};
+    CHECK(spawn(&c, argv) == 0);
     send_line(&c, INIT);
     char *line = read_line(&c);
     CHECK(line != NULL && strcmp(line, INIT_RESULT) == 0);
@@ -204,7 +135,7 @@ static void test_concurrent_calls(const char *server) {
     send_line(&c, CALL(23, "slow_square", "{\"n\":23}"));
     send_line(&c, CALL(24, "slow_square", "{\"n\":24}"));
     send_line(&c, CALL(25, "slow_square", "{\"n\":25}"));
-    close(c.to_child);
+    close_stdin(&c);
     struct expect tail[] = {
         {TEXT_RESULT(20, "400"), 0, 0},
         {TEXT_RESULT(21, "441"), 0, 0},
@@ -216,19 +147,20 @@ static void test_concurrent_calls(const char *server) {
         {TEXT_RESULT(25, "625"), 0, 0},
     };
     expect_all(&c, tail, sizeof tail / sizeof tail[0]);
-    finish(&c);
+    finish(&c, 1);
 }
 
 /* EOF right after initialize: the idle workers are stopped and the server exits cleanly. */
 static void test_idle_eof(const char *server) {
     struct child c;
-    CHECK(spawn(&c, server) == 0);
+    char *argv[] = {(char *)server, NULL};
+    CHECK(spawn(&c, argv) == 0);
     send_line(&c, INIT);
     char *line = read_line(&c);
     CHECK(line != NULL && strcmp(line, INIT_RESULT) == 0);
     free(line);
-    close(c.to_child);
-    finish(&c);
+    close_stdin(&c);
+    finish(&c, 1);
 }
 
 static void timed_out(int sig) {
