@@ -197,7 +197,9 @@ extern "C" {
 // `mcpf_string_free`. `MCPF_STATUS_INPUT_REQUIRED` (2026-07-28 wire, first round): stop
 // and complete or free the responder; the call runs again with the answer.
 // `MCPF_STATUS_ASK_FAILED`: the client lacks the capability, refused, disconnected, or
-// the call was cancelled (see `mcpf_last_error_message`).
+// the call was cancelled (see `mcpf_last_error_message`); freeing the responder then
+// answers the client with that failure (on the 2026 wire a missing capability is the
+// JSON-RPC error -32021), or complete it with an answer of your own.
 //
 // Code that runs before an ask runs again in the next round on the 2026 wire: keep it
 // free of side effects, or make them idempotent.
@@ -215,6 +217,22 @@ mcpf_status mcpf_call_elicit(const mcpf_call *call, const char *request_json, si
 // # Safety
 // As for `mcpf_call_elicit`.
 mcpf_status mcpf_call_sample(const mcpf_call *call, const char *request_json, size_t request_json_len, char **out, size_t *out_len);
+
+// Asks the client under a key of your choosing: `method` is `"elicitation/create"`,
+// `"sampling/createMessage"` or `"roots/list"`, `params_json` its params (NULL for
+// `roots/list`). On the 2026-07-28 wire the key names the request in the
+// `input_required` result's `inputRequests` and the client's `inputResponses`, so use a
+// stable key per ask; the other functions number their asks (`elicitation-0`, ...) in
+// call order. The answer is the client's result as owned JSON text. Rules as for
+// `mcpf_call_elicit`.
+//
+// On the 2026 wire you may keep asking after a first `MCPF_STATUS_INPUT_REQUIRED`:
+// every unanswered ask of the round goes into the same `input_required`.
+//
+// # Safety
+// `call` is NULL or a live `mcpf_call`; strings are NULL or readable per the string
+// rules; `out`/`out_len` are NULL or writable.
+mcpf_status mcpf_call_ask(const mcpf_call *call, const char *key, size_t key_len, const char *method, size_t method_len, const char *params_json, size_t params_json_len, char **out, size_t *out_len);
 
 // Asks the client for its roots (`roots/list`); the answer is `{"roots": [...]}` as owned
 // JSON text. Rules as for `mcpf_call_elicit`.
@@ -435,7 +453,9 @@ mcpf_status mcpf_responder_prompt(mcpf_responder *r, const char *result_json, si
 mcpf_status mcpf_responder_completion(mcpf_responder *r, const char *values_json, size_t values_json_len);
 
 // Frees a responder without answering: the client receives an internal error (-32603)
-// rather than waiting forever. Freeing NULL is a no-op. Callable from any thread.
+// rather than waiting forever, or, when a client-input ask of this call failed, that
+// ask's error (e.g. -32021 for a missing client capability on the 2026 wire). Freeing
+// NULL is a no-op. Callable from any thread.
 //
 // # Safety
 // `r` is NULL or a responder not yet completed or freed (it is invalid afterwards).

@@ -66,4 +66,5 @@ run_language() { # run_language NAME COMMAND...
 }
 
 run_language rust "$root/target/debug/conformance"
+run_language c "$root/target/c/conformance_fixture"
 exit $status

@@ -21,14 +21,18 @@
  */
 static const char *find_value(const char *json, const char *key) {
     char pattern[64];
-    int n = snprintf(pattern, sizeof pattern, "\"%s\":", key);
-    if (n < 0 || (size_t)n >= sizeof pattern) return NULL;
+    size_t key_len = strlen(key);
+    if (key_len + 4 > sizeof pattern) return NULL;
+    pattern[0] = '"';
+    memcpy(pattern + 1, key, key_len);
+    memcpy(pattern + 1 + key_len, "\":", 3); /* closing quote, colon, NUL */
     const char *at = strstr(json, pattern);
-    return at ? at + n : NULL;
+    return at ? at + key_len + 3 : NULL;
 }
 
-/* echo {text}: answers with the same text. The JSON string is copied with its escapes,
- * which are just as valid inside the result JSON. */
+/* echo {text}: answers with the same text. A string without escapes is its own text
+ * (mcpf_responder_text); one with escapes is copied as it is into a result JSON, where the
+ * escapes are just as valid, so the callback never has to decode JSON. */
 static void echo(const mcpf_call *call, mcpf_responder *r, void *user_data) {
     (void)user_data;
     const char *args;
@@ -43,7 +47,19 @@ static void echo(const mcpf_call *call, mcpf_responder *r, void *user_data) {
         return;
     }
     const char *end = start + 1;
-    while (*end && *end != '"') end += (*end == '\\' && end[1]) ? 2 : 1;
+    int escaped = 0;
+    while (*end && *end != '"') {
+        if (*end == '\\' && end[1]) {
+            escaped = 1;
+            end += 2;
+        } else {
+            end += 1;
+        }
+    }
+    if (!escaped) {
+        mcpf_responder_text(r, start + 1, (size_t)(end - start - 1));
+        return;
+    }
     int text_len = (int)(end - start + 1); /* includes both quotes */
     size_t cap = (size_t)text_len + 64;
     char *result = malloc(cap);

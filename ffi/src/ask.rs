@@ -1,5 +1,5 @@
-//! Client-input asks from C: `mcpf_call_elicit`, `mcpf_call_sample` and
-//! `mcpf_call_list_roots`, blocking calls for a worker thread that work on both wires, and
+//! Client-input asks from C: `mcpf_call_elicit`, `mcpf_call_sample`,
+//! `mcpf_call_list_roots` and the keyed `mcpf_call_ask`, blocking calls for a worker thread that work on both wires, and
 //! `mcpf_string_free` for the answers they hand out.
 //!
 //! On a legacy session the engine sends the request to the client and the calling thread
@@ -10,12 +10,12 @@
 
 use std::ffi::{CString, c_char};
 
-use mcpforge::protocol::{CreateMessageRequest, ElicitRequest};
+use mcpforge::protocol::{CreateMessageRequest, ElicitRequest, InputRequest};
 use mcpforge::{HandlerError, RequestContext};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::boundary::{self, Fail, check_out, try_ref, try_str, write_out};
+use crate::boundary::{self, Fail, check_out, try_opt_str, try_ref, try_str, write_out};
 use crate::call::mcpf_call;
 use crate::status::mcpf_status;
 
@@ -24,6 +24,8 @@ enum Ask {
     Elicit(ElicitRequest),
     Sample(CreateMessageRequest),
     Roots,
+    /// `mcpf_call_ask`: any of the three under a key C chose.
+    Keyed(String, InputRequest),
 }
 
 impl Ask {
@@ -32,8 +34,23 @@ impl Ask {
             Ask::Elicit(r) => serde_json::to_value(ctx.elicit(r).await?),
             Ask::Sample(r) => serde_json::to_value(ctx.sample(r).await?),
             Ask::Roots => serde_json::to_value(ctx.list_roots().await?),
+            Ask::Keyed(key, r) => return ctx.ask(&key, r).await,
         };
         value.map_err(|e| mcpforge::ProtocolError::internal(e.to_string()).into())
+    }
+}
+
+/// The engine request for `method` with `params` (JSON text; NULL: none).
+fn input_request(method: &str, params: Option<&str>) -> Result<InputRequest, Fail> {
+    let params = params.unwrap_or("{}");
+    match method {
+        "elicitation/create" => decode(params, "params_json is not an elicitation request").map(InputRequest::Elicit),
+        "sampling/createMessage" => decode(params, "params_json is not a sampling request").map(InputRequest::Sample),
+        "roots/list" => Ok(InputRequest::ListRoots),
+        other => Err(Fail::new(
+            mcpf_status::InvalidArgument,
+            format!("method must be elicitation/create, sampling/createMessage or roots/list, not {other:?}"),
+        )),
     }
 }
 
@@ -83,7 +100,11 @@ unsafe fn blocking_ask(
                     "the client answers this ask in its next round: complete or free the responder now",
                 ));
             }
-            Err(other) => return Err(Fail::new(mcpf_status::AskFailed, other.to_string())),
+            Err(other) => {
+                let message = other.to_string();
+                call.record_ask_error(other);
+                return Err(Fail::new(mcpf_status::AskFailed, message));
+            }
         };
         let text = value.to_string();
         let len = text.len();
@@ -108,7 +129,9 @@ unsafe fn blocking_ask(
 /// `mcpf_string_free`. `MCPF_STATUS_INPUT_REQUIRED` (2026-07-28 wire, first round): stop
 /// and complete or free the responder; the call runs again with the answer.
 /// `MCPF_STATUS_ASK_FAILED`: the client lacks the capability, refused, disconnected, or
-/// the call was cancelled (see `mcpf_last_error_message`).
+/// the call was cancelled (see `mcpf_last_error_message`); freeing the responder then
+/// answers the client with that failure (on the 2026 wire a missing capability is the
+/// JSON-RPC error -32021), or complete it with an answer of your own.
 ///
 /// Code that runs before an ask runs again in the next round on the 2026 wire: keep it
 /// free of side effects, or make them idempotent.
@@ -153,6 +176,46 @@ pub unsafe extern "C" fn mcpf_call_sample(
         blocking_ask(call, out, out_len, || {
             let text = try_str(request_json, request_json_len, "request_json")?;
             decode(text, "request_json is not a sampling request").map(Ask::Sample)
+        })
+    }
+}
+
+/// Asks the client under a key of your choosing: `method` is `"elicitation/create"`,
+/// `"sampling/createMessage"` or `"roots/list"`, `params_json` its params (NULL for
+/// `roots/list`). On the 2026-07-28 wire the key names the request in the
+/// `input_required` result's `inputRequests` and the client's `inputResponses`, so use a
+/// stable key per ask; the other functions number their asks (`elicitation-0`, ...) in
+/// call order. The answer is the client's result as owned JSON text. Rules as for
+/// `mcpf_call_elicit`.
+///
+/// On the 2026 wire you may keep asking after a first `MCPF_STATUS_INPUT_REQUIRED`:
+/// every unanswered ask of the round goes into the same `input_required`.
+///
+/// # Safety
+/// `call` is NULL or a live `mcpf_call`; strings are NULL or readable per the string
+/// rules; `out`/`out_len` are NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mcpf_call_ask(
+    call: *const mcpf_call,
+    key: *const c_char,
+    key_len: usize,
+    method: *const c_char,
+    method_len: usize,
+    params_json: *const c_char,
+    params_json_len: usize,
+    out: *mut *mut c_char,
+    out_len: *mut usize,
+) -> mcpf_status {
+    // SAFETY: forwarded caller guarantee.
+    unsafe {
+        blocking_ask(call, out, out_len, || {
+            let key = try_str(key, key_len, "key")?;
+            if key.is_empty() {
+                return Err(Fail::new(mcpf_status::InvalidArgument, "key must not be empty"));
+            }
+            let method = try_str(method, method_len, "method")?;
+            let params = try_opt_str(params_json, params_json_len, "params_json")?;
+            Ok(Ask::Keyed(key.to_owned(), input_request(method, params)?))
         })
     }
 }

@@ -5,9 +5,10 @@
 
 use std::ffi::{CString, c_char};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, OnceLock};
 
-use mcpforge::RequestContext;
 use mcpforge::protocol::LogLevel;
+use mcpforge::{HandlerError, RequestContext};
 use serde_json::Value;
 
 use crate::boundary::{self, Fail, check_out, try_opt_str, try_ref, try_str, write_out};
@@ -18,10 +19,13 @@ use crate::status::mcpf_status;
 /// completed or freed.
 pub struct mcpf_call {
     pub(crate) ctx: RequestContext,
-    arguments: CString,
-    request_id: CString,
-    protocol_version: CString,
-    progress_token: CString,
+    /// The arguments as the engine has them; turned into text the first time C asks.
+    args: Value,
+    // The texts C borrows, each made on first use (most callbacks read one or two).
+    arguments: OnceLock<CString>,
+    request_id: OnceLock<CString>,
+    protocol_version: OnceLock<CString>,
+    progress_token: OnceLock<CString>,
     /// Resource reads: the URI read and the template variables (`{}` for a concrete one).
     resource: Option<(CString, CString)>,
     /// Completions: the argument's name and partial value.
@@ -31,6 +35,8 @@ pub struct mcpf_call {
     /// Set when a client-input ask answered `MCPF_STATUS_INPUT_REQUIRED`: whatever the
     /// responder then delivers, the client gets `input_required` for this round.
     input_required: AtomicBool,
+    /// The error of the last failed ask: what a responder freed unanswered sends.
+    ask_error: Mutex<Option<HandlerError>>,
 }
 
 /// JSON text or user strings as a `CString`; an interior NUL (impossible in JSON text, and
@@ -44,25 +50,52 @@ fn text(v: String) -> CString {
 
 impl mcpf_call {
     /// The view of one request; must be called on the runtime serving it.
-    pub(crate) fn new(ctx: RequestContext, args: &Value) -> mcpf_call {
-        let request_id = serde_json::to_string(ctx.request_id()).unwrap_or_default();
-        let progress_token = ctx.progress_token().map(Value::to_string).unwrap_or_else(|| "null".to_owned());
+    pub(crate) fn new(ctx: RequestContext, args: Value) -> mcpf_call {
         mcpf_call {
-            arguments: text(args.to_string()),
-            request_id: text(request_id),
-            protocol_version: text(ctx.protocol_version().as_str().to_owned()),
-            progress_token: text(progress_token),
+            args,
+            arguments: OnceLock::new(),
+            request_id: OnceLock::new(),
+            protocol_version: OnceLock::new(),
+            progress_token: OnceLock::new(),
             resource: None,
             completion: None,
             runtime: tokio::runtime::Handle::current(),
             input_required: AtomicBool::new(false),
+            ask_error: Mutex::new(None),
             ctx,
         }
+    }
+
+    fn arguments(&self) -> &CString {
+        self.arguments.get_or_init(|| text(self.args.to_string()))
+    }
+
+    fn request_id(&self) -> &CString {
+        self.request_id.get_or_init(|| text(serde_json::to_string(self.ctx.request_id()).unwrap_or_default()))
+    }
+
+    fn protocol_version(&self) -> &CString {
+        self.protocol_version.get_or_init(|| text(self.ctx.protocol_version().as_str().to_owned()))
+    }
+
+    fn progress_token(&self) -> &CString {
+        self.progress_token
+            .get_or_init(|| text(self.ctx.progress_token().map(Value::to_string).unwrap_or_else(|| "null".to_owned())))
     }
 
     /// Records that an ask of this call needs the client's answer first.
     pub(crate) fn mark_input_required(&self) {
         self.input_required.store(true, Ordering::Release);
+    }
+
+    /// Keeps the error of a failed ask for a responder freed unanswered.
+    pub(crate) fn record_ask_error(&self, error: HandlerError) {
+        *self.ask_error.lock().unwrap_or_else(|e| e.into_inner()) = Some(error);
+    }
+
+    /// The error of the last failed ask, if any.
+    pub(crate) fn take_ask_error(&self) -> Option<HandlerError> {
+        self.ask_error.lock().unwrap_or_else(|e| e.into_inner()).take()
     }
 
     /// True once an ask of this call answered `MCPF_STATUS_INPUT_REQUIRED`.
@@ -147,7 +180,7 @@ pub unsafe extern "C" fn mcpf_call_arguments(
     out_len: *mut usize,
 ) -> mcpf_status {
     // SAFETY: forwarded caller guarantee.
-    unsafe { lend(call, out, out_len, |c| Ok(&c.arguments)) }
+    unsafe { lend(call, out, out_len, |c| Ok(c.arguments())) }
 }
 
 /// The JSON-RPC id of the request as JSON text (`7` or `"abc"`). Borrowed like
@@ -162,7 +195,7 @@ pub unsafe extern "C" fn mcpf_call_request_id(
     out_len: *mut usize,
 ) -> mcpf_status {
     // SAFETY: forwarded caller guarantee.
-    unsafe { lend(call, out, out_len, |c| Ok(&c.request_id)) }
+    unsafe { lend(call, out, out_len, |c| Ok(c.request_id())) }
 }
 
 /// The protocol version of this request (`"2025-11-25"`, `"2026-07-28"`, ...). Borrowed like
@@ -177,7 +210,7 @@ pub unsafe extern "C" fn mcpf_call_protocol_version(
     out_len: *mut usize,
 ) -> mcpf_status {
     // SAFETY: forwarded caller guarantee.
-    unsafe { lend(call, out, out_len, |c| Ok(&c.protocol_version)) }
+    unsafe { lend(call, out, out_len, |c| Ok(c.protocol_version())) }
 }
 
 /// The request's progress token as JSON text, or `null` when the client did not ask for
@@ -192,7 +225,7 @@ pub unsafe extern "C" fn mcpf_call_progress_token(
     out_len: *mut usize,
 ) -> mcpf_status {
     // SAFETY: forwarded caller guarantee.
-    unsafe { lend(call, out, out_len, |c| Ok(&c.progress_token)) }
+    unsafe { lend(call, out, out_len, |c| Ok(c.progress_token())) }
 }
 
 fn not_a(what: &str) -> Fail {

@@ -345,7 +345,9 @@ pub unsafe extern "C" fn mcpf_responder_completion(
 }
 
 /// Frees a responder without answering: the client receives an internal error (-32603)
-/// rather than waiting forever. Freeing NULL is a no-op. Callable from any thread.
+/// rather than waiting forever, or, when a client-input ask of this call failed, that
+/// ask's error (e.g. -32021 for a missing client capability on the 2026 wire). Freeing
+/// NULL is a no-op. Callable from any thread.
 ///
 /// # Safety
 /// `r` is NULL or a responder not yet completed or freed (it is invalid afterwards).
@@ -357,8 +359,8 @@ pub unsafe extern "C" fn mcpf_responder_free(r: *mut mcpf_responder) {
         }
         // SAFETY: non-NULL, and the caller guarantees it is an uncompleted responder.
         if let Ok(r) = unsafe { try_box(r, "responder") } {
-            let kind = r.kind;
-            r.send(Err(dropped(kind)));
+            let error = r.call.take_ask_error().unwrap_or_else(|| dropped(r.kind));
+            r.send(Err(error));
         }
     })
 }

@@ -30,7 +30,7 @@ static pthread_t workers[MAX_WORKERS];
 static int worker_count = 0;
 static pthread_mutex_t workers_lock = PTHREAD_MUTEX_INITIALIZER;
 
-enum ask_kind { ASK_ELICIT, ASK_SAMPLE, ASK_ROOTS, ASK_BOTH };
+enum ask_kind { ASK_ELICIT, ASK_SAMPLE, ASK_ROOTS, ASK_BOTH, ASK_KEYED, ASK_STRICT };
 
 struct job {
     enum ask_kind kind;
@@ -49,11 +49,15 @@ static mcpf_status ask(enum ask_kind kind, const mcpf_call *call, char **answer,
     switch (kind) {
     case ASK_ELICIT: return mcpf_call_elicit(call, ELICIT_REQUEST, SIZE_MAX, answer, len);
     case ASK_SAMPLE: return mcpf_call_sample(call, SAMPLE_REQUEST, SIZE_MAX, answer, len);
+    case ASK_KEYED:
+        return mcpf_call_ask(call, "user_name", SIZE_MAX, "elicitation/create", SIZE_MAX, ELICIT_REQUEST, SIZE_MAX,
+                             answer, len);
     default: return mcpf_call_list_roots(call, answer, len);
     }
 }
 
-/* Answers the tool with the ask's answer as text, a tool error naming the failure, or, on
+/* Answers the tool with the ask's answer as text, a tool error naming the failure (strict:
+ * frees the responder, so the client gets the ask's own error), or, on
  * MCPF_STATUS_INPUT_REQUIRED, by stopping: elicit frees the responder, sample completes it
  * anyway (both must give the client `input_required`). */
 static void *run_job(void *arg) {
@@ -61,7 +65,7 @@ static void *run_job(void *arg) {
     const mcpf_call *call = mcpf_responder_call(job->r);
     char *first = NULL, *second = NULL;
     size_t first_len = 0, second_len = 0;
-    enum ask_kind kind = job->kind == ASK_BOTH ? ASK_ELICIT : job->kind;
+    enum ask_kind kind = job->kind == ASK_BOTH || job->kind == ASK_STRICT ? ASK_ELICIT : job->kind;
     mcpf_status st = ask(kind, call, &first, &first_len);
     if (st == MCPF_STATUS_OK && job->kind == ASK_BOTH) st = ask(ASK_SAMPLE, call, &second, &second_len);
     if (st == MCPF_STATUS_OK) {
@@ -69,7 +73,7 @@ static void *run_job(void *arg) {
         char text[1024];
         snprintf(text, sizeof text, "%s%s%s", first, second ? " + " : "", second ? second : "");
         CHECK_STATUS(mcpf_responder_text(job->r, text, SIZE_MAX), MCPF_STATUS_OK);
-    } else if (st == MCPF_STATUS_INPUT_REQUIRED && kind == ASK_ELICIT) {
+    } else if ((st == MCPF_STATUS_INPUT_REQUIRED && kind != ASK_SAMPLE) || job->kind == ASK_STRICT) {
         mcpf_responder_free(job->r);
     } else if (st == MCPF_STATUS_INPUT_REQUIRED) {
         CHECK_STATUS(mcpf_responder_text(job->r, "ignored: the client answers first", SIZE_MAX), MCPF_STATUS_OK);
@@ -123,6 +127,18 @@ static void both_tool(const mcpf_call *call, mcpf_responder *r, void *user_data)
     start_job(r, ASK_BOTH);
 }
 
+static void keyed_tool(const mcpf_call *call, mcpf_responder *r, void *user_data) {
+    (void)call;
+    (void)user_data;
+    start_job(r, ASK_KEYED);
+}
+
+static void strict_tool(const mcpf_call *call, mcpf_responder *r, void *user_data) {
+    (void)call;
+    (void)user_data;
+    start_job(r, ASK_STRICT);
+}
+
 /* Asks inside the callback: refused, since waiting here would stall the server. */
 static void inline_tool(const mcpf_call *call, mcpf_responder *r, void *user_data) {
     (void)user_data;
@@ -130,6 +146,20 @@ static void inline_tool(const mcpf_call *call, mcpf_responder *r, void *user_dat
     size_t len = 7;
     mcpf_status st = mcpf_call_elicit(call, ELICIT_REQUEST, SIZE_MAX, &answer, &len);
     CHECK(strcmp(answer, "untouched") == 0 && len == 7); /* outputs only on success */
+    /* Bad arguments are reported before the thread check. */
+    CHECK_STATUS(mcpf_call_ask(call, "", 0, "roots/list", SIZE_MAX, NULL, 0, &answer, &len),
+                 MCPF_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(mcpf_call_ask(call, "k", SIZE_MAX, "tools/call", SIZE_MAX, NULL, 0, &answer, &len),
+                 MCPF_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(mcpf_call_ask(call, "k", SIZE_MAX, "elicitation/create", SIZE_MAX, "{\"message\":1}", SIZE_MAX,
+                                &answer, &len),
+                 MCPF_STATUS_INVALID_JSON);
+    CHECK_STATUS(mcpf_call_ask(call, "\xff", SIZE_MAX, "roots/list", SIZE_MAX, NULL, 0, &answer, &len),
+                 MCPF_STATUS_INVALID_UTF8);
+    CHECK_STATUS(mcpf_call_ask(call, "k", SIZE_MAX, "roots/list", SIZE_MAX, NULL, 0, &answer, &len),
+                 MCPF_STATUS_WOULD_BLOCK);
+    CHECK_STATUS(mcpf_call_elicit(call, "[]", SIZE_MAX, &answer, &len), MCPF_STATUS_INVALID_JSON);
+    CHECK(strcmp(answer, "untouched") == 0 && len == 7);
     CHECK_STATUS(mcpf_responder_text(r, mcpf_status_str(st), SIZE_MAX), MCPF_STATUS_OK);
 }
 
@@ -200,6 +230,8 @@ static void test_ask_arguments(void) {
     CHECK_STATUS(mcpf_call_elicit(NULL, ELICIT_REQUEST, SIZE_MAX, &out, &len), MCPF_STATUS_NULL_PARAMETER);
     CHECK_STATUS(mcpf_call_sample(NULL, SAMPLE_REQUEST, SIZE_MAX, &out, &len), MCPF_STATUS_NULL_PARAMETER);
     CHECK_STATUS(mcpf_call_list_roots(NULL, &out, &len), MCPF_STATUS_NULL_PARAMETER);
+    CHECK_STATUS(mcpf_call_ask(NULL, "k", SIZE_MAX, "roots/list", SIZE_MAX, NULL, 0, &out, &len),
+                 MCPF_STATUS_NULL_PARAMETER);
     CHECK(out == NULL && len == 0);
     mcpf_string_free(NULL); /* a no-op */
 }
@@ -219,7 +251,8 @@ static int serve(void) {
         mcpf_tool_callback callback;
     } tools[] = {
         {"elicit", elicit_tool}, {"sample", sample_tool}, {"roots", roots_tool},
-        {"both", both_tool},     {"inline", inline_tool},
+        {"both", both_tool},     {"inline", inline_tool}, {"keyed", keyed_tool},
+        {"strict", strict_tool},
     };
     for (size_t i = 0; i < sizeof tools / sizeof tools[0]; i++) {
         CHECK_STATUS(mcpf_server_add_tool(s, tools[i].name, SIZE_MAX, NULL, 0, NULL, 0, tools[i].callback, NULL,
@@ -315,6 +348,20 @@ static void test_legacy(const char *self) {
 
     exchange(&c, CALL(7, "inline", "{}"), TEXT_RESULT(7, "MCPF_STATUS_WOULD_BLOCK"), NULL);
 
+    /* A keyed ask is the same request on a legacy session. */
+    send_line(&c, CALL(11, "keyed", "{}"));
+    answer_server_request(&c, "elicitation/create", ADA);
+    exchange(&c, NULL, TEXT_RESULT(11, "{\\\"action\\\":\\\"accept\\\",\\\"content\\\":{\\\"name\\\":\\\"Ada\\\"}}"), NULL);
+    /* A responder freed after a failed ask sends the ask's error: here the refusal, as a
+     * tool error. */
+    send_line(&c, CALL(12, "strict", "{}"));
+    answer_server_request(&c, "elicitation/create", NULL);
+    line = read_line(&c);
+    check_contains(line, "\"id\":12,\"result\"");
+    check_contains(line, "user declined");
+    check_contains(line, "\"isError\":true");
+    free(line);
+
     /* The tool from a full JSON definition: listed with everything, structured output. */
     exchange(&c, REQ(8, "tools/list", "{}"), NULL, "{\"jsonrpc\":\"2.0\",\"id\":8,\"result\":{\"tools\":[");
     exchange(&c, CALL(9, "stats", "{}"),
@@ -402,6 +449,14 @@ static void test_2026(const char *self) {
                "{\\\"action\\\":\\\"accept\\\",\\\"content\\\":{\\\"name\\\":\\\"Ada\\\"}}");
     round_trip(&c, "sample", "sampling-0", "sampling/createMessage", PARIS, "Paris");
     round_trip(&c, "roots", "roots-0", "roots/list", ROOTS, "file:///work");
+    round_trip(&c, "keyed", "user_name", "elicitation/create", ADA, "Ada");
+    /* A responder freed after an ask failed for a missing capability: -32021 with data. */
+    send_line(&c, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\",\"params\":{\"name\":\"strict\","
+                  "\"arguments\":{}," META_2026 "}}");
+    char *refused = read_line(&c);
+    check_contains(refused, "\"id\":4,\"error\":{\"code\":-32021");
+    check_contains(refused, "\"requiredCapabilities\":{\"elicitation\"");
+    free(refused);
     /* Without the capability, the ask fails at once. */
     send_line(&c, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"elicit\","
                   "\"arguments\":{}," META_2026 "}}");

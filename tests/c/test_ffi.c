@@ -51,6 +51,10 @@ static void test_status_and_errors(void) {
     CHECK(strcmp(mcpf_status_str(MCPF_STATUS_IO), "MCPF_STATUS_IO") == 0);
     CHECK(strcmp(mcpf_status_str(MCPF_STATUS_PANIC), "MCPF_STATUS_PANIC") == 0);
     CHECK(strcmp(mcpf_status_str(MCPF_STATUS_INTERNAL), "MCPF_STATUS_INTERNAL") == 0);
+    CHECK(strcmp(mcpf_status_str(MCPF_STATUS_WOULD_BLOCK), "MCPF_STATUS_WOULD_BLOCK") == 0);
+    CHECK(strcmp(mcpf_status_str(MCPF_STATUS_INPUT_REQUIRED), "MCPF_STATUS_INPUT_REQUIRED") == 0);
+    CHECK(strcmp(mcpf_status_str(MCPF_STATUS_ASK_FAILED), "MCPF_STATUS_ASK_FAILED") == 0);
+    CHECK(strcmp(mcpf_status_str(12), "MCPF_STATUS_UNKNOWN") == 0);
     CHECK(strcmp(mcpf_status_str(9999), "MCPF_STATUS_UNKNOWN") == 0);
     CHECK(mcpf_last_error_message() != NULL);
 }

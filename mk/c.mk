@@ -1,0 +1,3 @@
+# C binding: `make conformance` runs the C conformance fixture (target/c/conformance_fixture),
+# built by the root Makefile's c-examples target.
+CONFORMANCE_DEPS += c-examples
