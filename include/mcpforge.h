@@ -286,6 +286,27 @@ mcpf_status mcpf_token_check_reject(mcpf_token_check *check, const char *message
 // `check` is NULL or an uncompleted check (invalid afterwards).
 void mcpf_token_check_free(mcpf_token_check *check);
 
+// The id of the task this call runs as (2025-11-25 tasks, or a 2026-07-28 call that became
+// a task), borrowed like `mcpf_call_arguments`. `MCPF_STATUS_INVALID_ARGUMENT` when the
+// call is not running as a task.
+//
+// # Safety
+// As for `mcpf_call_arguments`.
+mcpf_status mcpf_call_task_id(const mcpf_call *call, const char **out, size_t *out_len);
+
+// Turns the call into a task, for a tool registered with `"deferTask": true` (see
+// `mcpf_server_add_tool_json`): such a tool first runs inside the request (its asks are
+// answered in rounds of that request); this call returns `MCPF_STATUS_INPUT_REQUIRED` —
+// stop, and complete or free the responder — and the client receives the new task, while
+// the callback runs again from the start as the task, the earlier asks now answered and
+// this call returning `MCPF_STATUS_OK`. It returns `MCPF_STATUS_OK` at once when the call
+// is not going to be a task (the client does not use tasks, or the tool does not defer).
+// Safe from any thread.
+//
+// # Safety
+// `call` is NULL or a live `mcpf_call`.
+mcpf_status mcpf_call_start_task(const mcpf_call *call);
+
 // The call's arguments as JSON text, always an object: a tool's arguments (already
 // validated against its input schema), a prompt's arguments (string values; required ones
 // checked by the engine), a completion's `context.arguments` (string values, often `{}`),
@@ -504,7 +525,10 @@ mcpf_status mcpf_server_add_tool(mcpf_server *server, const char *name, size_t n
 
 // Registers a tool from its full definition as JSON text, as `tools/list` shows it:
 // `{"name": ..., "title"?: ..., "description"?: ..., "inputSchema": {...},
-// "outputSchema"?: {...}, "annotations"?: {"readOnlyHint": true, ...}, "_meta"?: {...}}`.
+// "outputSchema"?: {...}, "annotations"?: {"readOnlyHint": true, ...},
+// "execution"?: {"taskSupport": "optional"}, "_meta"?: {...}}`. One more member is read by
+// the library and never listed: `"deferTask": true` makes a task tool run inside the
+// request until it calls `mcpf_call_start_task` (so it can ask first).
 // With an `outputSchema`, results' `structuredContent` is validated against it (and a
 // plain text answer from `mcpf_responder_text` is refused for such a tool by the engine
 // unless it parses as matching JSON). Otherwise as `mcpf_server_add_tool` (same

@@ -24,8 +24,7 @@
  *
  * Where the C API cannot say what the Rust fixture says, the fixture does the nearest thing:
  * - test_input_required_result_capabilities learns what the client declared by trying each
- *   ask (a refused one is left out); test_tool_with_task asks and answers, but cannot
- *   defer becoming a task until after the ask; the request state is the engine's sealed one;
+ *   ask (a refused one is left out); the request state is the engine's sealed one;
  * - no server title/description, no caching hints (ttlMs is the engine's default 0), and
  *   log messages carry no `logger`.
  *
@@ -833,9 +832,32 @@ static void tool_multi_input(mcpf_responder *r, const struct binding *b) {
     mcpf_string_free(second);
 }
 
+/* Asks for the name inside the request, then becomes a task (deferTask) and greets. */
 static void tool_with_task(mcpf_responder *r, const struct binding *b) {
     (void)b;
-    greet_asked_name(r, NAME_REQUEST("What is your name?"));
+    struct round rd = {.r = r};
+    char *answer = ask(&rd, "user_name", ASK_ELICIT, NAME_REQUEST("What is your name?"));
+    if (answer == NULL) {
+        stop_round(&rd);
+        return;
+    }
+    char *name = accepted_field(answer, "name", "stranger");
+    mcpf_string_free(answer);
+    if (mcpf_call_start_task(call_of(r)) != MCPF_STATUS_OK) {
+        mcpf_responder_free(r); /* the client gets the task; this runs again as the task */
+        free(name);
+        return;
+    }
+    if (pause_ms(r, STEP_DELAY_MS)) {
+        const char *task;
+        size_t len;
+        if (mcpf_call_task_id(call_of(r), &task, &len) == MCPF_STATUS_OK) {
+            reply_text(r, "Hello, %s! (task %.*s)", name ? name : "stranger", (int)len, task);
+        } else {
+            reply_text(r, "Hello, %s!", name ? name : "stranger");
+        }
+    }
+    free(name);
 }
 
 /* ---- Tools: the table --------------------------------------------------------------- */
@@ -925,9 +947,11 @@ static const struct tool_def TOOLS[] = {
                   "optional", tool_confirm_delete, 1),
     TASK_TOOL_DEF("multi_input", "Asks for two inputs at once (`first`, `second`; waits for both as a task)",
                   NO_ARGS, "optional", tool_multi_input, 1),
-    TASK_TOOL_DEF("test_tool_with_task",
-                  "Asks for the user's name (`user_name`) in the request, then greets them as a task",
-                  NO_ARGS, "required", tool_with_task, 1),
+    {"test_tool_with_task",
+     "{\"name\":\"test_tool_with_task\",\"description\":\"Asks for the user's name (`user_name`) in the request, "
+     "then greets them as a task\",\"inputSchema\":" NO_ARGS ",\"execution\":{\"taskSupport\":\"required\"},"
+     "\"deferTask\":true}",
+     tool_with_task, 1},
 };
 
 /* ---- Resources ---------------------------------------------------------------------- */

@@ -26,6 +26,7 @@ pub struct mcpf_call {
     request_id: OnceLock<CString>,
     protocol_version: OnceLock<CString>,
     progress_token: OnceLock<CString>,
+    task_id: OnceLock<Option<CString>>,
     /// Resource reads: the URI read and the template variables (`{}` for a concrete one).
     resource: Option<(CString, CString)>,
     /// Completions: the argument's name and partial value.
@@ -57,6 +58,7 @@ impl mcpf_call {
             request_id: OnceLock::new(),
             protocol_version: OnceLock::new(),
             progress_token: OnceLock::new(),
+            task_id: OnceLock::new(),
             resource: None,
             completion: None,
             runtime: tokio::runtime::Handle::current(),
@@ -113,6 +115,58 @@ impl mcpf_call {
     pub(crate) fn with_completion(mut self, name: String, value: String) -> mcpf_call {
         self.completion = Some((text(name), text(value)));
         self
+    }
+
+    /// The id of the task this call runs as (2025-11-25 tasks, or a 2026-07-28 call that became
+    /// a task), borrowed like `mcpf_call_arguments`. `MCPF_STATUS_INVALID_ARGUMENT` when the
+    /// call is not running as a task.
+    ///
+    /// # Safety
+    /// As for `mcpf_call_arguments`.
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn mcpf_call_task_id(
+        call: *const mcpf_call,
+        out: *mut *const c_char,
+        out_len: *mut usize,
+    ) -> mcpf_status {
+        // SAFETY: forwarded caller guarantee.
+        unsafe {
+            lend(call, out, out_len, |c| {
+                c.task_id
+                    .get_or_init(|| c.ctx.task_id().map(|id| text(id.to_owned())))
+                    .as_ref()
+                    .ok_or_else(|| not_a("running as a task"))
+            })
+        }
+    }
+
+    /// Turns the call into a task, for a tool registered with `"deferTask": true` (see
+    /// `mcpf_server_add_tool_json`): such a tool first runs inside the request (its asks are
+    /// answered in rounds of that request); this call returns `MCPF_STATUS_INPUT_REQUIRED` —
+    /// stop, and complete or free the responder — and the client receives the new task, while
+    /// the callback runs again from the start as the task, the earlier asks now answered and
+    /// this call returning `MCPF_STATUS_OK`. It returns `MCPF_STATUS_OK` at once when the call
+    /// is not going to be a task (the client does not use tasks, or the tool does not defer).
+    /// Safe from any thread.
+    ///
+    /// # Safety
+    /// `call` is NULL or a live `mcpf_call`.
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn mcpf_call_start_task(call: *const mcpf_call) -> mcpf_status {
+        boundary::run(|| {
+            // SAFETY: forwarded caller guarantee.
+            let call = unsafe { try_ref(call, "call") }?;
+            match call.ctx.start_task() {
+                Ok(()) => Ok(()),
+                Err(_) => {
+                    call.mark_input_required();
+                    Err(Fail::new(
+                        mcpf_status::InputRequired,
+                        "the call becomes a task: complete or free the responder now; it runs again as the task",
+                    ))
+                }
+            }
+        })
     }
 
     /// The URI of a resource read.

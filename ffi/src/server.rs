@@ -409,7 +409,10 @@ pub unsafe extern "C" fn mcpf_server_add_tool(
 
 /// Registers a tool from its full definition as JSON text, as `tools/list` shows it:
 /// `{"name": ..., "title"?: ..., "description"?: ..., "inputSchema": {...},
-/// "outputSchema"?: {...}, "annotations"?: {"readOnlyHint": true, ...}, "_meta"?: {...}}`.
+/// "outputSchema"?: {...}, "annotations"?: {"readOnlyHint": true, ...},
+/// "execution"?: {"taskSupport": "optional"}, "_meta"?: {...}}`. One more member is read by
+/// the library and never listed: `"deferTask": true` makes a task tool run inside the
+/// request until it calls `mcpf_call_start_task` (so it can ask first).
 /// With an `outputSchema`, results' `structuredContent` is validated against it (and a
 /// plain text answer from `mcpf_responder_text` is refused for such a tool by the engine
 /// unless it parses as matching JSON). Otherwise as `mcpf_server_add_tool` (same
@@ -433,8 +436,18 @@ pub unsafe extern "C" fn mcpf_server_add_tool_json(
         let server = unsafe { try_ref(server, "server") }?;
         // SAFETY: forwarded caller guarantee.
         let text = unsafe { try_str(tool_json, tool_json_len, "tool_json") }?;
-        let tool: Tool = serde_json::from_str(text)
-            .map_err(|e| Fail::new(mcpf_status::InvalidJson, format!("tool_json is not a tool definition: {e}")))?;
+        let bad = |e: serde_json::Error| {
+            Fail::new(mcpf_status::InvalidJson, format!("tool_json is not a tool definition: {e}"))
+        };
+        let mut value: Value = serde_json::from_str(text).map_err(bad)?;
+        // `deferTask` is for the engine only (never listed): see `mcpf_call_start_task`.
+        let defer = match value.as_object_mut().and_then(|o| o.remove("deferTask")) {
+            None => false,
+            Some(Value::Bool(b)) => b,
+            Some(_) => return Err(Fail::new(mcpf_status::InvalidJson, "tool_json: deferTask must be a boolean")),
+        };
+        let mut tool: Tool = serde_json::from_value(value).map_err(bad)?;
+        tool.defer_task = defer;
         register_tool(server, tool, callback, user_data, free_user_data)
     })
 }

@@ -160,6 +160,12 @@ static void inline_tool(const mcpf_call *call, mcpf_responder *r, void *user_dat
                  MCPF_STATUS_WOULD_BLOCK);
     CHECK_STATUS(mcpf_call_elicit(call, "[]", SIZE_MAX, &answer, &len), MCPF_STATUS_INVALID_JSON);
     CHECK(strcmp(answer, "untouched") == 0 && len == 7);
+    /* Not a task, and not going to be one: start_task is a no-op, there is no task id. */
+    const char *task = "none";
+    size_t task_len = 4;
+    CHECK_STATUS(mcpf_call_start_task(call), MCPF_STATUS_OK);
+    CHECK_STATUS(mcpf_call_task_id(call, &task, &task_len), MCPF_STATUS_INVALID_ARGUMENT);
+    CHECK(strcmp(task, "none") == 0 && task_len == 4);
     CHECK_STATUS(mcpf_responder_text(r, mcpf_status_str(st), SIZE_MAX), MCPF_STATUS_OK);
 }
 
@@ -220,7 +226,16 @@ static void test_add_tool_json(mcpf_server *s) {
                  MCPF_STATUS_INVALID_ARGUMENT);
     CHECK_STATUS(mcpf_server_add_tool_json(s, "{\"name\":\"\xff\"}", SIZE_MAX, stats_tool, NULL, count_free),
                  MCPF_STATUS_INVALID_UTF8);
+    CHECK_STATUS(mcpf_server_add_tool_json(s, "{\"name\":\"x\",\"inputSchema\":{\"type\":\"object\"},\"deferTask\":1}",
+                                           SIZE_MAX, stats_tool, NULL, count_free),
+                 MCPF_STATUS_INVALID_JSON);
     CHECK(freed == before);
+    /* deferTask is read by the library and never listed. */
+    CHECK_STATUS(mcpf_server_add_tool_json(s,
+                                           "{\"name\":\"deferred\",\"inputSchema\":{\"type\":\"object\"},"
+                                           "\"execution\":{\"taskSupport\":\"optional\"},\"deferTask\":true}",
+                                           SIZE_MAX, stats_tool, NULL, count_free),
+                 MCPF_STATUS_OK);
 }
 
 /* Asks with NULL or bad arguments fail before anything is sent. */
@@ -230,6 +245,9 @@ static void test_ask_arguments(void) {
     CHECK_STATUS(mcpf_call_elicit(NULL, ELICIT_REQUEST, SIZE_MAX, &out, &len), MCPF_STATUS_NULL_PARAMETER);
     CHECK_STATUS(mcpf_call_sample(NULL, SAMPLE_REQUEST, SIZE_MAX, &out, &len), MCPF_STATUS_NULL_PARAMETER);
     CHECK_STATUS(mcpf_call_list_roots(NULL, &out, &len), MCPF_STATUS_NULL_PARAMETER);
+    CHECK_STATUS(mcpf_call_start_task(NULL), MCPF_STATUS_NULL_PARAMETER);
+    const char *task = NULL;
+    CHECK_STATUS(mcpf_call_task_id(NULL, &task, &len), MCPF_STATUS_NULL_PARAMETER);
     CHECK_STATUS(mcpf_call_ask(NULL, "k", SIZE_MAX, "roots/list", SIZE_MAX, NULL, 0, &out, &len),
                  MCPF_STATUS_NULL_PARAMETER);
     CHECK(out == NULL && len == 0);
@@ -270,7 +288,7 @@ static int serve(void) {
     CHECK_STATUS(mcpf_server_run_stdio(s), MCPF_STATUS_OK);
     for (int i = 0; i < worker_count; i++) CHECK(pthread_join(workers[i], NULL) == 0);
     mcpf_server_free(s);
-    CHECK(freed == (int)(sizeof tools / sizeof tools[0]) + 2);
+    CHECK(freed == (int)(sizeof tools / sizeof tools[0]) + 3);
     if (failures) fprintf(stderr, "test_asks --serve: %d of %d checks failed\n", failures, checks);
     return failures ? 1 : 0;
 }
@@ -384,6 +402,9 @@ static void test_tool_listing(const char *self) {
     exchange(&c, INITIALIZED, NULL, NULL);
     send_line(&c, REQ(2, "tools/list", "{}"));
     char *line = read_line(&c);
+    check_contains(line, "{\"execution\":{\"taskSupport\":\"optional\"},\"inputSchema\":{\"type\":\"object\"},"
+                         "\"name\":\"deferred\"}");
+    CHECK(line == NULL || strstr(line, "deferTask") == NULL);
     check_contains(line, "{\"annotations\":{\"idempotentHint\":true,\"readOnlyHint\":true},\"description\":\"Counts "
                          "things\",\"inputSchema\":{\"type\":\"object\"},\"name\":\"stats\",\"outputSchema\":{"
                          "\"properties\":{\"count\":{\"type\":\"integer\"}},\"required\":[\"count\"],\"type\":"
