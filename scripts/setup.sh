@@ -23,13 +23,17 @@ if [ "$(cbindgen --version 2>/dev/null)" != "cbindgen $CBINDGEN_VERSION" ]; then
   cargo install cbindgen --version "$CBINDGEN_VERSION" --locked
 fi
 
-# pkg-config: `make c-test` builds the C quickstart through target/c/pkgconfig/mcpforge.pc.
-if ! need pkg-config; then
+# pkg-config and cmake: `make c-test` builds the C quickstart through
+# target/c/pkgconfig/mcpforge.pc and a CMake project through the package config.
+missing_debs=()
+need pkg-config || missing_debs+=(pkg-config)
+need cmake || missing_debs+=(cmake)
+if [ ${#missing_debs[@]} -gt 0 ]; then
   if need apt-get && [ "$(id -u)" = 0 ]; then
-    echo "setup: installing pkg-config" >&2
-    apt-get update -qq >/dev/null && apt-get install -y -qq pkg-config >/dev/null
+    echo "setup: installing ${missing_debs[*]}" >&2
+    apt-get update -qq >/dev/null && apt-get install -y -qq "${missing_debs[@]}" >/dev/null
   else
-    echo "setup: pkg-config is required for the C tests (install pkg-config or pkgconf)" >&2
+    echo "setup: ${missing_debs[*]} required for the C tests (install them with your package manager)" >&2
     exit 1
   fi
 fi
