@@ -4,8 +4,10 @@ JOBS ?= 2
 export CARGO_TERM_COLOR ?= never
 
 # Each language binding and tool adds its own targets in mk/<name>.mk and appends them to
-# these lists: built before the conformance run, run by `make test`, run by `make bench`.
+# these lists: built before the conformance run, built before the end-to-end tests, run by
+# `make test`, run by `make bench`.
 CONFORMANCE_DEPS :=
+E2E_DEPS :=
 TEST_TARGETS :=
 BENCH_TARGETS :=
 include $(sort $(wildcard mk/*.mk))
@@ -33,7 +35,7 @@ test-rust:
 	$(CARGO) test -j$(JOBS) --workspace
 
 ## The official Python MCP client drives the example servers over stdio (tests/e2e).
-test-e2e: build
+test-e2e: build $(E2E_DEPS)
 	.venv/bin/python -m pytest -q tests/e2e
 
 ## The official conformance suite against each language's fixture (one line per revision).

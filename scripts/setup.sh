@@ -39,44 +39,7 @@ if [ ${#missing_debs[@]} -gt 0 ]; then
 fi
 
 # Python end-to-end tests (tests/e2e): the official MCP client drives the example servers.
-# A virtualenv at .venv with pinned packages; pip runs only when a pin is missing or differs.
-PY_PINS=("mcp==2.3.0" "pytest==8.4.2")
-VENV=.venv
-if ! "$VENV/bin/python" -c '' >/dev/null 2>&1; then
-  if ! need python3; then
-    echo "setup: python3 is required for the end-to-end tests" >&2
-    exit 1
-  fi
-  rm -rf "$VENV"
-  if ! python3 -m venv "$VENV" >/dev/null 2>&1; then
-    # Debian's python3 ships venv/ensurepip separately.
-    if need apt-get && [ "$(id -u)" = 0 ]; then
-      rm -rf "$VENV"
-      apt-get update -qq >/dev/null && apt-get install -y -qq python3-venv >/dev/null
-      python3 -m venv "$VENV"
-    else
-      echo "setup: 'python3 -m venv' failed (install python3-venv)" >&2
-      exit 1
-    fi
-  fi
-fi
-# Prints the pins that are not installed at exactly that version.
-missing_pins=$("$VENV/bin/python" - "${PY_PINS[@]}" <<'PY'
-import sys
-from importlib.metadata import PackageNotFoundError, version
-
-for pin in sys.argv[1:]:
-    name, wanted = pin.split("==")
-    try:
-        if version(name) == wanted:
-            continue
-    except PackageNotFoundError:
-        pass
-    print(pin)
-PY
-)
-if [ -n "$missing_pins" ]; then
-  echo "setup: installing $(echo $missing_pins) into $VENV" >&2
-  # shellcheck disable=SC2086 # one pin per word
-  "$VENV/bin/pip" install --disable-pip-version-check -q $missing_pins
-fi
+# A virtualenv at .venv with pinned packages.
+# shellcheck source=lib/venv.sh
+. scripts/lib/venv.sh
+ensure_venv .venv "mcp==2.3.0" "pytest==8.4.2"

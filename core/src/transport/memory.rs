@@ -169,6 +169,14 @@ impl MemoryClient {
         tokio::time::timeout(timeout, self.messages.recv()).await.ok().flatten()
     }
 
+    /// Takes the stream of notifications, server requests and unmatched responses, for a
+    /// client shared between tasks (an `Arc<MemoryClient>` sends requests concurrently while
+    /// one task reads this). Afterwards [`Self::next_message`] and [`Self::drain_messages`]
+    /// see nothing.
+    pub fn take_messages(&mut self) -> mpsc::UnboundedReceiver<Value> {
+        std::mem::replace(&mut self.messages, mpsc::unbounded_channel().1)
+    }
+
     /// Every message already received and not yet taken.
     pub fn drain_messages(&mut self) -> Vec<Value> {
         let mut out = Vec::new();

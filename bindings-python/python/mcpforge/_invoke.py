@@ -1,0 +1,347 @@
+"""The wrappers the engine calls, one per registered function: they bind the call's inputs
+to the function's parameters, run it, and report a ``(tag, payload)`` outcome the native
+module reads (tags as in ``bindings-python/src/errors.rs``). Exceptions never escape: a
+``ToolError`` or any other exception becomes a tool error, an ``McpError`` a JSON-RPC error,
+``InputRequired`` the input-required signal.
+
+A synchronous function gets an ``invoke(*inputs, native_ctx)`` wrapper the engine runs on
+its worker pool; an ``async def`` gets a ``start(*inputs, native_ctx, completer)`` wrapper
+that schedules the coroutine on an asyncio loop and returns a handle whose ``cancel()``
+cancels the task (the engine calls it when the request is cancelled).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, Callable, Dict, Optional, Tuple
+
+from ._convert import content_block, is_content, jsonable
+from .content import CallToolResult, Completion, Content, Message, ResourceContents
+from .context import Context
+from .errors import AuthError, InputRequired, McpError, ResourceNotFound, ToolError
+from .schema import FunctionSpec
+
+VALUE, RESULT, TOOL_ERROR, PROTOCOL_ERROR, INPUT_REQUIRED = 0, 1, 2, 3, 4
+INTERNAL_ERROR = -32603
+
+Outcome = Tuple[int, Any]
+Bind = Callable[..., Dict[str, Any]]
+Finish = Callable[..., Outcome]
+
+
+def _data(data: Any) -> Any:
+    try:
+        return jsonable(data)
+    except TypeError:
+        return None
+
+
+def failure(e: BaseException) -> Outcome:
+    """The outcome of a handler that raised ``e``."""
+    if isinstance(e, InputRequired):
+        return (INPUT_REQUIRED, None)
+    if isinstance(e, ToolError):
+        return (TOOL_ERROR, (e.message, _data(e.data)))
+    if isinstance(e, McpError):
+        return (PROTOCOL_ERROR, (e.code, e.message, _data(e.data)))
+    return (TOOL_ERROR, (f"{type(e).__name__}: {e}", None))
+
+
+def sync_wrapper(fn: Callable[..., Any], bind: Bind, finish: Finish, fail: Callable[[BaseException], Outcome] = failure) -> Callable[..., Outcome]:
+    """``invoke(*inputs, native_ctx)`` for a plain function."""
+
+    def invoke(*call: Any) -> Outcome:
+        try:
+            return finish(fn(**bind(*call)), *call[:-1])
+        except BaseException as e:  # noqa: BLE001 - every failure is reported to the client
+            return fail(e)
+
+    return invoke
+
+
+class _AsyncCall:
+    """One running coroutine handler: started and cancelled from engine threads, run on
+    ``loop``; reports its outcome to ``completer`` exactly once."""
+
+    __slots__ = ("loop", "run_call", "completer", "task", "cancelled")
+
+    def __init__(self, loop: Any, run_call: Callable[[], Any], completer: Callable[[Outcome], None]) -> None:
+        self.loop = loop
+        self.run_call = run_call
+        self.completer = completer
+        self.task: Any = None
+        self.cancelled = False
+
+    def start(self) -> None:
+        if self.cancelled:
+            self.completer((PROTOCOL_ERROR, (INTERNAL_ERROR, "request cancelled", None)))
+            return
+        self.task = self.loop.create_task(self.run_call())
+        self.task.add_done_callback(self._done)
+
+    def _done(self, task: Any) -> None:
+        if task.cancelled():
+            self.completer((PROTOCOL_ERROR, (INTERNAL_ERROR, "request cancelled", None)))
+            return
+        try:
+            outcome = task.result()
+        except BaseException as e:  # noqa: BLE001 - SystemExit and the like: still answer
+            outcome = failure(e)
+        self.completer(outcome)
+
+    def cancel(self) -> None:
+        """Cancels the task (from any thread)."""
+        self.cancelled = True
+        if not self.loop.is_closed():
+            self.loop.call_soon_threadsafe(self._cancel)
+
+    def _cancel(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+
+
+def async_wrapper(
+    fn: Callable[..., Any],
+    bind: Bind,
+    finish: Finish,
+    loop_of: Callable[[], Any],
+    fail: Callable[[BaseException], Outcome] = failure,
+) -> Callable[..., _AsyncCall]:
+    """``start(*inputs, native_ctx, completer)`` for a coroutine function."""
+
+    def start(*call: Any) -> _AsyncCall:
+        *inputs, completer = call
+
+        async def run() -> Outcome:
+            try:
+                return finish(await fn(**bind(*inputs)), *inputs[:-1])
+            except InputRequired:
+                return (INPUT_REQUIRED, None)
+            except Exception as e:  # noqa: BLE001 - every failure is reported to the client
+                return fail(e)
+
+        loop = loop_of()
+        handle = _AsyncCall(loop, run, completer)
+        loop.call_soon_threadsafe(handle.start)
+        return handle
+
+    return start
+
+
+def wrapper(fn: Callable[..., Any], is_async: bool, bind: Bind, finish: Finish, loop_of: Callable[[], Any], fail: Callable[[BaseException], Outcome] = failure) -> Callable[..., Any]:
+    """The wrapper for ``fn``, sync or async."""
+    if is_async:
+        return async_wrapper(fn, bind, finish, loop_of, fail)
+    return sync_wrapper(fn, bind, finish, fail)
+
+
+# ----- binding inputs to parameters ----------------------------------------------------------
+
+
+def _context(spec: FunctionSpec, server_ref: Any) -> Optional[Callable[[Any], Context]]:
+    if spec.context_param is None:
+        return None
+    return lambda native: Context(native, server_ref)
+
+
+def bind_tool(spec: FunctionSpec, server_ref: Any) -> Bind:
+    """Tool arguments (already validated JSON) to keyword arguments."""
+    names = spec.names
+    convs = [(p.name, p.convert) for p in spec.params if p.convert is not None]
+    cp = spec.context_param
+    make_ctx = _context(spec, server_ref)
+
+    filter_names = not spec.var_keyword
+
+    def bind(args: Dict[str, Any], native: Any) -> Dict[str, Any]:
+        if filter_names and not names.issuperset(args):
+            args = {k: v for k, v in args.items() if k in names}
+        for name, convert in convs:
+            if name in args:
+                args[name] = convert(args[name])
+        if make_ctx is not None:
+            args[cp] = make_ctx(native)  # type: ignore[index]
+        return args
+
+    return bind
+
+
+def _from_text(p: Any) -> Optional[Callable[[str], Any]]:
+    """Converts a string input (template variable, prompt argument) to the parameter's type."""
+    tp = p.annotation
+    if tp in (str, Any) or tp is None:
+        return None
+    if tp in (int, float):
+        return tp  # type: ignore[no-any-return]
+    if tp is bool:
+        return lambda s: s.strip().lower() in ("1", "true", "yes", "on")
+    convert = p.convert
+
+    def parse(s: str) -> Any:
+        import json
+
+        try:
+            value = json.loads(s)
+        except ValueError:
+            value = s
+        return convert(value) if convert is not None else value
+
+    return parse
+
+
+def bind_strings(spec: FunctionSpec, server_ref: Any, uri_param: bool) -> Bind:
+    """String inputs (template variables, prompt arguments) to keyword arguments; with
+    ``uri_param``, a parameter named ``uri`` gets the resource URI."""
+    convs = {p.name: _from_text(p) for p in spec.params}
+    cp = spec.context_param
+    make_ctx = _context(spec, server_ref)
+
+    def bind(*call: Any) -> Dict[str, Any]:
+        *head, strings, native = call
+        out: Dict[str, Any] = {}
+        for name, value in strings.items():
+            if name in convs:
+                convert = convs[name]
+                out[name] = convert(value) if convert is not None else value
+        if uri_param and "uri" in convs and "uri" not in out:
+            out["uri"] = head[0]
+        if make_ctx is not None:
+            out[cp] = make_ctx(native)  # type: ignore[index]
+        return out
+
+    return bind
+
+
+def bind_completion(spec: FunctionSpec, server_ref: Any) -> Bind:
+    """Completion inputs to the parameters the function names: ``ref``, ``argument``,
+    ``value``, ``context``."""
+    wanted = spec.names
+    cp = spec.context_param
+    make_ctx = _context(spec, server_ref)
+
+    def bind(ref: Any, argument: str, value: str, context: Dict[str, str], native: Any) -> Dict[str, Any]:
+        given = {"ref": ref, "argument": argument, "value": value, "context": context}
+        out = {k: v for k, v in given.items() if k in wanted}
+        if make_ctx is not None:
+            out[cp] = make_ctx(native)  # type: ignore[index]
+        return out
+
+    return bind
+
+
+# ----- return values to results --------------------------------------------------------------
+
+
+def _json_text(data: Any) -> str:
+    if isinstance(data, str):
+        return data
+    import json
+
+    return json.dumps(data, ensure_ascii=False)
+
+
+def tool_finish(spec: Optional[FunctionSpec], explicit_output: bool) -> Finish:
+    """A tool's return value to its result."""
+    structured = explicit_output or (spec is not None and spec.output_schema is not None)
+    wrap = spec is not None and spec.wrap_output and not explicit_output
+
+    def finish(value: Any, args: Any) -> Outcome:
+        if isinstance(value, str) and not structured:
+            return (VALUE, value)
+        if isinstance(value, CallToolResult):
+            return (RESULT, value.to_mcp())
+        if structured:
+            data = jsonable(value)
+            if wrap:
+                return (RESULT, {"content": [{"type": "text", "text": _json_text(data)}], "structuredContent": {"result": data}})
+            return (VALUE, data)
+        if value is None:
+            return (RESULT, {"content": []})
+        if is_content(value):
+            return (RESULT, {"content": [content_block(value)]})
+        if isinstance(value, (list, tuple)) and any(is_content(v) for v in value):
+            return (RESULT, {"content": [content_block(v) for v in value]})
+        return (VALUE, jsonable(value))
+
+    return finish
+
+
+def _contents(value: Any, uri: str, mime_type: Optional[str]) -> Dict[str, Any]:
+    if isinstance(value, ResourceContents):
+        return value.to_mcp(uri)
+    if isinstance(value, str):
+        return {"uri": uri, "mimeType": mime_type or "text/plain", "text": value}
+    if isinstance(value, (bytes, bytearray)):
+        return ResourceContents(uri, blob=bytes(value), mime_type=mime_type or "application/octet-stream").to_mcp()
+    return {"uri": uri, "mimeType": mime_type or "application/json", "text": _json_text(jsonable(value))}
+
+
+def resource_finish(mime_type: Optional[str]) -> Finish:
+    """A resource reader's return value to its contents (None: not found)."""
+
+    def finish(value: Any, uri: str, variables: Any) -> Outcome:
+        if value is None:
+            raise ResourceNotFound(uri)
+        items = value if isinstance(value, (list, tuple)) and value and all(isinstance(v, ResourceContents) for v in value) else [value]
+        return (RESULT, [_contents(v, uri, mime_type) for v in items])
+
+    return finish
+
+
+def _message(m: Any) -> Dict[str, Any]:
+    if isinstance(m, Message):
+        return m.to_mcp()
+    if isinstance(m, dict) and "role" in m:
+        return {"role": m["role"], "content": content_block(m["content"])}
+    if isinstance(m, (str, Content, dict, bytes)):
+        return {"role": "user", "content": content_block(m)}
+    raise TypeError(f"a prompt message cannot be a {type(m).__name__}")
+
+
+def prompt_finish(description: Optional[str]) -> Finish:
+    """A prompt function's return value to a ``GetPromptResult``."""
+
+    def finish(value: Any, args: Any) -> Outcome:
+        if isinstance(value, dict) and "messages" in value:
+            return (RESULT, value)
+        messages = value if isinstance(value, (list, tuple)) else [value]
+        result: Dict[str, Any] = {"messages": [_message(m) for m in messages]}
+        if description:
+            result["description"] = description
+        return (RESULT, result)
+
+    return finish
+
+
+def completion_finish(value: Any, *inputs: Any) -> Outcome:
+    """A completion function's return value (values, a ``Completion`` or a dict)."""
+    if isinstance(value, Completion):
+        return (RESULT, value.to_mcp())
+    if isinstance(value, dict):
+        return (RESULT, value)
+    return (RESULT, {"values": [str(v) for v in (value or [])]})
+
+
+def verifier_finish(value: Any, token: str) -> Outcome:
+    """A token verifier's grant (None: the token is refused)."""
+    if value is None:
+        return (TOOL_ERROR, ("the token was not accepted", None))
+    return (RESULT, {"subject": value.subject, "scopes": list(value.scopes), "client_id": value.client_id, "extra": _data(value.extra)})
+
+
+def verifier_failure(e: BaseException) -> Outcome:
+    """A verifier's exception: ``AuthError`` says why (401, or 403 with scopes); anything
+    else refuses the token without telling the client why (the traceback goes to stderr)."""
+    if isinstance(e, AuthError):
+        if e.required_scopes is not None:
+            return (PROTOCOL_ERROR, (403, e.message, list(e.required_scopes)))
+        return (TOOL_ERROR, (e.message, None))
+    import traceback
+
+    traceback.print_exception(type(e), e, e.__traceback__, file=sys.stderr)
+    return (TOOL_ERROR, ("the token could not be verified", None))
+
+
+def bind_verifier(name: str) -> Bind:
+    """The verifier takes the token as its only argument, named ``name``."""
+    return lambda token, native: {name: token}

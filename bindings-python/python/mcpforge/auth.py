@@ -1,0 +1,56 @@
+"""Bearer-token authorization for the HTTP transport: ``AuthSettings`` (this server as an
+OAuth resource server, with a ``verifier`` you write) and ``AuthInfo`` (what a token
+grants; handlers read it as ``ctx.auth``)."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence, Union
+
+__all__ = ["AuthInfo", "AuthSettings", "Verifier"]
+
+
+@dataclasses.dataclass
+class AuthInfo:
+    """What a verified token grants."""
+
+    subject: Optional[str] = None
+    scopes: List[str] = dataclasses.field(default_factory=list)
+    client_id: Optional[str] = None
+    extra: Any = None
+
+    def has_scope(self, scope: str) -> bool:
+        """True when the token grants ``scope``."""
+        return scope in self.scopes
+
+
+Verifier = Callable[[str], Union[Optional[AuthInfo], Awaitable[Optional[AuthInfo]]]]
+"""``verifier(token)`` returns the grant, or None (or raises ``AuthError``) to refuse; a
+plain function runs on the worker pool, a coroutine function on the asyncio loop. It must
+check the signature or introspect the token, its expiry, issuer and audience."""
+
+
+@dataclasses.dataclass
+class AuthSettings:
+    """Bearer authorization of every MCP request, with RFC 9728 metadata.
+
+    ``resource`` is this server's URL as clients use it (e.g. ``http://127.0.0.1:8000/mcp``);
+    ``authorization_servers`` the issuers clients get tokens from; ``required_scopes`` the
+    scopes every request needs (403 without them)."""
+
+    verifier: Verifier
+    resource: str
+    authorization_servers: Sequence[str] = ()
+    scopes_supported: Sequence[str] = ()
+    required_scopes: Sequence[str] = ()
+    resource_name: Optional[str] = None
+
+    def options(self) -> Dict[str, Any]:
+        """The settings the engine reads (everything but the verifier)."""
+        return {
+            "resource": self.resource,
+            "authorization_servers": list(self.authorization_servers),
+            "scopes_supported": list(self.scopes_supported),
+            "required_scopes": list(self.required_scopes),
+            "resource_name": self.resource_name,
+        }

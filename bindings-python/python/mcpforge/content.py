@@ -1,0 +1,240 @@
+"""Helpers for what handlers return: content blocks (``Text``, ``Image``, ``Audio``,
+``ResourceLink``, ``EmbeddedResource``), whole results (``CallToolResult``), prompt
+messages (``Message``) and completion suggestions (``Completion``). Each has ``to_mcp()``,
+the wire form as a dict."""
+
+from __future__ import annotations
+
+import base64
+import os
+from typing import Any, Dict, List, Optional, Sequence, Union
+
+__all__ = [
+    "Content",
+    "Text",
+    "Image",
+    "Audio",
+    "ResourceLink",
+    "EmbeddedResource",
+    "ResourceContents",
+    "CallToolResult",
+    "Message",
+    "Completion",
+]
+
+_MAGIC = [
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+    (b"RIFF", "audio/wav"),
+    (b"ID3", "audio/mpeg"),
+    (b"OggS", "audio/ogg"),
+]
+
+
+def sniff_mime_type(data: bytes) -> Optional[str]:
+    """The MIME type of common image and audio formats, from their first bytes."""
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    for magic, mime in _MAGIC:
+        if data.startswith(magic):
+            return mime
+    return None
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _optional(**fields: Any) -> Dict[str, Any]:
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+class Content:
+    """A content block of a tool result or prompt message."""
+
+    def to_mcp(self) -> Dict[str, Any]:
+        """The block as its wire dict."""
+        raise NotImplementedError
+
+
+class Text(Content):
+    """A text block."""
+
+    def __init__(self, text: str, *, annotations: Optional[Dict[str, Any]] = None) -> None:
+        self.text = text
+        self.annotations = annotations
+
+    def to_mcp(self) -> Dict[str, Any]:
+        return {"type": "text", "text": self.text, **_optional(annotations=self.annotations)}
+
+
+class _Binary(Content):
+    kind = ""
+
+    def __init__(
+        self,
+        data: Optional[bytes] = None,
+        *,
+        path: Union[str, "os.PathLike[str]", None] = None,
+        mime_type: Optional[str] = None,
+        annotations: Optional[Dict[str, Any]] = None,
+    ) -> None:
+        if (data is None) == (path is None):
+            raise ValueError(f"{type(self).__name__} needs exactly one of data and path")
+        if data is None:
+            with open(os.fspath(path), "rb") as f:  # type: ignore[arg-type]
+                data = f.read()
+        if mime_type is None and path is not None:
+            import mimetypes
+
+            mime_type = mimetypes.guess_type(os.fspath(path))[0]
+        mime_type = mime_type or sniff_mime_type(data)
+        if mime_type is None:
+            raise ValueError(f"{type(self).__name__}: cannot tell the MIME type; pass mime_type=")
+        self.data = data
+        self.mime_type = mime_type
+        self.annotations = annotations
+
+    def to_mcp(self) -> Dict[str, Any]:
+        block = {"type": self.kind, "data": _b64(self.data), "mimeType": self.mime_type}
+        return {**block, **_optional(annotations=self.annotations)}
+
+
+class Image(_Binary):
+    """An image block from bytes or a file (MIME type from the name or the bytes)."""
+
+    kind = "image"
+
+
+class Audio(_Binary):
+    """An audio block from bytes or a file (MIME type from the name or the bytes)."""
+
+    kind = "audio"
+
+
+class ResourceLink(Content):
+    """A link to a resource (2025-06-18+; older clients get a text block)."""
+
+    def __init__(
+        self,
+        uri: str,
+        name: str,
+        *,
+        title: Optional[str] = None,
+        description: Optional[str] = None,
+        mime_type: Optional[str] = None,
+        size: Optional[int] = None,
+    ) -> None:
+        self.uri, self.name, self.title = uri, name, title
+        self.description, self.mime_type, self.size = description, mime_type, size
+
+    def to_mcp(self) -> Dict[str, Any]:
+        extra = _optional(title=self.title, description=self.description, mimeType=self.mime_type, size=self.size)
+        return {"type": "resource_link", "uri": self.uri, "name": self.name, **extra}
+
+
+class ResourceContents:
+    """The contents of a resource: text, or bytes (sent base64)."""
+
+    def __init__(
+        self,
+        uri: Optional[str] = None,
+        *,
+        text: Optional[str] = None,
+        blob: Optional[bytes] = None,
+        mime_type: Optional[str] = None,
+        meta: Optional[Dict[str, Any]] = None,
+    ) -> None:
+        if (text is None) == (blob is None):
+            raise ValueError("ResourceContents needs exactly one of text and blob")
+        self.uri, self.text, self.blob, self.mime_type, self.meta = uri, text, blob, mime_type, meta
+
+    def to_mcp(self, default_uri: str = "") -> Dict[str, Any]:
+        """The contents as their wire dict (``default_uri`` when no URI was given)."""
+        body: Dict[str, Any] = {"uri": self.uri or default_uri}
+        if self.mime_type is not None:
+            body["mimeType"] = self.mime_type
+        if self.text is not None:
+            body["text"] = self.text
+        else:
+            body["blob"] = _b64(self.blob or b"")
+        if self.meta is not None:
+            body["_meta"] = self.meta
+        return body
+
+
+class EmbeddedResource(Content):
+    """A resource embedded in a result or prompt message."""
+
+    def __init__(
+        self,
+        uri: str,
+        *,
+        text: Optional[str] = None,
+        blob: Optional[bytes] = None,
+        mime_type: Optional[str] = None,
+        annotations: Optional[Dict[str, Any]] = None,
+    ) -> None:
+        self.resource = ResourceContents(uri, text=text, blob=blob, mime_type=mime_type)
+        self.annotations = annotations
+
+    def to_mcp(self) -> Dict[str, Any]:
+        return {"type": "resource", "resource": self.resource.to_mcp(), **_optional(annotations=self.annotations)}
+
+
+class CallToolResult:
+    """A complete tool result, sent as is (after output-schema validation)."""
+
+    def __init__(
+        self,
+        content: Sequence[Union[Content, Dict[str, Any], str]] = (),
+        *,
+        structured_content: Any = None,
+        is_error: bool = False,
+        meta: Optional[Dict[str, Any]] = None,
+    ) -> None:
+        self.content = list(content)
+        self.structured_content = structured_content
+        self.is_error = is_error
+        self.meta = meta
+
+    def to_mcp(self) -> Dict[str, Any]:
+        from ._convert import content_block, jsonable
+
+        body: Dict[str, Any] = {"content": [content_block(c) for c in self.content]}
+        if self.structured_content is not None:
+            body["structuredContent"] = jsonable(self.structured_content)
+        if self.is_error:
+            body["isError"] = True
+        if self.meta is not None:
+            body["_meta"] = self.meta
+        return body
+
+
+class Message:
+    """A prompt message: a role and one content block (a str is a text block)."""
+
+    def __init__(self, content: Union[Content, Dict[str, Any], str], role: str = "user") -> None:
+        if role not in ("user", "assistant"):
+            raise ValueError(f"role must be 'user' or 'assistant', not {role!r}")
+        self.role = role
+        self.content = content
+
+    def to_mcp(self) -> Dict[str, Any]:
+        from ._convert import content_block
+
+        return {"role": self.role, "content": content_block(self.content)}
+
+
+class Completion:
+    """Completion suggestions (at most 100 are sent; ``has_more`` is then set)."""
+
+    def __init__(self, values: Sequence[str], *, total: Optional[int] = None, has_more: Optional[bool] = None) -> None:
+        self.values: List[str] = list(values)
+        self.total = total
+        self.has_more = has_more
+
+    def to_mcp(self) -> Dict[str, Any]:
+        return {"values": self.values, **_optional(total=self.total, hasMore=self.has_more)}

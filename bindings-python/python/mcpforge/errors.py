@@ -1,0 +1,81 @@
+"""The exceptions of mcpforge.
+
+- ``McpError(code, message, data)``: the base; raised from a handler it fails the request
+  with that JSON-RPC error.
+- ``ProtocolError``: a JSON-RPC error (same fields); also what the engine raises into a
+  handler when a client-input request fails at the protocol level.
+- ``ToolError(message, data=None)``: a tool failed in a way the model should read: the
+  client gets a result with ``isError: true`` and the message (in a resource or prompt
+  handler it becomes an invalid-params error). Any other exception raised by a tool is
+  reported the same way, as ``Type: message``.
+- ``ResourceNotFound(uri)``: a resource reader's "no such resource".
+- ``AuthError``: raised by a token verifier to refuse a token.
+- ``InputRequired``: not an error: it stops a handler at an unanswered client-input request
+  on the 2026-07-28 wire (the engine answers ``input_required`` and runs the handler again
+  with the answer). It derives from ``BaseException`` so ``except Exception`` does not
+  swallow it; let it propagate.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional, Sequence
+
+__all__ = ["McpError", "ProtocolError", "ToolError", "ResourceNotFound", "AuthError", "InputRequired"]
+
+INVALID_PARAMS = -32602
+INTERNAL_ERROR = -32603
+RESOURCE_NOT_FOUND = -32002
+
+
+class McpError(Exception):
+    """An error with a JSON-RPC code, a message and optional data."""
+
+    def __init__(self, code: int, message: str, data: Any = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.data = data
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.code!r}, {self.message!r}, {self.data!r})"
+
+
+class ProtocolError(McpError):
+    """A JSON-RPC error: the request cannot be processed."""
+
+
+class ToolError(McpError):
+    """A tool failed; the model sees ``message`` in an ``isError`` result."""
+
+    def __init__(self, message: str, data: Any = None) -> None:
+        super().__init__(INTERNAL_ERROR, message, data)
+
+    def __repr__(self) -> str:
+        return f"ToolError({self.message!r}, {self.data!r})"
+
+
+class ResourceNotFound(ProtocolError):
+    """The resource does not exist (-32002 on the handshake versions, -32602 on 2026-07-28;
+    the engine picks the code). A resource reader returning None means the same."""
+
+    def __init__(self, uri: str) -> None:
+        super().__init__(RESOURCE_NOT_FOUND, f"Resource not found: {uri}", {"uri": uri})
+        self.uri = uri
+
+
+class AuthError(Exception):
+    """A token verifier's refusal: an invalid token (HTTP 401), or, with ``required_scopes``,
+    a valid token without the scopes needed (HTTP 403)."""
+
+    def __init__(self, message: str, required_scopes: Optional[Sequence[str]] = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.required_scopes = list(required_scopes) if required_scopes is not None else None
+
+
+class InputRequired(BaseException):
+    """Stops a handler at a client-input request the client has not answered yet (2026-07-28
+    wire). Raised by ``Context.elicit``/``sample``/``list_roots``/``ask``; never catch it."""

@@ -1,0 +1,599 @@
+"""``Server``: registers tools, resources, prompts and completions with decorators and serves
+them through the Rust engine over stdio or Streamable HTTP, or to an in-memory test client.
+
+Sync handlers run on a bounded worker pool (``max_workers``, default ``min(32, cpus + 4)``)
+holding the interpreter only while Python runs; ``async def`` handlers run on an asyncio
+loop: the caller's under ``await server.run_async()`` or ``server.test_client()``, else a
+dedicated loop thread started on first use.
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+import threading
+import weakref
+from contextlib import contextmanager
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, TypeVar, overload
+
+from . import _invoke
+from ._futures import resolver
+from ._native import NativeServer, default_max_workers, init_logging
+from .auth import AuthSettings
+from .schema import function_spec
+
+__all__ = ["Server"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_ANNOTATION_KEYS = {
+    "title": "title",
+    "read_only_hint": "readOnlyHint",
+    "destructive_hint": "destructiveHint",
+    "idempotent_hint": "idempotentHint",
+    "open_world_hint": "openWorldHint",
+}
+_HTTP_OPTIONS = (
+    "allowed_hosts",
+    "allowed_origins",
+    "max_body",
+    "legacy_sessions",
+    "session_idle_timeout",
+    "max_sessions",
+    "sse_keepalive",
+    "legacy_sse",
+    "metrics",
+)
+
+
+def _is_async(fn: Callable[..., Any]) -> bool:
+    return inspect.iscoroutinefunction(fn) or inspect.iscoroutinefunction(getattr(fn, "__call__", None))
+
+
+def _annotations(value: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
+    if value is None:
+        return None
+    return {_ANNOTATION_KEYS.get(k, k): v for k, v in value.items()}
+
+
+def _drop_none(d: Dict[str, Any]) -> Dict[str, Any]:
+    return {k: v for k, v in d.items() if v is not None}
+
+
+def _decorator(register: Callable[..., Any], name: Any, options: Dict[str, Any]) -> Any:
+    """``@server.x`` (``name`` is the function) or ``@server.x(name, **options)``."""
+    if callable(name):
+        register(name)
+        return name
+
+    def decorate(fn: F) -> F:
+        register(fn, name=name, **options)
+        return fn
+
+    return decorate
+
+
+@contextmanager
+def _stdout_to_stderr() -> Iterator[None]:
+    """While serving stdio the engine points fd 1 at stderr; this also sends Python's
+    ``sys.stdout`` (and its buffer) there, so ``print()`` cannot reach the protocol stream."""
+    saved = sys.stdout
+    try:
+        if saved is not None:
+            saved.flush()
+    except (OSError, ValueError):
+        pass
+    sys.stdout = sys.stderr
+    try:
+        yield
+    finally:
+        sys.stdout = saved
+
+
+class Server:
+    """An MCP server.
+
+    ``Server(name, version="1.0.0", instructions=None, *, title=None, description=None,
+    website_url=None, max_workers=None, limits=None, logging=True, cache_ttl=None,
+    cache_scope="public", state_key=None, protocol_versions=None)``
+
+    ``limits`` is a dict of ``max_message_size``, ``max_in_flight_per_connection``,
+    ``max_in_flight``, ``request_timeout`` (seconds or None), ``shutdown_grace``,
+    ``page_size``, ``request_state_ttl``. ``cache_ttl`` (seconds) and ``cache_scope`` are the
+    caching hints of 2026-07-28 list and read results. ``state_key`` is shared by several
+    instances that must resume each other's multi-round-trip requests.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        version: str = "1.0.0",
+        instructions: Optional[str] = None,
+        *,
+        title: Optional[str] = None,
+        description: Optional[str] = None,
+        website_url: Optional[str] = None,
+        max_workers: Optional[int] = None,
+        limits: Optional[Dict[str, Any]] = None,
+        logging: bool = True,
+        cache_ttl: Optional[float] = None,
+        cache_scope: str = "public",
+        state_key: Optional[str] = None,
+        protocol_versions: Optional[Sequence[str]] = None,
+    ) -> None:
+        if max_workers is not None and max_workers < 1:
+            raise ValueError("max_workers must be at least 1")
+        options = _drop_none(
+            {
+                "instructions": instructions,
+                "title": title,
+                "description": description,
+                "website_url": website_url,
+                "max_workers": max_workers,
+                "limits": limits,
+                "logging": logging,
+                "cache_ttl": cache_ttl,
+                "cache_scope": cache_scope,
+                "state_key": state_key,
+                "protocol_versions": list(protocol_versions) if protocol_versions is not None else None,
+            }
+        )
+        self.name = name
+        self.version = version
+        self.max_workers = max_workers or default_max_workers()
+        self._native = NativeServer(name, version, options)
+        self._tools: Dict[str, Dict[str, Any]] = {}
+        self._resources: Dict[str, Dict[str, Any]] = {}
+        self._prompts: Dict[str, Dict[str, Any]] = {}
+        self._lock = threading.Lock()
+        self._caller_loop: Any = None
+        self._own_loop: Any = None
+        self._ref = weakref.ref(self)
+
+    def __repr__(self) -> str:
+        return f"Server({self.name!r}, version={self.version!r})"
+
+    # ----- asyncio -------------------------------------------------------------------------
+
+    def _async_loop(self) -> Any:
+        """The loop async handlers run on: the caller's while ``run_async``/``test_client``
+        is active, else this server's own loop thread (started on first use)."""
+        loop = self._caller_loop
+        if loop is not None and not loop.is_closed():
+            return loop
+        with self._lock:
+            if self._own_loop is None:
+                import asyncio
+
+                own = asyncio.new_event_loop()
+                threading.Thread(target=own.run_forever, name=f"mcpforge-{self.name}-asyncio", daemon=True).start()
+                weakref.finalize(self, own.call_soon_threadsafe, own.stop)
+                self._own_loop = own
+            return self._own_loop
+
+    def _loop_of(self) -> Callable[[], Any]:
+        ref = self._ref
+
+        def loop_of() -> Any:
+            server = ref()
+            if server is None:
+                raise RuntimeError("the server was garbage-collected")
+            return server._async_loop()
+
+        return loop_of
+
+    # ----- tools ---------------------------------------------------------------------------
+
+    @overload
+    def tool(self, name: F) -> F: ...
+
+    @overload
+    def tool(
+        self,
+        name: Optional[str] = None,
+        *,
+        title: Optional[str] = None,
+        description: Optional[str] = None,
+        annotations: Optional[Dict[str, Any]] = None,
+        input_schema: Optional[Dict[str, Any]] = None,
+        output_schema: Optional[Dict[str, Any]] = None,
+        structured_output: Optional[bool] = None,
+        icons: Optional[List[Dict[str, Any]]] = None,
+        meta: Optional[Dict[str, Any]] = None,
+        task_support: Optional[str] = None,
+        defer_task: bool = False,
+    ) -> Callable[[F], F]: ...
+
+    def tool(self, name: Any = None, **options: Any) -> Any:
+        """Registers a function as a tool (``@server.tool()`` or ``@server.tool``).
+
+        The input schema comes from the type hints (or ``input_schema``), the description
+        from the docstring (or ``description``), the output schema and
+        ``structuredContent`` from the return annotation (or ``output_schema``;
+        ``structured_output=False`` turns it off). ``annotations`` takes the MCP hints
+        (``readOnlyHint`` or ``read_only_hint``, ...). ``task_support`` is ``"optional"`` or
+        ``"required"`` to let the tool run as a task; with ``defer_task=True`` it gathers
+        client input first and becomes a task when it calls ``ctx.start_task()``."""
+        return _decorator(self.add_tool, name, options)
+
+    def add_tool(
+        self,
+        fn: Callable[..., Any],
+        *,
+        name: Optional[str] = None,
+        title: Optional[str] = None,
+        description: Optional[str] = None,
+        annotations: Optional[Dict[str, Any]] = None,
+        input_schema: Optional[Dict[str, Any]] = None,
+        output_schema: Optional[Dict[str, Any]] = None,
+        structured_output: Optional[bool] = None,
+        icons: Optional[List[Dict[str, Any]]] = None,
+        meta: Optional[Dict[str, Any]] = None,
+        task_support: Optional[str] = None,
+        defer_task: bool = False,
+    ) -> Dict[str, Any]:
+        """Registers ``fn`` as a tool (see ``tool``) and returns its definition."""
+        name = name or fn.__name__
+        if name in self._tools:
+            raise ValueError(f"a tool named {name!r} is already registered (remove_tool it first)")
+        explicit_output = output_schema is not None
+        spec = function_spec(fn, structured_output=False if explicit_output else structured_output)
+        definition = _drop_none(
+            {
+                "name": name,
+                "title": title,
+                "description": description if description is not None else spec.description,
+                "inputSchema": input_schema if input_schema is not None else spec.input_schema,
+                "outputSchema": output_schema if explicit_output else spec.output_schema,
+                "annotations": _annotations(annotations),
+                "icons": icons,
+                "execution": {"taskSupport": task_support} if task_support is not None else None,
+                "_meta": meta,
+            }
+        )
+        is_async = _is_async(fn)
+        bind = _invoke.bind_tool(spec, self._ref)
+        invoker = _invoke.wrapper(fn, is_async, bind, _invoke.tool_finish(spec, explicit_output), self._loop_of())
+        self._native.add_tool(definition, invoker, is_async, defer_task)
+        self._tools[name] = definition
+        return definition
+
+    def remove_tool(self, name: str) -> bool:
+        """Removes a tool (clients are told the list changed); True if it existed."""
+        self._tools.pop(name, None)
+        return self._native.remove_tool(name)
+
+    @property
+    def tools(self) -> Dict[str, Dict[str, Any]]:
+        """The registered tool definitions, by name."""
+        return dict(self._tools)
+
+    # ----- resources -----------------------------------------------------------------------
+
+    def resource(
+        self,
+        uri: str,
+        *,
+        name: Optional[str] = None,
+        title: Optional[str] = None,
+        description: Optional[str] = None,
+        mime_type: Optional[str] = None,
+        size: Optional[int] = None,
+        annotations: Optional[Dict[str, Any]] = None,
+        icons: Optional[List[Dict[str, Any]]] = None,
+        meta: Optional[Dict[str, Any]] = None,
+    ) -> Callable[[F], F]:
+        """Registers a resource reader for ``uri``, or for a URI template (RFC 6570 level-1
+        variables such as ``file:///{path}``) whose variables fill the parameters of the same
+        names. A parameter named ``uri`` gets the URI read. Return str (text), bytes (blob),
+        ``ResourceContents`` (or a list of them), another JSON value (sent as JSON text), or
+        None for "not found"."""
+
+        def decorate(fn: F) -> F:
+            self.add_resource(
+                fn,
+                uri,
+                name=name,
+                title=title,
+                description=description,
+                mime_type=mime_type,
+                size=size,
+                annotations=annotations,
+                icons=icons,
+                meta=meta,
+            )
+            return fn
+
+        return decorate
+
+    def add_resource(
+        self,
+        fn: Callable[..., Any],
+        uri: str,
+        *,
+        name: Optional[str] = None,
+        title: Optional[str] = None,
+        description: Optional[str] = None,
+        mime_type: Optional[str] = None,
+        size: Optional[int] = None,
+        annotations: Optional[Dict[str, Any]] = None,
+        icons: Optional[List[Dict[str, Any]]] = None,
+        meta: Optional[Dict[str, Any]] = None,
+    ) -> Dict[str, Any]:
+        """Registers ``fn`` as the reader of ``uri`` (see ``resource``)."""
+        if uri in self._resources:
+            raise ValueError(f"a resource {uri!r} is already registered")
+        spec = function_spec(fn, structured_output=False)
+        template = "{" in uri
+        key = "uriTemplate" if template else "uri"
+        definition = _drop_none(
+            {
+                key: uri,
+                "name": name or fn.__name__,
+                "title": title,
+                "description": description if description is not None else spec.description,
+                "mimeType": mime_type,
+                "size": None if template else size,
+                "annotations": annotations,
+                "icons": icons,
+                "_meta": meta,
+            }
+        )
+        is_async = _is_async(fn)
+        bind = _invoke.bind_strings(spec, self._ref, uri_param=True)
+        invoker = _invoke.wrapper(fn, is_async, bind, _invoke.resource_finish(mime_type), self._loop_of())
+        if template:
+            self._native.add_template(definition, invoker, is_async)
+        else:
+            self._native.add_resource(definition, invoker, is_async)
+        self._resources[uri] = definition
+        return definition
+
+    def remove_resource(self, uri: str) -> bool:
+        """Removes a concrete resource; True if it existed."""
+        self._resources.pop(uri, None)
+        return self._native.remove_resource(uri)
+
+    @property
+    def resources(self) -> Dict[str, Dict[str, Any]]:
+        """The registered resource and template definitions, by URI or template."""
+        return dict(self._resources)
+
+    # ----- prompts -------------------------------------------------------------------------
+
+    @overload
+    def prompt(self, name: F) -> F: ...
+
+    @overload
+    def prompt(self, name: Optional[str] = None, *, title: Optional[str] = None, description: Optional[str] = None, icons: Optional[List[Dict[str, Any]]] = None) -> Callable[[F], F]: ...
+
+    def prompt(self, name: Any = None, **options: Any) -> Any:
+        """Registers a prompt (``@server.prompt()`` or ``@server.prompt``): its parameters
+        are the prompt's arguments (required unless they have a default; values arrive as
+        strings and are converted to int, float, bool or JSON per annotation). Return a str
+        (one user message), a ``Message``, a list of them (or of strs and content), or a
+        ``GetPromptResult`` dict."""
+        return _decorator(self.add_prompt, name, options)
+
+    def add_prompt(
+        self,
+        fn: Callable[..., Any],
+        *,
+        name: Optional[str] = None,
+        title: Optional[str] = None,
+        description: Optional[str] = None,
+        icons: Optional[List[Dict[str, Any]]] = None,
+    ) -> Dict[str, Any]:
+        """Registers ``fn`` as a prompt (see ``prompt``)."""
+        name = name or fn.__name__
+        if name in self._prompts:
+            raise ValueError(f"a prompt named {name!r} is already registered")
+        spec = function_spec(fn, structured_output=False)
+        arguments = [
+            _drop_none({"name": p.name, "description": spec.input_schema["properties"][p.name].get("description"), "required": p.required or None})
+            for p in spec.params
+        ]
+        description = description if description is not None else spec.description
+        definition = _drop_none({"name": name, "title": title, "description": description, "arguments": arguments, "icons": icons})
+        is_async = _is_async(fn)
+        bind = _invoke.bind_strings(spec, self._ref, uri_param=False)
+        invoker = _invoke.wrapper(fn, is_async, bind, _invoke.prompt_finish(description), self._loop_of())
+        self._native.add_prompt(definition, invoker, is_async)
+        self._prompts[name] = definition
+        return definition
+
+    def remove_prompt(self, name: str) -> bool:
+        """Removes a prompt; True if it existed."""
+        self._prompts.pop(name, None)
+        return self._native.remove_prompt(name)
+
+    @property
+    def prompts(self) -> Dict[str, Dict[str, Any]]:
+        """The registered prompt definitions, by name."""
+        return dict(self._prompts)
+
+    # ----- completions ---------------------------------------------------------------------
+
+    def completion(self, *, prompt: Optional[str] = None, resource: Optional[str] = None) -> Callable[[F], F]:
+        """Registers a completion provider for a prompt's arguments (``prompt=name``), a
+        template's variables (``resource=template``), or every reference without its own
+        provider (neither). The function takes any of ``argument`` (name), ``value`` (typed
+        so far), ``context`` (other arguments' values), ``ref`` and a ``Context``, and returns
+        a list of strings or a ``Completion``."""
+        if prompt is not None and resource is not None:
+            raise ValueError("a completion provider is for a prompt or a resource template, not both")
+        reference = (
+            {"type": "ref/prompt", "name": prompt}
+            if prompt is not None
+            else {"type": "ref/resource", "uri": resource}
+            if resource is not None
+            else None
+        )
+
+        def decorate(fn: F) -> F:
+            spec = function_spec(fn, structured_output=False)
+            is_async = _is_async(fn)
+            bind = _invoke.bind_completion(spec, self._ref)
+            invoker = _invoke.wrapper(fn, is_async, bind, _invoke.completion_finish, self._loop_of())
+            self._native.add_completion(reference, invoker, is_async)
+            return fn
+
+        return decorate
+
+    # ----- notifications -------------------------------------------------------------------
+
+    def notify_tools_changed(self) -> None:
+        """Tells clients the tool list changed."""
+        self._native.notify_tools_changed()
+
+    def notify_prompts_changed(self) -> None:
+        """Tells clients the prompt list changed."""
+        self._native.notify_prompts_changed()
+
+    def notify_resources_changed(self) -> None:
+        """Tells clients the resource list changed."""
+        self._native.notify_resources_changed()
+
+    def notify_resource_updated(self, uri: str) -> None:
+        """Tells subscribers the resource ``uri`` changed."""
+        self._native.notify_resource_updated(uri)
+
+    # ----- serving -------------------------------------------------------------------------
+
+    def _http(self, host: str, port: int, path: str, auth: Optional[AuthSettings], options: Dict[str, Any]) -> Tuple[Dict[str, Any], Any]:
+        unknown = set(options) - set(_HTTP_OPTIONS)
+        if unknown:
+            raise TypeError(f"unknown HTTP options: {', '.join(sorted(unknown))}")
+        settings = {"host": host, "port": port, "path": path, **_drop_none(options)}
+        verifier = None
+        if auth is not None:
+            settings["auth"] = auth.options()
+            fn = auth.verifier
+            is_async = _is_async(fn)
+            params = [p for p in inspect.signature(fn).parameters]
+            if len(params) != 1:
+                raise TypeError("the token verifier takes exactly one argument, the token")
+            bind = _invoke.bind_verifier(params[0])
+            invoker = _invoke.wrapper(fn, is_async, bind, _invoke.verifier_finish, self._loop_of(), _invoke.verifier_failure)
+            verifier = (invoker, is_async)
+        return settings, verifier
+
+    def run(
+        self,
+        transport: str = "stdio",
+        *,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        path: str = "/mcp",
+        auth: Optional[AuthSettings] = None,
+        on_ready: Optional[Callable[[str, int], None]] = None,
+        **http_options: Any,
+    ) -> None:
+        """Serves until stdin closes (stdio) or Ctrl-C, which raises ``KeyboardInterrupt``
+        after a graceful shutdown.
+
+        ``transport="http"`` serves Streamable HTTP (both eras) at ``path`` on ``host:port``
+        (``port=0``: any free port; ``on_ready(host, port)`` is called once bound). HTTP
+        options: ``allowed_hosts``, ``allowed_origins`` (DNS-rebinding protection; default
+        loopback only), ``max_body``, ``legacy_sessions``, ``session_idle_timeout``,
+        ``max_sessions``, ``sse_keepalive``, ``legacy_sse``, ``metrics`` (Prometheus
+        ``/metrics``), and ``auth`` (``AuthSettings`` with your token verifier)."""
+        init_logging()
+        if transport == "stdio":
+            if http_options or auth is not None:
+                raise TypeError("HTTP options given for the stdio transport")
+            with _stdout_to_stderr(), self._ctrl_c():
+                self._native.serve_stdio()
+        elif transport in ("http", "streamable-http"):
+            settings, verifier = self._http(host, port, path, auth, http_options)
+            with self._ctrl_c():
+                self._native.serve_http(settings, verifier, on_ready)
+        else:
+            raise ValueError(f"unknown transport {transport!r} (use 'stdio' or 'http')")
+
+    @contextmanager
+    def _ctrl_c(self) -> Iterator[None]:
+        """While serving from the main thread with Python's default Ctrl-C handling, SIGINT
+        starts a graceful shutdown and ``KeyboardInterrupt`` is raised once it is done. (The
+        default handler would raise wherever the main thread happens to run Python, e.g. in
+        a finalizer, where the exception is lost.)"""
+        import signal
+
+        if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+            yield
+            return
+        interrupted: List[int] = []
+        native = self._native
+
+        def on_sigint(signum: int, frame: Any) -> None:
+            interrupted.append(signum)
+            native.shutdown()
+
+        previous = signal.signal(signal.SIGINT, on_sigint)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, previous)
+        if interrupted:
+            raise KeyboardInterrupt
+
+    async def run_async(
+        self,
+        transport: str = "stdio",
+        *,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        path: str = "/mcp",
+        auth: Optional[AuthSettings] = None,
+        on_ready: Optional[Callable[[str, int], None]] = None,
+        **http_options: Any,
+    ) -> None:
+        """``run`` on the caller's asyncio loop: async handlers run on this loop; cancelling
+        this coroutine shuts the server down gracefully."""
+        import asyncio
+
+        init_logging()
+        loop = asyncio.get_running_loop()
+        finished: "asyncio.Future[Any]" = loop.create_future()
+        done = resolver(loop, finished)
+
+        self._caller_loop = loop
+        try:
+            if transport == "stdio":
+                with _stdout_to_stderr():
+                    self._native.start_stdio(done)
+                    await self._wait(finished)
+            elif transport in ("http", "streamable-http"):
+                settings, verifier = self._http(host, port, path, auth, http_options)
+                bound = self._native.start_http(settings, done, verifier)
+                if on_ready is not None:
+                    on_ready(*bound)
+                await self._wait(finished)
+            else:
+                raise ValueError(f"unknown transport {transport!r} (use 'stdio' or 'http')")
+        finally:
+            self._caller_loop = None
+
+    async def _wait(self, finished: Any) -> None:
+        import asyncio
+
+        try:
+            await asyncio.shield(finished)
+        except asyncio.CancelledError:
+            self._native.shutdown()
+            await asyncio.wait([finished], timeout=10)
+            raise
+
+    def shutdown(self) -> None:
+        """Stops serving gracefully (in-flight requests finish up to the grace period). Final:
+        the server cannot serve again."""
+        self._native.shutdown()
+
+    def test_client(self, **options: Any) -> Any:
+        """An in-memory client through the real engine: ``async with server.test_client()
+        as client: await client.call_tool("add", {"a": 1, "b": 2})``. Options as
+        ``mcpforge.testing.TestClient``."""
+        from .testing import TestClient
+
+        return TestClient(self, **options)
+

@@ -1,0 +1,364 @@
+//! The handler boundary implemented once for Python: every tool, resource, template, prompt,
+//! completion and token verifier is a Python callable behind an [`Invoker`], crossed once
+//! per call.
+//!
+//! Synchronous callables run on tokio's blocking pool, at most `max_workers` at once (a
+//! semaphore), attached to the interpreter only while Python runs. Asynchronous ones are
+//! started by a Python "starter" (which puts the coroutine on an asyncio loop and returns a
+//! handle with `cancel()`); their outcome comes back through a [`Completer`]. The engine's
+//! worker threads never wait for the interpreter.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use mcpforge::{
+    AuthError, AuthInfo, BoxFuture, CallToolResult, CompleteRequest, Completion, CompletionHandler, GetPromptResult,
+    HandlerError, PromptHandler, ProtocolError, RequestContext, ResourceContents, ResourceHandler, TokenVerifier,
+    ToolHandler, ToolOutput,
+};
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyTuple};
+use serde_json::Value;
+use tokio::sync::{Semaphore, oneshot};
+
+use crate::context::NativeContext;
+use crate::convert::{from_py, from_py_as, to_py};
+use crate::errors::{decode, internal, tag};
+use crate::{attach, runtime};
+
+/// A Python callable owned by a server. The server lists every slot so the garbage
+/// collector sees these references (`__traverse__`) and can break cycles (`__clear__`).
+#[derive(Default)]
+pub struct Slot {
+    obj: Mutex<Option<Py<PyAny>>>,
+}
+
+impl Slot {
+    /// A slot holding `obj`.
+    pub fn new(obj: Py<PyAny>) -> Arc<Slot> {
+        Arc::new(Slot { obj: Mutex::new(Some(obj)) })
+    }
+
+    /// The callable, or an error once the server was cleared by the garbage collector.
+    fn get<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let guard = self.obj.lock().unwrap_or_else(|p| p.into_inner());
+        guard
+            .as_ref()
+            .map(|o| o.bind(py).clone())
+            .ok_or_else(|| PyRuntimeError::new_err("the server owning this handler was garbage-collected"))
+    }
+
+    /// Reports the reference to the garbage collector (skipped while another thread holds
+    /// the lock: the object then merely stays alive a little longer).
+    pub fn traverse(&self, visit: &pyo3::gc::PyVisit<'_>) -> Result<(), pyo3::PyTraverseError> {
+        if let Ok(guard) = self.obj.try_lock() {
+            visit.call(guard.as_ref())?;
+        }
+        Ok(())
+    }
+
+    /// Drops the reference (breaks a cycle).
+    pub fn clear(&self) -> Option<Py<PyAny>> {
+        self.obj.lock().unwrap_or_else(|p| p.into_inner()).take()
+    }
+}
+
+/// Receives the outcome of an asynchronous Python handler: the starter calls it once with
+/// the `(tag, payload)` outcome when the coroutine finishes.
+#[pyclass(frozen, module = "mcpforge._native")]
+pub struct Completer {
+    deliver: Mutex<Option<Deliver>>,
+}
+
+type Deliver = Box<dyn for<'py> FnOnce(&Bound<'py, PyAny>) + Send>;
+
+impl Completer {
+    fn new(deliver: Deliver) -> Completer {
+        Completer { deliver: Mutex::new(Some(deliver)) }
+    }
+}
+
+#[pymethods]
+impl Completer {
+    /// Delivers the outcome; later calls do nothing.
+    fn __call__(&self, outcome: &Bound<'_, PyAny>) {
+        let deliver = self.deliver.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(deliver) = deliver {
+            deliver(outcome);
+        }
+    }
+}
+
+/// Where a started asynchronous handler stands, shared by the future awaiting it and the
+/// thread that starts it.
+enum Run {
+    /// The starter has not returned yet.
+    Starting,
+    /// Running: the handle whose `cancel()` cancels the asyncio task.
+    Started(Py<PyAny>),
+    /// The request was abandoned before the starter returned: cancel as soon as it does.
+    Abandoned,
+    /// Finished: nothing to cancel.
+    Done,
+}
+
+/// Cancels an asynchronous handler when its request is abandoned (the engine drops the
+/// handler's future on cancellation, timeout and shutdown), also while it is being started.
+struct CancelOnDrop(Arc<Mutex<Run>>);
+
+impl CancelOnDrop {
+    /// Records the handle once the starter returned (GIL held): cancels it at once when
+    /// the request was abandoned meanwhile.
+    fn started(run: &Mutex<Run>, py: Python<'_>, handle: Py<PyAny>) {
+        let mut state = run.lock().unwrap_or_else(|p| p.into_inner());
+        if matches!(*state, Run::Abandoned) {
+            drop(state);
+            cancel(py, handle.bind(py));
+        } else {
+            *state = Run::Started(handle);
+        }
+    }
+}
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        let previous = std::mem::replace(&mut *self.0.lock().unwrap_or_else(|p| p.into_inner()), Run::Abandoned);
+        if let Run::Started(handle) = previous {
+            runtime().spawn_blocking(move || attach(|py| cancel(py, handle.bind(py))));
+        }
+    }
+}
+
+fn cancel(py: Python<'_>, handle: &Bound<'_, PyAny>) {
+    if let Err(e) = handle.call_method0("cancel") {
+        e.print(py);
+    }
+}
+
+/// How one Python callable is called: synchronously on the worker pool, or as a coroutine
+/// through its starter.
+pub struct Invoker {
+    slot: Arc<Slot>,
+    is_async: bool,
+    pool: Arc<Semaphore>,
+}
+
+/// Converts a handler's success outcome (`tag`, `payload`) into the engine's value.
+type Success<T> = fn(u8, &Bound<'_, PyAny>) -> PyResult<T>;
+
+/// Builds the positional arguments of one call (the context is appended by the invoker).
+type Args = Box<dyn for<'py> FnOnce(Python<'py>) -> PyResult<Vec<Bound<'py, PyAny>>> + Send>;
+
+impl Invoker {
+    /// An invoker for `slot`; `pool` bounds concurrent synchronous calls.
+    pub fn new(slot: Arc<Slot>, is_async: bool, pool: Arc<Semaphore>) -> Invoker {
+        Invoker { slot, is_async, pool }
+    }
+
+    /// Calls the Python side with `args` plus a context, and decodes its outcome with `ok`.
+    fn invoke<T: Send + 'static>(
+        &self,
+        ctx: Option<RequestContext>,
+        args: Args,
+        ok: Success<T>,
+    ) -> BoxFuture<'static, Result<T, HandlerError>> {
+        let slot = self.slot.clone();
+        if !self.is_async {
+            let pool = self.pool.clone();
+            return Box::pin(async move {
+                let permit = pool.acquire_owned().await.map_err(|_| ProtocolError::internal("worker pool closed"))?;
+                let run = move || {
+                    let _permit = permit;
+                    attach(|py| {
+                        let called = (|| {
+                            let mut argv = args(py)?;
+                            argv.push(context_arg(py, ctx, false)?);
+                            slot.get(py)?.call1(PyTuple::new(py, argv)?)
+                        })();
+                        match called {
+                            Ok(outcome) => decode(&outcome, ok),
+                            Err(e) => Err(internal(py, e)),
+                        }
+                    })
+                    .unwrap_or_else(|| Err(exiting()))
+                };
+                runtime()
+                    .spawn_blocking(run)
+                    .await
+                    .unwrap_or_else(|_| Err(ProtocolError::internal("the handler thread panicked").into()))
+            });
+        }
+        Box::pin(async move {
+            let (tx, rx) = oneshot::channel::<Result<T, HandlerError>>();
+            let completer = Completer::new(Box::new(move |outcome| {
+                let _ = tx.send(decode(outcome, ok));
+            }));
+            let run = Arc::new(Mutex::new(Run::Starting));
+            let guard = CancelOnDrop(run.clone());
+            let start = move || {
+                attach(|py| {
+                    let started = (|| {
+                        let mut argv = args(py)?;
+                        argv.push(context_arg(py, ctx, true)?);
+                        argv.push(Bound::new(py, completer)?.into_any());
+                        slot.get(py)?.call1(PyTuple::new(py, argv)?).map(Bound::unbind)
+                    })();
+                    match started {
+                        Ok(handle) => {
+                            CancelOnDrop::started(&run, py, handle);
+                            Ok(())
+                        }
+                        Err(e) => Err(internal(py, e)),
+                    }
+                })
+                .unwrap_or_else(|| Err(exiting()))
+            };
+            runtime()
+                .spawn_blocking(start)
+                .await
+                .unwrap_or_else(|_| Err(ProtocolError::internal("the handler thread panicked").into()))?;
+            let outcome = rx.await;
+            *guard.0.lock().unwrap_or_else(|p| p.into_inner()) = Run::Done;
+            outcome.unwrap_or_else(|_| Err(ProtocolError::internal("the handler finished without a result").into()))
+        })
+    }
+}
+
+/// The answer of a call that arrives while the interpreter exits.
+fn exiting() -> HandlerError {
+    ProtocolError::internal("the Python interpreter is exiting").into()
+}
+
+/// The context argument: a `NativeContext` for a request, `None` for a token verification.
+fn context_arg(py: Python<'_>, ctx: Option<RequestContext>, is_async: bool) -> PyResult<Bound<'_, PyAny>> {
+    match ctx {
+        Some(ctx) => Ok(Bound::new(py, NativeContext::new(ctx, is_async))?.into_any()),
+        None => Ok(py.None().into_bound(py)),
+    }
+}
+
+/// A tool's outcome: a plain value, or a full `CallToolResult` (as a dict).
+fn tool_output(tag: u8, payload: &Bound<'_, PyAny>) -> PyResult<ToolOutput> {
+    match tag {
+        tag::VALUE => Ok(ToolOutput::Value(from_py(payload)?)),
+        tag::RESULT => Ok(ToolOutput::Result(from_py_as::<CallToolResult>(payload, "tool result")?)),
+        other => Err(pyo3::exceptions::PyValueError::new_err(format!("unknown handler outcome tag {other}"))),
+    }
+}
+
+/// A Python tool.
+pub struct PyTool(pub Invoker);
+
+impl ToolHandler for PyTool {
+    fn call(&self, ctx: RequestContext, args: Value) -> BoxFuture<'static, Result<ToolOutput, HandlerError>> {
+        self.0.invoke(Some(ctx), Box::new(move |py| Ok(vec![to_py(py, &args)?])), tool_output)
+    }
+}
+
+fn str_map<'py>(py: Python<'py>, map: &BTreeMap<String, String>) -> PyResult<Bound<'py, PyAny>> {
+    let dict = PyDict::new(py);
+    for (k, v) in map {
+        dict.set_item(k, v)?;
+    }
+    Ok(dict.into_any())
+}
+
+/// A Python resource or resource template reader: called with the URI and the template
+/// variables.
+pub struct PyResource(pub Invoker);
+
+impl ResourceHandler for PyResource {
+    fn read(
+        &self,
+        ctx: RequestContext,
+        uri: String,
+        vars: BTreeMap<String, String>,
+    ) -> BoxFuture<'static, Result<Vec<ResourceContents>, HandlerError>> {
+        let args: Args = Box::new(move |py| Ok(vec![uri.into_pyobject(py)?.into_any(), str_map(py, &vars)?]));
+        self.0.invoke(Some(ctx), args, |_, payload| from_py_as(payload, "resource contents"))
+    }
+}
+
+/// A Python prompt renderer: called with the string arguments.
+pub struct PyPrompt(pub Invoker);
+
+impl PromptHandler for PyPrompt {
+    fn get(
+        &self,
+        ctx: RequestContext,
+        args: BTreeMap<String, String>,
+    ) -> BoxFuture<'static, Result<GetPromptResult, HandlerError>> {
+        let args: Args = Box::new(move |py| Ok(vec![str_map(py, &args)?]));
+        self.0.invoke(Some(ctx), args, |_, payload| from_py_as(payload, "prompt result"))
+    }
+}
+
+/// A Python completion provider: called with the reference, the argument name, the
+/// partial value and the other arguments' values.
+pub struct PyCompletion(pub Invoker);
+
+impl CompletionHandler for PyCompletion {
+    fn complete(
+        &self,
+        ctx: RequestContext,
+        request: CompleteRequest,
+    ) -> BoxFuture<'static, Result<Completion, ProtocolError>> {
+        let args: Args = Box::new(move |py| {
+            let reference = serde_json::to_value(&request.reference).unwrap_or(Value::Null);
+            Ok(vec![
+                to_py(py, &reference)?,
+                request.argument.into_pyobject(py)?.into_any(),
+                request.value.into_pyobject(py)?.into_any(),
+                str_map(py, &request.context)?,
+            ])
+        });
+        let call = self.0.invoke(Some(ctx), args, |_, payload| from_py_as(payload, "completion"));
+        Box::pin(async move {
+            call.await.map_err(|e| match e {
+                HandlerError::Protocol(p) => p,
+                HandlerError::Tool(t) => ProtocolError::invalid_params(t.message),
+                other => ProtocolError::internal(other.to_string()),
+            })
+        })
+    }
+}
+
+/// A Python bearer-token verifier: returns the grant as a dict, or fails with the
+/// `AuthError` outcome of the wrapper in `mcpforge/auth.py`.
+pub struct PyVerifier(pub Invoker);
+
+/// The grant a verifier returned: `{subject, scopes, client_id, extra}`.
+fn auth_info(payload: &Bound<'_, PyAny>) -> PyResult<AuthInfo> {
+    let v = from_py(payload)?;
+    let text = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
+    let scopes = v
+        .get("scopes")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        .unwrap_or_default();
+    Ok(AuthInfo {
+        subject: text("subject"),
+        scopes,
+        client_id: text("client_id"),
+        extra: v.get("extra").cloned().unwrap_or(Value::Null),
+    })
+}
+
+impl TokenVerifier for PyVerifier {
+    fn verify(&self, token: &str) -> BoxFuture<'static, Result<AuthInfo, AuthError>> {
+        let token = token.to_owned();
+        let args: Args = Box::new(move |py| Ok(vec![token.into_pyobject(py)?.into_any()]));
+        let call = self.0.invoke(None, args, |_, payload| auth_info(payload));
+        Box::pin(async move {
+            call.await.map_err(|e| match e {
+                // The wrapper reports insufficient scope as a protocol error whose data lists them.
+                HandlerError::Protocol(p) if p.code == 403 => AuthError::InsufficientScope {
+                    required: p.data.and_then(|d| serde_json::from_value(d).ok()).unwrap_or_default(),
+                },
+                HandlerError::Tool(t) => AuthError::Invalid(t.message),
+                other => AuthError::Invalid(other.to_string()),
+            })
+        })
+    }
+}

@@ -1,0 +1,101 @@
+//! `mcpforge._native`: the CPython extension module behind the `mcpforge` package. It owns
+//! the engine's tokio runtime and registers the classes Python uses (`NativeServer`,
+//! `NativeContext`, `NativeClient`, `Completer`); the public API is the Python package in
+//! `python/mcpforge`.
+
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use pyo3::prelude::*;
+
+mod callbacks;
+mod client;
+mod context;
+mod convert;
+mod errors;
+mod reply;
+mod server;
+
+/// The one tokio runtime every server and test client of this process runs on. Its worker
+/// threads never wait for the interpreter: Python code runs on the blocking pool.
+pub(crate) fn runtime() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(std::thread::available_parallelism().map_or(2, |n| n.get().clamp(2, 4)))
+            .thread_name("mcpforge-engine")
+            .enable_all()
+            .build()
+            .expect("the tokio runtime starts")
+    })
+}
+
+/// Set when the interpreter starts to exit (an `atexit` hook): from then on engine threads
+/// no longer enter Python. A foreign thread that tries to take the GIL of a finalizing
+/// interpreter is ended by CPython mid-call, which aborts a Rust thread.
+static EXITING: AtomicBool = AtomicBool::new(false);
+/// Engine threads inside [`attach`] right now.
+static ATTACHED: AtomicUsize = AtomicUsize::new(0);
+/// How long the exit hook waits for engine threads to leave Python.
+const EXIT_WAIT: Duration = Duration::from_secs(2);
+
+/// Runs `f` attached to the interpreter, from an engine thread; `None` once the
+/// interpreter is exiting (the work is dropped: nobody is left to receive it).
+pub(crate) fn attach<R>(f: impl for<'py> FnOnce(Python<'py>) -> R) -> Option<R> {
+    struct Leave;
+    impl Drop for Leave {
+        fn drop(&mut self) {
+            ATTACHED.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+    ATTACHED.fetch_add(1, Ordering::SeqCst);
+    let _leave = Leave;
+    if EXITING.load(Ordering::SeqCst) {
+        return None;
+    }
+    Python::try_attach(f)
+}
+
+/// The `atexit` hook: stops engine threads from entering Python, then lets those inside
+/// finish (bounded) before the interpreter finalizes.
+#[pyfunction]
+fn _at_exit(py: Python<'_>) {
+    EXITING.store(true, Ordering::SeqCst);
+    py.detach(|| {
+        let deadline = Instant::now() + EXIT_WAIT;
+        while ATTACHED.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    });
+}
+
+/// The default size of the worker pool for synchronous handlers: `min(32, cpus + 4)`, as
+/// Python's `ThreadPoolExecutor`.
+#[pyfunction]
+fn default_max_workers() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get()).saturating_add(4).min(32)
+}
+
+/// Sends the engine's logs (`MCPFORGE_LOG` filter) to stderr; idempotent.
+#[pyfunction]
+fn init_logging() {
+    static ONCE: OnceLock<()> = OnceLock::new();
+    ONCE.get_or_init(mcpforge::telemetry::init_logging);
+}
+
+/// The module: declared safe for free-threaded CPython (every class guards its state with
+/// locks or is immutable).
+#[pymodule(gil_used = false)]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("ENGINE_VERSION", env!("CARGO_PKG_VERSION"))?;
+    m.add_function(wrap_pyfunction!(default_max_workers, m)?)?;
+    m.add_function(wrap_pyfunction!(init_logging, m)?)?;
+    m.add_class::<server::NativeServer>()?;
+    m.add_class::<context::NativeContext>()?;
+    m.add_class::<client::NativeClient>()?;
+    m.add_class::<callbacks::Completer>()?;
+    let hook = wrap_pyfunction!(_at_exit, m)?;
+    m.py().import("atexit")?.call_method1("register", (hook,))?;
+    Ok(())
+}

@@ -1,0 +1,410 @@
+//! `NativeServer`: one engine `Server` owned by a Python `mcpforge.Server`. It registers the
+//! Python handlers, serves stdio or HTTP (blocking with Ctrl-C checks, or in the background
+//! for asyncio), connects in-memory test clients, and shows the garbage collector every
+//! Python callable it holds.
+
+use std::future::Future;
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use mcpforge::{
+    AuthOptions, CacheScope, CompletionRef, HttpOptions, Limits, Prompt, ProtocolVersion, Resource, ResourceTemplate,
+    Server, StdioOptions, Tool,
+};
+use pyo3::PyTraverseError;
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::gc::PyVisit;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use serde_json::Value;
+use tokio::sync::Semaphore;
+
+use crate::callbacks::{Invoker, PyCompletion, PyPrompt, PyResource, PyTool, PyVerifier, Slot};
+use crate::client::NativeClient;
+use crate::convert::{from_py, from_py_as};
+use crate::errors::engine_to_py;
+use crate::reply::spawn_reply;
+use crate::runtime;
+
+/// How often a blocking `serve_*` looks for Ctrl-C (Python runs signal handlers only on the
+/// main thread, between bytecodes).
+const SIGNAL_POLL: Duration = Duration::from_millis(100);
+
+/// An engine server plus the Python callables it calls.
+#[pyclass(frozen, module = "mcpforge._native")]
+pub struct NativeServer {
+    server: Server,
+    pool: Arc<Semaphore>,
+    slots: Mutex<Vec<Arc<Slot>>>,
+}
+
+fn seconds(v: &Value) -> Option<Duration> {
+    v.as_f64().and_then(|s| Duration::try_from_secs_f64(s).ok())
+}
+
+fn count(options: &Value, key: &str) -> Option<usize> {
+    options.get(key).and_then(Value::as_u64).map(|n| n as usize)
+}
+
+fn text<'a>(options: &'a Value, key: &str) -> Option<&'a str> {
+    options.get(key).and_then(Value::as_str)
+}
+
+fn strings(options: &Value, key: &str) -> Option<Vec<String>> {
+    options.get(key).and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+}
+
+/// The engine limits from `Server(limits={...})`.
+fn limits(options: &Value) -> Limits {
+    let mut l = Limits::default();
+    let Some(o) = options.get("limits") else { return l };
+    if let Some(n) = count(o, "max_message_size") {
+        l.max_message_size = n;
+    }
+    if let Some(n) = count(o, "max_in_flight_per_connection") {
+        l.max_in_flight_per_connection = n;
+    }
+    if let Some(n) = count(o, "max_in_flight") {
+        l.max_in_flight = n;
+    }
+    if let Some(t) = o.get("request_timeout") {
+        l.request_timeout = seconds(t);
+    }
+    if let Some(t) = o.get("shutdown_grace").and_then(seconds) {
+        l.shutdown_grace = t;
+    }
+    if let Some(n) = count(o, "page_size") {
+        l.page_size = n;
+    }
+    if let Some(t) = o.get("request_state_ttl").and_then(seconds) {
+        l.request_state_ttl = t;
+    }
+    l
+}
+
+/// Builds the engine server from `Server(...)`'s options.
+fn build(name: &str, version: &str, o: &Value) -> PyResult<Server> {
+    let mut b = Server::builder(name, version).limits(limits(o));
+    if let Some(s) = text(o, "title") {
+        b = b.title(s);
+    }
+    if let Some(s) = text(o, "description") {
+        b = b.description(s);
+    }
+    if let Some(s) = text(o, "website_url") {
+        b = b.website_url(s);
+    }
+    if let Some(s) = text(o, "instructions") {
+        b = b.instructions(s);
+    }
+    if let Some(on) = o.get("logging").and_then(Value::as_bool) {
+        b = b.logging(on);
+    }
+    if let Some(ttl) = o.get("cache_ttl").and_then(seconds) {
+        let scope = if text(o, "cache_scope") == Some("private") { CacheScope::Private } else { CacheScope::Public };
+        b = b.cache(ttl, scope);
+    }
+    if let Some(key) = text(o, "state_key") {
+        b = b.state_key(key.as_bytes());
+    }
+    if let Some(list) = strings(o, "protocol_versions") {
+        let parsed = list
+            .iter()
+            .map(|v| {
+                ProtocolVersion::parse(v)
+                    .ok_or_else(|| PyValueError::new_err(format!("unknown protocol version {v:?}")))
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        b = b.protocol_versions(&parsed);
+    }
+    b.build().map_err(engine_to_py)
+}
+
+/// `host:port` (a name is resolved; the first address wins).
+fn address(options: &Value) -> PyResult<SocketAddr> {
+    let host = text(options, "host").unwrap_or("127.0.0.1");
+    let port = options.get("port").and_then(Value::as_u64).unwrap_or(8000);
+    let port = u16::try_from(port).map_err(|_| PyValueError::new_err(format!("port {port} is out of range")))?;
+    (host, port)
+        .to_socket_addrs()
+        .map_err(|e| PyValueError::new_err(format!("cannot resolve {host}:{port}: {e}")))?
+        .next()
+        .ok_or_else(|| PyValueError::new_err(format!("{host} has no address")))
+}
+
+impl NativeServer {
+    fn invoker(&self, callable: Py<PyAny>, is_async: bool) -> Invoker {
+        let slot = Slot::new(callable);
+        self.slots.lock().unwrap_or_else(|p| p.into_inner()).push(slot.clone());
+        Invoker::new(slot, is_async, self.pool.clone())
+    }
+
+    /// The HTTP options from `server.run("http", ...)`; `verifier` checks bearer tokens.
+    fn http_options(&self, options: &Value, verifier: Option<(Py<PyAny>, bool)>) -> PyResult<HttpOptions> {
+        let mut h = HttpOptions::new(address(options)?);
+        if let Some(p) = text(options, "path") {
+            h.path = p.to_owned();
+        }
+        if let Some(l) = strings(options, "allowed_hosts") {
+            h.allowed_hosts = l;
+        }
+        if let Some(l) = strings(options, "allowed_origins") {
+            h.allowed_origins = l;
+        }
+        if let Some(n) = count(options, "max_body") {
+            h.max_body = n;
+        }
+        if let Some(on) = options.get("legacy_sessions").and_then(Value::as_bool) {
+            h.legacy_sessions = on;
+        }
+        if let Some(t) = options.get("session_idle_timeout").and_then(seconds) {
+            h.session_idle_timeout = t;
+        }
+        if let Some(n) = count(options, "max_sessions") {
+            h.max_sessions = n;
+        }
+        if let Some(t) = options.get("sse_keepalive").and_then(seconds) {
+            h.sse_keepalive = t;
+        }
+        if let Some(on) = options.get("legacy_sse").and_then(Value::as_bool) {
+            h.legacy_sse = on;
+        }
+        if let Some(on) = options.get("metrics").and_then(Value::as_bool) {
+            h.metrics = on;
+        }
+        if let (Some(auth), Some((callable, is_async))) = (options.get("auth"), verifier) {
+            let resource = text(auth, "resource").ok_or_else(|| PyValueError::new_err("auth needs a resource URL"))?;
+            let mut a = AuthOptions::new(resource, PyVerifier(self.invoker(callable, is_async)));
+            a.authorization_servers = strings(auth, "authorization_servers").unwrap_or_default();
+            a.scopes_supported = strings(auth, "scopes_supported").unwrap_or_default();
+            a.required_scopes = strings(auth, "required_scopes").unwrap_or_default();
+            a.resource_name = text(auth, "resource_name").map(str::to_owned);
+            h.auth = Some(a);
+        }
+        Ok(h)
+    }
+
+    /// Runs `serve` on the engine with the interpreter released, looking for Ctrl-C every
+    /// [`SIGNAL_POLL`]: on a signal the server shuts down gracefully and the signal's
+    /// exception (KeyboardInterrupt) is raised.
+    fn block_on_serve(
+        &self,
+        py: Python<'_>,
+        serve: impl Future<Output = Result<(), mcpforge::Error>> + Send + 'static,
+    ) -> PyResult<()> {
+        let mut task = runtime().spawn(serve);
+        loop {
+            let finished =
+                py.detach(|| runtime().block_on(async { tokio::time::timeout(SIGNAL_POLL, &mut task).await }));
+            if let Ok(joined) = finished {
+                return joined
+                    .map_err(|e| PyRuntimeError::new_err(format!("the server task failed: {e}")))?
+                    .map_err(engine_to_py);
+            }
+            if let Err(signal) = py.check_signals() {
+                self.server.shutdown();
+                let grace = self.server.limits().shutdown_grace + Duration::from_secs(1);
+                let _ = py.detach(|| runtime().block_on(async { tokio::time::timeout(grace, &mut task).await }));
+                return Err(signal);
+            }
+        }
+    }
+}
+
+fn verifier_arg(verifier: Option<&Bound<'_, PyAny>>) -> PyResult<Option<(Py<PyAny>, bool)>> {
+    match verifier {
+        Some(v) if !v.is_none() => {
+            let (callable, is_async): (Py<PyAny>, bool) = v.extract()?;
+            Ok(Some((callable, is_async)))
+        }
+        _ => Ok(None),
+    }
+}
+
+#[pymethods]
+impl NativeServer {
+    /// A server named `name` at `version`; `options` as documented on `mcpforge.Server`.
+    #[new]
+    fn new(name: &str, version: &str, options: &Bound<'_, PyDict>) -> PyResult<NativeServer> {
+        let o = from_py(options)?;
+        let workers = count(&o, "max_workers").unwrap_or_else(crate::default_max_workers).max(1);
+        Ok(NativeServer {
+            server: build(name, version, &o)?,
+            pool: Arc::new(Semaphore::new(workers)),
+            slots: Mutex::default(),
+        })
+    }
+
+    /// The server's `Implementation` info as JSON text.
+    #[getter]
+    fn info(&self) -> String {
+        self.server.info().to_string()
+    }
+
+    /// Registers (or replaces) a tool: `definition` is the `Tool` object, `invoker` the
+    /// Python wrapper.
+    #[pyo3(signature = (definition, invoker, is_async, defer_task=false))]
+    fn add_tool(
+        &self,
+        definition: &Bound<'_, PyAny>,
+        invoker: Py<PyAny>,
+        is_async: bool,
+        defer_task: bool,
+    ) -> PyResult<()> {
+        let mut tool: Tool = from_py_as(definition, "tool definition")?;
+        if defer_task {
+            tool = tool.defer_task();
+        }
+        let handler: Arc<dyn mcpforge::ToolHandler> = Arc::new(PyTool(self.invoker(invoker, is_async)));
+        self.server.add_tool(tool, handler).map_err(engine_to_py)
+    }
+
+    /// Removes a tool; True if it existed.
+    fn remove_tool(&self, name: &str) -> bool {
+        self.server.remove_tool(name)
+    }
+
+    /// Registers (or replaces) a concrete resource.
+    fn add_resource(&self, definition: &Bound<'_, PyAny>, invoker: Py<PyAny>, is_async: bool) -> PyResult<()> {
+        let resource: Resource = from_py_as(definition, "resource definition")?;
+        let handler: Arc<dyn mcpforge::ResourceHandler> = Arc::new(PyResource(self.invoker(invoker, is_async)));
+        self.server.add_resource(resource, handler).map_err(engine_to_py)
+    }
+
+    /// Removes a resource; True if it existed.
+    fn remove_resource(&self, uri: &str) -> bool {
+        self.server.remove_resource(uri)
+    }
+
+    /// Registers (or replaces) a resource template.
+    fn add_template(&self, definition: &Bound<'_, PyAny>, invoker: Py<PyAny>, is_async: bool) -> PyResult<()> {
+        let template: ResourceTemplate = from_py_as(definition, "resource template definition")?;
+        let handler: Arc<dyn mcpforge::ResourceHandler> = Arc::new(PyResource(self.invoker(invoker, is_async)));
+        self.server.add_resource_template(template, handler).map_err(engine_to_py)
+    }
+
+    /// Registers (or replaces) a prompt.
+    fn add_prompt(&self, definition: &Bound<'_, PyAny>, invoker: Py<PyAny>, is_async: bool) -> PyResult<()> {
+        let prompt: Prompt = from_py_as(definition, "prompt definition")?;
+        let handler: Arc<dyn mcpforge::PromptHandler> = Arc::new(PyPrompt(self.invoker(invoker, is_async)));
+        self.server.add_prompt(prompt, handler).map_err(engine_to_py)
+    }
+
+    /// Removes a prompt; True if it existed.
+    fn remove_prompt(&self, name: &str) -> bool {
+        self.server.remove_prompt(name)
+    }
+
+    /// Registers a completion provider for `reference` (`{"type": "ref/prompt", "name"}` or
+    /// `{"type": "ref/resource", "uri"}`), or for every reference when None.
+    fn add_completion(&self, reference: &Bound<'_, PyAny>, invoker: Py<PyAny>, is_async: bool) -> PyResult<()> {
+        let reference: Option<CompletionRef> =
+            if reference.is_none() { None } else { Some(from_py_as(reference, "completion reference")?) };
+        self.server.add_completion(reference, Arc::new(PyCompletion(self.invoker(invoker, is_async))));
+        Ok(())
+    }
+
+    /// Tells clients the tool list changed.
+    fn notify_tools_changed(&self) {
+        self.server.notify_tools_changed();
+    }
+
+    /// Tells clients the prompt list changed.
+    fn notify_prompts_changed(&self) {
+        self.server.notify_prompts_changed();
+    }
+
+    /// Tells clients the resource list changed.
+    fn notify_resources_changed(&self) {
+        self.server.notify_resources_changed();
+    }
+
+    /// Tells subscribers that the resource `uri` changed.
+    fn notify_resource_updated(&self, uri: &str) {
+        self.server.notify_resource_updated(uri);
+    }
+
+    /// Serves stdio until EOF or Ctrl-C (raised as KeyboardInterrupt), blocking.
+    fn serve_stdio(&self, py: Python<'_>) -> PyResult<()> {
+        let server = self.server.clone();
+        let options = StdioOptions { protect_stdio: true, handle_signals: false };
+        self.block_on_serve(py, async move { server.serve_stdio_with(options).await })
+    }
+
+    /// Serves Streamable HTTP until Ctrl-C (raised as KeyboardInterrupt), blocking.
+    /// `ready(host, port)` is called once the listener is bound.
+    #[pyo3(signature = (options, verifier=None, ready=None))]
+    fn serve_http(
+        &self,
+        py: Python<'_>,
+        options: &Bound<'_, PyDict>,
+        verifier: Option<&Bound<'_, PyAny>>,
+        ready: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
+        let http = self.http_options(&from_py(options)?, verifier_arg(verifier)?)?;
+        let server = self.server.clone();
+        let bound = py.detach(|| runtime().block_on(server.bind_http(http))).map_err(engine_to_py)?;
+        let addr = bound.local_addr().map_err(engine_to_py)?;
+        if let Some(ready) = ready {
+            ready.call1((addr.ip().to_string(), addr.port()))?;
+        }
+        self.block_on_serve(py, bound.run())
+    }
+
+    /// Serves stdio in the background; `done(True, None)` or `done(False, exc)` when it ends.
+    fn start_stdio(&self, done: Py<PyAny>) {
+        let server = self.server.clone();
+        let options = StdioOptions { protect_stdio: true, handle_signals: false };
+        spawn_reply(async move { server.serve_stdio_with(options).await }, done, finished);
+    }
+
+    /// Binds and serves HTTP in the background; returns `(host, port)` once bound, and calls
+    /// `done` when serving ends.
+    #[pyo3(signature = (options, done, verifier=None))]
+    fn start_http(
+        &self,
+        py: Python<'_>,
+        options: &Bound<'_, PyDict>,
+        done: Py<PyAny>,
+        verifier: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<(String, u16)> {
+        let http = self.http_options(&from_py(options)?, verifier_arg(verifier)?)?;
+        let server = self.server.clone();
+        let bound = py.detach(|| runtime().block_on(server.bind_http(http))).map_err(engine_to_py)?;
+        let addr = bound.local_addr().map_err(engine_to_py)?;
+        spawn_reply(bound.run(), done, finished);
+        Ok((addr.ip().to_string(), addr.port()))
+    }
+
+    /// Stops every serve loop of this server gracefully (final: it cannot serve again).
+    fn shutdown(&self) {
+        self.server.shutdown();
+    }
+
+    /// Connects an in-memory client through the real engine.
+    fn connect(&self) -> NativeClient {
+        NativeClient::connect(&self.server)
+    }
+
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        if let Ok(slots) = self.slots.try_lock() {
+            for slot in slots.iter() {
+                slot.traverse(&visit)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn __clear__(&self) {
+        let slots = std::mem::take(&mut *self.slots.lock().unwrap_or_else(|p| p.into_inner()));
+        for slot in slots {
+            drop(slot.clear());
+        }
+    }
+}
+
+/// How a background serve loop ended, for its `done` callback.
+fn finished<'py>(py: Python<'py>, result: Result<(), mcpforge::Error>) -> PyResult<Bound<'py, PyAny>> {
+    result.map(|()| py.None().into_bound(py)).map_err(engine_to_py)
+}

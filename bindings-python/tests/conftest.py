@@ -1,0 +1,100 @@
+"""Shared helpers of the mcpforge Python tests: a bounded event-loop runner, the repository
+root, and a check that no child process outlives its test."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Iterator, List, Optional, Tuple
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+TEST_DEADLINE = 60.0
+
+
+def run(body: Callable[[], Awaitable[Any]], timeout: float = TEST_DEADLINE) -> Any:
+    """Runs ``body()`` on a fresh event loop under a deadline (a bound, not an expectation)."""
+
+    async def bounded() -> Any:
+        return await asyncio.wait_for(body(), timeout)
+
+    return asyncio.run(bounded())
+
+
+def children() -> List[int]:
+    """Live child processes of this test process."""
+    me = str(os.getpid())
+    pids = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+        except OSError:
+            continue
+        if fields.get("PPid", "").strip() == me:
+            pids.append(int(status.parent.name))
+    return pids
+
+
+@pytest.fixture(autouse=True)
+def no_child_outlives_its_test() -> Iterator[None]:
+    """Fails a test that leaves a process behind."""
+    before = set(children())
+    yield
+    deadline = time.monotonic() + 10
+    while (left := set(children()) - before) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not left, f"processes left running after the test: {sorted(left)}"
+
+
+def python_process(script: Path, *args: str, **popen: Any) -> "subprocess.Popen[bytes]":
+    """Starts ``script`` with this interpreter (which has the mcpforge wheel installed)."""
+    return subprocess.Popen([sys.executable, str(script), *args], **popen)
+
+
+MODERN_META = {
+    "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+    "io.modelcontextprotocol/clientCapabilities": {},
+    "io.modelcontextprotocol/clientInfo": {"name": "binding-tests", "version": "1"},
+}
+
+
+def http_tool_call(url: str, tool: str, arguments: Any = None, token: Optional[str] = None, timeout: float = 20.0) -> Tuple[int, Any, Any]:
+    """A 2026-07-28 ``tools/call`` POSTed to ``url``: the status, the headers, and the
+    JSON-RPC response (read from a JSON or an SSE body), or the error body's text."""
+    params = {"name": tool, "arguments": arguments or {}, "_meta": MODERN_META}
+    body = {"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": params}
+    headers = {
+        "Content-Type": "application/json",
+        "Accept": "application/json, text/event-stream",
+        "MCP-Protocol-Version": "2026-07-28",
+        "Mcp-Method": "tools/call",
+        "Mcp-Name": tool,
+    }
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(url, json.dumps(body).encode(), headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            text = response.read().decode()
+            if response.headers.get("Content-Type", "").startswith("application/json"):
+                return response.status, response.headers, json.loads(text)
+            events = [json.loads(line[5:]) for line in text.splitlines() if line.startswith("data:") and line[5:].strip()]
+            return response.status, response.headers, [e for e in events if "id" in e][-1]
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, e.read().decode()
+
+
+def wait_until_cancelled(ctx: Any, bound: float = 20.0) -> bool:
+    """Polls ``ctx.cancelled`` (bounded) from a sync handler; True once it turned true."""
+    deadline = time.monotonic() + bound
+    while not ctx.cancelled and time.monotonic() < deadline:
+        time.sleep(0.005)
+    return bool(ctx.cancelled)

@@ -1,0 +1,69 @@
+"""A server for the process tests: tools that write to stdout every way a program can
+(print, sys.stdout, os.write on fd 1, a child process), a tool that reports which thread
+ran it, and, over HTTP, bearer-token authorization with a test verifier.
+
+    noisy_server.py                      serve stdio (Ctrl-C is not caught: KeyboardInterrupt)
+    noisy_server.py --http PORTFILE      serve HTTP on a free port, written to PORTFILE
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from mcpforge import AuthError, AuthInfo, AuthSettings, Context, Server
+
+server = Server("noisy")
+
+
+@server.tool()
+def noisy(text: str) -> str:
+    """Writes to stdout in four ways, then echoes."""
+    print(f"print: {text}")
+    sys.stdout.write(f"sys.stdout: {text}\n")
+    sys.stdout.flush()
+    os.write(1, f"fd 1: {text}\n".encode())
+    subprocess.run(["echo", f"child: {text}"], check=True)
+    return text
+
+
+@server.tool()
+async def thread_name() -> str:
+    """The name of the thread that runs async tools."""
+    return threading.current_thread().name
+
+
+@server.tool()
+def whoami(ctx: Context) -> str:
+    """The subject and scopes of the caller's token."""
+    auth = ctx.auth
+    return "anonymous" if auth is None else f"{auth.subject} {' '.join(auth.scopes)}"
+
+
+async def verify(token: str) -> AuthInfo:
+    """Accepts `good-<name>` tokens; `weak` lacks the scope; anything else is invalid."""
+    if token.startswith("good-"):
+        return AuthInfo(subject=token[5:], scopes=["mcp"])
+    if token == "weak":
+        raise AuthError("needs the mcp scope", required_scopes=["mcp"])
+    raise AuthError("unknown token")
+
+
+def main() -> None:
+    if len(sys.argv) == 3 and sys.argv[1] == "--http":
+        port_file = Path(sys.argv[2])
+
+        def ready(host: str, port: int) -> None:
+            port_file.write_text(str(port))
+
+        auth = AuthSettings(verify, resource="http://127.0.0.1/mcp", required_scopes=["mcp"])
+        server.run("http", host="127.0.0.1", port=0, auth=auth, on_ready=ready, metrics=True)
+    else:
+        server.run()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,123 @@
+"""Concurrency, proved with barriers rather than timings: ten slow sync tools run at once
+(each waits at a barrier the others must reach), the worker pool bounds how many run at
+once, async tools share the event loop, and sync and async handlers run side by side."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from typing import Dict, List
+
+from conftest import run
+
+from mcpforge import Server
+from mcpforge.testing import MODERN
+
+# Bounds for waits that succeed at once when the code is right.
+BARRIER_WAIT = 20.0
+
+
+def test_ten_slow_sync_tools_run_at_once() -> None:
+    barrier = threading.Barrier(10, timeout=BARRIER_WAIT)
+    threads: List[str] = []
+    server = Server("pool", max_workers=10)
+
+    @server.tool()
+    def slow(i: int) -> str:
+        threads.append(threading.current_thread().name)
+        barrier.wait()  # BrokenBarrierError (a tool error) unless all ten are running together
+        return f"done {i}"
+
+    async def body() -> None:
+        async with server.test_client() as client:
+            results = await asyncio.gather(*(client.call_tool("slow", {"i": i}) for i in range(10)))
+            assert [r.text for r in results] == [f"done {i}" for i in range(10)]
+
+    run(body)
+    assert len(set(threads)) == 10
+    assert threading.main_thread().name not in threads
+
+
+def test_the_pool_bounds_concurrent_sync_calls() -> None:
+    """With ``max_workers=2``, a third call starts only after one of the first two ended."""
+    lock = threading.Lock()
+    running = 0
+    peak = 0
+    two_running = threading.Event()
+    release = threading.Event()
+    server = Server("bounded", max_workers=2)
+
+    @server.tool()
+    def hold(i: int) -> str:
+        nonlocal running, peak
+        with lock:
+            running += 1
+            peak = max(peak, running)
+            if running == 2:
+                two_running.set()
+        release.wait(BARRIER_WAIT)
+        with lock:
+            running -= 1
+        return str(i)
+
+    async def body() -> None:
+        async with server.test_client() as client:
+            calls = [asyncio.ensure_future(client.call_tool("hold", {"i": i})) for i in range(5)]
+            assert await asyncio.get_running_loop().run_in_executor(None, two_running.wait, BARRIER_WAIT)
+            release.set()
+            results = await asyncio.gather(*calls)
+            assert sorted(r.text for r in results) == [str(i) for i in range(5)]
+
+    run(body)
+    assert server.max_workers == 2
+    assert peak == 2
+
+
+def test_async_tools_run_concurrently_on_the_callers_loop() -> None:
+    server = Server("async")
+    arrived: List[int] = []
+    events: Dict[str, asyncio.Event] = {}
+    loops = set()
+
+    @server.tool()
+    async def gather(i: int) -> str:
+        loops.add(id(asyncio.get_running_loop()))
+        arrived.append(i)
+        if len(arrived) == 8:
+            events["all here"].set()
+        await asyncio.wait_for(events["all here"].wait(), BARRIER_WAIT)  # times out unless all eight are in flight
+        return str(i)
+
+    async def body() -> None:
+        events["all here"] = asyncio.Event()
+        async with server.test_client(wire=MODERN) as client:
+            results = await asyncio.gather(*(client.call_tool("gather", {"i": i}) for i in range(8)))
+            assert sorted(int(r.text) for r in results) == list(range(8))
+            assert loops == {id(asyncio.get_running_loop())}
+
+    run(body)
+
+
+def test_sync_and_async_handlers_run_side_by_side() -> None:
+    """A sync tool blocks its worker thread until an async tool (on the loop) lets it go:
+    neither the loop nor the engine waits for the blocked thread."""
+    server = Server("mixed")
+    unblock = threading.Event()
+
+    @server.tool()
+    def blocked() -> str:
+        return "released" if unblock.wait(BARRIER_WAIT) else "timed out"
+
+    @server.tool()
+    async def releaser() -> str:
+        unblock.set()
+        return "set"
+
+    async def body() -> None:
+        async with server.test_client() as client:
+            first = asyncio.ensure_future(client.call_tool("blocked"))
+            assert (await client.call_tool("releaser")).text == "set"
+            assert (await first).text == "released"
+
+    run(body)
+

@@ -1,0 +1,193 @@
+"""Servers in their own processes over real pipes and sockets: a tool that prints cannot
+corrupt the stdio stream; Ctrl-C (SIGINT) ends ``server.run()`` promptly with
+``KeyboardInterrupt`` on stdio and HTTP; EOF on stdin ends the server; Streamable HTTP with
+the bearer-token verifier hook (401, 403, the grant reaching the handler) and async tools on
+the server's own loop thread."""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import IO, Any, Dict, Optional, Tuple
+
+import pytest
+from conftest import REPO_ROOT, http_tool_call, python_process
+
+NOISY = Path(__file__).parent / "servers" / "noisy_server.py"
+QUICKSTART = REPO_ROOT / "examples" / "python" / "quickstart.py"
+WAIT = 20.0
+
+
+def read_line(stream: IO[bytes], timeout: float = WAIT) -> bytes:
+    """One line from a pipe, waiting at most ``timeout``."""
+    deadline = time.monotonic() + timeout
+    line = b""
+    while not line.endswith(b"\n"):
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([stream], [], [], left)[0]:
+            raise AssertionError(f"no complete line within {timeout} s (got {line!r})")
+        chunk = os.read(stream.fileno(), 1)
+        if not chunk:
+            raise AssertionError(f"the stream ended (got {line!r})")
+        line += chunk
+    return line
+
+
+class Stdio:
+    """A server process driven over its stdin/stdout."""
+
+    def __init__(self, script: Path, stderr: IO[str]) -> None:
+        self.proc = python_process(script, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr)
+        self.next_id = 1
+
+    def send(self, message: Dict[str, Any]) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write((json.dumps(message) + "\n").encode())
+        self.proc.stdin.flush()
+
+    def request(self, method: str, params: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+        rid = self.next_id
+        self.next_id += 1
+        self.send({"jsonrpc": "2.0", "id": rid, "method": method, "params": params or {}})
+        assert self.proc.stdout is not None
+        while True:
+            message = json.loads(read_line(self.proc.stdout))  # every line must be JSON-RPC
+            assert message.get("jsonrpc") == "2.0", message
+            if message.get("id") == rid:
+                return message
+
+    def initialize(self) -> None:
+        params = {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}
+        assert self.request("initialize", params)["result"]["protocolVersion"] == "2025-11-25"
+        self.send({"jsonrpc": "2.0", "method": "notifications/initialized"})
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait(WAIT)
+
+
+@pytest.fixture
+def stderr_file(tmp_path: Path) -> Any:
+    with open(tmp_path / "stderr.log", "w+", encoding="utf-8") as f:
+        yield f
+
+
+def test_prints_cannot_corrupt_the_stdio_stream(stderr_file: IO[str]) -> None:
+    server = Stdio(NOISY, stderr_file)
+    try:
+        server.initialize()
+        for i in range(3):
+            result = server.request("tools/call", {"name": "noisy", "arguments": {"text": f"hello {i}"}})
+            assert result["result"]["content"] == [{"type": "text", "text": f"hello {i}"}]
+        assert server.proc.stdin is not None
+        server.proc.stdin.close()  # EOF: the server ends by itself
+        assert server.proc.wait(WAIT) == 0
+    finally:
+        server.stop()
+    stderr_file.seek(0)
+    logged = stderr_file.read()
+    for way in ("print", "sys.stdout", "fd 1", "child"):
+        assert f"{way}: hello 2" in logged, logged
+
+
+@pytest.mark.parametrize("script", [NOISY, QUICKSTART])
+def test_ctrl_c_stops_stdio_promptly(script: Path, stderr_file: IO[str]) -> None:
+    server = Stdio(script, stderr_file)
+    try:
+        server.initialize()
+        server.proc.send_signal(signal.SIGINT)
+        code = server.proc.wait(WAIT)
+    finally:
+        server.stop()
+    stderr_file.seek(0)
+    logged = stderr_file.read()
+    if script == QUICKSTART:
+        assert code == 0, logged  # the quickstart catches KeyboardInterrupt
+    else:
+        assert code == -signal.SIGINT and "KeyboardInterrupt" in logged, (code, logged)
+
+
+class Http:
+    """The noisy server over HTTP on a free port."""
+
+    def __init__(self, tmp_path: Path, stderr: IO[str]) -> None:
+        port_file = tmp_path / "port"
+        self.proc = python_process(NOISY, "--http", str(port_file), stderr=stderr)
+        deadline = time.monotonic() + WAIT
+        while not (port_file.exists() and port_file.read_text()):
+            assert self.proc.poll() is None, "the server exited"
+            assert time.monotonic() < deadline, "the server did not bind in time"
+            time.sleep(0.02)
+        self.url = f"http://127.0.0.1:{port_file.read_text()}"
+
+    def call(self, tool: str, token: Optional[str]) -> Tuple[int, Any, Any]:
+        """A 2026-07-28 `tools/call` with a bearer token (or none)."""
+        return http_tool_call(self.url + "/mcp", tool, token=token, timeout=WAIT)
+
+    def get(self, path: str) -> str:
+        with urllib.request.urlopen(self.url + path, timeout=WAIT) as response:
+            return response.read().decode()  # type: ignore[no-any-return]
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait(WAIT)
+
+
+def test_http_with_the_token_verifier(tmp_path: Path, stderr_file: IO[str]) -> None:
+    server = Http(tmp_path, stderr_file)
+    try:
+        status, headers, _ = server.call("whoami", None)
+        assert status == 401 and "Bearer" in headers.get("WWW-Authenticate", "")
+        status, headers, _ = server.call("whoami", "bogus")
+        assert status == 401 and "invalid_token" in headers.get("WWW-Authenticate", "")
+        status, headers, _ = server.call("whoami", "weak")
+        assert status == 403 and "insufficient_scope" in headers.get("WWW-Authenticate", "")
+        status, _, message = server.call("whoami", "good-ada")
+        assert status == 200 and message["result"]["content"] == [{"type": "text", "text": "ada mcp"}]
+        # Async tools run on the server's own loop thread (no caller loop under run()).
+        _, _, message = server.call("thread_name", "good-ada")
+        assert message["result"]["content"][0]["text"] == "mcpforge-noisy-asyncio"
+        assert server.get("/healthz") == "ok"
+        assert "mcpforge" in server.get("/metrics")
+        server.proc.send_signal(signal.SIGINT)
+        assert server.proc.wait(WAIT) == -signal.SIGINT
+    finally:
+        server.stop()
+
+
+def test_the_wheel_installs_into_a_fresh_venv(tmp_path: Path) -> None:
+    """`pip install` of the wheel into an empty venv is all `import mcpforge` needs."""
+    wheels = sorted((REPO_ROOT / "target" / "python" / "wheels").glob("mcpforge-*.whl"))
+    if not wheels:
+        pytest.skip("no wheel in target/python/wheels (build it with `make python-wheel`)")
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    python = venv / "bin" / "python"
+    pip = [str(python), "-m", "pip", "install", "-q", "--no-index", "--disable-pip-version-check", str(wheels[-1])]
+    subprocess.run(pip, check=True, timeout=120)
+    code = (
+        "import asyncio, mcpforge\n"
+        "s = mcpforge.Server('fresh')\n"
+        "@s.tool()\n"
+        "def add(a: int, b: int) -> int:\n"
+        "    return a + b\n"
+        "async def main():\n"
+        "    async with s.test_client() as c:\n"
+        "        print((await c.call_tool('add', {'a': 2, 'b': 3})).text)\n"
+        "asyncio.run(main())\n"
+    )
+    out = subprocess.run([str(python), "-c", code], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "5"
+    listed = subprocess.run([str(python), "-m", "pip", "list", "--format=freeze"], capture_output=True, text=True, timeout=120).stdout
+    installed = {line.split("==")[0].lower() for line in listed.split()} - {"pip", "setuptools"}
+    assert installed == {"mcpforge"}

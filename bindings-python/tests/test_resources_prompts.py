@@ -1,0 +1,138 @@
+"""Resources (concrete and templates), prompts and completions through the real engine:
+return values mapped to contents and messages, template variables converted to the
+annotated types, not-found per protocol version, missing prompt arguments, completion
+providers per reference and as a fallback."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any, Dict, List
+
+import pytest
+from conftest import run
+
+from mcpforge import Completion, Context, Message, ProtocolError, ResourceContents, ResourceNotFound, Server, Text
+from mcpforge.testing import HANDSHAKE, MODERN
+
+
+def catalog() -> Server:
+    server = Server("catalog", cache_ttl=60)
+
+    @server.resource("memo://text", name="Text", description="A text memo", mime_type="text/plain")
+    def text() -> str:
+        return "hello"
+
+    @server.resource("memo://bytes")
+    async def data() -> bytes:
+        return b"\x00\xff"
+
+    @server.resource("memo://json")
+    def structured() -> Dict[str, Any]:
+        return {"a": [1, 2]}
+
+    @server.resource("memo://many")
+    def many(uri: str) -> List[ResourceContents]:
+        return [ResourceContents(text=f"first of {uri}"), ResourceContents("memo://many/2", text="second", mime_type="text/markdown")]
+
+    @server.resource("memo://items/{item_id}/page/{page}", name="Item page", mime_type="text/plain")
+    def item(item_id: str, page: int, ctx: Context) -> str:
+        return f"{item_id} page {page + 1} ({type(page).__name__}) via {ctx.protocol_version}"
+
+    @server.resource("memo://gone/{name}")
+    def gone(name: str) -> None:
+        return None
+
+    @server.resource("memo://raises/{name}")
+    def raises(name: str) -> str:
+        raise ResourceNotFound(f"memo://raises/{name}")
+
+    @server.prompt()
+    def greet(name: str, excited: bool = False) -> str:
+        """Greets someone.
+
+        Args:
+            name: Who to greet.
+            excited: Add an exclamation mark.
+        """
+        return f"Hello {name}{'!' if excited else '.'}"
+
+    @server.prompt("conversation", title="A conversation", description="Two turns")
+    async def conversation(topic: str, turns: int = 1) -> List[Any]:
+        return [Message(f"Tell me about {topic} x{turns}"), Message(Text("Sure."), role="assistant"), "And more?"]
+
+    @server.completion(prompt="greet")
+    def names(argument: str, value: str, context: Dict[str, str]) -> List[str]:
+        return [n for n in ["ada", "alan", "grace"] if n.startswith(value)] if argument == "name" else []
+
+    @server.completion()
+    async def fallback(ref: Dict[str, Any], value: str) -> Completion:
+        return Completion([f"{ref.get('uri', ref.get('name'))}:{value}"], total=1, has_more=False)
+
+    return server
+
+
+@pytest.mark.parametrize("wire", [HANDSHAKE, MODERN])
+def test_resources(wire: str) -> None:
+    async def body() -> None:
+        async with catalog().test_client(wire=wire) as client:
+            listed = {r["uri"]: r for r in await client.list_resources()}
+            assert listed["memo://text"] == {"uri": "memo://text", "name": "Text", "description": "A text memo", "mimeType": "text/plain"}
+            templates = await client.list_resource_templates()
+            assert {t["uriTemplate"] for t in templates} == {"memo://items/{item_id}/page/{page}", "memo://gone/{name}", "memo://raises/{name}"}
+
+            assert await client.read_resource("memo://text") == [{"uri": "memo://text", "mimeType": "text/plain", "text": "hello"}]
+            blob = (await client.read_resource("memo://bytes"))[0]
+            assert blob["mimeType"] == "application/octet-stream" and base64.b64decode(blob["blob"]) == b"\x00\xff"
+            assert await client.read_resource("memo://json") == [{"uri": "memo://json", "mimeType": "application/json", "text": '{"a": [1, 2]}'}]
+            assert await client.read_resource("memo://many") == [
+                {"uri": "memo://many", "text": "first of memo://many"},
+                {"uri": "memo://many/2", "mimeType": "text/markdown", "text": "second"},
+            ]
+            page = await client.read_resource("memo://items/a%20b/page/2")
+            assert page[0]["text"] == f"a b page 3 (int) via {wire}"
+            code = -32602 if wire == MODERN else -32002
+            for missing in ("memo://nope", "memo://gone/x", "memo://raises/y"):
+                with pytest.raises(ProtocolError) as e:
+                    await client.read_resource(missing)
+                assert e.value.code == code and e.value.data == {"uri": missing}
+
+    run(body)
+
+
+def test_prompts_and_completions() -> None:
+    async def body() -> None:
+        async with catalog().test_client() as client:
+            prompts = {p["name"]: p for p in await client.list_prompts()}
+            assert prompts["greet"] == {
+                "name": "greet",
+                "description": "Greets someone.",
+                "arguments": [
+                    {"name": "name", "description": "Who to greet.", "required": True},
+                    {"name": "excited", "description": "Add an exclamation mark."},
+                ],
+            }
+            assert prompts["conversation"]["title"] == "A conversation"
+            greeting = await client.get_prompt("greet", {"name": "Ada", "excited": "true"})
+            assert greeting == {
+                "description": "Greets someone.",
+                "messages": [{"role": "user", "content": {"type": "text", "text": "Hello Ada!"}}],
+            }
+            talk = await client.get_prompt("conversation", {"topic": "tea", "turns": "2"})
+            assert [(m["role"], m["content"]["text"]) for m in talk["messages"]] == [
+                ("user", "Tell me about tea x2"),
+                ("assistant", "Sure."),
+                ("user", "And more?"),
+            ]
+            with pytest.raises(ProtocolError) as missing:
+                await client.get_prompt("greet", {})
+            assert missing.value.code == -32602
+            with pytest.raises(ProtocolError) as bad:
+                await client.get_prompt("conversation", {"topic": "tea", "turns": "many"})
+            assert bad.value.code == -32602 and "ValueError" in bad.value.message
+
+            names = await client.complete({"type": "ref/prompt", "name": "greet"}, "name", "a")
+            assert names == {"values": ["ada", "alan"]}
+            other = await client.complete({"type": "ref/resource", "uri": "memo://items/{item_id}/page/{page}"}, "item_id", "x")
+            assert other == {"values": ["memo://items/{item_id}/page/{page}:x"], "total": 1, "hasMore": False}
+
+    run(body)

@@ -1,0 +1,187 @@
+"""Type hints to JSON Schema: primitives, lists, dicts, Optional/Union, Literal/Enum,
+TypedDict, dataclasses, pydantic models, ``Annotated`` with descriptions, ``Field`` and
+pydantic ``Field`` constraints, defaults, docstrings; the output schema from the return
+annotation; and the engine validating arguments against the generated schema."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import enum
+from typing import Annotated, Any, Dict, List, Literal, Optional, Sequence, Set, Tuple, TypedDict, Union
+
+import pydantic
+import pytest
+from conftest import run
+
+from mcpforge import Context, Field, Server
+from mcpforge.schema import function_spec, type_schema
+
+
+class Mode(enum.Enum):
+    FAST = "fast"
+    SLOW = "slow"
+
+
+class Address(TypedDict):
+    street: str
+    city: str
+
+
+class PartialAddress(TypedDict, total=False):
+    zip: str
+
+
+@dataclasses.dataclass
+class Item:
+    """An item.
+
+    Attributes:
+        name: What it is called.
+    """
+
+    name: str
+    tags: List[str] = dataclasses.field(default_factory=list)
+    price: float = 1.5
+
+
+class User(pydantic.BaseModel):
+    name: str = pydantic.Field(description="Full name")
+    age: int = pydantic.Field(ge=0)
+
+
+def test_primitives_and_containers() -> None:
+    assert type_schema(int) == {"type": "integer"}
+    assert type_schema(float) == {"type": "number"}
+    assert type_schema(str) == {"type": "string"}
+    assert type_schema(bool) == {"type": "boolean"}
+    assert type_schema(type(None)) == {"type": "null"}
+    assert type_schema(Any) == {}
+    assert type_schema(List[int]) == {"type": "array", "items": {"type": "integer"}}
+    assert type_schema(Sequence[str]) == {"type": "array", "items": {"type": "string"}}
+    assert type_schema(Set[str]) == {"type": "array", "items": {"type": "string"}, "uniqueItems": True}
+    assert type_schema(Tuple[int, str]) == {
+        "type": "array",
+        "prefixItems": [{"type": "integer"}, {"type": "string"}],
+        "minItems": 2,
+        "maxItems": 2,
+    }
+    assert type_schema(Dict[str, float]) == {"type": "object", "additionalProperties": {"type": "number"}}
+    assert type_schema(dict) == {"type": "object"}
+    assert type_schema(bytes) == {"type": "string", "contentEncoding": "base64"}
+    assert type_schema(datetime.datetime) == {"type": "string", "format": "date-time"}
+
+
+def test_unions_literals_and_enums() -> None:
+    assert type_schema(Optional[int]) == {"type": ["integer", "null"]}
+    assert type_schema(Union[int, str]) == {"type": ["integer", "string"]}
+    assert type_schema(Union[List[int], str]) == {"anyOf": [{"type": "array", "items": {"type": "integer"}}, {"type": "string"}]}
+    assert type_schema(Literal["a", "b"]) == {"enum": ["a", "b"], "type": "string"}
+    assert type_schema(Literal[1]) == {"const": 1, "type": "integer"}
+    assert type_schema(Mode) == {"enum": ["fast", "slow"], "type": "string", "title": "Mode"}
+
+
+def test_typeddicts_dataclasses_and_pydantic_models() -> None:
+    assert type_schema(Address) == {
+        "type": "object",
+        "title": "Address",
+        "properties": {"street": {"type": "string"}, "city": {"type": "string"}},
+        "required": ["street", "city"],
+    }
+    assert "required" not in type_schema(PartialAddress)
+    assert type_schema(Item) == {
+        "type": "object",
+        "title": "Item",
+        "properties": {
+            "name": {"type": "string", "description": "What it is called."},
+            "tags": {"type": "array", "items": {"type": "string"}},
+            "price": {"type": "number", "default": 1.5},
+        },
+        "required": ["name"],
+    }
+    user = type_schema(User)
+    assert user["properties"]["name"]["description"] == "Full name"
+    assert user["properties"]["age"]["minimum"] == 0
+    nested = type_schema(List[Item])
+    assert nested["items"] == {"$ref": "#/$defs/Item"} and "Item" in nested["$defs"]
+
+
+def test_annotated_descriptions_and_constraints() -> None:
+    assert type_schema(Annotated[str, "A name"]) == {"type": "string", "description": "A name"}
+    assert type_schema(Annotated[int, Field("Count", ge=1, le=10)]) == {"type": "integer", "description": "Count", "minimum": 1, "maximum": 10}
+    assert type_schema(Annotated[str, Field(min_length=2, pattern="^a")]) == {"type": "string", "minLength": 2, "pattern": "^a"}
+    assert type_schema(Annotated[List[int], Field(max_length=3)]) == {"type": "array", "items": {"type": "integer"}, "maxItems": 3}
+    assert type_schema(Annotated[float, pydantic.Field(description="Ratio", gt=0, lt=1)]) == {
+        "type": "number",
+        "description": "Ratio",
+        "exclusiveMinimum": 0,
+        "exclusiveMaximum": 1,
+    }
+
+
+def test_function_specs() -> None:
+    def search(
+        query: Annotated[str, "What to look for"],
+        ctx: Context,
+        limit: int = 10,
+        mode: Mode = Mode.FAST,
+        where: Optional[Address] = None,
+    ) -> List[Item]:
+        """Searches the catalog.
+
+        Args:
+            limit: At most this many.
+        """
+        return []
+
+    spec = function_spec(search)
+    assert spec.context_param == "ctx"
+    assert spec.description == "Searches the catalog."
+    assert spec.input_schema == {
+        "type": "object",
+        "properties": {
+            "query": {"type": "string", "description": "What to look for"},
+            "limit": {"type": "integer", "default": 10, "description": "At most this many."},
+            "mode": {"$ref": "#/$defs/Mode", "default": "fast"},
+            "where": {"anyOf": [{"$ref": "#/$defs/Address"}, {"type": "null"}], "default": None},
+        },
+        "required": ["query"],
+        "$defs": {"Mode": type_schema(Mode), "Address": type_schema(Address)},
+    }
+    assert spec.wrap_output
+    assert spec.output_schema is not None and spec.output_schema["properties"]["result"]["items"] == {"$ref": "#/$defs/Item"}
+
+    def plain() -> Dict[str, int]:
+        return {}
+
+    assert function_spec(plain).output_schema == {"type": "object", "additionalProperties": {"type": "integer"}}
+    assert function_spec(plain, structured_output=False).output_schema is None
+
+
+def test_generated_schemas_validate_arguments_in_the_engine() -> None:
+    server = Server("validate")
+    received: List[Any] = []
+
+    @server.tool()
+    def create(user: User, item: Item, count: Annotated[int, Field(ge=1)] = 1) -> User:
+        received.append((user, item, count))
+        return user
+
+    async def body() -> None:
+        async with server.test_client() as client:
+            good = {"user": {"name": "Ada", "age": 36}, "item": {"name": "pen"}, "count": 2}
+            result = await client.call_tool("create", good)
+            assert result.structured_content == {"name": "Ada", "age": 36}
+            for bad in ({**good, "count": 0}, {**good, "user": {"name": "Ada", "age": -1}}, {**good, "item": {}}):
+                assert (await client.call_tool("create", bad)).is_error
+
+    run(body)
+    assert received == [(User(name="Ada", age=36), Item("pen"), 2)]
+
+
+def test_unsupported_types_are_clear_errors() -> None:
+    class Opaque:
+        pass
+
+    with pytest.raises(TypeError, match="Opaque"):
+        type_schema(Opaque)

@@ -1,0 +1,120 @@
+"""Serving from asyncio: ``await server.run_async("http", ...)`` on the caller's loop (async
+handlers run on that loop; cancelling the coroutine shuts the server down), engine errors
+as Python exceptions (a port in use), limits passed to the engine (a request timeout
+reaching a running handler), and the package's typing marker."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+from pathlib import Path
+from typing import List, Tuple
+
+import pytest
+from conftest import http_tool_call, run, wait_until_cancelled
+
+import mcpforge
+from mcpforge import Context, Server
+
+WAIT = 20.0
+def test_run_async_serves_http_on_the_callers_loop() -> None:
+    server = Server("async-http")
+    loops: List[int] = []
+
+    @server.tool()
+    async def where(n: int) -> str:
+        loops.append(id(asyncio.get_running_loop()))
+        return f"on the loop {n}"
+
+    async def body() -> None:
+        loop = asyncio.get_running_loop()
+        bound: "asyncio.Future[Tuple[str, int]]" = loop.create_future()
+        serving = asyncio.ensure_future(server.run_async("http", port=0, on_ready=lambda host, port: bound.set_result((host, port))))
+        host, port = await asyncio.wait_for(bound, WAIT)
+        assert host == "127.0.0.1" and port > 0
+        url = f"http://127.0.0.1:{port}/mcp"
+        status, _, reply = await loop.run_in_executor(None, http_tool_call, url, "where", {"n": 3})
+        assert status == 200 and reply["result"]["content"] == [{"type": "text", "text": "on the loop 3"}]
+        assert loops == [id(loop)]
+        serving.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await serving
+        assert server._caller_loop is None
+
+    run(body)
+
+
+def test_a_port_in_use_is_an_os_error() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(OSError, match="in use"):
+            Server("clash").run("http", port=port)
+
+
+def test_unknown_transport_and_options_are_refused() -> None:
+    server = Server("options")
+    with pytest.raises(ValueError, match="unknown transport"):
+        server.run("carrier-pigeon")
+    with pytest.raises(TypeError, match="unknown HTTP options: colour"):
+        server.run("http", port=0, colour="blue")
+    with pytest.raises(TypeError, match="stdio"):
+        server.run(metrics=True)
+
+
+def test_a_request_timeout_reaches_the_running_handler() -> None:
+    """``limits={"request_timeout": ...}`` is the engine's: the client gets an error and the
+    handler sees ``ctx.cancelled``."""
+    noticed = threading.Event()
+    server = Server("timeouts", limits={"request_timeout": 0.2})
+
+    @server.tool()
+    def stuck(ctx: Context) -> str:
+        if wait_until_cancelled(ctx):
+            noticed.set()
+        return "late"
+
+    async def body() -> None:
+        async with server.test_client() as client:
+            with pytest.raises(mcpforge.ProtocolError) as e:
+                await client.call_tool("stuck")
+            assert e.value.code == -32603
+            assert await asyncio.get_running_loop().run_in_executor(None, noticed.wait, WAIT)
+
+    run(body)
+
+
+def test_the_package_is_typed() -> None:
+    package = Path(mcpforge.__file__).parent
+    assert (package / "py.typed").exists()
+    assert (package / "_native.pyi").exists()
+
+
+def test_http_options_reach_the_engine() -> None:
+    """``path``, ``allowed_hosts`` (DNS-rebinding protection) and ``max_body``."""
+    server = Server("http-options")
+
+    @server.tool()
+    def echo(text: str) -> str:
+        return text
+
+    async def body() -> None:
+        loop = asyncio.get_running_loop()
+        bound: "asyncio.Future[Tuple[str, int]]" = loop.create_future()
+        options = {"path": "/rpc", "allowed_hosts": ["localhost"], "max_body": 2048}
+        serving = asyncio.ensure_future(server.run_async("http", port=0, on_ready=lambda h, p: bound.set_result((h, p)), **options))
+        _, port = await asyncio.wait_for(bound, WAIT)
+        local, loopback = f"http://localhost:{port}/rpc", f"http://127.0.0.1:{port}/rpc"
+        status, _, reply = await loop.run_in_executor(None, http_tool_call, local, "echo", {"text": "hi"})
+        assert status == 200 and reply["result"]["content"][0]["text"] == "hi"
+        status, _, _ = await loop.run_in_executor(None, http_tool_call, loopback, "echo", {"text": "hi"})
+        assert status == 403  # Host 127.0.0.1 is not in allowed_hosts
+        status, _, _ = await loop.run_in_executor(None, http_tool_call, local, "echo", {"text": "x" * 4096})
+        assert status == 413
+        serving.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await serving
+
+    run(body)

@@ -1,0 +1,320 @@
+"""Tools through the real engine (in-memory client): return values mapped to content and
+structuredContent, full results, the error model (ToolError, McpError, ProtocolError, any
+other exception as ``Type: message``), bad arguments per protocol version, argument
+conversion to the annotated types, explicit schemas, and a server that keeps serving."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import enum
+from typing import Any, Dict, List, Literal, Optional
+
+import pytest
+from conftest import run
+
+from mcpforge import (
+    Audio,
+    CallToolResult,
+    EmbeddedResource,
+    Image,
+    McpError,
+    ProtocolError,
+    ResourceLink,
+    Server,
+    Text,
+    ToolError,
+)
+from mcpforge.testing import MODERN
+
+PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=")
+WAV = base64.b64decode("UklGRiQAAABXQVZFZm10IBAAAAABAAEAQB8AAIA+AAACABAAZGF0YQAAAAA=")
+
+
+class Color(enum.Enum):
+    RED = "red"
+    BLUE = "blue"
+
+
+@dataclasses.dataclass
+class Point:
+    x: int
+    y: int = 0
+
+
+def returns_server() -> Server:
+    server = Server("returns")
+
+    @server.tool()
+    def text() -> str:
+        return "plain"
+
+    @server.tool()
+    def number() -> int:
+        return 42
+
+    @server.tool()
+    def ratio() -> float:
+        return 0.5
+
+    @server.tool()
+    def mapping() -> Dict[str, int]:
+        return {"a": 1}
+
+    @server.tool()
+    def items() -> List[str]:
+        return ["x", "y"]
+
+    @server.tool()
+    def point() -> Point:
+        return Point(3, 4)
+
+    @server.tool()
+    def maybe(flag: bool) -> Optional[int]:
+        return 1 if flag else None
+
+    @server.tool()
+    def unannotated():  # type: ignore[no-untyped-def]
+        return {"k": [1, 2]}
+
+    @server.tool()
+    def image() -> Image:
+        return Image(PNG)
+
+    @server.tool()
+    def raw_bytes() -> bytes:
+        return PNG
+
+    @server.tool()
+    def blob() -> bytes:
+        return b"\x00\x01binary"
+
+    @server.tool()
+    def media() -> list:  # type: ignore[type-arg]
+        return [Text("t"), Image(PNG), Audio(WAV), ResourceLink("memo://a", "a"), EmbeddedResource("memo://b", text="b")]
+
+    @server.tool()
+    def full() -> CallToolResult:
+        return CallToolResult([Text("custom")], structured_content={"n": 1}, meta={"trace": "x"})
+
+    @server.tool()
+    def nothing() -> None:
+        return None
+
+    return server
+
+
+def test_return_values_become_content_and_structured_content() -> None:
+    async def body() -> None:
+        async with returns_server().test_client() as client:
+            tools = {t["name"]: t for t in await client.list_tools()}
+            assert "outputSchema" not in tools["text"]
+            assert tools["number"]["outputSchema"] == {
+                "type": "object",
+                "properties": {"result": {"type": "integer"}},
+                "required": ["result"],
+            }
+            assert tools["point"]["outputSchema"]["properties"] == {"x": {"type": "integer"}, "y": {"type": "integer", "default": 0}}
+            for unstructured in ("image", "unannotated", "media", "full", "nothing", "raw_bytes"):
+                assert "outputSchema" not in tools[unstructured], unstructured
+
+            assert (await client.call_tool("text")).raw == {"content": [{"type": "text", "text": "plain"}]}
+            number = await client.call_tool("number")
+            assert number.text == "42" and number.structured_content == {"result": 42}
+            assert (await client.call_tool("ratio")).structured_content == {"result": 0.5}
+            mapping = await client.call_tool("mapping")
+            assert mapping.structured_content == {"a": 1} and mapping.text == '{"a":1}'
+            assert (await client.call_tool("items")).structured_content == {"result": ["x", "y"]}
+            assert (await client.call_tool("point")).structured_content == {"x": 3, "y": 4}
+            assert (await client.call_tool("maybe", {"flag": False})).structured_content == {"result": None}
+            assert (await client.call_tool("maybe", {"flag": True})).structured_content == {"result": 1}
+            assert (await client.call_tool("unannotated")).raw == {"content": [{"type": "text", "text": '{"k":[1,2]}'}]}
+            png = base64.b64encode(PNG).decode()
+            assert (await client.call_tool("image")).content == [{"type": "image", "data": png, "mimeType": "image/png"}]
+            assert (await client.call_tool("raw_bytes")).content == [{"type": "image", "data": png, "mimeType": "image/png"}]
+            blob = (await client.call_tool("blob")).content[0]
+            assert blob["type"] == "resource" and base64.b64decode(blob["resource"]["blob"]) == b"\x00\x01binary"
+            kinds = [b["type"] for b in (await client.call_tool("media")).content]
+            assert kinds == ["text", "image", "audio", "resource_link", "resource"]
+            full = await client.call_tool("full")
+            assert full.raw == {"content": [{"type": "text", "text": "custom"}], "structuredContent": {"n": 1}, "_meta": {"trace": "x"}}
+            assert (await client.call_tool("nothing")).raw == {"content": []}
+
+    run(body)
+
+
+def failing_server() -> Server:
+    server = Server("failing")
+
+    @server.tool()
+    def tool_error() -> str:
+        raise ToolError("bad input, try 3", data={"hint": 3})
+
+    @server.tool()
+    def crash(n: int) -> str:
+        return str(10 // n)
+
+    @server.tool()
+    async def async_crash() -> str:
+        raise KeyError("missing")
+
+    @server.tool()
+    def protocol() -> str:
+        raise ProtocolError(-32602, "refused", {"why": "test"})
+
+    @server.tool()
+    def mcp_error() -> str:
+        raise McpError(-32001, "custom code")
+
+    @server.tool()
+    def bad_return() -> Point:
+        return "not a point"  # type: ignore[return-value]
+
+    @server.tool()
+    def unserializable() -> str:
+        return object()  # type: ignore[return-value]
+
+    @server.tool()
+    def echo(text: str) -> str:
+        return text
+
+    return server
+
+
+def test_errors_become_tool_errors_or_protocol_errors_and_the_server_keeps_serving() -> None:
+    async def body() -> None:
+        async with failing_server().test_client() as client:
+            err = await client.call_tool("tool_error")
+            assert err.is_error and err.text == "bad input, try 3" and err.structured_content == {"hint": 3}
+            crash = await client.call_tool("crash", {"n": 0})
+            assert crash.is_error and crash.text == "ZeroDivisionError: integer division or modulo by zero"
+            assert (await client.call_tool("crash", {"n": 5})).text == "2"
+            async_crash = await client.call_tool("async_crash")
+            assert async_crash.is_error and async_crash.text == "KeyError: 'missing'"
+            with pytest.raises(ProtocolError) as refused:
+                await client.call_tool("protocol")
+            assert (refused.value.code, refused.value.message, refused.value.data) == (-32602, "refused", {"why": "test"})
+            with pytest.raises(ProtocolError) as custom:
+                await client.call_tool("mcp_error")
+            assert custom.value.code == -32001
+            # Output that does not match the output schema is an internal error, not a result.
+            with pytest.raises(ProtocolError) as mismatch:
+                await client.call_tool("bad_return")
+            assert mismatch.value.code == -32603 and "outputSchema" in mismatch.value.message
+            odd = await client.call_tool("unserializable")
+            assert odd.is_error and odd.text == "TypeError: object is not JSON-serializable"
+            assert (await client.call_tool("echo", {"text": "still serving"})).text == "still serving"
+
+    run(body)
+
+
+@pytest.mark.parametrize("wire", ["2025-06-18", "2025-11-25", MODERN])
+def test_bad_arguments_per_version(wire: str) -> None:
+    """Arguments that fail the schema: a JSON-RPC -32602 before 2025-11-25, an isError result
+    from it on; the handler never runs."""
+    ran: List[Any] = []
+    server = Server("bad-args")
+
+    @server.tool()
+    def take(count: int, mode: Literal["fast", "slow"] = "fast") -> str:
+        ran.append(count)
+        return f"{count} {mode}"
+
+    async def body() -> None:
+        async with server.test_client(wire=wire) as client:
+            for bad in ({"count": "three"}, {}, {"count": 1, "mode": "medium"}):
+                if wire == "2025-06-18":
+                    with pytest.raises(ProtocolError) as e:
+                        await client.call_tool("take", bad)
+                    assert e.value.code == -32602
+                else:
+                    result = await client.call_tool("take", bad)
+                    assert result.is_error and result.text.startswith("Invalid arguments for tool take")
+            with pytest.raises(ProtocolError) as unknown:
+                await client.call_tool("nope")
+            assert unknown.value.code == -32602
+            assert (await client.call_tool("take", {"count": 2, "mode": "slow"})).text == "2 slow"
+            assert ran == [2]
+
+    run(body)
+
+
+def test_arguments_arrive_as_the_annotated_types() -> None:
+    seen: Dict[str, Any] = {}
+    server = Server("types")
+
+    @server.tool()
+    def take(color: Color, point: Point, points: List[Point], when: Optional[int] = None, raw: bytes = b"") -> str:
+        seen.update(color=color, point=point, points=points, when=when, raw=raw)
+        return "ok"
+
+    async def body() -> None:
+        async with server.test_client() as client:
+            args = {"color": "blue", "point": {"x": 1}, "points": [{"x": 2, "y": 3}], "when": 5, "raw": base64.b64encode(b"hi").decode()}
+            assert (await client.call_tool("take", args)).text == "ok"
+
+    run(body)
+    assert seen == {"color": Color.BLUE, "point": Point(1, 0), "points": [Point(2, 3)], "when": 5, "raw": b"hi"}
+
+
+def test_explicit_schemas_and_options_are_used_verbatim() -> None:
+    server = Server("explicit")
+    schema = {"type": "object", "properties": {"q": {"type": "string", "minLength": 2}}, "required": ["q"], "additionalProperties": False}
+    out = {"type": "object", "properties": {"hits": {"type": "integer"}}, "required": ["hits"]}
+
+    @server.tool(
+        "search",
+        title="Search",
+        description="Finds things",
+        input_schema=schema,
+        output_schema=out,
+        annotations={"read_only_hint": True, "openWorldHint": False},
+        meta={"x": 1},
+    )
+    def search_impl(q: str) -> Dict[str, int]:
+        return {"hits": len(q)}
+
+    @server.tool
+    def bare(n: int) -> str:
+        """Bare decorator.
+
+        Args:
+            n: How many.
+        """
+        return str(n)
+
+    async def body() -> None:
+        async with server.test_client() as client:
+            tools = {t["name"]: t for t in await client.list_tools()}
+            assert tools["search"] == {
+                "name": "search",
+                "title": "Search",
+                "description": "Finds things",
+                "inputSchema": schema,
+                "outputSchema": out,
+                "annotations": {"readOnlyHint": True, "openWorldHint": False},
+                "_meta": {"x": 1},
+            }
+            assert tools["bare"]["description"] == "Bare decorator."
+            assert tools["bare"]["inputSchema"]["properties"]["n"] == {"type": "integer", "description": "How many."}
+            assert (await client.call_tool("search", {"q": "abc"})).structured_content == {"hits": 3}
+            assert (await client.call_tool("search", {"q": "a"})).is_error
+
+    run(body)
+    with pytest.raises(ValueError, match="already registered"):
+        server.tool("search")(lambda: "again")
+    assert server.remove_tool("search") and not server.remove_tool("search")
+
+
+def test_invalid_definitions_are_clear_python_errors() -> None:
+    server = Server("invalid")
+    with pytest.raises(ValueError, match="tool"):
+        server.add_tool(lambda: "x", name="broken", input_schema={"type": "object", "properties": {"a": {"type": 5}}})
+    with pytest.raises(TypeError, match="cannot derive a JSON Schema"):
+
+        @server.tool()
+        def odd(x: object.__class__) -> str:  # type: ignore[valid-type]
+            return ""
+
+    with pytest.raises(ValueError, match="max_workers"):
+        Server("zero", max_workers=0)
