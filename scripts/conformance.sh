@@ -67,5 +67,6 @@ run_language() { # run_language NAME COMMAND...
 
 run_language rust "$root/target/debug/conformance"
 run_language c "$root/target/c/conformance_fixture"
+run_language node node "$root/examples/node/conformance.mjs"
 run_language python "$root/target/python/venv/bin/python" "$root/examples/python/conformance_fixture.py"
 exit $status

@@ -1,0 +1,5 @@
+//! Sets the linker flags a Node addon needs (undefined Node-API symbols resolved at load).
+
+fn main() {
+    napi_build::setup();
+}

@@ -1,0 +1,213 @@
+/**
+ * `Context`: the second argument of every handler. What the request is (id, protocol
+ * version, `_meta`, client, auth), progress and logging, an `AbortSignal` that fires when
+ * the request is cancelled, and client input (`elicit`, `sample`, `listRoots`, `ask`,
+ * `askAll`) that works on both wires: on a 2025 session the client is asked and answers;
+ * on the 2026-07-28 wire the first unanswered ask ends the run with `input_required`, and
+ * the handler runs again from the start when the client retries with the answers (code
+ * before an ask must be safe to repeat).
+ */
+'use strict';
+
+const { InputRequiredError, McpError, ToolError } = require('./errors');
+const { toJsonSchema, isRawShape, isSchemaObject } = require('./schema');
+const { stringify } = require('./results');
+
+/** Unpacks the native ask envelope: the answer, or the matching thrown error. */
+function unpack(envelopeText) {
+  const envelope = JSON.parse(envelopeText);
+  if ('ok' in envelope) return envelope.ok;
+  if (envelope.inputRequired) throw new InputRequiredError();
+  if (envelope.protocolError) {
+    const p = envelope.protocolError;
+    throw new McpError(p.code, p.message, p.data);
+  }
+  const t = envelope.toolError || { message: 'the client input failed' };
+  throw new ToolError(t.message, t.data === null ? undefined : t.data);
+}
+
+/** The wire form of an elicitation request (zod `requestedSchema` converted). */
+function elicitation(request) {
+  const params = { ...request };
+  if (params.requestedSchema !== undefined) {
+    const s = params.requestedSchema;
+    params.requestedSchema = isRawShape(s) || isSchemaObject(s) ? toJsonSchema(s, 'requested schema') : s;
+  }
+  return { method: 'elicitation/create', params };
+}
+
+/** Normalizes an ask request: `{method, params}` or a shorthand `{elicit}`, `{sample}`, `{listRoots}`. */
+function wireRequest(request) {
+  if (!request || typeof request !== 'object') throw new TypeError('an input request must be an object');
+  if (typeof request.method === 'string') return request;
+  if (request.elicit) return elicitation(request.elicit);
+  if (request.sample) return { method: 'sampling/createMessage', params: request.sample };
+  if (request.listRoots) return { method: 'roots/list', params: {} };
+  throw new TypeError('an input request is { method, params }, { elicit }, { sample } or { listRoots: true }');
+}
+
+/** `[[key, request], ...]` from an array of pairs or an object keyed by input key. */
+function keyed(requests) {
+  const pairs = Array.isArray(requests) ? requests : Object.entries(requests || {});
+  return pairs.map(([key, request]) => [String(key), wireRequest(request)]);
+}
+
+class Context {
+  #call;
+  #server;
+  #info;
+  #controller;
+  #aborted = false;
+
+  /** @param {object} call the native call @param {object} server the mcpforge Server */
+  constructor(call, server) {
+    this.#call = call;
+    this.#server = server;
+  }
+
+  #describe() {
+    if (this.#info === undefined) this.#info = JSON.parse(this.#call.describe());
+    return this.#info;
+  }
+
+  /** The JSON-RPC id of the request. */
+  get requestId() {
+    return this.#describe().requestId;
+  }
+
+  /** The protocol version of this request (negotiated, or from the 2026 `_meta`). */
+  get protocolVersion() {
+    return this.#describe().protocolVersion;
+  }
+
+  /** The request's `_meta` object, if any. */
+  get meta() {
+    return this.#describe().meta ?? undefined;
+  }
+
+  /** Alias of `meta` (the official SDK's `extra._meta`). */
+  get _meta() {
+    return this.meta;
+  }
+
+  /** The progress token, when the client asked for progress. */
+  get progressToken() {
+    return this.#describe().progressToken ?? undefined;
+  }
+
+  /** The client's `Implementation` info, when known. */
+  get clientInfo() {
+    return this.#describe().clientInfo ?? undefined;
+  }
+
+  /** The client's capabilities. */
+  get clientCapabilities() {
+    return this.#describe().clientCapabilities ?? {};
+  }
+
+  /** What the caller's bearer token grants (HTTP with `auth`), else undefined. */
+  get authInfo() {
+    return this.#describe().auth ?? undefined;
+  }
+
+  /** The task id when this handler runs as a task (Tasks extension), else undefined. */
+  get taskId() {
+    return this.#describe().taskId ?? undefined;
+  }
+
+  /** Low-level multi-round-trip: the answers the client sent for this run, by key. */
+  get inputResponses() {
+    return this.#describe().inputResponses ?? {};
+  }
+
+  /** Low-level multi-round-trip: the state carried from the previous round, if any. */
+  get requestState() {
+    return this.#describe().requestState ?? undefined;
+  }
+
+  /** The server this request arrived at (e.g. to call `notifyToolsChanged()`). */
+  get server() {
+    return this.#server;
+  }
+
+  /** Fires when the request is cancelled (by the client, a timeout or shutdown). */
+  get signal() {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.#aborted) this.#controller.abort(cancelled());
+    }
+    return this.#controller.signal;
+  }
+
+  /** True once the request was cancelled. */
+  get cancelled() {
+    return this.#aborted || this.#call.isCancelled();
+  }
+
+  /** @internal Called when the engine cancels the request. */
+  _abort() {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    if (this.#controller !== undefined) this.#controller.abort(cancelled());
+  }
+
+  /** Sends `notifications/progress` (when the client asked for progress; increasing values only). */
+  reportProgress(progress, total, message) {
+    this.#call.reportProgress(Number(progress), total === undefined ? undefined : Number(total), message);
+  }
+
+  /** Sends `notifications/message` at `level` (`debug` ... `emergency`) if the client's level lets it through. */
+  log(level, data, logger) {
+    this.#call.log(String(level), stringify(data === undefined ? null : data, 'the log data'), logger);
+  }
+
+  /** Asks the user (`elicitation/create`): `{ message, requestedSchema }` (JSON Schema or zod). */
+  async elicit(request) {
+    return unpack(await this.#call.ask(undefined, JSON.stringify(elicitation(request))));
+  }
+
+  /** Asks the client's model (`sampling/createMessage`): `{ messages, maxTokens, ... }`. */
+  async sample(request) {
+    return unpack(await this.#call.ask(undefined, JSON.stringify({ method: 'sampling/createMessage', params: request })));
+  }
+
+  /** Asks the client for its roots (`roots/list`). */
+  async listRoots() {
+    return unpack(await this.#call.ask(undefined, JSON.stringify({ method: 'roots/list', params: {} })));
+  }
+
+  /** Asks for one input under a stable `key` (`{method, params}`, `{elicit}`, `{sample}` or `{listRoots: true}`); resolves to the raw answer. */
+  async ask(key, request) {
+    return unpack(await this.#call.ask(String(key), JSON.stringify(wireRequest(request))));
+  }
+
+  /** Asks for several inputs at once (`{key: request}` or `[[key, request], ...]`); resolves to the answers in order. */
+  async askAll(requests) {
+    return unpack(await this.#call.askAll(JSON.stringify(keyed(requests))));
+  }
+
+  /**
+   * Low-level multi-round-trip: stop with `input_required`, asking for `requests` and carrying
+   * `state` (sealed by the engine) into the next round. Use as `throw ctx.inputRequired(...)`.
+   */
+  inputRequired(requests, state) {
+    this.#call.setInputRequired(JSON.stringify(keyed(requests)), state === undefined ? undefined : stringify(state, 'the request state'));
+    return new InputRequiredError();
+  }
+
+  /**
+   * Tasks extension, for a tool registered with `deferTask: true`: becomes a task (this run
+   * ends by throwing; the handler runs again as the task, this call then returning).
+   */
+  startTask() {
+    if (this.#call.startTask()) throw new InputRequiredError();
+  }
+}
+
+function cancelled() {
+  const e = new Error('the request was cancelled');
+  e.name = 'AbortError';
+  return e;
+}
+
+module.exports = { Context, wireRequest };

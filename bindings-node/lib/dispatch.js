@@ -1,0 +1,52 @@
+/**
+ * The handler table of one server and the function the addon calls on the JS thread:
+ * `dispatch(handlerId, payload, call)` runs a handler with a fresh `Context` and answers
+ * the native call; `dispatch(0, callId, null)` aborts that call's `AbortSignal`.
+ */
+'use strict';
+
+const { Context } = require('./context');
+const { ErrorCode } = require('./errors');
+
+class HandlerTable {
+  #handlers = new Map();
+  #calls = new Map();
+  #next = 1;
+
+  /**
+   * Registers `run(payload, ctx, call, done)`: it starts the handler and answers `call`
+   * (through `settle` in results.js), calling `done` once answered. Returns the handler id.
+   */
+  add(run) {
+    const id = this.#next++;
+    this.#handlers.set(id, run);
+    return id;
+  }
+
+  /** Forgets a handler (calls already running finish). */
+  delete(id) {
+    this.#handlers.delete(id);
+  }
+
+  /** The function handed to the addon. */
+  dispatcher(server) {
+    return (handlerId, payload, call) => {
+      if (handlerId === 0) {
+        const ctx = this.#calls.get(Number(payload));
+        if (ctx !== undefined) ctx._abort();
+        return;
+      }
+      const run = this.#handlers.get(handlerId);
+      if (run === undefined) {
+        call.protocolError(ErrorCode.InternalError, 'Internal error: the handler was removed');
+        return;
+      }
+      const ctx = new Context(call, server);
+      const id = call.id;
+      this.#calls.set(id, ctx);
+      run(payload, ctx, call, () => this.#calls.delete(id));
+    };
+  }
+}
+
+module.exports = { HandlerTable };

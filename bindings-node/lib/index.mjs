@@ -1,0 +1,16 @@
+/**
+ * The ES module entry of mcpforge: the same objects as the CommonJS entry (index.js).
+ */
+import mcpforge from './index.js';
+
+export const {
+  Server,
+  TestClient,
+  Context,
+  McpError,
+  ToolError,
+  InputRequiredError,
+  ErrorCode,
+  resourceNotFound,
+} = mcpforge;
+export default mcpforge;

@@ -1,0 +1,151 @@
+/**
+ * What a handler returned or threw, answered on its native call exactly once: plain values
+ * are mapped to MCP results per kind (tool, resource, prompt, completion, token verifier),
+ * thrown errors to tool errors or JSON-RPC errors. Anything that cannot be mapped becomes a
+ * clear error for the client; nothing here throws.
+ */
+'use strict';
+
+const { InputRequiredError, ToolError, isMcpError } = require('./errors');
+
+/** `JSON.stringify` that reports what could not be converted instead of throwing. */
+function stringify(value, what) {
+  let text;
+  try {
+    text = JSON.stringify(value);
+  } catch (e) {
+    throw new TypeError(`${what} cannot be converted to JSON: ${e.message}`);
+  }
+  if (text === undefined) throw new TypeError(`${what} is a ${typeof value}, which cannot be converted to JSON`);
+  return text;
+}
+
+/** True for a value that is a `CallToolResult` rather than a plain value. */
+function isCallToolResult(v) {
+  return v !== null && typeof v === 'object' && Array.isArray(v.content);
+}
+
+function isBytes(v) {
+  return v instanceof Uint8Array || v instanceof ArrayBuffer;
+}
+
+function base64(bytes) {
+  return Buffer.from(bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes).toString('base64');
+}
+
+/** Answers a tool call: undefined -> no content, string -> text, CallToolResult as is, other -> JSON value. */
+function answerTool(call, value, name) {
+  if (value === undefined || value === null) return call.respond('result', '{"content":[]}');
+  if (typeof value === 'string') return call.respond('text', value);
+  if (isCallToolResult(value)) return call.respond('result', stringify(value, `the result of tool \`${name}\``));
+  return call.respond('json', stringify(value, `the value tool \`${name}\` returned`));
+}
+
+/** Answers a resource read: string -> text, bytes -> blob, `{contents}` / array / one contents object. */
+function answerResource(call, value, uri) {
+  if (typeof value === 'string') return call.respond('text', value);
+  if (isBytes(value)) return call.respond('json', JSON.stringify([{ uri, blob: base64(value) }]));
+  let list;
+  if (value && Array.isArray(value.contents)) list = value.contents;
+  else if (Array.isArray(value)) list = value;
+  else if (value && typeof value === 'object' && ('text' in value || 'blob' in value)) list = [value];
+  else throw new TypeError(`the reader of ${uri} returned ${describe(value)}; return a string, bytes or { contents: [...] }`);
+  const contents = list.map((c) => (c && typeof c === 'object' && c.uri === undefined ? { uri, ...c } : c));
+  return call.respond('json', stringify(contents, `the contents of ${uri}`));
+}
+
+/** Answers a prompt: string -> one user message, array -> messages, `{messages}` as is. */
+function answerPrompt(call, value, name) {
+  if (typeof value === 'string') return call.respond('text', value);
+  const result = Array.isArray(value) ? { messages: value } : value;
+  if (!result || !Array.isArray(result.messages)) {
+    throw new TypeError(`prompt \`${name}\` returned ${describe(value)}; return a string, messages or { messages: [...] }`);
+  }
+  return call.respond('json', stringify(result, `the result of prompt \`${name}\``));
+}
+
+/** Answers a completion: array of strings -> values, `{values, total, hasMore}` as is. */
+function answerCompletion(call, value) {
+  const completion = Array.isArray(value) ? { values: value } : value;
+  if (!completion || !Array.isArray(completion.values)) {
+    throw new TypeError(`the completion handler returned ${describe(value)}; return an array of strings or { values }`);
+  }
+  return call.respond('json', stringify(completion, 'the completion'));
+}
+
+/** Answers a token verification: `{subject, scopes, clientId, extra}`. */
+function answerVerifier(call, value) {
+  if (!value || typeof value !== 'object') throw new TypeError('the token verifier returned no grant');
+  return call.respond('json', stringify(value, 'the token grant'));
+}
+
+function describe(v) {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return `a value of type ${typeof v}`;
+}
+
+/** Answers a call with what the handler threw. */
+function fail(call, error) {
+  try {
+    if (error instanceof InputRequiredError) return call.inputRequired();
+    if (isMcpError(error)) {
+      const data = error.data === undefined ? undefined : stringify(error.data, 'the error data');
+      return call.protocolError(error.code, String(error.message), data);
+    }
+    if (error instanceof ToolError) {
+      const data = error.data === undefined ? undefined : stringify(error.data, 'the error data');
+      return call.toolError(error.message, data);
+    }
+    if (error instanceof Error) {
+      const text = error.constructor === Error ? error.message : `${error.name}: ${error.message}`;
+      if (error.requiredScopes) return call.toolError(text, JSON.stringify({ requiredScopes: error.requiredScopes }));
+      return call.toolError(text);
+    }
+    return call.toolError(String(error));
+  } catch (e) {
+    return call.toolError(`the handler failed and its error could not be reported: ${e && e.message}`);
+  }
+}
+
+/**
+ * Runs `invoke()` (sync or async) and answers `call` with `answer(call, value)` or `fail`.
+ * `done` runs once the call is answered.
+ */
+function settle(call, invoke, answer, done) {
+  const ok = (value) => {
+    try {
+      answer(call, value);
+    } catch (e) {
+      fail(call, e);
+    }
+    done();
+  };
+  const ko = (e) => {
+    fail(call, e);
+    done();
+  };
+  let value;
+  try {
+    value = invoke();
+  } catch (e) {
+    return ko(e);
+  }
+  if (value !== null && typeof value === 'object' && typeof value.then === 'function') {
+    Promise.resolve(value).then(ok, ko);
+  } else {
+    ok(value);
+  }
+}
+
+module.exports = {
+  answerTool,
+  answerResource,
+  answerPrompt,
+  answerCompletion,
+  answerVerifier,
+  fail,
+  settle,
+  stringify,
+  base64,
+};

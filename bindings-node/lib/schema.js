@@ -1,0 +1,108 @@
+/**
+ * Schemas in, JSON Schema out: a plain JSON Schema object is used as is; a zod schema, any
+ * Standard Schema with `~standard.jsonSchema` (zod 4.2+, valibot, arktype...), or a raw shape
+ * of them (`{ a: z.number() }`, as the official SDK's `registerTool` takes) is converted by
+ * the schema itself, so the application's own copy of zod does the work (no dual-package
+ * mismatch between its ESM and our CommonJS). Older zod 4 falls back to `zod.toJSONSchema`.
+ * Such schemas also parse the validated arguments, so their defaults and transforms apply.
+ */
+'use strict';
+
+/** True for a zod schema or any Standard Schema object. */
+function isSchemaObject(s) {
+  return s !== null && typeof s === 'object' && (typeof s.safeParse === 'function' || '~standard' in s);
+}
+
+/** True for `{ key: schema, ... }` (zod / Standard Schema values) with at least one key. */
+function isRawShape(s) {
+  if (s === null || typeof s !== 'object' || Array.isArray(s) || isSchemaObject(s)) return false;
+  const values = Object.values(s);
+  return values.length > 0 && values.every(isSchemaObject);
+}
+
+/** JSON Schema of one zod / Standard Schema object. */
+function convert(s, what) {
+  const standard = s['~standard'];
+  if (standard && standard.jsonSchema && typeof standard.jsonSchema.input === 'function') {
+    return standard.jsonSchema.input({ target: 'draft-2020-12' });
+  }
+  let zod;
+  try {
+    zod = require('zod');
+  } catch {
+    zod = undefined;
+  }
+  if (zod && typeof zod.toJSONSchema === 'function') return zod.toJSONSchema(s, { io: 'input' });
+  throw new TypeError(`mcpforge: cannot convert the ${what} to JSON Schema (use zod 4.2+ or a JSON Schema object)`);
+}
+
+/** True when `s` accepts a missing value. */
+function isOptional(s) {
+  if (typeof s.isOptional === 'function') return s.isOptional();
+  return typeof s.safeParse === 'function' && s.safeParse(undefined).success;
+}
+
+/** The object JSON Schema of a raw shape. */
+function shapeSchema(shape, what) {
+  const properties = {};
+  const required = [];
+  for (const [key, s] of Object.entries(shape)) {
+    const { $schema: _, ...property } = convert(s, `${what} property \`${key}\``);
+    properties[key] = property;
+    if (!isOptional(s)) required.push(key);
+  }
+  return { type: 'object', properties, ...(required.length ? { required } : {}) };
+}
+
+/**
+ * JSON Schema for `schema` (undefined when absent). `what` names it in errors.
+ * @returns {object | undefined}
+ */
+function toJsonSchema(schema, what) {
+  if (schema === undefined || schema === null) return undefined;
+  if (isRawShape(schema)) return shapeSchema(schema, what);
+  if (isSchemaObject(schema)) return convert(schema, what);
+  if (typeof schema === 'object' && !Array.isArray(schema)) return schema;
+  throw new TypeError(`mcpforge: the ${what} must be a JSON Schema object or a zod schema`);
+}
+
+/** Runs one schema: `{ ok, value }` or `{ ok: false, message }` (a Promise for async Standard Schemas). */
+function run(s, value, path) {
+  const where = (issue) => [...path, ...(issue.path || []).map((p) => (typeof p === 'object' ? p.key : p))].join('.') || '(root)';
+  const failed = (issues) => ({ ok: false, message: issues.map((i) => `${where(i)}: ${i.message}`).join('; ') });
+  if (typeof s.safeParse === 'function') {
+    const r = s.safeParse(value);
+    return r.success ? { ok: true, value: r.data } : failed((r.error && r.error.issues) || [{ message: String(r.error) }]);
+  }
+  const settle = (r) => (r.issues ? failed(r.issues) : { ok: true, value: r.value });
+  const r = s['~standard'].validate(value);
+  return typeof r.then === 'function' ? r.then(settle) : settle(r);
+}
+
+/**
+ * A function parsing validated arguments through zod / Standard Schemas (defaults,
+ * transforms), or `undefined` for plain JSON Schemas. It returns `{ ok: true, value }` or
+ * `{ ok: false, message }`, or a Promise of one for asynchronous schemas.
+ */
+function argumentParser(schema) {
+  if (isRawShape(schema)) {
+    const entries = Object.entries(schema);
+    return (args) => {
+      const value = {};
+      const problems = [];
+      const pending = [];
+      for (const [key, s] of entries) {
+        const collect = (r) => (r.ok ? (r.value !== undefined ? (value[key] = r.value) : undefined) : problems.push(r.message));
+        const r = run(s, args[key], [key]);
+        if (typeof r.then === 'function') pending.push(r.then(collect));
+        else collect(r);
+      }
+      const done = () => (problems.length ? { ok: false, message: problems.join('; ') } : { ok: true, value });
+      return pending.length ? Promise.all(pending).then(done) : done();
+    };
+  }
+  if (isSchemaObject(schema)) return (args) => run(schema, args, []);
+  return undefined;
+}
+
+module.exports = { toJsonSchema, argumentParser, isRawShape, isSchemaObject };

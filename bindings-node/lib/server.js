@@ -1,0 +1,347 @@
+/**
+ * `Server`: what an application configures. Register tools, resources, resource templates,
+ * prompts and completions (live: they may change while serving, clients are told), then
+ * `await listen()` (stdio) or `await listen({ http: { port } })`; either returns when the
+ * server stops. `await close()` stops it and lets the process exit. `testClient()` connects
+ * an in-memory client for tests. The engine (Rust) owns the wire; handlers run on the JS
+ * thread and may return a value or a Promise.
+ */
+'use strict';
+
+const native = require('./native');
+const { HandlerTable } = require('./dispatch');
+const { ToolError } = require('./errors');
+const { toJsonSchema, argumentParser, isRawShape } = require('./schema');
+const results = require('./results');
+const { TestClient } = require('./client');
+
+const EMPTY_INPUT = Object.freeze({ type: 'object', properties: {} });
+
+/** Keeps only defined fields. */
+function defined(obj) {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined));
+}
+
+function requireFunction(handler, what) {
+  if (typeof handler !== 'function') throw new TypeError(`mcpforge: the ${what} handler must be a function`);
+}
+
+/** The prompt's argument list from `arguments`, or from `argsSchema` (zod shape or JSON Schema). */
+function promptArguments(config) {
+  if (Array.isArray(config.arguments)) return config.arguments;
+  const schema = config.argsSchema;
+  if (!schema) return undefined;
+  if (isRawShape(schema)) {
+    return Object.entries(schema).map(([name, s]) =>
+      defined({ name, description: s.description, required: !(typeof s.isOptional === 'function' && s.isOptional()) }),
+    );
+  }
+  const json = toJsonSchema(schema, 'prompt arguments');
+  const required = new Set(json.required || []);
+  return Object.entries(json.properties || {}).map(([name, p]) =>
+    defined({ name, description: p && p.description, required: required.has(name) }),
+  );
+}
+
+/** The `URL` of a resource URI (the string itself if it does not parse). */
+function uriObject(uri) {
+  try {
+    return new URL(uri);
+  } catch {
+    return uri;
+  }
+}
+
+class Server {
+  #native;
+  #table = new HandlerTable();
+  #running = new Set();
+  #clients = new Set();
+  #http;
+
+  /**
+   * @param {object} options `name` (required), `version`, `title`, `description`,
+   *   `websiteUrl`, `instructions`, `logging`, `cacheTtlMs`, `cacheScope`, `stateKey`, `limits`
+   */
+  constructor(options = {}) {
+    if (!options || typeof options.name !== 'string' || options.name === '') {
+      throw new TypeError('mcpforge: new Server({ name, version }) needs a name');
+    }
+    this.#native = new native.NativeServer(JSON.stringify(options), this.#table.dispatcher(this));
+  }
+
+  /**
+   * Registers (or replaces) a tool. `config` mirrors the official SDK's `registerTool`:
+   * `title`, `description`, `inputSchema` and `outputSchema` (JSON Schema, zod schema or
+   * zod raw shape), `annotations`, `icons`, `execution`, `_meta`, plus `deferTask`.
+   * `handler(args, ctx)` returns a string, a JSON value (structured content when the tool
+   * has an `outputSchema`), a `CallToolResult`, or a Promise of one.
+   */
+  tool(name, config, handler) {
+    if (typeof config === 'function') [config, handler] = [{}, config];
+    requireFunction(handler, `tool \`${name}\``);
+    const c = config || {};
+    const parse = argumentParser(c.inputSchema);
+    const definition = defined({
+      name,
+      title: c.title,
+      description: c.description,
+      inputSchema: toJsonSchema(c.inputSchema, 'input schema') ?? EMPTY_INPUT,
+      outputSchema: toJsonSchema(c.outputSchema, 'output schema'),
+      annotations: c.annotations,
+      icons: c.icons,
+      execution: c.execution,
+      _meta: c._meta,
+      deferTask: c.deferTask,
+    });
+    const id = this.#table.add((payload, ctx, call, done) => {
+      results.settle(
+        call,
+        () => {
+          const args = JSON.parse(payload);
+          if (!parse) return handler(args, ctx);
+          const checked = (r) => {
+            if (!r.ok) throw new ToolError(`Invalid arguments for tool ${name}: ${r.message}`);
+            return handler(r.value, ctx);
+          };
+          const r = parse(args);
+          return typeof r.then === 'function' ? r.then(checked) : checked(r);
+        },
+        (cl, value) => results.answerTool(cl, value, name),
+        done,
+      );
+    });
+    this.#register(id, () => this.#native.addTool(JSON.stringify(definition), id));
+    return { name, remove: () => this.removeTool(name) };
+  }
+
+  /** Registers (or replaces) a concrete resource; `handler(uri: URL, ctx)` returns text, bytes or `{ contents }`. */
+  resource(name, uri, config, handler) {
+    if (typeof config === 'function') [config, handler] = [{}, config];
+    const id = this.#reader(`resource ${uri}`, handler, (target, _vars, ctx) => handler(uriObject(target), ctx));
+    this.#register(id, () => this.#native.addResource(JSON.stringify(defined({ uri, name, ...(config || {}) })), id));
+    return { uri, remove: () => this.removeResource(uri) };
+  }
+
+  /**
+   * Registers (or replaces) a resource template (RFC 6570, e.g. `file:///{path}`);
+   * `handler(uri: URL, variables, ctx)` returns text, bytes or `{ contents }`.
+   */
+  resourceTemplate(name, uriTemplate, config, handler) {
+    if (typeof config === 'function') [config, handler] = [{}, config];
+    const id = this.#reader(`resource template ${uriTemplate}`, handler, (target, vars, ctx) =>
+      handler(uriObject(target), vars, ctx),
+    );
+    const definition = defined({ uriTemplate, name, ...(config || {}) });
+    this.#register(id, () => this.#native.addResourceTemplate(JSON.stringify(definition), id));
+    return { uriTemplate };
+  }
+
+  /** Adds a resource reader: `invoke(uri, variables, ctx)` runs the handler. */
+  #reader(what, handler, invoke) {
+    requireFunction(handler, what);
+    return this.#table.add((payload, ctx, call, done) => {
+      let target = '';
+      results.settle(
+        call,
+        () => {
+          const p = JSON.parse(payload);
+          target = p.uri;
+          return invoke(p.uri, p.variables, ctx);
+        },
+        (cl, value) => results.answerResource(cl, value, target),
+        done,
+      );
+    });
+  }
+
+  /**
+   * Registers (or replaces) a prompt. `config`: `title`, `description`, and `arguments`
+   * (`[{ name, description, required }]`) or `argsSchema` (zod raw shape or JSON Schema).
+   * `handler(args, ctx)` returns a string (one user message), messages, or `{ messages }`.
+   */
+  prompt(name, config, handler) {
+    if (typeof config === 'function') [config, handler] = [{}, config];
+    requireFunction(handler, `prompt \`${name}\``);
+    const c = config || {};
+    const definition = defined({
+      name,
+      title: c.title,
+      description: c.description,
+      arguments: promptArguments(c),
+      icons: c.icons,
+      _meta: c._meta,
+    });
+    const id = this.#table.add((payload, ctx, call, done) => {
+      results.settle(call, () => handler(JSON.parse(payload), ctx), (cl, v) => results.answerPrompt(cl, v, name), done);
+    });
+    this.#register(id, () => this.#native.addPrompt(JSON.stringify(definition), id));
+    return { name, remove: () => this.removePrompt(name) };
+  }
+
+  /**
+   * Registers a completion provider for `ref` (`{ type: 'ref/prompt', name }` or
+   * `{ type: 'ref/resource', uri }`), or for every reference without one (`ref` null).
+   * `handler({ ref, argument: { name, value }, context: { arguments } }, ctx)` returns
+   * an array of strings or `{ values, total, hasMore }`.
+   */
+  completion(ref, handler) {
+    requireFunction(handler, 'completion');
+    const id = this.#table.add((payload, ctx, call, done) => {
+      results.settle(call, () => handler(JSON.parse(payload), ctx), results.answerCompletion, done);
+    });
+    this.#register(id, () => this.#native.addCompletion(ref ? JSON.stringify(ref) : undefined, id));
+  }
+
+  /** Official-SDK spelling of `tool`. */
+  registerTool(name, config, handler) {
+    return this.tool(name, config, handler);
+  }
+
+  /** Official-SDK spelling: a string URI registers a resource, `{ uriTemplate }` a template. */
+  registerResource(name, uriOrTemplate, config, handler) {
+    if (typeof uriOrTemplate === 'string') return this.resource(name, uriOrTemplate, config, handler);
+    const template = uriOrTemplate && (uriOrTemplate.uriTemplate ?? uriOrTemplate);
+    return this.resourceTemplate(name, String(template), config, handler);
+  }
+
+  /** Official-SDK spelling of `prompt`. */
+  registerPrompt(name, config, handler) {
+    return this.prompt(name, config, handler);
+  }
+
+  #register(id, add) {
+    try {
+      add();
+    } catch (e) {
+      this.#table.delete(id);
+      throw e;
+    }
+  }
+
+  /** Removes a tool; true if it existed. */
+  removeTool(name) {
+    return this.#native.removeTool(name);
+  }
+
+  /** Removes a resource; true if it existed. */
+  removeResource(uri) {
+    return this.#native.removeResource(uri);
+  }
+
+  /** Removes a prompt; true if it existed. */
+  removePrompt(name) {
+    return this.#native.removePrompt(name);
+  }
+
+  /** Tells clients the tool list changed. */
+  notifyToolsChanged() {
+    this.#native.notifyToolsChanged();
+  }
+
+  /** Tells clients the prompt list changed. */
+  notifyPromptsChanged() {
+    this.#native.notifyPromptsChanged();
+  }
+
+  /** Tells clients the resource list changed. */
+  notifyResourcesChanged() {
+    this.#native.notifyResourcesChanged();
+  }
+
+  /** Tells subscribers that the resource `uri` changed. */
+  notifyResourceUpdated(uri) {
+    this.#native.notifyResourceUpdated(uri);
+  }
+
+  /**
+   * Serves until the server stops: stdio by default (until stdin closes), or Streamable
+   * HTTP with `{ http: { host, port, path, ..., auth, onListening } }`. SIGINT and SIGTERM
+   * close the server while it listens (`handleSignals: false` to opt out).
+   */
+  async listen(options = {}) {
+    const stop = options.handleSignals === false ? () => {} : this.#closeOnSignals();
+    try {
+      if (options.http) await this.#listenHttp(options.http);
+      else await this.#track(this.#native.serveStdio());
+    } finally {
+      stop();
+    }
+  }
+
+  async #listenHttp(http) {
+    const { auth, onListening, ...rest } = http;
+    let verifierId;
+    if (auth) {
+      requireFunction(auth.verifier, 'token verifier');
+      verifierId = this.#table.add((payload, ctx, call, done) => {
+        results.settle(call, () => auth.verifier(payload), results.answerVerifier, done);
+      });
+    }
+    const { verifier: _, ...authOptions } = auth || {};
+    const options = { ...rest, auth: auth ? authOptions : undefined };
+    const bound = await this.#native.bindHttp(JSON.stringify(options), verifierId);
+    const host = bound.address.slice(0, bound.address.lastIndexOf(':'));
+    this.#http = { host, port: bound.port, url: `http://${bound.address}${rest.path || '/mcp'}` };
+    if (typeof onListening === 'function') onListening(this.#http);
+    try {
+      await this.#track(bound.run());
+    } finally {
+      if (verifierId !== undefined) this.#table.delete(verifierId);
+    }
+  }
+
+  /** The HTTP address while listening over HTTP: `{ host, port, url }`. */
+  get address() {
+    return this.#http;
+  }
+
+  #closeOnSignals() {
+    const onSignal = () => {
+      this.close().catch(() => {});
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    return () => {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+    };
+  }
+
+  #track(promise) {
+    const p = promise.finally(() => this.#running.delete(p));
+    this.#running.add(p);
+    return p;
+  }
+
+  /**
+   * Stops every transport (in-flight requests finish up to the grace period) and every
+   * test client; resolves when the engine stopped. Final: the server cannot listen again.
+   */
+  async close() {
+    this.#native.shutdown();
+    const clients = [...this.#clients].map((c) => c.close());
+    await Promise.allSettled([...this.#running, ...clients]);
+  }
+
+  /**
+   * Connects an in-memory client (through the same engine as stdio), performs the
+   * handshake, and returns it. Options: `protocolVersion` (default `2025-11-25`; use
+   * `2026-07-28` for the stateless wire), `capabilities`, `responses` (method -> result the
+   * client answers server requests with on sessions).
+   */
+  async testClient(options = {}) {
+    const responses = options.responses ? JSON.stringify(options.responses) : undefined;
+    const client = new TestClient(await this.#native.connectMemory(responses), options, () => this.#clients.delete(client));
+    this.#clients.add(client);
+    try {
+      await client.start();
+    } catch (e) {
+      await client.close();
+      throw e;
+    }
+    return client;
+  }
+}
+
+module.exports = { Server };

@@ -1,0 +1,391 @@
+//! The crossing into JavaScript: one [`Dispatcher`] per server owns one weak thread-safe
+//! function (it never keeps Node alive by itself): `dispatch(handlerId, payload, call)`
+//! starts a handler on the JS thread, and `dispatch(0, callId, null)` aborts that call's
+//! `AbortSignal` (one queue, so an abort never overtakes the call it aborts). The
+//! engine's handler traits are implemented here once ([`JsTool`], [`JsResource`],
+//! [`JsPrompt`], [`JsCompletion`], [`JsVerifier`]); every call crosses with JSON text (parsed
+//! by `JSON.parse` in JS and by serde on a runtime thread) and comes back once through the
+//! [`NativeCall`] the handler answers on.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+
+use mcpforge::protocol::{CompleteRequest, Completion, GetPromptResult, ResourceContents};
+use mcpforge::{
+    AuthError, AuthInfo, BoxFuture, CallToolResult, CompletionHandler, HandlerError, PromptHandler, ProtocolError,
+    RequestContext, ResourceHandler, TokenVerifier, ToolHandler, ToolOutput,
+};
+use napi::Status;
+use napi::bindgen_prelude::{FnArgs, Function};
+use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
+use napi_derive::napi;
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+
+use crate::error::{js_error, parse_opt_json, tool_error, wrong_shape};
+
+/// The JS function handler calls and aborts go through: `(handlerId, payload, call) => void`;
+/// handler id 0 means "abort the call whose id is `payload`" (`call` is then `null`).
+pub(crate) type DispatchFn<'a> = Function<'a, FnArgs<(u32, String, Option<NativeCall>)>, ()>;
+
+type DispatchTsfn = ThreadsafeFunction<Job, (), FnArgs<(u32, String, Option<NativeCall>)>, Status, false, true>;
+
+/// The handler id of an abort.
+const ABORT: u32 = 0;
+
+/// How a handler's answer reads.
+#[derive(Debug)]
+pub(crate) enum Reply {
+    /// A plain string (a text block, resource text, prompt text...).
+    Text(String),
+    /// JSON text of a value the engine or this crate maps (`ToolOutput::Value`, contents...).
+    Json(String),
+    /// JSON text of a complete `CallToolResult`.
+    Result(String),
+    /// The handler threw: a tool error (message, structured data).
+    ToolError(String, Option<Value>),
+    /// The handler threw an `McpError`: a JSON-RPC error.
+    Protocol(ProtocolError),
+    /// The handler stopped at a client-input ask the client has not answered yet.
+    InputRequired,
+}
+
+/// What one call shares between the engine side and the JS object the handler answers on.
+pub(crate) struct CallState {
+    /// Identifies the call to `abort`.
+    pub id: u32,
+    /// The engine's context (`None` for token verification).
+    pub ctx: Option<RequestContext>,
+    reply: Mutex<Option<oneshot::Sender<Reply>>>,
+    /// Set when an ask of this call answered `input_required`: whatever the handler does
+    /// next (rethrow, catch), the call then ends with `input_required`.
+    pub input_required: AtomicBool,
+}
+
+impl CallState {
+    /// Delivers the answer; false when the call was already answered.
+    fn answer(&self, reply: Reply) -> bool {
+        let sender = self.reply.lock().unwrap_or_else(|e| e.into_inner()).take();
+        sender.is_some_and(|s| s.send(reply).is_ok())
+    }
+}
+
+/// One queued crossing: a handler call, or an abort.
+pub(crate) enum Job {
+    /// Run handler `handler` with `payload`, answering on `call`.
+    Call { handler: u32, payload: String, call: Arc<CallState> },
+    /// Abort the signal of call `id`.
+    Abort(u32),
+}
+
+/// A handler call, as JavaScript sees it: the handler's context operations (in
+/// `context.rs`) and the methods that answer it, exactly once.
+#[napi]
+pub struct NativeCall {
+    pub(crate) state: Arc<CallState>,
+}
+
+#[napi]
+impl NativeCall {
+    /// The call's id (the payload of the abort `dispatch(0, id, null)`).
+    #[napi(getter)]
+    pub fn id(&self) -> u32 {
+        self.state.id
+    }
+
+    /// Answers with a value: `form` is `"text"` (a plain string), `"json"` (JSON text of a
+    /// value) or `"result"` (JSON text of a complete result). False when already answered.
+    #[napi]
+    pub fn respond(&self, form: String, payload: String) -> napi::Result<bool> {
+        let reply = match form.as_str() {
+            "text" => Reply::Text(payload),
+            "json" => Reply::Json(payload),
+            "result" => Reply::Result(payload),
+            other => return Err(js_error(format!("unknown answer form `{other}`"))),
+        };
+        Ok(self.state.answer(reply))
+    }
+
+    /// Answers with a tool error (an `isError` result for tools). `data` is optional JSON text.
+    #[napi]
+    pub fn tool_error(&self, message: String, data: Option<String>) -> napi::Result<bool> {
+        let data = parse_opt_json(data.as_deref(), "tool error data")?;
+        Ok(self.state.answer(Reply::ToolError(message, data)))
+    }
+
+    /// Answers with a JSON-RPC error. `data` is optional JSON text.
+    #[napi]
+    pub fn protocol_error(&self, code: i64, message: String, data: Option<String>) -> napi::Result<bool> {
+        let mut error = ProtocolError::new(code, message);
+        error.data = parse_opt_json(data.as_deref(), "protocol error data")?;
+        Ok(self.state.answer(Reply::Protocol(error)))
+    }
+
+    /// Ends the call with `input_required` (after an unanswered ask or `inputRequired`).
+    #[napi]
+    pub fn input_required(&self) -> bool {
+        self.state.answer(Reply::InputRequired)
+    }
+}
+
+/// A server's thread-safe function into JavaScript.
+pub(crate) struct Dispatcher {
+    dispatch: DispatchTsfn,
+    next_id: AtomicU32,
+}
+
+impl Dispatcher {
+    /// Wraps the JS function in a weak thread-safe function (it never keeps the event loop
+    /// alive: a listening server does, through its pending `listen()` promise).
+    pub fn new(dispatch: DispatchFn<'_>) -> napi::Result<Arc<Dispatcher>> {
+        let dispatch =
+            dispatch.build_threadsafe_function::<Job>().weak::<true>().callee_handled::<false>().build_callback(
+                |ctx| {
+                    Ok(FnArgs::from(match ctx.value {
+                        Job::Call { handler, payload, call } => (handler, payload, Some(NativeCall { state: call })),
+                        Job::Abort(id) => (ABORT, id.to_string(), None),
+                    }))
+                },
+            )?;
+        Ok(Arc::new(Dispatcher { dispatch, next_id: AtomicU32::new(1) }))
+    }
+
+    /// Runs handler `handler` in JavaScript with `payload` and waits for its answer. While
+    /// it runs, a tripped cancellation token (or the engine dropping this future) aborts
+    /// the call's `AbortSignal` in JavaScript.
+    pub async fn invoke(
+        &self,
+        handler: u32,
+        payload: String,
+        ctx: Option<RequestContext>,
+    ) -> Result<Reply, HandlerError> {
+        let (tx, mut rx) = oneshot::channel();
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let call = Arc::new(CallState {
+            id,
+            ctx: ctx.clone(),
+            reply: Mutex::new(Some(tx)),
+            input_required: AtomicBool::new(false),
+        });
+        let job = Job::Call { handler, payload, call: call.clone() };
+        let status = self.dispatch.call(job, ThreadsafeFunctionCallMode::NonBlocking);
+        if status != Status::Ok {
+            return Err(ProtocolError::internal(format!("the JavaScript thread refused the call ({status})")).into());
+        }
+        let mut guard = AbortGuard { dispatcher: self, id, armed: true };
+        let reply = match &ctx {
+            Some(ctx) => tokio::select! {
+                biased;
+                r = &mut rx => r,
+                () = ctx.cancelled() => {
+                    guard.fire();
+                    rx.await
+                }
+            },
+            None => rx.await,
+        };
+        guard.armed = false;
+        let reply = reply.map_err(|_| ProtocolError::internal("the JavaScript handler never answered"))?;
+        if call.input_required.load(Ordering::Acquire) {
+            return Err(HandlerError::InputRequired);
+        }
+        Ok(reply)
+    }
+}
+
+/// Aborts the JS call's signal once: when the token trips, or when the engine drops the
+/// waiting future (shutdown, cancellation) before the handler answered.
+struct AbortGuard<'a> {
+    dispatcher: &'a Dispatcher,
+    id: u32,
+    armed: bool,
+}
+
+impl AbortGuard<'_> {
+    fn fire(&mut self) {
+        if std::mem::replace(&mut self.armed, false) {
+            let _ = self.dispatcher.dispatch.call(Job::Abort(self.id), ThreadsafeFunctionCallMode::NonBlocking);
+        }
+    }
+}
+
+impl Drop for AbortGuard<'_> {
+    fn drop(&mut self) {
+        self.fire();
+    }
+}
+
+/// Turns a reply's failure forms into `Err`; `Ok` keeps the value forms.
+fn failure(reply: Reply) -> Result<Reply, HandlerError> {
+    match reply {
+        Reply::ToolError(message, data) => Err(tool_error(message, data)),
+        Reply::Protocol(p) => Err(p.into()),
+        Reply::InputRequired => Err(HandlerError::InputRequired),
+        value => Ok(value),
+    }
+}
+
+/// Parses JSON text a handler answered with into `T`.
+fn parse_as<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T, HandlerError> {
+    serde_json::from_str(text).map_err(|e| wrong_shape(what, e))
+}
+
+/// A JavaScript tool.
+pub(crate) struct JsTool {
+    pub dispatcher: Arc<Dispatcher>,
+    pub handler: u32,
+}
+
+impl ToolHandler for JsTool {
+    fn call(&self, ctx: RequestContext, args: Value) -> BoxFuture<'static, Result<ToolOutput, HandlerError>> {
+        let (dispatcher, handler) = (self.dispatcher.clone(), self.handler);
+        Box::pin(async move {
+            let reply = dispatcher.invoke(handler, args.to_string(), Some(ctx)).await?;
+            match failure(reply)? {
+                Reply::Text(text) => Ok(ToolOutput::Value(Value::String(text))),
+                Reply::Json(text) => Ok(ToolOutput::Value(parse_as(&text, "tool")?)),
+                Reply::Result(text) => Ok(ToolOutput::Result(parse_as::<CallToolResult>(&text, "tool")?)),
+                _ => unreachable!("failure() keeps value forms only"),
+            }
+        })
+    }
+}
+
+/// A JavaScript resource or resource template reader. The payload is
+/// `{"uri": ..., "variables": {...}}`; the answer is a contents array (JSON) or text.
+pub(crate) struct JsResource {
+    pub dispatcher: Arc<Dispatcher>,
+    pub handler: u32,
+    /// The registered MIME type, used for plain-text answers.
+    pub mime_type: Option<String>,
+}
+
+impl ResourceHandler for JsResource {
+    fn read(
+        &self,
+        ctx: RequestContext,
+        uri: String,
+        vars: BTreeMap<String, String>,
+    ) -> BoxFuture<'static, Result<Vec<ResourceContents>, HandlerError>> {
+        let (dispatcher, handler, mime) = (self.dispatcher.clone(), self.handler, self.mime_type.clone());
+        Box::pin(async move {
+            let payload = json!({ "uri": uri, "variables": vars }).to_string();
+            match failure(dispatcher.invoke(handler, payload, Some(ctx)).await?)? {
+                Reply::Text(text) => Ok(vec![ResourceContents::text(uri, mime.as_deref(), text)]),
+                Reply::Json(text) | Reply::Result(text) => parse_as(&text, "resource"),
+                _ => unreachable!("failure() keeps value forms only"),
+            }
+        })
+    }
+}
+
+/// A JavaScript prompt. The answer is a `GetPromptResult` (JSON) or text (one user message).
+pub(crate) struct JsPrompt {
+    pub dispatcher: Arc<Dispatcher>,
+    pub handler: u32,
+}
+
+impl PromptHandler for JsPrompt {
+    fn get(
+        &self,
+        ctx: RequestContext,
+        args: BTreeMap<String, String>,
+    ) -> BoxFuture<'static, Result<GetPromptResult, HandlerError>> {
+        let (dispatcher, handler) = (self.dispatcher.clone(), self.handler);
+        Box::pin(async move {
+            let payload = serde_json::to_string(&args).unwrap_or_else(|_| "{}".to_owned());
+            match failure(dispatcher.invoke(handler, payload, Some(ctx)).await?)? {
+                Reply::Text(text) => Ok(GetPromptResult::new(vec![mcpforge::PromptMessage::user(text)])),
+                Reply::Json(text) | Reply::Result(text) => parse_as(&text, "prompt"),
+                _ => unreachable!("failure() keeps value forms only"),
+            }
+        })
+    }
+}
+
+/// A JavaScript completion provider. The payload is
+/// `{"ref": {...}, "argument": {"name", "value"}, "context": {"arguments": {...}}}`; the
+/// answer is a `Completion` (JSON).
+pub(crate) struct JsCompletion {
+    pub dispatcher: Arc<Dispatcher>,
+    pub handler: u32,
+}
+
+impl CompletionHandler for JsCompletion {
+    fn complete(
+        &self,
+        ctx: RequestContext,
+        request: CompleteRequest,
+    ) -> BoxFuture<'static, Result<Completion, ProtocolError>> {
+        let (dispatcher, handler) = (self.dispatcher.clone(), self.handler);
+        Box::pin(async move {
+            let payload = json!({
+                "ref": request.reference,
+                "argument": { "name": request.argument, "value": request.value },
+                "context": { "arguments": request.context },
+            })
+            .to_string();
+            let answered = async {
+                match failure(dispatcher.invoke(handler, payload, Some(ctx)).await?)? {
+                    Reply::Json(text) | Reply::Result(text) | Reply::Text(text) => parse_as(&text, "completion"),
+                    _ => unreachable!("failure() keeps value forms only"),
+                }
+            };
+            answered.await.map_err(|e| match e {
+                HandlerError::Protocol(p) => p,
+                other => ProtocolError::invalid_params(other.to_string()),
+            })
+        })
+    }
+}
+
+/// The HTTP bearer-token verifier written in JavaScript: answers JSON
+/// `{subject, scopes, clientId, extra}`; a thrown error refuses the token (`invalid_token`,
+/// or `insufficient_scope` when it names `requiredScopes`).
+pub(crate) struct JsVerifier {
+    pub dispatcher: Arc<Dispatcher>,
+    pub handler: u32,
+}
+
+impl TokenVerifier for JsVerifier {
+    fn verify(&self, token: &str) -> BoxFuture<'static, Result<AuthInfo, AuthError>> {
+        let (dispatcher, handler, token) = (self.dispatcher.clone(), self.handler, token.to_owned());
+        Box::pin(async move {
+            let reply = dispatcher.invoke(handler, token, None).await.map_err(|e| AuthError::Invalid(e.to_string()))?;
+            match reply {
+                Reply::Json(text) | Reply::Result(text) => {
+                    let v: Value = serde_json::from_str(&text).map_err(|e| AuthError::Invalid(e.to_string()))?;
+                    Ok(auth_info(&v))
+                }
+                Reply::ToolError(message, data) => {
+                    match data.as_ref().and_then(|d| d.get("requiredScopes")).and_then(Value::as_array) {
+                        Some(scopes) => Err(AuthError::InsufficientScope {
+                            required: scopes.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+                        }),
+                        None => Err(AuthError::Invalid(message)),
+                    }
+                }
+                Reply::Protocol(p) => Err(AuthError::Invalid(p.message)),
+                Reply::Text(_) | Reply::InputRequired => {
+                    Err(AuthError::Invalid("the verifier answered no grant".into()))
+                }
+            }
+        })
+    }
+}
+
+/// An `AuthInfo` from the verifier's JSON answer.
+fn auth_info(v: &Value) -> AuthInfo {
+    let text = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
+    AuthInfo {
+        subject: text("subject"),
+        scopes: v
+            .get("scopes")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            .unwrap_or_default(),
+        client_id: text("clientId"),
+        extra: v.get("extra").cloned().unwrap_or(Value::Null),
+    }
+}

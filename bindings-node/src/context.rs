@@ -1,0 +1,182 @@
+//! The handler context operations JavaScript calls on a [`NativeCall`]: what the request
+//! is (one JSON description), progress, logging, cancellation state, client input on both
+//! wires (`ask` resolves to an envelope the public API unpacks), the low-level
+//! multi-round-trip form, and the Tasks extension's `startTask`.
+
+use std::sync::atomic::Ordering;
+
+use mcpforge::{CreateMessageRequest, ElicitRequest, HandlerError, InputRequest, LogLevel, RequestContext};
+use napi::Env;
+use napi::bindgen_prelude::PromiseRaw;
+use napi_derive::napi;
+use serde_json::{Value, json};
+
+use crate::callback::NativeCall;
+use crate::error::{ask_envelope, js_error, parse_json, parse_opt_json};
+
+/// A client-input request from its wire form `{"method": ..., "params": {...}}`.
+fn input_request(v: &Value) -> napi::Result<InputRequest> {
+    let method = v.get("method").and_then(Value::as_str).unwrap_or_default();
+    let params = v.get("params").cloned().unwrap_or_else(|| json!({}));
+    let bad = |e: serde_json::Error| js_error(format!("invalid {method} request: {e}"));
+    Ok(match method {
+        "elicitation/create" => InputRequest::Elicit(serde_json::from_value::<ElicitRequest>(params).map_err(bad)?),
+        "sampling/createMessage" => {
+            InputRequest::Sample(serde_json::from_value::<CreateMessageRequest>(params).map_err(bad)?)
+        }
+        "roots/list" => InputRequest::ListRoots,
+        other => {
+            return Err(js_error(format!(
+                "unknown client-input method `{other}` (expected elicitation/create, sampling/createMessage or roots/list)"
+            )));
+        }
+    })
+}
+
+/// `[[key, request], ...]` from JSON text.
+fn keyed_requests(text: &str) -> napi::Result<Vec<(String, InputRequest)>> {
+    let v = parse_json(text, "input requests")?;
+    let items = v.as_array().ok_or_else(|| js_error("input requests: expected an array of [key, request] pairs"))?;
+    items
+        .iter()
+        .map(|pair| {
+            let key =
+                pair.get(0).and_then(Value::as_str).ok_or_else(|| js_error("input request key must be a string"))?;
+            Ok((key.to_owned(), input_request(pair.get(1).unwrap_or(&Value::Null))?))
+        })
+        .collect()
+}
+
+/// Asks with an automatic key (`elicit`, `sample`, `listRoots`) and returns the answer as JSON.
+async fn ask_auto(ctx: &RequestContext, request: InputRequest) -> Result<Value, HandlerError> {
+    let to_value = |r: Result<Value, serde_json::Error>| r.map_err(HandlerError::from);
+    match request {
+        InputRequest::Elicit(e) => to_value(serde_json::to_value(ctx.elicit(e).await?)),
+        InputRequest::Sample(s) => to_value(serde_json::to_value(ctx.sample(s).await?)),
+        InputRequest::ListRoots => to_value(serde_json::to_value(ctx.list_roots().await?)),
+    }
+}
+
+impl NativeCall {
+    fn ctx(&self) -> napi::Result<&RequestContext> {
+        self.state.ctx.as_ref().ok_or_else(|| js_error("this call has no request context"))
+    }
+
+    /// Resolves the ask's envelope in JavaScript; an `input_required` outcome marks the call.
+    fn spawn_ask<'e, F>(&self, env: &'e Env, ask: F) -> napi::Result<PromiseRaw<'e, String>>
+    where
+        F: std::future::Future<Output = Result<Value, HandlerError>> + Send + 'static,
+    {
+        let state = self.state.clone();
+        env.spawn_future(async move {
+            let result = ask.await;
+            if matches!(result, Err(HandlerError::InputRequired)) {
+                state.input_required.store(true, Ordering::Release);
+            }
+            Ok(ask_envelope(result))
+        })
+    }
+}
+
+#[napi]
+impl NativeCall {
+    /// Everything about the request, as JSON: `requestId`, `protocolVersion`, `meta`,
+    /// `progressToken`, `clientInfo`, `clientCapabilities`, `auth`, `taskId`,
+    /// `inputResponses`, `requestState`.
+    #[napi]
+    pub fn describe(&self) -> napi::Result<String> {
+        let ctx = self.ctx()?;
+        let auth = ctx
+            .auth()
+            .map(|a| json!({ "subject": a.subject, "scopes": a.scopes, "clientId": a.client_id, "extra": a.extra }));
+        Ok(json!({
+            "requestId": ctx.request_id(),
+            "protocolVersion": ctx.protocol_version().as_str(),
+            "meta": ctx.meta(),
+            "progressToken": ctx.progress_token(),
+            "clientInfo": ctx.client_info(),
+            "clientCapabilities": ctx.client_capabilities(),
+            "auth": auth,
+            "taskId": ctx.task_id(),
+            "inputResponses": ctx.input_responses(),
+            "requestState": ctx.request_state(),
+        })
+        .to_string())
+    }
+
+    /// True once the request was cancelled (by the client, a timeout or shutdown).
+    #[napi]
+    pub fn is_cancelled(&self) -> bool {
+        self.state.ctx.as_ref().is_some_and(RequestContext::is_cancelled)
+    }
+
+    /// Sends `notifications/progress` when the client asked for progress.
+    #[napi]
+    pub fn report_progress(&self, progress: f64, total: Option<f64>, message: Option<String>) -> napi::Result<()> {
+        self.ctx()?.report_progress(progress, total, message.as_deref());
+        Ok(())
+    }
+
+    /// Sends `notifications/message` at `level` with `data` (JSON text) if the client's level
+    /// lets it through.
+    #[napi]
+    pub fn log(&self, level: String, data: String, logger: Option<String>) -> napi::Result<()> {
+        let level: LogLevel = serde_json::from_value(Value::String(level.clone())).map_err(|_| {
+            js_error(format!(
+                "unknown log level `{level}` (debug, info, notice, warning, error, critical, alert, emergency)"
+            ))
+        })?;
+        let data = parse_json(&data, "log data")?;
+        self.ctx()?.log(level, data, logger.as_deref());
+        Ok(())
+    }
+
+    /// Asks the client for one input (`request` is `{"method", "params"}` JSON). With a
+    /// `key` the answer is the raw result for that key (stable across 2026 rounds);
+    /// without one the engine numbers the asks. Resolves to the ask envelope.
+    #[napi(ts_return_type = "Promise<string>")]
+    pub fn ask<'e>(&self, env: &'e Env, key: Option<String>, request: String) -> napi::Result<PromiseRaw<'e, String>> {
+        let request = input_request(&parse_json(&request, "input request")?)?;
+        let ctx = self.ctx()?.clone();
+        self.spawn_ask(env, async move {
+            match key {
+                Some(key) => ctx.ask(&key, request).await,
+                None => ask_auto(&ctx, request).await,
+            }
+        })
+    }
+
+    /// Asks for several inputs at once (`[[key, request], ...]` JSON); the envelope's
+    /// answer is the array of answers in order.
+    #[napi(ts_return_type = "Promise<string>")]
+    pub fn ask_all<'e>(&self, env: &'e Env, requests: String) -> napi::Result<PromiseRaw<'e, String>> {
+        let requests = keyed_requests(&requests)?;
+        let ctx = self.ctx()?.clone();
+        self.spawn_ask(env, async move { ctx.ask_all(requests).await.map(Value::Array) })
+    }
+
+    /// Low-level multi-round-trip form: records the asks (`[[key, request], ...]` JSON) and
+    /// the application state (JSON) for the next round; the handler then ends the call with
+    /// `input_required`.
+    #[napi]
+    pub fn set_input_required(&self, requests: String, state: Option<String>) -> napi::Result<()> {
+        let requests = keyed_requests(&requests)?;
+        let state = parse_opt_json(state.as_deref(), "request state")?;
+        let _ = self.ctx()?.input_required(requests, state);
+        self.state.input_required.store(true, Ordering::Release);
+        Ok(())
+    }
+
+    /// Tasks extension: true when the handler must stop now (the engine creates the task
+    /// and runs the handler again as the task); false when it goes on.
+    #[napi]
+    pub fn start_task(&self) -> napi::Result<bool> {
+        match self.ctx()?.start_task() {
+            Ok(()) => Ok(false),
+            Err(_) => {
+                self.state.input_required.store(true, Ordering::Release);
+                Ok(true)
+            }
+        }
+    }
+}

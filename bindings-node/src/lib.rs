@@ -1,0 +1,21 @@
+//! `mcpforge-node`: the Node.js addon of the mcpforge engine. The engine serves the wire;
+//! this crate crosses into JavaScript once per handler call (through one weak thread-safe
+//! function per server) and back once with the answer. The public JavaScript API lives in
+//! `bindings-node/lib/`; everything exported here is internal to that package.
+
+mod callback;
+mod client;
+mod context;
+mod error;
+mod server;
+
+pub use callback::NativeCall;
+pub use client::NativeMemoryClient;
+pub use server::{NativeHttp, NativeServer};
+
+/// Routes the engine's `tracing` output to stderr (level from `MCPFORGE_LOG`) when the
+/// addon loads.
+#[napi_derive::module_init]
+fn init() {
+    mcpforge::telemetry::init_logging();
+}

@@ -1,0 +1,342 @@
+//! `NativeServer`: the engine `Server` a JavaScript `Server` drives. It is built when the
+//! JS object is constructed; every registration is a live `add_*` on it (so tools can be
+//! added or removed while serving, clients being told the list changed). Also
+//! `NativeHttp`, a bound HTTP listener that serves until the server shuts down.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use mcpforge::protocol::{CompletionRef, Prompt, Resource, ResourceTemplate, Tool};
+use mcpforge::{AuthOptions, CacheScope, HttpOptions, HttpServer, Limits, Server, StdioOptions};
+use napi::Env;
+use napi::bindgen_prelude::PromiseRaw;
+use napi_derive::napi;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::callback::{DispatchFn, Dispatcher, JsCompletion, JsPrompt, JsResource, JsTool, JsVerifier};
+use crate::client::NativeMemoryClient;
+use crate::error::{js_error, parse_json};
+
+/// Reads a definition (JSON text) as an engine protocol type; `what` names it in errors.
+fn definition<T: DeserializeOwned>(text: &str, what: &str) -> napi::Result<(T, Value)> {
+    let v = parse_json(text, what)?;
+    let def = serde_json::from_value(v.clone()).map_err(|e| js_error(format!("invalid {what} definition: {e}")))?;
+    Ok((def, v))
+}
+
+fn text<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+    v.get(key).and_then(Value::as_str)
+}
+
+fn millis(v: &Value, key: &str) -> Option<Duration> {
+    v.get(key).and_then(Value::as_f64).filter(|m| *m >= 0.0).map(|m| Duration::from_millis(m as u64))
+}
+
+fn count(v: &Value, key: &str) -> Option<usize> {
+    v.get(key).and_then(Value::as_u64).map(|n| n as usize)
+}
+
+fn strings(v: &Value, key: &str) -> Option<Vec<String>> {
+    v.get(key).and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+}
+
+/// The engine limits from the `limits` option (unset fields keep their defaults).
+fn limits(v: Option<&Value>) -> Limits {
+    let mut limits = Limits::default();
+    let Some(v) = v else { return limits };
+    if let Some(n) = count(v, "maxMessageSize") {
+        limits.max_message_size = n;
+    }
+    if let Some(n) = count(v, "maxInFlight") {
+        limits.max_in_flight = n;
+    }
+    if let Some(n) = count(v, "maxInFlightPerConnection") {
+        limits.max_in_flight_per_connection = n;
+    }
+    if let Some(d) = millis(v, "requestTimeoutMs") {
+        limits.request_timeout = Some(d);
+    }
+    if let Some(d) = millis(v, "shutdownGraceMs") {
+        limits.shutdown_grace = d;
+    }
+    if let Some(n) = count(v, "pageSize") {
+        limits.page_size = n;
+    }
+    limits
+}
+
+/// The engine server behind a JavaScript `Server`.
+#[napi]
+pub struct NativeServer {
+    server: Server,
+    dispatcher: Arc<Dispatcher>,
+}
+
+#[napi]
+impl NativeServer {
+    /// Builds the server from `options` (JSON: `name`, `version`, `title`, `description`,
+    /// `websiteUrl`, `instructions`, `logging`, `cacheTtlMs`, `cacheScope`, `stateKey`,
+    /// `limits`) and the JS function handler calls go through.
+    #[napi(
+        constructor,
+        ts_args_type = "options: string, dispatch: (handlerId: number, payload: string, call: NativeCall | null) => void"
+    )]
+    pub fn new(options: String, dispatch: DispatchFn<'_>) -> napi::Result<Self> {
+        let o = parse_json(&options, "server options")?;
+        let name = text(&o, "name").ok_or_else(|| js_error("server options: `name` is required"))?;
+        let version = text(&o, "version").unwrap_or("0.0.0");
+        let mut builder = Server::builder(name, version).limits(limits(o.get("limits")));
+        if let Some(t) = text(&o, "title") {
+            builder = builder.title(t);
+        }
+        if let Some(d) = text(&o, "description") {
+            builder = builder.description(d);
+        }
+        if let Some(u) = text(&o, "websiteUrl") {
+            builder = builder.website_url(u);
+        }
+        if let Some(i) = text(&o, "instructions") {
+            builder = builder.instructions(i);
+        }
+        if let Some(l) = o.get("logging").and_then(Value::as_bool) {
+            builder = builder.logging(l);
+        }
+        if let Some(k) = text(&o, "stateKey") {
+            builder = builder.state_key(k.as_bytes());
+        }
+        if let Some(ttl) = millis(&o, "cacheTtlMs") {
+            let scope =
+                if text(&o, "cacheScope") == Some("private") { CacheScope::Private } else { CacheScope::Public };
+            builder = builder.cache(ttl, scope);
+        }
+        let server = builder.build().map_err(js_error)?;
+        Ok(NativeServer { server, dispatcher: Dispatcher::new(dispatch)? })
+    }
+
+    /// Adds or replaces a tool (`definition`: the tool's JSON as listed, plus `deferTask`).
+    #[napi]
+    pub fn add_tool(&self, definition_json: String, handler: u32) -> napi::Result<()> {
+        let (mut tool, raw): (Tool, Value) = definition(&definition_json, "tool")?;
+        tool.defer_task = raw.get("deferTask").and_then(Value::as_bool).unwrap_or(false);
+        let handler = Arc::new(JsTool { dispatcher: self.dispatcher.clone(), handler });
+        self.server.add_tool(tool, handler as Arc<dyn mcpforge::ToolHandler>).map_err(js_error)
+    }
+
+    /// Adds or replaces a concrete resource.
+    #[napi]
+    pub fn add_resource(&self, definition_json: String, handler: u32) -> napi::Result<()> {
+        let (resource, _): (Resource, Value) = definition(&definition_json, "resource")?;
+        let mime_type = resource.mime_type.clone();
+        let handler = Arc::new(JsResource { dispatcher: self.dispatcher.clone(), handler, mime_type });
+        self.server.add_resource(resource, handler as Arc<dyn mcpforge::ResourceHandler>).map_err(js_error)
+    }
+
+    /// Adds or replaces a resource template.
+    #[napi]
+    pub fn add_resource_template(&self, definition_json: String, handler: u32) -> napi::Result<()> {
+        let (template, _): (ResourceTemplate, Value) = definition(&definition_json, "resource template")?;
+        let mime_type = template.mime_type.clone();
+        let handler = Arc::new(JsResource { dispatcher: self.dispatcher.clone(), handler, mime_type });
+        self.server.add_resource_template(template, handler as Arc<dyn mcpforge::ResourceHandler>).map_err(js_error)
+    }
+
+    /// Adds or replaces a prompt.
+    #[napi]
+    pub fn add_prompt(&self, definition_json: String, handler: u32) -> napi::Result<()> {
+        let (prompt, _): (Prompt, Value) = definition(&definition_json, "prompt")?;
+        let handler = Arc::new(JsPrompt { dispatcher: self.dispatcher.clone(), handler });
+        self.server.add_prompt(prompt, handler as Arc<dyn mcpforge::PromptHandler>).map_err(js_error)
+    }
+
+    /// Adds a completion provider for one reference (`{"type": "ref/prompt", "name"}` or
+    /// `{"type": "ref/resource", "uri"}` JSON), or for every reference without one.
+    #[napi]
+    pub fn add_completion(&self, reference_json: Option<String>, handler: u32) -> napi::Result<()> {
+        let reference = match reference_json {
+            Some(r) => Some(definition::<CompletionRef>(&r, "completion reference")?.0),
+            None => None,
+        };
+        let handler = Arc::new(JsCompletion { dispatcher: self.dispatcher.clone(), handler });
+        self.server.add_completion(reference, handler);
+        Ok(())
+    }
+
+    /// Removes a tool; true if it existed.
+    #[napi]
+    pub fn remove_tool(&self, name: String) -> bool {
+        self.server.remove_tool(&name)
+    }
+
+    /// Removes a resource; true if it existed.
+    #[napi]
+    pub fn remove_resource(&self, uri: String) -> bool {
+        self.server.remove_resource(&uri)
+    }
+
+    /// Removes a prompt; true if it existed.
+    #[napi]
+    pub fn remove_prompt(&self, name: String) -> bool {
+        self.server.remove_prompt(&name)
+    }
+
+    /// Tells clients the tool list changed.
+    #[napi]
+    pub fn notify_tools_changed(&self) {
+        self.server.notify_tools_changed();
+    }
+
+    /// Tells clients the prompt list changed.
+    #[napi]
+    pub fn notify_prompts_changed(&self) {
+        self.server.notify_prompts_changed();
+    }
+
+    /// Tells clients the resource list changed.
+    #[napi]
+    pub fn notify_resources_changed(&self) {
+        self.server.notify_resources_changed();
+    }
+
+    /// Tells subscribers that the resource `uri` changed.
+    #[napi]
+    pub fn notify_resource_updated(&self, uri: String) {
+        self.server.notify_resource_updated(&uri);
+    }
+
+    /// Serves stdio until stdin closes or `shutdown`; the promise keeps Node alive until then.
+    /// Signals are left to JavaScript (the public API turns SIGINT/SIGTERM into `close()`).
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn serve_stdio<'e>(&self, env: &'e Env) -> napi::Result<PromiseRaw<'e, ()>> {
+        let server = self.server.clone();
+        let options = StdioOptions { handle_signals: false, ..StdioOptions::default() };
+        env.spawn_future(async move { server.serve_stdio_with(options).await.map_err(js_error) })
+    }
+
+    /// Binds Streamable HTTP (`options` JSON: `host`, `port`, `path`, `allowedHosts`,
+    /// `allowedOrigins`, `maxBody`, `legacySessions`, `sessionIdleTimeoutMs`,
+    /// `maxSessions`, `sseKeepaliveMs`, `legacySse`, `metrics`, `auth`). `verifier` is the
+    /// handler id of the bearer-token verifier when `auth` is set.
+    #[napi(ts_return_type = "Promise<NativeHttp>")]
+    pub fn bind_http<'e>(
+        &self,
+        env: &'e Env,
+        options: String,
+        verifier: Option<u32>,
+    ) -> napi::Result<PromiseRaw<'e, NativeHttp>> {
+        let options = self.http_options(&parse_json(&options, "http options")?, verifier)?;
+        let server = self.server.clone();
+        env.spawn_future(async move {
+            let http = server.bind_http(options).await.map_err(js_error)?;
+            let address = http.local_addr().map_err(js_error)?;
+            Ok(NativeHttp { http: Mutex::new(Some(http)), address })
+        })
+    }
+
+    fn http_options(&self, o: &Value, verifier: Option<u32>) -> napi::Result<HttpOptions> {
+        let host = text(o, "host").unwrap_or("127.0.0.1");
+        let ip: IpAddr = match host {
+            "localhost" => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            h => h.trim_matches(['[', ']']).parse().map_err(|e| js_error(format!("http.host `{h}`: {e}")))?,
+        };
+        let port = o.get("port").and_then(Value::as_u64).unwrap_or(3000);
+        let port = u16::try_from(port).map_err(|_| js_error(format!("http.port {port} is out of range")))?;
+        let mut h = HttpOptions::new(SocketAddr::new(ip, port));
+        if let Some(p) = text(o, "path") {
+            h.path = p.to_owned();
+        }
+        if let Some(v) = strings(o, "allowedHosts") {
+            h.allowed_hosts = v;
+        }
+        if let Some(v) = strings(o, "allowedOrigins") {
+            h.allowed_origins = v;
+        }
+        if let Some(n) = count(o, "maxBody") {
+            h.max_body = n;
+        }
+        if let Some(b) = o.get("legacySessions").and_then(Value::as_bool) {
+            h.legacy_sessions = b;
+        }
+        if let Some(d) = millis(o, "sessionIdleTimeoutMs") {
+            h.session_idle_timeout = d;
+        }
+        if let Some(n) = count(o, "maxSessions") {
+            h.max_sessions = n;
+        }
+        if let Some(d) = millis(o, "sseKeepaliveMs") {
+            h.sse_keepalive = d;
+        }
+        if let Some(b) = o.get("legacySse").and_then(Value::as_bool) {
+            h.legacy_sse = b;
+        }
+        if let Some(b) = o.get("metrics").and_then(Value::as_bool) {
+            h.metrics = b;
+        }
+        if let Some(a) = o.get("auth").filter(|a| a.is_object()) {
+            let handler = verifier.ok_or_else(|| js_error("http.auth needs a `verifier` function"))?;
+            let resource =
+                text(a, "resource").ok_or_else(|| js_error("http.auth.resource (this server's URL) is required"))?;
+            let mut auth = AuthOptions::new(resource, JsVerifier { dispatcher: self.dispatcher.clone(), handler });
+            auth.authorization_servers = strings(a, "authorizationServers").unwrap_or_default();
+            auth.scopes_supported = strings(a, "scopesSupported").unwrap_or_default();
+            auth.required_scopes = strings(a, "requiredScopes").unwrap_or_default();
+            auth.resource_name = text(a, "resourceName").map(str::to_owned);
+            h.auth = Some(auth);
+        }
+        Ok(h)
+    }
+
+    /// Connects an in-memory client (`responses`: JSON map from a server->client method to
+    /// the result the client answers it with on legacy sessions).
+    #[napi(ts_return_type = "Promise<NativeMemoryClient>")]
+    pub fn connect_memory<'e>(
+        &self,
+        env: &'e Env,
+        responses: Option<String>,
+    ) -> napi::Result<PromiseRaw<'e, NativeMemoryClient>> {
+        let responses = match responses {
+            Some(r) => parse_json(&r, "client responses")?,
+            None => Value::Null,
+        };
+        let server = self.server.clone();
+        env.spawn_future(async move { Ok(NativeMemoryClient::connect(&server, responses)) })
+    }
+
+    /// Asks every serve loop to stop gracefully (in-flight requests finish up to the grace
+    /// period). Final: the server cannot serve again.
+    #[napi]
+    pub fn shutdown(&self) {
+        self.server.shutdown();
+    }
+}
+
+/// A bound HTTP listener.
+#[napi]
+pub struct NativeHttp {
+    http: Mutex<Option<HttpServer>>,
+    address: SocketAddr,
+}
+
+#[napi]
+impl NativeHttp {
+    /// The bound address, `host:port`.
+    #[napi(getter)]
+    pub fn address(&self) -> String {
+        self.address.to_string()
+    }
+
+    /// The bound port.
+    #[napi(getter)]
+    pub fn port(&self) -> u32 {
+        u32::from(self.address.port())
+    }
+
+    /// Serves until the server shuts down (once; a second call rejects).
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn run<'e>(&self, env: &'e Env) -> napi::Result<PromiseRaw<'e, ()>> {
+        let http = self.http.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let http = http.ok_or_else(|| js_error("this HTTP listener is already running"))?;
+        env.spawn_future(async move { http.run().await.map_err(js_error) })
+    }
+}

@@ -1,0 +1,87 @@
+/**
+ * Streamable HTTP over a real socket on 127.0.0.1: the 2026-07-28 wire, and the bearer
+ * token verifier hook (401 without or with a bad token, 403 for missing scopes, the grant
+ * visible to handlers as `ctx.authInfo`). `listen()` returns once `close()` stopped it.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Server } from '../lib/index.mjs';
+import { deferred, within } from './helpers.mjs';
+
+const META = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} };
+
+function post(url, name, token) {
+  const headers = {
+    'content-type': 'application/json',
+    accept: 'application/json, text/event-stream',
+    'mcp-protocol-version': '2026-07-28',
+    'mcp-method': 'tools/call',
+    'mcp-name': name,
+  };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const body = { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: {}, _meta: META } };
+  return fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
+}
+
+async function listening(server, http) {
+  const ready = deferred();
+  const done = server.listen({ handleSignals: false, http: { host: '127.0.0.1', port: 0, ...http, onListening: ready.resolve } });
+  done.catch(ready.reject);
+  return { address: await within(ready.promise, 10_000, 'the listener'), done };
+}
+
+test('tools are served over Streamable HTTP and listen() returns after close()', async () => {
+  const server = new Server({ name: 'http', version: '1.0.0' });
+  server.tool('hello', {}, () => 'hello over http');
+  const { address, done } = await listening(server, {});
+  try {
+    assert.equal(server.address.port, address.port);
+    const response = await post(address.url, 'hello');
+    assert.equal(response.status, 200);
+    const body = await response.json();
+    assert.equal(body.result.content[0].text, 'hello over http');
+  } finally {
+    await within(server.close(), 10_000, 'close()');
+  }
+  await within(done, 10_000, 'listen() to return');
+});
+
+test('the token verifier decides who may call, and handlers see the grant', async () => {
+  const server = new Server({ name: 'auth', version: '1.0.0' });
+  server.tool('whoami', {}, (_args, ctx) => `${ctx.authInfo.subject} ${ctx.authInfo.scopes.join(',')} ${ctx.authInfo.extra.tenant}`);
+  const verified = [];
+  const verifier = async (token) => {
+    verified.push(token);
+    if (token === 'good') return { subject: 'ada', scopes: ['mcp'], clientId: 'cli', extra: { tenant: 't1' } };
+    if (token === 'weak') throw Object.assign(new Error('needs mcp'), { requiredScopes: ['mcp'] });
+    throw new Error('unknown token');
+  };
+  const { address } = await listening(server, {
+    auth: { verifier, resource: 'http://127.0.0.1/mcp', authorizationServers: ['https://auth.example'], requiredScopes: [] },
+  });
+  try {
+    const anonymous = await post(address.url, 'whoami');
+    assert.equal(anonymous.status, 401);
+    assert.match(anonymous.headers.get('www-authenticate'), /Bearer/);
+    assert.equal((await post(address.url, 'whoami', 'bad')).status, 401);
+    assert.equal((await post(address.url, 'whoami', 'weak')).status, 403);
+    const ok = await post(address.url, 'whoami', 'good');
+    assert.equal(ok.status, 200);
+    assert.equal((await ok.json()).result.content[0].text, 'ada mcp t1');
+    assert.deepEqual(verified, ['bad', 'weak', 'good']);
+  } finally {
+    await within(server.close(), 10_000, 'close()');
+  }
+});
+
+test('a port that is taken rejects listen() with a clear error', async () => {
+  const first = new Server({ name: 'a', version: '1' });
+  const { address } = await listening(first, {});
+  const second = new Server({ name: 'b', version: '1' });
+  try {
+    await assert.rejects(second.listen({ handleSignals: false, http: { host: '127.0.0.1', port: address.port } }), /address|in use|bind/i);
+  } finally {
+    await within(first.close(), 10_000, 'close()');
+    await second.close();
+  }
+});

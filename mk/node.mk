@@ -1,0 +1,60 @@
+# Node.js: the addon crate bindings-node (mcpforge-node), the npm package `mcpforge`,
+# examples/node and tests/e2e-node. See docs/node.md.
+NODE_OUT := target/node
+NODE_PLATFORM := $(shell node -p 'process.platform + "-" + process.arch' 2>/dev/null)
+NODE_ADDON := bindings-node/mcpforge.$(NODE_PLATFORM).node
+NODE_TYPEDEFS := $(CURDIR)/$(NODE_OUT)/typedef
+NODE_E2E := $(NODE_OUT)/e2e
+NODE_VERSION := $(shell sed -n 's/^  "version": "\(.*\)",/\1/p' bindings-node/package.json)
+NODE_TARBALL := $(NODE_OUT)/mcpforge-$(NODE_VERSION).tgz
+# `make node-addon NODE_PROFILE=release` builds the optimized addon (benchmarks).
+NODE_PROFILE ?= debug
+NODE_CARGO_FLAGS := $(if $(filter release,$(NODE_PROFILE)),--release,)
+
+.PHONY: node-setup node-addon node-types node-pack node-test
+
+node-setup:
+	@./scripts/setup-node.sh
+
+## The addon (debug build by default), copied next to the package as mcpforge.<platform>-<arch>.node.
+## napi-derive writes the addon's type definitions while compiling (NAPI_TYPE_DEF_TMP_FOLDER);
+## when they are missing or older than the sources (compiled without it), the crate is
+## compiled again.
+node-addon:
+	@mkdir -p $(NODE_TYPEDEFS) examples/node/node_modules
+	NAPI_TYPE_DEF_TMP_FOLDER=$(NODE_TYPEDEFS) $(CARGO) build -j$(JOBS) $(NODE_CARGO_FLAGS) -p mcpforge-node
+	@if [ ! -s $(NODE_TYPEDEFS)/mcpforge-node ] || [ -n "$$(find bindings-node/src -newer $(NODE_TYPEDEFS)/mcpforge-node)" ]; then \
+		touch bindings-node/src/lib.rs; \
+		NAPI_TYPE_DEF_TMP_FOLDER=$(NODE_TYPEDEFS) $(CARGO) build -j$(JOBS) $(NODE_CARGO_FLAGS) -p mcpforge-node; fi
+	@lib=target/$(NODE_PROFILE)/libmcpforge_node.so; [ -f $$lib ] || lib=target/$(NODE_PROFILE)/libmcpforge_node.dylib; \
+		cp $$lib $(NODE_ADDON).tmp && strip --strip-debug $(NODE_ADDON).tmp 2>/dev/null; mv $(NODE_ADDON).tmp $(NODE_ADDON)
+	@# The examples import `mcpforge` from the repository's package.
+	@ln -sfn ../../../bindings-node examples/node/node_modules/mcpforge
+
+## Regenerates bindings-node/lib/native.d.ts (committed) from the crate's type definitions.
+node-types: node-addon
+	node bindings-node/scripts/typedefs.mjs $(NODE_TYPEDEFS)/mcpforge-node > bindings-node/lib/native.d.ts
+
+## npm pack, then install the tarball into the scratch project of the end-to-end tests.
+node-pack: node-setup node-addon
+	@mkdir -p $(NODE_OUT)
+	cd bindings-node && npm pack --silent --pack-destination $(CURDIR)/$(NODE_OUT) >/dev/null
+	cd $(NODE_E2E) && npm install --no-save --no-audit --no-fund --loglevel=error $(CURDIR)/$(NODE_TARBALL)
+
+## The binding's suite (node --test bindings-node/test), the generated types up to date,
+## tsc --noEmit on the typed example against the installed package, and the end-to-end
+## tests (the official TypeScript SDK client drives examples/node/quickstart.mjs).
+node-test: node-pack
+	@node bindings-node/scripts/typedefs.mjs $(NODE_TYPEDEFS)/mcpforge-node > $(NODE_OUT)/native.d.ts.regen
+	@cmp -s $(NODE_OUT)/native.d.ts.regen bindings-node/lib/native.d.ts || \
+		{ echo "bindings-node/lib/native.d.ts is stale: run 'make node-types'" >&2; \
+		  diff -u bindings-node/lib/native.d.ts $(NODE_OUT)/native.d.ts.regen >&2; exit 1; }
+	node --test --test-timeout=120000 bindings-node/test/*.test.mjs
+	@mkdir -p $(NODE_E2E)/examples
+	cp tests/e2e-node/*.test.mjs tests/e2e-node/typed-example.ts tests/e2e-node/tsconfig.json $(NODE_E2E)/
+	cp examples/node/*.mjs $(NODE_E2E)/examples/
+	cd $(NODE_E2E) && ./node_modules/.bin/tsc -p tsconfig.json --noEmit
+	cd $(NODE_E2E) && node --test --test-timeout=120000 *.test.mjs
+
+TEST_TARGETS += node-test
+CONFORMANCE_DEPS += node-addon

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the npm packages the Node binding needs, pinned by committed lockfiles:
+#   bindings-node/node_modules   zod (the binding's zod tests)
+#   target/node/e2e              the scratch project of the end-to-end tests: the official
+#                                TypeScript SDK, TypeScript and @types/node (tests/e2e-node)
+# Idempotent and cached: npm runs only when a lockfile changed since the last install.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+for tool in node npm; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    echo "setup-node: $tool is required (Node 20 or later)" >&2
+    exit 1
+  fi
+done
+
+# install_locked DIR: `npm ci` in DIR unless its node_modules matches its package-lock.json.
+install_locked() {
+  local dir=$1 stamp want
+  stamp="$dir/node_modules/.mcpforge-lock-sha256"
+  want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    echo "setup-node: npm ci in $dir" >&2
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$want" >"$stamp"
+  fi
+}
+
+install_locked bindings-node
+
+mkdir -p target/node/e2e
+for f in package.json package-lock.json; do
+  cmp -s "tests/e2e-node/$f" "target/node/e2e/$f" || cp "tests/e2e-node/$f" "target/node/e2e/$f"
+done
+install_locked target/node/e2e

@@ -1,0 +1,51 @@
+/**
+ * A typed server against the installed package's public types, checked by
+ * `tsc --noEmit` (`make node-test`); it is type-checked, not run.
+ */
+import { McpError, ErrorCode, Server, ToolError, type Context, type CallToolResult } from 'mcpforge';
+
+const server = new Server({ name: 'typed', version: '1.0.0', instructions: 'Typed example', limits: { requestTimeoutMs: 30_000 } });
+
+interface AddArgs {
+  a: number;
+  b: number;
+}
+
+server.tool<AddArgs>(
+  'add',
+  {
+    description: 'Add two numbers',
+    inputSchema: { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } }, required: ['a', 'b'] },
+    outputSchema: { type: 'object', properties: { sum: { type: 'number' } }, required: ['sum'] },
+    annotations: { readOnlyHint: true },
+  },
+  async ({ a, b }, ctx: Context) => {
+    ctx.reportProgress(1, 1, 'added');
+    ctx.log('info', { a, b });
+    if (ctx.signal.aborted) throw new ToolError('cancelled');
+    return { sum: a + b };
+  },
+);
+
+server.tool('full', {}, (): CallToolResult => ({ content: [{ type: 'text', text: 'hi' }] }));
+
+server.tool('ask', {}, async (_args: Record<string, never>, ctx) => {
+  const answer = await ctx.elicit({ message: 'Name?', requestedSchema: { type: 'object', properties: { name: { type: 'string' } } } });
+  if (answer.action !== 'accept') throw new McpError(ErrorCode.InvalidParams, 'declined');
+  const roots = await ctx.listRoots();
+  const [first] = await ctx.askAll({ k: { listRoots: true } });
+  return `${String(answer.content?.name)} ${roots.roots.length} ${JSON.stringify(first)}`;
+});
+
+server.resource('readme', 'file:///readme', { mimeType: 'text/plain' }, (uri: URL) => `read ${uri.href}`);
+server.resourceTemplate('user', 'users://{id}', {}, (_uri, { id }) => ({ contents: [{ uri: `users://${id}`, text: id }] }));
+server.prompt('greet', { arguments: [{ name: 'who', required: true }] }, ({ who }) => `Greet ${who ?? 'nobody'}`);
+server.completion({ type: 'ref/prompt', name: 'greet' }, ({ argument }) => [argument.value]);
+
+export async function main(): Promise<void> {
+  const client = await server.testClient({ protocolVersion: '2026-07-28', capabilities: { roots: {} } });
+  const result = await client.callTool('add', { a: 1, b: 2 }, { progressToken: 'p' });
+  console.log(result);
+  await server.listen({ http: { port: 0, onListening: ({ url }) => console.log(url) } });
+  await server.close();
+}
