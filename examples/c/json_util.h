@@ -1,6 +1,7 @@
 /*
  * json_util.h - just enough JSON for the C examples: a growable buffer that builds JSON text
- * (with correct string escaping), and a small reader that finds values inside JSON text the
+ * (with correct string escaping, shortest round-trip numbers, base64, and U+FFFD for bytes
+ * that are not UTF-8), and a small reader that finds values inside JSON text the
  * engine hands over (arguments, client answers) without building a tree.
  *
  * Header-only (static inline), C11, no dependencies beyond libc.
@@ -18,6 +19,7 @@
 #ifndef MCPF_EXAMPLES_JSON_UTIL_H
 #define MCPF_EXAMPLES_JSON_UTIL_H
 
+#include <float.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -126,6 +128,87 @@ static inline void json_buf_string_n(struct json_buf *b, const char *s, size_t n
 
 static inline void json_buf_string(struct json_buf *b, const char *s) {
     json_buf_string_n(b, s, strlen(s));
+}
+
+/* Appends `x` as a JSON number: the shortest decimal that reads back as the same double
+ * (`14`, `0.1`, `1e+21`); NaN and the infinities, which JSON cannot express, as `null`. */
+static inline void json_buf_number(struct json_buf *b, double x) {
+    if (x != x || x > DBL_MAX || x < -DBL_MAX) {
+        json_buf_puts(b, "null");
+        return;
+    }
+    char text[32];
+    for (int precision = 1; precision <= 17; precision++) {
+        snprintf(text, sizeof text, "%.*g", precision, x);
+        if (strtod(text, NULL) == x) break;
+    }
+    json_buf_puts(b, text);
+}
+
+/* The length of the well-formed UTF-8 sequence at `s` (`n` bytes available), or 0 when
+ * the bytes there are not one (overlong forms, surrogates and values past U+10FFFF are
+ * not well-formed). */
+static inline size_t json_utf8_sequence(const unsigned char *s, size_t n) {
+    unsigned char c = s[0];
+    if (c < 0x80) return 1;
+    size_t len;
+    unsigned long cp, min;
+    if (c >= 0xC2 && c <= 0xDF) len = 2, cp = c & 0x1Fu, min = 0x80;
+    else if (c >= 0xE0 && c <= 0xEF) len = 3, cp = c & 0x0Fu, min = 0x800;
+    else if (c >= 0xF0 && c <= 0xF4) len = 4, cp = c & 0x07u, min = 0x10000;
+    else return 0;
+    if (len > n) return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80) return 0;
+        cp = (cp << 6) | (s[i] & 0x3Fu);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+    return len;
+}
+
+/* As json_buf_string_n, for bytes that may not be UTF-8 (file contents, process names,
+ * database text): every byte that does not start a well-formed sequence becomes U+FFFD. */
+static inline void json_buf_string_lossy(struct json_buf *b, const char *s, size_t n) {
+    if (b->failed) return;
+    if (n > (SIZE_MAX - 1) / 3) {
+        b->failed = 1;
+        return;
+    }
+    char *clean = malloc(n * 3 + 1); /* each invalid byte grows to the 3 bytes of U+FFFD */
+    if (clean == NULL) {
+        b->failed = 1;
+        return;
+    }
+    size_t out = 0;
+    for (size_t i = 0; i < n;) {
+        size_t len = json_utf8_sequence((const unsigned char *)s + i, n - i);
+        if (len == 0) {
+            memcpy(clean + out, "\xEF\xBF\xBD", 3);
+            out += 3;
+            i += 1;
+        } else {
+            memcpy(clean + out, s + i, len);
+            out += len;
+            i += len;
+        }
+    }
+    json_buf_string_n(b, clean, out);
+    free(clean);
+}
+
+/* Appends `n` bytes as a quoted base64 string (RFC 4648, with padding). */
+static inline void json_buf_base64(struct json_buf *b, const unsigned char *data, size_t n) {
+    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    json_buf_append(b, "\"", 1);
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned long v = (unsigned long)data[i] << 16;
+        if (i + 1 < n) v |= (unsigned long)data[i + 1] << 8;
+        if (i + 2 < n) v |= data[i + 2];
+        char quad[4] = {alphabet[(v >> 18) & 63], alphabet[(v >> 12) & 63], i + 1 < n ? alphabet[(v >> 6) & 63] : '=',
+                        i + 2 < n ? alphabet[v & 63] : '='};
+        json_buf_append(b, quad, 4);
+    }
+    json_buf_append(b, "\"", 1);
 }
 
 static inline void json_buf_free(struct json_buf *b) {
