@@ -29,9 +29,10 @@
  * checked against the schema, then quoted.
  *
  * Threads: callbacks run on the server's thread and must not block, and a query can take
- * long, so every tool, resource read and completion goes to a pool of worker threads, each
- * with its own connection. A running query stops when the client cancels the call or the
- * time limit passes (a progress handler interrupts it), and reports progress meanwhile.
+ * long, so every tool, resource read and completion goes through a queue (work_queue.h) to a
+ * pool of worker threads, each with its own connection. A running query stops when the
+ * client cancels the call or the time limit passes (a progress handler interrupts it), and
+ * reports progress meanwhile.
  *
  * Build (from the repository root): make c-real-examples   (target/c/sqlite_server, linked
  * with -lsqlite3; the same target creates the sample database target/c/sample.db from
@@ -53,6 +54,7 @@
 #include <unistd.h>
 
 #include "json_util.h"
+#include "work_queue.h"
 
 #define SERVER_NAME "sqlite"
 #define SERVER_VERSION "1.0.0"
@@ -758,15 +760,14 @@ struct binding {
 
 struct job {
     const struct binding *binding; /* alive while the responder is (the library keeps user_data) */
-    mcpf_responder *r;
-    struct job *next;
+    mcpf_responder *r;             /* owned by the job until a worker completes it */
+    struct work_item item;         /* its place in the queue */
 };
 
+/* The queue of jobs (pushed by the callbacks on the server's thread) and the workers popping
+ * it, each with its own connection. */
 struct pool {
-    pthread_mutex_t lock;
-    pthread_cond_t ready;
-    struct job *head, *tail;
-    int closed;
+    struct work_queue queue;
     struct worker {
         struct pool *pool;
         struct connection conn;
@@ -811,40 +812,26 @@ static void run_job(struct connection *c, const struct binding *b, mcpf_responde
 
 static void *worker_main(void *arg) {
     struct worker *w = arg;
-    struct pool *pool = w->pool;
-    for (;;) {
-        pthread_mutex_lock(&pool->lock);
-        while (pool->head == NULL && !pool->closed) pthread_cond_wait(&pool->ready, &pool->lock);
-        struct job *job = pool->head;
-        if (job != NULL && (pool->head = job->next) == NULL) pool->tail = NULL;
-        pthread_mutex_unlock(&pool->lock);
-        if (job == NULL) return NULL; /* closed and drained */
+    struct work_item *item;
+    while ((item = work_queue_pop(&w->pool->queue)) != NULL) {
+        struct job *job = work_queue_entry(item, struct job, item);
         run_job(&w->conn, job->binding, job->r);
         free(job);
     }
+    return NULL; /* closed and drained */
 }
 
 /* The one callback of every registration: queue the call for a worker and return. */
 static void dispatch(const mcpf_call *call, mcpf_responder *r, void *user_data) {
     (void)call; /* borrowed until we return: the worker reads mcpf_responder_call(r) */
     const struct binding *b = user_data;
-    struct pool *pool = b->pool;
     struct job *job = malloc(sizeof *job);
     if (job == NULL) {
         mcpf_responder_protocol_error(r, INTERNAL_ERROR, "out of memory", SIZE_MAX);
         return;
     }
-    *job = (struct job){.binding = b, .r = r, .next = NULL};
-    pthread_mutex_lock(&pool->lock);
-    int accepted = !pool->closed;
-    if (accepted) {
-        if (pool->tail) pool->tail->next = job;
-        else pool->head = job;
-        pool->tail = job;
-        pthread_cond_signal(&pool->ready);
-    }
-    pthread_mutex_unlock(&pool->lock);
-    if (!accepted) {
+    *job = (struct job){.binding = b, .r = r};
+    if (!work_queue_push(&b->pool->queue, &job->item)) {
         free(job);
         mcpf_responder_protocol_error(r, INTERNAL_ERROR, "the server is shutting down", SIZE_MAX);
     }
@@ -1010,12 +997,8 @@ int main(int argc, char **argv) {
     }
     if (o.init_script != NULL && !create_database(o.database, o.init_script)) return 1;
 
-    struct pool pool = {.head = NULL, .tail = NULL, .closed = 0, .started = 0};
-    if (pthread_mutex_init(&pool.lock, NULL) != 0) return 1;
-    if (pthread_cond_init(&pool.ready, NULL) != 0) {
-        pthread_mutex_destroy(&pool.lock);
-        return 1;
-    }
+    struct pool pool = {.started = 0};
+    if (work_queue_init(&pool.queue) != 0) return 1;
     int opened = 0;
     while (opened < WORKERS && connection_open(&pool.workers[opened].conn, o.database, o.timeout_ms)) opened++;
     int failed = opened < WORKERS;
@@ -1035,14 +1018,10 @@ int main(int argc, char **argv) {
 
     /* Serving is over: the workers finish the queued calls and exit, then the server goes
      * (no responder outlives it), then the connections and the pool. */
-    pthread_mutex_lock(&pool.lock);
-    pool.closed = 1;
-    pthread_cond_broadcast(&pool.ready);
-    pthread_mutex_unlock(&pool.lock);
+    work_queue_close(&pool.queue);
     for (int i = 0; i < pool.started; i++) pthread_join(pool.workers[i].thread, NULL);
     mcpf_server_free(server);
     for (int i = 0; i < opened; i++) sqlite3_close(pool.workers[i].conn.db);
-    pthread_cond_destroy(&pool.ready);
-    pthread_mutex_destroy(&pool.lock);
+    work_queue_destroy(&pool.queue);
     return failed;
 }

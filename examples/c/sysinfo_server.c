@@ -20,8 +20,9 @@
  * Threads: callbacks run on the server's thread and must not block. Reading /proc is
  * immediate, so system_info, memory_info, cpu_info and calculate answer inside the callback.
  * cpu_usage sleeps, disk_usage may stall on a network mount and process_list walks every
- * process, so those go to a small pool of worker threads through a queue. On shutdown main
- * closes the queue, the workers finish what is queued, and only then is the server freed.
+ * process, so those go to a small pool of worker threads through a queue (work_queue.h). On
+ * shutdown main closes the queue, the workers finish what is queued, and only then is the
+ * server freed.
  *
  * Build (from the repository root): make c-real-examples   (target/c/sysinfo_server)
  */
@@ -44,6 +45,7 @@
 #include <unistd.h>
 
 #include "json_util.h"
+#include "work_queue.h"
 
 #define SERVER_NAME "sysinfo"
 #define SERVER_VERSION "1.0.0"
@@ -636,32 +638,26 @@ typedef void (*work_fn)(mcpf_responder *r);
 
 struct job {
     work_fn work;
-    mcpf_responder *r; /* owned by the job until the work completes it */
-    struct job *next;
+    mcpf_responder *r;     /* owned by the job until the work completes it */
+    struct work_item item; /* its place in the queue */
 };
 
-/* Jobs for the workers: pushed by callbacks on the server's thread, popped by the workers. */
+/* The queue of jobs (pushed by callbacks on the server's thread) and the workers popping it. */
 struct pool {
-    pthread_mutex_t lock;
-    pthread_cond_t ready;
-    struct job *head, *tail;
-    int closed;
+    struct work_queue queue;
     pthread_t threads[WORKERS];
     int started;
 };
 
 static void *worker_main(void *arg) {
-    struct pool *pool = arg;
-    for (;;) {
-        pthread_mutex_lock(&pool->lock);
-        while (pool->head == NULL && !pool->closed) pthread_cond_wait(&pool->ready, &pool->lock);
-        struct job *job = pool->head;
-        if (job != NULL && (pool->head = job->next) == NULL) pool->tail = NULL;
-        pthread_mutex_unlock(&pool->lock);
-        if (job == NULL) return NULL; /* closed and drained */
+    struct work_queue *queue = arg;
+    struct work_item *item;
+    while ((item = work_queue_pop(queue)) != NULL) {
+        struct job *job = work_queue_entry(item, struct job, item);
         job->work(job->r);
         free(job);
     }
+    return NULL; /* closed and drained */
 }
 
 /* Queues `work` for a worker; never blocks beyond the queue lock. */
@@ -671,17 +667,8 @@ static void submit(struct pool *pool, work_fn work, mcpf_responder *r) {
         mcpf_responder_protocol_error(r, INTERNAL_ERROR, "out of memory", SIZE_MAX);
         return;
     }
-    *job = (struct job){.work = work, .r = r, .next = NULL};
-    pthread_mutex_lock(&pool->lock);
-    int accepted = !pool->closed;
-    if (accepted) {
-        if (pool->tail) pool->tail->next = job;
-        else pool->head = job;
-        pool->tail = job;
-        pthread_cond_signal(&pool->ready);
-    }
-    pthread_mutex_unlock(&pool->lock);
-    if (!accepted) {
+    *job = (struct job){.work = work, .r = r};
+    if (!work_queue_push(&pool->queue, &job->item)) {
         free(job);
         mcpf_responder_protocol_error(r, INTERNAL_ERROR, "the server is shutting down", SIZE_MAX);
     }
@@ -689,10 +676,7 @@ static void submit(struct pool *pool, work_fn work, mcpf_responder *r) {
 
 /* Lets the workers finish the queued jobs, then joins them. */
 static void pool_stop(struct pool *pool) {
-    pthread_mutex_lock(&pool->lock);
-    pool->closed = 1;
-    pthread_cond_broadcast(&pool->ready);
-    pthread_mutex_unlock(&pool->lock);
+    work_queue_close(&pool->queue);
     for (int i = 0; i < pool->started; i++) pthread_join(pool->threads[i], NULL);
 }
 
@@ -819,13 +803,9 @@ int main(int argc, char **argv) {
         fputs(USAGE, stderr);
         return 2;
     }
-    struct pool pool = {.head = NULL, .tail = NULL, .closed = 0, .started = 0};
-    if (pthread_mutex_init(&pool.lock, NULL) != 0) return 1;
-    if (pthread_cond_init(&pool.ready, NULL) != 0) {
-        pthread_mutex_destroy(&pool.lock);
-        return 1;
-    }
-    while (pool.started < WORKERS && pthread_create(&pool.threads[pool.started], NULL, worker_main, &pool) == 0)
+    struct pool pool = {.started = 0};
+    if (work_queue_init(&pool.queue) != 0) return 1;
+    while (pool.started < WORKERS && pthread_create(&pool.threads[pool.started], NULL, worker_main, &pool.queue) == 0)
         pool.started++;
 
     mcpf_server *server = NULL;
@@ -839,7 +819,6 @@ int main(int argc, char **argv) {
      * responder outlives it), and the pool last (the bindings point at it). */
     pool_stop(&pool);
     mcpf_server_free(server);
-    pthread_cond_destroy(&pool.ready);
-    pthread_mutex_destroy(&pool.lock);
+    work_queue_destroy(&pool.queue);
     return failed;
 }

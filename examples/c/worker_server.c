@@ -8,8 +8,8 @@
  *   progress {steps}   sleeps ~10 ms per step, sending notifications/progress after each
  *                      (when the client gave a progressToken), then answers "done: N steps"
  *
- * On stdin EOF mcpf_server_run_stdio returns; main then closes the queue, lets the workers
- * finish every queued call, joins them and frees the server.
+ * The queue is work_queue.h. On stdin EOF mcpf_server_run_stdio returns; main then closes
+ * the queue, lets the workers finish every queued call, joins them and frees the server.
  *
  * Build (from the repository root): make c-examples
  * Run:   ./target/c/worker_server   (speaks MCP on stdin/stdout)
@@ -23,6 +23,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "work_queue.h"
+
 #define WORKERS 4
 
 enum job_kind { JOB_SLOW_SQUARE, JOB_PROGRESS };
@@ -30,51 +32,8 @@ enum job_kind { JOB_SLOW_SQUARE, JOB_PROGRESS };
 struct job {
     enum job_kind kind;
     mcpf_responder *responder; /* owned by the job until a worker completes it */
-    struct job *next;
+    struct work_item item;     /* its place in the queue */
 };
-
-/* A FIFO of jobs shared by the callbacks (producers) and the workers (consumers). */
-struct queue {
-    pthread_mutex_t lock;
-    pthread_cond_t ready;
-    struct job *head, *tail;
-    int closed; /* no more jobs will come: workers exit once the queue is empty */
-};
-
-/* Called on the server thread: must not block for long (only the queue lock). */
-static int queue_push(struct queue *q, struct job *job) {
-    pthread_mutex_lock(&q->lock);
-    int accepted = !q->closed;
-    if (accepted) {
-        job->next = NULL;
-        if (q->tail) q->tail->next = job;
-        else q->head = job;
-        q->tail = job;
-        pthread_cond_signal(&q->ready);
-    }
-    pthread_mutex_unlock(&q->lock);
-    return accepted;
-}
-
-/* Blocks until a job is available; NULL once the queue is closed and empty. */
-static struct job *queue_pop(struct queue *q) {
-    pthread_mutex_lock(&q->lock);
-    while (q->head == NULL && !q->closed) pthread_cond_wait(&q->ready, &q->lock);
-    struct job *job = q->head;
-    if (job) {
-        q->head = job->next;
-        if (q->head == NULL) q->tail = NULL;
-    }
-    pthread_mutex_unlock(&q->lock);
-    return job;
-}
-
-static void queue_close(struct queue *q) {
-    pthread_mutex_lock(&q->lock);
-    q->closed = 1;
-    pthread_cond_broadcast(&q->ready);
-    pthread_mutex_unlock(&q->lock);
-}
 
 static void sleep_ms(long ms) {
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
@@ -128,9 +87,10 @@ static void run_progress(mcpf_responder *r) {
 }
 
 static void *worker(void *arg) {
-    struct queue *q = arg;
-    struct job *job;
-    while ((job = queue_pop(q)) != NULL) {
+    struct work_queue *q = arg;
+    struct work_item *item;
+    while ((item = work_queue_pop(q)) != NULL) {
+        struct job *job = work_queue_entry(item, struct job, item);
         if (job->kind == JOB_SLOW_SQUARE) run_slow_square(job->responder);
         else run_progress(job->responder);
         free(job);
@@ -139,7 +99,7 @@ static void *worker(void *arg) {
 }
 
 /* The tool callbacks: hand the responder to the queue and return. */
-static void enqueue(enum job_kind kind, mcpf_responder *r, struct queue *q) {
+static void enqueue(enum job_kind kind, mcpf_responder *r, struct work_queue *q) {
     struct job *job = malloc(sizeof *job);
     if (job == NULL) {
         mcpf_responder_tool_error(r, "out of memory", SIZE_MAX);
@@ -147,7 +107,7 @@ static void enqueue(enum job_kind kind, mcpf_responder *r, struct queue *q) {
     }
     job->kind = kind;
     job->responder = r;
-    if (!queue_push(q, job)) {
+    if (!work_queue_push(q, &job->item)) {
         free(job);
         mcpf_responder_tool_error(r, "the server is shutting down", SIZE_MAX);
     }
@@ -172,8 +132,8 @@ static int check(mcpf_status status, const char *what) {
 }
 
 int main(void) {
-    struct queue q = {.head = NULL, .tail = NULL, .closed = 0};
-    if (pthread_mutex_init(&q.lock, NULL) != 0 || pthread_cond_init(&q.ready, NULL) != 0) return 1;
+    struct work_queue q;
+    if (work_queue_init(&q) != 0) return 1;
     pthread_t threads[WORKERS];
     int started = 0;
     while (started < WORKERS && pthread_create(&threads[started], NULL, worker, &q) == 0) started++;
@@ -198,10 +158,9 @@ int main(void) {
 
     /* Serving is over (stdin EOF, a signal, or an error): finish the queued calls, stop the
      * workers, and only then free the server (no responder outlives it). */
-    queue_close(&q);
+    work_queue_close(&q);
     for (int i = 0; i < started; i++) pthread_join(threads[i], NULL);
     mcpf_server_free(server);
-    pthread_cond_destroy(&q.ready);
-    pthread_mutex_destroy(&q.lock);
+    work_queue_destroy(&q);
     return failed;
 }

@@ -15,26 +15,18 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-import anyio
 import mcp.types as types
 import pytest
-from mcp import Client, ClientSession, StdioServerParameters, stdio_client
-from mcp.client.streamable_http import streamable_http_client
+from support import HANDSHAKE, REPO_ROOT, WIRES, Peer, free_port, over_http, over_stdio, run
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 QUICKSTART_PY = REPO_ROOT / "examples" / "python" / "quickstart.py"
 
-MODERN = "2026-07-28"
-HANDSHAKE = "2025-11-25"
-WIRES = [MODERN, HANDSHAKE]
-TEST_DEADLINE = 60.0
-REQUEST_TIMEOUT = 20.0
 START_BOUND = 20.0
 
 pytestmark = pytest.mark.skipif(
@@ -43,50 +35,16 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def run(body: Callable[[], Awaitable[None]]) -> None:
-    """Runs one test body on an event loop, under the test deadline."""
-
-    async def bounded() -> None:
-        with anyio.fail_after(TEST_DEADLINE):
-            await body()
-
-    anyio.run(bounded, backend="asyncio")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @asynccontextmanager
-async def over_stdio(command: list[str], wire: str, errlog: TextIO) -> AsyncIterator[Client | ClientSession]:
-    params = StdioServerParameters(command=command[0], args=command[1:], cwd=str(REPO_ROOT))
-    if wire == MODERN:
-        async with Client(stdio_client(params, errlog=errlog), mode="auto", read_timeout_seconds=REQUEST_TIMEOUT) as client:
-            assert client.protocol_version == MODERN
-            yield client
-    else:
-        async with stdio_client(params, errlog=errlog) as (read, write):
-            async with ClientSession(read, write, read_timeout_seconds=REQUEST_TIMEOUT) as session:
-                result = await session.initialize()
-                assert result.protocol_version == HANDSHAKE
-                assert result.server_info.name == "mcpforge-quickstart"
-                assert result.instructions == "Tools to echo text, add numbers and tell the time."
-                yield session
-
-
-@asynccontextmanager
-async def over_http(url: str, wire: str) -> AsyncIterator[Client | ClientSession]:
-    if wire == MODERN:
-        async with Client(url, read_timeout_seconds=REQUEST_TIMEOUT) as client:
-            assert client.protocol_version == MODERN
-            yield client
-    else:
-        async with streamable_http_client(url) as (read, write):
-            async with ClientSession(read, write, read_timeout_seconds=REQUEST_TIMEOUT) as session:
-                assert (await session.initialize()).protocol_version == HANDSHAKE
-                yield session
+async def quickstart_over_stdio(command: list[str], wire: str, errlog: TextIO) -> AsyncIterator[Peer]:
+    """`over_stdio`, also checking what a handshake session learns of the server."""
+    async with over_stdio(command, wire, errlog) as peer:
+        if wire == HANDSHAKE:
+            result = peer.initialize_result
+            assert result is not None
+            assert result.server_info.name == "mcpforge-quickstart"
+            assert result.instructions == "Tools to echo text, add numbers and tell the time."
+        yield peer
 
 
 def http_server(command: list[str], errlog: TextIO) -> tuple[subprocess.Popen[bytes], str]:
@@ -136,7 +94,7 @@ CALLS: list[tuple[str, dict[str, Any]]] = [
 ]
 
 
-async def exercise(peer: Client | ClientSession) -> tuple[list[tuple[Any, ...]], list[str]]:
+async def exercise(peer: Peer) -> tuple[list[tuple[Any, ...]], list[str]]:
     """Lists the tools and calls each; returns the shapes and the results (the time's
     format checked here, its value left out)."""
     shapes = tool_shapes(await peer.list_tools())
@@ -152,9 +110,9 @@ async def exercise(peer: Client | ClientSession) -> tuple[list[tuple[Any, ...]],
 @pytest.mark.parametrize("wire", WIRES)
 def test_python_quickstart_over_stdio_matches_the_rust_one(wire: str, quickstart: Path, errlog: TextIO) -> None:
     async def body() -> None:
-        async with over_stdio([sys.executable, str(QUICKSTART_PY)], wire, errlog) as python:
+        async with quickstart_over_stdio([sys.executable, str(QUICKSTART_PY)], wire, errlog) as python:
             python_shapes, python_results = await exercise(python)
-        async with over_stdio([str(quickstart)], wire, errlog) as rust:
+        async with quickstart_over_stdio([str(quickstart)], wire, errlog) as rust:
             rust_shapes, rust_results = await exercise(rust)
         assert [s[0] for s in python_shapes] == ["echo", "add", "current_time"]
         assert python_shapes == rust_shapes

@@ -30,8 +30,8 @@ import socket
 import sqlite3
 import subprocess
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -39,77 +39,21 @@ import anyio
 import mcp.client.stdio
 import mcp.types as types
 import pytest
-from mcp import Client, ClientSession, MCPError, StdioServerParameters, stdio_client
-from mcp.client.streamable_http import streamable_http_client
+from mcp import MCPError
+from support import HANDSHAKE, MODERN, REPO_ROOT, WIRES, Peer, free_port, over_http, over_stdio, run
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_SQL = REPO_ROOT / "examples" / "data" / "sample.sql"
 
-MODERN = "2026-07-28"
-HANDSHAKE = "2025-11-25"
-WIRES = [MODERN, HANDSHAKE]
-
 # Bounds, not expectations: a healthy run takes milliseconds (seconds under valgrind).
-TEST_DEADLINE = 60.0
 VALGRIND_DEADLINE = 300.0
-REQUEST_TIMEOUT = 20.0
 VALGRIND_REQUEST_TIMEOUT = 120.0
 START_BOUND = 20.0
 LOG_WAIT = 20.0
-
-Peer = Client | ClientSession
 
 
 # ---------------------------------------------------------------------------------------------
 # Driving a server
 # ---------------------------------------------------------------------------------------------
-
-
-def run(body: Callable[[], Awaitable[None]], deadline: float = TEST_DEADLINE) -> None:
-    """Runs one test body on an event loop, under a deadline."""
-
-    async def bounded() -> None:
-        with anyio.fail_after(deadline):
-            await body()
-
-    anyio.run(bounded, backend="asyncio")
-
-
-@asynccontextmanager
-async def over_stdio(
-    command: list[str], wire: str, errlog: TextIO, timeout: float = REQUEST_TIMEOUT
-) -> AsyncIterator[Peer]:
-    """Starts `command` through the client's stdio transport and connects on `wire`."""
-    params = StdioServerParameters(command=command[0], args=command[1:], cwd=str(REPO_ROOT))
-    if wire == MODERN:
-        async with Client(stdio_client(params, errlog=errlog), mode="auto", read_timeout_seconds=timeout) as client:
-            assert client.protocol_version == MODERN
-            yield client
-    else:
-        async with stdio_client(params, errlog=errlog) as (read, write):
-            async with ClientSession(read, write, read_timeout_seconds=timeout) as session:
-                assert (await session.initialize()).protocol_version == HANDSHAKE
-                yield session
-
-
-@asynccontextmanager
-async def over_http(url: str, wire: str) -> AsyncIterator[Peer]:
-    """Connects to a Streamable HTTP endpoint on `wire`."""
-    if wire == MODERN:
-        async with Client(url, read_timeout_seconds=REQUEST_TIMEOUT) as client:
-            assert client.protocol_version == MODERN
-            yield client
-    else:
-        async with streamable_http_client(url) as (read, write):
-            async with ClientSession(read, write, read_timeout_seconds=REQUEST_TIMEOUT) as session:
-                assert (await session.initialize()).protocol_version == HANDSHAKE
-                yield session
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @contextmanager
