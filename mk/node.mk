@@ -54,7 +54,7 @@ node-test: node-pack
 	cp tests/e2e-node/*.test.mjs tests/e2e-node/typed-example.ts tests/e2e-node/tsconfig.json $(NODE_E2E)/
 	cp examples/node/*.mjs $(NODE_E2E)/examples/
 	cd $(NODE_E2E) && ./node_modules/.bin/tsc -p tsconfig.json --noEmit
-	cd $(NODE_E2E) && node --test --test-timeout=120000 *.test.mjs
+	cd $(NODE_E2E) && node --test --test-timeout=120000 quickstart.test.mjs package.test.mjs
 
 TEST_TARGETS += node-test
 CONFORMANCE_DEPS += node-addon
