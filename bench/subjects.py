@@ -1,0 +1,136 @@
+"""The subjects of ``make bench-peers``: every server that is measured, how to start it, and
+how to tell whether it is there.
+
+A subject is one entry in ``SUBJECTS``. A subject whose files or probe are missing is skipped
+with the reason and the hint printed (and written into docs/BENCHMARKS.md), never an error.
+Paths are relative to the repository root, which is the working directory of every command.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+
+PEERS_PYTHON = "target/peers/venv/bin/python"
+HTTP_ARGS = ("--http", "127.0.0.1:{port}")
+
+
+@dataclass(frozen=True)
+class Subject:
+    """One server under test."""
+
+    key: str
+    """Short name used in tables, the chart and the results file."""
+    language: str
+    framework: str
+    """What it is built with, as a reader would name it."""
+    kind: str
+    """``mcpforge``, ``peer`` or ``floor``."""
+    stdio: tuple[str, ...]
+    """Command serving stdio with the tools ``echo`` and ``add``."""
+    http: bool = True
+    """The same command plus ``--http 127.0.0.1:{port}`` serves Streamable HTTP at ``/mcp``."""
+    slow: tuple[str, ...] | None = None
+    """Command serving stdio with the tool ``slow``; None: the workload does not apply."""
+    tools: tuple[str, ...] = ("echo", "add")
+    needs: tuple[str, ...] = ()
+    """Files that must exist."""
+    probe: tuple[str, ...] | None = None
+    """A command that must exit 0 (e.g. an import)."""
+    hint: str = ""
+    """What makes the subject available."""
+
+    def http_command(self) -> tuple[str, ...]:
+        """The command serving HTTP on ``{port}``."""
+        return self.stdio + HTTP_ARGS
+
+    def missing(self) -> str | None:
+        """Why the subject cannot run now, or None when it can."""
+        for path in self.needs:
+            if not os.path.exists(path):
+                return f"{path} is missing ({self.hint})"
+        if self.probe is not None:
+            try:
+                done = subprocess.run(self.probe, capture_output=True, timeout=60, check=False)
+            except (OSError, subprocess.TimeoutExpired) as e:
+                return f"`{' '.join(self.probe)}` failed: {e} ({self.hint})"
+            if done.returncode != 0:
+                last = (done.stderr.decode(errors="replace").strip().splitlines() or ["no output"])[-1]
+                return f"`{' '.join(self.probe)}` failed: {last} ({self.hint})"
+        return None
+
+
+def _peer(key: str, language: str, framework: str, command: tuple[str, ...], needs: str,
+          module: str | None = None) -> Subject:
+    """A peer: one server file with all three tools, installed by scripts/setup-peers.sh;
+    ``module`` is a Python module its interpreter must be able to import."""
+    probe = (command[0], "-c", f"import {module}") if module else None
+    return Subject(key=key, language=language, framework=framework, kind="peer", stdio=command, slow=command,
+                   needs=(needs,), probe=probe, hint="scripts/setup-peers.sh")
+
+
+SUBJECTS: list[Subject] = [
+    Subject(
+        key="floor",
+        language="Rust",
+        framework="bare serde_json echo loop (examples/rust/src/bin/echo_floor.rs)",
+        kind="floor",
+        stdio=("target/release/echo_floor",),
+        http=False,
+        tools=("echo",),
+        needs=("target/release/echo_floor",),
+        hint="make bench-servers",
+    ),
+    Subject(
+        key="mcpforge-rust",
+        language="Rust",
+        framework="mcpforge (examples/rust quickstart)",
+        kind="mcpforge",
+        stdio=("target/release/quickstart",),
+        slow=("target/release/slow_server",),
+        needs=("target/release/quickstart", "target/release/slow_server"),
+        hint="make bench-servers",
+    ),
+    Subject(
+        key="mcpforge-c",
+        language="C",
+        framework="mcpforge C ABI (examples/c/quickstart.c, release libmcpforge)",
+        kind="mcpforge",
+        stdio=("target/bench/c/quickstart",),
+        http=False,
+        slow=("target/bench/c/slow_server",),
+        needs=("target/bench/c/quickstart", "target/bench/c/slow_server"),
+        hint="make bench-servers",
+    ),
+    Subject(
+        key="mcpforge-python",
+        language="Python",
+        framework="mcpforge Python binding (examples/python/quickstart.py, release wheel)",
+        kind="mcpforge",
+        stdio=(PEERS_PYTHON, "examples/python/quickstart.py"),
+        slow=(PEERS_PYTHON, "bench/servers/python/slow_server.py"),
+        needs=(PEERS_PYTHON, "examples/python/quickstart.py"),
+        probe=(PEERS_PYTHON, "-c", "import mcpforge"),
+        hint="make bench-bindings builds the Python binding in release into target/peers/venv",
+    ),
+    Subject(
+        key="mcpforge-node",
+        language="Node",
+        framework="mcpforge Node binding (examples/node/quickstart.mjs, release addon)",
+        kind="mcpforge",
+        stdio=("node", "target/bench/node/quickstart.mjs"),
+        slow=("node", "target/bench/node/slow_server.mjs"),
+        needs=("target/bench/node/quickstart.mjs", "target/bench/node/slow_server.mjs"),
+        hint="make bench-bindings builds the Node binding in release into target/bench/node",
+    ),
+    _peer("python-sdk", "Python", "official Python SDK, mcp 2.3.0 (MCPServer)",
+          (PEERS_PYTHON, "bench/peers/python_sdk_server.py"), needs=PEERS_PYTHON, module="mcp.server.mcpserver"),
+    _peer("fastmcp", "Python", "FastMCP 4.1.0 (on mcp 2.3.0)",
+          (PEERS_PYTHON, "bench/peers/fastmcp_server.py"), needs=PEERS_PYTHON, module="fastmcp"),
+    _peer("ts-sdk", "Node", "official TypeScript SDK v2, @modelcontextprotocol/server 2.4.0",
+          ("node", "bench/peers/ts_sdk_server.mjs"),
+          needs="bench/peers/node_modules/@modelcontextprotocol/server/package.json"),
+    _peer("rmcp", "Rust", "rmcp 3.9.0, the official Rust SDK (multi-thread tokio)",
+          ("target/peers/rmcp/release/rmcp_server",), needs="target/peers/rmcp/release/rmcp_server"),
+]

@@ -1,0 +1,84 @@
+"""The performance targets the benchmark checks, each a ratio or a bound on a figure of
+``make bench-peers``. A target of another issue is one more entry in ``TARGETS``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Target:
+    """``metric`` of ``subject`` in ``workload`` (divided by the same figure of the subject
+    ``vs`` in the same round, when given) must be at most ``at_most`` or at least ``at_least``."""
+
+    subject: str
+    workload: str
+    metric: str
+    """A key of the summary: ``calls_per_s``, ``p50_us``, ``p99_us``, ``peak_rss_mb``, ``cold_ms``."""
+    text: str
+    vs: str = ""
+    at_most: float | None = None
+    at_least: float | None = None
+    source: str = ""
+
+    def check(self, value: float) -> bool:
+        """Whether ``value`` meets the target."""
+        if self.at_most is not None and value > self.at_most:
+            return False
+        return not (self.at_least is not None and value < self.at_least)
+
+
+def _engine(subject: str) -> list[Target]:
+    source = "engine (docs/BENCHMARKS.md, `make bench`)"
+    return [
+        Target(subject, "stdio-seq", "p50_us", "sequential p50 ≤ 1.5× floor", vs="floor", at_most=1.5, source=source),
+        Target(subject, "stdio-pipe", "calls_per_s", "pipelined calls/s ≥ 0.5× floor", vs="floor", at_least=0.5,
+               source=source),
+        Target(subject, "stdio-pipe", "peak_rss_mb", "peak RSS < 8 MiB", at_most=8.0, source=source),
+    ]
+
+
+def _c() -> list[Target]:
+    source = "C ABI issue: the C quickstart against the Rust quickstart"
+    return [
+        Target("mcpforge-c", "stdio-pipe", "calls_per_s", "pipelined calls/s ≥ 0.9× mcpforge-rust",
+               vs="mcpforge-rust", at_least=0.9, source=source),
+        Target("mcpforge-c", "stdio-seq", "p50_us", "sequential p50 ≤ 1/0.9× mcpforge-rust", vs="mcpforge-rust",
+               at_most=1 / 0.9, source=source),
+    ]
+
+
+def _python() -> list[Target]:
+    source = "Python package issue: against the official Python SDK"
+    peer = "python-sdk"
+    return [
+        Target("mcpforge-python", "stdio-pipe", "calls_per_s", "pipelined calls/s ≥ 50× python-sdk", vs=peer,
+               at_least=50, source=source),
+        Target("mcpforge-python", "stdio-seq", "p50_us", "sequential p50 ≤ 1/10 python-sdk", vs=peer, at_most=0.1,
+               source=source),
+        Target("mcpforge-python", "stdio-pipe", "peak_rss_mb", "peak RSS ≤ 1/2 python-sdk", vs=peer, at_most=0.5,
+               source=source),
+        Target("mcpforge-python", "cold-start", "cold_ms", "cold start ≤ 1/3 python-sdk", vs=peer, at_most=1 / 3,
+               source=source),
+    ]
+
+
+def _node() -> list[Target]:
+    source = "Node package issue: against the official TypeScript SDK"
+    peer = "ts-sdk"
+    return [
+        Target("mcpforge-node", "stdio-pipe", "calls_per_s", "pipelined calls/s ≥ 2× ts-sdk", vs=peer, at_least=2,
+               source=source),
+        Target("mcpforge-node", "http-2026-16", "calls_per_s", "HTTP (2026 wire) 16 connections ≥ 10× ts-sdk",
+               vs=peer, at_least=10, source=source),
+        Target("mcpforge-node", "http-legacy-16", "calls_per_s", "HTTP (sessions) 16 connections ≥ 10× ts-sdk",
+               vs=peer, at_least=10, source=source),
+        Target("mcpforge-node", "stdio-pipe", "peak_rss_mb", "peak RSS ≤ 1/2 ts-sdk", vs=peer, at_most=0.5,
+               source=source),
+        Target("mcpforge-node", "cold-start", "cold_ms", "cold start ≤ 1/2 ts-sdk", vs=peer, at_most=0.5,
+               source=source),
+    ]
+
+
+TARGETS: list[Target] = _engine("mcpforge-rust") + _engine("mcpforge-c") + _c() + _python() + _node()

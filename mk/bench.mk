@@ -1,0 +1,41 @@
+# Benchmarks against the official SDKs (docs/BENCHMARKS.md).
+#
+#   make load          build mcpforge-load (release), the load generator for any MCP server:
+#                      target/release/mcpforge-load --help
+#   make bench-peers   install the peers (scripts/setup-peers.sh), build every mcpforge subject
+#                      in release, run all workloads under mcpforge-load over 3 alternating
+#                      rounds (bench/run.py), and write docs/BENCHMARKS.md and
+#                      docs/benchmarks.svg. Sizes come from BENCH_* variables (bench/workloads.py);
+#                      a run with any of them changed writes to target/bench-peers/ instead.
+#
+# mcpforge-load's own tests run in `cargo test --workspace` (load/tests).
+
+BENCH_OUT := target/bench
+# The C subjects link the release libmcpforge (target/release) through a relative rpath.
+BENCH_C_LINK := -Ltarget/release -lmcpforge -lpthread -Wl,-rpath,'$$ORIGIN/../../release'
+
+.PHONY: load bench-servers bench-bindings bench-peers
+
+load:
+	$(CARGO) build -j$(JOBS) --release -p mcpforge-load
+
+## The mcpforge subjects in release: the Rust quickstart and floor, the Rust and C slow
+## servers, and the C quickstart against the release libmcpforge.
+bench-servers:
+	$(CARGO) build -j$(JOBS) --release -p mcpforge-examples -p mcpforge-bench-servers -p mcpforge-ffi
+	@mkdir -p $(BENCH_OUT)/c
+	$(CC) $(C_FLAGS) -O2 -D_POSIX_C_SOURCE=200809L examples/c/quickstart.c -o $(BENCH_OUT)/c/quickstart $(BENCH_C_LINK)
+	$(CC) $(C_FLAGS) -O2 -D_POSIX_C_SOURCE=200809L bench/servers/c/slow_server.c -o $(BENCH_OUT)/c/slow_server $(BENCH_C_LINK)
+
+## The Python and Node bindings in release, where they exist (skipped otherwise).
+bench-bindings:
+	@./scripts/bench-peers-bindings.sh
+
+bench-peers: setup load bench-servers
+	@./scripts/setup-peers.sh
+	@$(MAKE) --no-print-directory bench-bindings
+	python3 bench/run.py
+
+# `make bench` runs the engine benchmarks and then this comparison (every binding against the
+# official SDKs: the targets of the binding issues are checked in its report).
+BENCH_TARGETS += bench-peers

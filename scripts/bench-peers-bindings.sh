@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Release builds of the Python and Node bindings for `make bench-peers`, where those
+# bindings exist; the tests build them in debug, which is no way to benchmark them.
+#
+#   Python: a release wheel (maturin, from the binding's own build venv) installed into the
+#           peers' venv target/peers/venv, next to the official SDK and FastMCP.
+#   Node:   target/bench/node/, a copy of examples/node (quickstart.mjs, cli.mjs) and of
+#           bench/servers/node/slow_server.mjs whose node_modules/mcpforge is the package
+#           with the release addon; the source tree's debug addon is left alone.
+#
+# Cached: nothing is rebuilt when no input changed. A binding that is missing or fails to
+# build is reported; the benchmark then skips its subjects and says why.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+OUT=target/bench
+JOBS=${JOBS:-2}
+note() { echo "bench-peers-bindings: $*" >&2; }
+
+# True when a stamp file is older than any of the given inputs (or missing).
+stale() {
+  local stamp=$1
+  shift
+  [ ! -e "$stamp" ] || [ -n "$(find "$@" -newer "$stamp" -type f -print -quit 2>/dev/null)" ]
+}
+
+python_binding() {
+  local maturin=target/python/venv/bin/maturin python=target/peers/venv/bin/python stamp=$OUT/python/installed.stamp
+  [ -f bindings-python/pyproject.toml ] || { note "no bindings-python/: the Python subjects are skipped"; return 0; }
+  [ -x "$python" ] || { note "no $python (scripts/setup-peers.sh): the Python subjects are skipped"; return 0; }
+  if [ ! -x "$maturin" ] && [ -x scripts/setup-python.sh ]; then ./scripts/setup-python.sh || return 1; fi
+  [ -x "$maturin" ] || { note "no maturin ($maturin): the Python subjects are skipped"; return 0; }
+  stale "$stamp" core/src bindings-python/src bindings-python/python bindings-python/Cargo.toml \
+    bindings-python/pyproject.toml Cargo.lock || return 0
+  note "building the Python binding (release) into target/peers/venv"
+  rm -rf "$OUT/python/wheels"
+  mkdir -p "$OUT/python"
+  "$maturin" build -q --release -m bindings-python/Cargo.toml -i "$python" --out "$OUT/python/wheels" --strip -j"$JOBS" &&
+    "$python" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps "$OUT"/python/wheels/mcpforge-*.whl &&
+    touch "$stamp"
+}
+
+node_binding() {
+  local dir=$OUT/node package=$OUT/node/node_modules/mcpforge stamp=$OUT/node/built.stamp
+  [ -f bindings-node/Cargo.toml ] && [ -f examples/node/quickstart.mjs ] ||
+    { note "no bindings-node/ or examples/node/quickstart.mjs: the Node subjects are skipped"; return 0; }
+  stale "$stamp" core/src bindings-node/src bindings-node/lib bindings-node/Cargo.toml bindings-node/package.json \
+    examples/node bench/servers/node Cargo.lock || return 0
+  note "building the Node binding (release) into $dir"
+  cargo build -q -j"$JOBS" --release -p mcpforge-node || return 1
+  rm -rf "$dir"
+  mkdir -p "$package"
+  cp -r bindings-node/package.json bindings-node/lib "$package/" &&
+    cp target/release/libmcpforge_node.so "$package/mcpforge.$(node -p 'process.platform + "-" + process.arch').node" &&
+    cp examples/node/*.mjs bench/servers/node/slow_server.mjs "$dir/" &&
+    touch "$stamp"
+}
+
+python_binding || note "the Python binding did not build; its subjects will be skipped"
+node_binding || note "the Node binding did not build; its subjects will be skipped"
+exit 0
