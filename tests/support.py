@@ -10,17 +10,21 @@ conftest (tests/conftest.py, whose fixtures use this module too) on sys.path.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
 import subprocess
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+import threading
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import anyio
-from mcp import Client, ClientSession, StdioServerParameters, stdio_client
+from mcp import Client, ClientSession, StdioServerParameters, stdio_client, types
 from mcp.client.streamable_http import streamable_http_client
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -111,3 +115,88 @@ async def over_http(url: str, wire: str) -> AsyncIterator[Peer]:
             async with ClientSession(read, write, read_timeout_seconds=REQUEST_TIMEOUT) as session:
                 assert (await session.initialize()).protocol_version == HANDSHAKE
                 yield session
+
+
+# ---- Servers and results of the example suites (tests/examples) ----
+
+# How long a server may take to get ready or to stop.
+START_BOUND = 20.0
+
+
+@contextmanager
+def http_server(command: list[str], errlog: TextIO) -> Iterator[str]:
+    """Runs `command --http 127.0.0.1:PORT` until the block ends, waiting (bounded) until it
+    answers /readyz; yields the MCP endpoint. The server must then stop cleanly on SIGTERM."""
+    port = free_port()
+    proc = subprocess.Popen([*command, "--http", f"127.0.0.1:{port}"], stdin=subprocess.DEVNULL, stderr=errlog, cwd=REPO_ROOT)
+    try:
+        deadline = time.monotonic() + START_BOUND
+        while not _ready(port):
+            assert proc.poll() is None, f"the server exited with {proc.returncode}"
+            assert time.monotonic() < deadline, "the server did not get ready in time"
+            time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}/mcp"
+        proc.terminate()
+        assert proc.wait(START_BOUND) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(START_BOUND)
+
+
+def _ready(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+            s.sendall(b"GET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            return s.recv(64).startswith(b"HTTP/1.1 200")
+    except OSError:
+        return False
+
+
+def text_of(result: types.CallToolResult) -> str:
+    """The text of a successful result that is exactly one text block."""
+    assert not result.is_error, result.content
+    assert len(result.content) == 1 and isinstance(result.content[0], types.TextContent), result.content
+    return result.content[0].text
+
+
+def structured(result: types.CallToolResult) -> Any:
+    """The JSON a tool answered: the text and structuredContent, which must agree."""
+    value = json.loads(text_of(result))
+    assert result.structured_content == value
+    return value
+
+
+def tool_error(result: types.CallToolResult) -> str:
+    """The message of a tool error (isError: true)."""
+    assert result.is_error, result.content
+    assert len(result.content) == 1 and isinstance(result.content[0], types.TextContent), result.content
+    return result.content[0].text
+
+
+def not_found_code(wire: str) -> int:
+    """"Resource not found" is -32602 on 2026-07-28 and -32002 on handshake sessions."""
+    return types.INVALID_PARAMS if wire == MODERN else -32002
+
+
+def resource_json(result: types.ReadResourceResult, uri: str) -> Any:
+    assert len(result.contents) == 1
+    content = result.contents[0]
+    assert isinstance(content, types.TextResourceContents)
+    assert str(content.uri) == uri and content.mime_type == "application/json"
+    return json.loads(content.text)
+
+
+@contextmanager
+def local_http_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[Any]:
+    """A ThreadingHTTPServer with `handler` on a free port of 127.0.0.1, serving from a thread
+    until the block ends (then shut down and joined, bounded)."""
+    httpd: Any = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield httpd
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(10)

@@ -40,50 +40,19 @@ import mcp.client.stdio
 import mcp.types as types
 import pytest
 from mcp import MCPError
-from support import HANDSHAKE, MODERN, REPO_ROOT, WIRES, Peer, free_port, over_http, over_stdio, run
+from support import HANDSHAKE, MODERN, REPO_ROOT, START_BOUND, WIRES, free_port, http_server, not_found_code, over_http, over_stdio, Peer, resource_json, run, structured, text_of, tool_error
 
 SAMPLE_SQL = REPO_ROOT / "examples" / "data" / "sample.sql"
 
 # Bounds, not expectations: a healthy run takes milliseconds (seconds under valgrind).
 VALGRIND_DEADLINE = 300.0
 VALGRIND_REQUEST_TIMEOUT = 120.0
-START_BOUND = 20.0
 LOG_WAIT = 20.0
 
 
 # ---------------------------------------------------------------------------------------------
 # Driving a server
 # ---------------------------------------------------------------------------------------------
-
-
-@contextmanager
-def http_server(command: list[str], errlog: TextIO) -> Iterator[str]:
-    """Runs `command --http 127.0.0.1:PORT` until the block ends, waiting (bounded) until it
-    answers /readyz; yields the MCP endpoint. The server must then stop cleanly on SIGTERM."""
-    port = free_port()
-    proc = subprocess.Popen([*command, "--http", f"127.0.0.1:{port}"], stdin=subprocess.DEVNULL, stderr=errlog, cwd=REPO_ROOT)
-    try:
-        deadline = time.monotonic() + START_BOUND
-        while not _ready(port):
-            assert proc.poll() is None, f"the server exited with {proc.returncode}"
-            assert time.monotonic() < deadline, "the server did not get ready in time"
-            time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}/mcp"
-        proc.terminate()
-        assert proc.wait(START_BOUND) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(START_BOUND)
-
-
-def _ready(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
-            s.sendall(b"GET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-            return s.recv(64).startswith(b"HTTP/1.1 200")
-    except OSError:
-        return False
 
 
 async def wait_for_log(errlog: TextIO, text: str) -> None:
@@ -134,40 +103,6 @@ def valgrind_status(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: li
 # ---------------------------------------------------------------------------------------------
 # Reading results
 # ---------------------------------------------------------------------------------------------
-
-
-def text_of(result: types.CallToolResult) -> str:
-    """The text of a successful result that is exactly one text block."""
-    assert not result.is_error, result.content
-    assert len(result.content) == 1 and isinstance(result.content[0], types.TextContent), result.content
-    return result.content[0].text
-
-
-def structured(result: types.CallToolResult) -> Any:
-    """The JSON a tool answered: the text and structuredContent, which must agree."""
-    value = json.loads(text_of(result))
-    assert result.structured_content == value
-    return value
-
-
-def tool_error(result: types.CallToolResult) -> str:
-    """The message of a tool error (isError: true)."""
-    assert result.is_error, result.content
-    assert len(result.content) == 1 and isinstance(result.content[0], types.TextContent), result.content
-    return result.content[0].text
-
-
-def not_found_code(wire: str) -> int:
-    """"Resource not found" is -32602 on 2026-07-28 and -32002 on handshake sessions."""
-    return types.INVALID_PARAMS if wire == MODERN else -32002
-
-
-def resource_json(result: types.ReadResourceResult, uri: str) -> Any:
-    assert len(result.contents) == 1
-    content = result.contents[0]
-    assert isinstance(content, types.TextResourceContents)
-    assert str(content.uri) == uri and content.mime_type == "application/json"
-    return json.loads(content.text)
 
 
 # ---------------------------------------------------------------------------------------------

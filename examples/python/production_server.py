@@ -1,0 +1,411 @@
+"""A production-shaped MCP server over Streamable HTTP.
+
+- Bearer-token authorization: tokens come from the configuration (``tokens``) or the
+  ``MCP_TOKENS`` environment variable (``subject:token,subject:token``, e.g. from a Kubernetes
+  Secret); a missing or unknown token gets 401 with a ``WWW-Authenticate`` challenge.
+- DNS-rebinding protection: only loopback ``Host`` names are accepted unless ``allowed_hosts``
+  lists others (``MCP_ALLOWED_HOSTS=*`` accepts any, e.g. behind a Kubernetes Service, where
+  probes and clients use the pod IP or the Service name; the bearer token still guards /mcp).
+- Configuration: a JSON file (``--config FILE``), overridden by ``MCP_*`` environment
+  variables (see ``ENVIRONMENT`` below), overridden by ``--http HOST:PORT``.
+- Structured logs: one JSON object per line, to stderr or to ``log_file``; every tool call
+  is logged with its duration and outcome.
+- Graceful shutdown on SIGTERM (and Ctrl-C): the server stops accepting, ``/readyz`` answers
+  503, and calls in flight finish (up to ``shutdown_grace_seconds``) before the process exits.
+- ``/healthz`` (liveness), ``/readyz`` (readiness) and ``/metrics`` (Prometheus, per MCP
+  method) are served by the engine, without authorization.
+- A circuit breaker around the dependency ``call_dependency`` reaches (``dependency.url``):
+  after ``failure_threshold`` failures in a row it opens and calls fail fast; after
+  ``cooldown_seconds`` one trial call goes through (half-open), and its success closes it.
+- Per-tool metrics (calls, errors, durations): the ``tool_metrics`` tool, and the logs.
+
+    python examples/python/production_server.py --config deploy/config.example.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import functools
+import hmac
+import json
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Callable, Dict, List, Optional, Tuple, TypeVar
+
+import mcpforge
+from mcpforge import AuthError, AuthInfo, AuthSettings, Context, Field, Server, ToolError
+
+log = logging.getLogger("production_server")
+STARTED = time.monotonic()
+
+# ----- configuration -------------------------------------------------------------------------
+
+ENVIRONMENT: Dict[str, Tuple[str, Callable[[str], Any]]] = {
+    "MCP_HOST": ("host", str),
+    "MCP_PORT": ("port", int),
+    "MCP_PUBLIC_URL": ("public_url", str),
+    "MCP_ALLOWED_HOSTS": ("allowed_hosts", lambda v: [] if v.strip() == "*" else [h.strip() for h in v.split(",") if h.strip()]),
+    "MCP_LOG_FILE": ("log_file", str),
+    "MCP_LOG_LEVEL": ("log_level", str),
+    "MCP_SHUTDOWN_GRACE_SECONDS": ("shutdown_grace_seconds", float),
+    "MCP_DEPENDENCY_URL": ("dependency.url", str),
+    "MCP_DEPENDENCY_FAILURE_THRESHOLD": ("dependency.failure_threshold", int),
+    "MCP_DEPENDENCY_COOLDOWN_SECONDS": ("dependency.cooldown_seconds", float),
+}
+
+
+@dataclass
+class Config:
+    """The server's settings; see ``load_config``."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: Optional[str] = None
+    allowed_hosts: Optional[List[str]] = None  # Host names accepted (DNS-rebinding protection); None: loopback only, []: any
+    tokens: Dict[str, str] = field(default_factory=dict)  # token -> subject
+    log_file: Optional[str] = None
+    log_level: str = "INFO"
+    shutdown_grace_seconds: float = 30.0
+    dependency: Dict[str, Any] = field(default_factory=dict)
+
+
+def load_config(path: Optional[Path], environ: Dict[str, str]) -> Config:
+    """The file's settings, then the environment's; raises ValueError naming what is wrong."""
+    raw: Dict[str, Any] = json.loads(path.read_text(encoding="utf-8")) if path else {}
+    unknown = set(raw) - set(Config.__dataclass_fields__)
+    if unknown:
+        raise ValueError(f"unknown settings: {', '.join(sorted(unknown))}")
+    tokens = raw.pop("tokens", [])
+    config = Config(**raw)
+    config.dependency = dict(config.dependency)
+    for variable, (key, kind) in ENVIRONMENT.items():
+        if variable in environ:
+            section, _, name = key.rpartition(".")
+            target = config.dependency if section else config.__dict__
+            target[name] = kind(environ[variable])
+    if config.allowed_hosts is not None and not (
+        isinstance(config.allowed_hosts, list) and all(isinstance(h, str) for h in config.allowed_hosts)
+    ):
+        raise ValueError("allowed_hosts must be a list of host names")
+    entries = [{"subject": s, "token": t} for s, _, t in (e.partition(":") for e in environ.get("MCP_TOKENS", "").split(",") if e)]
+    for entry in [*tokens, *entries]:
+        if not entry.get("token") or not entry.get("subject"):
+            raise ValueError("every token needs a subject and a token (MCP_TOKENS: subject:token,...)")
+        config.tokens[entry["token"]] = entry["subject"]
+    if not config.tokens:
+        raise ValueError("no tokens configured (tokens in the file, or MCP_TOKENS=subject:token)")
+    return config
+
+
+# ----- structured logs -----------------------------------------------------------------------
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per record: time, level, logger, message, and the record's ``fields``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+            **getattr(record, "fields", {}),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, default=str)
+
+
+def setup_logging(config: Config) -> None:
+    handler: logging.Handler = logging.FileHandler(config.log_file) if config.log_file else logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(config.log_level.upper())
+
+
+def event(message: str, level: int = logging.INFO, **fields: Any) -> None:
+    log.log(level, message, extra={"fields": fields})
+
+
+# ----- circuit breaker -----------------------------------------------------------------------
+
+
+class CircuitOpen(Exception):
+    """The breaker refused the call without trying it."""
+
+
+class CircuitBreaker:
+    """Closed: calls go through, consecutive failures are counted. Open (after
+    ``failure_threshold`` of them): calls fail fast. Half-open (``cooldown`` seconds after
+    opening): one trial call goes through; success closes the breaker, failure opens it again."""
+
+    def __init__(self, name: str, failure_threshold: int, cooldown: float) -> None:
+        if failure_threshold < 1 or cooldown <= 0:
+            raise ValueError("the circuit breaker needs failure_threshold >= 1 and cooldown_seconds > 0")
+        self.name, self.failure_threshold, self.cooldown = name, failure_threshold, cooldown
+        self.failures = 0
+        self.opened_at: Optional[float] = None
+        self.trial_running = False
+        self.lock = threading.Lock()
+
+    @property
+    def state(self) -> str:
+        with self.lock:
+            return self._state()
+
+    def _state(self) -> str:
+        if self.opened_at is None:
+            return "closed"
+        return "half_open" if time.monotonic() - self.opened_at >= self.cooldown else "open"
+
+    def snapshot(self) -> Dict[str, Any]:
+        with self.lock:
+            return {"state": self._state(), "consecutive_failures": self.failures,
+                    "failure_threshold": self.failure_threshold, "cooldown_seconds": self.cooldown}
+
+    def call(self, fn: Callable[[], Any]) -> Any:
+        with self.lock:
+            state = self._state()
+            if state == "open" or (state == "half_open" and self.trial_running):
+                assert self.opened_at is not None
+                wait = max(0.0, self.opened_at + self.cooldown - time.monotonic())
+                raise CircuitOpen(f"the circuit breaker for {self.name} is open; retry in {wait:.1f} s")
+            self.trial_running = state == "half_open"
+        try:
+            result = fn()
+        except Exception:
+            with self.lock:
+                self.trial_running = False
+                self.failures += 1
+                if state == "half_open" or self.failures >= self.failure_threshold:
+                    self.opened_at = time.monotonic()
+                    event("circuit opened", logging.WARNING, breaker=self.name, failures=self.failures)
+            raise
+        with self.lock:
+            if self.opened_at is not None:
+                event("circuit closed", breaker=self.name)
+            self.trial_running, self.failures, self.opened_at = False, 0, None
+        return result
+
+
+# ----- per-tool metrics ----------------------------------------------------------------------
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class ToolMetrics:
+    """Calls, errors and durations per tool, and the calls in flight (thread-safe)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.tools: Dict[str, Dict[str, float]] = {}
+        self.in_flight = 0
+
+    def started(self) -> None:
+        with self.lock:
+            self.in_flight += 1
+
+    def finished(self, tool: str, seconds: float, ok: bool) -> None:
+        with self.lock:
+            self.in_flight -= 1
+            m = self.tools.setdefault(tool, {"calls": 0, "errors": 0, "total_seconds": 0.0, "max_seconds": 0.0})
+            m["calls"] += 1
+            m["errors"] += 0 if ok else 1
+            m["total_seconds"] += seconds
+            m["max_seconds"] = max(m["max_seconds"], seconds)
+
+    def snapshot(self) -> Dict[str, Any]:
+        with self.lock:
+            return {"in_flight": self.in_flight, "tools": {k: dict(v) for k, v in self.tools.items()}}
+
+    def instrument(self, fn: F) -> F:
+        """Wraps a tool (sync or async) to count it and log each call."""
+
+        def done(start: float, error: Optional[BaseException]) -> None:
+            seconds = time.monotonic() - start
+            self.finished(fn.__name__, seconds, error is None)
+            fields: Dict[str, Any] = {"tool": fn.__name__, "duration_ms": round(seconds * 1000, 3), "ok": error is None}
+            if error is not None:
+                fields["error"] = f"{type(error).__name__}: {error}"
+            event("tool call", **fields)
+
+        if asyncio.iscoroutinefunction(fn):
+
+            @functools.wraps(fn)
+            async def run_async(*args: Any, **kwargs: Any) -> Any:
+                self.started()
+                start, error = time.monotonic(), None
+                try:
+                    return await fn(*args, **kwargs)
+                except BaseException as e:
+                    error = e
+                    raise
+                finally:
+                    done(start, error)
+
+            return run_async  # type: ignore[return-value]
+
+        @functools.wraps(fn)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            self.started()
+            start, error = time.monotonic(), None
+            try:
+                return fn(*args, **kwargs)
+            except BaseException as e:
+                error = e
+                raise
+            finally:
+                done(start, error)
+
+        return run  # type: ignore[return-value]
+
+
+# ----- the server ----------------------------------------------------------------------------
+
+METRICS = ToolMetrics()
+BREAKER = CircuitBreaker("dependency", 3, 30.0)
+DEPENDENCY: Dict[str, Any] = {}
+
+
+@METRICS.instrument
+def health_check() -> Dict[str, Any]:
+    """The server's health: status, uptime, version, calls in flight and the dependency's circuit breaker."""
+    breaker = BREAKER.snapshot()
+    return {
+        "status": "ok" if breaker["state"] == "closed" else "degraded",
+        "version": mcpforge.__version__,
+        "uptime_seconds": round(time.monotonic() - STARTED, 3),
+        "in_flight": METRICS.snapshot()["in_flight"],
+        "dependency": {"configured": bool(DEPENDENCY.get("url")), **breaker},
+    }
+
+
+def fetch_dependency() -> Any:
+    request = urllib.request.Request(DEPENDENCY["url"], headers={"Accept": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=float(DEPENDENCY.get("timeout_seconds", 5))) as response:  # noqa: S310
+            text = response.read(1024 * 1024).decode("utf-8", "replace")
+    except urllib.error.HTTPError as e:
+        raise RuntimeError(f"the dependency answered HTTP {e.code}") from None
+    except (urllib.error.URLError, OSError) as e:
+        raise RuntimeError(f"the dependency is unreachable: {getattr(e, 'reason', e)}") from None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+@METRICS.instrument
+def call_dependency() -> Dict[str, Any]:
+    """Fetch the configured dependency, guarded by a circuit breaker (fails fast while it is open)."""
+    if not DEPENDENCY.get("url"):
+        raise ToolError("no dependency is configured (dependency.url or MCP_DEPENDENCY_URL)")
+    try:
+        return {"data": BREAKER.call(fetch_dependency), "breaker": BREAKER.state}
+    except CircuitOpen as e:
+        raise ToolError(str(e)) from None
+    except RuntimeError as e:
+        raise ToolError(f"{e} (breaker: {BREAKER.state})") from None
+
+
+@METRICS.instrument
+async def run_job(
+    seconds: Annotated[float, Field(gt=0, le=300, description="How long the job works.")],
+    ctx: Context,
+) -> Dict[str, Any]:
+    """A long-running job (it works for the given time, reporting progress each second).
+    Shows graceful shutdown: a job in flight when SIGTERM arrives still finishes."""
+    subject = ctx.auth.subject if ctx.auth else None
+    event("job started", seconds=seconds, subject=subject, request_id=str(ctx.request_id))
+    steps = max(1, int(seconds))
+    for step in range(steps):
+        await asyncio.sleep(seconds / steps)
+        await ctx.report_progress(step + 1, steps)
+    event("job finished", seconds=seconds, subject=subject, request_id=str(ctx.request_id))
+    return {"seconds": seconds, "completed": True, "subject": subject}
+
+
+def tool_metrics() -> Dict[str, Any]:
+    """Calls, errors and total and longest durations per tool, and the calls in flight."""
+    return METRICS.snapshot()
+
+
+def create_server(config: Config) -> Server:
+    """The server, with the configured shutdown grace, and its tools."""
+    server = Server(
+        "mcpforge-production",
+        version=mcpforge.__version__,
+        instructions="A production example: health, a guarded dependency, long jobs and metrics.",
+        limits={"shutdown_grace": config.shutdown_grace_seconds},
+    )
+    server.add_tool(health_check, title="Health check", annotations={"readOnlyHint": True})
+    server.add_tool(call_dependency, title="Call the dependency", annotations={"readOnlyHint": True, "openWorldHint": True})
+    server.add_tool(run_job, title="Run a job")
+    server.add_tool(tool_metrics, title="Tool metrics", annotations={"readOnlyHint": True})
+    return server
+
+
+def verifier(tokens: Dict[str, str]) -> Callable[[str], AuthInfo]:
+    """A verifier accepting the configured tokens (compared in constant time)."""
+
+    def verify(token: str) -> AuthInfo:
+        for known, subject in tokens.items():
+            if hmac.compare_digest(known.encode(), token.encode()):
+                return AuthInfo(subject=subject, scopes=["mcp"])
+        event("token refused", logging.WARNING)
+        raise AuthError("invalid token")
+
+    return verify
+
+
+def main() -> int:
+    global BREAKER
+    parser = argparse.ArgumentParser(description="a production-shaped MCP server over HTTP")
+    parser.add_argument("--config", type=Path, help="a JSON configuration file (MCP_* variables override it)")
+    parser.add_argument("--http", metavar="HOST:PORT", help="where to listen (overrides host and port)")
+    args = parser.parse_args()
+    try:
+        config = load_config(args.config, dict(os.environ))
+        if args.http:
+            host, _, port = args.http.rpartition(":")
+            config.host, config.port = host.strip("[]"), int(port)
+        BREAKER = CircuitBreaker("dependency", int(config.dependency.get("failure_threshold", 3)),
+                                 float(config.dependency.get("cooldown_seconds", 30)))
+    except (OSError, ValueError, TypeError) as e:
+        print(f"production_server: bad configuration: {e}", file=sys.stderr)
+        return 2
+    DEPENDENCY.update(config.dependency)
+    setup_logging(config)
+    server = create_server(config)
+    public_url = config.public_url or f"http://{config.host}:{config.port}/mcp"
+
+    def on_sigterm(signum: int, frame: Any) -> None:
+        event("SIGTERM: shutting down gracefully", in_flight=METRICS.snapshot()["in_flight"])
+        server.shutdown()
+
+    signal.signal(signal.SIGTERM, on_sigterm)
+    event("serving", host=config.host, port=config.port, public_url=public_url, tokens=len(config.tokens))
+    try:
+        server.run("http", host=config.host, port=config.port, metrics=True, allowed_hosts=config.allowed_hosts,
+                   auth=AuthSettings(verifier(config.tokens), resource=public_url, resource_name="mcpforge production example"))
+    except KeyboardInterrupt:
+        pass
+    # Stopped: a repeated SIGTERM must not kill the interpreter while it finalizes (which
+    # restores the default action of signals that have a Python handler).
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    event("stopped", metrics=METRICS.snapshot())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,157 @@
+"""The official MCP client drives examples/python/api_server.py over stdio on both wires and
+over Streamable HTTP, against a local HTTP API this test serves on 127.0.0.1 (stdlib
+http.server in a thread) that records every request it gets.
+
+Checked: the configured auth header (bearer token from an environment variable, an API-key
+header) arrives on every request; GET responses are served from the cache on repeats (the
+API sees one request) while POSTs are never cached; the per-API sliding-window rate limit
+trips after its budget and names the wait; query parameters and JSON bodies arrive; HTTP
+errors, unknown APIs, paths that leave the base URL, and GET bodies are tool errors; a bad
+configuration stops the server at startup with a clear message."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, TextIO
+
+import pytest
+from support import REPO_ROOT, WIRES, http_server, local_http_server, over_http, over_stdio, Peer, run, structured, tool_error
+
+SCRIPT = REPO_ROOT / "examples" / "python" / "api_server.py"
+TOKEN = "s3cr3t-token"
+API_KEY = "key-123"
+
+
+class Recorder(BaseHTTPRequestHandler):
+    """Answers JSON describing the request (404 under /missing) and records it."""
+
+    seen: list[dict[str, Any]]
+
+    def _answer(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        record = {"method": self.command, "path": self.path, "authorization": self.headers.get("Authorization"),
+                  "api_key": self.headers.get("X-Api-Key"), "body": self.rfile.read(length).decode() if length else None}
+        self.server.seen.append(record)  # type: ignore[attr-defined]
+        status = 404 if self.path.startswith("/v1/missing") else 200
+        payload = json.dumps({"request": record, "count": len(self.server.seen)}).encode()  # type: ignore[attr-defined]
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    do_GET = do_POST = do_DELETE = _answer
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet
+        pass
+
+
+@pytest.fixture
+def upstream() -> Iterator[Any]:
+    """The local API, recording the requests it gets in `.seen`."""
+    with local_http_server(Recorder) as httpd:
+        httpd.seen = []
+        yield httpd
+
+
+@pytest.fixture
+def config(tmp_path: Path, upstream: ThreadingHTTPServer) -> Path:
+    base = f"http://127.0.0.1:{upstream.server_address[1]}"
+    path = tmp_path / "apis.json"
+    path.write_text(json.dumps({"apis": {
+        "shop": {"base_url": base + "/v1", "bearer_token_env": "SHOP_TOKEN", "headers": {"Accept": "application/json"},
+                 "rate_limit": {"requests": 3, "per_seconds": 3600}, "cache_ttl_seconds": 3600},
+        "keyed": {"base_url": base, "api_key_env": "KEYED_KEY", "rate_limit": {"requests": 100, "per_seconds": 60}},
+    }}))
+    return path
+
+
+def command(config: Path) -> list[str]:
+    # The client's stdio transport passes only a minimal environment: set the secrets explicitly.
+    return ["env", f"SHOP_TOKEN={TOKEN}", f"KEYED_KEY={API_KEY}", sys.executable, str(SCRIPT), "--config", str(config)]
+
+
+async def check_api(peer: Peer, seen: list[dict[str, Any]]) -> None:
+    tools = {t.name: t for t in (await peer.list_tools()).tools}
+    assert sorted(tools) == ["call_api", "list_apis"]
+    assert tools["call_api"].input_schema["required"] == ["api", "path"]
+    apis = structured(await peer.call_tool("list_apis", {}))["apis"]
+    assert [(a["name"], a["authenticated"], a["rate_limit"]["requests"]) for a in apis] == [("shop", True, 3), ("keyed", True, 100)]
+    assert TOKEN not in json.dumps(apis) and API_KEY not in json.dumps(apis)
+
+    first = structured(await peer.call_tool("call_api", {"api": "shop", "path": "items/1", "query": {"q": "a b"}}))
+    assert first["status"] == 200 and first["cached"] is False and first["content_type"] == "application/json"
+    assert first["body"]["request"] == {"method": "GET", "path": "/v1/items/1?q=a+b", "authorization": f"Bearer {TOKEN}",
+                                        "api_key": None, "body": None}
+    repeat = structured(await peer.call_tool("call_api", {"api": "shop", "path": "items/1", "query": {"q": "a b"}}))
+    assert repeat["cached"] is True and repeat["body"] == first["body"]
+    assert len(seen) == 1  # the repeat never reached the API
+
+    posted = structured(await peer.call_tool("call_api", {"api": "shop", "path": "/items", "method": "POST", "body": {"n": 1}}))
+    assert posted["body"]["request"]["body"] == '{"n": 1}' and posted["cached"] is False
+    missing = tool_error(await peer.call_tool("call_api", {"api": "shop", "path": "missing"}))
+    assert missing.startswith(f"shop: GET {first['url'].split('/v1/')[0]}/v1/missing answered HTTP 404 Not Found:")
+    assert len(seen) == 3
+    # The budget of 3 requests is spent: the next request is refused, the cached one still served.
+    limited = tool_error(await peer.call_tool("call_api", {"api": "shop", "path": "items/2"}))
+    assert limited.startswith("rate limit of 'shop' reached (3 requests per 3600 s); retry in ")
+    assert structured(await peer.call_tool("call_api", {"api": "shop", "path": "items/1", "query": {"q": "a b"}}))["cached"]
+    assert len(seen) == 3
+    # Other APIs have their own budget and their own auth header.
+    keyed = structured(await peer.call_tool("call_api", {"api": "keyed", "path": "ping", "method": "DELETE"}))
+    assert keyed["body"]["request"]["api_key"] == API_KEY and keyed["body"]["request"]["authorization"] is None
+
+    for args, message in [
+        ({"api": "nope", "path": "x"}, "unknown API 'nope' (configured: keyed, shop)"),
+        ({"api": "keyed", "path": "http://example.com/x"}, "path must be relative to the API's base URL"),
+        ({"api": "keyed", "path": "//example.com/x"}, "path must be relative to the API's base URL"),
+        ({"api": "keyed", "path": "a/../../etc"}, "'..' is not allowed in paths"),
+        ({"api": "keyed", "path": "x", "body": {"a": 1}}, "a GET request has no body"),
+    ]:
+        assert tool_error(await peer.call_tool("call_api", args)).startswith(message), args
+    assert "Invalid arguments for tool call_api" in tool_error(
+        await peer.call_tool("call_api", {"api": "keyed", "path": "x", "method": "TRACE"}))
+    assert len(seen) == 4
+
+
+@pytest.mark.parametrize("wire", WIRES)
+def test_api_over_stdio(wire: str, config: Path, upstream: ThreadingHTTPServer, errlog: TextIO) -> None:
+    async def body() -> None:
+        async with over_stdio(command(config), wire, errlog) as peer:
+            await check_api(peer, upstream.seen)  # type: ignore[attr-defined]
+
+    run(body)
+
+
+def test_api_over_http(config: Path, upstream: ThreadingHTTPServer, errlog: TextIO) -> None:
+    with http_server(command(config), errlog) as url:
+
+        async def body() -> None:
+            async with over_http(url, WIRES[0]) as peer:
+                await check_api(peer, upstream.seen)  # type: ignore[attr-defined]
+
+        run(body)
+
+
+def test_api_refuses_bad_configuration(tmp_path: Path, config: Path) -> None:
+    def start(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["env", "-i", *(f"{k}={v}" for k, v in env.items()), sys.executable, str(SCRIPT), *args],
+                              stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=30, check=False)
+
+    assert "the environment variable SHOP_TOKEN is not set" in start("--config", str(config), env={}).stderr
+    for text, message in [
+        ('{"apis": {}}', "the configuration names no APIs"),
+        ('{"apis": {"a": {"base_url": "ftp://x"}}}', "base_url must be an http(s) URL, got 'ftp://x'"),
+        ('{"apis": {"a": {"base_url": "http://x", "rate_limit": {"requests": 0, "per_seconds": 1}}}}', "rate_limit needs"),
+        ("not json", "bad configuration"),
+    ]:
+        done = start(env={"API_SERVER_CONFIG": text})
+        assert done.returncode == 1 and message in done.stderr, text
+    assert start(env={}).returncode == 2

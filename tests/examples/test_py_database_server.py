@@ -1,0 +1,327 @@
+"""The official MCP client drives examples/python/database_server.py on the sample database
+(examples/data/sample.sql): on SQLite (created by the server's `--init`) over stdio on both
+wires and over Streamable HTTP, and on a real PostgreSQL server this test starts.
+
+Checked: the listings; `list_tables`, `get_table_schema`, `execute_select` with bound
+parameters and row limits, and `execute_aggregation`, with exact answers compared with what
+the database itself answers; every kind of write, DDL, ATTACH/PRAGMA, transaction control
+and multi-statement text refused by the database (the file's digest and PostgreSQL's row
+counts unchanged afterwards); unknown tables and columns; the table resources, the template
+and its completion; `--init` (created once, a failing script leaves nothing); the query
+time limit.
+
+PostgreSQL: initdb into a scratch directory, run (as the `postgres` system user when this
+runs as root, since PostgreSQL refuses root) on 127.0.0.1 and a free port, always stopped.
+If it cannot be started the test fails saying why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+import mcp.types as types
+import pytest
+from mcp import MCPError
+from support import HANDSHAKE, REPO_ROOT, WIRES, free_port, http_server, not_found_code, over_http, over_stdio, Peer, resource_json, run, structured, tool_error
+
+SCRIPT = REPO_ROOT / "examples" / "python" / "database_server.py"
+SAMPLE_SQL = REPO_ROOT / "examples" / "data" / "sample.sql"
+TABLES = ["customers", "orders", "products"]
+INFINITE = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"
+PG_BOUND = 60  # seconds for initdb, start and stop, each
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def sample_db(tmp_path: Path) -> Path:
+    """The sample database, created by the server's --init."""
+    db = tmp_path / "shop.db"
+    done = subprocess.run([sys.executable, str(SCRIPT), "--init", str(SAMPLE_SQL), str(db)], stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, timeout=PG_BOUND, check=False)
+    assert done.returncode == 0 and f"created {db} from {SAMPLE_SQL}" in done.stderr, done.stderr
+    return db
+
+
+def sample(sql: str) -> list[list[Any]]:
+    """What SQLite answers on a fresh in-memory copy of the sample database (the oracle for
+    both backends: the sample's values are the same on each)."""
+    with sqlite3.connect(":memory:") as conn:
+        conn.executescript(SAMPLE_SQL.read_text())
+        return [list(row) for row in conn.execute(sql)]
+
+
+def sqlite_oracle(db: Path, sql: str, params: tuple[Any, ...] = ()) -> list[list[Any]]:
+    with sqlite3.connect(db) as conn:
+        return [list(row) for row in conn.execute(sql, params)]
+
+
+# ----- what every backend must answer ----------------------------------------------------------
+
+
+async def check_listing(peer: Peer) -> None:
+    tools = {t.name: t for t in (await peer.list_tools()).tools}
+    assert sorted(tools) == ["execute_aggregation", "execute_select", "get_table_schema", "list_tables"]
+    assert all(t.annotations.read_only_hint is True for t in tools.values())
+    assert tools["execute_select"].input_schema["properties"]["max_rows"]["maximum"] == 1000
+    assert [str(r.uri) for r in (await peer.list_resources()).resources] == [f"database://tables/{t}" for t in TABLES]
+    templates = (await peer.list_resource_templates()).resource_templates
+    assert [t.uri_template for t in templates] == ["database://tables/{name}"]
+
+
+async def check_queries(peer: Peer, placeholder: str) -> None:
+    assert structured(await peer.call_tool("list_tables", {})) == {"tables": TABLES}
+    schema = structured(await peer.call_tool("get_table_schema", {"table": "products"}))
+    assert schema["name"] == "products" and schema["row_count"] == 10
+    assert [(c["name"], c["primary_key"]) for c in schema["columns"]] == [
+        ("id", True), ("name", False), ("category", False), ("price", False), ("stock", False)]
+    assert [c["nullable"] for c in schema["columns"]][1:] == [False] * 4
+    assert tool_error(await peer.call_tool("get_table_schema", {"table": "nope"})) == (
+        "no such table: 'nope' (list_tables shows the tables)")
+
+    p = placeholder
+    by_city = structured(await peer.call_tool("execute_select", {
+        "sql": f"SELECT name, city FROM customers WHERE country = {p} AND id > {p} ORDER BY id", "params": ["USA", 5]}))
+    assert by_city == {"columns": ["name", "city"], "row_count": 4, "truncated": False, "rows": [
+        ["Donald Knuth", "Stanford"], ["Margaret Hamilton", "Boston"], ["Frances Allen", "New York"],
+        ["Radia Perlman", "Seattle"]]}
+    assert by_city["rows"] == sample("SELECT name, city FROM customers WHERE country = 'USA' AND id > 5 ORDER BY id")
+    injection = structured(await peer.call_tool("execute_select", {
+        "sql": f"SELECT count(*) AS n FROM customers WHERE name = {p}", "params": ["x' OR '1'='1"]}))
+    assert injection["rows"] == [[0]]
+    limited = structured(await peer.call_tool("execute_select", {"sql": "SELECT id FROM orders ORDER BY id", "max_rows": 3}))
+    assert limited == {"columns": ["id"], "rows": [[1], [2], [3]], "row_count": 3, "truncated": True}
+    typed = structured(await peer.call_tool("execute_select", {
+        "sql": f"SELECT {p} AS s, {p} AS f, {p} AS n", "params": ["text", 1.5, None]}))
+    assert typed["rows"] == [["text", 1.5, None]]
+    assert "Invalid arguments for tool execute_select" in tool_error(
+        await peer.call_tool("execute_select", {"sql": "SELECT 1", "max_rows": 0}))
+    assert "Invalid arguments for tool execute_select" in tool_error(
+        await peer.call_tool("execute_select", {"sql": "SELECT 1", "params": [{"a": 1}]}))
+
+    total = structured(await peer.call_tool("execute_aggregation", {"table": "orders", "function": "SUM", "column": "quantity"}))
+    assert total["sql"] == 'SELECT SUM("quantity") FROM "orders"'
+    assert total["result"]["rows"] == sample("SELECT sum(quantity) FROM orders")
+    grouped = structured(await peer.call_tool("execute_aggregation", {
+        "table": "orders", "function": "COUNT", "group_by": "status"}))
+    assert grouped["result"]["rows"] == sample("SELECT status, count(*) FROM orders GROUP BY status ORDER BY status")
+    assert sum(n for _, n in grouped["result"]["rows"]) == 30
+    priciest = structured(await peer.call_tool("execute_aggregation", {"table": "products", "function": "MAX", "column": "price"}))
+    assert priciest["result"]["rows"] == sample("SELECT max(price) FROM products") == [[279.0]]
+    for args, message in [
+        ({"table": "nope", "function": "COUNT"}, "no such table: 'nope'"),
+        ({"table": "orders", "function": "SUM", "column": "quantity\"; DROP TABLE orders; --"}, "no column 'quantity\"; DROP"),
+        ({"table": "orders", "function": "AVG"}, "AVG needs a column"),
+        ({"table": "orders", "function": "COUNT", "group_by": "nope"}, "no column 'nope' in 'orders'"),
+    ]:
+        assert message in tool_error(await peer.call_tool("execute_aggregation", args)), args
+    assert "Invalid arguments for tool execute_aggregation" in tool_error(
+        await peer.call_tool("execute_aggregation", {"table": "orders", "function": "MEDIAN", "column": "id"}))
+
+
+async def check_resources(peer: Peer, wire: str) -> None:
+    uri = "database://tables/orders"
+    orders = resource_json(await peer.read_resource(uri), uri)
+    assert orders["schema"]["row_count"] == 30
+    assert orders["first_rows"]["columns"] == ["id", "customer_id", "product_id", "quantity", "ordered_on", "status"]
+    assert [row[0] for row in orders["first_rows"]["rows"]] == [1, 2, 3, 4, 5] and orders["first_rows"]["truncated"]
+    with pytest.raises(MCPError) as missing:
+        await peer.read_resource("database://tables/nope")
+    assert missing.value.code == not_found_code(wire)
+    ref = types.ResourceTemplateReference(type="ref/resource", uri="database://tables/{name}")
+    for typed, expected in [("", TABLES), ("o", ["orders"]), ("c", ["customers"]), ("x", [])]:
+        assert (await peer.complete(ref, {"name": "name", "value": typed})).completion.values == expected
+
+
+# ----- SQLite ----------------------------------------------------------------------------------
+
+SQLITE_REFUSED = [(sql, f"refused: the database is read-only (not allowed: {what})") for sql, what in [
+    ("DELETE FROM orders", "DELETE orders"),
+    ("UPDATE products SET price = 0", "UPDATE products"),
+    ("INSERT INTO customers (name) VALUES ('x')", "INSERT customers"),
+    ("DROP TABLE orders", "DELETE sqlite_master"),
+    ("CREATE TABLE t (x)", "INSERT sqlite_master"),
+    ("ALTER TABLE orders ADD COLUMN y", "ALTER TABLE main"),
+    ("ATTACH DATABASE 'other.db' AS other", "ATTACH other.db"),
+    ("PRAGMA journal_mode = DELETE", "PRAGMA journal_mode"),
+    ("BEGIN IMMEDIATE", "TRANSACTION BEGIN"),
+    ("WITH x AS (SELECT 1) DELETE FROM orders", "DELETE orders"),
+]] + [
+    ("SELECT 1; DELETE FROM orders", "SQLite: You can only execute one statement at a time."),
+    ("SELEC 1", 'SQLite: near "SELEC": syntax error'),
+    ("SELECT * FROM nope", "SQLite: no such table: nope"),
+]
+
+
+async def check_sqlite_read_only(peer: Peer, db: Path) -> None:
+    before = digest(db)
+    for sql, message in SQLITE_REFUSED:
+        assert tool_error(await peer.call_tool("execute_select", {"sql": sql})) == message, sql
+    assert digest(db) == before
+    assert sqlite_oracle(db, "SELECT count(*) FROM orders") == [[30]]
+    answer = structured(await peer.call_tool("execute_select", {"sql": "SELECT category, avg(price) FROM products GROUP BY 1 ORDER BY 1"}))
+    assert answer["rows"] == sqlite_oracle(db, "SELECT category, avg(price) FROM products GROUP BY 1 ORDER BY 1")
+    blob = structured(await peer.call_tool("execute_select", {"sql": "SELECT x'00ff'"}))
+    assert blob["rows"] == [[{"base64": "AP8="}]]
+
+
+@pytest.mark.parametrize("wire", WIRES)
+def test_sqlite_over_stdio(wire: str, sample_db: Path, errlog: TextIO) -> None:
+    async def body() -> None:
+        async with over_stdio([sys.executable, str(SCRIPT), "--timeout-ms", "500", str(sample_db)], wire, errlog) as peer:
+            await check_listing(peer)
+            await check_queries(peer, "?")
+            await check_sqlite_read_only(peer, sample_db)
+            await check_resources(peer, wire)
+            assert tool_error(await peer.call_tool("execute_select", {"sql": INFINITE})) == (
+                "the query was interrupted: it ran longer than the 0.5 s time limit")
+            assert structured(await peer.call_tool("execute_select", {"sql": "SELECT 2"}))["rows"] == [[2]]
+
+    run(body)
+
+
+@pytest.mark.parametrize("wire", WIRES)
+def test_sqlite_over_http(wire: str, sample_db: Path, errlog: TextIO) -> None:
+    with http_server([sys.executable, str(SCRIPT), str(sample_db)], errlog) as url:
+
+        async def body() -> None:
+            async with over_http(url, wire) as peer:
+                await check_listing(peer)
+                await check_queries(peer, "?")
+                await check_sqlite_read_only(peer, sample_db)
+
+        run(body)
+
+
+def test_sqlite_init_and_usage_errors(sample_db: Path, tmp_path: Path) -> None:
+    def start(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, str(SCRIPT), *args], stdin=subprocess.DEVNULL, capture_output=True,
+                              text=True, timeout=PG_BOUND, check=False, env={**os.environ, **(env or {})})
+
+    before = digest(sample_db)
+    broken = tmp_path / "broken.sql"
+    broken.write_text("CREATE TABLE a (x);\nINSERT INTO nope VALUES (1);\n")
+    again = start("--init", str(broken), str(sample_db))  # exists: used as it is, the script does not run
+    assert again.returncode == 0 and "created" not in again.stderr and digest(sample_db) == before
+    other = tmp_path / "other.db"
+    failed = start("--init", str(broken), str(other))
+    assert failed.returncode == 1 and "no such table: nope" in failed.stderr
+    assert not other.exists() and not list(tmp_path.glob("other.db.init-*"))
+    absent = start(str(other))
+    assert absent.returncode == 1 and "cannot open the database" in absent.stderr and not other.exists()
+    for args, env, message in [
+        ([], None, "give a SQLite DATABASE file"),
+        ([str(sample_db)], {"DATABASE_URL": "mysql://x"}, "DATABASE_URL must start with postgresql://"),
+        ([str(sample_db)], {"DATABASE_URL": "postgresql://127.0.0.1:1/x"}, "DATABASE and --init are for SQLite"),
+        (["--timeout-ms", "0", str(sample_db)], None, "--timeout-ms must be positive"),
+    ]:
+        usage = start(*args, env=env)
+        assert usage.returncode == 2 and message in usage.stderr, args
+
+
+# ----- PostgreSQL ------------------------------------------------------------------------------
+
+
+def _pg_bin(name: str) -> str:
+    found = shutil.which(name) or next(iter(sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), reverse=True)), None)
+    if not found:
+        pytest.fail(f"PostgreSQL's {name} is missing: run scripts/setup-examples-python.sh (installs Debian's postgresql)",
+                    pytrace=False)
+    return str(found)
+
+
+@pytest.fixture
+def postgres() -> Iterator[str]:
+    """A PostgreSQL server on 127.0.0.1 holding the sample database `shop`; yields its URL."""
+    as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    scratch = Path(tempfile.mkdtemp(prefix="mcpforge-pg-"))  # readable by the postgres user, unlike pytest's tmp
+    data, port = scratch / "data", free_port()
+
+    def pg(*command: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*as_postgres, *command], stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                              timeout=PG_BOUND, check=False, cwd=scratch)
+
+    try:
+        if as_postgres:
+            shutil.chown(scratch, "postgres")
+        init = pg(_pg_bin("initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8")
+        if init.returncode != 0:
+            pytest.fail(f"initdb failed: {init.stderr}", pytrace=False)
+        options = f"-h 127.0.0.1 -p {port} -k {scratch} -c fsync=off"
+        start = pg(_pg_bin("pg_ctl"), "-D", str(data), "-l", str(scratch / "log"), "-o", options, "-w", "-t", "30", "start")
+        if start.returncode != 0:
+            log = (scratch / "log").read_text() if (scratch / "log").exists() else ""
+            pytest.fail(f"PostgreSQL did not start: {start.stderr}{start.stdout}{log}", pytrace=False)
+        try:
+            import psycopg
+
+            with psycopg.connect(f"postgresql://postgres@127.0.0.1:{port}/postgres", autocommit=True) as conn:
+                conn.execute("CREATE DATABASE shop")
+            url = f"postgresql://postgres@127.0.0.1:{port}/shop"
+            with psycopg.connect(url, autocommit=True) as conn:
+                conn.execute(SAMPLE_SQL.read_text())
+            yield url
+        finally:
+            stop = pg(_pg_bin("pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "-t", "30", "stop")
+            assert stop.returncode == 0, f"PostgreSQL did not stop: {stop.stderr}"
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+PG_REFUSED = [
+    ("DELETE FROM orders", "refused: the database is read-only (cannot execute DELETE in a read-only transaction)"),
+    ("UPDATE products SET price = 0", "refused: the database is read-only (cannot execute UPDATE in a read-only transaction)"),
+    ("INSERT INTO customers (name) VALUES ('x')", "cannot execute INSERT in a read-only transaction"),
+    ("CREATE TABLE t (x int)", "cannot execute CREATE TABLE in a read-only transaction"),
+    ("DROP TABLE orders", "cannot execute DROP TABLE in a read-only transaction"),
+    ("WITH gone AS (DELETE FROM orders RETURNING id) SELECT count(*) FROM gone", "cannot execute SELECT in a read-only transaction"),
+    ("SELECT 1; DELETE FROM orders", "PostgreSQL: cannot insert multiple commands into a prepared statement"),
+    ("SET TRANSACTION READ WRITE; DELETE FROM orders", "cannot insert multiple commands into a prepared statement"),
+    ("SET default_transaction_read_only = off", "the statement returns no rows: only queries (SELECT, WITH, VALUES) can run"),
+    ("SELECT set_config('transaction_read_only', 'off', false)", "PostgreSQL: transaction read-write mode must be set before any query"),
+    ("SELECT * FROM nope", 'PostgreSQL: relation "nope" does not exist'),
+    ("SELECT pg_sleep(5)", "the query was interrupted: it ran longer than the 0.5 s time limit"),
+]
+
+
+def test_postgresql_over_stdio(postgres: str, errlog: TextIO) -> None:
+    import psycopg
+
+    async def body() -> None:
+        command = ["env", f"DATABASE_URL={postgres}", sys.executable, str(SCRIPT), "--timeout-ms", "500"]
+        async with over_stdio(command, HANDSHAKE, errlog) as peer:
+            await check_listing(peer)
+            await check_queries(peer, "%s")
+            await check_resources(peer, HANDSHAKE)
+            for sql, message in PG_REFUSED:
+                assert message in tool_error(await peer.call_tool("execute_select", {"sql": sql})), sql
+            dates = structured(await peer.call_tool("execute_select", {"sql": "SELECT DATE '2024-01-05' AS d, 2.50::numeric AS n"}))
+            assert dates["rows"] == [["2024-01-05", 2.5]]
+
+    run(body)
+    with psycopg.connect(postgres) as conn:
+        counts = [conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES]
+    assert counts == [12, 30, 10]
+
+
+def test_postgresql_over_http(postgres: str, errlog: TextIO, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", postgres)
+    with http_server([sys.executable, str(SCRIPT)], errlog) as url:
+
+        async def body() -> None:
+            async with over_http(url, WIRES[0]) as peer:
+                await check_listing(peer)
+                await check_queries(peer, "%s")
+
+        run(body)

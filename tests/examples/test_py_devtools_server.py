@@ -1,0 +1,134 @@
+"""The official MCP client drives examples/python/devtools_server.py over stdio on both wires
+and over Streamable HTTP, on a scratch git repository this test creates (two commits, then
+a modified, a staged and an untracked file): `git_status` and `git_log` compared with what
+git itself says, `run_tests` passing, failing and narrowed to one file, `lint` clean and
+finding a syntax error, a test command that exceeds its time limit, and paths or options
+that try to leave the project refused."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import TextIO
+
+import pytest
+from support import REPO_ROOT, WIRES, http_server, over_http, over_stdio, Peer, run, structured, tool_error
+
+SCRIPT = REPO_ROOT / "examples" / "python" / "devtools_server.py"
+GIT_ENV = {"GIT_AUTHOR_NAME": "Ada", "GIT_AUTHOR_EMAIL": "ada@example.com", "GIT_COMMITTER_NAME": "Ada",
+           "GIT_COMMITTER_EMAIL": "ada@example.com", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=repo, env={**os.environ, **GIT_ENV}, capture_output=True, text=True,
+                          check=True, timeout=30, stdin=subprocess.DEVNULL).stdout
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    project = tmp_path / "project"
+    (project / "tests").mkdir(parents=True)
+    git(project, "init", "-q", "-b", "main")
+    (project / "calc.py").write_text("def add(a, b):\n    return a + b\n")
+    (project / "tests" / "test_calc.py").write_text("from calc import add\n\ndef test_add():\n    assert add(2, 3) == 5\n")
+    (project / "conftest.py").write_text("")
+    git(project, "add", ".")
+    git(project, "commit", "-q", "-m", "Add calc")
+    (project / "README.md").write_text("# calc\n")
+    git(project, "add", "README.md")
+    git(project, "commit", "-q", "-m", "Add a README")
+    (project / "calc.py").write_text("def add(a, b):\n    return a + b  # sum\n")  # modified, not staged
+    (project / "notes.txt").write_text("todo\n")  # untracked
+    (project / "README.md").write_text("# calc\n\nAdds.\n")
+    git(project, "add", "README.md")  # staged
+    (tmp_path / "elsewhere").mkdir()
+    (project / "escape").symlink_to(tmp_path / "elsewhere")  # untracked, and leads out of the project
+    return project
+
+
+def command(repo: Path, *extra: str) -> list[str]:
+    return [sys.executable, str(SCRIPT), "--test-cmd", f"{sys.executable} -m pytest -q -p no:cacheprovider", *extra, str(repo)]
+
+
+async def check_git(peer: Peer, repo: Path) -> None:
+    tools = {t.name: t for t in (await peer.list_tools()).tools}
+    assert sorted(tools) == ["git_log", "git_status", "lint", "run_tests"]
+    status = structured(await peer.call_tool("git_status", {}))
+    assert status == {"branch": "main", "clean": False, "files": [
+        {"path": "README.md", "index": "M", "worktree": None, "untracked": False},
+        {"path": "calc.py", "index": None, "worktree": "M", "untracked": False},
+        {"path": "escape", "index": "?", "worktree": "?", "untracked": True},
+        {"path": "notes.txt", "index": "?", "worktree": "?", "untracked": True},
+    ]}
+    log = structured(await peer.call_tool("git_log", {}))["commits"]
+    assert [c["subject"] for c in log] == ["Add a README", "Add calc"]
+    assert [c["hash"] for c in log] == git(repo, "log", "--format=%H").split()
+    assert all(c["author"] == "Ada" and c["date"][:4].isdigit() for c in log)
+    assert [c["subject"] for c in structured(await peer.call_tool("git_log", {"max_count": 1}))["commits"]] == ["Add a README"]
+    only_calc = structured(await peer.call_tool("git_log", {"path": "calc.py"}))["commits"]
+    assert [c["subject"] for c in only_calc] == ["Add calc"]
+    for args, message in [
+        ({"path": "../x"}, "paths must be relative to the project, without '..'"),
+        ({"path": "/etc/passwd"}, "paths must be relative to the project"),
+        ({"path": "--all"}, "not a path: '--all' (options cannot be passed)"),
+        ({"path": "nope.py"}, "no such file or directory in the project: 'nope.py'"),
+    ]:
+        assert tool_error(await peer.call_tool("git_log", args)).startswith(message), args
+    assert "Invalid arguments for tool git_log" in tool_error(await peer.call_tool("git_log", {"max_count": 0}))
+
+
+async def check_tests_and_lint(peer: Peer, repo: Path) -> None:
+    passed = structured(await peer.call_tool("run_tests", {}))
+    assert passed["passed"] is True and passed["exit_code"] == 0 and "1 passed" in passed["output"]
+    assert passed["command"].endswith("-m pytest -q -p no:cacheprovider")
+    (repo / "tests" / "test_broken.py").write_text("def test_broken():\n    assert 1 == 2\n")
+    failed = structured(await peer.call_tool("run_tests", {}))
+    assert failed["passed"] is False and failed["exit_code"] == 1 and "1 failed, 1 passed" in failed["output"]
+    narrowed = structured(await peer.call_tool("run_tests", {"paths": ["tests/test_calc.py"]}))
+    assert narrowed["passed"] is True and narrowed["command"].endswith("tests/test_calc.py")
+    assert tool_error(await peer.call_tool("run_tests", {"paths": ["-p", "evil"]})) == "not a path: '-p' (options cannot be passed)"
+
+    clean = structured(await peer.call_tool("lint", {}))
+    assert clean["clean"] is True and clean["exit_code"] == 0
+    (repo / "broken.py").write_text("def oops(:\n    pass\n")
+    dirty = structured(await peer.call_tool("lint", {}))
+    assert dirty["clean"] is False and "broken.py" in dirty["output"] and "SyntaxError" in dirty["output"]
+    assert structured(await peer.call_tool("lint", {"paths": ["calc.py"]}))["clean"] is True
+    assert "resolves outside the project" in tool_error(await peer.call_tool("lint", {"paths": ["escape"]}))
+
+
+@pytest.mark.parametrize("wire", WIRES)
+def test_devtools_over_stdio(wire: str, repo: Path, errlog: TextIO) -> None:
+
+    async def body() -> None:
+        async with over_stdio(command(repo), wire, errlog) as peer:
+            await check_git(peer, repo)
+            await check_tests_and_lint(peer, repo)
+
+    run(body)
+
+
+def test_devtools_over_http(repo: Path, errlog: TextIO) -> None:
+    with http_server(command(repo), errlog) as url:
+
+        async def body() -> None:
+            async with over_http(url, WIRES[0]) as peer:
+                await check_git(peer, repo)
+                await check_tests_and_lint(peer, repo)
+
+        run(body)
+
+
+def test_devtools_time_limit(repo: Path, errlog: TextIO) -> None:
+    hang = f"{sys.executable} -c 'import time; time.sleep(60)'"
+
+    async def body() -> None:
+        async with over_stdio([sys.executable, str(SCRIPT), "--test-cmd", hang, "--timeout", "0.5", str(repo)],
+                              WIRES[1], errlog) as peer:
+            message = tool_error(await peer.call_tool("run_tests", {}))
+            assert message.endswith("-c 'import time; time.sleep(60)' did not finish within 0.5 s and was stopped")
+            assert structured(await peer.call_tool("git_log", {"max_count": 1}))["commits"][0]["subject"] == "Add a README"
+
+    run(body)
