@@ -1,5 +1,5 @@
 # The Node example servers examples/node/business_server.mjs and users_server.mjs (see
-# examples/README.md) and their end-to-end tests tests/e2e-node/examples*.test.mjs, which the
+# examples/README.md) and their end-to-end tests tests/examples/examples_node.test.mjs, which the
 # official TypeScript SDK client runs against them in the scratch project target/node/e2e.
 
 .PHONY: examples-node test-examples-node
@@ -13,10 +13,10 @@ examples-node: node-setup node-addon
 ## installed, and zod with the SDK) and runs them.
 test-examples-node: node-pack examples-node
 	@mkdir -p $(NODE_E2E)/examples
-	cp tests/e2e-node/examples*.test.mjs $(NODE_E2E)/
+	cp tests/examples/examples_node.test.mjs $(NODE_E2E)/
 	cp examples/node/*.mjs $(NODE_E2E)/examples/
 	@cd $(NODE_E2E) && node -e "import('zod')" || \
 		{ echo "test-examples-node: zod does not resolve in $(NODE_E2E)" >&2; exit 1; }
-	cd $(NODE_E2E) && node --test --test-timeout=120000 examples*.test.mjs
+	cd $(NODE_E2E) && node --test --test-timeout=120000 examples_node.test.mjs
 
 TEST_TARGETS += test-examples-node
