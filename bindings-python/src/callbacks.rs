@@ -2,8 +2,8 @@
 //! completion and token verifier is a Python callable behind an [`Invoker`], crossed once
 //! per call.
 //!
-//! Synchronous callables run on tokio's blocking pool, at most `max_workers` at once (a
-//! semaphore), attached to the interpreter only while Python runs. Asynchronous ones are
+//! Synchronous callables run on the server's worker pool (`pool.rs`), at most `max_workers`
+//! at once, attached to the interpreter only while Python runs. Asynchronous ones are
 //! started by a Python "starter" (which puts the coroutine on an asyncio loop and returns a
 //! handle with `cancel()`); their outcome comes back through a [`Completer`]. The engine's
 //! worker threads never wait for the interpreter.
@@ -20,11 +20,12 @@ use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 use serde_json::Value;
-use tokio::sync::{Semaphore, oneshot};
+use tokio::sync::oneshot;
 
 use crate::context::NativeContext;
 use crate::convert::{from_py, from_py_as, to_py};
 use crate::errors::{decode, internal, tag};
+use crate::pool::{EXITING, Pool};
 use crate::{attach, runtime};
 
 /// A Python callable owned by a server. The server lists every slot so the garbage
@@ -141,7 +142,7 @@ fn cancel(py: Python<'_>, handle: &Bound<'_, PyAny>) {
 pub struct Invoker {
     slot: Arc<Slot>,
     is_async: bool,
-    pool: Arc<Semaphore>,
+    pool: Arc<Pool>,
 }
 
 /// Converts a handler's success outcome (`tag`, `payload`) into the engine's value.
@@ -152,7 +153,7 @@ type Args = Box<dyn for<'py> FnOnce(Python<'py>) -> PyResult<Vec<Bound<'py, PyAn
 
 impl Invoker {
     /// An invoker for `slot`; `pool` bounds concurrent synchronous calls.
-    pub fn new(slot: Arc<Slot>, is_async: bool, pool: Arc<Semaphore>) -> Invoker {
+    pub fn new(slot: Arc<Slot>, is_async: bool, pool: Arc<Pool>) -> Invoker {
         Invoker { slot, is_async, pool }
     }
 
@@ -165,12 +166,16 @@ impl Invoker {
     ) -> BoxFuture<'static, Result<T, HandlerError>> {
         let slot = self.slot.clone();
         if !self.is_async {
-            let pool = self.pool.clone();
-            return Box::pin(async move {
-                let permit = pool.acquire_owned().await.map_err(|_| ProtocolError::internal("worker pool closed"))?;
-                let run = move || {
-                    let _permit = permit;
-                    attach(|py| {
+            let (tx, rx) = oneshot::channel::<Result<T, HandlerError>>();
+            self.pool.submit(Box::new(move |py| {
+                // A request abandoned while its call was queued (cancelled, timed out, shut
+                // down) is not run.
+                if tx.is_closed() || ctx.as_ref().is_some_and(RequestContext::is_cancelled) {
+                    let _ = tx.send(Err(ProtocolError::internal("request cancelled").into()));
+                    return;
+                }
+                let result = match py {
+                    Ok(py) => {
                         let called = (|| {
                             let mut argv = args(py)?;
                             argv.push(context_arg(py, ctx, false)?);
@@ -180,13 +185,13 @@ impl Invoker {
                             Ok(outcome) => decode(&outcome, ok),
                             Err(e) => Err(internal(py, e)),
                         }
-                    })
-                    .unwrap_or_else(|| Err(exiting()))
+                    }
+                    Err(why) => Err(ProtocolError::internal(why).into()),
                 };
-                runtime()
-                    .spawn_blocking(run)
-                    .await
-                    .unwrap_or_else(|_| Err(ProtocolError::internal("the handler thread panicked").into()))
+                let _ = tx.send(result);
+            }));
+            return Box::pin(async move {
+                rx.await.unwrap_or_else(|_| Err(ProtocolError::internal("the handler thread panicked").into()))
             });
         }
         Box::pin(async move {
@@ -227,7 +232,7 @@ impl Invoker {
 
 /// The answer of a call that arrives while the interpreter exits.
 fn exiting() -> HandlerError {
-    ProtocolError::internal("the Python interpreter is exiting").into()
+    ProtocolError::internal(EXITING).into()
 }
 
 /// The context argument: a `NativeContext` for a request, `None` for a token verification.

@@ -14,6 +14,7 @@ mod client;
 mod context;
 mod convert;
 mod errors;
+mod pool;
 mod reply;
 mod server;
 
@@ -40,6 +41,11 @@ static ATTACHED: AtomicUsize = AtomicUsize::new(0);
 /// How long the exit hook waits for engine threads to leave Python.
 const EXIT_WAIT: Duration = Duration::from_secs(2);
 
+/// True once the interpreter started to exit.
+pub(crate) fn is_exiting() -> bool {
+    EXITING.load(Ordering::SeqCst)
+}
+
 /// Runs `f` attached to the interpreter, from an engine thread; `None` once the
 /// interpreter is exiting (the work is dropped: nobody is left to receive it).
 pub(crate) fn attach<R>(f: impl for<'py> FnOnce(Python<'py>) -> R) -> Option<R> {
@@ -51,7 +57,7 @@ pub(crate) fn attach<R>(f: impl for<'py> FnOnce(Python<'py>) -> R) -> Option<R> 
     }
     ATTACHED.fetch_add(1, Ordering::SeqCst);
     let _leave = Leave;
-    if EXITING.load(Ordering::SeqCst) {
+    if is_exiting() {
         return None;
     }
     Python::try_attach(f)
@@ -70,11 +76,19 @@ fn _at_exit(py: Python<'_>) {
     });
 }
 
-/// The default size of the worker pool for synchronous handlers: `min(32, cpus + 4)`, as
-/// Python's `ThreadPoolExecutor`.
+/// The default size of the worker pool for synchronous handlers: 64, whatever the number of
+/// CPUs. Sync tools mostly wait on I/O (HTTP, databases, files, subprocesses) with the GIL
+/// released, so a pool sized by CPUs (`ThreadPoolExecutor`'s `min(32, cpus + 4)`, 6 on two
+/// cores) would queue calls that could overlap; the official SDK runs sync tools on anyio's
+/// 40 threads. Workers start on demand and end after 10 s idle, so the size costs nothing
+/// at rest, and it stays a bound: a flood of calls queues rather than starting threads
+/// without end.
+pub(crate) const DEFAULT_MAX_WORKERS: usize = 64;
+
+/// The default size of the worker pool for synchronous handlers ([`DEFAULT_MAX_WORKERS`]).
 #[pyfunction]
 fn default_max_workers() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get()).saturating_add(4).min(32)
+    DEFAULT_MAX_WORKERS
 }
 
 /// Sends the engine's logs (`MCPFORGE_LOG` filter) to stderr; idempotent.

@@ -18,12 +18,12 @@ use pyo3::gc::PyVisit;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use serde_json::Value;
-use tokio::sync::Semaphore;
 
 use crate::callbacks::{Invoker, PyCompletion, PyPrompt, PyResource, PyTool, PyVerifier, Slot};
 use crate::client::NativeClient;
 use crate::convert::{from_py, from_py_as};
 use crate::errors::engine_to_py;
+use crate::pool::Pool;
 use crate::reply::spawn_reply;
 use crate::runtime;
 
@@ -35,7 +35,7 @@ const SIGNAL_POLL: Duration = Duration::from_millis(100);
 #[pyclass(frozen, module = "mcpforge._native")]
 pub struct NativeServer {
     server: Server,
-    pool: Arc<Semaphore>,
+    pool: Arc<Pool>,
     slots: Mutex<Vec<Arc<Slot>>>,
 }
 
@@ -228,10 +228,10 @@ impl NativeServer {
     #[new]
     fn new(name: &str, version: &str, options: &Bound<'_, PyDict>) -> PyResult<NativeServer> {
         let o = from_py(options)?;
-        let workers = count(&o, "max_workers").unwrap_or_else(crate::default_max_workers).max(1);
+        let workers = count(&o, "max_workers").unwrap_or(crate::DEFAULT_MAX_WORKERS);
         Ok(NativeServer {
             server: build(name, version, &o)?,
-            pool: Arc::new(Semaphore::new(workers)),
+            pool: Arc::new(Pool::new(workers)),
             slots: Mutex::default(),
         })
     }

@@ -121,3 +121,67 @@ def test_sync_and_async_handlers_run_side_by_side() -> None:
 
     run(body)
 
+
+
+def test_the_default_pool_overlaps_64_blocking_calls() -> None:
+    """Sync tools mostly wait on I/O: by default 64 of them run at once, whatever the
+    number of CPUs (each waits at a barrier the other 63 must reach)."""
+    barrier = threading.Barrier(64, timeout=BARRIER_WAIT)
+    server = Server("default-pool")
+
+    @server.tool()
+    def wait_for_all(i: int) -> str:
+        barrier.wait()  # BrokenBarrierError (a tool error) unless all 64 are running together
+        return str(i)
+
+    async def body() -> None:
+        async with server.test_client() as client:
+            results = await asyncio.gather(*(client.call_tool("wait_for_all", {"i": i}) for i in range(64)))
+            assert [r.text for r in results] == [str(i) for i in range(64)]
+            assert not any(r.is_error for r in results)
+
+    run(body)
+    assert server.max_workers == 64
+
+
+def test_a_call_cancelled_while_queued_never_runs() -> None:
+    """With one worker busy, a second call waits in the queue; cancelled there, it is
+    dropped: the call queued after it runs, and it never does."""
+    started: List[str] = []
+    busy = threading.Event()
+    release = threading.Event()
+    server = Server("queue", max_workers=1)
+
+    @server.tool()
+    def hold() -> str:
+        started.append("hold")
+        busy.set()
+        release.wait(BARRIER_WAIT)
+        return "held"
+
+    @server.tool()
+    def mark(name: str) -> str:
+        started.append(name)
+        return name
+
+    @server.tool()
+    async def ping() -> str:
+        return "pong"
+
+    async def body() -> None:
+        loop = asyncio.get_running_loop()
+        async with server.test_client() as client:
+            first = asyncio.ensure_future(client.call_tool("hold"))
+            assert await loop.run_in_executor(None, busy.wait, BARRIER_WAIT)
+            queued = asyncio.ensure_future(client.call_tool("mark", {"name": "cancelled"}))
+            assert (await client.call_tool("ping")).text == "pong"  # the queued call reached the engine
+            queued.cancel()
+            assert (await client.call_tool("ping")).text == "pong"  # and so did its cancellation
+            after = asyncio.ensure_future(client.call_tool("mark", {"name": "after"}))
+            assert (await client.call_tool("ping")).text == "pong"
+            release.set()
+            assert (await first).text == "held"
+            assert (await after).text == "after"
+
+    run(body)
+    assert started == ["hold", "after"]

@@ -1,8 +1,9 @@
 """``Server``: registers tools, resources, prompts and completions with decorators and serves
 them through the Rust engine over stdio or Streamable HTTP, or to an in-memory test client.
 
-Sync handlers run on a bounded worker pool (``max_workers``, default ``min(32, cpus + 4)``)
-holding the interpreter only while Python runs; ``async def`` handlers run on an asyncio
+Sync handlers run on a bounded pool of worker threads (``max_workers``, default 64: sync
+tools mostly wait on I/O with the interpreter released), holding the interpreter only while
+Python runs; ``async def`` handlers run on an asyncio
 loop: the caller's under ``await server.run_async()`` or ``server.test_client()``, else a
 dedicated loop thread started on first use.
 """
