@@ -4,7 +4,8 @@
 #                       target/python/venv (the package's own test venv) and .venv (where
 #                       tests/e2e runs); nothing is rebuilt or reinstalled when no input changed
 #   make python-test    pytest bindings-python/tests and the typing checks (mypy's stubtest of
-#                       mcpforge._native against _native.pyi, mypy --strict on the package)
+#                       mcpforge._native against _native.pyi, mypy --strict on the package and
+#                       on a typed use of it, bindings-python/tests/typed_usage.py)
 #
 # `make test-e2e` builds the wheel first (E2E_DEPS), so tests/e2e/test_python_quickstart.py
 # (the official client against examples/python/quickstart.py) runs with the other e2e tests.
@@ -35,6 +36,7 @@ python-test: build python-wheel
 	$(PY) -m pytest -q bindings-python/tests
 	cd bindings-python && ../$(PY) -m mypy.stubtest mcpforge._native
 	cd bindings-python && ../$(PY) -m mypy --strict --cache-dir ../target/python/mypy-cache python/mcpforge
+	cd bindings-python && MYPYPATH=python ../$(PY) -m mypy --strict --cache-dir ../target/python/mypy-cache tests/typed_usage.py
 
 TEST_TARGETS += python-test
 CONFORMANCE_DEPS += python-wheel
