@@ -118,3 +118,10 @@ def test_http_options_reach_the_engine() -> None:
             await serving
 
     run(body)
+
+
+def test_serve_refuses_a_bad_http_address() -> None:
+    server = Server("addr")
+    for bad in ("3000", "localhost", "127.0.0.1:http", "127.0.0.1:70000"):
+        with pytest.raises(ValueError, match="HOST:PORT"):
+            server.serve(http=bad)

@@ -27,7 +27,6 @@ import argparse
 import collections
 import json
 import os
-import signal
 import sys
 import threading
 import time
@@ -233,15 +232,7 @@ def main() -> int:
     except (OSError, ValueError, KeyError, TypeError) as e:
         print(f"api_server: bad configuration: {e}", file=sys.stderr)
         return 1
-    signal.signal(signal.SIGTERM, lambda *_: server.shutdown())
-    try:
-        if args.http is None:
-            server.run()
-        else:
-            host, _, port = args.http.rpartition(":")
-            server.run("http", host=host.strip("[]") or "127.0.0.1", port=int(port))
-    except KeyboardInterrupt:
-        pass
+    server.serve(http=args.http)  # stdio, or HTTP with --http; returns on EOF, Ctrl-C or SIGTERM
     return 0
 
 

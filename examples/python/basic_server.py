@@ -15,7 +15,6 @@ import argparse
 import ast
 import math
 import operator
-import signal
 import sys
 from datetime import datetime, timezone
 from typing import Annotated, Any, Callable, Dict, Union, cast
@@ -138,15 +137,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description="echo, current_time and calculate over MCP")
     parser.add_argument("--http", metavar="HOST:PORT", help="serve Streamable HTTP at /mcp instead of stdio")
     args = parser.parse_args()
-    signal.signal(signal.SIGTERM, lambda *_: server.shutdown())
-    try:
-        if args.http is None:
-            server.run()
-        else:
-            host, _, port = args.http.rpartition(":")
-            server.run("http", host=host.strip("[]") or "127.0.0.1", port=int(port))
-    except KeyboardInterrupt:  # Ctrl-C: the server already shut down gracefully
-        pass
+    server.serve(http=args.http)  # stdio, or HTTP with --http; returns on EOF, Ctrl-C or SIGTERM
     return 0
 
 

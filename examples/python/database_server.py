@@ -28,7 +28,6 @@ import base64
 import datetime
 import decimal
 import os
-import signal
 import sqlite3
 import sys
 import time
@@ -352,15 +351,7 @@ def main() -> int:
         print(f"database_server: cannot connect: {e}", file=sys.stderr)
         return 1
     register_table_resources()
-    signal.signal(signal.SIGTERM, lambda *_: server.shutdown())
-    try:
-        if args.http is None:
-            server.run()
-        else:
-            host, _, port = args.http.rpartition(":")
-            server.run("http", host=host.strip("[]") or "127.0.0.1", port=int(port))
-    except KeyboardInterrupt:
-        pass
+    server.serve(http=args.http)  # stdio, or HTTP with --http; returns on EOF, Ctrl-C or SIGTERM
     return 0
 
 

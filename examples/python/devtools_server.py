@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
-import signal
 import subprocess
 import sys
 from pathlib import Path, PurePosixPath
@@ -151,15 +150,7 @@ def main() -> int:
     TIMEOUT = args.timeout
     TEST_COMMAND = shlex.split(args.test_cmd) if args.test_cmd else TEST_COMMAND
     LINT_COMMAND = shlex.split(args.lint_cmd) if args.lint_cmd else LINT_COMMAND
-    signal.signal(signal.SIGTERM, lambda *_: server.shutdown())
-    try:
-        if args.http is None:
-            server.run()
-        else:
-            host, _, port = args.http.rpartition(":")
-            server.run("http", host=host.strip("[]") or "127.0.0.1", port=int(port))
-    except KeyboardInterrupt:
-        pass
+    server.serve(http=args.http)  # stdio, or HTTP with --http; returns on EOF, Ctrl-C or SIGTERM
     return 0
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import sys
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, Dict, List
@@ -158,15 +157,7 @@ def main() -> int:
     if args.max_bytes < 1:
         parser.error("--max-bytes must be positive")
     MAX_BYTES = args.max_bytes
-    signal.signal(signal.SIGTERM, lambda *_: server.shutdown())
-    try:
-        if args.http is None:
-            server.run()
-        else:
-            host, _, port = args.http.rpartition(":")
-            server.run("http", host=host.strip("[]") or "127.0.0.1", port=int(port))
-    except KeyboardInterrupt:
-        pass
+    server.serve(http=args.http)  # stdio, or HTTP with --http; returns on EOF, Ctrl-C or SIGTERM
     return 0
 
 

@@ -8,7 +8,6 @@ host can offer them as the user types.
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
 from typing import Annotated, Dict, List
 
@@ -76,15 +75,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description="code review prompts over MCP")
     parser.add_argument("--http", metavar="HOST:PORT", help="serve Streamable HTTP at /mcp instead of stdio")
     args = parser.parse_args()
-    signal.signal(signal.SIGTERM, lambda *_: server.shutdown())
-    try:
-        if args.http is None:
-            server.run()
-        else:
-            host, _, port = args.http.rpartition(":")
-            server.run("http", host=host.strip("[]") or "127.0.0.1", port=int(port))
-    except KeyboardInterrupt:
-        pass
+    server.serve(http=args.http)  # stdio, or HTTP with --http; returns on EOF, Ctrl-C or SIGTERM
     return 0
 
 

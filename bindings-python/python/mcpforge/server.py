@@ -512,6 +512,31 @@ class Server:
         else:
             raise ValueError(f"unknown transport {transport!r} (use 'stdio' or 'http')")
 
+    def serve(self, http: Optional[str] = None, **http_options: Any) -> None:
+        """The usual ``main`` of a server program: serves stdio, or Streamable HTTP at
+        ``http`` (``"HOST:PORT"``, e.g. the value of a ``--http`` flag; ``[::1]:3000`` for
+        IPv6) with ``http_options`` as for ``run``, until stdin closes, Ctrl-C or SIGTERM
+        (what container runtimes send), then returns after a graceful shutdown instead of
+        raising ``KeyboardInterrupt``. From the main thread, SIGTERM is ignored once serving
+        has ended, so a repeated one cannot kill the process while it exits."""
+        import signal
+
+        address = None if http is None else _http_address(http)
+        main = threading.current_thread() is threading.main_thread()
+        if main:
+            native = self._native
+            signal.signal(signal.SIGTERM, lambda *_: native.shutdown())
+        try:
+            if address is None:
+                self.run(**http_options)
+            else:
+                self.run("http", host=address[0], port=address[1], **http_options)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            if main:
+                signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
     @contextmanager
     def _ctrl_c(self) -> Iterator[None]:
         """While serving from the main thread with Python's default Ctrl-C handling, SIGINT
@@ -598,3 +623,10 @@ class Server:
 
         return TestClient(self, **options)
 
+
+def _http_address(text: str) -> Tuple[str, int]:
+    """``"HOST:PORT"`` (``"[::1]:PORT"``, or ``":PORT"`` for 127.0.0.1) as ``(host, port)``."""
+    host, sep, port = text.rpartition(":")
+    if not sep or not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise ValueError(f"expected HOST:PORT for the HTTP address, not {text!r}")
+    return host.strip("[]") or "127.0.0.1", int(port)
