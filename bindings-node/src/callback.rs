@@ -332,10 +332,7 @@ impl CompletionHandler for JsCompletion {
                     _ => unreachable!("failure() keeps value forms only"),
                 }
             };
-            answered.await.map_err(|e| match e {
-                HandlerError::Protocol(p) => p,
-                other => ProtocolError::invalid_params(other.to_string()),
-            })
+            answered.await.map_err(HandlerError::into_protocol_error)
         })
     }
 }

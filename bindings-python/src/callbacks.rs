@@ -319,13 +319,7 @@ impl CompletionHandler for PyCompletion {
             ])
         });
         let call = self.0.invoke(Some(ctx), args, |_, payload| from_py_as(payload, "completion"));
-        Box::pin(async move {
-            call.await.map_err(|e| match e {
-                HandlerError::Protocol(p) => p,
-                HandlerError::Tool(t) => ProtocolError::invalid_params(t.message),
-                other => ProtocolError::internal(other.to_string()),
-            })
-        })
+        Box::pin(async move { call.await.map_err(HandlerError::into_protocol_error) })
     }
 }
 

@@ -193,6 +193,21 @@ impl std::fmt::Display for HandlerError {
 
 impl std::error::Error for HandlerError {}
 
+impl HandlerError {
+    /// The JSON-RPC error for a method that has no tool-error form (resources, prompts,
+    /// completions): a protocol error as it is, a tool error as invalid params with its
+    /// message, and an ask that could not be made as an internal error.
+    pub fn into_protocol_error(self) -> ProtocolError {
+        match self {
+            HandlerError::Protocol(p) => p,
+            HandlerError::Tool(t) => ProtocolError::invalid_params(t.message),
+            HandlerError::InputRequired => {
+                ProtocolError::internal("client input was required but could not be requested")
+            }
+        }
+    }
+}
+
 impl From<ToolError> for HandlerError {
     fn from(e: ToolError) -> Self {
         HandlerError::Tool(e)
@@ -257,4 +272,21 @@ pub enum Error {
     /// The server configuration is invalid.
     #[error("invalid configuration: {0}")]
     Config(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn handler_errors_map_to_protocol_errors_for_non_tool_methods() {
+        let protocol = ProtocolError::resource_not_found("file:///x");
+        assert_eq!(HandlerError::Protocol(protocol.clone()).into_protocol_error(), protocol);
+        let tool = HandlerError::Tool(ToolError::new("no such prompt style"));
+        assert_eq!(tool.into_protocol_error(), ProtocolError::invalid_params("no such prompt style"));
+        assert_eq!(
+            HandlerError::InputRequired.into_protocol_error(),
+            ProtocolError::internal("client input was required but could not be requested")
+        );
+    }
 }

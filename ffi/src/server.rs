@@ -231,10 +231,7 @@ impl CompletionHandler for CCompletion {
                 Ok(_) => Err(mismatch(Kind::Completion)),
                 Err(e) => Err(e),
             };
-            answer.map_err(|e| match e {
-                HandlerError::Protocol(p) => p,
-                other => ProtocolError::internal(other.to_string()),
-            })
+            answer.map_err(HandlerError::into_protocol_error)
         })
     }
 }

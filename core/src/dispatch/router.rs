@@ -520,11 +520,7 @@ async fn run_rounds<T>(
 
 /// Maps a handler failure of a non-tool method to a JSON-RPC error.
 fn non_tool_error(e: HandlerError) -> ProtocolError {
-    match e {
-        HandlerError::Protocol(p) => p,
-        HandlerError::Tool(t) => ProtocolError::invalid_params(t.message),
-        HandlerError::InputRequired => ProtocolError::internal("client input was required but could not be requested"),
-    }
+    e.into_protocol_error()
 }
 
 /// A validated `tools/call`, ready to run. Built by synchronous code so the request's
