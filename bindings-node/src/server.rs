@@ -3,12 +3,12 @@
 //! added or removed while serving, clients being told the list changed). Also
 //! `NativeHttp`, a bound HTTP listener that serves until the server shuts down.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use mcpforge::protocol::{CompletionRef, Prompt, Resource, ResourceTemplate, Tool};
-use mcpforge::{AuthOptions, CacheScope, HttpOptions, HttpServer, Limits, Server, StdioOptions};
+use mcpforge::{CacheScope, HttpOptions, HttpServer, Limits, Server, StdioOptions};
 use napi::Env;
 use napi::bindgen_prelude::PromiseRaw;
 use napi_derive::napi;
@@ -36,10 +36,6 @@ fn millis(v: &Value, key: &str) -> Option<Duration> {
 
 fn count(v: &Value, key: &str) -> Option<usize> {
     v.get(key).and_then(Value::as_u64).map(|n| n as usize)
-}
-
-fn strings(v: &Value, key: &str) -> Option<Vec<String>> {
-    v.get(key).and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
 }
 
 /// The engine limits from the `limits` option (unset fields keep their defaults).
@@ -225,7 +221,7 @@ impl NativeServer {
         options: String,
         verifier: Option<u32>,
     ) -> napi::Result<PromiseRaw<'e, NativeHttp>> {
-        let options = self.http_options(&parse_json(&options, "http options")?, verifier)?;
+        let options = self.http_options(parse_json(&options, "http options")?, verifier)?;
         let server = self.server.clone();
         env.spawn_future(async move {
             let http = server.bind_http(options).await.map_err(js_error)?;
@@ -234,57 +230,14 @@ impl NativeServer {
         })
     }
 
-    fn http_options(&self, o: &Value, verifier: Option<u32>) -> napi::Result<HttpOptions> {
-        let host = text(o, "host").unwrap_or("127.0.0.1");
-        let ip: IpAddr = match host {
-            "localhost" => IpAddr::V4(Ipv4Addr::LOCALHOST),
-            h => h.trim_matches(['[', ']']).parse().map_err(|e| js_error(format!("http.host `{h}`: {e}")))?,
-        };
-        let port = o.get("port").and_then(Value::as_u64).unwrap_or(3000);
-        let port = u16::try_from(port).map_err(|_| js_error(format!("http.port {port} is out of range")))?;
-        let mut h = HttpOptions::new(SocketAddr::new(ip, port));
-        if let Some(p) = text(o, "path") {
-            h.path = p.to_owned();
-        }
-        if let Some(v) = strings(o, "allowedHosts") {
-            h.allowed_hosts = v;
-        }
-        if let Some(v) = strings(o, "allowedOrigins") {
-            h.allowed_origins = v;
-        }
-        if let Some(n) = count(o, "maxBody") {
-            h.max_body = n;
-        }
-        if let Some(b) = o.get("legacySessions").and_then(Value::as_bool) {
-            h.legacy_sessions = b;
-        }
-        if let Some(d) = millis(o, "sessionIdleTimeoutMs") {
-            h.session_idle_timeout = d;
-        }
-        if let Some(n) = count(o, "maxSessions") {
-            h.max_sessions = n;
-        }
-        if let Some(d) = millis(o, "sseKeepaliveMs") {
-            h.sse_keepalive = d;
-        }
-        if let Some(b) = o.get("legacySse").and_then(Value::as_bool) {
-            h.legacy_sse = b;
-        }
-        if let Some(b) = o.get("metrics").and_then(Value::as_bool) {
-            h.metrics = b;
-        }
-        if let Some(a) = o.get("auth").filter(|a| a.is_object()) {
-            let handler = verifier.ok_or_else(|| js_error("http.auth needs a `verifier` function"))?;
-            let resource =
-                text(a, "resource").ok_or_else(|| js_error("http.auth.resource (this server's URL) is required"))?;
-            let mut auth = AuthOptions::new(resource, JsVerifier { dispatcher: self.dispatcher.clone(), handler });
-            auth.authorization_servers = strings(a, "authorizationServers").unwrap_or_default();
-            auth.scopes_supported = strings(a, "scopesSupported").unwrap_or_default();
-            auth.required_scopes = strings(a, "requiredScopes").unwrap_or_default();
-            auth.resource_name = text(a, "resourceName").map(str::to_owned);
-            h.auth = Some(auth);
-        }
-        Ok(h)
+    /// The HTTP options from `listen({ http })`, through the engine's JSON form
+    /// (`HttpOptions::from_json`, which takes the camelCase names); `verifier` is the
+    /// handler id of the token verifier.
+    fn http_options(&self, o: Value, verifier: Option<u32>) -> napi::Result<HttpOptions> {
+        let verifier = verifier.map(|handler| {
+            Arc::new(JsVerifier { dispatcher: self.dispatcher.clone(), handler }) as Arc<dyn mcpforge::TokenVerifier>
+        });
+        HttpOptions::from_json(o, verifier).map_err(|e| js_error(format!("http options: {e}")))
     }
 
     /// Connects an in-memory client (`responses`: JSON map from a server->client method to

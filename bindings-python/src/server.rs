@@ -4,13 +4,12 @@
 //! Python callable it holds.
 
 use std::future::Future;
-use std::net::{SocketAddr, ToSocketAddrs};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use mcpforge::{
-    AuthOptions, CacheScope, CompletionRef, HttpOptions, Limits, Prompt, ProtocolVersion, Resource, ResourceTemplate,
-    Server, StdioOptions, Tool,
+    CacheScope, CompletionRef, HttpOptions, Limits, Prompt, ProtocolVersion, Resource, ResourceTemplate, Server,
+    StdioOptions, Tool,
 };
 use pyo3::PyTraverseError;
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
@@ -121,18 +120,6 @@ fn build(name: &str, version: &str, o: &Value) -> PyResult<Server> {
     b.build().map_err(engine_to_py)
 }
 
-/// `host:port` (a name is resolved; the first address wins).
-fn address(options: &Value) -> PyResult<SocketAddr> {
-    let host = text(options, "host").unwrap_or("127.0.0.1");
-    let port = options.get("port").and_then(Value::as_u64).unwrap_or(8000);
-    let port = u16::try_from(port).map_err(|_| PyValueError::new_err(format!("port {port} is out of range")))?;
-    (host, port)
-        .to_socket_addrs()
-        .map_err(|e| PyValueError::new_err(format!("cannot resolve {host}:{port}: {e}")))?
-        .next()
-        .ok_or_else(|| PyValueError::new_err(format!("{host} has no address")))
-}
-
 impl NativeServer {
     fn invoker(&self, callable: Py<PyAny>, is_async: bool) -> Invoker {
         let slot = Slot::new(callable);
@@ -140,49 +127,25 @@ impl NativeServer {
         Invoker::new(slot, is_async, self.pool.clone())
     }
 
-    /// The HTTP options from `server.run("http", ...)`; `verifier` checks bearer tokens.
+    /// The HTTP options from `server.run("http", ...)` through the engine's JSON form
+    /// (`HttpOptions::from_json`); Python gives durations in seconds, the engine takes
+    /// milliseconds. `verifier` checks bearer tokens.
     fn http_options(&self, options: &Value, verifier: Option<(Py<PyAny>, bool)>) -> PyResult<HttpOptions> {
-        let mut h = HttpOptions::new(address(options)?);
-        if let Some(p) = text(options, "path") {
-            h.path = p.to_owned();
+        let mut options = options.clone();
+        if let Some(o) = options.as_object_mut() {
+            for (secs, ms) in
+                [("session_idle_timeout", "session_idle_timeout_ms"), ("sse_keepalive", "sse_keepalive_ms")]
+            {
+                if let Some(v) = o.remove(secs) {
+                    let d = seconds(&v).ok_or_else(|| PyValueError::new_err(format!("{secs} must be seconds >= 0")))?;
+                    o.insert(ms.to_owned(), Value::from(u64::try_from(d.as_millis()).unwrap_or(u64::MAX)));
+                }
+            }
         }
-        if let Some(l) = strings(options, "allowed_hosts") {
-            h.allowed_hosts = l;
-        }
-        if let Some(l) = strings(options, "allowed_origins") {
-            h.allowed_origins = l;
-        }
-        if let Some(n) = count(options, "max_body") {
-            h.max_body = n;
-        }
-        if let Some(on) = options.get("legacy_sessions").and_then(Value::as_bool) {
-            h.legacy_sessions = on;
-        }
-        if let Some(t) = options.get("session_idle_timeout").and_then(seconds) {
-            h.session_idle_timeout = t;
-        }
-        if let Some(n) = count(options, "max_sessions") {
-            h.max_sessions = n;
-        }
-        if let Some(t) = options.get("sse_keepalive").and_then(seconds) {
-            h.sse_keepalive = t;
-        }
-        if let Some(on) = options.get("legacy_sse").and_then(Value::as_bool) {
-            h.legacy_sse = on;
-        }
-        if let Some(on) = options.get("metrics").and_then(Value::as_bool) {
-            h.metrics = on;
-        }
-        if let (Some(auth), Some((callable, is_async))) = (options.get("auth"), verifier) {
-            let resource = text(auth, "resource").ok_or_else(|| PyValueError::new_err("auth needs a resource URL"))?;
-            let mut a = AuthOptions::new(resource, PyVerifier(self.invoker(callable, is_async)));
-            a.authorization_servers = strings(auth, "authorization_servers").unwrap_or_default();
-            a.scopes_supported = strings(auth, "scopes_supported").unwrap_or_default();
-            a.required_scopes = strings(auth, "required_scopes").unwrap_or_default();
-            a.resource_name = text(auth, "resource_name").map(str::to_owned);
-            h.auth = Some(a);
-        }
-        Ok(h)
+        let verifier = verifier.map(|(callable, is_async)| {
+            Arc::new(PyVerifier(self.invoker(callable, is_async))) as Arc<dyn mcpforge::TokenVerifier>
+        });
+        HttpOptions::from_json(options, verifier).map_err(|e| PyValueError::new_err(e.to_string()))
     }
 
     /// Runs `serve` on the engine with the interpreter released, looking for Ctrl-C every

@@ -11,7 +11,6 @@ pub mod auth;
 mod boundary;
 pub mod call;
 pub mod error;
-mod http;
 pub mod responder;
 pub mod server;
 pub mod status;

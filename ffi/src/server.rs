@@ -16,15 +16,14 @@ use mcpforge::protocol::{
     ResourceTemplate, Tool,
 };
 use mcpforge::{
-    BoxFuture, CompletionHandler, HandlerError, PromptHandler, ProtocolError, RequestContext, ResourceHandler, Server,
-    TokenVerifier, ToolHandler, ToolOutput,
+    BoxFuture, CompletionHandler, HandlerError, HttpOptions, PromptHandler, ProtocolError, RequestContext,
+    ResourceHandler, Server, TokenVerifier, ToolHandler, ToolOutput,
 };
 use serde_json::Value;
 use tokio::sync::oneshot;
 
 use crate::boundary::{self, Fail, check_out, try_box, try_opt_str, try_ref, try_str, write_out};
 use crate::call::mcpf_call;
-use crate::http::HttpConfig;
 use crate::responder::{Answer, Kind, Output, dropped, mcpf_responder, mismatch};
 use crate::status::mcpf_status;
 use crate::stop::StopSignal;
@@ -820,9 +819,7 @@ pub unsafe extern "C" fn mcpf_server_run_http(
         let server = unsafe { try_ref(server, "server") }?;
         // SAFETY: forwarded caller guarantee.
         let text = unsafe { try_opt_str(options_json, options_json_len, "options_json") }?;
-        let config = HttpConfig::parse(text.unwrap_or("{}"))?;
-        let verifier = server.state().verifier.clone();
-        let (options, handle_signals) = config.into_options(verifier)?;
+        let (options, handle_signals) = http_options(text, server.state().verifier.clone())?;
         serve(server, move |engine, server| async move {
             let http = engine.bind_http(options).await.map_err(io)?;
             server.state().http_addr = Some(http.local_addr().map_err(io)?);
@@ -855,6 +852,25 @@ pub unsafe extern "C" fn mcpf_server_http_port(server: *const mcpf_server, out: 
         // SAFETY: checked non-NULL above; writable per the caller.
         unsafe { write_out(out, addr.port(), "out") }
     })
+}
+
+/// The engine's options from `options_json` (the engine's JSON form of `HttpOptions`), and
+/// whether to stop on SIGINT/SIGTERM (`handle_signals`, read here: it is C's alone).
+fn http_options(text: Option<&str>, verifier: Option<Arc<dyn TokenVerifier>>) -> Result<(HttpOptions, bool), Fail> {
+    let mut value: Value = serde_json::from_str(text.unwrap_or("{}"))
+        .map_err(|e| Fail::new(mcpf_status::InvalidJson, format!("options_json is not valid JSON: {e}")))?;
+    let bad = |message: String| Fail::new(mcpf_status::InvalidArgument, format!("options_json: {message}"));
+    let Some(object) = value.as_object_mut() else { return Err(bad("must be a JSON object".to_owned())) };
+    let handle_signals = match object.remove("handle_signals") {
+        None => true,
+        Some(Value::Bool(b)) => b,
+        Some(_) => return Err(bad("handle_signals must be a boolean".to_owned())),
+    };
+    if object.contains_key("auth") && verifier.is_none() {
+        return Err(bad("\"auth\" is set but no verifier is set (mcpf_server_set_token_verifier)".to_owned()));
+    }
+    let options = HttpOptions::from_json(value, verifier).map_err(|e| bad(e.to_string()))?;
+    Ok((options, handle_signals))
 }
 
 fn io(e: impl std::fmt::Display) -> Fail {

@@ -69,3 +69,156 @@ impl Default for HttpOptions {
         }
     }
 }
+
+/// [`HttpOptions`] as JSON: the one form every binding hands its users' options over in (C's
+/// `options_json`, Python's `run("http", ...)` keywords, Node's `listen({ http })` object).
+/// Every field is optional; durations are milliseconds; names are snake_case, with the
+/// camelCase spelling accepted for each (and `max_body` for `max_body_bytes`). Unknown fields
+/// are refused, so a typo does not pass silently.
+#[derive(serde::Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct HttpConfig {
+    /// `"IP:PORT"`; or give `host` (a name is resolved) and `port`.
+    bind: Option<String>,
+    host: Option<String>,
+    port: Option<u16>,
+    path: Option<String>,
+    #[serde(alias = "allowedHosts")]
+    allowed_hosts: Option<Vec<String>>,
+    #[serde(alias = "allowedOrigins")]
+    allowed_origins: Option<Vec<String>>,
+    #[serde(alias = "maxBodyBytes", alias = "max_body", alias = "maxBody")]
+    max_body_bytes: Option<usize>,
+    #[serde(alias = "legacySessions")]
+    legacy_sessions: Option<bool>,
+    #[serde(alias = "sessionIdleTimeoutMs")]
+    session_idle_timeout_ms: Option<u64>,
+    #[serde(alias = "maxSessions")]
+    max_sessions: Option<usize>,
+    #[serde(alias = "sseKeepaliveMs")]
+    sse_keepalive_ms: Option<u64>,
+    #[serde(alias = "legacySse")]
+    legacy_sse: Option<bool>,
+    metrics: Option<bool>,
+    auth: Option<AuthConfig>,
+}
+
+/// The `auth` member: bearer-token authorization (the verifier comes separately).
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuthConfig {
+    resource: String,
+    #[serde(default, alias = "authorizationServers")]
+    authorization_servers: Vec<String>,
+    #[serde(default, alias = "scopesSupported")]
+    scopes_supported: Vec<String>,
+    #[serde(default, alias = "requiredScopes")]
+    required_scopes: Vec<String>,
+    #[serde(alias = "resourceName")]
+    resource_name: Option<String>,
+}
+
+impl HttpOptions {
+    /// Options from their JSON form (see the field list above; `null` means all defaults).
+    /// `verifier` checks bearer tokens and is required when `auth` is given. Errors are
+    /// [`crate::Error::Config`] naming the offending field.
+    pub fn from_json(
+        value: serde_json::Value,
+        verifier: Option<std::sync::Arc<dyn crate::TokenVerifier>>,
+    ) -> Result<HttpOptions, crate::Error> {
+        use std::net::ToSocketAddrs;
+        let bad = crate::Error::Config;
+        let c: HttpConfig = if value.is_null() {
+            HttpConfig::default()
+        } else {
+            serde_json::from_value(value).map_err(|e| bad(e.to_string()))?
+        };
+        let mut o = HttpOptions::default();
+        if let Some(bind) = c.bind {
+            o.bind = bind.parse().map_err(|e| bad(format!("bind {bind:?} is not an IP:port address: {e}")))?;
+        } else if c.host.is_some() || c.port.is_some() {
+            let host = c.host.as_deref().unwrap_or("127.0.0.1").trim_matches(['[', ']']);
+            let port = c.port.unwrap_or(o.bind.port());
+            o.bind = (host, port)
+                .to_socket_addrs()
+                .map_err(|e| bad(format!("cannot resolve host {host:?}: {e}")))?
+                .next()
+                .ok_or_else(|| bad(format!("host {host:?} has no address")))?;
+        }
+        if let Some(path) = c.path {
+            if !path.starts_with('/') {
+                return Err(bad(format!("path {path:?} must start with '/'")));
+            }
+            o.path = path;
+        }
+        if let Some(v) = c.allowed_hosts {
+            o.allowed_hosts = v;
+        }
+        if let Some(v) = c.allowed_origins {
+            o.allowed_origins = v;
+        }
+        if let Some(v) = c.max_body_bytes {
+            o.max_body = v;
+        }
+        if let Some(v) = c.legacy_sessions {
+            o.legacy_sessions = v;
+        }
+        if let Some(v) = c.session_idle_timeout_ms {
+            o.session_idle_timeout = Duration::from_millis(v);
+        }
+        if let Some(v) = c.max_sessions {
+            o.max_sessions = v;
+        }
+        if let Some(v) = c.sse_keepalive_ms {
+            o.sse_keepalive = Duration::from_millis(v);
+        }
+        if let Some(v) = c.legacy_sse {
+            o.legacy_sse = v;
+        }
+        if let Some(v) = c.metrics {
+            o.metrics = v;
+        }
+        if let Some(a) = c.auth {
+            let verifier = verifier.ok_or_else(|| bad("`auth` is set but no token verifier was given".to_owned()))?;
+            o.auth = Some(AuthOptions {
+                verifier,
+                resource: a.resource,
+                authorization_servers: a.authorization_servers,
+                scopes_supported: a.scopes_supported,
+                required_scopes: a.required_scopes,
+                resource_name: a.resource_name,
+            });
+        }
+        Ok(o)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn json_options_take_both_spellings_and_refuse_unknown_fields() {
+        let o = HttpOptions::from_json(
+            json!({ "bind": "127.0.0.1:4000", "allowedHosts": ["a"], "max_body": 10, "sse_keepalive_ms": 250 }),
+            None,
+        )
+        .expect("valid options");
+        assert_eq!(o.bind, SocketAddr::from(([127, 0, 0, 1], 4000)));
+        assert_eq!(o.allowed_hosts, ["a"]);
+        assert_eq!(o.max_body, 10);
+        assert_eq!(o.sse_keepalive, Duration::from_millis(250));
+        let o = HttpOptions::from_json(json!({ "host": "localhost", "port": 0 }), None).expect("host and port");
+        assert!(o.bind.ip().is_loopback() && o.bind.port() == 0);
+        assert_eq!(
+            HttpOptions::from_json(serde_json::Value::Null, None).expect("defaults").bind,
+            HttpOptions::default().bind
+        );
+        let err = |v| HttpOptions::from_json(v, None).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err(json!({ "bnid": "x" })).contains("unknown field `bnid`"));
+        assert!(err(json!({ "path": "mcp" })).contains("must start with '/'"));
+        assert!(err(json!({ "bind": "localhost" })).contains("not an IP:port address"));
+        assert!(err(json!({ "auth": { "resource": "http://127.0.0.1/mcp" } })).contains("no token verifier"));
+    }
+}
