@@ -20,6 +20,13 @@ pub struct Limits {
     pub page_size: usize,
     /// Lifetime of a sealed 2026 `requestState`. Default 10 minutes.
     pub request_state_ttl: Duration,
+    /// Messages queued for one client (one connection, or one HTTP request's stream) before
+    /// the engine stops reading from that client: responses then wait for room, progress and
+    /// log notifications are dropped. Default 256.
+    pub max_queued_messages: usize,
+    /// Unsolicited notifications (list changes, resource updates) kept for a legacy HTTP
+    /// session that has no stream open; beyond it the oldest are dropped. Default 64.
+    pub max_session_backlog: usize,
 }
 
 impl Default for Limits {
@@ -32,6 +39,8 @@ impl Default for Limits {
             shutdown_grace: Duration::from_secs(5),
             page_size: 100,
             request_state_ttl: Duration::from_secs(600),
+            max_queued_messages: 256,
+            max_session_backlog: 64,
         }
     }
 }
