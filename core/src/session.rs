@@ -87,8 +87,9 @@ impl Session {
         lock(&self.subscriptions).contains(uri)
     }
 
-    /// Sends a server->client request on `out` and returns its id and the answer's receiver.
-    pub fn send_request(
+    /// Sends a server->client request on `out` (waiting for room) and returns its id and the
+    /// answer's receiver, which reports "closed" when the request could not be sent.
+    pub async fn send_request(
         &self,
         out: &Outbox,
         method: &str,
@@ -97,7 +98,7 @@ impl Session {
         let id = RequestId::Number(self.next_id.fetch_add(1, Ordering::Relaxed));
         let (tx, rx) = oneshot::channel();
         lock(&self.pending).insert(id.clone(), tx);
-        if out.send(encode::request(&id, method, params)).is_err() {
+        if !out.send(encode::request(&id, method, params)).await {
             lock(&self.pending).remove(&id);
         }
         (id, rx)

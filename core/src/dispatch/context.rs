@@ -208,7 +208,8 @@ impl RequestContext {
     fn send_if_live(&self, message: impl FnOnce() -> Vec<u8>) {
         let done = lock(&self.inner.done);
         if !*done && !self.inner.cancel.is_cancelled() {
-            let _ = self.inner.out.send(message());
+            // Never waits: a client that does not read loses notifications, not responses.
+            self.inner.out.notify(message());
         }
     }
 
@@ -360,14 +361,12 @@ impl RequestContext {
             TaskMode::Running(t) => Some(t.input_required_while_asking()),
             _ => None,
         };
-        let sent: Vec<_> = requests
-            .iter()
-            .map(|(_, r)| {
-                let mut params = r.params();
-                self.tag_related_task(&mut params);
-                session.send_request(&self.inner.out, r.method(), &params)
-            })
-            .collect();
+        let mut sent = Vec::with_capacity(requests.len());
+        for (_, r) in requests {
+            let mut params = r.params();
+            self.tag_related_task(&mut params);
+            sent.push(session.send_request(&self.inner.out, r.method(), &params).await);
+        }
         let mut out = Vec::with_capacity(sent.len());
         let mut ids: Vec<RequestId> = sent.iter().map(|(id, _)| id.clone()).collect();
         for ((_, rx), (_, req)) in sent.into_iter().zip(requests) {
@@ -386,7 +385,7 @@ impl RequestContext {
                 () = self.inner.cancel.cancelled() => {
                     for id in &ids {
                         session.forget_request(id);
-                        let _ = self.inner.out.send(encode::notification(
+                        self.inner.out.notify(encode::notification(
                             "notifications/cancelled",
                             &json!({ "requestId": id, "reason": "request cancelled" }),
                         ));

@@ -4,14 +4,15 @@
 //! bytes in and out.
 
 pub mod cancel;
+pub(crate) mod connection;
 pub mod context;
 pub(crate) mod guard;
 pub mod handshake;
 pub mod limits;
 pub mod mrtr;
 pub mod notify;
+pub(crate) mod observe;
+pub(crate) mod outbox;
 pub mod router;
 
-/// Where a connection's (or a request's) outgoing messages go: serialized JSON-RPC
-/// messages, one per item, written in order by the transport's single writer.
-pub(crate) type Outbox = tokio::sync::mpsc::UnboundedSender<Vec<u8>>;
+pub(crate) use outbox::{Outbox, OutboxReader, outbox};

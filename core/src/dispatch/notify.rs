@@ -143,7 +143,7 @@ impl Hub {
     ) -> ListenGuard<'_> {
         let key = self.next.fetch_add(1, Ordering::Relaxed);
         let mut listeners = lock(&self.listeners);
-        let _ = out.send(ack);
+        out.notify(ack);
         listeners.insert(key, Listener { id, filter, out, cancel });
         drop(listeners);
         ListenGuard { hub: self, key }
@@ -159,10 +159,10 @@ impl Hub {
     pub fn list_changed(&self, kind: ListKind) {
         let plain = encode::notification(kind.method(), &json!({}));
         for s in self.live_sessions() {
-            let _ = s.out.send(plain.clone());
+            s.out.notify_once(plain.clone());
         }
         for l in lock(&self.listeners).values().filter(|l| l.live() && l.filter.wants(kind)) {
-            let _ = l.out.send(encode::notification(kind.method(), &tagged(&l.id, json!({}))));
+            l.out.notify_once(encode::notification(kind.method(), &tagged(&l.id, json!({}))));
         }
     }
 
@@ -171,10 +171,10 @@ impl Hub {
         const METHOD: &str = "notifications/resources/updated";
         let plain = encode::notification(METHOD, &json!({ "uri": uri }));
         for s in self.live_sessions().into_iter().filter(|s| s.is_subscribed(uri)) {
-            let _ = s.out.send(plain.clone());
+            s.out.notify_once(plain.clone());
         }
         for l in lock(&self.listeners).values().filter(|l| l.live() && l.filter.wants_uri(uri)) {
-            let _ = l.out.send(encode::notification(METHOD, &tagged(&l.id, json!({ "uri": uri }))));
+            l.out.notify_once(encode::notification(METHOD, &tagged(&l.id, json!({ "uri": uri }))));
         }
     }
 
@@ -187,7 +187,7 @@ impl Hub {
         let Some(first) = wanted.next() else { return };
         let params = params();
         for l in std::iter::once(first).chain(wanted) {
-            let _ = l.out.send(encode::notification(METHOD, &tagged(&l.id, params.clone())));
+            l.out.notify(encode::notification(METHOD, &tagged(&l.id, params.clone())));
         }
     }
 }

@@ -95,23 +95,34 @@ pub(crate) struct Outcome {
     pub trailing: Option<Vec<u8>>,
     /// The JSON-RPC error code when the response is an error (HTTP maps it to a status).
     pub error_code: Option<i64>,
+    /// The request was refused because the server was too busy or stopping (HTTP: 503).
+    pub busy: bool,
+}
+
+impl Outcome {
+    /// A successful response with nothing after it.
+    pub fn ok(response: Vec<u8>) -> Outcome {
+        Outcome { response, trailing: None, error_code: None, busy: false }
+    }
 }
 
 /// What the method logic produced: a serialized result object, or an error.
 type Reply = Result<Vec<u8>, ProtocolError>;
 
 /// Serves one request end to end. `cancel` is the request's token (tripped by the client,
-/// a timeout or shutdown).
+/// a timeout or shutdown); `meta` is its `_meta` when the transport already read it.
 pub(crate) async fn handle(
     shared: &Arc<ServerShared>,
     peer: &Peer,
     req: IncomingRequest,
+    meta: Option<Arc<RequestMeta>>,
     cancel: RequestToken,
 ) -> Outcome {
     let id = req.id.clone();
-    let looks_modern = meta::is_modern_shaped(req.params.as_ref()) || MODERN_ONLY.contains(&req.method.as_str());
+    let looks_modern =
+        meta.is_some() || meta::is_modern_shaped(req.params.as_ref()) || MODERN_ONLY.contains(&req.method.as_str());
     let mut trailing = None;
-    let (modern, reply) = match classify(shared, peer, &req) {
+    let (modern, reply) = match classify(shared, peer, &req, meta) {
         Err(e) => (looks_modern, Err(e)),
         Ok(None) => (false, Ok(b"{}".to_vec())),
         Ok(Some(era)) => {
@@ -152,7 +163,7 @@ pub(crate) async fn handle(
             encode::error(Some(&id), &e, false)
         }
     };
-    Outcome { response, trailing, error_code }
+    Outcome { response, trailing, error_code, busy: false }
 }
 
 /// The routed request: the method logic wrapped in panic isolation.
@@ -174,11 +185,19 @@ async fn guarded(routed: Routed<'_>, cancel: &CancellationToken, id: &RequestId)
 }
 
 /// Decides the era. `Ok(None)`: a `ping` outside any session, answered `{}`.
-fn classify(shared: &Arc<ServerShared>, peer: &Peer, req: &IncomingRequest) -> Result<Option<Era>, ProtocolError> {
+fn classify(
+    shared: &Arc<ServerShared>,
+    peer: &Peer,
+    req: &IncomingRequest,
+    known: Option<Arc<RequestMeta>>,
+) -> Result<Option<Era>, ProtocolError> {
     let params = req.params.as_ref();
     let method = req.method.as_str();
-    if meta::is_modern_shaped(params) || MODERN_ONLY.contains(&method) {
-        let meta = RequestMeta::from_params(params)?;
+    if known.is_some() || meta::is_modern_shaped(params) || MODERN_ONLY.contains(&method) {
+        let meta = match known {
+            Some(m) => m,
+            None => Arc::new(RequestMeta::from_params(params)?),
+        };
         let supported = ProtocolVersion::parse(&meta.protocol_version)
             .filter(|v| v.is_modern() && shared.versions.contains(v))
             .is_some();
@@ -189,7 +208,7 @@ fn classify(shared: &Arc<ServerShared>, peer: &Peer, req: &IncomingRequest) -> R
         if LEGACY_ONLY.contains(&method) {
             return Err(ProtocolError::method_not_found(method));
         }
-        return Ok(Some(Era::Modern(Arc::new(meta))));
+        return Ok(Some(Era::Modern(meta)));
     }
     match &peer.session {
         Some(s) => Ok(Some(Era::Legacy(s.clone()))),

@@ -12,7 +12,6 @@
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
-use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::publish;
@@ -67,7 +66,7 @@ async fn run(launch: Launch) {
     // the task) and their server->client requests on the session.
     let out = match &era {
         Era::Legacy(session) => session.out.clone(),
-        Era::Modern(_) => mpsc::unbounded_channel().0,
+        Era::Modern(_) => crate::dispatch::Outbox::discard(),
     };
     let session = match &era {
         Era::Legacy(s) => Some(s.clone()),

@@ -1,6 +1,7 @@
-//! The in-memory client: a real MCP client speaking newline-delimited JSON-RPC to the
-//! engine over an in-process pipe, for tests and for embedding. It exercises exactly the
-//! code paths of stdio (framing, dispatch, the writer), minus the file descriptors.
+//! The in-memory client: a real MCP client talking to the engine inside the process, for
+//! tests and for embedding. It drives a [`Connection`] directly (no pipe, no second
+//! serialization): what it sends goes through the same framing rules as stdio, and what the
+//! server sends comes out of the connection's bounded output queue.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -8,24 +9,51 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, DuplexStream, WriteHalf};
 use tokio::sync::{mpsc, oneshot};
+use tokio_util::sync::CancellationToken;
 
+use crate::dispatch::OutboxReader;
+use crate::dispatch::connection::{Connection, ConnectionOptions};
 use crate::error::{Error, ProtocolError};
-use crate::jsonrpc::RequestId;
+use crate::jsonrpc::{LineReader, RequestId};
 use crate::protocol::ProtocolVersion;
 use crate::protocol::meta::{CLIENT_CAPABILITIES_KEY, CLIENT_INFO_KEY, PROTOCOL_VERSION_KEY};
 use crate::server::Server;
 use crate::session::lock;
+use crate::transport::stream;
 
 type Pending = Arc<Mutex<HashMap<RequestId, oneshot::Sender<Value>>>>;
 
 /// Answers the server's requests (sampling, elicitation, roots) on legacy sessions.
 pub type RequestResponder = Arc<dyn Fn(&str, &Value) -> Result<Value, ProtocolError> + Send + Sync>;
 
-/// A client connected to a [`Server`] through an in-process pipe.
+/// What the client sends into the connection: one at a time, in order, as a pipe would.
+struct Input {
+    conn: Arc<Connection>,
+    order: tokio::sync::Mutex<()>,
+    /// Tripped by [`MemoryClient::close`]: the connection shuts down as at end of input.
+    eof: CancellationToken,
+}
+
+impl Input {
+    /// Feeds raw bytes (newline-delimited messages) through stdio's framing rules.
+    async fn write(&self, bytes: &[u8]) -> std::io::Result<()> {
+        let _order = self.order.lock().await;
+        if self.eof.is_cancelled() {
+            return Err(std::io::ErrorKind::BrokenPipe.into());
+        }
+        let max = self.conn.shared().limits.max_message_size;
+        let mut lines = LineReader::new(bytes, max);
+        while let Some(frame) = lines.next_frame().await? {
+            stream::on_frame(&self.conn, frame).await;
+        }
+        Ok(())
+    }
+}
+
+/// A client connected to a [`Server`] inside the process.
 pub struct MemoryClient {
-    writer: Arc<tokio::sync::Mutex<WriteHalf<DuplexStream>>>,
+    input: Arc<Input>,
     pending: Pending,
     messages: mpsc::UnboundedReceiver<Value>,
     next_id: AtomicI64,
@@ -46,17 +74,30 @@ const RESPONSE_TIMEOUT: Duration = Duration::from_secs(30);
 impl MemoryClient {
     /// Connects to `server`. Must be called inside a tokio runtime.
     pub fn connect(server: &Server) -> MemoryClient {
-        let (client_end, server_end) = tokio::io::duplex(1 << 20);
-        let (server_read, server_write) = tokio::io::split(server_end);
-        let server = server.clone();
-        let server_task = tokio::spawn(async move { server.serve_io(server_read, server_write).await });
-        let (read, write) = tokio::io::split(client_end);
-        let writer = Arc::new(tokio::sync::Mutex::new(write));
+        let shared = server.shared.clone();
+        let (out, rx) =
+            crate::dispatch::outbox("memory client", shared.limits.max_queued_messages, stream::queue_bytes(&shared));
+        let conn = Connection::new(shared.clone(), out.clone(), ConnectionOptions::for_client(&shared));
+        let input =
+            Arc::new(Input { conn: conn.clone(), order: tokio::sync::Mutex::new(()), eof: CancellationToken::new() });
+        // Ends the connection at end of input or server shutdown, like a stream transport.
+        let server_task = {
+            let eof = input.eof.clone();
+            tokio::spawn(async move {
+                tokio::select! {
+                    () = eof.cancelled() => {}
+                    () = shared.shutdown.cancelled() => {}
+                }
+                conn.shutdown().await;
+                out.close();
+                Ok(())
+            })
+        };
         let pending: Pending = Arc::default();
         let (msg_tx, messages) = mpsc::unbounded_channel();
         let responder: Arc<Mutex<Option<RequestResponder>>> = Arc::default();
-        let reader_task = tokio::spawn(read_loop(read, pending.clone(), msg_tx, writer.clone(), responder.clone()));
-        MemoryClient { writer, pending, messages, next_id: AtomicI64::new(1), responder, server_task, reader_task }
+        let reader_task = tokio::spawn(read_loop(rx, pending.clone(), msg_tx, input.clone(), responder.clone()));
+        MemoryClient { input, pending, messages, next_id: AtomicI64::new(1), responder, server_task, reader_task }
     }
 
     /// Sets how the client answers server->client requests. Without one, they are
@@ -65,12 +106,10 @@ impl MemoryClient {
         *lock(&self.responder) = Some(Arc::new(responder));
     }
 
-    /// Writes one raw line (a newline is appended). For testing bad input.
+    /// Sends raw text as one write to a stdio server would be (newline-delimited messages;
+    /// a newline is appended). For testing bad input.
     pub async fn send_raw(&self, line: &str) -> std::io::Result<()> {
-        let mut w = self.writer.lock().await;
-        w.write_all(line.as_bytes()).await?;
-        w.write_all(b"\n").await?;
-        w.flush().await
+        self.input.write(line.as_bytes()).await
     }
 
     /// Sends a request with an explicit id and returns the whole response message.
@@ -186,11 +225,12 @@ impl MemoryClient {
         out
     }
 
-    /// Closes the client's end (the server sees EOF) and waits for the server to finish.
+    /// Closes the client's end (the server sees end of input) and waits for the server to
+    /// finish: requests in flight complete within the shutdown grace period.
     pub async fn close(self) -> Result<(), Error> {
         {
-            let mut w = self.writer.lock().await;
-            let _ = w.shutdown().await;
+            let _order = self.input.order.lock().await;
+            self.input.eof.cancel();
         }
         let r = self.server_task.await.unwrap_or_else(|e| Err(Error::Io(std::io::Error::other(e))));
         self.reader_task.abort();
@@ -199,16 +239,15 @@ impl MemoryClient {
 }
 
 async fn read_loop(
-    read: tokio::io::ReadHalf<DuplexStream>,
+    mut output: OutboxReader,
     pending: Pending,
     messages: mpsc::UnboundedSender<Value>,
-    writer: Arc<tokio::sync::Mutex<WriteHalf<DuplexStream>>>,
+    input: Arc<Input>,
     responder: Arc<Mutex<Option<RequestResponder>>>,
 ) {
-    let mut lines = BufReader::new(read).lines();
-    while let Ok(Some(line)) = lines.next_line().await {
-        let Ok(msg) = serde_json::from_str::<Value>(&line) else {
-            let _ = messages.send(json!({ "unparseable": line }));
+    while let Some(bytes) = output.recv().await {
+        let Ok(msg) = serde_json::from_slice::<Value>(&bytes) else {
+            let _ = messages.send(json!({ "unparseable": String::from_utf8_lossy(&bytes) }));
             continue;
         };
         let is_response = msg.get("method").is_none() && (msg.get("result").is_some() || msg.get("error").is_some());
@@ -232,9 +271,12 @@ async fn read_loop(
                 Some(Err(e)) => json!({ "jsonrpc": "2.0", "id": id, "error": e }),
                 None => json!({ "jsonrpc": "2.0", "id": id, "error": ProtocolError::method_not_found(method) }),
             };
-            let mut w = writer.lock().await;
-            let _ = w.write_all(format!("{reply}\n").as_bytes()).await;
-            let _ = w.flush().await;
+            // Answered from a task of its own: the connection may be waiting for room in
+            // the very queue this loop drains.
+            let input = input.clone();
+            tokio::spawn(async move {
+                let _ = input.write(reply.to_string().as_bytes()).await;
+            });
         }
         let _ = messages.send(msg);
     }

@@ -9,22 +9,22 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use serde_json::Value;
-use tokio::sync::mpsc;
 
 use super::App;
 use super::auth::Caller;
-use super::exchange::{self, ExchangeSpec, error, json};
+use super::exchange::{self, ExchangeSpec, Input, error, json};
 use super::headers;
-use super::metrics;
 use super::sessions::HttpSession;
 use super::sse;
-use crate::dispatch::handshake;
-use crate::dispatch::router::{self as dispatch_router, Peer};
+use crate::dispatch::connection::{Answer, Connection, ConnectionOptions, Route};
+use crate::dispatch::router as dispatch_router;
+use crate::dispatch::{Outbox, outbox};
 use crate::error::ProtocolError;
 use crate::jsonrpc::message::EnvelopeError;
-use crate::jsonrpc::{Incoming, IncomingRequest, RequestId, encode};
+use crate::jsonrpc::{Incoming, IncomingRequest};
 use crate::protocol::ProtocolVersion;
 use crate::protocol::meta::{self, RequestMeta};
+use crate::transport::stream::queue_bytes;
 
 const SESSION_HEADER: &str = "mcp-session-id";
 const VERSION_HEADER: &str = "mcp-protocol-version";
@@ -63,26 +63,16 @@ pub(crate) async fn post(State(app): State<Arc<App>>, caller: Caller, headers: H
                 legacy_request(&app, &headers, req, &caller).await
             }
         }
-        Incoming::Notification { method, params } => {
+        m @ Incoming::Notification { .. } => {
             if let Some(s) = legacy_session_for(&app, &headers, &caller) {
                 let Some(s) = s else { return not_found_session() };
-                match method.as_str() {
-                    "notifications/initialized" => s.session.mark_initialized(),
-                    "notifications/cancelled" => {
-                        if let Some(id) =
-                            params.as_ref().and_then(|p| p.get("requestId")).and_then(RequestId::from_value)
-                        {
-                            s.in_flight.cancel(&id);
-                        }
-                    }
-                    _ => {}
-                }
+                s.conn.submit(m, None, s.conn.route()).await;
             }
             StatusCode::ACCEPTED.into_response()
         }
-        Incoming::Response { id, result } => match legacy_session_for(&app, &headers, &caller) {
+        m @ Incoming::Response { .. } => match legacy_session_for(&app, &headers, &caller) {
             Some(Some(s)) => {
-                s.session.resolve(&id, result);
+                s.conn.submit(m, None, s.conn.route()).await;
                 StatusCode::ACCEPTED.into_response()
             }
             Some(None) => not_found_session(),
@@ -140,13 +130,12 @@ async fn modern_request(app: &Arc<App>, headers: &HeaderMap, req: IncomingReques
     }
     let spec = ExchangeSpec {
         modern: true,
+        conn: app.stateless.clone(),
         session: None,
-        stopping: app.stopping.clone(),
         keepalive: app.options.sse_keepalive,
         auth: caller.0.clone(),
-        metrics: app.metrics.clone(),
     };
-    exchange::run(&app.shared, req, spec).await
+    exchange::run(Input::Request(req, Some(Arc::new(meta))), spec).await
 }
 
 /// A legacy request: `initialize` opens a session; anything else needs a live one.
@@ -164,42 +153,55 @@ async fn legacy_request(app: &Arc<App>, headers: &HeaderMap, req: IncomingReques
         }
     }
     if req.method == "initialize" {
-        let timer = app.metrics.as_ref().map(|m| m.start(&req.method));
-        let (tx, rx) = mpsc::unbounded_channel();
-        let result = handshake::initialize(&app.shared, req.params.as_ref(), tx);
-        if let Some(t) = timer {
-            t.finish(if result.is_ok() { metrics::Outcome::Ok } else { metrics::Outcome::Error });
-        }
-        return match result {
-            Ok((session, result)) => {
-                let s = app.sessions.create(session, rx, caller.subject());
-                let mut r = json(StatusCode::OK, encode::response_raw(&req.id, &result));
-                if let Ok(v) = HeaderValue::from_str(&s.id) {
-                    r.headers_mut().insert(SESSION_HEADER, v);
-                }
-                r
-            }
-            Err(e) => error(StatusCode::OK, Some(&req.id), &e),
-        };
+        return initialize(app, req, caller).await;
     }
     let Some(id) = header(headers, SESSION_HEADER) else {
         let e = ProtocolError::invalid_request("missing Mcp-Session-Id header (send initialize first)");
         return error(StatusCode::BAD_REQUEST, Some(&req.id), &e);
     };
     let Some(session) = app.sessions.get(id, caller.subject()) else { return not_found_session() };
-    let spec = ExchangeSpec {
-        modern: false,
-        session: Some(session),
-        stopping: app.stopping.clone(),
-        keepalive: app.options.sse_keepalive,
-        auth: caller.0.clone(),
-        metrics: app.metrics.clone(),
-    };
-    exchange::run(&app.shared, req, spec).await
+    exchange::run(Input::Request(req, None), legacy_spec(app, session, caller)).await
 }
 
-/// A JSON-RPC batch: only on a 2025-03-26 session. Requests run concurrently; the answer is
-/// one JSON array (or 202 when the batch held no requests).
+fn legacy_spec(app: &App, session: Arc<HttpSession>, caller: &Caller) -> ExchangeSpec {
+    ExchangeSpec {
+        modern: false,
+        conn: session.conn.clone(),
+        session: Some(session),
+        keepalive: app.options.sse_keepalive,
+        auth: caller.0.clone(),
+    }
+}
+
+/// `initialize`: a new connection; when the handshake succeeds it becomes a session.
+async fn initialize(app: &Arc<App>, req: IncomingRequest, caller: &Caller) -> Response {
+    let shared = &app.shared;
+    // Unsolicited messages wait here for the session's GET stream.
+    let (backlog, backlog_reader) =
+        outbox("legacy session backlog", shared.limits.max_session_backlog, queue_bytes(shared));
+    let mut options = ConnectionOptions::for_client(shared);
+    options.observer = app.observer();
+    let conn = Connection::new(shared.clone(), backlog, options);
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let id = req.id.clone();
+    let route = Route { notes: Outbox::discard(), answer: Answer::Once(tx), auth: caller.0.clone() };
+    conn.submit(Incoming::Request(req), None, route).await;
+    let Ok(outcome) = rx.await else {
+        return error(StatusCode::OK, Some(&id), &ProtocolError::internal("initialize was not answered"));
+    };
+    let mut r = json(StatusCode::OK, outcome.response);
+    if let Some(session) = conn.session().cloned() {
+        let s = app.sessions.create(conn, session, backlog_reader, caller.subject());
+        if let Ok(v) = HeaderValue::from_str(&s.id) {
+            r.headers_mut().insert(SESSION_HEADER, v);
+        }
+    }
+    r
+}
+
+/// A JSON-RPC batch: only on a 2025-03-26 session. It runs on the session's connection like
+/// a stdio batch (same limits, cancellation and notifications); the answer is one JSON
+/// array (or an SSE stream when notifications come first; 202 when it held no requests).
 async fn batch(app: &Arc<App>, headers: &HeaderMap, items: Vec<Value>, caller: &Caller) -> Response {
     let session = match legacy_session_for(app, headers, caller) {
         Some(Some(s)) if s.session.version.accepts_batches() => s,
@@ -212,61 +214,7 @@ async fn batch(app: &Arc<App>, headers: &HeaderMap, items: Vec<Value>, caller: &
     if items.is_empty() {
         return error(StatusCode::BAD_REQUEST, None, &ProtocolError::invalid_request("empty batch"));
     }
-    let mut tasks = Vec::new();
-    let mut responses = Vec::new();
-    for item in items {
-        match Incoming::from_value(item) {
-            Ok(Incoming::Request(r)) if r.method == "initialize" => responses.push(encode::error(
-                Some(&r.id),
-                &ProtocolError::invalid_request("initialize must not be batched"),
-                true,
-            )),
-            Ok(Incoming::Request(r)) => {
-                let shared = app.shared.clone();
-                let (out, _) = mpsc::unbounded_channel();
-                let peer = Peer {
-                    session: Some(session.session.clone()),
-                    out,
-                    stopping: app.stopping.clone(),
-                    auth: caller.0.clone(),
-                };
-                let timer = app.metrics.as_ref().map(|m| m.start(&r.method));
-                tasks.push(tokio::spawn(async move {
-                    let token = std::sync::Arc::new(tokio_util::sync::CancellationToken::new());
-                    let outcome = dispatch_router::handle(&shared, &peer, r, token).await;
-                    if let Some(t) = timer {
-                        t.settle(outcome.error_code, true, false, None);
-                    }
-                    outcome.response
-                }));
-            }
-            Ok(Incoming::Notification { method, .. }) if method == "notifications/initialized" => {
-                session.session.mark_initialized();
-            }
-            Ok(Incoming::Response { id, result }) => {
-                session.session.resolve(&id, result);
-            }
-            Ok(Incoming::Notification { .. }) => {}
-            Err(EnvelopeError { id, error: e }) => responses.push(encode::error(id.as_ref(), &e, true)),
-        }
-    }
-    for t in tasks {
-        if let Ok(r) = t.await {
-            responses.push(r);
-        }
-    }
-    if responses.is_empty() {
-        return StatusCode::ACCEPTED.into_response();
-    }
-    let mut body = b"[".to_vec();
-    for (i, r) in responses.iter().enumerate() {
-        if i > 0 {
-            body.push(b',');
-        }
-        body.extend_from_slice(r);
-    }
-    body.push(b']');
-    json(StatusCode::OK, body)
+    exchange::run(Input::Batch(items), legacy_spec(app, session, caller)).await
 }
 
 /// GET: the session's stream of unsolicited messages (list changes, resource updates).
@@ -290,26 +238,27 @@ pub(crate) async fn get(State(app): State<Arc<App>>, caller: Caller, headers: He
         let e = ProtocolError::invalid_request("this session already has an open GET stream");
         return error(StatusCode::CONFLICT, None, &e);
     };
-    let (tx, body) = mpsc::unbounded_channel();
+    let (tx, body) = exchange::sse_channel();
     let stopping = app.stopping.clone();
     let keepalive = app.options.sse_keepalive;
     tokio::spawn(async move {
         let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + keepalive, keepalive);
         loop {
-            tokio::select! {
+            let event = tokio::select! {
                 biased;
                 () = tx.closed() => break,
                 () = session.ended.cancelled() => break,
                 () = stopping.cancelled() => break,
                 m = rx.recv() => match m {
-                    Some(m) => {
-                        let _ = tx.send(sse::event(None, None, &m));
-                    }
+                    Some(m) => sse::event(None, None, &m),
                     None => break,
                 },
-                _ = tick.tick() => {
-                    let _ = tx.send(sse::keepalive());
-                }
+                _ = tick.tick() => sse::keepalive(),
+            };
+            // A client that stops reading stalls this pump; the backlog then drops its
+            // oldest messages instead of growing.
+            if tx.send(event).await.is_err() {
+                break;
             }
         }
         // Give the receiver back so the client can open the stream again.

@@ -9,38 +9,53 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
+use serde_json::Value;
 use tokio::sync::{mpsc, oneshot};
 use tokio_stream::StreamExt as _;
-use tokio_util::sync::{CancellationToken, DropGuard};
-use tracing::Instrument as _;
+use tokio_util::sync::DropGuard;
 
 use super::auth::AuthInfo;
 use super::event_store::StreamId;
-use super::metrics::Metrics;
 use super::sessions::HttpSession;
 use super::sse;
-use crate::dispatch::router::{self, Outcome, Peer};
+use crate::dispatch::OutboxReader;
+use crate::dispatch::connection::{Answer, Connection, Route, Submitted};
+use crate::dispatch::outbox;
+use crate::dispatch::router::Outcome;
 use crate::error::{ProtocolError, codes};
-use crate::jsonrpc::{IncomingRequest, encode};
+use crate::jsonrpc::{Incoming, IncomingRequest, encode};
 use crate::protocol::ProtocolVersion;
-use crate::server::ServerShared;
+use crate::protocol::meta::RequestMeta;
+use crate::transport::stream::queue_bytes;
+
+/// Events an SSE response may have waiting for its client: beyond it, a 2026 request's
+/// output waits (and then its connection's), and a legacy stream is cut from live delivery
+/// (its events stay in the session's store for a `Last-Event-ID` resume). Larger than a
+/// stream's replay, so a resume always fits.
+const SSE_BUFFER: usize = 256;
+
+/// What one POST carries into the engine.
+pub(crate) enum Input {
+    /// One request.
+    Request(IncomingRequest, Option<Arc<RequestMeta>>),
+    /// A batch (2025-03-26 sessions).
+    Batch(Vec<Value>),
+}
 
 /// What an exchange needs from its endpoint.
 pub(crate) struct ExchangeSpec {
     /// The 2026 stateless wire (disconnect = cancellation; modern status codes).
     pub modern: bool,
+    /// The connection the request runs on: the session's, or the listener's stateless one.
+    pub conn: Arc<Connection>,
     /// The legacy session, if any.
     pub session: Option<Arc<HttpSession>>,
-    /// Tripped when the server shuts down (ends listen streams).
-    pub stopping: CancellationToken,
     /// Interval of keep-alive comments on the SSE stream.
     pub keepalive: Duration,
     /// The verified caller (bearer authorization), handed to handlers.
     pub auth: Option<Arc<AuthInfo>>,
-    /// Request metrics, when enabled.
-    pub metrics: Option<Arc<Metrics>>,
 }
 
 /// The HTTP status for a 2026 error response (transport.md §4): header, version and
@@ -68,9 +83,14 @@ pub(crate) fn error(status: StatusCode, id: Option<&crate::jsonrpc::RequestId>, 
     json(status, encode::error(id, e, false))
 }
 
+/// A bounded channel of SSE events for one response.
+pub(crate) fn sse_channel() -> (mpsc::Sender<Bytes>, mpsc::Receiver<Bytes>) {
+    mpsc::channel(SSE_BUFFER)
+}
+
 /// An SSE response reading events from `events`.
-pub(crate) fn sse_response(events: mpsc::UnboundedReceiver<Bytes>) -> Response {
-    let stream = tokio_stream::wrappers::UnboundedReceiverStream::new(events).map(Ok::<Bytes, Infallible>);
+pub(crate) fn sse_response(events: mpsc::Receiver<Bytes>) -> Response {
+    let stream = tokio_stream::wrappers::ReceiverStream::new(events).map(Ok::<Bytes, Infallible>);
     let mut r = Response::new(Body::from_stream(stream));
     let h = r.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
@@ -79,105 +99,63 @@ pub(crate) fn sse_response(events: mpsc::UnboundedReceiver<Bytes>) -> Response {
     r
 }
 
-/// Runs one request and builds its response.
-pub(crate) async fn run(shared: &Arc<ServerShared>, req: IncomingRequest, spec: ExchangeSpec) -> Response {
-    let id = req.id.clone();
-    let Ok(permit) = shared.global_in_flight.clone().try_acquire_owned() else {
-        let e = ProtocolError::internal("server busy: too many requests in flight");
-        return error(StatusCode::SERVICE_UNAVAILABLE, Some(&id), &e);
+/// An SSE response with nothing in it (a request cancelled before it answered).
+fn empty_sse() -> Response {
+    sse_response(sse_channel().1)
+}
+
+/// The JSON response for an outcome.
+fn outcome_json(modern: bool, outcome: Outcome) -> Response {
+    let status = if outcome.busy {
+        StatusCode::SERVICE_UNAVAILABLE
+    } else if modern {
+        modern_status(outcome.error_code)
+    } else {
+        StatusCode::OK
     };
-    let session_permit = match &spec.session {
-        Some(s) => match s.permits.clone().try_acquire_owned() {
-            Ok(p) => Some(p),
-            Err(_) => {
-                let e = ProtocolError::internal("server busy: too many requests in flight on this session");
-                return error(StatusCode::SERVICE_UNAVAILABLE, Some(&id), &e);
-            }
-        },
-        None => None,
+    json(status, outcome.response)
+}
+
+/// Runs one request (or batch) on its connection and builds the response.
+pub(crate) async fn run(input: Input, spec: ExchangeSpec) -> Response {
+    let shared = spec.conn.shared();
+    let (notes, mut rx) = outbox("HTTP response stream", shared.limits.max_queued_messages, queue_bytes(shared));
+    let (done_tx, mut done_rx) = oneshot::channel::<Outcome>();
+    let route = Route { notes, answer: Answer::Once(done_tx), auth: spec.auth };
+    let submitted = match input {
+        Input::Request(req, meta) => spec.conn.submit(Incoming::Request(req), meta, route).await,
+        Input::Batch(items) => spec.conn.batch(items, route).await,
     };
-    let token = Arc::new(CancellationToken::new());
-    // Legacy sessions cancel through `notifications/cancelled`, which needs the table.
-    let serial = match &spec.session {
-        Some(s) => match s.in_flight.insert(id.clone(), token.clone()) {
-            Some(serial) => Some(serial),
-            None => {
-                let e = ProtocolError::invalid_request(format!("request id {id} is already in flight"));
-                return error(StatusCode::OK, Some(&id), &e);
-            }
-        },
-        None => None,
+    let token = match submitted {
+        Submitted::Accepted => return StatusCode::ACCEPTED.into_response(),
+        Submitted::Answered => None,
+        Submitted::Running(token) => token,
     };
     // 2026 wire: the client closing the connection is cancellation. The guard trips the
     // token if this future (JSON) or the SSE pump is dropped before the request finished.
-    let guard: Option<DropGuard> = spec.modern.then(|| (*token).clone().drop_guard());
-    let (tx, mut rx) = mpsc::unbounded_channel::<Vec<u8>>();
-    let (done_tx, mut done_rx) = oneshot::channel::<Outcome>();
-    let peer = Peer {
-        session: spec.session.as_ref().map(|s| s.session.clone()),
-        out: tx,
-        stopping: spec.stopping,
-        auth: spec.auth,
-    };
-    let task_shared = shared.clone();
-    let session = spec.session.clone();
-    // Method and id only: never the arguments (nor, a layer up, the token).
-    let span = tracing::info_span!("mcp.request", method = %req.method, id = %id);
-    let timer = spec.metrics.as_ref().map(|m| m.start(&req.method));
-    let watch = token.clone();
-    tokio::spawn(
-        async move {
-            let _permits = (permit, session_permit);
-            let outcome = router::handle(&task_shared, &peer, req, token).await;
-            // A request the client cancelled gets no response.
-            let owed = match (&session, serial) {
-                (Some(s), Some(serial)) => s.in_flight.finish(&id, serial),
-                _ => true,
-            };
-            if let Some(t) = timer {
-                t.settle(outcome.error_code, owed, watch.is_cancelled(), task_shared.limits.request_timeout);
-            }
-            if owed {
-                let _ = done_tx.send(outcome);
-            }
-        }
-        .instrument(span),
-    );
+    let guard: Option<DropGuard> = token.filter(|_| spec.modern).map(|t| (*t).clone().drop_guard());
     let first = tokio::select! {
         biased;
         m = rx.recv() => match m {
             Some(m) => m,
-            // Every sender is gone: the result is (or will be) all there is.
-            None => {
-                return match done_rx.await {
-                    Ok(outcome) => {
-                        if let Some(g) = guard {
-                            g.disarm();
-                        }
-                        let status = if spec.modern { modern_status(outcome.error_code) } else { StatusCode::OK };
-                        json(status, outcome.response)
-                    }
-                    Err(_) => sse_response(mpsc::unbounded_channel().1),
-                };
-            }
+            None => return empty_sse(),
         },
         outcome = &mut done_rx => match (outcome, rx.try_recv()) {
-            (Ok(outcome), Err(_)) => {
+            (Ok(outcome), None) => {
                 if let Some(g) = guard {
                     g.disarm();
                 }
-                let status = if spec.modern { modern_status(outcome.error_code) } else { StatusCode::OK };
-                return json(status, outcome.response);
+                return outcome_json(spec.modern, outcome);
             }
-            (Ok(outcome), Ok(m)) => {
+            (Ok(outcome), Some(m)) => {
                 // Notifications were queued just before the result: stream them first.
-                let (etx, erx) = mpsc::unbounded_channel();
+                let (etx, erx) = sse_channel();
                 let sink = Sink::open(spec.session.as_ref(), etx);
-                sink.send(&m);
-                while let Ok(m) = rx.try_recv() {
-                    sink.send(&m);
+                sink.send(&m).await;
+                while let Some(m) = rx.try_recv() {
+                    sink.send(&m).await;
                 }
-                sink.send(&outcome.response);
+                sink.send(&outcome.response).await;
                 sink.finish();
                 if let Some(g) = guard {
                     g.disarm();
@@ -185,12 +163,12 @@ pub(crate) async fn run(shared: &Arc<ServerShared>, req: IncomingRequest, spec: 
                 return sse_response(erx);
             }
             // Cancelled (no response owed): an empty stream.
-            (Err(_), _) => return sse_response(mpsc::unbounded_channel().1),
+            (Err(_), _) => return empty_sse(),
         },
     };
-    let (etx, erx) = mpsc::unbounded_channel();
+    let (etx, erx) = sse_channel();
     let sink = Sink::open(spec.session.as_ref(), etx.clone());
-    sink.send(&first);
+    sink.send(&first).await;
     tokio::spawn(pump(rx, done_rx, sink, etx, guard, spec.keepalive));
     sse_response(erx)
 }
@@ -199,12 +177,12 @@ pub(crate) async fn run(shared: &Arc<ServerShared>, req: IncomingRequest, spec: 
 /// session's resumable streams (legacy), which give each event an id and keep it for a
 /// `Last-Event-ID` resume.
 enum Sink {
-    Direct(mpsc::UnboundedSender<Bytes>),
+    Direct(mpsc::Sender<Bytes>),
     Resumable(Arc<HttpSession>, StreamId),
 }
 
 impl Sink {
-    fn open(session: Option<&Arc<HttpSession>>, out: mpsc::UnboundedSender<Bytes>) -> Sink {
+    fn open(session: Option<&Arc<HttpSession>>, out: mpsc::Sender<Bytes>) -> Sink {
         match session {
             Some(s) => {
                 // Priming events and retry hints are part of 2025-11-25 (SEP-1699).
@@ -216,11 +194,11 @@ impl Sink {
         }
     }
 
-    fn send(&self, message: &[u8]) {
+    /// Sends one message; false when its client can no longer get it live (gone, or a
+    /// legacy stream cut from live delivery).
+    async fn send(&self, message: &[u8]) -> bool {
         match self {
-            Sink::Direct(out) => {
-                let _ = out.send(sse::event(None, None, message));
-            }
+            Sink::Direct(out) => out.send(sse::event(None, None, message)).await.is_ok(),
             Sink::Resumable(s, stream) => s.streams.send(*stream, message),
         }
     }
@@ -241,39 +219,50 @@ impl Sink {
 /// wire a client that went away ends it (and `guard` cancels the request); on legacy
 /// sessions the request runs on and its events wait in the session's store for a resume.
 async fn pump(
-    mut rx: mpsc::UnboundedReceiver<Vec<u8>>,
+    mut rx: OutboxReader,
     mut done: oneshot::Receiver<Outcome>,
     sink: Sink,
-    connection: mpsc::UnboundedSender<Bytes>,
+    connection: mpsc::Sender<Bytes>,
     guard: Option<DropGuard>,
     keepalive: Duration,
 ) {
     let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + keepalive, keepalive);
     let watch_disconnect = sink.cancels_on_disconnect();
+    // Dropped once a legacy stream is cut from live delivery, so its response ends and the
+    // client resumes from the store.
+    let mut connection = Some(connection);
     let outcome = loop {
         tokio::select! {
             biased;
-            () = connection.closed(), if watch_disconnect => return,
+            () = async { connection.as_ref().expect("checked").closed().await }, if watch_disconnect => return,
             m = rx.recv() => match m {
-                Some(m) => sink.send(&m),
-                // Every sender is gone: only the result is left to wait for.
+                Some(m) => {
+                    if !sink.send(&m).await {
+                        if watch_disconnect {
+                            return;
+                        }
+                        connection = None;
+                    }
+                }
                 None => break done.await.ok(),
             },
             outcome = &mut done => {
-                while let Ok(m) = rx.try_recv() {
-                    sink.send(&m);
+                while let Some(m) = rx.try_recv() {
+                    sink.send(&m).await;
                 }
                 break outcome.ok();
             }
-            _ = tick.tick() => {
-                let _ = connection.send(sse::keepalive());
+            _ = tick.tick(), if connection.is_some() => {
+                if let Some(c) = &connection {
+                    let _ = c.try_send(sse::keepalive());
+                }
             }
         }
     };
     // `outcome.trailing` (the `notifications/cancelled` that follows a listen's final result
     // on stdio) is not sent: on HTTP the stream ends with the response.
     if let Some(outcome) = outcome {
-        sink.send(&outcome.response);
+        sink.send(&outcome.response).await;
     }
     sink.finish();
     if let Some(g) = guard {

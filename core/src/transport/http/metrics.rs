@@ -169,6 +169,21 @@ impl Metrics {
     }
 }
 
+/// The metrics as a connection's observer: every request of every HTTP transport is timed.
+pub(crate) struct Observer(pub Arc<Metrics>);
+
+impl crate::dispatch::observe::Observe for Observer {
+    fn start(&self, method: &str) -> Box<dyn crate::dispatch::observe::Probe> {
+        Box::new(self.0.start(method))
+    }
+}
+
+impl crate::dispatch::observe::Probe for Timer {
+    fn settle(self: Box<Self>, error_code: Option<i64>, answered: bool, tripped: bool, timeout: Option<Duration>) {
+        Timer::settle(*self, error_code, answered, tripped, timeout);
+    }
+}
+
 /// Times one request; recorded when settled, or as cancelled when dropped unsettled (the
 /// request was dropped with its connection).
 pub(crate) struct Timer {

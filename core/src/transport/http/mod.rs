@@ -31,6 +31,8 @@ use tokio_util::sync::CancellationToken;
 pub use auth::{AuthError, AuthInfo, AuthOptions, TokenVerifier};
 pub use options::HttpOptions;
 
+use crate::dispatch::connection::{Connection, ConnectionOptions};
+use crate::dispatch::observe::Observe;
 use crate::error::{Error, ProtocolError};
 use crate::server::ServerShared;
 use legacy_sse::SseSessions;
@@ -48,6 +50,16 @@ pub(crate) struct App {
     pub metrics: Option<Arc<Metrics>>,
     /// Tripped when shutdown starts: streams end, listen subscriptions get their final result.
     pub stopping: CancellationToken,
+    /// The connection of the stateless 2026 wire: every such request runs on it, bounded by
+    /// the server-wide in-flight limit; a client cancels by going away.
+    pub stateless: Arc<Connection>,
+}
+
+impl App {
+    /// The request observer of a new connection (metrics on).
+    pub fn observer(&self) -> Option<Arc<dyn Observe>> {
+        self.metrics.as_ref().map(|m| Arc::new(metrics::Observer(m.clone())) as Arc<dyn Observe>)
+    }
 }
 
 /// A bound HTTP listener, ready to serve (see [`crate::Server::bind_http`]).
@@ -88,14 +100,25 @@ impl HttpServer {
     /// Binds the listener described by `options`.
     pub(crate) async fn bind(shared: Arc<ServerShared>, options: HttpOptions) -> Result<HttpServer, Error> {
         let listener = tokio::net::TcpListener::bind(options.bind).await?;
-        let per_session = shared.limits.max_in_flight_per_connection;
+        let metrics = options.metrics.then(|| Arc::new(Metrics::default()));
+        let stateless = Connection::new(
+            shared.clone(),
+            crate::dispatch::Outbox::discard(),
+            ConnectionOptions {
+                max_in_flight: shared.limits.max_in_flight,
+                own_ids: false,
+                auth: None,
+                observer: metrics.as_ref().map(|m| Arc::new(metrics::Observer(m.clone())) as Arc<dyn Observe>),
+            },
+        );
         let app = Arc::new(App {
             shared,
-            sessions: SessionStore::new(options.max_sessions, options.session_idle_timeout, per_session),
+            sessions: SessionStore::new(options.max_sessions, options.session_idle_timeout),
             sse: SseSessions::new(options.max_sessions),
-            metrics: options.metrics.then(|| Arc::new(Metrics::default())),
+            metrics,
             options,
             stopping: CancellationToken::new(),
+            stateless,
         });
         Ok(HttpServer { listener, app })
     }
@@ -155,6 +178,7 @@ impl HttpServer {
             .with_graceful_shutdown(async move {
                 shutdown.cancelled().await;
                 stop_app.stopping.cancel();
+                stop_app.stateless.stop();
                 stop_app.sessions.clear();
             })
             .await;

@@ -27,7 +27,7 @@ const FINISHED_KEPT: usize = 64;
 
 struct Inner {
     store: EventStore,
-    live: HashMap<StreamId, mpsc::UnboundedSender<Bytes>>,
+    live: HashMap<StreamId, mpsc::Sender<Bytes>>,
     finished: VecDeque<StreamId>,
 }
 
@@ -46,28 +46,32 @@ impl Default for Streams {
 impl Streams {
     /// Opens a stream delivered to `out`; with `prime`, its first event is a priming event
     /// (an id and empty data) so the client can resume even before any message.
-    pub fn open(&self, out: mpsc::UnboundedSender<Bytes>, prime: bool) -> StreamId {
+    pub fn open(&self, out: mpsc::Sender<Bytes>, prime: bool) -> StreamId {
         let mut inner = lock(&self.inner);
         let stream = inner.store.open_stream();
         if prime {
             let id = inner.store.position(stream);
-            let _ = out.send(sse::priming(&id));
-            let _ = out.send(sse::retry(RETRY_MS));
+            let _ = out.try_send(sse::priming(&id));
+            let _ = out.try_send(sse::retry(RETRY_MS));
         }
         inner.live.insert(stream, out);
         stream
     }
 
-    /// Records a message on `stream` and sends it to the connected client, if any.
-    pub fn send(&self, stream: StreamId, message: &[u8]) {
+    /// Records a message on `stream` and sends it to the connected client, if any. A client
+    /// that is gone, or so far behind that its response buffer is full, is cut from live
+    /// delivery (its response ends; it resumes from the store): false then.
+    pub fn send(&self, stream: StreamId, message: &[u8]) -> bool {
         let mut inner = lock(&self.inner);
         let data = Bytes::copy_from_slice(message);
         let id = inner.store.append(stream, data.clone());
-        if let Some(out) = inner.live.get(&stream) {
-            if out.send(sse::event(Some(&id), None, &data)).is_err() {
-                inner.live.remove(&stream);
-            }
+        let Some(out) = inner.live.get(&stream) else { return false };
+        if out.try_send(sse::event(Some(&id), None, &data)).is_err() {
+            tracing::debug!("SSE client gone or not reading: live delivery ends, events kept for a resume");
+            inner.live.remove(&stream);
+            return false;
         }
+        true
     }
 
     /// The stream ended. Its events stay resumable until the store evicts them, even when a
@@ -84,12 +88,12 @@ impl Streams {
 
     /// `Last-Event-ID` resumption: the events after `last_event_id`, followed by whatever the
     /// stream still produces, on a new channel.
-    pub fn resume(&self, last_event_id: &str) -> Result<mpsc::UnboundedReceiver<Bytes>, ReplayError> {
+    pub fn resume(&self, last_event_id: &str) -> Result<mpsc::Receiver<Bytes>, ReplayError> {
         let mut inner = lock(&self.inner);
         let (stream, events) = inner.store.replay_after(last_event_id)?;
-        let (tx, rx) = mpsc::unbounded_channel();
+        let (tx, rx) = super::exchange::sse_channel();
         for (id, data) in events {
-            let _ = tx.send(sse::event(Some(&id), None, &data));
+            let _ = tx.try_send(sse::event(Some(&id), None, &data));
         }
         // A finished stream ends after the replay (dropping `tx`); a running one continues.
         if !inner.finished.contains(&stream) {

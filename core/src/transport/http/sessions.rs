@@ -6,29 +6,28 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use tokio::sync::{Semaphore, mpsc};
 use tokio_util::sync::CancellationToken;
 
 use super::resume::Streams;
-use crate::dispatch::cancel::InFlight;
+use crate::dispatch::OutboxReader;
+use crate::dispatch::connection::Connection;
 use crate::session::{Session, lock};
 
 /// One legacy session served over HTTP.
 pub(crate) struct HttpSession {
     /// The `Mcp-Session-Id` (64 hex digits: visible ASCII, 256 bits from the OS).
     pub id: String,
+    /// The session's connection: its requests, cancellations and answers.
+    pub conn: Arc<Connection>,
     /// The protocol state shared with dispatch.
     pub session: Arc<Session>,
-    /// Requests in flight (for `notifications/cancelled`).
-    pub in_flight: InFlight,
-    /// Unsolicited messages (list changes, resource updates) waiting for the GET stream.
-    pub notifications: Mutex<Option<mpsc::UnboundedReceiver<Vec<u8>>>>,
+    /// Unsolicited messages (list changes, resource updates) waiting for the GET stream:
+    /// a bounded backlog, oldest dropped first while no stream is open.
+    pub notifications: Mutex<Option<OutboxReader>>,
     /// Tripped when the session ends (DELETE, expiry, eviction, shutdown).
     pub ended: CancellationToken,
     /// The session's resumable SSE streams.
     pub streams: Streams,
-    /// Requests this session may have in flight (`Limits::max_in_flight_per_connection`).
-    pub permits: Arc<Semaphore>,
     /// The authenticated subject that created the session (bearer authorization): only it
     /// can use the session.
     subject: Option<String>,
@@ -46,7 +45,7 @@ impl HttpSession {
 
     fn end(&self) {
         self.ended.cancel();
-        self.session.fail_pending();
+        self.conn.stop();
     }
 }
 
@@ -62,30 +61,29 @@ pub(crate) struct SessionStore {
     map: Mutex<HashMap<String, Arc<HttpSession>>>,
     max: usize,
     idle_timeout: Duration,
-    per_session_in_flight: usize,
 }
 
 impl SessionStore {
-    pub fn new(max: usize, idle_timeout: Duration, per_session_in_flight: usize) -> SessionStore {
-        SessionStore { map: Mutex::new(HashMap::new()), max: max.max(1), idle_timeout, per_session_in_flight }
+    pub fn new(max: usize, idle_timeout: Duration) -> SessionStore {
+        SessionStore { map: Mutex::new(HashMap::new()), max: max.max(1), idle_timeout }
     }
 
-    /// Registers a session built by `initialize` for `subject` (the authenticated caller, if
-    /// any); returns it with its new id.
+    /// Registers a session whose connection went through `initialize`, for `subject` (the
+    /// authenticated caller, if any); returns it with its new id.
     pub fn create(
         &self,
+        conn: Arc<Connection>,
         session: Arc<Session>,
-        notifications: mpsc::UnboundedReceiver<Vec<u8>>,
+        notifications: OutboxReader,
         subject: Option<&str>,
     ) -> Arc<HttpSession> {
         let s = Arc::new(HttpSession {
             id: new_id(),
+            conn,
             session,
-            in_flight: InFlight::default(),
             notifications: Mutex::new(Some(notifications)),
             ended: CancellationToken::new(),
             streams: Streams::default(),
-            permits: Arc::new(Semaphore::new(self.per_session_in_flight)),
             subject: subject.map(str::to_owned),
             last_used: Mutex::new(Instant::now()),
         });
@@ -134,7 +132,7 @@ impl SessionStore {
 
     fn expire_locked(map: &mut HashMap<String, Arc<HttpSession>>, idle: Duration) {
         map.retain(|_, s| {
-            let keep = s.idle_for() < idle || s.in_flight.len() > 0;
+            let keep = s.idle_for() < idle || s.conn.in_flight() > 0;
             if !keep {
                 s.end();
             }

@@ -1,0 +1,469 @@
+//! One client connection at the message level, the same for every transport (stdio, any
+//! byte stream, the in-memory client, WebSocket, the 2024-11-05 HTTP+SSE transport, a
+//! legacy Streamable HTTP session, and the stateless 2026 HTTP wire): it owns the in-flight
+//! permits, the table of requests in flight (cancellation, duplicate ids), batches, the
+//! `initialize` handshake, `notifications/initialized`, answers to server->client requests,
+//! and graceful shutdown. Transports keep only framing and writing: they hand it parsed
+//! messages and say where the output goes ([`Route`]).
+
+use std::sync::{Arc, OnceLock};
+
+use serde_json::{Value, json};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use super::cancel::{InFlight, RequestToken};
+use super::handshake;
+use super::observe::Observe;
+use super::outbox::Outbox;
+use super::router::{self, Outcome, Peer};
+use crate::error::ProtocolError;
+use crate::jsonrpc::message::EnvelopeError;
+use crate::jsonrpc::{Incoming, IncomingRequest, RequestId, encode};
+use crate::protocol::meta::{self, RequestMeta};
+use crate::server::ServerShared;
+use crate::session::Session;
+use crate::transport::http::AuthInfo;
+use crate::transport::http::auth::AuthCell;
+
+/// Where the output of one incoming message goes.
+pub(crate) struct Route {
+    /// Request-scoped messages: progress, log lines, server->client requests.
+    pub notes: Outbox,
+    /// The response.
+    pub answer: Answer,
+    /// The caller's grant for this message when it is its own (each request of the stateless
+    /// HTTP wire); otherwise the connection's.
+    pub auth: Option<Arc<AuthInfo>>,
+}
+
+/// Where a response goes.
+pub(crate) enum Answer {
+    /// Queued with everything else the connection sends (one writer per connection).
+    Queue(Outbox),
+    /// Handed over once (an HTTP exchange builds its reply from it). Dropped unsent when no
+    /// response is owed: the client cancelled the request.
+    Once(oneshot::Sender<Outcome>),
+}
+
+impl Answer {
+    async fn deliver(self, outcome: Outcome) {
+        match self {
+            Answer::Queue(q) => {
+                if q.send(outcome.response).await {
+                    if let Some(t) = outcome.trailing {
+                        q.send(t).await;
+                    }
+                }
+            }
+            Answer::Once(tx) => {
+                let _ = tx.send(outcome);
+            }
+        }
+    }
+}
+
+/// What became of a message handed to the connection.
+pub(crate) enum Submitted {
+    /// Nothing will be answered: a notification, a response, or a batch of those.
+    Accepted,
+    /// Answered already through the route (a refusal, an envelope error, `initialize`).
+    Answered,
+    /// Running: the answer comes through the route. The request's token (for a single
+    /// request), which a transport trips when its client goes away.
+    Running(Option<RequestToken>),
+}
+
+/// How a connection is set up.
+pub(crate) struct ConnectionOptions {
+    /// Requests this connection may have in flight.
+    pub max_in_flight: usize,
+    /// Whether request ids are this connection's own: they are tracked, so
+    /// `notifications/cancelled` reaches them and a duplicate id is refused. Off for the
+    /// stateless HTTP wire, where requests of many clients share one connection and a
+    /// client cancels by going away.
+    pub own_ids: bool,
+    /// The caller's current grant (bearer authorization), refreshed by the transport.
+    pub auth: Option<Arc<AuthCell>>,
+    /// Told about every request, when the transport keeps metrics.
+    pub observer: Option<Arc<dyn Observe>>,
+}
+
+impl ConnectionOptions {
+    /// A connection of one client with the server's per-connection limit.
+    pub fn for_client(shared: &ServerShared) -> ConnectionOptions {
+        ConnectionOptions {
+            max_in_flight: shared.limits.max_in_flight_per_connection,
+            own_ids: true,
+            auth: None,
+            observer: None,
+        }
+    }
+}
+
+/// One client connection.
+pub(crate) struct Connection {
+    shared: Arc<ServerShared>,
+    /// The default route's queue: the connection's writer, or a legacy HTTP session's
+    /// backlog of unsolicited messages.
+    out: Outbox,
+    session: OnceLock<Arc<Session>>,
+    in_flight: InFlight,
+    permits: Arc<Semaphore>,
+    own_ids: bool,
+    /// Graceful stop: no new requests, listen streams end.
+    stopping: CancellationToken,
+    tasks: TaskTracker,
+    auth: Option<Arc<AuthCell>>,
+    observer: Option<Arc<dyn Observe>>,
+}
+
+/// Global and per-connection in-flight slots of one request.
+type Permits = (OwnedSemaphorePermit, OwnedSemaphorePermit);
+
+/// Why a request was refused before it ran.
+enum Refusal {
+    Stopping,
+    Busy(String),
+    Duplicate,
+}
+
+impl Connection {
+    /// A connection whose default output (responses, notifications) goes to `out`.
+    pub fn new(shared: Arc<ServerShared>, out: Outbox, options: ConnectionOptions) -> Arc<Connection> {
+        Arc::new(Connection {
+            permits: Arc::new(Semaphore::new(options.max_in_flight.max(1))),
+            shared,
+            out,
+            session: OnceLock::new(),
+            in_flight: InFlight::default(),
+            own_ids: options.own_ids,
+            stopping: CancellationToken::new(),
+            tasks: TaskTracker::new(),
+            auth: options.auth,
+            observer: options.observer,
+        })
+    }
+
+    /// The server this connection serves.
+    pub fn shared(&self) -> &Arc<ServerShared> {
+        &self.shared
+    }
+
+    /// The legacy session, once `initialize` succeeded.
+    pub fn session(&self) -> Option<&Arc<Session>> {
+        self.session.get()
+    }
+
+    /// Requests in flight.
+    pub fn in_flight(&self) -> usize {
+        self.in_flight.len()
+    }
+
+    /// True while every in-flight slot of this connection is taken.
+    pub fn is_saturated(&self) -> bool {
+        self.permits.available_permits() == 0
+    }
+
+    /// The caller's current grant, refreshed by the transport on each message it carries.
+    pub fn auth_cell(&self) -> Option<&Arc<AuthCell>> {
+        self.auth.as_ref()
+    }
+
+    /// The default route: everything goes to the connection's own queue.
+    pub fn route(&self) -> Route {
+        Route { notes: self.out.clone(), answer: Answer::Queue(self.out.clone()), auth: None }
+    }
+
+    /// Whether errors without a request id carry `"id": null` (by the session's version).
+    fn null_ids(&self) -> bool {
+        self.session.get().is_some_and(|s| !s.version.omits_unknown_error_id())
+    }
+
+    /// Sends an error that answers no request in particular (a parse error, an oversized
+    /// message) on the default route, waiting for room: a client that floods bad input and
+    /// never reads stops being read.
+    pub async fn reply_error(&self, e: &ProtocolError) {
+        self.out.send(encode::error(None, e, self.null_ids())).await;
+    }
+
+    /// One frame of a byte-stream transport: JSON text, a message or a batch.
+    pub async fn receive(self: &Arc<Self>, frame: &[u8]) {
+        match serde_json::from_slice::<Value>(frame) {
+            Ok(value) => {
+                self.receive_value(value, self.route()).await;
+            }
+            Err(e) => self.reply_error(&ProtocolError::parse_error(e)).await,
+        }
+    }
+
+    /// A parsed JSON value: one message, or a batch (an array).
+    pub async fn receive_value(self: &Arc<Self>, value: Value, route: Route) -> Submitted {
+        match value {
+            Value::Array(items) => self.batch(items, route).await,
+            v => match Incoming::from_value(v) {
+                Ok(m) => self.submit(m, None, route).await,
+                Err(EnvelopeError { id, error }) => {
+                    let null_ids = self.null_ids();
+                    route.answer.deliver(refusal_outcome(encode::error(id.as_ref(), &error, null_ids), &error)).await;
+                    Submitted::Answered
+                }
+            },
+        }
+    }
+
+    /// One message. `meta` is the request's `_meta` when the transport already read it (the
+    /// HTTP 2026 wire checks it against its headers first), so it is parsed once.
+    pub async fn submit(self: &Arc<Self>, msg: Incoming, meta: Option<Arc<RequestMeta>>, route: Route) -> Submitted {
+        match msg {
+            Incoming::Request(req) => {
+                if req.method == "initialize" && meta.is_none() && !meta::is_modern_shaped(req.params.as_ref()) {
+                    let outcome = self.initialize(&req);
+                    route.answer.deliver(outcome).await;
+                    return Submitted::Answered;
+                }
+                self.start(req, meta, route).await
+            }
+            Incoming::Notification { method, params } => {
+                match method.as_str() {
+                    "notifications/cancelled" if self.own_ids => {
+                        let id = params.as_ref().and_then(|p| p.get("requestId")).and_then(RequestId::from_value);
+                        if let Some(id) = id {
+                            self.in_flight.cancel(&id);
+                        }
+                    }
+                    "notifications/initialized" => {
+                        if let Some(s) = self.session.get() {
+                            s.mark_initialized();
+                        }
+                    }
+                    other => tracing::trace!(method = other, "notification ignored"),
+                }
+                Submitted::Accepted
+            }
+            Incoming::Response { id, result } => {
+                let known = self.session.get().is_some_and(|s| s.resolve(&id, result));
+                if !known {
+                    tracing::debug!(%id, "response to an unknown request ignored");
+                }
+                Submitted::Accepted
+            }
+        }
+    }
+
+    /// `initialize` runs inline, in order, so the requests after it see the session.
+    fn initialize(&self, req: &IncomingRequest) -> Outcome {
+        let probe = self.observer.as_ref().map(|o| o.start(&req.method));
+        let outcome = if self.session.get().is_some() {
+            let e = ProtocolError::invalid_request("the session is already initialized");
+            refusal_outcome(encode::error(Some(&req.id), &e, self.null_ids()), &e)
+        } else {
+            match handshake::initialize(&self.shared, req.params.as_ref(), self.out.clone()) {
+                Ok((session, result)) => {
+                    let _ = self.session.set(session);
+                    Outcome::ok(encode::response_raw(&req.id, &result))
+                }
+                Err(e) => refusal_outcome(encode::error(Some(&req.id), &e, true), &e),
+            }
+        };
+        if let Some(p) = probe {
+            p.settle(outcome.error_code, true, false, None);
+        }
+        outcome
+    }
+
+    fn permits(&self) -> Result<Permits, Refusal> {
+        let local = self.permits.clone().try_acquire_owned().map_err(|_| {
+            Refusal::Busy(format!(
+                "server busy: {} requests already in flight on this connection",
+                self.permits_total()
+            ))
+        })?;
+        let global = self
+            .shared
+            .global_in_flight
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| Refusal::Busy("server busy: too many requests in flight".into()))?;
+        Ok((local, global))
+    }
+
+    fn permits_total(&self) -> usize {
+        if self.own_ids { self.shared.limits.max_in_flight_per_connection } else { self.shared.limits.max_in_flight }
+    }
+
+    /// Takes the slots and the id of a request, or says why not.
+    fn admit(&self, req: &IncomingRequest) -> Result<(Permits, RequestToken, Option<u64>), Refusal> {
+        if self.stopping.is_cancelled() {
+            return Err(Refusal::Stopping);
+        }
+        let permits = self.permits()?;
+        // A token of its own (not a child of a connection token: creating and dropping
+        // children locks the parent on every request); hard shutdown cancels through the
+        // in-flight table instead.
+        let token = Arc::new(CancellationToken::new());
+        let serial = if self.own_ids {
+            Some(self.in_flight.insert(req.id.clone(), token.clone()).ok_or(Refusal::Duplicate)?)
+        } else {
+            None
+        };
+        Ok((permits, token, serial))
+    }
+
+    /// Runs one request as a task of its own.
+    async fn start(self: &Arc<Self>, req: IncomingRequest, meta: Option<Arc<RequestMeta>>, route: Route) -> Submitted {
+        let (permits, token, serial) = match self.admit(&req) {
+            Ok(admitted) => admitted,
+            Err(refusal) => {
+                let (e, busy) = match refusal {
+                    Refusal::Stopping => (ProtocolError::internal("the server is shutting down"), true),
+                    Refusal::Busy(m) => (ProtocolError::internal(m), true),
+                    Refusal::Duplicate => {
+                        (ProtocolError::invalid_request(format!("request id {} is already in flight", req.id)), false)
+                    }
+                };
+                let mut outcome = refusal_outcome(encode::error(Some(&req.id), &e, false), &e);
+                outcome.busy = busy;
+                route.answer.deliver(outcome).await;
+                return Submitted::Answered;
+            }
+        };
+        let probe = self.observer.as_ref().map(|o| o.start(&req.method));
+        let conn = self.clone();
+        let task_token = token.clone();
+        // Method and id only: never the arguments (nor, on HTTP, the token).
+        let span = tracing::info_span!("mcp.request", method = %req.method, id = %req.id);
+        let task = async move {
+            let Route { notes, answer, auth } = route;
+            let id = req.id.clone();
+            let peer = Peer {
+                session: conn.session.get().cloned(),
+                out: notes,
+                stopping: conn.stopping.clone(),
+                auth: auth.or_else(|| conn.auth.as_ref().map(|a| a.get())),
+            };
+            let outcome = router::handle(&conn.shared, &peer, req, meta, task_token.clone()).await;
+            // Free the slot before the response goes out: a client that sends its next
+            // request on seeing it must not find the connection still busy.
+            drop(permits);
+            // Nothing is sent for a request the client cancelled.
+            let owed = serial.is_none_or(|serial| conn.in_flight.finish(&id, serial));
+            if let Some(p) = probe {
+                p.settle(outcome.error_code, owed, task_token.is_cancelled(), conn.shared.limits.request_timeout);
+            }
+            if owed {
+                answer.deliver(outcome).await;
+            }
+        };
+        self.tasks.spawn(tracing::Instrument::instrument(task, span));
+        Submitted::Running(Some(token))
+    }
+
+    /// A JSON-RPC batch (2025-03-26 sessions only): its requests run concurrently, and
+    /// their responses go out together as one array once all are done.
+    pub async fn batch(self: &Arc<Self>, items: Vec<Value>, route: Route) -> Submitted {
+        let refuse = |message: &str| {
+            let e = ProtocolError::invalid_request(message);
+            refusal_outcome(encode::error(None, &e, self.null_ids()), &e)
+        };
+        if !self.session.get().is_some_and(|s| s.version.accepts_batches()) {
+            route.answer.deliver(refuse("batches are only accepted on protocol 2025-03-26 sessions")).await;
+            return Submitted::Answered;
+        }
+        if items.is_empty() {
+            route.answer.deliver(refuse("empty batch")).await;
+            return Submitted::Answered;
+        }
+        let Route { notes, answer, auth } = route;
+        let mut ready = Vec::new();
+        let mut running = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for item in items {
+            match Incoming::from_value(item) {
+                Ok(Incoming::Request(r)) if r.method == "initialize" => {
+                    let e = ProtocolError::invalid_request("initialize must not be batched");
+                    ready.push(encode::error(Some(&r.id), &e, true));
+                }
+                Ok(Incoming::Request(r)) if !seen.insert(r.id.clone()) => {
+                    let e = ProtocolError::invalid_request(format!("request id {} appears twice in the batch", r.id));
+                    ready.push(encode::error(Some(&r.id), &e, true));
+                }
+                Ok(Incoming::Request(r)) => {
+                    let (tx, rx) = oneshot::channel();
+                    let sub = Route { notes: notes.clone(), answer: Answer::Once(tx), auth: auth.clone() };
+                    self.start(r, None, sub).await;
+                    running.push(rx);
+                }
+                Ok(m) => {
+                    self.submit(m, None, self.route()).await;
+                }
+                Err(EnvelopeError { id, error }) => ready.push(encode::error(id.as_ref(), &error, true)),
+            }
+        }
+        if ready.is_empty() && running.is_empty() {
+            return Submitted::Accepted;
+        }
+        self.tasks.spawn(async move {
+            // Every response of the batch (cancelled requests send none).
+            let mut responses = ready;
+            for rx in running {
+                if let Ok(outcome) = rx.await {
+                    responses.push(outcome.response);
+                }
+            }
+            if responses.is_empty() {
+                return;
+            }
+            let mut array = b"[".to_vec();
+            for (i, r) in responses.iter().enumerate() {
+                if i > 0 {
+                    array.push(b',');
+                }
+                array.extend_from_slice(r);
+            }
+            array.push(b']');
+            answer.deliver(Outcome::ok(array)).await;
+        });
+        Submitted::Running(None)
+    }
+
+    /// Stops taking requests and ends listen streams, without waiting (a legacy HTTP
+    /// session that ended: its running requests still answer their own exchanges).
+    pub fn stop(&self) {
+        self.stopping.cancel();
+        if let Some(s) = self.session.get() {
+            s.fail_pending();
+        }
+    }
+
+    /// Graceful shutdown: stop taking requests, end listen streams, let in-flight requests
+    /// finish within the grace period, then cancel what is left.
+    pub async fn shutdown(&self) {
+        // Reading has ended, so no answer to a server->client request can arrive any more.
+        self.stop();
+        self.tasks.close();
+        let grace = self.shared.limits.shutdown_grace;
+        if tokio::time::timeout(grace, self.tasks.wait()).await.is_err() {
+            tracing::warn!(
+                remaining = self.in_flight.len(),
+                "cancelling requests still running after the shutdown grace period"
+            );
+            self.in_flight.cancel_all();
+            // Cancelled requests answer promptly; bound the wait anyway.
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(1), self.tasks.wait()).await;
+        }
+    }
+}
+
+/// An outcome for an error answered without running anything.
+fn refusal_outcome(response: Vec<u8>, e: &ProtocolError) -> Outcome {
+    Outcome { error_code: Some(e.code), ..Outcome::ok(response) }
+}
+
+/// An error message with no request: what a stream transport sends for a frame it could
+/// not read at all (over the size limit).
+pub(crate) fn oversized(n: usize, max: usize) -> ProtocolError {
+    ProtocolError::invalid_request(format!("message of {n} bytes exceeds the limit of {max} bytes"))
+        .with_data(json!({ "maxMessageSize": max }))
+}
