@@ -41,6 +41,12 @@ impl Request {
             .body(body.to_string().into_bytes())
     }
 
+    /// The same request to another path (with its query).
+    pub fn with_path(mut self, path: &str) -> Request {
+        self.path = path.to_owned();
+        self
+    }
+
     pub fn header(mut self, name: &str, value: &str) -> Request {
         self.headers.push((name.to_owned(), value.to_owned()));
         self
