@@ -7,17 +7,26 @@
 #                      rounds (bench/run.py), and write docs/BENCHMARKS.md and
 #                      docs/benchmarks.svg. Sizes come from BENCH_* variables (bench/workloads.py);
 #                      a run with any of them changed writes to target/bench-peers/ instead.
+#   make hostile       hostile clients against the release `everything` server, with its RSS
+#                      curve: a flood of malformed lines that is never read, and 2,000 idle
+#                      legacy HTTP sessions under 300 list changes (both must stay under 64 MiB)
 #
-# mcpforge-load's own tests run in `cargo test --workspace` (load/tests).
+# mcpforge-load's own tests (and mcpforge-hostile's, on debug builds) run in
+# `cargo test --workspace` (load/tests).
 
 BENCH_OUT := target/bench
 # The C subjects link the release libmcpforge (target/release) through a relative rpath.
 BENCH_C_LINK := -Ltarget/release -lmcpforge -lpthread -Wl,-rpath,'$$ORIGIN/../../release'
 
-.PHONY: load bench-servers bench-bindings bench-peers
+.PHONY: load hostile bench-servers bench-bindings bench-peers
 
 load:
 	$(CARGO) build -j$(JOBS) --release -p mcpforge-load
+
+hostile:
+	$(CARGO) build -j$(JOBS) --release -p mcpforge-load -p mcpforge-examples
+	./target/release/mcpforge-hostile flood -- ./target/release/everything
+	./target/release/mcpforge-hostile sessions -- ./target/release/everything
 
 ## The mcpforge subjects in release: the Rust quickstart and floor, the Rust and C slow
 ## servers, and the C quickstart against the release libmcpforge.

@@ -2,29 +2,14 @@
 //! (and the benchmark's slow server) over stdio pipes and HTTP on 127.0.0.1, with small call
 //! counts. Every run's JSON report is read back and checked; nothing here depends on timing.
 
-use std::path::PathBuf;
 use std::process::{Command, Output};
 
 use serde_json::Value;
 
-const LOAD: &str = env!("CARGO_BIN_EXE_mcpforge-load");
+mod common;
+use common::server;
 
-/// A server binary in the workspace's debug target dir: `cargo test --workspace` builds both
-/// (`quickstart` and `slow_server` belong to packages with integration tests), as does
-/// `cargo build --workspace --bins`.
-fn server(name: &str) -> String {
-    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let workspace = manifest_dir.parent().expect("load/ is inside the workspace");
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| workspace.join("target"), |dir| workspace.join(dir));
-    let path = target.join("debug").join(name);
-    assert!(
-        path.is_file(),
-        "{} is missing: build the servers first (`cargo build --workspace --bins`)",
-        path.display()
-    );
-    path.to_string_lossy().into_owned()
-}
+const LOAD: &str = env!("CARGO_BIN_EXE_mcpforge-load");
 
 /// Runs the load tool with `args`; returns its output.
 fn load(args: &[&str]) -> Output {

@@ -1,0 +1,41 @@
+//! `mcpforge-hostile` against the real `everything` server: a flood of malformed lines from a
+//! client that never reads, and 2,000 idle legacy HTTP sessions under 300 list changes. Each
+//! must leave the server under 64 MiB of RSS and still serving; the program prints the curve.
+
+use std::process::Command;
+
+mod common;
+use common::server;
+
+const HOSTILE: &str = env!("CARGO_BIN_EXE_mcpforge-hostile");
+
+fn run(args: &[&str]) -> (bool, String) {
+    let everything = server("everything");
+    let out = Command::new(HOSTILE).args(args).args(["--", &everything]).output().expect("mcpforge-hostile runs");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    println!("{text}");
+    (out.status.success(), text)
+}
+
+#[test]
+fn a_client_that_floods_and_never_reads_is_stopped_by_backpressure() {
+    let (ok, text) = run(&["flood", "--lines", "3000000", "--limit-mb", "64"]);
+    assert!(ok, "{text}");
+    assert!(text.contains("the server stopped reading (backpressure)"), "{text}");
+    assert!(text.contains("answered a ping after the flood"), "{text}");
+}
+
+#[test]
+fn idle_sessions_under_list_changes_keep_the_server_small() {
+    let (ok, text) = run(&["sessions", "--sessions", "2000", "--changes", "300", "--limit-mb", "64"]);
+    assert!(ok, "{text}");
+    assert!(text.contains("300 list changes fanned out"), "{text}");
+}
+
+#[test]
+fn usage_errors_are_explained() {
+    let out = Command::new(HOSTILE).arg("nonsense").output().expect("mcpforge-hostile runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("unknown scenario `nonsense`") && err.contains("usage:"), "{err}");
+}
