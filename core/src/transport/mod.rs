@@ -4,3 +4,4 @@ pub mod http;
 pub mod memory;
 pub mod stdio;
 pub(crate) mod stream;
+pub(crate) mod ws;

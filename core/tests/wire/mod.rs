@@ -10,6 +10,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use futures_util::{SinkExt as _, StreamExt as _};
 use mcpforge::{HttpOptions, MemoryClient, Server};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -34,16 +35,24 @@ pub enum Transport {
     HttpSse,
     /// The stateless 2026-07-28 wire over HTTP (every request stands alone).
     HttpModern,
+    /// A WebSocket on the HTTP listener (one connection, both eras).
+    WebSocket,
 }
 
 impl Transport {
     /// Every transport.
-    pub const ALL: [Transport; 5] =
-        [Transport::Stream, Transport::Memory, Transport::HttpSession, Transport::HttpSse, Transport::HttpModern];
+    pub const ALL: [Transport; 6] = [
+        Transport::Stream,
+        Transport::Memory,
+        Transport::HttpSession,
+        Transport::HttpSse,
+        Transport::HttpModern,
+        Transport::WebSocket,
+    ];
 
     /// Every transport that carries legacy sessions.
-    pub const SESSIONS: [Transport; 4] =
-        [Transport::Stream, Transport::Memory, Transport::HttpSession, Transport::HttpSse];
+    pub const SESSIONS: [Transport; 5] =
+        [Transport::Stream, Transport::Memory, Transport::HttpSession, Transport::HttpSse, Transport::WebSocket];
 
     /// True for the stateless 2026 wire.
     pub fn is_modern(self) -> bool {
@@ -56,7 +65,13 @@ enum Link {
     Memory(Arc<MemoryClient>),
     Http { addr: SocketAddr, session: Option<String>, serving: JoinHandle<()> },
     Sse { addr: SocketAddr, post_to: String, serving: JoinHandle<()> },
+    Ws { sink: WsSink, serving: JoinHandle<()> },
 }
+
+type WsSink = futures_util::stream::SplitSink<
+    tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>,
+    tokio_tungstenite::tungstenite::Message,
+>;
 
 /// A connected client.
 pub struct Wire {
@@ -120,16 +135,25 @@ impl Wire {
                 });
                 Link::Memory(Arc::new(client))
             }
-            Transport::HttpSession | Transport::HttpModern | Transport::HttpSse => {
-                let listener = server
-                    .bind_http(HttpOptions::new("127.0.0.1:0".parse().unwrap()))
-                    .await
-                    .expect("bind an HTTP listener");
+            Transport::HttpSession | Transport::HttpModern | Transport::HttpSse | Transport::WebSocket => {
+                let options = HttpOptions { websocket: true, ..HttpOptions::new("127.0.0.1:0".parse().unwrap()) };
+                let listener = server.bind_http(options).await.expect("bind an HTTP listener");
                 let addr = listener.local_addr().unwrap();
                 let serving = tokio::spawn(async move {
                     let _ = listener.run().await;
                 });
-                if transport == Transport::HttpSse {
+                if transport == Transport::WebSocket {
+                    let (sink, mut stream) = websocket(addr).await.split();
+                    let forward = tx.clone();
+                    tokio::spawn(async move {
+                        while let Some(Ok(m)) = stream.next().await {
+                            if let tokio_tungstenite::tungstenite::Message::Text(t) = m {
+                                let _ = forward.send(serde_json::from_str(t.as_str()).expect("JSON frames"));
+                            }
+                        }
+                    });
+                    Link::Ws { sink, serving }
+                } else if transport == Transport::HttpSse {
                     let mut stream = http_client::open(addr, &Request::new("GET", "/sse")).await;
                     let endpoint = stream.next_event().await.expect("the endpoint event");
                     let post_to = endpoint.data.expect("the endpoint's path");
@@ -203,6 +227,10 @@ impl Wire {
                 writer.write_all(&line).await.expect("the server reads");
             }
             Link::Memory(client) => client.send_raw(&msg.to_string()).await.expect("the server reads"),
+            Link::Ws { sink, .. } => {
+                let frame = tokio_tungstenite::tungstenite::Message::Text(msg.to_string().into());
+                sink.send(frame).await.expect("the server reads");
+            }
             Link::Sse { addr, post_to, .. } => {
                 let r = http_client::send(*addr, &Request::post_json(&msg).with_path(post_to)).await;
                 assert_eq!(r.status, 202, "POST /messages: {}", r.text());
@@ -334,7 +362,10 @@ impl Wire {
     /// server's own shutdown.
     pub fn serving(&self) -> Option<&JoinHandle<()>> {
         match &self.link {
-            Link::Stream { serving, .. } | Link::Http { serving, .. } | Link::Sse { serving, .. } => Some(serving),
+            Link::Stream { serving, .. }
+            | Link::Http { serving, .. }
+            | Link::Sse { serving, .. }
+            | Link::Ws { serving, .. } => Some(serving),
             Link::Memory(_) => None,
         }
     }
@@ -348,6 +379,18 @@ async fn forward_events(stream: &mut http_client::Stream, forward: &mpsc::Unboun
             let _ = forward.send(m);
         }
     }
+}
+
+/// Opens a WebSocket to the MCP path, asking for the `mcp` subprotocol (and checking the
+/// server chose it).
+pub async fn websocket(addr: SocketAddr) -> tokio_tungstenite::WebSocketStream<tokio::net::TcpStream> {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
+    let tcp = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let mut request = format!("ws://{addr}/mcp").into_client_request().expect("a WebSocket request");
+    request.headers_mut().insert("Sec-WebSocket-Protocol", "mcp".parse().unwrap());
+    let (ws, response) = tokio_tungstenite::client_async(request, tcp).await.expect("the upgrade succeeds");
+    assert_eq!(response.headers().get("sec-websocket-protocol").map(|v| v.as_bytes()), Some(&b"mcp"[..]));
+    ws
 }
 
 /// A 2026 request over HTTP with the headers the wire requires.

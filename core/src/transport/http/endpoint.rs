@@ -219,7 +219,12 @@ async fn batch(app: &Arc<App>, headers: &HeaderMap, items: Vec<Value>, caller: &
 
 /// GET: the session's stream of unsolicited messages (list changes, resource updates).
 /// Without a session header: 405 (the 2026 wire has no GET).
-pub(crate) async fn get(State(app): State<Arc<App>>, caller: Caller, headers: HeaderMap) -> Response {
+pub(crate) async fn get(State(app): State<Arc<App>>, caller: Caller, request: axum::extract::Request) -> Response {
+    let (parts, _) = request.into_parts();
+    if app.options.websocket && crate::transport::ws::is_upgrade(&parts) {
+        return crate::transport::ws::upgrade(app, caller, parts).await;
+    }
+    let headers = parts.headers;
     let Some(id) = header(&headers, SESSION_HEADER) else {
         return StatusCode::METHOD_NOT_ALLOWED.into_response();
     };

@@ -41,6 +41,11 @@ pub struct HttpOptions {
     pub auth: Option<AuthOptions>,
     /// Serve request metrics in Prometheus text format at `GET /metrics`. Default false.
     pub metrics: bool,
+    /// Serve MCP over WebSocket too: a `GET` of the MCP path with `Upgrade: websocket`
+    /// (subprotocol `mcp`) becomes a connection carrying both eras, one JSON-RPC message per
+    /// text frame, behind the same `Host`/`Origin` checks, bearer authorization and size
+    /// limits as HTTP. Default false.
+    pub websocket: bool,
 }
 
 impl HttpOptions {
@@ -66,6 +71,7 @@ impl Default for HttpOptions {
             legacy_sse: true,
             auth: None,
             metrics: false,
+            websocket: false,
         }
     }
 }
@@ -100,6 +106,8 @@ struct HttpConfig {
     #[serde(alias = "legacySse")]
     legacy_sse: Option<bool>,
     metrics: Option<bool>,
+    #[serde(alias = "webSocket")]
+    websocket: Option<bool>,
     auth: Option<AuthConfig>,
 }
 
@@ -177,6 +185,9 @@ impl HttpOptions {
         }
         if let Some(v) = c.metrics {
             o.metrics = v;
+        }
+        if let Some(v) = c.websocket {
+            o.websocket = v;
         }
         if let Some(a) = c.auth {
             let verifier = verifier.ok_or_else(|| bad("`auth` is set but no token verifier was given".to_owned()))?;
