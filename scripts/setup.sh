@@ -42,4 +42,4 @@ fi
 # A virtualenv at .venv with pinned packages.
 # shellcheck source=lib/venv.sh
 . scripts/lib/venv.sh
-ensure_venv .venv "mcp==2.3.0" "pytest==8.4.2"
+ensure_venv .venv "mcp==2.3.0" "pytest==8.4.2" "websockets==15.0.1"

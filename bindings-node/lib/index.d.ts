@@ -182,6 +182,8 @@ export interface HttpListenOptions {
   sseKeepaliveMs?: number;
   legacySse?: boolean;
   metrics?: boolean;
+  /** Serve MCP over WebSocket at the same path too (subprotocol `mcp`). Default false. */
+  websocket?: boolean;
   auth?: AuthOptions;
   /** Called once bound, with the actual address. */
   onListening?: (address: HttpAddress) => void;

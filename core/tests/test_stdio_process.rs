@@ -1,7 +1,7 @@
 //! Real stdio: the example binaries (`quickstart`, `everything`) driven over OS pipes —
 //! handshake, listing and calls, `server/discover`, server->client requests, a tool that
 //! prints to stdout and runs a printing child (the protocol stream stays clean), oversized
-//! and malformed lines, EOF in the middle of a request, and SIGTERM.
+//! and malformed lines, EOF in the middle of a request, and SIGTERM (over stdio and over HTTP).
 
 use std::path::{Path, PathBuf};
 use std::process::{ExitStatus, Stdio};
@@ -59,7 +59,12 @@ impl Drop for Proc {
 
 impl Proc {
     fn spawn(name: &str) -> Proc {
+        Proc::spawn_with(name, &[])
+    }
+
+    fn spawn_with(name: &str, args: &[&str]) -> Proc {
         let mut child = Command::new(example_bin(name))
+            .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -474,6 +479,41 @@ async fn sigterm_mid_request_lets_it_finish_then_exits_zero() {
     assert_eq!(p.recv().await, progress(2));
     assert_eq!(p.recv().await, log(2));
     assert_eq!(p.recv().await, text_result(json!(7), "counted to 2"));
+    let status = p.wait_exit().await;
+    assert!(status.success(), "{status:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_over_http_lets_a_running_request_finish_then_exits_zero() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut p = Proc::spawn_with("everything", &["--http", &addr]);
+    let started = tokio::time::Instant::now();
+    let mut tcp = loop {
+        match tokio::net::TcpStream::connect(&addr).await {
+            Ok(tcp) => break tcp,
+            Err(_) if started.elapsed() < WAIT => tokio::time::sleep(Duration::from_millis(20)).await,
+            Err(e) => panic!("the server did not listen: {e}"),
+        }
+    };
+    let body = json!({
+        "jsonrpc": "2.0", "id": 7, "method": "tools/call",
+        "params": { "name": "count", "arguments": { "steps": 2, "delay_ms": 200 }, "_meta": modern_meta(json!({})) }
+    })
+    .to_string();
+    let request = format!(
+        "POST /mcp HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+         Accept: application/json, text/event-stream\r\nMCP-Protocol-Version: {MODERN}\r\n\
+         Mcp-Method: tools/call\r\nMcp-Name: count\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    tcp.write_all(request.as_bytes()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    sigterm(&p);
+    let mut response = String::new();
+    tokio::time::timeout(WAIT, tcp.read_to_string(&mut response)).await.expect("an answer in time").unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.contains("counted to 2"), "the running request finished: {response}");
     let status = p.wait_exit().await;
     assert!(status.success(), "{status:?}");
 }

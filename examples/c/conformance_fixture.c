@@ -1247,7 +1247,8 @@ static mcpf_status serve(mcpf_server *server, const char *bind) {
     struct json_buf options = {0};
     json_buf_puts(&options, "{\"bind\":");
     json_buf_string(&options, bind);
-    json_buf_puts(&options, "}");
+    /* WebSocket too: the cross-language WebSocket tests drive the fixtures. */
+    json_buf_puts(&options, ",\"websocket\":true}");
     mcpf_status st = options.failed ? MCPF_STATUS_INTERNAL : mcpf_server_run_http(server, options.data, options.len);
     json_buf_free(&options);
     return st;

@@ -19,10 +19,14 @@ export function listenOptions(argv = process.argv.slice(2)) {
   return { http: { host: m[1], port: Number(m[2]) } };
 }
 
-/** Serves `server` as the command line says; reports the HTTP URL on stderr. */
-export async function serve(server, name) {
+/**
+ * Serves `server` as the command line says; reports the HTTP URL on stderr. `http` holds
+ * more HTTP options (e.g. `{ websocket: true }`), used when serving HTTP.
+ */
+export async function serve(server, name, http = {}) {
   const options = listenOptions();
   if (options.http) {
+    Object.assign(options.http, http);
     options.http.onListening = ({ url }) => process.stderr.write(`${name}: serving Streamable HTTP at ${url}\n`);
   }
   await server.listen(options);

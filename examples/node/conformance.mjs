@@ -559,4 +559,5 @@ server.completion({ type: 'ref/prompt', name: 'test_prompt_with_arguments' }, ({
   argument.name === 'arg1' ? ARG1_COMPLETIONS.filter((v) => v.startsWith(argument.value)) : [],
 );
 
-await serve(server, 'conformance');
+// WebSocket too: the cross-language WebSocket tests drive the fixtures.
+await serve(server, 'conformance', { websocket: true });

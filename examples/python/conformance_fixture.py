@@ -649,7 +649,7 @@ def main(argv: List[str]) -> int:
         if address is None:
             server.run()
         else:
-            server.run("http", host=address[0], port=address[1])
+            server.run("http", host=address[0], port=address[1], websocket=True)
     except KeyboardInterrupt:
         pass
     return 0

@@ -44,6 +44,7 @@ _HTTP_OPTIONS = (
     "sse_keepalive",
     "legacy_sse",
     "metrics",
+    "websocket",
 )
 
 
@@ -498,7 +499,7 @@ class Server:
         options: ``allowed_hosts``, ``allowed_origins`` (DNS-rebinding protection; default
         loopback only), ``max_body``, ``legacy_sessions``, ``session_idle_timeout``,
         ``max_sessions``, ``sse_keepalive``, ``legacy_sse``, ``metrics`` (Prometheus
-        ``/metrics``), and ``auth`` (``AuthSettings`` with your token verifier)."""
+        ``/metrics``), ``websocket`` (MCP over WebSocket at ``path`` too), and ``auth`` (``AuthSettings`` with your token verifier)."""
         init_logging()
         if transport == "stdio":
             if http_options or auth is not None:

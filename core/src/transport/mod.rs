@@ -2,6 +2,7 @@
 
 pub mod http;
 pub mod memory;
+pub(crate) mod signals;
 pub mod stdio;
 pub(crate) mod stream;
 pub(crate) mod ws;

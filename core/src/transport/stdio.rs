@@ -122,7 +122,7 @@ fn writer(fd: OwnedFd) -> std::io::Result<Writer> {
 /// Serves the process's stdio until EOF, a signal, or server shutdown.
 pub(crate) async fn serve(shared: Arc<ServerShared>, options: StdioOptions) -> Result<(), Error> {
     let stop = CancellationToken::new();
-    let signals = if options.handle_signals { Some(spawn_signal_watch(stop.clone())?) } else { None };
+    let signals = if options.handle_signals { Some(super::signals::stop_on_signal(stop.clone())?) } else { None };
     let result = if options.protect_stdio {
         let (guard, read, write) = StdioGuard::take()?;
         let r = super::stream::serve(shared, reader(read)?, writer(write)?, stop).await;
@@ -137,17 +137,4 @@ pub(crate) async fn serve(shared: Arc<ServerShared>, options: StdioOptions) -> R
         s.abort();
     }
     result
-}
-
-fn spawn_signal_watch(stop: CancellationToken) -> std::io::Result<tokio::task::JoinHandle<()>> {
-    use tokio::signal::unix::{SignalKind, signal};
-    let mut int = signal(SignalKind::interrupt())?;
-    let mut term = signal(SignalKind::terminate())?;
-    Ok(tokio::spawn(async move {
-        tokio::select! {
-            _ = int.recv() => tracing::info!("SIGINT: shutting down"),
-            _ = term.recv() => tracing::info!("SIGTERM: shutting down"),
-        }
-        stop.cancel();
-    }))
 }

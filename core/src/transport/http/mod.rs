@@ -173,6 +173,9 @@ impl HttpServer {
             })
         };
         let shutdown = app.shared.shutdown.clone();
+        // A signal is for the whole process: it shuts the server down (every transport).
+        let signals =
+            if app.options.handle_signals { Some(super::signals::stop_on_signal(shutdown.clone())?) } else { None };
         let stop_app = app.clone();
         let result = axum::serve(self.listener, router)
             .with_graceful_shutdown(async move {
@@ -183,6 +186,9 @@ impl HttpServer {
             })
             .await;
         sweeper.abort();
+        if let Some(s) = signals {
+            s.abort();
+        }
         result.map_err(Error::Io)
     }
 }

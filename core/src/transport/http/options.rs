@@ -46,6 +46,10 @@ pub struct HttpOptions {
     /// text frame, behind the same `Host`/`Origin` checks, bearer authorization and size
     /// limits as HTTP. Default false.
     pub websocket: bool,
+    /// Stop gracefully on SIGINT and SIGTERM (what container runtimes send). Default true;
+    /// the JSON form ([`HttpOptions::from_json`]) defaults to false, because the bindings
+    /// that use it leave their process's signals to the application's language.
+    pub handle_signals: bool,
 }
 
 impl HttpOptions {
@@ -72,6 +76,7 @@ impl Default for HttpOptions {
             auth: None,
             metrics: false,
             websocket: false,
+            handle_signals: true,
         }
     }
 }
@@ -108,6 +113,8 @@ struct HttpConfig {
     metrics: Option<bool>,
     #[serde(alias = "webSocket")]
     websocket: Option<bool>,
+    #[serde(alias = "handleSignals")]
+    handle_signals: Option<bool>,
     auth: Option<AuthConfig>,
 }
 
@@ -141,7 +148,7 @@ impl HttpOptions {
         } else {
             serde_json::from_value(value).map_err(|e| bad(e.to_string()))?
         };
-        let mut o = HttpOptions::default();
+        let mut o = HttpOptions { handle_signals: false, ..HttpOptions::default() };
         if let Some(bind) = c.bind {
             o.bind = bind.parse().map_err(|e| bad(format!("bind {bind:?} is not an IP:port address: {e}")))?;
         } else if c.host.is_some() || c.port.is_some() {
@@ -188,6 +195,9 @@ impl HttpOptions {
         }
         if let Some(v) = c.websocket {
             o.websocket = v;
+        }
+        if let Some(v) = c.handle_signals {
+            o.handle_signals = v;
         }
         if let Some(a) = c.auth {
             let verifier = verifier.ok_or_else(|| bad("`auth` is set but no token verifier was given".to_owned()))?;

@@ -15,12 +15,11 @@ use mcpforge_examples::conformance_fixture::build_server;
 
 const USAGE: &str = "usage: conformance [--http HOST:PORT]";
 
-/// Serves `server` over Streamable HTTP at `addr`.
-///
-/// The single HTTP call site: replace this body with the engine's HTTP transport once it lands.
+/// Serves `server` over Streamable HTTP (and WebSocket) at `addr`.
 async fn serve_http(server: &Server, addr: &str) -> Result<(), Box<dyn std::error::Error>> {
     let addr: std::net::SocketAddr = addr.parse()?;
-    server.serve_http(mcpforge::HttpOptions::new(addr)).await?;
+    // WebSocket too: the cross-language WebSocket tests drive the fixtures.
+    server.serve_http(mcpforge::HttpOptions { websocket: true, ..mcpforge::HttpOptions::new(addr) }).await?;
     Ok(())
 }
 

@@ -1,0 +1,19 @@
+//! SIGINT and SIGTERM as a graceful stop, for every serve loop that is asked to handle
+//! them (stdio by default, HTTP by default in Rust): the first one trips the loop's stop
+//! token; in-flight requests then finish within the shutdown grace period.
+
+use tokio_util::sync::CancellationToken;
+
+/// Trips `stop` on the first SIGINT or SIGTERM. Abort the returned task when serving ends.
+pub(crate) fn stop_on_signal(stop: CancellationToken) -> std::io::Result<tokio::task::JoinHandle<()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut int = signal(SignalKind::interrupt())?;
+    let mut term = signal(SignalKind::terminate())?;
+    Ok(tokio::spawn(async move {
+        tokio::select! {
+            _ = int.recv() => tracing::info!("SIGINT: shutting down"),
+            _ = term.recv() => tracing::info!("SIGTERM: shutting down"),
+        }
+        stop.cancel();
+    }))
+}
