@@ -3,6 +3,7 @@
 pub mod client_input;
 pub mod completion;
 pub mod content;
+pub mod header_params;
 pub mod meta;
 pub mod prompt;
 pub mod resource;

@@ -7,9 +7,9 @@ use serde_json::Value;
 use super::catalog::Listed;
 use crate::error::Error;
 use crate::handler::ToolHandler;
+use crate::protocol::header_params::{HeaderParam, header_params};
 use crate::protocol::{ProtocolVersion, Tool, shaping};
 use crate::schema::CompiledSchema;
-use crate::transport::http::headers::{HeaderParam, header_params};
 
 pub(crate) struct ToolEntry {
     pub def: Tool,
