@@ -27,6 +27,7 @@
 //! # }
 //! ```
 
+pub mod auth;
 pub mod dispatch;
 pub mod error;
 pub mod handler;
@@ -38,10 +39,12 @@ pub mod seal;
 pub mod server;
 pub(crate) mod session;
 pub mod sugar;
+pub(crate) mod sync;
 pub mod tasks;
 pub mod telemetry;
 pub mod transport;
 
+pub use auth::{AuthError, AuthInfo, TokenVerifier};
 pub use dispatch::context::RequestContext;
 pub use dispatch::limits::Limits;
 pub use error::{Error, HandlerError, ProtocolError, ToolError};
@@ -55,6 +58,6 @@ pub use protocol::{
 pub use server::{CacheScope, Server, ServerBuilder};
 pub use sugar::Json;
 pub use tasks::{TaskOptions, TaskStatus};
-pub use transport::http::{AuthError, AuthInfo, AuthOptions, HttpOptions, HttpServer, TokenVerifier};
+pub use transport::http::{AuthOptions, HttpOptions, HttpServer};
 pub use transport::memory::MemoryClient;
 pub use transport::stdio::StdioOptions;

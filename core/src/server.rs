@@ -10,6 +10,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::dispatch::limits::Limits;
 use crate::dispatch::notify::{Hub, ListKind};
+use crate::dispatch::shared::ServerShared;
 use crate::error::Error;
 use crate::handler::{CompletionHandler, PromptHandler, ResourceHandler, ToolHandler};
 use crate::protocol::meta::SERVER_INFO_KEY;
@@ -38,51 +39,6 @@ impl CacheScope {
             CacheScope::Public => "public",
             CacheScope::Private => "private",
         }
-    }
-}
-
-/// Server-wide state shared by every connection and request.
-pub(crate) struct ServerShared {
-    pub info: Value,
-    pub instructions: Option<String>,
-    pub versions: Vec<ProtocolVersion>,
-    pub limits: Limits,
-    pub registry: Registry,
-    pub hub: Hub,
-    pub sealer: Sealer,
-    pub logging: bool,
-    pub experimental: Option<Value>,
-    pub extensions: Option<Value>,
-    pub cache_ttl_ms: u64,
-    pub cache_scope: &'static str,
-    /// `"resultType":"complete","_meta":{serverInfo}` — appended to every 2026 result.
-    pub modern_suffix: Vec<u8>,
-    /// `"ttlMs":N,"cacheScope":"..."` — appended to cacheable 2026 results.
-    pub cache_suffix: Vec<u8>,
-    pub global_in_flight: Arc<Semaphore>,
-    pub shutdown: CancellationToken,
-    /// Tasks of the Tasks extension and of 2025-11-25 task-augmented calls.
-    pub tasks: TaskStore,
-    enable_tools: bool,
-    enable_resources: bool,
-    enable_prompts: bool,
-}
-
-impl ServerShared {
-    pub fn version_strings(&self) -> Vec<&'static str> {
-        self.versions.iter().map(|v| v.as_str()).collect()
-    }
-
-    pub fn has_tools(&self, snap: &Snapshot) -> bool {
-        self.enable_tools || !snap.tools.is_empty()
-    }
-
-    pub fn has_resources(&self, snap: &Snapshot) -> bool {
-        self.enable_resources || !snap.resources.is_empty() || !snap.templates.is_empty()
-    }
-
-    pub fn has_prompts(&self, snap: &Snapshot) -> bool {
-        self.enable_prompts || !snap.prompts.is_empty()
     }
 }
 

@@ -13,6 +13,7 @@ use crate::dispatch::Outbox;
 use crate::error::ProtocolError;
 use crate::jsonrpc::{RequestId, encode};
 use crate::protocol::{LogLevel, ProtocolVersion};
+use crate::sync::lock;
 
 const NO_LEVEL: u8 = u8::MAX;
 
@@ -125,9 +126,4 @@ impl Session {
     pub fn fail_pending(&self) {
         lock(&self.pending).clear();
     }
-}
-
-/// Locks a mutex, recovering from poisoning (a panicking handler must not wedge the server).
-pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }

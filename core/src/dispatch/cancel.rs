@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use tokio_util::sync::CancellationToken;
 
 use crate::jsonrpc::RequestId;
-use crate::session::lock;
+use crate::sync::lock;
 
 /// A request's cancellation token, shared by `Arc`: cloning a `CancellationToken` takes its
 /// lock, an `Arc` clone is one atomic increment (a request's token is held by the in-flight

@@ -18,14 +18,14 @@ use super::handshake;
 use super::observe::Observe;
 use super::outbox::Outbox;
 use super::router::{self, Outcome, Peer};
+use crate::auth::AuthCell;
+use crate::auth::AuthInfo;
+use crate::dispatch::shared::ServerShared;
 use crate::error::ProtocolError;
 use crate::jsonrpc::message::EnvelopeError;
 use crate::jsonrpc::{Incoming, IncomingRequest, RequestId, encode};
 use crate::protocol::meta::{self, RequestMeta};
-use crate::server::ServerShared;
 use crate::session::Session;
-use crate::transport::http::AuthInfo;
-use crate::transport::http::auth::AuthCell;
 
 /// Where the output of one incoming message goes.
 pub(crate) struct Route {

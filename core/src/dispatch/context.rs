@@ -11,6 +11,7 @@ use serde_json::{Map, Value, json};
 use tokio_util::sync::CancellationToken;
 
 use super::Outbox;
+use crate::auth::AuthInfo;
 use crate::error::{HandlerError, ProtocolError, ToolError};
 use crate::jsonrpc::{RequestId, encode};
 use crate::protocol::meta::RequestMeta;
@@ -19,8 +20,8 @@ use crate::protocol::{
     ProtocolVersion,
 };
 use crate::server::Server;
-use crate::session::{Session, lock};
-use crate::transport::http::AuthInfo;
+use crate::session::Session;
+use crate::sync::lock;
 
 /// Who sent the request: a legacy session (its negotiated state), or a 2026 request that
 /// describes the client itself in `_meta`. Shared, never copied per request.

@@ -7,9 +7,9 @@ use serde_json::{Map, Value, json};
 
 use super::Outbox;
 use super::router::capabilities;
+use crate::dispatch::shared::ServerShared;
 use crate::error::ProtocolError;
 use crate::protocol::{ProtocolVersion, shaping};
-use crate::server::ServerShared;
 use crate::session::Session;
 
 /// Answers `initialize`: returns the new session and the serialized result.

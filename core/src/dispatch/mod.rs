@@ -14,5 +14,6 @@ pub mod notify;
 pub(crate) mod observe;
 pub(crate) mod outbox;
 pub mod router;
+pub(crate) mod shared;
 
 pub(crate) use outbox::{Outbox, OutboxReader, outbox};

@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 use super::context::InputState;
 use crate::error::ProtocolError;
 use crate::seal::{Sealer, digest};
-use crate::session::lock;
+use crate::sync::lock;
 
 /// Reads the client's answers for this round. `bind` are the request values the state is
 /// bound to (tool name + arguments, prompt name + arguments, or the resource URI): a state

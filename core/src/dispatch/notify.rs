@@ -13,7 +13,8 @@ use serde_json::{Value, json};
 use super::Outbox;
 use crate::jsonrpc::{RequestId, encode};
 use crate::protocol::meta::SUBSCRIPTION_ID_KEY;
-use crate::session::{Session, lock};
+use crate::session::Session;
+use crate::sync::lock;
 
 /// Which list changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::Notify;
 
-use crate::session::lock;
+use crate::sync::lock;
 
 /// How a queued message may be treated when the queue is full.
 #[derive(Clone, Copy, PartialEq, Eq)]

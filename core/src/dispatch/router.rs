@@ -14,6 +14,8 @@ use super::context::{Client, ContextInner, InputState, RequestContext, TaskMode}
 use super::guard::catch_unwind;
 use super::mrtr;
 use super::notify::ListenFilter;
+use crate::auth::AuthInfo;
+use crate::dispatch::shared::ServerShared;
 use crate::error::{HandlerError, ProtocolError, ToolError, codes};
 use crate::handler::{BoxFuture, ToolOutput};
 use crate::jsonrpc::{IncomingRequest, RequestId, encode};
@@ -22,9 +24,9 @@ use crate::protocol::{CallToolResult, CompleteRequest, CompletionRef, LogLevel, 
 use crate::registry::page;
 use crate::registry::{Snapshot, ToolEntry};
 use crate::schema;
-use crate::server::{Server, ServerShared};
-use crate::session::{Session, lock};
-use crate::transport::http::AuthInfo;
+use crate::server::Server;
+use crate::session::Session;
+use crate::sync::lock;
 
 /// Methods that exist only on the 2026-07-28 wire (so a request naming them is modern even
 /// without `_meta`, and fails -32602 for the missing `_meta`).

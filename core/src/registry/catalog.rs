@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use serde_json::Value;
 
 use crate::protocol::ProtocolVersion;
-use crate::session::lock;
+use crate::sync::lock;
 
 /// A registered definition that can be listed.
 pub(crate) trait Listed {

@@ -23,12 +23,12 @@ use crate::dispatch::cancel::RequestToken;
 use crate::dispatch::context::{InputState, TaskMode};
 use crate::dispatch::mrtr;
 use crate::dispatch::router::{self, Era, Peer};
+use crate::dispatch::shared::ServerShared;
 use crate::error::{HandlerError, ProtocolError, codes};
 use crate::jsonrpc::RequestId;
 use crate::protocol::{ProtocolVersion, TaskSupport};
 use crate::registry::{Snapshot, ToolEntry};
-use crate::server::ServerShared;
-use crate::session::lock;
+use crate::sync::lock;
 
 /// A validated `tools/call`, as the router prepared it.
 pub(crate) struct TaskCall<'a> {

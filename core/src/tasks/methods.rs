@@ -24,11 +24,11 @@ use super::store::{Owner, Task, TaskStatus};
 use super::{advertised, client_declares, missing_extension, publish, tag_related, wire};
 use crate::dispatch::cancel::RequestToken;
 use crate::dispatch::router::{self, Era};
+use crate::dispatch::shared::ServerShared;
 use crate::error::ProtocolError;
 use crate::protocol::ProtocolVersion;
 use crate::protocol::meta::RequestMeta;
 use crate::registry::Snapshot;
-use crate::server::ServerShared;
 use crate::session::Session;
 
 /// What a `tasks/*` request needs from the router.

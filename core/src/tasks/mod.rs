@@ -31,11 +31,11 @@ use serde_json::{Map, Value, json};
 
 pub use store::TaskStatus;
 
+use crate::dispatch::shared::ServerShared;
 use crate::error::ProtocolError;
 use crate::protocol::meta::CLIENT_CAPABILITIES_KEY;
 use crate::protocol::{ProtocolVersion, TaskSupport};
 use crate::registry::Snapshot;
-use crate::server::ServerShared;
 
 /// The extension identifier of the 2026-07-28 Tasks extension.
 pub const EXTENSION_ID: &str = "io.modelcontextprotocol/tasks";

@@ -16,16 +16,16 @@ use tokio_util::sync::CancellationToken;
 
 use super::publish;
 use super::store::{Task, TaskStatus};
+use crate::auth::AuthInfo;
 use crate::dispatch::context::{InputState, RequestContext, TaskMode};
 use crate::dispatch::guard::catch_unwind;
 use crate::dispatch::router::{self, Era, Peer};
+use crate::dispatch::shared::ServerShared;
 use crate::error::{HandlerError, ProtocolError, ToolError, codes};
 use crate::handler::ToolOutput;
 use crate::jsonrpc::RequestId;
 use crate::registry::ToolEntry;
-use crate::server::ServerShared;
-use crate::session::lock;
-use crate::transport::http::AuthInfo;
+use crate::sync::lock;
 
 /// Runs of a handler one task may go through (rounds of client input) before it fails.
 const MAX_ROUNDS: usize = 16;

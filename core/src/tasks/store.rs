@@ -18,7 +18,8 @@ use tokio_util::sync::CancellationToken;
 use super::TaskOptions;
 use crate::error::ProtocolError;
 use crate::protocol::InputRequest;
-use crate::session::{Session, lock};
+use crate::session::Session;
+use crate::sync::lock;
 
 /// Where a task stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

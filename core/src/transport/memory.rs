@@ -19,7 +19,7 @@ use crate::jsonrpc::{LineReader, RequestId};
 use crate::protocol::ProtocolVersion;
 use crate::protocol::meta::{CLIENT_CAPABILITIES_KEY, CLIENT_INFO_KEY, PROTOCOL_VERSION_KEY};
 use crate::server::Server;
-use crate::session::lock;
+use crate::sync::lock;
 use crate::transport::stream;
 
 type Pending = Arc<Mutex<HashMap<RequestId, oneshot::Sender<Value>>>>;

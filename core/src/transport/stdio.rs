@@ -10,8 +10,8 @@ use std::sync::Arc;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_util::sync::CancellationToken;
 
+use crate::dispatch::shared::ServerShared;
 use crate::error::Error;
-use crate::server::ServerShared;
 
 /// How `serve_stdio` behaves.
 #[derive(Debug, Clone)]

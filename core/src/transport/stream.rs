@@ -7,10 +7,10 @@ use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio_util::sync::CancellationToken;
 
 use crate::dispatch::connection::{Connection, ConnectionOptions, oversized};
+use crate::dispatch::shared::ServerShared;
 use crate::dispatch::{OutboxReader, outbox};
 use crate::error::Error;
 use crate::jsonrpc::{Frame, LineReader};
-use crate::server::ServerShared;
 
 /// Output is written in chunks of at most this many bytes between flushes.
 const WRITE_BATCH: usize = 256 * 1024;

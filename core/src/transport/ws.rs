@@ -14,8 +14,9 @@ use axum::response::{IntoResponse, Response};
 use futures_util::{SinkExt as _, StreamExt as _};
 
 use super::http::App;
-use super::http::auth::{AuthCell, Caller};
+use super::http::auth::Caller;
 use super::stream::{on_frame, queue_bytes};
+use crate::auth::AuthCell;
 use crate::dispatch::connection::{Connection, ConnectionOptions};
 use crate::dispatch::{OutboxReader, outbox};
 use crate::error::ProtocolError;

@@ -7,8 +7,7 @@
 //! Tokens are never logged and never kept: nothing here implements `Debug` over a token.
 
 use std::convert::Infallible;
-use std::future::Future;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
@@ -19,78 +18,7 @@ use serde_json::{Value, json};
 
 use super::App;
 use super::exchange::json as json_response;
-use crate::handler::BoxFuture;
-use crate::session::lock;
-
-/// What a verified token grants.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct AuthInfo {
-    /// The principal (the token's `sub`). Legacy sessions and 2026 `requestState` are bound to it.
-    pub subject: Option<String>,
-    /// The scopes the token grants.
-    pub scopes: Vec<String>,
-    /// The OAuth client the token was issued to.
-    pub client_id: Option<String>,
-    /// Anything else the verifier wants handlers to see (claims, tenant, …).
-    pub extra: Value,
-}
-
-impl AuthInfo {
-    /// A grant for `subject` with these scopes.
-    pub fn new(subject: impl Into<String>, scopes: impl IntoIterator<Item = impl Into<String>>) -> AuthInfo {
-        AuthInfo {
-            subject: Some(subject.into()),
-            scopes: scopes.into_iter().map(Into::into).collect(),
-            ..AuthInfo::default()
-        }
-    }
-
-    /// True when the token grants `scope`.
-    pub fn has_scope(&self, scope: &str) -> bool {
-        self.scopes.iter().any(|s| s == scope)
-    }
-}
-
-/// Why a token was refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AuthError {
-    /// Invalid, expired, or issued for another resource: 401 `error="invalid_token"`. The
-    /// message goes to the client as `error_description`; never put the token in it.
-    Invalid(String),
-    /// Valid, but without the scopes this needs: 403 `error="insufficient_scope"` listing them.
-    InsufficientScope {
-        /// Every scope the operation needs.
-        required: Vec<String>,
-    },
-}
-
-impl std::fmt::Display for AuthError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            AuthError::Invalid(m) => write!(f, "invalid token: {m}"),
-            AuthError::InsufficientScope { required } => write!(f, "insufficient scope: needs {}", required.join(" ")),
-        }
-    }
-}
-
-impl std::error::Error for AuthError {}
-
-/// The application's verifier: `async fn(token) -> Result<AuthInfo, AuthError>`. It must
-/// check signature or introspection, expiry, issuer and audience (auth.md §4).
-pub trait TokenVerifier: Send + Sync + 'static {
-    /// Verifies one bearer token.
-    fn verify(&self, token: &str) -> BoxFuture<'static, Result<AuthInfo, AuthError>>;
-}
-
-impl<F, Fut> TokenVerifier for F
-where
-    F: Fn(String) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = Result<AuthInfo, AuthError>> + Send + 'static,
-{
-    fn verify(&self, token: &str) -> BoxFuture<'static, Result<AuthInfo, AuthError>> {
-        Box::pin(self(token.to_owned()))
-    }
-}
+pub use crate::auth::{AuthError, AuthInfo, TokenVerifier};
 
 /// Bearer authorization for the HTTP transport (see [`crate::HttpOptions::auth`]).
 #[derive(Clone)]
@@ -213,24 +141,6 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         Ok(parts.extensions.get::<Caller>().cloned().unwrap_or_default())
-    }
-}
-
-/// The caller of a long-lived connection (a 2024-11-05 SSE session): replaced by each POST's
-/// verified grant, so a refreshed token's scopes reach the requests that follow.
-pub(crate) struct AuthCell(Mutex<Arc<AuthInfo>>);
-
-impl AuthCell {
-    pub fn new(info: Arc<AuthInfo>) -> AuthCell {
-        AuthCell(Mutex::new(info))
-    }
-
-    pub fn get(&self) -> Arc<AuthInfo> {
-        lock(&self.0).clone()
-    }
-
-    pub fn set(&self, info: Arc<AuthInfo>) {
-        *lock(&self.0) = info;
     }
 }
 

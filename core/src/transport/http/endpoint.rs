@@ -238,7 +238,7 @@ pub(crate) async fn get(State(app): State<Arc<App>>, caller: Caller, request: ax
             }
         };
     }
-    let taken = crate::session::lock(&session.notifications).take();
+    let taken = crate::sync::lock(&session.notifications).take();
     let Some(mut rx) = taken else {
         let e = ProtocolError::invalid_request("this session already has an open GET stream");
         return error(StatusCode::CONFLICT, None, &e);
@@ -267,7 +267,7 @@ pub(crate) async fn get(State(app): State<Arc<App>>, caller: Caller, request: ax
             }
         }
         // Give the receiver back so the client can open the stream again.
-        *crate::session::lock(&session.notifications) = Some(rx);
+        *crate::sync::lock(&session.notifications) = Some(rx);
     });
     exchange::sse_response(body)
 }

@@ -16,10 +16,10 @@ use tokio::sync::{mpsc, oneshot};
 use tokio_stream::StreamExt as _;
 use tokio_util::sync::DropGuard;
 
-use super::auth::AuthInfo;
 use super::event_store::StreamId;
 use super::sessions::HttpSession;
 use super::sse;
+use crate::auth::AuthInfo;
 use crate::dispatch::OutboxReader;
 use crate::dispatch::connection::{Answer, Connection, Route, Submitted};
 use crate::dispatch::outbox;

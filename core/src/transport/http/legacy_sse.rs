@@ -20,14 +20,15 @@ use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
 use super::App;
-use super::auth::{AuthCell, Caller};
+use super::auth::Caller;
 use super::exchange::{self, error};
 use super::sessions::new_id;
 use super::sse;
+use crate::auth::AuthCell;
 use crate::dispatch::connection::{Connection, ConnectionOptions};
 use crate::dispatch::{OutboxReader, outbox};
 use crate::error::ProtocolError;
-use crate::session::lock;
+use crate::sync::lock;
 use crate::transport::stream::queue_bytes;
 
 /// Where clients open their event stream.

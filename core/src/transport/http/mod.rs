@@ -33,8 +33,8 @@ pub use options::HttpOptions;
 
 use crate::dispatch::connection::{Connection, ConnectionOptions};
 use crate::dispatch::observe::Observe;
+use crate::dispatch::shared::ServerShared;
 use crate::error::{Error, ProtocolError};
-use crate::server::ServerShared;
 use legacy_sse::SseSessions;
 use metrics::Metrics;
 use sessions::SessionStore;

@@ -12,7 +12,7 @@ use tokio::sync::mpsc;
 
 use super::event_store::{EventStore, ReplayError, StoreLimits, StreamId};
 use super::sse;
-use crate::session::lock;
+use crate::sync::lock;
 
 /// The reconnection delay suggested to clients (`retry:`), in milliseconds.
 const RETRY_MS: u64 = 1000;

@@ -11,7 +11,8 @@ use tokio_util::sync::CancellationToken;
 use super::resume::Streams;
 use crate::dispatch::OutboxReader;
 use crate::dispatch::connection::Connection;
-use crate::session::{Session, lock};
+use crate::session::Session;
+use crate::sync::lock;
 
 /// One legacy session served over HTTP.
 pub(crate) struct HttpSession {

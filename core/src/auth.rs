@@ -1,0 +1,100 @@
+//! What the application and the engine exchange about who is calling: the grant a verified
+//! bearer token gives ([`AuthInfo`], handed to handlers), why a token is refused
+//! ([`AuthError`]), and the application's verifier ([`TokenVerifier`]). The HTTP transport
+//! asks the verifier; everything below it only sees the grant.
+
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+
+use serde_json::Value;
+
+use crate::handler::BoxFuture;
+use crate::sync::lock;
+
+/// What a verified token grants.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AuthInfo {
+    /// The principal (the token's `sub`). Legacy sessions and 2026 `requestState` are bound to it.
+    pub subject: Option<String>,
+    /// The scopes the token grants.
+    pub scopes: Vec<String>,
+    /// The OAuth client the token was issued to.
+    pub client_id: Option<String>,
+    /// Anything else the verifier wants handlers to see (claims, tenant, …).
+    pub extra: Value,
+}
+
+impl AuthInfo {
+    /// A grant for `subject` with these scopes.
+    pub fn new(subject: impl Into<String>, scopes: impl IntoIterator<Item = impl Into<String>>) -> AuthInfo {
+        AuthInfo {
+            subject: Some(subject.into()),
+            scopes: scopes.into_iter().map(Into::into).collect(),
+            ..AuthInfo::default()
+        }
+    }
+
+    /// True when the token grants `scope`.
+    pub fn has_scope(&self, scope: &str) -> bool {
+        self.scopes.iter().any(|s| s == scope)
+    }
+}
+
+/// Why a token was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthError {
+    /// Invalid, expired, or issued for another resource: 401 `error="invalid_token"`. The
+    /// message goes to the client as `error_description`; never put the token in it.
+    Invalid(String),
+    /// Valid, but without the scopes this needs: 403 `error="insufficient_scope"` listing them.
+    InsufficientScope {
+        /// Every scope the operation needs.
+        required: Vec<String>,
+    },
+}
+
+impl std::fmt::Display for AuthError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AuthError::Invalid(m) => write!(f, "invalid token: {m}"),
+            AuthError::InsufficientScope { required } => write!(f, "insufficient scope: needs {}", required.join(" ")),
+        }
+    }
+}
+
+impl std::error::Error for AuthError {}
+
+/// The application's verifier: `async fn(token) -> Result<AuthInfo, AuthError>`. It must
+/// check signature or introspection, expiry, issuer and audience (auth.md §4).
+pub trait TokenVerifier: Send + Sync + 'static {
+    /// Verifies one bearer token.
+    fn verify(&self, token: &str) -> BoxFuture<'static, Result<AuthInfo, AuthError>>;
+}
+
+impl<F, Fut> TokenVerifier for F
+where
+    F: Fn(String) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<AuthInfo, AuthError>> + Send + 'static,
+{
+    fn verify(&self, token: &str) -> BoxFuture<'static, Result<AuthInfo, AuthError>> {
+        Box::pin(self(token.to_owned()))
+    }
+}
+
+/// The caller of a long-lived connection (a WebSocket or a 2024-11-05 SSE session): replaced by each POST's
+/// verified grant, so a refreshed token's scopes reach the requests that follow.
+pub(crate) struct AuthCell(Mutex<Arc<AuthInfo>>);
+
+impl AuthCell {
+    pub fn new(info: Arc<AuthInfo>) -> AuthCell {
+        AuthCell(Mutex::new(info))
+    }
+
+    pub fn get(&self) -> Arc<AuthInfo> {
+        lock(&self.0).clone()
+    }
+
+    pub fn set(&self, info: Arc<AuthInfo>) {
+        *lock(&self.0) = info;
+    }
+}
