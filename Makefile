@@ -29,6 +29,7 @@ test: setup build lint test-rust test-e2e conformance c-test $(TEST_TARGETS)
 
 lint:
 	$(CARGO) fmt --all --check
+	python3 scripts/check-floors.py
 	$(CARGO) clippy -j$(JOBS) --workspace --all-targets -- -D warnings
 
 test-rust:

@@ -14,10 +14,10 @@ SRC = Path(__file__).resolve().parents[1] / "core" / "src"
 
 # Lowest first. A module belongs to the first floor with a matching prefix.
 FLOORS = [
-    ("wire", ["jsonrpc/", "protocol/", "error.rs", "schema.rs", "seal.rs", "sync.rs"]),
-    ("boundary", ["handler.rs", "auth.rs", "context/"]),
+    ("wire", ["jsonrpc/", "protocol/", "error.rs", "schema.rs", "seal.rs", "sync.rs", "outbox.rs"]),
+    ("boundary", ["handler.rs", "auth.rs", "context.rs", "session.rs"]),
     ("registry", ["registry/"]),
-    ("dispatch", ["dispatch/", "tasks/", "session.rs"]),
+    ("dispatch", ["dispatch/", "tasks/"]),
     ("transports", ["transport/"]),
     ("facade", ["server.rs", "server/", "lib.rs", "sugar.rs", "telemetry.rs"]),
 ]

@@ -8,7 +8,7 @@ use std::pin::Pin;
 
 use serde_json::Value;
 
-use crate::dispatch::context::RequestContext;
+use crate::context::RequestContext;
 use crate::error::{HandlerError, ProtocolError};
 use crate::protocol::{CallToolResult, CompleteRequest, Completion, GetPromptResult, ResourceContents};
 

@@ -28,10 +28,12 @@
 //! ```
 
 pub mod auth;
+pub mod context;
 pub mod dispatch;
 pub mod error;
 pub mod handler;
 pub mod jsonrpc;
+pub(crate) mod outbox;
 pub mod protocol;
 pub mod registry;
 pub mod schema;
@@ -45,7 +47,7 @@ pub mod telemetry;
 pub mod transport;
 
 pub use auth::{AuthError, AuthInfo, TokenVerifier};
-pub use dispatch::context::RequestContext;
+pub use context::RequestContext;
 pub use dispatch::limits::Limits;
 pub use error::{Error, HandlerError, ProtocolError, ToolError};
 pub use handler::{BoxFuture, CompletionHandler, PromptHandler, ResourceHandler, ToolHandler, ToolOutput};

@@ -250,6 +250,21 @@ impl Server {
     }
 }
 
+impl MemoryClient {
+    /// Connects to `server`. Must be called inside a tokio runtime.
+    pub fn connect(server: &Server) -> MemoryClient {
+        MemoryClient::open(server.shared.clone())
+    }
+}
+
+impl crate::context::RequestContext {
+    /// The server this request arrived at (to change its registry or notify subscribers).
+    pub fn server(&self) -> Server {
+        let shared = self.inner.host.clone().downcast::<ServerShared>();
+        Server::from_shared(shared.expect("a request context's host is always its server's shared state"))
+    }
+}
+
 impl ServerBuilder {
     /// Human-readable title (`serverInfo.title`, 2025-06-18+).
     pub fn title(mut self, title: impl Into<String>) -> Self {

@@ -9,9 +9,9 @@ use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU8, Ordering};
 use serde_json::Value;
 use tokio::sync::oneshot;
 
-use crate::dispatch::Outbox;
 use crate::error::ProtocolError;
 use crate::jsonrpc::{RequestId, encode};
+use crate::outbox::Outbox;
 use crate::protocol::{LogLevel, ProtocolVersion};
 use crate::sync::lock;
 

@@ -22,7 +22,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::dispatch::context::RequestContext;
+use crate::context::RequestContext;
 use crate::error::{HandlerError, ToolError};
 use crate::handler::{BoxFuture, PromptHandler, ResourceHandler, ToolHandler, ToolOutput};
 use crate::protocol::{GetPromptResult, ResourceContents};

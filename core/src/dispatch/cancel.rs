@@ -3,18 +3,13 @@
 //! sent for a cancelled request.
 
 use std::collections::HashMap;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
-
-use tokio_util::sync::CancellationToken;
 
 use crate::jsonrpc::RequestId;
 use crate::sync::lock;
 
-/// A request's cancellation token, shared by `Arc`: cloning a `CancellationToken` takes its
-/// lock, an `Arc` clone is one atomic increment (a request's token is held by the in-flight
-/// table, the router and the handler's context).
-pub(crate) type RequestToken = Arc<CancellationToken>;
+pub(crate) use crate::context::RequestToken;
 
 #[derive(Default)]
 pub(crate) struct InFlight {

@@ -16,7 +16,6 @@ use tokio_util::task::TaskTracker;
 use super::cancel::{InFlight, RequestToken};
 use super::handshake;
 use super::observe::Observe;
-use super::outbox::Outbox;
 use super::router::{self, Outcome, Peer};
 use crate::auth::AuthCell;
 use crate::auth::AuthInfo;
@@ -24,6 +23,7 @@ use crate::dispatch::shared::ServerShared;
 use crate::error::ProtocolError;
 use crate::jsonrpc::message::EnvelopeError;
 use crate::jsonrpc::{Incoming, IncomingRequest, RequestId, encode};
+use crate::outbox::Outbox;
 use crate::protocol::meta::{self, RequestMeta};
 use crate::session::Session;
 

@@ -5,15 +5,13 @@
 
 pub mod cancel;
 pub(crate) mod connection;
-pub mod context;
 pub(crate) mod guard;
 pub mod handshake;
 pub mod limits;
 pub mod mrtr;
 pub mod notify;
 pub(crate) mod observe;
-pub(crate) mod outbox;
 pub mod router;
 pub(crate) mod shared;
 
-pub(crate) use outbox::{Outbox, OutboxReader, outbox};
+pub(crate) use crate::outbox::{Outbox, OutboxReader, outbox};

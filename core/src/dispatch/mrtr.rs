@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::context::InputState;
+use crate::context::InputState;
 use crate::error::ProtocolError;
 use crate::seal::{Sealer, digest};
 use crate::sync::lock;

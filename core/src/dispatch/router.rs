@@ -10,11 +10,11 @@ use tokio_util::sync::CancellationToken;
 
 use super::Outbox;
 use super::cancel::RequestToken;
-use super::context::{Client, ContextInner, InputState, RequestContext, TaskMode};
 use super::guard::catch_unwind;
 use super::mrtr;
 use super::notify::ListenFilter;
 use crate::auth::AuthInfo;
+use crate::context::{Client, ContextInner, InputState, RequestContext, TaskMode};
 use crate::dispatch::shared::ServerShared;
 use crate::error::{HandlerError, ProtocolError, ToolError, codes};
 use crate::handler::{BoxFuture, ToolOutput};
@@ -24,7 +24,6 @@ use crate::protocol::{CallToolResult, CompleteRequest, CompletionRef, LogLevel, 
 use crate::registry::page;
 use crate::registry::{Snapshot, ToolEntry};
 use crate::schema;
-use crate::server::Server;
 use crate::session::Session;
 use crate::sync::lock;
 
@@ -454,7 +453,7 @@ pub(crate) fn context(
             done: std::sync::Mutex::new(false),
             out: peer.out.clone(),
             input,
-            server: Server::from_shared(shared.clone()),
+            host: shared.clone(),
             auth: peer.auth.clone(),
             task: TaskMode::Off,
         }),

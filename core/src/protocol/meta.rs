@@ -2,7 +2,7 @@
 //! token of every version, and logging levels.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
 use crate::error::ProtocolError;
 
@@ -16,6 +16,8 @@ pub const CLIENT_INFO_KEY: &str = "io.modelcontextprotocol/clientInfo";
 pub const LOG_LEVEL_KEY: &str = "io.modelcontextprotocol/logLevel";
 /// Result `_meta` key naming the server.
 pub const SERVER_INFO_KEY: &str = "io.modelcontextprotocol/serverInfo";
+/// `_meta` key tying a 2025-11-25 message to its task.
+pub const RELATED_TASK_KEY: &str = "io.modelcontextprotocol/related-task";
 /// Notification `_meta` key tagging messages of a `subscriptions/listen` stream.
 pub const SUBSCRIPTION_ID_KEY: &str = "io.modelcontextprotocol/subscriptionId";
 
@@ -121,4 +123,14 @@ pub fn progress_token(params: Option<&Map<String, Value>>) -> Option<Value> {
         .and_then(|m| m.get("progressToken"))
         .filter(|t| t.is_string() || t.is_i64() || t.is_u64())
         .cloned()
+}
+
+/// Sets `_meta["io.modelcontextprotocol/related-task"] = {taskId}` on a params or result
+/// object (2025-11-25 task-related messages).
+pub(crate) fn tag_related(obj: &mut Value, task_id: &str) {
+    let Some(o) = obj.as_object_mut() else { return };
+    let meta = o.entry("_meta").or_insert_with(|| json!({}));
+    if let Some(m) = meta.as_object_mut() {
+        m.insert(RELATED_TASK_KEY.into(), json!({ "taskId": task_id }));
+    }
 }

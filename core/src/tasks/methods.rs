@@ -21,13 +21,14 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use serde_json::{Map, Value, json};
 
 use super::store::{Owner, Task, TaskStatus};
-use super::{advertised, client_declares, missing_extension, publish, tag_related, wire};
+use super::{advertised, client_declares, missing_extension, publish, wire};
 use crate::dispatch::cancel::RequestToken;
 use crate::dispatch::router::{self, Era};
 use crate::dispatch::shared::ServerShared;
 use crate::error::ProtocolError;
 use crate::protocol::ProtocolVersion;
 use crate::protocol::meta::RequestMeta;
+use crate::protocol::meta::tag_related;
 use crate::registry::Snapshot;
 use crate::session::Session;
 

@@ -40,8 +40,7 @@ use crate::registry::Snapshot;
 /// The extension identifier of the 2026-07-28 Tasks extension.
 pub const EXTENSION_ID: &str = "io.modelcontextprotocol/tasks";
 
-/// `_meta` key tying a 2025-11-25 message to its task.
-pub const RELATED_TASK_KEY: &str = "io.modelcontextprotocol/related-task";
+pub use crate::protocol::meta::RELATED_TASK_KEY;
 
 /// How tasks are kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,16 +96,6 @@ pub(crate) fn client_declares(caps: &Value) -> bool {
 /// -32021 naming the Tasks extension.
 pub(crate) fn missing_extension() -> ProtocolError {
     ProtocolError::missing_client_capability(json!({ "extensions": { EXTENSION_ID: {} } }))
-}
-
-/// Sets `_meta["io.modelcontextprotocol/related-task"] = {taskId}` on a params or result
-/// object (2025-11-25 task-related messages).
-pub(crate) fn tag_related(obj: &mut Value, task_id: &str) {
-    let Some(o) = obj.as_object_mut() else { return };
-    let meta = o.entry("_meta").or_insert_with(|| json!({}));
-    if let Some(m) = meta.as_object_mut() {
-        m.insert(RELATED_TASK_KEY.into(), json!({ "taskId": task_id }));
-    }
 }
 
 /// `subscriptions/listen`: the `notifications.taskIds` the stream gets `notifications/tasks`

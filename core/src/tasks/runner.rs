@@ -17,7 +17,7 @@ use tokio_util::sync::CancellationToken;
 use super::publish;
 use super::store::{Task, TaskStatus};
 use crate::auth::AuthInfo;
-use crate::dispatch::context::{InputState, RequestContext, TaskMode};
+use crate::context::{InputState, RequestContext, TaskMode};
 use crate::dispatch::guard::catch_unwind;
 use crate::dispatch::router::{self, Era, Peer};
 use crate::dispatch::shared::ServerShared;

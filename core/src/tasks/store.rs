@@ -252,25 +252,18 @@ impl Task {
             }
         }
     }
+}
 
-    /// 2025-11-25: the task shows `input_required` while the returned guard lives (its
-    /// handler waits for the session's answers), `working` again after.
-    pub(crate) fn input_required_while_asking(&self) -> AskingGuard<'_> {
-        self.change(|st| st.status = TaskStatus::InputRequired);
-        AskingGuard { task: self }
+impl crate::context::TaskHandle for Task {
+    fn id(&self) -> &str {
+        &self.id
     }
-}
 
-/// Returns a task to `working` when its handler got its answers (see
-/// [`Task::input_required_while_asking`]).
-pub(crate) struct AskingGuard<'a> {
-    task: &'a Task,
-}
-
-impl Drop for AskingGuard<'_> {
-    fn drop(&mut self) {
-        self.task.change(|st| {
-            if st.status == TaskStatus::InputRequired {
+    fn set_input_required(&self, waiting: bool) {
+        self.change(|st| {
+            if waiting {
+                st.status = TaskStatus::InputRequired;
+            } else if st.status == TaskStatus::InputRequired {
                 st.status = TaskStatus::Working;
             }
         });

@@ -1,5 +1,5 @@
 //! The in-memory client: a real MCP client talking to the engine inside the process, for
-//! tests and for embedding. It drives a [`Connection`] directly (no pipe, no second
+//! tests and for embedding. It drives a dispatch connection directly (no pipe, no second
 //! serialization): what it sends goes through the same framing rules as stdio, and what the
 //! server sends comes out of the connection's bounded output queue.
 
@@ -14,11 +14,11 @@ use tokio_util::sync::CancellationToken;
 
 use crate::dispatch::OutboxReader;
 use crate::dispatch::connection::{Connection, ConnectionOptions};
+use crate::dispatch::shared::ServerShared;
 use crate::error::{Error, ProtocolError};
 use crate::jsonrpc::{LineReader, RequestId};
 use crate::protocol::ProtocolVersion;
 use crate::protocol::meta::{CLIENT_CAPABILITIES_KEY, CLIENT_INFO_KEY, PROTOCOL_VERSION_KEY};
-use crate::server::Server;
 use crate::sync::lock;
 use crate::transport::stream;
 
@@ -51,7 +51,7 @@ impl Input {
     }
 }
 
-/// A client connected to a [`Server`] inside the process.
+/// A client connected to a [`crate::Server`] inside the process.
 pub struct MemoryClient {
     input: Arc<Input>,
     pending: Pending,
@@ -72,9 +72,8 @@ impl std::fmt::Debug for MemoryClient {
 const RESPONSE_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl MemoryClient {
-    /// Connects to `server`. Must be called inside a tokio runtime.
-    pub fn connect(server: &Server) -> MemoryClient {
-        let shared = server.shared.clone();
+    /// Connects to the server whose shared state this is (see [`crate::Server::connect_memory`]).
+    pub(crate) fn open(shared: Arc<ServerShared>) -> MemoryClient {
         let (out, rx) =
             crate::dispatch::outbox("memory client", shared.limits.max_queued_messages, stream::queue_bytes(&shared));
         let conn = Connection::new(shared.clone(), out.clone(), ConnectionOptions::for_client(&shared));

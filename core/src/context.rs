@@ -2,6 +2,10 @@
 //! runs: report progress, log, notice cancellation, and ask the client for input on either
 //! wire (a server->client request on legacy sessions; `input_required` + replay on
 //! 2026-07-28).
+//!
+//! The context is the boundary's side of the engine: it knows its request, its client and
+//! where its messages go, and holds the server only as an opaque handle (the facade turns
+//! it back into a [`crate::Server`]), so nothing here depends on dispatch.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -10,16 +14,15 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 use tokio_util::sync::CancellationToken;
 
-use super::Outbox;
 use crate::auth::AuthInfo;
 use crate::error::{HandlerError, ProtocolError, ToolError};
 use crate::jsonrpc::{RequestId, encode};
+use crate::outbox::Outbox;
 use crate::protocol::meta::RequestMeta;
 use crate::protocol::{
     CreateMessageRequest, CreateMessageResult, ElicitRequest, ElicitResult, InputRequest, ListRootsResult, LogLevel,
     ProtocolVersion,
 };
-use crate::server::Server;
 use crate::session::Session;
 use crate::sync::lock;
 
@@ -62,8 +65,34 @@ pub(crate) enum TaskMode {
     /// tasks: `start_task` sets the flag and stops the run; the engine then creates the task.
     Deferred(AtomicBool),
     /// Running as this task.
-    Running(Arc<crate::tasks::store::Task>),
+    Running(Arc<dyn TaskHandle>),
 }
+
+/// A running task as its handler's context sees it (implemented by the task store).
+pub(crate) trait TaskHandle: Send + Sync {
+    /// The task id.
+    fn id(&self) -> &str;
+    /// 2025-11-25: the task shows `input_required` while its handler waits for the client's
+    /// answers (`true`), `working` again after (`false`).
+    fn set_input_required(&self, waiting: bool);
+}
+
+/// Keeps a task in `input_required` while it lives.
+struct Parked<'a>(&'a dyn TaskHandle);
+
+impl Drop for Parked<'_> {
+    fn drop(&mut self) {
+        self.0.set_input_required(false);
+    }
+}
+
+/// A request's cancellation token, shared by `Arc`: cloning a `CancellationToken` takes its
+/// lock, an `Arc` clone is one atomic increment (a request's token is held by the in-flight
+/// table, the router and the handler's context).
+pub(crate) type RequestToken = Arc<CancellationToken>;
+
+/// The server a request arrived at, as an opaque handle (see [`RequestContext::server`]).
+pub(crate) type Host = Arc<dyn std::any::Any + Send + Sync>;
 
 pub(crate) struct ContextInner {
     pub id: RequestId,
@@ -73,13 +102,14 @@ pub(crate) struct ContextInner {
     pub progress_token: Option<Value>,
     pub last_progress: Mutex<Option<f64>>,
     pub logging_enabled: bool,
-    pub cancel: super::cancel::RequestToken,
+    pub cancel: RequestToken,
     /// Set (under this lock) when the request's response is about to be queued; request-scoped
     /// notifications are sent under the same lock, so none can follow the response.
     pub done: Mutex<bool>,
     pub out: Outbox,
     pub input: InputState,
-    pub server: Server,
+    /// The server (its shared state), opaque here.
+    pub host: Host,
     /// The verified caller (HTTP bearer authorization).
     pub auth: Option<Arc<AuthInfo>>,
     /// The Tasks extension's view of this run.
@@ -156,7 +186,7 @@ impl RequestContext {
     /// `tools/call` on 2025-11-25); `None` for an ordinary request.
     pub fn task_id(&self) -> Option<&str> {
         match &self.inner.task {
-            TaskMode::Running(t) => Some(&t.id),
+            TaskMode::Running(t) => Some(t.id()),
             _ => None,
         }
     }
@@ -181,13 +211,8 @@ impl RequestContext {
     /// 2025-11-25 tasks: messages about a task carry `_meta["io.modelcontextprotocol/related-task"]`.
     fn tag_related_task(&self, params: &mut Value) {
         if let (TaskMode::Running(t), false) = (&self.inner.task, self.inner.version.is_modern()) {
-            crate::tasks::tag_related(params, &t.id);
+            crate::protocol::meta::tag_related(params, t.id());
         }
-    }
-
-    /// The server this request arrived at (to change its registry or notify subscribers).
-    pub fn server(&self) -> &Server {
-        &self.inner.server
     }
 
     /// True once the request was cancelled (by the client, a timeout or shutdown).
@@ -359,7 +384,10 @@ impl RequestContext {
     ) -> Result<Vec<Value>, HandlerError> {
         // A task waits in `input_required` while the client answers (2025-11-25 tasks).
         let _parked = match &self.inner.task {
-            TaskMode::Running(t) => Some(t.input_required_while_asking()),
+            TaskMode::Running(t) => {
+                t.set_input_required(true);
+                Some(Parked(&**t))
+            }
             _ => None,
         };
         let mut sent = Vec::with_capacity(requests.len());
