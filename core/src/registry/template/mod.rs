@@ -32,6 +32,10 @@ use std::str::FromStr;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use regex::Regex;
 
+mod pattern;
+
+use pattern::{Safety, Slot, compile};
+
 /// Characters kept as-is by the expansion of every operator except `+` and `#`: RFC 3986
 /// `unreserved` (ALPHA / DIGIT / `-` / `.` / `_` / `~`). Everything else is percent-encoded.
 const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
@@ -61,10 +65,6 @@ const UNRESERVED_OR_RESERVED: &AsciiSet = &UNRESERVED
 
 /// Largest prefix modifier the RFC grammar allows (`max-length = %x31-39 0*3DIGIT`).
 const MAX_PREFIX: usize = 9999;
-
-/// Upper bound on the compiled regex, so absurd templates fail to parse instead of using
-/// unbounded memory (a 100 000-character literal still fits).
-const REGEX_SIZE_LIMIT: usize = 1 << 24;
 
 /// Why a URI template could not be parsed.
 ///
@@ -209,54 +209,6 @@ struct VarSpec {
 enum Part {
     Literal(String),
     Expression { op: Operator, vars: Vec<VarSpec> },
-}
-
-/// Which traversal check a matched, decoded value must pass.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Safety {
-    /// A single path segment: not `.` or `..`, no `/` or `\`.
-    Segment,
-    /// May span segments: not `.`, and no `/`- or `\`-separated segment is `..`. With
-    /// `relative`, it may not start with `/` or `\` either.
-    Path { relative: bool },
-}
-
-impl Safety {
-    fn accepts(self, value: &str) -> bool {
-        match self {
-            Self::Segment => value != "." && value != ".." && !value.contains(['/', '\\']),
-            Self::Path { relative } => {
-                value != "."
-                    && !value.split(['/', '\\']).any(|segment| segment == "..")
-                    && !(relative && value.starts_with(['/', '\\']))
-            }
-        }
-    }
-}
-
-/// What to do with regex capture group `i + 1` (slot `i`).
-#[derive(Debug, Clone)]
-enum Slot {
-    /// The group captures one variable's raw value.
-    Value {
-        var: usize,
-        safety: Safety,
-        max_chars: Option<usize>,
-        /// A group that did not participate means "empty" (`{;x}` matching `;x`) rather than
-        /// "absent" (an optional `{#x}` fragment that is not there).
-        absent_is_empty: bool,
-    },
-    /// The group captures the rest of a query string (`a=1&b=2`), to be split into pairs and
-    /// looked up for these variables, in any order.
-    Query { vars: Vec<VarSpec> },
-}
-
-/// Where in the URI the compiler currently is; it narrows some character classes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Region {
-    Path,
-    Query,
-    Fragment,
 }
 
 /// An RFC 6570 URI template, parsed and compiled once; `Clone + Send + Sync`, so it can be
@@ -624,166 +576,6 @@ fn is_pct_triplet(bytes: &[u8], i: usize) -> bool {
 /// Whether `c` may appear unencoded in a URI (`unreserved` / `reserved`).
 fn is_uri_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || "-._~:/?#[]@!$&'()*+,;=".contains(c)
-}
-
-/// Compiles the parsed template into an anchored regex plus one slot per capture group.
-fn compile(parts: &[Part], names: &[String]) -> Result<(Regex, Vec<Slot>), TemplateError> {
-    let mut re = String::from(r"\A");
-    let mut slots: Vec<Slot> = Vec::new();
-    let mut region = Region::Path;
-    let mut after_slash = false;
-    // Slot of the query group the previous part opened, so adjacent ones merge.
-    let mut open_query: Option<usize> = None;
-
-    for part in parts {
-        let (op, vars) = match part {
-            Part::Literal(text) => {
-                push_literal_pattern(text, &mut re);
-                if text.contains('#') {
-                    region = Region::Fragment;
-                } else if text.contains('?') {
-                    region = region.max(Region::Query);
-                }
-                // `file:///{+path}`: a path slash. `file://{+path}`: the authority marker,
-                // after which an absolute path is the template's intent.
-                after_slash = text.ends_with('/') && !text.ends_with("://");
-                open_query = None;
-                continue;
-            }
-            Part::Expression { op, vars } => (*op, vars),
-        };
-
-        if op.is_query() {
-            match open_query.and_then(|k| slots.get_mut(k)) {
-                Some(Slot::Query { vars: group }) => group.extend(vars.iter().copied()),
-                _ => {
-                    let lead = if op == Operator::Query { r"\?" } else { "&" };
-                    re.push_str("(?:");
-                    re.push_str(lead);
-                    re.push_str("([^#]*))?");
-                    slots.push(Slot::Query { vars: vars.clone() });
-                    open_query = Some(slots.len() - 1);
-                }
-            }
-            region = region.max(Region::Query);
-            after_slash = false;
-            continue;
-        }
-        open_query = None;
-
-        let class = char_class(op, vars.len() > 1, region);
-        let value = |var: &VarSpec, safety: Safety, absent_is_empty: bool| Slot::Value {
-            var: var.index,
-            safety,
-            max_chars: var.modifier.prefix(),
-            absent_is_empty,
-        };
-        match op {
-            Operator::Simple | Operator::Reserved => {
-                for (i, var) in vars.iter().enumerate() {
-                    if i > 0 {
-                        re.push(',');
-                    }
-                    re.push_str(&format!("({class}+)"));
-                    let safety = if op == Operator::Simple {
-                        Safety::Segment
-                    } else {
-                        Safety::Path { relative: i == 0 && after_slash }
-                    };
-                    slots.push(value(var, safety, false));
-                }
-            }
-            Operator::Fragment => {
-                re.push_str("(?:#");
-                for (i, var) in vars.iter().enumerate() {
-                    if i == 0 {
-                        re.push_str(&format!("({class}*)"));
-                    } else {
-                        re.push_str(&format!("(?:,({class}*))?"));
-                    }
-                    slots.push(value(var, Safety::Path { relative: false }, false));
-                }
-                re.push_str(")?");
-                region = Region::Fragment;
-            }
-            Operator::Label | Operator::PathSegment => {
-                let sep = if op == Operator::Label { r"\." } else { "/" };
-                for var in vars {
-                    re.push_str(sep);
-                    if var.modifier == Modifier::Explode {
-                        re.push_str(&format!("({class}+(?:{sep}{class}+)*)"));
-                        let safety =
-                            if op == Operator::Label { Safety::Segment } else { Safety::Path { relative: true } };
-                        slots.push(value(var, safety, false));
-                    } else {
-                        re.push_str(&format!("({class}+)"));
-                        slots.push(value(var, Safety::Segment, false));
-                    }
-                }
-            }
-            Operator::PathParameter => {
-                for var in vars {
-                    re.push(';');
-                    re.push_str(&regex::escape(&names[var.index]));
-                    re.push_str(&format!("(?:=({class}*))?"));
-                    slots.push(value(var, Safety::Segment, true));
-                }
-            }
-            Operator::Query | Operator::QueryContinuation => {}
-        }
-        after_slash = false;
-    }
-    re.push_str(r"\z");
-    build_regex(&re).map(|regex| (regex, slots))
-}
-
-fn build_regex(pattern: &str) -> Result<Regex, TemplateError> {
-    regex::RegexBuilder::new(pattern).size_limit(REGEX_SIZE_LIMIT).build().map_err(|e| match e {
-        regex::Error::CompiledTooBig(limit) => {
-            TemplateError::new(format!("template too complex to compile (regex larger than {limit} bytes)"))
-        }
-        // Everything in the pattern is escaped, so this is not expected.
-        _ => TemplateError::new("template could not be compiled to a regex"),
-    })
-}
-
-/// Builds the character class for one value of `op`.
-fn char_class(op: Operator, several: bool, region: Region) -> String {
-    let mut excluded: Vec<char> = match op {
-        Operator::Simple | Operator::PathSegment => vec!['/', '?', '#'],
-        Operator::Reserved => vec!['?', '#'],
-        Operator::Fragment => vec!['#'],
-        Operator::Label => vec!['/', '?', '#', '.'],
-        Operator::PathParameter => vec!['/', '?', '#', ';'],
-        Operator::Query | Operator::QueryContinuation => vec!['#', '&'],
-    };
-    if several && matches!(op, Operator::Simple | Operator::Reserved | Operator::Fragment) {
-        excluded.push(',');
-    }
-    if region == Region::Query && op != Operator::Fragment && !excluded.contains(&'&') {
-        excluded.push('&');
-    }
-    let mut class = String::from("[^");
-    for c in excluded {
-        class.push_str(&regex::escape(c.encode_utf8(&mut [0; 4])));
-    }
-    class.push(']');
-    class
-}
-
-/// Appends a regex matching literal template text.
-fn push_literal_pattern(text: &str, re: &mut String) {
-    let bytes = text.as_bytes();
-    let mut buf = [0; 4];
-    for (i, c) in text.char_indices() {
-        let s: &str = c.encode_utf8(&mut buf);
-        if is_uri_char(c) || (c == '%' && is_pct_triplet(bytes, i)) {
-            re.push_str(&regex::escape(s));
-        } else {
-            let encoded: String = utf8_percent_encode(s, NON_ALPHANUMERIC).collect();
-            re.push_str(&format!("(?:{}|(?i:{}))", regex::escape(s), regex::escape(&encoded)));
-        }
-    }
 }
 
 /// Percent-encodes `text` keeping `unreserved`, `reserved` and valid `%XX` triplets.
