@@ -6,7 +6,7 @@ use std::sync::Arc;
 use serde_json::{Map, Value, json};
 
 use super::Outbox;
-use super::router::capabilities;
+use super::capabilities::capabilities;
 use crate::dispatch::shared::ServerShared;
 use crate::error::ProtocolError;
 use crate::protocol::{ProtocolVersion, shaping};

@@ -4,13 +4,17 @@
 //! bytes in and out.
 
 pub mod cancel;
+pub(crate) mod capabilities;
 pub(crate) mod connection;
 pub(crate) mod guard;
 pub mod handshake;
 pub mod limits;
+pub(crate) mod methods;
 pub mod mrtr;
 pub mod notify;
 pub(crate) mod observe;
+pub(crate) mod reply;
+pub(crate) mod rounds;
 pub mod router;
 pub(crate) mod shared;
 

@@ -21,8 +21,11 @@ use super::store::Owner;
 use super::{advertised, client_declares, missing_extension, wire};
 use crate::context::{InputState, TaskMode};
 use crate::dispatch::cancel::RequestToken;
+use crate::dispatch::methods::tools::finish_tool_call;
 use crate::dispatch::mrtr;
-use crate::dispatch::router::{self, Era, Peer};
+use crate::dispatch::reply::finish_value;
+use crate::dispatch::rounds::context;
+use crate::dispatch::router::{Era, Peer};
 use crate::dispatch::shared::ServerShared;
 use crate::error::{HandlerError, ProtocolError, codes};
 use crate::jsonrpc::RequestId;
@@ -144,14 +147,14 @@ fn create(
         answers,
         app_state,
     });
-    router::finish_value(call.shared, modern, false, handle)
+    finish_value(call.shared, modern, false, handle)
 }
 
 /// A deferred tool's run inside the request: it ends with `start_task` (the task is created
 /// with the answers gathered so far), at an unanswered ask (`input_required`), or with its
 /// result (a task-capable tool may answer at once).
 async fn deferred(call: &TaskCall<'_>, input: InputState) -> Result<Vec<u8>, ProtocolError> {
-    let ctx = router::context(call.shared, call.peer, call.era, call.id, Some(call.params), call.cancel, input);
+    let ctx = context(call.shared, call.peer, call.era, call.id, Some(call.params), call.cancel, input);
     let ctx = runner::with_mode(ctx, TaskMode::Deferred(AtomicBool::new(false)));
     let output = call.tool.handler.call(ctx.clone(), call.args.clone()).await;
     ctx.finish();
@@ -162,7 +165,7 @@ async fn deferred(call: &TaskCall<'_>, input: InputState) -> Result<Vec<u8>, Pro
     }
     let asked = !lock(&state.pending).is_empty();
     if !asked && !matches!(output, Err(HandlerError::InputRequired)) {
-        return router::finish_tool_call(call.shared, call.era, call.tool, output);
+        return finish_tool_call(call.shared, call.era, call.tool, output);
     }
     // As for any 2026 call: never ask for what the client did not declare.
     let missing = lock(&state.pending).iter().find_map(|(_, r)| r.missing_capability(ctx.client_capabilities()));
@@ -170,5 +173,5 @@ async fn deferred(call: &TaskCall<'_>, input: InputState) -> Result<Vec<u8>, Pro
         return Err(ProtocolError::missing_client_capability(missing));
     }
     let result = mrtr::input_required(&call.shared.sealer, "tools/call", &[call.name, call.args], call.subject, state);
-    router::finish_value(call.shared, true, false, result)
+    finish_value(call.shared, true, false, result)
 }

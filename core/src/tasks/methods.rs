@@ -23,7 +23,8 @@ use serde_json::{Map, Value, json};
 use super::store::{Owner, Task, TaskStatus};
 use super::{advertised, client_declares, missing_extension, publish, wire};
 use crate::dispatch::cancel::RequestToken;
-use crate::dispatch::router::{self, Era};
+use crate::dispatch::reply::finish_value;
+use crate::dispatch::router::Era;
 use crate::dispatch::shared::ServerShared;
 use crate::error::ProtocolError;
 use crate::protocol::ProtocolVersion;
@@ -78,9 +79,9 @@ fn modern(
         return Err(missing_extension());
     }
     let task = shared.tasks.get(task_id(params)?, &Owner::modern(call.subject))?;
-    let ack = || router::finish_value(shared, true, false, json!({}));
+    let ack = || finish_value(shared, true, false, json!({}));
     match method {
-        "tasks/get" => router::finish_value(shared, true, false, Value::Object(wire::detailed(&task))),
+        "tasks/get" => finish_value(shared, true, false, Value::Object(wire::detailed(&task))),
         "tasks/update" => {
             let responses = params
                 .get("inputResponses")

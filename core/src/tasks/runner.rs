@@ -19,7 +19,9 @@ use super::store::{Task, TaskStatus};
 use crate::auth::AuthInfo;
 use crate::context::{InputState, RequestContext, TaskMode};
 use crate::dispatch::guard::catch_unwind;
-use crate::dispatch::router::{self, Era, Peer};
+use crate::dispatch::methods::tools::finish_tool_call;
+use crate::dispatch::rounds::context;
+use crate::dispatch::router::{Era, Peer};
 use crate::dispatch::shared::ServerShared;
 use crate::error::{HandlerError, ProtocolError, ToolError, codes};
 use crate::handler::ToolOutput;
@@ -76,7 +78,7 @@ async fn run(launch: Launch) {
     let token = Arc::new(task.cancel.clone());
     for _ in 0..MAX_ROUNDS {
         let input = InputState::new(answers.clone(), app_state.clone());
-        let ctx = router::context(&shared, &peer, &era, &id, Some(&params), &token, input);
+        let ctx = context(&shared, &peer, &era, &id, Some(&params), &token, input);
         let ctx = with_mode(ctx, TaskMode::Running(task.clone()));
         let handler = tool.handler.call(ctx.clone(), args.clone());
         let outcome = tokio::select! {
@@ -158,7 +160,7 @@ fn settle(shared: &ServerShared, era: &Era, tool: &ToolEntry, task: &Task, outpu
     if task.cancel.is_cancelled() {
         return stopped(shared, task);
     }
-    let applied = match router::finish_tool_call(shared, era, tool, output) {
+    let applied = match finish_tool_call(shared, era, tool, output) {
         Ok(bytes) => match serde_json::from_slice::<Value>(&bytes) {
             Ok(result) => {
                 let is_error = result.get("isError").and_then(Value::as_bool).unwrap_or(false);

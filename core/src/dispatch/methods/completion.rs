@@ -1,0 +1,58 @@
+//! `completion/complete`: suggestions for a prompt argument or a template variable.
+
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+
+use crate::context::InputState;
+use crate::dispatch::cancel::RequestToken;
+use crate::dispatch::reply::finish;
+use crate::dispatch::rounds::context;
+use crate::dispatch::router::{Era, Peer, Reply, str_param};
+use crate::dispatch::shared::ServerShared;
+use crate::error::ProtocolError;
+use crate::jsonrpc::IncomingRequest;
+use crate::protocol::{CompleteRequest, CompletionRef};
+use crate::registry::Snapshot;
+
+pub(crate) async fn complete(
+    shared: &Arc<ServerShared>,
+    peer: &Peer,
+    era: &Era,
+    req: IncomingRequest,
+    cancel: &RequestToken,
+    snap: &Snapshot,
+) -> Reply {
+    let params = req.params.unwrap_or_default();
+    let reference: CompletionRef =
+        params.get("ref").cloned().and_then(|r| serde_json::from_value(r).ok()).ok_or_else(|| {
+            ProtocolError::invalid_params("`ref` must be {type: \"ref/prompt\", name} or {type: \"ref/resource\", uri}")
+        })?;
+    let argument = params
+        .get("argument")
+        .and_then(Value::as_object)
+        .ok_or_else(|| ProtocolError::invalid_params("`argument` must be an object"))?;
+    let arg_name = str_param(argument, "name")?.to_owned();
+    let value = argument.get("value").and_then(Value::as_str).unwrap_or_default().to_owned();
+    let context_args = params
+        .get("context")
+        .and_then(|c| c.get("arguments"))
+        .and_then(Value::as_object)
+        .map(|m| m.iter().filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_owned()))).collect())
+        .unwrap_or_default();
+    let mut completion = match snap.completions.get(&reference) {
+        Some(h) => {
+            let ctx = context(shared, peer, era, &req.id, Some(&params), cancel, InputState::default());
+            let request = CompleteRequest { reference, argument: arg_name, value, context: context_args };
+            h.complete(ctx, request).await?
+        }
+        None => crate::protocol::Completion::default(),
+    };
+    if completion.values.len() > 100 {
+        let total = completion.total.unwrap_or(completion.values.len() as u64);
+        completion.values.truncate(100);
+        completion.total = Some(total);
+        completion.has_more = Some(true);
+    }
+    finish(shared, era.is_modern(), false, &json!({ "completion": completion }))
+}

@@ -1,0 +1,62 @@
+//! `subscriptions/listen` (2026): acknowledge, then stream what the client opted into until
+//! it cancels or the server stops.
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value, json};
+
+use crate::dispatch::cancel::RequestToken;
+use crate::dispatch::notify::ListenFilter;
+use crate::dispatch::router::{Peer, Reply};
+use crate::dispatch::shared::ServerShared;
+use crate::error::ProtocolError;
+use crate::jsonrpc::{IncomingRequest, encode};
+use crate::protocol::meta::{self, SUBSCRIPTION_ID_KEY};
+use crate::registry::Snapshot;
+
+/// `subscriptions/listen`: acknowledge, then stream what the client opted into until it
+/// cancels or the server stops.
+pub(crate) async fn listen(
+    shared: &Arc<ServerShared>,
+    peer: &Peer,
+    snap: &Snapshot,
+    req: IncomingRequest,
+    cancel: &RequestToken,
+    trailing: &mut Option<Vec<u8>>,
+) -> Reply {
+    let params = req.params.unwrap_or_default();
+    let wanted = params.get("notifications").and_then(Value::as_object).cloned().unwrap_or_default();
+    let flag = |k: &str| wanted.get(k).and_then(Value::as_bool).unwrap_or(false);
+    let task_ids = crate::tasks::listen_task_ids(shared, snap, &params, &wanted, peer.subject())?;
+    let filter = ListenFilter {
+        task_ids,
+        tools: flag("toolsListChanged") && shared.has_tools(snap),
+        prompts: flag("promptsListChanged") && shared.has_prompts(snap),
+        resources: flag("resourcesListChanged") && shared.has_resources(snap),
+        resource_uris: if shared.has_resources(snap) {
+            wanted
+                .get("resourceSubscriptions")
+                .and_then(Value::as_array)
+                .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        },
+    };
+    let ack = json!({ "_meta": { SUBSCRIPTION_ID_KEY: req.id }, "notifications": filter.to_json() });
+    let ack = encode::notification("notifications/subscriptions/acknowledged", &ack);
+    let _guard = shared.hub.add_listener(req.id.clone(), filter, peer.out.clone(), cancel.clone(), ack);
+    tokio::select! {
+        () = cancel.cancelled() => Err(ProtocolError::internal("subscription cancelled")),
+        () = peer.stopping.cancelled() => {
+            *trailing = Some(encode::notification(
+                "notifications/cancelled",
+                &json!({ "requestId": req.id, "reason": "server shutting down" }),
+            ));
+            let mut meta = Map::new();
+            meta.insert(SUBSCRIPTION_ID_KEY.into(), req.id.to_value());
+            meta.insert(meta::SERVER_INFO_KEY.into(), shared.info.clone());
+            serde_json::to_vec(&json!({ "resultType": "complete", "_meta": meta })).map_err(ProtocolError::internal)
+        }
+    }
+}

@@ -1,0 +1,76 @@
+//! `prompts/get`: the prompt's arguments checked, its handler run, its messages shaped.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use crate::context::InputState;
+use crate::dispatch::cancel::RequestToken;
+use crate::dispatch::mrtr;
+use crate::dispatch::reply::finish_value;
+use crate::dispatch::rounds::{Rounds, RunSpec, non_tool_error, run_rounds};
+use crate::dispatch::router::{Era, Peer, Reply, str_param};
+use crate::dispatch::shared::ServerShared;
+use crate::error::ProtocolError;
+use crate::jsonrpc::IncomingRequest;
+use crate::protocol::shaping;
+use crate::registry::Snapshot;
+
+pub(crate) async fn get_prompt(
+    shared: &Arc<ServerShared>,
+    peer: &Peer,
+    era: &Era,
+    req: IncomingRequest,
+    cancel: &RequestToken,
+    snap: &Snapshot,
+) -> Reply {
+    let version = era.version();
+    let mut params = req.params.unwrap_or_default();
+    let name = str_param(&params, "name")?.to_owned();
+    let prompt = snap
+        .prompts
+        .get(&name)
+        .cloned()
+        .ok_or_else(|| ProtocolError::invalid_params(format!("Unknown prompt: {name}")))?;
+    let raw_args = match params.remove("arguments") {
+        None | Some(Value::Null) => Map::new(),
+        Some(Value::Object(m)) => m,
+        Some(_) => return Err(ProtocolError::invalid_params("`arguments` must be an object of strings")),
+    };
+    let mut args = BTreeMap::new();
+    for (k, v) in &raw_args {
+        match v {
+            Value::String(s) => {
+                args.insert(k.clone(), s.clone());
+            }
+            _ => return Err(ProtocolError::invalid_params(format!("prompt argument `{k}` must be a string"))),
+        }
+    }
+    if let Some(missing) = prompt.def.arguments.iter().find(|a| a.required && !args.contains_key(&a.name)) {
+        return Err(ProtocolError::invalid_params(format!(
+            "Missing required argument `{}` for prompt {name}",
+            missing.name
+        )));
+    }
+    let name_v = Value::String(name);
+    let args_v = Value::Object(raw_args);
+    let bind = [&name_v, &args_v];
+    let input = if era.is_modern() {
+        mrtr::read_input(&shared.sealer, "prompts/get", &bind, peer.subject(), &mut params)?
+    } else {
+        InputState::default()
+    };
+    let spec = RunSpec { shared, peer, era, id: &req.id, params: &params, cancel, method: "prompts/get", bind: &bind };
+    let handler = prompt.handler.clone();
+    let rounds = run_rounds(spec, input, |ctx| handler.get(ctx, args.clone())).await?;
+    let mut result = match rounds {
+        Rounds::InputRequired(bytes) => return Ok(bytes),
+        Rounds::Done(r) => r.map_err(non_tool_error)?,
+    };
+    for m in &mut result.messages {
+        shaping::content(&mut m.content, version);
+    }
+    let v = serde_json::to_value(&result).map_err(ProtocolError::internal)?;
+    finish_value(shared, era.is_modern(), false, v)
+}

@@ -1,0 +1,59 @@
+//! `resources/read`: a concrete resource or the first matching template, read by its handler.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+
+use crate::context::InputState;
+use crate::dispatch::cancel::RequestToken;
+use crate::dispatch::mrtr;
+use crate::dispatch::reply::finish;
+use crate::dispatch::rounds::{Rounds, RunSpec, non_tool_error, run_rounds};
+use crate::dispatch::router::{Era, Peer, Reply, str_param};
+use crate::dispatch::shared::ServerShared;
+use crate::error::ProtocolError;
+use crate::jsonrpc::IncomingRequest;
+use crate::registry::Snapshot;
+
+pub(crate) async fn read_resource(
+    shared: &Arc<ServerShared>,
+    peer: &Peer,
+    era: &Era,
+    req: IncomingRequest,
+    cancel: &RequestToken,
+    snap: &Snapshot,
+) -> Reply {
+    let mut params = req.params.unwrap_or_default();
+    let uri = str_param(&params, "uri")?.to_owned();
+    let (handler, vars) = if let Some(r) = snap.resources.get(&uri) {
+        (r.handler.clone(), BTreeMap::new())
+    } else if let Some((t, vars)) = snap.match_template(&uri) {
+        (t.handler.clone(), vars)
+    } else {
+        return Err(ProtocolError::resource_not_found(&uri));
+    };
+    let uri_v = Value::String(uri.clone());
+    let bind = [&uri_v];
+    let input = if era.is_modern() {
+        mrtr::read_input(&shared.sealer, "resources/read", &bind, peer.subject(), &mut params)?
+    } else {
+        InputState::default()
+    };
+    let spec =
+        RunSpec { shared, peer, era, id: &req.id, params: &params, cancel, method: "resources/read", bind: &bind };
+    let rounds = run_rounds(spec, input, |ctx| handler.read(ctx, uri.clone(), vars.clone())).await?;
+    let mut contents = match rounds {
+        Rounds::InputRequired(bytes) => return Ok(bytes),
+        Rounds::Done(r) => r.map_err(non_tool_error)?,
+    };
+    if contents.is_empty() {
+        return Err(ProtocolError::resource_not_found(&uri));
+    }
+    if !era.version().has_structured_output() {
+        for c in &mut contents {
+            c.meta = None;
+        }
+    }
+    finish(shared, era.is_modern(), true, &json!({ "contents": contents }))
+}
