@@ -208,9 +208,16 @@ export interface Limits {
   maxMessageSize?: number;
   maxInFlight?: number;
   maxInFlightPerConnection?: number;
-  requestTimeoutMs?: number;
+  /** `null` or 0: no request timeout. */
+  requestTimeoutMs?: number | null;
   shutdownGraceMs?: number;
   pageSize?: number;
+  /** Lifetime of a sealed 2026 `requestState`. */
+  requestStateTtlMs?: number;
+  /** Messages queued for one client before the engine stops reading from it. */
+  maxQueuedMessages?: number;
+  /** Unsolicited notifications kept for a legacy HTTP session with no stream open. */
+  maxSessionBacklog?: number;
 }
 
 /** Server options. */
@@ -229,7 +236,19 @@ export interface ServerOptions {
   cacheScope?: 'public' | 'private';
   /** Shared key so several processes can resume each other's 2026 multi-round-trip requests. */
   stateKey?: string;
+  /** The protocol versions served (default: all). */
+  protocolVersions?: string[];
   limits?: Limits;
+  /** Configures tasks and advertises them before a task-capable tool is registered. */
+  tasks?: { ttlMs?: number | null; pollIntervalMs?: number; maxTasks?: number };
+  /** The `experimental` capability object. */
+  experimental?: { [key: string]: unknown };
+  /** Extension id -> settings, advertised in the 2026 `capabilities.extensions`. */
+  extensions?: { [id: string]: unknown };
+  /** Advertise a capability even with nothing of its kind registered yet. */
+  enableTools?: boolean;
+  enableResources?: boolean;
+  enablePrompts?: boolean;
 }
 
 /** A client-input request: the wire form, or a shorthand. */

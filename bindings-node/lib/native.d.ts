@@ -95,9 +95,9 @@ export declare class NativeMemoryClient {
 /** The engine server behind a JavaScript `Server`. */
 export declare class NativeServer {
   /**
-   * Builds the server from `options` (JSON: `name`, `version`, `title`, `description`,
-   * `websiteUrl`, `instructions`, `logging`, `cacheTtlMs`, `cacheScope`, `stateKey`,
-   * `limits`) and the JS function handler calls go through.
+   * Builds the server from `options`: `name` (required) and `version`, then the engine's
+   * JSON form of the server options (`ServerBuilder::from_json`, camelCase names), and the
+   * JS function handler calls go through.
    */
   constructor(options: string, dispatch: (handlerId: number, payload: string, call: NativeCall | null) => void)
   /** Adds or replaces a tool (`definition`: the tool's JSON as listed, plus `deferTask`). */

@@ -61,7 +61,9 @@ class Server {
 
   /**
    * @param {object} options `name` (required), `version`, `title`, `description`,
-   *   `websiteUrl`, `instructions`, `logging`, `cacheTtlMs`, `cacheScope`, `stateKey`, `limits`
+   *   `websiteUrl`, `instructions`, `logging`, `protocolVersions`, `stateKey`, `cacheTtlMs`,
+   *   `cacheScope`, `limits`, `tasks`, `experimental`, `extensions`, `enableTools`,
+   *   `enableResources`, `enablePrompts` (unknown options are refused)
    */
   constructor(options = {}) {
     if (!options || typeof options.name !== 'string' || options.name === '') {

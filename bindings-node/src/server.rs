@@ -5,10 +5,9 @@
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use mcpforge::protocol::{CompletionRef, Prompt, Resource, ResourceTemplate, Tool};
-use mcpforge::{CacheScope, HttpOptions, HttpServer, Limits, Server, StdioOptions};
+use mcpforge::{HttpOptions, HttpServer, Server, ServerBuilder, StdioOptions};
 use napi::Env;
 use napi::bindgen_prelude::PromiseRaw;
 use napi_derive::napi;
@@ -26,43 +25,6 @@ fn definition<T: DeserializeOwned>(text: &str, what: &str) -> napi::Result<(T, V
     Ok((def, v))
 }
 
-fn text<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
-    v.get(key).and_then(Value::as_str)
-}
-
-fn millis(v: &Value, key: &str) -> Option<Duration> {
-    v.get(key).and_then(Value::as_f64).filter(|m| *m >= 0.0).map(|m| Duration::from_millis(m as u64))
-}
-
-fn count(v: &Value, key: &str) -> Option<usize> {
-    v.get(key).and_then(Value::as_u64).map(|n| n as usize)
-}
-
-/// The engine limits from the `limits` option (unset fields keep their defaults).
-fn limits(v: Option<&Value>) -> Limits {
-    let mut limits = Limits::default();
-    let Some(v) = v else { return limits };
-    if let Some(n) = count(v, "maxMessageSize") {
-        limits.max_message_size = n;
-    }
-    if let Some(n) = count(v, "maxInFlight") {
-        limits.max_in_flight = n;
-    }
-    if let Some(n) = count(v, "maxInFlightPerConnection") {
-        limits.max_in_flight_per_connection = n;
-    }
-    if let Some(d) = millis(v, "requestTimeoutMs") {
-        limits.request_timeout = Some(d);
-    }
-    if let Some(d) = millis(v, "shutdownGraceMs") {
-        limits.shutdown_grace = d;
-    }
-    if let Some(n) = count(v, "pageSize") {
-        limits.page_size = n;
-    }
-    limits
-}
-
 /// The engine server behind a JavaScript `Server`.
 #[napi]
 pub struct NativeServer {
@@ -72,42 +34,25 @@ pub struct NativeServer {
 
 #[napi]
 impl NativeServer {
-    /// Builds the server from `options` (JSON: `name`, `version`, `title`, `description`,
-    /// `websiteUrl`, `instructions`, `logging`, `cacheTtlMs`, `cacheScope`, `stateKey`,
-    /// `limits`) and the JS function handler calls go through.
+    /// Builds the server from `options`: `name` (required) and `version`, then the engine's
+    /// JSON form of the server options (`ServerBuilder::from_json`, camelCase names), and the
+    /// JS function handler calls go through.
     #[napi(
         constructor,
         ts_args_type = "options: string, dispatch: (handlerId: number, payload: string, call: NativeCall | null) => void"
     )]
     pub fn new(options: String, dispatch: DispatchFn<'_>) -> napi::Result<Self> {
-        let o = parse_json(&options, "server options")?;
-        let name = text(&o, "name").ok_or_else(|| js_error("server options: `name` is required"))?;
-        let version = text(&o, "version").unwrap_or("0.0.0");
-        let mut builder = Server::builder(name, version).limits(limits(o.get("limits")));
-        if let Some(t) = text(&o, "title") {
-            builder = builder.title(t);
-        }
-        if let Some(d) = text(&o, "description") {
-            builder = builder.description(d);
-        }
-        if let Some(u) = text(&o, "websiteUrl") {
-            builder = builder.website_url(u);
-        }
-        if let Some(i) = text(&o, "instructions") {
-            builder = builder.instructions(i);
-        }
-        if let Some(l) = o.get("logging").and_then(Value::as_bool) {
-            builder = builder.logging(l);
-        }
-        if let Some(k) = text(&o, "stateKey") {
-            builder = builder.state_key(k.as_bytes());
-        }
-        if let Some(ttl) = millis(&o, "cacheTtlMs") {
-            let scope =
-                if text(&o, "cacheScope") == Some("private") { CacheScope::Private } else { CacheScope::Public };
-            builder = builder.cache(ttl, scope);
-        }
-        let server = builder.build().map_err(js_error)?;
+        let mut o = parse_json(&options, "server options")?;
+        let fields = o.as_object_mut().ok_or_else(|| js_error("server options must be an object"))?;
+        let name = match fields.remove("name") {
+            Some(Value::String(n)) => n,
+            _ => return Err(js_error("server options: `name` is required")),
+        };
+        let version = match fields.remove("version") {
+            Some(Value::String(v)) => v,
+            _ => "0.0.0".to_owned(),
+        };
+        let server = ServerBuilder::from_json(&name, &version, o).and_then(ServerBuilder::build).map_err(js_error)?;
         Ok(NativeServer { server, dispatcher: Dispatcher::new(dispatch)? })
     }
 

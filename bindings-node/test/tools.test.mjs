@@ -171,3 +171,25 @@ test('tools added and removed while connected are seen by the client', async () 
     },
   );
 });
+
+test('server options are read by the engine, and a mistyped one throws', async () => {
+  await withServer(
+    (server) => server.tool('noop', {}, () => 'ok'),
+    async (_, client) => {
+      assert.equal(client.initializeResult.protocolVersion, '2025-06-18');
+      assert.equal(client.initializeResult.serverInfo.title, 'Options');
+      assert.deepEqual(client.initializeResult.capabilities.experimental, { x: {} });
+      assert.ok(client.initializeResult.capabilities.prompts, 'enablePrompts advertises prompts');
+    },
+    { protocolVersion: '2025-11-25' },
+    {
+      title: 'Options',
+      protocolVersions: ['2025-06-18'],
+      limits: { maxQueuedMessages: 16, requestTimeoutMs: null },
+      experimental: { x: {} },
+      enablePrompts: true,
+    },
+  );
+  assert.throws(() => new Server({ name: 't', limits: { maxInflight: 1 } }), /unknown field `maxInflight`/);
+  assert.throws(() => new Server({ name: 't', protocolVersions: ['1999-01-01'] }), /unknown protocol version/);
+});

@@ -8,8 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use mcpforge::{
-    CacheScope, CompletionRef, HttpOptions, Limits, Prompt, ProtocolVersion, Resource, ResourceTemplate, Server,
-    StdioOptions, Tool,
+    CompletionRef, HttpOptions, Prompt, Resource, ResourceTemplate, Server, ServerBuilder, StdioOptions, Tool,
 };
 use pyo3::PyTraverseError;
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
@@ -38,86 +37,46 @@ pub struct NativeServer {
     slots: Mutex<Vec<Arc<Slot>>>,
 }
 
-fn seconds(v: &Value) -> Option<Duration> {
-    v.as_f64().and_then(|s| Duration::try_from_secs_f64(s).ok())
+/// Python gives durations in seconds; the engine's JSON forms take milliseconds. Renames
+/// each `secs` key of `object` to its `ms` key, converted (`None` stays `null`).
+fn seconds_to_ms(object: &mut Value, pairs: &[(&str, &str)]) -> PyResult<()> {
+    let Some(o) = object.as_object_mut() else { return Ok(()) };
+    for (secs, ms) in pairs {
+        if let Some(v) = o.remove(*secs) {
+            let converted = if v.is_null() {
+                Value::Null
+            } else {
+                let d = v
+                    .as_f64()
+                    .and_then(|s| Duration::try_from_secs_f64(s).ok())
+                    .ok_or_else(|| PyValueError::new_err(format!("{secs} must be seconds >= 0")))?;
+                Value::from(u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+            };
+            o.insert((*ms).to_owned(), converted);
+        }
+    }
+    Ok(())
 }
 
-fn count(options: &Value, key: &str) -> Option<usize> {
-    options.get(key).and_then(Value::as_u64).map(|n| n as usize)
-}
-
-fn text<'a>(options: &'a Value, key: &str) -> Option<&'a str> {
-    options.get(key).and_then(Value::as_str)
-}
-
-fn strings(options: &Value, key: &str) -> Option<Vec<String>> {
-    options.get(key).and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
-}
-
-/// The engine limits from `Server(limits={...})`.
-fn limits(options: &Value) -> Limits {
-    let mut l = Limits::default();
-    let Some(o) = options.get("limits") else { return l };
-    if let Some(n) = count(o, "max_message_size") {
-        l.max_message_size = n;
+/// Builds the engine server from `Server(...)`'s options through the engine's JSON form
+/// (`ServerBuilder::from_json`); `max_workers` is the binding's own.
+fn build(name: &str, version: &str, mut o: Value) -> PyResult<Server> {
+    if let Some(map) = o.as_object_mut() {
+        map.remove("max_workers");
     }
-    if let Some(n) = count(o, "max_in_flight_per_connection") {
-        l.max_in_flight_per_connection = n;
+    seconds_to_ms(&mut o, &[("cache_ttl", "cache_ttl_ms")])?;
+    if let Some(limits) = o.get_mut("limits") {
+        seconds_to_ms(
+            limits,
+            &[
+                ("request_timeout", "request_timeout_ms"),
+                ("shutdown_grace", "shutdown_grace_ms"),
+                ("request_state_ttl", "request_state_ttl_ms"),
+            ],
+        )?;
     }
-    if let Some(n) = count(o, "max_in_flight") {
-        l.max_in_flight = n;
-    }
-    if let Some(t) = o.get("request_timeout") {
-        l.request_timeout = seconds(t);
-    }
-    if let Some(t) = o.get("shutdown_grace").and_then(seconds) {
-        l.shutdown_grace = t;
-    }
-    if let Some(n) = count(o, "page_size") {
-        l.page_size = n;
-    }
-    if let Some(t) = o.get("request_state_ttl").and_then(seconds) {
-        l.request_state_ttl = t;
-    }
-    l
-}
-
-/// Builds the engine server from `Server(...)`'s options.
-fn build(name: &str, version: &str, o: &Value) -> PyResult<Server> {
-    let mut b = Server::builder(name, version).limits(limits(o));
-    if let Some(s) = text(o, "title") {
-        b = b.title(s);
-    }
-    if let Some(s) = text(o, "description") {
-        b = b.description(s);
-    }
-    if let Some(s) = text(o, "website_url") {
-        b = b.website_url(s);
-    }
-    if let Some(s) = text(o, "instructions") {
-        b = b.instructions(s);
-    }
-    if let Some(on) = o.get("logging").and_then(Value::as_bool) {
-        b = b.logging(on);
-    }
-    if let Some(ttl) = o.get("cache_ttl").and_then(seconds) {
-        let scope = if text(o, "cache_scope") == Some("private") { CacheScope::Private } else { CacheScope::Public };
-        b = b.cache(ttl, scope);
-    }
-    if let Some(key) = text(o, "state_key") {
-        b = b.state_key(key.as_bytes());
-    }
-    if let Some(list) = strings(o, "protocol_versions") {
-        let parsed = list
-            .iter()
-            .map(|v| {
-                ProtocolVersion::parse(v)
-                    .ok_or_else(|| PyValueError::new_err(format!("unknown protocol version {v:?}")))
-            })
-            .collect::<PyResult<Vec<_>>>()?;
-        b = b.protocol_versions(&parsed);
-    }
-    b.build().map_err(engine_to_py)
+    let builder = ServerBuilder::from_json(name, version, o).map_err(|e| PyValueError::new_err(e.to_string()))?;
+    builder.build().map_err(engine_to_py)
 }
 
 impl NativeServer {
@@ -132,16 +91,10 @@ impl NativeServer {
     /// milliseconds. `verifier` checks bearer tokens.
     fn http_options(&self, options: &Value, verifier: Option<(Py<PyAny>, bool)>) -> PyResult<HttpOptions> {
         let mut options = options.clone();
-        if let Some(o) = options.as_object_mut() {
-            for (secs, ms) in
-                [("session_idle_timeout", "session_idle_timeout_ms"), ("sse_keepalive", "sse_keepalive_ms")]
-            {
-                if let Some(v) = o.remove(secs) {
-                    let d = seconds(&v).ok_or_else(|| PyValueError::new_err(format!("{secs} must be seconds >= 0")))?;
-                    o.insert(ms.to_owned(), Value::from(u64::try_from(d.as_millis()).unwrap_or(u64::MAX)));
-                }
-            }
-        }
+        seconds_to_ms(
+            &mut options,
+            &[("session_idle_timeout", "session_idle_timeout_ms"), ("sse_keepalive", "sse_keepalive_ms")],
+        )?;
         let verifier = verifier.map(|(callable, is_async)| {
             Arc::new(PyVerifier(self.invoker(callable, is_async))) as Arc<dyn mcpforge::TokenVerifier>
         });
@@ -191,9 +144,9 @@ impl NativeServer {
     #[new]
     fn new(name: &str, version: &str, options: &Bound<'_, PyDict>) -> PyResult<NativeServer> {
         let o = from_py(options)?;
-        let workers = count(&o, "max_workers").unwrap_or(crate::DEFAULT_MAX_WORKERS);
+        let workers = o.get("max_workers").and_then(Value::as_u64).map_or(crate::DEFAULT_MAX_WORKERS, |n| n as usize);
         Ok(NativeServer {
-            server: build(name, version, &o)?,
+            server: build(name, version, o)?,
             pool: Arc::new(Pool::new(workers)),
             slots: Mutex::default(),
         })

@@ -125,3 +125,24 @@ def test_serve_refuses_a_bad_http_address() -> None:
     for bad in ("3000", "localhost", "127.0.0.1:http", "127.0.0.1:70000"):
         with pytest.raises(ValueError, match="HOST:PORT"):
             server.serve(http=bad)
+
+
+def test_server_options_are_read_by_the_engine() -> None:
+    """``Server(...)``'s options go to the engine's JSON form: versions, limits (seconds),
+    and a mistyped option is refused with the field's name instead of being ignored."""
+    server = Server("versions", protocol_versions=["2025-06-18", "2026-07-28"], limits={"max_queued_messages": 8})
+
+    @server.tool()
+    def ping_tool() -> str:
+        return "pong"
+
+    async def body() -> None:
+        async with server.test_client(wire="2026-07-28") as client:
+            discover = await client.request("server/discover")
+            assert discover["supportedVersions"] == ["2026-07-28", "2025-06-18"]
+
+    run(body)
+    with pytest.raises(ValueError, match="unknown field `max_inflight`"):
+        Server("typo", limits={"max_inflight": 4})
+    with pytest.raises(ValueError, match="unknown protocol version"):
+        Server("old", protocol_versions=["2023-01-01"])

@@ -39,6 +39,7 @@ pub mod registry;
 pub mod schema;
 pub mod seal;
 pub mod server;
+mod server_config;
 pub(crate) mod session;
 pub mod sugar;
 pub(crate) mod sync;

@@ -101,7 +101,8 @@ class Server:
 
     ``limits`` is a dict of ``max_message_size``, ``max_in_flight_per_connection``,
     ``max_in_flight``, ``request_timeout`` (seconds or None), ``shutdown_grace``,
-    ``page_size``, ``request_state_ttl``. ``cache_ttl`` (seconds) and ``cache_scope`` are the
+    ``page_size``, ``request_state_ttl``, ``max_queued_messages``, ``max_session_backlog``
+    (an unknown key raises ``ValueError``). ``cache_ttl`` (seconds) and ``cache_scope`` are the
     caching hints of 2026-07-28 list and read results. ``state_key`` is shared by several
     instances that must resume each other's multi-round-trip requests.
     """

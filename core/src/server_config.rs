@@ -1,0 +1,217 @@
+//! [`ServerBuilder`] from JSON: the one form every binding hands its users' server options
+//! over in (C's `options_json`, Python's `Server(...)` keywords, Node's `new Server({...})`),
+//! so each option is read in one place. Every field is optional; durations are
+//! milliseconds; names are snake_case with the camelCase spelling accepted; unknown fields
+//! are refused, so a typo does not pass silently.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Deserializer};
+use serde_json::{Map, Value};
+
+use crate::dispatch::limits::Limits;
+use crate::error::Error;
+use crate::protocol::ProtocolVersion;
+use crate::server::{CacheScope, Server, ServerBuilder};
+use crate::tasks::TaskOptions;
+
+/// The server options (see the module docs).
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ServerConfig {
+    title: Option<String>,
+    description: Option<String>,
+    #[serde(alias = "websiteUrl")]
+    website_url: Option<String>,
+    instructions: Option<String>,
+    logging: Option<bool>,
+    #[serde(alias = "protocolVersions")]
+    protocol_versions: Option<Vec<String>>,
+    /// The `requestState` sealing key shared by the instances of a deployment.
+    #[serde(alias = "stateKey")]
+    state_key: Option<String>,
+    #[serde(alias = "cacheTtlMs")]
+    cache_ttl_ms: Option<u64>,
+    #[serde(alias = "cacheScope")]
+    cache_scope: Option<String>,
+    limits: Option<LimitsConfig>,
+    /// Tasks configured (and advertised before any task-capable tool is registered).
+    tasks: Option<TasksConfig>,
+    experimental: Option<Map<String, Value>>,
+    /// Extension id -> settings, advertised in the 2026 `capabilities.extensions`.
+    extensions: Option<Map<String, Value>>,
+    #[serde(alias = "enableTools")]
+    enable_tools: Option<bool>,
+    #[serde(alias = "enableResources")]
+    enable_resources: Option<bool>,
+    #[serde(alias = "enablePrompts")]
+    enable_prompts: Option<bool>,
+}
+
+/// The `limits` member ([`Limits`]).
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct LimitsConfig {
+    #[serde(alias = "maxMessageSize")]
+    max_message_size: Option<usize>,
+    #[serde(alias = "maxInFlight")]
+    max_in_flight: Option<usize>,
+    #[serde(alias = "maxInFlightPerConnection")]
+    max_in_flight_per_connection: Option<usize>,
+    /// `null` or 0: no request timeout.
+    #[serde(default, alias = "requestTimeoutMs", deserialize_with = "present")]
+    request_timeout_ms: Option<Option<u64>>,
+    #[serde(alias = "shutdownGraceMs")]
+    shutdown_grace_ms: Option<u64>,
+    #[serde(alias = "pageSize")]
+    page_size: Option<usize>,
+    #[serde(alias = "requestStateTtlMs")]
+    request_state_ttl_ms: Option<u64>,
+    #[serde(alias = "maxQueuedMessages")]
+    max_queued_messages: Option<usize>,
+    #[serde(alias = "maxSessionBacklog")]
+    max_session_backlog: Option<usize>,
+}
+
+/// The `tasks` member ([`TaskOptions`]).
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct TasksConfig {
+    /// `null` or 0: tasks are kept until the store needs room.
+    #[serde(default, alias = "ttlMs", deserialize_with = "present")]
+    ttl_ms: Option<Option<u64>>,
+    #[serde(alias = "pollIntervalMs")]
+    poll_interval_ms: Option<u64>,
+    #[serde(alias = "maxTasks")]
+    max_tasks: Option<usize>,
+}
+
+/// Tells a field given as `null` (`Some(None)`) from a missing one (`None`).
+fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<u64>>, D::Error> {
+    Option::<u64>::deserialize(d).map(Some)
+}
+
+/// A duration in milliseconds where `None` or zero means "none".
+fn optional_ms(ms: Option<u64>) -> Option<Duration> {
+    ms.filter(|m| *m > 0).map(Duration::from_millis)
+}
+
+impl LimitsConfig {
+    fn apply(self, mut l: Limits) -> Limits {
+        if let Some(v) = self.max_message_size {
+            l.max_message_size = v;
+        }
+        if let Some(v) = self.max_in_flight {
+            l.max_in_flight = v;
+        }
+        if let Some(v) = self.max_in_flight_per_connection {
+            l.max_in_flight_per_connection = v;
+        }
+        if let Some(v) = self.request_timeout_ms {
+            l.request_timeout = optional_ms(v);
+        }
+        if let Some(v) = self.shutdown_grace_ms {
+            l.shutdown_grace = Duration::from_millis(v);
+        }
+        if let Some(v) = self.page_size {
+            l.page_size = v;
+        }
+        if let Some(v) = self.request_state_ttl_ms {
+            l.request_state_ttl = Duration::from_millis(v);
+        }
+        if let Some(v) = self.max_queued_messages {
+            l.max_queued_messages = v;
+        }
+        if let Some(v) = self.max_session_backlog {
+            l.max_session_backlog = v;
+        }
+        l
+    }
+}
+
+impl TasksConfig {
+    fn options(self) -> TaskOptions {
+        let mut o = TaskOptions::default();
+        if let Some(v) = self.ttl_ms {
+            o.ttl = optional_ms(v);
+        }
+        if let Some(v) = self.poll_interval_ms {
+            o.poll_interval = Duration::from_millis(v);
+        }
+        if let Some(v) = self.max_tasks {
+            o.max_tasks = v;
+        }
+        o
+    }
+}
+
+impl ServerBuilder {
+    /// A builder for a server called `name` at `version`, configured from the JSON form of
+    /// its options (the module docs list the fields; `null` means all defaults). Errors are
+    /// [`Error::Config`] naming the offending field. Register tools, resources and prompts on
+    /// the result as usual.
+    pub fn from_json(name: &str, version: &str, options: Value) -> Result<ServerBuilder, Error> {
+        let bad = Error::Config;
+        let c: ServerConfig = if options.is_null() {
+            ServerConfig::default()
+        } else {
+            serde_json::from_value(options).map_err(|e| bad(format!("server options: {e}")))?
+        };
+        let mut b = Server::builder(name, version);
+        if let Some(v) = c.title {
+            b = b.title(v);
+        }
+        if let Some(v) = c.description {
+            b = b.description(v);
+        }
+        if let Some(v) = c.website_url {
+            b = b.website_url(v);
+        }
+        if let Some(v) = c.instructions {
+            b = b.instructions(v);
+        }
+        if let Some(v) = c.logging {
+            b = b.logging(v);
+        }
+        if let Some(list) = c.protocol_versions {
+            let parsed = list
+                .iter()
+                .map(|v| ProtocolVersion::parse(v).ok_or_else(|| bad(format!("unknown protocol version {v:?}"))))
+                .collect::<Result<Vec<_>, _>>()?;
+            b = b.protocol_versions(&parsed);
+        }
+        if let Some(key) = c.state_key {
+            b = b.state_key(key.as_bytes());
+        }
+        if c.cache_ttl_ms.is_some() || c.cache_scope.is_some() {
+            let scope = match c.cache_scope.as_deref() {
+                None | Some("public") => CacheScope::Public,
+                Some("private") => CacheScope::Private,
+                Some(other) => return Err(bad(format!("cache_scope {other:?} must be \"public\" or \"private\""))),
+            };
+            b = b.cache(Duration::from_millis(c.cache_ttl_ms.unwrap_or(0)), scope);
+        }
+        if let Some(l) = c.limits {
+            b = b.limits(l.apply(Limits::default()));
+        }
+        if let Some(t) = c.tasks {
+            b = b.tasks(t.options());
+        }
+        if let Some(e) = c.experimental {
+            b = b.experimental(Value::Object(e));
+        }
+        for (id, settings) in c.extensions.unwrap_or_default() {
+            b = b.extension(id, settings);
+        }
+        if c.enable_tools == Some(true) {
+            b = b.enable_tools();
+        }
+        if c.enable_resources == Some(true) {
+            b = b.enable_resources();
+        }
+        if c.enable_prompts == Some(true) {
+            b = b.enable_prompts();
+        }
+        Ok(b)
+    }
+}
