@@ -60,6 +60,45 @@
 #define MCPF_VERSION_MINOR 1
 #define MCPF_VERSION_PATCH 0
 
+// Invalid JSON was received (-32700).
+#define MCPF_ERROR_PARSE_ERROR -32700
+
+// The JSON sent is not a valid request object (-32600).
+#define MCPF_ERROR_INVALID_REQUEST -32600
+
+// The method does not exist or its capability is not advertised (-32601).
+#define MCPF_ERROR_METHOD_NOT_FOUND -32601
+
+// Invalid method parameters (-32602).
+#define MCPF_ERROR_INVALID_PARAMS -32602
+
+// Internal error (-32603).
+#define MCPF_ERROR_INTERNAL_ERROR -32603
+
+// Resource not found (-32002; the engine sends -32602 on 2026-07-28).
+#define MCPF_ERROR_RESOURCE_NOT_FOUND -32002
+
+// URL elicitation required (-32042, 2025-11-25).
+#define MCPF_ERROR_URL_ELICITATION_REQUIRED -32042
+
+// 2026-07-28: a transport header is missing or disagrees with the body (-32020).
+#define MCPF_ERROR_HEADER_MISMATCH -32020
+
+// 2026-07-28: the request needs a client capability it did not declare (-32021).
+#define MCPF_ERROR_MISSING_REQUIRED_CLIENT_CAPABILITY -32021
+
+// 2026-07-28: the requested protocol version is not supported (-32022).
+#define MCPF_ERROR_UNSUPPORTED_PROTOCOL_VERSION -32022
+
+// `mcpf_server_notify_list_changed`: the tool list.
+#define MCPF_LIST_TOOLS 1
+
+// `mcpf_server_notify_list_changed`: the prompt list.
+#define MCPF_LIST_PROMPTS 2
+
+// `mcpf_server_notify_list_changed`: the resource list (resources and templates).
+#define MCPF_LIST_RESOURCES 3
+
 // The result of a fallible call. `MCPF_STATUS_OK` (0) is success; every other value is a
 // failure whose details are in `mcpf_last_error_message()`.
 //
@@ -96,6 +135,8 @@ enum mcpf_status
   // The client refused or could not answer a client-input ask (no such capability,
   // declined the request, disconnected, or the call was cancelled).
   MCPF_STATUS_ASK_FAILED = 11,
+  // No tool, prompt, resource or template is registered under that name or URI.
+  MCPF_STATUS_NOT_FOUND = 12,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -294,6 +335,16 @@ void mcpf_token_check_free(mcpf_token_check *check);
 // As for `mcpf_call_arguments`.
 mcpf_status mcpf_call_task_id(const mcpf_call *call, const char **out, size_t *out_len);
 
+// What the caller's bearer token grants, when the request came over HTTP with a token
+// verifier (`mcpf_server_set_token_verifier`), as JSON text borrowed like
+// `mcpf_call_arguments`: `{"subject": "...", "scopes": [...], "clientId": "...",
+// "extra": {...}}` (absent fields omitted). `MCPF_STATUS_NOT_FOUND` when the request
+// carries no grant (stdio, or HTTP without authorization).
+//
+// # Safety
+// As for `mcpf_call_arguments`.
+mcpf_status mcpf_call_auth(const mcpf_call *call, const char **out, size_t *out_len);
+
 // Turns the call into a task, for a tool registered with `"deferTask": true` (see
 // `mcpf_server_add_tool_json`): such a tool first runs inside the request (its asks are
 // answered in rounds of that request); this call returns `MCPF_STATUS_INPUT_REQUIRED` —
@@ -397,6 +448,53 @@ mcpf_status mcpf_call_log(const mcpf_call *call, mcpf_log_level level, const cha
 // is, so read it right after the failing call.
 const char *mcpf_last_error_message(void);
 
+// Removes the tool called `name` (UTF-8, `SIZE_MAX`: NUL-terminated). Thread-safe, at any
+// time; while the server runs, clients are told the tool list changed and new calls of the
+// tool fail (calls already running finish). Its `free_user_data` runs now, or when the
+// last of its calls is answered. `MCPF_STATUS_NOT_FOUND` when no such tool is registered.
+//
+// # Safety
+// `server` is NULL or a live server; `name` is NULL or readable per the string rules.
+mcpf_status mcpf_server_remove_tool(mcpf_server *server, const char *name, size_t name_len);
+
+// Removes the prompt called `name`; as `mcpf_server_remove_tool`.
+//
+// # Safety
+// As for `mcpf_server_remove_tool`.
+mcpf_status mcpf_server_remove_prompt(mcpf_server *server, const char *name, size_t name_len);
+
+// Removes the concrete resource at `uri`; as `mcpf_server_remove_tool` (clients are told
+// the resource list changed).
+//
+// # Safety
+// As for `mcpf_server_remove_tool`.
+mcpf_status mcpf_server_remove_resource(mcpf_server *server, const char *uri, size_t uri_len);
+
+// Removes the resource template registered with the template string `uri_template`; as
+// `mcpf_server_remove_tool` (clients are told the resource list changed).
+//
+// # Safety
+// As for `mcpf_server_remove_tool`.
+mcpf_status mcpf_server_remove_resource_template(mcpf_server *server, const char *uri_template, size_t uri_template_len);
+
+// Tells the clients subscribed to `uri` that the resource changed
+// (`notifications/resources/updated` to legacy sessions that subscribed and to 2026 listen
+// streams that listed it). Thread-safe; a no-op while the server is not running (no client
+// is connected then).
+//
+// # Safety
+// `server` is NULL or a live server; `uri` is NULL or readable per the string rules.
+mcpf_status mcpf_server_notify_resource_updated(mcpf_server *server, const char *uri, size_t uri_len);
+
+// Tells clients a list changed when it depends on something outside the server's
+// registrations (registering and removing notify by themselves): `list` is
+// `MCPF_LIST_TOOLS`, `MCPF_LIST_PROMPTS` or `MCPF_LIST_RESOURCES` (anything else:
+// `MCPF_STATUS_INVALID_ARGUMENT`). Thread-safe; a no-op while the server is not running.
+//
+// # Safety
+// `server` is NULL or a live server.
+mcpf_status mcpf_server_notify_list_changed(mcpf_server *server, uint32_t list);
+
 // Completes a tool call with a full `CallToolResult` given as JSON text
 // (`{"content":[...], "structuredContent":..., "isError":...}`).
 //
@@ -498,6 +596,24 @@ const mcpf_call *mcpf_responder_call(const mcpf_responder *r);
 // `name`/`version` are NULL or readable per the string rules; `out` is NULL or writable.
 mcpf_status mcpf_server_new(const char *name, size_t name_len, const char *version, size_t version_len, mcpf_server **out);
 
+// Creates a server with options: `options_json` is the engine's JSON form of the server
+// options (NULL: defaults), every field optional, unknown fields refused
+// (`MCPF_STATUS_INVALID_ARGUMENT` naming the field; `MCPF_STATUS_INVALID_JSON` when it does
+// not parse): `"title"`, `"description"`, `"website_url"`, `"instructions"`, `"logging"`
+// (true), `"protocol_versions"` (`["2025-11-25", ...]`), `"state_key"` (shared by instances
+// that resume each other's 2026 requests), `"cache_ttl_ms"`, `"cache_scope"`
+// (`"public"`/`"private"`), `"limits"` (`{"max_message_size", "max_in_flight",
+// "max_in_flight_per_connection", "request_timeout_ms" (null: none), "shutdown_grace_ms",
+// "page_size", "request_state_ttl_ms", "max_queued_messages", "max_session_backlog"}`),
+// `"tasks"` (`{"ttl_ms", "poll_interval_ms", "max_tasks"}`), `"experimental"`,
+// `"extensions"` (id -> settings), `"enable_tools"`/`"enable_resources"`/`"enable_prompts"`.
+// The same form Python and Node take (camelCase names are accepted too). Otherwise as
+// `mcpf_server_new`.
+//
+// # Safety
+// As for `mcpf_server_new`; `options_json` is NULL or readable per the string rules.
+mcpf_status mcpf_server_new_with_options(const char *name, size_t name_len, const char *version, size_t version_len, const char *options_json, size_t options_json_len, mcpf_server **out);
+
 // Sets the `instructions` the server sends at initialization (copied; replaces earlier
 // instructions; takes effect at the next `mcpf_server_run_*`). Thread-safe.
 //
@@ -505,8 +621,9 @@ mcpf_status mcpf_server_new(const char *name, size_t name_len, const char *versi
 // `server` is NULL or a live server; `text` is NULL or readable per the string rules.
 mcpf_status mcpf_server_set_instructions(mcpf_server *server, const char *text, size_t text_len);
 
-// Registers a tool (or replaces the one with the same name). Thread-safe; callable while
-// the server runs (clients are then told the list changed).
+// Registers a tool. Thread-safe; callable while the server runs (clients are then told
+// the list changed). A name already registered is refused (`MCPF_STATUS_INVALID_ARGUMENT`):
+// to replace a tool, `mcpf_server_remove_tool` it first.
 //
 // `name` is 1-128 of `A-Z a-z 0-9 _ - . /`; `description` may be NULL; `input_schema_json`
 // is a JSON Schema object with root `"type": "object"` (NULL means `{"type":"object"}`).
@@ -514,7 +631,7 @@ mcpf_status mcpf_server_set_instructions(mcpf_server *server, const char *text, 
 // annotations, use `mcpf_server_add_tool_json`.
 //
 // On success the library owns `user_data` and calls `free_user_data(user_data)` (if not
-// NULL) exactly once when the tool is dropped: replaced, or the server freed (or, if a
+// NULL) exactly once when the tool is dropped: removed, or the server freed (or, if a
 // responder of the server's calls is still alive, when the last one is completed or
 // freed). On failure nothing is kept and `free_user_data` is not called.
 //
@@ -540,7 +657,7 @@ mcpf_status mcpf_server_add_tool(mcpf_server *server, const char *name, size_t n
 // `callback` and `free_user_data` are NULL or valid functions of those signatures.
 mcpf_status mcpf_server_add_tool_json(mcpf_server *server, const char *tool_json, size_t tool_json_len, mcpf_tool_callback callback, void *user_data, mcpf_free_callback free_user_data);
 
-// Registers a concrete resource (or replaces the one with the same URI). Thread-safe;
+// Registers a concrete resource (a URI already registered is refused). Thread-safe;
 // callable while the server runs (clients are then told the list changed).
 //
 // `uri` is an absolute URI and `name` non-empty; `description` and `mime_type` may be
@@ -552,14 +669,14 @@ mcpf_status mcpf_server_add_tool_json(mcpf_server *server, const char *tool_json
 //
 // `user_data` ownership is as for `mcpf_server_add_tool`: on success the library calls
 // `free_user_data(user_data)` (if not NULL) exactly once when the resource is dropped
-// (replaced, or the server freed); on failure nothing is kept and it is not called.
+// (removed, or the server freed); on failure nothing is kept and it is not called.
 //
 // # Safety
 // `server` is NULL or a live server; strings are NULL or readable per the string rules;
 // `callback` and `free_user_data` are NULL or valid functions of those signatures.
 mcpf_status mcpf_server_add_resource(mcpf_server *server, const char *uri, size_t uri_len, const char *name, size_t name_len, const char *description, size_t description_len, const char *mime_type, size_t mime_type_len, mcpf_resource_callback callback, void *user_data, mcpf_free_callback free_user_data);
 
-// Registers a resource template (or replaces the one with the same template string).
+// Registers a resource template (a template string already registered is refused).
 // Thread-safe; callable while the server runs (clients are then told the list changed).
 //
 // `uri_template` is an RFC 6570 URI template (`"file:///notes/{id}"`) and `name`
@@ -575,7 +692,7 @@ mcpf_status mcpf_server_add_resource(mcpf_server *server, const char *uri, size_
 // As for `mcpf_server_add_resource`.
 mcpf_status mcpf_server_add_resource_template(mcpf_server *server, const char *uri_template, size_t uri_template_len, const char *name, size_t name_len, const char *description, size_t description_len, const char *mime_type, size_t mime_type_len, mcpf_resource_callback callback, void *user_data, mcpf_free_callback free_user_data);
 
-// Registers a prompt (or replaces the one with the same name). Thread-safe; callable
+// Registers a prompt (a name already registered is refused). Thread-safe; callable
 // while the server runs (clients are then told the list changed).
 //
 // `name` is non-empty; `description` may be NULL; `arguments_json` is a JSON array of
@@ -612,6 +729,22 @@ mcpf_status mcpf_server_add_prompt(mcpf_server *server, const char *name, size_t
 // `server` is NULL or a live server; strings are NULL or readable per the string rules;
 // `callback` and `free_user_data` are NULL or valid functions of those signatures.
 mcpf_status mcpf_server_add_completion(mcpf_server *server, const char *ref_type, size_t ref_type_len, const char *ref_name_or_uri, size_t ref_name_or_uri_len, mcpf_completion_callback callback, void *user_data, mcpf_free_callback free_user_data);
+
+// Asks the server to stop: a running `mcpf_server_run_stdio`/`_http` finishes its
+// in-flight calls and returns; a later one returns at once (shutdown is final). Thread-safe,
+// callable from callbacks, idempotent, and async-signal-safe for a valid `server` (it
+// only sets a flag and writes one byte to a pipe), so a signal handler may call it.
+//
+// # Safety
+// `server` is NULL or a live server.
+mcpf_status mcpf_server_shutdown(mcpf_server *server);
+
+// Frees a server and every registration (calling their `free_user_data`). Freeing NULL is
+// a no-op. Must not be called while `mcpf_server_run_stdio`/`_http` is running on it.
+//
+// # Safety
+// `server` is NULL or a server from `mcpf_server_new`, not yet freed and not running.
+void mcpf_server_free(mcpf_server *server);
 
 // Serves MCP over this process's stdin/stdout, blocking the calling thread until stdin
 // closes, SIGINT/SIGTERM arrives, or `mcpf_server_shutdown` is called (from another
@@ -655,22 +788,6 @@ mcpf_status mcpf_server_run_http(mcpf_server *server, const char *options_json, 
 // # Safety
 // `server` is NULL or a live server; `out` is NULL or writable.
 mcpf_status mcpf_server_http_port(const mcpf_server *server, uint16_t *out);
-
-// Asks the server to stop: a running `mcpf_server_run_stdio`/`_http` finishes its
-// in-flight calls and returns; a later one returns at once (shutdown is final). Thread-safe,
-// callable from callbacks, idempotent, and async-signal-safe for a valid `server` (it
-// only sets a flag and writes one byte to a pipe), so a signal handler may call it.
-//
-// # Safety
-// `server` is NULL or a live server.
-mcpf_status mcpf_server_shutdown(mcpf_server *server);
-
-// Frees a server and every registration (calling their `free_user_data`). Freeing NULL is
-// a no-op. Must not be called while `mcpf_server_run_stdio`/`_http` is running on it.
-//
-// # Safety
-// `server` is NULL or a server from `mcpf_server_new`, not yet freed and not running.
-void mcpf_server_free(mcpf_server *server);
 
 // The name of a status code (`"MCPF_STATUS_INVALID_JSON"`), as a static NUL-terminated
 // string owned by the library (never free it). Unknown values give

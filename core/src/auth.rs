@@ -6,21 +6,29 @@
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::handler::BoxFuture;
 use crate::sync::lock;
 
-/// What a verified token grants.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// What a verified token grants. Its JSON form (what the bindings hand over, both ways) is
+/// `{"subject": "...", "scopes": ["..."], "clientId": "...", "extra": {...}}`, every field
+/// optional (`client_id` is accepted for `clientId`); unknown fields are refused.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AuthInfo {
     /// The principal (the token's `sub`). Legacy sessions and 2026 `requestState` are bound to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// The scopes the token grants.
+    #[serde(default)]
     pub scopes: Vec<String>,
     /// The OAuth client the token was issued to.
+    #[serde(default, alias = "client_id", skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Anything else the verifier wants handlers to see (claims, tenant, …).
+    #[serde(default, skip_serializing_if = "Value::is_null")]
     pub extra: Value,
 }
 

@@ -157,10 +157,12 @@ impl Server {
         self.shared.shutdown.cancel();
     }
 
-    /// Adds or replaces a tool while serving; clients are told the list changed.
+    /// Adds a tool while serving; clients are told the list changed. A name already
+    /// registered is refused ([`Error::Duplicate`]): replacing is `remove_tool`, then this.
     pub fn add_tool<M>(&self, tool: Tool, handler: impl IntoToolHandler<M>) -> Result<(), Error> {
         let entry = ToolEntry::new(tool, handler.into_tool_handler())?;
-        self.shared.registry.update(|s| s.tools.upsert(entry));
+        let inserted = self.shared.registry.update(|s| s.tools.insert(entry));
+        inserted.map_err(|name| Error::Duplicate { what: "tool", name })?;
         self.shared.hub.list_changed(ListKind::Tools);
         Ok(())
     }
@@ -174,10 +176,11 @@ impl Server {
         removed
     }
 
-    /// Adds or replaces a resource while serving.
+    /// Adds a resource while serving (a URI already registered is refused).
     pub fn add_resource<M>(&self, resource: Resource, handler: impl IntoResourceHandler<M>) -> Result<(), Error> {
         let entry = ResourceEntry::new(resource, handler.into_resource_handler())?;
-        self.shared.registry.update(|s| s.resources.upsert(entry));
+        let inserted = self.shared.registry.update(|s| s.resources.insert(entry));
+        inserted.map_err(|name| Error::Duplicate { what: "resource", name })?;
         self.shared.hub.list_changed(ListKind::Resources);
         Ok(())
     }
@@ -191,10 +194,11 @@ impl Server {
         removed
     }
 
-    /// Adds or replaces a prompt while serving.
+    /// Adds a prompt while serving (a name already registered is refused).
     pub fn add_prompt<M>(&self, prompt: Prompt, handler: impl IntoPromptHandler<M>) -> Result<(), Error> {
         let entry = PromptEntry::new(prompt, handler.into_prompt_handler())?;
-        self.shared.registry.update(|s| s.prompts.upsert(entry));
+        let inserted = self.shared.registry.update(|s| s.prompts.insert(entry));
+        inserted.map_err(|name| Error::Duplicate { what: "prompt", name })?;
         self.shared.hub.list_changed(ListKind::Prompts);
         Ok(())
     }
@@ -208,17 +212,28 @@ impl Server {
         removed
     }
 
-    /// Adds or replaces a resource template while serving (clients are told the resource
-    /// list changed).
+    /// Adds a resource template while serving (clients are told the resource list changed;
+    /// a template already registered is refused).
     pub fn add_resource_template<M>(
         &self,
         template: ResourceTemplate,
         handler: impl IntoTemplateHandler<M>,
     ) -> Result<(), Error> {
         let entry = TemplateEntry::new(template, handler.into_template_handler())?;
-        self.shared.registry.update(|s| s.templates.upsert(entry));
+        let inserted = self.shared.registry.update(|s| s.templates.insert(entry));
+        inserted.map_err(|name| Error::Duplicate { what: "resource template", name })?;
         self.shared.hub.list_changed(ListKind::Resources);
         Ok(())
+    }
+
+    /// Removes a resource template (by its template string); true if it existed (clients are
+    /// told the resource list changed).
+    pub fn remove_resource_template(&self, uri_template: &str) -> bool {
+        let removed = self.shared.registry.update(|s| s.templates.remove(uri_template));
+        if removed {
+            self.shared.hub.list_changed(ListKind::Resources);
+        }
+        removed
     }
 
     /// Adds or replaces a completion provider while serving (`None`: the fallback for every
@@ -374,9 +389,8 @@ impl ServerBuilder {
     ) {
         match entry {
             Ok(e) => {
-                let key = e.key().to_owned();
-                if catalog.upsert(e) {
-                    errors.push(Error::Duplicate { what, name: key });
+                if let Err(name) = catalog.insert(e) {
+                    errors.push(Error::Duplicate { what, name });
                 }
             }
             Err(e) => errors.push(e),

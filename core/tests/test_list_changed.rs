@@ -134,7 +134,11 @@ async fn legacy_session_hears_tool_changes_and_lists_are_fresh() {
     let r = client.call_tool("second", json!({})).await.expect("call new tool");
     assert_eq!(r, json!({ "content": [{ "type": "text", "text": "ok" }] }));
 
-    // Replacing a tool is a change too.
+    // A name already registered is refused; replacing is removing, then adding (each a change).
+    let twice = server.add_tool(Tool::new("second").description("again"), text_tool);
+    assert!(matches!(twice, Err(mcpforge::Error::Duplicate { what: "tool", .. })), "{twice:?}");
+    assert!(server.remove_tool("second"));
+    assert_eq!(next(&mut client).await, plain("notifications/tools/list_changed"));
     server.add_tool(Tool::new("second").description("replaced"), text_tool).expect("replace");
     assert_eq!(next(&mut client).await, plain("notifications/tools/list_changed"));
     let after = client.request("tools/list", json!({})).await.expect("list");

@@ -7,12 +7,11 @@ use std::ffi::{c_char, c_void};
 use std::sync::Arc;
 
 use mcpforge::{AuthError, AuthInfo, BoxFuture, TokenVerifier};
-use serde::Deserialize;
-use serde_json::Value;
 use tokio::sync::oneshot;
 
 use crate::boundary::{self, Fail, try_box, try_opt_str, try_ref};
-use crate::server::{UserData, mcpf_free_callback, mcpf_server};
+use crate::registration::UserData;
+use crate::server::{mcpf_free_callback, mcpf_server};
 use crate::status::mcpf_status;
 
 /// A token verifier. `token` is borrowed (valid until the callback returns, not
@@ -28,18 +27,6 @@ pub type mcpf_token_verifier = Option<
 /// consumes it. Thread-safe to move to another thread.
 pub struct mcpf_token_check {
     tx: oneshot::Sender<Result<AuthInfo, AuthError>>,
-}
-
-/// The grant as C describes it in `mcpf_token_check_accept`.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Grant {
-    subject: Option<String>,
-    #[serde(default)]
-    scopes: Vec<String>,
-    client_id: Option<String>,
-    #[serde(default)]
-    extra: Value,
 }
 
 /// The C verifier behind the engine's `TokenVerifier`.
@@ -108,12 +95,11 @@ pub unsafe extern "C" fn mcpf_token_check_accept(
         let check = unsafe { try_box(check, "check") }?;
         // SAFETY: forwarded caller guarantee.
         let grant = unsafe { try_opt_str(grant_json, grant_json_len, "grant_json") }.and_then(|text| {
-            serde_json::from_str::<Grant>(text.unwrap_or("{}"))
+            serde_json::from_str::<AuthInfo>(text.unwrap_or("{}"))
                 .map_err(|e| Fail::new(mcpf_status::InvalidJson, format!("grant_json is not a grant: {e}")))
         });
         match grant {
-            Ok(g) => {
-                let info = AuthInfo { subject: g.subject, scopes: g.scopes, client_id: g.client_id, extra: g.extra };
+            Ok(info) => {
                 let _ = check.tx.send(Ok(info));
                 Ok(())
             }

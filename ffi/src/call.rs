@@ -27,6 +27,7 @@ pub struct mcpf_call {
     protocol_version: OnceLock<CString>,
     progress_token: OnceLock<CString>,
     task_id: OnceLock<Option<CString>>,
+    auth: OnceLock<Option<CString>>,
     /// Resource reads: the URI read and the template variables (`{}` for a concrete one).
     resource: Option<(CString, CString)>,
     /// Completions: the argument's name and partial value.
@@ -59,6 +60,7 @@ impl mcpf_call {
             protocol_version: OnceLock::new(),
             progress_token: OnceLock::new(),
             task_id: OnceLock::new(),
+            auth: OnceLock::new(),
             resource: None,
             completion: None,
             runtime: tokio::runtime::Handle::current(),
@@ -136,6 +138,31 @@ impl mcpf_call {
                     .get_or_init(|| c.ctx.task_id().map(|id| text(id.to_owned())))
                     .as_ref()
                     .ok_or_else(|| not_a("running as a task"))
+            })
+        }
+    }
+
+    /// What the caller's bearer token grants, when the request came over HTTP with a token
+    /// verifier (`mcpf_server_set_token_verifier`), as JSON text borrowed like
+    /// `mcpf_call_arguments`: `{"subject": "...", "scopes": [...], "clientId": "...",
+    /// "extra": {...}}` (absent fields omitted). `MCPF_STATUS_NOT_FOUND` when the request
+    /// carries no grant (stdio, or HTTP without authorization).
+    ///
+    /// # Safety
+    /// As for `mcpf_call_arguments`.
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn mcpf_call_auth(
+        call: *const mcpf_call,
+        out: *mut *const c_char,
+        out_len: *mut usize,
+    ) -> mcpf_status {
+        // SAFETY: forwarded caller guarantee.
+        unsafe {
+            lend(call, out, out_len, |c| {
+                c.auth
+                    .get_or_init(|| c.ctx.auth().map(|a| text(serde_json::to_string(a).unwrap_or_default())))
+                    .as_ref()
+                    .ok_or_else(|| Fail::new(mcpf_status::NotFound, "the request carries no authorization grant"))
             })
         }
     }

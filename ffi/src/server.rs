@@ -7,24 +7,17 @@
 //! registered on the running engine at once (clients are told the list changed). This
 //! keeps every setter valid at any time, with no "too late" state for C to get wrong.
 
-use std::collections::BTreeMap;
 use std::ffi::{c_char, c_void};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use mcpforge::protocol::{
-    CompleteRequest, Completion, CompletionRef, GetPromptResult, Prompt, PromptArgument, Resource, ResourceContents,
-    ResourceTemplate, Tool,
-};
-use mcpforge::{
-    BoxFuture, CompletionHandler, HandlerError, HttpOptions, PromptHandler, ProtocolError, RequestContext,
-    ResourceHandler, Server, TokenVerifier, ToolHandler, ToolOutput,
-};
+use mcpforge::protocol::{CompletionRef, Prompt, PromptArgument, Resource, ResourceTemplate, Tool};
+use mcpforge::{CompletionHandler, PromptHandler, ResourceHandler, Server, ServerBuilder, TokenVerifier, ToolHandler};
 use serde_json::Value;
-use tokio::sync::oneshot;
 
 use crate::boundary::{self, Fail, check_out, try_box, try_opt_str, try_ref, try_str, write_out};
 use crate::call::mcpf_call;
-use crate::responder::{Answer, Kind, Output, dropped, mcpf_responder, mismatch};
+use crate::registration::{CCompletion, CPrompt, CResource, CTool, NoHandler, NoTool, Registration};
+use crate::responder::mcpf_responder;
 use crate::status::mcpf_status;
 use crate::stop::StopSignal;
 
@@ -61,26 +54,28 @@ pub type mcpf_free_callback = Option<unsafe extern "C" fn(user_data: *mut c_void
 pub struct mcpf_server {
     state: Mutex<State>,
     /// `mcpf_server_shutdown`'s lock-free path (async-signal-safe).
-    stop: StopSignal,
+    pub(crate) stop: StopSignal,
 }
 
-struct State {
+pub(crate) struct State {
     name: String,
     version: String,
+    /// The server options in their JSON form (`ServerBuilder::from_json`).
+    options: Value,
     instructions: Option<String>,
-    tools: Vec<(Tool, Arc<dyn ToolHandler>)>,
-    resources: Vec<(Resource, Arc<dyn ResourceHandler>)>,
-    templates: Vec<(ResourceTemplate, Arc<dyn ResourceHandler>)>,
-    prompts: Vec<(Prompt, Arc<dyn PromptHandler>)>,
+    pub(crate) tools: Vec<(Tool, Arc<dyn ToolHandler>)>,
+    pub(crate) resources: Vec<(Resource, Arc<dyn ResourceHandler>)>,
+    pub(crate) templates: Vec<(ResourceTemplate, Arc<dyn ResourceHandler>)>,
+    pub(crate) prompts: Vec<(Prompt, Arc<dyn PromptHandler>)>,
     completions: Vec<(CompletionRef, Arc<dyn CompletionHandler>)>,
-    verifier: Option<Arc<dyn TokenVerifier>>,
-    running: Option<Server>,
+    pub(crate) verifier: Option<Arc<dyn TokenVerifier>>,
+    pub(crate) running: Option<Server>,
     /// The address `mcpf_server_run_http` listens on, while it does.
-    http_addr: Option<std::net::SocketAddr>,
+    pub(crate) http_addr: Option<std::net::SocketAddr>,
 }
 
 impl mcpf_server {
-    fn state(&self) -> MutexGuard<'_, State> {
+    pub(crate) fn state(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -88,184 +83,6 @@ impl mcpf_server {
     pub(crate) fn set_verifier(&self, verifier: Arc<dyn TokenVerifier>) {
         let old = self.state().verifier.replace(verifier);
         drop(old);
-    }
-}
-
-/// `user_data` plus its finalizer. C promises (header rule 6) that `user_data` may be used
-/// from the threads the library calls back on, which is what makes these impls sound.
-pub(crate) struct UserData {
-    pub(crate) ptr: *mut c_void,
-    free: mcpf_free_callback,
-}
-
-impl UserData {
-    /// Takes ownership of `ptr`: `free` runs when this is dropped.
-    pub(crate) fn new(ptr: *mut c_void, free: mcpf_free_callback) -> UserData {
-        UserData { ptr, free }
-    }
-}
-
-// SAFETY: the header requires `user_data` to be usable from any thread; the library only
-// passes the pointer back to C and never dereferences it.
-unsafe impl Send for UserData {}
-// SAFETY: as above; shared access only copies the pointer.
-unsafe impl Sync for UserData {}
-
-impl Drop for UserData {
-    fn drop(&mut self) {
-        if let Some(free) = self.free {
-            // SAFETY: the finalizer C registered with this pointer, called exactly once here.
-            unsafe { free(self.ptr) };
-        }
-    }
-}
-
-/// A C callback with its `user_data`, shared by every in-flight call of one registration
-/// (so `free_user_data` runs after the last of them).
-struct Registration {
-    callback: unsafe extern "C" fn(*const mcpf_call, *mut mcpf_responder, *mut c_void),
-    user_data: UserData,
-}
-
-impl Registration {
-    fn new(
-        callback: Option<unsafe extern "C" fn(*const mcpf_call, *mut mcpf_responder, *mut c_void)>,
-        user_data: *mut c_void,
-        free_user_data: mcpf_free_callback,
-    ) -> Result<Arc<Registration>, Fail> {
-        let callback = callback.ok_or_else(|| Fail::new(mcpf_status::NullParameter, "callback must not be NULL"))?;
-        // The UserData is built only once nothing can fail any more: dropping it would run
-        // the finalizer, and failures must not take `user_data`.
-        Ok(Arc::new(Registration { callback, user_data: UserData::new(user_data, free_user_data) }))
-    }
-
-    /// Calls the callback with `call` and a fresh responder of `kind`, and awaits the
-    /// answer the responder delivers (an internal error if it is dropped unanswered).
-    async fn invoke(self: Arc<Self>, kind: Kind, call: mcpf_call) -> Answer {
-        let call = Arc::new(call);
-        let (tx, rx) = oneshot::channel();
-        let responder = Box::into_raw(Box::new(mcpf_responder::new(tx, call.clone(), kind)));
-        // SAFETY: `call` outlives the callback (we hold an Arc); the responder's ownership
-        // passes to C; `user_data` is the pointer C registered.
-        unsafe { (self.callback)(Arc::as_ptr(&call), responder, self.user_data.ptr) };
-        let answer = rx.await.unwrap_or_else(|_| Err(dropped(kind)));
-        // An ask that needs the client's answer first decides this round, whatever C
-        // completed the responder with (stopping early is the documented reaction).
-        if call.needs_input() { Err(HandlerError::InputRequired) } else { answer }
-    }
-}
-
-/// A C tool: implements the engine's `ToolHandler` through a [`Registration`].
-struct CTool(Arc<Registration>);
-
-impl ToolHandler for CTool {
-    fn call(&self, ctx: RequestContext, args: Value) -> BoxFuture<'static, Result<ToolOutput, HandlerError>> {
-        let reg = self.0.clone();
-        Box::pin(async move {
-            match reg.invoke(Kind::Tool, mcpf_call::new(ctx, args)).await? {
-                Output::Tool(out) => Ok(out),
-                _ => Err(mismatch(Kind::Tool)),
-            }
-        })
-    }
-}
-
-/// A C resource or resource template.
-struct CResource(Arc<Registration>);
-
-impl ResourceHandler for CResource {
-    fn read(
-        &self,
-        ctx: RequestContext,
-        uri: String,
-        vars: BTreeMap<String, String>,
-    ) -> BoxFuture<'static, Result<Vec<ResourceContents>, HandlerError>> {
-        let reg = self.0.clone();
-        Box::pin(async move {
-            let vars = Value::Object(vars.into_iter().map(|(k, v)| (k, Value::String(v))).collect());
-            let call = mcpf_call::new(ctx, Value::Object(Default::default())).with_resource(uri, &vars);
-            match reg.invoke(Kind::Resource, call).await? {
-                Output::Contents(contents) => Ok(contents),
-                _ => Err(mismatch(Kind::Resource)),
-            }
-        })
-    }
-}
-
-/// A C prompt.
-struct CPrompt(Arc<Registration>);
-
-impl PromptHandler for CPrompt {
-    fn get(
-        &self,
-        ctx: RequestContext,
-        args: BTreeMap<String, String>,
-    ) -> BoxFuture<'static, Result<GetPromptResult, HandlerError>> {
-        let reg = self.0.clone();
-        Box::pin(async move {
-            let args = Value::Object(args.into_iter().map(|(k, v)| (k, Value::String(v))).collect());
-            match reg.invoke(Kind::Prompt, mcpf_call::new(ctx, args)).await? {
-                Output::Prompt(result) => Ok(result),
-                _ => Err(mismatch(Kind::Prompt)),
-            }
-        })
-    }
-}
-
-/// A C completion provider.
-struct CCompletion(Arc<Registration>);
-
-impl CompletionHandler for CCompletion {
-    fn complete(
-        &self,
-        ctx: RequestContext,
-        request: CompleteRequest,
-    ) -> BoxFuture<'static, Result<Completion, ProtocolError>> {
-        let reg = self.0.clone();
-        Box::pin(async move {
-            let context = Value::Object(request.context.into_iter().map(|(k, v)| (k, Value::String(v))).collect());
-            let call = mcpf_call::new(ctx, context).with_completion(request.argument, request.value);
-            let answer = match reg.invoke(Kind::Completion, call).await {
-                Ok(Output::Completion(completion)) => Ok(completion),
-                Ok(_) => Err(mismatch(Kind::Completion)),
-                Err(e) => Err(e),
-            };
-            answer.map_err(HandlerError::into_protocol_error)
-        })
-    }
-}
-
-/// Used only to validate a tool definition before taking ownership of `user_data`.
-struct NoTool;
-
-impl ToolHandler for NoTool {
-    fn call(&self, _: RequestContext, _: Value) -> BoxFuture<'static, Result<ToolOutput, HandlerError>> {
-        Box::pin(async { Err(ProtocolError::internal("unreachable").into()) })
-    }
-}
-
-/// Used only to validate resource, template and prompt definitions before taking
-/// ownership of `user_data`.
-struct NoHandler;
-
-impl ResourceHandler for NoHandler {
-    fn read(
-        &self,
-        _: RequestContext,
-        _: String,
-        _: BTreeMap<String, String>,
-    ) -> BoxFuture<'static, Result<Vec<ResourceContents>, HandlerError>> {
-        Box::pin(async { Err(ProtocolError::internal("unreachable").into()) })
-    }
-}
-
-impl PromptHandler for NoHandler {
-    fn get(
-        &self,
-        _: RequestContext,
-        _: BTreeMap<String, String>,
-    ) -> BoxFuture<'static, Result<GetPromptResult, HandlerError>> {
-        Box::pin(async { Err(ProtocolError::internal("unreachable").into()) })
     }
 }
 
@@ -279,6 +96,18 @@ fn upsert<T, H>(list: &mut Vec<(T, H)>, item: (T, H), same: impl Fn(&T, &T) -> b
             None
         }
     }
+}
+
+/// A name (or URI) registered twice is refused, as in every language: replacing is
+/// `mcpf_server_remove_*`, then adding.
+fn refuse_taken(taken: bool, what: &str, key: &str) -> Result<(), Fail> {
+    if taken {
+        return Err(Fail::new(
+            mcpf_status::InvalidArgument,
+            format!("duplicate {what} `{key}`: remove it first to replace it"),
+        ));
+    }
+    Ok(())
 }
 
 /// Maps an engine definition error to `MCPF_STATUS_INVALID_ARGUMENT`.
@@ -300,19 +129,59 @@ pub unsafe extern "C" fn mcpf_server_new(
     version_len: usize,
     out: *mut *mut mcpf_server,
 ) -> mcpf_status {
+    // SAFETY: forwarded caller guarantee (no options: NULL).
+    unsafe { mcpf_server_new_with_options(name, name_len, version, version_len, std::ptr::null(), 0, out) }
+}
+
+/// Creates a server with options: `options_json` is the engine's JSON form of the server
+/// options (NULL: defaults), every field optional, unknown fields refused
+/// (`MCPF_STATUS_INVALID_ARGUMENT` naming the field; `MCPF_STATUS_INVALID_JSON` when it does
+/// not parse): `"title"`, `"description"`, `"website_url"`, `"instructions"`, `"logging"`
+/// (true), `"protocol_versions"` (`["2025-11-25", ...]`), `"state_key"` (shared by instances
+/// that resume each other's 2026 requests), `"cache_ttl_ms"`, `"cache_scope"`
+/// (`"public"`/`"private"`), `"limits"` (`{"max_message_size", "max_in_flight",
+/// "max_in_flight_per_connection", "request_timeout_ms" (null: none), "shutdown_grace_ms",
+/// "page_size", "request_state_ttl_ms", "max_queued_messages", "max_session_backlog"}`),
+/// `"tasks"` (`{"ttl_ms", "poll_interval_ms", "max_tasks"}`), `"experimental"`,
+/// `"extensions"` (id -> settings), `"enable_tools"`/`"enable_resources"`/`"enable_prompts"`.
+/// The same form Python and Node take (camelCase names are accepted too). Otherwise as
+/// `mcpf_server_new`.
+///
+/// # Safety
+/// As for `mcpf_server_new`; `options_json` is NULL or readable per the string rules.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mcpf_server_new_with_options(
+    name: *const c_char,
+    name_len: usize,
+    version: *const c_char,
+    version_len: usize,
+    options_json: *const c_char,
+    options_json_len: usize,
+    out: *mut *mut mcpf_server,
+) -> mcpf_status {
     boundary::run(|| {
         // SAFETY: forwarded caller guarantee.
         let name = unsafe { try_str(name, name_len, "name") }?;
         // SAFETY: forwarded caller guarantee.
         let version = unsafe { try_str(version, version_len, "version") }?;
+        // SAFETY: forwarded caller guarantee.
+        let options = unsafe { try_opt_str(options_json, options_json_len, "options_json") }?;
         check_out(out, "out")?;
         if name.is_empty() {
             return Err(Fail::new(mcpf_status::InvalidArgument, "name must not be empty"));
         }
+        let options: Value = match options {
+            None => Value::Null,
+            Some(text) => serde_json::from_str(text)
+                .map_err(|e| Fail::new(mcpf_status::InvalidJson, format!("options_json is not valid JSON: {e}")))?,
+        };
+        // Checked now, so a mistake is reported where it was made.
+        ServerBuilder::from_json(name, version, options.clone()).map_err(invalid)?;
         let server = Box::new(mcpf_server {
             state: Mutex::new(State {
                 name: name.to_owned(),
                 version: version.to_owned(),
+                options,
                 instructions: None,
                 tools: Vec::new(),
                 resources: Vec::new(),
@@ -351,8 +220,9 @@ pub unsafe extern "C" fn mcpf_server_set_instructions(
     })
 }
 
-/// Registers a tool (or replaces the one with the same name). Thread-safe; callable while
-/// the server runs (clients are then told the list changed).
+/// Registers a tool. Thread-safe; callable while the server runs (clients are then told
+/// the list changed). A name already registered is refused (`MCPF_STATUS_INVALID_ARGUMENT`):
+/// to replace a tool, `mcpf_server_remove_tool` it first.
 ///
 /// `name` is 1-128 of `A-Z a-z 0-9 _ - . /`; `description` may be NULL; `input_schema_json`
 /// is a JSON Schema object with root `"type": "object"` (NULL means `{"type":"object"}`).
@@ -360,7 +230,7 @@ pub unsafe extern "C" fn mcpf_server_set_instructions(
 /// annotations, use `mcpf_server_add_tool_json`.
 ///
 /// On success the library owns `user_data` and calls `free_user_data(user_data)` (if not
-/// NULL) exactly once when the tool is dropped: replaced, or the server freed (or, if a
+/// NULL) exactly once when the tool is dropped: removed, or the server freed (or, if a
 /// responder of the server's calls is still alive, when the last one is completed or
 /// freed). On failure nothing is kept and `free_user_data` is not called.
 ///
@@ -463,15 +333,13 @@ fn register_tool(
     // The engine checks definitions when a server is built; build a throwaway one so that
     // errors surface here, before `user_data` changes hands.
     Server::builder("check", "0").tool_handler(tool.clone(), Arc::new(NoTool)).build().map_err(invalid)?;
-    let handler: Arc<dyn ToolHandler> = Arc::new(CTool(Registration::new(callback, user_data, free_user_data)?));
     let mut state = server.state();
+    refuse_taken(state.tools.iter().any(|(t, _)| t.name == tool.name), "tool", &tool.name)?;
+    let handler: Arc<dyn ToolHandler> = Arc::new(CTool(Registration::new(callback, user_data, free_user_data)?));
     if let Some(running) = &state.running {
         running.add_tool(tool.clone(), handler.clone()).map_err(invalid)?;
     }
-    let replaced = upsert(&mut state.tools, (tool, handler), |a, b| a.name == b.name);
-    drop(state);
-    // The old registration's finalizer runs outside the lock.
-    drop(replaced);
+    state.tools.push((tool, handler));
     Ok(())
 }
 
@@ -515,7 +383,7 @@ unsafe fn resource_strings<'a>(
     Ok(ResourceStrings { key, name, description, mime_type })
 }
 
-/// Registers a concrete resource (or replaces the one with the same URI). Thread-safe;
+/// Registers a concrete resource (a URI already registered is refused). Thread-safe;
 /// callable while the server runs (clients are then told the list changed).
 ///
 /// `uri` is an absolute URI and `name` non-empty; `description` and `mime_type` may be
@@ -527,7 +395,7 @@ unsafe fn resource_strings<'a>(
 ///
 /// `user_data` ownership is as for `mcpf_server_add_tool`: on success the library calls
 /// `free_user_data(user_data)` (if not NULL) exactly once when the resource is dropped
-/// (replaced, or the server freed); on failure nothing is kept and it is not called.
+/// (removed, or the server freed); on failure nothing is kept and it is not called.
 ///
 /// # Safety
 /// `server` is NULL or a live server; strings are NULL or readable per the string rules;
@@ -561,20 +429,19 @@ pub unsafe extern "C" fn mcpf_server_add_resource(
             .resource_handler(resource.clone(), Arc::new(NoHandler))
             .build()
             .map_err(invalid)?;
+        let mut state = server.state();
+        refuse_taken(state.resources.iter().any(|(r, _)| r.uri == resource.uri), "resource", &resource.uri)?;
         let handler: Arc<dyn ResourceHandler> =
             Arc::new(CResource(Registration::new(callback, user_data, free_user_data)?));
-        let mut state = server.state();
         if let Some(running) = &state.running {
             running.add_resource(resource.clone(), handler.clone()).map_err(invalid)?;
         }
-        let replaced = upsert(&mut state.resources, (resource, handler), |a, b| a.uri == b.uri);
-        drop(state);
-        drop(replaced);
+        state.resources.push((resource, handler));
         Ok(())
     })
 }
 
-/// Registers a resource template (or replaces the one with the same template string).
+/// Registers a resource template (a template string already registered is refused).
 /// Thread-safe; callable while the server runs (clients are then told the list changed).
 ///
 /// `uri_template` is an RFC 6570 URI template (`"file:///notes/{id}"`) and `name`
@@ -621,20 +488,20 @@ pub unsafe extern "C" fn mcpf_server_add_resource_template(
             .template_handler(template.clone(), Arc::new(NoHandler))
             .build()
             .map_err(invalid)?;
+        let mut state = server.state();
+        let taken = state.templates.iter().any(|(t, _)| t.uri_template == template.uri_template);
+        refuse_taken(taken, "resource template", &template.uri_template)?;
         let handler: Arc<dyn ResourceHandler> =
             Arc::new(CResource(Registration::new(callback, user_data, free_user_data)?));
-        let mut state = server.state();
         if let Some(running) = &state.running {
             running.add_resource_template(template.clone(), handler.clone()).map_err(invalid)?;
         }
-        let replaced = upsert(&mut state.templates, (template, handler), |a, b| a.uri_template == b.uri_template);
-        drop(state);
-        drop(replaced);
+        state.templates.push((template, handler));
         Ok(())
     })
 }
 
-/// Registers a prompt (or replaces the one with the same name). Thread-safe; callable
+/// Registers a prompt (a name already registered is refused). Thread-safe; callable
 /// while the server runs (clients are then told the list changed).
 ///
 /// `name` is non-empty; `description` may be NULL; `arguments_json` is a JSON array of
@@ -688,15 +555,14 @@ pub unsafe extern "C" fn mcpf_server_add_prompt(
             prompt = prompt.argument(argument);
         }
         Server::builder("check", "0").prompt_handler(prompt.clone(), Arc::new(NoHandler)).build().map_err(invalid)?;
+        let mut state = server.state();
+        refuse_taken(state.prompts.iter().any(|(p, _)| p.name == prompt.name), "prompt", &prompt.name)?;
         let handler: Arc<dyn PromptHandler> =
             Arc::new(CPrompt(Registration::new(callback, user_data, free_user_data)?));
-        let mut state = server.state();
         if let Some(running) = &state.running {
             running.add_prompt(prompt.clone(), handler.clone()).map_err(invalid)?;
         }
-        let replaced = upsert(&mut state.prompts, (prompt, handler), |a, b| a.name == b.name);
-        drop(state);
-        drop(replaced);
+        state.prompts.push((prompt, handler));
         Ok(())
     })
 }
@@ -767,155 +633,10 @@ pub unsafe extern "C" fn mcpf_server_add_completion(
     })
 }
 
-/// Serves MCP over this process's stdin/stdout, blocking the calling thread until stdin
-/// closes, SIGINT/SIGTERM arrives, or `mcpf_server_shutdown` is called (from another
-/// thread, a callback or a signal handler). Callbacks run on this thread. While serving, the engine
-/// owns fds 0 and 1 and points stdout at stderr, so stray `printf`s cannot corrupt the
-/// protocol stream. Returns `MCPF_STATUS_OK` on a clean end, `MCPF_STATUS_ALREADY_RUNNING`
-/// if another thread is serving this server, `MCPF_STATUS_IO` on a transport failure.
-///
-/// # Safety
-/// `server` is NULL or a live server that is not freed before this returns.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn mcpf_server_run_stdio(server: *mut mcpf_server) -> mcpf_status {
-    boundary::run(|| {
-        // SAFETY: forwarded caller guarantee.
-        let server = unsafe { try_ref(server, "server") }?;
-        serve(server, |engine, _| async move { engine.serve_stdio().await.map_err(io) })
-    })
-}
-
-/// Serves MCP over Streamable HTTP (both eras, plus the 2024-11-05 HTTP+SSE endpoints unless
-/// disabled), blocking the calling thread until `mcpf_server_shutdown` is called or, unless
-/// `"handle_signals": false`, SIGINT/SIGTERM arrives; in-flight calls then finish. Callbacks
-/// run on this thread, as with `mcpf_server_run_stdio`.
-///
-/// `options_json` (NULL: all defaults) is an object of optional fields: `"bind"`
-/// (`"127.0.0.1:3000"`; port 0 picks a free port, see `mcpf_server_http_port`), `"path"`
-/// (`"/mcp"`), `"allowed_hosts"` and `"allowed_origins"` (DNS-rebinding protection;
-/// defaults: the loopback names; `[]` disables the check), `"max_body_bytes"` (4 MiB),
-/// `"legacy_sessions"` (true), `"session_idle_timeout_ms"` (600000), `"max_sessions"`
-/// (10000), `"sse_keepalive_ms"` (15000), `"legacy_sse"` (true), `"metrics"` (false: serve
-/// Prometheus text at `/metrics`), `"handle_signals"` (true) and `"auth"`: `{"resource":
-/// "http://127.0.0.1:3000/mcp", "authorization_servers": [...], "scopes_supported": [...],
-/// "required_scopes": [...], "resource_name": ...}` to require bearer tokens, checked by the
-/// verifier set with `mcpf_server_set_token_verifier`. Unknown fields are refused
-/// (`MCPF_STATUS_INVALID_ARGUMENT`), so typos do not pass silently.
-///
-/// Returns `MCPF_STATUS_OK` on a clean end, `MCPF_STATUS_IO` when the address cannot be
-/// bound or serving fails, `MCPF_STATUS_ALREADY_RUNNING` as for stdio.
-///
-/// # Safety
-/// `server` is NULL or a live server that is not freed before this returns;
-/// `options_json` is NULL or readable per the string rules.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn mcpf_server_run_http(
-    server: *mut mcpf_server,
-    options_json: *const c_char,
-    options_json_len: usize,
-) -> mcpf_status {
-    boundary::run(|| {
-        // SAFETY: forwarded caller guarantee.
-        let server = unsafe { try_ref(server, "server") }?;
-        // SAFETY: forwarded caller guarantee.
-        let text = unsafe { try_opt_str(options_json, options_json_len, "options_json") }?;
-        let (options, handle_signals) = http_options(text, server.state().verifier.clone())?;
-        serve(server, move |engine, server| async move {
-            let http = engine.bind_http(options).await.map_err(io)?;
-            server.state().http_addr = Some(http.local_addr().map_err(io)?);
-            let signals = if handle_signals { Some(watch_signals(engine.clone()).map_err(io)?) } else { None };
-            let result = http.run().await.map_err(io);
-            if let Some(task) = signals {
-                task.abort();
-            }
-            server.state().http_addr = None;
-            result
-        })
-    })
-}
-
-/// The TCP port `mcpf_server_run_http` listens on (useful with port 0). Thread-safe.
-/// `MCPF_STATUS_INVALID_ARGUMENT` when the server is not serving HTTP (yet).
-///
-/// # Safety
-/// `server` is NULL or a live server; `out` is NULL or writable.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn mcpf_server_http_port(server: *const mcpf_server, out: *mut u16) -> mcpf_status {
-    boundary::run(|| {
-        // SAFETY: forwarded caller guarantee.
-        let server = unsafe { try_ref(server, "server") }?;
-        check_out(out, "out")?;
-        let addr = server
-            .state()
-            .http_addr
-            .ok_or_else(|| Fail::new(mcpf_status::InvalidArgument, "the server is not serving HTTP"))?;
-        // SAFETY: checked non-NULL above; writable per the caller.
-        unsafe { write_out(out, addr.port(), "out") }
-    })
-}
-
-/// The engine's options from `options_json` (the engine's JSON form of `HttpOptions`), and
-/// whether to stop on SIGINT/SIGTERM (`handle_signals`, read here: it is C's alone).
-fn http_options(text: Option<&str>, verifier: Option<Arc<dyn TokenVerifier>>) -> Result<(HttpOptions, bool), Fail> {
-    let mut value: Value = serde_json::from_str(text.unwrap_or("{}"))
-        .map_err(|e| Fail::new(mcpf_status::InvalidJson, format!("options_json is not valid JSON: {e}")))?;
-    let bad = |message: String| Fail::new(mcpf_status::InvalidArgument, format!("options_json: {message}"));
-    let Some(object) = value.as_object_mut() else { return Err(bad("must be a JSON object".to_owned())) };
-    let handle_signals = match object.remove("handle_signals") {
-        None => true,
-        Some(Value::Bool(b)) => b,
-        Some(_) => return Err(bad("handle_signals must be a boolean".to_owned())),
-    };
-    if object.contains_key("auth") && verifier.is_none() {
-        return Err(bad("\"auth\" is set but no verifier is set (mcpf_server_set_token_verifier)".to_owned()));
-    }
-    let options = HttpOptions::from_json(value, verifier).map_err(|e| bad(e.to_string()))?;
-    Ok((options, handle_signals))
-}
-
-fn io(e: impl std::fmt::Display) -> Fail {
-    Fail::new(mcpf_status::Io, e.to_string())
-}
-
-/// The shared run path of every transport: builds the engine from the registrations,
-/// serves it with `transport` on a current-thread runtime owned by the calling thread
-/// (so every callback runs on this thread), and stops when `mcpf_server_shutdown` is called.
-fn serve<'a, F, Fut>(server: &'a mcpf_server, transport: F) -> Result<(), Fail>
-where
-    F: FnOnce(Server, &'a mcpf_server) -> Fut,
-    Fut: std::future::Future<Output = Result<(), Fail>>,
-{
-    if server.stop.requested() {
-        return Ok(());
-    }
-    let engine = {
-        let mut state = server.state();
-        if state.running.is_some() {
-            return Err(Fail::new(mcpf_status::AlreadyRunning, "the server is already running"));
-        }
-        let engine = build_engine(&state)?;
-        state.running = Some(engine.clone());
-        engine
-    };
-    let result = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Fail::new(mcpf_status::Io, format!("cannot start the runtime: {e}")))
-        .and_then(|rt| {
-            rt.block_on(async {
-                let watch = server.stop.watch(engine.clone()).map_err(io)?;
-                let result = transport(engine, server).await;
-                watch.abort();
-                result
-            })
-        });
-    server.state().running = None;
-    result
-}
-
 /// An engine `Server` with every registration of `state`.
-fn build_engine(state: &State) -> Result<Server, Fail> {
-    let mut builder = Server::builder(state.name.clone(), state.version.clone()).enable_tools();
+pub(crate) fn build_engine(state: &State) -> Result<Server, Fail> {
+    let mut builder =
+        ServerBuilder::from_json(&state.name, &state.version, state.options.clone()).map_err(invalid)?.enable_tools();
     if let Some(i) = &state.instructions {
         builder = builder.instructions(i.clone());
     }
@@ -935,20 +656,6 @@ fn build_engine(state: &State) -> Result<Server, Fail> {
         builder = builder.completion(Some(reference.clone()), handler.clone());
     }
     builder.build().map_err(invalid)
-}
-
-/// Stops `engine` gracefully on SIGINT or SIGTERM.
-fn watch_signals(engine: Server) -> std::io::Result<tokio::task::JoinHandle<()>> {
-    use tokio::signal::unix::{SignalKind, signal};
-    let mut int = signal(SignalKind::interrupt())?;
-    let mut term = signal(SignalKind::terminate())?;
-    Ok(tokio::spawn(async move {
-        tokio::select! {
-            _ = int.recv() => {}
-            _ = term.recv() => {}
-        }
-        engine.shutdown();
-    }))
 }
 
 /// Asks the server to stop: a running `mcpf_server_run_stdio`/`_http` finishes its

@@ -37,6 +37,8 @@ pub enum mcpf_status {
     /// The client refused or could not answer a client-input ask (no such capability,
     /// declined the request, disconnected, or the call was cancelled).
     AskFailed = 11,
+    /// No tool, prompt, resource or template is registered under that name or URI.
+    NotFound = 12,
 }
 
 impl mcpf_status {
@@ -55,6 +57,7 @@ impl mcpf_status {
             mcpf_status::WouldBlock => b"MCPF_STATUS_WOULD_BLOCK\0",
             mcpf_status::InputRequired => b"MCPF_STATUS_INPUT_REQUIRED\0",
             mcpf_status::AskFailed => b"MCPF_STATUS_ASK_FAILED\0",
+            mcpf_status::NotFound => b"MCPF_STATUS_NOT_FOUND\0",
         }
     }
 
@@ -74,6 +77,7 @@ impl mcpf_status {
             WouldBlock,
             InputRequired,
             AskFailed,
+            NotFound,
         ]
         .into_iter()
         .find(|s| *s as u32 == value)

@@ -54,7 +54,8 @@ static void test_status_and_errors(void) {
     CHECK(strcmp(mcpf_status_str(MCPF_STATUS_WOULD_BLOCK), "MCPF_STATUS_WOULD_BLOCK") == 0);
     CHECK(strcmp(mcpf_status_str(MCPF_STATUS_INPUT_REQUIRED), "MCPF_STATUS_INPUT_REQUIRED") == 0);
     CHECK(strcmp(mcpf_status_str(MCPF_STATUS_ASK_FAILED), "MCPF_STATUS_ASK_FAILED") == 0);
-    CHECK(strcmp(mcpf_status_str(12), "MCPF_STATUS_UNKNOWN") == 0);
+    CHECK(strcmp(mcpf_status_str(MCPF_STATUS_NOT_FOUND), "MCPF_STATUS_NOT_FOUND") == 0);
+    CHECK(strcmp(mcpf_status_str(13), "MCPF_STATUS_UNKNOWN") == 0);
     CHECK(strcmp(mcpf_status_str(9999), "MCPF_STATUS_UNKNOWN") == 0);
     CHECK(mcpf_last_error_message() != NULL);
 }
@@ -117,7 +118,17 @@ static void test_server_config(void) {
                  MCPF_STATUS_OK);
     CHECK_STATUS(mcpf_server_add_tool(s, "u", SIZE_MAX, NULL, 0, NULL, 0, never_called, NULL, NULL), MCPF_STATUS_OK);
     CHECK(freed_count == 0);
-    /* Replacing "t" drops the first registration: its finalizer runs once. */
+    /* A name registered twice is refused, without taking user_data; replacing is removing
+     * (the finalizer runs once), then adding. */
+    CHECK_STATUS(mcpf_server_add_tool(s, "t", SIZE_MAX, NULL, 0, OBJECT_SCHEMA, SIZE_MAX, never_called, ud,
+                                      count_free),
+                 MCPF_STATUS_INVALID_ARGUMENT);
+    CHECK(strstr(mcpf_last_error_message(), "duplicate tool `t`") != NULL);
+    CHECK(freed_count == 0);
+    CHECK_STATUS(mcpf_server_remove_tool(s, "t", SIZE_MAX), MCPF_STATUS_OK);
+    CHECK(freed_count == 1);
+    CHECK_STATUS(mcpf_server_remove_tool(s, "t", SIZE_MAX), MCPF_STATUS_NOT_FOUND);
+    CHECK_STATUS(mcpf_server_remove_tool(NULL, "t", SIZE_MAX), MCPF_STATUS_NULL_PARAMETER);
     CHECK_STATUS(mcpf_server_add_tool(s, "t", SIZE_MAX, NULL, 0, OBJECT_SCHEMA, SIZE_MAX, never_called, ud,
                                       count_free),
                  MCPF_STATUS_OK);
@@ -262,7 +273,9 @@ static void test_server_registrations(void) {
                  MCPF_STATUS_INVALID_ARGUMENT);
     CHECK(freed_count == 0); /* failures never take user_data */
 
-    /* Successes, then replacements: each replaced registration's finalizer runs once. */
+    /* Successes; then the same names again are refused (completion providers, keyed by
+     * reference, are replaced); then removals: each removed registration's finalizer runs
+     * once. */
     CHECK_STATUS(mcpf_server_add_resource(s, "file:///aXX", 9, "aXX", 1, "dXX", 1, "text/plainXX", 10, never_called,
                                           ud, count_free),
                  MCPF_STATUS_OK);
@@ -279,20 +292,25 @@ static void test_server_registrations(void) {
     CHECK(freed_count == 0);
     CHECK_STATUS(mcpf_server_add_resource(s, "file:///a", SIZE_MAX, "a2", SIZE_MAX, NULL, 0, NULL, 0, never_called, ud,
                                           count_free),
-                 MCPF_STATUS_OK);
-    CHECK(freed_count == 1);
+                 MCPF_STATUS_INVALID_ARGUMENT);
     CHECK_STATUS(mcpf_server_add_resource_template(s, "file:///{x}", SIZE_MAX, "t2", SIZE_MAX, NULL, 0, NULL, 0,
                                                    never_called, ud, count_free),
-                 MCPF_STATUS_OK);
-    CHECK(freed_count == 2);
+                 MCPF_STATUS_INVALID_ARGUMENT);
     CHECK_STATUS(mcpf_server_add_prompt(s, "p", SIZE_MAX, "d", SIZE_MAX, NULL, 0, never_called, ud, count_free),
-                 MCPF_STATUS_OK);
-    CHECK(freed_count == 3);
+                 MCPF_STATUS_INVALID_ARGUMENT);
+    CHECK(freed_count == 0);
     CHECK_STATUS(mcpf_server_add_completion(s, "ref/prompt", SIZE_MAX, "p", SIZE_MAX, never_called, ud, count_free),
                  MCPF_STATUS_OK);
+    CHECK(freed_count == 1);
+    CHECK_STATUS(mcpf_server_remove_resource(s, "file:///a", SIZE_MAX), MCPF_STATUS_OK);
+    CHECK_STATUS(mcpf_server_remove_resource_template(s, "file:///{x}", SIZE_MAX), MCPF_STATUS_OK);
+    CHECK_STATUS(mcpf_server_remove_prompt(s, "p", SIZE_MAX), MCPF_STATUS_OK);
     CHECK(freed_count == 4);
+    CHECK_STATUS(mcpf_server_remove_resource(s, "file:///a", SIZE_MAX), MCPF_STATUS_NOT_FOUND);
+    CHECK_STATUS(mcpf_server_remove_resource_template(s, "file:///{x}", SIZE_MAX), MCPF_STATUS_NOT_FOUND);
+    CHECK_STATUS(mcpf_server_remove_prompt(s, "p", SIZE_MAX), MCPF_STATUS_NOT_FOUND);
     mcpf_server_free(s);
-    CHECK(freed_count == 8);
+    CHECK(freed_count == 5);
 }
 
 static void test_null_call_and_responder(void) {

@@ -40,6 +40,17 @@ impl<T> Clone for Catalog<T> {
 }
 
 impl<T: Listed> Catalog<T> {
+    /// Adds an entry whose key is not taken yet; `Err(key)` when it is (registering a name
+    /// twice is refused everywhere: replacing is removing, then adding).
+    pub fn insert(&mut self, item: T) -> Result<(), String> {
+        let key = item.key();
+        if self.index.contains_key(key) {
+            return Err(key.to_owned());
+        }
+        self.upsert(item);
+        Ok(())
+    }
+
     /// Adds or replaces by key; returns true when it replaced an entry.
     pub fn upsert(&mut self, item: T) -> bool {
         let key = item.key().to_owned();

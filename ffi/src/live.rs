@@ -1,0 +1,190 @@
+//! Changing what a server offers, at any time (before or while it runs): removing a tool,
+//! prompt, resource or resource template, and telling clients that a resource or a list
+//! changed.
+
+use std::ffi::c_char;
+
+use crate::boundary::{self, Fail, try_ref, try_str};
+use crate::server::mcpf_server;
+use crate::status::mcpf_status;
+
+/// `mcpf_server_notify_list_changed`: the tool list.
+pub const MCPF_LIST_TOOLS: u32 = 1;
+/// `mcpf_server_notify_list_changed`: the prompt list.
+pub const MCPF_LIST_PROMPTS: u32 = 2;
+/// `mcpf_server_notify_list_changed`: the resource list (resources and templates).
+pub const MCPF_LIST_RESOURCES: u32 = 3;
+
+/// What kind of registration to remove.
+#[derive(Clone, Copy)]
+enum Kind {
+    Tool,
+    Prompt,
+    Resource,
+    Template,
+}
+
+/// Removes one registration from the server's own list and from the running engine; its
+/// `free_user_data` runs outside the lock (or after the last call still using it).
+fn remove(server: &mcpf_server, kind: Kind, key: &str) -> Result<(), Fail> {
+    let mut state = server.state();
+    // The removed entry (and with it the registration) is dropped after the lock.
+    let removed: Option<Box<dyn std::any::Any>> = match kind {
+        Kind::Tool => take(&mut state.tools, |t| t.name == key),
+        Kind::Prompt => take(&mut state.prompts, |p| p.name == key),
+        Kind::Resource => take(&mut state.resources, |r| r.uri == key),
+        Kind::Template => take(&mut state.templates, |t| t.uri_template == key),
+    };
+    if removed.is_none() {
+        let what = match kind {
+            Kind::Tool => "tool",
+            Kind::Prompt => "prompt",
+            Kind::Resource => "resource",
+            Kind::Template => "resource template",
+        };
+        return Err(Fail::new(mcpf_status::NotFound, format!("no {what} `{key}` is registered")));
+    }
+    if let Some(running) = &state.running {
+        match kind {
+            Kind::Tool => running.remove_tool(key),
+            Kind::Prompt => running.remove_prompt(key),
+            Kind::Resource => running.remove_resource(key),
+            Kind::Template => running.remove_resource_template(key),
+        };
+    }
+    drop(state);
+    drop(removed);
+    Ok(())
+}
+
+/// Takes the entry matching `same` out of `list`.
+fn take<T: 'static, H: 'static>(list: &mut Vec<(T, H)>, same: impl Fn(&T) -> bool) -> Option<Box<dyn std::any::Any>> {
+    let i = list.iter().position(|(t, _)| same(t))?;
+    Some(Box::new(list.remove(i)))
+}
+
+/// The shared body of the `mcpf_server_remove_*` functions.
+///
+/// # Safety
+/// As for them.
+unsafe fn remove_named(server: *mut mcpf_server, key: *const c_char, key_len: usize, kind: Kind) -> mcpf_status {
+    boundary::run(|| {
+        // SAFETY: forwarded caller guarantee.
+        let server = unsafe { try_ref(server, "server") }?;
+        // SAFETY: forwarded caller guarantee.
+        let key = unsafe { try_str(key, key_len, "name") }?;
+        remove(server, kind, key)
+    })
+}
+
+/// Removes the tool called `name` (UTF-8, `SIZE_MAX`: NUL-terminated). Thread-safe, at any
+/// time; while the server runs, clients are told the tool list changed and new calls of the
+/// tool fail (calls already running finish). Its `free_user_data` runs now, or when the
+/// last of its calls is answered. `MCPF_STATUS_NOT_FOUND` when no such tool is registered.
+///
+/// # Safety
+/// `server` is NULL or a live server; `name` is NULL or readable per the string rules.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mcpf_server_remove_tool(
+    server: *mut mcpf_server,
+    name: *const c_char,
+    name_len: usize,
+) -> mcpf_status {
+    // SAFETY: forwarded caller guarantee.
+    unsafe { remove_named(server, name, name_len, Kind::Tool) }
+}
+
+/// Removes the prompt called `name`; as `mcpf_server_remove_tool`.
+///
+/// # Safety
+/// As for `mcpf_server_remove_tool`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mcpf_server_remove_prompt(
+    server: *mut mcpf_server,
+    name: *const c_char,
+    name_len: usize,
+) -> mcpf_status {
+    // SAFETY: forwarded caller guarantee.
+    unsafe { remove_named(server, name, name_len, Kind::Prompt) }
+}
+
+/// Removes the concrete resource at `uri`; as `mcpf_server_remove_tool` (clients are told
+/// the resource list changed).
+///
+/// # Safety
+/// As for `mcpf_server_remove_tool`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mcpf_server_remove_resource(
+    server: *mut mcpf_server,
+    uri: *const c_char,
+    uri_len: usize,
+) -> mcpf_status {
+    // SAFETY: forwarded caller guarantee.
+    unsafe { remove_named(server, uri, uri_len, Kind::Resource) }
+}
+
+/// Removes the resource template registered with the template string `uri_template`; as
+/// `mcpf_server_remove_tool` (clients are told the resource list changed).
+///
+/// # Safety
+/// As for `mcpf_server_remove_tool`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mcpf_server_remove_resource_template(
+    server: *mut mcpf_server,
+    uri_template: *const c_char,
+    uri_template_len: usize,
+) -> mcpf_status {
+    // SAFETY: forwarded caller guarantee.
+    unsafe { remove_named(server, uri_template, uri_template_len, Kind::Template) }
+}
+
+/// Tells the clients subscribed to `uri` that the resource changed
+/// (`notifications/resources/updated` to legacy sessions that subscribed and to 2026 listen
+/// streams that listed it). Thread-safe; a no-op while the server is not running (no client
+/// is connected then).
+///
+/// # Safety
+/// `server` is NULL or a live server; `uri` is NULL or readable per the string rules.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mcpf_server_notify_resource_updated(
+    server: *mut mcpf_server,
+    uri: *const c_char,
+    uri_len: usize,
+) -> mcpf_status {
+    boundary::run(|| {
+        // SAFETY: forwarded caller guarantee.
+        let server = unsafe { try_ref(server, "server") }?;
+        // SAFETY: forwarded caller guarantee.
+        let uri = unsafe { try_str(uri, uri_len, "uri") }?;
+        if let Some(running) = &server.state().running {
+            running.notify_resource_updated(uri);
+        }
+        Ok(())
+    })
+}
+
+/// Tells clients a list changed when it depends on something outside the server's
+/// registrations (registering and removing notify by themselves): `list` is
+/// `MCPF_LIST_TOOLS`, `MCPF_LIST_PROMPTS` or `MCPF_LIST_RESOURCES` (anything else:
+/// `MCPF_STATUS_INVALID_ARGUMENT`). Thread-safe; a no-op while the server is not running.
+///
+/// # Safety
+/// `server` is NULL or a live server.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mcpf_server_notify_list_changed(server: *mut mcpf_server, list: u32) -> mcpf_status {
+    boundary::run(|| {
+        // SAFETY: forwarded caller guarantee.
+        let server = unsafe { try_ref(server, "server") }?;
+        if !matches!(list, MCPF_LIST_TOOLS | MCPF_LIST_PROMPTS | MCPF_LIST_RESOURCES) {
+            return Err(Fail::new(mcpf_status::InvalidArgument, format!("unknown list {list}")));
+        }
+        if let Some(running) = &server.state().running {
+            match list {
+                MCPF_LIST_TOOLS => running.notify_tools_changed(),
+                MCPF_LIST_PROMPTS => running.notify_prompts_changed(),
+                _ => running.notify_resources_changed(),
+            }
+        }
+        Ok(())
+    })
+}

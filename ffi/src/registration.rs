@@ -1,0 +1,199 @@
+//! What a C registration becomes in the engine: its callback and `user_data` (freed exactly
+//! once, after the last call that uses it), and the engine's handler traits implemented on
+//! top (tools, resources and templates, prompts, completions).
+
+use std::collections::BTreeMap;
+use std::ffi::c_void;
+use std::sync::Arc;
+
+use mcpforge::protocol::{CompleteRequest, Completion, GetPromptResult, ResourceContents};
+use mcpforge::{
+    BoxFuture, CompletionHandler, HandlerError, PromptHandler, ProtocolError, RequestContext, ResourceHandler,
+    ToolHandler, ToolOutput,
+};
+use serde_json::Value;
+use tokio::sync::oneshot;
+
+use crate::boundary::Fail;
+use crate::call::mcpf_call;
+use crate::responder::{Answer, Kind, Output, dropped, mcpf_responder, mismatch};
+use crate::server::mcpf_free_callback;
+use crate::status::mcpf_status;
+
+/// `user_data` plus its finalizer. C promises (header rule 6) that `user_data` may be used
+/// from the threads the library calls back on, which is what makes these impls sound.
+pub(crate) struct UserData {
+    pub(crate) ptr: *mut c_void,
+    free: mcpf_free_callback,
+}
+
+impl UserData {
+    /// Takes ownership of `ptr`: `free` runs when this is dropped.
+    pub(crate) fn new(ptr: *mut c_void, free: mcpf_free_callback) -> UserData {
+        UserData { ptr, free }
+    }
+}
+
+// SAFETY: the header requires `user_data` to be usable from any thread; the library only
+// passes the pointer back to C and never dereferences it.
+unsafe impl Send for UserData {}
+// SAFETY: as above; shared access only copies the pointer.
+unsafe impl Sync for UserData {}
+
+impl Drop for UserData {
+    fn drop(&mut self) {
+        if let Some(free) = self.free {
+            // SAFETY: the finalizer C registered with this pointer, called exactly once here.
+            unsafe { free(self.ptr) };
+        }
+    }
+}
+
+/// A C callback with its `user_data`, shared by every in-flight call of one registration
+/// (so `free_user_data` runs after the last of them).
+pub(crate) struct Registration {
+    callback: unsafe extern "C" fn(*const mcpf_call, *mut mcpf_responder, *mut c_void),
+    user_data: UserData,
+}
+
+impl Registration {
+    pub(crate) fn new(
+        callback: Option<unsafe extern "C" fn(*const mcpf_call, *mut mcpf_responder, *mut c_void)>,
+        user_data: *mut c_void,
+        free_user_data: mcpf_free_callback,
+    ) -> Result<Arc<Registration>, Fail> {
+        let callback = callback.ok_or_else(|| Fail::new(mcpf_status::NullParameter, "callback must not be NULL"))?;
+        // The UserData is built only once nothing can fail any more: dropping it would run
+        // the finalizer, and failures must not take `user_data`.
+        Ok(Arc::new(Registration { callback, user_data: UserData::new(user_data, free_user_data) }))
+    }
+
+    /// Calls the callback with `call` and a fresh responder of `kind`, and awaits the
+    /// answer the responder delivers (an internal error if it is dropped unanswered).
+    async fn invoke(self: Arc<Self>, kind: Kind, call: mcpf_call) -> Answer {
+        let call = Arc::new(call);
+        let (tx, rx) = oneshot::channel();
+        let responder = Box::into_raw(Box::new(mcpf_responder::new(tx, call.clone(), kind)));
+        // SAFETY: `call` outlives the callback (we hold an Arc); the responder's ownership
+        // passes to C; `user_data` is the pointer C registered.
+        unsafe { (self.callback)(Arc::as_ptr(&call), responder, self.user_data.ptr) };
+        let answer = rx.await.unwrap_or_else(|_| Err(dropped(kind)));
+        // An ask that needs the client's answer first decides this round, whatever C
+        // completed the responder with (stopping early is the documented reaction).
+        if call.needs_input() { Err(HandlerError::InputRequired) } else { answer }
+    }
+}
+
+/// A C tool: implements the engine's `ToolHandler` through a [`Registration`].
+pub(crate) struct CTool(pub(crate) Arc<Registration>);
+
+impl ToolHandler for CTool {
+    fn call(&self, ctx: RequestContext, args: Value) -> BoxFuture<'static, Result<ToolOutput, HandlerError>> {
+        let reg = self.0.clone();
+        Box::pin(async move {
+            match reg.invoke(Kind::Tool, mcpf_call::new(ctx, args)).await? {
+                Output::Tool(out) => Ok(out),
+                _ => Err(mismatch(Kind::Tool)),
+            }
+        })
+    }
+}
+
+/// A C resource or resource template.
+pub(crate) struct CResource(pub(crate) Arc<Registration>);
+
+impl ResourceHandler for CResource {
+    fn read(
+        &self,
+        ctx: RequestContext,
+        uri: String,
+        vars: BTreeMap<String, String>,
+    ) -> BoxFuture<'static, Result<Vec<ResourceContents>, HandlerError>> {
+        let reg = self.0.clone();
+        Box::pin(async move {
+            let vars = Value::Object(vars.into_iter().map(|(k, v)| (k, Value::String(v))).collect());
+            let call = mcpf_call::new(ctx, Value::Object(Default::default())).with_resource(uri, &vars);
+            match reg.invoke(Kind::Resource, call).await? {
+                Output::Contents(contents) => Ok(contents),
+                _ => Err(mismatch(Kind::Resource)),
+            }
+        })
+    }
+}
+
+/// A C prompt.
+pub(crate) struct CPrompt(pub(crate) Arc<Registration>);
+
+impl PromptHandler for CPrompt {
+    fn get(
+        &self,
+        ctx: RequestContext,
+        args: BTreeMap<String, String>,
+    ) -> BoxFuture<'static, Result<GetPromptResult, HandlerError>> {
+        let reg = self.0.clone();
+        Box::pin(async move {
+            let args = Value::Object(args.into_iter().map(|(k, v)| (k, Value::String(v))).collect());
+            match reg.invoke(Kind::Prompt, mcpf_call::new(ctx, args)).await? {
+                Output::Prompt(result) => Ok(result),
+                _ => Err(mismatch(Kind::Prompt)),
+            }
+        })
+    }
+}
+
+/// A C completion provider.
+pub(crate) struct CCompletion(pub(crate) Arc<Registration>);
+
+impl CompletionHandler for CCompletion {
+    fn complete(
+        &self,
+        ctx: RequestContext,
+        request: CompleteRequest,
+    ) -> BoxFuture<'static, Result<Completion, ProtocolError>> {
+        let reg = self.0.clone();
+        Box::pin(async move {
+            let context = Value::Object(request.context.into_iter().map(|(k, v)| (k, Value::String(v))).collect());
+            let call = mcpf_call::new(ctx, context).with_completion(request.argument, request.value);
+            let answer = match reg.invoke(Kind::Completion, call).await {
+                Ok(Output::Completion(completion)) => Ok(completion),
+                Ok(_) => Err(mismatch(Kind::Completion)),
+                Err(e) => Err(e),
+            };
+            answer.map_err(HandlerError::into_protocol_error)
+        })
+    }
+}
+
+/// Used only to validate a tool definition before taking ownership of `user_data`.
+pub(crate) struct NoTool;
+
+impl ToolHandler for NoTool {
+    fn call(&self, _: RequestContext, _: Value) -> BoxFuture<'static, Result<ToolOutput, HandlerError>> {
+        Box::pin(async { Err(ProtocolError::internal("unreachable").into()) })
+    }
+}
+
+/// Used only to validate resource, template and prompt definitions before taking
+/// ownership of `user_data`.
+pub(crate) struct NoHandler;
+
+impl ResourceHandler for NoHandler {
+    fn read(
+        &self,
+        _: RequestContext,
+        _: String,
+        _: BTreeMap<String, String>,
+    ) -> BoxFuture<'static, Result<Vec<ResourceContents>, HandlerError>> {
+        Box::pin(async { Err(ProtocolError::internal("unreachable").into()) })
+    }
+}
+
+impl PromptHandler for NoHandler {
+    fn get(
+        &self,
+        _: RequestContext,
+        _: BTreeMap<String, String>,
+    ) -> BoxFuture<'static, Result<GetPromptResult, HandlerError>> {
+        Box::pin(async { Err(ProtocolError::internal("unreachable").into()) })
+    }
+}
