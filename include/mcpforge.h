@@ -18,8 +18,8 @@
  *    by you and freed with mcpf_string_free.
  * 4. Callbacks are registered as (fn, void *user_data, void (*free_user_data)(void *)).
  *    The library calls free_user_data exactly once, when the registration is dropped:
- *    the tool (resource, template, prompt, completion provider) is replaced, or the server
- *    is freed (later, if a responder of one of its calls is still alive on another
+ *    the tool (resource, template, prompt) is removed, a completion provider is replaced,
+ *    or the server is freed (later, if a responder of one of its calls is still alive on another
  *    thread: it is dropped with the last of them).
  * 5. A callback (tool, resource, prompt or completion) receives a borrowed
  *    const mcpf_call * (valid until the callback returns) and an owned mcpf_responder *.

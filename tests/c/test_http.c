@@ -2,7 +2,9 @@
  * test_http.c - tests of the C API's HTTP serving: mcpf_server_run_http and its options,
  * mcpf_server_http_port, the bearer-token verifier (mcpf_server_set_token_verifier,
  * mcpf_token_check_accept / _reject / _free, also completed from another thread), shutdown
- * from another thread and from SIGTERM. A server thread serves on 127.0.0.1 (port 0) and
+ * from another thread and from SIGTERM; server options (mcpf_server_new_with_options), what a
+ * running server tells its clients (mcpf_server_notify_*, mcpf_server_remove_tool) and the
+ * caller's grant in a call (mcpf_call_auth). A server thread serves on 127.0.0.1 (port 0) and
  * the test talks HTTP/1.1 to it over real sockets.
  *
  * Usage: test_http   (exit status 0 when every check passes)
@@ -69,9 +71,11 @@ static uint16_t start(struct runner *run, mcpf_server *server, const char *optio
 
 /* ---- the client: one HTTP/1.1 request per connection ---- */
 
-/* POSTs `body` to /mcp with `headers` (each ending in \r\n); returns the status code and
- * copies the whole response (headers and body) into `out`. */
-static int post(uint16_t port, const char *headers, const char *body, char *out, size_t cap) {
+/* Sends one request (`method` /mcp with `headers`, each ending in \r\n, and `body`) and
+ * copies what arrives within `wait_s` seconds of silence (the whole response, or the start
+ * of a stream) into `out`; returns the status code. */
+static int exchange(uint16_t port, const char *method, const char *headers, const char *body, char *out,
+                    size_t cap, long wait_s) {
     out[0] = '\0';
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0) return -1;
@@ -80,7 +84,7 @@ static int post(uint16_t port, const char *headers, const char *body, char *out,
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    struct timeval tv = {10, 0};
+    struct timeval tv = {wait_s, 0};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     if (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
         close(fd);
@@ -88,10 +92,10 @@ static int post(uint16_t port, const char *headers, const char *body, char *out,
     }
     char request[8192];
     int n = snprintf(request, sizeof request,
-                     "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nContent-Type: application/json\r\n"
+                     "%s /mcp HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nContent-Type: application/json\r\n"
                      "Accept: application/json, text/event-stream\r\nConnection: close\r\n%s"
                      "Content-Length: %zu\r\n\r\n%s",
-                     (unsigned)port, headers, strlen(body), body);
+                     method, (unsigned)port, headers, strlen(body), body);
     ssize_t sent = send(fd, request, (size_t)n, 0);
     CHECK(sent == n);
     size_t used = 0;
@@ -106,6 +110,12 @@ static int post(uint16_t port, const char *headers, const char *body, char *out,
     int status = -1;
     if (sscanf(out, "HTTP/1.1 %d", &status) != 1) status = -1;
     return status;
+}
+
+/* POSTs `body` to /mcp with `headers`; returns the status code and copies the whole
+ * response (headers and body) into `out`. */
+static int post(uint16_t port, const char *headers, const char *body, char *out, size_t cap) {
+    return exchange(port, "POST", headers, body, out, cap, 10);
 }
 
 #define MODERN_HEADERS "MCP-Protocol-Version: 2026-07-28\r\nMcp-Method: tools/call\r\nMcp-Name: echo\r\n"
@@ -180,6 +190,34 @@ static void test_serve(void) {
     mcpf_server_free(s);
 }
 
+/* ---- server options, notifications, the caller's grant ---- */
+
+static void whoami(const mcpf_call *call, mcpf_responder *r, void *user_data) {
+    (void)user_data;
+    const char *grant;
+    size_t len;
+    mcpf_status st = mcpf_call_auth(call, &grant, &len);
+    if (st == MCPF_STATUS_OK) {
+        CHECK_STATUS(mcpf_responder_text(r, grant, len), MCPF_STATUS_OK);
+    } else {
+        CHECK(st == MCPF_STATUS_NOT_FOUND);
+        CHECK_STATUS(mcpf_responder_text(r, "none", SIZE_MAX), MCPF_STATUS_OK);
+    }
+}
+
+static void read_text(const mcpf_call *call, mcpf_responder *r, void *user_data) {
+    (void)call;
+    (void)user_data;
+    CHECK_STATUS(mcpf_responder_contents(r, "[{\"uri\":\"file:///r\",\"text\":\"r\"}]", SIZE_MAX), MCPF_STATUS_OK);
+}
+
+#define WHOAMI_2026                                                                                           \
+    "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"whoami\",\"arguments\":{},"   \
+    "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","                                  \
+    "\"io.modelcontextprotocol/clientCapabilities\":{},\"io.modelcontextprotocol/clientInfo\":{\"name\":\"t\","  \
+    "\"version\":\"1\"}}}}"
+#define WHOAMI_HEADERS "MCP-Protocol-Version: 2026-07-28\r\nMcp-Method: tools/call\r\nMcp-Name: whoami\r\n"
+
 /* ---- bearer tokens ---- */
 
 static int verifier_freed = 0;
@@ -227,6 +265,7 @@ static void verify(const char *token, size_t len, mcpf_token_check *check, void 
 static void test_auth(void) {
     CHECK_STATUS(mcpf_server_set_token_verifier(NULL, verify, NULL, NULL), MCPF_STATUS_NULL_PARAMETER);
     mcpf_server *s = new_server();
+    CHECK_STATUS(mcpf_server_add_tool(s, "whoami", SIZE_MAX, NULL, 0, NULL, 0, whoami, NULL, NULL), MCPF_STATUS_OK);
     CHECK_STATUS(mcpf_server_set_token_verifier(s, NULL, NULL, free_verifier), MCPF_STATUS_NULL_PARAMETER);
     CHECK(verifier_freed == 0);
     /* Replacing a verifier frees the first one's user_data. */
@@ -256,6 +295,11 @@ static void test_auth(void) {
     check_contains(response, "insufficient_scope");
     CHECK(post(port, MODERN_HEADERS "Authorization: Bearer good\r\n", ECHO_2026, response, sizeof response) == 200);
     check_contains(response, "\"resultType\":\"complete\"");
+    /* The tool sees the grant the verifier gave (mcpf_call_auth). */
+    CHECK(post(port, WHOAMI_HEADERS "Authorization: Bearer good\r\n", WHOAMI_2026, response, sizeof response) ==
+          200);
+    check_contains(response, "\\\"subject\\\":\\\"u1\\\"");
+    check_contains(response, "\\\"clientId\\\":\\\"c\\\"");
     CHECK(post(port, MODERN_HEADERS "Authorization: Bearer later\r\n", ECHO_2026, response, sizeof response) == 200);
     check_contains(response, "\"resultType\":\"complete\"");
     if (late_started) CHECK(pthread_join(late_thread, NULL) == 0);
@@ -279,8 +323,67 @@ static void test_sigterm(void) {
     mcpf_server_free(s);
 }
 
+/* Server options, then what a running server tells a legacy session with no stream open. */
+static void test_server_options_and_notifications(void) {
+    mcpf_server *s = NULL;
+    CHECK_STATUS(mcpf_server_new_with_options("opts", SIZE_MAX, "1", SIZE_MAX, "{\"titel\":\"x\"}", SIZE_MAX, &s),
+                 MCPF_STATUS_INVALID_ARGUMENT);
+    check_contains(mcpf_last_error_message(), "unknown field `titel`");
+    CHECK_STATUS(mcpf_server_new_with_options("opts", SIZE_MAX, "1", SIZE_MAX, "{", SIZE_MAX, &s),
+                 MCPF_STATUS_INVALID_JSON);
+    CHECK_STATUS(mcpf_server_new_with_options("opts", SIZE_MAX, "1", SIZE_MAX,
+                                              "{\"instructions\":\"Be brief.\",\"protocol_versions\":"
+                                              "[\"2025-06-18\",\"2026-07-28\"],\"limits\":{\"max_queued_messages\":32}}",
+                                              SIZE_MAX, &s),
+                 MCPF_STATUS_OK);
+    CHECK(s != NULL);
+    CHECK_STATUS(mcpf_server_add_tool(s, "whoami", SIZE_MAX, NULL, 0, NULL, 0, whoami, NULL, NULL), MCPF_STATUS_OK);
+    CHECK_STATUS(mcpf_server_add_tool(s, "extra", SIZE_MAX, NULL, 0, NULL, 0, whoami, NULL, NULL), MCPF_STATUS_OK);
+    CHECK_STATUS(mcpf_server_add_resource(s, "file:///r", SIZE_MAX, "r", SIZE_MAX, NULL, 0, NULL, 0, read_text, NULL,
+                                          NULL),
+                 MCPF_STATUS_OK);
+    /* Not running: notifying is a no-op; an unknown list is refused. */
+    CHECK_STATUS(mcpf_server_notify_list_changed(s, MCPF_LIST_TOOLS), MCPF_STATUS_OK);
+    CHECK_STATUS(mcpf_server_notify_list_changed(s, 99), MCPF_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(mcpf_server_notify_resource_updated(NULL, "x", SIZE_MAX), MCPF_STATUS_NULL_PARAMETER);
+
+    struct runner a;
+    uint16_t port = start(&a, s, "{\"bind\":\"127.0.0.1:0\",\"handle_signals\":false}");
+    char response[16384];
+    CHECK(post(port, "", INIT_2025, response, sizeof response) == 200);
+    check_contains(response, "\"protocolVersion\":\"2025-06-18\"");
+    check_contains(response, "\"instructions\":\"Be brief.\"");
+    char session[128] = "";
+    const char *id = strstr(response, "mcp-session-id: ");
+    CHECK(id != NULL);
+    if (id) sscanf(id + strlen("mcp-session-id: "), "%127[0-9a-f]", session);
+    char headers[512];
+    snprintf(headers, sizeof headers, "Mcp-Session-Id: %s\r\nMCP-Protocol-Version: 2025-06-18\r\n", session);
+    CHECK(post(port, headers, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}", response,
+               sizeof response) == 202);
+    CHECK(post(port, headers,
+               "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"resources/subscribe\",\"params\":{\"uri\":\"file:///r\"}}",
+               response, sizeof response) == 200);
+    /* What the session is told while no stream is open waits for its GET stream. */
+    CHECK_STATUS(mcpf_server_notify_list_changed(s, MCPF_LIST_PROMPTS), MCPF_STATUS_OK);
+    CHECK_STATUS(mcpf_server_notify_resource_updated(s, "file:///r", SIZE_MAX), MCPF_STATUS_OK);
+    CHECK_STATUS(mcpf_server_remove_tool(s, "extra", SIZE_MAX), MCPF_STATUS_OK);
+    CHECK(exchange(port, "GET", headers, "", response, sizeof response, 1) == 200);
+    check_contains(response, "notifications/prompts/list_changed");
+    check_contains(response, "\"method\":\"notifications/resources/updated\",\"params\":{\"uri\":\"file:///r\"}");
+    check_contains(response, "notifications/tools/list_changed");
+    /* Without authorization a call carries no grant. */
+    CHECK(post(port, WHOAMI_HEADERS, WHOAMI_2026, response, sizeof response) == 200);
+    check_contains(response, "\"text\":\"none\"");
+    CHECK_STATUS(mcpf_server_shutdown(s), MCPF_STATUS_OK);
+    CHECK(pthread_join(a.thread, NULL) == 0);
+    CHECK(a.result == MCPF_STATUS_OK);
+    mcpf_server_free(s);
+}
+
 int main(void) {
     test_options();
+    test_server_options_and_notifications();
     test_serve();
     test_auth();
     test_sigterm();
