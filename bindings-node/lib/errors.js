@@ -7,19 +7,20 @@
  */
 'use strict';
 
-/** JSON-RPC and MCP error codes. */
-const ErrorCode = Object.freeze({
-  ParseError: -32700,
-  InvalidRequest: -32600,
-  MethodNotFound: -32601,
-  InvalidParams: -32602,
-  InternalError: -32603,
-  ResourceNotFound: -32002,
-  UrlElicitationRequired: -32042,
-  HeaderMismatch: -32020,
-  MissingRequiredClientCapability: -32021,
-  UnsupportedProtocolVersion: -32022,
-});
+const native = require('./native');
+
+/**
+ * JSON-RPC and MCP error codes, from the engine's table (`PARSE_ERROR` becomes
+ * `ParseError`, as in the official SDK's `ErrorCode`).
+ */
+const ErrorCode = Object.freeze(
+  Object.fromEntries(
+    Object.entries(native.errorCodes()).map(([name, code]) => [
+      name.toLowerCase().replace(/(^|_)([a-z])/g, (_, __, c) => c.toUpperCase()),
+      code,
+    ]),
+  ),
+);
 
 /** A JSON-RPC error: the request cannot be processed. */
 class McpError extends Error {

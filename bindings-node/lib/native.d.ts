@@ -150,3 +150,9 @@ export declare class NativeServer {
    */
   shutdown(): void
 }
+
+/**
+ * The engine's JSON-RPC error codes by name (`PARSE_ERROR`, ...): `ErrorCode` in
+ * `lib/errors.js` is made from it, so every language shares one table.
+ */
+export declare function errorCodes(): Record<string, number>

@@ -13,6 +13,13 @@ pub use callback::NativeCall;
 pub use client::NativeMemoryClient;
 pub use server::{NativeHttp, NativeServer};
 
+/// The engine's JSON-RPC error codes by name (`PARSE_ERROR`, ...): `ErrorCode` in
+/// `lib/errors.js` is made from it, so every language shares one table.
+#[napi_derive::napi]
+pub fn error_codes() -> std::collections::HashMap<String, i64> {
+    mcpforge::error::codes::ALL.iter().map(|(name, code)| ((*name).to_owned(), *code)).collect()
+}
+
 /// Routes the engine's `tracing` output to stderr (level from `MCPFORGE_LOG`) when the
 /// addon loads.
 #[napi_derive::module_init]

@@ -21,3 +21,22 @@ test('require and import expose the same API', () => {
   assert.equal(e.code, -32602);
   assert.deepEqual(esm.resourceNotFound('a://b').data, { uri: 'a://b' });
 });
+
+test('ErrorCode is the engine table, named as in the official SDK', () => {
+  assert.deepEqual(
+    { ...esm.ErrorCode },
+    {
+      ParseError: -32700,
+      InvalidRequest: -32600,
+      MethodNotFound: -32601,
+      InvalidParams: -32602,
+      InternalError: -32603,
+      ResourceNotFound: -32002,
+      UrlElicitationRequired: -32042,
+      HeaderMismatch: -32020,
+      MissingRequiredClientCapability: -32021,
+      UnsupportedProtocolVersion: -32022,
+    },
+  );
+  assert.ok(Object.isFrozen(esm.ErrorCode));
+});

@@ -191,5 +191,9 @@ test('server options are read by the engine, and a mistyped one throws', async (
     },
   );
   assert.throws(() => new Server({ name: 't', limits: { maxInflight: 1 } }), /unknown field `maxInflight`/);
+  const twice = new Server({ name: 't' });
+  twice.tool('once', {}, () => 'a');
+  assert.throws(() => twice.tool('once', {}, () => 'b'), /duplicate tool `once`/);
+  await twice.close();
   assert.throws(() => new Server({ name: 't', protocolVersions: ['1999-01-01'] }), /unknown protocol version/);
 });

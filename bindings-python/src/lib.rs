@@ -103,6 +103,12 @@ fn init_logging() {
 #[pymodule(gil_used = false)]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ENGINE_VERSION", env!("CARGO_PKG_VERSION"))?;
+    // The engine's JSON-RPC error codes by name (re-exported by `mcpforge.errors`).
+    let codes = pyo3::types::PyDict::new(m.py());
+    for (name, code) in mcpforge::error::codes::ALL {
+        codes.set_item(*name, *code)?;
+    }
+    m.add("ERROR_CODES", codes)?;
     m.add_function(wrap_pyfunction!(default_max_workers, m)?)?;
     m.add_function(wrap_pyfunction!(init_logging, m)?)?;
     m.add_class::<server::NativeServer>()?;

@@ -146,3 +146,12 @@ def test_server_options_are_read_by_the_engine() -> None:
         Server("typo", limits={"max_inflight": 4})
     with pytest.raises(ValueError, match="unknown protocol version"):
         Server("old", protocol_versions=["2023-01-01"])
+
+
+def test_error_codes_are_the_engine_table() -> None:
+    from mcpforge import errors
+    from mcpforge._native import ERROR_CODES
+
+    assert errors.INVALID_PARAMS == -32602 and errors.PARSE_ERROR == -32700
+    assert errors.MISSING_REQUIRED_CLIENT_CAPABILITY == -32021
+    assert {name: getattr(errors, name) for name in ERROR_CODES} == ERROR_CODES

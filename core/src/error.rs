@@ -25,6 +25,21 @@ pub mod codes {
     pub const MISSING_REQUIRED_CLIENT_CAPABILITY: i64 = -32021;
     /// 2026-07-28: the requested protocol version is not supported.
     pub const UNSUPPORTED_PROTOCOL_VERSION: i64 = -32022;
+
+    /// Every code above with its name: the one table the bindings re-export (Python's
+    /// `mcpforge.errors` constants, Node's `ErrorCode`, C's `MCPF_ERROR_*`).
+    pub const ALL: &[(&str, i64)] = &[
+        ("PARSE_ERROR", PARSE_ERROR),
+        ("INVALID_REQUEST", INVALID_REQUEST),
+        ("METHOD_NOT_FOUND", METHOD_NOT_FOUND),
+        ("INVALID_PARAMS", INVALID_PARAMS),
+        ("INTERNAL_ERROR", INTERNAL_ERROR),
+        ("RESOURCE_NOT_FOUND", RESOURCE_NOT_FOUND),
+        ("URL_ELICITATION_REQUIRED", URL_ELICITATION_REQUIRED),
+        ("HEADER_MISMATCH", HEADER_MISMATCH),
+        ("MISSING_REQUIRED_CLIENT_CAPABILITY", MISSING_REQUIRED_CLIENT_CAPABILITY),
+        ("UNSUPPORTED_PROTOCOL_VERSION", UNSUPPORTED_PROTOCOL_VERSION),
+    ];
 }
 
 /// A JSON-RPC error object: what a client sees when a request cannot be processed.

@@ -44,5 +44,6 @@ mod tests {
         for (c, engine) in pairs {
             assert_eq!(c, engine);
         }
+        assert_eq!(pairs.len(), codes::ALL.len(), "every engine code has a C constant");
     }
 }

@@ -18,11 +18,10 @@ from typing import Any, Callable, Dict, Optional, Tuple
 from ._convert import content_block, is_content, jsonable
 from .content import CallToolResult, Completion, Content, Message, ResourceContents
 from .context import Context
-from .errors import AuthError, InputRequired, McpError, ResourceNotFound, ToolError
+from .errors import INTERNAL_ERROR, AuthError, InputRequired, McpError, ResourceNotFound, ToolError
 from .schema import FunctionSpec
 
 VALUE, RESULT, TOOL_ERROR, PROTOCOL_ERROR, INPUT_REQUIRED = 0, 1, 2, 3, 4
-INTERNAL_ERROR = -32603
 
 Outcome = Tuple[int, Any]
 Bind = Callable[..., Dict[str, Any]]

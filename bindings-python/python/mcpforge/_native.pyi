@@ -3,9 +3,10 @@ the ``mcpforge`` package."""
 
 from typing import Any, Callable, Dict, List, Optional, Tuple, final
 
-__all__ = ["ENGINE_VERSION", "default_max_workers", "init_logging", "NativeServer", "NativeContext", "NativeClient", "Completer"]
+__all__ = ["ENGINE_VERSION", "ERROR_CODES", "default_max_workers", "init_logging", "NativeServer", "NativeContext", "NativeClient", "Completer"]
 
 ENGINE_VERSION: str
+ERROR_CODES: Dict[str, int]
 
 def default_max_workers() -> int: ...
 def init_logging() -> None: ...
