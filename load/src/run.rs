@@ -17,6 +17,9 @@ use crate::wire::{CallTemplate, Negotiated, Wire};
 
 /// How long a server may take to exit once asked, before it is killed.
 const EXIT_GRACE: Duration = Duration::from_secs(5);
+/// How long a failed run waits for a server that closed its output to be reaped, so the
+/// report can say how it exited.
+const EXIT_REPORT_WAIT: Duration = Duration::from_secs(2);
 
 /// Runs the plan and reports; failures end up in [`Report::aborted`].
 pub fn execute(plan: &Plan) -> Report {
@@ -189,9 +192,20 @@ fn process_cpu_seconds(pid: u32) -> Option<f64> {
 /// Stops and reaps the server; records its usage and, when the run failed, the end of its
 /// stderr and how it exited.
 fn finish(mut server: Server, ending: Ending, outcome: Result<(), String>, report: &mut Report) -> Result<(), String> {
-    let outcome = outcome.map_err(|reason| match server.exited() {
-        Some(status) => format!("{reason} (the server exited: {status})"),
-        None => reason,
+    let outcome = outcome.map_err(|reason| {
+        // A server that closed its output is usually exiting: on a busy machine the loader
+        // can see the EOF before the process is gone, so give it a moment (bounded) to be
+        // reaped and say how it ended.
+        let deadline = std::time::Instant::now() + EXIT_REPORT_WAIT;
+        let mut status = server.exited();
+        while status.is_none() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+            status = server.exited();
+        }
+        match status {
+            Some(status) => format!("{reason} (the server exited: {status})"),
+            None => reason,
+        }
     });
     let (usage, tail) = server.finish(ending, EXIT_GRACE);
     if outcome.is_err() && !tail.is_empty() {
