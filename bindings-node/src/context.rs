@@ -5,7 +5,7 @@
 
 use std::sync::atomic::Ordering;
 
-use mcpforge::{CreateMessageRequest, ElicitRequest, HandlerError, InputRequest, LogLevel, RequestContext};
+use mcpforge::{HandlerError, InputRequest, LogLevel, RequestContext};
 use napi::Env;
 use napi::bindgen_prelude::PromiseRaw;
 use napi_derive::napi;
@@ -17,20 +17,8 @@ use crate::error::{ask_envelope, js_error, parse_json, parse_opt_json};
 /// A client-input request from its wire form `{"method": ..., "params": {...}}`.
 fn input_request(v: &Value) -> napi::Result<InputRequest> {
     let method = v.get("method").and_then(Value::as_str).unwrap_or_default();
-    let params = v.get("params").cloned().unwrap_or_else(|| json!({}));
-    let bad = |e: serde_json::Error| js_error(format!("invalid {method} request: {e}"));
-    Ok(match method {
-        "elicitation/create" => InputRequest::Elicit(serde_json::from_value::<ElicitRequest>(params).map_err(bad)?),
-        "sampling/createMessage" => {
-            InputRequest::Sample(serde_json::from_value::<CreateMessageRequest>(params).map_err(bad)?)
-        }
-        "roots/list" => InputRequest::ListRoots,
-        other => {
-            return Err(js_error(format!(
-                "unknown client-input method `{other}` (expected elicitation/create, sampling/createMessage or roots/list)"
-            )));
-        }
-    })
+    let params = v.get("params").cloned().unwrap_or(Value::Null);
+    InputRequest::from_wire(method, params).map_err(js_error)
 }
 
 /// `[[key, request], ...]` from JSON text.

@@ -3,9 +3,7 @@
 //! (elicitation, sampling, roots) as a blocking call that releases the interpreter or as a
 //! callback for asyncio.
 
-use mcpforge::{
-    CreateMessageRequest, ElicitRequest, HandlerError, InputRequest, LogLevel, ProtocolError, RequestContext,
-};
+use mcpforge::{HandlerError, InputRequest, LogLevel, ProtocolError, RequestContext};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyList;
@@ -40,15 +38,7 @@ fn optional<'py>(py: Python<'py>, v: Option<&Value>) -> PyResult<Bound<'py, PyAn
 
 /// One client-input request from Python: `(key or None, method, params)`.
 fn input_request(method: &str, params: Value) -> PyResult<InputRequest> {
-    let bad = |e: serde_json::Error| PyValueError::new_err(format!("invalid {method} request: {e}"));
-    Ok(match method {
-        "elicitation/create" => InputRequest::Elicit(serde_json::from_value::<ElicitRequest>(params).map_err(bad)?),
-        "sampling/createMessage" => {
-            InputRequest::Sample(serde_json::from_value::<CreateMessageRequest>(params).map_err(bad)?)
-        }
-        "roots/list" => InputRequest::ListRoots,
-        other => return Err(PyValueError::new_err(format!("unknown client-input method {other}"))),
-    })
+    InputRequest::from_wire(method, params).map_err(|e| PyValueError::new_err(e.to_string()))
 }
 
 /// What Python asked for: one high-level ask (engine-chosen key), or keyed asks.

@@ -10,7 +10,7 @@
 
 use std::ffi::{CString, c_char};
 
-use mcpforge::protocol::{CreateMessageRequest, ElicitRequest, InputRequest};
+use mcpforge::protocol::{CreateMessageRequest, ElicitRequest, InputRequest, InputRequestError};
 use mcpforge::{HandlerError, RequestContext};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -42,16 +42,15 @@ impl Ask {
 
 /// The engine request for `method` with `params` (JSON text; NULL: none).
 fn input_request(method: &str, params: Option<&str>) -> Result<InputRequest, Fail> {
-    let params = params.unwrap_or("{}");
-    match method {
-        "elicitation/create" => decode(params, "params_json is not an elicitation request").map(InputRequest::Elicit),
-        "sampling/createMessage" => decode(params, "params_json is not a sampling request").map(InputRequest::Sample),
-        "roots/list" => Ok(InputRequest::ListRoots),
-        other => Err(Fail::new(
-            mcpf_status::InvalidArgument,
-            format!("method must be elicitation/create, sampling/createMessage or roots/list, not {other:?}"),
-        )),
-    }
+    let params: Value = match params {
+        None => Value::Null,
+        Some(text) => serde_json::from_str(text)
+            .map_err(|e| Fail::new(mcpf_status::InvalidJson, format!("params_json is not valid JSON: {e}")))?,
+    };
+    InputRequest::from_wire(method, params).map_err(|e| match e {
+        InputRequestError::UnknownMethod(_) => Fail::new(mcpf_status::InvalidArgument, e.to_string()),
+        InputRequestError::BadParams { .. } => Fail::new(mcpf_status::InvalidJson, e.to_string()),
+    })
 }
 
 /// Decodes the request JSON of an ask.

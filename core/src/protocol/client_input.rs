@@ -166,7 +166,50 @@ pub enum InputRequest {
     ListRoots,
 }
 
+/// Why a client-input request in its wire form could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputRequestError {
+    /// The method is not a client-input method.
+    UnknownMethod(String),
+    /// The params do not fit the method.
+    BadParams {
+        /// The method.
+        method: &'static str,
+        /// What is wrong.
+        error: String,
+    },
+}
+
+impl std::fmt::Display for InputRequestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            InputRequestError::UnknownMethod(m) => write!(
+                f,
+                "unknown client-input method `{m}` (expected elicitation/create, sampling/createMessage or roots/list)"
+            ),
+            InputRequestError::BadParams { method, error } => write!(f, "invalid {method} request: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for InputRequestError {}
+
 impl InputRequest {
+    /// Reads a request from its wire form, the method and its params (`null`: none): the one
+    /// reader every binding uses.
+    pub fn from_wire(method: &str, params: Value) -> Result<InputRequest, InputRequestError> {
+        let params = if params.is_null() { json!({}) } else { params };
+        fn read<T: serde::de::DeserializeOwned>(method: &'static str, params: Value) -> Result<T, InputRequestError> {
+            serde_json::from_value(params).map_err(|e| InputRequestError::BadParams { method, error: e.to_string() })
+        }
+        Ok(match method {
+            "elicitation/create" => InputRequest::Elicit(read("elicitation/create", params)?),
+            "sampling/createMessage" => InputRequest::Sample(read("sampling/createMessage", params)?),
+            "roots/list" => InputRequest::ListRoots,
+            other => return Err(InputRequestError::UnknownMethod(other.to_owned())),
+        })
+    }
+
     /// The JSON-RPC method.
     pub fn method(&self) -> &'static str {
         match self {

@@ -13,7 +13,7 @@ pub mod version;
 
 pub use client_input::{
     CreateMessageRequest, CreateMessageResult, ElicitAction, ElicitRequest, ElicitResult, InputRequest,
-    ListRootsResult, Root, SamplingMessage,
+    InputRequestError, ListRootsResult, Root, SamplingMessage,
 };
 pub use completion::{CompleteRequest, Completion, CompletionRef};
 pub use content::{CallToolResult, Content, ResourceContents, Role};
