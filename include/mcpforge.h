@@ -615,7 +615,8 @@ mcpf_status mcpf_server_new(const char *name, size_t name_len, const char *versi
 mcpf_status mcpf_server_new_with_options(const char *name, size_t name_len, const char *version, size_t version_len, const char *options_json, size_t options_json_len, mcpf_server **out);
 
 // Sets the `instructions` the server sends at initialization (copied; replaces earlier
-// instructions; takes effect at the next `mcpf_server_run_*`). Thread-safe.
+// instructions; clients get them from their next `initialize` or `server/discover`, also
+// while the server runs). Thread-safe.
 //
 // # Safety
 // `server` is NULL or a live server; `text` is NULL or readable per the string rules.

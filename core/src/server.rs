@@ -167,6 +167,12 @@ impl Server {
         Ok(())
     }
 
+    /// Replaces the instructions sent to clients from the next `initialize` or
+    /// `server/discover` on (`None`: none).
+    pub fn set_instructions(&self, instructions: Option<String>) {
+        *crate::sync::lock(&self.shared.instructions) = instructions;
+    }
+
     /// Removes a tool; true if it existed (clients are told the list changed).
     pub fn remove_tool(&self, name: &str) -> bool {
         let removed = self.shared.registry.update(|s| s.tools.remove(name));
@@ -493,7 +499,7 @@ impl ServerBuilder {
         let cache_suffix = format!("\"ttlMs\":{cache_ttl_ms},\"cacheScope\":\"{cache_scope}\"").into_bytes();
         let shared = ServerShared {
             info,
-            instructions: self.instructions,
+            instructions: std::sync::Mutex::new(self.instructions),
             versions: self.versions,
             global_in_flight: Arc::new(Semaphore::new(self.limits.max_in_flight)),
             limits: self.limits,

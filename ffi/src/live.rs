@@ -24,43 +24,17 @@ enum Kind {
     Template,
 }
 
-/// Removes one registration from the server's own list and from the running engine; its
-/// `free_user_data` runs outside the lock (or after the last call still using it).
+/// Removes one registration from the engine (clients are told the list changed); its
+/// `free_user_data` runs once nothing uses it any more (at once, or after its last call).
 fn remove(server: &mcpf_server, kind: Kind, key: &str) -> Result<(), Fail> {
-    let mut state = server.state();
-    // The removed entry (and with it the registration) is dropped after the lock.
-    let removed: Option<Box<dyn std::any::Any>> = match kind {
-        Kind::Tool => take(&mut state.tools, |t| t.name == key),
-        Kind::Prompt => take(&mut state.prompts, |p| p.name == key),
-        Kind::Resource => take(&mut state.resources, |r| r.uri == key),
-        Kind::Template => take(&mut state.templates, |t| t.uri_template == key),
+    let engine = &server.engine;
+    let (removed, what) = match kind {
+        Kind::Tool => (engine.remove_tool(key), "tool"),
+        Kind::Prompt => (engine.remove_prompt(key), "prompt"),
+        Kind::Resource => (engine.remove_resource(key), "resource"),
+        Kind::Template => (engine.remove_resource_template(key), "resource template"),
     };
-    if removed.is_none() {
-        let what = match kind {
-            Kind::Tool => "tool",
-            Kind::Prompt => "prompt",
-            Kind::Resource => "resource",
-            Kind::Template => "resource template",
-        };
-        return Err(Fail::new(mcpf_status::NotFound, format!("no {what} `{key}` is registered")));
-    }
-    if let Some(running) = &state.running {
-        match kind {
-            Kind::Tool => running.remove_tool(key),
-            Kind::Prompt => running.remove_prompt(key),
-            Kind::Resource => running.remove_resource(key),
-            Kind::Template => running.remove_resource_template(key),
-        };
-    }
-    drop(state);
-    drop(removed);
-    Ok(())
-}
-
-/// Takes the entry matching `same` out of `list`.
-fn take<T: 'static, H: 'static>(list: &mut Vec<(T, H)>, same: impl Fn(&T) -> bool) -> Option<Box<dyn std::any::Any>> {
-    let i = list.iter().position(|(t, _)| same(t))?;
-    Some(Box::new(list.remove(i)))
+    if removed { Ok(()) } else { Err(Fail::new(mcpf_status::NotFound, format!("no {what} `{key}` is registered"))) }
 }
 
 /// The shared body of the `mcpf_server_remove_*` functions.
@@ -156,9 +130,7 @@ pub unsafe extern "C" fn mcpf_server_notify_resource_updated(
         let server = unsafe { try_ref(server, "server") }?;
         // SAFETY: forwarded caller guarantee.
         let uri = unsafe { try_str(uri, uri_len, "uri") }?;
-        if let Some(running) = &server.state().running {
-            running.notify_resource_updated(uri);
-        }
+        server.engine.notify_resource_updated(uri);
         Ok(())
     })
 }
@@ -178,12 +150,10 @@ pub unsafe extern "C" fn mcpf_server_notify_list_changed(server: *mut mcpf_serve
         if !matches!(list, MCPF_LIST_TOOLS | MCPF_LIST_PROMPTS | MCPF_LIST_RESOURCES) {
             return Err(Fail::new(mcpf_status::InvalidArgument, format!("unknown list {list}")));
         }
-        if let Some(running) = &server.state().running {
-            match list {
-                MCPF_LIST_TOOLS => running.notify_tools_changed(),
-                MCPF_LIST_PROMPTS => running.notify_prompts_changed(),
-                _ => running.notify_resources_changed(),
-            }
+        match list {
+            MCPF_LIST_TOOLS => server.engine.notify_tools_changed(),
+            MCPF_LIST_PROMPTS => server.engine.notify_prompts_changed(),
+            _ => server.engine.notify_resources_changed(),
         }
         Ok(())
     })

@@ -24,7 +24,7 @@ use crate::status::mcpf_status;
 /// from the threads the library calls back on, which is what makes these impls sound.
 pub(crate) struct UserData {
     pub(crate) ptr: *mut c_void,
-    free: mcpf_free_callback,
+    pub(crate) free: mcpf_free_callback,
 }
 
 impl UserData {
@@ -57,6 +57,12 @@ pub(crate) struct Registration {
 }
 
 impl Registration {
+    /// Gives `user_data` back to C untouched: the finalizer will not run (a registration the
+    /// engine refused).
+    pub(crate) fn disarm(mut self) {
+        self.user_data.free = None;
+    }
+
     pub(crate) fn new(
         callback: Option<unsafe extern "C" fn(*const mcpf_call, *mut mcpf_responder, *mut c_void)>,
         user_data: *mut c_void,
@@ -161,39 +167,5 @@ impl CompletionHandler for CCompletion {
             };
             answer.map_err(HandlerError::into_protocol_error)
         })
-    }
-}
-
-/// Used only to validate a tool definition before taking ownership of `user_data`.
-pub(crate) struct NoTool;
-
-impl ToolHandler for NoTool {
-    fn call(&self, _: RequestContext, _: Value) -> BoxFuture<'static, Result<ToolOutput, HandlerError>> {
-        Box::pin(async { Err(ProtocolError::internal("unreachable").into()) })
-    }
-}
-
-/// Used only to validate resource, template and prompt definitions before taking
-/// ownership of `user_data`.
-pub(crate) struct NoHandler;
-
-impl ResourceHandler for NoHandler {
-    fn read(
-        &self,
-        _: RequestContext,
-        _: String,
-        _: BTreeMap<String, String>,
-    ) -> BoxFuture<'static, Result<Vec<ResourceContents>, HandlerError>> {
-        Box::pin(async { Err(ProtocolError::internal("unreachable").into()) })
-    }
-}
-
-impl PromptHandler for NoHandler {
-    fn get(
-        &self,
-        _: RequestContext,
-        _: BTreeMap<String, String>,
-    ) -> BoxFuture<'static, Result<GetPromptResult, HandlerError>> {
-        Box::pin(async { Err(ProtocolError::internal("unreachable").into()) })
     }
 }

@@ -1,11 +1,10 @@
 //! `mcpf_server`: create, configure, register tools, resources, resource templates,
 //! prompts and completion providers, serve stdio or HTTP, shut down, free.
 //!
-//! Registration model: the object keeps its configuration (name, version, instructions,
-//! registrations) and builds an engine `Server` from it each time `mcpf_server_run_stdio`
-//! or `mcpf_server_run_http` starts. Registrations added while the server runs are also
-//! registered on the running engine at once (clients are told the list changed). This
-//! keeps every setter valid at any time, with no "too late" state for C to get wrong.
+//! Registration model: the object owns a live engine `Server`, built when it is created, and
+//! every registration goes straight to it (the engine validates definitions and refuses
+//! duplicates), before or while it serves; clients are told about changes. Serving runs
+//! that engine.
 
 use std::ffi::{c_char, c_void};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -16,7 +15,7 @@ use serde_json::Value;
 
 use crate::boundary::{self, Fail, check_out, try_box, try_opt_str, try_ref, try_str, write_out};
 use crate::call::mcpf_call;
-use crate::registration::{CCompletion, CPrompt, CResource, CTool, NoHandler, NoTool, Registration};
+use crate::registration::{CCompletion, CPrompt, CResource, CTool, Registration};
 use crate::responder::mcpf_responder;
 use crate::status::mcpf_status;
 use crate::stop::StopSignal;
@@ -52,24 +51,17 @@ pub type mcpf_free_callback = Option<unsafe extern "C" fn(user_data: *mut c_void
 
 /// An MCP server. Create with `mcpf_server_new`, free with `mcpf_server_free`.
 pub struct mcpf_server {
+    /// The engine: registrations live in it.
+    pub(crate) engine: Server,
     state: Mutex<State>,
     /// `mcpf_server_shutdown`'s lock-free path (async-signal-safe).
     pub(crate) stop: StopSignal,
 }
 
 pub(crate) struct State {
-    name: String,
-    version: String,
-    /// The server options in their JSON form (`ServerBuilder::from_json`).
-    options: Value,
-    instructions: Option<String>,
-    pub(crate) tools: Vec<(Tool, Arc<dyn ToolHandler>)>,
-    pub(crate) resources: Vec<(Resource, Arc<dyn ResourceHandler>)>,
-    pub(crate) templates: Vec<(ResourceTemplate, Arc<dyn ResourceHandler>)>,
-    pub(crate) prompts: Vec<(Prompt, Arc<dyn PromptHandler>)>,
-    completions: Vec<(CompletionRef, Arc<dyn CompletionHandler>)>,
     pub(crate) verifier: Option<Arc<dyn TokenVerifier>>,
-    pub(crate) running: Option<Server>,
+    /// True while `mcpf_server_run_stdio`/`_http` serves.
+    pub(crate) running: bool,
     /// The address `mcpf_server_run_http` listens on, while it does.
     pub(crate) http_addr: Option<std::net::SocketAddr>,
 }
@@ -84,30 +76,6 @@ impl mcpf_server {
         let old = self.state().verifier.replace(verifier);
         drop(old);
     }
-}
-
-/// Replaces the entry `same` as `item` or appends `item`; returns the replaced entry, to
-/// be dropped (running its finalizer) outside the lock.
-fn upsert<T, H>(list: &mut Vec<(T, H)>, item: (T, H), same: impl Fn(&T, &T) -> bool) -> Option<(T, H)> {
-    match list.iter_mut().find(|(t, _)| same(t, &item.0)) {
-        Some(slot) => Some(std::mem::replace(slot, item)),
-        None => {
-            list.push(item);
-            None
-        }
-    }
-}
-
-/// A name (or URI) registered twice is refused, as in every language: replacing is
-/// `mcpf_server_remove_*`, then adding.
-fn refuse_taken(taken: bool, what: &str, key: &str) -> Result<(), Fail> {
-    if taken {
-        return Err(Fail::new(
-            mcpf_status::InvalidArgument,
-            format!("duplicate {what} `{key}`: remove it first to replace it"),
-        ));
-    }
-    Ok(())
 }
 
 /// Maps an engine definition error to `MCPF_STATUS_INVALID_ARGUMENT`.
@@ -175,23 +143,10 @@ pub unsafe extern "C" fn mcpf_server_new_with_options(
             Some(text) => serde_json::from_str(text)
                 .map_err(|e| Fail::new(mcpf_status::InvalidJson, format!("options_json is not valid JSON: {e}")))?,
         };
-        // Checked now, so a mistake is reported where it was made.
-        ServerBuilder::from_json(name, version, options.clone()).map_err(invalid)?;
+        let engine = ServerBuilder::from_json(name, version, options).map_err(invalid)?.enable_tools();
         let server = Box::new(mcpf_server {
-            state: Mutex::new(State {
-                name: name.to_owned(),
-                version: version.to_owned(),
-                options,
-                instructions: None,
-                tools: Vec::new(),
-                resources: Vec::new(),
-                templates: Vec::new(),
-                prompts: Vec::new(),
-                completions: Vec::new(),
-                verifier: None,
-                running: None,
-                http_addr: None,
-            }),
+            engine: engine.build().map_err(invalid)?,
+            state: Mutex::new(State { verifier: None, running: false, http_addr: None }),
             stop: StopSignal::new().map_err(|e| Fail::new(mcpf_status::Io, format!("cannot create a pipe: {e}")))?,
         });
         // SAFETY: checked non-NULL above; writable per the caller.
@@ -200,7 +155,8 @@ pub unsafe extern "C" fn mcpf_server_new_with_options(
 }
 
 /// Sets the `instructions` the server sends at initialization (copied; replaces earlier
-/// instructions; takes effect at the next `mcpf_server_run_*`). Thread-safe.
+/// instructions; clients get them from their next `initialize` or `server/discover`, also
+/// while the server runs). Thread-safe.
 ///
 /// # Safety
 /// `server` is NULL or a live server; `text` is NULL or readable per the string rules.
@@ -215,7 +171,7 @@ pub unsafe extern "C" fn mcpf_server_set_instructions(
         let server = unsafe { try_ref(server, "server") }?;
         // SAFETY: forwarded caller guarantee.
         let text = unsafe { try_str(text, text_len, "text") }?;
-        server.state().instructions = Some(text.to_owned());
+        server.engine.set_instructions(Some(text.to_owned()));
         Ok(())
     })
 }
@@ -318,8 +274,30 @@ pub unsafe extern "C" fn mcpf_server_add_tool_json(
     })
 }
 
-/// The shared tail of the tool registrations: checks the definition, then takes
-/// `user_data` and registers (on the running engine too).
+/// Registers on the engine a handler made (by `make`) from a new registration of
+/// `callback` and `user_data`. When the engine refuses it (an invalid definition, a name
+/// already taken), `user_data` is handed back untouched: its finalizer does not run.
+fn register<H>(
+    callback: Option<unsafe extern "C" fn(*const mcpf_call, *mut mcpf_responder, *mut c_void)>,
+    user_data: *mut c_void,
+    free_user_data: mcpf_free_callback,
+    make: impl FnOnce(Arc<Registration>) -> H,
+    add: impl FnOnce(H) -> Result<(), mcpforge::Error>,
+) -> Result<(), Fail> {
+    let registration = Registration::new(callback, user_data, free_user_data)?;
+    match add(make(registration.clone())) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            // The engine dropped the handler: this is the registration's last reference.
+            if let Some(r) = Arc::into_inner(registration) {
+                r.disarm();
+            }
+            Err(invalid(e))
+        }
+    }
+}
+
+/// The shared tail of the tool registrations.
 fn register_tool(
     server: &mcpf_server,
     tool: Tool,
@@ -330,17 +308,8 @@ fn register_tool(
     if callback.is_none() {
         return Err(Fail::new(mcpf_status::NullParameter, "callback must not be NULL"));
     }
-    // The engine checks definitions when a server is built; build a throwaway one so that
-    // errors surface here, before `user_data` changes hands.
-    Server::builder("check", "0").tool_handler(tool.clone(), Arc::new(NoTool)).build().map_err(invalid)?;
-    let mut state = server.state();
-    refuse_taken(state.tools.iter().any(|(t, _)| t.name == tool.name), "tool", &tool.name)?;
-    let handler: Arc<dyn ToolHandler> = Arc::new(CTool(Registration::new(callback, user_data, free_user_data)?));
-    if let Some(running) = &state.running {
-        running.add_tool(tool.clone(), handler.clone()).map_err(invalid)?;
-    }
-    state.tools.push((tool, handler));
-    Ok(())
+    let make = |r| Arc::new(CTool(r)) as Arc<dyn ToolHandler>;
+    register(callback, user_data, free_user_data, make, |h| server.engine.add_tool(tool, h))
 }
 
 /// The strings a resource or resource template is registered with.
@@ -424,20 +393,8 @@ pub unsafe extern "C" fn mcpf_server_add_resource(
         let mut resource = Resource::new(s.key, s.name);
         resource.description = s.description.map(str::to_owned);
         resource.mime_type = s.mime_type.map(str::to_owned);
-        // Validate before `user_data` changes hands (as in `mcpf_server_add_tool`).
-        Server::builder("check", "0")
-            .resource_handler(resource.clone(), Arc::new(NoHandler))
-            .build()
-            .map_err(invalid)?;
-        let mut state = server.state();
-        refuse_taken(state.resources.iter().any(|(r, _)| r.uri == resource.uri), "resource", &resource.uri)?;
-        let handler: Arc<dyn ResourceHandler> =
-            Arc::new(CResource(Registration::new(callback, user_data, free_user_data)?));
-        if let Some(running) = &state.running {
-            running.add_resource(resource.clone(), handler.clone()).map_err(invalid)?;
-        }
-        state.resources.push((resource, handler));
-        Ok(())
+        let make = |r| Arc::new(CResource(r)) as Arc<dyn ResourceHandler>;
+        register(callback, user_data, free_user_data, make, |h| server.engine.add_resource(resource, h))
     })
 }
 
@@ -484,20 +441,8 @@ pub unsafe extern "C" fn mcpf_server_add_resource_template(
         let mut template = ResourceTemplate::new(s.key, s.name);
         template.description = s.description.map(str::to_owned);
         template.mime_type = s.mime_type.map(str::to_owned);
-        Server::builder("check", "0")
-            .template_handler(template.clone(), Arc::new(NoHandler))
-            .build()
-            .map_err(invalid)?;
-        let mut state = server.state();
-        let taken = state.templates.iter().any(|(t, _)| t.uri_template == template.uri_template);
-        refuse_taken(taken, "resource template", &template.uri_template)?;
-        let handler: Arc<dyn ResourceHandler> =
-            Arc::new(CResource(Registration::new(callback, user_data, free_user_data)?));
-        if let Some(running) = &state.running {
-            running.add_resource_template(template.clone(), handler.clone()).map_err(invalid)?;
-        }
-        state.templates.push((template, handler));
-        Ok(())
+        let make = |r| Arc::new(CResource(r)) as Arc<dyn ResourceHandler>;
+        register(callback, user_data, free_user_data, make, |h| server.engine.add_resource_template(template, h))
     })
 }
 
@@ -554,16 +499,8 @@ pub unsafe extern "C" fn mcpf_server_add_prompt(
         for argument in arguments {
             prompt = prompt.argument(argument);
         }
-        Server::builder("check", "0").prompt_handler(prompt.clone(), Arc::new(NoHandler)).build().map_err(invalid)?;
-        let mut state = server.state();
-        refuse_taken(state.prompts.iter().any(|(p, _)| p.name == prompt.name), "prompt", &prompt.name)?;
-        let handler: Arc<dyn PromptHandler> =
-            Arc::new(CPrompt(Registration::new(callback, user_data, free_user_data)?));
-        if let Some(running) = &state.running {
-            running.add_prompt(prompt.clone(), handler.clone()).map_err(invalid)?;
-        }
-        state.prompts.push((prompt, handler));
-        Ok(())
+        let make = |r| Arc::new(CPrompt(r)) as Arc<dyn PromptHandler>;
+        register(callback, user_data, free_user_data, make, |h| server.engine.add_prompt(prompt, h))
     })
 }
 
@@ -622,40 +559,10 @@ pub unsafe extern "C" fn mcpf_server_add_completion(
         };
         let handler: Arc<dyn CompletionHandler> =
             Arc::new(CCompletion(Registration::new(callback, user_data, free_user_data)?));
-        let mut state = server.state();
-        if let Some(running) = &state.running {
-            running.add_completion(Some(reference.clone()), handler.clone());
-        }
-        let replaced = upsert(&mut state.completions, (reference, handler), |a, b| a == b);
-        drop(state);
-        drop(replaced);
+        // A provider for the same reference is replaced (and its finalizer runs).
+        server.engine.add_completion(Some(reference), handler);
         Ok(())
     })
-}
-
-/// An engine `Server` with every registration of `state`.
-pub(crate) fn build_engine(state: &State) -> Result<Server, Fail> {
-    let mut builder =
-        ServerBuilder::from_json(&state.name, &state.version, state.options.clone()).map_err(invalid)?.enable_tools();
-    if let Some(i) = &state.instructions {
-        builder = builder.instructions(i.clone());
-    }
-    for (tool, handler) in &state.tools {
-        builder = builder.tool_handler(tool.clone(), handler.clone());
-    }
-    for (resource, handler) in &state.resources {
-        builder = builder.resource_handler(resource.clone(), handler.clone());
-    }
-    for (template, handler) in &state.templates {
-        builder = builder.template_handler(template.clone(), handler.clone());
-    }
-    for (prompt, handler) in &state.prompts {
-        builder = builder.prompt_handler(prompt.clone(), handler.clone());
-    }
-    for (reference, handler) in &state.completions {
-        builder = builder.completion(Some(reference.clone()), handler.clone());
-    }
-    builder.build().map_err(invalid)
 }
 
 /// Asks the server to stop: a running `mcpf_server_run_stdio`/`_http` finishes its

@@ -8,7 +8,7 @@ use mcpforge::{HttpOptions, Server, TokenVerifier};
 use serde_json::Value;
 
 use crate::boundary::{self, Fail, check_out, try_opt_str, try_ref, write_out};
-use crate::server::{build_engine, mcpf_server};
+use crate::server::mcpf_server;
 use crate::status::mcpf_status;
 
 /// Serves MCP over this process's stdin/stdout, blocking the calling thread until stdin
@@ -112,8 +112,7 @@ fn io(e: impl std::fmt::Display) -> Fail {
     Fail::new(mcpf_status::Io, e.to_string())
 }
 
-/// The shared run path of every transport: builds the engine from the registrations,
-/// serves it with `transport` on a current-thread runtime owned by the calling thread
+/// The shared run path of every transport: serves the server's engine with `transport` on a current-thread runtime owned by the calling thread
 /// (so every callback runs on this thread), and stops when `mcpf_server_shutdown` is called.
 fn serve<'a, F, Fut>(server: &'a mcpf_server, transport: F) -> Result<(), Fail>
 where
@@ -123,15 +122,14 @@ where
     if server.stop.requested() {
         return Ok(());
     }
-    let engine = {
+    {
         let mut state = server.state();
-        if state.running.is_some() {
+        if state.running {
             return Err(Fail::new(mcpf_status::AlreadyRunning, "the server is already running"));
         }
-        let engine = build_engine(&state)?;
-        state.running = Some(engine.clone());
-        engine
-    };
+        state.running = true;
+    }
+    let engine = server.engine.clone();
     let result = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -144,6 +142,6 @@ where
                 result
             })
         });
-    server.state().running = None;
+    server.state().running = false;
     result
 }

@@ -49,7 +49,7 @@ pub(crate) fn initialize(
         "capabilities": capabilities(shared, &shared.registry.snapshot(), version),
         "serverInfo": info,
     });
-    if let Some(i) = &shared.instructions {
+    if let Some(i) = crate::sync::lock(&shared.instructions).as_deref() {
         result["instructions"] = json!(i);
     }
     let bytes = serde_json::to_vec(&result).map_err(ProtocolError::internal)?;

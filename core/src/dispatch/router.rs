@@ -246,7 +246,7 @@ async fn route(
                 "supportedVersions": shared.version_strings(),
                 "capabilities": capabilities(shared, &snap, era.version()),
             });
-            if let Some(i) = &shared.instructions {
+            if let Some(i) = crate::sync::lock(&shared.instructions).as_deref() {
                 result["instructions"] = json!(i);
             }
             finish(shared, true, true, &result)

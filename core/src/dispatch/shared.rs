@@ -18,7 +18,8 @@ use crate::tasks::store::TaskStore;
 /// Server-wide state shared by every connection and request.
 pub(crate) struct ServerShared {
     pub info: Value,
-    pub instructions: Option<String>,
+    /// Sent in `initialize` and `server/discover`; the application may change it while serving.
+    pub instructions: std::sync::Mutex<Option<String>>,
     pub versions: Vec<ProtocolVersion>,
     pub limits: Limits,
     pub registry: Registry,
