@@ -352,8 +352,9 @@ impl TokenVerifier for JsVerifier {
             let reply = dispatcher.invoke(handler, token, None).await.map_err(|e| AuthError::Invalid(e.to_string()))?;
             match reply {
                 Reply::Json(text) | Reply::Result(text) => {
-                    let v: Value = serde_json::from_str(&text).map_err(|e| AuthError::Invalid(e.to_string()))?;
-                    Ok(auth_info(&v))
+                    // The grant's one JSON form (the engine's).
+                    serde_json::from_str::<AuthInfo>(&text)
+                        .map_err(|e| AuthError::Invalid(format!("the verifier returned an invalid grant: {e}")))
                 }
                 Reply::ToolError(message, data) => {
                     match data.as_ref().and_then(|d| d.get("requiredScopes")).and_then(Value::as_array) {
@@ -369,20 +370,5 @@ impl TokenVerifier for JsVerifier {
                 }
             }
         })
-    }
-}
-
-/// An `AuthInfo` from the verifier's JSON answer.
-fn auth_info(v: &Value) -> AuthInfo {
-    let text = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
-    AuthInfo {
-        subject: text("subject"),
-        scopes: v
-            .get("scopes")
-            .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
-            .unwrap_or_default(),
-        client_id: text("clientId"),
-        extra: v.get("extra").cloned().unwrap_or(Value::Null),
     }
 }

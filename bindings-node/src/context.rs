@@ -74,9 +74,7 @@ impl NativeCall {
     #[napi]
     pub fn describe(&self) -> napi::Result<String> {
         let ctx = self.ctx()?;
-        let auth = ctx
-            .auth()
-            .map(|a| json!({ "subject": a.subject, "scopes": a.scopes, "clientId": a.client_id, "extra": a.extra }));
+        let auth = ctx.auth().map(|a| serde_json::to_value(a).unwrap_or(Value::Null));
         Ok(json!({
             "requestId": ctx.request_id(),
             "protocolVersion": ctx.protocol_version().as_str(),

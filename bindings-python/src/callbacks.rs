@@ -327,21 +327,10 @@ impl CompletionHandler for PyCompletion {
 /// `AuthError` outcome of the wrapper in `mcpforge/auth.py`.
 pub struct PyVerifier(pub Invoker);
 
-/// The grant a verifier returned: `{subject, scopes, client_id, extra}`.
+/// The grant a verifier returned (`{subject, scopes, client_id, extra}`), read through the
+/// engine's one JSON form of it.
 fn auth_info(payload: &Bound<'_, PyAny>) -> PyResult<AuthInfo> {
-    let v = from_py(payload)?;
-    let text = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
-    let scopes = v
-        .get("scopes")
-        .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
-        .unwrap_or_default();
-    Ok(AuthInfo {
-        subject: text("subject"),
-        scopes,
-        client_id: text("client_id"),
-        extra: v.get("extra").cloned().unwrap_or(Value::Null),
-    })
+    from_py_as::<AuthInfo>(payload, "grant")
 }
 
 impl TokenVerifier for PyVerifier {

@@ -14,9 +14,10 @@ use crate::sync::lock;
 
 /// What a verified token grants. Its JSON form (what the bindings hand over, both ways) is
 /// `{"subject": "...", "scopes": ["..."], "clientId": "...", "extra": {...}}`, every field
-/// optional (`client_id` is accepted for `clientId`); unknown fields are refused.
+/// optional (`client_id` is accepted for `clientId`); other fields (the official TypeScript
+/// SDK's `token` or `expiresAt`, say) are ignored.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct AuthInfo {
     /// The principal (the token's `sub`). Legacy sessions and 2026 `requestState` are bound to it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
