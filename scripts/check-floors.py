@@ -2,7 +2,9 @@
 """The core crate's floors (docs/architecture.md): each module imports only from its own
 floor or the floors below it. Reads every `crate::…` and `super::…` path in core/src,
 resolves names re-exported at the crate root to where they live, and prints each import
-that points up a floor. Exit status 1 when there is one."""
+that points up a floor. Also holds every Rust source file of the project to at most
+MAX_LINES lines before its test module (a file that long does more than one job). Exit
+status 1 when either rule is broken."""
 
 from __future__ import annotations
 
@@ -10,7 +12,12 @@ import re
 import sys
 from pathlib import Path
 
-SRC = Path(__file__).resolve().parents[1] / "core" / "src"
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "core" / "src"
+# The Rust sources held to the size rule (tests excluded: their own `#[cfg(test)]` module,
+# and the test and benchmark directories).
+SIZED = ["core/src", "ffi/src", "bindings-python/src", "bindings-node/src", "load/src", "examples/rust/src"]
+MAX_LINES = 800
 
 # Lowest first. A module belongs to the first floor with a matching prefix.
 FLOORS = [
@@ -99,8 +106,15 @@ def main() -> int:
         print(v)
     if violations:
         print(f"check-floors: {len(violations)} imports point up a floor (see docs/architecture.md)")
-        return 1
-    return 0
+    too_long = []
+    for folder in SIZED:
+        for path in sorted((ROOT / folder).rglob("*.rs")):
+            lines = path.read_text().split("\n#[cfg(test)]")[0].count("\n") + 1
+            if lines > MAX_LINES:
+                too_long.append(f"{path.relative_to(ROOT)}: {lines} lines before its tests (at most {MAX_LINES})")
+    for t in too_long:
+        print(t)
+    return 1 if violations or too_long else 0
 
 
 if __name__ == "__main__":

@@ -19,10 +19,9 @@ use crate::client::NativeMemoryClient;
 use crate::error::{js_error, parse_json};
 
 /// Reads a definition (JSON text) as an engine protocol type; `what` names it in errors.
-fn definition<T: DeserializeOwned>(text: &str, what: &str) -> napi::Result<(T, Value)> {
+fn definition<T: DeserializeOwned>(text: &str, what: &str) -> napi::Result<T> {
     let v = parse_json(text, what)?;
-    let def = serde_json::from_value(v.clone()).map_err(|e| js_error(format!("invalid {what} definition: {e}")))?;
-    Ok((def, v))
+    serde_json::from_value(v).map_err(|e| js_error(format!("invalid {what} definition: {e}")))
 }
 
 /// The engine server behind a JavaScript `Server`.
@@ -59,8 +58,8 @@ impl NativeServer {
     /// Adds or replaces a tool (`definition`: the tool's JSON as listed, plus `deferTask`).
     #[napi]
     pub fn add_tool(&self, definition_json: String, handler: u32) -> napi::Result<()> {
-        let (mut tool, raw): (Tool, Value) = definition(&definition_json, "tool")?;
-        tool.defer_task = raw.get("deferTask").and_then(Value::as_bool).unwrap_or(false);
+        // `deferTask` is read with the rest (the engine's definition form).
+        let tool: Tool = definition(&definition_json, "tool")?;
         let handler = Arc::new(JsTool { dispatcher: self.dispatcher.clone(), handler });
         self.server.add_tool(tool, handler as Arc<dyn mcpforge::ToolHandler>).map_err(js_error)
     }
@@ -68,7 +67,7 @@ impl NativeServer {
     /// Adds or replaces a concrete resource.
     #[napi]
     pub fn add_resource(&self, definition_json: String, handler: u32) -> napi::Result<()> {
-        let (resource, _): (Resource, Value) = definition(&definition_json, "resource")?;
+        let resource: Resource = definition(&definition_json, "resource")?;
         let mime_type = resource.mime_type.clone();
         let handler = Arc::new(JsResource { dispatcher: self.dispatcher.clone(), handler, mime_type });
         self.server.add_resource(resource, handler as Arc<dyn mcpforge::ResourceHandler>).map_err(js_error)
@@ -77,7 +76,7 @@ impl NativeServer {
     /// Adds or replaces a resource template.
     #[napi]
     pub fn add_resource_template(&self, definition_json: String, handler: u32) -> napi::Result<()> {
-        let (template, _): (ResourceTemplate, Value) = definition(&definition_json, "resource template")?;
+        let template: ResourceTemplate = definition(&definition_json, "resource template")?;
         let mime_type = template.mime_type.clone();
         let handler = Arc::new(JsResource { dispatcher: self.dispatcher.clone(), handler, mime_type });
         self.server.add_resource_template(template, handler as Arc<dyn mcpforge::ResourceHandler>).map_err(js_error)
@@ -86,7 +85,7 @@ impl NativeServer {
     /// Adds or replaces a prompt.
     #[napi]
     pub fn add_prompt(&self, definition_json: String, handler: u32) -> napi::Result<()> {
-        let (prompt, _): (Prompt, Value) = definition(&definition_json, "prompt")?;
+        let prompt: Prompt = definition(&definition_json, "prompt")?;
         let handler = Arc::new(JsPrompt { dispatcher: self.dispatcher.clone(), handler });
         self.server.add_prompt(prompt, handler as Arc<dyn mcpforge::PromptHandler>).map_err(js_error)
     }
@@ -96,7 +95,7 @@ impl NativeServer {
     #[napi]
     pub fn add_completion(&self, reference_json: Option<String>, handler: u32) -> napi::Result<()> {
         let reference = match reference_json {
-            Some(r) => Some(definition::<CompletionRef>(&r, "completion reference")?.0),
+            Some(r) => Some(definition::<CompletionRef>(&r, "completion reference")?),
             None => None,
         };
         let handler = Arc::new(JsCompletion { dispatcher: self.dispatcher.clone(), handler });

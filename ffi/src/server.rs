@@ -261,15 +261,8 @@ pub unsafe extern "C" fn mcpf_server_add_tool_json(
         let bad = |e: serde_json::Error| {
             Fail::new(mcpf_status::InvalidJson, format!("tool_json is not a tool definition: {e}"))
         };
-        let mut value: Value = serde_json::from_str(text).map_err(bad)?;
-        // `deferTask` is for the engine only (never listed): see `mcpf_call_start_task`.
-        let defer = match value.as_object_mut().and_then(|o| o.remove("deferTask")) {
-            None => false,
-            Some(Value::Bool(b)) => b,
-            Some(_) => return Err(Fail::new(mcpf_status::InvalidJson, "tool_json: deferTask must be a boolean")),
-        };
-        let mut tool: Tool = serde_json::from_value(value).map_err(bad)?;
-        tool.defer_task = defer;
+        // `deferTask` (engine-side, never listed) is part of the engine's definition form.
+        let tool: Tool = serde_json::from_str(text).map_err(bad)?;
         register_tool(server, tool, callback, user_data, free_user_data)
     })
 }

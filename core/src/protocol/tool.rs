@@ -74,10 +74,11 @@ pub struct Tool {
     /// Execution properties: task support (listed on 2025-11-25 only; see [`Tool::task_support`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub execution: Option<ToolExecution>,
-    /// Engine-side, never serialized: on 2026-07-28 the handler starts inside the `tools/call`
+    /// Engine-side, never listed: on 2026-07-28 the handler starts inside the `tools/call`
     /// request and becomes a task only when it calls `RequestContext::start_task` (see
-    /// [`Tool::defer_task`]).
-    #[serde(skip)]
+    /// [`Tool::defer_task`]). Read from a definition's `deferTask` (the form the C and Node
+    /// bindings register tools in).
+    #[serde(default, rename = "deferTask", skip_serializing)]
     pub defer_task: bool,
     /// Extra metadata.
     #[serde(rename = "_meta", skip_serializing_if = "Option::is_none")]
