@@ -24,7 +24,7 @@
  * 5. A callback (tool, resource, prompt or completion) receives a borrowed
  *    const mcpf_call * (valid until the callback returns) and an owned mcpf_responder *.
  *    Complete the responder exactly once, now or later, from any thread, with an answer
- *    of its kind: tools mcpf_responder_ok / _text / _tool_error, resources
+ *    of its kind: tools mcpf_responder_ok / _text / _json / _tool_error, resources
  *    mcpf_responder_contents / _resource_not_found, prompts mcpf_responder_prompt,
  *    completions mcpf_responder_completion; any kind mcpf_responder_protocol_error. An
  *    answer of the wrong kind gives MCPF_STATUS_INVALID_ARGUMENT (the client gets -32603).
@@ -515,6 +515,17 @@ mcpf_status mcpf_responder_ok(mcpf_responder *r, const char *result_json, size_t
 // As for `mcpf_responder_ok`.
 mcpf_status mcpf_responder_text(mcpf_responder *r, const char *text, size_t text_len);
 
+// Completes a tool call with a JSON value given as its text: an object, array, number or
+// boolean becomes one text block holding that JSON (and, for a tool with an
+// `outputSchema`, its `structuredContent`: an object as is, any other value as
+// `{"result": value}`); a JSON string is as `mcpf_responder_text`; `null` is an empty
+// result. Consumes `r` (see `mcpf_responder_ok` for the failure rules: text that is not
+// JSON gives `MCPF_STATUS_INVALID_JSON`). Callable from any thread.
+//
+// # Safety
+// As for `mcpf_responder_ok`.
+mcpf_status mcpf_responder_json(mcpf_responder *r, const char *value_json, size_t value_json_len);
+
 // Completes a tool call with a tool error: a result with `isError: true` and `message` as its
 // text, which the model sees. Consumes `r` (see `mcpf_responder_ok` for the failure
 // rules). Callable from any thread.
@@ -647,9 +658,10 @@ mcpf_status mcpf_server_add_tool(mcpf_server *server, const char *name, size_t n
 // "execution"?: {"taskSupport": "optional"}, "_meta"?: {...}}`. One more member is read by
 // the library and never listed: `"deferTask": true` makes a task tool run inside the
 // request until it calls `mcpf_call_start_task` (so it can ask first).
-// With an `outputSchema`, results' `structuredContent` is validated against it (and a
-// plain text answer from `mcpf_responder_text` is refused for such a tool by the engine
-// unless it parses as matching JSON). Otherwise as `mcpf_server_add_tool` (same
+// With an `outputSchema`, results' `structuredContent` is validated against it: answer
+// with `mcpf_responder_json` (an object is the structured content; text from
+// `mcpf_responder_text` or any other JSON value becomes `{"result": value}`), or with a
+// full result from `mcpf_responder_ok`. Otherwise as `mcpf_server_add_tool` (same
 // name rules, same `user_data` ownership); a definition that does not parse gives
 // `MCPF_STATUS_INVALID_JSON`, one the engine refuses `MCPF_STATUS_INVALID_ARGUMENT`.
 //

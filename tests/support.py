@@ -51,6 +51,28 @@ def target_dir() -> Path:
     return path if path.is_absolute() else REPO_ROOT / path
 
 
+LANGUAGES = ["rust", "c", "python", "node"]
+"""The languages whose conformance fixtures the cross-language suites drive."""
+
+
+def fixture_command(language: str) -> list[str]:
+    """The command of a language's conformance fixture (as scripts/conformance.sh runs it);
+    with no arguments it serves stdio, with `--http HOST:PORT` Streamable HTTP and WebSocket."""
+    target = target_dir()
+    commands = {
+        "rust": [str(target / "debug" / "conformance")],
+        "c": [str(target / "c" / "conformance_fixture")],
+        "python": [str(target / "python" / "venv" / "bin" / "python"), str(REPO_ROOT / "examples/python/conformance_fixture.py")],
+        "node": ["node", str(REPO_ROOT / "examples/node/conformance.mjs")],
+    }
+    command = commands[language]
+    if command[0] != "node" and not os.access(command[0], os.X_OK):
+        import pytest
+
+        pytest.fail(f"{command[0]} is missing: build the fixtures first (`make conformance`)", pytrace=False)
+    return command
+
+
 def child_pids() -> list[int]:
     """Live child processes of this test process (the servers it or the client spawned)."""
     me = str(os.getpid())

@@ -33,9 +33,13 @@ function base64(bytes) {
   return Buffer.from(bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes).toString('base64');
 }
 
-/** Answers a tool call: undefined -> no content, string -> text, CallToolResult as is, other -> JSON value. */
+/**
+ * Answers a tool call in the engine's result vocabulary (the engine decides the wire shape,
+ * docs/results.md): undefined or null -> empty, string -> text, a `CallToolResult` as is,
+ * any other value -> JSON (structured under an output schema).
+ */
 function answerTool(call, value, name) {
-  if (value === undefined || value === null) return call.respond('result', '{"content":[]}');
+  if (value === undefined || value === null) return call.respond('json', 'null');
   if (typeof value === 'string') return call.respond('text', value);
   if (isCallToolResult(value)) return call.respond('result', stringify(value, `the result of tool \`${name}\``));
   return call.respond('json', stringify(value, `the value tool \`${name}\` returned`));

@@ -13,8 +13,8 @@ use std::sync::{Arc, Mutex};
 
 use mcpforge::protocol::{CompleteRequest, Completion, GetPromptResult, ResourceContents};
 use mcpforge::{
-    AuthError, AuthInfo, BoxFuture, CallToolResult, CompletionHandler, HandlerError, PromptHandler, ProtocolError,
-    RequestContext, ResourceHandler, TokenVerifier, ToolHandler, ToolOutput,
+    Arguments, AuthError, AuthInfo, BoxFuture, CallToolResult, CompletionHandler, HandlerError, PromptHandler,
+    ProtocolError, RequestContext, ResourceHandler, TokenVerifier, ToolHandler, ToolOutput,
 };
 use napi::Status;
 use napi::bindgen_prelude::{FnArgs, Function};
@@ -39,7 +39,7 @@ const ABORT: u32 = 0;
 pub(crate) enum Reply {
     /// A plain string (a text block, resource text, prompt text...).
     Text(String),
-    /// JSON text of a value the engine or this crate maps (`ToolOutput::Value`, contents...).
+    /// JSON text of a value the engine or this crate maps (`ToolOutput::JsonText`, contents...).
     Json(String),
     /// JSON text of a complete `CallToolResult`.
     Result(String),
@@ -238,13 +238,13 @@ pub(crate) struct JsTool {
 }
 
 impl ToolHandler for JsTool {
-    fn call(&self, ctx: RequestContext, args: Value) -> BoxFuture<'static, Result<ToolOutput, HandlerError>> {
+    fn call(&self, ctx: RequestContext, args: Arguments) -> BoxFuture<'static, Result<ToolOutput, HandlerError>> {
         let (dispatcher, handler) = (self.dispatcher.clone(), self.handler);
         Box::pin(async move {
-            let reply = dispatcher.invoke(handler, args.to_string(), Some(ctx)).await?;
+            let reply = dispatcher.invoke(handler, args.json_text().to_owned(), Some(ctx)).await?;
             match failure(reply)? {
-                Reply::Text(text) => Ok(ToolOutput::Value(Value::String(text))),
-                Reply::Json(text) => Ok(ToolOutput::Value(parse_as(&text, "tool")?)),
+                Reply::Text(text) => Ok(ToolOutput::Text(text)),
+                Reply::Json(text) => Ok(ToolOutput::JsonText(text)),
                 Reply::Result(text) => Ok(ToolOutput::Result(parse_as::<CallToolResult>(&text, "tool")?)),
                 _ => unreachable!("failure() keeps value forms only"),
             }

@@ -11,10 +11,11 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
+use mcpforge::protocol::Content;
 use mcpforge::{
-    AuthError, AuthInfo, BoxFuture, CallToolResult, CompleteRequest, Completion, CompletionHandler, GetPromptResult,
-    HandlerError, PromptHandler, ProtocolError, RequestContext, ResourceContents, ResourceHandler, TokenVerifier,
-    ToolHandler, ToolOutput,
+    Arguments, AuthError, AuthInfo, BoxFuture, CallToolResult, CompleteRequest, Completion, CompletionHandler,
+    GetPromptResult, HandlerError, PromptHandler, ProtocolError, RequestContext, ResourceContents, ResourceHandler,
+    TokenVerifier, ToolHandler, ToolOutput,
 };
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
@@ -243,10 +244,12 @@ fn context_arg(py: Python<'_>, ctx: Option<RequestContext>, is_async: bool) -> P
     }
 }
 
-/// A tool's outcome: a plain value, or a full `CallToolResult` (as a dict).
+/// A tool's outcome: a plain value, content blocks, or a full `CallToolResult` (as dicts);
+/// the engine shapes the result (`ToolOutput`).
 fn tool_output(tag: u8, payload: &Bound<'_, PyAny>) -> PyResult<ToolOutput> {
     match tag {
-        tag::VALUE => Ok(ToolOutput::Value(from_py(payload)?)),
+        tag::VALUE => Ok(ToolOutput::Json(from_py(payload)?)),
+        tag::CONTENT => Ok(ToolOutput::Content(from_py_as::<Vec<Content>>(payload, "tool content")?)),
         tag::RESULT => Ok(ToolOutput::Result(from_py_as::<CallToolResult>(payload, "tool result")?)),
         other => Err(pyo3::exceptions::PyValueError::new_err(format!("unknown handler outcome tag {other}"))),
     }
@@ -256,8 +259,8 @@ fn tool_output(tag: u8, payload: &Bound<'_, PyAny>) -> PyResult<ToolOutput> {
 pub struct PyTool(pub Invoker);
 
 impl ToolHandler for PyTool {
-    fn call(&self, ctx: RequestContext, args: Value) -> BoxFuture<'static, Result<ToolOutput, HandlerError>> {
-        self.0.invoke(Some(ctx), Box::new(move |py| Ok(vec![to_py(py, &args)?])), tool_output)
+    fn call(&self, ctx: RequestContext, args: Arguments) -> BoxFuture<'static, Result<ToolOutput, HandlerError>> {
+        self.0.invoke(Some(ctx), Box::new(move |py| Ok(vec![to_py(py, args.value())?])), tool_output)
     }
 }
 

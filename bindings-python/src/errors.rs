@@ -23,6 +23,8 @@ pub mod tag {
     pub const PROTOCOL_ERROR: u8 = 3;
     /// The handler stopped at an unanswered client-input ask.
     pub const INPUT_REQUIRED: u8 = 4;
+    /// A list of content blocks (tools only).
+    pub const CONTENT: u8 = 5;
 }
 
 fn class<'py>(py: Python<'py>, cell: &'static PyOnceLock<Py<PyType>>, name: &str) -> PyResult<Bound<'py, PyType>> {

@@ -6,49 +6,14 @@ use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
 
-use serde_json::Value;
-
+pub use crate::arguments::Arguments;
 use crate::context::RequestContext;
 use crate::error::{HandlerError, ProtocolError};
-use crate::protocol::{CallToolResult, CompleteRequest, Completion, GetPromptResult, ResourceContents};
+use crate::protocol::{CompleteRequest, Completion, GetPromptResult, ResourceContents};
+pub use crate::tool_output::{Structured, ToolOutput};
 
 /// A boxed, sendable future: what every handler returns.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
-
-/// What a tool produces.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ToolOutput {
-    /// A complete `CallToolResult`, sent as is (after output-schema validation).
-    Result(CallToolResult),
-    /// A plain value: a string becomes one text block; any other value becomes
-    /// `structuredContent` when the tool has an `outputSchema` (mirrored as JSON text), and a
-    /// JSON text block otherwise.
-    Value(Value),
-}
-
-impl From<CallToolResult> for ToolOutput {
-    fn from(r: CallToolResult) -> Self {
-        ToolOutput::Result(r)
-    }
-}
-
-impl From<Value> for ToolOutput {
-    fn from(v: Value) -> Self {
-        ToolOutput::Value(v)
-    }
-}
-
-impl From<String> for ToolOutput {
-    fn from(s: String) -> Self {
-        ToolOutput::Value(Value::String(s))
-    }
-}
-
-impl From<&str> for ToolOutput {
-    fn from(s: &str) -> Self {
-        ToolOutput::Value(Value::String(s.to_owned()))
-    }
-}
 
 /// Runs a tool. `args` has already been validated against the tool's `inputSchema`.
 ///
@@ -56,7 +21,7 @@ impl From<&str> for ToolOutput {
 /// result), `Err(HandlerError::Protocol(..))` to fail the request with a JSON-RPC error.
 pub trait ToolHandler: Send + Sync + 'static {
     /// Handles one `tools/call`.
-    fn call(&self, ctx: RequestContext, args: Value) -> BoxFuture<'static, Result<ToolOutput, HandlerError>>;
+    fn call(&self, ctx: RequestContext, args: Arguments) -> BoxFuture<'static, Result<ToolOutput, HandlerError>>;
 }
 
 /// Reads a resource: a concrete one (`vars` empty) or one matched by a template (`vars`

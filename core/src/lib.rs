@@ -27,6 +27,7 @@
 //! # }
 //! ```
 
+mod arguments;
 pub mod auth;
 pub mod context;
 pub mod dispatch;
@@ -45,13 +46,16 @@ pub mod sugar;
 pub(crate) mod sync;
 pub mod tasks;
 pub mod telemetry;
+mod tool_output;
 pub mod transport;
 
 pub use auth::{AuthError, AuthInfo, TokenVerifier};
 pub use context::RequestContext;
 pub use dispatch::limits::Limits;
 pub use error::{Error, HandlerError, ProtocolError, ToolError};
-pub use handler::{BoxFuture, CompletionHandler, PromptHandler, ResourceHandler, ToolHandler, ToolOutput};
+pub use handler::{
+    Arguments, BoxFuture, CompletionHandler, PromptHandler, ResourceHandler, Structured, ToolHandler, ToolOutput,
+};
 pub use protocol::{
     CallToolResult, CompleteRequest, Completion, CompletionRef, Content, CreateMessageRequest, CreateMessageResult,
     ElicitAction, ElicitRequest, ElicitResult, GetPromptResult, InputRequest, ListRootsResult, LogLevel, Prompt,

@@ -10,7 +10,8 @@
 //! | `async fn(RequestContext, BTreeMap<String, String>) -> Result<GetPromptResult, E>` | `prompt` |
 //!
 //! `A: DeserializeOwned` (use `serde_json::Value` for raw JSON), `R: Into<ToolOutput>`
-//! (`String`, `&str`, `Value`, [`Json<T>`], `CallToolResult`), `E: Into<HandlerError>`
+//! (`String`, `&str`, `Value`, [`Json<T>`], `Vec<Content>`, `()`, `CallToolResult`; see
+//! [`ToolOutput`] for what each becomes), `E: Into<HandlerError>`
 //! (`ToolError`, `ProtocolError`, `String`, ...).
 
 use std::collections::BTreeMap;
@@ -24,12 +25,13 @@ use serde_json::Value;
 
 use crate::context::RequestContext;
 use crate::error::{HandlerError, ToolError};
-use crate::handler::{BoxFuture, PromptHandler, ResourceHandler, ToolHandler, ToolOutput};
+use crate::handler::{Arguments, BoxFuture, PromptHandler, ResourceHandler, ToolHandler, ToolOutput};
 use crate::protocol::{GetPromptResult, ResourceContents};
 
-/// Structured output: the value becomes `structuredContent` (with a JSON text mirror), with
-/// or without an `outputSchema`. A value that is not a JSON object is structured only when
-/// the tool has an `outputSchema` (2025 clients accept only object `structuredContent`).
+/// Structured output: a value that serializes to a JSON object becomes `structuredContent`
+/// (with a JSON text mirror), with or without an `outputSchema`; any other value is a
+/// [`ToolOutput::Json`] (structured as `{"result": value}` when the tool has an
+/// `outputSchema`, JSON text otherwise).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Json<T>(pub T);
 
@@ -37,7 +39,7 @@ impl<T: Serialize> From<Json<T>> for ToolOutput {
     fn from(j: Json<T>) -> Self {
         match serde_json::to_value(&j.0) {
             Ok(v @ Value::Object(_)) => ToolOutput::Result(crate::protocol::CallToolResult::structured(v)),
-            Ok(v) => ToolOutput::Value(v),
+            Ok(v) => ToolOutput::Json(v),
             Err(e) => ToolOutput::Result(crate::protocol::CallToolResult::error(format!("result is not JSON: {e}"))),
         }
     }
@@ -65,8 +67,8 @@ struct FnTool<F, M> {
     _m: PhantomData<fn() -> M>,
 }
 
-fn parse_args<A: DeserializeOwned>(args: Value) -> Result<A, HandlerError> {
-    serde_json::from_value(args).map_err(|e| ToolError::new(format!("invalid arguments: {e}")).into())
+fn parse_args<A: DeserializeOwned>(args: &Arguments) -> Result<A, HandlerError> {
+    args.parse().map_err(|e| ToolError::new(format!("invalid arguments: {e}")).into())
 }
 
 impl<F, Fut, A, R, E> ToolHandler for FnTool<F, ArgsOnly<A, R, E>>
@@ -77,8 +79,8 @@ where
     R: Into<ToolOutput> + 'static,
     E: Into<HandlerError> + 'static,
 {
-    fn call(&self, _ctx: RequestContext, args: Value) -> BoxFuture<'static, Result<ToolOutput, HandlerError>> {
-        match parse_args::<A>(args) {
+    fn call(&self, _ctx: RequestContext, args: Arguments) -> BoxFuture<'static, Result<ToolOutput, HandlerError>> {
+        match parse_args::<A>(&args) {
             Ok(a) => {
                 let fut = (self.f)(a);
                 Box::pin(async move { fut.await.map(Into::into).map_err(Into::into) })
@@ -96,8 +98,8 @@ where
     R: Into<ToolOutput> + 'static,
     E: Into<HandlerError> + 'static,
 {
-    fn call(&self, ctx: RequestContext, args: Value) -> BoxFuture<'static, Result<ToolOutput, HandlerError>> {
-        match parse_args::<A>(args) {
+    fn call(&self, ctx: RequestContext, args: Arguments) -> BoxFuture<'static, Result<ToolOutput, HandlerError>> {
+        match parse_args::<A>(&args) {
             Ok(a) => {
                 let fut = (self.f)(ctx, a);
                 Box::pin(async move { fut.await.map(Into::into).map_err(Into::into) })

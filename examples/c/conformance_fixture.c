@@ -860,6 +860,64 @@ static void tool_with_task(mcpf_responder *r, const struct binding *b) {
     free(name);
 }
 
+/* ---- Tools: the result vocabulary ------------------------------------------------------ */
+
+/* The shape_* tools answer with one kind of value each; tests/results checks that the same
+   value gives the same CallToolResult in every language (not part of the conformance suite). */
+static void shape_text(mcpf_responder *r, const struct binding *b) {
+    (void)b;
+    mcpf_responder_text(r, "hello", SIZE_MAX);
+}
+
+static void shape_number(mcpf_responder *r, const struct binding *b) {
+    (void)b;
+    mcpf_responder_json(r, "42", SIZE_MAX);
+}
+
+static void shape_object(mcpf_responder *r, const struct binding *b) {
+    (void)b;
+    mcpf_responder_json(r, "{\"a\":1,\"b\":[true,null]}", SIZE_MAX);
+}
+
+static void shape_list(mcpf_responder *r, const struct binding *b) {
+    (void)b;
+    mcpf_responder_json(r, "[1,\"two\"]", SIZE_MAX);
+}
+
+static void shape_empty(mcpf_responder *r, const struct binding *b) {
+    (void)b;
+    mcpf_responder_json(r, "null", SIZE_MAX);
+}
+
+static void shape_content(mcpf_responder *r, const struct binding *b) {
+    (void)b;
+    mcpf_responder_ok(r,
+                      "{\"content\":[{\"type\":\"image\",\"data\":\"aGk=\",\"mimeType\":\"image/png\"},"
+                      "{\"type\":\"text\",\"text\":\"caption\"}]}",
+                      SIZE_MAX);
+}
+
+static void shape_result(mcpf_responder *r, const struct binding *b) {
+    (void)b;
+    mcpf_responder_ok(r, "{\"content\":[{\"type\":\"text\",\"text\":\"done\"}],\"structuredContent\":{\"ok\":true}}",
+                      SIZE_MAX);
+}
+
+static void shape_typed_object(mcpf_responder *r, const struct binding *b) {
+    (void)b;
+    mcpf_responder_json(r, "{\"a\":1}", SIZE_MAX);
+}
+
+static void shape_typed_list(mcpf_responder *r, const struct binding *b) {
+    (void)b;
+    mcpf_responder_json(r, "[1,2]", SIZE_MAX);
+}
+
+static void shape_tool_error(mcpf_responder *r, const struct binding *b) {
+    (void)b;
+    mcpf_responder_tool_error(r, "nope", SIZE_MAX);
+}
+
 /* ---- Tools: the table --------------------------------------------------------------- */
 
 struct tool_def {
@@ -873,6 +931,9 @@ struct tool_def {
 #define TOOL_DEF(name, description, schema, work, threaded) {name, TOOL(name, description, schema), work, threaded}
 #define TASK_TOOL_DEF(name, description, schema, support, work, threaded)                                              \
     {name, TASK_TOOL(name, description, schema, support), work, threaded}
+/* A result-vocabulary tool: no arguments; `output` is empty or `,"outputSchema":{...}`. */
+#define SHAPE_DEF(name, output, work) {name, "{\"name\":\"" name "\",\"inputSchema\":{\"type\":\"object\"}" output "}", work, 0}
+#define WRAPPED_SCHEMA(inner) "{\"type\":\"object\",\"properties\":{\"result\":" inner "},\"required\":[\"result\"]}"
 
 /* test_simple_text first: the header-validation scenario calls the first listed tool with {}. */
 static const struct tool_def TOOLS[] = {
@@ -952,6 +1013,20 @@ static const struct tool_def TOOLS[] = {
      "then greets them as a task\",\"inputSchema\":" NO_ARGS ",\"execution\":{\"taskSupport\":\"required\"},"
      "\"deferTask\":true}",
      tool_with_task, 1},
+    SHAPE_DEF("shape_text", "", shape_text),
+    SHAPE_DEF("shape_number", "", shape_number),
+    SHAPE_DEF("shape_object", "", shape_object),
+    SHAPE_DEF("shape_list", "", shape_list),
+    SHAPE_DEF("shape_empty", "", shape_empty),
+    SHAPE_DEF("shape_content", "", shape_content),
+    SHAPE_DEF("shape_result", "", shape_result),
+    SHAPE_DEF("shape_typed_object",
+              ",\"outputSchema\":{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"integer\"}},\"required\":[\"a\"]}",
+              shape_typed_object),
+    SHAPE_DEF("shape_typed_text", ",\"outputSchema\":" WRAPPED_SCHEMA("{\"type\":\"string\"}"), shape_text),
+    SHAPE_DEF("shape_typed_list", ",\"outputSchema\":" WRAPPED_SCHEMA("{\"type\":\"array\",\"items\":{\"type\":\"integer\"}}"),
+              shape_typed_list),
+    SHAPE_DEF("shape_tool_error", "", shape_tool_error),
 };
 
 /* ---- Resources ---------------------------------------------------------------------- */

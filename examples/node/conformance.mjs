@@ -559,5 +559,33 @@ server.completion({ type: 'ref/prompt', name: 'test_prompt_with_arguments' }, ({
   argument.name === 'arg1' ? ARG1_COMPLETIONS.filter((v) => v.startsWith(argument.value)) : [],
 );
 
+// The result vocabulary: the shape_* tools return one kind of value each; tests/results checks
+// that the same value gives the same CallToolResult in every language (not part of the suite).
+const shape = (name, value, outputSchema) =>
+  server.tool(name, { inputSchema: { type: 'object' }, ...(outputSchema ? { outputSchema } : {}) }, value);
+const wrapped = (inner) => ({ type: 'object', properties: { result: inner }, required: ['result'] });
+shape('shape_text', () => 'hello');
+shape('shape_number', () => 42);
+shape('shape_object', () => ({ a: 1, b: [true, null] }));
+shape('shape_list', () => [1, 'two']);
+shape('shape_empty', () => undefined);
+shape('shape_content', () => ({
+  content: [
+    { type: 'image', data: 'aGk=', mimeType: 'image/png' },
+    { type: 'text', text: 'caption' },
+  ],
+}));
+shape('shape_result', () => ({ content: [{ type: 'text', text: 'done' }], structuredContent: { ok: true } }));
+shape('shape_typed_object', () => ({ a: 1 }), {
+  type: 'object',
+  properties: { a: { type: 'integer' } },
+  required: ['a'],
+});
+shape('shape_typed_text', () => 'hello', wrapped({ type: 'string' }));
+shape('shape_typed_list', () => [1, 2], wrapped({ type: 'array', items: { type: 'integer' } }));
+shape('shape_tool_error', () => {
+  throw new ToolError('nope');
+});
+
 // WebSocket too: the cross-language WebSocket tests drive the fixtures.
 await serve(server, 'conformance', { websocket: true });

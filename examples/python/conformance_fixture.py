@@ -636,6 +636,69 @@ def complete_arg1(argument: str, value: str) -> List[str]:
     return [v for v in ARG1_COMPLETIONS if v.startswith(value)] if argument == "arg1" else []
 
 
+# ----- result vocabulary --------------------------------------------------------------------
+# The shape_* tools return one kind of value each; tests/results checks that the same value
+# gives the same CallToolResult in every language (not part of the conformance suite).
+
+SHAPE_OBJECT_SCHEMA = {"type": "object", "properties": {"a": {"type": "integer"}}, "required": ["a"]}
+SHAPE_TEXT_SCHEMA = {"type": "object", "properties": {"result": {"type": "string"}}, "required": ["result"]}
+
+
+@tool("shape_text")
+def shape_text() -> Any:
+    return "hello"
+
+
+@tool("shape_number")
+def shape_number() -> Any:
+    return 42
+
+
+@tool("shape_object")
+def shape_object() -> Any:
+    return {"a": 1, "b": [True, None]}
+
+
+@tool("shape_list")
+def shape_list() -> Any:
+    return [1, "two"]
+
+
+@tool("shape_empty")
+def shape_empty() -> Any:
+    return None
+
+
+@tool("shape_content")
+def shape_content() -> Any:
+    return [Image(b"hi", mime_type="image/png"), Text("caption")]
+
+
+@tool("shape_result")
+def shape_result() -> Any:
+    return CallToolResult(["done"], structured_content={"ok": True})
+
+
+@tool("shape_typed_object", output_schema=SHAPE_OBJECT_SCHEMA)
+def shape_typed_object() -> Any:
+    return {"a": 1}
+
+
+@tool("shape_typed_text", output_schema=SHAPE_TEXT_SCHEMA)
+def shape_typed_text() -> Any:
+    return "hello"
+
+
+@tool("shape_typed_list")
+def shape_typed_list() -> List[int]:
+    return [1, 2]
+
+
+@tool("shape_tool_error")
+def shape_tool_error() -> Any:
+    raise ToolError("nope")
+
+
 def main(argv: List[str]) -> int:
     if not argv:
         address = None

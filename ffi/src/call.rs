@@ -3,12 +3,12 @@
 //! and template variables, completion argument, request id, protocol version, progress
 //! token, cancellation) plus the request-scoped emitters (progress, log).
 
-use std::ffi::{CString, c_char};
+use std::ffi::{CStr, CString, c_char};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 use mcpforge::protocol::LogLevel;
-use mcpforge::{HandlerError, RequestContext};
+use mcpforge::{Arguments, HandlerError, RequestContext};
 use serde_json::Value;
 
 use crate::boundary::{self, Fail, check_out, try_opt_str, try_ref, try_str, write_out};
@@ -19,10 +19,9 @@ use crate::status::mcpf_status;
 /// completed or freed.
 pub struct mcpf_call {
     pub(crate) ctx: RequestContext,
-    /// The arguments as the engine has them; turned into text the first time C asks.
-    args: Value,
+    /// The arguments as the engine has them (their text is made the first time C asks).
+    args: Arguments,
     // The texts C borrows, each made on first use (most callbacks read one or two).
-    arguments: OnceLock<CString>,
     request_id: OnceLock<CString>,
     protocol_version: OnceLock<CString>,
     progress_token: OnceLock<CString>,
@@ -52,10 +51,9 @@ fn text(v: String) -> CString {
 
 impl mcpf_call {
     /// The view of one request; must be called on the runtime serving it.
-    pub(crate) fn new(ctx: RequestContext, args: Value) -> mcpf_call {
+    pub(crate) fn new(ctx: RequestContext, args: Arguments) -> mcpf_call {
         mcpf_call {
             args,
-            arguments: OnceLock::new(),
             request_id: OnceLock::new(),
             protocol_version: OnceLock::new(),
             progress_token: OnceLock::new(),
@@ -70,8 +68,8 @@ impl mcpf_call {
         }
     }
 
-    fn arguments(&self) -> &CString {
-        self.arguments.get_or_init(|| text(self.args.to_string()))
+    fn arguments(&self) -> &CStr {
+        self.args.json_c_str()
     }
 
     fn request_id(&self) -> &CString {
@@ -136,7 +134,7 @@ impl mcpf_call {
             lend(call, out, out_len, |c| {
                 c.task_id
                     .get_or_init(|| c.ctx.task_id().map(|id| text(id.to_owned())))
-                    .as_ref()
+                    .as_deref()
                     .ok_or_else(|| not_a("running as a task"))
             })
         }
@@ -161,7 +159,7 @@ impl mcpf_call {
             lend(call, out, out_len, |c| {
                 c.auth
                     .get_or_init(|| c.ctx.auth().map(|a| text(serde_json::to_string(a).unwrap_or_default())))
-                    .as_ref()
+                    .as_deref()
                     .ok_or_else(|| Fail::new(mcpf_status::NotFound, "the request carries no authorization grant"))
             })
         }
@@ -230,7 +228,7 @@ unsafe fn lend(
     call: *const mcpf_call,
     out: *mut *const c_char,
     out_len: *mut usize,
-    field: fn(&mcpf_call) -> Result<&CString, Fail>,
+    field: fn(&mcpf_call) -> Result<&CStr, Fail>,
 ) -> mcpf_status {
     boundary::run(|| {
         // SAFETY: forwarded caller guarantee.
@@ -241,7 +239,7 @@ unsafe fn lend(
         // SAFETY: both checked non-NULL above; writable per the caller.
         unsafe {
             write_out(out, s.as_ptr(), "out")?;
-            write_out(out_len, s.as_bytes().len(), "out_len")
+            write_out(out_len, s.to_bytes().len(), "out_len")
         }
     })
 }
@@ -276,7 +274,7 @@ pub unsafe extern "C" fn mcpf_call_request_id(
     out_len: *mut usize,
 ) -> mcpf_status {
     // SAFETY: forwarded caller guarantee.
-    unsafe { lend(call, out, out_len, |c| Ok(c.request_id())) }
+    unsafe { lend(call, out, out_len, |c| Ok(c.request_id().as_c_str())) }
 }
 
 /// The protocol version of this request (`"2025-11-25"`, `"2026-07-28"`, ...). Borrowed like
@@ -291,7 +289,7 @@ pub unsafe extern "C" fn mcpf_call_protocol_version(
     out_len: *mut usize,
 ) -> mcpf_status {
     // SAFETY: forwarded caller guarantee.
-    unsafe { lend(call, out, out_len, |c| Ok(c.protocol_version())) }
+    unsafe { lend(call, out, out_len, |c| Ok(c.protocol_version().as_c_str())) }
 }
 
 /// The request's progress token as JSON text, or `null` when the client did not ask for
@@ -306,7 +304,7 @@ pub unsafe extern "C" fn mcpf_call_progress_token(
     out_len: *mut usize,
 ) -> mcpf_status {
     // SAFETY: forwarded caller guarantee.
-    unsafe { lend(call, out, out_len, |c| Ok(c.progress_token())) }
+    unsafe { lend(call, out, out_len, |c| Ok(c.progress_token().as_c_str())) }
 }
 
 fn not_a(what: &str) -> Fail {
@@ -326,7 +324,11 @@ pub unsafe extern "C" fn mcpf_call_uri(
     out_len: *mut usize,
 ) -> mcpf_status {
     // SAFETY: forwarded caller guarantee.
-    unsafe { lend(call, out, out_len, |c| c.resource.as_ref().map(|r| &r.0).ok_or_else(|| not_a("a resource read"))) }
+    unsafe {
+        lend(call, out, out_len, |c| {
+            c.resource.as_ref().map(|r| r.0.as_c_str()).ok_or_else(|| not_a("a resource read"))
+        })
+    }
 }
 
 /// The variables a resource template matched, as a JSON object of (percent-decoded)
@@ -343,7 +345,11 @@ pub unsafe extern "C" fn mcpf_call_variables_json(
     out_len: *mut usize,
 ) -> mcpf_status {
     // SAFETY: forwarded caller guarantee.
-    unsafe { lend(call, out, out_len, |c| c.resource.as_ref().map(|r| &r.1).ok_or_else(|| not_a("a resource read"))) }
+    unsafe {
+        lend(call, out, out_len, |c| {
+            c.resource.as_ref().map(|r| r.1.as_c_str()).ok_or_else(|| not_a("a resource read"))
+        })
+    }
 }
 
 /// The argument being completed: its name and the partial value typed so far (possibly

@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use mcpforge::protocol::{CompleteRequest, Completion, GetPromptResult, ResourceContents};
 use mcpforge::{
-    BoxFuture, CompletionHandler, HandlerError, PromptHandler, ProtocolError, RequestContext, ResourceHandler,
-    ToolHandler, ToolOutput,
+    Arguments, BoxFuture, CompletionHandler, HandlerError, PromptHandler, ProtocolError, RequestContext,
+    ResourceHandler, ToolHandler, ToolOutput,
 };
 use serde_json::Value;
 use tokio::sync::oneshot;
@@ -94,7 +94,7 @@ impl Registration {
 pub(crate) struct CTool(pub(crate) Arc<Registration>);
 
 impl ToolHandler for CTool {
-    fn call(&self, ctx: RequestContext, args: Value) -> BoxFuture<'static, Result<ToolOutput, HandlerError>> {
+    fn call(&self, ctx: RequestContext, args: Arguments) -> BoxFuture<'static, Result<ToolOutput, HandlerError>> {
         let reg = self.0.clone();
         Box::pin(async move {
             match reg.invoke(Kind::Tool, mcpf_call::new(ctx, args)).await? {
@@ -118,7 +118,7 @@ impl ResourceHandler for CResource {
         let reg = self.0.clone();
         Box::pin(async move {
             let vars = Value::Object(vars.into_iter().map(|(k, v)| (k, Value::String(v))).collect());
-            let call = mcpf_call::new(ctx, Value::Object(Default::default())).with_resource(uri, &vars);
+            let call = mcpf_call::new(ctx, Arguments::default()).with_resource(uri, &vars);
             match reg.invoke(Kind::Resource, call).await? {
                 Output::Contents(contents) => Ok(contents),
                 _ => Err(mismatch(Kind::Resource)),
@@ -139,7 +139,7 @@ impl PromptHandler for CPrompt {
         let reg = self.0.clone();
         Box::pin(async move {
             let args = Value::Object(args.into_iter().map(|(k, v)| (k, Value::String(v))).collect());
-            match reg.invoke(Kind::Prompt, mcpf_call::new(ctx, args)).await? {
+            match reg.invoke(Kind::Prompt, mcpf_call::new(ctx, args.into())).await? {
                 Output::Prompt(result) => Ok(result),
                 _ => Err(mismatch(Kind::Prompt)),
             }
@@ -159,7 +159,7 @@ impl CompletionHandler for CCompletion {
         let reg = self.0.clone();
         Box::pin(async move {
             let context = Value::Object(request.context.into_iter().map(|(k, v)| (k, Value::String(v))).collect());
-            let call = mcpf_call::new(ctx, context).with_completion(request.argument, request.value);
+            let call = mcpf_call::new(ctx, context.into()).with_completion(request.argument, request.value);
             let answer = match reg.invoke(Kind::Completion, call).await {
                 Ok(Output::Completion(completion)) => Ok(completion),
                 Ok(_) => Err(mismatch(Kind::Completion)),

@@ -188,7 +188,32 @@ pub unsafe extern "C" fn mcpf_responder_text(
     // SAFETY: forwarded caller guarantee.
     unsafe {
         complete(r, text, text_len, "text", Some(Kind::Tool), "mcpf_responder_text", |t| {
-            Ok(Ok(Output::Tool(ToolOutput::Value(t.into()))))
+            Ok(Ok(Output::Tool(ToolOutput::Text(t.to_owned()))))
+        })
+    }
+}
+
+/// Completes a tool call with a JSON value given as its text: an object, array, number or
+/// boolean becomes one text block holding that JSON (and, for a tool with an
+/// `outputSchema`, its `structuredContent`: an object as is, any other value as
+/// `{"result": value}`); a JSON string is as `mcpf_responder_text`; `null` is an empty
+/// result. Consumes `r` (see `mcpf_responder_ok` for the failure rules: text that is not
+/// JSON gives `MCPF_STATUS_INVALID_JSON`). Callable from any thread.
+///
+/// # Safety
+/// As for `mcpf_responder_ok`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mcpf_responder_json(
+    r: *mut mcpf_responder,
+    value_json: *const c_char,
+    value_json_len: usize,
+) -> mcpf_status {
+    // SAFETY: forwarded caller guarantee.
+    unsafe {
+        complete(r, value_json, value_json_len, "value_json", Some(Kind::Tool), "mcpf_responder_json", |t| {
+            serde_json::from_str::<serde::de::IgnoredAny>(t)
+                .map(|_| Ok(Output::Tool(ToolOutput::JsonText(t.to_owned()))))
+                .map_err(|e| Fail::new(mcpf_status::InvalidJson, format!("value_json is not JSON: {e}")))
         })
     }
 }

@@ -235,9 +235,10 @@ pub unsafe extern "C" fn mcpf_server_add_tool(
 /// "execution"?: {"taskSupport": "optional"}, "_meta"?: {...}}`. One more member is read by
 /// the library and never listed: `"deferTask": true` makes a task tool run inside the
 /// request until it calls `mcpf_call_start_task` (so it can ask first).
-/// With an `outputSchema`, results' `structuredContent` is validated against it (and a
-/// plain text answer from `mcpf_responder_text` is refused for such a tool by the engine
-/// unless it parses as matching JSON). Otherwise as `mcpf_server_add_tool` (same
+/// With an `outputSchema`, results' `structuredContent` is validated against it: answer
+/// with `mcpf_responder_json` (an object is the structured content; text from
+/// `mcpf_responder_text` or any other JSON value becomes `{"result": value}`), or with a
+/// full result from `mcpf_responder_ok`. Otherwise as `mcpf_server_add_tool` (same
 /// name rules, same `user_data` ownership); a definition that does not parse gives
 /// `MCPF_STATUS_INVALID_JSON`, one the engine refuses `MCPF_STATUS_INVALID_ARGUMENT`.
 ///

@@ -391,6 +391,12 @@ static void bad_utf8(const mcpf_call *call, mcpf_responder *r, void *user_data) 
     CHECK_STATUS(mcpf_responder_text(r, "\xc3\x28", 2), MCPF_STATUS_INVALID_UTF8);
 }
 
+static void bad_value(const mcpf_call *call, mcpf_responder *r, void *user_data) {
+    (void)call;
+    (void)user_data;
+    CHECK_STATUS(mcpf_responder_json(r, "{oops", SIZE_MAX), MCPF_STATUS_INVALID_JSON);
+}
+
 static void tool_error(const mcpf_call *call, mcpf_responder *r, void *user_data) {
     (void)call;
     (void)user_data;
@@ -598,7 +604,7 @@ static int serve(void) {
         {"info", info},         {"full", full_result}, {"bad_json", bad_json},
         {"bad_utf8", bad_utf8}, {"tool_error", tool_error}, {"protocol_error", protocol_error},
         {"dropped", dropped},   {"later", later},       {"stop", stop},
-        {"wrong_kind", tool_wrong_kind},
+        {"wrong_kind", tool_wrong_kind}, {"bad_value", bad_value},
     };
     for (size_t i = 0; i < sizeof tools / sizeof tools[0]; i++) {
         CHECK_STATUS(mcpf_server_add_tool(s, tools[i].name, SIZE_MAX, NULL, 0, NULL, 0, tools[i].callback, &freed_count,
@@ -784,6 +790,9 @@ static void test_session(const char *self) {
     exchange(&c, CALL(6, "bad_utf8", "{}"),
              NULL, "{\"jsonrpc\":\"2.0\",\"id\":6,\"error\":{\"code\":-32603,\"message\":\"Internal error: the tool "
                    "answered badly: text is not valid UTF-8");
+    exchange(&c, CALL("bv", "bad_value", "{}"),
+             NULL, "{\"jsonrpc\":\"2.0\",\"id\":\"bv\",\"error\":{\"code\":-32603,\"message\":\"Internal error: the "
+                   "tool answered badly: value_json is not JSON");
     exchange(&c, CALL(7, "tool_error", "{}"),
              "{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{\"content\":[{\"type\":\"text\",\"text\":\"it broke\"}],"
              "\"isError\":true}}",

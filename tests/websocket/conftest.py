@@ -3,35 +3,16 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import time
 from collections.abc import Iterator
 from typing import TextIO
 
 import pytest
-from support import REPO_ROOT, free_port, target_dir
+from support import LANGUAGES, REPO_ROOT, fixture_command, free_port
 
 # How long a fixture may take to get ready or to stop.
 START_BOUND = 20.0
-
-LANGUAGES = ["rust", "c", "python", "node"]
-
-
-def fixture_command(language: str) -> list[str]:
-    """The command of a language's conformance fixture (as scripts/conformance.sh runs it)."""
-    target = target_dir()
-    commands = {
-        "rust": [str(target / "debug" / "conformance")],
-        "c": [str(target / "c" / "conformance_fixture")],
-        "python": [str(target / "python" / "venv" / "bin" / "python"), str(REPO_ROOT / "examples/python/conformance_fixture.py")],
-        "node": ["node", str(REPO_ROOT / "examples/node/conformance.mjs")],
-    }
-    command = commands[language]
-    if command[0] != "node" and not os.access(command[0], os.X_OK):
-        pytest.fail(f"{command[0]} is missing: build the fixtures first (`make conformance`)", pytrace=False)
-    return command
-
 
 def _ready(port: int) -> bool:
     import socket

@@ -21,7 +21,7 @@ from .context import Context
 from .errors import INTERNAL_ERROR, AuthError, InputRequired, McpError, ResourceNotFound, ToolError
 from .schema import FunctionSpec
 
-VALUE, RESULT, TOOL_ERROR, PROTOCOL_ERROR, INPUT_REQUIRED = 0, 1, 2, 3, 4
+VALUE, RESULT, TOOL_ERROR, PROTOCOL_ERROR, INPUT_REQUIRED, CONTENT = 0, 1, 2, 3, 4, 5
 
 Outcome = Tuple[int, Any]
 Bind = Callable[..., Dict[str, Any]]
@@ -240,27 +240,27 @@ def _json_text(data: Any) -> str:
 
 
 def tool_finish(spec: Optional[FunctionSpec], explicit_output: bool) -> Finish:
-    """A tool's return value to its result."""
-    structured = explicit_output or (spec is not None and spec.output_schema is not None)
+    """A tool's return value to the engine's result vocabulary (the engine decides the wire
+    shape: text, JSON text, ``structuredContent`` under an output schema; docs/results.md).
+
+    A return annotation that is not an object type declares the wrapped schema
+    ``{"result": ...}``; the engine wraps every value that is not an object, and a dict
+    returned for such an annotation is wrapped here."""
     wrap = spec is not None and spec.wrap_output and not explicit_output
 
     def finish(value: Any, args: Any) -> Outcome:
-        if isinstance(value, str) and not structured:
+        if isinstance(value, str):
             return (VALUE, value)
         if isinstance(value, CallToolResult):
             return (RESULT, value.to_mcp())
-        if structured:
-            data = jsonable(value)
-            if wrap:
-                return (RESULT, {"content": [{"type": "text", "text": _json_text(data)}], "structuredContent": {"result": data}})
-            return (VALUE, data)
-        if value is None:
-            return (RESULT, {"content": []})
         if is_content(value):
-            return (RESULT, {"content": [content_block(value)]})
+            return (CONTENT, [content_block(value)])
         if isinstance(value, (list, tuple)) and any(is_content(v) for v in value):
-            return (RESULT, {"content": [content_block(v) for v in value]})
-        return (VALUE, jsonable(value))
+            return (CONTENT, [content_block(v) for v in value])
+        data = jsonable(value)
+        if wrap and isinstance(data, dict):
+            data = {"result": data}
+        return (VALUE, data)
 
     return finish
 

@@ -28,6 +28,7 @@ use crate::dispatch::rounds::context;
 use crate::dispatch::router::{Era, Peer};
 use crate::dispatch::shared::ServerShared;
 use crate::error::{HandlerError, ProtocolError, codes};
+use crate::handler::Arguments;
 use crate::jsonrpc::RequestId;
 use crate::protocol::{ProtocolVersion, TaskSupport};
 use crate::registry::{Snapshot, ToolEntry};
@@ -42,7 +43,7 @@ pub(crate) struct TaskCall<'a> {
     pub tool: &'a Arc<ToolEntry>,
     /// The tool name and arguments (a 2026 `requestState` is bound to them).
     pub name: &'a Value,
-    pub args: &'a Value,
+    pub args: &'a Arguments,
     /// The remaining params (`_meta`, a 2025-11-25 `task`).
     pub params: &'a Map<String, Value>,
     pub cancel: &'a RequestToken,
@@ -172,6 +173,7 @@ async fn deferred(call: &TaskCall<'_>, input: InputState) -> Result<Vec<u8>, Pro
     if let Some(missing) = missing {
         return Err(ProtocolError::missing_client_capability(missing));
     }
-    let result = mrtr::input_required(&call.shared.sealer, "tools/call", &[call.name, call.args], call.subject, state);
+    let result =
+        mrtr::input_required(&call.shared.sealer, "tools/call", &[call.name, call.args.value()], call.subject, state);
     finish_value(call.shared, true, false, result)
 }

@@ -24,7 +24,7 @@ use crate::dispatch::rounds::context;
 use crate::dispatch::router::{Era, Peer};
 use crate::dispatch::shared::ServerShared;
 use crate::error::{HandlerError, ProtocolError, ToolError, codes};
-use crate::handler::ToolOutput;
+use crate::handler::{Arguments, ToolOutput};
 use crate::jsonrpc::RequestId;
 use crate::registry::ToolEntry;
 use crate::sync::lock;
@@ -37,7 +37,7 @@ pub(crate) struct Launch {
     pub shared: Arc<ServerShared>,
     pub task: Arc<Task>,
     pub tool: Arc<ToolEntry>,
-    pub args: Value,
+    pub args: Arguments,
     /// The creating request's era: its session, or its `_meta` (client capabilities).
     pub era: Era,
     /// The creating request's id and params (`_meta`, progress token).

@@ -14,7 +14,7 @@ use crate::dispatch::rounds::{Rounds, RunSpec, run_rounds};
 use crate::dispatch::router::{Era, Peer, Reply};
 use crate::dispatch::shared::ServerShared;
 use crate::error::{HandlerError, ProtocolError};
-use crate::handler::ToolOutput;
+use crate::handler::{Arguments, Structured, ToolOutput};
 use crate::jsonrpc::IncomingRequest;
 use crate::protocol::{CallToolResult, shaping};
 use crate::registry::{Snapshot, ToolEntry};
@@ -26,7 +26,7 @@ struct ToolCall {
     tool: Arc<ToolEntry>,
     /// The tool name as JSON (bound into a 2026 `requestState` with the arguments).
     name: Value,
-    args: Value,
+    args: Arguments,
     params: Map<String, Value>,
     input: InputState,
 }
@@ -71,7 +71,7 @@ fn prepare_tool_call(
     } else {
         InputState::default()
     };
-    Ok(Ok(ToolCall { tool, name, args, params, input }))
+    Ok(Ok(ToolCall { tool, name, args: Arguments::new(args), params, input }))
 }
 
 pub(crate) async fn call_tool(
@@ -106,7 +106,7 @@ pub(crate) async fn call_tool(
         crate::tasks::call::Intercept::Sync(input) => input,
         crate::tasks::call::Intercept::Reply(bytes) => return Ok(bytes),
     };
-    let bind = [&name, &args];
+    let bind = [&name, args.value()];
     let spec = RunSpec { shared, peer, era, id: &id, params: &params, cancel, method: "tools/call", bind: &bind };
     let handler = &tool.handler;
     let rounds = run_rounds(spec, input, |ctx| handler.call(ctx, args.clone())).await?;
@@ -127,7 +127,10 @@ pub(crate) fn finish_tool_call(
 ) -> Reply {
     let name = &tool.def.name;
     let mut result = match output {
-        Ok(out) => tool_result(tool, out),
+        Ok(out) => out.into_result(Structured::of(tool.def.output_schema.as_ref())).map_err(|e| {
+            tracing::error!(tool = %name, error = %e, "tool result could not be read");
+            ProtocolError::internal(format!("tool {name} returned a result that could not be read: {e}"))
+        })?,
         Err(HandlerError::Tool(e)) => {
             let mut r = CallToolResult::error(e.message);
             if tool.output.is_none() {
@@ -158,14 +161,4 @@ pub(crate) fn finish_tool_call(
         return finish_value(shared, era.is_modern(), false, v);
     }
     finish(shared, era.is_modern(), false, &result)
-}
-
-/// Turns a tool's output into a `CallToolResult` (plain values per [`ToolOutput`]).
-fn tool_result(tool: &ToolEntry, out: ToolOutput) -> CallToolResult {
-    match out {
-        ToolOutput::Result(r) => r,
-        ToolOutput::Value(v) if tool.output.is_some() => CallToolResult::structured(v),
-        ToolOutput::Value(Value::String(s)) => CallToolResult::text(s),
-        ToolOutput::Value(v) => CallToolResult::text(v.to_string()),
-    }
 }

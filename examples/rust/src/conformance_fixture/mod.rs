@@ -1,6 +1,7 @@
 //! The conformance fixture: one server exposing every tool, resource and prompt the official
 //! MCP conformance suite (`@modelcontextprotocol/conformance`) calls, with the names,
-//! arguments, schemas and texts it checks.
+//! arguments, schemas and texts it checks, plus the result-vocabulary tools of
+//! [`shapes`] that the cross-language tests call.
 //!
 //! The same handlers serve 2025-11-25 sessions and the stateless 2026-07-28 wire: client
 //! input (`ctx.elicit`, `ctx.sample`, `ctx.ask`, ...) becomes a server->client request on a
@@ -21,6 +22,7 @@ use mcpforge::{
 use serde_json::{Value, json};
 
 mod rounds;
+pub mod shapes;
 
 use rounds::{mrtr_tools, task_tools};
 
@@ -572,7 +574,7 @@ pub fn builder() -> ServerBuilder {
         .description("Every fixture of the official MCP conformance suite, on mcpforge")
         .instructions("A conformance fixture: the tools, resources and prompts the MCP conformance suite calls.")
         .cache(CACHE_TTL, CacheScope::Public);
-    prompts(resources(tools(builder)))
+    prompts(resources(shapes::shape_tools(tools(builder))))
 }
 
 /// Builds the conformance server.
