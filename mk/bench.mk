@@ -8,8 +8,10 @@
 #                      docs/benchmarks.svg. Sizes come from BENCH_* variables (bench/workloads.py);
 #                      a run with any of them changed writes to target/bench-peers/ instead.
 #   make hostile       hostile clients against the release `everything` server, with its RSS
-#                      curve: a flood of malformed lines that is never read, and 2,000 idle
-#                      legacy HTTP sessions under 300 list changes (both must stay under 64 MiB)
+#                      curve: a flood of malformed lines that is never read, 2,000 idle
+#                      legacy HTTP sessions under 300 list changes (both must stay under 64 MiB),
+#                      and 600 half-open connections against a 512-file limit (every ordinary
+#                      client must still be answered within 100 ms)
 #
 # mcpforge-load's own tests (and mcpforge-hostile's, on debug builds) run in
 # `cargo test --workspace` (load/tests).
@@ -27,6 +29,7 @@ hostile:
 	$(CARGO) build -j$(JOBS) --release -p mcpforge-load -p mcpforge-examples
 	./target/release/mcpforge-hostile flood -- ./target/release/everything
 	./target/release/mcpforge-hostile sessions -- ./target/release/everything
+	./target/release/mcpforge-hostile slowloris -- ./target/release/everything
 
 ## The mcpforge subjects in release: the Rust quickstart and floor, the Rust and C slow
 ## servers, and the C quickstart against the release libmcpforge.

@@ -184,6 +184,14 @@ export interface HttpListenOptions {
   metrics?: boolean;
   /** Serve MCP over WebSocket at the same path too (subprotocol `mcp`). Default false. */
   websocket?: boolean;
+  /** At most this many open connections (the longest idle is closed to make room; 503 when all are busy). */
+  maxConnections?: number;
+  /** A new connection must send its first request head within this. Default 10,000. */
+  headerTimeoutMs?: number;
+  /** A connection with no request in progress this long is closed. Default 60,000. */
+  idleTimeoutMs?: number;
+  /** A request body must arrive within this. Default 30,000. */
+  bodyTimeoutMs?: number;
   auth?: AuthOptions;
   /** Called once bound, with the actual address. */
   onListening?: (address: HttpAddress) => void;
@@ -346,7 +354,7 @@ export declare class Server {
     uriTemplate: string,
     config: ResourceConfig,
     handler: (uri: URL, variables: { [name: string]: string }, ctx: Context) => Awaitable<ResourceReturn>,
-  ): { uriTemplate: string };
+  ): { uriTemplate: string; remove(): boolean };
   prompt<Args extends { [name: string]: string | undefined } = { [name: string]: string | undefined }>(
     name: string,
     config: PromptConfig,
@@ -358,6 +366,7 @@ export declare class Server {
   registerPrompt(name: string, config: PromptConfig, handler: (args: any, ctx: Context) => Awaitable<PromptReturn>): { name: string; remove(): boolean };
   removeTool(name: string): boolean;
   removeResource(uri: string): boolean;
+  removeResourceTemplate(uriTemplate: string): boolean;
   removePrompt(name: string): boolean;
   notifyToolsChanged(): void;
   notifyPromptsChanged(): void;

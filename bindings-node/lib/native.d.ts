@@ -100,13 +100,13 @@ export declare class NativeServer {
    * JS function handler calls go through.
    */
   constructor(options: string, dispatch: (handlerId: number, payload: string, call: NativeCall | null) => void)
-  /** Adds or replaces a tool (`definition`: the tool's JSON as listed, plus `deferTask`). */
+  /** Adds a tool (`definition`: the tool's JSON as listed, plus `deferTask`). */
   addTool(definitionJson: string, handler: number): void
-  /** Adds or replaces a concrete resource. */
+  /** Adds a concrete resource. */
   addResource(definitionJson: string, handler: number): void
-  /** Adds or replaces a resource template. */
+  /** Adds a resource template. */
   addResourceTemplate(definitionJson: string, handler: number): void
-  /** Adds or replaces a prompt. */
+  /** Adds a prompt. */
   addPrompt(definitionJson: string, handler: number): void
   /**
    * Adds a completion provider for one reference (`{"type": "ref/prompt", "name"}` or
@@ -117,6 +117,8 @@ export declare class NativeServer {
   removeTool(name: string): boolean
   /** Removes a resource; true if it existed. */
   removeResource(uri: string): boolean
+  /** Removes a resource template; true if it existed. */
+  removeResourceTemplate(uriTemplate: string): boolean
   /** Removes a prompt; true if it existed. */
   removePrompt(name: string): boolean
   /** Tells clients the tool list changed. */

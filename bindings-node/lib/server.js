@@ -73,7 +73,7 @@ class Server {
   }
 
   /**
-   * Registers (or replaces) a tool. `config` mirrors the official SDK's `registerTool`:
+   * Registers a tool. `config` mirrors the official SDK's `registerTool`:
    * `title`, `description`, `inputSchema` and `outputSchema` (JSON Schema, zod schema or
    * zod raw shape), `annotations`, `icons`, `execution`, `_meta`, plus `deferTask`.
    * `handler(args, ctx)` returns a string, a JSON value (structured content when the tool
@@ -117,7 +117,7 @@ class Server {
     return { name, remove: () => this.removeTool(name) };
   }
 
-  /** Registers (or replaces) a concrete resource; `handler(uri: URL, ctx)` returns text, bytes or `{ contents }`. */
+  /** Registers a concrete resource; `handler(uri: URL, ctx)` returns text, bytes or `{ contents }`. */
   resource(name, uri, config, handler) {
     if (typeof config === 'function') [config, handler] = [{}, config];
     const id = this.#reader(`resource ${uri}`, handler, (target, _vars, ctx) => handler(uriObject(target), ctx));
@@ -126,7 +126,7 @@ class Server {
   }
 
   /**
-   * Registers (or replaces) a resource template (RFC 6570, e.g. `file:///{path}`);
+   * Registers a resource template (RFC 6570, e.g. `file:///{path}`);
    * `handler(uri: URL, variables, ctx)` returns text, bytes or `{ contents }`.
    */
   resourceTemplate(name, uriTemplate, config, handler) {
@@ -136,7 +136,7 @@ class Server {
     );
     const definition = defined({ uriTemplate, name, ...(config || {}) });
     this.#register(id, () => this.#native.addResourceTemplate(JSON.stringify(definition), id));
-    return { uriTemplate };
+    return { uriTemplate, remove: () => this.removeResourceTemplate(uriTemplate) };
   }
 
   /** Adds a resource reader: `invoke(uri, variables, ctx)` runs the handler. */
@@ -158,7 +158,7 @@ class Server {
   }
 
   /**
-   * Registers (or replaces) a prompt. `config`: `title`, `description`, and `arguments`
+   * Registers a prompt. `config`: `title`, `description`, and `arguments`
    * (`[{ name, description, required }]`) or `argsSchema` (zod raw shape or JSON Schema).
    * `handler(args, ctx)` returns a string (one user message), messages, or `{ messages }`.
    */
@@ -229,6 +229,11 @@ class Server {
   /** Removes a resource; true if it existed. */
   removeResource(uri) {
     return this.#native.removeResource(uri);
+  }
+
+  /** Removes a resource template; true if it existed. */
+  removeResourceTemplate(uriTemplate) {
+    return this.#native.removeResourceTemplate(uriTemplate);
   }
 
   /** Removes a prompt; true if it existed. */

@@ -55,7 +55,7 @@ impl NativeServer {
         Ok(NativeServer { server, dispatcher: Dispatcher::new(dispatch)? })
     }
 
-    /// Adds or replaces a tool (`definition`: the tool's JSON as listed, plus `deferTask`).
+    /// Adds a tool (`definition`: the tool's JSON as listed, plus `deferTask`).
     #[napi]
     pub fn add_tool(&self, definition_json: String, handler: u32) -> napi::Result<()> {
         // `deferTask` is read with the rest (the engine's definition form).
@@ -64,7 +64,7 @@ impl NativeServer {
         self.server.add_tool(tool, handler as Arc<dyn mcpforge::ToolHandler>).map_err(js_error)
     }
 
-    /// Adds or replaces a concrete resource.
+    /// Adds a concrete resource.
     #[napi]
     pub fn add_resource(&self, definition_json: String, handler: u32) -> napi::Result<()> {
         let resource: Resource = definition(&definition_json, "resource")?;
@@ -73,7 +73,7 @@ impl NativeServer {
         self.server.add_resource(resource, handler as Arc<dyn mcpforge::ResourceHandler>).map_err(js_error)
     }
 
-    /// Adds or replaces a resource template.
+    /// Adds a resource template.
     #[napi]
     pub fn add_resource_template(&self, definition_json: String, handler: u32) -> napi::Result<()> {
         let template: ResourceTemplate = definition(&definition_json, "resource template")?;
@@ -82,7 +82,7 @@ impl NativeServer {
         self.server.add_resource_template(template, handler as Arc<dyn mcpforge::ResourceHandler>).map_err(js_error)
     }
 
-    /// Adds or replaces a prompt.
+    /// Adds a prompt.
     #[napi]
     pub fn add_prompt(&self, definition_json: String, handler: u32) -> napi::Result<()> {
         let prompt: Prompt = definition(&definition_json, "prompt")?;
@@ -113,6 +113,12 @@ impl NativeServer {
     #[napi]
     pub fn remove_resource(&self, uri: String) -> bool {
         self.server.remove_resource(&uri)
+    }
+
+    /// Removes a resource template; true if it existed.
+    #[napi]
+    pub fn remove_resource_template(&self, uri_template: String) -> bool {
+        self.server.remove_resource_template(&uri_template)
     }
 
     /// Removes a prompt; true if it existed.

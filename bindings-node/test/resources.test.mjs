@@ -74,6 +74,18 @@ test('templates match and pass their variables', async () => {
   });
 });
 
+test('a template can be removed: by its handle or by name, once', async () => {
+  await withServer(setup, async (server, c) => {
+    const handle = server.resourceTemplate('note', 'notes://{id}', {}, (_uri, { id }) => `note ${id}`);
+    assert.equal((await c.readResource('notes://7')).contents[0].text, 'note 7');
+    assert.equal(handle.remove(), true);
+    assert.equal(server.removeResourceTemplate('notes://{id}'), false);
+    await assert.rejects(c.readResource('notes://7'), (e) => e.code === ErrorCode.ResourceNotFound);
+    assert.equal(server.removeResourceTemplate('users://{id}/profile'), true);
+    assert.deepEqual((await c.listResourceTemplates()).resourceTemplates, []);
+  });
+});
+
 test('prompts: strings, messages, full results and their arguments', async () => {
   await withServer(setup, async (_s, c) => {
     const { prompts } = await c.listPrompts();

@@ -75,6 +75,9 @@ fn build(name: &str, version: &str, mut o: Value) -> PyResult<Server> {
             ],
         )?;
     }
+    if let Some(tasks) = o.get_mut("tasks") {
+        seconds_to_ms(tasks, &[("ttl", "ttl_ms"), ("poll_interval", "poll_interval_ms")])?;
+    }
     let builder = ServerBuilder::from_json(name, version, o).map_err(|e| PyValueError::new_err(e.to_string()))?;
     builder.build().map_err(engine_to_py)
 }
@@ -93,7 +96,13 @@ impl NativeServer {
         let mut options = options.clone();
         seconds_to_ms(
             &mut options,
-            &[("session_idle_timeout", "session_idle_timeout_ms"), ("sse_keepalive", "sse_keepalive_ms")],
+            &[
+                ("session_idle_timeout", "session_idle_timeout_ms"),
+                ("sse_keepalive", "sse_keepalive_ms"),
+                ("header_timeout", "header_timeout_ms"),
+                ("idle_timeout", "idle_timeout_ms"),
+                ("body_timeout", "body_timeout_ms"),
+            ],
         )?;
         let verifier = verifier.map(|(callable, is_async)| {
             Arc::new(PyVerifier(self.invoker(callable, is_async))) as Arc<dyn mcpforge::TokenVerifier>
@@ -158,7 +167,7 @@ impl NativeServer {
         self.server.info().to_string()
     }
 
-    /// Registers (or replaces) a tool: `definition` is the `Tool` object, `invoker` the
+    /// Registers a tool: `definition` is the `Tool` object, `invoker` the
     /// Python wrapper.
     #[pyo3(signature = (definition, invoker, is_async, defer_task=false))]
     fn add_tool(
@@ -181,7 +190,7 @@ impl NativeServer {
         self.server.remove_tool(name)
     }
 
-    /// Registers (or replaces) a concrete resource.
+    /// Registers a concrete resource.
     fn add_resource(&self, definition: &Bound<'_, PyAny>, invoker: Py<PyAny>, is_async: bool) -> PyResult<()> {
         let resource: Resource = from_py_as(definition, "resource definition")?;
         let handler: Arc<dyn mcpforge::ResourceHandler> = Arc::new(PyResource(self.invoker(invoker, is_async)));
@@ -193,14 +202,19 @@ impl NativeServer {
         self.server.remove_resource(uri)
     }
 
-    /// Registers (or replaces) a resource template.
+    /// Removes a resource template; True if it existed.
+    fn remove_resource_template(&self, uri_template: &str) -> bool {
+        self.server.remove_resource_template(uri_template)
+    }
+
+    /// Registers a resource template.
     fn add_template(&self, definition: &Bound<'_, PyAny>, invoker: Py<PyAny>, is_async: bool) -> PyResult<()> {
         let template: ResourceTemplate = from_py_as(definition, "resource template definition")?;
         let handler: Arc<dyn mcpforge::ResourceHandler> = Arc::new(PyResource(self.invoker(invoker, is_async)));
         self.server.add_resource_template(template, handler).map_err(engine_to_py)
     }
 
-    /// Registers (or replaces) a prompt.
+    /// Registers a prompt.
     fn add_prompt(&self, definition: &Bound<'_, PyAny>, invoker: Py<PyAny>, is_async: bool) -> PyResult<()> {
         let prompt: Prompt = from_py_as(definition, "prompt definition")?;
         let handler: Arc<dyn mcpforge::PromptHandler> = Arc::new(PyPrompt(self.invoker(invoker, is_async)));

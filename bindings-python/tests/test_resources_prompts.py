@@ -99,6 +99,25 @@ def test_resources(wire: str) -> None:
     run(body)
 
 
+def test_a_template_is_removed_by_its_template() -> None:
+    server = catalog()
+
+    async def body() -> None:
+        async with server.test_client() as client:
+            before = {t["uriTemplate"] for t in await client.list_resource_templates()}
+            assert "memo://raises/{name}" in before
+            assert server.remove_resource_template("memo://raises/{name}") is True
+            assert server.remove_resource_template("memo://raises/{name}") is False
+            after = {t["uriTemplate"] for t in await client.list_resource_templates()}
+            assert after == before - {"memo://raises/{name}"}
+            assert "memo://raises/{name}" not in server.resources
+            with pytest.raises(ProtocolError) as e:
+                await client.read_resource("memo://raises/x")
+            assert e.value.code in (-32002, -32602) and e.value.data == {"uri": "memo://raises/x"}
+
+    run(body)
+
+
 def test_prompts_and_completions() -> None:
     async def body() -> None:
         async with catalog().test_client() as client:

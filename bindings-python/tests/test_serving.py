@@ -148,6 +148,30 @@ def test_server_options_are_read_by_the_engine() -> None:
         Server("old", protocol_versions=["2023-01-01"])
 
 
+def test_capability_options_are_read_by_the_engine() -> None:
+    """Tasks (seconds), experimental and extension capabilities, and a capability enabled
+    before anything of its kind is registered reach the engine's capabilities."""
+    server = Server(
+        "caps",
+        tasks={"ttl": 60, "poll_interval": 0.5, "max_tasks": 10},
+        experimental={"x-feature": {"on": True}},
+        extensions={"io.example/ext": {"level": 2}},
+        enable_prompts=True,
+    )
+
+    async def body() -> None:
+        async with server.test_client(wire="2026-07-28") as client:
+            caps = (await client.request("server/discover"))["capabilities"]
+            assert caps["experimental"] == {"x-feature": {"on": True}}
+            assert caps["extensions"]["io.example/ext"] == {"level": 2}
+            assert any("tasks" in name for name in caps["extensions"]), caps
+            assert "prompts" in caps and "tools" not in caps
+
+    run(body)
+    with pytest.raises(ValueError, match="poll_interval must be seconds"):
+        Server("bad", tasks={"poll_interval": -1})
+
+
 def test_error_codes_are_the_engine_table() -> None:
     from mcpforge import errors
     from mcpforge._native import ERROR_CODES

@@ -1,6 +1,7 @@
 //! `mcpforge-hostile` against the real `everything` server: a flood of malformed lines from a
-//! client that never reads, and 2,000 idle legacy HTTP sessions under 300 list changes. Each
-//! must leave the server under 64 MiB of RSS and still serving; the program prints the curve.
+//! client that never reads, 2,000 idle legacy HTTP sessions under 300 list changes, and 600
+//! half-open connections against a server limited to 512 open files. Each must leave the
+//! server under 64 MiB of RSS and still serving; the program prints the curve.
 
 use std::process::Command;
 
@@ -30,6 +31,14 @@ fn idle_sessions_under_list_changes_keep_the_server_small() {
     let (ok, text) = run(&["sessions", "--sessions", "2000", "--changes", "300", "--limit-mb", "64"]);
     assert!(ok, "{text}");
     assert!(text.contains("300 list changes fanned out"), "{text}");
+}
+
+#[test]
+fn half_open_connections_past_the_file_limit_leave_clients_served() {
+    // Served is what this test checks; how fast is the program's figure (`make hostile`).
+    let (ok, text) = run(&["slowloris", "--connections", "600", "--limit-ms", "20000"]);
+    assert!(ok, "{text}");
+    assert!(text.contains("20 clients served"), "{text}");
 }
 
 #[test]

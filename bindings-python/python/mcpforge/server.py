@@ -45,6 +45,10 @@ _HTTP_OPTIONS = (
     "legacy_sse",
     "metrics",
     "websocket",
+    "max_connections",
+    "header_timeout",
+    "idle_timeout",
+    "body_timeout",
 )
 
 
@@ -97,7 +101,9 @@ class Server:
 
     ``Server(name, version="1.0.0", instructions=None, *, title=None, description=None,
     website_url=None, max_workers=None, limits=None, logging=True, cache_ttl=None,
-    cache_scope="public", state_key=None, protocol_versions=None)``
+    cache_scope="public", state_key=None, protocol_versions=None, tasks=None,
+    experimental=None, extensions=None, enable_tools=None, enable_resources=None,
+    enable_prompts=None)``
 
     ``limits`` is a dict of ``max_message_size``, ``max_in_flight_per_connection``,
     ``max_in_flight``, ``request_timeout`` (seconds or None), ``shutdown_grace``,
@@ -105,6 +111,14 @@ class Server:
     (an unknown key raises ``ValueError``). ``cache_ttl`` (seconds) and ``cache_scope`` are the
     caching hints of 2026-07-28 list and read results. ``state_key`` is shared by several
     instances that must resume each other's multi-round-trip requests.
+
+    ``tasks`` configures the Tasks extension (``ttl`` and ``poll_interval`` in seconds,
+    ``max_tasks``) and advertises it before any task tool is registered. ``experimental``
+    and ``extensions`` are advertised as the ``experimental`` and 2026 ``extensions``
+    capabilities (name -> settings). ``enable_tools=True`` (``enable_resources``,
+    ``enable_prompts``) advertises that capability before anything of its kind is
+    registered. Every option goes to the engine's one server-option form, which refuses what it
+    does not know.
     """
 
     def __init__(
@@ -123,6 +137,12 @@ class Server:
         cache_scope: str = "public",
         state_key: Optional[str] = None,
         protocol_versions: Optional[Sequence[str]] = None,
+        tasks: Optional[Dict[str, Any]] = None,
+        experimental: Optional[Dict[str, Any]] = None,
+        extensions: Optional[Dict[str, Any]] = None,
+        enable_tools: Optional[bool] = None,
+        enable_resources: Optional[bool] = None,
+        enable_prompts: Optional[bool] = None,
     ) -> None:
         if max_workers is not None and max_workers < 1:
             raise ValueError("max_workers must be at least 1")
@@ -139,6 +159,12 @@ class Server:
                 "cache_scope": cache_scope,
                 "state_key": state_key,
                 "protocol_versions": list(protocol_versions) if protocol_versions is not None else None,
+                "tasks": tasks,
+                "experimental": experimental,
+                "extensions": extensions,
+                "enable_tools": enable_tools,
+                "enable_resources": enable_resources,
+                "enable_prompts": enable_prompts,
             }
         )
         self.name = name
@@ -357,6 +383,11 @@ class Server:
         self._resources.pop(uri, None)
         return self._native.remove_resource(uri)
 
+    def remove_resource_template(self, uri_template: str) -> bool:
+        """Removes a resource template; True if it existed."""
+        self._resources.pop(uri_template, None)
+        return self._native.remove_resource_template(uri_template)
+
     @property
     def resources(self) -> Dict[str, Dict[str, Any]]:
         """The registered resource and template definitions, by URI or template."""
@@ -500,7 +531,10 @@ class Server:
         options: ``allowed_hosts``, ``allowed_origins`` (DNS-rebinding protection; default
         loopback only), ``max_body``, ``legacy_sessions``, ``session_idle_timeout``,
         ``max_sessions``, ``sse_keepalive``, ``legacy_sse``, ``metrics`` (Prometheus
-        ``/metrics``), ``websocket`` (MCP over WebSocket at ``path`` too), and ``auth`` (``AuthSettings`` with your token verifier)."""
+        ``/metrics``), ``websocket`` (MCP over WebSocket at ``path`` too), the connection
+        limits ``max_connections``, ``header_timeout``, ``idle_timeout`` and
+        ``body_timeout`` (seconds; docs/SECURITY.md), and ``auth`` (``AuthSettings`` with
+        your token verifier)."""
         init_logging()
         if transport == "stdio":
             if http_options or auth is not None:

@@ -10,6 +10,10 @@
 //!   makes the server's tool list change many times (a tool that adds or removes another
 //!   tool, `toggle_bonus_tool` in the `everything` example): every change is fanned out to
 //!   every idle session.
+//! - `slowloris`: starts the server with a small open-file limit (512), opens many more
+//!   half-open HTTP connections than that (a request head that never ends), then times
+//!   ordinary `initialize` requests: a server with a connection limit that closes idle
+//!   connections to make room serves them at once.
 //!
 //! Only std: the program is small and a blocking client is the simplest hostile one.
 
@@ -24,12 +28,21 @@ use std::time::{Duration, Instant};
 const USAGE: &str = "\
 usage: mcpforge-hostile flood [--lines N] [--limit-mb M] -- SERVER [ARGS...]
        mcpforge-hostile sessions [--sessions N] [--changes N] [--limit-mb M] -- SERVER [ARGS...]
+       mcpforge-hostile slowloris [--connections N] [--limit-ms T] [--limit-mb M] -- SERVER [ARGS...]
 
 flood     writes N malformed lines (default 3000000) to the server's stdin, never reading
 sessions  opens N idle legacy HTTP sessions (default 2000), then calls the server's
           `toggle_bonus_tool` N times (--changes, default 300); the server is started with
           `--http 127.0.0.1:PORT` appended
-Both print the server's RSS over time and fail when it exceeds M MiB (default 64).";
+slowloris starts the server (`--http 127.0.0.1:PORT` appended) with an open-file limit of
+          512, opens N half-open connections (default 600), then sends 20 `initialize`
+          requests, each of which must be answered within T ms (default 100)
+All print the server's RSS over time and fail when it exceeds M MiB (default 64).";
+
+/// The server's open-file limit in `slowloris`.
+const SLOWLORIS_FILES: u32 = 512;
+/// Ordinary requests timed in `slowloris`.
+const SLOWLORIS_PROBES: u32 = 20;
 
 /// How often the server's RSS is sampled.
 const SAMPLE: Duration = Duration::from_millis(250);
@@ -43,6 +56,7 @@ struct Options {
     count: u64,
     changes: u64,
     limit_mb: f64,
+    limit_ms: f64,
     server: Vec<String>,
 }
 
@@ -51,16 +65,20 @@ fn parse(args: &[String]) -> Result<Options, String> {
     let (count, changes) = match scenario.as_str() {
         "flood" => (3_000_000, 0),
         "sessions" => (2_000, 300),
+        "slowloris" => (600, 0),
         other => return Err(format!("unknown scenario `{other}`")),
     };
-    let mut o = Options { scenario, count, changes, limit_mb: 64.0, server: Vec::new() };
+    let mut o = Options { scenario, count, changes, limit_mb: 64.0, limit_ms: 100.0, server: Vec::new() };
     let mut rest = args[1..].iter();
     while let Some(a) = rest.next() {
         let mut value = || rest.next().ok_or(format!("{a} needs a value"));
         match a.as_str() {
-            "--lines" | "--sessions" => o.count = value()?.parse().map_err(|e| format!("{a}: {e}"))?,
+            "--lines" | "--sessions" | "--connections" => {
+                o.count = value()?.parse().map_err(|e| format!("{a}: {e}"))?
+            }
             "--changes" => o.changes = value()?.parse().map_err(|e| format!("{a}: {e}"))?,
             "--limit-mb" => o.limit_mb = value()?.parse().map_err(|e| format!("{a}: {e}"))?,
+            "--limit-ms" => o.limit_ms = value()?.parse().map_err(|e| format!("{a}: {e}"))?,
             "--" => {
                 o.server = rest.cloned().collect();
                 break;
@@ -116,8 +134,25 @@ impl Drop for Server {
 }
 
 fn spawn(command: &[String], extra: &[String], stdio: bool) -> std::io::Result<Server> {
-    let mut c = Command::new(&command[0]);
-    c.args(&command[1..]).args(extra).stderr(Stdio::null());
+    spawn_limited(command, extra, stdio, None)
+}
+
+/// Starts the server, under an open-file limit when `files` is given (through the shell's
+/// `ulimit`, which then `exec`s the server, so the pid is the server's).
+fn spawn_limited(command: &[String], extra: &[String], stdio: bool, files: Option<u32>) -> std::io::Result<Server> {
+    let mut c = match files {
+        Some(n) => {
+            let mut c = Command::new("sh");
+            c.args(["-c", "ulimit -n \"$0\" && exec \"$@\"", &n.to_string()]).args(command);
+            c
+        }
+        None => {
+            let mut c = Command::new(&command[0]);
+            c.args(&command[1..]);
+            c
+        }
+    };
+    c.args(extra).stderr(Stdio::null());
     if stdio {
         c.stdin(Stdio::piped()).stdout(Stdio::piped());
     } else {
@@ -273,6 +308,52 @@ fn sessions(o: &Options) -> Result<f64, String> {
     Ok(curve.peak)
 }
 
+/// `slowloris`: half-open connections past the server's open-file limit, then ordinary
+/// clients, each timed.
+fn slowloris(o: &Options) -> Result<f64, String> {
+    let port = free_port()?;
+    let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+    let server = spawn_limited(&o.server, &["--http".into(), addr.to_string()], false, Some(SLOWLORIS_FILES))
+        .map_err(|e| format!("cannot start the server: {e}"))?;
+    let begun = Instant::now();
+    while TcpStream::connect(addr).is_err() {
+        if begun.elapsed() > Duration::from_secs(30) {
+            return Err("the server did not listen within 30 s".into());
+        }
+        thread::sleep(Duration::from_millis(50));
+    }
+    let mut curve = Curve::new(server.0.id());
+    curve.point(&format!("listening, open-file limit {SLOWLORIS_FILES}"));
+    let mut held = Vec::with_capacity(o.count as usize);
+    for _ in 0..o.count {
+        // A connection the server accepts but whose request head never ends. The kernel's
+        // backlog takes what the server does not accept, so the connect never fails.
+        let Ok(mut tcp) = TcpStream::connect_timeout(&addr, Duration::from_secs(5)) else { continue };
+        let _ = tcp.write_all(b"POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+        held.push(tcp);
+    }
+    thread::sleep(Duration::from_millis(500));
+    curve.point(&format!("{} half-open connections", held.len()));
+    let init = r#"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"hostile","version":"1"}}}"#;
+    let mut worst = 0.0_f64;
+    for i in 0..SLOWLORIS_PROBES {
+        let started = Instant::now();
+        let (status, _, body) = post(addr, init, None).map_err(|e| format!("initialize {i}: {e}"))?;
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        if status != 200 || !body.contains("\"protocolVersion\"") {
+            return Err(format!("initialize {i} answered {status}: {body}"));
+        }
+        worst = worst.max(ms);
+        println!("  initialize {i:>2}: {ms:>7.2} ms");
+    }
+    curve.point(&format!("{SLOWLORIS_PROBES} clients served, the slowest in {worst:.2} ms"));
+    drop(held);
+    if worst > o.limit_ms {
+        return Err(format!("the slowest client waited {worst:.2} ms (limit {} ms)", o.limit_ms));
+    }
+    Ok(curve.peak)
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let o = match parse(&args) {
@@ -283,7 +364,11 @@ fn main() -> ExitCode {
         }
     };
     println!("mcpforge-hostile {}: {}", o.scenario, o.server.join(" "));
-    let result = if o.scenario == "flood" { flood(&o) } else { sessions(&o) };
+    let result = match o.scenario.as_str() {
+        "flood" => flood(&o),
+        "sessions" => sessions(&o),
+        _ => slowloris(&o),
+    };
     match result {
         Ok(peak) if peak <= o.limit_mb => {
             println!("peak RSS {peak:.1} MiB (limit {} MiB): ok", o.limit_mb);

@@ -10,6 +10,7 @@ mod exchange;
 mod guard;
 pub(crate) mod headers;
 mod legacy_sse;
+mod listener;
 mod metrics;
 pub mod options;
 mod resume;
@@ -176,19 +177,27 @@ impl HttpServer {
         // A signal is for the whole process: it shuts the server down (every transport).
         let signals =
             if app.options.handle_signals { Some(super::signals::stop_on_signal(shutdown.clone())?) } else { None };
-        let stop_app = app.clone();
-        let result = axum::serve(self.listener, router)
-            .with_graceful_shutdown(async move {
+        let stopper = {
+            let (app, shutdown) = (app.clone(), shutdown.clone());
+            tokio::spawn(async move {
                 shutdown.cancelled().await;
-                stop_app.stopping.cancel();
-                stop_app.stateless.stop();
-                stop_app.sessions.clear();
+                app.stopping.cancel();
+                app.stateless.stop();
+                app.sessions.clear();
             })
-            .await;
+        };
+        let limits = listener::ConnectionLimits {
+            max_connections: app.options.max_connections,
+            header_timeout: app.options.header_timeout,
+            idle_timeout: app.options.idle_timeout,
+            body_timeout: app.options.body_timeout,
+        };
+        listener::serve(self.listener, router, limits, shutdown).await;
+        let _ = stopper.await;
         sweeper.abort();
         if let Some(s) = signals {
             s.abort();
         }
-        result.map_err(Error::Io)
+        Ok(())
     }
 }

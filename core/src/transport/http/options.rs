@@ -46,6 +46,20 @@ pub struct HttpOptions {
     /// text frame, behind the same `Host`/`Origin` checks, bearer authorization and size
     /// limits as HTTP. Default false.
     pub websocket: bool,
+    /// At most this many open connections. Past it, the connection idle the longest (no
+    /// request in progress) is closed to make room; when every connection is busy the new
+    /// one gets 503 and is closed. Accepting never stops. Default: three quarters of the
+    /// process's open-file limit at startup, at most 10,000.
+    pub max_connections: usize,
+    /// A new connection must send its first complete request head within this, or it is
+    /// closed (slow or half-open clients). Default 10 s.
+    pub header_timeout: Duration,
+    /// A connection with no request in progress for this long is closed (keep-alive
+    /// clients, and later request heads that never complete). Default 60 s.
+    pub idle_timeout: Duration,
+    /// A request body must arrive in full within this from the request head; otherwise the
+    /// request fails with 408 and the connection is closed. Default 30 s.
+    pub body_timeout: Duration,
     /// Stop gracefully on SIGINT and SIGTERM (what container runtimes send). Default true;
     /// the JSON form ([`HttpOptions::from_json`]) defaults to false, because the bindings
     /// that use it leave their process's signals to the application's language.
@@ -76,9 +90,29 @@ impl Default for HttpOptions {
             auth: None,
             metrics: false,
             websocket: false,
+            max_connections: default_max_connections(),
+            header_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
+            body_timeout: Duration::from_secs(30),
             handle_signals: true,
         }
     }
+}
+
+/// Three quarters of the open-file limit (the rest is for the process's other files), at
+/// most 10,000 and at least 16.
+fn default_max_connections() -> usize {
+    const CAP: usize = 10_000;
+    #[cfg(unix)]
+    {
+        let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+        // SAFETY: getrlimit writes one rlimit into the struct we own.
+        if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } == 0 {
+            let soft = usize::try_from(limit.rlim_cur).unwrap_or(usize::MAX);
+            return (soft / 4 * 3).clamp(16, CAP);
+        }
+    }
+    CAP
 }
 
 /// [`HttpOptions`] as JSON: the one form every binding hands its users' options over in (C's
@@ -115,6 +149,14 @@ struct HttpConfig {
     websocket: Option<bool>,
     #[serde(alias = "handleSignals")]
     handle_signals: Option<bool>,
+    #[serde(alias = "maxConnections")]
+    max_connections: Option<usize>,
+    #[serde(alias = "headerTimeoutMs")]
+    header_timeout_ms: Option<u64>,
+    #[serde(alias = "idleTimeoutMs")]
+    idle_timeout_ms: Option<u64>,
+    #[serde(alias = "bodyTimeoutMs")]
+    body_timeout_ms: Option<u64>,
     auth: Option<AuthConfig>,
 }
 
@@ -198,6 +240,21 @@ impl HttpOptions {
         }
         if let Some(v) = c.handle_signals {
             o.handle_signals = v;
+        }
+        if let Some(v) = c.max_connections {
+            if v == 0 {
+                return Err(bad("max_connections must be at least 1".to_owned()));
+            }
+            o.max_connections = v;
+        }
+        for (ms, field) in [
+            (c.header_timeout_ms, &mut o.header_timeout),
+            (c.idle_timeout_ms, &mut o.idle_timeout),
+            (c.body_timeout_ms, &mut o.body_timeout),
+        ] {
+            if let Some(ms) = ms {
+                *field = Duration::from_millis(ms);
+            }
         }
         if let Some(a) = c.auth {
             let verifier = verifier.ok_or_else(|| bad("`auth` is set but no token verifier was given".to_owned()))?;

@@ -1,0 +1,353 @@
+//! The HTTP accept loop and connection hygiene: at most `max_connections` open connections
+//! (the one idle the longest makes room for a newcomer; 503 when all are busy), header and
+//! idle timeouts enforced by a sweeper, request bodies under a deadline, and a graceful stop
+//! that lets requests in flight finish.
+//!
+//! Hand-written over hyper because `axum::serve` offers none of these limits.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use axum::Router;
+use bytes::Bytes;
+use http_body::{Body as HttpBody, Frame, SizeHint};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::io::AsyncWriteExt;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Semaphore;
+use tokio::time::{Instant, Sleep};
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+use tower_service::Service;
+
+use crate::sync::lock;
+
+/// The limits the accept loop enforces (from [`super::HttpOptions`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ConnectionLimits {
+    pub max_connections: usize,
+    pub header_timeout: Duration,
+    pub idle_timeout: Duration,
+    pub body_timeout: Duration,
+}
+
+/// At most this many 503 answers being written at once; past it a refused connection is
+/// closed without one.
+const MAX_REFUSALS: usize = 64;
+/// How long writing a 503 answer may take.
+const REFUSAL_WRITE: Duration = Duration::from_secs(1);
+const BUSY_BODY: &str = "too many connections, retry later\n";
+
+/// One open connection, as the table sees it.
+struct Conn {
+    /// Requests in progress: from the request head to the end of the response body (an
+    /// SSE stream counts as long as it is open).
+    active: AtomicUsize,
+    /// Whether a request head ever arrived (the header timeout applies until then, the idle
+    /// timeout after).
+    served: AtomicBool,
+    /// When the connection last became idle, in milliseconds since the table's epoch.
+    idle_since: AtomicU64,
+    /// Tripped to close the connection (evicted, or timed out).
+    close: CancellationToken,
+}
+
+/// The open connections.
+struct Table {
+    limits: ConnectionLimits,
+    epoch: Instant,
+    conns: Mutex<HashMap<u64, Arc<Conn>>>,
+    next_id: AtomicU64,
+    refusals: Arc<Semaphore>,
+}
+
+impl Table {
+    fn now_ms(&self) -> u64 {
+        u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
+    /// Registers a new connection, closing the one idle the longest when the table is full;
+    /// `None` when every connection is busy.
+    fn admit(&self) -> Option<(u64, Arc<Conn>)> {
+        let mut conns = lock(&self.conns);
+        if conns.len() >= self.limits.max_connections {
+            let victim = conns
+                .iter()
+                .filter(|(_, c)| c.active.load(Ordering::Acquire) == 0)
+                .min_by_key(|(id, c)| (c.idle_since.load(Ordering::Acquire), **id))
+                .map(|(id, _)| *id)?;
+            if let Some(c) = conns.remove(&victim) {
+                tracing::debug!("connection limit reached: closing the connection idle the longest");
+                c.close.cancel();
+            }
+        }
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let conn = Arc::new(Conn {
+            active: AtomicUsize::new(0),
+            served: AtomicBool::new(false),
+            idle_since: AtomicU64::new(self.now_ms()),
+            close: CancellationToken::new(),
+        });
+        conns.insert(id, conn.clone());
+        Some((id, conn))
+    }
+
+    fn remove(&self, id: u64) {
+        lock(&self.conns).remove(&id);
+    }
+
+    /// Closes the connections idle past their timeout.
+    fn expire(&self) {
+        let now = self.now_ms();
+        let header = u64::try_from(self.limits.header_timeout.as_millis()).unwrap_or(u64::MAX);
+        let idle = u64::try_from(self.limits.idle_timeout.as_millis()).unwrap_or(u64::MAX);
+        lock(&self.conns).retain(|_, c| {
+            if c.active.load(Ordering::Acquire) != 0 {
+                return true;
+            }
+            let limit = if c.served.load(Ordering::Acquire) { idle } else { header };
+            let keep = now.saturating_sub(c.idle_since.load(Ordering::Acquire)) < limit;
+            if !keep {
+                c.close.cancel();
+            }
+            keep
+        });
+    }
+
+    /// Runs [`Table::expire`] often enough for the shorter timeout.
+    async fn sweep(self: Arc<Self>) {
+        let shorter = self.limits.header_timeout.min(self.limits.idle_timeout);
+        let mut tick = tokio::time::interval((shorter / 4).clamp(Duration::from_millis(20), Duration::from_secs(1)));
+        loop {
+            tick.tick().await;
+            self.expire();
+        }
+    }
+}
+
+/// Serves `router` on `listener` until `stop` trips; then stops accepting, closes idle
+/// connections and waits for the busy ones to finish their requests.
+pub(crate) async fn serve(listener: TcpListener, router: Router, limits: ConnectionLimits, stop: CancellationToken) {
+    let table = Arc::new(Table {
+        limits,
+        epoch: Instant::now(),
+        conns: Mutex::new(HashMap::new()),
+        next_id: AtomicU64::new(0),
+        refusals: Arc::new(Semaphore::new(MAX_REFUSALS)),
+    });
+    let tracker = TaskTracker::new();
+    let sweeper = tokio::spawn(table.clone().sweep());
+    loop {
+        let accepted = tokio::select! {
+            biased;
+            () = stop.cancelled() => break,
+            r = listener.accept() => r,
+        };
+        let stream = match accepted {
+            Ok((stream, _)) => stream,
+            Err(e) => {
+                // Out of file descriptors (or a connection reset before it was accepted):
+                // never stop accepting; wait a moment for descriptors to come back.
+                tracing::warn!(error = %e, "accepting a connection failed");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        match table.admit() {
+            Some((id, conn)) => {
+                tracker.spawn(connection(stream, router.clone(), table.clone(), id, conn, stop.clone()));
+            }
+            None => refuse(stream, &table, &tracker),
+        }
+    }
+    drop(listener);
+    sweeper.abort();
+    tracker.close();
+    tracker.wait().await;
+}
+
+/// Answers 503 on a connection past the limit (bounded in number and time), then closes it.
+fn refuse(mut stream: TcpStream, table: &Table, tracker: &TaskTracker) {
+    tracing::warn!(max = table.limits.max_connections, "connection refused: every connection is busy");
+    let Ok(permit) = table.refusals.clone().try_acquire_owned() else { return };
+    tracker.spawn(async move {
+        let answer = format!(
+            "HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain\r\ncontent-length: {}\r\n\
+             retry-after: 1\r\nconnection: close\r\n\r\n{BUSY_BODY}",
+            BUSY_BODY.len()
+        );
+        let _ = tokio::time::timeout(REFUSAL_WRITE, async {
+            stream.write_all(answer.as_bytes()).await?;
+            stream.shutdown().await
+        })
+        .await;
+        drop(permit);
+    });
+}
+
+/// Serves one connection until it ends, is closed by the table, or the server stops.
+async fn connection(
+    stream: TcpStream,
+    router: Router,
+    table: Arc<Table>,
+    id: u64,
+    conn: Arc<Conn>,
+    stop: CancellationToken,
+) {
+    let service = {
+        let (table, conn) = (table.clone(), conn.clone());
+        hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
+            let active = Active::start(&table, &conn);
+            let mut router = router.clone();
+            let deadline = table.limits.body_timeout;
+            async move {
+                let request = request.map(|body| Deadline::new(body, deadline));
+                let response = match router.call(request).await {
+                    Ok(r) => r,
+                    Err(never) => match never {},
+                };
+                Ok::<_, Infallible>(response.map(|inner| Tracked { inner, _active: active }))
+            }
+        })
+    };
+    let mut builder = http1::Builder::new();
+    builder.timer(TokioTimer::new()).header_read_timeout(table.limits.header_timeout);
+    let served = builder.serve_connection(TokioIo::new(stream), service).with_upgrades();
+    tokio::pin!(served);
+    let (mut closing, mut stopping) = (false, false);
+    loop {
+        tokio::select! {
+            r = served.as_mut() => {
+                if let Err(e) = r {
+                    tracing::debug!(error = %e, "connection ended with an error");
+                }
+                break;
+            }
+            () = conn.close.cancelled(), if !closing => {
+                closing = true;
+                // Idle: drop it now. A request that started meanwhile finishes first.
+                if conn.active.load(Ordering::Acquire) == 0 {
+                    break;
+                }
+                served.as_mut().graceful_shutdown();
+            }
+            () = stop.cancelled(), if !stopping => {
+                stopping = true;
+                // No request in progress (at most a head still arriving): nothing to finish.
+                if conn.active.load(Ordering::Acquire) == 0 {
+                    break;
+                }
+                served.as_mut().graceful_shutdown();
+            }
+        }
+    }
+    table.remove(id);
+}
+
+/// Marks a connection busy from a request head to the end of its response body.
+struct Active {
+    table: Arc<Table>,
+    conn: Arc<Conn>,
+}
+
+impl Active {
+    fn start(table: &Arc<Table>, conn: &Arc<Conn>) -> Active {
+        conn.served.store(true, Ordering::Release);
+        conn.active.fetch_add(1, Ordering::AcqRel);
+        Active { table: table.clone(), conn: conn.clone() }
+    }
+}
+
+impl Drop for Active {
+    fn drop(&mut self) {
+        self.conn.idle_since.store(self.table.now_ms(), Ordering::Release);
+        self.conn.active.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A response body that keeps its connection marked busy until it ends or is dropped.
+    struct Tracked {
+        #[pin]
+        inner: axum::body::Body,
+        _active: Active,
+    }
+}
+
+impl HttpBody for Tracked {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
+        self.project().inner.poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+/// The error of a request body that did not arrive in time.
+#[derive(Debug)]
+struct BodyTimeout;
+
+impl std::fmt::Display for BodyTimeout {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the request body did not arrive in time")
+    }
+}
+
+impl std::error::Error for BodyTimeout {}
+
+pin_project_lite::pin_project! {
+    /// A request body that fails once its deadline passes.
+    struct Deadline {
+        #[pin]
+        inner: Incoming,
+        #[pin]
+        sleep: Sleep,
+    }
+}
+
+impl Deadline {
+    fn new(inner: Incoming, within: Duration) -> Deadline {
+        Deadline { inner, sleep: tokio::time::sleep(within) }
+    }
+}
+
+impl HttpBody for Deadline {
+    type Data = Bytes;
+    type Error = Box<dyn std::error::Error + Send + Sync>;
+
+    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        let this = self.project();
+        if let Poll::Ready(frame) = this.inner.poll_frame(cx) {
+            return Poll::Ready(frame.map(|r| r.map_err(Into::into)));
+        }
+        if this.sleep.poll(cx).is_ready() {
+            return Poll::Ready(Some(Err(Box::new(BodyTimeout))));
+        }
+        Poll::Pending
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
