@@ -18,9 +18,12 @@
  *    by you and freed with mcpf_string_free.
  * 4. Callbacks are registered as (fn, void *user_data, void (*free_user_data)(void *)).
  *    The library calls free_user_data exactly once, when the registration is dropped:
- *    the tool (resource, template, prompt) is removed, a completion provider is replaced,
- *    or the server is freed (later, if a responder of one of its calls is still alive on another
- *    thread: it is dropped with the last of them).
+ *    - the server is freed: inside mcpf_server_free, on its thread (responders of its
+ *      calls still held are revoked first, see 5);
+ *    - the tool (resource, template, prompt) is removed or a completion provider is
+ *      replaced: inside that call when none of its calls is running, otherwise on a
+ *      library thread as soon as the last running call is answered (never inside a
+ *      callback or inside your mcpf_responder_* call).
  * 5. A callback (tool, resource, prompt or completion) receives a borrowed
  *    const mcpf_call * (valid until the callback returns) and an owned mcpf_responder *.
  *    Complete the responder exactly once, now or later, from any thread, with an answer
@@ -28,9 +31,11 @@
  *    mcpf_responder_contents / _resource_not_found, prompts mcpf_responder_prompt,
  *    completions mcpf_responder_completion; any kind mcpf_responder_protocol_error. An
  *    answer of the wrong kind gives MCPF_STATUS_INVALID_ARGUMENT (the client gets -32603).
- *    Completing consumes it (the pointer is invalid afterwards, so a second completion
- *    cannot be expressed). mcpf_responder_free on an uncompleted responder answers the
- *    client with an internal error (-32603) instead of leaving the request hanging.
+ *    Completing consumes it. The pointer is a handle, never reused: completing it again
+ *    returns MCPF_STATUS_INVALID_ARGUMENT and freeing it again does nothing, without
+ *    touching freed memory; so do responders revoked by mcpf_server_free.
+ *    mcpf_responder_free on an uncompleted responder answers the client with an internal
+ *    error (-32603) instead of leaving the request hanging.
  *    mcpf_responder_call(r) gives the call view for as long as r lives. Once an ask of
  *    the call returned MCPF_STATUS_INPUT_REQUIRED, completing or freeing the responder
  *    gives the client input_required (2026-07-28 wire).
@@ -154,7 +159,7 @@ typedef struct mcpf_call mcpf_call;
 // The completion handle of one call (tool, resource read, prompt or completion): owned by
 // C from the moment the callback receives it until one of the `mcpf_responder_*`
 // completion functions or `mcpf_responder_free` consumes it. Thread-safe to move to
-// another thread.
+// another thread. Opaque: the pointer C holds is a handle, never dereferenced.
 typedef struct mcpf_responder mcpf_responder;
 
 // An MCP server. Create with `mcpf_server_new`, free with `mcpf_server_free`.
@@ -504,7 +509,8 @@ mcpf_status mcpf_server_notify_list_changed(mcpf_server *server, uint32_t list);
 // receives an internal error (-32603) and `r` is freed anyway. Callable from any thread.
 //
 // # Safety
-// `r` is NULL or a responder not yet completed or freed (it is invalid afterwards);
+// `r` is any value: a live responder, or NULL, or one completed, freed or revoked already
+// (refused, `MCPF_STATUS_INVALID_ARGUMENT`);
 // `result_json` is NULL or readable for `result_json_len` bytes (`SIZE_MAX`: NUL-terminated).
 mcpf_status mcpf_responder_ok(mcpf_responder *r, const char *result_json, size_t result_json_len);
 
@@ -548,7 +554,8 @@ mcpf_status mcpf_responder_protocol_error(mcpf_responder *r, int64_t code, const
 // thread.
 //
 // # Safety
-// `r` is NULL or a responder not yet completed or freed (it is invalid afterwards);
+// `r` is any value: a live responder, or NULL, or one completed, freed or revoked already
+// (refused, `MCPF_STATUS_INVALID_ARGUMENT`);
 // `contents_json` is NULL or readable per the string rules.
 mcpf_status mcpf_responder_contents(mcpf_responder *r, const char *contents_json, size_t contents_json_len);
 
@@ -559,7 +566,8 @@ mcpf_status mcpf_responder_contents(mcpf_responder *r, const char *contents_json
 // thread.
 //
 // # Safety
-// `r` is NULL or a responder not yet completed or freed (it is invalid afterwards).
+// `r` is any value: a live responder, or NULL, or one completed, freed or revoked already
+// (refused, `MCPF_STATUS_INVALID_ARGUMENT`).
 mcpf_status mcpf_responder_resource_not_found(mcpf_responder *r);
 
 // Completes a prompt with a `GetPromptResult` given as JSON text
@@ -568,7 +576,8 @@ mcpf_status mcpf_responder_resource_not_found(mcpf_responder *r);
 // does not answer a prompt gives `MCPF_STATUS_INVALID_ARGUMENT`). Callable from any thread.
 //
 // # Safety
-// `r` is NULL or a responder not yet completed or freed (it is invalid afterwards);
+// `r` is any value: a live responder, or NULL, or one completed, freed or revoked already
+// (refused, `MCPF_STATUS_INVALID_ARGUMENT`);
 // `result_json` is NULL or readable per the string rules.
 mcpf_status mcpf_responder_prompt(mcpf_responder *r, const char *result_json, size_t result_json_len);
 
@@ -578,7 +587,8 @@ mcpf_status mcpf_responder_prompt(mcpf_responder *r, const char *result_json, si
 // completion gives `MCPF_STATUS_INVALID_ARGUMENT`). Callable from any thread.
 //
 // # Safety
-// `r` is NULL or a responder not yet completed or freed (it is invalid afterwards);
+// `r` is any value: a live responder, or NULL, or one completed, freed or revoked already
+// (refused, `MCPF_STATUS_INVALID_ARGUMENT`);
 // `values_json` is NULL or readable per the string rules.
 mcpf_status mcpf_responder_completion(mcpf_responder *r, const char *values_json, size_t values_json_len);
 
@@ -588,7 +598,8 @@ mcpf_status mcpf_responder_completion(mcpf_responder *r, const char *values_json
 // NULL is a no-op. Callable from any thread.
 //
 // # Safety
-// `r` is NULL or a responder not yet completed or freed (it is invalid afterwards).
+// `r` is any value: a live responder, or NULL, or one completed, freed or revoked already
+// (refused, `MCPF_STATUS_INVALID_ARGUMENT`).
 void mcpf_responder_free(mcpf_responder *r);
 
 // The call this responder answers, so code that completes it later (on another thread)
@@ -752,8 +763,11 @@ mcpf_status mcpf_server_add_completion(mcpf_server *server, const char *ref_type
 // `server` is NULL or a live server.
 mcpf_status mcpf_server_shutdown(mcpf_server *server);
 
-// Frees a server and every registration (calling their `free_user_data`). Freeing NULL is
-// a no-op. Must not be called while `mcpf_server_run_stdio`/`_http` is running on it.
+// Frees a server and every registration, calling their `free_user_data` here, on this
+// thread. Responders of its calls that C still holds are revoked first: completing or
+// freeing them afterwards returns `MCPF_STATUS_INVALID_ARGUMENT` (or does nothing) and
+// touches nothing of the server. Freeing NULL is a no-op. Must not be called while
+// `mcpf_server_run_stdio`/`_http` is running on it.
 //
 // # Safety
 // `server` is NULL or a server from `mcpf_server_new`, not yet freed and not running.

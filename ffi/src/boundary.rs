@@ -119,6 +119,6 @@ pub(crate) unsafe fn try_opt_str<'a>(ptr: *const c_char, len: usize, what: &str)
     unsafe { try_str(ptr, len, what) }.map(Some)
 }
 
-fn null(what: &str) -> Fail {
+pub(crate) fn null(what: &str) -> Fail {
     Fail::new(mcpf_status::NullParameter, format!("{what} must not be NULL"))
 }

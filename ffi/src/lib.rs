@@ -12,6 +12,7 @@ mod boundary;
 pub mod call;
 pub mod codes;
 pub mod error;
+mod handles;
 pub mod live;
 mod registration;
 pub mod responder;

@@ -16,7 +16,8 @@ use tokio::sync::oneshot;
 
 use crate::boundary::Fail;
 use crate::call::mcpf_call;
-use crate::responder::{Answer, Kind, Output, dropped, mcpf_responder, mismatch};
+use crate::handles;
+use crate::responder::{Answer, Kind, Output, Responder, dropped, mcpf_responder, mismatch};
 use crate::server::mcpf_free_callback;
 use crate::status::mcpf_status;
 
@@ -54,6 +55,8 @@ impl Drop for UserData {
 pub(crate) struct Registration {
     callback: unsafe extern "C" fn(*const mcpf_call, *mut mcpf_responder, *mut c_void),
     user_data: UserData,
+    /// The server it is registered on (`mcpf_server::id`).
+    server: u64,
 }
 
 impl Registration {
@@ -64,6 +67,7 @@ impl Registration {
     }
 
     pub(crate) fn new(
+        server: u64,
         callback: Option<unsafe extern "C" fn(*const mcpf_call, *mut mcpf_responder, *mut c_void)>,
         user_data: *mut c_void,
         free_user_data: mcpf_free_callback,
@@ -71,7 +75,7 @@ impl Registration {
         let callback = callback.ok_or_else(|| Fail::new(mcpf_status::NullParameter, "callback must not be NULL"))?;
         // The UserData is built only once nothing can fail any more: dropping it would run
         // the finalizer, and failures must not take `user_data`.
-        Ok(Arc::new(Registration { callback, user_data: UserData::new(user_data, free_user_data) }))
+        Ok(Arc::new(Registration { callback, user_data: UserData::new(user_data, free_user_data), server }))
     }
 
     /// Calls the callback with `call` and a fresh responder of `kind`, and awaits the
@@ -79,7 +83,7 @@ impl Registration {
     async fn invoke(self: Arc<Self>, kind: Kind, call: mcpf_call) -> Answer {
         let call = Arc::new(call);
         let (tx, rx) = oneshot::channel();
-        let responder = Box::into_raw(Box::new(mcpf_responder::new(tx, call.clone(), kind)));
+        let responder = handles::insert(Responder::new(tx, call.clone(), kind, self.server));
         // SAFETY: `call` outlives the callback (we hold an Arc); the responder's ownership
         // passes to C; `user_data` is the pointer C registered.
         unsafe { (self.callback)(Arc::as_ptr(&call), responder, self.user_data.ptr) };

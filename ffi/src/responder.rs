@@ -1,8 +1,8 @@
 //! `mcpf_responder`: the owned, one-shot completion handle of a tool call, resource read,
 //! prompt or completion. Completing it (with an answer of its kind or a protocol error)
-//! consumes it, so a second completion cannot be expressed; an answer of the wrong kind is
-//! refused; freeing it unanswered answers the client with an internal error instead of
-//! leaving the request hanging.
+//! consumes it, and a second completion is refused (the handle names an entry of
+//! `handles.rs`, not memory); an answer of the wrong kind is refused; freeing it unanswered
+//! answers the client with an internal error instead of leaving the request hanging.
 
 use std::ffi::c_char;
 use std::sync::Arc;
@@ -11,8 +11,9 @@ use mcpforge::protocol::{CallToolResult, Completion, GetPromptResult, ResourceCo
 use mcpforge::{HandlerError, ProtocolError, ToolError, ToolOutput};
 use tokio::sync::oneshot;
 
-use crate::boundary::{self, Fail, try_box, try_ref, try_str};
+use crate::boundary::{self, Fail, try_str};
 use crate::call::mcpf_call;
+use crate::handles;
 use crate::status::mcpf_status;
 
 /// Which request a responder answers, and so which completion functions it accepts.
@@ -75,40 +76,59 @@ pub(crate) fn mismatch(kind: Kind) -> HandlerError {
 /// The completion handle of one call (tool, resource read, prompt or completion): owned by
 /// C from the moment the callback receives it until one of the `mcpf_responder_*`
 /// completion functions or `mcpf_responder_free` consumes it. Thread-safe to move to
-/// another thread.
+/// another thread. Opaque: the pointer C holds is a handle, never dereferenced.
 pub struct mcpf_responder {
+    _opaque: (),
+}
+
+/// What a responder handle names: where the answer goes, the call, and whose it is.
+pub(crate) struct Responder {
     tx: oneshot::Sender<Answer>,
     call: Arc<mcpf_call>,
     kind: Kind,
+    /// The server whose call this answers (its responders are revoked when it is freed).
+    server: u64,
 }
 
-impl mcpf_responder {
-    pub(crate) fn new(tx: oneshot::Sender<Answer>, call: Arc<mcpf_call>, kind: Kind) -> mcpf_responder {
-        mcpf_responder { tx, call, kind }
+impl Responder {
+    pub(crate) fn new(tx: oneshot::Sender<Answer>, call: Arc<mcpf_call>, kind: Kind, server: u64) -> Responder {
+        Responder { tx, call, kind, server }
+    }
+
+    pub(crate) fn server(&self) -> u64 {
+        self.server
     }
 
     /// Delivers the answer. A receiver that is gone (the call was cancelled or the server
     /// stopped) is not an error for C: there is nobody left to tell.
-    fn send(self, answer: Answer) {
+    pub(crate) fn send(self, answer: Answer) {
         let _ = self.tx.send(answer);
     }
 }
 
+/// The responder of handle `r`, taken out of the table: refused when `r` is NULL, or was
+/// completed, freed or revoked already.
+fn take(r: *mut mcpf_responder) -> Result<Responder, Fail> {
+    if r.is_null() {
+        return Err(boundary::null("responder"));
+    }
+    handles::take(r).ok_or_else(|| {
+        Fail::new(mcpf_status::InvalidArgument, "the responder was already completed or freed, or its server was freed")
+    })
+}
+
 /// Consumes `r` and answers with what `make` builds; `expects` (when given) is the only
 /// kind of request the completion function `func` may answer. When the kind does not match
-/// or `make` fails, the client gets an internal error and C gets the status.
-///
-/// # Safety
-/// `r` is NULL or an uncompleted responder.
-unsafe fn finish(
+/// or `make` fails, the client gets an internal error and C gets the status. A handle that
+/// is NULL, already consumed or revoked is refused without effect.
+fn finish(
     r: *mut mcpf_responder,
     expects: Option<Kind>,
     func: &str,
-    make: impl FnOnce(&mcpf_responder) -> Result<Answer, Fail>,
+    make: impl FnOnce(&Responder) -> Result<Answer, Fail>,
 ) -> mcpf_status {
     boundary::run(|| {
-        // SAFETY: forwarded caller guarantee; from here on the responder is ours.
-        let r = unsafe { try_box(r, "responder") }?;
+        let r = take(r)?;
         let decoded = match expects {
             Some(kind) if kind != r.kind => Err(Fail::new(
                 mcpf_status::InvalidArgument,
@@ -143,8 +163,10 @@ unsafe fn complete(
     func: &str,
     make: impl FnOnce(&str) -> Result<Answer, Fail>,
 ) -> mcpf_status {
-    // SAFETY: forwarded caller guarantee (`text` is only read inside).
-    unsafe { finish(r, expects, func, |_| try_str(text, len, what).and_then(make)) }
+    finish(r, expects, func, |_| {
+        // SAFETY: forwarded caller guarantee (`text` is only read here).
+        unsafe { try_str(text, len, what) }.and_then(make)
+    })
 }
 
 /// Completes a tool call with a full `CallToolResult` given as JSON text
@@ -156,7 +178,8 @@ unsafe fn complete(
 /// receives an internal error (-32603) and `r` is freed anyway. Callable from any thread.
 ///
 /// # Safety
-/// `r` is NULL or a responder not yet completed or freed (it is invalid afterwards);
+/// `r` is any value: a live responder, or NULL, or one completed, freed or revoked already
+/// (refused, `MCPF_STATUS_INVALID_ARGUMENT`);
 /// `result_json` is NULL or readable for `result_json_len` bytes (`SIZE_MAX`: NUL-terminated).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mcpf_responder_ok(
@@ -265,7 +288,8 @@ pub unsafe extern "C" fn mcpf_responder_protocol_error(
 /// thread.
 ///
 /// # Safety
-/// `r` is NULL or a responder not yet completed or freed (it is invalid afterwards);
+/// `r` is any value: a live responder, or NULL, or one completed, freed or revoked already
+/// (refused, `MCPF_STATUS_INVALID_ARGUMENT`);
 /// `contents_json` is NULL or readable per the string rules.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mcpf_responder_contents(
@@ -301,16 +325,14 @@ pub unsafe extern "C" fn mcpf_responder_contents(
 /// thread.
 ///
 /// # Safety
-/// `r` is NULL or a responder not yet completed or freed (it is invalid afterwards).
+/// `r` is any value: a live responder, or NULL, or one completed, freed or revoked already
+/// (refused, `MCPF_STATUS_INVALID_ARGUMENT`).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mcpf_responder_resource_not_found(r: *mut mcpf_responder) -> mcpf_status {
-    // SAFETY: forwarded caller guarantee.
-    unsafe {
-        finish(r, Some(Kind::Resource), "mcpf_responder_resource_not_found", |r| {
-            let uri = r.call.uri().unwrap_or_default();
-            Ok(Err(ProtocolError::resource_not_found(uri).into()))
-        })
-    }
+    finish(r, Some(Kind::Resource), "mcpf_responder_resource_not_found", |r| {
+        let uri = r.call.uri().unwrap_or_default();
+        Ok(Err(ProtocolError::resource_not_found(uri).into()))
+    })
 }
 
 /// Completes a prompt with a `GetPromptResult` given as JSON text
@@ -319,7 +341,8 @@ pub unsafe extern "C" fn mcpf_responder_resource_not_found(r: *mut mcpf_responde
 /// does not answer a prompt gives `MCPF_STATUS_INVALID_ARGUMENT`). Callable from any thread.
 ///
 /// # Safety
-/// `r` is NULL or a responder not yet completed or freed (it is invalid afterwards);
+/// `r` is any value: a live responder, or NULL, or one completed, freed or revoked already
+/// (refused, `MCPF_STATUS_INVALID_ARGUMENT`);
 /// `result_json` is NULL or readable per the string rules.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mcpf_responder_prompt(
@@ -343,7 +366,8 @@ pub unsafe extern "C" fn mcpf_responder_prompt(
 /// completion gives `MCPF_STATUS_INVALID_ARGUMENT`). Callable from any thread.
 ///
 /// # Safety
-/// `r` is NULL or a responder not yet completed or freed (it is invalid afterwards);
+/// `r` is any value: a live responder, or NULL, or one completed, freed or revoked already
+/// (refused, `MCPF_STATUS_INVALID_ARGUMENT`);
 /// `values_json` is NULL or readable per the string rules.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mcpf_responder_completion(
@@ -375,15 +399,15 @@ pub unsafe extern "C" fn mcpf_responder_completion(
 /// NULL is a no-op. Callable from any thread.
 ///
 /// # Safety
-/// `r` is NULL or a responder not yet completed or freed (it is invalid afterwards).
+/// `r` is any value: a live responder, or NULL, or one completed, freed or revoked already
+/// (refused, `MCPF_STATUS_INVALID_ARGUMENT`).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mcpf_responder_free(r: *mut mcpf_responder) {
     boundary::guard((), || {
         if r.is_null() {
             return;
         }
-        // SAFETY: non-NULL, and the caller guarantees it is an uncompleted responder.
-        if let Ok(r) = unsafe { try_box(r, "responder") } {
+        if let Some(r) = handles::take(r) {
             let error = r.call.take_ask_error().unwrap_or_else(|| dropped(r.kind));
             r.send(Err(error));
         }
@@ -398,8 +422,5 @@ pub unsafe extern "C" fn mcpf_responder_free(r: *mut mcpf_responder) {
 /// `r` is NULL or a live responder.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mcpf_responder_call(r: *const mcpf_responder) -> *const mcpf_call {
-    boundary::guard(std::ptr::null(), || {
-        // SAFETY: forwarded caller guarantee.
-        unsafe { try_ref(r, "responder") }.map(|r| Arc::as_ptr(&r.call)).unwrap_or(std::ptr::null())
-    })
+    boundary::guard(std::ptr::null(), || handles::with(r, |r| Arc::as_ptr(&r.call)).unwrap_or(std::ptr::null()))
 }

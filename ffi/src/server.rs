@@ -51,11 +51,19 @@ pub type mcpf_free_callback = Option<unsafe extern "C" fn(user_data: *mut c_void
 
 /// An MCP server. Create with `mcpf_server_new`, free with `mcpf_server_free`.
 pub struct mcpf_server {
+    /// Names this server's responders (see `handles.rs`); never reused.
+    pub(crate) id: u64,
     /// The engine: registrations live in it.
     pub(crate) engine: Server,
     state: Mutex<State>,
     /// `mcpf_server_shutdown`'s lock-free path (async-signal-safe).
     pub(crate) stop: StopSignal,
+}
+
+/// A new `mcpf_server::id`.
+fn next_server_id() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 pub(crate) struct State {
@@ -145,6 +153,7 @@ pub unsafe extern "C" fn mcpf_server_new_with_options(
         };
         let engine = ServerBuilder::from_json(name, version, options).map_err(invalid)?.enable_tools();
         let server = Box::new(mcpf_server {
+            id: next_server_id(),
             engine: engine.build().map_err(invalid)?,
             state: Mutex::new(State { verifier: None, running: false, http_addr: None }),
             stop: StopSignal::new().map_err(|e| Fail::new(mcpf_status::Io, format!("cannot create a pipe: {e}")))?,
@@ -272,13 +281,14 @@ pub unsafe extern "C" fn mcpf_server_add_tool_json(
 /// `callback` and `user_data`. When the engine refuses it (an invalid definition, a name
 /// already taken), `user_data` is handed back untouched: its finalizer does not run.
 fn register<H>(
+    server: u64,
     callback: Option<unsafe extern "C" fn(*const mcpf_call, *mut mcpf_responder, *mut c_void)>,
     user_data: *mut c_void,
     free_user_data: mcpf_free_callback,
     make: impl FnOnce(Arc<Registration>) -> H,
     add: impl FnOnce(H) -> Result<(), mcpforge::Error>,
 ) -> Result<(), Fail> {
-    let registration = Registration::new(callback, user_data, free_user_data)?;
+    let registration = Registration::new(server, callback, user_data, free_user_data)?;
     match add(make(registration.clone())) {
         Ok(()) => Ok(()),
         Err(e) => {
@@ -303,7 +313,7 @@ fn register_tool(
         return Err(Fail::new(mcpf_status::NullParameter, "callback must not be NULL"));
     }
     let make = |r| Arc::new(CTool(r)) as Arc<dyn ToolHandler>;
-    register(callback, user_data, free_user_data, make, |h| server.engine.add_tool(tool, h))
+    register(server.id, callback, user_data, free_user_data, make, |h| server.engine.add_tool(tool, h))
 }
 
 /// The strings a resource or resource template is registered with.
@@ -388,7 +398,7 @@ pub unsafe extern "C" fn mcpf_server_add_resource(
         resource.description = s.description.map(str::to_owned);
         resource.mime_type = s.mime_type.map(str::to_owned);
         let make = |r| Arc::new(CResource(r)) as Arc<dyn ResourceHandler>;
-        register(callback, user_data, free_user_data, make, |h| server.engine.add_resource(resource, h))
+        register(server.id, callback, user_data, free_user_data, make, |h| server.engine.add_resource(resource, h))
     })
 }
 
@@ -436,7 +446,9 @@ pub unsafe extern "C" fn mcpf_server_add_resource_template(
         template.description = s.description.map(str::to_owned);
         template.mime_type = s.mime_type.map(str::to_owned);
         let make = |r| Arc::new(CResource(r)) as Arc<dyn ResourceHandler>;
-        register(callback, user_data, free_user_data, make, |h| server.engine.add_resource_template(template, h))
+        register(server.id, callback, user_data, free_user_data, make, |h| {
+            server.engine.add_resource_template(template, h)
+        })
     })
 }
 
@@ -494,7 +506,7 @@ pub unsafe extern "C" fn mcpf_server_add_prompt(
             prompt = prompt.argument(argument);
         }
         let make = |r| Arc::new(CPrompt(r)) as Arc<dyn PromptHandler>;
-        register(callback, user_data, free_user_data, make, |h| server.engine.add_prompt(prompt, h))
+        register(server.id, callback, user_data, free_user_data, make, |h| server.engine.add_prompt(prompt, h))
     })
 }
 
@@ -552,7 +564,7 @@ pub unsafe extern "C" fn mcpf_server_add_completion(
             }
         };
         let handler: Arc<dyn CompletionHandler> =
-            Arc::new(CCompletion(Registration::new(callback, user_data, free_user_data)?));
+            Arc::new(CCompletion(Registration::new(server.id, callback, user_data, free_user_data)?));
         // A provider for the same reference is replaced (and its finalizer runs).
         server.engine.add_completion(Some(reference), handler);
         Ok(())
@@ -576,8 +588,11 @@ pub unsafe extern "C" fn mcpf_server_shutdown(server: *mut mcpf_server) -> mcpf_
     })
 }
 
-/// Frees a server and every registration (calling their `free_user_data`). Freeing NULL is
-/// a no-op. Must not be called while `mcpf_server_run_stdio`/`_http` is running on it.
+/// Frees a server and every registration, calling their `free_user_data` here, on this
+/// thread. Responders of its calls that C still holds are revoked first: completing or
+/// freeing them afterwards returns `MCPF_STATUS_INVALID_ARGUMENT` (or does nothing) and
+/// touches nothing of the server. Freeing NULL is a no-op. Must not be called while
+/// `mcpf_server_run_stdio`/`_http` is running on it.
 ///
 /// # Safety
 /// `server` is NULL or a server from `mcpf_server_new`, not yet freed and not running.
@@ -586,7 +601,11 @@ pub unsafe extern "C" fn mcpf_server_free(server: *mut mcpf_server) {
     boundary::guard((), || {
         if !server.is_null() {
             // SAFETY: non-NULL and, per the caller, an unfreed server from `mcpf_server_new`.
-            drop(unsafe { try_box(server, "server") });
+            if let Ok(server) = unsafe { try_box(server, "server") } {
+                // Their calls ended with the server's last run: nobody is waiting for them.
+                drop(crate::handles::revoke(server.id));
+                drop(server);
+            }
         }
     })
 }
