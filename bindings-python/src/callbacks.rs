@@ -26,7 +26,7 @@ use tokio::sync::oneshot;
 use crate::context::NativeContext;
 use crate::convert::{from_py, from_py_as, to_py};
 use crate::errors::{decode, internal, tag};
-use crate::pool::{EXITING, Pool};
+use crate::pool::{Abandoned, EXITING, Pool};
 use crate::{attach, runtime};
 
 /// A Python callable owned by a server. The server lists every slot so the garbage
@@ -168,29 +168,33 @@ impl Invoker {
         let slot = self.slot.clone();
         if !self.is_async {
             let (tx, rx) = oneshot::channel::<Result<T, HandlerError>>();
-            self.pool.submit(Box::new(move |py| {
-                // A request abandoned while its call was queued (cancelled, timed out, shut
-                // down) is not run.
-                if tx.is_closed() || ctx.as_ref().is_some_and(RequestContext::is_cancelled) {
-                    let _ = tx.send(Err(ProtocolError::internal("request cancelled").into()));
-                    return;
-                }
-                let result = match py {
-                    Ok(py) => {
-                        let called = (|| {
-                            let mut argv = args(py)?;
-                            argv.push(context_arg(py, ctx, false)?);
-                            slot.get(py)?.call1(PyTuple::new(py, argv)?)
-                        })();
-                        match called {
-                            Ok(outcome) => decode(&outcome, ok),
-                            Err(e) => Err(internal(py, e)),
-                        }
+            let abandoned = ctx.clone().map(|c| Box::new(move || c.is_cancelled()) as Abandoned);
+            self.pool.submit(
+                Box::new(move |py| {
+                    // A request abandoned while its call was queued (cancelled, timed out, shut
+                    // down) is not run.
+                    if tx.is_closed() || ctx.as_ref().is_some_and(RequestContext::is_cancelled) {
+                        let _ = tx.send(Err(ProtocolError::internal("request cancelled").into()));
+                        return;
                     }
-                    Err(why) => Err(ProtocolError::internal(why).into()),
-                };
-                let _ = tx.send(result);
-            }));
+                    let result = match py {
+                        Ok(py) => {
+                            let called = (|| {
+                                let mut argv = args(py)?;
+                                argv.push(context_arg(py, ctx, false)?);
+                                slot.get(py)?.call1(PyTuple::new(py, argv)?)
+                            })();
+                            match called {
+                                Ok(outcome) => decode(&outcome, ok),
+                                Err(e) => Err(internal(py, e)),
+                            }
+                        }
+                        Err(why) => Err(ProtocolError::internal(why).into()),
+                    };
+                    let _ = tx.send(result);
+                }),
+                abandoned,
+            );
             return Box::pin(async move {
                 rx.await.unwrap_or_else(|_| Err(ProtocolError::internal("the handler thread panicked").into()))
             });

@@ -12,10 +12,17 @@
 //! holding a call). A new call wakes or starts a worker only when none is searching, and a
 //! worker that takes a call while more are queued passes the baton on. The engine's threads
 //! only push to the queue and never wait for the interpreter.
+//!
+//! Python cannot stop a running thread, so a handler that ignores its request's
+//! cancellation keeps its worker. When calls wait and every worker is busy, a watchdog
+//! looks for calls whose request was abandoned [`STUCK_AFTER`] ago or more: each is logged
+//! and counted, its worker is set aside, and the pool grows by one in its place (by at most
+//! `max` in all). Past that, waiting calls are refused with a clear error instead of
+//! hanging.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use pyo3::Python;
 
@@ -30,13 +37,48 @@ pub type Refused = &'static str;
 /// One call: run with the interpreter attached, or told why it cannot run.
 pub type Job = Box<dyn for<'py> FnOnce(Result<Python<'py>, Refused>) + Send>;
 
+/// Tells whether a running call's request was abandoned (cancelled, timed out).
+pub type Abandoned = Box<dyn Fn() -> bool + Send>;
+
 /// The answer of calls that arrive while the interpreter exits.
 pub const EXITING: Refused = "the Python interpreter is exiting";
 const NO_THREAD: Refused = "no worker thread could be started for the handler";
+const HELD: Refused = "every worker thread is held by a synchronous handler whose request was cancelled but \
+                      that never returned (see max_workers); the call was refused";
+
+/// A call still running this long after its request was abandoned holds its worker.
+const STUCK_AFTER: Duration = Duration::from_secs(2);
+/// How often a saturated pool looks for stuck calls.
+const WATCH_EVERY: Duration = Duration::from_millis(250);
+
+/// A call a worker is running, with what tells whether its request was abandoned.
+struct Running {
+    since: Instant,
+    abandoned: Abandoned,
+    /// Counted as stuck: the pool grew past it.
+    set_aside: bool,
+}
+
+/// Figures of the pool, for `Server.worker_stats()`.
+#[derive(Debug, Clone, Copy)]
+pub struct Stats {
+    /// Live worker threads.
+    pub workers: usize,
+    /// Workers waiting for work.
+    pub idle: usize,
+    /// Calls waiting for a worker.
+    pub queued: usize,
+    /// Workers held by stuck calls now.
+    pub stuck: usize,
+    /// Calls found stuck since the pool started.
+    pub stuck_total: u64,
+    /// Calls refused because stuck calls held every worker.
+    pub refused: u64,
+}
 
 #[derive(Default)]
 struct State {
-    queue: VecDeque<Job>,
+    queue: VecDeque<(Job, Option<Abandoned>)>,
     /// Live worker threads.
     threads: usize,
     /// Workers waiting for work.
@@ -47,6 +89,15 @@ struct State {
     searching: usize,
     /// The pool was dropped: workers finish the queue and end.
     closed: bool,
+    /// Calls being run, by worker.
+    running: HashMap<u64, Running>,
+    next_worker: u64,
+    /// Workers set aside (held by stuck calls); the pool may grow by as many.
+    set_aside: usize,
+    stuck_total: u64,
+    refused: u64,
+    /// A watchdog thread is looking for stuck calls.
+    watching: bool,
 }
 
 struct Shared {
@@ -60,6 +111,7 @@ enum Wake {
     Nothing,
     Notify,
     Spawn,
+    Watch,
 }
 
 impl Shared {
@@ -77,10 +129,13 @@ impl Shared {
             s.wakeups += 1;
             s.searching += 1;
             Wake::Notify
-        } else if s.threads < max {
+        } else if s.threads < max + s.set_aside {
             s.threads += 1;
             s.searching += 1;
             Wake::Spawn
+        } else if !s.watching && !s.closed {
+            s.watching = true;
+            Wake::Watch
         } else {
             Wake::Nothing
         }
@@ -97,6 +152,85 @@ impl Shared {
                     self.spawn_failed();
                 }
             }
+            Wake::Watch => {
+                let shared = self.clone();
+                let started =
+                    std::thread::Builder::new().name("mcpforge-python-watch".into()).spawn(move || shared.watch());
+                if started.is_err() {
+                    self.lock().watching = false;
+                }
+            }
+        }
+    }
+
+    /// The watchdog: while calls wait and no worker is free, sets aside the workers of stuck
+    /// calls (the pool grows in their place) and, when it may grow no more, refuses the
+    /// waiting calls.
+    fn watch(self: Arc<Self>) {
+        loop {
+            std::thread::sleep(WATCH_EVERY);
+            let (wake, refused) = {
+                let mut s = self.lock();
+                if s.queue.is_empty() || s.closed || s.idle > 0 {
+                    s.watching = false;
+                    return;
+                }
+                let mut found = 0;
+                let mut held = false;
+                let room = self.max.saturating_sub(s.set_aside);
+                for r in s.running.values_mut() {
+                    if r.set_aside || r.since.elapsed() < STUCK_AFTER || !(r.abandoned)() {
+                        continue;
+                    }
+                    if found < room {
+                        r.set_aside = true;
+                        found += 1;
+                    } else {
+                        held = true;
+                    }
+                }
+                s.set_aside += found;
+                s.stuck_total += found as u64;
+                if found > 0 {
+                    tracing::warn!(
+                        stuck = s.set_aside,
+                        max_workers = self.max,
+                        "a synchronous handler still runs after its request was cancelled; Python cannot stop \
+                         it, so its worker is set aside and another takes its place"
+                    );
+                }
+                let all_held = s.set_aside >= self.max && s.threads >= self.max + s.set_aside;
+                let refused = if held && all_held {
+                    s.refused += s.queue.len() as u64;
+                    std::mem::take(&mut s.queue)
+                } else {
+                    VecDeque::new()
+                };
+                (Self::wake_one(&mut s, self.max), refused)
+            };
+            if !refused.is_empty() {
+                tracing::error!(refused = refused.len(), "{HELD}");
+            }
+            for (job, _) in refused {
+                job(Err(HELD));
+            }
+            self.act(wake);
+        }
+    }
+
+    /// A worker starts `abandoned`'s call.
+    fn started(&self, worker: u64, abandoned: Abandoned) {
+        self.lock().running.insert(worker, Running { since: Instant::now(), abandoned, set_aside: false });
+    }
+
+    /// A worker's call returned.
+    fn returned(&self, worker: u64) {
+        let mut s = self.lock();
+        if let Some(r) = s.running.remove(&worker) {
+            if r.set_aside {
+                s.set_aside -= 1;
+                tracing::info!(after = ?r.since.elapsed(), "a synchronous handler set aside as stuck returned");
+            }
         }
     }
 
@@ -109,14 +243,14 @@ impl Shared {
             s.searching -= 1;
             if s.threads == 0 { std::mem::take(&mut s.queue) } else { VecDeque::new() }
         };
-        for job in orphans {
+        for (job, _) in orphans {
             job(Err(NO_THREAD));
         }
     }
 
     /// Takes the next call; `first` for a searching worker's first look. Passes the baton:
     /// when calls remain and nobody searches, another worker is woken.
-    fn next(self: &Arc<Self>, first: bool) -> Option<Job> {
+    fn next(self: &Arc<Self>, first: bool) -> Option<(Job, Option<Abandoned>)> {
         let (job, wake) = {
             let mut s = self.lock();
             if first {
@@ -132,26 +266,35 @@ impl Shared {
 
     /// A worker thread: take the interpreter, run calls while any are queued, let go, wait.
     fn work(self: Arc<Self>) {
+        let worker = {
+            let mut s = self.lock();
+            s.next_worker += 1;
+            s.next_worker
+        };
         loop {
             let mut pending = None;
             let attached = crate::attach(|py| {
                 let mut first = true;
                 for _ in 0..BATCH {
-                    let Some(job) = self.next(std::mem::take(&mut first)) else { break };
+                    let Some((job, abandoned)) = self.next(std::mem::take(&mut first)) else { break };
                     if crate::is_exiting() {
                         pending = Some(job);
                         break;
                     }
+                    let watched = abandoned.map(|a| self.started(worker, a)).is_some();
                     // A panic ends only this call: its answer channel is dropped, which the
                     // waiting request reports as an internal error.
                     let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(Ok(py))));
+                    if watched {
+                        self.returned(worker);
+                    }
                 }
             });
             if attached.is_none() {
                 // The interpreter is exiting: answer everything queued instead of running it.
                 self.lock().searching -= 1;
                 let queued = std::mem::take(&mut self.lock().queue);
-                for job in pending.into_iter().chain(queued) {
+                for job in pending.into_iter().chain(queued.into_iter().map(|(job, _)| job)) {
                     job(Err(EXITING));
                 }
             } else if let Some(job) = pending {
@@ -205,14 +348,28 @@ impl Pool {
         Pool { shared: Arc::new(Shared { state: Mutex::default(), wake: Condvar::new(), max: max.max(1) }) }
     }
 
-    /// Queues `job`; a worker runs it with the interpreter attached.
-    pub fn submit(&self, job: Job) {
+    /// Queues `job`; a worker runs it with the interpreter attached. `abandoned` tells,
+    /// while it runs, whether its request was abandoned (for calls that have one).
+    pub fn submit(&self, job: Job, abandoned: Option<Abandoned>) {
         let wake = {
             let mut s = self.shared.lock();
-            s.queue.push_back(job);
+            s.queue.push_back((job, abandoned));
             Shared::wake_one(&mut s, self.shared.max)
         };
         self.shared.act(wake);
+    }
+
+    /// The pool's figures now.
+    pub fn stats(&self) -> Stats {
+        let s = self.shared.lock();
+        Stats {
+            workers: s.threads,
+            idle: s.idle,
+            queued: s.queue.len(),
+            stuck: s.set_aside,
+            stuck_total: s.stuck_total,
+            refused: s.refused,
+        }
     }
 }
 

@@ -207,6 +207,12 @@ impl NativeServer {
         self.server.remove_resource_template(uri_template)
     }
 
+    /// The worker pool's figures: `(workers, idle, queued, stuck, stuck_total, refused)`.
+    fn worker_stats(&self) -> (usize, usize, usize, usize, u64, u64) {
+        let s = self.pool.stats();
+        (s.workers, s.idle, s.queued, s.stuck, s.stuck_total, s.refused)
+    }
+
     /// Registers a resource template.
     fn add_template(&self, definition: &Bound<'_, PyAny>, invoker: Py<PyAny>, is_async: bool) -> PyResult<()> {
         let template: ResourceTemplate = from_py_as(definition, "resource template definition")?;

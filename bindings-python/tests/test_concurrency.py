@@ -8,9 +8,10 @@ import asyncio
 import threading
 from typing import Dict, List
 
+import pytest
 from conftest import run
 
-from mcpforge import Server
+from mcpforge import ProtocolError, Server
 from mcpforge.testing import MODERN
 
 # Bounds for waits that succeed at once when the code is right.
@@ -185,3 +186,53 @@ def test_a_call_cancelled_while_queued_never_runs() -> None:
 
     run(body)
     assert started == ["hold", "after"]
+
+
+def test_handlers_that_outlive_their_cancelled_requests_do_not_hang_the_pool() -> None:
+    """Python cannot stop a thread: a sync handler that ignores its cancellation keeps its
+    worker. With both workers held that way, the pool sets them aside (counted in
+    ``worker_stats``) and grows, so a new call is served; once it may grow no more, waiting
+    calls are refused with a clear error instead of hanging."""
+    running = threading.Semaphore(0)
+    release = threading.Event()
+    server = Server("stuck", max_workers=2)
+
+    @server.tool()
+    def stubborn() -> str:
+        running.release()
+        release.wait(BARRIER_WAIT)  # ignores the cancellation
+        return "late"
+
+    @server.tool()
+    def quick() -> str:
+        return "quick"
+
+    async def stuck_calls(client: object, n: int) -> None:
+        loop = asyncio.get_running_loop()
+        calls = [asyncio.ensure_future(client.call_tool("stubborn")) for _ in range(n)]  # type: ignore[attr-defined]
+        for _ in range(n):
+            assert await loop.run_in_executor(None, running.acquire, True, BARRIER_WAIT)
+        for call in calls:
+            call.cancel()
+
+    async def body() -> None:
+        async with server.test_client() as client:
+            await stuck_calls(client, 2)
+            # Both workers are held; the watchdog sets them aside and the pool grows.
+            assert (await client.call_tool("quick")).text == "quick"
+            stats = server.worker_stats()
+            assert stats["stuck"] == 2 and stats["stuck_total"] == 2, stats
+            # Two more stuck calls fill the room the pool may grow by: calls then fail fast.
+            await stuck_calls(client, 2)
+            with pytest.raises(ProtocolError) as refused:
+                await client.call_tool("quick")
+            assert refused.value.code == -32603 and "cancelled but that never returned" in refused.value.message
+            assert server.worker_stats()["refused"] >= 1
+            release.set()
+            deadline = asyncio.get_running_loop().time() + BARRIER_WAIT
+            while server.worker_stats()["stuck"] and asyncio.get_running_loop().time() < deadline:
+                await asyncio.sleep(0.05)
+            assert server.worker_stats()["stuck"] == 0
+            assert (await client.call_tool("quick")).text == "quick"
+
+    run(body)

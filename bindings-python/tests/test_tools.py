@@ -318,3 +318,37 @@ def test_invalid_definitions_are_clear_python_errors() -> None:
 
     with pytest.raises(ValueError, match="max_workers"):
         Server("zero", max_workers=0)
+
+
+def test_base_exceptions_end_the_call_not_the_server(caplog: pytest.LogCaptureFixture) -> None:
+    """``SystemExit`` or ``KeyboardInterrupt`` raised inside a tool (sync or async) is that
+    call's failure, answered and logged with its traceback; later calls, async ones
+    included, are served."""
+    server = Server("base-exceptions")
+
+    @server.tool()
+    async def async_exit() -> str:
+        raise SystemExit(3)
+
+    @server.tool()
+    def sync_interrupt() -> str:
+        raise KeyboardInterrupt("stop")
+
+    @server.tool()
+    async def async_echo(text: str) -> str:
+        return text
+
+    async def body() -> None:
+        async with server.test_client() as client:
+            gone = await client.call_tool("async_exit")
+            assert gone.is_error and gone.text == "SystemExit: 3"
+            interrupted = await client.call_tool("sync_interrupt")
+            assert interrupted.is_error and interrupted.text == "KeyboardInterrupt: stop"
+            for i in range(3):
+                assert (await client.call_tool("async_echo", {"text": f"alive {i}"})).text == f"alive {i}"
+
+    with caplog.at_level("ERROR", logger="mcpforge"):
+        run(body)
+    logged = [r for r in caplog.records if r.name == "mcpforge"]
+    assert any("SystemExit" in r.getMessage() and r.exc_info for r in logged), logged
+    assert any("KeyboardInterrupt" in r.getMessage() for r in logged), logged

@@ -12,6 +12,8 @@ cancels the task (the engine calls it when the request is cancelled).
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import sys
 from typing import Any, Callable, Dict, Optional, Tuple
 
@@ -22,6 +24,8 @@ from .errors import INTERNAL_ERROR, AuthError, InputRequired, McpError, Resource
 from .schema import FunctionSpec
 
 VALUE, RESULT, TOOL_ERROR, PROTOCOL_ERROR, INPUT_REQUIRED, CONTENT = 0, 1, 2, 3, 4, 5
+
+_log = logging.getLogger("mcpforge")
 
 Outcome = Tuple[int, Any]
 Bind = Callable[..., Dict[str, Any]]
@@ -43,6 +47,9 @@ def failure(e: BaseException) -> Outcome:
         return (TOOL_ERROR, (e.message, _data(e.data)))
     if isinstance(e, McpError):
         return (PROTOCOL_ERROR, (e.code, e.message, _data(e.data)))
+    # Unexpected: the client sees the message, the server's log the traceback. SystemExit,
+    # KeyboardInterrupt and the like raised by a handler end that call only.
+    _log.error("a handler raised %s: %s", type(e).__name__, e, exc_info=(type(e), e, e.__traceback__))
     return (TOOL_ERROR, (f"{type(e).__name__}: {e}", None))
 
 
@@ -116,7 +123,10 @@ def async_wrapper(
                 return finish(await fn(**bind(*inputs)), *inputs[:-1])
             except InputRequired:
                 return (INPUT_REQUIRED, None)
-            except Exception as e:  # noqa: BLE001 - every failure is reported to the client
+            except asyncio.CancelledError:
+                raise
+            except BaseException as e:  # noqa: BLE001 - SystemExit and the like too: a task that
+                # raised them would stop the event loop every async handler runs on
                 return fail(e)
 
         loop = loop_of()

@@ -383,6 +383,15 @@ class Server:
         self._resources.pop(uri, None)
         return self._native.remove_resource(uri)
 
+    def worker_stats(self) -> Dict[str, int]:
+        """The worker pool of synchronous handlers: ``workers`` (threads alive), ``idle``,
+        ``queued`` (calls waiting for a worker), ``stuck`` (workers held by handlers that
+        still run after their request was cancelled; the pool grows past them, by at most
+        ``max_workers``), ``stuck_total`` and ``refused`` (calls refused because stuck
+        handlers held every worker)."""
+        keys = ("workers", "idle", "queued", "stuck", "stuck_total", "refused")
+        return dict(zip(keys, self._native.worker_stats()))
+
     def remove_resource_template(self, uri_template: str) -> bool:
         """Removes a resource template; True if it existed."""
         self._resources.pop(uri_template, None)
