@@ -12,6 +12,8 @@
 #                      legacy HTTP sessions under 300 list changes (both must stay under 64 MiB),
 #                      and 600 half-open connections against a 512-file limit (every ordinary
 #                      client must still be answered within 100 ms)
+#   make soak          1,000,000 calls over stdio against the release quickstart of every
+#                      language, the server's RSS sampled every 100,000 calls
 #
 # mcpforge-load's own tests (and mcpforge-hostile's, on debug builds) run in
 # `cargo test --workspace` (load/tests).
@@ -20,7 +22,7 @@ BENCH_OUT := target/bench
 # The C subjects link the release libmcpforge (target/release) through a relative rpath.
 BENCH_C_LINK := -Ltarget/release -lmcpforge -lpthread -Wl,-rpath,'$$ORIGIN/../../release'
 
-.PHONY: load hostile bench-servers bench-bindings bench-peers
+.PHONY: load hostile soak bench-servers bench-bindings bench-peers
 
 load:
 	$(CARGO) build -j$(JOBS) --release -p mcpforge-load
@@ -30,6 +32,20 @@ hostile:
 	./target/release/mcpforge-hostile flood -- ./target/release/everything
 	./target/release/mcpforge-hostile sessions -- ./target/release/everything
 	./target/release/mcpforge-hostile slowloris -- ./target/release/everything
+
+## Soak: SOAK_CALLS (default 1,000,000) echo calls over stdio, 16 in flight, against the
+## release quickstart of every language, with the server's RSS sampled every 100,000 calls:
+## the curve must stay flat after warm-up (docs/SECURITY.md). The short form is a
+## mcpforge-load test in `make test`.
+SOAK_CALLS ?= 1000000
+SOAK := ./target/release/mcpforge-load -c 16 -n $(SOAK_CALLS) --rss-every 100000 --expect-echo --no-progress --
+soak: setup load bench-servers
+	@./scripts/setup-peers.sh
+	@$(MAKE) --no-print-directory bench-bindings
+	$(SOAK) ./target/release/quickstart
+	$(SOAK) ./$(BENCH_OUT)/c/quickstart
+	$(SOAK) target/peers/venv/bin/python examples/python/quickstart.py
+	$(SOAK) node $(BENCH_OUT)/node/quickstart.mjs
 
 ## The mcpforge subjects in release: the Rust quickstart and floor, the Rust and C slow
 ## servers, and the C quickstart against the release libmcpforge.

@@ -123,6 +123,12 @@ pub struct Cli {
     #[arg(long)]
     pub no_progress: bool,
 
+    /// Sample the server's RSS each time this many more calls were answered in the measured
+    /// phase (stdio, a server this tool started): the report prints the curve and its growth
+    /// after the first sample (a soak run).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub rss_every: Option<u64>,
+
     /// The server to start: a command and its arguments, after `--`.
     #[arg(last = true, value_name = "COMMAND")]
     pub command: Vec<String>,
@@ -212,6 +218,8 @@ pub struct Plan {
     pub json: bool,
     /// Draw the progress bar.
     pub progress: bool,
+    /// `--rss-every`.
+    pub rss_every: Option<u64>,
 }
 
 /// A clap value parser for positive, finite seconds (at most a day).
@@ -277,6 +285,7 @@ impl Cli {
             threads: self.threads.map_or(cpus.div_ceil(2), |n| n as usize),
             json: self.json,
             progress: !self.no_progress,
+            rss_every: self.rss_every,
         })
     }
 }

@@ -25,6 +25,8 @@ const BAR_WIDTH: usize = 30;
 pub struct Progress {
     answered: AtomicU64,
     stalled: AtomicBool,
+    /// `(calls answered, server RSS in MiB)`, when the RSS is sampled.
+    rss: std::sync::Mutex<Vec<(u64, f64)>>,
 }
 
 impl Progress {
@@ -37,6 +39,25 @@ impl Progress {
     pub fn stalled(&self) -> bool {
         self.stalled.load(Ordering::Relaxed)
     }
+
+    /// The RSS samples taken so far.
+    pub fn rss_curve(&self) -> Vec<(u64, f64)> {
+        self.rss.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+/// Samples a server's RSS every `every` answered calls.
+#[derive(Debug, Clone, Copy)]
+pub struct RssSampling {
+    pub pid: u32,
+    pub every: u64,
+}
+
+/// The resident set size of a process in MiB (`VmRSS` in `/proc/PID/status`).
+fn rss_mb(pid: u32) -> Option<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let kb = status.lines().find_map(|l| l.strip_prefix("VmRSS:"))?.trim().trim_end_matches("kB").trim();
+    kb.parse::<f64>().ok().map(|kb| kb / 1024.0)
 }
 
 /// The running monitor thread; [`Monitor::stop`] ends it and clears the bar.
@@ -50,8 +71,19 @@ impl Monitor {
     /// Starts watching a phase named `label` that ends at `stop`. With `killer`, a stall of
     /// `timeout` kills the server; without (HTTP, where every request has its own timeout),
     /// the stall is only recorded.
-    pub fn start(label: String, stop: Stop, timeout: Duration, bar: bool, killer: Option<Killer>) -> Monitor {
-        let progress = Arc::new(Progress { answered: AtomicU64::new(0), stalled: AtomicBool::new(false) });
+    pub fn start(
+        label: String,
+        stop: Stop,
+        timeout: Duration,
+        bar: bool,
+        killer: Option<Killer>,
+        rss: Option<RssSampling>,
+    ) -> Monitor {
+        let progress = Arc::new(Progress {
+            answered: AtomicU64::new(0),
+            stalled: AtomicBool::new(false),
+            rss: std::sync::Mutex::new(Vec::new()),
+        });
         let shared = Arc::clone(&progress);
         let bar = bar && std::io::stderr().is_terminal();
         let (tx, rx) = mpsc::channel::<()>();
@@ -59,9 +91,16 @@ impl Monitor {
             let progress = shared;
             let start = Instant::now();
             let mut last = (0, Instant::now());
+            let mut next_sample = rss.map_or(u64::MAX, |r| r.every);
             // Until stopped (a message, or the sender dropped).
             while let Err(RecvTimeoutError::Timeout) = rx.recv_timeout(TICK) {
                 let answered = progress.answered.load(Ordering::Relaxed);
+                if let Some(r) = rss.filter(|_| answered >= next_sample) {
+                    if let Some(mb) = rss_mb(r.pid) {
+                        progress.rss.lock().unwrap_or_else(|e| e.into_inner()).push((answered, mb));
+                    }
+                    next_sample = (answered / r.every + 1) * r.every;
+                }
                 if answered != last.0 {
                     last = (answered, Instant::now());
                 } else if last.1.elapsed() >= timeout && !progress.stalled.swap(true, Ordering::Relaxed) {

@@ -40,6 +40,8 @@ pub struct Report {
     pub client_cpu: Option<CpuPerCall>,
     /// `--cold-start`: spawn to first answered call.
     pub cold_start: Option<ColdStart>,
+    /// `--rss-every`: `(calls answered, server RSS in MiB)` through the measured phase.
+    pub rss_curve: Option<Vec<(u64, f64)>>,
     /// Why the run stopped early, if it did.
     pub aborted: Option<String>,
     /// The end of what the server wrote on stderr, when the run was aborted.
@@ -161,6 +163,13 @@ impl Report {
         }
         if let Some(u) = &self.server_usage {
             let _ = writeln!(out, "  server        peak RSS {:.1} MiB, CPU {:.3} s in all", u.peak_rss_mb, u.cpu_s);
+        }
+        if let Some(curve) = &self.rss_curve {
+            let points: Vec<String> = curve.iter().map(|(calls, mb)| format!("{}: {mb:.1}", group(*calls))).collect();
+            let _ = writeln!(out, "  server RSS    MiB by calls answered: {}", points.join(", "));
+            if let (Some(first), Some(last)) = (curve.first(), curve.last()) {
+                let _ = writeln!(out, "  RSS growth    {:+.1} MiB after the first sample", last.1 - first.1);
+            }
         }
         if let Some(c) = &self.server_cpu {
             let _ = writeln!(out, "  server CPU    {:.3} s measured = {:.1} us/call", c.cpu_s, c.cpu_us_per_call);

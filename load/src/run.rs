@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use crate::child::{Ending, Server};
 use crate::cli::{Plan, Stop, Target};
 use crate::http::{self, Endpoint, LoadSettings};
-use crate::monitor::Monitor;
+use crate::monitor::{Monitor, RssSampling};
 use crate::report::{ColdStart, CpuPerCall, Report, ServerUsage};
 use crate::stats::Recorder;
 use crate::stdio::StdioClient;
@@ -81,8 +81,9 @@ fn stdio_phases(plan: &Plan, server: &mut Server, report: &mut Report) -> Result
     describe_server(report, &negotiated);
     let call = CallTemplate::new(&plan.call, &negotiated.wire);
     let killer = server.killer();
-    let mut phase = |label: &str, stop: Stop| {
-        let monitor = Monitor::start(label.to_owned(), stop, plan.timeout, plan.progress, Some(killer));
+    let pid = server.pid();
+    let mut phase = |label: &str, stop: Stop, rss: Option<RssSampling>| {
+        let monitor = Monitor::start(label.to_owned(), stop, plan.timeout, plan.progress, Some(killer), rss);
         let progress = monitor.progress();
         let result = if plan.concurrency == 1 {
             client.run_sequential(&call, stop, &progress)
@@ -90,13 +91,18 @@ fn stdio_phases(plan: &Plan, server: &mut Server, report: &mut Report) -> Result
             client.run_pipelined(&call, stop, plan.concurrency, &progress, killer)
         };
         monitor.stop();
-        result
+        (result, progress.rss_curve())
     };
     if plan.warmup > 0 {
-        phase("warm-up", Stop::Calls(plan.warmup))?;
+        phase("warm-up", Stop::Calls(plan.warmup), None).0?;
     }
-    let clock = CpuClock::start(Some(server.pid()));
-    let (recorder, elapsed) = phase("measuring", plan.stop)?;
+    let clock = CpuClock::start(Some(pid));
+    let sampling = plan.rss_every.map(|every| RssSampling { pid, every });
+    let (result, curve) = phase("measuring", plan.stop, sampling);
+    if sampling.is_some() {
+        report.rss_curve = Some(curve);
+    }
+    let (recorder, elapsed) = result?;
     measured(report, recorder, elapsed, clock);
     Ok(())
 }
@@ -135,7 +141,7 @@ fn http_phases(
     let call = Arc::new(CallTemplate::new(&plan.call, &negotiated.wire));
     let settings =
         LoadSettings { connections: plan.concurrency, stop: plan.stop, warmup: plan.warmup, timeout: plan.timeout };
-    let monitor = Monitor::start("measuring".into(), plan.stop, plan.timeout, plan.progress, None);
+    let monitor = Monitor::start("measuring".into(), plan.stop, plan.timeout, plan.progress, None, None);
     // The clock includes the connections' warm-up calls (they run inside `http::run`).
     let clock = CpuClock::start(server_pid);
     let result = runtime.block_on(http::run(Arc::clone(endpoint), negotiated.wire, call, settings, monitor.progress()));
@@ -254,8 +260,14 @@ fn stdio_first_call(plan: &Plan, command: &[String]) -> Result<FirstCall, String
         let mut client = StdioClient::new(server.take_stdin().expect("piped"), server.take_stdout().expect("piped"));
         let negotiated = client.handshake(plan.wire, began + plan.startup_timeout)?;
         let call = CallTemplate::new(&plan.call, &negotiated.wire);
-        let monitor =
-            Monitor::start("cold start".into(), Stop::Calls(1), plan.startup_timeout, false, Some(server.killer()));
+        let monitor = Monitor::start(
+            "cold start".into(),
+            Stop::Calls(1),
+            plan.startup_timeout,
+            false,
+            Some(server.killer()),
+            None,
+        );
         let result = client.run_sequential(&call, Stop::Calls(1), &monitor.progress());
         monitor.stop();
         let (recorder, _) = result?;

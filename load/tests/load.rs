@@ -97,6 +97,21 @@ fn auto_wire_finds_the_2026_wire_and_large_payloads_round_trip() {
 }
 
 #[test]
+fn a_short_soak_samples_a_flat_rss_curve() {
+    // The short form of `make soak` (1,000,000 calls in every language): 100,000 pipelined
+    // calls with the server's RSS sampled every 20,000; after warm-up it must stay flat.
+    let quickstart = server("quickstart");
+    let args = ["-c", "16", "-n", "100000", "--rss-every", "20000", "--expect-echo", "--", &quickstart];
+    let (code, report) = load_json(&args);
+    assert_clean(code, &report, 100_000);
+    let curve = report["rss_curve"].as_array().expect("an RSS curve").clone();
+    assert!(curve.len() >= 3, "{report:#}");
+    let mb = |point: &Value| point[1].as_f64().expect("MiB");
+    let growth = mb(&curve[curve.len() - 1]) - mb(&curve[0]);
+    assert!(growth < 4.0, "RSS grew by {growth:.1} MiB over the run: {curve:?}");
+}
+
+#[test]
 fn wrong_answers_are_counted_by_kind_and_fail_the_run() {
     let quickstart = server("quickstart");
     let (code, report) = load_json(&["-c", "4", "-n", "30", "--expect", "not this", "--", &quickstart]);
