@@ -29,10 +29,15 @@ struct Served {
 
 impl Served {
     async fn start(options: HttpOptions) -> Served {
+        Served::start_with(options, mcpforge::Limits::default()).await
+    }
+
+    async fn start_with(options: HttpOptions, limits: mcpforge::Limits) -> Served {
         let release = Arc::new(Notify::new());
         let started = Arc::new(tokio::sync::Semaphore::new(0));
         let (held, begun) = (release.clone(), started.clone());
         let server = Server::builder("http-connections", "1.0.0")
+            .limits(limits)
             .tool(Tool::new("echo"), |_: Value| async move { Ok::<_, ToolError>("echo") })
             .tool(Tool::new("hold"), move |_: Value| {
                 let (held, begun) = (held.clone(), begun.clone());
@@ -186,6 +191,25 @@ async fn a_request_body_that_trickles_fails_and_the_connection_closes() {
     assert!(answer.starts_with("HTTP/1.1 4"), "a client error for the late body: {answer}");
     echoed(&send(served.addr, &call("echo")).await);
     served.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_shutdown_calls_past_the_grace_period_are_cancelled_and_answered() {
+    let limits = mcpforge::Limits { shutdown_grace: Duration::from_millis(200), ..mcpforge::Limits::default() };
+    let served = Served::start_with(HttpOptions::default(), limits).await;
+    let addr = served.addr;
+    let held: Vec<_> = (0..3).map(|_| tokio::spawn(async move { send(addr, &call("hold")).await })).collect();
+    let started = tokio::time::timeout(WAIT, served.started.acquire_many(3)).await.expect("the calls start");
+    started.expect("semaphore").forget();
+    served.server.shutdown();
+    // Never released: each call is cancelled at the end of the grace period, and answered.
+    for call in held {
+        let response = tokio::time::timeout(WAIT, call).await.expect("answered").expect("call task");
+        assert_eq!(response.status, 200, "{}", response.text());
+        assert!(response.json()["error"]["code"].is_i64(), "an error answer: {}", response.text());
+    }
+    let result = tokio::time::timeout(WAIT, served.run).await.expect("run() returns after the grace period");
+    result.expect("run task").expect("run() result");
 }
 
 #[test]

@@ -584,13 +584,14 @@ class Server:
 
     @contextmanager
     def _ctrl_c(self) -> Iterator[None]:
-        """While serving from the main thread with Python's default Ctrl-C handling, SIGINT
-        starts a graceful shutdown and ``KeyboardInterrupt`` is raised once it is done. (The
+        """While serving from the main thread: with Python's default Ctrl-C handling, SIGINT
+        starts a graceful shutdown and ``KeyboardInterrupt`` is raised once it is done (the
         default handler would raise wherever the main thread happens to run Python, e.g. in
-        a finalizer, where the exception is lost.)"""
+        a finalizer, where the exception is lost); with SIGTERM's default action (the process
+        dies at once), SIGTERM starts a graceful shutdown, after which serving returns."""
         import signal
 
-        if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        if threading.current_thread() is not threading.main_thread():
             yield
             return
         interrupted: List[int] = []
@@ -600,11 +601,20 @@ class Server:
             interrupted.append(signum)
             native.shutdown()
 
-        previous = signal.signal(signal.SIGINT, on_sigint)
+        def on_sigterm(signum: int, frame: Any) -> None:
+            native.shutdown()
+
+        own_int = signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        own_term = signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+        previous_int = signal.signal(signal.SIGINT, on_sigint) if own_int else None
+        previous_term = signal.signal(signal.SIGTERM, on_sigterm) if own_term else None
         try:
             yield
         finally:
-            signal.signal(signal.SIGINT, previous)
+            if own_int:
+                signal.signal(signal.SIGINT, previous_int)
+            if own_term:
+                signal.signal(signal.SIGTERM, previous_term)
         if interrupted:
             raise KeyboardInterrupt
 

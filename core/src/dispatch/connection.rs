@@ -114,6 +114,9 @@ pub(crate) struct Connection {
     own_ids: bool,
     /// Graceful stop: no new requests, listen streams end.
     stopping: CancellationToken,
+    /// Tripped when the grace period of a shutdown is over: cancels the requests the
+    /// in-flight table does not hold (those of a connection whose ids are not its own).
+    hard_stop: CancellationToken,
     tasks: TaskTracker,
     auth: Option<Arc<AuthCell>>,
     observer: Option<Arc<dyn Observe>>,
@@ -140,6 +143,7 @@ impl Connection {
             in_flight: InFlight::default(),
             own_ids: options.own_ids,
             stopping: CancellationToken::new(),
+            hard_stop: CancellationToken::new(),
             tasks: TaskTracker::new(),
             auth: options.auth,
             observer: options.observer,
@@ -343,7 +347,21 @@ impl Connection {
                 stopping: conn.stopping.clone(),
                 auth: auth.or_else(|| conn.auth.as_ref().map(|a| a.get())),
             };
-            let outcome = router::handle(&conn.shared, &peer, req, meta, task_token.clone()).await;
+            let handled = router::handle(&conn.shared, &peer, req, meta, task_token.clone());
+            let outcome = if serial.is_some() {
+                handled.await
+            } else {
+                // Not in the in-flight table: a hard stop reaches it through its token.
+                tokio::pin!(handled);
+                tokio::select! {
+                    biased;
+                    outcome = &mut handled => outcome,
+                    () = conn.hard_stop.cancelled() => {
+                        task_token.cancel();
+                        handled.await
+                    }
+                }
+            };
             // Free the slot before the response goes out: a client that sends its next
             // request on seeing it must not find the connection still busy.
             drop(permits);
@@ -450,6 +468,7 @@ impl Connection {
                 "cancelling requests still running after the shutdown grace period"
             );
             self.in_flight.cancel_all();
+            self.hard_stop.cancel();
             // Cancelled requests answer promptly; bound the wait anyway.
             let _ = tokio::time::timeout(std::time::Duration::from_secs(1), self.tasks.wait()).await;
         }

@@ -14,6 +14,10 @@
 //!   half-open HTTP connections than that (a request head that never ends), then times
 //!   ordinary `initialize` requests: a server with a connection limit that closes idle
 //!   connections to make room serves them at once.
+//! - `sigterm`: sends N calls of a slow tool (`slow_compute`, as the conformance fixtures of
+//!   every language have it) over stdio, or over HTTP with `--http`, then SIGTERM while they
+//!   run: every call must be answered (a result, or an error once the grace period ends) and
+//!   the process must exit with status 0 within the grace period and a margin.
 //!
 //! Only std: the program is small and a blocking client is the simplest hostile one.
 
@@ -29,6 +33,7 @@ const USAGE: &str = "\
 usage: mcpforge-hostile flood [--lines N] [--limit-mb M] -- SERVER [ARGS...]
        mcpforge-hostile sessions [--sessions N] [--changes N] [--limit-mb M] -- SERVER [ARGS...]
        mcpforge-hostile slowloris [--connections N] [--limit-ms T] [--limit-mb M] -- SERVER [ARGS...]
+       mcpforge-hostile sigterm [--calls N] [--seconds S] [--http] [--limit-ms T] -- SERVER [ARGS...]
 
 flood     writes N malformed lines (default 3000000) to the server's stdin, never reading
 sessions  opens N idle legacy HTTP sessions (default 2000), then calls the server's
@@ -37,7 +42,10 @@ sessions  opens N idle legacy HTTP sessions (default 2000), then calls the serve
 slowloris starts the server (`--http 127.0.0.1:PORT` appended) with an open-file limit of
           512, opens N half-open connections (default 600), then sends 20 `initialize`
           requests, each of which must be answered within T ms (default 100)
-All print the server's RSS over time and fail when it exceeds M MiB (default 64).";
+sigterm   sends N calls (default 64) of `slow_compute` {\"seconds\": S} (default 1) over stdio (or
+          HTTP, `--http 127.0.0.1:PORT` appended), then SIGTERM: every call must be answered
+          and the server must exit 0 within T ms of the signal (default 7000)
+All print the server's RSS over time and fail when it exceeds M MiB (default 64; 512 for sigterm).";
 
 /// The server's open-file limit in `slowloris`.
 const SLOWLORIS_FILES: u32 = 512;
@@ -57,6 +65,10 @@ struct Options {
     changes: u64,
     limit_mb: f64,
     limit_ms: f64,
+    /// `sigterm`: how long each call works.
+    seconds: f64,
+    /// `sigterm`: over HTTP instead of stdio.
+    http: bool,
     server: Vec<String>,
 }
 
@@ -66,14 +78,19 @@ fn parse(args: &[String]) -> Result<Options, String> {
         "flood" => (3_000_000, 0),
         "sessions" => (2_000, 300),
         "slowloris" => (600, 0),
+        "sigterm" => (64, 0),
         other => return Err(format!("unknown scenario `{other}`")),
     };
-    let mut o = Options { scenario, count, changes, limit_mb: 64.0, limit_ms: 100.0, server: Vec::new() };
+    // `sigterm` is about answers and exit time, not memory (a Node server alone is ~60 MiB).
+    let (limit_ms, limit_mb) = if scenario == "sigterm" { (7000.0, 512.0) } else { (100.0, 64.0) };
+    let mut o = Options { scenario, count, changes, limit_mb, limit_ms, seconds: 1.0, http: false, server: Vec::new() };
     let mut rest = args[1..].iter();
     while let Some(a) = rest.next() {
         let mut value = || rest.next().ok_or(format!("{a} needs a value"));
         match a.as_str() {
-            "--lines" | "--sessions" | "--connections" => {
+            "--http" => o.http = true,
+            "--seconds" => o.seconds = value()?.parse().map_err(|e| format!("{a}: {e}"))?,
+            "--lines" | "--sessions" | "--connections" | "--calls" => {
                 o.count = value()?.parse().map_err(|e| format!("{a}: {e}"))?
             }
             "--changes" => o.changes = value()?.parse().map_err(|e| format!("{a}: {e}"))?,
@@ -354,6 +371,141 @@ fn slowloris(o: &Options) -> Result<f64, String> {
     Ok(curve.peak)
 }
 
+/// What the calls of `sigterm` got.
+#[derive(Default)]
+struct Answers {
+    results: u64,
+    errors: u64,
+}
+
+/// The answers of `sigterm`, counted already (HTTP) or by a thread reading stdout.
+enum Reading {
+    Done(Answers),
+    Thread(thread::JoinHandle<Answers>),
+}
+
+/// The `slow_compute` call with JSON-RPC id `id` (legacy wire).
+fn slow_call(id: u64, seconds: f64) -> String {
+    format!(
+        r#"{{"jsonrpc":"2.0","id":{id},"method":"tools/call","params":{{"name":"slow_compute","arguments":{{"seconds":{seconds}}}}}}}"#
+    )
+}
+
+/// Counts a JSON-RPC answer line (a result or an error for one of our ids).
+fn count_answer(line: &str, answers: &mut Answers) {
+    if !line.contains("\"id\":") {
+        return;
+    }
+    if line.contains("\"result\":") {
+        answers.results += 1;
+    } else if line.contains("\"error\":") {
+        answers.errors += 1;
+    }
+}
+
+/// `sigterm`: slow calls in flight, then SIGTERM.
+fn sigterm(o: &Options) -> Result<f64, String> {
+    let port = free_port()?;
+    let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+    let extra: Vec<String> = if o.http { vec!["--http".into(), addr.to_string()] } else { Vec::new() };
+    let mut server = spawn(&o.server, &extra, !o.http).map_err(|e| format!("cannot start the server: {e}"))?;
+    let pid = server.0.id();
+    let mut curve = Curve::new(pid);
+    let init = r#"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"hostile","version":"1"}}}"#;
+    let initialized = r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#;
+    let (reading, signalled) = if o.http {
+        let begun = Instant::now();
+        while TcpStream::connect(addr).is_err() {
+            if begun.elapsed() > Duration::from_secs(30) {
+                return Err("the server did not listen within 30 s".into());
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+        let (status, session, body) = post(addr, init, None).map_err(|e| format!("initialize: {e}"))?;
+        let session = session.ok_or_else(|| format!("initialize answered {status} without a session: {body}"))?;
+        post(addr, initialized, Some(&session)).map_err(|e| format!("initialized: {e}"))?;
+        let calls: Vec<_> = (1..=o.count)
+            .map(|id| {
+                let (session, call) = (session.clone(), slow_call(id, o.seconds));
+                thread::spawn(move || post(addr, &call, Some(&session)))
+            })
+            .collect();
+        thread::sleep(Duration::from_millis(500));
+        curve.point(&format!("{} calls in flight", o.count));
+        let signalled = Instant::now();
+        // SAFETY: kill(2) with a pid we started and have not reaped; no memory is touched.
+        unsafe { libc::kill(pid as libc::pid_t, libc::SIGTERM) };
+        let mut answers = Answers::default();
+        for call in calls {
+            match call.join() {
+                Ok(Ok((200, _, body))) => body.lines().for_each(|l| count_answer(l, &mut answers)),
+                Ok(Ok((status, _, _))) if status >= 500 => answers.errors += 1,
+                _ => {}
+            }
+        }
+        (Reading::Done(answers), signalled)
+    } else {
+        let mut stdin = server.0.stdin.take().ok_or("no stdin")?;
+        let stdout = server.0.stdout.take().ok_or("no stdout")?;
+        let mut lines = BufReader::new(stdout).lines();
+        writeln!(stdin, "{init}").map_err(|e| e.to_string())?;
+        lines.next().ok_or("no answer to initialize")?.map_err(|e| e.to_string())?;
+        writeln!(stdin, "{initialized}").map_err(|e| e.to_string())?;
+        for id in 1..=o.count {
+            writeln!(stdin, "{}", slow_call(id, o.seconds)).map_err(|e| e.to_string())?;
+        }
+        stdin.flush().map_err(|e| e.to_string())?;
+        thread::sleep(Duration::from_millis(500));
+        curve.point(&format!("{} calls in flight", o.count));
+        let signalled = Instant::now();
+        // SAFETY: as above.
+        unsafe { libc::kill(pid as libc::pid_t, libc::SIGTERM) };
+        // Read on a thread: the answers end with the server's output (EOF), which comes at
+        // its exit, or when it is killed after the bound below.
+        let reader = thread::spawn(move || {
+            let mut answers = Answers::default();
+            for line in lines {
+                let Ok(line) = line else { break };
+                count_answer(&line, &mut answers);
+            }
+            answers
+        });
+        drop(stdin);
+        (Reading::Thread(reader), signalled)
+    };
+    let status = loop {
+        if let Some(status) = server.0.try_wait().map_err(|e| e.to_string())? {
+            break status;
+        }
+        if signalled.elapsed() > Duration::from_secs(60) {
+            return Err("the server was still running 60 s after SIGTERM".into());
+        }
+        thread::sleep(Duration::from_millis(10));
+    };
+    let exit_ms = signalled.elapsed().as_secs_f64() * 1000.0;
+    let answers = match reading {
+        Reading::Done(answers) => answers,
+        Reading::Thread(reader) => reader.join().map_err(|_| "the reader panicked")?,
+    };
+    println!(
+        "  {} calls: {} answered with a result, {} with an error, {} unanswered; exited {status} {exit_ms:.0} ms after SIGTERM",
+        o.count,
+        answers.results,
+        answers.errors,
+        o.count - answers.results - answers.errors
+    );
+    if answers.results + answers.errors != o.count {
+        return Err("some calls were never answered".into());
+    }
+    if !status.success() {
+        return Err(format!("the server did not exit cleanly: {status}"));
+    }
+    if exit_ms > o.limit_ms {
+        return Err(format!("the server took {exit_ms:.0} ms to exit (limit {} ms)", o.limit_ms));
+    }
+    Ok(curve.peak)
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let o = match parse(&args) {
@@ -367,6 +519,7 @@ fn main() -> ExitCode {
     let result = match o.scenario.as_str() {
         "flood" => flood(&o),
         "sessions" => sessions(&o),
+        "sigterm" => sigterm(&o),
         _ => slowloris(&o),
     };
     match result {

@@ -182,8 +182,8 @@ impl HttpServer {
             tokio::spawn(async move {
                 shutdown.cancelled().await;
                 app.stopping.cancel();
-                app.stateless.stop();
-                app.sessions.clear();
+                // Running requests get the grace period, then are cancelled and answered.
+                tokio::join!(app.stateless.shutdown(), app.sessions.shutdown());
             })
         };
         let limits = listener::ConnectionLimits {

@@ -146,10 +146,13 @@ impl SessionStore {
         Self::expire_locked(&mut lock(&self.map), self.idle_timeout);
     }
 
-    /// Ends every session (shutdown).
-    pub fn clear(&self) {
-        for (_, s) in lock(&self.map).drain() {
-            s.end();
+    /// Ends every session (shutdown): their running requests get the grace period, then
+    /// are cancelled (and answered).
+    pub async fn shutdown(&self) {
+        let sessions: Vec<Arc<HttpSession>> = lock(&self.map).drain().map(|(_, s)| s).collect();
+        for s in &sessions {
+            s.ended.cancel();
         }
+        futures_util::future::join_all(sessions.iter().map(|s| s.conn.shutdown())).await;
     }
 }

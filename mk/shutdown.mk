@@ -1,0 +1,9 @@
+# SIGTERM with slow calls in flight, in every language (tests/shutdown): every call answered
+# (its result within the grace period, an error after it) and the process exits 0 at once.
+
+.PHONY: shutdown-e2e
+
+shutdown-e2e: build $(CONFORMANCE_DEPS)
+	.venv/bin/python -m pytest -q tests/shutdown
+
+TEST_TARGETS += shutdown-e2e
