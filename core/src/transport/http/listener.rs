@@ -313,18 +313,19 @@ impl std::fmt::Display for BodyTimeout {
 impl std::error::Error for BodyTimeout {}
 
 pin_project_lite::pin_project! {
-    /// A request body that fails once its deadline passes.
+    /// A request body that fails once its deadline passes. The timer is armed only when
+    /// the body is not there at once (most bodies arrive with the request head).
     struct Deadline {
         #[pin]
         inner: Incoming,
-        #[pin]
-        sleep: Sleep,
+        deadline: Instant,
+        sleep: Option<Pin<Box<Sleep>>>,
     }
 }
 
 impl Deadline {
     fn new(inner: Incoming, within: Duration) -> Deadline {
-        Deadline { inner, sleep: tokio::time::sleep(within) }
+        Deadline { inner, deadline: Instant::now() + within, sleep: None }
     }
 }
 
@@ -337,7 +338,9 @@ impl HttpBody for Deadline {
         if let Poll::Ready(frame) = this.inner.poll_frame(cx) {
             return Poll::Ready(frame.map(|r| r.map_err(Into::into)));
         }
-        if this.sleep.poll(cx).is_ready() {
+        let deadline = *this.deadline;
+        let sleep = this.sleep.get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline)));
+        if sleep.as_mut().poll(cx).is_ready() {
             return Poll::Ready(Some(Err(Box::new(BodyTimeout))));
         }
         Poll::Pending
