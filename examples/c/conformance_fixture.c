@@ -932,7 +932,9 @@ struct tool_def {
 #define TASK_TOOL_DEF(name, description, schema, support, work, threaded)                                              \
     {name, TASK_TOOL(name, description, schema, support), work, threaded}
 /* A result-vocabulary tool: no arguments; `output` is empty or `,"outputSchema":{...}`. */
-#define SHAPE_DEF(name, output, work) {name, "{\"name\":\"" name "\",\"inputSchema\":{\"type\":\"object\"}" output "}", work, 0}
+#define SHAPE_DEF(name, description, output, work)                                                                      \
+    {name, "{\"name\":\"" name "\",\"description\":\"" description "\",\"inputSchema\":{\"type\":\"object\"}" output "}", \
+     work, 0}
 #define WRAPPED_SCHEMA(inner) "{\"type\":\"object\",\"properties\":{\"result\":" inner "},\"required\":[\"result\"]}"
 
 /* test_simple_text first: the header-validation scenario calls the first listed tool with {}. */
@@ -1013,20 +1015,20 @@ static const struct tool_def TOOLS[] = {
      "then greets them as a task\",\"inputSchema\":" NO_ARGS ",\"execution\":{\"taskSupport\":\"required\"},"
      "\"deferTask\":true}",
      tool_with_task, 1},
-    SHAPE_DEF("shape_text", "", shape_text),
-    SHAPE_DEF("shape_number", "", shape_number),
-    SHAPE_DEF("shape_object", "", shape_object),
-    SHAPE_DEF("shape_list", "", shape_list),
-    SHAPE_DEF("shape_empty", "", shape_empty),
-    SHAPE_DEF("shape_content", "", shape_content),
-    SHAPE_DEF("shape_result", "", shape_result),
+    SHAPE_DEF("shape_text", "Result vocabulary: returns the text hello", "", shape_text),
+    SHAPE_DEF("shape_number", "Result vocabulary: returns the number 42", "", shape_number),
+    SHAPE_DEF("shape_object", "Result vocabulary: returns an object", "", shape_object),
+    SHAPE_DEF("shape_list", "Result vocabulary: returns a list", "", shape_list),
+    SHAPE_DEF("shape_empty", "Result vocabulary: returns nothing", "", shape_empty),
+    SHAPE_DEF("shape_content", "Result vocabulary: returns an image and a text block", "", shape_content),
+    SHAPE_DEF("shape_result", "Result vocabulary: returns a full result", "", shape_result),
     SHAPE_DEF("shape_typed_object",
               ",\"outputSchema\":{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"integer\"}},\"required\":[\"a\"]}",
               shape_typed_object),
-    SHAPE_DEF("shape_typed_text", ",\"outputSchema\":" WRAPPED_SCHEMA("{\"type\":\"string\"}"), shape_text),
-    SHAPE_DEF("shape_typed_list", ",\"outputSchema\":" WRAPPED_SCHEMA("{\"type\":\"array\",\"items\":{\"type\":\"integer\"}}"),
+    SHAPE_DEF("shape_typed_text", "Result vocabulary: returns text under a wrapped output schema", ",\"outputSchema\":" WRAPPED_SCHEMA("{\"type\":\"string\"}"), shape_text),
+    SHAPE_DEF("shape_typed_list", "Result vocabulary: returns a list under a wrapped output schema", ",\"outputSchema\":" WRAPPED_SCHEMA("{\"type\":\"array\",\"items\":{\"type\":\"integer\"}}"),
               shape_typed_list),
-    SHAPE_DEF("shape_tool_error", "", shape_tool_error),
+    SHAPE_DEF("shape_tool_error", "Result vocabulary: fails with a tool error", "", shape_tool_error),
 };
 
 /* ---- Resources ---------------------------------------------------------------------- */

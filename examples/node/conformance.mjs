@@ -561,8 +561,25 @@ server.completion({ type: 'ref/prompt', name: 'test_prompt_with_arguments' }, ({
 
 // The result vocabulary: the shape_* tools return one kind of value each; tests/results checks
 // that the same value gives the same CallToolResult in every language (not part of the suite).
+const SHAPES = {
+  shape_text: 'Result vocabulary: returns the text hello',
+  shape_number: 'Result vocabulary: returns the number 42',
+  shape_object: 'Result vocabulary: returns an object',
+  shape_list: 'Result vocabulary: returns a list',
+  shape_empty: 'Result vocabulary: returns nothing',
+  shape_content: 'Result vocabulary: returns an image and a text block',
+  shape_result: 'Result vocabulary: returns a full result',
+  shape_typed_object: 'Result vocabulary: returns an object under its output schema',
+  shape_typed_text: 'Result vocabulary: returns text under a wrapped output schema',
+  shape_typed_list: 'Result vocabulary: returns a list under a wrapped output schema',
+  shape_tool_error: 'Result vocabulary: fails with a tool error',
+};
 const shape = (name, value, outputSchema) =>
-  server.tool(name, { inputSchema: { type: 'object' }, ...(outputSchema ? { outputSchema } : {}) }, value);
+  server.tool(
+    name,
+    { description: SHAPES[name], inputSchema: { type: 'object' }, ...(outputSchema ? { outputSchema } : {}) },
+    value,
+  );
 const wrapped = (inner) => ({ type: 'object', properties: { result: inner }, required: ['result'] });
 shape('shape_text', () => 'hello');
 shape('shape_number', () => 42);

@@ -644,57 +644,57 @@ SHAPE_OBJECT_SCHEMA = {"type": "object", "properties": {"a": {"type": "integer"}
 SHAPE_TEXT_SCHEMA = {"type": "object", "properties": {"result": {"type": "string"}}, "required": ["result"]}
 
 
-@tool("shape_text")
+@tool("shape_text", description="Result vocabulary: returns the text hello")
 def shape_text() -> Any:
     return "hello"
 
 
-@tool("shape_number")
+@tool("shape_number", description="Result vocabulary: returns the number 42")
 def shape_number() -> Any:
     return 42
 
 
-@tool("shape_object")
+@tool("shape_object", description="Result vocabulary: returns an object")
 def shape_object() -> Any:
     return {"a": 1, "b": [True, None]}
 
 
-@tool("shape_list")
+@tool("shape_list", description="Result vocabulary: returns a list")
 def shape_list() -> Any:
     return [1, "two"]
 
 
-@tool("shape_empty")
+@tool("shape_empty", description="Result vocabulary: returns nothing")
 def shape_empty() -> Any:
     return None
 
 
-@tool("shape_content")
+@tool("shape_content", description="Result vocabulary: returns an image and a text block")
 def shape_content() -> Any:
     return [Image(b"hi", mime_type="image/png"), Text("caption")]
 
 
-@tool("shape_result")
+@tool("shape_result", description="Result vocabulary: returns a full result")
 def shape_result() -> Any:
     return CallToolResult(["done"], structured_content={"ok": True})
 
 
-@tool("shape_typed_object", output_schema=SHAPE_OBJECT_SCHEMA)
+@tool("shape_typed_object", output_schema=SHAPE_OBJECT_SCHEMA, description="Result vocabulary: returns an object under its output schema")
 def shape_typed_object() -> Any:
     return {"a": 1}
 
 
-@tool("shape_typed_text", output_schema=SHAPE_TEXT_SCHEMA)
+@tool("shape_typed_text", output_schema=SHAPE_TEXT_SCHEMA, description="Result vocabulary: returns text under a wrapped output schema")
 def shape_typed_text() -> Any:
     return "hello"
 
 
-@tool("shape_typed_list")
+@tool("shape_typed_list", description="Result vocabulary: returns a list under a wrapped output schema")
 def shape_typed_list() -> List[int]:
     return [1, 2]
 
 
-@tool("shape_tool_error")
+@tool("shape_tool_error", description="Result vocabulary: fails with a tool error")
 def shape_tool_error() -> Any:
     raise ToolError("nope")
 

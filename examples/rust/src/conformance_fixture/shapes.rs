@@ -15,8 +15,23 @@ pub fn wrapped_schema(inner: Value) -> Value {
     json!({ "type": "object", "properties": { "result": inner }, "required": ["result"] })
 }
 
+/// A tool without arguments, described by the shape of what it returns.
 fn plain(name: &str) -> Tool {
-    Tool::new(name).input_schema(json!({ "type": "object" }))
+    let description = match name {
+        "shape_text" => "Result vocabulary: returns the text hello",
+        "shape_number" => "Result vocabulary: returns the number 42",
+        "shape_object" => "Result vocabulary: returns an object",
+        "shape_list" => "Result vocabulary: returns a list",
+        "shape_empty" => "Result vocabulary: returns nothing",
+        "shape_content" => "Result vocabulary: returns an image and a text block",
+        "shape_result" => "Result vocabulary: returns a full result",
+        "shape_typed_object" => "Result vocabulary: returns an object under its output schema",
+        "shape_typed_text" => "Result vocabulary: returns text under a wrapped output schema",
+        "shape_typed_list" => "Result vocabulary: returns a list under a wrapped output schema",
+        "shape_tool_error" => "Result vocabulary: fails with a tool error",
+        _ => "Result vocabulary",
+    };
+    Tool::new(name).description(description).input_schema(json!({ "type": "object" }))
 }
 
 /// Registers every `shape_*` tool.
