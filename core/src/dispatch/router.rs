@@ -163,15 +163,22 @@ type Routed<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Repl
 /// Runs the routed request until it finishes or its token trips. `biased`: when the token
 /// trips, the handler is polled first, so its own reaction to `ctx.cancelled()` (cleanup,
 /// the `notifications/cancelled` for a pending server->client request) runs before it is
-/// dropped.
+/// dropped. Once the token has tripped the answer is the cancellation error, even when the
+/// handler returned something in that last poll: what a cancelled handler returns is
+/// usually its reaction to the cancellation (a binding's handler may see it before this
+/// future is polled), and a client must not take it for the work's result.
 async fn guarded(routed: Routed<'_>, cancel: &CancellationToken, id: &RequestId) -> Reply {
+    let cancelled = || Err(ProtocolError::internal("request cancelled"));
     tokio::select! {
         biased;
-        r = routed => r.unwrap_or_else(|msg| {
-            tracing::error!(request = %id, panic = %msg, "handler panicked");
-            Err(ProtocolError::internal("the handler failed unexpectedly"))
-        }),
-        () = cancel.cancelled() => Err(ProtocolError::internal("request cancelled")),
+        r = routed => {
+            let reply = r.unwrap_or_else(|msg| {
+                tracing::error!(request = %id, panic = %msg, "handler panicked");
+                Err(ProtocolError::internal("the handler failed unexpectedly"))
+            });
+            if cancel.is_cancelled() { cancelled() } else { reply }
+        }
+        () = cancel.cancelled() => cancelled(),
     }
 }
 
