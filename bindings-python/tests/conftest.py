@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -54,9 +55,18 @@ def no_child_outlives_its_test() -> Iterator[None]:
     assert not left, f"processes left running after the test: {sorted(left)}"
 
 
+def _default_sigint() -> None:
+    # A suite started as a background job of a non-interactive shell (how CI systems and
+    # scripts often start it) inherits SIGINT as ignored, and Python then installs no
+    # KeyboardInterrupt handler: the child gets the default disposition back, as a process
+    # started from a terminal has.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def python_process(script: Path, *args: str, **popen: Any) -> "subprocess.Popen[bytes]":
-    """Starts ``script`` with this interpreter (which has the mcpforge wheel installed)."""
-    return subprocess.Popen([sys.executable, str(script), *args], **popen)
+    """Starts ``script`` with this interpreter (which has the mcpforge wheel installed),
+    with SIGINT at its default disposition whatever this process inherited."""
+    return subprocess.Popen([sys.executable, str(script), *args], preexec_fn=_default_sigint, **popen)
 
 
 MODERN_META = {
