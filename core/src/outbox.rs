@@ -7,8 +7,11 @@
 //! and for a connection's reader that means it stops reading, so a client that never reads
 //! stops being read (backpressure). A notification (progress, a log line, a list change)
 //! never waits ([`Outbox::notify`]): when the queue is full the oldest queued notification
-//! is dropped to make room, with a log line. Tokio's channels cannot drop their oldest
-//! item, hence this small queue of our own.
+//! is dropped to make room, with a log line. A request's task reserves room for its
+//! response ([`Outbox::reserve`]) before it gives up its in-flight permit, so answers that
+//! a slow client has not read yet count against the connection's in-flight limit and the
+//! reader stops reading. Tokio's channels cannot drop their oldest item, hence this small
+//! queue of our own.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -29,6 +32,8 @@ enum Kind {
 struct State {
     items: VecDeque<(Vec<u8>, Kind)>,
     bytes: usize,
+    /// Room held by [`Slot`]s for messages not sent yet.
+    reserved: usize,
     closed: bool,
     dropped: u64,
 }
@@ -45,7 +50,7 @@ struct Queue {
 
 impl Queue {
     fn full(&self, s: &State) -> bool {
-        s.items.len() >= self.max_items || (s.bytes >= self.max_bytes && !s.items.is_empty())
+        s.items.len() + s.reserved >= self.max_items || (s.bytes >= self.max_bytes && !s.items.is_empty())
     }
 }
 
@@ -65,7 +70,7 @@ pub(crate) struct OutboxReader {
 /// larger than that still goes through when the queue is empty).
 pub(crate) fn outbox(name: &'static str, max_items: usize, max_bytes: usize) -> (Outbox, OutboxReader) {
     let queue = Arc::new(Queue {
-        state: Mutex::new(State { items: VecDeque::new(), bytes: 0, closed: false, dropped: 0 }),
+        state: Mutex::new(State { items: VecDeque::new(), bytes: 0, reserved: 0, closed: false, dropped: 0 }),
         readable: Notify::new(),
         writable: Notify::new(),
         max_items: max_items.max(1),
@@ -85,6 +90,15 @@ impl Outbox {
     /// Queues a message that must not be lost, waiting while the queue is full. False when
     /// the queue is closed (the client is gone): the message is dropped.
     pub async fn send(&self, bytes: Vec<u8>) -> bool {
+        match self.reserve().await {
+            Some(slot) => slot.send(bytes),
+            None => false,
+        }
+    }
+
+    /// Waits for room for one message that must not be lost and holds it: sending through
+    /// the slot never waits. `None` when the queue is closed (the client is gone).
+    pub async fn reserve(&self) -> Option<Slot> {
         let q = &*self.queue;
         loop {
             let room = q.writable.notified();
@@ -93,14 +107,11 @@ impl Outbox {
             {
                 let mut s = lock(&q.state);
                 if s.closed {
-                    return false;
+                    return None;
                 }
                 if !q.full(&s) {
-                    s.bytes += bytes.len();
-                    s.items.push_back((bytes, Kind::Kept));
-                    drop(s);
-                    q.readable.notify_one();
-                    return true;
+                    s.reserved += 1;
+                    return Some(Slot { queue: Some(self.queue.clone()) });
                 }
             }
             room.await;
@@ -153,6 +164,40 @@ impl Outbox {
         lock(&self.queue.state).closed = true;
         self.queue.readable.notify_one();
         self.queue.writable.notify_waiters();
+    }
+}
+
+/// Room held in a queue for one message (see [`Outbox::reserve`]); dropping it unused gives
+/// the room back.
+pub(crate) struct Slot {
+    queue: Option<Arc<Queue>>,
+}
+
+impl Slot {
+    /// Queues the message in the held room. False when the queue closed meanwhile.
+    pub fn send(mut self, bytes: Vec<u8>) -> bool {
+        let Some(q) = self.queue.take() else { return false };
+        let mut s = lock(&q.state);
+        s.reserved -= 1;
+        if s.closed {
+            drop(s);
+            q.writable.notify_waiters();
+            return false;
+        }
+        s.bytes += bytes.len();
+        s.items.push_back((bytes, Kind::Kept));
+        drop(s);
+        q.readable.notify_one();
+        true
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        if let Some(q) = self.queue.take() {
+            lock(&q.state).reserved -= 1;
+            q.writable.notify_waiters();
+        }
     }
 }
 
@@ -237,6 +282,27 @@ mod tests {
         assert!(out.notify(b"n1".to_vec()));
         assert_eq!(rx.try_recv(), Some(b"r1".to_vec()));
         assert_eq!(rx.try_recv(), None);
+    }
+
+    #[tokio::test]
+    async fn a_reserved_slot_holds_room_until_it_is_used_or_dropped() {
+        let (out, mut rx) = outbox("test", 2, 1 << 20);
+        let first = out.reserve().await.expect("room");
+        let second = out.reserve().await.expect("room");
+        // Both places are held: a third sender waits, a notification finds no room.
+        let waiting = {
+            let out = out.clone();
+            tokio::spawn(async move { out.send(b"c".to_vec()).await })
+        };
+        tokio::task::yield_now().await;
+        assert!(!waiting.is_finished());
+        assert!(out.notify(b"n".to_vec()));
+        assert_eq!(rx.try_recv(), None);
+        assert!(second.send(b"b".to_vec()));
+        drop(first);
+        assert!(waiting.await.expect("the sender"));
+        let got: Vec<_> = std::iter::from_fn(|| rx.try_recv()).collect();
+        assert_eq!(got, vec![b"b".to_vec(), b"c".to_vec()]);
     }
 
     #[tokio::test]

@@ -23,7 +23,7 @@ use crate::dispatch::shared::ServerShared;
 use crate::error::ProtocolError;
 use crate::jsonrpc::message::EnvelopeError;
 use crate::jsonrpc::{Incoming, IncomingRequest, RequestId, encode};
-use crate::outbox::Outbox;
+use crate::outbox::{Outbox, Slot};
 use crate::protocol::meta::{self, RequestMeta};
 use crate::session::Session;
 
@@ -49,15 +49,39 @@ pub(crate) enum Answer {
 
 impl Answer {
     async fn deliver(self, outcome: Outcome) {
+        self.hold().await.deliver(outcome).await;
+    }
+
+    /// Waits for room for the response in the connection's queue and holds it. A request
+    /// does this before it gives up its in-flight permit, so responses a client has not
+    /// read yet keep counting against the in-flight limit and the reader stops reading.
+    async fn hold(self) -> Held {
         match self {
-            Answer::Queue(q) => {
-                if q.send(outcome.response).await {
+            Answer::Queue(q) => Held::Queue(q.reserve().await, q),
+            Answer::Once(tx) => Held::Once(tx),
+        }
+    }
+}
+
+/// An [`Answer`] with room held for the response.
+enum Held {
+    /// A place in the queue (`None`: the queue is closed, the client is gone).
+    Queue(Option<Slot>, Outbox),
+    Once(oneshot::Sender<Outcome>),
+}
+
+impl Held {
+    async fn deliver(self, outcome: Outcome) {
+        match self {
+            Held::Queue(Some(slot), q) => {
+                if slot.send(outcome.response) {
                     if let Some(t) = outcome.trailing {
                         q.send(t).await;
                     }
                 }
             }
-            Answer::Once(tx) => {
+            Held::Queue(None, _) => {}
+            Held::Once(tx) => {
                 let _ = tx.send(outcome);
             }
         }
@@ -362,8 +386,11 @@ impl Connection {
                     }
                 }
             };
-            // Free the slot before the response goes out: a client that sends its next
-            // request on seeing it must not find the connection still busy.
+            // Room for the response first (a client that does not read holds the permit,
+            // so the reader stops reading), then free the permit before the response goes
+            // out: a client that sends its next request on seeing it must not find the
+            // connection still busy.
+            let answer = answer.hold().await;
             drop(permits);
             // Nothing is sent for a request the client cancelled.
             let owed = serial.is_none_or(|serial| conn.in_flight.finish(&id, serial));
@@ -422,6 +449,9 @@ impl Connection {
         if ready.is_empty() && running.is_empty() {
             return Submitted::Accepted;
         }
+        // Room for the batch's response is held here, on the reading side: a client that
+        // sends batches without reading the answers stops being read once its queue is full.
+        let answer = answer.hold().await;
         self.tasks.spawn(async move {
             // Every response of the batch (cancelled requests send none).
             let mut responses = ready;

@@ -1,0 +1,93 @@
+//! The blocking HTTP/1.1 client the HTTP scenarios share: a server started on a free
+//! loopback port, and POSTs to its `/mcp` endpoint, read to the end or dropped half-way.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use super::{Options, Server, spawn_limited};
+
+/// The `initialize` request of a legacy session at `version`.
+pub(super) fn initialize(version: &str) -> String {
+    format!(
+        r#"{{"jsonrpc":"2.0","id":0,"method":"initialize","params":{{"protocolVersion":"{version}","capabilities":{{}},"clientInfo":{{"name":"hostile","version":"1"}}}}}}"#
+    )
+}
+
+/// The notification that completes a legacy handshake.
+pub(super) const INITIALIZED: &str = r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#;
+
+/// Starts the server with `--http 127.0.0.1:PORT` appended (under an open-file limit when
+/// `files` is given) and waits until it accepts connections.
+pub(super) fn start(o: &Options, files: Option<u32>) -> Result<(Server, SocketAddr), String> {
+    let l = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+    let addr = l.local_addr().map_err(|e| e.to_string())?;
+    drop(l);
+    let server = spawn_limited(&o.server, &["--http".into(), addr.to_string()], false, files)
+        .map_err(|e| format!("cannot start the server: {e}"))?;
+    let begun = Instant::now();
+    while TcpStream::connect(addr).is_err() {
+        if begun.elapsed() > Duration::from_secs(30) {
+            return Err("the server did not listen within 30 s".into());
+        }
+        thread::sleep(Duration::from_millis(50));
+    }
+    Ok((server, addr))
+}
+
+/// Opens a legacy session at `version` (`initialize`, then `notifications/initialized`)
+/// and returns its id.
+pub(super) fn open_session(addr: SocketAddr, version: &str) -> Result<String, String> {
+    let (status, session, body) = post(addr, &initialize(version), &[]).map_err(|e| format!("initialize: {e}"))?;
+    let session = session.ok_or_else(|| format!("initialize answered {status} without a session: {body}"))?;
+    post(addr, INITIALIZED, &session_headers(&session, version)).map_err(|e| format!("initialized: {e}"))?;
+    Ok(session)
+}
+
+/// The headers of a request in legacy session `session` at `version` (2025-03-26 has no
+/// protocol version header).
+pub(super) fn session_headers(session: &str, version: &str) -> Vec<(String, String)> {
+    let mut headers = vec![("Mcp-Session-Id".to_owned(), session.to_owned())];
+    if version != "2025-03-26" {
+        headers.push(("MCP-Protocol-Version".to_owned(), version.to_owned()));
+    }
+    headers
+}
+
+/// Connects and writes one POST to `/mcp` with `headers`, asking for the connection to
+/// be closed after it; the caller reads the answer, or drops the stream to go away.
+pub(super) fn send(addr: SocketAddr, body: &str, headers: &[(String, String)]) -> std::io::Result<TcpStream> {
+    let mut tcp = TcpStream::connect(addr)?;
+    tcp.set_read_timeout(Some(Duration::from_secs(30)))?;
+    let mut head = format!(
+        "POST /mcp HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+         Accept: application/json, text/event-stream\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    tcp.write_all(head.as_bytes())?;
+    tcp.write_all(body.as_bytes())?;
+    Ok(tcp)
+}
+
+/// One POST to `/mcp`, read to the end: the status, the session id header, and the body.
+pub(super) fn post(
+    addr: SocketAddr,
+    body: &str,
+    headers: &[(String, String)],
+) -> std::io::Result<(u16, Option<String>, String)> {
+    let mut raw = Vec::new();
+    send(addr, body, headers)?.read_to_end(&mut raw)?;
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let session = head.lines().find_map(|l| {
+        let (name, value) = l.split_once(':')?;
+        name.eq_ignore_ascii_case("mcp-session-id").then(|| value.trim().to_owned())
+    });
+    Ok((status, session, body.to_owned()))
+}
