@@ -30,10 +30,12 @@ load:
 hostile:
 	$(CARGO) build -j$(JOBS) --release -p mcpforge-load -p mcpforge-examples
 	./target/release/mcpforge-hostile flood -- ./target/release/everything
-	./target/release/mcpforge-hostile sessions -- ./target/release/everything
+	./target/release/mcpforge-hostile sessions --sessions 10000 --limit-mb 128 -- ./target/release/everything
 	./target/release/mcpforge-hostile slowloris -- ./target/release/everything
 	./target/release/mcpforge-hostile sigterm -- ./target/release/conformance
 	./target/release/mcpforge-hostile sigterm --http --seconds 30 -- ./target/release/conformance
+	./target/release/mcpforge-hostile disconnect -- ./target/release/conformance
+	./target/release/mcpforge-hostile slow-reader -- ./target/release/conformance
 
 ## Soak: SOAK_CALLS (default 1,000,000) echo calls over stdio, 16 in flight, against the
 ## release quickstart of every language, with the server's RSS sampled every 100,000 calls:
