@@ -146,3 +146,31 @@ async fn a_message_over_the_size_limit_closes_the_socket_with_1009() {
     assert_eq!(close.map(|f| u16::from(f.code)), Some(1009));
     s.shutdown();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn open_sockets_count_against_the_connection_limit() {
+    let s = server();
+    let addr = listen(&s, HttpOptions { max_connections: 2, ..ws_options() }).await;
+    let mut first = wire::websocket(addr).await;
+    let mut second = wire::websocket(addr).await;
+    // Both places are held by open sockets, which are busy (never evicted as idle): a third
+    // connection is refused.
+    assert_eq!(try_upgrade(addr, &[("Sec-WebSocket-Protocol", "mcp")]).await.err(), Some(503));
+    let call = json!({ "jsonrpc": "2.0", "id": 1, "method": "tools/call",
+                       "params": { "name": "whoami", "_meta": MemoryClient::modern_meta(json!({})) } });
+    assert_eq!(roundtrip(&mut first, call.clone()).await["result"]["content"][0]["text"], "anonymous");
+    // A closed socket gives its place back.
+    second.close(None).await.expect("close");
+    drop(second);
+    let mut third = None;
+    for _ in 0..100 {
+        if let Ok(ws) = try_upgrade(addr, &[("Sec-WebSocket-Protocol", "mcp")]).await {
+            third = Some(ws);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let mut third = third.expect("a place once a socket closed");
+    assert_eq!(roundtrip(&mut third, call).await["result"]["content"][0]["text"], "anonymous");
+    s.shutdown();
+}

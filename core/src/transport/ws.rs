@@ -13,8 +13,8 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use futures_util::{SinkExt as _, StreamExt as _};
 
-use super::http::App;
 use super::http::auth::Caller;
+use super::http::{App, ConnectionSlot};
 use super::stream::{on_frame, queue_bytes};
 use crate::auth::AuthCell;
 use crate::dispatch::connection::{Connection, ConnectionOptions};
@@ -40,11 +40,17 @@ pub(crate) async fn upgrade(app: Arc<App>, caller: Caller, mut parts: Parts) -> 
         Ok(ws) => ws,
         Err(rejection) => return rejection.into_response(),
     };
+    // Served by our listener: the socket keeps its connection's place (and marks it busy)
+    // for as long as it is open. Busy from here on, so it is never evicted as idle between
+    // the 101 answer and the socket's start.
+    let slot = parts.extensions.get::<ConnectionSlot>().cloned();
+    let busy = slot.as_ref().map(ConnectionSlot::busy);
     let max = app.shared.limits.max_message_size;
-    ws.protocols([SUBPROTOCOL])
-        .max_message_size(max)
-        .max_frame_size(max)
-        .on_upgrade(move |socket| serve(app, caller, socket))
+    ws.protocols([SUBPROTOCOL]).max_message_size(max).max_frame_size(max).on_upgrade(move |socket| async move {
+        let held = (slot, busy);
+        serve(app, caller, socket).await;
+        drop(held);
+    })
 }
 
 async fn serve(app: Arc<App>, caller: Caller, socket: WebSocket) {

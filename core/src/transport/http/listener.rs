@@ -60,6 +60,33 @@ struct Conn {
     close: CancellationToken,
 }
 
+/// A connection's place in the table, shared by the task serving the connection and, once
+/// it is upgraded to a WebSocket, by the task serving the socket (it reaches the upgrade
+/// handler as a request extension). The place is freed when the last holder is gone, so an
+/// upgraded connection keeps counting against `max_connections`.
+#[derive(Clone)]
+pub(crate) struct ConnectionSlot(Arc<Place>);
+
+struct Place {
+    table: Arc<Table>,
+    id: u64,
+    conn: Arc<Conn>,
+}
+
+impl Drop for Place {
+    fn drop(&mut self) {
+        self.table.remove(self.id);
+    }
+}
+
+impl ConnectionSlot {
+    /// Marks the connection busy (never closed as idle, never evicted) while the returned
+    /// guard lives: what an upgraded stream holds for its lifetime.
+    pub(crate) fn busy(&self) -> impl Drop + Send + use<> {
+        Active::start(&self.0.table, &self.0.conn)
+    }
+}
+
 /// The open connections.
 struct Table {
     limits: ConnectionLimits,
@@ -164,7 +191,8 @@ pub(crate) async fn serve(listener: TcpListener, router: Router, limits: Connect
         let _ = stream.set_nodelay(true);
         match table.admit() {
             Some((id, conn)) => {
-                tracker.spawn(connection(stream, router.clone(), table.clone(), id, conn, stop.clone()));
+                let slot = ConnectionSlot(Arc::new(Place { table: table.clone(), id, conn }));
+                tracker.spawn(connection(stream, router.clone(), slot, stop.clone()));
             }
             None => refuse(stream, &table, &tracker),
         }
@@ -195,18 +223,13 @@ fn refuse(mut stream: TcpStream, table: &Table, tracker: &TaskTracker) {
 }
 
 /// Serves one connection until it ends, is closed by the table, or the server stops.
-async fn connection(
-    stream: TcpStream,
-    router: Router,
-    table: Arc<Table>,
-    id: u64,
-    conn: Arc<Conn>,
-    stop: CancellationToken,
-) {
+async fn connection(stream: TcpStream, router: Router, slot: ConnectionSlot, stop: CancellationToken) {
+    let (table, conn) = (slot.0.table.clone(), slot.0.conn.clone());
     let service = {
-        let (table, conn) = (table.clone(), conn.clone());
-        hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
+        let (table, conn, slot) = (table.clone(), conn.clone(), slot.clone());
+        hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
             let active = Active::start(&table, &conn);
+            request.extensions_mut().insert(slot.clone());
             let mut router = router.clone();
             let deadline = table.limits.body_timeout;
             async move {
@@ -250,7 +273,9 @@ async fn connection(
             }
         }
     }
-    table.remove(id);
+    // The place is freed with the last holder of `slot`: here, unless an upgraded stream
+    // holds it too.
+    drop(slot);
 }
 
 /// Marks a connection busy from a request head to the end of its response body.

@@ -30,6 +30,7 @@ use axum::routing::{get, post};
 use tokio_util::sync::CancellationToken;
 
 pub use auth::{AuthError, AuthInfo, AuthOptions, TokenVerifier};
+pub(crate) use listener::ConnectionSlot;
 pub use options::HttpOptions;
 
 use crate::dispatch::connection::{Connection, ConnectionOptions};
