@@ -73,6 +73,19 @@ def fixture_command(language: str) -> list[str]:
     return command
 
 
+def hostile(*args: str, bound: float) -> str:
+    """Runs the debug `mcpforge-hostile` with `args` (at most `bound` seconds): its report,
+    which must say the scenario passed."""
+    program = target_dir() / "debug" / "mcpforge-hostile"
+    if not os.access(program, os.X_OK):
+        import pytest
+
+        pytest.fail(f"{program} is missing: build it first (`make build`)", pytrace=False)
+    done = subprocess.run([str(program), *args], capture_output=True, text=True, timeout=bound, cwd=REPO_ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
 def child_pids() -> list[int]:
     """Live child processes of this test process (the servers it or the client spawned)."""
     me = str(os.getpid())

@@ -11,11 +11,9 @@ Python and Node (`mcpforge-hostile`, short runs; `make hostile` runs the long on
 
 from __future__ import annotations
 
-import os
-import subprocess
-
 import pytest
-from support import LANGUAGES, REPO_ROOT, fixture_command, target_dir
+import support
+from support import LANGUAGES, fixture_command
 
 # A bound on one scenario, not an expectation.
 RUN_BOUND = 180.0
@@ -25,12 +23,7 @@ GROWTH_MB = "48"
 
 
 def hostile(*args: str) -> str:
-    program = target_dir() / "debug" / "mcpforge-hostile"
-    if not os.access(program, os.X_OK):
-        pytest.fail(f"{program} is missing: build it first (`make build`)", pytrace=False)
-    done = subprocess.run([str(program), *args], capture_output=True, text=True, timeout=RUN_BOUND, cwd=REPO_ROOT)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout
+    return support.hostile(*args, bound=RUN_BOUND)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -6,11 +6,9 @@ error when it is cancelled at its end) and that the process exits 0 soon after."
 
 from __future__ import annotations
 
-import os
-import subprocess
-
 import pytest
-from support import LANGUAGES, REPO_ROOT, fixture_command, target_dir
+import support
+from support import LANGUAGES, fixture_command
 
 # A bound on one scenario (grace period included), not an expectation.
 RUN_BOUND = 90.0
@@ -20,12 +18,7 @@ EXIT_BOUND_MS = "20000"
 
 
 def hostile(*args: str) -> str:
-    program = target_dir() / "debug" / "mcpforge-hostile"
-    if not os.access(program, os.X_OK):
-        pytest.fail(f"{program} is missing: build it first (`make build`)", pytrace=False)
-    done = subprocess.run([str(program), *args], capture_output=True, text=True, timeout=RUN_BOUND, cwd=REPO_ROOT)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout
+    return support.hostile(*args, bound=RUN_BOUND)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
