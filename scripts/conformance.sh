@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-runner="${CONFORMANCE_RUNNER:-$root/../shared/tools/conformance-run}"
+runner="${CONFORMANCE_RUNNER:-$root/scripts/conformance-suite.py}"
 if [[ ! -x "$runner" ]]; then
   echo "conformance: runner not found at $runner (set CONFORMANCE_RUNNER)" >&2
   exit 2

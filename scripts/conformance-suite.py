@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""Runs the official MCP conformance suite (the npm package @modelcontextprotocol/conformance)
+against a running server, and counts its scenarios.
+
+    scripts/conformance-suite.py URL [suite options...]
+    e.g. scripts/conformance-suite.py http://127.0.0.1:3001/mcp --requirements 2026-07-28
+
+The suite and the Node.js it needs (22 or newer: the suite's own requirement) are installed on
+first use, at the versions pinned below, into target/tools/conformance; a `node` on PATH that is
+new enough is used as it is. Nothing outside the repository is read or written.
+
+Output goes to $CONFORMANCE_OUT (default target/conformance/run): output.log (the suite's own
+output), results/ (its per-scenario checks.json files) and summary.txt, one line per scenario:
+PASS, FAIL, SKIP (does not apply at the requested version) or NOTSCORED (run, but not scored by
+the requirement set: extensions, pending). A scenario fails when any of its checks failed. The
+last line printed is `conformance: N passed, M failed`, counting PASS and FAIL only.
+
+Exit status: 0 when no scenario failed (or CONFORMANCE_ALLOW_FAIL=1), 1 when one did, 2 when
+the suite could not be installed or run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+SUITE_PACKAGE = "@modelcontextprotocol/conformance"
+SUITE_VERSION = "0.2.0-alpha.12"
+NODE_VERSION = "22.23.3"
+NODE_MAJOR_NEEDED = 22
+
+ROOT = Path(__file__).resolve().parent.parent
+TOOLS = ROOT / "target" / "tools" / "conformance"
+
+
+class RunError(Exception):
+    """The suite could not be installed or run (exit status 2)."""
+
+
+def log(message: str) -> None:
+    print(f"conformance-suite: {message}", file=sys.stderr, flush=True)
+
+
+def node_major(node: str) -> int:
+    try:
+        done = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=30)
+    except OSError:
+        return 0
+    match = re.match(r"v(\d+)\.", done.stdout.strip())
+    return int(match.group(1)) if match else 0
+
+
+def npm_install(dest: Path, spec: str) -> None:
+    """Installs `spec` (exact version) into a fresh `dest`, atomically: a failed install leaves
+    nothing behind, and a finished one is never half-replaced."""
+    npm = shutil.which("npm")
+    if npm is None:
+        raise RunError(f"npm is needed once, to install {spec}")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".install-", dir=dest.parent))
+    try:
+        (staging / "package.json").write_text('{"private": true}\n')
+        log(f"installing {spec}")
+        command = [npm, "install", "--no-audit", "--no-fund", "--ignore-scripts", "--save-exact", "--loglevel=error", spec]
+        done = subprocess.run(command, cwd=staging, stdout=sys.stderr, timeout=900)
+        if done.returncode != 0:
+            raise RunError(f"npm install {spec} failed (status {done.returncode})")
+        shutil.rmtree(dest, ignore_errors=True)
+        staging.rename(dest)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def find_node() -> str:
+    """A Node.js at least NODE_MAJOR_NEEDED: the one on PATH, or the pinned one installed here."""
+    on_path = shutil.which("node")
+    if on_path and node_major(on_path) >= NODE_MAJOR_NEEDED:
+        return on_path
+    arch = {"x86_64": "x64", "amd64": "x64", "aarch64": "arm64", "arm64": "arm64"}.get(platform.machine().lower())
+    if sys.platform != "linux" or arch is None:
+        raise RunError(f"no Node.js {NODE_MAJOR_NEEDED}+ on PATH, and none can be installed for {sys.platform}/{platform.machine()}")
+    package = f"node-linux-{arch}"
+    home = TOOLS / f"node-{NODE_VERSION}"
+    node = home / "node_modules" / package / "bin" / "node"
+    if node_major(str(node)) < NODE_MAJOR_NEEDED:
+        npm_install(home, f"{package}@{NODE_VERSION}")
+    if node_major(str(node)) < NODE_MAJOR_NEEDED:
+        raise RunError(f"the installed {package}@{NODE_VERSION} does not run")
+    return str(node)
+
+
+def find_suite() -> Path:
+    """The suite's entry point, installed at SUITE_VERSION when missing."""
+    home = TOOLS / f"suite-{SUITE_VERSION}"
+    package = home / "node_modules" / SUITE_PACKAGE
+    entry = package / "dist" / "index.js"
+
+    def installed() -> bool:
+        try:
+            return entry.is_file() and json.loads((package / "package.json").read_text())["version"] == SUITE_VERSION
+        except (OSError, ValueError, KeyError):
+            return False
+
+    if not installed():
+        npm_install(home, f"{SUITE_PACKAGE}@{SUITE_VERSION}")
+    if not installed():
+        raise RunError(f"{SUITE_PACKAGE}@{SUITE_VERSION} did not install")
+    return entry
+
+
+SUMMARY_LINE = re.compile(r"^[✓✗] (\S+): (\d+) passed, (\d+) failed$")
+SKIPPED_LINE = re.compile(r"^SKIPPED: scenario '([^']+)'")
+NOT_SCORED_ITEM = re.compile(r"^  [✓✗] (\S+)")
+
+
+def verdicts(output: str, results: Path) -> dict[str, str]:
+    """Each scenario's verdict (PASS, FAIL, SKIP, NOTSCORED), from the suite's summary block,
+    or from the checks.json files when it printed none (a single-scenario run)."""
+    found: dict[str, str] = {}
+    lines = output.splitlines()
+    if "=== SUMMARY ===" in lines:
+        block = lines[lines.index("=== SUMMARY ===") + 1 :]
+        for line in block:
+            if line.startswith("Total: "):
+                break
+            match = SUMMARY_LINE.match(line)
+            if match:
+                found[match.group(1)] = "FAIL" if int(match.group(3)) > 0 else "PASS"
+    else:
+        for checks in sorted(results.glob("*/checks.json")):
+            name = re.sub(r"-\d{4}-\d{2}-\d{2}T.*$", "", checks.parent.name.removeprefix("server-"))
+            statuses = {c.get("status") for c in json.loads(checks.read_text())}
+            found[name] = "FAIL" if "FAILURE" in statuses else "PASS"
+    for line in lines:
+        match = SKIPPED_LINE.match(line)
+        if match:
+            found[match.group(1)] = "SKIP"
+    scoring = False
+    for line in lines:
+        if line.startswith("Not scored for "):
+            scoring = True
+            continue
+        match = NOT_SCORED_ITEM.match(line) if scoring else None
+        if match:
+            found[match.group(1)] = "NOTSCORED"
+        else:
+            scoring = False
+    return found
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] in ("-h", "--help") or not argv[0].startswith(("http://", "https://")):
+        print(__doc__, file=sys.stderr)
+        return 0 if argv[:1] in (["-h"], ["--help"]) else 2
+    url, extra = argv[0], argv[1:]
+    out = Path(os.environ.get("CONFORMANCE_OUT") or ROOT / "target" / "conformance" / "run").resolve()
+    try:
+        node, entry = find_node(), find_suite()
+        out.mkdir(parents=True, exist_ok=True)
+        results = out / "results"
+        command = [node, str(entry), "server", "--url", url, "-o", str(results), *extra]
+        env = {**os.environ, "NO_COLOR": "1", "PATH": f"{Path(node).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+        log(f"suite {SUITE_VERSION}, node {subprocess.run([node, '--version'], capture_output=True, text=True).stdout.strip()}, {url}")
+        done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True, timeout=3600)
+    except (RunError, OSError, subprocess.TimeoutExpired) as e:
+        log(str(e))
+        return 2
+    (out / "output.log").write_text(done.stdout)
+    (out / "suite-exit-code").write_text(f"{done.returncode}\n")
+    found = verdicts(done.stdout, results)
+    passed = sum(v == "PASS" for v in found.values())
+    failed = [name for name, v in found.items() if v == "FAIL"]
+    final = f"conformance: {passed} passed, {len(failed)} failed"
+    (out / "summary.txt").write_text("".join(f"{v} {name}\n" for name, v in found.items()) + final + "\n")
+    if not found:
+        log(f"no scenario results (suite exit status {done.returncode}); see {out / 'output.log'}")
+        print(final)
+        return 2
+    for name in failed:
+        log(f"failed: {name}")
+    print(final)
+    return 1 if failed and os.environ.get("CONFORMANCE_ALLOW_FAIL") != "1" else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
