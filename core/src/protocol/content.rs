@@ -58,7 +58,7 @@ impl ResourceContents {
 
 /// One content block of a tool result or prompt message.
 ///
-/// Deserialized through [`ContentWire`] (one flat struct) rather than serde's internally
+/// Deserialized through `ContentWire` (one flat struct) rather than serde's internally
 /// tagged enum support, which buffers every block into an intermediate tree first: results
 /// that bindings hand over as JSON text parse about twice as fast this way.
 #[derive(Debug, Clone, PartialEq, Serialize)]
