@@ -56,6 +56,7 @@ bench-core:
 C_RELEASE := target/c-release
 bench-c:
 	$(CARGO) build -j$(JOBS) --release -p mcpforge-ffi -p mcpforge-examples
+	@ln -sf libmcpforge.so target/release/$(C_SONAME)
 	@mkdir -p $(C_RELEASE)
 	$(CC) -O2 $(C_FLAGS) -D_POSIX_C_SOURCE=200809L examples/c/quickstart.c -o $(C_RELEASE)/quickstart \
 		-Ltarget/release -lmcpforge -lpthread -Wl,-rpath,'$$ORIGIN/../release'
@@ -75,13 +76,19 @@ CBINDGEN := cbindgen --config ffi/cbindgen.toml --crate mcpforge-ffi ffi
 
 # Build-tree packages: absolute paths computed here, at build time (never committed).
 C_VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)
+# The shared library's ABI name (its soname, set by ffi/build.rs): libmcpforge.so.$(C_ABI), the
+# major version, or 0.<minor> before 1.0. The build tree provides it as a link.
+C_ABI := $(shell echo $(C_VERSION) | awk -F. '{ print ($$1 == "0") ? "0." $$2 : $$1 }')
+C_SONAME := libmcpforge.so.$(C_ABI)
 C_PKG_SED := sed -e 's|@PREFIX@|$(CURDIR)|g' -e 's|@INCLUDEDIR@|$(CURDIR)/include|g' \
-	-e 's|@LIBDIR@|$(CURDIR)/target/debug|g' -e 's|@VERSION@|$(C_VERSION)|g'
+	-e 's|@LIBDIR@|$(CURDIR)/target/debug|g' -e 's|@VERSION@|$(C_VERSION)|g' \
+	-e 's|@RPATH@|-Wl,-rpath,$${libdir}|g' -e 's|@SONAME@|$(C_SONAME)|g'
 C_PKG_ENV := PKG_CONFIG_PATH=$(CURDIR)/$(C_OUT)/pkgconfig
 
 ## Also writes target/c/pkgconfig/mcpforge.pc and target/c/cmake/mcpforge/ (see docs/c.md).
 c-lib:
 	$(CARGO) build -j$(JOBS) -p mcpforge-ffi
+	@ln -sf libmcpforge.so target/debug/$(C_SONAME)
 	@mkdir -p $(C_OUT)/pkgconfig $(C_OUT)/cmake/mcpforge
 	@$(C_PKG_SED) ffi/mcpforge.pc.in > $(C_OUT)/pkgconfig/mcpforge.pc
 	@$(C_PKG_SED) ffi/cmake/mcpforgeConfig.cmake.in > $(C_OUT)/cmake/mcpforge/mcpforgeConfig.cmake

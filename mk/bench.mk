@@ -55,6 +55,7 @@ soak: setup load bench-servers
 ## servers, and the C quickstart against the release libmcpforge.
 bench-servers:
 	$(CARGO) build -j$(JOBS) --release -p mcpforge-examples -p mcpforge-bench-servers -p mcpforge-ffi
+	@ln -sf libmcpforge.so target/release/$(C_SONAME)
 	@mkdir -p $(BENCH_OUT)/c
 	$(CC) $(C_FLAGS) -O2 -D_POSIX_C_SOURCE=200809L examples/c/quickstart.c -o $(BENCH_OUT)/c/quickstart $(BENCH_C_LINK)
 	$(CC) $(C_FLAGS) -O2 -D_POSIX_C_SOURCE=200809L bench/servers/c/slow_server.c -o $(BENCH_OUT)/c/slow_server $(BENCH_C_LINK)

@@ -1,0 +1,71 @@
+# Installing the C library the way C libraries install:
+#
+#   make install [PREFIX=/usr/local] [DESTDIR=...] [C_PROFILE=release]
+#
+# writes PREFIX/lib/libmcpforge.so.VERSION (soname libmcpforge.so.ABI, see ffi/build.rs) with the
+# links libmcpforge.so.ABI and libmcpforge.so, PREFIX/lib/libmcpforge.a, PREFIX/include/mcpforge.h,
+# PREFIX/lib/pkgconfig/mcpforge.pc and PREFIX/lib/cmake/mcpforge/ (paths relative to the prefix).
+#
+#   make c-install-check   installs the debug build into a scratch prefix, then builds the C
+#                          quickstart against that prefix only (pkg-config, CMake, and the static
+#                          archive), with the build tree on no search path, and drives each build
+#                          with tests/c/test_ffi; part of `make test`
+
+.PHONY: install c-install c-install-check
+
+PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+C_PROFILE ?= release
+C_INSTALL_SED = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@INCLUDEDIR@|$${_mcpforge_prefix}/include|g' \
+	-e 's|@LIBDIR@|$${_mcpforge_prefix}/lib|g' -e 's|@VERSION@|$(C_VERSION)|g' -e 's|@RPATH@||g' \
+	-e 's|@SONAME@|$(C_SONAME)|g'
+
+install: c-install
+
+c-install: setup
+	$(CARGO) build -j$(JOBS) $(if $(filter release,$(C_PROFILE)),--release) -p mcpforge-ffi
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(LIBDIR)/cmake/mcpforge $(DESTDIR)$(INCLUDEDIR)
+	install -m 755 target/$(C_PROFILE)/libmcpforge.so $(DESTDIR)$(LIBDIR)/libmcpforge.so.$(C_VERSION)
+	ln -sf libmcpforge.so.$(C_VERSION) $(DESTDIR)$(LIBDIR)/$(C_SONAME)
+	ln -sf $(C_SONAME) $(DESTDIR)$(LIBDIR)/libmcpforge.so
+	install -m 644 target/$(C_PROFILE)/libmcpforge.a $(DESTDIR)$(LIBDIR)/libmcpforge.a
+	install -m 644 include/mcpforge.h $(DESTDIR)$(INCLUDEDIR)/mcpforge.h
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@INCLUDEDIR@|$${prefix}/include|g' -e 's|@LIBDIR@|$${prefix}/lib|g' \
+		-e 's|@VERSION@|$(C_VERSION)|g' -e 's|@RPATH@||g' ffi/mcpforge.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/mcpforge.pc
+	$(C_INSTALL_SED) ffi/cmake/mcpforgeConfig.cmake.in > $(DESTDIR)$(LIBDIR)/cmake/mcpforge/mcpforgeConfig.cmake
+	$(C_INSTALL_SED) ffi/cmake/mcpforgeConfigVersion.cmake.in > $(DESTDIR)$(LIBDIR)/cmake/mcpforge/mcpforgeConfigVersion.cmake
+
+C_CHECK := $(CURDIR)/target/c/install-check
+c-install-check: setup
+	rm -rf $(C_CHECK)
+	$(MAKE) --no-print-directory c-install PREFIX=$(C_CHECK)/prefix C_PROFILE=debug
+	@# The installed library carries its ABI name, and the consumers record it.
+	readelf -d $(C_CHECK)/prefix/lib/libmcpforge.so.$(C_VERSION) | grep -q 'SONAME.*\[$(C_SONAME)\]'
+	@# pkg-config, with nothing but the installed prefix on its path.
+	PKG_CONFIG_PATH=$(C_CHECK)/prefix/lib/pkgconfig PKG_CONFIG_LIBDIR=$(C_CHECK)/prefix/lib/pkgconfig \
+		pkg-config --exists --print-errors 'mcpforge = $(C_VERSION)'
+	$(CC) -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L examples/c/quickstart.c -o $(C_CHECK)/quickstart_pkgconfig \
+		$$(PKG_CONFIG_LIBDIR=$(C_CHECK)/prefix/lib/pkgconfig pkg-config --cflags --libs mcpforge)
+	readelf -d $(C_CHECK)/quickstart_pkgconfig | grep -q 'NEEDED.*\[$(C_SONAME)\]'
+	! readelf -d $(C_CHECK)/quickstart_pkgconfig | grep -q 'target/debug'
+	$(CC) -std=c11 -Wall -Wextra -Werror tests/c/test_ffi.c -o $(C_CHECK)/test_ffi \
+		$$(PKG_CONFIG_LIBDIR=$(C_CHECK)/prefix/lib/pkgconfig pkg-config --cflags --libs mcpforge)
+	LD_LIBRARY_PATH=$(C_CHECK)/prefix/lib $(C_CHECK)/test_ffi $(C_CHECK)/quickstart_pkgconfig
+	@# The static archive alone (what `pkg-config --static` lists beyond it).
+	$(CC) -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L examples/c/quickstart.c -o $(C_CHECK)/quickstart_static \
+		-I$(C_CHECK)/prefix/include $(C_CHECK)/prefix/lib/libmcpforge.a -lpthread -ldl -lm
+	! readelf -d $(C_CHECK)/quickstart_static | grep -q 'libmcpforge'
+	LD_LIBRARY_PATH=$(C_CHECK)/prefix/lib $(C_CHECK)/test_ffi $(C_CHECK)/quickstart_static
+	@# CMake, finding the package through the prefix only.
+	@if command -v cmake >/dev/null 2>&1; then \
+		set -e; \
+		cmake -S tests/c/cmake_consumer -B $(C_CHECK)/cmake_consumer -DCMAKE_PREFIX_PATH=$(C_CHECK)/prefix \
+			-DCMAKE_C_COMPILER=$(CC) >/dev/null; \
+		cmake --build $(C_CHECK)/cmake_consumer >/dev/null; \
+		readelf -d $(C_CHECK)/cmake_consumer/cmake_consumer | grep -q 'NEEDED.*\[$(C_SONAME)\]'; \
+		$(C_CHECK)/cmake_consumer/cmake_consumer; \
+	else echo "c-install-check: cmake not installed: skipping the CMake consumer"; fi
+	@echo "c-install-check: $(C_SONAME) installed; pkg-config, static and CMake consumers built against the prefix and passed"
+
+TEST_TARGETS += c-install-check
