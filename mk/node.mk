@@ -1,12 +1,14 @@
 # Node.js: the addon crate bindings-node (mcpforge-node), the npm package `mcpforge`,
 # examples/node and tests/e2e-node. See docs/node.md.
 NODE_OUT := target/node
-NODE_PLATFORM := $(shell node -p 'process.platform + "-" + process.arch' 2>/dev/null)
+# This machine's platform, named as the addon's packages are (linux-x64-gnu, darwin-arm64, ...).
+NODE_PLATFORM := $(shell node -p 'require("./bindings-node/lib/platform.js").platformName()' 2>/dev/null)
 NODE_ADDON := bindings-node/mcpforge.$(NODE_PLATFORM).node
 NODE_TYPEDEFS := $(CURDIR)/$(NODE_OUT)/typedef
 NODE_E2E := $(NODE_OUT)/e2e
 NODE_VERSION := $(shell sed -n 's/^  "version": "\(.*\)",/\1/p' bindings-node/package.json)
 NODE_TARBALL := $(NODE_OUT)/mcpforge-$(NODE_VERSION).tgz
+NODE_PLATFORM_TARBALL := $(NODE_OUT)/mcpforge-$(NODE_PLATFORM)-$(NODE_VERSION).tgz
 # `make node-addon NODE_PROFILE=release` builds the optimized addon (benchmarks).
 NODE_PROFILE ?= debug
 NODE_CARGO_FLAGS := $(if $(filter release,$(NODE_PROFILE)),--release,)
@@ -16,7 +18,7 @@ NODE_CARGO_FLAGS := $(if $(filter release,$(NODE_PROFILE)),--release,)
 node-setup:
 	@./scripts/setup-node.sh
 
-## The addon (debug build by default), copied next to the package as mcpforge.<platform>-<arch>.node.
+## The addon (debug build by default), copied next to the package as mcpforge.<platform>.node.
 ## napi-derive writes the addon's type definitions while compiling (NAPI_TYPE_DEF_TMP_FOLDER);
 ## when they are missing or older than the sources (compiled without it), the crate is
 ## compiled again.
@@ -35,11 +37,18 @@ node-addon:
 node-types: node-addon
 	node bindings-node/scripts/typedefs.mjs $(NODE_TYPEDEFS)/mcpforge-node > bindings-node/lib/native.d.ts
 
-## npm pack, then install the tarball into the scratch project of the end-to-end tests.
+## The packages as they are published (bindings-node/scripts/main-package.mjs and
+## platform-package.mjs): the main package `mcpforge`, which lists one optional dependency per
+## platform, and this platform's addon package; both packed, then installed into the scratch
+## project of the end-to-end tests.
 node-pack: node-setup node-addon
-	@mkdir -p $(NODE_OUT)
-	cd bindings-node && npm pack --silent --pack-destination $(CURDIR)/$(NODE_OUT) >/dev/null
-	cd $(NODE_E2E) && npm install --no-save --no-audit --no-fund --loglevel=error $(CURDIR)/$(NODE_TARBALL)
+	@rm -rf $(NODE_OUT)/packages && mkdir -p $(NODE_OUT)/packages
+	node bindings-node/scripts/main-package.mjs $(NODE_OUT)/packages >/dev/null
+	node bindings-node/scripts/platform-package.mjs $(NODE_ADDON) $(NODE_OUT)/packages >/dev/null
+	cd $(NODE_OUT)/packages/mcpforge && npm pack --silent --pack-destination $(CURDIR)/$(NODE_OUT) >/dev/null
+	cd $(NODE_OUT)/packages/mcpforge-$(NODE_PLATFORM) && npm pack --silent --pack-destination $(CURDIR)/$(NODE_OUT) >/dev/null
+	cd $(NODE_E2E) && npm install --no-save --no-audit --no-fund --loglevel=error \
+		$(CURDIR)/$(NODE_TARBALL) $(CURDIR)/$(NODE_PLATFORM_TARBALL)
 
 ## The binding's suite (node --test bindings-node/test), the generated types up to date,
 ## tsc --noEmit on the typed example against the installed package, and the end-to-end

@@ -51,7 +51,7 @@ node_binding() {
   rm -rf "$dir"
   mkdir -p "$package"
   cp -r bindings-node/package.json bindings-node/lib "$package/" &&
-    cp target/release/libmcpforge_node.so "$package/mcpforge.$(node -p 'process.platform + "-" + process.arch').node" &&
+    cp target/release/libmcpforge_node.so "$package/mcpforge.$(node -p 'require("./bindings-node/lib/platform.js").platformName()').node" &&
     cp examples/node/*.mjs bench/servers/node/slow_server.mjs "$dir/" &&
     touch "$stamp"
 }

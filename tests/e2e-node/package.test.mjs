@@ -1,9 +1,13 @@
 /**
- * The packed npm package, installed into this scratch project with `npm install`: it loads
- * with `require` and with `import` (the same objects), and serves a tool.
+ * The packed npm packages (the main package and this platform's addon package), installed
+ * into this scratch project with `npm install`: the main package carries no addon and loads
+ * the platform package's, with `require` and with `import` (the same objects), and serves a
+ * tool.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import * as esm from 'mcpforge';
 
@@ -15,6 +19,19 @@ test('require and import load the installed package', () => {
   assert.equal(esm.McpError, cjs.McpError);
   assert.match(require('mcpforge/package.json').version, /^\d+\.\d+\.\d+/);
   assert.ok(require.resolve('mcpforge').includes('node_modules'));
+});
+
+test('the addon comes from the platform package, listed as an optional dependency', () => {
+  const mainDir = dirname(require.resolve('mcpforge/package.json'));
+  const { platformName, SUPPORTED } = require(join(mainDir, 'lib', 'platform.js'));
+  const name = `mcpforge-${platformName()}`;
+  const main = require('mcpforge/package.json');
+  assert.deepEqual(Object.keys(main.optionalDependencies).sort(), SUPPORTED.map((p) => `mcpforge-${p}`).sort());
+  assert.equal(main.optionalDependencies[name], main.version);
+  assert.deepEqual(readdirSync(mainDir).filter((f) => f.endsWith('.node')), []);
+  const addon = require.resolve(name);
+  assert.ok(addon.endsWith(`mcpforge.${platformName()}.node`), addon);
+  assert.equal(require(`${name}/package.json`).version, main.version);
 });
 
 test('the installed package serves a tool', async () => {
