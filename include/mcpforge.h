@@ -45,7 +45,7 @@
  *    throw. user_data must be usable from the threads you complete calls on. The
  *    client-input asks block until the client answers, so they are made from your own
  *    threads (inside a callback they return MCPF_STATUS_WOULD_BLOCK).
- *    mcpf_server_shutdown is async-signal-safe: a signal handler may call it.
+ *    mcpf_server_shutdown is async-signal-safe on Unix: a signal handler may call it.
  * 7. No Rust panic crosses this boundary (it becomes MCPF_STATUS_PANIC); every pointer is
  *    NULL-checked (MCPF_STATUS_NULL_PARAMETER, or a documented default for functions that
  *    return no status); invalid UTF-8 or JSON gives an error status, never undefined
@@ -756,8 +756,9 @@ mcpf_status mcpf_server_add_completion(mcpf_server *server, const char *ref_type
 
 // Asks the server to stop: a running `mcpf_server_run_stdio`/`_http` finishes its
 // in-flight calls and returns; a later one returns at once (shutdown is final). Thread-safe,
-// callable from callbacks, idempotent, and async-signal-safe for a valid `server` (it
-// only sets a flag and writes one byte to a pipe), so a signal handler may call it.
+// callable from callbacks, idempotent, and on Unix async-signal-safe for a valid `server`
+// (it only sets a flag and writes one byte to a socket), so a signal handler may call it;
+// on Windows call it from a console control handler (`SetConsoleCtrlHandler`).
 //
 // # Safety
 // `server` is NULL or a live server.

@@ -573,8 +573,9 @@ pub unsafe extern "C" fn mcpf_server_add_completion(
 
 /// Asks the server to stop: a running `mcpf_server_run_stdio`/`_http` finishes its
 /// in-flight calls and returns; a later one returns at once (shutdown is final). Thread-safe,
-/// callable from callbacks, idempotent, and async-signal-safe for a valid `server` (it
-/// only sets a flag and writes one byte to a pipe), so a signal handler may call it.
+/// callable from callbacks, idempotent, and on Unix async-signal-safe for a valid `server`
+/// (it only sets a flag and writes one byte to a socket), so a signal handler may call it;
+/// on Windows call it from a console control handler (`SetConsoleCtrlHandler`).
 ///
 /// # Safety
 /// `server` is NULL or a live server.

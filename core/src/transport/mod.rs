@@ -4,5 +4,7 @@ pub mod http;
 pub mod memory;
 pub(crate) mod signals;
 pub mod stdio;
+#[cfg(unix)]
+mod stdio_unix;
 pub(crate) mod stream;
 pub(crate) mod ws;

@@ -1,10 +1,9 @@
-//! stdio that cannot be corrupted: while serving, the engine reads and writes private
-//! duplicates of fds 0 and 1, points fd 1 at stderr and fd 0 at the null device, so a
-//! stray print, a logging library or a child process cannot break the JSON-RPC stream or
-//! steal its input. The original fds are restored when serving ends.
+//! Serving the process's stdio. On Unix it cannot be corrupted: while serving, the engine
+//! reads and writes private duplicates of fds 0 and 1, points fd 1 at stderr and fd 0 at
+//! the null device, so a stray print, a logging library or a child process cannot break the
+//! JSON-RPC stream or steal its input (`stdio_unix.rs`); the original fds are restored when
+//! serving ends. Elsewhere the process's own stdin and stdout are used.
 
-use std::fs::File;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::sync::Arc;
 
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -16,9 +15,10 @@ use crate::error::Error;
 /// How `serve_stdio` behaves.
 #[derive(Debug, Clone)]
 pub struct StdioOptions {
-    /// Take over fds 0/1 and send the process's own stdout to stderr (default true).
+    /// Take over fds 0/1 and send the process's own stdout to stderr (default true; Unix
+    /// only: elsewhere the process's own stdout is the protocol's).
     pub protect_stdio: bool,
-    /// Stop gracefully on SIGINT and SIGTERM (default true). Bindings that own signal
+    /// Stop gracefully on SIGINT and SIGTERM (Ctrl-C on Windows) (default true). Bindings that own signal
     /// handling (e.g. Python's Ctrl-C) turn this off and call `Server::shutdown`.
     pub handle_signals: bool,
 }
@@ -29,110 +29,49 @@ impl Default for StdioOptions {
     }
 }
 
-fn cvt(r: libc::c_int) -> std::io::Result<libc::c_int> {
-    if r < 0 { Err(std::io::Error::last_os_error()) } else { Ok(r) }
-}
+/// The protocol's input.
+pub(super) type Reader = Box<dyn AsyncRead + Unpin + Send>;
+/// The protocol's output.
+pub(super) type Writer = Box<dyn AsyncWrite + Unpin + Send>;
 
-/// Duplicates `fd` with close-on-exec (children never inherit our private copies).
-fn dup_cloexec(fd: RawFd) -> std::io::Result<OwnedFd> {
-    // SAFETY: F_DUPFD_CLOEXEC on a valid descriptor returns a new descriptor we own.
-    let new = cvt(unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 3) })?;
-    // SAFETY: `new` was just returned by fcntl and is owned by nobody else.
-    Ok(unsafe { OwnedFd::from_raw_fd(new) })
-}
+/// What serving holds while it owns the process's stdio (restored when dropped).
+#[cfg(unix)]
+type Held = Option<super::stdio_unix::StdioGuard>;
+#[cfg(not(unix))]
+type Held = ();
 
-/// Owns the process's stdio while serving; restores fds 0 and 1 when dropped.
-struct StdioGuard {
-    saved_in: OwnedFd,
-    saved_out: OwnedFd,
-}
-
-impl StdioGuard {
-    /// Returns the guard plus private read and write descriptors for the protocol.
-    fn take() -> std::io::Result<(StdioGuard, OwnedFd, OwnedFd)> {
-        use std::io::Write as _;
-        let _ = std::io::stdout().flush();
-        let saved_in = dup_cloexec(0)?;
-        let saved_out = dup_cloexec(1)?;
-        let read = dup_cloexec(0)?;
-        let write = dup_cloexec(1)?;
-        let null = File::open("/dev/null")?;
-        // SAFETY: dup2 onto the standard descriptors with valid sources; the originals
-        // were saved above and are restored on drop.
-        unsafe {
-            cvt(libc::dup2(null.as_raw_fd(), 0))?;
-            cvt(libc::dup2(2, 1))?;
-        }
-        Ok((StdioGuard { saved_in, saved_out }, read, write))
+/// The protocol's input and output, taking over fds 0 and 1 when `protect` (Unix).
+#[cfg(unix)]
+fn open(protect: bool) -> std::io::Result<(Held, Reader, Writer)> {
+    use super::stdio_unix::{StdioGuard, dup_cloexec, reader, writer};
+    if protect {
+        let (guard, read, write) = StdioGuard::take()?;
+        Ok((Some(guard), reader(read)?, writer(write)?))
+    } else {
+        Ok((None, reader(dup_cloexec(0)?)?, writer(dup_cloexec(1)?)?))
     }
 }
 
-impl Drop for StdioGuard {
-    fn drop(&mut self) {
-        use std::io::Write as _;
-        // Whatever the process printed while serving went to stderr; flush it there.
-        let _ = std::io::stdout().flush();
-        // SAFETY: restoring the saved descriptors onto 0 and 1; both are valid.
-        unsafe {
-            libc::dup2(self.saved_in.as_raw_fd(), 0);
-            libc::dup2(self.saved_out.as_raw_fd(), 1);
-        }
-    }
+/// The protocol's input and output where fds cannot be taken over: the process's own stdin
+/// and stdout (on the blocking pool), so `protect_stdio` has no effect there and a stray
+/// print can reach the stream.
+#[cfg_attr(unix, allow(dead_code))]
+fn open_portable(_protect: bool) -> std::io::Result<((), Reader, Writer)> {
+    Ok(((), Box::new(tokio::io::stdin()), Box::new(tokio::io::stdout())))
 }
 
-/// What kind of file a descriptor is: pipes and sockets get readiness-based async I/O;
-/// anything else (a regular file, a terminal) is read on the blocking pool.
-fn file_type(fd: &OwnedFd) -> libc::mode_t {
-    // SAFETY: fstat writes into a zeroed stat struct for a valid descriptor.
-    let mut st: libc::stat = unsafe { std::mem::zeroed() };
-    // SAFETY: as above.
-    if unsafe { libc::fstat(fd.as_raw_fd(), &mut st) } < 0 {
-        return 0;
-    }
-    st.st_mode & libc::S_IFMT
-}
-
-type Reader = Box<dyn AsyncRead + Unpin + Send>;
-type Writer = Box<dyn AsyncWrite + Unpin + Send>;
-
-fn reader(fd: OwnedFd) -> std::io::Result<Reader> {
-    Ok(match file_type(&fd) {
-        libc::S_IFIFO => Box::new(tokio::net::unix::pipe::Receiver::from_owned_fd(fd)?),
-        libc::S_IFSOCK => {
-            let s = std::os::unix::net::UnixStream::from(fd);
-            s.set_nonblocking(true)?;
-            Box::new(tokio::net::UnixStream::from_std(s)?)
-        }
-        _ => Box::new(tokio::fs::File::from_std(File::from(fd))),
-    })
-}
-
-fn writer(fd: OwnedFd) -> std::io::Result<Writer> {
-    Ok(match file_type(&fd) {
-        libc::S_IFIFO => Box::new(tokio::net::unix::pipe::Sender::from_owned_fd(fd)?),
-        libc::S_IFSOCK => {
-            let s = std::os::unix::net::UnixStream::from(fd);
-            s.set_nonblocking(true)?;
-            Box::new(tokio::net::UnixStream::from_std(s)?)
-        }
-        _ => Box::new(tokio::fs::File::from_std(File::from(fd))),
-    })
+#[cfg(not(unix))]
+fn open(protect: bool) -> std::io::Result<(Held, Reader, Writer)> {
+    open_portable(protect)
 }
 
 /// Serves the process's stdio until EOF, a signal, or server shutdown.
 pub(crate) async fn serve(shared: Arc<ServerShared>, options: StdioOptions) -> Result<(), Error> {
     let stop = CancellationToken::new();
     let signals = if options.handle_signals { Some(super::signals::stop_on_signal(stop.clone())?) } else { None };
-    let result = if options.protect_stdio {
-        let (guard, read, write) = StdioGuard::take()?;
-        let r = super::stream::serve(shared, reader(read)?, writer(write)?, stop).await;
-        drop(guard);
-        r
-    } else {
-        let read = dup_cloexec(0)?;
-        let write = dup_cloexec(1)?;
-        super::stream::serve(shared, reader(read)?, writer(write)?, stop).await
-    };
+    let (held, read, write) = open(options.protect_stdio)?;
+    let result = super::stream::serve(shared, read, write, stop).await;
+    drop(held);
     if let Some(s) = signals {
         s.abort();
     }
