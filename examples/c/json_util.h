@@ -166,6 +166,35 @@ static inline size_t json_utf8_sequence(const unsigned char *s, size_t n) {
     return len;
 }
 
+/* The length of the longest prefix of the `n` bytes at `s` that does not end inside a UTF-8
+ * character: where to cut text that must fit a bound (a quoted argument, a message buffer)
+ * without leaving half a character, which would make the JSON carrying it invalid. Only the
+ * bytes before the cut are read: the last character's lead byte says how long it must be. */
+static inline size_t json_utf8_cut(const char *s, size_t n) {
+    size_t lead = n; /* backs off over at most 3 continuation bytes (0b10xxxxxx) */
+    while (lead > 0 && n - lead < 3 && ((unsigned char)s[lead - 1] & 0xC0) == 0x80) lead--;
+    if (lead == 0) return n;
+    unsigned char c = (unsigned char)s[lead - 1];
+    size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    return n - (lead - 1) < need ? lead - 1 : n;
+}
+
+/* For printf's "%.*s": the length of at most `max` bytes of the string `s`, cut on a
+ * character boundary. */
+static inline int json_utf8_prefix(const char *s, size_t max) {
+    size_t n = 0;
+    while (n < max && s[n] != '\0') n++;
+    return (int)json_utf8_cut(s, n);
+}
+
+/* vsnprintf into `buf` (`cap` bytes, cap > 0); text that does not fit is cut on a character
+ * boundary rather than inside a character. */
+static inline void json_vsnprintf_utf8(char *buf, size_t cap, const char *fmt, va_list ap) {
+    int n = vsnprintf(buf, cap, fmt, ap);
+    if (n < 0) buf[0] = '\0';
+    else if ((size_t)n >= cap) buf[json_utf8_cut(buf, cap - 1)] = '\0';
+}
+
 /* As json_buf_string_n, for bytes that may not be UTF-8 (file contents, process names,
  * database text): every byte that does not start a well-formed sequence becomes U+FFFD. */
 static inline void json_buf_string_lossy(struct json_buf *b, const char *s, size_t n) {

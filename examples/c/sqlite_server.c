@@ -24,6 +24,9 @@
  * authorizer allows only SELECT, reading columns, functions and recursive CTEs (so INSERT,
  * ATTACH, PRAGMA, CREATE, transactions ... are refused at prepare time); the statement must
  * also be sqlite3_stmt_readonly, return rows, and be the only statement in the text. The
+ * authorizer also refuses the functions that reach past the data (DENIED_FUNCTIONS:
+ * fts3_tokenizer, which answers a heap address, load_extension, and the shell's file
+ * functions), and extension loading is switched off on every connection. The
  * server's own introspection queries are fixed texts (names bound as parameters) run on the
  * same read-only connections. Identifiers the aggregation tool puts into SQL are first
  * checked against the schema, then quoted.
@@ -80,11 +83,17 @@
 
 /* ---- Connections ----------------------------------------------------------------------- */
 
+/* Functions the client's SQL may not call: fts3_tokenizer answers a heap address (and with
+ * two arguments installs one), load_extension loads code, and readfile, writefile and edit
+ * (the shell's, when a build has them) touch files and run an editor. */
+static const char *const DENIED_FUNCTIONS[] = {"fts3_tokenizer", "load_extension", "readfile", "writefile", "edit"};
+
 /* One read-only connection, used by one worker thread at a time. */
 struct connection {
     sqlite3 *db;
     int strict;               /* the client's SQL is being prepared or run: the authorizer allows reads only */
-    const char *denied;       /* what the authorizer refused last (for the error message) */
+    const char *denied;       /* what the authorizer refused first (for the error message) */
+    char denied_function[64]; /* the refused function, when that was it */
     const mcpf_call *call;    /* the call being served: cancellation and progress */
     long timeout_ms;
     struct timespec started, last_progress;
@@ -105,14 +114,23 @@ static int schema_table(const char *name) {
 /* The authorizer: everything goes for the server's own fixed queries (the connection is
  * read-only anyway); the client's SQL may only read. */
 static int authorize(void *user_data, int action, const char *a, const char *b, const char *db, const char *view) {
-    (void)a, (void)b, (void)db, (void)view;
+    (void)db, (void)view;
     struct connection *c = user_data;
     if (!c->strict) return SQLITE_OK;
     const char *what;
     switch (action) {
+    case SQLITE_FUNCTION: /* b is the function's name */
+        for (size_t i = 0; b != NULL && i < sizeof DENIED_FUNCTIONS / sizeof *DENIED_FUNCTIONS; i++) {
+            if (sqlite3_stricmp(b, DENIED_FUNCTIONS[i]) != 0) continue;
+            if (c->denied == NULL) {
+                snprintf(c->denied_function, sizeof c->denied_function, "%s", DENIED_FUNCTIONS[i]);
+                c->denied = c->denied_function;
+            }
+            return SQLITE_DENY;
+        }
+        return SQLITE_OK;
     case SQLITE_SELECT:
     case SQLITE_READ:
-    case SQLITE_FUNCTION:
     case SQLITE_RECURSIVE: return SQLITE_OK;
     /* DDL shows first as a write to the schema table. */
     case SQLITE_INSERT: what = schema_table(a) ? "changing the schema" : "INSERT"; break;
@@ -287,7 +305,7 @@ static int fail(struct failure *f, const char *fmt, ...) __attribute__((format(p
 static int fail(struct failure *f, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(f->message, sizeof f->message, fmt, ap);
+    json_vsnprintf_utf8(f->message, sizeof f->message, fmt, ap); /* cut on a character boundary */
     va_end(ap);
     return 0;
 }
@@ -358,6 +376,8 @@ static void append_value(struct json_buf *b, sqlite3_stmt *stmt, int i) {
 
 /* Refuses the client's SQL for what the authorizer denied. */
 static int refused(struct connection *c, struct failure *f) {
+    if (c->denied == c->denied_function)
+        return fail(f, "refused: the function %s() is not allowed on this server", c->denied_function);
     return fail(f, "refused: this server is read-only and runs SELECT statements only (%s is not allowed)",
                 c->denied ? c->denied : "the statement");
 }
@@ -503,7 +523,9 @@ static int unknown_table(struct connection *c, const char *name, struct failure 
         json_buf_puts(&names, (const char *)sqlite3_column_text(stmt, 0));
     }
     sqlite3_finalize(stmt);
-    fail(f, "unknown table \"%.128s\"; the tables are: %.300s", name, names.data ? names.data : "(none)");
+    const char *list = names.data ? names.data : "(none)";
+    fail(f, "unknown table \"%.*s\"; the tables are: %.*s", json_utf8_prefix(name, 128), name, json_utf8_prefix(list, 300),
+         list);
     json_buf_free(&names);
     return 0;
 }
@@ -527,8 +549,9 @@ static int unknown_column(struct connection *c, const char *table, const char *c
         json_buf_puts(&names, (const char *)sqlite3_column_text(stmt, 0));
     }
     sqlite3_finalize(stmt);
-    fail(f, "unknown column \"%.128s\" in table \"%.128s\"; its columns are: %.300s", column, table,
-         names.data ? names.data : "(none)");
+    const char *list = names.data ? names.data : "(none)";
+    fail(f, "unknown column \"%.*s\" in table \"%.*s\"; its columns are: %.*s", json_utf8_prefix(column, 128), column,
+         json_utf8_prefix(table, 128), table, json_utf8_prefix(list, 300), list);
     json_buf_free(&names);
     return 0;
 }
@@ -641,7 +664,8 @@ static int execute_aggregation(struct connection *c, mcpf_responder *r, struct j
     struct json_buf sql = {0};
     int ok = 0;
     if (oom || table == NULL || function == NULL) fail(f, "out of memory");
-    else if (aggregate == NULL) fail(f, "unknown function \"%.64s\"; use COUNT, SUM, AVG, MIN or MAX", function);
+    else if (aggregate == NULL) fail(f, "unknown function \"%.*s\"; use COUNT, SUM, AVG, MIN or MAX", json_utf8_prefix(function, 64),
+                                   function);
     else if (column == NULL && aggregate != AGGREGATES[0]) fail(f, "%s needs a column", aggregate);
     else if (object_type(c, table) == NULL) unknown_table(c, table, f);
     else if (column != NULL && !has_column(c, table, column)) unknown_column(c, table, column, f);

@@ -85,7 +85,7 @@ static void reply_error(mcpf_responder *r, const char *fmt, ...) {
     char message[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(message, sizeof message, fmt, ap);
+    json_vsnprintf_utf8(message, sizeof message, fmt, ap); /* cut on a character boundary: the JSON stays valid */
     va_end(ap);
     mcpf_responder_tool_error(r, message, SIZE_MAX);
 }
@@ -256,9 +256,9 @@ static void tool_disk_usage(mcpf_responder *r) {
     struct stat st;
     struct statvfs vfs;
     if (path[0] != '/') {
-        reply_error(r, "path must be absolute (start with /), got \"%.200s\"", path);
+        reply_error(r, "path must be absolute (start with /), got \"%.*s\"", json_utf8_prefix(path, 200), path);
     } else if (stat(path, &st) != 0 || statvfs(path, &vfs) != 0) {
-        reply_error(r, "cannot read the file system of \"%.200s\": %s", path, strerror(errno));
+        reply_error(r, "cannot read the file system of \"%.*s\": %s", json_utf8_prefix(path, 200), path, strerror(errno));
     } else {
         unsigned long long unit = vfs.f_frsize ? vfs.f_frsize : vfs.f_bsize;
         unsigned long long total = unit * vfs.f_blocks, free_bytes = unit * vfs.f_bfree;
@@ -590,7 +590,7 @@ static void tool_calculate(mcpf_responder *r) {
     double value;
     char error[200];
     if (!evaluate(expression, &value, error, sizeof error)) {
-        reply_error(r, "cannot evaluate \"%.200s\": %s", expression, error);
+        reply_error(r, "cannot evaluate \"%.*s\": %s", json_utf8_prefix(expression, 200), expression, error);
     } else {
         struct json_buf b = {0};
         json_buf_number(&b, value == 0 ? 0.0 : value); /* no "-0" */

@@ -3,7 +3,11 @@
 Each API has a base URL, optional auth headers (values taken from environment variables, so
 secrets stay out of the file), a sliding-window rate limit and a TTL cache for GET
 responses. The model chooses only the API, a relative path, the method, the query and the
-body; it can never reach another host. Standard library only (urllib).
+body; it can never reach another host. Redirects are followed (at most ``MAX_REDIRECTS`` of
+them) only while they stay under the API's base URL (same scheme, host and port, and under
+its path); a redirect anywhere else is a tool error and is not followed, so the API's
+credentials never travel to another origin. Standard library only (urllib, which keeps no
+cookies).
 
 Configuration: a JSON file (``--config FILE``) or the ``API_SERVER_CONFIG`` environment
 variable holding the same JSON::
@@ -41,6 +45,8 @@ import mcpforge
 from mcpforge import Server, ToolError
 
 MAX_RESPONSE_BYTES = 1024 * 1024
+MAX_REDIRECTS = 3
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 server = Server(
     "mcpforge-api-gateway",
@@ -117,7 +123,7 @@ def load_apis(config: Dict[str, Any], environ: Dict[str, str]) -> Dict[str, Api]
     for name, spec in (config.get("apis") or {}).items():
         base = str(spec.get("base_url", ""))
         parsed = urllib.parse.urlsplit(base)
-        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        if parsed.scheme not in ("http", "https") or not parsed.hostname or origin(parsed)[2] is None:
             raise ValueError(f"api {name!r}: base_url must be an http(s) URL, got {base!r}")
         headers = {str(k): str(v) for k, v in (spec.get("headers") or {}).items()}
         for key, header, prefix in (("bearer_token_env", "Authorization", "Bearer "),
@@ -154,6 +160,49 @@ def build_url(api: Api, path: str, query: Dict[str, str]) -> str:
     return url + ("?" + urllib.parse.urlencode(pairs) if pairs else "")
 
 
+def origin(parts: urllib.parse.SplitResult) -> Tuple[str, str, Optional[int]]:
+    """The scheme, host and port of a URL (the default port when none is written; None when
+    the port is not a number, which matches no base URL)."""
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port or DEFAULT_PORTS.get(scheme)
+    except ValueError:
+        port = None
+    return scheme, (parts.hostname or "").lower(), port
+
+
+def within_base(api: Api, url: str) -> bool:
+    """True when ``url`` lies under the API's base URL: same origin, under its path, no '..'."""
+    base, target = urllib.parse.urlsplit(api.base_url), urllib.parse.urlsplit(url)
+    if origin(target) != origin(base):
+        return False
+    path = urllib.parse.unquote(target.path)
+    return ".." not in path.split("/") and (path + "/").startswith(base.path.rstrip("/") + "/")
+
+
+class StayWithinBase(urllib.request.HTTPRedirectHandler):
+    """Follows redirects only under the API's base URL, at most MAX_REDIRECTS of them; any
+    other redirect is refused before a request leaves, so the API's headers (its secret
+    among them) are only ever sent to the API."""
+
+    def __init__(self, api: Api, method: str, url: str) -> None:
+        self.api, self.method, self.url, self.hops = api, method, url, 0
+
+    def redirect_request(self, req: urllib.request.Request, fp: Any, code: int, msg: str, headers: Any,
+                         newurl: str) -> Optional[urllib.request.Request]:
+        self.hops += 1
+        where = f"{self.api.name}: {self.method} {self.url}"
+        if not within_base(self.api, newurl):
+            fp.close()
+            scheme, host, port = origin(urllib.parse.urlsplit(newurl))
+            raise ToolError(f"{where} was redirected (HTTP {code}) outside the API's base URL, to {scheme}://{host}:{port}; "
+                            "the redirect was not followed")
+        if self.hops > MAX_REDIRECTS:
+            fp.close()
+            raise ToolError(f"{where} was redirected more than {MAX_REDIRECTS} times; the redirects were not followed")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
 def fetch(api: Api, method: str, url: str, body: Any) -> Dict[str, Any]:
     data = None
     headers = dict(api.headers)
@@ -162,7 +211,8 @@ def fetch(api: Api, method: str, url: str, body: Any) -> Dict[str, Any]:
         headers["Content-Type"] = "application/json"
     request = urllib.request.Request(url, data=data, headers=headers, method=method)
     try:
-        with urllib.request.urlopen(request, timeout=api.timeout) as response:  # noqa: S310 (http(s) only, checked)
+        opener = urllib.request.build_opener(StayWithinBase(api, method, url))
+        with opener.open(request, timeout=api.timeout) as response:  # http(s) under the base URL only, checked
             status, content_type, raw = response.status, response.headers.get("Content-Type", ""), response.read(MAX_RESPONSE_BYTES + 1)
     except urllib.error.HTTPError as e:
         detail = e.read(2000).decode("utf-8", "replace")

@@ -10,36 +10,58 @@ Read-only is enforced by the database, never by looking at the SQL text:
 
 - SQLite: the file is opened with ``mode=ro``, and an authorizer (``set_authorizer``)
   allows only reading while the client's SQL is prepared, so writes, ATTACH, PRAGMA and
-  transaction control are refused naming what was refused. A progress handler stops a query
-  that exceeds the time limit or whose call was cancelled.
+  transaction control are refused naming what was refused. The same authorizer refuses the
+  functions that reach past the data (``DENIED_FUNCTIONS``: ``fts3_tokenizer``, which
+  answers a heap address, ``load_extension``, and the shell's file functions). A progress
+  handler stops a query that exceeds the time limit or whose call was cancelled.
 - PostgreSQL (psycopg): every query runs in its own ``READ ONLY`` transaction (on a
   connection whose ``default_transaction_read_only`` is on) with a ``statement_timeout``,
-  through the extended protocol, which takes exactly one statement. For production, also
-  connect as a role that has only SELECT rights.
+  through the extended protocol, which takes exactly one statement. A read-only transaction
+  does not stop a superuser from reading server files (``pg_read_file``) or running programs
+  (``COPY ... TO PROGRAM``), so the server refuses to start when its role is a superuser or a
+  member of ``pg_read_server_files``, ``pg_write_server_files`` or
+  ``pg_execute_server_program``, unless given ``--allow-superuser``. Connect as a role that
+  has only CONNECT, USAGE and SELECT rights.
 
-    python examples/python/database_server.py [--init SCRIPT.sql] [--timeout-ms N] [--http HOST:PORT] DATABASE
-    DATABASE_URL=postgresql://user@host:5432/db python examples/python/database_server.py [--http HOST:PORT]
+Results are bounded: at most ``--max-rows`` rows (default 1000; a call may ask for fewer with
+``max_rows``) and about ``--max-bytes`` of JSON (default 1 MiB). Rows are fetched a batch at
+a time (PostgreSQL streams them one by one) and the fetching stops at the first limit
+reached: the answer then says ``"truncated": true`` with a ``note`` ("truncated after N
+rows: ..."). A single row larger than ``--max-bytes`` is a tool error; on SQLite (Python 3.11
+and later) the same limit caps every string and blob (``SQLITE_LIMIT_LENGTH``), so such a
+value is refused before it is built.
+
+    python examples/python/database_server.py [--init SCRIPT.sql] [--timeout-ms N] [--max-rows N] [--max-bytes N]
+        [--http HOST:PORT] DATABASE
+    DATABASE_URL=postgresql://reader@host:5432/db python examples/python/database_server.py [--allow-superuser] ...
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import datetime
 import decimal
+import json
 import os
 import sqlite3
 import sys
 import time
 import urllib.parse
 from pathlib import Path
-from typing import Annotated, Any, Dict, List, Literal, Optional, Sequence, Union
+from typing import Annotated, Any, Callable, Dict, List, Literal, Optional, Sequence, Union
 
 import mcpforge
 from mcpforge import Context, Field, Server, ToolError
 
 FIRST_ROWS = 5
+FETCH_BATCH = 100
 Param = Union[str, int, float, bool, None]
+
+# Set by main() from the command line: the most rows and bytes (of JSON) one answer holds.
+MAX_ROWS = 1000
+MAX_BYTES = 1024 * 1024
 
 server = Server(
     "mcpforge-database",
@@ -59,9 +81,39 @@ def json_value(value: Any) -> Any:
     return value
 
 
-def rows_result(columns: Sequence[str], fetched: List[Sequence[Any]], max_rows: int) -> Dict[str, Any]:
-    rows = [[json_value(v) for v in row] for row in fetched[:max_rows]]
-    return {"columns": list(columns), "rows": rows, "row_count": len(rows), "truncated": len(fetched) > max_rows}
+def too_large(size: Optional[int] = None) -> ToolError:
+    """The error for a row (of ``size`` bytes as JSON) or a value past MAX_BYTES."""
+    what = f"a single row is {size} bytes as JSON, more than" if size is not None else "a value is larger than"
+    return ToolError(f"{what} the server's {MAX_BYTES}-byte limit: select less of it (e.g. substr() or length() "
+                     "of large values)")
+
+
+def rows_result(columns: Callable[[], Sequence[str]], fetch: Callable[[int], Sequence[Sequence[Any]]],
+                max_rows: int) -> Dict[str, Any]:
+    """Fetches rows through ``fetch(n)`` (the next at most n rows) a batch at a time, until
+    ``max_rows`` rows or MAX_BYTES of JSON are reached: never more than one row past either
+    limit is fetched. ``columns`` is asked for the column names once the rows are in."""
+    rows: List[List[Any]] = []
+    size, note = 0, None
+    while note is None:
+        batch = fetch(min(FETCH_BATCH, max_rows + 1 - len(rows)))
+        if not batch:
+            break
+        for fetched in batch:
+            if len(rows) == max_rows:
+                note = f"truncated after {len(rows)} rows: there are more (the limit is {max_rows} rows)"
+                break
+            row = [json_value(v) for v in fetched]
+            row_size = len(json.dumps(row)) + 1
+            if size + row_size > MAX_BYTES:
+                if not rows:
+                    raise too_large(row_size)
+                note = f"truncated after {len(rows)} rows: the result reached the {MAX_BYTES}-byte limit"
+                break
+            rows.append(row)
+            size += row_size
+    result = {"columns": list(columns()), "rows": rows, "row_count": len(rows), "truncated": note is not None}
+    return {**result, "note": note} if note else result
 
 
 # ----- SQLite --------------------------------------------------------------------------------
@@ -78,7 +130,12 @@ _SQLITE_ACTIONS = {
     )
     if hasattr(sqlite3, "SQLITE_" + name)
 }
+SQLITE_TOOBIG = 18  # "string or blob too big" (sqlite3.SQLITE_TOOBIG from Python 3.11)
 _SQLITE_READS = {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION, sqlite3.SQLITE_RECURSIVE}
+# Functions that reach past the data: fts3_tokenizer answers a heap address (and with two
+# arguments installs one), load_extension loads code, and readfile, writefile and edit (the
+# shell's, when a build has them) touch files and run an editor.
+DENIED_FUNCTIONS = {"fts3_tokenizer", "load_extension", "readfile", "writefile", "edit"}
 
 
 class SQLite:
@@ -92,7 +149,10 @@ class SQLite:
         self.connect().close()  # fail now, not on the first call
 
     def connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.uri, uri=True, isolation_level=None, check_same_thread=False)
+        db = sqlite3.connect(self.uri, uri=True, isolation_level=None, check_same_thread=False)
+        if hasattr(db, "setlimit"):  # Python 3.11+: no string or blob past the byte limit is ever built
+            db.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_BYTES)
+        return db
 
     def quote(self, name: str) -> str:
         return '"' + name.replace('"', '""') + '"'
@@ -110,8 +170,12 @@ class SQLite:
 
     def query(self, sql: str, params: Sequence[Param], max_rows: int, ctx: Optional[Context] = None) -> Dict[str, Any]:
         refused: List[str] = []
+        denied_functions: List[str] = []
 
-        def authorize(action: int, arg1: Optional[str], *_: Any) -> int:
+        def authorize(action: int, arg1: Optional[str], arg2: Optional[str], *_: Any) -> int:
+            if action == sqlite3.SQLITE_FUNCTION and (arg2 or "").lower() in DENIED_FUNCTIONS:
+                denied_functions.append(str(arg2))
+                return sqlite3.SQLITE_DENY
             if action in _SQLITE_READS:
                 return sqlite3.SQLITE_OK
             refused.append(_SQLITE_ACTIONS.get(action, f"action {action}") + (f" {arg1}" if arg1 else ""))
@@ -134,14 +198,17 @@ class SQLite:
             cursor = db.execute(sql, list(params))
             if cursor.description is None:
                 raise ToolError("the statement returns no rows: only queries (SELECT, WITH, VALUES) can run")
-            fetched = cursor.fetchmany(max_rows + 1)
-            return rows_result([d[0] for d in cursor.description], fetched, max_rows)
+            return rows_result(lambda: [d[0] for d in cursor.description], cursor.fetchmany, max_rows)
         except sqlite3.Error as e:
+            if denied_functions:
+                raise ToolError(f"refused: the function {denied_functions[0]}() is not allowed on this server") from None
             if refused:
                 what = ", ".join(dict.fromkeys(refused))
                 raise ToolError(f"refused: the database is read-only (not allowed: {what})") from None
             if stopped:
                 raise ToolError(f"the query was interrupted: {stopped[0]}") from None
+            if getattr(e, "sqlite_errorcode", None) == SQLITE_TOOBIG:
+                raise too_large() from None
             raise ToolError(f"SQLite: {e}") from None
         finally:
             db.close()
@@ -167,19 +234,46 @@ class SQLite:
 # ----- PostgreSQL ----------------------------------------------------------------------------
 
 
+# Roles whose members read or write the server's files or run programs on it, read-only
+# transaction or not (PostgreSQL 11 and later).
+POWERFUL_ROLES = ("pg_read_server_files", "pg_write_server_files", "pg_execute_server_program")
+
+
+class RoleRefused(Exception):
+    """The PostgreSQL role can do more than read (see PostgreSQL.powers)."""
+
+
 class PostgreSQL:
     """A PostgreSQL database through psycopg: one connection per call, read-only."""
 
     placeholder = "%s"
 
-    def __init__(self, url: str, timeout: float) -> None:
+    def __init__(self, url: str, timeout: float, allow_superuser: bool = False) -> None:
         import psycopg  # only needed for PostgreSQL
 
         self.psycopg = psycopg
         self.url = url
         self.options = f"-c default_transaction_read_only=on -c statement_timeout={int(timeout * 1000)}"
         self.timeout = timeout
-        self.connect().close()
+        powers = self.powers()
+        if powers and not allow_superuser:
+            raise RoleRefused(
+                f"refusing to serve as the PostgreSQL role {powers[0]!r}: it is {powers[1]}, so it could read the server's "
+                "files or run programs on it (pg_read_file, COPY ... TO PROGRAM) even in a read-only transaction. "
+                "Connect as a role with only CONNECT, USAGE and SELECT rights, or pass --allow-superuser")
+        if powers:
+            print(f"database_server: warning: --allow-superuser: serving as {powers[0]!r}, {powers[1]}, which can read "
+                  "the server's files and run programs on it", file=sys.stderr)
+
+    def powers(self) -> Optional[List[str]]:
+        """The role's name and what makes it too powerful, or None when it is an ordinary role."""
+        sql = ("SELECT current_user, r.rolsuper, ARRAY(SELECT p.rolname FROM pg_roles p WHERE p.rolname = ANY(%s) "
+               "AND pg_has_role(current_user, p.oid, 'MEMBER') ORDER BY p.rolname) FROM pg_roles r "
+               "WHERE r.rolname = current_user")
+        (name, superuser, members), = self._run(sql, [list(POWERFUL_ROLES)], 1)["rows"]
+        if superuser:
+            return [name, "a superuser"]
+        return [name, "a member of " + ", ".join(members)] if members else None
 
     def connect(self) -> Any:
         conn = self.psycopg.connect(self.url, options=self.options, connect_timeout=10)
@@ -191,14 +285,34 @@ class PostgreSQL:
 
     def _run(self, sql: str, params: Sequence[Any], max_rows: int) -> Dict[str, Any]:
         with self.connect() as conn:
+            cursor = conn.cursor()
             try:
-                cursor = conn.execute(sql, list(params), prepare=True)  # a prepared statement holds exactly one statement
-                if cursor.description is None:
-                    raise ToolError("the statement returns no rows: only queries (SELECT, WITH, VALUES) can run")
-                fetched = cursor.fetchmany(max_rows + 1)
-                return rows_result([d.name for d in cursor.description], fetched, max_rows)
+                # stream() sends the query through the extended protocol (exactly one statement)
+                # and receives the rows one at a time; closing it early cancels the query.
+                with contextlib.closing(cursor.stream(sql, list(params))) as stream:
+
+                    def fetch(n: int) -> List[Any]:
+                        return [row for _, row in zip(range(n), stream)]
+
+                    return rows_result(lambda: self.column_names(conn, cursor, sql, params), fetch, max_rows)
+            except self.psycopg.ProgrammingError as e:
+                if "didn't produce a result" in str(e):
+                    raise ToolError("the statement returns no rows: only queries (SELECT, WITH, VALUES) can run") from None
+                raise
             finally:
                 conn.rollback()
+
+    def column_names(self, conn: Any, cursor: Any, sql: str, params: Sequence[Any]) -> List[str]:
+        """The columns of a streamed query. With no rows stream() keeps no description, so
+        they come from the query wrapped in LIMIT 0, which does not run it."""
+        if cursor.description is not None:
+            return [d.name for d in cursor.description]
+        try:
+            with conn.transaction():  # a savepoint: a query that cannot be wrapped leaves the transaction usable
+                empty = conn.execute(f"SELECT * FROM (\n{sql}\n) AS query LIMIT 0", list(params), prepare=True)
+                return [d.name for d in empty.description or []]
+        except self.psycopg.Error:
+            return []
 
     def tables(self) -> List[str]:
         sql = ("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
@@ -208,10 +322,11 @@ class PostgreSQL:
     def columns(self, table: str) -> List[Dict[str, Any]]:
         sql = (
             "SELECT c.column_name, c.data_type, c.is_nullable = 'YES', c.column_default, "
-            "EXISTS (SELECT 1 FROM information_schema.key_column_usage k JOIN information_schema.table_constraints t "
-            "  ON t.constraint_name = k.constraint_name AND t.table_schema = k.table_schema "
-            "  WHERE t.constraint_type = 'PRIMARY KEY' AND k.table_schema = c.table_schema "
-            "  AND k.table_name = c.table_name AND k.column_name = c.column_name) "
+            # pg_index, not information_schema's constraint views, which show nothing to a SELECT-only role
+            "EXISTS (SELECT 1 FROM pg_catalog.pg_index i JOIN pg_catalog.pg_attribute a "
+            "  ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) "
+            "  WHERE i.indisprimary AND i.indrelid = format('%%I.%%I', c.table_schema, c.table_name)::regclass "
+            "  AND a.attname = c.column_name) "
             "FROM information_schema.columns c WHERE c.table_schema = current_schema() AND c.table_name = %s "
             "ORDER BY c.ordinal_position"
         )
@@ -269,8 +384,10 @@ def execute_select(
     params: Annotated[List[Param], "Values bound to the query's placeholders (? on SQLite, %s on PostgreSQL)."] = [],  # noqa: B006
     max_rows: Annotated[int, Field(ge=1, le=1000, description="The most rows returned.")] = 100,
 ) -> Dict[str, Any]:
-    """Run one read-only SQL query with bound parameters; the database refuses anything that writes."""
-    return DB.query(sql, params, max_rows, ctx)
+    """Run one read-only SQL query with bound parameters; the database refuses anything that writes.
+    The answer is bounded in rows (max_rows, and the server's own limit) and in bytes; when
+    there was more, it says "truncated": true with a note."""
+    return DB.query(sql, params, min(max_rows, MAX_ROWS), ctx)
 
 
 @server.tool(title="Aggregate a column", annotations={"readOnlyHint": True})
@@ -294,7 +411,7 @@ def execute_aggregation(
     if group_by is not None:
         g = DB.quote(group_by)
         sql = f"SELECT {g}, {target} FROM {DB.quote(table)} GROUP BY {g} ORDER BY {g}"
-    return {"sql": sql, "result": DB.query(sql, [], max_rows)}
+    return {"sql": sql, "result": DB.query(sql, [], min(max_rows, MAX_ROWS))}
 
 
 @server.resource("database://tables/{name}", name="table", mime_type="application/json",
@@ -320,21 +437,28 @@ def register_table_resources() -> None:
 
 
 def main() -> int:
-    global DB
+    global DB, MAX_ROWS, MAX_BYTES
     parser = argparse.ArgumentParser(description="read-only SQL over MCP (SQLite, or PostgreSQL with DATABASE_URL)")
     parser.add_argument("database", nargs="?", help="the SQLite database file (not with DATABASE_URL)")
     parser.add_argument("--init", metavar="SCRIPT.sql", type=Path, help="create the SQLite DATABASE from SCRIPT when missing")
     parser.add_argument("--timeout-ms", type=int, default=10_000, help="stop a query running longer (default 10000)")
+    parser.add_argument("--max-rows", type=int, default=MAX_ROWS, help="the most rows one answer holds (default 1000)")
+    parser.add_argument("--max-bytes", type=int, default=MAX_BYTES,
+                        help="about the most bytes of JSON one answer holds, and the largest value (default 1 MiB)")
+    parser.add_argument("--allow-superuser", action="store_true",
+                        help="serve even as a PostgreSQL superuser or a role that reads server files or runs programs")
     parser.add_argument("--http", metavar="HOST:PORT", help="serve Streamable HTTP at /mcp instead of stdio")
     args = parser.parse_args()
-    if args.timeout_ms < 1:
-        parser.error("--timeout-ms must be positive")
+    for option, value in (("--timeout-ms", args.timeout_ms), ("--max-rows", args.max_rows), ("--max-bytes", args.max_bytes)):
+        if value < 1:
+            parser.error(f"{option} must be positive")
+    MAX_ROWS, MAX_BYTES = args.max_rows, args.max_bytes
     url = os.environ.get("DATABASE_URL", "")
     try:
         if url.startswith(("postgresql://", "postgres://")):
             if args.database or args.init:
                 parser.error("DATABASE and --init are for SQLite; DATABASE_URL selects PostgreSQL")
-            DB = PostgreSQL(url, args.timeout_ms / 1000)
+            DB = PostgreSQL(url, args.timeout_ms / 1000, args.allow_superuser)
         elif url:
             parser.error("DATABASE_URL must start with postgresql://")
         else:
@@ -344,6 +468,9 @@ def main() -> int:
             if args.init is not None and SQLite.init(path, args.init):
                 print(f"database_server: created {path} from {args.init}", file=sys.stderr)
             DB = SQLite(path, args.timeout_ms / 1000)
+    except RoleRefused as e:
+        print(f"database_server: {e}", file=sys.stderr)
+        return 1
     except (OSError, sqlite3.Error) as e:
         print(f"database_server: cannot open the database: {e}", file=sys.stderr)
         return 1

@@ -4,8 +4,12 @@ and ``lint``.
 Every command runs as an argument list (never through a shell) in the project root, with a
 time limit, standard input closed and its output truncated, so nothing the model passes can
 become a command. The test and lint commands are fixed on the command line; the model can
-only narrow them to paths inside the project (``..``, absolute paths and option-like values
-are refused).
+only narrow them to existing paths inside the project: ``..``, absolute paths, symlinks
+that lead out, and anything that reads as an option (``-x``, ``--flag``) or as an argument
+file (``@file``, which pytest and other argparse programs expand into arguments) are
+refused, the last two also after normalization (``./-x``). The paths go after ``--``, so the
+configured commands must accept it (pytest, ruff, mypy and compileall do), and git takes
+them as literal paths (``GIT_LITERAL_PATHSPECS``), never as pathspec magic.
 
     python examples/python/devtools_server.py [--test-cmd "python -m pytest -q"]
         [--lint-cmd "python -m compileall -q"] [--timeout SECONDS] [--http HOST:PORT] PROJECT_ROOT
@@ -40,7 +44,8 @@ TIMEOUT = 120.0
 
 def run(command: List[str], timeout: Optional[float] = None) -> subprocess.CompletedProcess[str]:
     """Runs ``command`` in the project root, no shell, bounded in time; output is text."""
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "PAGER": "cat", "NO_COLOR": "1"}
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "PAGER": "cat", "NO_COLOR": "1",
+           "GIT_LITERAL_PATHSPECS": "1"}
     try:
         return subprocess.run(command, cwd=ROOT, stdin=subprocess.DEVNULL, capture_output=True, text=True,
                               errors="replace", timeout=timeout or TIMEOUT, env=env, check=False)
@@ -58,12 +63,13 @@ def git(*args: str) -> str:
 
 
 def project_paths(paths: List[str]) -> List[str]:
-    """``paths`` checked to be existing paths inside the project, not options."""
+    """``paths`` checked to be existing paths inside the project, neither options nor
+    argument files, in their normalized form (to be passed after ``--``)."""
     checked = []
     for path in paths:
-        if not path or path.startswith("-"):
-            raise ToolError(f"not a path: {path!r} (options cannot be passed)")
         relative = PurePosixPath(path)
+        if not path or path.startswith(("-", "@")) or relative.as_posix().startswith(("-", "@")):
+            raise ToolError(f"not a path: {path!r} (options and @argument files cannot be passed)")
         if relative.is_absolute() or ".." in relative.parts:
             raise ToolError(f"paths must be relative to the project, without '..': {path!r}")
         real = (ROOT / relative).resolve()
@@ -118,7 +124,8 @@ def git_log(
 @server.tool(title="Run the tests", annotations={"readOnlyHint": False, "destructiveHint": False})
 def run_tests(paths: Annotated[List[str], "Test files or directories to limit the run to."] = []) -> Dict[str, Any]:  # noqa: B006
     """Run the project's test command (optionally on some paths) and report whether it passed."""
-    command = TEST_COMMAND + project_paths(paths)
+    checked = project_paths(paths)
+    command = TEST_COMMAND + (["--", *checked] if checked else [])
     done = run(command)
     return {"command": shlex.join(command), "exit_code": done.returncode, "passed": done.returncode == 0,
             "output": tail(done.stdout + done.stderr)}
@@ -127,7 +134,7 @@ def run_tests(paths: Annotated[List[str], "Test files or directories to limit th
 @server.tool(title="Lint", annotations={"readOnlyHint": True})
 def lint(paths: Annotated[List[str], "Files or directories to lint (default: the project)."] = []) -> Dict[str, Any]:  # noqa: B006
     """Run the project's linter and report its findings."""
-    command = LINT_COMMAND + (project_paths(paths) or ["."])
+    command = LINT_COMMAND + ["--", *(project_paths(paths) or ["."])]
     done = run(command)
     return {"command": shlex.join(command), "exit_code": done.returncode, "clean": done.returncode == 0,
             "output": tail(done.stdout + done.stderr)}

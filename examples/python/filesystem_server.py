@@ -8,16 +8,22 @@ refused too. Files larger than ``--max-bytes`` are neither read nor written, and
 are created with ``O_EXCL | O_NOFOLLOW`` so a symlink swapped in at the last moment is not
 followed.
 
+Answers, errors included, speak only of paths relative to the base: never of the base's
+absolute path, nor of where a symlink leads. The operating system's own errors (``OSError``,
+whose text names the absolute path) are caught and reported with the client's path and the
+reason alone (``confined``).
+
     python examples/python/filesystem_server.py [--max-bytes N] [--http HOST:PORT] BASE_DIR
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from pathlib import Path, PurePosixPath
-from typing import Annotated, Any, Dict, List
+from typing import Annotated, Any, Dict, Iterator, List
 
 import mcpforge
 from mcpforge import Server, ToolError
@@ -39,13 +45,25 @@ def resolve(path: str) -> Path:
         raise ToolError("the path is empty or contains a NUL character")
     relative = PurePosixPath(path)
     if relative.is_absolute() or path.startswith("\\") or (len(path) > 1 and path[1] == ":"):
-        raise ToolError(f"absolute paths are not allowed: {path!r} (give a path relative to the base directory)")
+        raise ToolError("absolute paths are not allowed (give a path relative to the base directory)")
     if ".." in relative.parts:
         raise ToolError(f"'..' is not allowed in paths: {path!r}")
     real = (BASE / relative).resolve()
     if real != BASE and BASE not in real.parents:
         raise ToolError(f"{path!r} resolves outside the base directory (through a symbolic link)")
     return real
+
+
+@contextlib.contextmanager
+def confined(path: str) -> Iterator[None]:
+    """Reports the operating system's errors while serving ``path`` by the client's path and
+    the reason only: their own text names the absolute path."""
+    try:
+        yield
+    except OSError as e:
+        raise ToolError(f"cannot access {path!r}: {e.strerror or type(e).__name__}") from None
+    except RuntimeError:  # Path.resolve() on a symlink loop (before Python 3.13, which raises OSError)
+        raise ToolError(f"cannot access {path!r}: too many levels of symbolic links") from None
 
 
 def shown(real: Path) -> str:
@@ -76,27 +94,29 @@ def list_files(
     recursive: Annotated[bool, "Also list subdirectories' contents."] = False,
 ) -> Dict[str, Any]:
     """List the entries of a directory: name, type (file, directory, symlink) and size."""
-    real = resolve(path)
-    if not real.is_dir():
-        raise ToolError(f"not a directory: {path!r}")
-    entries: List[Dict[str, Any]] = []
-    walker = sorted(real.rglob("*")) if recursive else sorted(real.iterdir())
-    for entry in walker:
-        kind = "symlink" if entry.is_symlink() else "directory" if entry.is_dir() else "file"
-        entries.append(
-            {
-                "path": entry.relative_to(BASE).as_posix(),
-                "type": kind,
-                "size": entry.lstat().st_size if kind == "file" else None,
-            }
-        )
-    return {"directory": shown(real), "entries": entries}
+    with confined(path):
+        real = resolve(path)
+        if not real.is_dir():
+            raise ToolError(f"not a directory: {path!r}")
+        entries: List[Dict[str, Any]] = []
+        walker = sorted(real.rglob("*")) if recursive else sorted(real.iterdir())
+        for entry in walker:
+            kind = "symlink" if entry.is_symlink() else "directory" if entry.is_dir() else "file"
+            entries.append(
+                {
+                    "path": entry.relative_to(BASE).as_posix(),
+                    "type": kind,
+                    "size": entry.lstat().st_size if kind == "file" else None,
+                }
+            )
+        return {"directory": shown(real), "entries": entries}
 
 
 @server.tool(title="Read a file", annotations={"readOnlyHint": True})
 def read_file(path: Annotated[str, "A file relative to the base directory."]) -> str:
     """Read a UTF-8 text file."""
-    data = read_checked(path)
+    with confined(path):
+        data = read_checked(path)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -113,19 +133,20 @@ def create_file(
     data = content.encode("utf-8")
     if len(data) > MAX_BYTES:
         raise ToolError(f"the content is {len(data)} bytes, more than the {MAX_BYTES}-byte limit")
-    real = resolve(path)
-    if real == BASE or real.is_dir():
-        raise ToolError(f"{path!r} is a directory")
-    real.parent.mkdir(parents=True, exist_ok=True)
-    resolve(shown(real.parent))  # the created parents are still inside (no race through a link)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | (os.O_TRUNC if overwrite else os.O_EXCL)
-    try:
-        fd = os.open(real, flags, 0o644)
-    except FileExistsError:
-        raise ToolError(f"{path!r} already exists (pass overwrite: true to replace it)") from None
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-    return {"path": shown(real), "bytes": len(data), "overwritten": overwrite}
+    with confined(path):
+        real = resolve(path)
+        if real == BASE or real.is_dir():
+            raise ToolError(f"{path!r} is a directory")
+        real.parent.mkdir(parents=True, exist_ok=True)
+        resolve(shown(real.parent))  # the created parents are still inside (no race through a link)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | (os.O_TRUNC if overwrite else os.O_EXCL)
+        try:
+            fd = os.open(real, flags, 0o644)
+        except FileExistsError:
+            raise ToolError(f"{path!r} already exists (pass overwrite: true to replace it)") from None
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        return {"path": shown(real), "bytes": len(data), "overwritten": overwrite}
 
 
 @server.resource(
@@ -135,9 +156,10 @@ def create_file(
 )
 def file_resource(path: str) -> Any:
     """A missing file is "resource not found"; a refused path an invalid-params error."""
-    if not resolve(path).exists():
-        return None
-    data = read_checked(path)
+    with confined(path):
+        if not resolve(path).exists():
+            return None
+        data = read_checked(path)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

@@ -5,14 +5,17 @@ handshake through `ClientSession`) and over Streamable HTTP.
 
 sysinfo_server: the tool and resource listings; every tool with good and bad input, checked
 against what this process reads from the same machine (uname, /proc, statvfs); `calculate`
-with exact values and every kind of malformed expression; `cpu_usage` progress, and its
+with exact values and every kind of malformed expression, and arguments quoted in errors
+cut on a character boundary; `cpu_usage` progress, and its
 cancellation seen in the server's log; the resources; the same over HTTP.
 
 sqlite_server: listings; `list_tables`, `get_table_schema`, `execute_select` (bound parameters
 of every JSON type, blobs, invalid UTF-8, row limits) and `execute_aggregation` with exact
 answers over the sample database, checked against Python's own sqlite3 where a value is
 computed; every kind of write, ATTACH, PRAGMA, transaction control and multi-statement text
-refused, with the database file unchanged; unknown tables and bad identifiers; the table
+refused, with the database file unchanged; the functions that reach past the data
+(fts3_tokenizer, load_extension) refused; results and values bounded in size; long names
+in errors cut on a character boundary; unknown tables and bad identifiers; the table
 resources, the template and its completion; `--init`; the query time limit and cancellation;
 HTTP.
 
@@ -265,6 +268,37 @@ CALCULATION_ERRORS = [
 ]
 
 
+def quoted_prefix(text: str, limit: int = 200) -> str:
+    """The longest prefix of `text` of at most `limit` UTF-8 bytes that ends on a character."""
+    return text.encode()[:limit].decode("utf-8", "ignore")
+
+
+@pytest.mark.parametrize("wire", WIRES)
+def test_sysinfo_errors_cut_on_a_character_boundary(wire: str, sysinfo_server: Path, errlog: TextIO) -> None:
+    """An argument quoted in an error is cut to 200 bytes; a cut inside a multibyte
+    character would make the answer invalid JSON (an internal error instead of the message)."""
+
+    async def body() -> None:
+        async with over_stdio([str(sysinfo_server)], wire, errlog) as peer:
+            for expression, where in [("1" + "é" * 150, "unexpected byte 0xc3 at position 2"),
+                                      ("€" * 100, "unexpected byte 0xe2 at position 1"),
+                                      ("12" + "😀" * 60, "unexpected byte 0xf0 at position 3"),
+                                      ("2 *" + "é" * 300, "unexpected byte 0xc3 at position 4")]:
+                shown = quoted_prefix(expression)
+                assert len(shown.encode()) < 200 and len(expression.encode()) > 200
+                error = tool_error(await peer.call_tool("calculate", {"expression": expression}))
+                assert error == f'cannot evaluate "{shown}": {where}', expression
+            relative = "x" + "é" * 150
+            assert tool_error(await peer.call_tool("disk_usage", {"path": relative})) == (
+                f'path must be absolute (start with /), got "{quoted_prefix(relative)}"')
+            missing = "/" + "€" * 80  # one name, shorter than NAME_MAX
+            assert tool_error(await peer.call_tool("disk_usage", {"path": missing})) == (
+                f'cannot read the file system of "{quoted_prefix(missing)}": No such file or directory')
+            assert text_of(await peer.call_tool("calculate", {"expression": "6 * 7"})) == "42"
+
+    run(body)
+
+
 @pytest.mark.parametrize("wire", WIRES)
 def test_sysinfo_calculate(wire: str, sysinfo_server: Path, errlog: TextIO) -> None:
     async def body() -> None:
@@ -481,6 +515,14 @@ def test_sqlite_table_schema(wire: str, sqlite_server: Path, sample_db: Path, er
                 assert tool_error(await peer.call_tool("get_table_schema", {"table": table})) == (
                     f'unknown table "{table}"; the tables are: customers, orders, products'
                 )
+            # A long name is cut to 128 bytes on a character boundary (never inside one).
+            for table, shown in [("x" + "é" * 100, "x" + "é" * 63), ("€" * 60, "€" * 42), ("x" + "😀" * 40, "x" + "😀" * 31)]:
+                assert tool_error(await peer.call_tool("get_table_schema", {"table": table})) == (
+                    f'unknown table "{shown}"; the tables are: customers, orders, products'
+                )
+                message = tool_error(await peer.call_tool("execute_aggregation", {"table": "orders", "function": "SUM",
+                                                                                    "column": table}))
+                assert message.startswith(f'unknown column "{shown}" in table "orders"; its columns are: id, '), message
             assert "Invalid arguments for tool get_table_schema" in tool_error(
                 await peer.call_tool("get_table_schema", {})
             )
@@ -561,7 +603,13 @@ REFUSED = [
     ("SELECT * FROM orders; DROP TABLE orders", "refused: send exactly one statement (found more after the first ';')"),
     ("SELECT 1; ATTACH 'x.db' AS x", "refused: send exactly one statement (found more after the first ';')"),
     ("EXPLAIN SELECT 1", "refused: EXPLAIN is not a query; send a SELECT statement"),
-    ("SELECT load_extension('libm')", None),
+    # Functions that reach past the data: a heap address, code loading.
+    ("SELECT load_extension('libm')", "refused: the function load_extension() is not allowed on this server"),
+    ("SELECT fts3_tokenizer('simple')", "refused: the function fts3_tokenizer() is not allowed on this server"),
+    ("SELECT hex(FTS3_TOKENIZER('porter'))", "refused: the function fts3_tokenizer() is not allowed on this server"),
+    ("SELECT fts3_tokenizer('x', x'0000000000000000')", "refused: the function fts3_tokenizer() is not allowed on this server"),
+    ("SELECT name FROM products WHERE name = fts3_tokenizer('simple')",
+     "refused: the function fts3_tokenizer() is not allowed on this server"),
 ]
 
 
@@ -585,6 +633,24 @@ def test_sqlite_refuses_anything_but_one_read(wire: str, sqlite_server: Path, tm
     run(body)
     assert file_digest(db) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["server-stderr.log", "shop.db"]
+
+
+def test_sqlite_bounds_results(sqlite_server: Path, sample_db: Path, errlog: TextIO) -> None:
+    """No string or blob past 1 MiB is built, and a result stops growing past about 512 KiB."""
+    series = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) "
+
+    async def body() -> None:
+        async with over_stdio(sqlite_command(sqlite_server, sample_db), HANDSHAKE, errlog) as peer:
+            for sql in ["SELECT zeroblob(100000000)", "SELECT length(zeroblob(2000000))", "SELECT hex(randomblob(600000))"]:
+                assert tool_error(await peer.call_tool("execute_select", {"sql": sql})) == (
+                    "the query failed: string or blob too big"), sql
+            wide = structured(await peer.call_tool("execute_select", {
+                "sql": series + "SELECT i, hex(zeroblob(5000)) FROM n", "max_rows": 1000}))
+            assert wide["truncated"] is True and 50 <= wide["row_count"] < 60
+            assert 512 * 1024 < len(json.dumps(wide)) < 600 * 1024
+            assert rows_of(await peer.call_tool("execute_select", {"sql": "SELECT 1"})) == [[1]]
+
+    run(body)
 
 
 @pytest.mark.parametrize("wire", WIRES)

@@ -7,7 +7,10 @@ header) arrives on every request; GET responses are served from the cache on rep
 API sees one request) while POSTs are never cached; the per-API sliding-window rate limit
 trips after its budget and names the wait; query parameters and JSON bodies arrive; HTTP
 errors, unknown APIs, paths that leave the base URL, and GET bodies are tool errors; a bad
-configuration stops the server at startup with a clear message."""
+configuration stops the server at startup with a clear message. Redirects: one under the
+base URL is followed (the secret still arrives); one to another origin (a second local
+server on another port), to another scheme, outside the base path or through '..', and
+chains longer than the limit are tool errors, and the other origin never gets a request."""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ import json
 import subprocess
 import sys
 import threading
+import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -30,7 +34,8 @@ API_KEY = "key-123"
 
 
 class Recorder(BaseHTTPRequestHandler):
-    """Answers JSON describing the request (404 under /missing) and records it."""
+    """Answers JSON describing the request (404 under /missing; a redirect to its `to` query
+    parameter, with status `code` or 302, under /redirect) and records it."""
 
     seen: list[dict[str, Any]]
 
@@ -39,6 +44,14 @@ class Recorder(BaseHTTPRequestHandler):
         record = {"method": self.command, "path": self.path, "authorization": self.headers.get("Authorization"),
                   "api_key": self.headers.get("X-Api-Key"), "body": self.rfile.read(length).decode() if length else None}
         self.server.seen.append(record)  # type: ignore[attr-defined]
+        target = urllib.parse.urlsplit(self.path)
+        if target.path.endswith("/redirect"):
+            query = dict(urllib.parse.parse_qsl(target.query))
+            self.send_response(int(query.get("code", 302)))
+            self.send_header("Location", query["to"])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         status = 404 if self.path.startswith("/v1/missing") else 200
         payload = json.dumps({"request": record, "count": len(self.server.seen)}).encode()  # type: ignore[attr-defined]
         self.send_response(status)
@@ -140,6 +153,63 @@ def test_api_over_http(config: Path, upstream: ThreadingHTTPServer, errlog: Text
         run(body)
 
 
+def test_api_redirects_stay_within_the_base_url(tmp_path: Path, upstream: ThreadingHTTPServer, errlog: TextIO) -> None:
+    origin = f"http://127.0.0.1:{upstream.server_address[1]}"
+    config = tmp_path / "redirects.json"
+    config.write_text(json.dumps({"apis": {"shop": {"base_url": origin + "/v1", "bearer_token_env": "SHOP_TOKEN",
+                                                    "rate_limit": {"requests": 100, "per_seconds": 60}}}}))
+    seen: list[dict[str, Any]] = upstream.seen  # type: ignore[attr-defined]
+
+    def chain(hops: int, to: str = "/v1/items/9") -> str:
+        """A path under the base that redirects `hops` times before reaching `to`."""
+        for _ in range(hops - 1):
+            to = "/v1/redirect?" + urllib.parse.urlencode({"to": to})
+        return to
+
+    async def redirect(peer: Peer, to: str, code: int = 302) -> Any:
+        return await peer.call_tool("call_api", {"api": "shop", "path": "redirect", "query": {"code": str(code), "to": to}})
+
+    with local_http_server(Recorder) as elsewhere:
+        elsewhere.seen = []
+        other = f"http://127.0.0.1:{elsewhere.server_address[1]}"
+
+        async def body() -> None:
+            async with over_stdio(command(config), WIRES[0], errlog) as peer:
+                # Under the base URL (relative or absolute): followed, and the secret still arrives.
+                followed = structured(await redirect(peer, "/v1/items/7"))
+                assert followed["status"] == 200 and followed["body"]["request"]["path"] == "/v1/items/7"
+                assert followed["body"]["request"]["authorization"] == f"Bearer {TOKEN}"
+                moved = structured(await redirect(peer, f"{origin}/v1/items/8", 308))
+                assert moved["body"]["request"]["path"] == "/v1/items/8"
+                assert [r["path"].split("?")[0] for r in seen] == ["/v1/redirect", "/v1/items/7", "/v1/redirect", "/v1/items/8"]
+                # Anywhere else: a tool error naming where it led, and no request goes there.
+                for to, code, where in [
+                    (f"{other}/v1/items/1", 302, other),
+                    (f"{other}/v1/items/1", 307, other),
+                    (f"https://127.0.0.1:{upstream.server_address[1]}/v1/items/1", 301,
+                     f"https://127.0.0.1:{upstream.server_address[1]}"),
+                    ("/admin", 302, origin),
+                    ("/v10/items", 302, origin),
+                    ("/v1/../admin", 302, origin),
+                    ("/v1/%2e%2e/admin", 302, origin),
+                ]:
+                    message = tool_error(await redirect(peer, to, code))
+                    assert message.startswith(f"shop: GET {origin}/v1/redirect?"), message
+                    assert message.endswith(f"was redirected (HTTP {code}) outside the API's base URL, to {where}; "
+                                            "the redirect was not followed"), (to, message)
+                assert elsewhere.seen == []
+                assert len(seen) == 11 and all(r["path"].startswith("/v1/redirect?") for r in seen[4:])
+                # A chain of redirects under the base URL is followed up to the limit, not beyond.
+                assert structured(await redirect(peer, chain(3)))["body"]["request"]["path"] == "/v1/items/9"
+                del seen[:]
+                too_many = tool_error(await redirect(peer, chain(4)))
+                assert too_many.endswith("was redirected more than 3 times; the redirects were not followed"), too_many
+                assert len(seen) == 4 and not any(r["path"] == "/v1/items/9" for r in seen)
+                assert elsewhere.seen == []
+
+        run(body)
+
+
 def test_api_refuses_bad_configuration(tmp_path: Path, config: Path) -> None:
     def start(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
         return subprocess.run(["env", "-i", *(f"{k}={v}" for k, v in env.items()), sys.executable, str(SCRIPT), *args],
@@ -149,6 +219,7 @@ def test_api_refuses_bad_configuration(tmp_path: Path, config: Path) -> None:
     for text, message in [
         ('{"apis": {}}', "the configuration names no APIs"),
         ('{"apis": {"a": {"base_url": "ftp://x"}}}', "base_url must be an http(s) URL, got 'ftp://x'"),
+        ('{"apis": {"a": {"base_url": "http://x:port/v1"}}}', "base_url must be an http(s) URL, got 'http://x:port/v1'"),
         ('{"apis": {"a": {"base_url": "http://x", "rate_limit": {"requests": 0, "per_seconds": 1}}}}', "rate_limit needs"),
         ("not json", "bad configuration"),
     ]:

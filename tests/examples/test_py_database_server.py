@@ -8,25 +8,34 @@ the database itself answers; every kind of write, DDL, ATTACH/PRAGMA, transactio
 and multi-statement text refused by the database (the file's digest and PostgreSQL's row
 counts unchanged afterwards); unknown tables and columns; the table resources, the template
 and its completion; `--init` (created once, a failing script leaves nothing); the query
-time limit.
+time limit. The functions that reach past the data (`fts3_tokenizer`, which answers a heap
+address, `load_extension`) are refused. Answers are bounded: rows past `--max-rows` and
+bytes past `--max-bytes` are cut with a note, a single row or value past the byte limit is a
+tool error, and `zeroblob(100000000)` is refused at once without the server's memory ever
+growing.
 
 PostgreSQL: initdb into a scratch directory, run (as the `postgres` system user when this
 runs as root, since PostgreSQL refuses root) on 127.0.0.1 and a free port, always stopped.
-If it cannot be started the test fails saying why.
+If it cannot be started the test fails saying why. The server connects as `reader`, a role
+with only CONNECT, USAGE and SELECT rights, which cannot read server files or run programs;
+started as the superuser or as a member of `pg_read_server_files` it refuses to serve
+unless given `--allow-superuser`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import sqlite3
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NamedTuple, TextIO
 
 import mcp.types as types
 import pytest
@@ -101,7 +110,12 @@ async def check_queries(peer: Peer, placeholder: str) -> None:
         "sql": f"SELECT count(*) AS n FROM customers WHERE name = {p}", "params": ["x' OR '1'='1"]}))
     assert injection["rows"] == [[0]]
     limited = structured(await peer.call_tool("execute_select", {"sql": "SELECT id FROM orders ORDER BY id", "max_rows": 3}))
-    assert limited == {"columns": ["id"], "rows": [[1], [2], [3]], "row_count": 3, "truncated": True}
+    assert limited == {"columns": ["id"], "rows": [[1], [2], [3]], "row_count": 3, "truncated": True,
+                       "note": "truncated after 3 rows: there are more (the limit is 3 rows)"}
+    exact = structured(await peer.call_tool("execute_select", {"sql": "SELECT id FROM orders WHERE id <= 3", "max_rows": 3}))
+    assert exact == {"columns": ["id"], "rows": [[1], [2], [3]], "row_count": 3, "truncated": False}
+    empty = structured(await peer.call_tool("execute_select", {"sql": "SELECT name, city FROM customers WHERE 1 = 0"}))
+    assert empty == {"columns": ["name", "city"], "rows": [], "row_count": 0, "truncated": False}
     typed = structured(await peer.call_tool("execute_select", {
         "sql": f"SELECT {p} AS s, {p} AS f, {p} AS n", "params": ["text", 1.5, None]}))
     assert typed["rows"] == [["text", 1.5, None]]
@@ -158,6 +172,10 @@ SQLITE_REFUSED = [(sql, f"refused: the database is read-only (not allowed: {what
     ("BEGIN IMMEDIATE", "TRANSACTION BEGIN"),
     ("WITH x AS (SELECT 1) DELETE FROM orders", "DELETE orders"),
 ]] + [
+    ("SELECT fts3_tokenizer('simple')", "refused: the function fts3_tokenizer() is not allowed on this server"),
+    ("SELECT hex(FTS3_TOKENIZER('porter'))", "refused: the function fts3_tokenizer() is not allowed on this server"),
+    ("SELECT fts3_tokenizer('x', x'0000000000000000')", "refused: the function fts3_tokenizer() is not allowed on this server"),
+    ("SELECT load_extension('libm')", "refused: the function load_extension() is not allowed on this server"),
     ("SELECT 1; DELETE FROM orders", "SQLite: You can only execute one statement at a time."),
     ("SELEC 1", 'SQLite: near "SELEC": syntax error'),
     ("SELECT * FROM nope", "SQLite: no such table: nope"),
@@ -225,9 +243,61 @@ def test_sqlite_init_and_usage_errors(sample_db: Path, tmp_path: Path) -> None:
         ([str(sample_db)], {"DATABASE_URL": "mysql://x"}, "DATABASE_URL must start with postgresql://"),
         ([str(sample_db)], {"DATABASE_URL": "postgresql://127.0.0.1:1/x"}, "DATABASE and --init are for SQLite"),
         (["--timeout-ms", "0", str(sample_db)], None, "--timeout-ms must be positive"),
+        (["--max-rows", "0", str(sample_db)], None, "--max-rows must be positive"),
+        (["--max-bytes", "-1", str(sample_db)], None, "--max-bytes must be positive"),
     ]:
         usage = start(*args, env=env)
         assert usage.returncode == 2 and message in usage.stderr, args
+
+
+def peak_memory_kib(pid: int) -> int:
+    """The most resident memory the process `pid` has had (VmHWM), in KiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    raise AssertionError(f"no VmHWM in /proc/{pid}/status")
+
+
+SERIES = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) "
+TOO_BIG = "the server's {}-byte limit: select less of it (e.g. substr() or length() of large values)"
+PEAK_BOUND_KIB = 150 * 1024  # the server's own size is well under; the blob alone would be 98 MiB
+
+
+def test_sqlite_bounds_every_answer(sample_db: Path, errlog: TextIO, child_pids: Callable[[], list[int]]) -> None:
+    async def body() -> None:
+        async with over_stdio([sys.executable, str(SCRIPT), str(sample_db)], HANDSHAKE, errlog) as peer:
+            (server,) = child_pids()
+            started = time.monotonic()
+            huge = await peer.call_tool("execute_select", {"sql": "SELECT zeroblob(100000000)"})
+            assert tool_error(huge) == "a value is larger than " + TOO_BIG.format(1024 * 1024)
+            assert time.monotonic() - started < 5 and peak_memory_kib(server) < PEAK_BOUND_KIB
+            # The default caps: 1000 rows, 1 MiB.
+            many = structured(await peer.call_tool("execute_select", {"sql": SERIES + "SELECT i FROM n", "max_rows": 1000}))
+            assert many["row_count"] == 1000 and many["note"] == "truncated after 1000 rows: there are more (the limit is 1000 rows)"
+            wide = structured(await peer.call_tool("execute_select", {
+                "sql": SERIES + "SELECT i, hex(zeroblob(5000)) FROM n", "max_rows": 1000}))
+            assert wide["truncated"] and wide["note"] == f"truncated after {wide['row_count']} rows: the result reached the 1048576-byte limit"
+            assert 100 <= wide["row_count"] <= 105 and len(json.dumps(wide["rows"])) <= 1024 * 1024
+            assert peak_memory_kib(server) < PEAK_BOUND_KIB
+
+        limits = ["--max-rows", "50", "--max-bytes", "100000"]
+        async with over_stdio([sys.executable, str(SCRIPT), *limits, str(sample_db)], HANDSHAKE, errlog) as peer:
+            rows = structured(await peer.call_tool("execute_select", {"sql": SERIES + "SELECT i FROM n", "max_rows": 1000}))
+            assert [r[0] for r in rows["rows"]] == list(range(1, 51))
+            assert rows["note"] == "truncated after 50 rows: there are more (the limit is 50 rows)"
+            grouped = structured(await peer.call_tool("execute_aggregation", {
+                "table": "orders", "function": "COUNT", "group_by": "id", "max_rows": 1000}))
+            assert grouped["result"]["row_count"] == 30 and not grouped["result"]["truncated"]
+            wide = structured(await peer.call_tool("execute_select", {"sql": SERIES + "SELECT i, hex(zeroblob(2500)) FROM n"}))
+            assert wide["note"] == f"truncated after {wide['row_count']} rows: the result reached the 100000-byte limit"
+            assert wide["row_count"] == 19 and len(json.dumps(wide["rows"])) <= 100000
+            row = tool_error(await peer.call_tool("execute_select", {"sql": "SELECT hex(zeroblob(30000)), hex(zeroblob(30000))"}))
+            assert row == "a single row is 120009 bytes as JSON, more than " + TOO_BIG.format(100000)
+            value = tool_error(await peer.call_tool("execute_select", {"sql": "SELECT hex(zeroblob(60000))"}))
+            assert value == "a value is larger than " + TOO_BIG.format(100000)
+            assert structured(await peer.call_tool("execute_select", {"sql": "SELECT 1"}))["rows"] == [[1]]
+
+    run(body)
 
 
 # ----- PostgreSQL ------------------------------------------------------------------------------
@@ -241,9 +311,16 @@ def _pg_bin(name: str) -> str:
     return str(found)
 
 
+class Postgres(NamedTuple):
+    reader: str  # the URL of `shop` as `reader`: LOGIN, CONNECT, USAGE and SELECT, nothing else
+    superuser: str  # the same database as the superuser `postgres`
+    files: str  # as `files`, an otherwise ordinary role that is a member of pg_read_server_files
+    scratch: Path  # the server's scratch directory (writable by its programs)
+
+
 @pytest.fixture
-def postgres() -> Iterator[str]:
-    """A PostgreSQL server on 127.0.0.1 holding the sample database `shop`; yields its URL."""
+def postgres() -> Iterator[Postgres]:
+    """A PostgreSQL server on 127.0.0.1 holding the sample database `shop`."""
     as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
     scratch = Path(tempfile.mkdtemp(prefix="mcpforge-pg-"))  # readable by the postgres user, unlike pytest's tmp
     data, port = scratch / "data", free_port()
@@ -271,7 +348,15 @@ def postgres() -> Iterator[str]:
             url = f"postgresql://postgres@127.0.0.1:{port}/shop"
             with psycopg.connect(url, autocommit=True) as conn:
                 conn.execute(SAMPLE_SQL.read_text())
-            yield url
+                for role in ("reader", "files"):
+                    conn.execute(f"CREATE ROLE {role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT")
+                    conn.execute(f"GRANT CONNECT ON DATABASE shop TO {role}")
+                    conn.execute(f"GRANT USAGE ON SCHEMA public TO {role}")
+                    conn.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}")
+                conn.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+                conn.execute("GRANT pg_read_server_files TO files")
+            yield Postgres(f"postgresql://reader@127.0.0.1:{port}/shop", url, f"postgresql://files@127.0.0.1:{port}/shop",
+                           scratch)
         finally:
             stop = pg(_pg_bin("pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "-t", "30", "stop")
             assert stop.returncode == 0, f"PostgreSQL did not stop: {stop.stderr}"
@@ -292,31 +377,73 @@ PG_REFUSED = [
     ("SELECT set_config('transaction_read_only', 'off', false)", "PostgreSQL: transaction read-write mode must be set before any query"),
     ("SELECT * FROM nope", 'PostgreSQL: relation "nope" does not exist'),
     ("SELECT pg_sleep(5)", "the query was interrupted: it ran longer than the 0.5 s time limit"),
+    # What a read-only transaction alone does not stop; the role's rights do.
+    ("SELECT pg_read_file('/etc/passwd')", "PostgreSQL: permission denied for function pg_read_file"),
+    ("SELECT pg_ls_dir('.')", "PostgreSQL: permission denied for function pg_ls_dir"),
+    ("SELECT lo_import('/etc/passwd')", "PostgreSQL: "),
+    ("COPY (SELECT 1) TO PROGRAM 'true'", "pg_execute_server_program role to COPY to or from an external program"),
+    ("COPY (SELECT 1) TO '/tmp/out.csv'", "pg_write_server_files role to COPY to a file"),
+    ("SELECT * FROM pg_authid", "PostgreSQL: permission denied for table pg_authid"),
 ]
 
 
-def test_postgresql_over_stdio(postgres: str, errlog: TextIO) -> None:
+def test_postgresql_over_stdio(postgres: Postgres, errlog: TextIO) -> None:
     import psycopg
 
+    ran = postgres.scratch / "program-ran"
+
     async def body() -> None:
-        command = ["env", f"DATABASE_URL={postgres}", sys.executable, str(SCRIPT), "--timeout-ms", "500"]
+        command = ["env", f"DATABASE_URL={postgres.reader}", sys.executable, str(SCRIPT), "--timeout-ms", "500"]
         async with over_stdio(command, HANDSHAKE, errlog) as peer:
             await check_listing(peer)
             await check_queries(peer, "%s")
             await check_resources(peer, HANDSHAKE)
-            for sql, message in PG_REFUSED:
+            for sql, message in PG_REFUSED + [(f"COPY (SELECT 1) TO PROGRAM 'touch {ran}'", "to COPY to or from an external program")]:
                 assert message in tool_error(await peer.call_tool("execute_select", {"sql": sql})), sql
             dates = structured(await peer.call_tool("execute_select", {"sql": "SELECT DATE '2024-01-05' AS d, 2.50::numeric AS n"}))
             assert dates["rows"] == [["2024-01-05", 2.5]]
+            # Rows arrive one at a time and stop at the limits (the series is never read to its end).
+            series = "SELECT i, repeat('x', 10000) FROM (SELECT generate_series(1, 100000000) AS i) AS n"
+            wide = structured(await peer.call_tool("execute_select", {"sql": series, "max_rows": 1000}))
+            assert wide["note"] == f"truncated after {wide['row_count']} rows: the result reached the 1048576-byte limit"
+            assert 100 <= wide["row_count"] <= 105
+            row = tool_error(await peer.call_tool("execute_select", {"sql": "SELECT repeat('x', 2000000)"}))
+            assert row == "a single row is 2000005 bytes as JSON, more than " + TOO_BIG.format(1024 * 1024)
+            assert structured(await peer.call_tool("execute_select", {"sql": "SELECT 2 AS two"}))["rows"] == [[2]]
 
     run(body)
-    with psycopg.connect(postgres) as conn:
+    assert not ran.exists()
+    with psycopg.connect(postgres.superuser) as conn:
         counts = [conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES]
     assert counts == [12, 30, 10]
 
 
-def test_postgresql_over_http(postgres: str, errlog: TextIO, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DATABASE_URL", postgres)
+def test_postgresql_refuses_a_powerful_role(postgres: Postgres, errlog: TextIO) -> None:
+    def start(url: str, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["env", f"DATABASE_URL={url}", sys.executable, str(SCRIPT), *args], stdin=subprocess.DEVNULL,
+                              capture_output=True, text=True, timeout=PG_BOUND, check=False)
+
+    advice = ("so it could read the server's files or run programs on it (pg_read_file, COPY ... TO PROGRAM) even in a "
+              "read-only transaction. Connect as a role with only CONNECT, USAGE and SELECT rights, or pass --allow-superuser")
+    for url, role, what in [(postgres.superuser, "postgres", "a superuser"),
+                            (postgres.files, "files", "a member of pg_read_server_files")]:
+        refused = start(url)
+        assert refused.returncode == 1, refused.stderr
+        assert refused.stderr == f"database_server: refusing to serve as the PostgreSQL role {role!r}: it is {what}, {advice}\n"
+    # With the flag it serves (and says so): a superuser's query reaches what the reader's cannot.
+    allowed = start(postgres.superuser, "--allow-superuser")
+    assert allowed.returncode == 0 and "warning: --allow-superuser" in allowed.stderr
+
+    async def body() -> None:
+        command = ["env", f"DATABASE_URL={postgres.superuser}", sys.executable, str(SCRIPT), "--allow-superuser"]
+        async with over_stdio(command, HANDSHAKE, errlog) as peer:
+            assert structured(await peer.call_tool("execute_select", {"sql": "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"}))["rows"] == [[True]]
+
+    run(body)
+
+
+def test_postgresql_over_http(postgres: Postgres, errlog: TextIO, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", postgres.reader)
     with http_server([sys.executable, str(SCRIPT)], errlog) as url:
 
         async def body() -> None:

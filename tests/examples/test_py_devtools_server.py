@@ -3,7 +3,9 @@ and over Streamable HTTP, on a scratch git repository this test creates (two com
 a modified, a staged and an untracked file): `git_status` and `git_log` compared with what
 git itself says, `run_tests` passing, failing and narrowed to one file, `lint` clean and
 finding a syntax error, a test command that exceeds its time limit, and paths or options
-that try to leave the project refused."""
+that try to leave the project refused. Options and argument files (`@file`, which pytest
+expands into arguments even after `--`) are refused in every spelling before anything runs,
+and the paths that pass reach the commands after `--`."""
 
 from __future__ import annotations
 
@@ -72,7 +74,7 @@ async def check_git(peer: Peer, repo: Path) -> None:
     for args, message in [
         ({"path": "../x"}, "paths must be relative to the project, without '..'"),
         ({"path": "/etc/passwd"}, "paths must be relative to the project"),
-        ({"path": "--all"}, "not a path: '--all' (options cannot be passed)"),
+        ({"path": "--all"}, "not a path: '--all' (options and @argument files cannot be passed)"),
         ({"path": "nope.py"}, "no such file or directory in the project: 'nope.py'"),
     ]:
         assert tool_error(await peer.call_tool("git_log", args)).startswith(message), args
@@ -87,8 +89,9 @@ async def check_tests_and_lint(peer: Peer, repo: Path) -> None:
     failed = structured(await peer.call_tool("run_tests", {}))
     assert failed["passed"] is False and failed["exit_code"] == 1 and "1 failed, 1 passed" in failed["output"]
     narrowed = structured(await peer.call_tool("run_tests", {"paths": ["tests/test_calc.py"]}))
-    assert narrowed["passed"] is True and narrowed["command"].endswith("tests/test_calc.py")
-    assert tool_error(await peer.call_tool("run_tests", {"paths": ["-p", "evil"]})) == "not a path: '-p' (options cannot be passed)"
+    assert narrowed["passed"] is True and narrowed["command"].endswith("-p no:cacheprovider -- tests/test_calc.py")
+    assert tool_error(await peer.call_tool("run_tests", {"paths": ["-p", "evil"]})) == (
+        "not a path: '-p' (options and @argument files cannot be passed)")
 
     clean = structured(await peer.call_tool("lint", {}))
     assert clean["clean"] is True and clean["exit_code"] == 0
@@ -119,6 +122,37 @@ def test_devtools_over_http(repo: Path, errlog: TextIO) -> None:
                 await check_tests_and_lint(peer, repo)
 
         run(body)
+
+
+def test_devtools_refuses_options_and_argument_files(repo: Path, tmp_path: Path, errlog: TextIO) -> None:
+    """The test and lint commands record their arguments instead of running: files named
+    like an option or an argument file exist in the project (so only the refusal stops them),
+    and nothing runs for any of them."""
+    ran = tmp_path / "ran.log"
+    recorder = tmp_path / "record.py"
+    recorder.write_text(f"import sys\nwith open({str(ran)!r}, 'a') as f:\n    f.write(repr(sys.argv[1:]) + '\\n')\n")
+    (repo / "@args").write_text("--version\n")
+    (repo / "-k").write_text("")
+    (repo / "--collect-only").write_text("")
+    record = f"{sys.executable} {recorder}"
+    refused = ["@args", "./@args", "@/etc/passwd", "@", "-k", "./-k", ".//-k", "--collect-only", "--co", "-",
+               "--", "--rootdir=/"]
+
+    async def body() -> None:
+        async with over_stdio([sys.executable, str(SCRIPT), "--test-cmd", f"{record} test", "--lint-cmd", f"{record} lint",
+                               str(repo)], WIRES[0], errlog) as peer:
+            for path in refused:
+                message = f"not a path: {path!r} (options and @argument files cannot be passed)"
+                for tool, args in [("run_tests", {"paths": [path]}), ("run_tests", {"paths": ["calc.py", path]}),
+                                   ("lint", {"paths": [path]}), ("git_log", {"path": path})]:
+                    assert tool_error(await peer.call_tool(tool, args)) == message, (tool, args)
+            assert not ran.exists()  # nothing ran
+            tested = structured(await peer.call_tool("run_tests", {"paths": ["tests/test_calc.py", "./calc.py"]}))
+            linted = structured(await peer.call_tool("lint", {}))
+            assert tested["exit_code"] == 0 and linted["exit_code"] == 0
+
+    run(body)
+    assert ran.read_text().splitlines() == ["['test', '--', 'tests/test_calc.py', 'calc.py']", "['lint', '--', '.']"]
 
 
 def test_devtools_time_limit(repo: Path, errlog: TextIO) -> None:

@@ -4,7 +4,9 @@ a symlink that stays inside and symlinks that escape: `list_files` (flat and rec
 `read_file`, `create_file` (new, nested, refusing to overwrite unless asked) and the
 `file:///{+path}` resources, with every escape refused (`..`, absolute paths, escaping
 symlinks for reading, listing and writing, oversized files and content) and the files
-outside left untouched."""
+outside left untouched. Every kind of error (and every answer) speaks only of paths
+relative to the base: neither the base directory as given, nor its resolved form, nor
+where an escaping symlink leads ever appears."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import mcp.types as types
 import pytest
@@ -75,7 +77,7 @@ async def check_reading(peer: Peer, base: Path) -> None:
     for tool, args, message in [
         ("read_file", {"path": "../outside/secret.txt"}, "'..' is not allowed in paths: '../outside/secret.txt'"),
         ("read_file", {"path": "docs/../../outside/secret.txt"}, "'..' is not allowed in paths"),
-        ("read_file", {"path": secret}, f"absolute paths are not allowed: {secret!r}"),
+        ("read_file", {"path": secret}, "absolute paths are not allowed (give a path relative to the base directory)"),
         ("read_file", {"path": "escape.txt"}, "'escape.txt' resolves outside the base directory (through a symbolic link)"),
         ("read_file", {"path": "escape-dir/secret.txt"}, "resolves outside the base directory"),
         ("list_files", {"path": "escape-dir"}, "resolves outside the base directory"),
@@ -156,6 +158,63 @@ def test_filesystem_over_http(wire: str, tree: Path, errlog: TextIO) -> None:
                 await check_writing(peer, tree)
 
         run(body)
+
+
+def test_filesystem_errors_never_show_the_base(tree: Path, tmp_path: Path, errlog: TextIO) -> None:
+    """The server is given the base through a symlink, so its path as given and its resolved
+    form differ; neither, nor the directory outside, may appear in any answer."""
+    given = tmp_path / "served"
+    given.symlink_to(tree)
+    (tree / "loop").symlink_to("loop")
+    (tree / "dangling").symlink_to(tmp_path / "outside" / "nothing")
+    long_name = "n" * 300
+    calls: list[tuple[str, dict[str, Any], str]] = [
+        ("read_file", {"path": "missing.txt"}, "no such file: 'missing.txt'"),
+        ("read_file", {"path": "../outside/secret.txt"}, "'..' is not allowed in paths"),
+        ("read_file", {"path": "docs/../../.."}, "'..' is not allowed in paths"),
+        ("read_file", {"path": "/etc/passwd"}, "absolute paths are not allowed"),
+        ("read_file", {"path": str(tree / "notes.txt")}, "absolute paths are not allowed"),
+        ("read_file", {"path": str(given / "notes.txt")}, "absolute paths are not allowed"),
+        ("read_file", {"path": "escape.txt"}, "'escape.txt' resolves outside the base directory"),
+        ("read_file", {"path": "escape-dir/secret.txt"}, "resolves outside the base directory"),
+        ("read_file", {"path": "dangling"}, "'dangling' resolves outside the base directory"),
+        ("list_files", {"path": "escape-dir"}, "resolves outside the base directory"),
+        ("read_file", {"path": "docs"}, "not a regular file: 'docs'"),
+        ("list_files", {"path": "notes.txt"}, "not a directory: 'notes.txt'"),
+        ("read_file", {"path": "big.txt"}, "more than the"),
+        ("read_file", {"path": "data.bin"}, "'data.bin' is not UTF-8 text"),
+        ("read_file", {"path": "loop"}, "cannot access 'loop': "),
+        ("list_files", {"path": "loop/x"}, "cannot access 'loop/x': "),
+        ("read_file", {"path": long_name}, f"cannot access '{long_name}': File name too long"),
+        ("read_file", {"path": "x\0"}, "the path is empty or contains a NUL character"),
+        ("create_file", {"path": "notes.txt/inner.txt", "content": "x"}, "cannot access 'notes.txt/inner.txt': "),
+        ("create_file", {"path": f"docs/{long_name}", "content": "x"}, "File name too long"),
+        ("create_file", {"path": "loop", "content": "x"}, "cannot access 'loop': "),
+        ("create_file", {"path": "docs", "content": "x"}, "'docs' is a directory"),
+        ("create_file", {"path": "notes.txt", "content": "x"}, "'notes.txt' already exists"),
+        ("create_file", {"path": "dangling", "content": "x", "overwrite": True}, "resolves outside the base directory"),
+        ("create_file", {"path": "huge.txt", "content": "y" * (MAX_BYTES + 1)}, "more than the"),
+    ]
+    hidden = {str(given), str(tree), str(tree.resolve()), str(tmp_path / "outside"), str(tmp_path.resolve())}
+
+    def check(text: str, what: Any) -> None:
+        assert not any(h in text for h in hidden), (what, text)
+
+    async def body() -> None:
+        async with over_stdio(command(given), WIRES[0], errlog) as peer:
+            for tool, args, message in calls:
+                error = tool_error(await peer.call_tool(tool, args))
+                assert message in error, (tool, args, error)
+                check(error, (tool, args))
+            listing = await peer.call_tool("list_files", {"recursive": True})
+            check(text_of(listing), "list_files")
+            for uri in ["file:///loop", "file:///escape.txt", "file:///dangling", "file:///big.txt", f"file:///{long_name}"]:
+                with pytest.raises(MCPError) as refused:
+                    await peer.read_resource(uri)
+                check(refused.value.message, uri)
+
+    run(body)
+    assert (tmp_path / "outside").iterdir() and not (tmp_path / "outside" / "nothing").exists()
 
 
 def test_filesystem_refuses_a_missing_base(tmp_path: Path) -> None:
