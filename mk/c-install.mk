@@ -4,14 +4,18 @@
 #
 # writes PREFIX/lib/libmcpforge.so.VERSION (soname libmcpforge.so.ABI, see ffi/build.rs) with the
 # links libmcpforge.so.ABI and libmcpforge.so, PREFIX/lib/libmcpforge.a, PREFIX/include/mcpforge.h,
-# PREFIX/lib/pkgconfig/mcpforge.pc and PREFIX/lib/cmake/mcpforge/ (paths relative to the prefix).
+# PREFIX/lib/pkgconfig/mcpforge.pc and PREFIX/lib/cmake/mcpforge/, both relocatable (their paths
+# are computed from where they are, so an installed tree can be moved or unpacked anywhere).
 #
-#   make c-install-check   installs the debug build into a scratch prefix, then builds the C
-#                          quickstart against that prefix only (pkg-config, CMake, and the static
-#                          archive), with the build tree on no search path, and drives each build
-#                          with tests/c/test_ffi; part of `make test`
+#   make c-install-check    installs the debug build into a scratch prefix, then runs
+#                           c-consumer-check on it; part of `make test`
+#   make c-consumer-check C_CHECK=DIR
+#                           builds the C quickstart and tests/c/test_ffi.c against DIR/prefix only
+#                           (pkg-config, CMake, and the static archive), with the build tree on no
+#                           search path, and drives each build with test_ffi (no Rust toolchain
+#                           needed: `make dist-check` runs it on the unpacked C tarball)
 
-.PHONY: install c-install c-install-check
+.PHONY: install c-install c-install-check c-consumer-check
 
 PREFIX ?= /usr/local
 LIBDIR ?= $(PREFIX)/lib
@@ -31,15 +35,18 @@ c-install: setup
 	ln -sf $(C_SONAME) $(DESTDIR)$(LIBDIR)/libmcpforge.so
 	install -m 644 target/$(C_PROFILE)/libmcpforge.a $(DESTDIR)$(LIBDIR)/libmcpforge.a
 	install -m 644 include/mcpforge.h $(DESTDIR)$(INCLUDEDIR)/mcpforge.h
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@INCLUDEDIR@|$${prefix}/include|g' -e 's|@LIBDIR@|$${prefix}/lib|g' \
+	sed -e 's|@PREFIX@|$${pcfiledir}/../..|g' -e 's|@INCLUDEDIR@|$${prefix}/include|g' -e 's|@LIBDIR@|$${prefix}/lib|g' \
 		-e 's|@VERSION@|$(C_VERSION)|g' -e 's|@RPATH@||g' ffi/mcpforge.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/mcpforge.pc
 	$(C_INSTALL_SED) ffi/cmake/mcpforgeConfig.cmake.in > $(DESTDIR)$(LIBDIR)/cmake/mcpforge/mcpforgeConfig.cmake
 	$(C_INSTALL_SED) ffi/cmake/mcpforgeConfigVersion.cmake.in > $(DESTDIR)$(LIBDIR)/cmake/mcpforge/mcpforgeConfigVersion.cmake
 
-C_CHECK := $(CURDIR)/target/c/install-check
+C_CHECK ?= $(CURDIR)/target/c/install-check
 c-install-check: setup
 	rm -rf $(C_CHECK)
 	$(MAKE) --no-print-directory c-install PREFIX=$(C_CHECK)/prefix C_PROFILE=debug
+	$(MAKE) --no-print-directory c-consumer-check C_CHECK=$(C_CHECK)
+
+c-consumer-check:
 	@# The installed library carries its ABI name, and the consumers record it.
 	readelf -d $(C_CHECK)/prefix/lib/libmcpforge.so.$(C_VERSION) | grep -q 'SONAME.*\[$(C_SONAME)\]'
 	@# pkg-config, with nothing but the installed prefix on its path.
@@ -60,12 +67,13 @@ c-install-check: setup
 	@# CMake, finding the package through the prefix only.
 	@if command -v cmake >/dev/null 2>&1; then \
 		set -e; \
+		rm -rf $(C_CHECK)/cmake_consumer; \
 		cmake -S tests/c/cmake_consumer -B $(C_CHECK)/cmake_consumer -DCMAKE_PREFIX_PATH=$(C_CHECK)/prefix \
 			-DCMAKE_C_COMPILER=$(CC) >/dev/null; \
 		cmake --build $(C_CHECK)/cmake_consumer >/dev/null; \
 		readelf -d $(C_CHECK)/cmake_consumer/cmake_consumer | grep -q 'NEEDED.*\[$(C_SONAME)\]'; \
 		$(C_CHECK)/cmake_consumer/cmake_consumer; \
 	else echo "c-install-check: cmake not installed: skipping the CMake consumer"; fi
-	@echo "c-install-check: $(C_SONAME) installed; pkg-config, static and CMake consumers built against the prefix and passed"
+	@echo "c-consumer-check: $(C_SONAME) found in the prefix; pkg-config, static and CMake consumers built against it and passed"
 
 TEST_TARGETS += c-install-check
