@@ -29,8 +29,9 @@ test: setup build lint test-rust test-e2e conformance c-test $(TEST_TARGETS)
 
 lint:
 	$(CARGO) fmt --all --check
+	$(CARGO) fmt --check --manifest-path fuzz/Cargo.toml
 	python3 scripts/check-floors.py
-	$(CARGO) clippy -j$(JOBS) --workspace --all-targets -- -D warnings
+	$(CARGO) clippy -j$(JOBS) --workspace --all-targets --features mcpforge/fuzzing -- -D warnings
 
 test-rust:
 	$(CARGO) test -j$(JOBS) --workspace

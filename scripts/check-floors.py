@@ -26,7 +26,7 @@ FLOORS = [
     ("registry", ["registry/"]),
     ("dispatch", ["dispatch/", "tasks/"]),
     ("transports", ["transport/"]),
-    ("facade", ["server.rs", "server_config.rs", "server/", "lib.rs", "sugar.rs", "telemetry.rs"]),
+    ("facade", ["server.rs", "server_config.rs", "server/", "lib.rs", "sugar.rs", "telemetry.rs", "fuzzing.rs"]),
 ]
 RANK = {name: i for i, (name, _) in enumerate(FLOORS)}
 

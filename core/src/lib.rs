@@ -32,6 +32,9 @@ pub mod auth;
 pub mod context;
 pub mod dispatch;
 pub mod error;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod handler;
 pub mod jsonrpc;
 pub(crate) mod outbox;

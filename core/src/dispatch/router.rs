@@ -183,7 +183,7 @@ async fn guarded(routed: Routed<'_>, cancel: &CancellationToken, id: &RequestId)
 }
 
 /// Decides the era. `Ok(None)`: a `ping` outside any session, answered `{}`.
-fn classify(
+pub(crate) fn classify(
     shared: &Arc<ServerShared>,
     peer: &Peer,
     req: &IncomingRequest,

@@ -24,6 +24,9 @@
 //!   matching unambiguous.
 //! * Literal text is kept as written; characters not allowed in a URI are percent-encoded on
 //!   expansion, as the RFC requires, and match either raw or percent-encoded.
+//! * Adjacent query expressions expand as one query string, the way matching reads them:
+//!   `{?x}{&y}` with `x` undefined gives `?y=…` (the RFC gives `&y=…`, which has no query
+//!   string at all), and `{?x}{?y}` gives `?x=…&y=…` (the RFC: `?x=…?y=…`).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -304,8 +307,8 @@ impl UriTemplate {
     /// * **Literals** match exactly and case-sensitively (they are regex-escaped). A literal
     ///   character that is not allowed in a URI (a space, non-ASCII, ...) matches either
     ///   itself or its percent-encoded UTF-8 form (hex digits in any case), since expansion
-    ///   produces the latter. Percent-encoded triplets written in a literal match only as
-    ///   written.
+    ///   produces the latter; the encoded form is tried first (`50%{x}` matches `50%2525` with
+    ///   `x = "25"`). Percent-encoded triplets written in a literal match only as written.
     /// * **`{x}`** (simple): one or more characters other than `/`, `?` and `#`. A simple value
     ///   never crosses a path segment: `file:///{path}` does not match `file:///a/b`. Use
     ///   `{+path}` or `{/path*}` for several segments. Empty values do not match.
@@ -402,22 +405,38 @@ impl UriTemplate {
     /// For values that [`UriTemplate::matches`] could have produced (passing its traversal
     /// rules, non-empty where an empty value is not matched, no raw `?`/`#`, `,` or `%XX`
     /// sequences in `+`/`#` values, no `.` in `{.x}` values, ...),
-    /// `matches(&expand(&vars)) == Some(vars)`.
+    /// `matches(&expand(&vars)) == Some(vars)`, except where an expression directly follows a
+    /// query expression (`{?q}{x}`) or a `{&…}` expression directly follows another one
+    /// (`{+x}{&q}`): where the query string starts or ends is then a guess.
     #[must_use]
     pub fn expand(&self, vars: &BTreeMap<String, String>) -> String {
         let mut out = String::with_capacity(self.source.len());
+        // Adjacent query expressions make one query string, as matching reads them: its first
+        // defined variable gets the lead of the group's first expression, the others `&`.
+        let mut query_lead: Option<&'static str> = None;
         for part in &self.parts {
             match part {
-                Part::Literal(text) => encode_reserved(text, &mut out),
+                Part::Literal(text) => {
+                    query_lead = None;
+                    encode_reserved(text, &mut out);
+                }
                 Part::Expression { op, vars: specs } => {
-                    let mut first = true;
+                    let mut lead = if op.is_query() {
+                        *query_lead.get_or_insert(op.first())
+                    } else {
+                        query_lead = None;
+                        op.first()
+                    };
                     for spec in specs {
                         let name = &self.names[spec.index];
                         let Some(value) = vars.get(name) else {
                             continue;
                         };
-                        out.push_str(if first { op.first() } else { op.separator() });
-                        first = false;
+                        out.push_str(lead);
+                        lead = op.separator();
+                        if op.is_query() {
+                            query_lead = Some(op.separator());
+                        }
                         if op.named() {
                             out.push_str(name);
                             if value.is_empty() {
@@ -1143,6 +1162,14 @@ mod tests {
             ("db://tables/{name}{?limit,offset}", &[("name", "u"), ("offset", "5")]),
             ("db://tables/{name}{?limit,offset}", &[("name", "u"), ("limit", "a&b=c d"), ("offset", "")]),
             ("search://{?q}{&page}", &[("q", "TCP/IP + rust"), ("page", "2")]),
+            // Found by fuzzing: an undefined `{?q}` left `&page=2`, which no query matches.
+            ("search://{?q}{&page}", &[("page", "2")]),
+            ("search://{?q}{?page}", &[("q", "x"), ("page", "2")]),
+            ("search://{&q}{?page}", &[("page", "2")]),
+            // Found by fuzzing: a bare `%` in a literal took the `25` of the value after it.
+            ("p://50%{x}", &[("x", "25")]),
+            // Found by fuzzing: `{x}{y}` split `a%3D` inside the triplet (`a%3` + `D`).
+            ("p://{x}{y}", &[("x", "a"), ("y", "=")]),
             ("repo://{owner}/{repo}{/path*}", &[("owner", "o"), ("repo", "r"), ("path", "src/lib.rs")]),
             ("repo://{owner}/{repo}{/path*}", &[("owner", "o"), ("repo", "r"), ("path", "x y")]),
             ("doc://{id}{#section}", &[("id", "1"), ("section", "intro/part 2?")]),

@@ -180,7 +180,7 @@ fn build_regex(pattern: &str) -> Result<Regex, TemplateError> {
     })
 }
 
-/// Builds the character class for one value of `op`.
+/// Builds the pattern of one unit of a value of `op` (a group, to repeat with `+` or `*`).
 fn char_class(op: Operator, several: bool, region: Region) -> String {
     let mut excluded: Vec<char> = match op {
         Operator::Simple | Operator::PathSegment => vec!['/', '?', '#'],
@@ -196,11 +196,14 @@ fn char_class(op: Operator, several: bool, region: Region) -> String {
     if region == Region::Query && op != Operator::Fragment && !excluded.contains(&'&') {
         excluded.push('&');
     }
-    let mut class = String::from("[^");
+    // One unit of a value: a character, or a whole percent-encoded triplet, so two values
+    // side by side (`{x}{y}`) never split inside a triplet: such a split would leave one of
+    // them undecodable, and the URI unmatched, where the other split reads both.
+    let mut class = String::from("(?:[^%");
     for c in excluded {
         class.push_str(&regex::escape(c.encode_utf8(&mut [0; 4])));
     }
-    class.push(']');
+    class.push_str("]|%[0-9A-Fa-f]{2})");
     class
 }
 
@@ -214,7 +217,10 @@ fn push_literal_pattern(text: &str, re: &mut String) {
             re.push_str(&regex::escape(s));
         } else {
             let encoded: String = utf8_percent_encode(s, NON_ALPHANUMERIC).collect();
-            re.push_str(&format!("(?:{}|(?i:{}))", regex::escape(s), regex::escape(&encoded)));
+            // The encoded form first: it is what expansion writes, and a bare `%`'s raw form
+            // is a prefix of its encoded one (`%25`), so the other order would read a
+            // following value's leading `25` as part of the literal.
+            re.push_str(&format!("(?:(?i:{})|{})", regex::escape(&encoded), regex::escape(s)));
         }
     }
 }

@@ -285,12 +285,12 @@ impl EventStore {
 }
 
 /// Formats an event id.
-fn format_id(stream: u64, seq: u64) -> String {
+pub(crate) fn format_id(stream: u64, seq: u64) -> String {
     format!("{stream}-{seq}")
 }
 
 /// Parses `"<stream>-<seq>"` (decimal, no sign, no leading zeros, each fitting a u64).
-fn parse_id(id: &str) -> Option<(u64, u64)> {
+pub(crate) fn parse_id(id: &str) -> Option<(u64, u64)> {
     let (stream, seq) = id.split_once('-')?;
     Some((parse_decimal(stream)?, parse_decimal(seq)?))
 }

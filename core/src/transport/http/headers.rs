@@ -149,7 +149,7 @@ pub fn check_request(
 }
 
 /// The `params` field `Mcp-Name` mirrors for `method`, if the method has one.
-fn name_field(method: &str) -> Option<&'static str> {
+pub(crate) fn name_field(method: &str) -> Option<&'static str> {
     match method {
         "tools/call" | "prompts/get" => Some("name"),
         "resources/read" => Some("uri"),

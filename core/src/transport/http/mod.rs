@@ -7,7 +7,7 @@ pub(crate) mod auth;
 mod endpoint;
 pub(crate) mod event_store;
 mod exchange;
-mod guard;
+pub(crate) mod guard;
 pub(crate) mod headers;
 mod legacy_sse;
 mod listener;

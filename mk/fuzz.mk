@@ -1,0 +1,32 @@
+# Fuzzing (docs/SECURITY.md, "Fuzzing"): cargo-fuzz with libFuzzer over the targets in fuzz/,
+# one target at a time on one core.
+#
+#   make fuzz         every target FUZZ_SECONDS (default 600) in turn; prints per target the
+#                     executions, exec/s, coverage (cov, ft), corpus entries and crashes, and
+#                     fails on any crash, hang (10 s on one input) or allocation over the limits
+#                     (2 GiB resident, 256 MiB at once). Its corpus grows in target/fuzz/corpus.
+#   make fuzz-short   every target FUZZ_SHORT_SECONDS (default 5) from its committed seeds
+#                     (fuzz/corpus), with a scratch corpus in target/fuzz/short-corpus: part of
+#                     `make test`
+#
+# scripts/setup-fuzz.sh installs the pinned cargo-fuzz into target/tools. The targets are built
+# with `--sanitizer none` on the default toolchain: stable builds them (no -Z flag is passed),
+# so CI needs no nightly; FUZZ_SANITIZER=address FUZZ_TOOLCHAIN=nightly runs them under ASan.
+
+FUZZ_TARGETS := line_codec jsonrpc era uri_template http_headers request_state last_event_id arguments
+FUZZ_SECONDS ?= 600
+FUZZ_SHORT_SECONDS ?= 5
+
+.PHONY: fuzz-setup fuzz fuzz-short
+
+fuzz-setup:
+	@JOBS=$(JOBS) ./scripts/setup-fuzz.sh
+
+fuzz: fuzz-setup
+	JOBS=$(JOBS) ./scripts/fuzz.sh $(FUZZ_SECONDS) corpus $(FUZZ_TARGETS)
+
+fuzz-short: fuzz-setup
+	@rm -rf target/fuzz/short-corpus
+	JOBS=$(JOBS) ./scripts/fuzz.sh $(FUZZ_SHORT_SECONDS) short-corpus $(FUZZ_TARGETS)
+
+TEST_TARGETS += fuzz-short

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Runs fuzz targets (fuzz/) one after another, SECONDS each, on one core, and prints a line
+# per target: seconds, executions, exec/s, coverage (libFuzzer's `cov:` and `ft:`), corpus
+# entries and crashes. Exit status 1 when any target crashed, hung (over 10 s on one input)
+# or went over the memory limits; the input is kept under target/fuzz/artifacts/<target>/.
+#
+#   scripts/fuzz.sh SECONDS CORPUS_DIR TARGET...
+#
+# New inputs go to target/fuzz/CORPUS_DIR/<target> (the committed seeds in fuzz/corpus are
+# read, never written). FUZZ_SANITIZER (default none) and FUZZ_TOOLCHAIN (default: the
+# rustup default) choose the build, e.g. FUZZ_SANITIZER=address FUZZ_TOOLCHAIN=nightly.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+seconds=$1
+corpus=$2
+shift 2
+out=target/fuzz
+cargo_fuzz=target/tools/bin/cargo-fuzz
+export CARGO_BUILD_JOBS=${JOBS:-2}
+if [ -n "${FUZZ_TOOLCHAIN:-}" ]; then
+  export RUSTUP_TOOLCHAIN=$FUZZ_TOOLCHAIN
+fi
+# Release builds with debug assertions (overflow checks, the code's debug_assert!s).
+build=(--sanitizer "${FUZZ_SANITIZER:-none}" -O --debug-assertions --target-dir "$out")
+# Hangs: 10 s on one input. Memory: 2 GiB resident; one allocation over 256 MiB (libFuzzer
+# enforces -malloc_limit_mb under a sanitizer; fuzz/src/lib.rs's allocator always does).
+limits=(-timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=256)
+
+nice -n 10 "$cargo_fuzz" build "${build[@]}"
+
+mkdir -p "$out/logs"
+failed=0
+printf '%-14s %8s %12s %10s %7s %7s %8s %8s\n' target seconds executions exec/s cov ft corpus crashes
+for target in "$@"; do
+  mkdir -p "$out/$corpus/$target" "$out/artifacts/$target"
+  log=$out/logs/$target.log
+  start=$(date +%s)
+  status=0
+  nice -n 10 "$cargo_fuzz" run "${build[@]}" "$target" "$out/$corpus/$target" "fuzz/corpus/$target" -- \
+    -max_total_time="$seconds" -print_final_stats=1 "${limits[@]}" \
+    -artifact_prefix="$out/artifacts/$target/" >"$log" 2>&1 || status=$?
+  elapsed=$(($(date +%s) - start))
+  # The last status line (`#N DONE cov: C ft: F corp: E/size ...`) and the final stats.
+  line=$(grep -aE '^#[0-9]+.*cov: ' "$log" | tail -n 1 || true)
+  field() { sed -nE "s/.* $1: ([0-9]+).*/\\1/p" <<<"$line"; }
+  final_stat() { sed -nE "s/^stat::$1: *([0-9]+)/\\1/p" "$log" | tail -n 1; }
+  crashes=0
+  if [ "$status" != 0 ]; then
+    crashes=1
+    failed=1
+  fi
+  printf '%-14s %8s %12s %10s %7s %7s %8s %8s\n' "$target" "$elapsed" "$(final_stat number_of_executed_units)" \
+    "$(final_stat average_exec_per_sec)" "$(field cov)" "$(field ft)" "$(sed -nE 's/.* corp: ([0-9]+)\/.*/\1/p' <<<"$line")" "$crashes"
+  if [ "$status" != 0 ]; then
+    echo "fuzz: $target failed (exit $status); log $log" >&2
+    grep -aE 'panicked at|^==[0-9]+== ERROR|^==fuzz==|Test unit written to|ALARM|out-of-memory' "$log" | head -n 8 >&2 || true
+  fi
+done
+exit "$failed"
