@@ -68,6 +68,6 @@ pub use protocol::{
 pub use server::{CacheScope, Server, ServerBuilder};
 pub use sugar::Json;
 pub use tasks::{TaskOptions, TaskStatus};
-pub use transport::http::{AuthOptions, HttpOptions, HttpServer};
+pub use transport::http::{AuthOptions, HttpApp, HttpOptions, HttpServer};
 pub use transport::memory::MemoryClient;
 pub use transport::stdio::StdioOptions;

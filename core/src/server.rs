@@ -20,7 +20,7 @@ use crate::seal::Sealer;
 use crate::sugar::{IntoPromptHandler, IntoResourceHandler, IntoTemplateHandler, IntoToolHandler};
 use crate::tasks::TaskOptions;
 use crate::tasks::store::TaskStore;
-use crate::transport::http::{HttpOptions, HttpServer};
+use crate::transport::http::{HttpApp, HttpOptions, HttpServer};
 use crate::transport::memory::MemoryClient;
 use crate::transport::stdio::StdioOptions;
 
@@ -138,6 +138,15 @@ impl Server {
     /// lets you learn the port when `options.bind` has port 0.
     pub async fn bind_http(&self, options: HttpOptions) -> Result<HttpServer, Error> {
         HttpServer::bind(self.shared.clone(), options).await
+    }
+
+    /// The HTTP application (every route [`Server::serve_http`] serves, with its checks)
+    /// without a listener, to mount in a web server the application already runs: merge
+    /// [`HttpApp::router`] into an axum router, or hand requests to [`HttpApp::handle`].
+    /// Call from within a tokio runtime (it starts the session sweeper). `options.bind` and
+    /// the connection limits are not used: the host server owns the connections.
+    pub fn http_app(&self, options: HttpOptions) -> HttpApp {
+        HttpApp::new(self.shared.clone(), options)
     }
 
     /// Serves MCP over HTTP until [`Server::shutdown`].

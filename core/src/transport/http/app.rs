@@ -1,0 +1,216 @@
+//! The MCP HTTP application without a listener ([`HttpApp`]): the routes (Streamable HTTP
+//! for both eras, the 2024-11-05 HTTP+SSE endpoints, health, metrics, OAuth metadata), the
+//! checks every request passes (`Host`/`Origin`, bearer tokens, body cap) and the tasks that
+//! keep it (session expiry, graceful shutdown). The engine's own listener serves it; an
+//! application mounts it in the web server it already runs (an axum or any tower-based
+//! router in Rust) or, in a binding, hands it each request its framework received.
+
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use tokio_util::sync::CancellationToken;
+use tower_service::Service as _;
+
+use super::metrics::{self, Metrics};
+use super::{App, HttpOptions, auth, endpoint, exchange, guard, legacy_sse, sessions::SessionStore};
+use crate::dispatch::connection::{Connection, ConnectionOptions};
+use crate::dispatch::observe::Observe;
+use crate::dispatch::shared::ServerShared;
+use crate::error::ProtocolError;
+
+/// The MCP endpoint as an HTTP application (see [`crate::Server::http_app`]).
+///
+/// [`HttpApp::router`] gives an [`axum::Router`] to merge into an application's own router
+/// or to serve with any hyper-based server; [`HttpApp::handle`] answers one request, for
+/// code that receives requests from elsewhere (a binding's host framework). Every request
+/// gets exactly what the engine's listener gives it: both protocol eras, SSE streaming and
+/// `Last-Event-ID` resumption, sessions, the `Host`/`Origin` allow-lists, bearer tokens
+/// when configured and the body cap. A client that goes away (its response body dropped)
+/// cancels what it asked for. Limits on connections (count, header and idle timeouts)
+/// belong to whoever accepts the connections, so they do not apply here; nor does
+/// WebSocket, unless the server hands axum its upgraded connections (a hyper server does).
+///
+/// [`crate::Server::shutdown`] stops it gracefully: streams end, running requests get the
+/// grace period, then are cancelled and answered. Cloning is cheap: clones share the
+/// sessions and the engine.
+#[derive(Clone)]
+pub struct HttpApp {
+    app: Arc<App>,
+    router: Router,
+    /// Tripped once shutdown has let running requests finish or cancelled them.
+    drained: CancellationToken,
+}
+
+impl std::fmt::Debug for HttpApp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpApp").field("path", &self.app.options.path).finish_non_exhaustive()
+    }
+}
+
+impl HttpApp {
+    /// Builds the application and starts its session sweeper and shutdown task on the
+    /// current tokio runtime (panics outside one, like `tokio::spawn`). The tasks end when
+    /// the server shuts down or the last clone of the application is dropped.
+    pub(crate) fn new(shared: Arc<ServerShared>, options: HttpOptions) -> HttpApp {
+        let metrics = options.metrics.then(|| Arc::new(Metrics::default()));
+        let stateless = Connection::new(
+            shared.clone(),
+            crate::dispatch::Outbox::discard(),
+            ConnectionOptions {
+                max_in_flight: shared.limits.max_in_flight,
+                own_ids: false,
+                auth: None,
+                observer: metrics.as_ref().map(|m| Arc::new(metrics::Observer(m.clone())) as Arc<dyn Observe>),
+            },
+        );
+        let gone = CancellationToken::new();
+        let app = Arc::new(App {
+            _gone: gone.clone().drop_guard(),
+            shared,
+            sessions: SessionStore::new(options.max_sessions, options.session_idle_timeout),
+            sse: legacy_sse::SseSessions::new(options.max_sessions),
+            metrics,
+            options,
+            stopping: CancellationToken::new(),
+            stateless,
+        });
+        let drained = CancellationToken::new();
+        spawn_sweeper(Arc::downgrade(&app), gone.clone());
+        spawn_stopper(Arc::downgrade(&app), app.shared.shutdown.clone(), gone, drained.clone());
+        HttpApp { router: routes(&app), app, drained }
+    }
+
+    /// The routes as an [`axum::Router`], to serve or to merge into another router (the MCP
+    /// path, `/sse` and `/messages` when enabled, `/healthz`, `/readyz`, `/metrics` when
+    /// enabled, OAuth metadata when tokens are configured).
+    pub fn router(&self) -> Router {
+        self.router.clone()
+    }
+
+    /// Answers one request. The response body streams (SSE) until the exchange ends; drop
+    /// it to cancel. The request's body may stream in too: it is read up to `max_body`.
+    pub async fn handle(&self, request: axum::http::Request<Body>) -> Response {
+        // A router is always ready: no `poll_ready` needed before calling it.
+        match self.router.clone().call(request).await {
+            Ok(response) => response,
+            Err(never) => match never {},
+        }
+    }
+
+    /// The options the application was built with.
+    #[must_use]
+    pub fn options(&self) -> &HttpOptions {
+        &self.app.options
+    }
+
+    /// The server's shutdown token.
+    pub(super) fn shutdown_token(&self) -> CancellationToken {
+        self.app.shared.shutdown.clone()
+    }
+
+    /// Resolves once the server has shut down and every running request of this application
+    /// has finished or been cancelled and answered.
+    pub async fn drained(&self) {
+        self.drained.cancelled().await;
+    }
+}
+
+/// Refuses requests whose `Host` or `Origin` is not allowed (403) before anything else.
+async fn check_origin(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    if let Err(refusal) = guard::check(&app.options, request.headers()) {
+        tracing::warn!(?refusal, "request refused (DNS-rebinding protection)");
+        let e = ProtocolError::invalid_request("Forbidden: Host or Origin not allowed");
+        return exchange::error(StatusCode::FORBIDDEN, None, &e);
+    }
+    next.run(request).await
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+async fn readyz(State(app): State<Arc<App>>) -> Response {
+    if app.stopping.is_cancelled() {
+        (StatusCode::SERVICE_UNAVAILABLE, "stopping").into_response()
+    } else {
+        "ready".into_response()
+    }
+}
+
+/// Every route of the application, behind its checks.
+fn routes(app: &Arc<App>) -> Router {
+    let path = app.options.path.clone();
+    // The MCP routes, behind bearer authorization when it is configured.
+    let mut router = Router::new().route(&path, get(endpoint::get).post(endpoint::post).delete(endpoint::delete));
+    if app.options.legacy_sse {
+        if path == legacy_sse::SSE_PATH || path == legacy_sse::MESSAGES_PATH {
+            tracing::warn!(%path, "the MCP path hides the 2024-11-05 HTTP+SSE routes: not served");
+        } else {
+            router = router
+                .route(legacy_sse::SSE_PATH, get(legacy_sse::open))
+                .route(legacy_sse::MESSAGES_PATH, post(legacy_sse::message));
+        }
+    }
+    if app.options.auth.is_some() {
+        router = router.route_layer(middleware::from_fn_with_state(app.clone(), auth::require));
+    }
+    // Public routes.
+    router = router.route("/healthz", get(healthz)).route("/readyz", get(readyz));
+    if app.options.metrics && path != "/metrics" {
+        router = router.route("/metrics", get(metrics::serve));
+    }
+    if let Some(a) = &app.options.auth {
+        for p in auth::metadata_paths(a, &path).iter().filter(|p| **p != path) {
+            router = router.route(p, get(auth::metadata));
+        }
+    }
+    router
+        .layer(DefaultBodyLimit::max(app.options.max_body))
+        .layer(middleware::from_fn_with_state(app.clone(), check_origin))
+        .with_state(app.clone())
+}
+
+/// Ends idle legacy sessions, until the application is gone (`gone` trips).
+fn spawn_sweeper(app: Weak<App>, gone: CancellationToken) {
+    let Some(every) = app.upgrade().map(|a| (a.options.session_idle_timeout / 4).max(Duration::from_secs(1))) else {
+        return;
+    };
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {}
+                () = gone.cancelled() => return,
+            }
+            let Some(app) = app.upgrade() else { return };
+            if app.stopping.is_cancelled() {
+                return;
+            }
+            app.sessions.expire();
+        }
+    });
+}
+
+/// On shutdown: streams end, then running requests get the grace period and are cancelled
+/// and answered; `drained` trips when that is done (at once when the application is gone).
+/// `gone` trips when the application is dropped: nothing is left to stop then.
+fn spawn_stopper(app: Weak<App>, shutdown: CancellationToken, gone: CancellationToken, drained: CancellationToken) {
+    tokio::spawn(async move {
+        tokio::select! {
+            () = shutdown.cancelled() => {}
+            () = gone.cancelled() => {}
+        }
+        if let Some(app) = app.upgrade() {
+            app.stopping.cancel();
+            tokio::join!(app.stateless.shutdown(), app.sessions.shutdown());
+        }
+        drained.cancel();
+    });
+}

@@ -1,0 +1,188 @@
+//! The HTTP application mounted in a web server the application already runs
+//! (`Server::http_app`): merged into an axum router next to the app's own routes and served
+//! by axum over a real socket (legacy sessions with SSE streaming, the 2026 wire, the `Host`
+//! check, graceful shutdown), and one request at a time through `HttpApp::handle`, where
+//! dropping the answer cancels the handler.
+
+mod http_client;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::routing::get;
+use http_client::{Request, WAIT, open, send};
+use mcpforge::{HttpOptions, MemoryClient, RequestContext, Server, Tool, ToolError};
+use serde_json::{Value, json};
+use tokio::sync::mpsc;
+
+/// Tools: `echo` (text), `steps` (progress 1..3, then "done"), `wait` (reports on `started`
+/// and `cancelled` as its request starts and is cancelled; never finishes by itself).
+fn server(started: mpsc::UnboundedSender<()>, cancelled: mpsc::UnboundedSender<()>) -> Server {
+    Server::builder("mounted", "1.0.0")
+        .tool(
+            Tool::new("echo").input_schema(
+                json!({ "type": "object", "properties": { "text": { "type": "string" } }, "required": ["text"] }),
+            ),
+            |args: Value| async move { Ok::<_, ToolError>(args["text"].as_str().unwrap_or_default().to_owned()) },
+        )
+        .tool(Tool::new("steps"), |ctx: RequestContext, _: Value| async move {
+            for i in 1..=3 {
+                ctx.report_progress(f64::from(i), Some(3.0), Some(&format!("step {i}")));
+            }
+            Ok::<_, ToolError>("done")
+        })
+        .tool(Tool::new("wait"), move |ctx: RequestContext, _: Value| {
+            let (started, cancelled) = (started.clone(), cancelled.clone());
+            async move {
+                let _ = started.send(());
+                ctx.cancelled().await;
+                let _ = cancelled.send(());
+                Ok::<_, ToolError>("cancelled")
+            }
+        })
+        .build()
+        .expect("build")
+}
+
+fn quiet_server() -> Server {
+    server(mpsc::unbounded_channel().0, mpsc::unbounded_channel().0)
+}
+
+fn initialize(version: &str) -> Value {
+    json!({
+        "jsonrpc": "2.0", "id": 0, "method": "initialize",
+        "params": { "protocolVersion": version, "capabilities": {}, "clientInfo": { "name": "t", "version": "1" } }
+    })
+}
+
+fn call(id: u64, tool: &str, arguments: Value) -> Value {
+    json!({ "jsonrpc": "2.0", "id": id, "method": "tools/call", "params": { "name": tool, "arguments": arguments } })
+}
+
+/// A 2026-07-28 `tools/call` request with the headers a conformant client sends.
+fn modern_call(id: u64, tool: &str, arguments: Value) -> axum::http::Request<Body> {
+    let mut body = call(id, tool, arguments);
+    body["params"]["_meta"] = MemoryClient::modern_meta(json!({}));
+    axum::http::Request::post("/mcp")
+        .header("host", "127.0.0.1")
+        .header("content-type", "application/json")
+        .header("accept", "application/json, text/event-stream")
+        .header("mcp-protocol-version", "2026-07-28")
+        .header("mcp-method", "tools/call")
+        .header("mcp-name", tool)
+        .body(Body::from(body.to_string()))
+        .expect("a request")
+}
+
+#[tokio::test]
+async fn mounted_next_to_the_apps_own_routes() {
+    let server = quiet_server();
+    let mcp = server.http_app(HttpOptions::default());
+    let router = Router::new().route("/hello", get(|| async { "the app's own route" })).merge(mcp.router());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("address");
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let serving = tokio::spawn(async move {
+        axum::serve(listener, router).with_graceful_shutdown(async move { drop(stop_rx.await) }).await
+    });
+
+    // The app's route and the engine's health route are both there.
+    let hello = send(addr, &Request::new("GET", "/hello")).await;
+    assert_eq!((hello.status, hello.text().as_str()), (200, "the app's own route"));
+    assert_eq!(send(addr, &Request::new("GET", "/healthz")).await.status, 200);
+
+    // A legacy session: initialize, initialized, a JSON answer, then an SSE stream whose
+    // progress notifications come before the result.
+    let response = send(addr, &Request::post_json(&initialize("2025-11-25"))).await;
+    assert_eq!(response.status, 200, "{}", response.text());
+    let session = response.header("mcp-session-id").expect("a session id").to_owned();
+    let in_session = |body: &Value| {
+        Request::post_json(body).header("Mcp-Session-Id", &session).header("MCP-Protocol-Version", "2025-11-25")
+    };
+    let initialized = json!({ "jsonrpc": "2.0", "method": "notifications/initialized" });
+    assert_eq!(send(addr, &in_session(&initialized)).await.status, 202);
+    let echoed = send(addr, &in_session(&call(1, "echo", json!({ "text": "hi" })))).await;
+    let echoed = echoed.sse_messages().pop().unwrap_or_else(|| echoed.json());
+    assert_eq!(echoed["result"]["content"][0]["text"], "hi", "{echoed}");
+    let mut steps = call(2, "steps", json!({}));
+    steps["params"]["_meta"] = json!({ "progressToken": "p" });
+    let mut stream = open(addr, &in_session(&steps)).await;
+    assert_eq!(stream.header("content-type"), Some("text/event-stream"));
+    let messages = stream.rest_messages().await;
+    let progress: Vec<f64> = messages
+        .iter()
+        .filter(|m| m["method"] == "notifications/progress")
+        .filter_map(|m| m["params"]["progress"].as_f64())
+        .collect();
+    assert_eq!(progress, [1.0, 2.0, 3.0], "{messages:?}");
+    assert_eq!(messages.last().expect("a result")["result"]["content"][0]["text"], "done");
+
+    // The DNS-rebinding check applies to the mounted routes.
+    let foreign = send(addr, &Request::post_json(&initialize("2025-11-25")).header("Host", "evil.example")).await;
+    assert_eq!(foreign.status, 403);
+
+    // Shutdown: the application drains, then the host server stops.
+    server.shutdown();
+    tokio::time::timeout(WAIT, mcp.drained()).await.expect("drained after shutdown");
+    assert_eq!(send(addr, &Request::new("GET", "/readyz")).await.status, 503);
+    stop_tx.send(()).expect("the host server is running");
+    tokio::time::timeout(WAIT, serving).await.expect("the host server stops").expect("task").expect("serve");
+}
+
+#[tokio::test]
+async fn handle_answers_a_request_handed_over() {
+    let mcp = quiet_server().http_app(HttpOptions::default());
+    let response = mcp.handle(modern_call(7, "echo", json!({ "text": "handed over" }))).await;
+    assert_eq!(response.status(), 200);
+    let body = axum::body::to_bytes(response.into_body(), 1 << 20).await.expect("body");
+    let answer: Value = serde_json::from_slice(&body).expect("JSON");
+    assert_eq!(answer["id"], 7);
+    assert_eq!(answer["result"]["content"][0]["text"], "handed over", "{answer}");
+
+    // What the listener refuses is refused here too: a foreign Host, an unknown path.
+    let mut foreign = modern_call(8, "echo", json!({ "text": "x" }));
+    foreign.headers_mut().insert("host", "evil.example".parse().expect("a header value"));
+    assert_eq!(mcp.handle(foreign).await.status(), 403);
+    let elsewhere = axum::http::Request::get("/elsewhere").header("host", "127.0.0.1").body(Body::empty());
+    assert_eq!(mcp.handle(elsewhere.expect("a request")).await.status(), 404);
+}
+
+#[tokio::test]
+async fn dropping_a_handed_over_request_cancels_its_handler() {
+    let (started_tx, mut started) = mpsc::unbounded_channel();
+    let (cancelled_tx, mut cancelled) = mpsc::unbounded_channel();
+    let mcp = server(started_tx, cancelled_tx).http_app(HttpOptions::default());
+    let pending = tokio::spawn({
+        let mcp = mcp.clone();
+        async move { mcp.handle(modern_call(1, "wait", json!({}))).await }
+    });
+    tokio::time::timeout(WAIT, started.recv()).await.expect("the handler starts").expect("started");
+    // The host framework saw its client go away and dropped the exchange.
+    pending.abort();
+    tokio::time::timeout(WAIT, cancelled.recv()).await.expect("the handler is cancelled").expect("cancelled");
+}
+
+#[tokio::test]
+async fn the_application_stops_its_tasks_when_dropped() {
+    let tasks = || tokio::runtime::Handle::current().metrics().num_alive_tasks();
+    let server = quiet_server();
+    let before = tasks();
+    let mcp = server.http_app(HttpOptions::default());
+    let router = mcp.router();
+    drop(mcp);
+    tokio::task::yield_now().await;
+    assert_eq!(tasks(), before + 2, "a session sweeper and a shutdown task");
+    // A router handed out keeps the application alive.
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert_eq!(tasks(), before + 2);
+    drop(router);
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while tasks() > before && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(tasks(), before, "both tasks end with the last handle");
+    // The server itself is unaffected: it can be mounted again.
+    let again = server.http_app(HttpOptions::default());
+    assert_eq!(again.handle(modern_call(2, "echo", json!({ "text": "again" }))).await.status(), 200);
+}
