@@ -2,7 +2,8 @@
 //! (`Server::http_app`): merged into an axum router next to the app's own routes and served
 //! by axum over a real socket (legacy sessions with SSE streaming, the 2026 wire, the `Host`
 //! check, graceful shutdown), and one request at a time through `HttpApp::handle`, where
-//! dropping the answer cancels the handler.
+//! dropping the answer cancels the handler, and `HttpApp::handle_hosted` (plain parts in, the
+//! body read back chunk by chunk), which the bindings' framework adapters use.
 
 mod http_client;
 
@@ -12,6 +13,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::routing::get;
 use http_client::{Request, WAIT, open, send};
+use mcpforge::transport::http::{HostRequest, HostRequestError};
 use mcpforge::{HttpOptions, MemoryClient, RequestContext, Server, Tool, ToolError};
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
@@ -185,4 +187,47 @@ async fn the_application_stops_its_tasks_when_dropped() {
     // The server itself is unaffected: it can be mounted again.
     let again = server.http_app(HttpOptions::default());
     assert_eq!(again.handle(modern_call(2, "echo", json!({ "text": "again" }))).await.status(), 200);
+}
+
+#[tokio::test]
+async fn a_hosted_request_streams_its_answer_chunk_by_chunk() {
+    let mcp = quiet_server().http_app(HttpOptions::default());
+    let post = |body: &Value, session: Option<&str>| {
+        let mut headers = vec![
+            ("Host".to_owned(), b"127.0.0.1:8000".to_vec()),
+            ("Content-Type".to_owned(), b"application/json".to_vec()),
+            ("Accept".to_owned(), b"application/json, text/event-stream".to_vec()),
+        ];
+        if let Some(id) = session {
+            headers.push(("Mcp-Session-Id".to_owned(), id.as_bytes().to_vec()));
+            headers.push(("MCP-Protocol-Version".to_owned(), b"2025-11-25".to_vec()));
+        }
+        HostRequest { method: "POST".into(), target: "/mcp".into(), headers, body: body.to_string().into_bytes() }
+    };
+    let opened = mcp.handle_hosted(post(&initialize("2025-11-25"), None)).await.expect("handed over");
+    assert_eq!(opened.status, 200);
+    let session = opened.headers.iter().find(|(n, _)| n == "mcp-session-id").expect("a session id").1.clone();
+    let session = String::from_utf8(session).expect("text");
+    let initialized = json!({ "jsonrpc": "2.0", "method": "notifications/initialized" });
+    assert_eq!(mcp.handle_hosted(post(&initialized, Some(&session))).await.expect("handed over").status, 202);
+
+    let mut steps = call(2, "steps", json!({}));
+    steps["params"]["_meta"] = json!({ "progressToken": "p" });
+    let mut answer = mcp.handle_hosted(post(&steps, Some(&session))).await.expect("handed over");
+    assert_eq!(answer.status, 200);
+    let content_type = answer.headers.iter().find(|(n, _)| n == "content-type").map(|(_, v)| v.as_slice());
+    assert_eq!(content_type, Some(&b"text/event-stream"[..]));
+    let mut messages = Vec::new();
+    while let Some(chunk) = answer.next_chunk().await {
+        let text = std::str::from_utf8(&chunk).expect("UTF-8");
+        messages
+            .extend(text.lines().filter_map(|l| l.strip_prefix("data: ")).filter_map(|d| serde_json::from_str(d).ok()));
+    }
+    let methods: Vec<&str> = messages.iter().map(|m: &Value| m["method"].as_str().unwrap_or("result")).collect();
+    assert_eq!(methods, ["notifications/progress", "notifications/progress", "notifications/progress", "result"]);
+
+    let bad = HostRequest { method: "NOT A METHOD".into(), target: "/mcp".into(), ..HostRequest::default() };
+    assert!(matches!(mcp.handle_hosted(bad).await, Err(HostRequestError::Method(_))));
+    let bad = HostRequest { method: "GET".into(), target: "no path".into(), ..HostRequest::default() };
+    assert!(matches!(mcp.handle_hosted(bad).await, Err(HostRequestError::Target(_))));
 }

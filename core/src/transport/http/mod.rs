@@ -11,6 +11,7 @@ pub(crate) mod event_store;
 mod exchange;
 pub(crate) mod guard;
 pub(crate) mod headers;
+mod hosted;
 mod legacy_sse;
 mod listener;
 mod metrics;
@@ -26,6 +27,7 @@ use tokio_util::sync::{CancellationToken, DropGuard};
 
 pub use app::HttpApp;
 pub use auth::{AuthError, AuthInfo, AuthOptions, TokenVerifier};
+pub use hosted::{HostRequest, HostRequestError, HostResponse};
 pub(crate) use listener::ConnectionSlot;
 pub use options::HttpOptions;
 

@@ -1,0 +1,91 @@
+//! Requests that a binding's host framework received (ASGI, Node's `http`, a web-standard
+//! `fetch` handler, C code with its own server), handed to [`HttpApp`] in plain parts, and
+//! the answer read back the same way: a status, headers, then the body chunk by chunk as
+//! the engine produces it (one chunk per SSE event on streams). Bindings use this instead
+//! of the `http`/axum types, so each of them maps its framework's request once.
+
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderName, HeaderValue, Method, Request};
+use http_body::Body as _;
+
+use super::HttpApp;
+
+/// A request as a host framework gives it.
+#[derive(Debug, Clone, Default)]
+pub struct HostRequest {
+    /// `GET`, `POST`, `DELETE`, ...
+    pub method: String,
+    /// The path and query (`/mcp?x=1`), relative to where the application is mounted.
+    pub target: String,
+    /// The headers in order, names in any case; repeated names are kept.
+    pub headers: Vec<(String, Vec<u8>)>,
+    /// The whole body. A host should stop collecting past `HttpOptions::max_body` (one more
+    /// byte is enough for the engine to answer 413).
+    pub body: Vec<u8>,
+}
+
+/// Why a [`HostRequest`] could not be handed over (the host answers 400 itself).
+#[derive(Debug, thiserror::Error)]
+pub enum HostRequestError {
+    /// The method is not a valid HTTP method token.
+    #[error("invalid HTTP method `{0}`")]
+    Method(String),
+    /// The target is not a valid path and query.
+    #[error("invalid request target `{0}`")]
+    Target(String),
+    /// A header name or value is not valid.
+    #[error("invalid header `{0}`")]
+    Header(String),
+}
+
+/// The engine's answer: the head at once, the body read with [`HostResponse::next_chunk`].
+/// Dropping it before the end is the client going away (the request is cancelled where the
+/// protocol says so).
+#[derive(Debug)]
+pub struct HostResponse {
+    /// The HTTP status code.
+    pub status: u16,
+    /// The headers in order (names lowercase).
+    pub headers: Vec<(String, Vec<u8>)>,
+    body: Body,
+}
+
+impl HostResponse {
+    /// The next piece of the body; `None` at its end. A JSON answer comes as one chunk, an
+    /// SSE stream as one chunk per event, each when it is ready.
+    pub async fn next_chunk(&mut self) -> Option<Bytes> {
+        loop {
+            let frame = std::future::poll_fn(|cx| std::pin::Pin::new(&mut self.body).poll_frame(cx)).await?;
+            // An error here is a stream cut short by the engine (shutdown): end of body.
+            match frame.ok()?.into_data() {
+                Ok(data) if data.is_empty() => {}
+                Ok(data) => return Some(data),
+                // Trailers are not used by MCP.
+                Err(_) => {}
+            }
+        }
+    }
+}
+
+impl HttpApp {
+    /// Answers a request received by a host framework ([`HttpApp::handle`] in plain parts).
+    pub async fn handle_hosted(&self, request: HostRequest) -> Result<HostResponse, HostRequestError> {
+        let method = Method::from_bytes(request.method.as_bytes())
+            .map_err(|_| HostRequestError::Method(request.method.clone()))?;
+        let target = request.target.parse::<axum::http::Uri>().map_err(|_| HostRequestError::Target(request.target))?;
+        let mut built = Request::new(Body::from(request.body));
+        *built.method_mut() = method;
+        *built.uri_mut() = target;
+        let headers = built.headers_mut();
+        for (name, value) in request.headers {
+            let n = HeaderName::from_bytes(name.as_bytes()).map_err(|_| HostRequestError::Header(name.clone()))?;
+            let v = HeaderValue::from_bytes(&value).map_err(|_| HostRequestError::Header(name))?;
+            headers.append(n, v);
+        }
+        let response = self.handle(built).await;
+        let (parts, body) = response.into_parts();
+        let headers =
+            parts.headers.iter().map(|(name, value)| (name.as_str().to_owned(), value.as_bytes().to_vec())).collect();
+        Ok(HostResponse { status: parts.status.as_u16(), headers, body })
+    }
+}
