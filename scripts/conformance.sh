@@ -29,12 +29,12 @@ wait_ready() { # wait_ready PORT PID
 }
 
 status=0
-run_language() { # run_language NAME COMMAND...
+run_language() { # run_language NAME COMMAND...   (SERVE_FLAG: how the command is told its address)
   local lang=$1
   shift
   local port pid
   port=$(free_port)
-  "$@" --http "127.0.0.1:$port" 2>"$out_root/$lang-server.log" &
+  "$@" "${SERVE_FLAG:---http}" "127.0.0.1:$port" 2>"$out_root/$lang-server.log" &
   pid=$!
   if ! wait_ready "$port" "$pid"; then
     echo "conformance[$lang]: the fixture did not start (see $out_root/$lang-server.log)" >&2
@@ -69,4 +69,7 @@ run_language rust "$root/target/debug/conformance"
 run_language c "$root/target/c/conformance_fixture"
 run_language node node "$root/examples/node/conformance.mjs"
 run_language python "$root/target/python/venv/bin/python" "$root/examples/python/conformance_fixture.py"
+# The Python fixture mounted in a Starlette application under uvicorn (ASGI), from the venv
+# that has them.
+SERVE_FLAG=--asgi run_language python-asgi "$root/.venv/bin/python" "$root/examples/python/conformance_fixture.py"
 exit $status

@@ -42,4 +42,6 @@ fi
 # A virtualenv at .venv with pinned packages.
 # shellcheck source=lib/venv.sh
 . scripts/lib/venv.sh
-ensure_venv .venv "mcp==2.3.0" "pytest==8.4.2" "websockets==15.0.1"
+# starlette, uvicorn and fastapi: the ASGI mounting tests (the first two are also the
+# official SDK's own HTTP stack, pinned here at the versions it resolves to).
+ensure_venv .venv "mcp==2.3.0" "pytest==8.4.2" "websockets==15.0.1" "starlette==1.10.0" "uvicorn==0.54.0" "fastapi==0.165.0"

@@ -1,7 +1,7 @@
 //! `mcpforge._native`: the CPython extension module behind the `mcpforge` package. It owns
 //! the engine's tokio runtime and registers the classes Python uses (`NativeServer`,
-//! `NativeContext`, `NativeClient`, `Completer`); the public API is the Python package in
-//! `python/mcpforge`.
+//! `NativeContext`, `NativeClient`, `Completer`, `NativeHttpApp`); the public API is the
+//! Python package in `python/mcpforge`.
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use pyo3::prelude::*;
 
+mod asgi;
 mod callbacks;
 mod client;
 mod context;
@@ -115,6 +116,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<context::NativeContext>()?;
     m.add_class::<client::NativeClient>()?;
     m.add_class::<callbacks::Completer>()?;
+    m.add_class::<asgi::NativeHttpApp>()?;
+    m.add_class::<asgi::NativeExchange>()?;
     let hook = wrap_pyfunction!(_at_exit, m)?;
     m.py().import("atexit")?.call_method1("register", (hook,))?;
     Ok(())

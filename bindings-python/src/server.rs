@@ -17,6 +17,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use serde_json::Value;
 
+use crate::asgi::NativeHttpApp;
 use crate::callbacks::{Invoker, PyCompletion, PyPrompt, PyResource, PyTool, PyVerifier, Slot};
 use crate::client::NativeClient;
 use crate::convert::{from_py, from_py_as};
@@ -286,6 +287,16 @@ impl NativeServer {
             ready.call1((addr.ip().to_string(), addr.port()))?;
         }
         self.block_on_serve(py, bound.run())
+    }
+
+    /// The HTTP application without a listener, for an ASGI server to hand requests to
+    /// (`mcpforge.asgi`); `options` and `verifier` as for `serve_http` (`host`, `port` and the
+    /// connection limits are the ASGI server's business and not used).
+    #[pyo3(signature = (options, verifier=None))]
+    fn http_app(&self, options: &Bound<'_, PyDict>, verifier: Option<&Bound<'_, PyAny>>) -> PyResult<NativeHttpApp> {
+        let http = self.http_options(&from_py(options)?, verifier_arg(verifier)?)?;
+        let _entered = runtime().enter();
+        Ok(NativeHttpApp::new(self.server.http_app(http)))
     }
 
     /// Serves stdio in the background; `done(True, None)` or `done(False, exc)` when it ends.

@@ -699,18 +699,34 @@ def shape_tool_error() -> Any:
     raise ToolError("nope")
 
 
+def serve_asgi(host: str, port: int) -> None:
+    """The same server mounted in a Starlette application, next to a route of the
+    application's own, served by uvicorn (the suite's HTTP checks then go through ASGI)."""
+    import uvicorn
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Mount, Route
+
+    async def hello(request: Request) -> PlainTextResponse:
+        return PlainTextResponse("the application's own route")
+
+    app = Starlette(routes=[Route("/hello", hello), Mount("/", app=server.asgi_app())])
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
 def main(argv: List[str]) -> int:
-    if not argv:
-        address = None
-    elif len(argv) == 2 and argv[0] == "--http" and ":" in argv[1]:
+    if len(argv) == 2 and argv[0] in ("--http", "--asgi") and ":" in argv[1]:
         host, _, port = argv[1].rpartition(":")
         address = (host.strip("[]"), int(port))
-    else:
-        print("usage: conformance_fixture.py [--http HOST:PORT]", file=sys.stderr)
+    elif argv:
+        print("usage: conformance_fixture.py [--http HOST:PORT | --asgi HOST:PORT]", file=sys.stderr)
         return 2
     try:
-        if address is None:
+        if not argv:
             server.run()
+        elif argv[0] == "--asgi":
+            serve_asgi(*address)
         else:
             server.run("http", host=address[0], port=address[1], websocket=True)
     except KeyboardInterrupt:

@@ -3,7 +3,7 @@ the ``mcpforge`` package."""
 
 from typing import Any, Callable, Dict, List, Optional, Tuple, final
 
-__all__ = ["ENGINE_VERSION", "ERROR_CODES", "default_max_workers", "init_logging", "NativeServer", "NativeContext", "NativeClient", "Completer"]
+__all__ = ["ENGINE_VERSION", "ERROR_CODES", "default_max_workers", "init_logging", "NativeServer", "NativeContext", "NativeClient", "Completer", "NativeHttpApp", "NativeExchange"]
 
 ENGINE_VERSION: str
 ERROR_CODES: Dict[str, int]
@@ -44,6 +44,9 @@ class NativeServer:
     def start_http(
         self, options: Dict[str, Any], done: _Callback, verifier: Optional[Tuple[Callable[..., Any], bool]] = None
     ) -> Tuple[str, int]: ...
+    def http_app(
+        self, options: Dict[str, Any], verifier: Optional[Tuple[Callable[..., Any], bool]] = None
+    ) -> "NativeHttpApp": ...
     def shutdown(self) -> None: ...
     def connect(self) -> "NativeClient": ...
 
@@ -91,3 +94,17 @@ class NativeClient:
 @final
 class Completer:
     def __call__(self, outcome: Any) -> None: ...
+
+@final
+class NativeHttpApp:
+    @property
+    def max_body(self) -> int: ...
+    def shutdown(self, done: _Callback) -> None: ...
+    def handle(
+        self, method: str, target: str, headers: List[Tuple[bytes, bytes]], body: bytes, head: _Callback
+    ) -> "NativeExchange": ...
+
+@final
+class NativeExchange:
+    def next_chunk(self, done: _Callback) -> None: ...
+    def cancel(self) -> None: ...

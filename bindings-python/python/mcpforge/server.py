@@ -655,6 +655,29 @@ class Server:
         finally:
             self._caller_loop = None
 
+    def asgi_app(self, *, path: str = "/mcp", auth: Optional[AuthSettings] = None, **http_options: Any) -> Any:
+        """The MCP endpoint as an ASGI application (``mcpforge.asgi.McpAsgiApp``), to mount in
+        Starlette or FastAPI (``app.mount("/", server.asgi_app())``) or to run under uvicorn.
+        The engine answers every request, as on its own listener; ``path`` is relative to
+        the mount point. HTTP options as for ``run`` (the connection limits are the ASGI
+        server's, so they are not used). ``allowed_hosts`` defaults to loopback names: name
+        the hosts clients use when the app is reachable under another name. Async handlers
+        run on the ASGI server's event loop. Frameworks do not pass their lifespan on to
+        mounted applications: give the app's ``lifespan`` to yours (``FastAPI(lifespan=
+        mcp.lifespan)``) so that stopping the application drains running requests."""
+        from .asgi import McpAsgiApp
+
+        settings, verifier = self._http("127.0.0.1", 0, path, auth, http_options)
+        native = self._native.http_app(settings, verifier)
+        ref = self._ref
+
+        def on_call(loop: Any) -> None:
+            server = ref()
+            if server is not None and server._caller_loop is None:
+                server._caller_loop = loop
+
+        return McpAsgiApp(native, on_call)
+
     async def _wait(self, finished: Any) -> None:
         import asyncio
 

@@ -115,6 +115,12 @@ impl HttpApp {
         self.app.shared.shutdown.clone()
     }
 
+    /// Shuts the server down gracefully, like [`crate::Server::shutdown`] (every transport
+    /// of the server stops, not only this application): wait for [`HttpApp::drained`].
+    pub fn shutdown(&self) {
+        self.app.shared.shutdown.cancel();
+    }
+
     /// Resolves once the server has shut down and every running request of this application
     /// has finished or been cancelled and answered.
     pub async fn drained(&self) {

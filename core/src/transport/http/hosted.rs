@@ -4,7 +4,8 @@
 //! the engine produces it (one chunk per SSE event on streams). Bindings use this instead
 //! of the `http`/axum types, so each of them maps its framework's request once.
 
-use axum::body::{Body, Bytes};
+use axum::body::Body;
+pub use axum::body::Bytes;
 use axum::http::{HeaderName, HeaderValue, Method, Request};
 use http_body::Body as _;
 

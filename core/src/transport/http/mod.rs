@@ -27,7 +27,7 @@ use tokio_util::sync::{CancellationToken, DropGuard};
 
 pub use app::HttpApp;
 pub use auth::{AuthError, AuthInfo, AuthOptions, TokenVerifier};
-pub use hosted::{HostRequest, HostRequestError, HostResponse};
+pub use hosted::{Bytes, HostRequest, HostRequestError, HostResponse};
 pub(crate) use listener::ConnectionSlot;
 pub use options::HttpOptions;
 

@@ -1,0 +1,169 @@
+"""ASGI: a server's MCP endpoint as an ASGI application, to mount in Starlette or FastAPI or
+to run under any ASGI server (uvicorn, hypercorn).
+
+The engine does the work, as for its own listener: both protocol eras, SSE streaming,
+sessions and ``Last-Event-ID`` resumption, the ``Host``/``Origin`` allow-lists, bearer tokens
+and the body cap. This module only moves bytes between ASGI messages and the engine: it
+collects the request body (up to ``max_body``), hands the request over, then sends the
+answer's head and each chunk of its body as the engine produces it. A client that
+disconnects cancels its request, as it does on the engine's listener. Async handlers run on
+the ASGI server's event loop.
+
+The application serves the MCP path it was made with (``/mcp`` by default) relative to where
+it is mounted, plus ``/healthz`` and ``/readyz``; other paths get 404. WebSocket is not served
+through ASGI (use the engine's own listener with ``websocket=True``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import asynccontextmanager
+from typing import Any, AsyncIterator, Awaitable, Callable, List, MutableMapping, Optional, Tuple
+
+from ._futures import resolver
+from ._native import NativeExchange, NativeHttpApp
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+
+class McpAsgiApp:
+    """An ASGI 3 application answering MCP requests with the engine (made by
+    ``Server.asgi_app``; see the module's documentation)."""
+
+    def __init__(self, native: NativeHttpApp, on_call: Callable[[Any], None]) -> None:
+        self._native = native
+        self._on_call = on_call
+
+    async def shutdown(self) -> None:
+        """Stops the server gracefully and returns once its running requests have finished,
+        or been cancelled and answered after the grace period."""
+        loop = asyncio.get_running_loop()
+        drained: "asyncio.Future[Any]" = loop.create_future()
+        self._native.shutdown(resolver(loop, drained))
+        await drained
+
+    @asynccontextmanager
+    async def lifespan(self, app: Any = None) -> AsyncIterator[None]:
+        """For the host application's lifespan, which frameworks do not pass on to mounted
+        applications: ``FastAPI(lifespan=mcp.lifespan)``, or ``async with
+        mcp.lifespan():`` inside a lifespan of your own. On exit the server drains."""
+        try:
+            yield
+        finally:
+            await self.shutdown()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kind = scope["type"]
+        if kind == "http":
+            self._on_call(asyncio.get_running_loop())
+            await self._http(scope, receive, send)
+        elif kind == "lifespan":
+            await self._lifespan(receive, send)
+        elif kind == "websocket":
+            await receive()  # websocket.connect
+            await send({"type": "websocket.close", "code": 1003, "reason": "MCP over WebSocket is not served here"})
+        else:
+            raise ValueError(f"unsupported ASGI scope type {kind!r}")
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        """Run as the top-level application: nothing to start (the engine runs on its own
+        threads); at shutdown the server drains (see ``shutdown``)."""
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await self.shutdown()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        body = await _read_body(receive, self._native.max_body)
+        if body is None:
+            return  # the client left before sending its request
+        loop = asyncio.get_running_loop()
+        head: "asyncio.Future[Any]" = loop.create_future()
+        exchange = self._native.handle(scope["method"], _target(scope), _headers(scope), body, resolver(loop, head))
+        left = asyncio.ensure_future(_disconnected(receive))
+        try:
+            try:
+                answered = await _first(head, left)
+            except ValueError as e:  # not a request the engine can take (a bad method or path)
+                await _plain(send, 400, str(e))
+                return
+            if answered is None:
+                return
+            status, headers = answered
+            await send({"type": "http.response.start", "status": status, "headers": headers})
+            while True:
+                chunk = await _first(_next_chunk(exchange, loop), left)
+                if chunk is None:
+                    break
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            if not left.done():
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
+        finally:
+            left.cancel()
+            exchange.cancel()
+
+
+async def _plain(send: Send, status: int, text: str) -> None:
+    await send({"type": "http.response.start", "status": status, "headers": [(b"content-type", b"text/plain")]})
+    await send({"type": "http.response.body", "body": text.encode()})
+
+
+def _target(scope: Scope) -> str:
+    """The path relative to the mount point, with the query string."""
+    path: str = scope.get("path") or "/"
+    root: str = scope.get("root_path") or ""
+    if root and path.startswith(root):
+        # Starlette's Mount keeps the full path and names the mount point in root_path.
+        path = path[len(root) :] or "/"
+    query: bytes = scope.get("query_string") or b""
+    return path + ("?" + query.decode("latin-1") if query else "")
+
+
+def _headers(scope: Scope) -> List[Tuple[bytes, bytes]]:
+    return [(bytes(name), bytes(value)) for name, value in scope.get("headers") or []]
+
+
+async def _read_body(receive: Receive, limit: int) -> Optional[bytes]:
+    """The request body, collected up to ``limit + 1`` bytes (the engine answers 413 past
+    ``limit``; the rest is read and dropped); ``None`` if the client disconnected."""
+    parts: List[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
+        chunk: bytes = message.get("body") or b""
+        if size <= limit:
+            parts.append(chunk[: limit + 1 - size])
+            size += len(parts[-1])
+        if not message.get("more_body", False):
+            return b"".join(parts)
+
+
+async def _disconnected(receive: Receive) -> None:
+    """Returns when the client disconnects."""
+    while (await receive())["type"] != "http.disconnect":
+        pass
+
+
+def _next_chunk(exchange: NativeExchange, loop: asyncio.AbstractEventLoop) -> "asyncio.Future[Any]":
+    future: "asyncio.Future[Any]" = loop.create_future()
+    exchange.next_chunk(resolver(loop, future))
+    return future
+
+
+async def _first(wanted: "asyncio.Future[Any]", left: "asyncio.Future[None]") -> Any:
+    """``wanted``'s result, or ``None`` once the client disconnected first."""
+    await asyncio.wait([wanted, left], return_when=asyncio.FIRST_COMPLETED)
+    if wanted.done():
+        return wanted.result()
+    wanted.cancel()
+    return None
+
