@@ -13,7 +13,7 @@ NODE_PLATFORM_TARBALL := $(NODE_OUT)/mcpforge-$(NODE_PLATFORM)-$(NODE_VERSION).t
 NODE_PROFILE ?= debug
 NODE_CARGO_FLAGS := $(if $(filter release,$(NODE_PROFILE)),--release,)
 
-.PHONY: node-setup node-addon node-types node-pack node-test
+.PHONY: node-setup node-addon node-types node-pack node-mounted node-test
 
 node-setup:
 	@./scripts/setup-node.sh
@@ -53,17 +53,22 @@ node-pack: node-setup node-addon
 ## The binding's suite (node --test bindings-node/test), the generated types up to date,
 ## tsc --noEmit on the typed example against the installed package, and the end-to-end
 ## tests (the official TypeScript SDK client drives examples/node/quickstart.mjs).
-node-test: node-pack
+node-test: node-mounted
 	@node bindings-node/scripts/typedefs.mjs $(NODE_TYPEDEFS)/mcpforge-node > $(NODE_OUT)/native.d.ts.regen
 	@cmp -s $(NODE_OUT)/native.d.ts.regen bindings-node/lib/native.d.ts || \
 		{ echo "bindings-node/lib/native.d.ts is stale: run 'make node-types'" >&2; \
 		  diff -u bindings-node/lib/native.d.ts $(NODE_OUT)/native.d.ts.regen >&2; exit 1; }
 	node --test --test-timeout=120000 bindings-node/test/*.test.mjs
-	@mkdir -p $(NODE_E2E)/examples
 	cp tests/e2e-node/*.test.mjs tests/e2e-node/typed-example.ts tests/e2e-node/tsconfig.json $(NODE_E2E)/
-	cp examples/node/*.mjs $(NODE_E2E)/examples/
 	cd $(NODE_E2E) && ./node_modules/.bin/tsc -p tsconfig.json --noEmit
-	cd $(NODE_E2E) && node --test --test-timeout=120000 quickstart.test.mjs package.test.mjs
+	cd $(NODE_E2E) && node --test --test-timeout=120000 quickstart.test.mjs package.test.mjs mount.test.mjs
+
+## The scratch project with the packed packages, the examples and mounted.mjs (the
+## conformance fixture mounted in Express and Hono), which `make conformance` runs too.
+node-mounted: node-pack
+	@mkdir -p $(NODE_E2E)/examples
+	cp examples/node/*.mjs $(NODE_E2E)/examples/
+	cp tests/e2e-node/mounted.mjs $(NODE_E2E)/
 
 TEST_TARGETS += node-test
-CONFORMANCE_DEPS += node-addon
+CONFORMANCE_DEPS += node-addon node-mounted

@@ -68,6 +68,10 @@ run_language() { # run_language NAME COMMAND...   (SERVE_FLAG: how the command i
 run_language rust "$root/target/debug/conformance"
 run_language c "$root/target/c/conformance_fixture"
 run_language node node "$root/examples/node/conformance.mjs"
+# The Node fixture mounted in Express (httpHandler) and Hono (fetchHandler), from the
+# end-to-end tests' scratch project (make node-mounted).
+SERVE_FLAG=--express run_language node-express node "$root/target/node/e2e/mounted.mjs"
+SERVE_FLAG=--hono run_language node-hono node "$root/target/node/e2e/mounted.mjs"
 run_language python "$root/target/python/venv/bin/python" "$root/examples/python/conformance_fixture.py"
 # The Python fixture mounted in a Starlette application under uvicorn (ASGI), from the venv
 # that has them.

@@ -204,6 +204,22 @@ export interface HttpAddress {
   url: string;
 }
 
+/** Options of `httpHandler()` and `fetchHandler()`: the HTTP options without the listener's. */
+export type MountOptions = Omit<
+  HttpListenOptions,
+  'host' | 'port' | 'onListening' | 'websocket' | 'maxConnections' | 'headerTimeoutMs' | 'idleTimeoutMs' | 'bodyTimeoutMs'
+>;
+
+/** A Node request handler (Express, `node:http`); `parsedBody` when a body parser read the request. */
+export type NodeMcpHandler = (
+  req: import('node:http').IncomingMessage,
+  res: import('node:http').ServerResponse,
+  parsedBody?: unknown,
+) => Promise<void>;
+
+/** A web-standard request handler (Hono, Bun, Deno, any `fetch` runtime). */
+export type FetchMcpHandler = (request: Request) => Promise<Response>;
+
 /** Options of `listen()`: stdio without `http`. */
 export interface ListenOptions {
   http?: HttpListenOptions;
@@ -378,6 +394,10 @@ export declare class Server {
   readonly address: HttpAddress | undefined;
   /** Stops every transport and test client; resolves when the engine stopped. */
   close(): Promise<void>;
+  /** The MCP endpoint inside an HTTP server you already run (Express, `node:http`). */
+  httpHandler(options?: MountOptions): NodeMcpHandler;
+  /** The MCP endpoint as a web-standard handler (Hono, Bun, Deno, `fetch` runtimes). */
+  fetchHandler(options?: MountOptions): FetchMcpHandler;
   testClient(options?: TestClientOptions): Promise<TestClient>;
 }
 

@@ -58,6 +58,28 @@ export declare class NativeCall {
   startTask(): boolean
 }
 
+/**
+ * One request in progress: `head()` once, then `nextChunk()` until `null`; `cancel()` is the
+ * client going away (before or after the head).
+ */
+export declare class NativeExchange {
+  /**
+   * The answer's head (once); rejects when the request could not be handed over (a bad
+   * method or target) or was cancelled first.
+   */
+  head(): Promise<HostedHead>
+  /**
+   * The next piece of the body, or `null` at its end (or once cancelled). A JSON answer is
+   * one chunk; an SSE stream one chunk per event, each when it is ready.
+   */
+  nextChunk(): Promise<Buffer | null>
+  /**
+   * The client went away: the request is abandoned (cancelled where the protocol says a
+   * disconnect cancels) and its answer dropped.
+   */
+  cancel(): void
+}
+
 /** A bound HTTP listener. */
 export declare class NativeHttp {
   /** The bound address, `host:port`. */
@@ -66,6 +88,26 @@ export declare class NativeHttp {
   get port(): number
   /** Serves until the server shuts down (once; a second call rejects). */
   run(): Promise<void>
+}
+
+/** The engine's HTTP application without a listener. */
+export declare class NativeHttpApp {
+  /**
+   * The most request-body bytes the engine reads (`maxBody`): a handler stops collecting
+   * one byte past it, and the engine answers 413.
+   */
+  get maxBody(): number
+  /**
+   * Hands a request to the engine (`headers`: `[name, value]` pairs, values as latin-1
+   * strings the way Node gives them). It starts at once; read the answer from the
+   * exchange.
+   */
+  start(method: string, target: string, headers: Array<Array<string>>, body: Buffer): NativeExchange
+  /**
+   * Shuts the server down gracefully; resolves once every running request of this
+   * application has finished or been cancelled and answered.
+   */
+  shutdown(): Promise<void>
 }
 
 /** An in-memory client connected to a `NativeServer`. */
@@ -142,6 +184,12 @@ export declare class NativeServer {
    */
   bindHttp(options: string, verifier?: number | undefined | null): Promise<NativeHttp>
   /**
+   * The HTTP application without a listener, for the handlers that mount it in Express,
+   * `node:http` or a `fetch` runtime (`options` and `verifier` as for `bindHttp`; `host`,
+   * `port` and the connection limits are the host server's business and not used).
+   */
+  httpApp(options: string, verifier?: number | undefined | null): NativeHttpApp
+  /**
    * Connects an in-memory client (`responses`: JSON map from a server->client method to
    * the result the client answers it with on legacy sessions).
    */
@@ -158,3 +206,8 @@ export declare class NativeServer {
  * `lib/errors.js` is made from it, so every language shares one table.
  */
 export declare function errorCodes(): Record<string, number>
+/** An answer's head. */
+export declare /** The HTTP status code. */
+status: number
+/** The headers as `[name, value]` pairs (names lowercase). */
+headers: Array<Array<string>>

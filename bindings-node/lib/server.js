@@ -14,6 +14,7 @@ const { ToolError } = require('./errors');
 const { toJsonSchema, argumentParser, isRawShape } = require('./schema');
 const results = require('./results');
 const { TestClient } = require('./client');
+const mount = require('./mount');
 
 const EMPTY_INPUT = Object.freeze({ type: 'object', properties: {} });
 
@@ -54,6 +55,8 @@ function uriObject(uri) {
 
 class Server {
   #native;
+  /** Applications handed to `httpHandler`/`fetchHandler`, drained by `close()`. */
+  #apps = new Set();
   #table = new HandlerTable();
   #running = new Set();
   #clients = new Set();
@@ -276,8 +279,9 @@ class Server {
     }
   }
 
-  async #listenHttp(http) {
-    const { auth, onListening, ...rest } = http;
+  /** The engine's JSON HTTP options and the handler id of the token verifier, if any. */
+  #httpOptions(http) {
+    const { auth, onListening: _listening, ...rest } = http;
     let verifierId;
     if (auth) {
       requireFunction(auth.verifier, 'token verifier');
@@ -286,8 +290,13 @@ class Server {
       });
     }
     const { verifier: _, ...authOptions } = auth || {};
-    const options = { ...rest, auth: auth ? authOptions : undefined };
-    const bound = await this.#native.bindHttp(JSON.stringify(options), verifierId);
+    return { json: JSON.stringify({ ...rest, auth: auth ? authOptions : undefined }), verifierId };
+  }
+
+  async #listenHttp(http) {
+    const { onListening, ...rest } = http;
+    const { json, verifierId } = this.#httpOptions(http);
+    const bound = await this.#native.bindHttp(json, verifierId);
     const host = bound.address.slice(0, bound.address.lastIndexOf(':'));
     this.#http = { host, port: bound.port, url: `http://${bound.address}${rest.path || '/mcp'}` };
     if (typeof onListening === 'function') onListening(this.#http);
@@ -296,6 +305,36 @@ class Server {
     } finally {
       if (verifierId !== undefined) this.#table.delete(verifierId);
     }
+  }
+
+  /**
+   * A handler `(req, res, parsedBody?)` serving the MCP endpoint inside an HTTP server the
+   * application already runs (Express: `app.all('/mcp', server.httpHandler())`, or
+   * `node:http`). The engine answers every request, as on its own listener. Options as for
+   * `listen({ http })`: `path` (default `/mcp`, matched against `req.url`, which Express
+   * makes relative to a mount), `allowedHosts`, `allowedOrigins`, `auth`, `maxBody`, ... (the
+   * connection limits are the host server's). A body already parsed (`express.json()`) is
+   * taken from `parsedBody` or `req.body`.
+   */
+  httpHandler(http = {}) {
+    return mount.nodeHandler(this.#httpApp(http));
+  }
+
+  /**
+   * A web-standard handler `(request: Request) => Promise<Response>` serving the MCP
+   * endpoint in Hono, Bun, Deno or any `fetch` runtime (Hono: `app.all('/mcp', (c) =>
+   * handler(c.req.raw))`). Options as for `httpHandler`; the path of `request.url` is
+   * matched against `path`.
+   */
+  fetchHandler(http = {}) {
+    return mount.fetchHandler(this.#httpApp(http));
+  }
+
+  #httpApp(http) {
+    const { json, verifierId } = this.#httpOptions(http);
+    const app = this.#native.httpApp(json, verifierId);
+    this.#apps.add(app);
+    return app;
   }
 
   /** The HTTP address while listening over HTTP: `{ host, port, url }`. */
@@ -328,7 +367,8 @@ class Server {
   async close() {
     this.#native.shutdown();
     const clients = [...this.#clients].map((c) => c.close());
-    await Promise.allSettled([...this.#running, ...clients]);
+    const mounted = [...this.#apps].map((app) => app.shutdown());
+    await Promise.allSettled([...this.#running, ...clients, ...mounted]);
   }
 
   /**

@@ -7,10 +7,12 @@ mod callback;
 mod client;
 mod context;
 mod error;
+mod hosted;
 mod server;
 
 pub use callback::NativeCall;
 pub use client::NativeMemoryClient;
+pub use hosted::{NativeExchange, NativeHttpApp};
 pub use server::{NativeHttp, NativeServer};
 
 /// The engine's JSON-RPC error codes by name (`PARSE_ERROR`, ...): `ErrorCode` in

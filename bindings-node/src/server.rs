@@ -17,6 +17,7 @@ use serde_json::Value;
 use crate::callback::{DispatchFn, Dispatcher, JsCompletion, JsPrompt, JsResource, JsTool, JsVerifier};
 use crate::client::NativeMemoryClient;
 use crate::error::{js_error, parse_json};
+use crate::hosted::NativeHttpApp;
 
 /// Reads a definition (JSON text) as an engine protocol type; `what` names it in errors.
 fn definition<T: DeserializeOwned>(text: &str, what: &str) -> napi::Result<T> {
@@ -178,6 +179,16 @@ impl NativeServer {
             let address = http.local_addr().map_err(js_error)?;
             Ok(NativeHttp { http: Mutex::new(Some(http)), address })
         })
+    }
+
+    /// The HTTP application without a listener, for the handlers that mount it in Express,
+    /// `node:http` or a `fetch` runtime (`options` and `verifier` as for `bindHttp`; `host`,
+    /// `port` and the connection limits are the host server's business and not used).
+    #[napi]
+    pub fn http_app(&self, options: String, verifier: Option<u32>) -> napi::Result<NativeHttpApp> {
+        let options = self.http_options(parse_json(&options, "http options")?, verifier)?;
+        let server = self.server.clone();
+        Ok(napi::bindgen_prelude::within_runtime_if_available(move || NativeHttpApp::new(server.http_app(options))))
     }
 
     /// The HTTP options from `listen({ http })`, through the engine's JSON form

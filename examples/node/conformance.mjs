@@ -7,9 +7,14 @@
  *
  *   node conformance.mjs                        serve over stdio
  *   node conformance.mjs --http 127.0.0.1:PORT  serve Streamable HTTP at /mcp
+ *
+ * Imported, it serves nothing: it exports `server` (the end-to-end tests mount it in
+ * Express and Hono).
  */
 import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { McpError, ErrorCode, Server, ToolError } from 'mcpforge';
 import { serve } from './cli.mjs';
 
@@ -135,7 +140,7 @@ const customHeaderSchema = {
   required: ['region'],
 };
 
-const server = new Server({
+export const server = new Server({
   name: 'mcp-conformance-test-server',
   version,
   title: 'MCP conformance test server',
@@ -605,4 +610,6 @@ shape('shape_tool_error', () => {
 });
 
 // WebSocket too: the cross-language WebSocket tests drive the fixtures.
-await serve(server, 'conformance', { websocket: true });
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await serve(server, 'conformance', { websocket: true });
+}

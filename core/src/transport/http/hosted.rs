@@ -6,6 +6,7 @@
 
 use axum::body::Body;
 pub use axum::body::Bytes;
+use axum::http::header::{CONNECTION, CONTENT_LENGTH, TRANSFER_ENCODING};
 use axum::http::{HeaderName, HeaderValue, Method, Request};
 use http_body::Body as _;
 
@@ -18,7 +19,8 @@ pub struct HostRequest {
     pub method: String,
     /// The path and query (`/mcp?x=1`), relative to where the application is mounted.
     pub target: String,
-    /// The headers in order, names in any case; repeated names are kept.
+    /// The headers in order, names in any case; repeated names are kept. `Content-Length`,
+    /// `Transfer-Encoding` and `Connection` are ignored: the body is given whole.
     pub headers: Vec<(String, Vec<u8>)>,
     /// The whole body. A host should stop collecting past `HttpOptions::max_body` (one more
     /// byte is enough for the engine to answer 413).
@@ -80,6 +82,11 @@ impl HttpApp {
         let headers = built.headers_mut();
         for (name, value) in request.headers {
             let n = HeaderName::from_bytes(name.as_bytes()).map_err(|_| HostRequestError::Header(name.clone()))?;
+            // Framing is the host's: the body is whole here (a body parser may have re-encoded
+            // it, so its length can differ from what the client sent).
+            if n == CONTENT_LENGTH || n == TRANSFER_ENCODING || n == CONNECTION {
+                continue;
+            }
             let v = HeaderValue::from_bytes(&value).map_err(|_| HostRequestError::Header(name))?;
             headers.append(n, v);
         }

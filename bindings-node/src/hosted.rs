@@ -1,0 +1,169 @@
+//! `NativeHttpApp`: the engine's HTTP application (`HttpApp`) for the handlers in
+//! `lib/mount.js`, which hand it each request that Express, `node:http`, Hono or any
+//! web-standard `fetch` runtime received. The engine does the work (both eras, SSE,
+//! sessions, resumption, the `Host`/`Origin` and token checks); JavaScript only moves bytes
+//! between its request and response objects and a `NativeExchange`, whose answer is read
+//! chunk by chunk.
+
+use std::sync::Arc;
+
+use mcpforge::HttpApp;
+use mcpforge::transport::http::{HostRequest, HostResponse};
+use napi::Env;
+use napi::bindgen_prelude::{Buffer, PromiseRaw, spawn};
+use napi_derive::napi;
+use tokio::sync::{Mutex, oneshot};
+use tokio_util::sync::CancellationToken;
+
+use crate::error::js_error;
+
+/// The engine's HTTP application without a listener.
+#[napi]
+pub struct NativeHttpApp {
+    app: HttpApp,
+}
+
+impl NativeHttpApp {
+    /// Wraps an application made by `NativeServer::http_app`.
+    pub fn new(app: HttpApp) -> NativeHttpApp {
+        NativeHttpApp { app }
+    }
+}
+
+/// An answer's head.
+#[napi(object)]
+pub struct HostedHead {
+    /// The HTTP status code.
+    pub status: u32,
+    /// The headers as `[name, value]` pairs (names lowercase).
+    pub headers: Vec<Vec<String>>,
+}
+
+/// One request in progress: `head()` once, then `nextChunk()` until `null`; `cancel()` is the
+/// client going away (before or after the head).
+#[napi]
+pub struct NativeExchange {
+    head: std::sync::Mutex<Option<oneshot::Receiver<Result<HostedHead, String>>>>,
+    body: Arc<Mutex<Option<HostResponse>>>,
+    gone: CancellationToken,
+}
+
+#[napi]
+impl NativeHttpApp {
+    /// The most request-body bytes the engine reads (`maxBody`): a handler stops collecting
+    /// one byte past it, and the engine answers 413.
+    #[napi(getter)]
+    pub fn max_body(&self) -> u32 {
+        u32::try_from(self.app.options().max_body).unwrap_or(u32::MAX)
+    }
+
+    /// Hands a request to the engine (`headers`: `[name, value]` pairs, values as latin-1
+    /// strings the way Node gives them). It starts at once; read the answer from the
+    /// exchange.
+    #[napi]
+    pub fn start(&self, method: String, target: String, headers: Vec<Vec<String>>, body: Buffer) -> NativeExchange {
+        let headers = headers
+            .into_iter()
+            .filter_map(|pair| match <[String; 2]>::try_from(pair) {
+                Ok([name, value]) => Some((name, latin1(&value))),
+                Err(_) => None,
+            })
+            .collect();
+        let request = HostRequest { method, target, headers, body: body.to_vec() };
+        let (head_tx, head_rx) = oneshot::channel();
+        let exchange = NativeExchange {
+            head: std::sync::Mutex::new(Some(head_rx)),
+            body: Arc::new(Mutex::new(None)),
+            gone: CancellationToken::new(),
+        };
+        let (app, slot, gone) = (self.app.clone(), exchange.body.clone(), exchange.gone.clone());
+        spawn(async move {
+            let answered = tokio::select! {
+                answered = app.handle_hosted(request) => answered,
+                () = gone.cancelled() => return,
+            };
+            let head = match answered {
+                Ok(response) => {
+                    let headers = response
+                        .headers
+                        .iter()
+                        .map(|(name, value)| vec![name.clone(), value.iter().map(|&b| char::from(b)).collect()])
+                        .collect();
+                    let head = HostedHead { status: u32::from(response.status), headers };
+                    *slot.lock().await = Some(response);
+                    Ok(head)
+                }
+                Err(e) => Err(e.to_string()),
+            };
+            let _ = head_tx.send(head);
+        });
+        exchange
+    }
+
+    /// Shuts the server down gracefully; resolves once every running request of this
+    /// application has finished or been cancelled and answered.
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn shutdown<'e>(&self, env: &'e Env) -> napi::Result<PromiseRaw<'e, ()>> {
+        let app = self.app.clone();
+        app.shutdown();
+        env.spawn_future(async move {
+            app.drained().await;
+            Ok(())
+        })
+    }
+}
+
+#[napi]
+impl NativeExchange {
+    /// The answer's head (once); rejects when the request could not be handed over (a bad
+    /// method or target) or was cancelled first.
+    #[napi(ts_return_type = "Promise<HostedHead>")]
+    pub fn head<'e>(&self, env: &'e Env) -> napi::Result<PromiseRaw<'e, HostedHead>> {
+        let head = self.head.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let head = head.ok_or_else(|| js_error("the head of this exchange was already read"))?;
+        env.spawn_future(async move {
+            match head.await {
+                Ok(Ok(head)) => Ok(head),
+                Ok(Err(e)) => Err(js_error(e)),
+                Err(_) => Err(js_error("the exchange was cancelled")),
+            }
+        })
+    }
+
+    /// The next piece of the body, or `null` at its end (or once cancelled). A JSON answer is
+    /// one chunk; an SSE stream one chunk per event, each when it is ready.
+    #[napi(ts_return_type = "Promise<Buffer | null>")]
+    pub fn next_chunk<'e>(&self, env: &'e Env) -> napi::Result<PromiseRaw<'e, Option<Buffer>>> {
+        let (body, gone) = (self.body.clone(), self.gone.clone());
+        env.spawn_future(async move {
+            let mut body = body.lock().await;
+            let Some(response) = body.as_mut() else { return Ok(None) };
+            let chunk = tokio::select! {
+                chunk = response.next_chunk() => chunk,
+                () = gone.cancelled() => None,
+            };
+            if chunk.is_none() {
+                // Ended or abandoned: dropping the answer is the client going away.
+                body.take();
+            }
+            Ok(chunk.map(|c| Buffer::from(c.to_vec())))
+        })
+    }
+
+    /// The client went away: the request is abandoned (cancelled where the protocol says a
+    /// disconnect cancels) and its answer dropped.
+    #[napi]
+    pub fn cancel(&self) {
+        self.gone.cancel();
+        let body = self.body.clone();
+        spawn(async move {
+            body.lock().await.take();
+        });
+    }
+}
+
+/// A header value as Node gives it (one char per byte) back to bytes; characters past
+/// U+00FF (which Node would refuse to send) become `?`.
+fn latin1(value: &str) -> Vec<u8> {
+    value.chars().map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?')).collect()
+}

@@ -1,0 +1,161 @@
+/**
+ * The MCP endpoint mounted in an HTTP server the application runs: `httpHandler()` inside a
+ * `node:http` server next to the application's own route (a 2026-07-28 call as JSON, a
+ * legacy session whose progress streams as SSE before the result, a body already parsed,
+ * the Host check, the body cap, a client that goes away cancelling its call), and
+ * `fetchHandler()` answering web `Request`s in process. `close()` drains them.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { Server } from '../lib/index.mjs';
+import { deferred, within } from './helpers.mjs';
+
+const META = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} };
+const ACCEPT = 'application/json, text/event-stream';
+
+function modernCall(name, args) {
+  const headers = {
+    'content-type': 'application/json',
+    accept: ACCEPT,
+    'mcp-protocol-version': '2026-07-28',
+    'mcp-method': 'tools/call',
+    'mcp-name': name,
+  };
+  return { headers, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args, _meta: META } }) };
+}
+
+/** A server with `echo`, `steps` (progress 1..3 then "done") and `wait` (until cancelled). */
+function makeServer(events) {
+  const server = new Server({ name: 'mounted', version: '1.0.0' });
+  server.tool('echo', { type: 'object', properties: { text: { type: 'string' } } }, ({ text }) => text);
+  server.tool('steps', {}, async (_args, ctx) => {
+    for (let i = 1; i <= 3; i++) ctx.reportProgress(i, 3);
+    return 'done';
+  });
+  server.tool('wait', {}, (_args, ctx) => {
+    events.started.resolve();
+    return new Promise((resolve) => {
+      ctx.signal.addEventListener('abort', () => {
+        events.cancelled.resolve();
+        resolve('cancelled');
+      });
+    });
+  });
+  return server;
+}
+
+/** A node:http server: `/hello` is the application's, `/mcp` the MCP endpoint. */
+async function hostServer(handler, parse = false) {
+  const host = http.createServer(async (req, res) => {
+    if (req.url === '/hello') {
+      res.end('the application route');
+    } else if (parse) {
+      let text = '';
+      for await (const chunk of req) text += chunk;
+      await handler(req, res, JSON.parse(text));
+    } else {
+      await handler(req, res);
+    }
+  });
+  await new Promise((resolve) => host.listen(0, '127.0.0.1', resolve));
+  return { host, url: `http://127.0.0.1:${host.address().port}` };
+}
+
+test('httpHandler serves MCP inside a node:http server', async () => {
+  const events = { started: deferred(), cancelled: deferred() };
+  const server = makeServer(events);
+  const { host, url } = await hostServer(server.httpHandler());
+  try {
+    assert.equal(await (await fetch(`${url}/hello`)).text(), 'the application route');
+
+    const call = modernCall('echo', { text: 'mounted' });
+    const answer = await fetch(`${url}/mcp`, { method: 'POST', ...call });
+    assert.equal(answer.status, 200);
+    assert.equal((await answer.json()).result.content[0].text, 'mounted');
+
+    // A legacy session: the progress notifications stream (SSE) before the result.
+    const init = { jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } } };
+    const opened = await fetch(`${url}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', accept: ACCEPT }, body: JSON.stringify(init) });
+    const session = opened.headers.get('mcp-session-id');
+    assert.ok(session);
+    const inSession = { 'content-type': 'application/json', accept: ACCEPT, 'mcp-session-id': session, 'mcp-protocol-version': '2025-11-25' };
+    const initialized = await fetch(`${url}/mcp`, { method: 'POST', headers: inSession, body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) });
+    assert.equal(initialized.status, 202);
+    const steps = { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'steps', arguments: {}, _meta: { progressToken: 'p' } } };
+    const streamed = await fetch(`${url}/mcp`, { method: 'POST', headers: inSession, body: JSON.stringify(steps) });
+    assert.equal(streamed.headers.get('content-type'), 'text/event-stream');
+    const messages = (await streamed.text())
+      .split('\n')
+      .filter((l) => l.startsWith('data: ') && l.length > 6) // the priming event has no data
+      .map((l) => JSON.parse(l.slice(6)));
+    assert.deepEqual(
+      messages.map((m) => m.method ?? 'result'),
+      ['notifications/progress', 'notifications/progress', 'notifications/progress', 'result'],
+    );
+
+    // The engine's checks: a foreign Host, a body over the cap.
+    const foreign = await new Promise((resolve, reject) => {
+      const req = http.request(`${url}/mcp`, { method: 'POST', headers: { ...call.headers, host: 'evil.example' } }, resolve);
+      req.on('error', reject);
+      req.end(call.body);
+    });
+    assert.equal(foreign.statusCode, 403);
+    foreign.resume();
+    const huge = await fetch(`${url}/mcp`, { method: 'POST', headers: call.headers, body: 'x'.repeat(4 * 1024 * 1024 + 10) });
+    assert.equal(huge.status, 413);
+
+    // A client that goes away cancels its call.
+    const controller = new AbortController();
+    const waiting = fetch(`${url}/mcp`, { method: 'POST', ...modernCall('wait', {}), signal: controller.signal }).catch(() => 'aborted');
+    await within(events.started.promise, 10_000, 'the call starting');
+    controller.abort();
+    assert.equal(await waiting, 'aborted');
+    await within(events.cancelled.promise, 10_000, 'the call being cancelled');
+  } finally {
+    await server.close();
+    host.close();
+  }
+});
+
+test('httpHandler takes a body a parser already read', async () => {
+  const server = makeServer({ started: deferred(), cancelled: deferred() });
+  const { host, url } = await hostServer(server.httpHandler(), true);
+  try {
+    const answer = await fetch(`${url}/mcp`, { method: 'POST', ...modernCall('echo', { text: 'parsed' }) });
+    assert.equal((await answer.json()).result.content[0].text, 'parsed');
+  } finally {
+    await server.close();
+    host.close();
+  }
+});
+
+test('fetchHandler answers web Requests under its path', async () => {
+  const events = { started: deferred(), cancelled: deferred() };
+  const server = makeServer(events);
+  const handle = server.fetchHandler({ path: '/api/mcp' });
+  try {
+    const call = modernCall('echo', { text: 'fetched' });
+    const answer = await handle(new Request('http://127.0.0.1/api/mcp', { method: 'POST', ...call }));
+    assert.equal(answer.status, 200);
+    assert.equal((await answer.json()).result.content[0].text, 'fetched');
+
+    const elsewhere = await handle(new Request('http://127.0.0.1/mcp', { method: 'POST', ...call }));
+    assert.equal(elsewhere.status, 404);
+
+    const notification = await handle(
+      new Request('http://127.0.0.1/api/mcp', { method: 'POST', headers: call.headers, body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized', params: { _meta: META } }) }),
+    );
+    assert.ok(notification.status === 202 || notification.status === 200 || notification.status === 204, String(notification.status));
+
+    // Aborting the request's signal cancels the call.
+    const controller = new AbortController();
+    const pending = handle(new Request('http://127.0.0.1/api/mcp', { method: 'POST', ...modernCall('wait', {}), signal: controller.signal }));
+    await within(events.started.promise, 10_000, 'the call starting');
+    controller.abort();
+    await within(events.cancelled.promise, 10_000, 'the call being cancelled');
+    await pending.catch(() => {});
+  } finally {
+    await server.close();
+  }
+});
