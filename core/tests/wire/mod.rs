@@ -20,7 +20,7 @@ use tokio::task::JoinHandle;
 use super::http_client::{self, Request};
 
 /// How long a test waits for any one message.
-pub const WAIT: Duration = Duration::from_secs(10);
+pub const WAIT: Duration = Duration::from_secs(30);
 
 /// The transports a behaviour runs over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -298,15 +298,21 @@ impl Wire {
 
     /// The next message matching `wanted`, waiting up to [`WAIT`]; others are kept.
     pub async fn find(&mut self, what: &str, wanted: impl Fn(&Value) -> bool) -> Value {
+        self.find_within(what, WAIT, wanted).await
+    }
+
+    /// [`Wire::find`], waiting up to `limit` (for answers that take much work on a busy
+    /// machine, such as a batch of thousands of calls in a debug build).
+    pub async fn find_within(&mut self, what: &str, limit: Duration, wanted: impl Fn(&Value) -> bool) -> Value {
         if let Some(i) = self.stash.iter().position(&wanted) {
             return self.stash.remove(i);
         }
-        let deadline = tokio::time::Instant::now() + WAIT;
+        let deadline = tokio::time::Instant::now() + limit;
         loop {
             match tokio::time::timeout_at(deadline, self.inbox.recv()).await {
                 Ok(Some(m)) if wanted(&m) => return m,
                 Ok(Some(m)) => self.stash.push(m),
-                _ => panic!("{:?}: no {what} within {WAIT:?}; received {:#?}", self.transport, self.stash),
+                _ => panic!("{:?}: no {what} within {limit:?}; received {:#?}", self.transport, self.stash),
             }
         }
     }
