@@ -59,7 +59,7 @@ node-test: node-mounted
 		{ echo "bindings-node/lib/native.d.ts is stale: run 'make node-types'" >&2; \
 		  diff -u bindings-node/lib/native.d.ts $(NODE_OUT)/native.d.ts.regen >&2; exit 1; }
 	node --test --test-timeout=120000 bindings-node/test/*.test.mjs
-	cp tests/e2e-node/*.test.mjs tests/e2e-node/typed-example.ts tests/e2e-node/tsconfig.json $(NODE_E2E)/
+	cp tests/e2e-node/*.test.mjs tests/e2e-node/helpers.mjs tests/e2e-node/typed-example.ts tests/e2e-node/tsconfig.json $(NODE_E2E)/
 	cd $(NODE_E2E) && ./node_modules/.bin/tsc -p tsconfig.json --noEmit
 	cd $(NODE_E2E) && node --test --test-timeout=120000 quickstart.test.mjs package.test.mjs mount.test.mjs
 

@@ -7,46 +7,17 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { startHttp, within } from './helpers.mjs';
 
 const MOUNTED = fileURLToPath(new URL('./mounted.mjs', import.meta.url));
 
-/** Rejects after `ms` unless `promise` settles first. */
-async function within(promise, ms, what) {
-  let timer;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 for (const mode of ['express', 'hono']) {
   test(`the official client drives the fixture mounted in ${mode}`, async () => {
-    const app = spawn(process.execPath, [MOUNTED, `--${mode}`, '127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    const exited = new Promise((resolve) => app.on('exit', (code, signal) => resolve({ code, signal })));
+    const { child: app, url, exited } = await startHttp([MOUNTED, `--${mode}`, '127.0.0.1:0'], /serving at (\S+)/, 'the application');
     try {
-      let stderr = '';
-      const url = await within(
-        new Promise((resolve, reject) => {
-          app.stderr.on('data', (d) => {
-            stderr += d;
-            const m = /serving at (\S+)/.exec(stderr);
-            if (m) resolve(m[1]);
-          });
-          app.on('exit', () => reject(new Error(`the application exited: ${stderr}`)));
-        }),
-        20_000,
-        'the application to listen',
-      );
       const hello = await fetch(new URL('/hello', url));
       assert.equal(await hello.text(), 'the application route');
       const client = new Client({ name: 'e2e-node', version: '1.0.0' });

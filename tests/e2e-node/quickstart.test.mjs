@@ -5,29 +5,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { startHttp, within } from './helpers.mjs';
 
 const QUICKSTART = fileURLToPath(new URL('./examples/quickstart.mjs', import.meta.url));
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
-
-/** Rejects after `ms` unless `promise` settles first. */
-async function within(promise, ms, what) {
-  let timer;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 async function exercise(client) {
   const { tools } = await client.listTools();
@@ -59,22 +44,8 @@ test('the official client drives the quickstart over stdio', async () => {
 });
 
 test('the official client drives the quickstart over Streamable HTTP', async () => {
-  const server = spawn(process.execPath, [QUICKSTART, '--http', '127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const exited = new Promise((resolve) => server.on('exit', (code, signal) => resolve({ code, signal })));
+  const { child: server, url, exited } = await startHttp([QUICKSTART, '--http', '127.0.0.1:0'], /serving Streamable HTTP at (\S+)/, 'the quickstart');
   try {
-    let stderr = '';
-    const url = await within(
-      new Promise((resolve, reject) => {
-        server.stderr.on('data', (d) => {
-          stderr += d;
-          const m = /serving Streamable HTTP at (\S+)/.exec(stderr);
-          if (m) resolve(m[1]);
-        });
-        server.on('exit', () => reject(new Error(`the quickstart exited: ${stderr}`)));
-      }),
-      20_000,
-      'the quickstart to listen',
-    );
     const client = new Client({ name: 'e2e-node', version: '1.0.0' });
     await within(client.connect(new StreamableHTTPClientTransport(new URL(url))), 20_000, 'connect over HTTP');
     try {

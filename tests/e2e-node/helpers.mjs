@@ -1,0 +1,47 @@
+/**
+ * Shared by the end-to-end tests: a bound on any wait, and a server process started with an
+ * HTTP address that it announces on stderr.
+ */
+import { spawn } from 'node:child_process';
+
+/** Rejects after `ms` unless `promise` settles first. */
+export async function within(promise, ms, what) {
+  let timer;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Starts `node args...` and waits (bounded) until its stderr announces its URL with
+ * `pattern` (first group): `{ child, url, exited }`, where `exited` resolves with
+ * `{ code, signal }`. Kill `child` when done.
+ */
+export async function startHttp(args, pattern, what) {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  let stderr = '';
+  const url = await within(
+    new Promise((resolve, reject) => {
+      child.stderr.on('data', (d) => {
+        stderr += d;
+        const m = pattern.exec(stderr);
+        if (m) resolve(m[1]);
+      });
+      child.on('exit', () => reject(new Error(`${what} exited: ${stderr}`)));
+    }),
+    20_000,
+    `${what} to listen`,
+  ).catch((e) => {
+    child.kill('SIGKILL');
+    throw e;
+  });
+  return { child, url, exited };
+}
