@@ -5,8 +5,8 @@
  *
  * 1. Every mcpf_x object is opaque. It is created by mcpf_x_new (or handed to you by a
  *    function documented as "owned") and released exactly once with its free function
- *    (mcpf_server_free, mcpf_responder_free, mcpf_token_check_free). Freeing NULL is a
- *    no-op.
+ *    (mcpf_server_free, mcpf_responder_free, mcpf_token_check_free, mcpf_http_app_free,
+ *    mcpf_exchange_free). Freeing NULL is a no-op.
  * 2. Inputs are const pointers plus explicit lengths: UTF-8, not necessarily
  *    NUL-terminated; a length of SIZE_MAX means "NUL-terminated". The library copies what
  *    it keeps; you may free or reuse inputs as soon as the call returns.
@@ -40,7 +40,8 @@
  *    the call returned MCPF_STATUS_INPUT_REQUIRED, completing or freeing the responder
  *    gives the client input_required (2026-07-28 wire).
  * 6. Threads: an mcpf_server may be used from any thread. Callbacks (and the token
- *    verifier) run on the thread inside mcpf_server_run_stdio / mcpf_server_run_http; they
+ *    verifier) run on the thread inside mcpf_server_run_stdio / mcpf_server_run_http, or
+ *    on the engine thread of an mcpf_http_app (mounted in your own HTTP server); they
  *    must not block (hand the responder and slow work to your own thread) and must not
  *    throw. user_data must be usable from the threads you complete calls on. The
  *    client-input asks block until the client answers, so they are made from your own
@@ -156,6 +157,14 @@ typedef uint32_t mcpf_status;
 // completed or freed.
 typedef struct mcpf_call mcpf_call;
 
+// One request in progress: its answer's status and headers, then its body, read with
+// `mcpf_exchange_next_chunk`. Free with `mcpf_exchange_free`.
+typedef struct mcpf_exchange mcpf_exchange;
+
+// The MCP endpoint of a server, mounted in the program's own HTTP server. Create with
+// `mcpf_http_app_new`, free with `mcpf_http_app_free` (before freeing the server).
+typedef struct mcpf_http_app mcpf_http_app;
+
 // The completion handle of one call (tool, resource read, prompt or completion): owned by
 // C from the moment the callback receives it until one of the `mcpf_responder_*`
 // completion functions or `mcpf_responder_free` consumes it. Thread-safe to move to
@@ -182,6 +191,19 @@ typedef void (*mcpf_free_callback)(void *user_data);
 // Log levels for `mcpf_call_log` (RFC 5424 severities, as in MCP `notifications/message`).
 // A plain integer type rather than an enum so that any value C passes is defined behaviour.
 typedef uint32_t mcpf_log_level;
+
+// One request header for `mcpf_http_app_handle`: a name and a value, each a pointer and a
+// length (the value's bytes are sent as given; names are ASCII).
+typedef struct {
+  // The header name (any case).
+  const char *name;
+  // Its length in bytes (`SIZE_MAX`: NUL-terminated).
+  size_t name_len;
+  // The header value.
+  const char *value;
+  // Its length in bytes (`SIZE_MAX`: NUL-terminated).
+  size_t value_len;
+} mcpf_header;
 
 // A tool callback. `call` is borrowed (valid until the callback returns); `responder` is
 // owned by the callback, which must complete or free it exactly once, now or later, from
@@ -499,6 +521,85 @@ mcpf_status mcpf_server_notify_resource_updated(mcpf_server *server, const char 
 // # Safety
 // `server` is NULL or a live server.
 mcpf_status mcpf_server_notify_list_changed(mcpf_server *server, uint32_t list);
+
+// Makes the server's MCP endpoint an HTTP application to mount in an HTTP server the
+// program already runs. `options_json` is as for `mcpf_server_run_http` (`"bind"` and the
+// connection limits are the host server's business and not used; `"path"`, default
+// `"/mcp"`, is matched against each request's target). One engine thread starts; every
+// callback of the server runs on it, as with `mcpf_server_run_http`. It serves until
+// `mcpf_server_shutdown` (running requests finish within the grace period) or
+// `mcpf_http_app_free`. The server cannot also run stdio or HTTP meanwhile
+// (`MCPF_STATUS_ALREADY_RUNNING`). On success `*out` receives an application the caller
+// owns.
+//
+// # Safety
+// `server` is NULL or a live server that outlives the application; `options_json` is NULL
+// or readable per the string rules; `out` is NULL or writable.
+mcpf_status mcpf_http_app_new(mcpf_server *server, const char *options_json, size_t options_json_len, mcpf_http_app **out);
+
+// Stops the application's engine thread and frees it. Requests still in progress are
+// abandoned; exchanges not freed yet read their end. Call it before `mcpf_server_free`, and
+// not from a callback. NULL is a no-op.
+//
+// # Safety
+// `app` is NULL or an application from `mcpf_http_app_new` not freed before, whose server
+// is still live.
+void mcpf_http_app_free(mcpf_http_app *app);
+
+// Hands one request the host server received to the engine and blocks until the answer's
+// head is ready. `method` (`"POST"`), `target` (path and query, relative to where the
+// endpoint is mounted: `"/mcp"`), the headers as received (`Content-Length`,
+// `Transfer-Encoding` and `Connection` are ignored: the body is given whole) and the whole
+// body (stop collecting one byte past the `"max_body_bytes"` option: the engine answers
+// 413). On success `*out` receives the exchange, which the caller owns: read its status,
+// headers and body, then free it. An invalid method, target or header is
+// `MCPF_STATUS_INVALID_ARGUMENT`; `MCPF_STATUS_WOULD_BLOCK` inside a callback;
+// `MCPF_STATUS_IO` once the application stopped.
+//
+// # Safety
+// `app` is NULL or a live application; `method`/`target` are readable per the string
+// rules; `headers` is NULL (with `header_count` 0) or points to `header_count` headers whose
+// strings are readable per the string rules; `body` is NULL (with `body_len` 0) or readable
+// for `body_len` bytes; `out` is NULL or writable.
+mcpf_status mcpf_http_app_handle(const mcpf_http_app *app, const char *method, size_t method_len, const char *target, size_t target_len, const mcpf_header *headers, size_t header_count, const uint8_t *body, size_t body_len, mcpf_exchange **out);
+
+// The answer's HTTP status (0 for NULL). Thread-safe.
+//
+// # Safety
+// `exchange` is NULL or a live exchange.
+uint16_t mcpf_exchange_status(const mcpf_exchange *exchange);
+
+// How many headers the answer has (0 for NULL). Thread-safe.
+//
+// # Safety
+// `exchange` is NULL or a live exchange.
+size_t mcpf_exchange_header_count(const mcpf_exchange *exchange);
+
+// The answer's header number `index` (from 0): its lowercase name and its value, each a
+// pointer and a length (not NUL-terminated), owned by the exchange and valid until it is
+// freed. `MCPF_STATUS_NOT_FOUND` past the last header.
+//
+// # Safety
+// `exchange` is NULL or a live exchange; the out-parameters are NULL or writable.
+mcpf_status mcpf_exchange_header(const mcpf_exchange *exchange, size_t index, const char **name, size_t *name_len, const char **value, size_t *value_len);
+
+// Blocks until the next piece of the answer's body: `*data` and `*len` give it (owned by
+// the exchange, valid until the next call or the free), or `*data` is NULL and `*len` 0 at
+// its end. A JSON answer is one chunk; an SSE stream is one chunk per event, each when it
+// is ready, so write each to the client as it comes. `MCPF_STATUS_WOULD_BLOCK` inside a
+// callback. Not for two threads at once on one exchange.
+//
+// # Safety
+// `exchange` is NULL or a live exchange; `data`/`len` are NULL or writable.
+mcpf_status mcpf_exchange_next_chunk(mcpf_exchange *exchange, const uint8_t **data, size_t *len);
+
+// Frees an exchange. Before the end of its body this is the client going away: the
+// request is abandoned (cancelled where the protocol says a disconnect cancels). NULL is a
+// no-op.
+//
+// # Safety
+// `exchange` is NULL or an exchange from `mcpf_http_app_handle` not freed before.
+void mcpf_exchange_free(mcpf_exchange *exchange);
 
 // Completes a tool call with a full `CallToolResult` given as JSON text
 // (`{"content":[...], "structuredContent":..., "isError":...}`).

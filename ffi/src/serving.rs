@@ -96,7 +96,7 @@ pub unsafe extern "C" fn mcpf_server_http_port(server: *const mcpf_server, out: 
 
 /// The engine's options from `options_json` (the engine's JSON form of `HttpOptions`). C's
 /// one convention: the engine stops on SIGINT/SIGTERM unless `"handle_signals": false`.
-fn http_options(text: Option<&str>, verifier: Option<Arc<dyn TokenVerifier>>) -> Result<HttpOptions, Fail> {
+pub(crate) fn http_options(text: Option<&str>, verifier: Option<Arc<dyn TokenVerifier>>) -> Result<HttpOptions, Fail> {
     let mut value: Value = serde_json::from_str(text.unwrap_or("{}"))
         .map_err(|e| Fail::new(mcpf_status::InvalidJson, format!("options_json is not valid JSON: {e}")))?;
     let bad = |message: String| Fail::new(mcpf_status::InvalidArgument, format!("options_json: {message}"));

@@ -1,0 +1,256 @@
+/*
+ * test_mount.c - tests of mounting a C server in the program's own HTTP server
+ * (mcpf_http_app_new / _handle / _free, mcpf_exchange_*): the calls a host server makes for
+ * each request it received, from its own threads. A 2026-07-28 call answered as JSON, a
+ * legacy session whose progress streams as SSE chunk by chunk, the Host check, bad input,
+ * an exchange freed before its end, WOULD_BLOCK inside a callback, exclusivity with the
+ * other transports, and shutdown.
+ *
+ * Usage: test_mount   (exit status 0 when every check passes)
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <mcpforge.h>
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "check.h"
+
+static mcpf_http_app *the_app = NULL;
+
+static void echo(const mcpf_call *call, mcpf_responder *r, void *user_data) {
+    (void)user_data;
+    const char *args;
+    size_t len;
+    CHECK_STATUS(mcpf_call_arguments(call, &args, &len), MCPF_STATUS_OK);
+    CHECK_STATUS(mcpf_responder_text(r, args, len), MCPF_STATUS_OK);
+}
+
+/* Progress 1..3, then "done". */
+static void steps(const mcpf_call *call, mcpf_responder *r, void *user_data) {
+    (void)user_data;
+    for (int i = 1; i <= 3; i++) CHECK_STATUS(mcpf_call_report_progress(call, i, 3, NULL, 0), MCPF_STATUS_OK);
+    CHECK_STATUS(mcpf_responder_text(r, "done", SIZE_MAX), MCPF_STATUS_OK);
+}
+
+/* Handing a request over from inside a callback would wait for this very thread. */
+static void reentrant(const mcpf_call *call, mcpf_responder *r, void *user_data) {
+    (void)call;
+    (void)user_data;
+    mcpf_exchange *ex = NULL;
+    CHECK_STATUS(mcpf_http_app_handle(the_app, "GET", SIZE_MAX, "/healthz", SIZE_MAX, NULL, 0, NULL, 0, &ex),
+                 MCPF_STATUS_WOULD_BLOCK);
+    CHECK(ex == NULL);
+    CHECK_STATUS(mcpf_responder_text(r, "refused", SIZE_MAX), MCPF_STATUS_OK);
+}
+
+/* The Host header every request from a local client carries (the DNS-rebinding check). */
+static const mcpf_header LOCAL[] = {{"Host", SIZE_MAX, "127.0.0.1:8080", SIZE_MAX}};
+
+static const char *MODERN_META =
+    "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
+    "\"io.modelcontextprotocol/clientCapabilities\":{}}";
+
+/* Hands a POST of `body` to /mcp with the usual headers plus `extra` (may be NULL). */
+static mcpf_status post(const char *body, const mcpf_header *extra, size_t extra_count, mcpf_exchange **out) {
+    mcpf_header headers[8] = {
+        {"Host", SIZE_MAX, "127.0.0.1:8080", SIZE_MAX},
+        {"Content-Type", SIZE_MAX, "application/json", SIZE_MAX},
+        {"Accept", SIZE_MAX, "application/json, text/event-stream", SIZE_MAX},
+    };
+    size_t n = 3;
+    for (size_t i = 0; i < extra_count && n < 8; i++) headers[n++] = extra[i];
+    return mcpf_http_app_handle(the_app, "POST", SIZE_MAX, "/mcp", SIZE_MAX, headers, n, (const uint8_t *)body,
+                                strlen(body), out);
+}
+
+/* The header `name` of the answer (NUL-terminated copy in `buf`), or NULL. */
+static const char *header(const mcpf_exchange *ex, const char *name, char *buf, size_t size) {
+    for (size_t i = 0; i < mcpf_exchange_header_count(ex); i++) {
+        const char *n, *v;
+        size_t nl, vl;
+        if (mcpf_exchange_header(ex, i, &n, &nl, &v, &vl) != MCPF_STATUS_OK) return NULL;
+        if (nl == strlen(name) && memcmp(n, name, nl) == 0 && vl < size) {
+            memcpy(buf, v, vl);
+            buf[vl] = '\0';
+            return buf;
+        }
+    }
+    return NULL;
+}
+
+/* Reads the whole body (NUL-terminated, malloc'd); counts its chunks in *chunks. */
+static char *read_body(mcpf_exchange *ex, int *chunks) {
+    size_t cap = 1024, len = 0;
+    char *text = malloc(cap);
+    *chunks = 0;
+    for (;;) {
+        const uint8_t *data;
+        size_t n;
+        if (mcpf_exchange_next_chunk(ex, &data, &n) != MCPF_STATUS_OK || data == NULL) break;
+        (*chunks)++;
+        while (len + n + 1 > cap) text = realloc(text, cap *= 2);
+        memcpy(text + len, data, n);
+        len += n;
+    }
+    text[len] = '\0';
+    return text;
+}
+
+static void test_modern_call(void) {
+    char body[512];
+    snprintf(body, sizeof body,
+             "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\","
+             "\"arguments\":{\"text\":\"mounted\"},%s}}",
+             MODERN_META);
+    mcpf_header wire[] = {
+        {"MCP-Protocol-Version", SIZE_MAX, "2026-07-28", SIZE_MAX},
+        {"Mcp-Method", SIZE_MAX, "tools/call", SIZE_MAX},
+        {"Mcp-Name", SIZE_MAX, "echo", SIZE_MAX},
+    };
+    mcpf_exchange *ex = NULL;
+    CHECK_STATUS(post(body, wire, 3, &ex), MCPF_STATUS_OK);
+    CHECK(mcpf_exchange_status(ex) == 200);
+    char buf[128];
+    check_contains(header(ex, "content-type", buf, sizeof buf), "application/json");
+    const char *n, *v;
+    size_t nl, vl;
+    CHECK_STATUS(mcpf_exchange_header(ex, 999, &n, &nl, &v, &vl), MCPF_STATUS_NOT_FOUND);
+    int chunks;
+    char *text = read_body(ex, &chunks);
+    check_contains(text, "\\\"text\\\":\\\"mounted\\\"");
+    CHECK(chunks == 1);
+    free(text);
+    /* Past the end it stays at the end. */
+    const uint8_t *data = (const uint8_t *)"x";
+    size_t len = 1;
+    CHECK_STATUS(mcpf_exchange_next_chunk(ex, &data, &len), MCPF_STATUS_OK);
+    CHECK(data == NULL && len == 0);
+    mcpf_exchange_free(ex);
+}
+
+static void test_legacy_session_streams(void) {
+    mcpf_exchange *ex = NULL;
+    CHECK_STATUS(post("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+                      "\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"c\",\"version\":\"1\"}}}",
+                      NULL, 0, &ex),
+                 MCPF_STATUS_OK);
+    CHECK(mcpf_exchange_status(ex) == 200);
+    char session[128];
+    CHECK(header(ex, "mcp-session-id", session, sizeof session) != NULL);
+    int chunks;
+    free(read_body(ex, &chunks));
+    mcpf_exchange_free(ex);
+
+    mcpf_header in_session[] = {
+        {"Mcp-Session-Id", SIZE_MAX, session, SIZE_MAX},
+        {"MCP-Protocol-Version", SIZE_MAX, "2025-11-25", SIZE_MAX},
+    };
+    CHECK_STATUS(post("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}", in_session, 2, &ex),
+                 MCPF_STATUS_OK);
+    CHECK(mcpf_exchange_status(ex) == 202);
+    mcpf_exchange_free(ex);
+
+    CHECK_STATUS(post("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"steps\","
+                      "\"arguments\":{},\"_meta\":{\"progressToken\":\"p\"}}}",
+                      in_session, 2, &ex),
+                 MCPF_STATUS_OK);
+    char buf[128];
+    check_contains(header(ex, "content-type", buf, sizeof buf), "text/event-stream");
+    char *text = read_body(ex, &chunks);
+    check_contains(text, "\"progress\":3");
+    check_contains(text, "\"text\":\"done\"");
+    CHECK(chunks >= 4); /* one per event: three progress notifications and the result */
+    CHECK(strstr(text, "\"progress\":1") < strstr(text, "\"text\":\"done\""));
+    free(text);
+    mcpf_exchange_free(ex);
+
+    /* Freed before its end (the client went away): the server goes on serving. */
+    CHECK_STATUS(post("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"steps\","
+                      "\"arguments\":{},\"_meta\":{\"progressToken\":\"q\"}}}",
+                      in_session, 2, &ex),
+                 MCPF_STATUS_OK);
+    const uint8_t *data;
+    size_t len;
+    CHECK_STATUS(mcpf_exchange_next_chunk(ex, &data, &len), MCPF_STATUS_OK);
+    mcpf_exchange_free(ex);
+    CHECK_STATUS(post("{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\",\"params\":{\"name\":\"reentrant\","
+                      "\"arguments\":{}}}",
+                      in_session, 2, &ex),
+                 MCPF_STATUS_OK);
+    text = read_body(ex, &chunks);
+    check_contains(text, "refused");
+    free(text);
+    mcpf_exchange_free(ex);
+}
+
+static void test_refusals(void) {
+    mcpf_exchange *ex = NULL;
+    mcpf_header foreign[] = {{"Host", SIZE_MAX, "evil.example", SIZE_MAX}};
+    CHECK_STATUS(mcpf_http_app_handle(the_app, "POST", SIZE_MAX, "/mcp", SIZE_MAX, foreign, 1, (const uint8_t *)"{}", 2,
+                                      &ex),
+                 MCPF_STATUS_OK);
+    CHECK(mcpf_exchange_status(ex) == 403);
+    mcpf_exchange_free(ex);
+    ex = NULL;
+    CHECK_STATUS(mcpf_http_app_handle(the_app, "GET", SIZE_MAX, "/elsewhere", SIZE_MAX, LOCAL, 1, NULL, 0, &ex),
+                 MCPF_STATUS_OK);
+    CHECK(mcpf_exchange_status(ex) == 404);
+    mcpf_exchange_free(ex);
+    ex = NULL;
+    CHECK_STATUS(mcpf_http_app_handle(the_app, "NOT A METHOD", SIZE_MAX, "/mcp", SIZE_MAX, NULL, 0, NULL, 0, &ex),
+                 MCPF_STATUS_INVALID_ARGUMENT);
+    CHECK(ex == NULL);
+    CHECK_STATUS(mcpf_http_app_handle(the_app, "GET", SIZE_MAX, "/mcp", SIZE_MAX, NULL, 2, NULL, 0, &ex),
+                 MCPF_STATUS_NULL_PARAMETER);
+    CHECK_STATUS(mcpf_http_app_handle(NULL, "GET", SIZE_MAX, "/mcp", SIZE_MAX, NULL, 0, NULL, 0, &ex),
+                 MCPF_STATUS_NULL_PARAMETER);
+    CHECK(mcpf_exchange_status(NULL) == 0);
+    CHECK(mcpf_exchange_header_count(NULL) == 0);
+    mcpf_exchange_free(NULL);
+    mcpf_http_app_free(NULL);
+}
+
+int main(void) {
+    mcpf_server *s = NULL;
+    CHECK_STATUS(mcpf_server_new("test-mount", SIZE_MAX, "0.0.1", SIZE_MAX, &s), MCPF_STATUS_OK);
+    CHECK_STATUS(mcpf_server_add_tool(s, "echo", SIZE_MAX, NULL, 0, NULL, 0, echo, NULL, NULL), MCPF_STATUS_OK);
+    CHECK_STATUS(mcpf_server_add_tool(s, "steps", SIZE_MAX, NULL, 0, NULL, 0, steps, NULL, NULL), MCPF_STATUS_OK);
+    CHECK_STATUS(mcpf_server_add_tool(s, "reentrant", SIZE_MAX, NULL, 0, NULL, 0, reentrant, NULL, NULL),
+                 MCPF_STATUS_OK);
+    CHECK_STATUS(mcpf_http_app_new(s, "{\"unknown_option\":1}", SIZE_MAX, &the_app), MCPF_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(mcpf_http_app_new(s, NULL, 0, &the_app), MCPF_STATUS_OK);
+    mcpf_http_app *second = NULL;
+    CHECK_STATUS(mcpf_http_app_new(s, NULL, 0, &second), MCPF_STATUS_ALREADY_RUNNING);
+    CHECK_STATUS(mcpf_server_run_stdio(s), MCPF_STATUS_ALREADY_RUNNING);
+
+    test_modern_call();
+    test_legacy_session_streams();
+    test_refusals();
+
+    /* Shutdown: the application drains and then refuses, until it is freed. */
+    CHECK_STATUS(mcpf_server_shutdown(s), MCPF_STATUS_OK);
+    mcpf_exchange *ex = NULL;
+    mcpf_status st = MCPF_STATUS_OK;
+    for (int i = 0; i < 500 && st == MCPF_STATUS_OK; i++) {
+        st = mcpf_http_app_handle(the_app, "GET", SIZE_MAX, "/readyz", SIZE_MAX, LOCAL, 1, NULL, 0, &ex);
+        if (st == MCPF_STATUS_OK) {
+            /* ready until the stop request reaches the engine, then stopping */
+            CHECK(mcpf_exchange_status(ex) == 200 || mcpf_exchange_status(ex) == 503);
+            mcpf_exchange_free(ex);
+            ex = NULL;
+            struct timespec ts = {0, 10 * 1000000L};
+            nanosleep(&ts, NULL);
+        }
+    }
+    CHECK(st == MCPF_STATUS_IO);
+    mcpf_http_app_free(the_app);
+    the_app = NULL;
+    mcpf_server_free(s);
+
+    printf("test_mount: %d checks, %d failures\n", checks, failures);
+    return failures == 0 ? 0 : 1;
+}
