@@ -11,7 +11,9 @@
 
     server.run()  # stdio; server.run("http", port=8000) for Streamable HTTP
 
-See docs/python.md for the guide.
+Servers written for the official SDK's ``MCPServer`` (2.x) or ``FastMCP`` (1.x) run on
+mcpforge by changing their import line (``from mcpforge import MCPServer, Context``). See
+docs/python.md for the guide.
 """
 
 from __future__ import annotations
@@ -19,44 +21,74 @@ from __future__ import annotations
 from ._native import ENGINE_VERSION
 from .auth import AuthInfo, AuthSettings
 from .content import (
+    AssistantMessage,
     Audio,
     CallToolResult,
     Completion,
     Content,
     EmbeddedResource,
+    File,
+    Icon,
     Image,
     Message,
     ResourceContents,
     ResourceLink,
     Text,
+    UserMessage,
 )
-from .context import Context, Elicit, ElicitResult, ListRoots, Root, Sample, SamplingResult
-from .errors import AuthError, InputRequired, McpError, ProtocolError, ResourceNotFound, ToolError
+from .context import (
+    AcceptedElicitation,
+    CancelledElicitation,
+    Context,
+    DeclinedElicitation,
+    Elicit,
+    ElicitationResult,
+    ElicitResult,
+    ListRoots,
+    Root,
+    Sample,
+    SamplingResult,
+)
+from .errors import AuthError, InputRequired, MCPError, McpError, ProtocolError, ResourceError, ResourceNotFound, ToolError
+from .mcpserver import FastMCP, MCPServer
 from .schema import Field
 from .server import Server
+from .session import ReadResourceContents
 
 __version__ = ENGINE_VERSION
 
 __all__ = [
+    "AcceptedElicitation",
+    "AssistantMessage",
     "Audio",
     "AuthError",
     "AuthInfo",
     "AuthSettings",
     "CallToolResult",
+    "CancelledElicitation",
     "Completion",
     "Content",
     "Context",
+    "DeclinedElicitation",
     "Elicit",
     "ElicitResult",
+    "ElicitationResult",
     "EmbeddedResource",
+    "FastMCP",
     "Field",
+    "File",
+    "Icon",
     "Image",
     "InputRequired",
     "ListRoots",
+    "MCPError",
+    "MCPServer",
     "McpError",
     "Message",
     "ProtocolError",
+    "ReadResourceContents",
     "ResourceContents",
+    "ResourceError",
     "ResourceLink",
     "ResourceNotFound",
     "Root",
@@ -65,5 +97,6 @@ __all__ = [
     "Server",
     "Text",
     "ToolError",
+    "UserMessage",
     "__version__",
 ]

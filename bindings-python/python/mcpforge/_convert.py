@@ -1,6 +1,8 @@
 """What handlers return, turned into wire values: ``jsonable`` (dataclasses, pydantic models,
-enums, dates, tuples and sets to plain JSON types) and ``content_block`` (strings, bytes
-and content helpers to content blocks)."""
+enums, dates, tuples and sets to plain JSON types), ``content_block`` (strings, bytes
+and content helpers to content blocks) and ``sdk_object`` (objects of the official ``mcp``
+package, such as ``mcp.types.TextContent`` or ``CallToolResult``, in their wire form; the
+package is never imported: its objects are recognised by their module)."""
 
 from __future__ import annotations
 
@@ -11,12 +13,45 @@ from typing import Any, Dict
 
 from .content import Content, Image, ResourceContents, sniff_mime_type
 
-__all__ = ["jsonable", "content_block", "is_content", "BYTES_URI"]
+__all__ = ["jsonable", "content_block", "is_content", "sdk_object", "wire", "BYTES_URI"]
 
 # The URI of an embedded resource made from bytes that are not an image or audio clip.
 BYTES_URI = "data:application/octet-stream"
 
 _PLAIN = (str, int, float, bool, type(None))
+
+# The top-level modules whose pydantic models are the official SDK's protocol types.
+_SDK_MODULES = ("mcp", "mcp_types")
+# The ``type`` of each content block of the protocol.
+CONTENT_TYPES = frozenset({"text", "image", "audio", "resource", "resource_link"})
+
+
+def sdk_object(value: Any) -> Any:
+    """The wire form (a dict) of an object of the official ``mcp`` package, or None for
+    anything else. Fields left unset are omitted, and ``resultType`` is left to the engine,
+    which writes what each protocol version expects."""
+    module = type(value).__module__.partition(".")[0]
+    if module not in _SDK_MODULES:
+        return None
+    dump = getattr(value, "model_dump", None)
+    if not callable(dump):
+        return None
+    data = dump(mode="json", by_alias=True, exclude_none=True)
+    if isinstance(data, dict):
+        data.pop("resultType", None)
+    return data
+
+
+def wire(value: Any) -> Any:
+    """A definition field (icons, annotations, ...) as plain JSON: helpers by ``to_mcp()``,
+    official ``mcp`` objects by their wire form, anything else by ``jsonable``."""
+    if isinstance(value, (list, tuple)):
+        return [wire(v) for v in value]
+    to_mcp = getattr(value, "to_mcp", None)
+    if callable(to_mcp):
+        return to_mcp()
+    official = sdk_object(value)
+    return official if official is not None else jsonable(value)
 
 
 def jsonable(value: Any) -> Any:
@@ -31,6 +66,9 @@ def jsonable(value: Any) -> Any:
         return jsonable(value.value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    official = sdk_object(value)
+    if official is not None:
+        return official
     dump = getattr(value, "model_dump", None)
     if callable(dump):  # a pydantic model
         return dump(mode="json", by_alias=True)
@@ -45,15 +83,22 @@ def jsonable(value: Any) -> Any:
 
 
 def is_content(value: Any) -> bool:
-    """True for a content helper, or bytes (sent as an image or an embedded blob)."""
-    return isinstance(value, (Content, bytes, bytearray))
+    """True for a content helper, an official ``mcp`` content block, or bytes (sent as an
+    image or an embedded blob)."""
+    if isinstance(value, (Content, bytes, bytearray)):
+        return True
+    official = sdk_object(value)
+    return isinstance(official, dict) and official.get("type") in CONTENT_TYPES
 
 
 def content_block(value: Any) -> Dict[str, Any]:
     """One content block: a str is text, bytes an image (or an embedded blob), a helper its
-    own block, a dict is taken as a block already."""
+    own block, an official ``mcp`` block its wire form, a dict is taken as a block already."""
     if isinstance(value, Content):
         return value.to_mcp()
+    official = sdk_object(value)
+    if isinstance(official, dict):
+        return official
     if isinstance(value, str):
         return {"type": "text", "text": value}
     if isinstance(value, (bytes, bytearray)):

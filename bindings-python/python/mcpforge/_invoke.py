@@ -15,9 +15,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-from typing import Any, Callable, Dict, Optional, Tuple
+from typing import Any, Callable, Dict, NamedTuple, Optional, Tuple
 
-from ._convert import content_block, is_content, jsonable
+from ._convert import content_block, is_content, jsonable, sdk_object
 from .content import CallToolResult, Completion, Content, Message, ResourceContents
 from .context import Context
 from .errors import INTERNAL_ERROR, AuthError, InputRequired, McpError, ResourceNotFound, ToolError
@@ -39,18 +39,54 @@ def _data(data: Any) -> Any:
         return None
 
 
-def failure(e: BaseException) -> Outcome:
-    """The outcome of a handler that raised ``e``."""
+class ErrorStyle(NamedTuple):
+    """How a tool's failure reads for the client: ``prefix`` puts ``Error executing tool
+    NAME: `` before the message (the official SDK's wording); ``mask`` keeps the text of
+    unexpected exceptions on the server (the client reads only that the tool failed)."""
+
+    prefix: bool = False
+    mask: bool = False
+
+
+def failure(e: BaseException, mask: bool = False) -> Outcome:
+    """The outcome of a handler that raised ``e``; with ``mask``, the text of an unexpected
+    exception stays in the server's log."""
     if isinstance(e, InputRequired):
         return (INPUT_REQUIRED, None)
     if isinstance(e, ToolError):
         return (TOOL_ERROR, (e.message, _data(e.data)))
     if isinstance(e, McpError):
         return (PROTOCOL_ERROR, (e.code, e.message, _data(e.data)))
-    # Unexpected: the client sees the message, the server's log the traceback. SystemExit,
-    # KeyboardInterrupt and the like raised by a handler end that call only.
+    # Unexpected: the client sees the message (unless masked), the server's log the
+    # traceback. SystemExit, KeyboardInterrupt and the like raised by a handler end that call
+    # only.
     _log.error("a handler raised %s: %s", type(e).__name__, e, exc_info=(type(e), e, e.__traceback__))
-    return (TOOL_ERROR, (f"{type(e).__name__}: {e}", None))
+    return (TOOL_ERROR, ("the handler failed" if mask else f"{type(e).__name__}: {e}", None))
+
+
+def tool_failure(name: str, style: ErrorStyle) -> Callable[[BaseException], Outcome]:
+    """``failure`` for the tool ``name``, worded per ``style``."""
+    prefix = f"Error executing tool {name}"
+
+    def fail(e: BaseException) -> Outcome:
+        tag, payload = failure(e, style.mask)
+        if tag != TOOL_ERROR:
+            return (tag, payload)
+        message, data = payload
+        if not isinstance(e, McpError):  # unexpected
+            if style.mask:
+                return (TOOL_ERROR, (prefix, None))
+            if style.prefix:
+                message = str(e)
+        return (TOOL_ERROR, (f"{prefix}: {message}" if style.prefix else message, data))
+
+    return fail
+
+
+def masked_failure(mask: bool) -> Callable[[BaseException], Outcome]:
+    """``failure`` for resources, prompts and completions, masking unexpected exceptions'
+    text when ``mask`` is set."""
+    return lambda e: failure(e, mask)
 
 
 def sync_wrapper(fn: Callable[..., Any], bind: Bind, finish: Finish, fail: Callable[[BaseException], Outcome] = failure) -> Callable[..., Outcome]:
@@ -221,15 +257,61 @@ def bind_strings(spec: FunctionSpec, server_ref: Any, uri_param: bool) -> Bind:
     return bind
 
 
+def _sdk_annotated(tp: Any) -> bool:
+    """True when ``tp`` names a class of the official ``mcp`` package (alone or in a union)."""
+    if isinstance(tp, type):
+        return tp.__module__.partition(".")[0] in ("mcp", "mcp_types")
+    import typing
+
+    return any(_sdk_annotated(a) for a in typing.get_args(tp))
+
+
+class _Argument:
+    """The argument being completed, for a provider whose ``argument`` parameter is not a
+    str: ``name`` and ``value``."""
+
+    __slots__ = ("name", "value")
+
+    def __init__(self, name: str, value: str) -> None:
+        self.name, self.value = name, value
+
+
+def _completion_input(spec: FunctionSpec, name: str) -> Callable[[Any], Any]:
+    """How the input ``name`` reaches the provider: as the official type its parameter is
+    annotated with (built by pydantic, which the official package brings), else as is."""
+    param = next((p for p in spec.params if p.name == name), None)
+    if param is None or not _sdk_annotated(param.annotation):
+        return lambda data: data
+    from pydantic import TypeAdapter
+
+    adapter = TypeAdapter(param.annotation)
+    return adapter.validate_python
+
+
 def bind_completion(spec: FunctionSpec, server_ref: Any) -> Bind:
     """Completion inputs to the parameters the function names: ``ref``, ``argument``,
-    ``value``, ``context``."""
+    ``value``, ``context``. Parameters annotated with the official SDK's types
+    (``PromptReference``, ``CompletionArgument``, ``CompletionContext``) get those objects,
+    as the official ``@completion()`` passes them; an ``argument`` that is not a str gets its
+    ``name`` and ``value``."""
     wanted = spec.names
     cp = spec.context_param
     make_ctx = _context(spec, server_ref)
+    as_ref = _completion_input(spec, "ref")
+    as_context = _completion_input(spec, "context")
+    official_context = any(p.name == "context" and _sdk_annotated(p.annotation) for p in spec.params)
+    argument_param = next((p for p in spec.params if p.name == "argument"), None)
+    argument_object = argument_param is not None and argument_param.annotation not in (str, Any, None)
+    as_argument = _completion_input(spec, "argument")
 
     def bind(ref: Any, argument: str, value: str, context: Dict[str, str], native: Any) -> Dict[str, Any]:
-        given = {"ref": ref, "argument": argument, "value": value, "context": context}
+        arg: Any = argument
+        if argument_object:
+            arg = as_argument({"name": argument, "value": value}) if _sdk_annotated(argument_param.annotation) else _Argument(argument, value)  # type: ignore[union-attr]
+        ctx_value: Any = context
+        if official_context:
+            ctx_value = as_context({"arguments": context}) if context else None
+        given = {"ref": as_ref(ref), "argument": arg, "value": value, "context": ctx_value}
         out = {k: v for k, v in given.items() if k in wanted}
         if make_ctx is not None:
             out[cp] = make_ctx(native)  # type: ignore[index]
@@ -263,6 +345,8 @@ def tool_finish(spec: Optional[FunctionSpec], explicit_output: bool) -> Finish:
             return (VALUE, value)
         if isinstance(value, CallToolResult):
             return (RESULT, value.to_mcp())
+        if type(value).__name__ == "CallToolResult" and sdk_object(value) is not None:
+            return (RESULT, sdk_object(value))
         if is_content(value):
             return (CONTENT, [content_block(value)])
         if isinstance(value, (list, tuple)) and any(is_content(v) for v in value):
@@ -278,11 +362,21 @@ def tool_finish(spec: Optional[FunctionSpec], explicit_output: bool) -> Finish:
 def _contents(value: Any, uri: str, mime_type: Optional[str]) -> Dict[str, Any]:
     if isinstance(value, ResourceContents):
         return value.to_mcp(uri)
+    if _is_contents(value):
+        return {"uri": uri, **sdk_object(value)}
     if isinstance(value, str):
         return {"uri": uri, "mimeType": mime_type or "text/plain", "text": value}
     if isinstance(value, (bytes, bytearray)):
         return ResourceContents(uri, blob=bytes(value), mime_type=mime_type or "application/octet-stream").to_mcp()
     return {"uri": uri, "mimeType": mime_type or "application/json", "text": _json_text(jsonable(value))}
+
+
+def _is_contents(value: Any) -> bool:
+    """True for ``ResourceContents`` and the official ``TextResourceContents``/``BlobResourceContents``."""
+    if isinstance(value, ResourceContents):
+        return True
+    official = sdk_object(value)
+    return isinstance(official, dict) and ("text" in official or "blob" in official) and "type" not in official
 
 
 def resource_finish(mime_type: Optional[str]) -> Finish:
@@ -291,7 +385,8 @@ def resource_finish(mime_type: Optional[str]) -> Finish:
     def finish(value: Any, uri: str, variables: Any) -> Outcome:
         if value is None:
             raise ResourceNotFound(uri)
-        items = value if isinstance(value, (list, tuple)) and value and all(isinstance(v, ResourceContents) for v in value) else [value]
+        several = isinstance(value, (list, tuple)) and value and all(_is_contents(v) for v in value)
+        items = value if several else [value]
         return (RESULT, [_contents(v, uri, mime_type) for v in items])
 
     return finish
@@ -300,6 +395,9 @@ def resource_finish(mime_type: Optional[str]) -> Finish:
 def _message(m: Any) -> Dict[str, Any]:
     if isinstance(m, Message):
         return m.to_mcp()
+    official = sdk_object(m)
+    if isinstance(official, dict) and "role" in official:
+        return official
     if isinstance(m, dict) and "role" in m:
         return {"role": m["role"], "content": content_block(m["content"])}
     if isinstance(m, (str, Content, dict, bytes)):
@@ -313,6 +411,9 @@ def prompt_finish(description: Optional[str]) -> Finish:
     def finish(value: Any, args: Any) -> Outcome:
         if isinstance(value, dict) and "messages" in value:
             return (RESULT, value)
+        official = sdk_object(value)
+        if isinstance(official, dict) and "messages" in official:
+            return (RESULT, official)
         messages = value if isinstance(value, (list, tuple)) else [value]
         result: Dict[str, Any] = {"messages": [_message(m) for m in messages]}
         if description:
@@ -326,6 +427,9 @@ def completion_finish(value: Any, *inputs: Any) -> Outcome:
     """A completion function's return value (values, a ``Completion`` or a dict)."""
     if isinstance(value, Completion):
         return (RESULT, value.to_mcp())
+    official = sdk_object(value)
+    if isinstance(official, dict):
+        return (RESULT, official)
     if isinstance(value, dict):
         return (RESULT, value)
     return (RESULT, {"values": [str(v) for v in (value or [])]})

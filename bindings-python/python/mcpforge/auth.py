@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence, Union
 
-__all__ = ["AuthInfo", "AuthSettings", "Verifier"]
+__all__ = ["AuthInfo", "AuthSettings", "Verifier", "from_sdk"]
 
 
 @dataclasses.dataclass
@@ -54,3 +54,29 @@ class AuthSettings:
             "required_scopes": list(self.required_scopes),
             "resource_name": self.resource_name,
         }
+
+
+def from_sdk(token_verifier: Any, settings: Any) -> AuthSettings:
+    """``AuthSettings`` from the official SDK's pair: a ``TokenVerifier`` (``async
+    verify_token(token)`` returning an ``AccessToken`` with ``client_id``, ``scopes`` and
+    ``subject``/``claims`` where present, or None) and its ``AuthSettings`` (``issuer_url``,
+    ``resource_server_url``, ``required_scopes``, ``service_documentation_url`` unused)."""
+    if token_verifier is None:
+        raise ValueError("auth settings need a token_verifier: mcpforge verifies tokens but is not an authorization server")
+    if settings is None or getattr(settings, "resource_server_url", None) is None:
+        raise ValueError("a token_verifier needs auth=AuthSettings(issuer_url=..., resource_server_url=...)")
+
+    async def verifier(token: str) -> Optional[AuthInfo]:
+        access = await token_verifier.verify_token(token)
+        if access is None:
+            return None
+        subject = getattr(access, "subject", None) or getattr(access, "client_id", None)
+        return AuthInfo(subject, list(getattr(access, "scopes", None) or []), getattr(access, "client_id", None))
+
+    issuer = getattr(settings, "issuer_url", None)
+    return AuthSettings(
+        verifier,
+        resource=str(settings.resource_server_url),
+        authorization_servers=[str(issuer)] if issuer is not None else [],
+        required_scopes=list(getattr(settings, "required_scopes", None) or []),
+    )

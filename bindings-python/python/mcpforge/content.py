@@ -14,12 +14,17 @@ __all__ = [
     "Text",
     "Image",
     "Audio",
+    "File",
+    "Icon",
     "ResourceLink",
     "EmbeddedResource",
     "ResourceContents",
     "CallToolResult",
     "Message",
+    "UserMessage",
+    "AssistantMessage",
     "Completion",
+    "Block",
 ]
 
 _MAGIC = [
@@ -72,29 +77,34 @@ class Text(Content):
 
 class _Binary(Content):
     kind = ""
+    # The MIME type when neither ``mime_type``, ``format``, the file name nor the bytes tell.
+    fallback_mime = ""
 
     def __init__(
         self,
+        path: Union[str, "os.PathLike[str]", bytes, None] = None,
         data: Optional[bytes] = None,
+        format: Optional[str] = None,
         *,
-        path: Union[str, "os.PathLike[str]", None] = None,
         mime_type: Optional[str] = None,
         annotations: Optional[Dict[str, Any]] = None,
     ) -> None:
+        if isinstance(path, (bytes, bytearray)) and data is None:  # ``Image(data, mime_type=...)``
+            data = bytes(path)
+            path = None
         if (data is None) == (path is None):
             raise ValueError(f"{type(self).__name__} needs exactly one of data and path")
         if data is None:
             with open(os.fspath(path), "rb") as f:  # type: ignore[arg-type]
                 data = f.read()
+        if mime_type is None and format is not None:
+            mime_type = f"{self.kind}/{format.lower()}"
         if mime_type is None and path is not None:
             import mimetypes
 
-            mime_type = mimetypes.guess_type(os.fspath(path))[0]
-        mime_type = mime_type or sniff_mime_type(data)
-        if mime_type is None:
-            raise ValueError(f"{type(self).__name__}: cannot tell the MIME type; pass mime_type=")
+            mime_type = mimetypes.guess_type(os.fspath(path))[0]  # type: ignore[arg-type]
         self.data = data
-        self.mime_type = mime_type
+        self.mime_type = mime_type or sniff_mime_type(data) or self.fallback_mime
         self.annotations = annotations
 
     def to_mcp(self) -> Dict[str, Any]:
@@ -103,15 +113,62 @@ class _Binary(Content):
 
 
 class Image(_Binary):
-    """An image block from bytes or a file (MIME type from the name or the bytes)."""
+    """An image block: ``Image(path)``, ``Image(data=...)`` or ``Image(data)``; the MIME
+    type comes from ``mime_type``, ``format`` (``"jpeg"``: ``image/jpeg``), the file name or
+    the bytes, else ``image/png``."""
 
     kind = "image"
+    fallback_mime = "image/png"
 
 
 class Audio(_Binary):
-    """An audio block from bytes or a file (MIME type from the name or the bytes)."""
+    """An audio block, built like ``Image`` (MIME type from ``mime_type``, ``format``, the file
+    name or the bytes, else ``audio/wav``)."""
 
     kind = "audio"
+    fallback_mime = "audio/wav"
+
+
+class File(Content):
+    """A file as an embedded resource: ``File(path)`` or ``File(data=..., format="pdf")``.
+    Its URI is ``file:///`` and ``name`` (else the file name, else ``resource``); a text MIME
+    type is sent as text, anything else as a base64 blob."""
+
+    def __init__(
+        self,
+        path: Union[str, "os.PathLike[str]", None] = None,
+        data: Optional[bytes] = None,
+        format: Optional[str] = None,
+        name: Optional[str] = None,
+        description: Optional[str] = None,
+        *,
+        mime_type: Optional[str] = None,
+        annotations: Optional[Dict[str, Any]] = None,
+    ) -> None:
+        if (data is None) == (path is None):
+            raise ValueError("File needs exactly one of data and path")
+        import mimetypes
+
+        if data is None:
+            with open(os.fspath(path), "rb") as f:  # type: ignore[arg-type]
+                data = f.read()
+        if mime_type is None and format is not None:
+            mime_type = mimetypes.guess_type(f"x.{format}")[0] or f"application/{format.lower()}"
+        if mime_type is None and path is not None:
+            mime_type = mimetypes.guess_type(os.fspath(path))[0]
+        self.data = data
+        self.mime_type = mime_type or sniff_mime_type(data) or "application/octet-stream"
+        self.name = name or (os.path.basename(os.fspath(path)) if path is not None else "resource")
+        self.description = description
+        self.annotations = annotations
+
+    def to_mcp(self) -> Dict[str, Any]:
+        uri = f"file:///{self.name}"
+        if self.mime_type.startswith("text/"):
+            contents = ResourceContents(uri, text=self.data.decode("utf-8"), mime_type=self.mime_type)
+        else:
+            contents = ResourceContents(uri, blob=self.data, mime_type=self.mime_type)
+        return {"type": "resource", "resource": contents.to_mcp(), **_optional(annotations=self.annotations)}
 
 
 class ResourceLink(Content):
@@ -228,6 +285,34 @@ class Message:
         return {"role": self.role, "content": content_block(self.content)}
 
 
+class UserMessage(Message):
+    """A prompt message from the user."""
+
+    def __init__(self, content: Union[Content, Dict[str, Any], str], role: str = "user") -> None:
+        super().__init__(content, role)
+
+
+class AssistantMessage(Message):
+    """A prompt message from the assistant."""
+
+    def __init__(self, content: Union[Content, Dict[str, Any], str], role: str = "assistant") -> None:
+        super().__init__(content, role)
+
+
+class Icon:
+    """An icon of a server, tool, resource or prompt: ``src`` (a URL or a ``data:`` URI),
+    ``mime_type``, ``sizes`` (``["48x48"]``) and ``theme`` (``"light"``/``"dark"``). Plain
+    dicts in the wire form work as well."""
+
+    def __init__(self, src: str, mime_type: Optional[str] = None, sizes: Optional[Sequence[str]] = None, theme: Optional[str] = None) -> None:
+        self.src, self.mime_type, self.theme = src, mime_type, theme
+        self.sizes = list(sizes) if sizes is not None else None
+
+    def to_mcp(self) -> Dict[str, Any]:
+        """The icon as its wire dict."""
+        return {"src": self.src, **_optional(mimeType=self.mime_type, sizes=self.sizes, theme=self.theme)}
+
+
 class Completion:
     """Completion suggestions (at most 100 are sent; ``has_more`` is then set)."""
 
@@ -238,3 +323,17 @@ class Completion:
 
     def to_mcp(self) -> Dict[str, Any]:
         return {"values": self.values, **_optional(total=self.total, hasMore=self.has_more)}
+
+
+class Block(Dict[str, Any]):
+    """A content block the client sent (a sampling answer): a dict whose keys are also
+    attributes, in either spelling (``block.text``, ``block.mime_type`` for ``mimeType``)."""
+
+    def __getattr__(self, name: str) -> Any:
+        head, *rest = name.split("_")
+        key = head + "".join(part.title() for part in rest)
+        for candidate in (name, key):
+            if candidate in self:
+                value = self[candidate]
+                return Block(value) if isinstance(value, dict) and not isinstance(value, Block) else value
+        raise AttributeError(name)

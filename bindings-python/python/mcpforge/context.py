@@ -2,8 +2,11 @@
 ``Context`` (any name) and the server passes it.
 
 - metadata: ``request_id``, ``protocol_version``, ``meta``, ``progress_token``,
-  ``client_info``, ``client_capabilities``, ``auth``, ``task_id``;
-- ``report_progress``, ``log`` and ``debug``/``info``/.../``emergency``;
+  ``client_info``, ``client_capabilities``, ``client_id``, ``auth``, ``task_id``, and
+  ``request_context`` (with ``lifespan_context``, what the server's lifespan yielded);
+- ``report_progress``, ``log`` and ``debug``/``info``/.../``emergency``, the list-changed
+  notifications, and ``session`` (the official SDK's session methods);
+- ``read_resource`` (this server's own resources);
 - ``cancelled`` (async handlers are also cancelled as asyncio tasks);
 - client input: ``elicit``, ``sample``, ``list_roots``, and the keyed ``ask``/``ask_all``
   and low-level ``input_required``.
@@ -26,8 +29,20 @@ if TYPE_CHECKING:
     from ._native import NativeContext
     from .auth import AuthInfo
 
-__all__ = ["Context", "Elicit", "Sample", "ListRoots", "ElicitResult", "SamplingResult", "Root", "InputAsk"]
-
+__all__ = [
+    "Context",
+    "Elicit",
+    "Sample",
+    "ListRoots",
+    "ElicitResult",
+    "ElicitationResult",
+    "AcceptedElicitation",
+    "DeclinedElicitation",
+    "CancelledElicitation",
+    "SamplingResult",
+    "Root",
+    "InputAsk",
+]
 
 
 class _Done:
@@ -58,18 +73,25 @@ class InputAsk:
 
 class Elicit(InputAsk):
     """``elicitation/create``: a form (``schema``: a JSON Schema dict, or a dataclass,
-    TypedDict or pydantic model of primitive fields) or, with ``url``, a URL elicitation."""
+    TypedDict or pydantic model of primitive fields, or one primitive type such as ``str``,
+    ``int``, ``bool``, a ``Literal`` or an ``Enum``, asked as the field ``value``) or, with
+    ``url``, a URL elicitation."""
 
     method = "elicitation/create"
 
     def __init__(self, message: str, schema: Any = None, *, url: Optional[str] = None, elicitation_id: Optional[str] = None) -> None:
         self.type = None if schema is None or isinstance(schema, dict) else schema
+        self.wrapped = False
         if url is not None:
             params: Dict[str, Any] = {"mode": "url", "message": message, "url": url}
             if elicitation_id is not None:
                 params["elicitationId"] = elicitation_id
         else:
-            params = {"message": message, "requestedSchema": _elicitation_schema(schema)}
+            requested = _elicitation_schema(schema)
+            if "properties" not in requested:  # one primitive value
+                requested = {"type": "object", "properties": {"value": requested}, "required": ["value"]}
+                self.wrapped = True
+            params = {"message": message, "requestedSchema": requested}
         super().__init__(params)
 
 
@@ -114,16 +136,51 @@ def _elicitation_schema(schema: Any) -> Dict[str, Any]:
 @dataclasses.dataclass
 class ElicitResult:
     """The user's answer: ``action`` is ``"accept"``, ``"decline"`` or ``"cancel"``;
-    ``content`` the submitted values (an instance of the requested type when one was
-    given), or None."""
+    ``content`` (also ``data``) the submitted values (an instance of the requested type when
+    one was given), or None. The answers are the subclasses ``AcceptedElicitation``,
+    ``DeclinedElicitation`` and ``CancelledElicitation``, so ``match`` works on them."""
 
     action: str
     content: Any = None
+
+    def __class_getitem__(cls, item: Any) -> Any:
+        """``AcceptedElicitation[Model]`` in annotations is the class itself."""
+        return cls
 
     @property
     def accepted(self) -> bool:
         """True when the user accepted."""
         return self.action == "accept"
+
+    @property
+    def data(self) -> Any:
+        """The submitted values (the official SDK's name for ``content``)."""
+        return self.content
+
+
+@dataclasses.dataclass
+class AcceptedElicitation(ElicitResult):
+    """The user accepted; ``data`` holds the values."""
+
+    action: str = "accept"
+
+
+@dataclasses.dataclass
+class DeclinedElicitation(ElicitResult):
+    """The user declined."""
+
+    action: str = "decline"
+
+
+@dataclasses.dataclass
+class CancelledElicitation(ElicitResult):
+    """The user cancelled (or the client gave no answer)."""
+
+    action: str = "cancel"
+
+
+ElicitationResult = ElicitResult
+"""The official SDK's name of the answer type."""
 
 
 @dataclasses.dataclass
@@ -153,17 +210,28 @@ class Root:
 
 
 def _elicit_result(answer: Dict[str, Any], ask: Elicit) -> ElicitResult:
+    action = answer.get("action", "cancel")
+    if action == "decline":
+        return DeclinedElicitation()
+    if action != "accept":
+        return CancelledElicitation()
     content = answer.get("content")
-    if content is not None and ask.type is not None and answer.get("action") == "accept":
+    if content is not None and ask.wrapped:
+        content = content.get("value")
+    if content is not None and ask.type is not None:
         from .schema import SchemaBuilder
 
         convert = SchemaBuilder().converter(ask.type)
         content = convert(content) if convert is not None else content
-    return ElicitResult(action=answer.get("action", "cancel"), content=content)
+    return AcceptedElicitation(content=content)
 
 
 def _sampling_result(answer: Dict[str, Any]) -> SamplingResult:
-    return SamplingResult(answer.get("role", "assistant"), answer.get("content"), answer.get("model", ""), answer.get("stopReason"))
+    from .content import Block
+
+    content = answer.get("content")
+    content = Block(content) if isinstance(content, dict) else content
+    return SamplingResult(answer.get("role", "assistant"), content, answer.get("model", ""), answer.get("stopReason"))
 
 
 def _roots(answer: Dict[str, Any]) -> List[Root]:
@@ -171,9 +239,14 @@ def _roots(answer: Dict[str, Any]) -> List[Root]:
 
 
 class Context:
-    """One request's context (see the module documentation)."""
+    """One request's context (see the module documentation). ``Context[...]`` in an
+    annotation (the official SDK's generic form) is ``Context``."""
 
     __slots__ = ("_native", "_server")
+
+    def __class_getitem__(cls, item: Any) -> Any:
+        """``Context[ServerSession, AppState]`` is ``Context``."""
+        return cls
 
     def __init__(self, native: "NativeContext", server: Any = None) -> None:
         self._native = native
@@ -232,6 +305,32 @@ class Context:
         return self._server() if callable(self._server) else self._server
 
     @property
+    def mcp_server(self) -> Any:
+        """The server (the official SDK's 2.x name)."""
+        return self.server
+
+    @property
+    def fastmcp(self) -> Any:
+        """The server (the official SDK's 1.x name)."""
+        return self.server
+
+    @property
+    def client_id(self) -> Optional[str]:
+        """The ``client_id`` the client put in the request's ``_meta``, else the one of the
+        verified bearer token, else None."""
+        meta = self.meta or {}
+        if meta.get("client_id") is not None:
+            return str(meta["client_id"])
+        grant = self.auth
+        return grant.client_id if grant is not None else None
+
+    @property
+    def headers(self) -> Optional[Dict[str, str]]:
+        """Request headers: None, since the engine does not pass them to handlers (the
+        verified token is ``auth``)."""
+        return None
+
+    @property
     def cancelled(self) -> bool:
         """True once the request was cancelled (client, timeout or shutdown)."""
         return self._native.cancelled
@@ -243,45 +342,101 @@ class Context:
         self._native.report_progress(float(progress), None if total is None else float(total), message)
         return _DONE
 
-    def log(self, level: str, data: Any, logger: Optional[str] = None) -> _Done:
+    def log(self, level: str, data: Any, logger: Optional[str] = None, *, logger_name: Optional[str] = None, extra: Optional[Dict[str, Any]] = None) -> _Done:
         """Sends a log message at ``level`` (``debug`` ... ``emergency``) if the client's level
-        lets it through."""
+        lets it through. ``logger_name`` is the official SDK's name for ``logger``; with
+        ``extra``, the data sent is ``{"message": data, **extra}``."""
         from ._convert import jsonable
 
-        self._native.log(level, jsonable(data), logger)
+        if extra:
+            data = {"message": data, **extra}
+        self._native.log(level, jsonable(data), logger if logger is not None else logger_name)
         return _DONE
 
-    def debug(self, data: Any, logger: Optional[str] = None) -> _Done:
+    def debug(self, data: Any, logger: Optional[str] = None, *, logger_name: Optional[str] = None, **extra: Any) -> _Done:
         """``log("debug", ...)``."""
-        return self.log("debug", data, logger)
+        return self.log("debug", data, logger, logger_name=logger_name, extra=extra)
 
-    def info(self, data: Any, logger: Optional[str] = None) -> _Done:
+    def info(self, data: Any, logger: Optional[str] = None, *, logger_name: Optional[str] = None, **extra: Any) -> _Done:
         """``log("info", ...)``."""
-        return self.log("info", data, logger)
+        return self.log("info", data, logger, logger_name=logger_name, extra=extra)
 
-    def notice(self, data: Any, logger: Optional[str] = None) -> _Done:
+    def notice(self, data: Any, logger: Optional[str] = None, *, logger_name: Optional[str] = None, **extra: Any) -> _Done:
         """``log("notice", ...)``."""
-        return self.log("notice", data, logger)
+        return self.log("notice", data, logger, logger_name=logger_name, extra=extra)
 
-    def warning(self, data: Any, logger: Optional[str] = None) -> _Done:
+    def warning(self, data: Any, logger: Optional[str] = None, *, logger_name: Optional[str] = None, **extra: Any) -> _Done:
         """``log("warning", ...)``."""
-        return self.log("warning", data, logger)
+        return self.log("warning", data, logger, logger_name=logger_name, extra=extra)
 
-    def error(self, data: Any, logger: Optional[str] = None) -> _Done:
+    def error(self, data: Any, logger: Optional[str] = None, *, logger_name: Optional[str] = None, **extra: Any) -> _Done:
         """``log("error", ...)``."""
-        return self.log("error", data, logger)
+        return self.log("error", data, logger, logger_name=logger_name, extra=extra)
 
-    def critical(self, data: Any, logger: Optional[str] = None) -> _Done:
+    def critical(self, data: Any, logger: Optional[str] = None, *, logger_name: Optional[str] = None, **extra: Any) -> _Done:
         """``log("critical", ...)``."""
-        return self.log("critical", data, logger)
+        return self.log("critical", data, logger, logger_name=logger_name, extra=extra)
 
-    def alert(self, data: Any, logger: Optional[str] = None) -> _Done:
+    def alert(self, data: Any, logger: Optional[str] = None, *, logger_name: Optional[str] = None, **extra: Any) -> _Done:
         """``log("alert", ...)``."""
-        return self.log("alert", data, logger)
+        return self.log("alert", data, logger, logger_name=logger_name, extra=extra)
 
-    def emergency(self, data: Any, logger: Optional[str] = None) -> _Done:
+    def emergency(self, data: Any, logger: Optional[str] = None, *, logger_name: Optional[str] = None, **extra: Any) -> _Done:
         """``log("emergency", ...)``."""
-        return self.log("emergency", data, logger)
+        return self.log("emergency", data, logger, logger_name=logger_name, extra=extra)
+
+    def notify_tools_changed(self) -> _Done:
+        """Tells clients the tool list changed."""
+        self.server.notify_tools_changed()
+        return _DONE
+
+    def notify_prompts_changed(self) -> _Done:
+        """Tells clients the prompt list changed."""
+        self.server.notify_prompts_changed()
+        return _DONE
+
+    def notify_resources_changed(self) -> _Done:
+        """Tells clients the resource list changed."""
+        self.server.notify_resources_changed()
+        return _DONE
+
+    def notify_resource_updated(self, uri: Any) -> _Done:
+        """Tells subscribers the resource ``uri`` changed."""
+        self.server.notify_resource_updated(str(uri))
+        return _DONE
+
+    @property
+    def session(self) -> Any:
+        """The official SDK's session methods for this request (``create_message``,
+        ``send_log_message``, ``list_roots``, ...: ``mcpforge.session.Session``)."""
+        from .session import Session
+
+        return Session(self)
+
+    @property
+    def request_context(self) -> Any:
+        """``lifespan_context`` (what the server's lifespan yielded), ``request_id``,
+        ``meta`` and ``session``, as in the official SDK (``mcpforge.session.RequestContext``)."""
+        from .session import RequestContext
+
+        return RequestContext(self)
+
+    def read_resource(self, uri: Any) -> Any:
+        """Reads one of this server's resources (templates too) and returns its contents as a
+        list of ``ReadResourceContents`` (``content``: str or bytes, ``mime_type``); raises
+        ``ResourceError`` when the read fails. Awaitable in async handlers."""
+        from .session import read_contents
+
+        server = self.server
+        request = ("resources/read", {"uri": str(uri)})
+        if not self._native.is_async:
+            return read_contents(server._loopback().call(*request))
+        return self._read_async(server, request)
+
+    async def _read_async(self, server: Any, request: Tuple[str, Dict[str, Any]]) -> Any:
+        from .session import read_contents
+
+        return read_contents(await server._loopback().call_async(*request))
 
     # ----- client input --------------------------------------------------------------------
 
@@ -301,11 +456,18 @@ class Context:
         self._native.ask_then(wire, resolver(loop, future))
         return finish(await future)
 
-    def elicit(self, message: str, schema: Any = None) -> Any:
-        """Asks the user to fill a form (``schema``: a JSON Schema dict, or a dataclass,
-        TypedDict or pydantic model) and returns an ``ElicitResult`` (awaitable in async
-        handlers)."""
-        ask = Elicit(message, schema)
+    def elicit(self, message: str, schema: Any = None, *, response_type: Any = None) -> Any:
+        """Asks the user to fill a form (``schema``, or ``response_type``: a JSON Schema
+        dict, a dataclass, TypedDict or pydantic model, or one primitive type) and returns an
+        ``ElicitResult``: ``AcceptedElicitation`` with ``.data``, ``DeclinedElicitation`` or
+        ``CancelledElicitation`` (awaitable in async handlers)."""
+        ask = Elicit(message, schema if schema is not None else response_type)
+        return self._run([ask.as_wire(None)], lambda answers: _elicit_result(answers[0], ask))
+
+    def elicit_url(self, message: str, url: str, elicitation_id: str) -> Any:
+        """Asks the user to visit ``url`` (a URL elicitation); returns an ``ElicitResult``
+        whose ``action`` says whether they agreed (awaitable in async handlers)."""
+        ask = Elicit(message, url=url, elicitation_id=elicitation_id)
         return self._run([ask.as_wire(None)], lambda answers: _elicit_result(answers[0], ask))
 
     def sample(self, messages: Union[str, Sequence[Any]], *, max_tokens: int = 1000, system_prompt: Optional[str] = None, **extra: Any) -> Any:

@@ -9,6 +9,9 @@
   handler it becomes an invalid-params error). Any other exception raised by a tool is
   reported the same way, as ``Type: message``.
 - ``ResourceNotFound(uri)``: a resource reader's "no such resource".
+- ``ResourceError(message)``: a resource read failed in a way you anticipated: the client
+  gets a -32603 error with the message (what ``ctx.read_resource`` raises, too).
+- ``MCPError``: the official SDK's 2.x name of ``McpError``.
 - ``AuthError``: raised by a token verifier to refuse a token.
 - ``InputRequired``: not an error: it stops a handler at an unanswered client-input request
   on the 2026-07-28 wire (the engine answers ``input_required`` and runs the handler again
@@ -20,7 +23,7 @@ from __future__ import annotations
 
 from typing import Any, Optional, Sequence
 
-__all__ = ["McpError", "ProtocolError", "ToolError", "ResourceNotFound", "AuthError", "InputRequired"]
+__all__ = ["McpError", "MCPError", "ProtocolError", "ToolError", "ResourceError", "ResourceNotFound", "AuthError", "InputRequired"]
 
 from ._native import ERROR_CODES
 
@@ -53,6 +56,9 @@ class McpError(Exception):
         return f"{type(self).__name__}({self.code!r}, {self.message!r}, {self.data!r})"
 
 
+MCPError = McpError
+
+
 class ProtocolError(McpError):
     """A JSON-RPC error: the request cannot be processed."""
 
@@ -65,6 +71,13 @@ class ToolError(McpError):
 
     def __repr__(self) -> str:
         return f"ToolError({self.message!r}, {self.data!r})"
+
+
+class ResourceError(ProtocolError):
+    """A resource read failed: the client gets an internal error (-32603) with ``message``."""
+
+    def __init__(self, message: str, data: Any = None) -> None:
+        super().__init__(INTERNAL_ERROR, message, data)
 
 
 class ResourceNotFound(ProtocolError):

@@ -18,7 +18,10 @@ from contextlib import contextmanager
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, TypeVar, overload
 
 from . import _invoke
+from ._convert import wire
 from ._futures import resolver
+from ._lifespan import Lifespan
+from ._loopback import Loopback
 from ._native import NativeServer, default_max_workers, init_logging
 from .auth import AuthSettings
 from .schema import function_spec
@@ -56,10 +59,14 @@ def _is_async(fn: Callable[..., Any]) -> bool:
     return inspect.iscoroutinefunction(fn) or inspect.iscoroutinefunction(getattr(fn, "__call__", None))
 
 
-def _annotations(value: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
+def _annotations(value: Any) -> Optional[Dict[str, Any]]:
     if value is None:
         return None
-    return {_ANNOTATION_KEYS.get(k, k): v for k, v in value.items()}
+    return {_ANNOTATION_KEYS.get(k, k): v for k, v in wire(value).items()}
+
+
+def _wired(value: Any) -> Any:
+    return None if value is None else wire(value)
 
 
 def _drop_none(d: Dict[str, Any]) -> Dict[str, Any]:
@@ -100,7 +107,7 @@ class Server:
     """An MCP server.
 
     ``Server(name, version="1.0.0", instructions=None, *, title=None, description=None,
-    website_url=None, max_workers=None, limits=None, logging=True, cache_ttl=None,
+    website_url=None, icons=None, lifespan=None, mask_error_details=False, max_workers=None, limits=None, logging=True, cache_ttl=None,
     cache_scope="public", state_key=None, protocol_versions=None, tasks=None,
     experimental=None, extensions=None, enable_tools=None, enable_resources=None,
     enable_prompts=None)``
@@ -119,7 +126,18 @@ class Server:
     ``enable_prompts``) advertises that capability before anything of its kind is
     registered. Every option goes to the engine's one server-option form, which refuses what it
     does not know.
+
+    ``lifespan(server)`` is an async context manager entered before serving and exited after,
+    on the loop async handlers run on; what it yields is ``lifespan_context``. With
+    ``mask_error_details``, the text of an unexpected exception in a handler stays in the
+    server's log (logger ``mcpforge``, with its traceback) and the client reads only that the
+    tool failed. ``icons`` are kept as ``server.icons`` (the engine does not send server icons
+    yet).
     """
+
+    # Tool errors read "Error executing tool NAME: message", as in the official SDK
+    # (``MCPServer`` and ``FastMCP`` set this).
+    _sdk_error_wording = False
 
     def __init__(
         self,
@@ -130,6 +148,9 @@ class Server:
         title: Optional[str] = None,
         description: Optional[str] = None,
         website_url: Optional[str] = None,
+        icons: Optional[List[Any]] = None,
+        lifespan: Optional[Callable[[Any], Any]] = None,
+        mask_error_details: bool = False,
         max_workers: Optional[int] = None,
         limits: Optional[Dict[str, Any]] = None,
         logging: bool = True,
@@ -169,7 +190,14 @@ class Server:
         )
         self.name = name
         self.version = version
+        self.title, self.description, self.instructions = title, description, instructions
+        self.website_url = website_url
+        self.icons = icons
         self.max_workers = max_workers or default_max_workers()
+        self._lifespan = Lifespan(lifespan)
+        self._error_style = _invoke.ErrorStyle(prefix=self._sdk_error_wording, mask=mask_error_details)
+        self._mask = mask_error_details
+        self._self_client: Optional[Loopback] = None
         self._native = NativeServer(name, version, options)
         self._tools: Dict[str, Dict[str, Any]] = {}
         self._resources: Dict[str, Dict[str, Any]] = {}
@@ -180,7 +208,24 @@ class Server:
         self._ref = weakref.ref(self)
 
     def __repr__(self) -> str:
-        return f"Server({self.name!r}, version={self.version!r})"
+        return f"{type(self).__name__}({self.name!r}, version={self.version!r})"
+
+    @property
+    def lifespan_context(self) -> Any:
+        """What the ``lifespan`` yielded while the server serves (an empty dict otherwise)."""
+        return self._lifespan.context
+
+    def _defaults(self) -> Dict[str, Any]:
+        """Serving settings given at construction (``FastMCP``'s host, port, path, options and
+        auth); ``run`` arguments override them."""
+        return {}
+
+    def _loopback(self) -> Loopback:
+        """This server's own in-memory connection (``ctx.read_resource``)."""
+        with self._lock:
+            if self._self_client is None:
+                self._self_client = Loopback(self._native)
+            return self._self_client
 
     # ----- asyncio -------------------------------------------------------------------------
 
@@ -223,11 +268,11 @@ class Server:
         *,
         title: Optional[str] = None,
         description: Optional[str] = None,
-        annotations: Optional[Dict[str, Any]] = None,
+        annotations: Any = None,
         input_schema: Optional[Dict[str, Any]] = None,
         output_schema: Optional[Dict[str, Any]] = None,
         structured_output: Optional[bool] = None,
-        icons: Optional[List[Dict[str, Any]]] = None,
+        icons: Optional[List[Any]] = None,
         meta: Optional[Dict[str, Any]] = None,
         task_support: Optional[str] = None,
         defer_task: bool = False,
@@ -252,11 +297,11 @@ class Server:
         name: Optional[str] = None,
         title: Optional[str] = None,
         description: Optional[str] = None,
-        annotations: Optional[Dict[str, Any]] = None,
+        annotations: Any = None,
         input_schema: Optional[Dict[str, Any]] = None,
         output_schema: Optional[Dict[str, Any]] = None,
         structured_output: Optional[bool] = None,
-        icons: Optional[List[Dict[str, Any]]] = None,
+        icons: Optional[List[Any]] = None,
         meta: Optional[Dict[str, Any]] = None,
         task_support: Optional[str] = None,
         defer_task: bool = False,
@@ -275,14 +320,16 @@ class Server:
                 "inputSchema": input_schema if input_schema is not None else spec.input_schema,
                 "outputSchema": output_schema if explicit_output else spec.output_schema,
                 "annotations": _annotations(annotations),
-                "icons": icons,
+                "icons": _wired(icons),
                 "execution": {"taskSupport": task_support} if task_support is not None else None,
                 "_meta": meta,
             }
         )
         is_async = _is_async(fn)
         bind = _invoke.bind_tool(spec, self._ref)
-        invoker = _invoke.wrapper(fn, is_async, bind, _invoke.tool_finish(spec, explicit_output), self._loop_of())
+        finish = _invoke.tool_finish(spec, explicit_output)
+        fail = _invoke.tool_failure(name, self._error_style)
+        invoker = _invoke.wrapper(fn, is_async, bind, finish, self._loop_of(), fail)
         self._native.add_tool(definition, invoker, is_async, defer_task)
         self._tools[name] = definition
         return definition
@@ -308,8 +355,8 @@ class Server:
         description: Optional[str] = None,
         mime_type: Optional[str] = None,
         size: Optional[int] = None,
-        annotations: Optional[Dict[str, Any]] = None,
-        icons: Optional[List[Dict[str, Any]]] = None,
+        annotations: Any = None,
+        icons: Optional[List[Any]] = None,
         meta: Optional[Dict[str, Any]] = None,
     ) -> Callable[[F], F]:
         """Registers a resource reader for ``uri``, or for a URI template (RFC 6570 level-1
@@ -345,8 +392,8 @@ class Server:
         description: Optional[str] = None,
         mime_type: Optional[str] = None,
         size: Optional[int] = None,
-        annotations: Optional[Dict[str, Any]] = None,
-        icons: Optional[List[Dict[str, Any]]] = None,
+        annotations: Any = None,
+        icons: Optional[List[Any]] = None,
         meta: Optional[Dict[str, Any]] = None,
     ) -> Dict[str, Any]:
         """Registers ``fn`` as the reader of ``uri`` (see ``resource``)."""
@@ -363,14 +410,15 @@ class Server:
                 "description": description if description is not None else spec.description,
                 "mimeType": mime_type,
                 "size": None if template else size,
-                "annotations": annotations,
-                "icons": icons,
+                "annotations": _wired(annotations),
+                "icons": _wired(icons),
                 "_meta": meta,
             }
         )
         is_async = _is_async(fn)
         bind = _invoke.bind_strings(spec, self._ref, uri_param=True)
-        invoker = _invoke.wrapper(fn, is_async, bind, _invoke.resource_finish(mime_type), self._loop_of())
+        finish = _invoke.resource_finish(mime_type)
+        invoker = _invoke.wrapper(fn, is_async, bind, finish, self._loop_of(), _invoke.masked_failure(self._mask))
         if template:
             self._native.add_template(definition, invoker, is_async)
         else:
@@ -408,7 +456,7 @@ class Server:
     def prompt(self, name: F) -> F: ...
 
     @overload
-    def prompt(self, name: Optional[str] = None, *, title: Optional[str] = None, description: Optional[str] = None, icons: Optional[List[Dict[str, Any]]] = None) -> Callable[[F], F]: ...
+    def prompt(self, name: Optional[str] = None, *, title: Optional[str] = None, description: Optional[str] = None, icons: Optional[List[Any]] = None) -> Callable[[F], F]: ...
 
     def prompt(self, name: Any = None, **options: Any) -> Any:
         """Registers a prompt (``@server.prompt()`` or ``@server.prompt``): its parameters
@@ -425,7 +473,7 @@ class Server:
         name: Optional[str] = None,
         title: Optional[str] = None,
         description: Optional[str] = None,
-        icons: Optional[List[Dict[str, Any]]] = None,
+        icons: Optional[List[Any]] = None,
     ) -> Dict[str, Any]:
         """Registers ``fn`` as a prompt (see ``prompt``)."""
         name = name or fn.__name__
@@ -437,10 +485,11 @@ class Server:
             for p in spec.params
         ]
         description = description if description is not None else spec.description
-        definition = _drop_none({"name": name, "title": title, "description": description, "arguments": arguments, "icons": icons})
+        definition = _drop_none({"name": name, "title": title, "description": description, "arguments": arguments, "icons": _wired(icons)})
         is_async = _is_async(fn)
         bind = _invoke.bind_strings(spec, self._ref, uri_param=False)
-        invoker = _invoke.wrapper(fn, is_async, bind, _invoke.prompt_finish(description), self._loop_of())
+        finish = _invoke.prompt_finish(description)
+        invoker = _invoke.wrapper(fn, is_async, bind, finish, self._loop_of(), _invoke.masked_failure(self._mask))
         self._native.add_prompt(definition, invoker, is_async)
         self._prompts[name] = definition
         return definition
@@ -477,7 +526,8 @@ class Server:
             spec = function_spec(fn, structured_output=False)
             is_async = _is_async(fn)
             bind = _invoke.bind_completion(spec, self._ref)
-            invoker = _invoke.wrapper(fn, is_async, bind, _invoke.completion_finish, self._loop_of())
+            fail = _invoke.masked_failure(self._mask)
+            invoker = _invoke.wrapper(fn, is_async, bind, _invoke.completion_finish, self._loop_of(), fail)
             self._native.add_completion(reference, invoker, is_async)
             return fn
 
@@ -521,41 +571,64 @@ class Server:
             verifier = (invoker, is_async)
         return settings, verifier
 
+    def _transport(self, transport: str, host: Optional[str], port: Optional[int], path: Optional[str], options: Dict[str, Any]) -> Tuple[str, str, int, str, Dict[str, Any]]:
+        """Resolves a ``run`` call: the transport (``stdio`` or ``http``), the address, and the
+        HTTP options, with the official SDK's option names translated (``sdk_options``) and
+        the constructor's HTTP settings as defaults."""
+        from ._sdk_options import sdk_options
+
+        if transport not in ("stdio", "http", "streamable-http", "sse"):
+            raise ValueError(f"unknown transport {transport!r} (use 'stdio', 'http', 'streamable-http' or 'sse')")
+        defaults = self._defaults()
+        translated = sdk_options(transport, {**defaults.get("options", {}), **options})
+        path = path if path is not None else translated.pop("path", defaults.get("path", "/mcp"))
+        translated.pop("path", None)
+        if transport == "sse":
+            translated["legacy_sse"] = True
+        kind = "stdio" if transport == "stdio" else "http"
+        if kind == "stdio" and translated:
+            raise TypeError("HTTP options given for the stdio transport")
+        return kind, host or defaults.get("host", "127.0.0.1"), defaults.get("port", 8000) if port is None else port, path, translated
+
     def run(
         self,
         transport: str = "stdio",
         *,
-        host: str = "127.0.0.1",
-        port: int = 8000,
-        path: str = "/mcp",
+        host: Optional[str] = None,
+        port: Optional[int] = None,
+        path: Optional[str] = None,
         auth: Optional[AuthSettings] = None,
         on_ready: Optional[Callable[[str, int], None]] = None,
         **http_options: Any,
     ) -> None:
         """Serves until stdin closes (stdio) or Ctrl-C, which raises ``KeyboardInterrupt``
-        after a graceful shutdown.
+        after a graceful shutdown. The ``lifespan`` runs around serving.
 
-        ``transport="http"`` serves Streamable HTTP (both eras) at ``path`` on ``host:port``
-        (``port=0``: any free port; ``on_ready(host, port)`` is called once bound). HTTP
-        options: ``allowed_hosts``, ``allowed_origins`` (DNS-rebinding protection; default
-        loopback only), ``max_body``, ``legacy_sessions``, ``session_idle_timeout``,
+        ``transport="http"`` (or ``"streamable-http"``) serves Streamable HTTP (both eras) at
+        ``path`` (default ``/mcp``) on ``host:port`` (default 127.0.0.1:8000; ``port=0``: any
+        free port; ``on_ready(host, port)`` is called once bound); ``"sse"`` serves it too, with
+        the 2024-11-05 HTTP+SSE endpoints (``/sse`` and ``/messages``) on. HTTP options:
+        ``allowed_hosts``, ``allowed_origins`` (DNS-rebinding protection; default loopback
+        only), ``max_body``, ``legacy_sessions``, ``session_idle_timeout``,
         ``max_sessions``, ``sse_keepalive``, ``legacy_sse``, ``metrics`` (Prometheus
         ``/metrics``), ``websocket`` (MCP over WebSocket at ``path`` too), the connection
         limits ``max_connections``, ``header_timeout``, ``idle_timeout`` and
         ``body_timeout`` (seconds; docs/SECURITY.md), and ``auth`` (``AuthSettings`` with
-        your token verifier)."""
+        your token verifier). The official SDK's names are accepted as well
+        (``streamable_http_path``, ``max_request_body_size``, ``transport_security``, ...;
+        docs/python.md lists them)."""
         init_logging()
-        if transport == "stdio":
-            if http_options or auth is not None:
-                raise TypeError("HTTP options given for the stdio transport")
-            with _stdout_to_stderr(), self._ctrl_c():
+        kind, host, port, path, options = self._transport(transport, host, port, path, http_options)
+        if kind == "stdio":
+            if auth is not None:
+                raise TypeError("auth given for the stdio transport")
+            with self._lifespan.on_loop(self, self._async_loop()), _stdout_to_stderr(), self._ctrl_c():
                 self._native.serve_stdio()
-        elif transport in ("http", "streamable-http"):
-            settings, verifier = self._http(host, port, path, auth, http_options)
-            with self._ctrl_c():
-                self._native.serve_http(settings, verifier, on_ready)
         else:
-            raise ValueError(f"unknown transport {transport!r} (use 'stdio' or 'http')")
+            auth = auth if auth is not None else self._defaults().get("auth")
+            settings, verifier = self._http(host, port, path, auth, options)
+            with self._lifespan.on_loop(self, self._async_loop()), self._ctrl_c():
+                self._native.serve_http(settings, verifier, on_ready)
 
     def serve(self, http: Optional[str] = None, **http_options: Any) -> None:
         """The usual ``main`` of a server program: serves stdio, or Streamable HTTP at
@@ -622,38 +695,55 @@ class Server:
         self,
         transport: str = "stdio",
         *,
-        host: str = "127.0.0.1",
-        port: int = 8000,
-        path: str = "/mcp",
+        host: Optional[str] = None,
+        port: Optional[int] = None,
+        path: Optional[str] = None,
         auth: Optional[AuthSettings] = None,
         on_ready: Optional[Callable[[str, int], None]] = None,
         **http_options: Any,
     ) -> None:
-        """``run`` on the caller's asyncio loop: async handlers run on this loop; cancelling
-        this coroutine shuts the server down gracefully."""
+        """``run`` on the caller's asyncio loop: async handlers and the ``lifespan`` run on
+        this loop; cancelling this coroutine shuts the server down gracefully."""
         import asyncio
 
         init_logging()
+        kind, host, port, path, options = self._transport(transport, host, port, path, http_options)
+        auth = auth if auth is not None else self._defaults().get("auth")
         loop = asyncio.get_running_loop()
         finished: "asyncio.Future[Any]" = loop.create_future()
         done = resolver(loop, finished)
 
         self._caller_loop = loop
+        started = False
         try:
-            if transport == "stdio":
+            started = await self._lifespan.start(self)
+            if kind == "stdio":
                 with _stdout_to_stderr():
                     self._native.start_stdio(done)
                     await self._wait(finished)
-            elif transport in ("http", "streamable-http"):
-                settings, verifier = self._http(host, port, path, auth, http_options)
+            else:
+                settings, verifier = self._http(host, port, path, auth, options)
                 bound = self._native.start_http(settings, done, verifier)
                 if on_ready is not None:
                     on_ready(*bound)
                 await self._wait(finished)
-            else:
-                raise ValueError(f"unknown transport {transport!r} (use 'stdio' or 'http')")
         finally:
+            if started:
+                await self._lifespan.stop()
             self._caller_loop = None
+
+    async def run_stdio_async(self) -> None:
+        """``run_async("stdio")`` (the official SDK's name)."""
+        await self.run_async("stdio")
+
+    async def run_streamable_http_async(self, **options: Any) -> None:
+        """``run_async("streamable-http", **options)`` (the official SDK's name; its option
+        names are accepted)."""
+        await self.run_async("streamable-http", **options)
+
+    async def run_sse_async(self, **options: Any) -> None:
+        """``run_async("sse", **options)`` (the official SDK's name)."""
+        await self.run_async("sse", **options)
 
     def asgi_app(self, *, path: str = "/mcp", auth: Optional[AuthSettings] = None, **http_options: Any) -> Any:
         """The MCP endpoint as an ASGI application (``mcpforge.asgi.McpAsgiApp``), to mount in

@@ -10,7 +10,8 @@ It speaks the 2025-11-25 handshake wire by default, or the stateless 2026-07-28 
 Client input is answered by the callbacks ``elicitation(params) -> result``,
 ``sampling(params) -> result`` and ``roots() -> [{"uri", "name"}]``; on the handshake wire
 they run on an engine thread, so they must be plain functions. Notifications (progress,
-logs, list changes) are collected in ``client.notifications``.
+logs, list changes) are collected in ``client.notifications``. The server's ``lifespan``
+runs around the block (unless the server already serves).
 """
 
 from __future__ import annotations
@@ -91,6 +92,7 @@ class TestClient:
         self._pump: Any = None
         self._previous_loop: Any = None
         self._arrived: Optional[asyncio.Event] = None
+        self._lifespan_started = False
 
     # ----- connection ----------------------------------------------------------------------
 
@@ -98,6 +100,7 @@ class TestClient:
         loop = asyncio.get_running_loop()
         self._previous_loop = self.server._caller_loop
         self.server._caller_loop = loop
+        self._lifespan_started = await self.server._lifespan.start(self.server)
         self._arrived = asyncio.Event()
         self._native = self.server._native.connect()
         self._native.on_request(self._answer)
@@ -118,6 +121,8 @@ class TestClient:
         if self._pump is not None:
             self._pump.cancel()
         await self._native_call(self._native.close)
+        if self._lifespan_started:
+            await self.server._lifespan.stop()
         self.server._caller_loop = self._previous_loop
 
     async def _native_call(self, fn: Callable[..., None], *args: Any) -> Any:

@@ -1,0 +1,232 @@
+"""``MCPServer`` and ``FastMCP``: ``Server`` under the names and constructor signatures of the
+official SDK's high-level servers (``mcp.server.mcpserver.MCPServer`` in 2.x,
+``mcp.server.fastmcp.FastMCP`` in 1.x), so that changing the import line is the whole
+migration::
+
+    from mcpforge import MCPServer, Context     # was: from mcp.server.mcpserver import ...
+
+Everything else is ``Server``'s. What differs from ``Server``, on purpose, to answer as the
+official SDK does: tool errors read ``Error executing tool NAME: message``; ``MCPServer``
+masks the text of unexpected exceptions by default (2.x does), ``FastMCP`` does not (1.x
+does not); ``remove_tool`` of an unknown name raises ``ToolError`` and ``remove_prompt``
+``ValueError``; ``add_prompt`` and ``add_resource`` also take the official ``Prompt`` and
+``Resource`` objects. docs/python.md lists the remaining differences.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable, Dict, List, Optional, Sequence
+
+from .auth import from_sdk
+from .errors import ToolError
+from .server import Server
+
+__all__ = ["MCPServer", "FastMCP"]
+
+# Options of the official constructors that mcpforge has no counterpart for; giving one
+# raises instead of being ignored.
+_UNSUPPORTED = {
+    "auth_server_provider": "mcpforge verifies bearer tokens (token_verifier) but is not an OAuth authorization server",
+    "extensions": "the official SDK's Extension objects have no mcpforge counterpart (use Server(extensions={id: settings}))",
+    "middleware": "mcpforge has no middleware",
+    "subscriptions": "resource subscriptions are the engine's own",
+    "request_state_security": "the engine seals requestState itself (Server(state_key=...))",
+    "cache_hints": "use Server(cache_ttl=..., cache_scope=...)",
+    "resource_security": "the engine applies its own path-safety rules to template variables",
+}
+
+
+def _refuse_unsupported(options: Dict[str, Any]) -> None:
+    for key, value in options.items():
+        if value is not None and key in _UNSUPPORTED:
+            raise NotImplementedError(f"{key}: {_UNSUPPORTED[key]}")
+
+
+class MCPServer(Server):
+    """``Server`` with the official 2.x ``MCPServer`` constructor (see the module
+    documentation). ``server_options`` are ``Server``'s own keywords (``max_workers``,
+    ``limits``, ...)."""
+
+    _sdk_error_wording = True
+
+    def __init__(
+        self,
+        name: Optional[str] = None,
+        title: Optional[str] = None,
+        description: Optional[str] = None,
+        instructions: Optional[str] = None,
+        website_url: Optional[str] = None,
+        icons: Optional[List[Any]] = None,
+        version: str = "",
+        auth_server_provider: Any = None,
+        token_verifier: Any = None,
+        *,
+        tools: Optional[Sequence[Any]] = None,
+        resources: Optional[Sequence[Any]] = None,
+        debug: bool = False,
+        log_level: str = "INFO",
+        warn_on_duplicate_resources: bool = True,
+        warn_on_duplicate_tools: bool = True,
+        warn_on_duplicate_prompts: bool = True,
+        dependencies: Optional[Sequence[str]] = None,
+        lifespan: Optional[Callable[[Any], Any]] = None,
+        auth: Any = None,
+        mask_error_details: bool = True,
+        extensions: Any = None,
+        resource_security: Any = None,
+        request_state_security: Any = None,
+        cache_hints: Any = None,
+        subscriptions: Any = None,
+        middleware: Any = None,
+        **server_options: Any,
+    ) -> None:
+        _refuse_unsupported(
+            {
+                "auth_server_provider": auth_server_provider,
+                "extensions": extensions,
+                "middleware": middleware,
+                "subscriptions": subscriptions,
+                "request_state_security": request_state_security,
+                "cache_hints": cache_hints,
+                "resource_security": resource_security,
+            }
+        )
+        super().__init__(
+            name or "mcp-server",
+            version or "1.0.0",
+            instructions,
+            title=title,
+            description=description,
+            website_url=website_url,
+            icons=icons,
+            lifespan=lifespan,
+            mask_error_details=mask_error_details,
+            **server_options,
+        )
+        self.dependencies = list(dependencies or ())
+        self._auth = from_sdk(token_verifier, auth) if token_verifier is not None or auth is not None else None
+        logging.getLogger("mcpforge").setLevel("DEBUG" if debug else log_level)
+        for tool in tools or ():
+            self.add_tool(tool.fn, name=tool.name, title=tool.title, description=tool.description, annotations=tool.annotations, icons=tool.icons, meta=tool.meta)
+        for resource in resources or ():
+            self.add_resource(resource)
+
+    def _defaults(self) -> Dict[str, Any]:
+        return {"auth": self._auth} if self._auth is not None else {}
+
+    def remove_tool(self, name: str) -> bool:
+        """Removes a tool; an unknown name raises ``ToolError`` (as the official SDK)."""
+        if name not in self._tools:
+            raise ToolError(f"Unknown tool: {name}")
+        return super().remove_tool(name)
+
+    def remove_prompt(self, name: str) -> bool:
+        """Removes a prompt; an unknown name raises ``ValueError`` (as the official SDK)."""
+        if name not in self._prompts:
+            raise ValueError(f"Unknown prompt: {name}")
+        return super().remove_prompt(name)
+
+    def add_prompt(self, fn: Any, **options: Any) -> Dict[str, Any]:
+        """Registers a prompt function (``Server.add_prompt``) or an official ``Prompt``
+        object (its ``fn``, ``name``, ``title``, ``description`` and ``icons``)."""
+        if callable(fn):
+            return super().add_prompt(fn, **options)
+        return super().add_prompt(fn.fn, name=fn.name, title=fn.title, description=fn.description, icons=fn.icons)
+
+    def add_resource(self, fn: Any, uri: Optional[str] = None, **options: Any) -> Dict[str, Any]:
+        """Registers a reader function for ``uri`` (``Server.add_resource``) or an official
+        ``Resource`` object (``TextResource``, ``FunctionResource``, ...: its ``read()``
+        gives the contents)."""
+        if uri is not None:
+            return super().add_resource(fn, uri, **options)
+        resource = fn
+
+        async def read() -> Any:
+            return await resource.read()
+
+        read.__doc__ = resource.description
+        return super().add_resource(
+            read,
+            str(resource.uri),
+            name=resource.name,
+            title=resource.title,
+            description=resource.description,
+            mime_type=resource.mime_type,
+            annotations=resource.annotations,
+            icons=resource.icons,
+            meta=resource.meta,
+        )
+
+
+class FastMCP(MCPServer):
+    """``Server`` with the official 1.x ``FastMCP`` constructor, whose HTTP settings (``host``,
+    ``port``, ``streamable_http_path``, ``transport_security``, ...) are ``run``'s defaults
+    and stay readable and writable as ``server.settings``. Unexpected exceptions keep their
+    text (``mask_error_details=False``), as in 1.x."""
+
+    def __init__(
+        self,
+        name: Optional[str] = None,
+        instructions: Optional[str] = None,
+        website_url: Optional[str] = None,
+        icons: Optional[List[Any]] = None,
+        auth_server_provider: Any = None,
+        token_verifier: Any = None,
+        event_store: Any = None,
+        *,
+        tools: Optional[Sequence[Any]] = None,
+        debug: bool = False,
+        log_level: str = "INFO",
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        mount_path: str = "/",
+        sse_path: str = "/sse",
+        message_path: str = "/messages/",
+        streamable_http_path: str = "/mcp",
+        json_response: bool = False,
+        stateless_http: bool = False,
+        warn_on_duplicate_resources: bool = True,
+        warn_on_duplicate_tools: bool = True,
+        warn_on_duplicate_prompts: bool = True,
+        dependencies: Sequence[str] = (),
+        lifespan: Optional[Callable[[Any], Any]] = None,
+        auth: Any = None,
+        transport_security: Any = None,
+        mask_error_details: bool = False,
+        **server_options: Any,
+    ) -> None:
+        super().__init__(
+            name or "FastMCP",
+            None,
+            None,
+            instructions,
+            website_url,
+            icons,
+            "",
+            auth_server_provider,
+            token_verifier,
+            tools=tools,
+            debug=debug,
+            log_level=log_level,
+            dependencies=dependencies,
+            lifespan=lifespan,
+            auth=auth,
+            mask_error_details=mask_error_details,
+            **server_options,
+        )
+        self.settings = Settings(host, port, streamable_http_path, sse_path, message_path, transport_security)
+
+    def _defaults(self) -> Dict[str, Any]:
+        s = self.settings
+        options = {"sse_path": s.sse_path, "message_path": s.message_path, "transport_security": s.transport_security}
+        return {**super()._defaults(), "host": s.host, "port": s.port, "path": s.streamable_http_path, "options": options}
+
+
+class Settings:
+    """``FastMCP``'s HTTP settings, the defaults of ``run``."""
+
+    def __init__(self, host: str, port: int, streamable_http_path: str, sse_path: str, message_path: str, transport_security: Any) -> None:
+        self.host, self.port = host, port
+        self.streamable_http_path, self.sse_path, self.message_path = streamable_http_path, sse_path, message_path
+        self.transport_security = transport_security

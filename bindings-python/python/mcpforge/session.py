@@ -1,0 +1,172 @@
+"""The official SDK's request-side objects, over a ``Context``: ``ctx.request_context``
+(``RequestContext``: ``lifespan_context``, ``request_id``, ``meta``, ``session``),
+``ctx.session`` (``Session``: ``create_message``, ``send_log_message``, ``list_roots``, the
+list-changed notifications, ...) and what ``ctx.read_resource`` returns
+(``ReadResourceContents``). They exist so that code written for the official SDK runs
+unchanged; each method is one of ``Context``'s, so the same rules hold (awaitable in async
+handlers, blocking in sync ones)."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+from typing import Any, Dict, List, Optional, Sequence, Union
+
+from ._convert import wire
+from .errors import ResourceError
+
+__all__ = ["RequestContext", "Session", "ReadResourceContents", "ListRootsResult", "read_contents"]
+
+
+@dataclasses.dataclass
+class ReadResourceContents:
+    """One item of a resource's contents: ``content`` (str for text, bytes for a blob) and
+    ``mime_type``."""
+
+    content: Union[str, bytes]
+    mime_type: Optional[str] = None
+    meta: Optional[Dict[str, Any]] = None
+
+
+@dataclasses.dataclass
+class ListRootsResult:
+    """The client's roots (``roots``: a list of ``Root``)."""
+
+    roots: List[Any]
+
+
+def read_contents(response: Dict[str, Any]) -> List[ReadResourceContents]:
+    """A ``resources/read`` response as ``ReadResourceContents``; an error response raises
+    ``ResourceError`` with its message."""
+    if "error" in response:
+        error = response["error"]
+        raise ResourceError(error.get("message", "the resource could not be read"), error.get("data"))
+    out = []
+    for item in response.get("result", {}).get("contents", []):
+        content: Union[str, bytes] = item["text"] if "text" in item else base64.b64decode(item.get("blob", ""))
+        out.append(ReadResourceContents(content, item.get("mimeType"), item.get("_meta")))
+    return out
+
+
+class Session:
+    """The official SDK's ``ServerSession`` methods for one request (see the module
+    documentation). Progress and logs go to the request this session belongs to."""
+
+    __slots__ = ("_ctx",)
+
+    def __init__(self, ctx: Any) -> None:
+        self._ctx = ctx
+
+    @property
+    def client_params(self) -> Dict[str, Any]:
+        """What the client said about itself: ``clientInfo`` and ``capabilities``."""
+        return {"clientInfo": self._ctx.client_info, "capabilities": self._ctx.client_capabilities}
+
+    def check_client_capability(self, capability: Any) -> bool:
+        """True when the client declared every capability named in ``capability`` (a dict or
+        an official ``ClientCapabilities``)."""
+        wanted = wire(capability) or {}
+        have = self._ctx.client_capabilities or {}
+        return all(have.get(name) is not None for name, value in wanted.items() if value is not None)
+
+    def create_message(
+        self,
+        messages: Sequence[Any],
+        *,
+        max_tokens: int,
+        system_prompt: Optional[str] = None,
+        include_context: Optional[str] = None,
+        temperature: Optional[float] = None,
+        stop_sequences: Optional[List[str]] = None,
+        metadata: Optional[Dict[str, Any]] = None,
+        model_preferences: Any = None,
+        related_request_id: Any = None,
+        **extra: Any,
+    ) -> Any:
+        """``sampling/createMessage``: ``messages`` are official ``SamplingMessage`` objects,
+        wire dicts or strs; returns a ``SamplingResult`` (``content.text``, ``model``,
+        ``stop_reason``)."""
+        fields = {
+            "includeContext": include_context,
+            "temperature": temperature,
+            "stopSequences": stop_sequences,
+            "metadata": metadata,
+            "modelPreferences": None if model_preferences is None else wire(model_preferences),
+        }
+        more = {k: v for k, v in fields.items() if v is not None}
+        more.update({k: wire(v) for k, v in extra.items()})
+        wired = [m if isinstance(m, str) else wire(m) for m in messages]
+        return self._ctx.sample(wired, max_tokens=max_tokens, system_prompt=system_prompt, **more)
+
+    def elicit(self, message: str, requested_schema: Any, related_request_id: Any = None) -> Any:
+        """``elicitation/create`` with a JSON Schema (or a type); returns an ``ElicitResult``."""
+        return self._ctx.elicit(message, requested_schema)
+
+    def list_roots(self) -> Any:
+        """``roots/list``; returns a ``ListRootsResult``."""
+        roots = self._ctx.list_roots()
+        if not hasattr(roots, "__await__"):
+            return ListRootsResult(roots)
+        return self._roots_async(roots)
+
+    async def _roots_async(self, pending: Any) -> ListRootsResult:
+        return ListRootsResult(await pending)
+
+    def send_log_message(self, level: str, data: Any, logger: Optional[str] = None, related_request_id: Any = None) -> Any:
+        """A log message to the client (``Context.log``)."""
+        return self._ctx.log(level, data, logger)
+
+    def send_progress_notification(self, progress_token: Any, progress: float, total: Optional[float] = None, message: Optional[str] = None, related_request_id: Any = None) -> Any:
+        """Progress of this request (``Context.report_progress``; the request's own token is
+        used)."""
+        return self._ctx.report_progress(progress, total, message)
+
+    def send_resource_updated(self, uri: Any) -> Any:
+        """Tells subscribers the resource ``uri`` changed."""
+        return self._ctx.notify_resource_updated(uri)
+
+    def send_resource_list_changed(self) -> Any:
+        """Tells clients the resource list changed."""
+        return self._ctx.notify_resources_changed()
+
+    def send_tool_list_changed(self) -> Any:
+        """Tells clients the tool list changed."""
+        return self._ctx.notify_tools_changed()
+
+    def send_prompt_list_changed(self) -> Any:
+        """Tells clients the prompt list changed."""
+        return self._ctx.notify_prompts_changed()
+
+
+class RequestContext:
+    """The official SDK's ``ctx.request_context`` (see the module documentation)."""
+
+    __slots__ = ("_ctx",)
+
+    def __init__(self, ctx: Any) -> None:
+        self._ctx = ctx
+
+    @property
+    def lifespan_context(self) -> Any:
+        """What the server's ``lifespan`` yielded (an empty dict without a lifespan)."""
+        return self._ctx.server.lifespan_context
+
+    @property
+    def request_id(self) -> Any:
+        """The JSON-RPC id of the request."""
+        return self._ctx.request_id
+
+    @property
+    def meta(self) -> Optional[Dict[str, Any]]:
+        """The request's ``_meta``, or None."""
+        return self._ctx.meta  # type: ignore[no-any-return]
+
+    @property
+    def session(self) -> Session:
+        """The request's ``Session``."""
+        return Session(self._ctx)
+
+    @property
+    def request(self) -> None:
+        """The transport's request object: None (the engine does not hand it to handlers)."""
+        return None

@@ -1,0 +1,272 @@
+"""The official SDK's high-level names on mcpforge: ``MCPServer``/``FastMCP``, the Context
+methods (``logger_name``, ``elicit`` with ``.data``, ``read_resource``, ``request_context``,
+``session``), ``Image(format=)``/``Audio``/``File``, the lifespan, error wording and masking,
+and the ``sse`` transport. The answers of whole programs are compared with the official SDK
+by tests/dropin-python."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+import threading
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, AsyncIterator, Dict, List
+
+import pytest
+from conftest import run
+
+from mcpforge import (
+    AcceptedElicitation,
+    Audio,
+    Context,
+    DeclinedElicitation,
+    FastMCP,
+    File,
+    Image,
+    MCPServer,
+    ResourceError,
+    Server,
+    ToolError,
+)
+
+
+def test_image_audio_and_file_take_the_official_arguments(tmp_path: Path) -> None:
+    assert Image(data=b"\x00\x01", format="jpeg").to_mcp()["mimeType"] == "image/jpeg"
+    assert Image(data=b"\x00\x01").to_mcp()["mimeType"] == "image/png"  # the official default
+    assert Image(b"\x89PNG\r\n\x1a\n").to_mcp()["mimeType"] == "image/png"
+    clip = tmp_path / "clip.mp3"
+    clip.write_bytes(b"ID3....")
+    assert Audio(clip).to_mcp() == {"type": "audio", "data": "SUQzLi4uLg==", "mimeType": "audio/mpeg"}
+    assert Audio(data=b"\x00").to_mcp()["mimeType"] == "audio/wav"
+    notes = tmp_path / "notes.txt"
+    notes.write_text("hello")
+    assert File(notes).to_mcp() == {
+        "type": "resource",
+        "resource": {"uri": "file:///notes.txt", "mimeType": "text/plain", "text": "hello"},
+    }
+    assert File(data=b"%PDF", format="pdf", name="report").to_mcp()["resource"] == {
+        "uri": "file:///report",
+        "mimeType": "application/pdf",
+        "blob": "JVBERg==",
+    }
+    with pytest.raises(ValueError):
+        Image()
+
+
+def test_context_logs_with_logger_name_and_extra() -> None:
+    server = MCPServer("logs")
+
+    @server.tool()
+    async def chatty(ctx: Context) -> str:
+        await ctx.info("started", logger_name="worker")
+        await ctx.warning("slow", step=2)
+        await ctx.log("error", "failed", logger_name="audit")
+        return "ok"
+
+    async def body() -> None:
+        async with server.test_client(log_level="debug") as client:
+            assert (await client.call_tool("chatty")).text == "ok"
+            logs = await client.collected("notifications/message", 3)
+            assert logs == [
+                {"level": "info", "logger": "worker", "data": "started"},
+                {"level": "warning", "data": {"message": "slow", "step": 2}},
+                {"level": "error", "logger": "audit", "data": "failed"},
+            ]
+
+    run(body)
+
+
+def test_elicit_scalar_types_and_data() -> None:
+    server = MCPServer("elicit")
+    asked: List[Dict[str, Any]] = []
+
+    @server.tool()
+    async def age(ctx: Context) -> str:
+        answer = await ctx.elicit("How old?", int)
+        assert isinstance(answer, AcceptedElicitation)
+        return f"{answer.action} {answer.data + 1}"
+
+    @server.tool()
+    def shy(ctx: Context) -> str:
+        answer = ctx.elicit("Name?", schema=str)
+        assert isinstance(answer, DeclinedElicitation) and answer.data is None
+        return answer.action
+
+    def elicitation(params: Dict[str, Any]) -> Dict[str, Any]:
+        asked.append(params["requestedSchema"])
+        if params["message"] == "Name?":
+            return {"action": "decline"}
+        return {"action": "accept", "content": {"value": 41}}
+
+    async def body() -> None:
+        async with server.test_client(elicitation=elicitation) as client:
+            assert (await client.call_tool("age")).text == "accept 42"
+            assert (await client.call_tool("shy")).text == "decline"
+        assert asked[0] == {"type": "object", "properties": {"value": {"type": "integer"}}, "required": ["value"]}
+
+    run(body)
+
+
+def test_read_resource_request_context_and_session() -> None:
+    server = MCPServer("self")
+
+    @server.resource("notes://{day}")
+    def notes(day: str) -> str:
+        return f"notes of {day}"
+
+    @server.tool()
+    async def show(day: str, ctx: Context) -> str:
+        contents = await ctx.read_resource(f"notes://{day}")
+        return f"{contents[0].mime_type} {contents[0].content}"
+
+    @server.tool()
+    def show_sync(ctx: Context) -> str:
+        try:
+            ctx.read_resource("missing://x")
+        except ResourceError as e:
+            return f"error: {e.message}"
+        return "read"
+
+    @server.tool()
+    async def ask_model(ctx: Context) -> str:
+        result = await ctx.session.create_message([{"role": "user", "content": {"type": "text", "text": "hi"}}], max_tokens=5)
+        return f"{result.model} {result.content.text} {ctx.request_context.request_id == ctx.request_id}"
+
+    def sampling(params: Dict[str, Any]) -> Dict[str, Any]:
+        assert params["maxTokens"] == 5
+        return {"role": "assistant", "content": {"type": "text", "text": "hello"}, "model": "m"}
+
+    async def body() -> None:
+        async with server.test_client(sampling=sampling) as client:
+            assert (await client.call_tool("show", {"day": "monday"})).text == "text/plain notes of monday"
+            assert (await client.call_tool("show_sync")).text.startswith("error: ")
+            assert (await client.call_tool("ask_model")).text == "m hello True"
+
+    run(body)
+
+
+def test_lifespan_runs_on_the_handlers_loop_and_its_state_reaches_the_context() -> None:
+    events: List[str] = []
+
+    @asynccontextmanager
+    async def lifespan(server: Any) -> AsyncIterator[Dict[str, Any]]:
+        events.append("start")
+        yield {"loop": asyncio.get_running_loop(), "server": server}
+        events.append("stop")
+
+    server = MCPServer("life", lifespan=lifespan)
+
+    @server.tool()
+    async def same(ctx: Context) -> bool:
+        state = ctx.request_context.lifespan_context
+        return state["loop"] is asyncio.get_running_loop() and state["server"] is server
+
+    async def body() -> None:
+        async with server.test_client() as client:
+            assert (await client.call_tool("same")).structured_content == {"result": True}
+        assert events == ["start", "stop"]
+        assert server.lifespan_context == {}
+
+    run(body)
+
+
+def test_a_failing_lifespan_stops_the_server_with_its_cause() -> None:
+    @asynccontextmanager
+    async def lifespan(server: Any) -> AsyncIterator[None]:
+        raise ConnectionError("database unreachable")
+        yield
+
+    server = Server("broken", lifespan=lifespan)
+
+    async def body() -> None:
+        with pytest.raises(RuntimeError, match="lifespan failed at startup: ConnectionError: database unreachable") as raised:
+            await server.run_async("http", port=0)
+        assert isinstance(raised.value.__cause__, ConnectionError)
+
+    run(body)
+
+
+def test_error_wording_masking_and_traceback_logging(caplog: pytest.LogCaptureFixture) -> None:
+    def crash() -> str:
+        raise KeyError("internal detail")
+
+    def refuse() -> str:
+        raise ToolError("not allowed")
+
+    results: Dict[str, List[str]] = {}
+    for server in (Server("plain"), Server("masked", mask_error_details=True), MCPServer("v2"), FastMCP("v1")):
+        server.add_tool(crash)
+        server.add_tool(refuse)
+
+        async def body(server: Server = server) -> None:
+            async with server.test_client() as client:
+                results[server.name] = [(await client.call_tool(n)).text for n in ("crash", "refuse")]
+
+        with caplog.at_level(logging.ERROR, logger="mcpforge"):
+            caplog.clear()
+            run(body)
+        crashes = [r for r in caplog.records if r.name == "mcpforge" and r.exc_info is not None]
+        assert len(crashes) == 1 and "internal detail" in str(crashes[0].exc_info[1])
+    assert results == {
+        "plain": ["KeyError: 'internal detail'", "not allowed"],
+        "masked": ["Error executing tool crash", "not allowed"],
+        "v2": ["Error executing tool crash", "Error executing tool refuse: not allowed"],
+        "v1": ["Error executing tool crash: 'internal detail'", "Error executing tool refuse: not allowed"],
+    }
+
+
+def test_remove_unknown_tool_or_prompt_raises_as_the_official_sdk() -> None:
+    server = MCPServer("removal")
+    with pytest.raises(ToolError, match="Unknown tool: nope"):
+        server.remove_tool("nope")
+    with pytest.raises(ValueError, match="Unknown prompt: nope"):
+        server.remove_prompt("nope")
+    server.add_tool(lambda: "x", name="x")
+    assert server.remove_tool("x") is True
+    assert Server("plain").remove_tool("nope") is False
+
+
+def test_unsupported_official_options_are_refused() -> None:
+    with pytest.raises(NotImplementedError, match="authorization server"):
+        MCPServer("auth", auth_server_provider=object())
+
+
+def test_sse_transport_serves_the_legacy_endpoints() -> None:
+    server = FastMCP("sse", port=0)
+    bound: List[int] = []
+    ready = threading.Event()
+
+    def on_ready(host: str, port: int) -> None:
+        bound.append(port)
+        ready.set()
+
+    async def body() -> None:
+        serving = asyncio.ensure_future(server.run_async("sse", on_ready=on_ready))
+        try:
+            await asyncio.wait_for(asyncio.get_running_loop().run_in_executor(None, ready.wait, 20), 25)
+            first = await asyncio.get_running_loop().run_in_executor(None, _first_sse_event, bound[0])
+            assert first.startswith("event: endpoint") and "/messages?sessionId=" in first
+        finally:
+            serving.cancel()
+            await asyncio.gather(serving, return_exceptions=True)
+
+    run(body)
+
+
+def _first_sse_event(port: int) -> str:
+    """The `event:` and `data:` lines of the first event of GET /sse."""
+    data = b""
+    with socket.create_connection(("127.0.0.1", port), timeout=20) as s:
+        s.sendall(b"GET /sse HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
+        while True:
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+            _, sep, body = data.partition(b"\r\n\r\n")
+            if sep and b"\n\n" in body:
+                break
+    body = data.partition(b"\r\n\r\n")[2].decode()
+    return "\n".join(line for line in body.splitlines() if line.startswith(("event:", "data:")))
