@@ -48,11 +48,31 @@ class ErrorStyle(NamedTuple):
     mask: bool = False
 
 
+def _official(e: BaseException) -> Optional[Outcome]:
+    """The outcome of an exception of the official ``mcp`` package (its ``ToolError``,
+    ``ResourceError`` and ``MCPError``), recognised by module and name, never imported."""
+    if type(e).__module__.partition(".")[0] != "mcp":
+        return None
+    names = {c.__name__ for c in type(e).__mro__}
+    error = getattr(e, "error", None)
+    if "MCPError" in names or "McpError" in names:
+        if error is not None:
+            return (PROTOCOL_ERROR, (error.code, error.message, _data(getattr(error, "data", None))))
+    if "ResourceError" in names and "UnexpectedResourceError" not in names:
+        return (PROTOCOL_ERROR, (INTERNAL_ERROR, str(e), None))
+    if "ToolError" in names and "UnexpectedToolError" not in names:
+        return (TOOL_ERROR, (str(e), None))
+    return None
+
+
 def failure(e: BaseException, mask: bool = False) -> Outcome:
     """The outcome of a handler that raised ``e``; with ``mask``, the text of an unexpected
     exception stays in the server's log."""
     if isinstance(e, InputRequired):
         return (INPUT_REQUIRED, None)
+    official = _official(e)
+    if official is not None:
+        return official
     if isinstance(e, ToolError):
         return (TOOL_ERROR, (e.message, _data(e.data)))
     if isinstance(e, McpError):
@@ -73,7 +93,7 @@ def tool_failure(name: str, style: ErrorStyle) -> Callable[[BaseException], Outc
         if tag != TOOL_ERROR:
             return (tag, payload)
         message, data = payload
-        if not isinstance(e, McpError):  # unexpected
+        if not isinstance(e, McpError) and _official(e) is None:  # unexpected
             if style.mask:
                 return (TOOL_ERROR, (prefix, None))
             if style.prefix:

@@ -10,7 +10,9 @@ official SDK does: tool errors read ``Error executing tool NAME: message``; ``MC
 masks the text of unexpected exceptions by default (2.x does), ``FastMCP`` does not (1.x
 does not); ``remove_tool`` of an unknown name raises ``ToolError`` and ``remove_prompt``
 ``ValueError``; ``add_prompt`` and ``add_resource`` also take the official ``Prompt`` and
-``Resource`` objects. docs/python.md lists the remaining differences.
+``Resource`` objects; a resource's MIME type defaults to ``text/plain`` and the 2026-07-28
+cache scope to ``private``. docs/python.md
+lists the remaining differences.
 """
 
 from __future__ import annotations
@@ -92,6 +94,7 @@ class MCPServer(Server):
                 "resource_security": resource_security,
             }
         )
+        server_options.setdefault("cache_scope", "private")  # the official default
         super().__init__(
             name or "mcp-server",
             version or "1.0.0",
@@ -139,6 +142,8 @@ class MCPServer(Server):
         ``Resource`` object (``TextResource``, ``FunctionResource``, ...: its ``read()``
         gives the contents)."""
         if uri is not None:
+            if options.get("mime_type") is None:
+                options["mime_type"] = "text/plain"  # the official default
             return super().add_resource(fn, uri, **options)
         resource = fn
 

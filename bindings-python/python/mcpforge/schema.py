@@ -452,7 +452,7 @@ def _is_context(tp: Any) -> bool:
 
     if typing.get_origin(tp) is typing.Annotated:
         tp = typing.get_args(tp)[0]
-    if typing.get_origin(tp) is typing.Union:
+    if typing.get_origin(tp) is typing.Union or (_UnionType is not None and isinstance(tp, _UnionType)):
         return any(_is_context(a) for a in typing.get_args(tp))
     return isinstance(tp, type) and issubclass(tp, Context)
 
@@ -465,13 +465,15 @@ def _unstructured_return(tp: Any) -> bool:
         return True
     if isinstance(tp, type) and issubclass(tp, (Content, CallToolResult, ResourceContents, Message, Completion)):
         return True
+    if isinstance(tp, type) and tp.__module__.partition(".")[0] in ("mcp", "mcp_types"):
+        return True  # the official SDK's content blocks and results
     origin = typing.get_origin(tp)
     if origin is typing.Annotated:
         return _unstructured_return(typing.get_args(tp)[0])
     if origin in (list, tuple) or _is_abc(origin, "Sequence"):
         args = typing.get_args(tp)
         return not args or (_unstructured_return(args[0]) and args[0] is not str)
-    if origin is typing.Union:
+    if origin is typing.Union or (_UnionType is not None and isinstance(tp, _UnionType)):
         return all(_unstructured_return(a) for a in typing.get_args(tp))
     return False
 
