@@ -3,7 +3,8 @@
 examples/python/fastapi_app.py (FastAPI, the MCP endpoint under an `/ai` mount) and the
 conformance fixture mounted in Starlette (`--asgi`, which `make conformance` also runs the
 official suite against). The app's own routes keep working, the engine's checks (Host,
-body cap, sessions) apply through ASGI, and a client that goes away cancels its call.
+body cap, sessions) apply through ASGI, a client that goes away cancels its call, and a server
+written on the official API (a lifespan, a custom route, `streamable_http_app()`) serves.
 """
 
 from __future__ import annotations
@@ -151,5 +152,19 @@ def test_conformance_fixture_mounted_in_starlette(wire: str, errlog: TextIO) -> 
             async with over_http(f"http://127.0.0.1:{port}/mcp", wire) as peer:
                 result = await peer.call_tool("test_simple_text", {})
                 assert result.content[0].text == "This is a simple text response for testing."  # type: ignore[union-attr]
+
+        run(body)
+
+
+@pytest.mark.parametrize("wire", WIRES)
+def test_official_api_app_with_lifespan_and_custom_route(wire: str, errlog: TextIO) -> None:
+    command = [sys.executable, str(REPO_ROOT / "tests/e2e/asgi_sdk_server.py"), "--http"]
+    with asgi_server(command, "/health", errlog) as port:
+        assert http(port, "GET", "/health") == (200, b"OK")
+
+        async def body() -> None:
+            async with over_http(f"http://127.0.0.1:{port}/mcp", wire) as peer:
+                result = await peer.call_tool("lifespan_check", {})
+                assert result.content[0].text == "hello from the lifespan; same loop: True"  # type: ignore[union-attr]
 
         run(body)

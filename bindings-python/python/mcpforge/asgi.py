@@ -33,9 +33,28 @@ class McpAsgiApp:
     """An ASGI 3 application answering MCP requests with the engine (made by
     ``Server.asgi_app``; see the module's documentation)."""
 
-    def __init__(self, native: NativeHttpApp, on_call: Callable[[Any], None]) -> None:
+    def __init__(
+        self,
+        native: NativeHttpApp,
+        on_call: Callable[[Any], None],
+        start: Callable[[], Awaitable[None]],
+        stop: Callable[[], Awaitable[None]],
+    ) -> None:
         self._native = native
         self._on_call = on_call
+        self._start = start
+        self._stop = stop
+
+    def with_routes(self, routes: List[Any]) -> Any:
+        """A Starlette application serving ``routes`` (``custom_route``'s ``(path, methods,
+        name, include_in_schema, handler)``) and this app for every other path, with this
+        app's lifespan."""
+        # starlette is optional: needed only for custom routes (not a dependency of mcpforge).
+        from starlette.applications import Starlette  # type: ignore[import-not-found, unused-ignore]
+        from starlette.routing import Mount, Route  # type: ignore[import-not-found, unused-ignore]
+
+        own = [Route(p, h, methods=m, name=n, include_in_schema=i) for p, m, n, i, h in routes]
+        return Starlette(routes=[*own, Mount("/", app=self)], lifespan=self.lifespan)
 
     async def shutdown(self) -> None:
         """Stops the server gracefully and returns once its running requests have finished,
@@ -49,11 +68,16 @@ class McpAsgiApp:
     async def lifespan(self, app: Any = None) -> AsyncIterator[None]:
         """For the host application's lifespan, which frameworks do not pass on to mounted
         applications: ``FastAPI(lifespan=mcp.lifespan)``, or ``async with
-        mcp.lifespan():`` inside a lifespan of your own. On exit the server drains."""
+        mcp.lifespan():`` inside a lifespan of your own. The server's own ``lifespan`` is
+        entered on the way in; on the way out the server drains, then it is exited."""
+        await self._start()
         try:
             yield
         finally:
-            await self.shutdown()
+            try:
+                await self.shutdown()
+            finally:
+                await self._stop()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
@@ -69,14 +93,23 @@ class McpAsgiApp:
             raise ValueError(f"unsupported ASGI scope type {kind!r}")
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
-        """Run as the top-level application: nothing to start (the engine runs on its own
-        threads); at shutdown the server drains (see ``shutdown``)."""
+        """Run as the top-level application: the server's ``lifespan`` is entered at startup
+        (a failure fails the startup); at shutdown the server drains (see ``shutdown``),
+        then the lifespan is exited."""
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
+                try:
+                    await self._start()
+                except Exception as e:
+                    await send({"type": "lifespan.startup.failed", "message": str(e)})
+                    return
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
-                await self.shutdown()
+                try:
+                    await self.shutdown()
+                finally:
+                    await self._stop()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 

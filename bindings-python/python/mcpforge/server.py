@@ -195,6 +195,7 @@ class Server:
         self.icons = icons
         self.max_workers = max_workers or default_max_workers()
         self._lifespan = Lifespan(lifespan)
+        self._custom_routes: List[Any] = []
         self._error_style = _invoke.ErrorStyle(prefix=self._sdk_error_wording, mask=mask_error_details)
         self._mask = mask_error_details
         self._self_client: Optional[Loopback] = None
@@ -745,19 +746,48 @@ class Server:
         """``run_async("sse", **options)`` (the official SDK's name)."""
         await self.run_async("sse", **options)
 
-    def asgi_app(self, *, path: str = "/mcp", auth: Optional[AuthSettings] = None, **http_options: Any) -> Any:
+    def asgi_app(self, *, path: Optional[str] = None, auth: Optional[AuthSettings] = None, **http_options: Any) -> Any:
         """The MCP endpoint as an ASGI application (``mcpforge.asgi.McpAsgiApp``), to mount in
         Starlette or FastAPI (``app.mount("/", server.asgi_app())``) or to run under uvicorn.
-        The engine answers every request, as on its own listener; ``path`` is relative to
-        the mount point. HTTP options as for ``run`` (the connection limits are the ASGI
+        The engine answers every request, as on its own listener; ``path`` (default ``/mcp``,
+        or the constructor's ``streamable_http_path``) is relative to the mount point. HTTP
+        options as for ``run``, official names included (the connection limits are the ASGI
         server's, so they are not used). ``allowed_hosts`` defaults to loopback names: name
-        the hosts clients use when the app is reachable under another name. Async handlers
+        the hosts clients use when the app is reachable under another name. Routes added with
+        ``custom_route`` are served beside the endpoint. Async handlers and the ``lifespan``
         run on the ASGI server's event loop. Frameworks do not pass their lifespan on to
         mounted applications: give the app's ``lifespan`` to yours (``FastAPI(lifespan=
-        mcp.lifespan)``) so that stopping the application drains running requests."""
+        mcp.lifespan)``) so that the server's lifespan runs and stopping the application
+        drains running requests."""
+        return self._asgi("streamable-http", path, auth, http_options)
+
+    def streamable_http_app(self, **http_options: Any) -> Any:
+        """``asgi_app()`` under the official SDK's name."""
+        return self._asgi("streamable-http", None, None, http_options)
+
+    def sse_app(self, **http_options: Any) -> Any:
+        """``asgi_app()`` with the 2024-11-05 HTTP+SSE endpoints (``/sse`` and ``/messages``)
+        on, under the official SDK's name."""
+        return self._asgi("sse", None, None, http_options)
+
+    def custom_route(self, path: str, methods: List[str], name: Optional[str] = None, include_in_schema: bool = True) -> Callable[[Any], Any]:
+        """Adds a route of your own to the ASGI apps made afterwards (``asgi_app``,
+        ``streamable_http_app``, ``sse_app``), as the official SDK's decorator does: the
+        handler is ``async def handler(request: starlette.requests.Request) -> Response``.
+        Needs ``starlette``."""
+
+        def register(handler: Any) -> Any:
+            self._custom_routes.append((path, list(methods), name, include_in_schema, handler))
+            return handler
+
+        return register
+
+    def _asgi(self, transport: str, path: Optional[str], auth: Optional[AuthSettings], options: Dict[str, Any]) -> Any:
         from .asgi import McpAsgiApp
 
-        settings, verifier = self._http("127.0.0.1", 0, path, auth, http_options)
+        _, _, _, path, translated = self._transport(transport, None, None, path, options)
+        auth = auth if auth is not None else self._defaults().get("auth")
+        settings, verifier = self._http("127.0.0.1", 0, path, auth, translated)
         native = self._native.http_app(settings, verifier)
         ref = self._ref
 
@@ -766,7 +796,21 @@ class Server:
             if server is not None and server._caller_loop is None:
                 server._caller_loop = loop
 
-        return McpAsgiApp(native, on_call)
+        async def start() -> None:
+            import asyncio
+
+            server = ref()
+            if server is not None:
+                server._caller_loop = server._caller_loop or asyncio.get_running_loop()
+                await server._lifespan.start(server)
+
+        async def stop() -> None:
+            server = ref()
+            if server is not None:
+                await server._lifespan.stop()
+
+        app = McpAsgiApp(native, on_call, start, stop)
+        return app.with_routes(self._custom_routes) if self._custom_routes else app
 
     async def _wait(self, finished: Any) -> None:
         import asyncio
