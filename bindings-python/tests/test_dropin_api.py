@@ -24,6 +24,7 @@ from mcpforge import (
     DeclinedElicitation,
     FastMCP,
     File,
+    Icon,
     Image,
     MCPServer,
     ResourceError,
@@ -147,6 +148,28 @@ def test_read_resource_request_context_and_session() -> None:
     run(body)
 
 
+def test_server_identity_and_icons_reach_server_info() -> None:
+    icons = [Icon("https://example.com/icon.png", mime_type="image/png", sizes=["48x48"]), {"src": "https://example.com/dark.svg", "theme": "dark"}]
+    server = MCPServer("id", title="Identity", website_url="https://example.com", icons=icons)
+
+    @server.tool()
+    def noop() -> str:
+        return "ok"
+
+    async def body() -> None:
+        async with server.test_client(wire="2025-11-25") as client:
+            info = client.initialize_result["serverInfo"]
+            assert info["title"] == "Identity" and info["websiteUrl"] == "https://example.com"
+            assert info["icons"] == [
+                {"src": "https://example.com/icon.png", "mimeType": "image/png", "sizes": ["48x48"]},
+                {"src": "https://example.com/dark.svg", "theme": "dark"},
+            ]
+
+    run(body)
+    with pytest.raises(ValueError, match="icons"):
+        MCPServer("bad", icons=[{"mimeType": "image/png"}])
+
+
 def test_lifespan_runs_on_the_handlers_loop_and_its_state_reaches_the_context() -> None:
     events: List[str] = []
 
@@ -247,7 +270,8 @@ def test_sse_transport_serves_the_legacy_endpoints() -> None:
         try:
             await asyncio.wait_for(asyncio.get_running_loop().run_in_executor(None, ready.wait, 20), 25)
             first = await asyncio.get_running_loop().run_in_executor(None, _first_sse_event, bound[0])
-            assert first.startswith("event: endpoint") and "/messages?sessionId=" in first
+            # 1.x's message path, relative to the stream's path.
+            assert first.startswith("event: endpoint\ndata: messages/?sessionId="), first
         finally:
             serving.cancel()
             await asyncio.gather(serving, return_exceptions=True)

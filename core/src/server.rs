@@ -314,6 +314,13 @@ impl ServerBuilder {
         self
     }
 
+    /// Icons of the server (`serverInfo.icons`, 2025-11-25+): objects with `src` and optional
+    /// `mimeType`, `sizes` and `theme`, as the specification defines `Icon`.
+    pub fn icons(mut self, icons: Vec<Value>) -> Self {
+        self.info.insert("icons".into(), Value::Array(icons));
+        self
+    }
+
     /// Instructions for the model, sent in `initialize` / `server/discover`.
     pub fn instructions(mut self, instructions: impl Into<String>) -> Self {
         self.instructions = Some(instructions.into());

@@ -23,6 +23,8 @@ struct ServerConfig {
     description: Option<String>,
     #[serde(alias = "websiteUrl")]
     website_url: Option<String>,
+    /// `serverInfo.icons` (each an `Icon` object with at least `src`).
+    icons: Option<Vec<Value>>,
     instructions: Option<String>,
     logging: Option<bool>,
     #[serde(alias = "protocolVersions")]
@@ -166,6 +168,12 @@ impl ServerBuilder {
         }
         if let Some(v) = c.website_url {
             b = b.website_url(v);
+        }
+        if let Some(icons) = c.icons {
+            if let Some(bad_icon) = icons.iter().position(|i| !i.get("src").is_some_and(Value::is_string)) {
+                return Err(bad(format!("server options: icons[{bad_icon}] is not an object with a string `src`")));
+            }
+            b = b.icons(icons);
         }
         if let Some(v) = c.instructions {
             b = b.instructions(v);

@@ -376,8 +376,9 @@ async fn a_2024_sse_session_belongs_to_its_subject() {
     let s = Served::new().await;
     let mut stream = open(s.addr, &bearer(Request::new("GET", "/sse"), ALICE)).await;
     assert_eq!(stream.status, 200);
-    let endpoint = stream.next_event().await.expect("the endpoint event").data.expect("endpoint data");
-    assert!(endpoint.starts_with("/messages?sessionId="), "{endpoint}");
+    let reference = stream.next_event().await.expect("the endpoint event").data.expect("endpoint data");
+    assert!(reference.starts_with("messages?sessionId="), "relative to /sse: {reference}");
+    let endpoint = format!("/{reference}");
     let init = json!({
         "jsonrpc": "2.0", "id": 1, "method": "initialize",
         "params": { "protocolVersion": "2024-11-05", "capabilities": {}, "clientInfo": { "name": "t", "version": "1" } }

@@ -216,6 +216,27 @@ struct Served {
     addr: SocketAddr,
     run: JoinHandle<Result<(), mcpforge::Error>>,
     signals: mpsc::UnboundedReceiver<&'static str>,
+    sse_path: String,
+}
+
+/// The path a client POSTs to: the `endpoint` event's reference resolved against the path
+/// the stream was opened at (RFC 3986, for the path-only references the server sends).
+fn resolve(stream_path: &str, reference: &str) -> String {
+    if reference.starts_with('/') {
+        return reference.to_owned();
+    }
+    let mut segments: Vec<&str> = stream_path.split('/').collect();
+    segments.pop();
+    for part in reference.split('/') {
+        match part {
+            "." => {}
+            ".." => {
+                segments.pop();
+            }
+            other => segments.push(other),
+        }
+    }
+    segments.join("/")
 }
 
 impl Served {
@@ -223,9 +244,10 @@ impl Served {
         let (tx, signals) = mpsc::unbounded_channel();
         let server = server(tx);
         let options = HttpOptions { bind: "127.0.0.1:0".parse().unwrap(), ..options };
+        let sse_path = options.sse_path.clone();
         let http = server.bind_http(options).await.expect("bind");
         let addr = http.local_addr().expect("local address");
-        Served { server, addr, run: tokio::spawn(http.run()), signals }
+        Served { server, addr, run: tokio::spawn(http.run()), signals, sse_path }
     }
 
     async fn new() -> Served {
@@ -234,15 +256,15 @@ impl Served {
 
     async fn connect(&self) -> (SseStream, String) {
         let mut stream =
-            SseStream::open(self.addr, Request::new("GET", "/sse").header("Accept", "text/event-stream")).await;
+            SseStream::open(self.addr, Request::new("GET", &self.sse_path).header("Accept", "text/event-stream")).await;
         assert_eq!(stream.status, 200);
         assert_eq!(stream.header("content-type"), Some("text/event-stream"));
         let first = stream.next().await.expect("the endpoint event");
         assert_eq!(first.event.as_deref(), Some("endpoint"));
-        let id = first.data.strip_prefix("/messages?sessionId=").expect("the endpoint path").to_owned();
+        let (_, id) = first.data.split_once("?sessionId=").expect("the endpoint names the session");
         assert_eq!(id.len(), 64);
         assert!(id.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()), "{id}");
-        (stream, first.data)
+        (stream, resolve(&self.sse_path, &first.data))
     }
 
     async fn post(&self, endpoint: &str, body: &Value) -> Response {
@@ -498,6 +520,27 @@ async fn shutdown_ends_the_stream() {
     assert!(stream.ended().await, "the stream ends on shutdown");
     let result = tokio::time::timeout(WAIT, s.run).await.expect("run() returns after shutdown");
     result.expect("run task").expect("run() result");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_endpoint_is_relative_to_the_stream_and_the_paths_are_configurable() {
+    let s = Served::new().await;
+    let (_stream, endpoint) = s.connect().await;
+    assert!(endpoint.starts_with("/messages?sessionId="), "{endpoint}");
+    s.stop().await;
+
+    let options = HttpOptions {
+        sse_path: "/legacy/events".into(),
+        messages_path: "/legacy/post/".into(),
+        ..HttpOptions::default()
+    };
+    let s = Served::start(options).await;
+    assert_eq!(send(s.addr, &Request::new("GET", "/sse")).await.status, 404, "the default path is not served");
+    let (mut stream, endpoint) = s.session(json!({})).await;
+    assert!(endpoint.starts_with("/legacy/post/?sessionId="), "{endpoint}");
+    assert_eq!(s.post(&endpoint, &request(json!(7), "ping", json!({}))).await.status, 202);
+    assert_eq!(stream.next().await.expect("the answer").json()["id"], 7);
+    s.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -40,6 +40,18 @@ async fn identity_instructions_and_versions_reach_the_handshake() {
 }
 
 #[tokio::test]
+async fn server_icons_reach_server_info_on_versions_that_have_them() {
+    let icon = json!({ "src": "https://example.com/icon.png", "mimeType": "image/png", "sizes": ["48x48"] });
+    let s = built(json!({ "icons": [icon.clone()], "website_url": "https://example.com" }));
+    let c = s.connect_memory();
+    let init = c.initialize("2025-11-25", json!({})).await.expect("initialize");
+    assert_eq!(init["serverInfo"]["icons"], json!([icon]));
+    let old = s.connect_memory().initialize("2025-06-18", json!({})).await.expect("initialize");
+    assert!(old["serverInfo"].get("icons").is_none(), "2025-06-18 has no icons: {old}");
+    assert!(refused(json!({ "icons": [{ "mimeType": "image/png" }] })).contains("icons[0]"));
+}
+
+#[tokio::test]
 async fn limits_take_milliseconds_and_null_disables_the_timeout() {
     let s = built(json!({ "limits": {
         "max_message_size": 1000, "maxInFlight": 7, "max_in_flight_per_connection": 3,

@@ -3,6 +3,7 @@ route, `streamable_http_app()`) on mcpforge, served by uvicorn: tests/e2e/test_p
 checks that the lifespan runs on the loop the handlers run on and the custom route answers.
 
     python tests/e2e/asgi_sdk_server.py --http 127.0.0.1:PORT
+    python tests/e2e/asgi_sdk_server.py --sse-mounted 127.0.0.1:PORT   (sse_app() under /legacy)
 """
 
 from __future__ import annotations
@@ -41,8 +42,19 @@ async def health(request: Request) -> PlainTextResponse:
     return PlainTextResponse("OK")
 
 
+def sse_under_prefix() -> Any:
+    """``sse_app()`` mounted at ``/legacy`` in a Starlette app of the user's, which hands the
+    server's lifespan on (frameworks do not run a mounted app's lifespan)."""
+    from starlette.applications import Starlette
+    from starlette.routing import Mount
+
+    legacy = mcp.sse_app()
+    return Starlette(routes=[Mount("/legacy", app=legacy)], lifespan=legacy.lifespan)
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 3 or sys.argv[1] != "--http":
-        sys.exit("usage: asgi_sdk_server.py --http HOST:PORT")
+    if len(sys.argv) != 3 or sys.argv[1] not in ("--http", "--sse-mounted"):
+        sys.exit("usage: asgi_sdk_server.py --http|--sse-mounted HOST:PORT")
     host, _, port = sys.argv[2].rpartition(":")
-    uvicorn.run(mcp.streamable_http_app(), host=host, port=int(port), log_level="warning")
+    app = mcp.streamable_http_app() if sys.argv[1] == "--http" else sse_under_prefix()
+    uvicorn.run(app, host=host, port=int(port), log_level="warning")

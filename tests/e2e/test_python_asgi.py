@@ -168,3 +168,22 @@ def test_official_api_app_with_lifespan_and_custom_route(wire: str, errlog: Text
                 assert result.content[0].text == "hello from the lifespan; same loop: True"  # type: ignore[union-attr]
 
         run(body)
+
+
+def test_sse_app_mounted_under_a_prefix_serves_the_official_sse_client(errlog: TextIO) -> None:
+    """The ``endpoint`` event is relative to the stream's URL, so a client of the 2024-11-05
+    HTTP+SSE transport posts under the mount prefix the server never saw."""
+    from mcp import ClientSession
+    from mcp.client.sse import sse_client
+
+    command = [sys.executable, str(REPO_ROOT / "tests/e2e/asgi_sdk_server.py"), "--sse-mounted"]
+    with asgi_server(command, "/legacy/health", errlog) as port:
+
+        async def body() -> None:
+            async with sse_client(f"http://127.0.0.1:{port}/legacy/sse") as (read, write):
+                async with ClientSession(read, write) as session:
+                    await session.initialize()
+                    result = await session.call_tool("lifespan_check", {})
+                    assert result.content[0].text == "hello from the lifespan; same loop: True"  # type: ignore[union-attr]
+
+        run(body)

@@ -12,14 +12,13 @@ __all__ = ["sdk_options"]
 _RENAMED = {
     "streamable_http_path": "path",
     "max_request_body_size": "max_body",
+    "message_path": "messages_path",
 }
 # Accepted, not used: the engine answers each request as JSON or SSE itself and serves the
 # stateless 2026-07-28 wire next to sessions on one endpoint (json_response,
 # stateless_http), keeps its own resumption buffer (event_store, retry_interval), and 1.x's
 # mount_path applies to ASGI mounting only.
 _ENGINE_DECIDES = ("json_response", "stateless_http", "event_store", "retry_interval", "mount_path")
-# The engine's HTTP+SSE endpoints are fixed; the official defaults name the same ones.
-_SSE_PATHS = {"sse_path": ("/sse",), "message_path": ("/messages/", "/messages")}
 
 
 def sdk_options(transport: str, options: Dict[str, Any]) -> Dict[str, Any]:
@@ -28,10 +27,6 @@ def sdk_options(transport: str, options: Dict[str, Any]) -> Dict[str, Any]:
     out: Dict[str, Any] = {}
     for key, value in options.items():
         if key in _ENGINE_DECIDES:
-            continue
-        if key in _SSE_PATHS:
-            if value not in _SSE_PATHS[key]:
-                raise ValueError(f"{key}={value!r}: the HTTP+SSE endpoints are {_SSE_PATHS['sse_path'][0]} and /messages")
             continue
         if key == "transport_security":
             out.update(_transport_security(value))

@@ -48,13 +48,16 @@ class McpAsgiApp:
     def with_routes(self, routes: List[Any]) -> Any:
         """A Starlette application serving ``routes`` (``custom_route``'s ``(path, methods,
         name, include_in_schema, handler)``) and this app for every other path, with this
-        app's lifespan."""
+        app's lifespan, which it also offers as ``.lifespan`` for a host application that
+        mounts it, as this app does."""
         # starlette is optional: needed only for custom routes (not a dependency of mcpforge).
         from starlette.applications import Starlette  # type: ignore[import-not-found, unused-ignore]
         from starlette.routing import Mount, Route  # type: ignore[import-not-found, unused-ignore]
 
         own = [Route(p, h, methods=m, name=n, include_in_schema=i) for p, m, n, i, h in routes]
-        return Starlette(routes=[*own, Mount("/", app=self)], lifespan=self.lifespan)
+        app = Starlette(routes=[*own, Mount("/", app=self)], lifespan=self.lifespan)
+        app.lifespan = self.lifespan
+        return app
 
     async def shutdown(self) -> None:
         """Stops the server gracefully and returns once its running requests have finished,

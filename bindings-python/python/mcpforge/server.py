@@ -46,6 +46,8 @@ _HTTP_OPTIONS = (
     "max_sessions",
     "sse_keepalive",
     "legacy_sse",
+    "sse_path",
+    "messages_path",
     "metrics",
     "websocket",
     "max_connections",
@@ -131,8 +133,8 @@ class Server:
     on the loop async handlers run on; what it yields is ``lifespan_context``. With
     ``mask_error_details``, the text of an unexpected exception in a handler stays in the
     server's log (logger ``mcpforge``, with its traceback) and the client reads only that the
-    tool failed. ``icons`` are kept as ``server.icons`` (the engine does not send server icons
-    yet).
+    tool failed. ``icons`` (``Icon`` objects, the official ``mcp.types.Icon`` or dicts with
+    ``src``) are sent in ``serverInfo`` to clients of 2025-11-25 and later.
     """
 
     # Tool errors read "Error executing tool NAME: message", as in the official SDK
@@ -173,6 +175,7 @@ class Server:
                 "title": title,
                 "description": description,
                 "website_url": website_url,
+                "icons": wire(icons) if icons is not None else None,
                 "max_workers": max_workers,
                 "limits": limits,
                 "logging": logging,
@@ -611,7 +614,7 @@ class Server:
         the 2024-11-05 HTTP+SSE endpoints (``/sse`` and ``/messages``) on. HTTP options:
         ``allowed_hosts``, ``allowed_origins`` (DNS-rebinding protection; default loopback
         only), ``max_body``, ``legacy_sessions``, ``session_idle_timeout``,
-        ``max_sessions``, ``sse_keepalive``, ``legacy_sse``, ``metrics`` (Prometheus
+        ``max_sessions``, ``sse_keepalive``, ``legacy_sse``, ``sse_path``, ``messages_path``, ``metrics`` (Prometheus
         ``/metrics``), ``websocket`` (MCP over WebSocket at ``path`` too), the connection
         limits ``max_connections``, ``header_timeout``, ``idle_timeout`` and
         ``body_timeout`` (seconds; docs/SECURITY.md), and ``auth`` (``AuthSettings`` with

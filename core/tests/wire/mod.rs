@@ -156,7 +156,8 @@ impl Wire {
                 } else if transport == Transport::HttpSse {
                     let mut stream = http_client::open(addr, &Request::new("GET", "/sse")).await;
                     let endpoint = stream.next_event().await.expect("the endpoint event");
-                    let post_to = endpoint.data.expect("the endpoint's path");
+                    // The endpoint is relative to the stream's path, `/sse`.
+                    let post_to = format!("/{}", endpoint.data.expect("the endpoint's path"));
                     let forward = tx.clone();
                     tokio::spawn(async move {
                         forward_events(&mut stream, &forward).await;

@@ -18,8 +18,8 @@
 //!   expression, the prefix modifier `:N` and the explode modifier `*` are parsed (the full
 //!   level 4 grammar). Values are strings only: list and associative-array values are out of
 //!   scope, so explode has no effect on expansion (as the RFC specifies for strings). Matching
-//!   gives explode a meaning for `{/x*}` and `{.x*}` (several segments / labels), see
-//!   [`UriTemplate::matches`].
+//!   gives explode a meaning for `{/x*}` and `{.x*}` (several segments / labels) and for a
+//!   simple `{x*}` (a wildcard spanning `/`, like `{+x}`), see [`UriTemplate::matches`].
 //! * A variable name may appear only once per template (the RFC allows repeats); this keeps
 //!   matching unambiguous.
 //! * Literal text is kept as written; characters not allowed in a URI are percent-encoded on
@@ -340,7 +340,9 @@ impl UriTemplate {
     ///   (`,` for none/`+`/`#`, `.`, `/`, `;`, `&`); for none/`+`/`#` a value then cannot
     ///   contain a raw `,`. All variables of a non-query, non-fragment expression are
     ///   required; in a fragment expression trailing ones may be absent.
-    /// * **Explode** on any other operator changes nothing (values are strings).
+    /// * **Explode** on a simple expression, `{x*}`, makes it a wildcard that spans `/` with
+    ///   the path rules of `{+x}` below (`docs://{path*}` matches `docs://a/b/c`), as SDK
+    ///   users write it; on any other operator it changes nothing (values are strings).
     /// * **Prefix `:N`**: the decoded value may have at most N characters.
     /// * **Query region**: after a literal `?` or a query expression, values of non-query
     ///   expressions also exclude `&`, so `search?q={q}` does not swallow `&other=1`.
@@ -350,9 +352,9 @@ impl UriTemplate {
     ///   too, for Windows paths):
     ///   - simple, `.`, `/` (without explode), `;`: the value may not be `.` or `..` and may
     ///     not contain `/` or `\`, so `file:///{name}` never yields `../x` from `%2e%2e%2fx`;
-    ///   - `+`, `#`, `{/x*}` and query values may contain `/`, but the value may not be `.`
-    ///     and no `/`- or `\`-separated segment may be `..`;
-    ///   - `{/x*}`, and a `{+x}` that directly follows a literal ending in `/` (but not in
+    ///   - `+`, `#`, `{/x*}`, `{x*}` and query values may contain `/`, but the value may not
+    ///     be `.` and no `/`- or `\`-separated segment may be `..`;
+    ///   - `{/x*}`, and a `{+x}` or `{x*}` that directly follows a literal ending in `/` (but not in
     ///     `://`), may not start with `/` or `\`, so `file:///{+path}` never yields
     ///     `/etc/passwd` from `file:////etc/passwd`. Elsewhere a `{+x}` value may be absolute
     ///     (`file://{+path}` yields `/home/u/x` from `file:///home/u/x`, which is that
@@ -892,6 +894,28 @@ mod tests {
             m("users://{user}/repos/{repo}", "users://alice/repos/mcp"),
             Some(map(&[("user", "alice"), ("repo", "mcp")]))
         );
+    }
+
+    #[test]
+    fn simple_explode_is_a_wildcard_across_segments() {
+        let docs = "docs://{path*}";
+        assert_eq!(m(docs, "docs://guide/intro.md"), Some(map(&[("path", "guide/intro.md")])));
+        assert_eq!(
+            m("repo://{owner}/{path*}/raw", "repo://me/a/b/c/raw"),
+            Some(map(&[("owner", "me"), ("path", "a/b/c")]))
+        );
+        assert_eq!(m(docs, "docs://a%2Fb"), Some(map(&[("path", "a/b")])), "an encoded slash reads the same");
+        assert_eq!(m(docs, "docs://a/b?x=1"), None, "a wildcard stops at the query");
+        // The traversal rules of `{+x}`: no `..` segment, no absolute path after a `/`.
+        assert_eq!(m(docs, "docs://a/../b"), None);
+        assert_eq!(m(docs, "docs://a/%2e%2e/b"), None);
+        assert_eq!(m("file:///{path*}", "file:////etc/passwd"), None);
+        assert_eq!(m("file:///{path*}", "file:///etc/passwd"), Some(map(&[("path", "etc/passwd")])));
+        // Expansion keeps the RFC's encoding of a string; matching reads it back.
+        let t: UriTemplate = docs.parse().expect("template");
+        let vars = map(&[("path", "a/b c")]);
+        assert_eq!(t.expand(&vars), "docs://a%2Fb%20c");
+        assert_eq!(t.matches(&t.expand(&vars)), Some(vars));
     }
 
     #[test]

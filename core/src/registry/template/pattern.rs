@@ -117,12 +117,13 @@ pub(super) fn compile(parts: &[Part], names: &[String]) -> Result<(Regex, Vec<Sl
                     if i > 0 {
                         re.push(',');
                     }
-                    re.push_str(&format!("({class}+)"));
-                    let safety = if op == Operator::Simple {
-                        Safety::Segment
-                    } else {
-                        Safety::Path { relative: i == 0 && after_slash }
-                    };
+                    // A simple `{x*}` is a wildcard that spans segments, as `{+x}` does (the
+                    // reading SDK users know for `{path*}`); a plain `{x}` is one segment.
+                    let spans = op == Operator::Reserved || var.modifier == Modifier::Explode;
+                    let unit =
+                        if spans { char_class(Operator::Reserved, vars.len() > 1, region) } else { class.clone() };
+                    re.push_str(&format!("({unit}+)"));
+                    let safety = if spans { Safety::Path { relative: i == 0 && after_slash } } else { Safety::Segment };
                     slots.push(value(var, safety, false));
                 }
             }

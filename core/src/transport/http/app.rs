@@ -156,12 +156,11 @@ fn routes(app: &Arc<App>) -> Router {
     // The MCP routes, behind bearer authorization when it is configured.
     let mut router = Router::new().route(&path, get(endpoint::get).post(endpoint::post).delete(endpoint::delete));
     if app.options.legacy_sse {
-        if path == legacy_sse::SSE_PATH || path == legacy_sse::MESSAGES_PATH {
-            tracing::warn!(%path, "the MCP path hides the 2024-11-05 HTTP+SSE routes: not served");
+        let (sse, messages) = (&app.options.sse_path, &app.options.messages_path);
+        if [sse, messages].contains(&&path) || sse == messages {
+            tracing::warn!(%path, %sse, %messages, "the MCP, SSE and messages paths overlap: HTTP+SSE not served");
         } else {
-            router = router
-                .route(legacy_sse::SSE_PATH, get(legacy_sse::open))
-                .route(legacy_sse::MESSAGES_PATH, post(legacy_sse::message));
+            router = router.route(sse, get(legacy_sse::open)).route(messages, post(legacy_sse::message));
         }
     }
     if app.options.auth.is_some() {

@@ -31,10 +31,24 @@ use crate::error::ProtocolError;
 use crate::sync::lock;
 use crate::transport::stream::queue_bytes;
 
-/// Where clients open their event stream.
-pub(crate) const SSE_PATH: &str = "/sse";
-/// Where clients POST their messages (named in the `endpoint` event).
-pub(crate) const MESSAGES_PATH: &str = "/messages";
+/// `messages_path` as a reference relative to `sse_path` (`/sse`, `/messages` give
+/// `messages`; `/a/b/sse`, `/a/post` give `../post`), for the `endpoint` event: the client
+/// resolves it against the URL it opened the stream at, so it stays right when the
+/// application is mounted under a prefix it does not know.
+fn relative_reference(sse_path: &str, messages_path: &str) -> String {
+    let base: Vec<&str> = sse_path.split('/').collect();
+    let target: Vec<&str> = messages_path.split('/').collect();
+    // Directories of the stream's path (its last segment is the "file" it is resolved from).
+    let dirs = &base[..base.len() - 1];
+    let common = dirs.iter().zip(&target).take_while(|(a, b)| a == b).count();
+    let mut out = "../".repeat(dirs.len() - common);
+    out.push_str(&target[common..].join("/"));
+    // An empty reference, or a first segment with a `:`, would read as something else.
+    if out.is_empty() || out.split('/').next().is_some_and(|first| first.contains(':')) {
+        out.insert_str(0, "./");
+    }
+    out
+}
 
 /// One HTTP+SSE session.
 struct SseSession {
@@ -118,7 +132,7 @@ pub(crate) async fn open(State(app): State<Arc<App>>, caller: Caller) -> Respons
         });
     }
     let (tx, body) = exchange::sse_channel();
-    let endpoint = format!("{MESSAGES_PATH}?sessionId={id}");
+    let endpoint = format!("{}?sessionId={id}", relative_reference(&app.options.sse_path, &app.options.messages_path));
     let _ = tx.try_send(sse::event(None, Some("endpoint"), endpoint.as_bytes()));
     tokio::spawn(pump(app, id, session, output, tx));
     exchange::sse_response(body)
@@ -194,4 +208,42 @@ pub(crate) async fn message(
         return error(StatusCode::NOT_FOUND, None, &e);
     }
     StatusCode::ACCEPTED.into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relative_reference;
+
+    /// Resolves `reference` against `base` the way RFC 3986 does for a path-only reference.
+    fn resolve(base: &str, reference: &str) -> String {
+        let mut segments: Vec<&str> = base.split('/').collect();
+        segments.pop();
+        for part in reference.split('/') {
+            match part {
+                "." => {}
+                ".." => {
+                    segments.pop();
+                }
+                other => segments.push(other),
+            }
+        }
+        segments.join("/")
+    }
+
+    #[test]
+    fn the_endpoint_is_relative_to_the_stream_and_resolves_to_the_messages_path() {
+        let cases = [
+            ("/sse", "/messages", "messages"),
+            ("/sse", "/messages/", "messages/"),
+            ("/a/b/sse", "/a/post", "../post"),
+            ("/mcp/sse", "/mcp/sse/messages", "sse/messages"),
+            ("/sse", "/x:y", "./x:y"),
+            ("/deep/er/sse", "/m", "../../m"),
+        ];
+        for (sse, messages, want) in cases {
+            let got = relative_reference(sse, messages);
+            assert_eq!(got, want, "{sse} -> {messages}");
+            assert_eq!(resolve(&format!("/prefix{sse}"), &got), format!("/prefix{messages}"), "{sse} -> {messages}");
+        }
+    }
 }

@@ -36,6 +36,12 @@ pub struct HttpOptions {
     /// stream, `POST /messages?sessionId=…` takes its messages. At most `max_sessions` such
     /// sessions at once. Default true.
     pub legacy_sse: bool,
+    /// Path of the HTTP+SSE event stream (`GET`). Default `/sse`.
+    pub sse_path: String,
+    /// Path the HTTP+SSE transport takes messages at (`POST …?sessionId=`). Default
+    /// `/messages`. The `endpoint` event names it relative to `sse_path`, so both keep
+    /// working when the application is mounted under a prefix.
+    pub messages_path: String,
     /// Bearer-token authorization of every MCP request (the health, metrics and metadata
     /// routes stay public). Default `None`: no authorization.
     pub auth: Option<AuthOptions>,
@@ -87,6 +93,8 @@ impl Default for HttpOptions {
             max_sessions: 10_000,
             sse_keepalive: Duration::from_secs(15),
             legacy_sse: true,
+            sse_path: "/sse".to_owned(),
+            messages_path: "/messages".to_owned(),
             auth: None,
             metrics: false,
             websocket: false,
@@ -144,6 +152,10 @@ struct HttpConfig {
     sse_keepalive_ms: Option<u64>,
     #[serde(alias = "legacySse")]
     legacy_sse: Option<bool>,
+    #[serde(alias = "ssePath")]
+    sse_path: Option<String>,
+    #[serde(alias = "messagesPath", alias = "message_path", alias = "messagePath")]
+    messages_path: Option<String>,
     metrics: Option<bool>,
     #[serde(alias = "webSocket")]
     websocket: Option<bool>,
@@ -202,11 +214,17 @@ impl HttpOptions {
                 .next()
                 .ok_or_else(|| bad(format!("host {host:?} has no address")))?;
         }
-        if let Some(path) = c.path {
-            if !path.starts_with('/') {
-                return Err(bad(format!("path {path:?} must start with '/'")));
+        for (name, given, field) in [
+            ("path", c.path, &mut o.path),
+            ("sse_path", c.sse_path, &mut o.sse_path),
+            ("messages_path", c.messages_path, &mut o.messages_path),
+        ] {
+            if let Some(path) = given {
+                if !path.starts_with('/') || path.contains(['?', '#']) {
+                    return Err(bad(format!("{name} {path:?} must start with '/' and have no query or fragment")));
+                }
+                *field = path;
             }
-            o.path = path;
         }
         if let Some(v) = c.allowed_hosts {
             o.allowed_hosts = v;

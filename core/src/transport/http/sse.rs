@@ -132,8 +132,8 @@ mod tests {
     #[test]
     fn event_type_without_id() {
         assert_eq!(
-            &event(None, Some("endpoint"), b"/messages?sessionId=ab")[..],
-            b"event: endpoint\ndata: /messages?sessionId=ab\n\n"
+            &event(None, Some("endpoint"), b"messages?sessionId=ab")[..],
+            b"event: endpoint\ndata: messages?sessionId=ab\n\n"
         );
     }
 
