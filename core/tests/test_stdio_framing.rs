@@ -792,3 +792,42 @@ async fn the_size_limit_does_not_count_the_line_terminator() {
     assert_nothing_then_ping(&mut client, "end").await;
     client.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn large_and_small_answers_on_a_byte_stream_arrive_whole() {
+    // Answers smaller than the writer's batch buffer are batched; larger ones are written
+    // alone. Either way each is one whole line.
+    let server = server();
+    let mut pipe = RawPipe::connect(&server);
+    let init = json!({
+        "jsonrpc": "2.0", "id": "init", "method": "initialize",
+        "params": { "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": { "name": "t", "version": "1" } }
+    });
+    pipe.write(format!("{init}\n").as_bytes()).await;
+    assert_eq!(pipe.next().await["id"], "init");
+    let echo = |i: usize, size: usize| {
+        json!({ "jsonrpc": "2.0", "id": i, "method": "tools/call",
+                "params": { "name": "echo", "arguments": { "text": "t".repeat(size) } } })
+    };
+    let sizes = [10, 200_000, 20, 30, 150_000, 70_000, 5, 65_536];
+    // One at a time: the order is the server's.
+    for (i, size) in sizes.iter().enumerate() {
+        pipe.write(format!("{}\n", echo(i, *size)).as_bytes()).await;
+        let answer = pipe.next().await;
+        assert_eq!(answer["id"], i);
+        assert_eq!(answer["result"]["content"][0]["text"].as_str().map(str::len), Some(*size));
+    }
+    // All at once: answered in any order, every one whole.
+    let input: String = sizes.iter().enumerate().map(|(i, size)| format!("{}\n", echo(i, *size))).collect();
+    pipe.write(input.as_bytes()).await;
+    let mut seen = std::collections::BTreeMap::new();
+    for _ in 0..sizes.len() {
+        let answer = pipe.next().await;
+        let text = answer["result"]["content"][0]["text"].as_str().map(str::len);
+        seen.insert(answer["id"].as_u64().expect("a numeric id") as usize, text);
+    }
+    let want: std::collections::BTreeMap<usize, Option<usize>> =
+        sizes.iter().enumerate().map(|(i, size)| (i, Some(*size))).collect();
+    assert_eq!(seen, want);
+    pipe.close().await;
+}

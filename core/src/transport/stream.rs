@@ -14,6 +14,8 @@ use crate::jsonrpc::{Frame, LineReader};
 
 /// Output is written in chunks of at most this many bytes between flushes.
 const WRITE_BATCH: usize = 256 * 1024;
+/// The batch buffer's capacity; a message at least this large is written on its own.
+const WRITE_BUFFER: usize = 64 * 1024;
 
 /// Serves one connection until the reader ends, `stop` trips, the server shuts down, or
 /// the writer fails. Returns after in-flight requests finished (or were cancelled after
@@ -118,31 +120,48 @@ pub(crate) fn queue_bytes(shared: &ServerShared) -> usize {
     shared.limits.max_message_size.max(1 << 20) * 2
 }
 
-/// The single writer: one message per line, batched while more are queued, flushed when
-/// the queue is empty.
+/// The single writer: one message per line, small ones batched while more are queued,
+/// flushed when the queue is empty.
 async fn write_loop<W: AsyncWrite + Unpin>(
     mut writer: W,
     mut rx: OutboxReader,
     done: CancellationToken,
 ) -> std::io::Result<()> {
     let _done = done.drop_guard();
-    let mut buf = Vec::with_capacity(64 * 1024);
-    while let Some(m) = rx.recv().await {
-        buf.extend_from_slice(&m);
-        buf.push(b'\n');
-        while buf.len() < WRITE_BATCH {
-            match rx.try_recv() {
-                Some(m) => {
-                    buf.extend_from_slice(&m);
-                    buf.push(b'\n');
+    let mut buf = Vec::with_capacity(WRITE_BUFFER);
+    let mut next = rx.recv().await;
+    while let Some(mut m) = next.take() {
+        if m.len() >= WRITE_BUFFER {
+            // A large message goes out as it is: copying it into the batch would cost a
+            // pass over it and grow the buffer for every later batch. (Its encoder leaves
+            // room for the newline.)
+            m.push(b'\n');
+            writer.write_all(&m).await?;
+        } else {
+            buf.extend_from_slice(&m);
+            buf.push(b'\n');
+            while buf.len() < WRITE_BATCH {
+                match rx.try_recv() {
+                    Some(m) if m.len() < WRITE_BUFFER => {
+                        buf.extend_from_slice(&m);
+                        buf.push(b'\n');
+                    }
+                    // A large one waits for the batch before it to go out.
+                    Some(m) => {
+                        next = Some(m);
+                        break;
+                    }
+                    None => break,
                 }
-                None => break,
             }
+            writer.write_all(&buf).await?;
+            buf.clear();
         }
-        writer.write_all(&buf).await?;
-        buf.clear();
-        if rx.is_empty() {
+        if next.is_none() && rx.is_empty() {
             writer.flush().await?;
+        }
+        if next.is_none() {
+            next = rx.recv().await;
         }
     }
     writer.flush().await?;
