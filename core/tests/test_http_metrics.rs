@@ -281,7 +281,8 @@ async fn metrics_stay_public_under_authorization_and_refusals_are_not_requests()
 async fn sse_2024_requests_and_sessions_are_counted() {
     let s = Served::start(fixture().server, metrics_on()).await;
     let mut stream = open(s.addr, &Request::new("GET", "/sse")).await;
-    let endpoint = stream.next_event().await.expect("the endpoint event").data.expect("data");
+    // The endpoint is relative to the stream's path, `/sse`.
+    let endpoint = format!("/{}", stream.next_event().await.expect("the endpoint event").data.expect("data"));
     let post = |body: Value| {
         let mut r = Request::post_json(&body);
         r.path = endpoint.clone();
