@@ -42,7 +42,7 @@ fn round_trip(t: &UriTemplate, vars: &BTreeMap<String, String>) {
 
 /// Whether `UriTemplate::expand` promises the round trip for `vars`: not where an expression
 /// directly follows a query expression (`{?q}{x}`) or a `{&…}` one directly follows another
-/// expression (`{x}{&q}`), nor for `+`/`#` values holding a raw
+/// expression (`{x}{&q}`), nor for `+`/`#`/`{x*}` values holding a raw
 /// `?`, `#`, `,` or `%XX` (expansion keeps them, and they end or split the value), nor for
 /// `{.x}` values holding a `.`.
 fn round_trip_promised(template: &str, vars: &BTreeMap<String, String>) -> bool {
@@ -60,8 +60,11 @@ fn round_trip_promised(template: &str, vars: &BTreeMap<String, String>) -> bool 
             }
         }
         let names = body[op.map_or(0, char::len_utf8)..].split(',');
-        for name in names.map(|n| n.split(':').next().unwrap_or(n).trim_end_matches('*')) {
+        for spec in names {
+            let name = spec.split(':').next().unwrap_or(spec).trim_end_matches('*');
             let Some(value) = vars.get(name) else { continue };
+            // A wildcard `{x*}` expands as `{+x}`.
+            let op = if op.is_none() && spec.ends_with('*') { Some('+') } else { op };
             let unsafe_chars = match op {
                 Some('+' | '#') => value.contains(['?', '#', ',']) || has_triplet(value),
                 Some('.') => value.contains('.'),

@@ -17,9 +17,10 @@
 //! * All eight operators (none, `+`, `#`, `.`, `/`, `;`, `?`, `&`), several variables per
 //!   expression, the prefix modifier `:N` and the explode modifier `*` are parsed (the full
 //!   level 4 grammar). Values are strings only: list and associative-array values are out of
-//!   scope, so explode has no effect on expansion (as the RFC specifies for strings). Matching
-//!   gives explode a meaning for `{/x*}` and `{.x*}` (several segments / labels) and for a
-//!   simple `{x*}` (a wildcard spanning `/`, like `{+x}`), see [`UriTemplate::matches`].
+//!   scope, so explode has no effect on expansion (as the RFC specifies for strings), except
+//!   on a simple `{x*}`. Matching gives explode a meaning for `{/x*}` and `{.x*}` (several
+//!   segments / labels) and for a simple `{x*}`: a wildcard spanning `/`, read and written
+//!   as `{+x}` (a deviation: the RFC would expand it as `{x}`), see [`UriTemplate::matches`].
 //! * A variable name may appear only once per template (the RFC allows repeats); this keeps
 //!   matching unambiguous.
 //! * Literal text is kept as written; characters not allowed in a URI are percent-encoded on
@@ -400,16 +401,21 @@ impl UriTemplate {
     /// This is RFC 6570 expansion for string values: values are truncated to `:N` characters
     /// first, then percent-encoded as UTF-8, keeping only `unreserved` characters for none,
     /// `.`, `/`, `;`, `?`, `&`, and `unreserved` + `reserved` characters and existing
-    /// percent-encoded triplets for `+` and `#`. Explode has no effect on a string value.
+    /// percent-encoded triplets for `+` and `#`. Explode has no effect on a string value,
+    /// except that a wildcard `{x*}` expands as `{+x}` (it matches as `{+x}` does, so
+    /// `docs://{path*}` expands `a/b` to `docs://a/b`).
     /// Literal text is copied, with characters not allowed in a URI percent-encoded. List and
     /// associative-array values are out of scope.
     ///
     /// For values that [`UriTemplate::matches`] could have produced (passing its traversal
     /// rules, non-empty where an empty value is not matched, no raw `?`/`#`, `,` or `%XX`
-    /// sequences in `+`/`#` values, no `.` in `{.x}` values, ...),
+    /// sequences in `+`/`#`/`{x*}` values, no `.` in `{.x}` values, ...),
     /// `matches(&expand(&vars)) == Some(vars)`, except where an expression directly follows a
     /// query expression (`{?q}{x}`) or a `{&…}` expression directly follows another one
-    /// (`{+x}{&q}`): where the query string starts or ends is then a guess.
+    /// (`{+x}{&q}`): where the query string starts or ends is then a guess. The same holds
+    /// for a wildcard `{x*}` that directly follows another expression with a value starting
+    /// with `/` (`{/p*}{x*}`): the raw `/` that ended the expression before it is written as
+    /// `%2F`, which that expression may then take as its own.
     #[must_use]
     pub fn expand(&self, vars: &BTreeMap<String, String>) -> String {
         let mut out = String::with_capacity(self.source.len());
@@ -451,7 +457,9 @@ impl UriTemplate {
                             Some(n) => truncate_chars(value, n),
                             None => value.as_str(),
                         };
-                        if op.allows_reserved() {
+                        // A wildcard `{x*}` matches as `{+x}` does, so it expands as `{+x}`: its
+                        // `/` and other reserved characters stay as written.
+                        if op.allows_reserved() || (*op == Operator::Simple && spec.modifier == Modifier::Explode) {
                             encode_reserved(value, &mut out);
                         } else {
                             out.extend(utf8_percent_encode(value, UNRESERVED));
@@ -911,11 +919,18 @@ mod tests {
         assert_eq!(m(docs, "docs://a/%2e%2e/b"), None);
         assert_eq!(m("file:///{path*}", "file:////etc/passwd"), None);
         assert_eq!(m("file:///{path*}", "file:///etc/passwd"), Some(map(&[("path", "etc/passwd")])));
-        // Expansion keeps the RFC's encoding of a string; matching reads it back.
+        // Expansion is `{+x}`'s: the slashes stay, so boundaries read back the same.
         let t: UriTemplate = docs.parse().expect("template");
         let vars = map(&[("path", "a/b c")]);
-        assert_eq!(t.expand(&vars), "docs://a%2Fb%20c");
+        assert_eq!(t.expand(&vars), "docs://a/b%20c");
         assert_eq!(t.matches(&t.expand(&vars)), Some(vars));
+        // A wildcard after another expression and a literal keeps its split (found by
+        // fuzzing when `{x*}` expanded `/` and `=` as `%2F` and `%3D`).
+        let t: UriTemplate = "x://{a}.{rest*}".parse().expect("template");
+        for uri in ["x://a.b/c.d", "x://a.b=c.d"] {
+            let vars = t.matches(uri).expect("match");
+            assert_eq!(t.matches(&t.expand(&vars)), Some(vars), "{uri}");
+        }
     }
 
     #[test]
