@@ -23,6 +23,7 @@ use crate::protocol::{
     CreateMessageRequest, CreateMessageResult, ElicitRequest, ElicitResult, InputRequest, ListRootsResult, LogLevel,
     ProtocolVersion,
 };
+use crate::request_info::HttpRequestInfo;
 use crate::session::Session;
 use crate::sync::lock;
 
@@ -112,6 +113,8 @@ pub(crate) struct ContextInner {
     pub host: Host,
     /// The verified caller (HTTP bearer authorization).
     pub auth: Option<Arc<AuthInfo>>,
+    /// The HTTP request that carried the message, when one did.
+    pub http: Option<Arc<HttpRequestInfo>>,
     /// The Tasks extension's view of this run.
     pub task: TaskMode,
 }
@@ -180,6 +183,21 @@ impl RequestContext {
     /// authorization enabled ([`crate::HttpOptions::auth`]); `None` otherwise.
     pub fn auth(&self) -> Option<&AuthInfo> {
         self.inner.auth.as_deref()
+    }
+
+    /// The id of the legacy session this request belongs to, as its transport named it
+    /// (Streamable HTTP's `Mcp-Session-Id`, the HTTP+SSE transport's `sessionId`); `None`
+    /// on stdio, in-memory and WebSocket connections and on the 2026-07-28 wire, which has
+    /// no sessions.
+    pub fn session_id(&self) -> Option<&str> {
+        self.session().and_then(|s| s.id())
+    }
+
+    /// The HTTP request that carried this request (its headers), when it came over
+    /// Streamable HTTP or the HTTP+SSE transport; `None` otherwise. A request that runs as a
+    /// task keeps the request that created the task.
+    pub fn http_request(&self) -> Option<&HttpRequestInfo> {
+        self.inner.http.as_deref()
     }
 
     /// The id of the task this handler runs as (Tasks extension on 2026-07-28, task-augmented

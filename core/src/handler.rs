@@ -9,7 +9,7 @@ use std::pin::Pin;
 pub use crate::arguments::Arguments;
 use crate::context::RequestContext;
 use crate::error::{HandlerError, ProtocolError};
-use crate::protocol::{CompleteRequest, Completion, GetPromptResult, ResourceContents};
+use crate::protocol::{CompleteRequest, Completion, GetPromptResult, Resource, ResourceContents};
 pub use crate::tool_output::{Structured, ToolOutput};
 
 /// A boxed, sendable future: what every handler returns.
@@ -35,6 +35,15 @@ pub trait ResourceHandler: Send + Sync + 'static {
         uri: String,
         vars: BTreeMap<String, String>,
     ) -> BoxFuture<'static, Result<Vec<ResourceContents>, HandlerError>>;
+}
+
+/// Lists the resources a resource template stands for right now: `resources/list` adds them
+/// after the concrete resources, each taking the template's title, description, MIME type,
+/// annotations, icons and `_meta` for what it leaves out. Called on every `resources/list`
+/// whose page reaches past the concrete resources, so keep it cheap.
+pub trait ResourceLister: Send + Sync + 'static {
+    /// Lists the template's resources.
+    fn list(&self, ctx: RequestContext) -> BoxFuture<'static, Result<Vec<Resource>, HandlerError>>;
 }
 
 /// Renders a prompt. Required arguments have been checked by the engine.

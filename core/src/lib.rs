@@ -40,6 +40,7 @@ pub mod jsonrpc;
 pub(crate) mod outbox;
 pub mod protocol;
 pub mod registry;
+pub mod request_info;
 pub mod schema;
 pub mod seal;
 pub mod server;
@@ -57,7 +58,8 @@ pub use context::RequestContext;
 pub use dispatch::limits::Limits;
 pub use error::{Error, HandlerError, ProtocolError, ToolError};
 pub use handler::{
-    Arguments, BoxFuture, CompletionHandler, PromptHandler, ResourceHandler, Structured, ToolHandler, ToolOutput,
+    Arguments, BoxFuture, CompletionHandler, PromptHandler, ResourceHandler, ResourceLister, Structured, ToolHandler,
+    ToolOutput,
 };
 pub use protocol::{
     CallToolResult, CompleteRequest, Completion, CompletionRef, Content, CreateMessageRequest, CreateMessageResult,
@@ -65,6 +67,7 @@ pub use protocol::{
     PromptArgument, PromptMessage, ProtocolVersion, Resource, ResourceContents, ResourceTemplate, Role, Root,
     SamplingMessage, TaskSupport, Tool, ToolAnnotations, ToolExecution,
 };
+pub use request_info::HttpRequestInfo;
 pub use server::{CacheScope, Server, ServerBuilder};
 pub use sugar::Json;
 pub use tasks::{TaskOptions, TaskStatus};

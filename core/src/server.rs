@@ -14,10 +14,10 @@ use crate::dispatch::shared::ServerShared;
 use crate::error::Error;
 use crate::handler::{CompletionHandler, PromptHandler, ResourceHandler, ToolHandler};
 use crate::protocol::meta::SERVER_INFO_KEY;
-use crate::protocol::{CompletionRef, Prompt, ProtocolVersion, Resource, ResourceTemplate, Tool};
+use crate::protocol::{CompletionRef, LogLevel, Prompt, ProtocolVersion, Resource, ResourceTemplate, Tool};
 use crate::registry::{PromptEntry, Registry, ResourceEntry, Snapshot, TemplateEntry, ToolEntry};
 use crate::seal::Sealer;
-use crate::sugar::{IntoPromptHandler, IntoResourceHandler, IntoTemplateHandler, IntoToolHandler};
+use crate::sugar::{IntoPromptHandler, IntoResourceHandler, IntoResourceLister, IntoTemplateHandler, IntoToolHandler};
 use crate::tasks::TaskOptions;
 use crate::tasks::store::TaskStore;
 use crate::transport::http::{HttpApp, HttpOptions, HttpServer};
@@ -234,7 +234,23 @@ impl Server {
         template: ResourceTemplate,
         handler: impl IntoTemplateHandler<M>,
     ) -> Result<(), Error> {
+        self.insert_template(TemplateEntry::new(template, handler.into_template_handler())?)
+    }
+
+    /// Adds a resource template whose `lister` says which resources it stands for:
+    /// `resources/list` adds them after the concrete resources (see [`crate::ResourceLister`]).
+    /// Otherwise as [`Server::add_resource_template`].
+    pub fn add_listed_resource_template<M, L>(
+        &self,
+        template: ResourceTemplate,
+        handler: impl IntoTemplateHandler<M>,
+        lister: impl IntoResourceLister<L>,
+    ) -> Result<(), Error> {
         let entry = TemplateEntry::new(template, handler.into_template_handler())?;
+        self.insert_template(entry.with_lister(lister.into_resource_lister()))
+    }
+
+    fn insert_template(&self, entry: TemplateEntry) -> Result<(), Error> {
         let inserted = self.shared.registry.update(|s| s.templates.insert(entry));
         inserted.map_err(|name| Error::Duplicate { what: "resource template", name })?;
         self.shared.hub.list_changed(ListKind::Resources);
@@ -277,6 +293,22 @@ impl Server {
     /// Tells clients the resource list changed.
     pub fn notify_resources_changed(&self) {
         self.shared.hub.list_changed(ListKind::Resources);
+    }
+
+    /// Sends a log message outside any request: `notifications/message` to every connected
+    /// legacy session (stdio's one connection, each HTTP session, ...) whose level
+    /// (`logging/setLevel`) lets `level` through. Nothing is sent when logging is off
+    /// ([`ServerBuilder::logging`]). On the 2026-07-28 wire a log message belongs to the
+    /// request that asked for it ([`crate::RequestContext::log`]).
+    pub fn log(&self, level: LogLevel, data: impl Into<Value>, logger: Option<&str>) {
+        if !self.shared.logging {
+            return;
+        }
+        let mut params = json!({ "level": level, "data": data.into() });
+        if let Some(l) = logger {
+            params["logger"] = json!(l);
+        }
+        self.shared.hub.log(level, &params);
     }
 }
 
@@ -448,6 +480,21 @@ impl ServerBuilder {
     /// Registers a resource template with a reader `|ctx, uri, vars| async { ... }`.
     pub fn resource_template<M>(mut self, template: ResourceTemplate, handler: impl IntoTemplateHandler<M>) -> Self {
         let entry = TemplateEntry::new(template, handler.into_template_handler());
+        Self::push(&mut self.errors, &mut self.snapshot.templates, "resource template", entry);
+        self
+    }
+
+    /// Registers a resource template whose `lister` (`|ctx| async { Ok(vec![...]) }` or an
+    /// `Arc<dyn ResourceLister>`) says which resources it stands for: `resources/list` adds
+    /// them after the concrete resources.
+    pub fn listed_resource_template<M, L>(
+        mut self,
+        template: ResourceTemplate,
+        handler: impl IntoTemplateHandler<M>,
+        lister: impl IntoResourceLister<L>,
+    ) -> Self {
+        let entry = TemplateEntry::new(template, handler.into_template_handler())
+            .map(|e| e.with_lister(lister.into_resource_lister()));
         Self::push(&mut self.errors, &mut self.snapshot.templates, "resource template", entry);
         self
     }

@@ -1,10 +1,10 @@
 //! Per-connection state of a legacy (handshake) session: the negotiated version, what the
 //! client declared, its log level and resource subscriptions, and the server->client
-//! requests waiting for an answer.
+//! requests waiting for an answer, and the id its transport gave it.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU8, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 use serde_json::Value;
 use tokio::sync::oneshot;
@@ -29,6 +29,9 @@ pub(crate) struct Session {
     pub client_info: Value,
     /// Where unsolicited messages (list_changed, resources/updated) go.
     pub out: Outbox,
+    /// The transport's id of the session (Streamable HTTP's `Mcp-Session-Id`, the HTTP+SSE
+    /// transport's `sessionId`), set once the transport named it; none on stdio.
+    id: OnceLock<String>,
     initialized: AtomicBool,
     log_level: AtomicU8,
     subscriptions: Mutex<HashSet<String>>,
@@ -43,12 +46,23 @@ impl Session {
             client_capabilities,
             client_info,
             out,
+            id: OnceLock::new(),
             initialized: AtomicBool::new(false),
             log_level: AtomicU8::new(NO_LEVEL),
             subscriptions: Mutex::new(HashSet::new()),
             pending: Mutex::new(HashMap::new()),
             next_id: AtomicI64::new(1),
         }
+    }
+
+    /// Names the session as its transport knows it (once; later calls change nothing).
+    pub fn set_id(&self, id: &str) {
+        let _ = self.id.set(id.to_owned());
+    }
+
+    /// The transport's id of the session, when it has one.
+    pub fn id(&self) -> Option<&str> {
+        self.id.get().map(String::as_str)
     }
 
     /// The client sent `notifications/initialized`.

@@ -8,6 +8,7 @@
 //! | `async fn(RequestContext, String) -> Result<Vec<ResourceContents>, E>` | `resource` |
 //! | `async fn(RequestContext, String, BTreeMap<String, String>) -> ...`     | `resource_template` |
 //! | `async fn(RequestContext, BTreeMap<String, String>) -> Result<GetPromptResult, E>` | `prompt` |
+//! | `async fn(RequestContext) -> Result<Vec<Resource>, E>`  | the lister of `listed_resource_template` |
 //!
 //! `A: DeserializeOwned` (use `serde_json::Value` for raw JSON), `R: Into<ToolOutput>`
 //! (`String`, `&str`, `Value`, [`Json<T>`], `Vec<Content>`, `()`, `CallToolResult`; see
@@ -25,8 +26,8 @@ use serde_json::Value;
 
 use crate::context::RequestContext;
 use crate::error::{HandlerError, ToolError};
-use crate::handler::{Arguments, BoxFuture, PromptHandler, ResourceHandler, ToolHandler, ToolOutput};
-use crate::protocol::{GetPromptResult, ResourceContents};
+use crate::handler::{Arguments, BoxFuture, PromptHandler, ResourceHandler, ResourceLister, ToolHandler, ToolOutput};
+use crate::protocol::{GetPromptResult, Resource, ResourceContents};
 
 /// Structured output: a value that serializes to a JSON object becomes `structuredContent`
 /// (with a JSON text mirror), with or without an `outputSchema`; any other value is a
@@ -151,6 +152,47 @@ pub trait IntoTemplateHandler<M> {
 pub trait IntoPromptHandler<M> {
     /// The boxed handler.
     fn into_prompt_handler(self) -> Arc<dyn PromptHandler>;
+}
+
+/// Converts something into a lister of the resources a template stands for: an
+/// `Arc<dyn ResourceLister>`, or a closure `|ctx| async { Ok(vec![Resource::new(..)]) }`.
+pub trait IntoResourceLister<M> {
+    /// The boxed lister.
+    fn into_resource_lister(self) -> Arc<dyn ResourceLister>;
+}
+
+impl IntoResourceLister<()> for Arc<dyn ResourceLister> {
+    fn into_resource_lister(self) -> Arc<dyn ResourceLister> {
+        self
+    }
+}
+
+struct FnLister<F, E> {
+    f: F,
+    _m: PhantomData<fn() -> E>,
+}
+
+impl<F, Fut, E> ResourceLister for FnLister<F, E>
+where
+    F: Fn(RequestContext) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<Vec<Resource>, E>> + Send + 'static,
+    E: Into<HandlerError> + 'static,
+{
+    fn list(&self, ctx: RequestContext) -> BoxFuture<'static, Result<Vec<Resource>, HandlerError>> {
+        let fut = (self.f)(ctx);
+        Box::pin(async move { fut.await.map_err(Into::into) })
+    }
+}
+
+impl<F, Fut, E> IntoResourceLister<E> for F
+where
+    F: Fn(RequestContext) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<Vec<Resource>, E>> + Send + 'static,
+    E: Into<HandlerError> + 'static,
+{
+    fn into_resource_lister(self) -> Arc<dyn ResourceLister> {
+        Arc::new(FnLister::<F, E> { f: self, _m: PhantomData })
+    }
 }
 
 impl IntoResourceHandler<()> for Arc<dyn ResourceHandler> {

@@ -193,6 +193,39 @@ async fn legacy_session_hears_prompt_and_resource_changes() {
     client.close().await.expect("close");
 }
 
+/// A kind once announced stays on for the life of the server: after its last entry is
+/// removed its list answers empty (not method-not-found), and sessions that start then are
+/// still offered the capability, so an entry added back is seen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kind_stays_announced_after_its_last_entry_is_removed() {
+    let server = Server::builder(NAME, VERSION).build().expect("build");
+    let early = legacy(&server, "2025-11-25").await;
+    let resp = early.request_with_id(json!(1), "tools/list", json!({})).await;
+    assert_eq!(resp["error"]["code"], json!(-32601), "never registered: not served");
+    early.close().await.expect("close");
+
+    server.add_tool(Tool::new("first"), text_tool).expect("add tool");
+    server.add_prompt(Prompt::new("first_prompt"), simple_prompt).expect("add prompt");
+    server.add_resource(Resource::new("test://first", "first"), read_text).expect("add resource");
+    assert!(server.remove_tool("first"));
+    assert!(server.remove_prompt("first_prompt"));
+    assert!(server.remove_resource("test://first"));
+
+    let client = server.connect_memory();
+    let init = client.initialize("2025-11-25", json!({})).await.expect("initialize");
+    for kind in ["tools", "prompts", "resources"] {
+        assert!(init["capabilities"][kind].is_object(), "{kind}: {init}");
+    }
+    assert_eq!(client.request("tools/list", json!({})).await.expect("tools"), json!({ "tools": [] }));
+    assert_eq!(client.request("prompts/list", json!({})).await.expect("prompts"), json!({ "prompts": [] }));
+    assert_eq!(client.request("resources/list", json!({})).await.expect("resources"), json!({ "resources": [] }));
+    let templates = client.request("resources/templates/list", json!({})).await.expect("templates");
+    assert_eq!(templates, json!({ "resourceTemplates": [] }));
+    let resp = client.request_with_id(json!(7), "tools/call", json!({ "name": "first" })).await;
+    assert_eq!(resp["error"]["code"], json!(-32602), "an unknown tool, not an unknown method");
+    client.close().await.expect("close");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn removing_nothing_notifies_nobody() {
     let server = full_server();

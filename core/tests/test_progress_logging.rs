@@ -278,6 +278,38 @@ async fn the_log_level_belongs_to_its_session() {
     assert_eq!(next(&mut loud).await, text_result(json!(1), "logged"));
 }
 
+/// `Server::log`, outside any request: every initialized legacy session whose level lets the
+/// message through gets it; the 2026 wire and a server with logging off get nothing.
+#[tokio::test]
+async fn a_log_outside_requests_reaches_each_session_its_level_allows() {
+    let server = server();
+    let mut quiet = legacy(&server, "2025-11-25").await;
+    assert_eq!(quiet.request("logging/setLevel", json!({ "level": "error" })).await, Ok(json!({})));
+    let mut loud = legacy(&server, "2025-06-18").await;
+    // A round trip after `initialize` proves `notifications/initialized` was handled.
+    assert_nothing_then_ping(&mut loud, "ready").await;
+
+    server.log(LogLevel::Info, json!({ "n": 1 }), Some("test"));
+    server.log(LogLevel::Error, json!({ "n": 4 }), Some("test"));
+    assert_eq!(next(&mut loud).await, log_message("info", 1));
+    assert_eq!(next(&mut loud).await, log_message("error", 4));
+    assert_eq!(next(&mut quiet).await, log_message("error", 4));
+    assert_nothing_then_ping(&mut quiet, "quiet").await;
+
+    let mut modern = server.connect_memory();
+    server.log(LogLevel::Emergency, json!({ "n": 7 }), Some("test"));
+    assert_eq!(next(&mut loud).await, log_message("emergency", 7));
+    send(&modern, json!({ "jsonrpc": "2.0", "id": "probe", "method": "ping", "params": { "_meta": modern_meta_with(json!({})) } })).await;
+    assert_eq!(next(&mut modern).await["id"], json!("probe"), "nothing came before the answer");
+
+    let (tx, _rx) = mpsc::unbounded_channel();
+    let silent = builder(Arc::new(Notify::new()), tx).logging(false).build().expect("server builds");
+    let mut client = legacy(&silent, "2025-11-25").await;
+    assert_nothing_then_ping(&mut client, "first").await;
+    silent.log(LogLevel::Emergency, json!({ "n": 7 }), None);
+    assert_nothing_then_ping(&mut client, "second").await;
+}
+
 #[tokio::test]
 async fn set_level_rejects_bad_levels() {
     let server = server();

@@ -25,6 +25,7 @@ use crate::jsonrpc::message::EnvelopeError;
 use crate::jsonrpc::{Incoming, IncomingRequest, RequestId, encode};
 use crate::outbox::{Outbox, Slot};
 use crate::protocol::meta::{self, RequestMeta};
+use crate::request_info::HttpRequestInfo;
 use crate::session::Session;
 
 /// Where the output of one incoming message goes.
@@ -36,6 +37,8 @@ pub(crate) struct Route {
     /// The caller's grant for this message when it is its own (each request of the stateless
     /// HTTP wire); otherwise the connection's.
     pub auth: Option<Arc<AuthInfo>>,
+    /// The HTTP request that carried the message, if one did.
+    pub http: Option<Arc<HttpRequestInfo>>,
 }
 
 /// Where a response goes.
@@ -201,7 +204,7 @@ impl Connection {
 
     /// The default route: everything goes to the connection's own queue.
     pub fn route(&self) -> Route {
-        Route { notes: self.out.clone(), answer: Answer::Queue(self.out.clone()), auth: None }
+        Route { notes: self.out.clone(), answer: Answer::Queue(self.out.clone()), auth: None, http: None }
     }
 
     /// Whether errors without a request id carry `"id": null` (by the session's version).
@@ -363,13 +366,14 @@ impl Connection {
         // Method and id only: never the arguments (nor, on HTTP, the token).
         let span = tracing::info_span!("mcp.request", method = %req.method, id = %req.id);
         let task = async move {
-            let Route { notes, answer, auth } = route;
+            let Route { notes, answer, auth, http } = route;
             let id = req.id.clone();
             let peer = Peer {
                 session: conn.session.get().cloned(),
                 out: notes,
                 stopping: conn.stopping.clone(),
                 auth: auth.or_else(|| conn.auth.as_ref().map(|a| a.get())),
+                http,
             };
             let handled = router::handle(&conn.shared, &peer, req, meta, task_token.clone());
             let outcome = if serial.is_some() {
@@ -420,7 +424,7 @@ impl Connection {
             route.answer.deliver(refuse("empty batch")).await;
             return Submitted::Answered;
         }
-        let Route { notes, answer, auth } = route;
+        let Route { notes, answer, auth, http } = route;
         let mut ready = Vec::new();
         let mut running = Vec::new();
         let mut seen = std::collections::HashSet::new();
@@ -436,7 +440,12 @@ impl Connection {
                 }
                 Ok(Incoming::Request(r)) => {
                     let (tx, rx) = oneshot::channel();
-                    let sub = Route { notes: notes.clone(), answer: Answer::Once(tx), auth: auth.clone() };
+                    let sub = Route {
+                        notes: notes.clone(),
+                        answer: Answer::Once(tx),
+                        auth: auth.clone(),
+                        http: http.clone(),
+                    };
                     self.start(r, None, sub).await;
                     running.push(rx);
                 }

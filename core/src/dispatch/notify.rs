@@ -1,7 +1,8 @@
 //! The notification hub: who hears about registry changes and resource updates. Legacy
 //! sessions get `notifications/*/list_changed` and `notifications/resources/updated` for
 //! their subscriptions; 2026 `subscriptions/listen` streams get only what they opted into,
-//! tagged with their subscription id.
+//! tagged with their subscription id. Log messages sent outside any request go to every
+//! legacy session whose log level lets them through.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -12,6 +13,7 @@ use serde_json::{Value, json};
 
 use super::Outbox;
 use crate::jsonrpc::{RequestId, encode};
+use crate::protocol::LogLevel;
 use crate::protocol::meta::SUBSCRIPTION_ID_KEY;
 use crate::session::Session;
 use crate::sync::lock;
@@ -176,6 +178,16 @@ impl Hub {
         }
         for l in lock(&self.listeners).values().filter(|l| l.live() && l.filter.wants_uri(uri)) {
             l.out.notify_once(encode::notification(METHOD, &tagged(&l.id, json!({ "uri": uri }))));
+        }
+    }
+
+    /// A log message for every legacy session whose level lets it through
+    /// (`notifications/message` outside any request; the 2026 wire carries log messages
+    /// only inside the requests that asked for them).
+    pub fn log(&self, level: LogLevel, params: &Value) {
+        let message = encode::notification("notifications/message", params);
+        for s in self.live_sessions().into_iter().filter(|s| s.log_allows(level)) {
+            s.out.notify(message.clone());
         }
     }
 

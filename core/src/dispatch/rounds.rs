@@ -51,6 +51,7 @@ pub(crate) fn context(
             input,
             host: shared.clone(),
             auth: peer.auth.clone(),
+            http: peer.http.clone(),
             task: TaskMode::Off,
         }),
     }

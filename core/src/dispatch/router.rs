@@ -19,6 +19,7 @@ use crate::jsonrpc::{IncomingRequest, RequestId, encode};
 use crate::outbox::Outbox;
 use crate::protocol::meta::{self, RequestMeta};
 use crate::protocol::{LogLevel, ProtocolVersion};
+use crate::request_info::HttpRequestInfo;
 use crate::session::Session;
 
 /// Methods that exist only on the 2026-07-28 wire (so a request naming them is modern even
@@ -47,6 +48,8 @@ pub(crate) struct Peer {
     pub stopping: CancellationToken,
     /// The verified caller (HTTP bearer authorization), handed to handlers.
     pub auth: Option<Arc<AuthInfo>>,
+    /// The HTTP request that carried the message, handed to handlers.
+    pub http: Option<Arc<HttpRequestInfo>>,
 }
 
 impl Peer {
@@ -268,7 +271,7 @@ async fn route(
         }
         "resources/list" => {
             gate(shared.has_resources(&snap), method)?;
-            methods::lists::list(shared, &era, req.params.as_ref(), &snap.resources, "resources")
+            Box::pin(methods::resource_list::list_resources(shared, peer, &era, &req, cancel, &snap)).await
         }
         "resources/templates/list" => {
             gate(shared.has_resources(&snap), method)?;

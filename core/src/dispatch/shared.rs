@@ -38,7 +38,7 @@ pub(crate) struct ServerShared {
     pub shutdown: CancellationToken,
     /// Tasks of the Tasks extension and of 2025-11-25 task-augmented calls.
     pub tasks: TaskStore,
-    /// Advertise tools, resources, prompts even with nothing registered.
+    /// Advertise tools, resources, prompts even before anything of the kind is registered.
     pub enable_tools: bool,
     pub enable_resources: bool,
     pub enable_prompts: bool,
@@ -49,15 +49,21 @@ impl ServerShared {
         self.versions.iter().map(|v| v.as_str()).collect()
     }
 
+    /// Whether the tools capability is on: enabled by option, or announced by a registration
+    /// (it then stays on for the life of the server; `tools/list` answers empty after the
+    /// last tool is removed).
     pub fn has_tools(&self, snap: &Snapshot) -> bool {
-        self.enable_tools || !snap.tools.is_empty()
+        self.enable_tools || snap.tools.announced()
     }
 
+    /// Whether the resources capability is on (as [`Self::has_tools`], for resources and
+    /// resource templates).
     pub fn has_resources(&self, snap: &Snapshot) -> bool {
-        self.enable_resources || !snap.resources.is_empty() || !snap.templates.is_empty()
+        self.enable_resources || snap.resources.announced() || snap.templates.announced()
     }
 
+    /// Whether the prompts capability is on (as [`Self::has_tools`], for prompts).
     pub fn has_prompts(&self, snap: &Snapshot) -> bool {
-        self.enable_prompts || !snap.prompts.is_empty()
+        self.enable_prompts || snap.prompts.announced()
     }
 }

@@ -24,18 +24,26 @@ pub(crate) struct Catalog<T> {
     items: Vec<Arc<T>>,
     index: HashMap<String, usize>,
     pages: Arc<PageCache>,
+    /// Something was registered here once: the kind's capability stays announced (and its
+    /// list methods answer, empty if need be) for the life of the server.
+    announced: bool,
 }
 
 impl<T> Default for Catalog<T> {
     fn default() -> Self {
-        Catalog { items: Vec::new(), index: HashMap::new(), pages: Arc::default() }
+        Catalog { items: Vec::new(), index: HashMap::new(), pages: Arc::default(), announced: false }
     }
 }
 
 impl<T> Clone for Catalog<T> {
     /// A copy for mutation: same items, empty page cache.
     fn clone(&self) -> Self {
-        Catalog { items: self.items.clone(), index: self.index.clone(), pages: Arc::default() }
+        Catalog {
+            items: self.items.clone(),
+            index: self.index.clone(),
+            pages: Arc::default(),
+            announced: self.announced,
+        }
     }
 }
 
@@ -53,6 +61,7 @@ impl<T: Listed> Catalog<T> {
 
     /// Adds or replaces by key; returns true when it replaced an entry.
     pub fn upsert(&mut self, item: T) -> bool {
+        self.announced = true;
         let key = item.key().to_owned();
         match self.index.get(&key) {
             Some(&i) => {
@@ -94,9 +103,9 @@ impl<T: Listed> Catalog<T> {
         self.items.len()
     }
 
-    /// True when empty.
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
+    /// True once anything was registered here, even if all of it was removed since.
+    pub fn announced(&self) -> bool {
+        self.announced
     }
 
     /// The serialized result for the page at `offset`, built by `build(items, next_offset)`

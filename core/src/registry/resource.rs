@@ -1,4 +1,5 @@
-//! Registered resources and resource templates with their handlers.
+//! Registered resources and resource templates with their handlers (and, for templates,
+//! the listers of the resources they stand for).
 
 use std::sync::Arc;
 
@@ -7,7 +8,7 @@ use serde_json::Value;
 use super::catalog::Listed;
 use super::template::UriTemplate;
 use crate::error::Error;
-use crate::handler::ResourceHandler;
+use crate::handler::{ResourceHandler, ResourceLister};
 use crate::protocol::{ProtocolVersion, Resource, ResourceTemplate, shaping};
 
 pub(crate) struct ResourceEntry {
@@ -45,6 +46,8 @@ pub(crate) struct TemplateEntry {
     pub def: ResourceTemplate,
     pub template: UriTemplate,
     pub handler: Arc<dyn ResourceHandler>,
+    /// Lists the resources the template stands for (added to `resources/list`).
+    pub lister: Option<Arc<dyn ResourceLister>>,
     json: Value,
 }
 
@@ -57,7 +60,31 @@ impl TemplateEntry {
         };
         let template = UriTemplate::parse(&def.uri_template).map_err(|e| invalid(e.to_string()))?;
         let json = serde_json::to_value(&def).map_err(|e| invalid(e.to_string()))?;
-        Ok(TemplateEntry { def, template, handler, json })
+        Ok(TemplateEntry { def, template, handler, lister: None, json })
+    }
+
+    /// The entry with a lister of the resources it stands for.
+    pub fn with_lister(mut self, lister: Arc<dyn ResourceLister>) -> TemplateEntry {
+        self.lister = Some(lister);
+        self
+    }
+
+    /// A resource this template's lister returned, as listed for `version`: what it leaves
+    /// out is taken from the template (title, description, MIME type, annotations, icons,
+    /// `_meta`).
+    pub fn listed_json(&self, mut r: Resource, version: ProtocolVersion) -> Value {
+        let t = &self.def;
+        r.title = r.title.or_else(|| t.title.clone());
+        r.description = r.description.or_else(|| t.description.clone());
+        r.mime_type = r.mime_type.or_else(|| t.mime_type.clone());
+        r.annotations = r.annotations.or_else(|| t.annotations.clone());
+        r.icons = r.icons.or_else(|| t.icons.clone());
+        r.meta = r.meta.or_else(|| t.meta.clone());
+        let mut v = serde_json::to_value(&r).unwrap_or(Value::Null);
+        if let Some(obj) = v.as_object_mut() {
+            shaping::resource(obj, version);
+        }
+        v
     }
 }
 

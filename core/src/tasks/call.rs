@@ -145,6 +145,7 @@ fn create(
         id: call.id.clone(),
         params: call.params.clone(),
         auth: call.peer.auth.clone(),
+        http: call.peer.http.clone(),
         answers,
         app_state,
     });

@@ -44,6 +44,8 @@ pub(crate) struct Launch {
     pub id: RequestId,
     pub params: Map<String, Value>,
     pub auth: Option<Arc<AuthInfo>>,
+    /// The HTTP request that created the task, if one did.
+    pub http: Option<Arc<crate::request_info::HttpRequestInfo>>,
     /// Answers gathered before the task existed (multi round-trip asks of a deferred tool).
     pub answers: Map<String, Value>,
     pub app_state: Option<Value>,
@@ -63,7 +65,7 @@ pub(crate) fn with_mode(mut ctx: RequestContext, mode: TaskMode) -> RequestConte
 }
 
 async fn run(launch: Launch) {
-    let Launch { shared, task, tool, args, era, id, params, auth, mut answers, mut app_state } = launch;
+    let Launch { shared, task, tool, args, era, id, params, auth, http, mut answers, mut app_state } = launch;
     // 2026 tasks send no progress or log messages; 2025-11-25 ones send them (tagged with
     // the task) and their server->client requests on the session.
     let out = match &era {
@@ -74,7 +76,7 @@ async fn run(launch: Launch) {
         Era::Legacy(s) => Some(s.clone()),
         Era::Modern(_) => None,
     };
-    let peer = Peer { session, out, stopping: CancellationToken::new(), auth };
+    let peer = Peer { session, out, stopping: CancellationToken::new(), auth, http };
     let token = Arc::new(task.cancel.clone());
     for _ in 0..MAX_ROUNDS {
         let input = InputState::new(answers.clone(), app_state.clone());

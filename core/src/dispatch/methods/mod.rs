@@ -4,5 +4,6 @@ pub(crate) mod completion;
 pub(crate) mod listen;
 pub(crate) mod lists;
 pub(crate) mod prompts;
+pub(crate) mod resource_list;
 pub(crate) mod resources;
 pub(crate) mod tools;

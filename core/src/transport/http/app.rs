@@ -79,11 +79,13 @@ impl HttpApp {
             metrics,
             options,
             stopping: CancellationToken::new(),
+            closing: CancellationToken::new(),
             stateless,
         });
         let drained = CancellationToken::new();
         spawn_sweeper(Arc::downgrade(&app), gone.clone());
-        spawn_stopper(Arc::downgrade(&app), app.shared.shutdown.clone(), gone, drained.clone());
+        let stop = StopOn { shutdown: app.shared.shutdown.clone(), closing: app.closing.clone(), gone };
+        spawn_stopper(Arc::downgrade(&app), stop, drained.clone());
         HttpApp { router: routes(&app), app, drained }
     }
 
@@ -121,8 +123,16 @@ impl HttpApp {
         self.app.shared.shutdown.cancel();
     }
 
-    /// Resolves once the server has shut down and every running request of this application
-    /// has finished or been cancelled and answered.
+    /// Stops this application only, as shutdown would (its sessions and streams end, its
+    /// running requests get the grace period, then are cancelled and answered; later
+    /// requests are answered 503); the server and its other transports go on. Wait for
+    /// [`HttpApp::drained`].
+    pub fn close(&self) {
+        self.app.closing.cancel();
+    }
+
+    /// Resolves once the server has shut down (or this application was closed) and every
+    /// running request of this application has finished or been cancelled and answered.
     pub async fn drained(&self) {
         self.drained.cancelled().await;
     }
@@ -203,14 +213,23 @@ fn spawn_sweeper(app: Weak<App>, gone: CancellationToken) {
     });
 }
 
-/// On shutdown: streams end, then running requests get the grace period and are cancelled
-/// and answered; `drained` trips when that is done (at once when the application is gone).
-/// `gone` trips when the application is dropped: nothing is left to stop then.
-fn spawn_stopper(app: Weak<App>, shutdown: CancellationToken, gone: CancellationToken, drained: CancellationToken) {
+/// What stops an application: the server's shutdown, [`HttpApp::close`], or the
+/// application being dropped (`gone`: nothing is left to stop then).
+struct StopOn {
+    shutdown: CancellationToken,
+    closing: CancellationToken,
+    gone: CancellationToken,
+}
+
+/// On shutdown or close: streams end, then running requests get the grace period and are
+/// cancelled and answered; `drained` trips when that is done (at once when the application
+/// is gone).
+fn spawn_stopper(app: Weak<App>, stop: StopOn, drained: CancellationToken) {
     tokio::spawn(async move {
         tokio::select! {
-            () = shutdown.cancelled() => {}
-            () = gone.cancelled() => {}
+            () = stop.shutdown.cancelled() => {}
+            () = stop.closing.cancelled() => {}
+            () = stop.gone.cancelled() => {}
         }
         if let Some(app) = app.upgrade() {
             app.stopping.cancel();

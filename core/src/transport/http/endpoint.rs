@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::State;
+use axum::extract::{Extension, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
@@ -14,16 +14,17 @@ use super::App;
 use super::auth::Caller;
 use super::exchange::{self, ExchangeSpec, Input, error, json};
 use super::headers;
-use super::sessions::HttpSession;
+use super::sessions::{HttpSession, ProposedSessionId};
 use super::sse;
 use crate::dispatch::connection::{Answer, Connection, ConnectionOptions, Route};
 use crate::dispatch::router as dispatch_router;
 use crate::dispatch::{Outbox, outbox};
 use crate::error::ProtocolError;
 use crate::jsonrpc::message::EnvelopeError;
-use crate::jsonrpc::{Incoming, IncomingRequest};
+use crate::jsonrpc::{Incoming, IncomingRequest, RequestId};
 use crate::protocol::ProtocolVersion;
 use crate::protocol::meta::{self, RequestMeta};
+use crate::request_info::HttpRequestInfo;
 use crate::transport::stream::queue_bytes;
 
 const SESSION_HEADER: &str = "mcp-session-id";
@@ -40,13 +41,26 @@ fn header_says_modern(headers: &HeaderMap) -> bool {
 }
 
 /// POST: one JSON-RPC message (or a batch, on 2025-03-26 sessions).
-pub(crate) async fn post(State(app): State<Arc<App>>, caller: Caller, headers: HeaderMap, body: Bytes) -> Response {
+pub(crate) async fn post(
+    State(app): State<Arc<App>>,
+    caller: Caller,
+    proposed: Option<Extension<ProposedSessionId>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if app.stopping.is_cancelled() {
+        let e = ProtocolError::internal("the server is shutting down");
+        return error(StatusCode::SERVICE_UNAVAILABLE, None, &e);
+    }
+    // Handlers may read the headers: moved behind an `Arc`, shared by the request's contexts.
+    let http = Arc::new(HttpRequestInfo::new(headers));
+    let headers = http.header_map();
     let value: Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
         Err(e) => return error(StatusCode::BAD_REQUEST, None, &ProtocolError::parse_error(e)),
     };
     if let Value::Array(items) = value {
-        return batch(&app, &headers, items, &caller).await;
+        return batch(&app, &http, items, &caller).await;
     }
     let msg = match Incoming::from_value(value) {
         Ok(m) => m,
@@ -56,21 +70,22 @@ pub(crate) async fn post(State(app): State<Arc<App>>, caller: Caller, headers: H
         Incoming::Request(req) => {
             let modern = meta::is_modern_shaped(req.params.as_ref())
                 || dispatch_router::MODERN_ONLY.contains(&req.method.as_str())
-                || header_says_modern(&headers);
+                || header_says_modern(headers);
             if modern {
-                modern_request(&app, &headers, req, &caller).await
+                modern_request(&app, &http, req, &caller).await
             } else {
-                legacy_request(&app, &headers, req, &caller).await
+                let proposed = proposed.map(|Extension(p)| p.0);
+                legacy_request(&app, &http, req, &caller, proposed).await
             }
         }
         m @ Incoming::Notification { .. } => {
-            if let Some(s) = legacy_session_for(&app, &headers, &caller) {
+            if let Some(s) = legacy_session_for(&app, headers, &caller) {
                 let Some(s) = s else { return not_found_session() };
                 s.conn.submit(m, None, s.conn.route()).await;
             }
             StatusCode::ACCEPTED.into_response()
         }
-        m @ Incoming::Response { .. } => match legacy_session_for(&app, &headers, &caller) {
+        m @ Incoming::Response { .. } => match legacy_session_for(&app, headers, &caller) {
             Some(Some(s)) => {
                 s.conn.submit(m, None, s.conn.route()).await;
                 StatusCode::ACCEPTED.into_response()
@@ -96,7 +111,13 @@ fn not_found_session() -> Response {
 
 /// A 2026-07-28 request: `_meta` (400/-32602), then the headers against the body
 /// (400/-32020), then dispatch (version 400/-32022, method 404/-32601, capability 400/-32021).
-async fn modern_request(app: &Arc<App>, headers: &HeaderMap, req: IncomingRequest, caller: &Caller) -> Response {
+async fn modern_request(
+    app: &Arc<App>,
+    http: &Arc<HttpRequestInfo>,
+    req: IncomingRequest,
+    caller: &Caller,
+) -> Response {
+    let headers = http.header_map();
     let meta = match RequestMeta::from_params(req.params.as_ref()) {
         Ok(m) => m,
         Err(e) => return error(StatusCode::BAD_REQUEST, Some(&req.id), &e),
@@ -134,12 +155,22 @@ async fn modern_request(app: &Arc<App>, headers: &HeaderMap, req: IncomingReques
         session: None,
         keepalive: app.options.sse_keepalive,
         auth: caller.0.clone(),
+        http: Some(http.clone()),
     };
     exchange::run(Input::Request(req, Some(Arc::new(meta))), spec).await
 }
 
-/// A legacy request: `initialize` opens a session; anything else needs a live one.
-async fn legacy_request(app: &Arc<App>, headers: &HeaderMap, req: IncomingRequest, caller: &Caller) -> Response {
+/// A legacy request: `initialize` opens a session (named `proposed` when the host proposed
+/// an id); anything else needs a live one. Without sessions (`HttpOptions::sessionless`)
+/// each request stands alone.
+async fn legacy_request(
+    app: &Arc<App>,
+    http: &Arc<HttpRequestInfo>,
+    req: IncomingRequest,
+    caller: &Caller,
+    proposed: Option<String>,
+) -> Response {
+    let headers = http.header_map();
     if !app.options.legacy_sessions {
         let e = ProtocolError::method_not_found(&req.method)
             .with_data(serde_json::json!({ "supported": app.shared.version_strings() }));
@@ -152,29 +183,39 @@ async fn legacy_request(app: &Arc<App>, headers: &HeaderMap, req: IncomingReques
             return error(StatusCode::BAD_REQUEST, Some(&req.id), &e);
         }
     }
+    if app.options.sessionless {
+        return sessionless(app, http, req, caller).await;
+    }
     if req.method == "initialize" {
-        return initialize(app, req, caller).await;
+        return initialize(app, http, req, caller, proposed).await;
     }
     let Some(id) = header(headers, SESSION_HEADER) else {
         let e = ProtocolError::invalid_request("missing Mcp-Session-Id header (send initialize first)");
         return error(StatusCode::BAD_REQUEST, Some(&req.id), &e);
     };
     let Some(session) = app.sessions.get(id, caller.subject()) else { return not_found_session() };
-    exchange::run(Input::Request(req, None), legacy_spec(app, session, caller)).await
+    exchange::run(Input::Request(req, None), legacy_spec(app, session, http, caller)).await
 }
 
-fn legacy_spec(app: &App, session: Arc<HttpSession>, caller: &Caller) -> ExchangeSpec {
+fn legacy_spec(app: &App, session: Arc<HttpSession>, http: &Arc<HttpRequestInfo>, caller: &Caller) -> ExchangeSpec {
     ExchangeSpec {
         modern: false,
         conn: session.conn.clone(),
         session: Some(session),
         keepalive: app.options.sse_keepalive,
         auth: caller.0.clone(),
+        http: Some(http.clone()),
     }
 }
 
 /// `initialize`: a new connection; when the handshake succeeds it becomes a session.
-async fn initialize(app: &Arc<App>, req: IncomingRequest, caller: &Caller) -> Response {
+async fn initialize(
+    app: &Arc<App>,
+    http: &Arc<HttpRequestInfo>,
+    req: IncomingRequest,
+    caller: &Caller,
+    proposed: Option<String>,
+) -> Response {
     let shared = &app.shared;
     // Unsolicited messages wait here for the session's GET stream.
     let (backlog, backlog_reader) =
@@ -184,26 +225,76 @@ async fn initialize(app: &Arc<App>, req: IncomingRequest, caller: &Caller) -> Re
     let conn = Connection::new(shared.clone(), backlog, options);
     let (tx, rx) = tokio::sync::oneshot::channel();
     let id = req.id.clone();
-    let route = Route { notes: Outbox::discard(), answer: Answer::Once(tx), auth: caller.0.clone() };
+    let route =
+        Route { notes: Outbox::discard(), answer: Answer::Once(tx), auth: caller.0.clone(), http: Some(http.clone()) };
     conn.submit(Incoming::Request(req), None, route).await;
     let Ok(outcome) = rx.await else {
         return error(StatusCode::OK, Some(&id), &ProtocolError::internal("initialize was not answered"));
     };
-    let mut r = json(StatusCode::OK, outcome.response);
-    if let Some(session) = conn.session().cloned() {
-        let s = app.sessions.create(conn, session, backlog_reader, caller.subject());
-        if let Ok(v) = HeaderValue::from_str(&s.id) {
-            r.headers_mut().insert(SESSION_HEADER, v);
+    let Some(session) = conn.session().cloned() else { return json(StatusCode::OK, outcome.response) };
+    match app.sessions.create(conn.clone(), session, backlog_reader, caller.subject(), proposed) {
+        Ok(s) => {
+            let mut r = json(StatusCode::OK, outcome.response);
+            if let Ok(v) = HeaderValue::from_str(&s.id) {
+                r.headers_mut().insert(SESSION_HEADER, v);
+            }
+            r
+        }
+        Err(why) => {
+            // The reason is the host's to read, not the client's: it is about the host's id.
+            tracing::error!("initialize refused: {why}");
+            conn.stop();
+            let e = ProtocolError::internal("the session could not be opened");
+            error(StatusCode::INTERNAL_SERVER_ERROR, Some(&id), &e)
         }
     }
-    r
+}
+
+/// A legacy request served without a stored session (`HttpOptions::sessionless`): it runs
+/// on a connection of its own, which `initialize` answers as usual (no session id), and
+/// which any other request first gets a session on, of the version its
+/// `MCP-Protocol-Version` header names (2025-03-26 when absent, the newest served legacy
+/// version when that one is not served) and nothing else known about its client.
+async fn sessionless(app: &Arc<App>, http: &Arc<HttpRequestInfo>, req: IncomingRequest, caller: &Caller) -> Response {
+    let shared = &app.shared;
+    let mut options = ConnectionOptions::for_client(shared);
+    options.observer = app.observer();
+    let conn = Connection::new(shared.clone(), Outbox::discard(), options);
+    if req.method != "initialize" {
+        let legacy = |v: &ProtocolVersion| !v.is_modern() && shared.versions.contains(v);
+        let version = header(http.header_map(), VERSION_HEADER)
+            .and_then(ProtocolVersion::parse)
+            .or(Some(ProtocolVersion::V2025_03_26))
+            .filter(legacy)
+            .or_else(|| shared.versions.iter().copied().find(legacy));
+        let Some(version) = version else {
+            let e = ProtocolError::invalid_request("this server serves no handshake-era protocol version");
+            return error(StatusCode::BAD_REQUEST, Some(&req.id), &e);
+        };
+        let mut params = serde_json::Map::new();
+        params.insert("protocolVersion".into(), Value::from(version.as_str()));
+        params.insert("capabilities".into(), serde_json::json!({}));
+        let handshake = IncomingRequest { id: RequestId::Number(0), method: "initialize".into(), params: Some(params) };
+        let (tx, _answer) = tokio::sync::oneshot::channel();
+        let route = Route { notes: Outbox::discard(), answer: Answer::Once(tx), auth: None, http: None };
+        conn.submit(Incoming::Request(handshake), None, route).await;
+    }
+    let spec = ExchangeSpec {
+        modern: false,
+        conn,
+        session: None,
+        keepalive: app.options.sse_keepalive,
+        auth: caller.0.clone(),
+        http: Some(http.clone()),
+    };
+    exchange::run(Input::Request(req, None), spec).await
 }
 
 /// A JSON-RPC batch: only on a 2025-03-26 session. It runs on the session's connection like
 /// a stdio batch (same limits, cancellation and notifications); the answer is one JSON
 /// array (or an SSE stream when notifications come first; 202 when it held no requests).
-async fn batch(app: &Arc<App>, headers: &HeaderMap, items: Vec<Value>, caller: &Caller) -> Response {
-    let session = match legacy_session_for(app, headers, caller) {
+async fn batch(app: &Arc<App>, http: &Arc<HttpRequestInfo>, items: Vec<Value>, caller: &Caller) -> Response {
+    let session = match legacy_session_for(app, http.header_map(), caller) {
         Some(Some(s)) if s.session.version.accepts_batches() => s,
         Some(None) => return not_found_session(),
         _ => {
@@ -214,7 +305,7 @@ async fn batch(app: &Arc<App>, headers: &HeaderMap, items: Vec<Value>, caller: &
     if items.is_empty() {
         return error(StatusCode::BAD_REQUEST, None, &ProtocolError::invalid_request("empty batch"));
     }
-    exchange::run(Input::Batch(items), legacy_spec(app, session, caller)).await
+    exchange::run(Input::Batch(items), legacy_spec(app, session, http, caller)).await
 }
 
 /// GET: the session's stream of unsolicited messages (list changes, resource updates).

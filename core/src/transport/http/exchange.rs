@@ -28,6 +28,7 @@ use crate::error::{ProtocolError, codes};
 use crate::jsonrpc::{Incoming, IncomingRequest, encode};
 use crate::protocol::ProtocolVersion;
 use crate::protocol::meta::RequestMeta;
+use crate::request_info::HttpRequestInfo;
 use crate::transport::stream::queue_bytes;
 
 /// Events an SSE response may have waiting for its client: beyond it, a 2026 request's
@@ -50,12 +51,16 @@ pub(crate) struct ExchangeSpec {
     pub modern: bool,
     /// The connection the request runs on: the session's, or the listener's stateless one.
     pub conn: Arc<Connection>,
-    /// The legacy session, if any.
+    /// The legacy session, if any. A legacy request without one (`HttpOptions::sessionless`)
+    /// is cancelled when its client goes away, as on the 2026 wire: nothing could resume it,
+    /// and there is no session to send `notifications/cancelled` on.
     pub session: Option<Arc<HttpSession>>,
     /// Interval of keep-alive comments on the SSE stream.
     pub keepalive: Duration,
     /// The verified caller (bearer authorization), handed to handlers.
     pub auth: Option<Arc<AuthInfo>>,
+    /// The HTTP request (its headers), handed to handlers.
+    pub http: Option<Arc<HttpRequestInfo>>,
 }
 
 /// The HTTP status for a 2026 error response (transport.md §4): header, version and
@@ -121,7 +126,7 @@ pub(crate) async fn run(input: Input, spec: ExchangeSpec) -> Response {
     let shared = spec.conn.shared();
     let (notes, mut rx) = outbox("HTTP response stream", shared.limits.max_queued_messages, queue_bytes(shared));
     let (done_tx, mut done_rx) = oneshot::channel::<Outcome>();
-    let route = Route { notes, answer: Answer::Once(done_tx), auth: spec.auth };
+    let route = Route { notes, answer: Answer::Once(done_tx), auth: spec.auth, http: spec.http };
     let submitted = match input {
         Input::Request(req, meta) => spec.conn.submit(Incoming::Request(req), meta, route).await,
         Input::Batch(items) => spec.conn.batch(items, route).await,
@@ -131,9 +136,11 @@ pub(crate) async fn run(input: Input, spec: ExchangeSpec) -> Response {
         Submitted::Answered => None,
         Submitted::Running(token) => token,
     };
-    // 2026 wire: the client closing the connection is cancellation. The guard trips the
-    // token if this future (JSON) or the SSE pump is dropped before the request finished.
-    let guard: Option<DropGuard> = token.filter(|_| spec.modern).map(|t| (*t).clone().drop_guard());
+    // 2026 wire and requests without a session: the client closing the connection is
+    // cancellation. The guard trips the token if this future (JSON) or the SSE pump is
+    // dropped before the request finished.
+    let cancels_on_disconnect = spec.modern || spec.session.is_none();
+    let guard: Option<DropGuard> = token.filter(|_| cancels_on_disconnect).map(|t| (*t).clone().drop_guard());
     let first = tokio::select! {
         biased;
         m = rx.recv() => match m {

@@ -11,6 +11,7 @@ use axum::http::{HeaderName, HeaderValue, Method, Request};
 use http_body::Body as _;
 
 use super::HttpApp;
+use super::sessions::ProposedSessionId;
 
 /// A request as a host framework gives it.
 #[derive(Debug, Clone, Default)]
@@ -25,6 +26,17 @@ pub struct HostRequest {
     /// The whole body. A host should stop collecting past `HttpOptions::max_body` (one more
     /// byte is enough for the engine to answer 413).
     pub body: Vec<u8>,
+}
+
+/// What a host may say about a request besides its parts.
+#[derive(Debug, Clone, Default)]
+pub struct HostedOptions {
+    /// The id of the session an `initialize` in this request opens, instead of one the engine
+    /// draws (a host whose API lets the application name its sessions). It must be 1 to 256
+    /// visible ASCII characters and not name a live session; otherwise the `initialize` is
+    /// answered 500 with an internal JSON-RPC error (the reason goes to the log, never to the
+    /// client: a taken id is another client's session). Ignored for any other request.
+    pub session_id: Option<String>,
 }
 
 /// Why a [`HostRequest`] could not be handed over (the host answers 400 itself).
@@ -73,6 +85,15 @@ impl HostResponse {
 impl HttpApp {
     /// Answers a request received by a host framework ([`HttpApp::handle`] in plain parts).
     pub async fn handle_hosted(&self, request: HostRequest) -> Result<HostResponse, HostRequestError> {
+        self.handle_hosted_with(request, HostedOptions::default()).await
+    }
+
+    /// [`HttpApp::handle_hosted`] with what the host says about the request.
+    pub async fn handle_hosted_with(
+        &self,
+        request: HostRequest,
+        options: HostedOptions,
+    ) -> Result<HostResponse, HostRequestError> {
         let method = Method::from_bytes(request.method.as_bytes())
             .map_err(|_| HostRequestError::Method(request.method.clone()))?;
         let target = request.target.parse::<axum::http::Uri>().map_err(|_| HostRequestError::Target(request.target))?;
@@ -89,6 +110,9 @@ impl HttpApp {
             }
             let v = HeaderValue::from_bytes(&value).map_err(|_| HostRequestError::Header(name))?;
             headers.append(n, v);
+        }
+        if let Some(id) = options.session_id {
+            built.extensions_mut().insert(ProposedSessionId(id));
         }
         let response = self.handle(built).await;
         let (parts, body) = response.into_parts();

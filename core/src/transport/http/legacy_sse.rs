@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use serde::Deserialize;
@@ -25,9 +25,10 @@ use super::exchange::{self, error};
 use super::sessions::new_id;
 use super::sse;
 use crate::auth::AuthCell;
-use crate::dispatch::connection::{Connection, ConnectionOptions};
+use crate::dispatch::connection::{Connection, ConnectionOptions, Route};
 use crate::dispatch::{OutboxReader, outbox};
 use crate::error::ProtocolError;
+use crate::request_info::HttpRequestInfo;
 use crate::sync::lock;
 use crate::transport::stream::queue_bytes;
 
@@ -181,6 +182,7 @@ pub(crate) async fn message(
     State(app): State<Arc<App>>,
     caller: Caller,
     Query(query): Query<MessagesQuery>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     let Some(id) = query.session_id else {
@@ -199,10 +201,15 @@ pub(crate) async fn message(
         cell.set(info.clone());
     }
     let conn = &session.conn;
+    let route = Route { http: Some(Arc::new(HttpRequestInfo::new(headers))), ..conn.route() };
     let delivered = tokio::select! {
-        _ = conn.receive_value(value, conn.route()) => true,
+        _ = conn.receive_value(value, route) => true,
         () = session.ended.cancelled() => false,
     };
+    // `initialize` is handled inline: from the first message on, the session has its id.
+    if let Some(s) = conn.session() {
+        s.set_id(&id);
+    }
     if !delivered {
         let e = ProtocolError::invalid_request("unknown or ended session");
         return error(StatusCode::NOT_FOUND, None, &e);

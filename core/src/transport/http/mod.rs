@@ -27,7 +27,7 @@ use tokio_util::sync::{CancellationToken, DropGuard};
 
 pub use app::HttpApp;
 pub use auth::{AuthError, AuthInfo, AuthOptions, TokenVerifier};
-pub use hosted::{Bytes, HostRequest, HostRequestError, HostResponse};
+pub use hosted::{Bytes, HostRequest, HostRequestError, HostResponse, HostedOptions};
 pub(crate) use listener::ConnectionSlot;
 pub use options::HttpOptions;
 
@@ -50,6 +50,9 @@ pub(crate) struct App {
     pub metrics: Option<Arc<Metrics>>,
     /// Tripped when shutdown starts: streams end, listen subscriptions get their final result.
     pub stopping: CancellationToken,
+    /// Tripped by [`HttpApp::close`]: this application stops as on shutdown, the server and
+    /// its other transports go on.
+    pub closing: CancellationToken,
     /// The connection of the stateless 2026 wire: every such request runs on it, bounded by
     /// the server-wide in-flight limit; a client cancels by going away.
     pub stateless: Arc<Connection>,

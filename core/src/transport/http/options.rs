@@ -25,6 +25,15 @@ pub struct HttpOptions {
     pub max_body: usize,
     /// Serve legacy (2025-03-26 … 2025-11-25) sessions. Default true.
     pub legacy_sessions: bool,
+    /// Serve legacy requests without keeping sessions: `initialize` is answered without an
+    /// `Mcp-Session-Id`, and every other request runs on a session of its own, made for it
+    /// from its `MCP-Protocol-Version` header (2025-03-26 when absent) and ended with it. The
+    /// server cannot ask such a client for input, nor send it anything outside its requests
+    /// (`GET` streams, list changes, resumption), and a request whose client goes away is
+    /// cancelled, as on the 2026-07-28 wire; a request that carries an `Mcp-Session-Id` is
+    /// served the same way. The 2026-07-28 wire is unchanged (it has no sessions). This
+    /// is the official SDKs' stateless mode; default false.
+    pub sessionless: bool,
     /// A legacy session unused this long is ended. Default 10 minutes.
     pub session_idle_timeout: Duration,
     /// At most this many legacy sessions; the least recently used is ended to make room.
@@ -89,6 +98,7 @@ impl Default for HttpOptions {
             allowed_origins: loopback.iter().flat_map(|h| [format!("http://{h}"), format!("https://{h}")]).collect(),
             max_body: 4 * 1024 * 1024,
             legacy_sessions: true,
+            sessionless: false,
             session_idle_timeout: Duration::from_secs(600),
             max_sessions: 10_000,
             sse_keepalive: Duration::from_secs(15),
@@ -144,6 +154,7 @@ struct HttpConfig {
     max_body_bytes: Option<usize>,
     #[serde(alias = "legacySessions")]
     legacy_sessions: Option<bool>,
+    sessionless: Option<bool>,
     #[serde(alias = "sessionIdleTimeoutMs")]
     session_idle_timeout_ms: Option<u64>,
     #[serde(alias = "maxSessions")]
@@ -234,6 +245,9 @@ impl HttpOptions {
         }
         if let Some(v) = c.max_body_bytes {
             o.max_body = v;
+        }
+        if let Some(v) = c.sessionless {
+            o.sessionless = v;
         }
         if let Some(v) = c.legacy_sessions {
             o.legacy_sessions = v;

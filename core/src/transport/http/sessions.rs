@@ -50,6 +50,14 @@ impl HttpSession {
     }
 }
 
+/// The id a host proposes for the session an `initialize` opens (see
+/// [`super::HostedOptions::session_id`]), carried in the request's extensions.
+#[derive(Debug, Clone)]
+pub(crate) struct ProposedSessionId(pub String);
+
+/// The longest proposed session id accepted.
+const MAX_PROPOSED_ID: usize = 256;
+
 /// A new session id: 32 random bytes as hex.
 pub(crate) fn new_id() -> String {
     let mut bytes = [0u8; 32];
@@ -70,16 +78,38 @@ impl SessionStore {
     }
 
     /// Registers a session whose connection went through `initialize`, for `subject` (the
-    /// authenticated caller, if any); returns it with its new id.
+    /// authenticated caller, if any); returns it with its new id: `proposed` when given (a
+    /// host's id), else one drawn from the OS. A proposed id that is not 1 to 256 visible
+    /// ASCII characters, or that names a live session, is refused (`Err` says why, for the
+    /// log: never with the id, which may be another client's live session).
     pub fn create(
         &self,
         conn: Arc<Connection>,
         session: Arc<Session>,
         notifications: OutboxReader,
         subject: Option<&str>,
-    ) -> Arc<HttpSession> {
+        proposed: Option<String>,
+    ) -> Result<Arc<HttpSession>, String> {
+        if let Some(p) = &proposed {
+            if p.is_empty() || p.len() > MAX_PROPOSED_ID || !p.bytes().all(|b| b.is_ascii_graphic()) {
+                return Err(format!(
+                    "the proposed session id ({} bytes) is not 1 to {MAX_PROPOSED_ID} visible ASCII characters",
+                    p.len()
+                ));
+            }
+        }
+        let mut map = lock(&self.map);
+        let id = match proposed {
+            // Checked under the lock that inserts it: two requests cannot both take an id.
+            Some(p) if map.contains_key(&p) => {
+                return Err("the proposed session id names a live session".to_owned());
+            }
+            Some(p) => p,
+            None => new_id(),
+        };
+        session.set_id(&id);
         let s = Arc::new(HttpSession {
-            id: new_id(),
+            id,
             conn,
             session,
             notifications: Mutex::new(Some(notifications)),
@@ -88,7 +118,6 @@ impl SessionStore {
             subject: subject.map(str::to_owned),
             last_used: Mutex::new(Instant::now()),
         });
-        let mut map = lock(&self.map);
         if map.len() >= self.max {
             Self::expire_locked(&mut map, self.idle_timeout);
         }
@@ -100,7 +129,7 @@ impl SessionStore {
             }
         }
         map.insert(s.id.clone(), s.clone());
-        s
+        Ok(s)
     }
 
     /// The live session with this id, if `subject` created it (and marks it used). Another

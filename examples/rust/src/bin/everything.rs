@@ -2,7 +2,9 @@
 //! stdio. Tools with annotations, structured output, every content type, progress,
 //! logging, cancellation, client input (elicitation, sampling, roots), list changes and
 //! resource updates; concrete and templated resources; a prompt with completions.
-//! `everything --http 127.0.0.1:3000` serves Streamable HTTP at `/mcp` instead of stdio.
+//! `everything --http 127.0.0.1:3000` serves Streamable HTTP at `/mcp` instead of stdio, with
+//! Prometheus request metrics at `/metrics` (the scale-out tests count each instance's calls
+//! there).
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -315,7 +317,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let builder = prompts(resources(tools(builder, &notes), &notes), &notes);
     let server = builder.build()?;
     match mcpforge_examples::cli::http_address()? {
-        Some(addr) => server.serve_http(mcpforge::HttpOptions::new(addr)).await?,
+        Some(addr) => {
+            server.serve_http(mcpforge::HttpOptions { metrics: true, ..mcpforge::HttpOptions::new(addr) }).await?
+        }
         None => server.serve_stdio().await?,
     }
     Ok(())

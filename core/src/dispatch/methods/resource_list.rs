@@ -1,0 +1,73 @@
+//! `resources/list`: the concrete resources, then what each resource template's lister
+//! returns at the time of the request (templates without a lister add nothing), paginated
+//! over the whole. A page that holds concrete resources only is the catalog's cached page;
+//! the listers run only for a page that reaches past them.
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value, json};
+
+use crate::context::InputState;
+use crate::dispatch::cancel::RequestToken;
+use crate::dispatch::methods::lists;
+use crate::dispatch::reply::finish;
+use crate::dispatch::rounds::{context, non_tool_error};
+use crate::dispatch::router::{Era, Peer, Reply};
+use crate::dispatch::shared::ServerShared;
+use crate::error::ProtocolError;
+use crate::jsonrpc::IncomingRequest;
+use crate::registry::catalog::Listed;
+use crate::registry::{Snapshot, page};
+
+/// Answers `resources/list`.
+pub(crate) async fn list_resources(
+    shared: &Arc<ServerShared>,
+    peer: &Peer,
+    era: &Era,
+    req: &IncomingRequest,
+    cancel: &RequestToken,
+    snap: &Snapshot,
+) -> Reply {
+    let params = req.params.as_ref();
+    let listers: Vec<_> = snap.templates.iter().filter(|t| t.lister.is_some()).collect();
+    let cursor = params.and_then(|p| p.get("cursor"));
+    let offset = match cursor {
+        None | Some(Value::Null) => 0,
+        Some(Value::String(c)) => page::decode(c, usize::MAX)?,
+        Some(_) => return Err(ProtocolError::invalid_params("`cursor` must be a string")),
+    };
+    let page_size = shared.limits.page_size;
+    let concrete = snap.resources.len();
+    // The offset is the client's: any number a cursor can hold, so no sum may overflow.
+    if listers.is_empty() || offset.saturating_add(page_size) < concrete {
+        return lists::list(shared, era, params, &snap.resources, "resources");
+    }
+    let version = era.version();
+    let mut all: Vec<Value> = snap.resources.iter().skip(offset).map(|r| r.list_json(version)).collect();
+    let mut listed = 0;
+    for template in listers {
+        let Some(lister) = &template.lister else { continue };
+        let ctx = context(shared, peer, era, &req.id, params, cancel, InputState::default());
+        let resources = lister.list(ctx.clone()).await;
+        ctx.finish();
+        for r in resources.map_err(non_tool_error)? {
+            listed += 1;
+            all.push(template.listed_json(r, version));
+        }
+    }
+    let total = concrete + listed;
+    if offset > total {
+        let cursor = cursor.and_then(Value::as_str).unwrap_or_default();
+        return Err(ProtocolError::invalid_params(format!("invalid cursor `{cursor}`")));
+    }
+    // `all` starts at `offset` within the concrete resources, or holds every listed one.
+    let skip = offset.saturating_sub(concrete);
+    let end = offset.saturating_add(page_size).min(total);
+    let items: Vec<Value> = all.into_iter().skip(skip).take(end - offset).collect();
+    let mut result = Map::new();
+    result.insert("resources".into(), Value::Array(items));
+    if end < total {
+        result.insert("nextCursor".into(), json!(page::encode(end)));
+    }
+    finish(shared, era.is_modern(), true, &result)
+}
