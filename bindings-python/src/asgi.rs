@@ -16,8 +16,9 @@ use tokio_util::sync::CancellationToken;
 
 use crate::reply::spawn_reply;
 
-/// An answer's head: the status and the headers (name, value).
-type Head = (u16, Vec<(String, Vec<u8>)>);
+/// An answer's head: the status, the headers (name, value), and the whole body when it is
+/// not an event stream (a JSON answer is read at once, so the adapter sends it in one piece).
+type Head = (u16, Vec<(String, Vec<u8>)>, Option<Vec<u8>>);
 
 /// The engine's HTTP application, mounted in an ASGI server.
 #[pyclass(frozen, module = "mcpforge._native")]
@@ -58,9 +59,10 @@ impl NativeHttpApp {
         spawn_reply(async move { app.drained().await }, done, |py, ()| Ok(py.None().into_bound(py)));
     }
 
-    /// Hands a request to the engine. `head(True, (status, [(name, value), ...]))` once the
-    /// answer's head is ready (names and values as bytes), `head(False, exc)` when the
-    /// request cannot be handed over; `head` is not called after `cancel()`.
+    /// Hands a request to the engine. `head(True, (status, [(name, value), ...], body))` once
+    /// the answer's head is ready (names and values as bytes; `body` is the whole body as
+    /// bytes, or None for an event stream, to be read with `next_chunk`), `head(False, exc)`
+    /// when the request cannot be handed over, `head(True, None)` after `cancel()`.
     fn handle(
         &self,
         method: String,
@@ -79,20 +81,41 @@ impl NativeHttpApp {
                 answered = app.handle_hosted(request) => answered,
                 () = gone.cancelled() => return Ok(None),
             };
-            let response = answered.map_err(|e| e.to_string())?;
-            let head = (response.status, response.headers.clone());
-            *slot.lock().await = Some(response);
-            Ok(Some(head))
+            let mut response = answered.map_err(|e| e.to_string())?;
+            let streamed = response
+                .headers
+                .iter()
+                .any(|(name, value)| name == "content-type" && value.starts_with(b"text/event-stream"));
+            if streamed {
+                let head = (response.status, response.headers.clone(), None);
+                *slot.lock().await = Some(response);
+                return Ok(Some(head));
+            }
+            let mut body = Vec::new();
+            loop {
+                tokio::select! {
+                    chunk = response.next_chunk() => match chunk {
+                        Some(chunk) => body.extend_from_slice(&chunk),
+                        None => break,
+                    },
+                    () = gone.cancelled() => return Ok(None),
+                }
+            }
+            Ok(Some((response.status, std::mem::take(&mut response.headers), Some(body))))
         };
         spawn_reply(work, head, |py, out: Result<Option<Head>, String>| {
-            let Some((status, headers)) = out.map_err(PyValueError::new_err)? else {
+            let Some((status, headers, body)) = out.map_err(PyValueError::new_err)? else {
                 return Ok(py.None().into_bound(py));
             };
             let list = PyList::empty(py);
             for (name, value) in headers {
                 list.append((PyBytes::new(py, name.as_bytes()), PyBytes::new(py, &value)))?;
             }
-            Ok(PyTuple::new(py, [status.into_pyobject(py)?.into_any(), list.into_any()])?.into_any())
+            let body = match body {
+                Some(body) => PyBytes::new(py, &body).into_any(),
+                None => py.None().into_bound(py),
+            };
+            Ok(PyTuple::new(py, [status.into_pyobject(py)?.into_any(), list.into_any(), body])?.into_any())
         });
         exchange
     }
@@ -124,6 +147,12 @@ impl NativeExchange {
     /// disconnect cancels) and the answer dropped.
     fn cancel(&self) {
         self.gone.cancel();
+        // Without a reader the answer is dropped here; a reader holding it (a pending
+        // `next_chunk`) sees `gone` and lets go, so the drop waits for it.
+        if let Ok(mut response) = self.response.try_lock() {
+            response.take();
+            return;
+        }
         let slot = self.response.clone();
         crate::runtime().spawn(async move {
             slot.lock().await.take();

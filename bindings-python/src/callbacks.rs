@@ -14,8 +14,8 @@ use std::sync::{Arc, Mutex};
 use mcpforge::protocol::Content;
 use mcpforge::{
     Arguments, AuthError, AuthInfo, BoxFuture, CallToolResult, CompleteRequest, Completion, CompletionHandler,
-    GetPromptResult, HandlerError, PromptHandler, ProtocolError, RequestContext, ResourceContents, ResourceHandler,
-    TokenVerifier, ToolHandler, ToolOutput,
+    GetPromptResult, HandlerError, PromptHandler, ProtocolError, RequestContext, Resource, ResourceContents,
+    ResourceHandler, ResourceLister, TokenVerifier, ToolHandler, ToolOutput,
 };
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
@@ -289,6 +289,17 @@ impl ResourceHandler for PyResource {
     ) -> BoxFuture<'static, Result<Vec<ResourceContents>, HandlerError>> {
         let args: Args = Box::new(move |py| Ok(vec![uri.into_pyobject(py)?.into_any(), str_map(py, &vars)?]));
         self.0.invoke(Some(ctx), args, |_, payload| from_py_as(payload, "resource contents"))
+    }
+}
+
+/// The Python lister of a resource template's resources: called with no inputs, answers
+/// the list of resource definitions.
+pub struct PyLister(pub Invoker);
+
+impl ResourceLister for PyLister {
+    fn list(&self, ctx: RequestContext) -> BoxFuture<'static, Result<Vec<Resource>, HandlerError>> {
+        let args: Args = Box::new(|_py| Ok(Vec::new()));
+        self.0.invoke(Some(ctx), args, |_, payload| from_py_as(payload, "listed resources"))
     }
 }
 

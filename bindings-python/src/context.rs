@@ -146,6 +146,25 @@ impl NativeContext {
         self.ctx.task_id().map(str::to_owned)
     }
 
+    /// The session's id (Streamable HTTP's `Mcp-Session-Id`, the HTTP+SSE transport's
+    /// `sessionId`), or None (stdio, the 2026-07-28 wire).
+    #[getter]
+    fn session_id(&self) -> Option<String> {
+        self.ctx.session_id().map(str::to_owned)
+    }
+
+    /// The headers of the HTTP request that carried the request, as `(name, value)` pairs
+    /// (names lowercase, values decoded as latin-1), or None when it did not come over HTTP.
+    #[getter]
+    fn headers(&self) -> Option<Vec<(String, String)>> {
+        self.ctx.http_request().map(|request| {
+            request
+                .headers()
+                .map(|(name, value)| (name.to_owned(), value.iter().map(|&b| char::from(b)).collect()))
+                .collect()
+        })
+    }
+
     /// True once the request was cancelled (by the client, a timeout or shutdown).
     #[getter]
     fn cancelled(&self) -> bool {

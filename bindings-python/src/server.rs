@@ -18,7 +18,7 @@ use pyo3::types::PyDict;
 use serde_json::Value;
 
 use crate::asgi::NativeHttpApp;
-use crate::callbacks::{Invoker, PyCompletion, PyPrompt, PyResource, PyTool, PyVerifier, Slot};
+use crate::callbacks::{Invoker, PyCompletion, PyLister, PyPrompt, PyResource, PyTool, PyVerifier, Slot};
 use crate::client::NativeClient;
 use crate::convert::{from_py, from_py_as};
 use crate::errors::engine_to_py;
@@ -214,11 +214,27 @@ impl NativeServer {
         (s.workers, s.idle, s.queued, s.stuck, s.stuck_total, s.refused)
     }
 
-    /// Registers a resource template.
-    fn add_template(&self, definition: &Bound<'_, PyAny>, invoker: Py<PyAny>, is_async: bool) -> PyResult<()> {
+    /// Registers a resource template; `lister` (with `lister_async`) is the wrapper of the
+    /// function listing the resources it stands for, if any.
+    #[pyo3(signature = (definition, invoker, is_async, lister=None, lister_async=false))]
+    fn add_template(
+        &self,
+        definition: &Bound<'_, PyAny>,
+        invoker: Py<PyAny>,
+        is_async: bool,
+        lister: Option<Py<PyAny>>,
+        lister_async: bool,
+    ) -> PyResult<()> {
         let template: ResourceTemplate = from_py_as(definition, "resource template definition")?;
         let handler: Arc<dyn mcpforge::ResourceHandler> = Arc::new(PyResource(self.invoker(invoker, is_async)));
-        self.server.add_resource_template(template, handler).map_err(engine_to_py)
+        let added = match lister {
+            Some(lister) => {
+                let lister: Arc<dyn mcpforge::ResourceLister> = Arc::new(PyLister(self.invoker(lister, lister_async)));
+                self.server.add_listed_resource_template(template, handler, lister)
+            }
+            None => self.server.add_resource_template(template, handler),
+        };
+        added.map_err(engine_to_py)
     }
 
     /// Registers a prompt.

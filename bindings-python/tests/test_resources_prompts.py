@@ -118,6 +118,45 @@ def test_a_template_is_removed_by_its_template() -> None:
     run(body)
 
 
+@pytest.mark.parametrize("wire", [HANDSHAKE, MODERN])
+def test_a_template_lists_its_resources(wire: str) -> None:
+    server = Server("listed")
+    notes = {"shopping": "milk", "todo": "tests"}
+
+    @server.resource("memo://fixed")
+    def fixed() -> str:
+        return "fixed"
+
+    def list_notes(ctx: Context) -> List[Dict[str, Any]]:
+        return [{"uri": f"notes://{name}", "name": name, "description": f"via {ctx.protocol_version}"} for name in notes]
+
+    @server.resource("notes://{name}", mime_type="text/plain", list_resources=list_notes)
+    def note(name: str) -> str:
+        return notes[name]
+
+    async def list_tags() -> Dict[str, Any]:
+        return {"resources": [{"uri": "tags://a", "name": "a"}]}
+
+    @server.resource("tags://{tag}", description="A tag", list_resources=list_tags)
+    async def tag(tag: str) -> str:
+        return tag
+
+    with pytest.raises(ValueError, match="concrete resource"):
+        server.resource("memo://plain", list_resources=list_notes)(fixed)
+
+    async def body() -> None:
+        async with server.test_client(wire=wire) as client:
+            assert await client.list_resources() == [
+                {"uri": "memo://fixed", "name": "fixed"},
+                {"uri": "notes://shopping", "name": "shopping", "description": f"via {wire}", "mimeType": "text/plain"},
+                {"uri": "notes://todo", "name": "todo", "description": f"via {wire}", "mimeType": "text/plain"},
+                {"uri": "tags://a", "name": "a", "description": "A tag"},
+            ]
+            assert (await client.read_resource("notes://todo"))[0]["text"] == "tests"
+
+    run(body)
+
+
 def test_prompts_and_completions() -> None:
     async def body() -> None:
         async with catalog().test_client() as client:

@@ -6,10 +6,12 @@ reaching a running handler), and the package's typing marker."""
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 import threading
+import urllib.request
 from pathlib import Path
-from typing import List, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
 from conftest import http_tool_call, run, wait_until_cancelled
@@ -41,6 +43,51 @@ def test_run_async_serves_http_on_the_callers_loop() -> None:
         with pytest.raises(asyncio.CancelledError):
             await serving
         assert server._caller_loop is None
+
+    run(body)
+
+
+def test_handlers_see_the_session_id_and_the_http_headers() -> None:
+    server = Server("who")
+
+    @server.tool()
+    def whoami(ctx: Context) -> Dict[str, Any]:
+        request = ctx.request_context.request
+        return {
+            "session": ctx.session_id,
+            "trace": (ctx.headers or {}).get("x-trace"),
+            "any_case": None if request is None else request.headers.get("X-Trace"),
+        }
+
+    def post(url: str, body: Dict[str, Any], session: Optional[str] = None) -> Tuple[Optional[str], Any]:
+        headers = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream", "X-Trace": "t-1"}
+        if session is not None:
+            headers.update({"Mcp-Session-Id": session, "MCP-Protocol-Version": "2025-11-25"})
+        request = urllib.request.Request(url, json.dumps(body).encode(), headers, method="POST")
+        with urllib.request.urlopen(request, timeout=WAIT) as response:
+            text = response.read().decode()
+            data = [line[5:] for line in text.splitlines() if line.startswith("data:") and line[5:].strip()]
+            return response.headers.get("Mcp-Session-Id"), json.loads(data[-1] if data else text)
+
+    async def body() -> None:
+        loop = asyncio.get_running_loop()
+        bound: "asyncio.Future[Tuple[str, int]]" = loop.create_future()
+        serving = asyncio.ensure_future(server.run_async("http", port=0, on_ready=lambda host, port: bound.set_result((host, port))))
+        _, port = await asyncio.wait_for(bound, WAIT)
+        url = f"http://127.0.0.1:{port}/mcp"
+        init = {"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}}
+        session, _ = await loop.run_in_executor(None, post, url, init)
+        assert session
+        call = {"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": "whoami", "arguments": {}}}
+        _, reply = await loop.run_in_executor(None, post, url, call, session)
+        assert reply["result"]["structuredContent"] == {"session": session, "trace": "t-1", "any_case": "t-1"}
+        _, _, modern = await loop.run_in_executor(None, http_tool_call, url, "whoami")
+        assert modern["result"]["structuredContent"] == {"session": None, "trace": None, "any_case": None}
+        async with server.test_client() as client:
+            assert (await client.call_tool("whoami")).structured_content == {"session": None, "trace": None, "any_case": None}
+        serving.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await serving
 
     run(body)
 

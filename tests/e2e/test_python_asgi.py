@@ -3,7 +3,7 @@
 examples/python/fastapi_app.py (FastAPI, the MCP endpoint under an `/ai` mount) and the
 conformance fixture mounted in Starlette (`--asgi`, which `make conformance` also runs the
 official suite against). The app's own routes keep working, the engine's checks (Host,
-body cap, sessions) apply through ASGI, a client that goes away cancels its call, and a server
+Origin, body cap, sessions) apply through ASGI, a client that goes away cancels its call, and a server
 written on the official API (a lifespan, a custom route, `streamable_http_app()`) serves.
 """
 
@@ -113,8 +113,11 @@ def test_fastapi_mounted_server(wire: str, fastapi_app: int) -> None:
 def test_engine_checks_apply_through_asgi(fastapi_app: int) -> None:
     body, headers = modern_call("greet", {"name": "x"})
     assert http(fastapi_app, "POST", "/ai/mcp", body, headers)[0] == 200
-    # A foreign Host (DNS rebinding), a body over the cap, an unknown session.
+    # A foreign Host or Origin (DNS rebinding, a page of another site), a body over the cap,
+    # an unknown session.
     assert http(fastapi_app, "POST", "/ai/mcp", body, {**headers, "Host": "evil.example"})[0] == 403
+    assert http(fastapi_app, "POST", "/ai/mcp", body, {**headers, "Origin": "http://evil.example"})[0] == 403
+    assert http(fastapi_app, "POST", "/ai/mcp", body, {**headers, "Origin": f"http://127.0.0.1:{fastapi_app}"})[0] == 200
     assert http(fastapi_app, "POST", "/ai/mcp", b" " * (4 * 1024 * 1024 + 1), headers)[0] == 413
     initialize = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
     session = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream", "Mcp-Session-Id": "unknown"}

@@ -308,6 +308,15 @@ def _completion_input(spec: FunctionSpec, name: str) -> Callable[[Any], Any]:
     return adapter.validate_python
 
 
+def bind_context_only(spec: FunctionSpec, server_ref: Any) -> Bind:
+    """A function called with no inputs: only its ``Context`` parameter, if it has one."""
+    cp = spec.context_param
+    make_ctx = _context(spec, server_ref)
+    if make_ctx is None or cp is None:
+        return lambda native: {}
+    return lambda native: {cp: make_ctx(native)}
+
+
 def bind_completion(spec: FunctionSpec, server_ref: Any) -> Bind:
     """Completion inputs to the parameters the function names: ``ref``, ``argument``,
     ``value``, ``context``. Parameters annotated with the official SDK's types
@@ -453,6 +462,17 @@ def completion_finish(value: Any, *inputs: Any) -> Outcome:
     if isinstance(value, dict):
         return (RESULT, value)
     return (RESULT, {"values": [str(v) for v in (value or [])]})
+
+
+def listed_finish(value: Any) -> Outcome:
+    """A template's ``list_resources`` return value: resources (dicts or the official SDK's
+    ``Resource`` objects), as a list or under ``resources``."""
+    if isinstance(value, dict) and "resources" in value:
+        value = value["resources"]
+    official = sdk_object(value)
+    if isinstance(official, dict) and "resources" in official:
+        value = official["resources"]
+    return (RESULT, [jsonable(r) for r in (value or [])])
 
 
 def verifier_finish(value: Any, token: str) -> Outcome:

@@ -123,27 +123,42 @@ class McpAsgiApp:
         loop = asyncio.get_running_loop()
         head: "asyncio.Future[Any]" = loop.create_future()
         exchange = self._native.handle(scope["method"], _target(scope), _headers(scope), body, resolver(loop, head))
-        left = asyncio.ensure_future(_disconnected(receive))
+        # The client going away cancels the exchange, which then answers None to what is
+        # awaited below: no waiting on two things at once per step.
+        left = loop.create_task(_disconnected(receive))
+
+        def gone(_: "asyncio.Future[None]") -> None:
+            exchange.cancel()
+
+        left.add_done_callback(gone)
         try:
             try:
-                answered = await _first(head, left)
+                answered = await head
             except ValueError as e:  # not a request the engine can take (a bad method or path)
                 await _plain(send, 400, str(e))
                 return
             if answered is None:
                 return
-            status, headers = answered
+            status, headers, whole = answered
+            if whole is not None:
+                # A JSON (or empty) answer, complete: one piece with its length.
+                if not any(name == b"content-length" for name, _ in headers):
+                    headers.append((b"content-length", str(len(whole)).encode()))
+                await send({"type": "http.response.start", "status": status, "headers": headers})
+                await send({"type": "http.response.body", "body": whole})
+                return
             await send({"type": "http.response.start", "status": status, "headers": headers})
             while True:
-                chunk = await _first(_next_chunk(exchange, loop), left)
+                chunk = await _next_chunk(exchange, loop)
                 if chunk is None:
                     break
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
             if not left.done():
                 await send({"type": "http.response.body", "body": b"", "more_body": False})
         finally:
+            left.remove_done_callback(gone)
             left.cancel()
-            exchange.cancel()
+            exchange.cancel()  # finished, or abandoned (this task was cancelled)
 
 
 async def _plain(send: Send, status: int, text: str) -> None:
@@ -193,13 +208,3 @@ def _next_chunk(exchange: NativeExchange, loop: asyncio.AbstractEventLoop) -> "a
     future: "asyncio.Future[Any]" = loop.create_future()
     exchange.next_chunk(resolver(loop, future))
     return future
-
-
-async def _first(wanted: "asyncio.Future[Any]", left: "asyncio.Future[None]") -> Any:
-    """``wanted``'s result, or ``None`` once the client disconnected first."""
-    await asyncio.wait([wanted, left], return_when=asyncio.FIRST_COMPLETED)
-    if wanted.done():
-        return wanted.result()
-    wanted.cancel()
-    return None
-

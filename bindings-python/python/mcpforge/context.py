@@ -2,7 +2,8 @@
 ``Context`` (any name) and the server passes it.
 
 - metadata: ``request_id``, ``protocol_version``, ``meta``, ``progress_token``,
-  ``client_info``, ``client_capabilities``, ``client_id``, ``auth``, ``task_id``, and
+  ``client_info``, ``client_capabilities``, ``client_id``, ``auth``, ``task_id``,
+  ``session_id``, ``headers`` (HTTP requests), and
   ``request_context`` (with ``lifespan_context``, what the server's lifespan yielded);
 - ``report_progress``, ``log`` and ``debug``/``info``/.../``emergency``, the list-changed
   notifications, and ``session`` (the official SDK's session methods);
@@ -300,6 +301,13 @@ class Context:
         return self._native.task_id
 
     @property
+    def session_id(self) -> Optional[str]:
+        """The id of the session the request belongs to (Streamable HTTP's
+        ``Mcp-Session-Id``, the HTTP+SSE transport's ``sessionId``); None on stdio and on the
+        2026-07-28 wire, which has no sessions."""
+        return self._native.session_id
+
+    @property
     def server(self) -> Any:
         """The ``mcpforge.Server`` serving this request."""
         return self._server() if callable(self._server) else self._server
@@ -326,9 +334,16 @@ class Context:
 
     @property
     def headers(self) -> Optional[Dict[str, str]]:
-        """Request headers: None, since the engine does not pass them to handlers (the
-        verified token is ``auth``)."""
-        return None
+        """The headers of the HTTP request that carried the request (names lowercase, a
+        repeated header's values joined with ``, ``), or None when it did not come over HTTP
+        (the verified token is also ``auth``)."""
+        pairs = self._native.headers
+        if pairs is None:
+            return None
+        headers: Dict[str, str] = {}
+        for name, value in pairs:
+            headers[name] = f"{headers[name]}, {value}" if name in headers else value
+        return headers
 
     @property
     def cancelled(self) -> bool:

@@ -15,9 +15,10 @@ import sys
 import threading
 import weakref
 from contextlib import contextmanager
-from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, TypeVar, overload
+from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Tuple, TypeVar, overload
 
 from . import _invoke
+from ._components import Components, TagFilter, tag_set, tagged_meta
 from ._convert import wire
 from ._futures import resolver
 from ._lifespan import Lifespan
@@ -88,6 +89,38 @@ def _decorator(register: Callable[..., Any], name: Any, options: Dict[str, Any])
     return decorate
 
 
+def _excluded_args(fn: Callable[..., Any], names: Optional[Sequence[str]]) -> FrozenSet[str]:
+    """The parameters of ``fn`` named in ``exclude_args``, checked: each must be a named
+    parameter with a default, because the client never fills it."""
+    if not names:
+        return frozenset()
+    if isinstance(names, str):
+        raise TypeError(f"exclude_args is a list of parameter names (e.g. [{names!r}]), not a single string")
+    params = inspect.signature(fn).parameters
+    where = getattr(fn, "__qualname__", repr(fn))
+    for name in names:
+        p = params.get(name)
+        if p is None:
+            raise ValueError(f"exclude_args: {where} has no parameter {name!r}")
+        if p.kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD):
+            raise ValueError(f"exclude_args: {name!r} of {where} is a variadic parameter; only a named parameter with a default can be excluded")
+        if p.default is inspect.Parameter.empty:
+            raise ValueError(f"exclude_args: parameter {name!r} of {where} must have a default value (an excluded parameter is never filled by the client)")
+    return frozenset(names)
+
+
+def _without(bind: Callable[..., Dict[str, Any]], names: FrozenSet[str]) -> Callable[..., Dict[str, Any]]:
+    """``bind`` that first drops the arguments ``names`` sent by the client, so excluded
+    parameters keep their defaults (also when the function takes ``**kwargs``)."""
+
+    def bind_without(args: Dict[str, Any], native: Any) -> Dict[str, Any]:
+        if not names.isdisjoint(args):
+            args = {k: v for k, v in args.items() if k not in names}
+        return bind(args, native)
+
+    return bind_without
+
+
 @contextmanager
 def _stdout_to_stderr() -> Iterator[None]:
     """While serving stdio the engine points fd 1 at stderr; this also sends Python's
@@ -112,7 +145,7 @@ class Server:
     website_url=None, icons=None, lifespan=None, mask_error_details=False, max_workers=None, limits=None, logging=True, cache_ttl=None,
     cache_scope="public", state_key=None, protocol_versions=None, tasks=None,
     experimental=None, extensions=None, enable_tools=None, enable_resources=None,
-    enable_prompts=None)``
+    enable_prompts=None, include_tags=None, exclude_tags=None)``
 
     ``limits`` is a dict of ``max_message_size``, ``max_in_flight_per_connection``,
     ``max_in_flight``, ``request_timeout`` (seconds or None), ``shutdown_grace``,
@@ -128,6 +161,13 @@ class Server:
     ``enable_prompts``) advertises that capability before anything of its kind is
     registered. Every option goes to the engine's one server-option form, which refuses what it
     does not know.
+
+    ``include_tags`` and ``exclude_tags`` (sets of strings, as in FastMCP) choose which of
+    the tools, prompts and resources registered afterwards are served: a component with
+    one of the excluded tags is not, and when ``include_tags`` is given (and not empty),
+    only components with at least one of those tags are. Exclusion wins. A component left
+    out is still registered (``tools``, ``prompts``, ``resources``) but never reaches the
+    engine, and cannot be enabled.
 
     ``lifespan(server)`` is an async context manager entered before serving and exited after,
     on the loop async handlers run on; what it yields is ``lifespan_context``. With
@@ -166,9 +206,12 @@ class Server:
         enable_tools: Optional[bool] = None,
         enable_resources: Optional[bool] = None,
         enable_prompts: Optional[bool] = None,
+        include_tags: Optional[Iterable[str]] = None,
+        exclude_tags: Optional[Iterable[str]] = None,
     ) -> None:
         if max_workers is not None and max_workers < 1:
             raise ValueError("max_workers must be at least 1")
+        tag_filter = TagFilter(include_tags, exclude_tags)
         options = _drop_none(
             {
                 "instructions": instructions,
@@ -203,9 +246,11 @@ class Server:
         self._mask = mask_error_details
         self._self_client: Optional[Loopback] = None
         self._native = NativeServer(name, version, options)
-        self._tools: Dict[str, Dict[str, Any]] = {}
-        self._resources: Dict[str, Dict[str, Any]] = {}
-        self._prompts: Dict[str, Dict[str, Any]] = {}
+        self.include_tags: Optional[FrozenSet[str]] = tag_filter.include or None
+        self.exclude_tags: Optional[FrozenSet[str]] = tag_filter.exclude or None
+        self._tools = Components("tool", tag_filter)
+        self._resources = Components("resource", tag_filter)
+        self._prompts = Components("prompt", tag_filter)
         self._lock = threading.Lock()
         self._caller_loop: Any = None
         self._own_loop: Any = None
@@ -280,6 +325,9 @@ class Server:
         meta: Optional[Dict[str, Any]] = None,
         task_support: Optional[str] = None,
         defer_task: bool = False,
+        tags: Optional[Iterable[str]] = None,
+        enabled: bool = True,
+        exclude_args: Optional[Sequence[str]] = None,
     ) -> Callable[[F], F]: ...
 
     def tool(self, name: Any = None, **options: Any) -> Any:
@@ -291,7 +339,14 @@ class Server:
         ``structured_output=False`` turns it off). ``annotations`` takes the MCP hints
         (``readOnlyHint`` or ``read_only_hint``, ...). ``task_support`` is ``"optional"`` or
         ``"required"`` to let the tool run as a task; with ``defer_task=True`` it gathers
-        client input first and becomes a task when it calls ``ctx.start_task()``."""
+        client input first and becomes a task when it calls ``ctx.start_task()``.
+
+        ``tags`` (a set of strings) are sent in the definition's ``_meta`` as
+        ``{"_fastmcp": {"tags": [...]}}`` and matched by the server's ``include_tags`` and
+        ``exclude_tags``. ``enabled=False`` registers the tool without serving it until
+        ``enable_tool(name)``. ``exclude_args`` names parameters, each with a default, that
+        are left out of the input schema and always get their default: an argument of that
+        name sent by a client is dropped."""
         return _decorator(self.add_tool, name, options)
 
     def add_tool(
@@ -309,13 +364,16 @@ class Server:
         meta: Optional[Dict[str, Any]] = None,
         task_support: Optional[str] = None,
         defer_task: bool = False,
+        tags: Optional[Iterable[str]] = None,
+        enabled: bool = True,
+        exclude_args: Optional[Sequence[str]] = None,
     ) -> Dict[str, Any]:
         """Registers ``fn`` as a tool (see ``tool``) and returns its definition."""
         name = name or fn.__name__
-        if name in self._tools:
-            raise ValueError(f"a tool named {name!r} is already registered (remove_tool it first)")
+        tag_names = tag_set(tags)
+        excluded = _excluded_args(fn, exclude_args)
         explicit_output = output_schema is not None
-        spec = function_spec(fn, structured_output=False if explicit_output else structured_output)
+        spec = function_spec(fn, structured_output=False if explicit_output else structured_output, skip=tuple(sorted(excluded)))
         definition = _drop_none(
             {
                 "name": name,
@@ -326,27 +384,49 @@ class Server:
                 "annotations": _annotations(annotations),
                 "icons": _wired(icons),
                 "execution": {"taskSupport": task_support} if task_support is not None else None,
-                "_meta": meta,
+                "_meta": tagged_meta(meta, tag_names),
             }
         )
         is_async = _is_async(fn)
         bind = _invoke.bind_tool(spec, self._ref)
+        if excluded:
+            bind = _without(bind, excluded)
         finish = _invoke.tool_finish(spec, explicit_output)
         fail = _invoke.tool_failure(name, self._error_style)
         invoker = _invoke.wrapper(fn, is_async, bind, finish, self._loop_of(), fail)
-        self._native.add_tool(definition, invoker, is_async, defer_task)
-        self._tools[name] = definition
+        native = self._native
+        self._tools.add(
+            name,
+            definition,
+            tag_names,
+            enabled,
+            lambda: native.add_tool(definition, invoker, is_async, defer_task),
+            lambda: native.remove_tool(name),
+            f"a tool named {name!r} is already registered (remove_tool it first)",
+        )
         return definition
 
     def remove_tool(self, name: str) -> bool:
         """Removes a tool (clients are told the list changed); True if it existed."""
-        self._tools.pop(name, None)
-        return self._native.remove_tool(name)
+        return self._tools.remove(name)
+
+    def enable_tool(self, name: str) -> None:
+        """Serves a tool registered with ``enabled=False`` or disabled (clients are told the
+        list changed). An unknown name, or a tool the server's tags exclude, raises
+        ``ValueError``; an enabled tool stays as it is."""
+        self._tools.set_enabled(name, True)
+
+    def disable_tool(self, name: str) -> None:
+        """Stops serving a tool but keeps it registered: it is not listed, and calling it is
+        answered as for an unknown tool, until ``enable_tool(name)`` (clients are told the
+        list changed). An unknown name raises ``ValueError``."""
+        self._tools.set_enabled(name, False)
 
     @property
     def tools(self) -> Dict[str, Dict[str, Any]]:
-        """The registered tool definitions, by name."""
-        return dict(self._tools)
+        """The registered tool definitions, by name, disabled ones and ones the server's tags
+        exclude included."""
+        return self._tools.definitions()
 
     # ----- resources -----------------------------------------------------------------------
 
@@ -362,17 +442,26 @@ class Server:
         annotations: Any = None,
         icons: Optional[List[Any]] = None,
         meta: Optional[Dict[str, Any]] = None,
+        tags: Optional[Iterable[str]] = None,
+        enabled: bool = True,
+        list_resources: Optional[Callable[..., Any]] = None,
     ) -> Callable[[F], F]:
         """Registers a resource reader for ``uri``, or for a URI template (RFC 6570 level-1
         variables such as ``file:///{path}``) whose variables fill the parameters of the same
         names. A parameter named ``uri`` gets the URI read. Return str (text), bytes (blob),
         ``ResourceContents`` (or a list of them), another JSON value (sent as JSON text), or
-        None for "not found"."""
+        None for "not found". ``tags`` and ``enabled`` as for ``tool`` (``enable_resource``
+        and ``disable_resource`` take the URI or the template). For a template,
+        ``list_resources`` (a function, sync or async, that may take a ``Context``) returns the
+        resources it stands for now, as dicts with ``uri`` and ``name`` (or the official SDK's
+        ``Resource`` objects): ``resources/list`` adds them after the concrete resources, each
+        taking the template's metadata for what it leaves out."""
 
         def decorate(fn: F) -> F:
             self.add_resource(
                 fn,
                 uri,
+                list_resources=list_resources,
                 name=name,
                 title=title,
                 description=description,
@@ -381,6 +470,8 @@ class Server:
                 annotations=annotations,
                 icons=icons,
                 meta=meta,
+                tags=tags,
+                enabled=enabled,
             )
             return fn
 
@@ -399,12 +490,16 @@ class Server:
         annotations: Any = None,
         icons: Optional[List[Any]] = None,
         meta: Optional[Dict[str, Any]] = None,
+        tags: Optional[Iterable[str]] = None,
+        enabled: bool = True,
+        list_resources: Optional[Callable[..., Any]] = None,
     ) -> Dict[str, Any]:
         """Registers ``fn`` as the reader of ``uri`` (see ``resource``)."""
-        if uri in self._resources:
-            raise ValueError(f"a resource {uri!r} is already registered")
+        tag_names = tag_set(tags)
         spec = function_spec(fn, structured_output=False)
         template = "{" in uri
+        if list_resources is not None and not template:
+            raise ValueError(f"list_resources lists the resources of a URI template; {uri!r} is a concrete resource")
         key = "uriTemplate" if template else "uri"
         definition = _drop_none(
             {
@@ -416,24 +511,57 @@ class Server:
                 "size": None if template else size,
                 "annotations": _wired(annotations),
                 "icons": _wired(icons),
-                "_meta": meta,
+                "_meta": tagged_meta(meta, tag_names),
             }
         )
         is_async = _is_async(fn)
         bind = _invoke.bind_strings(spec, self._ref, uri_param=True)
         finish = _invoke.resource_finish(mime_type)
         invoker = _invoke.wrapper(fn, is_async, bind, finish, self._loop_of(), _invoke.masked_failure(self._mask))
+        native = self._native
+        add: Callable[[], None]
+        remove: Callable[[str], bool]
         if template:
-            self._native.add_template(definition, invoker, is_async)
+            lister, lister_async = self._lister(list_resources)
+            add = lambda: native.add_template(definition, invoker, is_async, lister, lister_async)  # noqa: E731
+            remove = native.remove_resource_template
         else:
-            self._native.add_resource(definition, invoker, is_async)
-        self._resources[uri] = definition
+            add = lambda: native.add_resource(definition, invoker, is_async)  # noqa: E731
+            remove = native.remove_resource
+        self._resources.add(
+            uri,
+            definition,
+            tag_names,
+            enabled,
+            add,
+            lambda: remove(uri),
+            f"a resource {uri!r} is already registered",
+        )
         return definition
+
+    def _lister(self, list_resources: Optional[Callable[..., Any]]) -> Tuple[Optional[Callable[..., Any]], bool]:
+        """The engine's wrapper of a template's ``list_resources`` function, and whether it is async."""
+        if list_resources is None:
+            return None, False
+        spec = function_spec(list_resources, structured_output=False)
+        is_async = _is_async(list_resources)
+        bind = _invoke.bind_context_only(spec, self._ref)
+        fail = _invoke.masked_failure(self._mask)
+        return _invoke.wrapper(list_resources, is_async, bind, _invoke.listed_finish, self._loop_of(), fail), is_async
 
     def remove_resource(self, uri: str) -> bool:
         """Removes a concrete resource; True if it existed."""
-        self._resources.pop(uri, None)
-        return self._native.remove_resource(uri)
+        return "{" not in uri and self._resources.remove(uri)
+
+    def enable_resource(self, uri: str) -> None:
+        """Serves a resource or template (``uri`` is the URI or the template as registered)
+        registered with ``enabled=False`` or disabled; as ``enable_tool``."""
+        self._resources.set_enabled(uri, True)
+
+    def disable_resource(self, uri: str) -> None:
+        """Stops serving a resource or template but keeps it registered: it is not listed,
+        and reading it is answered as for an unknown resource; as ``disable_tool``."""
+        self._resources.set_enabled(uri, False)
 
     def worker_stats(self) -> Dict[str, int]:
         """The worker pool of synchronous handlers: ``workers`` (threads alive), ``idle``,
@@ -446,13 +574,13 @@ class Server:
 
     def remove_resource_template(self, uri_template: str) -> bool:
         """Removes a resource template; True if it existed."""
-        self._resources.pop(uri_template, None)
-        return self._native.remove_resource_template(uri_template)
+        return "{" in uri_template and self._resources.remove(uri_template)
 
     @property
     def resources(self) -> Dict[str, Dict[str, Any]]:
-        """The registered resource and template definitions, by URI or template."""
-        return dict(self._resources)
+        """The registered resource and template definitions, by URI or template, disabled
+        ones and ones the server's tags exclude included."""
+        return self._resources.definitions()
 
     # ----- prompts -------------------------------------------------------------------------
 
@@ -460,14 +588,25 @@ class Server:
     def prompt(self, name: F) -> F: ...
 
     @overload
-    def prompt(self, name: Optional[str] = None, *, title: Optional[str] = None, description: Optional[str] = None, icons: Optional[List[Any]] = None) -> Callable[[F], F]: ...
+    def prompt(
+        self,
+        name: Optional[str] = None,
+        *,
+        title: Optional[str] = None,
+        description: Optional[str] = None,
+        icons: Optional[List[Any]] = None,
+        meta: Optional[Dict[str, Any]] = None,
+        tags: Optional[Iterable[str]] = None,
+        enabled: bool = True,
+    ) -> Callable[[F], F]: ...
 
     def prompt(self, name: Any = None, **options: Any) -> Any:
         """Registers a prompt (``@server.prompt()`` or ``@server.prompt``): its parameters
         are the prompt's arguments (required unless they have a default; values arrive as
         strings and are converted to int, float, bool or JSON per annotation). Return a str
         (one user message), a ``Message``, a list of them (or of strs and content), or a
-        ``GetPromptResult`` dict."""
+        ``GetPromptResult`` dict. ``meta`` is the definition's ``_meta``; ``tags`` and
+        ``enabled`` as for ``tool``."""
         return _decorator(self.add_prompt, name, options)
 
     def add_prompt(
@@ -478,35 +617,63 @@ class Server:
         title: Optional[str] = None,
         description: Optional[str] = None,
         icons: Optional[List[Any]] = None,
+        meta: Optional[Dict[str, Any]] = None,
+        tags: Optional[Iterable[str]] = None,
+        enabled: bool = True,
     ) -> Dict[str, Any]:
         """Registers ``fn`` as a prompt (see ``prompt``)."""
         name = name or fn.__name__
-        if name in self._prompts:
-            raise ValueError(f"a prompt named {name!r} is already registered")
+        tag_names = tag_set(tags)
         spec = function_spec(fn, structured_output=False)
         arguments = [
             _drop_none({"name": p.name, "description": spec.input_schema["properties"][p.name].get("description"), "required": p.required or None})
             for p in spec.params
         ]
         description = description if description is not None else spec.description
-        definition = _drop_none({"name": name, "title": title, "description": description, "arguments": arguments, "icons": _wired(icons)})
+        definition = _drop_none(
+            {
+                "name": name,
+                "title": title,
+                "description": description,
+                "arguments": arguments,
+                "icons": _wired(icons),
+                "_meta": tagged_meta(meta, tag_names),
+            }
+        )
         is_async = _is_async(fn)
         bind = _invoke.bind_strings(spec, self._ref, uri_param=False)
         finish = _invoke.prompt_finish(description)
         invoker = _invoke.wrapper(fn, is_async, bind, finish, self._loop_of(), _invoke.masked_failure(self._mask))
-        self._native.add_prompt(definition, invoker, is_async)
-        self._prompts[name] = definition
+        native = self._native
+        self._prompts.add(
+            name,
+            definition,
+            tag_names,
+            enabled,
+            lambda: native.add_prompt(definition, invoker, is_async),
+            lambda: native.remove_prompt(name),
+            f"a prompt named {name!r} is already registered",
+        )
         return definition
 
     def remove_prompt(self, name: str) -> bool:
         """Removes a prompt; True if it existed."""
-        self._prompts.pop(name, None)
-        return self._native.remove_prompt(name)
+        return self._prompts.remove(name)
+
+    def enable_prompt(self, name: str) -> None:
+        """Serves a prompt registered with ``enabled=False`` or disabled; as ``enable_tool``."""
+        self._prompts.set_enabled(name, True)
+
+    def disable_prompt(self, name: str) -> None:
+        """Stops serving a prompt but keeps it registered: it is not listed, and getting it is
+        answered as for an unknown prompt; as ``disable_tool``."""
+        self._prompts.set_enabled(name, False)
 
     @property
     def prompts(self) -> Dict[str, Dict[str, Any]]:
-        """The registered prompt definitions, by name."""
-        return dict(self._prompts)
+        """The registered prompt definitions, by name, disabled ones and ones the server's
+        tags exclude included."""
+        return self._prompts.definitions()
 
     # ----- completions ---------------------------------------------------------------------
 
@@ -584,7 +751,8 @@ class Server:
         if transport not in ("stdio", "http", "streamable-http", "sse"):
             raise ValueError(f"unknown transport {transport!r} (use 'stdio', 'http', 'streamable-http' or 'sse')")
         defaults = self._defaults()
-        translated = sdk_options(transport, {**defaults.get("options", {}), **options})
+        # The constructor's HTTP options (FastMCP's sse_path, ...) are defaults for HTTP only.
+        translated = sdk_options(transport, {**(defaults.get("options", {}) if transport != "stdio" else {}), **options})
         path = path if path is not None else translated.pop("path", defaults.get("path", "/mcp"))
         translated.pop("path", None)
         if transport == "sse":

@@ -1,5 +1,6 @@
 """The official SDK's request-side objects, over a ``Context``: ``ctx.request_context``
-(``RequestContext``: ``lifespan_context``, ``request_id``, ``meta``, ``session``),
+(``RequestContext``: ``lifespan_context``, ``request_id``, ``meta``, ``session``, ``request``:
+the HTTP request's headers),
 ``ctx.session`` (``Session``: ``create_message``, ``send_log_message``, ``list_roots``, the
 list-changed notifications, ...) and what ``ctx.read_resource`` returns
 (``ReadResourceContents``). They exist so that code written for the official SDK runs
@@ -10,12 +11,44 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-from typing import Any, Dict, List, Optional, Sequence, Union
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
 
 from ._convert import wire
 from .errors import ResourceError
 
-__all__ = ["RequestContext", "Session", "ReadResourceContents", "ListRootsResult", "read_contents"]
+__all__ = ["RequestContext", "Session", "ReadResourceContents", "ListRootsResult", "HttpRequest", "Headers", "read_contents"]
+
+
+class Headers(Mapping[str, str]):
+    """An HTTP request's headers, looked up by name in any case (as Starlette's)."""
+
+    __slots__ = ("_headers",)
+
+    def __init__(self, headers: Mapping[str, str]) -> None:
+        self._headers = {name.lower(): value for name, value in headers.items()}
+
+    def __getitem__(self, name: str) -> str:
+        return self._headers[name.lower()]
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name.lower() in self._headers
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._headers)
+
+    def __len__(self) -> int:
+        return len(self._headers)
+
+    def __repr__(self) -> str:
+        return f"Headers({self._headers!r})"
+
+
+@dataclasses.dataclass(frozen=True)
+class HttpRequest:
+    """What a handler learns about the HTTP request that carried its request:
+    ``headers``."""
+
+    headers: Headers
 
 
 @dataclasses.dataclass
@@ -167,6 +200,8 @@ class RequestContext:
         return Session(self._ctx)
 
     @property
-    def request(self) -> None:
-        """The transport's request object: None (the engine does not hand it to handlers)."""
-        return None
+    def request(self) -> Optional[HttpRequest]:
+        """The HTTP request that carried the request (``headers``, looked up in any case),
+        or None when it did not come over HTTP."""
+        headers = self._ctx.headers
+        return None if headers is None else HttpRequest(Headers(headers))
