@@ -51,17 +51,20 @@ node-pack: node-setup node-addon
 		$(CURDIR)/$(NODE_TARBALL) $(CURDIR)/$(NODE_PLATFORM_TARBALL)
 
 ## The binding's suite (node --test bindings-node/test), the generated types up to date,
-## tsc --noEmit on the typed example against the installed package, and the end-to-end
-## tests (the official TypeScript SDK client drives examples/node/quickstart.mjs).
+## tsc --strict --noEmit on the typed examples against the installed package (typed-example.ts
+## on mcpforge's API, typed-dropin.ts on the official SDK's), and the end-to-end tests (the
+## official TypeScript SDK client drives examples/node/quickstart.mjs, the fixture mounted
+## in Express and Hono, and transport-app.mjs: Express with StreamableHTTPServerTransport).
 node-test: node-mounted
 	@node bindings-node/scripts/typedefs.mjs $(NODE_TYPEDEFS)/mcpforge-node > $(NODE_OUT)/native.d.ts.regen
 	@cmp -s $(NODE_OUT)/native.d.ts.regen bindings-node/lib/native.d.ts || \
 		{ echo "bindings-node/lib/native.d.ts is stale: run 'make node-types'" >&2; \
 		  diff -u bindings-node/lib/native.d.ts $(NODE_OUT)/native.d.ts.regen >&2; exit 1; }
 	node --test --test-timeout=120000 bindings-node/test/*.test.mjs
-	cp tests/e2e-node/*.test.mjs tests/e2e-node/helpers.mjs tests/e2e-node/typed-example.ts tests/e2e-node/tsconfig.json $(NODE_E2E)/
+	cp tests/e2e-node/*.test.mjs tests/e2e-node/helpers.mjs tests/e2e-node/transport-app.mjs $(NODE_E2E)/
+	cp tests/e2e-node/typed-example.ts tests/e2e-node/typed-dropin.ts tests/e2e-node/tsconfig.json $(NODE_E2E)/
 	cd $(NODE_E2E) && ./node_modules/.bin/tsc -p tsconfig.json --noEmit
-	cd $(NODE_E2E) && node --test --test-timeout=120000 quickstart.test.mjs package.test.mjs mount.test.mjs
+	cd $(NODE_E2E) && node --test --test-timeout=120000 quickstart.test.mjs package.test.mjs mount.test.mjs transport.test.mjs
 
 ## The scratch project with the packed packages, the examples and mounted.mjs (the
 ## conformance fixture mounted in Express and Hono), which `make conformance` runs too.

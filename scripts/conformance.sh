@@ -72,6 +72,9 @@ run_language node node "$root/examples/node/conformance.mjs"
 # end-to-end tests' scratch project (make node-mounted).
 SERVE_FLAG=--express run_language node-express node "$root/target/node/e2e/mounted.mjs"
 SERVE_FLAG=--hono run_language node-hono node "$root/target/node/e2e/mounted.mjs"
+# The same fixture behind the official SDK's transport API in Express: a
+# StreamableHTTPServerTransport per session in a map by session id.
+SERVE_FLAG=--express-transport run_language node-transport node "$root/target/node/e2e/mounted.mjs"
 run_language python "$root/target/python/venv/bin/python" "$root/examples/python/conformance_fixture.py"
 # The Python fixture mounted in a Starlette application under uvicorn (ASGI), from the venv
 # that has them.

@@ -1,6 +1,6 @@
 /**
  * `Context`: the second argument of every handler. What the request is (id, protocol
- * version, `_meta`, client, auth), progress and logging, an `AbortSignal` that fires when
+ * version, `_meta`, client, auth, session id, HTTP headers), progress and logging, an `AbortSignal` that fires when
  * the request is cancelled, and client input (`elicit`, `sample`, `listRoots`, `ask`,
  * `askAll`) that works on both wires: on a 2025 session the client is asked and answers;
  * on the 2026-07-28 wire the first unanswered ask ends the run with `input_required`, and
@@ -12,6 +12,7 @@
 const { InputRequiredError, McpError, ToolError } = require('./errors');
 const { toJsonSchema, isRawShape, isSchemaObject } = require('./schema');
 const { stringify } = require('./results');
+const notifications = require('./notifications');
 
 /** Unpacks the native ask envelope: the answer, or the matching thrown error. */
 function unpack(envelopeText) {
@@ -58,6 +59,7 @@ class Context {
   #info;
   #controller;
   #aborted = false;
+  #finished = false;
 
   /** @param {object} call the native call @param {object} server the mcpforge Server */
   constructor(call, server) {
@@ -110,6 +112,24 @@ class Context {
     return this.#describe().auth ?? undefined;
   }
 
+  /**
+   * The id of the session the request belongs to (Streamable HTTP's `Mcp-Session-Id`, the
+   * HTTP+SSE transport's `sessionId`); undefined on stdio and on the 2026-07-28 wire.
+   */
+  get sessionId() {
+    return this.#describe().sessionId ?? undefined;
+  }
+
+  /**
+   * The HTTP request that carried this request, `{ headers }` (lowercase names, as Node's
+   * `req.headers`), when it came over HTTP; undefined otherwise (the official SDK's
+   * `extra.requestInfo`).
+   */
+  get requestInfo() {
+    const headers = this.#describe().headers;
+    return headers ? { headers } : undefined;
+  }
+
   /** The task id when this handler runs as a task (Tasks extension), else undefined. */
   get taskId() {
     return this.#describe().taskId ?? undefined;
@@ -144,11 +164,42 @@ class Context {
     return this.#aborted || this.#call.isCancelled();
   }
 
+  /**
+   * True once the handler answered: the request is over (work it left behind, such as a
+   * timer, still sees this context through async scopes).
+   */
+  get finished() {
+    return this.#finished;
+  }
+
+  /** @internal Called once the handler answered. */
+  _finish() {
+    this.#finished = true;
+  }
+
   /** @internal Called when the engine cancels the request. */
   _abort() {
     if (this.#aborted) return;
     this.#aborted = true;
     if (this.#controller !== undefined) this.#controller.abort(cancelled());
+  }
+
+  /**
+   * Sends a notification in its wire form `{ method, params }` (the official SDK's
+   * `extra.sendNotification`): `notifications/progress` and `notifications/message` for this
+   * request, list and resource changes to every client. Resolves at once.
+   */
+  async sendNotification(notification) {
+    notifications.sendNotification(notification, this, this.#server);
+  }
+
+  /**
+   * Sends a client request in its wire form `{ method, params }` (the official SDK's
+   * `extra.sendRequest`): `elicitation/create`, `sampling/createMessage` or `roots/list`;
+   * `resultSchema` (zod), when given, parses the answer.
+   */
+  sendRequest(request, resultSchema) {
+    return notifications.sendRequest(request, this, resultSchema);
   }
 
   /** Sends `notifications/progress` (when the client asked for progress; increasing values only). */

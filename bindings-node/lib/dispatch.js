@@ -1,12 +1,18 @@
 /**
  * The handler table of one server and the function the addon calls on the JS thread:
  * `dispatch(handlerId, payload, call)` runs a handler with a fresh `Context` and answers
- * the native call; `dispatch(0, callId, null)` aborts that call's `AbortSignal`.
+ * the native call; `dispatch(0, callId, null)` aborts that call's `AbortSignal`;
+ * `dispatch(RELEASE, handlerId, null)` forgets a handler the engine let go of (removed or
+ * replaced, with no call of it left to start), so registering and removing in a loop keeps
+ * the table small.
  */
 'use strict';
 
 const { Context } = require('./context');
 const { ErrorCode } = require('./errors');
+
+/** The handler id of a release (src/callback.rs: `RELEASE`). */
+const RELEASE = 0xffffffff;
 
 class HandlerTable {
   #handlers = new Map();
@@ -36,6 +42,10 @@ class HandlerTable {
         if (ctx !== undefined) ctx._abort();
         return;
       }
+      if (handlerId === RELEASE) {
+        this.#handlers.delete(Number(payload));
+        return;
+      }
       const run = this.#handlers.get(handlerId);
       if (run === undefined) {
         call.protocolError(ErrorCode.InternalError, 'Internal error: the handler was removed');
@@ -44,7 +54,10 @@ class HandlerTable {
       const ctx = new Context(call, server);
       const id = call.id;
       this.#calls.set(id, ctx);
-      run(payload, ctx, call, () => this.#calls.delete(id));
+      run(payload, ctx, call, () => {
+        this.#calls.delete(id);
+        ctx._finish();
+      });
     };
   }
 }

@@ -21,6 +21,47 @@ export interface SchemaLike {
 /** What `inputSchema`, `outputSchema`, `argsSchema` and `requestedSchema` accept. */
 export type SchemaInput = JsonSchema | SchemaLike | { [key: string]: SchemaLike };
 
+/**
+ * A schema that carries its own types: the Standard Schema interface, which zod (3.25 and
+ * 4), valibot, arktype and others implement. Types are read from it, so they need no zod.
+ */
+export interface StandardSchemaLike<Output = unknown> {
+  readonly '~standard': { readonly types?: { readonly output: Output } | undefined };
+}
+
+/** A zod raw shape: an object of schemas, e.g. `{ a: z.number(), b: z.string().optional() }`. */
+export type RawShape = { readonly [key: string]: StandardSchemaLike };
+
+/** The value a schema parses to (`unknown` when it says nothing). */
+export type SchemaOutput<S> = S extends { readonly '~standard': { readonly types?: infer T } }
+  ? NonNullable<T> extends { readonly output: infer O }
+    ? O
+    : unknown
+  : unknown;
+
+/** Flattens an intersection of object types into one object type (for readable hovers). */
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+
+/** The object a raw shape parses to; fields whose schema accepts `undefined` are optional. */
+export type ShapeOutput<Shape> = Simplify<
+  { [K in keyof Shape as undefined extends SchemaOutput<Shape[K]> ? never : K]: SchemaOutput<Shape[K]> } & {
+    [K in keyof Shape as undefined extends SchemaOutput<Shape[K]> ? K : never]?: SchemaOutput<Shape[K]>;
+  }
+>;
+
+/**
+ * The arguments a handler receives for a schema: what a zod (or Standard) schema or raw
+ * shape parses to; no arguments without one. A JSON Schema says nothing TypeScript can read:
+ * its arguments are `any` (name them with `Server.tool<Args>()` or annotate the parameter).
+ */
+export type InferArgs<S> = [S] extends [undefined]
+  ? Record<string, never>
+  : S extends { readonly '~standard': unknown }
+    ? SchemaOutput<S>
+    : S extends RawShape
+      ? ShapeOutput<S>
+      : any;
+
 /** A content block of a tool result or prompt message. */
 export type ContentBlock =
   | { type: 'text'; text: string; annotations?: JsonSchema; _meta?: JsonSchema }
@@ -98,6 +139,12 @@ export interface ToolConfig {
 
 /** A tool handler: `(args, ctx) => value | Promise<value>`. */
 export type ToolHandler<Args = any> = (args: Args, ctx: Context) => Awaitable<ToolReturn>;
+
+/** The `inputSchema` of a tool configuration type, or `undefined`. */
+export type InputSchemaOf<C> = C extends { readonly inputSchema?: infer S } ? S : undefined;
+
+/** The arguments of a `Server.tool` handler: `Args` when given, else inferred from the config's `inputSchema`. */
+export type ToolArgs<Args, C> = [Args] extends [never] ? InferArgs<InputSchemaOf<C>> : Args;
 
 /** Resource metadata (besides the URI and name). */
 export interface ResourceConfig {
@@ -244,9 +291,18 @@ export interface Limits {
   maxSessionBacklog?: number;
 }
 
+/** Where the stacks of unexpected handler errors go (console, pino, winston...). */
+export interface ErrorLogger {
+  error(...args: unknown[]): void;
+}
+
 /** Server options. */
 export interface ServerOptions {
   name: string;
+  /** Where the stacks of unexpected handler errors go (default stderr). */
+  logger?: ErrorLogger;
+  /** Keep the text of unexpected handler errors from clients (they read "the handler failed"). */
+  maskErrorDetails?: boolean;
   version?: string;
   title?: string;
   description?: string;
@@ -321,10 +377,28 @@ export interface ListRootsResult {
 /** Log levels, least severe first. */
 export type LogLevel = 'debug' | 'info' | 'notice' | 'warning' | 'error' | 'critical' | 'alert' | 'emergency';
 
+/** A notification or client request in its wire form (the official SDK's `extra.sendNotification`/`sendRequest`). */
+export interface WireMessage {
+  method: string;
+  params?: { [key: string]: unknown };
+}
+
+/** The HTTP request that carried a request (the official SDK's `extra.requestInfo`). */
+export interface RequestInfo {
+  /** The request's headers, as Node's `req.headers` has them (lowercase names). */
+  headers: { [name: string]: string | string[] | undefined };
+}
+
 /** The second argument of every handler. */
 export declare class Context {
   private constructor();
   readonly requestId: string | number;
+  /** The session's id (Streamable HTTP's `Mcp-Session-Id`); undefined on stdio and on the 2026-07-28 wire. */
+  readonly sessionId: string | undefined;
+  /** The HTTP request that carried this request; undefined on stdio. */
+  readonly requestInfo: RequestInfo | undefined;
+  /** True once the handler answered (work it left behind still sees this context). */
+  readonly finished: boolean;
   readonly protocolVersion: string;
   readonly meta: { [key: string]: unknown } | undefined;
   /** Alias of `meta` (the official SDK's `extra._meta`). */
@@ -340,6 +414,10 @@ export declare class Context {
   /** Fires when the request is cancelled (client, timeout, shutdown). */
   readonly signal: AbortSignal;
   readonly cancelled: boolean;
+  /** Progress and log messages for this request; list and resource changes to every client. */
+  sendNotification(notification: WireMessage): Promise<void>;
+  /** `elicitation/create`, `sampling/createMessage` or `roots/list`; `resultSchema` (zod) parses the answer. */
+  sendRequest(request: WireMessage, resultSchema?: { parse(value: unknown): unknown }): Promise<any>;
   reportProgress(progress: number, total?: number, message?: string): void;
   log(level: LogLevel, data: unknown, logger?: string): void;
   elicit(request: ElicitRequest): Promise<ElicitResult>;
@@ -361,14 +439,19 @@ export interface RegisteredTool {
 /** An MCP server whose wire is served by the mcpforge engine. */
 export declare class Server {
   constructor(options: ServerOptions);
-  tool<Args = any>(name: string, config: ToolConfig, handler: ToolHandler<Args>): RegisteredTool;
-  tool<Args = any>(name: string, handler: ToolHandler<Args>): RegisteredTool;
+  /**
+   * Registers a tool. The handler's arguments are `Args` when given (`tool<MyArgs>(...)`),
+   * else inferred from `config.inputSchema` (a zod schema or raw shape: what it parses to).
+   */
+  tool<Args = never, C extends ToolConfig = ToolConfig>(name: string, config: C, handler: ToolHandler<ToolArgs<Args, C>>): RegisteredTool;
+  tool<Args = Record<string, never>>(name: string, handler: ToolHandler<Args>): RegisteredTool;
   resource(name: string, uri: string, config: ResourceConfig, handler: (uri: URL, ctx: Context) => Awaitable<ResourceReturn>): { uri: string; remove(): boolean };
   resource(name: string, uri: string, handler: (uri: URL, ctx: Context) => Awaitable<ResourceReturn>): { uri: string; remove(): boolean };
+  /** Registers a resource template; `config.list(ctx)` lists the resources it stands for (added to `resources/list`). */
   resourceTemplate(
     name: string,
     uriTemplate: string,
-    config: ResourceConfig,
+    config: ResourceConfig & { list?: ResourceListCallback },
     handler: (uri: URL, variables: { [name: string]: string }, ctx: Context) => Awaitable<ResourceReturn>,
   ): { uriTemplate: string; remove(): boolean };
   prompt<Args extends { [name: string]: string | undefined } = { [name: string]: string | undefined }>(
@@ -377,7 +460,7 @@ export declare class Server {
     handler: (args: Args, ctx: Context) => Awaitable<PromptReturn>,
   ): { name: string; remove(): boolean };
   completion(ref: CompletionReference | null, handler: (request: CompletionRequest, ctx: Context) => Awaitable<string[] | Completion>): void;
-  registerTool<Args = any>(name: string, config: ToolConfig, handler: ToolHandler<Args>): RegisteredTool;
+  registerTool<Args = never, C extends ToolConfig = ToolConfig>(name: string, config: C, handler: ToolHandler<ToolArgs<Args, C>>): RegisteredTool;
   registerResource(name: string, uriOrTemplate: string | { uriTemplate: string }, config: ResourceConfig, handler: (uri: URL, ...rest: any[]) => Awaitable<ResourceReturn>): unknown;
   registerPrompt(name: string, config: PromptConfig, handler: (args: any, ctx: Context) => Awaitable<PromptReturn>): { name: string; remove(): boolean };
   removeTool(name: string): boolean;
@@ -388,6 +471,10 @@ export declare class Server {
   notifyPromptsChanged(): void;
   notifyResourcesChanged(): void;
   notifyResourceUpdated(uri: string): void;
+  /** Sends a log message outside any handler, to every session whose level lets it through. */
+  log(level: LogLevel, data: unknown, logger?: string): void;
+  /** Serves over a transport of this package (the official SDK's `connect`). */
+  connect(transport: McpForgeTransport): Promise<void>;
   /** Serves until the server stops (stdio, or HTTP with `{ http }`). */
   listen(options?: ListenOptions): Promise<void>;
   /** The HTTP address while listening over HTTP. */
@@ -476,7 +563,265 @@ export declare class InputRequiredError extends Error {
 /** The error for a resource that does not exist. */
 export declare function resourceNotFound(uri: string): McpError;
 
+/** A registered tool, prompt, resource or template of `McpServer` (the official SDK's handles). */
+export interface RegisteredHandle {
+  enabled: boolean;
+  enable(): void;
+  disable(): void;
+  update(updates: { [field: string]: unknown }): void;
+  remove(): void;
+  [field: string]: unknown;
+}
+
+/** `McpServer` options: the official SDK's `ServerOptions` plus mcpforge's `Server` options. */
+export interface McpServerOptions extends Omit<ServerOptions, 'name' | 'version'> {
+  capabilities?: { tools?: object; resources?: object; prompts?: object; logging?: object; completions?: object; experimental?: object };
+  [sdkOnly: string]: unknown;
+}
+
+/** The part of the official SDK's low-level `Server` that `McpServer.server` offers. */
+export interface ProtocolServer {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  getClientCapabilities(): { [key: string]: unknown } | undefined;
+  getClientVersion(): { name: string; version: string; [key: string]: unknown } | undefined;
+  sendLoggingMessage(params: { level: LogLevel; data?: unknown; logger?: string }): Promise<void>;
+  notification(notification: WireMessage): Promise<void>;
+  elicitInput(params: ElicitRequest): Promise<ElicitResult>;
+  createMessage(params: CreateMessageRequest): Promise<CreateMessageResult>;
+  listRoots(): Promise<ListRootsResult>;
+  sendToolListChanged(): void;
+  sendPromptListChanged(): void;
+  sendResourceListChanged(): void;
+  sendResourceUpdated(params: { uri: string }): void;
+}
+
+/** A transport `McpServer.connect` (and `Server.connect`) takes: one of this package's. */
+export interface McpForgeTransport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  close(): Promise<void>;
+}
+
+/** Serves an `McpServer` over the process's stdin and stdout. */
+export declare class StdioServerTransport implements McpForgeTransport {
+  constructor(stdin?: NodeJS.ReadableStream, stdout?: NodeJS.WritableStream);
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The official SDK's Streamable HTTP transport options, plus mcpforge's mount options. */
+export interface StreamableHTTPServerTransportOptions extends Omit<MountOptions, 'path' | 'allowedHosts' | 'allowedOrigins'> {
+  /** Names each session (stateful); undefined: stateless, the engine keeps no sessions. */
+  sessionIdGenerator?: (() => string) | undefined;
+  /** Runs with the new session's id before the client sees it. */
+  onsessioninitialized?: (sessionId: string) => void | Promise<void>;
+  /** Runs with the session's id when a DELETE ends it (the transport then closes). */
+  onsessionclosed?: (sessionId: string) => void | Promise<void>;
+  /** Accepted; the engine answers JSON unless notifications come before the result. */
+  enableJsonResponse?: boolean;
+  /** Accepted; the engine keeps its own bounded event store for resumption. */
+  eventStore?: unknown;
+  /** `Host` values accepted when `enableDnsRebindingProtection` is on (ports are ignored). */
+  allowedHosts?: string[];
+  /** `Origin` values accepted when `enableDnsRebindingProtection` is on. */
+  allowedOrigins?: string[];
+  /** Check `Host` and `Origin` against the lists (off: no check, as in the official SDK). */
+  enableDnsRebindingProtection?: boolean;
+  /** Accepted; the engine sends its own retry hint. */
+  retryInterval?: number;
+  /** Interval of keep-alive comments on SSE streams. */
+  keepAliveMs?: number;
+  /** Largest accepted request body in bytes. */
+  maxRequestBodySize?: number;
+}
+
+/** The official SDK's Streamable HTTP transport for Node (`node:http`, Express), over the engine. */
+export declare class StreamableHTTPServerTransport implements McpForgeTransport {
+  constructor(options?: StreamableHTTPServerTransportOptions);
+  /** The id of the session this transport serves (stateful, once initialized). */
+  readonly sessionId: string | undefined;
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: unknown) => void;
+  start(): Promise<void>;
+  /**
+   * Answers one request (POST, GET stream, DELETE); `parsedBody`: what `express.json()` read.
+   * Does not reject: a callback that throws goes to `onerror` and the client gets a 500.
+   */
+  handleRequest(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, parsedBody?: unknown): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The official SDK's Streamable HTTP transport for web-standard runtimes, over the engine. */
+export declare class WebStandardStreamableHTTPServerTransport implements McpForgeTransport {
+  constructor(options?: StreamableHTTPServerTransportOptions);
+  readonly sessionId: string | undefined;
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: unknown) => void;
+  start(): Promise<void>;
+  handleRequest(request: Request, options?: { parsedBody?: unknown }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/** What `createMcpHandler` returns (the official SDK 2.x shape). */
+export interface McpHandler {
+  /** Answers a web-standard request. */
+  fetch(request: Request): Promise<Response>;
+  /** Stops the server. */
+  close(): Promise<void>;
+}
+
+/**
+ * The official SDK 2.x's handler: serves the server `factory()` builds (called once; the
+ * engine keeps sessions and state). `options`: mcpforge's mount options.
+ */
+export declare function createMcpHandler(
+  factory: (context: { [key: string]: unknown }) => McpServer | Server,
+  options?: MountOptions & { responseMode?: string; legacy?: unknown },
+): McpHandler;
+/** The Node handler of a `createMcpHandler` handler (`@modelcontextprotocol/node`'s). */
+export declare function toNodeHandler(handler: McpHandler): NodeMcpHandler;
+/** Serves the server `factory()` builds over stdio (the official SDK 2.x's). */
+export declare function serveStdio(factory: (context: { [key: string]: unknown }) => McpServer | Server): Promise<McpServer | Server>;
+/** A guard refusing (403) a request whose `Host` is not a loopback name; true when it passes. */
+export declare function localhostHostValidation(
+  allowed?: string[],
+): (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => boolean;
+/** A guard refusing (403) a request whose `Origin`, when present, is not on a loopback name. */
+export declare function localhostOriginValidation(
+  allowed?: string[],
+): (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => boolean;
+
+/** A resource a template's `list` callback returns. */
+export interface ListedResource extends ResourceConfig {
+  uri: string;
+  name: string;
+}
+
+/** Lists the resources a template stands for (added to `resources/list`). */
+export type ResourceListCallback = (ctx: Context) => Awaitable<{ resources: ListedResource[] } | ListedResource[]>;
+
+/** Completes one variable of a template or one prompt argument. */
+export type CompleteCallback = (value: string, context?: { arguments?: { [name: string]: string } }) => Awaitable<string[]>;
+
+/** An RFC 6570 URI template with a list callback and variable completions. */
+export declare class ResourceTemplate {
+  constructor(
+    uriTemplate: string,
+    callbacks: {
+      list: ((extra: Context) => Awaitable<{ resources: ListedResource[] }>) | undefined;
+      complete?: { [variable: string]: CompleteCallback };
+    },
+  );
+  readonly uriTemplate: { toString(): string; readonly variableNames: string[] };
+  readonly listCallback: ((extra: Context) => Awaitable<{ resources: ListedResource[] }>) | undefined;
+  completeCallback(variable: string): CompleteCallback | undefined;
+}
+
+/** Marks a prompt argument's schema with a completion callback. */
+export declare function completable<T extends SchemaLike>(schema: T, complete: CompleteCallback): T;
+
+/** What a tool callback returns: a `CallToolResult` whose `structuredContent` follows the output schema. */
+export type ToolResultOf<Out> = [Out] extends [undefined]
+  ? CallToolResult
+  : Omit<CallToolResult, 'structuredContent'> & { structuredContent?: InferArgs<Out> };
+
+/** An `McpServer` tool callback: `(args, extra)` with a schema, `(extra)` without. */
+export type ToolCallback<In = undefined, Out = undefined> = [In] extends [undefined]
+  ? (extra: Context) => Awaitable<ToolResultOf<Out>>
+  : (args: InferArgs<In>, extra: Context) => Awaitable<ToolResultOf<Out>>;
+
+/** An `McpServer` prompt callback: `(args, extra)` with an `argsSchema`, `(extra)` without. */
+export type PromptCallback<Args = undefined> = [Args] extends [undefined]
+  ? (extra: Context) => Awaitable<GetPromptResult>
+  : (args: InferArgs<Args>, extra: Context) => Awaitable<GetPromptResult>;
+
+/** The variables a URI template matched (the official SDK's `Variables`). */
+export type Variables = { [name: string]: string | string[] };
+
+/** An `McpServer` resource callback. */
+export type ReadResourceCallback = (uri: URL, extra: Context) => Awaitable<{ contents: ResourceContents[] }>;
+/** An `McpServer` resource template callback. */
+export type ReadResourceTemplateCallback = (uri: URL, variables: Variables, extra: Context) => Awaitable<{ contents: ResourceContents[] }>;
+
+/** `registerTool`'s configuration, its schemas typing the callback. */
+export interface McpToolConfig<In, Out> {
+  title?: string;
+  description?: string;
+  inputSchema?: In;
+  outputSchema?: Out;
+  annotations?: ToolAnnotations;
+  icons?: JsonSchema[];
+  _meta?: { [key: string]: unknown };
+}
+
+/** `registerPrompt`'s configuration, its `argsSchema` typing the callback. */
+export interface McpPromptConfig<Args> {
+  title?: string;
+  description?: string;
+  argsSchema?: Args;
+  icons?: JsonSchema[];
+  _meta?: { [key: string]: unknown };
+}
+
+/** The official TypeScript SDK's high-level server, served by the mcpforge engine. */
+export declare class McpServer {
+  constructor(serverInfo: { name: string; version: string; title?: string; websiteUrl?: string; icons?: JsonSchema[] }, options?: McpServerOptions);
+  readonly server: ProtocolServer;
+  /** The mcpforge `Server` this one registers on (mounts, `listen`, `testClient`). */
+  readonly engine: Server;
+  readonly transport: McpForgeTransport | undefined;
+  connect(transport: McpForgeTransport): Promise<void>;
+  close(): Promise<void>;
+  isConnected(): boolean;
+  /** Registers a tool; the callback's arguments and `structuredContent` follow `inputSchema` and `outputSchema`. */
+  registerTool<In extends SchemaInput | undefined = undefined, Out extends SchemaInput | undefined = undefined>(
+    name: string,
+    config: McpToolConfig<In, Out>,
+    cb: ToolCallback<In, Out>,
+  ): RegisteredHandle;
+  tool(name: string, cb: ToolCallback): RegisteredHandle;
+  tool(name: string, description: string, cb: ToolCallback): RegisteredHandle;
+  tool<S extends RawShape>(name: string, paramsSchema: S, cb: ToolCallback<S>): RegisteredHandle;
+  tool<S extends RawShape>(name: string, description: string, paramsSchema: S, cb: ToolCallback<S>): RegisteredHandle;
+  tool<S extends RawShape>(name: string, paramsSchema: S, annotations: ToolAnnotations, cb: ToolCallback<S>): RegisteredHandle;
+  tool<S extends RawShape>(name: string, description: string, paramsSchema: S, annotations: ToolAnnotations, cb: ToolCallback<S>): RegisteredHandle;
+  tool(name: string, annotations: ToolAnnotations, cb: ToolCallback): RegisteredHandle;
+  tool(name: string, description: string, annotations: ToolAnnotations, cb: ToolCallback): RegisteredHandle;
+  registerResource(name: string, uri: string, config: ResourceConfig, cb: ReadResourceCallback): RegisteredHandle;
+  registerResource(name: string, template: ResourceTemplate, config: ResourceConfig, cb: ReadResourceTemplateCallback): RegisteredHandle;
+  resource(name: string, uri: string, cb: ReadResourceCallback): RegisteredHandle;
+  resource(name: string, uri: string, metadata: ResourceConfig, cb: ReadResourceCallback): RegisteredHandle;
+  resource(name: string, template: ResourceTemplate, cb: ReadResourceTemplateCallback): RegisteredHandle;
+  resource(name: string, template: ResourceTemplate, metadata: ResourceConfig, cb: ReadResourceTemplateCallback): RegisteredHandle;
+  /** Registers a prompt; the callback's arguments follow `argsSchema`. */
+  registerPrompt<Args extends RawShape | undefined = undefined>(name: string, config: McpPromptConfig<Args>, cb: PromptCallback<Args>): RegisteredHandle;
+  prompt(name: string, cb: PromptCallback): RegisteredHandle;
+  prompt(name: string, description: string, cb: PromptCallback): RegisteredHandle;
+  prompt<S extends RawShape>(name: string, argsSchema: S, cb: PromptCallback<S>): RegisteredHandle;
+  prompt<S extends RawShape>(name: string, description: string, argsSchema: S, cb: PromptCallback<S>): RegisteredHandle;
+  sendLoggingMessage(params: { level: LogLevel; data?: unknown; logger?: string }): Promise<void>;
+  sendToolListChanged(): void;
+  sendResourceListChanged(): void;
+  sendPromptListChanged(): void;
+}
+
 declare const mcpforge: {
+  McpServer: typeof McpServer;
+  ResourceTemplate: typeof ResourceTemplate;
+  completable: typeof completable;
+  StdioServerTransport: typeof StdioServerTransport;
+  StreamableHTTPServerTransport: typeof StreamableHTTPServerTransport;
+  WebStandardStreamableHTTPServerTransport: typeof WebStandardStreamableHTTPServerTransport;
+  createMcpHandler: typeof createMcpHandler;
+  toNodeHandler: typeof toNodeHandler;
+  serveStdio: typeof serveStdio;
+  localhostHostValidation: typeof localhostHostValidation;
+  localhostOriginValidation: typeof localhostOriginValidation;
   Server: typeof Server;
   TestClient: typeof TestClient;
   Context: typeof Context;

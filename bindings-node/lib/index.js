@@ -14,6 +14,12 @@ const { Server } = require('./server');
 const { TestClient } = require('./client');
 const { Context } = require('./context');
 const errors = require('./errors');
+const { McpServer } = require('./compat/mcp-server');
+const { ResourceTemplate } = require('./compat/resource-template');
+const { completable } = require('./compat/completable');
+const { StdioServerTransport } = require('./compat/stdio');
+const { StreamableHTTPServerTransport, WebStandardStreamableHTTPServerTransport } = require('./compat/streamable-http');
+const v2 = require('./compat/serving-v2');
 
 module.exports = {
   Server,
@@ -24,4 +30,15 @@ module.exports = {
   InputRequiredError: errors.InputRequiredError,
   ErrorCode: errors.ErrorCode,
   resourceNotFound: errors.resourceNotFound,
+  McpServer,
+  ResourceTemplate,
+  completable,
+  StdioServerTransport,
+  StreamableHTTPServerTransport,
+  WebStandardStreamableHTTPServerTransport,
+  createMcpHandler: v2.createMcpHandler,
+  toNodeHandler: v2.toNodeHandler,
+  serveStdio: v2.serveStdio,
+  localhostHostValidation: v2.localhostHostValidation,
+  localhostOriginValidation: v2.localhostOriginValidation,
 };

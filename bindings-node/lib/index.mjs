@@ -12,5 +12,16 @@ export const {
   InputRequiredError,
   ErrorCode,
   resourceNotFound,
+  McpServer,
+  ResourceTemplate,
+  completable,
+  StdioServerTransport,
+  StreamableHTTPServerTransport,
+  WebStandardStreamableHTTPServerTransport,
+  createMcpHandler,
+  toNodeHandler,
+  serveStdio,
+  localhostHostValidation,
+  localhostOriginValidation,
 } = mcpforge;
 export default mcpforge;

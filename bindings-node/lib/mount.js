@@ -10,7 +10,10 @@
  * the body cap. These handlers only move bytes: they collect the request body (up to
  * `maxBody`, one byte more makes the engine answer 413), hand the request over, then write
  * the answer's head and each chunk of its body as the engine produces it, waiting for the
- * socket to drain. A client that disconnects cancels its request.
+ * socket to drain. A client that disconnects cancels its request. The official SDK's
+ * transports (compat/streamable-http.js) serve through the same functions with hooks: a
+ * fixed target path, the session id an `initialize` proposes, a refusal before the engine,
+ * and callbacks once the head is known and once the answer was written.
  */
 
 /** Statuses whose responses have no body (a web `Response` refuses one). */
@@ -22,41 +25,60 @@ const NULL_BODY = new Set([101, 204, 205, 304]);
  * read the request; otherwise the handler reads it.
  */
 function nodeHandler(app) {
-  return async function handleMcp(req, res, parsedBody) {
-    const body = await nodeBody(req, parsedBody, app.maxBody);
-    if (body === null) return; // the client left before sending its request
-    const headers = [];
-    for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i], req.rawHeaders[i + 1]]);
-    const exchange = app.start(req.method, req.url, headers, body);
-    let gone = false;
-    const onClose = () => {
-      if (!res.writableFinished) {
-        gone = true;
-        exchange.cancel();
-      }
-    };
-    res.on('close', onClose);
-    try {
-      let head;
-      try {
-        head = await exchange.head();
-      } catch (e) {
-        if (!gone) plain(res, 400, e.message);
-        return;
-      }
-      if (gone) return;
-      res.writeHead(head.status, head.headers.flat());
-      res.flushHeaders();
-      for (;;) {
-        const chunk = await exchange.nextChunk();
-        if (chunk === null || gone) break;
-        if (!res.write(chunk)) await drained(res);
-      }
-      if (!gone) res.end();
-    } finally {
-      res.removeListener('close', onClose);
+  return function handleMcp(req, res, parsedBody) {
+    return serveNode(app, req, res, parsedBody);
+  };
+}
+
+/**
+ * Serves one Node request through `app`. `hooks` lets a transport take part:
+ * `target` replaces the request's path and query (what the engine matches against its
+ * `path`); `sessionId(body)` names the session an `initialize` opens; `refuse(body)` may answer
+ * `{ status, message }` to refuse the request before the engine sees it; `onHead(head)` runs
+ * (awaited) once the engine answered, before the head is written; `onEnd(head)` once the
+ * answer was written.
+ */
+async function serveNode(app, req, res, parsedBody, hooks = {}) {
+  const body = await nodeBody(req, parsedBody, app.maxBody);
+  if (body === null) return; // the client left before sending its request
+  const refusal = hooks.refuse?.(body);
+  if (refusal) {
+    jsonRpcError(res, refusal.status, refusal.message);
+    return;
+  }
+  const headers = [];
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i], req.rawHeaders[i + 1]]);
+  const exchange = app.start(req.method, hooks.target ?? req.url, headers, body, hooks.sessionId?.(body));
+  let gone = false;
+  const onClose = () => {
+    if (!res.writableFinished) {
+      gone = true;
+      exchange.cancel();
     }
   };
+  res.on('close', onClose);
+  try {
+    let head;
+    try {
+      head = await exchange.head();
+    } catch (e) {
+      if (!gone) plain(res, 400, e.message);
+      return;
+    }
+    if (gone) return;
+    if (hooks.onHead) await headHook(hooks.onHead, head, exchange);
+    res.writeHead(head.status, head.headers.flat());
+    res.flushHeaders();
+    for (;;) {
+      const chunk = await exchange.nextChunk();
+      if (chunk === null || gone) break;
+      if (!res.write(chunk)) await drained(res);
+    }
+    if (!gone) res.end();
+    if (hooks.onEnd) await hooks.onEnd(head);
+  } finally {
+    res.removeListener('close', onClose);
+  }
 }
 
 /**
@@ -64,47 +86,77 @@ function nodeHandler(app) {
  * query of `request.url` are matched against the server's `path`.
  */
 function fetchHandler(app) {
-  return async function handleMcp(request) {
-    const body = await webBody(request, app.maxBody);
-    const url = new URL(request.url);
-    const headers = [...request.headers];
-    if (!request.headers.has('host')) headers.push(['host', url.host]);
-    const exchange = app.start(request.method, url.pathname + url.search, headers, body);
-    const signal = request.signal;
-    const onAbort = () => exchange.cancel();
-    if (signal) {
-      if (signal.aborted) onAbort();
-      else signal.addEventListener('abort', onAbort, { once: true });
-    }
-    let head;
-    try {
-      head = await exchange.head();
-    } catch (e) {
-      return new Response(e.message, { status: 400, headers: { 'content-type': 'text/plain' } });
-    }
-    if (NULL_BODY.has(head.status)) {
-      exchange.cancel();
-      return new Response(null, { status: head.status, headers: head.headers });
-    }
-    const stream = new ReadableStream(
-      {
-        async pull(controller) {
-          const chunk = await exchange.nextChunk();
-          if (chunk === null) {
-            signal?.removeEventListener('abort', onAbort);
-            controller.close();
-          } else {
-            controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-          }
-        },
-        cancel() {
-          exchange.cancel();
-        },
-      },
-      { highWaterMark: 0 },
-    );
-    return new Response(stream, { status: head.status, headers: head.headers });
+  return function handleMcp(request) {
+    return serveFetch(app, request);
   };
+}
+
+/**
+ * Serves one web request through `app`; `hooks` as for `serveNode` (`refuse` refuses with a
+ * JSON-RPC error response; `onEnd` runs once the body was read to its end). `parsedBody`:
+ * the request's body when the caller already read it.
+ */
+async function serveFetch(app, request, hooks = {}, parsedBody = undefined) {
+  const body = parsedBody !== undefined ? Buffer.from(JSON.stringify(parsedBody)) : await webBody(request, app.maxBody);
+  const refusal = hooks.refuse?.(body);
+  if (refusal) return jsonRpcErrorResponse(refusal.status, refusal.message);
+  const url = new URL(request.url);
+  const headers = [...request.headers];
+  if (!request.headers.has('host')) headers.push(['host', url.host]);
+  const exchange = app.start(request.method, hooks.target ?? url.pathname + url.search, headers, body, hooks.sessionId?.(body));
+  const signal = request.signal;
+  const onAbort = () => exchange.cancel();
+  if (signal) {
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  }
+  let head;
+  try {
+    head = await exchange.head();
+  } catch (e) {
+    return new Response(e.message, { status: 400, headers: { 'content-type': 'text/plain' } });
+  }
+  if (hooks.onHead) await headHook(hooks.onHead, head, exchange);
+  const ended = () => {
+    signal?.removeEventListener('abort', onAbort);
+    if (hooks.onEnd) Promise.resolve(hooks.onEnd(head)).catch(() => {});
+  };
+  if (NULL_BODY.has(head.status)) {
+    exchange.cancel();
+    ended();
+    return new Response(null, { status: head.status, headers: head.headers });
+  }
+  const stream = new ReadableStream(
+    {
+      async pull(controller) {
+        const chunk = await exchange.nextChunk();
+        if (chunk === null) {
+          controller.close();
+          ended();
+        } else {
+          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        }
+      },
+      cancel() {
+        exchange.cancel();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  return new Response(stream, { status: head.status, headers: head.headers });
+}
+
+/**
+ * Runs a transport's `onHead(head)`; when it throws, the engine's answer is dropped (its
+ * exchange cancelled) before the error goes on to the caller, which answers it instead.
+ */
+async function headHook(onHead, head, exchange) {
+  try {
+    await onHead(head);
+  } catch (e) {
+    exchange.cancel();
+    throw e;
+  }
 }
 
 /** The request body of a Node request: parsed already, or read (up to `limit + 1` bytes). */
@@ -178,4 +230,26 @@ function plain(res, status, text) {
   res.end(text);
 }
 
-module.exports = { nodeHandler, fetchHandler };
+/** The body of a JSON-RPC error without a request id, as the engine writes one (`code`: -32600 unless given). */
+function errorBody(message, code = -32600) {
+  return JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null });
+}
+
+/** Answers `res` with a JSON-RPC error (`code`: -32600 unless given). */
+function jsonRpcError(res, status, message, code) {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(errorBody(message, code));
+}
+
+/** A web `Response` with a JSON-RPC error (`code`: -32600 unless given). */
+function jsonRpcErrorResponse(status, message, code) {
+  return new Response(errorBody(message, code), { status, headers: { 'content-type': 'application/json' } });
+}
+
+/** The method of `Server` that hands out a `NativeHttpApp` for `options` (transports, `createMcpHandler`). */
+const MOUNT = Symbol('mcpforge.mount');
+
+/** The method of `Server` that forgets an application a transport closed (it no longer drains it). */
+const RELEASE = Symbol('mcpforge.release');
+
+module.exports = { nodeHandler, serveNode, fetchHandler, serveFetch, jsonRpcError, jsonRpcErrorResponse, MOUNT, RELEASE };

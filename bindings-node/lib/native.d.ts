@@ -22,7 +22,8 @@ export declare class NativeCall {
   /**
    * Everything about the request, as JSON: `requestId`, `protocolVersion`, `meta`,
    * `progressToken`, `clientInfo`, `clientCapabilities`, `auth`, `taskId`,
-   * `inputResponses`, `requestState`.
+   * `inputResponses`, `requestState`, `sessionId`, and `headers` (HTTP requests: Node's
+   * `IncomingHttpHeaders` form).
    */
   describe(): string
   /** True once the request was cancelled (by the client, a timeout or shutdown). */
@@ -99,10 +100,17 @@ export declare class NativeHttpApp {
   get maxBody(): number
   /**
    * Hands a request to the engine (`headers`: `[name, value]` pairs, values as latin-1
-   * strings the way Node gives them). It starts at once; read the answer from the
-   * exchange.
+   * strings the way Node gives them). `sessionId` names the session an `initialize` opens
+   * (the host's own id, instead of one the engine draws). It starts at once; read the
+   * answer from the exchange.
    */
-  start(method: string, target: string, headers: Array<Array<string>>, body: Buffer): NativeExchange
+  start(method: string, target: string, headers: Array<Array<string>>, body: Buffer, sessionId?: string | undefined | null): NativeExchange
+  /**
+   * Stops this application only (its sessions end, its running requests get the grace
+   * period; later requests are answered 503), the server going on; resolves once its
+   * requests have finished or been cancelled and answered.
+   */
+  close(): Promise<void>
   /**
    * Shuts the server down gracefully; resolves once every running request of this
    * application has finished or been cancelled and answered.
@@ -146,8 +154,11 @@ export declare class NativeServer {
   addTool(definitionJson: string, handler: number): void
   /** Adds a concrete resource. */
   addResource(definitionJson: string, handler: number): void
-  /** Adds a resource template. */
-  addResourceTemplate(definitionJson: string, handler: number): void
+  /**
+   * Adds a resource template; `lister` is the handler id of the function listing the
+   * resources it stands for (`resources/list` adds them), if any.
+   */
+  addResourceTemplate(definitionJson: string, handler: number, lister?: number | undefined | null): void
   /** Adds a prompt. */
   addPrompt(definitionJson: string, handler: number): void
   /**
@@ -171,6 +182,11 @@ export declare class NativeServer {
   notifyResourcesChanged(): void
   /** Tells subscribers that the resource `uri` changed. */
   notifyResourceUpdated(uri: string): void
+  /**
+   * Sends a log message outside any request (`data`: JSON text) to every connected
+   * session whose level lets `level` through.
+   */
+  log(level: string, data: string, logger?: string | undefined | null): void
   /**
    * Serves stdio until stdin closes or `shutdown`; the promise keeps Node alive until then.
    * Signals are left to JavaScript (the public API turns SIGINT/SIGTERM into `close()`).

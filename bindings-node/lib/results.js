@@ -1,6 +1,7 @@
 /**
  * What a handler returned or threw, answered on its native call exactly once: plain values
- * are mapped to MCP results per kind (tool, resource, prompt, completion, token verifier),
+ * are mapped to MCP results per kind (tool, resource, prompt, completion, a template's
+ * resource list, token verifier),
  * thrown errors to tool errors or JSON-RPC errors. Anything that cannot be mapped becomes a
  * clear error for the client; nothing here throws.
  */
@@ -77,6 +78,15 @@ function answerCompletion(call, value) {
   return call.respond('json', stringify(completion, 'the completion'));
 }
 
+/** Answers a template's list of resources: `{ resources: [...] }` or the array itself. */
+function answerResourceList(call, value) {
+  const resources = Array.isArray(value) ? value : value && value.resources;
+  if (!Array.isArray(resources)) {
+    throw new TypeError(`the list of a resource template returned ${describe(value)}; return { resources: [...] }`);
+  }
+  return call.respond('json', stringify(resources, 'the listed resources'));
+}
+
 /** Answers a token verification: `{subject, scopes, clientId, extra}`. */
 function answerVerifier(call, value) {
   if (!value || typeof value !== 'object') throw new TypeError('the token verifier returned no grant');
@@ -89,8 +99,12 @@ function describe(v) {
   return `a value of type ${typeof v}`;
 }
 
-/** Answers a call with what the handler threw. */
-function fail(call, error) {
+/**
+ * Answers a call with what the handler threw. An unexpected error (not `McpError`,
+ * `ToolError` or the input-required signal) is logged with its stack by `policy` (an
+ * `ErrorPolicy`), naming `what` threw, and its text is masked when the policy says so.
+ */
+function fail(call, error, policy, what = 'a handler') {
   try {
     if (error instanceof InputRequiredError) return call.inputRequired();
     if (isMcpError(error)) {
@@ -101,32 +115,37 @@ function fail(call, error) {
       const data = error.data === undefined ? undefined : stringify(error.data, 'the error data');
       return call.toolError(error.message, data);
     }
-    if (error instanceof Error) {
-      const text = error.constructor === Error ? error.message : `${error.name}: ${error.message}`;
-      if (error.requiredScopes) return call.toolError(text, JSON.stringify({ requiredScopes: error.requiredScopes }));
-      return call.toolError(text);
+    if (error instanceof Error && error.requiredScopes) {
+      return call.toolError(describeError(error), JSON.stringify({ requiredScopes: error.requiredScopes }));
     }
-    return call.toolError(String(error));
+    if (policy) policy.report(error, what);
+    const text = error instanceof Error ? describeError(error) : String(error);
+    return call.toolError(policy ? policy.visible(text) : text);
   } catch (e) {
     return call.toolError(`the handler failed and its error could not be reported: ${e && e.message}`);
   }
 }
 
+/** The text of an unexpected error: its message, prefixed with its name for subclasses. */
+function describeError(error) {
+  return error.constructor === Error ? error.message : `${error.name}: ${error.message}`;
+}
+
 /**
- * Runs `invoke()` (sync or async) and answers `call` with `answer(call, value)` or `fail`.
- * `done` runs once the call is answered.
+ * Runs `invoke()` (sync or async) and answers `call` with `answer(call, value)` or `fail`
+ * (with `policy` and `what`, see `fail`). `done` runs once the call is answered.
  */
-function settle(call, invoke, answer, done) {
+function settle(call, invoke, answer, done, policy, what) {
   const ok = (value) => {
     try {
       answer(call, value);
     } catch (e) {
-      fail(call, e);
+      fail(call, e, policy, what);
     }
     done();
   };
   const ko = (e) => {
-    fail(call, e);
+    fail(call, e, policy, what);
     done();
   };
   let value;
@@ -147,9 +166,11 @@ module.exports = {
   answerResource,
   answerPrompt,
   answerCompletion,
+  answerResourceList,
   answerVerifier,
   fail,
   settle,
+  describeError,
   stringify,
   base64,
 };

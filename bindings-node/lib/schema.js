@@ -66,10 +66,19 @@ function toJsonSchema(schema, what) {
   throw new TypeError(`mcpforge: the ${what} must be a JSON Schema object or a zod schema`);
 }
 
+/**
+ * How validation problems read: mcpforge's `path: message; ...`, or the official SDK's
+ * `message at path` one per line (what `McpServer` answers, as the SDK does).
+ */
+const STYLES = {
+  mcpforge: { issue: (where, message) => `${where || '(root)'}: ${message}`, separator: '; ' },
+  sdk: { issue: (where, message) => (where ? `${message} at ${where}` : message), separator: '\n' },
+};
+
 /** Runs one schema: `{ ok, value }` or `{ ok: false, message }` (a Promise for async Standard Schemas). */
-function run(s, value, path) {
-  const where = (issue) => [...path, ...(issue.path || []).map((p) => (typeof p === 'object' ? p.key : p))].join('.') || '(root)';
-  const failed = (issues) => ({ ok: false, message: issues.map((i) => `${where(i)}: ${i.message}`).join('; ') });
+function run(s, value, path, style = STYLES.mcpforge) {
+  const where = (issue) => [...path, ...(issue.path || []).map((p) => (typeof p === 'object' ? p.key : p))].join('.');
+  const failed = (issues) => ({ ok: false, message: issues.map((i) => style.issue(where(i), i.message)).join(style.separator) });
   if (typeof s.safeParse === 'function') {
     const r = s.safeParse(value);
     return r.success ? { ok: true, value: r.data } : failed((r.error && r.error.issues) || [{ message: String(r.error) }]);
@@ -82,9 +91,11 @@ function run(s, value, path) {
 /**
  * A function parsing validated arguments through zod / Standard Schemas (defaults,
  * transforms), or `undefined` for plain JSON Schemas. It returns `{ ok: true, value }` or
- * `{ ok: false, message }`, or a Promise of one for asynchronous schemas.
+ * `{ ok: false, message }`, or a Promise of one for asynchronous schemas. `styleName`
+ * (`'mcpforge'` or `'sdk'`) chooses how problems read.
  */
-function argumentParser(schema) {
+function argumentParser(schema, styleName = 'mcpforge') {
+  const style = STYLES[styleName];
   if (isRawShape(schema)) {
     const entries = Object.entries(schema);
     return (args) => {
@@ -93,15 +104,15 @@ function argumentParser(schema) {
       const pending = [];
       for (const [key, s] of entries) {
         const collect = (r) => (r.ok ? (r.value !== undefined ? (value[key] = r.value) : undefined) : problems.push(r.message));
-        const r = run(s, args[key], [key]);
+        const r = run(s, args[key], [key], style);
         if (typeof r.then === 'function') pending.push(r.then(collect));
         else collect(r);
       }
-      const done = () => (problems.length ? { ok: false, message: problems.join('; ') } : { ok: true, value });
+      const done = () => (problems.length ? { ok: false, message: problems.join(style.separator) } : { ok: true, value });
       return pending.length ? Promise.all(pending).then(done) : done();
     };
   }
-  if (isSchemaObject(schema)) return (args) => run(schema, args, []);
+  if (isSchemaObject(schema)) return (args) => run(schema, args, [], style);
   return undefined;
 }
 

@@ -15,6 +15,8 @@ const { toJsonSchema, argumentParser, isRawShape } = require('./schema');
 const results = require('./results');
 const { TestClient } = require('./client');
 const mount = require('./mount');
+const { ErrorPolicy } = require('./error-policy');
+const { ATTACH, isTransport } = require('./compat/attach');
 
 const EMPTY_INPUT = Object.freeze({ type: 'object', properties: {} });
 
@@ -61,18 +63,24 @@ class Server {
   #running = new Set();
   #clients = new Set();
   #http;
+  #errors;
 
   /**
    * @param {object} options `name` (required), `version`, `title`, `description`,
    *   `websiteUrl`, `instructions`, `logging`, `protocolVersions`, `stateKey`, `cacheTtlMs`,
    *   `cacheScope`, `limits`, `tasks`, `experimental`, `extensions`, `enableTools`,
-   *   `enableResources`, `enablePrompts` (unknown options are refused)
+   *   `enableResources`, `enablePrompts` (unknown options are refused); and, for JavaScript
+   *   only, `logger` (where the stacks of unexpected handler errors go: an object with an
+   *   `error(...)` method; default stderr) and `maskErrorDetails` (keep their text from
+   *   clients, who then read "the handler failed")
    */
   constructor(options = {}) {
     if (!options || typeof options.name !== 'string' || options.name === '') {
       throw new TypeError('mcpforge: new Server({ name, version }) needs a name');
     }
-    this.#native = new native.NativeServer(JSON.stringify(options), this.#table.dispatcher(this));
+    const { logger, maskErrorDetails, ...engineOptions } = options;
+    this.#errors = new ErrorPolicy({ logger, maskErrorDetails });
+    this.#native = new native.NativeServer(JSON.stringify(engineOptions), this.#table.dispatcher(this));
   }
 
   /**
@@ -114,6 +122,8 @@ class Server {
         },
         (cl, value) => results.answerTool(cl, value, name),
         done,
+        this.#errors,
+        `tool \`${name}\``,
       );
     });
     this.#register(id, () => this.#native.addTool(JSON.stringify(definition), id));
@@ -130,16 +140,29 @@ class Server {
 
   /**
    * Registers a resource template (RFC 6570, e.g. `file:///{path}`);
-   * `handler(uri: URL, variables, ctx)` returns text, bytes or `{ contents }`.
+   * `handler(uri: URL, variables, ctx)` returns text, bytes or `{ contents }`. With
+   * `config.list(ctx)` (returning `{ resources }` or an array of `{ uri, name, ... }`),
+   * `resources/list` adds the resources the template stands for, each taking the template's
+   * metadata for what it leaves out.
    */
   resourceTemplate(name, uriTemplate, config, handler) {
     if (typeof config === 'function') [config, handler] = [{}, config];
+    const { list, ...metadata } = config || {};
+    if (list !== undefined) requireFunction(list, `list of resource template ${uriTemplate}`);
     const id = this.#reader(`resource template ${uriTemplate}`, handler, (target, vars, ctx) =>
       handler(uriObject(target), vars, ctx),
     );
-    const definition = defined({ uriTemplate, name, ...(config || {}) });
-    this.#register(id, () => this.#native.addResourceTemplate(JSON.stringify(definition), id));
+    const listId = list === undefined ? undefined : this.#lister(uriTemplate, list);
+    const definition = defined({ uriTemplate, name, ...metadata });
+    this.#register(id, () => this.#native.addResourceTemplate(JSON.stringify(definition), id, listId), listId);
     return { uriTemplate, remove: () => this.removeResourceTemplate(uriTemplate) };
+  }
+
+  /** Adds the lister of a template's resources: `list(ctx)` answers `{ resources }` or an array. */
+  #lister(uriTemplate, list) {
+    return this.#table.add((payload, ctx, call, done) => {
+      results.settle(call, () => list(ctx), results.answerResourceList, done, this.#errors, `the list of resource template ${uriTemplate}`);
+    });
   }
 
   /** Adds a resource reader: `invoke(uri, variables, ctx)` runs the handler. */
@@ -156,6 +179,8 @@ class Server {
         },
         (cl, value) => results.answerResource(cl, value, target),
         done,
+        this.#errors,
+        `the reader of ${what}`,
       );
     });
   }
@@ -178,7 +203,14 @@ class Server {
       _meta: c._meta,
     });
     const id = this.#table.add((payload, ctx, call, done) => {
-      results.settle(call, () => handler(JSON.parse(payload), ctx), (cl, v) => results.answerPrompt(cl, v, name), done);
+      results.settle(
+        call,
+        () => handler(JSON.parse(payload), ctx),
+        (cl, v) => results.answerPrompt(cl, v, name),
+        done,
+        this.#errors,
+        `prompt \`${name}\``,
+      );
     });
     this.#register(id, () => this.#native.addPrompt(JSON.stringify(definition), id));
     return { name, remove: () => this.removePrompt(name) };
@@ -193,7 +225,7 @@ class Server {
   completion(ref, handler) {
     requireFunction(handler, 'completion');
     const id = this.#table.add((payload, ctx, call, done) => {
-      results.settle(call, () => handler(JSON.parse(payload), ctx), results.answerCompletion, done);
+      results.settle(call, () => handler(JSON.parse(payload), ctx), results.answerCompletion, done, this.#errors, 'a completion handler');
     });
     this.#register(id, () => this.#native.addCompletion(ref ? JSON.stringify(ref) : undefined, id));
   }
@@ -215,11 +247,12 @@ class Server {
     return this.prompt(name, config, handler);
   }
 
-  #register(id, add) {
+  #register(id, add, extraId) {
     try {
       add();
     } catch (e) {
       this.#table.delete(id);
+      if (extraId !== undefined) this.#table.delete(extraId);
       throw e;
     }
   }
@@ -262,6 +295,38 @@ class Server {
   /** Tells subscribers that the resource `uri` changed. */
   notifyResourceUpdated(uri) {
     this.#native.notifyResourceUpdated(uri);
+  }
+
+  /**
+   * Sends a log message outside any handler (`ctx.log` sends one for its request): to every
+   * connected session (stdio's one connection, each HTTP session) whose level lets `level`
+   * through. Nothing is sent with `logging: false`.
+   */
+  log(level, data, logger) {
+    this.#native.log(String(level), results.stringify(data === undefined ? null : data, 'the log data'), logger);
+  }
+
+  /**
+   * Serves over a transport object of this package, as the official SDK's `connect`:
+   * `StdioServerTransport` (as `listen()`), or a `StreamableHTTPServerTransport` whose
+   * `handleRequest` then hands requests to this server. Several HTTP transports may be
+   * connected to one server (the engine keeps their sessions apart).
+   */
+  async connect(transport) {
+    if (!isTransport(transport)) {
+      throw new TypeError('mcpforge: connect() takes a StdioServerTransport or StreamableHTTPServerTransport of this package');
+    }
+    await transport[ATTACH](this, () => {});
+  }
+
+  /** @internal The native HTTP application for mount `options` (transports, `createMcpHandler`). */
+  [mount.MOUNT](options = {}) {
+    return this.#httpApp(options);
+  }
+
+  /** @internal Forgets an application its transport closed. */
+  [mount.RELEASE](app) {
+    this.#apps.delete(app);
   }
 
   /**

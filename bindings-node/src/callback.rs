@@ -1,20 +1,21 @@
 //! The crossing into JavaScript: one [`Dispatcher`] per server owns one weak thread-safe
 //! function (it never keeps Node alive by itself): `dispatch(handlerId, payload, call)`
-//! starts a handler on the JS thread, and `dispatch(0, callId, null)` aborts that call's
-//! `AbortSignal` (one queue, so an abort never overtakes the call it aborts). The
+//! starts a handler on the JS thread, `dispatch(0, callId, null)` aborts that call's
+//! `AbortSignal` (one queue, so an abort never overtakes the call it aborts), and
+//! `dispatch(u32::MAX, handlerId, null)` forgets a handler the engine let go of. The
 //! engine's handler traits are implemented here once ([`JsTool`], [`JsResource`],
-//! [`JsPrompt`], [`JsCompletion`], [`JsVerifier`]); every call crosses with JSON text (parsed
-//! by `JSON.parse` in JS and by serde on a runtime thread) and comes back once through the
-//! [`NativeCall`] the handler answers on.
+//! [`JsLister`], [`JsPrompt`], [`JsCompletion`], [`JsVerifier`], each over a [`JsHandler`]);
+//! every call crosses with JSON text (parsed by `JSON.parse` in JS and by serde on a runtime
+//! thread) and comes back once through the [`NativeCall`] the handler answers on.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
-use mcpforge::protocol::{CompleteRequest, Completion, GetPromptResult, ResourceContents};
+use mcpforge::protocol::{CompleteRequest, Completion, GetPromptResult, Resource, ResourceContents};
 use mcpforge::{
     Arguments, AuthError, AuthInfo, BoxFuture, CallToolResult, CompletionHandler, HandlerError, PromptHandler,
-    ProtocolError, RequestContext, ResourceHandler, TokenVerifier, ToolHandler, ToolOutput,
+    ProtocolError, RequestContext, ResourceHandler, ResourceLister, TokenVerifier, ToolHandler, ToolOutput,
 };
 use napi::Status;
 use napi::bindgen_prelude::{FnArgs, Function};
@@ -26,13 +27,17 @@ use tokio::sync::oneshot;
 use crate::error::{js_error, parse_opt_json, tool_error, wrong_shape};
 
 /// The JS function handler calls and aborts go through: `(handlerId, payload, call) => void`;
-/// handler id 0 means "abort the call whose id is `payload`" (`call` is then `null`).
+/// handler id 0 means "abort the call whose id is `payload`", and `u32::MAX` "forget the
+/// handler whose id is `payload`" (`call` is then `null`).
 pub(crate) type DispatchFn<'a> = Function<'a, FnArgs<(u32, String, Option<NativeCall>)>, ()>;
 
 type DispatchTsfn = ThreadsafeFunction<Job, (), FnArgs<(u32, String, Option<NativeCall>)>, Status, false, true>;
 
 /// The handler id of an abort.
 const ABORT: u32 = 0;
+
+/// The handler id of a release (lib/dispatch.js: `RELEASE`).
+const RELEASE: u32 = u32::MAX;
 
 /// How a handler's answer reads.
 #[derive(Debug)]
@@ -77,6 +82,8 @@ pub(crate) enum Job {
     Call { handler: u32, payload: String, call: Arc<CallState> },
     /// Abort the signal of call `id`.
     Abort(u32),
+    /// Forget handler `id`: nothing of the engine can call it any more.
+    Release(u32),
 }
 
 /// A handler call, as JavaScript sees it: the handler's context operations (in
@@ -145,6 +152,7 @@ impl Dispatcher {
                     Ok(FnArgs::from(match ctx.value {
                         Job::Call { handler, payload, call } => (handler, payload, Some(NativeCall { state: call })),
                         Job::Abort(id) => (ABORT, id.to_string(), None),
+                        Job::Release(id) => (RELEASE, id.to_string(), None),
                     }))
                 },
             )?;
@@ -194,6 +202,35 @@ impl Dispatcher {
     }
 }
 
+/// One JavaScript handler as the engine holds it: its id in the server's handler table.
+/// Every future calling it holds it too, so it is dropped only once nothing of the engine
+/// can call the handler any more (removed, replaced, or the server gone, and no call left
+/// to start); it then asks JavaScript to forget the handler. The release is queued behind
+/// every call of the handler (one queue), so a call the engine started still finds it.
+pub(crate) struct JsHandler {
+    dispatcher: Arc<Dispatcher>,
+    id: u32,
+}
+
+impl JsHandler {
+    /// The handler `id` of the table `dispatcher` calls into.
+    pub fn new(dispatcher: &Arc<Dispatcher>, id: u32) -> Arc<JsHandler> {
+        Arc::new(JsHandler { dispatcher: dispatcher.clone(), id })
+    }
+
+    /// Runs the handler (see [`Dispatcher::invoke`]).
+    async fn invoke(&self, payload: String, ctx: Option<RequestContext>) -> Result<Reply, HandlerError> {
+        self.dispatcher.invoke(self.id, payload, ctx).await
+    }
+}
+
+impl Drop for JsHandler {
+    fn drop(&mut self) {
+        // A server whose JavaScript side is gone refuses the job: nothing is left to forget.
+        let _ = self.dispatcher.dispatch.call(Job::Release(self.id), ThreadsafeFunctionCallMode::NonBlocking);
+    }
+}
+
 /// Aborts the JS call's signal once: when the token trips, or when the engine drops the
 /// waiting future (shutdown, cancellation) before the handler answered.
 struct AbortGuard<'a> {
@@ -233,15 +270,14 @@ fn parse_as<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T,
 
 /// A JavaScript tool.
 pub(crate) struct JsTool {
-    pub dispatcher: Arc<Dispatcher>,
-    pub handler: u32,
+    pub handler: Arc<JsHandler>,
 }
 
 impl ToolHandler for JsTool {
     fn call(&self, ctx: RequestContext, args: Arguments) -> BoxFuture<'static, Result<ToolOutput, HandlerError>> {
-        let (dispatcher, handler) = (self.dispatcher.clone(), self.handler);
+        let handler = self.handler.clone();
         Box::pin(async move {
-            let reply = dispatcher.invoke(handler, args.json_text().to_owned(), Some(ctx)).await?;
+            let reply = handler.invoke(args.json_text().to_owned(), Some(ctx)).await?;
             match failure(reply)? {
                 Reply::Text(text) => Ok(ToolOutput::Text(text)),
                 Reply::Json(text) => Ok(ToolOutput::JsonText(text)),
@@ -255,8 +291,7 @@ impl ToolHandler for JsTool {
 /// A JavaScript resource or resource template reader. The payload is
 /// `{"uri": ..., "variables": {...}}`; the answer is a contents array (JSON) or text.
 pub(crate) struct JsResource {
-    pub dispatcher: Arc<Dispatcher>,
-    pub handler: u32,
+    pub handler: Arc<JsHandler>,
     /// The registered MIME type, used for plain-text answers.
     pub mime_type: Option<String>,
 }
@@ -268,10 +303,10 @@ impl ResourceHandler for JsResource {
         uri: String,
         vars: BTreeMap<String, String>,
     ) -> BoxFuture<'static, Result<Vec<ResourceContents>, HandlerError>> {
-        let (dispatcher, handler, mime) = (self.dispatcher.clone(), self.handler, self.mime_type.clone());
+        let (handler, mime) = (self.handler.clone(), self.mime_type.clone());
         Box::pin(async move {
             let payload = json!({ "uri": uri, "variables": vars }).to_string();
-            match failure(dispatcher.invoke(handler, payload, Some(ctx)).await?)? {
+            match failure(handler.invoke(payload, Some(ctx)).await?)? {
                 Reply::Text(text) => Ok(vec![ResourceContents::text(uri, mime.as_deref(), text)]),
                 Reply::Json(text) | Reply::Result(text) => parse_as(&text, "resource"),
                 _ => unreachable!("failure() keeps value forms only"),
@@ -280,10 +315,40 @@ impl ResourceHandler for JsResource {
     }
 }
 
+/// The JavaScript lister of a resource template's resources (the official SDK's
+/// `ResourceTemplate` `list` callback). The payload is empty; the answer is
+/// `{"resources": [...]}` or the array itself (JSON).
+pub(crate) struct JsLister {
+    pub handler: Arc<JsHandler>,
+}
+
+/// What a lister may answer: the SDK's `{ resources }`, or the bare array.
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum Listed {
+    Wrapped { resources: Vec<Resource> },
+    Bare(Vec<Resource>),
+}
+
+impl ResourceLister for JsLister {
+    fn list(&self, ctx: RequestContext) -> BoxFuture<'static, Result<Vec<Resource>, HandlerError>> {
+        let handler = self.handler.clone();
+        Box::pin(async move {
+            match failure(handler.invoke(String::new(), Some(ctx)).await?)? {
+                Reply::Json(text) | Reply::Result(text) | Reply::Text(text) => {
+                    Ok(match parse_as::<Listed>(&text, "resource list")? {
+                        Listed::Wrapped { resources } | Listed::Bare(resources) => resources,
+                    })
+                }
+                _ => unreachable!("failure() keeps value forms only"),
+            }
+        })
+    }
+}
+
 /// A JavaScript prompt. The answer is a `GetPromptResult` (JSON) or text (one user message).
 pub(crate) struct JsPrompt {
-    pub dispatcher: Arc<Dispatcher>,
-    pub handler: u32,
+    pub handler: Arc<JsHandler>,
 }
 
 impl PromptHandler for JsPrompt {
@@ -292,10 +357,10 @@ impl PromptHandler for JsPrompt {
         ctx: RequestContext,
         args: BTreeMap<String, String>,
     ) -> BoxFuture<'static, Result<GetPromptResult, HandlerError>> {
-        let (dispatcher, handler) = (self.dispatcher.clone(), self.handler);
+        let handler = self.handler.clone();
         Box::pin(async move {
             let payload = serde_json::to_string(&args).unwrap_or_else(|_| "{}".to_owned());
-            match failure(dispatcher.invoke(handler, payload, Some(ctx)).await?)? {
+            match failure(handler.invoke(payload, Some(ctx)).await?)? {
                 Reply::Text(text) => Ok(GetPromptResult::new(vec![mcpforge::PromptMessage::user(text)])),
                 Reply::Json(text) | Reply::Result(text) => parse_as(&text, "prompt"),
                 _ => unreachable!("failure() keeps value forms only"),
@@ -308,8 +373,7 @@ impl PromptHandler for JsPrompt {
 /// `{"ref": {...}, "argument": {"name", "value"}, "context": {"arguments": {...}}}`; the
 /// answer is a `Completion` (JSON).
 pub(crate) struct JsCompletion {
-    pub dispatcher: Arc<Dispatcher>,
-    pub handler: u32,
+    pub handler: Arc<JsHandler>,
 }
 
 impl CompletionHandler for JsCompletion {
@@ -318,7 +382,7 @@ impl CompletionHandler for JsCompletion {
         ctx: RequestContext,
         request: CompleteRequest,
     ) -> BoxFuture<'static, Result<Completion, ProtocolError>> {
-        let (dispatcher, handler) = (self.dispatcher.clone(), self.handler);
+        let handler = self.handler.clone();
         Box::pin(async move {
             let payload = json!({
                 "ref": request.reference,
@@ -327,7 +391,7 @@ impl CompletionHandler for JsCompletion {
             })
             .to_string();
             let answered = async {
-                match failure(dispatcher.invoke(handler, payload, Some(ctx)).await?)? {
+                match failure(handler.invoke(payload, Some(ctx)).await?)? {
                     Reply::Json(text) | Reply::Result(text) | Reply::Text(text) => parse_as(&text, "completion"),
                     _ => unreachable!("failure() keeps value forms only"),
                 }
@@ -341,15 +405,14 @@ impl CompletionHandler for JsCompletion {
 /// `{subject, scopes, clientId, extra}`; a thrown error refuses the token (`invalid_token`,
 /// or `insufficient_scope` when it names `requiredScopes`).
 pub(crate) struct JsVerifier {
-    pub dispatcher: Arc<Dispatcher>,
-    pub handler: u32,
+    pub handler: Arc<JsHandler>,
 }
 
 impl TokenVerifier for JsVerifier {
     fn verify(&self, token: &str) -> BoxFuture<'static, Result<AuthInfo, AuthError>> {
-        let (dispatcher, handler, token) = (self.dispatcher.clone(), self.handler, token.to_owned());
+        let (handler, token) = (self.handler.clone(), token.to_owned());
         Box::pin(async move {
-            let reply = dispatcher.invoke(handler, token, None).await.map_err(|e| AuthError::Invalid(e.to_string()))?;
+            let reply = handler.invoke(token, None).await.map_err(|e| AuthError::Invalid(e.to_string()))?;
             match reply {
                 Reply::Json(text) | Reply::Result(text) => {
                     // The grant's one JSON form (the engine's).

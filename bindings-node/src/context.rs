@@ -35,6 +35,39 @@ fn keyed_requests(text: &str) -> napi::Result<Vec<(String, InputRequest)>> {
         .collect()
 }
 
+/// A log level from its name.
+pub(crate) fn log_level(name: &str) -> napi::Result<LogLevel> {
+    LogLevel::parse(name).ok_or_else(|| {
+        js_error(format!(
+            "unknown log level `{name}` (debug, info, notice, warning, error, critical, alert, emergency)"
+        ))
+    })
+}
+
+/// The HTTP request's headers as Node's `IncomingHttpHeaders` has them: lowercase names,
+/// values as latin-1 strings, a repeated header's values joined with `, ` (`set-cookie`: an
+/// array).
+fn node_headers(request: &mcpforge::HttpRequestInfo) -> Value {
+    let mut out = serde_json::Map::new();
+    for (name, value) in request.headers() {
+        let text: String = value.iter().map(|&b| char::from(b)).collect();
+        match out.get_mut(name) {
+            Some(Value::Array(values)) => values.push(Value::String(text)),
+            Some(Value::String(joined)) => {
+                joined.push_str(", ");
+                joined.push_str(&text);
+            }
+            _ if name == "set-cookie" => {
+                out.insert(name.to_owned(), json!([text]));
+            }
+            _ => {
+                out.insert(name.to_owned(), Value::String(text));
+            }
+        }
+    }
+    Value::Object(out)
+}
+
 /// Asks with an automatic key (`elicit`, `sample`, `listRoots`) and returns the answer as JSON.
 async fn ask_auto(ctx: &RequestContext, request: InputRequest) -> Result<Value, HandlerError> {
     let to_value = |r: Result<Value, serde_json::Error>| r.map_err(HandlerError::from);
@@ -70,7 +103,8 @@ impl NativeCall {
 impl NativeCall {
     /// Everything about the request, as JSON: `requestId`, `protocolVersion`, `meta`,
     /// `progressToken`, `clientInfo`, `clientCapabilities`, `auth`, `taskId`,
-    /// `inputResponses`, `requestState`.
+    /// `inputResponses`, `requestState`, `sessionId`, and `headers` (HTTP requests: Node's
+    /// `IncomingHttpHeaders` form).
     #[napi]
     pub fn describe(&self) -> napi::Result<String> {
         let ctx = self.ctx()?;
@@ -86,6 +120,8 @@ impl NativeCall {
             "taskId": ctx.task_id(),
             "inputResponses": ctx.input_responses(),
             "requestState": ctx.request_state(),
+            "sessionId": ctx.session_id(),
+            "headers": ctx.http_request().map(node_headers),
         })
         .to_string())
     }
@@ -107,11 +143,7 @@ impl NativeCall {
     /// lets it through.
     #[napi]
     pub fn log(&self, level: String, data: String, logger: Option<String>) -> napi::Result<()> {
-        let level: LogLevel = serde_json::from_value(Value::String(level.clone())).map_err(|_| {
-            js_error(format!(
-                "unknown log level `{level}` (debug, info, notice, warning, error, critical, alert, emergency)"
-            ))
-        })?;
+        let level = log_level(&level)?;
         let data = parse_json(&data, "log data")?;
         self.ctx()?.log(level, data, logger.as_deref());
         Ok(())

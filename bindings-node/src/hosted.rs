@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use mcpforge::HttpApp;
-use mcpforge::transport::http::{HostRequest, HostResponse};
+use mcpforge::transport::http::{HostRequest, HostResponse, HostedOptions};
 use napi::Env;
 use napi::bindgen_prelude::{Buffer, PromiseRaw, spawn};
 use napi_derive::napi;
@@ -58,10 +58,18 @@ impl NativeHttpApp {
     }
 
     /// Hands a request to the engine (`headers`: `[name, value]` pairs, values as latin-1
-    /// strings the way Node gives them). It starts at once; read the answer from the
-    /// exchange.
+    /// strings the way Node gives them). `sessionId` names the session an `initialize` opens
+    /// (the host's own id, instead of one the engine draws). It starts at once; read the
+    /// answer from the exchange.
     #[napi]
-    pub fn start(&self, method: String, target: String, headers: Vec<Vec<String>>, body: Buffer) -> NativeExchange {
+    pub fn start(
+        &self,
+        method: String,
+        target: String,
+        headers: Vec<Vec<String>>,
+        body: Buffer,
+        session_id: Option<String>,
+    ) -> NativeExchange {
         let headers = headers
             .into_iter()
             .filter_map(|pair| match <[String; 2]>::try_from(pair) {
@@ -79,7 +87,7 @@ impl NativeHttpApp {
         let (app, slot, gone) = (self.app.clone(), exchange.body.clone(), exchange.gone.clone());
         spawn(async move {
             let answered = tokio::select! {
-                answered = app.handle_hosted(request) => answered,
+                answered = app.handle_hosted_with(request, HostedOptions { session_id }) => answered,
                 () = gone.cancelled() => return,
             };
             let head = match answered {
@@ -98,6 +106,19 @@ impl NativeHttpApp {
             let _ = head_tx.send(head);
         });
         exchange
+    }
+
+    /// Stops this application only (its sessions end, its running requests get the grace
+    /// period; later requests are answered 503), the server going on; resolves once its
+    /// requests have finished or been cancelled and answered.
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn close<'e>(&self, env: &'e Env) -> napi::Result<PromiseRaw<'e, ()>> {
+        let app = self.app.clone();
+        app.close();
+        env.spawn_future(async move {
+            app.drained().await;
+            Ok(())
+        })
     }
 
     /// Shuts the server down gracefully; resolves once every running request of this

@@ -14,7 +14,9 @@ use napi_derive::napi;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::callback::{DispatchFn, Dispatcher, JsCompletion, JsPrompt, JsResource, JsTool, JsVerifier};
+use crate::callback::{
+    DispatchFn, Dispatcher, JsCompletion, JsHandler, JsLister, JsPrompt, JsResource, JsTool, JsVerifier,
+};
 use crate::client::NativeMemoryClient;
 use crate::error::{js_error, parse_json};
 use crate::hosted::NativeHttpApp;
@@ -61,7 +63,7 @@ impl NativeServer {
     pub fn add_tool(&self, definition_json: String, handler: u32) -> napi::Result<()> {
         // `deferTask` is read with the rest (the engine's definition form).
         let tool: Tool = definition(&definition_json, "tool")?;
-        let handler = Arc::new(JsTool { dispatcher: self.dispatcher.clone(), handler });
+        let handler = Arc::new(JsTool { handler: JsHandler::new(&self.dispatcher, handler) });
         self.server.add_tool(tool, handler as Arc<dyn mcpforge::ToolHandler>).map_err(js_error)
     }
 
@@ -70,24 +72,39 @@ impl NativeServer {
     pub fn add_resource(&self, definition_json: String, handler: u32) -> napi::Result<()> {
         let resource: Resource = definition(&definition_json, "resource")?;
         let mime_type = resource.mime_type.clone();
-        let handler = Arc::new(JsResource { dispatcher: self.dispatcher.clone(), handler, mime_type });
+        let handler = Arc::new(JsResource { handler: JsHandler::new(&self.dispatcher, handler), mime_type });
         self.server.add_resource(resource, handler as Arc<dyn mcpforge::ResourceHandler>).map_err(js_error)
     }
 
-    /// Adds a resource template.
+    /// Adds a resource template; `lister` is the handler id of the function listing the
+    /// resources it stands for (`resources/list` adds them), if any.
     #[napi]
-    pub fn add_resource_template(&self, definition_json: String, handler: u32) -> napi::Result<()> {
+    pub fn add_resource_template(
+        &self,
+        definition_json: String,
+        handler: u32,
+        lister: Option<u32>,
+    ) -> napi::Result<()> {
         let template: ResourceTemplate = definition(&definition_json, "resource template")?;
         let mime_type = template.mime_type.clone();
-        let handler = Arc::new(JsResource { dispatcher: self.dispatcher.clone(), handler, mime_type });
-        self.server.add_resource_template(template, handler as Arc<dyn mcpforge::ResourceHandler>).map_err(js_error)
+        let handler = Arc::new(JsResource { handler: JsHandler::new(&self.dispatcher, handler), mime_type })
+            as Arc<dyn mcpforge::ResourceHandler>;
+        let added = match lister {
+            Some(lister) => {
+                let lister = Arc::new(JsLister { handler: JsHandler::new(&self.dispatcher, lister) })
+                    as Arc<dyn mcpforge::ResourceLister>;
+                self.server.add_listed_resource_template(template, handler, lister)
+            }
+            None => self.server.add_resource_template(template, handler),
+        };
+        added.map_err(js_error)
     }
 
     /// Adds a prompt.
     #[napi]
     pub fn add_prompt(&self, definition_json: String, handler: u32) -> napi::Result<()> {
         let prompt: Prompt = definition(&definition_json, "prompt")?;
-        let handler = Arc::new(JsPrompt { dispatcher: self.dispatcher.clone(), handler });
+        let handler = Arc::new(JsPrompt { handler: JsHandler::new(&self.dispatcher, handler) });
         self.server.add_prompt(prompt, handler as Arc<dyn mcpforge::PromptHandler>).map_err(js_error)
     }
 
@@ -99,7 +116,7 @@ impl NativeServer {
             Some(r) => Some(definition::<CompletionRef>(&r, "completion reference")?),
             None => None,
         };
-        let handler = Arc::new(JsCompletion { dispatcher: self.dispatcher.clone(), handler });
+        let handler = Arc::new(JsCompletion { handler: JsHandler::new(&self.dispatcher, handler) });
         self.server.add_completion(reference, handler);
         Ok(())
     }
@@ -152,6 +169,15 @@ impl NativeServer {
         self.server.notify_resource_updated(&uri);
     }
 
+    /// Sends a log message outside any request (`data`: JSON text) to every connected
+    /// session whose level lets `level` through.
+    #[napi]
+    pub fn log(&self, level: String, data: String, logger: Option<String>) -> napi::Result<()> {
+        let level = crate::context::log_level(&level)?;
+        self.server.log(level, parse_json(&data, "log data")?, logger.as_deref());
+        Ok(())
+    }
+
     /// Serves stdio until stdin closes or `shutdown`; the promise keeps Node alive until then.
     /// Signals are left to JavaScript (the public API turns SIGINT/SIGTERM into `close()`).
     #[napi(ts_return_type = "Promise<void>")]
@@ -196,7 +222,8 @@ impl NativeServer {
     /// handler id of the token verifier.
     fn http_options(&self, o: Value, verifier: Option<u32>) -> napi::Result<HttpOptions> {
         let verifier = verifier.map(|handler| {
-            Arc::new(JsVerifier { dispatcher: self.dispatcher.clone(), handler }) as Arc<dyn mcpforge::TokenVerifier>
+            Arc::new(JsVerifier { handler: JsHandler::new(&self.dispatcher, handler) })
+                as Arc<dyn mcpforge::TokenVerifier>
         });
         HttpOptions::from_json(o, verifier).map_err(|e| js_error(format!("http options: {e}")))
     }

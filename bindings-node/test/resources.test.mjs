@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { withServer } from './helpers.mjs';
-import { resourceNotFound, ErrorCode } from '../lib/index.mjs';
+import { resourceNotFound, ErrorCode, McpError } from '../lib/index.mjs';
 
 function setup(server) {
   server.resource('readme', 'file:///readme.md', { mimeType: 'text/markdown', description: 'Read me' }, (uri) => `# ${uri.pathname}`);
@@ -84,6 +84,46 @@ test('a template can be removed: by its handle or by name, once', async () => {
     assert.equal(server.removeResourceTemplate('users://{id}/profile'), true);
     assert.deepEqual((await c.listResourceTemplates()).resourceTemplates, []);
   });
+});
+
+test('a template with a list: resources/list adds what it returns, with the template metadata', async () => {
+  await withServer(
+    (server) => {
+      server.resource('readme', 'file:///readme', {}, () => 'readme');
+      server.resourceTemplate(
+        'note',
+        'notes://{name}',
+        {
+          mimeType: 'text/plain',
+          list: (ctx) => ({ resources: [{ uri: 'notes://a', name: 'a', description: `for ${ctx.protocolVersion}` }] }),
+        },
+        (_uri, { name }) => `note ${name}`,
+      );
+      server.resourceTemplate('bare', 'bare://{x}', { list: async () => [{ uri: 'bare://1', name: 'one' }] }, () => 'bare');
+    },
+    async (_s, c) => {
+      const { resources } = await c.listResources();
+      assert.deepEqual(resources, [
+        { uri: 'file:///readme', name: 'readme' },
+        { uri: 'notes://a', name: 'a', description: 'for 2025-11-25', mimeType: 'text/plain' },
+        { uri: 'bare://1', name: 'one' },
+      ]);
+      const { resourceTemplates } = await c.listResourceTemplates();
+      assert.deepEqual(resourceTemplates.map((t) => Object.keys(t).sort()), [['mimeType', 'name', 'uriTemplate'], ['name', 'uriTemplate']]);
+    },
+  );
+});
+
+test('a list that throws fails resources/list; a list that is not a function is refused', async () => {
+  await withServer(
+    (server) => {
+      server.resourceTemplate('note', 'notes://{name}', { list: () => { throw new McpError(ErrorCode.InternalError, 'store offline'); } }, () => 'x');
+      assert.throws(() => server.resourceTemplate('bad', 'bad://{x}', { list: 'nope' }, () => 'x'), /must be a function/);
+    },
+    async (_s, c) => {
+      await assert.rejects(c.listResources(), (e) => e.code === ErrorCode.InternalError && /store offline/.test(e.message));
+    },
+  );
 });
 
 test('prompts: strings, messages, full results and their arguments', async () => {

@@ -5,6 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { McpError, ToolError, ErrorCode, Server } from '../lib/index.mjs';
 import { withServer, text, OBJECT_AB } from './helpers.mjs';
 
@@ -170,6 +172,49 @@ test('tools added and removed while connected are seen by the client', async () 
       assert.ok(changed.length >= 1);
     },
   );
+});
+
+/**
+ * Registers a tool, a prompt and a listed template named `looped` whose handlers only the
+ * registration holds; returns weak references to the handlers (made here, not in the
+ * caller's async frame, which could keep the last ones alive).
+ */
+function registerLooped(server, i) {
+  const tool = () => `tool ${i}`;
+  const prompt = () => `prompt ${i}`;
+  const read = (uri) => ({ contents: [{ uri: uri.href, text: 'x' }] });
+  const list = () => [{ uri: 'loop://x', name: 'x' }];
+  server.tool('looped', {}, tool);
+  server.prompt('looped', {}, prompt);
+  server.resourceTemplate('looped', 'loop://{x}', { list }, read);
+  return [tool, prompt, read, list].map((f) => new WeakRef(f));
+}
+
+test('a removed tool, prompt or template lets go of its handlers (add and remove in a loop grow nothing)', async () => {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc');
+  const server = new Server({ name: 'released', version: '1.0.0' });
+  const client = await server.testClient();
+  try {
+    const handlers = [];
+    for (let i = 0; i < 3; i++) {
+      handlers.push(...registerLooped(server, i));
+      assert.equal(text(await client.callTool('looped', {})), `tool ${i}`, 'served before it is removed');
+      assert.equal(server.removeTool('looped'), true);
+      assert.equal(server.removePrompt('looped'), true);
+      assert.equal(server.removeResourceTemplate('loop://{x}'), true);
+    }
+    const held = () => handlers.map((w, i) => (w.deref() === undefined ? -1 : i)).filter((i) => i >= 0);
+    const deadline = Date.now() + 5_000;
+    while (held().length > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      gc();
+    }
+    assert.deepEqual(held(), [], 'handlers of removed registrations are still held');
+  } finally {
+    await client.close();
+    await server.close();
+  }
 });
 
 test('server options are read by the engine, and a mistyped one throws', async () => {

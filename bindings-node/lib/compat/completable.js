@@ -1,0 +1,41 @@
+/**
+ * `completable(schema, complete)`: marks a prompt argument's zod schema with a completion
+ * callback `(value, context?) => string[] | Promise<string[]>`, as in the official SDK. The
+ * schema itself is returned unchanged (its JSON Schema and parsing stay the same); the
+ * callback is kept aside and found again through `completerOf`, also under `.optional()`.
+ */
+'use strict';
+
+const completers = new WeakMap();
+
+/**
+ * Marks `schema` as completable with `complete(value, { arguments })`.
+ * @template T
+ * @param {T} schema a zod schema (or any schema object)
+ * @param {(value: string, context?: { arguments?: Record<string, string> }) => string[] | Promise<string[]>} complete
+ * @returns {T}
+ */
+function completable(schema, complete) {
+  if (schema === null || typeof schema !== 'object') throw new TypeError('mcpforge: completable() takes a schema object');
+  if (typeof complete !== 'function') throw new TypeError('mcpforge: completable() takes a completion function');
+  completers.set(schema, complete);
+  return schema;
+}
+
+/** The completion callback of `schema` (or of the schema it wraps, for `.optional()`). */
+function completerOf(schema) {
+  for (let s = schema, depth = 0; s && typeof s === 'object' && depth < 4; depth++) {
+    const found = completers.get(s);
+    if (found) return found;
+    const def = s._zod?.def ?? s._def;
+    s = def && def.innerType;
+  }
+  return undefined;
+}
+
+/** True when `schema` has a completion callback. */
+function isCompletable(schema) {
+  return completerOf(schema) !== undefined;
+}
+
+module.exports = { completable, completerOf, isCompletable };

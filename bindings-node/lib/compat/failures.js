@@ -1,0 +1,43 @@
+/**
+ * What clients read when a handler of an `McpServer` fails, worded as the official SDK words
+ * it: a tool that throws answers an `isError` result with the error's message (an `McpError`
+ * included, as `MCP error <code>: <message>`), except the input-required signal and URL
+ * elicitation errors, which keep their meaning (mcpforge's `ToolError` keeps its data); a resource or prompt that throws an
+ * `McpError` answers a JSON-RPC error with that wording. Unexpected errors are logged with
+ * their stack by the server's `ErrorPolicy` either way.
+ */
+'use strict';
+
+const { ErrorCode, InputRequiredError, McpError, ToolError, isMcpError } = require('../errors');
+
+/** `MCP error <code>: <message>` (left alone when already worded so, by the official SDK's McpError). */
+function sdkWording(error) {
+  const prefix = `MCP error ${error.code}: `;
+  return String(error.message).startsWith(prefix) ? String(error.message) : prefix + error.message;
+}
+
+/** The `McpError` to throw for `error` so the JSON-RPC error reads as the official SDK's. */
+function asProtocolError(error) {
+  if (!isMcpError(error)) return error;
+  const worded = new McpError(error.code, sdkWording(error), error.data);
+  worded.stack = error.stack;
+  return worded;
+}
+
+/**
+ * The result (or the rethrown error) of a tool named `name` that threw `error`.
+ * @param {import('../error-policy').ErrorPolicy} policy logs unexpected errors and may mask their text
+ */
+function toolFailure(error, name, policy) {
+  if (error instanceof InputRequiredError || error instanceof ToolError) throw error;
+  if (isMcpError(error) && error.code === ErrorCode.UrlElicitationRequired) throw asProtocolError(error);
+  let text;
+  if (isMcpError(error)) text = sdkWording(error);
+  else {
+    policy.report(error, `tool \`${name}\``);
+    text = policy.visible(error instanceof Error ? error.message : String(error));
+  }
+  return { content: [{ type: 'text', text }], isError: true };
+}
+
+module.exports = { toolFailure, asProtocolError, sdkWording };

@@ -1,0 +1,465 @@
+/**
+ * `McpServer`: the official TypeScript SDK's high-level server API over an mcpforge
+ * `Server`, so a program written on the SDK moves by changing its imports. It owns what the
+ * SDK's API adds on top of mcpforge's registration: the SDK's call signatures and overloads
+ * (`registerTool`, `tool`, `registerResource`, `resource`, `registerPrompt`, `prompt`),
+ * handles that enable, disable, update and remove what they registered, `ResourceTemplate`
+ * completion and `completable()` prompt arguments, handlers called as the SDK calls them
+ * (`(args, extra)`, or `(extra)` without a schema; `extra` is mcpforge's `Context`), tool
+ * failures worded as the SDK words them, and `connect(transport)`. Registration, argument
+ * validation, results and the wire are the engine's, through the `Server` it wraps.
+ */
+'use strict';
+
+const { Server } = require('../server');
+const { ErrorCode, McpError } = require('../errors');
+const { ErrorPolicy } = require('../error-policy');
+const { argumentParser, isRawShape, isSchemaObject } = require('../schema');
+const { ResourceTemplate } = require('./resource-template');
+const { completerOf, isCompletable } = require('./completable');
+const { ProtocolServer, inHandler } = require('./protocol-server');
+const { toolFailure, asProtocolError } = require('./failures');
+const { ATTACH, DETACH, isTransport } = require('./attach');
+
+/** Options of the official SDK's `ServerOptions` that have no engine meaning here. */
+const SDK_ONLY_OPTIONS = new Set([
+  'capabilities',
+  'enforceStrictCapabilities',
+  'debouncedNotificationMethods',
+  'jsonSchemaValidator',
+  'taskStore',
+  'taskMessageQueue',
+  'defaultTaskPollInterval',
+  'maxTaskQueueSize',
+  'maxToolInputElements',
+]);
+
+const EMPTY_OBJECT_SCHEMA = Object.freeze({ type: 'object', properties: {} });
+
+/** Keeps only defined fields. */
+function defined(obj) {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined));
+}
+
+/** The official SDK's reading of a raw shape: a plain object of zod schemas, or `{}`. */
+function isShape(value) {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || isSchemaObject(value)) return false;
+  return Object.keys(value).length === 0 || isRawShape(value);
+}
+
+/** An input or output schema as the engine takes it (`{}` is the SDK's empty raw shape). */
+function engineSchema(schema) {
+  if (schema !== undefined && isShape(schema) && Object.keys(schema).length === 0) return EMPTY_OBJECT_SCHEMA;
+  return schema;
+}
+
+/** The mcpforge `Server` options for the SDK's `(serverInfo, options)`. */
+function engineOptions(serverInfo, options) {
+  if (!serverInfo || typeof serverInfo.name !== 'string') throw new TypeError('mcpforge: new McpServer({ name, version }) needs a name');
+  const { name, version, title, websiteUrl, icons, description } = serverInfo;
+  const capabilities = options.capabilities || {};
+  const own = Object.fromEntries(Object.entries(options).filter(([k]) => !SDK_ONLY_OPTIONS.has(k)));
+  return defined({
+    name,
+    version,
+    title,
+    websiteUrl,
+    icons,
+    description,
+    logging: Boolean(capabilities.logging),
+    enableTools: capabilities.tools ? true : undefined,
+    enableResources: capabilities.resources ? true : undefined,
+    enablePrompts: capabilities.prompts ? true : undefined,
+    experimental: capabilities.experimental,
+    ...own,
+  });
+}
+
+/** The SDK's completion answer for `suggestions`: at most 100 values, the total, whether more exist. */
+function completionResult(suggestions) {
+  const values = Array.isArray(suggestions) ? suggestions.map(String) : [];
+  return { values: values.slice(0, 100), total: values.length, hasMore: values.length > 100 };
+}
+
+/** A Promise of `fn()`, with a thrown `McpError` worded as the SDK words it on the wire. */
+async function sdkErrors(fn) {
+  try {
+    return await fn();
+  } catch (e) {
+    throw asProtocolError(e);
+  }
+}
+
+class McpServer {
+  #engine;
+  #errors;
+  #tools = new Map();
+  #prompts = new Map();
+  #resources = new Map();
+  #templates = new Map();
+  #transport;
+
+  /**
+   * @param {{ name: string, version: string, title?: string, websiteUrl?: string, icons?: object[] }} serverInfo
+   * @param {object} [options] the SDK's `ServerOptions` (`capabilities`, `instructions`; the
+   *   SDK-only ones are accepted and ignored) and any option of mcpforge's `Server` (`limits`,
+   *   `logger`, `maskErrorDetails`, ...). Log messages are sent only with `capabilities.logging`.
+   */
+  constructor(serverInfo, options = {}) {
+    const engine = engineOptions(serverInfo, options || {});
+    this.#errors = new ErrorPolicy({ logger: engine.logger, maskErrorDetails: engine.maskErrorDetails });
+    this.#engine = new Server(engine);
+    /** The low-level server of the official SDK's API (notifications, client input). */
+    this.server = new ProtocolServer(this, this.#engine, engine.logging);
+  }
+
+  /** The mcpforge `Server` this one registers on (its mounts, `listen`, `testClient`). */
+  get engine() {
+    return this.#engine;
+  }
+
+  /** The transport this server is connected to, if any. */
+  get transport() {
+    return this.#transport;
+  }
+
+  /**
+   * Starts serving over `transport` (a `StdioServerTransport`, `StreamableHTTPServerTransport`
+   * or `WebStandardStreamableHTTPServerTransport` of this package); resolves once started.
+   */
+  async connect(transport) {
+    if (this.#transport) throw new Error('Already connected to a transport. Call close() before connecting to a new transport.');
+    if (!isTransport(transport)) {
+      throw new TypeError(
+        'mcpforge: connect() takes a StdioServerTransport or StreamableHTTPServerTransport imported from mcpforge (mcpforge/server/stdio.js, mcpforge/server/streamableHttp.js)',
+      );
+    }
+    this.#transport = transport;
+    try {
+      await transport[ATTACH](this.#engine, () => this.#closed());
+    } catch (e) {
+      this.#transport = undefined;
+      throw e;
+    }
+  }
+
+  #closed() {
+    if (!this.#transport) return;
+    this.#transport = undefined;
+    const { onclose } = this.server;
+    if (typeof onclose === 'function') onclose();
+  }
+
+  /** Closes the transport and stops the server (final: connect a new `McpServer` to serve again). */
+  async close() {
+    const transport = this.#transport;
+    if (transport) await transport[DETACH]();
+    await this.#engine.close();
+    this.#closed();
+  }
+
+  /** True while connected to a transport. */
+  isConnected() {
+    return this.#transport !== undefined;
+  }
+
+  /** Sends a log message (`{ level, data, logger }`); see `server.sendLoggingMessage`. */
+  sendLoggingMessage(params) {
+    return this.server.sendLoggingMessage(params);
+  }
+
+  /** Tells clients the tool list changed. */
+  sendToolListChanged() {
+    this.#engine.notifyToolsChanged();
+  }
+
+  /** Tells clients the resource list changed. */
+  sendResourceListChanged() {
+    this.#engine.notifyResourcesChanged();
+  }
+
+  /** Tells clients the prompt list changed. */
+  sendPromptListChanged() {
+    this.#engine.notifyPromptsChanged();
+  }
+
+  // ---- tools ----
+
+  /**
+   * Registers a tool: `config` has `title`, `description`, `inputSchema` and `outputSchema`
+   * (zod object, zod raw shape or JSON Schema), `annotations`, `icons`, `_meta`;
+   * `cb(args, extra)` (or `cb(extra)` without `inputSchema`) returns a `CallToolResult`.
+   * Returns the tool's handle.
+   */
+  registerTool(name, config, cb) {
+    this.#refuseDuplicate(this.#tools, name, 'Tool');
+    const { title, description, inputSchema, outputSchema, annotations, icons, _meta } = config || {};
+    return this.#addTool(name, { title, description, inputSchema, outputSchema, annotations, icons, _meta }, cb);
+  }
+
+  /**
+   * The older form: `tool(name, [description], [paramsSchemaOrAnnotations], [annotations], cb)`.
+   */
+  tool(name, ...rest) {
+    this.#refuseDuplicate(this.#tools, name, 'Tool');
+    let description;
+    let inputSchema;
+    let annotations;
+    if (typeof rest[0] === 'string') description = rest.shift();
+    if (rest.length > 1) {
+      const first = rest[0];
+      if (isShape(first)) {
+        inputSchema = rest.shift();
+        if (rest.length > 1 && rest[0] !== null && typeof rest[0] === 'object' && !isShape(rest[0])) annotations = rest.shift();
+      } else if (first !== null && typeof first === 'object') {
+        if (Object.values(first).some((v) => v !== null && typeof v === 'object')) {
+          throw new Error(`Tool ${name} expected a Zod schema or ToolAnnotations, but received an unrecognized object`);
+        }
+        annotations = rest.shift();
+      }
+    }
+    return this.#addTool(name, { description, inputSchema, annotations }, rest[0]);
+  }
+
+  #addTool(name, fields, cb) {
+    if (typeof cb !== 'function') throw new TypeError(`mcpforge: tool \`${name}\` needs a callback`);
+    const entry = { ...fields, handler: cb, enabled: true };
+    return this.#handle(entry, {
+      map: this.#tools,
+      key: name,
+      install: (key) => this.#installTool(key, entry),
+      uninstall: (key) => this.#engine.removeTool(key),
+      notify: () => this.#engine.notifyToolsChanged(),
+      apply: (updates) => {
+        for (const field of ['title', 'description', 'annotations', '_meta', 'icons', 'outputSchema']) {
+          if (updates[field] !== undefined) entry[field] = updates[field];
+        }
+        if (updates.paramsSchema !== undefined) entry.inputSchema = updates.paramsSchema;
+        if (updates.inputSchema !== undefined) entry.inputSchema = updates.inputSchema;
+        if (updates.callback !== undefined) entry.handler = updates.callback;
+      },
+    });
+    return handle;
+  }
+
+  #installTool(name, entry) {
+    const withArgs = entry.inputSchema !== undefined;
+    const errors = this.#errors;
+    const config = defined({
+      title: entry.title,
+      description: entry.description,
+      inputSchema: engineSchema(entry.inputSchema),
+      outputSchema: engineSchema(entry.outputSchema),
+      annotations: entry.annotations,
+      icons: entry.icons,
+      _meta: entry._meta,
+      execution: { taskSupport: 'forbidden' },
+    });
+    this.#engine.tool(name, config, (args, ctx) =>
+      inHandler(ctx, async () => {
+        try {
+          return await (withArgs ? entry.handler(args, ctx) : entry.handler(ctx));
+        } catch (e) {
+          return toolFailure(e, name, errors);
+        }
+      }),
+    );
+  }
+
+  // ---- resources ----
+
+  /**
+   * Registers a resource: a URI string (`cb(uri: URL, extra)`) or a `ResourceTemplate`
+   * (`cb(uri: URL, variables, extra)`); `config` is its metadata (`title`, `description`,
+   * `mimeType`, ...). `cb` returns `{ contents: [...] }`. Returns the resource's handle.
+   */
+  registerResource(name, uriOrTemplate, config, cb) {
+    return this.#addResource(name, uriOrTemplate, config || {}, cb);
+  }
+
+  /** The older form: `resource(name, uriOrTemplate, [metadata], cb)`. */
+  resource(name, uriOrTemplate, ...rest) {
+    const metadata = rest[0] !== null && typeof rest[0] === 'object' ? rest.shift() : undefined;
+    return this.#addResource(name, uriOrTemplate, metadata, rest[0]);
+  }
+
+  #addResource(name, uriOrTemplate, metadata, cb) {
+    if (typeof cb !== 'function') throw new TypeError(`mcpforge: resource \`${name}\` needs a read callback`);
+    if (typeof uriOrTemplate === 'string') {
+      if (this.#resources.has(uriOrTemplate)) throw new Error(`Resource ${uriOrTemplate} is already registered`);
+      const entry = { name, title: metadata?.title, metadata, readCallback: cb, enabled: true };
+      const handle = this.#handle(entry, {
+        map: this.#resources,
+        key: uriOrTemplate,
+        keyField: 'uri',
+        install: (uri) => this.#engine.resource(entry.name, uri, defined({ ...entry.metadata, title: entry.title }), (url, ctx) =>
+          inHandler(ctx, () => sdkErrors(() => entry.readCallback(url, ctx))),
+        ),
+        uninstall: (uri) => this.#engine.removeResource(uri),
+        notify: () => this.#engine.notifyResourcesChanged(),
+        apply: (updates) => {
+          for (const field of ['name', 'title', 'metadata']) if (updates[field] !== undefined) entry[field] = updates[field];
+          if (updates.callback !== undefined) entry.readCallback = updates.callback;
+        },
+      });
+      return handle;
+    }
+    if (!(uriOrTemplate instanceof ResourceTemplate)) {
+      throw new TypeError(`mcpforge: resource \`${name}\` takes a URI string or a ResourceTemplate`);
+    }
+    if (this.#templates.has(name)) throw new Error(`Resource template ${name} is already registered`);
+    const entry = { resourceTemplate: uriOrTemplate, title: metadata?.title, metadata, readCallback: cb, enabled: true };
+    const installed = new Map();
+    const handle = this.#handle(entry, {
+      map: this.#templates,
+      key: name,
+      install: (key) => installed.set(key, this.#installTemplate(key, entry)),
+      uninstall: (key) => {
+        const uriTemplate = installed.get(key);
+        installed.delete(key);
+        return uriTemplate !== undefined && this.#engine.removeResourceTemplate(uriTemplate);
+      },
+      notify: () => this.#engine.notifyResourcesChanged(),
+      apply: (updates) => {
+        for (const field of ['title', 'metadata']) if (updates[field] !== undefined) entry[field] = updates[field];
+        if (updates.template !== undefined) entry.resourceTemplate = updates.template;
+        if (updates.callback !== undefined) entry.readCallback = updates.callback;
+      },
+    });
+    return handle;
+  }
+
+  /** Adds the template `name` of `entry` to the engine (and its completions); returns its URI template. */
+  #installTemplate(name, entry) {
+    const template = entry.resourceTemplate;
+    const uriTemplate = template.uriTemplate.toString();
+    const listCallback = template.listCallback;
+    const list = listCallback && ((ctx) => inHandler(ctx, () => sdkErrors(() => listCallback(ctx))));
+    const metadata = defined({ ...entry.metadata, title: entry.title, list });
+    this.#engine.resourceTemplate(name, uriTemplate, metadata, (url, variables, ctx) =>
+      inHandler(ctx, () => sdkErrors(() => entry.readCallback(url, variables, ctx))),
+    );
+    if (template.uriTemplate.variableNames.some((v) => template.completeCallback(v))) {
+      this.#engine.completion({ type: 'ref/resource', uri: uriTemplate }, async ({ argument, context }, ctx) => {
+        const current = [...this.#templates.values()].find((t) => t.resourceTemplate.uriTemplate.toString() === uriTemplate);
+        if (!current) throw asProtocolError(new McpError(ErrorCode.InvalidParams, `Resource template ${uriTemplate} not found`));
+        const complete = current.resourceTemplate.completeCallback(argument.name);
+        if (!complete) return { values: [], hasMore: false };
+        return completionResult(await inHandler(ctx, () => complete(argument.value, context)));
+      });
+    }
+    return uriTemplate;
+  }
+
+  // ---- prompts ----
+
+  /**
+   * Registers a prompt: `config` has `title`, `description`, `argsSchema` (a zod raw shape,
+   * whose fields may be `completable`); `cb(args, extra)` (or `cb(extra)` without
+   * `argsSchema`) returns a `GetPromptResult`. Returns the prompt's handle.
+   */
+  registerPrompt(name, config, cb) {
+    this.#refuseDuplicate(this.#prompts, name, 'Prompt');
+    const { title, description, argsSchema, icons, _meta } = config || {};
+    return this.#addPrompt(name, { title, description, argsSchema, icons, _meta }, cb);
+  }
+
+  /** The older form: `prompt(name, [description], [argsSchema], cb)`. */
+  prompt(name, ...rest) {
+    this.#refuseDuplicate(this.#prompts, name, 'Prompt');
+    const description = typeof rest[0] === 'string' ? rest.shift() : undefined;
+    const argsSchema = rest.length > 1 ? rest.shift() : undefined;
+    return this.#addPrompt(name, { description, argsSchema }, rest[0]);
+  }
+
+  #addPrompt(name, fields, cb) {
+    if (typeof cb !== 'function') throw new TypeError(`mcpforge: prompt \`${name}\` needs a callback`);
+    const entry = { ...fields, callback: cb, enabled: true };
+    return this.#handle(entry, {
+      map: this.#prompts,
+      key: name,
+      install: (key) => this.#installPrompt(key, entry),
+      uninstall: (key) => this.#engine.removePrompt(key),
+      notify: () => this.#engine.notifyPromptsChanged(),
+      apply: (updates) => {
+        for (const field of ['title', 'description', 'argsSchema', 'callback']) {
+          if (updates[field] !== undefined) entry[field] = updates[field];
+        }
+      },
+    });
+  }
+
+  #installPrompt(name, entry) {
+    const shape = entry.argsSchema;
+    const parse = shape === undefined ? undefined : argumentParser(shape, 'sdk');
+    const config = defined({ title: entry.title, description: entry.description, argsSchema: shape, icons: entry.icons, _meta: entry._meta });
+    this.#engine.prompt(name, config, (args, ctx) =>
+      inHandler(ctx, () =>
+        sdkErrors(async () => {
+          if (shape === undefined) return entry.callback(ctx);
+          let value = args;
+          if (parse) {
+            const r = await parse(args || {});
+            if (!r.ok) throw new McpError(ErrorCode.InvalidParams, `Invalid arguments for prompt ${name}: ${r.message}`);
+            value = r.value;
+          }
+          return entry.callback(value, ctx);
+        }),
+      ),
+    );
+    const fields = shape && isShape(shape) ? Object.entries(shape).filter(([, s]) => isCompletable(s)) : [];
+    if (fields.length > 0) {
+      this.#engine.completion({ type: 'ref/prompt', name }, async ({ argument, context }, ctx) => {
+        const current = this.#prompts.get(name);
+        if (!current) throw asProtocolError(new McpError(ErrorCode.InvalidParams, `Prompt ${name} not found`));
+        if (!current.enabled) throw asProtocolError(new McpError(ErrorCode.InvalidParams, `Prompt ${name} disabled`));
+        const complete = current.argsSchema && completerOf(current.argsSchema[argument.name]);
+        if (!complete) return { values: [], hasMore: false };
+        return completionResult(await inHandler(ctx, () => complete(argument.value, context)));
+      });
+    }
+  }
+
+  // ---- handles ----
+
+  #refuseDuplicate(map, name, kind) {
+    if (map.has(name)) throw new Error(`${kind} ${name} is already registered`);
+  }
+
+  /**
+   * Registers `entry` under `key` and returns its handle: `enable()`, `disable()`,
+   * `remove()` and `update({...})` (a `name`, or `uri` for resources, of `null` removes; a
+   * new one renames). The engine's registry follows: a disabled or removed item is not
+   * there; a changed one is added again. Clients are told the list changed after each
+   * change, as the official SDK does.
+   */
+  #handle(entry, { map, key, keyField = 'name', install, uninstall, notify, apply }) {
+    let current = key;
+    install(current);
+    map.set(current, entry);
+    const handle = entry;
+    handle.enable = () => handle.update({ enabled: true });
+    handle.disable = () => handle.update({ enabled: false });
+    handle.remove = () => handle.update({ [keyField]: null });
+    handle.update = (updates = {}) => {
+      const wasInstalled = entry.enabled && map.get(current) === entry;
+      if (wasInstalled) uninstall(current);
+      const renamed = updates[keyField] !== undefined && updates[keyField] !== current;
+      if (renamed) {
+        map.delete(current);
+        if (updates[keyField] !== null) {
+          current = updates[keyField];
+          map.set(current, entry);
+        }
+      }
+      const { [keyField]: _ignored, enabled, ...rest } = updates;
+      apply(rest);
+      if (enabled !== undefined) entry.enabled = enabled;
+      if (entry.enabled && map.get(current) === entry) install(current);
+      notify();
+    };
+    return handle;
+  }
+}
+
+module.exports = { McpServer };

@@ -1,0 +1,148 @@
+/**
+ * `mcpServer.server`: the part of the official SDK's low-level `Server` that applications on
+ * the high-level API touch, over the engine. Client input (`elicitInput`, `createMessage`,
+ * `listRoots`), log messages and what the client declared belong to the request being
+ * served: inside a handler they use its context (found through the handler scope, an
+ * `AsyncLocalStorage` every `McpServer` handler runs in), so they work on both wires.
+ * List-changed and resource-updated notifications, and log messages sent outside a handler,
+ * go to every client of the server.
+ */
+'use strict';
+
+const { AsyncLocalStorage } = require('node:async_hooks');
+const notifications = require('../notifications');
+
+/** The context of the handler running now (per async call chain). */
+const handlerScope = new AsyncLocalStorage();
+
+/** Runs `fn()` with `ctx` as the current handler context. */
+function inHandler(ctx, fn) {
+  return handlerScope.run(ctx, fn);
+}
+
+/**
+ * The current handler's context while its request is in progress, else undefined (outside
+ * handlers, and in work a handler left behind, such as a timer, which inherits its scope
+ * after it answered).
+ */
+function currentContext() {
+  const ctx = handlerScope.getStore();
+  return ctx && !ctx.finished ? ctx : undefined;
+}
+
+function requireContext(what) {
+  const ctx = currentContext();
+  if (!ctx) {
+    throw new Error(`mcpforge: ${what} asks the client of a request: call it from inside a tool, resource or prompt handler`);
+  }
+  return ctx;
+}
+
+class ProtocolServer {
+  #owner;
+  #engine;
+  #logging;
+
+  /**
+   * @param {object} owner the `McpServer` (for `connect`/`close`/`transport`)
+   * @param {object} engine its mcpforge `Server`
+   * @param {boolean} logging whether the `logging` capability was declared (log messages are
+   *   sent only then, as in the official SDK)
+   */
+  constructor(owner, engine, logging) {
+    this.#owner = owner;
+    this.#engine = engine;
+    this.#logging = logging;
+    /** Called when the server's connection closes. */
+    this.onclose = undefined;
+    /** Called with errors the application should hear about. */
+    this.onerror = undefined;
+  }
+
+  /** The transport the server is connected to, if any. */
+  get transport() {
+    return this.#owner.transport;
+  }
+
+  /** Connects to a transport (as `McpServer.connect`). */
+  connect(transport) {
+    return this.#owner.connect(transport);
+  }
+
+  /** Closes the server (as `McpServer.close`). */
+  close() {
+    return this.#owner.close();
+  }
+
+  /** The capabilities the client declared (of the request being served). */
+  getClientCapabilities() {
+    return currentContext()?.clientCapabilities;
+  }
+
+  /** The client's `Implementation` info (of the request being served). */
+  getClientVersion() {
+    return currentContext()?.clientInfo;
+  }
+
+  /**
+   * Sends `notifications/message` with `{ level, data, logger }` when the `logging`
+   * capability was declared and the client's level lets it through. Inside a handler it
+   * belongs to that request (so it works on the 2026-07-28 wire too); outside, it goes to
+   * every connected session whose level lets it through.
+   */
+  async sendLoggingMessage(params) {
+    if (!this.#logging) return;
+    const ctx = currentContext();
+    if (ctx) ctx.log(params.level, params.data, params.logger);
+    else this.#engine.log(params.level, params.data, params.logger);
+  }
+
+  /** Sends a notification in its wire form `{ method, params }`. */
+  async notification(notification) {
+    if (notification && notification.method === 'notifications/message') return this.sendLoggingMessage(notification.params || {});
+    notifications.sendNotification(notification, currentContext(), this.#engine);
+  }
+
+  /** Asks the user through the client (`elicitation/create`). */
+  elicitInput(params) {
+    return requireContext('elicitInput').elicit(params);
+  }
+
+  /** Asks the client's model (`sampling/createMessage`). */
+  createMessage(params) {
+    return requireContext('createMessage').sample(params);
+  }
+
+  /** Asks the client for its roots (`roots/list`). */
+  listRoots() {
+    return requireContext('listRoots').listRoots();
+  }
+
+  /** Tells clients the tool list changed. */
+  sendToolListChanged() {
+    this.#engine.notifyToolsChanged();
+  }
+
+  /** Tells clients the prompt list changed. */
+  sendPromptListChanged() {
+    this.#engine.notifyPromptsChanged();
+  }
+
+  /** Tells clients the resource list changed. */
+  sendResourceListChanged() {
+    this.#engine.notifyResourcesChanged();
+  }
+
+  /** Tells subscribers that the resource `params.uri` changed. */
+  sendResourceUpdated(params) {
+    this.#engine.notifyResourceUpdated(String(params.uri));
+  }
+
+  /** The engine answers every method itself: custom request handlers are not supported. */
+  setRequestHandler(schema) {
+    const method = schema?.shape?.method?.value ?? schema?.method ?? 'a method';
+    throw new Error(`mcpforge: the engine answers ${method} itself; register tools, resources and prompts on McpServer instead of request handlers`);
+  }
+}
+
+module.exports = { ProtocolServer, inHandler, currentContext };

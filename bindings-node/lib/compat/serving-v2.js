@@ -1,0 +1,107 @@
+/**
+ * The serving entry points of the official TypeScript SDK 2.x (`@modelcontextprotocol/server`
+ * and `@modelcontextprotocol/node`), over the engine: `createMcpHandler(factory)` (a handler
+ * with `fetch` and `close`), `toNodeHandler(handler)` for `node:http` and Node frameworks,
+ * `serveStdio(factory)`, and the `localhostHostValidation()` / `localhostOriginValidation()`
+ * guards. The SDK calls its factory for every request; the engine keeps sessions and state
+ * itself, so here the factory is called once and that one server serves every request.
+ */
+'use strict';
+
+const mount = require('../mount');
+const { StdioServerTransport } = require('./stdio');
+
+/** The names a loopback `Host` may carry. */
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** The mcpforge `Server` behind what a factory returned (an `McpServer` or a `Server`). */
+function engineOf(server, what) {
+  const engine = server && (server.engine ?? server);
+  if (!engine || typeof engine[mount.MOUNT] !== 'function') {
+    throw new TypeError(`mcpforge: the ${what} factory must return an McpServer or Server of this package`);
+  }
+  return engine;
+}
+
+const NODE = Symbol('mcpforge.nodeHandler');
+
+/**
+ * A handler serving the server `factory()` builds (called once, with an empty request
+ * context): `handler.fetch(request)` answers a web `Request`, `handler.close()` stops the
+ * server. `options` are mcpforge's mount options (`path`, `allowedHosts`, `auth`, ...);
+ * the SDK's `responseMode` and `legacy` are accepted and left to the engine, which picks JSON
+ * or SSE per answer and serves every protocol version.
+ */
+function createMcpHandler(factory, options = {}) {
+  if (typeof factory !== 'function') throw new TypeError('mcpforge: createMcpHandler(factory) takes a function returning a server');
+  const { responseMode: _mode, legacy: _legacy, ...mountOptions } = options || {};
+  const engine = engineOf(factory({}), 'createMcpHandler');
+  const app = engine[mount.MOUNT](mountOptions);
+  const fetch = mount.fetchHandler(app);
+  return {
+    fetch: (request) => fetch(request),
+    close: () => engine.close(),
+    [NODE]: mount.nodeHandler(app),
+  };
+}
+
+/** The Node handler `(req, res, parsedBody?)` of a handler made by `createMcpHandler`. */
+function toNodeHandler(handler) {
+  const node = handler && handler[NODE];
+  if (!node) throw new TypeError('mcpforge: toNodeHandler takes a handler made by createMcpHandler');
+  return node;
+}
+
+/** Serves the server `factory()` builds over stdio; resolves once serving started. */
+async function serveStdio(factory) {
+  if (typeof factory !== 'function') throw new TypeError('mcpforge: serveStdio(factory) takes a function returning a server');
+  const server = factory({});
+  engineOf(server, 'serveStdio');
+  await server.connect(new StdioServerTransport());
+  return server;
+}
+
+/** The host name of a `Host` header (`127.0.0.1:3000` -> `127.0.0.1`, `[::1]:80` -> `[::1]`). */
+function hostName(host) {
+  if (host.startsWith('[')) return host.slice(0, host.indexOf(']') + 1);
+  return host.split(':')[0];
+}
+
+/** Answers 403 with a JSON-RPC error; false (the request was refused). */
+function forbid(res, message) {
+  mount.jsonRpcError(res, 403, message);
+  return false;
+}
+
+/**
+ * A guard `(req, res) => boolean` that refuses (403) a request whose `Host` is not a
+ * loopback name, the DNS-rebinding protection of a server bound to localhost.
+ */
+function localhostHostValidation(allowed = [...LOOPBACK]) {
+  const names = new Set(allowed);
+  return (req, res) => {
+    const host = req.headers.host;
+    return host && names.has(hostName(host)) ? true : forbid(res, `Invalid Host header: ${host ?? '(none)'}`);
+  };
+}
+
+/**
+ * A guard `(req, res) => boolean` that refuses (403) a request whose `Origin`, when present,
+ * is not on a loopback name (browsers send it; other clients need not).
+ */
+function localhostOriginValidation(allowed = [...LOOPBACK]) {
+  const names = new Set(allowed);
+  return (req, res) => {
+    const origin = req.headers.origin;
+    if (origin === undefined) return true;
+    let host;
+    try {
+      host = new URL(origin).host;
+    } catch {
+      return forbid(res, `Invalid Origin header: ${origin}`);
+    }
+    return names.has(hostName(host)) ? true : forbid(res, `Invalid Origin header: ${origin}`);
+  };
+}
+
+module.exports = { createMcpHandler, toNodeHandler, serveStdio, localhostHostValidation, localhostOriginValidation };

@@ -1,0 +1,313 @@
+/**
+ * `StreamableHTTPServerTransport` and `WebStandardStreamableHTTPServerTransport`: the official
+ * SDK's Streamable HTTP transports over the engine's hosted-request path. A transport owns
+ * one mounted engine application (`NativeHttpApp`) of the server it is connected to, and
+ * `handleRequest` hands it each request; the engine answers (sessions, SSE, resumption, the
+ * 2026 wire). What the transport adds is the SDK's session bookkeeping:
+ *
+ * - stateful (`sessionIdGenerator` given): the `initialize` it handles opens an engine
+ *   session named by the generator; `sessionId` is that id, `onsessioninitialized(id)` runs
+ *   before the client sees it, a second `initialize` is refused (400) as in the SDK, and a
+ *   `DELETE` of the session runs `onsessionclosed(id)` and closes the transport (`onclose`);
+ * - stateless (`sessionIdGenerator: undefined`): the engine keeps no sessions
+ *   (`sessionless`), every request stands alone.
+ */
+'use strict';
+
+const mount = require('../mount');
+const { ATTACH, DETACH } = require('./attach');
+
+/** SDK options with no engine counterpart: the engine keeps its own event store and picks JSON or SSE per answer. */
+const ENGINE_DECIDES = ['enableJsonResponse', 'eventStore', 'retryInterval'];
+
+/** The path every transport request is handed to the engine at (the application routes; the SDK's transport ignores paths). */
+const ENGINE_PATH = '/mcp';
+
+/** The host name of a `Host` header value or allowed-host entry (`[::1]:3000` -> `[::1]`). */
+function hostName(host) {
+  const text = String(host);
+  if (text.startsWith('[')) return text.slice(0, text.indexOf(']') + 1);
+  const colon = text.lastIndexOf(':');
+  return colon > 0 && text.indexOf(':') === colon ? text.slice(0, colon) : text;
+}
+
+/**
+ * An allowed origin as the engine compares them, `scheme://host` without the port (the SDK
+ * lists origins with their ports: `http://localhost:3000`); left as it is when it is not a URL.
+ */
+function originName(origin) {
+  try {
+    const url = new URL(String(origin));
+    return `${url.protocol}//${url.hostname}`;
+  } catch {
+    return String(origin);
+  }
+}
+
+/**
+ * The engine's mount options for the SDK's transport options: no sessions without a
+ * generator; the `Host`/`Origin` checks only with `enableDnsRebindingProtection` (the SDK's
+ * transport checks nothing otherwise, leaving it to middleware), with its lists (ports
+ * dropped: the engine compares host names and origins without them); the SDK's
+ * keep-alive and body cap; mcpforge's own mount options (`auth`, `maxSessions`, ...) as given.
+ */
+function engineOptions(options) {
+  const {
+    sessionIdGenerator,
+    onsessioninitialized: _opened,
+    onsessionclosed: _closed,
+    allowedHosts,
+    allowedOrigins,
+    enableDnsRebindingProtection,
+    keepAliveMs,
+    maxRequestBodySize,
+    ...rest
+  } = options;
+  for (const name of ENGINE_DECIDES) delete rest[name];
+  const guarded = enableDnsRebindingProtection === true;
+  return {
+    ...rest,
+    path: ENGINE_PATH,
+    legacySse: false,
+    sessionless: sessionIdGenerator === undefined,
+    allowedHosts: guarded && allowedHosts ? allowedHosts.map(hostName) : [],
+    allowedOrigins: guarded && allowedOrigins ? allowedOrigins.map(originName) : [],
+    ...(keepAliveMs !== undefined && { sseKeepaliveMs: keepAliveMs }),
+    ...(maxRequestBodySize !== undefined && { maxBody: maxRequestBodySize }),
+  };
+}
+
+/** The value of header `name` in an engine answer's head. */
+function headerOf(head, name) {
+  const found = head.headers.find(([n]) => n === name);
+  return found ? found[1] : undefined;
+}
+
+/** True when the JSON body (bytes) holds an `initialize` request (cheap test first). */
+function holdsInitialize(body) {
+  if (!body.includes('"initialize"')) return false;
+  try {
+    const parsed = JSON.parse(body);
+    return [].concat(parsed).some((m) => m && m.method === 'initialize');
+  } catch {
+    return false;
+  }
+}
+
+/** What both transports share: options, the engine application, the session's life. */
+class SessionBookkeeping {
+  #options;
+  #app;
+  #closed;
+  #server;
+  #sessionId;
+  #ended = false;
+  #owner;
+
+  constructor(owner, options) {
+    this.#owner = owner;
+    this.#options = options;
+  }
+
+  get sessionId() {
+    return this.#sessionId;
+  }
+
+  /** Connects to `server` (an mcpforge `Server`); `closed()` tells its `McpServer`. */
+  attach(server, closed) {
+    if (this.#app) throw new Error('mcpforge: this transport is already connected to a server');
+    if (this.#ended) throw new Error('mcpforge: this transport was closed; create a new one');
+    this.#app = server[mount.MOUNT](engineOptions(this.#options));
+    this.#server = server;
+    this.#closed = closed;
+  }
+
+  /** The engine application, or a refusal when not connected. */
+  app() {
+    return this.#app;
+  }
+
+  /** The hooks of one request (see `serveNode` in ../mount.js). */
+  hooks(method) {
+    const stateful = typeof this.#options.sessionIdGenerator === 'function';
+    return {
+      target: ENGINE_PATH,
+      // The generator runs for an `initialize` only, as in the SDK.
+      sessionId: (body) =>
+        stateful && method === 'POST' && !this.#sessionId && holdsInitialize(body) ? String(this.#options.sessionIdGenerator()) : undefined,
+      refuse: (body) =>
+        stateful && this.#sessionId && method === 'POST' && holdsInitialize(body)
+          ? { status: 400, message: 'Invalid Request: Server already initialized' }
+          : undefined,
+      onHead: async (head) => {
+        const opened = head.status === 200 && headerOf(head, 'mcp-session-id');
+        if (stateful && opened && !this.#sessionId) {
+          this.#sessionId = opened;
+          await this.#options.onsessioninitialized?.(opened);
+        }
+        if (method === 'DELETE' && head.status === 200 && this.#sessionId) {
+          await this.#options.onsessionclosed?.(this.#sessionId);
+        }
+      },
+      onEnd: async (head) => {
+        if (method === 'DELETE' && head.status === 200 && this.#sessionId) await this.#owner.close();
+      },
+    };
+  }
+
+  /** Stops the engine application (its sessions end); runs `onclose` once. */
+  async close() {
+    if (this.#ended) return;
+    this.#ended = true;
+    const app = this.#app;
+    this.#app = undefined;
+    if (app) {
+      await app.close();
+      this.#server[mount.RELEASE](app);
+    }
+    if (this.#closed) this.#closed();
+    if (typeof this.#owner.onclose === 'function') this.#owner.onclose();
+  }
+}
+
+const NOT_CONNECTED = 'mcpforge: the transport is not connected: call server.connect(transport) first';
+
+/** What a client reads when an application callback failed while its request was served (the error's text stays on the server). */
+const CALLBACK_FAILED = 'Internal error: the server could not handle the request';
+
+/**
+ * Reports `error`, which an application callback (`sessionIdGenerator`,
+ * `onsessioninitialized`, `onsessionclosed`, `onclose`) threw while a request was served, to
+ * the transport's `onerror` (stderr without one). Like the official SDK's transport,
+ * `handleRequest` then answers the client instead of rejecting: a rejection would end a
+ * plain `node:http` server.
+ */
+function reportFailure(transport, error) {
+  try {
+    if (typeof transport.onerror === 'function') {
+      transport.onerror(error);
+      return;
+    }
+  } catch {
+    // A failing onerror falls back to stderr.
+  }
+  console.error('mcpforge: a callback of the Streamable HTTP transport threw:', error);
+}
+
+/** The official SDK's Streamable HTTP transport for Node (`node:http`, Express). */
+class StreamableHTTPServerTransport {
+  #book;
+
+  /**
+   * @param {object} [options] the SDK's options: `sessionIdGenerator` (undefined:
+   *   stateless), `onsessioninitialized(id)`, `onsessionclosed(id)`, `allowedHosts`,
+   *   `allowedOrigins`, `enableDnsRebindingProtection`, `keepAliveMs`,
+   *   `maxRequestBodySize` (`enableJsonResponse`, `eventStore`, `retryInterval` are accepted
+   *   and left to the engine), and mcpforge's mount options (`auth`, `maxSessions`,
+   *   `sessionIdleTimeoutMs`, ...)
+   */
+  constructor(options = {}) {
+    this.#book = new SessionBookkeeping(this, options || {});
+    /** Called once the transport closed. */
+    this.onclose = undefined;
+    /** Called with transport errors. */
+    this.onerror = undefined;
+    /** Messages are the engine's: set for the SDK's API, never called. */
+    this.onmessage = undefined;
+  }
+
+  /** The id of the session this transport serves (stateful mode, once initialized). */
+  get sessionId() {
+    return this.#book.sessionId;
+  }
+
+  /** @internal */
+  async [ATTACH](server, closed) {
+    this.#book.attach(server, closed);
+  }
+
+  /** @internal */
+  [DETACH]() {
+    return this.#book.close();
+  }
+
+  /** The engine starts serving when the server connects; nothing to do. */
+  async start() {}
+
+  /**
+   * Answers one request: POST (messages), GET (the session's SSE stream), DELETE (ends the
+   * session). `parsedBody`: the body a parser (`express.json()`) already read.
+   */
+  async handleRequest(req, res, parsedBody) {
+    const app = this.#book.app();
+    if (!app) {
+      mount.jsonRpcError(res, 500, NOT_CONNECTED);
+      return;
+    }
+    try {
+      await mount.serveNode(app, req, res, parsedBody, this.#book.hooks(req.method));
+    } catch (e) {
+      reportFailure(this, e);
+      if (!res.headersSent) mount.jsonRpcError(res, 500, CALLBACK_FAILED, -32603);
+      else if (!res.writableEnded) res.destroy();
+    }
+  }
+
+  /** Ends the session and stops serving (`onclose` runs). */
+  close() {
+    return this.#book.close();
+  }
+}
+
+/** The official SDK's Streamable HTTP transport for web-standard runtimes (`Request` in, `Response` out). */
+class WebStandardStreamableHTTPServerTransport {
+  #book;
+
+  /** @param {object} [options] as for `StreamableHTTPServerTransport` */
+  constructor(options = {}) {
+    this.#book = new SessionBookkeeping(this, options || {});
+    /** Called once the transport closed. */
+    this.onclose = undefined;
+    /** Called with transport errors. */
+    this.onerror = undefined;
+    /** Messages are the engine's: set for the SDK's API, never called. */
+    this.onmessage = undefined;
+  }
+
+  /** The id of the session this transport serves (stateful mode, once initialized). */
+  get sessionId() {
+    return this.#book.sessionId;
+  }
+
+  /** @internal */
+  async [ATTACH](server, closed) {
+    this.#book.attach(server, closed);
+  }
+
+  /** @internal */
+  [DETACH]() {
+    return this.#book.close();
+  }
+
+  /** The engine starts serving when the server connects; nothing to do. */
+  async start() {}
+
+  /** Answers one request; `options.parsedBody`: the body already read. */
+  async handleRequest(request, options = {}) {
+    const app = this.#book.app();
+    if (!app) return mount.jsonRpcErrorResponse(500, NOT_CONNECTED);
+    try {
+      return await mount.serveFetch(app, request, this.#book.hooks(request.method), options.parsedBody);
+    } catch (e) {
+      reportFailure(this, e);
+      return mount.jsonRpcErrorResponse(500, CALLBACK_FAILED, -32603);
+    }
+  }
+
+  /** Ends the session and stops serving (`onclose` runs). */
+  close() {
+    return this.#book.close();
+  }
+}
+
+module.exports = { StreamableHTTPServerTransport, WebStandardStreamableHTTPServerTransport };

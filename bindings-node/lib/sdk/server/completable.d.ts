@@ -1,0 +1,2 @@
+/** Types of `mcpforge/server/completable.js`. */
+export { completable } from '../../index.js';

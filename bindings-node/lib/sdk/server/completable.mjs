@@ -1,0 +1,4 @@
+/** The ES module form of `mcpforge/server/completable.js`. */
+import entry from './completable.js';
+
+export const { completable } = entry;

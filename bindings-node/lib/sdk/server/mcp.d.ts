@@ -1,0 +1,2 @@
+/** Types of `mcpforge/server/mcp.js`. */
+export { McpServer, ResourceTemplate } from '../../index.js';

@@ -1,0 +1,2 @@
+/** Types of `mcpforge/server/stdio.js`. */
+export { StdioServerTransport } from '../../index.js';

@@ -1,0 +1,2 @@
+/** Types of `mcpforge/server/streamableHttp.js`. */
+export { StreamableHTTPServerTransport, StreamableHTTPServerTransportOptions } from '../../index.js';

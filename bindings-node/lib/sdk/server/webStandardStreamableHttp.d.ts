@@ -1,0 +1,2 @@
+/** Types of `mcpforge/server/webStandardStreamableHttp.js`. */
+export { WebStandardStreamableHTTPServerTransport, StreamableHTTPServerTransportOptions } from '../../index.js';

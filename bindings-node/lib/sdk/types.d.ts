@@ -1,0 +1,14 @@
+/** Types of `mcpforge/types.js`. */
+export { McpError } from '../index.js';
+
+/** JSON-RPC and MCP error codes, named as in the official SDK. */
+export declare const ErrorCode: typeof import('../index.js').ErrorCode & { readonly ConnectionClosed: -32000; readonly RequestTimeout: -32001 };
+export declare const LATEST_PROTOCOL_VERSION: '2025-11-25';
+export declare const SUPPORTED_PROTOCOL_VERSIONS: readonly string[];
+export declare function isJSONRPCRequest(value: unknown): boolean;
+export declare function isJSONRPCNotification(value: unknown): boolean;
+export declare function isJSONRPCResultResponse(value: unknown): boolean;
+export declare function isJSONRPCResponse(value: unknown): boolean;
+export declare function isJSONRPCErrorResponse(value: unknown): boolean;
+export declare function isJSONRPCError(value: unknown): boolean;
+export declare function isInitializeRequest(value: unknown): boolean;

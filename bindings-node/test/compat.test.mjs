@@ -1,0 +1,157 @@
+/**
+ * The official SDK's API on mcpforge (lib/compat): McpServer handlers called as the SDK
+ * calls them, failures worded as it words them with their stacks logged (or masked), handles
+ * that disable, enable, update and remove, completable prompt arguments and template
+ * completion, and server.server's client input from inside a handler.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { z } from 'zod';
+import { McpServer, ResourceTemplate, completable, McpError, ErrorCode, Server } from '../lib/index.mjs';
+import { within, text } from './helpers.mjs';
+
+/** A logger collecting what it is given. */
+function collector() {
+  const lines = [];
+  return { lines, error: (...args) => lines.push(args.join(' ')) };
+}
+
+/** Runs `fn(mcp, client)` with a connected test client on `mcp`'s engine; closes both. */
+async function withMcp(mcp, fn, clientOptions) {
+  const client = await mcp.engine.testClient(clientOptions);
+  try {
+    return await fn(client);
+  } finally {
+    await within(mcp.close(), 10_000, 'close()');
+  }
+}
+
+test('tools are called as the SDK calls them: (args, extra) with a schema, (extra) without', async () => {
+  const mcp = new McpServer({ name: 't', version: '1.0.0' });
+  mcp.registerTool('add', { inputSchema: { a: z.number(), b: z.number().default(10) } }, ({ a, b }, extra) => ({
+    content: [{ type: 'text', text: `${a + b} ${typeof extra.requestId}` }],
+  }));
+  mcp.registerTool('bare', {}, (extra) => ({ content: [{ type: 'text', text: `${extra.signal instanceof AbortSignal}` }] }));
+  mcp.tool('old', 'Older form', { s: z.string() }, { readOnlyHint: true }, ({ s }) => ({ content: [{ type: 'text', text: s }] }));
+  await withMcp(mcp, async (client) => {
+    assert.match(text(await client.callTool('add', { a: 1 })), /^11 (string|number)$/);
+    assert.equal(text(await client.callTool('bare', {})), 'true');
+    assert.equal(text(await client.callTool('old', { s: 'x' })), 'x');
+    const { tools } = await client.listTools();
+    const old = tools.find((t) => t.name === 'old');
+    assert.deepEqual(old.annotations, { readOnlyHint: true });
+    assert.equal(old.description, 'Older form');
+    assert.throws(() => mcp.registerTool('add', {}, () => ({ content: [] })), /Tool add is already registered/);
+  });
+});
+
+test('an unexpected throw is logged with its stack and answered with its message, or masked', async () => {
+  for (const maskErrorDetails of [false, true]) {
+    const logger = collector();
+    const mcp = new McpServer({ name: 't', version: '1.0.0' }, { logger, maskErrorDetails });
+    mcp.registerTool('boom', {}, function explodingTool() {
+      throw new TypeError('secret detail');
+    });
+    mcp.registerTool('refuse', {}, () => {
+      throw new McpError(ErrorCode.InvalidRequest, 'not here');
+    });
+    mcp.registerPrompt('bad', {}, function failingPrompt() {
+      throw new Error('prompt detail');
+    });
+    await withMcp(mcp, async (client) => {
+      const result = await client.callTool('boom', {});
+      assert.equal(result.isError, true);
+      assert.equal(text(result), maskErrorDetails ? 'the handler failed' : 'secret detail');
+      const refused = await client.callTool('refuse', {});
+      assert.equal(text(refused), 'MCP error -32600: not here'); // expected errors are never masked
+      await assert.rejects(client.getPrompt('bad', {}), (e) => e.message.includes(maskErrorDetails ? 'the handler failed' : 'prompt detail'));
+    });
+    assert.equal(logger.lines.length, 2, logger.lines.join('\n'));
+    assert.match(logger.lines[0], /tool `boom` threw: TypeError: secret detail\n\s+at .*explodingTool/);
+    assert.match(logger.lines[1], /prompt `bad` threw: Error: prompt detail\n\s+at .*failingPrompt/);
+  }
+});
+
+test('the plain Server logs unexpected throws too, and refuses a logger without error()', async () => {
+  const logger = collector();
+  const server = new Server({ name: 't', version: '1.0.0', logger });
+  server.tool('boom', {}, function boomTool() {
+    throw new RangeError('out of range');
+  });
+  const client = await server.testClient();
+  try {
+    assert.equal(text(await client.callTool('boom', {})), 'RangeError: out of range');
+  } finally {
+    await server.close();
+  }
+  assert.equal(logger.lines.length, 1);
+  assert.match(logger.lines[0], /at boomTool/);
+  assert.throws(() => new Server({ name: 't', logger: {} }), /error\(\.\.\.\) method/);
+});
+
+test('handles disable, enable, update and remove, and clients are told', async () => {
+  const mcp = new McpServer({ name: 't', version: '1.0.0' });
+  // One of each kind stays: the engine serves a list method only while something of its kind is registered.
+  mcp.registerTool('keep', {}, () => ({ content: [] }));
+  mcp.registerPrompt('keep', {}, () => ({ messages: [] }));
+  const tool = mcp.registerTool('a', { description: 'A' }, () => ({ content: [{ type: 'text', text: 'a' }] }));
+  const prompt = mcp.registerPrompt('p', {}, () => ({ messages: [{ role: 'user', content: { type: 'text', text: 'p' } }] }));
+  const resource = mcp.registerResource('r', 'mem://r', {}, (uri) => ({ contents: [{ uri: uri.href, text: 'r' }] }));
+  await withMcp(mcp, async (client) => {
+    const names = async () => (await client.listTools()).tools.map((t) => t.name).filter((n) => n !== 'keep');
+    tool.disable();
+    assert.equal(tool.enabled, false);
+    assert.deepEqual(await names(), []);
+    tool.enable();
+    assert.deepEqual(await names(), ['a']);
+    tool.update({ name: 'b', description: 'B', paramsSchema: { n: z.number() }, callback: ({ n }) => ({ content: [{ type: 'text', text: `b${n}` }] }) });
+    assert.deepEqual(await names(), ['b']);
+    assert.equal(text(await client.callTool('b', { n: 2 })), 'b2');
+    tool.remove();
+    assert.deepEqual(await names(), []);
+    prompt.disable();
+    assert.deepEqual((await client.listPrompts()).prompts.map((p) => p.name), ['keep']);
+    resource.update({ uri: 'mem://s' });
+    assert.deepEqual((await client.listResources()).resources.map((r) => r.uri), ['mem://s']);
+    const methods = (await client.drainMessages()).map((m) => m.method);
+    for (const kind of ['tools', 'prompts', 'resources']) assert.ok(methods.includes(`notifications/${kind}/list_changed`), kind);
+  });
+});
+
+test('completable prompt arguments and template variables complete as the SDK answers', async () => {
+  const mcp = new McpServer({ name: 't', version: '1.0.0' });
+  mcp.registerPrompt(
+    'greet',
+    { argsSchema: { lang: completable(z.string(), (v, ctx) => ['en', 'eo', 'es'].filter((l) => l.startsWith(v) && l !== ctx?.arguments?.not)) } },
+    ({ lang }) => ({ messages: [{ role: 'user', content: { type: 'text', text: lang } }] }),
+  );
+  const many = Array.from({ length: 150 }, (_, i) => `v${i}`);
+  mcp.registerResource('t', new ResourceTemplate('t://{id}', { list: undefined, complete: { id: () => many } }), {}, (uri, { id }) => ({
+    contents: [{ uri: uri.href, text: id }],
+  }));
+  await withMcp(mcp, async (client) => {
+    const prompt = await client.complete({ type: 'ref/prompt', name: 'greet' }, { name: 'lang', value: 'e' }, { arguments: { not: 'eo' } });
+    assert.deepEqual(prompt.completion, { values: ['en', 'es'], total: 2, hasMore: false });
+    const template = await client.complete({ type: 'ref/resource', uri: 't://{id}' }, { name: 'id', value: '' });
+    assert.equal(template.completion.values.length, 100);
+    assert.equal(template.completion.total, 150);
+    assert.equal(template.completion.hasMore, true);
+    assert.equal((await client.readResource('t://7')).contents[0].text, '7');
+  });
+});
+
+test('server.server asks the client of the request being served, and refuses outside handlers', async () => {
+  const mcp = new McpServer({ name: 't', version: '1.0.0' });
+  mcp.registerTool('ask', {}, async () => {
+    const answer = await mcp.server.elicitInput({ message: 'Name?', requestedSchema: { type: 'object', properties: { name: { type: 'string' } } } });
+    return { content: [{ type: 'text', text: `${answer.content.name} ${mcp.server.getClientVersion()?.name}` }] };
+  });
+  await withMcp(
+    mcp,
+    async (client) => {
+      assert.equal(text(await client.callTool('ask', {})), 'Ada mcpforge-test-client');
+    },
+    { capabilities: { elicitation: {} }, responses: { 'elicitation/create': { action: 'accept', content: { name: 'Ada' } } } },
+  );
+  assert.throws(() => mcp.server.elicitInput({ message: 'x' }), /from inside a tool, resource or prompt handler/);
+});

@@ -1,0 +1,284 @@
+/**
+ * The official SDK's HTTP serving API over the engine (lib/compat/streamable-http.js,
+ * lib/compat/serving-v2.js): `StreamableHTTPServerTransport` stateful (the session named by
+ * `sessionIdGenerator`, `onsessioninitialized`, a second `initialize` refused, DELETE through
+ * `onsessionclosed` and `onclose`) and stateless, `WebStandardStreamableHTTPServerTransport`,
+ * `createMcpHandler` with `toNodeHandler` and the localhost guards; handlers see
+ * `extra.sessionId` and `extra.requestInfo`; log messages sent outside any handler reach
+ * every session.
+ */
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { test } from 'node:test';
+import {
+  McpServer,
+  Server,
+  StreamableHTTPServerTransport,
+  WebStandardStreamableHTTPServerTransport,
+  createMcpHandler,
+  toNodeHandler,
+  localhostHostValidation,
+  localhostOriginValidation,
+} from '../lib/index.mjs';
+import { within } from './helpers.mjs';
+
+const ACCEPT = 'application/json, text/event-stream';
+const INIT = {
+  jsonrpc: '2.0',
+  id: 0,
+  method: 'initialize',
+  params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+};
+const WHOAMI = { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'whoami', arguments: {} } };
+
+/** An `McpServer` whose `whoami` tool answers the session id and the `x-trace` header it sees. */
+function whoamiServer() {
+  const mcp = new McpServer({ name: 'transport', version: '1.0.0' });
+  mcp.registerTool('whoami', {}, async (extra) => ({
+    content: [{ type: 'text', text: JSON.stringify({ session: extra.sessionId ?? null, trace: extra.requestInfo?.headers['x-trace'] ?? null }) }],
+  }));
+  return mcp;
+}
+
+/** A `node:http` server on a free loopback port calling `handle(req, res)`; `{ url, close }`. */
+async function listen(handle) {
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((e) => {
+      res.statusCode = 500;
+      res.end(String(e));
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${server.address().port}/mcp`, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+/** POSTs `body` (in `session`, when given) and returns `{ status, session, message }`. */
+async function post(url, body, session) {
+  const headers = { 'content-type': 'application/json', accept: ACCEPT, 'x-trace': 'unit' };
+  if (session) Object.assign(headers, { 'mcp-session-id': session, 'mcp-protocol-version': '2025-11-25' });
+  const r = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
+  const text = await r.text();
+  const data = text.split('\n').filter((l) => l.startsWith('data: ')).pop();
+  return { status: r.status, session: r.headers.get('mcp-session-id'), message: text ? JSON.parse(data ? data.slice(6) : text) : null };
+}
+
+const seenBy = (message) => JSON.parse(message.result.content[0].text);
+
+test('a stateful transport serves the session its generator names, once, until DELETE', async () => {
+  const events = [];
+  const transport = new StreamableHTTPServerTransport({
+    sessionIdGenerator: () => 'session-one',
+    onsessioninitialized: (id) => events.push(['opened', id]),
+    onsessionclosed: (id) => events.push(['closed', id]),
+  });
+  transport.onclose = () => events.push(['onclose']);
+  const mcp = whoamiServer();
+  await mcp.connect(transport);
+  const site = await listen((req, res) => transport.handleRequest(req, res));
+  try {
+    const opened = await post(site.url, INIT);
+    assert.equal(opened.status, 200);
+    assert.equal(opened.session, 'session-one');
+    assert.equal(transport.sessionId, 'session-one');
+    assert.deepEqual(events, [['opened', 'session-one']]);
+    assert.deepEqual(seenBy((await post(site.url, WHOAMI, 'session-one')).message), { session: 'session-one', trace: 'unit' });
+    const again = await post(site.url, INIT);
+    assert.equal(again.status, 400, 'a second initialize is refused, as by the official SDK');
+    assert.match(again.message.error.message, /already initialized/);
+
+    const deleted = await fetch(site.url, { method: 'DELETE', headers: { 'mcp-session-id': 'session-one' } });
+    assert.equal(deleted.status, 200);
+    const deadline = Date.now() + 10_000;
+    while (!events.some(([e]) => e === 'onclose') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(events, [['opened', 'session-one'], ['closed', 'session-one'], ['onclose']]);
+    assert.equal(mcp.isConnected(), false);
+  } finally {
+    await site.close();
+    await within(mcp.close(), 10_000, 'close()');
+  }
+});
+
+test('a stateless transport keeps no session: every request stands alone', async () => {
+  const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+  const mcp = whoamiServer();
+  await mcp.connect(transport);
+  const site = await listen((req, res) => transport.handleRequest(req, res));
+  try {
+    const opened = await post(site.url, INIT);
+    assert.equal(opened.status, 200);
+    assert.equal(opened.session, null);
+    assert.equal(transport.sessionId, undefined);
+    assert.deepEqual(seenBy((await post(site.url, WHOAMI)).message), { session: null, trace: 'unit' });
+  } finally {
+    await site.close();
+    await within(mcp.close(), 10_000, 'close()');
+  }
+});
+
+test('a transport not connected answers 500; the web-standard transport answers Requests', async () => {
+  const loose = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+  const site = await listen((req, res) => loose.handleRequest(req, res));
+  try {
+    assert.equal((await post(site.url, INIT)).status, 500);
+  } finally {
+    await site.close();
+  }
+  const web = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: () => 'web-1' });
+  const mcp = whoamiServer();
+  await mcp.connect(web);
+  try {
+    const request = (body, session) =>
+      new Request('http://127.0.0.1/anywhere', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: ACCEPT, 'x-trace': 'web', ...(session && { 'mcp-session-id': session, 'mcp-protocol-version': '2025-11-25' }) },
+        body: JSON.stringify(body),
+      });
+    const opened = await web.handleRequest(request(INIT));
+    assert.equal(opened.headers.get('mcp-session-id'), 'web-1');
+    await opened.text();
+    const answer = await web.handleRequest(request(WHOAMI, 'web-1'));
+    assert.deepEqual(seenBy(JSON.parse(await answer.text())), { session: 'web-1', trace: 'web' });
+  } finally {
+    await within(mcp.close(), 10_000, 'close()');
+  }
+});
+
+test('with enableDnsRebindingProtection, the SDK\'s allowedOrigins (with their ports) admit their origins', async () => {
+  const transport = new StreamableHTTPServerTransport({
+    sessionIdGenerator: undefined,
+    enableDnsRebindingProtection: true,
+    allowedHosts: ['127.0.0.1'],
+    allowedOrigins: ['http://localhost:5173'],
+  });
+  const mcp = whoamiServer();
+  await mcp.connect(transport);
+  const site = await listen((req, res) => transport.handleRequest(req, res));
+  const from = (origin) =>
+    fetch(site.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: ACCEPT, origin }, body: JSON.stringify(INIT) });
+  try {
+    assert.equal((await from('http://localhost:5173')).status, 200, 'the allowed origin');
+    assert.equal((await from('https://evil.example')).status, 403, 'another origin');
+  } finally {
+    await site.close();
+    await within(mcp.close(), 10_000, 'close()');
+  }
+});
+
+test('an application callback that throws is answered 500 and reported to onerror; the transport goes on', async () => {
+  const reported = [];
+  let generated = 0;
+  const transport = new StreamableHTTPServerTransport({
+    sessionIdGenerator: () => {
+      generated += 1;
+      if (generated === 1) throw new Error('no id today');
+      return 'session-two';
+    },
+    onsessioninitialized: () => {
+      throw new Error('the session store is down');
+    },
+  });
+  transport.onerror = (e) => reported.push(e.message);
+  const mcp = whoamiServer();
+  await mcp.connect(transport);
+  // handleRequest must not reject: a plain node:http server would crash on the rejection.
+  const rejected = [];
+  const server = http.createServer((req, res) => {
+    transport.handleRequest(req, res).catch((e) => {
+      rejected.push(e.message);
+      res.destroy();
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${server.address().port}/mcp`;
+  try {
+    for (const why of ['no id today', 'the session store is down']) {
+      const failed = await within(post(url, INIT).catch((e) => ({ status: `no answer (${e.message})` })), 10_000, why);
+      assert.equal(failed.status, 500, why);
+      assert.equal(failed.message.error.code, -32603, why);
+      assert.doesNotMatch(JSON.stringify(failed.message), /no id today|store is down/, 'the error text stays on the server');
+    }
+    assert.deepEqual(rejected, []);
+    assert.deepEqual(reported, ['no id today', 'the session store is down']);
+    // The session opened before the callback failed is served.
+    assert.deepEqual(seenBy((await post(url, WHOAMI, 'session-two')).message), { session: 'session-two', trace: 'unit' });
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+    await within(mcp.close(), 10_000, 'close()');
+  }
+
+  const web = new WebStandardStreamableHTTPServerTransport({
+    sessionIdGenerator: () => 'web-2',
+    onsessioninitialized: () => {
+      throw new Error('the session store is down');
+    },
+  });
+  const webMcp = whoamiServer();
+  await webMcp.connect(web);
+  try {
+    const request = new Request('http://127.0.0.1/mcp', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: ACCEPT },
+      body: JSON.stringify(INIT),
+    });
+    const answer = await within(web.handleRequest(request), 10_000, 'the web answer');
+    assert.equal(answer.status, 500);
+    assert.equal((await answer.json()).error.code, -32603);
+  } finally {
+    await within(webMcp.close(), 10_000, 'close()');
+  }
+});
+
+test('createMcpHandler serves its factory through toNodeHandler behind the localhost guards', async () => {
+  let built = 0;
+  const handler = createMcpHandler(() => {
+    built += 1;
+    return whoamiServer();
+  });
+  const node = toNodeHandler(handler);
+  const validHost = localhostHostValidation();
+  const validOrigin = localhostOriginValidation();
+  const site = await listen(async (req, res) => {
+    if (validHost(req, res) && validOrigin(req, res)) await node(req, res);
+  });
+  try {
+    const opened = await post(site.url, INIT);
+    assert.equal(opened.status, 200);
+    assert.deepEqual(seenBy((await post(site.url, WHOAMI, opened.session)).message), { session: opened.session, trace: 'unit' });
+    const foreign = await fetch(site.url, { method: 'POST', headers: { origin: 'https://evil.example', 'content-type': 'application/json' }, body: '{}' });
+    assert.equal(foreign.status, 403);
+    assert.equal(built, 1, 'the engine keeps sessions: the factory is called once');
+    assert.throws(() => toNodeHandler({ fetch() {} }), /createMcpHandler/);
+  } finally {
+    await site.close();
+    await within(handler.close(), 10_000, 'handler.close()');
+  }
+});
+
+test('log messages sent outside any handler reach every session its level lets through', async () => {
+  const server = new Server({ name: 'broadcast', version: '1.0.0' });
+  server.tool('noop', {}, () => 'ok');
+  const loud = await server.testClient();
+  const quiet = await server.testClient();
+  try {
+    await quiet.request('logging/setLevel', { level: 'error' });
+    await loud.listTools();
+    server.log('info', { n: 1 }, 'app');
+    server.log('error', { n: 2 });
+    assert.deepEqual(await loud.nextMessage(5_000), { jsonrpc: '2.0', method: 'notifications/message', params: { level: 'info', data: { n: 1 }, logger: 'app' } });
+    assert.deepEqual((await loud.nextMessage(5_000)).params, { level: 'error', data: { n: 2 } });
+    assert.deepEqual((await quiet.nextMessage(5_000)).params, { level: 'error', data: { n: 2 } });
+
+    const mcp = new McpServer({ name: 'sdk', version: '1.0.0' }, { capabilities: { logging: {} } });
+    mcp.registerTool('noop', {}, async () => ({ content: [] }));
+    const client = await mcp.engine.testClient();
+    try {
+      await client.listTools();
+      await mcp.server.sendLoggingMessage({ level: 'notice', data: 'outside' });
+      assert.deepEqual((await client.nextMessage(5_000)).params, { level: 'notice', data: 'outside' });
+    } finally {
+      await within(mcp.close(), 10_000, 'close()');
+    }
+  } finally {
+    await within(server.close(), 10_000, 'close()');
+  }
+});

@@ -1,0 +1,115 @@
+/**
+ * The official TypeScript SDK client drives an Express 5 application written like the SDK's
+ * own examples, on `StreamableHTTPServerTransport` imported from mcpforge
+ * (transport-app.mjs): with a map of transports by session id (each session's id comes from
+ * the application's `sessionIdGenerator` and reaches `onsessioninitialized`, the handlers'
+ * `extra.sessionId` and the client alike; GET streams carry log messages sent outside any
+ * handler; DELETE ends the session through `onsessionclosed` and `onclose`), and stateless
+ * (a new server and transport for every request). Both answer the application's own route,
+ * tools with zod arguments, request headers in `extra.requestInfo`, and a resource
+ * template's `list`.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { startHttp, within } from './helpers.mjs';
+
+const APP = fileURLToPath(new URL('./transport-app.mjs', import.meta.url));
+const WAIT_MS = 20_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Starts the application in `mode`, runs `body(url)`, then stops it with SIGTERM. */
+async function withApp(mode, body) {
+  const { child, url, exited } = await startHttp([APP, `--${mode}`, '127.0.0.1:0'], /serving at (\S+)/, 'the application');
+  try {
+    await body(url);
+    child.kill('SIGTERM');
+    assert.equal((await within(exited, WAIT_MS, 'the application to stop')).code, 0);
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+}
+
+/** A connected official client whose requests carry `x-trace: e2e`. */
+async function connect(url) {
+  const client = new Client({ name: 'e2e-transport', version: '1.0.0' });
+  const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { 'x-trace': 'e2e' } } });
+  await within(client.connect(transport), WAIT_MS, 'connect');
+  return { client, transport };
+}
+
+const text = (result) => result.content[0].text;
+
+/** What every mode answers the same way. */
+async function commonAnswers(client, url) {
+  assert.equal(await (await fetch(new URL('/hello', url))).text(), 'the application route');
+  const { tools } = await client.listTools();
+  assert.deepEqual(tools.map((t) => t.name).sort(), ['announce', 'greet', 'whoami']);
+  assert.equal(text(await client.callTool({ name: 'greet', arguments: { name: 'Ada' } })), 'Hello, Ada!');
+  const { resources } = await client.listResources();
+  assert.deepEqual(
+    resources.map((r) => [r.uri, r.mimeType]),
+    [
+      ['notes://shopping', 'text/plain'],
+      ['notes://todo', 'text/plain'],
+    ],
+  );
+  const read = await client.readResource({ uri: 'notes://todo' });
+  assert.equal(read.contents[0].text, 'write tests');
+}
+
+test('the SDK example pattern: a map of transports by session id', async () => {
+  await withApp('sessions', async (url) => {
+    const { client, transport } = await connect(url);
+    const logged = [];
+    client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => logged.push(n.params.data));
+    try {
+      await commonAnswers(client, url);
+      const sessionId = transport.sessionId;
+      assert.match(sessionId, UUID, 'the id comes from the application sessionIdGenerator');
+      const seen = await (await fetch(new URL('/sessions', url))).json();
+      assert.deepEqual(seen, { opened: [sessionId], closed: [], live: [sessionId] });
+      const who = JSON.parse(text(await client.callTool({ name: 'whoami', arguments: {} })));
+      assert.deepEqual(who, { sessionId, trace: 'e2e' });
+
+      // A log message sent outside any handler reaches the session on its GET stream.
+      assert.equal(text(await client.callTool({ name: 'announce', arguments: {} })), 'will announce');
+      const deadline = Date.now() + WAIT_MS;
+      while (!logged.includes('announced later') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      assert.deepEqual(logged, ['announced later'], 'the log message sent outside a handler');
+
+      await transport.terminateSession();
+      const after = await (await fetch(new URL('/sessions', url))).json();
+      assert.deepEqual(after, { opened: [sessionId], closed: [sessionId], live: [] }, 'onsessionclosed, then onclose');
+    } finally {
+      await client.close();
+    }
+    // A second client gets a session of its own.
+    const second = await connect(url);
+    try {
+      assert.notEqual(second.transport.sessionId, undefined);
+      assert.equal(text(await second.client.callTool({ name: 'greet', arguments: { name: 'Bo' } })), 'Hello, Bo!');
+    } finally {
+      await second.client.close();
+    }
+  });
+});
+
+test('the stateless pattern: a new server and transport for every request', async () => {
+  await withApp('stateless', async (url) => {
+    const { client, transport } = await connect(url);
+    try {
+      assert.equal(transport.sessionId, undefined, 'no session id is given out');
+      await commonAnswers(client, url);
+      const who = JSON.parse(text(await client.callTool({ name: 'whoami', arguments: {} })));
+      assert.deepEqual(who, { sessionId: null, trace: 'e2e' });
+      const seen = await (await fetch(new URL('/sessions', url))).json();
+      assert.deepEqual(seen, { opened: [], closed: [], live: [] });
+    } finally {
+      await client.close();
+    }
+  });
+});
