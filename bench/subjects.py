@@ -31,6 +31,8 @@ class Subject:
     """Command serving stdio with the tools ``echo`` and ``add``."""
     http: bool = True
     """The same command plus ``--http 127.0.0.1:{port}`` serves Streamable HTTP at ``/mcp``."""
+    serves_stdio: bool = True
+    """False for a subject measured over HTTP only (the command serves nothing useful alone)."""
     slow: tuple[str, ...] | None = None
     """Command serving stdio with the tool ``slow``; None: the workload does not apply."""
     tools: tuple[str, ...] = ("echo", "add")
@@ -122,6 +124,50 @@ SUBJECTS: list[Subject] = [
         stdio=("node", "target/bench/node/quickstart.mjs"),
         slow=("node", "target/bench/node/slow_server.mjs"),
         needs=("target/bench/node/quickstart.mjs", "target/bench/node/slow_server.mjs"),
+        hint="make bench-bindings builds the Node binding in release into target/bench/node",
+    ),
+    Subject(
+        key="mcpforge-python-compat",
+        language="Python",
+        framework="the python-sdk peer on mcpforge, only its import line changed (bench/servers/python/compat_server.py)",
+        kind="mcpforge",
+        stdio=(PEERS_PYTHON, "bench/servers/python/compat_server.py"),
+        slow=(PEERS_PYTHON, "bench/servers/python/compat_server.py"),
+        tools=("echo", "add", "slow"),
+        needs=(PEERS_PYTHON,),
+        probe=(PEERS_PYTHON, "-c", "import mcpforge"),
+        hint="make bench-bindings builds the Python binding in release into target/peers/venv",
+    ),
+    Subject(
+        key="mcpforge-python-asgi",
+        language="Python",
+        framework="the same program's streamable_http_app() under uvicorn (compat_server.py --asgi)",
+        kind="mcpforge",
+        stdio=(PEERS_PYTHON, "bench/servers/python/compat_server.py", "--asgi"),
+        serves_stdio=False,
+        needs=(PEERS_PYTHON,),
+        probe=(PEERS_PYTHON, "-c", "import mcpforge, uvicorn"),
+        hint="make bench-bindings builds the Python binding in release into target/peers/venv",
+    ),
+    Subject(
+        key="mcpforge-node-compat",
+        language="Node",
+        framework="the ts-sdk peer on mcpforge, only its imports changed (bench/servers/node/compat_server.mjs): serveStdio, HTTP on the engine's listener",
+        kind="mcpforge",
+        stdio=("node", "target/bench/node/compat_server.mjs"),
+        slow=("node", "target/bench/node/compat_server.mjs"),
+        tools=("echo", "add", "slow"),
+        needs=("target/bench/node/compat_server.mjs",),
+        hint="make bench-bindings builds the Node binding in release into target/bench/node",
+    ),
+    Subject(
+        key="mcpforge-node-express",
+        language="Node",
+        framework="the same program in Express 5, a StreamableHTTPServerTransport per session (compat_server.mjs --express)",
+        kind="mcpforge",
+        stdio=("node", "target/bench/node/compat_server.mjs", "--express"),
+        serves_stdio=False,
+        needs=("target/bench/node/compat_server.mjs", "target/bench/node/node_modules/express/package.json"),
         hint="make bench-bindings builds the Node binding in release into target/bench/node",
     ),
     _peer("python-sdk", "Python", "official Python SDK, mcp 2.3.0 (MCPServer)",

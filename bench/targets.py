@@ -64,6 +64,19 @@ def _python() -> list[Target]:
     ]
 
 
+def _python_compat() -> list[Target]:
+    source = "Python drop-in issue: the official SDK's peer program on mcpforge, only its import changed"
+    peer = "python-sdk"
+    return [
+        Target("mcpforge-python-compat", "stdio-pipe", "calls_per_s", "pipelined calls/s ≥ 50× python-sdk", vs=peer,
+               at_least=50, source=source),
+        Target("mcpforge-python-asgi", "http-2026-16", "calls_per_s", "ASGI (uvicorn) HTTP 16 connections ≥ 10× python-sdk",
+               vs=peer, at_least=10, source=source),
+        Target("mcpforge-python-asgi", "http-legacy-16", "calls_per_s",
+               "ASGI (uvicorn) HTTP sessions 16 connections ≥ 10× python-sdk", vs=peer, at_least=10, source=source),
+    ]
+
+
 def _node() -> list[Target]:
     source = "Node package issue: against the official TypeScript SDK"
     peer = "ts-sdk"
@@ -81,4 +94,21 @@ def _node() -> list[Target]:
     ]
 
 
-TARGETS: list[Target] = _engine("mcpforge-rust") + _engine("mcpforge-c") + _c() + _python() + _node()
+def _node_compat() -> list[Target]:
+    source = "Node drop-in issue: the official TypeScript SDK's peer program on mcpforge, only its imports changed"
+    peer = "ts-sdk"
+    return [
+        Target("mcpforge-node-compat", "stdio-pipe", "calls_per_s", "pipelined calls/s ≥ 3× ts-sdk", vs=peer,
+               at_least=3, source=source),
+        Target("mcpforge-node-compat", "http-2026-16", "calls_per_s", "HTTP (2026 wire) 16 connections ≥ 10× ts-sdk",
+               vs=peer, at_least=10, source=source),
+        Target("mcpforge-node-express", "http-2026-16", "calls_per_s",
+               "Express + StreamableHTTPServerTransport, HTTP (2026 wire) 16 connections ≥ 10× ts-sdk", vs=peer,
+               at_least=10, source=source),
+        Target("mcpforge-node-express", "http-legacy-16", "calls_per_s",
+               "Express + StreamableHTTPServerTransport, HTTP sessions 16 connections ≥ 10× ts-sdk", vs=peer,
+               at_least=10, source=source),
+    ]
+
+
+TARGETS: list[Target] = _engine("mcpforge-rust") + _engine("mcpforge-c") + _c() + _python() + _python_compat() + _node() + _node_compat()

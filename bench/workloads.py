@@ -70,6 +70,8 @@ class Workload:
         """Whether ``subject`` can run this workload."""
         if self.needs == "http":
             return subject.http
+        if not subject.serves_stdio:
+            return False
         if self.needs == "slow":
             return subject.slow is not None
         if self.needs == "add":

@@ -5,8 +5,10 @@
 #   Python: a release wheel (maturin, from the binding's own build venv) installed into the
 #           peers' venv target/peers/venv, next to the official SDK and FastMCP.
 #   Node:   target/bench/node/, a copy of examples/node (quickstart.mjs, cli.mjs) and of
-#           bench/servers/node/slow_server.mjs whose node_modules/mcpforge is the package
-#           with the release addon; the source tree's debug addon is left alone.
+#           bench/servers/node (slow_server.mjs, compat_server.mjs) whose node_modules/mcpforge
+#           is the package with the release addon (the source tree's debug addon is left
+#           alone), next to the packages compat_server.mjs imports (express, zod): those of the
+#           Node end-to-end tests' scratch project, pinned by tests/e2e-node/package-lock.json.
 #
 # Cached: nothing is rebuilt when no input changed. A binding that is missing or fails to
 # build is reported; the benchmark then skips its subjects and says why.
@@ -45,14 +47,20 @@ node_binding() {
   [ -f bindings-node/Cargo.toml ] && [ -f examples/node/quickstart.mjs ] ||
     { note "no bindings-node/ or examples/node/quickstart.mjs: the Node subjects are skipped"; return 0; }
   stale "$stamp" core/src bindings-node/src bindings-node/lib bindings-node/Cargo.toml bindings-node/package.json \
-    examples/node bench/servers/node Cargo.lock || return 0
+    examples/node bench/servers/node tests/e2e-node/package-lock.json Cargo.lock || return 0
+  [ -d target/node/e2e/node_modules/express ] || ./scripts/setup-node.sh || return 1
   note "building the Node binding (release) into $dir"
   cargo build -q -j"$JOBS" --release -p mcpforge-node || return 1
   rm -rf "$dir"
   mkdir -p "$package"
+  local module
+  for module in target/node/e2e/node_modules/*; do
+    case $(basename "$module") in mcpforge | mcpforge-*) continue ;; esac
+    cp -r "$module" "$dir/node_modules/" || return 1
+  done
   cp -r bindings-node/package.json bindings-node/lib "$package/" &&
     cp target/release/libmcpforge_node.so "$package/mcpforge.$(node -p 'require("./bindings-node/lib/platform.js").platformName()').node" &&
-    cp examples/node/*.mjs bench/servers/node/slow_server.mjs "$dir/" &&
+    cp examples/node/*.mjs bench/servers/node/*.mjs "$dir/" &&
     touch "$stamp"
 }
 
