@@ -86,9 +86,10 @@ def hostile(*args: str, bound: float) -> str:
     return done.stdout
 
 
-def child_pids() -> list[int]:
-    """Live child processes of this test process (the servers it or the client spawned)."""
-    me = str(os.getpid())
+def child_pids(parent: int | None = None) -> list[int]:
+    """Live child processes of `parent` (default: this test process, so the servers it or
+    the client spawned)."""
+    me = str(os.getpid() if parent is None else parent)
     if shutil.which("pgrep"):
         out = subprocess.run(["pgrep", "-P", me], capture_output=True, text=True, check=False).stdout
         return [int(pid) for pid in out.split()]
@@ -166,7 +167,7 @@ def http_server(command: list[str], errlog: TextIO) -> Iterator[str]:
     proc = subprocess.Popen([*command, "--http", f"127.0.0.1:{port}"], stdin=subprocess.DEVNULL, stderr=errlog, cwd=REPO_ROOT)
     try:
         deadline = time.monotonic() + START_BOUND
-        while not _ready(port):
+        while not answers_readyz(port):
             assert proc.poll() is None, f"the server exited with {proc.returncode}"
             assert time.monotonic() < deadline, "the server did not get ready in time"
             time.sleep(0.05)
@@ -179,7 +180,8 @@ def http_server(command: list[str], errlog: TextIO) -> Iterator[str]:
             proc.wait(START_BOUND)
 
 
-def _ready(port: int) -> bool:
+def answers_readyz(port: int) -> bool:
+    """True when the server on 127.0.0.1:`port` answers GET /readyz with 200."""
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
             s.sendall(b"GET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")

@@ -29,6 +29,9 @@ Examples:
   mcpforge-load --url 'http://127.0.0.1:{port}/mcp' -c 64 -d 10 --wire legacy \\
       -- ./target/release/quickstart --http '127.0.0.1:{port}'
 
+  # calls/s and failures by kind every 500 ms, e.g. while a server behind nginx restarts:
+  mcpforge-load --url http://127.0.0.1:8080/mcp --wire 2026 -c 64 -d 30 --interval-ms 500
+
   # Cold start: spawn the server 5 times, time spawn -> first answered tools/call:
   mcpforge-load --cold-start 5 -- ./target/release/quickstart
 
@@ -114,6 +117,12 @@ pub struct Cli {
     /// server when both run on one machine).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
     pub threads: Option<u32>,
+
+    /// Also count the measured calls per interval of this many milliseconds: the report
+    /// shows calls/s and failures by kind over time (e.g. while a server behind a load
+    /// balancer is killed and restarted).
+    #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(10..=3_600_000))]
+    pub interval_ms: Option<u64>,
 
     /// Print the report as one JSON object on stdout.
     #[arg(long)]
@@ -220,6 +229,8 @@ pub struct Plan {
     pub progress: bool,
     /// `--rss-every`.
     pub rss_every: Option<u64>,
+    /// `--interval-ms`.
+    pub interval: Option<Duration>,
 }
 
 /// A clap value parser for positive, finite seconds (at most a day).
@@ -286,6 +297,7 @@ impl Cli {
             json: self.json,
             progress: !self.no_progress,
             rss_every: self.rss_every,
+            interval: self.interval_ms.map(Duration::from_millis),
         })
     }
 }

@@ -274,6 +274,8 @@ pub struct LoadSettings {
     pub warmup: u64,
     /// Per-request limit.
     pub timeout: Duration,
+    /// `--interval-ms`: count calls per interval too.
+    pub interval: Option<Duration>,
 }
 
 /// Runs the closed loops; returns the calls and the time from the common start to the last
@@ -297,7 +299,7 @@ pub async fn run(
         let (endpoint, wire, call) = (Arc::clone(&endpoint), wire.clone(), Arc::clone(&call));
         let (ready, start, tickets, progress) =
             (Arc::clone(&ready), Arc::clone(&start), Arc::clone(&tickets), Arc::clone(&progress));
-        let (stop, timeout) = (settings.stop, settings.timeout);
+        let (stop, timeout, interval) = (settings.stop, settings.timeout, settings.interval);
         tasks.spawn(async move {
             let mut conn = Connection::open(endpoint, &wire, timeout).await?;
             if !conn.modern {
@@ -313,7 +315,8 @@ pub async fn run(
             }
             ready.wait().await;
             let started = *start.get_or_init(Instant::now);
-            let mut recorder = Recorder::with_capacity(stop.capacity_hint() / connections);
+            let mut recorder =
+                Recorder::with_capacity(stop.capacity_hint() / connections).with_series(interval, started);
             let mut last = started;
             loop {
                 let more = match stop {

@@ -8,6 +8,7 @@ mod http;
 mod monitor;
 mod report;
 mod run;
+mod series;
 mod sse;
 mod stats;
 mod stdio;

@@ -160,6 +160,19 @@ impl Report {
                 let example = m.error_examples.get(kind).map_or("", String::as_str);
                 let _ = writeln!(out, "  errors        {kind}: {}   e.g. {example}", group(*count));
             }
+            if let Some(intervals) = &m.intervals {
+                let _ = writeln!(out, "  over time     from (s)  calls/s  failed");
+                for i in intervals {
+                    let kinds: Vec<String> = i.errors.iter().map(|(kind, n)| format!("{kind}: {n}")).collect();
+                    let failed = if kinds.is_empty() { "0".to_owned() } else { kinds.join(", ") };
+                    let _ = writeln!(
+                        out,
+                        "                {:>8.1} {:>8} {failed}",
+                        i.start_s,
+                        group(i.calls_per_s.round() as u64)
+                    );
+                }
+            }
         }
         if let Some(u) = &self.server_usage {
             let _ = writeln!(out, "  server        peak RSS {:.1} MiB, CPU {:.3} s in all", u.peak_rss_mb, u.cpu_s);

@@ -82,23 +82,23 @@ fn stdio_phases(plan: &Plan, server: &mut Server, report: &mut Report) -> Result
     let call = CallTemplate::new(&plan.call, &negotiated.wire);
     let killer = server.killer();
     let pid = server.pid();
-    let mut phase = |label: &str, stop: Stop, rss: Option<RssSampling>| {
+    let mut phase = |label: &str, stop: Stop, interval: Option<Duration>, rss: Option<RssSampling>| {
         let monitor = Monitor::start(label.to_owned(), stop, plan.timeout, plan.progress, Some(killer), rss);
         let progress = monitor.progress();
         let result = if plan.concurrency == 1 {
-            client.run_sequential(&call, stop, &progress)
+            client.run_sequential(&call, stop, interval, &progress)
         } else {
-            client.run_pipelined(&call, stop, plan.concurrency, &progress, killer)
+            client.run_pipelined(&call, stop, interval, plan.concurrency, &progress, killer)
         };
         monitor.stop();
         (result, progress.rss_curve())
     };
     if plan.warmup > 0 {
-        phase("warm-up", Stop::Calls(plan.warmup), None).0?;
+        phase("warm-up", Stop::Calls(plan.warmup), None, None).0?;
     }
     let clock = CpuClock::start(Some(pid));
     let sampling = plan.rss_every.map(|every| RssSampling { pid, every });
-    let (result, curve) = phase("measuring", plan.stop, sampling);
+    let (result, curve) = phase("measuring", plan.stop, plan.interval, sampling);
     if sampling.is_some() {
         report.rss_curve = Some(curve);
     }
@@ -139,8 +139,13 @@ fn http_phases(
     let negotiated = runtime.block_on(http::negotiate(endpoint, plan.wire, plan.startup_timeout))?;
     describe_server(report, &negotiated);
     let call = Arc::new(CallTemplate::new(&plan.call, &negotiated.wire));
-    let settings =
-        LoadSettings { connections: plan.concurrency, stop: plan.stop, warmup: plan.warmup, timeout: plan.timeout };
+    let settings = LoadSettings {
+        connections: plan.concurrency,
+        stop: plan.stop,
+        warmup: plan.warmup,
+        timeout: plan.timeout,
+        interval: plan.interval,
+    };
     let monitor = Monitor::start("measuring".into(), plan.stop, plan.timeout, plan.progress, None, None);
     // The clock includes the connections' warm-up calls (they run inside `http::run`).
     let clock = CpuClock::start(server_pid);
@@ -268,7 +273,7 @@ fn stdio_first_call(plan: &Plan, command: &[String]) -> Result<FirstCall, String
             Some(server.killer()),
             None,
         );
-        let result = client.run_sequential(&call, Stop::Calls(1), &monitor.progress());
+        let result = client.run_sequential(&call, Stop::Calls(1), None, &monitor.progress());
         monitor.stop();
         let (recorder, _) = result?;
         let took = began.elapsed();

@@ -2,11 +2,12 @@
 //! percentiles computed from them.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
 use crate::check::CallError;
+use crate::series::{Interval, Series};
 
 /// The calls of one thread or connection; recorders are merged at the end of a run.
 #[derive(Default)]
@@ -17,6 +18,8 @@ pub struct Recorder {
     errors: BTreeMap<String, u64>,
     /// The first failure of each kind, as an example.
     examples: BTreeMap<String, String>,
+    /// Calls per interval (`--interval-ms`).
+    series: Option<Series>,
 }
 
 impl Recorder {
@@ -25,11 +28,20 @@ impl Recorder {
         Recorder { latencies_ns: Vec::with_capacity(calls), ..Recorder::default() }
     }
 
-    /// Records one answered call.
+    /// Also counts calls per `interval` from `start` when there is an interval.
+    pub fn with_series(mut self, interval: Option<Duration>, start: Instant) -> Self {
+        self.series = interval.map(|interval| Series::new(start, interval));
+        self
+    }
+
+    /// Records one call answered now.
     pub fn record(&mut self, latency: Duration, outcome: Result<(), CallError>) {
         self.latencies_ns.push(u64::try_from(latency.as_nanos()).unwrap_or(u64::MAX));
-        if let Err(error) = outcome {
-            let key = error.kind.to_string();
+        let kind = outcome.as_ref().err().map(|error| error.kind.to_string());
+        if let Some(series) = &mut self.series {
+            series.record(Instant::now(), kind.as_deref());
+        }
+        if let (Err(error), Some(key)) = (outcome, kind) {
             *self.errors.entry(key.clone()).or_default() += 1;
             self.examples.entry(key).or_insert(error.detail);
         }
@@ -48,6 +60,11 @@ impl Recorder {
         }
         for (kind, example) in other.examples {
             self.examples.entry(kind).or_insert(example);
+        }
+        match (&mut self.series, other.series) {
+            (Some(mine), Some(theirs)) => mine.merge(theirs),
+            (mine @ None, theirs) => *mine = theirs,
+            (Some(_), None) => {}
         }
     }
 
@@ -74,6 +91,7 @@ impl Recorder {
             latency,
             errors: self.errors,
             error_examples: self.examples,
+            intervals: self.series.map(|series| series.intervals(elapsed)),
         }
     }
 }
@@ -112,6 +130,9 @@ pub struct Summary {
     pub errors: BTreeMap<String, u64>,
     /// The first failure of each kind.
     pub error_examples: BTreeMap<String, String>,
+    /// `--interval-ms`: calls, failures by kind and calls/s per interval, from the start of
+    /// the measurement to its end.
+    pub intervals: Option<Vec<Interval>>,
 }
 
 /// The `p`th percentile (nearest rank) of sorted, non-empty `samples`.

@@ -98,11 +98,12 @@ impl StdioClient {
         &mut self,
         call: &CallTemplate,
         stop: Stop,
+        interval: Option<Duration>,
         progress: &Progress,
     ) -> Result<(Recorder, Duration), String> {
-        let mut recorder = Recorder::with_capacity(stop.capacity_hint());
         let expect = call.expect.as_deref();
         let start = Instant::now();
+        let mut recorder = Recorder::with_capacity(stop.capacity_hint()).with_series(interval, start);
         let mut done = 0;
         while !stop.reached(done, start) {
             let id = self.take_id();
@@ -131,6 +132,7 @@ impl StdioClient {
         &mut self,
         call: &CallTemplate,
         stop: Stop,
+        interval: Option<Duration>,
         in_flight: usize,
         progress: &Progress,
         killer: Killer,
@@ -199,7 +201,7 @@ impl StdioClient {
             });
 
             let reader = scope.spawn(move || -> Result<(Recorder, Instant), String> {
-                let mut recorder = Recorder::with_capacity(stop.capacity_hint());
+                let mut recorder = Recorder::with_capacity(stop.capacity_hint()).with_series(interval, epoch);
                 let mut received = 0u64;
                 let mut sentinel_seen = false;
                 let mut last = epoch;

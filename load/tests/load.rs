@@ -168,6 +168,44 @@ fn http_on_both_wires_with_the_server_started_on_a_free_port() {
     }
 }
 
+/// The `--interval-ms` series of a report: it must cover the measured time and account for
+/// every call and failure of the run, by kind.
+fn assert_intervals_add_up(report: &Value) -> Vec<Value> {
+    let measured = &report["measured"];
+    let intervals = measured["intervals"].as_array().expect("intervals").clone();
+    let sum = |field: &str| intervals.iter().map(|i| i[field].as_u64().expect("a count")).sum::<u64>();
+    assert_eq!(sum("calls"), measured["calls"].as_u64().expect("calls"), "{report:#}");
+    assert_eq!(sum("ok"), measured["ok"].as_u64().expect("ok"), "{report:#}");
+    assert_eq!(sum("failed"), measured["failed"].as_u64().expect("failed"), "{report:#}");
+    for (kind, count) in measured["errors"].as_object().expect("errors") {
+        let per_interval: u64 = intervals.iter().filter_map(|i| i["errors"][kind].as_u64()).sum();
+        assert_eq!(Some(per_interval), count.as_u64(), "{kind}: {report:#}");
+    }
+    let last_end = intervals.last().expect("at least one interval")["end_s"].as_f64().expect("end_s");
+    let elapsed = measured["elapsed_s"].as_f64().expect("elapsed_s");
+    assert!((last_end - elapsed).abs() < 1e-6, "the intervals end at {last_end}, the run at {elapsed}");
+    intervals
+}
+
+#[test]
+fn intervals_count_calls_and_failures_over_time() {
+    let quickstart = server("quickstart");
+    let args = ["--url", "http://127.0.0.1:{port}/mcp", "--wire", "2026", "-c", "4", "-d", "0.5"];
+    let (code, report) = load_json(
+        &[&args[..], &["--interval-ms", "100", "--expect-echo", "--", &quickstart, "--http", "127.0.0.1:{port}"]]
+            .concat(),
+    );
+    assert_eq!(code, 0, "{report:#}");
+    let intervals = assert_intervals_add_up(&report);
+    assert!(intervals.len() >= 5, "{report:#}");
+    assert!(intervals.iter().all(|i| i["errors"].as_object().is_some_and(|e| e.is_empty())), "{report:#}");
+
+    let (code, report) = load_json(&["-n", "40", "--interval-ms", "10", "--expect", "not this", "--", &quickstart]);
+    assert_eq!(code, 1);
+    assert_eq!(report["measured"]["errors"]["wrong_content"], 40);
+    assert_intervals_add_up(&report);
+}
+
 #[test]
 fn cold_start_times_every_spawn_to_its_first_answer() {
     let quickstart = server("quickstart");

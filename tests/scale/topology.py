@@ -1,0 +1,87 @@
+"""The tested topology: N instances of an example server on loopback ports, sharing one
+state key, behind one nginx doing what deploy/nginx/mcpforge.conf.template says. A
+context manager: whatever happens inside (a failed scenario, Ctrl-C, SIGTERM), every
+process it started is stopped on the way out.
+"""
+
+from __future__ import annotations
+
+import secrets
+import signal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from instances import Instance
+from metrics import Snapshot
+from nginx import Nginx
+from support import free_port
+
+
+class Topology:
+    """Running instances and the nginx in front of them."""
+
+    def __init__(self, instances: list[Instance], front: Nginx | None) -> None:
+        self.instances = instances
+        self.front = front
+
+    @property
+    def url(self) -> str:
+        """Where clients connect: nginx, or the only instance when there is no nginx."""
+        if self.front is not None:
+            return self.front.url
+        return f"http://{self.instances[0].address}/mcp"
+
+    def ports(self) -> dict[str, int]:
+        """Instance name -> port."""
+        return {i.name: i.port for i in self.instances}
+
+    def snapshot(self) -> Snapshot:
+        """Every instance's request counters now."""
+        return Snapshot(self.ports())
+
+    def instance(self, name: str) -> Instance:
+        """The instance called `name`."""
+        return next(i for i in self.instances if i.name == name)
+
+
+def stop_on_sigterm() -> None:
+    """SIGTERM (make's, or a CI runner's) unwinds like Ctrl-C, so the topology's exit stops
+    every process it started."""
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
+@contextmanager
+def topology(
+    binary: Path,
+    scratch: Path,
+    count: int,
+    *,
+    nginx: bool = True,
+    nginx_workers: int | str = 1,
+    variant: Callable[[str], str] | None = None,
+    instance_env: dict[str, str] | None = None,
+) -> Iterator[Topology]:
+    """Starts `count` instances of `binary` (with `instance_env` added to their
+    environment, and nginx in front unless `nginx` is false, with `nginx_workers` worker
+    processes and its configuration changed by `variant` if given), yields them, and stops
+    them all however the block ends."""
+    key = secrets.token_hex(32)
+    instances = [Instance(f"i{n + 1}", binary, free_port(), key, scratch, instance_env) for n in range(count)]
+    servers = [i.address for i in instances]
+    front = Nginx(scratch / "nginx", free_port(), servers, nginx_workers, variant) if nginx else None
+    try:
+        for instance in instances:
+            instance.start()
+        if front is not None:
+            front.start()
+        yield Topology(instances, front)
+    finally:
+        if front is not None:
+            front.stop()
+        for instance in instances:
+            instance.stop()
