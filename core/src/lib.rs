@@ -37,6 +37,7 @@ pub mod error;
 pub mod fuzzing;
 pub mod handler;
 pub mod jsonrpc;
+pub mod middleware;
 pub(crate) mod outbox;
 pub mod protocol;
 pub mod registry;
@@ -61,6 +62,7 @@ pub use handler::{
     Arguments, BoxFuture, CompletionHandler, PromptHandler, ResourceHandler, ResourceLister, Structured, ToolHandler,
     ToolOutput,
 };
+pub use middleware::{Answer, Middleware, MiddlewareResult, Next, Request as MiddlewareRequest};
 pub use protocol::{
     CallToolResult, CompleteRequest, Completion, CompletionRef, Content, CreateMessageRequest, CreateMessageResult,
     ElicitAction, ElicitRequest, ElicitResult, GetPromptResult, InputRequest, ListRootsResult, LogLevel, Prompt,

@@ -13,6 +13,7 @@ use crate::dispatch::notify::{Hub, ListKind};
 use crate::dispatch::shared::ServerShared;
 use crate::error::Error;
 use crate::handler::{CompletionHandler, PromptHandler, ResourceHandler, ToolHandler};
+use crate::middleware::{Chain, Middleware};
 use crate::protocol::meta::SERVER_INFO_KEY;
 use crate::protocol::{CompletionRef, LogLevel, Prompt, ProtocolVersion, Resource, ResourceTemplate, Tool};
 use crate::registry::{PromptEntry, Registry, ResourceEntry, Snapshot, TemplateEntry, ToolEntry};
@@ -295,6 +296,18 @@ impl Server {
         self.shared.hub.list_changed(ListKind::Resources);
     }
 
+    /// Adds `middleware` at the inner end of the chain around every request (see
+    /// [`crate::middleware`]); requests that start after this call pass through it.
+    pub fn add_middleware(&self, middleware: impl Middleware) {
+        let link: Arc<dyn Middleware> = Arc::new(middleware);
+        self.shared.registry.update(|s| s.middleware = s.middleware.iter().cloned().chain([link]).collect());
+    }
+
+    /// Removes every middleware: requests that start after this call run without a chain.
+    pub fn clear_middleware(&self) {
+        self.shared.registry.update(|s| s.middleware = Chain::default());
+    }
+
     /// Sends a log message outside any request: `notifications/message` to every connected
     /// legacy session (stdio's one connection, each HTTP session, ...) whose level
     /// (`logging/setLevel`) lets `level` through. Nothing is sent when logging is off
@@ -449,6 +462,16 @@ impl ServerBuilder {
             }
             Err(e) => errors.push(e),
         }
+    }
+
+    /// Adds `middleware` to the chain around every request, after (inside) the ones added
+    /// before: the first added sees a request first and its answer last. A closure
+    /// `|req, next| async move { next.run(req).await }` is a middleware; see
+    /// [`crate::middleware`].
+    pub fn middleware(mut self, middleware: impl Middleware) -> Self {
+        let link: Arc<dyn Middleware> = Arc::new(middleware);
+        self.snapshot.middleware = self.snapshot.middleware.iter().cloned().chain([link]).collect();
+        self
     }
 
     /// Registers a tool. The handler is a closure or async fn taking the arguments (any

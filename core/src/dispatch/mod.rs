@@ -5,6 +5,7 @@
 
 pub mod cancel;
 pub(crate) mod capabilities;
+pub(crate) mod chain;
 pub(crate) mod connection;
 pub(crate) mod guard;
 pub mod handshake;

@@ -10,6 +10,7 @@ use tokio_util::sync::CancellationToken;
 use crate::auth::AuthInfo;
 use crate::dispatch::cancel::RequestToken;
 use crate::dispatch::capabilities::capabilities;
+use crate::dispatch::chain;
 use crate::dispatch::guard::catch_unwind;
 use crate::dispatch::methods;
 use crate::dispatch::reply::finish;
@@ -19,6 +20,7 @@ use crate::jsonrpc::{IncomingRequest, RequestId, encode};
 use crate::outbox::Outbox;
 use crate::protocol::meta::{self, RequestMeta};
 use crate::protocol::{LogLevel, ProtocolVersion};
+use crate::registry::Snapshot;
 use crate::request_info::HttpRequestInfo;
 use crate::session::Session;
 
@@ -39,6 +41,7 @@ const LEGACY_ONLY: &[&str] = &[
 ];
 
 /// Where a request came from.
+#[derive(Clone)]
 pub(crate) struct Peer {
     /// The legacy session of the connection, once `initialize` happened.
     pub session: Option<Arc<Session>>,
@@ -122,9 +125,15 @@ pub(crate) async fn handle(
         Ok(Some(era)) => {
             let modern = era.is_modern();
             let is_listen = req.method == "subscriptions/listen";
+            let snap = shared.registry.snapshot();
             // Boxed: the route future is moved through the guards below, and a large
             // future moved inside another is stored more than once.
-            let routed: Routed<'_> = Box::pin(catch_unwind(route(shared, peer, era, req, &cancel, &mut trailing)));
+            let routed: Routed<'_> = if snap.middleware.is_empty() {
+                Box::pin(catch_unwind(route(shared, peer, era, req, &cancel, &mut trailing, &snap)))
+            } else {
+                let chain = snap.middleware.clone();
+                Box::pin(catch_unwind(chain::run(chain, shared, peer, era, req, &cancel, &mut trailing, snap)))
+            };
             let reply = match shared.limits.request_timeout.filter(|_| !is_listen) {
                 Some(limit) => {
                     let mut guarded = std::pin::pin!(guarded(routed, &cancel, &id));
@@ -238,15 +247,16 @@ pub(crate) fn str_param<'a>(params: &'a Map<String, Value>, key: &str) -> Result
         .ok_or_else(|| ProtocolError::invalid_params(format!("`{key}` must be a string")))
 }
 
-async fn route(
+/// Serves a classified request: the method table and its capability gates.
+pub(crate) async fn route(
     shared: &Arc<ServerShared>,
     peer: &Peer,
     era: Era,
     req: IncomingRequest,
     cancel: &RequestToken,
     trailing: &mut Option<Vec<u8>>,
+    snap: &Snapshot,
 ) -> Reply {
-    let snap = shared.registry.snapshot();
     let method = req.method.as_str();
     match method {
         "ping" => Ok(b"{}".to_vec()),
@@ -254,7 +264,7 @@ async fn route(
         "server/discover" => {
             let mut result = json!({
                 "supportedVersions": shared.version_strings(),
-                "capabilities": capabilities(shared, &snap, era.version()),
+                "capabilities": capabilities(shared, snap, era.version()),
             });
             if let Some(i) = crate::sync::lock(&shared.instructions).as_deref() {
                 result["instructions"] = json!(i);
@@ -262,28 +272,28 @@ async fn route(
             finish(shared, true, true, &result)
         }
         "tools/list" => {
-            gate(shared.has_tools(&snap), method)?;
+            gate(shared.has_tools(snap), method)?;
             methods::lists::list(shared, &era, req.params.as_ref(), &snap.tools, "tools")
         }
         "tools/call" => {
-            gate(shared.has_tools(&snap), method)?;
-            Box::pin(methods::tools::call_tool(shared, peer, &era, req, cancel, &snap)).await
+            gate(shared.has_tools(snap), method)?;
+            Box::pin(methods::tools::call_tool(shared, peer, &era, req, cancel, snap)).await
         }
         "resources/list" => {
-            gate(shared.has_resources(&snap), method)?;
-            Box::pin(methods::resource_list::list_resources(shared, peer, &era, &req, cancel, &snap)).await
+            gate(shared.has_resources(snap), method)?;
+            Box::pin(methods::resource_list::list_resources(shared, peer, &era, &req, cancel, snap)).await
         }
         "resources/templates/list" => {
-            gate(shared.has_resources(&snap), method)?;
+            gate(shared.has_resources(snap), method)?;
             methods::lists::list(shared, &era, req.params.as_ref(), &snap.templates, "resourceTemplates")
         }
         "resources/read" => {
-            gate(shared.has_resources(&snap), method)?;
-            Box::pin(methods::resources::read_resource(shared, peer, &era, req, cancel, &snap)).await
+            gate(shared.has_resources(snap), method)?;
+            Box::pin(methods::resources::read_resource(shared, peer, &era, req, cancel, snap)).await
         }
         "resources/subscribe" | "resources/unsubscribe" => {
             let session = legacy_session(&era, method)?;
-            gate(shared.has_resources(&snap), method)?;
+            gate(shared.has_resources(snap), method)?;
             let params = req.params.unwrap_or_default();
             let uri = str_param(&params, "uri")?;
             if method == "resources/subscribe" {
@@ -294,17 +304,17 @@ async fn route(
             Ok(b"{}".to_vec())
         }
         "prompts/list" => {
-            gate(shared.has_prompts(&snap), method)?;
+            gate(shared.has_prompts(snap), method)?;
             methods::lists::list(shared, &era, req.params.as_ref(), &snap.prompts, "prompts")
         }
         "prompts/get" => {
-            gate(shared.has_prompts(&snap), method)?;
-            Box::pin(methods::prompts::get_prompt(shared, peer, &era, req, cancel, &snap)).await
+            gate(shared.has_prompts(snap), method)?;
+            Box::pin(methods::prompts::get_prompt(shared, peer, &era, req, cancel, snap)).await
         }
         "completion/complete" => {
             let v = era.version();
             gate(!v.has_annotations_and_audio() || !snap.completions.is_empty(), method)?;
-            Box::pin(methods::completion::complete(shared, peer, &era, req, cancel, &snap)).await
+            Box::pin(methods::completion::complete(shared, peer, &era, req, cancel, snap)).await
         }
         "logging/setLevel" => {
             let session = legacy_session(&era, method)?;
@@ -316,10 +326,9 @@ async fn route(
             session.set_log_level(level);
             Ok(b"{}".to_vec())
         }
-        "subscriptions/listen" => Box::pin(methods::listen::listen(shared, peer, &snap, req, cancel, trailing)).await,
+        "subscriptions/listen" => Box::pin(methods::listen::listen(shared, peer, snap, req, cancel, trailing)).await,
         m if m.starts_with("tasks/") => {
-            let call =
-                crate::tasks::methods::TasksCall { shared, era: &era, snap: &snap, subject: peer.subject(), cancel };
+            let call = crate::tasks::methods::TasksCall { shared, era: &era, snap, subject: peer.subject(), cancel };
             Box::pin(crate::tasks::methods::route(call, method, req.params)).await
         }
         _ => Err(ProtocolError::method_not_found(method)),

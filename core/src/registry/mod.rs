@@ -12,6 +12,8 @@ pub mod tool;
 
 use std::sync::{Arc, RwLock};
 
+use crate::middleware::Chain;
+
 pub(crate) use catalog::Catalog;
 pub(crate) use completion::Completions;
 pub(crate) use prompt::PromptEntry;
@@ -26,6 +28,8 @@ pub(crate) struct Snapshot {
     pub templates: Catalog<TemplateEntry>,
     pub prompts: Catalog<PromptEntry>,
     pub completions: Completions,
+    /// The middleware chain around every request, outermost first.
+    pub middleware: Chain,
 }
 
 impl Snapshot {
