@@ -119,18 +119,21 @@ c-test: setup c-examples
 	$(CC) $(C_FLAGS) tests/c/test_http.c -o $(C_OUT)/test_http $(C_LINK)
 	$(CC) $(C_FLAGS) tests/c/test_misuse.c -o $(C_OUT)/test_misuse $(C_LINK)
 	$(CC) $(C_FLAGS) tests/c/test_mount.c -o $(C_OUT)/test_mount $(C_LINK)
+	$(CC) $(C_FLAGS) tests/c/test_middleware.c -o $(C_OUT)/test_middleware $(C_LINK)
 	./$(C_OUT)/test_ffi ./$(C_OUT)/quickstart
 	./$(C_OUT)/test_worker ./$(C_OUT)/worker_server
 	./$(C_OUT)/test_asks
 	./$(C_OUT)/test_http
 	./$(C_OUT)/test_misuse
 	./$(C_OUT)/test_mount
+	./$(C_OUT)/test_middleware
 	$(VALGRIND) ./$(C_OUT)/test_ffi ./$(C_OUT)/quickstart
 	$(VALGRIND) ./$(C_OUT)/test_worker ./$(C_OUT)/worker_server
 	$(VALGRIND) ./$(C_OUT)/test_asks
 	$(VALGRIND) ./$(C_OUT)/test_http
 	$(VALGRIND) ./$(C_OUT)/test_misuse
 	$(VALGRIND) ./$(C_OUT)/test_mount
+	$(VALGRIND) ./$(C_OUT)/test_middleware
 	@# Consumers: the quickstart built through pkg-config (and run by test_ffi), and a CMake project.
 	$(C_PKG_ENV) pkg-config --exists --print-errors 'mcpforge = $(C_VERSION)'
 	$(CC) -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L examples/c/quickstart.c \

@@ -165,6 +165,9 @@ typedef struct mcpf_exchange mcpf_exchange;
 // `mcpf_http_app_new`, free with `mcpf_http_app_free` (before freeing the server).
 typedef struct mcpf_http_app mcpf_http_app;
 
+// One request as a C middleware sees it. Borrowed: valid until the callback returns.
+typedef struct mcpf_middleware_request mcpf_middleware_request;
+
 // The completion handle of one call (tool, resource read, prompt or completion): owned by
 // C from the moment the callback receives it until one of the `mcpf_responder_*`
 // completion functions or `mcpf_responder_free` consumes it. Thread-safe to move to
@@ -191,6 +194,19 @@ typedef void (*mcpf_free_callback)(void *user_data);
 // Log levels for `mcpf_call_log` (RFC 5424 severities, as in MCP `notifications/message`).
 // A plain integer type rather than an enum so that any value C passes is defined behaviour.
 typedef uint32_t mcpf_log_level;
+
+// Called before the rest of the chain, on an engine thread, with the request's view
+// (valid until it returns). It decides with `mcpf_middleware_request_set_arguments`,
+// `_deny` or `_tool_error`; doing nothing continues. Keep it quick: it holds an engine
+// thread (a lookup in memory, not a network round trip).
+typedef void (*mcpf_middleware_before)(mcpf_middleware_request *request, void *user_data);
+
+// Called after the rest of the chain answered (or after this middleware's own `before`
+// denied), on an engine thread, with the request's view (read-only, valid until it
+// returns), the result as JSON text (`result_json`, NUL-terminated, `result_len` bytes;
+// NULL for an error), the JSON-RPC error (`error_code` 0 and `error_message` NULL on
+// success) and how long the rest of the chain took, in microseconds.
+typedef void (*mcpf_middleware_after)(const mcpf_middleware_request *request, const char *result_json, size_t result_len, int64_t error_code, const char *error_message, uint64_t duration_us, void *user_data);
 
 // One request header for `mcpf_http_app_handle`: a name and a value, each a pointer and a
 // length (the value's bytes are sent as given; names are ASCII).
@@ -521,6 +537,99 @@ mcpf_status mcpf_server_notify_resource_updated(mcpf_server *server, const char 
 // # Safety
 // `server` is NULL or a live server.
 mcpf_status mcpf_server_notify_list_changed(mcpf_server *server, uint32_t list);
+
+// Adds a middleware at the inner end of the chain around every request the server
+// routes (after the handshake; see docs/hooks.md): `before` runs on the way in and may
+// decide instead of continuing, `after` on the way out and sees the result or error. Either
+// may be NULL, not both. The first middleware added is the outermost. Takes effect for
+// requests that start afterwards, also while serving. Thread-safe.
+//
+// On success the library owns `user_data` and calls `free_user_data(user_data)` (if not
+// NULL) exactly once, when the server is freed. On failure nothing is kept.
+//
+// # Safety
+// `server` is NULL or a live server; `before`, `after` and `free_user_data` are NULL or
+// valid functions of those signatures; `user_data` is usable from any thread.
+mcpf_status mcpf_server_add_middleware(mcpf_server *server, mcpf_middleware_before before, mcpf_middleware_after after, void *user_data, mcpf_free_callback free_user_data);
+
+// The method (`tools/call`, `tools/list`, ...), lent as by `mcpf_call_arguments`.
+//
+// # Safety
+// `request` is NULL or the view a running middleware callback received; `out`/`out_len`
+// are NULL or writable.
+mcpf_status mcpf_middleware_request_method(const mcpf_middleware_request *request, const char **out, size_t *out_len);
+
+// What the request names: the tool (`tools/call`) or prompt (`prompts/get`), the resource
+// URI (`resources/read`, `_subscribe`, `_unsubscribe`), the prompt or template a completion
+// is for; `MCPF_STATUS_NOT_FOUND` for other methods. Lent as `mcpf_middleware_request_method`.
+//
+// # Safety
+// As for `mcpf_middleware_request_method`.
+mcpf_status mcpf_middleware_request_name(const mcpf_middleware_request *request, const char **out, size_t *out_len);
+
+// The protocol version the request is served in (`"2025-11-25"`, `"2026-07-28"`, ...).
+//
+// # Safety
+// As for `mcpf_middleware_request_method`.
+mcpf_status mcpf_middleware_request_protocol_version(const mcpf_middleware_request *request, const char **out, size_t *out_len);
+
+// The arguments of a `tools/call` or `prompts/get` as JSON text (an object), as passed on
+// (after a rewrite, the new ones); `MCPF_STATUS_NOT_FOUND` for other methods or when the
+// client sent none.
+//
+// # Safety
+// As for `mcpf_middleware_request_method`.
+mcpf_status mcpf_middleware_request_arguments(const mcpf_middleware_request *request, const char **out, size_t *out_len);
+
+// What the caller's bearer token grants, as JSON text in the form `mcpf_call_auth` gives;
+// `MCPF_STATUS_NOT_FOUND` without a grant (stdio, or HTTP without authorization).
+//
+// # Safety
+// As for `mcpf_middleware_request_method`.
+mcpf_status mcpf_middleware_request_auth(const mcpf_middleware_request *request, const char **out, size_t *out_len);
+
+// The client's `Implementation` (`{"name": ..., "version": ...}`) as JSON text: from
+// `initialize` in a legacy session, from the request's `_meta` on the 2026-07-28 wire;
+// `MCPF_STATUS_NOT_FOUND` when the client did not say.
+//
+// # Safety
+// As for `mcpf_middleware_request_method`.
+mcpf_status mcpf_middleware_request_client_info(const mcpf_middleware_request *request, const char **out, size_t *out_len);
+
+// The request's `_meta` as JSON text (progress token, trace context, and on 2026-07-28 the
+// protocol version and client capabilities); `MCPF_STATUS_NOT_FOUND` without one.
+//
+// # Safety
+// As for `mcpf_middleware_request_method`.
+mcpf_status mcpf_middleware_request_meta(const mcpf_middleware_request *request, const char **out, size_t *out_len);
+
+// Replaces the arguments of a `tools/call` or `prompts/get` with `arguments_json` (an
+// object) before the rest of the chain sees them; the engine still validates them against
+// the tool's input schema. Only in `before`; `MCPF_STATUS_INVALID_ARGUMENT` for other
+// methods, `MCPF_STATUS_INVALID_JSON` when the text is not an object.
+//
+// # Safety
+// `request` is NULL or the view a running `before` callback received; `arguments_json` is
+// NULL or readable per the string rules.
+mcpf_status mcpf_middleware_request_set_arguments(mcpf_middleware_request *request, const char *arguments_json, size_t arguments_json_len);
+
+// Answers the request with a JSON-RPC error instead of continuing: `code` (e.g.
+// `MCPF_ERROR_INVALID_PARAMS`, or an application code) and `message` (NULL: "request
+// denied"). Only in `before`.
+//
+// # Safety
+// `request` is NULL or the view a running `before` callback received; `message` is NULL
+// or readable per the string rules.
+mcpf_status mcpf_middleware_request_deny(mcpf_middleware_request *request, int64_t code, const char *message, size_t message_len);
+
+// Answers a `tools/call` with a tool result whose `isError` is true and whose text is
+// `message` (what the model reads), instead of continuing. Only in `before`, and only for
+// `tools/call` (`MCPF_STATUS_INVALID_ARGUMENT` otherwise: use `_deny`).
+//
+// # Safety
+// `request` is NULL or the view a running `before` callback received; `message` is
+// readable per the string rules.
+mcpf_status mcpf_middleware_request_tool_error(mcpf_middleware_request *request, const char *message, size_t message_len);
 
 // Makes the server's MCP endpoint an HTTP application to mount in an HTTP server the
 // program already runs. `options_json` is as for `mcpf_server_run_http` (`"bind"` and the

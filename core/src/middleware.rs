@@ -23,7 +23,7 @@ use crate::auth::AuthInfo;
 use crate::error::ProtocolError;
 use crate::handler::BoxFuture;
 use crate::jsonrpc::RequestId;
-use crate::protocol::ProtocolVersion;
+use crate::protocol::{CallToolResult, ProtocolVersion};
 
 /// What a middleware or the rest of its chain produces: a result, or a JSON-RPC error.
 pub type MiddlewareResult = Result<Answer, ProtocolError>;
@@ -77,7 +77,9 @@ impl Next {
     }
 }
 
-/// One request as middleware sees it.
+/// One request as middleware sees it. Cloning copies its parameters (a binding that shows
+/// the request again after the call keeps a copy).
+#[derive(Clone)]
 pub struct Request {
     pub(crate) id: RequestId,
     pub(crate) method: String,
@@ -194,12 +196,15 @@ impl Request {
 /// A request's result: made by the engine (serialized already), or by a middleware.
 pub struct Answer(Body);
 
-enum Body {
+/// What an [`Answer`] holds.
+pub(crate) enum Body {
     /// The engine's serialized result object, finished for its era.
     Serialized(Vec<u8>),
     /// A result object a middleware made; the engine adds what the era needs
     /// (`resultType` and the server's identity on 2026-07-28).
     Value(Value),
+    /// A tool error a middleware answered, serialized by the engine as every tool result.
+    ToolError(String),
 }
 
 impl Answer {
@@ -211,7 +216,7 @@ impl Answer {
     /// A tool result with `isError: true` and `message` as its text: a refused `tools/call`
     /// the model can read (a JSON-RPC error is `Err(ProtocolError)` instead).
     pub fn tool_error(message: impl Into<String>) -> Answer {
-        Answer::result(json!({ "content": [{ "type": "text", "text": message.into() }], "isError": true }))
+        Answer(Body::ToolError(message.into()))
     }
 
     /// The engine's serialized result.
@@ -224,6 +229,7 @@ impl Answer {
         match &self.0 {
             Body::Serialized(bytes) => serde_json::from_slice(bytes).unwrap_or(Value::Null),
             Body::Value(v) => v.clone(),
+            Body::ToolError(m) => serde_json::to_value(CallToolResult::error(m.clone())).unwrap_or(Value::Null),
         }
     }
 
@@ -236,15 +242,13 @@ impl Answer {
                 memchr_is_error(bytes) && self.to_json().get("isError") == Some(&Value::Bool(true))
             }
             Body::Value(v) => v.get("isError") == Some(&Value::Bool(true)),
+            Body::ToolError(_) => true,
         }
     }
 
-    /// The serialized bytes, or the value for the engine to finish.
-    pub(crate) fn into_parts(self) -> Result<Vec<u8>, Value> {
-        match self.0 {
-            Body::Serialized(bytes) => Ok(bytes),
-            Body::Value(v) => Err(v),
-        }
+    /// What the answer holds, for the engine to finish.
+    pub(crate) fn into_body(self) -> Body {
+        self.0
     }
 }
 

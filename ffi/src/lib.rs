@@ -14,6 +14,7 @@ pub mod codes;
 pub mod error;
 mod handles;
 pub mod live;
+pub mod middleware;
 pub mod mount;
 mod registration;
 pub mod responder;

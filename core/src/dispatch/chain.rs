@@ -5,11 +5,12 @@
 use std::sync::{Arc, Mutex};
 
 use crate::dispatch::cancel::RequestToken;
-use crate::dispatch::reply::finish_value;
+use crate::dispatch::reply::{finish, finish_value};
 use crate::dispatch::router::{Era, Peer, Reply, route};
 use crate::dispatch::shared::ServerShared;
 use crate::jsonrpc::IncomingRequest;
-use crate::middleware::{Answer, Chain, Next, Request, Terminal};
+use crate::middleware::{Answer, Body, Chain, Next, Request, Terminal};
+use crate::protocol::CallToolResult;
 use crate::registry::Snapshot;
 use crate::sync::lock;
 
@@ -64,9 +65,10 @@ pub(crate) async fn run(
     };
     let answer = Next::start(chain, terminal).run(request).await;
     *trailing = lock(&end.trailing).take();
-    match answer?.into_parts() {
-        Ok(bytes) => Ok(bytes),
-        Err(value) => finish_value(shared, modern, false, value),
+    match answer?.into_body() {
+        Body::Serialized(bytes) => Ok(bytes),
+        Body::Value(value) => finish_value(shared, modern, false, value),
+        Body::ToolError(message) => finish(shared, modern, false, &CallToolResult::error(message)),
     }
 }
 
