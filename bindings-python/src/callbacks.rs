@@ -147,10 +147,10 @@ pub struct Invoker {
 }
 
 /// Converts a handler's success outcome (`tag`, `payload`) into the engine's value.
-type Success<T> = fn(u8, &Bound<'_, PyAny>) -> PyResult<T>;
+pub(crate) type Success<T> = fn(u8, &Bound<'_, PyAny>) -> PyResult<T>;
 
 /// Builds the positional arguments of one call (the context is appended by the invoker).
-type Args = Box<dyn for<'py> FnOnce(Python<'py>) -> PyResult<Vec<Bound<'py, PyAny>>> + Send>;
+pub(crate) type Args = Box<dyn for<'py> FnOnce(Python<'py>) -> PyResult<Vec<Bound<'py, PyAny>>> + Send>;
 
 impl Invoker {
     /// An invoker for `slot`; `pool` bounds concurrent synchronous calls.
@@ -159,7 +159,7 @@ impl Invoker {
     }
 
     /// Calls the Python side with `args` plus a context, and decodes its outcome with `ok`.
-    fn invoke<T: Send + 'static>(
+    pub(crate) fn invoke<T: Send + 'static>(
         &self,
         ctx: Option<RequestContext>,
         args: Args,

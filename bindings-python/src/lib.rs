@@ -15,6 +15,7 @@ mod client;
 mod context;
 mod convert;
 mod errors;
+mod middleware;
 mod pool;
 mod reply;
 mod server;
@@ -116,6 +117,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<context::NativeContext>()?;
     m.add_class::<client::NativeClient>()?;
     m.add_class::<callbacks::Completer>()?;
+    m.add_class::<middleware::NativeNext>()?;
     m.add_class::<asgi::NativeHttpApp>()?;
     m.add_class::<asgi::NativeExchange>()?;
     let hook = wrap_pyfunction!(_at_exit, m)?;

@@ -22,6 +22,7 @@ use crate::callbacks::{Invoker, PyCompletion, PyLister, PyPrompt, PyResource, Py
 use crate::client::NativeClient;
 use crate::convert::{from_py, from_py_as};
 use crate::errors::engine_to_py;
+use crate::middleware::PyMiddleware;
 use crate::pool::Pool;
 use crate::reply::spawn_reply;
 use crate::runtime;
@@ -201,6 +202,12 @@ impl NativeServer {
     /// Removes a resource; True if it existed.
     fn remove_resource(&self, uri: &str) -> bool {
         self.server.remove_resource(uri)
+    }
+
+    /// Makes the Python middleware chain's starter (`mcpforge/middleware.py`) the engine's
+    /// whole middleware chain, at once; requests that start afterwards pass through it.
+    fn set_middleware(&self, starter: Py<PyAny>) {
+        self.server.set_middleware(PyMiddleware(self.invoker(starter, true)));
     }
 
     /// Removes a resource template; True if it existed.

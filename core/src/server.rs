@@ -303,6 +303,14 @@ impl Server {
         self.shared.registry.update(|s| s.middleware = s.middleware.iter().cloned().chain([link]).collect());
     }
 
+    /// Makes `middleware` the whole chain, in one step (no request runs between the old chain
+    /// and the new one without either): what a binding that runs its own language's chain
+    /// behind one engine middleware calls when that chain changes.
+    pub fn set_middleware(&self, middleware: impl Middleware) {
+        let link: Arc<dyn Middleware> = Arc::new(middleware);
+        self.shared.registry.update(|s| s.middleware = Chain::from([link]));
+    }
+
     /// Removes every middleware: requests that start after this call run without a chain.
     pub fn clear_middleware(&self) {
         self.shared.registry.update(|s| s.middleware = Chain::default());

@@ -3,7 +3,7 @@ the ``mcpforge`` package."""
 
 from typing import Any, Callable, Dict, List, Optional, Tuple, final
 
-__all__ = ["ENGINE_VERSION", "ERROR_CODES", "default_max_workers", "init_logging", "NativeServer", "NativeContext", "NativeClient", "Completer", "NativeHttpApp", "NativeExchange"]
+__all__ = ["ENGINE_VERSION", "ERROR_CODES", "default_max_workers", "init_logging", "NativeServer", "NativeContext", "NativeClient", "Completer", "NativeNext", "NativeHttpApp", "NativeExchange"]
 
 ENGINE_VERSION: str
 ERROR_CODES: Dict[str, int]
@@ -24,6 +24,7 @@ class NativeServer:
     def add_resource(self, definition: Dict[str, Any], invoker: Callable[..., Any], is_async: bool) -> None: ...
     def remove_resource(self, uri: str) -> bool: ...
     def remove_resource_template(self, uri_template: str) -> bool: ...
+    def set_middleware(self, starter: Callable[..., Any]) -> None: ...
     def worker_stats(self) -> Tuple[int, int, int, int, int, int]: ...
     def add_template(
         self, definition: Dict[str, Any], invoker: Callable[..., Any], is_async: bool, lister: Optional[Callable[..., Any]] = None, lister_async: bool = False
@@ -100,6 +101,10 @@ class NativeClient:
 @final
 class Completer:
     def __call__(self, outcome: Any) -> None: ...
+
+@final
+class NativeNext:
+    def run(self, params: Optional[Dict[str, Any]], callback: Callable[[bool, Any], None]) -> None: ...
 
 @final
 class NativeHttpApp:

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Tuple, TypeVar, overload
 
 from . import _invoke
+from . import middleware as _middleware
 from ._components import Components, TagFilter, tag_set, tagged_meta
 from ._convert import wire
 from ._futures import resolver
@@ -255,6 +256,7 @@ class Server:
         self._caller_loop: Any = None
         self._own_loop: Any = None
         self._ref = weakref.ref(self)
+        self._middleware: List[Any] = []
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.name!r}, version={self.version!r})"
@@ -304,6 +306,29 @@ class Server:
             return server._async_loop()
 
         return loop_of
+
+    # ----- middleware ----------------------------------------------------------------------
+
+    def add_middleware(self, middleware: Any) -> None:
+        """Adds ``middleware`` (an ``async def mw(context, call_next)``, or a
+        :class:`~mcpforge.middleware.Middleware` instance) at the inner end of the chain
+        around every request: the first added sees a request first and its answer last.
+        Requests that start afterwards pass through it. See :mod:`mcpforge.middleware`."""
+        if isinstance(middleware, type):
+            raise TypeError(f"add_middleware takes an instance, not the class {middleware.__name__}")
+        call = getattr(middleware, "__call__", None)
+        if not (inspect.iscoroutinefunction(middleware) or inspect.iscoroutinefunction(call)):
+            raise TypeError("a middleware is an async callable taking (context, call_next)")
+        with self._lock:
+            self._middleware.append(middleware)
+            # One engine middleware runs the whole Python chain; it is swapped at once, so no
+            # request runs without the middleware added before.
+            self._native.set_middleware(_middleware.chain_starter(list(self._middleware), self._loop_of()))
+
+    @property
+    def middleware(self) -> List[Any]:
+        """The middleware chain, outermost first."""
+        return list(self._middleware)
 
     # ----- tools ---------------------------------------------------------------------------
 
