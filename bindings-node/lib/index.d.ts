@@ -430,6 +430,39 @@ export declare class Context {
   startTask(): void;
 }
 
+/** One request as middleware sees it (see `Server.use`). */
+export declare class MiddlewareContext {
+  /** The JSON-RPC method (`tools/call`, `tools/list`, ...). */
+  readonly method: string;
+  /** The tool or prompt name, the resource URI, or the prompt or template of a completion. */
+  readonly name: string | undefined;
+  /** The request's parameters: what the rest of the chain receives. */
+  params: { [key: string]: unknown };
+  /** The arguments of a `tools/call` or `prompts/get` (change in place, or assign). */
+  arguments: { [key: string]: unknown } | undefined;
+  /** The request's `_meta`. */
+  readonly _meta: { [key: string]: unknown } | undefined;
+  readonly protocolVersion: string;
+  /** True on the stateless 2026-07-28 wire. */
+  readonly isModern: boolean;
+  readonly authInfo: AuthInfo | undefined;
+  readonly clientInfo: { name: string; version: string; [key: string]: unknown } | undefined;
+  readonly sessionId: string | undefined;
+  readonly requestId: string | number;
+}
+
+/** The method's result object, as on the wire. */
+export type MiddlewareResult = { [key: string]: unknown };
+
+/**
+ * A middleware: returns `await next()` (possibly changed), a result of its own, or throws
+ * `ToolError` / `McpError` to answer without going on.
+ */
+export type Middleware = (
+  context: MiddlewareContext,
+  next: (context?: MiddlewareContext) => Promise<MiddlewareResult>,
+) => Awaitable<MiddlewareResult>;
+
 /** A registered tool. */
 export interface RegisteredTool {
   readonly name: string;
@@ -463,6 +496,10 @@ export declare class Server {
   registerTool<Args = never, C extends ToolConfig = ToolConfig>(name: string, config: C, handler: ToolHandler<ToolArgs<Args, C>>): RegisteredTool;
   registerResource(name: string, uriOrTemplate: string | { uriTemplate: string }, config: ResourceConfig, handler: (uri: URL, ...rest: any[]) => Awaitable<ResourceReturn>): unknown;
   registerPrompt(name: string, config: PromptConfig, handler: (args: any, ctx: Context) => Awaitable<PromptReturn>): { name: string; remove(): boolean };
+  /** Adds a middleware around every request (the first added is the outermost). */
+  use(middleware: Middleware): this;
+  /** The middleware chain, outermost first. */
+  readonly middleware: Middleware[];
   removeTool(name: string): boolean;
   removeResource(uri: string): boolean;
   removeResourceTemplate(uriTemplate: string): boolean;

@@ -13,6 +13,7 @@
 const { Server } = require('./server');
 const { TestClient } = require('./client');
 const { Context } = require('./context');
+const { MiddlewareContext } = require('./middleware');
 const errors = require('./errors');
 const { McpServer } = require('./compat/mcp-server');
 const { ResourceTemplate } = require('./compat/resource-template');
@@ -25,6 +26,7 @@ module.exports = {
   Server,
   TestClient,
   Context,
+  MiddlewareContext,
   McpError: errors.McpError,
   ToolError: errors.ToolError,
   InputRequiredError: errors.InputRequiredError,

@@ -7,6 +7,7 @@ export const {
   Server,
   TestClient,
   Context,
+  MiddlewareContext,
   McpError,
   ToolError,
   InputRequiredError,

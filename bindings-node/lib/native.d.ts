@@ -57,6 +57,12 @@ export declare class NativeCall {
    * and runs the handler again as the task); false when it goes on.
    */
   startTask(): boolean
+  /**
+   * A middleware call's rest of the chain: runs it with `params` (JSON text of the
+   * request's parameters, possibly changed; undefined to keep them) and resolves to
+   * `{"result": ...}` or `{"error": {code, message, data}}` as JSON text. Once per call.
+   */
+  next(params?: string | undefined | null): Promise<string>
 }
 
 /**
@@ -166,6 +172,12 @@ export declare class NativeServer {
    * `{"type": "ref/resource", "uri"}` JSON), or for every reference without one.
    */
   addCompletion(referenceJson: string | undefined | null, handler: number): void
+  /**
+   * Makes the handler `handler` (the JavaScript middleware chain, lib/middleware.js) the
+   * engine's whole middleware chain, at once; requests that start afterwards pass
+   * through it.
+   */
+  setMiddleware(handler: number): void
   /** Removes a tool; true if it existed. */
   removeTool(name: string): boolean
   /** Removes a resource; true if it existed. */

@@ -16,6 +16,7 @@ const results = require('./results');
 const { TestClient } = require('./client');
 const mount = require('./mount');
 const { ErrorPolicy } = require('./error-policy');
+const { chainHandler } = require('./middleware');
 const { ATTACH, isTransport } = require('./compat/attach');
 
 const EMPTY_INPUT = Object.freeze({ type: 'object', properties: {} });
@@ -64,6 +65,7 @@ class Server {
   #clients = new Set();
   #http;
   #errors;
+  #middleware = [];
 
   /**
    * @param {object} options `name` (required), `version`, `title`, `description`,
@@ -255,6 +257,28 @@ class Server {
       if (extraId !== undefined) this.#table.delete(extraId);
       throw e;
     }
+  }
+
+  /**
+   * Adds `middleware`, `async (context, next) => result`, at the inner end of the chain
+   * around every request (the first added sees a request first and its answer last);
+   * requests that start afterwards pass through it. See lib/middleware.js and docs/hooks.md.
+   * Returns the server, so calls chain.
+   */
+  use(middleware) {
+    if (typeof middleware !== 'function') {
+      throw new TypeError('mcpforge: a middleware is a function (context, next) => result');
+    }
+    const chain = [...this.#middleware, middleware];
+    const id = this.#table.add(chainHandler(chain, this.#errors));
+    this.#register(id, () => this.#native.setMiddleware(id));
+    this.#middleware = chain;
+    return this;
+  }
+
+  /** The middleware chain, outermost first. */
+  get middleware() {
+    return [...this.#middleware];
   }
 
   /** Removes a tool; true if it existed. */

@@ -66,6 +66,8 @@ pub(crate) struct CallState {
     /// Set when an ask of this call answered `input_required`: whatever the handler does
     /// next (rethrow, catch), the call then ends with `input_required`.
     pub input_required: AtomicBool,
+    /// A middleware call's rest of the chain (taken once by `NativeCall::next`).
+    pub next: Mutex<Option<(mcpforge::Next, mcpforge::MiddlewareRequest)>>,
 }
 
 impl CallState {
@@ -167,6 +169,7 @@ impl Dispatcher {
         handler: u32,
         payload: String,
         ctx: Option<RequestContext>,
+        next: Option<(mcpforge::Next, mcpforge::MiddlewareRequest)>,
     ) -> Result<Reply, HandlerError> {
         let (tx, mut rx) = oneshot::channel();
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
@@ -175,6 +178,7 @@ impl Dispatcher {
             ctx: ctx.clone(),
             reply: Mutex::new(Some(tx)),
             input_required: AtomicBool::new(false),
+            next: Mutex::new(next),
         });
         let job = Job::Call { handler, payload, call: call.clone() };
         let status = self.dispatch.call(job, ThreadsafeFunctionCallMode::NonBlocking);
@@ -220,7 +224,16 @@ impl JsHandler {
 
     /// Runs the handler (see [`Dispatcher::invoke`]).
     async fn invoke(&self, payload: String, ctx: Option<RequestContext>) -> Result<Reply, HandlerError> {
-        self.dispatcher.invoke(self.id, payload, ctx).await
+        self.dispatcher.invoke(self.id, payload, ctx, None).await
+    }
+
+    /// Runs the handler as a middleware: `next` is what its `call.next()` runs.
+    pub(crate) async fn invoke_middleware(
+        &self,
+        payload: String,
+        next: (mcpforge::Next, mcpforge::MiddlewareRequest),
+    ) -> Result<Reply, HandlerError> {
+        self.dispatcher.invoke(self.id, payload, None, Some(next)).await
     }
 }
 

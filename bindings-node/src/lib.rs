@@ -8,6 +8,7 @@ mod client;
 mod context;
 mod error;
 mod hosted;
+mod middleware;
 mod server;
 
 pub use callback::NativeCall;

@@ -20,6 +20,7 @@ use crate::callback::{
 use crate::client::NativeMemoryClient;
 use crate::error::{js_error, parse_json};
 use crate::hosted::NativeHttpApp;
+use crate::middleware::JsMiddleware;
 
 /// Reads a definition (JSON text) as an engine protocol type; `what` names it in errors.
 fn definition<T: DeserializeOwned>(text: &str, what: &str) -> napi::Result<T> {
@@ -119,6 +120,14 @@ impl NativeServer {
         let handler = Arc::new(JsCompletion { handler: JsHandler::new(&self.dispatcher, handler) });
         self.server.add_completion(reference, handler);
         Ok(())
+    }
+
+    /// Makes the handler `handler` (the JavaScript middleware chain, lib/middleware.js) the
+    /// engine's whole middleware chain, at once; requests that start afterwards pass
+    /// through it.
+    #[napi]
+    pub fn set_middleware(&self, handler: u32) {
+        self.server.set_middleware(JsMiddleware { handler: JsHandler::new(&self.dispatcher, handler) });
     }
 
     /// Removes a tool; true if it existed.

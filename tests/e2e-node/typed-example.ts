@@ -42,6 +42,19 @@ server.resourceTemplate('user', 'users://{id}', {}, (_uri, { id }) => ({ content
 server.prompt('greet', { arguments: [{ name: 'who', required: true }] }, ({ who }) => `Greet ${who ?? 'nobody'}`);
 server.completion({ type: 'ref/prompt', name: 'greet' }, ({ argument }) => [argument.value]);
 
+// Middleware around every request: audit, deny, and rewrite arguments.
+server.use(async (context, next) => {
+  const started = Date.now();
+  const result = await next();
+  console.error(`${context.method} ${context.name ?? ''} ${Date.now() - started} ms`);
+  return result;
+});
+server.use(async (context, next) => {
+  if (context.name === 'add' && context.authInfo?.scopes?.includes('math') === false) throw new ToolError('no math for you');
+  if (context.arguments && context.arguments.b === undefined) context.arguments.b = 0;
+  return next(context);
+});
+
 export async function main(): Promise<void> {
   const client = await server.testClient({ protocolVersion: '2026-07-28', capabilities: { roots: {} } });
   const result = await client.callTool('add', { a: 1, b: 2 }, { progressToken: 'p' });
