@@ -169,6 +169,21 @@ unsafe fn lend(
     field: fn(&mcpf_middleware_request) -> Option<&CStr>,
     missing: &str,
 ) -> mcpf_status {
+    // SAFETY: forwarded caller guarantee.
+    unsafe { lend_by(request, out, out_len, field, missing) }
+}
+
+/// [`lend`] with any field reader.
+///
+/// # Safety
+/// As for [`lend`].
+unsafe fn lend_by(
+    request: *const mcpf_middleware_request,
+    out: *mut *const c_char,
+    out_len: *mut usize,
+    field: impl Fn(&mcpf_middleware_request) -> Option<&CStr>,
+    missing: &str,
+) -> mcpf_status {
     boundary::run(|| {
         // SAFETY: forwarded caller guarantee.
         let request = unsafe { try_ref(request, "request") }?;
@@ -181,6 +196,28 @@ unsafe fn lend(
             write_out(out_len, s.to_bytes().len(), "out_len")
         }
     })
+}
+
+/// A cached JSON text of the view (`cell`), made by `make` the first time C asks.
+type Cached = fn(&mcpf_middleware_request) -> (&OnceLock<Option<CString>>, fn(&MiddlewareRequest) -> Option<CString>);
+
+/// Lends the JSON text `cached` names (see [`lend`]).
+///
+/// # Safety
+/// As for [`lend`].
+unsafe fn lend_json(
+    request: *const mcpf_middleware_request,
+    out: *mut *const c_char,
+    out_len: *mut usize,
+    cached: Cached,
+    missing: &str,
+) -> mcpf_status {
+    fn field(r: &mcpf_middleware_request, cached: Cached) -> Option<&CStr> {
+        let (cell, make) = cached(r);
+        cell.get_or_init(|| make(&r.req)).as_deref()
+    }
+    // SAFETY: forwarded caller guarantee.
+    unsafe { lend_by(request, out, out_len, |r| field(r, cached), missing) }
 }
 
 /// The method (`tools/call`, `tools/list`, ...), lent as by `mcpf_call_arguments`.
@@ -242,11 +279,11 @@ pub unsafe extern "C" fn mcpf_middleware_request_arguments(
 ) -> mcpf_status {
     // SAFETY: forwarded caller guarantee.
     unsafe {
-        lend(
+        lend_json(
             request,
             out,
             out_len,
-            |r| r.arguments.get_or_init(|| r.req.arguments().map(json_text)).as_deref(),
+            |r| (&r.arguments, |q| q.arguments().map(json_text)),
             "the request has no arguments",
         )
     }
@@ -265,11 +302,11 @@ pub unsafe extern "C" fn mcpf_middleware_request_auth(
 ) -> mcpf_status {
     // SAFETY: forwarded caller guarantee.
     unsafe {
-        lend(
+        lend_json(
             request,
             out,
             out_len,
-            |r| r.auth.get_or_init(|| r.req.auth().map(json_text)).as_deref(),
+            |r| (&r.auth, |q| q.auth().map(json_text)),
             "the request carries no authorization grant",
         )
     }
@@ -289,11 +326,11 @@ pub unsafe extern "C" fn mcpf_middleware_request_client_info(
 ) -> mcpf_status {
     // SAFETY: forwarded caller guarantee.
     unsafe {
-        lend(
+        lend_json(
             request,
             out,
             out_len,
-            |r| r.client_info.get_or_init(|| r.req.client_info().map(json_text)).as_deref(),
+            |r| (&r.client_info, |q| q.client_info().map(json_text)),
             "the client sent no client info",
         )
     }
@@ -311,15 +348,7 @@ pub unsafe extern "C" fn mcpf_middleware_request_meta(
     out_len: *mut usize,
 ) -> mcpf_status {
     // SAFETY: forwarded caller guarantee.
-    unsafe {
-        lend(
-            request,
-            out,
-            out_len,
-            |r| r.meta.get_or_init(|| r.req.meta().map(json_text)).as_deref(),
-            "the request has no _meta",
-        )
-    }
+    unsafe { lend_json(request, out, out_len, |r| (&r.meta, |q| q.meta().map(json_text)), "the request has no _meta") }
 }
 
 /// The view to decide on: only inside `before`, and only once.
