@@ -43,8 +43,10 @@ fn round_trip(t: &UriTemplate, vars: &BTreeMap<String, String>) {
 /// Whether `UriTemplate::expand` promises the round trip for `vars`: not where an expression
 /// directly follows a query expression (`{?q}{x}`) or a `{&…}` one directly follows another
 /// expression (`{x}{&q}`), nor for `+`/`#`/`{x*}` values holding a raw
-/// `?`, `#`, `,` or `%XX` (expansion keeps them, and they end or split the value), nor for
-/// `{.x}` values holding a `.`.
+/// `?`, `#`, `,`, `&` or `%XX` (expansion keeps them, and they end or split the value), nor for
+/// `{.x}` values holding a `.`, nor where a literal stands between two expressions and the
+/// second one's value, written after it, repeats it (`{/p*}.{x}` with `x = ".a"`, matched
+/// from `%2Ea`): the expression before the literal may then take the first copy.
 fn round_trip_promised(template: &str, vars: &BTreeMap<String, String>) -> bool {
     // The operator of the expression just before, when nothing stands between.
     let mut previous: Option<Option<char>> = None;
@@ -59,18 +61,22 @@ fn round_trip_promised(template: &str, vars: &BTreeMap<String, String>) -> bool 
                 return false;
             }
         }
+        // The literal between the expression before and this one, when there is one.
+        let literal = Some(&rest[..open]).filter(|l| previous.is_some() && !l.is_empty());
         let names = body[op.map_or(0, char::len_utf8)..].split(',');
-        for spec in names {
+        for (i, spec) in names.enumerate() {
             let name = spec.split(':').next().unwrap_or(spec).trim_end_matches('*');
             let Some(value) = vars.get(name) else { continue };
             // A wildcard `{x*}` expands as `{+x}`.
             let op = if op.is_none() && spec.ends_with('*') { Some('+') } else { op };
             let unsafe_chars = match op {
-                Some('+' | '#') => value.contains(['?', '#', ',']) || has_triplet(value),
+                // `&` too: after a `?` it ends a value, and expansion keeps it raw.
+                Some('+' | '#') => value.contains(['?', '#', ',', '&']) || has_triplet(value),
                 Some('.') => value.contains('.'),
                 _ => false,
             };
-            if unsafe_chars {
+            if unsafe_chars || (i == 0 && matches!(op, None | Some('+')) && literal.is_some_and(|l| repeats(l, value)))
+            {
                 return false;
             }
         }
@@ -78,6 +84,13 @@ fn round_trip_promised(template: &str, vars: &BTreeMap<String, String>) -> bool 
         rest = &rest[open + len + 1..];
     }
     true
+}
+
+/// Whether `literal` followed by `value` holds `literal` again after its first character.
+fn repeats(literal: &str, value: &str) -> bool {
+    let joined = format!("{literal}{value}");
+    let first = literal.chars().next().map_or(0, char::len_utf8);
+    joined[first..].contains(literal)
 }
 
 /// Whether `value` holds a `%` followed by two hex digits.

@@ -408,14 +408,14 @@ impl UriTemplate {
     /// associative-array values are out of scope.
     ///
     /// For values that [`UriTemplate::matches`] could have produced (passing its traversal
-    /// rules, non-empty where an empty value is not matched, no raw `?`/`#`, `,` or `%XX`
+    /// rules, non-empty where an empty value is not matched, no raw `?`/`#`, `,`, `&` or `%XX`
     /// sequences in `+`/`#`/`{x*}` values, no `.` in `{.x}` values, ...),
     /// `matches(&expand(&vars)) == Some(vars)`, except where an expression directly follows a
     /// query expression (`{?q}{x}`) or a `{&…}` expression directly follows another one
-    /// (`{+x}{&q}`): where the query string starts or ends is then a guess. The same holds
-    /// for a wildcard `{x*}` that directly follows another expression with a value starting
-    /// with `/` (`{/p*}{x*}`): the raw `/` that ended the expression before it is written as
-    /// `%2F`, which that expression may then take as its own.
+    /// (`{+x}{&q}`): where the query string starts or ends is then a guess; nor where a literal
+    /// stands between two expressions and the second one's value, written after it, repeats
+    /// it (`{/p*}.{x}` with `x = ".a"`, which `/p.%2Ea` matches): the expression before the
+    /// literal takes the first copy when the expansion is matched again.
     #[must_use]
     pub fn expand(&self, vars: &BTreeMap<String, String>) -> String {
         let mut out = String::with_capacity(self.source.len());
