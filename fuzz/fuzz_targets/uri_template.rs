@@ -41,8 +41,8 @@ fn round_trip(t: &UriTemplate, vars: &BTreeMap<String, String>) {
 }
 
 /// Whether `UriTemplate::expand` promises the round trip for `vars`: not where an expression
-/// directly follows a query expression (`{?q}{x}`) or a `{&…}` one directly follows another
-/// expression (`{x}{&q}`), nor for `+`/`#`/`{x*}` values holding a raw
+/// directly follows another one (`{a}{b}`, `{?q}{x}`, `{x}{&q}`), unless it is a `{?…}` query
+/// expression after a non-query one, nor for `+`/`#`/`{x*}` values holding a raw
 /// `?`, `#`, `,`, `&` or `%XX` (expansion keeps them, and they end or split the value), nor for
 /// `{.x}` values holding a `.`, nor where a literal stands between two expressions and the
 /// second one's value, written after it, repeats it (`{/p*}.{x}` with `x = ".a"`, matched
@@ -57,7 +57,9 @@ fn round_trip_promised(template: &str, vars: &BTreeMap<String, String>) -> bool 
         let op = body.chars().next().filter(|c| "+#./;?&".contains(*c));
         let query = |op: Option<char>| matches!(op, Some('?' | '&'));
         if let Some(before) = previous.filter(|_| open == 0) {
-            if (query(before) && !query(op)) || (op == Some('&') && !query(before)) {
+            // Two expressions with nothing between: where one value ends and the next begins
+            // is a guess, unless the second one is a query expression after a non-query one.
+            if query(before) || !query(op) || op == Some('&') {
                 return false;
             }
         }

@@ -410,9 +410,11 @@ impl UriTemplate {
     /// For values that [`UriTemplate::matches`] could have produced (passing its traversal
     /// rules, non-empty where an empty value is not matched, no raw `?`/`#`, `,`, `&` or `%XX`
     /// sequences in `+`/`#`/`{x*}` values, no `.` in `{.x}` values, ...),
-    /// `matches(&expand(&vars)) == Some(vars)`, except where an expression directly follows a
-    /// query expression (`{?q}{x}`) or a `{&…}` expression directly follows another one
-    /// (`{+x}{&q}`): where the query string starts or ends is then a guess; nor where a literal
+    /// `matches(&expand(&vars)) == Some(vars)`, except where an expression directly follows
+    /// another one (`{a}{b}`, `{?q}{x}`, `{+x}{&q}`; a `{?…}` query expression after a
+    /// non-query one is fine): where one value ends and the next begins is then a guess, as
+    /// the matcher reads characters an expression refuses raw but takes percent-encoded; nor
+    /// where a literal
     /// stands between two expressions and the second one's value, written after it, repeats
     /// it (`{/p*}.{x}` with `x = ".a"`, which `/p.%2Ea` matches): the expression before the
     /// literal takes the first copy when the expansion is matched again.
