@@ -76,11 +76,11 @@ impl NativeCall {
                 .map_err(|e| js_error(format!("the request params are not a JSON object: {e}")))?;
         }
         env.spawn_future(async move {
-            let outcome = match next.run(req).await {
-                Ok(answer) => json!({ "result": answer.to_json() }),
-                Err(e) => json!({ "error": e }),
-            };
-            Ok(outcome.to_string())
+            // The engine's result text goes out as it is: no parse, no second serialization.
+            Ok(match next.run(req).await {
+                Ok(answer) => format!("{{\"result\":{}}}", answer.to_json_text()),
+                Err(e) => json!({ "error": e }).to_string(),
+            })
         })
     }
 }

@@ -233,6 +233,15 @@ impl Answer {
         }
     }
 
+    /// The result as JSON text: the engine's own bytes when it made it (no parse and no
+    /// second serialization), else the value serialized.
+    pub fn to_json_text(&self) -> String {
+        match &self.0 {
+            Body::Serialized(bytes) => String::from_utf8_lossy(bytes).into_owned(),
+            Body::Value(_) | Body::ToolError(_) => self.to_json().to_string(),
+        }
+    }
+
     /// True for a tool result with `isError: true`.
     pub fn is_tool_error(&self) -> bool {
         match &self.0 {

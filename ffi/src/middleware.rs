@@ -110,7 +110,7 @@ impl Middleware for CMiddleware {
             if let Some(after) = self.after {
                 let elapsed = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
                 let (result, error) = match &answer {
-                    Ok(a) => (Some(json_text(&a.to_json())), None),
+                    Ok(a) => (Some(text(a.to_json_text())), None),
                     Err(e) => (None, Some((e.code, text(e.message.as_str())))),
                 };
                 let (ptr, len) = result.as_ref().map_or((std::ptr::null(), 0), |r| (r.as_ptr(), r.as_bytes().len()));

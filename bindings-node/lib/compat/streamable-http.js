@@ -194,9 +194,14 @@ function reportFailure(transport, error) {
   console.error('mcpforge: a callback of the Streamable HTTP transport threw:', error);
 }
 
-/** The official SDK's Streamable HTTP transport for Node (`node:http`, Express). */
-class StreamableHTTPServerTransport {
-  #book;
+/**
+ * What both of the SDK's Streamable HTTP transports share: the session bookkeeping, the
+ * SDK's callbacks and its lifecycle (`start`, `close`, attaching to a server). Each
+ * subclass answers requests in its own runtime's terms.
+ */
+class TransportBase {
+  /** @internal The session bookkeeping (subclasses read it in `handleRequest`). */
+  _book;
 
   /**
    * @param {object} [options] the SDK's options: `sessionIdGenerator` (undefined:
@@ -207,7 +212,7 @@ class StreamableHTTPServerTransport {
    *   `sessionIdleTimeoutMs`, ...)
    */
   constructor(options = {}) {
-    this.#book = new SessionBookkeeping(this, options || {});
+    this._book = new SessionBookkeeping(this, options || {});
     /** Called once the transport closed. */
     this.onclose = undefined;
     /** Called with transport errors. */
@@ -218,95 +223,62 @@ class StreamableHTTPServerTransport {
 
   /** The id of the session this transport serves (stateful mode, once initialized). */
   get sessionId() {
-    return this.#book.sessionId;
+    return this._book.sessionId;
   }
 
   /** @internal */
   async [ATTACH](server, closed) {
-    this.#book.attach(server, closed);
+    this._book.attach(server, closed);
   }
 
   /** @internal */
   [DETACH]() {
-    return this.#book.close();
+    return this._book.close();
   }
 
   /** The engine starts serving when the server connects; nothing to do. */
   async start() {}
 
+  /** Ends the session and stops serving (`onclose` runs). */
+  close() {
+    return this._book.close();
+  }
+}
+
+/** The official SDK's Streamable HTTP transport for Node (`node:http`, Express). */
+class StreamableHTTPServerTransport extends TransportBase {
   /**
    * Answers one request: POST (messages), GET (the session's SSE stream), DELETE (ends the
    * session). `parsedBody`: the body a parser (`express.json()`) already read.
    */
   async handleRequest(req, res, parsedBody) {
-    const app = this.#book.app();
+    const app = this._book.app();
     if (!app) {
       mount.jsonRpcError(res, 500, NOT_CONNECTED);
       return;
     }
     try {
-      await mount.serveNode(app, req, res, parsedBody, this.#book.hooks(req.method));
+      await mount.serveNode(app, req, res, parsedBody, this._book.hooks(req.method));
     } catch (e) {
       reportFailure(this, e);
       if (!res.headersSent) mount.jsonRpcError(res, 500, CALLBACK_FAILED, -32603);
       else if (!res.writableEnded) res.destroy();
     }
   }
-
-  /** Ends the session and stops serving (`onclose` runs). */
-  close() {
-    return this.#book.close();
-  }
 }
 
 /** The official SDK's Streamable HTTP transport for web-standard runtimes (`Request` in, `Response` out). */
-class WebStandardStreamableHTTPServerTransport {
-  #book;
-
-  /** @param {object} [options] as for `StreamableHTTPServerTransport` */
-  constructor(options = {}) {
-    this.#book = new SessionBookkeeping(this, options || {});
-    /** Called once the transport closed. */
-    this.onclose = undefined;
-    /** Called with transport errors. */
-    this.onerror = undefined;
-    /** Messages are the engine's: set for the SDK's API, never called. */
-    this.onmessage = undefined;
-  }
-
-  /** The id of the session this transport serves (stateful mode, once initialized). */
-  get sessionId() {
-    return this.#book.sessionId;
-  }
-
-  /** @internal */
-  async [ATTACH](server, closed) {
-    this.#book.attach(server, closed);
-  }
-
-  /** @internal */
-  [DETACH]() {
-    return this.#book.close();
-  }
-
-  /** The engine starts serving when the server connects; nothing to do. */
-  async start() {}
-
+class WebStandardStreamableHTTPServerTransport extends TransportBase {
   /** Answers one request; `options.parsedBody`: the body already read. */
   async handleRequest(request, options = {}) {
-    const app = this.#book.app();
+    const app = this._book.app();
     if (!app) return mount.jsonRpcErrorResponse(500, NOT_CONNECTED);
     try {
-      return await mount.serveFetch(app, request, this.#book.hooks(request.method), options.parsedBody);
+      return await mount.serveFetch(app, request, this._book.hooks(request.method), options.parsedBody);
     } catch (e) {
       reportFailure(this, e);
       return mount.jsonRpcErrorResponse(500, CALLBACK_FAILED, -32603);
     }
-  }
-
-  /** Ends the session and stops serving (`onclose` runs). */
-  close() {
-    return this.#book.close();
   }
 }
 
