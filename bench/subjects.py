@@ -72,6 +72,13 @@ def _peer(key: str, language: str, framework: str, command: tuple[str, ...], nee
                    needs=(needs,), probe=probe, hint="scripts/setup-peers.sh")
 
 
+def _http_only(key: str, language: str, framework: str, kind: str, command: tuple[str, ...], needs: tuple[str, ...],
+               hint: str, probe: tuple[str, ...] | None = None) -> Subject:
+    """A subject measured over HTTP only: ``command`` plus ``--http`` serves it."""
+    return Subject(key=key, language=language, framework=framework, kind=kind, stdio=command, serves_stdio=False,
+                   needs=needs, probe=probe, hint=hint)
+
+
 SUBJECTS: list[Subject] = [
     Subject(
         key="floor",
@@ -138,16 +145,15 @@ SUBJECTS: list[Subject] = [
         probe=(PEERS_PYTHON, "-c", "import mcpforge"),
         hint="make bench-bindings builds the Python binding in release into target/peers/venv",
     ),
-    Subject(
-        key="mcpforge-python-asgi",
-        language="Python",
-        framework="the same program's streamable_http_app() under uvicorn (compat_server.py --asgi)",
-        kind="mcpforge",
-        stdio=(PEERS_PYTHON, "bench/servers/python/compat_server.py", "--asgi"),
-        serves_stdio=False,
-        needs=(PEERS_PYTHON,),
+    _http_only(
+        "mcpforge-python-asgi",
+        "Python",
+        "the same program's streamable_http_app() under uvicorn (compat_server.py --asgi)",
+        "mcpforge",
+        (PEERS_PYTHON, "bench/servers/python/compat_server.py", "--asgi"),
+        (PEERS_PYTHON,),
+        "make bench-bindings builds the Python binding in release into target/peers/venv",
         probe=(PEERS_PYTHON, "-c", "import mcpforge, uvicorn"),
-        hint="make bench-bindings builds the Python binding in release into target/peers/venv",
     ),
     Subject(
         key="mcpforge-node-compat",
@@ -160,15 +166,42 @@ SUBJECTS: list[Subject] = [
         needs=("target/bench/node/compat_server.mjs",),
         hint="make bench-bindings builds the Node binding in release into target/bench/node",
     ),
-    Subject(
-        key="mcpforge-node-express",
-        language="Node",
-        framework="the same program in Express 5, a StreamableHTTPServerTransport per session (compat_server.mjs --express)",
-        kind="mcpforge",
-        stdio=("node", "target/bench/node/compat_server.mjs", "--express"),
-        serves_stdio=False,
-        needs=("target/bench/node/compat_server.mjs", "target/bench/node/node_modules/express/package.json"),
-        hint="make bench-bindings builds the Node binding in release into target/bench/node",
+    _http_only(
+        "mcpforge-node-express",
+        "Node",
+        "the same program in Express 5, a StreamableHTTPServerTransport per session (compat_server.mjs --express)",
+        "mcpforge",
+        ("node", "target/bench/node/compat_server.mjs", "--express"),
+        ("target/bench/node/compat_server.mjs", "target/bench/node/node_modules/express/package.json"),
+        "make bench-bindings builds the Node binding in release into target/bench/node",
+    ),
+    _http_only(
+        "mcpforge-node-handler",
+        "Node",
+        "the same program with the ts-sdk peer's own HTTP code: createMcpHandler(factory) behind node:http (compat_server.mjs --handler)",
+        "mcpforge",
+        ("node", "target/bench/node/compat_server.mjs", "--handler"),
+        ("target/bench/node/compat_server.mjs",),
+        "make bench-bindings builds the Node binding in release into target/bench/node",
+    ),
+    _http_only(
+        "uvicorn-floor",
+        "Python",
+        "host floor of mcpforge-python-asgi: Starlette under uvicorn answering from a constant table (bench/servers/python/host_floor.py)",
+        "floor",
+        (PEERS_PYTHON, "bench/servers/python/host_floor.py"),
+        (PEERS_PYTHON,),
+        "scripts/setup-peers.sh",
+        probe=(PEERS_PYTHON, "-c", "import starlette, uvicorn"),
+    ),
+    _http_only(
+        "express-floor",
+        "Node",
+        "host floor of mcpforge-node-express: Express 5 with express.json() answering from a constant table (bench/servers/node/host_floor.mjs)",
+        "floor",
+        ("node", "target/bench/node/host_floor.mjs"),
+        ("target/bench/node/host_floor.mjs", "target/bench/node/node_modules/express/package.json"),
+        "make bench-bindings copies it next to Express into target/bench/node",
     ),
     _peer("python-sdk", "Python", "official Python SDK, mcp 2.3.0 (MCPServer)",
           (PEERS_PYTHON, "bench/peers/python_sdk_server.py"), needs=PEERS_PYTHON, module="mcp.server.mcpserver"),

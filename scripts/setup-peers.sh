@@ -9,7 +9,10 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 PEERS=target/peers
-PY_PINS="mcp==2.3.0 fastmcp==4.1.0"
+# httptools and uvloop are what `uvicorn[standard]` adds, the install uvicorn recommends for
+# serving: with them the official SDK's HTTP server and mcpforge's ASGI app (both under
+# uvicorn) are measured on the uvicorn a deployment runs, not on its pure-Python fallback.
+PY_PINS="mcp==2.3.0 fastmcp==4.1.0 httptools==0.9.0 uvloop==0.23.0"
 
 note() { echo "setup-peers: $*" >&2; }
 

@@ -9,8 +9,9 @@
  * sessions and `Last-Event-ID` resumption, the Host/Origin allow-lists, bearer tokens and
  * the body cap. These handlers only move bytes: they collect the request body (up to
  * `maxBody`, one byte more makes the engine answer 413), hand the request over, then write
- * the answer's head and each chunk of its body as the engine produces it, waiting for the
- * socket to drain. A client that disconnects cancels its request. The official SDK's
+ * the answer: a JSON answer comes whole with its head and goes out in one write; an event
+ * stream is written chunk by chunk as the engine produces it, waiting for the socket to
+ * drain. A client that disconnects cancels its request. The official SDK's
  * transports (compat/streamable-http.js) serve through the same functions with hooks: a
  * fixed target path, the session id an `initialize` proposes, a refusal before the engine,
  * and callbacks once the head is known and once the answer was written.
@@ -46,9 +47,7 @@ async function serveNode(app, req, res, parsedBody, hooks = {}) {
     jsonRpcError(res, refusal.status, refusal.message);
     return;
   }
-  const headers = [];
-  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i], req.rawHeaders[i + 1]]);
-  const exchange = app.start(req.method, hooks.target ?? req.url, headers, body, hooks.sessionId?.(body));
+  const exchange = app.start(req.method, hooks.target ?? req.url, req.rawHeaders, body, hooks.sessionId?.(body));
   let gone = false;
   const onClose = () => {
     if (!res.writableFinished) {
@@ -67,7 +66,14 @@ async function serveNode(app, req, res, parsedBody, hooks = {}) {
     }
     if (gone) return;
     if (hooks.onHead) await headHook(hooks.onHead, head, exchange);
-    res.writeHead(head.status, head.headers.flat());
+    if (gone) return;
+    if (head.body) {
+      res.writeHead(head.status, head.headers);
+      res.end(head.body);
+      if (hooks.onEnd) await hooks.onEnd(head);
+      return;
+    }
+    res.writeHead(head.status, head.headers);
     res.flushHeaders();
     for (;;) {
       const chunk = await exchange.nextChunk();
@@ -101,8 +107,9 @@ async function serveFetch(app, request, hooks = {}, parsedBody = undefined) {
   const refusal = hooks.refuse?.(body);
   if (refusal) return jsonRpcErrorResponse(refusal.status, refusal.message);
   const url = new URL(request.url);
-  const headers = [...request.headers];
-  if (!request.headers.has('host')) headers.push(['host', url.host]);
+  const headers = [];
+  for (const [name, value] of request.headers) headers.push(name, value);
+  if (!request.headers.has('host')) headers.push('host', url.host);
   const exchange = app.start(request.method, hooks.target ?? url.pathname + url.search, headers, body, hooks.sessionId?.(body));
   const signal = request.signal;
   const onAbort = () => exchange.cancel();
@@ -121,10 +128,16 @@ async function serveFetch(app, request, hooks = {}, parsedBody = undefined) {
     signal?.removeEventListener('abort', onAbort);
     if (hooks.onEnd) Promise.resolve(hooks.onEnd(head)).catch(() => {});
   };
+  const responseHeaders = new Headers();
+  for (let i = 0; i + 1 < head.headers.length; i += 2) responseHeaders.append(head.headers[i], head.headers[i + 1]);
+  if (head.body) {
+    ended();
+    return new Response(NULL_BODY.has(head.status) ? null : head.body, { status: head.status, headers: responseHeaders });
+  }
   if (NULL_BODY.has(head.status)) {
     exchange.cancel();
     ended();
-    return new Response(null, { status: head.status, headers: head.headers });
+    return new Response(null, { status: head.status, headers: responseHeaders });
   }
   const stream = new ReadableStream(
     {
@@ -143,7 +156,7 @@ async function serveFetch(app, request, hooks = {}, parsedBody = undefined) {
     },
     { highWaterMark: 0 },
   );
-  return new Response(stream, { status: head.status, headers: head.headers });
+  return new Response(stream, { status: head.status, headers: responseHeaders });
 }
 
 /**

@@ -66,8 +66,8 @@ export declare class NativeCall {
 }
 
 /**
- * One request in progress: `head()` once, then `nextChunk()` until `null`; `cancel()` is the
- * client going away (before or after the head).
+ * One request in progress: `head()` once, then, for an event stream, `nextChunk()` until
+ * `null`; `cancel()` is the client going away (before or after the head).
  */
 export declare class NativeExchange {
   /**
@@ -105,12 +105,12 @@ export declare class NativeHttpApp {
    */
   get maxBody(): number
   /**
-   * Hands a request to the engine (`headers`: `[name, value]` pairs, values as latin-1
-   * strings the way Node gives them). `sessionId` names the session an `initialize` opens
+   * Hands a request to the engine (`headers`: a flat list, name then value, values as
+   * latin-1 strings, the way Node's `rawHeaders` gives them). `sessionId` names the session an `initialize` opens
    * (the host's own id, instead of one the engine draws). It starts at once; read the
    * answer from the exchange.
    */
-  start(method: string, target: string, headers: Array<Array<string>>, body: Buffer, sessionId?: string | undefined | null): NativeExchange
+  start(method: string, target: string, headers: Array<string>, body: Buffer, sessionId?: string | undefined | null): NativeExchange
   /**
    * Stops this application only (its sessions end, its running requests get the grace
    * period; later requests are answered 503), the server going on; resolves once its
@@ -234,8 +234,16 @@ export declare class NativeServer {
  * `lib/errors.js` is made from it, so every language shares one table.
  */
 export declare function errorCodes(): Record<string, number>
-/** An answer's head. */
+/** An answer's head, with the whole body when the answer is not an event stream. */
 export declare /** The HTTP status code. */
 status: number
-/** The headers as `[name, value]` pairs (names lowercase). */
-headers: Array<Array<string>>
+/**
+ * The headers as a flat list, name then value (names lowercase; values one char per
+ * byte), the shape `res.writeHead` takes.
+ */
+headers: Array<string>
+/**
+ * The whole body of a JSON (or empty) answer, read before the head is reported so the
+ * host writes head and body at once; absent for an event stream, read with `nextChunk()`.
+ */
+body?: Buffer

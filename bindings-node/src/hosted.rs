@@ -30,17 +30,21 @@ impl NativeHttpApp {
     }
 }
 
-/// An answer's head.
+/// An answer's head, with the whole body when the answer is not an event stream.
 #[napi(object)]
 pub struct HostedHead {
     /// The HTTP status code.
     pub status: u32,
-    /// The headers as `[name, value]` pairs (names lowercase).
-    pub headers: Vec<Vec<String>>,
+    /// The headers as a flat list, name then value (names lowercase; values one char per
+    /// byte), the shape `res.writeHead` takes.
+    pub headers: Vec<String>,
+    /// The whole body of a JSON (or empty) answer, read before the head is reported so the
+    /// host writes head and body at once; absent for an event stream, read with `nextChunk()`.
+    pub body: Option<Buffer>,
 }
 
-/// One request in progress: `head()` once, then `nextChunk()` until `null`; `cancel()` is the
-/// client going away (before or after the head).
+/// One request in progress: `head()` once, then, for an event stream, `nextChunk()` until
+/// `null`; `cancel()` is the client going away (before or after the head).
 #[napi]
 pub struct NativeExchange {
     head: std::sync::Mutex<Option<oneshot::Receiver<Result<HostedHead, String>>>>,
@@ -57,8 +61,8 @@ impl NativeHttpApp {
         u32::try_from(self.app.options().max_body).unwrap_or(u32::MAX)
     }
 
-    /// Hands a request to the engine (`headers`: `[name, value]` pairs, values as latin-1
-    /// strings the way Node gives them). `sessionId` names the session an `initialize` opens
+    /// Hands a request to the engine (`headers`: a flat list, name then value, values as
+    /// latin-1 strings, the way Node's `rawHeaders` gives them). `sessionId` names the session an `initialize` opens
     /// (the host's own id, instead of one the engine draws). It starts at once; read the
     /// answer from the exchange.
     #[napi]
@@ -66,17 +70,15 @@ impl NativeHttpApp {
         &self,
         method: String,
         target: String,
-        headers: Vec<Vec<String>>,
+        headers: Vec<String>,
         body: Buffer,
         session_id: Option<String>,
     ) -> NativeExchange {
-        let headers = headers
-            .into_iter()
-            .filter_map(|pair| match <[String; 2]>::try_from(pair) {
-                Ok([name, value]) => Some((name, latin1(&value))),
-                Err(_) => None,
-            })
-            .collect();
+        let mut flat = headers.into_iter();
+        let mut headers = Vec::with_capacity(flat.len() / 2);
+        while let (Some(name), Some(value)) = (flat.next(), flat.next()) {
+            headers.push((name, latin1(&value)));
+        }
         let request = HostRequest { method, target, headers, body: body.to_vec() };
         let (head_tx, head_rx) = oneshot::channel();
         let exchange = NativeExchange {
@@ -91,15 +93,23 @@ impl NativeHttpApp {
                 () = gone.cancelled() => return,
             };
             let head = match answered {
-                Ok(response) => {
-                    let headers = response
-                        .headers
-                        .iter()
-                        .map(|(name, value)| vec![name.clone(), value.iter().map(|&b| char::from(b)).collect()])
-                        .collect();
-                    let head = HostedHead { status: u32::from(response.status), headers };
-                    *slot.lock().await = Some(response);
-                    Ok(head)
+                Ok(mut response) => {
+                    let status = u32::from(response.status);
+                    let mut headers = Vec::with_capacity(response.headers.len() * 2);
+                    for (name, value) in &response.headers {
+                        headers.push(name.clone());
+                        headers.push(value.iter().map(|&b| char::from(b)).collect());
+                    }
+                    let body = if response.is_event_stream() {
+                        *slot.lock().await = Some(response);
+                        None
+                    } else {
+                        tokio::select! {
+                            body = response.read_whole() => Some(Buffer::from(body)),
+                            () = gone.cancelled() => return,
+                        }
+                    };
+                    Ok(HostedHead { status, headers, body })
                 }
                 Err(e) => Err(e.to_string()),
             };

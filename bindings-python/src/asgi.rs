@@ -82,25 +82,15 @@ impl NativeHttpApp {
                 () = gone.cancelled() => return Ok(None),
             };
             let mut response = answered.map_err(|e| e.to_string())?;
-            let streamed = response
-                .headers
-                .iter()
-                .any(|(name, value)| name == "content-type" && value.starts_with(b"text/event-stream"));
-            if streamed {
+            if response.is_event_stream() {
                 let head = (response.status, response.headers.clone(), None);
                 *slot.lock().await = Some(response);
                 return Ok(Some(head));
             }
-            let mut body = Vec::new();
-            loop {
-                tokio::select! {
-                    chunk = response.next_chunk() => match chunk {
-                        Some(chunk) => body.extend_from_slice(&chunk),
-                        None => break,
-                    },
-                    () = gone.cancelled() => return Ok(None),
-                }
-            }
+            let body = tokio::select! {
+                body = response.read_whole() => body,
+                () = gone.cancelled() => return Ok(None),
+            };
             Ok(Some((response.status, std::mem::take(&mut response.headers), Some(body))))
         };
         spawn_reply(work, head, |py, out: Result<Option<Head>, String>| {

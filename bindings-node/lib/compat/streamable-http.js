@@ -77,10 +77,10 @@ function engineOptions(options) {
   };
 }
 
-/** The value of header `name` in an engine answer's head. */
+/** The value of header `name` in an engine answer's head (a flat list, name then value). */
 function headerOf(head, name) {
-  const found = head.headers.find(([n]) => n === name);
-  return found ? found[1] : undefined;
+  for (let i = 0; i + 1 < head.headers.length; i += 2) if (head.headers[i] === name) return head.headers[i + 1];
+  return undefined;
 }
 
 /** True when the JSON body (bytes) holds an `initialize` request (cheap test first). */

@@ -66,6 +66,22 @@ pub struct HostResponse {
 }
 
 impl HostResponse {
+    /// Whether the body is an event stream (read it with [`HostResponse::next_chunk`] as
+    /// events come) rather than a JSON answer or nothing.
+    pub fn is_event_stream(&self) -> bool {
+        self.headers.iter().any(|(name, value)| name == "content-type" && value.starts_with(b"text/event-stream"))
+    }
+
+    /// The whole body in one piece, for an answer that is not an event stream (a host then
+    /// writes it with its head at once). On an event stream this waits for the stream's end.
+    pub async fn read_whole(&mut self) -> Vec<u8> {
+        let mut body = Vec::new();
+        while let Some(chunk) = self.next_chunk().await {
+            body.extend_from_slice(&chunk);
+        }
+        body
+    }
+
     /// The next piece of the body; `None` at its end. A JSON answer comes as one chunk, an
     /// SSE stream as one chunk per event, each when it is ready.
     pub async fn next_chunk(&mut self) -> Option<Bytes> {
