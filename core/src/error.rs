@@ -25,6 +25,8 @@ pub mod codes {
     pub const MISSING_REQUIRED_CLIENT_CAPABILITY: i64 = -32021;
     /// 2026-07-28: the requested protocol version is not supported.
     pub const UNSUPPORTED_PROTOCOL_VERSION: i64 = -32022;
+    /// mcpforge: a rate limit refused the request; `data.retryAfterMs` says when to retry.
+    pub const RATE_LIMITED: i64 = -32029;
 
     /// Every code above with its name: the one table the bindings re-export (Python's
     /// `mcpforge.errors` constants, Node's `ErrorCode`, C's `MCPF_ERROR_*`).
@@ -39,6 +41,7 @@ pub mod codes {
         ("HEADER_MISMATCH", HEADER_MISMATCH),
         ("MISSING_REQUIRED_CLIENT_CAPABILITY", MISSING_REQUIRED_CLIENT_CAPABILITY),
         ("UNSUPPORTED_PROTOCOL_VERSION", UNSUPPORTED_PROTOCOL_VERSION),
+        ("RATE_LIMITED", RATE_LIMITED),
     ];
 }
 

@@ -57,6 +57,7 @@ pub mod transport;
 pub use auth::{AuthError, AuthInfo, TokenVerifier};
 pub use context::RequestContext;
 pub use dispatch::limits::Limits;
+pub use dispatch::rate_limit::{Rate, RateLimits};
 pub use error::{Error, HandlerError, ProtocolError, ToolError};
 pub use handler::{
     Arguments, BoxFuture, CompletionHandler, PromptHandler, ResourceHandler, ResourceLister, Structured, ToolHandler,

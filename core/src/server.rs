@@ -10,6 +10,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::dispatch::limits::Limits;
 use crate::dispatch::notify::{Hub, ListKind};
+use crate::dispatch::rate_limit::{Limiter, RateLimits};
 use crate::dispatch::shared::ServerShared;
 use crate::error::Error;
 use crate::handler::{CompletionHandler, PromptHandler, ResourceHandler, ToolHandler};
@@ -72,6 +73,7 @@ pub struct ServerBuilder {
     errors: Vec<Error>,
     enable: (bool, bool, bool),
     tasks: Option<TaskOptions>,
+    rate_limits: RateLimits,
 }
 
 impl Server {
@@ -85,6 +87,7 @@ impl Server {
             instructions: None,
             versions: ProtocolVersion::ALL.to_vec(),
             limits: Limits::default(),
+            rate_limits: RateLimits::default(),
             logging: true,
             experimental: None,
             extensions: Map::new(),
@@ -395,6 +398,13 @@ impl ServerBuilder {
         self
     }
 
+    /// Rate limits per client and per tool (token buckets; none by default). A refused
+    /// request gets the error `RATE_LIMITED` (-32029) with `data.retryAfterMs`.
+    pub fn rate_limits(mut self, limits: RateLimits) -> Self {
+        self.rate_limits = limits;
+        self
+    }
+
     /// Whether the `logging` capability is advertised and log messages are sent (default on).
     pub fn logging(mut self, enabled: bool) -> Self {
         self.logging = enabled;
@@ -576,6 +586,7 @@ impl ServerBuilder {
         if self.limits.page_size == 0 || self.limits.max_message_size == 0 {
             return Err(Error::Config("page_size and max_message_size must be positive".into()));
         }
+        self.rate_limits.validate().map_err(Error::Config)?;
         if self.tasks.as_ref().is_some_and(|t| t.max_tasks == 0) {
             return Err(Error::Config("TaskOptions::max_tasks must be positive".into()));
         }
@@ -615,6 +626,7 @@ impl ServerBuilder {
             enable_tools: self.enable.0,
             enable_resources: self.enable.1,
             enable_prompts: self.enable.2,
+            rate_limiter: Limiter::new(self.rate_limits),
         };
         Ok(Server { shared: Arc::new(shared) })
     }

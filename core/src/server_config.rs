@@ -4,12 +4,14 @@
 //! milliseconds; names are snake_case with the camelCase spelling accepted; unknown fields
 //! are refused, so a typo does not pass silently.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
 use crate::dispatch::limits::Limits;
+use crate::dispatch::rate_limit::{Rate, RateLimits};
 use crate::error::Error;
 use crate::protocol::ProtocolVersion;
 use crate::server::{CacheScope, Server, ServerBuilder};
@@ -37,6 +39,8 @@ struct ServerConfig {
     #[serde(alias = "cacheScope")]
     cache_scope: Option<String>,
     limits: Option<LimitsConfig>,
+    #[serde(alias = "rateLimits")]
+    rate_limits: Option<RateLimitsConfig>,
     /// Tasks configured (and advertised before any task-capable tool is registered).
     tasks: Option<TasksConfig>,
     experimental: Option<Map<String, Value>>,
@@ -73,6 +77,46 @@ struct LimitsConfig {
     max_queued_messages: Option<usize>,
     #[serde(alias = "maxSessionBacklog")]
     max_session_backlog: Option<usize>,
+}
+
+/// The `rate_limits` member ([`RateLimits`]).
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RateLimitsConfig {
+    #[serde(alias = "perClient")]
+    per_client: Option<RateConfig>,
+    /// Tool name (or `*`) -> rate.
+    tools: Option<HashMap<String, RateConfig>>,
+}
+
+/// One [`Rate`]: `requests` per `per_ms` milliseconds, bursts of up to `burst` (default
+/// `requests`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RateConfig {
+    requests: u32,
+    #[serde(alias = "perMs")]
+    per_ms: u64,
+    burst: Option<u32>,
+}
+
+impl RateConfig {
+    fn rate(&self) -> Rate {
+        let rate = Rate::new(self.requests, Duration::from_millis(self.per_ms));
+        match self.burst {
+            Some(burst) => rate.with_burst(burst),
+            None => rate,
+        }
+    }
+}
+
+impl RateLimitsConfig {
+    fn limits(self) -> RateLimits {
+        RateLimits {
+            per_client: self.per_client.as_ref().map(RateConfig::rate),
+            tools: self.tools.unwrap_or_default().iter().map(|(name, r)| (name.clone(), r.rate())).collect(),
+        }
+    }
 }
 
 /// The `tasks` member ([`TaskOptions`]).
@@ -201,6 +245,9 @@ impl ServerBuilder {
         }
         if let Some(l) = c.limits {
             b = b.limits(l.apply(Limits::default()));
+        }
+        if let Some(r) = c.rate_limits {
+            b = b.rate_limits(r.limits());
         }
         if let Some(t) = c.tasks {
             b = b.tasks(t.options());

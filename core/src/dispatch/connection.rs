@@ -374,6 +374,7 @@ impl Connection {
                 stopping: conn.stopping.clone(),
                 auth: auth.or_else(|| conn.auth.as_ref().map(|a| a.get())),
                 http,
+                conn: Arc::as_ptr(&conn) as usize,
             };
             let handled = router::handle(&conn.shared, &peer, req, meta, task_token.clone());
             let outcome = if serial.is_some() {

@@ -14,6 +14,7 @@ pub(crate) mod methods;
 pub mod mrtr;
 pub mod notify;
 pub(crate) mod observe;
+pub mod rate_limit;
 pub(crate) mod reply;
 pub(crate) mod rounds;
 pub mod router;

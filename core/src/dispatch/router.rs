@@ -13,6 +13,7 @@ use crate::dispatch::capabilities::capabilities;
 use crate::dispatch::chain;
 use crate::dispatch::guard::catch_unwind;
 use crate::dispatch::methods;
+use crate::dispatch::rate_limit::ClientKey;
 use crate::dispatch::reply::finish;
 use crate::dispatch::shared::ServerShared;
 use crate::error::{ProtocolError, codes};
@@ -53,12 +54,27 @@ pub(crate) struct Peer {
     pub auth: Option<Arc<AuthInfo>>,
     /// The HTTP request that carried the message, handed to handlers.
     pub http: Option<Arc<HttpRequestInfo>>,
+    /// Identifies the connection the request came on (its address; 0 for work that runs
+    /// detached from one, such as a task): the client of last resort for rate limits.
+    pub conn: usize,
 }
 
 impl Peer {
     /// The authenticated subject: 2026 `requestState` is bound to it.
     pub(crate) fn subject(&self) -> Option<&str> {
         self.auth.as_deref().and_then(|a| a.subject.as_deref())
+    }
+
+    /// Who the request counts against for rate limits: the verified subject, else the
+    /// legacy session, else the connection.
+    pub(crate) fn client_key(&self) -> ClientKey {
+        if let Some(subject) = self.subject() {
+            ClientKey::Subject(Arc::from(subject))
+        } else if let Some(session) = &self.session {
+            ClientKey::Session(Arc::as_ptr(session) as usize)
+        } else {
+            ClientKey::Connection(self.conn)
+        }
     }
 }
 
@@ -122,6 +138,7 @@ pub(crate) async fn handle(
     let (modern, reply) = match classify(shared, peer, &req, meta) {
         Err(e) => (looks_modern, Err(e)),
         Ok(None) => (false, Ok(b"{}".to_vec())),
+        Ok(Some(era)) if let Some(refused) = rate_limited(shared, peer, &req) => (era.is_modern(), Err(refused)),
         Ok(Some(era)) => {
             let modern = era.is_modern();
             let is_listen = req.method == "subscriptions/listen";
@@ -167,6 +184,12 @@ pub(crate) async fn handle(
         }
     };
     Outcome { response, trailing, error_code, busy: false }
+}
+
+/// The refusal of a request over a rate limit, if it is.
+fn rate_limited(shared: &ServerShared, peer: &Peer, req: &IncomingRequest) -> Option<ProtocolError> {
+    let limiter = shared.rate_limiter.as_ref()?;
+    limiter.check(peer.client_key(), &req.method, req.params.as_ref()).err()
 }
 
 /// The routed request: the method logic wrapped in panic isolation.

@@ -42,6 +42,8 @@ pub(crate) struct ServerShared {
     pub enable_tools: bool,
     pub enable_resources: bool,
     pub enable_prompts: bool,
+    /// The rate limits, when any are set.
+    pub rate_limiter: Option<super::rate_limit::Limiter>,
 }
 
 impl ServerShared {
