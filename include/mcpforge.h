@@ -96,6 +96,9 @@
 // 2026-07-28: the requested protocol version is not supported (-32022).
 #define MCPF_ERROR_UNSUPPORTED_PROTOCOL_VERSION -32022
 
+// mcpforge: a rate limit refused the request; `data.retryAfterMs` says when to retry (-32029).
+#define MCPF_ERROR_RATE_LIMITED -32029
+
 // `mcpf_server_notify_list_changed`: the tool list.
 #define MCPF_LIST_TOOLS 1
 
@@ -837,6 +840,9 @@ mcpf_status mcpf_server_new(const char *name, size_t name_len, const char *versi
 // (`"public"`/`"private"`), `"limits"` (`{"max_message_size", "max_in_flight",
 // "max_in_flight_per_connection", "request_timeout_ms" (null: none), "shutdown_grace_ms",
 // "page_size", "request_state_ttl_ms", "max_queued_messages", "max_session_backlog"}`),
+// `"rate_limits"` (`{"per_client": RATE, "tools": {"name" or "*": RATE}}`, each RATE
+// `{"requests", "per_ms", "burst"}`: token buckets; a refused request gets the error
+// `MCPF_ERROR_RATE_LIMITED` with `data.retryAfterMs`),
 // `"tasks"` (`{"ttl_ms", "poll_interval_ms", "max_tasks"}`), `"experimental"`,
 // `"extensions"` (id -> settings), `"enable_tools"`/`"enable_resources"`/`"enable_prompts"`.
 // The same form Python and Node take (camelCase names are accepted too). Otherwise as

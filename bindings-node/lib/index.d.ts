@@ -291,6 +291,25 @@ export interface Limits {
   maxSessionBacklog?: number;
 }
 
+/** A rate: `requests` per `perMs` milliseconds, bursts of up to `burst` (default `requests`). */
+export interface Rate {
+  requests: number;
+  perMs: number;
+  burst?: number;
+}
+
+/**
+ * Rate limits (token buckets). A client is its verified token's subject, else its legacy
+ * session, else its connection. Refused requests get `ErrorCode.RateLimited` with
+ * `data.retryAfterMs`.
+ */
+export interface RateLimits {
+  /** Every request of one client (`ping` and `initialize` excepted). */
+  perClient?: Rate;
+  /** `tools/call` of one tool by one client; `*` applies to every tool without its own entry. */
+  tools?: { [tool: string]: Rate };
+}
+
 /** Where the stacks of unexpected handler errors go (console, pino, winston...). */
 export interface ErrorLogger {
   error(...args: unknown[]): void;
@@ -319,6 +338,8 @@ export interface ServerOptions {
   /** The protocol versions served (default: all). */
   protocolVersions?: string[];
   limits?: Limits;
+  /** Rate limits per client and per tool (none by default). */
+  rateLimits?: RateLimits;
   /** Configures tasks and advertises them before a task-capable tool is registered. */
   tasks?: { ttlMs?: number | null; pollIntervalMs?: number; maxTasks?: number };
   /** The `experimental` capability object. */
@@ -577,6 +598,8 @@ export declare const ErrorCode: {
   readonly HeaderMismatch: -32020;
   readonly MissingRequiredClientCapability: -32021;
   readonly UnsupportedProtocolVersion: -32022;
+  /** A rate limit refused the request; `data.retryAfterMs` says when to retry. */
+  readonly RateLimited: -32029;
 };
 
 /** A JSON-RPC error: the request cannot be processed. */

@@ -77,6 +77,16 @@ fn build(name: &str, version: &str, mut o: Value) -> PyResult<Server> {
             ],
         )?;
     }
+    if let Some(rates) = o.get_mut("rate_limits").and_then(Value::as_object_mut) {
+        if let Some(rate) = rates.get_mut("per_client") {
+            seconds_to_ms(rate, &[("per", "per_ms")])?;
+        }
+        if let Some(tools) = rates.get_mut("tools").and_then(Value::as_object_mut) {
+            for rate in tools.values_mut() {
+                seconds_to_ms(rate, &[("per", "per_ms")])?;
+            }
+        }
+    }
     if let Some(tasks) = o.get_mut("tasks") {
         seconds_to_ms(tasks, &[("ttl", "ttl_ms"), ("poll_interval", "poll_interval_ms")])?;
     }

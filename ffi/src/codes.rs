@@ -22,6 +22,8 @@ pub const MCPF_ERROR_HEADER_MISMATCH: i64 = -32020;
 pub const MCPF_ERROR_MISSING_REQUIRED_CLIENT_CAPABILITY: i64 = -32021;
 /// 2026-07-28: the requested protocol version is not supported (-32022).
 pub const MCPF_ERROR_UNSUPPORTED_PROTOCOL_VERSION: i64 = -32022;
+/// mcpforge: a rate limit refused the request; `data.retryAfterMs` says when to retry (-32029).
+pub const MCPF_ERROR_RATE_LIMITED: i64 = -32029;
 
 #[cfg(test)]
 mod tests {
@@ -40,6 +42,7 @@ mod tests {
             (super::MCPF_ERROR_HEADER_MISMATCH, codes::HEADER_MISMATCH),
             (super::MCPF_ERROR_MISSING_REQUIRED_CLIENT_CAPABILITY, codes::MISSING_REQUIRED_CLIENT_CAPABILITY),
             (super::MCPF_ERROR_UNSUPPORTED_PROTOCOL_VERSION, codes::UNSUPPORTED_PROTOCOL_VERSION),
+            (super::MCPF_ERROR_RATE_LIMITED, codes::RATE_LIMITED),
         ];
         for (c, engine) in pairs {
             assert_eq!(c, engine);

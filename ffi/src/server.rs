@@ -118,6 +118,9 @@ pub unsafe extern "C" fn mcpf_server_new(
 /// (`"public"`/`"private"`), `"limits"` (`{"max_message_size", "max_in_flight",
 /// "max_in_flight_per_connection", "request_timeout_ms" (null: none), "shutdown_grace_ms",
 /// "page_size", "request_state_ttl_ms", "max_queued_messages", "max_session_backlog"}`),
+/// `"rate_limits"` (`{"per_client": RATE, "tools": {"name" or "*": RATE}}`, each RATE
+/// `{"requests", "per_ms", "burst"}`: token buckets; a refused request gets the error
+/// `MCPF_ERROR_RATE_LIMITED` with `data.retryAfterMs`),
 /// `"tasks"` (`{"ttl_ms", "poll_interval_ms", "max_tasks"}`), `"experimental"`,
 /// `"extensions"` (id -> settings), `"enable_tools"`/`"enable_resources"`/`"enable_prompts"`.
 /// The same form Python and Node take (camelCase names are accepted too). Otherwise as

@@ -143,7 +143,7 @@ class Server:
     """An MCP server.
 
     ``Server(name, version="1.0.0", instructions=None, *, title=None, description=None,
-    website_url=None, icons=None, lifespan=None, mask_error_details=False, max_workers=None, limits=None, logging=True, cache_ttl=None,
+    website_url=None, icons=None, lifespan=None, mask_error_details=False, max_workers=None, limits=None, rate_limits=None, logging=True, cache_ttl=None,
     cache_scope="public", state_key=None, protocol_versions=None, tasks=None,
     experimental=None, extensions=None, enable_tools=None, enable_resources=None,
     enable_prompts=None, include_tags=None, exclude_tags=None)``
@@ -151,7 +151,11 @@ class Server:
     ``limits`` is a dict of ``max_message_size``, ``max_in_flight_per_connection``,
     ``max_in_flight``, ``request_timeout`` (seconds or None), ``shutdown_grace``,
     ``page_size``, ``request_state_ttl``, ``max_queued_messages``, ``max_session_backlog``
-    (an unknown key raises ``ValueError``). ``cache_ttl`` (seconds) and ``cache_scope`` are the
+    (an unknown key raises ``ValueError``). ``rate_limits`` sets token buckets:
+    ``{"per_client": {"requests": 60, "per": 60}, "tools": {"search": {"requests": 5, "per": 60,
+    "burst": 2}}}`` (``per`` in seconds; ``"*"`` for every tool without its own entry); a
+    client is its verified token's subject, else its session, else its connection, and a
+    refused request gets the error ``RATE_LIMITED`` with ``data["retryAfterMs"]``. ``cache_ttl`` (seconds) and ``cache_scope`` are the
     caching hints of 2026-07-28 list and read results. ``state_key`` is shared by several
     instances that must resume each other's multi-round-trip requests.
 
@@ -196,6 +200,7 @@ class Server:
         mask_error_details: bool = False,
         max_workers: Optional[int] = None,
         limits: Optional[Dict[str, Any]] = None,
+        rate_limits: Optional[Dict[str, Any]] = None,
         logging: bool = True,
         cache_ttl: Optional[float] = None,
         cache_scope: str = "public",
@@ -222,6 +227,7 @@ class Server:
                 "icons": wire(icons) if icons is not None else None,
                 "max_workers": max_workers,
                 "limits": limits,
+                "rate_limits": rate_limits,
                 "logging": logging,
                 "cache_ttl": cache_ttl,
                 "cache_scope": cache_scope,
