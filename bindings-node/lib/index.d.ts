@@ -310,6 +310,16 @@ export interface RateLimits {
   tools?: { [tool: string]: Rate };
 }
 
+/** What threw an unexpected error. */
+export interface ErrorInfo {
+  kind: 'tool' | 'resource' | 'resource template' | 'resource list' | 'prompt' | 'completion' | 'middleware';
+  /** The tool's or prompt's name, the resource's URI or template; undefined for the others. */
+  name?: string;
+}
+
+/** The error hook: `error` is what was thrown (its stack intact). A returned promise is not awaited. */
+export type ErrorHook = (error: unknown, info: ErrorInfo) => void | Promise<void>;
+
 /** Where the stacks of unexpected handler errors go (console, pino, winston...). */
 export interface ErrorLogger {
   error(...args: unknown[]): void;
@@ -322,6 +332,8 @@ export interface ServerOptions {
   logger?: ErrorLogger;
   /** Keep the text of unexpected handler errors from clients (they read "the handler failed"). */
   maskErrorDetails?: boolean;
+  /** The error hook: every unexpected handler or middleware error, after its stack is logged. */
+  onError?: ErrorHook;
   version?: string;
   title?: string;
   description?: string;
@@ -519,6 +531,12 @@ export declare class Server {
   registerPrompt(name: string, config: PromptConfig, handler: (args: any, ctx: Context) => Awaitable<PromptReturn>): { name: string; remove(): boolean };
   /** Adds a middleware around every request (the first added is the outermost). */
   use(middleware: Middleware): this;
+  /**
+   * Sets the error hook: `hook(error, info)` runs for every unexpected error a tool,
+   * resource, prompt, completion, resource lister or middleware throws (not `McpError`,
+   * `ToolError` or the input-required signal), after its stack is logged.
+   */
+  onError(hook: ErrorHook): this;
   /** The middleware chain, outermost first. */
   readonly middleware: Middleware[];
   removeTool(name: string): boolean;

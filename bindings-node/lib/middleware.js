@@ -16,7 +16,7 @@
 'use strict';
 
 const { McpError, ToolError, InputRequiredError, isMcpError } = require('./errors');
-const { ErrorPolicy } = require('./error-policy');
+const { ErrorPolicy, source } = require('./error-policy');
 
 const WITH_ARGUMENTS = new Set(['tools/call', 'prompts/get']);
 
@@ -110,7 +110,7 @@ function answerFailure(call, e, errors) {
   } else if (e instanceof InputRequiredError) {
     call.protocolError(-32603, 'a middleware cannot ask the client for input');
   } else {
-    if (ErrorPolicy.unexpected(e)) errors.report(e, 'a middleware');
+    if (ErrorPolicy.unexpected(e)) errors.report(e, source('middleware'));
     const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
     call.toolError(errors.visible(text));
   }

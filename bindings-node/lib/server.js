@@ -15,7 +15,7 @@ const { toJsonSchema, argumentParser, isRawShape } = require('./schema');
 const results = require('./results');
 const { TestClient } = require('./client');
 const mount = require('./mount');
-const { ErrorPolicy } = require('./error-policy');
+const { ErrorPolicy, ERROR_POLICY, source } = require('./error-policy');
 const { chainHandler } = require('./middleware');
 const { ATTACH, isTransport } = require('./compat/attach');
 
@@ -73,15 +73,16 @@ class Server {
    *   `cacheScope`, `limits`, `tasks`, `experimental`, `extensions`, `enableTools`,
    *   `enableResources`, `enablePrompts` (unknown options are refused); and, for JavaScript
    *   only, `logger` (where the stacks of unexpected handler errors go: an object with an
-   *   `error(...)` method; default stderr) and `maskErrorDetails` (keep their text from
-   *   clients, who then read "the handler failed")
+   *   `error(...)` method; default stderr), `maskErrorDetails` (keep their text from
+   *   clients, who then read "the handler failed") and `onError` (the error hook, see
+   *   `onError()`)
    */
   constructor(options = {}) {
     if (!options || typeof options.name !== 'string' || options.name === '') {
       throw new TypeError('mcpforge: new Server({ name, version }) needs a name');
     }
-    const { logger, maskErrorDetails, ...engineOptions } = options;
-    this.#errors = new ErrorPolicy({ logger, maskErrorDetails });
+    const { logger, maskErrorDetails, onError, ...engineOptions } = options;
+    this.#errors = new ErrorPolicy({ logger, maskErrorDetails, onError });
     this.#native = new native.NativeServer(JSON.stringify(engineOptions), this.#table.dispatcher(this));
   }
 
@@ -125,7 +126,7 @@ class Server {
         (cl, value) => results.answerTool(cl, value, name),
         done,
         this.#errors,
-        `tool \`${name}\``,
+        source('tool', name),
       );
     });
     this.#register(id, () => this.#native.addTool(JSON.stringify(definition), id));
@@ -135,7 +136,7 @@ class Server {
   /** Registers a concrete resource; `handler(uri: URL, ctx)` returns text, bytes or `{ contents }`. */
   resource(name, uri, config, handler) {
     if (typeof config === 'function') [config, handler] = [{}, config];
-    const id = this.#reader(`resource ${uri}`, handler, (target, _vars, ctx) => handler(uriObject(target), ctx));
+    const id = this.#reader('resource', uri, handler, (target, _vars, ctx) => handler(uriObject(target), ctx));
     this.#register(id, () => this.#native.addResource(JSON.stringify(defined({ uri, name, ...(config || {}) })), id));
     return { uri, remove: () => this.removeResource(uri) };
   }
@@ -151,7 +152,7 @@ class Server {
     if (typeof config === 'function') [config, handler] = [{}, config];
     const { list, ...metadata } = config || {};
     if (list !== undefined) requireFunction(list, `list of resource template ${uriTemplate}`);
-    const id = this.#reader(`resource template ${uriTemplate}`, handler, (target, vars, ctx) =>
+    const id = this.#reader('resource template', uriTemplate, handler, (target, vars, ctx) =>
       handler(uriObject(target), vars, ctx),
     );
     const listId = list === undefined ? undefined : this.#lister(uriTemplate, list);
@@ -163,13 +164,13 @@ class Server {
   /** Adds the lister of a template's resources: `list(ctx)` answers `{ resources }` or an array. */
   #lister(uriTemplate, list) {
     return this.#table.add((payload, ctx, call, done) => {
-      results.settle(call, () => list(ctx), results.answerResourceList, done, this.#errors, `the list of resource template ${uriTemplate}`);
+      results.settle(call, () => list(ctx), results.answerResourceList, done, this.#errors, source('resource list', uriTemplate));
     });
   }
 
-  /** Adds a resource reader: `invoke(uri, variables, ctx)` runs the handler. */
-  #reader(what, handler, invoke) {
-    requireFunction(handler, what);
+  /** Adds the reader of resource (template) `key`: `invoke(uri, variables, ctx)` runs the handler. */
+  #reader(kind, key, handler, invoke) {
+    requireFunction(handler, `${kind} ${key}`);
     return this.#table.add((payload, ctx, call, done) => {
       let target = '';
       results.settle(
@@ -182,7 +183,7 @@ class Server {
         (cl, value) => results.answerResource(cl, value, target),
         done,
         this.#errors,
-        `the reader of ${what}`,
+        source(kind, key),
       );
     });
   }
@@ -211,7 +212,7 @@ class Server {
         (cl, v) => results.answerPrompt(cl, v, name),
         done,
         this.#errors,
-        `prompt \`${name}\``,
+        source('prompt', name),
       );
     });
     this.#register(id, () => this.#native.addPrompt(JSON.stringify(definition), id));
@@ -227,7 +228,7 @@ class Server {
   completion(ref, handler) {
     requireFunction(handler, 'completion');
     const id = this.#table.add((payload, ctx, call, done) => {
-      results.settle(call, () => handler(JSON.parse(payload), ctx), results.answerCompletion, done, this.#errors, 'a completion handler');
+      results.settle(call, () => handler(JSON.parse(payload), ctx), results.answerCompletion, done, this.#errors, source('completion'));
     });
     this.#register(id, () => this.#native.addCompletion(ref ? JSON.stringify(ref) : undefined, id));
   }
@@ -279,6 +280,24 @@ class Server {
   /** The middleware chain, outermost first. */
   get middleware() {
     return [...this.#middleware];
+  }
+
+  /**
+   * Sets the error hook (the `onError` option sets it too): `hook(error, { kind, name })` runs
+   * for every unexpected error a tool, resource, prompt, completion, resource lister or
+   * middleware throws (not for `McpError`, `ToolError` or the input-required signal), after
+   * its stack was logged. `kind` and `name` say what threw. A promise the hook returns is not
+   * awaited; a hook that throws is logged and changes nothing for the client, whose text
+   * `maskErrorDetails` decides. Returns the server, so calls chain.
+   */
+  onError(hook) {
+    this.#errors.hook = hook;
+    return this;
+  }
+
+  /** This server's error policy (shared with the drop-in `McpServer` built on it). */
+  get [ERROR_POLICY]() {
+    return this.#errors;
   }
 
   /** Removes a tool; true if it existed. */

@@ -36,6 +36,7 @@ test('ErrorCode is the engine table, named as in the official SDK', () => {
       HeaderMismatch: -32020,
       MissingRequiredClientCapability: -32021,
       UnsupportedProtocolVersion: -32022,
+      RateLimited: -32029,
     },
   );
   assert.ok(Object.isFrozen(esm.ErrorCode));

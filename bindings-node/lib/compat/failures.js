@@ -9,6 +9,7 @@
 'use strict';
 
 const { ErrorCode, InputRequiredError, McpError, ToolError, isMcpError } = require('../errors');
+const { source } = require('../error-policy');
 
 /** `MCP error <code>: <message>` (left alone when already worded so, by the official SDK's McpError). */
 function sdkWording(error) {
@@ -34,7 +35,7 @@ function toolFailure(error, name, policy) {
   let text;
   if (isMcpError(error)) text = sdkWording(error);
   else {
-    policy.report(error, `tool \`${name}\``);
+    policy.report(error, source('tool', name));
     text = policy.visible(error instanceof Error ? error.message : String(error));
   }
   return { content: [{ type: 'text', text }], isError: true };

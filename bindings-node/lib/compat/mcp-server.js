@@ -13,7 +13,7 @@
 
 const { Server } = require('../server');
 const { ErrorCode, McpError } = require('../errors');
-const { ErrorPolicy } = require('../error-policy');
+const { ERROR_POLICY } = require('../error-policy');
 const { argumentParser, isRawShape, isSchemaObject } = require('../schema');
 const { ResourceTemplate } = require('./resource-template');
 const { completerOf, isCompletable } = require('./completable');
@@ -107,8 +107,8 @@ class McpServer {
    */
   constructor(serverInfo, options = {}) {
     const engine = engineOptions(serverInfo, options || {});
-    this.#errors = new ErrorPolicy({ logger: engine.logger, maskErrorDetails: engine.maskErrorDetails });
     this.#engine = new Server(engine);
+    this.#errors = this.#engine[ERROR_POLICY];
     /** The low-level server of the official SDK's API (notifications, client input). */
     this.server = new ProtocolServer(this, this.#engine, engine.logging);
   }

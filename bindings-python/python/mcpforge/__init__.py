@@ -49,7 +49,7 @@ from .context import (
     Sample,
     SamplingResult,
 )
-from .errors import AuthError, InputRequired, MCPError, McpError, ProtocolError, ResourceError, ResourceNotFound, ToolError
+from .errors import AuthError, ErrorInfo, InputRequired, MCPError, McpError, ProtocolError, ResourceError, ResourceNotFound, ToolError
 from .mcpserver import FastMCP, MCPServer
 from .schema import Field
 from .server import Server
@@ -79,6 +79,7 @@ __all__ = [
     "File",
     "Icon",
     "Image",
+    "ErrorInfo",
     "InputRequired",
     "ListRoots",
     "MCPError",

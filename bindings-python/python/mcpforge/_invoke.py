@@ -20,7 +20,7 @@ from typing import Any, Callable, Dict, NamedTuple, Optional, Tuple
 from ._convert import content_block, is_content, jsonable, sdk_object
 from .content import CallToolResult, Completion, Content, Message, ResourceContents
 from .context import Context
-from .errors import INTERNAL_ERROR, AuthError, InputRequired, McpError, ResourceNotFound, ToolError
+from .errors import INTERNAL_ERROR, AuthError, ErrorInfo, InputRequired, McpError, ResourceNotFound, ToolError
 from .schema import FunctionSpec
 
 VALUE, RESULT, TOOL_ERROR, PROTOCOL_ERROR, INPUT_REQUIRED, CONTENT = 0, 1, 2, 3, 4, 5
@@ -39,13 +39,37 @@ def _data(data: Any) -> Any:
         return None
 
 
+class ErrorReporter:
+    """Where a server's unexpected exceptions go: the ``mcpforge`` logger with the
+    traceback, then the server's error hook (``Server.on_error``) when it has one. ``mask``
+    keeps their text from clients (they read only that the handler failed)."""
+
+    __slots__ = ("mask", "hook")
+
+    def __init__(self, mask: bool = False) -> None:
+        self.mask = mask
+        self.hook: Optional[Callable[[BaseException, ErrorInfo], Any]] = None
+
+    def report(self, e: BaseException, info: ErrorInfo) -> None:
+        _log.error("%s raised %s: %s", info.describe(), type(e).__name__, e, exc_info=(type(e), e, e.__traceback__))
+        hook = self.hook
+        if hook is not None:
+            try:
+                hook(e, info)
+            except Exception:  # noqa: BLE001 - a failing hook must not fail the request twice
+                _log.exception("the error hook raised")
+
+
+_UNHOOKED = ErrorReporter()
+
+
 class ErrorStyle(NamedTuple):
     """How a tool's failure reads for the client: ``prefix`` puts ``Error executing tool
-    NAME: `` before the message (the official SDK's wording); ``mask`` keeps the text of
-    unexpected exceptions on the server (the client reads only that the tool failed)."""
+    NAME: `` before the message (the official SDK's wording); ``reporter`` takes unexpected
+    exceptions (and says whether their text is masked)."""
 
     prefix: bool = False
-    mask: bool = False
+    reporter: ErrorReporter = _UNHOOKED
 
 
 def _official(e: BaseException) -> Optional[Outcome]:
@@ -65,9 +89,9 @@ def _official(e: BaseException) -> Optional[Outcome]:
     return None
 
 
-def failure(e: BaseException, mask: bool = False) -> Outcome:
-    """The outcome of a handler that raised ``e``; with ``mask``, the text of an unexpected
-    exception stays in the server's log."""
+def failure(e: BaseException, reporter: ErrorReporter = _UNHOOKED, info: ErrorInfo = ErrorInfo("handler")) -> Outcome:
+    """The outcome of a handler (``info``) that raised ``e``; an unexpected exception goes
+    to ``reporter`` (and its text stays there when the reporter masks)."""
     if isinstance(e, InputRequired):
         return (INPUT_REQUIRED, None)
     official = _official(e)
@@ -77,24 +101,26 @@ def failure(e: BaseException, mask: bool = False) -> Outcome:
         return (TOOL_ERROR, (e.message, _data(e.data)))
     if isinstance(e, McpError):
         return (PROTOCOL_ERROR, (e.code, e.message, _data(e.data)))
-    # Unexpected: the client sees the message (unless masked), the server's log the
-    # traceback. SystemExit, KeyboardInterrupt and the like raised by a handler end that call
-    # only.
-    _log.error("a handler raised %s: %s", type(e).__name__, e, exc_info=(type(e), e, e.__traceback__))
-    return (TOOL_ERROR, ("the handler failed" if mask else f"{type(e).__name__}: {e}", None))
+    # Unexpected: the client sees the message (unless masked), the server's log and error
+    # hook the traceback. SystemExit, KeyboardInterrupt and the like raised by a handler end
+    # that call only.
+    reporter.report(e, info)
+    return (TOOL_ERROR, ("the handler failed" if reporter.mask else f"{type(e).__name__}: {e}", None))
 
 
 def tool_failure(name: str, style: ErrorStyle) -> Callable[[BaseException], Outcome]:
     """``failure`` for the tool ``name``, worded per ``style``."""
     prefix = f"Error executing tool {name}"
 
+    info = ErrorInfo("tool", name)
+
     def fail(e: BaseException) -> Outcome:
-        tag, payload = failure(e, style.mask)
+        tag, payload = failure(e, style.reporter, info)
         if tag != TOOL_ERROR:
             return (tag, payload)
         message, data = payload
         if not isinstance(e, McpError) and _official(e) is None:  # unexpected
-            if style.mask:
+            if style.reporter.mask:
                 return (TOOL_ERROR, (prefix, None))
             if style.prefix:
                 message = str(e)
@@ -103,10 +129,10 @@ def tool_failure(name: str, style: ErrorStyle) -> Callable[[BaseException], Outc
     return fail
 
 
-def masked_failure(mask: bool) -> Callable[[BaseException], Outcome]:
-    """``failure`` for resources, prompts and completions, masking unexpected exceptions'
-    text when ``mask`` is set."""
-    return lambda e: failure(e, mask)
+def reported_failure(reporter: ErrorReporter, info: ErrorInfo) -> Callable[[BaseException], Outcome]:
+    """``failure`` for a resource, prompt, completion or middleware (``info``), reporting
+    unexpected exceptions to ``reporter``."""
+    return lambda e: failure(e, reporter, info)
 
 
 def sync_wrapper(fn: Callable[..., Any], bind: Bind, finish: Finish, fail: Callable[[BaseException], Outcome] = failure) -> Callable[..., Outcome]:

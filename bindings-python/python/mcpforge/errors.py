@@ -21,9 +21,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional, Sequence
+from typing import Any, NamedTuple, Optional, Sequence
 
-__all__ = ["McpError", "MCPError", "ProtocolError", "ToolError", "ResourceError", "ResourceNotFound", "AuthError", "InputRequired"]
+__all__ = ["ErrorInfo", "McpError", "MCPError", "ProtocolError", "ToolError", "ResourceError", "ResourceNotFound", "AuthError", "InputRequired"]
 
 from ._native import ERROR_CODES
 
@@ -104,3 +104,15 @@ class AuthError(Exception):
 class InputRequired(BaseException):
     """Stops a handler at a client-input request the client has not answered yet (2026-07-28
     wire). Raised by ``Context.elicit``/``sample``/``list_roots``/``ask``; never catch it."""
+
+
+class ErrorInfo(NamedTuple):
+    """What raised an unexpected exception: ``kind`` is ``"tool"``, ``"resource"``,
+    ``"prompt"``, ``"completion"``, ``"resource_list"`` or ``"middleware"``; ``name`` the
+    tool's or prompt's name or the resource's URI (template), None for the others."""
+
+    kind: str
+    name: Optional[str] = None
+
+    def describe(self) -> str:
+        return f"{self.kind} `{self.name}`" if self.name is not None else f"a {self.kind}"

@@ -30,7 +30,7 @@ import dataclasses
 from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from ._futures import resolver
-from ._invoke import PROTOCOL_ERROR, RESULT, Outcome, _AsyncCall, failure
+from ._invoke import PROTOCOL_ERROR, RESULT, Outcome, _AsyncCall
 from .auth import AuthInfo
 from .errors import InputRequired
 
@@ -180,9 +180,12 @@ def _result(value: Any) -> Any:
     return value
 
 
-def chain_starter(middlewares: List[MiddlewareFunction], loop_of: Callable[[], Any]) -> Callable[..., _AsyncCall]:
+def chain_starter(
+    middlewares: List[MiddlewareFunction], loop_of: Callable[[], Any], fail: Callable[[BaseException], Outcome]
+) -> Callable[..., _AsyncCall]:
     """``start(request, native_next, _ctx, completer)``: the engine's entry into the chain
-    ``middlewares`` (outermost first), run as one coroutine on the server's loop."""
+    ``middlewares`` (outermost first), run as one coroutine on the server's loop; ``fail``
+    answers an exception a middleware raised."""
     chain = tuple(middlewares)
 
     def start(request: Dict[str, Any], native_next: Any, _ctx: Any, completer: Callable[[Outcome], None]) -> _AsyncCall:
@@ -210,8 +213,8 @@ def chain_starter(middlewares: List[MiddlewareFunction], loop_of: Callable[[], A
                 return (PROTOCOL_ERROR, (-32603, "a middleware cannot ask the client for input", None))
             except asyncio.CancelledError:
                 raise
-            except BaseException as e:  # noqa: BLE001 - reported to the client, logged here
-                return failure(e)
+            except BaseException as e:  # noqa: BLE001 - reported to the client and the server's error hook
+                return fail(e)
 
         handle = _AsyncCall(loop, run, completer)
         loop.call_soon_threadsafe(handle.start)

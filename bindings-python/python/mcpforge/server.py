@@ -26,6 +26,7 @@ from ._lifespan import Lifespan
 from ._loopback import Loopback
 from ._native import NativeServer, default_max_workers, init_logging
 from .auth import AuthSettings
+from .errors import ErrorInfo
 from .schema import function_spec
 
 __all__ = ["Server"]
@@ -143,7 +144,7 @@ class Server:
     """An MCP server.
 
     ``Server(name, version="1.0.0", instructions=None, *, title=None, description=None,
-    website_url=None, icons=None, lifespan=None, mask_error_details=False, max_workers=None, limits=None, rate_limits=None, logging=True, cache_ttl=None,
+    website_url=None, icons=None, lifespan=None, mask_error_details=False, error_handler=None, max_workers=None, limits=None, rate_limits=None, logging=True, cache_ttl=None,
     cache_scope="public", state_key=None, protocol_versions=None, tasks=None,
     experimental=None, extensions=None, enable_tools=None, enable_resources=None,
     enable_prompts=None, include_tags=None, exclude_tags=None)``
@@ -174,6 +175,8 @@ class Server:
     out is still registered (``tools``, ``prompts``, ``resources``) but never reaches the
     engine, and cannot be enabled.
 
+    ``error_handler(exception, info)`` is the error hook (see ``on_error``).
+
     ``lifespan(server)`` is an async context manager entered before serving and exited after,
     on the loop async handlers run on; what it yields is ``lifespan_context``. With
     ``mask_error_details``, the text of an unexpected exception in a handler stays in the
@@ -198,6 +201,7 @@ class Server:
         icons: Optional[List[Any]] = None,
         lifespan: Optional[Callable[[Any], Any]] = None,
         mask_error_details: bool = False,
+        error_handler: Optional[Callable[[BaseException, ErrorInfo], Any]] = None,
         max_workers: Optional[int] = None,
         limits: Optional[Dict[str, Any]] = None,
         rate_limits: Optional[Dict[str, Any]] = None,
@@ -249,8 +253,10 @@ class Server:
         self.max_workers = max_workers or default_max_workers()
         self._lifespan = Lifespan(lifespan)
         self._custom_routes: List[Any] = []
-        self._error_style = _invoke.ErrorStyle(prefix=self._sdk_error_wording, mask=mask_error_details)
-        self._mask = mask_error_details
+        self._errors = _invoke.ErrorReporter(mask_error_details)
+        self._error_style = _invoke.ErrorStyle(prefix=self._sdk_error_wording, reporter=self._errors)
+        if error_handler is not None:
+            self.on_error(error_handler)
         self._self_client: Optional[Loopback] = None
         self._native = NativeServer(name, version, options)
         self.include_tags: Optional[FrozenSet[str]] = tag_filter.include or None
@@ -329,12 +335,27 @@ class Server:
             self._middleware.append(middleware)
             # One engine middleware runs the whole Python chain; it is swapped at once, so no
             # request runs without the middleware added before.
-            self._native.set_middleware(_middleware.chain_starter(list(self._middleware), self._loop_of()))
+            fail = _invoke.reported_failure(self._errors, ErrorInfo("middleware"))
+            self._native.set_middleware(_middleware.chain_starter(list(self._middleware), self._loop_of(), fail))
 
     @property
     def middleware(self) -> List[Any]:
         """The middleware chain, outermost first."""
         return list(self._middleware)
+
+    def on_error(self, hook: Callable[[BaseException, ErrorInfo], Any]) -> Callable[[BaseException, ErrorInfo], Any]:
+        """Sets the server's error hook (usable as a decorator; the ``error_handler`` option
+        sets it too): ``hook(exception, info)`` runs for every unexpected exception a tool,
+        resource, prompt, completion, resource lister or middleware raises (not for
+        ``ToolError``, ``McpError`` or ``InputRequired``), after it is logged with its
+        traceback (``exception.__traceback__``) to the ``mcpforge`` logger. ``info.kind`` and
+        ``info.name`` say what raised it. The hook is a plain function run where the failure
+        happened (a worker thread or the event loop): keep it quick. What the client reads is
+        decided by ``mask_error_details``. An exception in the hook is logged and ignored."""
+        if not callable(hook):
+            raise TypeError("on_error takes a callable (exception, info)")
+        self._errors.hook = hook
+        return hook
 
     # ----- tools ---------------------------------------------------------------------------
 
@@ -548,7 +569,8 @@ class Server:
         is_async = _is_async(fn)
         bind = _invoke.bind_strings(spec, self._ref, uri_param=True)
         finish = _invoke.resource_finish(mime_type)
-        invoker = _invoke.wrapper(fn, is_async, bind, finish, self._loop_of(), _invoke.masked_failure(self._mask))
+        fail = _invoke.reported_failure(self._errors, ErrorInfo("resource", uri))
+        invoker = _invoke.wrapper(fn, is_async, bind, finish, self._loop_of(), fail)
         native = self._native
         add: Callable[[], None]
         remove: Callable[[str], bool]
@@ -577,7 +599,7 @@ class Server:
         spec = function_spec(list_resources, structured_output=False)
         is_async = _is_async(list_resources)
         bind = _invoke.bind_context_only(spec, self._ref)
-        fail = _invoke.masked_failure(self._mask)
+        fail = _invoke.reported_failure(self._errors, ErrorInfo("resource_list"))
         return _invoke.wrapper(list_resources, is_async, bind, _invoke.listed_finish, self._loop_of(), fail), is_async
 
     def remove_resource(self, uri: str) -> bool:
@@ -674,7 +696,8 @@ class Server:
         is_async = _is_async(fn)
         bind = _invoke.bind_strings(spec, self._ref, uri_param=False)
         finish = _invoke.prompt_finish(description)
-        invoker = _invoke.wrapper(fn, is_async, bind, finish, self._loop_of(), _invoke.masked_failure(self._mask))
+        fail = _invoke.reported_failure(self._errors, ErrorInfo("prompt", name))
+        invoker = _invoke.wrapper(fn, is_async, bind, finish, self._loop_of(), fail)
         native = self._native
         self._prompts.add(
             name,
@@ -728,7 +751,7 @@ class Server:
             spec = function_spec(fn, structured_output=False)
             is_async = _is_async(fn)
             bind = _invoke.bind_completion(spec, self._ref)
-            fail = _invoke.masked_failure(self._mask)
+            fail = _invoke.reported_failure(self._errors, ErrorInfo("completion"))
             invoker = _invoke.wrapper(fn, is_async, bind, _invoke.completion_finish, self._loop_of(), fail)
             self._native.add_completion(reference, invoker, is_async)
             return fn
