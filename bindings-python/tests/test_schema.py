@@ -185,3 +185,17 @@ def test_unsupported_types_are_clear_errors() -> None:
 
     with pytest.raises(TypeError, match="Opaque"):
         type_schema(Opaque)
+
+
+def test_a_float_parameter_receives_a_float_for_a_json_integer() -> None:
+    # As pydantic (the official SDK) converts it: `a: float` called with 1 gets 1.0, so
+    # float methods such as is_integer() work (int has none before Python 3.12).
+    def add(a: float, b: Optional[float] = None, flag: bool = False) -> str:
+        return f"{a.is_integer()} {b!r} {flag!r}"
+
+    spec = function_spec(add)
+    converted = {p.name: p.convert for p in spec.params if p.convert is not None}
+    assert converted["a"](1) == 1.0 and isinstance(converted["a"](1), float)
+    assert converted["a"](2.5) == 2.5
+    assert converted["b"](None) is None and isinstance(converted["b"](3), float)
+    assert "flag" not in converted or converted["flag"](True) is True

@@ -81,6 +81,12 @@ def _int(value: Any) -> Any:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
+def _float(value: Any) -> Any:
+    """A JSON integer given for a ``float`` parameter arrives as a float, as pydantic (and so
+    the official SDK) hands it over: ``a: float`` called with ``1`` gets ``1.0``."""
+    return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
 class SchemaBuilder:
     """Builds schemas for several types sharing one ``$defs``; also builds the converters
     from JSON values to the annotated types (None where the JSON value is already right)."""
@@ -251,6 +257,8 @@ class SchemaBuilder:
             return self.converter(args[0])
         if tp is int:
             return _int
+        if tp is float:
+            return _float
         if tp in (bytes, bytearray):
             import base64
 
