@@ -71,6 +71,11 @@ impl RateLimits {
         self.per_client.is_none() && self.tools.is_empty()
     }
 
+    /// The limit of tool `name`: its own entry, else `*`.
+    fn tool(&self, name: &str) -> Option<&Rate> {
+        self.tools.get(name).or_else(|| self.tools.get("*"))
+    }
+
     /// Refuses a zero rate or period (a limit nothing could pass is a configuration mistake).
     pub(crate) fn validate(&self) -> Result<(), String> {
         let rates = self.per_client.iter().map(|r| ("per_client".to_owned(), r));
@@ -153,7 +158,7 @@ impl Limiter {
         let tool = (method == "tools/call")
             .then(|| params.and_then(|p| p.get("name")).and_then(Value::as_str))
             .flatten()
-            .and_then(|name| self.limits.tools.get(name).or_else(|| self.limits.tools.get("*")).map(|r| (name, r)));
+            .and_then(|name| self.limits.tool(name).map(|r| (name, r)));
         if self.limits.per_client.is_none() && tool.is_none() {
             return Ok(());
         }
@@ -191,7 +196,7 @@ impl Limiter {
         buckets.retain(|(_, tool), bucket| {
             let rate = match tool {
                 None => self.limits.per_client,
-                Some(name) => self.limits.tools.get(&**name).or_else(|| self.limits.tools.get("*")).copied(),
+                Some(name) => self.limits.tool(name).copied(),
             };
             rate.is_some_and(|rate| {
                 bucket.refill(&rate, now);
