@@ -198,6 +198,29 @@ typedef void (*mcpf_free_callback)(void *user_data);
 // A plain integer type rather than an enum so that any value C passes is defined behaviour.
 typedef uint32_t mcpf_log_level;
 
+// One unexpected failure, lent to the error hook: every pointer is a NUL-terminated UTF-8
+// string valid until the hook returns (copy what you keep).
+typedef struct {
+  // `"panic"`, `"internal"` or `"timeout"` (more kinds may be added: treat others as
+  // internal).
+  const char *kind;
+  // The request's method (`"tools/call"`, `"resources/read"`, ...).
+  const char *method;
+  // What the request named (the tool or prompt name, the resource URI); NULL when the
+  // method names nothing.
+  const char *name;
+  // The full message, as the client would read it unmasked.
+  const char *message;
+  // The error's `data` as JSON text; NULL when it has none.
+  const char *data_json;
+  // The request's JSON-RPC id as JSON text (`7`, `"abc"`).
+  const char *request_id_json;
+} mcpf_failure;
+
+// Called on an engine thread once per unexpected failure, after the library logged it and
+// before the client's answer is written. Keep it quick (queue slow reports elsewhere).
+typedef void (*mcpf_error_hook)(const mcpf_failure *failure, void *user_data);
+
 // Called before the rest of the chain, on an engine thread, with the request's view
 // (valid until it returns). It decides with `mcpf_middleware_request_set_arguments`,
 // `_deny` or `_tool_error`; doing nothing continues. Keep it quick: it holds an engine
@@ -493,6 +516,21 @@ mcpf_status mcpf_call_log(const mcpf_call *call, mcpf_log_level level, const cha
 // next `mcpf_` call on this thread fails (never free it). Successful calls leave it as it
 // is, so read it right after the failing call.
 const char *mcpf_last_error_message(void);
+
+// Makes `hook` the server's error hook, replacing any (see docs/hooks.md): it is told of
+// every unexpected failure of a request that starts afterwards, also while serving. A NULL
+// `hook` removes it. What the client reads is decided by the `mask_error_details` option,
+// not by the hook. Thread-safe.
+//
+// On success the library owns `user_data` and calls `free_user_data(user_data)` (if not
+// NULL) exactly once, when the hook is replaced or removed and no request is using it any
+// more, or when the server is freed. With a NULL `hook`, `user_data` is not kept. On
+// failure nothing is kept.
+//
+// # Safety
+// `server` is NULL or a live server; `hook` and `free_user_data` are NULL or valid
+// functions of those signatures; `user_data` is usable from any thread.
+mcpf_status mcpf_server_set_error_hook(mcpf_server *server, mcpf_error_hook hook, void *user_data, mcpf_free_callback free_user_data);
 
 // Removes the tool called `name` (UTF-8, `SIZE_MAX`: NUL-terminated). Thread-safe, at any
 // time; while the server runs, clients are told the tool list changed and new calls of the

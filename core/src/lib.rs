@@ -32,6 +32,7 @@ pub mod auth;
 pub mod context;
 pub mod dispatch;
 pub mod error;
+pub mod error_hook;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
@@ -59,6 +60,7 @@ pub use context::RequestContext;
 pub use dispatch::limits::Limits;
 pub use dispatch::rate_limit::{Rate, RateLimits};
 pub use error::{Error, HandlerError, ProtocolError, ToolError};
+pub use error_hook::{ErrorHook, Failure, FailureKind};
 pub use handler::{
     Arguments, BoxFuture, CompletionHandler, PromptHandler, ResourceHandler, ResourceLister, Structured, ToolHandler,
     ToolOutput,

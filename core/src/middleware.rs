@@ -106,17 +106,7 @@ impl Request {
     /// prompt name or template URI a completion is for (`completion/complete`); `None` for
     /// other methods.
     pub fn name(&self) -> Option<&str> {
-        let params = self.params.as_ref()?;
-        let key = match self.method.as_str() {
-            "tools/call" | "prompts/get" => "name",
-            "resources/read" | "resources/subscribe" | "resources/unsubscribe" => "uri",
-            "completion/complete" => {
-                let r = params.get("ref")?.as_object()?;
-                return r.get("name").or_else(|| r.get("uri"))?.as_str();
-            }
-            _ => return None,
-        };
-        params.get(key)?.as_str()
+        named(&self.method, self.params.as_ref())
     }
 
     /// The arguments of a `tools/call` or `prompts/get` (`None` for other methods, or when
@@ -191,6 +181,21 @@ impl Request {
     pub fn session_id(&self) -> Option<&str> {
         self.session_id.as_deref()
     }
+}
+
+/// What a request with `method` and `params` names (see [`Request::name`]).
+pub(crate) fn named<'a>(method: &str, params: Option<&'a Map<String, Value>>) -> Option<&'a str> {
+    let params = params?;
+    let key = match method {
+        "tools/call" | "prompts/get" => "name",
+        "resources/read" | "resources/subscribe" | "resources/unsubscribe" => "uri",
+        "completion/complete" => {
+            let r = params.get("ref")?.as_object()?;
+            return r.get("name").or_else(|| r.get("uri"))?.as_str();
+        }
+        _ => return None,
+    };
+    params.get(key)?.as_str()
 }
 
 /// A request's result: made by the engine (serialized already), or by a middleware.

@@ -13,6 +13,7 @@ use crate::dispatch::notify::{Hub, ListKind};
 use crate::dispatch::rate_limit::{Limiter, RateLimits};
 use crate::dispatch::shared::ServerShared;
 use crate::error::Error;
+use crate::error_hook::ErrorHook;
 use crate::handler::{CompletionHandler, PromptHandler, ResourceHandler, ToolHandler};
 use crate::middleware::{Chain, Middleware};
 use crate::protocol::meta::SERVER_INFO_KEY;
@@ -74,6 +75,7 @@ pub struct ServerBuilder {
     enable: (bool, bool, bool),
     tasks: Option<TaskOptions>,
     rate_limits: RateLimits,
+    mask_errors: bool,
 }
 
 impl Server {
@@ -98,6 +100,7 @@ impl Server {
             errors: Vec::new(),
             enable: (false, false, false),
             tasks: None,
+            mask_errors: false,
         }
     }
 
@@ -314,6 +317,18 @@ impl Server {
         self.shared.registry.update(|s| s.middleware = Chain::from([link]));
     }
 
+    /// Makes `hook` the server's error hook (replacing any): it is told of every unexpected
+    /// failure of a request (see [`crate::error_hook`]) that starts after this call.
+    pub fn set_error_hook(&self, hook: impl ErrorHook) {
+        let hook: Arc<dyn ErrorHook> = Arc::new(hook);
+        self.shared.registry.update(|s| s.error_hook = Some(hook));
+    }
+
+    /// Removes the error hook (failures are still logged).
+    pub fn clear_error_hook(&self) {
+        self.shared.registry.update(|s| s.error_hook = None);
+    }
+
     /// Removes every middleware: requests that start after this call run without a chain.
     pub fn clear_middleware(&self) {
         self.shared.registry.update(|s| s.middleware = Chain::default());
@@ -402,6 +417,21 @@ impl ServerBuilder {
     /// request gets the error `RATE_LIMITED` (-32029) with `data.retryAfterMs`.
     pub fn rate_limits(mut self, limits: RateLimits) -> Self {
         self.rate_limits = limits;
+        self
+    }
+
+    /// The error hook: told of every unexpected failure of a request (a panic, an internal
+    /// error, a timeout) with what failed and the full message; see [`crate::error_hook`].
+    pub fn on_error(mut self, hook: impl ErrorHook) -> Self {
+        self.snapshot.error_hook = Some(Arc::new(hook));
+        self
+    }
+
+    /// Whether clients read the message of an internal error (off, the default) or only
+    /// that the handler failed (on); the log and the error hook get the full message either
+    /// way. A panic's message never reaches the client.
+    pub fn mask_error_details(mut self, mask: bool) -> Self {
+        self.mask_errors = mask;
         self
     }
 
@@ -627,6 +657,7 @@ impl ServerBuilder {
             enable_resources: self.enable.1,
             enable_prompts: self.enable.2,
             rate_limiter: Limiter::new(self.rate_limits),
+            mask_errors: self.mask_errors,
         };
         Ok(Server { shared: Arc::new(shared) })
     }

@@ -52,6 +52,8 @@ struct ServerConfig {
     enable_resources: Option<bool>,
     #[serde(alias = "enablePrompts")]
     enable_prompts: Option<bool>,
+    #[serde(alias = "maskErrorDetails")]
+    mask_error_details: Option<bool>,
 }
 
 /// The `limits` member ([`Limits`]).
@@ -266,6 +268,9 @@ impl ServerBuilder {
         }
         if c.enable_prompts == Some(true) {
             b = b.enable_prompts();
+        }
+        if let Some(mask) = c.mask_error_details {
+            b = b.mask_error_details(mask);
         }
         Ok(b)
     }

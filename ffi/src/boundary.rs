@@ -122,3 +122,17 @@ pub(crate) unsafe fn try_opt_str<'a>(ptr: *const c_char, len: usize, what: &str)
 pub(crate) fn null(what: &str) -> Fail {
     Fail::new(mcpf_status::NullParameter, format!("{what} must not be NULL"))
 }
+
+/// Text as a `CString` for C to borrow; an interior NUL (impossible in JSON text, and for
+/// user strings only when C or the client sent `\u0000`) is dropped rather than failing.
+pub(crate) fn c_string(v: impl Into<Vec<u8>>) -> std::ffi::CString {
+    std::ffi::CString::new(v).unwrap_or_else(|e| {
+        let bytes: Vec<u8> = e.into_vec().into_iter().filter(|b| *b != 0).collect();
+        std::ffi::CString::new(bytes).unwrap_or_default()
+    })
+}
+
+/// `v` as JSON text in a `CString` (see [`c_string`]).
+pub(crate) fn c_json(v: &impl serde::Serialize) -> std::ffi::CString {
+    c_string(serde_json::to_string(v).unwrap_or_default())
+}

@@ -11,7 +11,7 @@ use mcpforge::protocol::LogLevel;
 use mcpforge::{Arguments, HandlerError, RequestContext};
 use serde_json::Value;
 
-use crate::boundary::{self, Fail, check_out, try_opt_str, try_ref, try_str, write_out};
+use crate::boundary::{self, Fail, c_json, c_string, check_out, try_opt_str, try_ref, try_str, write_out};
 use crate::status::mcpf_status;
 
 /// One call (tool, resource read, prompt or completion), as C sees it. Borrowed: valid
@@ -40,15 +40,6 @@ pub struct mcpf_call {
     ask_error: Mutex<Option<HandlerError>>,
 }
 
-/// JSON text or user strings as a `CString`; an interior NUL (impossible in JSON text, and
-/// for user strings only when C or the client sent `\u0000`) is dropped rather than failing.
-fn text(v: String) -> CString {
-    CString::new(v).unwrap_or_else(|e| {
-        let bytes: Vec<u8> = e.into_vec().into_iter().filter(|b| *b != 0).collect();
-        CString::new(bytes).unwrap_or_default()
-    })
-}
-
 impl mcpf_call {
     /// The view of one request; must be called on the runtime serving it.
     pub(crate) fn new(ctx: RequestContext, args: Arguments) -> mcpf_call {
@@ -73,16 +64,17 @@ impl mcpf_call {
     }
 
     fn request_id(&self) -> &CString {
-        self.request_id.get_or_init(|| text(serde_json::to_string(self.ctx.request_id()).unwrap_or_default()))
+        self.request_id.get_or_init(|| c_json(self.ctx.request_id()))
     }
 
     fn protocol_version(&self) -> &CString {
-        self.protocol_version.get_or_init(|| text(self.ctx.protocol_version().as_str().to_owned()))
+        self.protocol_version.get_or_init(|| c_string(self.ctx.protocol_version().as_str().to_owned()))
     }
 
     fn progress_token(&self) -> &CString {
-        self.progress_token
-            .get_or_init(|| text(self.ctx.progress_token().map(Value::to_string).unwrap_or_else(|| "null".to_owned())))
+        self.progress_token.get_or_init(|| {
+            c_string(self.ctx.progress_token().map(Value::to_string).unwrap_or_else(|| "null".to_owned()))
+        })
     }
 
     /// Records that an ask of this call needs the client's answer first.
@@ -107,13 +99,13 @@ impl mcpf_call {
 
     /// Adds the URI and template variables (as a JSON object) of a resource read.
     pub(crate) fn with_resource(mut self, uri: String, variables: &Value) -> mcpf_call {
-        self.resource = Some((text(uri), text(variables.to_string())));
+        self.resource = Some((c_string(uri), c_string(variables.to_string())));
         self
     }
 
     /// Adds the argument name and partial value of a completion.
     pub(crate) fn with_completion(mut self, name: String, value: String) -> mcpf_call {
-        self.completion = Some((text(name), text(value)));
+        self.completion = Some((c_string(name), c_string(value)));
         self
     }
 
@@ -133,7 +125,7 @@ impl mcpf_call {
         unsafe {
             lend(call, out, out_len, |c| {
                 c.task_id
-                    .get_or_init(|| c.ctx.task_id().map(|id| text(id.to_owned())))
+                    .get_or_init(|| c.ctx.task_id().map(|id| c_string(id.to_owned())))
                     .as_deref()
                     .ok_or_else(|| not_a("running as a task"))
             })
@@ -158,7 +150,7 @@ impl mcpf_call {
         unsafe {
             lend(call, out, out_len, |c| {
                 c.auth
-                    .get_or_init(|| c.ctx.auth().map(|a| text(serde_json::to_string(a).unwrap_or_default())))
+                    .get_or_init(|| c.ctx.auth().map(c_json))
                     .as_deref()
                     .ok_or_else(|| Fail::new(mcpf_status::NotFound, "the request carries no authorization grant"))
             })

@@ -12,6 +12,7 @@ mod boundary;
 pub mod call;
 pub mod codes;
 pub mod error;
+pub mod error_hook;
 mod handles;
 pub mod live;
 pub mod middleware;

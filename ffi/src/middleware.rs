@@ -10,7 +10,7 @@ use std::time::Instant;
 use mcpforge::{Answer, BoxFuture, Middleware, MiddlewareRequest, MiddlewareResult, Next, ProtocolError};
 use serde_json::{Map, Value};
 
-use crate::boundary::{self, Fail, check_out, try_opt_str, try_ref, try_str, write_out};
+use crate::boundary::{self, Fail, c_json, c_string, check_out, try_opt_str, try_ref, try_str, write_out};
 use crate::registration::UserData;
 use crate::server::{mcpf_free_callback, mcpf_server};
 use crate::status::mcpf_status;
@@ -56,23 +56,12 @@ pub struct mcpf_middleware_request {
     answer: Option<MiddlewareResult>,
 }
 
-fn text(v: impl Into<Vec<u8>>) -> CString {
-    CString::new(v).unwrap_or_else(|e| {
-        let bytes: Vec<u8> = e.into_vec().into_iter().filter(|b| *b != 0).collect();
-        CString::new(bytes).unwrap_or_default()
-    })
-}
-
-fn json_text(v: &impl serde::Serialize) -> CString {
-    text(serde_json::to_string(v).unwrap_or_default())
-}
-
 impl mcpf_middleware_request {
     fn new(req: MiddlewareRequest) -> mcpf_middleware_request {
         mcpf_middleware_request {
-            method: text(req.method()),
-            name: req.name().map(text),
-            version: text(req.protocol_version().as_str()),
+            method: c_string(req.method()),
+            name: req.name().map(c_string),
+            version: c_string(req.protocol_version().as_str()),
             req,
             arguments: OnceLock::new(),
             auth: OnceLock::new(),
@@ -110,8 +99,8 @@ impl Middleware for CMiddleware {
             if let Some(after) = self.after {
                 let elapsed = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
                 let (result, error) = match &answer {
-                    Ok(a) => (Some(text(a.to_json_text())), None),
-                    Err(e) => (None, Some((e.code, text(e.message.as_str())))),
+                    Ok(a) => (Some(c_string(a.to_json_text())), None),
+                    Err(e) => (None, Some((e.code, c_string(e.message.as_str())))),
                 };
                 let (ptr, len) = result.as_ref().map_or((std::ptr::null(), 0), |r| (r.as_ptr(), r.as_bytes().len()));
                 let (code, message) = error.as_ref().map_or((0, std::ptr::null()), |(c, m)| (*c, m.as_ptr()));
@@ -283,7 +272,7 @@ pub unsafe extern "C" fn mcpf_middleware_request_arguments(
             request,
             out,
             out_len,
-            |r| (&r.arguments, |q| q.arguments().map(json_text)),
+            |r| (&r.arguments, |q| q.arguments().map(c_json)),
             "the request has no arguments",
         )
     }
@@ -306,7 +295,7 @@ pub unsafe extern "C" fn mcpf_middleware_request_auth(
             request,
             out,
             out_len,
-            |r| (&r.auth, |q| q.auth().map(json_text)),
+            |r| (&r.auth, |q| q.auth().map(c_json)),
             "the request carries no authorization grant",
         )
     }
@@ -330,7 +319,7 @@ pub unsafe extern "C" fn mcpf_middleware_request_client_info(
             request,
             out,
             out_len,
-            |r| (&r.client_info, |q| q.client_info().map(json_text)),
+            |r| (&r.client_info, |q| q.client_info().map(c_json)),
             "the client sent no client info",
         )
     }
@@ -348,7 +337,7 @@ pub unsafe extern "C" fn mcpf_middleware_request_meta(
     out_len: *mut usize,
 ) -> mcpf_status {
     // SAFETY: forwarded caller guarantee.
-    unsafe { lend_json(request, out, out_len, |r| (&r.meta, |q| q.meta().map(json_text)), "the request has no _meta") }
+    unsafe { lend_json(request, out, out_len, |r| (&r.meta, |q| q.meta().map(c_json)), "the request has no _meta") }
 }
 
 /// The view to decide on: only inside `before`, and only once.

@@ -17,7 +17,8 @@ use crate::dispatch::rate_limit::ClientKey;
 use crate::dispatch::reply::finish;
 use crate::dispatch::shared::ServerShared;
 use crate::error::{ProtocolError, codes};
-use crate::jsonrpc::{IncomingRequest, RequestId, encode};
+use crate::error_hook::{self, Failure, FailureKind};
+use crate::jsonrpc::{IncomingRequest, encode};
 use crate::outbox::Outbox;
 use crate::protocol::meta::{self, RequestMeta};
 use crate::protocol::{LogLevel, ProtocolVersion};
@@ -143,6 +144,11 @@ pub(crate) async fn handle(
             let modern = era.is_modern();
             let is_listen = req.method == "subscriptions/listen";
             let snap = shared.registry.snapshot();
+            // What the error hook is told the request was, kept only when there is a hook.
+            let hook = snap.error_hook.clone();
+            let named = hook.as_ref().map(|_| {
+                (req.method.clone(), crate::middleware::named(&req.method, req.params.as_ref()).map(str::to_owned))
+            });
             // Boxed: the route future is moved through the guards below, and a large
             // future moved inside another is stored more than once.
             let routed: Routed<'_> = if snap.middleware.is_empty() {
@@ -151,9 +157,9 @@ pub(crate) async fn handle(
                 let chain = snap.middleware.clone();
                 Box::pin(catch_unwind(chain::run(chain, shared, peer, era, req, &cancel, &mut trailing, snap)))
             };
-            let reply = match shared.limits.request_timeout.filter(|_| !is_listen) {
+            let ending = match shared.limits.request_timeout.filter(|_| !is_listen) {
                 Some(limit) => {
-                    let mut guarded = std::pin::pin!(guarded(routed, &cancel, &id));
+                    let mut guarded = std::pin::pin!(guarded(routed, &cancel));
                     match tokio::time::timeout(limit, guarded.as_mut()).await {
                         Ok(r) => r,
                         Err(_) => {
@@ -161,12 +167,34 @@ pub(crate) async fn handle(
                             // so it sees the cancellation (that poll ends: the token is tripped).
                             cancel.cancel();
                             let _ = guarded.await;
-                            Err(ProtocolError::internal(format!("request timed out after {} ms", limit.as_millis()))
-                                .with_data(json!({ "timeoutMs": limit.as_millis() as u64 })))
+                            Ending::TimedOut(limit)
                         }
                     }
                 }
-                None => guarded(routed, &cancel, &id).await,
+                None => guarded(routed, &cancel).await,
+            };
+            let (method, name) = named.as_ref().map_or(("", None), |(m, n)| (m.as_str(), n.as_deref()));
+            let failed = |kind, message: &str, data| {
+                let failure = Failure { kind, method, name, id: &id, message, data };
+                error_hook::report(hook.as_deref(), &failure);
+            };
+            let reply = match ending {
+                Ending::Done(Err(e)) if e.code == codes::INTERNAL_ERROR => {
+                    failed(FailureKind::Internal, &e.message, e.data.as_ref());
+                    Err(if shared.mask_errors { ProtocolError::internal(MASKED) } else { e })
+                }
+                Ending::Done(reply) => reply,
+                Ending::Panicked(panic) => {
+                    failed(FailureKind::Panic, &panic, None);
+                    Err(ProtocolError::internal(MASKED))
+                }
+                Ending::Cancelled => Err(ProtocolError::internal("request cancelled")),
+                Ending::TimedOut(limit) => {
+                    let e = ProtocolError::internal(format!("request timed out after {} ms", limit.as_millis()))
+                        .with_data(json!({ "timeoutMs": limit.as_millis() as u64 }));
+                    failed(FailureKind::Timeout, &e.message, e.data.as_ref());
+                    Err(e)
+                }
             };
             (modern, reply)
         }
@@ -195,6 +223,22 @@ fn rate_limited(shared: &ServerShared, peer: &Peer, req: &IncomingRequest) -> Op
 /// The routed request: the method logic wrapped in panic isolation.
 type Routed<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Reply, String>> + Send + 'a>>;
 
+/// What the client reads of a request that failed unexpectedly (a panic; any internal
+/// error when `mask_error_details` is on): the detail goes to the log and the error hook.
+const MASKED: &str = "the handler failed unexpectedly";
+
+/// How a routed request ended.
+enum Ending {
+    /// The method logic answered.
+    Done(Reply),
+    /// A handler or middleware panicked, with this message.
+    Panicked(String),
+    /// The request's token tripped (the client cancelled, or the server is stopping).
+    Cancelled,
+    /// The request ran past the request timeout.
+    TimedOut(std::time::Duration),
+}
+
 /// Runs the routed request until it finishes or its token trips. `biased`: when the token
 /// trips, the handler is polled first, so its own reaction to `ctx.cancelled()` (cleanup,
 /// the `notifications/cancelled` for a pending server->client request) runs before it is
@@ -202,18 +246,15 @@ type Routed<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Repl
 /// handler returned something in that last poll: what a cancelled handler returns is
 /// usually its reaction to the cancellation (a binding's handler may see it before this
 /// future is polled), and a client must not take it for the work's result.
-async fn guarded(routed: Routed<'_>, cancel: &CancellationToken, id: &RequestId) -> Reply {
-    let cancelled = || Err(ProtocolError::internal("request cancelled"));
+async fn guarded(routed: Routed<'_>, cancel: &CancellationToken) -> Ending {
     tokio::select! {
         biased;
-        r = routed => {
-            let reply = r.unwrap_or_else(|msg| {
-                tracing::error!(request = %id, panic = %msg, "handler panicked");
-                Err(ProtocolError::internal("the handler failed unexpectedly"))
-            });
-            if cancel.is_cancelled() { cancelled() } else { reply }
-        }
-        () = cancel.cancelled() => cancelled(),
+        r = routed => match r {
+            _ if cancel.is_cancelled() => Ending::Cancelled,
+            Ok(reply) => Ending::Done(reply),
+            Err(panic) => Ending::Panicked(panic),
+        },
+        () = cancel.cancelled() => Ending::Cancelled,
     }
 }
 

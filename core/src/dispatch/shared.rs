@@ -44,6 +44,8 @@ pub(crate) struct ServerShared {
     pub enable_prompts: bool,
     /// The rate limits, when any are set.
     pub rate_limiter: Option<super::rate_limit::Limiter>,
+    /// Clients read only that a request failed, not an internal error's message.
+    pub mask_errors: bool,
 }
 
 impl ServerShared {

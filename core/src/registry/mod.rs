@@ -12,6 +12,7 @@ pub mod tool;
 
 use std::sync::{Arc, RwLock};
 
+use crate::error_hook::ErrorHook;
 use crate::middleware::Chain;
 
 pub(crate) use catalog::Catalog;
@@ -30,6 +31,8 @@ pub(crate) struct Snapshot {
     pub completions: Completions,
     /// The middleware chain around every request, outermost first.
     pub middleware: Chain,
+    /// Told of every unexpected failure of a request.
+    pub error_hook: Option<Arc<dyn ErrorHook>>,
 }
 
 impl Snapshot {

@@ -24,6 +24,7 @@ use crate::dispatch::rounds::context;
 use crate::dispatch::router::{Era, Peer};
 use crate::dispatch::shared::ServerShared;
 use crate::error::{HandlerError, ProtocolError, ToolError, codes};
+use crate::error_hook::{self, Failure, FailureKind};
 use crate::handler::{Arguments, ToolOutput};
 use crate::jsonrpc::RequestId;
 use crate::registry::ToolEntry;
@@ -96,7 +97,16 @@ async fn run(launch: Launch) {
         let output = match outcome {
             Ok(output) => output,
             Err(panic) => {
-                tracing::error!(task = %task.id, panic = %panic, "task handler panicked");
+                let hook = shared.registry.snapshot().error_hook.clone();
+                let failure = Failure {
+                    kind: FailureKind::Panic,
+                    method: "tools/call",
+                    name: Some(&tool.def.name),
+                    id: &id,
+                    message: &panic,
+                    data: None,
+                };
+                error_hook::report(hook.as_deref(), &failure);
                 let e = ProtocolError::internal("the handler failed unexpectedly");
                 return settle(&shared, &era, &tool, &task, Err(e.into()));
             }
