@@ -76,6 +76,8 @@ pub struct ServerBuilder {
     tasks: Option<TaskOptions>,
     rate_limits: RateLimits,
     mask_errors: bool,
+    metrics: bool,
+    metrics_address: Option<std::net::SocketAddr>,
 }
 
 impl Server {
@@ -101,6 +103,8 @@ impl Server {
             enable: (false, false, false),
             tasks: None,
             mask_errors: false,
+            metrics: false,
+            metrics_address: None,
         }
     }
 
@@ -317,6 +321,20 @@ impl Server {
         self.shared.registry.update(|s| s.middleware = Chain::from([link]));
     }
 
+    /// The request metrics as JSON (see [`ServerBuilder::metrics`]): `{"series": [{"method",
+    /// "name", "outcomes": {"ok": n, "tool_error": n, "error": n, "internal_error": n,
+    /// "rate_limited": n, "timeout": n, "cancelled": n}, "inFlight", "count", "sumSeconds",
+    /// "buckets": [{"le", "count"}]}]}`; `None` when metrics are off.
+    pub fn metrics(&self) -> Option<Value> {
+        self.shared.metrics.get().map(|m| m.snapshot())
+    }
+
+    /// The request metrics in the Prometheus text format (what `GET /metrics` serves, less
+    /// the HTTP session gauge); `None` when metrics are off.
+    pub fn metrics_text(&self) -> Option<String> {
+        self.shared.metrics.get().map(|m| m.render(None))
+    }
+
     /// Makes `hook` the server's error hook (replacing any): it is told of every unexpected
     /// failure of a request (see [`crate::error_hook`]) that starts after this call.
     pub fn set_error_hook(&self, hook: impl ErrorHook) {
@@ -432,6 +450,24 @@ impl ServerBuilder {
     /// way. A panic's message never reaches the client.
     pub fn mask_error_details(mut self, mask: bool) -> Self {
         self.mask_errors = mask;
+        self
+    }
+
+    /// Keeps request metrics (off by default): requests by method, tool/prompt/resource name
+    /// and outcome, a duration histogram and the requests in flight, over every transport.
+    /// Read them with [`Server::metrics`] or [`Server::metrics_text`]; HTTP serves them at
+    /// `GET /metrics` when [`crate::HttpOptions::metrics`] is on (which turns them on too).
+    pub fn metrics(mut self, enabled: bool) -> Self {
+        self.metrics = enabled;
+        self
+    }
+
+    /// Serves `GET /metrics` on `addr` while the server serves stdio (a stdio server has no
+    /// HTTP listener of its own); turns metrics on. Bind to a loopback address unless the
+    /// network in front of it is trusted: the figures name every tool.
+    pub fn metrics_address(mut self, addr: std::net::SocketAddr) -> Self {
+        self.metrics = true;
+        self.metrics_address = Some(addr);
         self
     }
 
@@ -658,6 +694,8 @@ impl ServerBuilder {
             enable_prompts: self.enable.2,
             rate_limiter: Limiter::new(self.rate_limits),
             mask_errors: self.mask_errors,
+            metrics: if self.metrics { std::sync::OnceLock::from(Arc::default()) } else { std::sync::OnceLock::new() },
+            metrics_address: self.metrics_address,
         };
         Ok(Server { shared: Arc::new(shared) })
     }

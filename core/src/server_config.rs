@@ -54,6 +54,11 @@ struct ServerConfig {
     enable_prompts: Option<bool>,
     #[serde(alias = "maskErrorDetails")]
     mask_error_details: Option<bool>,
+    /// Keep request metrics.
+    metrics: Option<bool>,
+    /// `host:port` where a stdio server serves `GET /metrics`.
+    #[serde(alias = "metricsAddress")]
+    metrics_address: Option<String>,
 }
 
 /// The `limits` member ([`Limits`]).
@@ -271,6 +276,14 @@ impl ServerBuilder {
         }
         if let Some(mask) = c.mask_error_details {
             b = b.mask_error_details(mask);
+        }
+        if let Some(on) = c.metrics {
+            b = b.metrics(on);
+        }
+        if let Some(addr) = c.metrics_address {
+            let parsed =
+                addr.parse().map_err(|_| bad(format!("metrics_address {addr:?} is not an IP address and port")))?;
+            b = b.metrics_address(parsed);
         }
         Ok(b)
     }

@@ -158,13 +158,12 @@ async fn requests_are_counted_by_method_and_outcome() {
     let text = s.metrics().await;
     assert_eq!(
         text,
-        "# HELP mcpforge_requests_total MCP requests served over HTTP, by method and outcome.\n\
+        "# HELP mcpforge_requests_total MCP requests served, by method, name and outcome.\n\
          # TYPE mcpforge_requests_total counter\n\
          # HELP mcpforge_request_duration_seconds Time from receiving an MCP request to its outcome.\n\
          # TYPE mcpforge_request_duration_seconds histogram\n\
-         # HELP mcpforge_requests_in_flight MCP requests being served over HTTP.\n\
+         # HELP mcpforge_requests_in_flight MCP requests being served, by method and name.\n\
          # TYPE mcpforge_requests_in_flight gauge\n\
-         mcpforge_requests_in_flight 0\n\
          # HELP mcpforge_sessions Live legacy sessions (Streamable HTTP and 2024-11-05 HTTP+SSE).\n\
          # TYPE mcpforge_sessions gauge\n\
          mcpforge_sessions 0\n"
@@ -181,7 +180,7 @@ async fn requests_are_counted_by_method_and_outcome() {
     let gone = send_only(s.addr, &call(5, "wait")).await;
     started(&mut f).await;
     drop(gone);
-    s.metrics_with(&["mcpforge_requests_total{method=\"tools/call\",outcome=\"cancelled\"} 1"]).await;
+    s.metrics_with(&["mcpforge_requests_total{method=\"tools/call\",name=\"wait\",outcome=\"cancelled\"} 1"]).await;
 
     // A legacy session: initialize, a list, and a call cancelled by notifications/cancelled.
     let session = open_session(&s).await;
@@ -197,17 +196,17 @@ async fn requests_are_counted_by_method_and_outcome() {
 
     let text = s
         .metrics_with(&[
-            "mcpforge_requests_total{method=\"tools/call\",outcome=\"ok\"} 2",
-            "mcpforge_requests_total{method=\"tools/call\",outcome=\"error\"} 1",
-            "mcpforge_requests_total{method=\"tools/call\",outcome=\"cancelled\"} 2",
-            "mcpforge_requests_total{method=\"initialize\",outcome=\"ok\"} 1",
-            "mcpforge_requests_total{method=\"initialize\",outcome=\"error\"} 0",
-            "mcpforge_requests_total{method=\"tools/list\",outcome=\"ok\"} 1",
-            "mcpforge_requests_total{method=\"other\",outcome=\"error\"} 1",
-            "mcpforge_request_duration_seconds_count{method=\"tools/call\"} 5",
-            "mcpforge_request_duration_seconds_bucket{method=\"tools/call\",le=\"+Inf\"} 5",
-            "mcpforge_request_duration_seconds_count{method=\"other\"} 1",
-            "mcpforge_requests_in_flight 0",
+            "mcpforge_requests_total{method=\"tools/call\",name=\"echo\",outcome=\"ok\"} 2",
+            "mcpforge_requests_total{method=\"tools/call\",name=\"unknown\",outcome=\"error\"} 1",
+            "mcpforge_requests_total{method=\"tools/call\",name=\"wait\",outcome=\"cancelled\"} 2",
+            "mcpforge_requests_total{method=\"initialize\",name=\"\",outcome=\"ok\"} 1",
+            "mcpforge_requests_total{method=\"initialize\",name=\"\",outcome=\"error\"} 0",
+            "mcpforge_requests_total{method=\"tools/list\",name=\"\",outcome=\"ok\"} 1",
+            "mcpforge_requests_total{method=\"other\",name=\"\",outcome=\"error\"} 1",
+            "mcpforge_request_duration_seconds_count{method=\"tools/call\",name=\"echo\"} 2",
+            "mcpforge_request_duration_seconds_bucket{method=\"tools/call\",name=\"echo\",le=\"+Inf\"} 2",
+            "mcpforge_request_duration_seconds_count{method=\"other\",name=\"\"} 1",
+            "mcpforge_requests_in_flight{method=\"tools/call\",name=\"wait\"} 0",
             "mcpforge_sessions 1",
         ])
         .await;
@@ -217,7 +216,9 @@ async fn requests_are_counted_by_method_and_outcome() {
     // The histogram: cumulative buckets in increasing `le` order, ending at the count.
     let buckets: Vec<(String, f64)> = text
         .lines()
-        .filter_map(|l| l.strip_prefix("mcpforge_request_duration_seconds_bucket{method=\"tools/call\",le=\""))
+        .filter_map(|l| {
+            l.strip_prefix("mcpforge_request_duration_seconds_bucket{method=\"tools/call\",name=\"echo\",le=\"")
+        })
         .map(|l| {
             let (le, n) = l.split_once("\"} ").expect("a bucket sample");
             (le.to_owned(), n.parse().expect("a number"))
@@ -228,7 +229,8 @@ async fn requests_are_counted_by_method_and_outcome() {
     assert!(buckets.windows(2).all(|w| w[0].1 <= w[1].1), "buckets are cumulative: {buckets:?}");
     let les: Vec<f64> = buckets[..14].iter().map(|b| b.0.parse().expect("a bound")).collect();
     assert!(les.windows(2).all(|w| w[0] < w[1]), "bounds increase: {les:?}");
-    let sum = sample(&text, "mcpforge_request_duration_seconds_sum{method=\"tools/call\"}").expect("a sum");
+    let sum =
+        sample(&text, "mcpforge_request_duration_seconds_sum{method=\"tools/call\",name=\"echo\"}").expect("a sum");
     assert!(sum > 0.0);
     s.stop().await;
 }
@@ -242,8 +244,10 @@ async fn the_in_flight_gauge_follows_running_requests() {
     started(&mut f).await;
     started(&mut f).await;
     let text = s.metrics().await;
-    assert_eq!(sample(&text, "mcpforge_requests_in_flight"), Some(2.0), "{text}");
-    assert!(!text.contains("tools/call"), "running requests have no outcome yet");
+    let gauge = "mcpforge_requests_in_flight{method=\"tools/call\",name=\"wait\"}";
+    assert_eq!(sample(&text, gauge), Some(2.0), "{text}");
+    let ok = "mcpforge_requests_total{method=\"tools/call\",name=\"wait\",outcome=\"ok\"}";
+    assert_eq!(sample(&text, ok), Some(0.0), "running requests have no outcome yet");
 
     f.gate.add_permits(2);
     for pending in [first, second] {
@@ -252,8 +256,8 @@ async fn the_in_flight_gauge_follows_running_requests() {
     }
     // Each outcome is recorded before its response is sent.
     let text = s.metrics().await;
-    assert_eq!(sample(&text, "mcpforge_requests_in_flight"), Some(0.0), "{text}");
-    assert_eq!(sample(&text, "mcpforge_requests_total{method=\"tools/call\",outcome=\"ok\"}"), Some(2.0));
+    assert_eq!(sample(&text, gauge), Some(0.0), "{text}");
+    assert_eq!(sample(&text, ok), Some(2.0));
     s.stop().await;
 }
 
@@ -271,9 +275,10 @@ async fn metrics_stay_public_under_authorization_and_refusals_are_not_requests()
     assert_eq!(s.send(&call(2, "echo").header("Authorization", "Bearer bad")).await.status, 401);
     assert_eq!(s.send(&call(3, "echo").header("Authorization", "Bearer good")).await.status, 200);
     let text = s.metrics().await;
-    assert_eq!(sample(&text, "mcpforge_requests_total{method=\"tools/call\",outcome=\"ok\"}"), Some(1.0), "{text}");
-    assert_eq!(sample(&text, "mcpforge_requests_total{method=\"tools/call\",outcome=\"error\"}"), Some(0.0));
-    assert_eq!(sample(&text, "mcpforge_request_duration_seconds_count{method=\"tools/call\"}"), Some(1.0));
+    let echo = |series: &str| sample(&text, &format!("mcpforge_{series}"));
+    assert_eq!(echo("requests_total{method=\"tools/call\",name=\"echo\",outcome=\"ok\"}"), Some(1.0), "{text}");
+    assert_eq!(echo("requests_total{method=\"tools/call\",name=\"echo\",outcome=\"error\"}"), Some(0.0));
+    assert_eq!(echo("request_duration_seconds_count{method=\"tools/call\",name=\"echo\"}"), Some(1.0));
     s.stop().await;
 }
 
@@ -303,10 +308,10 @@ async fn sse_2024_requests_and_sessions_are_counted() {
 
     // Each outcome is recorded as its response goes out on the stream.
     s.metrics_with(&[
-        "mcpforge_requests_total{method=\"initialize\",outcome=\"ok\"} 1",
-        "mcpforge_requests_total{method=\"tools/call\",outcome=\"ok\"} 1",
-        "mcpforge_requests_total{method=\"tools/call\",outcome=\"error\"} 1",
-        "mcpforge_requests_in_flight 0",
+        "mcpforge_requests_total{method=\"initialize\",name=\"\",outcome=\"ok\"} 1",
+        "mcpforge_requests_total{method=\"tools/call\",name=\"echo\",outcome=\"ok\"} 1",
+        "mcpforge_requests_total{method=\"tools/call\",name=\"unknown\",outcome=\"error\"} 1",
+        "mcpforge_requests_in_flight{method=\"tools/call\",name=\"echo\"} 0",
         "mcpforge_sessions 1",
     ])
     .await;

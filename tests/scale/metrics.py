@@ -1,5 +1,5 @@
 """Per-instance request counters, read from an instance's Prometheus `/metrics`
-(`mcpforge_requests_total{method=...,outcome=...}`): how the scale-out tests prove which
+(`mcpforge_requests_total{method=...,name=...,outcome=...}`): how the scale-out tests prove which
 instance served what.
 """
 
@@ -12,11 +12,11 @@ from collections import Counter
 # Bound on one scrape: a healthy instance answers in milliseconds.
 SCRAPE_TIMEOUT = 5.0
 
-_SAMPLE = re.compile(r'^mcpforge_requests_total\{method="([^"]*)",outcome="([^"]*)"\} (\d+)$')
+_SAMPLE = re.compile(r'^mcpforge_requests_total\{method="([^"]*)",name="(?:[^"\\]|\\.)*",outcome="([^"]*)"\} (\d+)$')
 
 
 def parse(text: str) -> Counter[str]:
-    """Requests per method (all outcomes together) in a `/metrics` page."""
+    """Requests per method (all names and outcomes together) in a `/metrics` page."""
     counts: Counter[str] = Counter()
     for line in text.splitlines():
         match = _SAMPLE.match(line)

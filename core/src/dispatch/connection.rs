@@ -15,7 +15,7 @@ use tokio_util::task::TaskTracker;
 
 use super::cancel::{InFlight, RequestToken};
 use super::handshake;
-use super::observe::Observe;
+use super::metrics::Metrics;
 use super::router::{self, Outcome, Peer};
 use crate::auth::AuthCell;
 use crate::auth::AuthInfo;
@@ -113,19 +113,12 @@ pub(crate) struct ConnectionOptions {
     pub own_ids: bool,
     /// The caller's current grant (bearer authorization), refreshed by the transport.
     pub auth: Option<Arc<AuthCell>>,
-    /// Told about every request, when the transport keeps metrics.
-    pub observer: Option<Arc<dyn Observe>>,
 }
 
 impl ConnectionOptions {
     /// A connection of one client with the server's per-connection limit.
     pub fn for_client(shared: &ServerShared) -> ConnectionOptions {
-        ConnectionOptions {
-            max_in_flight: shared.limits.max_in_flight_per_connection,
-            own_ids: true,
-            auth: None,
-            observer: None,
-        }
+        ConnectionOptions { max_in_flight: shared.limits.max_in_flight_per_connection, own_ids: true, auth: None }
     }
 }
 
@@ -146,7 +139,8 @@ pub(crate) struct Connection {
     hard_stop: CancellationToken,
     tasks: TaskTracker,
     auth: Option<Arc<AuthCell>>,
-    observer: Option<Arc<dyn Observe>>,
+    /// The server's request metrics, when they are kept.
+    metrics: Option<Arc<Metrics>>,
 }
 
 /// Global and per-connection in-flight slots of one request.
@@ -164,6 +158,7 @@ impl Connection {
     pub fn new(shared: Arc<ServerShared>, out: Outbox, options: ConnectionOptions) -> Arc<Connection> {
         Arc::new(Connection {
             permits: Arc::new(Semaphore::new(options.max_in_flight.max(1))),
+            metrics: shared.metrics.get().cloned(),
             shared,
             out,
             session: OnceLock::new(),
@@ -173,7 +168,6 @@ impl Connection {
             hard_stop: CancellationToken::new(),
             tasks: TaskTracker::new(),
             auth: options.auth,
-            observer: options.observer,
         })
     }
 
@@ -285,7 +279,8 @@ impl Connection {
 
     /// `initialize` runs inline, in order, so the requests after it see the session.
     fn initialize(&self, req: &IncomingRequest) -> Outcome {
-        let probe = self.observer.as_ref().map(|o| o.start(&req.method));
+        let probe =
+            self.metrics.as_ref().map(|m| m.start(&self.shared.registry.snapshot(), &req.method, req.params.as_ref()));
         let outcome = if self.session.get().is_some() {
             let e = ProtocolError::invalid_request("the session is already initialized");
             refusal_outcome(encode::error(Some(&req.id), &e, self.null_ids()), &e)
@@ -299,7 +294,7 @@ impl Connection {
             }
         };
         if let Some(p) = probe {
-            p.settle(outcome.error_code, true, false, None);
+            p.settle(&outcome.response, outcome.error_code, true, false, None);
         }
         outcome
     }
@@ -360,7 +355,8 @@ impl Connection {
                 return Submitted::Answered;
             }
         };
-        let probe = self.observer.as_ref().map(|o| o.start(&req.method));
+        let probe =
+            self.metrics.as_ref().map(|m| m.start(&self.shared.registry.snapshot(), &req.method, req.params.as_ref()));
         let conn = self.clone();
         let task_token = token.clone();
         // Method and id only: never the arguments (nor, on HTTP, the token).
@@ -400,7 +396,13 @@ impl Connection {
             // Nothing is sent for a request the client cancelled.
             let owed = serial.is_none_or(|serial| conn.in_flight.finish(&id, serial));
             if let Some(p) = probe {
-                p.settle(outcome.error_code, owed, task_token.is_cancelled(), conn.shared.limits.request_timeout);
+                p.settle(
+                    &outcome.response,
+                    outcome.error_code,
+                    owed,
+                    task_token.is_cancelled(),
+                    conn.shared.limits.request_timeout,
+                );
             }
             if owed {
                 answer.deliver(outcome).await;

@@ -46,9 +46,19 @@ pub(crate) struct ServerShared {
     pub rate_limiter: Option<super::rate_limit::Limiter>,
     /// Clients read only that a request failed, not an internal error's message.
     pub mask_errors: bool,
+    /// Request metrics, once turned on (server option, or an HTTP app that serves them).
+    pub metrics: std::sync::OnceLock<Arc<super::metrics::Metrics>>,
+    /// Where a stdio server serves `GET /metrics`, when set.
+    pub metrics_address: Option<std::net::SocketAddr>,
 }
 
 impl ServerShared {
+    /// The request metrics, turned on now if they were not (connections opened from now
+    /// on keep them).
+    pub fn enable_metrics(&self) -> Arc<super::metrics::Metrics> {
+        self.metrics.get_or_init(Arc::default).clone()
+    }
+
     pub fn version_strings(&self) -> Vec<&'static str> {
         self.versions.iter().map(|v| v.as_str()).collect()
     }

@@ -70,7 +70,18 @@ pub(crate) async fn serve(shared: Arc<ServerShared>, options: StdioOptions) -> R
     let stop = CancellationToken::new();
     let signals = if options.handle_signals { Some(super::signals::stop_on_signal(stop.clone())?) } else { None };
     let (held, read, write) = open(options.protect_stdio)?;
+    // The metrics side port lives as long as the stdio session.
+    let side_port = match shared.metrics_address {
+        Some(addr) => {
+            let listener = tokio::net::TcpListener::bind(addr).await?;
+            let done = CancellationToken::new();
+            tokio::spawn(super::http::metrics::serve_side_port(shared.clone(), listener, done.clone()));
+            Some(done.drop_guard())
+        }
+        None => None,
+    };
     let result = super::stream::serve(shared, read, write, stop).await;
+    drop(side_port);
     drop(held);
     if let Some(s) = signals {
         s.abort();

@@ -58,7 +58,6 @@ async fn serve(app: Arc<App>, caller: Caller, socket: WebSocket) {
     let (out, rx) = outbox("WebSocket output", shared.limits.max_queued_messages, queue_bytes(&shared));
     let mut options = ConnectionOptions::for_client(&shared);
     options.auth = caller.0.map(|a| Arc::new(AuthCell::new(a)));
-    options.observer = app.observer();
     let conn = Connection::new(shared.clone(), out.clone(), options);
     let (sink, mut stream) = socket.split();
     let (close_tx, close_rx) = tokio::sync::oneshot::channel();

@@ -18,10 +18,9 @@ use axum::routing::{get, post};
 use tokio_util::sync::CancellationToken;
 use tower_service::Service as _;
 
-use super::metrics::{self, Metrics};
+use super::metrics;
 use super::{App, HttpOptions, auth, endpoint, exchange, guard, legacy_sse, sessions::SessionStore};
 use crate::dispatch::connection::{Connection, ConnectionOptions};
-use crate::dispatch::observe::Observe;
 use crate::dispatch::shared::ServerShared;
 use crate::error::ProtocolError;
 
@@ -59,16 +58,13 @@ impl HttpApp {
     /// current tokio runtime (panics outside one, like `tokio::spawn`). The tasks end when
     /// the server shuts down or the last clone of the application is dropped.
     pub(crate) fn new(shared: Arc<ServerShared>, options: HttpOptions) -> HttpApp {
-        let metrics = options.metrics.then(|| Arc::new(Metrics::default()));
+        if options.metrics {
+            shared.enable_metrics();
+        }
         let stateless = Connection::new(
             shared.clone(),
             crate::dispatch::Outbox::discard(),
-            ConnectionOptions {
-                max_in_flight: shared.limits.max_in_flight,
-                own_ids: false,
-                auth: None,
-                observer: metrics.as_ref().map(|m| Arc::new(metrics::Observer(m.clone())) as Arc<dyn Observe>),
-            },
+            ConnectionOptions { max_in_flight: shared.limits.max_in_flight, own_ids: false, auth: None },
         );
         let gone = CancellationToken::new();
         let app = Arc::new(App {
@@ -76,7 +72,6 @@ impl HttpApp {
             shared,
             sessions: SessionStore::new(options.max_sessions, options.session_idle_timeout),
             sse: legacy_sse::SseSessions::new(options.max_sessions),
-            metrics,
             options,
             stopping: CancellationToken::new(),
             closing: CancellationToken::new(),

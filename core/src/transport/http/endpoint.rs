@@ -220,9 +220,7 @@ async fn initialize(
     // Unsolicited messages wait here for the session's GET stream.
     let (backlog, backlog_reader) =
         outbox("legacy session backlog", shared.limits.max_session_backlog, queue_bytes(shared));
-    let mut options = ConnectionOptions::for_client(shared);
-    options.observer = app.observer();
-    let conn = Connection::new(shared.clone(), backlog, options);
+    let conn = Connection::new(shared.clone(), backlog, ConnectionOptions::for_client(shared));
     let (tx, rx) = tokio::sync::oneshot::channel();
     let id = req.id.clone();
     let route =
@@ -257,9 +255,7 @@ async fn initialize(
 /// version when that one is not served) and nothing else known about its client.
 async fn sessionless(app: &Arc<App>, http: &Arc<HttpRequestInfo>, req: IncomingRequest, caller: &Caller) -> Response {
     let shared = &app.shared;
-    let mut options = ConnectionOptions::for_client(shared);
-    options.observer = app.observer();
-    let conn = Connection::new(shared.clone(), Outbox::discard(), options);
+    let conn = Connection::new(shared.clone(), Outbox::discard(), ConnectionOptions::for_client(shared));
     if req.method != "initialize" {
         let legacy = |v: &ProtocolVersion| !v.is_modern() && shared.versions.contains(v);
         let version = header(http.header_map(), VERSION_HEADER)

@@ -107,7 +107,6 @@ pub(crate) async fn open(State(app): State<Arc<App>>, caller: Caller) -> Respons
     let (out, output) = outbox("HTTP+SSE session", shared.limits.max_queued_messages, queue_bytes(&shared));
     let mut options = ConnectionOptions::for_client(&shared);
     options.auth = caller.0.clone().map(|a| Arc::new(AuthCell::new(a)));
-    options.observer = app.observer();
     let conn = Connection::new(shared, out.clone(), options);
     let session = Arc::new(SseSession {
         subject: caller.subject().map(str::to_owned),

@@ -14,7 +14,7 @@ pub(crate) mod headers;
 mod hosted;
 mod legacy_sse;
 mod listener;
-mod metrics;
+pub(crate) mod metrics;
 pub mod options;
 mod resume;
 mod sessions;
@@ -32,11 +32,9 @@ pub(crate) use listener::ConnectionSlot;
 pub use options::HttpOptions;
 
 use crate::dispatch::connection::Connection;
-use crate::dispatch::observe::Observe;
 use crate::dispatch::shared::ServerShared;
 use crate::error::Error;
 use legacy_sse::SseSessions;
-use metrics::Metrics;
 use sessions::SessionStore;
 
 /// State shared by every HTTP request of one application.
@@ -46,8 +44,6 @@ pub(crate) struct App {
     pub sessions: SessionStore,
     /// 2024-11-05 HTTP+SSE sessions.
     pub sse: SseSessions,
-    /// Request metrics (`HttpOptions::metrics`).
-    pub metrics: Option<Arc<Metrics>>,
     /// Tripped when shutdown starts: streams end, listen subscriptions get their final result.
     pub stopping: CancellationToken,
     /// Tripped by [`HttpApp::close`]: this application stops as on shutdown, the server and
@@ -58,13 +54,6 @@ pub(crate) struct App {
     pub stateless: Arc<Connection>,
     /// Trips when the application is dropped, ending its shutdown task.
     pub _gone: DropGuard,
-}
-
-impl App {
-    /// The request observer of a new connection (metrics on).
-    pub fn observer(&self) -> Option<Arc<dyn Observe>> {
-        self.metrics.as_ref().map(|m| Arc::new(metrics::Observer(m.clone())) as Arc<dyn Observe>)
-    }
 }
 
 /// A bound HTTP listener, ready to serve (see [`crate::Server::bind_http`]).

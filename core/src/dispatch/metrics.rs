@@ -1,0 +1,350 @@
+//! Opt-in request metrics of one server, over every transport: requests by method, name
+//! (tool, prompt, resource) and outcome, a duration histogram and the requests in flight of
+//! each (method, name), rendered as Prometheus text (`GET /metrics` over HTTP, a side port
+//! for stdio) and as a JSON snapshot ([`crate::Server::metrics`]).
+//!
+//! Hand-written on purpose: what is exported is a few counters and one fixed-bucket
+//! histogram per series, which atomics cover with no lock on the request path beyond one
+//! read of the series table. An exporter crate (`metrics` + its Prometheus exporter) would
+//! bring a registry with label maps, and a dependency tree, for nothing more. Labels cannot
+//! be grown by clients: methods outside the known table are `other`, names are only those
+//! registered (a resource read is labelled by its template), and the table holds at most
+//! [`MAX_SERIES`] series, after which new ones count under the name `other`.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use serde_json::{Map, Value, json};
+
+use crate::error::codes;
+use crate::registry::Snapshot;
+
+/// Methods with a label of their own; anything else is `other`.
+const METHODS: &[&str] = &[
+    "initialize",
+    "ping",
+    "server/discover",
+    "tools/list",
+    "tools/call",
+    "resources/list",
+    "resources/templates/list",
+    "resources/read",
+    "resources/subscribe",
+    "resources/unsubscribe",
+    "prompts/list",
+    "prompts/get",
+    "completion/complete",
+    "logging/setLevel",
+    "subscriptions/listen",
+];
+
+/// Upper bounds of the duration buckets, in seconds (`+Inf` is implicit).
+const BUCKETS: [f64; 14] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 60.0];
+
+/// The most (method, name) series kept; later names count as `other`.
+pub(crate) const MAX_SERIES: usize = 4096;
+
+/// The name label of a request naming something that is not registered.
+const UNKNOWN: &str = "unknown";
+
+/// How a request ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// A result.
+    Ok,
+    /// A tool's result with `isError: true`.
+    ToolError,
+    /// A JSON-RPC error the client caused (unknown method or name, invalid params, ...).
+    Error,
+    /// An internal error (-32603) other than a timeout.
+    InternalError,
+    /// Refused over a rate limit.
+    RateLimited,
+    /// Ran past the request timeout.
+    Timeout,
+    /// Cancelled by the client, or the client went away, before it was answered.
+    Cancelled,
+}
+
+impl Outcome {
+    const ALL: [Outcome; 7] = [
+        Outcome::Ok,
+        Outcome::ToolError,
+        Outcome::Error,
+        Outcome::InternalError,
+        Outcome::RateLimited,
+        Outcome::Timeout,
+        Outcome::Cancelled,
+    ];
+
+    fn label(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::ToolError => "tool_error",
+            Outcome::Error => "error",
+            Outcome::InternalError => "internal_error",
+            Outcome::RateLimited => "rate_limited",
+            Outcome::Timeout => "timeout",
+            Outcome::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// One (method, name)'s counters. Buckets are not cumulative here (one increment per
+/// request); they are summed when rendered.
+#[derive(Default)]
+struct Series {
+    outcomes: [AtomicU64; Outcome::ALL.len()],
+    buckets: [AtomicU64; BUCKETS.len() + 1],
+    sum_nanos: AtomicU64,
+    in_flight: AtomicI64,
+}
+
+/// (index in [`METHODS`] or `METHODS.len()` for `other`, name label).
+type Key = (usize, Box<str>);
+
+/// The metrics of one server.
+pub(crate) struct Metrics {
+    series: RwLock<HashMap<Key, Arc<Series>>>,
+    /// Bucket bounds in nanoseconds.
+    bounds: [u64; BUCKETS.len()],
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics { series: RwLock::default(), bounds: BUCKETS.map(|s| (s * 1e9) as u64) }
+    }
+}
+
+fn method_label(index: usize) -> &'static str {
+    METHODS.get(index).copied().unwrap_or("other")
+}
+
+/// The name label of a request: a registered tool or prompt name, a registered resource
+/// URI or the template a read URI matches, `unknown` for anything else named; empty for
+/// methods that name nothing.
+fn name_label<'a>(snap: &'a Snapshot, method: &str, params: Option<&'a Map<String, Value>>) -> &'a str {
+    let named = crate::middleware::named(method, params);
+    let Some(name) = named else { return "" };
+    let known = match method {
+        "tools/call" => snap.tools.get(name).map(|_| name),
+        "prompts/get" => snap.prompts.get(name).map(|_| name),
+        "resources/read" | "resources/subscribe" | "resources/unsubscribe" => match snap.resources.get(name) {
+            Some(_) => Some(name),
+            None => snap.templates.iter().find(|t| t.template.matches(name).is_some()).map(|t| t.template.as_str()),
+        },
+        // A completion names a prompt or a template: its own kind is not told apart here.
+        _ => snap.prompts.get(name).map(|_| name).or_else(|| snap.templates.get(name).map(|_| name)),
+    };
+    known.unwrap_or(UNKNOWN)
+}
+
+impl Metrics {
+    /// Starts timing a request (counted in flight until the timer is settled or dropped).
+    pub fn start(self: &Arc<Self>, snap: &Snapshot, method: &str, params: Option<&Map<String, Value>>) -> Timer {
+        let index = METHODS.iter().position(|m| *m == method).unwrap_or(METHODS.len());
+        let series = self.series_of(index, name_label(snap, method, params));
+        series.in_flight.fetch_add(1, Ordering::Relaxed);
+        Timer { metrics: self.clone(), series, start: Instant::now(), outcome: None, tool_call: method == "tools/call" }
+    }
+
+    fn series_of(&self, method: usize, name: &str) -> Arc<Series> {
+        let read = self.series.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(s) = read.get(&(method, Box::from(name)) as &Key) {
+            return s.clone();
+        }
+        drop(read);
+        let mut write = self.series.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let name =
+            if write.len() >= MAX_SERIES && !write.contains_key(&(method, Box::from(name))) { "other" } else { name };
+        write.entry((method, Box::from(name))).or_default().clone()
+    }
+
+    fn record(&self, series: &Series, outcome: Outcome, elapsed: Duration) {
+        series.outcomes[outcome as usize].fetch_add(1, Ordering::Relaxed);
+        let nanos = u64::try_from(elapsed.as_nanos()).unwrap_or(u64::MAX);
+        let bucket = self.bounds.iter().position(|b| nanos <= *b).unwrap_or(BUCKETS.len());
+        series.buckets[bucket].fetch_add(1, Ordering::Relaxed);
+        series.sum_nanos.fetch_add(nanos, Ordering::Relaxed);
+    }
+
+    /// The series in label order.
+    fn sorted(&self) -> Vec<(&'static str, Box<str>, Arc<Series>)> {
+        let read = self.series.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut all: Vec<_> = read.iter().map(|((m, n), s)| (method_label(*m), n.clone(), s.clone())).collect();
+        all.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        all
+    }
+
+    /// The Prometheus text exposition (format 0.0.4); `sessions` adds the live-sessions
+    /// gauge (HTTP). Only (method, name) pairs seen so far have series.
+    pub fn render(&self, sessions: Option<usize>) -> String {
+        let mut out = String::with_capacity(4096);
+        let all = self.sorted();
+        out.push_str("# HELP mcpforge_requests_total MCP requests served, by method, name and outcome.\n");
+        out.push_str("# TYPE mcpforge_requests_total counter\n");
+        for (m, n, s) in &all {
+            let n = escape(n);
+            for o in Outcome::ALL {
+                let count = s.outcomes[o as usize].load(Ordering::Relaxed);
+                let _ = writeln!(
+                    out,
+                    "mcpforge_requests_total{{method=\"{m}\",name=\"{n}\",outcome=\"{}\"}} {count}",
+                    o.label()
+                );
+            }
+        }
+        out.push_str("# HELP mcpforge_request_duration_seconds Time from receiving an MCP request to its outcome.\n");
+        out.push_str("# TYPE mcpforge_request_duration_seconds histogram\n");
+        for (m, n, s) in &all {
+            let n = escape(n);
+            let mut cumulative = 0u64;
+            for (b, bound) in BUCKETS.iter().enumerate() {
+                cumulative += s.buckets[b].load(Ordering::Relaxed);
+                let _ = writeln!(
+                    out,
+                    "mcpforge_request_duration_seconds_bucket{{method=\"{m}\",name=\"{n}\",le=\"{bound}\"}} {cumulative}"
+                );
+            }
+            cumulative += s.buckets[BUCKETS.len()].load(Ordering::Relaxed);
+            let labels = format!("method=\"{m}\",name=\"{n}\"");
+            let _ = writeln!(out, "mcpforge_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {cumulative}");
+            let sum = s.sum_nanos.load(Ordering::Relaxed) as f64 / 1e9;
+            let _ = writeln!(out, "mcpforge_request_duration_seconds_sum{{{labels}}} {sum}");
+            let _ = writeln!(out, "mcpforge_request_duration_seconds_count{{{labels}}} {cumulative}");
+        }
+        out.push_str("# HELP mcpforge_requests_in_flight MCP requests being served, by method and name.\n");
+        out.push_str("# TYPE mcpforge_requests_in_flight gauge\n");
+        for (m, n, s) in &all {
+            let _ = writeln!(
+                out,
+                "mcpforge_requests_in_flight{{method=\"{m}\",name=\"{}\"}} {}",
+                escape(n),
+                s.in_flight.load(Ordering::Relaxed).max(0)
+            );
+        }
+        if let Some(sessions) = sessions {
+            out.push_str("# HELP mcpforge_sessions Live legacy sessions (Streamable HTTP and 2024-11-05 HTTP+SSE).\n");
+            out.push_str("# TYPE mcpforge_sessions gauge\n");
+            let _ = writeln!(out, "mcpforge_sessions {sessions}");
+        }
+        out
+    }
+
+    /// The same figures as JSON: `{"series":[{"method","name","outcomes":{label:n},
+    /// "inFlight","count","sumSeconds","buckets":[{"le",count}]}]}` (buckets cumulative).
+    pub fn snapshot(&self) -> Value {
+        let series: Vec<Value> = self
+            .sorted()
+            .into_iter()
+            .map(|(m, n, s)| {
+                let outcomes: Map<String, Value> = Outcome::ALL
+                    .iter()
+                    .map(|o| (o.label().to_owned(), json!(s.outcomes[*o as usize].load(Ordering::Relaxed))))
+                    .collect();
+                let mut cumulative = 0u64;
+                let mut buckets: Vec<Value> = BUCKETS
+                    .iter()
+                    .enumerate()
+                    .map(|(b, bound)| {
+                        cumulative += s.buckets[b].load(Ordering::Relaxed);
+                        json!({ "le": bound, "count": cumulative })
+                    })
+                    .collect();
+                cumulative += s.buckets[BUCKETS.len()].load(Ordering::Relaxed);
+                buckets.push(json!({ "le": "+Inf", "count": cumulative }));
+                json!({
+                    "method": m,
+                    "name": &*n,
+                    "outcomes": outcomes,
+                    "inFlight": s.in_flight.load(Ordering::Relaxed).max(0),
+                    "count": cumulative,
+                    "sumSeconds": s.sum_nanos.load(Ordering::Relaxed) as f64 / 1e9,
+                    "buckets": buckets,
+                })
+            })
+            .collect();
+        json!({ "series": series })
+    }
+}
+
+/// A label value escaped for the text format (backslash, quote, newline).
+fn escape(v: &str) -> std::borrow::Cow<'_, str> {
+    if v.contains(['\\', '"', '\n']) {
+        v.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n").into()
+    } else {
+        v.into()
+    }
+}
+
+/// Times one request; recorded when settled, or as cancelled when dropped unsettled (the
+/// request was dropped with its connection).
+pub(crate) struct Timer {
+    metrics: Arc<Metrics>,
+    series: Arc<Series>,
+    start: Instant,
+    outcome: Option<Outcome>,
+    /// A `tools/call`, whose result may be a tool error.
+    tool_call: bool,
+}
+
+impl Timer {
+    /// Records how the request ended.
+    pub fn finish(mut self, outcome: Outcome) {
+        self.outcome = Some(outcome);
+    }
+
+    /// Records a request that went through dispatch: its serialized `response`, the error
+    /// code of an error response, whether a response was owed (false when the client
+    /// cancelled), whether its token tripped, and the request timeout in force (a tripped
+    /// token after that long is a timeout, not a cancellation).
+    pub fn settle(
+        self,
+        response: &[u8],
+        error_code: Option<i64>,
+        answered: bool,
+        token_tripped: bool,
+        timeout: Option<Duration>,
+    ) {
+        let timed_out = timeout.is_some_and(|t| self.start.elapsed() >= t);
+        let outcome = if !answered || (token_tripped && !timed_out) {
+            Outcome::Cancelled
+        } else {
+            match error_code {
+                Some(codes::INTERNAL_ERROR) if timed_out => Outcome::Timeout,
+                Some(codes::INTERNAL_ERROR) => Outcome::InternalError,
+                Some(codes::RATE_LIMITED) => Outcome::RateLimited,
+                Some(_) => Outcome::Error,
+                None if self.tool_call && is_tool_error(response) => Outcome::ToolError,
+                None => Outcome::Ok,
+            }
+        };
+        self.finish(outcome);
+    }
+}
+
+/// Whether a `tools/call` response reports a failed tool. The engine writes `isError` after
+/// `content` and `structuredContent`, followed only by `_meta` and (2026) the result suffix,
+/// so only the tail of the response is searched (a 100 KiB answer costs no pass over its
+/// text). A quote inside a JSON string is escaped, so text cannot fake the member; a
+/// `structuredContent` object whose own last member is `"isError":true` would, and is then
+/// counted as a tool error.
+fn is_tool_error(response: &[u8]) -> bool {
+    const NEEDLE: &[u8] = b"\"isError\":true";
+    let tail = &response[response.len().saturating_sub(TOOL_ERROR_TAIL)..];
+    tail.windows(NEEDLE.len()).any(|w| w == NEEDLE)
+}
+
+/// How many bytes at the end of a `tools/call` response [`is_tool_error`] searches.
+const TOOL_ERROR_TAIL: usize = 4096;
+
+impl Drop for Timer {
+    fn drop(&mut self) {
+        let outcome = self.outcome.unwrap_or(Outcome::Cancelled);
+        self.metrics.record(&self.series, outcome, self.start.elapsed());
+        self.series.in_flight.fetch_sub(1, Ordering::Relaxed);
+    }
+}
