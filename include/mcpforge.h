@@ -882,8 +882,11 @@ mcpf_status mcpf_server_new(const char *name, size_t name_len, const char *versi
 // `{"requests", "per_ms", "burst"}`: token buckets; a refused request gets the error
 // `MCPF_ERROR_RATE_LIMITED` with `data.retryAfterMs`),
 // `"tasks"` (`{"ttl_ms", "poll_interval_ms", "max_tasks"}`), `"experimental"`,
-// `"extensions"` (id -> settings), `"enable_tools"`/`"enable_resources"`/`"enable_prompts"`.
-// The same form Python and Node take (camelCase names are accepted too). Otherwise as
+// `"extensions"` (id -> settings), `"enable_tools"`/`"enable_resources"`/`"enable_prompts"`,
+// `"mask_error_details"` (clients read only that a request failed, not an internal error's
+// message; see `mcpf_server_set_error_hook`), `"metrics"` (keep request metrics per method
+// and name), `"metrics_address"` (`"127.0.0.1:9464"`: serve `GET /metrics` there while
+// serving stdio). The same form Python and Node take (camelCase names are accepted too). Otherwise as
 // `mcpf_server_new`.
 //
 // # Safety

@@ -5,7 +5,7 @@
 //!
 //! Hand-written on purpose: what is exported is a few counters and one fixed-bucket
 //! histogram per series, which atomics cover with no lock on the request path beyond one
-//! read of the series table. An exporter crate (`metrics` + its Prometheus exporter) would
+//! read of the method's series table (looked up by the name as it is, no allocation). An exporter crate (`metrics` + its Prometheus exporter) would
 //! bring a registry with label maps, and a dependency tree, for nothing more. Labels cannot
 //! be grown by clients: methods outside the known table are `other`, names are only those
 //! registered (a resource read is labelled by its template), and the table holds at most
@@ -13,7 +13,7 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -103,19 +103,26 @@ struct Series {
     in_flight: AtomicI64,
 }
 
-/// (index in [`METHODS`] or `METHODS.len()` for `other`, name label).
-type Key = (usize, Box<str>);
+/// The series of one method, by name label.
+type ByName = RwLock<HashMap<Box<str>, Arc<Series>>>;
 
 /// The metrics of one server.
 pub(crate) struct Metrics {
-    series: RwLock<HashMap<Key, Arc<Series>>>,
+    /// Indexed like [`METHODS`], then `other`: looked up by `&str`, no allocation per request.
+    series: Box<[ByName]>,
+    /// Series kept, across methods (bounded by [`MAX_SERIES`]).
+    kept: AtomicUsize,
     /// Bucket bounds in nanoseconds.
     bounds: [u64; BUCKETS.len()],
 }
 
 impl Default for Metrics {
     fn default() -> Self {
-        Metrics { series: RwLock::default(), bounds: BUCKETS.map(|s| (s * 1e9) as u64) }
+        Metrics {
+            series: (0..=METHODS.len()).map(|_| ByName::default()).collect(),
+            kept: AtomicUsize::new(0),
+            bounds: BUCKETS.map(|s| (s * 1e9) as u64),
+        }
     }
 }
 
@@ -152,15 +159,23 @@ impl Metrics {
     }
 
     fn series_of(&self, method: usize, name: &str) -> Arc<Series> {
-        let read = self.series.read().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(s) = read.get(&(method, Box::from(name)) as &Key) {
+        let table = &self.series[method];
+        if let Some(s) = table.read().unwrap_or_else(std::sync::PoisonError::into_inner).get(name) {
             return s.clone();
         }
-        drop(read);
-        let mut write = self.series.write().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let name =
-            if write.len() >= MAX_SERIES && !write.contains_key(&(method, Box::from(name))) { "other" } else { name };
-        write.entry((method, Box::from(name))).or_default().clone()
+        let mut write = table.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(s) = write.get(name) {
+            return s.clone();
+        }
+        // Past the bound, new names share one `other` series per method.
+        let name = if self.kept.load(Ordering::Relaxed) >= MAX_SERIES { "other" } else { name };
+        write
+            .entry(Box::from(name))
+            .or_insert_with(|| {
+                self.kept.fetch_add(1, Ordering::Relaxed);
+                Arc::default()
+            })
+            .clone()
     }
 
     fn record(&self, series: &Series, outcome: Outcome, elapsed: Duration) {
@@ -173,8 +188,15 @@ impl Metrics {
 
     /// The series in label order.
     fn sorted(&self) -> Vec<(&'static str, Box<str>, Arc<Series>)> {
-        let read = self.series.read().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let mut all: Vec<_> = read.iter().map(|((m, n), s)| (method_label(*m), n.clone(), s.clone())).collect();
+        let mut all: Vec<_> = self
+            .series
+            .iter()
+            .enumerate()
+            .flat_map(|(m, table)| {
+                let table = table.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+                table.iter().map(|(n, s)| (method_label(m), n.clone(), s.clone())).collect::<Vec<_>>()
+            })
+            .collect();
         all.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
         all
     }
@@ -346,5 +368,27 @@ impl Drop for Timer {
         let outcome = self.outcome.unwrap_or(Outcome::Cancelled);
         self.metrics.record(&self.series, outcome, self.start.elapsed());
         self.series.in_flight.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn past_the_bound_new_names_share_one_other_series() {
+        let m = Metrics::default();
+        let call = METHODS.iter().position(|x| *x == "tools/call").unwrap();
+        for i in 0..MAX_SERIES {
+            m.series_of(call, &format!("tool-{i}"));
+        }
+        let first = m.series_of(call, "tool-0");
+        assert!(Arc::ptr_eq(&first, &m.series_of(call, "tool-0")), "a kept series is found again");
+        let late = m.series_of(call, "one-too-many");
+        assert!(Arc::ptr_eq(&late, &m.series_of(call, "another")), "both count as `other`");
+        let names: Vec<_> = m.sorted().into_iter().map(|(_, n, _)| n).collect();
+        assert_eq!(names.len(), MAX_SERIES + 1);
+        assert!(names.iter().any(|n| &**n == "other"));
+        assert!(!names.iter().any(|n| &**n == "one-too-many"));
     }
 }

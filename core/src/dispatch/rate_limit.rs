@@ -156,7 +156,7 @@ impl Limiter {
             return Ok(());
         }
         let tool = (method == "tools/call")
-            .then(|| params.and_then(|p| p.get("name")).and_then(Value::as_str))
+            .then(|| crate::middleware::named(method, params))
             .flatten()
             .and_then(|name| self.limits.tool(name).map(|r| (name, r)));
         if self.limits.per_client.is_none() && tool.is_none() {

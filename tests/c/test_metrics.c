@@ -1,0 +1,146 @@
+/*
+ * test_metrics.c - request metrics of a stdio server from C (the "metrics_address" server
+ * option), run plain and under valgrind by `make c-test`: the server, a child process
+ * serving stdio over real pipes (`test_metrics --serve PORT`), answers calls of a tool that
+ * succeeds and one that fails as a tool error, and its side port on 127.0.0.1:PORT serves
+ * `GET /metrics` with a series per tool and outcome, while other paths are 404.
+ *
+ * Usage: test_metrics   (exit status 0 when every check passes)
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <mcpforge.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "child.h"
+
+/* ---- the server side (`test_metrics --serve PORT`) ---- */
+
+static void echo(const mcpf_call *call, mcpf_responder *r, void *user_data) {
+    (void)call;
+    (void)user_data;
+    mcpf_responder_text(r, "echoed", SIZE_MAX);
+}
+
+static void refusing(const mcpf_call *call, mcpf_responder *r, void *user_data) {
+    (void)call;
+    (void)user_data;
+    mcpf_responder_tool_error(r, "no such city", SIZE_MAX);
+}
+
+static int serve(const char *port) {
+    char options[128];
+    snprintf(options, sizeof options, "{\"metrics_address\":\"127.0.0.1:%s\"}", port);
+    mcpf_server *s = NULL;
+    CHECK_STATUS(mcpf_server_new_with_options("test-metrics", SIZE_MAX, "0.0.1", SIZE_MAX, options, SIZE_MAX, &s),
+                 MCPF_STATUS_OK);
+    if (s == NULL) return 1;
+    CHECK_STATUS(mcpf_server_add_tool(s, "echo", SIZE_MAX, NULL, 0, NULL, 0, echo, NULL, NULL), MCPF_STATUS_OK);
+    CHECK_STATUS(mcpf_server_add_tool(s, "refusing", SIZE_MAX, NULL, 0, NULL, 0, refusing, NULL, NULL), MCPF_STATUS_OK);
+    CHECK_STATUS(mcpf_server_run_stdio(s), MCPF_STATUS_OK);
+    mcpf_server_free(s);
+    if (failures) fprintf(stderr, "test_metrics --serve: %d of %d checks failed\n", failures, checks);
+    return failures ? 1 : 0;
+}
+
+/* ---- the client side ---- */
+
+/* A loopback port that was free a moment ago (the kernel's pick for port 0). */
+static unsigned free_port(void) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    unsigned port = 0;
+    if (fd >= 0 && bind(fd, (struct sockaddr *)&addr, sizeof addr) == 0 &&
+        getsockname(fd, (struct sockaddr *)&addr, &len) == 0)
+        port = ntohs(addr.sin_port);
+    if (fd >= 0) close(fd);
+    return port;
+}
+
+/* GETs `path` from 127.0.0.1:`port` into `out`; returns the status code (-1: no answer). */
+static int get(unsigned port, const char *path, char *out, size_t cap) {
+    out[0] = '\0';
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return -1;
+    struct sockaddr_in addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons((uint16_t)port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    struct timeval tv = {10, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    if (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
+        close(fd);
+        return -1;
+    }
+    char request[256];
+    int n = snprintf(request, sizeof request, "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nConnection: close\r\n\r\n",
+                     path, port);
+    CHECK(send(fd, request, (size_t)n, 0) == n);
+    size_t used = 0;
+    for (;;) {
+        ssize_t got = recv(fd, out + used, cap - 1 - used, 0);
+        if (got <= 0 || (used += (size_t)got) == cap - 1) break;
+    }
+    out[used] = '\0';
+    close(fd);
+    int status = -1;
+    if (sscanf(out, "HTTP/1.1 %d", &status) != 1) status = -1;
+    return status;
+}
+
+static void test_side_port(const char *self) {
+    unsigned port = free_port();
+    CHECK(port != 0);
+    char port_text[16];
+    snprintf(port_text, sizeof port_text, "%u", port);
+    struct child c;
+    char *argv[] = {(char *)self, "--serve", port_text, NULL};
+    CHECK(spawn(&c, argv) == 0);
+    exchange(&c, INIT, NULL, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":");
+    exchange(&c, INITIALIZED, NULL, NULL);
+    exchange(&c, CALL(2, "echo", "{}"), TEXT_RESULT(2, "echoed"), NULL);
+    exchange(&c, CALL(3, "echo", "{}"), TEXT_RESULT(3, "echoed"), NULL);
+    exchange(&c, CALL(4, "refusing", "{}"), NULL, "{\"jsonrpc\":\"2.0\",\"id\":4,\"result\":");
+    /* The side port was bound before the first line was read: it answers now. */
+    static char page[65536];
+    CHECK(get(port, "/metrics", page, sizeof page) == 200);
+    check_contains(page, "text/plain; version=0.0.4");
+    check_contains(page, "\nmcpforge_requests_total{method=\"tools/call\",name=\"echo\",outcome=\"ok\"} 2\n");
+    check_contains(page, "\nmcpforge_requests_total{method=\"tools/call\",name=\"refusing\",outcome=\"tool_error\"} 1\n");
+    check_contains(page, "\nmcpforge_request_duration_seconds_count{method=\"tools/call\",name=\"echo\"} 2\n");
+    CHECK(strstr(page, "mcpforge_sessions") == NULL);
+    CHECK(get(port, "/mcp", page, sizeof page) == 404);
+    finish(&c, 1);
+    /* The port closes with the stdio session. */
+    CHECK(get(port, "/metrics", page, sizeof page) == -1);
+}
+
+int main(int argc, char **argv) {
+    if (argc == 3 && strcmp(argv[1], "--serve") == 0) return serve(argv[2]);
+    if (argc != 1) {
+        fprintf(stderr, "usage: %s\n", argv[0]);
+        return 2;
+    }
+    test_side_port(argv[0]);
+    if (failures) {
+        fprintf(stderr, "test_metrics: %d of %d checks failed\n", failures, checks);
+        return 1;
+    }
+    printf("test_metrics: %d checks passed\n", checks);
+    return 0;
+}
