@@ -123,6 +123,7 @@ c-test: setup c-examples
 	$(CC) $(C_FLAGS) tests/c/test_rate_limits.c -o $(C_OUT)/test_rate_limits $(C_LINK)
 	$(CC) $(C_FLAGS) tests/c/test_error_hook.c -o $(C_OUT)/test_error_hook $(C_LINK)
 	$(CC) $(C_FLAGS) tests/c/test_metrics.c -o $(C_OUT)/test_metrics $(C_LINK)
+	$(CC) $(C_FLAGS) tests/c/test_catalogue.c -o $(C_OUT)/test_catalogue $(C_LINK)
 	./$(C_OUT)/test_ffi ./$(C_OUT)/quickstart
 	./$(C_OUT)/test_worker ./$(C_OUT)/worker_server
 	./$(C_OUT)/test_asks
@@ -133,6 +134,7 @@ c-test: setup c-examples
 	./$(C_OUT)/test_rate_limits
 	./$(C_OUT)/test_error_hook
 	./$(C_OUT)/test_metrics
+	./$(C_OUT)/test_catalogue
 	$(VALGRIND) ./$(C_OUT)/test_ffi ./$(C_OUT)/quickstart
 	$(VALGRIND) ./$(C_OUT)/test_worker ./$(C_OUT)/worker_server
 	$(VALGRIND) ./$(C_OUT)/test_asks
@@ -143,6 +145,7 @@ c-test: setup c-examples
 	$(VALGRIND) ./$(C_OUT)/test_rate_limits
 	$(VALGRIND) ./$(C_OUT)/test_error_hook
 	$(VALGRIND) ./$(C_OUT)/test_metrics
+	$(VALGRIND) ./$(C_OUT)/test_catalogue
 	@# Consumers: the quickstart built through pkg-config (and run by test_ffi), and a CMake project.
 	$(C_PKG_ENV) pkg-config --exists --print-errors 'mcpforge = $(C_VERSION)'
 	$(CC) -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L examples/c/quickstart.c \

@@ -18,7 +18,7 @@ LABEL_W = 130
 BAR_H = 14
 GAP = 4
 PANEL_PAD = 34
-COLORS = {"floor": "#555555", "mcpforge": "#1f6fb2", "peer": "#e08a2c"}
+COLORS = {"floor": "#555555", "mcpforge": "#1f6fb2", "base": "#8fb5d8", "peer": "#e08a2c"}
 
 
 def _ticks(lo: float, hi: float) -> list[float]:

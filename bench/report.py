@@ -14,7 +14,7 @@ import statistics
 import subprocess
 from pathlib import Path
 
-from subjects import Subject
+from subjects import BASE_SUFFIX, Subject
 from targets import TARGETS
 from workloads import SIZES, Workload
 
@@ -202,6 +202,31 @@ def _peer_ratios(summary: dict, subjects: list[Subject], workloads: list[Workloa
     return lines
 
 
+def _base_ratios(summary: dict, subjects: list[Subject], workloads: list[Workload]) -> list[str]:
+    """This tree against the earlier revision (``BENCH_BASE``), subject by subject."""
+    pairs = [(s.key, s.key + BASE_SUFFIX) for s in subjects if any(t.key == s.key + BASE_SUFFIX for t in subjects)]
+    if not pairs:
+        return []
+    lines = ["### This tree against the base revision", "",
+             "Each subject and its `@base` twin ran back to back in every round. calls/s and p50 are this "
+             "tree's figure divided by the base's (paired per round, median): calls/s below 1× or p50 above "
+             "1× is a loss. Where the workload has a floor, both subjects' calls/s ratio to it is shown too.",
+             "", "| workload | subject | calls/s ÷ base | p50 ÷ base | calls/s ÷ floor | base calls/s ÷ floor |",
+             "|---|---|---:|---:|---:|---:|"]
+    for w in workloads:
+        row = summary.get(w.key, {})
+        if w.key == "cold-start":
+            continue
+        for mine, base in pairs:
+            if mine not in row or base not in row:
+                continue
+            floor = "floor" in row and w.compare_floor
+            to_floor = [_ratio(paired_ratio(row, key, "floor", "calls_per_s")) if floor else "–" for key in (mine, base)]
+            lines.append(f"| {w.title} | {mine} | {_ratio(paired_ratio(row, mine, base, 'calls_per_s'))} | "
+                         f"{_ratio(paired_ratio(row, mine, base, 'p50_us'))} | {to_floor[0]} | {to_floor[1]} |")
+    return lines + [""]
+
+
 def _targets(summary: dict) -> list[str]:
     lines = ["### Targets", "", "| subject | target | measured | met |", "|---|---|---:|---|"]
     for t in TARGETS:
@@ -245,6 +270,7 @@ def render(summary: dict, subjects: list[Subject], workloads: list[Workload], sk
     for w in workloads:
         if summary.get(w.key):
             lines += _workload_table(w, summary[w.key], subjects)
+    lines += _base_ratios(summary, subjects, workloads)
     lines += _peer_ratios(summary, subjects, workloads)
     failures = [(w, s, f) for w, row in summary.items() for s, e in row.items() for f in e["failures"]]
     if failures:

@@ -4,12 +4,18 @@ alternating the order of the subjects from round to round, and writes the report
     python3 bench/run.py                 # what `make bench-peers` runs after building
     BENCH_ROUNDS=1 BENCH_SEQ_CALLS=2000 python3 bench/run.py   # a quick run
     BENCH_SUBJECTS=floor,mcpforge-rust BENCH_WORKLOADS=stdio-seq python3 bench/run.py
+    BENCH_BASE=$(scripts/bench-base.sh HEAD~20) python3 bench/run.py   # against an earlier revision
     python3 bench/run.py --report-only   # the report again from target/bench-peers/results.json
 
 Each measurement starts a fresh server process. The raw reports go to
 target/bench-peers/results.json; the tables and the chart to docs/BENCHMARKS.md (between its
 ``bench-peers`` markers) and docs/benchmarks.svg after a full-size run with every subject and
 workload, else to target/bench-peers/.
+
+With ``BENCH_BASE`` set to a directory built by scripts/bench-base.sh, each mcpforge quickstart
+subject runs twice in every round, back to back: as built from this tree and as built from that
+revision (``<subject>@base``); the report then has a table of the two compared. Such a run
+always reports to target/bench-peers/.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import chart  # noqa: E402
 import report  # noqa: E402
-from subjects import SUBJECTS, Subject  # noqa: E402
+from subjects import SUBJECTS, Subject, with_base  # noqa: E402
 from workloads import SIZES, WORKLOADS, Workload, full_size  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -80,7 +86,7 @@ def one_line(result: dict) -> str:
 def write_report(data: dict) -> None:
     """The chart and the Markdown section from a results file's data."""
     present = {r["subject"] for r in data["results"]}
-    subjects = [s for s in SUBJECTS if s.key in present]
+    subjects = [s for s in with_base(SUBJECTS, data.get("base")) if s.key in present]
     workloads = [w for w in WORKLOADS if any(r["workload"] == w.key for r in data["results"])]
     doc_dir = Path("docs") if data["complete"] else OUT
     summary = report.summarize(data["results"], subjects, workloads)
@@ -98,7 +104,10 @@ def main() -> None:
         return
     if not os.access(LOAD, os.X_OK):
         sys.exit(f"bench: {LOAD} is missing: run `make load` (or `make bench-peers`)")
-    subjects = selected(os.environ.get("BENCH_SUBJECTS"), SUBJECTS, "subject")
+    base = os.environ.get("BENCH_BASE") or None
+    if base and not os.path.isdir(base):
+        sys.exit(f"bench: BENCH_BASE={base} is not a directory (scripts/bench-base.sh REV builds one)")
+    subjects = with_base(selected(os.environ.get("BENCH_SUBJECTS"), SUBJECTS, "subject"), base)
     workloads = selected(os.environ.get("BENCH_WORKLOADS"), WORKLOADS, "workload")
     available: list[Subject] = []
     skipped: dict[str, str] = {}
@@ -126,10 +135,10 @@ def main() -> None:
     elapsed_min = (time.time() - started) / 60
     # Into docs/ only from a full-size run of every subject and workload (a skipped subject
     # still counts as run: the report says why it was skipped).
-    complete = full_size() and len(subjects) == len(SUBJECTS) and len(workloads) == len(WORKLOADS)
+    complete = not base and full_size() and len(subjects) == len(SUBJECTS) and len(workloads) == len(WORKLOADS)
     OUT.mkdir(parents=True, exist_ok=True)
     data = {"machine": report.machine(), "sizes": {k: s.value() for k, s in SIZES.items()}, "skipped": skipped,
-            "elapsed_min": elapsed_min, "complete": complete, "results": results}
+            "base": base, "elapsed_min": elapsed_min, "complete": complete, "results": results}
     (OUT / "results.json").write_text(json.dumps(data, indent=1) + "\n")
     print(f"bench: {len(results)} runs in {elapsed_min:.1f} min", file=sys.stderr)
     write_report(data)

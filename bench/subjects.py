@@ -26,7 +26,7 @@ class Subject:
     framework: str
     """What it is built with, as a reader would name it."""
     kind: str
-    """``mcpforge``, ``peer`` or ``floor``."""
+    """``mcpforge``, ``peer``, ``floor``, or ``base`` (mcpforge built from an earlier revision)."""
     stdio: tuple[str, ...]
     """Command serving stdio with the tools ``echo`` and ``add``."""
     http: bool = True
@@ -213,3 +213,43 @@ SUBJECTS: list[Subject] = [
     _peer("rmcp", "Rust", "rmcp 3.9.0, the official Rust SDK (multi-thread tokio)",
           ("target/peers/rmcp/release/rmcp_server",), needs="target/peers/rmcp/release/rmcp_server"),
 ]
+
+BASE_SUFFIX = "@base"
+"""Appended to the key of a subject built from an earlier revision (``BENCH_BASE``)."""
+
+# The subjects that an earlier revision's build (scripts/bench-base.sh) provides.
+BASE_KEYS = ("mcpforge-rust", "mcpforge-c", "mcpforge-python", "mcpforge-node")
+
+
+def _rebased(args: tuple[str, ...] | None, base: str) -> tuple[str, ...] | None:
+    """``args`` with every relative path (an argument holding a ``/``) moved under ``base``."""
+    if args is None:
+        return None
+    return tuple(os.path.join(base, a) if "/" in a and not os.path.isabs(a) else a for a in args)
+
+
+def base_twins(base: str) -> list[Subject]:
+    """For each subject of ``BASE_KEYS``, the same subject built from the revision under
+    ``base`` (a directory made by scripts/bench-base.sh): same tools, that tree's programs."""
+    label = os.path.basename(os.path.normpath(base))
+    twins = []
+    for subject in SUBJECTS:
+        if subject.key not in BASE_KEYS:
+            continue
+        twins.append(Subject(
+            key=subject.key + BASE_SUFFIX, language=subject.language,
+            framework=f"{subject.framework}, built from revision {label}", kind="base",
+            stdio=_rebased(subject.stdio, base) or (), http=subject.http, serves_stdio=subject.serves_stdio,
+            slow=_rebased(subject.slow, base), tools=subject.tools, needs=_rebased(subject.needs, base) or (),
+            probe=_rebased(subject.probe, base), hint=f"scripts/bench-base.sh REV builds {base}",
+        ))
+    return twins
+
+
+def with_base(subjects: list[Subject], base: str | None) -> list[Subject]:
+    """``subjects`` with each one's twin from ``base`` right after it (so that the two run back
+    to back in every round); ``subjects`` as they are without a base."""
+    if not base:
+        return subjects
+    twins = {twin.key.removesuffix(BASE_SUFFIX): twin for twin in base_twins(base)}
+    return [item for s in subjects for item in ((s, twins[s.key]) if s.key in twins else (s,))]

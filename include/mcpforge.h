@@ -185,6 +185,10 @@ typedef struct mcpf_server mcpf_server;
 // consumes it. Thread-safe to move to another thread.
 typedef struct mcpf_token_check mcpf_token_check;
 
+// What a request may see of one kind, filled in by the catalogue hook. Lent: valid until
+// the hook returns. Starts empty (nothing visible).
+typedef struct mcpf_visible mcpf_visible;
+
 // A token verifier. `token` is borrowed (valid until the callback returns, not
 // NUL-terminated: use `token_len`); `check` is owned by the callback, which must complete
 // or free it exactly once. It runs on the server's thread: it must not block (verify
@@ -197,6 +201,15 @@ typedef void (*mcpf_free_callback)(void *user_data);
 // Log levels for `mcpf_call_log` (RFC 5424 severities, as in MCP `notifications/message`).
 // A plain integer type rather than an enum so that any value C passes is defined behaviour.
 typedef uint32_t mcpf_log_level;
+
+// The kind of registered item a catalogue hook is asked about (one of `MCPF_CATALOGUE_*`).
+typedef uint32_t mcpf_catalogue_kind;
+
+// Called on an engine thread, at most once per kind and request, with the request's view
+// (read with the `mcpf_middleware_request_*` getters; valid until it returns), the kind,
+// and the set to fill: `mcpf_visible_add` for each visible key, or `mcpf_visible_all`.
+// Adding nothing shows nothing of that kind. Keep it quick (a lookup in memory).
+typedef void (*mcpf_catalogue_hook)(const mcpf_middleware_request *request, mcpf_catalogue_kind kind, mcpf_visible *visible, void *user_data);
 
 // One unexpected failure, lent to the error hook: every pointer is a NUL-terminated UTF-8
 // string valid until the hook returns (copy what you keep).
@@ -220,6 +233,9 @@ typedef struct {
 // Called on an engine thread once per unexpected failure, after the library logged it and
 // before the client's answer is written. Keep it quick (queue slow reports elsewhere).
 typedef void (*mcpf_error_hook)(const mcpf_failure *failure, void *user_data);
+
+// The form `mcpf_server_metrics` writes the metrics in (one of the `MCPF_METRICS_*`).
+typedef uint32_t mcpf_metrics_format;
 
 // Called before the rest of the chain, on an engine thread, with the request's view
 // (valid until it returns). It decides with `mcpf_middleware_request_set_arguments`,
@@ -292,6 +308,26 @@ typedef void (*mcpf_completion_callback)(const mcpf_call *call, mcpf_responder *
 
 // The system is unusable.
 #define MCPF_LOG_LEVEL_EMERGENCY 7
+
+// Tools, by name.
+#define MCPF_CATALOGUE_TOOLS 0
+
+// Concrete resources, by URI.
+#define MCPF_CATALOGUE_RESOURCES 1
+
+// Resource templates, by their URI template as registered.
+#define MCPF_CATALOGUE_RESOURCE_TEMPLATES 2
+
+// Prompts, by name.
+#define MCPF_CATALOGUE_PROMPTS 3
+
+// `{"series": [{"method", "name", "outcomes": {"ok", "tool_error", "error",
+// "internal_error", "rate_limited", "timeout", "cancelled"}, "inFlight", "count",
+// "sumSeconds", "buckets": [{"le", "count"}]}]}` (buckets cumulative, the last `"+Inf"`).
+#define MCPF_METRICS_JSON 0
+
+// The Prometheus text exposition format, as `GET /metrics` serves it.
+#define MCPF_METRICS_PROMETHEUS 1
 
 #ifdef __cplusplus
 extern "C" {
@@ -510,6 +546,35 @@ mcpf_status mcpf_call_report_progress(const mcpf_call *call, double progress, do
 // string inputs.
 mcpf_status mcpf_call_log(const mcpf_call *call, mcpf_log_level level, const char *message, size_t message_len);
 
+// Makes `hook` the server's catalogue hook, replacing any (see docs/hooks.md): it decides
+// which registered tools, resources, templates and prompts each request that starts
+// afterwards may see. Lists then hold only those, and anything else named by a call, read,
+// `prompts/get`, completion or subscription is answered as for an unknown name. A NULL
+// `hook` removes it (everything is visible again). Thread-safe.
+//
+// On success the library owns `user_data` and calls `free_user_data(user_data)` (if not
+// NULL) exactly once, when the hook is replaced or removed and no request is using it any
+// more, or when the server is freed. With a NULL `hook`, `user_data` is not kept.
+//
+// # Safety
+// `server` is NULL or a live server; `hook` and `free_user_data` are NULL or valid
+// functions of those signatures; `user_data` is usable from any thread.
+mcpf_status mcpf_server_set_catalogue(mcpf_server *server, mcpf_catalogue_hook hook, void *user_data, mcpf_free_callback free_user_data);
+
+// Adds `key` (a tool or prompt name, a resource URI, a URI template as registered) to what
+// the request may see. Only inside the catalogue hook that lent `visible`.
+//
+// # Safety
+// `visible` is NULL or the set a running catalogue hook received; `key` is NULL or
+// readable per the string rules.
+mcpf_status mcpf_visible_add(mcpf_visible *visible, const char *key, size_t key_len);
+
+// Lets the request see every registered item of the kind the hook was asked about.
+//
+// # Safety
+// `visible` is NULL or the set a running catalogue hook received.
+mcpf_status mcpf_visible_all(mcpf_visible *visible);
+
 // The message of the last call that failed on this thread, or `""` if none has.
 //
 // The string is borrowed: it is NUL-terminated, owned by the library, and valid until the
@@ -578,6 +643,20 @@ mcpf_status mcpf_server_notify_resource_updated(mcpf_server *server, const char 
 // # Safety
 // `server` is NULL or a live server.
 mcpf_status mcpf_server_notify_list_changed(mcpf_server *server, uint32_t list);
+
+// A snapshot of the server's request metrics (kept when the options JSON of
+// `mcpf_server_new_with_options` has `"metrics": true` or a `"metrics_address"`): requests
+// by method, name (tool, prompt, resource URI or the matching template's pattern,
+// `unknown` for a name not registered) and outcome, with a duration histogram and the
+// requests in flight. Callable from any thread, while the server serves or not.
+//
+// On success `*out` receives owned text (`*out_len` bytes plus a NUL) to free with
+// `mcpf_string_free`. `MCPF_STATUS_NOT_FOUND`: the server keeps no metrics;
+// `MCPF_STATUS_INVALID_ARGUMENT`: `format` is not one of the `MCPF_METRICS_*`.
+//
+// # Safety
+// `server` is NULL or a live server; `out`/`out_len` are NULL or writable.
+mcpf_status mcpf_server_metrics(const mcpf_server *server, mcpf_metrics_format format, char **out, size_t *out_len);
 
 // Adds a middleware at the inner end of the chain around every request the server
 // routes (after the handshake; see docs/hooks.md): `before` runs on the way in and may

@@ -22,7 +22,7 @@ MAX_LINES = 800
 # Lowest first. A module belongs to the first floor with a matching prefix.
 FLOORS = [
     ("wire", ["jsonrpc/", "protocol/", "error.rs", "schema.rs", "seal.rs", "sync.rs", "outbox.rs"]),
-    ("boundary", ["handler.rs", "error_hook.rs", "arguments.rs", "tool_output.rs", "auth.rs", "context.rs", "session.rs", "request_info.rs", "middleware.rs"]),
+    ("boundary", ["handler.rs", "error_hook.rs", "arguments.rs", "tool_output.rs", "auth.rs", "context.rs", "session.rs", "request_info.rs", "middleware.rs", "catalogue.rs"]),
     ("registry", ["registry/"]),
     ("dispatch", ["dispatch/", "tasks/"]),
     ("transports", ["transport/"]),

@@ -14,6 +14,7 @@ class TestClient {
   #native;
   #version;
   #capabilities;
+  #clientInfo;
   #onClose;
   #closed = false;
   #nextId = 1;
@@ -23,6 +24,7 @@ class TestClient {
     this.#native = nativeClient;
     this.#version = options.protocolVersion || '2025-11-25';
     this.#capabilities = options.capabilities || {};
+    this.#clientInfo = options.clientInfo || { name: 'mcpforge-test-client', version: '1.0.0' };
     this.#onClose = onClose;
   }
 
@@ -32,7 +34,7 @@ class TestClient {
     this.initializeResult = await this.#send('initialize', {
       protocolVersion: this.#version,
       capabilities: this.#capabilities,
-      clientInfo: { name: 'mcpforge-test-client', version: '1.0.0' },
+      clientInfo: this.#clientInfo,
     });
     await this.notify('notifications/initialized', {});
   }
@@ -48,7 +50,7 @@ class TestClient {
     p._meta = {
       'io.modelcontextprotocol/protocolVersion': MODERN,
       'io.modelcontextprotocol/clientCapabilities': this.#capabilities,
-      'io.modelcontextprotocol/clientInfo': { name: 'mcpforge-test-client', version: '1.0.0' },
+      'io.modelcontextprotocol/clientInfo': this.#clientInfo,
       ...((params && params._meta) || {}),
     };
     return p;

@@ -20,7 +20,7 @@ const ERROR_POLICY = Symbol('mcpforge.errorPolicy');
 
 /**
  * What threw: `kind` (`tool`, `resource`, `resource list`, `prompt`, `completion`,
- * `middleware`) and `name` (the tool's or prompt's name, the resource's URI or template;
+ * `middleware`, `catalogue`) and `name` (the tool's or prompt's name, the resource's URI or template;
  * undefined for the others).
  */
 function source(kind, name) {

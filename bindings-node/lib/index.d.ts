@@ -325,6 +325,32 @@ export interface ErrorLogger {
   error(...args: unknown[]): void;
 }
 
+/** The requests of one method and name, as `Server.metrics()` reports them. */
+export interface MetricsSeries {
+  method: string;
+  /** The tool or prompt, the resource URI or matching template, `unknown`, or empty. */
+  name: string;
+  outcomes: {
+    ok: number;
+    tool_error: number;
+    error: number;
+    internal_error: number;
+    rate_limited: number;
+    timeout: number;
+    cancelled: number;
+  };
+  inFlight: number;
+  count: number;
+  sumSeconds: number;
+  /** Cumulative duration buckets (`le` in seconds; the last is `+Inf`). */
+  buckets: { le: number | string; count: number }[];
+}
+
+/** What `Server.metrics()` returns. */
+export interface MetricsSnapshot {
+  series: MetricsSeries[];
+}
+
 /** Server options. */
 export interface ServerOptions {
   name: string;
@@ -352,6 +378,10 @@ export interface ServerOptions {
   limits?: Limits;
   /** Rate limits per client and per tool (none by default). */
   rateLimits?: RateLimits;
+  /** Keep request metrics per method, name and outcome (`metrics()`, `metricsText()`). */
+  metrics?: boolean;
+  /** `"127.0.0.1:9464"`: serve `GET /metrics` there while serving stdio (turns `metrics` on). */
+  metricsAddress?: string;
   /** Configures tasks and advertises them before a task-capable tool is registered. */
   tasks?: { ttlMs?: number | null; pollIntervalMs?: number; maxTasks?: number };
   /** The `experimental` capability object. */
@@ -464,6 +494,18 @@ export declare class Context {
 }
 
 /** One request as middleware sees it (see `Server.use`). */
+/** The kinds of registered items a catalogue hook decides about. */
+export type CatalogueKind = 'tools' | 'resources' | 'resource_templates' | 'prompts';
+
+/**
+ * Says which registered items of `kind` the request may see: `null`/`undefined` for all, or
+ * the names (tools, prompts), URIs (resources) or URI templates (templates).
+ */
+export type CatalogueHook = (
+  context: MiddlewareContext,
+  kind: CatalogueKind,
+) => Iterable<string> | null | undefined | Promise<Iterable<string> | null | undefined>;
+
 export declare class MiddlewareContext {
   /** The JSON-RPC method (`tools/call`, `tools/list`, ...). */
   readonly method: string;
@@ -531,6 +573,8 @@ export declare class Server {
   registerPrompt(name: string, config: PromptConfig, handler: (args: any, ctx: Context) => Awaitable<PromptReturn>): { name: string; remove(): boolean };
   /** Adds a middleware around every request (the first added is the outermost). */
   use(middleware: Middleware): this;
+  /** Sets the catalogue hook (null removes it): which registered items each request may see. */
+  catalogue(hook: CatalogueHook | null): this;
   /**
    * Sets the error hook: `hook(error, info)` runs for every unexpected error a tool,
    * resource, prompt, completion, resource lister or middleware throws (not `McpError`,
@@ -547,6 +591,10 @@ export declare class Server {
   notifyPromptsChanged(): void;
   notifyResourcesChanged(): void;
   notifyResourceUpdated(uri: string): void;
+  /** The request metrics (option `metrics`), or `null` when the server keeps none. */
+  metrics(): MetricsSnapshot | null;
+  /** The request metrics in the Prometheus text format, or `null` when the server keeps none. */
+  metricsText(): string | null;
   /** Sends a log message outside any handler, to every session whose level lets it through. */
   log(level: LogLevel, data: unknown, logger?: string): void;
   /** Serves over a transport of this package (the official SDK's `connect`). */
@@ -568,6 +616,8 @@ export declare class Server {
 export interface TestClientOptions {
   /** Default `2025-11-25`; `2026-07-28` for the stateless wire. */
   protocolVersion?: string;
+  /** The client's `Implementation` (default `{ name: 'mcpforge-test-client', version: '1.0.0' }`). */
+  clientInfo?: { name: string; version: string; [key: string]: unknown };
   capabilities?: { [key: string]: unknown };
   /** Results the client answers server requests with on sessions, by method. */
   responses?: { [method: string]: unknown };

@@ -178,6 +178,8 @@ export declare class NativeServer {
    * through it.
    */
   setMiddleware(handler: number): void
+  /** Makes the handler the catalogue hook; null removes it. */
+  setCatalogue(handler: number | null): void
   /** Removes a tool; true if it existed. */
   removeTool(name: string): boolean
   /** Removes a resource; true if it existed. */
@@ -194,6 +196,10 @@ export declare class NativeServer {
   notifyResourcesChanged(): void
   /** Tells subscribers that the resource `uri` changed. */
   notifyResourceUpdated(uri: string): void
+  /** The request metrics as JSON text; null when the server keeps none. */
+  metrics(): string | null
+  /** The request metrics in the Prometheus text format; null when the server keeps none. */
+  metricsText(): string | null
   /**
    * Sends a log message outside any request (`data`: JSON text) to every connected
    * session whose level lets `level` through.

@@ -17,6 +17,7 @@ const { TestClient } = require('./client');
 const mount = require('./mount');
 const { ErrorPolicy, ERROR_POLICY, source } = require('./error-policy');
 const { chainHandler } = require('./middleware');
+const { catalogueHandler } = require('./catalogue');
 const { ATTACH, isTransport } = require('./compat/attach');
 
 const EMPTY_INPUT = Object.freeze({ type: 'object', properties: {} });
@@ -71,7 +72,10 @@ class Server {
    * @param {object} options `name` (required), `version`, `title`, `description`,
    *   `websiteUrl`, `instructions`, `logging`, `protocolVersions`, `stateKey`, `cacheTtlMs`,
    *   `cacheScope`, `limits`, `tasks`, `experimental`, `extensions`, `enableTools`,
-   *   `enableResources`, `enablePrompts` (unknown options are refused); and, for JavaScript
+   *   `enableResources`, `enablePrompts`, `rateLimits`, `metrics` (keep request metrics per
+   *   method, name and outcome: `metrics()`, `metricsText()`, `/metrics` over HTTP),
+   *   `metricsAddress` (`"127.0.0.1:9464"`: serve `GET /metrics` there while serving stdio)
+   *   (unknown options are refused); and, for JavaScript
    *   only, `logger` (where the stacks of unexpected handler errors go: an object with an
    *   `error(...)` method; default stderr), `maskErrorDetails` (keep their text from
    *   clients, who then read "the handler failed") and `onError` (the error hook, see
@@ -277,6 +281,27 @@ class Server {
     return this;
   }
 
+  /**
+   * Sets the catalogue hook (`null` removes it): `hook(context, kind)` says which registered
+   * items a request may see (see lib/catalogue.js and docs/hooks.md). Lists then hold only
+   * those, and a call, read, `prompts/get`, completion or subscription naming anything else is
+   * answered as for an unknown name. A hook that throws shows nothing of that kind for that
+   * request (the error is logged and goes to the error hook). When what a client may see
+   * changes, tell clients with `notifyToolsChanged()` and the like. Returns the server.
+   */
+  catalogue(hook) {
+    if (hook === null || hook === undefined) {
+      this.#native.setCatalogue(null);
+      return this;
+    }
+    if (typeof hook !== 'function') {
+      throw new TypeError('mcpforge: a catalogue hook is a function (context, kind) => names | null');
+    }
+    const id = this.#table.add(catalogueHandler(hook, this.#errors));
+    this.#register(id, () => this.#native.setCatalogue(id));
+    return this;
+  }
+
   /** The middleware chain, outermost first. */
   get middleware() {
     return [...this.#middleware];
@@ -338,6 +363,23 @@ class Server {
   /** Tells subscribers that the resource `uri` changed. */
   notifyResourceUpdated(uri) {
     this.#native.notifyResourceUpdated(uri);
+  }
+
+  /**
+   * The request metrics (option `metrics: true`), or `null` when the server keeps none:
+   * `{ series: [{ method, name, outcomes: { ok, tool_error, error, internal_error,
+   * rate_limited, timeout, cancelled }, inFlight, count, sumSeconds, buckets: [{ le, count }] }] }`.
+   * `name` is the tool or prompt, the resource URI or the template that matched it, `unknown`
+   * for a name not registered, empty for methods that name nothing; buckets are cumulative.
+   */
+  metrics() {
+    const text = this.#native.metrics();
+    return text == null ? null : JSON.parse(text);
+  }
+
+  /** The request metrics in the Prometheus text format, or `null` when the server keeps none. */
+  metricsText() {
+    return this.#native.metricsText() ?? null;
   }
 
   /**
@@ -482,7 +524,8 @@ class Server {
   /**
    * Connects an in-memory client (through the same engine as stdio), performs the
    * handshake, and returns it. Options: `protocolVersion` (default `2025-11-25`; use
-   * `2026-07-28` for the stateless wire), `capabilities`, `responses` (method -> result the
+   * `2026-07-28` for the stateless wire), `capabilities`, `clientInfo` (the client's
+   * `Implementation`, in `initialize` or each 2026 `_meta`), `responses` (method -> result the
    * client answers server requests with on sessions).
    */
   async testClient(options = {}) {

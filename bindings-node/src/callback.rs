@@ -227,6 +227,11 @@ impl JsHandler {
         self.dispatcher.invoke(self.id, payload, ctx, None).await
     }
 
+    /// Runs the handler outside any request's context (a hook asked by the engine).
+    pub(crate) async fn invoke_plain(&self, payload: String) -> Result<Reply, HandlerError> {
+        self.invoke(payload, None).await
+    }
+
     /// Runs the handler as a middleware: `next` is what its `call.next()` runs.
     pub(crate) async fn invoke_middleware(
         &self,

@@ -4,6 +4,7 @@
 //! `bindings-node/lib/`; everything exported here is internal to that package.
 
 mod callback;
+mod catalogue;
 mod client;
 mod context;
 mod error;

@@ -20,8 +20,8 @@ pub(crate) struct JsMiddleware {
     pub handler: Arc<JsHandler>,
 }
 
-/// The request as the JavaScript chain reads it.
-fn request_json(req: &MiddlewareRequest) -> String {
+/// The request as the JavaScript chain (and the catalogue hook) reads it.
+pub(crate) fn request_value(req: &MiddlewareRequest) -> Value {
     json!({
         "id": req.id(),
         "method": req.method(),
@@ -32,13 +32,12 @@ fn request_json(req: &MiddlewareRequest) -> String {
         "clientInfo": req.client_info(),
         "sessionId": req.session_id(),
     })
-    .to_string()
 }
 
 impl Middleware for JsMiddleware {
     fn handle<'a>(&'a self, req: MiddlewareRequest, next: Next) -> BoxFuture<'a, MiddlewareResult> {
         let is_tool_call = req.method() == "tools/call";
-        let payload = request_json(&req);
+        let payload = request_value(&req).to_string();
         let handler = self.handler.clone();
         Box::pin(async move {
             let reply = handler.invoke_middleware(payload, (next, req)).await;

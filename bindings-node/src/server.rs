@@ -17,6 +17,7 @@ use serde_json::Value;
 use crate::callback::{
     DispatchFn, Dispatcher, JsCompletion, JsHandler, JsLister, JsPrompt, JsResource, JsTool, JsVerifier,
 };
+use crate::catalogue::JsCatalogue;
 use crate::client::NativeMemoryClient;
 use crate::error::{js_error, parse_json};
 use crate::hosted::NativeHttpApp;
@@ -130,6 +131,16 @@ impl NativeServer {
         self.server.set_middleware(JsMiddleware { handler: JsHandler::new(&self.dispatcher, handler) });
     }
 
+    /// Makes the handler `handler` (lib/catalogue.js) decide which registered items each
+    /// request may see; `None` removes it (everything is visible again).
+    #[napi]
+    pub fn set_catalogue(&self, handler: Option<u32>) {
+        match handler {
+            Some(id) => self.server.set_catalogue(JsCatalogue { handler: JsHandler::new(&self.dispatcher, id) }),
+            None => self.server.clear_catalogue(),
+        }
+    }
+
     /// Removes a tool; true if it existed.
     #[napi]
     pub fn remove_tool(&self, name: String) -> bool {
@@ -176,6 +187,18 @@ impl NativeServer {
     #[napi]
     pub fn notify_resource_updated(&self, uri: String) {
         self.server.notify_resource_updated(&uri);
+    }
+
+    /// The request metrics as JSON text; `None` when the server keeps none.
+    #[napi]
+    pub fn metrics(&self) -> Option<String> {
+        self.server.metrics().map(|m| m.to_string())
+    }
+
+    /// The request metrics in the Prometheus text format; `None` when the server keeps none.
+    #[napi]
+    pub fn metrics_text(&self) -> Option<String> {
+        self.server.metrics_text()
     }
 
     /// Sends a log message outside any request (`data`: JSON text) to every connected

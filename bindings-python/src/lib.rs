@@ -11,6 +11,7 @@ use pyo3::prelude::*;
 
 mod asgi;
 mod callbacks;
+mod catalogue;
 mod client;
 mod context;
 mod convert;

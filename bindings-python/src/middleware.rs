@@ -32,8 +32,8 @@ impl Drop for AbortOnDrop {
     }
 }
 
-/// The request as the Python chain reads it.
-fn request_json(req: &MiddlewareRequest) -> Value {
+/// The request as the Python chain (and the catalogue hook) reads it.
+pub(crate) fn request_json(req: &MiddlewareRequest) -> Value {
     json!({
         "id": req.id(),
         "method": req.method(),

@@ -19,6 +19,7 @@ use serde_json::Value;
 
 use crate::asgi::NativeHttpApp;
 use crate::callbacks::{Invoker, PyCompletion, PyLister, PyPrompt, PyResource, PyTool, PyVerifier, Slot};
+use crate::catalogue::PyCatalogue;
 use crate::client::NativeClient;
 use crate::convert::{from_py, from_py_as};
 use crate::errors::engine_to_py;
@@ -220,9 +221,29 @@ impl NativeServer {
         self.server.set_middleware(PyMiddleware(self.invoker(starter, true)));
     }
 
+    /// Makes `hook` (a wrapper from `mcpforge/server.py`) decide which registered items
+    /// each request may see; None removes it (everything is visible again).
+    #[pyo3(signature = (hook, is_async=false))]
+    fn set_catalogue(&self, hook: Option<Py<PyAny>>, is_async: bool) {
+        match hook {
+            Some(hook) => self.server.set_catalogue(PyCatalogue(self.invoker(hook, is_async))),
+            None => self.server.clear_catalogue(),
+        }
+    }
+
     /// Removes a resource template; True if it existed.
     fn remove_resource_template(&self, uri_template: &str) -> bool {
         self.server.remove_resource_template(uri_template)
+    }
+
+    /// The request metrics as JSON text, `None` when the server keeps none.
+    fn metrics(&self) -> Option<String> {
+        self.server.metrics().map(|m| m.to_string())
+    }
+
+    /// The request metrics in the Prometheus text format, `None` when the server keeps none.
+    fn metrics_text(&self) -> Option<String> {
+        self.server.metrics_text()
     }
 
     /// The worker pool's figures: `(workers, idle, queued, stuck, stuck_total, refused)`.

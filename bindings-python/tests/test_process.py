@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO, Any, Dict, Optional, Tuple
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from conftest import REPO_ROOT, http_tool_call, python_process
 
 NOISY = Path(__file__).parent / "servers" / "noisy_server.py"
@@ -157,7 +158,16 @@ def test_http_with_the_token_verifier(tmp_path: Path, stderr_file: IO[str]) -> N
         _, _, message = server.call("thread_name", "good-ada")
         assert message["result"]["content"][0]["text"] == "mcpforge-noisy-asyncio"
         assert server.get("/healthz") == "ok"
-        assert "mcpforge" in server.get("/metrics")
+        # /metrics read by the official Prometheus parser: one series per tool and outcome.
+        scraped = {
+            (s.name, s.labels.get("name"), s.labels.get("outcome")): s.value
+            for family in text_string_to_metric_families(server.get("/metrics"))
+            for s in family.samples
+            if s.labels.get("method") == "tools/call"
+        }
+        assert scraped[("mcpforge_requests_total", "whoami", "ok")] == 1, scraped
+        assert scraped[("mcpforge_requests_total", "thread_name", "ok")] == 1, scraped
+        assert scraped[("mcpforge_request_duration_seconds_count", "whoami", None)] == 1, scraped
         server.proc.send_signal(signal.SIGINT)
         assert server.proc.wait(WAIT) == -signal.SIGINT
     finally:

@@ -29,6 +29,7 @@
 
 mod arguments;
 pub mod auth;
+pub mod catalogue;
 pub mod context;
 pub mod dispatch;
 pub mod error;
@@ -56,6 +57,7 @@ mod tool_output;
 pub mod transport;
 
 pub use auth::{AuthError, AuthInfo, TokenVerifier};
+pub use catalogue::{Catalogue, Kind as CatalogueKind, Visible};
 pub use context::RequestContext;
 pub use dispatch::limits::Limits;
 pub use dispatch::rate_limit::{Rate, RateLimits};

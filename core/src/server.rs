@@ -8,6 +8,7 @@ use serde_json::{Map, Value, json};
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
+use crate::catalogue::Catalogue;
 use crate::dispatch::limits::Limits;
 use crate::dispatch::notify::{Hub, ListKind};
 use crate::dispatch::rate_limit::{Limiter, RateLimits};
@@ -347,6 +348,19 @@ impl Server {
         self.shared.registry.update(|s| s.error_hook = None);
     }
 
+    /// Makes `hook` decide which registered items each request may see (replacing any; see
+    /// [`crate::catalogue`]), from the requests that start after this call. Tell clients
+    /// with `notify_*_changed` when what they may see changes.
+    pub fn set_catalogue(&self, hook: impl Catalogue) {
+        let hook: Arc<dyn Catalogue> = Arc::new(hook);
+        self.shared.registry.update(|s| s.catalogue = Some(hook));
+    }
+
+    /// Removes the catalogue hook: every registered item is visible again.
+    pub fn clear_catalogue(&self) {
+        self.shared.registry.update(|s| s.catalogue = None);
+    }
+
     /// Removes every middleware: requests that start after this call run without a chain.
     pub fn clear_middleware(&self) {
         self.shared.registry.update(|s| s.middleware = Chain::default());
@@ -442,6 +456,14 @@ impl ServerBuilder {
     /// error, a timeout) with what failed and the full message; see [`crate::error_hook`].
     pub fn on_error(mut self, hook: impl ErrorHook) -> Self {
         self.snapshot.error_hook = Some(Arc::new(hook));
+        self
+    }
+
+    /// Decides per request which registered tools, resources, templates and prompts the
+    /// request may see (lists hold only those; anything else is refused as unknown); see
+    /// [`crate::catalogue`].
+    pub fn catalogue(mut self, hook: impl Catalogue) -> Self {
+        self.snapshot.catalogue = Some(Arc::new(hook));
         self
     }
 

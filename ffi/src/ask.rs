@@ -15,7 +15,7 @@ use mcpforge::{HandlerError, RequestContext};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::boundary::{self, Fail, check_out, try_opt_str, try_ref, try_str, write_out};
+use crate::boundary::{self, Fail, check_out, give_string, try_opt_str, try_ref, try_str};
 use crate::call::mcpf_call;
 use crate::status::mcpf_status;
 
@@ -105,16 +105,8 @@ unsafe fn blocking_ask(
                 return Err(Fail::new(mcpf_status::AskFailed, message));
             }
         };
-        let text = value.to_string();
-        let len = text.len();
-        // JSON text has no interior NUL (a NUL inside a string is escaped as \u0000).
-        let owned = CString::new(text).map_err(|e| Fail::new(mcpf_status::Internal, e.to_string()))?;
-        // SAFETY: both checked non-NULL above; writable per the caller. The string is
-        // handed to C, which frees it with `mcpf_string_free`.
-        unsafe {
-            write_out(out_len, len, "out_len")?;
-            write_out(out, owned.into_raw(), "out")
-        }
+        // SAFETY: both checked non-NULL above; writable per the caller.
+        unsafe { give_string(value.to_string(), out, out_len) }
     })
 }
 

@@ -82,6 +82,22 @@ pub(crate) unsafe fn write_out<T>(ptr: *mut T, value: T, what: &str) -> Result<(
     Ok(())
 }
 
+/// Hands `text` to C as an owned string (freed with `mcpf_string_free`): `*out` gets the
+/// string, `*out_len` its length without the NUL.
+///
+/// # Safety
+/// `out` and `out_len` are NULL or valid for a write.
+pub(crate) unsafe fn give_string(text: String, out: *mut *mut c_char, out_len: *mut usize) -> Result<(), Fail> {
+    let len = text.len();
+    // JSON and Prometheus text hold no interior NUL (a NUL inside a JSON string is escaped).
+    let owned = std::ffi::CString::new(text).map_err(|e| Fail::new(mcpf_status::Internal, e.to_string()))?;
+    // SAFETY: forwarded caller guarantee; the string is reclaimed by `mcpf_string_free`.
+    unsafe {
+        write_out(out_len, len, "out_len")?;
+        write_out(out, owned.into_raw(), "out")
+    }
+}
+
 /// Checks that an out-parameter is not NULL before any work is done.
 pub(crate) fn check_out<T>(ptr: *mut T, what: &str) -> Result<(), Fail> {
     if ptr.is_null() { Err(null(what)) } else { Ok(()) }

@@ -57,7 +57,9 @@ pub struct mcpf_middleware_request {
 }
 
 impl mcpf_middleware_request {
-    fn new(req: MiddlewareRequest) -> mcpf_middleware_request {
+    /// The view of `req` for a middleware's `before` (decisions allowed; see
+    /// [`mcpf_middleware_request::read_only`] for other callbacks).
+    pub(crate) fn new(req: MiddlewareRequest) -> mcpf_middleware_request {
         mcpf_middleware_request {
             method: c_string(req.method()),
             name: req.name().map(c_string),
@@ -70,6 +72,11 @@ impl mcpf_middleware_request {
             deciding: true,
             answer: None,
         }
+    }
+
+    /// The view of `req` for a callback that only reads it (the catalogue hook).
+    pub(crate) fn read_only(req: MiddlewareRequest) -> mcpf_middleware_request {
+        mcpf_middleware_request { deciding: false, ..mcpf_middleware_request::new(req) }
     }
 }
 

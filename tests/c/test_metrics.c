@@ -3,7 +3,9 @@
  * option), run plain and under valgrind by `make c-test`: the server, a child process
  * serving stdio over real pipes (`test_metrics --serve PORT`), answers calls of a tool that
  * succeeds and one that fails as a tool error, and its side port on 127.0.0.1:PORT serves
- * `GET /metrics` with a series per tool and outcome, while other paths are 404.
+ * `GET /metrics` with a series per tool and outcome, while other paths are 404; after the
+ * session, the same figures read through `mcpf_server_metrics` (JSON and Prometheus text),
+ * which refuses a server without metrics and an unknown format.
  *
  * Usage: test_metrics   (exit status 0 when every check passes)
  */
@@ -48,6 +50,23 @@ static int serve(const char *port) {
     CHECK_STATUS(mcpf_server_add_tool(s, "echo", SIZE_MAX, NULL, 0, NULL, 0, echo, NULL, NULL), MCPF_STATUS_OK);
     CHECK_STATUS(mcpf_server_add_tool(s, "refusing", SIZE_MAX, NULL, 0, NULL, 0, refusing, NULL, NULL), MCPF_STATUS_OK);
     CHECK_STATUS(mcpf_server_run_stdio(s), MCPF_STATUS_OK);
+    /* The snapshot after the session: the client made two echo calls and one refused. */
+    char *text = NULL;
+    size_t len = 0;
+    CHECK_STATUS(mcpf_server_metrics(s, MCPF_METRICS_JSON, &text, &len), MCPF_STATUS_OK);
+    if (text != NULL) {
+        CHECK(strlen(text) == len);
+        check_contains(text, "\"method\":\"tools/call\"");
+        check_contains(text, "\"name\":\"refusing\"");
+        check_contains(text, "\"tool_error\":1");
+        mcpf_string_free(text);
+    }
+    text = NULL;
+    CHECK_STATUS(mcpf_server_metrics(s, MCPF_METRICS_PROMETHEUS, &text, &len), MCPF_STATUS_OK);
+    if (text != NULL) {
+        check_contains(text, "\nmcpforge_requests_total{method=\"tools/call\",name=\"echo\",outcome=\"ok\"} 2\n");
+        mcpf_string_free(text);
+    }
     mcpf_server_free(s);
     if (failures) fprintf(stderr, "test_metrics --serve: %d of %d checks failed\n", failures, checks);
     return failures ? 1 : 0;
@@ -130,6 +149,30 @@ static void test_side_port(const char *self) {
     CHECK(get(port, "/metrics", page, sizeof page) == -1);
 }
 
+/* The accessor's refusals, in process: no metrics kept, an unknown format, NULL outputs. */
+static void test_accessor_refusals(void) {
+    mcpf_server *plain = NULL;
+    CHECK_STATUS(mcpf_server_new("plain", SIZE_MAX, "0.0.1", SIZE_MAX, &plain), MCPF_STATUS_OK);
+    mcpf_server *kept = NULL;
+    CHECK_STATUS(mcpf_server_new_with_options("kept", SIZE_MAX, "0.0.1", SIZE_MAX, "{\"metrics\":true}", SIZE_MAX, &kept),
+                 MCPF_STATUS_OK);
+    if (plain == NULL || kept == NULL) return;
+    char *text = NULL;
+    size_t len = 0;
+    CHECK_STATUS(mcpf_server_metrics(plain, MCPF_METRICS_JSON, &text, &len), MCPF_STATUS_NOT_FOUND);
+    CHECK(text == NULL);
+    check_contains(mcpf_last_error_message(), "keeps no metrics");
+    CHECK_STATUS(mcpf_server_metrics(kept, 7, &text, &len), MCPF_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(mcpf_server_metrics(kept, MCPF_METRICS_JSON, NULL, &len), MCPF_STATUS_NULL_PARAMETER);
+    CHECK_STATUS(mcpf_server_metrics(NULL, MCPF_METRICS_JSON, &text, &len), MCPF_STATUS_NULL_PARAMETER);
+    /* Nothing served yet: no series. */
+    CHECK_STATUS(mcpf_server_metrics(kept, MCPF_METRICS_JSON, &text, &len), MCPF_STATUS_OK);
+    if (text != NULL) CHECK(strcmp(text, "{\"series\":[]}") == 0);
+    mcpf_string_free(text);
+    mcpf_server_free(plain);
+    mcpf_server_free(kept);
+}
+
 int main(int argc, char **argv) {
     if (argc == 3 && strcmp(argv[1], "--serve") == 0) return serve(argv[2]);
     if (argc != 1) {
@@ -137,6 +180,7 @@ int main(int argc, char **argv) {
         return 2;
     }
     test_side_port(argv[0]);
+    test_accessor_refusals();
     if (failures) {
         fprintf(stderr, "test_metrics: %d of %d checks failed\n", failures, checks);
         return 1;

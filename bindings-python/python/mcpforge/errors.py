@@ -108,7 +108,7 @@ class InputRequired(BaseException):
 
 class ErrorInfo(NamedTuple):
     """What raised an unexpected exception: ``kind`` is ``"tool"``, ``"resource"``,
-    ``"prompt"``, ``"completion"``, ``"resource_list"`` or ``"middleware"``; ``name`` the
+    ``"prompt"``, ``"completion"``, ``"resource_list"``, ``"middleware"`` or ``"catalogue"``; ``name`` the
     tool's or prompt's name or the resource's URI (template), None for the others."""
 
     kind: str

@@ -11,13 +11,14 @@ dedicated loop thread started on first use.
 from __future__ import annotations
 
 import inspect
+import json
 import sys
 import threading
 import weakref
 from contextlib import contextmanager
 from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Tuple, TypeVar, overload
 
-from . import _invoke
+from . import _catalogue, _invoke
 from . import middleware as _middleware
 from ._components import Components, TagFilter, tag_set, tagged_meta
 from ._convert import wire
@@ -144,8 +145,8 @@ class Server:
     """An MCP server.
 
     ``Server(name, version="1.0.0", instructions=None, *, title=None, description=None,
-    website_url=None, icons=None, lifespan=None, mask_error_details=False, error_handler=None, max_workers=None, limits=None, rate_limits=None, logging=True, cache_ttl=None,
-    cache_scope="public", state_key=None, protocol_versions=None, tasks=None,
+    website_url=None, icons=None, lifespan=None, mask_error_details=False, error_handler=None, max_workers=None, limits=None, rate_limits=None, metrics=False,
+    metrics_address=None, logging=True, cache_ttl=None, cache_scope="public", state_key=None, protocol_versions=None, tasks=None,
     experimental=None, extensions=None, enable_tools=None, enable_resources=None,
     enable_prompts=None, include_tags=None, exclude_tags=None)``
 
@@ -156,7 +157,11 @@ class Server:
     ``{"per_client": {"requests": 60, "per": 60}, "tools": {"search": {"requests": 5, "per": 60,
     "burst": 2}}}`` (``per`` in seconds; ``"*"`` for every tool without its own entry); a
     client is its verified token's subject, else its session, else its connection, and a
-    refused request gets the error ``RATE_LIMITED`` with ``data["retryAfterMs"]``. ``cache_ttl`` (seconds) and ``cache_scope`` are the
+    refused request gets the error ``RATE_LIMITED`` with ``data["retryAfterMs"]``. ``metrics=True``
+    keeps request metrics per method, tool/prompt/resource name and outcome, over every
+    transport (read them with ``metrics()`` or ``metrics_text()``; HTTP serves them at
+    ``/metrics`` with ``run(..., metrics=True)``); ``metrics_address="127.0.0.1:9464"`` also
+    serves ``GET /metrics`` there while the server serves stdio. ``cache_ttl`` (seconds) and ``cache_scope`` are the
     caching hints of 2026-07-28 list and read results. ``state_key`` is shared by several
     instances that must resume each other's multi-round-trip requests.
 
@@ -205,6 +210,8 @@ class Server:
         max_workers: Optional[int] = None,
         limits: Optional[Dict[str, Any]] = None,
         rate_limits: Optional[Dict[str, Any]] = None,
+        metrics: bool = False,
+        metrics_address: Optional[str] = None,
         logging: bool = True,
         cache_ttl: Optional[float] = None,
         cache_scope: str = "public",
@@ -232,6 +239,8 @@ class Server:
                 "max_workers": max_workers,
                 "limits": limits,
                 "rate_limits": rate_limits,
+                "metrics": metrics or None,
+                "metrics_address": metrics_address,
                 "logging": logging,
                 "cache_ttl": cache_ttl,
                 "cache_scope": cache_scope,
@@ -337,6 +346,29 @@ class Server:
             # request runs without the middleware added before.
             fail = _invoke.reported_failure(self._errors, ErrorInfo("middleware"))
             self._native.set_middleware(_middleware.chain_starter(list(self._middleware), self._loop_of(), fail))
+
+    def catalogue(self, hook: Optional[_catalogue.CatalogueHook]) -> Optional[_catalogue.CatalogueHook]:
+        """Sets the server's catalogue hook (usable as a decorator; None removes it):
+        ``hook(request, kind)`` says which registered items a request may see. ``request`` is
+        a :class:`~mcpforge.middleware.MiddlewareContext` (``auth``, ``client_info``,
+        ``session_id``, ``meta``, ``method``, ``name``; not the arguments), ``kind`` one of
+        ``"tools"``, ``"resources"``, ``"resource_templates"``, ``"prompts"``. Return None for
+        everything, or the names (tools, prompts), URIs (resources) or URI templates as
+        registered (templates) it may see. Sync or ``async def``; asked at most once per kind
+        and request. Lists then hold only those items, and a call, read, ``prompts/get``,
+        completion or subscription naming anything else is answered as for an unknown name.
+        A hook that raises shows nothing of that kind for that request (the exception goes to
+        the log and the error hook). When what a client may see changes, tell clients with
+        ``notify_tools_changed()`` and the like."""
+        if hook is None:
+            self._native.set_catalogue(None)
+            return None
+        if not callable(hook):
+            raise TypeError("catalogue takes a callable (request, kind)")
+        fail = _invoke.reported_failure(self._errors, ErrorInfo("catalogue"))
+        wrapped, is_async = _catalogue.wrapper(hook, self._loop_of(), fail)
+        self._native.set_catalogue(wrapped, is_async)
+        return hook
 
     @property
     def middleware(self) -> List[Any]:
@@ -624,6 +656,21 @@ class Server:
         handlers held every worker)."""
         keys = ("workers", "idle", "queued", "stuck", "stuck_total", "refused")
         return dict(zip(keys, self._native.worker_stats()))
+
+    def metrics(self) -> Optional[Dict[str, Any]]:
+        """The request metrics (``metrics=True``), or None when the server keeps none:
+        ``{"series": [{"method", "name", "outcomes": {"ok", "tool_error", "error",
+        "internal_error", "rate_limited", "timeout", "cancelled"}, "inFlight", "count",
+        "sumSeconds", "buckets": [{"le", "count"}]}]}``. ``name`` is the tool or prompt, the
+        resource URI or the template that matched it, ``unknown`` for a name not registered
+        and empty for methods that name nothing; buckets are cumulative, as in Prometheus."""
+        text = self._native.metrics()
+        return None if text is None else json.loads(text)
+
+    def metrics_text(self) -> Optional[str]:
+        """The request metrics in the Prometheus text format (what ``/metrics`` serves), or
+        None when the server keeps none."""
+        return self._native.metrics_text()
 
     def remove_resource_template(self, uri_template: str) -> bool:
         """Removes a resource template; True if it existed."""

@@ -55,7 +55,8 @@ class ToolResult:
 class TestClient:
     """See the module documentation. Options: ``wire``, ``capabilities`` (default: derived
     from the callbacks given), ``elicitation``, ``sampling``, ``roots``, ``log_level`` (the
-    level asked for on either wire), ``timeout`` (seconds per request)."""
+    level asked for on either wire), ``timeout`` (seconds per request), ``client_info`` (the
+    client's ``Implementation``, sent in ``initialize`` or each 2026-07-28 ``_meta``)."""
 
     __test__ = False  # not a pytest test class
 
@@ -70,8 +71,10 @@ class TestClient:
         roots: Optional[Callable[[], Any]] = None,
         log_level: Optional[str] = None,
         timeout: float = 30.0,
+        client_info: Optional[Dict[str, Any]] = None,
     ) -> None:
         self.server = server
+        self.client_info = client_info if client_info is not None else {"name": "mcpforge-test-client", "version": "1"}
         self.wire = wire
         self.elicitation, self.sampling, self.roots = elicitation, sampling, roots
         if capabilities is None:
@@ -109,7 +112,7 @@ class TestClient:
             params = {
                 "protocolVersion": self.wire,
                 "capabilities": self.capabilities,
-                "clientInfo": {"name": "mcpforge-test-client", "version": "1"},
+                "clientInfo": self.client_info,
             }
             self.initialize_result = await self.request("initialize", params)
             await self.notify("notifications/initialized")
@@ -167,7 +170,7 @@ class TestClient:
         meta = {
             _META + "protocolVersion": MODERN,
             _META + "clientCapabilities": self.capabilities,
-            _META + "clientInfo": {"name": "mcpforge-test-client", "version": "1"},
+            _META + "clientInfo": self.client_info,
         }
         if self.log_level is not None:
             meta[_META + "logLevel"] = self.log_level

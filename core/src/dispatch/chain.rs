@@ -82,7 +82,9 @@ struct End {
     trailing: Mutex<Option<Vec<u8>>>,
 }
 
-fn client_info(era: &Era) -> Option<serde_json::Value> {
+/// The client's `Implementation`: from `initialize` in a legacy session, from `_meta` on
+/// the 2026-07-28 wire.
+pub(crate) fn client_info(era: &Era) -> Option<serde_json::Value> {
     match era {
         Era::Legacy(s) => Some(s.client_info.clone()).filter(|v| !v.is_null()),
         Era::Modern(m) => m.client_info.clone(),

@@ -19,5 +19,6 @@ pub(crate) mod reply;
 pub(crate) mod rounds;
 pub mod router;
 pub(crate) mod shared;
+pub(crate) mod visibility;
 
 pub(crate) use crate::outbox::{Outbox, OutboxReader, outbox};

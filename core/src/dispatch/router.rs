@@ -8,6 +8,7 @@ use serde_json::{Map, Value, json};
 use tokio_util::sync::CancellationToken;
 
 use crate::auth::AuthInfo;
+use crate::catalogue::Kind;
 use crate::dispatch::cancel::RequestToken;
 use crate::dispatch::capabilities::capabilities;
 use crate::dispatch::chain;
@@ -16,6 +17,7 @@ use crate::dispatch::methods;
 use crate::dispatch::rate_limit::ClientKey;
 use crate::dispatch::reply::finish;
 use crate::dispatch::shared::ServerShared;
+use crate::dispatch::visibility::Sight;
 use crate::error::{ProtocolError, codes};
 use crate::error_hook::{self, Failure, FailureKind};
 use crate::jsonrpc::{IncomingRequest, encode};
@@ -322,6 +324,7 @@ pub(crate) async fn route(
     snap: &Snapshot,
 ) -> Reply {
     let method = req.method.as_str();
+    let sight = Sight::new(snap, peer, &era, &req);
     match method {
         "ping" => Ok(b"{}".to_vec()),
         "initialize" => Err(ProtocolError::invalid_request("the session is already initialized")),
@@ -337,29 +340,34 @@ pub(crate) async fn route(
         }
         "tools/list" => {
             gate(shared.has_tools(snap), method)?;
-            methods::lists::list(shared, &era, req.params.as_ref(), &snap.tools, "tools")
+            let visible = sight.of(Kind::Tools).await;
+            methods::lists::list(shared, &era, req.params.as_ref(), &snap.tools, "tools", &visible)
         }
         "tools/call" => {
             gate(shared.has_tools(snap), method)?;
-            Box::pin(methods::tools::call_tool(shared, peer, &era, req, cancel, snap)).await
+            Box::pin(methods::tools::call_tool(shared, peer, &era, req, cancel, snap, &sight)).await
         }
         "resources/list" => {
             gate(shared.has_resources(snap), method)?;
-            Box::pin(methods::resource_list::list_resources(shared, peer, &era, &req, cancel, snap)).await
+            Box::pin(methods::resource_list::list_resources(shared, peer, &era, &req, cancel, snap, &sight)).await
         }
         "resources/templates/list" => {
             gate(shared.has_resources(snap), method)?;
-            methods::lists::list(shared, &era, req.params.as_ref(), &snap.templates, "resourceTemplates")
+            let visible = sight.of(Kind::ResourceTemplates).await;
+            methods::lists::list(shared, &era, req.params.as_ref(), &snap.templates, "resourceTemplates", &visible)
         }
         "resources/read" => {
             gate(shared.has_resources(snap), method)?;
-            Box::pin(methods::resources::read_resource(shared, peer, &era, req, cancel, snap)).await
+            Box::pin(methods::resources::read_resource(shared, peer, &era, req, cancel, snap, &sight)).await
         }
         "resources/subscribe" | "resources/unsubscribe" => {
             let session = legacy_session(&era, method)?;
             gate(shared.has_resources(snap), method)?;
             let params = req.params.unwrap_or_default();
             let uri = str_param(&params, "uri")?;
+            if sight.is_filtered() && !methods::resources::shows_uri(&sight, snap, uri).await {
+                return Err(ProtocolError::resource_not_found(uri));
+            }
             if method == "resources/subscribe" {
                 session.subscribe(uri.to_owned());
             } else {
@@ -369,16 +377,17 @@ pub(crate) async fn route(
         }
         "prompts/list" => {
             gate(shared.has_prompts(snap), method)?;
-            methods::lists::list(shared, &era, req.params.as_ref(), &snap.prompts, "prompts")
+            let visible = sight.of(Kind::Prompts).await;
+            methods::lists::list(shared, &era, req.params.as_ref(), &snap.prompts, "prompts", &visible)
         }
         "prompts/get" => {
             gate(shared.has_prompts(snap), method)?;
-            Box::pin(methods::prompts::get_prompt(shared, peer, &era, req, cancel, snap)).await
+            Box::pin(methods::prompts::get_prompt(shared, peer, &era, req, cancel, snap, &sight)).await
         }
         "completion/complete" => {
             let v = era.version();
             gate(!v.has_annotations_and_audio() || !snap.completions.is_empty(), method)?;
-            Box::pin(methods::completion::complete(shared, peer, &era, req, cancel, snap)).await
+            Box::pin(methods::completion::complete(shared, peer, &era, req, cancel, snap, &sight)).await
         }
         "logging/setLevel" => {
             let session = legacy_session(&era, method)?;

@@ -12,6 +12,7 @@ pub mod tool;
 
 use std::sync::{Arc, RwLock};
 
+use crate::catalogue::Catalogue;
 use crate::error_hook::ErrorHook;
 use crate::middleware::Chain;
 
@@ -33,6 +34,8 @@ pub(crate) struct Snapshot {
     pub middleware: Chain,
     /// Told of every unexpected failure of a request.
     pub error_hook: Option<Arc<dyn ErrorHook>>,
+    /// Decides per request which registered items are visible (none: all are).
+    pub catalogue: Option<Arc<dyn Catalogue>>,
 }
 
 impl Snapshot {

@@ -4,12 +4,14 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
+use crate::catalogue::Kind;
 use crate::context::InputState;
 use crate::dispatch::cancel::RequestToken;
 use crate::dispatch::reply::finish;
 use crate::dispatch::rounds::context;
 use crate::dispatch::router::{Era, Peer, Reply, str_param};
 use crate::dispatch::shared::ServerShared;
+use crate::dispatch::visibility::Sight;
 use crate::error::ProtocolError;
 use crate::jsonrpc::IncomingRequest;
 use crate::protocol::{CompleteRequest, CompletionRef};
@@ -22,6 +24,7 @@ pub(crate) async fn complete(
     req: IncomingRequest,
     cancel: &RequestToken,
     snap: &Snapshot,
+    sight: &Sight,
 ) -> Reply {
     let params = req.params.unwrap_or_default();
     let reference: CompletionRef =
@@ -40,7 +43,14 @@ pub(crate) async fn complete(
         .and_then(Value::as_object)
         .map(|m| m.iter().filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_owned()))).collect())
         .unwrap_or_default();
-    let mut completion = match snap.completions.get(&reference) {
+    // A prompt or template the request may not see completes to nothing, as a missing one.
+    let shown = match &reference {
+        CompletionRef::Prompt { name } => sight.shows(Kind::Prompts, name).await,
+        CompletionRef::Resource { uri } => {
+            sight.shows(Kind::ResourceTemplates, uri).await || sight.shows(Kind::Resources, uri).await
+        }
+    };
+    let mut completion = match snap.completions.get(&reference).filter(|_| shown) {
         Some(h) => {
             let ctx = context(shared, peer, era, &req.id, Some(&params), cancel, InputState::default());
             let request = CompleteRequest { reference, argument: arg_name, value, context: context_args };

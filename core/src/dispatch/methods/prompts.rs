@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
+use crate::catalogue::Kind;
 use crate::context::InputState;
 use crate::dispatch::cancel::RequestToken;
 use crate::dispatch::mrtr;
@@ -12,6 +13,7 @@ use crate::dispatch::reply::finish_value;
 use crate::dispatch::rounds::{Rounds, RunSpec, non_tool_error, run_rounds};
 use crate::dispatch::router::{Era, Peer, Reply, str_param};
 use crate::dispatch::shared::ServerShared;
+use crate::dispatch::visibility::Sight;
 use crate::error::ProtocolError;
 use crate::jsonrpc::IncomingRequest;
 use crate::protocol::shaping;
@@ -24,15 +26,17 @@ pub(crate) async fn get_prompt(
     req: IncomingRequest,
     cancel: &RequestToken,
     snap: &Snapshot,
+    sight: &Sight,
 ) -> Reply {
     let version = era.version();
     let mut params = req.params.unwrap_or_default();
     let name = str_param(&params, "name")?.to_owned();
-    let prompt = snap
-        .prompts
-        .get(&name)
-        .cloned()
-        .ok_or_else(|| ProtocolError::invalid_params(format!("Unknown prompt: {name}")))?;
+    let unknown = || ProtocolError::invalid_params(format!("Unknown prompt: {name}"));
+    let prompt = snap.prompts.get(&name).cloned().ok_or_else(unknown)?;
+    // Before its arguments are checked: a hidden prompt answers exactly as a missing one.
+    if !sight.shows(Kind::Prompts, &name).await {
+        return Err(unknown());
+    }
     let raw_args = match params.remove("arguments") {
         None | Some(Value::Null) => Map::new(),
         Some(Value::Object(m)) => m,

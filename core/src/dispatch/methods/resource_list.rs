@@ -1,12 +1,14 @@
 //! `resources/list`: the concrete resources, then what each resource template's lister
 //! returns at the time of the request (templates without a lister add nothing), paginated
-//! over the whole. A page that holds concrete resources only is the catalog's cached page;
-//! the listers run only for a page that reaches past them.
+//! over the whole; under a catalogue hook only the visible resources and the listers of
+//! visible templates. A page that holds concrete resources only is the catalog's page
+//! (cached when all are visible); the listers run only for a page that reaches past them.
 
 use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 
+use crate::catalogue::Kind;
 use crate::context::InputState;
 use crate::dispatch::cancel::RequestToken;
 use crate::dispatch::methods::lists;
@@ -14,6 +16,7 @@ use crate::dispatch::reply::finish;
 use crate::dispatch::rounds::{context, non_tool_error};
 use crate::dispatch::router::{Era, Peer, Reply};
 use crate::dispatch::shared::ServerShared;
+use crate::dispatch::visibility::Sight;
 use crate::error::ProtocolError;
 use crate::jsonrpc::IncomingRequest;
 use crate::registry::catalog::Listed;
@@ -27,9 +30,13 @@ pub(crate) async fn list_resources(
     req: &IncomingRequest,
     cancel: &RequestToken,
     snap: &Snapshot,
+    sight: &Sight,
 ) -> Reply {
     let params = req.params.as_ref();
-    let listers: Vec<_> = snap.templates.iter().filter(|t| t.lister.is_some()).collect();
+    let templates = sight.of(Kind::ResourceTemplates).await;
+    let listers: Vec<_> = snap.templates.iter().filter(|t| t.lister.is_some() && templates.contains(t.key())).collect();
+    let shown = sight.of(Kind::Resources).await;
+    let resources: Vec<_> = snap.resources.iter().filter(|r| shown.contains(r.key())).collect();
     let cursor = params.and_then(|p| p.get("cursor"));
     let offset = match cursor {
         None | Some(Value::Null) => 0,
@@ -37,13 +44,13 @@ pub(crate) async fn list_resources(
         Some(_) => return Err(ProtocolError::invalid_params("`cursor` must be a string")),
     };
     let page_size = shared.limits.page_size;
-    let concrete = snap.resources.len();
+    let concrete = resources.len();
     // The offset is the client's: any number a cursor can hold, so no sum may overflow.
     if listers.is_empty() || offset.saturating_add(page_size) < concrete {
-        return lists::list(shared, era, params, &snap.resources, "resources");
+        return lists::list(shared, era, params, &snap.resources, "resources", &shown);
     }
     let version = era.version();
-    let mut all: Vec<Value> = snap.resources.iter().skip(offset).map(|r| r.list_json(version)).collect();
+    let mut all: Vec<Value> = resources.iter().skip(offset).map(|r| r.list_json(version)).collect();
     let mut listed = 0;
     for template in listers {
         let Some(lister) = &template.lister else { continue };

@@ -1,10 +1,12 @@
-//! `resources/read`: a concrete resource or the first matching template, read by its handler.
+//! `resources/read`: a concrete resource or the first matching template, read by its handler
+//! (only those the request may see).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde_json::{Value, json};
 
+use crate::catalogue::Kind;
 use crate::context::InputState;
 use crate::dispatch::cancel::RequestToken;
 use crate::dispatch::mrtr;
@@ -12,6 +14,7 @@ use crate::dispatch::reply::finish;
 use crate::dispatch::rounds::{Rounds, RunSpec, non_tool_error, run_rounds};
 use crate::dispatch::router::{Era, Peer, Reply, str_param};
 use crate::dispatch::shared::ServerShared;
+use crate::dispatch::visibility::Sight;
 use crate::error::ProtocolError;
 use crate::jsonrpc::IncomingRequest;
 use crate::registry::Snapshot;
@@ -23,12 +26,17 @@ pub(crate) async fn read_resource(
     req: IncomingRequest,
     cancel: &RequestToken,
     snap: &Snapshot,
+    sight: &Sight,
 ) -> Reply {
     let mut params = req.params.unwrap_or_default();
     let uri = str_param(&params, "uri")?.to_owned();
-    let (handler, vars) = if let Some(r) = snap.resources.get(&uri) {
-        (r.handler.clone(), BTreeMap::new())
-    } else if let Some((t, vars)) = snap.match_template(&uri) {
+    let concrete = match snap.resources.get(&uri) {
+        Some(r) if sight.shows(Kind::Resources, &uri).await => Some(r.handler.clone()),
+        _ => None,
+    };
+    let (handler, vars) = if let Some(handler) = concrete {
+        (handler, BTreeMap::new())
+    } else if let Some((t, vars)) = sight.template_for(snap, &uri).await {
         (t.handler.clone(), vars)
     } else {
         return Err(ProtocolError::resource_not_found(&uri));
@@ -56,4 +64,11 @@ pub(crate) async fn read_resource(
         }
     }
     finish(shared, era.is_modern(), true, &json!({ "contents": contents }))
+}
+
+/// Whether `uri` names a resource the request may see: a visible concrete resource, or a
+/// URI matching a visible template (what a subscription needs under a catalogue hook).
+pub(crate) async fn shows_uri(sight: &Sight, snap: &Snapshot, uri: &str) -> bool {
+    (snap.resources.get(uri).is_some() && sight.shows(Kind::Resources, uri).await)
+        || sight.template_for(snap, uri).await.is_some()
 }

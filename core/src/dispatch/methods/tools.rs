@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 
+use crate::catalogue::Kind;
 use crate::context::InputState;
 use crate::dispatch::cancel::RequestToken;
 use crate::dispatch::mrtr;
@@ -13,6 +14,7 @@ use crate::dispatch::reply::{finish, finish_value};
 use crate::dispatch::rounds::{Rounds, RunSpec, run_rounds};
 use crate::dispatch::router::{Era, Peer, Reply};
 use crate::dispatch::shared::ServerShared;
+use crate::dispatch::visibility::Sight;
 use crate::error::{HandlerError, ProtocolError};
 use crate::handler::{Arguments, Structured, ToolOutput};
 use crate::jsonrpc::IncomingRequest;
@@ -46,11 +48,7 @@ fn prepare_tool_call(
         _ => return Err(ProtocolError::invalid_params("`name` must be a string")),
     };
     let name_str = name.as_str().unwrap_or_default();
-    let tool = snap
-        .tools
-        .get(name_str)
-        .cloned()
-        .ok_or_else(|| ProtocolError::invalid_params(format!("Unknown tool: {name_str}")))?;
+    let tool = snap.tools.get(name_str).cloned().ok_or_else(|| unknown_tool(name_str))?;
     let args = match params.remove("arguments") {
         None | Some(Value::Null) => Value::Object(Map::new()),
         Some(a @ Value::Object(_)) => a,
@@ -74,6 +72,11 @@ fn prepare_tool_call(
     Ok(Ok(ToolCall { tool, name, args: Arguments::new(args), params, input }))
 }
 
+/// The error for a tool that is not registered, or that the request may not see.
+fn unknown_tool(name: &str) -> ProtocolError {
+    ProtocolError::invalid_params(format!("Unknown tool: {name}"))
+}
+
 pub(crate) async fn call_tool(
     shared: &Arc<ServerShared>,
     peer: &Peer,
@@ -81,7 +84,14 @@ pub(crate) async fn call_tool(
     req: IncomingRequest,
     cancel: &RequestToken,
     snap: &Snapshot,
+    sight: &Sight,
 ) -> Reply {
+    // Before anything else: a hidden tool answers exactly as a missing one would.
+    if let Some(name) = req.params.as_ref().and_then(|p| p.get("name")).and_then(Value::as_str)
+        && !sight.shows(Kind::Tools, name).await
+    {
+        return Err(unknown_tool(name));
+    }
     let IncomingRequest { id, params, .. } = req;
     let ToolCall { tool, name, args, params, input } =
         match prepare_tool_call(shared, era, params, snap, peer.subject())? {

@@ -1,0 +1,77 @@
+//! What one request may see of the catalogue (see [`crate::catalogue`]): the application's
+//! hook asked with the request as middleware sees it, nothing asked when no hook is set.
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use crate::catalogue::{Catalogue, Kind, Visible};
+use crate::dispatch::chain::client_info;
+use crate::dispatch::router::{Era, Peer};
+use crate::jsonrpc::IncomingRequest;
+use crate::middleware::Request;
+use crate::registry::catalog::Listed;
+use crate::registry::{Snapshot, TemplateEntry};
+
+/// The catalogue hook of a request, with the view of the request it is asked about.
+pub(crate) struct Sight {
+    hook: Option<(Arc<dyn Catalogue>, Request)>,
+}
+
+impl Sight {
+    /// The sight of `req`; free when the server has no catalogue hook. The hook's view holds
+    /// the request's `_meta` and what it names, not its arguments.
+    pub fn new(snap: &Snapshot, peer: &Peer, era: &Era, req: &IncomingRequest) -> Sight {
+        let Some(hook) = snap.catalogue.clone() else { return Sight { hook: None } };
+        let params = req.params.as_ref().map(|p| {
+            ["_meta", "name", "uri", "ref"]
+                .into_iter()
+                .filter_map(|k| p.get(k).map(|v| (k.to_owned(), v.clone())))
+                .collect::<Map<String, Value>>()
+        });
+        let view = Request {
+            id: req.id.clone(),
+            method: req.method.clone(),
+            params,
+            version: era.version(),
+            auth: peer.auth.clone(),
+            client_info: client_info(era),
+            session_id: peer.session.as_ref().and_then(|s| s.id()).map(str::to_owned),
+        };
+        Sight { hook: Some((hook, view)) }
+    }
+
+    /// True when a hook decides what is visible (lists are then built per request).
+    pub fn is_filtered(&self) -> bool {
+        self.hook.is_some()
+    }
+
+    /// What the request may see of `kind`.
+    pub async fn of(&self, kind: Kind) -> Visible {
+        match &self.hook {
+            None => Visible::All,
+            Some((hook, view)) => hook.visible(view, kind).await,
+        }
+    }
+
+    /// Whether the item of `kind` keyed `key` is visible (one question to the hook).
+    pub async fn shows(&self, kind: Kind, key: &str) -> bool {
+        self.hook.is_none() || self.of(kind).await.contains(key)
+    }
+
+    /// The first visible template matching `uri`, with its variables.
+    pub async fn template_for(
+        &self,
+        snap: &Snapshot,
+        uri: &str,
+    ) -> Option<(Arc<TemplateEntry>, std::collections::BTreeMap<String, String>)> {
+        if self.hook.is_none() {
+            return snap.match_template(uri);
+        }
+        let visible = self.of(Kind::ResourceTemplates).await;
+        snap.templates
+            .iter()
+            .filter(|t| visible.contains(t.key()))
+            .find_map(|t| t.template.matches(uri).map(|vars| (t.clone(), vars)))
+    }
+}
