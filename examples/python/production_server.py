@@ -1,23 +1,30 @@
-"""A production-shaped MCP server over Streamable HTTP.
+"""A production-shaped MCP server over Streamable HTTP, built on the engine's hooks instead
+of hand-made wrappers.
 
 - Bearer-token authorization: tokens come from the configuration (``tokens``) or the
   ``MCP_TOKENS`` environment variable (``subject:token,subject:token``, e.g. from a Kubernetes
   Secret); a missing or unknown token gets 401 with a ``WWW-Authenticate`` challenge.
+- Per-client catalogues (``@server.catalogue``): a token entry may name the ``tools`` its
+  subject sees; other tools are neither listed nor callable for it (answered as unknown).
 - DNS-rebinding protection: only loopback ``Host`` names are accepted unless ``allowed_hosts``
   lists others (``MCP_ALLOWED_HOSTS=*`` accepts any, e.g. behind a Kubernetes Service, where
   probes and clients use the pod IP or the Service name; the bearer token still guards /mcp).
 - Configuration: a JSON file (``--config FILE``), overridden by ``MCP_*`` environment
   variables (see ``ENVIRONMENT`` below), overridden by ``--http HOST:PORT``.
-- Structured logs: one JSON object per line, to stderr or to ``log_file``; every tool call
-  is logged with its duration and outcome.
+- Structured logs: one JSON object per line, to stderr or to ``log_file``. An audit
+  middleware logs every tool call with its subject, duration and outcome; the error hook logs
+  every unexpected exception with its traceback, while clients read only that the tool
+  failed (``mask_error_details``).
+- Rate limits (``rate_limits`` in the configuration): token buckets per client and per tool;
+  a client over its limit gets ``RATE_LIMITED`` with a retry hint.
 - Graceful shutdown on SIGTERM (and Ctrl-C): the server stops accepting, ``/readyz`` answers
   503, and calls in flight finish (up to ``shutdown_grace_seconds``) before the process exits.
-- ``/healthz`` (liveness), ``/readyz`` (readiness) and ``/metrics`` (Prometheus, per MCP
-  method) are served by the engine, without authorization.
+- ``/healthz`` (liveness), ``/readyz`` (readiness) and ``/metrics`` (Prometheus: requests per
+  method, tool and outcome, durations, in flight) are served by the engine, without
+  authorization; the ``tool_metrics`` tool reads the same figures (``server.metrics()``).
 - A circuit breaker around the dependency ``call_dependency`` reaches (``dependency.url``):
   after ``failure_threshold`` failures in a row it opens and calls fail fast; after
   ``cooldown_seconds`` one trial call goes through (half-open), and its success closes it.
-- Per-tool metrics (calls, errors, durations): the ``tool_metrics`` tool, and the logs.
 
     python examples/python/production_server.py --config deploy/config.example.json
 """
@@ -26,7 +33,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import functools
 import hmac
 import json
 import logging
@@ -39,10 +45,11 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Callable, Dict, List, Optional, Tuple, TypeVar
+from typing import Annotated, Any, Callable, Dict, Iterable, List, Optional, Tuple
 
 import mcpforge
-from mcpforge import AuthError, AuthInfo, AuthSettings, Context, Field, Server, ToolError
+from mcpforge import AuthError, AuthInfo, AuthSettings, Context, ErrorInfo, Field, Server, ToolError
+from mcpforge.middleware import CallNext, MiddlewareContext
 
 log = logging.getLogger("production_server")
 STARTED = time.monotonic()
@@ -72,6 +79,8 @@ class Config:
     public_url: Optional[str] = None
     allowed_hosts: Optional[List[str]] = None  # Host names accepted (DNS-rebinding protection); None: loopback only, []: any
     tokens: Dict[str, str] = field(default_factory=dict)  # token -> subject
+    visible_tools: Dict[str, List[str]] = field(default_factory=dict)  # subject -> the only tools it sees
+    rate_limits: Optional[Dict[str, Any]] = None  # as Server(rate_limits=...): per_client, tools
     log_file: Optional[str] = None
     log_level: str = "INFO"
     shutdown_grace_seconds: float = 30.0
@@ -81,7 +90,7 @@ class Config:
 def load_config(path: Optional[Path], environ: Dict[str, str]) -> Config:
     """The file's settings, then the environment's; raises ValueError naming what is wrong."""
     raw: Dict[str, Any] = json.loads(path.read_text(encoding="utf-8")) if path else {}
-    unknown = set(raw) - set(Config.__dataclass_fields__)
+    unknown = set(raw) - (set(Config.__dataclass_fields__) - {"visible_tools"})
     if unknown:
         raise ValueError(f"unknown settings: {', '.join(sorted(unknown))}")
     tokens = raw.pop("tokens", [])
@@ -101,6 +110,10 @@ def load_config(path: Optional[Path], environ: Dict[str, str]) -> Config:
         if not entry.get("token") or not entry.get("subject"):
             raise ValueError("every token needs a subject and a token (MCP_TOKENS: subject:token,...)")
         config.tokens[entry["token"]] = entry["subject"]
+        if "tools" in entry:
+            if not (isinstance(entry["tools"], list) and all(isinstance(t, str) for t in entry["tools"])):
+                raise ValueError("a token's tools must be a list of tool names")
+            config.visible_tools[entry["subject"]] = entry["tools"]
     if not config.tokens:
         raise ValueError("no tokens configured (tokens in the file, or MCP_TOKENS=subject:token)")
     return config
@@ -198,86 +211,26 @@ class CircuitBreaker:
         return result
 
 
-# ----- per-tool metrics ----------------------------------------------------------------------
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-class ToolMetrics:
-    """Calls, errors and durations per tool, and the calls in flight (thread-safe)."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.tools: Dict[str, Dict[str, float]] = {}
-        self.in_flight = 0
-
-    def started(self) -> None:
-        with self.lock:
-            self.in_flight += 1
-
-    def finished(self, tool: str, seconds: float, ok: bool) -> None:
-        with self.lock:
-            self.in_flight -= 1
-            m = self.tools.setdefault(tool, {"calls": 0, "errors": 0, "total_seconds": 0.0, "max_seconds": 0.0})
-            m["calls"] += 1
-            m["errors"] += 0 if ok else 1
-            m["total_seconds"] += seconds
-            m["max_seconds"] = max(m["max_seconds"], seconds)
-
-    def snapshot(self) -> Dict[str, Any]:
-        with self.lock:
-            return {"in_flight": self.in_flight, "tools": {k: dict(v) for k, v in self.tools.items()}}
-
-    def instrument(self, fn: F) -> F:
-        """Wraps a tool (sync or async) to count it and log each call."""
-
-        def done(start: float, error: Optional[BaseException]) -> None:
-            seconds = time.monotonic() - start
-            self.finished(fn.__name__, seconds, error is None)
-            fields: Dict[str, Any] = {"tool": fn.__name__, "duration_ms": round(seconds * 1000, 3), "ok": error is None}
-            if error is not None:
-                fields["error"] = f"{type(error).__name__}: {error}"
-            event("tool call", **fields)
-
-        if asyncio.iscoroutinefunction(fn):
-
-            @functools.wraps(fn)
-            async def run_async(*args: Any, **kwargs: Any) -> Any:
-                self.started()
-                start, error = time.monotonic(), None
-                try:
-                    return await fn(*args, **kwargs)
-                except BaseException as e:
-                    error = e
-                    raise
-                finally:
-                    done(start, error)
-
-            return run_async  # type: ignore[return-value]
-
-        @functools.wraps(fn)
-        def run(*args: Any, **kwargs: Any) -> Any:
-            self.started()
-            start, error = time.monotonic(), None
-            try:
-                return fn(*args, **kwargs)
-            except BaseException as e:
-                error = e
-                raise
-            finally:
-                done(start, error)
-
-        return run  # type: ignore[return-value]
-
-
 # ----- the server ----------------------------------------------------------------------------
 
-METRICS = ToolMetrics()
 BREAKER = CircuitBreaker("dependency", 3, 30.0)
 DEPENDENCY: Dict[str, Any] = {}
+SERVER: Optional[Server] = None
 
 
-@METRICS.instrument
+def tool_figures() -> Dict[str, Any]:
+    """Per tool: calls finished, errors among them, total seconds; and the tool calls in
+    flight. Read from the engine's request metrics (the same figures as ``/metrics``)."""
+    snapshot = (SERVER.metrics() if SERVER is not None else None) or {"series": []}
+    calls = [s for s in snapshot["series"] if s["method"] == "tools/call"]
+    tools = {
+        s["name"]: {"calls": s["count"], "errors": s["count"] - s["outcomes"]["ok"], "total_seconds": round(s["sumSeconds"], 6)}
+        for s in calls
+        if s["count"]
+    }
+    return {"in_flight": sum(s["inFlight"] for s in calls), "tools": tools}
+
+
 def health_check() -> Dict[str, Any]:
     """The server's health: status, uptime, version, calls in flight and the dependency's circuit breaker."""
     breaker = BREAKER.snapshot()
@@ -285,7 +238,7 @@ def health_check() -> Dict[str, Any]:
         "status": "ok" if breaker["state"] == "closed" else "degraded",
         "version": mcpforge.__version__,
         "uptime_seconds": round(time.monotonic() - STARTED, 3),
-        "in_flight": METRICS.snapshot()["in_flight"],
+        "in_flight": tool_figures()["in_flight"],
         "dependency": {"configured": bool(DEPENDENCY.get("url")), **breaker},
     }
 
@@ -305,7 +258,6 @@ def fetch_dependency() -> Any:
         return text
 
 
-@METRICS.instrument
 def call_dependency() -> Dict[str, Any]:
     """Fetch the configured dependency, guarded by a circuit breaker (fails fast while it is open)."""
     if not DEPENDENCY.get("url"):
@@ -318,7 +270,6 @@ def call_dependency() -> Dict[str, Any]:
         raise ToolError(f"{e} (breaker: {BREAKER.state})") from None
 
 
-@METRICS.instrument
 async def run_job(
     seconds: Annotated[float, Field(gt=0, le=300, description="How long the job works.")],
     ctx: Context,
@@ -336,22 +287,74 @@ async def run_job(
 
 
 def tool_metrics() -> Dict[str, Any]:
-    """Calls, errors and total and longest durations per tool, and the calls in flight."""
-    return METRICS.snapshot()
+    """Calls, errors and total durations per tool, and the tool calls in flight (this one included)."""
+    return tool_figures()
+
+
+# ----- hooks ---------------------------------------------------------------------------------
+
+
+async def audit(context: MiddlewareContext, call_next: CallNext) -> Any:
+    """Middleware: one log line per tool call (subject, duration, outcome), never the arguments."""
+    if context.method != "tools/call":
+        return await call_next(context)
+    started, error = time.monotonic(), None
+    try:
+        result = await call_next(context)
+        if result.get("isError"):
+            error = next((c.get("text") for c in result.get("content", []) if c.get("type") == "text"), "tool error")
+        return result
+    except Exception as e:
+        error = f"{type(e).__name__}: {e}"
+        raise
+    finally:
+        fields: Dict[str, Any] = {"tool": context.name, "duration_ms": round((time.monotonic() - started) * 1000, 3),
+                                  "ok": error is None, "subject": context.auth.subject if context.auth else None}
+        if error is not None:
+            fields["error"] = error
+        event("tool call", **fields)
+
+
+def on_error(exception: BaseException, info: ErrorInfo) -> None:
+    """Error hook: every unexpected exception, with its traceback, in the structured log."""
+    log.error("unexpected error", exc_info=(type(exception), exception, exception.__traceback__),
+              extra={"fields": {"kind": info.kind, "name": info.name}})
+
+
+def catalogue_for(visible_tools: Dict[str, List[str]]) -> Callable[[MiddlewareContext, str], Optional[Iterable[str]]]:
+    """Catalogue hook: a subject with a ``tools`` list in its token entry sees only those."""
+
+    def visible(request: MiddlewareContext, kind: str) -> Optional[Iterable[str]]:
+        subject = request.auth.subject if request.auth else None
+        if kind != "tools" or subject not in visible_tools:
+            return None
+        return visible_tools[subject]
+
+    return visible
 
 
 def create_server(config: Config) -> Server:
-    """The server, with the configured shutdown grace, and its tools."""
+    """The server with its tools and hooks: metrics, masked errors with the error hook, the
+    audit middleware, rate limits and per-subject tool lists."""
+    global SERVER
     server = Server(
         "mcpforge-production",
         version=mcpforge.__version__,
         instructions="A production example: health, a guarded dependency, long jobs and metrics.",
         limits={"shutdown_grace": config.shutdown_grace_seconds},
+        metrics=True,
+        mask_error_details=True,
+        error_handler=on_error,
+        rate_limits=config.rate_limits,
     )
     server.add_tool(health_check, title="Health check", annotations={"readOnlyHint": True})
     server.add_tool(call_dependency, title="Call the dependency", annotations={"readOnlyHint": True, "openWorldHint": True})
     server.add_tool(run_job, title="Run a job")
     server.add_tool(tool_metrics, title="Tool metrics", annotations={"readOnlyHint": True})
+    server.add_middleware(audit)
+    if config.visible_tools:
+        server.catalogue(catalogue_for(config.visible_tools))
+    SERVER = server
     return server
 
 
@@ -390,7 +393,7 @@ def main() -> int:
     public_url = config.public_url or f"http://{config.host}:{config.port}/mcp"
 
     def on_sigterm(signum: int, frame: Any) -> None:
-        event("SIGTERM: shutting down gracefully", in_flight=METRICS.snapshot()["in_flight"])
+        event("SIGTERM: shutting down gracefully", in_flight=tool_figures()["in_flight"])
         server.shutdown()
 
     signal.signal(signal.SIGTERM, on_sigterm)
@@ -403,7 +406,7 @@ def main() -> int:
     # Stopped: a repeated SIGTERM must not kill the interpreter while it finalizes (which
     # restores the default action of signals that have a Python handler).
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    event("stopped", metrics=METRICS.snapshot())
+    event("stopped", metrics=tool_figures())
     return 0
 
 

@@ -3,7 +3,9 @@ with bearer tokens from its configuration file and from MCP_TOKENS, on both wire
 
 Checked: a missing and a wrong token get 401 with a WWW-Authenticate challenge, and the
 right tokens (file and environment) work; /healthz, /readyz and /metrics answer without a
-token; `health_check`, `tool_metrics` (per-tool counts) and the JSON log lines; SIGTERM
+token; `health_check`, `tool_metrics` (the engine's per-tool metrics) and the audit
+middleware's JSON log lines; a token limited to some tools sees and calls only those (the
+catalogue hook), and the configured rate limit refuses its burst with a retry hint; SIGTERM
 while `run_job` is in flight: the call still completes, then the server exits 0; the
 circuit breaker around `call_dependency` (a local HTTP dependency this test serves) opens
 after the configured failures, fails fast without touching the dependency, goes half-open
@@ -29,12 +31,13 @@ from typing import Any, TextIO
 import anyio
 import httpx2
 import pytest
-from mcp import Client, ClientSession
+from mcp import Client, ClientSession, MCPError
 from mcp.client.streamable_http import streamable_http_client
 from support import MODERN, REPO_ROOT, REQUEST_TIMEOUT, WIRES, http_server, local_http_server, Peer, run, structured, tool_error
 
 SCRIPT = REPO_ROOT / "examples" / "python" / "production_server.py"
 FILE_TOKEN, ENV_TOKEN = "alice-token-0123456789", "bob-token-9876543210"
+LIMITED_TOKEN = "carol-token-5555555555"
 BOUND = 20.0
 
 
@@ -67,7 +70,8 @@ def dependency() -> Iterator[Any]:
 def config(tmp_path: Path, dependency: Any, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "config.json"
     path.write_text(json.dumps({
-        "tokens": [{"subject": "alice", "token": FILE_TOKEN}],
+        "tokens": [{"subject": "alice", "token": FILE_TOKEN},
+                   {"subject": "carol", "token": LIMITED_TOKEN, "tools": ["health_check"]}],
         "log_file": str(tmp_path / "server.log"),
         "shutdown_grace_seconds": 30,
         "dependency": {"url": f"http://127.0.0.1:{dependency.server_address[1]}/status", "timeout_seconds": 5,
@@ -145,19 +149,50 @@ def test_production_auth_probes_and_tools(config: Path, errlog: TextIO) -> None:
                     assert "Invalid arguments for tool run_job" in tool_error(await peer.call_tool("run_job", {"seconds": 0}))
             async with authorized(url, WIRES[0], FILE_TOKEN) as peer:
                 metrics = structured(await peer.call_tool("tool_metrics", {}))
-                assert metrics["in_flight"] == 0
-                assert {k: v["calls"] for k, v in metrics["tools"].items()} == {"health_check": 2, "run_job": 2}
-                assert all(v["errors"] == 0 and v["max_seconds"] <= v["total_seconds"] for v in metrics["tools"].values())
+                assert metrics["in_flight"] == 1  # itself
+                # run_job: two jobs and two calls its schema refused (tool errors).
+                assert {k: (v["calls"], v["errors"]) for k, v in metrics["tools"].items()} == {
+                    "health_check": (2, 0), "run_job": (4, 2)}
+                assert all(v["total_seconds"] >= 0 for v in metrics["tools"].values())
 
         run(body)
         status, headers, text = raw(base + "/metrics")
         assert status == 200 and 'method="tools/call"' in text
     entries = logs(config)
     assert all({"time", "level", "logger", "message"} <= set(e) for e in entries)
-    calls = [e for e in entries if e["message"] == "tool call"]
-    assert [e["tool"] for e in calls] == ["health_check", "run_job", "health_check", "run_job"] and all(e["ok"] for e in calls)
+    calls = [(e["tool"], e["ok"], e["subject"]) for e in entries if e["message"] == "tool call"]
+    assert calls == [("health_check", True, "alice"), ("run_job", True, "alice"), ("run_job", False, "alice"),
+                     ("health_check", True, "bob"), ("run_job", True, "bob"), ("run_job", False, "bob"),
+                     ("tool_metrics", True, "alice")]
     assert sum(e["message"] == "token refused" for e in entries) == 2  # wrong tokens; a missing one never reaches the verifier
-    assert entries[-1]["message"] == "stopped" and entries[-1]["metrics"]["tools"]["run_job"]["calls"] == 2
+    assert entries[-1]["message"] == "stopped" and entries[-1]["metrics"]["tools"]["run_job"]["calls"] == 4
+
+
+@pytest.mark.parametrize("wire", WIRES)
+def test_production_catalogue_and_rate_limit(config: Path, errlog: TextIO, wire: str) -> None:
+    """carol's token names only health_check: that is all she lists and calls; the rate limit
+    on health_check (4 a minute) then refuses her fifth call with a retry hint."""
+    settings = json.loads(config.read_text())
+    settings["rate_limits"] = {"tools": {"health_check": {"requests": 4, "per": 60}}}
+    config.write_text(json.dumps(settings))
+    with http_server(command(config), errlog) as url:
+
+        async def body() -> None:
+            async with authorized(url, wire, LIMITED_TOKEN) as peer:
+                assert [t.name for t in (await peer.list_tools()).tools] == ["health_check"]
+                with pytest.raises(MCPError) as hidden:
+                    await peer.call_tool("run_job", {"seconds": 0.1})
+                assert "Unknown tool: run_job" in str(hidden.value)
+                for _ in range(3):  # the listing did not count: only health_check's calls do
+                    assert structured(await peer.call_tool("health_check", {}))["status"] == "ok"
+                with pytest.raises(MCPError) as limited:
+                    await peer.call_tool("health_check", {})
+                    await peer.call_tool("health_check", {})
+                assert limited.value.code == -32029
+                assert limited.value.data["retryAfterMs"] > 0
+
+        run(body)
+    assert not any(e["message"] == "job started" for e in logs(config))
 
 
 def call_tool_2026(url: str, token: str, name: str, arguments: dict[str, Any]) -> tuple[int, Any]:
