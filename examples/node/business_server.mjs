@@ -9,7 +9,14 @@
  * crash never leaves half a file). Writes are synchronous: handlers run one at a time on
  * the JavaScript thread, so the file always holds a state the server answered with.
  *
- *   node business_server.mjs [--data FILE] [--http HOST:PORT]
+ * Production hooks (docs/hooks.md) instead of wrappers around each tool: an audit middleware
+ * writes one JSON line per tool call to stderr (tool, duration, outcome; never the
+ * arguments), the error hook one per unexpected error with its stack (clients read only that
+ * the tool failed), a rate limit per client (600 requests a minute, 30 writes a minute), and
+ * request metrics per tool (`/metrics` over HTTP). `--read-only` hides the tools that write
+ * through the catalogue hook: they are neither listed nor callable.
+ *
+ *   node business_server.mjs [--data FILE] [--read-only] [--http HOST:PORT]
  */
 import { createRequire } from 'node:module';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -19,7 +26,7 @@ import { listenOptions } from './cli.mjs';
 
 const { version } = createRequire(import.meta.url)('mcpforge/package.json');
 
-const USAGE = 'usage: business_server.mjs [--data FILE] [--http HOST:PORT]';
+const USAGE = 'usage: business_server.mjs [--data FILE] [--read-only] [--http HOST:PORT]';
 
 /** A deliberately simple address check: something@domain.tld, no spaces. */
 const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
@@ -121,17 +128,27 @@ class BusinessStore {
   }
 }
 
-/** Reads the command line: `{ data, listen }`, or exits with the usage. */
+/** Reads the command line: `{ data, readOnly, listen }`, or exits with the usage. */
 function commandLine() {
   let values;
   try {
-    ({ values } = parseArgs({ options: { data: { type: 'string' }, http: { type: 'string' } } }));
+    ({ values } = parseArgs({
+      options: { data: { type: 'string' }, 'read-only': { type: 'boolean' }, http: { type: 'string' } },
+    }));
   } catch (e) {
     process.stderr.write(`${e.message}\n${USAGE}\n`);
     process.exit(2);
   }
-  return { data: values.data, listen: listenOptions(values.http === undefined ? [] : ['--http', values.http]) };
+  const listen = listenOptions(values.http === undefined ? [] : ['--http', values.http]);
+  if (listen.http) listen.http.metrics = true;
+  return { data: values.data, readOnly: values['read-only'] === true, listen };
 }
+
+/** The tools that change the store: hidden with `--read-only`, limited to 30 calls a minute. */
+const WRITES = ['create_customer', 'place_order'];
+
+/** One JSON line on stderr (the log of this server). */
+const logLine = (entry) => process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
 
 const CUSTOMER_ID = { type: 'integer', minimum: 1, description: 'The customer id.' };
 const ORDER_ID = { type: 'integer', minimum: 1, description: 'The order id.' };
@@ -187,9 +204,43 @@ const server = new Server({
   version,
   instructions:
     'Customers and their orders. Create a customer before placing orders for it; amounts are in currency units.',
+  metrics: true,
+  maskErrorDetails: true,
+  rateLimits: {
+    perClient: { requests: 600, perMs: 60_000 },
+    tools: Object.fromEntries(WRITES.map((name) => [name, { requests: 30, perMs: 60_000 }])),
+  },
+  // The error hook replaces the default stderr report with one JSON line carrying the stack.
+  logger: { error() {} },
+  onError: (error, { kind, name }) => logLine({ level: 'error', message: 'unexpected error', kind, name, stack: error?.stack }),
 });
 
-server.tool(
+// Audit: one line per tool call, whatever its outcome.
+server.use(async (context, next) => {
+  if (context.method !== 'tools/call') return next();
+  const started = performance.now();
+  let ok = false;
+  try {
+    const result = await next();
+    ok = !result.isError;
+    return result;
+  } finally {
+    logLine({ level: 'info', message: 'tool call', tool: context.name, ms: Math.round((performance.now() - started) * 1000) / 1000, ok });
+  }
+});
+
+/** The names of the tools registered below, for the read-only catalogue. */
+const toolNames = [];
+const tool = (name, ...rest) => {
+  toolNames.push(name);
+  return server.tool(name, ...rest);
+};
+
+if (options.readOnly) {
+  server.catalogue((_context, kind) => (kind === 'tools' ? toolNames.filter((name) => !WRITES.includes(name)) : null));
+}
+
+tool(
   'create_customer',
   {
     description: 'Register a new customer (the email must be valid and not used by another customer)',
@@ -205,13 +256,13 @@ server.tool(
   ({ name, email }) => store.addCustomer(name, email),
 );
 
-server.tool(
+tool(
   'list_customers',
   { description: 'All customers, oldest first', inputSchema: input({}), annotations: READ_ONLY },
   () => ({ customers: [...store.customers.values()] }),
 );
 
-server.tool(
+tool(
   'get_customer',
   {
     description: 'One customer by id',
@@ -222,7 +273,7 @@ server.tool(
   ({ customer_id }) => store.customer(customer_id),
 );
 
-server.tool(
+tool(
   'place_order',
   {
     description:
@@ -240,7 +291,7 @@ server.tool(
   ({ customer_id, items, amount }) => store.addOrder(customer_id, items, amount),
 );
 
-server.tool(
+tool(
   'list_orders',
   {
     description: 'All orders, oldest first, or those of one customer',
@@ -250,7 +301,7 @@ server.tool(
   ({ customer_id }) => ({ orders: store.listOrders(customer_id) }),
 );
 
-server.tool(
+tool(
   'get_order',
   {
     description: 'One order by id',

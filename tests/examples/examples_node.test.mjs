@@ -46,7 +46,10 @@ function stop(child) {
   if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 }
 
-/** Runs `exercise(client)` against `script args` over stdio; the server stops when the client closes. */
+/**
+ * Runs `exercise(client, stderr)` against `script args` over stdio (`stderr()` is what the
+ * server wrote there so far); the server stops when the client closes.
+ */
 async function overStdio(script, args, exercise) {
   const transport = new StdioClientTransport({ command: process.execPath, args: [script, ...args], stderr: 'pipe' });
   let stderr = '';
@@ -61,7 +64,7 @@ async function overStdio(script, args, exercise) {
     throw new Error(`${e.message}; server stderr: ${stderr}`);
   }
   try {
-    await exercise(client);
+    await exercise(client, () => stderr);
   } finally {
     await within(client.close(), WAIT_MS, 'the stdio client to close');
   }
@@ -266,6 +269,44 @@ test('business_server over Streamable HTTP', async () => {
   await overHttp(BUSINESS, exerciseBusiness);
 });
 
+test('business_server --read-only hides the writing tools; every tool call is audited', async () => {
+  await overStdio(BUSINESS, ['--read-only'], async (client, stderr) => {
+    const { tools } = await client.listTools();
+    assert.deepEqual(tools.map((t) => t.name), ['list_customers', 'get_customer', 'list_orders', 'get_order']);
+    await assert.rejects(
+      call(client, 'create_customer', { name: 'Ada Lovelace', email: 'ada@example.com' }),
+      /Unknown tool: create_customer/,
+    );
+    assert.deepEqual(jsonText(await call(client, 'list_customers', {})), { customers: [] });
+    assert.equal((await call(client, 'get_customer', { customer_id: 9 })).isError, true);
+    const audit = await within(
+      (async () => {
+        for (;;) {
+          const lines = stderr()
+            .split('\n')
+            .filter((l) => l.startsWith('{'))
+            .map((l) => JSON.parse(l))
+            .filter((e) => e.message === 'tool call');
+          if (lines.length >= 3) return lines;
+          await delay(20);
+        }
+      })(),
+      WAIT_MS,
+      'the audit lines',
+    );
+    // The refused call of a hidden tool is audited too: the middleware wraps every request.
+    assert.deepEqual(
+      audit.map((e) => [e.tool, e.ok]),
+      [
+        ['create_customer', false],
+        ['list_customers', true],
+        ['get_customer', false],
+      ],
+    );
+    assert.ok(audit.every((e) => RFC3339.test(e.time) && e.ms >= 0));
+  });
+});
+
 test('business_server keeps its store in the --data file across restarts', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'mcpforge-business-'));
   const file = join(dir, 'store.json');
@@ -303,7 +344,7 @@ test('business_server refuses a broken --data file and a bad command line', asyn
         code: 1,
         message: `business_server: cannot load ${file}: the customers are not an array`,
       },
-      { args: ['--bogus'], code: 2, message: 'usage: business_server.mjs [--data FILE] [--http HOST:PORT]' },
+      { args: ['--bogus'], code: 2, message: 'usage: business_server.mjs [--data FILE] [--read-only] [--http HOST:PORT]' },
       { args: ['--http', 'nowhere'], code: 2, message: '--http nowhere: expected HOST:PORT, e.g. 127.0.0.1:3000' },
     ];
     for (const { args, code, message } of cases) {
