@@ -2,14 +2,16 @@
  * sqlite_server.c - an MCP server that lets an assistant explore and query a SQLite
  * database, read-only, over the SQLite C library.
  *
- *   sqlite_server [--init SCRIPT.sql] [--timeout-ms N] [--http HOST:PORT] DATABASE
+ *   sqlite_server [--init SCRIPT.sql] [--timeout-ms N] [--metrics HOST:PORT] [--http HOST:PORT] DATABASE
  *
  *   DATABASE           the database file (opened read-only)
  *   --init SCRIPT.sql  when DATABASE does not exist yet, create it from the SQL script first
  *                      (into a temporary file renamed into place, so a failed script leaves
  *                      nothing behind); an existing DATABASE is used as it is
  *   --timeout-ms N     interrupt a query that runs longer than N ms (default 10000)
- *   --http HOST:PORT   serve Streamable HTTP at http://HOST:PORT/mcp instead of stdio
+ *   --metrics HOST:PORT  serve GET /metrics (Prometheus) there while serving stdio
+ *   --http HOST:PORT   serve Streamable HTTP at http://HOST:PORT/mcp (and /metrics) instead
+ *                      of stdio
  *
  * Tools (results are JSON, as text and as structuredContent):
  *   list_tables          the tables and views
@@ -30,6 +32,11 @@
  * server's own introspection queries are fixed texts (names bound as parameters) run on the
  * same read-only connections. Identifiers the aggregation tool puts into SQL are first
  * checked against the schema, then quoted.
+ *
+ * Production hooks (docs/hooks.md), not code around each tool: an audit middleware writes one
+ * JSON line per tool call to stderr (tool, duration, outcome; never the SQL), the error hook
+ * one per unexpected failure, rate limits allow 600 requests a minute per client and 120
+ * calls a minute per tool, and request metrics per tool are kept (`/metrics`).
  *
  * Threads: callbacks run on the server's thread and must not block, and a query can take
  * long, so every tool, resource read and completion goes through a queue (work_queue.h) to a
@@ -64,7 +71,8 @@
 #define INSTRUCTIONS                                                                                                   \
     "Read-only access to a SQLite database. Start with list_tables and get_table_schema, then query with "          \
     "execute_select (one SELECT, values as ? parameters) or execute_aggregation."
-#define USAGE "usage: sqlite_server [--init SCRIPT.sql] [--timeout-ms N] [--http HOST:PORT] DATABASE\n"
+#define USAGE \
+    "usage: sqlite_server [--init SCRIPT.sql] [--timeout-ms N] [--metrics HOST:PORT] [--http HOST:PORT] DATABASE\n"
 
 #define WORKERS 2
 #define INTERNAL_ERROR (-32603)
@@ -980,8 +988,71 @@ static int register_all(mcpf_server *server, struct pool *pool) {
 
 /* ---- main ---------------------------------------------------------------------------------- */
 
+/* ---- hooks ---------------------------------------------------------------------------------- */
+
+/* Writes one JSON line to stderr: {"event": EVENT, "tool": NAME, ...FIELDS}. stderr is
+ * unbuffered: one fputs per line keeps lines of different threads apart. */
+static void log_line(const char *event, const char *tool, const char *fields) {
+    struct json_buf line = {0};
+    json_buf_puts(&line, "{\"event\":");
+    json_buf_string(&line, event);
+    if (tool != NULL) {
+        json_buf_puts(&line, ",\"tool\":");
+        json_buf_string(&line, tool);
+    }
+    json_buf_printf(&line, "%s}\n", fields);
+    if (!line.failed) fputs(line.data, stderr);
+    json_buf_free(&line);
+}
+
+/* Middleware `after`: one audit line per tool call, with its duration and outcome. */
+static void audit(const mcpf_middleware_request *request, const char *result_json, size_t result_len,
+                  int64_t error_code, const char *error_message, uint64_t duration_us, void *user_data) {
+    (void)result_len;
+    (void)error_message;
+    (void)user_data;
+    const char *method = NULL, *name = NULL;
+    size_t len = 0;
+    if (mcpf_middleware_request_method(request, &method, &len) != MCPF_STATUS_OK || strcmp(method, "tools/call") != 0)
+        return;
+    if (mcpf_middleware_request_name(request, &name, &len) != MCPF_STATUS_OK) name = "";
+    int ok = result_json != NULL && strstr(result_json, "\"isError\":true") == NULL;
+    char fields[96];
+    snprintf(fields, sizeof fields, ",\"duration_us\":%llu,\"ok\":%s,\"error_code\":%lld",
+             (unsigned long long)duration_us, ok ? "true" : "false", (long long)error_code);
+    log_line("tool call", name, fields);
+}
+
+/* Error hook: every unexpected failure (a panic, an internal error, a timeout). */
+static void report_failure(const mcpf_failure *failure, void *user_data) {
+    (void)user_data;
+    struct json_buf fields = {0};
+    json_buf_puts(&fields, ",\"kind\":");
+    json_buf_string(&fields, failure->kind);
+    json_buf_puts(&fields, ",\"message\":");
+    json_buf_string(&fields, failure->message);
+    if (!fields.failed) log_line("unexpected failure", failure->name, fields.data);
+    json_buf_free(&fields);
+}
+
+/* The engine's options: metrics, masked internal errors, rate limits and, for stdio, the
+ * metrics side port. */
+static int server_options(struct json_buf *out, const char *metrics_bind) {
+    json_buf_puts(out, "{\"instructions\":");
+    json_buf_string(out, INSTRUCTIONS);
+    json_buf_puts(out, ",\"metrics\":true,\"mask_error_details\":true,\"rate_limits\":{"
+                       "\"per_client\":{\"requests\":600,\"per_ms\":60000},"
+                       "\"tools\":{\"*\":{\"requests\":120,\"per_ms\":60000}}}");
+    if (metrics_bind != NULL) {
+        json_buf_puts(out, ",\"metrics_address\":");
+        json_buf_string(out, metrics_bind);
+    }
+    json_buf_puts(out, "}");
+    return out->failed;
+}
+
 struct options {
-    const char *database, *init_script, *http_bind;
+    const char *database, *init_script, *http_bind, *metrics_bind;
     long timeout_ms;
 };
 
@@ -991,6 +1062,7 @@ static int parse_options(int argc, char **argv, struct options *o) {
         const char *value = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(argv[i], "--init") == 0 && value) o->init_script = argv[++i];
         else if (strcmp(argv[i], "--http") == 0 && value) o->http_bind = argv[++i];
+        else if (strcmp(argv[i], "--metrics") == 0 && value) o->metrics_bind = argv[++i];
         else if (strcmp(argv[i], "--timeout-ms") == 0 && value) {
             char *end;
             o->timeout_ms = strtol(argv[++i], &end, 10);
@@ -1006,7 +1078,7 @@ static int serve(mcpf_server *server, const char *http_bind) {
     struct json_buf options = {0};
     json_buf_puts(&options, "{\"bind\":");
     json_buf_string(&options, http_bind);
-    json_buf_puts(&options, "}");
+    json_buf_puts(&options, ",\"metrics\":true}");
     int failed = options.failed ? check(MCPF_STATUS_INTERNAL, "building the HTTP options")
                                 : check(mcpf_server_run_http(server, options.data, options.len), "serving HTTP");
     json_buf_free(&options);
@@ -1034,8 +1106,14 @@ int main(int argc, char **argv) {
     failed = failed || pool.started == 0;
 
     mcpf_server *server = NULL;
-    failed = failed || check(mcpf_server_new(SERVER_NAME, SIZE_MAX, SERVER_VERSION, SIZE_MAX, &server), "new server");
-    failed = failed || check(mcpf_server_set_instructions(server, INSTRUCTIONS, SIZE_MAX), "set instructions");
+    struct json_buf engine = {0};
+    failed = failed || server_options(&engine, o.http_bind == NULL ? o.metrics_bind : NULL);
+    failed = failed || check(mcpf_server_new_with_options(SERVER_NAME, SIZE_MAX, SERVER_VERSION, SIZE_MAX, engine.data,
+                                                          engine.len, &server),
+                             "new server");
+    json_buf_free(&engine);
+    failed = failed || check(mcpf_server_add_middleware(server, NULL, audit, NULL, NULL), "add the audit middleware");
+    failed = failed || check(mcpf_server_set_error_hook(server, report_failure, NULL, NULL), "set the error hook");
     /* Registration reads the schema on worker 0's connection: no worker has a job yet. */
     failed = failed || register_all(server, &pool);
     failed = failed || serve(server, o.http_bind);

@@ -17,7 +17,8 @@ refused, with the database file unchanged; the functions that reach past the dat
 (fts3_tokenizer, load_extension) refused; results and values bounded in size; long names
 in errors cut on a character boundary; unknown tables and bad identifiers; the table
 resources, the template and its completion; `--init`; the query time limit and cancellation;
-HTTP.
+HTTP; the hooks (an audit line per tool call on stderr, per-tool metrics on the --metrics
+side port).
 
 Each server also runs one short stdio session under valgrind, whose exit status must show no
 memory errors and no definite or indirect leaks. Every test runs under a deadline and every
@@ -33,6 +34,7 @@ import socket
 import sqlite3
 import subprocess
 import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -488,6 +490,29 @@ def test_sqlite_lists_its_tools_and_resources(wire: str, sqlite_server: Path, sa
             await check_sqlite_queries(peer, sample_db)
 
     run(body)
+
+
+def test_sqlite_audits_calls_and_serves_metrics(sqlite_server: Path, sample_db: Path, errlog: TextIO) -> None:
+    """The hooks: one JSON audit line per tool call on stderr (outcome included, never the
+    SQL), and per-tool metrics on the --metrics side port while serving stdio."""
+    port = free_port()
+
+    async def body() -> None:
+        command = sqlite_command(sqlite_server, sample_db, "--metrics", f"127.0.0.1:{port}")
+        async with over_stdio(command, MODERN, errlog) as peer:
+            await peer.call_tool("list_tables", {})
+            refused = await peer.call_tool("execute_select", {"sql": "DELETE FROM orders"})
+            assert refused.is_error
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=START_BOUND) as response:
+                page = response.read().decode()
+            assert 'mcpforge_requests_total{method="tools/call",name="list_tables",outcome="ok"} 1' in page
+            assert 'mcpforge_requests_total{method="tools/call",name="execute_select",outcome="tool_error"} 1' in page
+
+    run(body)
+    errlog.seek(0)
+    audit = [json.loads(line) for line in errlog.read().splitlines() if line.startswith('{"event":"tool call"')]
+    assert [(a["tool"], a["ok"], a["error_code"]) for a in audit] == [("list_tables", True, 0), ("execute_select", False, 0)]
+    assert all(a["duration_us"] >= 0 and "DELETE" not in json.dumps(a) for a in audit)
 
 
 @pytest.mark.parametrize("wire", WIRES)
