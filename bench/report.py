@@ -279,12 +279,13 @@ def render(summary: dict, subjects: list[Subject], workloads: list[Workload], sk
     return "\n".join(lines) + "\n"
 
 
-def write_section(path: Path, section: str) -> Path:
-    """Replaces the marked section of ``path`` (created when missing); returns ``path``."""
+def write_section(path: Path, section: str, begin: str = BEGIN, end: str = END) -> Path:
+    """Replaces the section of ``path`` between ``begin`` and ``end`` (the markers, which
+    ``section`` holds too; created when missing); returns ``path``."""
     text = path.read_text() if path.exists() else ""
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        tail = rest.split(END, 1)[1]
+    if begin in text and end in text:
+        head, rest = text.split(begin, 1)
+        tail = rest.split(end, 1)[1]
         text = head + section.rstrip("\n") + tail
     else:
         text = (text + "\n" if text else "# Benchmarks (partial run)\n\n") + section

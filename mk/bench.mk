@@ -7,6 +7,9 @@
 #                      rounds (bench/run.py), and write docs/BENCHMARKS.md and
 #                      docs/benchmarks.svg. Sizes come from BENCH_* variables (bench/workloads.py);
 #                      a run with any of them changed writes to target/bench-peers/ instead.
+#   make bench-middleware  each language's bench server without and with one no-op middleware
+#                      (bench/middleware.py), stdio sequential and pipelined, ratios written
+#                      into docs/BENCHMARKS.md
 #   make hostile       hostile clients against the release `everything` server, with its RSS
 #                      curve: a flood of malformed lines that is never read, 2,000 idle
 #                      legacy HTTP sessions under 300 list changes (both must stay under 64 MiB),
@@ -22,7 +25,7 @@ BENCH_OUT := target/bench
 # The C subjects link the release libmcpforge (target/release) through a relative rpath.
 BENCH_C_LINK := -Ltarget/release -lmcpforge -lpthread -Wl,-rpath,'$$ORIGIN/../../release'
 
-.PHONY: load hostile soak bench-servers bench-bindings bench-peers
+.PHONY: load hostile soak bench-servers bench-bindings bench-peers bench-middleware
 
 load:
 	$(CARGO) build -j$(JOBS) --release -p mcpforge-load
@@ -59,6 +62,7 @@ bench-servers:
 	@mkdir -p $(BENCH_OUT)/c
 	$(CC) $(C_FLAGS) -O2 -D_POSIX_C_SOURCE=200809L examples/c/quickstart.c -o $(BENCH_OUT)/c/quickstart $(BENCH_C_LINK)
 	$(CC) $(C_FLAGS) -O2 -D_POSIX_C_SOURCE=200809L bench/servers/c/slow_server.c -o $(BENCH_OUT)/c/slow_server $(BENCH_C_LINK)
+	$(CC) $(C_FLAGS) -O2 -D_POSIX_C_SOURCE=200809L bench/servers/c/middleware_server.c -o $(BENCH_OUT)/c/middleware_server $(BENCH_C_LINK)
 
 ## The Python and Node bindings in release, where they exist (skipped otherwise).
 bench-bindings:
@@ -68,6 +72,12 @@ bench-peers: setup load bench-servers
 	@./scripts/setup-peers.sh
 	@$(MAKE) --no-print-directory bench-bindings
 	python3 bench/run.py
+
+## What one no-op middleware costs in each language (bench/middleware.py).
+bench-middleware: setup load bench-servers
+	@./scripts/setup-peers.sh
+	@$(MAKE) --no-print-directory bench-bindings
+	python3 bench/middleware.py
 
 # `make bench` runs the engine benchmarks and then this comparison (every binding against the
 # official SDKs: the targets of the binding issues are checked in its report).
