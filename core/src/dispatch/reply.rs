@@ -12,7 +12,20 @@ use crate::protocol::meta::{self};
 /// Serializes a result object; on the 2026 wire adds `resultType`, the server's identity in
 /// `_meta`, and (for cacheable results) `ttlMs`/`cacheScope`.
 pub(crate) fn finish<T: Serialize>(shared: &ServerShared, modern: bool, cacheable: bool, result: &T) -> Reply {
-    let mut bytes = serde_json::to_vec(result).map_err(ProtocolError::internal)?;
+    finish_sized(shared, modern, cacheable, result, 128)
+}
+
+/// [`finish`] into a buffer of `capacity` bytes at first: a caller that knows about how
+/// large the result is (a tool's text) saves the buffer's regrowth, a copy of it each time.
+pub(crate) fn finish_sized<T: Serialize>(
+    shared: &ServerShared,
+    modern: bool,
+    cacheable: bool,
+    result: &T,
+    capacity: usize,
+) -> Reply {
+    let mut bytes = Vec::with_capacity(capacity);
+    serde_json::to_writer(&mut bytes, result).map_err(ProtocolError::internal)?;
     if !modern {
         return Ok(bytes);
     }

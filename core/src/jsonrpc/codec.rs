@@ -13,7 +13,8 @@ pub enum Frame<'a> {
     Oversized(usize),
 }
 
-/// Line buffer capacity kept between messages; a larger buffer is released after use.
+/// Line buffer capacity kept between messages; a buffer over four times as large is released
+/// after use.
 const KEEP_CAPACITY: usize = 64 * 1024;
 
 /// Reads newline-delimited frames with a size cap. Blank lines are skipped.
@@ -37,8 +38,12 @@ impl<R: AsyncBufRead + Unpin> LineReader<R> {
             // part of the message, so it does not count towards the limit.
             let mut last_cr = false;
             self.line.clear();
-            // Keep the buffer for the next line, but do not hold on to a large one.
-            self.line.shrink_to(KEEP_CAPACITY);
+            // Keep the buffer for the next line, but do not hold on to a large one (shrinking
+            // only past four times the kept size, so messages of a similar size in a row do not
+            // regrow it each time).
+            if self.line.capacity() > 4 * KEEP_CAPACITY {
+                self.line.shrink_to(KEEP_CAPACITY);
+            }
             loop {
                 let buf = self.inner.fill_buf().await?;
                 if buf.is_empty() {
@@ -51,7 +56,7 @@ impl<R: AsyncBufRead + Unpin> LineReader<R> {
                     }
                     break;
                 }
-                let (chunk, found) = match memchr_nl(buf) {
+                let (chunk, found) = match memchr::memchr(b'\n', buf) {
                     Some(i) => (&buf[..i], Some(i)),
                     None => (buf, None),
                 };
@@ -88,10 +93,6 @@ impl<R: AsyncBufRead + Unpin> LineReader<R> {
             return Ok(Some(Frame::Line(&self.line)));
         }
     }
-}
-
-fn memchr_nl(buf: &[u8]) -> Option<usize> {
-    buf.iter().position(|&b| b == b'\n')
 }
 
 #[cfg(test)]

@@ -270,6 +270,22 @@ pub struct CallToolResult {
 }
 
 impl CallToolResult {
+    /// About how many bytes the result takes serialized (its texts and data, plus room for
+    /// the members around them and a few escapes), to size the buffer it is written into.
+    pub(crate) fn size_hint(&self) -> usize {
+        let blocks: usize = self
+            .content
+            .iter()
+            .map(|c| match c {
+                Content::Text { text: s, .. } | Content::Image { data: s, .. } | Content::Audio { data: s, .. } => {
+                    s.len() + s.len() / 16 + 96
+                }
+                _ => 256,
+            })
+            .sum();
+        blocks + 256
+    }
+
     /// A successful result with the given content.
     pub fn success(content: Vec<Content>) -> Self {
         Self { content, ..Self::default() }

@@ -10,7 +10,7 @@ use crate::catalogue::Kind;
 use crate::context::InputState;
 use crate::dispatch::cancel::RequestToken;
 use crate::dispatch::mrtr;
-use crate::dispatch::reply::{finish, finish_value};
+use crate::dispatch::reply::{finish, finish_sized, finish_value};
 use crate::dispatch::rounds::{Rounds, RunSpec, run_rounds};
 use crate::dispatch::router::{Era, Peer, Reply};
 use crate::dispatch::shared::ServerShared;
@@ -170,5 +170,5 @@ pub(crate) fn finish_tool_call(
         let v = serde_json::to_value(&result).map_err(ProtocolError::internal)?;
         return finish_value(shared, era.is_modern(), false, v);
     }
-    finish(shared, era.is_modern(), false, &result)
+    finish_sized(shared, era.is_modern(), false, &result, result.size_hint())
 }
