@@ -5,7 +5,7 @@ request, with the request as a dict."""
 from __future__ import annotations
 
 import inspect
-from typing import Any, Callable, Dict, Iterable, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 
 from . import _invoke
 from .middleware import MiddlewareContext, _context
@@ -16,7 +16,7 @@ CatalogueHook = Callable[[MiddlewareContext, str], Any]
 """``hook(request, kind) -> None | Iterable[str]`` (or a coroutine of it)."""
 
 
-def _keys(value: Any) -> Optional[list]:
+def _keys(value: Any) -> Optional[List[str]]:
     """What the hook returned, checked: None (everything) or a list of strings."""
     if value is None:
         return None

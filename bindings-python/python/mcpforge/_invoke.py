@@ -12,7 +12,6 @@ cancels the task (the engine calls it when the request is cancelled).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sys
 from typing import Any, Callable, Dict, NamedTuple, Optional, Tuple
@@ -201,6 +200,8 @@ def async_wrapper(
         *inputs, completer = call
 
         async def run() -> Outcome:
+            import asyncio  # already loaded: this runs on an asyncio loop
+
             try:
                 return finish(await fn(**bind(*inputs)), *inputs[:-1])
             except InputRequired:

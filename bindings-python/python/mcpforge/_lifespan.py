@@ -55,13 +55,16 @@ class Lifespan:
             self.context = {}
 
     @contextmanager
-    def on_loop(self, server: Any, loop: Any) -> Iterator[None]:
-        """``start`` and ``stop`` on ``loop`` (running in another thread) around the block."""
-        import asyncio
-
+    def on_loop(self, server: Any, loop_of: Callable[[], Any]) -> Iterator[None]:
+        """``start`` and ``stop`` on the loop ``loop_of()`` gives (running in another thread)
+        around the block. Without a lifespan no loop is asked for: a server whose handlers
+        are all synchronous never starts one (nor imports asyncio)."""
         if self.factory is None:
             yield
             return
+        import asyncio
+
+        loop = loop_of()
         started = asyncio.run_coroutine_threadsafe(self.start(server), loop).result()
         try:
             yield

@@ -25,7 +25,6 @@ registered; it runs on the loop that async handlers run on.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 from typing import Any, Awaitable, Callable, Dict, List, Optional
 
@@ -207,6 +206,8 @@ def chain_starter(
             return call
 
         async def run() -> Outcome:
+            import asyncio  # already loaded: this runs on an asyncio loop
+
             try:
                 return (RESULT, _result(await link(0)(_context(request))))
             except InputRequired:

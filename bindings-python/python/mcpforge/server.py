@@ -895,12 +895,12 @@ class Server:
         if kind == "stdio":
             if auth is not None:
                 raise TypeError("auth given for the stdio transport")
-            with self._lifespan.on_loop(self, self._async_loop()), _stdout_to_stderr(), self._ctrl_c():
+            with self._lifespan.on_loop(self, self._async_loop), _stdout_to_stderr(), self._ctrl_c():
                 self._native.serve_stdio()
         else:
             auth = auth if auth is not None else self._defaults().get("auth")
             settings, verifier = self._http(host, port, path, auth, options)
-            with self._lifespan.on_loop(self, self._async_loop()), self._ctrl_c():
+            with self._lifespan.on_loop(self, self._async_loop), self._ctrl_c():
                 self._native.serve_http(settings, verifier, on_ready)
 
     def serve(self, http: Optional[str] = None, **http_options: Any) -> None:
