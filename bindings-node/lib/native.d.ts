@@ -178,8 +178,11 @@ export declare class NativeServer {
    * through it.
    */
   setMiddleware(handler: number): void
-  /** Makes the handler the catalogue hook; null removes it. */
-  setCatalogue(handler: number | null): void
+  /**
+   * Makes the handler `handler` (lib/catalogue.js) decide which registered items each
+   * request may see; null removes it (everything is visible again).
+   */
+  setCatalogue(handler?: number | undefined | null): void
   /** Removes a tool; true if it existed. */
   removeTool(name: string): boolean
   /** Removes a resource; true if it existed. */

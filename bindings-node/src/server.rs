@@ -132,7 +132,7 @@ impl NativeServer {
     }
 
     /// Makes the handler `handler` (lib/catalogue.js) decide which registered items each
-    /// request may see; `None` removes it (everything is visible again).
+    /// request may see; null removes it (everything is visible again).
     #[napi]
     pub fn set_catalogue(&self, handler: Option<u32>) {
         match handler {
@@ -189,13 +189,13 @@ impl NativeServer {
         self.server.notify_resource_updated(&uri);
     }
 
-    /// The request metrics as JSON text; `None` when the server keeps none.
+    /// The request metrics as JSON text; null when the server keeps none.
     #[napi]
     pub fn metrics(&self) -> Option<String> {
         self.server.metrics().map(|m| m.to_string())
     }
 
-    /// The request metrics in the Prometheus text format; `None` when the server keeps none.
+    /// The request metrics in the Prometheus text format; null when the server keeps none.
     #[napi]
     pub fn metrics_text(&self) -> Option<String> {
         self.server.metrics_text()
