@@ -44,4 +44,23 @@ static inline void check_contains(const char *text, const char *part) {
     }
 }
 
+/* Checks that `text` does not contain `part`, printing both when it does. */
+static inline void check_absent(const char *text, const char *part) {
+    checks++;
+    if (text != NULL && strstr(text, part) != NULL) {
+        failures++;
+        fprintf(stderr, "unexpected \"%s\" in\n  %s\n", part, text);
+    }
+}
+
+/* Prints how the checks went for the test program `name`; its exit status (0: all passed). */
+static inline int check_summary(const char *name) {
+    if (failures) {
+        fprintf(stderr, "%s: %d of %d checks failed\n", name, failures, checks);
+        return 1;
+    }
+    printf("%s: %d checks passed\n", name, checks);
+    return 0;
+}
+
 #endif

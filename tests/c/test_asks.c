@@ -508,10 +508,5 @@ int main(int argc, char **argv) {
     test_tool_listing(argv[0]);
     test_2026(argv[0]);
     test_signal_shutdown(argv[0]);
-    if (failures) {
-        fprintf(stderr, "test_asks: %d of %d checks failed\n", failures, checks);
-        return 1;
-    }
-    printf("test_asks: %d checks passed\n", checks);
-    return 0;
+    return check_summary("test_asks");
 }

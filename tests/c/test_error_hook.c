@@ -146,10 +146,5 @@ int main(int argc, char **argv) {
     test_failures_reach_the_hook(argv[0]);
     test_masking(argv[0]);
     test_replace_and_remove();
-    if (failures) {
-        fprintf(stderr, "test_error_hook: %d of %d checks failed\n", failures, checks);
-        return 1;
-    }
-    printf("test_error_hook: %d checks passed\n", checks);
-    return 0;
+    return check_summary("test_error_hook");
 }

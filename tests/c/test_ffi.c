@@ -863,10 +863,5 @@ int main(int argc, char **argv) {
     test_session(argv[0]);
     test_session_2026(argv[0]);
     test_quickstart(argv[1]);
-    if (failures) {
-        fprintf(stderr, "test_ffi: %d of %d checks failed\n", failures, checks);
-        return 1;
-    }
-    printf("test_ffi: %d checks passed\n", checks);
-    return 0;
+    return check_summary("test_ffi");
 }

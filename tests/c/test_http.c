@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "loopback.h"
 
 /* ---- the server ---- */
 
@@ -77,19 +78,8 @@ static uint16_t start(struct runner *run, mcpf_server *server, const char *optio
 static int exchange(uint16_t port, const char *method, const char *headers, const char *body, char *out,
                     size_t cap, long wait_s) {
     out[0] = '\0';
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int fd = loopback_connect(port, wait_s);
     if (fd < 0) return -1;
-    struct sockaddr_in addr;
-    memset(&addr, 0, sizeof addr);
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    struct timeval tv = {wait_s, 0};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    if (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
-        close(fd);
-        return -1;
-    }
     char request[8192];
     int n = snprintf(request, sizeof request,
                      "%s /mcp HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nContent-Type: application/json\r\n"
@@ -387,10 +377,5 @@ int main(void) {
     test_serve();
     test_auth();
     test_sigterm();
-    if (failures) {
-        fprintf(stderr, "test_http: %d of %d checks failed\n", failures, checks);
-        return 1;
-    }
-    printf("test_http: %d checks passed\n", checks);
-    return 0;
+    return check_summary("test_http");
 }

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "loopback.h"
 #include "child.h"
 
 /* ---- the server side (`test_metrics --serve PORT`) ---- */
@@ -93,19 +94,8 @@ static unsigned free_port(void) {
 /* GETs `path` from 127.0.0.1:`port` into `out`; returns the status code (-1: no answer). */
 static int get(unsigned port, const char *path, char *out, size_t cap) {
     out[0] = '\0';
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int fd = loopback_connect(port, 10);
     if (fd < 0) return -1;
-    struct sockaddr_in addr;
-    memset(&addr, 0, sizeof addr);
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons((uint16_t)port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    struct timeval tv = {10, 0};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    if (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
-        close(fd);
-        return -1;
-    }
     char request[256];
     int n = snprintf(request, sizeof request, "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nConnection: close\r\n\r\n",
                      path, port);
@@ -181,10 +171,5 @@ int main(int argc, char **argv) {
     }
     test_side_port(argv[0]);
     test_accessor_refusals();
-    if (failures) {
-        fprintf(stderr, "test_metrics: %d of %d checks failed\n", failures, checks);
-        return 1;
-    }
-    printf("test_metrics: %d checks passed\n", checks);
-    return 0;
+    return check_summary("test_metrics");
 }

@@ -186,10 +186,5 @@ int main(int argc, char **argv) {
         return 2;
     }
     test_middleware(argv[0]);
-    if (failures) {
-        fprintf(stderr, "test_middleware: %d of %d checks failed\n", failures, checks);
-        return 1;
-    }
-    printf("test_middleware: %d checks passed\n", checks);
-    return 0;
+    return check_summary("test_middleware");
 }

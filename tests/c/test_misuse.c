@@ -136,10 +136,5 @@ int main(int argc, char **argv) {
         return 2;
     }
     test_misuse(argv[0]);
-    if (failures) {
-        fprintf(stderr, "test_misuse: %d of %d checks failed\n", failures, checks);
-        return 1;
-    }
-    printf("test_misuse: %d checks passed\n", checks);
-    return 0;
+    return check_summary("test_misuse");
 }

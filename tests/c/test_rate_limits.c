@@ -76,10 +76,5 @@ int main(int argc, char **argv) {
     CHECK(MCPF_ERROR_RATE_LIMITED == -32029);
     test_tool_limit(argv[0]);
     test_zero_rate_refused();
-    if (failures) {
-        fprintf(stderr, "test_rate_limits: %d of %d checks failed\n", failures, checks);
-        return 1;
-    }
-    printf("test_rate_limits: %d checks passed\n", checks);
-    return 0;
+    return check_summary("test_rate_limits");
 }

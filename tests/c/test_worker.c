@@ -182,10 +182,5 @@ int main(int argc, char **argv) {
     alarm(300);
     test_concurrent_calls(argv[1]);
     test_idle_eof(argv[1]);
-    if (failures) {
-        fprintf(stderr, "test_worker: %d of %d checks failed\n", failures, checks);
-        return 1;
-    }
-    printf("test_worker: %d checks passed\n", checks);
-    return 0;
+    return check_summary("test_worker");
 }

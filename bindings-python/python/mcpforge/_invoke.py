@@ -12,6 +12,7 @@ cancels the task (the engine calls it when the request is cancelled).
 
 from __future__ import annotations
 
+import inspect
 import logging
 import sys
 from typing import Any, Callable, Dict, NamedTuple, Optional, Tuple
@@ -218,6 +219,11 @@ def async_wrapper(
         return handle
 
     return start
+
+
+def is_async(fn: Any) -> bool:
+    """Whether ``fn`` is a coroutine function (or an object whose ``__call__`` is one)."""
+    return inspect.iscoroutinefunction(fn) or inspect.iscoroutinefunction(getattr(fn, "__call__", None))
 
 
 def wrapper(fn: Callable[..., Any], is_async: bool, bind: Bind, finish: Finish, loop_of: Callable[[], Any], fail: Callable[[BaseException], Outcome] = failure) -> Callable[..., Any]:

@@ -61,10 +61,6 @@ _HTTP_OPTIONS = (
 )
 
 
-def _is_async(fn: Callable[..., Any]) -> bool:
-    return inspect.iscoroutinefunction(fn) or inspect.iscoroutinefunction(getattr(fn, "__call__", None))
-
-
 def _annotations(value: Any) -> Optional[Dict[str, Any]]:
     if value is None:
         return None
@@ -337,8 +333,7 @@ class Server:
         Requests that start afterwards pass through it. See :mod:`mcpforge.middleware`."""
         if isinstance(middleware, type):
             raise TypeError(f"add_middleware takes an instance, not the class {middleware.__name__}")
-        call = getattr(middleware, "__call__", None)
-        if not (inspect.iscoroutinefunction(middleware) or inspect.iscoroutinefunction(call)):
+        if not _invoke.is_async(middleware):
             raise TypeError("a middleware is an async callable taking (context, call_next)")
         with self._lock:
             self._middleware.append(middleware)
@@ -471,7 +466,7 @@ class Server:
                 "_meta": tagged_meta(meta, tag_names),
             }
         )
-        is_async = _is_async(fn)
+        is_async = _invoke.is_async(fn)
         bind = _invoke.bind_tool(spec, self._ref)
         if excluded:
             bind = _without(bind, excluded)
@@ -598,7 +593,7 @@ class Server:
                 "_meta": tagged_meta(meta, tag_names),
             }
         )
-        is_async = _is_async(fn)
+        is_async = _invoke.is_async(fn)
         bind = _invoke.bind_strings(spec, self._ref, uri_param=True)
         finish = _invoke.resource_finish(mime_type)
         fail = _invoke.reported_failure(self._errors, ErrorInfo("resource", uri))
@@ -629,7 +624,7 @@ class Server:
         if list_resources is None:
             return None, False
         spec = function_spec(list_resources, structured_output=False)
-        is_async = _is_async(list_resources)
+        is_async = _invoke.is_async(list_resources)
         bind = _invoke.bind_context_only(spec, self._ref)
         fail = _invoke.reported_failure(self._errors, ErrorInfo("resource_list"))
         return _invoke.wrapper(list_resources, is_async, bind, _invoke.listed_finish, self._loop_of(), fail), is_async
@@ -740,7 +735,7 @@ class Server:
                 "_meta": tagged_meta(meta, tag_names),
             }
         )
-        is_async = _is_async(fn)
+        is_async = _invoke.is_async(fn)
         bind = _invoke.bind_strings(spec, self._ref, uri_param=False)
         finish = _invoke.prompt_finish(description)
         fail = _invoke.reported_failure(self._errors, ErrorInfo("prompt", name))
@@ -796,7 +791,7 @@ class Server:
 
         def decorate(fn: F) -> F:
             spec = function_spec(fn, structured_output=False)
-            is_async = _is_async(fn)
+            is_async = _invoke.is_async(fn)
             bind = _invoke.bind_completion(spec, self._ref)
             fail = _invoke.reported_failure(self._errors, ErrorInfo("completion"))
             invoker = _invoke.wrapper(fn, is_async, bind, _invoke.completion_finish, self._loop_of(), fail)
@@ -834,7 +829,7 @@ class Server:
         if auth is not None:
             settings["auth"] = auth.options()
             fn = auth.verifier
-            is_async = _is_async(fn)
+            is_async = _invoke.is_async(fn)
             params = [p for p in inspect.signature(fn).parameters]
             if len(params) != 1:
                 raise TypeError("the token verifier takes exactly one argument, the token")
