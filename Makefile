@@ -33,8 +33,10 @@ lint:
 	python3 scripts/check-floors.py
 	$(CARGO) clippy -j$(JOBS) --workspace --all-targets --features mcpforge/fuzzing -- -D warnings
 
+## MCPFORGE_REQUIRE_REDIS: the shared-store tests fail, not skip, without a redis-server
+## (scripts/setup.sh installs it).
 test-rust:
-	$(CARGO) test -j$(JOBS) --workspace
+	MCPFORGE_REQUIRE_REDIS=1 $(CARGO) test -j$(JOBS) --workspace
 
 ## The official Python MCP client drives the example servers over stdio (tests/e2e).
 test-e2e: build $(E2E_DEPS)
@@ -124,6 +126,7 @@ c-test: setup c-examples
 	$(CC) $(C_FLAGS) tests/c/test_error_hook.c -o $(C_OUT)/test_error_hook $(C_LINK)
 	$(CC) $(C_FLAGS) tests/c/test_metrics.c -o $(C_OUT)/test_metrics $(C_LINK)
 	$(CC) $(C_FLAGS) tests/c/test_catalogue.c -o $(C_OUT)/test_catalogue $(C_LINK)
+	$(CC) $(C_FLAGS) tests/c/test_shared_store.c -o $(C_OUT)/test_shared_store $(C_LINK)
 	./$(C_OUT)/test_ffi ./$(C_OUT)/quickstart
 	./$(C_OUT)/test_worker ./$(C_OUT)/worker_server
 	./$(C_OUT)/test_asks
@@ -135,6 +138,7 @@ c-test: setup c-examples
 	./$(C_OUT)/test_error_hook
 	./$(C_OUT)/test_metrics
 	./$(C_OUT)/test_catalogue
+	./$(C_OUT)/test_shared_store
 	$(VALGRIND) ./$(C_OUT)/test_ffi ./$(C_OUT)/quickstart
 	$(VALGRIND) ./$(C_OUT)/test_worker ./$(C_OUT)/worker_server
 	$(VALGRIND) ./$(C_OUT)/test_asks
@@ -146,6 +150,7 @@ c-test: setup c-examples
 	$(VALGRIND) ./$(C_OUT)/test_error_hook
 	$(VALGRIND) ./$(C_OUT)/test_metrics
 	$(VALGRIND) ./$(C_OUT)/test_catalogue
+	$(VALGRIND) --trace-children-skip='*/redis-server' ./$(C_OUT)/test_shared_store
 	@# Consumers: the quickstart built through pkg-config (and run by test_ffi), and a CMake project.
 	$(C_PKG_ENV) pkg-config --exists --print-errors 'mcpforge = $(C_VERSION)'
 	$(CC) -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L examples/c/quickstart.c \

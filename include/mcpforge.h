@@ -450,6 +450,18 @@ mcpf_status mcpf_call_task_id(const mcpf_call *call, const char **out, size_t *o
 // As for `mcpf_call_arguments`.
 mcpf_status mcpf_call_auth(const mcpf_call *call, const char **out, size_t *out_len);
 
+// Where the request sits in a distributed trace, as JSON text borrowed like
+// `mcpf_call_arguments`: `{"traceparent": "00-...-...-01", "tracestate": "...",
+// "traceId": "...", "spanId": "...", "sampled": true}` (`tracestate` only when there is
+// one). It is the engine's span for the request when OpenTelemetry export is on (the
+// `OTEL_EXPORTER_OTLP_*` variables), a child of the client's span; otherwise the
+// client's W3C context from `_meta` as it arrived. `MCPF_STATUS_NOT_FOUND` when there is
+// neither.
+//
+// # Safety
+// As for `mcpf_call_arguments`.
+mcpf_status mcpf_call_trace_context(const mcpf_call *call, const char **out, size_t *out_len);
+
 // Turns the call into a task, for a tool registered with `"deferTask": true` (see
 // `mcpf_server_add_tool_json`): such a tool first runs inside the request (its asks are
 // answered in rounds of that request); this call returns `MCPF_STATUS_INPUT_REQUIRED` —
@@ -966,7 +978,9 @@ mcpf_status mcpf_server_new(const char *name, size_t name_len, const char *versi
 // message; see `mcpf_server_set_error_hook`), `"metrics"` (keep request metrics per method
 // and name), `"metrics_address"` (`"127.0.0.1:9464"`: serve `GET /metrics` there while
 // serving stdio). The same form Python and Node take (camelCase names are accepted too). Otherwise as
-// `mcpf_server_new`.
+// `mcpf_server_new`. The first server of a process also starts the engine's logging on
+// stderr (filtered by `MCPFORGE_LOG`, default `warn`) and, when the standard
+// `OTEL_EXPORTER_OTLP_*` variables ask for it, the export of request spans.
 //
 // # Safety
 // As for `mcpf_server_new`; `options_json` is NULL or readable per the string rules.
@@ -1132,11 +1146,13 @@ mcpf_status mcpf_server_run_stdio(mcpf_server *server);
 // defaults: the loopback names; `[]` disables the check), `"max_body_bytes"` (4 MiB),
 // `"legacy_sessions"` (true), `"session_idle_timeout_ms"` (600000), `"max_sessions"`
 // (10000), `"sse_keepalive_ms"` (15000), `"legacy_sse"` (true), `"metrics"` (false: serve
-// Prometheus text at `/metrics`), `"handle_signals"` (true) and `"auth"`: `{"resource":
-// "http://127.0.0.1:3000/mcp", "authorization_servers": [...], "scopes_supported": [...],
-// "required_scopes": [...], "resource_name": ...}` to require bearer tokens, checked by the
-// verifier set with `mcpf_server_set_token_verifier`. Unknown fields are refused
-// (`MCPF_STATUS_INVALID_ARGUMENT`), so typos do not pass silently.
+// Prometheus text at `/metrics`), `"handle_signals"` (true), `"shared_store"`
+// (`"redis://host:port/db"`: the instances of a server given the same store share their
+// legacy sessions; default: the environment variable `MCPFORGE_SHARED_STORE`) and `"auth"`:
+// `{"resource": "http://127.0.0.1:3000/mcp", "authorization_servers": [...],
+// "scopes_supported": [...], "required_scopes": [...], "resource_name": ...}` to require
+// bearer tokens, checked by the verifier set with `mcpf_server_set_token_verifier`. Unknown
+// fields are refused (`MCPF_STATUS_INVALID_ARGUMENT`), so typos do not pass silently.
 //
 // Returns `MCPF_STATUS_OK` on a clean end, `MCPF_STATUS_IO` when the address cannot be
 // bound or serving fails, `MCPF_STATUS_ALREADY_RUNNING` as for stdio.

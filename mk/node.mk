@@ -73,5 +73,6 @@ node-mounted: node-pack
 	cp examples/node/*.mjs $(NODE_E2E)/examples/
 	cp tests/e2e-node/mounted.mjs $(NODE_E2E)/
 
+node-test: export MCPFORGE_REQUIRE_REDIS = 1
 TEST_TARGETS += node-test
 CONFORMANCE_DEPS += node-addon node-mounted

@@ -38,6 +38,7 @@ python-test: build python-wheel
 	cd bindings-python && ../$(PY) -m mypy --strict --cache-dir ../target/python/mypy-cache python/mcpforge
 	cd bindings-python && MYPYPATH=python ../$(PY) -m mypy --strict --cache-dir ../target/python/mypy-cache tests/typed_usage.py
 
+python-test: export MCPFORGE_REQUIRE_REDIS = 1
 TEST_TARGETS += python-test
 CONFORMANCE_DEPS += python-wheel
 E2E_DEPS += python-wheel

@@ -25,15 +25,17 @@ fi
 
 # pkg-config and cmake: `make c-test` builds the C quickstart through
 # target/c/pkgconfig/mcpforge.pc and a CMake project through the package config.
+# redis-server: the shared-store tests start their own (never the package's service).
 missing_debs=()
 need pkg-config || missing_debs+=(pkg-config)
 need cmake || missing_debs+=(cmake)
+need redis-server || [ -x /usr/bin/redis-server ] || missing_debs+=(redis-server)
 if [ ${#missing_debs[@]} -gt 0 ]; then
   if need apt-get && [ "$(id -u)" = 0 ]; then
     echo "setup: installing ${missing_debs[*]}" >&2
     apt-get update -qq >/dev/null && apt-get install -y -qq "${missing_debs[@]}" >/dev/null
   else
-    echo "setup: ${missing_debs[*]} required for the C tests (install them with your package manager)" >&2
+    echo "setup: ${missing_debs[*]} required for the tests (install them with your package manager)" >&2
     exit 1
   fi
 fi
@@ -44,4 +46,7 @@ fi
 . scripts/lib/venv.sh
 # starlette, uvicorn and fastapi: the ASGI mounting tests (the first two are also the
 # official SDK's own HTTP stack, pinned here at the versions it resolves to).
-ensure_venv .venv "mcp==2.3.0" "pytest==8.4.2" "websockets==15.0.1" "starlette==1.10.0" "uvicorn==0.54.0" "fastapi==0.165.0"
+# opentelemetry-sdk and opentelemetry-proto: the tracing tests' client spans and their OTLP
+# receiver (tests/telemetry; the SDK at the version of the API the official client requires).
+ensure_venv .venv "mcp==2.3.0" "pytest==8.4.2" "websockets==15.0.1" "starlette==1.10.0" "uvicorn==0.54.0" "fastapi==0.165.0" \
+  "opentelemetry-sdk==1.45.2" "opentelemetry-proto==1.45.2"

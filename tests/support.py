@@ -114,6 +114,19 @@ def run(body: Callable[[], Awaitable[None]], deadline: float = TEST_DEADLINE) ->
     anyio.run(bounded, backend="asyncio")
 
 
+def stop_process(proc: subprocess.Popen[bytes] | None, bound: float) -> None:
+    """SIGTERM (graceful), then SIGKILL after `bound` seconds. Safe on a process that
+    already exited, and on None."""
+    if proc is None or proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(bound)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(bound)
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that was free a moment ago."""
     with socket.socket() as s:
@@ -123,11 +136,12 @@ def free_port() -> int:
 
 @asynccontextmanager
 async def over_stdio(
-    command: list[str], wire: str, errlog: TextIO, timeout: float = REQUEST_TIMEOUT
+    command: list[str], wire: str, errlog: TextIO, timeout: float = REQUEST_TIMEOUT, env: dict[str, str] | None = None
 ) -> AsyncIterator[Peer]:
     """Starts `command` (in the repository root) through the client's stdio transport and
-    connects on `wire`, each request bounded by `timeout` seconds."""
-    params = StdioServerParameters(command=command[0], args=command[1:], cwd=str(REPO_ROOT))
+    connects on `wire`, each request bounded by `timeout` seconds; `env` is the server's
+    whole environment when given."""
+    params = StdioServerParameters(command=command[0], args=command[1:], cwd=str(REPO_ROOT), env=env)
     if wire == MODERN:
         async with Client(stdio_client(params, errlog=errlog), mode="auto", read_timeout_seconds=timeout) as client:
             assert client.protocol_version == MODERN

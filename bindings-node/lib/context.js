@@ -121,6 +121,16 @@ class Context {
   }
 
   /**
+   * Where this request sits in a distributed trace, `{ traceparent, tracestate?, traceId,
+   * spanId, sampled }`: the engine's span for the request when OpenTelemetry export is on
+   * (`OTEL_EXPORTER_OTLP_ENDPOINT`), a child of the client's span; otherwise the client's W3C
+   * context from `_meta` as it arrived; undefined when there is neither.
+   */
+  get traceContext() {
+    return this.#describe().traceContext ?? undefined;
+  }
+
+  /**
    * The HTTP request that carried this request, `{ headers }` (lowercase names, as Node's
    * `req.headers`), when it came over HTTP; undefined otherwise (the official SDK's
    * `extra.requestInfo`).

@@ -239,6 +239,12 @@ export interface HttpListenOptions {
   idleTimeoutMs?: number;
   /** A request body must arrive within this. Default 30,000. */
   bodyTimeoutMs?: number;
+  /**
+   * A store shared with the server's other instances (`redis://host:port/db`): a legacy
+   * session opened on one instance is served by any of them. Default: the environment
+   * variable `MCPFORGE_SHARED_STORE`, if set.
+   */
+  sharedStore?: string;
   auth?: AuthOptions;
   /** Called once bound, with the actual address. */
   onListening?: (address: HttpAddress) => void;
@@ -452,12 +458,31 @@ export interface RequestInfo {
   headers: { [name: string]: string | string[] | undefined };
 }
 
+/** A request's position in a distributed trace (W3C Trace Context). */
+export interface TraceContext {
+  /** `00-<traceId>-<spanId>-<flags>`. */
+  traceparent: string;
+  /** The vendor `tracestate` that travels with it. */
+  tracestate?: string;
+  /** 32 lowercase hex digits. */
+  traceId: string;
+  /** 16 lowercase hex digits. */
+  spanId: string;
+  sampled: boolean;
+}
+
 /** The second argument of every handler. */
 export declare class Context {
   private constructor();
   readonly requestId: string | number;
   /** The session's id (Streamable HTTP's `Mcp-Session-Id`); undefined on stdio and on the 2026-07-28 wire. */
   readonly sessionId: string | undefined;
+  /**
+   * Where this request sits in a distributed trace: the engine's span for the request when
+   * OpenTelemetry export is on, a child of the client's span; else the client's context from
+   * `_meta`; undefined when there is neither.
+   */
+  readonly traceContext: TraceContext | undefined;
   /** The HTTP request that carried this request; undefined on stdio. */
   readonly requestInfo: RequestInfo | undefined;
   /** True once the handler answered (work it left behind still sees this context). */

@@ -22,8 +22,8 @@ export declare class NativeCall {
   /**
    * Everything about the request, as JSON: `requestId`, `protocolVersion`, `meta`,
    * `progressToken`, `clientInfo`, `clientCapabilities`, `auth`, `taskId`,
-   * `inputResponses`, `requestState`, `sessionId`, and `headers` (HTTP requests: Node's
-   * `IncomingHttpHeaders` form).
+   * `inputResponses`, `requestState`, `sessionId`, `headers` (HTTP requests: Node's
+   * `IncomingHttpHeaders` form), and `traceContext`.
    */
   describe(): string
   /** True once the request was cancelled (by the client, a timeout or shutdown). */

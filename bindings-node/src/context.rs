@@ -103,8 +103,8 @@ impl NativeCall {
 impl NativeCall {
     /// Everything about the request, as JSON: `requestId`, `protocolVersion`, `meta`,
     /// `progressToken`, `clientInfo`, `clientCapabilities`, `auth`, `taskId`,
-    /// `inputResponses`, `requestState`, `sessionId`, and `headers` (HTTP requests: Node's
-    /// `IncomingHttpHeaders` form).
+    /// `inputResponses`, `requestState`, `sessionId`, `headers` (HTTP requests: Node's
+    /// `IncomingHttpHeaders` form), and `traceContext`.
     #[napi]
     pub fn describe(&self) -> napi::Result<String> {
         let ctx = self.ctx()?;
@@ -122,6 +122,7 @@ impl NativeCall {
             "requestState": ctx.request_state(),
             "sessionId": ctx.session_id(),
             "headers": ctx.http_request().map(node_headers),
+            "traceContext": ctx.trace_context().map(|t| t.to_json()),
         })
         .to_string())
     }

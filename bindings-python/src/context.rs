@@ -165,6 +165,16 @@ impl NativeContext {
         })
     }
 
+    /// Where the request sits in a distributed trace, as `(traceparent, tracestate,
+    /// trace_id, span_id, sampled)`: the engine's span for the request when OpenTelemetry
+    /// export is on, else the client's context from `_meta`; None when there is neither.
+    #[getter]
+    fn trace_context(&self) -> Option<(String, Option<String>, String, String, bool)> {
+        self.ctx
+            .trace_context()
+            .map(|t| (t.traceparent(), t.tracestate.clone(), t.trace_id_hex(), t.span_id_hex(), t.is_sampled()))
+    }
+
     /// True once the request was cancelled (by the client, a timeout or shutdown).
     #[getter]
     fn cancelled(&self) -> bool {

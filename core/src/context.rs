@@ -21,7 +21,7 @@ use crate::outbox::Outbox;
 use crate::protocol::meta::RequestMeta;
 use crate::protocol::{
     CreateMessageRequest, CreateMessageResult, ElicitRequest, ElicitResult, InputRequest, ListRootsResult, LogLevel,
-    ProtocolVersion,
+    ProtocolVersion, TraceContext,
 };
 use crate::request_info::HttpRequestInfo;
 use crate::session::Session;
@@ -117,6 +117,10 @@ pub(crate) struct ContextInner {
     pub http: Option<Arc<HttpRequestInfo>>,
     /// The Tasks extension's view of this run.
     pub task: TaskMode,
+    /// The trace position of the request's span, when OpenTelemetry records it (read when
+    /// the context is made: holding the span would keep it open as long as a binding keeps
+    /// the context, and a span is exported only once closed).
+    pub trace: Option<TraceContext>,
 }
 
 /// The per-request handle passed to every handler. Cheap to clone; valid after the
@@ -198,6 +202,15 @@ impl RequestContext {
     /// task keeps the request that created the task.
     pub fn http_request(&self) -> Option<&HttpRequestInfo> {
         self.inner.http.as_deref()
+    }
+
+    /// Where this request sits in a distributed trace, for the handler's own spans and the
+    /// calls it makes: the engine's span for the request when OpenTelemetry records it (the
+    /// `otel` feature, with export configured by the `OTEL_EXPORTER_OTLP_*` variables), a
+    /// child of the client's span; otherwise the client's W3C context from `_meta`
+    /// (`traceparent`, `tracestate`) as it arrived; `None` when there is neither.
+    pub fn trace_context(&self) -> Option<TraceContext> {
+        self.inner.trace.clone().or_else(|| self.inner.meta.as_ref()?.as_object().and_then(TraceContext::from_meta))
     }
 
     /// The id of the task this handler runs as (Tasks extension on 2026-07-28, task-augmented

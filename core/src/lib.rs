@@ -49,6 +49,8 @@ pub mod seal;
 pub mod server;
 mod server_config;
 pub(crate) mod session;
+mod span_link;
+pub mod store;
 pub mod sugar;
 pub(crate) mod sync;
 pub mod tasks;
@@ -72,10 +74,11 @@ pub use protocol::{
     CallToolResult, CompleteRequest, Completion, CompletionRef, Content, CreateMessageRequest, CreateMessageResult,
     ElicitAction, ElicitRequest, ElicitResult, GetPromptResult, InputRequest, ListRootsResult, LogLevel, Prompt,
     PromptArgument, PromptMessage, ProtocolVersion, Resource, ResourceContents, ResourceTemplate, Role, Root,
-    SamplingMessage, TaskSupport, Tool, ToolAnnotations, ToolExecution,
+    SamplingMessage, TaskSupport, Tool, ToolAnnotations, ToolExecution, TraceContext,
 };
 pub use request_info::HttpRequestInfo;
 pub use server::{CacheScope, Server, ServerBuilder};
+pub use store::SharedStore;
 pub use sugar::Json;
 pub use tasks::{TaskOptions, TaskStatus};
 pub use transport::http::{AuthOptions, HttpApp, HttpOptions, HttpServer};

@@ -133,7 +133,9 @@ impl Server {
 
     /// [`Server::serve_stdio`] with options.
     pub async fn serve_stdio_with(&self, options: StdioOptions) -> Result<(), Error> {
-        crate::transport::stdio::serve(self.shared.clone(), options).await
+        let served = crate::transport::stdio::serve(self.shared.clone(), options).await;
+        crate::telemetry::flush();
+        served
     }
 
     /// Serves MCP over any byte stream (newline-delimited JSON-RPC), e.g. a socket.
@@ -142,7 +144,10 @@ impl Server {
         R: tokio::io::AsyncRead + Unpin + Send + 'static,
         W: tokio::io::AsyncWrite + Unpin + Send + 'static,
     {
-        crate::transport::stream::serve(self.shared.clone(), reader, writer, CancellationToken::new()).await
+        let served =
+            crate::transport::stream::serve(self.shared.clone(), reader, writer, CancellationToken::new()).await;
+        crate::telemetry::flush();
+        served
     }
 
     /// Binds an HTTP listener (Streamable HTTP for both eras); call
@@ -718,6 +723,7 @@ impl ServerBuilder {
             mask_errors: self.mask_errors,
             metrics: if self.metrics { std::sync::OnceLock::from(Arc::default()) } else { std::sync::OnceLock::new() },
             metrics_address: self.metrics_address,
+            store: std::sync::OnceLock::new(),
         };
         Ok(Server { shared: Arc::new(shared) })
     }

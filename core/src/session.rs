@@ -1,15 +1,17 @@
 //! Per-connection state of a legacy (handshake) session: the negotiated version, what the
 //! client declared, its log level and resource subscriptions, and the server->client
-//! requests waiting for an answer, and the id its transport gave it.
+//! requests waiting for an answer, and the id its transport gave it; and, when instances
+//! share a store, the mirror that saves its changes there.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU8, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::Value;
 use tokio::sync::oneshot;
 
 use crate::error::ProtocolError;
+use crate::handler::BoxFuture;
 use crate::jsonrpc::{RequestId, encode};
 use crate::outbox::Outbox;
 use crate::protocol::{LogLevel, ProtocolVersion};
@@ -18,6 +20,41 @@ use crate::sync::lock;
 const NO_LEVEL: u8 = u8::MAX;
 
 type Waiter = oneshot::Sender<Result<Value, ProtocolError>>;
+
+/// Where a session's changes go when several instances share a store, and where an answer
+/// goes that this instance is not waiting for.
+pub(crate) trait SessionMirror: Send + Sync {
+    /// Saves a change of the session; done once the other instances can read it.
+    fn save<'a>(&'a self, change: &'a StateChange) -> BoxFuture<'a, Result<(), ProtocolError>>;
+    /// The client answered a server->client request that no handler here waits for: the
+    /// instance that sent it may.
+    fn forward_answer(&self, session: &Session, id: &RequestId, result: &Result<Value, ProtocolError>);
+}
+
+/// What changes in a session after `initialize` (the part a shared store keeps up to date).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct SessionState {
+    /// `notifications/initialized` arrived.
+    pub initialized: bool,
+    /// The level `logging/setLevel` set, if any.
+    pub log_level: Option<LogLevel>,
+    /// The `resources/subscribe` URIs.
+    pub subscriptions: Vec<String>,
+}
+
+/// One change of a session after `initialize`, as the instances sharing it tell each other.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub(crate) enum StateChange {
+    /// `notifications/initialized` arrived.
+    Initialized,
+    /// `logging/setLevel`.
+    LogLevel { level: LogLevel },
+    /// `resources/subscribe`.
+    Subscribe { uri: String },
+    /// `resources/unsubscribe`.
+    Unsubscribe { uri: String },
+}
 
 /// One legacy session (a stdio connection after `initialize`, or an HTTP session).
 pub(crate) struct Session {
@@ -37,6 +74,7 @@ pub(crate) struct Session {
     subscriptions: Mutex<HashSet<String>>,
     pending: Mutex<HashMap<RequestId, Waiter>>,
     next_id: AtomicI64,
+    mirror: OnceLock<Arc<dyn SessionMirror>>,
 }
 
 impl Session {
@@ -52,7 +90,53 @@ impl Session {
             subscriptions: Mutex::new(HashSet::new()),
             pending: Mutex::new(HashMap::new()),
             next_id: AtomicI64::new(1),
+            mirror: OnceLock::new(),
         }
+    }
+
+    /// Mirrors the session's changes (once; later calls change nothing), numbering its
+    /// server->client requests from `first_request_id` so that ids from several instances
+    /// serving the session never meet.
+    pub fn set_mirror(&self, mirror: Arc<dyn SessionMirror>, first_request_id: i64) {
+        if self.mirror.set(mirror).is_ok() {
+            self.next_id.store(first_request_id, Ordering::Relaxed);
+        }
+    }
+
+    /// Takes on `state` (the session as a shared store holds it).
+    pub fn apply(&self, state: SessionState) {
+        if state.initialized {
+            self.mark_initialized();
+        }
+        self.log_level.store(state.log_level.map_or(NO_LEVEL, |l| l as u8), Ordering::Release);
+        *lock(&self.subscriptions) = state.subscriptions.into_iter().collect();
+    }
+
+    /// Takes on a change another instance made.
+    pub fn apply_change(&self, change: &StateChange) {
+        match change {
+            StateChange::Initialized => self.mark_initialized(),
+            StateChange::LogLevel { level } => self.set_log_level(*level),
+            StateChange::Subscribe { uri } => self.subscribe(uri.clone()),
+            StateChange::Unsubscribe { uri } => self.unsubscribe(uri),
+        }
+    }
+
+    /// Saves `change` (already made here) where the other instances read it, when the
+    /// session is mirrored; done once they can.
+    ///
+    /// # Errors
+    /// The shared store could not be written.
+    pub async fn persist(&self, change: StateChange) -> Result<(), ProtocolError> {
+        match self.mirror.get() {
+            Some(m) => m.save(&change).await,
+            None => Ok(()),
+        }
+    }
+
+    /// Whether the session is mirrored in a shared store.
+    pub fn is_mirrored(&self) -> bool {
+        self.mirror.get().is_some()
     }
 
     /// Names the session as its transport knows it (once; later calls change nothing).
@@ -124,8 +208,23 @@ impl Session {
         lock(&self.pending).remove(id);
     }
 
-    /// Delivers the client's answer; false when no request with that id is waiting.
+    /// Delivers the client's answer: to the handler here that waits for it, or, in a
+    /// mirrored session, to the other instances; false when it went nowhere.
     pub fn resolve(&self, id: &RequestId, result: Result<Value, ProtocolError>) -> bool {
+        let Some(mirror) = self.mirror.get() else { return self.resolve_here(id, result) };
+        let waiting = lock(&self.pending).remove(id);
+        match waiting {
+            Some(tx) => {
+                let _ = tx.send(result);
+            }
+            None => mirror.forward_answer(self, id, &result),
+        }
+        true
+    }
+
+    /// Delivers the client's answer to the handler here that waits for it; false when no
+    /// request with that id is waiting.
+    pub fn resolve_here(&self, id: &RequestId, result: Result<Value, ProtocolError>) -> bool {
         match lock(&self.pending).remove(id) {
             Some(tx) => {
                 let _ = tx.send(result);

@@ -932,6 +932,26 @@ struct tool_def {
 #define TASK_TOOL_DEF(name, description, schema, support, work, threaded)                                              \
     {name, TASK_TOOL(name, description, schema, support), work, threaded}
 /* A result-vocabulary tool: no arguments; `output` is empty or `,"outputSchema":{...}`. */
+/* ---- Tools: tracing ------------------------------------------------------------------- */
+
+/* Answers the traceparent of the request's span (empty when there is none): tests/telemetry
+   checks that the engine's span continues the client's trace in every language. */
+static void trace_context(mcpf_responder *r, const struct binding *b) {
+    (void)b;
+    static const char key[] = "\"traceparent\":\"";
+    const char *json;
+    size_t len;
+    const char *at = NULL;
+    if (mcpf_call_trace_context(call_of(r), &json, &len) == MCPF_STATUS_OK) at = strstr(json, key);
+    if (at == NULL) {
+        mcpf_responder_text(r, "", 0);
+        return;
+    }
+    at += sizeof key - 1;
+    const char *end = strchr(at, '"');
+    mcpf_responder_text(r, at, end != NULL ? (size_t)(end - at) : 0);
+}
+
 #define SHAPE_DEF(name, description, output, work)                                                                      \
     {name, "{\"name\":\"" name "\",\"description\":\"" description "\",\"inputSchema\":{\"type\":\"object\"}" output "}", \
      work, 0}
@@ -1031,6 +1051,8 @@ static const struct tool_def TOOLS[] = {
               ",\"outputSchema\":" WRAPPED_SCHEMA("{\"type\":\"array\",\"items\":{\"type\":\"integer\"}}"),
               shape_typed_list),
     SHAPE_DEF("shape_tool_error", "Result vocabulary: fails with a tool error", "", shape_tool_error),
+    SHAPE_DEF("trace_context", "Tracing: returns the traceparent of the request's span (empty when none)", "",
+              trace_context),
 };
 
 /* ---- Resources ---------------------------------------------------------------------- */

@@ -564,6 +564,14 @@ server.completion({ type: 'ref/prompt', name: 'test_prompt_with_arguments' }, ({
   argument.name === 'arg1' ? ARG1_COMPLETIONS.filter((v) => v.startsWith(argument.value)) : [],
 );
 
+// Tracing: tests/telemetry checks that the request's span continues the client's trace in every
+// language (not part of the suite).
+server.tool(
+  'trace_context',
+  { description: "Tracing: returns the traceparent of the request's span (empty when none)", inputSchema: { type: 'object' } },
+  (_args, ctx) => ctx.traceContext?.traceparent ?? '',
+);
+
 // The result vocabulary: the shape_* tools return one kind of value each; tests/results checks
 // that the same value gives the same CallToolResult in every language (not part of the suite).
 const SHAPES = {

@@ -636,6 +636,17 @@ def complete_arg1(argument: str, value: str) -> List[str]:
     return [v for v in ARG1_COMPLETIONS if v.startswith(value)] if argument == "arg1" else []
 
 
+# ----- distributed tracing ------------------------------------------------------------------
+# tests/telemetry checks that the request's span continues the client's trace in every
+# language (not part of the conformance suite).
+
+
+@tool("trace_context", description="Tracing: returns the traceparent of the request's span (empty when none)")
+def trace_context(ctx: Context) -> Any:
+    found = ctx.trace_context
+    return found.traceparent if found is not None else ""
+
+
 # ----- result vocabulary --------------------------------------------------------------------
 # The shape_* tools return one kind of value each; tests/results checks that the same value
 # gives the same CallToolResult in every language (not part of the conformance suite).

@@ -27,6 +27,7 @@ pub struct mcpf_call {
     progress_token: OnceLock<CString>,
     task_id: OnceLock<Option<CString>>,
     auth: OnceLock<Option<CString>>,
+    trace_context: OnceLock<Option<CString>>,
     /// Resource reads: the URI read and the template variables (`{}` for a concrete one).
     resource: Option<(CString, CString)>,
     /// Completions: the argument's name and partial value.
@@ -50,6 +51,7 @@ impl mcpf_call {
             progress_token: OnceLock::new(),
             task_id: OnceLock::new(),
             auth: OnceLock::new(),
+            trace_context: OnceLock::new(),
             resource: None,
             completion: None,
             runtime: tokio::runtime::Handle::current(),
@@ -153,6 +155,33 @@ impl mcpf_call {
                     .get_or_init(|| c.ctx.auth().map(c_json))
                     .as_deref()
                     .ok_or_else(|| Fail::new(mcpf_status::NotFound, "the request carries no authorization grant"))
+            })
+        }
+    }
+
+    /// Where the request sits in a distributed trace, as JSON text borrowed like
+    /// `mcpf_call_arguments`: `{"traceparent": "00-...-...-01", "tracestate": "...",
+    /// "traceId": "...", "spanId": "...", "sampled": true}` (`tracestate` only when there is
+    /// one). It is the engine's span for the request when OpenTelemetry export is on (the
+    /// `OTEL_EXPORTER_OTLP_*` variables), a child of the client's span; otherwise the
+    /// client's W3C context from `_meta` as it arrived. `MCPF_STATUS_NOT_FOUND` when there is
+    /// neither.
+    ///
+    /// # Safety
+    /// As for `mcpf_call_arguments`.
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn mcpf_call_trace_context(
+        call: *const mcpf_call,
+        out: *mut *const c_char,
+        out_len: *mut usize,
+    ) -> mcpf_status {
+        // SAFETY: forwarded caller guarantee.
+        unsafe {
+            lend(call, out, out_len, |c| {
+                c.trace_context
+                    .get_or_init(|| c.ctx.trace_context().map(|t| c_json(&t.to_json())))
+                    .as_deref()
+                    .ok_or_else(|| Fail::new(mcpf_status::NotFound, "the request carries no trace context"))
             })
         }
     }

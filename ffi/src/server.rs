@@ -127,7 +127,9 @@ pub unsafe extern "C" fn mcpf_server_new(
 /// message; see `mcpf_server_set_error_hook`), `"metrics"` (keep request metrics per method
 /// and name), `"metrics_address"` (`"127.0.0.1:9464"`: serve `GET /metrics` there while
 /// serving stdio). The same form Python and Node take (camelCase names are accepted too). Otherwise as
-/// `mcpf_server_new`.
+/// `mcpf_server_new`. The first server of a process also starts the engine's logging on
+/// stderr (filtered by `MCPFORGE_LOG`, default `warn`) and, when the standard
+/// `OTEL_EXPORTER_OTLP_*` variables ask for it, the export of request spans.
 ///
 /// # Safety
 /// As for `mcpf_server_new`; `options_json` is NULL or readable per the string rules.
@@ -158,6 +160,10 @@ pub unsafe extern "C" fn mcpf_server_new_with_options(
                 .map_err(|e| Fail::new(mcpf_status::InvalidJson, format!("options_json is not valid JSON: {e}")))?,
         };
         let engine = ServerBuilder::from_json(name, version, options).map_err(invalid)?.enable_tools();
+        // The engine's log lines on stderr (`MCPFORGE_LOG`), and span export when the
+        // OpenTelemetry variables ask for it: once per process, with the first server.
+        static LOGGING: std::sync::Once = std::sync::Once::new();
+        LOGGING.call_once(mcpforge::telemetry::init_logging);
         let server = Box::new(mcpf_server {
             id: next_server_id(),
             engine: engine.build().map_err(invalid)?,

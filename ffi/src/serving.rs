@@ -40,11 +40,13 @@ pub unsafe extern "C" fn mcpf_server_run_stdio(server: *mut mcpf_server) -> mcpf
 /// defaults: the loopback names; `[]` disables the check), `"max_body_bytes"` (4 MiB),
 /// `"legacy_sessions"` (true), `"session_idle_timeout_ms"` (600000), `"max_sessions"`
 /// (10000), `"sse_keepalive_ms"` (15000), `"legacy_sse"` (true), `"metrics"` (false: serve
-/// Prometheus text at `/metrics`), `"handle_signals"` (true) and `"auth"`: `{"resource":
-/// "http://127.0.0.1:3000/mcp", "authorization_servers": [...], "scopes_supported": [...],
-/// "required_scopes": [...], "resource_name": ...}` to require bearer tokens, checked by the
-/// verifier set with `mcpf_server_set_token_verifier`. Unknown fields are refused
-/// (`MCPF_STATUS_INVALID_ARGUMENT`), so typos do not pass silently.
+/// Prometheus text at `/metrics`), `"handle_signals"` (true), `"shared_store"`
+/// (`"redis://host:port/db"`: the instances of a server given the same store share their
+/// legacy sessions; default: the environment variable `MCPFORGE_SHARED_STORE`) and `"auth"`:
+/// `{"resource": "http://127.0.0.1:3000/mcp", "authorization_servers": [...],
+/// "scopes_supported": [...], "required_scopes": [...], "resource_name": ...}` to require
+/// bearer tokens, checked by the verifier set with `mcpf_server_set_token_verifier`. Unknown
+/// fields are refused (`MCPF_STATUS_INVALID_ARGUMENT`), so typos do not pass silently.
 ///
 /// Returns `MCPF_STATUS_OK` on a clean end, `MCPF_STATUS_IO` when the address cannot be
 /// bound or serving fails, `MCPF_STATUS_ALREADY_RUNNING` as for stdio.

@@ -77,29 +77,7 @@ static uint16_t start(struct runner *run, mcpf_server *server, const char *optio
  * of a stream) into `out`; returns the status code. */
 static int exchange(uint16_t port, const char *method, const char *headers, const char *body, char *out,
                     size_t cap, long wait_s) {
-    out[0] = '\0';
-    int fd = loopback_connect(port, wait_s);
-    if (fd < 0) return -1;
-    char request[8192];
-    int n = snprintf(request, sizeof request,
-                     "%s /mcp HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nContent-Type: application/json\r\n"
-                     "Accept: application/json, text/event-stream\r\nConnection: close\r\n%s"
-                     "Content-Length: %zu\r\n\r\n%s",
-                     method, (unsigned)port, headers, strlen(body), body);
-    ssize_t sent = send(fd, request, (size_t)n, 0);
-    CHECK(sent == n);
-    size_t used = 0;
-    for (;;) {
-        ssize_t got = recv(fd, out + used, cap - 1 - used, 0);
-        if (got <= 0) break;
-        used += (size_t)got;
-        if (used == cap - 1) break;
-    }
-    out[used] = '\0';
-    close(fd);
-    int status = -1;
-    if (sscanf(out, "HTTP/1.1 %d", &status) != 1) status = -1;
-    return status;
+    return loopback_http(port, method, "/mcp", headers, body, out, cap, wait_s);
 }
 
 /* POSTs `body` to /mcp with `headers`; returns the status code and copies the whole

@@ -68,16 +68,21 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def measure(topo: Topology, load: Path, seconds: float, connections: int) -> dict[str, float]:
-    """One load run against the topology: calls/s, p50 latency and CPU per call of each part."""
+def measure(
+    topo: Topology, load: Path, seconds: float, connections: int, wire: str = "2026", call: list[str] | None = None
+) -> dict[str, float]:
+    """One load run against the topology (`wire`, and `call`: the load tool's arguments
+    naming the tool and what to expect, echo by default): calls/s, p50 latency and CPU per
+    call of each part (the shared Redis too, when there is one)."""
     pids = {
         "instances": [i.pid for i in topo.instances if i.pid],
         "nginx": topo.front.worker_pids() if topo.front else [],
+        "redis": [topo.redis.proc.pid] if topo.redis is not None and topo.redis.proc is not None else [],
     }
     before = {part: sum(cpu_seconds(p) for p in ps) for part, ps in pids.items()}
     command = [
-        str(load), "--url", topo.url, "--wire", "2026", "-c", str(connections), "-d", str(seconds),
-        "--warmup", "1000", "--expect-echo", "--json", "--no-progress",
+        str(load), "--url", topo.url, "--wire", wire, "-c", str(connections), "-d", str(seconds),
+        "--warmup", "1000", *(call or ["--expect-echo"]), "--json", "--no-progress",
     ]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + RUN_SLACK)
     report = json.loads(done.stdout)
@@ -99,6 +104,32 @@ def median(values: list[float]) -> float:
     return sorted(values)[(len(values) - 1) // 2]
 
 
+def release_binaries(target: str) -> tuple[Path, Path] | None:
+    """The release `everything` server and `mcpforge-load`; None (and a message naming the
+    make `target` that builds them) when one is missing."""
+    binary = target_dir() / "release" / "everything"
+    load = target_dir() / "release" / "mcpforge-load"
+    for needed in (binary, load):
+        if not needed.exists():
+            print(f"{target}: {needed} is missing: run `make {target}`", file=sys.stderr)
+            return None
+    return binary, load
+
+
+def measure_rounds(
+    setups: list[tuple[str, Callable[[], dict[str, float]]]], rounds: int, tag: str
+) -> dict[str, dict[str, float]]:
+    """Runs every setup (a label and a measured run) once per round, and returns each
+    setup's median figures. Rounds alternate the setups, so a slow moment of the machine
+    does not fall on one only."""
+    runs: dict[str, list[dict[str, float]]] = {label: [] for label, _ in setups}
+    for round_ in range(rounds):
+        for label, run in setups:
+            runs[label].append(run())
+            print(f"{tag}: round {round_ + 1}, {label}: {runs[label][-1]['calls_per_s']:,.0f} calls/s", file=sys.stderr)
+    return {label: {key: median([r[key] for r in rs]) for key in rs[0]} for label, rs in runs.items()}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0, help="measured time per run (default 10)")
@@ -106,26 +137,22 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=64, help="load connections (default 64)")
     args = parser.parse_args()
     stop_on_sigterm()
-    binary = target_dir() / "release" / "everything"
-    load = target_dir() / "release" / "mcpforge-load"
-    for needed in (binary, load):
-        if not needed.exists():
-            print(f"scale-bench: {needed} is missing: run `make scale-bench`", file=sys.stderr)
-            return 2
-    runs: dict[str, list[dict[str, float]]] = {setup.label: [] for setup in SETUPS}
-    # Rounds alternate the setups, so a slow moment of the machine does not fall on one only.
-    for round_ in range(args.rounds):
-        for setup in SETUPS:
-            with tempfile.TemporaryDirectory(prefix="mcpforge-scale-bench-") as scratch:
-                front = {"nginx": setup.nginx, "nginx_workers": "auto", "variant": setup.variant}
-                with topology(binary, Path(scratch), setup.instances, **front) as topo:
-                    runs[setup.label].append(measure(topo, load, args.seconds, args.connections))
-            rate = runs[setup.label][-1]["calls_per_s"]
-            print(f"scale-bench: round {round_ + 1}, {setup.label}: {rate:,.0f} calls/s", file=sys.stderr)
+    found = release_binaries("scale-bench")
+    if found is None:
+        return 2
+    binary, load = found
+
+    def run(setup: Setup) -> dict[str, float]:
+        with tempfile.TemporaryDirectory(prefix="mcpforge-scale-bench-") as scratch:
+            front = {"nginx": setup.nginx, "nginx_workers": "auto", "variant": setup.variant}
+            with topology(binary, Path(scratch), setup.instances, **front) as topo:
+                return measure(topo, load, args.seconds, args.connections)
+
+    medians = measure_rounds([(s.label, lambda s=s: run(s)) for s in SETUPS], args.rounds, "scale-bench")
     with tempfile.TemporaryDirectory(prefix="mcpforge-scale-bench-") as scratch:
         with topology(binary, Path(scratch), 3, nginx_workers="auto") as topo:
             lost = loss.instance_loss(topo, load, full=True)
-    rows = [(setup, {key: median([r[key] for r in runs[setup.label]]) for key in runs[setup.label][0]}) for setup in SETUPS]
+    rows = [(setup, medians[setup.label]) for setup in SETUPS]
     base = rows[0][1]["calls_per_s"]
     print(
         f"`echo` over the 2026-07-28 wire, {args.connections} connections, medians of {args.rounds} runs of "

@@ -11,7 +11,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from support import REPO_ROOT, answers_readyz
+from support import REPO_ROOT, answers_readyz, stop_process
 
 # How long an instance may take to answer /readyz, or to stop after SIGTERM.
 START_BOUND = 20.0
@@ -71,12 +71,5 @@ class Instance:
 
     def stop(self) -> None:
         """SIGTERM (graceful), then SIGKILL after STOP_BOUND. Safe to call twice."""
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        self.proc.terminate()
-        try:
-            self.proc.wait(STOP_BOUND)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(STOP_BOUND)
+        stop_process(self.proc, STOP_BOUND)
 

@@ -2,10 +2,12 @@
 transport) through nginx, driven by the official Python client (`ClientSession`) and the
 official TypeScript client.
 
-A session lives in the memory of the instance that answered `initialize`. The ones marked
-AFFINITY pass because the shipped nginx configuration routes a session's requests to that
-instance; the ones marked SHARED_STORE need several instances to know a session (its
-subscriptions, its event history) and pass once the shared store exists.
+Without a shared store a session lives in the memory of the instance that answered
+`initialize`, and the scenarios marked AFFINITY pass because nginx routes a session's
+requests to that instance; with the shared store every instance serves every session, and
+the same scenarios run behind plain round-robin. The ones marked SHARED_STORE need several
+instances to know a session (its subscriptions, the waiting handler of an answer), and run
+only with the store.
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 /**
  * One legacy (2025-11-25) session through the scale-out nginx, driven by the official
  * TypeScript SDK client: initialize, CALLS checked echo calls and tools/list in the same
- * session, then DELETE. Prints one JSON line: { ok, failed: { kind: n }, examples: { kind: text } }.
+ * session, a call reporting progress, an elicitation answered by the client, a resource
+ * subscription and a list change heard on the session's GET stream, then DELETE. Behind
+ * round-robin nginx with the shared store, each of these may cross instances. Prints one JSON line: { ok, failed: { kind: n }, examples: { kind: text } }.
  *
  *   node legacy_session.mjs URL CALLS
  *
@@ -10,9 +12,15 @@
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import {
+  ElicitRequestSchema,
+  ResourceListChangedNotificationSchema,
+  ResourceUpdatedNotificationSchema,
+} from '@modelcontextprotocol/sdk/types.js';
 
-/** Bound on one request, and on the whole run. */
+/** Bound on one request, on waiting for a notification, and on the whole run. */
 const REQUEST_TIMEOUT_MS = 10_000;
+const NOTIFICATION_WAIT_MS = 5_000;
 const RUN_BOUND_MS = 60_000;
 
 const [url, callsArg] = process.argv.slice(2);
@@ -39,7 +47,28 @@ function kindOf(error) {
   return typeof error?.code === 'number' ? `jsonrpc_error(${error.code})` : (error?.constructor?.name ?? 'Error');
 }
 
-const client = new Client({ name: 'mcpforge-scale-test', version: '1.0.0' });
+const client = new Client({ name: 'mcpforge-scale-test', version: '1.0.0' }, { capabilities: { elicitation: {} } });
+client.setRequestHandler(ElicitRequestSchema, async () => ({ action: 'accept', content: { name: 'Ada' } }));
+const heard = [];
+client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => heard.push(`updated ${n.params.uri}`));
+client.setNotificationHandler(ResourceListChangedNotificationSchema, () => heard.push('resources changed'));
+
+/** Runs `check` (which throws or returns false on a wrong answer), counting the outcome as `kind`. */
+async function checked(kind, check) {
+  try {
+    if (await check()) tally.ok += 1;
+    else fail(kind, 'wrong answer');
+  } catch (error) {
+    fail(kindOf(error), error);
+  }
+}
+
+/** Waits (bounded) until `heard` holds `what`. */
+async function heardOf(what) {
+  const deadline = Date.now() + NOTIFICATION_WAIT_MS;
+  while (!heard.includes(what) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  return heard.includes(what);
+}
 const transport = new StreamableHTTPClientTransport(new URL(url));
 await client.connect(transport, { timeout: REQUEST_TIMEOUT_MS });
 if (client.getServerVersion()?.name !== 'mcpforge-everything') {
@@ -62,6 +91,28 @@ try {
 } catch (error) {
   fail(kindOf(error), error);
 }
+const limit = { timeout: REQUEST_TIMEOUT_MS };
+await checked('wrong_progress', async () => {
+  const seen = [];
+  const result = await client.callTool(
+    { name: 'count', arguments: { steps: 3, delay_ms: 20 } },
+    undefined,
+    { ...limit, onprogress: (p) => seen.push(p.progress) },
+  );
+  return result.content?.[0]?.text === 'counted to 3' && seen.join(',') === '1,2,3';
+});
+await checked('wrong_elicitation', async () => {
+  const result = await client.callTool({ name: 'ask_name', arguments: {} }, undefined, limit);
+  return result.content?.[0]?.text === 'Hello, Ada!';
+});
+const note = `ts-${process.pid}-${Date.now()}`;
+const uri = `memo://notes/${note}`;
+await checked('subscription_not_heard', async () => {
+  await client.subscribeResource({ uri }, limit);
+  await client.callTool({ name: 'write_note', arguments: { name: note, text: 'from typescript' } }, undefined, limit);
+  return heardOf(`updated ${uri}`);
+});
+await checked('list_change_not_heard', () => heardOf('resources changed'));
 await transport.terminateSession().catch((error) => fail(`delete: ${kindOf(error)}`, error));
 await client.close();
 console.log(JSON.stringify(tally));

@@ -1,6 +1,7 @@
-"""Instance loss under load: `mcpforge-load` drives the nginx front with 64 connections on
-the 2026-07-28 wire while one instance is killed (SIGKILL) and started again. Reports
-calls/s before, during and after, and the failed calls by kind.
+"""Instance loss under load: `mcpforge-load` drives the nginx front with 64 connections, on
+the 2026-07-28 wire or (with the shared store) on legacy sessions, one per connection,
+while one instance is killed (SIGKILL) and started again. Reports calls/s before, during
+and after, and the failed calls by kind.
 
 The check (a correctness property, not a timing one): no call that had not reached the
 dying instance may fail. Every failure must be a 502 whose request nginx had written to
@@ -64,14 +65,17 @@ class Timeline:
     restarted: float
 
 
-def instance_loss(topo: Topology, load: Path, *, full: bool) -> Result:
-    """Runs the load, kills and restarts one instance, and checks the failures."""
+def instance_loss(topo: Topology, load: Path, *, full: bool, wire: str = "2026") -> Result:
+    """Runs the load on `wire` (`2026`, or `legacy`: sessions, which only instances sharing a
+    store carry over the kill), kills and restarts one instance, and checks the failures."""
     plan = FULL if full else SHORT
     tally = Tally()
     began = time.monotonic()
-    victim = topo.instances[1]
+    # Another victim for each wire: nginx leaves an instance it saw fail out for 10 s, so a
+    # run right after another one would find its victim idle.
+    victim = topo.instances[1 if wire == "2026" else 2]
     command = [
-        str(load), "--url", topo.url, "--wire", "2026", "-c", str(CONNECTIONS), "-d", str(plan.duration),
+        str(load), "--url", topo.url, "--wire", wire, "-c", str(CONNECTIONS), "-d", str(plan.duration),
         "--interval-ms", str(plan.interval_ms), "--expect-echo", "--json", "--no-progress", "--threads", "1",
     ]  # fmt: skip
     before = topo.snapshot()
@@ -99,7 +103,10 @@ def instance_loss(topo: Topology, load: Path, *, full: bool) -> Result:
         error = _check(topo, tally, out, err, victim.address, Timeline(started, killed, restarted))
     served_after = topo.snapshot().counts[victim.name]["tools/call"]
     tally.note(f"{victim.name} served {served_after} calls after its restart (nginx tries it again after fail_timeout)")
-    return Result("instance-loss-under-load", Needs.NOTHING, tally, error, time.monotonic() - began, failed_calls_checked=True)
+    name, needs = ("instance-loss-under-load", Needs.NOTHING)
+    if wire == "legacy":
+        name, needs = ("instance-loss-legacy-sessions", Needs.SHARED_STORE)
+    return Result(name, needs, tally, error, time.monotonic() - began, failed_calls_checked=True)
 
 
 def _check(topo: Topology, tally: Tally, out: str, err: str, victim: str, timeline: Timeline) -> str | None:
@@ -139,10 +146,11 @@ def _check(topo: Topology, tally: Tally, out: str, err: str, victim: str, timeli
     assert topo.front is not None
     # Every failed call nginx logged since the load started, warm-up calls included (the
     # load tool counts only the measured ones).
+    # (Legacy requests carry no Mcp-Method header: "-" in the log.)
     failures = [
         e
         for e in access_log.parse(topo.front.access_log)
-        if e.end >= timeline.started and e.method == "tools/call" and e.status != 200
+        if e.end >= timeline.started and e.method in ("tools/call", "-") and e.status not in (200, 202)
     ]
     if len(failures) < measured["failed"]:
         return f"nginx logged {len(failures)} failed calls, the load tool counted {measured['failed']}"

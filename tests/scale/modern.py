@@ -1,8 +1,8 @@
 """Scenarios on the 2026-07-28 wire, driven through nginx by the official Python client
 (`mcp.Client`): calls spread over every instance, progress streamed back through the
 proxy, large arguments, a multi-round-trip request whose sealed state is opened by another instance than
-the one that sealed it, and (waiting for the shared store) a `subscriptions/listen` stream
-that should hear about changes made through any instance.
+the one that sealed it, and (with the shared store) a `subscriptions/listen` stream that
+hears about changes made through any instance.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""The nginx of the scale-out tests: deploy/nginx/mcpforge.conf.template rendered for
-instances on loopback ports, wrapped in a main configuration whose pid file, logs and
+"""The nginx of the scale-out tests: a template of deploy/nginx/ (mcpforge.conf.template
+for instances that keep their sessions, mcpforge-shared.conf.template for instances that
+share a store) rendered for instances on loopback ports, wrapped in a main configuration whose pid file, logs and
 temporary files all live in one scratch directory, and the nginx process itself (in the
 foreground, so this process owns it and stops it).
 
@@ -21,7 +22,8 @@ from pathlib import Path
 from access_log import LOG_FORMAT
 from support import REPO_ROOT, child_pids
 
-TEMPLATE = REPO_ROOT / "deploy" / "nginx" / "mcpforge.conf.template"
+AFFINITY = REPO_ROOT / "deploy" / "nginx" / "mcpforge.conf.template"
+SHARED = REPO_ROOT / "deploy" / "nginx" / "mcpforge-shared.conf.template"
 
 # How long nginx may take to start accepting, or to stop.
 START_BOUND = 10.0
@@ -57,14 +59,14 @@ def nginx_binary() -> str:
     return found
 
 
-def render(listen: str, servers: list[str]) -> str:
-    """The committed template with its two placeholders filled: `listen` and one
+def render(template: Path, listen: str, servers: list[str]) -> str:
+    """A committed template with its two placeholders filled: `listen` and one
     `server HOST:PORT;` line per address in `servers`."""
-    text = TEMPLATE.read_text(encoding="utf-8")
+    text = template.read_text(encoding="utf-8")
     lines = "\n    ".join(f"server {address};" for address in servers)
     text = text.replace("${MCPFORGE_LISTEN}", listen).replace("${MCPFORGE_SERVERS}", lines)
     if "${MCPFORGE_" in text:
-        raise ValueError(f"{TEMPLATE.name} has a placeholder this renderer does not know")
+        raise ValueError(f"{template.name} has a placeholder this renderer does not know")
     return text
 
 
@@ -79,15 +81,16 @@ class Nginx:
         servers: list[str],
         workers: int | str = 1,
         variant: Callable[[str], str] | None = None,
+        template: Path = AFFINITY,
     ) -> None:
-        """Writes the configuration into `scratch`: the template rendered for `servers`,
+        """Writes the configuration into `scratch`: `template` rendered for `servers`,
         changed by `variant` if given (the benchmark measures settings it leaves out)."""
         self.scratch = scratch
         self.port = port
         self.access_log = scratch / "access.log"
         self.error_log = scratch / "error.log"
         scratch.mkdir(parents=True, exist_ok=True)
-        conf = render(f"127.0.0.1:{port}", servers)
+        conf = render(template, f"127.0.0.1:{port}", servers)
         (scratch / "mcpforge.conf").write_text(variant(conf) if variant else conf, encoding="utf-8")
         self.conf = scratch / "nginx.conf"
         # Started as root, nginx runs its workers as `nobody`, who could not write request

@@ -1,7 +1,5 @@
 """What a scale-out scenario found: calls that passed, calls that failed by kind, notes
-(which instance served what), and how the outcome counts for the run: a scenario that
-must pass, or one that needs the shared session store and is expected to fail until it
-exists.
+(which instance served what), grouped in the report by the deployment it ran on.
 """
 
 from __future__ import annotations
@@ -14,9 +12,9 @@ from dataclasses import dataclass, field
 class Needs(enum.Enum):
     """What a scenario needs from the deployment to pass."""
 
-    NOTHING = "2026-07-28 wire, no shared state"
-    AFFINITY = "legacy session, served by the shipped nginx session affinity"
-    SHARED_STORE = "needs the shared store (expected to fail today)"
+    NOTHING = "2026-07-28 wire"
+    AFFINITY = "legacy sessions"
+    SHARED_STORE = "across instances, through the shared store"
 
 
 @dataclass
@@ -61,19 +59,9 @@ class Result:
         """No check failed, and every call passed unless the check accepted the failures."""
         return self.error is None and (self.failed_calls_checked or not self.tally.failed)
 
-    def fails_the_run(self, shared_store: bool) -> bool:
-        """A failure here fails the run; scenarios that need the shared store do only when
-        the instances run with one (`shared_store`)."""
-        return not self.succeeded and (shared_store or self.needs is not Needs.SHARED_STORE)
-
     def lines(self) -> list[str]:
         """The scenario's report."""
-        if self.succeeded:
-            verdict = "passes" + (" already" if self.needs is Needs.SHARED_STORE else "")
-        elif self.needs is Needs.SHARED_STORE:
-            verdict = "fails (expected until the shared store exists)"
-        else:
-            verdict = "FAILED"
+        verdict = "passes" if self.succeeded else "FAILED"
         failed = ", ".join(f"{kind}: {n}" for kind, n in sorted(self.tally.failed.items())) or "none"
         out = [f"  {self.name:<28} {verdict}  [{self.seconds:.1f} s]", f"      calls ok {self.tally.ok}, failed {failed}"]
         out += [f"      e.g. {kind}: {example}" for kind, example in sorted(self.tally.examples.items())]
@@ -83,13 +71,13 @@ class Result:
         return out
 
 
-def report(results: list[Result]) -> str:
-    """All results, grouped: what must work today, then what waits for the shared store."""
-    out = []
+def report(title: str, results: list[Result]) -> str:
+    """The results of one deployment (`title`), grouped by what they exercise."""
+    out = [f"{title}:"]
     for needs in Needs:
         group = [r for r in results if r.needs is needs]
         if group:
-            out.append(f"{needs.value}:")
+            out.append(f" {needs.value}:")
             for result in group:
                 out += result.lines()
     return "\n".join(out)

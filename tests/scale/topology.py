@@ -1,5 +1,6 @@
 """The tested topology: N instances of an example server on loopback ports, sharing one
-state key, behind one nginx doing what deploy/nginx/mcpforge.conf.template says. A
+state key and, when asked, a Redis, behind one nginx doing what deploy/nginx/ says
+(mcpforge.conf.template without the store, mcpforge-shared.conf.template with it). A
 context manager: whatever happens inside (a failed scenario, Ctrl-C, SIGTERM), every
 process it started is stopped on the way out.
 """
@@ -14,16 +15,18 @@ from pathlib import Path
 
 from instances import Instance
 from metrics import Snapshot
-from nginx import Nginx
+from nginx import AFFINITY, SHARED, Nginx
+from redis_server import RedisServer
 from support import free_port
 
 
 class Topology:
-    """Running instances and the nginx in front of them."""
+    """Running instances, the nginx in front of them and the Redis they share, if any."""
 
-    def __init__(self, instances: list[Instance], front: Nginx | None) -> None:
+    def __init__(self, instances: list[Instance], front: Nginx | None, redis: RedisServer | None) -> None:
         self.instances = instances
         self.front = front
+        self.redis = redis
 
     @property
     def url(self) -> str:
@@ -64,24 +67,31 @@ def topology(
     nginx: bool = True,
     nginx_workers: int | str = 1,
     variant: Callable[[str], str] | None = None,
-    instance_env: dict[str, str] | None = None,
+    shared_store: bool = False,
 ) -> Iterator[Topology]:
-    """Starts `count` instances of `binary` (with `instance_env` added to their
-    environment, and nginx in front unless `nginx` is false, with `nginx_workers` worker
-    processes and its configuration changed by `variant` if given), yields them, and stops
-    them all however the block ends."""
+    """Starts `count` instances of `binary` (sharing a Redis started here when
+    `shared_store`), and nginx in front unless `nginx` is false (the template for the
+    deployment, with `nginx_workers` worker processes and its configuration changed by
+    `variant` if given), yields them, and stops them all however the block ends."""
     key = secrets.token_hex(32)
-    instances = [Instance(f"i{n + 1}", binary, free_port(), key, scratch, instance_env) for n in range(count)]
+    redis = RedisServer(scratch / "redis", free_port()) if shared_store else None
+    env = {"MCPFORGE_SHARED_STORE": redis.url} if redis is not None else {}
+    instances = [Instance(f"i{n + 1}", binary, free_port(), key, scratch, env) for n in range(count)]
     servers = [i.address for i in instances]
-    front = Nginx(scratch / "nginx", free_port(), servers, nginx_workers, variant) if nginx else None
+    template = SHARED if shared_store else AFFINITY
+    front = Nginx(scratch / "nginx", free_port(), servers, nginx_workers, variant, template) if nginx else None
     try:
+        if redis is not None:
+            redis.start()
         for instance in instances:
             instance.start()
         if front is not None:
             front.start()
-        yield Topology(instances, front)
+        yield Topology(instances, front, redis)
     finally:
         if front is not None:
             front.stop()
         for instance in instances:
             instance.stop()
+        if redis is not None:
+            redis.stop()

@@ -102,6 +102,7 @@ class SessionBookkeeping {
   #server;
   #sessionId;
   #ended = false;
+  #announced = false;
   #owner;
 
   constructor(owner, options) {
@@ -147,6 +148,8 @@ class SessionBookkeeping {
         }
         if (method === 'DELETE' && head.status === 200 && this.#sessionId) {
           await this.#options.onsessionclosed?.(this.#sessionId);
+          // As the SDK does: the transport is closed before the client reads the answer.
+          this.#announceClosed();
         }
       },
       onEnd: async (head) => {
@@ -157,14 +160,22 @@ class SessionBookkeeping {
 
   /** Stops the engine application (its sessions end); runs `onclose` once. */
   async close() {
-    if (this.#ended) return;
-    this.#ended = true;
-    const app = this.#app;
-    this.#app = undefined;
-    if (app) {
-      await app.close();
-      this.#server[mount.RELEASE](app);
+    if (!this.#ended) {
+      this.#ended = true;
+      const app = this.#app;
+      this.#app = undefined;
+      if (app) {
+        await app.close();
+        this.#server[mount.RELEASE](app);
+      }
     }
+    this.#announceClosed();
+  }
+
+  /** Runs the close callbacks (`onclose` included) once. */
+  #announceClosed() {
+    if (this.#announced) return;
+    this.#announced = true;
     if (this.#closed) this.#closed();
     if (typeof this.#owner.onclose === 'function') this.#owner.onclose();
   }

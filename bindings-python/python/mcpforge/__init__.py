@@ -48,6 +48,7 @@ from .context import (
     Root,
     Sample,
     SamplingResult,
+    TraceContext,
 )
 from .errors import AuthError, ErrorInfo, InputRequired, MCPError, McpError, ProtocolError, ResourceError, ResourceNotFound, ToolError
 from .mcpserver import FastMCP, MCPServer
@@ -69,6 +70,7 @@ __all__ = [
     "Completion",
     "Content",
     "Context",
+    "TraceContext",
     "DeclinedElicitation",
     "Elicit",
     "ElicitResult",

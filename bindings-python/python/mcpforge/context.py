@@ -3,7 +3,7 @@
 
 - metadata: ``request_id``, ``protocol_version``, ``meta``, ``progress_token``,
   ``client_info``, ``client_capabilities``, ``client_id``, ``auth``, ``task_id``,
-  ``session_id``, ``headers`` (HTTP requests), and
+  ``session_id``, ``headers`` (HTTP requests), ``trace_context`` (distributed tracing), and
   ``request_context`` (with ``lifespan_context``, what the server's lifespan yielded);
 - ``report_progress``, ``log`` and ``debug``/``info``/.../``emergency``, the list-changed
   notifications, and ``session`` (the official SDK's session methods);
@@ -239,6 +239,30 @@ def _roots(answer: Dict[str, Any]) -> List[Root]:
     return [Root(r["uri"], r.get("name")) for r in answer.get("roots", [])]
 
 
+
+@dataclasses.dataclass(frozen=True)
+class TraceContext:
+    """A request's position in a distributed trace (W3C Trace Context)."""
+
+    traceparent: str
+    """The W3C ``traceparent`` value: ``00-<trace_id>-<span_id>-<flags>``."""
+    tracestate: Optional[str]
+    """The vendor ``tracestate`` that travels with it, or None."""
+    trace_id: str
+    """The trace id, 32 lowercase hex digits."""
+    span_id: str
+    """The span id, 16 lowercase hex digits."""
+    sampled: bool
+    """Whether the trace is sampled."""
+
+    def carrier(self) -> Dict[str, str]:
+        """The W3C headers as a dict, for ``opentelemetry.propagate.extract`` or an outgoing
+        request's headers."""
+        out = {"traceparent": self.traceparent}
+        if self.tracestate:
+            out["tracestate"] = self.tracestate
+        return out
+
 class Context:
     """One request's context (see the module documentation). ``Context[...]`` in an
     annotation (the official SDK's generic form) is ``Context``."""
@@ -306,6 +330,16 @@ class Context:
         ``Mcp-Session-Id``, the HTTP+SSE transport's ``sessionId``); None on stdio and on the
         2026-07-28 wire, which has no sessions."""
         return self._native.session_id
+
+    @property
+    def trace_context(self) -> Optional["TraceContext"]:
+        """Where this request sits in a distributed trace: the engine's span for the request
+        when OpenTelemetry export is on (``OTEL_EXPORTER_OTLP_ENDPOINT``), a child of the
+        client's span; otherwise the client's W3C context from ``_meta`` as it arrived; None
+        when there is neither. Nest your own spans under it with
+        ``opentelemetry.propagate.extract(ctx.trace_context.carrier())``."""
+        found = self._native.trace_context
+        return None if found is None else TraceContext(*found)
 
     @property
     def server(self) -> Any:

@@ -58,6 +58,7 @@ _HTTP_OPTIONS = (
     "header_timeout",
     "idle_timeout",
     "body_timeout",
+    "shared_store",
 )
 
 
@@ -881,7 +882,9 @@ class Server:
         ``max_sessions``, ``sse_keepalive``, ``legacy_sse``, ``sse_path``, ``messages_path``, ``metrics`` (Prometheus
         ``/metrics``), ``websocket`` (MCP over WebSocket at ``path`` too), the connection
         limits ``max_connections``, ``header_timeout``, ``idle_timeout`` and
-        ``body_timeout`` (seconds; docs/SECURITY.md), and ``auth`` (``AuthSettings`` with
+        ``body_timeout`` (seconds; docs/SECURITY.md), ``shared_store`` (``"redis://host:port/db"``:
+        the instances of a server given the same store share their legacy sessions; default:
+        the environment variable ``MCPFORGE_SHARED_STORE``), and ``auth`` (``AuthSettings`` with
         your token verifier). The official SDK's names are accepted as well
         (``streamable_http_path``, ``max_request_body_size``, ``transport_security``, ...;
         docs/python.md lists them)."""

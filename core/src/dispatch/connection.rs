@@ -15,8 +15,9 @@ use tokio_util::task::TaskTracker;
 
 use super::cancel::{InFlight, RequestToken};
 use super::handshake;
-use super::metrics::Metrics;
+use super::metrics::{Ended, Metrics};
 use super::router::{self, Outcome, Peer};
+use super::trace::RequestSpan;
 use crate::auth::AuthCell;
 use crate::auth::AuthInfo;
 use crate::dispatch::shared::ServerShared;
@@ -133,7 +134,7 @@ pub(crate) struct Connection {
     permits: Arc<Semaphore>,
     own_ids: bool,
     /// Graceful stop: no new requests, listen streams end.
-    stopping: CancellationToken,
+    stopping: Arc<CancellationToken>,
     /// Tripped when the grace period of a shutdown is over: cancels the requests the
     /// in-flight table does not hold (those of a connection whose ids are not its own).
     hard_stop: CancellationToken,
@@ -164,7 +165,7 @@ impl Connection {
             session: OnceLock::new(),
             in_flight: InFlight::default(),
             own_ids: options.own_ids,
-            stopping: CancellationToken::new(),
+            stopping: Arc::new(CancellationToken::new()),
             hard_stop: CancellationToken::new(),
             tasks: TaskTracker::new(),
             auth: options.auth,
@@ -179,6 +180,12 @@ impl Connection {
     /// The legacy session, once `initialize` succeeded.
     pub fn session(&self) -> Option<&Arc<Session>> {
         self.session.get()
+    }
+
+    /// Takes on a session that `initialize` opened elsewhere (another instance, through a
+    /// shared store); false when this connection already has one.
+    pub fn adopt_session(&self, session: Arc<Session>) -> bool {
+        self.session.set(session).is_ok()
     }
 
     /// Requests in flight.
@@ -261,6 +268,14 @@ impl Connection {
                     "notifications/initialized" => {
                         if let Some(s) = self.session.get() {
                             s.mark_initialized();
+                            if s.is_mirrored() {
+                                let s = s.clone();
+                                tokio::spawn(async move {
+                                    if let Err(e) = s.persist(crate::session::StateChange::Initialized).await {
+                                        tracing::warn!(error = %e.message, "the session's initialized state was not shared");
+                                    }
+                                });
+                            }
                         }
                     }
                     other => tracing::trace!(method = other, "notification ignored"),
@@ -281,6 +296,7 @@ impl Connection {
     fn initialize(&self, req: &IncomingRequest) -> Outcome {
         let probe =
             self.metrics.as_ref().map(|m| m.start(&self.shared.registry.snapshot(), &req.method, req.params.as_ref()));
+        let span = RequestSpan::start(req, None, None);
         let outcome = if self.session.get().is_some() {
             let e = ProtocolError::invalid_request("the session is already initialized");
             refusal_outcome(encode::error(Some(&req.id), &e, self.null_ids()), &e)
@@ -293,8 +309,16 @@ impl Connection {
                 Err(e) => refusal_outcome(encode::error(Some(&req.id), &e, true), &e),
             }
         };
+        let ended = Ended {
+            response: &outcome.response,
+            error_code: outcome.error_code,
+            answered: true,
+            token_tripped: false,
+            timeout: None,
+        };
+        span.finish(&ended);
         if let Some(p) = probe {
-            p.settle(&outcome.response, outcome.error_code, true, false, None);
+            p.settle(&ended);
         }
         outcome
     }
@@ -359,31 +383,36 @@ impl Connection {
             self.metrics.as_ref().map(|m| m.start(&self.shared.registry.snapshot(), &req.method, req.params.as_ref()));
         let conn = self.clone();
         let task_token = token.clone();
-        // Method and id only: never the arguments (nor, on HTTP, the token).
-        let span = tracing::info_span!("mcp.request", method = %req.method, id = %req.id);
+        // Method, name, era and outcome: never the arguments (nor, on HTTP, the token).
+        let span = RequestSpan::start(&req, self.session.get().map(|s| &**s), meta.as_deref());
+        let instrument = span.span().clone();
         let task = async move {
             let Route { notes, answer, auth, http } = route;
             let id = req.id.clone();
-            let peer = Peer {
-                session: conn.session.get().cloned(),
-                out: notes,
-                stopping: conn.stopping.clone(),
-                auth: auth.or_else(|| conn.auth.as_ref().map(|a| a.get())),
-                http,
-                conn: Arc::as_ptr(&conn) as usize,
-            };
-            let handled = router::handle(&conn.shared, &peer, req, meta, task_token.clone());
-            let outcome = if serial.is_some() {
-                handled.await
-            } else {
-                // Not in the in-flight table: a hard stop reaches it through its token.
-                tokio::pin!(handled);
-                tokio::select! {
-                    biased;
-                    outcome = &mut handled => outcome,
-                    () = conn.hard_stop.cancelled() => {
-                        task_token.cancel();
-                        handled.await
+            // The request's future lives in this block only, so the task's future holds it
+            // and the response's delivery in the same room: a smaller future, copied fewer
+            // bytes each time it is moved (spawning moves it several times).
+            let outcome = {
+                let peer = Peer {
+                    session: conn.session.get().cloned(),
+                    out: notes,
+                    stopping: conn.stopping.clone(),
+                    auth: auth.or_else(|| conn.auth.as_ref().map(|a| a.get())),
+                    http,
+                    conn: Arc::as_ptr(&conn) as usize,
+                };
+                let mut handled = std::pin::pin!(router::handle(&conn.shared, &peer, req, meta, task_token.clone()));
+                if serial.is_some() {
+                    handled.await
+                } else {
+                    // Not in the in-flight table: a hard stop reaches it through its token.
+                    tokio::select! {
+                        biased;
+                        outcome = handled.as_mut() => outcome,
+                        () = conn.hard_stop.cancelled() => {
+                            task_token.cancel();
+                            handled.await
+                        }
                     }
                 }
             };
@@ -395,20 +424,28 @@ impl Connection {
             drop(permits);
             // Nothing is sent for a request the client cancelled.
             let owed = serial.is_none_or(|serial| conn.in_flight.finish(&id, serial));
-            if let Some(p) = probe {
-                p.settle(
-                    &outcome.response,
-                    outcome.error_code,
-                    owed,
-                    task_token.is_cancelled(),
-                    conn.shared.limits.request_timeout,
-                );
+            // How the request ended, for the span and the metrics: not worked out when
+            // neither records it.
+            if span.records() || probe.is_some() {
+                let ended = Ended {
+                    response: &outcome.response,
+                    error_code: outcome.error_code,
+                    answered: owed,
+                    token_tripped: task_token.is_cancelled(),
+                    timeout: conn.shared.limits.request_timeout,
+                };
+                span.finish(&ended);
+                if let Some(p) = probe {
+                    p.settle(&ended);
+                }
             }
             if owed {
                 answer.deliver(outcome).await;
             }
         };
-        self.tasks.spawn(tracing::Instrument::instrument(task, span));
+        // Boxed: spawning moves the future several times (into the span's wrapper, the
+        // tracker's, the task's cell), and a request's future is large.
+        self.tasks.spawn(tracing::Instrument::instrument(Box::pin(task), instrument));
         Submitted::Running(Some(token))
     }
 

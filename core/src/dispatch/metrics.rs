@@ -80,7 +80,8 @@ impl Outcome {
         Outcome::Cancelled,
     ];
 
-    fn label(self) -> &'static str {
+    /// The outcome's label (metrics, spans).
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Outcome::Ok => "ok",
             Outcome::ToolError => "tool_error",
@@ -319,32 +320,44 @@ impl Timer {
         self.outcome = Some(outcome);
     }
 
-    /// Records a request that went through dispatch: its serialized `response`, the error
-    /// code of an error response, whether a response was owed (false when the client
-    /// cancelled), whether its token tripped, and the request timeout in force (a tripped
-    /// token after that long is a timeout, not a cancellation).
-    pub fn settle(
-        self,
-        response: &[u8],
-        error_code: Option<i64>,
-        answered: bool,
-        token_tripped: bool,
-        timeout: Option<Duration>,
-    ) {
-        let timed_out = timeout.is_some_and(|t| self.start.elapsed() >= t);
-        let outcome = if !answered || (token_tripped && !timed_out) {
-            Outcome::Cancelled
-        } else {
-            match error_code {
-                Some(codes::INTERNAL_ERROR) if timed_out => Outcome::Timeout,
-                Some(codes::INTERNAL_ERROR) => Outcome::InternalError,
-                Some(codes::RATE_LIMITED) => Outcome::RateLimited,
-                Some(_) => Outcome::Error,
-                None if self.tool_call && is_tool_error(response) => Outcome::ToolError,
-                None => Outcome::Ok,
-            }
-        };
+    /// Records how a request that went through dispatch ended.
+    pub fn settle(self, ended: &Ended<'_>) {
+        let outcome = Outcome::of(ended, self.tool_call, self.start.elapsed());
         self.finish(outcome);
+    }
+}
+
+/// How a request that went through dispatch ended, as its connection saw it.
+pub(crate) struct Ended<'a> {
+    /// The serialized response.
+    pub response: &'a [u8],
+    /// The JSON-RPC error code of an error response.
+    pub error_code: Option<i64>,
+    /// Whether a response was owed (false when the client cancelled).
+    pub answered: bool,
+    /// Whether the request's token tripped.
+    pub token_tripped: bool,
+    /// The request timeout in force: a tripped token after that long is a timeout, not a
+    /// cancellation.
+    pub timeout: Option<Duration>,
+}
+
+impl Outcome {
+    /// The outcome of a request that ended as `ended` after `elapsed`; `tool_call` for a
+    /// `tools/call`, whose result may be a tool error.
+    pub(crate) fn of(ended: &Ended<'_>, tool_call: bool, elapsed: Duration) -> Outcome {
+        let timed_out = ended.timeout.is_some_and(|t| elapsed >= t);
+        if !ended.answered || (ended.token_tripped && !timed_out) {
+            return Outcome::Cancelled;
+        }
+        match ended.error_code {
+            Some(codes::INTERNAL_ERROR) if timed_out => Outcome::Timeout,
+            Some(codes::INTERNAL_ERROR) => Outcome::InternalError,
+            Some(codes::RATE_LIMITED) => Outcome::RateLimited,
+            Some(_) => Outcome::Error,
+            None if tool_call && is_tool_error(ended.response) => Outcome::ToolError,
+            None => Outcome::Ok,
+        }
     }
 }
 

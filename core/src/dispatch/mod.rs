@@ -19,6 +19,8 @@ pub(crate) mod reply;
 pub(crate) mod rounds;
 pub mod router;
 pub(crate) mod shared;
+pub(crate) mod shared_state;
+pub(crate) mod trace;
 pub(crate) mod visibility;
 
 pub(crate) use crate::outbox::{Outbox, OutboxReader, outbox};

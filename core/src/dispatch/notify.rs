@@ -2,16 +2,19 @@
 //! sessions get `notifications/*/list_changed` and `notifications/resources/updated` for
 //! their subscriptions; 2026 `subscriptions/listen` streams get only what they opted into,
 //! tagged with their subscription id. Log messages sent outside any request go to every
-//! legacy session whose log level lets them through.
+//! legacy session whose log level lets them through. When instances share a store, each
+//! change is also published on its bus, and changes published by the other instances are
+//! delivered here as if they were made here.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, Weak};
+use std::sync::{Mutex, OnceLock, Weak};
 
 use super::cancel::RequestToken;
 use serde_json::{Value, json};
 
 use super::Outbox;
+use super::shared_state::{BusMessage, Publisher};
 use crate::jsonrpc::{RequestId, encode};
 use crate::protocol::LogLevel;
 use crate::protocol::meta::SUBSCRIPTION_ID_KEY;
@@ -19,7 +22,8 @@ use crate::session::Session;
 use crate::sync::lock;
 
 /// Which list changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub(crate) enum ListKind {
     Tools,
     Prompts,
@@ -106,6 +110,8 @@ pub(crate) struct Hub {
     sessions: Mutex<Vec<Weak<Session>>>,
     listeners: Mutex<HashMap<u64, Listener>>,
     next: AtomicU64,
+    /// The shared store's bus, when instances share one.
+    bus: OnceLock<Publisher>,
 }
 
 /// Removes a listener when dropped.
@@ -126,6 +132,18 @@ fn tagged(id: &RequestId, mut params: Value) -> Value {
 }
 
 impl Hub {
+    /// From now on, every change is also published on a shared store's bus (once; later
+    /// calls change nothing).
+    pub fn publish_to(&self, bus: Publisher) {
+        let _ = self.bus.set(bus);
+    }
+
+    fn publish(&self, message: impl FnOnce() -> BusMessage) {
+        if let Some(bus) = self.bus.get() {
+            bus.send(&message());
+        }
+    }
+
     /// A legacy session starts hearing about changes.
     pub fn add_session(&self, session: Weak<Session>) {
         let mut s = lock(&self.sessions);
@@ -158,8 +176,14 @@ impl Hub {
         s.iter().filter_map(Weak::upgrade).filter(|s| s.is_initialized()).collect()
     }
 
-    /// A list changed.
+    /// A list changed: its listeners here hear of it, and the other instances'.
     pub fn list_changed(&self, kind: ListKind) {
+        self.deliver_list_changed(kind);
+        self.publish(|| BusMessage::ListChanged { list: kind });
+    }
+
+    /// A list changed: its listeners here hear of it.
+    pub fn deliver_list_changed(&self, kind: ListKind) {
         let plain = encode::notification(kind.method(), &json!({}));
         for s in self.live_sessions() {
             s.out.notify_once(plain.clone());
@@ -169,8 +193,14 @@ impl Hub {
         }
     }
 
-    /// A resource changed.
+    /// A resource changed: its subscribers here hear of it, and the other instances'.
     pub fn resource_updated(&self, uri: &str) {
+        self.deliver_resource_updated(uri);
+        self.publish(|| BusMessage::ResourceUpdated { uri: uri.to_owned() });
+    }
+
+    /// A resource changed: its subscribers here hear of it.
+    pub fn deliver_resource_updated(&self, uri: &str) {
         const METHOD: &str = "notifications/resources/updated";
         let plain = encode::notification(METHOD, &json!({ "uri": uri }));
         for s in self.live_sessions().into_iter().filter(|s| s.is_subscribed(uri)) {
@@ -185,6 +215,12 @@ impl Hub {
     /// (`notifications/message` outside any request; the 2026 wire carries log messages
     /// only inside the requests that asked for them).
     pub fn log(&self, level: LogLevel, params: &Value) {
+        self.deliver_log(level, params);
+        self.publish(|| BusMessage::Log { level, params: params.clone() });
+    }
+
+    /// A log message for the legacy sessions here whose level lets it through.
+    pub fn deliver_log(&self, level: LogLevel, params: &Value) {
         let message = encode::notification("notifications/message", params);
         for s in self.live_sessions().into_iter().filter(|s| s.log_allows(level)) {
             s.out.notify(message.clone());

@@ -53,6 +53,7 @@ pub(crate) fn context(
             auth: peer.auth.clone(),
             http: peer.http.clone(),
             task: TaskMode::Off,
+            trace: crate::span_link::position(&tracing::Span::current()),
         }),
     }
 }

@@ -26,7 +26,7 @@ use crate::protocol::meta::{self, RequestMeta};
 use crate::protocol::{LogLevel, ProtocolVersion};
 use crate::registry::Snapshot;
 use crate::request_info::HttpRequestInfo;
-use crate::session::Session;
+use crate::session::{Session, StateChange};
 
 /// Methods that exist only on the 2026-07-28 wire (so a request naming them is modern even
 /// without `_meta`, and fails -32602 for the missing `_meta`).
@@ -52,7 +52,8 @@ pub(crate) struct Peer {
     /// Where request-scoped messages (progress, logs, server->client requests) go.
     pub out: Outbox,
     /// Tripped when the connection or server starts shutting down (ends listen streams).
-    pub stopping: CancellationToken,
+    /// Shared, not cloned: cloning a token locks it, and a peer is made for every request.
+    pub stopping: Arc<CancellationToken>,
     /// The verified caller (HTTP bearer authorization), handed to handlers.
     pub auth: Option<Arc<AuthInfo>>,
     /// The HTTP request that carried the message, handed to handlers.
@@ -135,11 +136,14 @@ pub(crate) async fn handle(
     cancel: RequestToken,
 ) -> Outcome {
     let id = req.id.clone();
-    let looks_modern =
-        meta.is_some() || meta::is_modern_shaped(req.params.as_ref()) || MODERN_ONLY.contains(&req.method.as_str());
+    let known = meta.is_some();
     let mut trailing = None;
     let (modern, reply) = match classify(shared, peer, &req, meta) {
-        Err(e) => (looks_modern, Err(e)),
+        Err(e) => {
+            let looks_modern =
+                known || meta::is_modern_shaped(req.params.as_ref()) || MODERN_ONLY.contains(&req.method.as_str());
+            (looks_modern, Err(e))
+        }
         Ok(None) => (false, Ok(b"{}".to_vec())),
         Ok(Some(era)) if let Some(refused) = rate_limited(shared, peer, &req) => (era.is_modern(), Err(refused)),
         Ok(Some(era)) => {
@@ -368,11 +372,15 @@ pub(crate) async fn route(
             if sight.is_filtered() && !methods::resources::shows_uri(&sight, snap, uri).await {
                 return Err(ProtocolError::resource_not_found(uri));
             }
-            if method == "resources/subscribe" {
+            let change = if method == "resources/subscribe" {
                 session.subscribe(uri.to_owned());
+                StateChange::Subscribe { uri: uri.to_owned() }
             } else {
                 session.unsubscribe(uri);
-            }
+                StateChange::Unsubscribe { uri: uri.to_owned() }
+            };
+            // Answered once every instance that shares the session can see the change.
+            session.persist(change).await?;
             Ok(b"{}".to_vec())
         }
         "prompts/list" => {
@@ -397,6 +405,7 @@ pub(crate) async fn route(
             let level = LogLevel::parse(level)
                 .ok_or_else(|| ProtocolError::invalid_params(format!("unknown log level `{level}`")))?;
             session.set_log_level(level);
+            session.persist(StateChange::LogLevel { level }).await?;
             Ok(b"{}".to_vec())
         }
         "subscriptions/listen" => Box::pin(methods::listen::listen(shared, peer, snap, req, cancel, trailing)).await,

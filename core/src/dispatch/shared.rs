@@ -50,6 +50,9 @@ pub(crate) struct ServerShared {
     pub metrics: std::sync::OnceLock<Arc<super::metrics::Metrics>>,
     /// Where a stdio server serves `GET /metrics`, when set.
     pub metrics_address: Option<std::net::SocketAddr>,
+    /// The store shared with the server's other instances, once an HTTP application linked
+    /// one.
+    pub store: std::sync::OnceLock<Arc<super::shared_state::StoreLink>>,
 }
 
 impl ServerShared {

@@ -44,6 +44,21 @@ pub enum LogLevel {
 }
 
 impl LogLevel {
+    /// The level's name on the wire.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogLevel::Debug => "debug",
+            LogLevel::Info => "info",
+            LogLevel::Notice => "notice",
+            LogLevel::Warning => "warning",
+            LogLevel::Error => "error",
+            LogLevel::Critical => "critical",
+            LogLevel::Alert => "alert",
+            LogLevel::Emergency => "emergency",
+        }
+    }
+
     /// Parses a level name as sent on the wire.
     pub fn parse(s: &str) -> Option<LogLevel> {
         Some(match s {

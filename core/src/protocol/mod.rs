@@ -9,6 +9,7 @@ pub mod prompt;
 pub mod resource;
 pub mod shaping;
 pub mod tool;
+pub mod trace_context;
 pub mod version;
 
 pub use client_input::{
@@ -21,4 +22,5 @@ pub use meta::{LogLevel, RequestMeta};
 pub use prompt::{GetPromptResult, Prompt, PromptArgument, PromptMessage};
 pub use resource::{Resource, ResourceTemplate};
 pub use tool::{TaskSupport, Tool, ToolAnnotations, ToolExecution};
+pub use trace_context::TraceContext;
 pub use version::ProtocolVersion;

@@ -22,7 +22,9 @@ use super::metrics;
 use super::{App, HttpOptions, auth, endpoint, exchange, guard, legacy_sse, sessions::SessionStore};
 use crate::dispatch::connection::{Connection, ConnectionOptions};
 use crate::dispatch::shared::ServerShared;
+use crate::dispatch::shared_state::StoreLink;
 use crate::error::ProtocolError;
+use crate::store::SharedStore;
 
 /// The MCP endpoint as an HTTP application (see [`crate::Server::http_app`]).
 ///
@@ -67,10 +69,17 @@ impl HttpApp {
             ConnectionOptions { max_in_flight: shared.limits.max_in_flight, own_ids: false, auth: None },
         );
         let gone = CancellationToken::new();
+        let (store, store_error) = match options.shared_store.clone() {
+            Some(s) => (Some(s), None),
+            None => store_from_env(),
+        };
+        let link = store
+            .map(|s| shared.store.get_or_init(|| StoreLink::start(&shared, s, options.session_idle_timeout)).clone());
         let app = Arc::new(App {
             _gone: gone.clone().drop_guard(),
+            sessions: SessionStore::new(options.max_sessions, options.session_idle_timeout, link),
             shared,
-            sessions: SessionStore::new(options.max_sessions, options.session_idle_timeout),
+            store_error,
             sse: legacy_sse::SseSessions::new(options.max_sessions),
             options,
             stopping: CancellationToken::new(),
@@ -147,11 +156,31 @@ async fn healthz() -> &'static str {
     "ok"
 }
 
+/// Ready unless stopping, or the shared store is misconfigured or does not answer.
 async fn readyz(State(app): State<Arc<App>>) -> Response {
     if app.stopping.is_cancelled() {
         (StatusCode::SERVICE_UNAVAILABLE, "stopping").into_response()
+    } else if let Some(e) = &app.store_error {
+        (StatusCode::SERVICE_UNAVAILABLE, format!("shared store: {e}")).into_response()
+    } else if app.sessions.link().is_some_and(|l| !l.reachable()) {
+        (StatusCode::SERVICE_UNAVAILABLE, "shared store unreachable").into_response()
     } else {
         "ready".into_response()
+    }
+}
+
+/// The store `MCPFORGE_SHARED_STORE` names, if any; or why it cannot be used (logged).
+fn store_from_env() -> (Option<SharedStore>, Option<String>) {
+    let Ok(url) = std::env::var("MCPFORGE_SHARED_STORE") else { return (None, None) };
+    if url.trim().is_empty() {
+        return (None, None);
+    }
+    match SharedStore::from_url(&url) {
+        Ok(s) => (Some(s), None),
+        Err(e) => {
+            tracing::error!(error = %e, "MCPFORGE_SHARED_STORE cannot be used: not ready");
+            (None, Some(e.to_string()))
+        }
     }
 }
 

@@ -12,20 +12,21 @@ use serde_json::Value;
 
 use super::App;
 use super::auth::Caller;
+use super::event_store::{ReplayError, StreamId};
 use super::exchange::{self, ExchangeSpec, Input, error, json};
 use super::headers;
-use super::sessions::{HttpSession, ProposedSessionId};
+use super::resume::{Resumed, resume_shared, split_id};
+use super::sessions::{HttpSession, ProposedSessionId, session_connection};
 use super::sse;
 use crate::dispatch::connection::{Answer, Connection, ConnectionOptions, Route};
 use crate::dispatch::router as dispatch_router;
-use crate::dispatch::{Outbox, outbox};
+use crate::dispatch::{Outbox, OutboxReader};
 use crate::error::ProtocolError;
 use crate::jsonrpc::message::EnvelopeError;
 use crate::jsonrpc::{Incoming, IncomingRequest, RequestId};
 use crate::protocol::ProtocolVersion;
 use crate::protocol::meta::{self, RequestMeta};
 use crate::request_info::HttpRequestInfo;
-use crate::transport::stream::queue_bytes;
 
 const SESSION_HEADER: &str = "mcp-session-id";
 const VERSION_HEADER: &str = "mcp-protocol-version";
@@ -79,18 +80,23 @@ pub(crate) async fn post(
             }
         }
         m @ Incoming::Notification { .. } => {
-            if let Some(s) = legacy_session_for(&app, headers, &caller) {
-                let Some(s) = s else { return not_found_session() };
-                s.conn.submit(m, None, s.conn.route()).await;
+            match legacy_session_for(&app, headers, &caller).await {
+                Some(Ok(Some(s))) => {
+                    s.conn.submit(m, None, s.conn.route()).await;
+                }
+                Some(Ok(None)) => return not_found_session(),
+                Some(Err(e)) => return store_unavailable(None, &e),
+                None => {}
             }
             StatusCode::ACCEPTED.into_response()
         }
-        m @ Incoming::Response { .. } => match legacy_session_for(&app, headers, &caller) {
-            Some(Some(s)) => {
+        m @ Incoming::Response { .. } => match legacy_session_for(&app, headers, &caller).await {
+            Some(Ok(Some(s))) => {
                 s.conn.submit(m, None, s.conn.route()).await;
                 StatusCode::ACCEPTED.into_response()
             }
-            Some(None) => not_found_session(),
+            Some(Ok(None)) => not_found_session(),
+            Some(Err(e)) => store_unavailable(None, &e),
             None => error(
                 StatusCode::BAD_REQUEST,
                 None,
@@ -100,13 +106,24 @@ pub(crate) async fn post(
     }
 }
 
-/// `None`: no session header; `Some(None)`: unknown or ended session, or another caller's.
-fn legacy_session_for(app: &App, headers: &HeaderMap, caller: &Caller) -> Option<Option<Arc<HttpSession>>> {
-    header(headers, SESSION_HEADER).map(|id| app.sessions.get(id, caller.subject()))
+/// The session a message names. `None`: no session header; `Some(Ok(None))`: unknown or
+/// ended session, or another caller's; `Some(Err)`: the shared store could not be read.
+async fn legacy_session_for(
+    app: &App,
+    headers: &HeaderMap,
+    caller: &Caller,
+) -> Option<Result<Option<Arc<HttpSession>>, ProtocolError>> {
+    let id = header(headers, SESSION_HEADER)?;
+    Some(app.sessions.find(&app.shared, id, caller.subject()).await)
 }
 
 fn not_found_session() -> Response {
     error(StatusCode::NOT_FOUND, None, &ProtocolError::invalid_request("unknown or ended session"))
+}
+
+/// The shared session store did not answer: 503, so that a client or proxy may try again.
+fn store_unavailable(id: Option<&RequestId>, e: &ProtocolError) -> Response {
+    error(StatusCode::SERVICE_UNAVAILABLE, id, e)
 }
 
 /// A 2026-07-28 request: `_meta` (400/-32602), then the headers against the body
@@ -193,7 +210,11 @@ async fn legacy_request(
         let e = ProtocolError::invalid_request("missing Mcp-Session-Id header (send initialize first)");
         return error(StatusCode::BAD_REQUEST, Some(&req.id), &e);
     };
-    let Some(session) = app.sessions.get(id, caller.subject()) else { return not_found_session() };
+    let session = match app.sessions.find(&app.shared, id, caller.subject()).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return not_found_session(),
+        Err(e) => return store_unavailable(Some(&req.id), &e),
+    };
     exchange::run(Input::Request(req, None), legacy_spec(app, session, http, caller)).await
 }
 
@@ -216,11 +237,8 @@ async fn initialize(
     caller: &Caller,
     proposed: Option<String>,
 ) -> Response {
-    let shared = &app.shared;
-    // Unsolicited messages wait here for the session's GET stream.
-    let (backlog, backlog_reader) =
-        outbox("legacy session backlog", shared.limits.max_session_backlog, queue_bytes(shared));
-    let conn = Connection::new(shared.clone(), backlog, ConnectionOptions::for_client(shared));
+    // Unsolicited messages wait in the backlog for the session's GET stream.
+    let (conn, _backlog, backlog_reader) = session_connection(&app.shared);
     let (tx, rx) = tokio::sync::oneshot::channel();
     let id = req.id.clone();
     let route =
@@ -232,6 +250,13 @@ async fn initialize(
     let Some(session) = conn.session().cloned() else { return json(StatusCode::OK, outcome.response) };
     match app.sessions.create(conn.clone(), session, backlog_reader, caller.subject(), proposed) {
         Ok(s) => {
+            if let Some(link) = app.sessions.link() {
+                if let Err(e) = link.save_new(&s.id, &s.session, caller.subject()).await {
+                    // Not opened: another instance could not serve it.
+                    let _ = app.sessions.remove(&app.shared, &s.id, caller.subject()).await;
+                    return store_unavailable(Some(&id), &e);
+                }
+            }
             let mut r = json(StatusCode::OK, outcome.response);
             if let Ok(v) = HeaderValue::from_str(&s.id) {
                 r.headers_mut().insert(SESSION_HEADER, v);
@@ -290,9 +315,10 @@ async fn sessionless(app: &Arc<App>, http: &Arc<HttpRequestInfo>, req: IncomingR
 /// a stdio batch (same limits, cancellation and notifications); the answer is one JSON
 /// array (or an SSE stream when notifications come first; 202 when it held no requests).
 async fn batch(app: &Arc<App>, http: &Arc<HttpRequestInfo>, items: Vec<Value>, caller: &Caller) -> Response {
-    let session = match legacy_session_for(app, http.header_map(), caller) {
-        Some(Some(s)) if s.session.version.accepts_batches() => s,
-        Some(None) => return not_found_session(),
+    let session = match legacy_session_for(app, http.header_map(), caller).await {
+        Some(Ok(Some(s))) if s.session.version.accepts_batches() => s,
+        Some(Ok(None)) => return not_found_session(),
+        Some(Err(e)) => return store_unavailable(None, &e),
         _ => {
             let e = ProtocolError::invalid_request("batches are only accepted on protocol 2025-03-26 sessions");
             return error(StatusCode::BAD_REQUEST, None, &e);
@@ -304,8 +330,11 @@ async fn batch(app: &Arc<App>, http: &Arc<HttpRequestInfo>, items: Vec<Value>, c
     exchange::run(Input::Batch(items), legacy_spec(app, session, http, caller)).await
 }
 
-/// GET: the session's stream of unsolicited messages (list changes, resource updates).
-/// Without a session header: 405 (the 2026 wire has no GET).
+/// GET: the session's stream of unsolicited messages (list changes, resource updates), whose
+/// events carry ids; with `Last-Event-ID`, a resumed stream: a request's (replayed, then
+/// live while it runs), or the notification stream's (replayed, then new notifications). A
+/// stream another instance sent is resumed from the shared store. Without a session
+/// header: 405 (the 2026 wire has no GET).
 pub(crate) async fn get(State(app): State<Arc<App>>, caller: Caller, request: axum::extract::Request) -> Response {
     let (parts, _) = request.into_parts();
     if app.options.websocket && crate::transport::ws::is_upgrade(&parts) {
@@ -315,55 +344,91 @@ pub(crate) async fn get(State(app): State<Arc<App>>, caller: Caller, request: ax
     let Some(id) = header(&headers, SESSION_HEADER) else {
         return StatusCode::METHOD_NOT_ALLOWED.into_response();
     };
-    let Some(session) = app.sessions.get(id, caller.subject()) else { return not_found_session() };
+    let session = match app.sessions.find(&app.shared, id, caller.subject()).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return not_found_session(),
+        Err(e) => return store_unavailable(None, &e),
+    };
+    let mut replayed = Vec::new();
     if let Some(last) = header(&headers, "last-event-id") {
-        return match session.streams.resume(last) {
-            Ok(events) => exchange::sse_response(events),
+        let resumed = match (session.streams.resume(last), app.sessions.link()) {
+            (Err(ReplayError::Unknown), Some(link)) => match resume_shared(link, &session.id, last).await {
+                Ok(r) => r,
+                Err(e) => return store_unavailable(None, &e),
+            },
+            (r, _) => r,
+        };
+        match resumed {
+            Ok(Resumed::Request(events)) => return exchange::sse_response(events),
+            Ok(Resumed::Notifications(events)) => replayed = events,
+            // The notification stream's events are gone (evicted, or sent by an instance
+            // that died before it could copy them): the stream starts again from now.
+            Err(e) if split_id(last).0 => {
+                tracing::debug!(?e, "the notification stream cannot be resumed: it starts afresh");
+            }
             Err(e) => {
                 let e = ProtocolError::invalid_request(format!("cannot resume from Last-Event-ID `{last}`: {e:?}"));
-                error(StatusCode::BAD_REQUEST, None, &e)
+                return error(StatusCode::BAD_REQUEST, None, &e);
             }
-        };
+        }
     }
     let taken = crate::sync::lock(&session.notifications).take();
-    let Some(mut rx) = taken else {
+    let Some(rx) = taken else {
         let e = ProtocolError::invalid_request("this session already has an open GET stream");
         return error(StatusCode::CONFLICT, None, &e);
     };
     let (tx, body) = exchange::sse_channel();
-    let stopping = app.stopping.clone();
+    for event in replayed {
+        let _ = tx.try_send(event);
+    }
+    let stream = session.streams.open_notifications(tx.clone());
+    tokio::spawn(notifications_pump(app.clone(), session, stream, rx, tx));
+    exchange::sse_response(body)
+}
+
+/// Sends a session's unsolicited messages on its notification stream until the client goes
+/// away, the session ends or the server stops. A client that stops reading is cut from live
+/// delivery (its events stay resumable), and the backlog drops its oldest messages instead
+/// of growing.
+async fn notifications_pump(
+    app: Arc<App>,
+    session: Arc<HttpSession>,
+    stream: StreamId,
+    mut rx: OutboxReader,
+    tx: tokio::sync::mpsc::Sender<Bytes>,
+) {
     let keepalive = app.options.sse_keepalive;
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + keepalive, keepalive);
-        loop {
-            let event = tokio::select! {
-                biased;
-                () = tx.closed() => break,
-                () = session.ended.cancelled() => break,
-                () = stopping.cancelled() => break,
-                m = rx.recv() => match m {
-                    Some(m) => sse::event(None, None, &m),
-                    None => break,
-                },
-                _ = tick.tick() => sse::keepalive(),
-            };
-            // A client that stops reading stalls this pump; the backlog then drops its
-            // oldest messages instead of growing.
-            if tx.send(event).await.is_err() {
-                break;
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + keepalive, keepalive);
+    loop {
+        tokio::select! {
+            biased;
+            () = tx.closed() => break,
+            () = session.ended.cancelled() => break,
+            () = app.stopping.cancelled() => break,
+            m = rx.recv() => match m {
+                Some(m) => {
+                    if !session.streams.send(stream, &m) {
+                        break;
+                    }
+                }
+                None => break,
+            },
+            _ = tick.tick() => {
+                let _ = tx.try_send(sse::keepalive());
             }
         }
-        // Give the receiver back so the client can open the stream again.
-        *crate::sync::lock(&session.notifications) = Some(rx);
-    });
-    exchange::sse_response(body)
+    }
+    session.streams.finish(stream);
+    // Give the receiver back so the client can open the stream again.
+    *crate::sync::lock(&session.notifications) = Some(rx);
 }
 
 /// DELETE: ends a session.
 pub(crate) async fn delete(State(app): State<Arc<App>>, caller: Caller, headers: HeaderMap) -> Response {
-    match header(&headers, SESSION_HEADER) {
-        None => StatusCode::METHOD_NOT_ALLOWED.into_response(),
-        Some(id) if app.sessions.remove(id, caller.subject()) => StatusCode::OK.into_response(),
-        Some(_) => not_found_session(),
+    let Some(id) = header(&headers, SESSION_HEADER) else { return StatusCode::METHOD_NOT_ALLOWED.into_response() };
+    match app.sessions.remove(&app.shared, id, caller.subject()).await {
+        Ok(true) => StatusCode::OK.into_response(),
+        Ok(false) => not_found_session(),
+        Err(e) => store_unavailable(None, &e),
     }
 }

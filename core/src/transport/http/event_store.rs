@@ -100,16 +100,23 @@ pub struct EventStore {
 }
 
 impl EventStore {
-    /// An empty store with the given limits.
+    /// An empty store with the given limits (streams numbered from 1).
     #[must_use]
-    pub fn new(mut limits: StoreLimits) -> Self {
+    #[cfg(any(test, feature = "fuzzing"))]
+    pub fn new(limits: StoreLimits) -> Self {
+        Self::starting_at(limits, 1)
+    }
+
+    /// An empty store whose stream ids start at `first_stream` (at least 1).
+    #[must_use]
+    pub fn starting_at(mut limits: StoreLimits, first_stream: u64) -> Self {
         limits.max_streams = limits.max_streams.max(1);
         Self {
             limits,
             streams: HashMap::new(),
             by_age: BTreeMap::new(),
             by_use: BTreeMap::new(),
-            next_stream: 1,
+            next_stream: first_stream.max(1),
             seq: 0,
             bytes: 0,
         }

@@ -16,10 +16,11 @@ use std::time::Duration;
 
 use axum::Router;
 use bytes::Bytes;
+use futures_util::task::AtomicWaker;
 use http_body::{Body as HttpBody, Frame, SizeHint};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
-use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::rt::TokioIo;
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
@@ -56,8 +57,8 @@ struct Conn {
     served: AtomicBool,
     /// When the connection last became idle, in milliseconds since the table's epoch.
     idle_since: AtomicU64,
-    /// Tripped to close the connection (evicted, or timed out).
-    close: CancellationToken,
+    /// Set to close the connection (evicted, timed out, or the server stopping).
+    close: Close,
 }
 
 /// A connection's place in the table, shared by the task serving the connection and, once
@@ -113,7 +114,7 @@ impl Table {
                 .map(|(id, _)| *id)?;
             if let Some(c) = conns.remove(&victim) {
                 tracing::debug!("connection limit reached: closing the connection idle the longest");
-                c.close.cancel();
+                c.close.close();
             }
         }
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
@@ -121,7 +122,7 @@ impl Table {
             active: AtomicUsize::new(0),
             served: AtomicBool::new(false),
             idle_since: AtomicU64::new(self.now_ms()),
-            close: CancellationToken::new(),
+            close: Close::default(),
         });
         conns.insert(id, conn.clone());
         Some((id, conn))
@@ -143,7 +144,7 @@ impl Table {
             let limit = if c.served.load(Ordering::Acquire) { idle } else { header };
             let keep = now.saturating_sub(c.idle_since.load(Ordering::Acquire)) < limit;
             if !keep {
-                c.close.cancel();
+                c.close.close();
             }
             keep
         });
@@ -192,12 +193,16 @@ pub(crate) async fn serve(listener: TcpListener, router: Router, limits: Connect
         match table.admit() {
             Some((id, conn)) => {
                 let slot = ConnectionSlot(Arc::new(Place { table: table.clone(), id, conn }));
-                tracker.spawn(connection(stream, router.clone(), slot, stop.clone()));
+                tracker.spawn(connection(stream, router.clone(), slot));
             }
             None => refuse(stream, &table, &tracker),
         }
     }
     drop(listener);
+    // Every connection sees the stop: the idle ones close, the busy ones finish first.
+    for c in lock(&table.conns).values() {
+        c.close.close();
+    }
     sweeper.abort();
     tracker.close();
     tracker.wait().await;
@@ -223,13 +228,17 @@ fn refuse(mut stream: TcpStream, table: &Table, tracker: &TaskTracker) {
 }
 
 /// Serves one connection until it ends, is closed by the table, or the server stops.
-async fn connection(stream: TcpStream, router: Router, slot: ConnectionSlot, stop: CancellationToken) {
+async fn connection(stream: TcpStream, router: Router, slot: ConnectionSlot) {
     let (table, conn) = (slot.0.table.clone(), slot.0.conn.clone());
     let service = {
         let (table, conn, slot) = (table.clone(), conn.clone(), slot.clone());
         hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
             let active = Active::start(&table, &conn);
-            request.extensions_mut().insert(slot.clone());
+            // Only an upgrade (a WebSocket handshake) needs the slot: an extension costs a
+            // map and two allocations per request.
+            if request.headers().contains_key(hyper::header::UPGRADE) {
+                request.extensions_mut().insert(slot.clone());
+            }
             let mut router = router.clone();
             let deadline = table.limits.body_timeout;
             async move {
@@ -242,30 +251,26 @@ async fn connection(stream: TcpStream, router: Router, slot: ConnectionSlot, sto
             }
         })
     };
-    let mut builder = http1::Builder::new();
-    builder.timer(TokioTimer::new()).header_read_timeout(table.limits.header_timeout);
-    let served = builder.serve_connection(TokioIo::new(stream), service).with_upgrades();
+    // No hyper timer: the table's sweeper enforces the header and idle timeouts. Hyper's
+    // header timer would be armed and dropped on every request, would make every request
+    // cost one more read poll, and would cut keep-alive connections idle past
+    // `header_timeout` instead of `idle_timeout`.
+    let served = http1::Builder::new().serve_connection(TokioIo::new(stream), service).with_upgrades();
     tokio::pin!(served);
-    let (mut closing, mut stopping) = (false, false);
+    let mut closing = false;
     loop {
         tokio::select! {
+            biased;
             r = served.as_mut() => {
                 if let Err(e) = r {
                     tracing::debug!(error = %e, "connection ended with an error");
                 }
                 break;
             }
-            () = conn.close.cancelled(), if !closing => {
+            () = conn.close.closed(), if !closing => {
                 closing = true;
-                // Idle: drop it now. A request that started meanwhile finishes first.
-                if conn.active.load(Ordering::Acquire) == 0 {
-                    break;
-                }
-                served.as_mut().graceful_shutdown();
-            }
-            () = stop.cancelled(), if !stopping => {
-                stopping = true;
-                // No request in progress (at most a head still arriving): nothing to finish.
+                // Idle (at most a head still arriving): drop it now. A request that started
+                // meanwhile finishes first.
                 if conn.active.load(Ordering::Acquire) == 0 {
                     break;
                 }
@@ -276,6 +281,35 @@ async fn connection(stream: TcpStream, router: Router, slot: ConnectionSlot, sto
     // The place is freed with the last holder of `slot`: here, unless an upgraded stream
     // holds it too.
     drop(slot);
+}
+
+/// The signal that closes a connection: a flag, and the waker of the task serving the
+/// connection. That task waits on it at every wakeup (twice a request), where waiting on a
+/// `CancellationToken` would lock a mutex or two each time.
+#[derive(Default)]
+struct Close {
+    flag: AtomicBool,
+    waker: AtomicWaker,
+}
+
+impl Close {
+    /// Closes the connection (wakes its task).
+    fn close(&self) {
+        self.flag.store(true, Ordering::Release);
+        self.waker.wake();
+    }
+
+    /// Ready once [`Close::close`] was called.
+    fn closed(&self) -> impl Future<Output = ()> + '_ {
+        std::future::poll_fn(move |cx| {
+            if self.flag.load(Ordering::Acquire) {
+                return Poll::Ready(());
+            }
+            self.waker.register(cx.waker());
+            // A close between the check and the registration would have woken no one.
+            if self.flag.load(Ordering::Acquire) { Poll::Ready(()) } else { Poll::Pending }
+        })
+    }
 }
 
 /// Marks a connection busy from a request head to the end of its response body.

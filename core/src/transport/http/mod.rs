@@ -54,6 +54,8 @@ pub(crate) struct App {
     pub stateless: Arc<Connection>,
     /// Trips when the application is dropped, ending its shutdown task.
     pub _gone: DropGuard,
+    /// Why the shared store the environment names could not be used (readiness fails).
+    pub store_error: Option<String>,
 }
 
 /// A bound HTTP listener, ready to serve (see [`crate::Server::bind_http`]).
@@ -100,6 +102,7 @@ impl HttpServer {
         if let Some(s) = signals {
             s.abort();
         }
+        crate::telemetry::flush();
         Ok(())
     }
 }

@@ -79,6 +79,13 @@ pub struct HttpOptions {
     /// the JSON form ([`HttpOptions::from_json`]) defaults to false, because the bindings
     /// that use it leave their process's signals to the application's language.
     pub handle_signals: bool,
+    /// A store shared with the server's other instances (several processes behind a load
+    /// balancer): legacy sessions live there, so any instance serves any session's request,
+    /// and resource updates, list changes and a client's answers to server->client requests
+    /// reach the instance that waits for them. `/readyz` answers 503 while the store does not
+    /// answer. Default: none, unless the environment variable `MCPFORGE_SHARED_STORE` names
+    /// one (`redis://host:port/db`); each instance then keeps its sessions to itself.
+    pub shared_store: Option<crate::SharedStore>,
 }
 
 impl HttpOptions {
@@ -113,6 +120,7 @@ impl Default for HttpOptions {
             idle_timeout: Duration::from_secs(60),
             body_timeout: Duration::from_secs(30),
             handle_signals: true,
+            shared_store: None,
         }
     }
 }
@@ -181,6 +189,9 @@ struct HttpConfig {
     #[serde(alias = "bodyTimeoutMs")]
     body_timeout_ms: Option<u64>,
     auth: Option<AuthConfig>,
+    /// `redis://…` (or `memory:`): see [`HttpOptions::shared_store`].
+    #[serde(alias = "sharedStore")]
+    shared_store: Option<String>,
 }
 
 /// The `auth` member: bearer-token authorization (the verifier comes separately).
@@ -287,6 +298,9 @@ impl HttpOptions {
             if let Some(ms) = ms {
                 *field = Duration::from_millis(ms);
             }
+        }
+        if let Some(url) = c.shared_store {
+            o.shared_store = Some(crate::SharedStore::from_url(&url)?);
         }
         if let Some(a) = c.auth {
             let verifier = verifier.ok_or_else(|| bad("`auth` is set but no token verifier was given".to_owned()))?;

@@ -23,6 +23,7 @@ use serde_json::{Value, json};
 
 mod rounds;
 pub mod shapes;
+pub mod traced;
 
 use rounds::{mrtr_tools, task_tools};
 
@@ -574,7 +575,7 @@ pub fn builder() -> ServerBuilder {
         .description("Every fixture of the official MCP conformance suite, on mcpforge")
         .instructions("A conformance fixture: the tools, resources and prompts the MCP conformance suite calls.")
         .cache(CACHE_TTL, CacheScope::Public);
-    prompts(resources(shapes::shape_tools(tools(builder))))
+    prompts(resources(traced::trace_tool(shapes::shape_tools(tools(builder)))))
 }
 
 /// Builds the conformance server.

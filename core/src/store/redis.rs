@@ -1,0 +1,302 @@
+//! The Redis backend of the shared store: per session, a record (`SET … PX`, so Redis
+//! expires it), a set of subscriptions, a log level and an initialized mark, each change one
+//! atomic command (so changes made through two instances at once are both kept); the bus as one pub/sub channel, and each SSE stream's newest events as a
+//! list (`RPUSH`, `LTRIM`, `PEXPIRE` in one transaction; each entry is the event's sequence
+//! number, 8 bytes big-endian, then its data). Commands go through one multiplexed
+//! connection that reconnects by itself; every command is bounded by a timeout, so a
+//! Redis that hangs fails calls quickly instead of holding them. The bus subscriber
+//! reconnects in a loop, with a growing pause, for as long as someone listens.
+
+use std::time::Duration;
+
+use futures_util::StreamExt as _;
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use tokio::sync::{OnceCell, mpsc};
+
+use super::{
+    BUS_QUEUE, EventLog, LoggedEvents, MessageBus, SessionChange, SessionRecords, StoreError, StoreFuture,
+    StoredSession,
+};
+
+/// How long one command may take, connecting included.
+const COMMAND_TIMEOUT: Duration = Duration::from_secs(2);
+/// The longest pause between two attempts to resubscribe to the bus.
+const MAX_BACKOFF: Duration = Duration::from_secs(2);
+
+/// Records and bus on one Redis.
+pub(super) struct RedisStore {
+    client: redis::Client,
+    /// Opened on first use; a failed open is tried again by the next command.
+    commands: OnceCell<ConnectionManager>,
+    prefix: String,
+}
+
+fn unavailable(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Unavailable(e.to_string())
+}
+
+impl RedisStore {
+    /// Parses `url` (no I/O).
+    pub(super) fn open(url: &str, prefix: &str) -> Result<RedisStore, crate::Error> {
+        let client = redis::Client::open(url)
+            .map_err(|e| crate::Error::Config(format!("shared store: not a Redis URL: {}", e.category())))?;
+        Ok(RedisStore { client, commands: OnceCell::new(), prefix: prefix.to_owned() })
+    }
+
+    /// The address and database, never the credentials.
+    pub(super) fn describe(&self) -> String {
+        let info = self.client.get_connection_info();
+        format!("{} db {} (prefix {})", info.addr(), info.redis_settings().db(), self.prefix)
+    }
+
+    fn channel(&self) -> String {
+        format!("{}:bus", self.prefix)
+    }
+
+    fn events_key(&self, stream: &str) -> String {
+        format!("{}:events:{stream}", self.prefix)
+    }
+
+    /// Runs `cmd`, connecting first when needed, within [`COMMAND_TIMEOUT`].
+    async fn run<T: redis::FromRedisValue>(&self, cmd: redis::Cmd) -> Result<T, StoreError> {
+        self.run_with(|con| Box::pin(async move { cmd.query_async::<T>(con).await })).await
+    }
+
+    /// Runs `pipe` (a transaction), as [`Self::run`].
+    async fn run_pipe<T: redis::FromRedisValue>(&self, pipe: redis::Pipeline) -> Result<T, StoreError> {
+        self.run_with(|con| Box::pin(async move { pipe.query_async::<T>(con).await })).await
+    }
+
+    async fn run_with<T>(
+        &self,
+        query: impl FnOnce(&mut ConnectionManager) -> StoreFuture<'_, redis::RedisResult<T>>,
+    ) -> Result<T, StoreError> {
+        let attempt = async {
+            let manager = self
+                .commands
+                .get_or_try_init(|| async {
+                    let config = ConnectionManagerConfig::new()
+                        .set_number_of_retries(1)
+                        .set_connection_timeout(Some(COMMAND_TIMEOUT))
+                        .set_response_timeout(Some(COMMAND_TIMEOUT));
+                    self.client.get_connection_manager_with_config(config).await
+                })
+                .await
+                .map_err(unavailable)?;
+            let mut con = manager.clone();
+            query(&mut con).await.map_err(unavailable)
+        };
+        tokio::time::timeout(COMMAND_TIMEOUT, attempt).await.unwrap_or_else(|_| Err(unavailable("timed out")))
+    }
+}
+
+fn millis(ttl: Duration) -> u64 {
+    u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1)
+}
+
+/// The keys of one session: its record, its subscriptions (a set), its log level, and the
+/// mark that it was initialized.
+struct SessionKeys {
+    record: String,
+    subscriptions: String,
+    level: String,
+    initialized: String,
+}
+
+impl RedisStore {
+    fn session_keys(&self, id: &str) -> SessionKeys {
+        let record = format!("{}:session:{id}", self.prefix);
+        SessionKeys {
+            subscriptions: format!("{record}:subscriptions"),
+            level: format!("{record}:level"),
+            initialized: format!("{record}:initialized"),
+            record,
+        }
+    }
+}
+
+impl SessionKeys {
+    fn all(&self) -> [&str; 4] {
+        [&self.record, &self.subscriptions, &self.level, &self.initialized]
+    }
+
+    /// `PEXPIRE` of every key (a key that does not exist is left alone).
+    fn expire(&self, pipe: &mut redis::Pipeline, ttl: Duration) {
+        for key in self.all() {
+            pipe.cmd("PEXPIRE").arg(key).arg(millis(ttl)).ignore();
+        }
+    }
+}
+
+impl SessionRecords for RedisStore {
+    fn create<'a>(&'a self, id: &'a str, record: Vec<u8>, ttl: Duration) -> StoreFuture<'a, Result<(), StoreError>> {
+        let keys = self.session_keys(id);
+        let mut pipe = redis::pipe();
+        pipe.atomic().cmd("DEL").arg(&keys.subscriptions).arg(&keys.level).arg(&keys.initialized).ignore();
+        pipe.cmd("SET").arg(&keys.record).arg(record).arg("PX").arg(millis(ttl)).ignore();
+        Box::pin(self.run_pipe::<()>(pipe))
+    }
+
+    fn load<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Result<Option<StoredSession>, StoreError>> {
+        let keys = self.session_keys(id);
+        let mut pipe = redis::pipe();
+        pipe.atomic()
+            .cmd("GET")
+            .arg(&keys.record)
+            .cmd("SMEMBERS")
+            .arg(&keys.subscriptions)
+            .cmd("GET")
+            .arg(&keys.level)
+            .cmd("EXISTS")
+            .arg(&keys.initialized);
+        Box::pin(async move {
+            type Loaded = (Option<Vec<u8>>, Vec<String>, Option<String>, bool);
+            let (record, subscriptions, log_level, initialized): Loaded = self.run_pipe(pipe).await?;
+            Ok(record.map(|record| StoredSession { record, initialized, log_level, subscriptions }))
+        })
+    }
+
+    fn change<'a>(
+        &'a self,
+        id: &'a str,
+        change: &'a SessionChange,
+        ttl: Duration,
+    ) -> StoreFuture<'a, Result<(), StoreError>> {
+        let keys = self.session_keys(id);
+        let mut pipe = redis::pipe();
+        pipe.atomic();
+        match change {
+            SessionChange::Initialized => pipe.cmd("SET").arg(&keys.initialized).arg(1).ignore(),
+            SessionChange::LogLevel(level) => pipe.cmd("SET").arg(&keys.level).arg(level).ignore(),
+            SessionChange::Subscribe(uri) => pipe.cmd("SADD").arg(&keys.subscriptions).arg(uri).ignore(),
+            SessionChange::Unsubscribe(uri) => pipe.cmd("SREM").arg(&keys.subscriptions).arg(uri).ignore(),
+        };
+        keys.expire(&mut pipe, ttl);
+        Box::pin(self.run_pipe::<()>(pipe))
+    }
+
+    fn touch<'a>(&'a self, id: &'a str, ttl: Duration) -> StoreFuture<'a, Result<(), StoreError>> {
+        let keys = self.session_keys(id);
+        let mut pipe = redis::pipe();
+        keys.expire(&mut pipe, ttl);
+        Box::pin(self.run_pipe::<()>(pipe))
+    }
+
+    fn remove<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Result<(), StoreError>> {
+        let keys = self.session_keys(id);
+        let mut cmd = redis::cmd("DEL");
+        for key in keys.all() {
+            cmd.arg(key);
+        }
+        Box::pin(async move { self.run::<i64>(cmd).await.map(drop) })
+    }
+
+    fn ping(&self) -> StoreFuture<'_, Result<(), StoreError>> {
+        Box::pin(async move { self.run::<String>(redis::cmd("PING")).await.map(drop) })
+    }
+}
+
+impl MessageBus for RedisStore {
+    fn publish(&self, message: Vec<u8>) -> StoreFuture<'_, Result<(), StoreError>> {
+        let mut cmd = redis::cmd("PUBLISH");
+        cmd.arg(self.channel()).arg(message);
+        Box::pin(async move { self.run::<i64>(cmd).await.map(drop) })
+    }
+
+    fn subscribe(&self) -> mpsc::Receiver<Vec<u8>> {
+        let (tx, rx) = mpsc::channel(BUS_QUEUE);
+        let client = self.client.clone();
+        let channel = self.channel();
+        tokio::spawn(async move {
+            let mut pause = Duration::from_millis(50);
+            while !tx.is_closed() {
+                let subscribed = async {
+                    let mut pubsub = client.get_async_pubsub().await?;
+                    pubsub.subscribe(&channel).await?;
+                    Ok::<_, redis::RedisError>(pubsub)
+                };
+                match tokio::time::timeout(COMMAND_TIMEOUT, subscribed).await {
+                    Ok(Ok(pubsub)) => {
+                        tracing::info!("shared store bus: subscribed");
+                        pause = Duration::from_millis(50);
+                        let mut messages = pubsub.into_on_message();
+                        loop {
+                            tokio::select! {
+                                () = tx.closed() => return,
+                                m = messages.next() => match m {
+                                    Some(m) => {
+                                        if tx.try_send(m.get_payload_bytes().to_vec()).is_err() && !tx.is_closed() {
+                                            tracing::warn!("shared store bus: the subscriber is behind, a message was dropped");
+                                        }
+                                    }
+                                    None => break,
+                                },
+                            }
+                        }
+                        tracing::warn!("shared store bus: connection lost, resubscribing");
+                    }
+                    Ok(Err(e)) => tracing::warn!(error = %e, "shared store bus: cannot subscribe"),
+                    Err(_) => tracing::warn!("shared store bus: subscribing timed out"),
+                }
+                tokio::select! {
+                    () = tx.closed() => return,
+                    () = tokio::time::sleep(pause) => {}
+                }
+                pause = (pause * 2).min(MAX_BACKOFF);
+            }
+        });
+        rx
+    }
+}
+
+impl EventLog for RedisStore {
+    fn append<'a>(
+        &'a self,
+        stream: &'a str,
+        seq: u64,
+        data: Vec<u8>,
+        keep: usize,
+        ttl: Duration,
+    ) -> StoreFuture<'a, Result<(), StoreError>> {
+        let key = self.events_key(stream);
+        let mut entry = Vec::with_capacity(8 + data.len());
+        entry.extend_from_slice(&seq.to_be_bytes());
+        entry.extend_from_slice(&data);
+        let keep = i64::try_from(keep.max(1)).unwrap_or(i64::MAX);
+        let mut pipe = redis::pipe();
+        pipe.atomic()
+            .cmd("RPUSH")
+            .arg(&key)
+            .arg(entry)
+            .ignore()
+            .cmd("LTRIM")
+            .arg(&key)
+            .arg(-keep)
+            .arg(-1)
+            .ignore()
+            .cmd("PEXPIRE")
+            .arg(&key)
+            .arg(millis(ttl))
+            .ignore();
+        Box::pin(self.run_pipe::<()>(pipe))
+    }
+
+    fn events<'a>(&'a self, stream: &'a str) -> StoreFuture<'a, Result<LoggedEvents, StoreError>> {
+        let mut cmd = redis::cmd("LRANGE");
+        cmd.arg(self.events_key(stream)).arg(0).arg(-1);
+        Box::pin(async move {
+            let entries: Vec<Vec<u8>> = self.run(cmd).await?;
+            entries
+                .into_iter()
+                .map(|mut e| {
+                    if e.len() < 8 {
+                        return Err(StoreError::Corrupt("an event shorter than its sequence number".to_owned()));
+                    }
+                    let data = e.split_off(8);
+                    let seq = u64::from_be_bytes(e.try_into().unwrap_or([0; 8]));
+                    Ok((seq, data))
+                })
+                .collect()
+        })
+    }
+}
