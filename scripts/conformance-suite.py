@@ -4,6 +4,7 @@ against a running server, and counts its scenarios.
 
     scripts/conformance-suite.py URL [suite options...]
     e.g. scripts/conformance-suite.py http://127.0.0.1:3001/mcp --requirements 2026-07-28
+    scripts/conformance-suite.py --install     (installs the suite and its Node.js, runs nothing)
 
 The suite and the Node.js it needs (22 or newer: the suite's own requirement) are installed on
 first use, at the versions pinned below, into target/tools/conformance; a `node` on PATH that is
@@ -16,7 +17,8 @@ the requirement set: extensions, pending). A scenario fails when any of its chec
 last line printed is `conformance: N passed, M failed`, counting PASS and FAIL only.
 
 Exit status: 0 when no scenario failed (or CONFORMANCE_ALLOW_FAIL=1), 1 when one did, 2 when
-the suite could not be installed or run.
+the suite could not be installed or run. An install that fails is tried again (three tries in
+all, a pause between them), and npm's own messages go to standard error.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 SUITE_PACKAGE = "@modelcontextprotocol/conformance"
@@ -57,7 +60,26 @@ def node_major(node: str) -> int:
     return int(match.group(1)) if match else 0
 
 
+INSTALL_TRIES = 3
+INSTALL_PAUSE_S = 10
+
+
 def npm_install(dest: Path, spec: str) -> None:
+    """Installs `spec` (exact version) into a fresh `dest`, trying again after a failure (a
+    registry that did not answer, a full disk that was cleared meanwhile)."""
+    for attempt in range(1, INSTALL_TRIES + 1):
+        try:
+            npm_install_once(dest, spec)
+            return
+        except (RunError, OSError, subprocess.TimeoutExpired) as e:
+            free = shutil.disk_usage(dest.parent if dest.parent.exists() else ROOT).free // (1 << 20)
+            log(f"install of {spec}, try {attempt} of {INSTALL_TRIES}, failed: {e} ({free} MiB free on disk)")
+            if attempt == INSTALL_TRIES:
+                raise RunError(f"{spec} could not be installed ({INSTALL_TRIES} tries)") from e
+            time.sleep(INSTALL_PAUSE_S * attempt)
+
+
+def npm_install_once(dest: Path, spec: str) -> None:
     """Installs `spec` (exact version) into a fresh `dest`, atomically: a failed install leaves
     nothing behind, and a finished one is never half-replaced."""
     npm = shutil.which("npm")
@@ -156,6 +178,14 @@ def verdicts(output: str, results: Path) -> dict[str, str]:
 
 
 def main(argv: list[str]) -> int:
+    if argv == ["--install"]:
+        try:
+            node, entry = find_node(), find_suite()
+        except (RunError, OSError, subprocess.TimeoutExpired) as e:
+            log(str(e))
+            return 2
+        log(f"suite {SUITE_VERSION} at {entry}, node at {node}")
+        return 0
     if not argv or argv[0] in ("-h", "--help") or not argv[0].startswith(("http://", "https://")):
         print(__doc__, file=sys.stderr)
         return 0 if argv[:1] in (["-h"], ["--help"]) else 2

@@ -15,6 +15,14 @@ fi
 out_root="$root/target/conformance"
 mkdir -p "$out_root"
 
+# The suite and its Node.js are installed once, here, so that a failure to install is told
+# once and plainly instead of as sixteen runs that did not start.
+if ! "$runner" --install 2>"$out_root/install.log"; then
+  echo "conformance: the suite could not be installed:" >&2
+  tail -n 40 "$out_root/install.log" >&2
+  exit 2
+fi
+
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
@@ -54,6 +62,7 @@ run_language() { # run_language NAME COMMAND...   (SERVE_FLAG: how the command i
     if [[ "$line" != conformance:* ]]; then
       line="conformance: the suite did not run (see $out.log)"
       status=1
+      tail -n 20 "$out.log" | sed 's/^/  /' >&2 || true
     fi
     echo "conformance[$lang] $label: ${line#conformance: }"
     if [[ "$line" =~ ([0-9]+)\ failed && "${BASH_REMATCH[1]}" != "0" && "$label" != "all" ]]; then
