@@ -4,7 +4,9 @@
 //! by a third; a client's answer to a server->client request posted to another instance
 //! reaches the handler waiting for it; subscriptions made through two instances at once are
 //! both kept; a request's SSE stream and the notification stream
-//! resume (`Last-Event-ID`) on another instance; unknown sessions stay unknown. The same matrix runs on
+//! resume (`Last-Event-ID`) on another instance; unknown sessions stay unknown; a task
+//! running on one instance (2026-07-28 and 2025-11-25) is read, listed, awaited, answered,
+//! cancelled and listened to through the others. The same matrix runs on
 //! the in-process store and on a real `redis-server` started by the test (skipped with a note
 //! when none is installed, unless `MCPFORGE_REQUIRE_REDIS` is set), where readiness also
 //! follows Redis going away and coming back.
@@ -16,17 +18,20 @@ use std::time::Duration;
 
 use http_client::{Request, Response, WAIT, open, send};
 use mcpforge::{
-    ElicitAction, ElicitRequest, HandlerError, HttpOptions, ProtocolError, RequestContext, Resource, ResourceContents,
-    Server, SharedStore, Tool, ToolError,
+    ElicitAction, ElicitRequest, HandlerError, HttpOptions, MemoryClient, ProtocolError, RequestContext, Resource,
+    ResourceContents, Server, SharedStore, TaskSupport, Tool, ToolError,
 };
 use serde_json::{Value, json};
 use tokio::task::JoinHandle;
 
 const VERSION: &str = "2025-11-25";
 const NOTE: &str = "memo://notes/shared";
+const MODERN: &str = "2026-07-28";
+const TASKS: &str = "io.modelcontextprotocol/tasks";
 
-/// One instance: a server with `echo`, `greet` (asks for a name by elicitation) and one
-/// resource, serving HTTP with the shared store.
+/// One instance: a server with `echo`, `greet` (asks for a name by elicitation), three tools
+/// that may run as tasks (`greet_task` asks for a name, `later` answers after a moment,
+/// `forever` waits to be cancelled) and one resource, serving HTTP with the shared store.
 struct Instance {
     server: Server,
     addr: SocketAddr,
@@ -58,6 +63,19 @@ async fn instance(store: &SharedStore) -> Instance {
                 (ElicitAction::Accept, Some(n)) => format!("Hello, {n}!"),
                 (action, _) => format!("No name ({action:?})"),
             })
+        })
+        .tool(Tool::new("greet_task").task_support(TaskSupport::Optional), |ctx: RequestContext, _: Value| async move {
+            let answer = ctx.elicit(ElicitRequest::form("What is your name?", name_schema())).await?;
+            let name = answer.content.as_ref().and_then(|c| c.get("name")).and_then(Value::as_str);
+            Ok::<_, HandlerError>(format!("Hello, {}!", name.unwrap_or("nobody")))
+        })
+        .tool(Tool::new("later").task_support(TaskSupport::Optional), |_: Value| async move {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            Ok::<_, ToolError>("later done")
+        })
+        .tool(Tool::new("forever").task_support(TaskSupport::Optional), |_: Value| async move {
+            tokio::time::sleep(Duration::from_secs(600)).await;
+            Ok::<_, ToolError>("too late")
         })
         .resource(Resource::new(NOTE, "note"), |_ctx: RequestContext, uri: String| async move {
             Ok::<_, ProtocolError>(vec![ResourceContents::text(uri, Some("text/plain"), "a note")])
@@ -325,6 +343,122 @@ async fn the_notification_stream_resumes_on_another_instance(store: SharedStore)
     stop_all(c).await;
 }
 
+/// A 2026-07-28 request declaring elicitation and the Tasks extension.
+fn modern(id: i64, method: &str, mut params: Value) -> Request {
+    params["_meta"] = MemoryClient::modern_meta(json!({ "elicitation": {}, "extensions": { TASKS: {} } }));
+    let body = json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params });
+    let mut request = Request::post_json(&body).header("MCP-Protocol-Version", MODERN).header("Mcp-Method", method);
+    let name = if method.starts_with("tasks/") { &body["params"]["taskId"] } else { &body["params"]["name"] };
+    if let Some(name) = name.as_str() {
+        request = request.header("Mcp-Name", name);
+    }
+    request
+}
+
+/// The result of a request answered with JSON-RPC success.
+fn result_of(response: &Response) -> Value {
+    let m = message(response);
+    assert!(m.get("result").is_some(), "not a result: {m}");
+    m["result"].clone()
+}
+
+/// Sends `request` to `on` until its result satisfies `done` (bounded by `WAIT`).
+async fn result_until(on: &Instance, request: &Request, done: impl Fn(&Value) -> bool) -> Value {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let result = result_of(&on.send(request).await);
+        if done(&result) {
+            return result;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "not reached in time; last: {result}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+async fn a_modern_task_is_read_answered_cancelled_and_heard_through_other_instances(store: SharedStore) {
+    let c = cluster(&store, 3).await;
+    let created =
+        result_of(&c[0].send(&modern(1, "tools/call", json!({ "name": "greet_task", "arguments": {} }))).await);
+    assert_eq!(created["resultType"], "task", "{created}");
+    let id = created["taskId"].as_str().expect("a task id").to_owned();
+    // A listen stream on the second instance accepts the task (found in the store) ...
+    let listen = modern(2, "subscriptions/listen", json!({ "notifications": { "taskIds": [id] } }));
+    let mut stream = open(c[1].addr, &listen).await;
+    assert_eq!(stream.status, 200);
+    let ack = tokio::time::timeout(WAIT, stream.next_message()).await.expect("in time").expect("the ack");
+    assert_eq!(ack["params"]["notifications"]["taskIds"], json!([id]), "{ack}");
+    // ... the third reads it waiting for input ...
+    let get = modern(3, "tasks/get", json!({ "taskId": id }));
+    let waiting = result_until(&c[2], &get, |t| t["status"] == "input_required").await;
+    let key = waiting["inputRequests"].as_object().and_then(|a| a.keys().next()).expect("an ask").clone();
+    assert_eq!(waiting["inputRequests"][&key]["method"], "elicitation/create");
+    // ... the second checks an answer itself (malformed: -32602) and forwards a good one.
+    let bad = modern(4, "tasks/update", json!({ "taskId": id, "inputResponses": { key.clone(): { "action": 7 } } }));
+    assert_eq!(message(&c[1].send(&bad).await)["error"]["code"], -32602);
+    let answer = json!({ "action": "accept", "content": { "name": "Ada" } });
+    let update = modern(5, "tasks/update", json!({ "taskId": id, "inputResponses": { key: answer } }));
+    result_of(&c[1].send(&update).await);
+    // The listen stream hears the task complete, with its result.
+    let completed = async {
+        while let Some(m) = stream.next_message().await {
+            if m["method"] == "notifications/tasks" && m["params"]["status"] == "completed" {
+                return m;
+            }
+        }
+        panic!("the listen stream ended");
+    };
+    let completed = tokio::time::timeout(WAIT, completed).await.expect("the completion in time");
+    assert_eq!(completed["params"]["result"]["content"][0]["text"], "Hello, Ada!", "{completed}");
+    let done = result_until(&c[2], &get, |t| t["status"] == "completed").await;
+    assert_eq!(done["result"]["content"][0]["text"], "Hello, Ada!");
+    drop(stream);
+    // Cancelled through another instance.
+    let created = result_of(&c[0].send(&modern(6, "tools/call", json!({ "name": "forever", "arguments": {} }))).await);
+    let id = created["taskId"].as_str().expect("a task id").to_owned();
+    result_of(&c[1].send(&modern(7, "tasks/cancel", json!({ "taskId": id }))).await);
+    result_until(&c[2], &modern(8, "tasks/get", json!({ "taskId": id })), |t| t["status"] == "cancelled").await;
+    // An id no instance issued is unknown everywhere.
+    let unknown = c[1].send(&modern(9, "tasks/get", json!({ "taskId": "no-such-task" }))).await;
+    assert_eq!(message(&unknown)["error"]["code"], -32602);
+    stop_all(c).await;
+}
+
+async fn a_legacy_task_is_awaited_listed_and_cancelled_through_other_instances(store: SharedStore) {
+    let c = cluster(&store, 3).await;
+    let id = open_session(&c[0]).await;
+    let task_call = |n: i64, tool: &str| json!({ "jsonrpc": "2.0", "id": n, "method": "tools/call", "params": { "name": tool, "arguments": {}, "task": {} } });
+    let tasks =
+        |n: i64, method: &str, params: Value| json!({ "jsonrpc": "2.0", "id": n, "method": method, "params": params });
+    let created = result_of(&c[0].send(&in_session(&id, &task_call(1, "later"))).await);
+    let task = created["task"]["taskId"].as_str().expect("a task id").to_owned();
+    // tasks/result on another instance waits for the end, and answers what tools/call would.
+    let result = result_of(&c[1].send(&in_session(&id, &tasks(2, "tasks/result", json!({ "taskId": task })))).await);
+    assert_eq!(result["content"][0]["text"], "later done", "{result}");
+    assert_eq!(result["_meta"]["io.modelcontextprotocol/related-task"]["taskId"], task.as_str());
+    let got = result_of(&c[2].send(&in_session(&id, &tasks(3, "tasks/get", json!({ "taskId": task })))).await);
+    assert_eq!(got["status"], "completed");
+    // Cancelled through another instance: the answer says cancelled, and so does the task.
+    let created = result_of(&c[0].send(&in_session(&id, &task_call(4, "forever"))).await);
+    let long = created["task"]["taskId"].as_str().expect("a task id").to_owned();
+    let cancel = in_session(&id, &tasks(5, "tasks/cancel", json!({ "taskId": long })));
+    assert_eq!(result_of(&c[2].send(&cancel).await)["status"], "cancelled");
+    let get = in_session(&id, &tasks(6, "tasks/get", json!({ "taskId": long })));
+    result_until(&c[1], &get, |t| t["status"] == "cancelled").await;
+    assert_eq!(message(&c[1].send(&cancel).await)["error"]["code"], -32602, "already cancelled");
+    // Listed on any instance, in creation order.
+    let listed = result_of(&c[1].send(&in_session(&id, &tasks(7, "tasks/list", json!({})))).await);
+    let ids: Vec<&str> =
+        listed["tasks"].as_array().expect("tasks").iter().filter_map(|t| t["taskId"].as_str()).collect();
+    assert_eq!(ids, [task.as_str(), long.as_str()]);
+    // Another session sees none of them.
+    let other = open_session(&c[1]).await;
+    let foreign = c[2].send(&in_session(&other, &tasks(8, "tasks/get", json!({ "taskId": task })))).await;
+    assert_eq!(message(&foreign)["error"]["code"], -32602);
+    let listed = result_of(&c[2].send(&in_session(&other, &tasks(9, "tasks/list", json!({})))).await);
+    assert_eq!(listed["tasks"], json!([]));
+    stop_all(c).await;
+}
+
 async fn ready(i: &Instance) -> u16 {
     i.send(&Request::new("GET", "/readyz")).await.status
 }
@@ -364,6 +498,16 @@ async fn memory_request_streams_resume_on_other_instances() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn memory_notification_streams_resume_on_other_instances() {
     the_notification_stream_resumes_on_another_instance(SharedStore::memory()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn memory_modern_tasks_across_instances() {
+    a_modern_task_is_read_answered_cancelled_and_heard_through_other_instances(SharedStore::memory()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn memory_legacy_tasks_across_instances() {
+    a_legacy_task_is_awaited_listed_and_cancelled_through_other_instances(SharedStore::memory()).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -469,6 +613,8 @@ async fn redis_matrix() {
     subscriptions_made_through_two_instances_at_once_are_both_kept(redis.store()).await;
     a_request_stream_resumes_on_another_instance(redis.store()).await;
     the_notification_stream_resumes_on_another_instance(redis.store()).await;
+    a_modern_task_is_read_answered_cancelled_and_heard_through_other_instances(redis.store()).await;
+    a_legacy_task_is_awaited_listed_and_cancelled_through_other_instances(redis.store()).await;
 }
 
 #[cfg(feature = "redis")]

@@ -2,8 +2,9 @@
 //! of each legacy session (so any instance serves any session), the changes every instance
 //! must hear of (resource updates, list changes, log messages, a session's new state or its
 //! end), a client's answer to a server->client request, carried to the instance whose
-//! handler waits for it, and a copy of the SSE events of shared sessions, written behind in
-//! order, so that a client resumes a stream on another instance. Messages an instance
+//! handler waits for it, tasks (their records, their changes, the commands for the
+//! instance that runs them: `tasks::instances`), and a copy of the SSE events of shared
+//! sessions, written behind in order, so that a client resumes a stream on another instance. Messages an instance
 //! published itself are skipped when they come back: it delivered them when it made them.
 
 use std::collections::HashMap;
@@ -13,7 +14,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot, watch};
 use tokio_util::sync::CancellationToken;
 
 use super::notify::ListKind;
@@ -25,6 +26,7 @@ use crate::protocol::{LogLevel, ProtocolVersion};
 use crate::session::{Session, SessionMirror, SessionState, StateChange};
 use crate::store::{SessionChange, SharedStore, StoreError};
 use crate::sync::lock;
+use crate::tasks::instances::{self, TaskCommand};
 
 /// How often readiness asks the store whether it answers.
 const PING_EVERY: Duration = Duration::from_secs(1);
@@ -98,6 +100,15 @@ pub(crate) enum BusMessage {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         error: Option<ProtocolError>,
     },
+    /// A task changed; its record in the store says how. `view`: the 2026 `DetailedTask`
+    /// for `notifications/tasks`.
+    TaskChanged {
+        task: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        view: Option<Value>,
+    },
+    /// For the instance running `task`: a client's `tasks/update` or `tasks/cancel`.
+    TaskCommand { task: String, command: TaskCommand },
 }
 
 /// A bus message with the instance that sent it.
@@ -108,21 +119,39 @@ struct Envelope {
     message: BusMessage,
 }
 
+/// A queued bus message, and who waits until it is on the bus.
+type Outgoing = (Vec<u8>, Option<oneshot::Sender<()>>);
+
 /// Sends bus messages in order, without waiting (callers may be outside the runtime).
 #[derive(Clone)]
 pub(crate) struct Publisher {
     from: u64,
-    tx: mpsc::Sender<Vec<u8>>,
+    tx: mpsc::Sender<Outgoing>,
 }
 
 impl Publisher {
     /// Queues `message` for the bus; dropped with a log line when the queue is full.
     pub fn send(&self, message: &BusMessage) {
-        let envelope = Envelope { from: self.from, message: message.clone() };
-        let Ok(bytes) = serde_json::to_vec(&envelope) else { return };
-        if self.tx.try_send(bytes).is_err() {
-            tracing::warn!("shared store: the bus queue is full, a message was dropped");
+        self.queue(message, None);
+    }
+
+    /// Queues `message` and waits until it is on the bus (or failed to get there), so that
+    /// whatever the caller does next reaches the other instances after it.
+    pub async fn send_and_wait(&self, message: &BusMessage) {
+        let (done, published) = oneshot::channel();
+        if self.queue(message, Some(done)) {
+            let _ = published.await;
         }
+    }
+
+    fn queue(&self, message: &BusMessage, done: Option<oneshot::Sender<()>>) -> bool {
+        let envelope = Envelope { from: self.from, message: message.clone() };
+        let Ok(bytes) = serde_json::to_vec(&envelope) else { return false };
+        if self.tx.try_send((bytes, done)).is_err() {
+            tracing::warn!("shared store: the bus queue is full, a message was dropped");
+            return false;
+        }
+        true
     }
 }
 
@@ -142,6 +171,8 @@ pub(crate) struct StoreLink {
     reachable: AtomicBool,
     sessions: Mutex<HashMap<String, Mirrored>>,
     events: mpsc::Sender<LoggedEvent>,
+    /// Bumped whenever another instance says a task changed (`tasks/result` waiters).
+    task_changes: watch::Sender<u64>,
 }
 
 /// A random number from the operating system.
@@ -161,7 +192,7 @@ impl StoreLink {
     /// instances publish, and another asks the store every second whether it answers
     /// (readiness). Both tasks end with the server. Must run inside a tokio runtime.
     pub fn start(shared: &Arc<ServerShared>, store: SharedStore, ttl: Duration) -> Arc<StoreLink> {
-        let (tx, mut rx) = mpsc::channel::<Vec<u8>>(PUBLISH_QUEUE);
+        let (tx, mut rx) = mpsc::channel::<Outgoing>(PUBLISH_QUEUE);
         let (events, mut events_rx) = mpsc::channel::<LoggedEvent>(EVENT_QUEUE);
         let from = random_u64();
         let link = Arc::new(StoreLink {
@@ -171,6 +202,7 @@ impl StoreLink {
             reachable: AtomicBool::new(false),
             sessions: Mutex::new(HashMap::new()),
             events,
+            task_changes: watch::Sender::new(0),
         });
         let log = store.events().clone();
         tokio::spawn(async move {
@@ -185,9 +217,12 @@ impl StoreLink {
         let stop = shared.shutdown.clone();
         let bus = store.bus().clone();
         tokio::spawn(async move {
-            while let Some(m) = rx.recv().await {
+            while let Some((m, done)) = rx.recv().await {
                 if let Err(e) = bus.publish(m).await {
                     tracing::warn!(error = %e, "shared store: a bus message was not published");
+                }
+                if let Some(done) = done {
+                    let _ = done.send(());
                 }
             }
         });
@@ -284,6 +319,40 @@ impl StoreLink {
         self.store.events().events(stream).await.map_err(|e| store_error(&e))
     }
 
+    /// Queues `message` for the other instances.
+    pub fn publish(&self, message: &BusMessage) {
+        self.publisher.send(message);
+    }
+
+    /// Stores task `id`'s record, listed under `owner` (empty: not listed).
+    ///
+    /// # Errors
+    /// The store could not be written.
+    pub async fn save_task(&self, id: &str, owner: &str, record: Vec<u8>, ttl: Duration) -> Result<(), ProtocolError> {
+        self.store.tasks().save(id, owner, record, ttl).await.map_err(|e| task_store_error(&e))
+    }
+
+    /// Task `id`'s record, if the store has it.
+    ///
+    /// # Errors
+    /// The store could not be read.
+    pub async fn load_task(&self, id: &str) -> Result<Option<Vec<u8>>, ProtocolError> {
+        self.store.tasks().load(id).await.map_err(|e| task_store_error(&e))
+    }
+
+    /// The records of the tasks listed under `owner`.
+    ///
+    /// # Errors
+    /// The store could not be read.
+    pub async fn list_tasks(&self, owner: &str) -> Result<Vec<Vec<u8>>, ProtocolError> {
+        self.store.tasks().list(owner).await.map_err(|e| task_store_error(&e))
+    }
+
+    /// Wakes whenever another instance says a task changed.
+    pub fn task_changes(&self) -> watch::Receiver<u64> {
+        self.task_changes.subscribe()
+    }
+
     fn local(&self, id: &str) -> Option<Arc<Session>> {
         lock(&self.sessions).get(id).and_then(|m| m.session.upgrade())
     }
@@ -293,6 +362,11 @@ impl StoreLink {
             m.ended.cancel();
         }
     }
+}
+
+fn task_store_error(e: &StoreError) -> ProtocolError {
+    tracing::warn!(error = %e, "shared store operation failed");
+    ProtocolError::internal("the task store is unavailable; try again")
 }
 
 /// Saves one mirrored session's changes and forwards the answers it does not wait for.
@@ -312,7 +386,10 @@ impl SessionMirror for Mirror {
                 StateChange::Unsubscribe { uri } => SessionChange::Unsubscribe(uri.clone()),
             };
             link.store.records().change(&self.id, &stored, link.ttl).await.map_err(|e| store_error(&e))?;
-            link.publisher.send(&BusMessage::SessionChanged { session: self.id.clone(), change: change.clone() });
+            // Answered only once the other instances can hear of it: an update published
+            // after the client saw its subscription acknowledged reaches them after it.
+            let message = BusMessage::SessionChanged { session: self.id.clone(), change: change.clone() };
+            link.publisher.send_and_wait(&message).await;
             Ok(())
         })
     }
@@ -378,6 +455,13 @@ fn deliver(shared: &ServerShared, link: &StoreLink, message: BusMessage) {
                 s.resolve_here(&id, result);
             }
         }
+        BusMessage::TaskChanged { task, view } => {
+            if let Some(view) = view {
+                shared.hub.task_changed(&task, || view);
+            }
+            link.task_changes.send_modify(|n| *n = n.wrapping_add(1));
+        }
+        BusMessage::TaskCommand { task, command } => instances::deliver_command(shared, &task, &command),
     }
 }
 

@@ -1,5 +1,5 @@
-//! The in-process shared store: records and event logs in maps with expiry times, the bus
-//! a broadcast channel. Servers of one process given clones of it share sessions as separate
+//! The in-process shared store: session records, event logs and task records in maps with
+//! expiry times, the bus a broadcast channel. Servers of one process given clones of it share sessions as separate
 //! instances would through Redis.
 
 use std::collections::{HashMap, VecDeque};
@@ -10,18 +10,26 @@ use tokio::sync::{broadcast, mpsc};
 
 use super::{
     BUS_QUEUE, EventLog, LoggedEvents, MessageBus, SessionChange, SessionRecords, StoreError, StoreFuture,
-    StoredSession,
+    StoredSession, TaskRecords,
 };
 use crate::sync::lock;
 
 /// One stream's retained events and when it expires.
 type Events = (VecDeque<(u64, Vec<u8>)>, Instant);
 
-/// Records, bus and event log of [`super::SharedStore::memory`].
+/// One task's record, its owner and when it expires.
+struct TaskEntry {
+    record: Vec<u8>,
+    owner: String,
+    until: Instant,
+}
+
+/// Records, bus, event log and tasks of [`super::SharedStore::memory`].
 pub(super) struct MemoryStore {
     records: Mutex<HashMap<String, (StoredSession, Instant)>>,
     bus: broadcast::Sender<Vec<u8>>,
     events: Mutex<HashMap<String, Events>>,
+    tasks: Mutex<HashMap<String, TaskEntry>>,
 }
 
 impl Default for MemoryStore {
@@ -30,7 +38,39 @@ impl Default for MemoryStore {
             records: Mutex::new(HashMap::new()),
             bus: broadcast::channel(BUS_QUEUE).0,
             events: Mutex::new(HashMap::new()),
+            tasks: Mutex::new(HashMap::new()),
         }
+    }
+}
+
+impl TaskRecords for MemoryStore {
+    fn save<'a>(
+        &'a self,
+        id: &'a str,
+        owner: &'a str,
+        record: Vec<u8>,
+        ttl: Duration,
+    ) -> StoreFuture<'a, Result<(), StoreError>> {
+        let mut map = lock(&self.tasks);
+        let now = Instant::now();
+        map.retain(|_, t| t.until > now);
+        map.insert(id.to_owned(), TaskEntry { record, owner: owner.to_owned(), until: now + ttl });
+        Box::pin(std::future::ready(Ok(())))
+    }
+
+    fn load<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Result<Option<Vec<u8>>, StoreError>> {
+        let found = lock(&self.tasks).get(id).filter(|t| t.until > Instant::now()).map(|t| t.record.clone());
+        Box::pin(std::future::ready(Ok(found)))
+    }
+
+    fn list<'a>(&'a self, owner: &'a str) -> StoreFuture<'a, Result<Vec<Vec<u8>>, StoreError>> {
+        let now = Instant::now();
+        let found = if owner.is_empty() {
+            Vec::new()
+        } else {
+            lock(&self.tasks).values().filter(|t| t.owner == owner && t.until > now).map(|t| t.record.clone()).collect()
+        };
+        Box::pin(std::future::ready(Ok(found)))
     }
 }
 

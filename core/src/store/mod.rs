@@ -1,7 +1,8 @@
 //! The state that several instances of one server share through a store: the records of
 //! legacy sessions (so any instance serves any session), a message bus between the
-//! instances (notifications, session changes, answers to server->client requests), and a
-//! log of SSE events (so a client resumes a stream on another instance). Each
+//! instances (notifications, session changes, answers to server->client requests, task
+//! changes and commands), a log of SSE events (so a client resumes a stream on another
+//! instance), and the records of tasks (so any instance answers for any task). Each
 //! piece is a trait with an in-process backend ([`SharedStore::memory`], for one process
 //! that runs several servers, and for tests) and a Redis backend ([`SharedStore::redis`],
 //! `redis` feature). What the engine does with them lives in `dispatch::shared_state`.
@@ -109,16 +110,37 @@ pub trait EventLog: Send + Sync {
     fn events<'a>(&'a self, stream: &'a str) -> StoreFuture<'a, Result<LoggedEvents, StoreError>>;
 }
 
+/// Where tasks are seen from every instance: per task id, its latest record (an opaque
+/// value, the engine's JSON), listed under the principal that owns it, expiring after its
+/// time to live. Only the instance that runs a task writes its record.
+pub trait TaskRecords: Send + Sync {
+    /// Stores task `id`'s record, replacing an earlier one, expiring after `ttl`; a non-empty
+    /// `owner` also lists it under that owner (for as long as the owner's longest-lived task).
+    fn save<'a>(
+        &'a self,
+        id: &'a str,
+        owner: &'a str,
+        record: Vec<u8>,
+        ttl: Duration,
+    ) -> StoreFuture<'a, Result<(), StoreError>>;
+    /// Task `id`'s record, if it exists and has not expired.
+    fn load<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Result<Option<Vec<u8>>, StoreError>>;
+    /// The records of the tasks listed under `owner` that have not expired, in no particular
+    /// order.
+    fn list<'a>(&'a self, owner: &'a str) -> StoreFuture<'a, Result<Vec<Vec<u8>>, StoreError>>;
+}
+
 /// How many bus messages wait for a slow subscriber before newer ones are dropped.
 pub(crate) const BUS_QUEUE: usize = 4096;
 
-/// A shared store: the session records, the message bus and the event log of the instances
-/// that use it. Cloning is cheap; clones are the same store.
+/// A shared store: the session records, the message bus, the event log and the task records
+/// of the instances that use it. Cloning is cheap; clones are the same store.
 #[derive(Clone)]
 pub struct SharedStore {
     records: Arc<dyn SessionRecords>,
     bus: Arc<dyn MessageBus>,
     events: Arc<dyn EventLog>,
+    tasks: Arc<dyn TaskRecords>,
     name: Arc<str>,
 }
 
@@ -135,7 +157,13 @@ impl SharedStore {
     #[must_use]
     pub fn memory() -> SharedStore {
         let store = Arc::new(memory::MemoryStore::default());
-        SharedStore { records: store.clone(), bus: store.clone(), events: store, name: "memory".into() }
+        SharedStore {
+            records: store.clone(),
+            bus: store.clone(),
+            events: store.clone(),
+            tasks: store,
+            name: "memory".into(),
+        }
     }
 
     /// A Redis store at `url` (`redis://[user:password@]host:port[/db]`, or `rediss://`
@@ -150,7 +178,13 @@ impl SharedStore {
     pub fn redis(url: &str, prefix: &str) -> Result<SharedStore, crate::Error> {
         let store = Arc::new(redis::RedisStore::open(url, prefix)?);
         let name = format!("redis {}", store.describe());
-        Ok(SharedStore { records: store.clone(), bus: store.clone(), events: store, name: name.into() })
+        Ok(SharedStore {
+            records: store.clone(),
+            bus: store.clone(),
+            events: store.clone(),
+            tasks: store,
+            name: name.into(),
+        })
     }
 
     /// A store from its URL: `redis://…` (with the `redis` feature), or `memory:` for a
@@ -180,9 +214,10 @@ impl SharedStore {
         records: Arc<dyn SessionRecords>,
         bus: Arc<dyn MessageBus>,
         events: Arc<dyn EventLog>,
+        tasks: Arc<dyn TaskRecords>,
         name: &str,
     ) -> SharedStore {
-        SharedStore { records, bus, events, name: name.into() }
+        SharedStore { records, bus, events, tasks, name: name.into() }
     }
 
     /// The session records.
@@ -201,6 +236,12 @@ impl SharedStore {
     #[must_use]
     pub fn events(&self) -> &Arc<dyn EventLog> {
         &self.events
+    }
+
+    /// The task records.
+    #[must_use]
+    pub fn tasks(&self) -> &Arc<dyn TaskRecords> {
+        &self.tasks
     }
 
     /// What the store is, for logs (a Redis URL without its password).

@@ -2,7 +2,9 @@
 //! expires it), a set of subscriptions, a log level and an initialized mark, each change one
 //! atomic command (so changes made through two instances at once are both kept); the bus as one pub/sub channel, and each SSE stream's newest events as a
 //! list (`RPUSH`, `LTRIM`, `PEXPIRE` in one transaction; each entry is the event's sequence
-//! number, 8 bytes big-endian, then its data). Commands go through one multiplexed
+//! number, 8 bytes big-endian, then its data); each task's record under its id (`SET … PX`)
+//! and its owner's set of task ids (`SADD`, `PEXPIRE … GT`: Redis 7 or newer). Commands go
+//! through one multiplexed
 //! connection that reconnects by itself; every command is bounded by a timeout, so a
 //! Redis that hangs fails calls quickly instead of holding them. The bus subscriber
 //! reconnects in a loop, with a growing pause, for as long as someone listens.
@@ -15,7 +17,7 @@ use tokio::sync::{OnceCell, mpsc};
 
 use super::{
     BUS_QUEUE, EventLog, LoggedEvents, MessageBus, SessionChange, SessionRecords, StoreError, StoreFuture,
-    StoredSession,
+    StoredSession, TaskRecords,
 };
 
 /// How long one command may take, connecting included.
@@ -55,6 +57,14 @@ impl RedisStore {
 
     fn events_key(&self, stream: &str) -> String {
         format!("{}:events:{stream}", self.prefix)
+    }
+
+    fn task_key(&self, id: &str) -> String {
+        format!("{}:task:{id}", self.prefix)
+    }
+
+    fn owner_key(&self, owner: &str) -> String {
+        format!("{}:tasks-of:{owner}", self.prefix)
     }
 
     /// Runs `cmd`, connecting first when needed, within [`COMMAND_TIMEOUT`].
@@ -297,6 +307,61 @@ impl EventLog for RedisStore {
                     Ok((seq, data))
                 })
                 .collect()
+        })
+    }
+}
+
+impl TaskRecords for RedisStore {
+    fn save<'a>(
+        &'a self,
+        id: &'a str,
+        owner: &'a str,
+        record: Vec<u8>,
+        ttl: Duration,
+    ) -> StoreFuture<'a, Result<(), StoreError>> {
+        let mut pipe = redis::pipe();
+        pipe.atomic().cmd("SET").arg(self.task_key(id)).arg(record).arg("PX").arg(millis(ttl)).ignore();
+        if !owner.is_empty() {
+            let index = self.owner_key(owner);
+            pipe.cmd("SADD").arg(&index).arg(id).ignore();
+            // A new set has no expiry, which GT treats as infinite: set one first (NX).
+            pipe.cmd("PEXPIRE").arg(&index).arg(millis(ttl)).arg("NX").ignore();
+            pipe.cmd("PEXPIRE").arg(&index).arg(millis(ttl)).arg("GT").ignore();
+        }
+        Box::pin(self.run_pipe::<()>(pipe))
+    }
+
+    fn load<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Result<Option<Vec<u8>>, StoreError>> {
+        let mut cmd = redis::cmd("GET");
+        cmd.arg(self.task_key(id));
+        Box::pin(self.run(cmd))
+    }
+
+    fn list<'a>(&'a self, owner: &'a str) -> StoreFuture<'a, Result<Vec<Vec<u8>>, StoreError>> {
+        Box::pin(async move {
+            if owner.is_empty() {
+                return Ok(Vec::new());
+            }
+            let index = self.owner_key(owner);
+            let mut members = redis::cmd("SMEMBERS");
+            members.arg(&index);
+            let ids: Vec<String> = self.run(members).await?;
+            if ids.is_empty() {
+                return Ok(Vec::new());
+            }
+            let mut get = redis::cmd("MGET");
+            for id in &ids {
+                get.arg(self.task_key(id));
+            }
+            let records: Vec<Option<Vec<u8>>> = self.run(get).await?;
+            let gone: Vec<&String> = ids.iter().zip(&records).filter(|(_, r)| r.is_none()).map(|(id, _)| id).collect();
+            if !gone.is_empty() {
+                // Expired tasks leave the owner's set (best effort: the next listing tries again).
+                let mut forget = redis::cmd("SREM");
+                forget.arg(&index).arg(gone);
+                let _ = self.run::<i64>(forget).await;
+            }
+            Ok(records.into_iter().flatten().collect())
         })
     }
 }

@@ -16,6 +16,7 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
+use super::instances;
 use super::runner::{self, Launch};
 use super::store::Owner;
 use super::{advertised, client_declares, missing_extension, wire};
@@ -117,14 +118,14 @@ fn plan(call: &TaskCall<'_>) -> Result<Plan, ProtocolError> {
 pub(crate) async fn intercept(call: TaskCall<'_>, input: InputState) -> Result<Intercept, ProtocolError> {
     match plan(&call)? {
         Plan::Sync => Ok(Intercept::Sync(input)),
-        Plan::Task { ttl } => create(&call, ttl, input.answers, input.app_state).map(Intercept::Reply),
+        Plan::Task { ttl } => create(&call, ttl, input.answers, input.app_state).await.map(Intercept::Reply),
         Plan::Deferred => deferred(&call, input).await.map(Intercept::Reply),
     }
 }
 
-/// Creates the task (stored before the handle is returned), starts its handler, and
-/// answers with the handle.
-fn create(
+/// Creates the task (stored before the handle is returned, in the shared store too when
+/// there is one), starts its handler, and answers with the handle.
+async fn create(
     call: &TaskCall<'_>,
     ttl: Option<Duration>,
     answers: Map<String, Value>,
@@ -135,6 +136,7 @@ fn create(
         Era::Modern(_) => (Owner::modern(call.subject), true),
     };
     let task = call.shared.tasks.create(owner, modern, ttl, &call.shared.shutdown)?;
+    instances::created(call.shared, &task).await?;
     let handle = wire::created(&task);
     runner::spawn(Launch {
         shared: call.shared.clone(),
@@ -163,7 +165,7 @@ async fn deferred(call: &TaskCall<'_>, input: InputState) -> Result<Vec<u8>, Pro
     let state = &ctx.inner.input;
     if matches!(&ctx.inner.task, TaskMode::Deferred(start) if start.load(Ordering::Acquire)) {
         lock(&state.pending).clear();
-        return create(call, None, state.answers.clone(), state.app_state.clone());
+        return create(call, None, state.answers.clone(), state.app_state.clone()).await;
     }
     let asked = !lock(&state.pending).is_empty();
     if !asked && !matches!(output, Err(HandlerError::InputRequired)) {

@@ -12,7 +12,8 @@
 //! `Task`; -32602 for a task that already ended).
 //!
 //! Everywhere: an unknown, expired or foreign task id is -32602; without task support
-//! advertised the methods do not exist (-32601).
+//! advertised the methods do not exist (-32601). With a shared store, a task running on
+//! another instance is answered from its record (`instances`).
 
 use std::sync::Arc;
 
@@ -20,8 +21,9 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use serde_json::{Map, Value, json};
 
-use super::store::{Owner, Task, TaskStatus};
-use super::{advertised, client_declares, missing_extension, publish, wire};
+use super::instances::{self, Found, TaskCommand};
+use super::store::{Owner, TaskStatus};
+use super::{advertised, client_declares, missing_extension, wire};
 use crate::dispatch::cancel::RequestToken;
 use crate::dispatch::reply::finish_value;
 use crate::dispatch::router::Era;
@@ -29,7 +31,6 @@ use crate::dispatch::shared::ServerShared;
 use crate::error::ProtocolError;
 use crate::protocol::ProtocolVersion;
 use crate::protocol::meta::RequestMeta;
-use crate::protocol::meta::tag_related;
 use crate::registry::Snapshot;
 use crate::session::Session;
 
@@ -52,7 +53,7 @@ pub(crate) async fn route(
 ) -> Result<Vec<u8>, ProtocolError> {
     let params = params.unwrap_or_default();
     match call.era {
-        Era::Modern(meta) => modern(&call, meta, method, &params),
+        Era::Modern(meta) => modern(&call, meta, method, &params).await,
         Era::Legacy(session) => legacy(&call, session, method, &params).await,
     }
 }
@@ -65,7 +66,7 @@ fn task_id(params: &Map<String, Value>) -> Result<&str, ProtocolError> {
 }
 
 /// The 2026 methods.
-fn modern(
+async fn modern(
     call: &TasksCall<'_>,
     meta: &RequestMeta,
     method: &str,
@@ -78,23 +79,35 @@ fn modern(
     if !client_declares(&meta.client_capabilities) {
         return Err(missing_extension());
     }
-    let task = shared.tasks.get(task_id(params)?, &Owner::modern(call.subject))?;
+    let found = instances::find(shared, task_id(params)?, &Owner::modern(call.subject)).await?;
     let ack = || finish_value(shared, true, false, json!({}));
-    match method {
-        "tasks/get" => finish_value(shared, true, false, Value::Object(wire::detailed(&task))),
-        "tasks/update" => {
+    match (method, found) {
+        ("tasks/get", Found::Here(task)) => finish_value(shared, true, false, Value::Object(wire::detailed(&task))),
+        ("tasks/get", Found::There(record)) => finish_value(shared, true, false, Value::Object(record.view)),
+        ("tasks/update", found) => {
             let responses = params
                 .get("inputResponses")
                 .and_then(Value::as_object)
                 .ok_or_else(|| ProtocolError::invalid_params("`inputResponses` must be an object"))?;
-            if task.answer(responses)? {
-                publish(shared, &task);
+            match found {
+                Found::Here(task) => {
+                    instances::apply(shared, &task, &TaskCommand::Update { responses: responses.clone() })?;
+                }
+                Found::There(record) => {
+                    if record.check_answers(responses)? {
+                        instances::forward(shared, &record.id, TaskCommand::Update { responses: responses.clone() });
+                    }
+                }
             }
             ack()
         }
-        _ => {
-            if task.cancel() {
-                publish(shared, &task);
+        (_, Found::Here(task)) => {
+            instances::apply(shared, &task, &TaskCommand::Cancel)?;
+            ack()
+        }
+        (_, Found::There(record)) => {
+            if !record.status().is_terminal() {
+                instances::forward(shared, &record.id, TaskCommand::Cancel);
             }
             ack()
         }
@@ -115,22 +128,21 @@ async fn legacy(
     }
     let owner = Owner::session(call.subject, session);
     if method == "tasks/list" {
-        return list(shared, &owner, params);
+        return list(shared, &owner, params).await;
     }
-    let task = shared.tasks.get(task_id(params)?, &owner)?;
     let serialize = |v: &Value| serde_json::to_vec(v).map_err(ProtocolError::internal);
+    let task = match instances::find(shared, task_id(params)?, &owner).await? {
+        Found::Here(task) => task,
+        Found::There(record) => return elsewhere(call, &owner, method, *record).await,
+    };
     match method {
         "tasks/get" => serialize(&wire::legacy(&task)),
         "tasks/cancel" => {
             let status = task.status();
             if status.is_terminal() {
-                return Err(ProtocolError::invalid_params(format!(
-                    "task {} is already {} and cannot be cancelled",
-                    task.id,
-                    status.as_str()
-                )));
+                return Err(already_ended(&task.id, status));
             }
-            task.cancel();
+            instances::apply(shared, &task, &TaskCommand::Cancel)?;
             serialize(&wire::legacy(&task))
         }
         _ => {
@@ -138,38 +150,63 @@ async fn legacy(
                 () = task.wait_terminal() => {}
                 () = call.cancel.cancelled() => return Err(ProtocolError::internal("request cancelled")),
             }
-            serialize(&outcome(&task)?)
+            // What `tools/call` would have answered: the result (tagged with the task) or the
+            // JSON-RPC error.
+            serialize(&instances::StoredTask::of(&task).outcome()?)
         }
     }
 }
 
-/// `tasks/result` of an ended task: exactly what `tools/call` would have answered — the
-/// result (tagged with the task) or the JSON-RPC error.
-fn outcome(task: &Task) -> Result<Value, ProtocolError> {
-    let st = task.state();
-    match (&st.result, &st.error, st.status) {
-        (Some(result), _, _) => {
-            let mut result = result.clone();
-            tag_related(&mut result, &task.id);
-            Ok(result)
+fn already_ended(id: &str, status: TaskStatus) -> ProtocolError {
+    ProtocolError::invalid_params(format!("task {id} is already {} and cannot be cancelled", status.as_str()))
+}
+
+/// The 2025-11-25 methods for a task running on another instance, from its record.
+async fn elsewhere(
+    call: &TasksCall<'_>,
+    owner: &Owner,
+    method: &str,
+    record: instances::StoredTask,
+) -> Result<Vec<u8>, ProtocolError> {
+    let serialize = |v: &Value| serde_json::to_vec(v).map_err(ProtocolError::internal);
+    match method {
+        "tasks/get" => serialize(&Value::Object(record.view)),
+        "tasks/cancel" => {
+            let status = record.status();
+            if status.is_terminal() {
+                return Err(already_ended(&record.id, status));
+            }
+            instances::forward(call.shared, &record.id, TaskCommand::Cancel);
+            serialize(&record.cancelled_view())
         }
-        (None, Some(error), _) => Err(error.clone()),
-        (None, None, TaskStatus::Cancelled) => Err(ProtocolError::internal("the task was cancelled")),
-        (None, None, _) => Err(ProtocolError::internal("the task ended without a result")),
+        _ => {
+            let Some(link) = call.shared.store.get() else { return record.outcome().and_then(|v| serialize(&v)) };
+            serialize(&instances::wait_outcome(link, &record.id, owner, call.cancel).await?)
+        }
     }
 }
 
-/// `tasks/list`: the caller's tasks in creation order, a page at a time.
-fn list(shared: &ServerShared, owner: &Owner, params: &Map<String, Value>) -> Result<Vec<u8>, ProtocolError> {
+/// `tasks/list`: the caller's tasks in creation order, a page at a time (of every instance,
+/// when the server shares a store).
+async fn list(shared: &ServerShared, owner: &Owner, params: &Map<String, Value>) -> Result<Vec<u8>, ProtocolError> {
     let after = match params.get("cursor") {
         None | Some(Value::Null) => None,
         Some(Value::String(c)) => Some(decode_cursor(c)?),
         Some(_) => return Err(ProtocolError::invalid_params("`cursor` must be a string")),
     };
-    let (tasks, more) = shared.tasks.list(owner, after, shared.limits.page_size);
-    let mut result = json!({ "tasks": tasks.iter().map(|t| wire::legacy(t)).collect::<Vec<_>>() });
-    if let (true, Some(last)) = (more, tasks.last()) {
-        result["nextCursor"] = json!(B64.encode(format!("task:{}", last.seq)));
+    let limit = shared.limits.page_size;
+    let (tasks, last) = if let (Some(link), Some(_)) = (shared.store.get(), owner.session_id()) {
+        let (records, more) = instances::list(link, owner, after, limit).await?;
+        let last = records.last().filter(|_| more).map(|r| r.created_us);
+        (records.into_iter().map(|r| Value::Object(r.view)).collect::<Vec<_>>(), last)
+    } else {
+        let (tasks, more) = shared.tasks.list(owner, after, limit);
+        let last = tasks.last().filter(|_| more).map(|t| t.seq);
+        (tasks.iter().map(|t| wire::legacy(t)).collect(), last)
+    };
+    let mut result = json!({ "tasks": tasks });
+    if let Some(last) = last {
+        result["nextCursor"] = json!(B64.encode(format!("task:{last}")));
     }
     serde_json::to_vec(&result).map_err(ProtocolError::internal)
 }

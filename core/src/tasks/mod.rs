@@ -18,8 +18,11 @@
 //! the same replay rule as multi round-trip requests, so handlers need no task-specific
 //! code; on 2025-11-25 the asks are server->client requests of the session, tagged with the
 //! task, and the task shows `input_required` while they wait.
+//!
+//! With a shared store, every instance answers for every task (`instances`).
 
 pub(crate) mod call;
+pub(crate) mod instances;
 pub(crate) mod methods;
 pub(crate) mod runner;
 pub(crate) mod store;
@@ -98,10 +101,13 @@ pub(crate) fn missing_extension() -> ProtocolError {
     ProtocolError::missing_client_capability(json!({ "extensions": { EXTENSION_ID: {} } }))
 }
 
+/// Most task ids one listen stream may list (each may be a look-up in a shared store).
+const MAX_LISTENED_TASKS: usize = 256;
+
 /// `subscriptions/listen`: the `notifications.taskIds` the stream gets `notifications/tasks`
 /// for — the listed tasks the caller may see. Listing tasks without declaring the extension
 /// is -32021.
-pub(crate) fn listen_task_ids(
+pub(crate) async fn listen_task_ids(
     shared: &ServerShared,
     snap: &Snapshot,
     params: &Map<String, Value>,
@@ -114,13 +120,16 @@ pub(crate) fn listen_task_ids(
         return Err(missing_extension());
     }
     let listed = listed.as_array().ok_or_else(|| ProtocolError::invalid_params("`taskIds` must be an array"))?;
+    if listed.len() > MAX_LISTENED_TASKS {
+        return Err(ProtocolError::invalid_params(format!("at most {MAX_LISTENED_TASKS} `taskIds` per stream")));
+    }
     if !advertised(shared, snap) {
         return Ok(Vec::new());
     }
     let owner = store::Owner::modern(subject);
     let mut accepted: Vec<String> = Vec::new();
     for id in listed.iter().filter_map(Value::as_str) {
-        if shared.tasks.get(id, &owner).is_ok() && !accepted.iter().any(|a| a == id) {
+        if !accepted.iter().any(|a| a == id) && instances::find(shared, id, &owner).await.is_ok() {
             accepted.push(id.to_owned());
         }
     }

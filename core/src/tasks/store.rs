@@ -38,6 +38,18 @@ pub enum TaskStatus {
 }
 
 impl TaskStatus {
+    /// The status from its wire name.
+    pub(crate) fn parse(s: &str) -> Option<TaskStatus> {
+        Some(match s {
+            "working" => TaskStatus::Working,
+            "input_required" => TaskStatus::InputRequired,
+            "completed" => TaskStatus::Completed,
+            "failed" => TaskStatus::Failed,
+            "cancelled" => TaskStatus::Cancelled,
+            _ => return None,
+        })
+    }
+
     /// The status on the wire.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -66,17 +78,33 @@ pub(crate) struct Owner {
     /// A weak handle keeps the session's allocation, so its address is never reused while
     /// the task exists.
     session: Option<Weak<Session>>,
+    /// The transport's id of that session (HTTP), which other instances know it by.
+    session_id: Option<String>,
 }
 
 impl Owner {
     /// A 2026-07-28 caller.
     pub fn modern(subject: Option<&str>) -> Owner {
-        Owner { subject: subject.map(str::to_owned), session: None }
+        Owner { subject: subject.map(str::to_owned), session: None, session_id: None }
     }
 
     /// A caller on a legacy session.
     pub fn session(subject: Option<&str>, session: &Arc<Session>) -> Owner {
-        Owner { subject: subject.map(str::to_owned), session: Some(Arc::downgrade(session)) }
+        Owner {
+            subject: subject.map(str::to_owned),
+            session: Some(Arc::downgrade(session)),
+            session_id: session.id().map(str::to_owned),
+        }
+    }
+
+    /// The authenticated subject.
+    pub fn subject(&self) -> Option<&str> {
+        self.subject.as_deref()
+    }
+
+    /// The id of the legacy session, when the transport names sessions.
+    pub fn session_id(&self) -> Option<&str> {
+        self.session_id.as_deref()
     }
 
     /// True when `caller` is the principal that created the task.
@@ -140,6 +168,16 @@ impl Task {
 
     fn expired(&self, now: Instant) -> bool {
         self.expires.is_some_and(|e| now >= e)
+    }
+
+    /// How long the task has left to live (`None`: no time to live).
+    pub(crate) fn time_left(&self) -> Option<Duration> {
+        self.expires.map(|e| e.saturating_duration_since(Instant::now()))
+    }
+
+    /// Wakes on every change of the task's state.
+    pub(crate) fn changes(&self) -> watch::Receiver<u64> {
+        self.changes.subscribe()
     }
 
     /// Applies `change` unless the task is terminal; true when it applied.
@@ -373,6 +411,11 @@ impl TaskStore {
             .filter(|t| t.owner.permits(caller))
             .cloned()
             .ok_or_else(|| ProtocolError::invalid_params(format!("Failed to retrieve task: task not found: {id}")))
+    }
+
+    /// Task `id`, whoever owns it (commands other instances forward after checking the owner).
+    pub fn find(&self, id: &str) -> Option<Arc<Task>> {
+        lock(&self.tasks).get(id).filter(|t| !t.expired(Instant::now())).cloned()
     }
 
     /// `caller`'s tasks created after sequence number `after` (`None`: from the start), in

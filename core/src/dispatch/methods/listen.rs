@@ -27,7 +27,7 @@ pub(crate) async fn listen(
     let params = req.params.unwrap_or_default();
     let wanted = params.get("notifications").and_then(Value::as_object).cloned().unwrap_or_default();
     let flag = |k: &str| wanted.get(k).and_then(Value::as_bool).unwrap_or(false);
-    let task_ids = crate::tasks::listen_task_ids(shared, snap, &params, &wanted, peer.subject())?;
+    let task_ids = crate::tasks::listen_task_ids(shared, snap, &params, &wanted, peer.subject()).await?;
     let filter = ListenFilter {
         task_ids,
         tools: flag("toolsListChanged") && shared.has_tools(snap),
