@@ -72,6 +72,8 @@ EVERYTHING_TOOLS = [
     "count",
     "fail",
     "ask_name",
+    "approve_job",
+    "background_job",
     "summarize",
     "roots",
     "write_note",

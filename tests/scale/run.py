@@ -30,6 +30,7 @@ import loss  # noqa: E402
 import modern  # noqa: E402
 import resume  # noqa: E402
 import retries  # noqa: E402
+import tasks  # noqa: E402
 from results import Needs, Result, report  # noqa: E402
 from scenario import FULL, SHORT, Env, Scenario, run_scenario  # noqa: E402
 from support import target_dir  # noqa: E402
@@ -75,7 +76,7 @@ def main() -> int:
         if not needed.exists():
             print(f"scale-test: {needed} is missing: run `make build`", file=sys.stderr)
             return 2
-    everything = [*modern.SCENARIOS, *retries.SCENARIOS, *legacy.SCENARIOS]
+    everything = [*modern.SCENARIOS, *retries.SCENARIOS, *legacy.SCENARIOS, *tasks.SCENARIOS]
     on_their_own = [s for s in legacy.SCENARIOS if s.needs is Needs.AFFINITY]
     runs = [
         deployment(

@@ -1,7 +1,7 @@
 //! The `everything` server: at least one of every feature the engine offers, served over
 //! stdio. Tools with annotations, structured output, every content type, progress,
-//! logging, cancellation, client input (elicitation, sampling, roots), list changes and
-//! resource updates; concrete and templated resources; a prompt with completions.
+//! logging, cancellation, client input (elicitation, sampling, roots), a tool that runs as a
+//! task, list changes and resource updates; concrete and templated resources; a prompt with completions.
 //! `everything --http 127.0.0.1:3000` serves Streamable HTTP at `/mcp` instead of stdio, with
 //! Prometheus request metrics at `/metrics` (the scale-out tests count each instance's calls
 //! there).
@@ -13,8 +13,8 @@ use std::time::Duration;
 use mcpforge::{
     BoxFuture, CompleteRequest, Completion, CompletionHandler, CompletionRef, Content, CreateMessageRequest,
     ElicitAction, ElicitRequest, GetPromptResult, HandlerError, Json, LogLevel, Prompt, PromptArgument, PromptMessage,
-    ProtocolError, RequestContext, Resource, ResourceContents, ResourceTemplate, Role, Server, Tool, ToolAnnotations,
-    ToolError,
+    ProtocolError, RequestContext, Resource, ResourceContents, ResourceTemplate, Role, Server, TaskSupport, Tool,
+    ToolAnnotations, ToolError,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -177,6 +177,47 @@ fn tools(builder: mcpforge::ServerBuilder, notes: &Notes) -> mcpforge::ServerBui
                     (ElicitAction::Accept, Some(n)) => format!("Hello, {n}!"),
                     (action, _) => format!("No name given ({action:?})"),
                 })
+            },
+        )
+        .tool(
+            Tool::new("approve_job")
+                .description("Asks for approval of job `label`, then works for `ms` milliseconds (runs as a task when the client asks)")
+                .input_schema(json!({
+                    "type": "object",
+                    "properties": {
+                        "label": { "type": "string", "maxLength": 64, "description": "The job's name" },
+                        "ms": { "type": "integer", "minimum": 0, "maximum": 5000, "description": "How long the job works" }
+                    }
+                }))
+                .task_support(TaskSupport::Optional),
+            |ctx: RequestContext, args: Value| async move {
+                let label = args.get("label").and_then(Value::as_str).unwrap_or("job").to_owned();
+                let work = Duration::from_millis(args.get("ms").and_then(Value::as_u64).unwrap_or(0).min(5000));
+                let schema = json!({ "type": "object", "properties": { "approve": { "type": "boolean" } }, "required": ["approve"] });
+                let answer = ctx.elicit(ElicitRequest::form(format!("Run job {label}?"), schema)).await?;
+                let approved = answer.action == ElicitAction::Accept
+                    && answer.content.as_ref().and_then(|c| c.get("approve")).and_then(Value::as_bool) == Some(true);
+                if !approved {
+                    return Ok::<_, HandlerError>(format!("Job {label} declined"));
+                }
+                tokio::time::sleep(work).await;
+                Ok(format!("Job {label} done"))
+            },
+        )
+        .tool(
+            Tool::new("background_job")
+                .description("Works for `ms` milliseconds, then answers (runs as a task when the client asks)")
+                .input_schema(json!({
+                    "type": "object",
+                    "properties": {
+                        "ms": { "type": "integer", "minimum": 0, "maximum": 60000, "description": "How long the job works" }
+                    }
+                }))
+                .task_support(TaskSupport::Optional),
+            |args: Value| async move {
+                let ms = args.get("ms").and_then(Value::as_u64).unwrap_or(0).min(60_000);
+                tokio::time::sleep(Duration::from_millis(ms)).await;
+                Ok::<_, ToolError>(format!("Worked {ms} ms"))
             },
         )
         .tool(
