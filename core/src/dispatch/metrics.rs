@@ -39,6 +39,11 @@ const METHODS: &[&str] = &[
     "completion/complete",
     "logging/setLevel",
     "subscriptions/listen",
+    "tasks/get",
+    "tasks/update",
+    "tasks/cancel",
+    "tasks/result",
+    "tasks/list",
 ];
 
 /// Upper bounds of the duration buckets, in seconds (`+Inf` is implicit).
