@@ -26,6 +26,9 @@ AFFINITY = REPO_ROOT / "deploy" / "nginx" / "mcpforge.conf.template"
 SHARED = REPO_ROOT / "deploy" / "nginx" / "mcpforge-shared.conf.template"
 
 # How long nginx may take to start accepting, or to stop.
+# How long nginx leaves out an instance that failed (`fail_timeout`, the templates keep
+# nginx's default).
+NGINX_FAIL_TIMEOUT = 10.0
 START_BOUND = 10.0
 STOP_BOUND = 10.0
 

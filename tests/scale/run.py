@@ -31,6 +31,7 @@ import modern  # noqa: E402
 import resume  # noqa: E402
 import retries  # noqa: E402
 import tasks  # noqa: E402
+from nginx import NGINX_FAIL_TIMEOUT  # noqa: E402
 from results import Needs, Result, report  # noqa: E402
 from scenario import FULL, SHORT, Env, Scenario, run_scenario  # noqa: E402
 from support import target_dir  # noqa: E402
@@ -58,6 +59,10 @@ def deployment(
                         lost = await anyio.to_thread.run_sync(lambda: loss.instance_loss(topo, load, full=full, wire=wire))
                         results.append(lost)
                 if shared_store:
+                    if loss_run:
+                        # The loss runs killed instances: nginx leaves a failed instance out for
+                        # fail_timeout, and one more kill within it would leave no instance.
+                        await anyio.sleep(NGINX_FAIL_TIMEOUT)
                     for scenario in [*legacy.KILL_SCENARIOS, *resume.SCENARIOS]:
                         results.append(await run_scenario(scenario, env))
 
