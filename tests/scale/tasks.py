@@ -165,8 +165,14 @@ async def legacy_tasks(env: Env, tally: Tally) -> None:
         else:
             tally.passed()
     later = env.topo.snapshot()
+    reached: set[str] = set()
     for method in ("tools/call", "tasks/result", "tasks/get", "tasks/cancel"):
-        tally.note(f"{method} served per instance: {served_by(before.delta(later, method))}")
+        served = before.delta(later, method)
+        tally.note(f"{method} served per instance: {served_by(served)}")
+        if method != "tools/call":
+            reached |= {name for name, count in served.items() if count}
+    if len(reached) < 2:
+        raise CheckFailed(f"the tasks/* requests reached only {sorted(reached)}: not read across instances")
 
 
 SCENARIOS = [
