@@ -60,8 +60,12 @@ pub(crate) enum Reply {
 pub(crate) struct CallState {
     /// Identifies the call to `abort`.
     pub id: u32,
-    /// The engine's context (`None` for token verification).
-    pub ctx: Option<RequestContext>,
+    /// The engine's context (`None` for token verification), until the call ended: the JS
+    /// object answering the call lives until its garbage collector frees it, and must not
+    /// keep the request's state (its HTTP headers, output queue, session) alive that long.
+    ctx: Mutex<Option<RequestContext>>,
+    /// Whether the request was cancelled, as it stood when the call ended.
+    cancelled_at_end: AtomicBool,
     reply: Mutex<Option<oneshot::Sender<Reply>>>,
     /// Set when an ask of this call answered `input_required`: whatever the handler does
     /// next (rethrow, catch), the call then ends with `input_required`.
@@ -75,6 +79,23 @@ impl CallState {
     fn answer(&self, reply: Reply) -> bool {
         let sender = self.reply.lock().unwrap_or_else(|e| e.into_inner()).take();
         sender.is_some_and(|s| s.send(reply).is_ok())
+    }
+
+    /// Runs `f` on the call's context; `None` when it has none or the call has ended.
+    pub fn with_ctx<R>(&self, f: impl FnOnce(&RequestContext) -> R) -> Option<R> {
+        self.ctx.lock().unwrap_or_else(|e| e.into_inner()).as_ref().map(f)
+    }
+
+    /// True once the request was cancelled (after the call ended: whether it had been).
+    pub fn is_cancelled(&self) -> bool {
+        self.with_ctx(RequestContext::is_cancelled).unwrap_or_else(|| self.cancelled_at_end.load(Ordering::Acquire))
+    }
+
+    /// Lets go of the context once the engine has stopped waiting for the call.
+    fn end(&self) {
+        if let Some(ctx) = self.ctx.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            self.cancelled_at_end.store(ctx.is_cancelled(), Ordering::Release);
+        }
     }
 }
 
@@ -175,7 +196,8 @@ impl Dispatcher {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let call = Arc::new(CallState {
             id,
-            ctx: ctx.clone(),
+            ctx: Mutex::new(ctx.clone()),
+            cancelled_at_end: AtomicBool::new(false),
             reply: Mutex::new(Some(tx)),
             input_required: AtomicBool::new(false),
             next: Mutex::new(next),
@@ -185,7 +207,7 @@ impl Dispatcher {
         if status != Status::Ok {
             return Err(ProtocolError::internal(format!("the JavaScript thread refused the call ({status})")).into());
         }
-        let mut guard = AbortGuard { dispatcher: self, id, armed: true };
+        let mut guard = AbortGuard { dispatcher: self, call: &call, armed: true };
         let reply = match &ctx {
             Some(ctx) => tokio::select! {
                 biased;
@@ -250,17 +272,19 @@ impl Drop for JsHandler {
 }
 
 /// Aborts the JS call's signal once: when the token trips, or when the engine drops the
-/// waiting future (shutdown, cancellation) before the handler answered.
+/// waiting future (shutdown, cancellation) before the handler answered. Dropped, it also
+/// lets go of the call's context: the engine no longer waits for the call.
 struct AbortGuard<'a> {
     dispatcher: &'a Dispatcher,
-    id: u32,
+    call: &'a CallState,
     armed: bool,
 }
 
 impl AbortGuard<'_> {
     fn fire(&mut self) {
         if std::mem::replace(&mut self.armed, false) {
-            let _ = self.dispatcher.dispatch.call(Job::Abort(self.id), ThreadsafeFunctionCallMode::NonBlocking);
+            let abort = Job::Abort(self.call.id);
+            let _ = self.dispatcher.dispatch.call(abort, ThreadsafeFunctionCallMode::NonBlocking);
         }
     }
 }
@@ -268,6 +292,7 @@ impl AbortGuard<'_> {
 impl Drop for AbortGuard<'_> {
     fn drop(&mut self) {
         self.fire();
+        self.call.end();
     }
 }
 

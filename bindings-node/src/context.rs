@@ -78,9 +78,32 @@ async fn ask_auto(ctx: &RequestContext, request: InputRequest) -> Result<Value, 
     }
 }
 
+/// The JSON description of a request (see [`NativeCall::describe`]).
+fn describe(ctx: &RequestContext) -> String {
+    let auth = ctx.auth().map(|a| serde_json::to_value(a).unwrap_or(Value::Null));
+    json!({
+        "requestId": ctx.request_id(),
+        "protocolVersion": ctx.protocol_version().as_str(),
+        "meta": ctx.meta(),
+        "progressToken": ctx.progress_token(),
+        "clientInfo": ctx.client_info(),
+        "clientCapabilities": ctx.client_capabilities(),
+        "auth": auth,
+        "taskId": ctx.task_id(),
+        "inputResponses": ctx.input_responses(),
+        "requestState": ctx.request_state(),
+        "sessionId": ctx.session_id(),
+        "headers": ctx.http_request().map(node_headers),
+        "traceContext": ctx.trace_context().map(|t| t.to_json()),
+    })
+    .to_string()
+}
+
 impl NativeCall {
-    fn ctx(&self) -> napi::Result<&RequestContext> {
-        self.state.ctx.as_ref().ok_or_else(|| js_error("this call has no request context"))
+    /// Runs `f` on the call's context; an error once the call has ended (or for a call
+    /// without one).
+    fn with_ctx<R>(&self, f: impl FnOnce(&RequestContext) -> R) -> napi::Result<R> {
+        self.state.with_ctx(f).ok_or_else(|| js_error("this call has no request context (or it has ended)"))
     }
 
     /// Resolves the ask's envelope in JavaScript; an `input_required` outcome marks the call.
@@ -107,46 +130,31 @@ impl NativeCall {
     /// `IncomingHttpHeaders` form), and `traceContext`.
     #[napi]
     pub fn describe(&self) -> napi::Result<String> {
-        let ctx = self.ctx()?;
-        let auth = ctx.auth().map(|a| serde_json::to_value(a).unwrap_or(Value::Null));
-        Ok(json!({
-            "requestId": ctx.request_id(),
-            "protocolVersion": ctx.protocol_version().as_str(),
-            "meta": ctx.meta(),
-            "progressToken": ctx.progress_token(),
-            "clientInfo": ctx.client_info(),
-            "clientCapabilities": ctx.client_capabilities(),
-            "auth": auth,
-            "taskId": ctx.task_id(),
-            "inputResponses": ctx.input_responses(),
-            "requestState": ctx.request_state(),
-            "sessionId": ctx.session_id(),
-            "headers": ctx.http_request().map(node_headers),
-            "traceContext": ctx.trace_context().map(|t| t.to_json()),
-        })
-        .to_string())
+        self.with_ctx(describe)
     }
 
     /// True once the request was cancelled (by the client, a timeout or shutdown).
     #[napi]
     pub fn is_cancelled(&self) -> bool {
-        self.state.ctx.as_ref().is_some_and(RequestContext::is_cancelled)
+        self.state.is_cancelled()
     }
 
-    /// Sends `notifications/progress` when the client asked for progress.
+    /// Sends `notifications/progress` when the client asked for progress (nothing once the
+    /// call has ended).
     #[napi]
     pub fn report_progress(&self, progress: f64, total: Option<f64>, message: Option<String>) -> napi::Result<()> {
-        self.ctx()?.report_progress(progress, total, message.as_deref());
+        // Once the call has ended there is nobody to tell: dropped, like a log line below.
+        self.state.with_ctx(|ctx| ctx.report_progress(progress, total, message.as_deref()));
         Ok(())
     }
 
     /// Sends `notifications/message` at `level` with `data` (JSON text) if the client's level
-    /// lets it through.
+    /// lets it through (nothing once the call has ended).
     #[napi]
     pub fn log(&self, level: String, data: String, logger: Option<String>) -> napi::Result<()> {
         let level = log_level(&level)?;
         let data = parse_json(&data, "log data")?;
-        self.ctx()?.log(level, data, logger.as_deref());
+        self.state.with_ctx(|ctx| ctx.log(level, data, logger.as_deref()));
         Ok(())
     }
 
@@ -156,7 +164,7 @@ impl NativeCall {
     #[napi(ts_return_type = "Promise<string>")]
     pub fn ask<'e>(&self, env: &'e Env, key: Option<String>, request: String) -> napi::Result<PromiseRaw<'e, String>> {
         let request = input_request(&parse_json(&request, "input request")?)?;
-        let ctx = self.ctx()?.clone();
+        let ctx = self.with_ctx(RequestContext::clone)?;
         self.spawn_ask(env, async move {
             match key {
                 Some(key) => ctx.ask(&key, request).await,
@@ -170,7 +178,7 @@ impl NativeCall {
     #[napi(ts_return_type = "Promise<string>")]
     pub fn ask_all<'e>(&self, env: &'e Env, requests: String) -> napi::Result<PromiseRaw<'e, String>> {
         let requests = keyed_requests(&requests)?;
-        let ctx = self.ctx()?.clone();
+        let ctx = self.with_ctx(RequestContext::clone)?;
         self.spawn_ask(env, async move { ctx.ask_all(requests).await.map(Value::Array) })
     }
 
@@ -181,7 +189,7 @@ impl NativeCall {
     pub fn set_input_required(&self, requests: String, state: Option<String>) -> napi::Result<()> {
         let requests = keyed_requests(&requests)?;
         let state = parse_opt_json(state.as_deref(), "request state")?;
-        let _ = self.ctx()?.input_required(requests, state);
+        let _ = self.with_ctx(|ctx| ctx.input_required(requests, state))?;
         self.state.input_required.store(true, Ordering::Release);
         Ok(())
     }
@@ -190,7 +198,7 @@ impl NativeCall {
     /// and runs the handler again as the task); false when it goes on.
     #[napi]
     pub fn start_task(&self) -> napi::Result<bool> {
-        match self.ctx()?.start_task() {
+        match self.with_ctx(RequestContext::start_task)? {
             Ok(()) => Ok(false),
             Err(_) => {
                 self.state.input_required.store(true, Ordering::Release);

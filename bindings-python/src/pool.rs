@@ -59,6 +59,11 @@ struct Running {
     set_aside: bool,
 }
 
+/// The call a worker is running, when its request can be abandoned. Each worker has its
+/// own lock, so starting and ending a call does not take the pool's (which the engine's
+/// threads take to queue calls); only the watchdog looks at every worker's.
+type Current = Arc<Mutex<Option<Running>>>;
+
 /// Figures of the pool, for `Server.worker_stats()`.
 #[derive(Debug, Clone, Copy)]
 pub struct Stats {
@@ -89,8 +94,8 @@ struct State {
     searching: usize,
     /// The pool was dropped: workers finish the queue and end.
     closed: bool,
-    /// Calls being run, by worker.
-    running: HashMap<u64, Running>,
+    /// Every live worker's current call.
+    running: HashMap<u64, Current>,
     next_worker: u64,
     /// Workers set aside (held by stuck calls); the pool may grow by as many.
     set_aside: usize,
@@ -178,7 +183,9 @@ impl Shared {
                 let mut found = 0;
                 let mut held = false;
                 let room = self.max.saturating_sub(s.set_aside);
-                for r in s.running.values_mut() {
+                for current in s.running.values() {
+                    let mut current = current.lock().unwrap_or_else(|p| p.into_inner());
+                    let Some(r) = current.as_mut() else { continue };
                     if r.set_aside || r.since.elapsed() < STUCK_AFTER || !(r.abandoned)() {
                         continue;
                     }
@@ -219,18 +226,17 @@ impl Shared {
     }
 
     /// A worker starts `abandoned`'s call.
-    fn started(&self, worker: u64, abandoned: Abandoned) {
-        self.lock().running.insert(worker, Running { since: Instant::now(), abandoned, set_aside: false });
+    fn started(current: &Current, abandoned: Abandoned) {
+        let running = Running { since: Instant::now(), abandoned, set_aside: false };
+        *current.lock().unwrap_or_else(|p| p.into_inner()) = Some(running);
     }
 
     /// A worker's call returned.
-    fn returned(&self, worker: u64) {
-        let mut s = self.lock();
-        if let Some(r) = s.running.remove(&worker) {
-            if r.set_aside {
-                s.set_aside -= 1;
-                tracing::info!(after = ?r.since.elapsed(), "a synchronous handler set aside as stuck returned");
-            }
+    fn returned(&self, current: &Current) {
+        let ended = current.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(r) = ended.filter(|r| r.set_aside) {
+            self.lock().set_aside -= 1;
+            tracing::info!(after = ?r.since.elapsed(), "a synchronous handler set aside as stuck returned");
         }
     }
 
@@ -266,10 +272,13 @@ impl Shared {
 
     /// A worker thread: take the interpreter, run calls while any are queued, let go, wait.
     fn work(self: Arc<Self>) {
+        let current = Current::default();
         let worker = {
             let mut s = self.lock();
             s.next_worker += 1;
-            s.next_worker
+            let worker = s.next_worker;
+            s.running.insert(worker, current.clone());
+            worker
         };
         loop {
             let mut pending = None;
@@ -281,12 +290,12 @@ impl Shared {
                         pending = Some(job);
                         break;
                     }
-                    let watched = abandoned.map(|a| self.started(worker, a)).is_some();
+                    let watched = abandoned.map(|a| Self::started(&current, a)).is_some();
                     // A panic ends only this call: its answer channel is dropped, which the
                     // waiting request reports as an internal error.
                     let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(Ok(py))));
                     if watched {
-                        self.returned(worker);
+                        self.returned(&current);
                     }
                 }
             });
@@ -301,6 +310,7 @@ impl Shared {
                 job(Err(EXITING));
             }
             if !self.wait() {
+                self.lock().running.remove(&worker);
                 return;
             }
         }

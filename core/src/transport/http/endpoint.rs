@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use axum::extract::{Extension, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use serde_json::Value;
@@ -28,10 +28,11 @@ use crate::protocol::ProtocolVersion;
 use crate::protocol::meta::{self, RequestMeta};
 use crate::request_info::HttpRequestInfo;
 
-const SESSION_HEADER: &str = "mcp-session-id";
-const VERSION_HEADER: &str = "mcp-protocol-version";
+// Names, not text: a lookup by text parses the name first, every time.
+const SESSION_HEADER: HeaderName = HeaderName::from_static("mcp-session-id");
+const VERSION_HEADER: HeaderName = HeaderName::from_static("mcp-protocol-version");
 
-fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+fn header(headers: &HeaderMap, name: HeaderName) -> Option<&str> {
     headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim)
 }
 
@@ -53,15 +54,15 @@ pub(crate) async fn post(
         let e = ProtocolError::internal("the server is shutting down");
         return error(StatusCode::SERVICE_UNAVAILABLE, None, &e);
     }
-    // Handlers may read the headers: moved behind an `Arc`, shared by the request's contexts.
-    let http = Arc::new(HttpRequestInfo::new(headers));
-    let headers = http.header_map();
+    // Handlers may read the headers: copied once, shared by the request's contexts.
+    let http = Arc::new(HttpRequestInfo::new(&headers));
+    let headers = &headers;
     let value: Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
         Err(e) => return error(StatusCode::BAD_REQUEST, None, &ProtocolError::parse_error(e)),
     };
     if let Value::Array(items) = value {
-        return batch(&app, &http, items, &caller).await;
+        return batch(&app, headers, &http, items, &caller).await;
     }
     let msg = match Incoming::from_value(value) {
         Ok(m) => m,
@@ -73,10 +74,10 @@ pub(crate) async fn post(
                 || dispatch_router::MODERN_ONLY.contains(&req.method.as_str())
                 || header_says_modern(headers);
             if modern {
-                modern_request(&app, &http, req, &caller).await
+                modern_request(&app, headers, &http, req, &caller).await
             } else {
                 let proposed = proposed.map(|Extension(p)| p.0);
-                legacy_request(&app, &http, req, &caller, proposed).await
+                legacy_request(&app, headers, &http, req, &caller, proposed).await
             }
         }
         m @ Incoming::Notification { .. } => {
@@ -130,11 +131,11 @@ fn store_unavailable(id: Option<&RequestId>, e: &ProtocolError) -> Response {
 /// (400/-32020), then dispatch (version 400/-32022, method 404/-32601, capability 400/-32021).
 async fn modern_request(
     app: &Arc<App>,
+    headers: &HeaderMap,
     http: &Arc<HttpRequestInfo>,
     req: IncomingRequest,
     caller: &Caller,
 ) -> Response {
-    let headers = http.header_map();
     let meta = match RequestMeta::from_params(req.params.as_ref()) {
         Ok(m) => m,
         Err(e) => return error(StatusCode::BAD_REQUEST, Some(&req.id), &e),
@@ -182,12 +183,12 @@ async fn modern_request(
 /// each request stands alone.
 async fn legacy_request(
     app: &Arc<App>,
+    headers: &HeaderMap,
     http: &Arc<HttpRequestInfo>,
     req: IncomingRequest,
     caller: &Caller,
     proposed: Option<String>,
 ) -> Response {
-    let headers = http.header_map();
     if !app.options.legacy_sessions {
         let e = ProtocolError::method_not_found(&req.method)
             .with_data(serde_json::json!({ "supported": app.shared.version_strings() }));
@@ -201,7 +202,7 @@ async fn legacy_request(
         }
     }
     if app.options.sessionless {
-        return sessionless(app, http, req, caller).await;
+        return sessionless(app, headers, http, req, caller).await;
     }
     if req.method == "initialize" {
         return initialize(app, http, req, caller, proposed).await;
@@ -278,12 +279,18 @@ async fn initialize(
 /// which any other request first gets a session on, of the version its
 /// `MCP-Protocol-Version` header names (2025-03-26 when absent, the newest served legacy
 /// version when that one is not served) and nothing else known about its client.
-async fn sessionless(app: &Arc<App>, http: &Arc<HttpRequestInfo>, req: IncomingRequest, caller: &Caller) -> Response {
+async fn sessionless(
+    app: &Arc<App>,
+    headers: &HeaderMap,
+    http: &Arc<HttpRequestInfo>,
+    req: IncomingRequest,
+    caller: &Caller,
+) -> Response {
     let shared = &app.shared;
     let conn = Connection::new(shared.clone(), Outbox::discard(), ConnectionOptions::for_client(shared));
     if req.method != "initialize" {
         let legacy = |v: &ProtocolVersion| !v.is_modern() && shared.versions.contains(v);
-        let version = header(http.header_map(), VERSION_HEADER)
+        let version = header(headers, VERSION_HEADER)
             .and_then(ProtocolVersion::parse)
             .or(Some(ProtocolVersion::V2025_03_26))
             .filter(legacy)
@@ -314,8 +321,14 @@ async fn sessionless(app: &Arc<App>, http: &Arc<HttpRequestInfo>, req: IncomingR
 /// A JSON-RPC batch: only on a 2025-03-26 session. It runs on the session's connection like
 /// a stdio batch (same limits, cancellation and notifications); the answer is one JSON
 /// array (or an SSE stream when notifications come first; 202 when it held no requests).
-async fn batch(app: &Arc<App>, http: &Arc<HttpRequestInfo>, items: Vec<Value>, caller: &Caller) -> Response {
-    let session = match legacy_session_for(app, http.header_map(), caller).await {
+async fn batch(
+    app: &Arc<App>,
+    headers: &HeaderMap,
+    http: &Arc<HttpRequestInfo>,
+    items: Vec<Value>,
+    caller: &Caller,
+) -> Response {
+    let session = match legacy_session_for(app, headers, caller).await {
         Some(Ok(Some(s))) if s.session.version.accepts_batches() => s,
         Some(Ok(None)) => return not_found_session(),
         Some(Err(e)) => return store_unavailable(None, &e),
@@ -350,7 +363,7 @@ pub(crate) async fn get(State(app): State<Arc<App>>, caller: Caller, request: ax
         Err(e) => return store_unavailable(None, &e),
     };
     let mut replayed = Vec::new();
-    if let Some(last) = header(&headers, "last-event-id") {
+    if let Some(last) = header(&headers, HeaderName::from_static("last-event-id")) {
         let resumed = match (session.streams.resume(last), app.sessions.link()) {
             (Err(ReplayError::Unknown), Some(link)) => match resume_shared(link, &session.id, last).await {
                 Ok(r) => r,
