@@ -28,11 +28,14 @@ export declare class NativeCall {
   describe(): string
   /** True once the request was cancelled (by the client, a timeout or shutdown). */
   isCancelled(): boolean
-  /** Sends `notifications/progress` when the client asked for progress. */
+  /**
+   * Sends `notifications/progress` when the client asked for progress (nothing once the
+   * call has ended).
+   */
   reportProgress(progress: number, total?: number | undefined | null, message?: string | undefined | null): void
   /**
    * Sends `notifications/message` at `level` with `data` (JSON text) if the client's level
-   * lets it through.
+   * lets it through (nothing once the call has ended).
    */
   log(level: string, data: string, logger?: string | undefined | null): void
   /**

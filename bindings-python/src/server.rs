@@ -61,6 +61,31 @@ fn seconds_to_ms(object: &mut Value, pairs: &[(&str, &str)]) -> PyResult<()> {
     Ok(())
 }
 
+/// The HTTP options Python gives in seconds, with the engine's millisecond names.
+const HTTP_SECONDS: &[(&str, &str)] = &[
+    ("session_idle_timeout", "session_idle_timeout_ms"),
+    ("sse_keepalive", "sse_keepalive_ms"),
+    ("header_timeout", "header_timeout_ms"),
+    ("idle_timeout", "idle_timeout_ms"),
+    ("body_timeout", "body_timeout_ms"),
+];
+
+/// The engine's HTTP options the binding sets itself rather than taking as keywords: the
+/// address (`run`'s `host`, `port` and `path`), `auth` (`AuthSettings`), and signal handling
+/// (Python's own).
+const HTTP_SET_BY_BINDING: &[&str] = &["bind", "host", "port", "path", "auth", "handle_signals"];
+
+/// The keyword names `server.run("http", ...)` takes for the engine's HTTP options: the
+/// engine's snake_case names, durations in seconds under their names without `_ms`.
+#[pyfunction]
+pub(crate) fn http_option_names() -> Vec<&'static str> {
+    HttpOptions::json_fields()
+        .iter()
+        .filter(|name| !name.bytes().any(|b| b.is_ascii_uppercase()) && !HTTP_SET_BY_BINDING.contains(name))
+        .map(|name| HTTP_SECONDS.iter().find(|(_, ms)| ms == name).map_or(*name, |(secs, _)| *secs))
+        .collect()
+}
+
 /// Builds the engine server from `Server(...)`'s options through the engine's JSON form
 /// (`ServerBuilder::from_json`); `max_workers` is the binding's own.
 fn build(name: &str, version: &str, mut o: Value) -> PyResult<Server> {
@@ -107,16 +132,7 @@ impl NativeServer {
     /// milliseconds. `verifier` checks bearer tokens.
     fn http_options(&self, options: &Value, verifier: Option<(Py<PyAny>, bool)>) -> PyResult<HttpOptions> {
         let mut options = options.clone();
-        seconds_to_ms(
-            &mut options,
-            &[
-                ("session_idle_timeout", "session_idle_timeout_ms"),
-                ("sse_keepalive", "sse_keepalive_ms"),
-                ("header_timeout", "header_timeout_ms"),
-                ("idle_timeout", "idle_timeout_ms"),
-                ("body_timeout", "body_timeout_ms"),
-            ],
-        )?;
+        seconds_to_ms(&mut options, HTTP_SECONDS)?;
         let verifier = verifier.map(|(callable, is_async)| {
             Arc::new(PyVerifier(self.invoker(callable, is_async))) as Arc<dyn mcpforge::TokenVerifier>
         });

@@ -111,6 +111,19 @@ def test_unknown_transport_and_options_are_refused() -> None:
         server.run(metrics=True)
 
 
+def test_the_http_keywords_are_the_engines_options() -> None:
+    """``run("http", ...)`` takes the engine's HTTP option names (no list of the binding's own
+    to drift): durations under their seconds names, the address and ``auth`` as ``run``'s
+    own parameters."""
+    from mcpforge._native import http_option_names
+
+    names = set(http_option_names())
+    assert {"sessionless", "shared_store", "max_connections", "websocket", "legacy_sse"} <= names
+    assert {"session_idle_timeout", "sse_keepalive", "header_timeout", "idle_timeout", "body_timeout"} <= names
+    assert not {n for n in names if n.endswith("_ms") or n != n.lower()}
+    assert not names & {"bind", "host", "port", "path", "auth", "handle_signals"}
+
+
 def test_a_request_timeout_reaches_the_running_handler() -> None:
     """``limits={"request_timeout": ...}`` is the engine's: the client gets an error and the
     handler sees ``ctx.cancelled``."""

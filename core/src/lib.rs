@@ -46,6 +46,7 @@ pub mod registry;
 pub mod request_info;
 pub mod schema;
 pub mod seal;
+mod serde_fields;
 pub mod server;
 mod server_config;
 pub(crate) mod session;

@@ -3,13 +3,14 @@ the ``mcpforge`` package."""
 
 from typing import Any, Callable, Dict, List, Optional, Tuple, final
 
-__all__ = ["ENGINE_VERSION", "ERROR_CODES", "default_max_workers", "init_logging", "NativeServer", "NativeContext", "NativeClient", "Completer", "NativeNext", "NativeHttpApp", "NativeExchange"]
+__all__ = ["ENGINE_VERSION", "ERROR_CODES", "default_max_workers", "http_option_names", "init_logging", "NativeServer", "NativeContext", "NativeClient", "Completer", "NativeNext", "NativeHttpApp", "NativeExchange"]
 
 ENGINE_VERSION: str
 ERROR_CODES: Dict[str, int]
 
 def default_max_workers() -> int: ...
 def init_logging() -> None: ...
+def http_option_names() -> List[str]: ...
 
 _Callback = Callable[[bool, Any], None]
 _Ask = Tuple[Optional[str], str, Dict[str, Any]]

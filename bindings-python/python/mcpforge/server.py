@@ -25,7 +25,7 @@ from ._convert import wire
 from ._futures import resolver
 from ._lifespan import Lifespan
 from ._loopback import Loopback
-from ._native import NativeServer, default_max_workers, init_logging
+from ._native import NativeServer, default_max_workers, http_option_names, init_logging
 from .auth import AuthSettings
 from .errors import ErrorInfo
 from .schema import function_spec
@@ -41,25 +41,9 @@ _ANNOTATION_KEYS = {
     "idempotent_hint": "idempotentHint",
     "open_world_hint": "openWorldHint",
 }
-_HTTP_OPTIONS = (
-    "allowed_hosts",
-    "allowed_origins",
-    "max_body",
-    "legacy_sessions",
-    "session_idle_timeout",
-    "max_sessions",
-    "sse_keepalive",
-    "legacy_sse",
-    "sse_path",
-    "messages_path",
-    "metrics",
-    "websocket",
-    "max_connections",
-    "header_timeout",
-    "idle_timeout",
-    "body_timeout",
-    "shared_store",
-)
+# The keywords of ``run("http", ...)``: the engine's HTTP option names (durations in
+# seconds), so that a misspelled one raises TypeError before anything starts.
+_HTTP_OPTIONS = frozenset(http_option_names())
 
 
 def _annotations(value: Any) -> Optional[Dict[str, Any]]:
@@ -822,7 +806,7 @@ class Server:
     # ----- serving -------------------------------------------------------------------------
 
     def _http(self, host: str, port: int, path: str, auth: Optional[AuthSettings], options: Dict[str, Any]) -> Tuple[Dict[str, Any], Any]:
-        unknown = set(options) - set(_HTTP_OPTIONS)
+        unknown = set(options) - _HTTP_OPTIONS
         if unknown:
             raise TypeError(f"unknown HTTP options: {', '.join(sorted(unknown))}")
         settings = {"host": host, "port": port, "path": path, **_drop_none(options)}
@@ -878,7 +862,8 @@ class Server:
         free port; ``on_ready(host, port)`` is called once bound); ``"sse"`` serves it too, with
         the 2024-11-05 HTTP+SSE endpoints (``/sse`` and ``/messages``) on. HTTP options:
         ``allowed_hosts``, ``allowed_origins`` (DNS-rebinding protection; default loopback
-        only), ``max_body``, ``legacy_sessions``, ``session_idle_timeout``,
+        only), ``max_body``, ``legacy_sessions``, ``sessionless`` (legacy requests without a
+        session: each stands alone), ``session_idle_timeout``,
         ``max_sessions``, ``sse_keepalive``, ``legacy_sse``, ``sse_path``, ``messages_path``, ``metrics`` (Prometheus
         ``/metrics``), ``websocket`` (MCP over WebSocket at ``path`` too), the connection
         limits ``max_connections``, ``header_timeout``, ``idle_timeout`` and

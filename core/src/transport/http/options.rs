@@ -210,6 +210,13 @@ struct AuthConfig {
 }
 
 impl HttpOptions {
+    /// The names the JSON form ([`HttpOptions::from_json`]) accepts, each spelling (snake_case
+    /// and camelCase): for a binding that refuses a misspelled option in its own idiom
+    /// before anything starts.
+    pub fn json_fields() -> &'static [&'static str] {
+        crate::serde_fields::of::<HttpConfig>()
+    }
+
     /// Options from their JSON form (see the field list above; `null` means all defaults).
     /// `verifier` checks bearer tokens and is required when `auth` is given. Errors are
     /// [`crate::Error::Config`] naming the offending field.
