@@ -233,12 +233,13 @@ impl Connection {
     /// A parsed JSON value: one message, or a batch (an array).
     pub async fn receive_value(self: &Arc<Self>, value: Value, route: Route) -> Submitted {
         match value {
-            Value::Array(items) => self.batch(items, route).await,
+            Value::Array(items) => Box::pin(self.batch(items, route)).await,
             v => match Incoming::from_value(v) {
                 Ok(m) => self.submit(m, None, route).await,
                 Err(EnvelopeError { id, error }) => {
                     let null_ids = self.null_ids();
-                    route.answer.deliver(refusal_outcome(encode::error(id.as_ref(), &error, null_ids), &error)).await;
+                    let outcome = refusal_outcome(encode::error(id.as_ref(), &error, null_ids), &error);
+                    Box::pin(route.answer.deliver(outcome)).await;
                     Submitted::Answered
                 }
             },
@@ -252,7 +253,7 @@ impl Connection {
             Incoming::Request(req) => {
                 if req.method == "initialize" && meta.is_none() && !meta::is_modern_shaped(req.params.as_ref()) {
                     let outcome = self.initialize(&req);
-                    route.answer.deliver(outcome).await;
+                    Box::pin(route.answer.deliver(outcome)).await;
                     return Submitted::Answered;
                 }
                 self.start(req, meta, route).await
@@ -375,7 +376,9 @@ impl Connection {
                 };
                 let mut outcome = refusal_outcome(encode::error(Some(&req.id), &e, false), &e);
                 outcome.busy = busy;
-                route.answer.deliver(outcome).await;
+                // Boxed, as the other rare paths below: held inline, its future would make
+                // every request's larger.
+                Box::pin(route.answer.deliver(outcome)).await;
                 return Submitted::Answered;
             }
         };

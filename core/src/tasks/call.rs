@@ -114,12 +114,14 @@ fn plan(call: &TaskCall<'_>) -> Result<Plan, ProtocolError> {
 }
 
 /// Runs the call as a task when it should be one; refuses it when it must be one and
-/// cannot; otherwise hands it back.
+/// cannot; otherwise hands it back. The task paths are boxed: their futures are large, and
+/// held inline they would make every tool call's future large too (over the allocator's
+/// small-block cache, which costs each call a slower allocation).
 pub(crate) async fn intercept(call: TaskCall<'_>, input: InputState) -> Result<Intercept, ProtocolError> {
     match plan(&call)? {
         Plan::Sync => Ok(Intercept::Sync(input)),
-        Plan::Task { ttl } => create(&call, ttl, input.answers, input.app_state).await.map(Intercept::Reply),
-        Plan::Deferred => deferred(&call, input).await.map(Intercept::Reply),
+        Plan::Task { ttl } => Box::pin(create(&call, ttl, input.answers, input.app_state)).await.map(Intercept::Reply),
+        Plan::Deferred => Box::pin(deferred(&call, input)).await.map(Intercept::Reply),
     }
 }
 

@@ -129,7 +129,8 @@ pub(crate) async fn run(input: Input, spec: ExchangeSpec) -> Response {
     let route = Route { notes, answer: Answer::Once(done_tx), auth: spec.auth, http: spec.http };
     let submitted = match input {
         Input::Request(req, meta) => spec.conn.submit(Incoming::Request(req), meta, route).await,
-        Input::Batch(items) => spec.conn.batch(items, route).await,
+        // Boxed: a batch's future is large, and a rare one.
+        Input::Batch(items) => Box::pin(spec.conn.batch(items, route)).await,
     };
     let token = match submitted {
         Submitted::Accepted => return StatusCode::ACCEPTED.into_response(),
