@@ -181,3 +181,32 @@ test('request metadata, progress and log messages reach the client', async () =>
 test('InputRequiredError is exported for handlers that catch everything', () => {
   assert.ok(new InputRequiredError() instanceof Error);
 });
+
+test('a context kept after its call has let go of the request', async () => {
+  let kept;
+  await withServer(
+    (server) => {
+      server.tool('keep', {}, (_args, ctx) => {
+        kept = ctx;
+        return 'kept';
+      });
+      server.tool('use_kept', {}, () => {
+        // The call that made `kept` has ended: notifications are dropped, not thrown, and
+        // its request can no longer be read.
+        kept.reportProgress(1, 2);
+        kept.log('info', 'late');
+        let read;
+        try {
+          read = kept.requestId;
+        } catch (e) {
+          read = `threw: ${e.message}`;
+        }
+        return `${kept.cancelled} ${read}`;
+      });
+    },
+    async (_s, c) => {
+      assert.equal(text(await c.callTool('keep', {})), 'kept');
+      assert.match(text(await c.callTool('use_kept', {})), /^false threw: .*has ended/);
+    },
+  );
+});

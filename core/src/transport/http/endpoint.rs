@@ -54,15 +54,15 @@ pub(crate) async fn post(
         let e = ProtocolError::internal("the server is shutting down");
         return error(StatusCode::SERVICE_UNAVAILABLE, None, &e);
     }
-    // Handlers may read the headers: copied once, shared by the request's contexts.
-    let http = Arc::new(HttpRequestInfo::new(&headers));
-    let headers = &headers;
     let value: Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
         Err(e) => return error(StatusCode::BAD_REQUEST, None, &ProtocolError::parse_error(e)),
     };
+    let headers = &headers;
+    // Handlers may read the headers: copied once, shared by the request's contexts.
+    let p = Post { app: &app, caller: &caller, headers, http: Arc::new(HttpRequestInfo::new(headers)) };
     if let Value::Array(items) = value {
-        return batch(&app, headers, &http, items, &caller).await;
+        return batch(&p, items).await;
     }
     let msg = match Incoming::from_value(value) {
         Ok(m) => m,
@@ -74,10 +74,10 @@ pub(crate) async fn post(
                 || dispatch_router::MODERN_ONLY.contains(&req.method.as_str())
                 || header_says_modern(headers);
             if modern {
-                modern_request(&app, headers, &http, req, &caller).await
+                modern_request(&p, req).await
             } else {
                 let proposed = proposed.map(|Extension(p)| p.0);
-                legacy_request(&app, headers, &http, req, &caller, proposed).await
+                legacy_request(&p, req, proposed).await
             }
         }
         m @ Incoming::Notification { .. } => {
@@ -107,6 +107,34 @@ pub(crate) async fn post(
     }
 }
 
+/// One POST as the functions below read it: the listener, the caller, and the request's
+/// headers (the transport's map for the engine's own checks, and the copy handlers see).
+struct Post<'a> {
+    app: &'a Arc<App>,
+    caller: &'a Caller,
+    headers: &'a HeaderMap,
+    http: Arc<HttpRequestInfo>,
+}
+
+impl Post<'_> {
+    /// How the request runs on `conn` (the session's when there is one).
+    fn spec(&self, modern: bool, conn: Arc<Connection>, session: Option<Arc<HttpSession>>) -> ExchangeSpec {
+        ExchangeSpec {
+            modern,
+            conn,
+            session,
+            keepalive: self.app.options.sse_keepalive,
+            auth: self.caller.0.clone(),
+            http: Some(self.http.clone()),
+        }
+    }
+
+    /// The request on a legacy session's connection.
+    fn on_session(&self, session: Arc<HttpSession>) -> ExchangeSpec {
+        self.spec(false, session.conn.clone(), Some(session))
+    }
+}
+
 /// The session a message names. `None`: no session header; `Some(Ok(None))`: unknown or
 /// ended session, or another caller's; `Some(Err)`: the shared store could not be read.
 async fn legacy_session_for(
@@ -129,13 +157,8 @@ fn store_unavailable(id: Option<&RequestId>, e: &ProtocolError) -> Response {
 
 /// A 2026-07-28 request: `_meta` (400/-32602), then the headers against the body
 /// (400/-32020), then dispatch (version 400/-32022, method 404/-32601, capability 400/-32021).
-async fn modern_request(
-    app: &Arc<App>,
-    headers: &HeaderMap,
-    http: &Arc<HttpRequestInfo>,
-    req: IncomingRequest,
-    caller: &Caller,
-) -> Response {
+async fn modern_request(p: &Post<'_>, req: IncomingRequest) -> Response {
+    let (app, headers) = (p.app, p.headers);
     let meta = match RequestMeta::from_params(req.params.as_ref()) {
         Ok(m) => m,
         Err(e) => return error(StatusCode::BAD_REQUEST, Some(&req.id), &e),
@@ -167,28 +190,14 @@ async fn modern_request(
     if let Err(e) = headers::check_request(&req.method, req.params.as_ref(), &tool_params, &lookup) {
         return error(StatusCode::BAD_REQUEST, Some(&req.id), &e);
     }
-    let spec = ExchangeSpec {
-        modern: true,
-        conn: app.stateless.clone(),
-        session: None,
-        keepalive: app.options.sse_keepalive,
-        auth: caller.0.clone(),
-        http: Some(http.clone()),
-    };
-    exchange::run(Input::Request(req, Some(Arc::new(meta))), spec).await
+    exchange::run(Input::Request(req, Some(Arc::new(meta))), p.spec(true, app.stateless.clone(), None)).await
 }
 
 /// A legacy request: `initialize` opens a session (named `proposed` when the host proposed
 /// an id); anything else needs a live one. Without sessions (`HttpOptions::sessionless`)
 /// each request stands alone.
-async fn legacy_request(
-    app: &Arc<App>,
-    headers: &HeaderMap,
-    http: &Arc<HttpRequestInfo>,
-    req: IncomingRequest,
-    caller: &Caller,
-    proposed: Option<String>,
-) -> Response {
+async fn legacy_request(p: &Post<'_>, req: IncomingRequest, proposed: Option<String>) -> Response {
+    let (app, headers) = (p.app, p.headers);
     if !app.options.legacy_sessions {
         let e = ProtocolError::method_not_found(&req.method)
             .with_data(serde_json::json!({ "supported": app.shared.version_strings() }));
@@ -202,48 +211,36 @@ async fn legacy_request(
         }
     }
     if app.options.sessionless {
-        return sessionless(app, headers, http, req, caller).await;
+        return sessionless(p, req).await;
     }
     if req.method == "initialize" {
-        return initialize(app, http, req, caller, proposed).await;
+        return initialize(p, req, proposed).await;
     }
     let Some(id) = header(headers, SESSION_HEADER) else {
         let e = ProtocolError::invalid_request("missing Mcp-Session-Id header (send initialize first)");
         return error(StatusCode::BAD_REQUEST, Some(&req.id), &e);
     };
-    let session = match app.sessions.find(&app.shared, id, caller.subject()).await {
+    let session = match app.sessions.find(&app.shared, id, p.caller.subject()).await {
         Ok(Some(s)) => s,
         Ok(None) => return not_found_session(),
         Err(e) => return store_unavailable(Some(&req.id), &e),
     };
-    exchange::run(Input::Request(req, None), legacy_spec(app, session, http, caller)).await
-}
-
-fn legacy_spec(app: &App, session: Arc<HttpSession>, http: &Arc<HttpRequestInfo>, caller: &Caller) -> ExchangeSpec {
-    ExchangeSpec {
-        modern: false,
-        conn: session.conn.clone(),
-        session: Some(session),
-        keepalive: app.options.sse_keepalive,
-        auth: caller.0.clone(),
-        http: Some(http.clone()),
-    }
+    exchange::run(Input::Request(req, None), p.on_session(session)).await
 }
 
 /// `initialize`: a new connection; when the handshake succeeds it becomes a session.
-async fn initialize(
-    app: &Arc<App>,
-    http: &Arc<HttpRequestInfo>,
-    req: IncomingRequest,
-    caller: &Caller,
-    proposed: Option<String>,
-) -> Response {
+async fn initialize(p: &Post<'_>, req: IncomingRequest, proposed: Option<String>) -> Response {
+    let (app, caller) = (p.app, p.caller);
     // Unsolicited messages wait in the backlog for the session's GET stream.
     let (conn, _backlog, backlog_reader) = session_connection(&app.shared);
     let (tx, rx) = tokio::sync::oneshot::channel();
     let id = req.id.clone();
-    let route =
-        Route { notes: Outbox::discard(), answer: Answer::Once(tx), auth: caller.0.clone(), http: Some(http.clone()) };
+    let route = Route {
+        notes: Outbox::discard(),
+        answer: Answer::Once(tx),
+        auth: caller.0.clone(),
+        http: Some(p.http.clone()),
+    };
     conn.submit(Incoming::Request(req), None, route).await;
     let Ok(outcome) = rx.await else {
         return error(StatusCode::OK, Some(&id), &ProtocolError::internal("initialize was not answered"));
@@ -279,18 +276,12 @@ async fn initialize(
 /// which any other request first gets a session on, of the version its
 /// `MCP-Protocol-Version` header names (2025-03-26 when absent, the newest served legacy
 /// version when that one is not served) and nothing else known about its client.
-async fn sessionless(
-    app: &Arc<App>,
-    headers: &HeaderMap,
-    http: &Arc<HttpRequestInfo>,
-    req: IncomingRequest,
-    caller: &Caller,
-) -> Response {
-    let shared = &app.shared;
+async fn sessionless(p: &Post<'_>, req: IncomingRequest) -> Response {
+    let shared = &p.app.shared;
     let conn = Connection::new(shared.clone(), Outbox::discard(), ConnectionOptions::for_client(shared));
     if req.method != "initialize" {
         let legacy = |v: &ProtocolVersion| !v.is_modern() && shared.versions.contains(v);
-        let version = header(headers, VERSION_HEADER)
+        let version = header(p.headers, VERSION_HEADER)
             .and_then(ProtocolVersion::parse)
             .or(Some(ProtocolVersion::V2025_03_26))
             .filter(legacy)
@@ -307,28 +298,14 @@ async fn sessionless(
         let route = Route { notes: Outbox::discard(), answer: Answer::Once(tx), auth: None, http: None };
         conn.submit(Incoming::Request(handshake), None, route).await;
     }
-    let spec = ExchangeSpec {
-        modern: false,
-        conn,
-        session: None,
-        keepalive: app.options.sse_keepalive,
-        auth: caller.0.clone(),
-        http: Some(http.clone()),
-    };
-    exchange::run(Input::Request(req, None), spec).await
+    exchange::run(Input::Request(req, None), p.spec(false, conn, None)).await
 }
 
 /// A JSON-RPC batch: only on a 2025-03-26 session. It runs on the session's connection like
 /// a stdio batch (same limits, cancellation and notifications); the answer is one JSON
 /// array (or an SSE stream when notifications come first; 202 when it held no requests).
-async fn batch(
-    app: &Arc<App>,
-    headers: &HeaderMap,
-    http: &Arc<HttpRequestInfo>,
-    items: Vec<Value>,
-    caller: &Caller,
-) -> Response {
-    let session = match legacy_session_for(app, headers, caller).await {
+async fn batch(p: &Post<'_>, items: Vec<Value>) -> Response {
+    let session = match legacy_session_for(p.app, p.headers, p.caller).await {
         Some(Ok(Some(s))) if s.session.version.accepts_batches() => s,
         Some(Ok(None)) => return not_found_session(),
         Some(Err(e)) => return store_unavailable(None, &e),
@@ -340,7 +317,7 @@ async fn batch(
     if items.is_empty() {
         return error(StatusCode::BAD_REQUEST, None, &ProtocolError::invalid_request("empty batch"));
     }
-    exchange::run(Input::Batch(items), legacy_spec(app, session, http, caller)).await
+    exchange::run(Input::Batch(items), p.on_session(session)).await
 }
 
 /// GET: the session's stream of unsolicited messages (list changes, resource updates), whose
