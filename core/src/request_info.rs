@@ -1,93 +1,70 @@
 //! What a handler can learn about the transport request that carried its message: for
 //! Streamable HTTP (and the 2024-11-05 HTTP+SSE transport's POSTs), the HTTP request's
-//! headers, copied once into a compact form held by `Arc` and shared by every context of
-//! the request.
+//! headers, the transport's own map moved (not copied) behind an `Arc` and shared by the
+//! engine's checks and every context of the request.
 
 use std::fmt;
 
-use axum::http::HeaderMap;
 use axum::http::header::{AUTHORIZATION, COOKIE, HeaderName, PROXY_AUTHORIZATION};
+use axum::http::{HeaderMap, HeaderValue};
 
 /// The HTTP request that carried a message to the server. Its `Debug` form shows the
 /// credentials it carries (`Authorization`, `Proxy-Authorization`, `Cookie`, and
 /// `Mcp-Session-Id`, the only key of a session without bearer tokens) as `Sensitive`,
 /// so logging it leaks no token; [`HttpRequestInfo::header`] still reads them.
+///
+/// The values are slices of the connection's read buffer: a context kept past its request
+/// keeps that buffer too (the engine gives what outlives a request, a task's run, a copy
+/// of its own). Copy out what a handler needs to keep.
 #[derive(Default)]
 pub struct HttpRequestInfo {
-    /// Every header's name and value, one after another.
-    text: Box<[u8]>,
-    entries: Box<[Entry]>,
-}
-
-/// Where one header sits in [`HttpRequestInfo::text`].
-struct Entry {
-    name_end: u32,
-    start: u32,
-    end: u32,
-    sensitive: bool,
+    headers: HeaderMap,
 }
 
 impl HttpRequestInfo {
-    /// Copies the headers of a request, its credentials marked sensitive. A copy, in two
-    /// allocations, rather than the transport's map: its values are slices of the
-    /// connection's read buffer, and a context kept alive (by a language's garbage collector,
-    /// or by a task) would pin that whole buffer and make the connection allocate a new
-    /// one for every request.
-    pub(crate) fn new(headers: &HeaderMap) -> HttpRequestInfo {
-        let size = headers.iter().map(|(n, v)| n.as_str().len() + v.len()).sum();
-        let mut text = Vec::with_capacity(size);
-        let mut entries = Vec::with_capacity(headers.len());
-        for (name, value) in headers {
-            let start = text.len();
-            text.extend_from_slice(name.as_str().as_bytes());
-            let name_end = text.len();
-            text.extend_from_slice(value.as_bytes());
-            // Header blocks are bounded far below 4 GiB by the transport.
-            entries.push(Entry {
-                start: start as u32,
-                name_end: name_end as u32,
-                end: text.len() as u32,
-                sensitive: value.is_sensitive() || is_credential(name),
-            });
+    /// The headers of a request, taken over from the transport (no copy).
+    pub(crate) fn new(headers: HeaderMap) -> HttpRequestInfo {
+        HttpRequestInfo { headers }
+    }
+
+    /// The transport's map, for the engine's own checks.
+    pub(crate) fn map(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// A copy whose values own their bytes, for a holder that outlives the request (a
+    /// task's run): it keeps nothing of the connection's read buffer.
+    pub(crate) fn detached(&self) -> HttpRequestInfo {
+        let mut headers = HeaderMap::with_capacity(self.headers.len());
+        for (name, value) in &self.headers {
+            // `HeaderName`s are copied by the transport when it parses them; values are not.
+            let mut copy = HeaderValue::from_bytes(value.as_bytes()).unwrap_or_else(|_| HeaderValue::from_static(""));
+            copy.set_sensitive(value.is_sensitive());
+            headers.append(name.clone(), copy);
         }
-        HttpRequestInfo { text: text.into_boxed_slice(), entries: entries.into_boxed_slice() }
+        HttpRequestInfo { headers }
     }
 
-    fn name(&self, e: &Entry) -> &str {
-        // Header names are ASCII: the copy of a `HeaderName` is valid UTF-8.
-        std::str::from_utf8(&self.text[e.start as usize..e.name_end as usize]).unwrap_or_default()
-    }
-
-    fn value(&self, e: &Entry) -> &[u8] {
-        &self.text[e.name_end as usize..e.end as usize]
-    }
-
-    /// Every header in order, names lowercase, values as bytes (a name sent several times
-    /// appears several times).
+    /// Every header, names lowercase, values as bytes (a name sent several times appears
+    /// once per value, its values together, in the order they came).
     pub fn headers(&self) -> impl Iterator<Item = (&str, &[u8])> {
-        self.entries.iter().map(|e| (self.name(e), self.value(e)))
+        self.headers.iter().map(|(n, v)| (n.as_str(), v.as_bytes()))
     }
 
     /// The first value of the header `name` (any case) when it is visible ASCII text.
     pub fn header(&self, name: &str) -> Option<&str> {
-        let e = self.entries.iter().find(|e| self.name(e).eq_ignore_ascii_case(name))?;
-        let value = self.value(e);
-        if value.iter().all(|b| (0x20..0x7f).contains(b) || *b == b'\t') {
-            std::str::from_utf8(value).ok()
-        } else {
-            None
-        }
+        self.headers.get(name)?.to_str().ok()
     }
 }
 
 impl fmt::Debug for HttpRequestInfo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut map = f.debug_map();
-        for e in self.entries.iter() {
-            if e.sensitive {
-                map.entry(&self.name(e), &format_args!("Sensitive"));
+        for (name, value) in &self.headers {
+            if value.is_sensitive() || is_credential(name) {
+                map.entry(&name.as_str(), &format_args!("Sensitive"));
             } else {
-                map.entry(&self.name(e), &String::from_utf8_lossy(self.value(e)));
+                map.entry(&name.as_str(), &String::from_utf8_lossy(value.as_bytes()));
             }
         }
         map.finish()
@@ -116,7 +93,7 @@ mod tests {
         headers.insert("proxy-authorization", HeaderValue::from_static("Basic p"));
         headers.insert("mcp-session-id", HeaderValue::from_static("s1"));
         headers.insert("user-agent", HeaderValue::from_static("test"));
-        let info = HttpRequestInfo::new(&headers);
+        let info = HttpRequestInfo::new(headers);
         let shown = format!("{info:?}");
         for secret in ["Bearer t", "a=1", "b=2", "Basic p", "s1"] {
             assert!(!shown.contains(secret), "{shown}");
@@ -132,14 +109,16 @@ mod tests {
     }
 
     #[test]
-    fn values_are_copied_out_of_the_transport_buffer() {
+    fn a_detached_copy_keeps_nothing_of_the_transport_buffer() {
         let read_buffer = Bytes::from(b"Bearer token\xffbinary".to_vec());
         let mut headers = HeaderMap::new();
         headers.insert("authorization", HeaderValue::from_maybe_shared(read_buffer.slice(0..12)).unwrap());
         headers.insert("x-binary", HeaderValue::from_maybe_shared(read_buffer.slice(12..)).unwrap());
-        let info = HttpRequestInfo::new(&headers);
-        drop(headers);
-        assert!(read_buffer.is_unique(), "the request's info must not keep the read buffer alive");
+        let shared = HttpRequestInfo::new(headers);
+        assert!(!read_buffer.is_unique(), "the request's own map shares the transport buffer");
+        let info = shared.detached();
+        drop(shared);
+        assert!(read_buffer.is_unique(), "a detached copy must not keep the read buffer alive");
         assert_eq!(info.header("authorization"), Some("Bearer token"));
         // Not visible ASCII: listed, but not readable as text.
         assert_eq!(info.header("x-binary"), None);

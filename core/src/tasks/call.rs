@@ -149,7 +149,8 @@ async fn create(
         id: call.id.clone(),
         params: call.params.clone(),
         auth: call.peer.auth.clone(),
-        http: call.peer.http.clone(),
+        // The run outlives the request: a copy, not the transport's buffer.
+        http: call.peer.http.as_deref().map(|h| std::sync::Arc::new(h.detached())),
         answers,
         app_state,
     });

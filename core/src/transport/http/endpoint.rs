@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Extension, State};
+use axum::extract::{Extension, FromRequest, Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
@@ -36,10 +36,24 @@ fn header(headers: &HeaderMap, name: HeaderName) -> Option<&str> {
     headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim)
 }
 
-/// True when the `MCP-Protocol-Version` header names a version that is not a legacy one
-/// (2026-07-28, unknown, or garbage): such a request is on the 2026 wire.
-fn header_says_modern(headers: &HeaderMap) -> bool {
-    header(headers, VERSION_HEADER).is_some_and(|v| ProtocolVersion::parse(v).is_none_or(ProtocolVersion::is_modern))
+/// A header's value as text, trimmed (`None` when it is not visible ASCII).
+fn text(value: &HeaderValue) -> Option<&str> {
+    value.to_str().ok().map(str::trim)
+}
+
+/// The MCP headers of a POST, `(MCP-Protocol-Version, Mcp-Session-Id)` (the first of
+/// each), in one pass over the few headers a request has: two lookups by name would hash
+/// both names.
+fn mcp_headers(headers: &HeaderMap) -> (Option<&str>, Option<&str>) {
+    let (mut version, mut session) = (None, None);
+    for (name, value) in headers {
+        if version.is_none() && *name == VERSION_HEADER {
+            version = Some(text(value));
+        } else if session.is_none() && *name == SESSION_HEADER {
+            session = Some(text(value));
+        }
+    }
+    (version.flatten(), session.flatten())
 }
 
 /// POST: one JSON-RPC message (or a batch, on 2025-03-26 sessions).
@@ -47,20 +61,29 @@ pub(crate) async fn post(
     State(app): State<Arc<App>>,
     caller: Caller,
     proposed: Option<Extension<ProposedSessionId>>,
-    headers: HeaderMap,
-    body: Bytes,
+    request: Request,
 ) -> Response {
     if app.stopping.is_cancelled() {
         let e = ProtocolError::internal("the server is shutting down");
         return error(StatusCode::SERVICE_UNAVAILABLE, None, &e);
     }
+    // The headers are taken over, not copied (an extracted `HeaderMap` is a copy); the rest
+    // of the request (its body-size limit among its extensions) reads the body.
+    let (mut parts, body) = request.into_parts();
+    let headers = std::mem::take(&mut parts.headers);
+    let body = match Bytes::from_request(Request::from_parts(parts, body), &()).await {
+        Ok(b) => b,
+        Err(rejection) => return rejection.into_response(),
+    };
     let value: Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
         Err(e) => return error(StatusCode::BAD_REQUEST, None, &ProtocolError::parse_error(e)),
     };
-    let headers = &headers;
-    // Handlers may read the headers: copied once, shared by the request's contexts.
-    let p = Post { app: &app, caller: &caller, headers, http: Arc::new(HttpRequestInfo::new(headers)) };
+    // Shared by the engine's checks below and, through their contexts, the handlers.
+    let http = Arc::new(HttpRequestInfo::new(headers));
+    let headers = http.map();
+    let (version, session) = mcp_headers(headers);
+    let p = Post { app: &app, caller: &caller, headers, version, session, http: &http };
     if let Value::Array(items) = value {
         return batch(&p, items).await;
     }
@@ -70,9 +93,11 @@ pub(crate) async fn post(
     };
     match msg {
         Incoming::Request(req) => {
+            // A `MCP-Protocol-Version` that is not a legacy one (2026-07-28, unknown, or
+            // garbage) puts the request on the 2026 wire.
             let modern = meta::is_modern_shaped(req.params.as_ref())
                 || dispatch_router::MODERN_ONLY.contains(&req.method.as_str())
-                || header_says_modern(headers);
+                || p.version.is_some_and(|v| ProtocolVersion::parse(v).is_none_or(ProtocolVersion::is_modern));
             if modern {
                 modern_request(&p, req).await
             } else {
@@ -81,7 +106,7 @@ pub(crate) async fn post(
             }
         }
         m @ Incoming::Notification { .. } => {
-            match legacy_session_for(&app, headers, &caller).await {
+            match legacy_session_for(&p).await {
                 Some(Ok(Some(s))) => {
                     s.conn.submit(m, None, s.conn.route()).await;
                 }
@@ -91,7 +116,7 @@ pub(crate) async fn post(
             }
             StatusCode::ACCEPTED.into_response()
         }
-        m @ Incoming::Response { .. } => match legacy_session_for(&app, headers, &caller).await {
+        m @ Incoming::Response { .. } => match legacy_session_for(&p).await {
             Some(Ok(Some(s))) => {
                 s.conn.submit(m, None, s.conn.route()).await;
                 StatusCode::ACCEPTED.into_response()
@@ -108,12 +133,16 @@ pub(crate) async fn post(
 }
 
 /// One POST as the functions below read it: the listener, the caller, and the request's
-/// headers (the transport's map for the engine's own checks, and the copy handlers see).
+/// headers (the map the engine checks, which handlers see through [`HttpRequestInfo`]).
 struct Post<'a> {
     app: &'a Arc<App>,
     caller: &'a Caller,
     headers: &'a HeaderMap,
-    http: Arc<HttpRequestInfo>,
+    /// The `MCP-Protocol-Version` header.
+    version: Option<&'a str>,
+    /// The `Mcp-Session-Id` header.
+    session: Option<&'a str>,
+    http: &'a Arc<HttpRequestInfo>,
 }
 
 impl Post<'_> {
@@ -137,13 +166,9 @@ impl Post<'_> {
 
 /// The session a message names. `None`: no session header; `Some(Ok(None))`: unknown or
 /// ended session, or another caller's; `Some(Err)`: the shared store could not be read.
-async fn legacy_session_for(
-    app: &App,
-    headers: &HeaderMap,
-    caller: &Caller,
-) -> Option<Result<Option<Arc<HttpSession>>, ProtocolError>> {
-    let id = header(headers, SESSION_HEADER)?;
-    Some(app.sessions.find(&app.shared, id, caller.subject()).await)
+async fn legacy_session_for(p: &Post<'_>) -> Option<Result<Option<Arc<HttpSession>>, ProtocolError>> {
+    let id = p.session?;
+    Some(p.app.sessions.find(&p.app.shared, id, p.caller.subject()).await)
 }
 
 fn not_found_session() -> Response {
@@ -163,7 +188,7 @@ async fn modern_request(p: &Post<'_>, req: IncomingRequest) -> Response {
         Ok(m) => m,
         Err(e) => return error(StatusCode::BAD_REQUEST, Some(&req.id), &e),
     };
-    match header(headers, VERSION_HEADER) {
+    match p.version {
         None => {
             let e = ProtocolError::header_mismatch("MCP-Protocol-Version header is required");
             return error(StatusCode::BAD_REQUEST, Some(&req.id), &e);
@@ -197,13 +222,13 @@ async fn modern_request(p: &Post<'_>, req: IncomingRequest) -> Response {
 /// an id); anything else needs a live one. Without sessions (`HttpOptions::sessionless`)
 /// each request stands alone.
 async fn legacy_request(p: &Post<'_>, req: IncomingRequest, proposed: Option<String>) -> Response {
-    let (app, headers) = (p.app, p.headers);
+    let app = p.app;
     if !app.options.legacy_sessions {
         let e = ProtocolError::method_not_found(&req.method)
             .with_data(serde_json::json!({ "supported": app.shared.version_strings() }));
         return error(StatusCode::NOT_FOUND, Some(&req.id), &e);
     }
-    if let Some(v) = header(headers, VERSION_HEADER) {
+    if let Some(v) = p.version {
         let supported = ProtocolVersion::parse(v).is_some_and(|p| app.shared.versions.contains(&p));
         if !supported {
             let e = ProtocolError::invalid_request(format!("unsupported MCP-Protocol-Version `{v}`"));
@@ -216,7 +241,7 @@ async fn legacy_request(p: &Post<'_>, req: IncomingRequest, proposed: Option<Str
     if req.method == "initialize" {
         return initialize(p, req, proposed).await;
     }
-    let Some(id) = header(headers, SESSION_HEADER) else {
+    let Some(id) = p.session else {
         let e = ProtocolError::invalid_request("missing Mcp-Session-Id header (send initialize first)");
         return error(StatusCode::BAD_REQUEST, Some(&req.id), &e);
     };
@@ -281,7 +306,8 @@ async fn sessionless(p: &Post<'_>, req: IncomingRequest) -> Response {
     let conn = Connection::new(shared.clone(), Outbox::discard(), ConnectionOptions::for_client(shared));
     if req.method != "initialize" {
         let legacy = |v: &ProtocolVersion| !v.is_modern() && shared.versions.contains(v);
-        let version = header(p.headers, VERSION_HEADER)
+        let version = p
+            .version
             .and_then(ProtocolVersion::parse)
             .or(Some(ProtocolVersion::V2025_03_26))
             .filter(legacy)
@@ -305,7 +331,7 @@ async fn sessionless(p: &Post<'_>, req: IncomingRequest) -> Response {
 /// a stdio batch (same limits, cancellation and notifications); the answer is one JSON
 /// array (or an SSE stream when notifications come first; 202 when it held no requests).
 async fn batch(p: &Post<'_>, items: Vec<Value>) -> Response {
-    let session = match legacy_session_for(p.app, p.headers, p.caller).await {
+    let session = match legacy_session_for(p).await {
         Some(Ok(Some(s))) if s.session.version.accepts_batches() => s,
         Some(Ok(None)) => return not_found_session(),
         Some(Err(e)) => return store_unavailable(None, &e),

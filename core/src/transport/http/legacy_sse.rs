@@ -200,7 +200,7 @@ pub(crate) async fn message(
         cell.set(info.clone());
     }
     let conn = &session.conn;
-    let route = Route { http: Some(Arc::new(HttpRequestInfo::new(&headers))), ..conn.route() };
+    let route = Route { http: Some(Arc::new(HttpRequestInfo::new(headers))), ..conn.route() };
     let delivered = tokio::select! {
         _ = conn.receive_value(value, route) => true,
         () = session.ended.cancelled() => false,
