@@ -80,7 +80,9 @@ impl Held {
             Held::Queue(Some(slot), q) => {
                 if slot.send(outcome.response) {
                     if let Some(t) = outcome.trailing {
-                        q.send(t).await;
+                        // Boxed: rare (a listen's end), and it would make every request's
+                        // future larger.
+                        Box::pin(q.send(t)).await;
                     }
                 }
             }
@@ -404,7 +406,10 @@ impl Connection {
                     http,
                     conn: Arc::as_ptr(&conn) as usize,
                 };
-                let mut handled = std::pin::pin!(router::handle(&conn.shared, &peer, req, meta, task_token.clone()));
+                // Boxed: held inline, it would keep its room in the task's future past its
+                // end (the compiler does not reuse a pinned local's room for the delivery
+                // below), making that future larger than the allocator's small-block cache.
+                let mut handled = Box::pin(router::handle(&conn.shared, &peer, req, meta, task_token.clone()));
                 if serial.is_some() {
                     handled.await
                 } else {
