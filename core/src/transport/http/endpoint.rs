@@ -33,7 +33,7 @@ const SESSION_HEADER: HeaderName = HeaderName::from_static("mcp-session-id");
 const VERSION_HEADER: HeaderName = HeaderName::from_static("mcp-protocol-version");
 
 fn header(headers: &HeaderMap, name: HeaderName) -> Option<&str> {
-    headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim)
+    headers.get(name).and_then(text)
 }
 
 /// A header's value as text, trimmed (`None` when it is not visible ASCII).
@@ -81,9 +81,8 @@ pub(crate) async fn post(
     };
     // Shared by the engine's checks below and, through their contexts, the handlers.
     let http = Arc::new(HttpRequestInfo::new(headers));
-    let headers = http.map();
-    let (version, session) = mcp_headers(headers);
-    let p = Post { app: &app, caller: &caller, headers, version, session, http: &http };
+    let (version, session) = mcp_headers(http.map());
+    let p = Post { app: &app, caller: &caller, version, session, http: &http };
     if let Value::Array(items) = value {
         return batch(&p, items).await;
     }
@@ -133,11 +132,10 @@ pub(crate) async fn post(
 }
 
 /// One POST as the functions below read it: the listener, the caller, and the request's
-/// headers (the map the engine checks, which handlers see through [`HttpRequestInfo`]).
+/// headers (the map the engine checks is the one handlers see through [`HttpRequestInfo`]).
 struct Post<'a> {
     app: &'a Arc<App>,
     caller: &'a Caller,
-    headers: &'a HeaderMap,
     /// The `MCP-Protocol-Version` header.
     version: Option<&'a str>,
     /// The `Mcp-Session-Id` header.
@@ -183,7 +181,7 @@ fn store_unavailable(id: Option<&RequestId>, e: &ProtocolError) -> Response {
 /// A 2026-07-28 request: `_meta` (400/-32602), then the headers against the body
 /// (400/-32020), then dispatch (version 400/-32022, method 404/-32601, capability 400/-32021).
 async fn modern_request(p: &Post<'_>, req: IncomingRequest) -> Response {
-    let (app, headers) = (p.app, p.headers);
+    let (app, headers) = (p.app, p.http.map());
     let meta = match RequestMeta::from_params(req.params.as_ref()) {
         Ok(m) => m,
         Err(e) => return error(StatusCode::BAD_REQUEST, Some(&req.id), &e),
