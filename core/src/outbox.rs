@@ -34,6 +34,8 @@ struct State {
     bytes: usize,
     /// Room held by [`Slot`]s for messages not sent yet.
     reserved: usize,
+    /// Senders waiting for room: only then does taking a message out wake anyone.
+    waiting: usize,
     closed: bool,
     dropped: u64,
 }
@@ -51,6 +53,23 @@ struct Queue {
 impl Queue {
     fn full(&self, s: &State) -> bool {
         s.items.len() + s.reserved >= self.max_items || (s.bytes >= self.max_bytes && !s.items.is_empty())
+    }
+
+    /// Wakes the senders waiting for room (or for the end), if any. Called with the state
+    /// locked, so a sender cannot start waiting between the check and the wake-up.
+    fn room_made(&self, s: &State) {
+        if s.waiting > 0 {
+            self.writable.notify_waiters();
+        }
+    }
+}
+
+/// A sender counted in [`State::waiting`] while it waits for room.
+struct Waiting<'a>(&'a Queue);
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        lock(&self.0.state).waiting -= 1;
     }
 }
 
@@ -70,7 +89,14 @@ pub(crate) struct OutboxReader {
 /// larger than that still goes through when the queue is empty).
 pub(crate) fn outbox(name: &'static str, max_items: usize, max_bytes: usize) -> (Outbox, OutboxReader) {
     let queue = Arc::new(Queue {
-        state: Mutex::new(State { items: VecDeque::new(), bytes: 0, reserved: 0, closed: false, dropped: 0 }),
+        state: Mutex::new(State {
+            items: VecDeque::new(),
+            bytes: 0,
+            reserved: 0,
+            waiting: 0,
+            closed: false,
+            dropped: 0,
+        }),
         readable: Notify::new(),
         writable: Notify::new(),
         max_items: max_items.max(1),
@@ -101,10 +127,11 @@ impl Outbox {
     pub async fn reserve(&self) -> Option<Slot> {
         let q = &*self.queue;
         loop {
+            // Registered as a waiter only when the queue is full: the common case takes
+            // one lock.
             let room = q.writable.notified();
             let mut room = std::pin::pin!(room);
-            room.as_mut().enable();
-            {
+            let _waiting = {
                 let mut s = lock(&q.state);
                 if s.closed {
                     return None;
@@ -113,7 +140,11 @@ impl Outbox {
                     s.reserved += 1;
                     return Some(Slot { queue: Some(self.queue.clone()) });
                 }
-            }
+                // Enabled while the state is locked, so room made after the check wakes it.
+                room.as_mut().enable();
+                s.waiting += 1;
+                Waiting(q)
+            };
             room.await;
         }
     }
@@ -180,8 +211,6 @@ impl Slot {
         let mut s = lock(&q.state);
         s.reserved -= 1;
         if s.closed {
-            drop(s);
-            q.writable.notify_waiters();
             return false;
         }
         s.bytes += bytes.len();
@@ -195,8 +224,9 @@ impl Slot {
 impl Drop for Slot {
     fn drop(&mut self) {
         if let Some(q) = self.queue.take() {
-            lock(&q.state).reserved -= 1;
-            q.writable.notify_waiters();
+            let mut s = lock(&q.state);
+            s.reserved -= 1;
+            q.room_made(&s);
         }
     }
 }
@@ -216,7 +246,6 @@ impl OutboxReader {
         loop {
             let ready = q.readable.notified();
             let mut ready = std::pin::pin!(ready);
-            ready.as_mut().enable();
             {
                 let mut s = lock(&q.state);
                 if let Some(m) = self.pop(&mut s) {
@@ -225,6 +254,9 @@ impl OutboxReader {
                 if s.closed {
                     return None;
                 }
+                // Enabled while the state is locked: a message queued after the check
+                // wakes it (senders notify after they unlock).
+                ready.as_mut().enable();
             }
             ready.await;
         }
@@ -244,7 +276,7 @@ impl OutboxReader {
     fn pop(&self, s: &mut State) -> Option<Vec<u8>> {
         let (m, _) = s.items.pop_front()?;
         s.bytes -= m.len();
-        self.queue.writable.notify_waiters();
+        self.queue.room_made(s);
         Some(m)
     }
 }
@@ -255,8 +287,7 @@ impl Drop for OutboxReader {
         s.closed = true;
         s.items.clear();
         s.bytes = 0;
-        drop(s);
-        self.queue.writable.notify_waiters();
+        self.queue.room_made(&s);
     }
 }
 
@@ -339,6 +370,24 @@ mod tests {
         drop(rx);
         assert!(!blocked.await.unwrap());
         assert!(!out.send(b"e".to_vec()).await);
+    }
+
+    #[tokio::test]
+    async fn a_sender_that_gives_up_waiting_is_no_longer_counted() {
+        let (out, mut rx) = outbox("test", 1, 1 << 20);
+        assert!(out.send(b"a".to_vec()).await);
+        let waiting = {
+            let out = out.clone();
+            tokio::spawn(async move { out.send(b"b".to_vec()).await })
+        };
+        tokio::task::yield_now().await;
+        assert_eq!(lock(&out.queue.state).waiting, 1);
+        waiting.abort();
+        let _ = waiting.await;
+        assert_eq!(lock(&out.queue.state).waiting, 0);
+        assert_eq!(rx.recv().await, Some(b"a".to_vec()));
+        assert!(out.send(b"c".to_vec()).await);
+        assert_eq!(rx.recv().await, Some(b"c".to_vec()));
     }
 
     #[tokio::test]

@@ -3,6 +3,7 @@
 //! sent for a cancelled request.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -15,8 +16,9 @@ pub(crate) use crate::context::RequestToken;
 pub(crate) struct InFlight {
     /// Each entry carries a serial number: a client may reuse an id once its request was
     /// cancelled, and the cancelled request, still winding down, must not take the entry
-    /// of the new one.
-    table: Mutex<HashMap<RequestId, (u64, RequestToken)>>,
+    /// of the new one. Ids are the client's, but the table holds at most the connection's
+    /// in-flight limit, so a fast seeded hasher instead of SipHash.
+    table: Mutex<HashMap<RequestId, (u64, RequestToken), foldhash::fast::RandomState>>,
     serial: AtomicU64,
 }
 
@@ -24,13 +26,14 @@ impl InFlight {
     /// Registers a request and returns its serial number for [`InFlight::finish`]; `None`
     /// if the id is already in flight (ids must be unique).
     pub fn insert(&self, id: RequestId, token: RequestToken) -> Option<u64> {
-        let mut t = lock(&self.table);
-        if t.contains_key(&id) {
-            return None;
+        match lock(&self.table).entry(id) {
+            Entry::Occupied(_) => None,
+            Entry::Vacant(place) => {
+                let serial = self.serial.fetch_add(1, Ordering::Relaxed);
+                place.insert((serial, token));
+                Some(serial)
+            }
         }
-        let serial = self.serial.fetch_add(1, Ordering::Relaxed);
-        t.insert(id, (serial, token));
-        Some(serial)
     }
 
     /// `notifications/cancelled`: trips the token and forgets the request (no response).
@@ -45,11 +48,15 @@ impl InFlight {
     /// cancelled).
     pub fn finish(&self, id: &RequestId, serial: u64) -> bool {
         let mut t = lock(&self.table);
-        if t.get(id).is_some_and(|(s, _)| *s == serial) {
-            t.remove(id);
-            return true;
+        match t.remove(id) {
+            Some((s, _)) if s == serial => true,
+            // Another request's entry under a reused id: put it back.
+            Some(other) => {
+                t.insert(id.clone(), other);
+                false
+            }
+            None => false,
         }
-        false
     }
 
     /// Trips the token of every request in flight (hard shutdown). Requests the client

@@ -22,7 +22,9 @@ type PageCache = Mutex<HashMap<(ProtocolVersion, usize), Arc<Vec<u8>>>>;
 
 pub(crate) struct Catalog<T> {
     items: Vec<Arc<T>>,
-    index: HashMap<String, usize>,
+    /// Looked up on every call by name; keys are the server's own (registered), so a fast
+    /// seeded hasher instead of SipHash.
+    index: HashMap<String, usize, foldhash::fast::RandomState>,
     pages: Arc<PageCache>,
     /// Something was registered here once: the kind's capability stays announced (and its
     /// list methods answer, empty if need be) for the life of the server.
@@ -31,7 +33,7 @@ pub(crate) struct Catalog<T> {
 
 impl<T> Default for Catalog<T> {
     fn default() -> Self {
-        Catalog { items: Vec::new(), index: HashMap::new(), pages: Arc::default(), announced: false }
+        Catalog { items: Vec::new(), index: HashMap::default(), pages: Arc::default(), announced: false }
     }
 }
 

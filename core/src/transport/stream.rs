@@ -46,41 +46,32 @@ where
     let writer_task = tokio::spawn(write_loop(writer, rx, writer_done.clone()));
     let options = ConnectionOptions::for_client(&shared);
     let conn = Connection::new(shared.clone(), out.clone(), options);
-    let mut lines = LineReader::new(BufReader::with_capacity(64 * 1024, reader), shared.limits.max_message_size);
-    let mut read_error = None;
-    // Built once, not per message: a `cancelled()` future registers a waiter each time it
-    // is first polled.
-    let stopped = async {
-        tokio::select! {
-            () = stop.cancelled() => {}
-            () = shared.shutdown.cancelled() => {}
-            () = writer_done.cancelled() => {}
+    let lines = LineReader::new(BufReader::with_capacity(64 * 1024, reader), shared.limits.max_message_size);
+    // Reading runs as a task of its own, and this one only waits for it or for a stop. In
+    // one task, every wake-up of the reader (each message) would poll the three stop
+    // signals again, and polling a cancellation token's future takes two locks.
+    let mut reading = tokio::spawn(read_loop(conn.clone(), lines));
+    let finished = tokio::select! {
+        biased;
+        r = &mut reading => Some(r),
+        () = stop.cancelled() => None,
+        () = shared.shutdown.cancelled() => None,
+        () = writer_done.cancelled() => None,
+    };
+    let read_result = match finished {
+        Some(r) => r,
+        // Stopped while reading (or while waiting for room in the output queue, which a
+        // client that does not read must not make last): the reader ends where it is.
+        None => {
+            reading.abort();
+            reading.await
         }
     };
-    let mut stopped = std::pin::pin!(stopped);
-    loop {
-        let frame = tokio::select! {
-            biased;
-            frame = lines.next_frame() => frame,
-            () = &mut stopped => break,
-        };
-        match frame {
-            Ok(Some(frame)) => {
-                // Waiting for room in the output queue (a client that does not read) must
-                // not keep the connection from stopping.
-                tokio::select! {
-                    biased;
-                    () = on_frame(&conn, frame) => {}
-                    () = &mut stopped => break,
-                }
-            }
-            Ok(None) => break,
-            Err(e) => {
-                read_error = Some(e);
-                break;
-            }
-        }
-    }
+    let read_error = match read_result {
+        Ok(r) => r.err(),
+        Err(e) if e.is_panic() => Some(std::io::Error::other("the reader failed unexpectedly")),
+        Err(_) => None,
+    };
     conn.shutdown().await;
     out.close();
     let write_result = writer_task.await.unwrap_or_else(|e| Err(std::io::Error::other(e)));
@@ -92,6 +83,17 @@ where
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
         _ => Ok(()),
     }
+}
+
+/// Reads frames and hands them to the connection until the input ends or fails.
+async fn read_loop<R: AsyncRead + Unpin>(
+    conn: Arc<Connection>,
+    mut lines: LineReader<BufReader<R>>,
+) -> std::io::Result<()> {
+    while let Some(frame) = lines.next_frame().await? {
+        on_frame(&conn, frame).await;
+    }
+    Ok(())
 }
 
 /// Hands one frame to the connection, then lets the request tasks it spawned run.
