@@ -9,9 +9,12 @@ use std::sync::{LazyLock, Mutex, MutexGuard};
 
 use crate::responder::{Responder, mcpf_responder};
 
+/// One shard: handles are the table's own numbers, so a fast seeded hasher.
+type Shard = HashMap<usize, Responder, foldhash::fast::RandomState>;
+
 struct Table {
     /// Handles are spread over the shards by their low bits.
-    shards: [Mutex<HashMap<usize, Responder>>; 16],
+    shards: [Mutex<Shard>; 16],
     /// The next handle; 0 (NULL) is never issued.
     next: AtomicUsize,
 }
@@ -19,13 +22,13 @@ struct Table {
 /// The one table of the process.
 fn table() -> &'static Table {
     static TABLE: LazyLock<Table> = LazyLock::new(|| Table {
-        shards: std::array::from_fn(|_| Mutex::new(HashMap::new())),
+        shards: std::array::from_fn(|_| Mutex::new(HashMap::default())),
         next: AtomicUsize::new(1),
     });
     &TABLE
 }
 
-fn shard(handle: usize) -> MutexGuard<'static, HashMap<usize, Responder>> {
+fn shard(handle: usize) -> MutexGuard<'static, Shard> {
     let shards = &table().shards;
     shards[handle % shards.len()].lock().unwrap_or_else(|e| e.into_inner())
 }

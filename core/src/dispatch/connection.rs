@@ -6,7 +6,11 @@
 //! and graceful shutdown. Transports keep only framing and writing: they hand it parsed
 //! messages and say where the output goes ([`Route`]).
 
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
+use std::task::{Context, Poll, Waker};
 
 use serde_json::{Value, json};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
@@ -135,6 +139,9 @@ pub(crate) struct Connection {
     in_flight: InFlight,
     permits: Arc<Semaphore>,
     own_ids: bool,
+    /// The connection runs on a single-threaded runtime: a request is polled once where it
+    /// arrives and becomes a task of its own only if it has to wait (see [`Connection::run`]).
+    inline_first_poll: bool,
     /// Graceful stop: no new requests, listen streams end.
     stopping: Arc<CancellationToken>,
     /// Tripped when the grace period of a shutdown is over: cancels the requests the
@@ -167,6 +174,8 @@ impl Connection {
             session: OnceLock::new(),
             in_flight: InFlight::default(),
             own_ids: options.own_ids,
+            inline_first_poll: tokio::runtime::Handle::try_current()
+                .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::CurrentThread),
             stopping: Arc::new(CancellationToken::new()),
             hard_stop: CancellationToken::new(),
             tasks: TaskTracker::new(),
@@ -453,8 +462,29 @@ impl Connection {
         };
         // Boxed: spawning moves the future several times (into the span's wrapper, the
         // tracker's, the task's cell), and a request's future is large.
-        self.tasks.spawn(tracing::Instrument::instrument(Box::pin(task), instrument));
+        self.run(tracing::Instrument::instrument(Box::pin(task), instrument));
         Submitted::Running(Some(token))
+    }
+
+    /// Runs a request's future. On a multi-threaded runtime it is spawned, so requests run
+    /// in parallel with reading. On a single-threaded one (where a spawned task would run on
+    /// this same thread right after the reader yields anyway) it is polled once here first,
+    /// and spawned only if it is not finished: a request that completes without waiting (a
+    /// synchronous handler) costs no task, no scheduling and no cross-task wake-up.
+    fn run<F: Future<Output = ()> + Unpin + Send + 'static>(&self, request: F) {
+        let mut request = self.tasks.track_future(request);
+        if self.inline_first_poll {
+            // A waker that does nothing: if the request has to wait, its task polls it again
+            // first thing, and that poll registers the task's own waker.
+            let mut cx = Context::from_waker(Waker::noop());
+            // As in a task of its own, a panic ends the request, not the connection (handler
+            // panics are already caught inside and answered).
+            match std::panic::catch_unwind(AssertUnwindSafe(|| Pin::new(&mut request).poll(&mut cx))) {
+                Ok(Poll::Pending) => {}
+                Ok(Poll::Ready(())) | Err(_) => return,
+            }
+        }
+        tokio::spawn(request);
     }
 
     /// A JSON-RPC batch (2025-03-26 sessions only): its requests run concurrently, and
