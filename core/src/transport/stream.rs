@@ -44,7 +44,7 @@ where
     let (out, rx) = outbox("connection output", shared.limits.max_queued_messages, queue_bytes(&shared));
     let writer_done = CancellationToken::new();
     let writer_task = tokio::spawn(write_loop(writer, rx, writer_done.clone()));
-    let options = ConnectionOptions::for_client(&shared);
+    let options = ConnectionOptions { inline_first_poll: true, ..ConnectionOptions::for_client(&shared) };
     let conn = Connection::new(shared.clone(), out.clone(), options);
     let lines = LineReader::new(BufReader::with_capacity(64 * 1024, reader), shared.limits.max_message_size);
     // Reading runs as a task of its own, and this one only waits for it or for a stop. In

@@ -66,7 +66,11 @@ impl HttpApp {
         let stateless = Connection::new(
             shared.clone(),
             crate::dispatch::Outbox::discard(),
-            ConnectionOptions { max_in_flight: shared.limits.max_in_flight, own_ids: false, auth: None },
+            ConnectionOptions {
+                max_in_flight: shared.limits.max_in_flight,
+                own_ids: false,
+                ..ConnectionOptions::for_client(&shared)
+            },
         );
         let gone = CancellationToken::new();
         let (store, store_error) = match options.shared_store.clone() {
