@@ -295,6 +295,14 @@ impl Drop for OutboxReader {
 mod tests {
     use super::*;
 
+    /// A task sending `message` to `out`, run until it waits (the queue must be full).
+    async fn sender_waiting(out: &Outbox, message: &[u8]) -> tokio::task::JoinHandle<bool> {
+        let (out, message) = (out.clone(), message.to_vec());
+        let task = tokio::spawn(async move { out.send(message).await });
+        tokio::task::yield_now().await;
+        task
+    }
+
     #[tokio::test]
     async fn a_full_queue_drops_the_oldest_notification_and_keeps_responses() {
         let (out, mut rx) = outbox("test", 3, 1 << 20);
@@ -352,21 +360,13 @@ mod tests {
     async fn send_waits_for_room_and_fails_once_the_reader_is_gone() {
         let (out, mut rx) = outbox("test", 1, 1 << 20);
         assert!(out.send(b"a".to_vec()).await);
-        let waiting = {
-            let out = out.clone();
-            tokio::spawn(async move { out.send(b"b".to_vec()).await })
-        };
-        tokio::task::yield_now().await;
+        let waiting = sender_waiting(&out, b"b").await;
         assert!(!waiting.is_finished());
         assert_eq!(rx.recv().await, Some(b"a".to_vec()));
         assert!(waiting.await.unwrap());
         assert_eq!(rx.recv().await, Some(b"b".to_vec()));
         assert!(out.send(b"c".to_vec()).await);
-        let blocked = {
-            let out = out.clone();
-            tokio::spawn(async move { out.send(b"d".to_vec()).await })
-        };
-        tokio::task::yield_now().await;
+        let blocked = sender_waiting(&out, b"d").await;
         drop(rx);
         assert!(!blocked.await.unwrap());
         assert!(!out.send(b"e".to_vec()).await);
@@ -376,11 +376,7 @@ mod tests {
     async fn a_sender_that_gives_up_waiting_is_no_longer_counted() {
         let (out, mut rx) = outbox("test", 1, 1 << 20);
         assert!(out.send(b"a".to_vec()).await);
-        let waiting = {
-            let out = out.clone();
-            tokio::spawn(async move { out.send(b"b".to_vec()).await })
-        };
-        tokio::task::yield_now().await;
+        let waiting = sender_waiting(&out, b"b").await;
         assert_eq!(lock(&out.queue.state).waiting, 1);
         waiting.abort();
         let _ = waiting.await;
