@@ -10,9 +10,6 @@ use std::sync::{Arc, OnceLock};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-/// Room for the JSON text of typical arguments (larger ones grow the buffer).
-const TEXT_CAPACITY: usize = 256;
-
 /// The arguments of one `tools/call`: a JSON object already validated against the tool's
 /// `inputSchema`. Cloning is a reference-count increment. Derefs to the [`Value`].
 #[derive(Clone)]
@@ -53,13 +50,11 @@ impl Arguments {
 
     fn with_nul(&self) -> &String {
         self.0.text.get_or_init(|| {
-            // Written straight into one buffer (usually one allocation); `Display` would go
-            // through the formatter piece by piece and grow the string as it goes.
-            let mut text = Vec::with_capacity(TEXT_CAPACITY);
-            // Serializing a `Value` into memory cannot fail, and always gives UTF-8.
-            let _ = serde_json::to_writer(&mut text, &self.0.value);
-            text.push(0);
-            String::from_utf8(text).unwrap_or_else(|_| "{}\0".to_owned())
+            // serde_json writes into one buffer (`Display` would go through the formatter
+            // piece by piece); serializing a `Value` cannot fail.
+            let mut text = serde_json::to_string(&self.0.value).unwrap_or_else(|_| "{}".to_owned());
+            text.push('\0');
+            text
         })
     }
 
