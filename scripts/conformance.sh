@@ -14,6 +14,9 @@ if [[ ! -x "$runner" ]]; then
 fi
 out_root="$root/target/conformance"
 mkdir -p "$out_root"
+# Every fixture's lines, from which docs/CONFORMANCE.md's results table is written at the end.
+results="$out_root/results.txt"
+: >"$results"
 
 # The suite and its Node.js are installed once, here, so that a failure to install is told
 # once and plainly instead of as sixteen runs that did not start.
@@ -46,6 +49,8 @@ run_language() { # run_language NAME COMMAND...   (SERVE_FLAG: how the command i
   pid=$!
   if ! wait_ready "$port" "$pid"; then
     echo "conformance[$lang]: the fixture did not start (see $out_root/$lang-server.log)" >&2
+    echo "conformance[$lang] 2025-11-25: did not run" >>"$results"
+    echo "conformance[$lang] 2026-07-28: did not run" >>"$results"
     kill "$pid" 2>/dev/null || true
     status=1
     return
@@ -64,7 +69,7 @@ run_language() { # run_language NAME COMMAND...   (SERVE_FLAG: how the command i
       status=1
       tail -n 20 "$out.log" | sed 's/^/  /' >&2 || true
     fi
-    echo "conformance[$lang] $label: ${line#conformance: }"
+    echo "conformance[$lang] $label: ${line#conformance: }" | tee -a "$results"
     if [[ "$line" =~ ([0-9]+)\ failed && "${BASH_REMATCH[1]}" != "0" && "$label" != "all" ]]; then
       status=1
       sed -n 's/^FAIL /  failed: /p' "$out/summary.txt" 2>/dev/null || true
@@ -88,4 +93,5 @@ run_language python "$root/target/python/venv/bin/python" "$root/examples/python
 # The Python fixture mounted in a Starlette application under uvicorn (ASGI), from the venv
 # that has them.
 SERVE_FLAG=--asgi run_language python-asgi "$root/.venv/bin/python" "$root/examples/python/conformance_fixture.py"
+python3 "$root/scripts/conformance-table.py" "$results"
 exit $status

@@ -31,7 +31,7 @@ __all__ = ["MCPServer", "FastMCP"]
 _UNSUPPORTED = {
     "auth_server_provider": "mcpforge verifies bearer tokens (token_verifier) but is not an OAuth authorization server",
     "extensions": "the official SDK's Extension objects have no mcpforge counterpart (use Server(extensions={id: settings}))",
-    "middleware": "mcpforge has no middleware",
+    "middleware": "the official SDK's middleware objects are not taken here: register mcpforge middleware with server.add_middleware(mw) (docs/python.md, Middleware)",
     "subscriptions": "resource subscriptions are the engine's own",
     "request_state_security": "the engine seals requestState itself (Server(state_key=...))",
     "cache_hints": "use Server(cache_ttl=..., cache_scope=...)",
