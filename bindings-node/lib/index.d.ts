@@ -278,6 +278,13 @@ export interface ListenOptions {
   http?: HttpListenOptions;
   /** Close the server on SIGINT/SIGTERM while listening (default true). */
   handleSignals?: boolean;
+  /**
+   * After such a signal closed the server and every request was answered, `listen()`
+   * returns and the process exits 1 s later at the latest (with `process.exitCode`, 0 unless
+   * set), even if handlers left timers or sockets behind. Default true; false leaves ending
+   * the process to the application.
+   */
+  exitOnSignal?: boolean;
 }
 
 /** Engine limits. */

@@ -57,6 +57,23 @@ function uriObject(uri) {
   }
 }
 
+/**
+ * How long the code after `await listen()` has to finish once a signal closed the server,
+ * before the process exits (sooner when nothing else holds it).
+ */
+const SIGNAL_EXIT_DELAY_MS = 1000;
+
+/**
+ * Ends the process `SIGNAL_EXIT_DELAY_MS` after a signal-driven shutdown (with
+ * `process.exitCode`, 0 unless the application set one): every request was answered, and a
+ * timer or socket a handler left behind must not keep a stopped server's process alive (as
+ * the engine's other languages, and Node's own default for the signal, end it). The timer is
+ * unref'd, so a process with nothing left to do exits at once.
+ */
+function exitAfterSignal() {
+  setTimeout(() => process.exit(), SIGNAL_EXIT_DELAY_MS).unref();
+}
+
 class Server {
   #native;
   /** Applications handed to `httpHandler`/`fetchHandler`, drained by `close()`. */
@@ -417,16 +434,20 @@ class Server {
   /**
    * Serves until the server stops: stdio by default (until stdin closes), or Streamable
    * HTTP with `{ http: { host, port, path, ..., auth, onListening } }`. SIGINT and SIGTERM
-   * close the server while it listens (`handleSignals: false` to opt out).
+   * close the server while it listens (`handleSignals: false` to opt out); once that
+   * shutdown answered every request, `listen()` returns and the process exits soon after,
+   * even if handlers left timers or sockets behind (`exitOnSignal: false` to leave the
+   * process running).
    */
   async listen(options = {}) {
-    const stop = options.handleSignals === false ? () => {} : this.#closeOnSignals();
+    const signals = options.handleSignals === false ? null : this.#closeOnSignals();
     try {
       if (options.http) await this.#listenHttp(options.http);
       else await this.#track(this.#native.serveStdio());
     } finally {
-      stop();
+      signals?.stop();
     }
+    if (signals?.received() && options.exitOnSignal !== false) exitAfterSignal();
   }
 
   /** The engine's JSON HTTP options and the handler id of the token verifier, if any. */
@@ -492,15 +513,24 @@ class Server {
     return this.#http;
   }
 
+  /**
+   * Closes the server on the first SIGINT or SIGTERM: `{ stop, received }`, `stop()` removing
+   * the listeners, `received()` whether a signal closed the server.
+   */
   #closeOnSignals() {
+    let received = false;
     const onSignal = () => {
+      received = true;
       this.close().catch(() => {});
     };
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
-    return () => {
-      process.removeListener('SIGINT', onSignal);
-      process.removeListener('SIGTERM', onSignal);
+    return {
+      stop() {
+        process.removeListener('SIGINT', onSignal);
+        process.removeListener('SIGTERM', onSignal);
+      },
+      received: () => received,
     };
   }
 

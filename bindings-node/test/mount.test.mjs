@@ -9,21 +9,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { Server } from '../lib/index.mjs';
-import { deferred, within } from './helpers.mjs';
+import { MODERN_META as META, deferred, modernCall, within } from './helpers.mjs';
 
-const META = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} };
 const ACCEPT = 'application/json, text/event-stream';
-
-function modernCall(name, args) {
-  const headers = {
-    'content-type': 'application/json',
-    accept: ACCEPT,
-    'mcp-protocol-version': '2026-07-28',
-    'mcp-method': 'tools/call',
-    'mcp-name': name,
-  };
-  return { headers, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args, _meta: META } }) };
-}
 
 /** A server with `echo`, `steps` (progress 1..3 then "done") and `wait` (until cancelled). */
 function makeServer(events) {
