@@ -263,7 +263,10 @@ export type MountOptions = Omit<
   'host' | 'port' | 'onListening' | 'websocket' | 'maxConnections' | 'headerTimeoutMs' | 'idleTimeoutMs' | 'bodyTimeoutMs'
 >;
 
-/** A Node request handler (Express, `node:http`); `parsedBody` when a body parser read the request. */
+/**
+ * A Node request handler (Express, `node:http`). Behind a body parser it reads the raw body
+ * the parser kept in `req.rawBody`, else `parsedBody` (or `req.body`) written back as JSON.
+ */
 export type NodeMcpHandler = (
   req: import('node:http').IncomingMessage,
   res: import('node:http').ServerResponse,
@@ -808,7 +811,8 @@ export declare class StreamableHTTPServerTransport implements McpForgeTransport 
   onmessage?: (message: unknown) => void;
   start(): Promise<void>;
   /**
-   * Answers one request (POST, GET stream, DELETE); `parsedBody`: what `express.json()` read.
+   * Answers one request (POST, GET stream, DELETE); `parsedBody`: what `express.json()` read
+   * (used when neither `req.rawBody` nor the unread stream has the client's bytes).
    * Does not reject: a callback that throws goes to `onerror` and the client gets a 500.
    */
   handleRequest(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, parsedBody?: unknown): Promise<void>;
@@ -823,6 +827,7 @@ export declare class WebStandardStreamableHTTPServerTransport implements McpForg
   onerror?: (error: Error) => void;
   onmessage?: (message: unknown) => void;
   start(): Promise<void>;
+  /** `options.parsedBody` is used only when the request's own body was read already. */
   handleRequest(request: Request, options?: { parsedBody?: unknown }): Promise<Response>;
   close(): Promise<void>;
 }

@@ -484,8 +484,9 @@ class Server {
    * `node:http`). The engine answers every request, as on its own listener. Options as for
    * `listen({ http })`: `path` (default `/mcp`, matched against `req.url`, which Express
    * makes relative to a mount), `allowedHosts`, `allowedOrigins`, `auth`, `maxBody`, ... (the
-   * connection limits are the host server's). A body already parsed (`express.json()`) is
-   * taken from `parsedBody` or `req.body`.
+   * connection limits are the host server's). Behind a body parser (`express.json()`), the
+   * raw body it kept in `req.rawBody` is read, else `parsedBody` or `req.body` (written back
+   * as JSON: numbers beyond 2^53 have lost precision).
    */
   httpHandler(http = {}) {
     return mount.nodeHandler(this.#httpApp(http));
