@@ -248,6 +248,11 @@ export interface HttpListenOptions {
   auth?: AuthOptions;
   /** Called once bound, with the actual address. */
   onListening?: (address: HttpAddress) => void;
+  /**
+   * Keep where the server listens unsaid (by default one line on stderr,
+   * `mcpforge: serving MCP on <url> (Ctrl-C to stop)`). Default false.
+   */
+  quiet?: boolean;
 }
 
 /** A bound HTTP address. */
@@ -260,7 +265,7 @@ export interface HttpAddress {
 /** Options of `httpHandler()` and `fetchHandler()`: the HTTP options without the listener's. */
 export type MountOptions = Omit<
   HttpListenOptions,
-  'host' | 'port' | 'onListening' | 'websocket' | 'maxConnections' | 'headerTimeoutMs' | 'idleTimeoutMs' | 'bodyTimeoutMs'
+  'host' | 'port' | 'onListening' | 'quiet' | 'websocket' | 'maxConnections' | 'headerTimeoutMs' | 'idleTimeoutMs' | 'bodyTimeoutMs'
 >;
 
 /**

@@ -74,6 +74,14 @@ function exitAfterSignal() {
   setTimeout(() => process.exit(), SIGNAL_EXIT_DELAY_MS).unref();
 }
 
+/**
+ * Says where a server listens, as uvicorn does: one line on stderr (stdout stays the
+ * application's), with the bound address, so port 0 shows the port the system chose.
+ */
+function announce(url) {
+  process.stderr.write(`mcpforge: serving MCP on ${url} (Ctrl-C to stop)\n`);
+}
+
 class Server {
   #native;
   /** Applications handed to `httpHandler`/`fetchHandler`, drained by `close()`. */
@@ -433,7 +441,8 @@ class Server {
 
   /**
    * Serves until the server stops: stdio by default (until stdin closes), or Streamable
-   * HTTP with `{ http: { host, port, path, ..., auth, onListening } }`. SIGINT and SIGTERM
+   * HTTP with `{ http: { host, port, path, ..., auth, onListening, quiet } }`, which says
+   * where it listens on stderr unless `quiet: true`. SIGINT and SIGTERM
    * close the server while it listens (`handleSignals: false` to opt out); once that
    * shutdown answered every request, `listen()` returns and the process exits soon after,
    * even if handlers left timers or sockets behind (`exitOnSignal: false` to leave the
@@ -452,7 +461,7 @@ class Server {
 
   /** The engine's JSON HTTP options and the handler id of the token verifier, if any. */
   #httpOptions(http) {
-    const { auth, onListening: _listening, ...rest } = http;
+    const { auth, onListening: _listening, quiet: _quiet, ...rest } = http;
     let verifierId;
     if (auth) {
       requireFunction(auth.verifier, 'token verifier');
@@ -465,11 +474,12 @@ class Server {
   }
 
   async #listenHttp(http) {
-    const { onListening, ...rest } = http;
+    const { onListening, quiet, ...rest } = http;
     const { json, verifierId } = this.#httpOptions(http);
     const bound = await this.#native.bindHttp(json, verifierId);
     const host = bound.address.slice(0, bound.address.lastIndexOf(':'));
     this.#http = { host, port: bound.port, url: `http://${bound.address}${rest.path || '/mcp'}` };
+    if (quiet !== true) announce(this.#http.url);
     if (typeof onListening === 'function') onListening(this.#http);
     try {
       await this.#track(bound.run());

@@ -1,5 +1,6 @@
 /**
- * Real processes: a server that listens over HTTP and closes exits by itself; a process
+ * Real processes: a server that listens over HTTP says where on stderr, and after close()
+ * exits by itself; a process
  * with registered tools that never listens exits by itself; stdio serves until stdin
  * closes, keeps stray prints off the protocol stream, and SIGTERM closes it; after SIGTERM
  * has drained an HTTP server, the process exits even though handlers left timers behind
@@ -45,6 +46,8 @@ test('after close() over HTTP, listen() returns and the process exits by itself'
   assert.ok(r.stdout.includes('result 42'));
   assert.ok(r.stdout.includes('closed'));
   assert.ok(r.stdout.includes('listen returned'));
+  // Where it listened, on stderr (stdout is the application's), with the port it was given.
+  assert.match(r.stderr(), /^mcpforge: serving MCP on http:\/\/127\.0\.0\.1:[1-9]\d*\/mcp \(Ctrl-C to stop\)$/m);
 });
 
 test('registered handlers never keep the process alive', async () => {
