@@ -248,6 +248,11 @@ export interface HttpListenOptions {
   auth?: AuthOptions;
   /** Called once bound, with the actual address. */
   onListening?: (address: HttpAddress) => void;
+  /**
+   * Keep where the server listens unsaid (by default one line on stderr,
+   * `mcpforge: serving MCP on <url> (Ctrl-C to stop)`). Default false.
+   */
+  quiet?: boolean;
 }
 
 /** A bound HTTP address. */
@@ -260,10 +265,13 @@ export interface HttpAddress {
 /** Options of `httpHandler()` and `fetchHandler()`: the HTTP options without the listener's. */
 export type MountOptions = Omit<
   HttpListenOptions,
-  'host' | 'port' | 'onListening' | 'websocket' | 'maxConnections' | 'headerTimeoutMs' | 'idleTimeoutMs' | 'bodyTimeoutMs'
+  'host' | 'port' | 'onListening' | 'quiet' | 'websocket' | 'maxConnections' | 'headerTimeoutMs' | 'idleTimeoutMs' | 'bodyTimeoutMs'
 >;
 
-/** A Node request handler (Express, `node:http`); `parsedBody` when a body parser read the request. */
+/**
+ * A Node request handler (Express, `node:http`). Behind a body parser it reads the raw body
+ * the parser kept in `req.rawBody`, else `parsedBody` (or `req.body`) written back as JSON.
+ */
 export type NodeMcpHandler = (
   req: import('node:http').IncomingMessage,
   res: import('node:http').ServerResponse,
@@ -278,6 +286,13 @@ export interface ListenOptions {
   http?: HttpListenOptions;
   /** Close the server on SIGINT/SIGTERM while listening (default true). */
   handleSignals?: boolean;
+  /**
+   * After such a signal closed the server and every request was answered, `listen()`
+   * returns and the process exits 1 s later at the latest (with `process.exitCode`, 0 unless
+   * set), even if handlers left timers or sockets behind. Default true; false leaves ending
+   * the process to the application.
+   */
+  exitOnSignal?: boolean;
 }
 
 /** Engine limits. */
@@ -801,7 +816,8 @@ export declare class StreamableHTTPServerTransport implements McpForgeTransport 
   onmessage?: (message: unknown) => void;
   start(): Promise<void>;
   /**
-   * Answers one request (POST, GET stream, DELETE); `parsedBody`: what `express.json()` read.
+   * Answers one request (POST, GET stream, DELETE); `parsedBody`: what `express.json()` read
+   * (used when neither `req.rawBody` nor the unread stream has the client's bytes).
    * Does not reject: a callback that throws goes to `onerror` and the client gets a 500.
    */
   handleRequest(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, parsedBody?: unknown): Promise<void>;
@@ -816,6 +832,7 @@ export declare class WebStandardStreamableHTTPServerTransport implements McpForg
   onerror?: (error: Error) => void;
   onmessage?: (message: unknown) => void;
   start(): Promise<void>;
+  /** `options.parsedBody` is used only when the request's own body was read already. */
   handleRequest(request: Request, options?: { parsedBody?: unknown }): Promise<Response>;
   close(): Promise<void>;
 }

@@ -8,7 +8,9 @@
  * The engine does the work, as on its own listener: both protocol eras, SSE streaming,
  * sessions and `Last-Event-ID` resumption, the Host/Origin allow-lists, bearer tokens and
  * the body cap. These handlers only move bytes: they collect the request body (up to
- * `maxBody`, one byte more makes the engine answer 413), hand the request over, then write
+ * `maxBody`, one byte more makes the engine answer 413; the client's bytes whenever the host
+ * framework still has them, a body it parsed only otherwise) and its headers as received
+ * (no `Host` made up), hand the request over, then write
  * the answer: a JSON answer comes whole with its head and goes out in one write; an event
  * stream is written chunk by chunk as the engine produces it, waiting for the socket to
  * drain. A client that disconnects cancels its request. The official SDK's
@@ -21,9 +23,9 @@
 const NULL_BODY = new Set([101, 204, 205, 304]);
 
 /**
- * The Node handler over `app` (a `NativeHttpApp`): `(req, res, parsedBody?)`. Give
- * `parsedBody` (or leave `req.body` set) when a body parser such as `express.json()` already
- * read the request; otherwise the handler reads it.
+ * The Node handler over `app` (a `NativeHttpApp`): `(req, res, parsedBody?)`. The handler
+ * reads the body itself when nobody did; behind a body parser it takes the raw body the
+ * parser kept in `req.rawBody`, else `parsedBody` (or `req.body`) written back as JSON.
  */
 function nodeHandler(app) {
   return function handleMcp(req, res, parsedBody) {
@@ -103,13 +105,16 @@ function fetchHandler(app) {
  * the request's body when the caller already read it.
  */
 async function serveFetch(app, request, hooks = {}, parsedBody = undefined) {
-  const body = parsedBody !== undefined ? Buffer.from(JSON.stringify(parsedBody)) : await webBody(request, app.maxBody);
+  // The bytes while they can be had; a parsed body only once the request's was read.
+  const body =
+    parsedBody !== undefined && request.bodyUsed ? parsedBytes(parsedBody, app.maxBody) : await webBody(request, app.maxBody);
   const refusal = hooks.refuse?.(body);
   if (refusal) return jsonRpcErrorResponse(refusal.status, refusal.message);
   const url = new URL(request.url);
+  // The headers as received: no `Host` is made up from the URL, which a framework builds
+  // from its own defaults when the client sent none, so the engine's Host check decides.
   const headers = [];
   for (const [name, value] of request.headers) headers.push(name, value);
-  if (!request.headers.has('host')) headers.push('host', url.host);
   const exchange = app.start(request.method, hooks.target ?? url.pathname + url.search, headers, body, hooks.sessionId?.(body));
   const signal = request.signal;
   const onAbort = () => exchange.cancel();
@@ -172,15 +177,34 @@ async function headHook(onHead, head, exchange) {
   }
 }
 
-/** The request body of a Node request: parsed already, or read (up to `limit + 1` bytes). */
+/**
+ * The request body of a Node request (up to `limit + 1` bytes), as the client's bytes
+ * whenever they can still be had: the raw body a parser kept (`req.rawBody`, as an
+ * `express.json({ verify })` hook or other frameworks set it), else the stream when nobody
+ * read it; only then what a parser made of it (`parsedBody`, else `req.body`), written back
+ * as JSON, where numbers beyond 2^53 (request ids included) have already lost precision.
+ */
 async function nodeBody(req, parsedBody, limit) {
+  const raw = req.rawBody;
+  if (Buffer.isBuffer(raw) || typeof raw === 'string') return parsedBytes(raw, limit);
+  if (!req.readableEnded) return readNode(req, limit);
   // Mounted directly as Express middleware, the third argument is Express's `next`.
   const given = typeof parsedBody === 'function' ? undefined : parsedBody;
-  const parsed = given !== undefined ? given : req.readableEnded ? req.body : undefined;
-  if (parsed !== undefined) {
-    if (Buffer.isBuffer(parsed)) return parsed;
-    return Buffer.from(typeof parsed === 'string' ? parsed : JSON.stringify(parsed));
-  }
+  const parsed = given !== undefined ? given : req.body;
+  return parsed === undefined ? Buffer.alloc(0) : parsedBytes(parsed, limit);
+}
+
+/**
+ * The bytes of a body a parser read (up to `limit + 1`): a Buffer (`express.raw()`) or a
+ * string (`express.text()`) as it is, anything else as its JSON.
+ */
+function parsedBytes(parsed, limit) {
+  const bytes = Buffer.isBuffer(parsed) ? parsed : Buffer.from(typeof parsed === 'string' ? parsed : JSON.stringify(parsed));
+  return bytes.subarray(0, limit + 1);
+}
+
+/** Reads a Node request's body (up to `limit + 1` bytes); null if the client left first. */
+function readNode(req, limit) {
   return new Promise((resolve) => {
     const parts = [];
     let size = 0;

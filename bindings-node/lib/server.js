@@ -57,6 +57,31 @@ function uriObject(uri) {
   }
 }
 
+/**
+ * How long the code after `await listen()` has to finish once a signal closed the server,
+ * before the process exits (sooner when nothing else holds it).
+ */
+const SIGNAL_EXIT_DELAY_MS = 1000;
+
+/**
+ * Ends the process `SIGNAL_EXIT_DELAY_MS` after a signal-driven shutdown (with
+ * `process.exitCode`, 0 unless the application set one): every request was answered, and a
+ * timer or socket a handler left behind must not keep a stopped server's process alive (as
+ * the engine's other languages, and Node's own default for the signal, end it). The timer is
+ * unref'd, so a process with nothing left to do exits at once.
+ */
+function exitAfterSignal() {
+  setTimeout(() => process.exit(), SIGNAL_EXIT_DELAY_MS).unref();
+}
+
+/**
+ * Says where a server listens, as uvicorn does: one line on stderr (stdout stays the
+ * application's), with the bound address, so port 0 shows the port the system chose.
+ */
+function announce(url) {
+  process.stderr.write(`mcpforge: serving MCP on ${url} (Ctrl-C to stop)\n`);
+}
+
 class Server {
   #native;
   /** Applications handed to `httpHandler`/`fetchHandler`, drained by `close()`. */
@@ -416,22 +441,27 @@ class Server {
 
   /**
    * Serves until the server stops: stdio by default (until stdin closes), or Streamable
-   * HTTP with `{ http: { host, port, path, ..., auth, onListening } }`. SIGINT and SIGTERM
-   * close the server while it listens (`handleSignals: false` to opt out).
+   * HTTP with `{ http: { host, port, path, ..., auth, onListening, quiet } }`, which says
+   * where it listens on stderr unless `quiet: true`. SIGINT and SIGTERM
+   * close the server while it listens (`handleSignals: false` to opt out); once that
+   * shutdown answered every request, `listen()` returns and the process exits soon after,
+   * even if handlers left timers or sockets behind (`exitOnSignal: false` to leave the
+   * process running).
    */
   async listen(options = {}) {
-    const stop = options.handleSignals === false ? () => {} : this.#closeOnSignals();
+    const signals = options.handleSignals === false ? null : this.#closeOnSignals();
     try {
       if (options.http) await this.#listenHttp(options.http);
       else await this.#track(this.#native.serveStdio());
     } finally {
-      stop();
+      signals?.stop();
     }
+    if (signals?.received() && options.exitOnSignal !== false) exitAfterSignal();
   }
 
   /** The engine's JSON HTTP options and the handler id of the token verifier, if any. */
   #httpOptions(http) {
-    const { auth, onListening: _listening, ...rest } = http;
+    const { auth, onListening: _listening, quiet: _quiet, ...rest } = http;
     let verifierId;
     if (auth) {
       requireFunction(auth.verifier, 'token verifier');
@@ -444,11 +474,12 @@ class Server {
   }
 
   async #listenHttp(http) {
-    const { onListening, ...rest } = http;
+    const { onListening, quiet, ...rest } = http;
     const { json, verifierId } = this.#httpOptions(http);
     const bound = await this.#native.bindHttp(json, verifierId);
     const host = bound.address.slice(0, bound.address.lastIndexOf(':'));
     this.#http = { host, port: bound.port, url: `http://${bound.address}${rest.path || '/mcp'}` };
+    if (quiet !== true) announce(this.#http.url);
     if (typeof onListening === 'function') onListening(this.#http);
     try {
       await this.#track(bound.run());
@@ -463,8 +494,9 @@ class Server {
    * `node:http`). The engine answers every request, as on its own listener. Options as for
    * `listen({ http })`: `path` (default `/mcp`, matched against `req.url`, which Express
    * makes relative to a mount), `allowedHosts`, `allowedOrigins`, `auth`, `maxBody`, ... (the
-   * connection limits are the host server's). A body already parsed (`express.json()`) is
-   * taken from `parsedBody` or `req.body`.
+   * connection limits are the host server's). Behind a body parser (`express.json()`), the
+   * raw body it kept in `req.rawBody` is read, else `parsedBody` or `req.body` (written back
+   * as JSON: numbers beyond 2^53 have lost precision).
    */
   httpHandler(http = {}) {
     return mount.nodeHandler(this.#httpApp(http));
@@ -492,15 +524,24 @@ class Server {
     return this.#http;
   }
 
+  /**
+   * Closes the server on the first SIGINT or SIGTERM: `{ stop, received }`, `stop()` removing
+   * the listeners, `received()` whether a signal closed the server.
+   */
   #closeOnSignals() {
+    let received = false;
     const onSignal = () => {
+      received = true;
       this.close().catch(() => {});
     };
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
-    return () => {
-      process.removeListener('SIGINT', onSignal);
-      process.removeListener('SIGTERM', onSignal);
+    return {
+      stop() {
+        process.removeListener('SIGINT', onSignal);
+        process.removeListener('SIGTERM', onSignal);
+      },
+      received: () => received,
     };
   }
 

@@ -69,3 +69,18 @@ export const OBJECT_AB = {
   properties: { a: { type: 'number' }, b: { type: 'number' } },
   required: ['a', 'b'],
 };
+
+/** The `_meta` every 2026-07-28 request carries. */
+export const MODERN_META = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} };
+
+/** `{ headers, body }` (fields of a `fetch` init) of a 2026-07-28 `tools/call` of `name`. */
+export function modernCall(name, args = {}, id = 1) {
+  const headers = {
+    'content-type': 'application/json',
+    accept: 'application/json, text/event-stream',
+    'mcp-protocol-version': '2026-07-28',
+    'mcp-method': 'tools/call',
+    'mcp-name': name,
+  };
+  return { headers, body: JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args, _meta: MODERN_META } }) };
+}

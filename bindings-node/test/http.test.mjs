@@ -1,26 +1,18 @@
 /**
  * Streamable HTTP over a real socket on 127.0.0.1: the 2026-07-28 wire, and the bearer
  * token verifier hook (401 without or with a bad token, 403 for missing scopes, the grant
- * visible to handlers as `ctx.authInfo`). `listen()` returns once `close()` stopped it.
+ * visible to handlers as `ctx.authInfo`). `listen()` returns once `close()` stopped it; where
+ * it listens goes to stderr unless `quiet`.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Server } from '../lib/index.mjs';
-import { deferred, within } from './helpers.mjs';
-
-const META = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} };
+import { deferred, modernCall, within } from './helpers.mjs';
 
 function post(url, name, token) {
-  const headers = {
-    'content-type': 'application/json',
-    accept: 'application/json, text/event-stream',
-    'mcp-protocol-version': '2026-07-28',
-    'mcp-method': 'tools/call',
-    'mcp-name': name,
-  };
+  const { headers, body } = modernCall(name);
   if (token) headers.authorization = `Bearer ${token}`;
-  const body = { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: {}, _meta: META } };
-  return fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
+  return fetch(url, { method: 'POST', headers, body });
 }
 
 async function listening(server, http) {
@@ -44,6 +36,27 @@ test('tools are served over Streamable HTTP and listen() returns after close()',
     await within(server.close(), 10_000, 'close()');
   }
   await within(done, 10_000, 'listen() to return');
+});
+
+test('quiet: true keeps where the server listens unsaid', async () => {
+  const server = new Server({ name: 'quiet', version: '1.0.0' });
+  const written = [];
+  const write = process.stderr.write;
+  process.stderr.write = (chunk, ...rest) => {
+    written.push(String(chunk));
+    return write.call(process.stderr, chunk, ...rest);
+  };
+  try {
+    const { address } = await listening(server, { quiet: true });
+    const other = new Server({ name: 'loud', version: '1.0.0' });
+    const loud = await listening(other, {});
+    await within(other.close(), 10_000, 'close()');
+    await within(server.close(), 10_000, 'close()');
+    const said = written.filter((w) => w.startsWith('mcpforge: serving MCP on '));
+    assert.deepEqual(said, [`mcpforge: serving MCP on ${loud.address.url} (Ctrl-C to stop)\n`], address.url);
+  } finally {
+    process.stderr.write = write;
+  }
 });
 
 test('the token verifier decides who may call, and handlers see the grant', async () => {

@@ -3,27 +3,16 @@
  * `node:http` server next to the application's own route (a 2026-07-28 call as JSON, a
  * legacy session whose progress streams as SSE before the result, a body already parsed,
  * the Host check, the body cap, a client that goes away cancelling its call), and
- * `fetchHandler()` answering web `Request`s in process. `close()` drains them.
+ * `fetchHandler()` answering web `Request`s in process (refused without `Host`). A raw body
+ * a parser kept is read rather than the parsed one. `close()` drains them.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { Server } from '../lib/index.mjs';
-import { deferred, within } from './helpers.mjs';
+import { MODERN_META as META, deferred, modernCall, within } from './helpers.mjs';
 
-const META = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} };
 const ACCEPT = 'application/json, text/event-stream';
-
-function modernCall(name, args) {
-  const headers = {
-    'content-type': 'application/json',
-    accept: ACCEPT,
-    'mcp-protocol-version': '2026-07-28',
-    'mcp-method': 'tools/call',
-    'mcp-name': name,
-  };
-  return { headers, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args, _meta: META } }) };
-}
 
 /** A server with `echo`, `steps` (progress 1..3 then "done") and `wait` (until cancelled). */
 function makeServer(events) {
@@ -45,15 +34,27 @@ function makeServer(events) {
   return server;
 }
 
-/** A node:http server: `/hello` is the application's, `/mcp` the MCP endpoint. */
+/**
+ * A node:http server: `/hello` is the application's, `/mcp` the MCP endpoint. `parse`: how a
+ * body parser in front of the handler read the body: not at all (`false`), parsed and handed
+ * over as `parsedBody` (`'argument'`), or parsed into `req.body` with its bytes kept in
+ * `req.rawBody`, as an `express.json({ verify })` hook does (`'verify'`).
+ */
 async function hostServer(handler, parse = false) {
   const host = http.createServer(async (req, res) => {
     if (req.url === '/hello') {
       res.end('the application route');
     } else if (parse) {
-      let text = '';
-      for await (const chunk of req) text += chunk;
-      await handler(req, res, JSON.parse(text));
+      const chunks = [];
+      for await (const chunk of req) chunks.push(chunk);
+      const raw = Buffer.concat(chunks);
+      if (parse === 'verify') {
+        req.rawBody = raw;
+        req.body = JSON.parse(raw);
+        await handler(req, res);
+      } else {
+        await handler(req, res, JSON.parse(raw));
+      }
     } else {
       await handler(req, res);
     }
@@ -120,7 +121,7 @@ test('httpHandler serves MCP inside a node:http server', async () => {
 
 test('httpHandler takes a body a parser already read', async () => {
   const server = makeServer({ started: deferred(), cancelled: deferred() });
-  const { host, url } = await hostServer(server.httpHandler(), true);
+  const { host, url } = await hostServer(server.httpHandler(), 'argument');
   try {
     const answer = await fetch(`${url}/mcp`, { method: 'POST', ...modernCall('echo', { text: 'parsed' }) });
     assert.equal((await answer.json()).result.content[0].text, 'parsed');
@@ -130,27 +131,61 @@ test('httpHandler takes a body a parser already read', async () => {
   }
 });
 
+/** A 2026-07-28 call of `echo` whose JSON-RPC id is 2^53 + 1, which a JavaScript number cannot hold. */
+function bigIdCall() {
+  const call = modernCall('echo', { text: 'big' });
+  return { ...call, body: call.body.replace('"id":1,', '"id":9007199254740993,') };
+}
+
+test('httpHandler reads the raw body a parser kept (req.rawBody): ids beyond 2^53 come back intact', async () => {
+  const server = makeServer({ started: deferred(), cancelled: deferred() });
+  const { host, url } = await hostServer(server.httpHandler(), 'verify');
+  try {
+    const answer = await fetch(`${url}/mcp`, { method: 'POST', ...bigIdCall() });
+    const text = await answer.text();
+    assert.ok(text.includes('"id":9007199254740993'), text);
+  } finally {
+    await server.close();
+    host.close();
+  }
+});
+
+/**
+ * A web `Request` for `path` on 127.0.0.1 with `init`, its `Host` header set as a server
+ * runtime's requests carry it (a `Request` built in process has none of its own).
+ */
+function webRequest(path, init) {
+  return new Request(`http://127.0.0.1${path}`, { ...init, headers: { host: '127.0.0.1', ...init.headers } });
+}
+
 test('fetchHandler answers web Requests under its path', async () => {
   const events = { started: deferred(), cancelled: deferred() };
   const server = makeServer(events);
   const handle = server.fetchHandler({ path: '/api/mcp' });
   try {
     const call = modernCall('echo', { text: 'fetched' });
-    const answer = await handle(new Request('http://127.0.0.1/api/mcp', { method: 'POST', ...call }));
+    const answer = await handle(webRequest('/api/mcp', { method: 'POST', ...call }));
     assert.equal(answer.status, 200);
     assert.equal((await answer.json()).result.content[0].text, 'fetched');
 
-    const elsewhere = await handle(new Request('http://127.0.0.1/mcp', { method: 'POST', ...call }));
+    const elsewhere = await handle(webRequest('/mcp', { method: 'POST', ...call }));
     assert.equal(elsewhere.status, 404);
 
+    // The engine checks the Host header, not the URL a framework made up without one.
+    const hostless = await handle(new Request('http://127.0.0.1/api/mcp', { method: 'POST', ...call }));
+    assert.equal(hostless.status, 403);
+
+    const big = await handle(webRequest('/api/mcp', { method: 'POST', ...bigIdCall() }));
+    assert.ok((await big.text()).includes('"id":9007199254740993'));
+
     const notification = await handle(
-      new Request('http://127.0.0.1/api/mcp', { method: 'POST', headers: call.headers, body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized', params: { _meta: META } }) }),
+      webRequest('/api/mcp', { method: 'POST', headers: call.headers, body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized', params: { _meta: META } }) }),
     );
     assert.ok(notification.status === 202 || notification.status === 200 || notification.status === 204, String(notification.status));
 
     // Aborting the request's signal cancels the call.
     const controller = new AbortController();
-    const pending = handle(new Request('http://127.0.0.1/api/mcp', { method: 'POST', ...modernCall('wait', {}), signal: controller.signal }));
+    const pending = handle(webRequest('/api/mcp', { method: 'POST', ...modernCall('wait', {}), signal: controller.signal }));
     await within(events.started.promise, 10_000, 'the call starting');
     controller.abort();
     await within(events.cancelled.promise, 10_000, 'the call being cancelled');

@@ -2,8 +2,8 @@
  * The official SDK's HTTP serving API over the engine (lib/compat/streamable-http.js,
  * lib/compat/serving-v2.js): `StreamableHTTPServerTransport` stateful (the session named by
  * `sessionIdGenerator`, `onsessioninitialized`, a second `initialize` refused, DELETE through
- * `onsessionclosed` and `onclose`) and stateless, `WebStandardStreamableHTTPServerTransport`,
- * `createMcpHandler` with `toNodeHandler` and the localhost guards; handlers see
+ * `onsessionclosed` and `onclose`) and stateless, `WebStandardStreamableHTTPServerTransport`
+ * (reading the `Request`'s own body rather than a `parsedBody`), `createMcpHandler` with `toNodeHandler` and the localhost guards; handlers see
  * `extra.sessionId` and `extra.requestInfo`; log messages sent outside any handler reach
  * every session.
  */
@@ -20,7 +20,7 @@ import {
   localhostHostValidation,
   localhostOriginValidation,
 } from '../lib/index.mjs';
-import { within } from './helpers.mjs';
+import { modernCall, within } from './helpers.mjs';
 
 const ACCEPT = 'application/json, text/event-stream';
 const INIT = {
@@ -138,6 +138,22 @@ test('a transport not connected answers 500; the web-standard transport answers 
     await opened.text();
     const answer = await web.handleRequest(request(WHOAMI, 'web-1'));
     assert.deepEqual(seenBy(JSON.parse(await answer.text())), { session: 'web-1', trace: 'web' });
+  } finally {
+    await within(mcp.close(), 10_000, 'close()');
+  }
+});
+
+test('the web-standard transport reads an unread Request body rather than parsedBody (ids beyond 2^53 intact)', async () => {
+  const web = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+  const mcp = whoamiServer();
+  await mcp.connect(web);
+  try {
+    const { headers, body } = modernCall('whoami', {}, 1);
+    const text = body.replace('"id":1,', '"id":9007199254740993,');
+    const request = new Request('http://127.0.0.1/mcp', { method: 'POST', headers, body: text });
+    const answer = await web.handleRequest(request, { parsedBody: JSON.parse(text) });
+    const answered = await answer.text();
+    assert.ok(answered.includes('"id":9007199254740993'), answered);
   } finally {
     await within(mcp.close(), 10_000, 'close()');
   }

@@ -2,7 +2,7 @@
 corrupt the stdio stream; Ctrl-C (SIGINT) ends ``server.run()`` promptly with
 ``KeyboardInterrupt`` on stdio and HTTP; EOF on stdin ends the server; Streamable HTTP with
 the bearer-token verifier hook (401, 403, the grant reaching the handler) and async tools on
-the server's own loop thread."""
+the server's own loop thread; an HTTP server says where it listens on stderr."""
 
 from __future__ import annotations
 
@@ -117,17 +117,19 @@ def test_ctrl_c_stops_stdio_promptly(script: Path, stderr_file: IO[str]) -> None
 
 
 class Http:
-    """The noisy server over HTTP on a free port."""
+    """The noisy server over HTTP on a free port (``args``: more of its arguments)."""
 
-    def __init__(self, tmp_path: Path, stderr: IO[str]) -> None:
+    def __init__(self, tmp_path: Path, stderr: IO[str], *args: str) -> None:
         port_file = tmp_path / "port"
-        self.proc = python_process(NOISY, "--http", str(port_file), stderr=stderr)
+        self.proc = python_process(NOISY, "--http", str(port_file), *args, stderr=stderr)
+        self.port = 0
         deadline = time.monotonic() + WAIT
         while not (port_file.exists() and port_file.read_text()):
             assert self.proc.poll() is None, "the server exited"
             assert time.monotonic() < deadline, "the server did not bind in time"
             time.sleep(0.02)
-        self.url = f"http://127.0.0.1:{port_file.read_text()}"
+        self.port = int(port_file.read_text())
+        self.url = f"http://127.0.0.1:{self.port}"
 
     def call(self, tool: str, token: Optional[str]) -> Tuple[int, Any, Any]:
         """A 2026-07-28 `tools/call` with a bearer token (or none)."""
@@ -170,6 +172,19 @@ def test_http_with_the_token_verifier(tmp_path: Path, stderr_file: IO[str]) -> N
         assert scraped[("mcpforge_request_duration_seconds_count", "whoami", None)] == 1, scraped
         server.proc.send_signal(signal.SIGINT)
         assert server.proc.wait(WAIT) == -signal.SIGINT
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+def test_http_says_where_it_listens_on_stderr(quiet: bool, tmp_path: Path, stderr_file: IO[str]) -> None:
+    """One line on stderr with the port bound for ``port=0``, as uvicorn says it; none once
+    the ``mcpforge`` logger is set above INFO."""
+    server = Http(tmp_path, stderr_file, *(["--quiet"] if quiet else []))
+    try:
+        said = f"mcpforge: serving MCP on http://127.0.0.1:{server.port}/mcp (Ctrl-C to stop)\n"
+        stderr_file.seek(0)
+        assert (stderr_file.read() == "") if quiet else (said in stderr_file.read())
     finally:
         server.stop()
 

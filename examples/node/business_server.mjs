@@ -348,7 +348,4 @@ recordTemplate(
 
 recordTemplate('orders', 'One order', (id) => store.orders.get(id), () => store.orders.keys());
 
-if (options.listen.http) {
-  options.listen.http.onListening = ({ url }) => process.stderr.write(`business: serving Streamable HTTP at ${url}\n`);
-}
 await server.listen(options.listen);

@@ -20,14 +20,11 @@ export function listenOptions(argv = process.argv.slice(2)) {
 }
 
 /**
- * Serves `server` as the command line says; reports the HTTP URL on stderr. `http` holds
- * more HTTP options (e.g. `{ websocket: true }`), used when serving HTTP.
+ * Serves `server` as the command line says (over HTTP the server says its URL on stderr).
+ * `http` holds more HTTP options (e.g. `{ websocket: true }`), used when serving HTTP.
  */
-export async function serve(server, name, http = {}) {
+export async function serve(server, http = {}) {
   const options = listenOptions();
-  if (options.http) {
-    Object.assign(options.http, http);
-    options.http.onListening = ({ url }) => process.stderr.write(`${name}: serving Streamable HTTP at ${url}\n`);
-  }
+  if (options.http) Object.assign(options.http, http);
   await server.listen(options);
 }

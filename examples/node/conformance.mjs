@@ -619,5 +619,5 @@ shape('shape_tool_error', () => {
 
 // WebSocket too: the cross-language WebSocket tests drive the fixtures.
 if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  await serve(server, 'conformance', { websocket: true });
+  await serve(server, { websocket: true });
 }

@@ -56,4 +56,4 @@ server.tool(
   () => new Date().toISOString(),
 );
 
-await serve(server, 'quickstart');
+await serve(server);

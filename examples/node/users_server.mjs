@@ -274,4 +274,4 @@ server.completion({ type: 'ref/prompt', name: 'analyze_data' }, ({ argument, con
   return candidates.filter((v) => v.startsWith(argument.value));
 });
 
-await serve(server, 'users');
+await serve(server);

@@ -3,13 +3,18 @@
  * applications with routes of their own (mounted.mjs): Express through `httpHandler()` and
  * Hono through `fetchHandler()`. The application's route answers, the fixture's tools are
  * listed and called, and SIGTERM stops the application. (`make conformance` also runs the
- * official suite against both.)
+ * official suite against both.) Both refuse a request without `Host` as the engine's
+ * listener does, and behind `express.json()` a raw body a `verify` hook kept is what the
+ * engine reads, so a request id beyond 2^53 comes back unchanged.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { fileURLToPath } from 'node:url';
+import express from 'express';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { Server } from 'mcpforge';
 import { startHttp, within } from './helpers.mjs';
 
 const MOUNTED = fileURLToPath(new URL('./mounted.mjs', import.meta.url));
@@ -45,3 +50,76 @@ for (const mode of ['express', 'hono']) {
     }
   });
 }
+
+/** The text of a 2026-07-28 `tools/call` of `name` whose JSON-RPC id is `id` (written as is). */
+function modernCallText(name, id) {
+  const meta = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} };
+  const params = JSON.stringify({ name, arguments: {}, _meta: meta });
+  return `{"jsonrpc":"2.0","id":${id},"method":"tools/call","params":${params}}`;
+}
+
+/** The headers of that call, `Name: value` lines without `Host`. */
+function modernCallHeaders(name, body) {
+  return [
+    'Content-Type: application/json',
+    'Accept: application/json, text/event-stream',
+    'MCP-Protocol-Version: 2026-07-28',
+    'Mcp-Method: tools/call',
+    `Mcp-Name: ${name}`,
+    `Content-Length: ${Buffer.byteLength(body)}`,
+  ];
+}
+
+/** Sends `head` and `body` over a new connection to `url`'s port and reads until the server closes: the answer's text. */
+function exchange(url, head, body) {
+  const { hostname, port } = new URL(url);
+  const answer = new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), hostname);
+    let text = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (d) => {
+      text += d;
+    });
+    socket.on('close', () => resolve(text));
+    socket.on('error', reject);
+    socket.write(`${head.join('\r\n')}\r\n\r\n${body}`);
+  });
+  return within(answer, 20_000, 'the answer');
+}
+
+for (const mode of ['express', 'hono']) {
+  test(`mounted in ${mode}, an HTTP/1.0 request without Host is refused (403)`, async () => {
+    const { child: app, url } = await startHttp([MOUNTED, `--${mode}`, '127.0.0.1:0'], /serving at (\S+)/, 'the application');
+    try {
+      const body = modernCallText('test_simple_text', 1);
+      const answer = await exchange(url, ['POST /mcp HTTP/1.0', ...modernCallHeaders('test_simple_text', body)], body);
+      assert.match(answer, /^HTTP\/1\.[01] 403 /, answer);
+      // The same request with a loopback Host is served.
+      const served = await exchange(url, ['POST /mcp HTTP/1.0', `Host: ${new URL(url).host}`, ...modernCallHeaders('test_simple_text', body)], body);
+      assert.match(served, /^HTTP\/1\.[01] 200 /, served);
+    } finally {
+      app.kill('SIGKILL');
+    }
+  });
+}
+
+test('behind express.json(), the raw body a verify hook kept is what the engine reads (ids beyond 2^53 intact)', async () => {
+  const server = new Server({ name: 'big-ids', version: '1.0.0' });
+  server.tool('hello', {}, () => 'hello');
+  const app = express();
+  app.use(express.json({ verify: (req, _res, raw) => { req.rawBody = raw; } }));
+  app.all('/mcp', server.httpHandler());
+  const listener = await new Promise((resolve) => {
+    const l = app.listen(0, '127.0.0.1', () => resolve(l));
+  });
+  try {
+    const url = `http://127.0.0.1:${listener.address().port}/mcp`;
+    const body = modernCallText('hello', '9007199254740993');
+    const answer = await exchange(url, ['POST /mcp HTTP/1.0', `Host: ${new URL(url).host}`, ...modernCallHeaders('hello', body)], body);
+    assert.match(answer, /^HTTP\/1\.[01] 200 /, answer);
+    assert.ok(answer.includes('"id":9007199254740993'), answer);
+  } finally {
+    listener.close();
+    await server.close();
+  }
+});

@@ -44,7 +44,7 @@ test('the official client drives the quickstart over stdio', async () => {
 });
 
 test('the official client drives the quickstart over Streamable HTTP', async () => {
-  const { child: server, url, exited } = await startHttp([QUICKSTART, '--http', '127.0.0.1:0'], /serving Streamable HTTP at (\S+)/, 'the quickstart');
+  const { child: server, url, exited } = await startHttp([QUICKSTART, '--http', '127.0.0.1:0'], /serving MCP on (\S+)/, 'the quickstart');
   try {
     const client = new Client({ name: 'e2e-node', version: '1.0.0' });
     await within(client.connect(new StreamableHTTPClientTransport(new URL(url))), 20_000, 'connect over HTTP');

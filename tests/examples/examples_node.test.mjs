@@ -80,7 +80,7 @@ async function overHttp(script, exercise) {
     const url = await within(
       new Promise((resolve, reject) => {
         server.child.stderr.on('data', () => {
-          const m = /serving Streamable HTTP at (\S+)/.exec(server.stderr());
+          const m = /serving MCP on (\S+)/.exec(server.stderr());
           if (m) resolve(m[1]);
         });
         server.child.on('exit', () => reject(new Error(`${script} exited: ${server.stderr()}`)));

@@ -260,7 +260,8 @@ class TransportBase {
 class StreamableHTTPServerTransport extends TransportBase {
   /**
    * Answers one request: POST (messages), GET (the session's SSE stream), DELETE (ends the
-   * session). `parsedBody`: the body a parser (`express.json()`) already read.
+   * session). `parsedBody`: the body a parser (`express.json()`) already read, used when
+   * neither `req.rawBody` nor the unread stream has the client's bytes (see ../mount.js).
    */
   async handleRequest(req, res, parsedBody) {
     const app = this._book.app();
@@ -280,7 +281,7 @@ class StreamableHTTPServerTransport extends TransportBase {
 
 /** The official SDK's Streamable HTTP transport for web-standard runtimes (`Request` in, `Response` out). */
 class WebStandardStreamableHTTPServerTransport extends TransportBase {
-  /** Answers one request; `options.parsedBody`: the body already read. */
+  /** Answers one request; `options.parsedBody`: the body already read, used when the request's own was. */
   async handleRequest(request, options = {}) {
     const app = this._book.app();
     if (!app) return mount.jsonRpcErrorResponse(500, NOT_CONNECTED);

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Tuple, TypeVar, overload
 
 from . import _catalogue, _invoke
+from ._announce import announcing
 from . import middleware as _middleware
 from ._components import Components, TagFilter, tag_set, tagged_meta
 from ._convert import wire
@@ -860,7 +861,10 @@ class Server:
         ``transport="http"`` (or ``"streamable-http"``) serves Streamable HTTP (both eras) at
         ``path`` (default ``/mcp``) on ``host:port`` (default 127.0.0.1:8000; ``port=0``: any
         free port; ``on_ready(host, port)`` is called once bound); ``"sse"`` serves it too, with
-        the 2024-11-05 HTTP+SSE endpoints (``/sse`` and ``/messages``) on. HTTP options:
+        the 2024-11-05 HTTP+SSE endpoints (``/sse`` and ``/messages``) on. Once bound it says
+        where on stderr (``mcpforge: serving MCP on http://127.0.0.1:8000/mcp (Ctrl-C to
+        stop)``), through logger ``mcpforge`` when logging is configured; setting that
+        logger's level above INFO silences it. HTTP options:
         ``allowed_hosts``, ``allowed_origins`` (DNS-rebinding protection; default loopback
         only), ``max_body``, ``legacy_sessions``, ``sessionless`` (legacy requests without a
         session: each stands alone), ``session_idle_timeout``,
@@ -884,7 +888,7 @@ class Server:
             auth = auth if auth is not None else self._defaults().get("auth")
             settings, verifier = self._http(host, port, path, auth, options)
             with self._lifespan.on_loop(self, self._async_loop), self._ctrl_c():
-                self._native.serve_http(settings, verifier, on_ready)
+                self._native.serve_http(settings, verifier, announcing(path, on_ready))
 
     def serve(self, http: Optional[str] = None, **http_options: Any) -> None:
         """The usual ``main`` of a server program: serves stdio, or Streamable HTTP at
@@ -980,8 +984,7 @@ class Server:
             else:
                 settings, verifier = self._http(host, port, path, auth, options)
                 bound = self._native.start_http(settings, done, verifier)
-                if on_ready is not None:
-                    on_ready(*bound)
+                announcing(path, on_ready)(*bound)
                 await self._wait(finished)
         finally:
             if started:

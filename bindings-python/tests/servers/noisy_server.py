@@ -4,10 +4,13 @@ ran it, and, over HTTP, bearer-token authorization with a test verifier.
 
     noisy_server.py                      serve stdio (Ctrl-C is not caught: KeyboardInterrupt)
     noisy_server.py --http PORTFILE      serve HTTP on a free port, written to PORTFILE
+    noisy_server.py --http PORTFILE --quiet
+                                         the same, with logger ``mcpforge`` set to WARNING
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -53,8 +56,10 @@ async def verify(token: str) -> AuthInfo:
 
 
 def main() -> None:
-    if len(sys.argv) == 3 and sys.argv[1] == "--http":
+    if len(sys.argv) in (3, 4) and sys.argv[1] == "--http":
         port_file = Path(sys.argv[2])
+        if sys.argv[3:] == ["--quiet"]:
+            logging.getLogger("mcpforge").setLevel(logging.WARNING)
 
         def ready(host: str, port: int) -> None:
             port_file.write_text(str(port))
