@@ -28,7 +28,7 @@ use tokio_util::sync::{CancellationToken, DropGuard};
 pub use app::HttpApp;
 pub use auth::{AuthError, AuthInfo, AuthOptions, TokenVerifier};
 pub use hosted::{Bytes, HostRequest, HostRequestError, HostResponse, HostedOptions};
-pub(crate) use listener::ConnectionSlot;
+pub(crate) use listener::{Closed, ConnectionSlot};
 pub use options::HttpOptions;
 
 use crate::dispatch::connection::Connection;
