@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use super::App;
 use super::auth::Caller;
+use super::client;
 use super::event_store::{ReplayError, StreamId};
 use super::exchange::{self, ExchangeSpec, Input, error, json};
 use super::headers;
@@ -71,6 +72,7 @@ pub(crate) async fn post(
     // of the request (its body-size limit among its extensions) reads the body.
     let (mut parts, body) = request.into_parts();
     let headers = std::mem::take(&mut parts.headers);
+    let peer = client::peer(&parts.extensions);
     let body = match Bytes::from_request(Request::from_parts(parts, body), &()).await {
         Ok(b) => b,
         Err(rejection) => return rejection.into_response(),
@@ -82,7 +84,7 @@ pub(crate) async fn post(
     // Shared by the engine's checks below and, through their contexts, the handlers.
     let http = Arc::new(HttpRequestInfo::new(headers));
     let (version, session) = mcp_headers(http.map());
-    let p = Post { app: &app, caller: &caller, version, session, http: &http };
+    let p = Post { app: &app, caller: &caller, version, session, http: &http, peer };
     if let Value::Array(items) = value {
         return batch(&p, items).await;
     }
@@ -141,6 +143,8 @@ struct Post<'a> {
     /// The `Mcp-Session-Id` header.
     session: Option<&'a str>,
     http: &'a Arc<HttpRequestInfo>,
+    /// The client's address, when known (see [`client::peer`]).
+    peer: Option<std::net::SocketAddr>,
 }
 
 impl Post<'_> {
@@ -269,7 +273,7 @@ async fn initialize(p: &Post<'_>, req: IncomingRequest, proposed: Option<String>
         return error(StatusCode::OK, Some(&id), &ProtocolError::internal("initialize was not answered"));
     };
     let Some(session) = conn.session().cloned() else { return json(StatusCode::OK, outcome.response) };
-    match app.sessions.create(conn.clone(), session, backlog_reader, caller.subject(), proposed) {
+    match app.sessions.create(conn.clone(), session, backlog_reader, caller.subject(), p.peer, proposed) {
         Ok(s) => {
             if let Some(link) = app.sessions.link() {
                 if let Err(e) = link.save_new(&s.id, &s.session, caller.subject()).await {

@@ -228,8 +228,8 @@ pub(crate) async fn serve(listener: TcpListener, router: Router, limits: Connect
             () = stop.cancelled() => break,
             r = listener.accept() => r,
         };
-        let stream = match accepted {
-            Ok((stream, _)) => stream,
+        let (stream, peer) = match accepted {
+            Ok(accepted) => accepted,
             Err(e) => {
                 // Out of file descriptors (or a connection reset before it was accepted):
                 // never stop accepting; wait a moment for descriptors to come back.
@@ -242,7 +242,7 @@ pub(crate) async fn serve(listener: TcpListener, router: Router, limits: Connect
         match table.admit() {
             Some((id, conn)) => {
                 let slot = ConnectionSlot(Arc::new(Place { table: table.clone(), id, conn }));
-                tracker.spawn(connection(stream, router.clone(), slot));
+                tracker.spawn(super::client::with_peer(peer, connection(stream, router.clone(), slot)));
             }
             None => refuse(stream, &table, &tracker),
         }

@@ -6,6 +6,7 @@
 
 mod app;
 pub(crate) mod auth;
+mod client;
 mod endpoint;
 pub(crate) mod event_store;
 mod exchange;

@@ -27,7 +27,8 @@ usage: mcpforge-hostile flood [--lines N] [--limit-mb M] -- SERVER [ARGS...]
        mcpforge-hostile slow-reader [--calls N] [--limit-mb M] -- SERVER [ARGS...]
 
 flood     writes N malformed lines (default 3000000) to the server's stdin, never reading
-sessions  opens N idle legacy HTTP sessions (default 2000), then calls the server's
+sessions  opens N idle legacy HTTP sessions (default 2000; 250 per client address,
+          127.1.0.0 and on), then calls the server's
           `toggle_bonus_tool` N times (--changes, default 300); the server is started with
           `--http 127.0.0.1:PORT` appended
 slowloris starts the server (`--http 127.0.0.1:PORT` appended) with an open-file limit of
