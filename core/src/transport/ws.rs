@@ -125,7 +125,8 @@ async fn serve(
                     continue;
                 }
             },
-            // Pings are answered by the socket itself.
+            // Pings are answered by the socket itself. They are not messages: the socket's
+            // idle time goes on (a client keeps a socket with JSON-RPC `ping` requests).
             Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
             Some(Ok(Message::Close(_))) | None => break,
             Some(Err(e)) => {
