@@ -39,6 +39,7 @@ hostile:
 	./target/release/mcpforge-hostile sigterm --http --seconds 30 -- ./target/release/conformance
 	./target/release/mcpforge-hostile disconnect -- ./target/release/conformance
 	./target/release/mcpforge-hostile slow-reader -- ./target/release/conformance
+	./target/release/mcpforge-hostile idle-websockets -- ./target/release/conformance
 
 ## Soak: SOAK_CALLS (default 1,000,000) echo calls over stdio, 16 in flight, against the
 ## release quickstart of every language, with the server's RSS sampled every 100,000 calls:

@@ -226,6 +226,8 @@ export interface HttpListenOptions {
   legacySessions?: boolean;
   sessionIdleTimeoutMs?: number;
   maxSessions?: number;
+  /** At most this many legacy sessions per client (subject, else address): its own least recently used is ended. Default: a tenth of `maxSessions`. */
+  maxSessionsPerClient?: number;
   sseKeepaliveMs?: number;
   legacySse?: boolean;
   metrics?: boolean;

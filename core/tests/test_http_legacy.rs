@@ -3,7 +3,8 @@
 //! `notifications/initialized` (202), `tools/call` as JSON and SSE, a server->client
 //! elicitation answered by POST on the request's stream, the GET stream (list changes, one at
 //! a time), resumable SSE with priming events and `Last-Event-ID`, batches only on 2025-03-26,
-//! a bad `MCP-Protocol-Version`, and no `subscriptions/listen` without `_meta`.
+//! a bad `MCP-Protocol-Version`, `Mcp-Method`/`Mcp-Name` checked against the body when sent,
+//! and no `subscriptions/listen` without `_meta`.
 
 mod http_client;
 
@@ -443,6 +444,47 @@ async fn batches_only_on_2025_03_26_sessions() {
     let newer = s.session("2025-06-18", json!({})).await;
     assert_json(&s.send(&in_session(&newer, "2025-06-18", &batch)).await, 400, &refused);
     assert_json(&s.send(&Request::post_json(&batch)).await, 400, &refused);
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mcp_metadata_headers_are_checked_against_the_body_when_present() {
+    let s = start().await;
+    let echo = |id: u32, text: &str| {
+        let params = json!({ "name": "echo", "arguments": { "text": text } });
+        json!({ "jsonrpc": "2.0", "id": id, "method": "tools/call", "params": params })
+    };
+    let list = |id: u32| json!({ "jsonrpc": "2.0", "id": id, "method": "tools/list" });
+    let is_mismatch = |response: &Response, header: &str| {
+        assert_eq!(response.status, 400, "{}", response.text());
+        let error = &response.json()["error"];
+        assert_eq!(error["code"], json!(-32020), "{}", response.text());
+        assert!(error["message"].as_str().unwrap_or_default().contains(header), "{}", response.text());
+    };
+    let id = s.session("2025-06-18", json!({})).await;
+    // A `tools/call` dressed as a `tools/list` (what a proxy decides retries from) is refused
+    // before it runs, as on the 2026 wire.
+    let dressed = in_session(&id, "2025-06-18", &echo(1, "a")).header("Mcp-Method", "tools/list");
+    is_mismatch(&s.send(&dressed).await, "Mcp-Method");
+    let named = in_session(&id, "2025-06-18", &echo(2, "b")).header("Mcp-Method", "tools/call");
+    is_mismatch(&s.send(&named.clone().header("Mcp-Name", "other")).await, "Mcp-Name");
+    // Headers that agree, or none at all (older clients send none), are served.
+    assert_json(&s.send(&named.header("Mcp-Name", "echo")).await, 200, &text_result(json!(2), "b"));
+    assert_json(&s.send(&in_session(&id, "2025-06-18", &echo(3, "c"))).await, 200, &text_result(json!(3), "c"));
+    // `initialize` too: no session is opened for a mismatch.
+    let init = Request::post_json(&initialize_body("2025-06-18", json!({}))).header("Mcp-Method", "tools/list");
+    let refused = s.send(&init).await;
+    is_mismatch(&refused, "Mcp-Method");
+    assert_eq!(refused.header("mcp-session-id"), None);
+    // A batch: each message must agree with the headers given, so a header names the
+    // method of every message in it.
+    let old = s.session("2025-03-26", json!({})).await;
+    let mixed = in_session(&old, "2025-03-26", &json!([echo(4, "d"), list(5)])).header("Mcp-Method", "tools/list");
+    is_mismatch(&s.send(&mixed).await, "Mcp-Method");
+    let lists = in_session(&old, "2025-03-26", &json!([list(6), list(7)])).header("Mcp-Method", "tools/list");
+    let answer = s.send(&lists).await;
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    assert_eq!(answer.json().as_array().map(Vec::len), Some(2), "{}", answer.text());
     s.stop().await;
 }
 

@@ -1,5 +1,6 @@
 //! Streamable HTTP resource bounds over real sockets: the legacy session cap (every
-//! `initialize` succeeds, the least recently used sessions are ended), the idle timeout, a
+//! `initialize` succeeds, the least recently used sessions are ended) and the per-client one
+//! (a client's flood ends only its own sessions), the idle timeout, a
 //! boundedness check of process memory under thousands of abandoned sessions, and graceful
 //! shutdown with a request in flight (it completes, then `run()` returns).
 
@@ -10,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use http_client::{Request, Response, WAIT, send};
-use mcpforge::{HttpOptions, MemoryClient, Server, Tool, ToolError};
+use mcpforge::{AuthError, AuthInfo, AuthOptions, HttpOptions, MemoryClient, Server, Tool, ToolError};
 use serde_json::{Value, json};
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
@@ -43,11 +44,16 @@ impl Served {
 
     /// Opens a legacy session (`initialize` only, never used afterwards) and returns its id.
     async fn initialize(&self, client_info: &Value) -> String {
+        self.initialize_as(client_info, &Client::default()).await
+    }
+
+    /// [`Served::initialize`] as `client`.
+    async fn initialize_as(&self, client_info: &Value, client: &Client) -> String {
         let body = json!({
             "jsonrpc": "2.0", "id": 0, "method": "initialize",
             "params": { "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": client_info }
         });
-        let response = self.send(&Request::post_json(&body)).await;
+        let response = self.send(&client.dress(Request::post_json(&body))).await;
         assert_eq!(response.status, 200, "{}", response.text());
         assert_eq!(response.json()["result"]["protocolVersion"], json!("2025-06-18"));
         response.header("mcp-session-id").expect("a session id").to_owned()
@@ -55,9 +61,15 @@ impl Served {
 
     /// The status of a `tools/list` on session `id` (200 live, 404 ended).
     async fn probe(&self, id: &str) -> u16 {
+        self.probe_as(id, &Client::default()).await
+    }
+
+    /// [`Served::probe`] as `client`.
+    async fn probe_as(&self, id: &str, client: &Client) -> u16 {
         let body = json!({ "jsonrpc": "2.0", "id": 1, "method": "tools/list" });
         let request =
             Request::post_json(&body).header("Mcp-Session-Id", id).header("MCP-Protocol-Version", "2025-06-18");
+        let request = client.dress(request);
         let response = self.send(&request).await;
         if response.status == 200 {
             assert_eq!(response.json()["result"]["tools"][0]["name"], json!("echo"));
@@ -72,13 +84,34 @@ impl Served {
     }
 }
 
+/// Who sends a request: a loopback address to connect from, and a bearer token.
+#[derive(Default)]
+struct Client {
+    source: Option<&'static str>,
+    token: Option<&'static str>,
+}
+
+impl Client {
+    fn dress(&self, mut request: Request) -> Request {
+        if let Some(source) = self.source {
+            request = request.from(source);
+        }
+        if let Some(token) = self.token {
+            request = request.header("Authorization", &format!("Bearer {token}"));
+        }
+        request
+    }
+}
+
 fn small_info() -> Value {
     json!({ "name": "limits-client", "version": "1.0.0" })
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn session_cap_ends_the_least_recently_used_sessions() {
-    let s = Served::with_options(HttpOptions { max_sessions: 50, ..HttpOptions::default() }).await;
+    // One client here: its own bound is the global one.
+    let options = HttpOptions { max_sessions: 50, max_sessions_per_client: Some(50), ..HttpOptions::default() };
+    let s = Served::with_options(options).await;
     let mut ids = Vec::with_capacity(500);
     for _ in 0..500 {
         ids.push(s.initialize(&small_info()).await);
@@ -99,6 +132,50 @@ async fn session_cap_ends_the_least_recently_used_sessions() {
     assert_eq!(s.probe(&newest[0]).await, 404);
     assert_eq!(s.probe(&newest[49]).await, 200);
     s.stop().await;
+}
+
+/// Client `a` opens sessions, then `b` floods `initialize` far past its own bound (and past
+/// the global cap): every one of `a`'s sessions stays, and `b` keeps its newest few.
+async fn flood_ends_only_the_flooders_sessions(options: HttpOptions, a: Client, b: Client) {
+    let s = Served::with_options(HttpOptions { max_sessions: 50, ..options }).await;
+    let mut mine = Vec::new();
+    for _ in 0..3 {
+        mine.push(s.initialize_as(&small_info(), &a).await);
+    }
+    let mut flood = Vec::new();
+    for _ in 0..120 {
+        flood.push(s.initialize_as(&small_info(), &b).await);
+    }
+    for id in &mine {
+        assert_eq!(s.probe_as(id, &a).await, 200, "another client's flood ended a session");
+    }
+    // The default bound is a tenth of max_sessions: the flooder holds its newest 5.
+    let (old, newest) = flood.split_at(flood.len() - 5);
+    for id in newest {
+        assert_eq!(s.probe_as(id, &b).await, 200, "the flooder's newest sessions are live");
+    }
+    for id in old {
+        assert_eq!(s.probe_as(id, &b).await, 404, "the flooder's older sessions were ended");
+    }
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flood_of_initialize_from_one_address_ends_only_its_own_sessions() {
+    let a = Client { source: Some("127.0.0.1"), token: None };
+    let b = Client { source: Some("127.0.0.2"), token: None };
+    flood_ends_only_the_flooders_sessions(HttpOptions::default(), a, b).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flood_of_initialize_from_one_subject_ends_only_its_own_sessions() {
+    let verify = |token: String| async move { Ok::<_, AuthError>(AuthInfo::new(token, ["mcp"])) };
+    let options =
+        HttpOptions { auth: Some(AuthOptions::new("http://127.0.0.1/mcp", verify)), ..HttpOptions::default() };
+    // One address, two subjects.
+    let a = Client { source: None, token: Some("alice") };
+    let b = Client { source: None, token: Some("mallory") };
+    flood_ends_only_the_flooders_sessions(options, a, b).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -438,6 +438,16 @@ async fn post_errors_and_odd_bodies() {
     accepted(&s.post_raw(&endpoint, pretty).await);
     assert_eq!(stream.message().await, text_result(json!(2), "a\nb"));
 
+    // A metadata header that disagrees with the body is refused before anything runs.
+    let call = request(json!(9), "tools/call", json!({ "name": "echo", "arguments": { "text": "x" } }));
+    let dressed = Request::new("POST", &endpoint)
+        .header("Content-Type", "application/json")
+        .header("Mcp-Method", "tools/list")
+        .body(call.to_string().into_bytes());
+    let r = send(s.addr, &dressed).await;
+    assert_eq!(r.status, 400, "{}", r.text());
+    assert_eq!(r.json()["error"]["code"], -32020, "{}", r.text());
+
     // JSON that is no JSON-RPC message is answered on the stream, like on stdio.
     accepted(&s.post(&endpoint, &json!({ "id": 3, "hello": "world" })).await);
     let answer = stream.message().await;

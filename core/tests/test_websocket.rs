@@ -1,12 +1,17 @@
 //! MCP over WebSocket on the HTTP listener: both eras on one socket, the same `Host`/`Origin`
-//! checks, bearer authorization and size limit as HTTP, and off unless asked for.
+//! checks, bearer authorization (at the upgrade and on every message) and size limit as HTTP,
+//! idle sockets timed out and evicted like idle HTTP connections, and off unless asked for.
 
 mod http_client;
 mod wire;
 
+use std::collections::HashSet;
 use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use futures_util::{SinkExt as _, StreamExt as _};
+use http_client::{Request, send};
 use mcpforge::{AuthError, AuthInfo, AuthOptions, HttpOptions, MemoryClient, RequestContext, Server, Tool, ToolError};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
@@ -15,14 +20,57 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
 type Socket = tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>;
 
 fn server() -> Server {
-    Server::builder("ws-test", "1.0.0")
+    held_server(Arc::default()).0
+}
+
+/// The test server, whose `hold` tool waits until `release` is notified; the semaphore counts
+/// the `hold` calls that started.
+fn held_server(release: Arc<tokio::sync::Notify>) -> (Server, Arc<tokio::sync::Semaphore>) {
+    let started = Arc::new(tokio::sync::Semaphore::new(0));
+    let begun = started.clone();
+    let server = Server::builder("ws-test", "1.0.0")
         .limits(mcpforge::Limits { max_message_size: 4096, ..mcpforge::Limits::default() })
         .tool(Tool::new("whoami"), |ctx: RequestContext, _: Value| async move {
             let who = ctx.auth().and_then(|a| a.subject.clone()).unwrap_or_else(|| "anonymous".into());
             Ok::<_, ToolError>(who)
         })
+        .tool(Tool::new("hold"), move |_: Value| {
+            let (release, begun) = (release.clone(), begun.clone());
+            async move {
+                let released = release.notified();
+                begun.add_permits(1);
+                released.await;
+                Ok::<_, ToolError>("released")
+            }
+        })
         .build()
-        .expect("a valid server")
+        .expect("a valid server");
+    (server, started)
+}
+
+/// A 2026 `tools/call` of `name` with request id `id`.
+fn call(id: u64, name: &str) -> Value {
+    json!({ "jsonrpc": "2.0", "id": id, "method": "tools/call",
+            "params": { "name": name, "_meta": MemoryClient::modern_meta(json!({})) } })
+}
+
+/// The close frame's code the server ends the socket with (`None`: closed without one).
+async fn close_code(ws: &mut Socket) -> Option<u16> {
+    loop {
+        match tokio::time::timeout(wire::WAIT, ws.next()).await.expect("the server closes the socket in time") {
+            Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
+            Some(Ok(_)) => continue,
+            _ => return None,
+        }
+    }
+}
+
+/// A legacy `initialize` POSTed on a connection of its own: its HTTP status.
+async fn post_initialize(addr: SocketAddr) -> u16 {
+    let init = json!({ "jsonrpc": "2.0", "id": 1, "method": "initialize",
+                       "params": { "protocolVersion": "2025-06-18", "capabilities": {},
+                                   "clientInfo": { "name": "t", "version": "1" } } });
+    send(addr, &Request::post_json(&init)).await.status
 }
 
 async fn listen(server: &Server, options: HttpOptions) -> SocketAddr {
@@ -148,17 +196,92 @@ async fn a_message_over_the_size_limit_closes_the_socket_with_1009() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn open_sockets_count_against_the_connection_limit() {
+async fn idle_sockets_are_closed_after_the_idle_timeout_and_pings_do_not_keep_them() {
     let s = server();
+    let options = HttpOptions { max_connections: 16, idle_timeout: Duration::from_millis(300), ..ws_options() };
+    let addr = listen(&s, options).await;
+    let mut sockets = Vec::new();
+    for _ in 0..16 {
+        sockets.push(wire::websocket(addr).await);
+    }
+    // One of them answered a request first: idle from its answer on.
+    let answered = roundtrip(&mut sockets[1], call(1, "whoami")).await;
+    assert_eq!(answered["result"]["content"][0]["text"], "anonymous");
+    // Another sends WebSocket pings all along: control frames are not requests.
+    let (mut pinger, mut pinger_in) = sockets.remove(0).split();
+    let pinging = tokio::spawn(async move {
+        for _ in 0..300 {
+            if pinger.send(Message::Ping(vec![1].into())).await.is_err() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    });
+    let pinger_close = loop {
+        match tokio::time::timeout(wire::WAIT, pinger_in.next()).await.expect("the pinging socket is closed in time") {
+            Some(Ok(Message::Close(frame))) => break frame.map(|f| u16::from(f.code)),
+            Some(Ok(_)) => continue,
+            _ => break None,
+        }
+    };
+    pinging.abort();
+    assert_eq!(pinger_close, Some(1001), "a socket that only pings is closed as idle, with a close frame");
+    for ws in &mut sockets {
+        assert_eq!(close_code(ws).await, Some(1001), "an idle socket is closed with 1001 (going away)");
+    }
+    // Their places are free: a new HTTP client is served.
+    assert_eq!(post_initialize(addr).await, 200);
+    s.shutdown();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_sockets_make_room_for_a_new_client_and_busy_ones_stay() {
+    let release = Arc::new(tokio::sync::Notify::new());
+    let (s, started) = held_server(release.clone());
+    let addr = listen(&s, HttpOptions { max_connections: 3, ..ws_options() }).await;
+    // One socket has a request in flight; the other two are idle.
+    let mut busy = wire::websocket(addr).await;
+    busy.send(Message::Text(call(7, "hold").to_string().into())).await.expect("send");
+    tokio::time::timeout(wire::WAIT, started.acquire()).await.expect("the call starts").expect("semaphore").forget();
+    let mut older = wire::websocket(addr).await;
+    let mut newer = wire::websocket(addr).await;
+    // The listener is full: the newcomer is admitted by closing the socket idle the longest.
+    assert_eq!(post_initialize(addr).await, 200, "an idle socket made room");
+    assert_eq!(close_code(&mut older).await, Some(1001), "the socket idle the longest was closed");
+    assert_eq!(roundtrip(&mut newer, call(8, "whoami")).await["result"]["content"][0]["text"], "anonymous");
+    // The busy socket was never taken: its call finishes and is answered on it.
+    release.notify_waiters();
+    let answer = loop {
+        let frame = tokio::time::timeout(wire::WAIT, busy.next()).await.expect("an answer in time");
+        let Some(Ok(Message::Text(t))) = frame else { panic!("the busy socket ended: {frame:?}") };
+        let v: Value = serde_json::from_str(t.as_str()).expect("JSON");
+        if v["id"] == 7 {
+            break v;
+        }
+    };
+    assert_eq!(answer["result"]["content"][0]["text"], "released");
+    s.shutdown();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn busy_sockets_count_against_the_connection_limit() {
+    let release = Arc::new(tokio::sync::Notify::new());
+    let (s, started) = held_server(release.clone());
     let addr = listen(&s, HttpOptions { max_connections: 2, ..ws_options() }).await;
     let mut first = wire::websocket(addr).await;
     let mut second = wire::websocket(addr).await;
-    // Both places are held by open sockets, which are busy (never evicted as idle): a third
-    // connection is refused.
+    for ws in [&mut first, &mut second] {
+        ws.send(Message::Text(call(1, "hold").to_string().into())).await.expect("send");
+    }
+    let both = tokio::time::timeout(wire::WAIT, started.acquire_many(2)).await.expect("both calls start");
+    both.expect("semaphore").forget();
+    // Both places are held by sockets with a request in flight: a third connection is refused.
     assert_eq!(try_upgrade(addr, &[("Sec-WebSocket-Protocol", "mcp")]).await.err(), Some(503));
-    let call = json!({ "jsonrpc": "2.0", "id": 1, "method": "tools/call",
-                       "params": { "name": "whoami", "_meta": MemoryClient::modern_meta(json!({})) } });
-    assert_eq!(roundtrip(&mut first, call.clone()).await["result"]["content"][0]["text"], "anonymous");
+    release.notify_waiters();
+    for ws in [&mut first, &mut second] {
+        let frame = tokio::time::timeout(wire::WAIT, ws.next()).await.expect("an answer in time");
+        assert!(matches!(frame, Some(Ok(Message::Text(_)))), "the held call is answered: {frame:?}");
+    }
     // A closed socket gives its place back.
     second.close(None).await.expect("close");
     drop(second);
@@ -168,9 +291,42 @@ async fn open_sockets_count_against_the_connection_limit() {
             third = Some(ws);
             break;
         }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let mut third = third.expect("a place once a socket closed");
-    assert_eq!(roundtrip(&mut third, call).await["result"]["content"][0]["text"], "anonymous");
+    assert_eq!(roundtrip(&mut third, call(2, "whoami")).await["result"]["content"][0]["text"], "anonymous");
+    s.shutdown();
+}
+
+#[tokio::test]
+async fn a_token_revoked_after_the_upgrade_is_refused_on_the_next_message() {
+    let s = server();
+    let revoked: Arc<Mutex<HashSet<String>>> = Arc::default();
+    let list = revoked.clone();
+    let verify = move |token: String| {
+        let refused = list.lock().unwrap().contains(&token);
+        async move {
+            match token.as_str() {
+                "good" | "other" if !refused => Ok(AuthInfo::new("alice", ["mcp"])),
+                _ => Err(AuthError::Invalid("the token was revoked".into())),
+            }
+        }
+    };
+    let options = HttpOptions { auth: Some(AuthOptions::new("http://127.0.0.1/mcp", verify)), ..ws_options() };
+    let addr = listen(&s, options).await;
+    let mut ws = try_upgrade(addr, &[("Authorization", "Bearer good")]).await.expect("a valid token upgrades");
+    let mut bystander = try_upgrade(addr, &[("Authorization", "Bearer other")]).await.expect("upgrades");
+    assert_eq!(roundtrip(&mut ws, call(1, "whoami")).await["result"]["content"][0]["text"], "alice");
+    revoked.lock().unwrap().insert("good".into());
+    // The next request on the open socket is refused with an error naming the reason…
+    let refused = roundtrip(&mut ws, call(2, "whoami")).await;
+    assert_eq!(refused["error"]["code"], -32600, "{refused}");
+    let message = refused["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("bearer token") && message.contains("revoked"), "{refused}");
+    assert_eq!(refused["error"]["data"]["httpStatus"], 401, "{refused}");
+    // …and the socket is closed with 1008 (policy violation).
+    assert_eq!(close_code(&mut ws).await, Some(1008));
+    // A socket whose token is still valid goes on.
+    assert_eq!(roundtrip(&mut bystander, call(3, "whoami")).await["result"]["content"][0]["text"], "alice");
     s.shutdown();
 }

@@ -7,7 +7,10 @@ Python and Node (`mcpforge-hostile`, short runs; `make hostile` runs the long on
   afterwards, and the server's memory stays within its bound;
 - `slow-reader`: calls written over stdio as fast as the server takes them while the
   answers are read at about 1 MB/s: every call is answered, the server does not read ahead
-  of the reader beyond its in-flight limit and output queue, and its memory stays flat."""
+  of the reader beyond its in-flight limit and output queue, and its memory stays flat;
+- `idle-websockets`: with an open-file limit of 256, 200 WebSockets that send nothing (past
+  the connection limit), then a new client: no upgrade is refused, the client is served,
+  and the sockets closed to make room get a 1001 close frame."""
 
 from __future__ import annotations
 
@@ -39,3 +42,10 @@ def test_clients_that_drop_every_kind_of_response_lose_nobody_else_anything(lang
 def test_a_slow_reader_is_answered_in_full_without_the_server_reading_ahead(language: str) -> None:
     out = hostile("slow-reader", "--calls", "40000", "--limit-mb", GROWTH_MB, "--", *fixture_command(language))
     assert "40000 calls, 40000 answered" in out, out
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_idle_websockets_make_room_for_new_clients(language: str) -> None:
+    out = hostile("idle-websockets", "--sockets", "200", "--limit-mb", GROWTH_MB, "--", *fixture_command(language))
+    assert "200 idle WebSockets open, 0 upgrades refused" in out and "a new client was served" in out, out
+    assert "close codes [1001]" in out, out

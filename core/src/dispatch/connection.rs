@@ -214,6 +214,12 @@ impl Connection {
         self.in_flight.len()
     }
 
+    /// True while the connection has work in progress: a request running (a listen stream
+    /// included), or a batch whose answer is being gathered.
+    pub fn is_working(&self) -> bool {
+        !self.tasks.is_empty()
+    }
+
     /// True while every in-flight slot of this connection is taken.
     pub fn is_saturated(&self) -> bool {
         self.permits.available_permits() == 0
@@ -239,6 +245,34 @@ impl Connection {
     /// never reads stops being read.
     pub async fn reply_error(&self, e: &ProtocolError) {
         self.out.send(encode::error(None, e, self.null_ids())).await;
+    }
+
+    /// Refuses a whole frame without running any of it: every request in it (one message,
+    /// or a batch, answered as one array) gets `e`; notifications and responses are dropped.
+    pub async fn refuse_frame(&self, frame: &[u8], e: &ProtocolError) {
+        let request_id = |v: &Value| {
+            let m = v.as_object().filter(|m| m.get("method").is_some_and(Value::is_string))?;
+            RequestId::from_value(m.get("id")?)
+        };
+        let null_ids = self.null_ids();
+        match serde_json::from_slice::<Value>(frame) {
+            Ok(Value::Array(items)) => {
+                let errors: Vec<Vec<u8>> =
+                    items.iter().filter_map(request_id).map(|id| encode::error(Some(&id), e, null_ids)).collect();
+                if !errors.is_empty() {
+                    let mut array = b"[".to_vec();
+                    array.extend_from_slice(&errors.join(&b","[..]));
+                    array.push(b']');
+                    self.out.send(array).await;
+                }
+            }
+            Ok(v) => {
+                if let Some(id) = request_id(&v) {
+                    self.out.send(encode::error(Some(&id), e, null_ids)).await;
+                }
+            }
+            Err(_) => {}
+        }
     }
 
     /// One frame of a byte-stream transport: JSON text, a message or a batch.

@@ -26,11 +26,19 @@ pub struct Request {
     /// Sent in order; `Host` is added (as the server's address) unless given here.
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// The local address to connect from (another loopback address is another client).
+    pub source: Option<std::net::IpAddr>,
 }
 
 impl Request {
     pub fn new(method: &str, path: &str) -> Request {
-        Request { method: method.to_owned(), path: path.to_owned(), headers: Vec::new(), body: Vec::new() }
+        Request {
+            method: method.to_owned(),
+            path: path.to_owned(),
+            headers: Vec::new(),
+            body: Vec::new(),
+            source: None,
+        }
     }
 
     /// A POST of a JSON body to `/mcp`, accepting JSON and SSE (what MCP clients send).
@@ -60,6 +68,12 @@ impl Request {
 
     pub fn body(mut self, body: Vec<u8>) -> Request {
         self.body = body;
+        self
+    }
+
+    /// The same request sent from `source` (e.g. `127.0.0.2`: another client on loopback).
+    pub fn from(mut self, source: &str) -> Request {
+        self.source = Some(source.parse().expect("an IP address"));
         self
     }
 
@@ -364,7 +378,16 @@ impl Stream {
 /// Connects and writes `request` without reading anything (drop the connection to
 /// simulate a client that goes away before any answer).
 pub async fn send_only(addr: SocketAddr, request: &Request) -> TcpStream {
-    let mut tcp = TcpStream::connect(addr).await.expect("connect");
+    let mut tcp = match request.source {
+        None => TcpStream::connect(addr).await.expect("connect"),
+        Some(source) => {
+            let socket =
+                if source.is_ipv4() { tokio::net::TcpSocket::new_v4() } else { tokio::net::TcpSocket::new_v6() };
+            let socket = socket.expect("a socket");
+            socket.bind(SocketAddr::new(source, 0)).expect("bind the source address");
+            socket.connect(addr).await.expect("connect")
+        }
+    };
     // A server may answer (and close) before reading the whole body (413): keep going and
     // read the answer anyway.
     let _ = tcp.write_all(&request.encode(addr)).await;

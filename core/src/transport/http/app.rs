@@ -81,7 +81,12 @@ impl HttpApp {
             .map(|s| shared.store.get_or_init(|| StoreLink::start(&shared, s, options.session_idle_timeout)).clone());
         let app = Arc::new(App {
             _gone: gone.clone().drop_guard(),
-            sessions: SessionStore::new(options.max_sessions, options.session_idle_timeout, link),
+            sessions: SessionStore::new(
+                options.max_sessions,
+                options.sessions_per_client(),
+                options.session_idle_timeout,
+                link,
+            ),
             shared,
             store_error,
             sse: legacy_sse::SseSessions::new(options.max_sessions),

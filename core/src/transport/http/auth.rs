@@ -4,7 +4,8 @@
 //! protected-resource metadata, and hands the verified grant to handlers
 //! ([`crate::RequestContext::auth`]).
 //!
-//! Tokens are never logged and never kept: nothing here implements `Debug` over a token.
+//! Tokens are never logged, and kept only by an open WebSocket, which verifies its token
+//! again on every message ([`HeldToken`]): nothing here implements `Debug` over a token.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -19,6 +20,7 @@ use serde_json::{Value, json};
 use super::App;
 use super::exchange::json as json_response;
 pub use crate::auth::{AuthError, AuthInfo, TokenVerifier};
+use crate::error::ProtocolError;
 
 /// Bearer authorization for the HTTP transport (see [`crate::HttpOptions::auth`]).
 #[derive(Clone)]
@@ -154,6 +156,56 @@ enum Refusal {
     Scope(Vec<String>),
 }
 
+impl Refusal {
+    /// The HTTP status, the RFC 6750 error code, and the description a client is told.
+    fn describe(&self) -> (StatusCode, Option<&'static str>, String) {
+        match self {
+            Refusal::Missing => (StatusCode::UNAUTHORIZED, None, "Missing bearer token".to_owned()),
+            Refusal::Invalid(d) => (
+                StatusCode::UNAUTHORIZED,
+                Some("invalid_token"),
+                d.clone().unwrap_or_else(|| "Invalid token".to_owned()),
+            ),
+            Refusal::Scope(s) => {
+                (StatusCode::FORBIDDEN, Some("insufficient_scope"), format!("Requires scopes: {}", s.join(" ")))
+            }
+        }
+    }
+}
+
+/// The bearer token of an open WebSocket, verified again on every message it carries (the
+/// verifier decides expiry and revocation, as for each HTTP request). Never logged: no
+/// `Debug`.
+pub(crate) struct HeldToken(Box<str>);
+
+impl HeldToken {
+    /// The well-formed bearer token of `headers`, if any.
+    pub(crate) fn from_headers(headers: &HeaderMap) -> Option<HeldToken> {
+        match bearer(headers)? {
+            Ok(token) => Some(HeldToken(token.into())),
+            Err(()) => None,
+        }
+    }
+
+    /// Verifies the token again, with the same verifier and scope check as an HTTP request:
+    /// the current grant, or the JSON-RPC error that refuses the message (`-32600`, the
+    /// description the HTTP answer would give, and `data` with that answer's `httpStatus`
+    /// and RFC 6750 `error`).
+    pub(crate) async fn verify(&self, auth: &AuthOptions) -> Result<AuthInfo, ProtocolError> {
+        check(auth, &self.0).await.map_err(|refusal| {
+            let (status, error, description) = refusal.describe();
+            let mut data = json!({ "httpStatus": status.as_u16(), "error": error.unwrap_or("invalid_request") });
+            if let Refusal::Scope(required) = &refusal {
+                data["scope"] = json!(required.join(" "));
+            }
+            // The verifier's text, bounded as in a challenge.
+            let description: String = description.chars().take(256).collect();
+            ProtocolError::invalid_request(format!("the bearer token is no longer accepted: {description}"))
+                .with_data(data)
+        })
+    }
+}
+
 /// The bearer token of `Authorization`: `None` without one, `Some(Err)` when malformed.
 fn bearer(headers: &HeaderMap) -> Option<Result<&str, ()>> {
     let mut values = headers.get_all(header::AUTHORIZATION).iter();
@@ -180,6 +232,11 @@ async fn authenticate(auth: &AuthOptions, headers: &HeaderMap) -> Result<AuthInf
         Some(Err(())) => return Err(Refusal::Invalid(Some("malformed bearer token".to_owned()))),
         Some(Ok(t)) => t,
     };
+    check(auth, token).await
+}
+
+/// Verifies `token` and checks the required scopes.
+async fn check(auth: &AuthOptions, token: &str) -> Result<AuthInfo, Refusal> {
     let info = match auth.verifier.verify(token).await {
         Ok(info) => info,
         Err(AuthError::Invalid(reason)) => return Err(Refusal::Invalid(Some(reason).filter(|r| !r.is_empty()))),
@@ -221,12 +278,7 @@ fn refuse(auth: &AuthOptions, refusal: Refusal) -> Response {
         }
         Refusal::Scope(required) => (StatusCode::FORBIDDEN, Some("insufficient_scope"), required.as_slice(), None),
     };
-    let mut body = json!({ "error": error.unwrap_or("invalid_request") });
-    body["error_description"] = json!(match &refusal {
-        Refusal::Missing => "Missing bearer token".to_owned(),
-        Refusal::Invalid(d) => d.clone().unwrap_or_else(|| "Invalid token".to_owned()),
-        Refusal::Scope(s) => format!("Requires scopes: {}", s.join(" ")),
-    });
+    let body = json!({ "error": error.unwrap_or("invalid_request"), "error_description": refusal.describe().2 });
     let mut r = json_response(status, body.to_string().into_bytes());
     let value = challenge(auth, error, scopes, description);
     if let Ok(v) = HeaderValue::from_str(&value) {

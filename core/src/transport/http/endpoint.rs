@@ -8,10 +8,11 @@ use axum::extract::{Extension, FromRequest, Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::App;
 use super::auth::Caller;
+use super::client;
 use super::event_store::{ReplayError, StreamId};
 use super::exchange::{self, ExchangeSpec, Input, error, json};
 use super::headers;
@@ -25,6 +26,7 @@ use crate::error::ProtocolError;
 use crate::jsonrpc::message::EnvelopeError;
 use crate::jsonrpc::{Incoming, IncomingRequest, RequestId};
 use crate::protocol::ProtocolVersion;
+use crate::protocol::header_params::HeaderParam;
 use crate::protocol::meta::{self, RequestMeta};
 use crate::request_info::HttpRequestInfo;
 
@@ -71,6 +73,7 @@ pub(crate) async fn post(
     // of the request (its body-size limit among its extensions) reads the body.
     let (mut parts, body) = request.into_parts();
     let headers = std::mem::take(&mut parts.headers);
+    let peer = client::peer(&parts.extensions);
     let body = match Bytes::from_request(Request::from_parts(parts, body), &()).await {
         Ok(b) => b,
         Err(rejection) => return rejection.into_response(),
@@ -82,7 +85,7 @@ pub(crate) async fn post(
     // Shared by the engine's checks below and, through their contexts, the handlers.
     let http = Arc::new(HttpRequestInfo::new(headers));
     let (version, session) = mcp_headers(http.map());
-    let p = Post { app: &app, caller: &caller, version, session, http: &http };
+    let p = Post { app: &app, caller: &caller, version, session, http: &http, peer };
     if let Value::Array(items) = value {
         return batch(&p, items).await;
     }
@@ -141,6 +144,8 @@ struct Post<'a> {
     /// The `Mcp-Session-Id` header.
     session: Option<&'a str>,
     http: &'a Arc<HttpRequestInfo>,
+    /// The client's address, when known (see [`client::peer`]).
+    peer: Option<std::net::SocketAddr>,
 }
 
 impl Post<'_> {
@@ -200,31 +205,93 @@ async fn modern_request(p: &Post<'_>, req: IncomingRequest) -> Response {
         }
         Some(_) => {}
     }
-    let tool_params =
-        match (req.method.as_str(), req.params.as_ref().and_then(|p| p.get("name")).and_then(Value::as_str)) {
-            ("tools/call", Some(name)) => {
-                app.shared.registry.snapshot().tools.get(name).map(|t| t.header_params.clone()).unwrap_or_default()
-            }
-            _ => Vec::new(),
-        };
-    let lookup = |name: &str| -> Vec<String> {
-        headers.get_all(name).iter().map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()).collect()
-    };
-    if let Err(e) = headers::check_request(&req.method, req.params.as_ref(), &tool_params, &lookup) {
+    let tool_params = tool_header_params(app, &req.method, req.params.as_ref());
+    if let Err(e) = headers::check_request(&req.method, req.params.as_ref(), &tool_params, &lookup(headers)) {
         return error(StatusCode::BAD_REQUEST, Some(&req.id), &e);
     }
     exchange::run(Input::Request(req, Some(Arc::new(meta))), p.spec(true, app.stateless.clone(), None)).await
 }
 
+/// The `x-mcp-header` parameters of the tool a `tools/call` names (none for another method
+/// or an unknown tool): what `Mcp-Param-*` headers mirror.
+fn tool_header_params(app: &App, method: &str, params: Option<&Map<String, Value>>) -> Vec<HeaderParam> {
+    match (method, params.and_then(|p| p.get("name")).and_then(Value::as_str)) {
+        ("tools/call", Some(name)) => {
+            app.shared.registry.snapshot().tools.get(name).map(|t| t.header_params.clone()).unwrap_or_default()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Every value of a header, by name, as the metadata checks look headers up.
+fn lookup(headers: &HeaderMap) -> impl Fn(&str) -> Vec<String> + '_ {
+    |name: &str| headers.get_all(name).iter().map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()).collect()
+}
+
+/// The 2026 metadata headers (`Mcp-Method`, `Mcp-Name`, `Mcp-Param-*`) a legacy POST carries,
+/// checked against its request, or against every message of its batch
+/// ([`headers::check_present`]): none is required, each one given must agree, so a header on
+/// a batch must describe each of its messages (a response, which has no method, never
+/// agrees with `Mcp-Method`). A lone notification or response is not checked, as on the
+/// 2026 wire. `Err` is answered 400 with -32020.
+pub(super) fn check_legacy_headers(app: &App, headers: &HeaderMap, body: &Value) -> Result<(), ProtocolError> {
+    match body {
+        Value::Array(items) => check_legacy_batch(app, headers, items),
+        request if request.get("id").is_some() && has_checked_headers(headers) => {
+            let method = request.get("method").and_then(Value::as_str).unwrap_or_default();
+            check_legacy_request(app, headers, method, request.get("params").and_then(Value::as_object))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// [`check_legacy_headers`] for a batch.
+fn check_legacy_batch(app: &App, headers: &HeaderMap, items: &[Value]) -> Result<(), ProtocolError> {
+    if !has_checked_headers(headers) {
+        return Ok(());
+    }
+    items.iter().try_for_each(|m| {
+        let params = m.get("params").and_then(Value::as_object);
+        match m.get("method").and_then(Value::as_str) {
+            Some(method) => check_legacy_request(app, headers, method, params),
+            None if headers.contains_key("mcp-method") => Err(ProtocolError::header_mismatch(
+                "an Mcp-Method header on a batch must name the method of every message in it, and a response has none",
+            )),
+            None => Ok(()),
+        }
+    })
+}
+
+/// Whether a request carries any header the metadata checks compare with the body.
+fn has_checked_headers(headers: &HeaderMap) -> bool {
+    headers.keys().any(|name| headers::is_checked_header(name.as_str()))
+}
+
+/// [`headers::check_present`] for one legacy request.
+fn check_legacy_request(
+    app: &App,
+    headers: &HeaderMap,
+    method: &str,
+    params: Option<&Map<String, Value>>,
+) -> Result<(), ProtocolError> {
+    headers::check_present(method, params, &tool_header_params(app, method, params), &lookup(headers))
+}
+
 /// A legacy request: `initialize` opens a session (named `proposed` when the host proposed
 /// an id); anything else needs a live one. Without sessions (`HttpOptions::sessionless`)
-/// each request stands alone.
+/// each request stands alone. Metadata headers it carries must agree with it.
 async fn legacy_request(p: &Post<'_>, req: IncomingRequest, proposed: Option<String>) -> Response {
     let app = p.app;
     if !app.options.legacy_sessions {
         let e = ProtocolError::method_not_found(&req.method)
             .with_data(serde_json::json!({ "supported": app.shared.version_strings() }));
         return error(StatusCode::NOT_FOUND, Some(&req.id), &e);
+    }
+    let headers = p.http.map();
+    if has_checked_headers(headers) {
+        if let Err(e) = check_legacy_request(app, headers, &req.method, req.params.as_ref()) {
+            return error(StatusCode::BAD_REQUEST, Some(&req.id), &e);
+        }
     }
     if let Some(v) = p.version {
         let supported = ProtocolVersion::parse(v).is_some_and(|p| app.shared.versions.contains(&p));
@@ -269,7 +336,7 @@ async fn initialize(p: &Post<'_>, req: IncomingRequest, proposed: Option<String>
         return error(StatusCode::OK, Some(&id), &ProtocolError::internal("initialize was not answered"));
     };
     let Some(session) = conn.session().cloned() else { return json(StatusCode::OK, outcome.response) };
-    match app.sessions.create(conn.clone(), session, backlog_reader, caller.subject(), proposed) {
+    match app.sessions.create(conn.clone(), session, backlog_reader, caller.subject(), p.peer, proposed) {
         Ok(s) => {
             if let Some(link) = app.sessions.link() {
                 if let Err(e) = link.save_new(&s.id, &s.session, caller.subject()).await {
@@ -340,6 +407,9 @@ async fn batch(p: &Post<'_>, items: Vec<Value>) -> Response {
     };
     if items.is_empty() {
         return error(StatusCode::BAD_REQUEST, None, &ProtocolError::invalid_request("empty batch"));
+    }
+    if let Err(e) = check_legacy_batch(p.app, p.http.map(), &items) {
+        return error(StatusCode::BAD_REQUEST, None, &e);
     }
     exchange::run(Input::Batch(items), p.on_session(session)).await
 }

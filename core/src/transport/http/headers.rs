@@ -1,5 +1,6 @@
 //! 2026-07-28 request metadata headers: `Mcp-Method`, `Mcp-Name` and `Mcp-Param-*` checked
-//! against the JSON-RPC body, and the `=?base64?…?=` value encoding. Which tool arguments
+//! against the JSON-RPC body (required on the 2026 wire; on the legacy wires, checked when
+//! sent), and the `=?base64?…?=` value encoding. Which tool arguments
 //! are mirrored comes from the tools' `x-mcp-header` annotations
 //! ([`crate::protocol::header_params`]).
 //!
@@ -113,24 +114,56 @@ pub fn check_request(
     tool_params: &[HeaderParam],
     header: &dyn Fn(&str) -> Vec<String>,
 ) -> Result<(), ProtocolError> {
-    let sent_method = required_header(header, METHOD_HEADER)?;
-    if sent_method != method {
-        return Err(ProtocolError::header_mismatch(format!(
-            "{METHOD_HEADER} header {} does not match the request method {} (values are case-sensitive)",
-            shown(&sent_method),
-            shown(method)
-        )));
+    check(method, params, tool_params, header, true)
+}
+
+/// The check of [`check_request`] for the legacy wires (2025 sessions, sessionless requests,
+/// the 2024-11-05 HTTP+SSE transport): no header is required (older clients send none), but
+/// each one a request carries must agree with the body by the same rules, so a proxy that
+/// reads them (to decide retries, say) reads what will run.
+pub fn check_present(
+    method: &str,
+    params: Option<&Map<String, Value>>,
+    tool_params: &[HeaderParam],
+    header: &dyn Fn(&str) -> Vec<String>,
+) -> Result<(), ProtocolError> {
+    check(method, params, tool_params, header, false)
+}
+
+/// True when a header name (lowercase, as HTTP libraries give it) is one that
+/// [`check_request`] compares with the body: `mcp-method`, `mcp-name`, `mcp-param-*`.
+pub fn is_checked_header(name: &str) -> bool {
+    name == "mcp-method" || name == "mcp-name" || name.starts_with("mcp-param-")
+}
+
+/// [`check_request`] (`required`) or [`check_present`].
+fn check(
+    method: &str,
+    params: Option<&Map<String, Value>>,
+    tool_params: &[HeaderParam],
+    header: &dyn Fn(&str) -> Vec<String>,
+    required: bool,
+) -> Result<(), ProtocolError> {
+    if let Some(sent_method) = header_value(header, METHOD_HEADER, required)? {
+        if sent_method != method {
+            return Err(ProtocolError::header_mismatch(format!(
+                "{METHOD_HEADER} header {} does not match the request method {} (values are case-sensitive)",
+                shown(&sent_method),
+                shown(method)
+            )));
+        }
     }
 
     if let Some(field) = name_field(method) {
-        let sent_name = required_header(header, NAME_HEADER)?;
-        let expected = params.and_then(|p| p.get(field)).and_then(Value::as_str);
-        if let Some(expected) = expected.filter(|expected| *expected != sent_name) {
-            return Err(ProtocolError::header_mismatch(format!(
-                "{NAME_HEADER} header {} does not match params.{field} {}",
-                shown(&sent_name),
-                shown(expected)
-            )));
+        if let Some(sent_name) = header_value(header, NAME_HEADER, required)? {
+            let expected = params.and_then(|p| p.get(field)).and_then(Value::as_str);
+            if let Some(expected) = expected.filter(|expected| *expected != sent_name) {
+                return Err(ProtocolError::header_mismatch(format!(
+                    "{NAME_HEADER} header {} does not match params.{field} {}",
+                    shown(&sent_name),
+                    shown(expected)
+                )));
+            }
         }
     }
 
@@ -141,8 +174,9 @@ pub fn check_request(
                 continue;
             };
             let name = format!("{PARAM_HEADER_PREFIX}{}", param.header);
-            let sent = required_header(header, &name)?;
-            check_argument(&name, param, argument, &sent)?;
+            if let Some(sent) = header_value(header, &name, required)? {
+                check_argument(&name, param, argument, &sent)?;
+            }
         }
     }
     Ok(())
@@ -158,11 +192,17 @@ pub(crate) fn name_field(method: &str) -> Option<&'static str> {
     }
 }
 
-/// The single, decoded value of header `name`; a header that is absent, repeated, carries
-/// invalid characters or fails to decode is an error naming it.
-fn required_header(header: &dyn Fn(&str) -> Vec<String>, name: &str) -> Result<String, ProtocolError> {
+/// The single, decoded value of header `name` (`None` when absent and not `required`); a
+/// header that is absent when required, repeated, carries invalid characters or fails to
+/// decode is an error naming it.
+fn header_value(
+    header: &dyn Fn(&str) -> Vec<String>,
+    name: &str,
+    required: bool,
+) -> Result<Option<String>, ProtocolError> {
     let values = header(name);
     let raw = match values.as_slice() {
+        [] if !required => return Ok(None),
         [] => return Err(ProtocolError::header_mismatch(format!("required header {name} is missing"))),
         [raw] => raw,
         _ => {
@@ -178,7 +218,7 @@ fn required_header(header: &dyn Fn(&str) -> Vec<String>, name: &str) -> Result<S
              {SENTINEL_PREFIX}…{SENTINEL_SUFFIX} encoding"
         )));
     }
-    decode_value(raw).map_err(|reason| ProtocolError::header_mismatch(format!("header {name}: {reason}")))
+    decode_value(raw).map(Some).map_err(|reason| ProtocolError::header_mismatch(format!("header {name}: {reason}")))
 }
 
 /// Compares the decoded header `name` with the body argument it mirrors.
@@ -337,6 +377,28 @@ mod tests {
 
     fn param(header: &str, property: &str, kind: ParamKind) -> HeaderParam {
         HeaderParam { header: header.to_owned(), property: property.to_owned(), kind }
+    }
+
+    // ----- check_present (the legacy wires) -----
+
+    #[test]
+    fn present_headers_must_agree_and_absent_ones_are_fine() {
+        let present = |method: &str, params: Value, tool_params: &[HeaderParam], pairs: &[(&str, &str)]| {
+            check_present(method, params.as_object(), tool_params, &lookup(pairs))
+        };
+        let call = json!({ "name": "search", "arguments": { "q": "x" } });
+        let q = [param("Q", "q", ParamKind::String)];
+        assert!(present("tools/call", call.clone(), &q, &[]).is_ok());
+        assert!(present("tools/call", call.clone(), &q, &[("Mcp-Name", "search")]).is_ok());
+        assert_mismatch(present("tools/call", call.clone(), &q, &[("Mcp-Method", "tools/list")]), "Mcp-Method");
+        assert_mismatch(present("tools/call", call.clone(), &q, &[("Mcp-Name", "other")]), "Mcp-Name");
+        assert_mismatch(present("tools/call", call.clone(), &q, &[("Mcp-Param-Q", "y")]), "Mcp-Param-Q");
+        assert_mismatch(
+            present("tools/call", call, &q, &[("Mcp-Method", "tools/call"), ("Mcp-Method", "tools/call")]),
+            "Mcp-Method",
+        );
+        assert!(is_checked_header("mcp-method") && is_checked_header("mcp-param-q") && is_checked_header("mcp-name"));
+        assert!(!is_checked_header("mcp-session-id") && !is_checked_header("mcp-protocol-version"));
     }
 
     // ----- decode_value -----

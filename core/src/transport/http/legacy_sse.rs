@@ -21,6 +21,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::App;
 use super::auth::Caller;
+use super::endpoint::check_legacy_headers;
 use super::exchange::{self, error};
 use super::sessions::new_id;
 use super::sse;
@@ -28,6 +29,7 @@ use crate::auth::AuthCell;
 use crate::dispatch::connection::{Connection, ConnectionOptions, Route};
 use crate::dispatch::{OutboxReader, outbox};
 use crate::error::ProtocolError;
+use crate::jsonrpc::RequestId;
 use crate::request_info::HttpRequestInfo;
 use crate::sync::lock;
 use crate::transport::stream::queue_bytes;
@@ -176,7 +178,8 @@ pub(crate) struct MessagesQuery {
     session_id: Option<String>,
 }
 
-/// `POST /messages?sessionId=<id>`: one JSON-RPC message into the session; 202.
+/// `POST /messages?sessionId=<id>`: one JSON-RPC message into the session; 202. Metadata
+/// headers (`Mcp-Method`, ...) it carries must agree with it, as on the other wires.
 pub(crate) async fn message(
     State(app): State<Arc<App>>,
     caller: Caller,
@@ -196,6 +199,10 @@ pub(crate) async fn message(
         Ok(v) => v,
         Err(e) => return error(StatusCode::BAD_REQUEST, None, &ProtocolError::parse_error(e)),
     };
+    if let Err(e) = check_legacy_headers(&app, &headers, &value) {
+        let id = value.get("id").and_then(RequestId::from_value);
+        return error(StatusCode::BAD_REQUEST, id.as_ref(), &e);
+    }
     if let (Some(cell), Some(info)) = (session.conn.auth_cell(), &caller.0) {
         cell.set(info.clone());
     }

@@ -1,7 +1,9 @@
 //! The HTTP accept loop and connection hygiene: at most `max_connections` open connections
 //! (the one idle the longest makes room for a newcomer; 503 when all are busy), header and
 //! idle timeouts enforced by a sweeper, request bodies under a deadline, and a graceful stop
-//! that lets requests in flight finish.
+//! that lets requests in flight finish. A connection upgraded to a WebSocket keeps its place
+//! and the same rules: busy while it has a request in progress, idle (timed out, evictable)
+//! otherwise.
 //!
 //! Hand-written over hyper because `axum::serve` offers none of these limits.
 
@@ -9,8 +11,8 @@ use std::collections::HashMap;
 use std::convert::Infallible;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -59,6 +61,26 @@ struct Conn {
     idle_since: AtomicU64,
     /// Set to close the connection (evicted, timed out, or the server stopping).
     close: Close,
+    /// Once the connection is upgraded: whether the stream it became has work in progress
+    /// (a WebSocket's requests), asked when the table looks for idle connections.
+    working: OnceLock<Box<dyn Fn() -> bool + Send + Sync>>,
+}
+
+impl Conn {
+    /// True while a request is in progress: a request head to the end of its response, or
+    /// work of the stream the connection was upgraded to. A busy connection's idle time
+    /// starts again from `now` (so an upgraded stream's idle time counts from about the end
+    /// of its last request).
+    fn is_busy(&self, now: u64) -> bool {
+        if self.active.load(Ordering::Acquire) != 0 {
+            return true;
+        }
+        let working = self.working.get().is_some_and(|w| w());
+        if working {
+            self.idle_since.store(now, Ordering::Release);
+        }
+        working
+    }
 }
 
 /// A connection's place in the table, shared by the task serving the connection and, once
@@ -82,10 +104,35 @@ impl Drop for Place {
 
 impl ConnectionSlot {
     /// Marks the connection busy (never closed as idle, never evicted) while the returned
-    /// guard lives: what an upgraded stream holds for its lifetime.
+    /// guard lives; when it is dropped, the connection's idle time starts.
     pub(crate) fn busy(&self) -> impl Drop + Send + use<> {
         Active::start(&self.0.table, &self.0.conn)
     }
+
+    /// The connection now carries an upgraded stream, which is busy while `working` says
+    /// so (besides while a [`ConnectionSlot::busy`] guard lives): idle otherwise, so closed
+    /// after the idle timeout and evicted when the listener is full, as any connection.
+    pub(crate) fn upgraded(&self, working: impl Fn() -> bool + Send + Sync + 'static) {
+        let _ = self.0.conn.working.set(Box::new(working));
+    }
+
+    /// Ready once the listener closes the connection, with the reason: what the task serving
+    /// an upgraded stream waits on (the connection's own task is gone by then).
+    pub(crate) fn closed(&self) -> impl Future<Output = Closed> + '_ {
+        let close = &self.0.conn.close;
+        std::future::poll_fn(move |cx| close.poll_closed(&close.upgraded, cx))
+    }
+}
+
+/// Why the listener closed a connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Closed {
+    /// Idle past the header or idle timeout.
+    Idle,
+    /// Idle the longest when the listener was full: closed to admit a newcomer.
+    Evicted,
+    /// The server is stopping.
+    Stopping,
 }
 
 /// The open connections.
@@ -107,14 +154,15 @@ impl Table {
     fn admit(&self) -> Option<(u64, Arc<Conn>)> {
         let mut conns = lock(&self.conns);
         if conns.len() >= self.limits.max_connections {
+            let now = self.now_ms();
             let victim = conns
                 .iter()
-                .filter(|(_, c)| c.active.load(Ordering::Acquire) == 0)
+                .filter(|(_, c)| !c.is_busy(now))
                 .min_by_key(|(id, c)| (c.idle_since.load(Ordering::Acquire), **id))
                 .map(|(id, _)| *id)?;
             if let Some(c) = conns.remove(&victim) {
                 tracing::debug!("connection limit reached: closing the connection idle the longest");
-                c.close.close();
+                c.close.close(Closed::Evicted);
             }
         }
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
@@ -123,6 +171,7 @@ impl Table {
             served: AtomicBool::new(false),
             idle_since: AtomicU64::new(self.now_ms()),
             close: Close::default(),
+            working: OnceLock::new(),
         });
         conns.insert(id, conn.clone());
         Some((id, conn))
@@ -138,13 +187,13 @@ impl Table {
         let header = u64::try_from(self.limits.header_timeout.as_millis()).unwrap_or(u64::MAX);
         let idle = u64::try_from(self.limits.idle_timeout.as_millis()).unwrap_or(u64::MAX);
         lock(&self.conns).retain(|_, c| {
-            if c.active.load(Ordering::Acquire) != 0 {
+            if c.is_busy(now) {
                 return true;
             }
             let limit = if c.served.load(Ordering::Acquire) { idle } else { header };
             let keep = now.saturating_sub(c.idle_since.load(Ordering::Acquire)) < limit;
             if !keep {
-                c.close.close();
+                c.close.close(Closed::Idle);
             }
             keep
         });
@@ -179,8 +228,8 @@ pub(crate) async fn serve(listener: TcpListener, router: Router, limits: Connect
             () = stop.cancelled() => break,
             r = listener.accept() => r,
         };
-        let stream = match accepted {
-            Ok((stream, _)) => stream,
+        let (stream, peer) = match accepted {
+            Ok(accepted) => accepted,
             Err(e) => {
                 // Out of file descriptors (or a connection reset before it was accepted):
                 // never stop accepting; wait a moment for descriptors to come back.
@@ -193,7 +242,7 @@ pub(crate) async fn serve(listener: TcpListener, router: Router, limits: Connect
         match table.admit() {
             Some((id, conn)) => {
                 let slot = ConnectionSlot(Arc::new(Place { table: table.clone(), id, conn }));
-                tracker.spawn(connection(stream, router.clone(), slot));
+                tracker.spawn(super::client::with_peer(peer, connection(stream, router.clone(), slot)));
             }
             None => refuse(stream, &table, &tracker),
         }
@@ -201,7 +250,7 @@ pub(crate) async fn serve(listener: TcpListener, router: Router, limits: Connect
     drop(listener);
     // Every connection sees the stop: the idle ones close, the busy ones finish first.
     for c in lock(&table.conns).values() {
-        c.close.close();
+        c.close.close(Closed::Stopping);
     }
     sweeper.abort();
     tracker.close();
@@ -283,31 +332,47 @@ async fn connection(stream: TcpStream, router: Router, slot: ConnectionSlot) {
     drop(slot);
 }
 
-/// The signal that closes a connection: a flag, and the waker of the task serving the
-/// connection. That task waits on it at every wakeup (twice a request), where waiting on a
-/// `CancellationToken` would lock a mutex or two each time.
+/// The signal that closes a connection: a flag, and the wakers of the task serving the
+/// connection and of the one serving the stream it was upgraded to (each task its own, so
+/// neither can take the other's place). The connection's task waits on it at every wakeup
+/// (twice a request), where waiting on a `CancellationToken` would lock a mutex or two each
+/// time.
 #[derive(Default)]
 struct Close {
     flag: AtomicBool,
+    /// Why, once `flag` is set ([`Closed`] as a number).
+    why: AtomicU8,
     waker: AtomicWaker,
+    upgraded: AtomicWaker,
 }
 
 impl Close {
-    /// Closes the connection (wakes its task).
-    fn close(&self) {
+    /// Closes the connection (wakes its tasks). The first reason given is kept.
+    fn close(&self, why: Closed) {
+        let _ = self.why.compare_exchange(0, why as u8 + 1, Ordering::AcqRel, Ordering::Acquire);
         self.flag.store(true, Ordering::Release);
         self.waker.wake();
+        self.upgraded.wake();
     }
 
     /// Ready once [`Close::close`] was called.
     fn closed(&self) -> impl Future<Output = ()> + '_ {
-        std::future::poll_fn(move |cx| {
-            if self.flag.load(Ordering::Acquire) {
-                return Poll::Ready(());
-            }
-            self.waker.register(cx.waker());
+        std::future::poll_fn(move |cx| self.poll_closed(&self.waker, cx).map(drop))
+    }
+
+    /// Whether the connection is closed, registering `waker` (one of ours) to hear of it.
+    fn poll_closed(&self, waker: &AtomicWaker, cx: &mut Context<'_>) -> Poll<Closed> {
+        if !self.flag.load(Ordering::Acquire) {
+            waker.register(cx.waker());
             // A close between the check and the registration would have woken no one.
-            if self.flag.load(Ordering::Acquire) { Poll::Ready(()) } else { Poll::Pending }
+            if !self.flag.load(Ordering::Acquire) {
+                return Poll::Pending;
+            }
+        }
+        Poll::Ready(match self.why.load(Ordering::Acquire) {
+            1 => Closed::Idle,
+            2 => Closed::Evicted,
+            _ => Closed::Stopping,
         })
     }
 }

@@ -6,6 +6,7 @@
 
 mod app;
 pub(crate) mod auth;
+mod client;
 mod endpoint;
 pub(crate) mod event_store;
 mod exchange;
@@ -28,7 +29,7 @@ use tokio_util::sync::{CancellationToken, DropGuard};
 pub use app::HttpApp;
 pub use auth::{AuthError, AuthInfo, AuthOptions, TokenVerifier};
 pub use hosted::{Bytes, HostRequest, HostRequestError, HostResponse, HostedOptions};
-pub(crate) use listener::ConnectionSlot;
+pub(crate) use listener::{Closed, ConnectionSlot};
 pub use options::HttpOptions;
 
 use crate::dispatch::connection::Connection;

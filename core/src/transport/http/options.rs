@@ -39,6 +39,13 @@ pub struct HttpOptions {
     /// At most this many legacy sessions; the least recently used is ended to make room.
     /// Default 10,000.
     pub max_sessions: usize,
+    /// At most this many legacy sessions per client: a client's `initialize` past it ends
+    /// that client's own least recently used session, never another client's. A client is
+    /// its authenticated subject (bearer authorization), else its remote address (an IPv6
+    /// client by its /64); behind a reverse proxy every unauthenticated client has the
+    /// proxy's address, so they share one bound (size it for all of them, or authenticate).
+    /// Default `None`: a tenth of `max_sessions` (at least 1).
+    pub max_sessions_per_client: Option<usize>,
     /// Interval of `: keepalive` comments on long-lived SSE streams. Default 15 s.
     pub sse_keepalive: Duration,
     /// Serve the 2024-11-05 HTTP+SSE transport alongside: `GET /sse` opens a session's event
@@ -93,6 +100,12 @@ impl HttpOptions {
     pub fn new(bind: SocketAddr) -> HttpOptions {
         HttpOptions { bind, ..HttpOptions::default() }
     }
+
+    /// The per-client session bound in force: [`HttpOptions::max_sessions_per_client`], or a
+    /// tenth of `max_sessions` (at least 1).
+    pub fn sessions_per_client(&self) -> usize {
+        self.max_sessions_per_client.unwrap_or(self.max_sessions / 10).max(1)
+    }
 }
 
 impl Default for HttpOptions {
@@ -108,6 +121,7 @@ impl Default for HttpOptions {
             sessionless: false,
             session_idle_timeout: Duration::from_secs(600),
             max_sessions: 10_000,
+            max_sessions_per_client: None,
             sse_keepalive: Duration::from_secs(15),
             legacy_sse: true,
             sse_path: "/sse".to_owned(),
@@ -167,6 +181,8 @@ struct HttpConfig {
     session_idle_timeout_ms: Option<u64>,
     #[serde(alias = "maxSessions")]
     max_sessions: Option<usize>,
+    #[serde(alias = "maxSessionsPerClient")]
+    max_sessions_per_client: Option<usize>,
     #[serde(alias = "sseKeepaliveMs")]
     sse_keepalive_ms: Option<u64>,
     #[serde(alias = "legacySse")]
@@ -276,6 +292,12 @@ impl HttpOptions {
         if let Some(v) = c.max_sessions {
             o.max_sessions = v;
         }
+        if let Some(v) = c.max_sessions_per_client {
+            if v == 0 {
+                return Err(bad("max_sessions_per_client must be at least 1".to_owned()));
+            }
+            o.max_sessions_per_client = Some(v);
+        }
         if let Some(v) = c.sse_keepalive_ms {
             o.sse_keepalive = Duration::from_millis(v);
         }
@@ -351,5 +373,10 @@ mod tests {
         assert!(err(json!({ "path": "mcp" })).contains("must start with '/'"));
         assert!(err(json!({ "bind": "localhost" })).contains("not an IP:port address"));
         assert!(err(json!({ "auth": { "resource": "http://127.0.0.1/mcp" } })).contains("no token verifier"));
+        let o = HttpOptions::from_json(json!({ "maxSessions": 50 }), None).expect("valid options");
+        assert_eq!(o.sessions_per_client(), 5, "a tenth of max_sessions by default");
+        let o = HttpOptions::from_json(json!({ "max_sessions_per_client": 7 }), None).expect("valid options");
+        assert_eq!((o.max_sessions_per_client, o.sessions_per_client()), (Some(7), 7));
+        assert!(err(json!({ "maxSessionsPerClient": 0 })).contains("at least 1"));
     }
 }

@@ -1,6 +1,7 @@
 //! Legacy HTTP sessions: ids from the OS random source, a cap on how many exist (the least
-//! recently used one is ended to make room), and an idle timeout, so memory stays bounded
-//! whatever clients do. When instances share a store, a session another instance opened is
+//! recently used one is ended to make room) and on how many one client holds (its own least
+//! recently used one is ended, never another client's), and an idle timeout, so memory
+//! stays bounded and no client can end the others' sessions, whatever clients do. When instances share a store, a session another instance opened is
 //! taken on from its record the first time one of its requests arrives here.
 
 use std::collections::HashMap;
@@ -9,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use tokio_util::sync::CancellationToken;
 
+use super::client::ClientId;
 use super::resume::Streams;
 use crate::dispatch::connection::{Connection, ConnectionOptions};
 use crate::dispatch::shared::ServerShared;
@@ -37,6 +39,8 @@ pub(crate) struct HttpSession {
     /// The authenticated subject that created the session (bearer authorization): only it
     /// can use the session.
     subject: Option<String>,
+    /// The client the session counts against (see [`SessionStore::create`]).
+    client: Option<ClientId>,
     last_used: Mutex<Instant>,
     /// When the shared store's record last had its time to live renewed from here.
     renewed: Mutex<Instant>,
@@ -90,18 +94,103 @@ pub(crate) fn session_connection(shared: &Arc<ServerShared>) -> (Arc<Connection>
     (conn, backlog, reader)
 }
 
+/// The live sessions by id, and how many each client holds (an entry per client that holds
+/// one: bounded by the sessions).
+#[derive(Default)]
+struct Live {
+    by_id: HashMap<String, Arc<HttpSession>>,
+    per_client: HashMap<ClientId, usize>,
+}
+
+impl Live {
+    fn len(&self) -> usize {
+        self.by_id.len()
+    }
+
+    fn get(&self, id: &str) -> Option<&Arc<HttpSession>> {
+        self.by_id.get(id)
+    }
+
+    fn contains_key(&self, id: &str) -> bool {
+        self.by_id.contains_key(id)
+    }
+
+    fn held_by(&self, client: ClientId) -> usize {
+        self.per_client.get(&client).copied().unwrap_or(0)
+    }
+
+    fn insert(&mut self, s: Arc<HttpSession>) {
+        if let Some(client) = s.client {
+            *self.per_client.entry(client).or_default() += 1;
+        }
+        if let Some(old) = self.by_id.insert(s.id.clone(), s) {
+            self.uncount(&old);
+        }
+    }
+
+    fn remove(&mut self, id: &str) -> Option<Arc<HttpSession>> {
+        let s = self.by_id.remove(id)?;
+        self.uncount(&s);
+        Some(s)
+    }
+
+    /// Keeps the sessions `keep` says to keep.
+    fn retain(&mut self, mut keep: impl FnMut(&Arc<HttpSession>) -> bool) {
+        let per_client = &mut self.per_client;
+        self.by_id.retain(|_, s| {
+            let kept = keep(s);
+            if !kept {
+                uncount(per_client, s);
+            }
+            kept
+        });
+    }
+
+    fn drain(&mut self) -> Vec<Arc<HttpSession>> {
+        self.per_client.clear();
+        self.by_id.drain().map(|(_, s)| s).collect()
+    }
+
+    fn uncount(&mut self, s: &HttpSession) {
+        uncount(&mut self.per_client, s);
+    }
+}
+
+fn uncount(per_client: &mut HashMap<ClientId, usize>, s: &HttpSession) {
+    let Some(client) = s.client else { return };
+    if let Some(n) = per_client.get_mut(&client) {
+        *n -= 1;
+        if *n == 0 {
+            per_client.remove(&client);
+        }
+    }
+}
+
 /// Every live session.
 pub(crate) struct SessionStore {
-    map: Mutex<HashMap<String, Arc<HttpSession>>>,
+    map: Mutex<Live>,
     max: usize,
+    /// How many sessions one client may hold.
+    max_per_client: usize,
     idle_timeout: Duration,
     /// The store shared with other instances, if any.
     link: Option<Arc<StoreLink>>,
 }
 
 impl SessionStore {
-    pub fn new(max: usize, idle_timeout: Duration, link: Option<Arc<StoreLink>>) -> SessionStore {
-        SessionStore { map: Mutex::new(HashMap::new()), max: max.max(1), idle_timeout, link }
+    pub fn new(
+        max: usize,
+        max_per_client: usize,
+        idle_timeout: Duration,
+        link: Option<Arc<StoreLink>>,
+    ) -> SessionStore {
+        SessionStore {
+            map: Mutex::new(Live::default()),
+            max: max.max(1),
+            max_per_client: max_per_client.max(1),
+            idle_timeout,
+            link,
+        }
     }
 
     /// The store shared with other instances, if any.
@@ -110,16 +199,19 @@ impl SessionStore {
     }
 
     /// Registers a session whose connection went through `initialize`, for `subject` (the
-    /// authenticated caller, if any); returns it with its new id: `proposed` when given (a
-    /// host's id), else one drawn from the OS. A proposed id that is not 1 to 256 visible
-    /// ASCII characters, or that names a live session, is refused (`Err` says why, for the
-    /// log: never with the id, which may be another client's live session).
+    /// authenticated caller, if any) at `peer` (the client's address, if known); returns it
+    /// with its new id: `proposed` when given (a host's id), else one drawn from the OS. A
+    /// proposed id that is not 1 to 256 visible ASCII characters, or that names a live
+    /// session, is refused (`Err` says why, for the log: never with the id, which may be
+    /// another client's live session). A client (the subject, else the address) that holds
+    /// its bound of sessions already loses its own least recently used one.
     pub fn create(
         &self,
         conn: Arc<Connection>,
         session: Arc<Session>,
         notifications: OutboxReader,
         subject: Option<&str>,
+        peer: Option<std::net::SocketAddr>,
         proposed: Option<String>,
     ) -> Result<Arc<HttpSession>, String> {
         if let Some(p) = &proposed {
@@ -140,18 +232,22 @@ impl SessionStore {
             None => new_id(),
         };
         session.set_id(&id);
-        Ok(self.insert_locked(&mut map, id, conn, session, notifications, subject))
+        let client = ClientId::of(subject, peer);
+        Ok(self.insert_locked(&mut map, id, conn, session, notifications, subject, client))
     }
 
-    /// Adds a session to the map, ending the least recently used one when full.
+    /// Adds a session to the map, ending its client's least recently used one when that
+    /// client is at its bound, then the least recently used one when the map is full.
+    #[allow(clippy::too_many_arguments, reason = "one caller each; a struct would only name them again")]
     fn insert_locked(
         &self,
-        map: &mut HashMap<String, Arc<HttpSession>>,
+        map: &mut Live,
         id: String,
         conn: Arc<Connection>,
         session: Arc<Session>,
         notifications: OutboxReader,
         subject: Option<&str>,
+        client: Option<ClientId>,
     ) -> Arc<HttpSession> {
         // Stream ids from a random point when instances share the session, so that theirs
         // never meet.
@@ -171,14 +267,28 @@ impl SessionStore {
             ended: CancellationToken::new(),
             streams,
             subject: subject.map(str::to_owned),
+            client,
             last_used: Mutex::new(Instant::now()),
             renewed: Mutex::new(Instant::now()),
         });
+        if let Some(client) = client {
+            while map.held_by(client) >= self.max_per_client {
+                let own = map.by_id.values().filter(|s| s.client == Some(client));
+                let Some(oldest) = own.max_by_key(|s| s.idle_for()).map(|s| s.id.clone()) else { break };
+                if let Some(old) = map.remove(&oldest) {
+                    tracing::info!(
+                        max = self.max_per_client,
+                        "per-client session limit reached: ending this client's least recently used session"
+                    );
+                    self.end_here(&old);
+                }
+            }
+        }
         if map.len() >= self.max {
             self.expire_locked(map);
         }
         while map.len() >= self.max {
-            let Some(oldest) = map.values().max_by_key(|s| s.idle_for()).map(|s| s.id.clone()) else { break };
+            let Some(oldest) = map.by_id.values().max_by_key(|s| s.idle_for()).map(|s| s.id.clone()) else { break };
             if let Some(old) = map.remove(&oldest) {
                 tracing::info!("session limit reached: ending the least recently used session");
                 self.end_here(&old);
@@ -187,7 +297,7 @@ impl SessionStore {
         if let Some(link) = &self.link {
             link.mirror(&s.id, &s.session, s.ended.clone());
         }
-        map.insert(s.id.clone(), s.clone());
+        map.insert(s.clone());
         s
     }
 
@@ -238,7 +348,10 @@ impl SessionStore {
             }
             shared.hub.add_session(Arc::downgrade(&session));
             tracing::debug!("a session opened elsewhere is served here");
-            self.insert_locked(&mut map, id.to_owned(), conn, session, reader, subject)
+            // Counted against its subject's bound when there is one: the address of the
+            // client that opened it is not in the record (its own instance bounded it).
+            let client = ClientId::of(subject, None);
+            self.insert_locked(&mut map, id.to_owned(), conn, session, reader, subject, client)
         };
         // A change saved between the first read and the copy's registration for the bus's
         // news is in the record now; later ones come over the bus.
@@ -301,8 +414,8 @@ impl SessionStore {
         lock(&self.map).len()
     }
 
-    fn expire_locked(&self, map: &mut HashMap<String, Arc<HttpSession>>) {
-        map.retain(|_, s| {
+    fn expire_locked(&self, map: &mut Live) {
+        map.retain(|s| {
             let keep = !s.ended.is_cancelled() && (s.idle_for() < self.idle_timeout || s.conn.in_flight() > 0);
             if !keep {
                 self.end_here(s);
@@ -320,7 +433,7 @@ impl SessionStore {
     /// Ends every session (shutdown): their running requests get the grace period, then
     /// are cancelled (and answered).
     pub async fn shutdown(&self) {
-        let sessions: Vec<Arc<HttpSession>> = lock(&self.map).drain().map(|(_, s)| s).collect();
+        let sessions = lock(&self.map).drain();
         for s in &sessions {
             if let Some(link) = &self.link {
                 link.release(&s.id);

@@ -3,7 +3,8 @@
 //! fails (exit 1) when the server's RSS goes over the limit or it stops serving.
 //!
 //! Each scenario is a module of its own: `flood`, `sessions`, `slowloris`, `sigterm`,
-//! `disconnect` and `slow_reader` (the usage text below says what each does).
+//! `disconnect`, `slow_reader` and `idle_websockets` (the usage text below says what each
+//! does).
 //!
 //! Only std: the program is small and a blocking client is the simplest hostile one.
 
@@ -13,6 +14,7 @@ use std::time::{Duration, Instant};
 mod disconnect;
 mod flood;
 mod http;
+mod idle_websockets;
 mod sessions;
 mod sigterm;
 mod slow_reader;
@@ -25,9 +27,11 @@ usage: mcpforge-hostile flood [--lines N] [--limit-mb M] -- SERVER [ARGS...]
        mcpforge-hostile sigterm [--calls N] [--seconds S] [--http] [--limit-ms T] -- SERVER [ARGS...]
        mcpforge-hostile disconnect [--rounds N] [--limit-mb M] -- SERVER [ARGS...]
        mcpforge-hostile slow-reader [--calls N] [--limit-mb M] -- SERVER [ARGS...]
+       mcpforge-hostile idle-websockets [--sockets N] [--limit-mb M] -- SERVER [ARGS...]
 
 flood     writes N malformed lines (default 3000000) to the server's stdin, never reading
-sessions  opens N idle legacy HTTP sessions (default 2000), then calls the server's
+sessions  opens N idle legacy HTTP sessions (default 2000; 250 per client address,
+          127.1.0.0 and on), then calls the server's
           `toggle_bonus_tool` N times (--changes, default 300); the server is started with
           `--http 127.0.0.1:PORT` appended
 slowloris starts the server (`--http 127.0.0.1:PORT` appended) with an open-file limit of
@@ -42,9 +46,14 @@ disconnect N rounds (default 2000) of four requests dropped mid-response over HT
           the server, and every one of its calls must be answered
 slow-reader writes N calls (default 100000) of `test_simple_text` over stdio while reading
           the answers at about 1 MB/s: every call must be answered
+idle-websockets starts the server (`--http 127.0.0.1:PORT` appended) with an open-file
+          limit of 256, opens N WebSockets that send nothing (default 200, past its
+          connection limit), then sends `initialize`: no upgrade may be refused, the
+          `initialize` must be answered, and the sockets closed to make room must get a
+          close frame with code 1001
 All print the server's RSS over time and fail when it exceeds M MiB (default 64; 512 for
-sigterm); for disconnect and slow-reader M bounds the growth once the server is ready
-(default 32), so servers of every language are held to the same bound.";
+sigterm); for disconnect, slow-reader and idle-websockets M bounds the growth once the
+server is ready (default 32), so servers of every language are held to the same bound.";
 
 /// How often the server's RSS is sampled.
 const SAMPLE: Duration = Duration::from_millis(250);
@@ -73,12 +82,13 @@ fn parse(args: &[String]) -> Result<Options, String> {
         "sigterm" => (64, 0),
         "disconnect" => (2_000, 0),
         "slow-reader" => (100_000, 0),
+        "idle-websockets" => (200, 0),
         other => return Err(format!("unknown scenario `{other}`")),
     };
     // `sigterm` is about answers and exit time, not memory (a Node server alone is ~60 MiB).
     let (limit_ms, limit_mb) = match scenario.as_str() {
         "sigterm" => (7000.0, 512.0),
-        "disconnect" | "slow-reader" => (100.0, 32.0),
+        "disconnect" | "slow-reader" | "idle-websockets" => (100.0, 32.0),
         _ => (100.0, 64.0),
     };
     let mut o = Options { scenario, count, changes, limit_mb, limit_ms, seconds: 1.0, http: false, server: Vec::new() };
@@ -88,7 +98,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
         match a.as_str() {
             "--http" => o.http = true,
             "--seconds" => o.seconds = value()?.parse().map_err(|e| format!("{a}: {e}"))?,
-            "--lines" | "--sessions" | "--connections" | "--calls" | "--rounds" => {
+            "--lines" | "--sessions" | "--connections" | "--calls" | "--rounds" | "--sockets" => {
                 o.count = value()?.parse().map_err(|e| format!("{a}: {e}"))?
             }
             "--changes" => o.changes = value()?.parse().map_err(|e| format!("{a}: {e}"))?,
@@ -193,9 +203,14 @@ fn main() -> ExitCode {
         "sigterm" => sigterm::sigterm(&o),
         "disconnect" => disconnect::disconnect(&o),
         "slow-reader" => slow_reader::slow_reader(&o),
+        "idle-websockets" => idle_websockets::idle_websockets(&o),
         _ => slowloris::slowloris(&o),
     };
-    let what = if matches!(o.scenario.as_str(), "disconnect" | "slow-reader") { "RSS growth" } else { "peak RSS" };
+    let what = if matches!(o.scenario.as_str(), "disconnect" | "slow-reader" | "idle-websockets") {
+        "RSS growth"
+    } else {
+        "peak RSS"
+    };
     match result {
         Ok(mb) if mb <= o.limit_mb => {
             println!("{what} {mb:.1} MiB (limit {} MiB): ok", o.limit_mb);

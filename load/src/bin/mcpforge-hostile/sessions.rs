@@ -1,11 +1,23 @@
-//! `sessions`: many idle legacy Streamable HTTP sessions (never a stream, never closed)
-//! while the server's tool list changes again and again, each change fanned out to every
-//! session.
+//! `sessions`: many idle legacy Streamable HTTP sessions (never a stream, never closed),
+//! opened by many clients (loopback addresses), while the server's tool list changes again
+//! and again, each change fanned out to every session.
+
+use std::net::Ipv4Addr;
 
 use super::{Curve, Options, http};
 
 /// The protocol version of the idle sessions.
 const VERSION: &str = "2025-06-18";
+
+/// Sessions opened from each client address: well under a server's per-client bound (a
+/// tenth of its 10,000 sessions by default), so every session stays open.
+const PER_CLIENT: u64 = 250;
+
+/// The address the `i`th session is opened from: 127.1.x.y, a new one every [`PER_CLIENT`].
+fn client(i: u64) -> Ipv4Addr {
+    let [.., hi, lo] = (i / PER_CLIENT).to_be_bytes();
+    Ipv4Addr::new(127, 1, hi, lo)
+}
 
 /// `sessions`: idle legacy sessions under list-change fan-out.
 pub(super) fn sessions(o: &Options) -> Result<f64, String> {
@@ -14,7 +26,7 @@ pub(super) fn sessions(o: &Options) -> Result<f64, String> {
     curve.point("listening");
     let mut ids = Vec::with_capacity(o.count as usize);
     for i in 0..o.count {
-        ids.push(http::open_session(addr, VERSION)?);
+        ids.push(http::open_session_from(addr, Some(client(i)), VERSION)?);
         if (i + 1) % 500 == 0 {
             curve.point(&format!("{} idle sessions", i + 1));
         }
