@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use serde_json::Value;
 use tokio::sync::oneshot;
 
+use crate::dispatch::methods::subscriptions::MAX_PER_SESSION;
 use crate::error::ProtocolError;
 use crate::handler::BoxFuture;
 use crate::jsonrpc::{RequestId, encode};
@@ -109,7 +110,7 @@ impl Session {
             self.mark_initialized();
         }
         self.log_level.store(state.log_level.map_or(NO_LEVEL, |l| l as u8), Ordering::Release);
-        *lock(&self.subscriptions) = state.subscriptions.into_iter().collect();
+        *lock(&self.subscriptions) = state.subscriptions.into_iter().take(MAX_PER_SESSION).collect();
     }
 
     /// Takes on a change another instance made.
@@ -117,7 +118,9 @@ impl Session {
         match change {
             StateChange::Initialized => self.mark_initialized(),
             StateChange::LogLevel { level } => self.set_log_level(*level),
-            StateChange::Subscribe { uri } => self.subscribe(uri.clone()),
+            StateChange::Subscribe { uri } => {
+                self.subscribe(uri.clone(), MAX_PER_SESSION);
+            }
             StateChange::Unsubscribe { uri } => self.unsubscribe(uri),
         }
     }
@@ -171,9 +174,15 @@ impl Session {
         min == NO_LEVEL || level as u8 >= min
     }
 
-    /// Adds a `resources/subscribe` URI.
-    pub fn subscribe(&self, uri: String) {
-        lock(&self.subscriptions).insert(uri);
+    /// Adds a `resources/subscribe` URI, unless the session already holds `max` others
+    /// (false then).
+    pub fn subscribe(&self, uri: String, max: usize) -> bool {
+        let mut subscriptions = lock(&self.subscriptions);
+        if subscriptions.len() >= max && !subscriptions.contains(&uri) {
+            return false;
+        }
+        subscriptions.insert(uri);
+        true
     }
 
     /// Removes a subscription.

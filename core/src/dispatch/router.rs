@@ -365,23 +365,8 @@ pub(crate) async fn route(
             Box::pin(methods::resources::read_resource(shared, peer, &era, req, cancel, snap, &sight)).await
         }
         "resources/subscribe" | "resources/unsubscribe" => {
-            let session = legacy_session(&era, method)?;
             gate(shared.has_resources(snap), method)?;
-            let params = req.params.unwrap_or_default();
-            let uri = str_param(&params, "uri")?;
-            if sight.is_filtered() && !methods::resources::shows_uri(&sight, snap, uri).await {
-                return Err(ProtocolError::resource_not_found(uri));
-            }
-            let change = if method == "resources/subscribe" {
-                session.subscribe(uri.to_owned());
-                StateChange::Subscribe { uri: uri.to_owned() }
-            } else {
-                session.unsubscribe(uri);
-                StateChange::Unsubscribe { uri: uri.to_owned() }
-            };
-            // Answered once every instance that shares the session can see the change.
-            session.persist(change).await?;
-            Ok(b"{}".to_vec())
+            Box::pin(methods::subscriptions::legacy(method, &era, req.params, &sight, snap)).await
         }
         "prompts/list" => {
             gate(shared.has_prompts(snap), method)?;
@@ -408,7 +393,9 @@ pub(crate) async fn route(
             session.persist(StateChange::LogLevel { level }).await?;
             Ok(b"{}".to_vec())
         }
-        "subscriptions/listen" => Box::pin(methods::listen::listen(shared, peer, snap, req, cancel, trailing)).await,
+        "subscriptions/listen" => {
+            Box::pin(methods::listen::listen(shared, peer, snap, &sight, req, cancel, trailing)).await
+        }
         m if m.starts_with("tasks/") => {
             let call = crate::tasks::methods::TasksCall { shared, era: &era, snap, subject: peer.subject(), cancel };
             Box::pin(crate::tasks::methods::route(call, method, req.params)).await
