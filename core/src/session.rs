@@ -76,6 +76,8 @@ pub(crate) struct Session {
     pending: Mutex<HashMap<RequestId, Waiter>>,
     next_id: AtomicI64,
     mirror: OnceLock<Arc<dyn SessionMirror>>,
+    /// The session's identity for rate limits, never reused by a later session.
+    serial: u64,
 }
 
 impl Session {
@@ -92,6 +94,7 @@ impl Session {
             pending: Mutex::new(HashMap::new()),
             next_id: AtomicI64::new(1),
             mirror: OnceLock::new(),
+            serial: crate::identity::next_serial(),
         }
     }
 
@@ -145,6 +148,11 @@ impl Session {
     /// Names the session as its transport knows it (once; later calls change nothing).
     pub fn set_id(&self, id: &str) {
         let _ = self.id.set(id.to_owned());
+    }
+
+    /// The session's serial number: unique in the process, never reused.
+    pub fn serial(&self) -> u64 {
+        self.serial
     }
 
     /// The transport's id of the session, when it has one.

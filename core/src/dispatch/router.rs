@@ -58,9 +58,12 @@ pub(crate) struct Peer {
     pub auth: Option<Arc<AuthInfo>>,
     /// The HTTP request that carried the message, handed to handlers.
     pub http: Option<Arc<HttpRequestInfo>>,
-    /// Identifies the connection the request came on (its address; 0 for work that runs
-    /// detached from one, such as a task): the client of last resort for rate limits.
-    pub conn: usize,
+    /// Who an HTTP request without a session of its own counts against for rate limits when
+    /// it carries no verified subject (see [`Peer::client_key`]).
+    pub client: Option<ClientKey>,
+    /// The connection's serial number (0 for work that runs detached from one, such as a
+    /// task): the client of last resort for rate limits.
+    pub conn: u64,
 }
 
 impl Peer {
@@ -69,15 +72,16 @@ impl Peer {
         self.auth.as_deref().and_then(|a| a.subject.as_deref())
     }
 
-    /// Who the request counts against for rate limits: the verified subject, else the
-    /// legacy session, else the connection.
+    /// Who the request counts against for rate limits: the verified subject (its
+    /// fingerprint), else an HTTP request's own client (its address, when it has no
+    /// session), else the legacy session, else the connection. Never an address in memory:
+    /// a client that comes later never inherits another's buckets.
     pub(crate) fn client_key(&self) -> ClientKey {
-        if let Some(subject) = self.subject() {
-            ClientKey::Subject(Arc::from(subject))
-        } else if let Some(session) = &self.session {
-            ClientKey::Session(Arc::as_ptr(session) as usize)
-        } else {
-            ClientKey::Connection(self.conn)
+        match (self.subject(), self.client, &self.session) {
+            (Some(subject), _, _) => ClientKey::subject(subject),
+            (None, Some(client), _) => client,
+            (None, None, Some(session)) => ClientKey::Session(session.serial()),
+            (None, None, None) => ClientKey::Connection(self.conn),
         }
     }
 }
@@ -220,10 +224,11 @@ pub(crate) async fn handle(
     Outcome { response, trailing, error_code, busy: false }
 }
 
-/// The refusal of a request over a rate limit, if it is.
+/// The refusal of a request over its client's rate limit, if it is (a tool's limit is
+/// checked once the call has found its tool: [`methods::tools::call_tool`]).
 fn rate_limited(shared: &ServerShared, peer: &Peer, req: &IncomingRequest) -> Option<ProtocolError> {
     let limiter = shared.rate_limiter.as_ref()?;
-    limiter.check(peer.client_key(), &req.method, req.params.as_ref()).err()
+    limiter.check_client(peer.client_key(), &req.method).err()
 }
 
 /// The routed request: the method logic wrapped in panic isolation.

@@ -8,12 +8,12 @@
 
 #![allow(dead_code, reason = "each test file uses a different part of the client")]
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
+use tokio::net::{TcpSocket, TcpStream};
 
 /// How long any single wait on the server may take before the test fails.
 pub const WAIT: Duration = Duration::from_secs(10);
@@ -364,7 +364,20 @@ impl Stream {
 /// Connects and writes `request` without reading anything (drop the connection to
 /// simulate a client that goes away before any answer).
 pub async fn send_only(addr: SocketAddr, request: &Request) -> TcpStream {
-    let mut tcp = TcpStream::connect(addr).await.expect("connect");
+    send_only_from(None, addr, request).await
+}
+
+/// [`send_only`] from the local address `from` (any of 127.0.0.0/8 on loopback), so that
+/// one test can be several clients to a server that tells clients apart by address.
+pub async fn send_only_from(from: Option<IpAddr>, addr: SocketAddr, request: &Request) -> TcpStream {
+    let mut tcp = match from {
+        None => TcpStream::connect(addr).await.expect("connect"),
+        Some(ip) => {
+            let socket = if ip.is_ipv4() { TcpSocket::new_v4() } else { TcpSocket::new_v6() }.expect("socket");
+            socket.bind(SocketAddr::new(ip, 0)).expect("bind the local address");
+            socket.connect(addr).await.expect("connect")
+        }
+    };
     // A server may answer (and close) before reading the whole body (413): keep going and
     // read the answer anyway.
     let _ = tcp.write_all(&request.encode(addr)).await;
@@ -373,8 +386,13 @@ pub async fn send_only(addr: SocketAddr, request: &Request) -> TcpStream {
 
 /// Sends `request` and returns the response once its head arrived; the body is read later.
 pub async fn open(addr: SocketAddr, request: &Request) -> Stream {
+    open_from(None, addr, request).await
+}
+
+/// [`open`] from the local address `from`.
+pub async fn open_from(from: Option<IpAddr>, addr: SocketAddr, request: &Request) -> Stream {
     let connect = async {
-        let tcp = send_only(addr, request).await;
+        let tcp = send_only_from(from, addr, request).await;
         let mut stream = Stream {
             status: 0,
             headers: Vec::new(),
@@ -417,7 +435,12 @@ pub async fn open(addr: SocketAddr, request: &Request) -> Stream {
 
 /// Sends `request` and reads the whole response.
 pub async fn send(addr: SocketAddr, request: &Request) -> Response {
-    let stream = open(addr, request).await;
+    send_from(None, addr, request).await
+}
+
+/// [`send`] from the local address `from`.
+pub async fn send_from(from: Option<IpAddr>, addr: SocketAddr, request: &Request) -> Response {
+    let stream = open_from(from, addr, request).await;
     let (status, headers) = (stream.status, stream.headers.clone());
     let body = stream.body().await;
     Response { status, headers, body }

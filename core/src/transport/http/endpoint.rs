@@ -2,9 +2,10 @@
 //! `initialize` creating one), GET for a session's notification stream, DELETE to end a
 //! session; the status codes of transport.md §8.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::extract::{Extension, FromRequest, Request, State};
+use axum::extract::{ConnectInfo, Extension, FromRequest, Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
@@ -19,6 +20,7 @@ use super::resume::{Resumed, resume_shared, split_id};
 use super::sessions::{HttpSession, ProposedSessionId, session_connection};
 use super::sse;
 use crate::dispatch::connection::{Answer, Connection, ConnectionOptions, Route};
+use crate::dispatch::rate_limit::ClientKey;
 use crate::dispatch::router as dispatch_router;
 use crate::dispatch::{Outbox, OutboxReader};
 use crate::error::ProtocolError;
@@ -71,6 +73,8 @@ pub(crate) async fn post(
     // of the request (its body-size limit among its extensions) reads the body.
     let (mut parts, body) = request.into_parts();
     let headers = std::mem::take(&mut parts.headers);
+    // The client's address: the listener's, or a host's that serves the app with it.
+    let remote = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
     let body = match Bytes::from_request(Request::from_parts(parts, body), &()).await {
         Ok(b) => b,
         Err(rejection) => return rejection.into_response(),
@@ -82,7 +86,7 @@ pub(crate) async fn post(
     // Shared by the engine's checks below and, through their contexts, the handlers.
     let http = Arc::new(HttpRequestInfo::new(headers));
     let (version, session) = mcp_headers(http.map());
-    let p = Post { app: &app, caller: &caller, version, session, http: &http };
+    let p = Post { app: &app, caller: &caller, version, session, http: &http, remote };
     if let Value::Array(items) = value {
         return batch(&p, items).await;
     }
@@ -141,6 +145,8 @@ struct Post<'a> {
     /// The `Mcp-Session-Id` header.
     session: Option<&'a str>,
     http: &'a Arc<HttpRequestInfo>,
+    /// The client's address, when the server that received the request tells it.
+    remote: Option<std::net::IpAddr>,
 }
 
 impl Post<'_> {
@@ -149,10 +155,15 @@ impl Post<'_> {
         ExchangeSpec {
             modern,
             conn,
-            session,
             keepalive: self.app.options.sse_keepalive,
             auth: self.caller.0.clone(),
             http: Some(self.http.clone()),
+            // A request without a session of its own counts against its address (one
+            // bucket for every client whose address is not known).
+            client: session
+                .is_none()
+                .then(|| self.remote.map_or_else(|| self.app.stateless.client_key(), ClientKey::address)),
+            session,
         }
     }
 
@@ -263,6 +274,7 @@ async fn initialize(p: &Post<'_>, req: IncomingRequest, proposed: Option<String>
         answer: Answer::Once(tx),
         auth: caller.0.clone(),
         http: Some(p.http.clone()),
+        client: None,
     };
     conn.submit(Incoming::Request(req), None, route).await;
     let Ok(outcome) = rx.await else {
@@ -319,7 +331,7 @@ async fn sessionless(p: &Post<'_>, req: IncomingRequest) -> Response {
         params.insert("capabilities".into(), serde_json::json!({}));
         let handshake = IncomingRequest { id: RequestId::Number(0), method: "initialize".into(), params: Some(params) };
         let (tx, _answer) = tokio::sync::oneshot::channel();
-        let route = Route { notes: Outbox::discard(), answer: Answer::Once(tx), auth: None, http: None };
+        let route = Route { notes: Outbox::discard(), answer: Answer::Once(tx), auth: None, http: None, client: None };
         conn.submit(Incoming::Request(handshake), None, route).await;
     }
     exchange::run(Input::Request(req, None), p.spec(false, conn, None)).await

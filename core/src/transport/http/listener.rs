@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::future::Future;
+use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -179,8 +180,8 @@ pub(crate) async fn serve(listener: TcpListener, router: Router, limits: Connect
             () = stop.cancelled() => break,
             r = listener.accept() => r,
         };
-        let stream = match accepted {
-            Ok((stream, _)) => stream,
+        let (stream, remote) = match accepted {
+            Ok(accepted) => accepted,
             Err(e) => {
                 // Out of file descriptors (or a connection reset before it was accepted):
                 // never stop accepting; wait a moment for descriptors to come back.
@@ -193,7 +194,7 @@ pub(crate) async fn serve(listener: TcpListener, router: Router, limits: Connect
         match table.admit() {
             Some((id, conn)) => {
                 let slot = ConnectionSlot(Arc::new(Place { table: table.clone(), id, conn }));
-                tracker.spawn(connection(stream, router.clone(), slot));
+                tracker.spawn(connection(stream, remote, router.clone(), slot));
             }
             None => refuse(stream, &table, &tracker),
         }
@@ -227,13 +228,15 @@ fn refuse(mut stream: TcpStream, table: &Table, tracker: &TaskTracker) {
     });
 }
 
-/// Serves one connection until it ends, is closed by the table, or the server stops.
-async fn connection(stream: TcpStream, router: Router, slot: ConnectionSlot) {
+/// Serves one connection until it ends, is closed by the table, or the server stops. Each
+/// request carries the client's address (`ConnectInfo`, as axum's own server gives it).
+async fn connection(stream: TcpStream, remote: SocketAddr, router: Router, slot: ConnectionSlot) {
     let (table, conn) = (slot.0.table.clone(), slot.0.conn.clone());
     let service = {
         let (table, conn, slot) = (table.clone(), conn.clone(), slot.clone());
         hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
             let active = Active::start(&table, &conn);
+            request.extensions_mut().insert(axum::extract::ConnectInfo(remote));
             // Only an upgrade (a WebSocket handshake) needs the slot: an extension costs a
             // map and two allocations per request.
             if request.headers().contains_key(hyper::header::UPGRADE) {
