@@ -88,6 +88,7 @@ pub fn classify_era(
         http: None,
         client: None,
         conn: 0,
+        revealed: None,
     };
     let era = router::classify(&server(modern).shared, &peer, req, None)?;
     Ok(era.as_ref().map(Era::version))

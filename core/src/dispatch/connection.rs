@@ -419,6 +419,7 @@ impl Connection {
         };
         let probe =
             self.metrics.as_ref().map(|m| m.start(&self.shared.registry.snapshot(), &req.method, req.params.as_ref()));
+        let revealed = probe.as_ref().and_then(super::metrics::Timer::reveal);
         let conn = self.clone();
         let task_token = token.clone();
         // Method, name, era and outcome: never the arguments (nor, on HTTP, the token).
@@ -439,6 +440,7 @@ impl Connection {
                     http,
                     client,
                     conn: conn.serial,
+                    revealed,
                 };
                 // Boxed: held inline, it would keep its room in the task's future past its
                 // end (the compiler does not reuse a pinned local's room for the delivery

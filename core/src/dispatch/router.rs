@@ -14,6 +14,7 @@ use crate::dispatch::capabilities::capabilities;
 use crate::dispatch::chain;
 use crate::dispatch::guard::catch_unwind;
 use crate::dispatch::methods;
+use crate::dispatch::metrics::Reveal;
 use crate::dispatch::rate_limit::ClientKey;
 use crate::dispatch::reply::finish;
 use crate::dispatch::shared::ServerShared;
@@ -64,9 +65,22 @@ pub(crate) struct Peer {
     /// The connection's serial number (0 for work that runs detached from one, such as a
     /// task): the client of last resort for rate limits.
     pub conn: u64,
+    /// Under a catalogue hook with metrics on: tells the request's metrics that it was shown
+    /// the item it names (see [`Peer::reveal`]).
+    pub revealed: Option<Arc<Reveal>>,
 }
 
 impl Peer {
+    /// The request was shown the registered item it names, labelled `name` in the metrics
+    /// (a tool or prompt name, a resource URI or the template a URI matched): until then a
+    /// request under a catalogue hook counts as `unknown`, so metrics never name what the
+    /// hook hides.
+    pub(crate) fn reveal(&self, name: &str) {
+        if let Some(r) = &self.revealed {
+            r.reveal(name);
+        }
+    }
+
     /// The authenticated subject: 2026 `requestState` is bound to it.
     pub(crate) fn subject(&self) -> Option<&str> {
         self.auth.as_deref().and_then(|a| a.subject.as_deref())
@@ -371,7 +385,7 @@ pub(crate) async fn route(
         }
         "resources/subscribe" | "resources/unsubscribe" => {
             gate(shared.has_resources(snap), method)?;
-            Box::pin(methods::subscriptions::legacy(method, &era, req.params, &sight, snap)).await
+            Box::pin(methods::subscriptions::legacy(method, peer, &era, req.params, &sight, snap)).await
         }
         "prompts/list" => {
             gate(shared.has_prompts(snap), method)?;

@@ -6,8 +6,8 @@
 
 use serde_json::{Map, Value};
 
-use super::resources::shows_uri;
-use crate::dispatch::router::{Era, Reply, legacy_session, str_param};
+use super::resources::shown_as;
+use crate::dispatch::router::{Era, Peer, Reply, legacy_session, str_param};
 use crate::dispatch::visibility::Sight;
 use crate::error::ProtocolError;
 use crate::registry::Snapshot;
@@ -24,9 +24,17 @@ pub(crate) const MAX_PER_SESSION: usize = 1024;
 pub(crate) const MAX_PER_LISTEN: usize = 256;
 
 /// Whether the request may subscribe to `uri`: without a catalogue hook any URI (a resource
-/// may appear later), with one only a resource or template match it may see.
-async fn may_subscribe(sight: &Sight, snap: &Snapshot, uri: &str) -> bool {
-    !sight.is_filtered() || shows_uri(sight, snap, uri).await
+/// may appear later), with one only a resource or template match it may see (then revealed
+/// to the request's metrics, when `peer` is given).
+async fn may_subscribe(peer: Option<&Peer>, sight: &Sight, snap: &Snapshot, uri: &str) -> bool {
+    if !sight.is_filtered() {
+        return true;
+    }
+    let Some(shown) = shown_as(sight, snap, uri).await else { return false };
+    if let Some(peer) = peer {
+        peer.reveal(&shown);
+    }
+    true
 }
 
 fn too_long(uri: &str) -> Option<ProtocolError> {
@@ -38,6 +46,7 @@ fn too_long(uri: &str) -> Option<ProtocolError> {
 /// refused as a missing resource, as `resources/read` refuses it.
 pub(crate) async fn legacy(
     method: &str,
+    peer: &Peer,
     era: &Era,
     params: Option<Map<String, Value>>,
     sight: &Sight,
@@ -49,7 +58,7 @@ pub(crate) async fn legacy(
     if let Some(e) = too_long(uri) {
         return Err(e);
     }
-    if !may_subscribe(sight, snap, uri).await {
+    if !may_subscribe(Some(peer), sight, snap, uri).await {
         return Err(ProtocolError::resource_not_found(uri));
     }
     let change = if method == "resources/subscribe" {
@@ -88,7 +97,7 @@ pub(crate) async fn listened(
         if let Some(e) = too_long(uri) {
             return Err(e);
         }
-        if !honored.iter().any(|h| h == uri) && may_subscribe(sight, snap, uri).await {
+        if !honored.iter().any(|h| h == uri) && may_subscribe(None, sight, snap, uri).await {
             honored.push(uri.to_owned());
         }
     }

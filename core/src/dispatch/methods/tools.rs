@@ -91,6 +91,9 @@ pub(crate) async fn call_tool(
         if !sight.shows(Kind::Tools, name).await {
             return Err(unknown_tool(name));
         }
+        if snap.tools.get(name).is_some() {
+            peer.reveal(name);
+        }
         // The tool's rate limit, only for a registered tool the caller may see: a made-up
         // name takes no bucket (and is refused below as unknown).
         if let Some(limiter) = shared.rate_limiter.as_ref().filter(|l| l.limits_tools())

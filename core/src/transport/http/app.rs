@@ -201,14 +201,15 @@ fn routes(app: &Arc<App>) -> Router {
             router = router.route(sse, get(legacy_sse::open)).route(messages, post(legacy_sse::message));
         }
     }
+    // The metrics name every tool a client called: behind the same token check.
+    if app.options.metrics && path != "/metrics" {
+        router = router.route("/metrics", get(metrics::serve));
+    }
     if app.options.auth.is_some() {
         router = router.route_layer(middleware::from_fn_with_state(app.clone(), auth::require));
     }
     // Public routes.
     router = router.route("/healthz", get(healthz)).route("/readyz", get(readyz));
-    if app.options.metrics && path != "/metrics" {
-        router = router.route("/metrics", get(metrics::serve));
-    }
     if let Some(a) = &app.options.auth {
         for p in auth::metadata_paths(a, &path).iter().filter(|p| **p != path) {
             router = router.route(p, get(auth::metadata));
