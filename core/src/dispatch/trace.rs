@@ -2,7 +2,10 @@
 //! OpenTelemetry conventions for MCP servers (`mcp.method.name`, `gen_ai.tool.name`, ...),
 //! continuing the client's W3C trace context from `_meta` (with the `otel` feature), and
 //! closed with how the request ended. Nothing is computed when no subscriber wants the span.
+//! Text a client chose (method, name, URI, request id, version) is cut to
+//! [`MAX_ATTRIBUTE_BYTES`]: a span waiting for export holds no more of it than that.
 
+use std::borrow::Cow;
 use std::time::Instant;
 
 use tracing::Span;
@@ -10,7 +13,7 @@ use tracing::field::Empty;
 
 use super::metrics::{Ended, Outcome};
 use super::router::MODERN_ONLY;
-use crate::jsonrpc::IncomingRequest;
+use crate::jsonrpc::{IncomingRequest, RequestId};
 use crate::protocol::meta::{self, PROTOCOL_VERSION_KEY, RequestMeta};
 use crate::session::Session;
 
@@ -31,8 +34,8 @@ impl RequestSpan {
             otel.name = Empty,
             otel.kind = "server",
             otel.status_code = Empty,
-            mcp.method.name = method,
-            jsonrpc.request.id = %req.id,
+            mcp.method.name = Empty,
+            jsonrpc.request.id = Empty,
             gen_ai.operation.name = Empty,
             gen_ai.tool.name = Empty,
             gen_ai.prompt.name = Empty,
@@ -91,15 +94,20 @@ impl RequestSpan {
 /// Names the span after the method and what it names, and records the era, version and
 /// session.
 fn describe(span: &Span, req: &IncomingRequest, session: Option<&Session>, known: Option<&RequestMeta>) {
-    let method = req.method.as_str();
+    let method = bounded(req.method.as_str());
     let params = req.params.as_ref();
-    let named = crate::middleware::named(method, params);
-    match named {
-        Some(name) => span.record("otel.name", format!("{method} {name}")),
-        None => span.record("otel.name", method),
+    let named = crate::middleware::named(&req.method, params).map(bounded);
+    span.record("mcp.method.name", &*method);
+    match &req.id {
+        RequestId::Number(n) => span.record("jsonrpc.request.id", n),
+        RequestId::String(s) => span.record("jsonrpc.request.id", &*bounded(s)),
     };
-    if let Some(name) = named {
-        match method {
+    match &named {
+        Some(name) => span.record("otel.name", format!("{method} {name}")),
+        None => span.record("otel.name", &*method),
+    };
+    if let Some(name) = named.as_deref() {
+        match &*method {
             "tools/call" => {
                 span.record("gen_ai.tool.name", name);
                 span.record("gen_ai.operation.name", "execute_tool");
@@ -113,14 +121,14 @@ fn describe(span: &Span, req: &IncomingRequest, session: Option<&Session>, known
             _ => {}
         }
     }
-    let modern = known.is_some() || meta::is_modern_shaped(params) || MODERN_ONLY.contains(&method);
+    let modern = known.is_some() || meta::is_modern_shaped(params) || MODERN_ONLY.contains(&&*method);
     if modern {
         let version = known
             .map(|m| m.protocol_version.as_str())
             .or_else(|| params?.get("_meta")?.get(PROTOCOL_VERSION_KEY)?.as_str());
         span.record("mcpforge.era", "stateless");
         if let Some(v) = version {
-            span.record("mcp.protocol.version", v);
+            span.record("mcp.protocol.version", &*bounded(v));
         }
     } else if let Some(s) = session {
         span.record("mcpforge.era", "session");
@@ -129,6 +137,22 @@ fn describe(span: &Span, req: &IncomingRequest, session: Option<&Session>, known
             span.record("mcp.session.id", session_tag(id).as_str());
         }
     }
+}
+
+/// The most bytes of one piece of client-chosen text a span keeps.
+pub(crate) const MAX_ATTRIBUTE_BYTES: usize = 256;
+
+/// `text` as a span keeps it: whole up to [`MAX_ATTRIBUTE_BYTES`], else cut on a character
+/// boundary and ended with `…` (the whole within the bound).
+pub(crate) fn bounded(text: &str) -> Cow<'_, str> {
+    if text.len() <= MAX_ATTRIBUTE_BYTES {
+        return Cow::Borrowed(text);
+    }
+    let mut end = MAX_ATTRIBUTE_BYTES - '…'.len_utf8();
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    Cow::Owned(format!("{}…", &text[..end]))
 }
 
 /// What a span says of a session: the first 16 hex digits of the SHA-256 of its id. Requests
@@ -141,6 +165,15 @@ fn session_tag(id: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn long_text_is_cut_on_a_character_boundary() {
+        assert_eq!(super::bounded("tools/call"), "tools/call");
+        let long = "é".repeat(1000);
+        let cut = super::bounded(&long);
+        assert!(cut.len() <= super::MAX_ATTRIBUTE_BYTES && cut.ends_with('…'), "{}", cut.len());
+        assert!(cut.trim_end_matches('…').chars().all(|c| c == 'é'));
+    }
+
     #[test]
     fn a_session_is_tagged_without_its_id() {
         let tag = super::session_tag("3f1c9a1e-session");

@@ -7,6 +7,8 @@
 mod http_client;
 #[cfg(feature = "otel")]
 mod otlp;
+#[cfg(feature = "otel")]
+mod queue_bound;
 
 /// Installs the process's `tracing` subscriber: log lines on stderr filtered by
 /// `MCPFORGE_LOG` (default `warn`) and, with the `otel` feature, when
