@@ -78,7 +78,7 @@ where
 pub(crate) fn report(hook: Option<&dyn ErrorHook>, failure: &Failure<'_>) {
     if failure.kind == FailureKind::Panic {
         // What the client chose (method, name, id) is cut to a bound, as in request spans.
-        use crate::dispatch::trace::bounded;
+        use crate::telemetry::bounded;
         tracing::error!(
             method = &*bounded(failure.method),
             name = &*bounded(failure.name.unwrap_or("")),

@@ -10,7 +10,6 @@ use std::sync::{Arc, Mutex, OnceLock};
 use serde_json::Value;
 use tokio::sync::oneshot;
 
-use crate::dispatch::methods::subscriptions::MAX_PER_SESSION;
 use crate::error::ProtocolError;
 use crate::handler::BoxFuture;
 use crate::jsonrpc::{RequestId, encode};
@@ -56,6 +55,10 @@ pub(crate) enum StateChange {
     /// `resources/unsubscribe`.
     Unsubscribe { uri: String },
 }
+
+/// The most URIs one legacy session may be subscribed to at once (`resources/subscribe`
+/// keeps the client's text, here and in a shared store's record of the session).
+pub(crate) const MAX_PER_SESSION: usize = 1024;
 
 /// One legacy session (a stdio connection after `initialize`, or an HTTP session).
 pub(crate) struct Session {

@@ -2,10 +2,9 @@
 //! OpenTelemetry conventions for MCP servers (`mcp.method.name`, `gen_ai.tool.name`, ...),
 //! continuing the client's W3C trace context from `_meta` (with the `otel` feature), and
 //! closed with how the request ended. Nothing is computed when no subscriber wants the span.
-//! Text a client chose (method, name, URI, request id, version) is cut to
-//! [`MAX_ATTRIBUTE_BYTES`]: a span waiting for export holds no more of it than that.
+//! Text a client chose (method, name, URI, request id, version) is cut to a bound
+//! ([`bounded`]): a span waiting for export holds no more of it than that.
 
-use std::borrow::Cow;
 use std::time::Instant;
 
 use tracing::Span;
@@ -16,6 +15,7 @@ use super::router::MODERN_ONLY;
 use crate::jsonrpc::{IncomingRequest, RequestId};
 use crate::protocol::meta::{self, PROTOCOL_VERSION_KEY, RequestMeta};
 use crate::session::Session;
+use crate::telemetry::bounded;
 
 /// The span of one request, and when it started (kept only while the span is enabled).
 pub(crate) struct RequestSpan {
@@ -139,22 +139,6 @@ fn describe(span: &Span, req: &IncomingRequest, session: Option<&Session>, known
     }
 }
 
-/// The most bytes of one piece of client-chosen text a span keeps.
-pub(crate) const MAX_ATTRIBUTE_BYTES: usize = 256;
-
-/// `text` as a span keeps it: whole up to [`MAX_ATTRIBUTE_BYTES`], else cut on a character
-/// boundary and ended with `…` (the whole within the bound).
-pub(crate) fn bounded(text: &str) -> Cow<'_, str> {
-    if text.len() <= MAX_ATTRIBUTE_BYTES {
-        return Cow::Borrowed(text);
-    }
-    let mut end = MAX_ATTRIBUTE_BYTES - '…'.len_utf8();
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    Cow::Owned(format!("{}…", &text[..end]))
-}
-
 /// What a span says of a session: the first 16 hex digits of the SHA-256 of its id. Requests
 /// of one session share it, but a session id is a credential (whoever holds one speaks in
 /// that session), and a tracing backend is no place for it.
@@ -165,15 +149,6 @@ fn session_tag(id: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn long_text_is_cut_on_a_character_boundary() {
-        assert_eq!(super::bounded("tools/call"), "tools/call");
-        let long = "é".repeat(1000);
-        let cut = super::bounded(&long);
-        assert!(cut.len() <= super::MAX_ATTRIBUTE_BYTES && cut.ends_with('…'), "{}", cut.len());
-        assert!(cut.trim_end_matches('…').chars().all(|c| c == 'é'));
-    }
-
     #[test]
     fn a_session_is_tagged_without_its_id() {
         let tag = super::session_tag("3f1c9a1e-session");

@@ -11,14 +11,11 @@ use crate::dispatch::router::{Era, Peer, Reply, legacy_session, str_param};
 use crate::dispatch::visibility::Sight;
 use crate::error::ProtocolError;
 use crate::registry::Snapshot;
-use crate::session::StateChange;
+use crate::session::{MAX_PER_SESSION, StateChange};
 
 /// The longest URI a client may subscribe to, in bytes: a subscription keeps the URI as
 /// sent, in the session (and its shared-store record) or the listen stream.
 pub(crate) const MAX_URI_BYTES: usize = 4096;
-
-/// The most URIs one legacy session may be subscribed to at once.
-pub(crate) const MAX_PER_SESSION: usize = 1024;
 
 /// The most `resourceSubscriptions` one `subscriptions/listen` may name.
 pub(crate) const MAX_PER_LISTEN: usize = 256;
