@@ -34,8 +34,8 @@ impl RequestSpan {
             otel.name = Empty,
             otel.kind = "server",
             otel.status_code = Empty,
-            mcp.method.name = Empty,
-            jsonrpc.request.id = Empty,
+            mcp.method.name = &*bounded(method),
+            jsonrpc.request.id = %ShownId(&req.id),
             gen_ai.operation.name = Empty,
             gen_ai.tool.name = Empty,
             gen_ai.prompt.name = Empty,
@@ -97,11 +97,6 @@ fn describe(span: &Span, req: &IncomingRequest, session: Option<&Session>, known
     let method = bounded(req.method.as_str());
     let params = req.params.as_ref();
     let named = crate::middleware::named(&req.method, params).map(bounded);
-    span.record("mcp.method.name", &*method);
-    match &req.id {
-        RequestId::Number(n) => span.record("jsonrpc.request.id", n),
-        RequestId::String(s) => span.record("jsonrpc.request.id", &*bounded(s)),
-    };
     match &named {
         Some(name) => span.record("otel.name", format!("{method} {name}")),
         None => span.record("otel.name", &*method),
@@ -135,6 +130,19 @@ fn describe(span: &Span, req: &IncomingRequest, session: Option<&Session>, known
         span.record("mcp.protocol.version", s.version.as_str());
         if let Some(id) = s.id() {
             span.record("mcp.session.id", session_tag(id).as_str());
+        }
+    }
+}
+
+/// A request id as a span shows it: a number, or a string cut to the bound (quoted, as
+/// [`RequestId`] displays it). Formatted only when a subscriber records it.
+struct ShownId<'a>(&'a RequestId);
+
+impl std::fmt::Display for ShownId<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            RequestId::Number(n) => write!(f, "{n}"),
+            RequestId::String(s) => write!(f, "{:?}", bounded(s)),
         }
     }
 }
