@@ -99,7 +99,10 @@ impl HttpApp {
 
     /// The routes as an [`axum::Router`], to serve or to merge into another router (the MCP
     /// path, `/sse` and `/messages` when enabled, `/healthz`, `/readyz`, `/metrics` when
-    /// enabled, OAuth metadata when tokens are configured).
+    /// enabled, OAuth metadata when tokens are configured). Served with
+    /// `into_make_service_with_connect_info::<SocketAddr>()`, each request carries its
+    /// client's address (`ConnectInfo`), which rate limits key a client without a verified
+    /// token or a session by; without it those clients share one bucket.
     pub fn router(&self) -> Router {
         self.router.clone()
     }
