@@ -30,6 +30,10 @@ use crate::sync::lock;
 /// the same as none), and when none has, newcomers share an overflow bucket per limit.
 const MAX_BUCKETS: usize = 65_536;
 
+/// After a sweep of the full table, the next waits until this share of it can have
+/// refilled (see [`Limiter`]).
+const SWEEP_SHARE: usize = 8;
+
 /// A rate: `requests` per `per`, with bursts of up to `burst` requests.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Rate {
@@ -246,7 +250,10 @@ impl Limiter {
     }
 
     /// Whether a new bucket fits: below the bound, or once the refilled buckets are
-    /// dropped (swept at most once until the soonest bucket in use can have refilled).
+    /// dropped. A sweep of the full table is followed by no other until an eighth of what
+    /// it kept can have refilled, so that each sweep (a pass over the table) frees room for
+    /// that many newcomers, whatever pace they come at: between sweeps they share the
+    /// overflow bucket.
     fn room(&self, table: &mut Table, now: Instant) -> bool {
         if table.buckets.len() < MAX_BUCKETS {
             return true;
@@ -254,19 +261,22 @@ impl Limiter {
         if table.sweep_after.is_some_and(|at| now < at) {
             return false;
         }
-        let mut soonest = None::<Duration>;
+        // Seconds until each kept bucket is full again.
+        let mut refills: Vec<f64> = Vec::with_capacity(table.buckets.len());
         table.buckets.retain(|_, bucket| {
             bucket.refill(now);
-            let keep = !bucket.is_full();
-            if keep {
-                let left = bucket.until(f64::from(bucket.rate.burst));
-                soonest = Some(soonest.map_or(left, |s| s.min(left)));
+            if bucket.is_full() {
+                return false;
             }
-            keep
+            refills.push(bucket.until(f64::from(bucket.rate.burst)).as_secs_f64());
+            true
         });
-        let room = table.buckets.len() < MAX_BUCKETS;
-        table.sweep_after = if room { None } else { soonest.map(|s| now + s) };
-        room
+        let wait = match refills.len() {
+            0 => 0.0,
+            n => *refills.select_nth_unstable_by((MAX_BUCKETS / SWEEP_SHARE).min(n - 1), f64::total_cmp).1,
+        };
+        table.sweep_after = Some(now + Duration::from_secs_f64(wait));
+        table.buckets.len() < MAX_BUCKETS
     }
 }
 
