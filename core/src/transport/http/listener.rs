@@ -236,9 +236,11 @@ async fn connection(stream: TcpStream, remote: SocketAddr, router: Router, slot:
         let (table, conn, slot) = (table.clone(), conn.clone(), slot.clone());
         hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
             let active = Active::start(&table, &conn);
+            // The client's address, for rate limits (the body-size layer makes the
+            // extension map anyway; this adds the value's one allocation).
             request.extensions_mut().insert(axum::extract::ConnectInfo(remote));
-            // Only an upgrade (a WebSocket handshake) needs the slot: an extension costs a
-            // map and two allocations per request.
+            // Only an upgrade (a WebSocket handshake) needs the slot: an extension costs an
+            // allocation per request.
             if request.headers().contains_key(hyper::header::UPGRADE) {
                 request.extensions_mut().insert(slot.clone());
             }
