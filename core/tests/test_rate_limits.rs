@@ -199,7 +199,8 @@ async fn junk_tool_names_take_no_bucket_and_never_free_a_drained_one() {
 
 /// A legacy `tools/call` of `echo` on session `session`.
 fn legacy_echo(id: u64, session: &str) -> Request {
-    let body = json!({ "jsonrpc": "2.0", "id": id, "method": "tools/call", "params": { "name": "echo", "arguments": { "text": "x" } } });
+    let body =
+        json!({ "jsonrpc": "2.0", "id": id, "method": "tools/call", "params": { "name": "echo", "arguments": {} } });
     Request::post_json(&body)
         .header("Mcp-Session-Id", session)
         .header("MCP-Protocol-Version", "2025-11-25")
@@ -248,7 +249,7 @@ async fn a_new_client_never_inherits_the_bucket_of_a_deleted_one() {
 
     // The same for connections (2026 requests over a connection of their own).
     let call = || {
-        let mut params = json!({ "name": "echo", "arguments": { "text": "x" } });
+        let mut params = json!({ "name": "echo", "arguments": {} });
         params["_meta"] = MemoryClient::modern_meta(json!({}));
         params
     };
@@ -273,7 +274,7 @@ async fn without_sessions_each_client_address_has_its_own_bucket() {
     let server = tools(Server::builder("limited", "1.0.0")).rate_limits(limits).build().expect("build");
     let (addr, run) = serve_http(&server, HttpOptions { sessionless: true, ..HttpOptions::default() }).await;
     let echo = |id: u64| {
-        let body = json!({ "jsonrpc": "2.0", "id": id, "method": "tools/call", "params": { "name": "echo", "arguments": { "text": "x" } } });
+        let body = json!({ "jsonrpc": "2.0", "id": id, "method": "tools/call", "params": { "name": "echo", "arguments": {} } });
         Request::post_json(&body)
             .header("MCP-Protocol-Version", "2025-11-25")
             .header("Mcp-Method", "tools/call")
@@ -293,7 +294,7 @@ async fn without_sessions_each_client_address_has_its_own_bucket() {
     // Another address is another client; so is it on the 2026 wire.
     let other: IpAddr = "127.0.0.2".parse().unwrap();
     assert!(answer_of(&send_from(Some(other), addr, &echo(41)).await).get("result").is_some());
-    let mut params = json!({ "name": "echo", "arguments": { "text": "x" } });
+    let mut params = json!({ "name": "echo", "arguments": {} });
     params["_meta"] = MemoryClient::modern_meta(json!({}));
     let modern = Request::post_json(&json!({ "jsonrpc": "2.0", "id": 42, "method": "tools/call", "params": params }))
         .header("MCP-Protocol-Version", "2026-07-28")
@@ -304,4 +305,41 @@ async fn without_sessions_each_client_address_has_its_own_bucket() {
     let over = answer_of(&send_from(Some(one), addr, &modern).await);
     assert_eq!(over["error"]["code"], codes::RATE_LIMITED, "the first address is still over its limit: {over}");
     stop_http(&server, run).await;
+}
+
+/// A mounted app whose host does not give the client's address: requests without a session
+/// still count, together, against one bucket.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mounted_app_without_addresses_still_limits_sessionless_requests() {
+    let limits = RateLimits { per_client: Some(Rate::new(5, HOUR)), ..RateLimits::default() };
+    let server = tools(Server::builder("limited", "1.0.0")).rate_limits(limits).build().expect("build");
+    let mcp = server.http_app(HttpOptions { sessionless: true, ..HttpOptions::default() });
+    let mut passed = 0;
+    for id in 0..40 {
+        let body = json!({ "jsonrpc": "2.0", "id": id, "method": "tools/call", "params": { "name": "echo", "arguments": {} } });
+        let headers = [
+            ("Host", "127.0.0.1:8000"),
+            ("Content-Type", "application/json"),
+            ("Accept", "application/json, text/event-stream"),
+            ("Mcp-Method", "tools/call"),
+            ("Mcp-Name", "echo"),
+        ]
+        .iter()
+        .map(|(n, v)| ((*n).to_owned(), v.as_bytes().to_vec()))
+        .collect();
+        let request = mcpforge::transport::http::HostRequest {
+            method: "POST".into(),
+            target: "/mcp".into(),
+            headers,
+            body: body.to_string().into_bytes(),
+        };
+        let mut response = mcp.handle_hosted(request).await.expect("handed over");
+        let answer: Value = serde_json::from_slice(&response.read_whole().await).expect("JSON");
+        if answer.get("result").is_some() {
+            passed += 1;
+        } else {
+            assert_eq!(answer["error"]["code"], codes::RATE_LIMITED, "{answer}");
+        }
+    }
+    assert_eq!(passed, 5);
 }
