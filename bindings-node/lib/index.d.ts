@@ -322,9 +322,9 @@ export interface Rate {
 }
 
 /**
- * Rate limits (token buckets). A client is its verified token's subject, else its legacy
- * session, else its connection. Refused requests get `ErrorCode.RateLimited` with
- * `data.retryAfterMs`.
+ * Rate limits (token buckets). A client is its verified token's subject, else (an HTTP
+ * request without a session) its address, else its legacy session, else its connection.
+ * Refused requests get `ErrorCode.RateLimited` with `data.retryAfterMs`.
  */
 export interface RateLimits {
   /** Every request of one client (`ping` and `initialize` excepted). */

@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import IO, Any, Dict, Optional, Tuple
@@ -135,8 +136,10 @@ class Http:
         """A 2026-07-28 `tools/call` with a bearer token (or none)."""
         return http_tool_call(self.url + "/mcp", tool, token=token, timeout=WAIT)
 
-    def get(self, path: str) -> str:
-        with urllib.request.urlopen(self.url + path, timeout=WAIT) as response:
+    def get(self, path: str, token: Optional[str] = None) -> str:
+        headers = {} if token is None else {"Authorization": f"Bearer {token}"}
+        request = urllib.request.Request(self.url + path, headers=headers)
+        with urllib.request.urlopen(request, timeout=WAIT) as response:
             return response.read().decode()  # type: ignore[no-any-return]
 
     def stop(self) -> None:
@@ -160,10 +163,14 @@ def test_http_with_the_token_verifier(tmp_path: Path, stderr_file: IO[str]) -> N
         _, _, message = server.call("thread_name", "good-ada")
         assert message["result"]["content"][0]["text"] == "mcpforge-noisy-asyncio"
         assert server.get("/healthz") == "ok"
-        # /metrics read by the official Prometheus parser: one series per tool and outcome.
+        # /metrics needs a token as MCP requests do; read by the official Prometheus parser:
+        # one series per tool and outcome.
+        with pytest.raises(urllib.error.HTTPError) as anonymous:
+            server.get("/metrics")
+        assert anonymous.value.code == 401
         scraped = {
             (s.name, s.labels.get("name"), s.labels.get("outcome")): s.value
-            for family in text_string_to_metric_families(server.get("/metrics"))
+            for family in text_string_to_metric_families(server.get("/metrics", "good-ada"))
             for s in family.samples
             if s.labels.get("method") == "tools/call"
         }

@@ -77,10 +77,12 @@ where
 /// failure into an internal error has logged it in its language already).
 pub(crate) fn report(hook: Option<&dyn ErrorHook>, failure: &Failure<'_>) {
     if failure.kind == FailureKind::Panic {
+        // What the client chose (method, name, id) is cut to a bound, as in request spans.
+        use crate::telemetry::bounded;
         tracing::error!(
-            method = failure.method,
-            name = failure.name.unwrap_or(""),
-            request = %failure.id,
+            method = &*bounded(failure.method),
+            name = &*bounded(failure.name.unwrap_or("")),
+            request = &*bounded(&failure.id.to_string()),
             panic = failure.message,
             "handler panicked"
         );

@@ -80,7 +80,16 @@ pub fn classify_era(
 ) -> Result<Option<ProtocolVersion>, ProtocolError> {
     let (out, _reader) = outbox("fuzz", 1, 1024);
     let session = session.map(|v| Arc::new(Session::new(v, json!({}), Value::Null, out.clone())));
-    let peer = Peer { session, out, stopping: Arc::new(CancellationToken::new()), auth: None, http: None, conn: 0 };
+    let peer = Peer {
+        session,
+        out,
+        stopping: Arc::new(CancellationToken::new()),
+        auth: None,
+        http: None,
+        client: None,
+        conn: 0,
+        revealed: None,
+    };
     let era = router::classify(&server(modern).shared, &peer, req, None)?;
     Ok(era.as_ref().map(Era::version))
 }

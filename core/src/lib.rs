@@ -38,6 +38,7 @@ pub mod error_hook;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod handler;
+mod identity;
 pub mod jsonrpc;
 pub mod middleware;
 pub(crate) mod outbox;

@@ -56,6 +56,10 @@ pub(crate) enum StateChange {
     Unsubscribe { uri: String },
 }
 
+/// The most URIs one legacy session may be subscribed to at once (`resources/subscribe`
+/// keeps the client's text, here and in a shared store's record of the session).
+pub(crate) const MAX_PER_SESSION: usize = 1024;
+
 /// One legacy session (a stdio connection after `initialize`, or an HTTP session).
 pub(crate) struct Session {
     /// The negotiated version.
@@ -75,6 +79,8 @@ pub(crate) struct Session {
     pending: Mutex<HashMap<RequestId, Waiter>>,
     next_id: AtomicI64,
     mirror: OnceLock<Arc<dyn SessionMirror>>,
+    /// The session's identity for rate limits, never reused by a later session.
+    serial: u64,
 }
 
 impl Session {
@@ -91,6 +97,7 @@ impl Session {
             pending: Mutex::new(HashMap::new()),
             next_id: AtomicI64::new(1),
             mirror: OnceLock::new(),
+            serial: crate::identity::next_serial(),
         }
     }
 
@@ -109,7 +116,7 @@ impl Session {
             self.mark_initialized();
         }
         self.log_level.store(state.log_level.map_or(NO_LEVEL, |l| l as u8), Ordering::Release);
-        *lock(&self.subscriptions) = state.subscriptions.into_iter().collect();
+        *lock(&self.subscriptions) = state.subscriptions.into_iter().take(MAX_PER_SESSION).collect();
     }
 
     /// Takes on a change another instance made.
@@ -117,7 +124,9 @@ impl Session {
         match change {
             StateChange::Initialized => self.mark_initialized(),
             StateChange::LogLevel { level } => self.set_log_level(*level),
-            StateChange::Subscribe { uri } => self.subscribe(uri.clone()),
+            StateChange::Subscribe { uri } => {
+                self.subscribe(uri.clone(), MAX_PER_SESSION);
+            }
             StateChange::Unsubscribe { uri } => self.unsubscribe(uri),
         }
     }
@@ -142,6 +151,11 @@ impl Session {
     /// Names the session as its transport knows it (once; later calls change nothing).
     pub fn set_id(&self, id: &str) {
         let _ = self.id.set(id.to_owned());
+    }
+
+    /// The session's serial number: unique in the process, never reused.
+    pub fn serial(&self) -> u64 {
+        self.serial
     }
 
     /// The transport's id of the session, when it has one.
@@ -171,9 +185,15 @@ impl Session {
         min == NO_LEVEL || level as u8 >= min
     }
 
-    /// Adds a `resources/subscribe` URI.
-    pub fn subscribe(&self, uri: String) {
-        lock(&self.subscriptions).insert(uri);
+    /// Adds a `resources/subscribe` URI, unless the session already holds `max` others
+    /// (false then).
+    pub fn subscribe(&self, uri: String, max: usize) -> bool {
+        let mut subscriptions = lock(&self.subscriptions);
+        if subscriptions.len() >= max && !subscriptions.contains(&uri) {
+            return false;
+        }
+        subscriptions.insert(uri);
+        true
     }
 
     /// Removes a subscription.

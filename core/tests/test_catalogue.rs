@@ -251,3 +251,27 @@ async fn the_hook_is_asked_at_request_time_and_can_be_replaced() {
     server.clear_catalogue();
     assert_eq!(names(&viewer.request("tools/list", json!({})).await.unwrap(), "tools", "name").len(), 6);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_2026_listen_honors_only_visible_resources() {
+    let server = builder().catalogue(by_role).build().unwrap();
+    let mut viewer = server.connect_memory();
+    let wanted = ["db://secrets", "audit://monday", "db://nothing", "db://public", "notes://3"];
+    let listen = json!({
+        "jsonrpc": "2.0", "id": "L", "method": "subscriptions/listen",
+        "params": { "_meta": MemoryClient::modern_meta(json!({})), "notifications": { "resourceSubscriptions": wanted } },
+    });
+    viewer.send_raw(&listen.to_string()).await.unwrap();
+    let wait = std::time::Duration::from_secs(5);
+    let ack = viewer.next_message(wait).await.expect("the acknowledgement");
+    assert_eq!(ack["method"], "notifications/subscriptions/acknowledged");
+    // Hidden and unknown URIs are dropped alike from the honored subset.
+    assert_eq!(ack["params"]["notifications"], json!({ "resourceSubscriptions": ["db://public", "notes://3"] }));
+    for uri in ["db://secrets", "audit://monday", "db://public"] {
+        server.notify_resource_updated(uri);
+    }
+    let update = viewer.next_message(wait).await.expect("the visible resource's update");
+    assert_eq!(update["params"]["uri"], "db://public", "{update}");
+    assert_eq!(viewer.drain_messages(), Vec::<Value>::new(), "no update of a hidden resource");
+    viewer.close().await.unwrap();
+}

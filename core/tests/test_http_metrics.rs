@@ -1,5 +1,6 @@
 //! Opt-in Prometheus metrics on the HTTP transport, over real sockets: `GET /metrics` is 404
-//! unless enabled and public when enabled (even with bearer authorization on); requests are
+//! unless enabled, and under bearer authorization needs a valid token as MCP requests do;
+//! items a catalogue hook hides from a caller are counted as `unknown`; requests are
 //! counted by method and outcome (ok, error, cancelled by `notifications/cancelled` or by the
 //! client going away, unknown methods as `other`) on the 2026 wire, legacy sessions and the
 //! 2024-11-05 HTTP+SSE transport; the duration histogram, the in-flight gauge while requests
@@ -71,7 +72,16 @@ impl Served {
     }
 
     async fn metrics(&self) -> String {
-        let r = self.send(&Request::new("GET", "/metrics")).await;
+        self.metrics_as(None).await
+    }
+
+    /// The metrics, read with the bearer `token` when given.
+    async fn metrics_as(&self, token: Option<&str>) -> String {
+        let mut request = Request::new("GET", "/metrics");
+        if let Some(t) = token {
+            request = request.header("Authorization", &format!("Bearer {t}"));
+        }
+        let r = self.send(&request).await;
         assert_eq!(r.status, 200);
         assert_eq!(r.header("content-type"), Some("text/plain; version=0.0.4; charset=utf-8"));
         r.text()
@@ -262,7 +272,7 @@ async fn the_in_flight_gauge_follows_running_requests() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn metrics_stay_public_under_authorization_and_refusals_are_not_requests() {
+async fn metrics_need_a_token_under_authorization_and_refusals_are_not_requests() {
     let auth = AuthOptions::new("http://localhost/mcp", |token: String| async move {
         if token == "good" {
             Ok(AuthInfo::new("someone", ["mcp"]))
@@ -274,11 +284,48 @@ async fn metrics_stay_public_under_authorization_and_refusals_are_not_requests()
     assert_eq!(s.send(&call(1, "echo")).await.status, 401);
     assert_eq!(s.send(&call(2, "echo").header("Authorization", "Bearer bad")).await.status, 401);
     assert_eq!(s.send(&call(3, "echo").header("Authorization", "Bearer good")).await.status, 200);
-    let text = s.metrics().await;
+    // The metrics are checked as MCP requests are: no token or a bad one is 401.
+    let anonymous = s.send(&Request::new("GET", "/metrics")).await;
+    assert_eq!(anonymous.status, 401);
+    assert!(anonymous.header("www-authenticate").is_some_and(|c| c.starts_with("Bearer ")));
+    let bad = s.send(&Request::new("GET", "/metrics").header("Authorization", "Bearer bad")).await;
+    assert_eq!(bad.status, 401);
+    assert!(!bad.text().contains("echo"));
+    // Health checks stay public.
+    assert_eq!(s.send(&Request::new("GET", "/healthz")).await.status, 200);
+    let text = s.metrics_as(Some("good")).await;
     let echo = |series: &str| sample(&text, &format!("mcpforge_{series}"));
     assert_eq!(echo("requests_total{method=\"tools/call\",name=\"echo\",outcome=\"ok\"}"), Some(1.0), "{text}");
     assert_eq!(echo("requests_total{method=\"tools/call\",name=\"echo\",outcome=\"error\"}"), Some(0.0));
     assert_eq!(echo("request_duration_seconds_count{method=\"tools/call\",name=\"echo\"}"), Some(1.0));
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn items_a_caller_may_not_see_are_counted_as_unknown() {
+    let f = fixture();
+    // `wait` is hidden from everyone; resources and prompts are not registered.
+    f.server.set_catalogue(|_req: &mcpforge::MiddlewareRequest, kind: mcpforge::CatalogueKind| async move {
+        match kind {
+            mcpforge::CatalogueKind::Tools => mcpforge::Visible::only(["echo"]),
+            _ => mcpforge::Visible::All,
+        }
+    });
+    let s = Served::start(f.server, metrics_on()).await;
+    for (id, tool) in [(1, "wait"), (2, "wait"), (3, "not-registered"), (4, "echo")] {
+        let answer = s.send(&call(id, tool)).await.json();
+        assert_eq!(answer.get("error").is_some(), tool != "echo", "{answer}");
+    }
+    // A legacy session too.
+    let session = open_session(&s).await;
+    let body =
+        json!({ "jsonrpc": "2.0", "id": 5, "method": "tools/call", "params": { "name": "wait", "arguments": {} } });
+    assert!(s.send(&legacy(&session, &body)).await.json().get("error").is_some());
+    let unknown = "mcpforge_requests_total{method=\"tools/call\",name=\"unknown\",outcome=\"error\"} 4";
+    let echo = "mcpforge_requests_total{method=\"tools/call\",name=\"echo\",outcome=\"ok\"} 1";
+    let text = s.metrics_with(&[unknown, echo]).await;
+    assert!(!text.contains("\"wait\""), "a hidden tool is never named:\n{text}");
+    assert!(!text.contains("not-registered"), "{text}");
     s.stop().await;
 }
 

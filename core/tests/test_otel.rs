@@ -149,3 +149,46 @@ async fn without_a_traceparent_a_request_starts_its_own_trace() {
     assert_ne!(span.span_context.trace_id().to_string(), TRACE);
     client.close().await.unwrap();
 }
+
+/// Text a client chose (tool name, method, request id, URI, version) is cut to a bound in
+/// the span, on a character boundary: a span of a call naming a 1 MiB tool holds no more
+/// than a few hundred bytes of it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn client_chosen_text_is_bounded_in_spans() {
+    recorder();
+    let client = MemoryClient::connect(&server());
+    client.initialize("2025-06-18", json!({})).await.unwrap();
+    let trace = "4bf92f3577b34da6a3ce929d0e0e4703";
+    // `é` is two bytes: a cut in the middle of one would not be text.
+    let huge = format!("huge-{}", "é".repeat(512 * 1024));
+    let id = format!("id-{}", "x".repeat(1024 * 1024));
+    let call = json!({ "name": huge, "arguments": {}, "_meta": meta(trace) });
+    let answer = client.request_with_id(json!(id), "tools/call", call).await;
+    assert!(answer.get("error").is_some());
+    let method = format!("x/{}", "m".repeat(1024 * 1024));
+    let answer = client.request_with_id(json!(7), &method, json!({ "_meta": meta(trace) })).await;
+    assert!(answer.get("error").is_some());
+
+    let (provider, exporter) = recorder();
+    provider.force_flush().unwrap();
+    let spans: Vec<SpanData> = exporter
+        .get_finished_spans()
+        .unwrap()
+        .into_iter()
+        .filter(|s| s.span_context.trace_id().to_string() == trace)
+        .collect();
+    assert_eq!(spans.len(), 2, "{spans:?}");
+    for span in &spans {
+        assert!(span.name.len() <= 600, "span name of {} bytes", span.name.len());
+        for kv in &span.attributes {
+            let value = kv.value.as_str();
+            // 256 bytes, and the quotes of a string id.
+            assert!(value.len() <= 258, "{} holds {} bytes", kv.key, value.len());
+        }
+    }
+    let call = spans.iter().find(|s| s.name.starts_with("tools/call huge-")).expect("the call's span");
+    let tool = attribute(call, "gen_ai.tool.name").unwrap();
+    assert!(tool.starts_with("huge-éé") && tool.ends_with('…'), "{tool}");
+    assert!(attribute(call, "jsonrpc.request.id").unwrap().trim_start_matches('"').starts_with("id-xxx"));
+    client.close().await.unwrap();
+}

@@ -363,6 +363,37 @@ async fn updates_go_only_to_the_sessions_that_subscribed() {
     b.close().await.expect("close");
 }
 
+/// What a client can make the server keep through subscriptions is bounded: 1,024 URIs per
+/// legacy session, 256 per listen stream, 4 KiB per URI (each refused -32602 past it).
+#[tokio::test]
+async fn subscriptions_are_bounded_in_number_and_bytes() {
+    let server = server();
+    let client = legacy(&server, "2025-11-25").await;
+    for n in 0..1024 {
+        client
+            .request("resources/subscribe", json!({ "uri": format!("test://n/{n}") }))
+            .await
+            .expect("within the bound");
+    }
+    let e = client.request("resources/subscribe", json!({ "uri": "test://one-more" })).await.unwrap_err();
+    assert_eq!(e.code, -32602, "{e:?}");
+    // Again a URI already held, and one after an unsubscribe, are fine.
+    client.request("resources/subscribe", json!({ "uri": "test://n/0" })).await.expect("already held");
+    client.request("resources/unsubscribe", json!({ "uri": "test://n/0" })).await.expect("unsubscribe");
+    client.request("resources/subscribe", json!({ "uri": "test://one-more" })).await.expect("room again");
+    let long = format!("test://{}", "x".repeat(5000));
+    let e = client.request("resources/subscribe", json!({ "uri": long })).await.unwrap_err();
+    assert_eq!(e.code, -32602, "{e:?}");
+
+    let listen = |uris: Value| json!({ "_meta": modern_meta(), "notifications": { "resourceSubscriptions": uris } });
+    let modern = server.connect_memory();
+    let many: Vec<String> = (0..257).map(|n| format!("test://n/{n}")).collect();
+    let e = modern.request("subscriptions/listen", listen(json!(many))).await.unwrap_err();
+    assert_eq!(e.code, -32602, "{e:?}");
+    let e = modern.request("subscriptions/listen", listen(json!([long]))).await.unwrap_err();
+    assert_eq!(e.code, -32602, "{e:?}");
+}
+
 #[tokio::test]
 async fn subscribe_params_and_modern_shape() {
     let server = server();

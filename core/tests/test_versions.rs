@@ -1109,3 +1109,24 @@ async fn initialize_takes_effect_for_requests_pipelined_behind_it() {
         client.close().await.unwrap();
     }
 }
+
+/// What `initialize` makes a session keep of the client (its `clientInfo` and
+/// `capabilities`, also in a shared store's record) is bounded: 16 KiB each, -32602 past it.
+#[tokio::test]
+async fn initialize_keeps_a_bounded_client_description() {
+    let server = tools_only();
+    let big = "x".repeat(64 * 1024);
+    for params in [
+        json!({ "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": { "name": big, "version": "1" } }),
+        json!({ "protocolVersion": "2025-11-25", "capabilities": { "experimental": { "x": big } }, "clientInfo": { "name": "c", "version": "1" } }),
+    ] {
+        let client = server.connect_memory();
+        let e = client.request("initialize", params).await.unwrap_err();
+        assert_eq!(e.code, -32602, "{e:?}");
+        client.close().await.unwrap();
+    }
+    let client = server.connect_memory();
+    let fine = json!({ "protocolVersion": "2025-11-25", "capabilities": { "roots": {} }, "clientInfo": { "name": "x".repeat(8 * 1024), "version": "1" } });
+    client.request("initialize", fine).await.expect("within the bound");
+    client.close().await.unwrap();
+}

@@ -19,9 +19,10 @@ of hand-made wrappers.
   a client over its limit gets ``RATE_LIMITED`` with a retry hint.
 - Graceful shutdown on SIGTERM (and Ctrl-C): the server stops accepting, ``/readyz`` answers
   503, and calls in flight finish (up to ``shutdown_grace_seconds``) before the process exits.
-- ``/healthz`` (liveness), ``/readyz`` (readiness) and ``/metrics`` (Prometheus: requests per
-  method, tool and outcome, durations, in flight) are served by the engine, without
-  authorization; the ``tool_metrics`` tool reads the same figures (``server.metrics()``).
+- ``/healthz`` (liveness) and ``/readyz`` (readiness) are served by the engine without
+  authorization, ``/metrics`` (Prometheus: requests per method, tool and outcome, durations,
+  in flight) with a bearer token as MCP requests; the ``tool_metrics`` tool reads the same
+  figures (``server.metrics()``).
 - A circuit breaker around the dependency ``call_dependency`` reaches (``dependency.url``):
   after ``failure_threshold`` failures in a row it opens and calls fail fast; after
   ``cooldown_seconds`` one trial call goes through (half-open), and its success closes it.

@@ -2,8 +2,8 @@
 with bearer tokens from its configuration file and from MCP_TOKENS, on both wires.
 
 Checked: a missing and a wrong token get 401 with a WWW-Authenticate challenge, and the
-right tokens (file and environment) work; /healthz, /readyz and /metrics answer without a
-token; `health_check`, `tool_metrics` (the engine's per-tool metrics) and the audit
+right tokens (file and environment) work; /healthz and /readyz answer without a token,
+/metrics only with one; `health_check`, `tool_metrics` (the engine's per-tool metrics) and the audit
 middleware's JSON log lines; a token limited to some tools sees and calls only those (the
 catalogue hook), and the configured rate limit refuses its burst with a retry hint; SIGTERM
 while `run_job` is in flight: the call still completes, then the server exits 0; the
@@ -156,7 +156,8 @@ def test_production_auth_probes_and_tools(config: Path, errlog: TextIO) -> None:
                 assert all(v["total_seconds"] >= 0 for v in metrics["tools"].values())
 
         run(body)
-        status, headers, text = raw(base + "/metrics")
+        assert raw(base + "/metrics")[0] == 401
+        status, headers, text = raw(base + "/metrics", FILE_TOKEN)
         assert status == 200 and 'method="tools/call"' in text
     entries = logs(config)
     assert all({"time", "level", "logger", "message"} <= set(e) for e in entries)

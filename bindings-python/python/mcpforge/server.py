@@ -138,8 +138,8 @@ class Server:
     (an unknown key raises ``ValueError``). ``rate_limits`` sets token buckets:
     ``{"per_client": {"requests": 60, "per": 60}, "tools": {"search": {"requests": 5, "per": 60,
     "burst": 2}}}`` (``per`` in seconds; ``"*"`` for every tool without its own entry); a
-    client is its verified token's subject, else its session, else its connection, and a
-    refused request gets the error ``RATE_LIMITED`` with ``data["retryAfterMs"]``. ``metrics=True``
+    client is its verified token's subject, else (an HTTP request without a session) its
+    address, else its session, else its connection, and a refused request gets the error ``RATE_LIMITED`` with ``data["retryAfterMs"]``. ``metrics=True``
     keeps request metrics per method, tool/prompt/resource name and outcome, over every
     transport (read them with ``metrics()`` or ``metrics_text()``; HTTP serves them at
     ``/metrics`` with ``run(..., metrics=True)``); ``metrics_address="127.0.0.1:9464"`` also

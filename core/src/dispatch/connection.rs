@@ -20,12 +20,14 @@ use tokio_util::task::TaskTracker;
 use super::cancel::{InFlight, RequestToken};
 use super::handshake;
 use super::metrics::{Ended, Metrics};
+use super::rate_limit::ClientKey;
 use super::router::{self, Outcome, Peer};
 use super::trace::RequestSpan;
 use crate::auth::AuthCell;
 use crate::auth::AuthInfo;
 use crate::dispatch::shared::ServerShared;
 use crate::error::ProtocolError;
+use crate::identity;
 use crate::jsonrpc::message::EnvelopeError;
 use crate::jsonrpc::{Incoming, IncomingRequest, RequestId, encode};
 use crate::outbox::{Outbox, Slot};
@@ -44,6 +46,10 @@ pub(crate) struct Route {
     pub auth: Option<Arc<AuthInfo>>,
     /// The HTTP request that carried the message, if one did.
     pub http: Option<Arc<HttpRequestInfo>>,
+    /// Who the message counts against for rate limits when it carries no verified subject,
+    /// instead of the connection's session or the connection: set for HTTP requests that
+    /// have no session of their own (the 2026 wire, `sessionless` legacy requests).
+    pub client: Option<ClientKey>,
 }
 
 /// Where a response goes.
@@ -160,6 +166,8 @@ pub(crate) struct Connection {
     auth: Option<Arc<AuthCell>>,
     /// The server's request metrics, when they are kept.
     metrics: Option<Arc<Metrics>>,
+    /// The connection's identity for rate limits, never reused by a later connection.
+    serial: u64,
 }
 
 /// Global and per-connection in-flight slots of one request.
@@ -190,7 +198,13 @@ impl Connection {
             hard_stop: CancellationToken::new(),
             tasks: TaskTracker::new(),
             auth: options.auth,
+            serial: identity::next_serial(),
         })
+    }
+
+    /// The connection's rate-limit identity (never reused by a later connection).
+    pub fn client_key(&self) -> ClientKey {
+        ClientKey::Connection(self.serial)
     }
 
     /// The server this connection serves.
@@ -232,7 +246,7 @@ impl Connection {
 
     /// The default route: everything goes to the connection's own queue.
     pub fn route(&self) -> Route {
-        Route { notes: self.out.clone(), answer: Answer::Queue(self.out.clone()), auth: None, http: None }
+        Route { notes: self.out.clone(), answer: Answer::Queue(self.out.clone()), auth: None, http: None, client: None }
     }
 
     /// Whether errors without a request id carry `"id": null` (by the session's version).
@@ -439,13 +453,14 @@ impl Connection {
         };
         let probe =
             self.metrics.as_ref().map(|m| m.start(&self.shared.registry.snapshot(), &req.method, req.params.as_ref()));
+        let revealed = probe.as_ref().and_then(super::metrics::Timer::reveal);
         let conn = self.clone();
         let task_token = token.clone();
         // Method, name, era and outcome: never the arguments (nor, on HTTP, the token).
         let span = RequestSpan::start(&req, self.session.get().map(|s| &**s), meta.as_deref());
         let instrument = span.span().clone();
         let task = async move {
-            let Route { notes, answer, auth, http } = route;
+            let Route { notes, answer, auth, http, client } = route;
             let id = req.id.clone();
             // The request's future lives in this block only, so the task's future holds it
             // and the response's delivery in the same room: a smaller future, copied fewer
@@ -457,7 +472,9 @@ impl Connection {
                     stopping: conn.stopping.clone(),
                     auth: auth.or_else(|| conn.auth.as_ref().map(|a| a.get())),
                     http,
-                    conn: Arc::as_ptr(&conn) as usize,
+                    client,
+                    conn: conn.serial,
+                    revealed,
                 };
                 // Boxed: held inline, it would keep its room in the task's future past its
                 // end (the compiler does not reuse a pinned local's room for the delivery
@@ -546,7 +563,7 @@ impl Connection {
             route.answer.deliver(refuse("empty batch")).await;
             return Submitted::Answered;
         }
-        let Route { notes, answer, auth, http } = route;
+        let Route { notes, answer, auth, http, client } = route;
         let mut ready = Vec::new();
         let mut running = Vec::new();
         let mut seen = std::collections::HashSet::new();
@@ -567,6 +584,7 @@ impl Connection {
                         answer: Answer::Once(tx),
                         auth: auth.clone(),
                         http: http.clone(),
+                        client,
                     };
                     self.start(r, None, sub).await;
                     running.push(rx);

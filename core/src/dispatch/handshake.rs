@@ -1,5 +1,5 @@
 //! The legacy `initialize` handshake: version negotiation, capabilities for that version,
-//! and a new session.
+//! and a new session (keeping a bounded description of the client).
 
 use std::sync::Arc;
 
@@ -11,6 +11,29 @@ use crate::dispatch::shared::ServerShared;
 use crate::error::ProtocolError;
 use crate::protocol::{ProtocolVersion, shaping};
 use crate::session::Session;
+
+/// The most bytes of JSON a session keeps of each of the client's `capabilities` and
+/// `clientInfo`.
+pub(crate) const MAX_CLIENT_DESCRIPTION: usize = 16 * 1024;
+
+/// The length of `value` as compact JSON, counted without building the text (a writer
+/// that only counts: a few lines, not worth a crate).
+fn json_len(value: &Value) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    // Writing to a counter cannot fail, nor can serializing a `Value`.
+    let _ = serde_json::to_writer(&mut count, value);
+    count.0
+}
 
 /// Answers `initialize`: returns the new session and the serialized result.
 pub(crate) fn initialize(
@@ -37,6 +60,14 @@ pub(crate) fn initialize(
     let client_capabilities =
         params.and_then(|p| p.get("capabilities")).filter(|c| c.is_object()).cloned().unwrap_or_else(|| json!({}));
     let client_info = params.and_then(|p| p.get("clientInfo")).cloned().unwrap_or(Value::Null);
+    // The session keeps both for its life (and a shared store's record of it does too).
+    for (what, value) in [("capabilities", &client_capabilities), ("clientInfo", &client_info)] {
+        if json_len(value) > MAX_CLIENT_DESCRIPTION {
+            return Err(ProtocolError::invalid_params(format!(
+                "`{what}` is at most {MAX_CLIENT_DESCRIPTION} bytes of JSON"
+            )));
+        }
+    }
     let session = Arc::new(Session::new(version, client_capabilities, client_info, out));
     shared.hub.add_session(Arc::downgrade(&session));
 

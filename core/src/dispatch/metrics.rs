@@ -9,18 +9,22 @@
 //! bring a registry with label maps, and a dependency tree, for nothing more. Labels cannot
 //! be grown by clients: methods outside the known table are `other`, names are only those
 //! registered (a resource read is labelled by its template), and the table holds at most
-//! [`MAX_SERIES`] series, after which new ones count under the name `other`.
+//! [`MAX_SERIES`] series, after which new ones count under the name `other`. Nor can they
+//! tell what a catalogue hook hides: with a hook set, a request counts under its item's
+//! name only once the request was shown the item ([`Reveal`]); until then, and for good
+//! when it was refused first (hidden, rate limited, malformed), it counts as `unknown`.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value, json};
 
 use crate::error::codes;
 use crate::registry::Snapshot;
+use crate::sync::lock;
 
 /// Methods with a label of their own; anything else is `other`.
 const METHODS: &[&str] = &[
@@ -157,11 +161,19 @@ fn name_label<'a>(snap: &'a Snapshot, method: &str, params: Option<&'a Map<Strin
 
 impl Metrics {
     /// Starts timing a request (counted in flight until the timer is settled or dropped).
+    /// Under a catalogue hook, a request naming a registered item is counted under that
+    /// name only once it is revealed ([`Timer::reveal`]).
     pub fn start(self: &Arc<Self>, snap: &Snapshot, method: &str, params: Option<&Map<String, Value>>) -> Timer {
         let index = METHODS.iter().position(|m| *m == method).unwrap_or(METHODS.len());
-        let series = self.series_of(index, name_label(snap, method, params));
-        series.in_flight.fetch_add(1, Ordering::Relaxed);
-        Timer { metrics: self.clone(), series, start: Instant::now(), outcome: None, tool_call: method == "tools/call" }
+        let name = name_label(snap, method, params);
+        let label = if snap.catalogue.is_some() && !name.is_empty() && name != UNKNOWN {
+            Label::Hidden(Arc::new(Reveal { metrics: self.clone(), method: index, state: Mutex::new(Shown::Not) }))
+        } else {
+            let series = self.series_of(index, name);
+            series.in_flight.fetch_add(1, Ordering::Relaxed);
+            Label::Known(series)
+        };
+        Timer { metrics: self.clone(), label, start: Instant::now(), outcome: None, tool_call: method == "tools/call" }
     }
 
     fn series_of(&self, method: usize, name: &str) -> Arc<Series> {
@@ -308,11 +320,50 @@ fn escape(v: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The series a request counts under.
+enum Label {
+    /// Known from the start (no catalogue hook, or nothing registered named).
+    Known(Arc<Series>),
+    /// Under a catalogue hook: `unknown` unless the request is shown its item.
+    Hidden(Arc<Reveal>),
+}
+
+/// Whether a request under a catalogue hook was shown the item it names.
+enum Shown {
+    /// Not (yet): the request counts as `unknown`.
+    Not,
+    /// Shown: the request counts under this series (and is in flight there).
+    As(Arc<Series>),
+    /// The request was recorded: nothing is revealed any more.
+    Recorded,
+}
+
+/// How a request under a catalogue hook tells its timer that it was shown its item, so that
+/// it counts under the item's name ([`crate::dispatch::router::Peer::reveal`]).
+pub(crate) struct Reveal {
+    metrics: Arc<Metrics>,
+    method: usize,
+    state: Mutex<Shown>,
+}
+
+impl Reveal {
+    /// The request was shown the registered item `name` (the name, URI or template its
+    /// series is labelled with): from now on it counts under it. The first call decides.
+    pub fn reveal(&self, name: &str) {
+        let mut state = lock(&self.state);
+        if matches!(*state, Shown::Not) {
+            let series = self.metrics.series_of(self.method, name);
+            series.in_flight.fetch_add(1, Ordering::Relaxed);
+            *state = Shown::As(series);
+        }
+    }
+}
+
 /// Times one request; recorded when settled, or as cancelled when dropped unsettled (the
 /// request was dropped with its connection).
 pub(crate) struct Timer {
     metrics: Arc<Metrics>,
-    series: Arc<Series>,
+    label: Label,
     start: Instant,
     outcome: Option<Outcome>,
     /// A `tools/call`, whose result may be a tool error.
@@ -320,6 +371,14 @@ pub(crate) struct Timer {
 }
 
 impl Timer {
+    /// What the request calls when it is shown its item, when that decides its label.
+    pub fn reveal(&self) -> Option<Arc<Reveal>> {
+        match &self.label {
+            Label::Hidden(r) => Some(r.clone()),
+            Label::Known(_) => None,
+        }
+    }
+
     /// Records how the request ended.
     pub fn finish(mut self, outcome: Outcome) {
         self.outcome = Some(outcome);
@@ -384,8 +443,21 @@ const TOOL_ERROR_TAIL: usize = 4096;
 impl Drop for Timer {
     fn drop(&mut self) {
         let outcome = self.outcome.unwrap_or(Outcome::Cancelled);
-        self.metrics.record(&self.series, outcome, self.start.elapsed());
-        self.series.in_flight.fetch_sub(1, Ordering::Relaxed);
+        let elapsed = self.start.elapsed();
+        let shown = match &self.label {
+            Label::Known(series) => Some(series.clone()),
+            Label::Hidden(reveal) => match std::mem::replace(&mut *lock(&reveal.state), Shown::Recorded) {
+                Shown::As(series) => Some(series),
+                Shown::Not | Shown::Recorded => {
+                    self.metrics.record(&self.metrics.series_of(reveal.method, UNKNOWN), outcome, elapsed);
+                    None
+                }
+            },
+        };
+        if let Some(series) = shown {
+            self.metrics.record(&series, outcome, elapsed);
+            series.in_flight.fetch_sub(1, Ordering::Relaxed);
+        }
     }
 }
 

@@ -132,7 +132,7 @@ pub(crate) async fn run_rounds<T>(
             }
         }
     }
-    tracing::warn!(request = %spec.id, "too many rounds of client input");
+    tracing::warn!(request = &*crate::telemetry::bounded(&spec.id.to_string()), "too many rounds of client input");
     Err(ProtocolError::internal("too many rounds of client input"))
 }
 

@@ -14,6 +14,7 @@ use crate::dispatch::capabilities::capabilities;
 use crate::dispatch::chain;
 use crate::dispatch::guard::catch_unwind;
 use crate::dispatch::methods;
+use crate::dispatch::metrics::Reveal;
 use crate::dispatch::rate_limit::ClientKey;
 use crate::dispatch::reply::finish;
 use crate::dispatch::shared::ServerShared;
@@ -58,26 +59,43 @@ pub(crate) struct Peer {
     pub auth: Option<Arc<AuthInfo>>,
     /// The HTTP request that carried the message, handed to handlers.
     pub http: Option<Arc<HttpRequestInfo>>,
-    /// Identifies the connection the request came on (its address; 0 for work that runs
-    /// detached from one, such as a task): the client of last resort for rate limits.
-    pub conn: usize,
+    /// Who an HTTP request without a session of its own counts against for rate limits when
+    /// it carries no verified subject (see [`Peer::client_key`]).
+    pub client: Option<ClientKey>,
+    /// The connection's serial number (0 for work that runs detached from one, such as a
+    /// task): the client of last resort for rate limits.
+    pub conn: u64,
+    /// Under a catalogue hook with metrics on: tells the request's metrics that it was shown
+    /// the item it names (see [`Peer::reveal`]).
+    pub revealed: Option<Arc<Reveal>>,
 }
 
 impl Peer {
+    /// The request was shown the registered item it names, labelled `name` in the metrics
+    /// (a tool or prompt name, a resource URI or the template a URI matched): until then a
+    /// request under a catalogue hook counts as `unknown`, so metrics never name what the
+    /// hook hides.
+    pub(crate) fn reveal(&self, name: &str) {
+        if let Some(r) = &self.revealed {
+            r.reveal(name);
+        }
+    }
+
     /// The authenticated subject: 2026 `requestState` is bound to it.
     pub(crate) fn subject(&self) -> Option<&str> {
         self.auth.as_deref().and_then(|a| a.subject.as_deref())
     }
 
-    /// Who the request counts against for rate limits: the verified subject, else the
-    /// legacy session, else the connection.
+    /// Who the request counts against for rate limits: the verified subject (its
+    /// fingerprint), else an HTTP request's own client (its address, when it has no
+    /// session), else the legacy session, else the connection. Never an address in memory:
+    /// a client that comes later never inherits another's buckets.
     pub(crate) fn client_key(&self) -> ClientKey {
-        if let Some(subject) = self.subject() {
-            ClientKey::Subject(Arc::from(subject))
-        } else if let Some(session) = &self.session {
-            ClientKey::Session(Arc::as_ptr(session) as usize)
-        } else {
-            ClientKey::Connection(self.conn)
+        match (self.subject(), self.client, &self.session) {
+            (Some(subject), _, _) => ClientKey::subject(subject),
+            (None, Some(client), _) => client,
+            (None, None, Some(session)) => ClientKey::Session(session.serial()),
+            (None, None, None) => ClientKey::Connection(self.conn),
         }
     }
 }
@@ -220,10 +238,11 @@ pub(crate) async fn handle(
     Outcome { response, trailing, error_code, busy: false }
 }
 
-/// The refusal of a request over a rate limit, if it is.
+/// The refusal of a request over its client's rate limit, if it is (a tool's limit is
+/// checked once the call has found its tool: [`methods::tools::call_tool`]).
 fn rate_limited(shared: &ServerShared, peer: &Peer, req: &IncomingRequest) -> Option<ProtocolError> {
     let limiter = shared.rate_limiter.as_ref()?;
-    limiter.check(peer.client_key(), &req.method, req.params.as_ref()).err()
+    limiter.check_client(peer.client_key(), &req.method).err()
 }
 
 /// The routed request: the method logic wrapped in panic isolation.
@@ -365,23 +384,8 @@ pub(crate) async fn route(
             Box::pin(methods::resources::read_resource(shared, peer, &era, req, cancel, snap, &sight)).await
         }
         "resources/subscribe" | "resources/unsubscribe" => {
-            let session = legacy_session(&era, method)?;
             gate(shared.has_resources(snap), method)?;
-            let params = req.params.unwrap_or_default();
-            let uri = str_param(&params, "uri")?;
-            if sight.is_filtered() && !methods::resources::shows_uri(&sight, snap, uri).await {
-                return Err(ProtocolError::resource_not_found(uri));
-            }
-            let change = if method == "resources/subscribe" {
-                session.subscribe(uri.to_owned());
-                StateChange::Subscribe { uri: uri.to_owned() }
-            } else {
-                session.unsubscribe(uri);
-                StateChange::Unsubscribe { uri: uri.to_owned() }
-            };
-            // Answered once every instance that shares the session can see the change.
-            session.persist(change).await?;
-            Ok(b"{}".to_vec())
+            Box::pin(methods::subscriptions::legacy(method, peer, &era, req.params, &sight, snap)).await
         }
         "prompts/list" => {
             gate(shared.has_prompts(snap), method)?;
@@ -408,7 +412,9 @@ pub(crate) async fn route(
             session.persist(StateChange::LogLevel { level }).await?;
             Ok(b"{}".to_vec())
         }
-        "subscriptions/listen" => Box::pin(methods::listen::listen(shared, peer, snap, req, cancel, trailing)).await,
+        "subscriptions/listen" => {
+            Box::pin(methods::listen::listen(shared, peer, snap, &sight, req, cancel, trailing)).await
+        }
         m if m.starts_with("tasks/") => {
             let call = crate::tasks::methods::TasksCall { shared, era: &era, snap, subject: peer.subject(), cancel };
             Box::pin(crate::tasks::methods::route(call, method, req.params)).await

@@ -2,6 +2,8 @@
 //! OpenTelemetry conventions for MCP servers (`mcp.method.name`, `gen_ai.tool.name`, ...),
 //! continuing the client's W3C trace context from `_meta` (with the `otel` feature), and
 //! closed with how the request ended. Nothing is computed when no subscriber wants the span.
+//! Text a client chose (method, name, URI, request id, version) is cut to a bound
+//! ([`bounded`]): a span waiting for export holds no more of it than that.
 
 use std::time::Instant;
 
@@ -10,9 +12,10 @@ use tracing::field::Empty;
 
 use super::metrics::{Ended, Outcome};
 use super::router::MODERN_ONLY;
-use crate::jsonrpc::IncomingRequest;
+use crate::jsonrpc::{IncomingRequest, RequestId};
 use crate::protocol::meta::{self, PROTOCOL_VERSION_KEY, RequestMeta};
 use crate::session::Session;
+use crate::telemetry::bounded;
 
 /// The span of one request, and when it started (kept only while the span is enabled).
 pub(crate) struct RequestSpan {
@@ -31,8 +34,8 @@ impl RequestSpan {
             otel.name = Empty,
             otel.kind = "server",
             otel.status_code = Empty,
-            mcp.method.name = method,
-            jsonrpc.request.id = %req.id,
+            mcp.method.name = &*bounded(method),
+            jsonrpc.request.id = %ShownId(&req.id),
             gen_ai.operation.name = Empty,
             gen_ai.tool.name = Empty,
             gen_ai.prompt.name = Empty,
@@ -91,15 +94,15 @@ impl RequestSpan {
 /// Names the span after the method and what it names, and records the era, version and
 /// session.
 fn describe(span: &Span, req: &IncomingRequest, session: Option<&Session>, known: Option<&RequestMeta>) {
-    let method = req.method.as_str();
+    let method = bounded(req.method.as_str());
     let params = req.params.as_ref();
-    let named = crate::middleware::named(method, params);
-    match named {
+    let named = crate::middleware::named(&req.method, params).map(bounded);
+    match &named {
         Some(name) => span.record("otel.name", format!("{method} {name}")),
-        None => span.record("otel.name", method),
+        None => span.record("otel.name", &*method),
     };
-    if let Some(name) = named {
-        match method {
+    if let Some(name) = named.as_deref() {
+        match &*method {
             "tools/call" => {
                 span.record("gen_ai.tool.name", name);
                 span.record("gen_ai.operation.name", "execute_tool");
@@ -113,20 +116,33 @@ fn describe(span: &Span, req: &IncomingRequest, session: Option<&Session>, known
             _ => {}
         }
     }
-    let modern = known.is_some() || meta::is_modern_shaped(params) || MODERN_ONLY.contains(&method);
+    let modern = known.is_some() || meta::is_modern_shaped(params) || MODERN_ONLY.contains(&&*method);
     if modern {
         let version = known
             .map(|m| m.protocol_version.as_str())
             .or_else(|| params?.get("_meta")?.get(PROTOCOL_VERSION_KEY)?.as_str());
         span.record("mcpforge.era", "stateless");
         if let Some(v) = version {
-            span.record("mcp.protocol.version", v);
+            span.record("mcp.protocol.version", &*bounded(v));
         }
     } else if let Some(s) = session {
         span.record("mcpforge.era", "session");
         span.record("mcp.protocol.version", s.version.as_str());
         if let Some(id) = s.id() {
             span.record("mcp.session.id", session_tag(id).as_str());
+        }
+    }
+}
+
+/// A request id as a span shows it: a number, or a string cut to the bound (quoted, as
+/// [`RequestId`] displays it). Formatted only when a subscriber records it.
+struct ShownId<'a>(&'a RequestId);
+
+impl std::fmt::Display for ShownId<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            RequestId::Number(n) => write!(f, "{n}"),
+            RequestId::String(s) => write!(f, "{:?}", bounded(s)),
         }
     }
 }

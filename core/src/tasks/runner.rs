@@ -77,7 +77,16 @@ async fn run(launch: Launch) {
         Era::Legacy(s) => Some(s.clone()),
         Era::Modern(_) => None,
     };
-    let peer = Peer { session, out, stopping: Arc::new(CancellationToken::new()), auth, http, conn: 0 };
+    let peer = Peer {
+        session,
+        out,
+        stopping: Arc::new(CancellationToken::new()),
+        auth,
+        http,
+        client: None,
+        conn: 0,
+        revealed: None,
+    };
     let token = Arc::new(task.cancel.clone());
     for _ in 0..MAX_ROUNDS {
         let input = InputState::new(answers.clone(), app_state.clone());

@@ -3,10 +3,15 @@
 //! `mcpforge=debug`); with the `otel` feature, request spans exported over OTLP when the
 //! standard OpenTelemetry variables configure it (see [`init_logging`]).
 
+mod client_text;
 #[cfg(feature = "otel")]
 mod http_client;
 #[cfg(feature = "otel")]
 mod otlp;
+#[cfg(feature = "otel")]
+mod queue_bound;
+
+pub(crate) use client_text::bounded;
 
 /// Installs the process's `tracing` subscriber: log lines on stderr filtered by
 /// `MCPFORGE_LOG` (default `warn`) and, with the `otel` feature, when

@@ -1,16 +1,17 @@
 //! The OTLP trace pipeline: decides from the standard OpenTelemetry variables whether spans
-//! are exported, builds the exporter (OTLP/HTTP, protobuf) and the batch processor, and
-//! holds the tracer provider for flushing.
+//! are exported, builds the exporter (OTLP/HTTP, protobuf) and the batch processor behind
+//! a byte bound ([`super::queue_bound`]), and holds the tracer provider for flushing.
 
 use std::sync::OnceLock;
 use std::time::Duration;
 
 use opentelemetry::trace::TracerProvider as _;
 use opentelemetry_otlp::WithHttpConfig;
-use opentelemetry_sdk::trace::SdkTracerProvider;
+use opentelemetry_sdk::trace::{BatchConfigBuilder, BatchSpanProcessor, SdkTracerProvider};
 use tracing_subscriber::{EnvFilter, Layer, Registry};
 
 use super::http_client::ExportClient;
+use super::queue_bound::{Bounded, Budget, Metered};
 
 /// The provider of the exported spans, once the pipeline is built.
 static PROVIDER: OnceLock<SdkTracerProvider> = OnceLock::new();
@@ -88,11 +89,32 @@ fn timeout() -> Duration {
         .map_or(Duration::from_secs(10), Duration::from_millis)
 }
 
+/// The most bytes of spans waiting for export by default (`MCPFORGE_OTEL_MAX_QUEUE_BYTES`).
+const MAX_QUEUE_BYTES: usize = 16 * 1024 * 1024;
+
+/// The most spans waiting for export: `OTEL_BSP_MAX_QUEUE_SIZE`, read as the SDK reads it.
+fn max_queue_spans() -> usize {
+    std::env::var("OTEL_BSP_MAX_QUEUE_SIZE").ok().and_then(|v| v.trim().parse().ok()).unwrap_or(2048)
+}
+
+/// The most bytes of spans waiting for export (`MCPFORGE_OTEL_MAX_QUEUE_BYTES`, default
+/// 16 MiB).
+fn max_queue_bytes() -> usize {
+    std::env::var("MCPFORGE_OTEL_MAX_QUEUE_BYTES").ok().and_then(|v| v.trim().parse().ok()).unwrap_or(MAX_QUEUE_BYTES)
+}
+
+/// The exporter behind the batch processor, both behind the byte bound (the batch
+/// processor's own count bound set to the same number of spans, so it never drops a span
+/// the bound counts as queued).
 fn build() -> Result<SdkTracerProvider, String> {
     let client = ExportClient::new(timeout()).map_err(|e| format!("cannot start the exporter's thread: {e}"))?;
     let exporter =
         opentelemetry_otlp::SpanExporter::builder().with_http().with_http_client(client).build().map_err(|e| {
             format!("{e} (mcpforge exports OTLP over HTTP with protobuf: OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf)")
         })?;
-    Ok(SdkTracerProvider::builder().with_batch_exporter(exporter).build())
+    let spans = max_queue_spans();
+    let budget = Budget::new(max_queue_bytes(), spans);
+    let config = BatchConfigBuilder::default().with_max_queue_size(spans).build();
+    let batch = BatchSpanProcessor::builder(Metered::new(exporter, budget.clone())).with_batch_config(config).build();
+    Ok(SdkTracerProvider::builder().with_span_processor(Bounded::new(batch, budget)).build())
 }

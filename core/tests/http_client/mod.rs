@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
+use tokio::net::{TcpSocket, TcpStream};
 
 /// How long any single wait on the server may take before the test fails.
 pub const WAIT: Duration = Duration::from_secs(10);
@@ -381,8 +381,7 @@ pub async fn send_only(addr: SocketAddr, request: &Request) -> TcpStream {
     let mut tcp = match request.source {
         None => TcpStream::connect(addr).await.expect("connect"),
         Some(source) => {
-            let socket =
-                if source.is_ipv4() { tokio::net::TcpSocket::new_v4() } else { tokio::net::TcpSocket::new_v6() };
+            let socket = if source.is_ipv4() { TcpSocket::new_v4() } else { TcpSocket::new_v6() };
             let socket = socket.expect("a socket");
             socket.bind(SocketAddr::new(source, 0)).expect("bind the source address");
             socket.connect(addr).await.expect("connect")

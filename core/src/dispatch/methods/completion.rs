@@ -52,6 +52,10 @@ pub(crate) async fn complete(
     };
     let mut completion = match snap.completions.get(&reference).filter(|_| shown) {
         Some(h) => {
+            peer.reveal(match &reference {
+                CompletionRef::Prompt { name } => name,
+                CompletionRef::Resource { uri } => uri,
+            });
             let ctx = context(shared, peer, era, &req.id, Some(&params), cancel, InputState::default());
             let request = CompleteRequest { reference, argument: arg_name, value, context: context_args };
             h.complete(ctx, request).await?

@@ -1,14 +1,16 @@
-//! `subscriptions/listen` (2026): acknowledge, then stream what the client opted into until
-//! it cancels or the server stops.
+//! `subscriptions/listen` (2026): acknowledge, then stream what the client opted into (and
+//! may see) until it cancels or the server stops.
 
 use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 
+use super::subscriptions;
 use crate::dispatch::cancel::RequestToken;
 use crate::dispatch::notify::ListenFilter;
 use crate::dispatch::router::{Peer, Reply};
 use crate::dispatch::shared::ServerShared;
+use crate::dispatch::visibility::Sight;
 use crate::error::ProtocolError;
 use crate::jsonrpc::{IncomingRequest, encode};
 use crate::protocol::meta::{self, SUBSCRIPTION_ID_KEY};
@@ -20,6 +22,7 @@ pub(crate) async fn listen(
     shared: &Arc<ServerShared>,
     peer: &Peer,
     snap: &Snapshot,
+    sight: &Sight,
     req: IncomingRequest,
     cancel: &RequestToken,
     trailing: &mut Option<Vec<u8>>,
@@ -28,20 +31,17 @@ pub(crate) async fn listen(
     let wanted = params.get("notifications").and_then(Value::as_object).cloned().unwrap_or_default();
     let flag = |k: &str| wanted.get(k).and_then(Value::as_bool).unwrap_or(false);
     let task_ids = crate::tasks::listen_task_ids(shared, snap, &params, &wanted, peer.subject()).await?;
+    let resource_uris = if shared.has_resources(snap) {
+        subscriptions::listened(wanted.get("resourceSubscriptions"), sight, snap).await?
+    } else {
+        Vec::new()
+    };
     let filter = ListenFilter {
         task_ids,
         tools: flag("toolsListChanged") && shared.has_tools(snap),
         prompts: flag("promptsListChanged") && shared.has_prompts(snap),
         resources: flag("resourcesListChanged") && shared.has_resources(snap),
-        resource_uris: if shared.has_resources(snap) {
-            wanted
-                .get("resourceSubscriptions")
-                .and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
-                .unwrap_or_default()
-        } else {
-            Vec::new()
-        },
+        resource_uris,
     };
     let ack = json!({ "_meta": { SUBSCRIPTION_ID_KEY: req.id }, "notifications": filter.to_json() });
     let ack = encode::notification("notifications/subscriptions/acknowledged", &ack);

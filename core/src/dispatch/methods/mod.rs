@@ -6,4 +6,5 @@ pub(crate) mod lists;
 pub(crate) mod prompts;
 pub(crate) mod resource_list;
 pub(crate) mod resources;
+pub(crate) mod subscriptions;
 pub(crate) mod tools;

@@ -37,6 +37,7 @@ pub(crate) async fn get_prompt(
     if !sight.shows(Kind::Prompts, &name).await {
         return Err(unknown());
     }
+    peer.reveal(&name);
     let raw_args = match params.remove("arguments") {
         None | Some(Value::Null) => Map::new(),
         Some(Value::Object(m)) => m,

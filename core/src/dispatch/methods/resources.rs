@@ -35,8 +35,10 @@ pub(crate) async fn read_resource(
         _ => None,
     };
     let (handler, vars) = if let Some(handler) = concrete {
+        peer.reveal(&uri);
         (handler, BTreeMap::new())
     } else if let Some((t, vars)) = sight.template_for(snap, &uri).await {
+        peer.reveal(t.template.as_str());
         (t.handler.clone(), vars)
     } else {
         return Err(ProtocolError::resource_not_found(&uri));
@@ -66,9 +68,12 @@ pub(crate) async fn read_resource(
     finish(shared, era.is_modern(), true, &json!({ "contents": contents }))
 }
 
-/// Whether `uri` names a resource the request may see: a visible concrete resource, or a
-/// URI matching a visible template (what a subscription needs under a catalogue hook).
-pub(crate) async fn shows_uri(sight: &Sight, snap: &Snapshot, uri: &str) -> bool {
-    (snap.resources.get(uri).is_some() && sight.shows(Kind::Resources, uri).await)
-        || sight.template_for(snap, uri).await.is_some()
+/// What `uri` names that the request may see, as the metrics label it: a visible concrete
+/// resource (its URI), or a visible template the URI matches (the template), else nothing
+/// (what a subscription needs under a catalogue hook).
+pub(crate) async fn shown_as(sight: &Sight, snap: &Snapshot, uri: &str) -> Option<String> {
+    if snap.resources.get(uri).is_some() && sight.shows(Kind::Resources, uri).await {
+        return Some(uri.to_owned());
+    }
+    sight.template_for(snap, uri).await.map(|(t, _)| t.template.as_str().to_owned())
 }

@@ -87,10 +87,20 @@ pub(crate) async fn call_tool(
     sight: &Sight,
 ) -> Reply {
     // Before anything else: a hidden tool answers exactly as a missing one would.
-    if let Some(name) = req.params.as_ref().and_then(|p| p.get("name")).and_then(Value::as_str)
-        && !sight.shows(Kind::Tools, name).await
-    {
-        return Err(unknown_tool(name));
+    if let Some(name) = req.params.as_ref().and_then(|p| p.get("name")).and_then(Value::as_str) {
+        if !sight.shows(Kind::Tools, name).await {
+            return Err(unknown_tool(name));
+        }
+        if snap.tools.get(name).is_some() {
+            peer.reveal(name);
+        }
+        // The tool's rate limit, only for a registered tool the caller may see: a made-up
+        // name takes no bucket (and is refused below as unknown).
+        if let Some(limiter) = shared.rate_limiter.as_ref().filter(|l| l.limits_tools())
+            && snap.tools.get(name).is_some()
+        {
+            limiter.check_tool(peer.client_key(), name)?;
+        }
     }
     let IncomingRequest { id, params, .. } = req;
     let ToolCall { tool, name, args, params, input } =

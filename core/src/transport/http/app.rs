@@ -104,7 +104,10 @@ impl HttpApp {
 
     /// The routes as an [`axum::Router`], to serve or to merge into another router (the MCP
     /// path, `/sse` and `/messages` when enabled, `/healthz`, `/readyz`, `/metrics` when
-    /// enabled, OAuth metadata when tokens are configured).
+    /// enabled, OAuth metadata when tokens are configured). Served with
+    /// `into_make_service_with_connect_info::<SocketAddr>()`, each request carries its
+    /// client's address (`ConnectInfo`), which rate limits key a client without a verified
+    /// token or a session by; without it those clients share one bucket.
     pub fn router(&self) -> Router {
         self.router.clone()
     }
@@ -206,14 +209,15 @@ fn routes(app: &Arc<App>) -> Router {
             router = router.route(sse, get(legacy_sse::open)).route(messages, post(legacy_sse::message));
         }
     }
+    // The metrics name every tool a client called: behind the same token check.
+    if app.options.metrics && path != "/metrics" {
+        router = router.route("/metrics", get(metrics::serve));
+    }
     if app.options.auth.is_some() {
         router = router.route_layer(middleware::from_fn_with_state(app.clone(), auth::require));
     }
     // Public routes.
     router = router.route("/healthz", get(healthz)).route("/readyz", get(readyz));
-    if app.options.metrics && path != "/metrics" {
-        router = router.route("/metrics", get(metrics::serve));
-    }
     if let Some(a) = &app.options.auth {
         for p in auth::metadata_paths(a, &path).iter().filter(|p| **p != path) {
             router = router.route(p, get(auth::metadata));

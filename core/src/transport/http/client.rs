@@ -11,7 +11,7 @@
 
 use std::future::Future;
 use std::hash::BuildHasher;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::OnceLock;
 
 use axum::extract::ConnectInfo;
@@ -48,17 +48,7 @@ impl ClientId {
         if let Some(subject) = subject {
             return Some(ClientId(key.hash_one(("subject", subject))));
         }
-        let ip = match peer?.ip() {
-            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-                Some(v4) => IpAddr::V4(v4),
-                None => {
-                    let s = v6.segments();
-                    return Some(ClientId(key.hash_one(("ipv6/64", [s[0], s[1], s[2], s[3]]))));
-                }
-            },
-            v4 => v4,
-        };
-        Some(ClientId(key.hash_one(("ip", ip))))
+        Some(ClientId(key.hash_one(("host", crate::identity::host(peer?.ip())))))
     }
 }
 

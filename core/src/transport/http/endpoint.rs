@@ -2,9 +2,10 @@
 //! `initialize` creating one), GET for a session's notification stream, DELETE to end a
 //! session; the status codes of transport.md §8.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::extract::{Extension, FromRequest, Request, State};
+use axum::extract::{ConnectInfo, Extension, FromRequest, Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
@@ -20,6 +21,7 @@ use super::resume::{Resumed, resume_shared, split_id};
 use super::sessions::{HttpSession, ProposedSessionId, session_connection};
 use super::sse;
 use crate::dispatch::connection::{Answer, Connection, ConnectionOptions, Route};
+use crate::dispatch::rate_limit::ClientKey;
 use crate::dispatch::router as dispatch_router;
 use crate::dispatch::{Outbox, OutboxReader};
 use crate::error::ProtocolError;
@@ -154,10 +156,15 @@ impl Post<'_> {
         ExchangeSpec {
             modern,
             conn,
-            session,
             keepalive: self.app.options.sse_keepalive,
             auth: self.caller.0.clone(),
             http: Some(self.http.clone()),
+            // A request without a session of its own counts against its address (one
+            // bucket for every client whose address is not known).
+            client: session
+                .is_none()
+                .then(|| self.peer.map_or_else(|| self.app.stateless.client_key(), |a| ClientKey::address(a.ip()))),
+            session,
         }
     }
 
@@ -330,6 +337,7 @@ async fn initialize(p: &Post<'_>, req: IncomingRequest, proposed: Option<String>
         answer: Answer::Once(tx),
         auth: caller.0.clone(),
         http: Some(p.http.clone()),
+        client: None,
     };
     conn.submit(Incoming::Request(req), None, route).await;
     let Ok(outcome) = rx.await else {
@@ -386,7 +394,7 @@ async fn sessionless(p: &Post<'_>, req: IncomingRequest) -> Response {
         params.insert("capabilities".into(), serde_json::json!({}));
         let handshake = IncomingRequest { id: RequestId::Number(0), method: "initialize".into(), params: Some(params) };
         let (tx, _answer) = tokio::sync::oneshot::channel();
-        let route = Route { notes: Outbox::discard(), answer: Answer::Once(tx), auth: None, http: None };
+        let route = Route { notes: Outbox::discard(), answer: Answer::Once(tx), auth: None, http: None, client: None };
         conn.submit(Incoming::Request(handshake), None, route).await;
     }
     exchange::run(Input::Request(req, None), p.spec(false, conn, None)).await

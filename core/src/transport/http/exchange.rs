@@ -23,6 +23,7 @@ use crate::auth::AuthInfo;
 use crate::dispatch::OutboxReader;
 use crate::dispatch::connection::{Answer, Connection, Route, Submitted};
 use crate::dispatch::outbox;
+use crate::dispatch::rate_limit::ClientKey;
 use crate::dispatch::router::Outcome;
 use crate::error::{ProtocolError, codes};
 use crate::jsonrpc::{Incoming, IncomingRequest, encode};
@@ -61,6 +62,9 @@ pub(crate) struct ExchangeSpec {
     pub auth: Option<Arc<AuthInfo>>,
     /// The HTTP request (its headers), handed to handlers.
     pub http: Option<Arc<HttpRequestInfo>>,
+    /// Who the request counts against for rate limits without a verified subject, when it
+    /// has no session of its own (see [`Route::client`]).
+    pub client: Option<ClientKey>,
 }
 
 /// The HTTP status for a 2026 error response (transport.md §4): header, version and
@@ -126,7 +130,7 @@ pub(crate) async fn run(input: Input, spec: ExchangeSpec) -> Response {
     let shared = spec.conn.shared();
     let (notes, mut rx) = outbox("HTTP response stream", shared.limits.max_queued_messages, queue_bytes(shared));
     let (done_tx, mut done_rx) = oneshot::channel::<Outcome>();
-    let route = Route { notes, answer: Answer::Once(done_tx), auth: spec.auth, http: spec.http };
+    let route = Route { notes, answer: Answer::Once(done_tx), auth: spec.auth, http: spec.http, client: spec.client };
     let submitted = match input {
         Input::Request(req, meta) => spec.conn.submit(Incoming::Request(req), meta, route).await,
         // Boxed: a batch's future is large, and a rare one.

@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::future::Future;
+use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -276,15 +277,16 @@ fn refuse(mut stream: TcpStream, table: &Table, tracker: &TaskTracker) {
     });
 }
 
-/// Serves one connection until it ends, is closed by the table, or the server stops.
+/// Serves one connection until it ends, is closed by the table, or the server stops (its
+/// requests read the client's address from the task, [`super::client::with_peer`]).
 async fn connection(stream: TcpStream, router: Router, slot: ConnectionSlot) {
     let (table, conn) = (slot.0.table.clone(), slot.0.conn.clone());
     let service = {
         let (table, conn, slot) = (table.clone(), conn.clone(), slot.clone());
         hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
             let active = Active::start(&table, &conn);
-            // Only an upgrade (a WebSocket handshake) needs the slot: an extension costs a
-            // map and two allocations per request.
+            // Only an upgrade (a WebSocket handshake) needs the slot: an extension costs an
+            // allocation per request.
             if request.headers().contains_key(hyper::header::UPGRADE) {
                 request.extensions_mut().insert(slot.clone());
             }

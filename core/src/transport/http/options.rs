@@ -58,10 +58,11 @@ pub struct HttpOptions {
     /// `/messages`. The `endpoint` event names it relative to `sse_path`, so both keep
     /// working when the application is mounted under a prefix.
     pub messages_path: String,
-    /// Bearer-token authorization of every MCP request (the health, metrics and metadata
-    /// routes stay public). Default `None`: no authorization.
+    /// Bearer-token authorization of every MCP request and of `GET /metrics` (the health and
+    /// metadata routes stay public). Default `None`: no authorization.
     pub auth: Option<AuthOptions>,
-    /// Serve request metrics in Prometheus text format at `GET /metrics`. Default false.
+    /// Serve request metrics in Prometheus text format at `GET /metrics` (behind the bearer
+    /// check when `auth` is set). Default false.
     pub metrics: bool,
     /// Serve MCP over WebSocket too: a `GET` of the MCP path with `Upgrade: websocket`
     /// (subprotocol `mcp`) becomes a connection carrying both eras, one JSON-RPC message per
