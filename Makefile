@@ -12,7 +12,7 @@ TEST_TARGETS :=
 BENCH_TARGETS :=
 include $(sort $(wildcard mk/*.mk))
 
-.PHONY: setup build demo test test-rust test-e2e conformance lint bench bench-core bench-c clean c-lib c-header c-examples c-test
+.PHONY: setup build demo test test-rust test-e2e conformance lint bench bench-core bench-c clean c-lib c-header c-header-setup c-examples c-test
 
 setup:
 	@./scripts/setup.sh
@@ -99,8 +99,13 @@ c-lib:
 	@$(C_PKG_SED) ffi/cmake/mcpforgeConfig.cmake.in > $(C_OUT)/cmake/mcpforge/mcpforgeConfig.cmake
 	@$(C_PKG_SED) ffi/cmake/mcpforgeConfigVersion.cmake.in > $(C_OUT)/cmake/mcpforge/mcpforgeConfigVersion.cmake
 
-## Regenerates include/mcpforge.h (cbindgen 0.29.4, installed by `make setup`).
-c-header:
+## cbindgen 0.29.4 (scripts/setup-cbindgen.sh): only the targets that generate or check the
+## header install it, so `make demo` never compiles it.
+c-header-setup:
+	@./scripts/setup-cbindgen.sh
+
+## Regenerates include/mcpforge.h.
+c-header: c-header-setup
 	$(CBINDGEN) --output include/mcpforge.h
 
 c-examples: c-lib
@@ -111,7 +116,7 @@ c-examples: c-lib
 
 ## Header up to date, header hygiene (C11, C++17, included twice), the C tests, then the
 ## same tests under valgrind (no definite or indirect leaks, no invalid accesses).
-c-test: setup c-examples
+c-test: setup c-header-setup c-examples
 	@$(CBINDGEN) --output $(C_OUT)/mcpforge.h.regen 2>/dev/null
 	@cmp -s $(C_OUT)/mcpforge.h.regen include/mcpforge.h || \
 		{ echo "include/mcpforge.h is stale: run 'make c-header'" >&2; diff -u include/mcpforge.h $(C_OUT)/mcpforge.h.regen >&2; exit 1; }

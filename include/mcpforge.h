@@ -6,7 +6,10 @@
  * 1. Every mcpf_x object is opaque. It is created by mcpf_x_new (or handed to you by a
  *    function documented as "owned") and released exactly once with its free function
  *    (mcpf_server_free, mcpf_responder_free, mcpf_token_check_free, mcpf_http_app_free,
- *    mcpf_exchange_free). Freeing NULL is a no-op.
+ *    mcpf_exchange_free). Freeing NULL is a no-op. An mcpf_responder * or
+ *    mcpf_exchange * is a handle, never an address, and never reused: freeing it again or
+ *    using it after its free is refused (MCPF_STATUS_INVALID_ARGUMENT, or a documented
+ *    default for functions that return no status) without touching freed memory.
  * 2. Inputs are const pointers plus explicit lengths: UTF-8, not necessarily
  *    NUL-terminated; a length of SIZE_MAX means "NUL-terminated". The library copies what
  *    it keeps; you may free or reuse inputs as soon as the call returns.
@@ -47,7 +50,11 @@
  *    client-input asks block until the client answers, so they are made from your own
  *    threads (inside a callback they return MCPF_STATUS_WOULD_BLOCK).
  *    mcpf_server_shutdown is async-signal-safe on Unix: a signal handler may call it.
- * 7. No Rust panic crosses this boundary (it becomes MCPF_STATUS_PANIC); every pointer is
+ * 7. An mcpf_exchange (one request handed to a mounted mcpf_http_app) has one reader at
+ *    a time: mcpf_exchange_next_chunk while another thread is inside it for the same
+ *    exchange is refused (MCPF_STATUS_INVALID_ARGUMENT). Freeing the exchange ends a read
+ *    in progress on another thread (it returns the end of the body).
+ * 8. No Rust panic crosses this boundary (it becomes MCPF_STATUS_PANIC); every pointer is
  *    NULL-checked (MCPF_STATUS_NULL_PARAMETER, or a documented default for functions that
  *    return no status); invalid UTF-8 or JSON gives an error status, never undefined
  *    behaviour.
@@ -161,7 +168,8 @@ typedef uint32_t mcpf_status;
 typedef struct mcpf_call mcpf_call;
 
 // One request in progress: its answer's status and headers, then its body, read with
-// `mcpf_exchange_next_chunk`. Free with `mcpf_exchange_free`.
+// `mcpf_exchange_next_chunk`. Free with `mcpf_exchange_free`. Opaque: the pointer C holds
+// is a handle, never dereferenced, so an exchange used or freed after its free is refused.
 typedef struct mcpf_exchange mcpf_exchange;
 
 // The MCP endpoint of a server, mounted in the program's own HTTP server. Create with
@@ -804,43 +812,51 @@ void mcpf_http_app_free(mcpf_http_app *app);
 // for `body_len` bytes; `out` is NULL or writable.
 mcpf_status mcpf_http_app_handle(const mcpf_http_app *app, const char *method, size_t method_len, const char *target, size_t target_len, const mcpf_header *headers, size_t header_count, const uint8_t *body, size_t body_len, mcpf_exchange **out);
 
-// The answer's HTTP status (0 for NULL). Thread-safe.
+// The answer's HTTP status (0 for NULL or an exchange freed already). Thread-safe.
 //
 // # Safety
-// `exchange` is NULL or a live exchange.
+// `exchange` is any value: a live exchange, NULL, or one freed already.
 uint16_t mcpf_exchange_status(const mcpf_exchange *exchange);
 
-// How many headers the answer has (0 for NULL). Thread-safe.
+// How many headers the answer has (0 for NULL or an exchange freed already). Thread-safe.
 //
 // # Safety
-// `exchange` is NULL or a live exchange.
+// `exchange` is any value: a live exchange, NULL, or one freed already.
 size_t mcpf_exchange_header_count(const mcpf_exchange *exchange);
 
 // The answer's header number `index` (from 0): its lowercase name and its value, each a
 // pointer and a length (not NUL-terminated), owned by the exchange and valid until it is
-// freed. `MCPF_STATUS_NOT_FOUND` past the last header.
+// freed. `MCPF_STATUS_NOT_FOUND` past the last header; `MCPF_STATUS_INVALID_ARGUMENT` for
+// an exchange freed already.
 //
 // # Safety
-// `exchange` is NULL or a live exchange; the out-parameters are NULL or writable.
+// `exchange` is any value: a live exchange, NULL, or one freed already; the
+// out-parameters are NULL or writable.
 mcpf_status mcpf_exchange_header(const mcpf_exchange *exchange, size_t index, const char **name, size_t *name_len, const char **value, size_t *value_len);
 
 // Blocks until the next piece of the answer's body: `*data` and `*len` give it (owned by
 // the exchange, valid until the next call or the free), or `*data` is NULL and `*len` 0 at
 // its end. A JSON answer is one chunk; an SSE stream is one chunk per event, each when it
-// is ready, so write each to the client as it comes. `MCPF_STATUS_WOULD_BLOCK` inside a
-// callback. Not for two threads at once on one exchange.
+// is ready, so write each to the client as it comes. One reader at a time: a call while
+// another thread is inside this one for the same exchange is refused
+// (`MCPF_STATUS_INVALID_ARGUMENT`), as is an exchange freed already; freeing the exchange
+// from another thread ends a read in progress (`*data` NULL). `MCPF_STATUS_WOULD_BLOCK`
+// inside a callback.
 //
 // # Safety
-// `exchange` is NULL or a live exchange; `data`/`len` are NULL or writable.
+// `exchange` is any value: a live exchange, NULL, or one freed already; `data`/`len` are
+// NULL or writable.
 mcpf_status mcpf_exchange_next_chunk(mcpf_exchange *exchange, const uint8_t **data, size_t *len);
 
 // Frees an exchange. Before the end of its body this is the client going away: the
-// request is abandoned (cancelled where the protocol says a disconnect cancels). NULL is a
-// no-op.
+// request is abandoned (cancelled where the protocol says a disconnect cancels), and a
+// read in progress on another thread ends. NULL is a no-op (`MCPF_STATUS_OK`). The
+// pointer is a handle, never reused: freeing it again, or using it after the free, is
+// refused with `MCPF_STATUS_INVALID_ARGUMENT` without touching freed memory.
 //
 // # Safety
-// `exchange` is NULL or an exchange from `mcpf_http_app_handle` not freed before.
-void mcpf_exchange_free(mcpf_exchange *exchange);
+// `exchange` is any value: a live exchange, NULL, or one freed already.
+mcpf_status mcpf_exchange_free(mcpf_exchange *exchange);
 
 // Completes a tool call with a full `CallToolResult` given as JSON text
 // (`{"content":[...], "structuredContent":..., "isError":...}`).

@@ -13,7 +13,9 @@
 #                           builds the C quickstart and tests/c/test_ffi.c against DIR/prefix only
 #                           (pkg-config, CMake, and the static archive), with the build tree on no
 #                           search path, and drives each build with test_ffi (no Rust toolchain
-#                           needed: `make dist-check` runs it on the unpacked C tarball)
+#                           needed: `make dist-check` runs it on the unpacked C tarball). The
+#                           programs run without LD_LIBRARY_PATH: the pkg-config builds carry the
+#                           rpath docs/c.md gives for a non-system prefix, CMake its build rpath.
 
 .PHONY: install c-install c-install-check c-consumer-check
 
@@ -46,24 +48,27 @@ c-install-check: setup
 	$(MAKE) --no-print-directory c-install PREFIX=$(C_CHECK)/prefix C_PROFILE=debug
 	$(MAKE) --no-print-directory c-consumer-check C_CHECK=$(C_CHECK)
 
+# pkg-config with nothing but the installed prefix on its path, and the rpath docs/c.md gives
+# for a program linked against a non-system prefix (the installed .pc carries none).
+C_CHECK_PKG = PKG_CONFIG_PATH=$(C_CHECK)/prefix/lib/pkgconfig PKG_CONFIG_LIBDIR=$(C_CHECK)/prefix/lib/pkgconfig pkg-config
+C_CHECK_LIBS = $$($(C_CHECK_PKG) --cflags --libs mcpforge) -Wl,-rpath,$$($(C_CHECK_PKG) --variable=libdir mcpforge)
+
 c-consumer-check:
 	@# The installed library carries its ABI name, and the consumers record it.
 	readelf -d $(C_CHECK)/prefix/lib/libmcpforge.so.$(C_VERSION) | grep -q 'SONAME.*\[$(C_SONAME)\]'
-	@# pkg-config, with nothing but the installed prefix on its path.
-	PKG_CONFIG_PATH=$(C_CHECK)/prefix/lib/pkgconfig PKG_CONFIG_LIBDIR=$(C_CHECK)/prefix/lib/pkgconfig \
-		pkg-config --exists --print-errors 'mcpforge = $(C_VERSION)'
+	$(C_CHECK_PKG) --exists --print-errors 'mcpforge = $(C_VERSION)'
 	$(CC) -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L examples/c/quickstart.c -o $(C_CHECK)/quickstart_pkgconfig \
-		$$(PKG_CONFIG_LIBDIR=$(C_CHECK)/prefix/lib/pkgconfig pkg-config --cflags --libs mcpforge)
+		$(C_CHECK_LIBS)
 	readelf -d $(C_CHECK)/quickstart_pkgconfig | grep -q 'NEEDED.*\[$(C_SONAME)\]'
 	! readelf -d $(C_CHECK)/quickstart_pkgconfig | grep -q 'target/debug'
-	$(CC) -std=c11 -Wall -Wextra -Werror tests/c/test_ffi.c -o $(C_CHECK)/test_ffi \
-		$$(PKG_CONFIG_LIBDIR=$(C_CHECK)/prefix/lib/pkgconfig pkg-config --cflags --libs mcpforge)
-	LD_LIBRARY_PATH=$(C_CHECK)/prefix/lib $(C_CHECK)/test_ffi $(C_CHECK)/quickstart_pkgconfig
+	$(CC) -std=c11 -Wall -Wextra -Werror tests/c/test_ffi.c -o $(C_CHECK)/test_ffi $(C_CHECK_LIBS)
+	@# Both programs start from the prefix through their rpath alone.
+	env -u LD_LIBRARY_PATH $(C_CHECK)/test_ffi $(C_CHECK)/quickstart_pkgconfig
 	@# The static archive alone (what `pkg-config --static` lists beyond it).
 	$(CC) -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L examples/c/quickstart.c -o $(C_CHECK)/quickstart_static \
 		-I$(C_CHECK)/prefix/include $(C_CHECK)/prefix/lib/libmcpforge.a -lpthread -ldl -lm
 	! readelf -d $(C_CHECK)/quickstart_static | grep -q 'libmcpforge'
-	LD_LIBRARY_PATH=$(C_CHECK)/prefix/lib $(C_CHECK)/test_ffi $(C_CHECK)/quickstart_static
+	env -u LD_LIBRARY_PATH $(C_CHECK)/test_ffi $(C_CHECK)/quickstart_static
 	@# CMake, finding the package through the prefix only.
 	@if command -v cmake >/dev/null 2>&1; then \
 		set -e; \
@@ -72,7 +77,7 @@ c-consumer-check:
 			-DCMAKE_C_COMPILER=$(CC) >/dev/null; \
 		cmake --build $(C_CHECK)/cmake_consumer >/dev/null; \
 		readelf -d $(C_CHECK)/cmake_consumer/cmake_consumer | grep -q 'NEEDED.*\[$(C_SONAME)\]'; \
-		$(C_CHECK)/cmake_consumer/cmake_consumer; \
+		env -u LD_LIBRARY_PATH $(C_CHECK)/cmake_consumer/cmake_consumer; \
 	else echo "c-install-check: cmake not installed: skipping the CMake consumer"; fi
 	@echo "c-consumer-check: $(C_SONAME) found in the prefix; pkg-config, static and CMake consumers built against it and passed"
 

@@ -27,6 +27,12 @@ build=(--sanitizer "${FUZZ_SANITIZER:-none}" -O --debug-assertions --target-dir 
 # enforces -malloc_limit_mb under a sanitizer; fuzz/src/lib.rs's allocator always does).
 limits=(-timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=256)
 
+# The committed fuzz/Cargo.lock must already describe the build: a stale lock fails here
+# rather than being rewritten in the working tree.
+if ! cargo fetch --manifest-path fuzz/Cargo.toml --locked; then
+  echo "fuzz: fuzz/Cargo.lock is stale: run 'cargo update --manifest-path fuzz/Cargo.toml --workspace' and commit it" >&2
+  exit 1
+fi
 nice -n 10 "$cargo_fuzz" build "${build[@]}"
 
 mkdir -p "$out/logs"

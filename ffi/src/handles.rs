@@ -1,66 +1,104 @@
-//! Responder handles: what C holds as a `mcpf_responder *` is a number, never an address,
-//! looked up in this table. A handle is never reused, so completing or freeing a responder
-//! twice, or after its server was freed, finds nothing and is refused without touching
-//! memory. Freeing a server revokes the responders of its calls that C still holds.
+//! Handle tables: what C holds as a `mcpf_responder *` or a `mcpf_exchange *` is a number,
+//! never an address, looked up in the table of its kind. Handles come from one counter and
+//! are never reused, so using or freeing an object twice, after it was freed or revoked, or
+//! as an object of the other kind, finds nothing and is refused without touching memory.
 
 use std::collections::HashMap;
+use std::marker::PhantomData;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{LazyLock, Mutex, MutexGuard};
 
+use crate::mount::{Exchange, mcpf_exchange};
 use crate::responder::{Responder, mcpf_responder};
 
-/// One shard: handles are the table's own numbers, so a fast seeded hasher.
-type Shard = HashMap<usize, Responder, foldhash::fast::RandomState>;
+/// One shard: handles are the tables' own numbers, so a fast seeded hasher.
+type Shard<T> = HashMap<usize, T, foldhash::fast::RandomState>;
 
-struct Table {
-    /// Handles are spread over the shards by their low bits.
-    shards: [Mutex<Shard>; 16],
-    /// The next handle; 0 (NULL) is never issued.
-    next: AtomicUsize,
+/// A handle no table issued before; 0 (NULL) is never issued.
+fn next_handle() -> usize {
+    static NEXT: AtomicUsize = AtomicUsize::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
-/// The one table of the process.
-fn table() -> &'static Table {
-    static TABLE: LazyLock<Table> = LazyLock::new(|| Table {
-        shards: std::array::from_fn(|_| Mutex::new(HashMap::default())),
-        next: AtomicUsize::new(1),
-    });
+/// The live objects of one kind `T`, named by handles C holds as `*mut P`.
+pub(crate) struct Table<T, P> {
+    /// Handles are spread over the shards by their low bits.
+    shards: [Mutex<Shard<T>>; 16],
+    _handle: PhantomData<fn() -> P>,
+}
+
+impl<T, P> Table<T, P> {
+    fn new() -> Table<T, P> {
+        Table { shards: std::array::from_fn(|_| Mutex::new(HashMap::default())), _handle: PhantomData }
+    }
+
+    fn shard(&self, handle: usize) -> MutexGuard<'_, Shard<T>> {
+        self.shards[handle % self.shards.len()].lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Stores `value` and returns the handle C receives.
+    pub(crate) fn insert(&self, value: T) -> *mut P {
+        let handle = next_handle();
+        self.shard(handle).insert(handle, value);
+        // Never dereferenced: the handle only names a table entry.
+        std::ptr::without_provenance_mut(handle)
+    }
+
+    /// Removes and returns the object of `handle`; `None` when it was consumed, freed or
+    /// revoked already (or never issued by this table).
+    pub(crate) fn take(&self, handle: *const P) -> Option<T> {
+        let handle = handle.addr();
+        self.shard(handle).remove(&handle)
+    }
+
+    /// Runs `f` on the live object of `handle`, if any (with its shard locked: `f` must not
+    /// block).
+    pub(crate) fn with<R>(&self, handle: *const P, f: impl FnOnce(&T) -> R) -> Option<R> {
+        let handle = handle.addr();
+        self.shard(handle).get(&handle).map(f)
+    }
+
+    /// Removes every object for which `doomed` holds.
+    pub(crate) fn remove_where(&self, doomed: impl Fn(&T) -> bool) -> Vec<T> {
+        let mut removed = Vec::new();
+        for shard in &self.shards {
+            let mut shard = shard.lock().unwrap_or_else(|e| e.into_inner());
+            let handles: Vec<usize> = shard.iter().filter(|(_, v)| doomed(v)).map(|(h, _)| *h).collect();
+            removed.extend(handles.into_iter().filter_map(|h| shard.remove(&h)));
+        }
+        removed
+    }
+}
+
+/// The responders C holds (see `responder.rs`).
+pub(crate) fn responders() -> &'static Table<Responder, mcpf_responder> {
+    static TABLE: LazyLock<Table<Responder, mcpf_responder>> = LazyLock::new(Table::new);
     &TABLE
 }
 
-fn shard(handle: usize) -> MutexGuard<'static, Shard> {
-    let shards = &table().shards;
-    shards[handle % shards.len()].lock().unwrap_or_else(|e| e.into_inner())
+/// The exchanges C holds (see `mount.rs`).
+pub(crate) fn exchanges() -> &'static Table<std::sync::Arc<Exchange>, mcpf_exchange> {
+    static TABLE: LazyLock<Table<std::sync::Arc<Exchange>, mcpf_exchange>> = LazyLock::new(Table::new);
+    &TABLE
 }
 
-/// Stores `responder` and returns the handle C receives.
-pub(crate) fn insert(responder: Responder) -> *mut mcpf_responder {
-    let handle = table().next.fetch_add(1, Ordering::Relaxed);
-    shard(handle).insert(handle, responder);
-    // Never dereferenced: the handle only names a table entry.
-    std::ptr::without_provenance_mut(handle)
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// Removes and returns the responder of `r`; `None` when it was completed, freed or revoked
-/// (or never issued).
-pub(crate) fn take(r: *const mcpf_responder) -> Option<Responder> {
-    let handle = r.addr();
-    shard(handle).remove(&handle)
-}
-
-/// Runs `f` on the live responder of `r`, if any.
-pub(crate) fn with<T>(r: *const mcpf_responder, f: impl FnOnce(&Responder) -> T) -> Option<T> {
-    let handle = r.addr();
-    shard(handle).get(&handle).map(f)
-}
-
-/// Removes every responder of server `server` (its calls are gone with it).
-pub(crate) fn revoke(server: u64) -> Vec<Responder> {
-    let mut revoked = Vec::new();
-    for s in 0..table().shards.len() {
-        let mut shard = shard(s);
-        let handles: Vec<usize> = shard.iter().filter(|(_, r)| r.server() == server).map(|(h, _)| *h).collect();
-        revoked.extend(handles.into_iter().filter_map(|h| shard.remove(&h)));
+    #[test]
+    fn handles_are_never_reused_and_name_one_table_only() {
+        let a: Table<&str, u8> = Table::new();
+        let b: Table<&str, u16> = Table::new();
+        let first = a.insert("first");
+        assert_eq!(a.with(first, |v| *v), Some("first"));
+        assert_eq!(a.take(first), Some("first"));
+        assert_eq!(a.take(first), None, "taken twice");
+        let second = a.insert("second");
+        assert_ne!(second.addr(), first.addr());
+        // The same number in another table names nothing.
+        assert_eq!(b.take(std::ptr::without_provenance(second.addr())), None);
+        assert_eq!(a.remove_where(|v| *v == "second"), vec!["second"]);
+        assert_eq!(a.with(second, |v| *v), None);
     }
-    revoked
 }

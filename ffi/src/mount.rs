@@ -4,6 +4,7 @@
 //! code (any thread), whose answer is read back as a status, headers and body chunks.
 
 use std::ffi::c_char;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::{JoinHandle, ThreadId};
 
@@ -14,6 +15,7 @@ use tokio::sync::oneshot;
 use tokio_util::sync::CancellationToken;
 
 use crate::boundary::{self, Fail, check_out, try_box, try_opt_str, try_ref, try_str, write_out};
+use crate::handles;
 use crate::server::mcpf_server;
 use crate::serving::http_options;
 use crate::status::mcpf_status;
@@ -47,8 +49,14 @@ pub struct mcpf_http_app {
 }
 
 /// One request in progress: its answer's status and headers, then its body, read with
-/// `mcpf_exchange_next_chunk`. Free with `mcpf_exchange_free`.
+/// `mcpf_exchange_next_chunk`. Free with `mcpf_exchange_free`. Opaque: the pointer C holds
+/// is a handle, never dereferenced, so an exchange used or freed after its free is refused.
 pub struct mcpf_exchange {
+    _opaque: (),
+}
+
+/// What an exchange handle names (see `handles.rs`).
+pub(crate) struct Exchange {
     status: u16,
     headers: Vec<(String, Vec<u8>)>,
     body: Arc<tokio::sync::Mutex<Option<HostResponse>>>,
@@ -57,6 +65,42 @@ pub struct mcpf_exchange {
     current: Mutex<Option<Bytes>>,
     /// Tripped by `mcpf_exchange_free`: the request is abandoned (the client went away).
     gone: CancellationToken,
+    /// Set while `mcpf_exchange_next_chunk` reads the body: one reader at a time.
+    reading: AtomicBool,
+}
+
+/// The body's one reader, for as long as a `mcpf_exchange_next_chunk` call lasts.
+struct Reader<'a>(&'a AtomicBool);
+
+impl<'a> Reader<'a> {
+    /// Claims the body, or refuses a second reader.
+    fn claim(exchange: &'a Exchange) -> Result<Reader<'a>, Fail> {
+        exchange.reading.compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire).map_err(|_| {
+            Fail::new(
+                mcpf_status::InvalidArgument,
+                "another thread is reading this exchange's body: one reader at a time",
+            )
+        })?;
+        Ok(Reader(&exchange.reading))
+    }
+}
+
+impl Drop for Reader<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Release);
+    }
+}
+
+/// The live exchange of handle `exchange`: refused when it is NULL, or was freed already.
+fn live(exchange: *const mcpf_exchange) -> Result<Arc<Exchange>, Fail> {
+    if exchange.is_null() {
+        return Err(boundary::null("exchange"));
+    }
+    handles::exchanges().with(exchange, Arc::clone).ok_or_else(freed)
+}
+
+fn freed() -> Fail {
+    Fail::new(mcpf_status::InvalidArgument, "the exchange was already freed (or is not an exchange)")
 }
 
 fn stopped() -> Fail {
@@ -265,45 +309,51 @@ pub unsafe extern "C" fn mcpf_http_app_handle(
             .blocking_recv()
             .map_err(|_| stopped())?
             .map_err(|e| Fail::new(mcpf_status::InvalidArgument, e.to_string()))?;
-        let exchange = mcpf_exchange {
+        let exchange = Exchange {
             status: response.status,
             headers: response.headers.clone(),
             body: Arc::new(tokio::sync::Mutex::new(Some(response))),
             runtime: app.runtime.clone(),
             current: Mutex::new(None),
             gone: CancellationToken::new(),
+            reading: AtomicBool::new(false),
         };
+        let handle = handles::exchanges().insert(Arc::new(exchange));
         // SAFETY: checked non-NULL above; writable per the caller.
-        unsafe { write_out(out, Box::into_raw(Box::new(exchange)), "out") }
+        let written = unsafe { write_out(out, handle, "out") };
+        if written.is_err() {
+            drop(handles::exchanges().take(handle));
+        }
+        written
     })
 }
 
-/// The answer's HTTP status (0 for NULL). Thread-safe.
+/// The answer's HTTP status (0 for NULL or an exchange freed already). Thread-safe.
 ///
 /// # Safety
-/// `exchange` is NULL or a live exchange.
+/// `exchange` is any value: a live exchange, NULL, or one freed already.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mcpf_exchange_status(exchange: *const mcpf_exchange) -> u16 {
-    // SAFETY: forwarded caller guarantee.
-    boundary::guard(0, || unsafe { try_ref(exchange, "exchange") }.map_or(0, |e| e.status))
+    boundary::guard(0, || handles::exchanges().with(exchange, |e| e.status).unwrap_or(0))
 }
 
-/// How many headers the answer has (0 for NULL). Thread-safe.
+/// How many headers the answer has (0 for NULL or an exchange freed already). Thread-safe.
 ///
 /// # Safety
-/// `exchange` is NULL or a live exchange.
+/// `exchange` is any value: a live exchange, NULL, or one freed already.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mcpf_exchange_header_count(exchange: *const mcpf_exchange) -> usize {
-    // SAFETY: forwarded caller guarantee.
-    boundary::guard(0, || unsafe { try_ref(exchange, "exchange") }.map_or(0, |e| e.headers.len()))
+    boundary::guard(0, || handles::exchanges().with(exchange, |e| e.headers.len()).unwrap_or(0))
 }
 
 /// The answer's header number `index` (from 0): its lowercase name and its value, each a
 /// pointer and a length (not NUL-terminated), owned by the exchange and valid until it is
-/// freed. `MCPF_STATUS_NOT_FOUND` past the last header.
+/// freed. `MCPF_STATUS_NOT_FOUND` past the last header; `MCPF_STATUS_INVALID_ARGUMENT` for
+/// an exchange freed already.
 ///
 /// # Safety
-/// `exchange` is NULL or a live exchange; the out-parameters are NULL or writable.
+/// `exchange` is any value: a live exchange, NULL, or one freed already; the
+/// out-parameters are NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mcpf_exchange_header(
     exchange: *const mcpf_exchange,
@@ -314,8 +364,7 @@ pub unsafe extern "C" fn mcpf_exchange_header(
     value_len: *mut usize,
 ) -> mcpf_status {
     boundary::run(|| {
-        // SAFETY: forwarded caller guarantee.
-        let exchange = unsafe { try_ref(exchange, "exchange") }?;
+        let exchange = live(exchange)?;
         for (p, what) in [(name.cast::<u8>(), "name"), (value.cast::<u8>(), "value")] {
             check_out(p, what)?;
         }
@@ -326,6 +375,7 @@ pub unsafe extern "C" fn mcpf_exchange_header(
             .get(index)
             .ok_or_else(|| Fail::new(mcpf_status::NotFound, format!("the answer has no header number {index}")))?;
         // SAFETY: each out-parameter was checked non-NULL above and is writable per the caller.
+        // The strings live in the exchange, which the handle table keeps until it is freed.
         unsafe {
             write_out(name, n.as_ptr().cast::<c_char>(), "name")?;
             write_out(name_len, n.len(), "name_len")?;
@@ -338,11 +388,15 @@ pub unsafe extern "C" fn mcpf_exchange_header(
 /// Blocks until the next piece of the answer's body: `*data` and `*len` give it (owned by
 /// the exchange, valid until the next call or the free), or `*data` is NULL and `*len` 0 at
 /// its end. A JSON answer is one chunk; an SSE stream is one chunk per event, each when it
-/// is ready, so write each to the client as it comes. `MCPF_STATUS_WOULD_BLOCK` inside a
-/// callback. Not for two threads at once on one exchange.
+/// is ready, so write each to the client as it comes. One reader at a time: a call while
+/// another thread is inside this one for the same exchange is refused
+/// (`MCPF_STATUS_INVALID_ARGUMENT`), as is an exchange freed already; freeing the exchange
+/// from another thread ends a read in progress (`*data` NULL). `MCPF_STATUS_WOULD_BLOCK`
+/// inside a callback.
 ///
 /// # Safety
-/// `exchange` is NULL or a live exchange; `data`/`len` are NULL or writable.
+/// `exchange` is any value: a live exchange, NULL, or one freed already; `data`/`len` are
+/// NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mcpf_exchange_next_chunk(
     exchange: *mut mcpf_exchange,
@@ -350,8 +404,7 @@ pub unsafe extern "C" fn mcpf_exchange_next_chunk(
     len: *mut usize,
 ) -> mcpf_status {
     boundary::run(|| {
-        // SAFETY: forwarded caller guarantee.
-        let exchange = unsafe { try_ref(exchange, "exchange") }?;
+        let exchange = live(exchange)?;
         check_out(data, "data")?;
         check_out(len, "len")?;
         if Handle::try_current().is_ok() {
@@ -360,6 +413,7 @@ pub unsafe extern "C" fn mcpf_exchange_next_chunk(
                 "mcpf_exchange_next_chunk blocks until the engine answers: not inside a callback",
             ));
         }
+        let _reader = Reader::claim(&exchange)?;
         let (tx, rx) = oneshot::channel();
         let (body, gone) = (exchange.body.clone(), exchange.gone.clone());
         exchange.runtime.spawn(async move {
@@ -376,8 +430,9 @@ pub unsafe extern "C" fn mcpf_exchange_next_chunk(
             }
             let _ = tx.send(chunk);
         });
-        // The engine thread gone (the application stopped) is the end of the body too.
-        let chunk = rx.blocking_recv().unwrap_or(None);
+        // The engine thread gone (the application stopped) is the end of the body too, and
+        // so is a free from another thread meanwhile.
+        let chunk = rx.blocking_recv().unwrap_or(None).filter(|_| !exchange.gone.is_cancelled());
         let mut current = exchange.current.lock().unwrap_or_else(|e| e.into_inner());
         *current = chunk;
         let (p, n) = current.as_ref().map_or((std::ptr::null(), 0), |c| (c.as_ptr(), c.len()));
@@ -390,19 +445,20 @@ pub unsafe extern "C" fn mcpf_exchange_next_chunk(
 }
 
 /// Frees an exchange. Before the end of its body this is the client going away: the
-/// request is abandoned (cancelled where the protocol says a disconnect cancels). NULL is a
-/// no-op.
+/// request is abandoned (cancelled where the protocol says a disconnect cancels), and a
+/// read in progress on another thread ends. NULL is a no-op (`MCPF_STATUS_OK`). The
+/// pointer is a handle, never reused: freeing it again, or using it after the free, is
+/// refused with `MCPF_STATUS_INVALID_ARGUMENT` without touching freed memory.
 ///
 /// # Safety
-/// `exchange` is NULL or an exchange from `mcpf_http_app_handle` not freed before.
+/// `exchange` is any value: a live exchange, NULL, or one freed already.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn mcpf_exchange_free(exchange: *mut mcpf_exchange) {
-    boundary::guard((), || {
+pub unsafe extern "C" fn mcpf_exchange_free(exchange: *mut mcpf_exchange) -> mcpf_status {
+    boundary::run(|| {
         if exchange.is_null() {
-            return;
+            return Ok(());
         }
-        // SAFETY: non-NULL, from `Box::into_raw` in `mcpf_http_app_handle`, not freed before.
-        let Ok(exchange) = (unsafe { try_box(exchange, "exchange") }) else { return };
+        let exchange = handles::exchanges().take(exchange).ok_or_else(freed)?;
         exchange.gone.cancel();
         let body = exchange.body.clone();
         // Dropped on the engine thread, where its stream lives; a stopped engine already
@@ -410,5 +466,6 @@ pub unsafe extern "C" fn mcpf_exchange_free(exchange: *mut mcpf_exchange) {
         drop(exchange.runtime.spawn(async move {
             body.lock().await.take();
         }));
-    });
+        Ok(())
+    })
 }

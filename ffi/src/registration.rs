@@ -83,7 +83,7 @@ impl Registration {
     async fn invoke(self: Arc<Self>, kind: Kind, call: mcpf_call) -> Answer {
         let call = Arc::new(call);
         let (tx, rx) = oneshot::channel();
-        let responder = handles::insert(Responder::new(tx, call.clone(), kind, self.server));
+        let responder = handles::responders().insert(Responder::new(tx, call.clone(), kind, self.server));
         // SAFETY: `call` outlives the callback (we hold an Arc); the responder's ownership
         // passes to C; `user_data` is the pointer C registered.
         unsafe { (self.callback)(Arc::as_ptr(&call), responder, self.user_data.ptr) };

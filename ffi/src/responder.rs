@@ -112,7 +112,7 @@ fn take(r: *mut mcpf_responder) -> Result<Responder, Fail> {
     if r.is_null() {
         return Err(boundary::null("responder"));
     }
-    handles::take(r).ok_or_else(|| {
+    handles::responders().take(r).ok_or_else(|| {
         Fail::new(mcpf_status::InvalidArgument, "the responder was already completed or freed, or its server was freed")
     })
 }
@@ -407,7 +407,7 @@ pub unsafe extern "C" fn mcpf_responder_free(r: *mut mcpf_responder) {
         if r.is_null() {
             return;
         }
-        if let Some(r) = handles::take(r) {
+        if let Some(r) = handles::responders().take(r) {
             let error = r.call.take_ask_error().unwrap_or_else(|| dropped(r.kind));
             r.send(Err(error));
         }
@@ -422,5 +422,7 @@ pub unsafe extern "C" fn mcpf_responder_free(r: *mut mcpf_responder) {
 /// `r` is NULL or a live responder.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mcpf_responder_call(r: *const mcpf_responder) -> *const mcpf_call {
-    boundary::guard(std::ptr::null(), || handles::with(r, |r| Arc::as_ptr(&r.call)).unwrap_or(std::ptr::null()))
+    boundary::guard(std::ptr::null(), || {
+        handles::responders().with(r, |r| Arc::as_ptr(&r.call)).unwrap_or(std::ptr::null())
+    })
 }

@@ -616,7 +616,7 @@ pub unsafe extern "C" fn mcpf_server_free(server: *mut mcpf_server) {
             // SAFETY: non-NULL and, per the caller, an unfreed server from `mcpf_server_new`.
             if let Ok(server) = unsafe { try_box(server, "server") } {
                 // Their calls ended with the server's last run: nobody is waiting for them.
-                drop(crate::handles::revoke(server.id));
+                drop(crate::handles::responders().remove_where(|r| r.server() == server.id));
                 drop(server);
             }
         }

@@ -4,13 +4,17 @@
  * each request it received, from its own threads. A 2026-07-28 call answered as JSON, a
  * legacy session whose progress streams as SSE chunk by chunk, the Host check, bad input,
  * an exchange freed before its end, WOULD_BLOCK inside a callback, exclusivity with the
- * other transports, and shutdown.
+ * other transports, shutdown, and misuse of an exchange that must not touch freed memory
+ * (under valgrind): a second reader at once, freeing twice, use after the free, and a free
+ * while another thread reads.
  *
  * Usage: test_mount   (exit status 0 when every check passes)
  */
 #define _POSIX_C_SOURCE 200809L
 #include <mcpforge.h>
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +38,15 @@ static void steps(const mcpf_call *call, mcpf_responder *r, void *user_data) {
     (void)user_data;
     for (int i = 1; i <= 3; i++) CHECK_STATUS(mcpf_call_report_progress(call, i, 3, NULL, 0), MCPF_STATUS_OK);
     CHECK_STATUS(mcpf_responder_text(r, "done", SIZE_MAX), MCPF_STATUS_OK);
+}
+
+/* Keeps its responder for the test to complete or free later, then reports progress (so
+ * the answer streams, and its first chunk is ready before the result). */
+static mcpf_responder *held = NULL;
+static void hold(const mcpf_call *call, mcpf_responder *r, void *user_data) {
+    (void)user_data;
+    held = r;
+    CHECK_STATUS(mcpf_call_report_progress(call, 1, 2, NULL, 0), MCPF_STATUS_OK);
 }
 
 /* Handing a request over from inside a callback would wait for this very thread. */
@@ -210,8 +223,117 @@ static void test_refusals(void) {
                  MCPF_STATUS_NULL_PARAMETER);
     CHECK(mcpf_exchange_status(NULL) == 0);
     CHECK(mcpf_exchange_header_count(NULL) == 0);
-    mcpf_exchange_free(NULL);
+    CHECK_STATUS(mcpf_exchange_free(NULL), MCPF_STATUS_OK);
     mcpf_http_app_free(NULL);
+}
+
+/* A body chunk as a NUL-terminated string in `text` (cut to `size`; empty for no chunk). */
+static void copy_chunk(char *text, size_t size, const uint8_t *data, size_t len) {
+    size_t n = data == NULL ? 0 : len < size - 1 ? len : size - 1;
+    if (n > 0) memcpy(text, data, n);
+    text[n] = '\0';
+}
+
+/* A 2026-07-28 call of `hold`, its progress chunk read: the next chunk waits for `held`. */
+static mcpf_exchange *post_held(void) {
+    char body[512];
+    snprintf(body, sizeof body,
+             "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":{\"name\":\"hold\","
+             "\"arguments\":{},\"_meta\":{\"progressToken\":\"h\",\"io.modelcontextprotocol/protocolVersion\":"
+             "\"2026-07-28\",\"io.modelcontextprotocol/clientCapabilities\":{}}}}");
+    mcpf_header wire[] = {
+        {"MCP-Protocol-Version", SIZE_MAX, "2026-07-28", SIZE_MAX},
+        {"Mcp-Method", SIZE_MAX, "tools/call", SIZE_MAX},
+        {"Mcp-Name", SIZE_MAX, "hold", SIZE_MAX},
+    };
+    held = NULL;
+    mcpf_exchange *ex = NULL;
+    CHECK_STATUS(post(body, wire, 3, &ex), MCPF_STATUS_OK);
+    CHECK(mcpf_exchange_status(ex) == 200);
+    const uint8_t *data = NULL;
+    size_t len = 0;
+    CHECK_STATUS(mcpf_exchange_next_chunk(ex, &data, &len), MCPF_STATUS_OK);
+    char text[4096];
+    copy_chunk(text, sizeof text, data, len);
+    check_contains(text, "\"progress\"");
+    CHECK(held != NULL);
+    return ex;
+}
+
+/* One mcpf_exchange_next_chunk on another thread; the chunk is copied (NUL-terminated). */
+struct reader {
+    mcpf_exchange *ex;
+    mcpf_status status;
+    int got_data;
+    char text[4096];
+    atomic_int done;
+};
+
+static void *read_chunk(void *arg) {
+    struct reader *rd = arg;
+    const uint8_t *data = NULL;
+    size_t len = 0;
+    rd->status = mcpf_exchange_next_chunk(rd->ex, &data, &len);
+    rd->got_data = data != NULL;
+    copy_chunk(rd->text, sizeof rd->text, data, len);
+    atomic_store(&rd->done, 1);
+    return NULL;
+}
+
+/* Waits (at most 5 s) until one of the readers is done. */
+static void wait_for_one(struct reader *a, struct reader *b) {
+    for (int i = 0; i < 5000 && !atomic_load(&a->done) && !atomic_load(&b->done); i++) {
+        struct timespec ts = {0, 1000000L};
+        nanosleep(&ts, NULL);
+    }
+}
+
+static void test_exchange_misuse(void) {
+    /* Two readers at once: whichever comes second is refused at once, the first gets the
+     * result when it is ready. */
+    mcpf_exchange *ex = post_held();
+    struct reader a = {.ex = ex}, b = {.ex = ex};
+    pthread_t ta, tb;
+    CHECK(pthread_create(&ta, NULL, read_chunk, &a) == 0);
+    CHECK(pthread_create(&tb, NULL, read_chunk, &b) == 0);
+    wait_for_one(&a, &b);
+    struct reader *refused = atomic_load(&a.done) ? &a : &b, *reader = refused == &a ? &b : &a;
+    CHECK(atomic_load(&refused->done));
+    CHECK_STATUS(refused->status, MCPF_STATUS_INVALID_ARGUMENT);
+    CHECK(!refused->got_data);
+    CHECK(!atomic_load(&reader->done));
+    CHECK_STATUS(mcpf_responder_text(held, "released", SIZE_MAX), MCPF_STATUS_OK);
+    pthread_join(ta, NULL);
+    pthread_join(tb, NULL);
+    CHECK_STATUS(reader->status, MCPF_STATUS_OK);
+    check_contains(reader->got_data ? reader->text : NULL, "released");
+
+    /* Freed twice, then used: refused, never a read of freed memory. */
+    CHECK_STATUS(mcpf_exchange_free(ex), MCPF_STATUS_OK);
+    CHECK_STATUS(mcpf_exchange_free(ex), MCPF_STATUS_INVALID_ARGUMENT);
+    check_contains(mcpf_last_error_message(), "already freed");
+    CHECK(mcpf_exchange_status(ex) == 0);
+    CHECK(mcpf_exchange_header_count(ex) == 0);
+    const char *n, *v;
+    size_t nl, vl;
+    CHECK_STATUS(mcpf_exchange_header(ex, 0, &n, &nl, &v, &vl), MCPF_STATUS_INVALID_ARGUMENT);
+    const uint8_t *data;
+    size_t len;
+    CHECK_STATUS(mcpf_exchange_next_chunk(ex, &data, &len), MCPF_STATUS_INVALID_ARGUMENT);
+    /* A responder is not an exchange (nor the other way round). */
+    CHECK_STATUS(mcpf_exchange_free((mcpf_exchange *)held), MCPF_STATUS_INVALID_ARGUMENT);
+
+    /* Freed while another thread reads: that read ends (or, if it had not started, is
+     * refused); the library touches nothing of the exchange after the free. */
+    ex = post_held();
+    struct reader c = {.ex = ex};
+    pthread_t tc;
+    CHECK(pthread_create(&tc, NULL, read_chunk, &c) == 0);
+    CHECK_STATUS(mcpf_exchange_free(ex), MCPF_STATUS_OK);
+    pthread_join(tc, NULL);
+    CHECK((c.status == MCPF_STATUS_OK && !c.got_data) || c.status == MCPF_STATUS_INVALID_ARGUMENT);
+    mcpf_responder_free(held);
+    held = NULL;
 }
 
 int main(void) {
@@ -221,6 +343,7 @@ int main(void) {
     CHECK_STATUS(mcpf_server_add_tool(s, "steps", SIZE_MAX, NULL, 0, NULL, 0, steps, NULL, NULL), MCPF_STATUS_OK);
     CHECK_STATUS(mcpf_server_add_tool(s, "reentrant", SIZE_MAX, NULL, 0, NULL, 0, reentrant, NULL, NULL),
                  MCPF_STATUS_OK);
+    CHECK_STATUS(mcpf_server_add_tool(s, "hold", SIZE_MAX, NULL, 0, NULL, 0, hold, NULL, NULL), MCPF_STATUS_OK);
     CHECK_STATUS(mcpf_http_app_new(s, "{\"unknown_option\":1}", SIZE_MAX, &the_app), MCPF_STATUS_INVALID_ARGUMENT);
     CHECK_STATUS(mcpf_http_app_new(s, NULL, 0, &the_app), MCPF_STATUS_OK);
     mcpf_http_app *second = NULL;
@@ -230,6 +353,7 @@ int main(void) {
     test_modern_call();
     test_legacy_session_streams();
     test_refusals();
+    test_exchange_misuse();
 
     /* Shutdown: the application drains and then refuses, until it is freed. */
     CHECK_STATUS(mcpf_server_shutdown(s), MCPF_STATUS_OK);

@@ -32,10 +32,10 @@ use crate::protocol::meta::RequestMeta;
 use crate::request_info::HttpRequestInfo;
 use crate::transport::stream::queue_bytes;
 
-/// Events an SSE response may have waiting for its client: beyond it, a 2026 request's
-/// output waits (and then its connection's), and a legacy stream is cut from live delivery
-/// (its events stay in the session's store for a `Last-Event-ID` resume). Larger than a
-/// stream's replay, so a resume always fits.
+/// Events an SSE response may have waiting for its client: beyond it, the request's stream
+/// waits for its client (its notifications are then dropped oldest first in the request's
+/// queue; its response waits, never dropped). Larger than a stream's replay, so a resume
+/// always fits.
 const SSE_BUFFER: usize = 256;
 
 /// What one POST carries into the engine.
@@ -160,19 +160,13 @@ pub(crate) async fn run(input: Input, spec: ExchangeSpec) -> Response {
                 return outcome_json(spec.modern, outcome);
             }
             (Ok(outcome), Some(m)) => {
-                // Notifications were queued just before the result: stream them first.
-                let (etx, erx) = sse_channel();
-                let sink = Sink::open(spec.session.as_ref(), etx);
-                sink.send(&m).await;
-                while let Some(m) = rx.try_recv() {
-                    sink.send(&m).await;
-                }
-                sink.send(&outcome.response).await;
-                sink.finish();
-                if let Some(g) = guard {
-                    g.disarm();
-                }
-                return sse_response(erx);
+                // Notifications were queued just before the result: stream them first,
+                // through the pump like any other stream (more of them may be queued than
+                // the stream's buffer holds before its client reads).
+                let (tx, done) = oneshot::channel();
+                let _ = tx.send(outcome);
+                done_rx = done;
+                m
             }
             // Cancelled (no response owed): an empty stream.
             (Err(_), _) => return empty_sse(),
@@ -206,12 +200,13 @@ impl Sink {
         }
     }
 
-    /// Sends one message; false when its client can no longer get it live (gone, or a
-    /// legacy stream cut from live delivery).
+    /// Sends one message, waiting while its client's buffer is full (a response is never
+    /// dropped to make room); false when its client can no longer get it live (gone, or a
+    /// legacy stream cut from live delivery or resumed elsewhere).
     async fn send(&self, message: &[u8]) -> bool {
         match self {
             Sink::Direct(out) => out.send(sse::event(None, None, message)).await.is_ok(),
-            Sink::Resumable(s, stream) => s.streams.send(*stream, message),
+            Sink::Resumable(s, stream) => s.streams.send_waiting(*stream, message).await,
         }
     }
 

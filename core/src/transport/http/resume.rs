@@ -3,8 +3,11 @@
 //! bounded event store under an id that names its stream, and sent to whoever is currently
 //! connected to that stream — the original request, or a later GET that resumed it with
 //! `Last-Event-ID`. Both happen under one lock, so a resumed client misses nothing and sees
-//! nothing twice. When instances share a store, each event is also copied there (behind its
-//! delivery), so a client resumes on another instance, also after its own died.
+//! nothing twice. A request's stream waits for a client that reads slowly (it carries the
+//! response, which is never dropped to make room); the notification stream cuts such a
+//! client from live delivery, and it resumes. When instances share a store, each event is
+//! also copied there (behind its delivery), so a client resumes on another instance, also
+//! after its own died.
 //!
 //! Event ids are the event store's `"<stream>-<seq>"`, with an `n` in front on the
 //! notification stream, so a resume always knows which kind of stream it continues.
@@ -14,7 +17,8 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use bytes::Bytes;
-use tokio::sync::mpsc;
+use tokio::sync::Notify;
+use tokio::sync::mpsc::{self, error::TrySendError};
 
 use super::event_store::{EventStore, ReplayError, StoreLimits, StreamId, format_id, parse_id};
 use super::sse;
@@ -57,10 +61,22 @@ pub(crate) enum Resumed {
     Notifications(Vec<Bytes>),
 }
 
+/// What [`Streams::record`] did with a message's event.
+enum Recorded {
+    /// Sent to the connected client.
+    Sent,
+    /// Kept for a resume only: no client is connected to the stream.
+    NotLive,
+    /// Kept; the connected client's buffer is full: the event, and where it should go.
+    Full(mpsc::Sender<Bytes>, Bytes),
+}
+
 /// The resumable streams of one session.
 pub(crate) struct Streams {
     inner: Mutex<Inner>,
     mirror: OnceLock<Mirror>,
+    /// Woken when a stream is resumed on a new connection (see [`Streams::send_waiting`]).
+    resumed: Notify,
 }
 
 impl Default for Streams {
@@ -99,7 +115,7 @@ impl Streams {
             finished: VecDeque::new(),
             notifications: VecDeque::new(),
         };
-        Streams { inner: Mutex::new(inner), mirror: OnceLock::new() }
+        Streams { inner: Mutex::new(inner), mirror: OnceLock::new(), resumed: Notify::new() }
     }
 
     /// Copies every event from now on to the shared store, under `session`.
@@ -133,10 +149,63 @@ impl Streams {
         stream
     }
 
-    /// Records a message on `stream` and sends it to the connected client, if any. A client
-    /// that is gone, or so far behind that its response buffer is full, is cut from live
-    /// delivery (its response ends; it resumes from the store): false then.
+    /// Records a message on `stream` and sends it to the connected client, if any, without
+    /// waiting. A client that is gone, or so far behind that its response buffer is full, is
+    /// cut from live delivery (its response ends; it resumes from the store): false then.
+    /// For the notification stream, which carries no responses.
     pub fn send(&self, stream: StreamId, message: &[u8]) -> bool {
+        match self.record(stream, message) {
+            Recorded::Sent => true,
+            Recorded::NotLive => false,
+            Recorded::Full(out, _) => {
+                self.cut(stream, &out);
+                false
+            }
+        }
+    }
+
+    /// Records a message on a request's `stream` and sends it to the connected client,
+    /// waiting while the client's response buffer is full: a client that reads slowly slows
+    /// the request's stream down (its notifications are then dropped oldest first before
+    /// they get here) and never loses the response. False when no client gets it live: the
+    /// client is gone (cut from live delivery; it resumes from the store), or it resumed
+    /// the stream on another connection while this one waited (the event is in the replay).
+    pub async fn send_waiting(&self, stream: StreamId, message: &[u8]) -> bool {
+        let (out, event) = match self.record(stream, message) {
+            Recorded::Sent => return true,
+            Recorded::NotLive => return false,
+            Recorded::Full(out, event) => (out, event),
+        };
+        loop {
+            let resumed = self.resumed.notified();
+            let mut resumed = std::pin::pin!(resumed);
+            // Enabled before the check, so a resume after it wakes this sender.
+            resumed.as_mut().enable();
+            if !lock(&self.inner).live.get(&stream).is_some_and(|live| live.same_channel(&out)) {
+                return false;
+            }
+            tokio::select! {
+                biased;
+                permit = out.reserve() => {
+                    return match permit {
+                        Ok(permit) => {
+                            permit.send(event);
+                            true
+                        }
+                        Err(_) => {
+                            self.cut(stream, &out);
+                            false
+                        }
+                    };
+                }
+                () = resumed => {}
+            }
+        }
+    }
+
+    /// Appends a message to `stream`'s events (and the shared store's copy) and tries to
+    /// send it to the connected client.
+    fn record(&self, stream: StreamId, message: &[u8]) -> Recorded {
         let mut inner = lock(&self.inner);
         let data = Bytes::copy_from_slice(message);
         let id = inner.store.append(stream, data.clone());
@@ -144,13 +213,25 @@ impl Streams {
         if let (Some(m), Some((_, seq))) = (self.mirror.get(), parse_id(&id)) {
             m.link.log_event(shared_key(&m.session, notifications, stream.0), seq, data.clone());
         }
-        let Some(out) = inner.live.get(&stream) else { return false };
-        if out.try_send(sse::event(Some(&client_id(notifications, &id)), None, &data)).is_err() {
+        let Some(out) = inner.live.get(&stream) else { return Recorded::NotLive };
+        match out.try_send(sse::event(Some(&client_id(notifications, &id)), None, &data)) {
+            Ok(()) => Recorded::Sent,
+            Err(TrySendError::Full(event)) => Recorded::Full(out.clone(), event),
+            Err(TrySendError::Closed(_)) => {
+                tracing::debug!("SSE client gone: live delivery ends, events kept for a resume");
+                inner.live.remove(&stream);
+                Recorded::NotLive
+            }
+        }
+    }
+
+    /// Ends live delivery of `stream` to `out` (not to a connection that resumed it since).
+    fn cut(&self, stream: StreamId, out: &mpsc::Sender<Bytes>) {
+        let mut inner = lock(&self.inner);
+        if inner.live.get(&stream).is_some_and(|live| live.same_channel(out)) {
             tracing::debug!("SSE client gone or not reading: live delivery ends, events kept for a resume");
             inner.live.remove(&stream);
-            return false;
         }
-        true
     }
 
     /// The stream ended. Its events stay resumable until the store evicts them, even when a
@@ -186,9 +267,11 @@ impl Streams {
         for e in events {
             let _ = tx.try_send(e);
         }
-        // A finished stream ends after the replay (dropping `tx`); a running one continues.
+        // A finished stream ends after the replay (dropping `tx`); a running one continues
+        // here, and a sender still waiting for room on its old connection gives up.
         if !inner.finished.contains(&stream) {
             inner.live.insert(stream, tx);
+            self.resumed.notify_waiters();
         }
         Ok(Resumed::Request(rx))
     }
@@ -227,4 +310,79 @@ pub(crate) async fn resume_shared(
         let _ = tx.try_send(e);
     }
     Ok(Ok(Resumed::Request(rx)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A task sending `message` on `stream`, run until it waits (the stream must be full).
+    async fn sender_waiting(
+        streams: &Arc<Streams>,
+        stream: StreamId,
+        message: &'static [u8],
+    ) -> tokio::task::JoinHandle<bool> {
+        let streams = streams.clone();
+        let task = tokio::spawn(async move { streams.send_waiting(stream, message).await });
+        tokio::task::yield_now().await;
+        assert!(!task.is_finished(), "the sender waits for room");
+        task
+    }
+
+    #[tokio::test]
+    async fn a_full_request_stream_waits_for_its_client_and_loses_nothing() {
+        let streams = Arc::new(Streams::default());
+        let (tx, mut rx) = mpsc::channel(1);
+        let stream = streams.open(tx, false);
+        assert!(streams.send_waiting(stream, b"one").await);
+        let waiting = sender_waiting(&streams, stream, b"two").await;
+        assert!(rx.recv().await.is_some_and(|e| e.ends_with(b"data: one\n\n")));
+        assert!(waiting.await.expect("the sender"));
+        assert!(rx.recv().await.is_some_and(|e| e.ends_with(b"data: two\n\n")));
+    }
+
+    #[tokio::test]
+    async fn a_waiting_sender_gives_up_when_its_client_resumes_elsewhere() {
+        let streams = Arc::new(Streams::default());
+        let (tx, _rx) = mpsc::channel(1);
+        let stream = streams.open(tx, false);
+        assert!(streams.send_waiting(stream, b"one").await);
+        let waiting = sender_waiting(&streams, stream, b"two").await;
+        // The client resumes after the event it got: the waiting event is in the replay.
+        let Ok(Resumed::Request(mut replay)) = streams.resume(&format_id(stream.0, 2)) else {
+            panic!("the stream resumes");
+        };
+        assert!(!waiting.await.expect("the sender"), "the old connection no longer gets it live");
+        assert!(replay.recv().await.is_some_and(|e| e.ends_with(b"data: two\n\n")));
+        assert!(streams.send_waiting(stream, b"three").await);
+        assert!(replay.recv().await.is_some_and(|e| e.ends_with(b"data: three\n\n")));
+    }
+
+    #[tokio::test]
+    async fn a_waiting_sender_is_cut_when_its_client_goes() {
+        let streams = Arc::new(Streams::default());
+        let (tx, rx) = mpsc::channel(1);
+        let stream = streams.open(tx, false);
+        assert!(streams.send_waiting(stream, b"one").await);
+        let waiting = sender_waiting(&streams, stream, b"two").await;
+        drop(rx);
+        assert!(!waiting.await.expect("the sender"));
+        assert!(!streams.send_waiting(stream, b"three").await, "cut from live delivery");
+        // Its events stay resumable.
+        let Ok(Resumed::Request(mut replay)) = streams.resume(&format_id(stream.0, 2)) else {
+            panic!("the stream resumes");
+        };
+        assert!(replay.recv().await.is_some_and(|e| e.ends_with(b"data: two\n\n")));
+        assert!(replay.recv().await.is_some_and(|e| e.ends_with(b"data: three\n\n")));
+    }
+
+    #[tokio::test]
+    async fn the_notification_stream_is_cut_when_full_instead_of_waiting() {
+        let streams = Streams::default();
+        let (tx, _rx) = mpsc::channel(1);
+        let stream = streams.open_notifications(tx);
+        assert!(streams.send(stream, b"one"));
+        assert!(!streams.send(stream, b"two"));
+        assert!(!streams.send(stream, b"three"));
+    }
 }
