@@ -28,6 +28,7 @@
 //! ```
 
 mod arguments;
+mod budget;
 pub mod auth;
 pub mod catalogue;
 pub mod context;

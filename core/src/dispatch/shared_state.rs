@@ -19,6 +19,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::notify::ListKind;
 use super::shared::ServerShared;
+use crate::budget::Budget;
 use crate::error::ProtocolError;
 use crate::handler::BoxFuture;
 use crate::jsonrpc::RequestId;
@@ -35,6 +36,9 @@ const PUBLISH_QUEUE: usize = 4096;
 /// SSE events waiting to be copied to the store; past it, new ones are dropped (a resume on
 /// another instance then misses them) with a log line.
 const EVENT_QUEUE: usize = 4096;
+/// The bytes each of those queues holds at most while the store is slow or away (messages
+/// and events carry client text up to the message-size limit each).
+const QUEUE_BYTES: usize = 32 << 20;
 /// Events of each stream the store keeps (as an instance keeps per stream of a session).
 pub(crate) const EVENTS_KEPT: usize = 64;
 
@@ -127,6 +131,8 @@ type Outgoing = (Vec<u8>, Option<oneshot::Sender<()>>);
 pub(crate) struct Publisher {
     from: u64,
     tx: mpsc::Sender<Outgoing>,
+    /// The room the queued messages take.
+    room: Arc<Budget>,
 }
 
 impl Publisher {
@@ -147,11 +153,18 @@ impl Publisher {
     fn queue(&self, message: &BusMessage, done: Option<oneshot::Sender<()>>) -> bool {
         let envelope = Envelope { from: self.from, message: message.clone() };
         let Ok(bytes) = serde_json::to_vec(&envelope) else { return false };
-        if self.tx.try_send((bytes, done)).is_err() {
+        let size = bytes.len();
+        let queued = self.room.take(size) && {
+            let sent = self.tx.try_send((bytes, done)).is_ok();
+            if !sent {
+                self.room.give_back(size, 1);
+            }
+            sent
+        };
+        if !queued {
             tracing::warn!("shared store: the bus queue is full, a message was dropped");
-            return false;
         }
-        true
+        queued
     }
 }
 
@@ -171,6 +184,8 @@ pub(crate) struct StoreLink {
     reachable: AtomicBool,
     sessions: Mutex<HashMap<String, Mirrored>>,
     events: mpsc::Sender<LoggedEvent>,
+    /// The room the events waiting to be copied take.
+    events_room: Arc<Budget>,
     /// Bumped whenever another instance says a task changed (`tasks/result` waiters).
     task_changes: watch::Sender<u64>,
 }
@@ -194,19 +209,23 @@ impl StoreLink {
     pub fn start(shared: &Arc<ServerShared>, store: SharedStore, ttl: Duration) -> Arc<StoreLink> {
         let (tx, mut rx) = mpsc::channel::<Outgoing>(PUBLISH_QUEUE);
         let (events, mut events_rx) = mpsc::channel::<LoggedEvent>(EVENT_QUEUE);
+        let (room, events_room) =
+            (Arc::new(Budget::new(QUEUE_BYTES, PUBLISH_QUEUE)), Arc::new(Budget::new(QUEUE_BYTES, EVENT_QUEUE)));
         let from = random_u64();
         let link = Arc::new(StoreLink {
             store: store.clone(),
-            publisher: Publisher { from, tx },
+            publisher: Publisher { from, tx, room: room.clone() },
             ttl,
             reachable: AtomicBool::new(false),
             sessions: Mutex::new(HashMap::new()),
             events,
+            events_room: events_room.clone(),
             task_changes: watch::Sender::new(0),
         });
         let log = store.events().clone();
         tokio::spawn(async move {
             while let Some(e) = events_rx.recv().await {
+                events_room.give_back(e.data.len(), 1);
                 if let Err(err) = log.append(&e.stream, e.seq, e.data.to_vec(), EVENTS_KEPT, ttl).await {
                     tracing::debug!(error = %err, "shared store: an SSE event was not copied");
                 }
@@ -218,6 +237,7 @@ impl StoreLink {
         let bus = store.bus().clone();
         tokio::spawn(async move {
             while let Some((m, done)) = rx.recv().await {
+                room.give_back(m.len(), 1);
                 if let Err(e) = bus.publish(m).await {
                     tracing::warn!(error = %e, "shared store: a bus message was not published");
                 }
@@ -306,7 +326,15 @@ impl StoreLink {
     /// Copies SSE event `seq` of `stream` (a key naming the session and the stream) to the
     /// store, behind the event's delivery and in order.
     pub fn log_event(&self, stream: String, seq: u64, data: bytes::Bytes) {
-        if self.events.try_send(LoggedEvent { stream, seq, data }).is_err() {
+        let size = data.len();
+        let queued = self.events_room.take(size) && {
+            let sent = self.events.try_send(LoggedEvent { stream, seq, data }).is_ok();
+            if !sent {
+                self.events_room.give_back(size, 1);
+            }
+            sent
+        };
+        if !queued {
             tracing::warn!("shared store: the event queue is full, an SSE event was not copied");
         }
     }

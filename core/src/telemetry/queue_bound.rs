@@ -11,7 +11,7 @@
 //! exporter (two small trait implementations) keeps its batching, retries and shutdown.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use opentelemetry::{Array, Context, KeyValue, Value};
@@ -19,43 +19,32 @@ use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::error::OTelSdkResult;
 use opentelemetry_sdk::trace::{Span, SpanData, SpanExporter, SpanProcessor};
 
-/// What a queue of spans may hold.
+/// What a queue of spans may hold, and how many were dropped for want of room.
 #[derive(Debug)]
 pub(crate) struct Budget {
-    max_bytes: usize,
-    max_spans: usize,
-    bytes: AtomicUsize,
-    spans: AtomicUsize,
+    room: crate::budget::Budget,
     dropped: AtomicU64,
 }
 
 impl Budget {
     /// A budget of `max_bytes` (as [`span_bytes`] counts them) and `max_spans` spans.
     pub fn new(max_bytes: usize, max_spans: usize) -> Arc<Budget> {
-        Arc::new(Budget {
-            max_bytes,
-            max_spans,
-            bytes: AtomicUsize::new(0),
-            spans: AtomicUsize::new(0),
-            dropped: AtomicU64::new(0),
-        })
+        Arc::new(Budget { room: crate::budget::Budget::new(max_bytes, max_spans), dropped: AtomicU64::new(0) })
     }
 
     /// Takes room for one span of `size` bytes, or counts it dropped (false).
     fn admit(&self, size: usize) -> bool {
-        let bytes = self.bytes.fetch_add(size, Ordering::AcqRel) + size;
-        let spans = self.spans.fetch_add(1, Ordering::AcqRel) + 1;
-        if bytes <= self.max_bytes && spans <= self.max_spans {
+        if self.room.take(size) {
             return true;
         }
-        self.release(size, 1);
         let dropped = self.dropped.fetch_add(1, Ordering::Relaxed) + 1;
         // Not through `tracing`: this runs inside the exporting layer, as a span closes.
         if dropped == 1 || dropped % 1000 == 0 {
             eprintln!(
                 "mcpforge: OpenTelemetry export is behind: {dropped} spans dropped so far (the queue holds at most \
                  {} spans and {} bytes)",
-                self.max_spans, self.max_bytes
+                self.room.max_items(),
+                self.room.max_bytes()
             );
         }
         false
@@ -63,14 +52,13 @@ impl Budget {
 
     /// Gives back the room of `spans` spans of `bytes` bytes in all.
     fn release(&self, bytes: usize, spans: usize) {
-        self.bytes.fetch_sub(bytes, Ordering::AcqRel);
-        self.spans.fetch_sub(spans, Ordering::AcqRel);
+        self.room.give_back(bytes, spans);
     }
 
     /// Bytes the queue holds now.
     #[cfg(test)]
     pub fn bytes(&self) -> usize {
-        self.bytes.load(Ordering::Acquire)
+        self.room.bytes()
     }
 
     /// Spans dropped so far.
