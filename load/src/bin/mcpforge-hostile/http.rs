@@ -1,5 +1,6 @@
 //! The blocking HTTP/1.1 client the HTTP scenarios share: a server started on a free
-//! loopback port, and POSTs to its `/mcp` endpoint, read to the end or dropped half-way.
+//! loopback port, POSTs to its `/mcp` endpoint and GETs, read to the end or dropped
+//! half-way.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -21,10 +22,19 @@ pub(super) const INITIALIZED: &str = r#"{"jsonrpc":"2.0","method":"notifications
 /// Starts the server with `--http 127.0.0.1:PORT` appended (under an open-file limit when
 /// `files` is given) and waits until it accepts connections.
 pub(super) fn start(o: &Options, files: Option<u32>) -> Result<(Server, SocketAddr), String> {
+    start_with_env(o, files, &[])
+}
+
+/// [`start`], with `env` added to the server's environment.
+pub(super) fn start_with_env(
+    o: &Options,
+    files: Option<u32>,
+    env: &[(String, String)],
+) -> Result<(Server, SocketAddr), String> {
     let l = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
     let addr = l.local_addr().map_err(|e| e.to_string())?;
     drop(l);
-    let server = spawn_limited(&o.server, &["--http".into(), addr.to_string()], false, files)
+    let server = spawn_limited(&o.server, &["--http".into(), addr.to_string()], false, files, env)
         .map_err(|e| format!("cannot start the server: {e}"))?;
     let begun = Instant::now();
     while TcpStream::connect(addr).is_err() {
@@ -39,9 +49,20 @@ pub(super) fn start(o: &Options, files: Option<u32>) -> Result<(Server, SocketAd
 /// Opens a legacy session at `version` (`initialize`, then `notifications/initialized`)
 /// and returns its id.
 pub(super) fn open_session(addr: SocketAddr, version: &str) -> Result<String, String> {
-    let (status, session, body) = post(addr, &initialize(version), &[]).map_err(|e| format!("initialize: {e}"))?;
+    open_session_with(addr, version, &[])
+}
+
+/// [`open_session`], each request carrying `headers` too (an `Authorization`, say).
+pub(super) fn open_session_with(
+    addr: SocketAddr,
+    version: &str,
+    headers: &[(String, String)],
+) -> Result<String, String> {
+    let (status, session, body) = post(addr, &initialize(version), headers).map_err(|e| format!("initialize: {e}"))?;
     let session = session.ok_or_else(|| format!("initialize answered {status} without a session: {body}"))?;
-    post(addr, INITIALIZED, &session_headers(&session, version)).map_err(|e| format!("initialized: {e}"))?;
+    let mut in_session = session_headers(&session, version);
+    in_session.extend_from_slice(headers);
+    post(addr, INITIALIZED, &in_session).map_err(|e| format!("initialized: {e}"))?;
     Ok(session)
 }
 
@@ -58,20 +79,39 @@ pub(super) fn session_headers(session: &str, version: &str) -> Vec<(String, Stri
 /// Connects and writes one POST to `/mcp` with `headers`, asking for the connection to
 /// be closed after it; the caller reads the answer, or drops the stream to go away.
 pub(super) fn send(addr: SocketAddr, body: &str, headers: &[(String, String)]) -> std::io::Result<TcpStream> {
-    let mut tcp = TcpStream::connect(addr)?;
-    tcp.set_read_timeout(Some(Duration::from_secs(30)))?;
     let mut head = format!(
         "POST /mcp HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
-         Accept: application/json, text/event-stream\r\nContent-Length: {}\r\nConnection: close\r\n",
+         Accept: application/json, text/event-stream\r\nContent-Length: {}\r\n",
         body.len()
     );
-    for (name, value) in headers {
-        head.push_str(&format!("{name}: {value}\r\n"));
-    }
-    head.push_str("\r\n");
+    head.push_str(&header_lines(headers));
+    let mut tcp = connect(addr)?;
     tcp.write_all(head.as_bytes())?;
     tcp.write_all(body.as_bytes())?;
     Ok(tcp)
+}
+
+/// Connects and writes one GET of `path` with `headers` (and `Connection: close`); the
+/// caller reads the answer, or holds the stream without reading.
+pub(super) fn send_get(addr: SocketAddr, path: &str, headers: &[(String, String)]) -> std::io::Result<TcpStream> {
+    let head = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n{}", header_lines(headers));
+    let mut tcp = connect(addr)?;
+    tcp.write_all(head.as_bytes())?;
+    Ok(tcp)
+}
+
+/// A connection whose reads give up after 30 s.
+fn connect(addr: SocketAddr) -> std::io::Result<TcpStream> {
+    let tcp = TcpStream::connect(addr)?;
+    tcp.set_read_timeout(Some(Duration::from_secs(30)))?;
+    Ok(tcp)
+}
+
+/// `headers`, then `Connection: close` and the blank line that ends a request head.
+fn header_lines(headers: &[(String, String)]) -> String {
+    let mut lines: String = headers.iter().map(|(name, value)| format!("{name}: {value}\r\n")).collect();
+    lines.push_str("Connection: close\r\n\r\n");
+    lines
 }
 
 /// One POST to `/mcp`, read to the end: the status, the session id header, and the body.
@@ -80,8 +120,19 @@ pub(super) fn post(
     body: &str,
     headers: &[(String, String)],
 ) -> std::io::Result<(u16, Option<String>, String)> {
+    read_answer(send(addr, body, headers)?)
+}
+
+/// One GET of `path`, read to the end: the status and the body.
+pub(super) fn get(addr: SocketAddr, path: &str, headers: &[(String, String)]) -> std::io::Result<(u16, String)> {
+    read_answer(send_get(addr, path, headers)?).map(|(status, _, body)| (status, body))
+}
+
+/// Reads an answer to the end (the server closes the connection): the status, the session
+/// id header, and the body.
+fn read_answer(mut tcp: TcpStream) -> std::io::Result<(u16, Option<String>, String)> {
     let mut raw = Vec::new();
-    send(addr, body, headers)?.read_to_end(&mut raw)?;
+    tcp.read_to_end(&mut raw)?;
     let text = String::from_utf8_lossy(&raw).into_owned();
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
     let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
