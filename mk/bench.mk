@@ -25,8 +25,8 @@
 #                      open files sampled every 10 s must stay within 10% after warm-up. Each
 #                      run's report is in target/soak-hostile/{rust,python}.log (readable while
 #                      it runs) and printed at the end; the figures go in docs/SECURITY.md.
-#                      The short forms (36 s each): load/tests/hostile.rs (Rust) and
-#                      tests/faults/test_mixed.py (Python).
+#                      The short forms (36 s each) run in `make test`: load/tests/hostile.rs
+#                      (Rust) and tests/faults/test_mixed.py (Python).
 #
 # mcpforge-load's own tests (and mcpforge-hostile's, on debug builds) run in
 # `cargo test --workspace` (load/tests).

@@ -52,7 +52,6 @@ fn half_open_connections_past_the_file_limit_leave_clients_served() {
 /// WebSockets, and 100 `initialize` a second against 500 sessions, so every cap is reached
 /// during the warm-up.
 #[test]
-#[ignore = "fails until idle WebSockets give up their connection slots and client-chosen tool names are bounded (issue 33)"]
 fn mixed_hostile_traffic_leaves_the_hooks_server_flat_and_serving() {
     let hooks = server("hooks_server");
     let (ok, text) = run_against(
