@@ -17,6 +17,16 @@
 #                      client must still be answered within 100 ms)
 #   make soak          1,000,000 calls over stdio against the release quickstart of every
 #                      language, the server's RSS sampled every 100,000 calls
+#   make soak-hostile  SOAK_SECONDS (default 3600) of mixed hostile traffic over HTTP
+#                      (`mcpforge-hostile mixed`: idle WebSockets, unique 64 KiB tool names,
+#                      clients that never read, a flood of initialize, a steady client that
+#                      must get every answer) against the release Rust and Python servers with
+#                      every hook on (bench/servers/*/hooks_server*), both at once; RSS and
+#                      open files sampled every 10 s must stay within 10% after warm-up. Each
+#                      run's report is in target/soak-hostile/{rust,python}.log (readable while
+#                      it runs) and printed at the end; the figures go in docs/SECURITY.md.
+#                      The short forms (36 s each) run in `make test`: load/tests/hostile.rs
+#                      (Rust) and tests/faults/test_mixed.py (Python).
 #
 # mcpforge-load's own tests (and mcpforge-hostile's, on debug builds) run in
 # `cargo test --workspace` (load/tests).
@@ -25,7 +35,8 @@ BENCH_OUT := target/bench
 # The C subjects link the release libmcpforge (target/release) through a relative rpath.
 BENCH_C_LINK := -Ltarget/release -lmcpforge -lpthread -Wl,-rpath,'$$ORIGIN/../../release'
 
-.PHONY: load hostile soak bench-servers bench-bindings bench-peers bench-middleware
+.PHONY: load hostile soak soak-hostile soak-hostile-rust soak-hostile-python bench-servers bench-bindings \
+	bench-peers bench-middleware
 
 load:
 	$(CARGO) build -j$(JOBS) --release -p mcpforge-load
@@ -54,6 +65,31 @@ soak: setup load bench-servers
 	$(SOAK) ./$(BENCH_OUT)/c/quickstart
 	$(SOAK) target/peers/venv/bin/python examples/python/quickstart.py
 	$(SOAK) node $(BENCH_OUT)/node/quickstart.mjs
+
+## Soak of mixed hostile traffic: SOAK_SECONDS (default 3600) of `mcpforge-hostile mixed` with
+## its defaults (a 1,024-file limit, 800 idle WebSockets, 25 initialize a second, a sample every
+## 10 s, the first fifth of the run as warm-up) against the release hooks servers of Rust and
+## Python, the two at once (each is a light load; one hour of wall time instead of two). The
+## Python one runs the release binding in the peers' venv, as `make soak` does.
+SOAK_SECONDS ?= 3600
+SOAK_HOSTILE_OUT := target/soak-hostile
+SOAK_HOSTILE := ./target/release/mcpforge-hostile mixed --seconds $(SOAK_SECONDS) --
+soak-hostile: setup load
+	$(CARGO) build -j$(JOBS) --release -p mcpforge-bench-servers
+	@./scripts/setup-peers.sh python_peers
+	@./scripts/bench-peers-bindings.sh python
+	@mkdir -p $(SOAK_HOSTILE_OUT)
+	@echo "soak-hostile: $(SOAK_SECONDS) s against each server; follow $(SOAK_HOSTILE_OUT)/rust.log and python.log"
+	@$(MAKE) --no-print-directory -j2 --output-sync=target soak-hostile-rust soak-hostile-python
+
+# One server's run: its report goes to its log, then to the output. The soak holds up to 800
+# WebSockets itself, so its own open-file limit is raised (the server's is set by the program).
+soak-hostile-rust soak-hostile-python: soak-hostile-%:
+	@ulimit -n 4096 2>/dev/null || true; \
+		$(SOAK_HOSTILE) $(SOAK_HOSTILE_SERVER_$*) > $(SOAK_HOSTILE_OUT)/$*.log 2>&1; status=$$?; \
+		echo "soak-hostile: the $* server"; cat $(SOAK_HOSTILE_OUT)/$*.log; exit $$status
+SOAK_HOSTILE_SERVER_rust := ./target/release/hooks_server
+SOAK_HOSTILE_SERVER_python := target/peers/venv/bin/python bench/servers/python/hooks_server.py
 
 ## The mcpforge subjects in release: the Rust quickstart and floor, the Rust and C slow
 ## servers, and the C quickstart against the release libmcpforge.

@@ -11,7 +11,8 @@
 #           Node end-to-end tests' scratch project, pinned by tests/e2e-node/package-lock.json.
 #
 # Cached: nothing is rebuilt when no input changed. A binding that is missing or fails to
-# build is reported; the benchmark then skips its subjects and says why.
+# build is reported; the benchmark then skips its subjects and says why. Arguments name the
+# bindings to build (`bench-peers-bindings.sh python`); none: both.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -64,6 +65,10 @@ node_binding() {
     touch "$stamp"
 }
 
-python_binding || note "the Python binding did not build; its subjects will be skipped"
-node_binding || note "the Node binding did not build; its subjects will be skipped"
+# The bindings named as arguments (python, node), or both.
+bindings=("$@")
+[ ${#bindings[@]} -gt 0 ] || bindings=(python node)
+for binding in "${bindings[@]}"; do
+  "${binding}_binding" || note "the ${binding^} binding did not build; its subjects will be skipped"
+done
 exit 0

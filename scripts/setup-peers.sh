@@ -4,7 +4,8 @@
 # TypeScript SDK in a scratch npm project (bench/peers/package.json + package-lock.json),
 # and the rmcp server (bench/peers/rmcp_server, its own Cargo project and lock file).
 # Idempotent and cached: a second run installs and builds nothing. A peer that cannot be
-# installed is reported and left out; the benchmark then skips it and says why.
+# installed is reported and left out; the benchmark then skips it and says why. Arguments
+# name the peers to install (`setup-peers.sh python_peers`); none: every peer.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,7 +48,10 @@ rmcp_peer() {
     --manifest-path bench/peers/rmcp_server/Cargo.toml
 }
 
-for peer in python_peers npm_peers rmcp_peer; do
+# The peers named as arguments (python_peers, npm_peers, rmcp_peer), or all of them.
+peers=("$@")
+[ ${#peers[@]} -gt 0 ] || peers=(python_peers npm_peers rmcp_peer)
+for peer in "${peers[@]}"; do
   if ! $peer; then
     note "$peer failed; its subjects will be skipped"
   fi

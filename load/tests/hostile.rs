@@ -1,7 +1,10 @@
 //! `mcpforge-hostile` against the real `everything` server: a flood of malformed lines from a
 //! client that never reads, 2,000 idle legacy HTTP sessions under 300 list changes, and 600
 //! half-open connections against a server limited to 512 open files. Each must leave the
-//! server under 64 MiB of RSS and still serving; the program prints the curve.
+//! server under 64 MiB of RSS and still serving; the program prints the curve. And the short
+//! form of the soak of mixed hostile traffic (`make soak-hostile`) against the Rust hooks
+//! server (bench/servers), whose memory and open files must stay flat while a steady client
+//! gets every answer.
 
 use std::process::Command;
 
@@ -11,8 +14,11 @@ use common::server;
 const HOSTILE: &str = env!("CARGO_BIN_EXE_mcpforge-hostile");
 
 fn run(args: &[&str]) -> (bool, String) {
-    let everything = server("everything");
-    let out = Command::new(HOSTILE).args(args).args(["--", &everything]).output().expect("mcpforge-hostile runs");
+    run_against(args, &[&server("everything")])
+}
+
+fn run_against(args: &[&str], server: &[&str]) -> (bool, String) {
+    let out = Command::new(HOSTILE).args(args).arg("--").args(server).output().expect("mcpforge-hostile runs");
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     println!("{text}");
     (out.status.success(), text)
@@ -39,6 +45,33 @@ fn half_open_connections_past_the_file_limit_leave_clients_served() {
     let (ok, text) = run(&["slowloris", "--connections", "600", "--limit-ms", "20000"]);
     assert!(ok, "{text}");
     assert!(text.contains("20 clients served"), "{text}");
+}
+
+/// The short form of `make soak-hostile`: 36 s with a sample every 3 s (the first 3 samples
+/// are the warm-up), the server limited to 256 open files (192 connections) against 200 idle
+/// WebSockets, and 100 `initialize` a second against 500 sessions, so every cap is reached
+/// during the warm-up.
+#[test]
+fn mixed_hostile_traffic_leaves_the_hooks_server_flat_and_serving() {
+    let hooks = server("hooks_server");
+    let (ok, text) = run_against(
+        &[
+            "mixed",
+            "--seconds",
+            "36",
+            "--sample-secs",
+            "3",
+            "--files",
+            "256",
+            "--websockets",
+            "200",
+            "--sessions-per-sec",
+            "100",
+        ],
+        &[&hooks, "--max-sessions", "500"],
+    );
+    assert!(ok, "{text}");
+    assert!(text.contains("flat after warm-up, and the steady client got every answer"), "{text}");
 }
 
 #[test]

@@ -5,11 +5,10 @@
 
 use std::io::Read;
 use std::net::SocketAddr;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use super::steady::{Call, Steady};
 use super::{Curve, DEADLINE, Options, http};
 
 /// The protocol version of the JSON and SSE rounds.
@@ -106,41 +105,6 @@ impl Target {
     }
 }
 
-/// The steady client's tally.
-#[derive(Default)]
-struct Steady {
-    sent: AtomicU64,
-    answered: AtomicU64,
-    failures: std::sync::Mutex<Vec<String>>,
-}
-
-/// A client that calls `slow_compute` (no work) in its own session, one call at a time,
-/// until `stop`.
-fn steady_client(
-    addr: SocketAddr,
-    stop: Arc<AtomicBool>,
-    tally: Arc<Steady>,
-) -> Result<thread::JoinHandle<()>, String> {
-    let headers = http::session_headers(&http::open_session(addr, LEGACY)?, LEGACY);
-    Ok(thread::spawn(move || {
-        let mut id = 0u64;
-        while !stop.load(Ordering::Relaxed) {
-            id += 1;
-            tally.sent.fetch_add(1, Ordering::Relaxed);
-            let call = format!(
-                r#"{{"jsonrpc":"2.0","id":{id},"method":"tools/call","params":{{"name":"slow_compute","arguments":{{"seconds":0,"label":"steady"}}}}}}"#
-            );
-            match http::post(addr, &call, &headers) {
-                Ok((200, _, body)) if body.contains("Computed steady") => {
-                    tally.answered.fetch_add(1, Ordering::Relaxed);
-                }
-                Ok((status, _, body)) => tally.failures.lock().unwrap().push(format!("{status}: {body}")),
-                Err(e) => tally.failures.lock().unwrap().push(e.to_string()),
-            }
-        }
-    }))
-}
-
 /// Runs the scenario; returns the RSS growth once the sessions were open.
 pub(super) fn disconnect(o: &Options) -> Result<f64, String> {
     let (server, addr) = http::start(o, None)?;
@@ -151,9 +115,18 @@ pub(super) fn disconnect(o: &Options) -> Result<f64, String> {
         batching: http::session_headers(&http::open_session(addr, BATCHING)?, BATCHING),
     };
     let ready = curve.point("listening, sessions open");
-    let stop = Arc::new(AtomicBool::new(false));
-    let tally = Arc::new(Steady::default());
-    let steady = steady_client(addr, stop.clone(), tally.clone())?;
+    // A client that calls `slow_compute` (no work) in its own session, one call at a time.
+    let steady = Steady::start(
+        addr,
+        Call {
+            version: LEGACY,
+            headers: Vec::new(),
+            tool: "slow_compute",
+            arguments: r#"{"seconds":0,"label":"steady"}"#.to_owned(),
+            expect: "Computed steady".to_owned(),
+            pause: Duration::ZERO,
+        },
+    )?;
     let begun = Instant::now();
     let every = (o.count / 10).max(1);
     let mut warm = None;
@@ -173,23 +146,19 @@ pub(super) fn disconnect(o: &Options) -> Result<f64, String> {
     }
     // Let the dropped calls finish (or be cancelled) before the final checks.
     thread::sleep(Duration::from_millis(500));
-    stop.store(true, Ordering::Relaxed);
-    steady.join().map_err(|_| "the steady client panicked")?;
+    let tally = steady.finish()?;
     for kind in KINDS {
         target.complete_one(kind, id)?;
         id += 2;
     }
     let end = curve.point("each kind answered in full after the rounds");
-    let (sent, answered) = (tally.sent.load(Ordering::Relaxed), tally.answered.load(Ordering::Relaxed));
+    let (sent, answered) = tally.counts();
     println!(
         "  {} dropped responses in {:.1} s; steady client: {sent} calls, {answered} answered; RSS after the first tenth {:.1} MiB, at the end {end:.1} MiB",
         o.count * KINDS.len() as u64,
         begun.elapsed().as_secs_f64(),
         warm.unwrap_or(end)
     );
-    let failures = tally.failures.lock().unwrap();
-    if answered != sent || !failures.is_empty() {
-        return Err(format!("the steady client lost {} calls: {:?}", sent - answered, failures.first()));
-    }
+    tally.check()?;
     Ok(curve.peak - ready)
 }

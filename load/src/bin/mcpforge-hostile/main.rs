@@ -3,22 +3,28 @@
 //! fails (exit 1) when the server's RSS goes over the limit or it stops serving.
 //!
 //! Each scenario is a module of its own: `flood`, `sessions`, `slowloris`, `sigterm`,
-//! `disconnect`, `slow_reader` and `idle_websockets` (the usage text below says what each
-//! does).
+//! `disconnect`, `slow_reader`, `idle_websockets` and `mixed` (the usage text below says what
+//! each does).
 //!
-//! Only std: the program is small and a blocking client is the simplest hostile one.
+//! Only std (and tungstenite for the WebSocket handshake and framing): the program is small
+//! and a blocking client is the simplest hostile one.
 
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
+mod blackhole;
 mod disconnect;
+mod flatness;
 mod flood;
 mod http;
 mod idle_websockets;
+mod mixed;
 mod sessions;
 mod sigterm;
 mod slow_reader;
 mod slowloris;
+mod steady;
+mod websocket;
 
 const USAGE: &str = "\
 usage: mcpforge-hostile flood [--lines N] [--limit-mb M] -- SERVER [ARGS...]
@@ -28,6 +34,8 @@ usage: mcpforge-hostile flood [--lines N] [--limit-mb M] -- SERVER [ARGS...]
        mcpforge-hostile disconnect [--rounds N] [--limit-mb M] -- SERVER [ARGS...]
        mcpforge-hostile slow-reader [--calls N] [--limit-mb M] -- SERVER [ARGS...]
        mcpforge-hostile idle-websockets [--sockets N] [--limit-mb M] -- SERVER [ARGS...]
+       mcpforge-hostile mixed [--seconds S] [--sample-secs T] [--warmup F] [--websockets N]
+                              [--files N] [--sessions-per-sec N] [--limit-mb M] -- SERVER [ARGS...]
 
 flood     writes N malformed lines (default 3000000) to the server's stdin, never reading
 sessions  opens N idle legacy HTTP sessions (default 2000; 250 per client address,
@@ -51,9 +59,20 @@ idle-websockets starts the server (`--http 127.0.0.1:PORT` appended) with an ope
           connection limit), then sends `initialize`: no upgrade may be refused, the
           `initialize` must be answered, and the sockets closed to make room must get a
           close frame with code 1001
+mixed     a soak of mixed hostile traffic for S seconds (default 3600) over HTTP (`--http
+          127.0.0.1:PORT` appended; open-file limit N, default 1024; OpenTelemetry export
+          pointed at a collector that never answers): up to N idle WebSockets (default
+          800), calls of unique 64 KiB tool names, clients that never read their answers,
+          N initialize a second never deleted (default 25), and a steady client calling
+          `echo` that must get every answer. The server's RSS and open files are
+          sampled every T seconds (default 10) and must stay within 10% after the warm-up
+          (the first fraction F of the run, default 0.2): the largest sample of the last
+          fifth of the run against the largest of the fifth after the warm-up. Requests
+          carry `Authorization: Bearer hostile` (the steady client's `Bearer steady`).
 All print the server's RSS over time and fail when it exceeds M MiB (default 64; 512 for
-sigterm); for disconnect, slow-reader and idle-websockets M bounds the growth once the
-server is ready (default 32), so servers of every language are held to the same bound.";
+sigterm; for mixed, 1024, where the run stops); for disconnect, slow-reader and
+idle-websockets M bounds the growth once the server is ready (default 32), so servers of
+every language are held to the same bound.";
 
 /// How often the server's RSS is sampled.
 const SAMPLE: Duration = Duration::from_millis(250);
@@ -70,6 +89,14 @@ struct Options {
     seconds: f64,
     /// `sigterm`: over HTTP instead of stdio.
     http: bool,
+    /// `mixed`: seconds between two samples.
+    sample_secs: f64,
+    /// `mixed`: the share of the run that is warm-up.
+    warmup: f64,
+    /// `mixed`: the server's open-file limit.
+    files: u32,
+    /// `mixed`: `initialize` requests a second.
+    rate: u64,
     server: Vec<String>,
 }
 
@@ -83,22 +110,42 @@ fn parse(args: &[String]) -> Result<Options, String> {
         "disconnect" => (2_000, 0),
         "slow-reader" => (100_000, 0),
         "idle-websockets" => (200, 0),
+        "mixed" => (800, 0),
         other => return Err(format!("unknown scenario `{other}`")),
     };
     // `sigterm` is about answers and exit time, not memory (a Node server alone is ~60 MiB).
     let (limit_ms, limit_mb) = match scenario.as_str() {
         "sigterm" => (7000.0, 512.0),
         "disconnect" | "slow-reader" | "idle-websockets" => (100.0, 32.0),
+        "mixed" => (100.0, 1024.0),
         _ => (100.0, 64.0),
     };
-    let mut o = Options { scenario, count, changes, limit_mb, limit_ms, seconds: 1.0, http: false, server: Vec::new() };
+    let seconds = if scenario == "mixed" { 3600.0 } else { 1.0 };
+    let mut o = Options {
+        scenario,
+        count,
+        changes,
+        limit_mb,
+        limit_ms,
+        seconds,
+        http: false,
+        sample_secs: 10.0,
+        warmup: 0.2,
+        files: 1024,
+        rate: 25,
+        server: Vec::new(),
+    };
     let mut rest = args[1..].iter();
     while let Some(a) = rest.next() {
         let mut value = || rest.next().ok_or(format!("{a} needs a value"));
         match a.as_str() {
             "--http" => o.http = true,
             "--seconds" => o.seconds = value()?.parse().map_err(|e| format!("{a}: {e}"))?,
-            "--lines" | "--sessions" | "--connections" | "--calls" | "--rounds" | "--sockets" => {
+            "--sample-secs" => o.sample_secs = value()?.parse().map_err(|e| format!("{a}: {e}"))?,
+            "--warmup" => o.warmup = value()?.parse().map_err(|e| format!("{a}: {e}"))?,
+            "--files" => o.files = value()?.parse().map_err(|e| format!("{a}: {e}"))?,
+            "--sessions-per-sec" => o.rate = value()?.parse().map_err(|e| format!("{a}: {e}"))?,
+            "--lines" | "--sessions" | "--connections" | "--calls" | "--rounds" | "--sockets" | "--websockets" => {
                 o.count = value()?.parse().map_err(|e| format!("{a}: {e}"))?
             }
             "--changes" => o.changes = value()?.parse().map_err(|e| format!("{a}: {e}"))?,
@@ -114,6 +161,9 @@ fn parse(args: &[String]) -> Result<Options, String> {
     if o.server.is_empty() {
         return Err("no server command after `--`".into());
     }
+    if !(o.sample_secs > 0.0 && (0.0..1.0).contains(&o.warmup)) {
+        return Err("--sample-secs must be above 0 and --warmup in [0, 1)".into());
+    }
     Ok(o)
 }
 
@@ -125,6 +175,11 @@ fn rss_mb(pid: u32) -> f64 {
         .find_map(|l| l.strip_prefix("VmRSS:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
         .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// How many files a process has open (the entries of `/proc/PID/fd`).
+fn open_files(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/fd")).map_or(0, Iterator::count)
 }
 
 /// The RSS samples of one run.
@@ -160,12 +215,19 @@ impl Drop for Server {
 
 /// Starts the server (its stdin and stdout piped when `stdio`).
 fn spawn(command: &[String], extra: &[String], stdio: bool) -> std::io::Result<Server> {
-    spawn_limited(command, extra, stdio, None)
+    spawn_limited(command, extra, stdio, None, &[])
 }
 
 /// Starts the server, under an open-file limit when `files` is given (through the shell's
-/// `ulimit`, which then `exec`s the server, so the pid is the server's).
-fn spawn_limited(command: &[String], extra: &[String], stdio: bool, files: Option<u32>) -> std::io::Result<Server> {
+/// `ulimit`, which then `exec`s the server, so the pid is the server's), with `env` added to
+/// its environment.
+fn spawn_limited(
+    command: &[String],
+    extra: &[String],
+    stdio: bool,
+    files: Option<u32>,
+    env: &[(String, String)],
+) -> std::io::Result<Server> {
     let mut c = match files {
         Some(n) => {
             let mut c = Command::new("sh");
@@ -178,7 +240,7 @@ fn spawn_limited(command: &[String], extra: &[String], stdio: bool, files: Optio
             c
         }
     };
-    c.args(extra).stderr(Stdio::null());
+    c.args(extra).envs(env.iter().map(|(k, v)| (k, v))).stderr(Stdio::null());
     if stdio {
         c.stdin(Stdio::piped()).stdout(Stdio::piped());
     } else {
@@ -204,6 +266,7 @@ fn main() -> ExitCode {
         "disconnect" => disconnect::disconnect(&o),
         "slow-reader" => slow_reader::slow_reader(&o),
         "idle-websockets" => idle_websockets::idle_websockets(&o),
+        "mixed" => mixed::mixed(&o),
         _ => slowloris::slowloris(&o),
     };
     let what = if matches!(o.scenario.as_str(), "disconnect" | "slow-reader" | "idle-websockets") {
