@@ -79,7 +79,7 @@ impl NativeHttpApp {
         while let (Some(name), Some(value)) = (flat.next(), flat.next()) {
             headers.push((name, latin1(&value)));
         }
-        let request = HostRequest { method, target, headers, body: body.to_vec() };
+        let request = HostRequest { method, target, headers, body: body.to_vec(), remote: None };
         let (head_tx, head_rx) = oneshot::channel();
         let exchange = NativeExchange {
             head: std::sync::Mutex::new(Some(head_rx)),

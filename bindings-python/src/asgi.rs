@@ -72,7 +72,7 @@ impl NativeHttpApp {
         head: Py<PyAny>,
     ) -> NativeExchange {
         let headers = headers.into_iter().map(|(n, v)| (String::from_utf8_lossy(&n).into_owned(), v)).collect();
-        let request = HostRequest { method, target, headers, body };
+        let request = HostRequest { method, target, headers, body, remote: None };
         let exchange =
             NativeExchange { response: Arc::new(tokio::sync::Mutex::new(None)), gone: CancellationToken::new() };
         let (app, slot, gone) = (self.app.clone(), exchange.response.clone(), exchange.gone.clone());

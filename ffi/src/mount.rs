@@ -299,7 +299,7 @@ pub unsafe extern "C" fn mcpf_http_app_handle(
             unsafe { std::slice::from_raw_parts(body, body_len) }.to_vec()
         };
         refuse_engine_thread(app, "mcpf_http_app_handle")?;
-        let request = HostRequest { method, target, headers: pairs, body };
+        let request = HostRequest { method, target, headers: pairs, body, remote: None };
         let (tx, rx) = oneshot::channel();
         let engine_app = app.app.clone();
         app.runtime.spawn(async move {
