@@ -803,7 +803,9 @@ void mcpf_http_app_free(mcpf_http_app *app);
 // 413). On success `*out` receives the exchange, which the caller owns: read its status,
 // headers and body, then free it. An invalid method, target or header is
 // `MCPF_STATUS_INVALID_ARGUMENT`; `MCPF_STATUS_WOULD_BLOCK` inside a callback;
-// `MCPF_STATUS_IO` once the application stopped.
+// `MCPF_STATUS_IO` once the application stopped. The request has no client address: every
+// client without a verified token counts as one for the per-client bounds
+// (`mcpf_http_app_handle_from` gives the address).
 //
 // # Safety
 // `app` is NULL or a live application; `method`/`target` are readable per the string
@@ -811,6 +813,19 @@ void mcpf_http_app_free(mcpf_http_app *app);
 // strings are readable per the string rules; `body` is NULL (with `body_len` 0) or readable
 // for `body_len` bytes; `out` is NULL or writable.
 mcpf_status mcpf_http_app_handle(const mcpf_http_app *app, const char *method, size_t method_len, const char *target, size_t target_len, const mcpf_header *headers, size_t header_count, const uint8_t *body, size_t body_len, mcpf_exchange **out);
+
+// `mcpf_http_app_handle` for a request from the client at `client_address`: the TCP peer
+// of the connection your server received it on, as text (`"192.0.2.7"`, `"192.0.2.7:51000"`,
+// `"2001:db8::7"`, `"[2001:db8::7]:51000"`; an IPv4-mapped IPv6 address is its IPv4
+// address). The bounds kept per client (`"max_sessions_per_client"`, the `"per_client"`
+// rate limit of requests without a session) count a client without a verified token by
+// it, as on the engine's own listener. NULL is no address (a unix socket), as with
+// `mcpf_http_app_handle`; text that is not an IP address is `MCPF_STATUS_INVALID_ARGUMENT`.
+// Give the peer, never a forwarded-for header the client wrote.
+//
+// # Safety
+// As for `mcpf_http_app_handle`; `client_address` is NULL or readable per the string rules.
+mcpf_status mcpf_http_app_handle_from(const mcpf_http_app *app, const char *client_address, size_t client_address_len, const char *method, size_t method_len, const char *target, size_t target_len, const mcpf_header *headers, size_t header_count, const uint8_t *body, size_t body_len, mcpf_exchange **out);
 
 // The answer's HTTP status (0 for NULL or an exchange freed already). Thread-safe.
 //

@@ -280,8 +280,30 @@ export type NodeMcpHandler = (
   parsedBody?: unknown,
 ) => Promise<void>;
 
-/** A web-standard request handler (Hono, Bun, Deno, any `fetch` runtime). */
-export type FetchMcpHandler = (request: Request) => Promise<Response>;
+/**
+ * A client's address, which a web `Request` does not carry: an IP address as text
+ * (`'127.0.0.1'`, `'::ffff:127.0.0.1'`, `'[::1]:5000'`), or an object with it and an optional
+ * port (Bun's `server.requestIP(request)`, Node's `socket.address()`). Give the TCP peer, not
+ * a header the client wrote. Not an IP address: no address.
+ */
+export type ClientAddress = string | { address: string; port?: number };
+
+/** What a fetch handler may be told about a request besides the `Request` itself. */
+export interface FetchMcpOptions {
+  /**
+   * The client's address, by which the per-client bounds (`maxSessionsPerClient`, rate
+   * limits of requests without a session) count a client without a verified token. Without
+   * it, all such clients count as one.
+   */
+  clientAddress?: ClientAddress | null;
+}
+
+/**
+ * A web-standard request handler (Hono, Bun, Deno, any `fetch` runtime). The second argument
+ * gives the client's address (Hono on Node: `{ clientAddress: c.env.incoming.socket.remoteAddress }`;
+ * Bun: `{ clientAddress: server.requestIP(request) }`; Deno: `{ clientAddress: info.remoteAddr.hostname }`).
+ */
+export type FetchMcpHandler = (request: Request, options?: FetchMcpOptions) => Promise<Response>;
 
 /** Options of `listen()`: stdio without `http`. */
 export interface ListenOptions {
@@ -834,15 +856,18 @@ export declare class WebStandardStreamableHTTPServerTransport implements McpForg
   onerror?: (error: Error) => void;
   onmessage?: (message: unknown) => void;
   start(): Promise<void>;
-  /** `options.parsedBody` is used only when the request's own body was read already. */
-  handleRequest(request: Request, options?: { parsedBody?: unknown }): Promise<Response>;
+  /**
+   * `options.parsedBody` is used only when the request's own body was read already;
+   * `options.clientAddress` is the client's address (as for `fetchHandler`).
+   */
+  handleRequest(request: Request, options?: { parsedBody?: unknown } & FetchMcpOptions): Promise<Response>;
   close(): Promise<void>;
 }
 
 /** What `createMcpHandler` returns (the official SDK 2.x shape). */
 export interface McpHandler {
-  /** Answers a web-standard request. */
-  fetch(request: Request): Promise<Response>;
+  /** Answers a web-standard request (`options.clientAddress` as for `fetchHandler`). */
+  fetch(request: Request, options?: FetchMcpOptions): Promise<Response>;
   /** Stops the server. */
   close(): Promise<void>;
 }

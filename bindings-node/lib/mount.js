@@ -13,7 +13,10 @@
  * (no `Host` made up), hand the request over, then write
  * the answer: a JSON answer comes whole with its head and goes out in one write; an event
  * stream is written chunk by chunk as the engine produces it, waiting for the socket to
- * drain. A client that disconnects cancels its request. The official SDK's
+ * drain. A client that disconnects cancels its request. The client's address goes with each
+ * request (a Node request's socket peer; for a web `Request`, which has none, the address the
+ * application hands over), so the bounds kept per client (sessions, the rate limit of
+ * requests without a session) count clients as on the engine's listener. The official SDK's
  * transports (compat/streamable-http.js) serve through the same functions with hooks: a
  * fixed target path, the session id an `initialize` proposes, a refusal before the engine,
  * and callbacks once the head is known and once the answer was written.
@@ -49,7 +52,17 @@ async function serveNode(app, req, res, parsedBody, hooks = {}) {
     jsonRpcError(res, refusal.status, refusal.message);
     return;
   }
-  const exchange = app.start(req.method, hooks.target ?? req.url, req.rawHeaders, body, hooks.sessionId?.(body));
+  // The TCP peer, as the engine's listener sees it (never a forwarded-for header).
+  const socket = req.socket;
+  const exchange = app.start(
+    req.method,
+    hooks.target ?? req.url,
+    req.rawHeaders,
+    body,
+    hooks.sessionId?.(body),
+    socket?.remoteAddress,
+    socket?.remotePort,
+  );
   let gone = false;
   const onClose = () => {
     if (!res.writableFinished) {
@@ -90,21 +103,39 @@ async function serveNode(app, req, res, parsedBody, hooks = {}) {
 }
 
 /**
- * The web-standard handler over `app`: `(request) => Promise<Response>`. The path and
- * query of `request.url` are matched against the server's `path`.
+ * The web-standard handler over `app`: `(request, { clientAddress }?) => Promise<Response>`.
+ * The path and query of `request.url` are matched against the server's `path`.
+ * `clientAddress` is the client's address, which a web `Request` does not carry (see
+ * `clientOf`); other properties of the second argument are ignored.
  */
 function fetchHandler(app) {
-  return function handleMcp(request) {
-    return serveFetch(app, request);
+  return function handleMcp(request, options) {
+    return serveFetch(app, request, {}, undefined, options?.clientAddress);
   };
+}
+
+/**
+ * The client's address handed to a fetch handler as `[address, port]`: a string (`'127.0.0.1'`,
+ * `'::ffff:127.0.0.1'`, `'[::1]:5000'`) or an object with a string `address` and an optional
+ * `port` (Bun's `server.requestIP(request)`, Node's `socket.address()`). Anything else is no
+ * address; so is a string that is not an IP address (the engine ignores it).
+ */
+function clientOf(given) {
+  if (typeof given === 'string') return [given, undefined];
+  if (given && typeof given.address === 'string') {
+    const port = Number.isInteger(given.port) && given.port >= 0 && given.port <= 65535 ? given.port : undefined;
+    return [given.address, port];
+  }
+  return [undefined, undefined];
 }
 
 /**
  * Serves one web request through `app`; `hooks` as for `serveNode` (`refuse` refuses with a
  * JSON-RPC error response; `onEnd` runs once the body was read to its end). `parsedBody`:
- * the request's body when the caller already read it.
+ * the request's body when the caller already read it. `clientAddress`: the client's address
+ * (see `clientOf`), when the application knows it.
  */
-async function serveFetch(app, request, hooks = {}, parsedBody = undefined) {
+async function serveFetch(app, request, hooks = {}, parsedBody = undefined, clientAddress = undefined) {
   // The bytes while they can be had; a parsed body only once the request's was read.
   const body =
     parsedBody !== undefined && request.bodyUsed ? parsedBytes(parsedBody, app.maxBody) : await webBody(request, app.maxBody);
@@ -115,7 +146,14 @@ async function serveFetch(app, request, hooks = {}, parsedBody = undefined) {
   // from its own defaults when the client sent none, so the engine's Host check decides.
   const headers = [];
   for (const [name, value] of request.headers) headers.push(name, value);
-  const exchange = app.start(request.method, hooks.target ?? url.pathname + url.search, headers, body, hooks.sessionId?.(body));
+  const exchange = app.start(
+    request.method,
+    hooks.target ?? url.pathname + url.search,
+    headers,
+    body,
+    hooks.sessionId?.(body),
+    ...clientOf(clientAddress),
+  );
   const signal = request.signal;
   const onAbort = () => exchange.cancel();
   if (signal) {

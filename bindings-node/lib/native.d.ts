@@ -109,11 +109,14 @@ export declare class NativeHttpApp {
   get maxBody(): number
   /**
    * Hands a request to the engine (`headers`: a flat list, name then value, values as
-   * latin-1 strings, the way Node's `rawHeaders` gives them). `sessionId` names the session an `initialize` opens
-   * (the host's own id, instead of one the engine draws). It starts at once; read the
-   * answer from the exchange.
+   * latin-1 strings, the way Node's `rawHeaders` gives them). `sessionId` names the session
+   * an `initialize` opens (the host's own id, instead of one the engine draws).
+   * `remoteAddress` and `remotePort` are the client's address (a socket's
+   * `remoteAddress`/`remotePort`), which the per-client bounds count a client by; an
+   * address that is not an IP address is no address. It starts at once; read the answer
+   * from the exchange.
    */
-  start(method: string, target: string, headers: Array<string>, body: Buffer, sessionId?: string | undefined | null): NativeExchange
+  start(method: string, target: string, headers: Array<string>, body: Buffer, sessionId?: string | undefined | null, remoteAddress?: string | undefined | null, remotePort?: number | undefined | null): NativeExchange
   /**
    * Stops this application only (its sessions end, its running requests get the grace
    * period; later requests are answered 503), the server going on; resolves once its

@@ -496,17 +496,20 @@ class Server {
    * makes relative to a mount), `allowedHosts`, `allowedOrigins`, `auth`, `maxBody`, ... (the
    * connection limits are the host server's). Behind a body parser (`express.json()`), the
    * raw body it kept in `req.rawBody` is read, else `parsedBody` or `req.body` (written back
-   * as JSON: numbers beyond 2^53 have lost precision).
+   * as JSON: numbers beyond 2^53 have lost precision). The client's address is the socket's
+   * peer (`req.socket.remoteAddress`), which the per-client bounds count a client by.
    */
   httpHandler(http = {}) {
     return mount.nodeHandler(this.#httpApp(http));
   }
 
   /**
-   * A web-standard handler `(request: Request) => Promise<Response>` serving the MCP
-   * endpoint in Hono, Bun, Deno or any `fetch` runtime (Hono: `app.all('/mcp', (c) =>
-   * handler(c.req.raw))`). Options as for `httpHandler`; the path of `request.url` is
-   * matched against `path`.
+   * A web-standard handler `(request: Request, { clientAddress }?) => Promise<Response>`
+   * serving the MCP endpoint in Hono, Bun, Deno or any `fetch` runtime (Hono: `app.all('/mcp',
+   * (c) => handler(c.req.raw))`). Options as for `httpHandler`; the path of `request.url` is
+   * matched against `path`. A `Request` carries no client address: hand it over as
+   * `clientAddress` (an IP address, or `{ address, port }`), or every client without a
+   * verified token counts as one for the per-client bounds.
    */
   fetchHandler(http = {}) {
     return mount.fetchHandler(this.#httpApp(http));

@@ -5,6 +5,7 @@
 //! between its request and response objects and a `NativeExchange`, whose answer is read
 //! chunk by chunk.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use mcpforge::HttpApp;
@@ -62,10 +63,14 @@ impl NativeHttpApp {
     }
 
     /// Hands a request to the engine (`headers`: a flat list, name then value, values as
-    /// latin-1 strings, the way Node's `rawHeaders` gives them). `sessionId` names the session an `initialize` opens
-    /// (the host's own id, instead of one the engine draws). It starts at once; read the
-    /// answer from the exchange.
+    /// latin-1 strings, the way Node's `rawHeaders` gives them). `sessionId` names the session
+    /// an `initialize` opens (the host's own id, instead of one the engine draws).
+    /// `remoteAddress` and `remotePort` are the client's address (a socket's
+    /// `remoteAddress`/`remotePort`), which the per-client bounds count a client by; an
+    /// address that is not an IP address is no address. It starts at once; read the answer
+    /// from the exchange.
     #[napi]
+    #[allow(clippy::too_many_arguments, reason = "the parts of one request, as JavaScript passes them")]
     pub fn start(
         &self,
         method: String,
@@ -73,13 +78,19 @@ impl NativeHttpApp {
         headers: Vec<String>,
         body: Buffer,
         session_id: Option<String>,
+        remote_address: Option<String>,
+        remote_port: Option<u32>,
     ) -> NativeExchange {
         let mut flat = headers.into_iter();
         let mut headers = Vec::with_capacity(flat.len() / 2);
         while let (Some(name), Some(value)) = (flat.next(), flat.next()) {
             headers.push((name, latin1(&value)));
         }
-        let request = HostRequest { method, target, headers, body: body.to_vec() };
+        let remote = remote_address.as_deref().and_then(HostRequest::parse_remote).map(|address| {
+            let port = remote_port.and_then(|p| u16::try_from(p).ok()).unwrap_or(address.port());
+            SocketAddr::new(address.ip(), port)
+        });
+        let request = HostRequest { method, target, headers, body: body.to_vec(), remote };
         let (head_tx, head_rx) = oneshot::channel();
         let exchange = NativeExchange {
             head: std::sync::Mutex::new(Some(head_rx)),

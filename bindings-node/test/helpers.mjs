@@ -2,6 +2,7 @@
  * Shared helpers of the binding's tests: servers with a test client that are always
  * closed, a barrier to prove concurrency without timing, and bounded waits.
  */
+import http from 'node:http';
 import { Server } from '../lib/index.mjs';
 
 /** A `{ promise, resolve, reject }` triple. */
@@ -83,4 +84,31 @@ export function modernCall(name, args = {}, id = 1) {
     'mcp-name': name,
   };
   return { headers, body: JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args, _meta: MODERN_META } }) };
+}
+
+/**
+ * POSTs `body` with `headers` to `url` over a connection of its own from the local address
+ * `from` (`127.0.0.2`: another client on the same host); resolves to `{ status, session,
+ * message }`, `message` being the JSON answer or the last message of an event stream.
+ */
+export function postFrom(url, from, headers, body) {
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, { method: 'POST', headers, localAddress: from, agent: false }, (response) => {
+      const chunks = [];
+      response.on('data', (chunk) => chunks.push(chunk));
+      response.on('error', reject);
+      response.on('end', () => {
+        const text = Buffer.concat(chunks).toString();
+        resolve({ status: response.statusCode, session: response.headers['mcp-session-id'], message: messageOf(text) });
+      });
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+/** The JSON-RPC message of an answer's body: the JSON itself, or an event stream's last message. */
+export function messageOf(text) {
+  const data = text.split('\n').filter((l) => l.startsWith('data: ')).pop();
+  return text ? JSON.parse(data ? data.slice(6) : text) : null;
 }

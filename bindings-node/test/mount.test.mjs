@@ -4,13 +4,15 @@
  * legacy session whose progress streams as SSE before the result, a body already parsed,
  * the Host check, the body cap, a client that goes away cancelling its call), and
  * `fetchHandler()` answering web `Request`s in process (refused without `Host`). A raw body
- * a parser kept is read rather than the parsed one. `close()` drains them.
+ * a parser kept is read rather than the parsed one. The client's address (the socket's peer,
+ * or the one handed to a fetch handler) keeps the per-client bounds per client. `close()`
+ * drains them.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { Server } from '../lib/index.mjs';
-import { MODERN_META as META, deferred, modernCall, within } from './helpers.mjs';
+import { ErrorCode, Server } from '../lib/index.mjs';
+import { MODERN_META as META, deferred, modernCall, postFrom, within } from './helpers.mjs';
 
 const ACCEPT = 'application/json, text/event-stream';
 
@@ -192,5 +194,70 @@ test('fetchHandler answers web Requests under its path', async () => {
     await pending.catch(() => {});
   } finally {
     await server.close();
+  }
+});
+
+const INIT = { jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } } };
+const PING = { jsonrpc: '2.0', id: 1, method: 'ping' };
+/** Two clients on this host: their connections come from different loopback addresses. */
+const [A, B] = ['127.0.0.1', '127.0.0.2'];
+
+test('httpHandler counts clients by their address: a flood of initialize ends only its own sessions', async () => {
+  const server = makeServer({ started: deferred(), cancelled: deferred() });
+  const { host, url } = await hostServer(server.httpHandler({ maxSessions: 6, maxSessionsPerClient: 2 }));
+  const headers = (session) => ({
+    'content-type': 'application/json',
+    accept: ACCEPT,
+    ...(session && { 'mcp-session-id': session, 'mcp-protocol-version': '2025-11-25' }),
+  });
+  const open = async (from) => (await postFrom(`${url}/mcp`, from, headers(), JSON.stringify(INIT))).session;
+  const ping = async (session, from) => (await postFrom(`${url}/mcp`, from, headers(session), JSON.stringify(PING))).status;
+  try {
+    const mine = await open(A);
+    const flood = [];
+    for (let i = 0; i < 20; i++) flood.push(await open(B));
+    assert.equal(await ping(mine, A), 200, "another client's flood ended a session");
+    for (const session of flood.slice(-2)) assert.equal(await ping(session, B), 200, "the flooder's newest sessions are live");
+    for (const session of flood.slice(0, -2)) assert.equal(await ping(session, B), 404, "the flooder's older sessions were ended");
+  } finally {
+    await server.close();
+    host.close();
+  }
+});
+
+/** `calls` calls of `echo` through `send(call)`; the number answered, the others refused by the rate limit. */
+async function passedOf(calls, send) {
+  let passed = 0;
+  for (let i = 0; i < calls; i++) {
+    const message = await send(modernCall('echo', { text: 'hi' }));
+    if (message.result) passed += 1;
+    else assert.equal(message.error.code, ErrorCode.RateLimited, JSON.stringify(message));
+  }
+  return passed;
+}
+
+test('the rate limit of requests without a session is kept per client address in both handlers', async () => {
+  const server = makeServer({ started: deferred(), cancelled: deferred() });
+  const limited = new Server({ name: 'limited', version: '1.0.0', rateLimits: { perClient: { requests: 5, perMs: 3_600_000 } } });
+  limited.tool('echo', { type: 'object', properties: { text: { type: 'string' } } }, ({ text }) => text);
+  const { host, url } = await hostServer(limited.httpHandler());
+  const handle = limited.fetchHandler({ path: '/web' });
+  try {
+    // node:http: the socket's peer.
+    const overHttp = (from) => (call) => postFrom(`${url}/mcp`, from, call.headers, call.body).then((r) => r.message);
+    assert.equal(await passedOf(8, overHttp(A)), 5);
+    assert.equal(await passedOf(1, overHttp(B)), 1, 'another address has its own bucket');
+    // fetch: the address the application hands over (a string, or Bun's `requestIP` shape).
+    const overFetch = (clientAddress) => async (call) =>
+      (await handle(webRequest('/web', { method: 'POST', ...call }), { clientAddress })).json();
+    assert.equal(await passedOf(8, overFetch('127.0.0.3')), 5);
+    assert.equal(await passedOf(1, overFetch({ address: '::ffff:127.0.0.4', port: 4000 })), 1, 'another address has its own bucket');
+    // Without one (or with something that is not an IP address), every such client shares a bucket.
+    assert.equal(await passedOf(4, overFetch(undefined)), 4);
+    assert.equal(await passedOf(2, overFetch('not an address')), 1);
+  } finally {
+    await limited.close();
+    await server.close();
+    host.close();
   }
 });

@@ -4,13 +4,14 @@
  * `sessionIdGenerator`, `onsessioninitialized`, a second `initialize` refused, DELETE through
  * `onsessionclosed` and `onclose`) and stateless, `WebStandardStreamableHTTPServerTransport`
  * (reading the `Request`'s own body rather than a `parsedBody`), `createMcpHandler` with `toNodeHandler` and the localhost guards; handlers see
- * `extra.sessionId` and `extra.requestInfo`; log messages sent outside any handler reach
- * every session.
+ * `extra.sessionId` and `extra.requestInfo`; the client's address counts each client apart;
+ * log messages sent outside any handler reach every session.
  */
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { test } from 'node:test';
 import {
+  ErrorCode,
   McpServer,
   Server,
   StreamableHTTPServerTransport,
@@ -20,7 +21,7 @@ import {
   localhostHostValidation,
   localhostOriginValidation,
 } from '../lib/index.mjs';
-import { modernCall, within } from './helpers.mjs';
+import { modernCall, postFrom, within } from './helpers.mjs';
 
 const ACCEPT = 'application/json, text/event-stream';
 const INIT = {
@@ -266,6 +267,54 @@ test('createMcpHandler serves its factory through toNodeHandler behind the local
     assert.throws(() => toNodeHandler({ fetch() {} }), /createMcpHandler/);
   } finally {
     await site.close();
+    await within(handler.close(), 10_000, 'handler.close()');
+  }
+});
+
+/** An `McpServer` like `whoamiServer` whose clients may each make `requests` requests an hour. */
+function limitedServer(requests) {
+  const mcp = new McpServer({ name: 'limited', version: '1.0.0' }, { rateLimits: { perClient: { requests, perMs: 3_600_000 } } });
+  mcp.registerTool('whoami', {}, async () => ({ content: [{ type: 'text', text: 'me' }] }));
+  return mcp;
+}
+
+/** How many of `calls` calls of `whoami` through `send(call)` are answered; the others are rate limited. */
+async function answered(calls, send) {
+  let passed = 0;
+  for (let i = 0; i < calls; i++) {
+    const message = await send(modernCall('whoami', {}, i));
+    if (message.result) passed += 1;
+    else assert.equal(message.error.code, ErrorCode.RateLimited, JSON.stringify(message));
+  }
+  return passed;
+}
+
+test('the transports count clients by their address: the rate limit of requests without a session is per client', async () => {
+  // node:http: the socket's peer, 127.0.0.2 being another client on this host.
+  const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+  const mcp = limitedServer(3);
+  await mcp.connect(transport);
+  const site = await listen((req, res) => transport.handleRequest(req, res));
+  const over = (from) => async (call) => (await postFrom(site.url, from, call.headers, call.body)).message;
+  // Web-standard: the address the application hands over with the Request.
+  const web = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+  const webMcp = limitedServer(3);
+  await webMcp.connect(web);
+  const handler = createMcpHandler(() => limitedServer(3));
+  const request = (call) => new Request('http://127.0.0.1/mcp', { method: 'POST', body: call.body, headers: { host: '127.0.0.1', ...call.headers } });
+  try {
+    assert.equal(await answered(5, over('127.0.0.1')), 3);
+    assert.equal(await answered(1, over('127.0.0.2')), 1, 'another address has its own bucket');
+    const viaWeb = (clientAddress) => async (call) => (await web.handleRequest(request(call), { clientAddress })).json();
+    assert.equal(await answered(5, viaWeb('127.0.0.1')), 3);
+    assert.equal(await answered(1, viaWeb('127.0.0.2')), 1, 'another address has its own bucket');
+    const viaHandler = (clientAddress) => async (call) => (await handler.fetch(request(call), { clientAddress })).json();
+    assert.equal(await answered(5, viaHandler({ address: '127.0.0.1', port: 1 })), 3);
+    assert.equal(await answered(1, viaHandler({ address: '127.0.0.2', port: 1 })), 1, 'another address has its own bucket');
+  } finally {
+    await site.close();
+    await within(mcp.close(), 10_000, 'close()');
+    await within(webMcp.close(), 10_000, 'close()');
     await within(handler.close(), 10_000, 'handler.close()');
   }
 });

@@ -5,6 +5,7 @@
 //! a `NativeExchange`, whose answer is read chunk by chunk, each chunk reported on the
 //! caller's asyncio loop through a `callback(ok, value)`.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use mcpforge::HttpApp;
@@ -62,7 +63,10 @@ impl NativeHttpApp {
     /// Hands a request to the engine. `head(True, (status, [(name, value), ...], body))` once
     /// the answer's head is ready (names and values as bytes; `body` is the whole body as
     /// bytes, or None for an event stream, to be read with `next_chunk`), `head(False, exc)`
-    /// when the request cannot be handed over, `head(True, None)` after `cancel()`.
+    /// when the request cannot be handed over, `head(True, None)` after `cancel()`. `client`
+    /// is the ASGI scope's `(host, port)`, the client's address, which the per-client bounds
+    /// count a client by; a host that is not an IP address (a unix socket) is no address.
+    #[pyo3(signature = (method, target, headers, body, head, client=None))]
     fn handle(
         &self,
         method: String,
@@ -70,9 +74,13 @@ impl NativeHttpApp {
         headers: Vec<(Vec<u8>, Vec<u8>)>,
         body: Vec<u8>,
         head: Py<PyAny>,
+        client: Option<(String, u16)>,
     ) -> NativeExchange {
         let headers = headers.into_iter().map(|(n, v)| (String::from_utf8_lossy(&n).into_owned(), v)).collect();
-        let request = HostRequest { method, target, headers, body };
+        let remote = client.and_then(|(host, port)| {
+            HostRequest::parse_remote(&host).map(|address| SocketAddr::new(address.ip(), port))
+        });
+        let request = HostRequest { method, target, headers, body, remote };
         let exchange =
             NativeExchange { response: Arc::new(tokio::sync::Mutex::new(None)), gone: CancellationToken::new() };
         let (app, slot, gone) = (self.app.clone(), exchange.response.clone(), exchange.gone.clone());

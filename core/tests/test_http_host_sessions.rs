@@ -51,7 +51,13 @@ fn post(body: &Value, session: Option<&str>) -> HostRequest {
         headers.push(("Mcp-Session-Id".to_owned(), id.as_bytes().to_vec()));
         headers.push(("MCP-Protocol-Version".to_owned(), b"2025-11-25".to_vec()));
     }
-    HostRequest { method: "POST".into(), target: "/mcp".into(), headers, body: body.to_string().into_bytes() }
+    HostRequest {
+        method: "POST".into(),
+        target: "/mcp".into(),
+        headers,
+        body: body.to_string().into_bytes(),
+        remote: None,
+    }
 }
 
 fn header<'a>(response: &'a HostResponse, name: &str) -> Option<&'a str> {

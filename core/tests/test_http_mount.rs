@@ -3,7 +3,8 @@
 //! by axum over a real socket (legacy sessions with SSE streaming, the 2026 wire, the `Host`
 //! check, graceful shutdown), and one request at a time through `HttpApp::handle`, where
 //! dropping the answer cancels the handler, and `HttpApp::handle_hosted` (plain parts in, the
-//! body read back chunk by chunk), which the bindings' framework adapters use.
+//! body read back chunk by chunk, the client's address counted as the listener's peer is),
+//! which the bindings' framework adapters use.
 
 mod http_client;
 
@@ -13,14 +14,22 @@ use axum::Router;
 use axum::body::Body;
 use axum::routing::get;
 use http_client::{Request, WAIT, open, send};
+use mcpforge::error::codes;
 use mcpforge::transport::http::{HostRequest, HostRequestError};
-use mcpforge::{HttpOptions, MemoryClient, RequestContext, Server, Tool, ToolError};
+use mcpforge::{
+    HttpApp, HttpOptions, MemoryClient, Rate, RateLimits, RequestContext, Server, ServerBuilder, Tool, ToolError,
+};
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
 /// Tools: `echo` (text), `steps` (progress 1..3, then "done"), `wait` (reports on `started`
 /// and `cancelled` as its request starts and is cancelled; never finishes by itself).
 fn server(started: mpsc::UnboundedSender<()>, cancelled: mpsc::UnboundedSender<()>) -> Server {
+    tools(started, cancelled).build().expect("build")
+}
+
+/// The builder of [`server`], for a test that sets more.
+fn tools(started: mpsc::UnboundedSender<()>, cancelled: mpsc::UnboundedSender<()>) -> ServerBuilder {
     Server::builder("mounted", "1.0.0")
         .tool(
             Tool::new("echo").input_schema(
@@ -43,8 +52,6 @@ fn server(started: mpsc::UnboundedSender<()>, cancelled: mpsc::UnboundedSender<(
                 Ok::<_, ToolError>("cancelled")
             }
         })
-        .build()
-        .expect("build")
 }
 
 fn quiet_server() -> Server {
@@ -189,21 +196,47 @@ async fn the_application_stops_its_tasks_when_dropped() {
     assert_eq!(again.handle(modern_call(2, "echo", json!({ "text": "again" }))).await.status(), 200);
 }
 
+/// A POST as a host framework hands it over: a legacy one in `session` when given, from the
+/// client at `remote` when given.
+fn hosted_post(body: &Value, session: Option<&str>, remote: Option<&str>) -> HostRequest {
+    let mut headers = vec![
+        ("Host".to_owned(), b"127.0.0.1:8000".to_vec()),
+        ("Content-Type".to_owned(), b"application/json".to_vec()),
+        ("Accept".to_owned(), b"application/json, text/event-stream".to_vec()),
+    ];
+    if let Some(id) = session {
+        headers.push(("Mcp-Session-Id".to_owned(), id.as_bytes().to_vec()));
+        headers.push(("MCP-Protocol-Version".to_owned(), b"2025-11-25".to_vec()));
+    }
+    let remote = remote.map(|r| HostRequest::parse_remote(r).expect("an address"));
+    HostRequest { method: "POST".into(), target: "/mcp".into(), headers, body: body.to_string().into_bytes(), remote }
+}
+
+/// A 2026-07-28 `echo` call (no session) handed over from the client at `remote`.
+fn hosted_modern_echo(id: u64, remote: Option<&str>) -> HostRequest {
+    let mut body = call(id, "echo", json!({ "text": "hi" }));
+    body["params"]["_meta"] = MemoryClient::modern_meta(json!({}));
+    let mut request = hosted_post(&body, None, remote);
+    for (name, value) in [("MCP-Protocol-Version", "2026-07-28"), ("Mcp-Method", "tools/call"), ("Mcp-Name", "echo")] {
+        request.headers.push((name.to_owned(), value.as_bytes().to_vec()));
+    }
+    request
+}
+
+/// The JSON answer (or the last SSE message) of a hosted request.
+async fn hosted_answer(mcp: &HttpApp, request: HostRequest) -> (u16, Value) {
+    let mut response = mcp.handle_hosted(request).await.expect("handed over");
+    let body = response.read_whole().await;
+    let text = String::from_utf8(body).expect("UTF-8");
+    let last =
+        text.lines().filter_map(|l| l.strip_prefix("data: ")).filter_map(|d| serde_json::from_str(d).ok()).next_back();
+    (response.status, last.unwrap_or_else(|| serde_json::from_str(&text).unwrap_or(Value::Null)))
+}
+
 #[tokio::test]
 async fn a_hosted_request_streams_its_answer_chunk_by_chunk() {
     let mcp = quiet_server().http_app(HttpOptions::default());
-    let post = |body: &Value, session: Option<&str>| {
-        let mut headers = vec![
-            ("Host".to_owned(), b"127.0.0.1:8000".to_vec()),
-            ("Content-Type".to_owned(), b"application/json".to_vec()),
-            ("Accept".to_owned(), b"application/json, text/event-stream".to_vec()),
-        ];
-        if let Some(id) = session {
-            headers.push(("Mcp-Session-Id".to_owned(), id.as_bytes().to_vec()));
-            headers.push(("MCP-Protocol-Version".to_owned(), b"2025-11-25".to_vec()));
-        }
-        HostRequest { method: "POST".into(), target: "/mcp".into(), headers, body: body.to_string().into_bytes() }
-    };
+    let post = |body: &Value, session: Option<&str>| hosted_post(body, session, None);
     let opened = mcp.handle_hosted(post(&initialize("2025-11-25"), None)).await.expect("handed over");
     assert_eq!(opened.status, 200);
     let session = opened.headers.iter().find(|(n, _)| n == "mcp-session-id").expect("a session id").1.clone();
@@ -230,4 +263,64 @@ async fn a_hosted_request_streams_its_answer_chunk_by_chunk() {
     assert!(matches!(mcp.handle_hosted(bad).await, Err(HostRequestError::Method(_))));
     let bad = HostRequest { method: "GET".into(), target: "no path".into(), ..HostRequest::default() };
     assert!(matches!(mcp.handle_hosted(bad).await, Err(HostRequestError::Target(_))));
+}
+
+/// The id of the session a hosted `initialize` from `remote` opens.
+async fn hosted_session(mcp: &HttpApp, remote: Option<&str>) -> String {
+    let mut opened =
+        mcp.handle_hosted(hosted_post(&initialize("2025-11-25"), None, remote)).await.expect("handed over");
+    assert_eq!(opened.status, 200);
+    let id = opened.headers.iter().find(|(n, _)| n == "mcp-session-id").expect("a session id").1.clone();
+    opened.read_whole().await;
+    String::from_utf8(id).expect("text")
+}
+
+/// The status of a `ping` in session `id`, handed over from `remote`.
+async fn hosted_ping(mcp: &HttpApp, id: &str, remote: Option<&str>) -> u16 {
+    hosted_answer(mcp, hosted_post(&json!({ "jsonrpc": "2.0", "id": 1, "method": "ping" }), Some(id), remote)).await.0
+}
+
+/// The client's address a host hands over bounds sessions as the listener's peer does: a
+/// client that floods `initialize` ends only its own sessions.
+#[tokio::test]
+async fn a_hosted_clients_flood_of_initialize_ends_only_its_own_sessions() {
+    let options = HttpOptions { max_sessions: 6, max_sessions_per_client: Some(2), ..HttpOptions::default() };
+    let mcp = quiet_server().http_app(options);
+    // Two clients; the second written as Node writes an IPv4 peer on a dual-stack socket.
+    let (a, b) = (Some("127.0.0.1:40000"), Some("::ffff:127.0.0.2"));
+    let mine = hosted_session(&mcp, a).await;
+    let mut flood = Vec::new();
+    for _ in 0..20 {
+        flood.push(hosted_session(&mcp, b).await);
+    }
+    assert_eq!(hosted_ping(&mcp, &mine, a).await, 200, "another client's flood ended a session");
+    let (old, newest) = flood.split_at(flood.len() - 2);
+    for id in newest {
+        assert_eq!(hosted_ping(&mcp, id, b).await, 200, "the flooder's newest sessions are live");
+    }
+    for id in old {
+        assert_eq!(hosted_ping(&mcp, id, b).await, 404, "the flooder's older sessions were ended");
+    }
+}
+
+/// The rate limit of requests without a session is kept per address a host hands over.
+#[tokio::test]
+async fn a_hosted_clients_sessionless_requests_are_limited_per_address() {
+    let limits = RateLimits { per_client: Some(Rate::new(5, Duration::from_secs(3600))), ..RateLimits::default() };
+    let server =
+        tools(mpsc::unbounded_channel().0, mpsc::unbounded_channel().0).rate_limits(limits).build().expect("build");
+    let mcp = server.http_app(HttpOptions::default());
+    let (a, b) = (Some("127.0.0.1:40000"), Some("127.0.0.2:40001"));
+    let mut passed = 0;
+    for id in 0..8 {
+        let (_, answer) = hosted_answer(&mcp, hosted_modern_echo(id, a)).await;
+        if answer.get("result").is_some() {
+            passed += 1;
+        } else {
+            assert_eq!(answer["error"]["code"], codes::RATE_LIMITED, "{answer}");
+        }
+    }
+    assert_eq!(passed, 5, "the first client gets its five calls");
+    let (_, other) = hosted_answer(&mcp, hosted_modern_echo(9, b)).await;
+    assert_eq!(other["result"]["content"][0]["text"], "hi", "another address has its own bucket: {other}");
 }

@@ -329,6 +329,7 @@ async fn a_mounted_app_without_addresses_still_limits_sessionless_requests() {
             target: "/mcp".into(),
             headers,
             body: body.to_string().into_bytes(),
+            remote: None,
         };
         let mut response = mcp.handle_hosted(request).await.expect("handed over");
         let answer: Value = serde_json::from_slice(&response.read_whole().await).expect("JSON");

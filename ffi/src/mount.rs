@@ -235,7 +235,9 @@ pub unsafe extern "C" fn mcpf_http_app_free(app: *mut mcpf_http_app) {
 /// 413). On success `*out` receives the exchange, which the caller owns: read its status,
 /// headers and body, then free it. An invalid method, target or header is
 /// `MCPF_STATUS_INVALID_ARGUMENT`; `MCPF_STATUS_WOULD_BLOCK` inside a callback;
-/// `MCPF_STATUS_IO` once the application stopped.
+/// `MCPF_STATUS_IO` once the application stopped. The request has no client address: every
+/// client without a verified token counts as one for the per-client bounds
+/// (`mcpf_http_app_handle_from` gives the address).
 ///
 /// # Safety
 /// `app` is NULL or a live application; `method`/`target` are readable per the string
@@ -255,10 +257,64 @@ pub unsafe extern "C" fn mcpf_http_app_handle(
     body_len: usize,
     out: *mut *mut mcpf_exchange,
 ) -> mcpf_status {
+    // SAFETY: forwarded caller guarantees; no client address.
+    unsafe {
+        mcpf_http_app_handle_from(
+            app,
+            std::ptr::null(),
+            0,
+            method,
+            method_len,
+            target,
+            target_len,
+            headers,
+            header_count,
+            body,
+            body_len,
+            out,
+        )
+    }
+}
+
+/// `mcpf_http_app_handle` for a request from the client at `client_address`: the TCP peer
+/// of the connection your server received it on, as text (`"192.0.2.7"`, `"192.0.2.7:51000"`,
+/// `"2001:db8::7"`, `"[2001:db8::7]:51000"`; an IPv4-mapped IPv6 address is its IPv4
+/// address). The bounds kept per client (`"max_sessions_per_client"`, the `"per_client"`
+/// rate limit of requests without a session) count a client without a verified token by
+/// it, as on the engine's own listener. NULL is no address (a unix socket), as with
+/// `mcpf_http_app_handle`; text that is not an IP address is `MCPF_STATUS_INVALID_ARGUMENT`.
+/// Give the peer, never a forwarded-for header the client wrote.
+///
+/// # Safety
+/// As for `mcpf_http_app_handle`; `client_address` is NULL or readable per the string rules.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mcpf_http_app_handle_from(
+    app: *const mcpf_http_app,
+    client_address: *const c_char,
+    client_address_len: usize,
+    method: *const c_char,
+    method_len: usize,
+    target: *const c_char,
+    target_len: usize,
+    headers: *const mcpf_header,
+    header_count: usize,
+    body: *const u8,
+    body_len: usize,
+    out: *mut *mut mcpf_exchange,
+) -> mcpf_status {
     boundary::run(|| {
         // SAFETY: forwarded caller guarantee.
         let app = unsafe { try_ref(app, "app") }?;
         check_out(out, "out")?;
+        // SAFETY: forwarded caller guarantee.
+        let remote = match unsafe { try_opt_str(client_address, client_address_len, "client_address") }? {
+            None => None,
+            Some(text) => Some(HostRequest::parse_remote(text).ok_or_else(|| {
+                let what =
+                    format!("client_address ({} bytes) is not an IP address, with or without a port", text.len());
+                Fail::new(mcpf_status::InvalidArgument, what)
+            })?),
+        };
         // SAFETY: forwarded caller guarantee.
         let method = unsafe { try_str(method, method_len, "method") }?.to_owned();
         // SAFETY: forwarded caller guarantee.
@@ -299,7 +355,7 @@ pub unsafe extern "C" fn mcpf_http_app_handle(
             unsafe { std::slice::from_raw_parts(body, body_len) }.to_vec()
         };
         refuse_engine_thread(app, "mcpf_http_app_handle")?;
-        let request = HostRequest { method, target, headers: pairs, body };
+        let request = HostRequest { method, target, headers: pairs, body, remote };
         let (tx, rx) = oneshot::channel();
         let engine_app = app.app.clone();
         app.runtime.spawn(async move {

@@ -6,7 +6,8 @@
  * an exchange freed before its end, WOULD_BLOCK inside a callback, exclusivity with the
  * other transports, shutdown, and misuse of an exchange that must not touch freed memory
  * (under valgrind): a second reader at once, freeing twice, use after the free, and a free
- * while another thread reads.
+ * while another thread reads. The client's address handed over with a request keeps the
+ * per-client bounds (sessions, the rate limit of requests without a session) per client.
  *
  * Usage: test_mount   (exit status 0 when every check passes)
  */
@@ -67,8 +68,10 @@ static const char *MODERN_META =
     "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
     "\"io.modelcontextprotocol/clientCapabilities\":{}}";
 
-/* Hands a POST of `body` to /mcp with the usual headers plus `extra` (may be NULL). */
-static mcpf_status post(const char *body, const mcpf_header *extra, size_t extra_count, mcpf_exchange **out) {
+/* Hands `app` a POST of `body` to /mcp from the client at `from` (NULL: no address) with the
+ * usual headers plus `extra` (may be NULL). */
+static mcpf_status post_from(const mcpf_http_app *app, const char *from, const char *body, const mcpf_header *extra,
+                             size_t extra_count, mcpf_exchange **out) {
     mcpf_header headers[8] = {
         {"Host", SIZE_MAX, "127.0.0.1:8080", SIZE_MAX},
         {"Content-Type", SIZE_MAX, "application/json", SIZE_MAX},
@@ -76,8 +79,14 @@ static mcpf_status post(const char *body, const mcpf_header *extra, size_t extra
     };
     size_t n = 3;
     for (size_t i = 0; i < extra_count && n < 8; i++) headers[n++] = extra[i];
-    return mcpf_http_app_handle(the_app, "POST", SIZE_MAX, "/mcp", SIZE_MAX, headers, n, (const uint8_t *)body,
-                                strlen(body), out);
+    return mcpf_http_app_handle_from(app, from, SIZE_MAX, "POST", SIZE_MAX, "/mcp", SIZE_MAX, headers, n,
+                                     (const uint8_t *)body, strlen(body), out);
+}
+
+/* Hands the_app a POST of `body` to /mcp, without a client address (as
+ * mcpf_http_app_handle does), with the usual headers plus `extra` (may be NULL). */
+static mcpf_status post(const char *body, const mcpf_header *extra, size_t extra_count, mcpf_exchange **out) {
+    return post_from(the_app, NULL, body, extra, extra_count, out);
 }
 
 /* The header `name` of the answer (NUL-terminated copy in `buf`), or NULL. */
@@ -227,6 +236,93 @@ static void test_refusals(void) {
     mcpf_http_app_free(NULL);
 }
 
+/* The HTTP status of `body` posted to `app` from `from` (in `session` when not NULL); its
+ * answer's text in `text` (NULL: dropped, else malloc'd) and the session it opened in
+ * `opened` (when not NULL). */
+static unsigned post_status(const mcpf_http_app *app, const char *from, const char *body, const char *session,
+                            char **text, char *opened, size_t opened_size) {
+    mcpf_header extra[] = {
+        {"Mcp-Session-Id", SIZE_MAX, session, SIZE_MAX},
+        {"MCP-Protocol-Version", SIZE_MAX, "2025-11-25", SIZE_MAX},
+    };
+    mcpf_exchange *ex = NULL;
+    CHECK_STATUS(post_from(app, from, body, session ? extra : NULL, session ? 2 : 0, &ex), MCPF_STATUS_OK);
+    if (ex == NULL) return 0;
+    unsigned status = mcpf_exchange_status(ex);
+    if (opened != NULL) CHECK(header(ex, "mcp-session-id", opened, opened_size) != NULL);
+    int chunks;
+    char *answer = read_body(ex, &chunks);
+    if (text != NULL) *text = answer;
+    else free(answer);
+    CHECK_STATUS(mcpf_exchange_free(ex), MCPF_STATUS_OK);
+    return status;
+}
+
+/* The client's address handed over with a request (mcpf_http_app_handle_from) keeps the
+ * per-client bounds per client: a client flooding initialize ends only its own sessions,
+ * and the rate limit of requests without a session is kept per address. */
+static void test_clients_by_address(void) {
+    mcpf_server *s = NULL;
+    CHECK_STATUS(mcpf_server_new_with_options("per-client", SIZE_MAX, "0.0.1", SIZE_MAX,
+                                              "{\"rate_limits\":{\"per_client\":{\"requests\":5,\"per_ms\":3600000}}}",
+                                              SIZE_MAX, &s),
+                 MCPF_STATUS_OK);
+    CHECK_STATUS(mcpf_server_add_tool(s, "echo", SIZE_MAX, NULL, 0, NULL, 0, echo, NULL, NULL), MCPF_STATUS_OK);
+    mcpf_http_app *app = NULL;
+    CHECK_STATUS(mcpf_http_app_new(s, "{\"max_sessions\":6,\"max_sessions_per_client\":2}", SIZE_MAX, &app),
+                 MCPF_STATUS_OK);
+    const char *init = "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+                       "\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"c\",\"version\":\"1\"}}}";
+    const char *ping = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}";
+    /* Two clients; the second written as a dual-stack socket reports an IPv4 peer. */
+    const char *a = "127.0.0.1:40000", *b = "::ffff:127.0.0.2";
+    char mine[128], flood[20][128];
+    CHECK(post_status(app, a, init, NULL, NULL, mine, sizeof mine) == 200);
+    for (int i = 0; i < 20; i++) CHECK(post_status(app, b, init, NULL, NULL, flood[i], sizeof flood[i]) == 200);
+    CHECK(post_status(app, a, ping, mine, NULL, NULL, 0) == 200); /* another client's flood left it alone */
+    for (int i = 0; i < 20; i++) CHECK(post_status(app, b, ping, flood[i], NULL, NULL, 0) == (i >= 18 ? 200 : 404));
+
+    char call[512];
+    snprintf(call, sizeof call,
+             "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\","
+             "\"arguments\":{\"text\":\"hi\"},%s}}",
+             MODERN_META);
+    mcpf_header wire[] = {
+        {"MCP-Protocol-Version", SIZE_MAX, "2026-07-28", SIZE_MAX},
+        {"Mcp-Method", SIZE_MAX, "tools/call", SIZE_MAX},
+        {"Mcp-Name", SIZE_MAX, "echo", SIZE_MAX},
+    };
+    const char *senders[] = {"127.0.0.3", "127.0.0.3", "127.0.0.3", "127.0.0.3", "127.0.0.3",
+                             "127.0.0.3", "[::ffff:127.0.0.3]:9", "127.0.0.4"};
+    int passed = 0, limited = 0;
+    for (int i = 0; i < 8; i++) {
+        mcpf_exchange *ex = NULL;
+        CHECK_STATUS(post_from(app, senders[i], call, wire, 3, &ex), MCPF_STATUS_OK);
+        int chunks;
+        char *text = read_body(ex, &chunks);
+        if (strstr(text, "\"result\"") != NULL) passed++;
+        if (strstr(text, "-32029") != NULL) limited++;
+        /* The last one comes from another address: it has a bucket of its own. */
+        if (i == 7) check_contains(text, "\"result\"");
+        free(text);
+        mcpf_exchange_free(ex);
+    }
+    CHECK(passed == 6 && limited == 2);
+
+    /* NULL is no address; text that is not an IP address is refused. */
+    mcpf_exchange *ex = NULL;
+    CHECK_STATUS(post_from(app, "not an address", call, wire, 3, &ex), MCPF_STATUS_INVALID_ARGUMENT);
+    CHECK(ex == NULL);
+    CHECK_STATUS(post_from(app, "/run/app.sock", call, wire, 3, &ex), MCPF_STATUS_INVALID_ARGUMENT);
+    CHECK(ex == NULL);
+    CHECK_STATUS(post_from(app, NULL, call, wire, 3, &ex), MCPF_STATUS_OK);
+    CHECK(mcpf_exchange_status(ex) == 200);
+    mcpf_exchange_free(ex);
+
+    mcpf_http_app_free(app);
+    mcpf_server_free(s);
+}
+
 /* A body chunk as a NUL-terminated string in `text` (cut to `size`; empty for no chunk). */
 static void copy_chunk(char *text, size_t size, const uint8_t *data, size_t len) {
     size_t n = data == NULL ? 0 : len < size - 1 ? len : size - 1;
@@ -354,6 +450,7 @@ int main(void) {
     test_legacy_session_streams();
     test_refusals();
     test_exchange_misuse();
+    test_clients_by_address();
 
     /* Shutdown: the application drains and then refuses, until it is freed. */
     CHECK_STATUS(mcpf_server_shutdown(s), MCPF_STATUS_OK);

@@ -5,13 +5,18 @@
  * listed and called, and SIGTERM stops the application. (`make conformance` also runs the
  * official suite against both.) Both refuse a request without `Host` as the engine's
  * listener does, and behind `express.json()` a raw body a `verify` hook kept is what the
- * engine reads, so a request id beyond 2^53 comes back unchanged.
+ * engine reads, so a request id beyond 2^53 comes back unchanged. Both count clients by their
+ * address (Express: the socket's peer; Hono: the address the route hands over), so the rate
+ * limit of requests without a session is kept per client.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { serve as serveHono } from '@hono/node-server';
 import express from 'express';
+import { Hono } from 'hono';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { Server } from 'mcpforge';
@@ -123,3 +128,58 @@ test('behind express.json(), the raw body a verify hook kept is what the engine 
     await server.close();
   }
 });
+
+/** The JSON-RPC answer to `body` POSTed to `url` over a connection from the local address `from`. */
+function answerFrom(url, from, body) {
+  const headers = Object.fromEntries(modernCallHeaders('hello', body).map((line) => line.split(': ')));
+  const answer = new Promise((resolve, reject) => {
+    const request = http.request(url, { method: 'POST', headers, localAddress: from, agent: false }, (response) => {
+      const chunks = [];
+      response.on('data', (chunk) => chunks.push(chunk));
+      response.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString())));
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+  return within(answer, 20_000, 'the answer');
+}
+
+/** Listens with Express (`httpHandler()`) or Hono (`fetchHandler()`, the address from `c.env.incoming`); `{ url, close }`. */
+async function mountedIn(mode, server) {
+  if (mode === 'express') {
+    const app = express();
+    app.all('/mcp', server.httpHandler());
+    const listener = await new Promise((resolve) => {
+      const l = app.listen(0, '127.0.0.1', () => resolve(l));
+    });
+    return { url: `http://127.0.0.1:${listener.address().port}/mcp`, close: () => listener.close() };
+  }
+  const app = new Hono();
+  const mcp = server.fetchHandler();
+  app.all('/mcp', (c) => mcp(c.req.raw, { clientAddress: c.env.incoming.socket.remoteAddress }));
+  let listener;
+  const port = await new Promise((resolve) => {
+    listener = serveHono({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(info.port));
+  });
+  return { url: `http://127.0.0.1:${port}/mcp`, close: () => listener.close() };
+}
+
+for (const mode of ['express', 'hono']) {
+  test(`mounted in ${mode}, the rate limit of requests without a session is kept per client address`, async () => {
+    const server = new Server({ name: 'per-client', version: '1.0.0', rateLimits: { perClient: { requests: 3, perMs: 3_600_000 } } });
+    server.tool('hello', {}, () => 'hello');
+    const site = await mountedIn(mode, server);
+    try {
+      const results = [];
+      for (let id = 1; id <= 5; id++) results.push(await answerFrom(site.url, '127.0.0.1', modernCallText('hello', id)));
+      assert.equal(results.filter((r) => r.result).length, 3, JSON.stringify(results));
+      // Another client on this host (another loopback address) has a bucket of its own.
+      const other = await answerFrom(site.url, '127.0.0.2', modernCallText('hello', 6));
+      assert.ok(other.result, JSON.stringify(other));
+    } finally {
+      site.close();
+      await server.close();
+    }
+  });
+}

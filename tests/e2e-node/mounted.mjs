@@ -101,7 +101,8 @@ if (mode === '--express-transport') {
   const app = new Hono();
   app.get('/hello', (c) => c.text('the application route'));
   const mcp = server.fetchHandler();
-  app.all('/mcp', (c) => mcp(c.req.raw));
+  // A web Request has no client address: @hono/node-server gives the socket as `c.env.incoming`.
+  app.all('/mcp', (c) => mcp(c.req.raw, { clientAddress: c.env.incoming.socket.remoteAddress }));
   listener = serveHono({ fetch: app.fetch, port: Number(port), hostname: host }, announce);
 }
 

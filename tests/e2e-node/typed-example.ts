@@ -62,3 +62,9 @@ export async function main(): Promise<void> {
   await server.listen({ http: { port: 0, onListening: ({ url }) => console.log(url) } });
   await server.close();
 }
+
+/** A fetch handler told the client's address, as a runtime gives it (text, or `{ address, port }`). */
+export async function mounted(request: Request, peer: string | { address: string; port: number } | null): Promise<Response> {
+  const handle = server.fetchHandler({ maxSessionsPerClient: 10 });
+  return handle(request, { clientAddress: peer });
+}

@@ -27,7 +27,8 @@ const NODE = Symbol('mcpforge.nodeHandler');
 
 /**
  * A handler serving the server `factory()` builds (called once, with an empty request
- * context): `handler.fetch(request)` answers a web `Request`, `handler.close()` stops the
+ * context): `handler.fetch(request, { clientAddress }?)` answers a web `Request` (the
+ * client's address as for `fetchHandler`), `handler.close()` stops the
  * server. `options` are mcpforge's mount options (`path`, `allowedHosts`, `auth`, ...);
  * the SDK's `responseMode` and `legacy` are accepted and left to the engine, which picks JSON
  * or SSE per answer and serves every protocol version.
@@ -39,7 +40,7 @@ function createMcpHandler(factory, options = {}) {
   const app = engine[mount.MOUNT](mountOptions);
   const fetch = mount.fetchHandler(app);
   return {
-    fetch: (request) => fetch(request),
+    fetch: (request, options) => fetch(request, options),
     close: () => engine.close(),
     [NODE]: mount.nodeHandler(app),
   };

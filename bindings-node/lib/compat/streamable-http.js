@@ -281,12 +281,16 @@ class StreamableHTTPServerTransport extends TransportBase {
 
 /** The official SDK's Streamable HTTP transport for web-standard runtimes (`Request` in, `Response` out). */
 class WebStandardStreamableHTTPServerTransport extends TransportBase {
-  /** Answers one request; `options.parsedBody`: the body already read, used when the request's own was. */
+  /**
+   * Answers one request; `options.parsedBody`: the body already read, used when the
+   * request's own was; `options.clientAddress`: the client's address, which a `Request` does
+   * not carry (as for `fetchHandler`), by which the per-client bounds count the client.
+   */
   async handleRequest(request, options = {}) {
     const app = this._book.app();
     if (!app) return mount.jsonRpcErrorResponse(500, NOT_CONNECTED);
     try {
-      return await mount.serveFetch(app, request, this._book.hooks(request.method), options.parsedBody);
+      return await mount.serveFetch(app, request, this._book.hooks(request.method), options?.parsedBody, options?.clientAddress);
     } catch (e) {
       reportFailure(this, e);
       return mount.jsonRpcErrorResponse(500, CALLBACK_FAILED, -32603);

@@ -118,7 +118,13 @@ class NativeHttpApp:
     def max_body(self) -> int: ...
     def shutdown(self, done: _Callback) -> None: ...
     def handle(
-        self, method: str, target: str, headers: List[Tuple[bytes, bytes]], body: bytes, head: _Callback
+        self,
+        method: str,
+        target: str,
+        headers: List[Tuple[bytes, bytes]],
+        body: bytes,
+        head: _Callback,
+        client: Optional[Tuple[str, int]] = None,
     ) -> "NativeExchange": ...
 
 @final

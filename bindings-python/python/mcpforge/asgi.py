@@ -6,8 +6,10 @@ sessions and ``Last-Event-ID`` resumption, the ``Host``/``Origin`` allow-lists, 
 and the body cap. This module only moves bytes between ASGI messages and the engine: it
 collects the request body (up to ``max_body``), hands the request over, then sends the
 answer's head and each chunk of its body as the engine produces it. A client that
-disconnects cancels its request, as it does on the engine's listener. Async handlers run on
-the ASGI server's event loop.
+disconnects cancels its request, as it does on the engine's listener. The client's address
+(``scope["client"]``, the TCP peer the ASGI server saw) goes with each request, so the bounds
+kept per client (sessions, the rate limit of requests without a session) count clients as on
+the engine's listener. Async handlers run on the ASGI server's event loop.
 
 The application serves the MCP path it was made with (``/mcp`` by default) relative to where
 it is mounted, plus ``/healthz`` and ``/readyz``; other paths get 404. WebSocket is not served
@@ -122,7 +124,7 @@ class McpAsgiApp:
             return  # the client left before sending its request
         loop = asyncio.get_running_loop()
         head: "asyncio.Future[Any]" = loop.create_future()
-        exchange = self._native.handle(scope["method"], _target(scope), _headers(scope), body, resolver(loop, head))
+        exchange = self._native.handle(scope["method"], _target(scope), _headers(scope), body, resolver(loop, head), _client(scope))
         # The client going away cancels the exchange, which then answers None to what is
         # awaited below: no waiting on two things at once per step.
         left = loop.create_task(_disconnected(receive))
@@ -175,6 +177,17 @@ def _target(scope: Scope) -> str:
         path = path[len(root) :] or "/"
     query: bytes = scope.get("query_string") or b""
     return path + ("?" + query.decode("latin-1") if query else "")
+
+
+def _client(scope: Scope) -> Optional[Tuple[str, int]]:
+    """The client's address as the ASGI server gives it (``scope["client"]``, the TCP peer):
+    ``(host, port)``, or None when the server gives none; the engine ignores a host that is
+    not an IP address (a unix socket's path)."""
+    client = scope.get("client")
+    if not client or len(client) != 2 or not isinstance(client[0], str):
+        return None
+    port = client[1]
+    return client[0], port if isinstance(port, int) and 0 <= port <= 65535 else 0
 
 
 def _headers(scope: Scope) -> List[Tuple[bytes, bytes]]:

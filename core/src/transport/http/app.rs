@@ -106,8 +106,10 @@ impl HttpApp {
     /// path, `/sse` and `/messages` when enabled, `/healthz`, `/readyz`, `/metrics` when
     /// enabled, OAuth metadata when tokens are configured). Served with
     /// `into_make_service_with_connect_info::<SocketAddr>()`, each request carries its
-    /// client's address (`ConnectInfo`), which rate limits key a client without a verified
-    /// token or a session by; without it those clients share one bucket.
+    /// client's address (`ConnectInfo`), by which the per-client bounds count a client without
+    /// a verified token (its legacy sessions, the rate limit of its requests without a
+    /// session); without it those clients count as one. [`HttpApp::handle`] reads the same
+    /// extension, and [`HttpApp::handle_hosted`] sets it from `HostRequest::remote`.
     pub fn router(&self) -> Router {
         self.router.clone()
     }

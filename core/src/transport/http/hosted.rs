@@ -4,8 +4,11 @@
 //! the engine produces it (one chunk per SSE event on streams). Bindings use this instead
 //! of the `http`/axum types, so each of them maps its framework's request once.
 
+use std::net::{IpAddr, SocketAddr};
+
 use axum::body::Body;
 pub use axum::body::Bytes;
+use axum::extract::ConnectInfo;
 use axum::http::header::{CONNECTION, CONTENT_LENGTH, TRANSFER_ENCODING};
 use axum::http::{HeaderName, HeaderValue, Method, Request};
 use http_body::Body as _;
@@ -26,6 +29,34 @@ pub struct HostRequest {
     /// The whole body. A host should stop collecting past `HttpOptions::max_body` (one more
     /// byte is enough for the engine to answer 413).
     pub body: Vec<u8>,
+    /// The client's address: the TCP peer of the connection the host received the request
+    /// on (port 0 when unknown), as the engine's own listener knows it. The bounds kept per
+    /// client (legacy sessions per client, the rate limit of requests without a session) count
+    /// a client without a verified token by it; `None` (a unix socket, a host that does not
+    /// say) makes those clients one client. Give the peer, never a forwarded-for header the
+    /// client wrote ([`HostRequest::parse_remote`] reads the forms hosts give).
+    pub remote: Option<SocketAddr>,
+}
+
+impl HostRequest {
+    /// A client address as host frameworks write it: an IPv4 or IPv6 address, bare or with
+    /// a port (`127.0.0.1`, `127.0.0.1:5000`, `::ffff:127.0.0.1`, `[::1]:5000`, an IPv6 zone
+    /// such as `%eth0` dropped). Anything else (a unix socket path, a host name) is `None`.
+    pub fn parse_remote(text: &str) -> Option<SocketAddr> {
+        let text = text.trim();
+        if let Ok(address) = text.parse::<SocketAddr>() {
+            return Some(address);
+        }
+        // Hand-written because the standard parser refuses zones by name and a bracketed
+        // IPv6 address without a port, both of which hosts write.
+        let (ip, port) = match text.strip_prefix('[').and_then(|t| t.split_once(']')) {
+            Some((ip, "")) => (ip, 0),
+            Some((ip, port)) => (ip, port.strip_prefix(':')?.parse().ok()?),
+            None => (text, 0),
+        };
+        let ip = ip.split_once('%').map_or(ip, |(ip, _zone)| ip);
+        ip.parse::<IpAddr>().ok().map(|ip| SocketAddr::new(ip, port))
+    }
 }
 
 /// What a host may say about a request besides its parts.
@@ -114,6 +145,11 @@ impl HttpApp {
             .map_err(|_| HostRequestError::Method(request.method.clone()))?;
         let target = request.target.parse::<axum::http::Uri>().map_err(|_| HostRequestError::Target(request.target))?;
         let mut built = Request::new(Body::from(request.body));
+        if let Some(remote) = request.remote {
+            // Where a host server's `ConnectInfo` goes: the engine reads the client's address
+            // from there (`client::peer`), whichever way the request came in.
+            built.extensions_mut().insert(ConnectInfo(remote));
+        }
         *built.method_mut() = method;
         *built.uri_mut() = target;
         let headers = built.headers_mut();
@@ -135,5 +171,27 @@ impl HttpApp {
         let headers =
             parts.headers.iter().map(|(name, value)| (name.as_str().to_owned(), value.as_bytes().to_vec())).collect();
         Ok(HostResponse { status: parts.status.as_u16(), headers, body })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_addresses_are_read_in_the_forms_hosts_write_them() {
+        let at = |a: &str| Some(a.parse::<SocketAddr>().unwrap());
+        assert_eq!(HostRequest::parse_remote("127.0.0.1"), at("127.0.0.1:0"));
+        assert_eq!(HostRequest::parse_remote(" 127.0.0.2:5000 "), at("127.0.0.2:5000"));
+        assert_eq!(HostRequest::parse_remote("::ffff:127.0.0.1"), at("[::ffff:127.0.0.1]:0"));
+        assert_eq!(HostRequest::parse_remote("[::1]:5000"), at("[::1]:5000"));
+        assert_eq!(HostRequest::parse_remote("[::1]"), at("[::1]:0"));
+        assert_eq!(HostRequest::parse_remote("fe80::1%eth0"), at("[fe80::1]:0"));
+        assert_eq!(HostRequest::parse_remote("[fe80::1%eth0]:80"), at("[fe80::1]:80"));
+        for not_an_address in
+            ["", "/run/app.sock", "localhost", "localhost:80", "[::1]x", "[::1]:port", "1.2.3.4:99999"]
+        {
+            assert_eq!(HostRequest::parse_remote(not_an_address), None, "{not_an_address}");
+        }
     }
 }
