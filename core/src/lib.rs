@@ -28,8 +28,8 @@
 //! ```
 
 mod arguments;
-mod budget;
 pub mod auth;
+mod budget;
 pub mod catalogue;
 pub mod context;
 pub mod dispatch;

@@ -58,7 +58,8 @@ pub(super) fn open_session_from(addr: SocketAddr, source: Option<Ipv4Addr>, vers
     let (status, session, body) =
         post_from(addr, source, &initialize(version), &[]).map_err(|e| format!("initialize: {e}"))?;
     let session = session.ok_or_else(|| format!("initialize answered {status} without a session: {body}"))?;
-    post_from(addr, source, INITIALIZED, &session_headers(&session, version)).map_err(|e| format!("initialized: {e}"))?;
+    post_from(addr, source, INITIALIZED, &session_headers(&session, version))
+        .map_err(|e| format!("initialized: {e}"))?;
     Ok(session)
 }
 
