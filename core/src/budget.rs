@@ -44,11 +44,13 @@ impl Budget {
     }
 
     /// The most bytes it holds.
+    #[cfg(feature = "otel")]
     pub fn max_bytes(&self) -> usize {
         self.max_bytes
     }
 
     /// The most items it holds.
+    #[cfg(feature = "otel")]
     pub fn max_items(&self) -> usize {
         self.max_items
     }

@@ -146,7 +146,7 @@ struct Post<'a> {
     session: Option<&'a str>,
     http: &'a Arc<HttpRequestInfo>,
     /// The client's address, when known (see [`client::peer`]).
-    peer: Option<SocketAddr>,
+    peer: Option<std::net::SocketAddr>,
 }
 
 impl Post<'_> {
