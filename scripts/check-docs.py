@@ -28,6 +28,7 @@ import json
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 # Extensions that make a backticked word a file path of ours.
@@ -141,23 +142,30 @@ def exists(path: str, doc: Path, root: Path, tree: list[str]) -> bool:
     return any(fnmatch.fnmatch("/" + t, "*" + suffix) if "*" in bare else ("/" + t).endswith(suffix) for t in tree)
 
 
-def check_paths(root: Path, tree: list[str]) -> list[str]:
-    problems: list[str] = []
+def doc_lines(root: Path) -> Iterator[tuple[Path, int, str, bool]]:
+    """Every line of every doc: the doc, the line's number, the line, and whether it is
+    inside a fenced code block (the fences themselves are left out)."""
     for doc in doc_files(root):
         in_code_block = False
         for number, line in enumerate(doc.read_text(encoding="utf-8").splitlines(), 1):
             if line.lstrip().startswith("```"):
                 in_code_block = not in_code_block
                 continue
-            # In a code block only words that start with a top-level folder are paths.
-            words = BARE.findall(line) if in_code_block else TICKED.findall(line) + LINK.findall(line)
-            for word in words:
-                path = candidate(word)
-                if path is None:
-                    continue
-                for one in expand(path):
-                    if not exists(one, doc, root, tree):
-                        problems.append(f"{doc.relative_to(root)}:{number}: names `{one}`, which the tree lacks")
+            yield doc, number, line, in_code_block
+
+
+def check_paths(root: Path, tree: list[str]) -> list[str]:
+    problems: list[str] = []
+    for doc, number, line, in_code_block in doc_lines(root):
+        # In a code block only words that start with a top-level folder are paths.
+        words = BARE.findall(line) if in_code_block else TICKED.findall(line) + LINK.findall(line)
+        for word in words:
+            path = candidate(word)
+            if path is None:
+                continue
+            for one in expand(path):
+                if not exists(one, doc, root, tree):
+                    problems.append(f"{doc.relative_to(root)}:{number}: names `{one}`, which the tree lacks")
     return problems
 
 
@@ -199,18 +207,13 @@ def make_targets(root: Path) -> set[str]:
 def check_targets(root: Path) -> list[str]:
     targets = make_targets(root)
     problems = []
-    for doc in doc_files(root):
-        in_code_block = False
-        for number, line in enumerate(doc.read_text(encoding="utf-8").splitlines(), 1):
-            if line.lstrip().startswith("```"):
-                in_code_block = not in_code_block
-                continue
-            commands = [line] if in_code_block else TICKED.findall(line)
-            for command in commands:
-                for part in re.split(r"&&|;|\|", command):
-                    match = MAKE.match(part)
-                    if match and match.group(2) not in targets:
-                        problems.append(f"{doc.relative_to(root)}:{number}: names `make {match.group(2)}`, which no makefile has")
+    for doc, number, line, in_code_block in doc_lines(root):
+        commands = [line] if in_code_block else TICKED.findall(line)
+        for command in commands:
+            for part in re.split(r"&&|;|\|", command):
+                match = MAKE.match(part)
+                if match and match.group(2) not in targets:
+                    problems.append(f"{doc.relative_to(root)}:{number}: names `make {match.group(2)}`, which no makefile has")
     return problems
 
 
@@ -220,12 +223,11 @@ def check_specifiers(root: Path) -> list[str]:
         return []
     exported = set(json.loads(manifest.read_text(encoding="utf-8")).get("exports", {}))
     problems = []
-    for doc in doc_files(root):
-        for number, line in enumerate(doc.read_text(encoding="utf-8").splitlines(), 1):
-            for word in TICKED.findall(line):
-                match = SPECIFIER.match(word.strip())
-                if match and "./" + match.group(1) not in exported:
-                    problems.append(f"{doc.relative_to(root)}:{number}: imports `{word}`, which bindings-node/package.json does not export")
+    for doc, number, line, _ in doc_lines(root):
+        for word in TICKED.findall(line):
+            match = SPECIFIER.match(word.strip())
+            if match and "./" + match.group(1) not in exported:
+                problems.append(f"{doc.relative_to(root)}:{number}: imports `{word}`, which bindings-node/package.json does not export")
     return problems
 
 
