@@ -14,13 +14,15 @@ use serde_json::{Map, Value, json};
 use tokio_util::sync::CancellationToken;
 
 use crate::context::InputState;
+use crate::dispatch::call::{Era, Peer};
 use crate::dispatch::mrtr;
-use crate::dispatch::router::{self, Era, MODERN_ONLY, Peer};
+use crate::dispatch::router;
 use crate::error::ProtocolError;
 use crate::jsonrpc::{Frame, IncomingRequest, LineReader};
 use crate::outbox::outbox;
 use crate::protocol::ProtocolVersion;
 use crate::protocol::header_params::HeaderParam;
+use crate::protocol::meta::MODERN_ONLY;
 use crate::seal::Sealer;
 use crate::server::Server;
 use crate::session::Session;

@@ -4,9 +4,10 @@
 
 use std::sync::{Arc, Mutex};
 
+use crate::dispatch::call::{Call, Era, Peer, Reply};
 use crate::dispatch::cancel::RequestToken;
 use crate::dispatch::reply::{finish, finish_value};
-use crate::dispatch::router::{Era, Peer, Reply, route};
+use crate::dispatch::router::route;
 use crate::dispatch::shared::ServerShared;
 use crate::jsonrpc::IncomingRequest;
 use crate::middleware::{Answer, Body, Chain, Next, Request, Terminal};
@@ -14,19 +15,10 @@ use crate::protocol::CallToolResult;
 use crate::registry::Snapshot;
 use crate::sync::lock;
 
-/// Serves `req` through `chain`, then the router. What the router leaves to send after the
-/// response (a listen stream's closing notice) lands in `trailing`.
-#[allow(clippy::too_many_arguments)]
-pub(crate) async fn run(
-    chain: Chain,
-    shared: &Arc<ServerShared>,
-    peer: &Peer,
-    era: Era,
-    req: IncomingRequest,
-    cancel: &RequestToken,
-    trailing: &mut Option<Vec<u8>>,
-    snap: Arc<Snapshot>,
-) -> Reply {
+/// Serves `call` through `chain`, then the router. What the router leaves to send after the
+/// response (a listen stream's closing notice) lands in the call's `trailing`.
+pub(crate) async fn run(chain: Chain, call: Call<'_>) -> Reply {
+    let Call { shared, peer, era, req, cancel, snap, sight: _, trailing } = call;
     let modern = era.is_modern();
     let IncomingRequest { id, method, params } = req;
     let request = Request {
@@ -35,8 +27,8 @@ pub(crate) async fn run(
         params,
         version: era.version(),
         auth: peer.auth.clone(),
-        client_info: client_info(&era),
-        session_id: peer.session.as_ref().and_then(|s| s.id()).map(str::to_owned),
+        client_info: era.client_info(),
+        session_id: peer.session_id(),
     };
     let end = Arc::new(End {
         shared: shared.clone(),
@@ -54,8 +46,16 @@ pub(crate) async fn run(
             Box::pin(async move {
                 let req = IncomingRequest { id, method: r.method, params: r.params };
                 let mut trailing = None;
-                let reply =
-                    route(&end.shared, &end.peer, end.era.clone(), req, &end.cancel, &mut trailing, &end.snap).await;
+                let call = Call::new(
+                    &end.shared,
+                    &end.peer,
+                    end.era.clone(),
+                    req,
+                    &end.cancel,
+                    end.snap.clone(),
+                    &mut trailing,
+                );
+                let reply = route(call).await;
                 if trailing.is_some() {
                     *lock(&end.trailing) = trailing;
                 }
@@ -80,13 +80,4 @@ struct End {
     cancel: RequestToken,
     snap: Arc<Snapshot>,
     trailing: Mutex<Option<Vec<u8>>>,
-}
-
-/// The client's `Implementation`: from `initialize` in a legacy session, from `_meta` on
-/// the 2026-07-28 wire.
-pub(crate) fn client_info(era: &Era) -> Option<serde_json::Value> {
-    match era {
-        Era::Legacy(s) => Some(s.client_info.clone()).filter(|v| !v.is_null()),
-        Era::Modern(m) => m.client_info.clone(),
-    }
 }

@@ -17,11 +17,12 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use super::call::{Outcome, Peer};
 use super::cancel::{InFlight, RequestToken};
 use super::handshake;
+use super::lifecycle;
 use super::metrics::{Ended, Metrics};
 use super::rate_limit::ClientKey;
-use super::router::{self, Outcome, Peer};
 use super::trace::RequestSpan;
 use crate::auth::AuthCell;
 use crate::auth::AuthInfo;
@@ -479,7 +480,7 @@ impl Connection {
                 // Boxed: held inline, it would keep its room in the task's future past its
                 // end (the compiler does not reuse a pinned local's room for the delivery
                 // below), making that future larger than the allocator's small-block cache.
-                let mut handled = Box::pin(router::handle(&conn.shared, &peer, req, meta, task_token.clone()));
+                let mut handled = Box::pin(lifecycle::handle(&conn.shared, &peer, req, meta, task_token.clone()));
                 if serial.is_some() {
                     handled.await
                 } else {

@@ -3,12 +3,14 @@
 //! handlers, cancellation, limits and the notification hub live here; transports only move
 //! bytes in and out.
 
+pub(crate) mod call;
 pub mod cancel;
 pub(crate) mod capabilities;
 pub(crate) mod chain;
 pub(crate) mod connection;
 pub(crate) mod guard;
 pub mod handshake;
+pub(crate) mod lifecycle;
 pub mod limits;
 pub(crate) mod methods;
 pub(crate) mod metrics;
@@ -20,6 +22,7 @@ pub(crate) mod rounds;
 pub mod router;
 pub(crate) mod shared;
 pub(crate) mod shared_state;
+pub(crate) mod tool_result;
 pub(crate) mod trace;
 pub(crate) mod visibility;
 

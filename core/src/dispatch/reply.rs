@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::dispatch::router::Reply;
+use crate::dispatch::call::Reply;
 use crate::dispatch::shared::ServerShared;
 use crate::error::ProtocolError;
 use crate::protocol::meta::{self};

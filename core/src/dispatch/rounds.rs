@@ -7,10 +7,10 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use crate::context::{Client, ContextInner, InputState, RequestContext, TaskMode};
+use crate::dispatch::call::{Era, Peer};
 use crate::dispatch::cancel::RequestToken;
 use crate::dispatch::mrtr;
 use crate::dispatch::reply::finish_value;
-use crate::dispatch::router::{Era, Peer};
 use crate::dispatch::shared::ServerShared;
 use crate::error::{HandlerError, ProtocolError, ToolError};
 use crate::handler::BoxFuture;

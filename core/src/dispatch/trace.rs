@@ -11,7 +11,6 @@ use tracing::Span;
 use tracing::field::Empty;
 
 use super::metrics::{Ended, Outcome};
-use super::router::MODERN_ONLY;
 use crate::jsonrpc::{IncomingRequest, RequestId};
 use crate::protocol::meta::{self, PROTOCOL_VERSION_KEY, RequestMeta};
 use crate::session::Session;
@@ -116,7 +115,7 @@ fn describe(span: &Span, req: &IncomingRequest, session: Option<&Session>, known
             _ => {}
         }
     }
-    let modern = known.is_some() || meta::is_modern_shaped(params) || MODERN_ONLY.contains(&&*method);
+    let modern = known.is_some() || meta::looks_modern(&req.method, params);
     if modern {
         let version = known
             .map(|m| m.protocol_version.as_str())

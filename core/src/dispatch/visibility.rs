@@ -3,12 +3,7 @@
 
 use std::sync::Arc;
 
-use serde_json::{Map, Value};
-
 use crate::catalogue::{Catalogue, Kind, Visible};
-use crate::dispatch::chain::client_info;
-use crate::dispatch::router::{Era, Peer};
-use crate::jsonrpc::IncomingRequest;
 use crate::middleware::Request;
 use crate::registry::catalog::Listed;
 use crate::registry::{Snapshot, TemplateEntry};
@@ -19,26 +14,11 @@ pub(crate) struct Sight {
 }
 
 impl Sight {
-    /// The sight of `req`; free when the server has no catalogue hook. The hook's view holds
-    /// the request's `_meta` and what it names, not its arguments.
-    pub fn new(snap: &Snapshot, peer: &Peer, era: &Era, req: &IncomingRequest) -> Sight {
+    /// The sight of a request; free when the server has no catalogue hook. `view` makes
+    /// the request as the hook sees it, called only when there is a hook.
+    pub fn new(snap: &Snapshot, view: impl FnOnce() -> Request) -> Sight {
         let Some(hook) = snap.catalogue.clone() else { return Sight { hook: None } };
-        let params = req.params.as_ref().map(|p| {
-            ["_meta", "name", "uri", "ref"]
-                .into_iter()
-                .filter_map(|k| p.get(k).map(|v| (k.to_owned(), v.clone())))
-                .collect::<Map<String, Value>>()
-        });
-        let view = Request {
-            id: req.id.clone(),
-            method: req.method.clone(),
-            params,
-            version: era.version(),
-            auth: peer.auth.clone(),
-            client_info: client_info(era),
-            session_id: peer.session.as_ref().and_then(|s| s.id()).map(str::to_owned),
-        };
-        Sight { hook: Some((hook, view)) }
+        Sight { hook: Some((hook, view())) }
     }
 
     /// True when a hook decides what is visible (lists are then built per request).

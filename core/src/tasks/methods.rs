@@ -24,9 +24,9 @@ use serde_json::{Map, Value, json};
 use super::instances::{self, Found, TaskCommand};
 use super::store::{Owner, TaskStatus};
 use super::{advertised, client_declares, missing_extension, wire};
+use crate::dispatch::call::{Call, Era};
 use crate::dispatch::cancel::RequestToken;
 use crate::dispatch::reply::finish_value;
-use crate::dispatch::router::Era;
 use crate::dispatch::shared::ServerShared;
 use crate::error::ProtocolError;
 use crate::protocol::ProtocolVersion;
@@ -46,12 +46,16 @@ pub(crate) struct TasksCall<'a> {
 }
 
 /// Serves one `tasks/*` request; the serialized result.
-pub(crate) async fn route(
-    call: TasksCall<'_>,
-    method: &str,
-    params: Option<Map<String, Value>>,
-) -> Result<Vec<u8>, ProtocolError> {
-    let params = params.unwrap_or_default();
+pub(crate) async fn route(mut routed: Call<'_>) -> Result<Vec<u8>, ProtocolError> {
+    let params = routed.take_params();
+    let method = routed.req.method.as_str();
+    let call = TasksCall {
+        shared: routed.shared,
+        era: &routed.era,
+        snap: &routed.snap,
+        subject: routed.peer.subject(),
+        cancel: routed.cancel,
+    };
     match call.era {
         Era::Modern(meta) => modern(&call, meta, method, &params).await,
         Era::Legacy(session) => legacy(&call, session, method, &params).await,

@@ -1,32 +1,19 @@
 //! `completion/complete`: suggestions for a prompt argument or a template variable.
 
-use std::sync::Arc;
-
 use serde_json::{Value, json};
 
 use crate::catalogue::Kind;
 use crate::context::InputState;
-use crate::dispatch::cancel::RequestToken;
+use crate::dispatch::call::{Call, Reply, str_param};
 use crate::dispatch::reply::finish;
 use crate::dispatch::rounds::context;
-use crate::dispatch::router::{Era, Peer, Reply, str_param};
-use crate::dispatch::shared::ServerShared;
-use crate::dispatch::visibility::Sight;
 use crate::error::ProtocolError;
-use crate::jsonrpc::IncomingRequest;
 use crate::protocol::{CompleteRequest, CompletionRef};
-use crate::registry::Snapshot;
 
-pub(crate) async fn complete(
-    shared: &Arc<ServerShared>,
-    peer: &Peer,
-    era: &Era,
-    req: IncomingRequest,
-    cancel: &RequestToken,
-    snap: &Snapshot,
-    sight: &Sight,
-) -> Reply {
-    let params = req.params.unwrap_or_default();
+/// Answers `completion/complete`.
+pub(crate) async fn complete(mut call: Call<'_>) -> Reply {
+    let params = call.take_params();
+    let Call { shared, peer, ref era, ref req, cancel, ref snap, ref sight, .. } = call;
     let reference: CompletionRef =
         params.get("ref").cloned().and_then(|r| serde_json::from_value(r).ok()).ok_or_else(|| {
             ProtocolError::invalid_params("`ref` must be {type: \"ref/prompt\", name} or {type: \"ref/resource\", uri}")

@@ -1,33 +1,20 @@
 //! `subscriptions/listen` (2026): acknowledge, then stream what the client opted into (and
 //! may see) until it cancels or the server stops.
 
-use std::sync::Arc;
-
 use serde_json::{Map, Value, json};
 
 use super::subscriptions;
-use crate::dispatch::cancel::RequestToken;
+use crate::dispatch::call::{Call, Reply};
 use crate::dispatch::notify::ListenFilter;
-use crate::dispatch::router::{Peer, Reply};
-use crate::dispatch::shared::ServerShared;
-use crate::dispatch::visibility::Sight;
 use crate::error::ProtocolError;
-use crate::jsonrpc::{IncomingRequest, encode};
+use crate::jsonrpc::encode;
 use crate::protocol::meta::{self, SUBSCRIPTION_ID_KEY};
-use crate::registry::Snapshot;
 
 /// `subscriptions/listen`: acknowledge, then stream what the client opted into until it
 /// cancels or the server stops.
-pub(crate) async fn listen(
-    shared: &Arc<ServerShared>,
-    peer: &Peer,
-    snap: &Snapshot,
-    sight: &Sight,
-    req: IncomingRequest,
-    cancel: &RequestToken,
-    trailing: &mut Option<Vec<u8>>,
-) -> Reply {
-    let params = req.params.unwrap_or_default();
+pub(crate) async fn listen(mut call: Call<'_>) -> Reply {
+    let params = call.take_params();
+    let Call { shared, peer, ref snap, ref sight, ref req, cancel, trailing, .. } = call;
     let wanted = params.get("notifications").and_then(Value::as_object).cloned().unwrap_or_default();
     let flag = |k: &str| wanted.get(k).and_then(Value::as_bool).unwrap_or(false);
     let task_ids = crate::tasks::listen_task_ids(shared, snap, &params, &wanted, peer.subject()).await?;

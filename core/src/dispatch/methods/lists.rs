@@ -4,9 +4,8 @@
 use serde_json::{Map, Value, json};
 
 use crate::catalogue::Visible;
+use crate::dispatch::call::{Call, Reply};
 use crate::dispatch::reply::finish;
-use crate::dispatch::router::{Era, Reply};
-use crate::dispatch::shared::ServerShared;
 use crate::error::ProtocolError;
 use crate::registry::Catalog;
 use crate::registry::catalog::Listed;
@@ -14,14 +13,8 @@ use crate::registry::page;
 
 /// A paginated `*/list` result of the entries of `catalog` that `visible` holds: the
 /// catalog's cached page when all are visible, else a page built over the visible ones.
-pub(crate) fn list<T: Listed>(
-    shared: &ServerShared,
-    era: &Era,
-    params: Option<&Map<String, Value>>,
-    catalog: &Catalog<T>,
-    field: &str,
-    visible: &Visible,
-) -> Reply {
+pub(crate) fn list<T: Listed>(call: &Call<'_>, catalog: &Catalog<T>, field: &str, visible: &Visible) -> Reply {
+    let (shared, era, params) = (call.shared, &call.era, call.req.params.as_ref());
     let shown: Option<Vec<_>> = match visible {
         Visible::All => None,
         Visible::Only(_) => Some(catalog.iter().filter(|t| visible.contains(t.key())).collect()),

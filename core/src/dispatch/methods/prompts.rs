@@ -1,35 +1,23 @@
 //! `prompts/get`: the prompt's arguments checked, its handler run, its messages shaped.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
 use crate::catalogue::Kind;
 use crate::context::InputState;
-use crate::dispatch::cancel::RequestToken;
+use crate::dispatch::call::{Call, Reply, str_param};
 use crate::dispatch::mrtr;
 use crate::dispatch::reply::finish_value;
 use crate::dispatch::rounds::{Rounds, RunSpec, non_tool_error, run_rounds};
-use crate::dispatch::router::{Era, Peer, Reply, str_param};
-use crate::dispatch::shared::ServerShared;
-use crate::dispatch::visibility::Sight;
 use crate::error::ProtocolError;
-use crate::jsonrpc::IncomingRequest;
 use crate::protocol::shaping;
-use crate::registry::Snapshot;
 
-pub(crate) async fn get_prompt(
-    shared: &Arc<ServerShared>,
-    peer: &Peer,
-    era: &Era,
-    req: IncomingRequest,
-    cancel: &RequestToken,
-    snap: &Snapshot,
-    sight: &Sight,
-) -> Reply {
+/// Answers `prompts/get`.
+pub(crate) async fn get_prompt(mut call: Call<'_>) -> Reply {
+    let mut params = call.take_params();
+    let Call { shared, peer, ref era, ref req, cancel, ref snap, ref sight, .. } = call;
     let version = era.version();
-    let mut params = req.params.unwrap_or_default();
     let name = str_param(&params, "name")?.to_owned();
     let unknown = || ProtocolError::invalid_params(format!("Unknown prompt: {name}"));
     let prompt = snap.prompts.get(&name).cloned().ok_or_else(unknown)?;

@@ -4,34 +4,21 @@
 //! visible templates. A page that holds concrete resources only is the catalog's page
 //! (cached when all are visible); the listers run only for a page that reaches past them.
 
-use std::sync::Arc;
-
 use serde_json::{Map, Value, json};
 
 use crate::catalogue::Kind;
 use crate::context::InputState;
-use crate::dispatch::cancel::RequestToken;
+use crate::dispatch::call::{Call, Reply};
 use crate::dispatch::methods::lists;
 use crate::dispatch::reply::finish;
 use crate::dispatch::rounds::{context, non_tool_error};
-use crate::dispatch::router::{Era, Peer, Reply};
-use crate::dispatch::shared::ServerShared;
-use crate::dispatch::visibility::Sight;
 use crate::error::ProtocolError;
-use crate::jsonrpc::IncomingRequest;
 use crate::registry::catalog::Listed;
-use crate::registry::{Snapshot, page};
+use crate::registry::page;
 
 /// Answers `resources/list`.
-pub(crate) async fn list_resources(
-    shared: &Arc<ServerShared>,
-    peer: &Peer,
-    era: &Era,
-    req: &IncomingRequest,
-    cancel: &RequestToken,
-    snap: &Snapshot,
-    sight: &Sight,
-) -> Reply {
+pub(crate) async fn list_resources(call: Call<'_>) -> Reply {
+    let Call { shared, peer, ref era, ref req, cancel, ref snap, ref sight, .. } = call;
     let params = req.params.as_ref();
     let templates = sight.of(Kind::ResourceTemplates).await;
     let listers: Vec<_> = snap.templates.iter().filter(|t| t.lister.is_some() && templates.contains(t.key())).collect();
@@ -47,7 +34,7 @@ pub(crate) async fn list_resources(
     let concrete = resources.len();
     // The offset is the client's: any number a cursor can hold, so no sum may overflow.
     if listers.is_empty() || offset.saturating_add(page_size) < concrete {
-        return lists::list(shared, era, params, &snap.resources, "resources", &shown);
+        return lists::list(&call, &snap.resources, "resources", &shown);
     }
     let version = era.version();
     let mut all: Vec<Value> = resources.iter().skip(offset).map(|r| r.list_json(version)).collect();

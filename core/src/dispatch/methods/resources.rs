@@ -2,33 +2,23 @@
 //! (only those the request may see).
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use serde_json::{Value, json};
 
 use crate::catalogue::Kind;
 use crate::context::InputState;
-use crate::dispatch::cancel::RequestToken;
+use crate::dispatch::call::{Call, Reply, str_param};
 use crate::dispatch::mrtr;
 use crate::dispatch::reply::finish;
 use crate::dispatch::rounds::{Rounds, RunSpec, non_tool_error, run_rounds};
-use crate::dispatch::router::{Era, Peer, Reply, str_param};
-use crate::dispatch::shared::ServerShared;
 use crate::dispatch::visibility::Sight;
 use crate::error::ProtocolError;
-use crate::jsonrpc::IncomingRequest;
 use crate::registry::Snapshot;
 
-pub(crate) async fn read_resource(
-    shared: &Arc<ServerShared>,
-    peer: &Peer,
-    era: &Era,
-    req: IncomingRequest,
-    cancel: &RequestToken,
-    snap: &Snapshot,
-    sight: &Sight,
-) -> Reply {
-    let mut params = req.params.unwrap_or_default();
+/// Answers `resources/read`.
+pub(crate) async fn read_resource(mut call: Call<'_>) -> Reply {
+    let mut params = call.take_params();
+    let Call { shared, peer, ref era, ref req, cancel, ref snap, ref sight, .. } = call;
     let uri = str_param(&params, "uri")?.to_owned();
     let concrete = match snap.resources.get(&uri) {
         Some(r) if sight.shows(Kind::Resources, &uri).await => Some(r.handler.clone()),

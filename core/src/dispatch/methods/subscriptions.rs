@@ -4,10 +4,10 @@
 //! to (under a catalogue hook only those it may see, so a hidden resource answers as a
 //! missing one) and the bounds on what a client may make the server keep.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::resources::shown_as;
-use crate::dispatch::router::{Era, Peer, Reply, legacy_session, str_param};
+use crate::dispatch::call::{Call, Peer, Reply, str_param};
 use crate::dispatch::visibility::Sight;
 use crate::error::ProtocolError;
 use crate::registry::Snapshot;
@@ -41,16 +41,11 @@ fn too_long(uri: &str) -> Option<ProtocolError> {
 
 /// `resources/subscribe` and `resources/unsubscribe` of a legacy session: a hidden URI is
 /// refused as a missing resource, as `resources/read` refuses it.
-pub(crate) async fn legacy(
-    method: &str,
-    peer: &Peer,
-    era: &Era,
-    params: Option<Map<String, Value>>,
-    sight: &Sight,
-    snap: &Snapshot,
-) -> Reply {
-    let session = legacy_session(era, method)?;
-    let params = params.unwrap_or_default();
+pub(crate) async fn legacy(mut call: Call<'_>) -> Reply {
+    let params = call.take_params();
+    let Call { peer, ref era, ref req, ref sight, ref snap, .. } = call;
+    let method = req.method.as_str();
+    let session = era.legacy_session(method)?;
     let uri = str_param(&params, "uri")?;
     if let Some(e) = too_long(uri) {
         return Err(e);

@@ -21,7 +21,6 @@ use super::sessions::{HttpSession, ProposedSessionId, session_connection};
 use super::sse;
 use crate::dispatch::connection::{Answer, Connection, ConnectionOptions, Route};
 use crate::dispatch::rate_limit::ClientKey;
-use crate::dispatch::router as dispatch_router;
 use crate::dispatch::{Outbox, OutboxReader};
 use crate::error::ProtocolError;
 use crate::jsonrpc::message::EnvelopeError;
@@ -98,8 +97,7 @@ pub(crate) async fn post(
         Incoming::Request(req) => {
             // A `MCP-Protocol-Version` that is not a legacy one (2026-07-28, unknown, or
             // garbage) puts the request on the 2026 wire.
-            let modern = meta::is_modern_shaped(req.params.as_ref())
-                || dispatch_router::MODERN_ONLY.contains(&req.method.as_str())
+            let modern = meta::looks_modern(&req.method, req.params.as_ref())
                 || p.version.is_some_and(|v| ProtocolVersion::parse(v).is_none_or(ProtocolVersion::is_modern));
             if modern {
                 modern_request(&p, req).await

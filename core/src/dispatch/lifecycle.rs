@@ -1,0 +1,165 @@
+//! The life of one request around its method: the era decided, the client's rate limit,
+//! the middleware chain or the route, panic isolation, the request timeout, the error hook,
+//! masking of internal details, and the response encoded for its era.
+
+use std::sync::Arc;
+
+use serde_json::json;
+use tokio_util::sync::CancellationToken;
+
+use crate::dispatch::call::{Call, Era, Outcome, Peer, Reply};
+use crate::dispatch::cancel::RequestToken;
+use crate::dispatch::chain;
+use crate::dispatch::guard::catch_unwind;
+use crate::dispatch::router::{classify, route};
+use crate::dispatch::shared::ServerShared;
+use crate::error::{ProtocolError, codes};
+use crate::error_hook::{self, Failure, FailureKind};
+use crate::jsonrpc::{IncomingRequest, encode};
+use crate::protocol::meta::{self, RequestMeta};
+
+/// Serves one request end to end. `cancel` is the request's token (tripped by the client,
+/// a timeout or shutdown); `meta` is its `_meta` when the transport already read it.
+pub(crate) async fn handle(
+    shared: &Arc<ServerShared>,
+    peer: &Peer,
+    req: IncomingRequest,
+    meta: Option<Arc<RequestMeta>>,
+    cancel: RequestToken,
+) -> Outcome {
+    let id = req.id.clone();
+    let known = meta.is_some();
+    let mut trailing = None;
+    let (modern, reply) = match classify(shared, peer, &req, meta) {
+        Err(e) => (known || meta::looks_modern(&req.method, req.params.as_ref()), Err(e)),
+        Ok(None) => (false, Ok(b"{}".to_vec())),
+        Ok(Some(era)) if let Some(refused) = rate_limited(shared, peer, &req) => (era.is_modern(), Err(refused)),
+        Ok(Some(era)) => (era.is_modern(), run(shared, peer, era, req, &cancel, &mut trailing).await),
+    };
+    let mut error_code = None;
+    let response = match reply {
+        Ok(result) => encode::response_raw(&id, &result),
+        Err(mut e) => {
+            if modern && (e.code == codes::RESOURCE_NOT_FOUND || e.code == codes::URL_ELICITATION_REQUIRED) {
+                // 2026-07-28 servers must not emit the legacy codes.
+                e.code = codes::INVALID_PARAMS;
+            }
+            error_code = Some(e.code);
+            encode::error(Some(&id), &e, false)
+        }
+    };
+    Outcome { response, trailing, error_code, busy: false }
+}
+
+/// Runs a classified request through the middleware chain (when there is one) or straight
+/// to its route, guarded against panics and the request timeout; unexpected failures go to
+/// the error hook and reach the client masked when the server masks them.
+async fn run(
+    shared: &Arc<ServerShared>,
+    peer: &Peer,
+    era: Era,
+    req: IncomingRequest,
+    cancel: &RequestToken,
+    trailing: &mut Option<Vec<u8>>,
+) -> Reply {
+    let id = req.id.clone();
+    let is_listen = req.method == "subscriptions/listen";
+    let snap = shared.registry.snapshot();
+    // What the error hook is told the request was, kept only when there is a hook.
+    let hook = snap.error_hook.clone();
+    let named = hook
+        .as_ref()
+        .map(|_| (req.method.clone(), crate::middleware::named(&req.method, req.params.as_ref()).map(str::to_owned)));
+    // Boxed: the route future is moved through the guards below, and a large future moved
+    // inside another is stored more than once.
+    let chain = (!snap.middleware.is_empty()).then(|| snap.middleware.clone());
+    let call = Call::new(shared, peer, era, req, cancel, snap, trailing);
+    let routed: Routed<'_> = match chain {
+        None => Box::pin(catch_unwind(route(call))),
+        Some(chain) => Box::pin(catch_unwind(chain::run(chain, call))),
+    };
+    let ending = match shared.limits.request_timeout.filter(|_| !is_listen) {
+        Some(limit) => {
+            let mut guarded = std::pin::pin!(guarded(routed, cancel));
+            match tokio::time::timeout(limit, guarded.as_mut()).await {
+                Ok(r) => r,
+                Err(_) => {
+                    // Trip the token before dropping the handler, and poll it once more so
+                    // it sees the cancellation (that poll ends: the token is tripped).
+                    cancel.cancel();
+                    let _ = guarded.await;
+                    Ending::TimedOut(limit)
+                }
+            }
+        }
+        None => guarded(routed, cancel).await,
+    };
+    let (method, name) = named.as_ref().map_or(("", None), |(m, n)| (m.as_str(), n.as_deref()));
+    let failed = |kind, message: &str, data| {
+        let failure = Failure { kind, method, name, id: &id, message, data };
+        error_hook::report(hook.as_deref(), &failure);
+    };
+    match ending {
+        Ending::Done(Err(e)) if e.code == codes::INTERNAL_ERROR => {
+            failed(FailureKind::Internal, &e.message, e.data.as_ref());
+            Err(if shared.mask_errors { ProtocolError::internal(MASKED) } else { e })
+        }
+        Ending::Done(reply) => reply,
+        Ending::Panicked(panic) => {
+            failed(FailureKind::Panic, &panic, None);
+            Err(ProtocolError::internal(MASKED))
+        }
+        Ending::Cancelled => Err(ProtocolError::internal("request cancelled")),
+        Ending::TimedOut(limit) => {
+            let e = ProtocolError::internal(format!("request timed out after {} ms", limit.as_millis()))
+                .with_data(json!({ "timeoutMs": limit.as_millis() as u64 }));
+            failed(FailureKind::Timeout, &e.message, e.data.as_ref());
+            Err(e)
+        }
+    }
+}
+
+/// The refusal of a request over its client's rate limit, if it is (a tool's limit is
+/// checked once the call has found its tool, in `methods::tools`).
+fn rate_limited(shared: &ServerShared, peer: &Peer, req: &IncomingRequest) -> Option<ProtocolError> {
+    let limiter = shared.rate_limiter.as_ref()?;
+    limiter.check_client(peer.client_key(), &req.method).err()
+}
+
+/// The routed request: the method logic wrapped in panic isolation.
+type Routed<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Reply, String>> + Send + 'a>>;
+
+/// What the client reads of a request that failed unexpectedly (a panic; any internal
+/// error when `mask_error_details` is on): the detail goes to the log and the error hook.
+const MASKED: &str = "the handler failed unexpectedly";
+
+/// How a routed request ended.
+enum Ending {
+    /// The method logic answered.
+    Done(Reply),
+    /// A handler or middleware panicked, with this message.
+    Panicked(String),
+    /// The request's token tripped (the client cancelled, or the server is stopping).
+    Cancelled,
+    /// The request ran past the request timeout.
+    TimedOut(std::time::Duration),
+}
+
+/// Runs the routed request until it finishes or its token trips. `biased`: when the token
+/// trips, the handler is polled first, so its own reaction to `ctx.cancelled()` (cleanup,
+/// the `notifications/cancelled` for a pending server->client request) runs before it is
+/// dropped. Once the token has tripped the answer is the cancellation error, even when the
+/// handler returned something in that last poll: what a cancelled handler returns is
+/// usually its reaction to the cancellation (a binding's handler may see it before this
+/// future is polled), and a client must not take it for the work's result.
+async fn guarded(routed: Routed<'_>, cancel: &CancellationToken) -> Ending {
+    tokio::select! {
+        biased;
+        r = routed => match r {
+            _ if cancel.is_cancelled() => Ending::Cancelled,
+            Ok(reply) => Ending::Done(reply),
+            Err(panic) => Ending::Panicked(panic),
+        },
+        () = cancel.cancelled() => Ending::Cancelled,
+    }
+}
