@@ -450,7 +450,7 @@ pub(crate) async fn get(State(app): State<Arc<App>>, caller: Caller, request: ax
             (r, _) => r,
         };
         match resumed {
-            Ok(Resumed::Request(events)) => return exchange::sse_response(events),
+            Ok(Resumed::Request(events)) => return sse::response(events),
             Ok(Resumed::Notifications(events)) => replayed = events,
             // The notification stream's events are gone (evicted, or sent by an instance
             // that died before it could copy them): the stream starts again from now.
@@ -468,13 +468,13 @@ pub(crate) async fn get(State(app): State<Arc<App>>, caller: Caller, request: ax
         let e = ProtocolError::invalid_request("this session already has an open GET stream");
         return error(StatusCode::CONFLICT, None, &e);
     };
-    let (tx, body) = exchange::sse_channel();
+    let (tx, body) = sse::channel();
     for event in replayed {
         let _ = tx.try_send(event);
     }
     let stream = session.streams.open_notifications(tx.clone());
     tokio::spawn(notifications_pump(app.clone(), session, stream, rx, tx));
-    exchange::sse_response(body)
+    sse::response(body)
 }
 
 /// Sends a session's unsolicited messages on its notification stream until the client goes

@@ -22,7 +22,7 @@ use tokio_util::sync::CancellationToken;
 use super::App;
 use super::auth::Caller;
 use super::endpoint::check_legacy_headers;
-use super::exchange::{self, error};
+use super::exchange::error;
 use super::sessions::new_id;
 use super::sse;
 use crate::auth::AuthCell;
@@ -133,11 +133,11 @@ pub(crate) async fn open(State(app): State<Arc<App>>, caller: Caller) -> Respons
             out.close();
         });
     }
-    let (tx, body) = exchange::sse_channel();
+    let (tx, body) = sse::channel();
     let endpoint = format!("{}?sessionId={id}", relative_reference(&app.options.sse_path, &app.options.messages_path));
     let _ = tx.try_send(sse::event(None, Some("endpoint"), endpoint.as_bytes()));
     tokio::spawn(pump(app, id, session, output, tx));
-    exchange::sse_response(body)
+    sse::response(body)
 }
 
 /// Turns the connection's output into `message` events until the stream closes or the
