@@ -19,6 +19,7 @@ use super::headers;
 use super::resume::{Resumed, resume_shared, split_id};
 use super::sessions::{HttpSession, ProposedSessionId, session_connection};
 use super::sse;
+use super::ws;
 use crate::dispatch::connection::{Answer, Connection, ConnectionOptions, Route};
 use crate::dispatch::rate_limit::ClientKey;
 use crate::dispatch::router as dispatch_router;
@@ -428,8 +429,8 @@ async fn batch(p: &Post<'_>, items: Vec<Value>) -> Response {
 /// header: 405 (the 2026 wire has no GET).
 pub(crate) async fn get(State(app): State<Arc<App>>, caller: Caller, request: axum::extract::Request) -> Response {
     let (parts, _) = request.into_parts();
-    if app.options.websocket && crate::transport::ws::is_upgrade(&parts) {
-        return crate::transport::ws::upgrade(app, caller, parts).await;
+    if app.options.websocket && ws::is_upgrade(&parts) {
+        return ws::upgrade(app, caller, parts).await;
     }
     let headers = parts.headers;
     let Some(id) = header(&headers, SESSION_HEADER) else {

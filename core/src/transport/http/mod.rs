@@ -20,6 +20,7 @@ pub mod options;
 mod resume;
 mod sessions;
 pub(crate) mod sse;
+mod ws;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -29,7 +30,6 @@ use tokio_util::sync::{CancellationToken, DropGuard};
 pub use app::HttpApp;
 pub use auth::{AuthError, AuthInfo, AuthOptions, TokenVerifier};
 pub use hosted::{Bytes, HostRequest, HostRequestError, HostResponse, HostedOptions};
-pub(crate) use listener::{Closed, ConnectionSlot};
 pub use options::HttpOptions;
 
 use crate::dispatch::connection::Connection;
