@@ -18,8 +18,11 @@ use axum::routing::{get, post};
 use tokio_util::sync::CancellationToken;
 use tower_service::Service as _;
 
-use super::metrics;
-use super::{App, HttpOptions, auth, endpoint, exchange, guard, legacy_sse, sessions::SessionStore};
+use super::options::HttpOptions;
+use super::sessions::SessionStore;
+use super::sse_sessions::SseSessions;
+use super::state::App;
+use super::{auth, endpoint, exchange, guard, legacy_sse, metrics};
 use crate::dispatch::connection::{Connection, ConnectionOptions};
 use crate::dispatch::shared::ServerShared;
 use crate::dispatch::shared_state::StoreLink;
@@ -89,7 +92,7 @@ impl HttpApp {
             ),
             shared,
             store_error,
-            sse: legacy_sse::SseSessions::new(options.max_sessions),
+            sse: SseSessions::new(options.max_sessions),
             options,
             stopping: CancellationToken::new(),
             closing: CancellationToken::new(),

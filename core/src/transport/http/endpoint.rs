@@ -10,7 +10,6 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use serde_json::{Map, Value};
 
-use super::App;
 use super::auth::Caller;
 use super::client;
 use super::event_store::{ReplayError, StreamId};
@@ -19,6 +18,7 @@ use super::headers;
 use super::resume::{Resumed, resume_shared, split_id};
 use super::sessions::{HttpSession, ProposedSessionId, session_connection};
 use super::sse;
+use super::state::App;
 use super::ws;
 use crate::dispatch::connection::{Answer, Connection, ConnectionOptions, Route};
 use crate::dispatch::rate_limit::ClientKey;

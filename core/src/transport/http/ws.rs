@@ -21,9 +21,9 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use futures_util::{SinkExt as _, StreamExt as _};
 
-use super::App;
 use super::auth::{Caller, HeldToken};
 use super::listener::{Closed, ConnectionSlot};
+use super::state::App;
 use crate::auth::AuthCell;
 use crate::dispatch::connection::{Connection, ConnectionOptions};
 use crate::dispatch::{OutboxReader, outbox};
