@@ -9,8 +9,7 @@ use std::sync::{Arc, Mutex};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::handler::BoxFuture;
-use crate::sync::lock;
+use crate::sync::{BoxFuture, lock};
 
 /// What a verified token grants. Its JSON form (what the bindings hand over, both ways) is
 /// `{"subject": "...", "scopes": ["..."], "clientId": "...", "extra": {...}}`, every field

@@ -17,8 +17,8 @@
 use std::collections::HashSet;
 use std::future::Future;
 
-use crate::handler::BoxFuture;
 use crate::middleware::Request;
+use crate::sync::BoxFuture;
 
 /// A kind of registered item, as the catalogue hook is asked about it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

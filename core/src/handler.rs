@@ -3,17 +3,13 @@
 //! this line belongs to the engine.
 
 use std::collections::BTreeMap;
-use std::future::Future;
-use std::pin::Pin;
 
 pub use crate::arguments::Arguments;
 use crate::context::RequestContext;
 use crate::error::{HandlerError, ProtocolError};
 use crate::protocol::{CompleteRequest, Completion, GetPromptResult, Resource, ResourceContents};
+pub use crate::sync::BoxFuture;
 pub use crate::tool_output::{Structured, ToolOutput};
-
-/// A boxed, sendable future: what every handler returns.
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// Runs a tool. `args` has already been validated against the tool's `inputSchema`.
 ///

@@ -21,9 +21,9 @@ use serde_json::{Map, Value, json};
 
 use crate::auth::AuthInfo;
 use crate::error::ProtocolError;
-use crate::handler::BoxFuture;
 use crate::jsonrpc::RequestId;
 use crate::protocol::{CallToolResult, ProtocolVersion};
+use crate::sync::BoxFuture;
 
 /// What a middleware or the rest of its chain produces: a result, or a JSON-RPC error.
 pub type MiddlewareResult = Result<Answer, ProtocolError>;

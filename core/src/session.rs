@@ -11,11 +11,10 @@ use serde_json::Value;
 use tokio::sync::oneshot;
 
 use crate::error::ProtocolError;
-use crate::handler::BoxFuture;
 use crate::jsonrpc::{RequestId, encode};
 use crate::outbox::Outbox;
 use crate::protocol::{LogLevel, ProtocolVersion};
-use crate::sync::lock;
+use crate::sync::{BoxFuture, lock};
 
 const NO_LEVEL: u8 = u8::MAX;
 

@@ -7,4 +7,3 @@ pub mod stdio;
 #[cfg(unix)]
 mod stdio_unix;
 pub(crate) mod stream;
-pub(crate) mod ws;

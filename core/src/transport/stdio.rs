@@ -30,9 +30,9 @@ impl Default for StdioOptions {
 }
 
 /// The protocol's input.
-pub(super) type Reader = Box<dyn AsyncRead + Unpin + Send>;
+type Reader = Box<dyn AsyncRead + Unpin + Send>;
 /// The protocol's output.
-pub(super) type Writer = Box<dyn AsyncWrite + Unpin + Send>;
+type Writer = Box<dyn AsyncWrite + Unpin + Send>;
 
 /// What serving holds while it owns the process's stdio (restored when dropped).
 #[cfg(unix)]

@@ -5,7 +5,7 @@
 use std::fs::File;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 
-use super::stdio::{Reader, Writer};
+use tokio::io::{AsyncRead, AsyncWrite};
 
 fn cvt(r: libc::c_int) -> std::io::Result<libc::c_int> {
     if r < 0 { Err(std::io::Error::last_os_error()) } else { Ok(r) }
@@ -70,7 +70,8 @@ fn file_type(fd: &OwnedFd) -> libc::mode_t {
     st.st_mode & libc::S_IFMT
 }
 
-pub(super) fn reader(fd: OwnedFd) -> std::io::Result<Reader> {
+/// The protocol's input read from `fd`.
+pub(super) fn reader(fd: OwnedFd) -> std::io::Result<Box<dyn AsyncRead + Unpin + Send>> {
     Ok(match file_type(&fd) {
         libc::S_IFIFO => Box::new(tokio::net::unix::pipe::Receiver::from_owned_fd(fd)?),
         libc::S_IFSOCK => {
@@ -82,7 +83,8 @@ pub(super) fn reader(fd: OwnedFd) -> std::io::Result<Reader> {
     })
 }
 
-pub(super) fn writer(fd: OwnedFd) -> std::io::Result<Writer> {
+/// The protocol's output written to `fd`.
+pub(super) fn writer(fd: OwnedFd) -> std::io::Result<Box<dyn AsyncWrite + Unpin + Send>> {
     Ok(match file_type(&fd) {
         libc::S_IFIFO => Box::new(tokio::net::unix::pipe::Sender::from_owned_fd(fd)?),
         libc::S_IFSOCK => {

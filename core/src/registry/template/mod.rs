@@ -36,8 +36,11 @@ use std::str::FromStr;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use regex::Regex;
 
+mod parts;
 mod pattern;
 
+pub use parts::TemplateError;
+use parts::{Modifier, Operator, Part, VarSpec, is_pct_triplet};
 use pattern::{Safety, Slot, compile};
 
 /// Characters kept as-is by the expansion of every operator except `+` and `#`: RFC 3986
@@ -69,151 +72,6 @@ const UNRESERVED_OR_RESERVED: &AsciiSet = &UNRESERVED
 
 /// Largest prefix modifier the RFC grammar allows (`max-length = %x31-39 0*3DIGIT`).
 const MAX_PREFIX: usize = 9999;
-
-/// Why a URI template could not be parsed.
-///
-/// Displays just the problem, with the byte offset in the template where it helps (for
-/// example ``unclosed expression opened at byte 1``), so callers can prefix which template it
-/// was, as in ``invalid definition of resource template `x{`: unclosed expression ...``.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TemplateError {
-    message: String,
-}
-
-impl TemplateError {
-    fn new(message: impl Into<String>) -> Self {
-        Self { message: message.into() }
-    }
-
-    /// The description of the problem (the same text as [`Display`](fmt::Display)).
-    #[must_use]
-    pub fn message(&self) -> &str {
-        &self.message
-    }
-}
-
-impl fmt::Display for TemplateError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for TemplateError {}
-
-/// An expression operator (RFC 6570 section 2.2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Operator {
-    /// `{x}`
-    Simple,
-    /// `{+x}`
-    Reserved,
-    /// `{#x}`
-    Fragment,
-    /// `{.x}`
-    Label,
-    /// `{/x}`
-    PathSegment,
-    /// `{;x}`
-    PathParameter,
-    /// `{?x}`
-    Query,
-    /// `{&x}`
-    QueryContinuation,
-}
-
-impl Operator {
-    fn from_char(c: char) -> Option<Self> {
-        Some(match c {
-            '+' => Self::Reserved,
-            '#' => Self::Fragment,
-            '.' => Self::Label,
-            '/' => Self::PathSegment,
-            ';' => Self::PathParameter,
-            '?' => Self::Query,
-            '&' => Self::QueryContinuation,
-            _ => return None,
-        })
-    }
-
-    /// String emitted before the first defined variable (RFC 6570 appendix A, `first`).
-    fn first(self) -> &'static str {
-        match self {
-            Self::Simple | Self::Reserved => "",
-            Self::Fragment => "#",
-            Self::Label => ".",
-            Self::PathSegment => "/",
-            Self::PathParameter => ";",
-            Self::Query => "?",
-            Self::QueryContinuation => "&",
-        }
-    }
-
-    /// String emitted between defined variables (appendix A, `sep`).
-    fn separator(self) -> &'static str {
-        match self {
-            Self::Simple | Self::Reserved | Self::Fragment => ",",
-            Self::Label => ".",
-            Self::PathSegment => "/",
-            Self::PathParameter => ";",
-            Self::Query | Self::QueryContinuation => "&",
-        }
-    }
-
-    /// Whether values are emitted as `name=value` (appendix A, `named`).
-    fn named(self) -> bool {
-        matches!(self, Self::PathParameter | Self::Query | Self::QueryContinuation)
-    }
-
-    /// What follows the name of an empty named value (appendix A, `ifemp`).
-    fn if_empty(self) -> &'static str {
-        match self {
-            Self::Query | Self::QueryContinuation => "=",
-            _ => "",
-        }
-    }
-
-    /// Whether reserved characters pass through unencoded (appendix A, `allow`).
-    fn allows_reserved(self) -> bool {
-        matches!(self, Self::Reserved | Self::Fragment)
-    }
-
-    fn is_query(self) -> bool {
-        matches!(self, Self::Query | Self::QueryContinuation)
-    }
-}
-
-/// A variable's modifier (RFC 6570 section 2.4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Modifier {
-    None,
-    /// `:N`, with N in `1..=9999` characters.
-    Prefix(usize),
-    /// `*`
-    Explode,
-}
-
-impl Modifier {
-    fn prefix(self) -> Option<usize> {
-        match self {
-            Self::Prefix(n) => Some(n),
-            Self::None | Self::Explode => None,
-        }
-    }
-}
-
-/// One variable of an expression; `index` points into `UriTemplate::names`.
-#[derive(Debug, Clone, Copy)]
-struct VarSpec {
-    index: usize,
-    modifier: Modifier,
-}
-
-/// A parsed piece of the template.
-#[derive(Debug, Clone)]
-enum Part {
-    Literal(String),
-    Expression { op: Operator, vars: Vec<VarSpec> },
-}
 
 /// An RFC 6570 URI template, parsed and compiled once; `Clone + Send + Sync`, so it can be
 /// stored in a registry and used from any task.
@@ -595,18 +453,6 @@ fn is_valid_varname(name: &str) -> bool {
         }
     }
     !need_varchar
-}
-
-/// Whether `bytes[i..]` starts with `%` and two hex digits.
-fn is_pct_triplet(bytes: &[u8], i: usize) -> bool {
-    bytes.get(i) == Some(&b'%')
-        && bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
-        && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit)
-}
-
-/// Whether `c` may appear unencoded in a URI (`unreserved` / `reserved`).
-fn is_uri_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "-._~:/?#[]@!$&'()*+,;=".contains(c)
 }
 
 /// Percent-encodes `text` keeping `unreserved`, `reserved` and valid `%XX` triplets.

@@ -5,7 +5,7 @@ use regex::Regex;
 
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 
-use super::{Modifier, Operator, Part, TemplateError, VarSpec, is_pct_triplet, is_uri_char};
+use super::parts::{Modifier, Operator, Part, TemplateError, VarSpec, is_pct_triplet, is_uri_char};
 
 /// Upper bound on the compiled regex, so absurd templates fail to parse instead of using
 /// unbounded memory (a 100 000-character literal still fits).

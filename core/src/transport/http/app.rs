@@ -18,8 +18,11 @@ use axum::routing::{get, post};
 use tokio_util::sync::CancellationToken;
 use tower_service::Service as _;
 
-use super::metrics;
-use super::{App, HttpOptions, auth, endpoint, exchange, guard, legacy_sse, sessions::SessionStore};
+use super::options::HttpOptions;
+use super::sessions::SessionStore;
+use super::sse_sessions::SseSessions;
+use super::state::App;
+use super::{auth, endpoint, exchange, guard, legacy_sse, metrics};
 use crate::dispatch::connection::{Connection, ConnectionOptions};
 use crate::dispatch::shared::ServerShared;
 use crate::dispatch::shared_state::StoreLink;
@@ -89,7 +92,7 @@ impl HttpApp {
             ),
             shared,
             store_error,
-            sse: legacy_sse::SseSessions::new(options.max_sessions),
+            sse: SseSessions::new(options.max_sessions),
             options,
             stopping: CancellationToken::new(),
             closing: CancellationToken::new(),
@@ -166,6 +169,17 @@ async fn check_origin(State(app): State<Arc<App>>, request: Request, next: Next)
     next.run(request).await
 }
 
+/// Bearer authorization of the MCP routes, with the application's options (see
+/// [`auth::require`]).
+async fn authorize(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    auth::require(app.options.auth.as_ref(), request, next).await
+}
+
+/// The protected-resource metadata, from the application's options (see [`auth::metadata`]).
+async fn auth_metadata(State(app): State<Arc<App>>) -> Response {
+    auth::metadata(app.options.auth.as_ref())
+}
+
 async fn healthz() -> &'static str {
     "ok"
 }
@@ -216,13 +230,13 @@ fn routes(app: &Arc<App>) -> Router {
         router = router.route("/metrics", get(metrics::serve));
     }
     if app.options.auth.is_some() {
-        router = router.route_layer(middleware::from_fn_with_state(app.clone(), auth::require));
+        router = router.route_layer(middleware::from_fn_with_state(app.clone(), authorize));
     }
     // Public routes.
     router = router.route("/healthz", get(healthz)).route("/readyz", get(readyz));
     if let Some(a) = &app.options.auth {
         for p in auth::metadata_paths(a, &path).iter().filter(|p| **p != path) {
-            router = router.route(p, get(auth::metadata));
+            router = router.route(p, get(auth_metadata));
         }
     }
     router

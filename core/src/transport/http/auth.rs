@@ -10,14 +10,13 @@
 use std::convert::Infallible;
 use std::sync::Arc;
 
-use axum::extract::{FromRequestParts, Request, State};
+use axum::extract::{FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::App;
 use super::exchange::json as json_response;
 pub use crate::auth::{AuthError, AuthInfo, TokenVerifier};
 use crate::error::ProtocolError;
@@ -119,9 +118,10 @@ pub(crate) fn metadata_paths(auth: &AuthOptions, endpoint_path: &str) -> Vec<Str
     paths
 }
 
-/// `GET /.well-known/oauth-protected-resource[/path]`: public, never authenticated.
-pub(crate) async fn metadata(State(app): State<Arc<App>>) -> Response {
-    match &app.options.auth {
+/// `GET /.well-known/oauth-protected-resource[/path]`: public, never authenticated; 404
+/// when `auth` is off.
+pub(crate) fn metadata(auth: Option<&AuthOptions>) -> Response {
+    match auth {
         Some(auth) => json_response(StatusCode::OK, auth.metadata().to_string().into_bytes()),
         None => StatusCode::NOT_FOUND.into_response(),
     }
@@ -288,9 +288,10 @@ fn refuse(auth: &AuthOptions, refusal: Refusal) -> Response {
 }
 
 /// Middleware on the MCP routes: 401/403 unless the request carries a token the verifier
-/// accepts with the required scopes; otherwise the grant is attached for the handlers.
-pub(crate) async fn require(State(app): State<Arc<App>>, mut request: Request, next: Next) -> Response {
-    let Some(auth) = &app.options.auth else { return next.run(request).await };
+/// accepts with the required scopes; otherwise the grant is attached for the handlers. Lets
+/// every request through when `auth` is off.
+pub(crate) async fn require(auth: Option<&AuthOptions>, mut request: Request, next: Next) -> Response {
+    let Some(auth) = auth else { return next.run(request).await };
     match authenticate(auth, request.headers()).await {
         Ok(info) => {
             request.extensions_mut().insert(Caller(Some(Arc::new(info))));

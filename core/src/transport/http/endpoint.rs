@@ -10,7 +10,6 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use serde_json::{Map, Value};
 
-use super::App;
 use super::auth::Caller;
 use super::client;
 use super::event_store::{ReplayError, StreamId};
@@ -19,6 +18,8 @@ use super::headers;
 use super::resume::{Resumed, resume_shared, split_id};
 use super::sessions::{HttpSession, ProposedSessionId, session_connection};
 use super::sse;
+use super::state::App;
+use super::ws;
 use crate::dispatch::connection::{Answer, Connection, ConnectionOptions, Route};
 use crate::dispatch::rate_limit::ClientKey;
 use crate::dispatch::{Outbox, OutboxReader};
@@ -426,8 +427,8 @@ async fn batch(p: &Post<'_>, items: Vec<Value>) -> Response {
 /// header: 405 (the 2026 wire has no GET).
 pub(crate) async fn get(State(app): State<Arc<App>>, caller: Caller, request: axum::extract::Request) -> Response {
     let (parts, _) = request.into_parts();
-    if app.options.websocket && crate::transport::ws::is_upgrade(&parts) {
-        return crate::transport::ws::upgrade(app, caller, parts).await;
+    if app.options.websocket && ws::is_upgrade(&parts) {
+        return ws::upgrade(app, caller, parts).await;
     }
     let headers = parts.headers;
     let Some(id) = header(&headers, SESSION_HEADER) else {
@@ -448,7 +449,7 @@ pub(crate) async fn get(State(app): State<Arc<App>>, caller: Caller, request: ax
             (r, _) => r,
         };
         match resumed {
-            Ok(Resumed::Request(events)) => return exchange::sse_response(events),
+            Ok(Resumed::Request(events)) => return sse::response(events),
             Ok(Resumed::Notifications(events)) => replayed = events,
             // The notification stream's events are gone (evicted, or sent by an instance
             // that died before it could copy them): the stream starts again from now.
@@ -466,13 +467,13 @@ pub(crate) async fn get(State(app): State<Arc<App>>, caller: Caller, request: ax
         let e = ProtocolError::invalid_request("this session already has an open GET stream");
         return error(StatusCode::CONFLICT, None, &e);
     };
-    let (tx, body) = exchange::sse_channel();
+    let (tx, body) = sse::channel();
     for event in replayed {
         let _ = tx.try_send(event);
     }
     let stream = session.streams.open_notifications(tx.clone());
     tokio::spawn(notifications_pump(app.clone(), session, stream, rx, tx));
-    exchange::sse_response(body)
+    sse::response(body)
 }
 
 /// Sends a session's unsolicited messages on its notification stream until the client goes

@@ -3,7 +3,6 @@
 //! sessions, server->client requests) came first — those, then the result. On the 2026
 //! wire a client that goes away cancels the request.
 
-use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,7 +12,6 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use serde_json::Value;
 use tokio::sync::{mpsc, oneshot};
-use tokio_stream::StreamExt as _;
 use tokio_util::sync::DropGuard;
 
 use super::event_store::StreamId;
@@ -31,12 +29,6 @@ use crate::protocol::ProtocolVersion;
 use crate::protocol::meta::RequestMeta;
 use crate::request_info::HttpRequestInfo;
 use crate::transport::stream::queue_bytes;
-
-/// Events an SSE response may have waiting for its client: beyond it, the request's stream
-/// waits for its client (its notifications are then dropped oldest first in the request's
-/// queue; its response waits, never dropped). Larger than a stream's replay, so a resume
-/// always fits.
-const SSE_BUFFER: usize = 256;
 
 /// What one POST carries into the engine.
 pub(crate) enum Input {
@@ -92,25 +84,9 @@ pub(crate) fn error(status: StatusCode, id: Option<&crate::jsonrpc::RequestId>, 
     json(status, encode::error(id, e, false))
 }
 
-/// A bounded channel of SSE events for one response.
-pub(crate) fn sse_channel() -> (mpsc::Sender<Bytes>, mpsc::Receiver<Bytes>) {
-    mpsc::channel(SSE_BUFFER)
-}
-
-/// An SSE response reading events from `events`.
-pub(crate) fn sse_response(events: mpsc::Receiver<Bytes>) -> Response {
-    let stream = tokio_stream::wrappers::ReceiverStream::new(events).map(Ok::<Bytes, Infallible>);
-    let mut r = Response::new(Body::from_stream(stream));
-    let h = r.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    h.insert("x-accel-buffering", HeaderValue::from_static("no"));
-    r
-}
-
 /// An SSE response with nothing in it (a request cancelled before it answered).
 fn empty_sse() -> Response {
-    sse_response(sse_channel().1)
+    sse::response(sse::channel().1)
 }
 
 /// The JSON response for an outcome.
@@ -172,11 +148,11 @@ pub(crate) async fn run(input: Input, spec: ExchangeSpec) -> Response {
             (Err(_), _) => return empty_sse(),
         },
     };
-    let (etx, erx) = sse_channel();
+    let (etx, erx) = sse::channel();
     let sink = Sink::open(spec.session.as_ref(), etx.clone());
     sink.send(&first).await;
     tokio::spawn(pump(rx, done_rx, sink, etx, guard, spec.keepalive));
-    sse_response(erx)
+    sse::response(erx)
 }
 
 /// Where a request's SSE events go: straight to the connection (2026 wire), or through the

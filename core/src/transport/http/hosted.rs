@@ -13,7 +13,7 @@ use axum::http::header::{CONNECTION, CONTENT_LENGTH, TRANSFER_ENCODING};
 use axum::http::{HeaderName, HeaderValue, Method, Request};
 use http_body::Body as _;
 
-use super::HttpApp;
+use super::app::HttpApp;
 use super::sessions::ProposedSessionId;
 
 /// A request as a host framework gives it.

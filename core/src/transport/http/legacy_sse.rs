@@ -8,8 +8,7 @@
 //! and each message of its output queue becomes one SSE event. The session ends when its
 //! stream closes (the client went away, or the server stopped).
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -19,19 +18,19 @@ use serde::Deserialize;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
-use super::App;
 use super::auth::Caller;
 use super::endpoint::check_legacy_headers;
-use super::exchange::{self, error};
+use super::exchange::error;
 use super::sessions::new_id;
 use super::sse;
+use super::sse_sessions::SseSession;
+use super::state::App;
 use crate::auth::AuthCell;
 use crate::dispatch::connection::{Connection, ConnectionOptions, Route};
 use crate::dispatch::{OutboxReader, outbox};
 use crate::error::ProtocolError;
 use crate::jsonrpc::RequestId;
 use crate::request_info::HttpRequestInfo;
-use crate::sync::lock;
 use crate::transport::stream::queue_bytes;
 
 /// `messages_path` as a reference relative to `sse_path` (`/sse`, `/messages` give
@@ -51,52 +50,6 @@ fn relative_reference(sse_path: &str, messages_path: &str) -> String {
         out.insert_str(0, "./");
     }
     out
-}
-
-/// One HTTP+SSE session.
-struct SseSession {
-    /// The authenticated subject that opened it (bearer authorization): only it may post.
-    subject: Option<String>,
-    /// The session's connection.
-    conn: Arc<Connection>,
-    /// Tripped when the stream closes: the connection stops.
-    ended: CancellationToken,
-}
-
-/// Every live HTTP+SSE session, at most `max`.
-pub(crate) struct SseSessions {
-    map: Mutex<HashMap<String, Arc<SseSession>>>,
-    max: usize,
-}
-
-impl SseSessions {
-    pub fn new(max: usize) -> SseSessions {
-        SseSessions { map: Mutex::default(), max: max.max(1) }
-    }
-
-    /// How many sessions are live.
-    pub fn len(&self) -> usize {
-        lock(&self.map).len()
-    }
-
-    /// Registers a session; false when the cap is reached.
-    fn insert(&self, id: String, session: Arc<SseSession>) -> bool {
-        let mut map = lock(&self.map);
-        if map.len() >= self.max {
-            return false;
-        }
-        map.insert(id, session);
-        true
-    }
-
-    /// The live session with this id, if `subject` opened it.
-    fn get(&self, id: &str, subject: Option<&str>) -> Option<Arc<SseSession>> {
-        lock(&self.map).get(id).filter(|s| s.subject.as_deref() == subject).cloned()
-    }
-
-    fn remove(&self, id: &str) {
-        lock(&self.map).remove(id);
-    }
 }
 
 /// `GET /sse`: a new session; its stream starts with the `endpoint` event.
@@ -133,11 +86,11 @@ pub(crate) async fn open(State(app): State<Arc<App>>, caller: Caller) -> Respons
             out.close();
         });
     }
-    let (tx, body) = exchange::sse_channel();
+    let (tx, body) = sse::channel();
     let endpoint = format!("{}?sessionId={id}", relative_reference(&app.options.sse_path, &app.options.messages_path));
     let _ = tx.try_send(sse::event(None, Some("endpoint"), endpoint.as_bytes()));
     tokio::spawn(pump(app, id, session, output, tx));
-    exchange::sse_response(body)
+    sse::response(body)
 }
 
 /// Turns the connection's output into `message` events until the stream closes or the

@@ -11,7 +11,7 @@ use axum::response::Response;
 use axum::routing::get;
 use tokio_util::sync::CancellationToken;
 
-use super::App;
+use super::state::App;
 use crate::dispatch::shared::ServerShared;
 
 /// The Prometheus text response.

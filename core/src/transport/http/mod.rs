@@ -1,8 +1,10 @@
 //! Streamable HTTP (axum/hyper): one endpoint serving the 2026-07-28 stateless wire and
-//! legacy sessions, the 2024-11-05 HTTP+SSE transport beside it, health routes, opt-in
-//! metrics, and the checks every request passes first (`Host`/`Origin` allow-lists, then
-//! bearer authorization when configured, body cap). [`HttpApp`] is that application without
-//! a listener, for mounting; [`HttpServer`] serves it on the engine's own listener.
+//! legacy sessions (and WebSocket upgrades of it), the 2024-11-05 HTTP+SSE transport beside
+//! it, health routes, opt-in metrics, and the checks every request passes first
+//! (`Host`/`Origin` allow-lists, then bearer authorization when configured, body cap).
+//! [`HttpApp`] is that application without a listener, for mounting; [`HttpServer`] serves
+//! it on the engine's own listener. This module declares the parts, re-exports the public
+//! ones and holds [`HttpServer`]; the parts import each other, never this module.
 
 mod app;
 pub(crate) mod auth;
@@ -20,44 +22,20 @@ pub mod options;
 mod resume;
 mod sessions;
 pub(crate) mod sse;
+mod sse_sessions;
+mod state;
+mod ws;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use tokio_util::sync::{CancellationToken, DropGuard};
-
 pub use app::HttpApp;
 pub use auth::{AuthError, AuthInfo, AuthOptions, TokenVerifier};
 pub use hosted::{Bytes, HostRequest, HostRequestError, HostResponse, HostedOptions};
-pub(crate) use listener::{Closed, ConnectionSlot};
 pub use options::HttpOptions;
 
-use crate::dispatch::connection::Connection;
 use crate::dispatch::shared::ServerShared;
 use crate::error::Error;
-use legacy_sse::SseSessions;
-use sessions::SessionStore;
-
-/// State shared by every HTTP request of one application.
-pub(crate) struct App {
-    pub shared: Arc<ServerShared>,
-    pub options: HttpOptions,
-    pub sessions: SessionStore,
-    /// 2024-11-05 HTTP+SSE sessions.
-    pub sse: SseSessions,
-    /// Tripped when shutdown starts: streams end, listen subscriptions get their final result.
-    pub stopping: CancellationToken,
-    /// Tripped by [`HttpApp::close`]: this application stops as on shutdown, the server and
-    /// its other transports go on.
-    pub closing: CancellationToken,
-    /// The connection of the stateless 2026 wire: every such request runs on it, bounded by
-    /// the server-wide in-flight limit; a client cancels by going away.
-    pub stateless: Arc<Connection>,
-    /// Trips when the application is dropped, ending its shutdown task.
-    pub _gone: DropGuard,
-    /// Why the shared store the environment names could not be used (readiness fails).
-    pub store_error: Option<String>,
-}
 
 /// A bound HTTP listener, ready to serve (see [`crate::Server::bind_http`]).
 pub struct HttpServer {

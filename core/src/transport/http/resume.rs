@@ -263,7 +263,7 @@ impl Streams {
         if notifications {
             return Ok(Resumed::Notifications(events));
         }
-        let (tx, rx) = super::exchange::sse_channel();
+        let (tx, rx) = sse::channel();
         for e in events {
             let _ = tx.try_send(e);
         }
@@ -305,7 +305,7 @@ pub(crate) async fn resume_shared(
     if notifications {
         return Ok(Ok(Resumed::Notifications(replay)));
     }
-    let (tx, rx) = super::exchange::sse_channel();
+    let (tx, rx) = sse::channel();
     for e in replay {
         let _ = tx.try_send(e);
     }

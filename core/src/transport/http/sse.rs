@@ -1,14 +1,21 @@
 //! Server-sent events: encoding one JSON-RPC message per event, priming events, retry hints
-//! and keep-alive comments.
+//! and keep-alive comments; and the response that streams them, a `text/event-stream` body
+//! read from a bounded channel of events.
 //!
-//! Every function returns the exact bytes to write to a `text/event-stream` body; the caller
-//! flushes after each one. Field lines are always written as `name: value` (one space after the
-//! colon, which SSE parsers strip), so a value that itself begins with a space survives intact.
-//! An event is terminated by a blank line.
+//! Every encoding function returns the exact bytes to write to a `text/event-stream` body;
+//! the caller flushes after each one. Field lines are always written as `name: value` (one
+//! space after the colon, which SSE parsers strip), so a value that itself begins with a
+//! space survives intact. An event is terminated by a blank line.
 
 use std::borrow::Cow;
+use std::convert::Infallible;
 
+use axum::body::Body;
+use axum::http::{HeaderValue, header};
+use axum::response::Response;
 use bytes::Bytes;
+use tokio::sync::mpsc;
+use tokio_stream::StreamExt as _;
 
 /// Length of `"data: "` plus the line's terminating `\n`.
 const DATA_LINE_OVERHEAD: usize = 7;
@@ -65,6 +72,28 @@ pub fn retry(ms: u64) -> Bytes {
 #[must_use]
 pub fn keepalive() -> Bytes {
     Bytes::from_static(b": keepalive\n\n")
+}
+
+/// Events an SSE response may have waiting for its client: beyond it, the request's stream
+/// waits for its client (its notifications are then dropped oldest first in the request's
+/// queue; its response waits, never dropped). Larger than a stream's replay, so a resume
+/// always fits.
+const BUFFER: usize = 256;
+
+/// A bounded channel of SSE events for one response.
+pub(crate) fn channel() -> (mpsc::Sender<Bytes>, mpsc::Receiver<Bytes>) {
+    mpsc::channel(BUFFER)
+}
+
+/// An SSE response reading events from `events`.
+pub(crate) fn response(events: mpsc::Receiver<Bytes>) -> Response {
+    let stream = tokio_stream::wrappers::ReceiverStream::new(events).map(Ok::<Bytes, Infallible>);
+    let mut r = Response::new(Body::from_stream(stream));
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    h.insert("x-accel-buffering", HeaderValue::from_static("no"));
+    r
 }
 
 /// Checks (debug) and sanitises (release) an `id`/`event` value: CR and LF would end the field

@@ -21,14 +21,15 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use futures_util::{SinkExt as _, StreamExt as _};
 
-use super::http::auth::{Caller, HeldToken};
-use super::http::{App, Closed, ConnectionSlot};
-use super::stream::{on_frame, queue_bytes};
+use super::auth::{Caller, HeldToken};
+use super::listener::{Closed, ConnectionSlot};
+use super::state::App;
 use crate::auth::AuthCell;
 use crate::dispatch::connection::{Connection, ConnectionOptions};
 use crate::dispatch::{OutboxReader, outbox};
 use crate::error::ProtocolError;
 use crate::jsonrpc::Frame;
+use crate::transport::stream::{on_frame, queue_bytes};
 
 /// The subprotocol MCP clients ask for.
 const SUBPROTOCOL: &str = "mcp";
