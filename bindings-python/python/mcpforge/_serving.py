@@ -4,7 +4,9 @@ the caller's loop (and the official SDK's ``run_*_async`` names), ``shutdown``, 
 
 Also how the arguments of a ``run`` call (and of the ASGI apps, ``_asgi_apps``) become the
 engine's HTTP settings: the constructor's defaults (``_defaults``), the option names the
-engine knows, and the official SDK's option names (``_sdk_options``)."""
+engine knows, and the option names of a drop-in layer, which that layer installs here with
+``accept_option_names`` (``mcpforge.mcpserver`` installs the official SDK's), so that this
+module never imports it."""
 
 from __future__ import annotations
 
@@ -21,11 +23,30 @@ from ._futures import resolver
 from ._native import http_option_names, init_logging
 from .auth import AuthSettings
 
-__all__ = ["Serving"]
+__all__ = ["Serving", "accept_option_names"]
 
 # The keywords of ``run("http", ...)``: the engine's HTTP option names (durations in
 # seconds), so that a misspelled one raises TypeError before anything starts.
 _HTTP_OPTIONS = frozenset(http_option_names())
+
+OptionNames = Callable[[str, Dict[str, Any]], Dict[str, Any]]
+
+
+def _own_names(transport: str, options: Dict[str, Any]) -> Dict[str, Any]:
+    return dict(options)
+
+
+# Reads the keywords of a ``run`` call before they are checked against ``_HTTP_OPTIONS``:
+# mcpforge's own names as they are, unless a drop-in layer installed its names.
+_option_names: OptionNames = _own_names
+
+
+def accept_option_names(translate: OptionNames) -> None:
+    """Makes every server's ``run``, ``run_async`` and ASGI apps (and a constructor's HTTP
+    defaults) accept other option names: ``translate(transport, options)`` returns the
+    options under mcpforge's names. The drop-in layer calls it once, when imported."""
+    global _option_names
+    _option_names = translate
 
 
 @contextmanager
@@ -69,15 +90,13 @@ class Serving(ServerCore):
 
     def _transport(self, transport: str, host: Optional[str], port: Optional[int], path: Optional[str], options: Dict[str, Any]) -> Tuple[str, str, int, str, Dict[str, Any]]:
         """Resolves a ``run`` call: the transport (``stdio`` or ``http``), the address, and the
-        HTTP options, with the official SDK's option names translated (``sdk_options``) and
-        the constructor's HTTP settings as defaults."""
-        from ._sdk_options import sdk_options
-
+        HTTP options, with a drop-in layer's option names translated (``accept_option_names``)
+        and the constructor's HTTP settings as defaults."""
         if transport not in ("stdio", "http", "streamable-http", "sse"):
             raise ValueError(f"unknown transport {transport!r} (use 'stdio', 'http', 'streamable-http' or 'sse')")
         defaults = self._defaults()
         # The constructor's HTTP options (FastMCP's sse_path, ...) are defaults for HTTP only.
-        translated = sdk_options(transport, {**(defaults.get("options", {}) if transport != "stdio" else {}), **options})
+        translated = _option_names(transport, {**(defaults.get("options", {}) if transport != "stdio" else {}), **options})
         path = path if path is not None else translated.pop("path", defaults.get("path", "/mcp"))
         translated.pop("path", None)
         if transport == "sse":
