@@ -17,6 +17,7 @@ export * from './types/compat.js';
 
 import { McpServer, ResourceTemplate, StdioServerTransport, StreamableHTTPServerTransport, WebStandardStreamableHTTPServerTransport, completable, createMcpHandler, localhostHostValidation, localhostOriginValidation, serveStdio, toNodeHandler } from './types/compat.js';
 import { Context } from './types/context.js';
+import { MiddlewareContext } from './types/hooks.js';
 import { ErrorCode, InputRequiredError, McpError, ToolError, resourceNotFound } from './types/errors.js';
 import { Server } from './types/server.js';
 import { TestClient } from './types/testing.js';
@@ -36,6 +37,7 @@ declare const mcpforge: {
   Server: typeof Server;
   TestClient: typeof TestClient;
   Context: typeof Context;
+  MiddlewareContext: typeof MiddlewareContext;
   McpError: typeof McpError;
   ToolError: typeof ToolError;
   InputRequiredError: typeof InputRequiredError;
