@@ -53,7 +53,10 @@ export declare class StdioServerTransport implements McpForgeTransport {
 }
 
 /** The official SDK's Streamable HTTP transport options, plus mcpforge's mount options. */
-export interface StreamableHTTPServerTransportOptions extends Omit<MountOptions, 'path' | 'allowedHosts' | 'allowedOrigins'> {
+export interface StreamableHTTPServerTransportOptions extends Omit<
+  MountOptions,
+  'path' | 'allowedHosts' | 'allowedOrigins' | 'sessionless' | 'ssePath' | 'messagesPath'
+> {
   /** Names each session (stateful); undefined: stateless, the engine keeps no sessions. */
   sessionIdGenerator?: (() => string) | undefined;
   /** Runs with the new session's id before the client sees it. */

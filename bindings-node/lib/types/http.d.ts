@@ -38,12 +38,29 @@ export interface HttpListenOptions {
   allowedOrigins?: string[];
   maxBody?: number;
   legacySessions?: boolean;
+  /**
+   * Serve legacy (2025) requests without keeping sessions: `initialize` is answered without
+   * an `Mcp-Session-Id`, and every other request stands alone, on a session made for it and
+   * ended with it. The server cannot ask such a client for input, nor send it anything
+   * outside its requests. The official SDKs' stateless mode; the 2026-07-28 wire is
+   * unchanged. Default false.
+   */
+  sessionless?: boolean;
   sessionIdleTimeoutMs?: number;
   maxSessions?: number;
   /** At most this many legacy sessions per client (subject, else address): its own least recently used is ended. Default: a tenth of `maxSessions`. */
   maxSessionsPerClient?: number;
   sseKeepaliveMs?: number;
+  /** Serve the 2024-11-05 HTTP+SSE transport alongside (`GET ssePath`, `POST messagesPath`). Default true. */
   legacySse?: boolean;
+  /** Path of the HTTP+SSE event stream. Default `/sse`. */
+  ssePath?: string;
+  /**
+   * Path the HTTP+SSE transport takes messages at (`POST ...?sessionId=`). Default
+   * `/messages`. The `endpoint` event names it relative to `ssePath`, so both keep working
+   * under a mount prefix.
+   */
+  messagesPath?: string;
   metrics?: boolean;
   /** Serve MCP over WebSocket at the same path too (subprotocol `mcp`). Default false. */
   websocket?: boolean;
