@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the npm packages the Node binding needs, pinned by committed lockfiles:
-#   bindings-node/node_modules   zod (the binding's zod tests)
+#   bindings-node/node_modules   zod (the binding's zod tests) and TypeScript (its compiler API
+#                                reads the package's declarations: test/declarations.test.mjs)
 #   target/node/e2e              the scratch project of the end-to-end tests: the official
 #                                TypeScript SDK, TypeScript and @types/node (tests/e2e-node)
 # Idempotent and cached: npm runs only when a lockfile changed since the last install.

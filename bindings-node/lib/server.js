@@ -18,7 +18,20 @@ const mount = require('./mount');
 const { ErrorPolicy, ERROR_POLICY, source } = require('./error-policy');
 const { chainHandler } = require('./middleware');
 const { catalogueHandler } = require('./catalogue');
-const { ATTACH, isTransport } = require('./compat/attach');
+
+/**
+ * The hook `connect(transport)` serves through: a transport implements
+ * `[ATTACH](server, closed)`, which starts serving `server` (this `Server`) and resolves once
+ * started; `closed()` is called when it stops. This module knows no transport class: the
+ * drop-in layer's transports (compat/stdio.js, compat/streamable-http.js) implement the
+ * hook, and `McpServer.connect` calls it too (compat/attach.js). Internal, not typed.
+ */
+const ATTACH = Symbol.for('mcpforge.transport.attach');
+
+/** True when `transport` implements the hook (`[ATTACH]`). */
+function isTransport(transport) {
+  return transport !== null && typeof transport === 'object' && typeof transport[ATTACH] === 'function';
+}
 
 const EMPTY_INPUT = Object.freeze({ type: 'object', properties: {} });
 
@@ -586,4 +599,4 @@ class Server {
   }
 }
 
-module.exports = { Server };
+module.exports = { Server, ATTACH, isTransport };

@@ -1,17 +1,14 @@
 /**
- * The one link between `McpServer.connect(transport)` and this package's transports: a
- * transport implements `[ATTACH](server)` (start serving `server`, an mcpforge `Server`,
- * resolving once started) and `[DETACH]()` (stop). Transports of other packages have
- * neither and are refused with a clear error.
+ * The one link between `McpServer.connect(transport)` and this package's transports: the
+ * native `Server`'s transport hook (`ATTACH`, `isTransport`: ../server.js), which a
+ * transport implements as `[ATTACH](server, closed)` (start serving `server`, an mcpforge
+ * `Server`, resolving once started), and `[DETACH]()` (stop), which `McpServer.close` calls.
+ * Transports of other packages have neither and are refused with a clear error.
  */
 'use strict';
 
-const ATTACH = Symbol.for('mcpforge.transport.attach');
-const DETACH = Symbol.for('mcpforge.transport.detach');
+const { ATTACH, isTransport } = require('../server');
 
-/** True when `transport` is one of this package's transports. */
-function isTransport(transport) {
-  return transport !== null && typeof transport === 'object' && typeof transport[ATTACH] === 'function';
-}
+const DETACH = Symbol.for('mcpforge.transport.detach');
 
 module.exports = { ATTACH, DETACH, isTransport };

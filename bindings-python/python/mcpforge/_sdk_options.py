@@ -1,6 +1,8 @@
 """The official SDK's HTTP option names, as ``run``/``run_async`` (and ``FastMCP``'s
 constructor) take them, translated to mcpforge's. Options that ask for what the engine does
-by itself are accepted and dropped; docs/python.md lists each one and why."""
+by itself are accepted and dropped; docs/python.md lists each one and why. Part of the
+drop-in layer: ``mcpforge.mcpserver`` installs ``sdk_options`` into every server's serving
+(``_serving.accept_option_names``)."""
 
 from __future__ import annotations
 

@@ -20,11 +20,18 @@ from __future__ import annotations
 import logging
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
+from . import _serving
+from ._sdk_options import sdk_options
 from .auth import from_sdk
 from .errors import ToolError
 from .server import Server
 
 __all__ = ["MCPServer", "FastMCP"]
+
+# Every server's ``run``, ``run_async`` and ASGI apps take the official SDK's HTTP option
+# names too (``streamable_http_path``, ``transport_security``, ...; docs/python.md lists them):
+# this layer installs them, so that the native server never imports it.
+_serving.accept_option_names(sdk_options)
 
 # Options of the official constructors that mcpforge has no counterpart for; giving one
 # raises instead of being ignored.

@@ -1,0 +1,151 @@
+/**
+ * Serving over HTTP: `listen({ http })`'s options, bearer-token authorization, and the
+ * handlers that mount the MCP endpoint in an HTTP server of the application's own
+ * (`httpHandler()` for Node, `fetchHandler()` for web-standard runtimes).
+ */
+
+import type { Awaitable, Json } from './schema.js';
+
+/** What a bearer token grants (returned by the verifier, seen by handlers as `ctx.authInfo`). */
+export interface AuthInfo {
+  subject?: string;
+  scopes?: string[];
+  clientId?: string;
+  extra?: Json;
+}
+
+/** Bearer-token authorization of the HTTP transport. */
+export interface AuthOptions {
+  /** Verifies a token: resolve the grant, or throw (an error with `requiredScopes` answers 403). */
+  verifier: (token: string) => Awaitable<AuthInfo>;
+  /** This server's canonical URL as clients use it (the protected-resource metadata's `resource`). */
+  resource: string;
+  authorizationServers?: string[];
+  scopesSupported?: string[];
+  requiredScopes?: string[];
+  resourceName?: string;
+}
+
+/** Where and how Streamable HTTP listens. */
+export interface HttpListenOptions {
+  /** Default `127.0.0.1` (never all interfaces by default). */
+  host?: string;
+  /** Default 3000; 0 picks a free port (see `onListening`). */
+  port?: number;
+  /** Default `/mcp`. */
+  path?: string;
+  allowedHosts?: string[];
+  allowedOrigins?: string[];
+  maxBody?: number;
+  legacySessions?: boolean;
+  /**
+   * Serve legacy (2025) requests without keeping sessions: `initialize` is answered without
+   * an `Mcp-Session-Id`, and every other request stands alone, on a session made for it and
+   * ended with it. The server cannot ask such a client for input, nor send it anything
+   * outside its requests. The official SDKs' stateless mode; the 2026-07-28 wire is
+   * unchanged. Default false.
+   */
+  sessionless?: boolean;
+  sessionIdleTimeoutMs?: number;
+  maxSessions?: number;
+  /** At most this many legacy sessions per client (subject, else address): its own least recently used is ended. Default: a tenth of `maxSessions`. */
+  maxSessionsPerClient?: number;
+  sseKeepaliveMs?: number;
+  /** Serve the 2024-11-05 HTTP+SSE transport alongside (`GET ssePath`, `POST messagesPath`). Default true. */
+  legacySse?: boolean;
+  /** Path of the HTTP+SSE event stream. Default `/sse`. */
+  ssePath?: string;
+  /**
+   * Path the HTTP+SSE transport takes messages at (`POST ...?sessionId=`). Default
+   * `/messages`. The `endpoint` event names it relative to `ssePath`, so both keep working
+   * under a mount prefix.
+   */
+  messagesPath?: string;
+  metrics?: boolean;
+  /** Serve MCP over WebSocket at the same path too (subprotocol `mcp`). Default false. */
+  websocket?: boolean;
+  /** At most this many open connections (the longest idle is closed to make room; 503 when all are busy). */
+  maxConnections?: number;
+  /** A new connection must send its first request head within this. Default 10,000. */
+  headerTimeoutMs?: number;
+  /** A connection with no request in progress this long is closed. Default 60,000. */
+  idleTimeoutMs?: number;
+  /** A request body must arrive within this. Default 30,000. */
+  bodyTimeoutMs?: number;
+  /**
+   * A store shared with the server's other instances (`redis://host:port/db`): a legacy
+   * session opened on one instance is served by any of them. Default: the environment
+   * variable `MCPFORGE_SHARED_STORE`, if set.
+   */
+  sharedStore?: string;
+  auth?: AuthOptions;
+  /** Called once bound, with the actual address. */
+  onListening?: (address: HttpAddress) => void;
+  /**
+   * Keep where the server listens unsaid (by default one line on stderr,
+   * `mcpforge: serving MCP on <url> (Ctrl-C to stop)`). Default false.
+   */
+  quiet?: boolean;
+}
+
+/** A bound HTTP address. */
+export interface HttpAddress {
+  host: string;
+  port: number;
+  url: string;
+}
+
+/** Options of `httpHandler()` and `fetchHandler()`: the HTTP options without the listener's. */
+export type MountOptions = Omit<
+  HttpListenOptions,
+  'host' | 'port' | 'onListening' | 'quiet' | 'websocket' | 'maxConnections' | 'headerTimeoutMs' | 'idleTimeoutMs' | 'bodyTimeoutMs'
+>;
+
+/**
+ * A Node request handler (Express, `node:http`). Behind a body parser it reads the raw body
+ * the parser kept in `req.rawBody`, else `parsedBody` (or `req.body`) written back as JSON.
+ */
+export type NodeMcpHandler = (
+  req: import('node:http').IncomingMessage,
+  res: import('node:http').ServerResponse,
+  parsedBody?: unknown,
+) => Promise<void>;
+
+/**
+ * A client's address, which a web `Request` does not carry: an IP address as text
+ * (`'127.0.0.1'`, `'::ffff:127.0.0.1'`, `'[::1]:5000'`), or an object with it and an optional
+ * port (Bun's `server.requestIP(request)`, Node's `socket.address()`). Give the TCP peer, not
+ * a header the client wrote. Not an IP address: no address.
+ */
+export type ClientAddress = string | { address: string; port?: number };
+
+/** What a fetch handler may be told about a request besides the `Request` itself. */
+export interface FetchMcpOptions {
+  /**
+   * The client's address, by which the per-client bounds (`maxSessionsPerClient`, rate
+   * limits of requests without a session) count a client without a verified token. Without
+   * it, all such clients count as one.
+   */
+  clientAddress?: ClientAddress | null;
+}
+
+/**
+ * A web-standard request handler (Hono, Bun, Deno, any `fetch` runtime). The second argument
+ * gives the client's address (Hono on Node: `{ clientAddress: c.env.incoming.socket.remoteAddress }`;
+ * Bun: `{ clientAddress: server.requestIP(request) }`; Deno: `{ clientAddress: info.remoteAddr.hostname }`).
+ */
+export type FetchMcpHandler = (request: Request, options?: FetchMcpOptions) => Promise<Response>;
+
+/** Options of `listen()`: stdio without `http`. */
+export interface ListenOptions {
+  http?: HttpListenOptions;
+  /** Close the server on SIGINT/SIGTERM while listening (default true). */
+  handleSignals?: boolean;
+  /**
+   * After such a signal closed the server and every request was answered, `listen()`
+   * returns and the process exits 1 s later at the latest (with `process.exitCode`, 0 unless
+   * set), even if handlers left timers or sockets behind. Default true; false leaves ending
+   * the process to the application.
+   */
+  exitOnSignal?: boolean;
+}

@@ -1,0 +1,104 @@
+"""``ServerCore``: what every part of ``Server`` shares. ``Server`` (server.py) is put
+together from one class per job, each a subclass of this one:
+
+- ``_registering.Registering``: the tool, resource, prompt and completion decorators;
+- ``_component_controls.ComponentControls``: removing, enabling and disabling what is
+  registered, reading its definitions, and telling clients that a list changed;
+- ``_hooks.Hooks``: the middleware chain, the catalogue hook and the error hook;
+- ``_serving.Serving``: serving over stdio or HTTP until stopped, Ctrl-C and SIGTERM;
+- ``_asgi_apps.AsgiApps``: the MCP endpoint as an ASGI application;
+- ``_metrics.Metrics``: the request metrics and the worker pool's figures.
+
+This class declares the state they read (``Server.__init__`` sets it), the serving defaults
+a subclass may give (``_defaults``), the event loop async handlers run on, and the server's
+own in-memory connection."""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from typing import Any, Callable, Dict, List, Optional
+
+from . import _invoke
+from ._components import Components
+from ._lifespan import Lifespan
+from ._loopback import Loopback
+from ._native import NativeServer
+
+__all__ = ["ServerCore", "drop_none"]
+
+
+def drop_none(d: Dict[str, Any]) -> Dict[str, Any]:
+    """``d`` without its None values (options and definition fields left unset)."""
+    return {k: v for k, v in d.items() if v is not None}
+
+
+class ServerCore:
+    """The state the parts of ``Server`` share (see the module documentation)."""
+
+    name: str
+    # The engine's server: every registration, hook and transport goes to it.
+    _native: NativeServer
+    # Guards what is made on first use (the loop thread, the loopback) and the middleware chain.
+    _lock: threading.Lock
+    # This server, weakly: what handlers' contexts hold, so a server whose handlers refer to
+    # it can still be collected.
+    _ref: "weakref.ReferenceType[Any]"
+    # Where unexpected handler exceptions are logged and reported, and how tool errors read.
+    _errors: _invoke.ErrorReporter
+    _error_style: _invoke.ErrorStyle
+    _lifespan: Lifespan
+    # The component mirror: every registered tool, resource (and template) and prompt.
+    _tools: Components
+    _resources: Components
+    _prompts: Components
+    # The middleware chain, outermost first.
+    _middleware: List[Any]
+    # The routes ``custom_route`` added to the ASGI apps.
+    _custom_routes: List[Any]
+    # The caller's loop while ``run_async``, ``test_client`` or an ASGI app runs, and this
+    # server's own loop thread (made on first use otherwise).
+    _caller_loop: Any
+    _own_loop: Any
+    _self_client: Optional[Loopback]
+
+    def _defaults(self) -> Dict[str, Any]:
+        """Serving settings given at construction (``FastMCP``'s host, port, path, options and
+        auth); ``run`` arguments override them."""
+        return {}
+
+    def _loopback(self) -> Loopback:
+        """This server's own in-memory connection (``ctx.read_resource``)."""
+        with self._lock:
+            if self._self_client is None:
+                self._self_client = Loopback(self._native)
+            return self._self_client
+
+    # ----- asyncio -------------------------------------------------------------------------
+
+    def _async_loop(self) -> Any:
+        """The loop async handlers run on: the caller's while ``run_async``/``test_client``
+        is active, else this server's own loop thread (started on first use)."""
+        loop = self._caller_loop
+        if loop is not None and not loop.is_closed():
+            return loop
+        with self._lock:
+            if self._own_loop is None:
+                import asyncio
+
+                own = asyncio.new_event_loop()
+                threading.Thread(target=own.run_forever, name=f"mcpforge-{self.name}-asyncio", daemon=True).start()
+                weakref.finalize(self, own.call_soon_threadsafe, own.stop)
+                self._own_loop = own
+            return self._own_loop
+
+    def _loop_of(self) -> Callable[[], Any]:
+        ref = self._ref
+
+        def loop_of() -> Any:
+            server = ref()
+            if server is None:
+                raise RuntimeError("the server was garbage-collected")
+            return server._async_loop()
+
+        return loop_of

@@ -1,0 +1,62 @@
+"""The native API does not import the drop-in layer. The modules that give mcpforge the
+official SDK's server classes and names (DROP_IN) build on the rest of the package, never
+the other way round: a native module that needs something of theirs offers a hook they
+call instead (as ``_serving.accept_option_names``). Only the package's entry point, which
+publishes both, imports them. Read from the sources, so an import inside a function counts."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+from typing import Iterator
+
+PACKAGE = Path(__file__).resolve().parents[1] / "python" / "mcpforge"
+# The official SDK's compatibility layer: ``MCPServer``/``FastMCP`` and the SDK's option names.
+DROP_IN = {"mcpserver", "_sdk_options"}
+# The entry point (``from mcpforge import MCPServer``).
+ENTRY = "__init__"
+
+
+def imported_modules(tree: ast.AST) -> Iterator[str]:
+    """The package's modules an AST imports, by name (``mcpserver``, ``_sdk_options``, ...)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if node.level == 1 or (node.level == 0 and (module == "mcpforge" or module.startswith("mcpforge."))):
+                inside = module if node.level == 1 else module[len("mcpforge") :].lstrip(".")
+                if inside:
+                    yield inside.split(".")[0]
+                else:  # from . import x / from mcpforge import x
+                    yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("mcpforge."):
+                    yield alias.name.split(".")[1]
+
+
+def test_the_drop_in_modules_exist() -> None:
+    for name in DROP_IN:
+        assert (PACKAGE / f"{name}.py").is_file(), name
+
+
+def test_native_modules_do_not_import_the_drop_in_layer() -> None:
+    offending = []
+    for path in sorted(PACKAGE.glob("*.py")):
+        if path.stem in DROP_IN or path.stem == ENTRY:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        offending += [f"{path.name} imports {name}" for name in imported_modules(tree) if name in DROP_IN]
+    assert not offending, "the native API imports the drop-in layer: " + "; ".join(offending)
+
+
+def test_the_check_sees_each_form_of_import() -> None:
+    forms = [
+        "from .mcpserver import MCPServer",
+        "from . import _sdk_options",
+        "from mcpforge.mcpserver import FastMCP",
+        "import mcpforge._sdk_options",
+        "def f():\n    from ._sdk_options import sdk_options",
+    ]
+    for source in forms:
+        assert set(imported_modules(ast.parse(source))) & DROP_IN, source
+    assert not set(imported_modules(ast.parse("from .server import Server\nimport json"))) & DROP_IN
