@@ -1,10 +1,17 @@
 #!/usr/bin/env python3
-"""The core crate's floors (docs/architecture.md): each module imports only from its own
-floor or the floors below it. Reads every `crate::…` and `super::…` path in core/src,
-resolves names re-exported at the crate root to where they live, and prints each import
-that points up a floor. Also holds every Rust source file of the project to at most
-MAX_LINES lines before its test module (a file that long does more than one job). Exit
-status 1 when either rule is broken."""
+"""The core crate's import graph (docs/architecture.md, CONTRIBUTING.md), checked by
+`make lint`:
+
+- floors: each module imports only from its own floor or the floors below it;
+- no circles: no module reaches itself through imports, inside a floor too.
+
+The graph has one node per source file of core/src. Its edges are every path a file names
+outside its test module: `use` trees (braces expanded, `as` renames followed), and paths in
+code that start with `crate::`, `super::`, `self::` or a name the file imported. A path
+ends at the file of its longest module prefix; a name that file only re-exports (`pub use`)
+leads on to the file that defines it, so importing through a re-export is no edge to the
+re-exporting module. Exit status 1 when either rule is broken; each broken edge is printed.
+The size of files is scripts/check-sizes.py's job."""
 
 from __future__ import annotations
 
@@ -14,10 +21,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "core" / "src"
-# The Rust sources held to the size rule (tests excluded: their own `#[cfg(test)]` module,
-# and the test and benchmark directories).
-SIZED = ["core/src", "ffi/src", "bindings-python/src", "bindings-node/src", "load/src", "examples/rust/src"]
-MAX_LINES = 800
 
 # Lowest first. A module belongs to the first floor with a matching prefix.
 FLOORS = [
@@ -46,75 +49,178 @@ def module_path(rel: str) -> list[str]:
     return parts
 
 
-def file_of(segments: list[str]) -> str | None:
-    """The source file of the longest module prefix of `segments`."""
+def file_of(src: Path, segments: list[str]) -> tuple[str, list[str]]:
+    """The source file of the longest module prefix of `segments`, and what follows it."""
     for n in range(len(segments), 0, -1):
         base = "/".join(segments[:n])
         for candidate in (f"{base}.rs", f"{base}/mod.rs"):
-            if (SRC / candidate).is_file():
-                return candidate
-    return None
+            if (src / candidate).is_file():
+                return candidate, segments[n:]
+    return "lib.rs", segments
 
 
-def root_reexports() -> dict[str, list[str]]:
-    """Names `pub use`d at the crate root, mapped to the module path they come from."""
-    text = (SRC / "lib.rs").read_text()
-    out: dict[str, list[str]] = {}
-    for m in re.finditer(r"pub use ([\w:]+)::\{([^}]*)\};|pub use ([\w:]+)::(\w+);", text, re.S):
-        if m.group(1):
-            base, names = m.group(1), [n.strip() for n in m.group(2).split(",") if n.strip()]
-        else:
-            base, names = m.group(3), [m.group(4)]
-        for n in names:
-            out[n.split(" as ")[-1].strip()] = base.split("::")
+def code_of(text: str) -> str:
+    """The file's code before its test module, without comments and string contents."""
+    text = text.split("#[cfg(test)]")[0]
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    text = re.sub(r'"(?:\\.|[^"\\\n])*"', '""', text)
+    return re.sub(r"//[^\n]*", "", text)
+
+
+def expand(tree: str) -> list[tuple[list[str], str | None]]:
+    """A `use` tree as (path, name bound) pairs: `a::{b, c::{d as e}}` ->
+    [(["a", "b"], "b"), (["a", "c", "d"], "e")]."""
+    tree = tree.strip()
+    m = re.match(r"^([\w:]*?)(?:::)?\{(.*)\}$", tree, re.S)
+    if m:
+        prefix = [p for p in m.group(1).split("::") if p]
+        items, depth, current = [], 0, ""
+        for ch in m.group(2):
+            depth += (ch == "{") - (ch == "}")
+            if ch == "," and depth == 0:
+                items.append(current)
+                current = ""
+            else:
+                current += ch
+        items.append(current)
+        return [(prefix + segs, alias) for item in items if item.strip() for segs, alias in expand(item)]
+    alias = None
+    if " as " in tree:
+        tree, alias = (x.strip() for x in tree.split(" as ", 1))
+    segs = [p for p in tree.split("::") if p]
+    if segs and segs[-1] == "self":
+        segs = segs[:-1]
+    return [(segs, alias or (segs[-1] if segs else None))]
+
+
+class Graph:
+    """The import graph of the Rust sources under `src`."""
+
+    def __init__(self, src: Path):
+        self.src = src
+        self.code = {p.relative_to(src).as_posix(): code_of(p.read_text()) for p in sorted(src.rglob("*.rs"))}
+        self.names = {rel: self._imports(rel) for rel in self.code}
+        self.edges: dict[str, dict[str, str]] = {rel: self._edges(rel) for rel in self.code}
+
+    def _absolute(self, rel: str, segs: list[str]) -> list[str] | None:
+        """`segs` from the crate root, when it starts at the crate, a parent or this module."""
+        here = module_path(rel)
+        if not segs:
+            return None
+        if segs[0] == "crate":
+            return segs[1:]
+        if segs[0] == "super":
+            parent, segs = here[:-1], segs[1:]
+            while segs and segs[0] == "super":
+                parent, segs = parent[:-1], segs[1:]
+            return parent + segs
+        if segs[0] == "self":
+            return here + segs[1:]
+        return None
+
+    def _imports(self, rel: str) -> dict[str, list[str]]:
+        """The names a file's `use` statements bind, each with its path from the crate root
+        (a path into a child module, as `use methods::x` in a `mod.rs`, counts too)."""
+        bound: dict[str, list[str]] = {}
+        for m in re.finditer(r"\buse\s+([^;]+);", self.code[rel]):
+            for segs, alias in expand(m.group(1)):
+                path = self._absolute(rel, segs)
+                if path is None and segs:
+                    child = module_path(rel) + segs
+                    if file_of(self.src, child)[0] != "lib.rs":
+                        path = child
+                if path is not None and alias and alias != "*":
+                    bound[alias] = path
+        return bound
+
+    def resolve(self, segs: list[str], depth: int = 0) -> str:
+        """The file that defines what `segs` names, through re-exports."""
+        target, rest = file_of(self.src, segs)
+        if rest and depth < 16:
+            name = rest[0]
+            reexported = re.search(r"\bpub(\([^)]*\))?\s+use\b[^;]*\b" + re.escape(name) + r"\b", self.code[target])
+            if name in self.names[target] and reexported:
+                return self.resolve(self.names[target][name] + rest[1:], depth + 1)
+        return target
+
+    def _edges(self, rel: str) -> dict[str, str]:
+        """The files `rel` imports from, each with the first path that names it."""
+        out: dict[str, str] = {}
+        bound = self.names[rel]
+        paths = [m.group(1).split("::") for m in re.finditer(r"\b(\w+(?:::\w+)+)", self.code[rel])]
+        for segs in paths + list(bound.values()):
+            path = self._absolute(rel, segs)
+            if path is None and segs[0] in bound:
+                path = bound[segs[0]] + segs[1:]
+            if path is None:
+                continue
+            target = self.resolve(path)
+            if target != rel and target in self.code:
+                out.setdefault(target, "::".join(segs))
+        return out
+
+    def circles(self) -> list[list[str]]:
+        """The strongly connected sets of more than one file (Tarjan's algorithm)."""
+        index: dict[str, int] = {}
+        low: dict[str, int] = {}
+        stack: list[str] = []
+        on_stack: set[str] = set()
+        found: list[list[str]] = []
+
+        def visit(v: str) -> None:
+            index[v] = low[v] = len(index)
+            stack.append(v)
+            on_stack.add(v)
+            for w in self.edges[v]:
+                if w not in index:
+                    visit(w)
+                    low[v] = min(low[v], low[w])
+                elif w in on_stack:
+                    low[v] = min(low[v], index[w])
+            if low[v] == index[v]:
+                component = []
+                while True:
+                    w = stack.pop()
+                    on_stack.discard(w)
+                    component.append(w)
+                    if w == v:
+                        break
+                if len(component) > 1:
+                    found.append(sorted(component))
+
+        sys.setrecursionlimit(max(1000, 4 * len(self.code)))
+        for v in self.code:
+            if v not in index:
+                visit(v)
+        return found
+
+
+def problems(src: Path) -> list[str]:
+    """Every import that points up a floor, and every circle with its edges."""
+    graph = Graph(src)
+    out = []
+    for rel, targets in graph.edges.items():
+        for target, named in targets.items():
+            here, there = floor_of(rel), floor_of(target)
+            if RANK[there] > RANK[here]:
+                out.append(f"{rel}: {here} imports {there} ({named})")
+    for circle in graph.circles():
+        members = set(circle)
+        out.append(f"circle of {len(circle)} modules: {', '.join(circle)}")
+        for rel in circle:
+            for target, named in graph.edges[rel].items():
+                if target in members:
+                    out.append(f"    {rel} -> {target} ({named})")
     return out
 
 
-PATH = re.compile(r"\b(crate|super)((?:::\w+)+)")
-
-
 def main() -> int:
-    reexports = root_reexports()
-    violations = []
-    for path in sorted(SRC.rglob("*.rs")):
-        rel = path.relative_to(SRC).as_posix()
-        here = floor_of(rel)
-        text = path.read_text()
-        # Test modules may reach anywhere.
-        text = text.split("#[cfg(test)]")[0]
-        for lineno, line in enumerate(text.splitlines(), 1):
-            stripped = line.strip()
-            if stripped.startswith("//"):
-                continue
-            for m in PATH.finditer(line):
-                segments = m.group(2).strip(":").split("::")
-                if m.group(1) == "super":
-                    parent = module_path(rel)[:-1]
-                    while segments and segments[0] == "super":
-                        parent, segments = parent[:-1], segments[1:]
-                    segments = parent + segments
-                elif segments and segments[0] in reexports and not (SRC / f"{segments[0]}.rs").exists() \
-                        and not (SRC / segments[0]).is_dir():
-                    segments = reexports[segments[0]] + segments[1:]
-                target = file_of(segments)
-                if target is None or target == rel:
-                    continue
-                there = floor_of(target)
-                if RANK[there] > RANK[here]:
-                    violations.append(f"{rel}:{lineno}: {here} imports {there} ({'::'.join(segments)})")
-    for v in violations:
-        print(v)
-    if violations:
-        print(f"check-floors: {len(violations)} imports point up a floor (see docs/architecture.md)")
-    too_long = []
-    for folder in SIZED:
-        for path in sorted((ROOT / folder).rglob("*.rs")):
-            lines = path.read_text().split("\n#[cfg(test)]")[0].count("\n") + 1
-            if lines > MAX_LINES:
-                too_long.append(f"{path.relative_to(ROOT)}: {lines} lines before its tests (at most {MAX_LINES})")
-    for t in too_long:
-        print(t)
-    return 1 if violations or too_long else 0
+    found = problems(SRC)
+    for line in found:
+        print(line)
+    if found:
+        print("check-floors: imports point up a floor or go round in a circle (see docs/architecture.md)")
+    return 1 if found else 0
 
 
 if __name__ == "__main__":

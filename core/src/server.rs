@@ -9,8 +9,9 @@ use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
 use crate::catalogue::Catalogue;
+use crate::dispatch::bus::ListKind;
 use crate::dispatch::limits::Limits;
-use crate::dispatch::notify::{Hub, ListKind};
+use crate::dispatch::notify::Hub;
 use crate::dispatch::rate_limit::{Limiter, RateLimits};
 use crate::dispatch::shared::ServerShared;
 use crate::error::Error;

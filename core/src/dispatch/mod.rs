@@ -3,6 +3,7 @@
 //! handlers, cancellation, limits and the notification hub live here; transports only move
 //! bytes in and out.
 
+pub(crate) mod bus;
 pub(crate) mod call;
 pub mod cancel;
 pub(crate) mod capabilities;
@@ -12,6 +13,7 @@ pub(crate) mod guard;
 pub mod handshake;
 pub(crate) mod lifecycle;
 pub mod limits;
+pub(crate) mod linking;
 pub(crate) mod methods;
 pub(crate) mod metrics;
 pub mod mrtr;

@@ -14,31 +14,12 @@ use super::cancel::RequestToken;
 use serde_json::{Value, json};
 
 use super::Outbox;
-use super::shared_state::{BusMessage, Publisher};
+use super::bus::{BusMessage, ListKind, Publisher};
 use crate::jsonrpc::{RequestId, encode};
 use crate::protocol::LogLevel;
 use crate::protocol::meta::SUBSCRIPTION_ID_KEY;
 use crate::session::Session;
 use crate::sync::lock;
-
-/// Which list changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub(crate) enum ListKind {
-    Tools,
-    Prompts,
-    Resources,
-}
-
-impl ListKind {
-    fn method(self) -> &'static str {
-        match self {
-            ListKind::Tools => "notifications/tools/list_changed",
-            ListKind::Prompts => "notifications/prompts/list_changed",
-            ListKind::Resources => "notifications/resources/list_changed",
-        }
-    }
-}
 
 /// What a `subscriptions/listen` stream opted into (after the server dropped what it does
 /// not support).

@@ -14,11 +14,10 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 
-use super::notify::ListKind;
-use super::shared::ServerShared;
+use super::bus::{BusMessage, Outgoing, Publisher};
 use crate::budget::Budget;
 use crate::error::ProtocolError;
 use crate::handler::BoxFuture;
@@ -27,7 +26,6 @@ use crate::protocol::{LogLevel, ProtocolVersion};
 use crate::session::{Session, SessionMirror, SessionState, StateChange};
 use crate::store::{SessionChange, SharedStore, StoreError};
 use crate::sync::lock;
-use crate::tasks::instances::{self, TaskCommand};
 
 /// How often readiness asks the store whether it answers.
 const PING_EVERY: Duration = Duration::from_secs(1);
@@ -81,93 +79,6 @@ impl SessionRecord {
     }
 }
 
-/// One message on the bus.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub(crate) enum BusMessage {
-    /// `notifications/resources/updated` for the subscribers of `uri`.
-    ResourceUpdated { uri: String },
-    /// A `list_changed` notification.
-    ListChanged { list: ListKind },
-    /// A log message outside any request.
-    Log { level: LogLevel, params: Value },
-    /// A session changed (a subscription, its log level, initialized).
-    SessionChanged { session: String, change: StateChange },
-    /// A session was ended (`DELETE`): every instance drops its copy.
-    SessionEnded { session: String },
-    /// The client answered a server->client request of `session`.
-    Answer {
-        session: String,
-        id: RequestId,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        result: Option<Value>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        error: Option<ProtocolError>,
-    },
-    /// A task changed; its record in the store says how. `view`: the 2026 `DetailedTask`
-    /// for `notifications/tasks`.
-    TaskChanged {
-        task: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        view: Option<Value>,
-    },
-    /// For the instance running `task`: a client's `tasks/update` or `tasks/cancel`.
-    TaskCommand { task: String, command: TaskCommand },
-}
-
-/// A bus message with the instance that sent it.
-#[derive(Serialize, Deserialize)]
-struct Envelope {
-    from: u64,
-    #[serde(flatten)]
-    message: BusMessage,
-}
-
-/// A queued bus message, and who waits until it is on the bus.
-type Outgoing = (Vec<u8>, Option<oneshot::Sender<()>>);
-
-/// Sends bus messages in order, without waiting (callers may be outside the runtime).
-#[derive(Clone)]
-pub(crate) struct Publisher {
-    from: u64,
-    tx: mpsc::Sender<Outgoing>,
-    /// The room the queued messages take.
-    room: Arc<Budget>,
-}
-
-impl Publisher {
-    /// Queues `message` for the bus; dropped with a log line when the queue is full.
-    pub fn send(&self, message: &BusMessage) {
-        self.queue(message, None);
-    }
-
-    /// Queues `message` and waits until it is on the bus (or failed to get there), so that
-    /// whatever the caller does next reaches the other instances after it.
-    pub async fn send_and_wait(&self, message: &BusMessage) {
-        let (done, published) = oneshot::channel();
-        if self.queue(message, Some(done)) {
-            let _ = published.await;
-        }
-    }
-
-    fn queue(&self, message: &BusMessage, done: Option<oneshot::Sender<()>>) -> bool {
-        let envelope = Envelope { from: self.from, message: message.clone() };
-        let Ok(bytes) = serde_json::to_vec(&envelope) else { return false };
-        let size = bytes.len();
-        let queued = self.room.take(size) && {
-            let sent = self.tx.try_send((bytes, done)).is_ok();
-            if !sent {
-                self.room.give_back(size, 1);
-            }
-            sent
-        };
-        if !queued {
-            tracing::warn!("shared store: the bus queue is full, a message was dropped");
-        }
-        queued
-    }
-}
-
 /// A session of this instance that the store mirrors.
 struct Mirrored {
     session: Weak<Session>,
@@ -206,7 +117,7 @@ impl StoreLink {
     /// Links `shared` to `store`: its hub publishes on the bus, a task delivers what the other
     /// instances publish, and another asks the store every second whether it answers
     /// (readiness). Both tasks end with the server. Must run inside a tokio runtime.
-    pub fn start(shared: &Arc<ServerShared>, store: SharedStore, ttl: Duration) -> Arc<StoreLink> {
+    pub fn start(store: SharedStore, ttl: Duration, stop: &CancellationToken) -> Arc<StoreLink> {
         let (tx, mut rx) = mpsc::channel::<Outgoing>(PUBLISH_QUEUE);
         let (events, mut events_rx) = mpsc::channel::<LoggedEvent>(EVENT_QUEUE);
         let (room, events_room) =
@@ -231,9 +142,8 @@ impl StoreLink {
                 }
             }
         });
-        shared.hub.publish_to(link.publisher.clone());
         tracing::info!(store = store.name(), "instances share a store");
-        let stop = shared.shutdown.clone();
+        let stop = stop.clone();
         let bus = store.bus().clone();
         tokio::spawn(async move {
             while let Some((m, done)) = rx.recv().await {
@@ -246,9 +156,18 @@ impl StoreLink {
                 }
             }
         });
-        spawn_reader(Arc::downgrade(shared), Arc::downgrade(&link), from, store.bus().subscribe(), stop.clone());
         spawn_pinger(Arc::downgrade(&link), stop);
         link
+    }
+
+    /// The queue this instance publishes on the bus through.
+    pub(crate) fn publisher(&self) -> &Publisher {
+        &self.publisher
+    }
+
+    /// Another instance said a task changed: wakes the `tasks/result` waiters.
+    pub(crate) fn task_changed_elsewhere(&self) {
+        self.task_changes.send_modify(|n| *n = n.wrapping_add(1));
     }
 
     /// Whether the store answered its last ping.
@@ -381,11 +300,11 @@ impl StoreLink {
         self.task_changes.subscribe()
     }
 
-    fn local(&self, id: &str) -> Option<Arc<Session>> {
+    pub(crate) fn local(&self, id: &str) -> Option<Arc<Session>> {
         lock(&self.sessions).get(id).and_then(|m| m.session.upgrade())
     }
 
-    fn ended_elsewhere(&self, id: &str) {
+    pub(crate) fn ended_elsewhere(&self, id: &str) {
         if let Some(m) = lock(&self.sessions).remove(id) {
             m.ended.cancel();
         }
@@ -429,67 +348,6 @@ impl SessionMirror for Mirror {
             Err(e) => (None, Some(e.clone())),
         };
         link.publisher.send(&BusMessage::Answer { session: self.id.clone(), id: id.clone(), result, error });
-    }
-}
-
-/// Delivers what the other instances publish, until the server stops.
-fn spawn_reader(
-    shared: Weak<ServerShared>,
-    link: Weak<StoreLink>,
-    me: u64,
-    mut rx: mpsc::Receiver<Vec<u8>>,
-    stop: CancellationToken,
-) {
-    tokio::spawn(async move {
-        loop {
-            let bytes = tokio::select! {
-                () = stop.cancelled() => return,
-                m = rx.recv() => match m {
-                    Some(m) => m,
-                    None => return,
-                },
-            };
-            let envelope: Envelope = match serde_json::from_slice(&bytes) {
-                Ok(e) => e,
-                Err(e) => {
-                    tracing::warn!(error = %e, "shared store: an unreadable bus message was skipped");
-                    continue;
-                }
-            };
-            if envelope.from == me {
-                continue;
-            }
-            let (Some(shared), Some(link)) = (shared.upgrade(), link.upgrade()) else { return };
-            deliver(&shared, &link, envelope.message);
-        }
-    });
-}
-
-/// Delivers one message another instance published.
-fn deliver(shared: &ServerShared, link: &StoreLink, message: BusMessage) {
-    match message {
-        BusMessage::ResourceUpdated { uri } => shared.hub.deliver_resource_updated(&uri),
-        BusMessage::ListChanged { list } => shared.hub.deliver_list_changed(list),
-        BusMessage::Log { level, params } => shared.hub.deliver_log(level, &params),
-        BusMessage::SessionChanged { session, change } => {
-            if let Some(s) = link.local(&session) {
-                s.apply_change(&change);
-            }
-        }
-        BusMessage::SessionEnded { session } => link.ended_elsewhere(&session),
-        BusMessage::Answer { session, id, result, error } => {
-            if let Some(s) = link.local(&session) {
-                let result = error.map_or_else(|| Ok(result.unwrap_or(Value::Null)), Err);
-                s.resolve_here(&id, result);
-            }
-        }
-        BusMessage::TaskChanged { task, view } => {
-            if let Some(view) = view {
-                shared.hub.task_changed(&task, || view);
-            }
-            link.task_changes.send_modify(|n| *n = n.wrapping_add(1));
-        }
-        BusMessage::TaskCommand { task, command } => instances::deliver_command(shared, &task, &command),
     }
 }
 

@@ -16,8 +16,9 @@ use serde_json::{Map, Value};
 
 use super::store::{Owner, Task, TaskStatus};
 use super::{publish, wire};
+use crate::dispatch::bus::{BusMessage, TaskCommand};
 use crate::dispatch::shared::ServerShared;
-use crate::dispatch::shared_state::{BusMessage, StoreLink};
+use crate::dispatch::shared_state::StoreLink;
 use crate::error::ProtocolError;
 use crate::protocol::InputRequest;
 use crate::protocol::meta::tag_related;
@@ -140,19 +141,6 @@ fn owner_key(record: &StoredTask) -> String {
         (false, Some(session)) => format!("session:{session}"),
         _ => String::new(),
     }
-}
-
-/// What another instance asks of the instance running a task.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case")]
-pub(crate) enum TaskCommand {
-    /// `tasks/update`: answers to outstanding asks.
-    Update {
-        /// The `inputResponses`.
-        responses: Map<String, Value>,
-    },
-    /// `tasks/cancel`.
-    Cancel,
 }
 
 /// Where a task the caller may see was found.

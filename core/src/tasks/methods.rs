@@ -21,9 +21,10 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use serde_json::{Map, Value, json};
 
-use super::instances::{self, Found, TaskCommand};
+use super::instances::{self, Found};
 use super::store::{Owner, TaskStatus};
 use super::{advertised, client_declares, missing_extension, wire};
+use crate::dispatch::bus::TaskCommand;
 use crate::dispatch::call::{Call, Era};
 use crate::dispatch::cancel::RequestToken;
 use crate::dispatch::reply::finish_value;

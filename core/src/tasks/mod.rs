@@ -28,8 +28,6 @@ pub(crate) mod runner;
 pub(crate) mod store;
 pub(crate) mod wire;
 
-use std::time::Duration;
-
 use serde_json::{Map, Value, json};
 
 pub use store::TaskStatus;
@@ -45,24 +43,7 @@ pub const EXTENSION_ID: &str = "io.modelcontextprotocol/tasks";
 
 pub use crate::protocol::meta::RELATED_TASK_KEY;
 
-/// How tasks are kept.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TaskOptions {
-    /// How long a task is kept after it was created (`ttlMs`), running or not; `None` keeps
-    /// tasks until the store needs room. A 2025-11-25 client may ask for less. Default 1 hour.
-    pub ttl: Option<Duration>,
-    /// Suggested polling interval (`pollIntervalMs`); zero omits it. Default 1 s.
-    pub poll_interval: Duration,
-    /// Most tasks kept at once. When full, the oldest finished task makes room; with every
-    /// task still running, creating one more fails (-32603). Default 1000.
-    pub max_tasks: usize,
-}
-
-impl Default for TaskOptions {
-    fn default() -> Self {
-        TaskOptions { ttl: Some(Duration::from_secs(3600)), poll_interval: Duration::from_secs(1), max_tasks: 1000 }
-    }
-}
+pub use store::TaskOptions;
 
 /// True when the server offers tasks: configured with `ServerBuilder::tasks`, or some tool
 /// may run as a task.

@@ -15,11 +15,29 @@ use serde_json::{Map, Value};
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
-use super::TaskOptions;
 use crate::error::ProtocolError;
 use crate::protocol::InputRequest;
 use crate::session::Session;
 use crate::sync::lock;
+
+/// How tasks are kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskOptions {
+    /// How long a task is kept after it was created (`ttlMs`), running or not; `None` keeps
+    /// tasks until the store needs room. A 2025-11-25 client may ask for less. Default 1 hour.
+    pub ttl: Option<Duration>,
+    /// Suggested polling interval (`pollIntervalMs`); zero omits it. Default 1 s.
+    pub poll_interval: Duration,
+    /// Most tasks kept at once. When full, the oldest finished task makes room; with every
+    /// task still running, creating one more fails (-32603). Default 1000.
+    pub max_tasks: usize,
+}
+
+impl Default for TaskOptions {
+    fn default() -> Self {
+        TaskOptions { ttl: Some(Duration::from_secs(3600)), poll_interval: Duration::from_secs(1), max_tasks: 1000 }
+    }
+}
 
 /// Where a task stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

@@ -24,8 +24,8 @@ use super::sse_sessions::SseSessions;
 use super::state::App;
 use super::{auth, endpoint, exchange, guard, legacy_sse, metrics};
 use crate::dispatch::connection::{Connection, ConnectionOptions};
+use crate::dispatch::linking;
 use crate::dispatch::shared::ServerShared;
-use crate::dispatch::shared_state::StoreLink;
 use crate::error::ProtocolError;
 use crate::store::SharedStore;
 
@@ -81,7 +81,7 @@ impl HttpApp {
             None => store_from_env(),
         };
         let link = store
-            .map(|s| shared.store.get_or_init(|| StoreLink::start(&shared, s, options.session_idle_timeout)).clone());
+            .map(|s| shared.store.get_or_init(|| linking::start(&shared, s, options.session_idle_timeout)).clone());
         let app = Arc::new(App {
             _gone: gone.clone().drop_guard(),
             sessions: SessionStore::new(
