@@ -46,36 +46,31 @@ function answerTool(call, value, name) {
   return call.respond('json', stringify(value, `the value tool \`${name}\` returned`));
 }
 
-/** Answers a resource read: string -> text, bytes -> blob, `{contents}` / array / one contents object. */
+/**
+ * Answers a resource read in the engine's vocabulary (the engine decides the contents,
+ * docs/results.md): a string -> text, bytes -> binary, anything else as its JSON value
+ * (contents objects, `{ contents }`, or a value sent as JSON text; null: not found).
+ */
 function answerResource(call, value, uri) {
   if (typeof value === 'string') return call.respond('text', value);
-  if (isBytes(value)) return call.respond('json', JSON.stringify([{ uri, blob: base64(value) }]));
-  let list;
-  if (value && Array.isArray(value.contents)) list = value.contents;
-  else if (Array.isArray(value)) list = value;
-  else if (value && typeof value === 'object' && ('text' in value || 'blob' in value)) list = [value];
-  else throw new TypeError(`the reader of ${uri} returned ${describe(value)}; return a string, bytes or { contents: [...] }`);
-  const contents = list.map((c) => (c && typeof c === 'object' && c.uri === undefined ? { uri, ...c } : c));
-  return call.respond('json', stringify(contents, `the contents of ${uri}`));
+  if (isBytes(value)) return call.respond('bytes', base64(value));
+  if (value === undefined) return call.respond('json', 'null');
+  return call.respond('json', stringify(value, `the contents of ${uri}`));
 }
 
-/** Answers a prompt: string -> one user message, array -> messages, `{messages}` as is. */
+/**
+ * Answers a prompt in the engine's vocabulary: a string -> one user message, anything else
+ * as its JSON value (messages, or a whole `{ messages }` result; docs/results.md).
+ */
 function answerPrompt(call, value, name) {
   if (typeof value === 'string') return call.respond('text', value);
-  const result = Array.isArray(value) ? { messages: value } : value;
-  if (!result || !Array.isArray(result.messages)) {
-    throw new TypeError(`prompt \`${name}\` returned ${describe(value)}; return a string, messages or { messages: [...] }`);
-  }
-  return call.respond('json', stringify(result, `the result of prompt \`${name}\``));
+  return call.respond('json', stringify(value, `the result of prompt \`${name}\``));
 }
 
-/** Answers a completion: array of strings -> values, `{values, total, hasMore}` as is. */
+/** Answers a completion with its JSON value: values, or `{values, total, hasMore}` (docs/results.md). */
 function answerCompletion(call, value) {
-  const completion = Array.isArray(value) ? { values: value } : value;
-  if (!completion || !Array.isArray(completion.values)) {
-    throw new TypeError(`the completion handler returned ${describe(value)}; return an array of strings or { values }`);
-  }
-  return call.respond('json', stringify(completion, 'the completion'));
+  if (value === undefined) return call.respond('json', 'null');
+  return call.respond('json', stringify(value, 'the completion'));
 }
 
 /** Answers a template's list of resources: `{ resources: [...] }` or the array itself. */

@@ -12,10 +12,11 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
-use mcpforge::protocol::{CompleteRequest, Completion, GetPromptResult, Resource, ResourceContents};
+use mcpforge::protocol::{CompleteRequest, Resource};
 use mcpforge::{
-    Arguments, AuthError, AuthInfo, BoxFuture, CallToolResult, CompletionHandler, HandlerError, PromptHandler,
-    ProtocolError, RequestContext, ResourceHandler, ResourceLister, TokenVerifier, ToolHandler, ToolOutput,
+    Arguments, AuthError, AuthInfo, BoxFuture, CallToolResult, CompletionHandler, CompletionOutput, HandlerError,
+    PromptHandler, PromptOutput, ProtocolError, RequestContext, ResourceHandler, ResourceLister, ResourceOutput,
+    TokenVerifier, ToolHandler, ToolOutput,
 };
 use napi::Status;
 use napi::bindgen_prelude::{FnArgs, Function};
@@ -48,6 +49,8 @@ pub(crate) enum Reply {
     Json(String),
     /// JSON text of a complete `CallToolResult`.
     Result(String),
+    /// Binary resource contents, base64-encoded (a `Uint8Array` or `ArrayBuffer` read).
+    Blob(String),
     /// The handler threw: a tool error (message, structured data).
     ToolError(String, Option<Value>),
     /// The handler threw an `McpError`: a JSON-RPC error.
@@ -132,6 +135,7 @@ impl NativeCall {
             "text" => Reply::Text(payload),
             "json" => Reply::Json(payload),
             "result" => Reply::Result(payload),
+            "bytes" => Reply::Blob(payload),
             other => return Err(js_error(format!("unknown answer form `{other}`"))),
         };
         Ok(self.state.answer(reply))
@@ -306,6 +310,11 @@ fn failure(reply: Reply) -> Result<Reply, HandlerError> {
     }
 }
 
+/// The error for an answer form a kind of handler cannot give (bytes for a tool or prompt).
+fn wrong_form(what: &str) -> HandlerError {
+    ProtocolError::internal(format!("the {what} handler answered with bytes")).into()
+}
+
 /// Parses JSON text a handler answered with into `T`.
 fn parse_as<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T, HandlerError> {
     serde_json::from_str(text).map_err(|e| wrong_shape(what, e))
@@ -325,6 +334,7 @@ impl ToolHandler for JsTool {
                 Reply::Text(text) => Ok(ToolOutput::Text(text)),
                 Reply::Json(text) => Ok(ToolOutput::JsonText(text)),
                 Reply::Result(text) => Ok(ToolOutput::Result(parse_as::<CallToolResult>(&text, "tool")?)),
+                Reply::Blob(_) => Err(wrong_form("tool")),
                 _ => unreachable!("failure() keeps value forms only"),
             }
         })
@@ -332,11 +342,10 @@ impl ToolHandler for JsTool {
 }
 
 /// A JavaScript resource or resource template reader. The payload is
-/// `{"uri": ..., "variables": {...}}`; the answer is a contents array (JSON) or text.
+/// `{"uri": ..., "variables": {...}}`; the answer is text, bytes or any JSON value, which
+/// the engine reads as contents (`ResourceOutput`).
 pub(crate) struct JsResource {
     pub handler: Arc<JsHandler>,
-    /// The registered MIME type, used for plain-text answers.
-    pub mime_type: Option<String>,
 }
 
 impl ResourceHandler for JsResource {
@@ -345,13 +354,14 @@ impl ResourceHandler for JsResource {
         ctx: RequestContext,
         uri: String,
         vars: BTreeMap<String, String>,
-    ) -> BoxFuture<'static, Result<Vec<ResourceContents>, HandlerError>> {
-        let (handler, mime) = (self.handler.clone(), self.mime_type.clone());
+    ) -> BoxFuture<'static, Result<ResourceOutput, HandlerError>> {
+        let handler = self.handler.clone();
         Box::pin(async move {
             let payload = json!({ "uri": uri, "variables": vars }).to_string();
             match failure(handler.invoke(payload, Some(ctx)).await?)? {
-                Reply::Text(text) => Ok(vec![ResourceContents::text(uri, mime.as_deref(), text)]),
-                Reply::Json(text) | Reply::Result(text) => parse_as(&text, "resource"),
+                Reply::Text(text) => Ok(ResourceOutput::Text(text)),
+                Reply::Blob(b64) => Ok(ResourceOutput::Blob(b64)),
+                Reply::Json(text) | Reply::Result(text) => Ok(ResourceOutput::Json(parse_as(&text, "resource")?)),
                 _ => unreachable!("failure() keeps value forms only"),
             }
         })
@@ -389,7 +399,8 @@ impl ResourceLister for JsLister {
     }
 }
 
-/// A JavaScript prompt. The answer is a `GetPromptResult` (JSON) or text (one user message).
+/// A JavaScript prompt. The answer is text or any JSON value, which the engine reads as a
+/// prompt result (`PromptOutput`).
 pub(crate) struct JsPrompt {
     pub handler: Arc<JsHandler>,
 }
@@ -399,13 +410,14 @@ impl PromptHandler for JsPrompt {
         &self,
         ctx: RequestContext,
         args: BTreeMap<String, String>,
-    ) -> BoxFuture<'static, Result<GetPromptResult, HandlerError>> {
+    ) -> BoxFuture<'static, Result<PromptOutput, HandlerError>> {
         let handler = self.handler.clone();
         Box::pin(async move {
             let payload = serde_json::to_string(&args).unwrap_or_else(|_| "{}".to_owned());
             match failure(handler.invoke(payload, Some(ctx)).await?)? {
-                Reply::Text(text) => Ok(GetPromptResult::new(vec![mcpforge::PromptMessage::user(text)])),
-                Reply::Json(text) | Reply::Result(text) => parse_as(&text, "prompt"),
+                Reply::Text(text) => Ok(PromptOutput::Text(text)),
+                Reply::Json(text) | Reply::Result(text) => Ok(PromptOutput::Json(parse_as(&text, "prompt")?)),
+                Reply::Blob(_) => Err(wrong_form("prompt")),
                 _ => unreachable!("failure() keeps value forms only"),
             }
         })
@@ -414,7 +426,7 @@ impl PromptHandler for JsPrompt {
 
 /// A JavaScript completion provider. The payload is
 /// `{"ref": {...}, "argument": {"name", "value"}, "context": {"arguments": {...}}}`; the
-/// answer is a `Completion` (JSON).
+/// answer is any JSON value, which the engine reads as a completion (`CompletionOutput`).
 pub(crate) struct JsCompletion {
     pub handler: Arc<JsHandler>,
 }
@@ -424,7 +436,7 @@ impl CompletionHandler for JsCompletion {
         &self,
         ctx: RequestContext,
         request: CompleteRequest,
-    ) -> BoxFuture<'static, Result<Completion, ProtocolError>> {
+    ) -> BoxFuture<'static, Result<CompletionOutput, ProtocolError>> {
         let handler = self.handler.clone();
         Box::pin(async move {
             let payload = json!({
@@ -435,7 +447,11 @@ impl CompletionHandler for JsCompletion {
             .to_string();
             let answered = async {
                 match failure(handler.invoke(payload, Some(ctx)).await?)? {
-                    Reply::Json(text) | Reply::Result(text) | Reply::Text(text) => parse_as(&text, "completion"),
+                    Reply::Json(text) | Reply::Result(text) => {
+                        Ok(CompletionOutput::Json(parse_as(&text, "completion")?))
+                    }
+                    Reply::Text(text) => Ok(CompletionOutput::Json(Value::String(text))),
+                    Reply::Blob(_) => Err(wrong_form("completion")),
                     _ => unreachable!("failure() keeps value forms only"),
                 }
             };
@@ -471,7 +487,7 @@ impl TokenVerifier for JsVerifier {
                     }
                 }
                 Reply::Protocol(p) => Err(AuthError::Invalid(p.message)),
-                Reply::Text(_) | Reply::InputRequired => {
+                Reply::Text(_) | Reply::Blob(_) | Reply::InputRequired => {
                     Err(AuthError::Invalid("the verifier answered no grant".into()))
                 }
             }

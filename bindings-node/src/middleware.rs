@@ -47,7 +47,9 @@ impl Middleware for JsMiddleware {
                         ProtocolError::internal(format!("a middleware returned a result that is not JSON: {e}"))
                     })
                 }
-                Ok(Reply::Text(_)) => Err(ProtocolError::internal("a middleware returned text, not a result object")),
+                Ok(Reply::Text(_) | Reply::Blob(_)) => {
+                    Err(ProtocolError::internal("a middleware returned text, not a result object"))
+                }
                 Ok(Reply::ToolError(message, _)) if is_tool_call => Ok(Answer::tool_error(message)),
                 Ok(Reply::ToolError(message, _)) => Err(ProtocolError::internal(message)),
                 Ok(Reply::Protocol(p)) | Err(HandlerError::Protocol(p)) => Err(p),

@@ -73,8 +73,7 @@ impl NativeServer {
     #[napi]
     pub fn add_resource(&self, definition_json: String, handler: u32) -> napi::Result<()> {
         let resource: Resource = definition(&definition_json, "resource")?;
-        let mime_type = resource.mime_type.clone();
-        let handler = Arc::new(JsResource { handler: JsHandler::new(&self.dispatcher, handler), mime_type });
+        let handler = Arc::new(JsResource { handler: JsHandler::new(&self.dispatcher, handler) });
         self.server.add_resource(resource, handler as Arc<dyn mcpforge::ResourceHandler>).map_err(js_error)
     }
 
@@ -88,8 +87,7 @@ impl NativeServer {
         lister: Option<u32>,
     ) -> napi::Result<()> {
         let template: ResourceTemplate = definition(&definition_json, "resource template")?;
-        let mime_type = template.mime_type.clone();
-        let handler = Arc::new(JsResource { handler: JsHandler::new(&self.dispatcher, handler), mime_type })
+        let handler = Arc::new(JsResource { handler: JsHandler::new(&self.dispatcher, handler) })
             as Arc<dyn mcpforge::ResourceHandler>;
         let added = match lister {
             Some(lister) => {

@@ -13,13 +13,13 @@ use std::sync::{Arc, Mutex};
 
 use mcpforge::protocol::Content;
 use mcpforge::{
-    Arguments, AuthError, AuthInfo, BoxFuture, CallToolResult, CompleteRequest, Completion, CompletionHandler,
-    GetPromptResult, HandlerError, PromptHandler, ProtocolError, RequestContext, Resource, ResourceContents,
-    ResourceHandler, ResourceLister, TokenVerifier, ToolHandler, ToolOutput,
+    Arguments, AuthError, AuthInfo, BoxFuture, CallToolResult, CompleteRequest, CompletionHandler, CompletionOutput,
+    HandlerError, PromptHandler, PromptOutput, ProtocolError, RequestContext, Resource, ResourceHandler,
+    ResourceLister, ResourceOutput, TokenVerifier, ToolHandler, ToolOutput,
 };
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyTuple};
+use pyo3::types::{PyBytes, PyDict, PyString, PyTuple};
 use serde_json::Value;
 use tokio::sync::oneshot;
 
@@ -286,9 +286,17 @@ impl ResourceHandler for PyResource {
         ctx: RequestContext,
         uri: String,
         vars: BTreeMap<String, String>,
-    ) -> BoxFuture<'static, Result<Vec<ResourceContents>, HandlerError>> {
+    ) -> BoxFuture<'static, Result<ResourceOutput, HandlerError>> {
         let args: Args = Box::new(move |py| Ok(vec![uri.into_pyobject(py)?.into_any(), str_map(py, &vars)?]));
-        self.0.invoke(Some(ctx), args, |_, payload| from_py_as(payload, "resource contents"))
+        self.0.invoke(Some(ctx), args, |_, payload| {
+            if let Ok(s) = payload.cast::<PyString>() {
+                return Ok(ResourceOutput::Text(s.to_cow()?.into_owned()));
+            }
+            if let Ok(b) = payload.cast::<PyBytes>() {
+                return Ok(ResourceOutput::bytes(b.as_bytes()));
+            }
+            from_py(payload).map(ResourceOutput::Json)
+        })
     }
 }
 
@@ -311,9 +319,9 @@ impl PromptHandler for PyPrompt {
         &self,
         ctx: RequestContext,
         args: BTreeMap<String, String>,
-    ) -> BoxFuture<'static, Result<GetPromptResult, HandlerError>> {
+    ) -> BoxFuture<'static, Result<PromptOutput, HandlerError>> {
         let args: Args = Box::new(move |py| Ok(vec![str_map(py, &args)?]));
-        self.0.invoke(Some(ctx), args, |_, payload| from_py_as(payload, "prompt result"))
+        self.0.invoke(Some(ctx), args, |_, payload| from_py(payload).map(PromptOutput::Json))
     }
 }
 
@@ -326,7 +334,7 @@ impl CompletionHandler for PyCompletion {
         &self,
         ctx: RequestContext,
         request: CompleteRequest,
-    ) -> BoxFuture<'static, Result<Completion, ProtocolError>> {
+    ) -> BoxFuture<'static, Result<CompletionOutput, ProtocolError>> {
         let args: Args = Box::new(move |py| {
             let reference = serde_json::to_value(&request.reference).unwrap_or(Value::Null);
             Ok(vec![
@@ -336,7 +344,7 @@ impl CompletionHandler for PyCompletion {
                 str_map(py, &request.context)?,
             ])
         });
-        let call = self.0.invoke(Some(ctx), args, |_, payload| from_py_as(payload, "completion"));
+        let call = self.0.invoke(Some(ctx), args, |_, payload| from_py(payload).map(CompletionOutput::Json));
         Box::pin(async move { call.await.map_err(HandlerError::into_protocol_error) })
     }
 }

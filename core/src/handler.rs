@@ -5,9 +5,12 @@
 use std::collections::BTreeMap;
 
 pub use crate::arguments::Arguments;
+pub use crate::completion_output::CompletionOutput;
 use crate::context::RequestContext;
 use crate::error::{HandlerError, ProtocolError};
-use crate::protocol::{CompleteRequest, Completion, GetPromptResult, Resource, ResourceContents};
+pub use crate::prompt_output::PromptOutput;
+use crate::protocol::{CompleteRequest, Resource};
+pub use crate::resource_output::ResourceOutput;
 pub use crate::sync::BoxFuture;
 pub use crate::tool_output::{Structured, ToolOutput};
 
@@ -30,7 +33,7 @@ pub trait ResourceHandler: Send + Sync + 'static {
         ctx: RequestContext,
         uri: String,
         vars: BTreeMap<String, String>,
-    ) -> BoxFuture<'static, Result<Vec<ResourceContents>, HandlerError>>;
+    ) -> BoxFuture<'static, Result<ResourceOutput, HandlerError>>;
 }
 
 /// Lists the resources a resource template stands for right now: `resources/list` adds them
@@ -49,7 +52,7 @@ pub trait PromptHandler: Send + Sync + 'static {
         &self,
         ctx: RequestContext,
         args: BTreeMap<String, String>,
-    ) -> BoxFuture<'static, Result<GetPromptResult, HandlerError>>;
+    ) -> BoxFuture<'static, Result<PromptOutput, HandlerError>>;
 }
 
 /// Suggests values for a prompt argument or a template variable.
@@ -59,5 +62,5 @@ pub trait CompletionHandler: Send + Sync + 'static {
         &self,
         ctx: RequestContext,
         request: CompleteRequest,
-    ) -> BoxFuture<'static, Result<Completion, ProtocolError>>;
+    ) -> BoxFuture<'static, Result<CompletionOutput, ProtocolError>>;
 }

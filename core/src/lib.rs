@@ -31,6 +31,7 @@ mod arguments;
 pub mod auth;
 mod budget;
 pub mod catalogue;
+mod completion_output;
 pub mod context;
 pub mod dispatch;
 pub mod error;
@@ -43,9 +44,11 @@ mod identity;
 pub mod jsonrpc;
 pub mod middleware;
 pub(crate) mod outbox;
+mod prompt_output;
 pub mod protocol;
 pub mod registry;
 pub mod request_info;
+mod resource_output;
 pub mod schema;
 pub mod seal;
 mod serde_fields;
@@ -69,8 +72,8 @@ pub use dispatch::rate_limit::{Rate, RateLimits};
 pub use error::{Error, HandlerError, ProtocolError, ToolError};
 pub use error_hook::{ErrorHook, Failure, FailureKind};
 pub use handler::{
-    Arguments, BoxFuture, CompletionHandler, PromptHandler, ResourceHandler, ResourceLister, Structured, ToolHandler,
-    ToolOutput,
+    Arguments, BoxFuture, CompletionHandler, CompletionOutput, PromptHandler, PromptOutput, ResourceHandler,
+    ResourceLister, ResourceOutput, Structured, ToolHandler, ToolOutput,
 };
 pub use middleware::{Answer, Middleware, MiddlewareResult, Next, Request as MiddlewareRequest};
 pub use protocol::{

@@ -5,15 +5,17 @@
 //! |-----------------------------------------------------|------------------------|
 //! | `async fn(A) -> Result<R, E>`                       | `tool`                 |
 //! | `async fn(RequestContext, A) -> Result<R, E>`       | `tool`                 |
-//! | `async fn(RequestContext, String) -> Result<Vec<ResourceContents>, E>` | `resource` |
-//! | `async fn(RequestContext, String, BTreeMap<String, String>) -> ...`     | `resource_template` |
-//! | `async fn(RequestContext, BTreeMap<String, String>) -> Result<GetPromptResult, E>` | `prompt` |
+//! | `async fn(RequestContext, String) -> Result<O, E>`  | `resource`             |
+//! | `async fn(RequestContext, String, BTreeMap<String, String>) -> Result<O, E>` | `resource_template` |
+//! | `async fn(RequestContext, BTreeMap<String, String>) -> Result<P, E>` | `prompt` |
 //! | `async fn(RequestContext) -> Result<Vec<Resource>, E>`  | the lister of `listed_resource_template` |
 //!
 //! `A: DeserializeOwned` (use `serde_json::Value` for raw JSON), `R: Into<ToolOutput>`
 //! (`String`, `&str`, `Value`, [`Json<T>`], `Vec<Content>`, `()`, `CallToolResult`; see
 //! [`ToolOutput`] for what each becomes), `E: Into<HandlerError>`
-//! (`ToolError`, `ProtocolError`, `String`, ...).
+//! (`ToolError`, `ProtocolError`, `String`, ...), `O: Into<ResourceOutput>` (`String`,
+//! `Vec<ResourceContents>`, `Value`, ...), `P: Into<PromptOutput>` (`String`,
+//! `Vec<PromptMessage>`, `GetPromptResult`, `Value`).
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -26,8 +28,11 @@ use serde_json::Value;
 
 use crate::context::RequestContext;
 use crate::error::{HandlerError, ToolError};
-use crate::handler::{Arguments, BoxFuture, PromptHandler, ResourceHandler, ResourceLister, ToolHandler, ToolOutput};
-use crate::protocol::{GetPromptResult, Resource, ResourceContents};
+use crate::handler::{
+    Arguments, BoxFuture, PromptHandler, PromptOutput, ResourceHandler, ResourceLister, ResourceOutput, ToolHandler,
+    ToolOutput,
+};
+use crate::protocol::Resource;
 
 /// Structured output: a value that serializes to a JSON object becomes `structuredContent`
 /// (with a JSON text mirror), with or without an `outputSchema`; any other value is a
@@ -223,10 +228,11 @@ pub struct UriOnly<E>(PhantomData<fn() -> E>);
 /// Marker: `|ctx, uri, vars|` readers.
 pub struct UriVars<E>(PhantomData<fn() -> E>);
 
-impl<F, Fut, E> ResourceHandler for FnResource<F, UriOnly<E>>
+impl<F, Fut, O, E> ResourceHandler for FnResource<F, UriOnly<(O, E)>>
 where
     F: Fn(RequestContext, String) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = Result<Vec<ResourceContents>, E>> + Send + 'static,
+    Fut: Future<Output = Result<O, E>> + Send + 'static,
+    O: Into<ResourceOutput> + 'static,
     E: Into<HandlerError> + 'static,
 {
     fn read(
@@ -234,16 +240,17 @@ where
         ctx: RequestContext,
         uri: String,
         _vars: BTreeMap<String, String>,
-    ) -> BoxFuture<'static, Result<Vec<ResourceContents>, HandlerError>> {
+    ) -> BoxFuture<'static, Result<ResourceOutput, HandlerError>> {
         let fut = (self.f)(ctx, uri);
-        Box::pin(async move { fut.await.map_err(Into::into) })
+        Box::pin(async move { fut.await.map(Into::into).map_err(Into::into) })
     }
 }
 
-impl<F, Fut, E> ResourceHandler for FnResource<F, UriVars<E>>
+impl<F, Fut, O, E> ResourceHandler for FnResource<F, UriVars<(O, E)>>
 where
     F: Fn(RequestContext, String, BTreeMap<String, String>) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = Result<Vec<ResourceContents>, E>> + Send + 'static,
+    Fut: Future<Output = Result<O, E>> + Send + 'static,
+    O: Into<ResourceOutput> + 'static,
     E: Into<HandlerError> + 'static,
 {
     fn read(
@@ -251,66 +258,70 @@ where
         ctx: RequestContext,
         uri: String,
         vars: BTreeMap<String, String>,
-    ) -> BoxFuture<'static, Result<Vec<ResourceContents>, HandlerError>> {
+    ) -> BoxFuture<'static, Result<ResourceOutput, HandlerError>> {
         let fut = (self.f)(ctx, uri, vars);
-        Box::pin(async move { fut.await.map_err(Into::into) })
+        Box::pin(async move { fut.await.map(Into::into).map_err(Into::into) })
     }
 }
 
-impl<F, Fut, E> IntoResourceHandler<UriOnly<E>> for F
+impl<F, Fut, O, E> IntoResourceHandler<UriOnly<(O, E)>> for F
 where
     F: Fn(RequestContext, String) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = Result<Vec<ResourceContents>, E>> + Send + 'static,
+    Fut: Future<Output = Result<O, E>> + Send + 'static,
+    O: Into<ResourceOutput> + 'static,
     E: Into<HandlerError> + 'static,
 {
     fn into_resource_handler(self) -> Arc<dyn ResourceHandler> {
-        Arc::new(FnResource::<F, UriOnly<E>> { f: self, _m: PhantomData })
+        Arc::new(FnResource::<F, UriOnly<(O, E)>> { f: self, _m: PhantomData })
     }
 }
 
-impl<F, Fut, E> IntoTemplateHandler<UriVars<E>> for F
+impl<F, Fut, O, E> IntoTemplateHandler<UriVars<(O, E)>> for F
 where
     F: Fn(RequestContext, String, BTreeMap<String, String>) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = Result<Vec<ResourceContents>, E>> + Send + 'static,
+    Fut: Future<Output = Result<O, E>> + Send + 'static,
+    O: Into<ResourceOutput> + 'static,
     E: Into<HandlerError> + 'static,
 {
     fn into_template_handler(self) -> Arc<dyn ResourceHandler> {
-        Arc::new(FnResource::<F, UriVars<E>> { f: self, _m: PhantomData })
+        Arc::new(FnResource::<F, UriVars<(O, E)>> { f: self, _m: PhantomData })
     }
 }
 
-struct FnPrompt<F, E> {
+struct FnPrompt<F, M> {
     f: F,
-    _m: PhantomData<fn() -> E>,
+    _m: PhantomData<fn() -> M>,
 }
 
-impl<F, Fut, E> PromptHandler for FnPrompt<F, E>
+impl<F, Fut, O, E> PromptHandler for FnPrompt<F, (O, E)>
 where
     F: Fn(RequestContext, BTreeMap<String, String>) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = Result<GetPromptResult, E>> + Send + 'static,
+    Fut: Future<Output = Result<O, E>> + Send + 'static,
+    O: Into<PromptOutput> + 'static,
     E: Into<HandlerError> + 'static,
 {
     fn get(
         &self,
         ctx: RequestContext,
         args: BTreeMap<String, String>,
-    ) -> BoxFuture<'static, Result<GetPromptResult, HandlerError>> {
+    ) -> BoxFuture<'static, Result<PromptOutput, HandlerError>> {
         let fut = (self.f)(ctx, args);
-        Box::pin(async move { fut.await.map_err(Into::into) })
+        Box::pin(async move { fut.await.map(Into::into).map_err(Into::into) })
     }
 }
 
 /// Marker: `|ctx, args|` prompt renderers.
 pub struct PromptFn<E>(PhantomData<fn() -> E>);
 
-impl<F, Fut, E> IntoPromptHandler<PromptFn<E>> for F
+impl<F, Fut, O, E> IntoPromptHandler<PromptFn<(O, E)>> for F
 where
     F: Fn(RequestContext, BTreeMap<String, String>) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = Result<GetPromptResult, E>> + Send + 'static,
+    Fut: Future<Output = Result<O, E>> + Send + 'static,
+    O: Into<PromptOutput> + 'static,
     E: Into<HandlerError> + 'static,
 {
     fn into_prompt_handler(self) -> Arc<dyn PromptHandler> {
-        Arc::new(FnPrompt::<F, E> { f: self, _m: PhantomData })
+        Arc::new(FnPrompt::<F, (O, E)> { f: self, _m: PhantomData })
     }
 }
 

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use mcpforge::handler::BoxFuture;
 use mcpforge::{
-    CatalogueKind, CompleteRequest, Completion, CompletionHandler, GetPromptResult, Limits, MemoryClient,
+    CatalogueKind, CompleteRequest, CompletionHandler, CompletionOutput, GetPromptResult, Limits, MemoryClient,
     MiddlewareRequest, Prompt, PromptArgument, PromptMessage, ProtocolError, RequestContext, Resource,
     ResourceContents, ResourceTemplate, Server, Tool, ToolError, Visible,
 };
@@ -54,8 +54,8 @@ impl CompletionHandler for Words {
         &self,
         _ctx: RequestContext,
         _req: CompleteRequest,
-    ) -> BoxFuture<'static, Result<Completion, ProtocolError>> {
-        Box::pin(async move { Ok(Completion::new(vec!["alpha".into(), "beta".into()])) })
+    ) -> BoxFuture<'static, Result<CompletionOutput, ProtocolError>> {
+        Box::pin(async move { Ok(CompletionOutput::Values(vec!["alpha".into(), "beta".into()])) })
     }
 }
 

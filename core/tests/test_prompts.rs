@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use mcpforge::{
-    BoxFuture, CompleteRequest, Completion, CompletionHandler, CompletionRef, Content, GetPromptResult, MemoryClient,
-    Prompt, PromptArgument, PromptMessage, ProtocolError, RequestContext, ResourceContents, Role, Server, ToolError,
+    BoxFuture, CompleteRequest, Completion, CompletionHandler, CompletionOutput, CompletionRef, Content,
+    GetPromptResult, MemoryClient, Prompt, PromptArgument, PromptMessage, ProtocolError, RequestContext,
+    ResourceContents, Role, Server, ToolError,
 };
 use serde_json::{Value, json};
 
@@ -395,7 +396,7 @@ impl CompletionHandler for ArgCompleter {
         &self,
         _ctx: RequestContext,
         request: CompleteRequest,
-    ) -> BoxFuture<'static, Result<Completion, ProtocolError>> {
+    ) -> BoxFuture<'static, Result<CompletionOutput, ProtocolError>> {
         Box::pin(async move {
             match request.argument.as_str() {
                 "arg1" => {
@@ -404,9 +405,9 @@ impl CompletionHandler for ArgCompleter {
                         .filter(|v| v.starts_with(&request.value))
                         .map(|v| (*v).to_owned())
                         .collect();
-                    Ok(Completion::new(values))
+                    Ok(CompletionOutput::Values(values))
                 }
-                "arg2" => Ok(Completion::new(
+                "arg2" => Ok(CompletionOutput::Values(
                     request
                         .context
                         .iter()
@@ -414,13 +415,17 @@ impl CompletionHandler for ArgCompleter {
                         .chain([format!("ref={:?}", request.reference)])
                         .collect(),
                 )),
-                "many" => Ok(Completion::new((0..150).map(|i| format!("v{i:03}")).collect())),
-                "many_with_total" => Ok(Completion {
+                "many" => Ok(CompletionOutput::Values((0..150).map(|i| format!("v{i:03}")).collect())),
+                "many_with_total" => Ok(CompletionOutput::Result(Completion {
                     values: (0..120).map(|i| i.to_string()).collect(),
                     total: Some(1000),
                     has_more: None,
-                }),
-                "paged" => Ok(Completion { values: vec!["one".into()], total: Some(50), has_more: Some(true) }),
+                })),
+                "paged" => Ok(CompletionOutput::Result(Completion {
+                    values: vec!["one".into()],
+                    total: Some(50),
+                    has_more: Some(true),
+                })),
                 _ => Err(ProtocolError::invalid_params(format!("no completions for `{}`", request.argument))),
             }
         })
@@ -435,8 +440,8 @@ impl CompletionHandler for TemplateCompleter {
         &self,
         _ctx: RequestContext,
         request: CompleteRequest,
-    ) -> BoxFuture<'static, Result<Completion, ProtocolError>> {
-        Box::pin(async move { Ok(Completion::new(vec![format!("{}:{}", request.argument, request.value)])) })
+    ) -> BoxFuture<'static, Result<CompletionOutput, ProtocolError>> {
+        Box::pin(async move { Ok(CompletionOutput::Values(vec![format!("{}:{}", request.argument, request.value)])) })
     }
 }
 

@@ -8,9 +8,9 @@ use std::time::Duration;
 
 use mcpforge::handler::BoxFuture;
 use mcpforge::{
-    CacheScope, CallToolResult, CompleteRequest, Completion, CompletionHandler, Content, GetPromptResult, HandlerError,
-    MemoryClient, Prompt, PromptArgument, PromptMessage, ProtocolError, ProtocolVersion, RequestContext, Resource,
-    ResourceContents, ResourceTemplate, Role, Server, Tool, ToolAnnotations, ToolError,
+    CacheScope, CallToolResult, CompleteRequest, CompletionHandler, CompletionOutput, Content, GetPromptResult,
+    HandlerError, MemoryClient, Prompt, PromptArgument, PromptMessage, ProtocolError, ProtocolVersion, RequestContext,
+    Resource, ResourceContents, ResourceTemplate, Role, Server, Tool, ToolAnnotations, ToolError,
 };
 use serde_json::{Value, json};
 
@@ -26,10 +26,12 @@ impl CompletionHandler for Colors {
         &self,
         _ctx: RequestContext,
         req: CompleteRequest,
-    ) -> BoxFuture<'static, Result<Completion, ProtocolError>> {
+    ) -> BoxFuture<'static, Result<CompletionOutput, ProtocolError>> {
         Box::pin(async move {
             let all = ["red", "green", "blue"];
-            Ok(Completion::new(all.iter().filter(|c| c.starts_with(&req.value)).map(|c| (*c).to_owned()).collect()))
+            Ok(CompletionOutput::Values(
+                all.iter().filter(|c| c.starts_with(&req.value)).map(|c| (*c).to_owned()).collect(),
+            ))
         })
     }
 }

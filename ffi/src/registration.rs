@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 use std::ffi::c_void;
 use std::sync::Arc;
 
-use mcpforge::protocol::{CompleteRequest, Completion, GetPromptResult, ResourceContents};
+use mcpforge::protocol::CompleteRequest;
 use mcpforge::{
-    Arguments, BoxFuture, CompletionHandler, HandlerError, PromptHandler, ProtocolError, RequestContext,
-    ResourceHandler, ToolHandler, ToolOutput,
+    Arguments, BoxFuture, CompletionHandler, CompletionOutput, HandlerError, PromptHandler, PromptOutput,
+    ProtocolError, RequestContext, ResourceHandler, ResourceOutput, ToolHandler, ToolOutput,
 };
 use serde_json::Value;
 use tokio::sync::oneshot;
@@ -118,13 +118,13 @@ impl ResourceHandler for CResource {
         ctx: RequestContext,
         uri: String,
         vars: BTreeMap<String, String>,
-    ) -> BoxFuture<'static, Result<Vec<ResourceContents>, HandlerError>> {
+    ) -> BoxFuture<'static, Result<ResourceOutput, HandlerError>> {
         let reg = self.0.clone();
         Box::pin(async move {
             let vars = Value::Object(vars.into_iter().map(|(k, v)| (k, Value::String(v))).collect());
             let call = mcpf_call::new(ctx, Arguments::default()).with_resource(uri, &vars);
             match reg.invoke(Kind::Resource, call).await? {
-                Output::Contents(contents) => Ok(contents),
+                Output::Resource(out) => Ok(out),
                 _ => Err(mismatch(Kind::Resource)),
             }
         })
@@ -139,7 +139,7 @@ impl PromptHandler for CPrompt {
         &self,
         ctx: RequestContext,
         args: BTreeMap<String, String>,
-    ) -> BoxFuture<'static, Result<GetPromptResult, HandlerError>> {
+    ) -> BoxFuture<'static, Result<PromptOutput, HandlerError>> {
         let reg = self.0.clone();
         Box::pin(async move {
             let args = Value::Object(args.into_iter().map(|(k, v)| (k, Value::String(v))).collect());
@@ -159,7 +159,7 @@ impl CompletionHandler for CCompletion {
         &self,
         ctx: RequestContext,
         request: CompleteRequest,
-    ) -> BoxFuture<'static, Result<Completion, ProtocolError>> {
+    ) -> BoxFuture<'static, Result<CompletionOutput, ProtocolError>> {
         let reg = self.0.clone();
         Box::pin(async move {
             let context = Value::Object(request.context.into_iter().map(|(k, v)| (k, Value::String(v))).collect());

@@ -7,8 +7,9 @@
 use std::ffi::c_char;
 use std::sync::Arc;
 
-use mcpforge::protocol::{CallToolResult, Completion, GetPromptResult, ResourceContents};
-use mcpforge::{HandlerError, ProtocolError, ToolError, ToolOutput};
+use mcpforge::protocol::{CallToolResult, GetPromptResult, ResourceContents};
+use mcpforge::{CompletionOutput, HandlerError, PromptOutput, ProtocolError, ResourceOutput, ToolError, ToolOutput};
+use serde_json::Value;
 use tokio::sync::oneshot;
 
 use crate::boundary::{self, Fail, try_str};
@@ -19,13 +20,14 @@ use crate::status::mcpf_status;
 /// Which request a responder answers, and so which completion functions it accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind {
-    /// `tools/call`: `mcpf_responder_ok`, `_text`, `_tool_error`.
+    /// `tools/call`: `mcpf_responder_ok`, `_text`, `_json`, `_tool_error`.
     Tool,
-    /// `resources/read`: `mcpf_responder_contents`, `_resource_not_found`.
+    /// `resources/read`: `mcpf_responder_text`, `_json`, `_bytes`, `_contents`,
+    /// `_resource_not_found`.
     Resource,
-    /// `prompts/get`: `mcpf_responder_prompt`.
+    /// `prompts/get`: `mcpf_responder_text`, `_json`, `_prompt`.
     Prompt,
-    /// `completion/complete`: `mcpf_responder_completion`.
+    /// `completion/complete`: `mcpf_responder_json`, `_completion`.
     Completion,
 }
 
@@ -54,9 +56,9 @@ impl Kind {
 /// A successful answer, one variant per [`Kind`].
 pub(crate) enum Output {
     Tool(ToolOutput),
-    Contents(Vec<ResourceContents>),
-    Prompt(GetPromptResult),
-    Completion(Completion),
+    Resource(ResourceOutput),
+    Prompt(PromptOutput),
+    Completion(CompletionOutput),
 }
 
 /// What the engine awaits for one call.
@@ -161,11 +163,11 @@ unsafe fn complete(
     what: &str,
     expects: Option<Kind>,
     func: &str,
-    make: impl FnOnce(&str) -> Result<Answer, Fail>,
+    make: impl FnOnce(&str, Kind) -> Result<Answer, Fail>,
 ) -> mcpf_status {
-    finish(r, expects, func, |_| {
+    finish(r, expects, func, |r| {
         // SAFETY: forwarded caller guarantee (`text` is only read here).
-        unsafe { try_str(text, len, what) }.and_then(make)
+        unsafe { try_str(text, len, what) }.and_then(|t| make(t, r.kind))
     })
 }
 
@@ -189,7 +191,7 @@ pub unsafe extern "C" fn mcpf_responder_ok(
 ) -> mcpf_status {
     // SAFETY: forwarded caller guarantee.
     unsafe {
-        complete(r, result_json, result_json_len, "result_json", Some(Kind::Tool), "mcpf_responder_ok", |text| {
+        complete(r, result_json, result_json_len, "result_json", Some(Kind::Tool), "mcpf_responder_ok", |text, _| {
             serde_json::from_str::<CallToolResult>(text)
                 .map(|res| Ok(Output::Tool(ToolOutput::Result(res))))
                 .map_err(|e| Fail::new(mcpf_status::InvalidJson, format!("result_json is not a CallToolResult: {e}")))
@@ -197,8 +199,11 @@ pub unsafe extern "C" fn mcpf_responder_ok(
     }
 }
 
-/// Completes a tool call with one text content block. Consumes `r` (see `mcpf_responder_ok`
-/// for the failure rules). Callable from any thread.
+/// Completes a call with text: for a tool call one text content block, for a resource read
+/// text contents (the resource's registered MIME type, else `text/plain`), for a prompt one
+/// user message (docs/results.md). Consumes `r` (see `mcpf_responder_ok` for the failure
+/// rules; a completion responder gives `MCPF_STATUS_INVALID_ARGUMENT`). Callable from any
+/// thread.
 ///
 /// # Safety
 /// As for `mcpf_responder_ok`.
@@ -210,18 +215,28 @@ pub unsafe extern "C" fn mcpf_responder_text(
 ) -> mcpf_status {
     // SAFETY: forwarded caller guarantee.
     unsafe {
-        complete(r, text, text_len, "text", Some(Kind::Tool), "mcpf_responder_text", |t| {
-            Ok(Ok(Output::Tool(ToolOutput::Text(t.to_owned()))))
+        complete(r, text, text_len, "text", None, "mcpf_responder_text", |t, kind| match kind {
+            Kind::Tool => Ok(Ok(Output::Tool(ToolOutput::Text(t.to_owned())))),
+            Kind::Resource => Ok(Ok(Output::Resource(ResourceOutput::Text(t.to_owned())))),
+            Kind::Prompt => Ok(Ok(Output::Prompt(PromptOutput::Text(t.to_owned())))),
+            Kind::Completion => Err(Fail::new(
+                mcpf_status::InvalidArgument,
+                "mcpf_responder_text does not answer a completion: use mcpf_responder_completion",
+            )),
         })
     }
 }
 
-/// Completes a tool call with a JSON value given as its text: an object, array, number or
-/// boolean becomes one text block holding that JSON (and, for a tool with an
+/// Completes a call with a JSON value given as its text, which becomes what the same value
+/// becomes in every language (docs/results.md). For a tool call: an object, array, number
+/// or boolean becomes one text block holding that JSON (and, for a tool with an
 /// `outputSchema`, its `structuredContent`: an object as is, any other value as
 /// `{"result": value}`); a JSON string is as `mcpf_responder_text`; `null` is an empty
-/// result. Consumes `r` (see `mcpf_responder_ok` for the failure rules: text that is not
-/// JSON gives `MCPF_STATUS_INVALID_JSON`). Callable from any thread.
+/// result. For a resource read: contents objects as given, `null` as not found, any other
+/// value its JSON text. For a prompt: messages, or a whole result. For a completion: an
+/// array of values or `{values, total, hasMore}`. Consumes `r` (see `mcpf_responder_ok`
+/// for the failure rules: text that is not JSON gives `MCPF_STATUS_INVALID_JSON`). Callable
+/// from any thread.
 ///
 /// # Safety
 /// As for `mcpf_responder_ok`.
@@ -233,10 +248,20 @@ pub unsafe extern "C" fn mcpf_responder_json(
 ) -> mcpf_status {
     // SAFETY: forwarded caller guarantee.
     unsafe {
-        complete(r, value_json, value_json_len, "value_json", Some(Kind::Tool), "mcpf_responder_json", |t| {
-            serde_json::from_str::<serde::de::IgnoredAny>(t)
-                .map(|_| Ok(Output::Tool(ToolOutput::JsonText(t.to_owned()))))
-                .map_err(|e| Fail::new(mcpf_status::InvalidJson, format!("value_json is not JSON: {e}")))
+        complete(r, value_json, value_json_len, "value_json", None, "mcpf_responder_json", |t, kind| {
+            let not_json =
+                |e: serde_json::Error| Fail::new(mcpf_status::InvalidJson, format!("value_json is not JSON: {e}"));
+            if kind == Kind::Tool {
+                return serde_json::from_str::<serde::de::IgnoredAny>(t)
+                    .map(|_| Ok(Output::Tool(ToolOutput::JsonText(t.to_owned()))))
+                    .map_err(not_json);
+            }
+            let v: Value = serde_json::from_str(t).map_err(not_json)?;
+            Ok(Ok(match kind {
+                Kind::Resource => Output::Resource(ResourceOutput::Json(v)),
+                Kind::Prompt => Output::Prompt(PromptOutput::Json(v)),
+                _ => Output::Completion(CompletionOutput::Json(v)),
+            }))
         })
     }
 }
@@ -255,7 +280,7 @@ pub unsafe extern "C" fn mcpf_responder_tool_error(
 ) -> mcpf_status {
     // SAFETY: forwarded caller guarantee.
     unsafe {
-        complete(r, message, message_len, "message", Some(Kind::Tool), "mcpf_responder_tool_error", |m| {
+        complete(r, message, message_len, "message", Some(Kind::Tool), "mcpf_responder_tool_error", |m, _| {
             Ok(Err(ToolError::new(m).into()))
         })
     }
@@ -275,7 +300,7 @@ pub unsafe extern "C" fn mcpf_responder_protocol_error(
 ) -> mcpf_status {
     // SAFETY: forwarded caller guarantee.
     unsafe {
-        complete(r, message, message_len, "message", None, "mcpf_responder_protocol_error", |m| {
+        complete(r, message, message_len, "message", None, "mcpf_responder_protocol_error", |m, _| {
             Ok(Err(HandlerError::Protocol(ProtocolError::new(code, m))))
         })
     }
@@ -306,8 +331,8 @@ pub unsafe extern "C" fn mcpf_responder_contents(
             "contents_json",
             Some(Kind::Resource),
             "mcpf_responder_contents",
-            |t| {
-                serde_json::from_str::<Vec<ResourceContents>>(t).map(|c| Ok(Output::Contents(c))).map_err(|e| {
+            |t, _| {
+                serde_json::from_str::<Vec<ResourceContents>>(t).map(|c| Ok(Output::Resource(c.into()))).map_err(|e| {
                     Fail::new(
                         mcpf_status::InvalidJson,
                         format!("contents_json is not an array of ResourceContents: {e}"),
@@ -316,6 +341,32 @@ pub unsafe extern "C" fn mcpf_responder_contents(
             },
         )
     }
+}
+
+/// Completes a resource read with binary contents: `data_len` bytes, sent base64-encoded
+/// with the resource's registered MIME type, else `application/octet-stream`. Consumes `r`
+/// (see `mcpf_responder_ok` for the failure rules; a responder that does not answer a
+/// resource read gives `MCPF_STATUS_INVALID_ARGUMENT`). Callable from any thread.
+///
+/// # Safety
+/// `r` is any value: a live responder, or NULL, or one completed, freed or revoked already
+/// (refused, `MCPF_STATUS_INVALID_ARGUMENT`); `data` is readable for `data_len` bytes (NULL
+/// only with `data_len` 0).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mcpf_responder_bytes(r: *mut mcpf_responder, data: *const u8, data_len: usize) -> mcpf_status {
+    finish(r, Some(Kind::Resource), "mcpf_responder_bytes", |_| {
+        if data.is_null() && data_len > 0 {
+            return Err(boundary::null("data"));
+        }
+        let bytes: &[u8] = if data_len == 0 {
+            &[]
+        } else {
+            // SAFETY: the caller guarantees `data` is readable for `data_len` bytes, and it
+            // is not NULL (checked above).
+            unsafe { std::slice::from_raw_parts(data, data_len) }
+        };
+        Ok(Ok(Output::Resource(ResourceOutput::bytes(bytes))))
+    })
 }
 
 /// Answers a resource read with "resource not found" for the call's URI: -32002 on
@@ -352,9 +403,9 @@ pub unsafe extern "C" fn mcpf_responder_prompt(
 ) -> mcpf_status {
     // SAFETY: forwarded caller guarantee.
     unsafe {
-        complete(r, result_json, result_json_len, "result_json", Some(Kind::Prompt), "mcpf_responder_prompt", |t| {
+        complete(r, result_json, result_json_len, "result_json", Some(Kind::Prompt), "mcpf_responder_prompt", |t, _| {
             serde_json::from_str::<GetPromptResult>(t)
-                .map(|p| Ok(Output::Prompt(p)))
+                .map(|p| Ok(Output::Prompt(p.into())))
                 .map_err(|e| Fail::new(mcpf_status::InvalidJson, format!("result_json is not a GetPromptResult: {e}")))
         })
     }
@@ -384,10 +435,10 @@ pub unsafe extern "C" fn mcpf_responder_completion(
             "values_json",
             Some(Kind::Completion),
             "mcpf_responder_completion",
-            |t| {
-                serde_json::from_str::<Vec<String>>(t).map(|v| Ok(Output::Completion(Completion::new(v)))).map_err(
-                    |e| Fail::new(mcpf_status::InvalidJson, format!("values_json is not an array of strings: {e}")),
-                )
+            |t, _| {
+                serde_json::from_str::<Vec<String>>(t).map(|v| Ok(Output::Completion(v.into()))).map_err(|e| {
+                    Fail::new(mcpf_status::InvalidJson, format!("values_json is not an array of strings: {e}"))
+                })
             },
         )
     }

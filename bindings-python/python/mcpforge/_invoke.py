@@ -20,7 +20,7 @@ from typing import Any, Callable, Dict, NamedTuple, Optional, Tuple
 from ._convert import content_block, is_content, jsonable, sdk_object
 from .content import CallToolResult, Completion, Content, Message, ResourceContents
 from .context import Context
-from .errors import INTERNAL_ERROR, AuthError, ErrorInfo, InputRequired, McpError, ResourceNotFound, ToolError
+from .errors import INTERNAL_ERROR, AuthError, ErrorInfo, InputRequired, McpError, ToolError
 from .schema import FunctionSpec
 
 VALUE, RESULT, TOOL_ERROR, PROTOCOL_ERROR, INPUT_REQUIRED, CONTENT = 0, 1, 2, 3, 4, 5
@@ -421,80 +421,63 @@ def tool_finish(spec: Optional[FunctionSpec], explicit_output: bool) -> Finish:
     return finish
 
 
-def _contents(value: Any, uri: str, mime_type: Optional[str]) -> Dict[str, Any]:
+def _resource_value(value: Any) -> Any:
+    """One item a reader returned, as the engine reads it: text and bytes as they are, the
+    contents helpers and official objects as their wire dicts, anything else as JSON."""
+    if isinstance(value, (str, bytes)):
+        return value
+    if isinstance(value, bytearray):
+        return bytes(value)
     if isinstance(value, ResourceContents):
-        return value.to_mcp(uri)
-    if _is_contents(value):
-        return {"uri": uri, **sdk_object(value)}
-    if isinstance(value, str):
-        return {"uri": uri, "mimeType": mime_type or "text/plain", "text": value}
-    if isinstance(value, (bytes, bytearray)):
-        return ResourceContents(uri, blob=bytes(value), mime_type=mime_type or "application/octet-stream").to_mcp()
-    return {"uri": uri, "mimeType": mime_type or "application/json", "text": _json_text(jsonable(value))}
+        return value.to_mcp()
+    return jsonable(value)
 
 
-def _is_contents(value: Any) -> bool:
-    """True for ``ResourceContents`` and the official ``TextResourceContents``/``BlobResourceContents``."""
-    if isinstance(value, ResourceContents):
-        return True
-    official = sdk_object(value)
-    return isinstance(official, dict) and ("text" in official or "blob" in official) and "type" not in official
+def resource_finish(value: Any, uri: str, variables: Any) -> Outcome:
+    """A resource reader's return value, for the engine to read as contents (docs/results.md:
+    text, bytes, contents objects, or any value sent as JSON text; None: not found)."""
+    if isinstance(value, (list, tuple)):
+        return (RESULT, [_resource_value(v) for v in value])
+    return (RESULT, _resource_value(value))
 
 
-def resource_finish(mime_type: Optional[str]) -> Finish:
-    """A resource reader's return value to its contents (None: not found)."""
-
-    def finish(value: Any, uri: str, variables: Any) -> Outcome:
-        if value is None:
-            raise ResourceNotFound(uri)
-        several = isinstance(value, (list, tuple)) and value and all(_is_contents(v) for v in value)
-        items = value if several else [value]
-        return (RESULT, [_contents(v, uri, mime_type) for v in items])
-
-    return finish
-
-
-def _message(m: Any) -> Dict[str, Any]:
+def _message(m: Any) -> Any:
+    """One prompt message as the engine reads it: a ``Message`` or official message as its
+    wire dict, a dict with a role with its content converted, anything else as content."""
     if isinstance(m, Message):
         return m.to_mcp()
     official = sdk_object(m)
     if isinstance(official, dict) and "role" in official:
         return official
     if isinstance(m, dict) and "role" in m:
-        return {"role": m["role"], "content": content_block(m["content"])}
-    if isinstance(m, (str, Content, dict, bytes)):
-        return {"role": "user", "content": content_block(m)}
+        content = m["content"]
+        return {"role": m["role"], "content": content if isinstance(content, str) else content_block(content)}
+    if isinstance(m, str):
+        return m
+    if isinstance(m, (Content, dict, bytes)):
+        return content_block(m)
     raise TypeError(f"a prompt message cannot be a {type(m).__name__}")
 
 
-def prompt_finish(description: Optional[str]) -> Finish:
-    """A prompt function's return value to a ``GetPromptResult``."""
-
-    def finish(value: Any, args: Any) -> Outcome:
-        if isinstance(value, dict) and "messages" in value:
-            return (RESULT, value)
-        official = sdk_object(value)
-        if isinstance(official, dict) and "messages" in official:
-            return (RESULT, official)
-        messages = value if isinstance(value, (list, tuple)) else [value]
-        result: Dict[str, Any] = {"messages": [_message(m) for m in messages]}
-        if description:
-            result["description"] = description
-        return (RESULT, result)
-
-    return finish
+def prompt_finish(value: Any, args: Any) -> Outcome:
+    """A prompt function's return value, for the engine to read as a prompt result
+    (docs/results.md: text, messages, or a whole result)."""
+    official = sdk_object(value)
+    if isinstance(official, dict) and "messages" in official:
+        return (RESULT, official)
+    if isinstance(value, dict) and "messages" in value:
+        return (RESULT, jsonable(value))
+    if isinstance(value, (list, tuple)):
+        return (RESULT, [_message(m) for m in value])
+    return (RESULT, _message(value))
 
 
 def completion_finish(value: Any, *inputs: Any) -> Outcome:
-    """A completion function's return value (values, a ``Completion`` or a dict)."""
+    """A completion function's return value (values, a ``Completion``, an official one or a
+    dict), for the engine to read as a completion (docs/results.md)."""
     if isinstance(value, Completion):
         return (RESULT, value.to_mcp())
-    official = sdk_object(value)
-    if isinstance(official, dict):
-        return (RESULT, official)
-    if isinstance(value, dict):
-        return (RESULT, value)
-    return (RESULT, {"values": [str(v) for v in (value or [])]})
+    return (RESULT, jsonable(value))
 
 
 def listed_finish(value: Any) -> Outcome:

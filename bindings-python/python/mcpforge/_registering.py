@@ -277,7 +277,7 @@ class Registering(ServerCore):
         )
         is_async = _invoke.is_async(fn)
         bind = _invoke.bind_strings(spec, self._ref, uri_param=True)
-        finish = _invoke.resource_finish(mime_type)
+        finish = _invoke.resource_finish
         fail = _invoke.reported_failure(self._errors, ErrorInfo("resource", uri))
         invoker = _invoke.wrapper(fn, is_async, bind, finish, self._loop_of(), fail)
         native = self._native
@@ -371,7 +371,7 @@ class Registering(ServerCore):
         )
         is_async = _invoke.is_async(fn)
         bind = _invoke.bind_strings(spec, self._ref, uri_param=False)
-        finish = _invoke.prompt_finish(description)
+        finish = _invoke.prompt_finish
         fail = _invoke.reported_failure(self._errors, ErrorInfo("prompt", name))
         invoker = _invoke.wrapper(fn, is_async, bind, finish, self._loop_of(), fail)
         native = self._native

@@ -45,7 +45,10 @@ pub(crate) async fn complete(mut call: Call<'_>) -> Reply {
             });
             let ctx = context(shared, peer, era, &req.id, Some(&params), cancel, InputState::default());
             let request = CompleteRequest { reference, argument: arg_name, value, context: context_args };
-            h.complete(ctx, request).await?
+            h.complete(ctx, request).await?.into_completion().map_err(|e| {
+                tracing::error!(error = %e, "completion could not be read");
+                ProtocolError::internal(format!("the completion handler returned what is not a completion: {e}"))
+            })?
         }
         None => crate::protocol::Completion::default(),
     };

@@ -57,10 +57,15 @@ pub(crate) async fn get_prompt(mut call: Call<'_>) -> Reply {
     let spec = RunSpec { shared, peer, era, id: &req.id, params: &params, cancel, method: "prompts/get", bind: &bind };
     let handler = prompt.handler.clone();
     let rounds = run_rounds(spec, input, |ctx| handler.get(ctx, args.clone())).await?;
-    let mut result = match rounds {
+    let output = match rounds {
         Rounds::InputRequired(bytes) => return Ok(bytes),
         Rounds::Done(r) => r.map_err(non_tool_error)?,
     };
+    let mut result = output.into_result(prompt.def.description.as_deref()).map_err(|e| {
+        let name = name_v.as_str().unwrap_or_default();
+        tracing::error!(prompt = %name, error = %e, "prompt result could not be read");
+        ProtocolError::internal(format!("prompt {name} returned what is not a prompt result: {e}"))
+    })?;
     for m in &mut result.messages {
         shaping::content(&mut m.content, version);
     }

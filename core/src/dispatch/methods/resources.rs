@@ -21,15 +21,17 @@ pub(crate) async fn read_resource(mut call: Call<'_>) -> Reply {
     let Call { shared, peer, ref era, ref req, cancel, ref snap, ref sight, .. } = call;
     let uri = str_param(&params, "uri")?.to_owned();
     let concrete = match snap.resources.get(&uri) {
-        Some(r) if sight.shows(Kind::Resources, &uri).await => Some(r.handler.clone()),
+        Some(r) if sight.shows(Kind::Resources, &uri).await => Some(r.clone()),
         _ => None,
     };
-    let (handler, vars) = if let Some(handler) = concrete {
+    // The handler, the template variables, and the registered MIME type (what plain values
+    // read take).
+    let (handler, vars, mime) = if let Some(r) = concrete {
         peer.reveal(&uri);
-        (handler, BTreeMap::new())
+        (r.handler.clone(), BTreeMap::new(), r.def.mime_type.clone())
     } else if let Some((t, vars)) = sight.template_for(snap, &uri).await {
         peer.reveal(t.template.as_str());
-        (t.handler.clone(), vars)
+        (t.handler.clone(), vars, t.def.mime_type.clone())
     } else {
         return Err(ProtocolError::resource_not_found(&uri));
     };
@@ -43,10 +45,14 @@ pub(crate) async fn read_resource(mut call: Call<'_>) -> Reply {
     let spec =
         RunSpec { shared, peer, era, id: &req.id, params: &params, cancel, method: "resources/read", bind: &bind };
     let rounds = run_rounds(spec, input, |ctx| handler.read(ctx, uri.clone(), vars.clone())).await?;
-    let mut contents = match rounds {
+    let contents = match rounds {
         Rounds::InputRequired(bytes) => return Ok(bytes),
         Rounds::Done(r) => r.map_err(non_tool_error)?,
     };
+    let mut contents = contents.into_contents(&uri, mime.as_deref()).map_err(|e| {
+        tracing::error!(%uri, error = %e, "resource contents could not be read");
+        ProtocolError::internal(format!("the reader of {uri} returned what is not resource contents: {e}"))
+    })?;
     if contents.is_empty() {
         return Err(ProtocolError::resource_not_found(&uri));
     }

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use mcpforge::{
-    BoxFuture, CompleteRequest, Completion, CompletionHandler, CompletionRef, Content, CreateMessageRequest,
+    BoxFuture, CompleteRequest, CompletionHandler, CompletionOutput, CompletionRef, Content, CreateMessageRequest,
     ElicitAction, ElicitRequest, GetPromptResult, HandlerError, Json, LogLevel, Prompt, PromptArgument, PromptMessage,
     ProtocolError, RequestContext, Resource, ResourceContents, ResourceTemplate, Role, Server, TaskSupport, Tool,
     ToolAnnotations, ToolError,
@@ -87,7 +87,7 @@ impl CompletionHandler for Completer {
         &self,
         _ctx: RequestContext,
         req: CompleteRequest,
-    ) -> BoxFuture<'static, Result<Completion, ProtocolError>> {
+    ) -> BoxFuture<'static, Result<CompletionOutput, ProtocolError>> {
         let values: Vec<String> = match (&req.reference, req.argument.as_str()) {
             (CompletionRef::Prompt { .. }, "language") => {
                 LANGUAGES.iter().filter(|l| l.starts_with(&req.value)).map(|l| (*l).to_owned()).collect()
@@ -98,7 +98,7 @@ impl CompletionHandler for Completer {
             }
             _ => Vec::new(),
         };
-        Box::pin(async move { Ok(Completion::new(values)) })
+        Box::pin(async move { Ok(CompletionOutput::Values(values)) })
     }
 }
 

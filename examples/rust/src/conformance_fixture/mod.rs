@@ -14,10 +14,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use mcpforge::{
-    BoxFuture, CacheScope, CallToolResult, CompleteRequest, Completion, CompletionHandler, CompletionRef, Content,
-    CreateMessageRequest, ElicitRequest, ElicitResult, GetPromptResult, HandlerError, InputRequest, ListRootsResult,
-    LogLevel, Prompt, PromptArgument, PromptMessage, ProtocolError, RequestContext, Resource, ResourceContents,
-    ResourceTemplate, Role, Server, ServerBuilder, TaskSupport, Tool, ToolError,
+    BoxFuture, CacheScope, CallToolResult, CompleteRequest, CompletionHandler, CompletionOutput, CompletionRef,
+    Content, CreateMessageRequest, ElicitRequest, ElicitResult, GetPromptResult, HandlerError, InputRequest,
+    ListRootsResult, LogLevel, Prompt, PromptArgument, PromptMessage, ProtocolError, RequestContext, Resource,
+    ResourceContents, ResourceTemplate, Role, Server, ServerBuilder, TaskSupport, Tool, ToolError,
 };
 use serde_json::{Value, json};
 
@@ -487,13 +487,13 @@ impl CompletionHandler for Arg1Completer {
         &self,
         _ctx: RequestContext,
         request: CompleteRequest,
-    ) -> BoxFuture<'static, Result<Completion, ProtocolError>> {
+    ) -> BoxFuture<'static, Result<CompletionOutput, ProtocolError>> {
         let values = if request.argument == "arg1" {
             ARG1_COMPLETIONS.iter().filter(|v| v.starts_with(&request.value)).map(|v| (*v).to_owned()).collect()
         } else {
             Vec::new()
         };
-        Box::pin(async move { Ok(Completion::new(values)) })
+        Box::pin(async move { Ok(CompletionOutput::Values(values)) })
     }
 }
 
