@@ -887,19 +887,26 @@ mcpf_status mcpf_exchange_free(mcpf_exchange *exchange);
 // `result_json` is NULL or readable for `result_json_len` bytes (`SIZE_MAX`: NUL-terminated).
 mcpf_status mcpf_responder_ok(mcpf_responder *r, const char *result_json, size_t result_json_len);
 
-// Completes a tool call with one text content block. Consumes `r` (see `mcpf_responder_ok`
-// for the failure rules). Callable from any thread.
+// Completes a call with text: for a tool call one text content block, for a resource read
+// text contents (the resource's registered MIME type, else `text/plain`), for a prompt one
+// user message (docs/results.md). Consumes `r` (see `mcpf_responder_ok` for the failure
+// rules; a completion responder gives `MCPF_STATUS_INVALID_ARGUMENT`). Callable from any
+// thread.
 //
 // # Safety
 // As for `mcpf_responder_ok`.
 mcpf_status mcpf_responder_text(mcpf_responder *r, const char *text, size_t text_len);
 
-// Completes a tool call with a JSON value given as its text: an object, array, number or
-// boolean becomes one text block holding that JSON (and, for a tool with an
+// Completes a call with a JSON value given as its text, which becomes what the same value
+// becomes in every language (docs/results.md). For a tool call: an object, array, number
+// or boolean becomes one text block holding that JSON (and, for a tool with an
 // `outputSchema`, its `structuredContent`: an object as is, any other value as
 // `{"result": value}`); a JSON string is as `mcpf_responder_text`; `null` is an empty
-// result. Consumes `r` (see `mcpf_responder_ok` for the failure rules: text that is not
-// JSON gives `MCPF_STATUS_INVALID_JSON`). Callable from any thread.
+// result. For a resource read: contents objects as given, `null` as not found, any other
+// value its JSON text. For a prompt: messages, or a whole result. For a completion: an
+// array of values or `{values, total, hasMore}`. Consumes `r` (see `mcpf_responder_ok`
+// for the failure rules: text that is not JSON gives `MCPF_STATUS_INVALID_JSON`). Callable
+// from any thread.
 //
 // # Safety
 // As for `mcpf_responder_ok`.
@@ -931,6 +938,17 @@ mcpf_status mcpf_responder_protocol_error(mcpf_responder *r, int64_t code, const
 // (refused, `MCPF_STATUS_INVALID_ARGUMENT`);
 // `contents_json` is NULL or readable per the string rules.
 mcpf_status mcpf_responder_contents(mcpf_responder *r, const char *contents_json, size_t contents_json_len);
+
+// Completes a resource read with binary contents: `data_len` bytes, sent base64-encoded
+// with the resource's registered MIME type, else `application/octet-stream`. Consumes `r`
+// (see `mcpf_responder_ok` for the failure rules; a responder that does not answer a
+// resource read gives `MCPF_STATUS_INVALID_ARGUMENT`). Callable from any thread.
+//
+// # Safety
+// `r` is any value: a live responder, or NULL, or one completed, freed or revoked already
+// (refused, `MCPF_STATUS_INVALID_ARGUMENT`); `data` is readable for `data_len` bytes (NULL
+// only with `data_len` 0).
+mcpf_status mcpf_responder_bytes(mcpf_responder *r, const uint8_t *data, size_t data_len);
 
 // Answers a resource read with "resource not found" for the call's URI: -32002 on
 // sessions before 2026-07-28, -32602 from 2026-07-28 on, with `data.uri` in both. Consumes

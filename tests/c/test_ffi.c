@@ -497,9 +497,9 @@ static void read_missing(const mcpf_call *call, mcpf_responder *r, void *user_da
 static void read_wrong_kind(const mcpf_call *call, mcpf_responder *r, void *user_data) {
     (void)call;
     (void)user_data;
-    CHECK_STATUS(mcpf_responder_text(r, "x", SIZE_MAX), MCPF_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(mcpf_responder_tool_error(r, "x", SIZE_MAX), MCPF_STATUS_INVALID_ARGUMENT);
     CHECK(strcmp(mcpf_last_error_message(),
-                 "mcpf_responder_text answers a tool call, but this responder answers a resource read") == 0);
+                 "mcpf_responder_tool_error answers a tool call, but this responder answers a resource read") == 0);
 }
 
 static void read_bad_json(const mcpf_call *call, mcpf_responder *r, void *user_data) {
@@ -694,7 +694,7 @@ static void test_session_resources(struct child *c) {
     /* Answers of the wrong kind or shape, and a dropped responder: -32603. */
     exchange(c, READ(26, "file:///wrong"),
              ERROR(26, "{\"code\":-32603,\"message\":\"Internal error: the resource answered badly: "
-                       "mcpf_responder_text answers a tool call, but this responder answers a resource read\"}"),
+                       "mcpf_responder_tool_error answers a tool call, but this responder answers a resource read\"}"),
              NULL);
     exchange(c, READ(27, "file:///bad"),
              ERROR(27, "{\"code\":-32603,\"message\":\"Internal error: the resource answered badly: contents_json is "
