@@ -83,7 +83,7 @@ def test_resources(wire: str) -> None:
             assert await client.read_resource("memo://text") == [{"uri": "memo://text", "mimeType": "text/plain", "text": "hello"}]
             blob = (await client.read_resource("memo://bytes"))[0]
             assert blob["mimeType"] == "application/octet-stream" and base64.b64decode(blob["blob"]) == b"\x00\xff"
-            assert await client.read_resource("memo://json") == [{"uri": "memo://json", "mimeType": "application/json", "text": '{"a": [1, 2]}'}]
+            assert await client.read_resource("memo://json") == [{"uri": "memo://json", "mimeType": "application/json", "text": '{"a":[1,2]}'}]
             assert await client.read_resource("memo://many") == [
                 {"uri": "memo://many", "text": "first of memo://many"},
                 {"uri": "memo://many/2", "mimeType": "text/markdown", "text": "second"},

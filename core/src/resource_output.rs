@@ -22,7 +22,7 @@ use crate::protocol::ResourceContents;
 /// | `Contents(list)` | the contents as given |
 ///
 /// A contents object is one with a string `text` or `blob` and no `type` (a content block
-/// has one). Contents given without a `uri` get the URI read; their other fields are sent
+/// has one). Contents given without a `uri` (or with an empty one) get the URI read; their other fields are sent
 /// as given. An empty list is "not found", as `null` is.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ResourceOutput {
@@ -79,7 +79,9 @@ fn contents(v: Value, uri: &str) -> Result<ResourceContents, String> {
         Value::Object(obj) => obj,
         other => return Err(format!("a contents item must be an object, not {}", kind(&other))),
     };
-    obj.entry("uri").or_insert_with(|| Value::String(uri.to_owned()));
+    if obj.get("uri").is_none_or(|u| u.as_str() == Some("")) {
+        obj.insert("uri".to_owned(), Value::String(uri.to_owned()));
+    }
     serde_json::from_value(Value::Object(obj)).map_err(|e| format!("a contents item could not be read: {e}"))
 }
 
