@@ -51,16 +51,18 @@ test('resources map text, bytes and full contents', async () => {
     assert.deepEqual((await c.readResource('file:///readme.md')).contents, [
       { uri: 'file:///readme.md', mimeType: 'text/markdown', text: '# /readme.md' },
     ]);
-    assert.deepEqual((await c.readResource('file:///logo.png')).contents, [{ uri: 'file:///logo.png', blob: 'AQID' }]);
+    // Bytes take the registered MIME type (application/octet-stream without one), as in every language.
+    assert.deepEqual((await c.readResource('file:///logo.png')).contents, [{ uri: 'file:///logo.png', mimeType: 'image/png', blob: 'AQID' }]);
     assert.equal((await c.readResource('file:///full.json')).contents[0].text, '{"a":1}');
   });
 });
 
-test('resource errors: not found, unknown URI, wrong return type', async () => {
+test('resource errors: not found, unknown URI; any other value is its JSON text', async () => {
   await withServer(setup, async (_s, c) => {
     await assert.rejects(c.readResource('file:///gone'), (e) => e.code === ErrorCode.ResourceNotFound && e.data.uri === 'file:///gone');
     await assert.rejects(c.readResource('file:///nowhere'), (e) => e.code === ErrorCode.ResourceNotFound);
-    await assert.rejects(c.readResource('file:///wrong'), (e) => /return a string, bytes or \{ contents/.test(e.message) || e.code === -32602);
+    // A value that is not text, bytes or contents is sent as its JSON text (docs/results.md).
+    assert.deepEqual((await c.readResource('file:///wrong')).contents, [{ uri: 'file:///wrong', mimeType: 'application/json', text: '42' }]);
   });
 });
 
