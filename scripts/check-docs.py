@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""The docs name only what the tree has. Three rules, over README.md, docs/*.md and
-examples/README.md (run by `make lint`; its own test is scripts/test_check_docs.py):
+"""The docs name only what the tree has. Three rules, over README.md, CONTRIBUTING.md,
+docs/*.md and examples/README.md (run by `make lint`; its own test is
+scripts/test_check_docs.py):
 
 1. Every repository path a doc writes (in backticks or as a link target) exists: read from
    the repository root or from the doc's own folder; a path written relative to a deeper
@@ -55,7 +56,7 @@ FOREIGN = (
     "server/*.js", "client/*.js", "shared/*.js", "types.js", "mcp/*", "@*", "src/mcp/*",
     "mcpserver/*", "packages/*", "lib/node_modules/*", "dist/*",
 )
-DOCS = ("README.md", "docs/*.md", "examples/README.md")
+DOCS = ("README.md", "CONTRIBUTING.md", "docs/*.md", "examples/README.md")
 # The npm package's name: `mcpforge/<subpath>` is an import specifier (rule 4), not a path.
 PACKAGE = "mcpforge"
 
