@@ -363,6 +363,16 @@ impl Connection {
         }
     }
 
+    /// Gives the connection the session a legacy request without a handshake of its own is
+    /// served in (see [`handshake::assumed`]); a connection that has one keeps it.
+    pub(crate) fn assume_session(&self, header_version: Option<&str>) -> Result<(), ProtocolError> {
+        if self.session.get().is_none() {
+            let session = handshake::assumed(&self.shared, header_version, self.out.clone())?;
+            let _ = self.session.set(session);
+        }
+        Ok(())
+    }
+
     /// `initialize` runs inline, in order, so the requests after it see the session.
     fn initialize(&self, req: &IncomingRequest) -> Outcome {
         let probe =

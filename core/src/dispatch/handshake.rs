@@ -35,6 +35,28 @@ fn json_len(value: &Value) -> usize {
     count.0
 }
 
+/// The session a legacy request without a handshake of its own is served in (HTTP's
+/// `sessionless` mode): the version `header_version` names (its `MCP-Protocol-Version`),
+/// 2025-03-26 when absent, the newest served legacy version when that one is not served,
+/// and nothing else known about the client.
+pub(crate) fn assumed(
+    shared: &Arc<ServerShared>,
+    header_version: Option<&str>,
+    out: Outbox,
+) -> Result<Arc<Session>, ProtocolError> {
+    let legacy = |v: &ProtocolVersion| !v.is_modern() && shared.versions.contains(v);
+    let version = header_version
+        .and_then(ProtocolVersion::parse)
+        .or(Some(ProtocolVersion::V2025_03_26))
+        .filter(legacy)
+        .or_else(|| shared.versions.iter().copied().find(legacy))
+        .ok_or_else(|| ProtocolError::invalid_request("this server serves no handshake-era protocol version"))?;
+    let mut params = Map::new();
+    params.insert("protocolVersion".into(), Value::from(version.as_str()));
+    params.insert("capabilities".into(), json!({}));
+    initialize(shared, Some(&params), out).map(|(session, _)| session)
+}
+
 /// Answers `initialize`: returns the new session and the serialized result.
 pub(crate) fn initialize(
     shared: &Arc<ServerShared>,

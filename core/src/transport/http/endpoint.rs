@@ -369,31 +369,15 @@ async fn initialize(p: &Post<'_>, req: IncomingRequest, proposed: Option<String>
 
 /// A legacy request served without a stored session (`HttpOptions::sessionless`): it runs
 /// on a connection of its own, which `initialize` answers as usual (no session id), and
-/// which any other request first gets a session on, of the version its
-/// `MCP-Protocol-Version` header names (2025-03-26 when absent, the newest served legacy
-/// version when that one is not served) and nothing else known about its client.
+/// which any other request first gets the session dispatch assumes for it
+/// ([`Connection::assume_session`]: the version its `MCP-Protocol-Version` header names).
 async fn sessionless(p: &Post<'_>, req: IncomingRequest) -> Response {
     let shared = &p.app.shared;
     let conn = Connection::new(shared.clone(), Outbox::discard(), ConnectionOptions::for_client(shared));
-    if req.method != "initialize" {
-        let legacy = |v: &ProtocolVersion| !v.is_modern() && shared.versions.contains(v);
-        let version = p
-            .version
-            .and_then(ProtocolVersion::parse)
-            .or(Some(ProtocolVersion::V2025_03_26))
-            .filter(legacy)
-            .or_else(|| shared.versions.iter().copied().find(legacy));
-        let Some(version) = version else {
-            let e = ProtocolError::invalid_request("this server serves no handshake-era protocol version");
-            return error(StatusCode::BAD_REQUEST, Some(&req.id), &e);
-        };
-        let mut params = serde_json::Map::new();
-        params.insert("protocolVersion".into(), Value::from(version.as_str()));
-        params.insert("capabilities".into(), serde_json::json!({}));
-        let handshake = IncomingRequest { id: RequestId::Number(0), method: "initialize".into(), params: Some(params) };
-        let (tx, _answer) = tokio::sync::oneshot::channel();
-        let route = Route { notes: Outbox::discard(), answer: Answer::Once(tx), auth: None, http: None, client: None };
-        conn.submit(Incoming::Request(handshake), None, route).await;
+    if req.method != "initialize"
+        && let Err(e) = conn.assume_session(p.version)
+    {
+        return error(StatusCode::BAD_REQUEST, Some(&req.id), &e);
     }
     exchange::run(Input::Request(req, None), p.spec(false, conn, None)).await
 }
