@@ -47,6 +47,7 @@ pub mod protocol;
 pub mod registry;
 pub mod request_info;
 pub mod schema;
+pub mod sdk_options;
 pub mod seal;
 mod serde_fields;
 pub mod server;
