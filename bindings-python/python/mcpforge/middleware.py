@@ -30,6 +30,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from ._futures import resolver
 from ._invoke import PROTOCOL_ERROR, RESULT, Outcome, _AsyncCall
+from ._native import STATELESS_PROTOCOL_VERSION
 from .auth import AuthInfo
 from .errors import InputRequired
 
@@ -85,7 +86,7 @@ class MiddlewareContext:
     @property
     def is_modern(self) -> bool:
         """True on the stateless 2026-07-28 wire."""
-        return self.protocol_version >= "2026-07-28"
+        return self.protocol_version >= STATELESS_PROTOCOL_VERSION
 
 
 CallNext = Callable[[MiddlewareContext], Awaitable[Any]]
