@@ -17,6 +17,7 @@
 
 const { McpError, ToolError, InputRequiredError, isMcpError } = require('./errors');
 const { ErrorPolicy, source } = require('./error-policy');
+const { isStateless } = require('./versions');
 
 const WITH_ARGUMENTS = new Set(['tools/call', 'prompts/get']);
 
@@ -64,7 +65,7 @@ class MiddlewareContext {
 
   /** True on the stateless 2026-07-28 wire. */
   get isModern() {
-    return this.protocolVersion >= '2026-07-28';
+    return isStateless(this.protocolVersion);
   }
 }
 

@@ -249,6 +249,13 @@ export declare class NativeServer {
  * `lib/errors.js` is made from it, so every language shares one table.
  */
 export declare function errorCodes(): Record<string, number>
+/**
+ * The protocol versions the engine serves, as JSON text in the engine's form
+ * (`mcpforge::protocol::version::versions_json`: `all` and `handshake` newest first,
+ * `latest` the newest handshake version, `stateless` the stateless wire's), which
+ * `lib/versions.js` publishes.
+ */
+export declare function protocolVersions(): string
 /** An answer's head, with the whole body when the answer is not an event stream. */
 export declare /** The HTTP status code. */
 status: number

@@ -24,6 +24,15 @@ pub fn error_codes() -> std::collections::HashMap<String, i64> {
     mcpforge::error::codes::ALL.iter().map(|(name, code)| ((*name).to_owned(), *code)).collect()
 }
 
+/// The protocol versions the engine serves, as JSON text in the engine's form
+/// (`mcpforge::protocol::version::versions_json`: `all` and `handshake` newest first,
+/// `latest` the newest handshake version, `stateless` the stateless wire's), which
+/// `lib/versions.js` publishes.
+#[napi_derive::napi]
+pub fn protocol_versions() -> String {
+    mcpforge::protocol::version::versions_json().to_string()
+}
+
 /// Routes the engine's `tracing` output to stderr (level from `MCPFORGE_LOG`) when the
 /// addon loads.
 #[napi_derive::module_init]
