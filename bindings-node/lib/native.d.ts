@@ -256,6 +256,13 @@ export declare function errorCodes(): Record<string, number>
  * `lib/versions.js` publishes.
  */
 export declare function protocolVersions(): string
+/**
+ * `options` (JSON text of an options object of the official SDK's API `sdk`,
+ * `"typescript-transport"` or `"typescript-handler"`) with that SDK's option names
+ * translated to the engine's HTTP options by the engine's table (`mcpforge::sdk_options`),
+ * as JSON text; other names come back unchanged, for the engine's option check.
+ */
+export declare function sdkOptions(sdk: string, options: string): string
 /** An answer's head, with the whole body when the answer is not an event stream. */
 export declare /** The HTTP status code. */
 status: number
