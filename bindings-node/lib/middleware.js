@@ -21,7 +21,11 @@ const { isStateless } = require('./versions');
 
 const WITH_ARGUMENTS = new Set(['tools/call', 'prompts/get']);
 
-/** One request as middleware sees it. */
+/**
+ * One request as middleware sees it, made from the engine's JSON form of the request
+ * (`id`, `method`, `name`, `params`, `protocolVersion`, `authInfo`, `clientInfo`,
+ * `sessionId`; docs/architecture.md, Middleware), which every language reads.
+ */
 class MiddlewareContext {
   constructor(request) {
     /** The JSON-RPC method. */
