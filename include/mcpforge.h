@@ -1207,6 +1207,13 @@ mcpf_status mcpf_server_http_port(const mcpf_server *server, uint16_t *out);
 // `status` is a `uint32_t` rather than `mcpf_status` so that any integer is a valid input.
 const char *mcpf_status_str(uint32_t status);
 
+// The protocol versions the engine serves, as JSON text in the form every binding reads
+// them in: `{"all": [...], "handshake": [...], "latest": "2025-11-25", "stateless":
+// "2026-07-28"}` (every version, newest first; the handshake versions, newest first; the
+// newest handshake version, what clients offer by default; the stateless wire's). A static
+// NUL-terminated string owned by the library: never free it.
+const char *mcpf_protocol_versions(void);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus
