@@ -743,6 +743,16 @@ mcpf_status mcpf_middleware_request_client_info(const mcpf_middleware_request *r
 // As for `mcpf_middleware_request_method`.
 mcpf_status mcpf_middleware_request_meta(const mcpf_middleware_request *request, const char **out, size_t *out_len);
 
+// The whole request as JSON text, in the engine's one form of it for every language (the
+// members `id`, `method`, `name`, `params`, `protocolVersion`, `authInfo`, `clientInfo`,
+// `sessionId`, absent ones left out; docs/c.md, Middleware), lent as
+// `mcpf_middleware_request_method`; after `mcpf_middleware_request_set_arguments`, with the
+// new arguments.
+//
+// # Safety
+// As for `mcpf_middleware_request_method`.
+mcpf_status mcpf_middleware_request_json(const mcpf_middleware_request *request, const char **out, size_t *out_len);
+
 // Replaces the arguments of a `tools/call` or `prompts/get` with `arguments_json` (an
 // object) before the rest of the chain sees them; the engine still validates them against
 // the tool's input schema. Only in `before`; `MCPF_STATUS_INVALID_ARGUMENT` for other
