@@ -743,6 +743,16 @@ mcpf_status mcpf_middleware_request_client_info(const mcpf_middleware_request *r
 // As for `mcpf_middleware_request_method`.
 mcpf_status mcpf_middleware_request_meta(const mcpf_middleware_request *request, const char **out, size_t *out_len);
 
+// The whole request as JSON text, in the engine's one form of it for every language (the
+// members `id`, `method`, `name`, `params`, `protocolVersion`, `authInfo`, `clientInfo`,
+// `sessionId`, absent ones left out; docs/c.md, Middleware), lent as
+// `mcpf_middleware_request_method`; after `mcpf_middleware_request_set_arguments`, with the
+// new arguments.
+//
+// # Safety
+// As for `mcpf_middleware_request_method`.
+mcpf_status mcpf_middleware_request_json(const mcpf_middleware_request *request, const char **out, size_t *out_len);
+
 // Replaces the arguments of a `tools/call` or `prompts/get` with `arguments_json` (an
 // object) before the rest of the chain sees them; the engine still validates them against
 // the tool's input schema. Only in `before`; `MCPF_STATUS_INVALID_ARGUMENT` for other
@@ -1224,6 +1234,13 @@ mcpf_status mcpf_server_http_port(const mcpf_server *server, uint16_t *out);
 //
 // `status` is a `uint32_t` rather than `mcpf_status` so that any integer is a valid input.
 const char *mcpf_status_str(uint32_t status);
+
+// The protocol versions the engine serves, as JSON text in the form every binding reads
+// them in: `{"all": [...], "handshake": [...], "latest": "2025-11-25", "stateless":
+// "2026-07-28"}` (every version, newest first; the handshake versions, newest first; the
+// newest handshake version, what clients offer by default; the stateless wire's). A static
+// NUL-terminated string owned by the library: never free it.
+const char *mcpf_protocol_versions(void);
 
 #ifdef __cplusplus
 }  // extern "C"

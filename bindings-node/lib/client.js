@@ -7,8 +7,9 @@
 'use strict';
 
 const { McpError } = require('./errors');
+const { VERSIONS } = require('./versions');
 
-const MODERN = '2026-07-28';
+const MODERN = VERSIONS.stateless;
 
 class TestClient {
   #native;
@@ -22,7 +23,7 @@ class TestClient {
   /** @internal Use `server.testClient()`. */
   constructor(nativeClient, options, onClose) {
     this.#native = nativeClient;
-    this.#version = options.protocolVersion || '2025-11-25';
+    this.#version = options.protocolVersion || VERSIONS.latest;
     this.#capabilities = options.capabilities || {};
     this.#clientInfo = options.clientInfo || { name: 'mcpforge-test-client', version: '1.0.0' };
     this.#onClose = onClose;

@@ -17,10 +17,15 @@
 
 const { McpError, ToolError, InputRequiredError, isMcpError } = require('./errors');
 const { ErrorPolicy, source } = require('./error-policy');
+const { isStateless } = require('./versions');
 
 const WITH_ARGUMENTS = new Set(['tools/call', 'prompts/get']);
 
-/** One request as middleware sees it. */
+/**
+ * One request as middleware sees it, made from the engine's JSON form of the request
+ * (`id`, `method`, `name`, `params`, `protocolVersion`, `authInfo`, `clientInfo`,
+ * `sessionId`; docs/architecture.md, Middleware), which every language reads.
+ */
 class MiddlewareContext {
   constructor(request) {
     /** The JSON-RPC method. */
@@ -64,7 +69,7 @@ class MiddlewareContext {
 
   /** True on the stateless 2026-07-28 wire. */
   get isModern() {
-    return this.protocolVersion >= '2026-07-28';
+    return isStateless(this.protocolVersion);
   }
 }
 

@@ -249,6 +249,20 @@ export declare class NativeServer {
  * `lib/errors.js` is made from it, so every language shares one table.
  */
 export declare function errorCodes(): Record<string, number>
+/**
+ * The protocol versions the engine serves, as JSON text in the engine's form
+ * (`mcpforge::protocol::version::versions_json`: `all` and `handshake` newest first,
+ * `latest` the newest handshake version, `stateless` the stateless wire's), which
+ * `lib/versions.js` publishes.
+ */
+export declare function protocolVersions(): string
+/**
+ * `options` (JSON text of an options object of the official SDK's API `sdk`,
+ * `"typescript-transport"` or `"typescript-handler"`) with that SDK's option names
+ * translated to the engine's HTTP options by the engine's table (`mcpforge::sdk_options`),
+ * as JSON text; other names come back unchanged, for the engine's option check.
+ */
+export declare function sdkOptions(sdk: string, options: string): string
 /** An answer's head, with the whole body when the answer is not an event stream. */
 export declare /** The HTTP status code. */
 status: number

@@ -24,6 +24,31 @@ pub fn error_codes() -> std::collections::HashMap<String, i64> {
     mcpforge::error::codes::ALL.iter().map(|(name, code)| ((*name).to_owned(), *code)).collect()
 }
 
+/// The protocol versions the engine serves, as JSON text in the engine's form
+/// (`mcpforge::protocol::version::versions_json`: `all` and `handshake` newest first,
+/// `latest` the newest handshake version, `stateless` the stateless wire's), which
+/// `lib/versions.js` publishes.
+#[napi_derive::napi]
+pub fn protocol_versions() -> String {
+    mcpforge::protocol::version::versions_json().to_string()
+}
+
+/// `options` (JSON text of an options object of the official SDK's API `sdk`,
+/// `"typescript-transport"` or `"typescript-handler"`) with that SDK's option names
+/// translated to the engine's HTTP options by the engine's table (`mcpforge::sdk_options`),
+/// as JSON text; other names come back unchanged, for the engine's option check.
+#[napi_derive::napi]
+pub fn sdk_options(sdk: String, options: String) -> napi::Result<String> {
+    use mcpforge::sdk_options::{Sdk, translate};
+    let api = Sdk::parse(&sdk).ok_or_else(|| error::js_error(format!("no official SDK API is called {sdk:?}")))?;
+    let given = match error::parse_json(&options, "the transport options")? {
+        serde_json::Value::Object(map) => map,
+        _ => return Err(error::js_error("the transport options must be an object")),
+    };
+    let translated = translate(api, given).map_err(error::js_error)?;
+    Ok(serde_json::Value::Object(translated).to_string())
+}
+
 /// Routes the engine's `tracing` output to stderr (level from `MCPFORGE_LOG`) when the
 /// addon loads.
 #[napi_derive::module_init]

@@ -20,18 +20,11 @@ pub(crate) struct JsMiddleware {
     pub handler: Arc<JsHandler>,
 }
 
-/// The request as the JavaScript chain (and the catalogue hook) reads it.
+/// The request as the JavaScript chain (and the catalogue hook) reads it: the engine's JSON
+/// form of it (`MiddlewareRequest`'s one spelling), which `lib/middleware.js` turns into a
+/// `MiddlewareContext`.
 pub(crate) fn request_value(req: &MiddlewareRequest) -> Value {
-    json!({
-        "id": req.id(),
-        "method": req.method(),
-        "name": req.name(),
-        "params": req.params(),
-        "protocolVersion": req.protocol_version().as_str(),
-        "authInfo": req.auth(),
-        "clientInfo": req.client_info(),
-        "sessionId": req.session_id(),
-    })
+    req.to_json()
 }
 
 impl Middleware for JsMiddleware {

@@ -2,7 +2,8 @@
  * The official SDK's API on mcpforge (lib/compat): McpServer handlers called as the SDK
  * calls them, failures worded as it words them with their stacks logged (or masked), handles
  * that disable, enable, update and remove, completable prompt arguments and template
- * completion, and server.server's client input from inside a handler.
+ * completion, server.server's client input from inside a handler, and the protocol version
+ * constants (the engine's).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -154,4 +155,15 @@ test('server.server asks the client of the request being served, and refuses out
     { capabilities: { elicitation: {} }, responses: { 'elicitation/create': { action: 'accept', content: { name: 'Ada' } } } },
   );
   assert.throws(() => mcp.server.elicitInput({ message: 'x' }), /from inside a tool, resource or prompt handler/);
+});
+
+test('the protocol version constants are the engine\'s: the latest handshake version first, the stateless wire apart', async () => {
+  const { LATEST_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } = await import('../lib/sdk/types.mjs');
+  assert.equal(LATEST_PROTOCOL_VERSION, '2025-11-25');
+  assert.deepEqual(SUPPORTED_PROTOCOL_VERSIONS, ['2025-11-25', '2025-06-18', '2025-03-26', '2024-11-05']);
+  assert.ok(Object.isFrozen(SUPPORTED_PROTOCOL_VERSIONS));
+  const mcp = new McpServer({ name: 'versions', version: '1.0.0' });
+  await withMcp(mcp, async (client) => {
+    assert.equal(client.initializeResult.protocolVersion, LATEST_PROTOCOL_VERSION, 'the test client offers the latest by default');
+  });
 });

@@ -59,9 +59,14 @@ test('quiet: true keeps where the server listens unsaid', async () => {
   }
 });
 
-test('the token verifier decides who may call, and handlers see the grant', async () => {
+test('the token verifier decides who may call, and handlers and middleware see the grant', async () => {
   const server = new Server({ name: 'auth', version: '1.0.0' });
   server.tool('whoami', {}, (_args, ctx) => `${ctx.authInfo.subject} ${ctx.authInfo.scopes.join(',')} ${ctx.authInfo.extra.tenant}`);
+  const grants = [];
+  server.use(async (context, next) => {
+    grants.push(context.authInfo);
+    return next();
+  });
   const verified = [];
   const verifier = async (token) => {
     verified.push(token);
@@ -82,6 +87,8 @@ test('the token verifier decides who may call, and handlers see the grant', asyn
     assert.equal(ok.status, 200);
     assert.equal((await ok.json()).result.content[0].text, 'ada mcp t1');
     assert.deepEqual(verified, ['bad', 'weak', 'good']);
+    // The engine's JSON form of the request: the grant as the verifier gave it.
+    assert.deepEqual(grants, [{ subject: 'ada', scopes: ['mcp'], clientId: 'cli', extra: { tenant: 't1' } }]);
   } finally {
     await within(server.close(), 10_000, 'close()');
   }

@@ -4,7 +4,8 @@
  * `sessionIdGenerator`, `onsessioninitialized`, a second `initialize` refused, DELETE through
  * `onsessionclosed` and `onclose`) and stateless, `WebStandardStreamableHTTPServerTransport`
  * (reading the `Request`'s own body rather than a `parsedBody`), `createMcpHandler` with `toNodeHandler` and the localhost guards; handlers see
- * `extra.sessionId` and `extra.requestInfo`; the client's address counts each client apart;
+ * `extra.sessionId` and `extra.requestInfo`; the SDK's option names go through the engine's
+ * table (unknown ones refused); the client's address counts each client apart;
  * log messages sent outside any handler reach every session.
  */
 import assert from 'node:assert/strict';
@@ -175,6 +176,37 @@ test('with enableDnsRebindingProtection, the SDK\'s allowedOrigins (with their p
   try {
     assert.equal((await from('http://localhost:5173')).status, 200, 'the allowed origin');
     assert.equal((await from('https://evil.example')).status, 403, 'another origin');
+  } finally {
+    await site.close();
+    await within(mcp.close(), 10_000, 'close()');
+  }
+});
+
+test('the SDK\'s option names go through the engine\'s table: engine-decided ones are accepted, unknown names refused', async () => {
+  /** An event store holding a reference to itself: no JSON form, as a real store's client. */
+  class Store {
+    constructor() {
+      this.self = this;
+    }
+  }
+  const accepted = new StreamableHTTPServerTransport({
+    sessionIdGenerator: undefined,
+    enableJsonResponse: true,
+    eventStore: new Store(),
+    retryInterval: 1000,
+    keepAliveMs: 5000,
+    maxRequestBodySize: 1 << 20,
+  });
+  const mcp = whoamiServer();
+  await mcp.connect(accepted);
+  const site = await listen((req, res) => accepted.handleRequest(req, res));
+  try {
+    assert.equal((await post(site.url, INIT)).status, 200);
+    const typo = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonRespnse: true });
+    await assert.rejects(whoamiServer().connect(typo), /unknown field `enableJsonRespnse`/);
+    const wrong = new StreamableHTTPServerTransport({ enableDnsRebindingProtection: true, allowedHosts: 'localhost' });
+    await assert.rejects(whoamiServer().connect(wrong), /allowedHosts must be a list of strings/);
+    assert.throws(() => createMcpHandler(() => whoamiServer(), { responseMode: 'json', legacy: true, colour: 'blue' }), /unknown field `colour`/);
   } finally {
     await site.close();
     await within(mcp.close(), 10_000, 'close()');

@@ -112,9 +112,17 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         codes.set_item(*name, *code)?;
     }
     m.add("ERROR_CODES", codes)?;
+    // The protocol versions, as the engine serves them (newest first).
+    use mcpforge::ProtocolVersion;
+    let names = |list: &[ProtocolVersion]| list.iter().map(|v| v.as_str()).collect::<Vec<_>>();
+    m.add("PROTOCOL_VERSIONS", pyo3::types::PyTuple::new(m.py(), names(&ProtocolVersion::ALL))?)?;
+    m.add("HANDSHAKE_PROTOCOL_VERSIONS", pyo3::types::PyTuple::new(m.py(), names(&ProtocolVersion::HANDSHAKE))?)?;
+    m.add("LATEST_PROTOCOL_VERSION", ProtocolVersion::LATEST_LEGACY.as_str())?;
+    m.add("STATELESS_PROTOCOL_VERSION", ProtocolVersion::STATELESS.as_str())?;
     m.add_function(wrap_pyfunction!(default_max_workers, m)?)?;
     m.add_function(wrap_pyfunction!(init_logging, m)?)?;
     m.add_function(wrap_pyfunction!(server::http_option_names, m)?)?;
+    m.add_function(wrap_pyfunction!(server::sdk_options, m)?)?;
     m.add_class::<server::NativeServer>()?;
     m.add_class::<context::NativeContext>()?;
     m.add_class::<client::NativeClient>()?;

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use mcpforge::{Answer, BoxFuture, HandlerError, Middleware, MiddlewareRequest, MiddlewareResult, Next, ProtocolError};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 use tokio::task::AbortHandle;
 
 use crate::callbacks::{Args, Invoker};
@@ -32,18 +32,11 @@ impl Drop for AbortOnDrop {
     }
 }
 
-/// The request as the Python chain (and the catalogue hook) reads it.
+/// The request as the Python chain (and the catalogue hook) reads it: the engine's JSON form
+/// of it (`MiddlewareRequest`'s one spelling, camelCase), which `mcpforge/middleware.py`
+/// turns into a `MiddlewareContext`.
 pub(crate) fn request_json(req: &MiddlewareRequest) -> Value {
-    json!({
-        "id": req.id(),
-        "method": req.method(),
-        "name": req.name(),
-        "params": req.params(),
-        "protocol_version": req.protocol_version().as_str(),
-        "auth": req.auth(),
-        "client_info": req.client_info(),
-        "session_id": req.session_id(),
-    })
+    req.to_json()
 }
 
 impl Middleware for PyMiddleware {

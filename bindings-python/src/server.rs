@@ -11,17 +11,17 @@ use mcpforge::{
     CompletionRef, HttpOptions, Prompt, Resource, ResourceTemplate, Server, ServerBuilder, StdioOptions, Tool,
 };
 use pyo3::PyTraverseError;
-use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::gc::PyVisit;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::asgi::NativeHttpApp;
 use crate::callbacks::{Invoker, PyCompletion, PyLister, PyPrompt, PyResource, PyTool, PyVerifier, Slot};
 use crate::catalogue::PyCatalogue;
 use crate::client::NativeClient;
-use crate::convert::{from_py, from_py_as};
+use crate::convert::{from_py, from_py_as, to_py};
 use crate::errors::engine_to_py;
 use crate::middleware::PyMiddleware;
 use crate::pool::Pool;
@@ -84,6 +84,29 @@ pub(crate) fn http_option_names() -> Vec<&'static str> {
         .filter(|name| !name.bytes().any(|b| b.is_ascii_uppercase()) && !HTTP_SET_BY_BINDING.contains(name))
         .map(|name| HTTP_SECONDS.iter().find(|(_, ms)| ms == name).map_or(*name, |(secs, _)| *secs))
         .collect()
+}
+
+/// `options` (a `run` call's keywords) with the official SDK's option names translated to the
+/// engine's by the engine's table (`mcpforge::sdk_options`, the API named `sdk`, e.g.
+/// `"python"`); other names come back unchanged, for `run` to check. The value of an official
+/// name that has no JSON form (the SDK's event store object) is handed over as `True`: the
+/// table only needs to know that it was given.
+#[pyfunction]
+pub(crate) fn sdk_options<'py>(sdk: &str, options: &Bound<'py, PyDict>) -> PyResult<Bound<'py, PyAny>> {
+    use mcpforge::sdk_options::{Sdk, lookup, translate};
+    let api = Sdk::parse(sdk).ok_or_else(|| PyValueError::new_err(format!("no official SDK is called {sdk:?}")))?;
+    let mut given = Map::new();
+    for (key, value) in options.iter() {
+        let name: String = key.extract()?;
+        let value = match from_py(&value) {
+            Ok(v) => v,
+            Err(_) if lookup(api, &name).is_some() => Value::Bool(true),
+            Err(e) => return Err(e),
+        };
+        given.insert(name, value);
+    }
+    let translated = translate(api, given).map_err(|e| PyTypeError::new_err(e.to_string()))?;
+    to_py(options.py(), &Value::Object(translated))
 }
 
 /// Builds the engine server from `Server(...)`'s options through the engine's JSON form

@@ -256,6 +256,51 @@ def test_unsupported_official_options_are_refused() -> None:
         MCPServer("auth", auth_server_provider=object())
 
 
+def test_the_official_http_option_names_are_translated_by_the_engine() -> None:
+    """``run``'s official names go through the engine's table (core/src/sdk_options.rs):
+    renamed, dropped when the engine decides, ``transport_security`` read from a pydantic
+    model or any object; mcpforge's own names pass, unknown ones are still refused by name."""
+    import pydantic
+
+    from mcpforge._sdk_options import sdk_options
+
+    class Security(pydantic.BaseModel):  # the official TransportSecuritySettings' fields
+        enable_dns_rebinding_protection: bool = True
+        allowed_hosts: List[str] = []
+        allowed_origins: List[str] = []
+
+    class EventStore:  # no JSON form, like the official SDK's event stores
+        pass
+
+    given = {
+        "streamable_http_path": "/api",
+        "message_path": "/messages/",
+        "json_response": True,
+        "stateless_http": True,
+        "event_store": EventStore(),
+        "transport_security": Security(allowed_hosts=["example.com:*"], allowed_origins=["https://example.com:*"]),
+        "max_body": 5,
+    }
+    assert sdk_options("http", given) == {
+        "path": "/api",
+        "messages_path": "/messages/",
+        "allowed_hosts": ["example.com"],
+        "allowed_origins": ["https://example.com"],
+        "max_body": 5,
+    }
+
+    class Plain:
+        def __init__(self) -> None:
+            self.enable_dns_rebinding_protection = False
+
+    assert sdk_options("http", {"transport_security": Plain()}) == {"allowed_hosts": [], "allowed_origins": []}
+    assert sdk_options("http", {"transport_security": Security()}) == {}, "on, no lists: the loopback defaults stay"
+    with pytest.raises(TypeError, match="transport_security must be an object"):
+        sdk_options("http", {"transport_security": "on"})
+    with pytest.raises(TypeError, match="unknown HTTP options: colour"):
+        FastMCP("typo").run("http", port=0, colour="blue", json_response=True)
+
+
 def test_sse_transport_serves_the_legacy_endpoints() -> None:
     server = FastMCP("sse", port=0)
     bound: List[int] = []

@@ -1,8 +1,9 @@
 """Servers in their own processes over real pipes and sockets: a tool that prints cannot
 corrupt the stdio stream; Ctrl-C (SIGINT) ends ``server.run()`` promptly with
 ``KeyboardInterrupt`` on stdio and HTTP; EOF on stdin ends the server; Streamable HTTP with
-the bearer-token verifier hook (401, 403, the grant reaching the handler) and async tools on
-the server's own loop thread; an HTTP server says where it listens on stderr."""
+the bearer-token verifier hook (401, 403, the grant reaching the handler and middleware)
+and async tools on the server's own loop thread; an HTTP server says where it listens on
+stderr."""
 
 from __future__ import annotations
 
@@ -159,6 +160,9 @@ def test_http_with_the_token_verifier(tmp_path: Path, stderr_file: IO[str]) -> N
         assert status == 403 and "insufficient_scope" in headers.get("WWW-Authenticate", "")
         status, _, message = server.call("whoami", "good-ada")
         assert status == 200 and message["result"]["content"] == [{"type": "text", "text": "ada mcp"}]
+        # A middleware sees the same grant, client id included.
+        _, _, message = server.call("grant_seen", "good-ada")
+        assert message["result"]["content"] == [{"type": "text", "text": "ada app-ada"}]
         # Async tools run on the server's own loop thread (no caller loop under run()).
         _, _, message = server.call("thread_name", "good-ada")
         assert message["result"]["content"][0]["text"] == "mcpforge-noisy-asyncio"

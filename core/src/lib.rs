@@ -50,6 +50,7 @@ pub mod registry;
 pub mod request_info;
 mod resource_output;
 pub mod schema;
+pub mod sdk_options;
 pub mod seal;
 mod serde_fields;
 pub mod server;

@@ -17,6 +17,7 @@
 use std::future::Future;
 use std::sync::Arc;
 
+use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use crate::auth::AuthInfo;
@@ -183,6 +184,59 @@ impl Request {
     }
 }
 
+/// The request's JSON form: what each binding hands its language's middleware and catalogue
+/// hook, produced here once. An object whose members mirror the accessors:
+///
+/// | member | type | |
+/// |---|---|---|
+/// | `id` | string or number | [`Request::id`] |
+/// | `method` | string | [`Request::method`] |
+/// | `name` | string, absent when the method names nothing | [`Request::name`] |
+/// | `params` | object, absent when the request had none | [`Request::params`] |
+/// | `protocolVersion` | string (`"2025-11-25"`, `"2026-07-28"`, ...) | [`Request::protocol_version`] |
+/// | `authInfo` | [`AuthInfo`]'s JSON (`subject`, `scopes`, `clientId`, `extra`), absent without a grant | [`Request::auth`] |
+/// | `clientInfo` | object, absent when the client did not say | [`Request::client_info`] |
+/// | `sessionId` | string, absent outside a legacy session | [`Request::session_id`] |
+impl Serialize for Request {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct View<'a> {
+            id: &'a RequestId,
+            method: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            name: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            params: Option<&'a Map<String, Value>>,
+            protocol_version: &'static str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            auth_info: Option<&'a AuthInfo>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            client_info: Option<&'a Value>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            session_id: Option<&'a str>,
+        }
+        View {
+            id: &self.id,
+            method: &self.method,
+            name: self.name(),
+            params: self.params.as_ref(),
+            protocol_version: self.version.as_str(),
+            auth_info: self.auth(),
+            client_info: self.client_info.as_ref(),
+            session_id: self.session_id(),
+        }
+        .serialize(serializer)
+    }
+}
+
+impl Request {
+    /// The request's JSON form (see its `Serialize` implementation for the members).
+    pub fn to_json(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+}
+
 /// What a request with `method` and `params` names (see [`Request::name`]).
 pub(crate) fn named<'a>(method: &str, params: Option<&'a Map<String, Value>>) -> Option<&'a str> {
     let params = params?;
@@ -270,4 +324,47 @@ impl Answer {
 fn memchr_is_error(bytes: &[u8]) -> bool {
     const NEEDLE: &[u8] = b"\"isError\":true";
     bytes.windows(NEEDLE.len()).any(|w| w == NEEDLE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(auth: Option<AuthInfo>, session: Option<&str>) -> Request {
+        Request {
+            id: RequestId::Number(7),
+            method: "tools/call".to_owned(),
+            params: json!({ "name": "add", "arguments": { "a": 1 } }).as_object().cloned(),
+            version: ProtocolVersion::V2025_11_25,
+            auth: auth.map(Arc::new),
+            client_info: Some(json!({ "name": "client", "version": "1.0" })),
+            session_id: session.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn the_json_form_has_one_spelling_and_leaves_out_what_is_absent() {
+        let mut grant = AuthInfo::new("alice", ["notes:write"]);
+        grant.client_id = Some("app".to_owned());
+        let json = request(Some(grant), Some("s-1")).to_json();
+        assert_eq!(
+            json,
+            json!({
+                "id": 7,
+                "method": "tools/call",
+                "name": "add",
+                "params": { "name": "add", "arguments": { "a": 1 } },
+                "protocolVersion": "2025-11-25",
+                "authInfo": { "subject": "alice", "scopes": ["notes:write"], "clientId": "app" },
+                "clientInfo": { "name": "client", "version": "1.0" },
+                "sessionId": "s-1",
+            })
+        );
+        let mut bare = request(None, None);
+        bare.method = "ping".to_owned();
+        bare.params = None;
+        bare.client_info = None;
+        bare.id = RequestId::String(Arc::from("p"));
+        assert_eq!(bare.to_json(), json!({ "id": "p", "method": "ping", "protocolVersion": "2025-11-25" }));
+    }
 }

@@ -25,3 +25,4 @@ pub mod server;
 pub mod serving;
 pub mod status;
 mod stop;
+pub mod versions;

@@ -50,6 +50,7 @@ pub struct mcpf_middleware_request {
     auth: OnceLock<Option<CString>>,
     client_info: OnceLock<Option<CString>>,
     meta: OnceLock<Option<CString>>,
+    json: OnceLock<Option<CString>>,
     /// Whether `before` is running (decisions are allowed).
     deciding: bool,
     /// What `before` decided instead of continuing.
@@ -69,6 +70,7 @@ impl mcpf_middleware_request {
             auth: OnceLock::new(),
             client_info: OnceLock::new(),
             meta: OnceLock::new(),
+            json: OnceLock::new(),
             deciding: true,
             answer: None,
         }
@@ -347,6 +349,24 @@ pub unsafe extern "C" fn mcpf_middleware_request_meta(
     unsafe { lend_json(request, out, out_len, |r| (&r.meta, |q| q.meta().map(c_json)), "the request has no _meta") }
 }
 
+/// The whole request as JSON text, in the engine's one form of it for every language (the
+/// members `id`, `method`, `name`, `params`, `protocolVersion`, `authInfo`, `clientInfo`,
+/// `sessionId`, absent ones left out; docs/c.md, Middleware), lent as
+/// `mcpf_middleware_request_method`; after `mcpf_middleware_request_set_arguments`, with the
+/// new arguments.
+///
+/// # Safety
+/// As for `mcpf_middleware_request_method`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mcpf_middleware_request_json(
+    request: *const mcpf_middleware_request,
+    out: *mut *const c_char,
+    out_len: *mut usize,
+) -> mcpf_status {
+    // SAFETY: forwarded caller guarantee.
+    unsafe { lend_json(request, out, out_len, |r| (&r.json, |q| Some(c_json(q))), "") }
+}
+
 /// The view to decide on: only inside `before`, and only once.
 ///
 /// # Safety
@@ -390,6 +410,7 @@ pub unsafe extern "C" fn mcpf_middleware_request_set_arguments(
             .ok_or_else(|| Fail::new(mcpf_status::InvalidArgument, "only tools/call and prompts/get have arguments"))?;
         *slot = new;
         request.arguments.take();
+        request.json.take();
         Ok(())
     })
 }

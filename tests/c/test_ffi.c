@@ -41,6 +41,15 @@ static void never_called(const mcpf_call *call, mcpf_responder *r, void *user_da
 
 /* ---- in-process checks (no session) ---- */
 
+/* The engine's protocol versions: one static JSON text. */
+static void test_protocol_versions(void) {
+    const char *versions = mcpf_protocol_versions();
+    CHECK(strstr(versions, "\"latest\":\"2025-11-25\"") != NULL);
+    CHECK(strstr(versions, "\"stateless\":\"2026-07-28\"") != NULL);
+    CHECK(strstr(versions, "\"handshake\":[\"2025-11-25\",\"2025-06-18\",\"2025-03-26\",\"2024-11-05\"]") != NULL);
+    CHECK(versions == mcpf_protocol_versions());
+}
+
 static void test_status_and_errors(void) {
     CHECK(strcmp(mcpf_status_str(MCPF_STATUS_OK), "MCPF_STATUS_OK") == 0);
     CHECK(strcmp(mcpf_status_str(MCPF_STATUS_NULL_PARAMETER), "MCPF_STATUS_NULL_PARAMETER") == 0);
@@ -856,6 +865,7 @@ int main(int argc, char **argv) {
         return 2;
     }
     test_status_and_errors();
+    test_protocol_versions();
     test_server_new();
     test_server_config();
     test_server_registrations();

@@ -1,10 +1,11 @@
 /*
  * test_middleware.c - C middleware (mcpf_server_add_middleware), run plain and under valgrind
  * by `make c-test`: the order of two middleware around each request, what `before` reads of
- * a request (method, name, protocol version, arguments, client info), its decisions (rewrite
- * the arguments, deny with a JSON-RPC error, answer a tool error; misuse refused), what
- * `after` sees (the result, or the error), and the finalizers run by mcpf_server_free. The
- * program serves itself as a child process (`test_middleware --serve`) over real pipes.
+ * a request (method, name, protocol version, arguments, client info, the whole request as
+ * JSON), its decisions (rewrite the arguments, deny with a JSON-RPC error, answer a tool
+ * error; misuse refused), what `after` sees (the result, or the error), and the finalizers
+ * run by mcpf_server_free. The program serves itself as a child process
+ * (`test_middleware --serve`) over real pipes.
  *
  * Usage: test_middleware   (exit status 0 when every check passes)
  */
@@ -86,6 +87,10 @@ static void policy(mcpf_middleware_request *req, void *user_data) {
     CHECK(strstr(s, "\"name\":\"test\"") != NULL);
     CHECK_STATUS(mcpf_middleware_request_auth(req, &s, &len), MCPF_STATUS_NOT_FOUND);
     CHECK_STATUS(mcpf_middleware_request_method(NULL, &s, &len), MCPF_STATUS_NULL_PARAMETER);
+    /* The whole request in the engine's one JSON form (no grant: no authInfo member). */
+    CHECK_STATUS(mcpf_middleware_request_json(req, &s, &len), MCPF_STATUS_OK);
+    CHECK(strlen(s) == len && strstr(s, "\"protocolVersion\":\"2025-11-25\"") != NULL);
+    CHECK(strstr(s, "\"clientInfo\":{") != NULL && strstr(s, "authInfo") == NULL);
     const char *method = NULL;
     CHECK_STATUS(mcpf_middleware_request_method(req, &method, &len), MCPF_STATUS_OK);
     if (strcmp(method, "tools/call") != 0) {
@@ -111,6 +116,8 @@ static void policy(mcpf_middleware_request *req, void *user_data) {
         CHECK_STATUS(mcpf_middleware_request_set_arguments(req, "{\"text\":\"filled\"}", SIZE_MAX), MCPF_STATUS_OK);
         CHECK_STATUS(mcpf_middleware_request_arguments(req, &s, &len), MCPF_STATUS_OK);
         CHECK(strcmp(s, "{\"text\":\"filled\"}") == 0);
+        CHECK_STATUS(mcpf_middleware_request_json(req, &s, &len), MCPF_STATUS_OK);
+        CHECK(strstr(s, "\"arguments\":{\"text\":\"filled\"}") != NULL);
     }
 }
 

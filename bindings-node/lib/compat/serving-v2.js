@@ -9,6 +9,7 @@
 'use strict';
 
 const mount = require('../mount');
+const { engineOptions } = require('./sdk-options');
 const { StdioServerTransport } = require('./stdio');
 
 /** The names a loopback `Host` may carry. */
@@ -30,12 +31,13 @@ const NODE = Symbol('mcpforge.nodeHandler');
  * context): `handler.fetch(request, { clientAddress }?)` answers a web `Request` (the
  * client's address as for `fetchHandler`), `handler.close()` stops the
  * server. `options` are mcpforge's mount options (`path`, `allowedHosts`, `auth`, ...);
- * the SDK's `responseMode` and `legacy` are accepted and left to the engine, which picks JSON
- * or SSE per answer and serves every protocol version.
+ * the SDK's `responseMode` and `legacy` are accepted and left to the engine (its table of the
+ * SDK's names, ./sdk-options.js), which picks JSON or SSE per answer and serves every
+ * protocol version.
  */
 function createMcpHandler(factory, options = {}) {
   if (typeof factory !== 'function') throw new TypeError('mcpforge: createMcpHandler(factory) takes a function returning a server');
-  const { responseMode: _mode, legacy: _legacy, ...mountOptions } = options || {};
+  const mountOptions = engineOptions('typescript-handler', options);
   const engine = engineOf(factory({}), 'createMcpHandler');
   const app = engine[mount.MOUNT](mountOptions);
   const fetch = mount.fetchHandler(app);

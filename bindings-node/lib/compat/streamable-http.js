@@ -16,65 +16,22 @@
 
 const mount = require('../mount');
 const { ATTACH, DETACH } = require('./attach');
-
-/** SDK options with no engine counterpart: the engine keeps its own event store and picks JSON or SSE per answer. */
-const ENGINE_DECIDES = ['enableJsonResponse', 'eventStore', 'retryInterval'];
+const sdkOptions = require('./sdk-options');
 
 /** The path every transport request is handed to the engine at (the application routes; the SDK's transport ignores paths). */
 const ENGINE_PATH = '/mcp';
 
-/** The host name of a `Host` header value or allowed-host entry (`[::1]:3000` -> `[::1]`). */
-function hostName(host) {
-  const text = String(host);
-  if (text.startsWith('[')) return text.slice(0, text.indexOf(']') + 1);
-  const colon = text.lastIndexOf(':');
-  return colon > 0 && text.indexOf(':') === colon ? text.slice(0, colon) : text;
-}
-
 /**
- * An allowed origin as the engine compares them, `scheme://host` without the port (the SDK
- * lists origins with their ports: `http://localhost:3000`); left as it is when it is not a URL.
- */
-function originName(origin) {
-  try {
-    const url = new URL(String(origin));
-    return `${url.protocol}//${url.hostname}`;
-  } catch {
-    return String(origin);
-  }
-}
-
-/**
- * The engine's mount options for the SDK's transport options: no sessions without a
- * generator; the `Host`/`Origin` checks only with `enableDnsRebindingProtection` (the SDK's
- * transport checks nothing otherwise, leaving it to middleware), with its lists (ports
- * dropped: the engine compares host names and origins without them); the SDK's
- * keep-alive and body cap; mcpforge's own mount options (`auth`, `maxSessions`, ...) as given.
+ * The engine's mount options for the SDK's transport options, translated by the engine's
+ * table (./sdk-options.js): no sessions without a generator; the `Host`/`Origin` checks
+ * only with `enableDnsRebindingProtection` (the SDK's transport checks nothing otherwise,
+ * leaving it to middleware), against its lists with ports dropped; no HTTP+SSE endpoints;
+ * the SDK's keep-alive and body cap; mcpforge's own mount options (`auth`, `maxSessions`,
+ * ...) as given. The requests go to the engine at `ENGINE_PATH`, whatever path the
+ * application routes to the transport.
  */
 function engineOptions(options) {
-  const {
-    sessionIdGenerator,
-    onsessioninitialized: _opened,
-    onsessionclosed: _closed,
-    allowedHosts,
-    allowedOrigins,
-    enableDnsRebindingProtection,
-    keepAliveMs,
-    maxRequestBodySize,
-    ...rest
-  } = options;
-  for (const name of ENGINE_DECIDES) delete rest[name];
-  const guarded = enableDnsRebindingProtection === true;
-  return {
-    ...rest,
-    path: ENGINE_PATH,
-    legacySse: false,
-    sessionless: sessionIdGenerator === undefined,
-    allowedHosts: guarded && allowedHosts ? allowedHosts.map(hostName) : [],
-    allowedOrigins: guarded && allowedOrigins ? allowedOrigins.map(originName) : [],
-    ...(keepAliveMs !== undefined && { sseKeepaliveMs: keepAliveMs }),
-    ...(maxRequestBodySize !== undefined && { maxBody: maxRequestBodySize }),
-  };
+  return { ...sdkOptions.engineOptions('typescript-transport', options), path: ENGINE_PATH };
 }
 
 /** The value of header `name` in an engine answer's head (a flat list, name then value). */

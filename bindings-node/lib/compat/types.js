@@ -8,15 +8,16 @@
 'use strict';
 
 const errors = require('../errors');
+const { VERSIONS } = require('../versions');
 
 /** JSON-RPC and MCP error codes, named as in the official SDK. */
 const ErrorCode = Object.freeze({ ...errors.ErrorCode, ConnectionClosed: -32000, RequestTimeout: -32001 });
 
-/** The newest protocol version with a handshake (the official SDK 1.x's latest). */
-const LATEST_PROTOCOL_VERSION = '2025-11-25';
+/** The newest protocol version with a handshake (the official SDK 1.x's latest), from the engine. */
+const LATEST_PROTOCOL_VERSION = VERSIONS.latest;
 
-/** The handshake-era protocol versions, newest first (the engine also serves 2026-07-28). */
-const SUPPORTED_PROTOCOL_VERSIONS = Object.freeze(['2025-11-25', '2025-06-18', '2025-03-26', '2024-11-05']);
+/** The handshake-era protocol versions, newest first, from the engine (which also serves the stateless wire). */
+const SUPPORTED_PROTOCOL_VERSIONS = VERSIONS.handshake;
 
 function isObject(v) {
   return v !== null && typeof v === 'object' && !Array.isArray(v);

@@ -3,7 +3,9 @@ export { McpError } from '../index.js';
 
 /** JSON-RPC and MCP error codes, named as in the official SDK. */
 export declare const ErrorCode: typeof import('../index.js').ErrorCode & { readonly ConnectionClosed: -32000; readonly RequestTimeout: -32001 };
-export declare const LATEST_PROTOCOL_VERSION: '2025-11-25';
+/** The engine's newest handshake protocol version (read from the engine at load time). */
+export declare const LATEST_PROTOCOL_VERSION: string;
+/** The engine's handshake protocol versions, newest first. */
 export declare const SUPPORTED_PROTOCOL_VERSIONS: readonly string[];
 export declare function isJSONRPCRequest(value: unknown): boolean;
 export declare function isJSONRPCNotification(value: unknown): boolean;

@@ -10,11 +10,12 @@ import threading
 from typing import Any, Dict
 
 from ._futures import resolver
+from ._native import STATELESS_PROTOCOL_VERSION
 
 __all__ = ["Loopback"]
 
 _META = "io.modelcontextprotocol/"
-_WIRE = "2026-07-28"
+_WIRE = STATELESS_PROTOCOL_VERSION
 _ids = itertools.count(1)
 # A bound on one request through the loopback, which only runs this server's own reader.
 _TIMEOUT = 60.0

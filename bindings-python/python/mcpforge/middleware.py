@@ -30,6 +30,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from ._futures import resolver
 from ._invoke import PROTOCOL_ERROR, RESULT, Outcome, _AsyncCall
+from ._native import STATELESS_PROTOCOL_VERSION
 from .auth import AuthInfo
 from .errors import InputRequired
 
@@ -85,7 +86,7 @@ class MiddlewareContext:
     @property
     def is_modern(self) -> bool:
         """True on the stateless 2026-07-28 wire."""
-        return self.protocol_version >= "2026-07-28"
+        return self.protocol_version >= STATELESS_PROTOCOL_VERSION
 
 
 CallNext = Callable[[MiddlewareContext], Awaitable[Any]]
@@ -152,18 +153,20 @@ class Middleware:
 
 
 def _context(request: Dict[str, Any]) -> MiddlewareContext:
-    grant = request.get("auth")
+    """The context of the engine's JSON form of a request (docs/architecture.md, Middleware:
+    one spelling, camelCase, for every language) with Python's names."""
+    grant = request.get("authInfo")
     auth = None
     if isinstance(grant, dict):
-        auth = AuthInfo(grant.get("subject"), list(grant.get("scopes") or []), grant.get("client_id"), grant.get("extra"))
+        auth = AuthInfo(grant.get("subject"), list(grant.get("scopes") or []), grant.get("clientId"), grant.get("extra"))
     return MiddlewareContext(
         method=request["method"],
         params=dict(request.get("params") or {}),
         name=request.get("name"),
-        protocol_version=request.get("protocol_version", ""),
+        protocol_version=request.get("protocolVersion", ""),
         auth=auth,
-        client_info=request.get("client_info"),
-        session_id=request.get("session_id"),
+        client_info=request.get("clientInfo"),
+        session_id=request.get("sessionId"),
         request_id=request.get("id"),
     )
 

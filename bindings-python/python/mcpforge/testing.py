@@ -21,12 +21,14 @@ import itertools
 from typing import Any, Callable, Dict, List, Optional
 
 from ._futures import resolver
+from ._native import LATEST_PROTOCOL_VERSION, STATELESS_PROTOCOL_VERSION
 from .errors import McpError, ProtocolError
 
 __all__ = ["TestClient", "ToolResult", "HANDSHAKE", "MODERN"]
 
-HANDSHAKE = "2025-11-25"
-MODERN = "2026-07-28"
+# The engine's newest handshake version and its stateless wire.
+HANDSHAKE: str = LATEST_PROTOCOL_VERSION
+MODERN: str = STATELESS_PROTOCOL_VERSION
 _META = "io.modelcontextprotocol/"
 _MAX_ROUNDS = 16
 _ids = itertools.count(1)

@@ -1,6 +1,7 @@
 """A server for the process tests: tools that write to stdout every way a program can
 (print, sys.stdout, os.write on fd 1, a child process), a tool that reports which thread
-ran it, and, over HTTP, bearer-token authorization with a test verifier.
+ran it, and, over HTTP, bearer-token authorization with a test verifier, whose grant a
+middleware reports.
 
     noisy_server.py                      serve stdio (Ctrl-C is not caught: KeyboardInterrupt)
     noisy_server.py --http PORTFILE      serve HTTP on a free port, written to PORTFILE
@@ -17,7 +18,10 @@ import sys
 import threading
 from pathlib import Path
 
+from typing import Any
+
 from mcpforge import AuthError, AuthInfo, AuthSettings, Context, Server
+from mcpforge.middleware import CallNext, MiddlewareContext
 
 server = Server("noisy")
 
@@ -46,10 +50,29 @@ def whoami(ctx: Context) -> str:
     return "anonymous" if auth is None else f"{auth.subject} {' '.join(auth.scopes)}"
 
 
+@server.tool()
+def grant_seen() -> str:
+    """Answered by the middleware below; never reached."""
+    return "unreached"
+
+
+async def answer_grant(context: MiddlewareContext, call_next: CallNext) -> Any:
+    """Answers `grant_seen` with the grant the middleware sees (subject, client id)."""
+    if context.name != "grant_seen":
+        return await call_next(context)
+    auth = context.auth
+    text = "anonymous" if auth is None else f"{auth.subject} {auth.client_id}"
+    return {"content": [{"type": "text", "text": text}]}
+
+
+server.add_middleware(answer_grant)
+
+
 async def verify(token: str) -> AuthInfo:
-    """Accepts `good-<name>` tokens; `weak` lacks the scope; anything else is invalid."""
+    """Accepts `good-<name>` tokens (client `app-<name>`); `weak` lacks the scope; anything
+    else is invalid."""
     if token.startswith("good-"):
-        return AuthInfo(subject=token[5:], scopes=["mcp"])
+        return AuthInfo(subject=token[5:], scopes=["mcp"], client_id=f"app-{token[5:]}")
     if token == "weak":
         raise AuthError("needs the mcp scope", required_scopes=["mcp"])
     raise AuthError("unknown token")

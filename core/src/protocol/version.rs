@@ -32,8 +32,21 @@ impl ProtocolVersion {
         ProtocolVersion::V2024_11_05,
     ];
 
-    /// The newest handshake (legacy) version.
+    /// The handshake (legacy) versions, newest first: what the official SDKs call their
+    /// supported versions (`SUPPORTED_PROTOCOL_VERSIONS`).
+    pub const HANDSHAKE: [ProtocolVersion; 4] = [
+        ProtocolVersion::V2025_11_25,
+        ProtocolVersion::V2025_06_18,
+        ProtocolVersion::V2025_03_26,
+        ProtocolVersion::V2024_11_05,
+    ];
+
+    /// The newest handshake (legacy) version: what a client offers in `initialize` by
+    /// default (the official SDKs' `LATEST_PROTOCOL_VERSION`).
     pub const LATEST_LEGACY: ProtocolVersion = ProtocolVersion::V2025_11_25;
+
+    /// The stateless wire's version (no handshake, no sessions).
+    pub const STATELESS: ProtocolVersion = ProtocolVersion::V2026_07_28;
 
     /// The version string on the wire.
     pub const fn as_str(self) -> &'static str {
@@ -94,6 +107,22 @@ impl ProtocolVersion {
     }
 }
 
+/// The versions the engine serves, as the bindings publish them to their languages (Node's
+/// `protocolVersions()`, C's `mcpf_protocol_versions()`; Python's `_native` constants hold the
+/// same values): `{"all": [...], "handshake": [...], "latest": "2025-11-25", "stateless":
+/// "2026-07-28"}`, lists newest first ([`ProtocolVersion::ALL`],
+/// [`ProtocolVersion::HANDSHAKE`], [`ProtocolVersion::LATEST_LEGACY`],
+/// [`ProtocolVersion::STATELESS`]).
+pub fn versions_json() -> serde_json::Value {
+    let names = |list: &[ProtocolVersion]| list.iter().map(|v| v.as_str()).collect::<Vec<_>>();
+    serde_json::json!({
+        "all": names(&ProtocolVersion::ALL),
+        "handshake": names(&ProtocolVersion::HANDSHAKE),
+        "latest": ProtocolVersion::LATEST_LEGACY.as_str(),
+        "stateless": ProtocolVersion::STATELESS.as_str(),
+    })
+}
+
 impl std::fmt::Display for ProtocolVersion {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -104,5 +133,24 @@ impl std::str::FromStr for ProtocolVersion {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Self::parse(s).ok_or_else(|| format!("unknown protocol version `{s}`"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_published_lists_agree_with_the_versions() {
+        let handshake: Vec<_> = ProtocolVersion::ALL.into_iter().filter(|v| !v.is_modern()).collect();
+        assert_eq!(handshake, ProtocolVersion::HANDSHAKE, "every non-stateless version, newest first");
+        assert_eq!(ProtocolVersion::HANDSHAKE[0], ProtocolVersion::LATEST_LEGACY);
+        assert!(ProtocolVersion::STATELESS.is_modern());
+        assert_eq!(ProtocolVersion::ALL[0], ProtocolVersion::STATELESS, "the stateless wire is the newest");
+        let json = versions_json();
+        assert_eq!(json["latest"], "2025-11-25");
+        assert_eq!(json["stateless"], "2026-07-28");
+        assert_eq!(json["all"].as_array().map(Vec::len), Some(5));
+        assert_eq!(json["handshake"][3], "2024-11-05");
     }
 }

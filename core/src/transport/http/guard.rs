@@ -7,7 +7,7 @@ use axum::http::header::{HOST, ORIGIN};
 use super::options::HttpOptions;
 
 /// The host part of a `Host` header value (`name[:port]`, `[v6][:port]`).
-fn host_name(value: &str) -> &str {
+pub(crate) fn host_name(value: &str) -> &str {
     let v = value.trim();
     if v.starts_with('[') {
         return v.find(']').map_or(v, |end| &v[..=end]);
@@ -16,7 +16,7 @@ fn host_name(value: &str) -> &str {
 }
 
 /// `scheme://host` of an origin, without its port.
-fn origin_without_port(value: &str) -> Option<String> {
+pub(crate) fn origin_without_port(value: &str) -> Option<String> {
     let (scheme, rest) = value.trim().split_once("://")?;
     let authority = rest.split('/').next().unwrap_or_default();
     Some(format!("{}://{}", scheme.to_ascii_lowercase(), host_name(authority).to_ascii_lowercase()))
