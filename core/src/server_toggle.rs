@@ -16,7 +16,11 @@ impl Server {
     /// item is registered, enabled or not; clients are told the list changed when its state
     /// changed (enabling an enabled item, or disabling a disabled one, does nothing).
     pub fn set_enabled(&self, kind: Kind, key: &str, enabled: bool) -> bool {
-        let Some(changed) = self.shared.registry.update(|s| s.set_enabled(kind, key, enabled)) else { return false };
+        let set = |s: &mut crate::registry::Snapshot| {
+            let changed = s.set_enabled(kind, key, enabled);
+            (changed, changed == Some(true))
+        };
+        let Some(changed) = self.shared.registry.update_if(set) else { return false };
         if changed {
             self.shared.hub.list_changed(match kind {
                 Kind::Tools => ListKind::Tools,

@@ -131,4 +131,16 @@ impl Registry {
         *guard = Arc::new(next);
         r
     }
+
+    /// As [`Registry::update`], but publishes the copy only when `f` says it changed
+    /// something (`(result, changed)`): a change that changes nothing keeps the page caches.
+    pub fn update_if<R>(&self, f: impl FnOnce(&mut Snapshot) -> (R, bool)) -> R {
+        let mut guard = self.current.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut next = (**guard).clone();
+        let (r, changed) = f(&mut next);
+        if changed {
+            *guard = Arc::new(next);
+        }
+        r
+    }
 }
