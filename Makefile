@@ -136,6 +136,7 @@ c-test: setup c-header-setup c-examples
 	$(CC) $(C_FLAGS) tests/c/test_metrics.c -o $(C_OUT)/test_metrics $(C_LINK)
 	$(CC) $(C_FLAGS) tests/c/test_catalogue.c -o $(C_OUT)/test_catalogue $(C_LINK)
 	$(CC) $(C_FLAGS) tests/c/test_shared_store.c -o $(C_OUT)/test_shared_store $(C_LINK)
+	$(CC) $(C_FLAGS) tests/c/test_enable_disable.c -o $(C_OUT)/test_enable_disable $(C_LINK)
 	./$(C_OUT)/test_ffi ./$(C_OUT)/quickstart
 	./$(C_OUT)/test_worker ./$(C_OUT)/worker_server
 	./$(C_OUT)/test_asks
@@ -148,6 +149,7 @@ c-test: setup c-header-setup c-examples
 	./$(C_OUT)/test_metrics
 	./$(C_OUT)/test_catalogue
 	./$(C_OUT)/test_shared_store
+	./$(C_OUT)/test_enable_disable
 	$(VALGRIND) ./$(C_OUT)/test_ffi ./$(C_OUT)/quickstart
 	$(VALGRIND) ./$(C_OUT)/test_worker ./$(C_OUT)/worker_server
 	$(VALGRIND) ./$(C_OUT)/test_asks
@@ -160,6 +162,7 @@ c-test: setup c-header-setup c-examples
 	$(VALGRIND) ./$(C_OUT)/test_metrics
 	$(VALGRIND) ./$(C_OUT)/test_catalogue
 	$(VALGRIND) --trace-children-skip='*/redis-server' ./$(C_OUT)/test_shared_store
+	$(VALGRIND) ./$(C_OUT)/test_enable_disable
 	@# Consumers: the quickstart built through pkg-config (and run by test_ffi), and a CMake project.
 	$(C_PKG_ENV) pkg-config --exists --print-errors 'mcpforge = $(C_VERSION)'
 	$(CC) -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L examples/c/quickstart.c \

@@ -617,8 +617,8 @@ const char *mcpf_last_error_message(void);
 // functions of those signatures; `user_data` is usable from any thread.
 mcpf_status mcpf_server_set_error_hook(mcpf_server *server, mcpf_error_hook hook, void *user_data, mcpf_free_callback free_user_data);
 
-// Removes the tool called `name` (UTF-8, `SIZE_MAX`: NUL-terminated). Thread-safe, at any
-// time; while the server runs, clients are told the tool list changed and new calls of the
+// Removes the tool called `name` (UTF-8, `SIZE_MAX`: NUL-terminated), enabled or disabled.
+// Thread-safe, at any time; while the server runs, clients are told the tool list changed and new calls of the
 // tool fail (calls already running finish). Its `free_user_data` runs now, or when the
 // last of its calls is answered. `MCPF_STATUS_NOT_FOUND` when no such tool is registered.
 //
@@ -645,6 +645,71 @@ mcpf_status mcpf_server_remove_resource(mcpf_server *server, const char *uri, si
 // # Safety
 // As for `mcpf_server_remove_tool`.
 mcpf_status mcpf_server_remove_resource_template(mcpf_server *server, const char *uri_template, size_t uri_template_len);
+
+// Disables the tool called `name` (UTF-8, `SIZE_MAX`: NUL-terminated) without removing it:
+// it is left out of `tools/list` and a call of it is answered exactly as for a tool that
+// is not registered, for every client, until `mcpf_server_enable_tool`. It stays
+// registered: its name stays taken, its callback and `user_data` are kept (calls already
+// running finish), and `mcpf_server_remove_tool` removes it. Thread-safe, at any time;
+// while the server runs, clients are told the tool list changed (disabling a disabled
+// tool changes nothing). `MCPF_STATUS_NOT_FOUND` when no such tool is registered.
+//
+// # Safety
+// `server` is NULL or a live server; `name` is NULL or readable per the string rules.
+mcpf_status mcpf_server_disable_tool(mcpf_server *server, const char *name, size_t name_len);
+
+// Enables a tool disabled with `mcpf_server_disable_tool`: listed again, in its place in
+// registration order, and callable; as `mcpf_server_disable_tool` (enabling an enabled
+// tool changes nothing).
+//
+// # Safety
+// As for `mcpf_server_disable_tool`.
+mcpf_status mcpf_server_enable_tool(mcpf_server *server, const char *name, size_t name_len);
+
+// Disables the prompt called `name`: not listed, and `prompts/get` (and a completion of its
+// arguments) answered as for a prompt that is not registered; as `mcpf_server_disable_tool`.
+//
+// # Safety
+// As for `mcpf_server_disable_tool`.
+mcpf_status mcpf_server_disable_prompt(mcpf_server *server, const char *name, size_t name_len);
+
+// Enables a prompt disabled with `mcpf_server_disable_prompt`; as `mcpf_server_enable_tool`.
+//
+// # Safety
+// As for `mcpf_server_disable_tool`.
+mcpf_status mcpf_server_enable_prompt(mcpf_server *server, const char *name, size_t name_len);
+
+// Disables the concrete resource at `uri`: not listed, and reading it is answered as for a
+// resource that is not registered (a resource template the URI matches reads it instead,
+// if there is one); as `mcpf_server_disable_tool` (clients are told the resource list
+// changed).
+//
+// # Safety
+// As for `mcpf_server_disable_tool`.
+mcpf_status mcpf_server_disable_resource(mcpf_server *server, const char *uri, size_t uri_len);
+
+// Enables a resource disabled with `mcpf_server_disable_resource`; as
+// `mcpf_server_enable_tool`.
+//
+// # Safety
+// As for `mcpf_server_disable_tool`.
+mcpf_status mcpf_server_enable_resource(mcpf_server *server, const char *uri, size_t uri_len);
+
+// Disables the resource template registered with the template string `uri_template`: not
+// listed (nor the resources its lister returns), no URI is read through it, and completions
+// of its variables are answered as for an unknown template; as `mcpf_server_disable_tool`
+// (clients are told the resource list changed).
+//
+// # Safety
+// As for `mcpf_server_disable_tool`.
+mcpf_status mcpf_server_disable_resource_template(mcpf_server *server, const char *uri_template, size_t uri_template_len);
+
+// Enables a resource template disabled with `mcpf_server_disable_resource_template`; as
+// `mcpf_server_enable_tool`.
+//
+// # Safety
+// As for `mcpf_server_disable_tool`.
+mcpf_status mcpf_server_enable_resource_template(mcpf_server *server, const char *uri_template, size_t uri_template_len);
 
 // Tells the clients subscribed to `uri` that the resource changed
 // (`notifications/resources/updated` to legacy sessions that subscribed and to 2026 listen

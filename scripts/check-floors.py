@@ -29,7 +29,7 @@ FLOORS = [
     ("registry", ["registry/"]),
     ("dispatch", ["dispatch/", "tasks/"]),
     ("transports", ["transport/"]),
-    ("facade", ["server.rs", "server_config.rs", "sdk_options.rs", "server/", "lib.rs", "sugar.rs", "fuzzing.rs"]),
+    ("facade", ["server.rs", "server_config.rs", "sdk_options.rs", "server_toggle.rs", "server/", "lib.rs", "sugar.rs", "fuzzing.rs"]),
 ]
 RANK = {name: i for i, (name, _) in enumerate(FLOORS)}
 

@@ -197,6 +197,14 @@ export declare class NativeServer {
   removeResourceTemplate(uriTemplate: string): boolean
   /** Removes a prompt; true if it existed. */
   removePrompt(name: string): boolean
+  /**
+   * Enables or disables the registered item of `kind` (`"tools"`, `"resources"`,
+   * `"resource_templates"`, `"prompts"`) keyed `key`; true if one is registered. The
+   * engine tells clients the list changed when its state changed.
+   */
+  setEnabled(kind: string, key: string, enabled: boolean): boolean
+  /** Whether the registered item of `kind` keyed `key` is enabled; null when none is. */
+  isEnabled(kind: string, key: string): boolean | null
   /** Tells clients the tool list changed. */
   notifyToolsChanged(): void
   /** Tells clients the prompt list changed. */

@@ -172,7 +172,7 @@ class Server {
       );
     });
     this.#register(id, () => this.#native.addTool(JSON.stringify(definition), id));
-    return { name, remove: () => this.removeTool(name) };
+    return this.#registration('tools', { name }, name, () => this.removeTool(name));
   }
 
   /** Registers a concrete resource; `handler(uri: URL, ctx)` returns text, bytes or `{ contents }`. */
@@ -180,7 +180,7 @@ class Server {
     if (typeof config === 'function') [config, handler] = [{}, config];
     const id = this.#reader('resource', uri, handler, (target, _vars, ctx) => handler(uriObject(target), ctx));
     this.#register(id, () => this.#native.addResource(JSON.stringify(defined({ uri, name, ...(config || {}) })), id));
-    return { uri, remove: () => this.removeResource(uri) };
+    return this.#registration('resources', { uri }, uri, () => this.removeResource(uri));
   }
 
   /**
@@ -200,7 +200,9 @@ class Server {
     const listId = list === undefined ? undefined : this.#lister(uriTemplate, list);
     const definition = defined({ uriTemplate, name, ...metadata });
     this.#register(id, () => this.#native.addResourceTemplate(JSON.stringify(definition), id, listId), listId);
-    return { uriTemplate, remove: () => this.removeResourceTemplate(uriTemplate) };
+    return this.#registration('resource_templates', { uriTemplate }, uriTemplate, () =>
+      this.removeResourceTemplate(uriTemplate),
+    );
   }
 
   /** Adds the lister of a template's resources: `list(ctx)` answers `{ resources }` or an array. */
@@ -258,7 +260,7 @@ class Server {
       );
     });
     this.#register(id, () => this.#native.addPrompt(JSON.stringify(definition), id));
-    return { name, remove: () => this.removePrompt(name) };
+    return this.#registration('prompts', { name }, name, () => this.removePrompt(name));
   }
 
   /**
@@ -290,6 +292,16 @@ class Server {
   /** Official-SDK spelling of `prompt`. */
   registerPrompt(name, config, handler) {
     return this.prompt(name, config, handler);
+  }
+
+  /** What a registration returns: `fields` with `remove()`, `disable()` and `enable()`. */
+  #registration(kind, fields, key, remove) {
+    return {
+      ...fields,
+      remove,
+      disable: () => this.#native.setEnabled(kind, key, false),
+      enable: () => this.#native.setEnabled(kind, key, true),
+    };
   }
 
   #register(id, add, extraId) {
@@ -381,6 +393,65 @@ class Server {
   /** Removes a prompt; true if it existed. */
   removePrompt(name) {
     return this.#native.removePrompt(name);
+  }
+
+  /**
+   * Disables a tool without removing it: it is not listed, and calling it is answered
+   * exactly as for an unknown tool, for every client, until `enableTool(name)`. Its name
+   * stays taken and `removeTool` removes it. Clients are told the list changed (disabling a
+   * disabled tool changes nothing). True if the tool is registered.
+   */
+  disableTool(name) {
+    return this.#native.setEnabled('tools', name, false);
+  }
+
+  /** Enables a disabled tool again (back in its place in the list); true if it is registered. */
+  enableTool(name) {
+    return this.#native.setEnabled('tools', name, true);
+  }
+
+  /** Disables a resource (reading it is answered as for an unknown one); as `disableTool`. */
+  disableResource(uri) {
+    return this.#native.setEnabled('resources', uri, false);
+  }
+
+  /** Enables a disabled resource again; true if it is registered. */
+  enableResource(uri) {
+    return this.#native.setEnabled('resources', uri, true);
+  }
+
+  /** Disables a resource template (by its template string); as `disableTool`. */
+  disableResourceTemplate(uriTemplate) {
+    return this.#native.setEnabled('resource_templates', uriTemplate, false);
+  }
+
+  /** Enables a disabled resource template again; true if it is registered. */
+  enableResourceTemplate(uriTemplate) {
+    return this.#native.setEnabled('resource_templates', uriTemplate, true);
+  }
+
+  /** Disables a prompt (getting it is answered as for an unknown one); as `disableTool`. */
+  disablePrompt(name) {
+    return this.#native.setEnabled('prompts', name, false);
+  }
+
+  /** Enables a disabled prompt again; true if it is registered. */
+  enablePrompt(name) {
+    return this.#native.setEnabled('prompts', name, true);
+  }
+
+  /**
+   * Enables or disables the item of `kind` (`'tools'`, `'resources'`, `'resource_templates'`,
+   * `'prompts'`) registered under `key`, as `enableTool`/`disableTool` and the others do;
+   * true if it is registered.
+   */
+  setEnabled(kind, key, enabled) {
+    return this.#native.setEnabled(kind, key, Boolean(enabled));
+  }
+
+  /** Whether the item of `kind` registered under `key` is enabled; `undefined` when none is. */
+  isEnabled(kind, key) {
+    return this.#native.isEnabled(kind, key) ?? undefined;
   }
 
   /** Tells clients the tool list changed. */

@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use mcpforge::protocol::{CompletionRef, Prompt, Resource, ResourceTemplate, Tool};
-use mcpforge::{HttpOptions, HttpServer, Server, ServerBuilder, StdioOptions};
+use mcpforge::{CatalogueKind, HttpOptions, HttpServer, Server, ServerBuilder, StdioOptions};
 use napi::Env;
 use napi::bindgen_prelude::PromiseRaw;
 use napi_derive::napi;
@@ -27,6 +27,11 @@ use crate::middleware::JsMiddleware;
 fn definition<T: DeserializeOwned>(text: &str, what: &str) -> napi::Result<T> {
     let v = parse_json(text, what)?;
     serde_json::from_value(v).map_err(|e| js_error(format!("invalid {what} definition: {e}")))
+}
+
+/// The engine's kind of registered item named `kind` (as the catalogue hook names it).
+fn kind_of(kind: &str) -> napi::Result<CatalogueKind> {
+    CatalogueKind::from_name(kind).ok_or_else(|| js_error(format!("unknown kind {kind:?}")))
 }
 
 /// The engine server behind a JavaScript `Server`.
@@ -161,6 +166,20 @@ impl NativeServer {
     #[napi]
     pub fn remove_prompt(&self, name: String) -> bool {
         self.server.remove_prompt(&name)
+    }
+
+    /// Enables or disables the registered item of `kind` (`"tools"`, `"resources"`,
+    /// `"resource_templates"`, `"prompts"`) keyed `key`; true if one is registered. The
+    /// engine tells clients the list changed when its state changed.
+    #[napi]
+    pub fn set_enabled(&self, kind: String, key: String, enabled: bool) -> napi::Result<bool> {
+        Ok(self.server.set_enabled(kind_of(&kind)?, &key, enabled))
+    }
+
+    /// Whether the registered item of `kind` keyed `key` is enabled; null when none is.
+    #[napi]
+    pub fn is_enabled(&self, kind: String, key: String) -> napi::Result<Option<bool>> {
+        Ok(self.server.is_enabled(kind_of(&kind)?, &key))
     }
 
     /// Tells clients the tool list changed.

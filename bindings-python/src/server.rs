@@ -8,7 +8,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use mcpforge::{
-    CompletionRef, HttpOptions, Prompt, Resource, ResourceTemplate, Server, ServerBuilder, StdioOptions, Tool,
+    CatalogueKind, CompletionRef, HttpOptions, Prompt, Resource, ResourceTemplate, Server, ServerBuilder, StdioOptions,
+    Tool,
 };
 use pyo3::PyTraverseError;
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
@@ -324,6 +325,15 @@ impl NativeServer {
     /// Removes a prompt; True if it existed.
     fn remove_prompt(&self, name: &str) -> bool {
         self.server.remove_prompt(name)
+    }
+
+    /// Enables or disables the registered item of `kind` (`"tools"`, `"resources"`,
+    /// `"resource_templates"`, `"prompts"`) keyed `key`; True if one is registered. The engine
+    /// tells clients the list changed when its state changed.
+    fn set_enabled(&self, kind: &str, key: &str, enabled: bool) -> PyResult<bool> {
+        let kind =
+            CatalogueKind::from_name(kind).ok_or_else(|| PyValueError::new_err(format!("unknown kind {kind:?}")))?;
+        Ok(self.server.set_enabled(kind, key, enabled))
     }
 
     /// Registers a completion provider for `reference` (`{"type": "ref/prompt", "name"}` or

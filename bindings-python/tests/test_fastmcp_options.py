@@ -285,6 +285,33 @@ def test_enable_and_disable_name_registered_components() -> None:
         server.enable_tool("x")
 
 
+def test_a_component_registered_disabled_is_in_the_engine_disabled() -> None:
+    """The engine keeps whether a component is enabled: one registered with
+    ``enabled=False`` is checked by the engine at once, and while serving it is disabled
+    for every client on either wire, then enabled for all of them by one call."""
+    server = Server("engine-owned")
+    with pytest.raises(ValueError, match="names must be"):
+        server.add_tool(lambda: "x", name="no spaces", enabled=False)
+    assert "no spaces" not in server.tools
+
+    async def body() -> None:
+        async with server.test_client() as legacy, server.test_client(wire="2026-07-28") as modern:
+            server.add_tool(lambda: "late", name="late", enabled=False)
+            for client in (legacy, modern):
+                assert names(await client.list_tools()) == []
+                with pytest.raises(ProtocolError, match="Unknown tool: late"):
+                    await client.call_tool("late")
+            server.enable_tool("late")
+            for client in (legacy, modern):
+                assert (await client.call_tool("late")).text == "late"
+            server.disable_tool("late")
+            assert server.remove_tool("late") is True
+            server.add_tool(lambda: "again", name="late")  # the name is free again, and enabled
+            assert (await modern.call_tool("late")).text == "again"
+
+    run(body)
+
+
 # ----- exclude_args ------------------------------------------------------------------------------
 
 

@@ -12,7 +12,9 @@
 //!
 //! Items still come from registration (`add_tool`, `remove_tool`, ... with list-changed
 //! notifications): an application whose catalogue lives in a database registers its rows
-//! and lets the hook choose among them per request.
+//! and lets the hook choose among them per request. What is switched off for everyone is
+//! better disabled (`Server::disable_tool`, ...): the hook is only asked about enabled
+//! items, and a server without a hook serves lists from their caches.
 
 use std::collections::HashSet;
 use std::future::Future;
@@ -42,6 +44,11 @@ impl Kind {
             Kind::ResourceTemplates => "resource_templates",
             Kind::Prompts => "prompts",
         }
+    }
+
+    /// The kind [`Kind::as_str`] calls `name`, if any.
+    pub fn from_name(name: &str) -> Option<Kind> {
+        [Kind::Tools, Kind::Resources, Kind::ResourceTemplates, Kind::Prompts].into_iter().find(|k| k.as_str() == name)
     }
 }
 

@@ -55,6 +55,7 @@ pub mod seal;
 mod serde_fields;
 pub mod server;
 mod server_config;
+mod server_toggle;
 pub(crate) mod session;
 mod span_link;
 pub mod store;

@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
-use crate::catalogue::Catalogue;
+use crate::catalogue::{Catalogue, Kind};
 use crate::dispatch::bus::ListKind;
 use crate::dispatch::limits::Limits;
 use crate::dispatch::notify::Hub;
@@ -200,9 +200,10 @@ impl Server {
         *crate::sync::lock(&self.shared.instructions) = instructions;
     }
 
-    /// Removes a tool; true if it existed (clients are told the list changed).
+    /// Removes a tool, enabled or disabled ([`Server::disable_tool`]); true if it existed
+    /// (clients are told the list changed).
     pub fn remove_tool(&self, name: &str) -> bool {
-        let removed = self.shared.registry.update(|s| s.tools.remove(name));
+        let removed = self.shared.registry.update(|s| s.remove(Kind::Tools, name));
         if removed {
             self.shared.hub.list_changed(ListKind::Tools);
         }
@@ -220,7 +221,7 @@ impl Server {
 
     /// Removes a resource; true if it existed.
     pub fn remove_resource(&self, uri: &str) -> bool {
-        let removed = self.shared.registry.update(|s| s.resources.remove(uri));
+        let removed = self.shared.registry.update(|s| s.remove(Kind::Resources, uri));
         if removed {
             self.shared.hub.list_changed(ListKind::Resources);
         }
@@ -238,7 +239,7 @@ impl Server {
 
     /// Removes a prompt; true if it existed.
     pub fn remove_prompt(&self, name: &str) -> bool {
-        let removed = self.shared.registry.update(|s| s.prompts.remove(name));
+        let removed = self.shared.registry.update(|s| s.remove(Kind::Prompts, name));
         if removed {
             self.shared.hub.list_changed(ListKind::Prompts);
         }
@@ -278,7 +279,7 @@ impl Server {
     /// Removes a resource template (by its template string); true if it existed (clients are
     /// told the resource list changed).
     pub fn remove_resource_template(&self, uri_template: &str) -> bool {
-        let removed = self.shared.registry.update(|s| s.templates.remove(uri_template));
+        let removed = self.shared.registry.update(|s| s.remove(Kind::ResourceTemplates, uri_template));
         if removed {
             self.shared.hub.list_changed(ListKind::Resources);
         }

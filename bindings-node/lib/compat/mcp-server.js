@@ -223,10 +223,11 @@ class McpServer {
 
   #addTool(name, fields, cb) {
     if (typeof cb !== 'function') throw new TypeError(`mcpforge: tool \`${name}\` needs a callback`);
-    const entry = { ...fields, handler: cb, enabled: true };
+    const entry = { ...fields, handler: cb };
     return this.#handle(entry, {
       map: this.#tools,
       key: name,
+      kind: 'tools',
       install: (key) => this.#installTool(key, entry),
       uninstall: (key) => this.#engine.removeTool(key),
       notify: () => this.#engine.notifyToolsChanged(),
@@ -287,11 +288,12 @@ class McpServer {
     if (typeof cb !== 'function') throw new TypeError(`mcpforge: resource \`${name}\` needs a read callback`);
     if (typeof uriOrTemplate === 'string') {
       if (this.#resources.has(uriOrTemplate)) throw new Error(`Resource ${uriOrTemplate} is already registered`);
-      const entry = { name, title: metadata?.title, metadata, readCallback: cb, enabled: true };
+      const entry = { name, title: metadata?.title, metadata, readCallback: cb };
       const handle = this.#handle(entry, {
         map: this.#resources,
         key: uriOrTemplate,
         keyField: 'uri',
+        kind: 'resources',
         install: (uri) => this.#engine.resource(entry.name, uri, defined({ ...entry.metadata, title: entry.title }), (url, ctx) =>
           inHandler(ctx, () => sdkErrors(() => entry.readCallback(url, ctx))),
         ),
@@ -308,11 +310,13 @@ class McpServer {
       throw new TypeError(`mcpforge: resource \`${name}\` takes a URI string or a ResourceTemplate`);
     }
     if (this.#templates.has(name)) throw new Error(`Resource template ${name} is already registered`);
-    const entry = { resourceTemplate: uriOrTemplate, title: metadata?.title, metadata, readCallback: cb, enabled: true };
+    const entry = { resourceTemplate: uriOrTemplate, title: metadata?.title, metadata, readCallback: cb };
     const installed = new Map();
     const handle = this.#handle(entry, {
       map: this.#templates,
       key: name,
+      kind: 'resource_templates',
+      engineKey: (key) => installed.get(key),
       install: (key) => installed.set(key, this.#installTemplate(key, entry)),
       uninstall: (key) => {
         const uriTemplate = installed.get(key);
@@ -374,10 +378,11 @@ class McpServer {
 
   #addPrompt(name, fields, cb) {
     if (typeof cb !== 'function') throw new TypeError(`mcpforge: prompt \`${name}\` needs a callback`);
-    const entry = { ...fields, callback: cb, enabled: true };
+    const entry = { ...fields, callback: cb };
     return this.#handle(entry, {
       map: this.#prompts,
       key: name,
+      kind: 'prompts',
       install: (key) => this.#installPrompt(key, entry),
       uninstall: (key) => this.#engine.removePrompt(key),
       notify: () => this.#engine.notifyPromptsChanged(),
@@ -427,36 +432,66 @@ class McpServer {
   }
 
   /**
-   * Registers `entry` under `key` and returns its handle: `enable()`, `disable()`,
+   * Registers `entry` under `key` and returns its handle: `enabled`, `enable()`, `disable()`,
    * `remove()` and `update({...})` (a `name`, or `uri` for resources, of `null` removes; a
-   * new one renames). The engine's registry follows: a disabled or removed item is not
-   * there; a changed one is added again. Clients are told the list changed after each
-   * change, as the official SDK does.
+   * new one renames). Whether it is enabled is the engine's (`Server.disableTool`, ...): a
+   * disabled item stays registered there, out of its list and answered as an unknown one.
+   * A change of its definition removes it from the engine and adds it again (disabled again
+   * if it was). Clients are told the list changed after each change, as the official SDK
+   * does: by the engine when it changed something, else here.
    */
-  #handle(entry, { map, key, keyField = 'name', install, uninstall, notify, apply }) {
+  #handle(entry, { map, key, keyField = 'name', kind, engineKey = (k) => k, install, uninstall, notify, apply }) {
+    const engine = this.#engine;
     let current = key;
+    // Whether a handle that is not registered (removed) is enabled: the engine knows only
+    // what is registered.
+    let detached = true;
+    const registered = () => map.get(current) === entry;
+    // True when it changed the engine's state (the engine then told clients).
+    const setEnabled = (on) => engine.isEnabled(kind, engineKey(current)) !== on && engine.setEnabled(kind, engineKey(current), on);
     install(current);
     map.set(current, entry);
     const handle = entry;
+    Object.defineProperty(handle, 'enabled', {
+      enumerable: true,
+      get: () => (registered() ? engine.isEnabled(kind, engineKey(current)) !== false : detached),
+      set: (on) => {
+        if (registered()) setEnabled(Boolean(on));
+        else detached = Boolean(on);
+      },
+    });
     handle.enable = () => handle.update({ enabled: true });
     handle.disable = () => handle.update({ enabled: false });
     handle.remove = () => handle.update({ [keyField]: null });
     handle.update = (updates = {}) => {
-      const wasInstalled = entry.enabled && map.get(current) === entry;
-      if (wasInstalled) uninstall(current);
-      const renamed = updates[keyField] !== undefined && updates[keyField] !== current;
+      const { [keyField]: newKey, enabled: asked, ...rest } = updates;
+      const wanted = asked === undefined ? undefined : Boolean(asked);
+      const renamed = newKey !== undefined && newKey !== current;
+      const redefined = renamed || Object.values(rest).some((v) => v !== undefined);
+      const enabled = wanted ?? handle.enabled;
+      let told = false;
+      if (redefined && registered()) {
+        uninstall(current);
+        told = true;
+      }
       if (renamed) {
         map.delete(current);
-        if (updates[keyField] !== null) {
-          current = updates[keyField];
+        if (newKey !== null) {
+          current = newKey;
           map.set(current, entry);
         }
       }
-      const { [keyField]: _ignored, enabled, ...rest } = updates;
       apply(rest);
-      if (enabled !== undefined) entry.enabled = enabled;
-      if (entry.enabled && map.get(current) === entry) install(current);
-      notify();
+      if (!registered()) {
+        detached = enabled;
+      } else if (redefined) {
+        install(current);
+        if (!enabled) setEnabled(false);
+        told = true;
+      } else if (wanted !== undefined) {
+        told = setEnabled(wanted);
+      }
+      if (!told) notify();
     };
     return handle;
   }

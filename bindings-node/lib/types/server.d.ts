@@ -6,7 +6,7 @@
 
 import type { CallToolResult, Completion, GetPromptResult, PromptMessage, ResourceContents } from './content.js';
 import type { Context, LogLevel } from './context.js';
-import type { CatalogueHook, ErrorHook, ErrorLogger, Middleware } from './hooks.js';
+import type { CatalogueHook, CatalogueKind, ErrorHook, ErrorLogger, Middleware } from './hooks.js';
 import type { FetchMcpHandler, HttpAddress, ListenOptions, MountOptions, NodeMcpHandler } from './http.js';
 import type { Awaitable, InferArgs, Json, JsonSchema, SchemaInput } from './schema.js';
 import type { TestClient, TestClientOptions } from './testing.js';
@@ -208,10 +208,19 @@ export interface ServerOptions {
   enablePrompts?: boolean;
 }
 
-/** A registered tool. */
-export interface RegisteredTool {
-  readonly name: string;
+/**
+ * What a registration returns: `remove()` it, or `disable()` it and `enable()` it again
+ * (see `Server.disableTool`); each returns true while it is registered.
+ */
+export interface Registration {
   remove(): boolean;
+  disable(): boolean;
+  enable(): boolean;
+}
+
+/** A registered tool. */
+export interface RegisteredTool extends Registration {
+  readonly name: string;
 }
 
 /** A transport `McpServer.connect` (and `Server.connect`) takes: one of this package's. */
@@ -230,24 +239,24 @@ export declare class Server {
    */
   tool<Args = never, C extends ToolConfig = ToolConfig>(name: string, config: C, handler: ToolHandler<ToolArgs<Args, C>>): RegisteredTool;
   tool<Args = Record<string, never>>(name: string, handler: ToolHandler<Args>): RegisteredTool;
-  resource(name: string, uri: string, config: ResourceConfig, handler: (uri: URL, ctx: Context) => Awaitable<ResourceReturn>): { uri: string; remove(): boolean };
-  resource(name: string, uri: string, handler: (uri: URL, ctx: Context) => Awaitable<ResourceReturn>): { uri: string; remove(): boolean };
+  resource(name: string, uri: string, config: ResourceConfig, handler: (uri: URL, ctx: Context) => Awaitable<ResourceReturn>): Registration & { uri: string };
+  resource(name: string, uri: string, handler: (uri: URL, ctx: Context) => Awaitable<ResourceReturn>): Registration & { uri: string };
   /** Registers a resource template; `config.list(ctx)` lists the resources it stands for (added to `resources/list`). */
   resourceTemplate(
     name: string,
     uriTemplate: string,
     config: ResourceConfig & { list?: ResourceListCallback },
     handler: (uri: URL, variables: { [name: string]: string }, ctx: Context) => Awaitable<ResourceReturn>,
-  ): { uriTemplate: string; remove(): boolean };
+  ): Registration & { uriTemplate: string };
   prompt<Args extends { [name: string]: string | undefined } = { [name: string]: string | undefined }>(
     name: string,
     config: PromptConfig,
     handler: (args: Args, ctx: Context) => Awaitable<PromptReturn>,
-  ): { name: string; remove(): boolean };
+  ): Registration & { name: string };
   completion(ref: CompletionReference | null, handler: (request: CompletionRequest, ctx: Context) => Awaitable<string[] | Completion>): void;
   registerTool<Args = never, C extends ToolConfig = ToolConfig>(name: string, config: C, handler: ToolHandler<ToolArgs<Args, C>>): RegisteredTool;
   registerResource(name: string, uriOrTemplate: string | { uriTemplate: string }, config: ResourceConfig, handler: (uri: URL, ...rest: any[]) => Awaitable<ResourceReturn>): unknown;
-  registerPrompt(name: string, config: PromptConfig, handler: (args: any, ctx: Context) => Awaitable<PromptReturn>): { name: string; remove(): boolean };
+  registerPrompt(name: string, config: PromptConfig, handler: (args: any, ctx: Context) => Awaitable<PromptReturn>): Registration & { name: string };
   /** Adds a middleware around every request (the first added is the outermost). */
   use(middleware: Middleware): this;
   /** Sets the catalogue hook (null removes it): which registered items each request may see. */
@@ -264,6 +273,22 @@ export declare class Server {
   removeResource(uri: string): boolean;
   removeResourceTemplate(uriTemplate: string): boolean;
   removePrompt(name: string): boolean;
+  /**
+   * Disables a tool without removing it: not listed, and calls answered as for an unknown
+   * tool, until `enableTool`; clients are told the list changed. True if it is registered.
+   */
+  disableTool(name: string): boolean;
+  enableTool(name: string): boolean;
+  disableResource(uri: string): boolean;
+  enableResource(uri: string): boolean;
+  disableResourceTemplate(uriTemplate: string): boolean;
+  enableResourceTemplate(uriTemplate: string): boolean;
+  disablePrompt(name: string): boolean;
+  enablePrompt(name: string): boolean;
+  /** Enables or disables the item of `kind` registered under `key`; true if it is registered. */
+  setEnabled(kind: CatalogueKind, key: string, enabled: boolean): boolean;
+  /** Whether the item of `kind` registered under `key` is enabled; `undefined` when none is. */
+  isEnabled(kind: CatalogueKind, key: string): boolean | undefined;
   notifyToolsChanged(): void;
   notifyPromptsChanged(): void;
   notifyResourcesChanged(): void;

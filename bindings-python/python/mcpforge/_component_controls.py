@@ -1,7 +1,8 @@
 """``ComponentControls``: ``Server``'s side of the component mirror (``_components``, which
 also applies the server's ``include_tags`` and ``exclude_tags``): removing, enabling and
-disabling registered tools, resources, templates and prompts, reading their definitions,
-and telling clients that a list or a resource changed."""
+disabling registered tools, resources, templates and prompts (the engine keeps whether each
+is enabled, and tells clients when a list changes), reading their definitions, and telling
+clients that a list or a resource changed."""
 
 from __future__ import annotations
 

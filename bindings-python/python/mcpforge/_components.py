@@ -1,13 +1,18 @@
-"""The registered tools, prompts and resources of a ``Server``, and which of them the engine
-serves. Every registered component keeps its definition and its engine registration (a pair
-of callables that add it to the engine and remove it); the engine holds only the components
-that are enabled and admitted by the server's tag filter. Enabling or disabling a component
-adds it to the engine or removes it from the engine, which tells connected clients that the
-list changed, as for any other addition or removal.
+"""The registered tools, prompts and resources of a ``Server``: their definitions and tags,
+and which of them reach the engine. Every registered component the server's tag filter
+admits is registered with the engine, enabled or not; enabling and disabling are the
+engine's (``NativeServer.set_enabled``): it keeps a disabled component out of its list and
+answers calls of it as for an unknown one, and tells connected clients that the list
+changed, as for any other change. So this mirror keeps no enabled flag of its own.
 
-Tags follow FastMCP 2.x: a component's tags are sent to clients in its definition's
-``_meta`` as ``{"_fastmcp": {"tags": [sorted tags]}}``, and the server's ``include_tags`` and
-``exclude_tags`` decide, at registration, which components are served at all.
+What stays here is Python's own: the definitions (the engine does not hand them back; they
+are ``server.tools``, ``server.prompts``, ``server.resources``) and the tags. Tags follow
+FastMCP 2.x: a component's tags are sent to clients in its definition's ``_meta`` as
+``{"_fastmcp": {"tags": [sorted tags]}}``, and the server's ``include_tags`` and
+``exclude_tags`` decide, once, at registration, which components are served at all. That is a
+convention of the Python API, fixed for the life of the server, not a state that changes
+while serving: a component the filter leaves out never reaches the engine and cannot be
+enabled, but its name is taken (the mirror refuses it twice).
 """
 
 from __future__ import annotations
@@ -61,30 +66,25 @@ class TagFilter:
 
 
 class _Entry:
-    """One registered component: its definition, tags, enabled flag, whether the tag filter
-    admits it, and how to add it to the engine and remove it from the engine."""
+    """One registered component: its definition and tags, whether the tag filter admits it
+    (then it is registered with the engine), how to remove it from the engine, and how to
+    enable or disable it there."""
 
-    __slots__ = ("definition", "tags", "enabled", "admitted", "attach", "detach")
+    __slots__ = ("definition", "tags", "admitted", "detach", "toggle")
 
     def __init__(
         self,
         definition: Dict[str, Any],
         tags: FrozenSet[str],
-        enabled: bool,
         admitted: bool,
-        attach: Callable[[], None],
         detach: Callable[[], bool],
+        toggle: Callable[[bool], bool],
     ) -> None:
         self.definition = definition
         self.tags = tags
-        self.enabled = enabled
         self.admitted = admitted
-        self.attach = attach
         self.detach = detach
-
-    @property
-    def served(self) -> bool:
-        return self.enabled and self.admitted
+        self.toggle = toggle
 
 
 class Components:
@@ -108,45 +108,46 @@ class Components:
         enabled: bool,
         attach: Callable[[], None],
         detach: Callable[[], bool],
+        toggle: Callable[[bool], bool],
         duplicate: str,
     ) -> None:
-        """Registers a component; the engine gets it when it is enabled and admitted by the
-        tag filter. A key already registered raises ``ValueError(duplicate)``."""
+        """Registers a component: ``attach`` registers it with the engine when the tag filter
+        admits it, ``toggle(False)`` then disables it there unless ``enabled``. A key already
+        registered raises ``ValueError(duplicate)``."""
         with self._lock:
             if key in self._entries:
                 raise ValueError(duplicate)
-            entry = _Entry(definition, tags, bool(enabled), self._filter.admits(tags), attach, detach)
-            if entry.served:
+            entry = _Entry(definition, tags, self._filter.admits(tags), detach, toggle)
+            if entry.admitted:
                 attach()
+                if not enabled:
+                    toggle(False)
             self._entries[key] = entry
 
     def remove(self, key: str) -> bool:
-        """Unregisters a component (the engine drops it if it served it); True if it was
+        """Unregisters a component (the engine drops it, enabled or not); True if it was
         registered."""
         with self._lock:
             entry = self._entries.pop(key, None)
             if entry is None:
                 return False
-            if entry.served:
+            if entry.admitted:
                 entry.detach()
             return True
 
     def set_enabled(self, key: str, enabled: bool) -> None:
-        """Enables or disables a registered component (no change: nothing happens). An
-        unknown key, or enabling a component the tag filter excludes, raises ``ValueError``."""
+        """Enables or disables a registered component in the engine (no change: nothing
+        happens). An unknown key, or enabling a component the tag filter excludes, raises
+        ``ValueError``; disabling one is a no-op (it is never served)."""
         with self._lock:
             entry = self._entries.get(key)
             if entry is None:
                 raise ValueError(f"no {self.kind} {key!r} is registered")
-            if enabled and not entry.admitted:
-                raise ValueError(f"the {self.kind} {key!r} is excluded by the server's include_tags/exclude_tags")
-            if entry.enabled == enabled:
+            if not entry.admitted:
+                if enabled:
+                    raise ValueError(f"the {self.kind} {key!r} is excluded by the server's include_tags/exclude_tags")
                 return
-            if enabled:
-                entry.attach()  # the engine may refuse the definition: then it stays disabled
-            else:
-                entry.detach()
-            entry.enabled = enabled
+            entry.toggle(enabled)
 
     def definitions(self) -> Dict[str, Dict[str, Any]]:
         """Every registered definition, served or not, by key."""

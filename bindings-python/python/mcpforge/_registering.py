@@ -3,7 +3,7 @@ resource templates, prompts and completion providers. Each builds the component'
 definition (its schema from the function's type hints, its tags in ``_meta``), wraps the
 function for the engine (``_invoke``: binding the arguments, converting the result, reporting
 failures), and hands both to the component mirror (``_components``), which registers it with
-the engine unless it is disabled or the server's tags leave it out."""
+the engine (disabled there when ``enabled=False``) unless the server's tags leave it out."""
 
 from __future__ import annotations
 
@@ -185,6 +185,7 @@ class Registering(ServerCore):
             enabled,
             lambda: native.add_tool(definition, invoker, is_async, defer_task),
             lambda: native.remove_tool(name),
+            lambda on: native.set_enabled("tools", name, on),
             f"a tool named {name!r} is already registered (remove_tool it first)",
         )
         return definition
@@ -283,6 +284,7 @@ class Registering(ServerCore):
         native = self._native
         add: Callable[[], None]
         remove: Callable[[str], bool]
+        kind = "resource_templates" if template else "resources"
         if template:
             lister, lister_async = self._lister(list_resources)
             add = lambda: native.add_template(definition, invoker, is_async, lister, lister_async)  # noqa: E731
@@ -297,6 +299,7 @@ class Registering(ServerCore):
             enabled,
             add,
             lambda: remove(uri),
+            lambda on: native.set_enabled(kind, uri, on),
             f"a resource {uri!r} is already registered",
         )
         return definition
@@ -382,6 +385,7 @@ class Registering(ServerCore):
             enabled,
             lambda: native.add_prompt(definition, invoker, is_async),
             lambda: native.remove_prompt(name),
+            lambda on: native.set_enabled("prompts", name, on),
             f"a prompt named {name!r} is already registered",
         )
         return definition

@@ -1,6 +1,8 @@
-//! Completion providers, keyed by the prompt or resource template they complete.
+//! Completion providers, keyed by the prompt or resource template they complete. The
+//! provider of a disabled prompt or template is set aside until it is enabled again: its
+//! reference completes as an unknown one does (through the fallback, if any).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::handler::CompletionHandler;
@@ -10,6 +12,8 @@ use crate::protocol::CompletionRef;
 pub(crate) struct Completions {
     by_ref: HashMap<CompletionRef, Arc<dyn CompletionHandler>>,
     fallback: Option<Arc<dyn CompletionHandler>>,
+    /// References of disabled prompts and templates (empty unless something is disabled).
+    off: HashSet<CompletionRef>,
 }
 
 impl Completions {
@@ -25,7 +29,18 @@ impl Completions {
 
     /// The provider for a reference.
     pub fn get(&self, reference: &CompletionRef) -> Option<&Arc<dyn CompletionHandler>> {
-        self.by_ref.get(reference).or(self.fallback.as_ref())
+        let own = if self.off.is_empty() || !self.off.contains(reference) { self.by_ref.get(reference) } else { None };
+        own.or(self.fallback.as_ref())
+    }
+
+    /// Sets aside the provider of `reference` (`off`), or puts it back, as the prompt or
+    /// template it completes is disabled or enabled (or removed).
+    pub fn set_off(&mut self, reference: CompletionRef, off: bool) {
+        if off {
+            self.off.insert(reference);
+        } else {
+            self.off.remove(&reference);
+        }
     }
 
     /// True when any provider is registered.

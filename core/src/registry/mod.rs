@@ -1,6 +1,8 @@
 //! The registry: tools, resources, templates, prompts and completions, held as an
 //! immutable snapshot that is swapped on change (readers never wait on writers), with each
-//! list's serialized pages cached per protocol version.
+//! list's serialized pages cached per protocol version. A registered item can be disabled
+//! server-wide: the snapshot then holds it aside, out of every list and lookup, until it is
+//! enabled again.
 
 pub mod catalog;
 pub mod completion;
@@ -12,9 +14,10 @@ pub mod tool;
 
 use std::sync::{Arc, RwLock};
 
-use crate::catalogue::Catalogue;
+use crate::catalogue::{Catalogue, Kind};
 use crate::error_hook::ErrorHook;
 use crate::middleware::Chain;
+use crate::protocol::CompletionRef;
 
 pub(crate) use catalog::Catalog;
 pub(crate) use completion::Completions;
@@ -46,6 +49,61 @@ impl Snapshot {
     ) -> Option<(Arc<TemplateEntry>, std::collections::BTreeMap<String, String>)> {
         self.templates.iter().find_map(|t| t.template.matches(uri).map(|vars| (t.clone(), vars)))
     }
+
+    /// Enables or disables the item of `kind` keyed `key` (name, URI or URI template as
+    /// registered): `None` when none is registered, else whether that changed anything.
+    pub fn set_enabled(&mut self, kind: Kind, key: &str, enabled: bool) -> Option<bool> {
+        let changed = match kind {
+            Kind::Tools => self.tools.set_enabled(key, enabled),
+            Kind::Resources => self.resources.set_enabled(key, enabled),
+            Kind::ResourceTemplates => self.templates.set_enabled(key, enabled),
+            Kind::Prompts => self.prompts.set_enabled(key, enabled),
+        }?;
+        self.sync_completion(kind, key);
+        Some(changed)
+    }
+
+    /// Whether the item of `kind` keyed `key` is enabled; `None` when none is registered.
+    pub fn is_enabled(&self, kind: Kind, key: &str) -> Option<bool> {
+        match kind {
+            Kind::Tools => self.tools.is_enabled(key),
+            Kind::Resources => self.resources.is_enabled(key),
+            Kind::ResourceTemplates => self.templates.is_enabled(key),
+            Kind::Prompts => self.prompts.is_enabled(key),
+        }
+    }
+
+    /// Removes the item of `kind` keyed `key`, enabled or not; true when there was one.
+    pub fn remove(&mut self, kind: Kind, key: &str) -> bool {
+        let removed = match kind {
+            Kind::Tools => self.tools.remove(key),
+            Kind::Resources => self.resources.remove(key),
+            Kind::ResourceTemplates => self.templates.remove(key),
+            Kind::Prompts => self.prompts.remove(key),
+        };
+        if removed {
+            self.sync_completion(kind, key);
+        }
+        removed
+    }
+
+    /// Sets aside the completion provider of a prompt or template while it is disabled (a
+    /// reference that names neither an enabled nor a disabled item keeps its provider, as
+    /// before anything was disabled).
+    fn sync_completion(&mut self, kind: Kind, key: &str) {
+        let (reference, off) = match kind {
+            Kind::Tools => return,
+            Kind::Prompts => {
+                (CompletionRef::Prompt { name: key.to_owned() }, self.prompts.is_enabled(key) == Some(false))
+            }
+            Kind::Resources | Kind::ResourceTemplates => {
+                let (t, r) = (self.templates.is_enabled(key), self.resources.is_enabled(key));
+                let off = t != Some(true) && r != Some(true) && (t == Some(false) || r == Some(false));
+                (CompletionRef::Resource { uri: key.to_owned() }, off)
+            }
+        };
+        self.completions.set_off(reference, off);
+    }
 }
 
 /// The live registry.
@@ -71,6 +129,18 @@ impl Registry {
         let mut next = (**guard).clone();
         let r = f(&mut next);
         *guard = Arc::new(next);
+        r
+    }
+
+    /// As [`Registry::update`], but publishes the copy only when `f` says it changed
+    /// something (`(result, changed)`): a change that changes nothing keeps the page caches.
+    pub fn update_if<R>(&self, f: impl FnOnce(&mut Snapshot) -> (R, bool)) -> R {
+        let mut guard = self.current.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut next = (**guard).clone();
+        let (r, changed) = f(&mut next);
+        if changed {
+            *guard = Arc::new(next);
+        }
         r
     }
 }
