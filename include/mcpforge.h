@@ -928,7 +928,9 @@ mcpf_status mcpf_responder_tool_error(mcpf_responder *r, const char *message, si
 mcpf_status mcpf_responder_protocol_error(mcpf_responder *r, int64_t code, const char *message, size_t message_len);
 
 // Completes a resource read with its contents: a JSON array of `ResourceContents`
-// (`[{"uri":"...","mimeType":"text/plain","text":"..."}]` or with `"blob"` as base64).
+// (`[{"uri":"...","mimeType":"text/plain","text":"..."}]` or with `"blob"` as base64),
+// sent as given; an item without a `uri` (or with an empty one) gets the URI read, as in
+// every language (docs/results.md), and an empty array is "not found".
 // Consumes `r`, even on failure (see `mcpf_responder_ok` for the rules; a responder that
 // does not answer a resource read gives `MCPF_STATUS_INVALID_ARGUMENT`). Callable from any
 // thread.
