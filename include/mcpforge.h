@@ -31,8 +31,9 @@
  *    const mcpf_call * (valid until the callback returns) and an owned mcpf_responder *.
  *    Complete the responder exactly once, now or later, from any thread, with an answer
  *    of its kind: tools mcpf_responder_ok / _text / _json / _tool_error, resources
- *    mcpf_responder_contents / _resource_not_found, prompts mcpf_responder_prompt,
- *    completions mcpf_responder_completion; any kind mcpf_responder_protocol_error. An
+ *    mcpf_responder_text / _json / _bytes / _contents / _resource_not_found, prompts
+ *    mcpf_responder_text / _json / _prompt, completions mcpf_responder_json /
+ *    _completion; any kind mcpf_responder_protocol_error (docs/results.md). An
  *    answer of the wrong kind gives MCPF_STATUS_INVALID_ARGUMENT (the client gets -32603).
  *    Completing consumes it. The pointer is a handle, never reused: completing it again
  *    returns MCPF_STATUS_INVALID_ARGUMENT and freeing it again does nothing, without
@@ -279,18 +280,18 @@ typedef void (*mcpf_tool_callback)(const mcpf_call *call, mcpf_responder *respon
 
 // A resource (or resource template) callback: as `mcpf_tool_callback`, for
 // `resources/read`. `mcpf_call_uri` and `mcpf_call_variables_json` describe the read; answer
-// with `mcpf_responder_contents`, `mcpf_responder_resource_not_found` or
+// with `mcpf_responder_text`, `_json`, `_bytes`, `_contents`, `_resource_not_found` or
 // `mcpf_responder_protocol_error`.
 typedef void (*mcpf_resource_callback)(const mcpf_call *call, mcpf_responder *responder, void *user_data);
 
 // A prompt callback: as `mcpf_tool_callback`, for `prompts/get`. `mcpf_call_arguments`
-// gives the prompt's arguments; answer with `mcpf_responder_prompt` or
+// gives the prompt's arguments; answer with `mcpf_responder_text`, `_json`, `_prompt` or
 // `mcpf_responder_protocol_error`.
 typedef void (*mcpf_prompt_callback)(const mcpf_call *call, mcpf_responder *responder, void *user_data);
 
 // A completion callback: as `mcpf_tool_callback`, for `completion/complete`.
 // `mcpf_call_completion_argument` gives the argument; answer with
-// `mcpf_responder_completion` or `mcpf_responder_protocol_error`.
+// `mcpf_responder_completion`, `_json` or `mcpf_responder_protocol_error`.
 typedef void (*mcpf_completion_callback)(const mcpf_call *call, mcpf_responder *responder, void *user_data);
 
 // Debug detail.
@@ -1003,7 +1004,9 @@ mcpf_status mcpf_responder_tool_error(mcpf_responder *r, const char *message, si
 mcpf_status mcpf_responder_protocol_error(mcpf_responder *r, int64_t code, const char *message, size_t message_len);
 
 // Completes a resource read with its contents: a JSON array of `ResourceContents`
-// (`[{"uri":"...","mimeType":"text/plain","text":"..."}]` or with `"blob"` as base64).
+// (`[{"uri":"...","mimeType":"text/plain","text":"..."}]` or with `"blob"` as base64),
+// sent as given; an item without a `uri` (or with an empty one) gets the URI read, as in
+// every language (docs/results.md), and an empty array is "not found".
 // Consumes `r`, even on failure (see `mcpf_responder_ok` for the rules; a responder that
 // does not answer a resource read gives `MCPF_STATUS_INVALID_ARGUMENT`). Callable from any
 // thread.
@@ -1162,8 +1165,8 @@ mcpf_status mcpf_server_add_tool_json(mcpf_server *server, const char *tool_json
 // NULL (their lengths are then ignored). All strings are copied. `callback` must not be
 // NULL. For each `resources/read` of `uri` it receives a call (`mcpf_call_uri`;
 // `mcpf_call_variables_json` gives `{}`) and a responder to complete with
-// `mcpf_responder_contents`, `mcpf_responder_resource_not_found` or
-// `mcpf_responder_protocol_error`.
+// `mcpf_responder_text`, `_json`, `_bytes`, `_contents`, `_resource_not_found` or
+// `mcpf_responder_protocol_error` (docs/results.md says what each answer becomes).
 //
 // `user_data` ownership is as for `mcpf_server_add_tool`: on success the library calls
 // `free_user_data(user_data)` (if not NULL) exactly once when the resource is dropped
@@ -1198,7 +1201,8 @@ mcpf_status mcpf_server_add_resource_template(mcpf_server *server, const char *u
 // are copied. `callback` must not be NULL. For each `prompts/get` (after the engine has
 // rejected requests missing a required argument with -32602) it receives a call
 // (`mcpf_call_arguments` gives the arguments as a JSON object of strings) and a responder
-// to complete with `mcpf_responder_prompt` or `mcpf_responder_protocol_error`.
+// to complete with `mcpf_responder_text`, `_json`, `_prompt` or
+// `mcpf_responder_protocol_error` (docs/results.md says what each answer becomes).
 //
 // `user_data` ownership is as for `mcpf_server_add_tool`.
 //
@@ -1218,7 +1222,7 @@ mcpf_status mcpf_server_add_prompt(mcpf_server *server, const char *name, size_t
 // `completion/complete` of that reference it receives a call
 // (`mcpf_call_completion_argument` gives the argument's name and partial value,
 // `mcpf_call_arguments` the already-resolved other arguments) and a responder to complete
-// with `mcpf_responder_completion` or `mcpf_responder_protocol_error`. Completions of
+// with `mcpf_responder_completion`, `_json` or `mcpf_responder_protocol_error`. Completions of
 // references without a provider get an empty list.
 //
 // `user_data` ownership is as for `mcpf_server_add_tool`.

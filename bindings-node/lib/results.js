@@ -60,10 +60,12 @@ function answerResource(call, value, uri) {
 
 /**
  * Answers a prompt in the engine's vocabulary: a string -> one user message, anything else
- * as its JSON value (messages, or a whole `{ messages }` result; docs/results.md).
+ * as its JSON value (messages, or a whole `{ messages }` result; docs/results.md). The engine
+ * refuses what is not a prompt result, undefined as null, as in every language.
  */
 function answerPrompt(call, value, name) {
   if (typeof value === 'string') return call.respond('text', value);
+  if (value === undefined) return call.respond('json', 'null');
   return call.respond('json', stringify(value, `the result of prompt \`${name}\``));
 }
 

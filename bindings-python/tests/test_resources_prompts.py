@@ -194,3 +194,36 @@ def test_prompts_and_completions() -> None:
             assert other == {"values": ["memo://items/{item_id}/page/{page}:x"], "total": 1, "hasMore": False}
 
     run(body)
+
+
+def test_lazy_values_complete_and_a_prompt_of_nothing_is_refused() -> None:
+    """A provider may give its values lazily (a generator, ``filter``, ``range``): they are
+    its list. A prompt that returns None is refused by the engine, with the internal error
+    every language gets for it (docs/results.md)."""
+    server = Server("lazy")
+
+    @server.prompt()
+    def empty() -> None:
+        return None
+
+    @server.completion()
+    def lazy(argument: str, value: str) -> Any:
+        names = ["ada", "alan", "grace"]
+        if argument == "generator":
+            return (n for n in names if n.startswith(value))
+        if argument == "filter":
+            return filter(lambda n: n.startswith(value), names)
+        return range(3)
+
+    async def body() -> None:
+        async with server.test_client() as client:
+            ref = {"type": "ref/prompt", "name": "empty"}
+            assert await client.complete(ref, "generator", "a") == {"values": ["ada", "alan"]}
+            assert await client.complete(ref, "filter", "g") == {"values": ["grace"]}
+            assert await client.complete(ref, "range", "") == {"values": ["0", "1", "2"]}
+            with pytest.raises(ProtocolError) as refused:
+                await client.get_prompt("empty", {})
+            assert refused.value.code == -32603, refused.value.message
+            assert refused.value.message.endswith("a prompt returns text, messages or a result, not null")
+
+    run(body)

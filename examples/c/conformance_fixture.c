@@ -1120,6 +1120,34 @@ static void resource_template(mcpf_responder *r, const struct binding *b) {
     free(id);
 }
 
+/* The shape:// resources answer with one kind of value each (tests/results, as the shape_*
+   tools): shape://json, shape://list and shape://none give the same answers as shape_object,
+   shape_list and shape_empty. */
+static const unsigned char SHAPE_BYTES[] = {0x00, 0xff, 'h', 'i'};
+
+static void shape_read_text(mcpf_responder *r, const struct binding *b) {
+    (void)b;
+    mcpf_responder_text(r, "hello", SIZE_MAX);
+}
+
+static void shape_read_markdown(mcpf_responder *r, const struct binding *b) {
+    (void)b;
+    mcpf_responder_text(r, "# hello", SIZE_MAX);
+}
+
+static void shape_read_bytes(mcpf_responder *r, const struct binding *b) {
+    (void)b;
+    mcpf_responder_bytes(r, SHAPE_BYTES, sizeof SHAPE_BYTES);
+}
+
+static void shape_read_contents(mcpf_responder *r, const struct binding *b) {
+    (void)b;
+    mcpf_responder_contents(r,
+                            "[{\"mimeType\":\"text/csv\",\"text\":\"a,b\"},"
+                            "{\"uri\":\"shape://contents/part\",\"mimeType\":\"image/png\",\"blob\":\"aGk=\"}]",
+                            SIZE_MAX);
+}
+
 struct resource_def {
     const char *uri; /* or the URI template */
     const char *name;
@@ -1140,6 +1168,17 @@ static const struct resource_def RESOURCES[] = {
      "text/plain", resource_example, 0},
     {"test://template/{id}/data", "Template Resource", "A resource template with an `id` parameter",
      "application/json", resource_template, 1},
+    {"shape://text", "shape_text", "Result vocabulary: returns the text hello", NULL, shape_read_text, 0},
+    {"shape://typed-text", "shape_typed_text", "Result vocabulary: returns markdown text", "text/markdown",
+     shape_read_markdown, 0},
+    {"shape://bytes", "shape_bytes", "Result vocabulary: returns bytes", NULL, shape_read_bytes, 0},
+    {"shape://typed-bytes", "shape_typed_bytes", "Result vocabulary: returns PNG bytes", "image/png",
+     shape_read_bytes, 0},
+    {"shape://json", "shape_json", "Result vocabulary: returns an object", NULL, shape_object, 0},
+    {"shape://list", "shape_list", "Result vocabulary: returns a list", NULL, shape_list, 0},
+    {"shape://contents", "shape_contents", "Result vocabulary: returns contents, the first without a URI", NULL,
+     shape_read_contents, 0},
+    {"shape://none", "shape_none", "Result vocabulary: returns nothing (not found)", NULL, shape_empty, 0},
 };
 
 /* ---- Prompts and the completion ----------------------------------------------------- */
@@ -1217,6 +1256,29 @@ static void prompt_input_required(mcpf_responder *r, const struct binding *b) {
     mcpf_string_free(answer);
 }
 
+/* The shape_prompt_* prompts answer with one kind of value each (tests/results);
+   shape_prompt_none gives shape_empty's answer. */
+static void shape_prompt_text(mcpf_responder *r, const struct binding *b) {
+    (void)b;
+    mcpf_responder_text(r, "hello", SIZE_MAX);
+}
+
+static void shape_prompt_list(mcpf_responder *r, const struct binding *b) {
+    (void)b;
+    mcpf_responder_json(r,
+                        "[\"hello\",{\"role\":\"assistant\",\"content\":\"hi there\"},"
+                        "{\"type\":\"image\",\"data\":\"aGk=\",\"mimeType\":\"image/png\"}]",
+                        SIZE_MAX);
+}
+
+static void shape_prompt_result(mcpf_responder *r, const struct binding *b) {
+    (void)b;
+    mcpf_responder_prompt(r,
+                          "{\"description\":\"A whole result\",\"messages\":[{\"role\":\"assistant\","
+                          "\"content\":" TEXT_BLOCK("done") "}]}",
+                          SIZE_MAX);
+}
+
 struct prompt_def {
     const char *name;
     const char *description;
@@ -1237,6 +1299,12 @@ static const struct prompt_def PROMPTS[] = {
     {"test_prompt_with_image", "A prompt with an image", NULL, prompt_with_image, 0},
     {"test_input_required_result_prompt", "Asks the user for context (`user_context`) before rendering", NULL,
      prompt_input_required, 1},
+    {"shape_prompt_text", "Result vocabulary: renders the text hello",
+     "[{\"name\":\"word\",\"description\":\"A word (the result vocabulary's completion suggests some)\"}]",
+     shape_prompt_text, 0},
+    {"shape_prompt_list", "Result vocabulary: renders a list of messages", NULL, shape_prompt_list, 0},
+    {"shape_prompt_result", "Result vocabulary: renders a whole result", NULL, shape_prompt_result, 0},
+    {"shape_prompt_none", "Result vocabulary: renders nothing (an error)", NULL, shape_empty, 0},
 };
 
 /* Completes test_prompt_with_arguments's `arg1` from ARG1_COMPLETIONS, by prefix. */
@@ -1259,6 +1327,31 @@ static void complete_arg1(mcpf_responder *r, const struct binding *b) {
     }
     json_buf_puts(&out, "]");
     reply_json(r, &out, mcpf_responder_completion);
+}
+
+/* Completes shape_prompt_text's arguments by name: words, mixed values, 150 numbers (the
+   library sends 100), or nothing (tests/results). */
+static void shape_complete(mcpf_responder *r, const struct binding *b) {
+    (void)b;
+    const char *name, *value;
+    size_t name_len, value_len;
+    if (mcpf_call_completion_argument(call_of(r), &name, &name_len, &value, &value_len) != MCPF_STATUS_OK) {
+        mcpf_responder_protocol_error(r, INTERNAL_ERROR, mcpf_last_error_message(), SIZE_MAX);
+        return;
+    }
+    if (strcmp(name, "word") == 0) {
+        mcpf_responder_completion(r, "[\"hello\",\"help\",\"helm\"]", SIZE_MAX);
+    } else if (strcmp(name, "mixed") == 0) {
+        mcpf_responder_json(r, "[\"a\",1,2.5,true]", SIZE_MAX);
+    } else if (strcmp(name, "many") == 0) {
+        struct json_buf out = {0};
+        json_buf_puts(&out, "[");
+        for (int i = 0; i < 150; i++) json_buf_printf(&out, i == 0 ? "%d" : ",%d", i);
+        json_buf_puts(&out, "]");
+        reply_json(r, &out, mcpf_responder_json);
+    } else {
+        mcpf_responder_json(r, "null", SIZE_MAX);
+    }
 }
 
 /* ---- Registration ------------------------------------------------------------------- */
@@ -1326,19 +1419,21 @@ static int register_resource(struct fixture *fx, const struct resource_def *d) {
     return registered(st, b, "resource", d->uri);
 }
 
+/* Registers `work` as the completion provider of the prompt `prompt`. */
+static int register_completion(struct fixture *fx, const char *prompt, work_fn work) {
+    struct binding *b = new_binding(fx, work, 0);
+    if (b == NULL) return out_of_memory("completion for", prompt);
+    return registered(mcpf_server_add_completion(fx->server, "ref/prompt", SIZE_MAX, prompt, SIZE_MAX, dispatch, b, free),
+                      b, "completion for", prompt);
+}
+
 static int register_all(struct fixture *fx) {
     int ok = registered(mcpf_server_set_instructions(fx->server, INSTRUCTIONS, SIZE_MAX), NULL, "set", "instructions");
     for (size_t i = 0; ok && i < sizeof TOOLS / sizeof *TOOLS; i++) ok = register_tool(fx, &TOOLS[i]);
     for (size_t i = 0; ok && i < sizeof RESOURCES / sizeof *RESOURCES; i++) ok = register_resource(fx, &RESOURCES[i]);
     for (size_t i = 0; ok && i < sizeof PROMPTS / sizeof *PROMPTS; i++) ok = register_prompt(fx, &PROMPTS[i]);
-    if (ok) {
-        struct binding *b = new_binding(fx, complete_arg1, 0);
-        ok = b == NULL ? out_of_memory("completion for", "test_prompt_with_arguments")
-                       : registered(mcpf_server_add_completion(fx->server, "ref/prompt", SIZE_MAX,
-                                                               "test_prompt_with_arguments", SIZE_MAX, dispatch, b,
-                                                               free),
-                                    b, "completion for", "test_prompt_with_arguments");
-    }
+    if (ok) ok = register_completion(fx, "test_prompt_with_arguments", complete_arg1);
+    if (ok) ok = register_completion(fx, "shape_prompt_text", shape_complete);
     return ok;
 }
 

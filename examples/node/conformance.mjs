@@ -617,6 +617,49 @@ shape('shape_tool_error', () => {
   throw new ToolError('nope');
 });
 
+// The shape:// resources, shape_prompt_* prompts and their completion: one kind of value each too.
+const SHAPE_BYTES = Buffer.from([0x00, 0xff, 0x68, 0x69]);
+const shapeResource = (uri, name, description, read, mimeType) =>
+  server.resource(name, uri, { description: `Result vocabulary: returns ${description}`, ...(mimeType ? { mimeType } : {}) }, read);
+shapeResource('shape://text', 'shape_text', 'the text hello', () => 'hello');
+shapeResource('shape://typed-text', 'shape_typed_text', 'markdown text', () => '# hello', 'text/markdown');
+shapeResource('shape://bytes', 'shape_bytes', 'bytes', () => SHAPE_BYTES);
+shapeResource('shape://typed-bytes', 'shape_typed_bytes', 'PNG bytes', () => SHAPE_BYTES, 'image/png');
+shapeResource('shape://json', 'shape_json', 'an object', () => ({ a: 1, b: [true, null] }));
+shapeResource('shape://list', 'shape_list', 'a list', () => [1, 'two']);
+shapeResource('shape://contents', 'shape_contents', 'contents, the first without a URI', () => ({
+  contents: [
+    { mimeType: 'text/csv', text: 'a,b' },
+    { uri: 'shape://contents/part', mimeType: 'image/png', blob: 'aGk=' },
+  ],
+}));
+shapeResource('shape://none', 'shape_none', 'nothing (not found)', () => undefined);
+server.prompt(
+  'shape_prompt_text',
+  {
+    description: 'Result vocabulary: renders the text hello',
+    arguments: [{ name: 'word', description: "A word (the result vocabulary's completion suggests some)" }],
+  },
+  () => 'hello',
+);
+server.prompt('shape_prompt_list', { description: 'Result vocabulary: renders a list of messages' }, () => [
+  'hello',
+  { role: 'assistant', content: 'hi there' },
+  { type: 'image', data: 'aGk=', mimeType: 'image/png' },
+]);
+server.prompt('shape_prompt_result', { description: 'Result vocabulary: renders a whole result' }, () => ({
+  description: 'A whole result',
+  messages: [{ role: 'assistant', content: { type: 'text', text: 'done' } }],
+}));
+server.prompt('shape_prompt_none', { description: 'Result vocabulary: renders nothing (an error)' }, () => undefined);
+// By argument name: words, mixed values, 150 numbers (100 are sent), or nothing.
+server.completion({ type: 'ref/prompt', name: 'shape_prompt_text' }, ({ argument }) => {
+  if (argument.name === 'word') return ['hello', 'help', 'helm'];
+  if (argument.name === 'mixed') return ['a', 1, 2.5, true];
+  if (argument.name === 'many') return Array.from({ length: 150 }, (_, i) => i);
+  return undefined;
+});
+
 // WebSocket too: the cross-language WebSocket tests drive the fixtures.
 if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
   await serve(server, { websocket: true });

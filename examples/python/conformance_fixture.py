@@ -648,8 +648,9 @@ def trace_context(ctx: Context) -> Any:
 
 
 # ----- result vocabulary --------------------------------------------------------------------
-# The shape_* tools return one kind of value each; tests/results checks that the same value
-# gives the same CallToolResult in every language (not part of the conformance suite).
+# The shape_* tools, shape:// resources, shape_prompt_* prompts and their completion return
+# one kind of value each; tests/results checks that the same value gives the same result in
+# every language (not part of the conformance suite).
 
 SHAPE_OBJECT_SCHEMA = {"type": "object", "properties": {"a": {"type": "integer"}}, "required": ["a"]}
 SHAPE_TEXT_SCHEMA = {"type": "object", "properties": {"result": {"type": "string"}}, "required": ["result"]}
@@ -708,6 +709,81 @@ def shape_typed_list() -> List[int]:
 @tool("shape_tool_error", description="Result vocabulary: fails with a tool error")
 def shape_tool_error() -> Any:
     raise ToolError("nope")
+
+
+SHAPE_BYTES = b"\x00\xffhi"
+
+
+@server.resource("shape://text", name="shape_text", description="Result vocabulary: returns the text hello")
+def shape_resource_text() -> Any:
+    return "hello"
+
+
+@server.resource("shape://typed-text", name="shape_typed_text", description="Result vocabulary: returns markdown text", mime_type="text/markdown")
+def shape_resource_typed_text() -> Any:
+    return "# hello"
+
+
+@server.resource("shape://bytes", name="shape_bytes", description="Result vocabulary: returns bytes")
+def shape_resource_bytes() -> Any:
+    return SHAPE_BYTES
+
+
+@server.resource("shape://typed-bytes", name="shape_typed_bytes", description="Result vocabulary: returns PNG bytes", mime_type="image/png")
+def shape_resource_typed_bytes() -> Any:
+    return SHAPE_BYTES
+
+
+@server.resource("shape://json", name="shape_json", description="Result vocabulary: returns an object")
+def shape_resource_json() -> Any:
+    return {"a": 1, "b": [True, None]}
+
+
+@server.resource("shape://list", name="shape_list", description="Result vocabulary: returns a list")
+def shape_resource_list() -> Any:
+    return [1, "two"]
+
+
+@server.resource("shape://contents", name="shape_contents", description="Result vocabulary: returns contents, the first without a URI")
+def shape_resource_contents() -> Any:
+    return [ResourceContents(text="a,b", mime_type="text/csv"), ResourceContents("shape://contents/part", blob=b"hi", mime_type="image/png")]
+
+
+@server.resource("shape://none", name="shape_none", description="Result vocabulary: returns nothing (not found)")
+def shape_resource_none() -> Any:
+    return None
+
+
+@server.prompt("shape_prompt_text", description="Result vocabulary: renders the text hello")
+def shape_prompt_text(word: Annotated[str, "A word (the result vocabulary's completion suggests some)"] = "") -> Any:
+    return "hello"
+
+
+@server.prompt("shape_prompt_list", description="Result vocabulary: renders a list of messages")
+def shape_prompt_list() -> Any:
+    return ["hello", {"role": "assistant", "content": "hi there"}, Image(b"hi", mime_type="image/png")]
+
+
+@server.prompt("shape_prompt_result", description="Result vocabulary: renders a whole result")
+def shape_prompt_result() -> Any:
+    return {"description": "A whole result", "messages": [{"role": "assistant", "content": {"type": "text", "text": "done"}}]}
+
+
+@server.prompt("shape_prompt_none", description="Result vocabulary: renders nothing (an error)")
+def shape_prompt_none() -> Any:
+    return None
+
+
+@server.completion(prompt="shape_prompt_text")
+def shape_complete(argument: str) -> Any:
+    """Completes by argument name: words, mixed values, 150 numbers (100 are sent), or nothing."""
+    if argument == "word":
+        return ["hello", "help", "helm"]
+    if argument == "mixed":
+        return ["a", 1, 2.5, True]
+    if argument == "many":
+        return list(range(150))
+    return None
 
 
 def serve_asgi(host: str, port: int) -> None:

@@ -307,7 +307,9 @@ pub unsafe extern "C" fn mcpf_responder_protocol_error(
 }
 
 /// Completes a resource read with its contents: a JSON array of `ResourceContents`
-/// (`[{"uri":"...","mimeType":"text/plain","text":"..."}]` or with `"blob"` as base64).
+/// (`[{"uri":"...","mimeType":"text/plain","text":"..."}]` or with `"blob"` as base64),
+/// sent as given; an item without a `uri` (or with an empty one) gets the URI read, as in
+/// every language (docs/results.md), and an empty array is "not found".
 /// Consumes `r`, even on failure (see `mcpf_responder_ok` for the rules; a responder that
 /// does not answer a resource read gives `MCPF_STATUS_INVALID_ARGUMENT`). Callable from any
 /// thread.
@@ -332,12 +334,22 @@ pub unsafe extern "C" fn mcpf_responder_contents(
             Some(Kind::Resource),
             "mcpf_responder_contents",
             |t, _| {
-                serde_json::from_str::<Vec<ResourceContents>>(t).map(|c| Ok(Output::Resource(c.into()))).map_err(|e| {
+                let invalid = |e: serde_json::Error| {
                     Fail::new(
                         mcpf_status::InvalidJson,
                         format!("contents_json is not an array of ResourceContents: {e}"),
                     )
-                })
+                };
+                let mut items: Vec<Value> = serde_json::from_str(t).map_err(invalid)?;
+                // A missing `uri` is an empty one, which the engine fills with the URI read.
+                for item in &mut items {
+                    if let Value::Object(obj) = item {
+                        obj.entry("uri").or_insert_with(|| Value::from(""));
+                    }
+                }
+                serde_json::from_value::<Vec<ResourceContents>>(Value::Array(items))
+                    .map(|c| Ok(Output::Resource(c.into())))
+                    .map_err(invalid)
             },
         )
     }

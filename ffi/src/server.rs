@@ -29,20 +29,20 @@ pub type mcpf_tool_callback =
 
 /// A resource (or resource template) callback: as `mcpf_tool_callback`, for
 /// `resources/read`. `mcpf_call_uri` and `mcpf_call_variables_json` describe the read; answer
-/// with `mcpf_responder_contents`, `mcpf_responder_resource_not_found` or
+/// with `mcpf_responder_text`, `_json`, `_bytes`, `_contents`, `_resource_not_found` or
 /// `mcpf_responder_protocol_error`.
 pub type mcpf_resource_callback =
     Option<unsafe extern "C" fn(call: *const mcpf_call, responder: *mut mcpf_responder, user_data: *mut c_void)>;
 
 /// A prompt callback: as `mcpf_tool_callback`, for `prompts/get`. `mcpf_call_arguments`
-/// gives the prompt's arguments; answer with `mcpf_responder_prompt` or
+/// gives the prompt's arguments; answer with `mcpf_responder_text`, `_json`, `_prompt` or
 /// `mcpf_responder_protocol_error`.
 pub type mcpf_prompt_callback =
     Option<unsafe extern "C" fn(call: *const mcpf_call, responder: *mut mcpf_responder, user_data: *mut c_void)>;
 
 /// A completion callback: as `mcpf_tool_callback`, for `completion/complete`.
 /// `mcpf_call_completion_argument` gives the argument; answer with
-/// `mcpf_responder_completion` or `mcpf_responder_protocol_error`.
+/// `mcpf_responder_completion`, `_json` or `mcpf_responder_protocol_error`.
 pub type mcpf_completion_callback =
     Option<unsafe extern "C" fn(call: *const mcpf_call, responder: *mut mcpf_responder, user_data: *mut c_void)>;
 
@@ -375,8 +375,8 @@ unsafe fn resource_strings<'a>(
 /// NULL (their lengths are then ignored). All strings are copied. `callback` must not be
 /// NULL. For each `resources/read` of `uri` it receives a call (`mcpf_call_uri`;
 /// `mcpf_call_variables_json` gives `{}`) and a responder to complete with
-/// `mcpf_responder_contents`, `mcpf_responder_resource_not_found` or
-/// `mcpf_responder_protocol_error`.
+/// `mcpf_responder_text`, `_json`, `_bytes`, `_contents`, `_resource_not_found` or
+/// `mcpf_responder_protocol_error` (docs/results.md says what each answer becomes).
 ///
 /// `user_data` ownership is as for `mcpf_server_add_tool`: on success the library calls
 /// `free_user_data(user_data)` (if not NULL) exactly once when the resource is dropped
@@ -472,7 +472,8 @@ pub unsafe extern "C" fn mcpf_server_add_resource_template(
 /// are copied. `callback` must not be NULL. For each `prompts/get` (after the engine has
 /// rejected requests missing a required argument with -32602) it receives a call
 /// (`mcpf_call_arguments` gives the arguments as a JSON object of strings) and a responder
-/// to complete with `mcpf_responder_prompt` or `mcpf_responder_protocol_error`.
+/// to complete with `mcpf_responder_text`, `_json`, `_prompt` or
+/// `mcpf_responder_protocol_error` (docs/results.md says what each answer becomes).
 ///
 /// `user_data` ownership is as for `mcpf_server_add_tool`.
 ///
@@ -533,7 +534,7 @@ pub unsafe extern "C" fn mcpf_server_add_prompt(
 /// `completion/complete` of that reference it receives a call
 /// (`mcpf_call_completion_argument` gives the argument's name and partial value,
 /// `mcpf_call_arguments` the already-resolved other arguments) and a responder to complete
-/// with `mcpf_responder_completion` or `mcpf_responder_protocol_error`. Completions of
+/// with `mcpf_responder_completion`, `_json` or `mcpf_responder_protocol_error`. Completions of
 /// references without a provider get an empty list.
 ///
 /// `user_data` ownership is as for `mcpf_server_add_tool`.

@@ -488,12 +488,13 @@ static void read_note(const mcpf_call *call, mcpf_responder *r, void *user_data)
     const char *uri, *vars;
     size_t uri_len, vars_len;
     CHECK_STATUS(mcpf_call_uri(call, &uri, &uri_len), MCPF_STATUS_OK);
+    CHECK(strncmp(uri, "file:///notes/", 14) == 0 && strlen(uri) == uri_len);
     CHECK_STATUS(mcpf_call_variables_json(call, &vars, &vars_len), MCPF_STATUS_OK);
     CHECK(strlen(vars) == vars_len);
     char escaped[256], contents[512];
     json_escape(escaped, sizeof escaped, vars);
-    snprintf(contents, sizeof contents, "[{\"uri\":\"%s\",\"mimeType\":\"text/markdown\",\"text\":\"vars=%s\"}]", uri,
-             escaped);
+    /* No "uri": the contents are of the URI read. */
+    snprintf(contents, sizeof contents, "[{\"mimeType\":\"text/markdown\",\"text\":\"vars=%s\"}]", escaped);
     CHECK_STATUS(mcpf_responder_contents(r, contents, SIZE_MAX), MCPF_STATUS_OK);
 }
 
@@ -685,7 +686,8 @@ static void test_session_resources(struct child *c) {
     exchange(c, READ(22, "file:///readme"),
              RESULT(22, "{\"contents\":[{\"mimeType\":\"text/plain\",\"text\":\"Read me.\",\"uri\":\"file:///readme\"}]}"),
              NULL);
-    /* A template read: the variable arrives percent-decoded. */
+    /* A template read: the variable arrives percent-decoded; contents without a uri are of
+     * the URI read. */
     exchange(c, READ(23, "file:///notes/4%202"),
              RESULT(23, "{\"contents\":[{\"mimeType\":\"text/markdown\",\"text\":\"vars={\\\"id\\\":\\\"4 2\\\"}\","
                         "\"uri\":\"file:///notes/4%202\"}]}"),

@@ -15,6 +15,7 @@ from __future__ import annotations
 import inspect
 import logging
 import sys
+from collections.abc import Iterator
 from typing import Any, Callable, Dict, NamedTuple, Optional, Tuple
 
 from ._convert import content_block, is_content, jsonable, sdk_object
@@ -461,7 +462,10 @@ def _message(m: Any) -> Any:
 
 def prompt_finish(value: Any, args: Any) -> Outcome:
     """A prompt function's return value, for the engine to read as a prompt result
-    (docs/results.md: text, messages, or a whole result)."""
+    (docs/results.md: text, messages, or a whole result; the engine refuses anything else,
+    None included, as in every language)."""
+    if value is None:
+        return (RESULT, None)
     official = sdk_object(value)
     if isinstance(official, dict) and "messages" in official:
         return (RESULT, official)
@@ -474,9 +478,12 @@ def prompt_finish(value: Any, args: Any) -> Outcome:
 
 def completion_finish(value: Any, *inputs: Any) -> Outcome:
     """A completion function's return value (values, a ``Completion``, an official one or a
-    dict), for the engine to read as a completion (docs/results.md)."""
+    dict), for the engine to read as a completion (docs/results.md). Values may come lazily
+    (a generator, ``filter``, ``map``, ``range``): they are a list."""
     if isinstance(value, Completion):
         return (RESULT, value.to_mcp())
+    if isinstance(value, (Iterator, range)):
+        value = list(value)
     return (RESULT, jsonable(value))
 
 

@@ -61,6 +61,9 @@ const REQUIRED_PROMPTS: &[&str] = &[
     "test_input_required_result_prompt",
 ];
 
+/// The result vocabulary's prompts (tests/results), listed after the suite's.
+const SHAPE_PROMPTS: &[&str] = &["shape_prompt_text", "shape_prompt_list", "shape_prompt_result", "shape_prompt_none"];
+
 /// The wire a request travels on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Wire {
@@ -876,9 +879,23 @@ async fn resources_list_and_read_on_both_wires() {
         let uris: Vec<&str> = resources.iter().map(|r| r["uri"].as_str().unwrap()).collect();
         assert_eq!(
             uris,
-            ["test://static-text", "test://static-binary", "test://watched-resource", "test://example-resource"]
+            [
+                "test://static-text",
+                "test://static-binary",
+                "test://watched-resource",
+                "test://example-resource",
+                // The result vocabulary's (tests/results), after the suite's.
+                "shape://text",
+                "shape://typed-text",
+                "shape://bytes",
+                "shape://typed-bytes",
+                "shape://json",
+                "shape://list",
+                "shape://contents",
+                "shape://none",
+            ]
         );
-        for r in resources {
+        for r in resources.iter().filter(|r| r["uri"].as_str().is_some_and(|u| u.starts_with("test://"))) {
             for field in ["name", "description", "mimeType"] {
                 assert!(r[field].as_str().is_some_and(|s| !s.is_empty()), "{wire:?}: {field} of {r}");
             }
@@ -938,7 +955,7 @@ async fn prompts_list_and_get_on_both_wires() {
         let list = send(&client, wire, "prompts/list", json!({})).await.unwrap();
         let prompts = list["prompts"].as_array().unwrap();
         let names: Vec<&str> = prompts.iter().map(|p| p["name"].as_str().unwrap()).collect();
-        assert_eq!(names, REQUIRED_PROMPTS);
+        assert_eq!(names, [REQUIRED_PROMPTS, SHAPE_PROMPTS].concat());
         assert!(prompts.iter().all(|p| p["description"].as_str().is_some_and(|d| !d.is_empty())));
         assert_eq!(
             prompts[1]["arguments"],

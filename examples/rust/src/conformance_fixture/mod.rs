@@ -1,7 +1,7 @@
 //! The conformance fixture: one server exposing every tool, resource and prompt the official
 //! MCP conformance suite (`@modelcontextprotocol/conformance`) calls, with the names,
-//! arguments, schemas and texts it checks, plus the result-vocabulary tools of
-//! [`shapes`] that the cross-language tests call.
+//! arguments, schemas and texts it checks, plus the result-vocabulary tools, resources,
+//! prompts and completion of [`shapes`] that the cross-language tests call.
 //!
 //! The same handlers serve 2025-11-25 sessions and the stateless 2026-07-28 wire: client
 //! input (`ctx.elicit`, `ctx.sample`, `ctx.ask`, ...) becomes a server->client request on a
@@ -575,7 +575,8 @@ pub fn builder() -> ServerBuilder {
         .description("Every fixture of the official MCP conformance suite, on mcpforge")
         .instructions("A conformance fixture: the tools, resources and prompts the MCP conformance suite calls.")
         .cache(CACHE_TTL, CacheScope::Public);
-    prompts(resources(traced::trace_tool(shapes::shape_tools(tools(builder)))))
+    let builder = resources(traced::trace_tool(shapes::shape_tools(tools(builder))));
+    shapes::shape_prompts(prompts(shapes::shape_resources(builder)))
 }
 
 /// Builds the conformance server.

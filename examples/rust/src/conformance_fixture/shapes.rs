@@ -1,8 +1,16 @@
-//! The result-vocabulary tools (`shape_*`): each returns one kind of value, so that a test
-//! can check that the same value gives the same `CallToolResult` in Rust, C, Python and
-//! Node (tests/results). They are not part of the conformance suite.
+//! The result vocabulary (`shape_*`): tools, `shape://` resources, prompts and a completion
+//! provider that each return one kind of value, so that a test can check that the same value
+//! gives the same result in Rust, C, Python and Node (tests/results). They are not part of
+//! the conformance suite.
 
-use mcpforge::{CallToolResult, Content, ServerBuilder, Tool, ToolError, ToolOutput};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use mcpforge::{
+    BoxFuture, CallToolResult, CompleteRequest, CompletionHandler, CompletionOutput, CompletionRef, Content,
+    GetPromptResult, HandlerError, Prompt, PromptArgument, PromptMessage, ProtocolError, RequestContext, Resource,
+    ResourceContents, ResourceOutput, ServerBuilder, Tool, ToolError, ToolOutput,
+};
 use serde_json::{Value, json};
 
 /// The output schema of `shape_typed_object`.
@@ -61,4 +69,106 @@ pub fn shape_tools(builder: ServerBuilder) -> ServerBuilder {
             move |_: Value| ok(json!([1, 2]).into()),
         )
         .tool(plain("shape_tool_error"), |_: Value| async move { Err::<String, _>(ToolError::new("nope")) })
+}
+
+/// The bytes the `shape://bytes` resources return (base64 `AP9oaQ==`).
+pub const SHAPE_BYTES: [u8; 4] = [0x00, 0xff, b'h', b'i'];
+
+/// A resource without a registered MIME type, described by what it returns.
+fn shape_resource(uri: &str, returns: &str) -> Resource {
+    let name = format!("shape_{}", uri.trim_start_matches("shape://").replace('-', "_"));
+    Resource::new(uri, name).description(format!("Result vocabulary: returns {returns}"))
+}
+
+/// Registers every `shape://` resource: each reader returns one kind of value.
+pub fn shape_resources(builder: ServerBuilder) -> ServerBuilder {
+    builder
+        .resource(shape_resource("shape://text", "the text hello"), |_: RequestContext, _uri: String| async move {
+            Ok::<_, HandlerError>("hello")
+        })
+        .resource(
+            shape_resource("shape://typed-text", "markdown text").mime_type("text/markdown"),
+            |_: RequestContext, _uri: String| async move { Ok::<_, HandlerError>("# hello") },
+        )
+        .resource(shape_resource("shape://bytes", "bytes"), |_: RequestContext, _uri: String| async move {
+            Ok::<_, HandlerError>(ResourceOutput::bytes(&SHAPE_BYTES))
+        })
+        .resource(
+            shape_resource("shape://typed-bytes", "PNG bytes").mime_type("image/png"),
+            |_: RequestContext, _uri: String| async move { Ok::<_, HandlerError>(ResourceOutput::bytes(&SHAPE_BYTES)) },
+        )
+        .resource(shape_resource("shape://json", "an object"), |_: RequestContext, _uri: String| async move {
+            Ok::<_, HandlerError>(json!({ "a": 1, "b": [true, null] }))
+        })
+        .resource(shape_resource("shape://list", "a list"), |_: RequestContext, _uri: String| async move {
+            Ok::<_, HandlerError>(json!([1, "two"]))
+        })
+        .resource(
+            shape_resource("shape://contents", "contents, the first without a URI"),
+            |_: RequestContext, _uri: String| async move {
+                Ok::<_, HandlerError>(vec![
+                    ResourceContents::text("", Some("text/csv"), "a,b"),
+                    ResourceContents::blob("shape://contents/part", Some("image/png"), "aGk="),
+                ])
+            },
+        )
+        .resource(shape_resource("shape://none", "nothing (not found)"), |_: RequestContext, _uri: String| async move {
+            Ok::<_, HandlerError>(Value::Null)
+        })
+}
+
+/// Registers the `shape_prompt_*` prompts and the completion of `shape_prompt_text`'s
+/// arguments.
+pub fn shape_prompts(builder: ServerBuilder) -> ServerBuilder {
+    builder
+        .prompt(
+            Prompt::new("shape_prompt_text").description("Result vocabulary: renders the text hello").argument(
+                PromptArgument::optional("word", "A word (the result vocabulary's completion suggests some)"),
+            ),
+            |_: RequestContext, _args: BTreeMap<String, String>| async move { Ok::<_, HandlerError>("hello") },
+        )
+        .prompt(
+            Prompt::new("shape_prompt_list").description("Result vocabulary: renders a list of messages"),
+            |_: RequestContext, _args: BTreeMap<String, String>| async move {
+                Ok::<_, HandlerError>(json!([
+                    "hello",
+                    { "role": "assistant", "content": "hi there" },
+                    { "type": "image", "data": "aGk=", "mimeType": "image/png" }
+                ]))
+            },
+        )
+        .prompt(
+            Prompt::new("shape_prompt_result").description("Result vocabulary: renders a whole result"),
+            |_: RequestContext, _args: BTreeMap<String, String>| async move {
+                let mut result = GetPromptResult::new(vec![PromptMessage::assistant("done")]);
+                result.description = Some("A whole result".to_owned());
+                Ok::<_, HandlerError>(result)
+            },
+        )
+        .prompt(
+            Prompt::new("shape_prompt_none").description("Result vocabulary: renders nothing (an error)"),
+            |_: RequestContext, _args: BTreeMap<String, String>| async move { Ok::<_, HandlerError>(Value::Null) },
+        )
+        .completion(Some(CompletionRef::Prompt { name: "shape_prompt_text".into() }), Arc::new(ShapeCompleter))
+}
+
+/// Completes `shape_prompt_text`'s arguments, by argument name: `word` with words, `mixed`
+/// with a string, numbers and a boolean, `many` with 150 numbers (the engine sends 100),
+/// any other with nothing.
+struct ShapeCompleter;
+
+impl CompletionHandler for ShapeCompleter {
+    fn complete(
+        &self,
+        _ctx: RequestContext,
+        request: CompleteRequest,
+    ) -> BoxFuture<'static, Result<CompletionOutput, ProtocolError>> {
+        let output: CompletionOutput = match request.argument.as_str() {
+            "word" => vec!["hello".to_owned(), "help".to_owned(), "helm".to_owned()].into(),
+            "mixed" => json!(["a", 1, 2.5, true]).into(),
+            "many" => Value::from((0..150).collect::<Vec<i32>>()).into(),
+            _ => Value::Null.into(),
+        };
+        Box::pin(async move { Ok(output) })
+    }
 }
