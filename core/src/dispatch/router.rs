@@ -59,7 +59,10 @@ fn gate(enabled: bool, method: &str) -> Result<(), ProtocolError> {
     if enabled { Ok(()) } else { Err(ProtocolError::method_not_found(method)) }
 }
 
-/// Serves a classified request: the method table and its capability gates.
+/// Serves a classified request: the method table and its capability gates. A method's
+/// future is boxed in a statement of its own: boxed and awaited in one statement, the
+/// unboxed future is a temporary of that statement and keeps its room in this future across
+/// the await, making every request's future larger.
 pub(crate) async fn route(mut call: Call<'_>) -> Reply {
     let shared = call.shared;
     let method = call.req.method.as_str();
@@ -83,11 +86,13 @@ pub(crate) async fn route(mut call: Call<'_>) -> Reply {
         }
         "tools/call" => {
             gate(shared.has_tools(&call.snap), method)?;
-            Box::pin(methods::tools::call_tool(call)).await
+            let boxed = Box::pin(methods::tools::call_tool(call));
+            boxed.await
         }
         "resources/list" => {
             gate(shared.has_resources(&call.snap), method)?;
-            Box::pin(methods::resource_list::list_resources(call)).await
+            let boxed = Box::pin(methods::resource_list::list_resources(call));
+            boxed.await
         }
         "resources/templates/list" => {
             gate(shared.has_resources(&call.snap), method)?;
@@ -96,11 +101,13 @@ pub(crate) async fn route(mut call: Call<'_>) -> Reply {
         }
         "resources/read" => {
             gate(shared.has_resources(&call.snap), method)?;
-            Box::pin(methods::resources::read_resource(call)).await
+            let boxed = Box::pin(methods::resources::read_resource(call));
+            boxed.await
         }
         "resources/subscribe" | "resources/unsubscribe" => {
             gate(shared.has_resources(&call.snap), method)?;
-            Box::pin(methods::subscriptions::legacy(call)).await
+            let boxed = Box::pin(methods::subscriptions::legacy(call));
+            boxed.await
         }
         "prompts/list" => {
             gate(shared.has_prompts(&call.snap), method)?;
@@ -109,12 +116,14 @@ pub(crate) async fn route(mut call: Call<'_>) -> Reply {
         }
         "prompts/get" => {
             gate(shared.has_prompts(&call.snap), method)?;
-            Box::pin(methods::prompts::get_prompt(call)).await
+            let boxed = Box::pin(methods::prompts::get_prompt(call));
+            boxed.await
         }
         "completion/complete" => {
             let v = call.era.version();
             gate(!v.has_annotations_and_audio() || !call.snap.completions.is_empty(), method)?;
-            Box::pin(methods::completion::complete(call)).await
+            let boxed = Box::pin(methods::completion::complete(call));
+            boxed.await
         }
         "logging/setLevel" => {
             let session = call.era.legacy_session(method)?;
@@ -127,8 +136,14 @@ pub(crate) async fn route(mut call: Call<'_>) -> Reply {
             session.persist(StateChange::LogLevel { level }).await?;
             Ok(b"{}".to_vec())
         }
-        "subscriptions/listen" => Box::pin(methods::listen::listen(call)).await,
-        m if m.starts_with("tasks/") => Box::pin(crate::tasks::methods::route(call)).await,
+        "subscriptions/listen" => {
+            let boxed = Box::pin(methods::listen::listen(call));
+            boxed.await
+        }
+        m if m.starts_with("tasks/") => {
+            let boxed = Box::pin(crate::tasks::methods::route(call));
+            boxed.await
+        }
         _ => Err(ProtocolError::method_not_found(method)),
     }
 }

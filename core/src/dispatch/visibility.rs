@@ -10,7 +10,9 @@ use crate::registry::{Snapshot, TemplateEntry};
 
 /// The catalogue hook of a request, with the view of the request it is asked about.
 pub(crate) struct Sight {
-    hook: Option<(Arc<dyn Catalogue>, Request)>,
+    /// Boxed: a request carries its sight, and without a hook (the usual case) it is one
+    /// word instead of the request view's size.
+    hook: Option<Box<(Arc<dyn Catalogue>, Request)>>,
 }
 
 impl Sight {
@@ -18,7 +20,7 @@ impl Sight {
     /// the request as the hook sees it, called only when there is a hook.
     pub fn new(snap: &Snapshot, view: impl FnOnce() -> Request) -> Sight {
         let Some(hook) = snap.catalogue.clone() else { return Sight { hook: None } };
-        Sight { hook: Some((hook, view())) }
+        Sight { hook: Some(Box::new((hook, view()))) }
     }
 
     /// True when a hook decides what is visible (lists are then built per request).
@@ -28,7 +30,7 @@ impl Sight {
 
     /// What the request may see of `kind`.
     pub async fn of(&self, kind: Kind) -> Visible {
-        match &self.hook {
+        match self.hook.as_deref() {
             None => Visible::All,
             Some((hook, view)) => hook.visible(view, kind).await,
         }
