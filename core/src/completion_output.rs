@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use crate::protocol::Completion;
-use crate::resource_output::kind;
+use crate::protocol::header_params::json_type as kind;
 
 /// What a completion provider produces. How each variant becomes a `Completion` (the engine
 /// then sends at most 100 values, setting `total` and `hasMore` when there are more):

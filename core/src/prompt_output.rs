@@ -4,8 +4,8 @@
 
 use serde_json::{Map, Value};
 
+use crate::protocol::header_params::json_type as kind;
 use crate::protocol::{Content, GetPromptResult, PromptMessage, Role};
-use crate::resource_output::kind;
 
 /// What a prompt renderer produces. How each variant becomes a `GetPromptResult`:
 ///

@@ -5,6 +5,7 @@
 use serde_json::{Map, Value};
 
 use crate::protocol::ResourceContents;
+use crate::protocol::header_params::json_type as kind;
 
 /// What a resource reader produces. How each variant becomes `contents` depends only on the
 /// variant, the URI read and the MIME type the resource (or template) was registered with:
@@ -90,18 +91,6 @@ fn with_uri(mut c: ResourceContents, uri: &str) -> ResourceContents {
         c.uri = uri.to_owned();
     }
     c
-}
-
-/// How a JSON value is named in messages.
-pub(crate) fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 impl From<Vec<ResourceContents>> for ResourceOutput {

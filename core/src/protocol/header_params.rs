@@ -235,7 +235,7 @@ fn location(crumbs: &[(Option<usize>, Step<'_>)], crumb: Option<usize>) -> Strin
 }
 
 /// The JSON type name of a value, for error messages.
-fn json_type(value: &Value) -> &'static str {
+pub(crate) fn json_type(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
