@@ -38,7 +38,6 @@ DIFFERENCES = {
     "numbers": "a JSON integer given to a float parameter stays an int on mcpforge (pydantic makes it a float), so 4 and 4.0 compare equal",
     "prompt arguments": "the official SDK writes required: false and arguments: [] where mcpforge leaves them out",
     "resource not found": "an unknown resource is -32602 'Unknown resource' on the official SDK; mcpforge answers -32002 'Resource not found' on handshake versions (the code the specification gives them) and -32602 on 2026-07-28",
-    "capabilities": "the official MCPServer serves tools, resources and prompts even with none registered; mcpforge only what is registered (the other list methods are method-not-found)",
     "log level": "the official MCPServer answers logging/setLevel with method-not-found and sends every log; mcpforge honours the level (the test asks for debug, so both send everything)",
     "server info": "serverInfo (in initialize, and in each 2026-07-28 result's _meta) names the implementation's own version",
     "list changed": "mcpforge tells clients the tool or prompt list changed on add_tool/remove_tool/remove_prompt by itself and on ctx.notify_tools_changed(); the official 2.x publishes ctx.notify_tools_changed() on its subscription bus, which this client's session does not receive. The test checks that mcpforge sends at least what the official sends",
@@ -168,13 +167,9 @@ def normalise_definitions(items: list[Any]) -> list[Any]:
 
 
 async def listing(list_method: Any, field: str) -> list[Any]:
-    """The normalised definitions a list method answers; a method the server does not serve
-    lists nothing ("capabilities")."""
-    try:
-        return normalise_definitions(getattr(await list_method(), field))
-    except MCPError as e:
-        assert e.error.code == types.METHOD_NOT_FOUND, e
-        return []
+    """The normalised definitions a list method answers (both servers serve every list,
+    empty when nothing of its kind is registered)."""
+    return normalise_definitions(getattr(await list_method(), field))
 
 
 def error_of(e: MCPError) -> dict[str, Any]:

@@ -11,7 +11,8 @@ masks the text of unexpected exceptions by default (2.x does), ``FastMCP`` does 
 does not); ``remove_tool`` of an unknown name raises ``ToolError`` and ``remove_prompt``
 ``ValueError``; ``add_prompt`` and ``add_resource`` also take the official ``Prompt`` and
 ``Resource`` objects; a resource's MIME type defaults to ``text/plain`` and the 2026-07-28
-cache scope to ``private``. docs/python.md
+cache scope to ``private``; tools, resources and prompts are served (empty lists) with
+nothing of their kind registered. docs/python.md
 lists the remaining differences.
 """
 
@@ -102,6 +103,10 @@ class MCPServer(Server):
             }
         )
         server_options.setdefault("cache_scope", "private")  # the official default
+        # The official high-level servers serve tools, resources and prompts (empty lists)
+        # even with nothing of a kind registered.
+        for kind in ("enable_tools", "enable_resources", "enable_prompts"):
+            server_options.setdefault(kind, True)
         super().__init__(
             name or "mcp-server",
             version or "1.0.0",
