@@ -59,13 +59,18 @@ class TestClient {
 
   async #send(method, params, id) {
     const rid = id ?? `t${this.#nextId++}`;
-    const text = await this.#native.requestWithId(JSON.stringify(rid), method, JSON.stringify(params));
+    const text = await this.#native.requestAnswering(JSON.stringify(rid), method, JSON.stringify(params));
     const response = JSON.parse(text);
     if (response.error) throw new McpError(response.error.code, response.error.message, response.error.data);
     return response.result;
   }
 
-  /** Sends a request; resolves to its result. `options.id` sets the JSON-RPC id (to cancel it). */
+  /**
+   * Sends a request; resolves to its result. `options.id` sets the JSON-RPC id (to cancel
+   * it). With `responses`, a 2026-07-28 `input_required` result is answered from them and
+   * the request sent again (the engine's test client, the same in every language); without,
+   * it resolves to the `input_required` result.
+   */
   request(method, params, options = {}) {
     return this.#send(method, this.#params(params), options.id);
   }

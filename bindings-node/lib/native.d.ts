@@ -139,6 +139,13 @@ export declare class NativeMemoryClient {
   request(method: string, params: string): Promise<string>
   /** Sends a request with an explicit id (JSON), e.g. to cancel it later by that id. */
   requestWithId(id: string, method: string, params: string): Promise<string>
+  /**
+   * Sends a request with an explicit id (JSON), answering for the caller as the
+   * engine's test client does (`MemoryClient::request_answering`): with `responses`, a
+   * 2026-07-28 `input_required` result is answered from them and the request sent again
+   * with the same id. Resolves to the final response message as JSON.
+   */
+  requestAnswering(id: string, method: string, params: string): Promise<string>
   /** Sends a notification (`params` JSON). */
   notify(method: string, params: string): Promise<void>
   /** Writes one raw line (for testing bad input). */

@@ -375,23 +375,14 @@ pub(crate) struct JsLister {
     pub handler: Arc<JsHandler>,
 }
 
-/// What a lister may answer: the SDK's `{ resources }`, or the bare array.
-#[derive(serde::Deserialize)]
-#[serde(untagged)]
-enum Listed {
-    Wrapped { resources: Vec<Resource> },
-    Bare(Vec<Resource>),
-}
-
 impl ResourceLister for JsLister {
     fn list(&self, ctx: RequestContext) -> BoxFuture<'static, Result<Vec<Resource>, HandlerError>> {
         let handler = self.handler.clone();
         Box::pin(async move {
             match failure(handler.invoke(String::new(), Some(ctx)).await?)? {
                 Reply::Json(text) | Reply::Result(text) | Reply::Text(text) => {
-                    Ok(match parse_as::<Listed>(&text, "resource list")? {
-                        Listed::Wrapped { resources } | Listed::Bare(resources) => resources,
-                    })
+                    Resource::listed_from_json(parse_as(&text, "resource list")?)
+                        .map_err(|e| ProtocolError::internal(e).into())
                 }
                 _ => unreachable!("failure() keeps value forms only"),
             }

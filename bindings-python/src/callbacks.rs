@@ -307,7 +307,9 @@ pub struct PyLister(pub Invoker);
 impl ResourceLister for PyLister {
     fn list(&self, ctx: RequestContext) -> BoxFuture<'static, Result<Vec<Resource>, HandlerError>> {
         let args: Args = Box::new(|_py| Ok(Vec::new()));
-        self.0.invoke(Some(ctx), args, |_, payload| from_py_as(payload, "listed resources"))
+        self.0.invoke(Some(ctx), args, |_, payload| {
+            Resource::listed_from_json(from_py(payload)?).map_err(pyo3::exceptions::PyValueError::new_err)
+        })
     }
 }
 

@@ -43,6 +43,15 @@ impl NativeClient {
     }
 }
 
+/// A request id from Python: a str or an int.
+fn request_id(id: &Bound<'_, PyAny>) -> PyResult<Value> {
+    let id = from_py(id)?;
+    if !(id.is_string() || id.is_i64() || id.is_u64()) {
+        return Err(pyo3::exceptions::PyValueError::new_err("a request id is a str or an int"));
+    }
+    Ok(id)
+}
+
 fn json_arg(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
     if obj.is_none() { Ok(Value::Null) } else { from_py(obj) }
 }
@@ -60,12 +69,28 @@ impl NativeClient {
         callback: Py<PyAny>,
     ) -> PyResult<()> {
         let client = self.client()?;
-        let id = from_py(id)?;
-        if !(id.is_string() || id.is_i64() || id.is_u64()) {
-            return Err(pyo3::exceptions::PyValueError::new_err("a request id is a str or an int"));
-        }
+        let id = request_id(id)?;
         let params = json_arg(params)?;
         let work = async move { client.request_with_id(id, &method, params).await };
+        spawn_reply(work, callback, |py, response| to_py(py, &response));
+        Ok(())
+    }
+
+    /// As `request`, answering for the caller as the engine's test client does on both
+    /// wires (`MemoryClient::request_answering`): a 2026-07-28 `input_required` result is
+    /// answered by the `on_request` responder and the request sent again with the same id;
+    /// `callback(True, response)` gets the final response message.
+    fn request_answering(
+        &self,
+        id: &Bound<'_, PyAny>,
+        method: String,
+        params: &Bound<'_, PyAny>,
+        callback: Py<PyAny>,
+    ) -> PyResult<()> {
+        let client = self.client()?;
+        let id = request_id(id)?;
+        let params = json_arg(params)?;
+        let work = async move { client.request_answering(id, &method, params).await };
         spawn_reply(work, callback, |py, response| to_py(py, &response));
         Ok(())
     }

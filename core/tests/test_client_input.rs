@@ -998,3 +998,67 @@ async fn modern_and_legacy_asks_coexist_on_one_connection() {
     assert!(client.drain_messages().is_empty(), "no server->client request on the 2026 wire");
     assert_eq!(client.call_tool("greet", json!({})).await, Ok(text("Hello, Ada!")));
 }
+
+// ---------------------------------------------------------------------------------------
+// The test client of every binding: `request_answering` answers for the caller.
+
+/// Sends a 2026 request through `request_answering`, with the memory client's `_meta`.
+async fn answering(client: &MemoryClient, id: i64, method: &str, mut params: Value, caps: Value) -> Value {
+    params["_meta"] = MemoryClient::modern_meta(caps);
+    client.request_answering(json!(id), method, params).await
+}
+
+#[tokio::test]
+async fn the_answering_client_takes_as_many_rounds_as_the_server_asks_for() {
+    let server = server();
+    let client = server.connect_memory();
+    client.on_request(answer_everything);
+    let done = answering(&client, 7, "tools/call", json!({ "name": "two_step", "arguments": { "n": 3 } }), all_caps());
+    let done = done.await;
+    assert_eq!(done["id"], 7, "every round keeps the caller's id: {done}");
+    assert_eq!(done["result"], modern_text("Hello, Ada! / Paris"));
+    // The low-level tool reads the answers and the state of the round before.
+    let low = answering(&client, 8, "tools/call", json!({ "name": "low_level", "arguments": { "n": 1 } }), all_caps());
+    let text = low.await["result"]["content"][0]["text"].as_str().expect("a text result").to_owned();
+    assert!(text.starts_with("confirm=\"accept\" model=\"Paris\" state={\"prev\":"), "{text}");
+    // A prompt that asks, and a request that never asks, through the same call.
+    let essay = answering(
+        &client,
+        9,
+        "prompts/get",
+        json!({ "name": "essay", "arguments": { "length": "short" } }),
+        all_caps(),
+    );
+    assert_eq!(essay.await["result"]["messages"][0]["content"]["text"], "Write a short essay about nothing");
+    let listed = answering(&client, 10, "tools/list", json!({}), all_caps()).await;
+    assert!(listed["result"]["tools"].is_array(), "{listed}");
+}
+
+#[tokio::test]
+async fn the_answering_client_leaves_unanswerable_asks_and_bounds_the_rounds() {
+    let server = server();
+    let client = server.connect_memory();
+    // No responder: the `input_required` result comes back for the caller to answer.
+    let asked = answering(&client, 1, "tools/call", json!({ "name": "greet", "arguments": {} }), all_caps()).await;
+    assert_eq!(asked["result"]["resultType"], "input_required", "{asked}");
+    // A responder that refuses: the request ends with its error.
+    client.on_request(|method, _| Err(ProtocolError::method_not_found(method)));
+    let refused = answering(&client, 4, "tools/call", json!({ "name": "greet", "arguments": {} }), all_caps()).await;
+    assert_eq!(refused["id"], 4);
+    assert_eq!(error(&refused)["code"], -32601, "{refused}");
+    // A request that resumes on its second round, and one that asks on every round.
+    client.on_request(answer_everything);
+    let resumed = answering(&client, 2, "tools/call", json!({ "name": "retry_later", "arguments": {} }), all_caps());
+    assert_eq!(resumed.await["result"], modern_text("resumed with \"later\""));
+    let endless = Server::builder("endless", "1.0.0")
+        .tool(Tool::new("forever"), |ctx: RequestContext, _: Value| async move {
+            Err::<String, _>(ctx.input_required(vec![("again".into(), InputRequest::ListRoots)], None))
+        })
+        .build()
+        .expect("server builds");
+    let client = endless.connect_memory();
+    client.on_request(answer_everything);
+    let stopped = answering(&client, 3, "tools/call", json!({ "name": "forever", "arguments": {} }), all_caps()).await;
+    let message = error(&stopped)["message"].as_str().unwrap_or_default().to_owned();
+    assert_eq!(message, "tools/call: too many rounds of client input", "{stopped}");
+}

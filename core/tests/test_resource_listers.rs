@@ -151,3 +151,17 @@ async fn a_listed_template_added_while_serving_is_listed() {
     assert_eq!(templates, json!({ "resourceTemplates": [{ "uriTemplate": "notes://{name}", "name": "note" }] }));
     client.close().await.expect("close");
 }
+
+/// The one reading of a lister's JSON answer that the bindings share: a list, the list
+/// under `resources`, or nothing; anything else says what it is not.
+#[test]
+fn a_listers_json_answer_is_a_list_or_the_list_under_resources() {
+    let one = json!([{"uri": "notes://a", "name": "a"}]);
+    let expected = vec![Resource::new("notes://a", "a")];
+    assert_eq!(Resource::listed_from_json(one.clone()), Ok(expected.clone()));
+    assert_eq!(Resource::listed_from_json(json!({ "resources": one })), Ok(expected));
+    assert_eq!(Resource::listed_from_json(Value::Null), Ok(Vec::new()));
+    let err = Resource::listed_from_json(json!([{"uri": "notes://a"}])).unwrap_err();
+    assert!(err.starts_with("invalid resource list: missing field `name`"), "{err}");
+    assert!(Resource::listed_from_json(json!("notes://a")).is_err());
+}

@@ -488,14 +488,9 @@ def completion_finish(value: Any, *inputs: Any) -> Outcome:
 
 
 def listed_finish(value: Any) -> Outcome:
-    """A template's ``list_resources`` return value: resources (dicts or the official SDK's
-    ``Resource`` objects), as a list or under ``resources``."""
-    if isinstance(value, dict) and "resources" in value:
-        value = value["resources"]
-    official = sdk_object(value)
-    if isinstance(official, dict) and "resources" in official:
-        value = official["resources"]
-    return (RESULT, [jsonable(r) for r in (value or [])])
+    """A template's ``list_resources`` return value (dicts or the official SDK's ``Resource``
+    objects, as a list or under ``resources``) as JSON; the engine reads the list."""
+    return (RESULT, jsonable(value))
 
 
 def verifier_finish(value: Any, token: str) -> Outcome:

@@ -30,7 +30,6 @@ __all__ = ["TestClient", "ToolResult", "HANDSHAKE", "MODERN"]
 HANDSHAKE: str = LATEST_PROTOCOL_VERSION
 MODERN: str = STATELESS_PROTOCOL_VERSION
 _META = "io.modelcontextprotocol/"
-_MAX_ROUNDS = 16
 _ids = itertools.count(1)
 
 
@@ -96,6 +95,7 @@ class TestClient:
         self._native: Any = None
         self._pump: Any = None
         self._previous_loop: Any = None
+        self._loop: Optional[asyncio.AbstractEventLoop] = None
         self._arrived: Optional[asyncio.Event] = None
         self._lifespan_started = False
 
@@ -103,6 +103,7 @@ class TestClient:
 
     async def __aenter__(self) -> "TestClient":
         loop = asyncio.get_running_loop()
+        self._loop = loop
         self._previous_loop = self.server._caller_loop
         self.server._caller_loop = loop
         self._lifespan_started = await self.server._lifespan.start(self.server)
@@ -149,7 +150,15 @@ class TestClient:
             self._arrived.set()
 
     def _answer(self, method: str, params: Dict[str, Any]) -> Any:
-        """Answers a server->client request (handshake wire; runs on an engine thread)."""
+        """Answers a server->client request, or an ``input_required`` result's ask (runs on
+        an engine thread; a coroutine callback runs on the test's event loop meanwhile)."""
+        answer = self._callback_answer(method, params)
+        if asyncio.iscoroutine(answer):
+            assert self._loop is not None
+            answer = asyncio.run_coroutine_threadsafe(answer, self._loop).result(self.timeout)
+        return answer
+
+    def _callback_answer(self, method: str, params: Dict[str, Any]) -> Any:
         if method == "ping":
             return {}
         if method == "elicitation/create" and self.elicitation is not None:
@@ -159,12 +168,6 @@ class TestClient:
         if method == "roots/list" and self.roots is not None:
             return {"roots": self.roots()}
         raise McpError(-32601, f"Method not found: {method}")
-
-    async def _answer_async(self, method: str, params: Dict[str, Any]) -> Any:
-        answer = self._answer(method, params)
-        if asyncio.iscoroutine(answer):
-            answer = await answer
-        return answer
 
     # ----- requests ------------------------------------------------------------------------
 
@@ -182,38 +185,30 @@ class TestClient:
         """Sends one request and returns the whole response message (no retries). On the
         2026 wire the per-request ``_meta`` is added. If this coroutine is cancelled, the
         server is told (``notifications/cancelled``)."""
+        return await self._exchange(self._native.request, method, params, request_id)
+
+    async def request(self, method: str, params: Optional[Dict[str, Any]] = None) -> Any:
+        """Sends a request and returns its result, raising ``ProtocolError`` for an error
+        response. On the 2026 wire, ``input_required`` results are answered with the
+        callbacks and the request retried (by the engine's test client, as in every
+        language)."""
+        response = await self._exchange(self._native.request_answering, method, params, None)
+        if "error" in response:
+            e = response["error"]
+            raise ProtocolError(e.get("code", 0), e.get("message", ""), e.get("data"))
+        return response.get("result")
+
+    async def _exchange(self, fn: Callable[..., None], method: str, params: Optional[Dict[str, Any]], request_id: Any) -> Dict[str, Any]:
         params = dict(params or {})
         if self.wire == MODERN:
             params["_meta"] = {**self._modern_meta(), **params.get("_meta", {})}
         rid = request_id if request_id is not None else f"t{next(_ids)}"
         try:
-            return await asyncio.wait_for(self._native_call(self._native.request, rid, method, params), self.timeout)
+            response: Dict[str, Any] = await asyncio.wait_for(self._native_call(fn, rid, method, params), self.timeout)
+            return response
         except asyncio.CancelledError:
             await self.notify("notifications/cancelled", {"requestId": rid, "reason": "cancelled by the test"})
             raise
-
-    async def request(self, method: str, params: Optional[Dict[str, Any]] = None) -> Any:
-        """Sends a request and returns its result, raising ``ProtocolError`` for an error
-        response. On the 2026 wire, ``input_required`` results are answered with the
-        callbacks and the request retried."""
-        params = dict(params or {})
-        for _ in range(_MAX_ROUNDS):
-            response = await self.send(method, params)
-            if "error" in response:
-                e = response["error"]
-                raise ProtocolError(e.get("code", 0), e.get("message", ""), e.get("data"))
-            result = response.get("result")
-            if not (isinstance(result, dict) and result.get("resultType") == "input_required"):
-                return result
-            answers = {}
-            for key, ask in result.get("inputRequests", {}).items():
-                answers[key] = await self._answer_async(ask["method"], ask.get("params", {}))
-            params["inputResponses"] = answers
-            if "requestState" in result:
-                params["requestState"] = result["requestState"]
-            else:
-                params.pop("requestState", None)
-        raise ProtocolError(-32603, f"{method}: too many rounds of client input")
 
     async def notify(self, method: str, params: Optional[Dict[str, Any]] = None) -> None:
         """Sends a notification."""

@@ -15,7 +15,7 @@ use crate::dispatch::router::{classify, route};
 use crate::dispatch::shared::ServerShared;
 use crate::error::{ProtocolError, codes};
 use crate::error_hook::{self, Failure, FailureKind};
-use crate::jsonrpc::{IncomingRequest, encode};
+use crate::jsonrpc::{IncomingRequest, RequestId, encode};
 use crate::protocol::meta::{self, RequestMeta};
 
 /// Serves one request end to end. `cancel` is the request's token (tripped by the client,
@@ -34,7 +34,7 @@ pub(crate) async fn handle(
         Err(e) => (known || meta::looks_modern(&req.method, req.params.as_ref()), Err(e)),
         Ok(None) => (false, Ok(b"{}".to_vec())),
         Ok(Some(era)) if let Some(refused) = rate_limited(shared, peer, &req) => (era.is_modern(), Err(refused)),
-        Ok(Some(era)) => (era.is_modern(), run(shared, peer, era, req, &cancel, &mut trailing).await),
+        Ok(Some(era)) => (era.is_modern(), run(shared, peer, era, req, &id, &cancel, &mut trailing).await),
     };
     let mut error_code = None;
     let response = match reply {
@@ -53,16 +53,17 @@ pub(crate) async fn handle(
 
 /// Runs a classified request through the middleware chain (when there is one) or straight
 /// to its route, guarded against panics and the request timeout; unexpected failures go to
-/// the error hook and reach the client masked when the server masks them.
+/// the error hook and reach the client masked when the server masks them. `id` is the
+/// request's id (read before the request moved into its call).
 async fn run(
     shared: &Arc<ServerShared>,
     peer: &Peer,
     era: Era,
     req: IncomingRequest,
+    id: &RequestId,
     cancel: &RequestToken,
     trailing: &mut Option<Vec<u8>>,
 ) -> Reply {
-    let id = req.id.clone();
     let is_listen = req.method == "subscriptions/listen";
     let snap = shared.registry.snapshot();
     // What the error hook is told the request was, kept only when there is a hook.
@@ -96,7 +97,7 @@ async fn run(
     };
     let (method, name) = named.as_ref().map_or(("", None), |(m, n)| (m.as_str(), n.as_deref()));
     let failed = |kind, message: &str, data| {
-        let failure = Failure { kind, method, name, id: &id, message, data };
+        let failure = Failure { kind, method, name, id, message, data };
         error_hook::report(hook.as_deref(), &failure);
     };
     match ending {

@@ -67,6 +67,18 @@ impl Resource {
         self.title = Some(t.into());
         self
     }
+
+    /// The resources a template's lister answered as JSON: a list of definitions, or the
+    /// list under `resources` (the official SDKs' `{ resources }`), `null` for none. The one
+    /// reading every binding's lister uses; `Err` says what is not a resource list.
+    pub fn listed_from_json(value: Value) -> Result<Vec<Resource>, String> {
+        let list = match value {
+            Value::Null => return Ok(Vec::new()),
+            Value::Object(mut obj) if obj.contains_key("resources") => obj.remove("resources").unwrap_or_default(),
+            other => other,
+        };
+        serde_json::from_value(list).map_err(|e| format!("invalid resource list: {e}"))
+    }
 }
 
 /// A parameterized resource (RFC 6570 URI template).

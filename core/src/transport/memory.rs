@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 
@@ -24,7 +24,8 @@ use crate::transport::stream;
 
 type Pending = Arc<Mutex<HashMap<RequestId, oneshot::Sender<Value>>>>;
 
-/// Answers the server's requests (sampling, elicitation, roots) on legacy sessions.
+/// Answers the server's requests (sampling, elicitation, roots): on legacy sessions as
+/// they arrive, on 2026-07-28 the `inputRequests` of an `input_required` result.
 pub type RequestResponder = Arc<dyn Fn(&str, &Value) -> Result<Value, ProtocolError> + Send + Sync>;
 
 /// What the client sends into the connection: one at a time, in order, as a pipe would.
@@ -71,6 +72,34 @@ impl std::fmt::Debug for MemoryClient {
 /// How long a request waits for its response before the client gives up.
 const RESPONSE_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// How many times [`MemoryClient::request_answering`] sends one request (a server that
+/// keeps asking for input would otherwise never let it end).
+pub const MAX_INPUT_ROUNDS: usize = 16;
+
+/// The responder's answer to each of an `input_required` result's requests, by key.
+fn answer_all(responder: &RequestResponder, asks: Map<String, Value>) -> Result<Map<String, Value>, ProtocolError> {
+    asks.into_iter()
+        .map(|(key, ask)| {
+            let method = ask.get("method").and_then(Value::as_str).unwrap_or_default();
+            let params = ask.get("params").cloned().unwrap_or(Value::Null);
+            Ok((key, responder(method, &params)?))
+        })
+        .collect()
+}
+
+/// The requests of an `input_required` response, taken out of it; `None` for any other
+/// response.
+fn input_requests(response: &mut Value) -> Option<Map<String, Value>> {
+    let result = response.get_mut("result")?;
+    if result.get("resultType").and_then(Value::as_str) != Some("input_required") {
+        return None;
+    }
+    match result.get_mut("inputRequests").map(Value::take) {
+        Some(Value::Object(asks)) => Some(asks),
+        _ => Some(Map::new()),
+    }
+}
+
 impl MemoryClient {
     /// Connects to the server whose shared state this is (see [`crate::Server::connect_memory`]).
     pub(crate) fn open(shared: Arc<ServerShared>) -> MemoryClient {
@@ -99,8 +128,9 @@ impl MemoryClient {
         MemoryClient { input, pending, messages, next_id: AtomicI64::new(1), responder, server_task, reader_task }
     }
 
-    /// Sets how the client answers server->client requests. Without one, they are
-    /// answered with -32601. Every server request is also queued for [`Self::next_message`].
+    /// Sets how the client answers server->client requests (and, in
+    /// [`Self::request_answering`], a 2026-07-28 server's `inputRequests`). Without one,
+    /// they are answered with -32601. Every server request is also queued for [`Self::next_message`].
     pub fn on_request(&self, responder: impl Fn(&str, &Value) -> Result<Value, ProtocolError> + Send + Sync + 'static) {
         *lock(&self.responder) = Some(Arc::new(responder));
     }
@@ -111,9 +141,13 @@ impl MemoryClient {
         self.input.write(line.as_bytes()).await
     }
 
-    /// Sends a request with an explicit id and returns the whole response message.
+    /// Sends a request with an explicit id (a string or an integer; any other is refused
+    /// without sending) and returns the whole response message.
     pub async fn request_with_id(&self, id: Value, method: &str, params: Value) -> Value {
-        let rid = RequestId::from_value(&id).expect("ids are strings or integers");
+        let Some(rid) = RequestId::from_value(&id) else {
+            let e = ProtocolError::new(crate::error::codes::INVALID_REQUEST, "a request id is a string or an integer");
+            return json!({ "jsonrpc": "2.0", "id": Value::Null, "error": e });
+        };
         let (tx, rx) = oneshot::channel();
         lock(&self.pending).insert(rid.clone(), tx);
         let mut msg = json!({ "jsonrpc": "2.0", "id": id, "method": method });
@@ -145,6 +179,40 @@ impl MemoryClient {
             return Err(serde_json::from_value(e.take()).unwrap_or_else(|_| ProtocolError::internal("malformed error")));
         }
         Ok(resp.get_mut("result").map(Value::take).unwrap_or(Value::Null))
+    }
+
+    /// Sends a request with id `id` and returns the whole final response message, answering
+    /// as a client of both eras does: on the handshake wire the server's own requests are
+    /// answered by the [`Self::on_request`] responder as they come; on 2026-07-28 an
+    /// `input_required` result is answered by the same responder (each of its
+    /// `inputRequests`) and the request sent again, with the same id, carrying
+    /// `inputResponses` and the server's `requestState`. Without a responder the
+    /// `input_required` response is returned as is (the caller answers it); a responder's
+    /// refusal ends the request with that error; more than [`MAX_INPUT_ROUNDS`] rounds end it with an
+    /// internal error. Every binding's test client sends its requests through here.
+    pub async fn request_answering(&self, id: Value, method: &str, mut params: Value) -> Value {
+        for _ in 0..MAX_INPUT_ROUNDS {
+            let mut response = self.request_with_id(id.clone(), method, params.clone()).await;
+            let Some(responder) = lock(&self.responder).clone() else { return response };
+            let Some(asks) = input_requests(&mut response) else { return response };
+            let answers = match answer_all(&responder, asks) {
+                Ok(answers) => answers,
+                Err(e) => return json!({ "jsonrpc": "2.0", "id": id, "error": e }),
+            };
+            if !params.is_object() {
+                params = json!({});
+            }
+            params["inputResponses"] = Value::Object(answers);
+            match response.pointer_mut("/result/requestState").map(Value::take) {
+                Some(state) => params["requestState"] = state,
+                None => _ = params.as_object_mut().map(|p| p.remove("requestState")),
+            }
+        }
+        let e = ProtocolError::new(
+            crate::error::codes::INTERNAL_ERROR,
+            format!("{method}: too many rounds of client input"),
+        );
+        json!({ "jsonrpc": "2.0", "id": id, "error": e })
     }
 
     /// Sends a notification.
