@@ -132,7 +132,7 @@ test('prompts: strings, messages, full results and their arguments', async () =>
   await withServer(setup, async (_s, c) => {
     const { prompts } = await c.listPrompts();
     const review = prompts.find((p) => p.name === 'review');
-    assert.deepEqual(review.arguments, [{ name: 'code', required: true }, { name: 'language' }]);
+    assert.deepEqual(review.arguments, [{ name: 'code', required: true }, { name: 'language', required: false }]);
     assert.deepEqual(prompts.find((p) => p.name === 'schema_args').arguments, [{ name: 'topic', description: 'T', required: true }]);
     assert.deepEqual((await c.getPrompt('plain')).messages, [{ role: 'user', content: { type: 'text', text: 'hello' } }]);
     assert.equal((await c.getPrompt('review', { code: 'x()' })).messages[0].content.text, 'Review js: x()');

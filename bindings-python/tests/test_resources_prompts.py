@@ -166,7 +166,7 @@ def test_prompts_and_completions() -> None:
                 "description": "Greets someone.",
                 "arguments": [
                     {"name": "name", "description": "Who to greet.", "required": True},
-                    {"name": "excited", "description": "Add an exclamation mark."},
+                    {"name": "excited", "description": "Add an exclamation mark.", "required": False},
                 ],
             }
             assert prompts["conversation"]["title"] == "A conversation"

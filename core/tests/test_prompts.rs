@@ -133,7 +133,7 @@ async fn list_prompts_with_arguments_and_required_flags() {
                     "arguments": [
                         { "name": "arg1", "description": "First test argument", "required": true },
                         { "name": "arg2", "description": "Second test argument", "required": true },
-                        { "name": "style", "title": "Style", "description": "Optional style" }
+                        { "name": "style", "title": "Style", "description": "Optional style", "required": false }
                     ]
                 },
                 {
@@ -161,7 +161,7 @@ async fn list_prompts_with_arguments_and_required_flags() {
             "arguments": [
                 { "name": "arg1", "description": "First test argument", "required": true },
                 { "name": "arg2", "description": "Second test argument", "required": true },
-                { "name": "style", "description": "Optional style" }
+                { "name": "style", "description": "Optional style", "required": false }
             ]
         })
     );

@@ -724,7 +724,7 @@ static void test_session_resources(struct child *c) {
 static void test_session_prompts(struct child *c) {
     exchange(c, REQ(30, "prompts/list", "{}"),
              RESULT(30, "{\"prompts\":[{\"arguments\":[{\"description\":\"Who to greet\",\"name\":\"who\",\"required\":true},"
-                        "{\"name\":\"tone\"}],\"description\":\"Greets someone\",\"name\":\"greet\"},"
+                        "{\"name\":\"tone\",\"required\":false}],\"description\":\"Greets someone\",\"name\":\"greet\"},"
                         "{\"name\":\"wrong_kind\"},{\"name\":\"bad_json\"}]}"),
              NULL);
     exchange(c, REQ(31, "prompts/get", "{\"name\":\"greet\",\"arguments\":{\"who\":\"Ada\"}}"),

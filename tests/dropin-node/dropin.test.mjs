@@ -39,7 +39,6 @@ export const DIFFERENCES = {
     'an unknown resource is -32602 "MCP error -32602: Resource x not found" on the official SDK; mcpforge answers -32002 "Resource not found: x" (the code the specification gives it)',
   'handler errors':
     "an Error thrown by a resource reader or prompt (not an McpError) is -32603 with the error's message on the official SDK; mcpforge answers it as the engine answers a failed handler, with the same message",
-  'prompt arguments': 'the official SDK lists an optional prompt argument with `required: false`; the engine leaves `required` out, which means the same',
   'key order':
     'objects that cross the engine (what the client answers to elicitation, sampling and roots) reach handlers with their keys sorted, not in wire order; servers/elicitation.mjs prints the answer in sorted order',
   'list changed':
@@ -84,7 +83,6 @@ function definitions(items) {
     .map((item) => {
       const d = { ...item };
       for (const key of ['inputSchema', 'outputSchema']) if (d[key]) d[key] = schemaWithoutDialect(d[key]);
-      if (Array.isArray(d.arguments)) d.arguments = d.arguments.map((a) => ({ required: false, ...a })); // "prompt arguments"
       return d;
     })
     .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));

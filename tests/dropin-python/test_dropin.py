@@ -36,7 +36,7 @@ DIFFERENCES = {
     "str output schema": "the official 2.x gives a tool returning str or None the output schema {result: ...} and structuredContent; mcpforge sends the text alone",
     "JSON mirror": "the text that mirrors structuredContent is indented JSON (a pydantic model) or one block per list item on the official SDK, compact JSON in one block on mcpforge",
     "numbers": "a JSON integer given to a float parameter stays an int on mcpforge (pydantic makes it a float), so 4 and 4.0 compare equal",
-    "prompt arguments": "the official SDK writes required: false and arguments: [] where mcpforge leaves them out",
+    "prompt arguments": "the official SDK writes arguments: [] for a prompt without arguments, where mcpforge leaves them out",
     "resource not found": "an unknown resource is -32602 'Unknown resource' on the official SDK; mcpforge answers -32002 'Resource not found' on handshake versions (the code the specification gives them) and -32602 on 2026-07-28",
     "log level": "the official MCPServer answers logging/setLevel with method-not-found and sends every log; mcpforge honours the level (the test asks for debug, so both send everything)",
     "server info": "serverInfo (in initialize, and in each 2026-07-28 result's _meta) names the implementation's own version",

@@ -16,8 +16,9 @@ pub struct PromptArgument {
     /// Description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Whether `prompts/get` must supply it.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    /// Whether `prompts/get` must supply it. Always listed, `false` included, as the
+    /// official SDKs list it.
+    #[serde(default)]
     pub required: bool,
 }
 
