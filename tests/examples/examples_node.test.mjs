@@ -489,7 +489,7 @@ async function exerciseUserPrompt(client) {
       description: 'Ask for an analysis of the users, products or orders, optionally focused on one aspect',
       arguments: [
         { name: 'dataset', description: 'users, products or orders.', required: true },
-        { name: 'focus', description: 'What to look at, e.g. roles, pricing or revenue.' },
+        { name: 'focus', description: 'What to look at, e.g. roles, pricing or revenue.', required: false },
       ],
     },
   ]);

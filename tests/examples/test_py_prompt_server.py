@@ -30,7 +30,7 @@ async def check_prompts(peer: Peer) -> None:
     assert [p.name for p in prompts] == ["code_review"]
     review = prompts[0]
     assert review.title == "Code review" and review.description
-    assert [(a.name, a.required) for a in review.arguments or []] == [("code", True), ("language", None), ("focus", None)]
+    assert [(a.name, a.required) for a in review.arguments or []] == [("code", True), ("language", False), ("focus", False)]
 
     code = "def add(a, b):\n    return a - b"
     text = only_text(await peer.get_prompt("code_review", {"code": code, "language": "python", "focus": "testing"}))
