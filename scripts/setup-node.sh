@@ -3,7 +3,8 @@
 #   bindings-node/node_modules   zod (the binding's zod tests) and TypeScript (its compiler API
 #                                reads the package's declarations: test/declarations.test.mjs)
 #   target/node/e2e              the scratch project of the end-to-end tests: the official
-#                                TypeScript SDK, TypeScript and @types/node (tests/e2e-node)
+#                                TypeScript SDK, TypeScript, @types/node and vitest
+#                                (tests/e2e-node)
 # Idempotent and cached: npm runs only when a lockfile changed since the last install.
 set -euo pipefail
 cd "$(dirname "$0")/.."

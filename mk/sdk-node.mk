@@ -1,0 +1,18 @@
+# The official TypeScript SDK's own tests of its server side, run on mcpforge: the yardstick of
+# the Node drop-in (docs/CONFORMANCE.md, "The official TypeScript SDK's own tests").
+#
+#   make test-sdk-node   scripts/sdk-node-tests.mjs takes the test files out of the pinned
+#                        SDK tarball (npm pack, integrity-checked, cached in SDK_NODE_CACHE),
+#                        rewrites their server-side imports to mcpforge and runs them with
+#                        vitest (pinned by tests/e2e-node/package-lock.json) in the scratch
+#                        project, next to a control run on the official SDK; prints passed,
+#                        failed and skipped. Fails only when the harness itself broke.
+
+SDK_NODE_CACHE := $(NODE_OUT)/sdk-cache
+
+.PHONY: test-sdk-node
+
+test-sdk-node: node-pack
+	node scripts/sdk-node-tests.mjs $(NODE_E2E) $(SDK_NODE_CACHE)
+
+TEST_TARGETS += test-sdk-node
