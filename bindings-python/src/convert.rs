@@ -47,12 +47,48 @@ fn number_to_py<'py>(py: Python<'py>, n: &Number) -> PyResult<Bound<'py, PyAny>>
 }
 
 /// Reads a Python object made of dicts (string keys), lists, tuples, str, int, float, bool
-/// and None as a JSON value. Anything else is a `TypeError` naming the type.
+/// and None (or a [`JsonValue`] read already) as a JSON value. Anything else is a
+/// `TypeError` naming the type.
 pub fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
-    from_py_at(obj, 0)
+    from_py_at(obj, 0, None)
 }
 
-fn from_py_at(obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value> {
+/// A return value read as JSON once, inside the Python function that finishes a handler's
+/// call (so a value that cannot be read fails there, as the handler's own exception would),
+/// and handed to the engine without a second walk.
+#[pyclass(module = "mcpforge._native", frozen)]
+pub struct JsonValue {
+    value: std::sync::Mutex<Option<Value>>,
+    is_object: bool,
+}
+
+#[pymethods]
+impl JsonValue {
+    /// Whether the value is a JSON object.
+    #[getter]
+    fn is_object(&self) -> bool {
+        self.is_object
+    }
+}
+
+impl JsonValue {
+    /// The value, which the engine takes once.
+    fn take(&self) -> PyResult<Value> {
+        let taken = self.value.lock().unwrap_or_else(|p| p.into_inner()).take();
+        taken.ok_or_else(|| PyValueError::new_err("this JSON value was handed to the engine already"))
+    }
+}
+
+/// Reads `value` as JSON in one walk. What it does not know (a dataclass, a pydantic model,
+/// an enum, bytes, a dict with keys that are not str...) is handed to `fallback`, whose
+/// plain answer is read in its place; `fallback`'s exceptions propagate.
+#[pyfunction]
+pub fn json_value(value: &Bound<'_, PyAny>, fallback: &Bound<'_, PyAny>) -> PyResult<JsonValue> {
+    let value = from_py_at(value, 0, Some(fallback))?;
+    Ok(JsonValue { is_object: value.is_object(), value: std::sync::Mutex::new(Some(value)) })
+}
+
+fn from_py_at(obj: &Bound<'_, PyAny>, depth: usize, fallback: Option<&Bound<'_, PyAny>>) -> PyResult<Value> {
     if depth > MAX_DEPTH {
         return Err(PyValueError::new_err("value nested too deeply (or contains a cycle)"));
     }
@@ -84,20 +120,34 @@ fn from_py_at(obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value> {
     if let Ok(d) = obj.cast::<PyDict>() {
         let mut map = Map::with_capacity(d.len());
         for (k, v) in d.iter() {
-            let key = k
-                .cast::<PyString>()
-                .map_err(|_| PyTypeError::new_err(format!("JSON object keys must be str, not {}", type_name(&k))))?;
-            map.insert(key.to_cow()?.into_owned(), from_py_at(&v, depth + 1)?);
+            let Ok(key) = k.cast::<PyString>() else {
+                if let Some(fallback) = fallback {
+                    return plain(fallback, obj, depth);
+                }
+                return Err(PyTypeError::new_err(format!("JSON object keys must be str, not {}", type_name(&k))));
+            };
+            map.insert(key.to_cow()?.into_owned(), from_py_at(&v, depth + 1, fallback)?);
         }
         return Ok(Value::Object(map));
     }
     if let Ok(l) = obj.cast::<PyList>() {
-        return l.iter().map(|v| from_py_at(&v, depth + 1)).collect::<PyResult<Vec<_>>>().map(Value::Array);
+        return l.iter().map(|v| from_py_at(&v, depth + 1, fallback)).collect::<PyResult<Vec<_>>>().map(Value::Array);
     }
     if let Ok(t) = obj.cast::<PyTuple>() {
-        return t.iter().map(|v| from_py_at(&v, depth + 1)).collect::<PyResult<Vec<_>>>().map(Value::Array);
+        return t.iter().map(|v| from_py_at(&v, depth + 1, fallback)).collect::<PyResult<Vec<_>>>().map(Value::Array);
     }
-    Err(PyTypeError::new_err(format!("{} is not JSON-serializable", type_name(obj))))
+    if let Ok(j) = obj.cast::<JsonValue>() {
+        return j.get().take();
+    }
+    match fallback {
+        Some(fallback) => plain(fallback, obj, depth),
+        None => Err(PyTypeError::new_err(format!("{} is not JSON-serializable", type_name(obj)))),
+    }
+}
+
+/// `obj` as `fallback` makes it plain, read without the fallback (its answer is plain).
+fn plain(fallback: &Bound<'_, PyAny>, obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value> {
+    from_py_at(&fallback.call1((obj,))?, depth + 1, None)
 }
 
 /// The name of an object's type, for messages.

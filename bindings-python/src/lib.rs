@@ -121,6 +121,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("STATELESS_PROTOCOL_VERSION", ProtocolVersion::STATELESS.as_str())?;
     m.add_function(wrap_pyfunction!(default_max_workers, m)?)?;
     m.add_function(wrap_pyfunction!(init_logging, m)?)?;
+    m.add_function(wrap_pyfunction!(convert::json_value, m)?)?;
+    m.add_class::<convert::JsonValue>()?;
     m.add_function(wrap_pyfunction!(server::http_option_names, m)?)?;
     m.add_function(wrap_pyfunction!(server::sdk_options, m)?)?;
     m.add_class::<server::NativeServer>()?;

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from typing import Any, Callable, Dict, NamedTuple, Optional, Tuple
 
 from ._convert import content_block, is_content, jsonable, sdk_object
+from ._native import json_value
 from .content import CallToolResult, Completion, Content, Message, ResourceContents
 from .context import Context
 from .errors import INTERNAL_ERROR, AuthError, ErrorInfo, InputRequired, McpError, ToolError
@@ -386,6 +387,12 @@ def bind_completion(spec: FunctionSpec, server_ref: Any) -> Bind:
 # ----- return values to results --------------------------------------------------------------
 
 
+def _json(value: Any) -> Any:
+    """A return value read as JSON by the engine, once (what it does not know, ``jsonable``
+    makes plain); a value that cannot be read raises here, as the handler's own error."""
+    return json_value(value, jsonable)
+
+
 def _json_text(data: Any) -> str:
     if isinstance(data, str):
         return data
@@ -414,9 +421,9 @@ def tool_finish(spec: Optional[FunctionSpec], explicit_output: bool) -> Finish:
             return (CONTENT, [content_block(value)])
         if isinstance(value, (list, tuple)) and any(is_content(v) for v in value):
             return (CONTENT, [content_block(v) for v in value])
-        data = jsonable(value)
-        if wrap and isinstance(data, dict):
-            data = {"result": data}
+        data = _json(value)
+        if wrap and data.is_object:
+            return (VALUE, {"result": data})
         return (VALUE, data)
 
     return finish
@@ -431,7 +438,7 @@ def _resource_value(value: Any) -> Any:
         return bytes(value)
     if isinstance(value, ResourceContents):
         return value.to_mcp()
-    return jsonable(value)
+    return _json(value)
 
 
 def resource_finish(value: Any, uri: str, variables: Any) -> Outcome:
@@ -470,7 +477,7 @@ def prompt_finish(value: Any, args: Any) -> Outcome:
     if isinstance(official, dict) and "messages" in official:
         return (RESULT, official)
     if isinstance(value, dict) and "messages" in value:
-        return (RESULT, jsonable(value))
+        return (RESULT, _json(value))
     if isinstance(value, (list, tuple)):
         return (RESULT, [_message(m) for m in value])
     return (RESULT, _message(value))
@@ -484,13 +491,13 @@ def completion_finish(value: Any, *inputs: Any) -> Outcome:
         return (RESULT, value.to_mcp())
     if isinstance(value, (Iterator, range)):
         value = list(value)
-    return (RESULT, jsonable(value))
+    return (RESULT, _json(value))
 
 
 def listed_finish(value: Any) -> Outcome:
     """A template's ``list_resources`` return value (dicts or the official SDK's ``Resource``
     objects, as a list or under ``resources``) as JSON; the engine reads the list."""
-    return (RESULT, jsonable(value))
+    return (RESULT, _json(value))
 
 
 def verifier_finish(value: Any, token: str) -> Outcome:

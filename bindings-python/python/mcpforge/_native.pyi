@@ -3,7 +3,7 @@ the ``mcpforge`` package."""
 
 from typing import Any, Callable, Dict, List, Optional, Tuple, final
 
-__all__ = ["ENGINE_VERSION", "ERROR_CODES", "PROTOCOL_VERSIONS", "HANDSHAKE_PROTOCOL_VERSIONS", "LATEST_PROTOCOL_VERSION", "STATELESS_PROTOCOL_VERSION", "default_max_workers", "http_option_names", "sdk_options", "init_logging", "NativeServer", "NativeContext", "NativeClient", "Completer", "NativeNext", "NativeHttpApp", "NativeExchange"]
+__all__ = ["ENGINE_VERSION", "ERROR_CODES", "PROTOCOL_VERSIONS", "HANDSHAKE_PROTOCOL_VERSIONS", "LATEST_PROTOCOL_VERSION", "STATELESS_PROTOCOL_VERSION", "default_max_workers", "http_option_names", "sdk_options", "init_logging", "json_value", "JsonValue", "NativeServer", "NativeContext", "NativeClient", "Completer", "NativeNext", "NativeHttpApp", "NativeExchange"]
 
 ENGINE_VERSION: str
 ERROR_CODES: Dict[str, int]
@@ -14,11 +14,17 @@ STATELESS_PROTOCOL_VERSION: str
 
 def default_max_workers() -> int: ...
 def init_logging() -> None: ...
+def json_value(value: Any, fallback: Callable[[Any], Any]) -> "JsonValue": ...
 def http_option_names() -> List[str]: ...
 def sdk_options(sdk: str, options: Dict[str, Any]) -> Dict[str, Any]: ...
 
 _Callback = Callable[[bool, Any], None]
 _Ask = Tuple[Optional[str], str, Dict[str, Any]]
+
+@final
+class JsonValue:
+    @property
+    def is_object(self) -> bool: ...
 
 @final
 class NativeServer:
