@@ -130,6 +130,22 @@ export declare class NativeHttpApp {
   shutdown(): Promise<void>
 }
 
+/** The JavaScript end of a connection the engine serves. */
+export declare class NativeLink {
+  /**
+   * Hands one client message (JSON text, no newline) to the engine; resolves once it is
+   * in the pipe (waiting while the engine is behind). Fails once the link is closed.
+   */
+  write(message: string): Promise<void>
+  /** The engine's next message (JSON text), or `null` once the connection ended. */
+  read(): Promise<string | null>
+  /**
+   * Ends the client's side: the engine finishes the requests in flight (within the
+   * shutdown grace period), then ends the connection (`read` resolves to `null`).
+   */
+  close(): Promise<void>
+}
+
 /** An in-memory client connected to a `NativeServer`. */
 export declare class NativeMemoryClient {
   /**
@@ -247,6 +263,11 @@ export declare class NativeServer {
    * `port` and the connection limits are the host server's business and not used).
    */
   httpApp(options: string, verifier?: number | undefined | null): NativeHttpApp
+  /**
+   * Opens a connection whose messages JavaScript carries (a transport of another
+   * package; `lib/compat/linked-transport.js`).
+   */
+  openLink(): Promise<NativeLink>
   /**
    * Connects an in-memory client (`responses`: JSON map from a server->client method to
    * the result the client answers it with on legacy sessions).

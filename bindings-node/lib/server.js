@@ -28,6 +28,12 @@ const { catalogueHandler } = require('./catalogue');
  */
 const ATTACH = Symbol.for('mcpforge.transport.attach');
 
+/**
+ * The hook a transport of another package is served through: `[LINK]()` opens one engine
+ * connection whose messages JavaScript carries (compat/linked-transport.js). Internal.
+ */
+const LINK = Symbol.for('mcpforge.transport.link');
+
 /** True when `transport` implements the hook (`[ATTACH]`). */
 function isTransport(transport) {
   return transport !== null && typeof transport === 'object' && typeof transport[ATTACH] === 'function';
@@ -513,6 +519,11 @@ class Server {
     await transport[ATTACH](this, () => {});
   }
 
+  /** @internal A connection whose messages a transport of another package carries. */
+  [LINK]() {
+    return this.#native.openLink();
+  }
+
   /** @internal The native HTTP application for mount `options` (transports, `createMcpHandler`). */
   [mount.MOUNT](options = {}) {
     return this.#httpApp(options);
@@ -670,4 +681,4 @@ class Server {
   }
 }
 
-module.exports = { Server, ATTACH, isTransport };
+module.exports = { Server, ATTACH, LINK, isTransport };

@@ -9,12 +9,14 @@ mod client;
 mod context;
 mod error;
 mod hosted;
+mod link;
 mod middleware;
 mod server;
 
 pub use callback::NativeCall;
 pub use client::NativeMemoryClient;
 pub use hosted::{NativeExchange, NativeHttpApp};
+pub use link::NativeLink;
 pub use server::{NativeHttp, NativeServer};
 
 /// The engine's JSON-RPC error codes by name (`PARSE_ERROR`, ...): `ErrorCode` in

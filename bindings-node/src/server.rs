@@ -21,6 +21,7 @@ use crate::catalogue::JsCatalogue;
 use crate::client::NativeMemoryClient;
 use crate::error::{js_error, parse_json};
 use crate::hosted::NativeHttpApp;
+use crate::link::NativeLink;
 use crate::middleware::JsMiddleware;
 
 /// Reads a definition (JSON text) as an engine protocol type; `what` names it in errors.
@@ -275,6 +276,14 @@ impl NativeServer {
                 as Arc<dyn mcpforge::TokenVerifier>
         });
         HttpOptions::from_json(o, verifier).map_err(|e| js_error(format!("http options: {e}")))
+    }
+
+    /// Opens a connection whose messages JavaScript carries (a transport of another
+    /// package; `lib/compat/linked-transport.js`).
+    #[napi(ts_return_type = "Promise<NativeLink>")]
+    pub fn open_link<'e>(&self, env: &'e Env) -> napi::Result<PromiseRaw<'e, NativeLink>> {
+        let server = self.server.clone();
+        env.spawn_future(async move { Ok(NativeLink::open(&server)) })
     }
 
     /// Connects an in-memory client (`responses`: JSON map from a server->client method to

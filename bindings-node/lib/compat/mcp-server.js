@@ -20,6 +20,7 @@ const { completerOf, isCompletable } = require('./completable');
 const { ProtocolServer, inHandler } = require('./protocol-server');
 const { toolFailure, asProtocolError } = require('./failures');
 const { ATTACH, DETACH, isTransport } = require('./attach');
+const { attachLinked, isMessageTransport } = require('./linked-transport');
 
 /** Options of the official SDK's `ServerOptions` that have no engine meaning here. */
 const SDK_ONLY_OPTIONS = new Set([
@@ -98,6 +99,8 @@ class McpServer {
   #resources = new Map();
   #templates = new Map();
   #transport;
+  /** The handle of a transport of another package (compat/linked-transport.js). */
+  #linked;
 
   /**
    * @param {{ name: string, version: string, title?: string, websiteUrl?: string, icons?: object[] }} serverInfo
@@ -124,19 +127,22 @@ class McpServer {
   }
 
   /**
-   * Starts serving over `transport` (a `StdioServerTransport`, `StreamableHTTPServerTransport`
-   * or `WebStandardStreamableHTTPServerTransport` of this package); resolves once started.
+   * Starts serving over `transport`: a `StdioServerTransport`, `StreamableHTTPServerTransport`
+   * or `WebStandardStreamableHTTPServerTransport` of this package, or any object of the
+   * official SDK's `Transport` shape (its `InMemoryTransport`, a custom transport), whose
+   * messages the engine then serves as one connection; resolves once started.
    */
   async connect(transport) {
     if (this.#transport) throw new Error('Already connected to a transport. Call close() before connecting to a new transport.');
-    if (!isTransport(transport)) {
+    if (!isTransport(transport) && !isMessageTransport(transport)) {
       throw new TypeError(
-        'mcpforge: connect() takes a StdioServerTransport or StreamableHTTPServerTransport imported from mcpforge (mcpforge/server/stdio.js, mcpforge/server/streamableHttp.js)',
+        'mcpforge: connect() takes a transport of this package (mcpforge/server/stdio.js, mcpforge/server/streamableHttp.js) or an object with start(), send() and close()',
       );
     }
     this.#transport = transport;
     try {
-      await transport[ATTACH](this.#engine, () => this.#closed());
+      if (isTransport(transport)) await transport[ATTACH](this.#engine, () => this.#closed());
+      else this.#linked = await attachLinked(this.#engine, transport, () => this.#closed());
     } catch (e) {
       this.#transport = undefined;
       throw e;
@@ -153,7 +159,10 @@ class McpServer {
   /** Closes the transport and stops the server (final: connect a new `McpServer` to serve again). */
   async close() {
     const transport = this.#transport;
-    if (transport) await transport[DETACH]();
+    const linked = this.#linked;
+    this.#linked = undefined;
+    if (linked) await linked.detach();
+    else if (transport) await transport[DETACH]();
     await this.#engine.close();
     this.#closed();
   }

@@ -207,14 +207,28 @@ export interface McpPromptConfig<Args> {
   _meta?: { [key: string]: unknown };
 }
 
+/**
+ * A transport of another package, of the official SDK's `Transport` shape (its
+ * `InMemoryTransport`, a custom transport): the engine serves its messages as one connection.
+ */
+export interface MessageTransport {
+  start(): Promise<void>;
+  send(message: unknown): Promise<void>;
+  close(): Promise<void>;
+  onmessage?: (message: unknown) => void;
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+}
+
 /** The official TypeScript SDK's high-level server, served by the mcpforge engine. */
 export declare class McpServer {
   constructor(serverInfo: { name: string; version: string; title?: string; websiteUrl?: string; icons?: JsonSchema[] }, options?: McpServerOptions);
   readonly server: ProtocolServer;
   /** The mcpforge `Server` this one registers on (mounts, `listen`, `testClient`). */
   readonly engine: Server;
-  readonly transport: McpForgeTransport | undefined;
-  connect(transport: McpForgeTransport): Promise<void>;
+  readonly transport: McpForgeTransport | MessageTransport | undefined;
+  /** Serves over a transport of this package, or any `MessageTransport` (e.g. `InMemoryTransport`). */
+  connect(transport: McpForgeTransport | MessageTransport): Promise<void>;
   close(): Promise<void>;
   isConnected(): boolean;
   /** Registers a tool; the callback's arguments and `structuredContent` follow `inputSchema` and `outputSchema`. */
