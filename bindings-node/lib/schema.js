@@ -3,8 +3,12 @@
  * Standard Schema with `~standard.jsonSchema` (zod 4.2+, valibot, arktype...), or a raw shape
  * of them (`{ a: z.number() }`, as the official SDK's `registerTool` takes) is converted by
  * the schema itself, so the application's own copy of zod does the work (no dual-package
- * mismatch between its ESM and our CommonJS). Older zod 4 falls back to `zod.toJSONSchema`.
- * Such schemas also parse the validated arguments, so their defaults and transforms apply.
+ * mismatch between its ESM and our CommonJS). Older zod 4 falls back to `zod.toJSONSchema`;
+ * zod 3 schemas (and `zod/v3`) go through the `zod-to-json-schema` package, as the official
+ * SDK 1.x converts them. Input schemas are the schema's input view; output schemas its output
+ * view, where an object admits no other properties (`additionalProperties: false`), as the
+ * official SDK lists them. Such schemas also parse the validated arguments, so their defaults
+ * and transforms apply.
  */
 'use strict';
 
@@ -20,19 +24,36 @@ function isRawShape(s) {
   return values.length > 0 && values.every(isSchemaObject);
 }
 
-/** JSON Schema of one zod / Standard Schema object. */
-function convert(s, what) {
-  const standard = s['~standard'];
-  if (standard && standard.jsonSchema && typeof standard.jsonSchema.input === 'function') {
-    return standard.jsonSchema.input({ target: 'draft-2020-12' });
-  }
-  let zod;
+/** True for a schema of zod 3 (or `zod/v3`): it has `_def` where zod 4 has `_zod`. */
+function isZod3(s) {
+  return '_def' in s && !('_zod' in s);
+}
+
+/** `require(name)`, or undefined when the application does not have the package. */
+function optional(name) {
   try {
-    zod = require('zod');
+    return require(name);
   } catch {
-    zod = undefined;
+    return undefined;
   }
-  if (zod && typeof zod.toJSONSchema === 'function') return zod.toJSONSchema(s, { io: 'input' });
+}
+
+/** JSON Schema of one zod / Standard Schema object; `io` is `'input'` or `'output'`. */
+function convert(s, what, io) {
+  if (isZod3(s)) {
+    const converter = optional('zod-to-json-schema');
+    if (!converter) {
+      throw new TypeError(`mcpforge: the ${what} is a zod 3 schema: install zod-to-json-schema to use it (or use zod 4)`);
+    }
+    const { $schema: _, ...json } = converter.zodToJsonSchema(s, { strictUnions: true, pipeStrategy: io });
+    return json;
+  }
+  const standard = s['~standard'];
+  if (standard && standard.jsonSchema && typeof standard.jsonSchema[io] === 'function') {
+    return standard.jsonSchema[io]({ target: 'draft-2020-12' });
+  }
+  const zod = optional('zod');
+  if (zod && typeof zod.toJSONSchema === 'function') return zod.toJSONSchema(s, { io });
   throw new TypeError(`mcpforge: cannot convert the ${what} to JSON Schema (use zod 4.2+ or a JSON Schema object)`);
 }
 
@@ -42,26 +63,30 @@ function isOptional(s) {
   return typeof s.safeParse === 'function' && s.safeParse(undefined).success;
 }
 
-/** The object JSON Schema of a raw shape. */
-function shapeSchema(shape, what) {
+/** The object JSON Schema of a raw shape (an output one admits no other properties). */
+function shapeSchema(shape, what, io) {
   const properties = {};
   const required = [];
   for (const [key, s] of Object.entries(shape)) {
-    const { $schema: _, ...property } = convert(s, `${what} property \`${key}\``);
+    // A zod 3 optional converts alone as "anything or nothing"; in an object it is its inner type.
+    const inner = isZod3(s) && s._def.typeName === 'ZodOptional' ? s.unwrap() : s;
+    const { $schema: _, ...property } = convert(inner, `${what} property \`${key}\``, io);
     properties[key] = property;
     if (!isOptional(s)) required.push(key);
   }
-  return { type: 'object', properties, ...(required.length ? { required } : {}) };
+  const closed = io === 'output' ? { additionalProperties: false } : {};
+  return { type: 'object', properties, ...(required.length ? { required } : {}), ...closed };
 }
 
 /**
- * JSON Schema for `schema` (undefined when absent). `what` names it in errors.
+ * JSON Schema for `schema` (undefined when absent). `what` names it in errors; `io` is
+ * `'input'` (arguments, the default) or `'output'` (a tool's output schema).
  * @returns {object | undefined}
  */
-function toJsonSchema(schema, what) {
+function toJsonSchema(schema, what, io = 'input') {
   if (schema === undefined || schema === null) return undefined;
-  if (isRawShape(schema)) return shapeSchema(schema, what);
-  if (isSchemaObject(schema)) return convert(schema, what);
+  if (isRawShape(schema)) return shapeSchema(schema, what, io);
+  if (isSchemaObject(schema)) return convert(schema, what, io);
   if (typeof schema === 'object' && !Array.isArray(schema)) return schema;
   throw new TypeError(`mcpforge: the ${what} must be a JSON Schema object or a zod schema`);
 }

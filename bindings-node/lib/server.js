@@ -151,7 +151,7 @@ class Server {
       title: c.title,
       description: c.description,
       inputSchema: toJsonSchema(c.inputSchema, 'input schema') ?? EMPTY_INPUT,
-      outputSchema: toJsonSchema(c.outputSchema, 'output schema'),
+      outputSchema: toJsonSchema(c.outputSchema, 'output schema', 'output'),
       annotations: c.annotations,
       icons: c.icons,
       execution: c.execution,

@@ -47,3 +47,60 @@ test('zod parses arguments: defaults apply, refinements refuse', async () => {
     assert.match(text(odd), /must be even/);
   });
 });
+
+test('output schemas are the output view: objects admit no other properties', async () => {
+  await withServer(
+    (server) => {
+      server.tool('shaped', { outputSchema: { total: z.number(), note: z.string().optional() } }, () => ({ total: 1 }));
+      server.tool('object', { outputSchema: z.object({ total: z.number() }) }, () => ({ total: 2 }));
+    },
+    async (_s, c) => {
+      const { tools } = await c.listTools();
+      const schema = (name) => tools.find((t) => t.name === name).outputSchema;
+      assert.deepEqual(schema('shaped'), {
+        type: 'object',
+        properties: { total: { type: 'number' }, note: { type: 'string' } },
+        required: ['total'],
+        additionalProperties: false,
+      });
+      assert.equal(schema('object').additionalProperties, false);
+      assert.deepEqual((await c.callTool('shaped', {})).structuredContent, { total: 1 });
+    },
+  );
+});
+
+test('zod 3 schemas (zod/v3) are converted as the official SDK 1.x converts them, and parse', async () => {
+  const z3 = (await import('zod/v3')).z;
+  await withServer(
+    (server) => {
+      server.registerTool(
+        'greet3',
+        { inputSchema: { name: z3.string().describe('Who'), times: z3.number().int().default(1), loud: z3.boolean().optional() } },
+        ({ name, times, loud }) => Array(times).fill(loud ? `HI ${name}` : `hi ${name}`).join(' '),
+      );
+      server.tool('sum3', { inputSchema: z3.object({ xs: z3.array(z3.number()) }), outputSchema: { total: z3.number() } }, ({ xs }) => ({
+        total: xs.reduce((a, b) => a + b, 0),
+      }));
+    },
+    async (_s, c) => {
+      const { tools } = await c.listTools();
+      const greet = tools.find((t) => t.name === 'greet3');
+      assert.deepEqual(greet.inputSchema, {
+        type: 'object',
+        properties: {
+          name: { type: 'string', description: 'Who' },
+          times: { type: 'integer', default: 1 },
+          loud: { type: 'boolean' },
+        },
+        required: ['name'],
+      });
+      const sum = tools.find((t) => t.name === 'sum3');
+      assert.deepEqual(sum.inputSchema.required, ['xs']);
+      assert.deepEqual(sum.outputSchema.additionalProperties, false);
+      assert.equal(text(await c.callTool('greet3', { name: 'Ada', loud: true })), 'HI Ada');
+      assert.deepEqual((await c.callTool('sum3', { xs: [1, 2] })).structuredContent, { total: 3 });
+      const wrong = await c.callTool('greet3', { name: 'Ada', times: 1.5 });
+      assert.equal(wrong.isError, true);
+    },
+  );
+});

@@ -29,7 +29,7 @@ const REQUEST_TIMEOUT_MS = 20_000;
 
 export const DIFFERENCES = {
   'schema dialect':
-    "zod writes JSON Schema draft-07 for the official SDK and 2020-12 for mcpforge: the `$schema` keyword differs, and the official SDK's draft-07 output of z.object adds `additionalProperties: false` where mcpforge's input schema leaves it out",
+    "zod writes JSON Schema draft-07 for the official SDK and 2020-12 for mcpforge: the `$schema` keyword differs, and the official SDK's draft-07 output of an input z.object adds `additionalProperties: false` where mcpforge's input schema leaves it out (output schemas have it on both)",
   'unknown tool':
     'calling a tool that is not registered (or disabled) is an isError result "MCP error -32602: Tool x not found" (or "disabled") on the official SDK; the engine answers the JSON-RPC error -32602 "Unknown tool: x", as the specification says',
   'unknown prompt': 'getting a prompt that is not registered (or disabled) is -32602 on both; the official SDK says "Prompt x not found" (or "disabled"), the engine "Unknown prompt: x"',
@@ -66,14 +66,20 @@ function programFile(program, engine) {
   return rewritten;
 }
 
-/** A JSON Schema without `$schema`, and without `additionalProperties: false` ("schema dialect"). */
-function schemaWithoutDialect(schema) {
-  if (Array.isArray(schema)) return schema.map(schemaWithoutDialect);
+/**
+ * A JSON Schema without `$schema` and, for an input schema (`closed` false), without
+ * `additionalProperties: false` ("schema dialect"); output schemas keep it on both.
+ */
+function schemaWithoutDialect(schema, closed = false) {
+  if (Array.isArray(schema)) return schema.map((s) => schemaWithoutDialect(s, closed));
   if (schema === null || typeof schema !== 'object') return schema;
   const out = {};
   for (const [key, value] of Object.entries(schema)) {
-    if (key === '$schema' || (key === 'additionalProperties' && value === false)) continue;
-    out[key] = key === 'properties' ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, schemaWithoutDialect(v)])) : schemaWithoutDialect(value);
+    if (key === '$schema' || (!closed && key === 'additionalProperties' && value === false)) continue;
+    out[key] =
+      key === 'properties'
+        ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, schemaWithoutDialect(v, closed)]))
+        : schemaWithoutDialect(value, closed);
   }
   return out;
 }
@@ -82,7 +88,8 @@ function definitions(items) {
   return items
     .map((item) => {
       const d = { ...item };
-      for (const key of ['inputSchema', 'outputSchema']) if (d[key]) d[key] = schemaWithoutDialect(d[key]);
+      if (d.inputSchema) d.inputSchema = schemaWithoutDialect(d.inputSchema);
+      if (d.outputSchema) d.outputSchema = schemaWithoutDialect(d.outputSchema, true);
       return d;
     })
     .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
