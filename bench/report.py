@@ -20,7 +20,7 @@ from workloads import SIZES, Workload
 
 BEGIN = "<!-- bench-peers:begin -->"
 END = "<!-- bench-peers:end -->"
-METRICS = ("calls_per_s", "p50_us", "p99_us", "cpu_us_per_call", "peak_rss_mb", "cold_ms")
+METRICS = ("calls_per_s", "p50_us", "p99_us", "cpu_us_per_call", "switches_per_call", "peak_rss_mb", "cold_ms")
 
 
 def _metrics(result: dict) -> dict[str, float | None]:
@@ -29,12 +29,14 @@ def _metrics(result: dict) -> dict[str, float | None]:
     latency = measured.get("latency") or {}
     usage = result.get("server_usage") or {}
     server_cpu = result.get("server_cpu") or {}
+    switches = result.get("server_switches") or {}
     cold = result.get("cold_start") or {}
     return {
         "calls_per_s": measured.get("calls_per_s"),
         "p50_us": latency.get("p50_us"),
         "p99_us": latency.get("p99_us"),
         "cpu_us_per_call": server_cpu.get("cpu_us_per_call"),
+        "switches_per_call": switches.get("per_call"),
         "peak_rss_mb": usage.get("peak_rss_mb"),
         "cold_ms": cold.get("median_ms"),
     }
@@ -154,8 +156,9 @@ def _workload_table(workload: Workload, per_subject: dict, subjects: list[Subjec
                 e = per_subject[s.key]
                 lines.append(f"| {s.key} | {_num(e['cold_ms'], 1)}{_cell_failures(e)} |")
         return lines + [""]
-    head = "| subject | calls/s | p50 (µs) | p99 (µs) | server CPU (µs/call) | peak RSS (MiB) |"
-    rule = "|---|---:|---:|---:|---:|---:|"
+    head = ("| subject | calls/s | p50 (µs) | p99 (µs) | server CPU (µs/call) | server context switches/call "
+            "| peak RSS (MiB) |")
+    rule = "|---|---:|---:|---:|---:|---:|---:|"
     if floor:
         head += " calls/s ÷ floor | p50 ÷ floor |"
         rule += "---:|---:|"
@@ -165,7 +168,8 @@ def _workload_table(workload: Workload, per_subject: dict, subjects: list[Subjec
             continue
         e = per_subject[s.key]
         row = (f"| {s.key} | {_num(e['calls_per_s'])}{_cell_failures(e)} | {_num(e['p50_us'], 1)} | "
-               f"{_num(e['p99_us'], 1)} | {_num(e['cpu_us_per_call'], 1)} | {_num(e['peak_rss_mb'], 1)} |")
+               f"{_num(e['p99_us'], 1)} | {_num(e['cpu_us_per_call'], 1)} | {_num(e['switches_per_call'], 2)} | "
+               f"{_num(e['peak_rss_mb'], 1)} |")
         if floor:
             row += (f" {_ratio(paired_ratio(per_subject, s.key, 'floor', 'calls_per_s'))} |"
                     f" {_ratio(paired_ratio(per_subject, s.key, 'floor', 'p50_us'))} |")

@@ -36,6 +36,8 @@ pub struct Report {
     pub server_usage: Option<ServerUsage>,
     /// The server's CPU time during the measured phase (Linux: `/proc/<pid>/stat`).
     pub server_cpu: Option<CpuPerCall>,
+    /// The server's context switches during the measured phase (Linux: `/proc/<pid>/task`).
+    pub server_switches: Option<SwitchesPerCall>,
     /// This tool's own CPU time during the measured phase.
     pub client_cpu: Option<CpuPerCall>,
     /// `--cold-start`: spawn to first answered call.
@@ -70,6 +72,16 @@ pub struct CpuPerCall {
     pub cpu_s: f64,
     /// Per counted call.
     pub cpu_us_per_call: f64,
+}
+
+/// The server's context switches during the measured phase (all its threads): how many
+/// times its threads went to sleep or were preempted, a count that timing noise leaves alone.
+#[derive(Debug, Serialize)]
+pub struct SwitchesPerCall {
+    /// Switches in all.
+    pub switches: u64,
+    /// Per counted call.
+    pub per_call: f64,
 }
 
 /// Cold-start times in milliseconds.
@@ -186,6 +198,9 @@ impl Report {
         }
         if let Some(c) = &self.server_cpu {
             let _ = writeln!(out, "  server CPU    {:.3} s measured = {:.1} us/call", c.cpu_s, c.cpu_us_per_call);
+        }
+        if let Some(c) = &self.server_switches {
+            let _ = writeln!(out, "  server ctxsw  {} measured = {:.2} per call", group(c.switches), c.per_call);
         }
         if let Some(c) = &self.client_cpu {
             let _ = writeln!(out, "  load tool     CPU {:.3} s = {:.1} us/call", c.cpu_s, c.cpu_us_per_call);

@@ -10,7 +10,7 @@ use crate::child::{Ending, Server};
 use crate::cli::{Plan, Stop, Target};
 use crate::http::{self, Endpoint, LoadSettings};
 use crate::monitor::{Monitor, RssSampling};
-use crate::report::{ColdStart, CpuPerCall, Report, ServerUsage};
+use crate::report::{ColdStart, CpuPerCall, Report, ServerUsage, SwitchesPerCall};
 use crate::stats::Recorder;
 use crate::stdio::StdioClient;
 use crate::wire::{CallTemplate, Negotiated, Wire};
@@ -158,24 +158,27 @@ fn http_phases(
 
 /// Stores the measured phase in the report.
 fn measured(report: &mut Report, recorder: Recorder, elapsed: Duration, clock: CpuClock) {
-    (report.client_cpu, report.server_cpu) = clock.stop(recorder.calls());
+    (report.client_cpu, report.server_cpu, report.server_switches) = clock.stop(recorder.calls());
     report.measured = Some(recorder.summarize(elapsed));
 }
 
-/// CPU time of this process and of the server, taken before the measured phase.
+/// CPU time of this process and of the server, and the server's context switches, taken
+/// before the measured phase.
 struct CpuClock {
     client: Option<f64>,
     server: Option<(u32, f64)>,
+    switches: Option<(u32, u64)>,
 }
 
 impl CpuClock {
     fn start(server_pid: Option<u32>) -> Self {
         let server = server_pid.and_then(|pid| process_cpu_seconds(pid).map(|cpu| (pid, cpu)));
-        CpuClock { client: self_cpu_seconds(), server }
+        let switches = server_pid.and_then(|pid| process_switches(pid).map(|n| (pid, n)));
+        CpuClock { client: self_cpu_seconds(), server, switches }
     }
 
-    /// (client, server) CPU over the phase, per call.
-    fn stop(self, calls: u64) -> (Option<CpuPerCall>, Option<CpuPerCall>) {
+    /// (client, server) CPU over the phase, per call, and the server's switches per call.
+    fn stop(self, calls: u64) -> (Option<CpuPerCall>, Option<CpuPerCall>, Option<SwitchesPerCall>) {
         let per_call = |before: Option<f64>, after: Option<f64>| match (before, after) {
             (Some(before), Some(after)) if calls > 0 => {
                 Some(CpuPerCall { cpu_s: after - before, cpu_us_per_call: (after - before) * 1e6 / calls as f64 })
@@ -183,8 +186,30 @@ impl CpuClock {
             _ => None,
         };
         let server = self.server.map_or((None, None), |(pid, before)| (Some(before), process_cpu_seconds(pid)));
-        (per_call(self.client, self_cpu_seconds()), per_call(server.0, server.1))
+        let switches = self.switches.and_then(|(pid, before)| {
+            let after = process_switches(pid)?;
+            let switches = after.saturating_sub(before);
+            (calls > 0).then(|| SwitchesPerCall { switches, per_call: switches as f64 / calls as f64 })
+        });
+        (per_call(self.client, self_cpu_seconds()), per_call(server.0, server.1), switches)
     }
+}
+
+/// Context switches of every thread of process `pid` so far (voluntary and not), summed
+/// from `/proc/<pid>/task/*/status` (Linux). A thread that ended takes its count with it:
+/// servers keep their threads across a measured phase.
+fn process_switches(pid: u32) -> Option<u64> {
+    let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).ok()?;
+    let mut total = 0;
+    for task in tasks.flatten() {
+        let Ok(status) = std::fs::read_to_string(task.path().join("status")) else { continue };
+        for line in status.lines() {
+            let count =
+                line.strip_prefix("voluntary_ctxt_switches:").or(line.strip_prefix("nonvoluntary_ctxt_switches:"));
+            total += count.and_then(|n| n.trim().parse::<u64>().ok()).unwrap_or(0);
+        }
+    }
+    Some(total)
 }
 
 /// User + system CPU time of process `pid` so far, from `/proc/<pid>/stat` (Linux).
