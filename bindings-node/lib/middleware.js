@@ -6,7 +6,7 @@
  * `next` hands the request's (possibly changed) parameters back to the engine.
  *
  * A middleware reads the request (`context.method`, `name`, `arguments`, `params`, `_meta`,
- * `protocolVersion`, `authInfo`, `clientInfo`, `sessionId`, `requestId`), may change
+ * `protocolVersion`, `authInfo`, `clientInfo`, `sessionId`, `requestId`, `signal`), may change
  * `context.arguments` (the engine validates them against the tool's schema again), and
  * either returns `await next()` (the method's result object; possibly changed) or answers
  * itself: a result object, `throw new ToolError(message)` (a `tools/call` gets an `isError`
@@ -27,7 +27,9 @@ const WITH_ARGUMENTS = new Set(['tools/call', 'prompts/get']);
  * `sessionId`; docs/architecture.md, Middleware), which every language reads.
  */
 class MiddlewareContext {
-  constructor(request) {
+  constructor(request, signal) {
+    /** Aborted when the request is cancelled (by the client, a timeout or shutdown). */
+    this.signal = signal;
     /** The JSON-RPC method. */
     this.method = request.method;
     /** The tool or prompt name, the resource URI, or the prompt or template of a completion. */
@@ -79,8 +81,8 @@ class MiddlewareContext {
  */
 function chainHandler(middlewares, errors) {
   const chain = [...middlewares];
-  return (payload, _ctx, call, done) => {
-    const context = new MiddlewareContext(JSON.parse(payload));
+  return (payload, ctx, call, done) => {
+    const context = new MiddlewareContext(JSON.parse(payload), ctx.signal);
     const engine = async (c) => {
       const answer = JSON.parse(await call.next(JSON.stringify(c.params)));
       if (answer.error) throw new McpError(answer.error.code, answer.error.message, answer.error.data);

@@ -3,18 +3,23 @@
  * connected to one end of the SDK's `InMemoryTransport.createLinkedPair()`, the official
  * `Client` on the other. The same server, built once on the official SDK and once on
  * mcpforge, must answer the client the same: listing, a call, an error, elicitation (a
- * server request the client answers), and closing from either side.
+ * server request the client answers), low-level request handlers beside the high-level
+ * registrations, and closing from either side.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer as OfficialMcpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { ElicitRequestSchema, ListResourcesRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { McpServer as ForgeMcpServer } from 'mcpforge/server/mcp.js';
 import { z } from 'zod';
 
 const IMPLEMENTATIONS = { official: OfficialMcpServer, mcpforge: ForgeMcpServer };
+
+/** A method of the application's own, served by a low-level handler. */
+const StatsRequestSchema = z.object({ method: z.literal('acme/stats'), params: z.object({ n: z.number() }) });
+const StatsResultSchema = z.object({ count: z.number(), aborted: z.boolean() });
 
 /** The server under test, on implementation `McpServer`. */
 function build(McpServer) {
@@ -100,4 +105,40 @@ test('connect() refuses what is not a transport, naming what it takes', async ()
   const server = new ForgeMcpServer({ name: 'refuses', version: '1.0.0' });
   await assert.rejects(server.connect({ send() {} }), /start\(\), send\(\) and close\(\)/);
   await server.close();
+});
+
+test('low-level request handlers beside McpServer registrations answer as on the official SDK', async () => {
+  const seen = {};
+  for (const [name, McpServer] of Object.entries(IMPLEMENTATIONS)) {
+    const server = build(McpServer);
+    server.server.registerCapabilities({ resources: {} });
+    server.server.setRequestHandler(ListResourcesRequestSchema, () => ({ resources: [{ uri: 'memo://a', name: 'a' }] }));
+    server.server.setRequestHandler(StatsRequestSchema, (request, extra) => ({
+      count: request.params.n + 1,
+      aborted: extra.signal.aborted,
+    }));
+    assert.throws(() => server.server.assertCanSetRequestHandler('acme/stats'), /already exists/);
+    const client = await connect(server);
+    seen[name] = {
+      resources: await client.listResources(),
+      stats: await client.request({ method: 'acme/stats', params: { n: 41 } }, StatsResultSchema),
+      add: await client.callTool({ name: 'add', arguments: { a: 1, b: 1 } }),
+      bad: await client.request({ method: 'acme/stats', params: { n: 'x' } }, StatsResultSchema).catch((e) => e.code),
+    };
+    server.server.removeRequestHandler('acme/stats');
+    seen[name].removed = await client.request({ method: 'acme/stats', params: { n: 1 } }, StatsResultSchema).catch((e) => e.code);
+    await client.close();
+    await server.close();
+  }
+  assert.deepEqual(seen.mcpforge.resources.resources, [{ uri: 'memo://a', name: 'a' }]);
+  assert.deepEqual(seen.mcpforge.resources.resources, seen.official.resources.resources);
+  assert.deepEqual(seen.mcpforge.stats, { count: 42, aborted: false });
+  assert.deepEqual(seen.mcpforge.stats, seen.official.stats);
+  assert.deepEqual(seen.mcpforge.add.content, seen.official.add.content);
+  // Parameters the handler's schema refuses: invalid params (-32602) on mcpforge, an internal
+  // error (-32603) on the official SDK (docs/node.md, differences).
+  assert.equal(seen.mcpforge.bad, -32602);
+  assert.equal(seen.official.bad, -32603);
+  assert.equal(seen.mcpforge.removed, -32601);
+  assert.equal(seen.official.removed, -32601);
 });

@@ -11,6 +11,7 @@
 
 const { AsyncLocalStorage } = require('node:async_hooks');
 const notifications = require('../notifications');
+const { RequestHandlers } = require('./request-handlers');
 
 /** The context of the handler running now (per async call chain). */
 const handlerScope = new AsyncLocalStorage();
@@ -42,6 +43,7 @@ class ProtocolServer {
   #owner;
   #engine;
   #logging;
+  #requestHandlers;
 
   /**
    * @param {object} owner the `McpServer` (for `connect`/`close`/`transport`)
@@ -53,6 +55,7 @@ class ProtocolServer {
     this.#owner = owner;
     this.#engine = engine;
     this.#logging = logging;
+    this.#requestHandlers = new RequestHandlers(engine);
     /** Called when the server's connection closes. */
     this.onclose = undefined;
     /** Called with errors the application should hear about. */
@@ -138,10 +141,32 @@ class ProtocolServer {
     this.#engine.notifyResourceUpdated(String(params.uri));
   }
 
-  /** The engine answers every method itself: custom request handlers are not supported. */
-  setRequestHandler(schema) {
-    const method = schema?.shape?.method?.value ?? schema?.method ?? 'a method';
-    throw new Error(`mcpforge: the engine answers ${method} itself; register tools, resources and prompts on McpServer instead of request handlers`);
+  /**
+   * Answers the requests of `schema`'s method with `handler(request, extra)`, before the
+   * engine's own logic for that method (compat/request-handlers.js); `initialize` stays the
+   * engine's.
+   */
+  setRequestHandler(schema, handler) {
+    this.#requestHandlers.set(schema, handler);
+  }
+
+  /**
+   * Declares capabilities, as the SDK's `registerCapabilities`: `logging` turns on log
+   * messages; the engine advertises the others from what is registered, and answers the
+   * methods of a low-level handler whatever it advertises.
+   */
+  registerCapabilities(capabilities) {
+    if (capabilities && capabilities.logging) this.#logging = true;
+  }
+
+  /** Lets the engine answer `method` again. */
+  removeRequestHandler(method) {
+    this.#requestHandlers.remove(method);
+  }
+
+  /** Throws when `method` already has a request handler. */
+  assertCanSetRequestHandler(method) {
+    this.#requestHandlers.assertCanSet(method);
   }
 }
 

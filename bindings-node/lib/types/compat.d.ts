@@ -6,7 +6,7 @@
 
 import type { CallToolResult, GetPromptResult, ResourceContents } from './content.js';
 import type { Context, CreateMessageRequest, CreateMessageResult, ElicitRequest, ElicitResult, ListRootsResult, LogLevel, WireMessage } from './context.js';
-import type { FetchMcpOptions, MountOptions, NodeMcpHandler } from './http.js';
+import type { AuthInfo, FetchMcpOptions, MountOptions, NodeMcpHandler } from './http.js';
 import type { Awaitable, InferArgs, JsonSchema, RawShape, SchemaInput, SchemaLike } from './schema.js';
 import type { ListedResource, McpForgeTransport, ResourceConfig, Server, ServerOptions, ToolAnnotations } from './server.js';
 
@@ -41,6 +41,33 @@ export interface ProtocolServer {
   sendPromptListChanged(): void;
   sendResourceListChanged(): void;
   sendResourceUpdated(params: { uri: string }): void;
+  /**
+   * Answers the requests of `schema`'s method (a request schema whose `method` is a literal,
+   * e.g. the SDK's `ListToolsRequestSchema`) before the engine's own logic for it.
+   */
+  setRequestHandler(
+    schema: { shape: { method: unknown } },
+    handler: (
+      request: { method: string; params?: { [key: string]: unknown } },
+      extra: RequestHandlerExtra,
+    ) => unknown,
+  ): void;
+  /** Declares capabilities (`logging` turns on log messages; the engine advertises the rest). */
+  registerCapabilities(capabilities: { [key: string]: unknown }): void;
+  /** Lets the engine answer `method` again. */
+  removeRequestHandler(method: string): void;
+  /** Throws when `method` already has a request handler. */
+  assertCanSetRequestHandler(method: string): void;
+}
+
+/** What a low-level request handler learns of its request. */
+export interface RequestHandlerExtra {
+  /** Aborted when the request is cancelled. */
+  signal: AbortSignal;
+  sessionId?: string;
+  authInfo?: AuthInfo;
+  requestId: string | number;
+  _meta?: { [key: string]: unknown };
 }
 
 /** Serves an `McpServer` over the process's stdin and stdout. */

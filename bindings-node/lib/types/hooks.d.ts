@@ -52,6 +52,8 @@ export declare class MiddlewareContext {
   readonly clientInfo: { name: string; version: string; [key: string]: unknown } | undefined;
   readonly sessionId: string | undefined;
   readonly requestId: string | number;
+  /** Aborted when the request is cancelled (by the client, a timeout or shutdown). */
+  readonly signal: AbortSignal;
 }
 
 /** The method's result object, as on the wire. */
