@@ -92,7 +92,9 @@ impl Drop for Parked<'_> {
 /// table, the router and the handler's context).
 pub(crate) type RequestToken = Arc<CancellationToken>;
 
-/// The server a request arrived at, as an opaque handle (see [`RequestContext::server`]).
+/// The server a request arrived at, as an opaque handle (see [`RequestContext::server`]):
+/// the server holds the registry, which holds the handlers, which take this context, so a
+/// typed field would import up a floor (docs/architecture.md). `server.rs` reads it back.
 pub(crate) type Host = Arc<dyn std::any::Any + Send + Sync>;
 
 pub(crate) struct ContextInner {
