@@ -15,7 +15,7 @@ export * from './types/errors.js';
 export * from './types/testing.js';
 export * from './types/compat.js';
 
-import { McpServer, ResourceTemplate, StdioServerTransport, StreamableHTTPServerTransport, WebStandardStreamableHTTPServerTransport, completable, createMcpHandler, localhostHostValidation, localhostOriginValidation, serveStdio, toNodeHandler } from './types/compat.js';
+import { McpServer, ResourceTemplate, StdioServerTransport, StreamableHTTPServerTransport, WebStandardStreamableHTTPServerTransport, completable, createMcpExpressApp, createMcpHandler, localhostHostValidation, localhostOriginValidation, serveStdio, toNodeHandler } from './types/compat.js';
 import { Context } from './types/context.js';
 import { MiddlewareContext } from './types/hooks.js';
 import { ErrorCode, InputRequiredError, McpError, ToolError, resourceNotFound } from './types/errors.js';
@@ -33,6 +33,7 @@ declare const mcpforge: {
   toNodeHandler: typeof toNodeHandler;
   serveStdio: typeof serveStdio;
   localhostHostValidation: typeof localhostHostValidation;
+  createMcpExpressApp: typeof createMcpExpressApp;
   localhostOriginValidation: typeof localhostOriginValidation;
   Server: typeof Server;
   TestClient: typeof TestClient;

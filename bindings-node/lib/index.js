@@ -21,6 +21,7 @@ const { completable } = require('./compat/completable');
 const { StdioServerTransport } = require('./compat/stdio');
 const { StreamableHTTPServerTransport, WebStandardStreamableHTTPServerTransport } = require('./compat/streamable-http');
 const v2 = require('./compat/serving-v2');
+const { createMcpExpressApp } = require('./compat/express-app');
 
 module.exports = {
   Server,
@@ -43,4 +44,5 @@ module.exports = {
   serveStdio: v2.serveStdio,
   localhostHostValidation: v2.localhostHostValidation,
   localhostOriginValidation: v2.localhostOriginValidation,
+  createMcpExpressApp,
 };

@@ -24,5 +24,6 @@ export const {
   serveStdio,
   localhostHostValidation,
   localhostOriginValidation,
+  createMcpExpressApp,
 } = mcpforge;
 export default mcpforge;

@@ -10,11 +10,12 @@
  *   node transport-app.mjs --stateless 127.0.0.1:PORT   a new server and transport for every
  *       POST (sessionIdGenerator: undefined)
  *
- * `GET /hello` is the application's own route; `GET /sessions` reports what the session
+ * The application comes from `createMcpExpressApp` (JSON bodies, and a Host check: the
+ * server is bound to a loopback address). `GET /hello` is the application's own route; `GET /sessions` reports what the session
  * callbacks saw (`opened`, `closed`, `live`). SIGTERM or SIGINT stops the application.
  */
 import { randomUUID } from 'node:crypto';
-import express from 'express';
+import { createMcpExpressApp } from 'mcpforge/server/express.js';
 import { McpServer, ResourceTemplate } from 'mcpforge/server/mcp.js';
 import { StreamableHTTPServerTransport } from 'mcpforge/server/streamableHttp.js';
 import { isInitializeRequest } from 'mcpforge/types.js';
@@ -56,8 +57,8 @@ if (!['--sessions', '--stateless'].includes(mode) || !match) {
 }
 const [, host, port] = match;
 
-const app = express();
-app.use(express.json());
+// The SDK's helper: JSON bodies, and requests whose Host is not a loopback name refused.
+const app = createMcpExpressApp({ host });
 app.get('/hello', (_req, res) => res.send('the application route'));
 
 const transports = {};

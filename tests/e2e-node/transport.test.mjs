@@ -5,12 +5,14 @@
  * the application's `sessionIdGenerator` and reaches `onsessioninitialized`, the handlers'
  * `extra.sessionId` and the client alike; GET streams carry log messages sent outside any
  * handler; DELETE ends the session through `onsessionclosed` and `onclose`), and stateless
- * (a new server and transport for every request). Both answer the application's own route,
+ * (a new server and transport for every request), on an application made by
+ * `createMcpExpressApp` (its Host check refuses other names). Both answer the application's own route,
  * tools with zod arguments, request headers in `extra.requestInfo`, and a resource
  * template's `list`.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -43,6 +45,20 @@ async function connect(url) {
 
 const text = (result) => result.content[0].text;
 
+/** The status and body of a POST to `url` carrying the `Host` header `host`. */
+function postWithHost(url, host) {
+  const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' });
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers: { host, 'content-type': 'application/json', accept: 'application/json, text/event-stream' } }, (res) => {
+      let data = '';
+      res.on('data', (chunk) => (data += chunk));
+      res.on('end', () => resolve({ status: res.statusCode, body: data }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 /** What every mode answers the same way. */
 async function commonAnswers(client, url) {
   assert.equal(await (await fetch(new URL('/hello', url))).text(), 'the application route');
@@ -59,6 +75,12 @@ async function commonAnswers(client, url) {
   );
   const read = await client.readResource({ uri: 'notes://todo' });
   assert.equal(read.contents[0].text, 'write tests');
+  // createMcpExpressApp's Host check: a rebinding attacker's name is refused before the
+  // body is read; the loopback names pass it (here to the transport, which answers).
+  const refused = await postWithHost(url, 'evil.example:80');
+  assert.equal(refused.status, 403);
+  assert.match(JSON.parse(refused.body).error.message, /^Invalid Host header: evil\.example:80$/);
+  assert.notEqual((await postWithHost(url, `localhost:${new URL(url).port}`)).status, 403);
 }
 
 test('the SDK example pattern: a map of transports by session id', async () => {

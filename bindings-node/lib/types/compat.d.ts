@@ -163,6 +163,21 @@ export declare function toNodeHandler(handler: McpHandler): NodeMcpHandler;
 /** Serves the server `factory()` builds over stdio (the official SDK 2.x's). */
 export declare function serveStdio(factory: (context: { [key: string]: unknown }) => McpServer | Server): Promise<McpServer | Server>;
 /** A guard refusing (403) a request whose `Host` is not a loopback name; true when it passes. */
+/** Options of `createMcpExpressApp`. */
+export interface CreateMcpExpressAppOptions {
+  /** The address the server binds (default `127.0.0.1`): a loopback name turns on the Host check. */
+  host?: string;
+  /** The `Host` names to accept (turns on the Host check for any bind address). */
+  allowedHosts?: string[];
+}
+
+/**
+ * The official SDK's `createMcpExpressApp`: an Express application that parses JSON bodies
+ * and refuses requests whose `Host` is not allowed (DNS rebinding protection). Its type is
+ * the application's Express.
+ */
+export declare function createMcpExpressApp(options?: CreateMcpExpressAppOptions): any;
+
 export declare function localhostHostValidation(
   allowed?: string[],
 ): (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => boolean;

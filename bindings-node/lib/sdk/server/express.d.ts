@@ -1,0 +1,3 @@
+/** Types of `mcpforge/server/express.js`. */
+export { createMcpExpressApp } from '../../index.js';
+export type { CreateMcpExpressAppOptions } from '../../index.js';

@@ -1,0 +1,4 @@
+/** The ES module form of `mcpforge/server/express.js`. */
+import entry from './express.js';
+
+export const { createMcpExpressApp } = entry;
