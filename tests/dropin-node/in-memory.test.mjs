@@ -142,3 +142,42 @@ test('low-level request handlers beside McpServer registrations answer as on the
   assert.equal(seen.mcpforge.removed, -32601);
   assert.equal(seen.official.removed, -32601);
 });
+
+test('StdioServerTransport on streams of its own serves the official client', async () => {
+  const { PassThrough } = await import('node:stream');
+  const { StdioServerTransport } = await import('mcpforge/server/stdio.js');
+  const toServer = new PassThrough();
+  const toClient = new PassThrough();
+  // The client's side: a transport of the SDK's shape over the other ends of the streams.
+  const clientSide = {
+    async start() {
+      let buffered = '';
+      toClient.on('data', (chunk) => {
+        buffered += chunk;
+        for (let i = buffered.indexOf('\n'); i !== -1; i = buffered.indexOf('\n')) {
+          const line = buffered.slice(0, i);
+          buffered = buffered.slice(i + 1);
+          this.onmessage?.(JSON.parse(line));
+        }
+      });
+    },
+    async send(message) {
+      toServer.write(`${JSON.stringify(message)}\n`);
+    },
+    async close() {
+      toServer.end();
+      this.onclose?.();
+    },
+  };
+  const server = build(ForgeMcpServer);
+  const client = new Client({ name: 'streams-test', version: '1.0.0' });
+  await Promise.all([server.connect(new StdioServerTransport(toServer, toClient)), client.connect(clientSide)]);
+  const added = await client.callTool({ name: 'add', arguments: { a: 20, b: 22 } });
+  assert.deepEqual(added.content, [{ type: 'text', text: '42' }]);
+  const closed = new Promise((resolve) => {
+    server.server.onclose = resolve;
+  });
+  await client.close();
+  await closed;
+  await server.close();
+});

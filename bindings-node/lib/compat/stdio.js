@@ -1,41 +1,62 @@
 /**
  * `StdioServerTransport`: serving an `McpServer` over stdin/stdout, as the official SDK's
- * transport of that name, with the engine owning both streams (it points the process's own
- * stdout at stderr while serving, so `console.log` cannot corrupt the protocol). `onclose`
- * runs when stdin closes or the server is closed; a process with nothing else to do then
- * exits.
+ * transport of that name. On the process's own stdin and stdout (the default) the engine owns
+ * both streams (it points the process's own stdout at stderr while serving, so `console.log`
+ * cannot corrupt the protocol); `onclose` runs when stdin closes or the server is closed, and
+ * a process with nothing else to do then exits. Given other streams (a test's, a child
+ * process's), it is a message transport of its own (`start`, `send`, `close`, `onmessage`,
+ * newline-delimited JSON, at most `MAX_LINE` bytes a line), which a server serves through a
+ * linked engine connection (linked-transport.js).
  */
 'use strict';
 
 const { ATTACH, DETACH } = require('./attach');
+const { attachLinked } = require('./linked-transport');
+
+/** A line longer than this (no newline yet) is dropped and reported: input is bounded. */
+const MAX_LINE = 4 * 1024 * 1024;
 
 class StdioServerTransport {
   #serving;
   #server;
+  /** The streams of a transport on streams of its own (undefined: the process's). */
+  #input;
+  #output;
+  #buffered = '';
+  #started = false;
+  #onData;
+  #onError;
+  #onEnd;
+  /** The linked connection of a server connected over streams of its own. */
+  #linked;
 
-  /**
-   * The official SDK takes the streams to use; the engine always serves the process's own
-   * stdin and stdout, so other streams are refused.
-   */
+  /** `stdin` and `stdout` default to the process's own. */
   constructor(stdin, stdout) {
-    if ((stdin !== undefined && stdin !== process.stdin) || (stdout !== undefined && stdout !== process.stdout)) {
-      throw new TypeError('mcpforge: StdioServerTransport serves the process stdin and stdout only');
+    const own = (stdin === undefined || stdin === process.stdin) && (stdout === undefined || stdout === process.stdout);
+    if (!own) {
+      this.#input = stdin ?? process.stdin;
+      this.#output = stdout ?? process.stdout;
     }
     /** Called once the transport closed. */
     this.onclose = undefined;
     /** Called with transport errors. */
     this.onerror = undefined;
+    /** Called with each message read (streams of its own only). */
+    this.onmessage = undefined;
   }
 
   /** @internal Starts serving `server` (an mcpforge `Server`); `closed()` runs when it stops. */
   async [ATTACH](server, closed) {
-    if (this.#serving) throw new Error('mcpforge: this StdioServerTransport is already serving a server');
+    if (this.#serving || this.#linked) throw new Error('mcpforge: this StdioServerTransport is already serving a server');
     this.#server = server;
+    if (this.#input) {
+      this.#linked = await attachLinked(server, this, closed);
+      return;
+    }
     this.#serving = server.listen().then(
       () => this.#ended(closed),
       (e) => {
-        if (typeof this.onerror === 'function') this.onerror(e);
-        else console.error('mcpforge: the stdio transport failed:', e);
+        this.#report(e);
         this.#ended(closed);
       },
     );
@@ -46,18 +67,84 @@ class StdioServerTransport {
     if (typeof this.onclose === 'function') this.onclose();
   }
 
+  #report(e) {
+    if (typeof this.onerror === 'function') this.onerror(e);
+    else console.error('mcpforge: the stdio transport failed:', e);
+  }
+
   /** @internal Stops serving. */
   async [DETACH]() {
+    if (this.#linked) {
+      const linked = this.#linked;
+      this.#linked = undefined;
+      return linked.detach();
+    }
     if (this.#server) await this.#server.close();
     await this.#serving;
   }
 
-  /** The engine starts reading when the server connects; nothing to do. */
-  async start() {}
+  /**
+   * On streams of its own: starts reading `stdin` (messages go to `onmessage`). On the
+   * process's: nothing to do, the engine reads once a server connects.
+   */
+  async start() {
+    if (!this.#input) return;
+    if (this.#started) throw new Error('StdioServerTransport already started!');
+    this.#started = true;
+    this.#onData = (chunk) => this.#read(chunk);
+    this.#onError = (e) => this.#report(e);
+    this.#onEnd = () => this.close();
+    this.#input.on('data', this.#onData);
+    this.#input.on('error', this.#onError);
+    this.#input.on('end', this.#onEnd);
+  }
 
-  /** Stops serving (the server is closed with it). */
-  close() {
-    return this[DETACH]();
+  #read(chunk) {
+    this.#buffered += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+    let newline;
+    while ((newline = this.#buffered.indexOf('\n')) !== -1) {
+      const line = this.#buffered.slice(0, newline).replace(/\r$/, '');
+      this.#buffered = this.#buffered.slice(newline + 1);
+      if (line.trim() === '') continue;
+      let message;
+      try {
+        message = JSON.parse(line);
+      } catch (e) {
+        this.#report(e);
+        continue;
+      }
+      if (typeof this.onmessage === 'function') this.onmessage(message);
+    }
+    if (this.#buffered.length > MAX_LINE) {
+      this.#buffered = '';
+      this.#report(new Error(`mcpforge: a stdio message longer than ${MAX_LINE} bytes was dropped`));
+    }
+  }
+
+  /** Writes one message (streams of its own); resolves once the stream took it. */
+  send(message) {
+    if (!this.#output) return Promise.reject(new Error('mcpforge: the engine writes the process stdout itself'));
+    const line = `${JSON.stringify(message)}\n`;
+    return new Promise((resolve) => {
+      if (this.#output.write(line)) resolve();
+      else this.#output.once('drain', resolve);
+    });
+  }
+
+  /** Stops reading (streams of its own) or serving (the server is closed with it). */
+  async close() {
+    if (!this.#input) return this[DETACH]();
+    if (this.#linked) return this[DETACH]();
+    if (this.#onData) {
+      this.#input.off('data', this.#onData);
+      this.#input.off('error', this.#onError);
+      this.#input.off('end', this.#onEnd);
+      this.#onData = undefined;
+      // Nobody else reading: let the stream stop flowing, so the process may exit.
+      if (this.#input.listenerCount('data') === 0 && typeof this.#input.pause === 'function') this.#input.pause();
+    }
+    this.#buffered = '';
+    if (typeof this.onclose === 'function') this.onclose();
   }
 }
 

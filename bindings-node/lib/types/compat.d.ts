@@ -70,12 +70,19 @@ export interface RequestHandlerExtra {
   _meta?: { [key: string]: unknown };
 }
 
-/** Serves an `McpServer` over the process's stdin and stdout. */
+/**
+ * Serves an `McpServer` over the process's stdin and stdout (the engine owns them), or over
+ * streams of its own, as a message transport (newline-delimited JSON).
+ */
 export declare class StdioServerTransport implements McpForgeTransport {
   constructor(stdin?: NodeJS.ReadableStream, stdout?: NodeJS.WritableStream);
   onclose?: () => void;
   onerror?: (error: Error) => void;
+  /** Each message read (streams of its own). */
+  onmessage?: (message: unknown) => void;
   start(): Promise<void>;
+  /** Writes one message (streams of its own). */
+  send(message: unknown): Promise<void>;
   close(): Promise<void>;
 }
 
