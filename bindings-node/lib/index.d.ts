@@ -15,7 +15,7 @@ export * from './types/errors.js';
 export * from './types/testing.js';
 export * from './types/compat.js';
 
-import { McpServer, ResourceTemplate, StdioServerTransport, StreamableHTTPServerTransport, WebStandardStreamableHTTPServerTransport, completable, createMcpExpressApp, createMcpHandler, localhostHostValidation, localhostOriginValidation, serveStdio, toNodeHandler } from './types/compat.js';
+import { McpServer, ResourceTemplate, StdioServerTransport, StreamableHTTPServerTransport, WebStandardStreamableHTTPServerTransport, completable, createMcpExpressApp, createMcpHandler, SSEServerTransport, localhostHostValidation, localhostOriginValidation, serveStdio, toNodeHandler } from './types/compat.js';
 import { Context } from './types/context.js';
 import { MiddlewareContext } from './types/hooks.js';
 import { ErrorCode, InputRequiredError, McpError, ToolError, resourceNotFound } from './types/errors.js';
@@ -34,6 +34,7 @@ declare const mcpforge: {
   serveStdio: typeof serveStdio;
   localhostHostValidation: typeof localhostHostValidation;
   createMcpExpressApp: typeof createMcpExpressApp;
+  SSEServerTransport: typeof SSEServerTransport;
   localhostOriginValidation: typeof localhostOriginValidation;
   Server: typeof Server;
   TestClient: typeof TestClient;

@@ -22,6 +22,7 @@ const { StdioServerTransport } = require('./compat/stdio');
 const { StreamableHTTPServerTransport, WebStandardStreamableHTTPServerTransport } = require('./compat/streamable-http');
 const v2 = require('./compat/serving-v2');
 const { createMcpExpressApp } = require('./compat/express-app');
+const { SSEServerTransport } = require('./compat/sse');
 
 module.exports = {
   Server,
@@ -45,4 +46,5 @@ module.exports = {
   localhostHostValidation: v2.localhostHostValidation,
   localhostOriginValidation: v2.localhostOriginValidation,
   createMcpExpressApp,
+  SSEServerTransport,
 };

@@ -25,5 +25,6 @@ export const {
   localhostHostValidation,
   localhostOriginValidation,
   createMcpExpressApp,
+  SSEServerTransport,
 } = mcpforge;
 export default mcpforge;

@@ -170,6 +170,32 @@ export declare function toNodeHandler(handler: McpHandler): NodeMcpHandler;
 /** Serves the server `factory()` builds over stdio (the official SDK 2.x's). */
 export declare function serveStdio(factory: (context: { [key: string]: unknown }) => McpServer | Server): Promise<McpServer | Server>;
 /** A guard refusing (403) a request whose `Host` is not a loopback name; true when it passes. */
+/** The official SDK's options of `SSEServerTransport` (DNS rebinding protection). */
+export interface SSEServerTransportOptions {
+  enableDnsRebindingProtection?: boolean;
+  allowedHosts?: string[];
+  allowedOrigins?: string[];
+}
+
+/**
+ * The HTTP+SSE transport (2024-11-05): made in the application's GET handler, given the path
+ * to POST to; `handlePostMessage` in its POST handler. A message transport the engine serves
+ * as one connection.
+ */
+export declare class SSEServerTransport implements MessageTransport {
+  constructor(endpoint: string, res: import('node:http').ServerResponse, options?: SSEServerTransportOptions);
+  readonly sessionId: string;
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: unknown) => void;
+  start(): Promise<void>;
+  send(message: unknown): Promise<void>;
+  close(): Promise<void>;
+  validateRequestHeaders(req: import('node:http').IncomingMessage): string | undefined;
+  handlePostMessage(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, parsedBody?: unknown): Promise<void>;
+  handleMessage(message: unknown): void;
+}
+
 /** Options of `createMcpExpressApp`. */
 export interface CreateMcpExpressAppOptions {
   /** The address the server binds (default `127.0.0.1`): a loopback name turns on the Host check. */
