@@ -378,9 +378,11 @@ impl Connection {
         let probe =
             self.metrics.as_ref().map(|m| m.start(&self.shared.registry.snapshot(), &req.method, req.params.as_ref()));
         let span = RequestSpan::start(req, None, None);
-        let outcome = if self.session.get().is_some() {
-            let e = ProtocolError::invalid_request("the session is already initialized");
-            refusal_outcome(encode::error(Some(&req.id), &e, self.null_ids()), &e)
+        let outcome = if let Some(session) = self.session.get() {
+            match handshake::repeated(&self.shared, req.params.as_ref(), session) {
+                Ok(result) => Outcome::ok(encode::response_raw(&req.id, &result)),
+                Err(e) => refusal_outcome(encode::error(Some(&req.id), &e, self.null_ids()), &e),
+            }
         } else {
             match handshake::initialize(&self.shared, req.params.as_ref(), self.out.clone()) {
                 Ok((session, result)) => {

@@ -63,22 +63,7 @@ pub(crate) fn initialize(
     params: Option<&Map<String, Value>>,
     out: Outbox,
 ) -> Result<(Arc<Session>, Vec<u8>), ProtocolError> {
-    let requested = params
-        .and_then(|p| p.get("protocolVersion"))
-        .and_then(Value::as_str)
-        .ok_or_else(|| ProtocolError::invalid_params("initialize needs a string `protocolVersion`"))?;
-    let legacy: Vec<ProtocolVersion> = shared.versions.iter().copied().filter(|v| !v.is_modern()).collect();
-    let Some(&newest) = legacy.first() else {
-        // A modern-only server: tell the legacy client what it would need.
-        return Err(ProtocolError::new(
-            crate::error::codes::METHOD_NOT_FOUND,
-            "This server does not support the initialize handshake; use server/discover",
-        )
-        .with_data(json!({ "supported": shared.version_strings() })));
-    };
-    // A supported legacy version is echoed; anything else gets our newest legacy version
-    // (the client disconnects if it cannot speak it).
-    let version = ProtocolVersion::parse(requested).filter(|v| legacy.contains(v)).unwrap_or(newest);
+    let version = negotiate(shared, params)?;
     let client_capabilities =
         params.and_then(|p| p.get("capabilities")).filter(|c| c.is_object()).cloned().unwrap_or_else(|| json!({}));
     let client_info = params.and_then(|p| p.get("clientInfo")).cloned().unwrap_or(Value::Null);
@@ -92,7 +77,49 @@ pub(crate) fn initialize(
     }
     let session = Arc::new(Session::new(version, client_capabilities, client_info, out));
     shared.hub.add_session(Arc::downgrade(&session));
+    Ok((session, result(shared, version)?))
+}
 
+/// Answers an `initialize` sent again on a session: the same answer when it negotiates the
+/// session's version (the official SDKs answer a repeated handshake; their test helpers
+/// initialize before the test does), a refusal when it asks for another version. The
+/// session keeps what the first handshake said about the client.
+pub(crate) fn repeated(
+    shared: &Arc<ServerShared>,
+    params: Option<&Map<String, Value>>,
+    session: &Session,
+) -> Result<Vec<u8>, ProtocolError> {
+    let version = negotiate(shared, params)?;
+    if version != session.version {
+        return Err(ProtocolError::invalid_request(format!(
+            "the session is already initialized with protocol version {}",
+            session.version.as_str()
+        )));
+    }
+    result(shared, version)
+}
+
+/// The version `initialize` with `params` agrees on: a supported handshake version is
+/// echoed; anything else gets the newest one (the client disconnects if it cannot speak it).
+fn negotiate(shared: &ServerShared, params: Option<&Map<String, Value>>) -> Result<ProtocolVersion, ProtocolError> {
+    let requested = params
+        .and_then(|p| p.get("protocolVersion"))
+        .and_then(Value::as_str)
+        .ok_or_else(|| ProtocolError::invalid_params("initialize needs a string `protocolVersion`"))?;
+    let legacy: Vec<ProtocolVersion> = shared.versions.iter().copied().filter(|v| !v.is_modern()).collect();
+    let Some(&newest) = legacy.first() else {
+        // A modern-only server: tell the legacy client what it would need.
+        return Err(ProtocolError::new(
+            crate::error::codes::METHOD_NOT_FOUND,
+            "This server does not support the initialize handshake; use server/discover",
+        )
+        .with_data(json!({ "supported": shared.version_strings() })));
+    };
+    Ok(ProtocolVersion::parse(requested).filter(|v| legacy.contains(v)).unwrap_or(newest))
+}
+
+/// The serialized `initialize` result for `version`.
+fn result(shared: &ServerShared, version: ProtocolVersion) -> Result<Vec<u8>, ProtocolError> {
     let mut info = shared.info.clone();
     if let Some(obj) = info.as_object_mut() {
         shaping::implementation(obj, version);
@@ -105,6 +132,5 @@ pub(crate) fn initialize(
     if let Some(i) = crate::sync::lock(&shared.instructions).as_deref() {
         result["instructions"] = json!(i);
     }
-    let bytes = serde_json::to_vec(&result).map_err(ProtocolError::internal)?;
-    Ok((session, bytes))
+    serde_json::to_vec(&result).map_err(ProtocolError::internal)
 }
