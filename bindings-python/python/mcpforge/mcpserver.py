@@ -27,7 +27,7 @@ from .auth import from_sdk
 from .errors import ToolError
 from .server import Server
 
-__all__ = ["MCPServer", "FastMCP"]
+__all__ = ["MCPServer", "FastMCP", "RequestStateSecurity", "Resolve", "ResourceSecurity"]
 
 # Every server's ``run``, ``run_async`` and ASGI apps take the official SDK's HTTP option
 # names too (``streamable_http_path``, ``transport_security``, ...; docs/python.md lists them):
@@ -44,6 +44,7 @@ _UNSUPPORTED = {
     "request_state_security": "the engine seals requestState itself (Server(state_key=...))",
     "cache_hints": "use Server(cache_ttl=..., cache_scope=...)",
     "resource_security": "the engine applies its own path-safety rules to template variables",
+    "resolve": "dependency parameters are not resolved (mcpforge's Elicit, Sample and ListRoots are ctx.ask requests)",
 }
 
 
@@ -51,6 +52,29 @@ def _refuse_unsupported(options: Dict[str, Any]) -> None:
     for key, value in options.items():
         if value is not None and key in _UNSUPPORTED:
             raise NotImplementedError(f"{key}: {_UNSUPPORTED[key]}")
+
+
+class _Unsupported:
+    """An official class of an option in ``_UNSUPPORTED``: importable under its official
+    name, so that a server module loads, but making one raises ``NotImplementedError``
+    with the reason."""
+
+    _option = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        raise NotImplementedError(f"{type(self).__name__}: {_UNSUPPORTED[self._option]}")
+
+
+class ResourceSecurity(_Unsupported):
+    _option = "resource_security"
+
+
+class RequestStateSecurity(_Unsupported):
+    _option = "request_state_security"
+
+
+class Resolve(_Unsupported):
+    _option = "resolve"
 
 
 class MCPServer(Server):

@@ -1,0 +1,74 @@
+"""The official SDK's module paths on mcpforge: a server module written on the official
+high-level API imports its names from submodules (``...mcpserver.prompts.base``,
+``.resources``, ``.utilities.types``, ``.exceptions``, 1.x's ``.server.Settings``); after
+its import line is changed to ``mcpforge`` they must still import and work. The official
+SDK's own tests run this way (`make test-sdk-python`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import run
+
+from mcpforge import MCPServer, ProtocolError, RequestStateSecurity, Resolve, ResourceSecurity
+
+
+def test_the_submodules_name_mcpforge_classes() -> None:
+    import mcpforge
+    from mcpforge.exceptions import ResourceError, ResourceNotFoundError, ToolError, UnexpectedResourceError, UnexpectedToolError
+    from mcpforge.prompts import base
+    from mcpforge.server import Settings
+    from mcpforge.utilities.types import Audio, Image
+
+    assert (base.Message, base.UserMessage, base.AssistantMessage) == (mcpforge.Message, mcpforge.UserMessage, mcpforge.AssistantMessage)
+    assert (Image, Audio) == (mcpforge.Image, mcpforge.Audio)
+    assert (ToolError, ResourceError) == (mcpforge.ToolError, mcpforge.ResourceError)
+    assert issubclass(UnexpectedToolError, ToolError) and issubclass(UnexpectedResourceError, ResourceError)
+    assert issubclass(ResourceNotFoundError, ResourceError)
+    assert Settings is mcpforge.mcpserver.Settings
+
+
+def test_the_official_option_classes_import_and_refuse_to_be_made() -> None:
+    for cls in (ResourceSecurity, RequestStateSecurity, Resolve):
+        with pytest.raises(NotImplementedError, match=cls.__name__):
+            cls()
+
+
+def test_resource_objects_are_served(tmp_path: Path) -> None:
+    from mcpforge.exceptions import ResourceNotFoundError
+    from mcpforge.resources import BinaryResource, FileResource, FunctionResource, TextResource
+
+    notes = tmp_path / "notes.txt"
+    notes.write_text("from a file")
+    server = MCPServer("objects")
+
+    async def fetch() -> str:
+        """Fetched by a coroutine."""
+        return "fetched"
+
+    def missing() -> str:
+        raise ResourceNotFoundError("no such report yet")
+
+    server.add_resource(FunctionResource.from_function(fetch, "memo://fetched"))
+    server.add_resource(FunctionResource(uri="memo://missing", fn=missing))
+    server.add_resource(TextResource(uri="memo://text", name="text", text="plain"))
+    server.add_resource(BinaryResource(uri="memo://bytes", data=b"\x00\x01"))
+    server.add_resource(FileResource(uri="file://notes.txt", path=notes, mime_type="text/markdown"))
+
+    async def body() -> None:
+        async with server.test_client() as client:
+            listed = {r["uri"]: r for r in await client.list_resources()}
+            assert listed["memo://fetched"]["name"] == "fetch" and listed["memo://fetched"]["description"] == "Fetched by a coroutine."
+            assert listed["memo://bytes"]["mimeType"] == "application/octet-stream"
+            assert listed["memo://missing"]["name"] == "memo://missing"
+            assert (await client.read_resource("memo://fetched"))[0]["text"] == "fetched"
+            assert (await client.read_resource("memo://text"))[0]["text"] == "plain"
+            assert (await client.read_resource("memo://bytes"))[0]["blob"] == "AAE="
+            read = (await client.read_resource("file://notes.txt"))[0]
+            assert (read["text"], read["mimeType"]) == ("from a file", "text/markdown")
+            with pytest.raises(ProtocolError) as e:
+                await client.read_resource("memo://missing")
+            assert (e.value.code, e.value.message) == (-32602, "no such report yet")
+
+    run(body)
