@@ -22,6 +22,7 @@ import logging
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
 from . import _serving
+from ._sdk_streams import InMemoryTransport, LowLevel
 from ._sdk_options import sdk_options
 from .auth import from_sdk
 from .errors import ToolError
@@ -144,6 +145,7 @@ class MCPServer(Server):
             **server_options,
         )
         self.dependencies = list(dependencies or ())
+        self._transports: List[InMemoryTransport] = []
         self._auth = from_sdk(token_verifier, auth) if token_verifier is not None or auth is not None else None
         logging.getLogger("mcpforge").setLevel("DEBUG" if debug else log_level)
         for tool in tools or ():
@@ -153,6 +155,20 @@ class MCPServer(Server):
 
     def _defaults(self) -> Dict[str, Any]:
         return {"auth": self._auth} if self._auth is not None else {}
+
+    # The official SDK's in-process connections (``_sdk_streams``): 2.x's ``Client(server)``
+    # enters the server as its transport; 1.x's tests connect to ``server._mcp_server``.
+    async def __aenter__(self) -> Any:
+        transport = InMemoryTransport(self)
+        self._transports.append(transport)
+        return await transport.__aenter__()
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self._transports.pop().__aexit__(*exc)
+
+    @property
+    def _mcp_server(self) -> LowLevel:
+        return LowLevel(self)
 
     def remove_tool(self, name: str) -> bool:
         """Removes a tool; an unknown name raises ``ToolError`` (as the official SDK)."""
