@@ -66,6 +66,19 @@ FILES = (
 )
 # Helpers the test files import or pytest loads, copied when the release has them.
 HELPERS = ("tests/__init__.py", "tests/conftest.py", "tests/test_helpers.py", "tests/server/__init__.py")
+# Written next to the tests in `run/`: the 2.x conftest shares one event loop per module
+# (`_module_runner_lease`, to spare Windows' sockets), and anyio's runner dies with the first
+# test that fails inside a task group, failing every later test of the module at setup. The
+# same conftest allows a module to shadow the lease with a no-op, giving each test its own
+# loop, so that each failure is counted once.
+HARNESS_CONFTEST = """\"\"\"Written by scripts/sdk-tests-python.py: one event loop per test.\"\"\"
+import pytest
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _module_runner_lease():
+    yield
+"""
 # A bound on one test, so that one waiting for an answer that never comes fails alone.
 TEST_TIMEOUT = 20
 RUN_TIMEOUT = 900
@@ -149,6 +162,7 @@ def extract(suite: Suite, sdist: Path) -> tuple[Path, Path, int]:
                 rewritten += count
             (run / name).parent.mkdir(parents=True, exist_ok=True)
             (run / name).write_text(text, encoding="utf-8")
+    (run / suite.tests / "conftest.py").write_text(HARNESS_CONFTEST, encoding="utf-8")
     return orig, run, rewritten
 
 
@@ -159,7 +173,10 @@ def pytest(python: Path, tree: Path, suite: Suite, out: Path, collect_only: bool
     # which name plugins of its development setup (xdist, pytest-examples) and colours.
     cmd = [str(python), "-m", "pytest", "-p", "sdk_outcomes", "-p", "no:cacheprovider", "-o", "addopts=",
            "-o", "log_cli=false", "-q", "--no-header", f"--timeout={TEST_TIMEOUT}", "-p", "anyio"]
-    cmd += ["--collect-only"] if collect_only else ["-rN", "--tb=short", "--continue-on-collection-errors"]
+    # Native tracebacks: pytest's own find a failing statement with `ast.parse`, whose
+    # conversion state Python 3.11.7 keeps per process, so that a handler thread using `ast`
+    # at the same time makes the report raise SystemError and stops the whole run.
+    cmd += ["--collect-only"] if collect_only else ["-rN", "--tb=native", "--continue-on-collection-errors"]
     env = {**os.environ, "SDK_OUTCOMES": str(out), "PYTHONPATH": str(ROOT / "scripts" / "lib"), "PYTHONDONTWRITEBYTECODE": "1"}
     out.unlink(missing_ok=True)
     log = out.with_suffix(".log")

@@ -9,8 +9,10 @@
 #                              tests inline-snapshot
 #   target/sdk-python/venv-1   mcp 1.x
 #
-# pytest-timeout bounds each test, so that a test waiting for an answer that never comes
-# fails instead of holding up the run.
+# The test tools are pinned at the versions of the release's own lock file (uv.lock in its
+# sdist), so that its tests run as they do for its authors (anyio's pytest runner and
+# logfire's pytest plugin matter); pytest-timeout bounds each test, so that a test waiting
+# for an answer that never comes fails instead of holding up the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +22,6 @@ MCP1=1.30.0
 
 # shellcheck source=lib/venv.sh
 . scripts/lib/venv.sh
-ensure_venv target/sdk-python/venv-2 "mcp==$MCP2" "pytest==8.4.2" "pytest-timeout==2.4.0" "inline-snapshot==0.36.1" \
-  "blockbuster==1.5.29" "logfire==5.4.0" "opentelemetry-sdk==1.45.2"
-ensure_venv target/sdk-python/venv-1 "mcp==$MCP1" "pytest==8.4.2" "pytest-timeout==2.4.0" "inline-snapshot==0.36.1"
+ensure_venv target/sdk-python/venv-2 "mcp==$MCP2" "anyio==4.14.2" "pytest==9.1.1" "pytest-timeout==2.4.0" \
+  "inline-snapshot==0.28.0" "blockbuster==1.5.27" "logfire==4.31.0" "opentelemetry-sdk==1.39.1"
+ensure_venv target/sdk-python/venv-1 "mcp==$MCP1" "anyio==4.10.0" "pytest==8.4.2" "pytest-timeout==2.4.0" "inline-snapshot==0.28.0"
