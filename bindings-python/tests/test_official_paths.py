@@ -7,11 +7,12 @@ SDK's own tests run this way (`make test-sdk-python`)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, Dict, List
 
 import pytest
 from conftest import run
 
-from mcpforge import MCPServer, ProtocolError, RequestStateSecurity, Resolve, ResourceSecurity
+from mcpforge import Context, MCPServer, ProtocolError, RequestStateSecurity, Resolve, ResourceSecurity
 
 
 def test_the_submodules_name_mcpforge_classes() -> None:
@@ -72,3 +73,32 @@ def test_resource_objects_are_served(tmp_path: Path) -> None:
             assert (e.value.code, e.value.message) == (-32602, "no such report yet")
 
     run(body)
+
+
+def test_media_types_come_from_the_suffix_table_first(tmp_path: Path) -> None:
+    from mcpforge.utilities.types import Audio, Image
+
+    for name, kind, expected in (("a.wav", Audio, "audio/wav"), ("a.m4a", Audio, "audio/mp4"), ("a.webp", Image, "image/webp")):
+        (tmp_path / name).write_bytes(b"not sniffable")
+        assert kind(tmp_path / name).mime_type == expected  # the same on every platform
+
+
+def test_the_session_asks_for_a_url_elicitation() -> None:
+    server = MCPServer("urls")
+    asked: List[Dict[str, Any]] = []
+
+    @server.tool()
+    async def connect(ctx: Context) -> str:
+        result = await ctx.session.elicit_url(message="Sign in", url="https://example.com/login", elicitation_id="e-1")
+        return f"User {result.action}"
+
+    def answer(params: Dict[str, Any]) -> Dict[str, Any]:
+        asked.append(params)
+        return {"action": "accept"}
+
+    async def body() -> None:
+        async with server.test_client(elicitation=answer, capabilities={"elicitation": {"url": {}}}) as client:
+            assert (await client.call_tool("connect")).text == "User accept"
+
+    run(body)
+    assert asked == [{"mode": "url", "message": "Sign in", "url": "https://example.com/login", "elicitationId": "e-1"}]
