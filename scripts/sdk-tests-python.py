@@ -66,13 +66,22 @@ FILES = (
 )
 # Helpers the test files import or pytest loads, copied when the release has them.
 HELPERS = ("tests/__init__.py", "tests/conftest.py", "tests/test_helpers.py", "tests/server/__init__.py")
-# Written next to the tests in `run/`: the 2.x conftest shares one event loop per module
-# (`_module_runner_lease`, to spare Windows' sockets), and anyio's runner dies with the first
-# test that fails inside a task group, failing every later test of the module at setup. The
-# same conftest allows a module to shadow the lease with a no-op, giving each test its own
-# loop, so that each failure is counted once.
-HARNESS_CONFTEST = """\"\"\"Written by scripts/sdk-tests-python.py: one event loop per test.\"\"\"
+# Written next to the tests in `run/`. Two settings of the runs, not of the tests:
+# - the 2.x conftest shares one event loop per module (`_module_runner_lease`, to spare
+#   Windows' sockets), and anyio's runner dies with the first test that fails inside a task
+#   group, failing every later test of the module at setup; the same conftest allows a
+#   module to shadow the lease with a no-op, giving each test its own loop, so that each
+#   failure counts once;
+# - 1.x's integration tests serve from a `multiprocessing` child; forked (Linux's default)
+#   from a process whose engine already runs, the child's engine has no threads and every
+#   test waits for its timeout. They start children with `spawn`, as on macOS and Windows.
+HARNESS_CONFTEST = """\"\"\"Written by scripts/sdk-tests-python.py: one event loop per test, and
+server subprocesses started fresh (spawn).\"\"\"
+import multiprocessing
+
 import pytest
+
+multiprocessing.set_start_method("spawn", force=True)
 
 
 @pytest.fixture(scope="module", autouse=True)
