@@ -2,8 +2,8 @@
 SDK's own tests (and many users' tests) reach a high-level server without a process:
 2.x's `Client(server)`, and `server._mcp_server.run(read, write, options)` over memory
 streams, which 1.x's `create_connected_server_and_client_session` calls. Both must carry
-requests, the server's notifications, its requests of the client (elicitation) and the
-lifespan, and end cleanly."""
+requests, the server's notifications (a request's before its response), its requests of
+the client (elicitation) and the lifespan, and end cleanly."""
 
 from __future__ import annotations
 
@@ -40,6 +40,12 @@ def program(events: list[str]) -> MCPServer:
         return f"{ctx.request_context.lifespan_context['greeting']}, {name}"
 
     @mcp.tool()
+    async def steps(ctx: Context) -> str:
+        for step in range(1, 4):
+            await ctx.report_progress(step, 3, f"step {step}")
+        return "done"
+
+    @mcp.tool()
     async def confirm(ctx: Context) -> str:
         answer = await ctx.elicit("Sure?", Answer)
         return f"{answer.action}: {answer.data.ok if answer.data else None}"
@@ -64,8 +70,16 @@ def test_the_official_client_takes_the_server_itself() -> None:
         mcp = program(events)
         async with Client(mcp, elicitation_callback=accept) as client:
             assert events == ["started"]
-            assert [t.name for t in (await client.list_tools()).tools] == ["greet", "confirm"]
+            assert [t.name for t in (await client.list_tools()).tools] == ["greet", "steps", "confirm"]
             assert text(await client.call_tool("greet", {"name": "Ada"})) == "hello, Ada"
+            progress: list[Any] = []
+
+            async def on_progress(value: float, total: float | None, message: str | None) -> None:
+                progress.append(message)
+
+            # A request's notifications reach the client before its response.
+            assert text(await client.call_tool("steps", {}, progress_callback=on_progress)) == "done"
+            assert progress == ["step 1", "step 2", "step 3"]
             assert text(await client.call_tool("confirm", {})) == "accept: True"
             async with Client(mcp) as second:  # one server, two connections
                 assert text(await second.call_tool("greet", {"name": "Bo"})) == "hello, Bo"

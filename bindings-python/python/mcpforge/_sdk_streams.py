@@ -9,7 +9,8 @@ ways of testing a high-level server connect to mcpforge's:
 
 Both end in ``serve_streams``: each client message is turned into JSON and given to an
 in-memory connection to the engine (``NativeServer.connect``), and each message of the
-engine's is turned into the official SDK's type and sent back. Requests the server makes
+engine's is turned into the official SDK's type and sent back, a request's notifications
+before its response (as on the engine's other transports). Requests the server makes
 of the client (elicitation, sampling, roots) are sent down the stream, and the engine thread
 that asked waits for the client's answer. The official ``mcp`` package is imported only
 here, on use: the official client is running anyway."""
@@ -28,6 +29,8 @@ from .errors import McpError
 __all__ = ["InMemoryTransport", "LowLevel", "serve_streams"]
 
 _ids = itertools.count(1)
+# How long the relay waits for a notification before it lets a response through.
+_POLL = 0.01
 # A bound on the client's answer to a request of the server's (as the engine's own).
 _ANSWER_TIMEOUT = 300.0
 
@@ -85,15 +88,28 @@ async def serve_streams(server: Any, read_stream: Any, write_stream: Any) -> Non
             raise McpError(error.get("code", 0), error.get("message", ""), error.get("data"))
         return response.get("result", {})
 
+    # The engine queues a request's notifications (progress, logs) before its response, but
+    # hands the two over apart: a response is sent only after the queue is drained, and one
+    # lock orders every read of the queue with the sending of responses.
+    ordered = asyncio.Lock()
+
+    async def forward_queued(timeout: float) -> bool:
+        message = await native_call(native.next_message, timeout)
+        if message is not None and not ("id" in message and "method" in message):  # requests go through `answer`
+            await write_stream.send(to_sdk({"jsonrpc": "2.0", **message}))
+        return message is not None
+
     async def relay_server_messages() -> None:
         while True:
-            message = await native_call(native.next_message, 3600.0)
-            if message is not None and not ("id" in message and "method" in message):  # requests go through `answer`
-                await write_stream.send(to_sdk({"jsonrpc": "2.0", **message}))
+            async with ordered:
+                await forward_queued(_POLL)
 
     async def handle(message: Dict[str, Any]) -> None:
         response = await native_call(native.request, message["id"], message["method"], message.get("params") or {})
-        await write_stream.send(to_sdk({"jsonrpc": "2.0", **response}))
+        async with ordered:
+            while await forward_queued(0.0):
+                pass
+            await write_stream.send(to_sdk({"jsonrpc": "2.0", **response}))
 
     native.on_request(answer)
     tasks.append(loop.create_task(relay_server_messages()))
