@@ -9,12 +9,14 @@ package's pytest settings are extracted twice into target/sdk-python/mcp-VERSION
 as released and `run/` with only the import lines of the high-level server's module
 rewritten to `mcpforge` (`from mcp.server.mcpserver.prompts.base import Message` becomes
 `from mcpforge.prompts.base import Message`). The release's own venv (scripts/
-setup-sdk-python.sh, the mcpforge wheel installed by the make target) collects `orig/`
-(which tests exist: the denominator) and runs `run/` (how many pass). A test of a module
-that does not import on mcpforge counts as failed, with the import error as its reason.
+setup-sdk-python.sh, the mcpforge wheel installed by the make target) runs `orig/` on the
+official SDK (the control, and which tests exist: the denominator) and `run/` on mcpforge.
+A test of a module that does not import on mcpforge counts as failed, with the import
+error as its reason.
 
-Printed per release: passed, failed and skipped counts, the pass percentage, the same for
-the tests of private internals (see `private_tests`) and the most common failure reasons;
+Printed per release: passed, failed and skipped counts, the pass percentage, the control's
+counts, the same without and for the tests of private internals (see `private_tests`) and
+the most common failure reasons;
 the per-test outcomes land in target/sdk-python/mcp-VERSION/results.json. The exit status is
 0 whatever the counts (the figures are the yardstick), and 1 when the harness itself broke:
 a hash mismatch, a failed download, no test collected, or a run that left no outcomes."""
@@ -171,11 +173,12 @@ def extract(suite: Suite, sdist: Path) -> tuple[Path, Path, int]:
                 rewritten += count
             (run / name).parent.mkdir(parents=True, exist_ok=True)
             (run / name).write_text(text, encoding="utf-8")
-    (run / suite.tests / "conftest.py").write_text(HARNESS_CONFTEST, encoding="utf-8")
+    for tree in (orig, run):
+        (tree / suite.tests / "conftest.py").write_text(HARNESS_CONFTEST, encoding="utf-8")
     return orig, run, rewritten
 
 
-def pytest(python: Path, tree: Path, suite: Suite, out: Path, collect_only: bool) -> dict:
+def pytest(python: Path, tree: Path, suite: Suite, out: Path) -> dict:
     """Runs pytest on the suite's files in `tree` with the outcomes plugin; its JSON."""
     files = [f"{suite.tests}/{name}" for name in FILES if (tree / suite.tests / name).exists()]
     # The release's own pytest settings (its pyproject.toml) apply, but for its addopts,
@@ -185,7 +188,7 @@ def pytest(python: Path, tree: Path, suite: Suite, out: Path, collect_only: bool
     # Native tracebacks: pytest's own find a failing statement with `ast.parse`, whose
     # conversion state Python 3.11.7 keeps per process, so that a handler thread using `ast`
     # at the same time makes the report raise SystemError and stops the whole run.
-    cmd += ["--collect-only"] if collect_only else ["-rN", "--tb=native", "--continue-on-collection-errors"]
+    cmd += ["-rN", "--tb=native", "--continue-on-collection-errors"]
     env = {**os.environ, "SDK_OUTCOMES": str(out), "PYTHONPATH": str(ROOT / "scripts" / "lib"), "PYTHONDONTWRITEBYTECODE": "1"}
     out.unlink(missing_ok=True)
     log = out.with_suffix(".log")
@@ -289,7 +292,7 @@ def short_reason(reason: str) -> str:
     return re.sub(r"0x[0-9a-f]+", "0x…", reason)[:160]
 
 
-def report(suite: Suite, results: dict, seconds: float, rewritten: int) -> None:
+def report(suite: Suite, results: dict, control: dict, seconds: float, rewritten: int) -> None:
     def counts(rows: list[dict]) -> str:
         c = collections.Counter(r["outcome"] for r in rows)
         total = len(rows)
@@ -300,6 +303,7 @@ def report(suite: Suite, results: dict, seconds: float, rewritten: int) -> None:
     public = [r for r in rows if not r["private"]]
     priv = [r for r in rows if r["private"]]
     print(f"sdk-python[{suite.label} mcp {suite.version}]: {counts(rows)}; {rewritten} import lines rewritten; {seconds:.0f}s")
+    print(f"  control, the same tests on the official SDK: {counts(list(control['outcomes'].values()))}")
     print(f"  without tests of private internals: {counts(public)}")
     print(f"  tests of private internals: {counts(priv) if priv else 'none'}")
     reasons = collections.Counter(short_reason(r["reason"]) for r in rows if r["outcome"] == "failed")
@@ -315,19 +319,19 @@ def run_suite(suite: Suite) -> None:
     sdist = fetch(suite, python)
     orig, run, rewritten = extract(suite, sdist)
     base = orig.parent
-    collected = pytest(python, orig, suite, base / "collected.json", collect_only=True)
-    if not collected["collected"] or collected["broken_modules"]:
-        broken = ", ".join(collected["broken_modules"]) or "no test"
+    control = pytest(python, orig, suite, base / "control.json")
+    if not control["collected"] or control["broken_modules"]:
+        broken = ", ".join(control["broken_modules"]) or "no test"
         raise HarnessError(f"mcp {suite.version}: the released tests do not collect on the released SDK ({broken})")
     if rewritten == 0:
         raise HarnessError(f"mcp {suite.version}: no import of {suite.module} to rewrite")
-    ran = pytest(python, run, suite, base / "outcomes.json", collect_only=False)
+    ran = pytest(python, run, suite, base / "outcomes.json")
     if not ran["outcomes"] and not ran["broken_modules"]:
         raise HarnessError(f"mcp {suite.version}: the run reported no test (log: {(base / 'outcomes.log').relative_to(ROOT)})")
-    private = private_tests(orig, collected["collected"])
-    results = tally(suite, collected, ran, private)
+    private = private_tests(orig, control["collected"])
+    results = tally(suite, control, ran, private)
     (base / "results.json").write_text(json.dumps(results, indent=1, sort_keys=True), encoding="utf-8")
-    report(suite, results, time.monotonic() - started, rewritten)
+    report(suite, results, control, time.monotonic() - started, rewritten)
 
 
 def main() -> int:
