@@ -11,9 +11,10 @@ masks the text of unexpected exceptions by default (2.x does), ``FastMCP`` does 
 does not); ``remove_tool`` of an unknown name raises ``ToolError`` and ``remove_prompt``
 ``ValueError``; ``add_prompt`` and ``add_resource`` also take the official ``Prompt`` and
 ``Resource`` objects; a resource's MIME type defaults to ``text/plain`` and the 2026-07-28
-cache scope to ``private``; tools, resources and prompts are served (empty lists) with
-nothing of their kind registered. docs/python.md
-lists the remaining differences.
+cache scope to ``private``; tools, resources and
+prompts are served (empty lists) with nothing of their kind registered; the official
+client connects in-process (``Client(server)``, ``_sdk_streams``). docs/python.md lists the
+remaining differences.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import logging
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
 from . import _serving
+from . import server as _server_module
 from ._sdk_streams import InMemoryTransport, LowLevel
 from ._sdk_options import sdk_options
 from .auth import from_sdk
@@ -281,9 +283,14 @@ class FastMCP(MCPServer):
 
 
 class Settings:
-    """``FastMCP``'s HTTP settings, the defaults of ``run``."""
+    """``FastMCP``'s HTTP settings, the defaults of ``run``; also ``mcpforge.server.Settings``,
+    the official 1.x module path (``mcp.server.fastmcp.server.Settings``), set below."""
 
     def __init__(self, host: str, port: int, streamable_http_path: str, sse_path: str, message_path: str, transport_security: Any) -> None:
         self.host, self.port = host, port
         self.streamable_http_path, self.sse_path, self.message_path = streamable_http_path, sse_path, message_path
         self.transport_security = transport_security
+
+
+# The official 1.x module path of ``Settings``; the native module does not import this layer.
+_server_module.Settings = Settings  # type: ignore[attr-defined]

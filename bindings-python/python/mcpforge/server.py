@@ -36,17 +36,6 @@ from .errors import ErrorInfo
 __all__ = ["Server"]
 
 
-def __getattr__(name: str) -> Any:
-    """``Settings``, ``FastMCP``'s HTTP settings, also under the official 1.x module path
-    (``mcp.server.fastmcp.server.Settings``); it lives in ``mcpserver``, which imports this
-    module, so it is looked up on first use."""
-    if name == "Settings":
-        from .mcpserver import Settings
-
-        return Settings
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 class Server(Registering, ComponentControls, Hooks, AsgiApps, Serving, Metrics):
     """An MCP server.
 
