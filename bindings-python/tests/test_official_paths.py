@@ -42,6 +42,8 @@ def test_resource_objects_are_served(tmp_path: Path) -> None:
 
     notes = tmp_path / "notes.txt"
     notes.write_text("from a file")
+    blob = tmp_path / "data.bin"
+    blob.write_bytes(b"plain bytes")
     server = MCPServer("objects")
 
     async def fetch() -> str:
@@ -56,6 +58,7 @@ def test_resource_objects_are_served(tmp_path: Path) -> None:
     server.add_resource(TextResource(uri="memo://text", name="text", text="plain"))
     server.add_resource(BinaryResource(uri="memo://bytes", data=b"\x00\x01"))
     server.add_resource(FileResource(uri="file://notes.txt", path=notes, mime_type="text/markdown"))
+    server.add_resource(FileResource(uri="file://data.bin", path=blob, mime_type="application/octet-stream"))  # bytes by its type
 
     async def body() -> None:
         async with server.test_client() as client:
@@ -68,6 +71,7 @@ def test_resource_objects_are_served(tmp_path: Path) -> None:
             assert (await client.read_resource("memo://bytes"))[0]["blob"] == "AAE="
             read = (await client.read_resource("file://notes.txt"))[0]
             assert (read["text"], read["mimeType"]) == ("from a file", "text/markdown")
+            assert (await client.read_resource("file://data.bin"))[0]["blob"] == "cGxhaW4gYnl0ZXM="
             with pytest.raises(ProtocolError) as e:
                 await client.read_resource("memo://missing")
             assert (e.value.code, e.value.message) == (-32602, "no such report yet")
@@ -102,3 +106,12 @@ def test_the_session_asks_for_a_url_elicitation() -> None:
 
     run(body)
     assert asked == [{"mode": "url", "message": "Sign in", "url": "https://example.com/login", "elicitationId": "e-1"}]
+
+
+def test_the_official_server_version_default_is_empty() -> None:
+    async def body() -> None:
+        async with MCPServer("unversioned").test_client() as client:
+            assert client.initialize_result is not None
+            assert client.initialize_result["serverInfo"] == {"name": "unversioned", "version": ""}
+
+    run(body)

@@ -10,8 +10,8 @@ official SDK does: tool errors read ``Error executing tool NAME: message``; ``MC
 masks the text of unexpected exceptions by default (2.x does), ``FastMCP`` does not (1.x
 does not); ``remove_tool`` of an unknown name raises ``ToolError`` and ``remove_prompt``
 ``ValueError``; ``add_prompt`` and ``add_resource`` also take the official ``Prompt`` and
-``Resource`` objects; a resource's MIME type defaults to ``text/plain`` and the 2026-07-28
-cache scope to ``private``; tools, resources and
+``Resource`` objects; a resource's MIME type defaults to ``text/plain``, the 2026-07-28
+cache scope to ``private`` and ``MCPServer``'s version to ``""``; tools, resources and
 prompts are served (empty lists) with nothing of their kind registered; the official
 client connects in-process (``Client(server)``, ``_sdk_streams``). docs/python.md lists the
 remaining differences.
@@ -136,7 +136,7 @@ class MCPServer(Server):
             server_options.setdefault(kind, True)
         super().__init__(
             name or "mcp-server",
-            version or "1.0.0",
+            version,  # the official default is "" (serverInfo.version)
             instructions,
             title=title,
             description=description,
@@ -262,7 +262,7 @@ class FastMCP(MCPServer):
             instructions,
             website_url,
             icons,
-            "",
+            "1.0.0",
             auth_server_provider,
             token_verifier,
             tools=tools,

@@ -7,7 +7,7 @@ it with ``server.add_resource(resource)``.
 ``annotations``, ``meta``) and reads its contents with ``await resource.read()``:
 ``TextResource(text=...)``, ``BinaryResource(data=...)``, ``FunctionResource(fn=...)`` (or
 ``FunctionResource.from_function(fn, uri, ...)``; the function's return value is converted
-as a reader's is) and ``FileResource(path=..., is_binary=False)``. The official classes are
+as a reader's is) and ``FileResource(path=...)`` (text or bytes by its MIME type). The official classes are
 pydantic models; these are plain classes with the same keywords."""
 
 from __future__ import annotations
@@ -89,14 +89,33 @@ class FunctionResource(Resource):
 
 
 class FileResource(Resource):
-    """A resource read from the file at ``path``: as text, or as bytes with ``is_binary``."""
+    """A resource read from the file at ``path``: decoded with ``encoding`` and sent as text,
+    or sent as bytes when ``encoding`` is None or ``is_binary`` (1.x's keyword) is true.
+    ``encoding`` defaults, as in the official 2.x, to the ``charset`` of ``mime_type``, else
+    UTF-8 (a BOM dropped) for textual types (``text/*``, JSON, XML), else None."""
 
-    def __init__(self, *, path: Union[str, Path], is_binary: bool = False, **fields: Any) -> None:
+    def __init__(self, *, path: Union[str, Path], encoding: Optional[str] = "", is_binary: Optional[bool] = None, **fields: Any) -> None:
         super().__init__(**fields)
-        self.path, self.is_binary = Path(path), is_binary
+        self.path = Path(path)
+        if encoding == "":
+            encoding = _default_encoding(self.mime_type)
+        self.encoding = None if is_binary else encoding
 
     async def read(self) -> Union[str, bytes]:
         import asyncio
 
-        path = self.path
-        return await asyncio.to_thread(path.read_bytes if self.is_binary else path.read_text)
+        path, encoding = self.path, self.encoding
+        if encoding is None:
+            return await asyncio.to_thread(path.read_bytes)
+        return await asyncio.to_thread(path.read_text, encoding=encoding)
+
+
+def _default_encoding(mime_type: str) -> Optional[str]:
+    kind, _, parameters = mime_type.partition(";")
+    for parameter in parameters.split(";"):
+        key, _, value = parameter.strip().partition("=")
+        if key.lower() == "charset" and value:
+            return value.strip('"')
+    kind = kind.strip().lower()
+    textual = kind.startswith("text/") or kind.endswith(("/json", "+json", "/xml", "+xml"))
+    return "utf-8-sig" if textual else None
