@@ -231,6 +231,29 @@ def test_ordinary_classes_with_type_hints_are_structured_output() -> None:
     run(body)
 
 
+class Node(pydantic.BaseModel):
+    value: int
+    children: List["Node"] = []
+
+
+def test_a_recursive_return_type_keeps_its_definition() -> None:
+    server = Server("trees")
+
+    @server.tool()
+    def tree() -> Node:
+        return Node(value=1, children=[Node(value=2)])
+
+    async def body() -> None:
+        async with server.test_client() as client:
+            schema = (await client.list_tools())[0]["outputSchema"]
+            assert schema["type"] == "object" and schema["properties"]["children"]["items"] == {"$ref": "#/$defs/Node"}
+            assert "Node" in schema["$defs"]
+            result = await client.call_tool("tree")
+            assert result.structured_content == {"value": 1, "children": [{"value": 2, "children": []}]}
+
+    run(body)
+
+
 def test_a_float_parameter_receives_a_float_for_a_json_integer() -> None:
     # As pydantic (the official SDK) converts it: `a: float` called with 1 gets 1.0, so
     # float methods such as is_integer() work (int has none before Python 3.12).

@@ -22,6 +22,7 @@ import dataclasses
 import datetime
 import enum
 import inspect
+import json
 import sys
 import typing
 from typing import Any, Callable, Dict, List, Optional, Tuple
@@ -600,8 +601,9 @@ def function_spec(fn: Callable[..., Any], *, structured_output: Optional[bool] =
         schema = out_builder.schema(ret)
         if _object_type(ret):
             if "$ref" in schema and len(out_builder.defs) == 1:
-                schema = next(iter(out_builder.defs.values()))
-                out_builder.defs = {}
+                name, schema = next(iter(out_builder.defs.items()))
+                if f'"#/$defs/{name}"' not in json.dumps(schema, default=str):
+                    out_builder.defs = {}  # a recursive type keeps its definition for its own references
             output_schema = _root(schema, out_builder.defs)
         else:
             wrapped = {"type": "object", "properties": {"result": schema}, "required": ["result"]}
