@@ -16,8 +16,8 @@ error as its reason.
 
 Printed per release: passed, failed and skipped counts, the pass percentage, the control's
 counts, the same without and for the tests of private internals (see `private_tests`) and
-the most common failure reasons;
-the per-test outcomes land in target/sdk-python/mcp-VERSION/results.json. The exit status is
+the most common failure reasons; the per-test outcomes land in
+target/sdk-python/mcp-VERSION/results.json. The exit status is
 0 whatever the counts (the figures are the yardstick), and 1 when the harness itself broke:
 a hash mismatch, a failed download, no test collected, or a run that left no outcomes."""
 
@@ -271,7 +271,7 @@ def private_tests(tree: Path, test_ids: list[str]) -> set[str]:
     return private
 
 
-def tally(suite: Suite, collected: dict, ran: dict, private: set[str]) -> dict:
+def tally(collected: dict, ran: dict, private: set[str]) -> dict:
     """Every collected test's outcome; a test the run did not report failed with its module's error."""
     results: dict[str, dict[str, str]] = {}
     for test_id in collected["collected"]:
@@ -329,7 +329,7 @@ def run_suite(suite: Suite) -> None:
     if not ran["outcomes"] and not ran["broken_modules"]:
         raise HarnessError(f"mcp {suite.version}: the run reported no test (log: {(base / 'outcomes.log').relative_to(ROOT)})")
     private = private_tests(orig, control["collected"])
-    results = tally(suite, control, ran, private)
+    results = tally(control, ran, private)
     (base / "results.json").write_text(json.dumps(results, indent=1, sort_keys=True), encoding="utf-8")
     report(suite, results, control, time.monotonic() - started, rewritten)
 
