@@ -297,7 +297,9 @@ def report(suite: Suite, results: dict, control: dict, seconds: float, rewritten
         c = collections.Counter(r["outcome"] for r in rows)
         total = len(rows)
         share = 100.0 * c["passed"] / total if total else 0.0
-        return f"{c['passed']} passed, {c['failed']} failed, {c['skipped']} skipped ({share:.1f}% of {total} passed)"
+        # Not the "N passed, N failed" of a test runner's closing line: these failures are
+        # the yardstick's figures, not this run's.
+        return f"{c['passed']} passed / {c['failed']} failed / {c['skipped']} skipped ({share:.1f}% of {total} passed)"
 
     rows = list(results.values())
     public = [r for r in rows if not r["private"]]
