@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Iterator
 
 PACKAGE = Path(__file__).resolve().parents[1] / "python" / "mcpforge"
-# The official SDK's compatibility layer: ``MCPServer``/``FastMCP`` and the SDK's option names.
-DROP_IN = {"mcpserver", "_sdk_options"}
+# The official SDK's compatibility layer: ``MCPServer``/``FastMCP``, the SDK's option names,
+# its in-process connections and the official module paths of its names.
+DROP_IN = {"mcpserver", "_sdk_options", "_sdk_streams", "exceptions", "resources"}
 # The entry point (``from mcpforge import MCPServer``).
 ENTRY = "__init__"
 

@@ -1,6 +1,6 @@
 """Type hints to JSON Schema: primitives, lists, dicts, Optional/Union, Literal/Enum,
-TypedDict, dataclasses, pydantic models, ``Annotated`` with descriptions, ``Field`` and
-pydantic ``Field`` constraints, defaults, docstrings; the output schema from the return
+TypedDict, dataclasses, pydantic models, ordinary classes with type hints, ``Annotated``
+with descriptions, ``Field`` and pydantic ``Field`` constraints, defaults, docstrings; the output schema from the return
 annotation; and the engine validating arguments against the generated schema."""
 
 from __future__ import annotations
@@ -185,6 +185,73 @@ def test_unsupported_types_are_clear_errors() -> None:
 
     with pytest.raises(TypeError, match="Opaque"):
         type_schema(Opaque)
+
+
+class Profile:
+    """An ordinary class whose attributes have type hints (the official SDK's example)."""
+
+    name: str
+    age: int
+    email: Optional[str] = None
+
+    def __init__(self, name: str, age: int, email: Optional[str] = None) -> None:
+        self.name, self.age, self.email = name, age, email
+
+
+class Untyped:
+    def __init__(self, setting: str) -> None:
+        self.setting = setting
+
+
+def test_ordinary_classes_with_type_hints_are_structured_output() -> None:
+    assert type_schema(Profile) == {
+        "type": "object",
+        "title": "Profile",
+        "properties": {"name": {"type": "string"}, "age": {"type": "integer"}, "email": {"type": ["string", "null"], "default": None}},
+        "required": ["name", "age"],
+    }
+    server = Server("profiles")
+
+    @server.tool()
+    def profile() -> Profile:
+        return Profile("Alice", 30)
+
+    @server.tool()
+    def config() -> Untyped:  # no hints: no output schema
+        return Untyped("x")
+
+    async def body() -> None:
+        async with server.test_client() as client:
+            tools = {t["name"]: t for t in await client.list_tools()}
+            assert tools["profile"]["outputSchema"]["required"] == ["name", "age"]
+            assert "outputSchema" not in tools["config"]
+            result = await client.call_tool("profile")
+            assert result.structured_content == {"name": "Alice", "age": 30, "email": None}
+
+    run(body)
+
+
+class Node(pydantic.BaseModel):
+    value: int
+    children: List["Node"] = []
+
+
+def test_a_recursive_return_type_keeps_its_definition() -> None:
+    server = Server("trees")
+
+    @server.tool()
+    def tree() -> Node:
+        return Node(value=1, children=[Node(value=2)])
+
+    async def body() -> None:
+        async with server.test_client() as client:
+            schema = (await client.list_tools())[0]["outputSchema"]
+            assert schema["type"] == "object" and schema["properties"]["children"]["items"] == {"$ref": "#/$defs/Node"}
+            assert "Node" in schema["$defs"]
+            result = await client.call_tool("tree")
+            assert result.structured_content == {"value": 1, "children": [{"value": 2, "children": []}]}
+
+    run(body)
 
 
 def test_a_float_parameter_receives_a_float_for_a_json_integer() -> None:

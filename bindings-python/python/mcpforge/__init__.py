@@ -51,7 +51,7 @@ from .context import (
     TraceContext,
 )
 from .errors import AuthError, ErrorInfo, InputRequired, MCPError, McpError, ProtocolError, ResourceError, ResourceNotFound, ToolError
-from .mcpserver import FastMCP, MCPServer
+from .mcpserver import FastMCP, MCPServer, RequestStateSecurity, Resolve, ResourceSecurity
 from .schema import Field
 from .server import Server
 from .session import ReadResourceContents
@@ -90,10 +90,13 @@ __all__ = [
     "Message",
     "ProtocolError",
     "ReadResourceContents",
+    "RequestStateSecurity",
+    "Resolve",
     "ResourceContents",
     "ResourceError",
     "ResourceLink",
     "ResourceNotFound",
+    "ResourceSecurity",
     "Root",
     "Sample",
     "SamplingResult",

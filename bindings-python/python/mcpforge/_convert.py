@@ -79,6 +79,11 @@ def jsonable(value: Any) -> Any:
         return iso()
     if isinstance(value, Content):
         return value.to_mcp()
+    from .schema import plain_class_hints
+
+    hints = plain_class_hints(type(value))
+    if hints is not None:  # an ordinary class with type hints: its annotated attributes
+        return {name: jsonable(getattr(value, name)) for name in hints if hasattr(value, name)}
     raise TypeError(f"{type(value).__name__} is not JSON-serializable")
 
 

@@ -37,6 +37,14 @@ _MAGIC = [
     (b"OggS", "audio/ogg"),
 ]
 
+# The media types of common file suffixes, ahead of the platform's table (``mimetypes``
+# reads the system's, which names a .wav `audio/x-wav` on some machines).
+_MEDIA_SUFFIXES = {
+    ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp",
+    ".wav": "audio/wav", ".mp3": "audio/mpeg", ".ogg": "audio/ogg", ".flac": "audio/flac", ".aac": "audio/aac",
+    ".m4a": "audio/mp4",
+}
+
 
 def sniff_mime_type(data: bytes) -> Optional[str]:
     """The MIME type of common image and audio formats, from their first bytes."""
@@ -102,7 +110,9 @@ class _Binary(Content):
         if mime_type is None and path is not None:
             import mimetypes
 
-            mime_type = mimetypes.guess_type(os.fspath(path))[0]  # type: ignore[arg-type]
+            name = str(os.fspath(path))
+            suffix = os.path.splitext(name)[1].lower()
+            mime_type = _MEDIA_SUFFIXES.get(suffix) or mimetypes.guess_type(name)[0]
         self.data = data
         self.mime_type = mime_type or sniff_mime_type(data) or self.fallback_mime
         self.annotations = annotations

@@ -10,10 +10,11 @@ official SDK does: tool errors read ``Error executing tool NAME: message``; ``MC
 masks the text of unexpected exceptions by default (2.x does), ``FastMCP`` does not (1.x
 does not); ``remove_tool`` of an unknown name raises ``ToolError`` and ``remove_prompt``
 ``ValueError``; ``add_prompt`` and ``add_resource`` also take the official ``Prompt`` and
-``Resource`` objects; a resource's MIME type defaults to ``text/plain`` and the 2026-07-28
-cache scope to ``private``; tools, resources and prompts are served (empty lists) with
-nothing of their kind registered. docs/python.md
-lists the remaining differences.
+``Resource`` objects; a resource's MIME type defaults to ``text/plain``, the 2026-07-28
+cache scope to ``private`` and ``MCPServer``'s version to ``""``; tools, resources and
+prompts are served (empty lists) with nothing of their kind registered; the official
+client connects in-process (``Client(server)``, ``_sdk_streams``). docs/python.md lists the
+remaining differences.
 """
 
 from __future__ import annotations
@@ -22,12 +23,14 @@ import logging
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
 from . import _serving
+from . import server as _server_module
+from ._sdk_streams import InMemoryTransport, LowLevel
 from ._sdk_options import sdk_options
 from .auth import from_sdk
 from .errors import ToolError
 from .server import Server
 
-__all__ = ["MCPServer", "FastMCP"]
+__all__ = ["MCPServer", "FastMCP", "RequestStateSecurity", "Resolve", "ResourceSecurity"]
 
 # Every server's ``run``, ``run_async`` and ASGI apps take the official SDK's HTTP option
 # names too (``streamable_http_path``, ``transport_security``, ...; docs/python.md lists them):
@@ -44,6 +47,7 @@ _UNSUPPORTED = {
     "request_state_security": "the engine seals requestState itself (Server(state_key=...))",
     "cache_hints": "use Server(cache_ttl=..., cache_scope=...)",
     "resource_security": "the engine applies its own path-safety rules to template variables",
+    "resolve": "dependency parameters are not resolved (mcpforge's Elicit, Sample and ListRoots are ctx.ask requests)",
 }
 
 
@@ -51,6 +55,29 @@ def _refuse_unsupported(options: Dict[str, Any]) -> None:
     for key, value in options.items():
         if value is not None and key in _UNSUPPORTED:
             raise NotImplementedError(f"{key}: {_UNSUPPORTED[key]}")
+
+
+class _Unsupported:
+    """An official class of an option in ``_UNSUPPORTED``: importable under its official
+    name, so that a server module loads, but making one raises ``NotImplementedError``
+    with the reason."""
+
+    _option = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        raise NotImplementedError(f"{type(self).__name__}: {_UNSUPPORTED[self._option]}")
+
+
+class ResourceSecurity(_Unsupported):
+    _option = "resource_security"
+
+
+class RequestStateSecurity(_Unsupported):
+    _option = "request_state_security"
+
+
+class Resolve(_Unsupported):
+    _option = "resolve"
 
 
 class MCPServer(Server):
@@ -109,7 +136,7 @@ class MCPServer(Server):
             server_options.setdefault(kind, True)
         super().__init__(
             name or "mcp-server",
-            version or "1.0.0",
+            version,  # the official default is "" (serverInfo.version)
             instructions,
             title=title,
             description=description,
@@ -120,6 +147,7 @@ class MCPServer(Server):
             **server_options,
         )
         self.dependencies = list(dependencies or ())
+        self._transports: List[InMemoryTransport] = []
         self._auth = from_sdk(token_verifier, auth) if token_verifier is not None or auth is not None else None
         logging.getLogger("mcpforge").setLevel("DEBUG" if debug else log_level)
         for tool in tools or ():
@@ -129,6 +157,20 @@ class MCPServer(Server):
 
     def _defaults(self) -> Dict[str, Any]:
         return {"auth": self._auth} if self._auth is not None else {}
+
+    # The official SDK's in-process connections (``_sdk_streams``): 2.x's ``Client(server)``
+    # enters the server as its transport; 1.x's tests connect to ``server._mcp_server``.
+    async def __aenter__(self) -> Any:
+        transport = InMemoryTransport(self)
+        self._transports.append(transport)
+        return await transport.__aenter__()
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self._transports.pop().__aexit__(*exc)
+
+    @property
+    def _mcp_server(self) -> LowLevel:
+        return LowLevel(self)
 
     def remove_tool(self, name: str) -> bool:
         """Removes a tool; an unknown name raises ``ToolError`` (as the official SDK)."""
@@ -220,7 +262,7 @@ class FastMCP(MCPServer):
             instructions,
             website_url,
             icons,
-            "",
+            "1.0.0",
             auth_server_provider,
             token_verifier,
             tools=tools,
@@ -241,9 +283,14 @@ class FastMCP(MCPServer):
 
 
 class Settings:
-    """``FastMCP``'s HTTP settings, the defaults of ``run``."""
+    """``FastMCP``'s HTTP settings, the defaults of ``run``; also ``mcpforge.server.Settings``,
+    the official 1.x module path (``mcp.server.fastmcp.server.Settings``), set below."""
 
     def __init__(self, host: str, port: int, streamable_http_path: str, sse_path: str, message_path: str, transport_security: Any) -> None:
         self.host, self.port = host, port
         self.streamable_http_path, self.sse_path, self.message_path = streamable_http_path, sse_path, message_path
         self.transport_security = transport_security
+
+
+# The official 1.x module path of ``Settings``; the native module does not import this layer.
+_server_module.Settings = Settings  # type: ignore[attr-defined]

@@ -3,9 +3,13 @@
 Supported: ``int``, ``float``, ``str``, ``bool``, ``bytes`` (base64), ``None``, ``list``/
 ``Sequence``/``set``/``tuple``, ``dict[str, T]``, ``Optional``/``Union`` (also ``X | Y``),
 ``Literal``, ``Enum``, ``TypedDict``, dataclasses, pydantic models (when pydantic is
-installed), ``datetime``/``date``/``time``, and ``Annotated[T, ...]`` carrying a description
+installed), ordinary classes whose attributes have type hints (``class User: name: str``,
+as the official SDK describes them; their instances are sent as those attributes),
+``datetime``/``date``/``time``, and ``Annotated[T, ...]`` carrying a description
 (a plain string), an ``mcpforge.Field``, a ``pydantic.Field`` or ``annotated_types``
-constraints. Named types (enums, TypedDicts, dataclasses, models) go to ``$defs``.
+constraints. Named types (enums, TypedDicts, dataclasses, models, classes) go to ``$defs``.
+A tool returning a class of the program's own without any type hints gets no output
+schema (as on the official SDK).
 
 ``function_spec(fn)`` reads a whole function: its input schema, how to convert each
 argument, which parameter takes the ``Context``, its description and parameter
@@ -18,6 +22,7 @@ import dataclasses
 import datetime
 import enum
 import inspect
+import json
 import sys
 import typing
 from typing import Any, Callable, Dict, List, Optional, Tuple
@@ -75,6 +80,22 @@ def _is_pydantic_model(tp: Any) -> bool:
 
 def _is_typeddict(tp: Any) -> bool:
     return isinstance(tp, type) and issubclass(tp, dict) and hasattr(tp, "__required_keys__")
+
+
+def plain_class_hints(tp: Any) -> Optional[Dict[str, Any]]:
+    """The type hints of an ordinary class's public attributes (``class User: name: str``),
+    which describe its instances as objects (as the official SDK does); None for a class
+    without any, and for builtins, enums, TypedDicts, dataclasses and pydantic models."""
+    if not isinstance(tp, type) or tp.__module__ == "builtins" or issubclass(tp, enum.Enum):
+        return None
+    if _is_typeddict(tp) or dataclasses.is_dataclass(tp) or _is_pydantic_model(tp):
+        return None
+    try:
+        hints = typing.get_type_hints(tp, include_extras=True)
+    except Exception:
+        return None
+    public = {k: v for k, v in hints.items() if not k.startswith("_") and typing.get_origin(v) is not typing.ClassVar}
+    return public or None
 
 
 def _int(value: Any) -> Any:
@@ -150,6 +171,8 @@ class SchemaBuilder:
             return self._named(tp, self._dataclass)
         if _is_pydantic_model(tp):
             return self._pydantic(tp)
+        if plain_class_hints(tp) is not None:
+            return self._named(tp, self._plain_class)
         raise TypeError(f"cannot derive a JSON Schema from the type {tp!r}; pass an explicit schema")
 
     def _named(self, tp: type, body: Callable[[Any], Dict[str, Any]]) -> Dict[str, Any]:
@@ -232,6 +255,11 @@ class SchemaBuilder:
                 required.append(f.name)
             fields.append((f.name, hints.get(f.name, Any), default))
         return self._object(tp, fields, required)
+
+    def _plain_class(self, tp: type) -> Dict[str, Any]:
+        hints = plain_class_hints(tp) or {}
+        fields = [(name, hint, getattr(tp, name, _MISSING)) for name, hint in hints.items()]
+        return self._object(tp, fields, [name for name, _, default in fields if default is _MISSING])
 
     def _pydantic(self, tp: Any) -> Dict[str, Any]:
         schema = tp.model_json_schema(ref_template="#/$defs/{model}")
@@ -475,6 +503,8 @@ def _unstructured_return(tp: Any) -> bool:
         return True
     if isinstance(tp, type) and tp.__module__.partition(".")[0] in ("mcp", "mcp_types"):
         return True  # the official SDK's content blocks and results
+    if _hintless_class(tp):
+        return True  # nothing describes its instances: no output schema (as on the official SDK)
     origin = typing.get_origin(tp)
     if origin is typing.Annotated:
         return _unstructured_return(typing.get_args(tp)[0])
@@ -484,6 +514,15 @@ def _unstructured_return(tp: Any) -> bool:
     if origin is typing.Union or (_UnionType is not None and isinstance(tp, _UnionType)):
         return all(_unstructured_return(a) for a in typing.get_args(tp))
     return False
+
+
+def _hintless_class(tp: Any) -> bool:
+    """An ordinary class of the program's own without type hints (``plain_class_hints``)."""
+    if not isinstance(tp, type) or tp.__module__ in ("builtins", "datetime") or issubclass(tp, enum.Enum):
+        return False
+    if _is_typeddict(tp) or dataclasses.is_dataclass(tp) or _is_pydantic_model(tp) or _is_context(tp):
+        return False
+    return tp.__module__.partition(".")[0] not in ("typing", "collections", "mcpforge") and plain_class_hints(tp) is None
 
 
 def _object_type(tp: Any) -> bool:
@@ -497,6 +536,7 @@ def _object_type(tp: Any) -> bool:
         or _is_typeddict(tp)
         or (dataclasses.is_dataclass(tp) and isinstance(tp, type))
         or _is_pydantic_model(tp)
+        or plain_class_hints(tp) is not None
     )
 
 
@@ -561,8 +601,9 @@ def function_spec(fn: Callable[..., Any], *, structured_output: Optional[bool] =
         schema = out_builder.schema(ret)
         if _object_type(ret):
             if "$ref" in schema and len(out_builder.defs) == 1:
-                schema = next(iter(out_builder.defs.values()))
-                out_builder.defs = {}
+                name, schema = next(iter(out_builder.defs.items()))
+                if f'"#/$defs/{name}"' not in json.dumps(schema, default=str):
+                    out_builder.defs = {}  # a recursive type keeps its definition for its own references
             output_schema = _root(schema, out_builder.defs)
         else:
             wrapped = {"type": "object", "properties": {"result": schema}, "required": ["result"]}

@@ -135,6 +135,10 @@ class Session:
         """``elicitation/create`` with a JSON Schema (or a type); returns an ``ElicitResult``."""
         return self._ctx.elicit(message, requested_schema)
 
+    def elicit_url(self, message: str, url: str, elicitation_id: str, related_request_id: Any = None) -> Any:
+        """``elicitation/create`` in URL mode (``Context.elicit_url``); returns an ``ElicitResult``."""
+        return self._ctx.elicit_url(message, url, elicitation_id)
+
     def list_roots(self) -> Any:
         """``roots/list``; returns a ``ListRootsResult``."""
         roots = self._ctx.list_roots()

@@ -1,0 +1,354 @@
+#!/usr/bin/env python3
+"""The official Python SDK's own server tests, run against mcpforge (`make test-sdk-python`).
+
+For each pinned release of the official `mcp` package (SUITES): its source distribution is
+downloaded once into target/sdk-python/dist/ and its sha256 checked; the behaviour tests of
+its high-level server (FILES, in tests/server/mcpserver/ for 2.x, tests/server/fastmcp/ for
+1.x), the conftest and helpers they import, the example servers they import and the
+package's pytest settings are extracted twice into target/sdk-python/mcp-VERSION/: `orig/`
+as released and `run/` with only the import lines of the high-level server's module
+rewritten to `mcpforge` (`from mcp.server.mcpserver.prompts.base import Message` becomes
+`from mcpforge.prompts.base import Message`). The release's own venv (scripts/
+setup-sdk-python.sh, the mcpforge wheel installed by the make target) runs `orig/` on the
+official SDK (the control, and which tests exist: the denominator) and `run/` on mcpforge.
+A test of a module that does not import on mcpforge counts as failed, with the import
+error as its reason.
+
+Printed per release: passed, failed and skipped counts, the pass percentage, the control's
+counts, the same without and for the tests of private internals (see `private_tests`) and
+the most common failure reasons; the per-test outcomes land in
+target/sdk-python/mcp-VERSION/results.json. The exit status is
+0 whatever the counts (the figures are the yardstick), and 1 when the harness itself broke:
+a hash mismatch, a failed download, no test collected, or a run that left no outcomes."""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import collections
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = ROOT / "target" / "sdk-python"
+
+
+@dataclass(frozen=True)
+class Suite:
+    """One official release and where its high-level server's tests live."""
+
+    label: str
+    version: str
+    sha256: str
+    tests: str  # the folder of the high-level server's tests inside the sdist
+    module: str  # the high-level server's module, rewritten to `mcpforge`
+    venv: str  # under target/sdk-python, made by scripts/setup-sdk-python.sh
+
+
+SUITES = (
+    Suite("2.x", "2.3.0", "8b147a50441cf059dc88c684e0aeed3687f0aa0f39c6cde7b90330effd2b34d8",
+          "tests/server/mcpserver", "mcp.server.mcpserver", "venv-2"),
+    Suite("1.x", "1.30.0", "445414625fce5c295faa505bb11bacece661ab6f4028d57c935db57820b7a3e4",
+          "tests/server/fastmcp", "mcp.server.fastmcp", "venv-1"),
+)
+# The behaviour tests: what a server does for a client. The others in those folders test the
+# official implementation's own pieces (its tool manager, function metadata, resolver, ...).
+FILES = (
+    "test_server.py", "test_integration.py", "test_elicitation.py", "test_url_elicitation.py",
+    "test_title.py", "test_parameter_descriptions.py",
+)
+# Helpers the test files import or pytest loads, copied when the release has them.
+HELPERS = ("tests/__init__.py", "tests/conftest.py", "tests/test_helpers.py", "tests/server/__init__.py")
+# Written next to the tests in `run/`. Two settings of the runs, not of the tests:
+# - the 2.x conftest shares one event loop per module (`_module_runner_lease`, to spare
+#   Windows' sockets), and anyio's runner dies with the first test that fails inside a task
+#   group, failing every later test of the module at setup; the same conftest allows a
+#   module to shadow the lease with a no-op, giving each test its own loop, so that each
+#   failure counts once;
+# - 1.x's integration tests serve from a `multiprocessing` child; forked (Linux's default)
+#   from a process whose engine already runs, the child's engine has no threads and every
+#   test waits for its timeout. They start children with `spawn`, as on macOS and Windows.
+HARNESS_CONFTEST = """\"\"\"Written by scripts/sdk-tests-python.py: one event loop per test, and
+server subprocesses started fresh (spawn).\"\"\"
+import multiprocessing
+
+import pytest
+
+multiprocessing.set_start_method("spawn", force=True)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _module_runner_lease():
+    yield
+"""
+# A bound on one test, so that one waiting for an answer that never comes fails alone.
+TEST_TIMEOUT = 20
+RUN_TIMEOUT = 900
+
+
+class HarnessError(Exception):
+    """The harness itself broke: the figures would mean nothing."""
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as src:
+        for block in iter(lambda: src.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def fetch(suite: Suite, python: Path) -> Path:
+    """The release's sdist, downloaded on first use, its hash checked every time."""
+    dist = WORK / "dist"
+    sdist = dist / f"mcp-{suite.version}.tar.gz"
+    if not sdist.exists():
+        dist.mkdir(parents=True, exist_ok=True)
+        print(f"sdk-tests: downloading the mcp {suite.version} source distribution", flush=True)
+        cmd = [str(python), "-m", "pip", "download", "-q", "--disable-pip-version-check", "--no-deps",
+               "--no-binary", ":all:", f"mcp=={suite.version}", "-d", str(dist)]
+        if subprocess.run(cmd, cwd=ROOT).returncode != 0 or not sdist.exists():
+            raise HarnessError(f"could not download mcp=={suite.version}")
+    found = sha256_of(sdist)
+    if found != suite.sha256:
+        raise HarnessError(f"{sdist.name}: sha256 {found}, pinned {suite.sha256}")
+    return sdist
+
+
+def rewrite_imports(text: str, module: str) -> tuple[str, int]:
+    """`module` (and its submodules) becomes `mcpforge` on import lines only."""
+    pattern = re.compile(r"^(\s*(?:from|import)\s+)" + re.escape(module) + r"(?=[\s.]|$)", re.M)
+    return pattern.subn(r"\1mcpforge", text)
+
+
+def example_modules(test_sources: list[str]) -> set[str]:
+    """The example servers (`from examples.snippets.servers import a, b`) the tests import."""
+    names: set[str] = set()
+    for source in test_sources:
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("examples."):
+                names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def extract(suite: Suite, sdist: Path) -> tuple[Path, Path, int]:
+    """Lays out `orig/` and `run/`; returns both and how many import lines were rewritten."""
+    base = WORK / f"mcp-{suite.version}"
+    orig, run = base / "orig", base / "run"
+    for tree in (orig, run):
+        shutil.rmtree(tree, ignore_errors=True)
+    prefix = f"mcp-{suite.version}/"
+    with tarfile.open(sdist) as tar:
+        texts = {m.name[len(prefix):]: m for m in tar.getmembers() if m.isfile() and m.name.startswith(prefix)}
+
+        def read(name: str) -> str:
+            member = tar.extractfile(texts[name])
+            assert member is not None
+            return member.read().decode("utf-8")
+
+        wanted = [f"{suite.tests}/{name}" for name in FILES if f"{suite.tests}/{name}" in texts]
+        if not wanted:
+            raise HarnessError(f"mcp {suite.version}: none of {', '.join(FILES)} under {suite.tests}")
+        wanted += [name for name in HELPERS if name in texts] + [f"{suite.tests}/__init__.py", "pyproject.toml"]
+        for dotted in sorted(example_modules([read(name) for name in wanted if name.endswith(".py")])):
+            parts = dotted.split(".")
+            wanted += [name for name in ("/".join(parts[:i]) + "/__init__.py" for i in range(1, len(parts))) if name in texts]
+            wanted.append("/".join(parts) + ".py")
+        rewritten = 0
+        for name in sorted(set(wanted)):
+            text = read(name)
+            (orig / name).parent.mkdir(parents=True, exist_ok=True)
+            (orig / name).write_text(text, encoding="utf-8")
+            if name.endswith(".py"):
+                text, count = rewrite_imports(text, suite.module)
+                rewritten += count
+            (run / name).parent.mkdir(parents=True, exist_ok=True)
+            (run / name).write_text(text, encoding="utf-8")
+    for tree in (orig, run):
+        (tree / suite.tests / "conftest.py").write_text(HARNESS_CONFTEST, encoding="utf-8")
+    return orig, run, rewritten
+
+
+def pytest(python: Path, tree: Path, suite: Suite, out: Path) -> dict:
+    """Runs pytest on the suite's files in `tree` with the outcomes plugin; its JSON."""
+    files = [f"{suite.tests}/{name}" for name in FILES if (tree / suite.tests / name).exists()]
+    # The release's own pytest settings (its pyproject.toml) apply, but for its addopts,
+    # which name plugins of its development setup (xdist, pytest-examples) and colours.
+    cmd = [str(python), "-m", "pytest", "-p", "sdk_outcomes", "-p", "no:cacheprovider", "-o", "addopts=",
+           "-o", "log_cli=false", "-q", "--no-header", f"--timeout={TEST_TIMEOUT}", "-p", "anyio"]
+    # Native tracebacks: pytest's own find a failing statement with `ast.parse`, whose
+    # conversion state Python 3.11.7 keeps per process, so that a handler thread using `ast`
+    # at the same time makes the report raise SystemError and stops the whole run.
+    cmd += ["-rN", "--tb=native", "--continue-on-collection-errors"]
+    env = {**os.environ, "SDK_OUTCOMES": str(out), "PYTHONPATH": str(ROOT / "scripts" / "lib"), "PYTHONDONTWRITEBYTECODE": "1"}
+    out.unlink(missing_ok=True)
+    log = out.with_suffix(".log")
+    with log.open("w", encoding="utf-8") as sink:
+        try:
+            subprocess.run(cmd + files, cwd=tree, env=env, stdout=sink, stderr=subprocess.STDOUT, timeout=RUN_TIMEOUT)
+        except subprocess.TimeoutExpired as exc:
+            raise HarnessError(f"pytest did not finish in {RUN_TIMEOUT}s (log: {log.relative_to(ROOT)})") from exc
+    if not out.exists():
+        raise HarnessError(f"pytest wrote no outcomes (log: {log.relative_to(ROOT)})")
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def _connection_helpers(tree: ast.Module) -> set[str]:
+    """Local names of the official in-memory connection helpers (imported from mcp.shared.memory)."""
+    return {a.asname or a.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+            and node.module == "mcp.shared.memory" for a in node.names}
+
+
+def _patched_target(call: ast.Call) -> str | None:
+    """What `patch("a.b.c")` or `patch.object(obj, "name")` replaces; None for other calls."""
+    callee = ast.unparse(call.func)
+    index = 1 if callee.endswith("patch.object") else 0 if callee.endswith("patch") else -1
+    if index < 0 or len(call.args) <= index or not isinstance(call.args[index], ast.Constant):
+        return None
+    value = call.args[index].value  # type: ignore[attr-defined]
+    return value if isinstance(value, str) else None
+
+
+def _uses_private(nodes: list[ast.AST], helpers: set[str]) -> bool:
+    """Whether these nodes name a private member or patch the official SDK by module path."""
+    allowed: set[int] = set()
+    for root in nodes:
+        for node in ast.walk(root):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in helpers and node.args:
+                allowed.add(id(node.args[0]))  # `helper(mcp._mcp_server)`: 1.x's way to connect a client
+    for root in nodes:
+        for node in ast.walk(root):
+            if isinstance(node, ast.Attribute) and re.match(r"_[a-z]", node.attr) and id(node) not in allowed:
+                return True
+            target = _patched_target(node) if isinstance(node, ast.Call) else None
+            if target is not None and (target.startswith("mcp.") or re.match(r"_[a-z]", target)):
+                return True
+    return False
+
+
+def private_tests(tree: Path, test_ids: list[str]) -> set[str]:
+    """Tests of private internals, read from the released sources: a test is one when its
+    function, or a fixture of its file that it takes by name, reads or patches a member whose
+    name starts with one underscore (`mcp._tool_manager`, `patch.object(mcp, "_normalize_path")`)
+    or patches the official SDK by module path (`patch("mcp.server.session....")`). 1.x's
+    `create_connected_server_and_client_session(mcp._mcp_server)` is not counted: it is how
+    every 1.x test connects a client."""
+    private: set[str] = set()
+    by_file: dict[str, list[str]] = collections.defaultdict(list)
+    for test_id in test_ids:
+        by_file[test_id.split("::")[0]].append(test_id)
+    for path, ids in by_file.items():
+        module = ast.parse((tree / path).read_text(encoding="utf-8"))
+        helpers = _connection_helpers(module)
+        scopes: dict[str, ast.AST] = {}
+        fixtures: dict[str, ast.AST] = {}
+        for node in module.body:
+            members = node.body if isinstance(node, ast.ClassDef) else [node]
+            for member in members:
+                if isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    key = f"{node.name}::{member.name}" if isinstance(node, ast.ClassDef) else member.name
+                    scopes[key] = member
+                    if any("fixture" in ast.unparse(d) for d in member.decorator_list):
+                        fixtures[member.name] = member
+        for test_id in ids:
+            key = "::".join(test_id.split("::")[1:]).split("[")[0]
+            function = scopes.get(key)
+            if function is None:
+                continue
+            nodes: list[ast.AST] = [function]
+            nodes += [fixtures[a.arg] for a in function.args.args if a.arg in fixtures]  # type: ignore[attr-defined]
+            if _uses_private(nodes, helpers):
+                private.add(test_id)
+    return private
+
+
+def tally(collected: dict, ran: dict, private: set[str]) -> dict:
+    """Every collected test's outcome; a test the run did not report failed with its module's error."""
+    results: dict[str, dict[str, str]] = {}
+    for test_id in collected["collected"]:
+        got = ran["outcomes"].get(test_id)
+        if got is None:
+            path = test_id.split("::")[0]
+            reason = ran["broken_modules"].get(path, "not collected on mcpforge")
+            got = {"outcome": "failed", "when": "collect", "reason": reason}
+        results[test_id] = {**got, "private": test_id in private}
+    for test_id, got in ran["outcomes"].items():
+        results.setdefault(test_id, {**got, "private": test_id in private})
+    return results
+
+
+def short_reason(reason: str) -> str:
+    """A failure's first line without what varies between runs and machines."""
+    reason = re.sub(r" \((?:/|target/)[^)]*\)", "", reason.replace(f"{ROOT}/", ""))
+    return re.sub(r"0x[0-9a-f]+", "0x…", reason)[:160]
+
+
+def report(suite: Suite, results: dict, control: dict, seconds: float, rewritten: int) -> None:
+    def counts(rows: list[dict]) -> str:
+        c = collections.Counter(r["outcome"] for r in rows)
+        total = len(rows)
+        share = 100.0 * c["passed"] / total if total else 0.0
+        # Not the "N passed, N failed" of a test runner's closing line: these failures are
+        # the yardstick's figures, not this run's.
+        return f"{c['passed']} passed / {c['failed']} failed / {c['skipped']} skipped ({share:.1f}% of {total} passed)"
+
+    rows = list(results.values())
+    public = [r for r in rows if not r["private"]]
+    priv = [r for r in rows if r["private"]]
+    print(f"sdk-python[{suite.label} mcp {suite.version}]: {counts(rows)}; {rewritten} import lines rewritten; {seconds:.0f}s")
+    print(f"  control, the same tests on the official SDK: {counts(list(control['outcomes'].values()))}")
+    print(f"  without tests of private internals: {counts(public)}")
+    print(f"  tests of private internals: {counts(priv) if priv else 'none'}")
+    reasons = collections.Counter(short_reason(r["reason"]) for r in rows if r["outcome"] == "failed")
+    for reason, n in reasons.most_common(8):
+        print(f"  {n:4d} × {reason}")
+
+
+def run_suite(suite: Suite) -> None:
+    started = time.monotonic()
+    python = WORK / suite.venv / "bin" / "python"
+    if not python.exists():
+        raise HarnessError(f"{python.relative_to(ROOT)} is missing (scripts/setup-sdk-python.sh makes it)")
+    sdist = fetch(suite, python)
+    orig, run, rewritten = extract(suite, sdist)
+    base = orig.parent
+    control = pytest(python, orig, suite, base / "control.json")
+    if not control["collected"] or control["broken_modules"]:
+        broken = ", ".join(control["broken_modules"]) or "no test"
+        raise HarnessError(f"mcp {suite.version}: the released tests do not collect on the released SDK ({broken})")
+    if rewritten == 0:
+        raise HarnessError(f"mcp {suite.version}: no import of {suite.module} to rewrite")
+    ran = pytest(python, run, suite, base / "outcomes.json")
+    if not ran["outcomes"] and not ran["broken_modules"]:
+        raise HarnessError(f"mcp {suite.version}: the run reported no test (log: {(base / 'outcomes.log').relative_to(ROOT)})")
+    private = private_tests(orig, control["collected"])
+    results = tally(control, ran, private)
+    (base / "results.json").write_text(json.dumps(results, indent=1, sort_keys=True), encoding="utf-8")
+    report(suite, results, control, time.monotonic() - started, rewritten)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("labels", nargs="*", help="releases to run (2.x, 1.x); all by default")
+    args = parser.parse_args()
+    chosen = [s for s in SUITES if not args.labels or s.label in args.labels]
+    try:
+        for suite in chosen:
+            run_suite(suite)
+    except HarnessError as exc:
+        print(f"sdk-tests: harness broken: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
