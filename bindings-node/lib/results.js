@@ -117,11 +117,18 @@ function fail(call, error, policy, what = 'a handler') {
     }
     if (policy) policy.report(error, what);
     const text = error instanceof Error ? describeError(error) : String(error);
-    return call.toolError(policy ? policy.visible(text) : text);
+    const visible = policy ? policy.visible(text) : text;
+    // A tool's crash is an `isError` result (the model reads it); a resource's, prompt's or
+    // completion's is an internal error (-32603), not the client's fault.
+    if (what && INTERNAL_WHEN_CRASHED.has(what.kind)) return call.protocolError(-32603, visible);
+    return call.toolError(visible);
   } catch (e) {
     return call.toolError(`the handler failed and its error could not be reported: ${e && e.message}`);
   }
 }
+
+/** The handlers whose unexpected error is an internal error rather than a tool error. */
+const INTERNAL_WHEN_CRASHED = new Set(['resource', 'resource template', 'resource list', 'prompt', 'completion']);
 
 /** The text of an unexpected error: its message, prefixed with its name for subclasses. */
 function describeError(error) {

@@ -149,3 +149,27 @@ test('completions per prompt and per template', async () => {
     assert.deepEqual(t.completion, { values: ['id-1'], total: 1, hasMore: false });
   });
 });
+
+test('a resource, prompt or completion that throws unexpectedly is an internal error', async () => {
+  await withServer(
+    (server) => {
+      server.resource('boom', 'file:///boom', {}, () => {
+        throw new TypeError('disk on fire');
+      });
+      server.resourceTemplate('pages', 'pages://{n}', { list: () => { throw new Error('index lost'); } }, () => 'x');
+      server.prompt('explode', {}, () => {
+        throw new RangeError('too far');
+      });
+      server.completion({ type: 'ref/prompt', name: 'explode' }, () => {
+        throw new Error('no values');
+      });
+    },
+    async (_s, c) => {
+      const internal = (pattern) => (e) => e.code === ErrorCode.InternalError && pattern.test(e.message);
+      await assert.rejects(c.readResource('file:///boom'), internal(/TypeError: disk on fire/));
+      await assert.rejects(c.listResources(), internal(/index lost/));
+      await assert.rejects(c.getPrompt('explode', {}), internal(/RangeError: too far/));
+      await assert.rejects(c.complete({ type: 'ref/prompt', name: 'explode' }, { name: 'x', value: '' }), internal(/no values/));
+    },
+  );
+});

@@ -227,3 +227,42 @@ def test_lazy_values_complete_and_a_prompt_of_nothing_is_refused() -> None:
             assert refused.value.message.endswith("a prompt returns text, messages or a result, not null")
 
     run(body)
+
+
+def test_a_crashing_resource_prompt_or_completion_is_an_internal_error() -> None:
+    """An unexpected exception is the server's failure (-32603), not the client's (-32602);
+    an argument that is not the annotated type stays the client's (-32602)."""
+    server = Server("crashes")
+
+    @server.resource("memo://boom")
+    def boom() -> str:
+        raise RuntimeError("disk on fire")
+
+    @server.resource("memo://pages/{page}")
+    def page(page: int) -> str:
+        return f"page {page}"
+
+    @server.prompt()
+    def explode(topic: str) -> str:
+        raise KeyError(topic)
+
+    @server.completion(prompt="explode")
+    def complete_topic(value: str) -> List[str]:
+        raise ZeroDivisionError("no topics")
+
+    async def body() -> None:
+        async with server.test_client() as client:
+            with pytest.raises(ProtocolError) as resource:
+                await client.read_resource("memo://boom")
+            assert (resource.value.code, resource.value.message) == (-32603, "RuntimeError: disk on fire")
+            with pytest.raises(ProtocolError) as prompt:
+                await client.get_prompt("explode", {"topic": "x"})
+            assert (prompt.value.code, prompt.value.message) == (-32603, "KeyError: 'x'")
+            with pytest.raises(ProtocolError) as completion:
+                await client.complete({"type": "ref/prompt", "name": "explode"}, "topic", "a")
+            assert completion.value.code == -32603 and "ZeroDivisionError" in completion.value.message
+            with pytest.raises(ProtocolError) as bad_page:
+                await client.read_resource("memo://pages/seven")
+            assert bad_page.value.code == -32602 and "ValueError" in bad_page.value.message
+
+    run(body)

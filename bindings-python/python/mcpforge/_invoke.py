@@ -105,9 +105,18 @@ def failure(e: BaseException, reporter: ErrorReporter = _UNHOOKED, info: ErrorIn
         return (PROTOCOL_ERROR, (e.code, e.message, _data(e.data)))
     # Unexpected: the client sees the message (unless masked), the server's log and error
     # hook the traceback. SystemExit, KeyboardInterrupt and the like raised by a handler end
-    # that call only.
+    # that call only. A tool's crash is an `isError` result (the model reads it); a
+    # resource's, prompt's or completion's is an internal error (-32603), not the client's
+    # fault.
     reporter.report(e, info)
-    return (TOOL_ERROR, ("the handler failed" if reporter.mask else f"{type(e).__name__}: {e}", None))
+    text = "the handler failed" if reporter.mask else f"{type(e).__name__}: {e}"
+    if info.kind in _INTERNAL_WHEN_CRASHED:
+        return (PROTOCOL_ERROR, (INTERNAL_ERROR, text, None))
+    return (TOOL_ERROR, (text, None))
+
+
+# The handlers whose unexpected exception is an internal error rather than a tool error.
+_INTERNAL_WHEN_CRASHED = frozenset({"resource", "resource_list", "prompt", "completion"})
 
 
 def tool_failure(name: str, style: ErrorStyle) -> Callable[[BaseException], Outcome]:
@@ -137,12 +146,24 @@ def reported_failure(reporter: ErrorReporter, info: ErrorInfo) -> Callable[[Base
     return lambda e: failure(e, reporter, info)
 
 
+def bad_inputs(e: Exception) -> Outcome:
+    """Inputs that could not become the function's parameters (a prompt argument or template
+    variable that is not the annotated type, a model's validator refusing): the caller's
+    fault, told to the client as it is: an `isError` result for a tool, invalid params
+    (-32602) for the others. Not a crash: neither logged as one nor masked."""
+    return (TOOL_ERROR, (f"{type(e).__name__}: {e}", None))
+
+
 def sync_wrapper(fn: Callable[..., Any], bind: Bind, finish: Finish, fail: Callable[[BaseException], Outcome] = failure) -> Callable[..., Outcome]:
     """``invoke(*inputs, native_ctx)`` for a plain function."""
 
     def invoke(*call: Any) -> Outcome:
         try:
-            return finish(fn(**bind(*call)), *call[:-1])
+            kwargs = bind(*call)
+        except Exception as e:  # noqa: BLE001 - the inputs could not become the parameters
+            return bad_inputs(e)
+        try:
+            return finish(fn(**kwargs), *call[:-1])
         except BaseException as e:  # noqa: BLE001 - every failure is reported to the client
             return fail(e)
 
@@ -206,7 +227,11 @@ def async_wrapper(
             import asyncio  # already loaded: this runs on an asyncio loop
 
             try:
-                return finish(await fn(**bind(*inputs)), *inputs[:-1])
+                kwargs = bind(*inputs)
+            except Exception as e:  # noqa: BLE001 - the inputs could not become the parameters
+                return bad_inputs(e)
+            try:
+                return finish(await fn(**kwargs), *inputs[:-1])
             except InputRequired:
                 return (INPUT_REQUIRED, None)
             except asyncio.CancelledError:
