@@ -75,7 +75,7 @@ pub use error::{Error, HandlerError, ProtocolError, ToolError};
 pub use error_hook::{ErrorHook, Failure, FailureKind};
 pub use handler::{
     Arguments, BoxFuture, CompletionHandler, CompletionOutput, PromptHandler, PromptOutput, ResourceHandler,
-    ResourceLister, ResourceOutput, Structured, ToolHandler, ToolOutput,
+    ResourceLister, ResourceOutput, Structured, ToolHandler, ToolOutput, ValueContent,
 };
 pub use middleware::{Answer, Middleware, MiddlewareResult, Next, Request as MiddlewareRequest};
 pub use protocol::{

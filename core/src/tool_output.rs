@@ -4,6 +4,7 @@
 
 use serde_json::{Map, Value};
 
+pub use crate::protocol::ValueContent;
 use crate::protocol::{CallToolResult, Content};
 
 /// What a tool produces. How each variant becomes a `CallToolResult` depends only on the
@@ -20,6 +21,9 @@ use crate::protocol::{CallToolResult, Content};
 /// | `Content(list)` | `content: list` | refused (no `structuredContent`) | refused |
 /// | `Empty` | `content: []` | refused | refused |
 /// | `Result(r)` | `r` as is | `r`, its `structuredContent` checked | `r`, checked |
+///
+/// A tool registered with [`ValueContent::PerItem`] writes the content of a JSON array and
+/// of `null` differently (see there); `structuredContent` is the same.
 ///
 /// "Refused" means the engine answers -32603 and logs that the output does not match the
 /// tool's `outputSchema`; structured content is always checked against that schema. Before
@@ -78,15 +82,45 @@ impl ToolOutput {
     /// The `CallToolResult` for this output from a tool whose `outputSchema` asks for
     /// `structured`. `Err` when `JsonText` is not JSON.
     pub fn into_result(self, structured: Structured) -> Result<CallToolResult, String> {
-        match self {
-            ToolOutput::Result(r) => Ok(r),
-            ToolOutput::Content(content) => Ok(CallToolResult::success(content)),
-            ToolOutput::Empty => Ok(CallToolResult::success(Vec::new())),
-            ToolOutput::Text(s) => Ok(text_result(s, structured)),
-            ToolOutput::Json(v) => Ok(json_result(v, structured)),
-            ToolOutput::JsonText(t) => json_text_result(t, structured),
+        self.into_result_as(structured, ValueContent::Mirror)
+    }
+
+    /// [`ToolOutput::into_result`] for a tool whose JSON values are written as `content` says.
+    pub fn into_result_as(self, structured: Structured, content: ValueContent) -> Result<CallToolResult, String> {
+        let mut r = match self {
+            ToolOutput::Result(r) => return Ok(r),
+            ToolOutput::Content(content) => return Ok(CallToolResult::success(content)),
+            ToolOutput::Empty => return Ok(CallToolResult::success(Vec::new())),
+            ToolOutput::Text(s) => return Ok(text_result(s, structured)),
+            ToolOutput::Json(v) if content == ValueContent::PerItem => per_item(v),
+            ToolOutput::JsonText(t) if content == ValueContent::PerItem => {
+                per_item(serde_json::from_str(&t).map_err(|e| format!("the result is not JSON: {e}"))?)
+            }
+            ToolOutput::Json(v) => return Ok(json_result(v, structured)),
+            ToolOutput::JsonText(t) => return json_text_result(t, structured),
+        };
+        let value = r.structured_content.take().unwrap_or(Value::Null);
+        r.structured_content = structured.content(value);
+        Ok(r)
+    }
+}
+
+/// [`ValueContent::PerItem`]: the content blocks of `v`, with `v` kept as the result's
+/// `structuredContent` for the caller to place.
+fn per_item(v: Value) -> CallToolResult {
+    fn blocks(v: &Value, out: &mut Vec<Content>) {
+        match v {
+            Value::Null => {}
+            Value::String(s) => out.push(Content::text(s.clone())),
+            Value::Array(items) => items.iter().for_each(|item| blocks(item, out)),
+            v => out.push(Content::text(v.to_string())),
         }
     }
+    let mut content = Vec::new();
+    blocks(&v, &mut content);
+    let mut r = CallToolResult::success(content);
+    r.structured_content = Some(v);
+    r
 }
 
 /// A string: one text block (and structured content under a schema).
@@ -198,6 +232,37 @@ mod tests {
         assert_eq!(wire(json!([1, 2]).into(), Structured::AsIs), both("[1,2]", json!([1, 2])));
         assert_eq!(wire("hi".into(), Structured::AsIs), both("hi", json!("hi")));
         assert_eq!(wire(json!({"a": 1}).into(), Structured::AsIs), both(r#"{"a":1}"#, json!({"a": 1})));
+    }
+
+    #[test]
+    fn per_item_content_writes_arrays_item_by_item_and_null_as_nothing() {
+        let per_item = |out: ToolOutput, structured: Structured| {
+            serde_json::to_value(out.into_result_as(structured, ValueContent::PerItem).unwrap()).unwrap()
+        };
+        let text = |t: &str| json!({"type": "text", "text": t});
+        let list = json!(["a", {"b": 1}, [2, null], true]);
+        let blocks = json!([text("a"), text(r#"{"b":1}"#), text("2"), text("true")]);
+        assert_eq!(per_item(list.clone().into(), Structured::No), json!({"content": blocks}));
+        assert_eq!(
+            per_item(ToolOutput::JsonText(list.to_string()), Structured::Object),
+            json!({"content": blocks, "structuredContent": {"result": list}})
+        );
+        assert_eq!(per_item(Value::Null.into(), Structured::No), json!({"content": []}));
+        assert_eq!(
+            per_item(Value::Null.into(), Structured::Object),
+            json!({"content": [], "structuredContent": {"result": null}})
+        );
+        assert_eq!(
+            per_item(json!([1]).into(), Structured::AsIs),
+            json!({"content": [text("1")], "structuredContent": [1]})
+        );
+        // Everything else as with the default.
+        for out in [ToolOutput::from("hi"), json!({"a": 1}).into(), json!(4).into(), ToolOutput::Empty] {
+            for structured in [Structured::No, Structured::Object] {
+                assert_eq!(per_item(out.clone(), structured), wire(out.clone(), structured));
+            }
+        }
+        assert!(ToolOutput::JsonText("[oops".into()).into_result_as(Structured::No, ValueContent::PerItem).is_err());
     }
 
     #[test]

@@ -21,6 +21,6 @@ pub use content::{CallToolResult, Content, ResourceContents, Role};
 pub use meta::{LogLevel, RequestMeta};
 pub use prompt::{GetPromptResult, Prompt, PromptArgument, PromptMessage};
 pub use resource::{Resource, ResourceTemplate};
-pub use tool::{TaskSupport, Tool, ToolAnnotations, ToolExecution};
+pub use tool::{TaskSupport, Tool, ToolAnnotations, ToolExecution, ValueContent};
 pub use trace_context::TraceContext;
 pub use version::ProtocolVersion;

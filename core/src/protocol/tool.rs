@@ -48,6 +48,22 @@ pub struct ToolExecution {
     pub task_support: TaskSupport,
 }
 
+/// How a tool's returned JSON value (`Json`, `JsonText`) is written as content blocks; the
+/// `structuredContent` does not depend on it. Set per tool ([`Tool::value_content`]); the
+/// rule is `crate::tool_output`'s.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ValueContent {
+    /// One text block holding the value's JSON (`null`: none without an `outputSchema`, the
+    /// text `null` with one). Every binding's default.
+    #[default]
+    Mirror,
+    /// An array as one block per item, nested arrays flattened (a string item is its text, a
+    /// `null` item no block, any other item its JSON text), and `null` as no block at all: the
+    /// content the official Python SDK's `MCPServer` writes, which its drop-in classes ask for.
+    PerItem,
+}
+
 /// A tool definition.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Tool {
@@ -80,6 +96,11 @@ pub struct Tool {
     /// bindings register tools in).
     #[serde(default, rename = "deferTask", skip_serializing)]
     pub defer_task: bool,
+    /// Engine-side, never listed: how a returned JSON value is written as content blocks
+    /// (see [`ValueContent`] and [`Tool::value_content`]). Read from a definition's
+    /// `valueContent` (`"mirror"`, the default, or `"perItem"`).
+    #[serde(default, rename = "valueContent", skip_serializing)]
+    pub value_content: ValueContent,
     /// Extra metadata.
     #[serde(rename = "_meta", skip_serializing_if = "Option::is_none")]
     pub meta: Option<Value>,
@@ -98,6 +119,7 @@ impl Tool {
             icons: None,
             execution: None,
             defer_task: false,
+            value_content: ValueContent::Mirror,
             meta: None,
         }
     }
@@ -159,6 +181,13 @@ impl Tool {
     /// created first (`start_task` returns at once).
     pub fn defer_task(mut self) -> Self {
         self.defer_task = true;
+        self
+    }
+
+    /// Sets how a returned JSON value is written as content blocks ([`ValueContent`]; the
+    /// `structuredContent` does not change).
+    pub fn value_content(mut self, value_content: ValueContent) -> Self {
+        self.value_content = value_content;
         self
     }
 }
