@@ -221,18 +221,23 @@ impl NativeServer {
     }
 
     /// Registers a tool: `definition` is the `Tool` object, `invoker` the
-    /// Python wrapper.
-    #[pyo3(signature = (definition, invoker, is_async, defer_task=false))]
+    /// Python wrapper. `per_item` writes a returned list as one content block per item
+    /// (`ValueContent::PerItem`, what the drop-in classes ask for).
+    #[pyo3(signature = (definition, invoker, is_async, defer_task=false, per_item=false))]
     fn add_tool(
         &self,
         definition: &Bound<'_, PyAny>,
         invoker: Py<PyAny>,
         is_async: bool,
         defer_task: bool,
+        per_item: bool,
     ) -> PyResult<()> {
         let mut tool: Tool = from_py_as(definition, "tool definition")?;
         if defer_task {
             tool = tool.defer_task();
+        }
+        if per_item {
+            tool = tool.value_content(mcpforge::ValueContent::PerItem);
         }
         let handler: Arc<dyn mcpforge::ToolHandler> = Arc::new(PyTool(self.invoker(invoker, is_async)));
         self.server.add_tool(tool, handler).map_err(engine_to_py)

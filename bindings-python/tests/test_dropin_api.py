@@ -12,7 +12,7 @@ import socket
 import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, AsyncIterator, Dict, List
+from typing import Any, AsyncIterator, Dict, List, Optional
 
 import pytest
 from conftest import run
@@ -339,3 +339,66 @@ def _first_sse_event(port: int) -> str:
                 break
     body = data.partition(b"\r\n\r\n")[2].decode()
     return "\n".join(line for line in body.splitlines() if line.startswith(("event:", "data:")))
+
+
+def test_text_none_and_list_results_are_written_as_the_official_sdk() -> None:
+    """``MCPServer``/``FastMCP``: str, Optional[str] and None returns get the wrapped output
+    schema and ``structuredContent``; a list is one content block per item (None: no block).
+    ``Server`` keeps text as text and a list as one JSON block."""
+    wrapped = lambda schema: {"type": "object", "properties": {"result": schema}, "required": ["result"]}  # noqa: E731
+    results: Dict[str, Any] = {}
+    for cls in (MCPServer, FastMCP, Server):
+        server = cls("results")
+
+        @server.tool()
+        def shout(text: str) -> str:
+            return text.upper()
+
+        @server.tool()
+        def maybe(text: str) -> Optional[str]:
+            return text or None
+
+        @server.tool()
+        def nothing() -> None:
+            return None
+
+        @server.tool()
+        def scale(values: List[float]) -> List[float]:
+            return [v * 2 for v in values]
+
+        @server.tool()
+        def mixed():  # type: ignore[no-untyped-def]
+            return ["a", {"b": 1}, [2, None]]
+
+        async def body() -> None:
+            async with server.test_client() as client:
+                schemas = {t["name"]: t.get("outputSchema") for t in await client.list_tools()}
+                calls = [("shout", {"text": "hi"}), ("maybe", {"text": ""}), ("maybe", {"text": "x"}), ("nothing", {}), ("scale", {"values": [1.5, 2.0]}), ("mixed", {})]
+                results[cls.__name__] = (schemas, [(await client.call_tool(n, a)).raw for n, a in calls])
+
+        run(body)
+    text = lambda t: {"type": "text", "text": t}  # noqa: E731
+    for name in ("MCPServer", "FastMCP"):
+        schemas, calls = results[name]
+        assert schemas["shout"] == wrapped({"type": "string"})
+        assert schemas["maybe"] == wrapped({"type": ["string", "null"]})
+        assert schemas["nothing"] == wrapped({"type": "null"})
+        assert schemas["mixed"] is None
+        assert calls == [
+            {"content": [text("HI")], "structuredContent": {"result": "HI"}},
+            {"content": [], "structuredContent": {"result": None}},
+            {"content": [text("x")], "structuredContent": {"result": "x"}},
+            {"content": [], "structuredContent": {"result": None}},
+            {"content": [text("3.0"), text("4.0")], "structuredContent": {"result": [3.0, 4.0]}},
+            {"content": [text("a"), text('{"b":1}'), text("2")]},
+        ]
+    schemas, calls = results["Server"]
+    assert schemas["shout"] is None and schemas["maybe"] is None and schemas["nothing"] is None
+    assert calls == [
+        {"content": [text("HI")]},
+        {"content": []},
+        {"content": [text("x")]},
+        {"content": []},
+        {"content": [text("[3.0,4.0]")], "structuredContent": {"result": [3.0, 4.0]}},
+        {"content": [text('["a",{"b":1},[2,null]]')]},
+    ]

@@ -266,3 +266,36 @@ def test_a_float_parameter_receives_a_float_for_a_json_integer() -> None:
     assert converted["a"](2.5) == 2.5
     assert converted["b"](None) is None and isinstance(converted["b"](3), float)
     assert "flag" not in converted or converted["flag"](True) is True
+
+
+def test_a_pydantic_field_as_a_default_gives_its_description_and_default() -> None:
+    # `x: str = pydantic.Field(...)`: the schema takes the Field's description, constraints
+    # and default (required when it has none), and the function gets the real default.
+    def greet(
+        name: str = pydantic.Field(description="Who to greet"),
+        greeting: str = pydantic.Field("Hello", description="The word"),
+        times: int = pydantic.Field(default_factory=lambda: 1, ge=1),
+    ) -> str:
+        return f"{greeting} {name} x{times}"
+
+    spec = function_spec(greet)
+    assert spec.input_schema == {
+        "type": "object",
+        "properties": {
+            "name": {"type": "string", "description": "Who to greet"},
+            "greeting": {"type": "string", "description": "The word", "default": "Hello"},
+            "times": {"type": "integer", "minimum": 1, "default": 1},
+        },
+        "required": ["name"],
+    }
+    assert [p.required for p in spec.params] == [True, False, False]
+    server = Server("fields")
+    server.add_tool(greet)
+
+    async def body() -> None:
+        async with server.test_client() as client:
+            assert (await client.call_tool("greet", {"name": "Ada"})).text == "Hello Ada x1"
+            assert (await client.call_tool("greet", {"name": "Ada", "greeting": "Hi", "times": 2})).text == "Hi Ada x2"
+            assert (await client.call_tool("greet", {})).is_error
+
+    run(body)

@@ -47,6 +47,11 @@ class ServerCore:
     # Where unexpected handler exceptions are logged and reported, and how tool errors read.
     _errors: _invoke.ErrorReporter
     _error_style: _invoke.ErrorStyle
+    # Tool results as the official SDK's MCPServer writes them (``MCPServer`` and ``FastMCP``
+    # set this): a tool annotated to return str, Optional[str] or None gets the output schema
+    # {"result": ...} and structuredContent; a returned list is one content block per item
+    # and None no block (the engine's ValueContent::PerItem).
+    _sdk_results: bool = False
     _lifespan: Lifespan
     # The component mirror: every registered tool, resource (and template) and prompt.
     _tools: Components

@@ -277,10 +277,14 @@ def bind_tool(spec: FunctionSpec, server_ref: Any) -> Bind:
     make_ctx = _context(spec, server_ref)
 
     filter_names = not spec.var_keyword
+    field_defaults = spec.field_defaults
 
     def bind(args: Dict[str, Any], native: Any) -> Dict[str, Any]:
         if filter_names and not names.issuperset(args):
             args = {k: v for k, v in args.items() if k in names}
+        for name, default in field_defaults.items():
+            if name not in args:
+                args[name] = default()
         for name, convert in convs:
             if name in args:
                 args[name] = convert(args[name])

@@ -156,7 +156,12 @@ class Registering(ServerCore):
         tag_names = tag_set(tags)
         excluded = _excluded_args(fn, exclude_args)
         explicit_output = output_schema is not None
-        spec = function_spec(fn, structured_output=False if explicit_output else structured_output, skip=tuple(sorted(excluded)))
+        spec = function_spec(
+            fn,
+            structured_output=False if explicit_output else structured_output,
+            skip=tuple(sorted(excluded)),
+            text_schema=self._sdk_results,
+        )
         definition = drop_none(
             {
                 "name": name,
@@ -178,12 +183,13 @@ class Registering(ServerCore):
         fail = _invoke.tool_failure(name, self._error_style)
         invoker = _invoke.wrapper(fn, is_async, bind, finish, self._loop_of(), fail)
         native = self._native
+        per_item = self._sdk_results
         self._tools.add(
             name,
             definition,
             tag_names,
             enabled,
-            lambda: native.add_tool(definition, invoker, is_async, defer_task),
+            lambda: native.add_tool(definition, invoker, is_async, defer_task, per_item),
             lambda: native.remove_tool(name),
             lambda on: native.set_enabled("tools", name, on),
             f"a tool named {name!r} is already registered (remove_tool it first)",

@@ -6,15 +6,17 @@ migration::
     from mcpforge import MCPServer, Context     # was: from mcp.server.mcpserver import ...
 
 Everything else is ``Server``'s. What differs from ``Server``, on purpose, to answer as the
-official SDK does: tool errors read ``Error executing tool NAME: message``; ``MCPServer``
-masks the text of unexpected exceptions by default (2.x does), ``FastMCP`` does not (1.x
-does not); ``remove_tool`` of an unknown name raises ``ToolError`` and ``remove_prompt``
-``ValueError``; ``add_prompt`` and ``add_resource`` also take the official ``Prompt`` and
-``Resource`` objects; a resource's MIME type defaults to ``text/plain``, the 2026-07-28
-cache scope to ``private`` and ``MCPServer``'s version to ``""``; tools, resources and
-prompts are served (empty lists) with nothing of their kind registered; the official
-client connects in-process (``Client(server)``, ``_sdk_streams``). docs/python.md lists the
-remaining differences.
+official SDK does: tool errors read ``Error executing tool NAME: message``; a tool annotated
+to return ``str``, ``Optional[str]`` or ``None`` has the output schema ``{"result": ...}``
+(and its results ``structuredContent``), and a returned list is one content block per item;
+``MCPServer`` masks the text of unexpected exceptions by default (2.x does), ``FastMCP``
+does not (1.x does not); ``remove_tool`` of an unknown name raises ``ToolError`` and
+``remove_prompt`` ``ValueError``; ``add_prompt`` and ``add_resource`` also take the official
+``Prompt`` and ``Resource`` objects; a resource's MIME type defaults to ``text/plain``, the
+2026-07-28 cache scope to ``private`` and ``MCPServer``'s version to ``""``; tools,
+resources and prompts are served (empty lists) with nothing of their kind registered; the
+official client connects in-process (``Client(server)``, ``_sdk_streams``). docs/python.md
+lists the remaining differences.
 """
 
 from __future__ import annotations
@@ -86,6 +88,7 @@ class MCPServer(Server):
     ``limits``, ...)."""
 
     _sdk_error_wording = True
+    _sdk_results = True
 
     def __init__(
         self,

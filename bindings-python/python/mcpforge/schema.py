@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import enum
+import functools
 import inspect
 import json
 import sys
@@ -476,6 +477,9 @@ class FunctionSpec:
     output_schema: Optional[Dict[str, Any]]
     wrap_output: bool
     return_annotation: Any
+    # Parameters whose default is a ``pydantic.Field``: the value each gets when the client
+    # leaves it out (the Field's default, not the ``FieldInfo``).
+    field_defaults: Dict[str, Callable[[], Any]] = dataclasses.field(default_factory=dict)
 
     @property
     def needs_conversion(self) -> bool:
@@ -544,9 +548,33 @@ def _root(schema: Dict[str, Any], defs: Dict[str, Any]) -> Dict[str, Any]:
     return {**schema, "$defs": defs} if defs else schema
 
 
-def function_spec(fn: Callable[..., Any], *, structured_output: Optional[bool] = None, skip: Tuple[str, ...] = ()) -> FunctionSpec:
+def _text_return(tp: Any) -> bool:
+    """``str``, ``Optional[str]`` (``str | None``) or ``None``, ``Annotated`` or not."""
+    if typing.get_origin(tp) is typing.Annotated:
+        tp = typing.get_args(tp)[0]
+    if tp in (str, None, _NoneType):
+        return True
+    if typing.get_origin(tp) is typing.Union or (_UnionType is not None and isinstance(tp, _UnionType)):
+        args = typing.get_args(tp)
+        return str in args and all(a in (str, _NoneType) for a in args)
+    return False
+
+
+def _field_default(default: Any) -> Any:
+    """A ``pydantic.Field(...)`` given as a parameter's default (its ``FieldInfo``), or None."""
+    cls = type(default)
+    if cls.__name__ == "FieldInfo" and cls.__module__.partition(".")[0] == "pydantic":
+        return default
+    return None
+
+
+def function_spec(
+    fn: Callable[..., Any], *, structured_output: Optional[bool] = None, skip: Tuple[str, ...] = (), text_schema: bool = False
+) -> FunctionSpec:
     """Reads ``fn``: parameters (``skip`` names are filled by the caller, not the client),
-    schemas, converters, descriptions."""
+    schemas, converters, descriptions. ``text_schema`` gives a ``str``, ``Optional[str]`` or
+    ``None`` return annotation the wrapped output schema ``{"result": ...}`` (the official
+    SDK's choice; without it such a tool sends its text alone)."""
     sig = inspect.signature(fn)
     try:
         hints = typing.get_type_hints(fn, include_extras=True)
@@ -560,6 +588,7 @@ def function_spec(fn: Callable[..., Any], *, structured_output: Optional[bool] =
     params: List[Param] = []
     context_param = None
     var_keyword = False
+    field_defaults: Dict[str, Callable[[], Any]] = {}
     for name, p in sig.parameters.items():
         if p.kind is inspect.Parameter.VAR_KEYWORD:
             var_keyword = True
@@ -574,12 +603,20 @@ def function_spec(fn: Callable[..., Any], *, structured_output: Optional[bool] =
             continue
         if p.kind is inspect.Parameter.POSITIONAL_ONLY:
             raise TypeError(f"{fn.__qualname__}: positional-only parameter {name!r} cannot be filled by name")
-        prop = builder.schema(annotation)
-        if p.default is not inspect.Parameter.empty:
+        default = p.default
+        field = _field_default(default)
+        if field is None:
+            prop = builder.schema(annotation)
+        else:  # its description, title, examples and constraints, and its own default
+            prop = builder._annotated(annotation, (field,))
+            default = inspect.Parameter.empty if field.is_required() else field.get_default(call_default_factory=True)
+            if default is not inspect.Parameter.empty:
+                field_defaults[name] = functools.partial(field.get_default, call_default_factory=True)
+        if default is not inspect.Parameter.empty:
             try:
                 from ._convert import jsonable
 
-                prop = {**prop, "default": jsonable(p.default)}
+                prop = {**prop, "default": jsonable(default)}
             except TypeError:
                 pass
         else:
@@ -587,7 +624,7 @@ def function_spec(fn: Callable[..., Any], *, structured_output: Optional[bool] =
         if name in param_docs and "description" not in prop:
             prop = {**prop, "description": param_docs[name]}
         props[name] = prop
-        params.append(Param(name, p.default is inspect.Parameter.empty, builder.converter(annotation), annotation))
+        params.append(Param(name, default is inspect.Parameter.empty, builder.converter(annotation), annotation))
     input_schema: Dict[str, Any] = {"type": "object", "properties": props}
     if required:
         input_schema["required"] = required
@@ -595,6 +632,8 @@ def function_spec(fn: Callable[..., Any], *, structured_output: Optional[bool] =
 
     ret = hints.get("return", sig.return_annotation)
     output_schema, wrap = None, False
+    if structured_output is None and text_schema and _text_return(ret):
+        structured_output = True
     structured = structured_output if structured_output is not None else not _unstructured_return(ret)
     if structured and ret is not inspect.Signature.empty:
         out_builder = SchemaBuilder()
@@ -619,4 +658,5 @@ def function_spec(fn: Callable[..., Any], *, structured_output: Optional[bool] =
         output_schema=output_schema,
         wrap_output=wrap,
         return_annotation=ret,
+        field_defaults=field_defaults,
     )
