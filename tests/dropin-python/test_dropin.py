@@ -33,9 +33,8 @@ MCPFORGE_IMPORT = "from mcpforge import"
 DIFFERENCES = {
     "schema titles": "pydantic puts a `title` on every schema and property (`addArguments`, `A`); mcpforge's schemas have none",
     "nullable types": "pydantic writes Optional[str] as anyOf [string, null]; mcpforge as type [string, null]",
-    "str output schema": "the official 2.x gives a tool returning str or None the output schema {result: ...} and structuredContent; mcpforge sends the text alone",
-    "JSON mirror": "the text that mirrors structuredContent is indented JSON (a pydantic model) or one block per list item on the official SDK, compact JSON in one block on mcpforge",
-    "numbers": "a JSON integer given to a float parameter stays an int on mcpforge (pydantic makes it a float), so 4 and 4.0 compare equal",
+    "JSON mirror": "a text block holding a JSON object or array is indented JSON on the official SDK, compact JSON on mcpforge",
+    "numbers": "a JSON integer given to a float parameter stays an int on mcpforge (pydantic makes it a float), so 4 and 4.0 (and the texts '4' and '4.0') compare equal",
     "prompt arguments": "the official SDK writes arguments: [] for a prompt without arguments, where mcpforge leaves them out",
     "resource not found": "an unknown resource is -32602 'Unknown resource' on the official SDK; mcpforge answers -32002 'Resource not found' on handshake versions (the code the specification gives them) and -32602 on 2026-07-28",
     "log level": "the official MCPServer answers logging/setLevel with method-not-found and sends every log; mcpforge honours the level (the test asks for debug, so both send everything)",
@@ -88,10 +87,6 @@ def schema_without_titles(schema: Any) -> Any:
     return out
 
 
-STR_RESULTS = ({"properties": {"result": {"type": "string"}}, "required": ["result"], "type": "object"},
-               {"properties": {"result": {"type": "null"}}, "required": ["result"], "type": "object"})
-
-
 def as_numbers(value: Any) -> Any:
     """Integral floats as ints ("numbers")."""
     if isinstance(value, float) and value.is_integer():
@@ -114,9 +109,10 @@ def without_server_info(result: dict[str, Any]) -> dict[str, Any]:
 
 
 def canonical_json_text(block: dict[str, Any]) -> dict[str, Any]:
-    """A text block holding a JSON object or array, with the JSON written one way ("JSON mirror")."""
+    """A text block holding a JSON object, array or number, with the JSON written one way
+    ("JSON mirror", "numbers")."""
     text = block.get("text")
-    if block.get("type") == "text" and isinstance(text, str) and text[:1] in "[{":
+    if block.get("type") == "text" and isinstance(text, str) and text[:1] in "[{-0123456789":
         try:
             return {**block, "text": json.dumps(as_numbers(json.loads(text)), sort_keys=True)}
         except ValueError:
@@ -125,23 +121,8 @@ def canonical_json_text(block: dict[str, Any]) -> dict[str, Any]:
 
 
 def normalise_result(result: dict[str, Any]) -> dict[str, Any]:
-    """A tool result with "server info", "str output schema", "JSON mirror" and "numbers" taken out."""
+    """A tool result with "server info", "JSON mirror" and "numbers" taken out."""
     result = as_numbers(without_server_info(result))
-    structured = result.get("structuredContent")
-    if isinstance(structured, dict) and set(structured) == {"result"} and (structured["result"] is None or isinstance(structured["result"], str)):
-        del result["structuredContent"]  # "str output schema"
-        return result
-    blocks = result.get("content", [])
-    if structured is not None and blocks and all(b.get("type") == "text" for b in blocks):
-        try:
-            values = [as_numbers(json.loads(b["text"])) for b in blocks]
-        except ValueError:
-            values = None  # text of its own, not a mirror
-        inner = structured.get("result") if isinstance(structured, dict) else None
-        if values is not None and (values in ([structured], [inner]) or values == inner):
-            result["content"] = "the JSON of structuredContent"
-    if structured == {"result": []} and blocks in ([], [{"type": "text", "text": "[]"}]):
-        result["content"] = "the JSON of structuredContent"
     if isinstance(result.get("content"), list):
         result["content"] = [canonical_json_text(b) for b in result["content"]]
     return result
@@ -158,8 +139,6 @@ def normalise_definitions(items: list[Any]) -> list[Any]:
         for key in ("inputSchema", "outputSchema"):
             if key in d:
                 d[key] = schema_without_titles(d[key])
-        if d.get("outputSchema") in STR_RESULTS:
-            del d["outputSchema"]  # "str output schema"
         if "arguments" in d or "inputSchema" not in d and "uri" not in d and "uriTemplate" not in d:
             d["arguments"] = [{"required": False, **a} for a in d.get("arguments", [])]  # "prompt arguments"
         out.append(d)
