@@ -153,8 +153,6 @@ export declare class NativeMemoryClient {
    * (`{"jsonrpc", "id", "result"}` or `{..., "error"}`).
    */
   request(method: string, params: string): Promise<string>
-  /** Sends a request with an explicit id (JSON), e.g. to cancel it later by that id. */
-  requestWithId(id: string, method: string, params: string): Promise<string>
   /**
    * Sends a request with an explicit id (JSON), answering for the caller as the
    * engine's test client does (`MemoryClient::request_answering`): with `responses`, a

@@ -71,22 +71,6 @@ impl NativeMemoryClient {
         self.with_client(env, move |c| Box::pin(async move { Ok(c.request_raw(&method, params).await.to_string()) }))
     }
 
-    /// Sends a request with an explicit id (JSON), e.g. to cancel it later by that id.
-    #[napi(ts_return_type = "Promise<string>")]
-    pub fn request_with_id<'e>(
-        &self,
-        env: &'e Env,
-        id: String,
-        method: String,
-        params: String,
-    ) -> napi::Result<PromiseRaw<'e, String>> {
-        let id = parse_json(&id, "request id")?;
-        let params = parse_json(&params, "request params")?;
-        self.with_client(env, move |c| {
-            Box::pin(async move { Ok(c.request_with_id(id, &method, params).await.to_string()) })
-        })
-    }
-
     /// Sends a request with an explicit id (JSON), answering for the caller as the
     /// engine's test client does (`MemoryClient::request_answering`): with `responses`, a
     /// 2026-07-28 `input_required` result is answered from them and the request sent again

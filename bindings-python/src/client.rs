@@ -43,6 +43,32 @@ impl NativeClient {
     }
 }
 
+impl NativeClient {
+    /// Sends one request (answering for the caller when `answering`), its whole final
+    /// response going to `callback`.
+    fn send(
+        &self,
+        id: &Bound<'_, PyAny>,
+        method: String,
+        params: &Bound<'_, PyAny>,
+        callback: Py<PyAny>,
+        answering: bool,
+    ) -> PyResult<()> {
+        let client = self.client()?;
+        let id = request_id(id)?;
+        let params = json_arg(params)?;
+        let work = async move {
+            if answering {
+                client.request_answering(id, &method, params).await
+            } else {
+                client.request_with_id(id, &method, params).await
+            }
+        };
+        spawn_reply(work, callback, |py, response| to_py(py, &response));
+        Ok(())
+    }
+}
+
 /// A request id from Python: a str or an int.
 fn request_id(id: &Bound<'_, PyAny>) -> PyResult<Value> {
     let id = from_py(id)?;
@@ -68,12 +94,7 @@ impl NativeClient {
         params: &Bound<'_, PyAny>,
         callback: Py<PyAny>,
     ) -> PyResult<()> {
-        let client = self.client()?;
-        let id = request_id(id)?;
-        let params = json_arg(params)?;
-        let work = async move { client.request_with_id(id, &method, params).await };
-        spawn_reply(work, callback, |py, response| to_py(py, &response));
-        Ok(())
+        self.send(id, method, params, callback, false)
     }
 
     /// As `request`, answering for the caller as the engine's test client does on both
@@ -87,12 +108,7 @@ impl NativeClient {
         params: &Bound<'_, PyAny>,
         callback: Py<PyAny>,
     ) -> PyResult<()> {
-        let client = self.client()?;
-        let id = request_id(id)?;
-        let params = json_arg(params)?;
-        let work = async move { client.request_answering(id, &method, params).await };
-        spawn_reply(work, callback, |py, response| to_py(py, &response));
-        Ok(())
+        self.send(id, method, params, callback, true)
     }
 
     /// Sends a notification; `callback(True, None)` once written.
