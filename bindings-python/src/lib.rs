@@ -20,6 +20,7 @@ mod middleware;
 mod pool;
 mod reply;
 mod server;
+mod signal_wake;
 
 /// The one tokio runtime every server and test client of this process runs on. Its worker
 /// threads never wait for the interpreter: Python code runs on the blocking pool.

@@ -28,10 +28,7 @@ use crate::middleware::PyMiddleware;
 use crate::pool::Pool;
 use crate::reply::spawn_reply;
 use crate::runtime;
-
-/// How often a blocking `serve_*` looks for Ctrl-C (Python runs signal handlers only on the
-/// main thread, between bytecodes).
-const SIGNAL_POLL: Duration = Duration::from_millis(100);
+use crate::signal_wake::SignalWake;
 
 /// An engine server plus the Python callables it calls.
 #[pyclass(frozen, module = "mcpforge._native")]
@@ -163,30 +160,42 @@ impl NativeServer {
         HttpOptions::from_json(options, verifier).map_err(|e| PyValueError::new_err(e.to_string()))
     }
 
-    /// Runs `serve` on the engine with the interpreter released, looking for Ctrl-C every
-    /// [`SIGNAL_POLL`]: on a signal the server shuts down gracefully and the signal's
-    /// exception (KeyboardInterrupt) is raised.
+    /// Runs `serve` on the engine with the interpreter released until it ends or a signal
+    /// comes (`signal_wake.rs`): Python's handlers then run; if one raises (Ctrl-C's
+    /// KeyboardInterrupt), the server shuts down gracefully and that exception is raised.
     fn block_on_serve(
         &self,
         py: Python<'_>,
         serve: impl Future<Output = Result<(), mcpforge::Error>> + Send + 'static,
     ) -> PyResult<()> {
         let mut task = runtime().spawn(serve);
-        loop {
-            let finished =
-                py.detach(|| runtime().block_on(async { tokio::time::timeout(SIGNAL_POLL, &mut task).await }));
-            if let Ok(joined) = finished {
-                return joined
-                    .map_err(|e| PyRuntimeError::new_err(format!("the server task failed: {e}")))?
-                    .map_err(engine_to_py);
+        let wake = {
+            let _context = runtime().enter();
+            SignalWake::install(py)?
+        };
+        let served = loop {
+            let finished = py.detach(|| {
+                runtime().block_on(async {
+                    tokio::select! {
+                        joined = &mut task => Some(joined),
+                        () = wake.signalled() => None,
+                    }
+                })
+            });
+            if let Some(joined) = finished {
+                break joined
+                    .map_err(|e| PyRuntimeError::new_err(format!("the server task failed: {e}")))
+                    .and_then(|served| served.map_err(engine_to_py));
             }
             if let Err(signal) = py.check_signals() {
                 self.server.shutdown();
                 let grace = self.server.limits().shutdown_grace + Duration::from_secs(1);
                 let _ = py.detach(|| runtime().block_on(async { tokio::time::timeout(grace, &mut task).await }));
-                return Err(signal);
+                break Err(signal);
             }
-        }
+        };
+        let restored = wake.restore(py);
+        served.and(restored)
     }
 }
 

@@ -1,6 +1,7 @@
 """Servers in their own processes over real pipes and sockets: a tool that prints cannot
 corrupt the stdio stream; Ctrl-C (SIGINT) ends ``server.run()`` promptly with
-``KeyboardInterrupt`` on stdio and HTTP; EOF on stdin ends the server; Streamable HTTP with
+``KeyboardInterrupt`` on stdio and HTTP, and an idle server wakes no thread while it waits
+for one (the application's own signal wakeup fd is given back); EOF on stdin ends the server; Streamable HTTP with
 the bearer-token verifier hook (401, 403, the grant reaching the handler and middleware)
 and async tools on the server's own loop thread; an HTTP server says where it listens on
 stderr."""
@@ -116,6 +117,65 @@ def test_ctrl_c_stops_stdio_promptly(script: Path, stderr_file: IO[str]) -> None
         assert code == 0, logged  # the quickstart catches KeyboardInterrupt
     else:
         assert code == -signal.SIGINT and "KeyboardInterrupt" in logged, (code, logged)
+
+
+def thread_switches(pid: int) -> int:
+    """Context switches of every thread of ``pid`` so far (voluntary and not), from /proc."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for line in (task / "status").read_text().splitlines():
+            if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
+                total += int(line.split()[1])
+    return total
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc")
+def test_an_idle_stdio_server_wakes_no_thread(stderr_file: IO[str]) -> None:
+    # A serve waits for the server or a signal, never on a timer: two seconds of an open,
+    # silent stdin put no thread of the server to work. A timed look for Ctrl-C woke two
+    # threads ten times a second (about 40 switches in this window).
+    server = Stdio(QUICKSTART, stderr_file)
+    try:
+        server.initialize()
+        time.sleep(0.5)  # the handshake's own wakes settle
+        before = thread_switches(server.proc.pid)
+        time.sleep(2.0)
+        woken = thread_switches(server.proc.pid) - before
+        assert woken <= 4, woken
+        server.proc.send_signal(signal.SIGINT)  # and a signal still wakes it at once
+        assert server.proc.wait(WAIT) == 0
+    finally:
+        server.stop()
+
+
+SIGNAL_CHECKS = """
+import signal, socket, sys, threading
+from mcpforge import Server
+
+server = Server("signals")
+ours, theirs = socket.socketpair()
+ours.setblocking(False)
+signal.set_wakeup_fd(ours.fileno())
+if sys.argv[1] == "thread":
+    # Served from another thread: the main thread's wakeup fd is left alone.
+    t = threading.Thread(target=server.run)
+    t.start()
+    t.join()
+else:
+    server.run()
+# Serving is over (stdin closed): the application's own wakeup fd is back.
+assert signal.set_wakeup_fd(-1) == ours.fileno(), "wakeup fd not restored"
+print("restored", file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("where", ["main", "thread"])
+def test_serving_gives_the_wakeup_fd_back(where: str, tmp_path: Path) -> None:
+    script = tmp_path / "signals.py"
+    script.write_text(SIGNAL_CHECKS)
+    proc = python_process(script, where, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, err = proc.communicate(b"", timeout=WAIT)
+    assert proc.returncode == 0 and b"restored" in err, err.decode()
 
 
 class Http:
