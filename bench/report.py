@@ -242,7 +242,7 @@ def _targets(summary: dict) -> list[str]:
         if value is None:
             lines.append(f"| {t.subject} | {t.text} | not measured | – |")
             continue
-        shown = f"{value:.2f}×" if t.vs else f"{value:.1f}"
+        shown = f"{value:.2f}×" if t.vs else f"{value:.2f}" if t.metric == "switches_per_call" else f"{value:.1f}"
         lines.append(f"| {t.subject} | {t.text} | {shown} | {'yes' if t.check(value) else '**no**'} |")
     return lines + [""]
 

@@ -31,6 +31,9 @@ class Subject:
     """Command serving stdio with the tools ``echo`` and ``add``."""
     http: bool = True
     """The same command plus ``--http 127.0.0.1:{port}`` serves Streamable HTTP at ``/mcp``."""
+    wires: tuple[str, ...] = ("2026", "legacy")
+    """The HTTP wires it speaks: ``2026`` (stateless, per-request ``_meta``) and ``legacy``
+    (sessions after ``initialize``)."""
     serves_stdio: bool = True
     """False for a subject measured over HTTP only (the command serves nothing useful alone)."""
     slow: tuple[str, ...] | None = None
@@ -64,12 +67,12 @@ class Subject:
 
 
 def _peer(key: str, language: str, framework: str, command: tuple[str, ...], needs: str,
-          module: str | None = None) -> Subject:
+          module: str | None = None, wires: tuple[str, ...] = ("2026", "legacy")) -> Subject:
     """A peer: one server file with all three tools, installed by scripts/setup-peers.sh;
     ``module`` is a Python module its interpreter must be able to import."""
     probe = (command[0], "-c", f"import {module}") if module else None
     return Subject(key=key, language=language, framework=framework, kind="peer", stdio=command, slow=command,
-                   needs=(needs,), probe=probe, hint="scripts/setup-peers.sh")
+                   needs=(needs,), probe=probe, hint="scripts/setup-peers.sh", wires=wires)
 
 
 def _http_only(key: str, language: str, framework: str, kind: str, command: tuple[str, ...], needs: tuple[str, ...],
@@ -166,6 +169,20 @@ SUBJECTS: list[Subject] = [
         needs=("target/bench/node/compat_server.mjs",),
         hint="make bench-bindings builds the Node binding in release into target/bench/node",
     ),
+    Subject(
+        key="mcpforge-node-sdk1",
+        language="Node",
+        framework="the ts-sdk1 peer on mcpforge, only its `@modelcontextprotocol/sdk/` imports changed to "
+        "`mcpforge/` (made from bench/peers/ts_sdk1_server.mjs): StdioServerTransport, Express with a "
+        "StreamableHTTPServerTransport per session",
+        kind="mcpforge",
+        stdio=("node", "target/bench/node/sdk1_server.mjs"),
+        slow=("node", "target/bench/node/sdk1_server.mjs"),
+        tools=("echo", "add", "slow"),
+        wires=("legacy",),
+        needs=("target/bench/node/sdk1_server.mjs", "target/bench/node/node_modules/express/package.json"),
+        hint="make bench-bindings builds the Node binding in release into target/bench/node",
+    ),
     _http_only(
         "mcpforge-node-express",
         "Node",
@@ -210,6 +227,10 @@ SUBJECTS: list[Subject] = [
     _peer("ts-sdk", "Node", "official TypeScript SDK v2, @modelcontextprotocol/server 2.4.0",
           ("node", "bench/peers/ts_sdk_server.mjs"),
           needs="bench/peers/node_modules/@modelcontextprotocol/server/package.json"),
+    _peer("ts-sdk1", "Node", "official TypeScript SDK 1.x, @modelcontextprotocol/sdk 1.32.2 (McpServer; "
+          "Express with a StreamableHTTPServerTransport per session; speaks no 2026 wire)",
+          ("node", "bench/peers/ts_sdk1_server.mjs"),
+          needs="bench/peers/node_modules/@modelcontextprotocol/sdk/package.json", wires=("legacy",)),
     _peer("rmcp", "Rust", "rmcp 3.9.0, the official Rust SDK (multi-thread tokio)",
           ("target/peers/rmcp/release/rmcp_server",), needs="target/peers/rmcp/release/rmcp_server"),
 ]
@@ -218,7 +239,7 @@ BASE_SUFFIX = "@base"
 """Appended to the key of a subject built from an earlier revision (``BENCH_BASE``)."""
 
 # The subjects that an earlier revision's build (scripts/bench-base.sh) provides.
-BASE_KEYS = ("mcpforge-rust", "mcpforge-c", "mcpforge-python", "mcpforge-node")
+BASE_KEYS = ("mcpforge-rust", "mcpforge-c", "mcpforge-python", "mcpforge-node", "mcpforge-node-sdk1")
 
 
 def _rebased(args: tuple[str, ...] | None, base: str) -> tuple[str, ...] | None:
@@ -239,7 +260,8 @@ def base_twins(base: str) -> list[Subject]:
         twins.append(Subject(
             key=subject.key + BASE_SUFFIX, language=subject.language,
             framework=f"{subject.framework}, built from revision {label}", kind="base",
-            stdio=_rebased(subject.stdio, base) or (), http=subject.http, serves_stdio=subject.serves_stdio,
+            stdio=_rebased(subject.stdio, base) or (), http=subject.http, wires=subject.wires,
+            serves_stdio=subject.serves_stdio,
             slow=_rebased(subject.slow, base), tools=subject.tools, needs=_rebased(subject.needs, base) or (),
             probe=_rebased(subject.probe, base), hint=f"scripts/bench-base.sh REV builds {base}",
         ))

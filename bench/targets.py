@@ -15,7 +15,8 @@ class Target:
     subject: str
     workload: str
     metric: str
-    """A key of the summary: ``calls_per_s``, ``p50_us``, ``p99_us``, ``peak_rss_mb``, ``cold_ms``."""
+    """A key of the summary: ``calls_per_s``, ``p50_us``, ``p99_us``, ``switches_per_call``, ``peak_rss_mb``,
+    ``cold_ms``."""
     text: str
     vs: str = ""
     at_most: float | None = None
@@ -116,4 +117,32 @@ def _node_compat() -> list[Target]:
     ]
 
 
-TARGETS: list[Target] = _engine("mcpforge-rust") + _engine("mcpforge-c") + _c() + _python() + _python_compat() + _node() + _node_compat()
+def _floor_latency() -> list[Target]:
+    source = "Latency issue: one thread turn per call, ahead of the TypeScript SDK 1.x most servers run"
+    peer = "ts-sdk1"
+    node = [
+        target
+        for subject in ("mcpforge-node", "mcpforge-node-sdk1")
+        for target in (
+            Target(subject, "stdio-pipe", "calls_per_s", "pipelined calls/s ≥ 3× ts-sdk1", vs=peer, at_least=3,
+                   source=source),
+            Target(subject, "stdio-seq", "p50_us", "sequential p50 ≤ 0.8× ts-sdk1", vs=peer, at_most=0.8,
+                   source=source),
+        )
+    ]
+    switches = [
+        Target(subject, "stdio-seq", "switches_per_call", "server context switches per sequential call ≤ 1.5",
+               at_most=1.5, source=source)
+        for subject in ("mcpforge-python", "mcpforge-node", "mcpforge-node-sdk1")
+    ]
+    python = [
+        Target("mcpforge-python", "stdio-pipe", "calls_per_s", "pipelined calls/s ≥ 0.6× mcpforge-rust",
+               vs="mcpforge-rust", at_least=0.6, source=source),
+        Target("mcpforge-python", "stdio-seq", "p50_us", "sequential p50 ≤ 1.2× mcpforge-rust", vs="mcpforge-rust",
+               at_most=1.2, source=source),
+    ]
+    return node + switches + python
+
+
+TARGETS: list[Target] = (_engine("mcpforge-rust") + _engine("mcpforge-c") + _c() + _python() + _python_compat()
+                         + _node() + _node_compat() + _floor_latency())

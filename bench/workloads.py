@@ -65,11 +65,13 @@ class Workload:
     args: tuple[str, ...]
     """mcpforge-load arguments before ``--``."""
     compare_floor: bool = False
+    wire: str = ""
+    """The HTTP wire (``2026`` or ``legacy``) of an HTTP workload."""
 
     def applies_to(self, subject: Subject) -> bool:
         """Whether ``subject`` can run this workload."""
         if self.needs == "http":
-            return subject.http
+            return subject.http and self.wire in subject.wires
         if not subject.serves_stdio:
             return False
         if self.needs == "slow":
@@ -107,6 +109,7 @@ def _http(wire: str, connections: int) -> Workload:
         what=f"echo over Streamable HTTP, {connections} keep-alive connections in closed loops for {{http}} s "
         + ("(per-request `_meta`, no session)" if wire == "2026" else "(one session per connection)"),
         needs="http",
+        wire=wire,
         args=(*URL, "--wire", wire, "-c", str(connections), "-d", "{http}", "--warmup", "200", *ECHO),
     )
 

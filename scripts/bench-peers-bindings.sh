@@ -5,9 +5,12 @@
 #   Python: a release wheel (maturin, from the binding's own build venv) installed into the
 #           peers' venv target/peers/venv, next to the official SDK and FastMCP.
 #   Node:   target/bench/node/, a copy of examples/node (quickstart.mjs, cli.mjs) and of
-#           bench/servers/node (slow_server.mjs, compat_server.mjs) whose node_modules/mcpforge
-#           is the package with the release addon (the source tree's debug addon is left
-#           alone), next to the packages compat_server.mjs imports (express, zod): those of the
+#           bench/servers/node (slow_server.mjs, compat_server.mjs), and sdk1_server.mjs: the
+#           TypeScript SDK 1.x peer (bench/peers/ts_sdk1_server.mjs) with each import of
+#           `@modelcontextprotocol/sdk/...` pointed at `mcpforge/...`, the migration the drop-in
+#           documents, and nothing else changed. Its node_modules/mcpforge is the
+#           package with the release addon (the source tree's debug addon is left
+#           alone), next to the packages the servers import (express, zod): those of the
 #           Node end-to-end tests' scratch project, pinned by tests/e2e-node/package-lock.json.
 #
 # Cached: nothing is rebuilt when no input changed. A binding that is missing or fails to
@@ -48,7 +51,8 @@ node_binding() {
   [ -f bindings-node/Cargo.toml ] && [ -f examples/node/quickstart.mjs ] ||
     { note "no bindings-node/ or examples/node/quickstart.mjs: the Node subjects are skipped"; return 0; }
   stale "$stamp" core/src bindings-node/src bindings-node/lib bindings-node/Cargo.toml bindings-node/package.json \
-    examples/node bench/servers/node tests/e2e-node/package-lock.json Cargo.lock || return 0
+    examples/node bench/servers/node bench/peers/ts_sdk1_server.mjs tests/e2e-node/package-lock.json Cargo.lock ||
+    return 0
   [ -d target/node/e2e/node_modules/express ] || ./scripts/setup-node.sh || return 1
   note "building the Node binding (release) into $dir"
   cargo build -q -j"$JOBS" --release -p mcpforge-node || return 1
@@ -62,6 +66,7 @@ node_binding() {
   cp -r bindings-node/package.json bindings-node/lib "$package/" &&
     cp target/release/libmcpforge_node.so "$package/mcpforge.$(node -p 'require("./bindings-node/lib/platform.js").platformName()').node" &&
     cp examples/node/*.mjs bench/servers/node/*.mjs "$dir/" &&
+    sed 's#from "@modelcontextprotocol/sdk/#from "mcpforge/#' bench/peers/ts_sdk1_server.mjs >"$dir/sdk1_server.mjs" &&
     touch "$stamp"
 }
 
