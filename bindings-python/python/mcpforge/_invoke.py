@@ -277,17 +277,21 @@ def bind_tool(spec: FunctionSpec, server_ref: Any) -> Bind:
     make_ctx = _context(spec, server_ref)
 
     filter_names = not spec.var_keyword
-    field_defaults = spec.field_defaults
+    # Loops over empty collections still make an iterator object per call: the common tool
+    # (no `Field` defaults, no converted parameters) skips them.
+    field_defaults = tuple(spec.field_defaults.items())
 
     def bind(args: Dict[str, Any], native: Any) -> Dict[str, Any]:
         if filter_names and not names.issuperset(args):
             args = {k: v for k, v in args.items() if k in names}
-        for name, default in field_defaults.items():
-            if name not in args:
-                args[name] = default()
-        for name, convert in convs:
-            if name in args:
-                args[name] = convert(args[name])
+        if field_defaults:
+            for name, default in field_defaults:
+                if name not in args:
+                    args[name] = default()
+        if convs:
+            for name, convert in convs:
+                if name in args:
+                    args[name] = convert(args[name])
         if make_ctx is not None:
             args[cp] = make_ctx(native)  # type: ignore[index]
         return args
