@@ -1102,7 +1102,8 @@ mcpf_status mcpf_server_new(const char *name, size_t name_len, const char *versi
 // `"tasks"` (`{"ttl_ms", "poll_interval_ms", "max_tasks"}`), `"experimental"`,
 // `"extensions"` (id -> settings), `"enable_tools"`/`"enable_resources"`/`"enable_prompts"`,
 // `"mask_error_details"` (clients read only that a request failed, not an internal error's
-// message; see `mcpf_server_set_error_hook`), `"metrics"` (keep request metrics per method
+// message; see `mcpf_server_set_error_hook`), `"unknown_tool_result"` (a call of an unknown
+// tool is an `isError` result instead of -32602), `"metrics"` (keep request metrics per method
 // and name), `"metrics_address"` (`"127.0.0.1:9464"`: serve `GET /metrics` there while
 // serving stdio). The same form Python and Node take (camelCase names are accepted too). Otherwise as
 // `mcpf_server_new`. The first server of a process also starts the engine's logging on

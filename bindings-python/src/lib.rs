@@ -21,6 +21,7 @@ mod pool;
 mod reply;
 mod server;
 mod signal_wake;
+mod template;
 
 /// The one tokio runtime every server and test client of this process runs on. Its worker
 /// threads never wait for the interpreter: Python code runs on the blocking pool.
@@ -126,6 +127,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<convert::JsonValue>()?;
     m.add_function(wrap_pyfunction!(server::http_option_names, m)?)?;
     m.add_function(wrap_pyfunction!(server::sdk_options, m)?)?;
+    m.add_function(wrap_pyfunction!(template::template_variables, m)?)?;
     m.add_class::<server::NativeServer>()?;
     m.add_class::<context::NativeContext>()?;
     m.add_class::<client::NativeClient>()?;

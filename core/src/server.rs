@@ -78,6 +78,7 @@ pub struct ServerBuilder {
     tasks: Option<TaskOptions>,
     rate_limits: RateLimits,
     mask_errors: bool,
+    unknown_tool_result: bool,
     metrics: bool,
     metrics_address: Option<std::net::SocketAddr>,
 }
@@ -105,6 +106,7 @@ impl Server {
             enable: (false, false, false),
             tasks: None,
             mask_errors: false,
+            unknown_tool_result: false,
             metrics: false,
             metrics_address: None,
         }
@@ -482,6 +484,16 @@ impl ServerBuilder {
         self
     }
 
+    /// How a `tools/call` of a tool that is not registered (or that the request may not
+    /// see) is answered: a JSON-RPC error -32602 `Unknown tool: NAME` (off, the default), or
+    /// a result with `isError: true` and that text (on), as the official Python SDK's
+    /// high-level servers answer it. A hidden tool answers the same as a missing one either
+    /// way.
+    pub fn unknown_tool_result(mut self, on: bool) -> Self {
+        self.unknown_tool_result = on;
+        self
+    }
+
     /// Keeps request metrics (off by default): requests by method, tool/prompt/resource name
     /// and outcome, a duration histogram and the requests in flight, over every transport.
     /// Read them with [`Server::metrics`] or [`Server::metrics_text`]; HTTP serves them at
@@ -723,6 +735,7 @@ impl ServerBuilder {
             enable_prompts: self.enable.2,
             rate_limiter: Limiter::new(self.rate_limits),
             mask_errors: self.mask_errors,
+            unknown_tool_result: self.unknown_tool_result,
             metrics: if self.metrics { std::sync::OnceLock::from(Arc::default()) } else { std::sync::OnceLock::new() },
             metrics_address: self.metrics_address,
             store: std::sync::OnceLock::new(),

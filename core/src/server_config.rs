@@ -54,6 +54,9 @@ struct ServerConfig {
     enable_prompts: Option<bool>,
     #[serde(alias = "maskErrorDetails")]
     mask_error_details: Option<bool>,
+    /// An unknown tool is an `isError` result (`ServerBuilder::unknown_tool_result`).
+    #[serde(alias = "unknownToolResult")]
+    unknown_tool_result: Option<bool>,
     /// Keep request metrics.
     metrics: Option<bool>,
     /// `host:port` where a stdio server serves `GET /metrics`.
@@ -276,6 +279,9 @@ impl ServerBuilder {
         }
         if let Some(mask) = c.mask_error_details {
             b = b.mask_error_details(mask);
+        }
+        if let Some(on) = c.unknown_tool_result {
+            b = b.unknown_tool_result(on);
         }
         if let Some(on) = c.metrics {
             b = b.metrics(on);

@@ -590,6 +590,27 @@ async fn unknown_tool_and_bad_arguments_are_invalid_params() {
 }
 
 #[tokio::test]
+async fn unknown_tool_is_an_error_result_when_the_server_answers_so() {
+    let server = Server::builder(NAME, VERSION)
+        .unknown_tool_result(true)
+        .tool(Tool::new("hidden"), |_a: Value| async move { Ok::<_, ToolError>("never") })
+        .build()
+        .unwrap();
+    assert!(server.disable_tool("hidden"));
+    let client = legacy(&server, "2025-11-25").await;
+    for name in ["nope", "hidden"] {
+        let r = client.call_tool(name, json!({})).await.expect("a result, not an error");
+        let text = format!("Unknown tool: {name}");
+        assert_eq!(r, json!({ "content": [{ "type": "text", "text": text }], "isError": true }));
+    }
+    // 2026: the same result, with the modern wire's fields.
+    let r = client.request("tools/call", json!({ "name": "nope", "_meta": modern_meta() })).await.expect("result");
+    assert_eq!(r["isError"], json!(true));
+    assert_eq!(r["content"][0]["text"], json!("Unknown tool: nope"));
+    client.close().await.expect("close");
+}
+
+#[tokio::test]
 async fn input_schema_violations_per_version() {
     let server = error_server();
     // 2025-11-25: an isError result the model can read.

@@ -52,6 +52,13 @@ class ServerCore:
     # {"result": ...} and structuredContent; a returned list is one content block per item
     # and None no block (the engine's ValueContent::PerItem).
     _sdk_results: bool = False
+    # Definitions as the official SDK's high-level servers write them (``MCPServer`` and
+    # ``FastMCP`` set this): a tool, resource, template or prompt whose function has no
+    # docstring (and no ``description=``) has the description ``""``.
+    _sdk_definitions: bool = False
+    # Told what a tool's or resource's handler raised, with its request (``witness(native_ctx,
+    # exception)``): the drop-in classes' direct calls read it (``_sdk_direct``); None here.
+    _witness: Optional[Callable[[Any, BaseException], None]] = None
     _lifespan: Lifespan
     # The component mirror: every registered tool, resource (and template) and prompt.
     _tools: Components

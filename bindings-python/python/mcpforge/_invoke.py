@@ -41,19 +41,35 @@ def _data(data: Any) -> Any:
         return None
 
 
+class FailureLog:
+    """Where a server writes its failure records: ``crashed`` (an unexpected exception)
+    returns False to leave the record to the ``mcpforge`` logger; ``refused`` is a failure
+    the handler meant (a ``ToolError``), worded as the client reads it. This one writes no
+    records of its own; the drop-in classes give one that writes the official SDK's."""
+
+    def crashed(self, e: BaseException, info: ErrorInfo) -> bool:
+        return False
+
+    def refused(self, info: ErrorInfo, message: str) -> None:
+        return None
+
+
 class ErrorReporter:
     """Where a server's unexpected exceptions go: the ``mcpforge`` logger with the
-    traceback, then the server's error hook (``Server.on_error``) when it has one. ``mask``
-    keeps their text from clients (they read only that the handler failed)."""
+    traceback (or the records of ``log``), then the server's error hook
+    (``Server.on_error``) when it has one. ``mask`` keeps their text from clients (they read
+    only that the handler failed)."""
 
-    __slots__ = ("mask", "hook")
+    __slots__ = ("mask", "hook", "log")
 
-    def __init__(self, mask: bool = False) -> None:
+    def __init__(self, mask: bool = False, log: Optional[FailureLog] = None) -> None:
         self.mask = mask
         self.hook: Optional[Callable[[BaseException, ErrorInfo], Any]] = None
+        self.log = log if log is not None else FailureLog()
 
     def report(self, e: BaseException, info: ErrorInfo) -> None:
-        _log.error("%s raised %s: %s", info.describe(), type(e).__name__, e, exc_info=(type(e), e, e.__traceback__))
+        if not self.log.crashed(e, info):
+            _log.error("%s raised %s: %s", info.describe(), type(e).__name__, e, exc_info=(type(e), e, e.__traceback__))
         hook = self.hook
         if hook is not None:
             try:
@@ -130,12 +146,16 @@ def tool_failure(name: str, style: ErrorStyle) -> Callable[[BaseException], Outc
         if tag != TOOL_ERROR:
             return (tag, payload)
         message, data = payload
-        if not isinstance(e, McpError) and _official(e) is None:  # unexpected
+        unexpected = not isinstance(e, McpError) and _official(e) is None
+        if unexpected:
             if style.reporter.mask:
                 return (TOOL_ERROR, (prefix, None))
             if style.prefix:
                 message = str(e)
-        return (TOOL_ERROR, (f"{prefix}: {message}" if style.prefix else message, data))
+        text = f"{prefix}: {message}" if style.prefix else message
+        if not unexpected:
+            style.reporter.log.refused(info, text)
+        return (TOOL_ERROR, (text, data))
 
     return fail
 
@@ -154,17 +174,25 @@ def bad_inputs(e: Exception) -> Outcome:
     return (TOOL_ERROR, (f"{type(e).__name__}: {e}", None))
 
 
-def sync_wrapper(fn: Callable[..., Any], bind: Bind, finish: Finish, fail: Callable[[BaseException], Outcome] = failure) -> Callable[..., Outcome]:
-    """``invoke(*inputs, native_ctx)`` for a plain function."""
+Witness = Optional[Callable[[Any, BaseException], None]]
+
+
+def sync_wrapper(fn: Callable[..., Any], bind: Bind, finish: Finish, fail: Callable[[BaseException], Outcome] = failure, witness: Witness = None) -> Callable[..., Outcome]:
+    """``invoke(*inputs, native_ctx)`` for a plain function; ``witness(native_ctx, e)`` is
+    told of every exception raised binding the inputs or running ``fn``."""
 
     def invoke(*call: Any) -> Outcome:
         try:
             kwargs = bind(*call)
         except Exception as e:  # noqa: BLE001 - the inputs could not become the parameters
+            if witness is not None:
+                witness(call[-1], e)
             return bad_inputs(e)
         try:
             return finish(fn(**kwargs), *call[:-1])
         except BaseException as e:  # noqa: BLE001 - every failure is reported to the client
+            if witness is not None:
+                witness(call[-1], e)
             return fail(e)
 
     return invoke
@@ -217,8 +245,10 @@ def async_wrapper(
     finish: Finish,
     loop_of: Callable[[], Any],
     fail: Callable[[BaseException], Outcome] = failure,
+    witness: Witness = None,
 ) -> Callable[..., _AsyncCall]:
-    """``start(*inputs, native_ctx, completer)`` for a coroutine function."""
+    """``start(*inputs, native_ctx, completer)`` for a coroutine function (``witness`` as
+    for ``sync_wrapper``)."""
 
     def start(*call: Any) -> _AsyncCall:
         *inputs, completer = call
@@ -229,6 +259,8 @@ def async_wrapper(
             try:
                 kwargs = bind(*inputs)
             except Exception as e:  # noqa: BLE001 - the inputs could not become the parameters
+                if witness is not None:
+                    witness(inputs[-1], e)
                 return bad_inputs(e)
             try:
                 return finish(await fn(**kwargs), *inputs[:-1])
@@ -238,6 +270,8 @@ def async_wrapper(
                 raise
             except BaseException as e:  # noqa: BLE001 - SystemExit and the like too: a task that
                 # raised them would stop the event loop every async handler runs on
+                if witness is not None:
+                    witness(inputs[-1], e)
                 return fail(e)
 
         loop = loop_of()
@@ -253,11 +287,13 @@ def is_async(fn: Any) -> bool:
     return inspect.iscoroutinefunction(fn) or inspect.iscoroutinefunction(getattr(fn, "__call__", None))
 
 
-def wrapper(fn: Callable[..., Any], is_async: bool, bind: Bind, finish: Finish, loop_of: Callable[[], Any], fail: Callable[[BaseException], Outcome] = failure) -> Callable[..., Any]:
+def wrapper(
+    fn: Callable[..., Any], is_async: bool, bind: Bind, finish: Finish, loop_of: Callable[[], Any], fail: Callable[[BaseException], Outcome] = failure, witness: Witness = None
+) -> Callable[..., Any]:
     """The wrapper for ``fn``, sync or async."""
     if is_async:
-        return async_wrapper(fn, bind, finish, loop_of, fail)
-    return sync_wrapper(fn, bind, finish, fail)
+        return async_wrapper(fn, bind, finish, loop_of, fail, witness)
+    return sync_wrapper(fn, bind, finish, fail, witness)
 
 
 # ----- binding inputs to parameters ----------------------------------------------------------

@@ -3,7 +3,7 @@ the ``mcpforge`` package."""
 
 from typing import Any, Callable, Dict, List, Optional, Tuple, final
 
-__all__ = ["ENGINE_VERSION", "ERROR_CODES", "PROTOCOL_VERSIONS", "HANDSHAKE_PROTOCOL_VERSIONS", "LATEST_PROTOCOL_VERSION", "STATELESS_PROTOCOL_VERSION", "default_max_workers", "http_option_names", "sdk_options", "init_logging", "json_value", "JsonValue", "NativeServer", "NativeContext", "NativeClient", "Completer", "NativeNext", "NativeHttpApp", "NativeExchange"]
+__all__ = ["ENGINE_VERSION", "ERROR_CODES", "PROTOCOL_VERSIONS", "HANDSHAKE_PROTOCOL_VERSIONS", "LATEST_PROTOCOL_VERSION", "STATELESS_PROTOCOL_VERSION", "default_max_workers", "http_option_names", "sdk_options", "template_variables", "init_logging", "json_value", "JsonValue", "NativeServer", "NativeContext", "NativeClient", "Completer", "NativeNext", "NativeHttpApp", "NativeExchange"]
 
 ENGINE_VERSION: str
 ERROR_CODES: Dict[str, int]
@@ -17,6 +17,7 @@ def init_logging() -> None: ...
 def json_value(value: Any, fallback: Callable[[Any], Any]) -> "JsonValue": ...
 def http_option_names() -> List[str]: ...
 def sdk_options(sdk: str, options: Dict[str, Any]) -> Dict[str, Any]: ...
+def template_variables(template: str) -> Tuple[List[str], List[str]]: ...
 
 _Callback = Callable[[bool, Any], None]
 _Ask = Tuple[Optional[str], str, Dict[str, Any]]

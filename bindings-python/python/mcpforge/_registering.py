@@ -88,6 +88,15 @@ def _without(bind: Callable[..., Dict[str, Any]], names: FrozenSet[str]) -> Call
 class Registering(ServerCore):
     """Registers tools, resources, prompts and completions (see the module documentation)."""
 
+    def _description(self, given: Optional[str], spec: Any) -> Optional[str]:
+        """A definition's description: the one given, else the function's docstring, else
+        none (``""`` where the server writes definitions as the official SDK does)."""
+        if given is not None:
+            return given
+        if spec.description is None and self._sdk_definitions:
+            return ""
+        return spec.description  # type: ignore[no-any-return]
+
     # ----- tools ---------------------------------------------------------------------------
 
     @overload
@@ -166,7 +175,7 @@ class Registering(ServerCore):
             {
                 "name": name,
                 "title": title,
-                "description": description if description is not None else spec.description,
+                "description": self._description(description, spec),
                 "inputSchema": input_schema if input_schema is not None else spec.input_schema,
                 "outputSchema": output_schema if explicit_output else spec.output_schema,
                 "annotations": _annotations(annotations),
@@ -181,7 +190,7 @@ class Registering(ServerCore):
             bind = _without(bind, excluded)
         finish = _invoke.tool_finish(spec, explicit_output)
         fail = _invoke.tool_failure(name, self._error_style)
-        invoker = _invoke.wrapper(fn, is_async, bind, finish, self._loop_of(), fail)
+        invoker = _invoke.wrapper(fn, is_async, bind, finish, self._loop_of(), fail, self._witness)
         native = self._native
         per_item = self._sdk_results
         self._tools.add(
@@ -274,7 +283,7 @@ class Registering(ServerCore):
                 key: uri,
                 "name": name or fn.__name__,
                 "title": title,
-                "description": description if description is not None else spec.description,
+                "description": self._description(description, spec),
                 "mimeType": mime_type,
                 "size": None if template else size,
                 "annotations": _wired(annotations),
@@ -286,7 +295,7 @@ class Registering(ServerCore):
         bind = _invoke.bind_strings(spec, self._ref, uri_param=True)
         finish = _invoke.resource_finish
         fail = _invoke.reported_failure(self._errors, ErrorInfo("resource", uri))
-        invoker = _invoke.wrapper(fn, is_async, bind, finish, self._loop_of(), fail)
+        invoker = _invoke.wrapper(fn, is_async, bind, finish, self._loop_of(), fail, self._witness)
         native = self._native
         add: Callable[[], None]
         remove: Callable[[str], bool]
@@ -367,7 +376,7 @@ class Registering(ServerCore):
             drop_none({"name": p.name, "description": spec.input_schema["properties"][p.name].get("description"), "required": p.required or None})
             for p in spec.params
         ]
-        description = description if description is not None else spec.description
+        description = self._description(description, spec)
         definition = drop_none(
             {
                 "name": name,
@@ -382,7 +391,7 @@ class Registering(ServerCore):
         bind = _invoke.bind_strings(spec, self._ref, uri_param=False)
         finish = _invoke.prompt_finish
         fail = _invoke.reported_failure(self._errors, ErrorInfo("prompt", name))
-        invoker = _invoke.wrapper(fn, is_async, bind, finish, self._loop_of(), fail)
+        invoker = _invoke.wrapper(fn, is_async, bind, finish, self._loop_of(), fail, self._witness)
         native = self._native
         self._prompts.add(
             name,

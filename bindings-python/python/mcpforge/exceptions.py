@@ -6,10 +6,11 @@ that an import of that module changes by its first words only.
 ``ResourceNotFoundError(message)`` is the official not-found with a message of its own: the
 client gets -32602 (invalid params) with that message, as from the official 2.x
 (``ResourceNotFound(uri)`` is mcpforge's, with the code of each specification version).
-``UnexpectedToolError`` and ``UnexpectedResourceError`` exist for ``except`` clauses and
-``isinstance`` checks written for the official SDK; mcpforge does not raise them (an
-unexpected exception in a handler reaches the client as the official SDK words it, and the
-error hook, not the caller, sees the original)."""
+``UnexpectedToolError`` and ``UnexpectedResourceError`` are raised by the direct calls of
+``MCPServer`` and ``FastMCP`` (``await mcp.call_tool(...)``, ``await mcp.read_resource(...)``)
+when the handler crashed, with the original exception as ``__cause__``; a client reads the
+crash as the official SDK words it. ``InvalidUriTemplate`` is a malformed resource template
+(``MCPServer.resource``)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from typing import Any
 
 from .errors import INVALID_PARAMS, McpError, ResourceError, ToolError
 
-__all__ = ["ResourceError", "ResourceNotFoundError", "ToolError", "UnexpectedResourceError", "UnexpectedToolError"]
+__all__ = ["InvalidUriTemplate", "ResourceError", "ResourceNotFoundError", "ToolError", "UnexpectedResourceError", "UnexpectedToolError"]
 
 
 class ResourceNotFoundError(ResourceError):
@@ -28,8 +29,15 @@ class ResourceNotFoundError(ResourceError):
 
 
 class UnexpectedToolError(ToolError):
-    """The official SDK's wrapper of a crashed tool; mcpforge does not raise it."""
+    """A tool crashed (a direct ``call_tool``); ``__cause__`` is what it raised."""
 
 
 class UnexpectedResourceError(ResourceError):
-    """The official SDK's wrapper of a crashed resource reader; mcpforge does not raise it."""
+    """A resource reader crashed (a direct ``read_resource``); ``__cause__`` is what it raised."""
+
+
+class InvalidUriTemplate(ValueError):
+    """A resource URI template that does not parse, raised by ``MCPServer.resource``.
+    Where the program loaded the official SDK's ``InvalidUriTemplate``
+    (``mcp.shared.uri_template``), that class is raised instead, so that an ``except``
+    clause naming it catches it."""

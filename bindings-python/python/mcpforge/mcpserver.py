@@ -15,8 +15,13 @@ does not (1.x does not); ``remove_tool`` of an unknown name raises ``ToolError``
 ``Prompt`` and ``Resource`` objects; a resource's MIME type defaults to ``text/plain``, the
 2026-07-28 cache scope to ``private`` and ``MCPServer``'s version to ``""``; tools,
 resources and prompts are served (empty lists) with nothing of their kind registered; the
-official client connects in-process (``Client(server)``, ``_sdk_streams``). docs/python.md
-lists the remaining differences.
+official client connects in-process (``Client(server)``, ``_sdk_streams``); a call of an
+unknown tool is an ``isError`` result; a function without a docstring has the description
+``""``; the decorators refuse a bare use and check a resource's template against its
+reader (``_sdk_checks``); the direct calls ``await server.call_tool(...)``,
+``list_tools()``, ``read_resource(...)``, ... exist (``_sdk_direct``); failure records go
+to the official server's logger (``_sdk_log``). docs/python.md lists the remaining
+differences.
 """
 
 from __future__ import annotations
@@ -26,6 +31,9 @@ from typing import Any, Callable, Dict, List, Optional, Sequence
 
 from . import _serving
 from . import server as _server_module
+from ._sdk_checks import check_reader, refuse_bare, resource_variables
+from ._sdk_direct import DirectCalls, Witnessed, typed as _typed
+from ._sdk_log import SdkLog
 from ._sdk_streams import InMemoryTransport, LowLevel
 from ._sdk_options import sdk_options
 from .auth import from_sdk
@@ -82,13 +90,19 @@ class Resolve(_Unsupported):
     _option = "resolve"
 
 
-class MCPServer(Server):
+class MCPServer(DirectCalls, Server):
     """``Server`` with the official 2.x ``MCPServer`` constructor (see the module
     documentation). ``server_options`` are ``Server``'s own keywords (``max_workers``,
     ``limits``, ...)."""
 
     _sdk_error_wording = True
     _sdk_results = True
+    _sdk_definitions = True
+    _sdk_unknown_tool_result = True
+    # The official release this class stands for: its registration checks' wording and the
+    # logger its failure records go to (``_sdk_checks``, ``_sdk_log``).
+    _sdk_release = "2.x"
+    _sdk_logger = "mcp.server.mcpserver.server"
 
     def __init__(
         self,
@@ -137,6 +151,7 @@ class MCPServer(Server):
         # even with nothing of a kind registered.
         for kind in ("enable_tools", "enable_resources", "enable_prompts"):
             server_options.setdefault(kind, True)
+        self._witness = Witnessed()
         super().__init__(
             name or "mcp-server",
             version,  # the official default is "" (serverInfo.version)
@@ -152,6 +167,7 @@ class MCPServer(Server):
         self.dependencies = list(dependencies or ())
         self._transports: List[InMemoryTransport] = []
         self._auth = from_sdk(token_verifier, auth) if token_verifier is not None or auth is not None else None
+        self._errors.log = SdkLog(self._sdk_logger)
         logging.getLogger("mcpforge").setLevel("DEBUG" if debug else log_level)
         for tool in tools or ():
             self.add_tool(tool.fn, name=tool.name, title=tool.title, description=tool.description, annotations=tool.annotations, icons=tool.icons, meta=tool.meta)
@@ -174,6 +190,32 @@ class MCPServer(Server):
     @property
     def _mcp_server(self) -> LowLevel:
         return LowLevel(self)
+
+    # The official decorators refuse a bare use (``@mcp.tool`` without parentheses) and check a
+    # resource's URI and reader when they run (``_sdk_checks``).
+    def tool(self, name: Any = None, **options: Any) -> Any:
+        """``Server.tool``, called: ``@mcp.tool()`` (a bare ``@mcp.tool`` raises ``TypeError``)."""
+        refuse_bare("tool", name)
+        return super().tool(name, **options)
+
+    def prompt(self, name: Any = None, **options: Any) -> Any:
+        """``Server.prompt``, called: ``@mcp.prompt()`` (a bare ``@mcp.prompt`` raises ``TypeError``)."""
+        refuse_bare("prompt", name)
+        return super().prompt(name, **options)
+
+    def resource(self, uri: str, **options: Any) -> Any:
+        """``Server.resource`` with the official checks: a malformed template raises
+        ``InvalidUriTemplate`` here, and a reader whose parameters are not the template's
+        variables ``ValueError`` when decorated."""
+        refuse_bare("resource", uri)
+        variables = resource_variables(uri)
+        decorate = super().resource(uri, **options)
+
+        def checked(fn: Any) -> Any:
+            check_reader(uri, variables, fn, static_context=self._sdk_release == "2.x", wording=self._sdk_release)
+            return decorate(fn)
+
+        return checked
 
     def remove_tool(self, name: str) -> bool:
         """Removes a tool; an unknown name raises ``ToolError`` (as the official SDK)."""
@@ -227,6 +269,9 @@ class FastMCP(MCPServer):
     and stay readable and writable as ``server.settings``. Unexpected exceptions keep their
     text (``mask_error_details=False``), as in 1.x."""
 
+    _sdk_release = "1.x"
+    _sdk_logger = "mcp.server.fastmcp.server"
+
     def __init__(
         self,
         name: Optional[str] = None,
@@ -278,6 +323,14 @@ class FastMCP(MCPServer):
             **server_options,
         )
         self.settings = Settings(host, port, streamable_http_path, sse_path, message_path, transport_security)
+
+    def _tool_result(self, result: Dict[str, Any]) -> Any:
+        """1.x's direct ``call_tool`` returns the content blocks, paired with the structured
+        content when there is some."""
+        content = [_typed("ContentBlock", block) for block in result.get("content", [])]
+        if "structuredContent" in result:
+            return content, result["structuredContent"]
+        return content
 
     def _defaults(self) -> Dict[str, Any]:
         s = self.settings

@@ -88,6 +88,9 @@ class Server(Registering, ComponentControls, Hooks, AsgiApps, Serving, Metrics):
     # Tool errors read "Error executing tool NAME: message", as in the official SDK
     # (``MCPServer`` and ``FastMCP`` set this).
     _sdk_error_wording = False
+    # A call of an unknown tool is an `isError` result, not -32602 (the engine's
+    # ``unknown_tool_result``; ``MCPServer`` and ``FastMCP`` set this).
+    _sdk_unknown_tool_result = False
 
     def __init__(
         self,
@@ -147,6 +150,7 @@ class Server(Registering, ComponentControls, Hooks, AsgiApps, Serving, Metrics):
                 "enable_tools": enable_tools,
                 "enable_resources": enable_resources,
                 "enable_prompts": enable_prompts,
+                "unknown_tool_result": self._sdk_unknown_tool_result or None,
             }
         )
         self.name = name

@@ -46,6 +46,8 @@ pub(crate) struct ServerShared {
     pub rate_limiter: Option<super::rate_limit::Limiter>,
     /// Clients read only that a request failed, not an internal error's message.
     pub mask_errors: bool,
+    /// A call of an unknown (or hidden) tool is an `isError` result rather than -32602.
+    pub unknown_tool_result: bool,
     /// Request metrics, once turned on (server option, or an HTTP app that serves them).
     pub metrics: std::sync::OnceLock<Arc<super::metrics::Metrics>>,
     /// Where a stdio server serves `GET /metrics`, when set.

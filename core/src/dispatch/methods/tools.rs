@@ -61,9 +61,14 @@ fn prepare_tool_call(
     Ok(Ok(ToolCall { name, args: Arguments::new(args), params, input }))
 }
 
-/// The error for a tool that is not registered, or that the request may not see.
-fn unknown_tool(name: &str) -> ProtocolError {
-    ProtocolError::invalid_params(format!("Unknown tool: {name}"))
+/// The answer to a call of a tool that is not registered, or that the request may not see:
+/// the error -32602, or an `isError` result with the same text when the server answers so.
+fn answer_unknown_tool(call: &Call<'_>, name: &str) -> Reply {
+    let text = format!("Unknown tool: {name}");
+    if call.shared.unknown_tool_result {
+        return finish(call.shared, call.era.is_modern(), false, &CallToolResult::error(text));
+    }
+    Err(ProtocolError::invalid_params(text))
 }
 
 /// Answers `tools/call`.
@@ -76,10 +81,12 @@ pub(crate) async fn call_tool(mut call: Call<'_>) -> Reply {
     let name_str = name.as_str().unwrap_or_default();
     // Before anything else: a hidden tool answers exactly as a missing one would.
     if !call.sight.shows(Kind::Tools, name_str).await {
-        return Err(unknown_tool(name_str));
+        return answer_unknown_tool(&call, name_str);
     }
     // The one lookup of the call.
-    let tool = call.snap.tools.get(name_str).cloned().ok_or_else(|| unknown_tool(name_str))?;
+    let Some(tool) = call.snap.tools.get(name_str).cloned() else {
+        return answer_unknown_tool(&call, name_str);
+    };
     let (shared, peer) = (call.shared, call.peer);
     peer.reveal(name_str);
     // The tool's rate limit, only for a registered tool the caller may see: a made-up name

@@ -156,6 +156,22 @@ impl UriTemplate {
         &self.names
     }
 
+    /// The variables a matching URI may leave out, in order of appearance: those of query
+    /// (`{?x}`, `{&x}`) and fragment (`{#x}`) expressions, which [`UriTemplate::matches`]
+    /// omits when absent. A handler must have a value of its own for each of them.
+    #[must_use]
+    pub fn optional_variables(&self) -> Vec<&str> {
+        let mut out = Vec::new();
+        for part in &self.parts {
+            if let Part::Expression { op: Operator::Query | Operator::QueryContinuation | Operator::Fragment, vars } =
+                part
+            {
+                out.extend(vars.iter().map(|v| self.names[v.index].as_str()));
+            }
+        }
+        out
+    }
+
     /// Matches a concrete URI; returns the variables (percent-decoded, as UTF-8 strings) or
     /// `None`. Variables of an optional query/fragment expression that are absent are omitted
     /// from the map.
@@ -524,6 +540,13 @@ mod tests {
         assert!(t("").variables().is_empty());
         assert!(t("plain://no/variables").variables().is_empty());
         t("{x:1}{y:9999}");
+    }
+
+    #[test]
+    fn optional_variables_are_those_of_query_and_fragment_expressions() {
+        let tpl = t("test://x/{a}{+b}{#c}{/e}{?g,h}{&i}");
+        assert_eq!(tpl.optional_variables(), ["c", "g", "h", "i"]);
+        assert!(t("logs://{service}").optional_variables().is_empty());
     }
 
     #[test]
