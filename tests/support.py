@@ -173,12 +173,17 @@ async def over_http(url: str, wire: str) -> AsyncIterator[Peer]:
 START_BOUND = 20.0
 
 
+def _http_flag(port: int) -> list[str]:
+    return ["--http", f"127.0.0.1:{port}"]
+
+
 @contextmanager
-def http_server(command: list[str], errlog: TextIO) -> Iterator[str]:
-    """Runs `command --http 127.0.0.1:PORT` until the block ends, waiting (bounded) until it
-    answers /readyz; yields the MCP endpoint. The server must then stop cleanly on SIGTERM."""
+def http_server(command: list[str], errlog: TextIO, listen: Callable[[int], list[str]] = _http_flag) -> Iterator[str]:
+    """Runs `command --http 127.0.0.1:PORT` (or `command` with the arguments `listen(PORT)`
+    gives) until the block ends, waiting (bounded) until it answers /readyz; yields the MCP
+    endpoint. The server must then stop cleanly on SIGTERM."""
     port = free_port()
-    proc = subprocess.Popen([*command, "--http", f"127.0.0.1:{port}"], stdin=subprocess.DEVNULL, stderr=errlog, cwd=REPO_ROOT)
+    proc = subprocess.Popen([*command, *listen(port)], stdin=subprocess.DEVNULL, stderr=errlog, cwd=REPO_ROOT)
     try:
         deadline = time.monotonic() + START_BOUND
         while not answers_readyz(port):

@@ -1,0 +1,127 @@
+"""``mcpforge``, the command line installed with the package (as the official SDK's ``mcp
+run`` and ``mcp dev``)::
+
+    mcpforge run FILE[:OBJECT] [--transport stdio|http|sse] [--host HOST] [--port PORT]
+    mcpforge dev FILE[:OBJECT] [--host HOST] [--port PORT]
+
+``run`` loads the Python file ``FILE`` as a module (its directory first on ``sys.path``, so
+that it imports its neighbours; its ``if __name__ == "__main__":`` block does not run) and
+serves its server: the object named ``OBJECT``, else the one named ``mcp``, ``server`` or
+``app``, else the only server the module holds. Over stdio by default; ``http`` serves
+Streamable HTTP and ``sse`` the old HTTP+SSE endpoints too, on ``--host``/``--port``
+(default ``127.0.0.1:8000``; a ``FastMCP``'s own settings when not given).
+
+``dev`` serves the same over Streamable HTTP and prints how to connect the MCP Inspector to
+it. Both stop on Ctrl-C. A file that does not load, or holds no server, ends with a message
+and exit status 1 (2 for a wrong command line)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+from pathlib import Path
+from typing import Any, List, Optional, Tuple
+
+from .server import Server
+
+__all__ = ["main", "load_server"]
+
+# The names looked for when the command line names no object, in this order.
+_DEFAULT_NAMES = ("mcp", "server", "app")
+_TRANSPORTS = ("stdio", "http", "streamable-http", "sse")
+
+
+class CommandError(Exception):
+    """What the command line asked for cannot be done: said on stderr, exit status 1."""
+
+
+def _split(target: str) -> Tuple[Path, Optional[str]]:
+    """``FILE[:OBJECT]``: a colon after the last path separator names the object (a Windows
+    drive letter is not one)."""
+    head, sep, tail = target.rpartition(":")
+    if sep and head and tail and "/" not in tail and "\\" not in tail and len(head) > 1:
+        return Path(head), tail
+    return Path(target), None
+
+
+def load_server(target: str) -> Server:
+    """The server ``FILE[:OBJECT]`` names (see the module documentation)."""
+    path, name = _split(target)
+    if not path.is_file():
+        raise CommandError(f"{path}: no such file")
+    module_name = path.stem if path.stem.isidentifier() else "mcpforge_target"
+    spec = importlib.util.spec_from_file_location(module_name, path.resolve())
+    if spec is None or spec.loader is None:
+        raise CommandError(f"{path}: not a Python file")
+    module = importlib.util.module_from_spec(spec)
+    sys.path.insert(0, str(path.resolve().parent))
+    sys.modules[module_name] = module
+    spec.loader.exec_module(module)
+    if name is not None:
+        found = getattr(module, name, None)
+        if not isinstance(found, Server):
+            what = "nothing" if found is None else f"an object of type {type(found).__name__}"
+            raise CommandError(f"{path}: {name!r} is {what}, not a server")
+        return found
+    for default in _DEFAULT_NAMES:
+        found = getattr(module, default, None)
+        if isinstance(found, Server):
+            return found
+    servers = {id(v): v for v in vars(module).values() if isinstance(v, Server)}
+    if len(servers) == 1:
+        return next(iter(servers.values()))
+    if not servers:
+        raise CommandError(f"{path}: no server found (name it: {path}:OBJECT)")
+    raise CommandError(f"{path}: several servers; name the one to serve: {path}:OBJECT")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mcpforge", description="Serve an MCP server written with mcpforge.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="serve a server over stdio, Streamable HTTP or HTTP+SSE")
+    run.add_argument("target", metavar="FILE[:OBJECT]", help="the Python file and, after a colon, the server object in it")
+    run.add_argument("--transport", "-t", choices=_TRANSPORTS, default="stdio", help="default: stdio")
+    dev = commands.add_parser("dev", help="serve over Streamable HTTP and print how to connect the MCP Inspector")
+    dev.add_argument("target", metavar="FILE[:OBJECT]", help="the Python file and, after a colon, the server object in it")
+    for command in (run, dev):
+        command.add_argument("--host", help="HTTP host (default 127.0.0.1)")
+        command.add_argument("--port", type=int, help="HTTP port (default 8000; 0: any free port)")
+    return parser
+
+
+def _inspector_hint(server: Server, host: str, port: int) -> None:
+    url = f"http://{host}:{port}/mcp"
+    print(
+        f"mcpforge dev: {server.name!r} serves Streamable HTTP at {url}\n"
+        "Connect the MCP Inspector: run `npx @modelcontextprotocol/inspector`, choose the\n"
+        f"transport \"Streamable HTTP\", enter {url} and press Connect. Ctrl-C stops the server.",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """The ``mcpforge`` command; returns the exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        server = load_server(args.target)
+    except CommandError as e:
+        print(f"mcpforge: {e}", file=sys.stderr)
+        return 1
+    options: Any = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
+    transport = "http" if args.command == "dev" else args.transport
+    if transport == "stdio" and options:
+        print("mcpforge: --host and --port are for the http and sse transports", file=sys.stderr)
+        return 2
+    if args.command == "dev":
+        options["on_ready"] = lambda host, port: _inspector_hint(server, host, port)
+    try:
+        server.run(transport, **options)
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
