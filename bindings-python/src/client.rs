@@ -123,14 +123,33 @@ impl NativeClient {
         Ok(())
     }
 
-    /// The next notification or server request, waiting up to `timeout` seconds;
+    /// Writes `line`, one JSON-RPC message or several (newline-delimited), into the
+    /// connection as a pipe would carry it, registering no waiter: the answers to requests
+    /// sent this way come out of `next_message`, in the order the engine wrote them behind
+    /// their notifications. `callback(True, None)` once written.
+    fn send_raw(&self, line: String, callback: Py<PyAny>) -> PyResult<()> {
+        let client = self.client()?;
+        let work = async move { client.send_raw(&line).await };
+        spawn_reply(work, callback, |py, sent| match sent {
+            Ok(()) => Ok(py.None().into_bound(py)),
+            Err(e) => Err(PyRuntimeError::new_err(format!("the connection is closed: {e}"))),
+        });
+        Ok(())
+    }
+
+    /// The next notification, server request or unmatched response, waiting up to
+    /// `timeout` seconds (`None`: until one comes or the connection ends);
     /// `callback(True, message or None)`.
-    fn next_message(&self, timeout: f64, callback: Py<PyAny>) {
+    #[pyo3(signature = (timeout, callback))]
+    fn next_message(&self, timeout: Option<f64>, callback: Py<PyAny>) {
         let messages = self.messages.clone();
-        let wait = Duration::try_from_secs_f64(timeout).unwrap_or_default();
+        let wait = timeout.map(|t| Duration::try_from_secs_f64(t).unwrap_or_default());
         let work = async move {
             let mut queue = messages.lock().await;
-            tokio::time::timeout(wait, queue.recv()).await.ok().flatten()
+            match wait {
+                Some(wait) => tokio::time::timeout(wait, queue.recv()).await.ok().flatten(),
+                None => queue.recv().await,
+            }
         };
         spawn_reply(work, callback, |py, message| match message {
             Some(m) => to_py(py, &m),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -112,5 +113,39 @@ def test_the_low_level_run_serves_memory_streams() -> None:
                             await anyio.sleep(0.01)
                 await client_write.aclose()  # the server's read stream ends: it stops by itself
         assert events == ["started", "stopped"]
+
+    run(body)
+
+
+def thread_switches() -> int:
+    """Context switches of every thread of this process so far, from /proc."""
+    total = 0
+    for task in Path("/proc/self/task").iterdir():
+        try:
+            status = (task / "status").read_text()
+        except FileNotFoundError:  # a thread that ended meanwhile
+            continue
+        for line in status.splitlines():
+            if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
+                total += int(line.split()[1])
+    return total
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc")
+def test_an_idle_in_process_connection_wakes_nothing() -> None:
+    # The relay waits for the engine's next message; it does not look every few
+    # milliseconds (which woke the loop and an engine thread about 200 times a second).
+    events: list[str] = []
+
+    async def body() -> None:
+        mcp = program(events)
+        async with Client(mcp) as client:
+            assert text(await client.call_tool("greet", {"name": "Ada"})) == "hello, Ada"
+            await anyio.sleep(0.2)  # the call's own wakes settle
+            before = thread_switches()
+            await anyio.sleep(1.0)
+            woken = thread_switches() - before
+            assert woken <= 20, woken
+            assert text(await client.call_tool("greet", {"name": "Bo"})) == "hello, Bo"
 
     run(body)

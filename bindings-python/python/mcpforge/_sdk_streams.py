@@ -9,8 +9,8 @@ ways of testing a high-level server connect to mcpforge's:
 
 Both end in ``serve_streams``: each client message is turned into JSON and given to an
 in-memory connection to the engine (``NativeServer.connect``), and each message of the
-engine's is turned into the official SDK's type and sent back, a request's notifications
-before its response (as on the engine's other transports). Requests the server makes
+engine's is turned into the official SDK's type and sent back in the engine's order, a
+request's notifications before its response (as on the engine's other transports). Requests the server makes
 of the client (elicitation, sampling, roots) are sent down the stream, and the engine thread
 that asked waits for the client's answer. The official ``mcp`` package is imported only
 here, on use: the official client is running anyway."""
@@ -29,8 +29,6 @@ from .errors import McpError
 __all__ = ["InMemoryTransport", "LowLevel", "serve_streams"]
 
 _ids = itertools.count(1)
-# How long the relay waits for a notification before it lets a response through.
-_POLL = 0.01
 # A bound on the client's answer to a request of the server's (as the engine's own).
 _ANSWER_TIMEOUT = 300.0
 
@@ -88,28 +86,17 @@ async def serve_streams(server: Any, read_stream: Any, write_stream: Any) -> Non
             raise McpError(error.get("code", 0), error.get("message", ""), error.get("data"))
         return response.get("result", {})
 
-    # The engine queues a request's notifications (progress, logs) before its response, but
-    # hands the two over apart: a response is sent only after the queue is drained, and one
-    # lock orders every read of the queue with the sending of responses.
-    ordered = asyncio.Lock()
-
-    async def forward_queued(timeout: float) -> bool:
-        message = await native_call(native.next_message, timeout)
-        if message is not None and not ("id" in message and "method" in message):  # requests go through `answer`
-            await write_stream.send(to_sdk({"jsonrpc": "2.0", **message}))
-        return message is not None
-
+    # Requests go in as a pipe would carry them (no waiter of their own), so their answers
+    # come out of the one queue behind the notifications the engine wrote before them:
+    # forwarding that queue in order is all the ordering there is, and nothing polls.
     async def relay_server_messages() -> None:
         while True:
-            async with ordered:
-                await forward_queued(_POLL)
-
-    async def handle(message: Dict[str, Any]) -> None:
-        response = await native_call(native.request, message["id"], message["method"], message.get("params") or {})
-        async with ordered:
-            while await forward_queued(0.0):
-                pass
-            await write_stream.send(to_sdk({"jsonrpc": "2.0", **response}))
+            message = await native_call(native.next_message, None)
+            if message is None:  # the connection ended
+                return
+            if "id" in message and "method" in message:  # requests go through `answer`
+                continue
+            await write_stream.send(to_sdk({"jsonrpc": "2.0", **message}))
 
     native.on_request(answer)
     tasks.append(loop.create_task(relay_server_messages()))
@@ -120,7 +107,7 @@ async def serve_streams(server: Any, read_stream: Any, write_stream: Any) -> Non
                     continue
                 message = from_sdk(item)
                 if "method" in message and "id" in message:
-                    tasks.append(loop.create_task(handle(message)))
+                    await native_call(native.send_raw, json.dumps({"jsonrpc": "2.0", **message}))
                 elif "method" in message:
                     await native_call(native.notify, message["method"], message.get("params"))
                 elif message.get("id") in asked:
