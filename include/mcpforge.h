@@ -1103,7 +1103,10 @@ mcpf_status mcpf_server_new(const char *name, size_t name_len, const char *versi
 // `"extensions"` (id -> settings), `"enable_tools"`/`"enable_resources"`/`"enable_prompts"`,
 // `"mask_error_details"` (clients read only that a request failed, not an internal error's
 // message; see `mcpf_server_set_error_hook`), `"unknown_tool_result"` (a call of an unknown
-// tool is an `isError` result instead of -32602), `"metrics"` (keep request metrics per method
+// tool is an `isError` result instead of -32602), `"sdk_resource_errors"` (a failed
+// `resources/read` answers as the official SDKs: -32602 `Unknown resource: URI` on every
+// version, `data.uri` on every error), `"invalid_output_result"` (a result failing its
+// `outputSchema` is an `isError` result instead of -32603), `"metrics"` (keep request metrics per method
 // and name), `"metrics_address"` (`"127.0.0.1:9464"`: serve `GET /metrics` there while
 // serving stdio). The same form Python and Node take (camelCase names are accepted too). Otherwise as
 // `mcpf_server_new`. The first server of a process also starts the engine's logging on

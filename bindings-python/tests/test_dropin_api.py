@@ -12,10 +12,11 @@ import socket
 import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, AsyncIterator, Dict, List, Optional
+from typing import Any, AsyncIterator, Dict, List, Optional, Union
 
 import pytest
 from conftest import run
+from typing_extensions import NotRequired, TypedDict
 
 from mcpforge import (
     AcceptedElicitation,
@@ -27,6 +28,7 @@ from mcpforge import (
     Icon,
     Image,
     MCPServer,
+    ProtocolError,
     ResourceError,
     Server,
     ToolError,
@@ -392,7 +394,7 @@ def test_text_none_and_list_results_are_written_as_the_official_sdk() -> None:
             {"content": [text("x")], "structuredContent": {"result": "x"}},
             {"content": [], "structuredContent": {"result": None}},
             {"content": [text("3.0"), text("4.0")], "structuredContent": {"result": [3.0, 4.0]}},
-            {"content": [text("a"), text('{"b":1}'), text("2")]},
+            {"content": [text("a"), text('{\n  "b": 1\n}'), text("2")]},  # indented, as 2.x
         ]
     schemas, calls = results["Server"]
     assert schemas["shout"] is None and schemas["maybe"] is None and schemas["nothing"] is None
@@ -404,3 +406,48 @@ def test_text_none_and_list_results_are_written_as_the_official_sdk() -> None:
         {"content": [text("[3.0,4.0]")], "structuredContent": {"result": [3.0, 4.0]}},
         {"content": [text('["a",{"b":1},[2,null]]')]},
     ]
+
+
+class Person(TypedDict):
+    name: str
+    age: NotRequired[int]
+
+
+def test_output_failing_its_schema_and_typeddict_keys_as_the_official_sdk() -> None:
+    """``MCPServer``/``FastMCP``: a result failing the output schema is an ``isError`` result
+    (the engine's ``invalid_output_result``; ``Server`` answers -32603); a ``NotRequired`` key
+    of a TypedDict is optional in the schema; a union naming ``Image`` is content, without an
+    output schema."""
+    for cls in (MCPServer, FastMCP, Server):
+        server = cls("output")
+
+        @server.tool()
+        def numbers() -> List[int]:
+            return [1, "two"]  # type: ignore[list-item]
+
+        @server.tool()
+        def person() -> Person:
+            return {"name": "Dave"}
+
+        @server.tool()
+        def picture() -> List[Union[str, Image]]:
+            return ["a picture", Image(b"\x89PNG\r\n\x1a\n")]
+
+        async def body(cls: Any = cls) -> None:
+            async with server.test_client() as client:
+                schemas = {t["name"]: t.get("outputSchema") for t in await client.list_tools()}
+                assert schemas["person"]["required"] == ["name"] and "age" in schemas["person"]["properties"]
+                assert schemas["picture"] is None
+                assert (await client.call_tool("person")).raw["structuredContent"] == {"name": "Dave"}
+                blocks = (await client.call_tool("picture")).raw["content"]
+                assert [b["type"] for b in blocks] == ["text", "image"]
+                if cls is Server:
+                    with pytest.raises(ProtocolError) as e:
+                        await client.call_tool("numbers")
+                    assert e.value.code == -32603
+                else:
+                    failed = await client.call_tool("numbers")
+                    assert failed.is_error and failed.text == "tool numbers returned output that does not match its outputSchema"
+                    assert "structuredContent" not in failed.raw
+
+        run(body)

@@ -79,6 +79,8 @@ pub struct ServerBuilder {
     rate_limits: RateLimits,
     mask_errors: bool,
     unknown_tool_result: bool,
+    sdk_resource_errors: bool,
+    invalid_output_result: bool,
     metrics: bool,
     metrics_address: Option<std::net::SocketAddr>,
 }
@@ -107,6 +109,8 @@ impl Server {
             tasks: None,
             mask_errors: false,
             unknown_tool_result: false,
+            sdk_resource_errors: false,
+            invalid_output_result: false,
             metrics: false,
             metrics_address: None,
         }
@@ -494,6 +498,23 @@ impl ServerBuilder {
         self
     }
 
+    /// Answers `resources/read` failures as the official SDKs' high-level servers do (off by
+    /// default): an unknown URI is -32602 `Unknown resource: URI` on every version (not
+    /// -32002 `Resource not found` on the handshake versions), and every error of a read,
+    /// the reader's own included, carries `data.uri` (the reader's own `data` is kept).
+    pub fn sdk_resource_errors(mut self, on: bool) -> Self {
+        self.sdk_resource_errors = on;
+        self
+    }
+
+    /// Answers a tool result whose `structuredContent` fails the tool's `outputSchema` with an
+    /// `isError` result saying so (off by default: -32603), as the official SDKs' high-level
+    /// servers do; the detail goes to the log either way.
+    pub fn invalid_output_result(mut self, on: bool) -> Self {
+        self.invalid_output_result = on;
+        self
+    }
+
     /// Keeps request metrics (off by default): requests by method, tool/prompt/resource name
     /// and outcome, a duration histogram and the requests in flight, over every transport.
     /// Read them with [`Server::metrics`] or [`Server::metrics_text`]; HTTP serves them at
@@ -736,6 +757,8 @@ impl ServerBuilder {
             rate_limiter: Limiter::new(self.rate_limits),
             mask_errors: self.mask_errors,
             unknown_tool_result: self.unknown_tool_result,
+            sdk_resource_errors: self.sdk_resource_errors,
+            invalid_output_result: self.invalid_output_result,
             metrics: if self.metrics { std::sync::OnceLock::from(Arc::default()) } else { std::sync::OnceLock::new() },
             metrics_address: self.metrics_address,
             store: std::sync::OnceLock::new(),

@@ -57,6 +57,12 @@ struct ServerConfig {
     /// An unknown tool is an `isError` result (`ServerBuilder::unknown_tool_result`).
     #[serde(alias = "unknownToolResult")]
     unknown_tool_result: Option<bool>,
+    /// `resources/read` errors worded as in the official SDKs (`sdk_resource_errors`).
+    #[serde(alias = "sdkResourceErrors")]
+    sdk_resource_errors: Option<bool>,
+    /// Output failing its schema answered as an `isError` result (`invalid_output_result`).
+    #[serde(alias = "invalidOutputResult")]
+    invalid_output_result: Option<bool>,
     /// Keep request metrics.
     metrics: Option<bool>,
     /// `host:port` where a stdio server serves `GET /metrics`.
@@ -282,6 +288,12 @@ impl ServerBuilder {
         }
         if let Some(on) = c.unknown_tool_result {
             b = b.unknown_tool_result(on);
+        }
+        if let Some(on) = c.sdk_resource_errors {
+            b = b.sdk_resource_errors(on);
+        }
+        if let Some(on) = c.invalid_output_result {
+            b = b.invalid_output_result(on);
         }
         if let Some(on) = c.metrics {
             b = b.metrics(on);

@@ -22,8 +22,8 @@ use crate::protocol::{CallToolResult, Content};
 /// | `Empty` | `content: []` | refused | refused |
 /// | `Result(r)` | `r` as is | `r`, its `structuredContent` checked | `r`, checked |
 ///
-/// A tool registered with [`ValueContent::PerItem`] writes the content of a JSON array and
-/// of `null` differently (see there); `structuredContent` is the same.
+/// A tool registered with [`ValueContent::PerItem`] writes the content of a JSON array, of
+/// `null` and of an object (indented) differently (see there); `structuredContent` is the same.
 ///
 /// "Refused" means the engine answers -32603 and logs that the output does not match the
 /// tool's `outputSchema`; structured content is always checked against that schema. Before
@@ -113,7 +113,8 @@ fn per_item(v: Value) -> CallToolResult {
             Value::Null => {}
             Value::String(s) => out.push(Content::text(s.clone())),
             Value::Array(items) => items.iter().for_each(|item| blocks(item, out)),
-            v => out.push(Content::text(v.to_string())),
+            // Indented by two spaces, as the official SDK writes it.
+            v => out.push(Content::text(serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string()))),
         }
     }
     let mut content = Vec::new();
@@ -241,7 +242,7 @@ mod tests {
         };
         let text = |t: &str| json!({"type": "text", "text": t});
         let list = json!(["a", {"b": 1}, [2, null], true]);
-        let blocks = json!([text("a"), text(r#"{"b":1}"#), text("2"), text("true")]);
+        let blocks = json!([text("a"), text("{\n  \"b\": 1\n}"), text("2"), text("true")]);
         assert_eq!(per_item(list.clone().into(), Structured::No), json!({"content": blocks}));
         assert_eq!(
             per_item(ToolOutput::JsonText(list.to_string()), Structured::Object),
@@ -256,8 +257,13 @@ mod tests {
             per_item(json!([1]).into(), Structured::AsIs),
             json!({"content": [text("1")], "structuredContent": [1]})
         );
+        // An object is one block, indented as an item is.
+        assert_eq!(
+            per_item(json!({"a": 1}).into(), Structured::Object),
+            json!({"content": [text("{\n  \"a\": 1\n}")], "structuredContent": {"a": 1}})
+        );
         // Everything else as with the default.
-        for out in [ToolOutput::from("hi"), json!({"a": 1}).into(), json!(4).into(), ToolOutput::Empty] {
+        for out in [ToolOutput::from("hi"), json!(4).into(), ToolOutput::Empty] {
             for structured in [Structured::No, Structured::Object] {
                 assert_eq!(per_item(out.clone(), structured), wire(out.clone(), structured));
             }

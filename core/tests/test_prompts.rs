@@ -240,13 +240,14 @@ async fn get_prompts_with_and_without_arguments() {
 async fn prompt_argument_errors_are_invalid_params() {
     let server = prompts_server();
     let client = legacy(&server, "2025-11-25").await;
-    let missing = "Invalid params: Missing required argument `arg2` for prompt test_prompt_with_arguments";
+    let missing = "Invalid params: Missing required arguments for prompt test_prompt_with_arguments: `arg2`";
     let cases = [
         (1, json!({ "name": "test_prompt_with_arguments", "arguments": { "arg1": "x" } }), missing.to_owned()),
         (
             2,
             json!({ "name": "test_prompt_with_arguments" }),
-            "Invalid params: Missing required argument `arg1` for prompt test_prompt_with_arguments".to_owned(),
+            "Invalid params: Missing required arguments for prompt test_prompt_with_arguments: `arg1`, `arg2`"
+                .to_owned(),
         ),
         (
             3,

@@ -245,6 +245,23 @@ async fn unknown_uri_is_not_found_per_era() {
 }
 
 #[tokio::test]
+async fn sdk_resource_errors_answer_unknown_resource_and_name_the_uri() {
+    let server = builder().sdk_resource_errors(true).build().expect("build");
+    for version in ["2024-11-05", "2025-11-25"] {
+        let client = legacy(&server, version).await;
+        let resp = client.request_with_id(json!(1), "resources/read", json!({ "uri": "test://nope" })).await;
+        let unknown =
+            json!({ "code": -32602, "message": "Unknown resource: test://nope", "data": { "uri": "test://nope" } });
+        assert_eq!(resp["error"], unknown, "{version}");
+        // The reader's own error keeps its code and message and gains `data.uri`.
+        let resp = client.request_with_id(json!(2), "resources/read", json!({ "uri": "test://failing" })).await;
+        let failed = json!({ "code": -32602, "message": "Invalid params: storage offline", "data": { "uri": "test://failing" } });
+        assert_eq!(resp["error"], failed, "{version}");
+        client.close().await.expect("close");
+    }
+}
+
+#[tokio::test]
 async fn empty_contents_and_handler_not_found_are_not_found_errors() {
     let server = server();
     let client = legacy(&server, "2025-11-25").await;

@@ -1,6 +1,6 @@
 //! `ValueContent::PerItem` tools on the wire: a returned list written as one content block
-//! per item and nothing as no block, with or without an `outputSchema`, beside the default
-//! mirror; the option itself is never listed.
+//! per item (an object indented) and nothing as no block, with or without an `outputSchema`,
+//! beside the default mirror; the option itself is never listed.
 
 use mcpforge::{MemoryClient, Server, Tool, ToolError, ValueContent};
 use serde_json::{Value, json};
@@ -48,14 +48,17 @@ async fn a_per_item_tool_writes_one_block_per_list_item_and_none_for_null() {
     let text = |t: &str| json!({ "type": "text", "text": t });
     // The default: one block mirroring the JSON.
     assert_eq!(call("mirror_list").await, json!({ "content": [text(r#"["a",{"b":1},2]"#)] }));
-    // Per item: nested arrays flattened, a null item left out.
-    assert_eq!(call("item_list").await, json!({ "content": [text("a"), text(r#"{"b":1}"#), text("2")] }));
+    // Per item: nested arrays flattened, a null item left out, an object indented.
+    assert_eq!(call("item_list").await, json!({ "content": [text("a"), text("{\n  \"b\": 1\n}"), text("2")] }));
     assert_eq!(
         call("item_numbers").await,
         json!({ "content": [text("1"), text("2")], "structuredContent": { "result": [1, 2] } })
     );
     assert_eq!(call("item_null").await, json!({ "content": [], "structuredContent": { "result": null } }));
-    assert_eq!(call("item_object").await, json!({ "content": [text(r#"{"a":1}"#)], "structuredContent": { "a": 1 } }));
+    assert_eq!(
+        call("item_object").await,
+        json!({ "content": [text("{\n  \"a\": 1\n}")], "structuredContent": { "a": 1 } })
+    );
     // Engine-side only: never listed.
     let listed = client.request("tools/list", json!({})).await.expect("list");
     assert!(!listed.to_string().contains("valueContent"), "{listed}");

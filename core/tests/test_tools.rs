@@ -412,6 +412,10 @@ async fn structured_content_is_dropped_before_2025_06_18_and_kept_on_2026() {
 }
 
 fn output_validation_server() -> Server {
+    output_validation_builder().build().expect("build")
+}
+
+fn output_validation_builder() -> mcpforge::ServerBuilder {
     let schema = json!({
         "type": "object",
         "properties": { "count": { "type": "integer" } },
@@ -433,8 +437,18 @@ fn output_validation_server() -> Server {
         .tool(Tool::new("tool_error").output_schema(schema), |_a: Value| async move {
             Err::<String, _>(ToolError { message: "failed hard".into(), data: Some(json!({ "ignored": true })) })
         })
-        .build()
-        .expect("build")
+}
+
+#[tokio::test]
+async fn with_invalid_output_result_a_mismatch_is_an_error_result() {
+    let server = output_validation_builder().invalid_output_result(true).build().expect("build");
+    let client = legacy(&server, "2025-11-25").await;
+    for name in ["wrong_type", "no_structured"] {
+        let r = client.call_tool(name, json!({})).await.expect("call");
+        let text = format!("tool {name} returned output that does not match its outputSchema");
+        assert_eq!(r, json!({ "content": [{ "type": "text", "text": text }], "isError": true }), "{name}");
+    }
+    client.close().await.expect("close");
 }
 
 #[tokio::test]

@@ -733,7 +733,7 @@ static void test_session_prompts(struct child *c) {
              NULL);
     /* The engine rejects a missing required argument before the callback runs. */
     exchange(c, REQ(32, "prompts/get", "{\"name\":\"greet\",\"arguments\":{\"tone\":\"warm\"}}"),
-             ERROR(32, "{\"code\":-32602,\"message\":\"Invalid params: Missing required argument `who` for prompt greet\"}"),
+             ERROR(32, "{\"code\":-32602,\"message\":\"Invalid params: Missing required arguments for prompt greet: `who`\"}"),
              NULL);
     exchange(c, REQ(33, "prompts/get", "{\"name\":\"wrong_kind\"}"),
              ERROR(33, "{\"code\":-32603,\"message\":\"Internal error: the prompt answered badly: "

@@ -33,10 +33,9 @@ MCPFORGE_IMPORT = "from mcpforge import"
 DIFFERENCES = {
     "schema titles": "pydantic puts a `title` on every schema and property (`addArguments`, `A`); mcpforge's schemas have none",
     "nullable types": "pydantic writes Optional[str] as anyOf [string, null]; mcpforge as type [string, null]",
-    "JSON mirror": "a text block holding a JSON object or array is indented JSON on the official SDK, compact JSON on mcpforge",
+    "JSON mirror": "a text block holding a JSON object keeps the fields in their declared order on the official SDK, in name order on mcpforge (both indented)",
     "numbers": "a JSON integer given to a float parameter stays an int on mcpforge (pydantic makes it a float), so 4 and 4.0 (and the texts '4' and '4.0') compare equal",
     "prompt arguments": "the official SDK writes arguments: [] for a prompt without arguments, where mcpforge leaves them out",
-    "resource not found": "an unknown resource is -32602 'Unknown resource' on the official SDK; mcpforge answers -32002 'Resource not found' on handshake versions (the code the specification gives them) and -32602 on 2026-07-28",
     "log level": "the official MCPServer answers logging/setLevel with method-not-found and sends every log; mcpforge honours the level (the test asks for debug, so both send everything)",
     "server info": "serverInfo (in initialize, and in each 2026-07-28 result's _meta) names the implementation's own version",
     "list changed": "mcpforge tells clients the tool or prompt list changed on add_tool/remove_tool/remove_prompt by itself and on ctx.notify_tools_changed(); the official 2.x publishes ctx.notify_tools_changed() on its subscription bus, which this client's session does not receive. The test checks that mcpforge sends at least what the official sends",
@@ -152,10 +151,7 @@ async def listing(list_method: Any, field: str) -> list[Any]:
 
 
 def error_of(e: MCPError) -> dict[str, Any]:
-    code, message = e.error.code, e.error.message
-    if code in (-32002, types.INVALID_PARAMS) and message.startswith(("Unknown resource: ", "Resource not found: ")):
-        return {"error": "resource not found", "uri": message.split(": ", 1)[1]}  # "resource not found"
-    return {"error": {"code": code, "message": message}}
+    return {"error": {"code": e.error.code, "message": e.error.message, "data": e.error.data}}
 
 
 def canned_value(schema: dict[str, Any]) -> Any:

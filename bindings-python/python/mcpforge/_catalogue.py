@@ -27,7 +27,7 @@ def _finish(value: Any, *_inputs: Any) -> _invoke.Outcome:
     return (_invoke.VALUE, _keys(value))
 
 
-def wrapper(hook: CatalogueHook, loop_of: Callable[[], Any], fail: Callable[[BaseException], _invoke.Outcome]) -> Tuple[Any, bool]:
+def wrapper(hook: CatalogueHook, loop_of: Callable[[], Any], fail: Callable[..., _invoke.Outcome]) -> Tuple[Any, bool]:
     """The engine's wrapper of ``hook`` and whether it is asynchronous."""
     if _invoke.is_async(hook):
 

@@ -74,6 +74,11 @@ class ServerCore:
     _own_loop: Any
     _self_client: Optional[Loopback]
 
+    def _sdk_label(self, label: Callable[..., str]) -> Optional[Callable[..., str]]:
+        """``label`` (how a handler's unexpected exception reads, from the call's inputs) on a
+        server with the official SDK's error wording (``_error_style.prefix``), else None."""
+        return label if self._error_style.prefix else None
+
     def _defaults(self) -> Dict[str, Any]:
         """Serving settings given at construction (``FastMCP``'s host, port, path, options and
         auth); ``run`` arguments override them."""

@@ -22,7 +22,7 @@ from ._convert import content_block, is_content, jsonable, sdk_object
 from ._native import json_value
 from .content import CallToolResult, Completion, Content, Message, ResourceContents
 from .context import Context
-from .errors import INTERNAL_ERROR, AuthError, ErrorInfo, InputRequired, McpError, ToolError
+from .errors import INTERNAL_ERROR, AuthError, ErrorInfo, InputRequired, McpError, ResourceError, ToolError
 from .schema import FunctionSpec
 
 VALUE, RESULT, TOOL_ERROR, PROTOCOL_ERROR, INPUT_REQUIRED, CONTENT = 0, 1, 2, 3, 4, 5
@@ -107,9 +107,13 @@ def _official(e: BaseException) -> Optional[Outcome]:
     return None
 
 
-def failure(e: BaseException, reporter: ErrorReporter = _UNHOOKED, info: ErrorInfo = ErrorInfo("handler")) -> Outcome:
+def failure(
+    e: BaseException, reporter: ErrorReporter = _UNHOOKED, info: ErrorInfo = ErrorInfo("handler"), label: Optional[str] = None
+) -> Outcome:
     """The outcome of a handler (``info``) that raised ``e``; an unexpected exception goes
-    to ``reporter`` (and its text stays there when the reporter masks)."""
+    to ``reporter`` (and its text stays there when the reporter masks). ``label`` words an
+    unexpected exception as the official SDK does (``Error reading resource URI``, then
+    ``: text`` unless masked)."""
     if isinstance(e, InputRequired):
         return (INPUT_REQUIRED, None)
     official = _official(e)
@@ -125,7 +129,10 @@ def failure(e: BaseException, reporter: ErrorReporter = _UNHOOKED, info: ErrorIn
     # resource's, prompt's or completion's is an internal error (-32603), not the client's
     # fault.
     reporter.report(e, info)
-    text = "the handler failed" if reporter.mask else f"{type(e).__name__}: {e}"
+    if label is not None:
+        text = label if reporter.mask else f"{label}: {e}"
+    else:
+        text = "the handler failed" if reporter.mask else f"{type(e).__name__}: {e}"
     if info.kind in _INTERNAL_WHEN_CRASHED:
         return (PROTOCOL_ERROR, (INTERNAL_ERROR, text, None))
     return (TOOL_ERROR, (text, None))
@@ -135,13 +142,26 @@ def failure(e: BaseException, reporter: ErrorReporter = _UNHOOKED, info: ErrorIn
 _INTERNAL_WHEN_CRASHED = frozenset({"resource", "resource_list", "prompt", "completion"})
 
 
-def tool_failure(name: str, style: ErrorStyle) -> Callable[[BaseException], Outcome]:
+def _resource_error(e: BaseException) -> bool:
+    """Whether ``e`` is a ``ResourceError``, mcpforge's or the official SDK's."""
+    if isinstance(e, ResourceError):
+        return True
+    return type(e).__module__.partition(".")[0] == "mcp" and any(c.__name__ == "ResourceError" for c in type(e).__mro__)
+
+
+def tool_failure(name: str, style: ErrorStyle) -> Callable[..., Outcome]:
     """``failure`` for the tool ``name``, worded per ``style``."""
     prefix = f"Error executing tool {name}"
 
     info = ErrorInfo("tool", name)
 
-    def fail(e: BaseException) -> Outcome:
+    def fail(e: BaseException, *inputs: Any) -> Outcome:
+        if style.prefix and _resource_error(e):
+            # A resource read that failed inside the tool (``ctx.read_resource``): the
+            # tool's failure, read by the model, as the official SDK reports it.
+            text = f"{prefix}: {e}"
+            style.reporter.log.refused(info, text)
+            return (TOOL_ERROR, (text, _data(getattr(e, "data", None))))
         tag, payload = failure(e, style.reporter, info)
         if tag != TOOL_ERROR:
             return (tag, payload)
@@ -160,10 +180,12 @@ def tool_failure(name: str, style: ErrorStyle) -> Callable[[BaseException], Outc
     return fail
 
 
-def reported_failure(reporter: ErrorReporter, info: ErrorInfo) -> Callable[[BaseException], Outcome]:
+def reported_failure(reporter: ErrorReporter, info: ErrorInfo, label: Optional[Callable[..., str]] = None) -> Callable[..., Outcome]:
     """``failure`` for a resource, prompt, completion or middleware (``info``), reporting
-    unexpected exceptions to ``reporter``."""
-    return lambda e: failure(e, reporter, info)
+    unexpected exceptions to ``reporter``; ``label(*inputs)`` words them (``failure``)."""
+    if label is None:
+        return lambda e, *inputs: failure(e, reporter, info)
+    return lambda e, *inputs: failure(e, reporter, info, label(*inputs))
 
 
 def bad_inputs(e: Exception) -> Outcome:
@@ -177,7 +199,7 @@ def bad_inputs(e: Exception) -> Outcome:
 Witness = Optional[Callable[[Any, BaseException], None]]
 
 
-def sync_wrapper(fn: Callable[..., Any], bind: Bind, finish: Finish, fail: Callable[[BaseException], Outcome] = failure, witness: Witness = None) -> Callable[..., Outcome]:
+def sync_wrapper(fn: Callable[..., Any], bind: Bind, finish: Finish, fail: Callable[..., Outcome] = failure, witness: Witness = None) -> Callable[..., Outcome]:
     """``invoke(*inputs, native_ctx)`` for a plain function; ``witness(native_ctx, e)`` is
     told of every exception raised binding the inputs or running ``fn``."""
 
@@ -193,7 +215,7 @@ def sync_wrapper(fn: Callable[..., Any], bind: Bind, finish: Finish, fail: Calla
         except BaseException as e:  # noqa: BLE001 - every failure is reported to the client
             if witness is not None:
                 witness(call[-1], e)
-            return fail(e)
+            return fail(e, *call[:-1])
 
     return invoke
 
@@ -244,7 +266,7 @@ def async_wrapper(
     bind: Bind,
     finish: Finish,
     loop_of: Callable[[], Any],
-    fail: Callable[[BaseException], Outcome] = failure,
+    fail: Callable[..., Outcome] = failure,
     witness: Witness = None,
 ) -> Callable[..., _AsyncCall]:
     """``start(*inputs, native_ctx, completer)`` for a coroutine function (``witness`` as
@@ -272,7 +294,7 @@ def async_wrapper(
                 # raised them would stop the event loop every async handler runs on
                 if witness is not None:
                     witness(inputs[-1], e)
-                return fail(e)
+                return fail(e, *inputs[:-1])
 
         loop = loop_of()
         handle = _AsyncCall(loop, run, completer)
@@ -288,7 +310,7 @@ def is_async(fn: Any) -> bool:
 
 
 def wrapper(
-    fn: Callable[..., Any], is_async: bool, bind: Bind, finish: Finish, loop_of: Callable[[], Any], fail: Callable[[BaseException], Outcome] = failure, witness: Witness = None
+    fn: Callable[..., Any], is_async: bool, bind: Bind, finish: Finish, loop_of: Callable[[], Any], fail: Callable[..., Outcome] = failure, witness: Witness = None
 ) -> Callable[..., Any]:
     """The wrapper for ``fn``, sync or async."""
     if is_async:
@@ -576,7 +598,7 @@ def verifier_finish(value: Any, token: str) -> Outcome:
     return (RESULT, {"subject": value.subject, "scopes": list(value.scopes), "client_id": value.client_id, "extra": _data(value.extra)})
 
 
-def verifier_failure(e: BaseException) -> Outcome:
+def verifier_failure(e: BaseException, *inputs: Any) -> Outcome:
     """A verifier's exception: ``AuthError`` says why (401, or 403 with scopes); anything
     else refuses the token without telling the client why (the traceback goes to stderr)."""
     if isinstance(e, AuthError):

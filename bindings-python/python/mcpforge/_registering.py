@@ -294,7 +294,8 @@ class Registering(ServerCore):
         is_async = _invoke.is_async(fn)
         bind = _invoke.bind_strings(spec, self._ref, uri_param=True)
         finish = _invoke.resource_finish
-        fail = _invoke.reported_failure(self._errors, ErrorInfo("resource", uri))
+        read_label = "Error creating resource from template" if template else "Error reading resource"
+        fail = _invoke.reported_failure(self._errors, ErrorInfo("resource", uri), self._sdk_label(lambda uri, *_: f"{read_label} {uri}"))
         invoker = _invoke.wrapper(fn, is_async, bind, finish, self._loop_of(), fail, self._witness)
         native = self._native
         add: Callable[[], None]
@@ -390,7 +391,7 @@ class Registering(ServerCore):
         is_async = _invoke.is_async(fn)
         bind = _invoke.bind_strings(spec, self._ref, uri_param=False)
         finish = _invoke.prompt_finish
-        fail = _invoke.reported_failure(self._errors, ErrorInfo("prompt", name))
+        fail = _invoke.reported_failure(self._errors, ErrorInfo("prompt", name), self._sdk_label(lambda *_: f"Error rendering prompt {name}"))
         invoker = _invoke.wrapper(fn, is_async, bind, finish, self._loop_of(), fail, self._witness)
         native = self._native
         self._prompts.add(
@@ -427,7 +428,8 @@ class Registering(ServerCore):
             spec = function_spec(fn, structured_output=False)
             is_async = _invoke.is_async(fn)
             bind = _invoke.bind_completion(spec, self._ref)
-            fail = _invoke.reported_failure(self._errors, ErrorInfo("completion"))
+            label = self._sdk_label(lambda ref, argument, *_: f"Error completing argument {argument}")
+            fail = _invoke.reported_failure(self._errors, ErrorInfo("completion"), label)
             invoker = _invoke.wrapper(fn, is_async, bind, _invoke.completion_finish, self._loop_of(), fail)
             self._native.add_completion(reference, invoker, is_async)
             return fn

@@ -82,6 +82,15 @@ class ResourceError(ProtocolError):
         super().__init__(INTERNAL_ERROR, message, data)
 
 
+class ResourceNotFoundError(ResourceError):
+    """A ``ResourceError`` for a resource that does not exist: -32602 (invalid params) with
+    ``message``, the official 2.x code; ``ctx.read_resource`` raises it for a URI that names
+    no resource (``mcpforge.exceptions`` has it under the official module path)."""
+
+    def __init__(self, message: str, data: Any = None) -> None:
+        McpError.__init__(self, INVALID_PARAMS, message, data)
+
+
 class ResourceNotFound(ProtocolError):
     """The resource does not exist (-32002 on the handshake versions, -32602 on 2026-07-28;
     the engine picks the code). A resource reader returning None means the same."""

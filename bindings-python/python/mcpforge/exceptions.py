@@ -5,7 +5,8 @@ that an import of that module changes by its first words only.
 ``ToolError`` and ``ResourceError`` are mcpforge's own (``mcpforge.errors``).
 ``ResourceNotFoundError(message)`` is the official not-found with a message of its own: the
 client gets -32602 (invalid params) with that message, as from the official 2.x
-(``ResourceNotFound(uri)`` is mcpforge's, with the code of each specification version).
+(``ResourceNotFound(uri)`` is mcpforge's, with the code of each specification version);
+``ctx.read_resource`` raises it for a URI that names no resource.
 ``UnexpectedToolError`` and ``UnexpectedResourceError`` are raised by the direct calls of
 ``MCPServer`` and ``FastMCP`` (``await mcp.call_tool(...)``, ``await mcp.read_resource(...)``)
 when the handler crashed, with the original exception as ``__cause__``; a client reads the
@@ -14,18 +15,9 @@ crash as the official SDK words it. ``InvalidUriTemplate`` is a malformed resour
 
 from __future__ import annotations
 
-from typing import Any
-
-from .errors import INVALID_PARAMS, McpError, ResourceError, ToolError
+from .errors import ResourceError, ResourceNotFoundError, ToolError
 
 __all__ = ["InvalidUriTemplate", "ResourceError", "ResourceNotFoundError", "ToolError", "UnexpectedResourceError", "UnexpectedToolError"]
-
-
-class ResourceNotFoundError(ResourceError):
-    """The resource does not exist: -32602 with ``message`` (the official 2.x code)."""
-
-    def __init__(self, message: str, data: Any = None) -> None:
-        McpError.__init__(self, INVALID_PARAMS, message, data)
 
 
 class UnexpectedToolError(ToolError):

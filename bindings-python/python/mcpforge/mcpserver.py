@@ -103,6 +103,10 @@ class MCPServer(DirectCalls, Server):
     # logger its failure records go to (``_sdk_checks``, ``_sdk_log``).
     _sdk_release = "2.x"
     _sdk_logger = "mcp.server.mcpserver.server"
+    # As the official SDK answers: an unknown resource is -32602 `Unknown resource: URI`, and
+    # a failed read names its URI in `data` (the engine's `sdk_resource_errors`); a result
+    # failing the tool's output schema is an `isError` result (`invalid_output_result`).
+    _engine_options = {"sdk_resource_errors": True, "invalid_output_result": True}
 
     def __init__(
         self,

@@ -79,6 +79,31 @@ def _is_pydantic_model(tp: Any) -> bool:
     return pydantic is not None and isinstance(tp, type) and issubclass(tp, pydantic.BaseModel)
 
 
+# The qualifiers of a TypedDict key (``NotRequired[int]``): ``__required_keys__`` already
+# says what they say, so the key's schema is its inner type's.
+_KEY_QUALIFIERS = frozenset({"Required", "NotRequired", "ReadOnly"})
+
+
+def _key_type(tp: Any) -> Any:
+    """A TypedDict key's type without its ``Required``/``NotRequired``/``ReadOnly``."""
+    while getattr(typing.get_origin(tp), "_name", None) in _KEY_QUALIFIERS:
+        tp = typing.get_args(tp)[0]
+    return tp
+
+
+def _key_required(key: str, hint: Any, tp: Any) -> bool:
+    """Whether a TypedDict key is required: its ``Required``/``NotRequired`` when it has one
+    (read from the hint too, as ``__required_keys__`` misses them in a module with postponed
+    annotations), else the class's ``total``."""
+    while True:
+        name: Optional[str] = getattr(typing.get_origin(hint), "_name", None)
+        if name in ("Required", "NotRequired"):
+            return name == "Required"
+        if name not in _KEY_QUALIFIERS:
+            return key in tp.__required_keys__
+        hint = typing.get_args(hint)[0]
+
+
 def _is_typeddict(tp: Any) -> bool:
     return isinstance(tp, type) and issubclass(tp, dict) and hasattr(tp, "__required_keys__")
 
@@ -244,8 +269,8 @@ class SchemaBuilder:
 
     def _typeddict(self, tp: type) -> Dict[str, Any]:
         hints = typing.get_type_hints(tp, include_extras=True)
-        required = [k for k in hints if k in tp.__required_keys__]  # type: ignore[attr-defined]
-        return self._object(tp, [(k, v, _MISSING) for k, v in hints.items()], required)
+        required = [k for k, v in hints.items() if _key_required(k, v, tp)]
+        return self._object(tp, [(k, _key_type(v), _MISSING) for k, v in hints.items()], required)
 
     def _dataclass(self, tp: type) -> Dict[str, Any]:
         hints = typing.get_type_hints(tp, include_extras=True)
@@ -516,8 +541,20 @@ def _unstructured_return(tp: Any) -> bool:
         args = typing.get_args(tp)
         return not args or (_unstructured_return(args[0]) and args[0] is not str)
     if origin is typing.Union or (_UnionType is not None and isinstance(tp, _UnionType)):
-        return all(_unstructured_return(a) for a in typing.get_args(tp))
+        # A union naming a content type (``str | Image | dict``) is content: its values are
+        # blocks that no JSON Schema describes (as on the official SDK).
+        args = typing.get_args(tp)
+        return all(_unstructured_return(a) for a in args) or any(_content_class(a) for a in args)
     return False
+
+
+def _content_class(tp: Any) -> bool:
+    """mcpforge's content blocks (``Image``, ``Audio``, ...) and the official SDK's classes."""
+    from .content import Content
+
+    if not isinstance(tp, type):
+        return False
+    return issubclass(tp, Content) or tp.__module__.partition(".")[0] in ("mcp", "mcp_types")
 
 
 def _hintless_class(tp: Any) -> bool:

@@ -91,6 +91,9 @@ class Server(Registering, ComponentControls, Hooks, AsgiApps, Serving, Metrics):
     # A call of an unknown tool is an `isError` result, not -32602 (the engine's
     # ``unknown_tool_result``; ``MCPServer`` and ``FastMCP`` set this).
     _sdk_unknown_tool_result = False
+    # Engine options of the compatibility classes (``MCPServer`` sets the official SDK's
+    # resource errors), under the user's own.
+    _engine_options: Dict[str, Any] = {}
 
     def __init__(
         self,
@@ -129,6 +132,7 @@ class Server(Registering, ComponentControls, Hooks, AsgiApps, Serving, Metrics):
         tag_filter = TagFilter(include_tags, exclude_tags)
         options = drop_none(
             {
+                **self._engine_options,
                 "instructions": instructions,
                 "title": title,
                 "description": description,

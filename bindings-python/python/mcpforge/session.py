@@ -14,7 +14,7 @@ import dataclasses
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
 
 from ._convert import wire
-from .errors import ResourceError
+from .errors import INVALID_PARAMS, RESOURCE_NOT_FOUND, ResourceError, ResourceNotFoundError
 
 __all__ = ["RequestContext", "Session", "ReadResourceContents", "ListRootsResult", "HttpRequest", "Headers", "read_contents"]
 
@@ -70,10 +70,14 @@ class ListRootsResult:
 
 def read_contents(response: Dict[str, Any]) -> List[ReadResourceContents]:
     """A ``resources/read`` response as ``ReadResourceContents``; an error response raises
-    ``ResourceError`` with its message."""
+    ``ResourceError`` with its message (``ResourceNotFoundError`` when the resource does not
+    exist, as the official SDK's ``read_resource`` does)."""
     if "error" in response:
         error = response["error"]
-        raise ResourceError(error.get("message", "the resource could not be read"), error.get("data"))
+        message, data = error.get("message", "the resource could not be read"), error.get("data")
+        if error.get("code") in (INVALID_PARAMS, RESOURCE_NOT_FOUND):
+            raise ResourceNotFoundError(message, data)
+        raise ResourceError(message, data)
     out = []
     for item in response.get("result", {}).get("contents", []):
         content: Union[str, bytes] = item["text"] if "text" in item else base64.b64decode(item.get("blob", ""))

@@ -48,6 +48,10 @@ pub(crate) struct ServerShared {
     pub mask_errors: bool,
     /// A call of an unknown (or hidden) tool is an `isError` result rather than -32602.
     pub unknown_tool_result: bool,
+    /// `resources/read` fails as in the official SDKs (`ServerBuilder::sdk_resource_errors`).
+    pub sdk_resource_errors: bool,
+    /// Output failing its schema is an `isError` result (`ServerBuilder::invalid_output_result`).
+    pub invalid_output_result: bool,
     /// Request metrics, once turned on (server option, or an HTTP app that serves them).
     pub metrics: std::sync::OnceLock<Arc<super::metrics::Metrics>>,
     /// Where a stdio server serves `GET /metrics`, when set.

@@ -1,5 +1,6 @@
 //! A finished tool run turned into its serialized result: plain values mapped, tool errors
-//! as `isError` results, structured output checked against the tool's `outputSchema`, then
+//! as `isError` results, structured output checked against the tool's `outputSchema` (a
+//! mismatch is -32603, or an `isError` result with `invalid_output_result`), then
 //! shaped for the version. Shared by `tools/call` and the tasks that run a tool.
 
 use crate::dispatch::call::{Era, Reply};
@@ -47,9 +48,12 @@ pub(crate) fn finish_tool_call(
         };
         if let Err(detail) = checked {
             tracing::error!(tool = %name, %detail, "tool output does not match its outputSchema");
-            return Err(ProtocolError::internal(format!(
-                "tool {name} returned output that does not match its outputSchema: {detail}"
-            )));
+            if !shared.invalid_output_result {
+                return Err(ProtocolError::internal(format!(
+                    "tool {name} returned output that does not match its outputSchema: {detail}"
+                )));
+            }
+            result = CallToolResult::error(format!("tool {name} returned output that does not match its outputSchema"));
         }
     }
     shaping::call_result(&mut result, era.version());

@@ -59,7 +59,8 @@ pub enum ValueContent {
     #[default]
     Mirror,
     /// An array as one block per item, nested arrays flattened (a string item is its text, a
-    /// `null` item no block, any other item its JSON text), and `null` as no block at all: the
+    /// `null` item no block, any other item its JSON text indented by two spaces), and `null`
+    /// as no block at all: the
     /// content the official Python SDK's `MCPServer` writes, which its drop-in classes ask for.
     PerItem,
 }

@@ -40,10 +40,17 @@ pub(crate) async fn get_prompt(mut call: Call<'_>) -> Reply {
             _ => return Err(ProtocolError::invalid_params(format!("prompt argument `{k}` must be a string"))),
         }
     }
-    if let Some(missing) = prompt.def.arguments.iter().find(|a| a.required && !args.contains_key(&a.name)) {
+    let missing: Vec<String> = prompt
+        .def
+        .arguments
+        .iter()
+        .filter(|a| a.required && !args.contains_key(&a.name))
+        .map(|a| format!("`{}`", a.name))
+        .collect();
+    if !missing.is_empty() {
         return Err(ProtocolError::invalid_params(format!(
-            "Missing required argument `{}` for prompt {name}",
-            missing.name
+            "Missing required arguments for prompt {name}: {}",
+            missing.join(", ")
         )));
     }
     let name_v = Value::String(name);

@@ -11,8 +11,9 @@ use crate::dispatch::call::{Call, Reply, str_param};
 use crate::dispatch::mrtr;
 use crate::dispatch::reply::finish;
 use crate::dispatch::rounds::{Rounds, RunSpec, non_tool_error, run_rounds};
+use crate::dispatch::shared::ServerShared;
 use crate::dispatch::visibility::Sight;
-use crate::error::ProtocolError;
+use crate::error::{ProtocolError, codes};
 use crate::registry::Snapshot;
 
 /// Answers `resources/read`.
@@ -33,7 +34,7 @@ pub(crate) async fn read_resource(mut call: Call<'_>) -> Reply {
         peer.reveal(t.template.as_str());
         (t.handler.clone(), vars, t.def.mime_type.clone())
     } else {
-        return Err(ProtocolError::resource_not_found(&uri));
+        return Err(not_found(shared, &uri));
     };
     let uri_v = Value::String(uri.clone());
     let bind = [&uri_v];
@@ -47,14 +48,19 @@ pub(crate) async fn read_resource(mut call: Call<'_>) -> Reply {
     let rounds = run_rounds(spec, input, |ctx| handler.read(ctx, uri.clone(), vars.clone())).await?;
     let contents = match rounds {
         Rounds::InputRequired(bytes) => return Ok(bytes),
-        Rounds::Done(r) => r.map_err(non_tool_error)?,
+        Rounds::Done(r) => r.map_err(|e| naming(shared, &uri, non_tool_error(e)))?,
     };
     let mut contents = contents.into_contents(&uri, mime.as_deref()).map_err(|e| {
         tracing::error!(%uri, error = %e, "resource contents could not be read");
-        ProtocolError::internal(format!("the reader of {uri} returned what is not resource contents: {e}"))
+        let e = if shared.sdk_resource_errors {
+            ProtocolError::new(codes::INTERNAL_ERROR, format!("Error reading resource {uri}"))
+        } else {
+            ProtocolError::internal(format!("the reader of {uri} returned what is not resource contents: {e}"))
+        };
+        naming(shared, &uri, e)
     })?;
     if contents.is_empty() {
-        return Err(ProtocolError::resource_not_found(&uri));
+        return Err(not_found(shared, &uri));
     }
     if !era.version().has_structured_output() {
         for c in &mut contents {
@@ -62,6 +68,25 @@ pub(crate) async fn read_resource(mut call: Call<'_>) -> Reply {
         }
     }
     finish(shared, era.is_modern(), true, &json!({ "contents": contents }))
+}
+
+/// The error for a URI that names no resource the request may see: -32002 `Resource not
+/// found` (-32602 on 2026-07-28), or with `sdk_resource_errors` -32602 `Unknown resource` on
+/// every version, as the official SDKs answer.
+fn not_found(shared: &ServerShared, uri: &str) -> ProtocolError {
+    if !shared.sdk_resource_errors {
+        return ProtocolError::resource_not_found(uri);
+    }
+    ProtocolError::new(codes::INVALID_PARAMS, format!("Unknown resource: {uri}")).with_data(json!({ "uri": uri }))
+}
+
+/// A read's error with `data.uri` added (when it has no data of its own) under
+/// `sdk_resource_errors`, as the official SDKs send every failed read.
+fn naming(shared: &ServerShared, uri: &str, mut e: ProtocolError) -> ProtocolError {
+    if shared.sdk_resource_errors && e.data.is_none() {
+        e.data = Some(json!({ "uri": uri }));
+    }
+    e
 }
 
 /// What `uri` names that the request may see, as the metrics label it: a visible concrete
