@@ -58,6 +58,7 @@ bench-core:
 	$(CARGO) build -j$(JOBS) --release -p mcpforge-examples
 	$(CARGO) bench -j$(JOBS) -p mcpforge --bench stdio
 	$(CARGO) bench -j$(JOBS) -p mcpforge --bench http
+	$(CARGO) bench -j$(JOBS) -p mcpforge --features oauth --bench token_verify
 
 ## The C quickstart (against the release libmcpforge) against the Rust quickstart, same run.
 C_RELEASE := target/c-release

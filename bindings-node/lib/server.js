@@ -558,7 +558,8 @@ class Server {
   #httpOptions(http) {
     const { auth, onListening: _listening, quiet: _quiet, ...rest } = http;
     let verifierId;
-    if (auth) {
+    // The engine's built-in verifiers (`jwt`, `introspection`) need no function.
+    if (auth && (auth.verifier !== undefined || (auth.jwt === undefined && auth.introspection === undefined))) {
       requireFunction(auth.verifier, 'token verifier');
       verifierId = this.#table.add((payload, ctx, call, done) => {
         results.settle(call, () => auth.verifier(payload), results.answerVerifier, done);

@@ -1,9 +1,11 @@
 /**
  * Streamable HTTP over a real socket on 127.0.0.1: the 2026-07-28 wire, and the bearer
  * token verifier hook (401 without or with a bad token, 403 for missing scopes, the grant
- * visible to handlers as `ctx.authInfo`). `listen()` returns once `close()` stopped it; where
- * it listens goes to stderr unless `quiet`.
+ * visible to handlers as `ctx.authInfo`), the engine's own JWT verifier configured by
+ * options alone, and `listen()` returning once `close()` stopped it; where it listens goes to
+ * stderr unless `quiet`.
  */
+import { createHmac } from 'node:crypto';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Server } from '../lib/index.mjs';
@@ -89,6 +91,35 @@ test('the token verifier decides who may call, and handlers and middleware see t
     assert.deepEqual(verified, ['bad', 'weak', 'good']);
     // The engine's JSON form of the request: the grant as the verifier gave it.
     assert.deepEqual(grants, [{ subject: 'ada', scopes: ['mcp'], clientId: 'cli', extra: { tenant: 't1' } }]);
+  } finally {
+    await within(server.close(), 10_000, 'close()');
+  }
+});
+
+/** A JWT signed with HS256 (the shared-secret algorithm the test can make with node:crypto). */
+function hs256(claims, secret) {
+  const part = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const signing = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(claims)}`;
+  return `${signing}.${createHmac('sha256', secret).update(signing).digest('base64url')}`;
+}
+
+test('auth with jwt options needs no verifier: the engine checks the token', async () => {
+  const server = new Server({ name: 'jwt', version: '1.0.0' });
+  server.tool('whoami', {}, (_args, ctx) => `${ctx.authInfo.subject} ${ctx.authInfo.scopes.join(',')} ${ctx.authInfo.clientId}`);
+  const secret = 'a-shared-secret-of-at-least-32-bytes';
+  const { address } = await listening(server, {
+    auth: { resource: 'http://127.0.0.1/mcp', requiredScopes: ['mcp'], jwt: { issuer: 'https://as.example', sharedSecret: secret } },
+  });
+  try {
+    const claims = { iss: 'https://as.example', aud: 'http://127.0.0.1/mcp', sub: 'ada', scope: 'mcp', client_id: 'app', exp: Math.floor(Date.now() / 1000) + 300 };
+    const ok = await post(address.url, 'whoami', hs256(claims, secret));
+    assert.equal(ok.status, 200);
+    assert.equal((await ok.json()).result.content[0].text, 'ada mcp app');
+    for (const bad of [hs256({ ...claims, iss: 'https://other.example' }, secret), hs256(claims, 'x'.repeat(40))]) {
+      const refused = await post(address.url, 'whoami', bad);
+      assert.equal(refused.status, 401);
+      assert.match(refused.headers.get('www-authenticate'), /error="invalid_token"/);
+    }
   } finally {
     await within(server.close(), 10_000, 'close()');
   }

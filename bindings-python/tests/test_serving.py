@@ -1,12 +1,17 @@
 """Serving from asyncio: ``await server.run_async("http", ...)`` on the caller's loop (async
 handlers run on that loop; cancelling the coroutine shuts the server down), engine errors
 as Python exceptions (a port in use), limits passed to the engine (a request timeout
-reaching a running handler), and the package's typing marker."""
+reaching a running handler), the engine's built-in token verifier configured by
+``AuthSettings`` alone, and the package's typing marker."""
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
+import hmac
 import json
+import time
 import socket
 import threading
 import urllib.request
@@ -17,7 +22,7 @@ import pytest
 from conftest import http_tool_call, run, wait_until_cancelled
 
 import mcpforge
-from mcpforge import Context, Server
+from mcpforge import AuthSettings, Context, Server
 
 WAIT = 20.0
 def test_run_async_serves_http_on_the_callers_loop() -> None:
@@ -239,3 +244,49 @@ def test_error_codes_are_the_engine_table() -> None:
     assert errors.INVALID_PARAMS == -32602 and errors.PARSE_ERROR == -32700
     assert errors.MISSING_REQUIRED_CLIENT_CAPABILITY == -32021
     assert {name: getattr(errors, name) for name in ERROR_CODES} == ERROR_CODES
+
+
+def _hs256(claims: Dict[str, Any], secret: str) -> str:
+    """A JWT signed with HS256 (the shared-secret algorithm the test can make with hmac)."""
+
+    def part(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    signing = part(json.dumps({"alg": "HS256", "typ": "JWT"}).encode()) + "." + part(json.dumps(claims).encode())
+    return signing + "." + part(hmac.new(secret.encode(), signing.encode(), hashlib.sha256).digest())
+
+
+def test_auth_settings_with_jwt_options_need_no_verifier() -> None:
+    """``AuthSettings(jwt=...)``: the engine verifies the token (signature, issuer, audience,
+    expiry); the handler sees subject, scopes and client id; a bad token is 401."""
+    secret = "a-shared-secret-of-at-least-32-bytes"
+    server = Server("jwt")
+
+    @server.tool()
+    def whoami(ctx: Context) -> str:
+        assert ctx.auth is not None
+        return f"{ctx.auth.subject} {' '.join(ctx.auth.scopes)} {ctx.auth.client_id}"
+
+    with pytest.raises(ValueError, match="verifier, or jwt"):
+        AuthSettings(resource="http://localhost/mcp")
+
+    async def body() -> None:
+        loop = asyncio.get_running_loop()
+        bound: "asyncio.Future[Tuple[str, int]]" = loop.create_future()
+        auth = AuthSettings(resource="http://localhost/mcp", required_scopes=["mcp"],
+                            jwt={"issuer": "https://as.example", "shared_secret": secret})
+        serving = asyncio.ensure_future(server.run_async("http", port=0, auth=auth, on_ready=lambda h, p: bound.set_result((h, p))))
+        _, port = await asyncio.wait_for(bound, WAIT)
+        url = f"http://127.0.0.1:{port}/mcp"
+        claims = {"iss": "https://as.example", "aud": "http://localhost/mcp", "sub": "ada", "scope": "mcp",
+                  "client_id": "app", "exp": int(time.time()) + 300}
+        status, _, reply = await loop.run_in_executor(None, http_tool_call, url, "whoami", None, _hs256(claims, secret))
+        assert status == 200 and reply["result"]["content"][0]["text"] == "ada mcp app"
+        for bad in (_hs256({**claims, "aud": "http://elsewhere/mcp"}, secret), _hs256(claims, "x" * 40)):
+            status, headers, _ = await loop.run_in_executor(None, http_tool_call, url, "whoami", None, bad)
+            assert status == 401 and 'error="invalid_token"' in headers["WWW-Authenticate"]
+        serving.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await serving
+
+    run(body)

@@ -14,10 +14,43 @@ export interface AuthInfo {
   extra?: Json;
 }
 
-/** Bearer-token authorization of the HTTP transport. */
+/** The engine's JWT verifier (docs/auth.md): signed tokens checked against the issuer's keys. */
+export interface JwtVerifierOptions {
+  issuer: string;
+  jwksUri?: string;
+  audience?: string | string[];
+  algorithms?: string[];
+  sharedSecret?: string;
+  clockSkew?: number;
+  scopeClaim?: string;
+  subjectClaim?: string;
+  clientIdClaim?: string;
+  jwksRefetchInterval?: number;
+  cacheTtl?: number;
+}
+
+/** The engine's RFC 7662 introspection verifier (docs/auth.md), for opaque tokens. */
+export interface IntrospectionOptions {
+  endpoint: string;
+  clientId?: string;
+  clientSecret?: string;
+  issuer?: string;
+  audience?: string | string[];
+  clockSkew?: number;
+  scopeClaim?: string;
+  subjectClaim?: string;
+  clientIdClaim?: string;
+  cacheTtl?: number;
+}
+
+/** Bearer-token authorization of the HTTP transport: a `verifier`, or `jwt`/`introspection`. */
 export interface AuthOptions {
   /** Verifies a token: resolve the grant, or throw (an error with `requiredScopes` answers 403). */
-  verifier: (token: string) => Awaitable<AuthInfo>;
+  verifier?: (token: string) => Awaitable<AuthInfo>;
+  /** The engine verifies JWTs itself (no `verifier`). */
+  jwt?: JwtVerifierOptions;
+  /** The engine introspects opaque tokens itself (no `verifier`). */
+  introspection?: IntrospectionOptions;
   /** This server's canonical URL as clients use it (the protected-resource metadata's `resource`). */
   resource: string;
   authorizationServers?: string[];

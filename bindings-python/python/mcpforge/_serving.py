@@ -78,6 +78,7 @@ class Serving(ServerCore):
         verifier = None
         if auth is not None:
             settings["auth"] = auth.options()
+        if auth is not None and auth.verifier is not None:
             fn = auth.verifier
             is_async = _invoke.is_async(fn)
             params = [p for p in inspect.signature(fn).parameters]

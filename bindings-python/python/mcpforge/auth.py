@@ -1,5 +1,6 @@
 """Bearer-token authorization for the HTTP transport: ``AuthSettings`` (this server as an
-OAuth resource server, with a ``verifier`` you write) and ``AuthInfo`` (what a token
+OAuth resource server, with a ``verifier`` you write or the engine's built-in ``jwt`` or
+``introspection`` verifier) and ``AuthInfo`` (what a token
 grants; handlers read it as ``ctx.auth``)."""
 
 from __future__ import annotations
@@ -36,14 +37,27 @@ class AuthSettings:
 
     ``resource`` is this server's URL as clients use it (e.g. ``http://127.0.0.1:8000/mcp``);
     ``authorization_servers`` the issuers clients get tokens from; ``required_scopes`` the
-    scopes every request needs (403 without them)."""
+    scopes every request needs (403 without them). Tokens are checked by ``verifier``, or by
+    the engine itself: ``jwt`` (signed tokens against the issuer's keys) or ``introspection``
+    (opaque tokens, RFC 7662), whose options docs/auth.md lists; give one of the two ways."""
 
-    verifier: Verifier
-    resource: str
+    verifier: Optional[Verifier] = None
+    resource: str = ""
     authorization_servers: Sequence[str] = ()
     scopes_supported: Sequence[str] = ()
     required_scopes: Sequence[str] = ()
     resource_name: Optional[str] = None
+    jwt: Optional[Dict[str, Any]] = None
+    introspection: Optional[Dict[str, Any]] = None
+
+    def __post_init__(self) -> None:
+        if not self.resource:
+            raise ValueError("AuthSettings needs resource: this server's URL as clients use it")
+        builtin = self.jwt is not None or self.introspection is not None
+        if self.verifier is None and not builtin:
+            raise ValueError("AuthSettings needs a verifier, or jwt= or introspection= options")
+        if self.verifier is not None and builtin:
+            raise ValueError("AuthSettings takes a verifier or jwt=/introspection= options, not both")
 
     def options(self) -> Dict[str, Any]:
         """The settings the engine reads (everything but the verifier)."""
@@ -53,6 +67,8 @@ class AuthSettings:
             "scopes_supported": list(self.scopes_supported),
             "required_scopes": list(self.required_scopes),
             "resource_name": self.resource_name,
+            **({"jwt": self.jwt} if self.jwt is not None else {}),
+            **({"introspection": self.introspection} if self.introspection is not None else {}),
         }
 
 

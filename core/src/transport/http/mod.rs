@@ -18,6 +18,8 @@ mod hosted;
 mod legacy_sse;
 mod listener;
 pub(crate) mod metrics;
+#[cfg(feature = "oauth")]
+mod oauth;
 pub mod options;
 mod resume;
 mod sessions;

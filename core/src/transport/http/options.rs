@@ -211,7 +211,8 @@ struct HttpConfig {
     shared_store: Option<String>,
 }
 
-/// The `auth` member: bearer-token authorization (the verifier comes separately).
+/// The `auth` member: bearer-token authorization, by a verifier given separately or by the
+/// built-in ones (`jwt`, `introspection`; the `oauth` feature).
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct AuthConfig {
@@ -224,6 +225,8 @@ struct AuthConfig {
     required_scopes: Vec<String>,
     #[serde(alias = "resourceName")]
     resource_name: Option<String>,
+    jwt: Option<serde_json::Value>,
+    introspection: Option<serde_json::Value>,
 }
 
 impl HttpOptions {
@@ -235,7 +238,8 @@ impl HttpOptions {
     }
 
     /// Options from their JSON form (see the field list above; `null` means all defaults).
-    /// `verifier` checks bearer tokens and is required when `auth` is given. Errors are
+    /// `verifier` checks bearer tokens; `auth` needs it, or the built-in verifiers (its `jwt`
+    /// or `introspection` member), not both. Errors are
     /// [`crate::Error::Config`] naming the offending field.
     pub fn from_json(
         value: serde_json::Value,
@@ -333,7 +337,17 @@ impl HttpOptions {
             o.shared_store = Some(crate::SharedStore::from_url(&url)?);
         }
         if let Some(a) = c.auth {
-            let verifier = verifier.ok_or_else(|| bad("`auth` is set but no token verifier was given".to_owned()))?;
+            let verifier = match (verifier, builtin_verifier(a.jwt, a.introspection, &a.resource)?) {
+                (Some(_), Some(_)) => {
+                    return Err(bad("`auth` has both a token verifier and `jwt`/`introspection`: give one".to_owned()));
+                }
+                (Some(v), None) | (None, Some(v)) => v,
+                (None, None) => {
+                    return Err(bad(
+                        "`auth` is set but no token verifier was given (nor `jwt` or `introspection`)".to_owned()
+                    ));
+                }
+            };
             o.auth = Some(AuthOptions {
                 verifier,
                 resource: a.resource,
@@ -345,6 +359,31 @@ impl HttpOptions {
         }
         Ok(o)
     }
+}
+
+/// The built-in verifier the `jwt` and `introspection` members describe, if any.
+#[cfg(feature = "oauth")]
+fn builtin_verifier(
+    jwt: Option<serde_json::Value>,
+    introspection: Option<serde_json::Value>,
+    resource: &str,
+) -> Result<Option<std::sync::Arc<dyn crate::TokenVerifier>>, crate::Error> {
+    super::oauth::from_json(jwt, introspection, resource)
+}
+
+/// Without the `oauth` feature the built-in verifiers are not there to build.
+#[cfg(not(feature = "oauth"))]
+fn builtin_verifier(
+    jwt: Option<serde_json::Value>,
+    introspection: Option<serde_json::Value>,
+    _resource: &str,
+) -> Result<Option<std::sync::Arc<dyn crate::TokenVerifier>>, crate::Error> {
+    if jwt.is_some() || introspection.is_some() {
+        return Err(crate::Error::Config(
+            "`auth.jwt` and `auth.introspection` need the engine built with its `oauth` feature".to_owned(),
+        ));
+    }
+    Ok(None)
 }
 
 #[cfg(test)]

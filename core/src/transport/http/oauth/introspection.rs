@@ -1,0 +1,81 @@
+//! The RFC 7662 verifier for opaque tokens: the authorization server is asked (a form `POST`
+//! with the configured client's Basic credentials); an answer must say `active: true`, then
+//! its claims are checked like a JWT's where present. Active answers are cached by the token's
+//! hash (never the token), at most until the token's `exp` and the cache's time to live;
+//! refusals are not cached (see docs/auth.md). At most [`MAX_IN_FLIGHT`] questions are asked
+//! at once; past that, requests wait their turn within the fetch time bound.
+
+use std::sync::Arc;
+
+use base64::Engine;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde_json::{Map, Value};
+use tokio::sync::Semaphore;
+
+use super::claims::ClaimRules;
+use super::fetch::{Exchange, TIME_LIMIT};
+use super::grants::{self, Grants};
+use crate::auth::{AuthError, AuthInfo};
+
+/// What `application/x-www-form-urlencoded` leaves as is: letters, digits and `*-._`.
+const FORM: &AsciiSet = &NON_ALPHANUMERIC.remove(b'*').remove(b'-').remove(b'.').remove(b'_');
+
+/// Questions to the authorization server in progress at once, at most.
+const MAX_IN_FLIGHT: usize = 32;
+
+/// Verifies opaque tokens by introspection.
+pub(super) struct Introspector {
+    endpoint: String,
+    /// `Authorization: Basic` credentials (RFC 6749 §2.3.1), if a client is configured.
+    basic: Option<String>,
+    rules: ClaimRules,
+    grants: Grants,
+    in_flight: Semaphore,
+}
+
+impl Introspector {
+    /// Asks `endpoint`, as `client` (id and secret) when given.
+    pub fn new(endpoint: String, client: Option<(String, String)>, rules: ClaimRules, grants: Grants) -> Introspector {
+        let form = |s: &str| utf8_percent_encode(s, FORM).to_string();
+        let basic = client.map(|(id, secret)| {
+            base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", form(&id), form(&secret)))
+        });
+        Introspector { endpoint, basic, rules, grants, in_flight: Semaphore::new(MAX_IN_FLIGHT) }
+    }
+
+    /// The grant `token` gives, or why it is refused.
+    pub async fn verify(&self, token: &str) -> Result<AuthInfo, AuthError> {
+        let hash = grants::hash(token);
+        if let Some(grant) = self.grants.get(&hash) {
+            return Ok((*grant).clone());
+        }
+        let unavailable = || AuthError::Invalid("the authorization server could not check the token".to_owned());
+        let _turn = tokio::time::timeout(TIME_LIMIT, self.in_flight.acquire())
+            .await
+            .map_err(|_| unavailable())?
+            .map_err(|_| unavailable())?;
+        let body = format!("token={}&token_type_hint=access_token", utf8_percent_encode(token, FORM));
+        let mut exchange = Exchange::post_form(&self.endpoint, body);
+        if let Some(basic) = &self.basic {
+            exchange = exchange.basic(basic.clone());
+        }
+        let answer = exchange.send().await.map_err(|e| {
+            tracing::warn!(error = %e, "token introspection failed");
+            unavailable()
+        })?;
+        if !answer.status.is_success() {
+            tracing::warn!(status = %answer.status, endpoint = %self.endpoint, "token introspection refused");
+            return Err(unavailable());
+        }
+        let claims: Map<String, Value> = serde_json::from_slice(&answer.body).map_err(|_| unavailable())?;
+        if claims.get("active") != Some(&Value::Bool(true)) {
+            return Err(AuthError::Invalid("token is not active".to_owned()));
+        }
+        let expires = claims.get("exp").and_then(Value::as_i64).map(grants::instant_of);
+        let mut claims = claims;
+        claims.remove("active");
+        let grant = self.rules.grant(claims)?;
+        self.grants.put(hash, Arc::new(grant.clone()), expires);
+        Ok(grant)
+    }
+}
