@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import threading
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 import pytest
 from conftest import run, wait_until_cancelled
@@ -257,5 +257,62 @@ def test_cancellation_cancels_a_running_async_handler(wire: str) -> None:
             # Nothing was answered for the cancelled request.
             await asyncio.sleep(0)
             assert not any("id" in n and "result" in n for n in client.notifications)
+
+    run(body)
+
+
+@dataclasses.dataclass
+class Nested:
+    value: str
+
+
+@dataclasses.dataclass
+class Signup:
+    name: str
+    age: Optional[int] = None
+
+
+@dataclasses.dataclass
+class WithList:
+    numbers: List[int]
+
+
+@dataclasses.dataclass
+class WithNested:
+    inner: Nested
+
+
+def test_a_form_derived_from_a_type_is_flat_and_primitive() -> None:
+    """A form's schema holds only primitive fields (the specification's rule): an optional
+    field is sent as its type, not required; a list or nested object raises ``TypeError``
+    naming the field in the handler, before anything is sent."""
+    server = Server("forms")
+    asked: List[Dict[str, Any]] = []
+
+    @server.tool()
+    async def signup(ctx: Context) -> str:
+        answer = await ctx.elicit("Who are you?", Signup)
+        return f"{answer.action}: {answer.data.name}"
+
+    @server.tool()
+    async def refused(which: str, ctx: Context) -> str:
+        try:
+            await ctx.elicit("Never sent", WithList if which == "list" else WithNested)
+        except TypeError as e:
+            return f"TypeError: {e}"
+        return "sent"
+
+    def answer(params: Dict[str, Any]) -> Dict[str, Any]:
+        asked.append(params["requestedSchema"])
+        return {"action": "accept", "content": {"name": "Ada"}}
+
+    async def body() -> None:
+        async with server.test_client(elicitation=answer) as client:
+            assert (await client.call_tool("signup")).text == "accept: Ada"
+            for which, field in (("list", "'numbers'"), ("nested", "'inner'")):
+                text = (await client.call_tool("refused", {"which": which})).text
+                assert text.startswith("TypeError: elicitation field") and field in text, text
+        (schema,) = asked
+        assert schema["properties"]["age"]["type"] == "integer" and schema["required"] == ["name"]
 
     run(body)

@@ -23,7 +23,7 @@ def test_the_submodules_name_mcpforge_classes() -> None:
     from mcpforge.utilities.types import Audio, Image
 
     assert (base.Message, base.UserMessage, base.AssistantMessage) == (mcpforge.Message, mcpforge.UserMessage, mcpforge.AssistantMessage)
-    assert (Image, Audio) == (mcpforge.Image, mcpforge.Audio)
+    assert issubclass(Image, mcpforge.Image) and issubclass(Audio, mcpforge.Audio)
     assert (ToolError, ResourceError) == (mcpforge.ToolError, mcpforge.ResourceError)
     assert issubclass(UnexpectedToolError, ToolError) and issubclass(UnexpectedResourceError, ResourceError)
     assert issubclass(ResourceNotFoundError, ResourceError)
@@ -85,6 +85,18 @@ def test_media_types_come_from_the_suffix_table_first(tmp_path: Path) -> None:
     for name, kind, expected in (("a.wav", Audio, "audio/wav"), ("a.m4a", Audio, "audio/mp4"), ("a.webp", Image, "image/webp")):
         (tmp_path / name).write_bytes(b"not sniffable")
         assert kind(tmp_path / name).mime_type == expected  # the same on every platform
+
+
+def test_an_unknown_suffix_is_octet_stream_under_the_official_path(tmp_path: Path) -> None:
+    import mcpforge
+    from mcpforge.utilities.types import Audio, Image
+
+    wav = tmp_path / "clip.unknown"
+    wav.write_bytes(b"RIFF\x00\x00\x00\x00WAVE")
+    for official, own, sniffed in ((Audio, mcpforge.Audio, "audio/wav"), (Image, mcpforge.Image, "audio/wav")):
+        assert official(wav).mime_type == "application/octet-stream"  # as the official SDK
+        assert own(wav).mime_type == sniffed  # mcpforge's own read the bytes
+    assert Audio(data=b"raw").mime_type == "audio/wav"  # no file name: the default, as there
 
 
 def test_the_session_asks_for_a_url_elicitation() -> None:

@@ -106,7 +106,7 @@ def test_read_resource_and_get_prompt() -> None:
 
     async def body() -> None:
         (contents,) = await mcp.read_resource("db://stats")
-        assert (contents.content, contents.mime_type) == ("all good", "text/plain")
+        assert (contents.content, contents.mime_type, contents.meta) == ("all good", "text/plain", {"v": 1})  # the resource's _meta
         with pytest.raises(UnexpectedResourceError, match="^Error reading resource db://broken$") as static:
             await mcp.read_resource("db://broken")
         assert static.value.__cause__ is mcp.raised  # type: ignore[attr-defined]

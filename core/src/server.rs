@@ -81,6 +81,7 @@ pub struct ServerBuilder {
     unknown_tool_result: bool,
     sdk_resource_errors: bool,
     invalid_output_result: bool,
+    resource_meta_in_contents: bool,
     metrics: bool,
     metrics_address: Option<std::net::SocketAddr>,
 }
@@ -111,6 +112,7 @@ impl Server {
             unknown_tool_result: false,
             sdk_resource_errors: false,
             invalid_output_result: false,
+            resource_meta_in_contents: false,
             metrics: false,
             metrics_address: None,
         }
@@ -512,6 +514,12 @@ impl ServerBuilder {
     /// servers do; the detail goes to the log either way.
     pub fn invalid_output_result(mut self, on: bool) -> Self {
         self.invalid_output_result = on;
+    /// Whether the contents of a `resources/read` that have no `_meta` of their own carry
+    /// the `_meta` of the resource (or template) read (off by default), as the official
+    /// Python SDK's high-level servers send them. Only on versions whose contents have
+    /// `_meta` (2025-06-18 and later).
+    pub fn resource_meta_in_contents(mut self, on: bool) -> Self {
+        self.resource_meta_in_contents = on;
         self
     }
 
@@ -759,6 +767,7 @@ impl ServerBuilder {
             unknown_tool_result: self.unknown_tool_result,
             sdk_resource_errors: self.sdk_resource_errors,
             invalid_output_result: self.invalid_output_result,
+            resource_meta_in_contents: self.resource_meta_in_contents,
             metrics: if self.metrics { std::sync::OnceLock::from(Arc::default()) } else { std::sync::OnceLock::new() },
             metrics_address: self.metrics_address,
             store: std::sync::OnceLock::new(),

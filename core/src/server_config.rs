@@ -63,6 +63,9 @@ struct ServerConfig {
     /// Output failing its schema answered as an `isError` result (`invalid_output_result`).
     #[serde(alias = "invalidOutputResult")]
     invalid_output_result: Option<bool>,
+    /// Contents carry their resource's `_meta` (`ServerBuilder::resource_meta_in_contents`).
+    #[serde(alias = "resourceMetaInContents")]
+    resource_meta_in_contents: Option<bool>,
     /// Keep request metrics.
     metrics: Option<bool>,
     /// `host:port` where a stdio server serves `GET /metrics`.
@@ -294,6 +297,8 @@ impl ServerBuilder {
         }
         if let Some(on) = c.invalid_output_result {
             b = b.invalid_output_result(on);
+        if let Some(on) = c.resource_meta_in_contents {
+            b = b.resource_meta_in_contents(on);
         }
         if let Some(on) = c.metrics {
             b = b.metrics(on);

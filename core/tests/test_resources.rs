@@ -180,6 +180,35 @@ async fn read_text_and_blob() {
 }
 
 #[tokio::test]
+async fn contents_carry_the_resources_meta_when_the_server_says_so() {
+    let mut with_meta = Resource::new("test://meta", "meta");
+    with_meta.meta = Some(json!({ "version": "1.0" }));
+    let mut part = ResourceContents::text("test://meta", None, "own");
+    part.meta = Some(json!({ "own": true }));
+    let own = part.clone();
+    for on in [false, true] {
+        let part = own.clone();
+        let server = Server::builder(NAME, VERSION)
+            .resource_meta_in_contents(on)
+            .resource(with_meta.clone(), |_ctx: RequestContext, _uri: String| async move { Ok::<_, ToolError>("data") })
+            .resource(Resource::new("test://parts", "parts"), move |_ctx: RequestContext, _uri: String| {
+                let part = part.clone();
+                async move { Ok::<_, ToolError>(vec![part]) }
+            })
+            .build()
+            .unwrap();
+        let client = legacy(&server, "2025-11-25").await;
+        let r = client.request("resources/read", json!({ "uri": "test://meta" })).await.expect("read");
+        let expected = if on { json!({ "version": "1.0" }) } else { Value::Null };
+        assert_eq!(r["contents"][0]["_meta"], expected);
+        // Contents with `_meta` of their own keep it.
+        let r = client.request("resources/read", json!({ "uri": "test://parts" })).await.expect("read");
+        assert_eq!(r["contents"][0]["_meta"], json!({ "own": true }));
+        client.close().await.expect("close");
+    }
+}
+
+#[tokio::test]
 async fn read_through_a_template_passes_the_variables() {
     let server = server();
     let client = legacy(&server, "2025-11-25").await;

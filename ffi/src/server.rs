@@ -128,7 +128,8 @@ pub unsafe extern "C" fn mcpf_server_new(
 /// tool is an `isError` result instead of -32602), `"sdk_resource_errors"` (a failed
 /// `resources/read` answers as the official SDKs: -32602 `Unknown resource: URI` on every
 /// version, `data.uri` on every error), `"invalid_output_result"` (a result failing its
-/// `outputSchema` is an `isError` result instead of -32603), `"metrics"` (keep request metrics per method
+/// `outputSchema` is an `isError` result instead of -32603), `"resource_meta_in_contents"` (a
+/// read's contents carry the resource's `_meta`), `"metrics"` (keep request metrics per method
 /// and name), `"metrics_address"` (`"127.0.0.1:9464"`: serve `GET /metrics` there while
 /// serving stdio). The same form Python and Node take (camelCase names are accepted too). Otherwise as
 /// `mcpf_server_new`. The first server of a process also starts the engine's logging on

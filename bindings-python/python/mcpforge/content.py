@@ -87,6 +87,8 @@ class _Binary(Content):
     kind = ""
     # The MIME type when neither ``mime_type``, ``format``, the file name nor the bytes tell.
     fallback_mime = ""
+    # The MIME type of a file whose suffix names none; None: read it from the bytes.
+    unknown_suffix_mime: Optional[str] = None
 
     def __init__(
         self,
@@ -112,7 +114,7 @@ class _Binary(Content):
 
             name = str(os.fspath(path))
             suffix = os.path.splitext(name)[1].lower()
-            mime_type = _MEDIA_SUFFIXES.get(suffix) or mimetypes.guess_type(name)[0]
+            mime_type = _MEDIA_SUFFIXES.get(suffix) or mimetypes.guess_type(name)[0] or self.unknown_suffix_mime
         self.data = data
         self.mime_type = mime_type or sniff_mime_type(data) or self.fallback_mime
         self.annotations = annotations

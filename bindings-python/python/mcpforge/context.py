@@ -125,13 +125,62 @@ class ListRoots(InputAsk):
 
 
 def _elicitation_schema(schema: Any) -> Dict[str, Any]:
+    """The ``requestedSchema`` of a form. One derived from a type is made a form's: the
+    specification allows only flat objects of primitive fields (string, number, integer,
+    boolean, enum; an array of enum values for several choices), so an optional field is
+    sent as its type (and left out of ``required``), and any other field raises
+    ``TypeError`` naming it, before anything is sent. A dict is sent as given."""
     if schema is None:
         return {"type": "object", "properties": {}}
     if isinstance(schema, dict):
         return schema
     from .schema import type_schema
 
-    return type_schema(schema)
+    derived = type_schema(schema)
+    defs = derived.pop("$defs", {})
+    derived = _resolved(derived, defs)
+    properties = derived.get("properties")
+    if isinstance(properties, dict):
+        derived["properties"] = {name: _form_field(name, _resolved(field, defs)) for name, field in properties.items()}
+    return derived
+
+
+def _resolved(schema: Dict[str, Any], defs: Dict[str, Any]) -> Dict[str, Any]:
+    """``schema`` with a ``$ref`` to one of ``defs`` replaced by what it names."""
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/") and ref[len("#/$defs/") :] in defs:
+        rest = {k: v for k, v in schema.items() if k != "$ref"}
+        return {**defs[ref[len("#/$defs/") :]], **rest}
+    return schema
+
+
+_PRIMITIVES = {"string", "number", "integer", "boolean"}
+
+
+def _form_field(name: str, field: Dict[str, Any]) -> Dict[str, Any]:
+    """One property of a form: ``Optional[X]`` as ``X``; anything but a primitive or an enum
+    (or an array of enum values) refused."""
+    field = dict(field)
+    kinds = field.get("type")
+    if isinstance(kinds, list) and "null" in kinds:
+        rest = [k for k in kinds if k != "null"]
+        field["type"] = rest[0] if len(rest) == 1 else rest
+    options = field.get("anyOf")
+    if isinstance(options, list):
+        rest = [o for o in options if o != {"type": "null"}]
+        if len(rest) == 1 and len(rest) < len(options):
+            del field["anyOf"]
+            field = {**rest[0], **field}
+    kind = field.get("type")
+    items = field.get("items")
+    choice = "enum" in field or "oneOf" in field or (isinstance(options, list) and all("const" in o for o in options if o != {"type": "null"}))
+    several = kind == "array" and isinstance(items, dict) and ("enum" in items or "anyOf" in items or "oneOf" in items)
+    if not (kind in _PRIMITIVES or choice or several):
+        raise TypeError(
+            f"elicitation field {name!r} is not a primitive type: a form's fields are strings, numbers, integers, "
+            "booleans or enums (an array of enum values for several choices)"
+        )
+    return field
 
 
 @dataclasses.dataclass

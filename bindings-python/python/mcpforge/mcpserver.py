@@ -106,7 +106,7 @@ class MCPServer(DirectCalls, Server):
     # As the official SDK answers: an unknown resource is -32602 `Unknown resource: URI`, and
     # a failed read names its URI in `data` (the engine's `sdk_resource_errors`); a result
     # failing the tool's output schema is an `isError` result (`invalid_output_result`).
-    _engine_options = {"sdk_resource_errors": True, "invalid_output_result": True}
+    _engine_options = {"sdk_resource_errors": True, "invalid_output_result": True, "resource_meta_in_contents": True}
 
     def __init__(
         self,

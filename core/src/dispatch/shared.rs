@@ -52,6 +52,8 @@ pub(crate) struct ServerShared {
     pub sdk_resource_errors: bool,
     /// Output failing its schema is an `isError` result (`ServerBuilder::invalid_output_result`).
     pub invalid_output_result: bool,
+    /// A read's contents without `_meta` of their own carry the resource's (template's).
+    pub resource_meta_in_contents: bool,
     /// Request metrics, once turned on (server option, or an HTTP app that serves them).
     pub metrics: std::sync::OnceLock<Arc<super::metrics::Metrics>>,
     /// Where a stdio server serves `GET /metrics`, when set.

@@ -25,14 +25,14 @@ pub(crate) async fn read_resource(mut call: Call<'_>) -> Reply {
         Some(r) if sight.shows(Kind::Resources, &uri).await => Some(r.clone()),
         _ => None,
     };
-    // The handler, the template variables, and the registered MIME type (what plain values
-    // read take).
-    let (handler, vars, mime) = if let Some(r) = concrete {
+    // The handler, the template variables, the registered MIME type (what plain values
+    // read take) and `_meta`.
+    let (handler, vars, mime, meta) = if let Some(r) = concrete {
         peer.reveal(&uri);
-        (r.handler.clone(), BTreeMap::new(), r.def.mime_type.clone())
+        (r.handler.clone(), BTreeMap::new(), r.def.mime_type.clone(), r.def.meta.clone())
     } else if let Some((t, vars)) = sight.template_for(snap, &uri).await {
         peer.reveal(t.template.as_str());
-        (t.handler.clone(), vars, t.def.mime_type.clone())
+        (t.handler.clone(), vars, t.def.mime_type.clone(), t.def.meta.clone())
     } else {
         return Err(not_found(shared, &uri));
     };
@@ -65,6 +65,10 @@ pub(crate) async fn read_resource(mut call: Call<'_>) -> Reply {
     if !era.version().has_structured_output() {
         for c in &mut contents {
             c.meta = None;
+        }
+    } else if let Some(meta) = meta.filter(|_| shared.resource_meta_in_contents) {
+        for c in contents.iter_mut().filter(|c| c.meta.is_none()) {
+            c.meta = Some(meta.clone());
         }
     }
     finish(shared, era.is_modern(), true, &json!({ "contents": contents }))
