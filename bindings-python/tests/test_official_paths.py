@@ -120,6 +120,26 @@ def test_the_session_asks_for_a_url_elicitation() -> None:
     assert asked == [{"mode": "url", "message": "Sign in", "url": "https://example.com/login", "elicitationId": "e-1"}]
 
 
+def test_the_session_asks_for_a_form_under_the_official_names() -> None:
+    server = MCPServer("forms")
+
+    @server.tool()
+    async def email(ctx: Context) -> str:
+        first = await ctx.session.elicit(message="Email?", requestedSchema={"type": "object", "properties": {"email": {"type": "string"}}})
+        second = await ctx.session.elicit_form("Again?", {"type": "object", "properties": {"email": {"type": "string"}}})
+        return f"{first.content['email']} {second.action}"
+
+    def answer(params: Dict[str, Any]) -> Dict[str, Any]:
+        assert params["requestedSchema"]["properties"] == {"email": {"type": "string"}}
+        return {"action": "accept", "content": {"email": "a@example.com"}}
+
+    async def body() -> None:
+        async with server.test_client(elicitation=answer) as client:
+            assert (await client.call_tool("email")).text == "a@example.com accept"
+
+    run(body)
+
+
 def test_the_official_server_version_default_is_empty() -> None:
     async def body() -> None:
         async with MCPServer("unversioned").test_client() as client:

@@ -135,9 +135,14 @@ class Session:
         wired = [m if isinstance(m, str) else wire(m) for m in messages]
         return self._ctx.sample(wired, max_tokens=max_tokens, system_prompt=system_prompt, **more)
 
-    def elicit(self, message: str, requested_schema: Any, related_request_id: Any = None) -> Any:
-        """``elicitation/create`` with a JSON Schema (or a type); returns an ``ElicitResult``."""
-        return self._ctx.elicit(message, requested_schema)
+    def elicit(self, message: str, requested_schema: Any = None, related_request_id: Any = None, *, requestedSchema: Any = None) -> Any:
+        """``elicitation/create`` with a JSON Schema (or a type); returns an ``ElicitResult``.
+        The schema is also taken as 1.x's ``requestedSchema``."""
+        return self._ctx.elicit(message, requested_schema if requested_schema is not None else requestedSchema)
+
+    def elicit_form(self, message: str, requested_schema: Any = None, related_request_id: Any = None, *, requestedSchema: Any = None) -> Any:
+        """``elicit`` under 1.x's name for a form."""
+        return self.elicit(message, requested_schema, related_request_id, requestedSchema=requestedSchema)
 
     def elicit_url(self, message: str, url: str, elicitation_id: str, related_request_id: Any = None) -> Any:
         """``elicitation/create`` in URL mode (``Context.elicit_url``); returns an ``ElicitResult``."""
