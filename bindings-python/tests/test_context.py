@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import threading
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Literal, Optional
 
 import pytest
 from conftest import run, wait_until_cancelled
@@ -270,11 +270,12 @@ class Nested:
 class Signup:
     name: str
     age: Optional[int] = None
+    tags: Optional[List[Literal["a", "b"]]] = None  # several choices: a multi-select
 
 
 @dataclasses.dataclass
 class WithList:
-    numbers: List[int]
+    numbers: List[str]  # free strings are no choices
 
 
 @dataclasses.dataclass
@@ -313,6 +314,8 @@ def test_a_form_derived_from_a_type_is_flat_and_primitive() -> None:
                 text = (await client.call_tool("refused", {"which": which})).text
                 assert text.startswith("TypeError: elicitation field") and field in text, text
         (schema,) = asked
-        assert schema["properties"]["age"]["type"] == "integer" and schema["required"] == ["name"]
+        age = schema["properties"]["age"]
+        assert age["type"] == "integer" and "default" not in age and schema["required"] == ["name"]
+        assert schema["properties"]["tags"]["type"] == "array"
 
     run(body)

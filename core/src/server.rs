@@ -514,6 +514,9 @@ impl ServerBuilder {
     /// servers do; the detail goes to the log either way.
     pub fn invalid_output_result(mut self, on: bool) -> Self {
         self.invalid_output_result = on;
+        self
+    }
+
     /// Whether the contents of a `resources/read` that have no `_meta` of their own carry
     /// the `_meta` of the resource (or template) read (off by default), as the official
     /// Python SDK's high-level servers send them. Only on versions whose contents have

@@ -297,6 +297,7 @@ impl ServerBuilder {
         }
         if let Some(on) = c.invalid_output_result {
             b = b.invalid_output_result(on);
+        }
         if let Some(on) = c.resource_meta_in_contents {
             b = b.resource_meta_in_contents(on);
         }

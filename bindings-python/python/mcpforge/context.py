@@ -128,7 +128,8 @@ def _elicitation_schema(schema: Any) -> Dict[str, Any]:
     """The ``requestedSchema`` of a form. One derived from a type is made a form's: the
     specification allows only flat objects of primitive fields (string, number, integer,
     boolean, enum; an array of enum values for several choices), so an optional field is
-    sent as its type (and left out of ``required``), and any other field raises
+    sent as its type (left out of ``required``, without a ``null`` default), and any other
+    field raises
     ``TypeError`` naming it, before anything is sent. A dict is sent as given."""
     if schema is None:
         return {"type": "object", "properties": {}}
@@ -165,12 +166,16 @@ def _form_field(name: str, field: Dict[str, Any]) -> Dict[str, Any]:
     if isinstance(kinds, list) and "null" in kinds:
         rest = [k for k in kinds if k != "null"]
         field["type"] = rest[0] if len(rest) == 1 else rest
+        if field.get("default", 0) is None:  # a form's default is a value of its type
+            del field["default"]
     options = field.get("anyOf")
     if isinstance(options, list):
         rest = [o for o in options if o != {"type": "null"}]
         if len(rest) == 1 and len(rest) < len(options):
             del field["anyOf"]
             field = {**rest[0], **field}
+            if field.get("default", 0) is None:
+                del field["default"]
     kind = field.get("type")
     items = field.get("items")
     choice = "enum" in field or "oneOf" in field or (isinstance(options, list) and all("const" in o for o in options if o != {"type": "null"}))
