@@ -507,3 +507,59 @@ def test_options_over_stdio(tmp_path: Path) -> None:
             session.stop()
         stderr.seek(0)
         assert "Traceback" not in stderr.read()
+
+
+# ----- FastMCP(max_request_body_size=...) ----------------------------------------------------
+
+
+def _post_status(app: Any, path: str, body: bytes) -> int:
+    """The HTTP status the ASGI ``app`` answers a POST of ``body`` to ``path`` with."""
+    import asyncio
+
+    raw_path, _, query = path.partition("?")
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": raw_path,
+        "raw_path": raw_path.encode(),
+        "query_string": query.encode(),
+        "root_path": "",
+        "headers": [(b"host", b"127.0.0.1:8000"), (b"content-type", b"application/json")],
+        "client": ("127.0.0.1", 40000),
+        "server": ("127.0.0.1", 8000),
+    }
+    sent: List[Dict[str, Any]] = []
+
+    async def body_then_disconnect() -> None:
+        done = asyncio.Event()
+        given = False
+
+        async def receive() -> Dict[str, Any]:
+            nonlocal given
+            if not given:
+                given = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            await done.wait()
+            return {"type": "http.disconnect"}
+
+        async def send(message: Dict[str, Any]) -> None:
+            sent.append(message)
+
+        try:
+            await app(scope, receive, send)
+        finally:
+            done.set()
+
+    run(body_then_disconnect)
+    return int(sent[0]["status"])
+
+
+def test_fastmcp_max_request_body_size_caps_the_http_apps_bodies() -> None:
+    path = "/messages/?session_id=12345678123456781234567812345678"
+    capped = FastMCP("capped", max_request_body_size=8)
+    assert capped.settings.max_request_body_size == 8
+    assert _post_status(capped.sse_app(), path, b"123456789") == 413
+    assert _post_status(FastMCP("default").sse_app(), path, b"123456789") != 413

@@ -305,6 +305,7 @@ class FastMCP(MCPServer):
         auth: Any = None,
         transport_security: Any = None,
         mask_error_details: bool = False,
+        max_request_body_size: Optional[int] = None,
         **server_options: Any,
     ) -> None:
         super().__init__(
@@ -326,7 +327,7 @@ class FastMCP(MCPServer):
             mask_error_details=mask_error_details,
             **server_options,
         )
-        self.settings = Settings(host, port, streamable_http_path, sse_path, message_path, transport_security)
+        self.settings = Settings(host, port, streamable_http_path, sse_path, message_path, transport_security, max_request_body_size)
 
     def _tool_result(self, result: Dict[str, Any]) -> Any:
         """1.x's direct ``call_tool`` returns the content blocks, paired with the structured
@@ -339,6 +340,8 @@ class FastMCP(MCPServer):
     def _defaults(self) -> Dict[str, Any]:
         s = self.settings
         options = {"sse_path": s.sse_path, "message_path": s.message_path, "transport_security": s.transport_security}
+        if s.max_request_body_size is not None:
+            options["max_request_body_size"] = s.max_request_body_size
         return {**super()._defaults(), "host": s.host, "port": s.port, "path": s.streamable_http_path, "options": options}
 
 
@@ -346,10 +349,14 @@ class Settings:
     """``FastMCP``'s HTTP settings, the defaults of ``run``; also ``mcpforge.server.Settings``,
     the official 1.x module path (``mcp.server.fastmcp.server.Settings``), set below."""
 
-    def __init__(self, host: str, port: int, streamable_http_path: str, sse_path: str, message_path: str, transport_security: Any) -> None:
+    def __init__(
+        self, host: str, port: int, streamable_http_path: str, sse_path: str, message_path: str, transport_security: Any, max_request_body_size: Optional[int] = None
+    ) -> None:
         self.host, self.port = host, port
         self.streamable_http_path, self.sse_path, self.message_path = streamable_http_path, sse_path, message_path
         self.transport_security = transport_security
+        # The request body cap of the HTTP apps, in bytes (None: the engine's, 4 MiB).
+        self.max_request_body_size = max_request_body_size
 
 
 # The official 1.x module path of ``Settings``; the native module does not import this layer.
