@@ -1,6 +1,5 @@
 """Servers in their own processes over real pipes and sockets: a tool that prints cannot
-corrupt the stdio stream; a sync tool that blocks holds up no other request over stdio;
-Ctrl-C (SIGINT) ends ``server.run()`` promptly with
+corrupt the stdio stream; Ctrl-C (SIGINT) ends ``server.run()`` promptly with
 ``KeyboardInterrupt`` on stdio and HTTP, and an idle server wakes no thread while it waits
 for one (the application's own signal wakeup fd is given back); EOF on stdin ends the server; Streamable HTTP with
 the bearer-token verifier hook (401, 403, the grant reaching the handler and middleware)
@@ -26,7 +25,6 @@ from prometheus_client.parser import text_string_to_metric_families
 from conftest import REPO_ROOT, http_tool_call, python_process
 
 NOISY = Path(__file__).parent / "servers" / "noisy_server.py"
-BLOCKING = Path(__file__).parent / "servers" / "blocking_server.py"
 QUICKSTART = REPO_ROOT / "examples" / "python" / "quickstart.py"
 WAIT = 20.0
 
@@ -69,14 +67,6 @@ class Stdio:
             if message.get("id") == rid:
                 return message
 
-    def answer(self, rid: Any) -> Dict[str, Any]:
-        """The response to the request ``rid`` sent earlier, skipping other messages."""
-        assert self.proc.stdout is not None
-        while True:
-            message = json.loads(read_line(self.proc.stdout))
-            if message.get("id") == rid:
-                return message
-
     def initialize(self) -> None:
         params = {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}
         assert self.request("initialize", params)["result"]["protocolVersion"] == "2025-11-25"
@@ -110,23 +100,6 @@ def test_prints_cannot_corrupt_the_stdio_stream(stderr_file: IO[str]) -> None:
     logged = stderr_file.read()
     for way in ("print", "sys.stdout", "fd 1", "child"):
         assert f"{way}: hello 2" in logged, logged
-
-
-def test_a_blocked_call_holds_up_no_other_request_over_stdio(stderr_file: IO[str]) -> None:
-    """``hold`` blocks the thread that runs it (the engine thread that read it, when it runs
-    inline) until ``release`` runs: another thread must read and answer ``release`` meanwhile."""
-    server = Stdio(BLOCKING, stderr_file)
-    try:
-        server.initialize()
-        server.send({"jsonrpc": "2.0", "id": "held", "method": "tools/call", "params": {"name": "hold", "arguments": {}}})
-        deadline = time.monotonic() + WAIT
-        while "holding" not in Path(stderr_file.name).read_text() and time.monotonic() < deadline:
-            time.sleep(0.01)
-        released = server.request("tools/call", {"name": "release", "arguments": {}})
-        assert released["result"]["content"] == [{"type": "text", "text": "set"}]
-        assert server.answer("held")["result"]["content"] == [{"type": "text", "text": "released"}]
-    finally:
-        server.stop()
 
 
 @pytest.mark.parametrize("script", [NOISY, QUICKSTART])
