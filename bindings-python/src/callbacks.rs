@@ -2,11 +2,13 @@
 //! completion and token verifier is a Python callable behind an [`Invoker`], crossed once
 //! per call.
 //!
-//! Synchronous callables run on the server's worker pool (`pool.rs`), at most `max_workers`
-//! at once, attached to the interpreter only while Python runs. Asynchronous ones are
-//! started by a Python "starter" (which puts the coroutine on an asyncio loop and returns a
-//! handle with `cancel()`); their outcome comes back through a [`Completer`]. The engine's
-//! worker threads never wait for the interpreter.
+//! Synchronous callables run at most `max_workers` at once, attached to the interpreter only
+//! while Python runs: inline on the engine thread that took the request when the call is
+//! likely quick and the interpreter likely free (`inline.rs`), else on the server's worker
+//! pool (`pool.rs`). Asynchronous ones are started by a Python "starter" (which puts the
+//! coroutine on an asyncio loop and returns a handle with `cancel()`); their outcome comes
+//! back through a [`Completer`]. The engine's threads wait for the interpreter only to run
+//! an inline call, never for a call on the pool or a coroutine.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -26,7 +28,8 @@ use tokio::sync::oneshot;
 use crate::context::NativeContext;
 use crate::convert::{from_py, from_py_as, to_py};
 use crate::errors::{decode, internal, tag};
-use crate::pool::{Abandoned, EXITING, Pool};
+use crate::inline::{self, Pace};
+use crate::pool::{Abandoned, EXITING, Job, Pool};
 use crate::{attach, runtime};
 
 /// A Python callable owned by a server. The server lists every slot so the garbage
@@ -144,6 +147,8 @@ pub struct Invoker {
     slot: Arc<Slot>,
     is_async: bool,
     pool: Arc<Pool>,
+    /// Whether its synchronous calls may run inline (`inline.rs`).
+    pace: Arc<Pace>,
 }
 
 /// Converts a handler's success outcome (`tag`, `payload`) into the engine's value.
@@ -155,7 +160,7 @@ pub(crate) type Args = Box<dyn for<'py> FnOnce(Python<'py>) -> PyResult<Vec<Boun
 impl Invoker {
     /// An invoker for `slot`; `pool` bounds concurrent synchronous calls.
     pub fn new(slot: Arc<Slot>, is_async: bool, pool: Arc<Pool>) -> Invoker {
-        Invoker { slot, is_async, pool }
+        Invoker { slot, is_async, pool, pace: Arc::default() }
     }
 
     /// Calls the Python side with `args` plus a context, and decodes its outcome with `ok`.
@@ -169,33 +174,39 @@ impl Invoker {
         if !self.is_async {
             let (tx, rx) = oneshot::channel::<Result<T, HandlerError>>();
             let abandoned = ctx.clone().map(|c| Box::new(move || c.is_cancelled()) as Abandoned);
-            self.pool.submit(
-                Box::new(move |py| {
-                    // A request abandoned while its call was queued (cancelled, timed out, shut
-                    // down) is not run.
-                    if tx.is_closed() || ctx.as_ref().is_some_and(RequestContext::is_cancelled) {
-                        let _ = tx.send(Err(ProtocolError::internal("request cancelled").into()));
-                        return;
-                    }
-                    let result = match py {
-                        Ok(py) => {
-                            let called = (|| {
-                                let mut argv = args(py)?;
-                                argv.push(context_arg(py, ctx, false)?);
-                                slot.get(py)?.call1(PyTuple::new(py, argv)?)
-                            })();
-                            match called {
-                                Ok(outcome) => decode(&outcome, ok),
-                                Err(e) => Err(internal(py, e)),
-                            }
+            let pace = self.pace.clone();
+            let job: Job = Box::new(move |py| {
+                // A request abandoned while its call was queued (cancelled, timed out, shut
+                // down) is not run.
+                if tx.is_closed() || ctx.as_ref().is_some_and(RequestContext::is_cancelled) {
+                    let _ = tx.send(Err(ProtocolError::internal("request cancelled").into()));
+                    return;
+                }
+                let result = match py {
+                    Ok(py) => {
+                        let run = inline::Run::start();
+                        let called = (|| {
+                            let mut argv = args(py)?;
+                            argv.push(context_arg(py, ctx, false)?);
+                            slot.get(py)?.call1(PyTuple::new(py, argv)?)
+                        })();
+                        pace.ran(&run);
+                        match called {
+                            Ok(outcome) => decode(&outcome, ok),
+                            Err(e) => Err(internal(py, e)),
                         }
-                        Err(why) => Err(ProtocolError::internal(why).into()),
-                    };
-                    let _ = tx.send(result);
-                }),
-                abandoned,
-            );
+                    }
+                    Err(why) => Err(ProtocolError::internal(why).into()),
+                };
+                let _ = tx.send(result);
+            });
+            let (pool, pace, live) = (self.pool.clone(), self.pace.clone(), self.pool.live());
             return Box::pin(async move {
+                let _live = live;
+                // Inline on this engine thread when the call is likely quick, else on the pool.
+                if let Err((job, abandoned)) = inline::start(&pool, &pace, job, abandoned) {
+                    pool.submit(job, abandoned);
+                }
                 rx.await.unwrap_or_else(|_| Err(ProtocolError::internal("the handler thread panicked").into()))
             });
         }

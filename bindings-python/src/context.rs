@@ -9,10 +9,11 @@ use pyo3::prelude::*;
 use pyo3::types::PyList;
 use serde_json::{Value, json};
 
+use crate::block_on;
 use crate::convert::{from_py, to_py};
 use crate::errors::handler_to_py;
+use crate::inline::leave_worker;
 use crate::reply::spawn_reply;
-use crate::runtime;
 
 /// One request's context. Valid after the request ends (late progress and logs are
 /// dropped by the engine).
@@ -184,7 +185,7 @@ impl NativeContext {
     /// Sends `notifications/progress` (when the client asked for progress).
     #[pyo3(signature = (progress, total=None, message=None))]
     fn report_progress(&self, progress: f64, total: Option<f64>, message: Option<&str>) {
-        self.ctx.report_progress(progress, total, message);
+        leave_worker(|| self.ctx.report_progress(progress, total, message));
     }
 
     /// Sends `notifications/message` at `level` (when the client's level lets it through).
@@ -192,7 +193,8 @@ impl NativeContext {
     fn log(&self, level: &str, data: &Bound<'_, PyAny>, logger: Option<&str>) -> PyResult<()> {
         let level: LogLevel = serde_json::from_value(Value::String(level.to_owned()))
             .map_err(|_| PyValueError::new_err(format!("unknown log level {level:?}")))?;
-        self.ctx.log(level, from_py(data)?, logger);
+        let data = from_py(data)?;
+        leave_worker(|| self.ctx.log(level, data, logger));
         Ok(())
     }
 
@@ -202,7 +204,7 @@ impl NativeContext {
     fn ask(&self, py: Python<'_>, requests: &Bound<'_, PyList>) -> PyResult<Py<PyAny>> {
         let asks = read_asks(requests)?;
         let ctx = self.ctx.clone();
-        let answers = py.detach(|| runtime().block_on(ask(ctx, asks)));
+        let answers = block_on(py, ask(ctx, asks));
         match answers {
             Ok(a) => Ok(answers_to_py(py, &a)?.unbind()),
             Err(e) => Err(handler_to_py(py, &e)),

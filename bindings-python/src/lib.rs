@@ -16,6 +16,7 @@ mod client;
 mod context;
 mod convert;
 mod errors;
+mod inline;
 mod middleware;
 mod pool;
 mod reply;
@@ -23,8 +24,10 @@ mod server;
 mod signal_wake;
 mod template;
 
-/// The one tokio runtime every server and test client of this process runs on. Its worker
-/// threads never wait for the interpreter: Python code runs on the blocking pool.
+/// The one tokio runtime every server and test client of this process runs on (two to four
+/// threads). Its threads take the interpreter only to run a quick synchronous call inline
+/// (`inline.rs`, one at a time in the process, so one thread always stays free); every other
+/// call runs on a server's worker pool (`pool.rs`) or an asyncio loop.
 pub(crate) fn runtime() -> &'static tokio::runtime::Runtime {
     static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
     RUNTIME.get_or_init(|| {
@@ -35,6 +38,16 @@ pub(crate) fn runtime() -> &'static tokio::runtime::Runtime {
             .build()
             .expect("the tokio runtime starts")
     })
+}
+
+/// Waits for `work` on the engine with the interpreter released, from Python code on any
+/// thread (an engine thread running an inline call hands its engine work to another first).
+pub(crate) fn block_on<F>(py: Python<'_>, work: F) -> F::Output
+where
+    F: std::future::Future + Send,
+    F::Output: Send,
+{
+    inline::leave_worker(|| py.detach(|| runtime().block_on(work)))
 }
 
 /// Set when the interpreter starts to exit (an `atexit` hook): from then on engine threads

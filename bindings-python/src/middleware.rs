@@ -15,6 +15,7 @@ use tokio::task::AbortHandle;
 use crate::callbacks::{Args, Invoker};
 use crate::convert::{from_py, from_py_as, to_py};
 use crate::errors::protocol_to_py;
+use crate::inline::leave_worker;
 use crate::{attach, runtime};
 
 /// The Python chain, behind the engine's `Middleware`.
@@ -83,21 +84,23 @@ impl NativeNext {
         if !params.is_none() {
             *req.params_mut() = from_py_as::<Map<String, Value>>(params, "request params")?;
         }
-        let task = runtime().spawn(async move {
-            let answer = next.run(req).await;
-            let settle = move || {
-                attach(|py| {
-                    let outcome = match answer {
-                        Ok(a) => to_py(py, &a.to_json()).map(|v| (true, v)),
-                        Err(e) => Ok((false, protocol_to_py(py, &e).into_value(py).into_bound(py).into_any())),
-                    };
-                    let called = outcome.and_then(|args| callback.call1(py, args));
-                    if let Err(e) = called {
-                        e.print(py);
-                    }
-                })
-            };
-            let _ = tokio::task::spawn_blocking(settle).await;
+        let task = leave_worker(|| {
+            runtime().spawn(async move {
+                let answer = next.run(req).await;
+                let settle = move || {
+                    attach(|py| {
+                        let outcome = match answer {
+                            Ok(a) => to_py(py, &a.to_json()).map(|v| (true, v)),
+                            Err(e) => Ok((false, protocol_to_py(py, &e).into_value(py).into_bound(py).into_any())),
+                        };
+                        let called = outcome.and_then(|args| callback.call1(py, args));
+                        if let Err(e) = called {
+                            e.print(py);
+                        }
+                    })
+                };
+                let _ = tokio::task::spawn_blocking(settle).await;
+            })
         });
         *self.running.lock().unwrap_or_else(|p| p.into_inner()) = Some(task.abort_handle());
         Ok(())

@@ -11,7 +11,11 @@
 //! Waking is economical: one worker at a time is "searching" (woken or started, not yet
 //! holding a call). A new call wakes or starts a worker only when none is searching, and a
 //! worker that takes a call while more are queued passes the baton on. The engine's threads
-//! only push to the queue and never wait for the interpreter.
+//! only push to the queue and never wait for the interpreter for a queued call.
+//!
+//! A quick call may instead run inline on an engine thread (`inline.rs`) when the pool is
+//! quiet: it then holds a [`Place`] of the pool, which counts against `max_workers` like a
+//! busy worker and is watched for stuck calls like one.
 //!
 //! Python cannot stop a running thread, so a handler that ignores its request's
 //! cancellation keeps its worker. When calls wait and every worker is busy, a watchdog
@@ -21,6 +25,7 @@
 //! hanging.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -103,12 +108,23 @@ struct State {
     refused: u64,
     /// A watchdog thread is looking for stuck calls.
     watching: bool,
+    /// Calls running on an engine thread in a place of this pool ([`Place`]).
+    inline: usize,
+}
+
+impl State {
+    /// Calls that may run at once now: workers not idle (or woken) plus inline calls.
+    fn active(&self) -> usize {
+        self.threads - self.idle + self.wakeups + self.inline
+    }
 }
 
 struct Shared {
     state: Mutex<State>,
     wake: Condvar,
     max: usize,
+    /// Synchronous calls of the server between their start and their answer ([`Live`]).
+    live: AtomicUsize,
 }
 
 /// What a caller must do after updating the state (outside the lock).
@@ -130,11 +146,12 @@ impl Shared {
         if s.queue.is_empty() || s.searching > 0 {
             return Wake::Nothing;
         }
-        if s.idle > s.wakeups {
+        let room = s.active() < max + s.set_aside;
+        if room && s.idle > s.wakeups {
             s.wakeups += 1;
             s.searching += 1;
             Wake::Notify
-        } else if s.threads < max + s.set_aside {
+        } else if room && s.threads + s.inline < max + s.set_aside {
             s.threads += 1;
             s.searching += 1;
             Wake::Spawn
@@ -176,7 +193,7 @@ impl Shared {
             std::thread::sleep(WATCH_EVERY);
             let (wake, refused) = {
                 let mut s = self.lock();
-                if s.queue.is_empty() || s.closed || s.idle > 0 {
+                if s.queue.is_empty() || s.closed || (s.idle > s.wakeups && s.active() < self.max + s.set_aside) {
                     s.watching = false;
                     return;
                 }
@@ -206,7 +223,7 @@ impl Shared {
                          it, so its worker is set aside and another takes its place"
                     );
                 }
-                let all_held = s.set_aside >= self.max && s.threads >= self.max + s.set_aside;
+                let all_held = s.set_aside >= self.max && s.threads + s.inline >= self.max + s.set_aside;
                 let refused = if held && all_held {
                     s.refused += s.queue.len() as u64;
                     std::mem::take(&mut s.queue)
@@ -355,7 +372,25 @@ pub struct Pool {
 impl Pool {
     /// A pool of at most `max` threads (at least one); none is started before the first call.
     pub fn new(max: usize) -> Pool {
-        Pool { shared: Arc::new(Shared { state: Mutex::default(), wake: Condvar::new(), max: max.max(1) }) }
+        Pool {
+            shared: Arc::new(Shared {
+                state: Mutex::default(),
+                wake: Condvar::new(),
+                max: max.max(1),
+                live: AtomicUsize::new(0),
+            }),
+        }
+    }
+
+    /// Counts one synchronous call of the server, wherever it runs, until the guard drops.
+    pub fn live(&self) -> Live {
+        self.shared.live.fetch_add(1, Ordering::Relaxed);
+        Live(self.shared.clone())
+    }
+
+    /// True when the caller's call (counted by [`Pool::live`]) is the server's only one.
+    pub fn alone(&self) -> bool {
+        self.shared.live.load(Ordering::Relaxed) == 1
     }
 
     /// Queues `job`; a worker runs it with the interpreter attached. `abandoned` tells,
@@ -369,6 +404,30 @@ impl Pool {
         self.shared.act(wake);
     }
 
+    /// A place for one call run on the calling thread instead of a worker's, taken only
+    /// when the pool is quiet: no call queued, no worker running one, no other such call.
+    /// While the place is held it counts against `max_workers` like a busy worker, and the
+    /// watchdog treats a call in it whose request was abandoned like a worker's.
+    /// Without a place, `abandoned` is given back.
+    pub fn claim(&self, abandoned: Option<Abandoned>) -> Result<Place, Option<Abandoned>> {
+        let current = Current::default();
+        let id = {
+            let mut s = self.shared.lock();
+            if !s.queue.is_empty() || s.inline > 0 || s.closed || s.active() > 0 || s.searching > 0 {
+                return Err(abandoned);
+            }
+            s.inline += 1;
+            s.next_worker += 1;
+            let id = s.next_worker;
+            s.running.insert(id, current.clone());
+            id
+        };
+        if let Some(a) = abandoned {
+            Shared::started(&current, a);
+        }
+        Ok(Place { shared: self.shared.clone(), current, id })
+    }
+
     /// The pool's figures now.
     pub fn stats(&self) -> Stats {
         let s = self.shared.lock();
@@ -380,6 +439,36 @@ impl Pool {
             stuck_total: s.stuck_total,
             refused: s.refused,
         }
+    }
+}
+
+/// One synchronous call counted by [`Pool::live`].
+pub struct Live(Arc<Shared>);
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        self.0.live.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// A pool place held by a call running outside the pool ([`Pool::claim`]); given back
+/// when dropped, which lets a call that waited for room start.
+pub struct Place {
+    shared: Arc<Shared>,
+    current: Current,
+    id: u64,
+}
+
+impl Drop for Place {
+    fn drop(&mut self) {
+        self.shared.returned(&self.current);
+        let wake = {
+            let mut s = self.shared.lock();
+            s.inline -= 1;
+            s.running.remove(&self.id);
+            Shared::wake_one(&mut s, self.shared.max)
+        };
+        self.shared.act(wake);
     }
 }
 

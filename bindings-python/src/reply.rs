@@ -7,6 +7,7 @@ use std::future::Future;
 
 use pyo3::prelude::*;
 
+use crate::inline::leave_worker;
 use crate::{attach, runtime};
 
 /// Runs `work`, then calls `callback` with its result converted by `convert`.
@@ -18,18 +19,21 @@ pub fn spawn_reply<T, F>(
     F: Future<Output = T> + Send + 'static,
     T: Send + 'static,
 {
-    runtime().spawn(async move {
-        let out = work.await;
-        runtime().spawn_blocking(move || {
-            attach(|py| {
-                let (ok, value) = match convert(py, out) {
-                    Ok(v) => (true, v),
-                    Err(e) => (false, e.into_value(py).into_bound(py).into_any()),
-                };
-                if let Err(e) = callback.bind(py).call1((ok, value)) {
-                    e.print(py);
-                }
+    // Never queued behind an inline call on this thread (`inline.rs`).
+    leave_worker(|| {
+        runtime().spawn(async move {
+            let out = work.await;
+            runtime().spawn_blocking(move || {
+                attach(|py| {
+                    let (ok, value) = match convert(py, out) {
+                        Ok(v) => (true, v),
+                        Err(e) => (false, e.into_value(py).into_bound(py).into_any()),
+                    };
+                    if let Err(e) = callback.bind(py).call1((ok, value)) {
+                        e.print(py);
+                    }
+                });
             });
-        });
+        })
     });
 }

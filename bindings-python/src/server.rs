@@ -24,11 +24,12 @@ use crate::catalogue::PyCatalogue;
 use crate::client::NativeClient;
 use crate::convert::{from_py, from_py_as, to_py};
 use crate::errors::engine_to_py;
+use crate::inline::leave_worker;
 use crate::middleware::PyMiddleware;
 use crate::pool::Pool;
 use crate::reply::spawn_reply;
-use crate::runtime;
 use crate::signal_wake::SignalWake;
+use crate::{block_on, runtime};
 
 /// An engine server plus the Python callables it calls.
 #[pyclass(frozen, module = "mcpforge._native")]
@@ -168,19 +169,17 @@ impl NativeServer {
         py: Python<'_>,
         serve: impl Future<Output = Result<(), mcpforge::Error>> + Send + 'static,
     ) -> PyResult<()> {
-        let mut task = runtime().spawn(serve);
+        let mut task = leave_worker(|| runtime().spawn(serve));
         let wake = {
             let _context = runtime().enter();
             SignalWake::install(py)?
         };
         let served = loop {
-            let finished = py.detach(|| {
-                runtime().block_on(async {
-                    tokio::select! {
-                        joined = &mut task => Some(joined),
-                        () = wake.signalled() => None,
-                    }
-                })
+            let finished = block_on(py, async {
+                tokio::select! {
+                    joined = &mut task => Some(joined),
+                    () = wake.signalled() => None,
+                }
             });
             if let Some(joined) = finished {
                 break joined
@@ -190,7 +189,7 @@ impl NativeServer {
             if let Err(signal) = py.check_signals() {
                 self.server.shutdown();
                 let grace = self.server.limits().shutdown_grace + Duration::from_secs(1);
-                let _ = py.detach(|| runtime().block_on(async { tokio::time::timeout(grace, &mut task).await }));
+                let _ = block_on(py, async { tokio::time::timeout(grace, &mut task).await });
                 break Err(signal);
             }
         };
@@ -249,45 +248,47 @@ impl NativeServer {
             tool = tool.value_content(mcpforge::ValueContent::PerItem);
         }
         let handler: Arc<dyn mcpforge::ToolHandler> = Arc::new(PyTool(self.invoker(invoker, is_async)));
-        self.server.add_tool(tool, handler).map_err(engine_to_py)
+        leave_worker(|| self.server.add_tool(tool, handler)).map_err(engine_to_py)
     }
 
     /// Removes a tool; True if it existed.
     fn remove_tool(&self, name: &str) -> bool {
-        self.server.remove_tool(name)
+        leave_worker(|| self.server.remove_tool(name))
     }
 
     /// Registers a concrete resource.
     fn add_resource(&self, definition: &Bound<'_, PyAny>, invoker: Py<PyAny>, is_async: bool) -> PyResult<()> {
         let resource: Resource = from_py_as(definition, "resource definition")?;
         let handler: Arc<dyn mcpforge::ResourceHandler> = Arc::new(PyResource(self.invoker(invoker, is_async)));
-        self.server.add_resource(resource, handler).map_err(engine_to_py)
+        leave_worker(|| self.server.add_resource(resource, handler)).map_err(engine_to_py)
     }
 
     /// Removes a resource; True if it existed.
     fn remove_resource(&self, uri: &str) -> bool {
-        self.server.remove_resource(uri)
+        leave_worker(|| self.server.remove_resource(uri))
     }
 
     /// Makes the Python middleware chain's starter (`mcpforge/middleware.py`) the engine's
     /// whole middleware chain, at once; requests that start afterwards pass through it.
     fn set_middleware(&self, starter: Py<PyAny>) {
-        self.server.set_middleware(PyMiddleware(self.invoker(starter, true)));
+        let middleware = PyMiddleware(self.invoker(starter, true));
+        leave_worker(|| self.server.set_middleware(middleware));
     }
 
     /// Makes `hook` (a wrapper from `mcpforge/server.py`) decide which registered items
     /// each request may see; None removes it (everything is visible again).
     #[pyo3(signature = (hook, is_async=false))]
     fn set_catalogue(&self, hook: Option<Py<PyAny>>, is_async: bool) {
-        match hook {
-            Some(hook) => self.server.set_catalogue(PyCatalogue(self.invoker(hook, is_async))),
+        let catalogue = hook.map(|hook| PyCatalogue(self.invoker(hook, is_async)));
+        leave_worker(|| match catalogue {
+            Some(catalogue) => self.server.set_catalogue(catalogue),
             None => self.server.clear_catalogue(),
-        }
+        })
     }
 
     /// Removes a resource template; True if it existed.
     fn remove_resource_template(&self, uri_template: &str) -> bool {
-        self.server.remove_resource_template(uri_template)
+        leave_worker(|| self.server.remove_resource_template(uri_template))
     }
 
     /// The request metrics as JSON text, `None` when the server keeps none.
@@ -319,13 +320,12 @@ impl NativeServer {
     ) -> PyResult<()> {
         let template: ResourceTemplate = from_py_as(definition, "resource template definition")?;
         let handler: Arc<dyn mcpforge::ResourceHandler> = Arc::new(PyResource(self.invoker(invoker, is_async)));
-        let added = match lister {
-            Some(lister) => {
-                let lister: Arc<dyn mcpforge::ResourceLister> = Arc::new(PyLister(self.invoker(lister, lister_async)));
-                self.server.add_listed_resource_template(template, handler, lister)
-            }
+        let lister = lister
+            .map(|lister| Arc::new(PyLister(self.invoker(lister, lister_async))) as Arc<dyn mcpforge::ResourceLister>);
+        let added = leave_worker(|| match lister {
+            Some(lister) => self.server.add_listed_resource_template(template, handler, lister),
             None => self.server.add_resource_template(template, handler),
-        };
+        });
         added.map_err(engine_to_py)
     }
 
@@ -333,12 +333,12 @@ impl NativeServer {
     fn add_prompt(&self, definition: &Bound<'_, PyAny>, invoker: Py<PyAny>, is_async: bool) -> PyResult<()> {
         let prompt: Prompt = from_py_as(definition, "prompt definition")?;
         let handler: Arc<dyn mcpforge::PromptHandler> = Arc::new(PyPrompt(self.invoker(invoker, is_async)));
-        self.server.add_prompt(prompt, handler).map_err(engine_to_py)
+        leave_worker(|| self.server.add_prompt(prompt, handler)).map_err(engine_to_py)
     }
 
     /// Removes a prompt; True if it existed.
     fn remove_prompt(&self, name: &str) -> bool {
-        self.server.remove_prompt(name)
+        leave_worker(|| self.server.remove_prompt(name))
     }
 
     /// Enables or disables the registered item of `kind` (`"tools"`, `"resources"`,
@@ -347,7 +347,7 @@ impl NativeServer {
     fn set_enabled(&self, kind: &str, key: &str, enabled: bool) -> PyResult<bool> {
         let kind =
             CatalogueKind::from_name(kind).ok_or_else(|| PyValueError::new_err(format!("unknown kind {kind:?}")))?;
-        Ok(self.server.set_enabled(kind, key, enabled))
+        Ok(leave_worker(|| self.server.set_enabled(kind, key, enabled)))
     }
 
     /// Registers a completion provider for `reference` (`{"type": "ref/prompt", "name"}` or
@@ -355,28 +355,29 @@ impl NativeServer {
     fn add_completion(&self, reference: &Bound<'_, PyAny>, invoker: Py<PyAny>, is_async: bool) -> PyResult<()> {
         let reference: Option<CompletionRef> =
             if reference.is_none() { None } else { Some(from_py_as(reference, "completion reference")?) };
-        self.server.add_completion(reference, Arc::new(PyCompletion(self.invoker(invoker, is_async))));
+        let handler = Arc::new(PyCompletion(self.invoker(invoker, is_async)));
+        leave_worker(|| self.server.add_completion(reference, handler));
         Ok(())
     }
 
     /// Tells clients the tool list changed.
     fn notify_tools_changed(&self) {
-        self.server.notify_tools_changed();
+        leave_worker(|| self.server.notify_tools_changed());
     }
 
     /// Tells clients the prompt list changed.
     fn notify_prompts_changed(&self) {
-        self.server.notify_prompts_changed();
+        leave_worker(|| self.server.notify_prompts_changed());
     }
 
     /// Tells clients the resource list changed.
     fn notify_resources_changed(&self) {
-        self.server.notify_resources_changed();
+        leave_worker(|| self.server.notify_resources_changed());
     }
 
     /// Tells subscribers that the resource `uri` changed.
     fn notify_resource_updated(&self, uri: &str) {
-        self.server.notify_resource_updated(uri);
+        leave_worker(|| self.server.notify_resource_updated(uri));
     }
 
     /// Serves stdio until EOF or Ctrl-C (raised as KeyboardInterrupt), blocking.
@@ -398,7 +399,7 @@ impl NativeServer {
     ) -> PyResult<()> {
         let http = self.http_options(&from_py(options)?, verifier_arg(verifier)?)?;
         let server = self.server.clone();
-        let bound = py.detach(|| runtime().block_on(server.bind_http(http))).map_err(engine_to_py)?;
+        let bound = block_on(py, server.bind_http(http)).map_err(engine_to_py)?;
         let addr = bound.local_addr().map_err(engine_to_py)?;
         if let Some(ready) = ready {
             ready.call1((addr.ip().to_string(), addr.port()))?;
@@ -435,7 +436,7 @@ impl NativeServer {
     ) -> PyResult<(String, u16)> {
         let http = self.http_options(&from_py(options)?, verifier_arg(verifier)?)?;
         let server = self.server.clone();
-        let bound = py.detach(|| runtime().block_on(server.bind_http(http))).map_err(engine_to_py)?;
+        let bound = block_on(py, server.bind_http(http)).map_err(engine_to_py)?;
         let addr = bound.local_addr().map_err(engine_to_py)?;
         spawn_reply(bound.run(), done, finished);
         Ok((addr.ip().to_string(), addr.port()))
@@ -443,12 +444,12 @@ impl NativeServer {
 
     /// Stops every serve loop of this server gracefully (final: it cannot serve again).
     fn shutdown(&self) {
-        self.server.shutdown();
+        leave_worker(|| self.server.shutdown());
     }
 
     /// Connects an in-memory client through the real engine.
     fn connect(&self) -> NativeClient {
-        NativeClient::connect(&self.server)
+        leave_worker(|| NativeClient::connect(&self.server))
     }
 
     fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {

@@ -61,8 +61,7 @@ class ConsoleScript(Stdio):
     """The installed ``mcpforge`` command, driven over its stdin/stdout."""
 
     def __init__(self, *args: str, stderr: IO[str]) -> None:
-        self.proc = subprocess.Popen([str(SCRIPT), *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr)
-        self.next_id = 1
+        self.attach(subprocess.Popen([str(SCRIPT), *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr))
 
 
 @pytest.mark.skipif(not SCRIPT.exists(), reason="the wheel's console script is not installed next to this interpreter")

@@ -1,5 +1,6 @@
 """Servers in their own processes over real pipes and sockets: a tool that prints cannot
-corrupt the stdio stream; Ctrl-C (SIGINT) ends ``server.run()`` promptly with
+corrupt the stdio stream; a sync tool that blocks holds up no other request over stdio;
+Ctrl-C (SIGINT) ends ``server.run()`` promptly with
 ``KeyboardInterrupt`` on stdio and HTTP, and an idle server wakes no thread while it waits
 for one (the application's own signal wakeup fd is given back); EOF on stdin ends the server; Streamable HTTP with
 the bearer-token verifier hook (401, 403, the grant reaching the handler and middleware)
@@ -25,6 +26,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from conftest import REPO_ROOT, http_tool_call, python_process
 
 NOISY = Path(__file__).parent / "servers" / "noisy_server.py"
+BLOCKING = Path(__file__).parent / "servers" / "blocking_server.py"
 QUICKSTART = REPO_ROOT / "examples" / "python" / "quickstart.py"
 WAIT = 20.0
 
@@ -48,8 +50,14 @@ class Stdio:
     """A server process driven over its stdin/stdout."""
 
     def __init__(self, script: Path, stderr: IO[str]) -> None:
-        self.proc = python_process(script, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr)
+        self.attach(python_process(script, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr))
+
+    def attach(self, proc: "subprocess.Popen[bytes]") -> None:
+        """Drives ``proc``, a server started with pipes for stdin and stdout."""
+        self.proc = proc
         self.next_id = 1
+        # Responses read while looking for another one: answers may come in any order.
+        self.unclaimed: Dict[Any, Dict[str, Any]] = {}
 
     def send(self, message: Dict[str, Any]) -> None:
         assert self.proc.stdin is not None
@@ -60,12 +68,18 @@ class Stdio:
         rid = self.next_id
         self.next_id += 1
         self.send({"jsonrpc": "2.0", "id": rid, "method": method, "params": params or {}})
+        return self.answer(rid)
+
+    def answer(self, rid: Any) -> Dict[str, Any]:
+        """The response to the request ``rid`` sent earlier. Other responses read meanwhile
+        are kept for their own ``answer``; notifications are skipped."""
         assert self.proc.stdout is not None
-        while True:
+        while rid not in self.unclaimed:
             message = json.loads(read_line(self.proc.stdout))  # every line must be JSON-RPC
             assert message.get("jsonrpc") == "2.0", message
-            if message.get("id") == rid:
-                return message
+            if "id" in message and "method" not in message:
+                self.unclaimed[message["id"]] = message
+        return self.unclaimed.pop(rid)
 
     def initialize(self) -> None:
         params = {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}
@@ -100,6 +114,23 @@ def test_prints_cannot_corrupt_the_stdio_stream(stderr_file: IO[str]) -> None:
     logged = stderr_file.read()
     for way in ("print", "sys.stdout", "fd 1", "child"):
         assert f"{way}: hello 2" in logged, logged
+
+
+def test_a_blocked_call_holds_up_no_other_request_over_stdio(stderr_file: IO[str]) -> None:
+    """``hold`` blocks the thread that runs it (the engine thread that read it, when it runs
+    inline) until ``release`` runs: another thread must read and answer ``release`` meanwhile."""
+    server = Stdio(BLOCKING, stderr_file)
+    try:
+        server.initialize()
+        server.send({"jsonrpc": "2.0", "id": "held", "method": "tools/call", "params": {"name": "hold", "arguments": {}}})
+        deadline = time.monotonic() + WAIT
+        while "holding" not in Path(stderr_file.name).read_text() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        released = server.request("tools/call", {"name": "release", "arguments": {}})
+        assert released["result"]["content"] == [{"type": "text", "text": "set"}]
+        assert server.answer("held")["result"]["content"] == [{"type": "text", "text": "released"}]
+    finally:
+        server.stop()
 
 
 @pytest.mark.parametrize("script", [NOISY, QUICKSTART])

@@ -1,0 +1,292 @@
+//! Quick synchronous calls run inline: on the engine thread that took the request, as a
+//! task of its own, instead of on the worker pool. A call that arrives, runs a short Python
+//! function and answers then wakes one thread once, as in the Rust engine; through the pool
+//! it wakes three (the reader hands the call to a worker, the worker hands the answer back).
+//!
+//! A call runs inline only when the interpreter is likely free and the engine keeps a
+//! thread to spare:
+//!
+//! - its handler has always been quick: one that once blocked for [`SLOW`] or longer (it ran
+//!   that long and its thread slept or waited meanwhile: a thread merely preempted by another
+//!   process does not count, where the system tells them apart), or called back into the
+//!   engine from an inline run (progress, logs, client input, its own server's requests,
+//!   ...), goes to the pool from then on;
+//! - it is the server's only synchronous call in progress (with more, as under pipelined
+//!   load, the pool runs them back to back under one GIL acquisition, which costs less than
+//!   handing the GIL between an engine thread and a worker), no other call runs inline in
+//!   the process (the runtime has at least two threads, so at least one stays free), and the
+//!   server's pool is quiet: no call queued, no worker running one ([`Pool::claim`], which
+//!   also counts the inline call against `max_workers`);
+//! - taking the interpreter did not have to wait recently: an inline call that waited
+//!   [`GIL_WAIT`] or more for it (another thread was running Python; again, preemption does
+//!   not count where it can be told apart) sends every call to the pool for [`BACK_OFF`].
+//!
+//! Everything else goes to the pool as before. The guarantees of the pool hold for inline
+//! calls too. The request waits for the inline task's answer like for a worker's, so a
+//! timeout or a cancellation answers or frees the caller while the Python function runs on.
+//! If an inline call blocks (sleep, I/O), the engine's other threads keep serving: a watch
+//! thread that sees one run for a [`TICK`] wakes a parked engine thread, which then takes
+//! over the I/O driver (a woken engine thread only takes it when it parks again), and
+//! Python code that calls back into the engine from an inline call does so through
+//! [`leave_worker`], which hands the thread's queued engine work to another thread first.
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use crate::pool::{Abandoned, EXITING, Job, Pool};
+use crate::{attach, is_exiting, runtime};
+
+/// A handler that once ran this long (or longer) and blocked meanwhile goes to the pool from
+/// then on.
+const SLOW: Duration = Duration::from_millis(1);
+/// Waiting this long for the interpreter means another thread runs Python...
+const GIL_WAIT: Duration = Duration::from_micros(500);
+/// ...and calls go to the pool for this long.
+const BACK_OFF: Duration = Duration::from_secs(1);
+/// How often the watch thread looks at the inline call while calls arrive.
+const TICK: Duration = Duration::from_millis(10);
+/// Ticks without an inline call after which the watch thread sleeps until the next one.
+const IDLE_TICKS: u32 = 10;
+
+/// Whether one handler may run inline: cleared for good when it proves slow or calls back
+/// into the engine.
+#[derive(Default)]
+pub struct Pace {
+    pooled: AtomicBool,
+}
+
+impl Pace {
+    fn is_quick(&self) -> bool {
+        !self.pooled.load(Ordering::Relaxed)
+    }
+
+    /// Records one run of the handler (inline or on the pool), timed by `run`.
+    pub fn ran(&self, run: &Run) {
+        if run.began.elapsed() >= SLOW && waits().is_none_or(|now| Some(now) > run.waits) {
+            self.to_pool();
+        }
+    }
+
+    fn to_pool(&self) {
+        self.pooled.store(true, Ordering::Relaxed);
+    }
+}
+
+/// The start of one run of a handler, on the thread that runs it.
+pub struct Run {
+    began: Instant,
+    waits: Option<u64>,
+}
+
+impl Run {
+    /// A run starting now.
+    pub fn start() -> Run {
+        Run { began: Instant::now(), waits: waits() }
+    }
+}
+
+/// How many times the calling thread gave up its CPU of its own accord so far (slept, waited
+/// for I/O, a lock or the GIL), where the system counts it.
+fn waits() -> Option<u64> {
+    #[cfg(target_os = "linux")]
+    {
+        let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+        // SAFETY: getrusage fills the struct for the calling thread; it is read only on success.
+        if unsafe { libc::getrusage(libc::RUSAGE_THREAD, usage.as_mut_ptr()) } == 0 {
+            // SAFETY: initialized by the successful call above.
+            return Some(unsafe { usage.assume_init() }.ru_nvcsw as u64);
+        }
+    }
+    None
+}
+
+/// A call runs inline in the process.
+static BUSY: AtomicBool = AtomicBool::new(false);
+/// Until when (nanoseconds since [`epoch`]) calls go to the pool after a wait for the GIL.
+static CONTENDED_UNTIL: AtomicU64 = AtomicU64::new(0);
+
+fn epoch() -> Instant {
+    static EPOCH: OnceLock<Instant> = OnceLock::new();
+    *EPOCH.get_or_init(Instant::now)
+}
+
+fn nanos(at: Instant) -> u64 {
+    u64::try_from(at.saturating_duration_since(epoch()).as_nanos()).unwrap_or(u64::MAX)
+}
+
+thread_local! {
+    /// The pace of the handler this thread runs inline right now.
+    static RUNNING: RefCell<Option<Arc<Pace>>> = const { RefCell::new(None) };
+}
+
+/// Starts `job` inline when it may run so (see the module documentation); otherwise gives
+/// it back for the pool. Called from the request's task, on an engine thread.
+pub fn start(
+    pool: &Pool,
+    pace: &Arc<Pace>,
+    job: Job,
+    abandoned: Option<Abandoned>,
+) -> Result<(), (Job, Option<Abandoned>)> {
+    let on_engine = tokio::runtime::Handle::try_current()
+        .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
+    if !on_engine
+        || !pace.is_quick()
+        || !pool.alone()
+        || is_exiting()
+        || nanos(Instant::now()) < CONTENDED_UNTIL.load(Ordering::Relaxed)
+        || BUSY.compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed).is_err()
+    {
+        return Err((job, abandoned));
+    }
+    let place = match pool.claim(abandoned) {
+        Ok(place) => place,
+        Err(abandoned) => {
+            BUSY.store(false, Ordering::Release);
+            return Err((job, abandoned));
+        }
+    };
+    let pace = pace.clone();
+    // Spawned from the request's task, the call's task runs next on this same thread.
+    runtime().spawn(async move {
+        let _watched = Watch::begin();
+        let (asked, waited) = (Instant::now(), waits());
+        let mut job = Some(job);
+        RUNNING.with(|r| *r.borrow_mut() = Some(pace.clone()));
+        let attached = attach(|py| {
+            // Only a real wait counts, not a thread preempted by another process meanwhile.
+            if asked.elapsed() >= GIL_WAIT && waits().is_none_or(|now| Some(now) > waited) {
+                CONTENDED_UNTIL.store(nanos(Instant::now() + BACK_OFF), Ordering::Relaxed);
+            }
+            if let Some(job) = job.take() {
+                // A panic ends only this call: its answer channel is dropped, which the
+                // waiting request reports as an internal error.
+                let _ = std::panic::catch_unwind(AssertUnwindSafe(|| job(Ok(py))));
+            }
+        });
+        RUNNING.with(|r| r.borrow_mut().take());
+        if attached.is_none() {
+            if let Some(job) = job.take() {
+                job(Err(EXITING));
+            }
+        }
+        drop(place);
+        BUSY.store(false, Ordering::Release);
+        end_chain();
+    });
+    Ok(())
+}
+
+/// Spends what is left of this task's cooperative budget. The answer woke the request's
+/// task, which the scheduler would run next on this thread as the third task in a row handed
+/// over directly (reader or connection, request, this call): past that the scheduler stops
+/// handing over and makes every task the request wakes (the writer, the HTTP exchange) wake
+/// another thread. Without budget the woken task is queued on this thread instead, and
+/// starts a fresh chain when the scheduler picks it next: one thread runs the whole call.
+fn end_chain() {
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    // Bounded: a task without a budget (unconstrained) always has some left.
+    for _ in 0..256 {
+        if !tokio::task::coop::has_budget_remaining() {
+            break;
+        }
+        let spend = std::pin::pin!(tokio::task::coop::consume_budget());
+        if spend.poll(&mut cx).is_pending() {
+            break;
+        }
+    }
+}
+
+/// Runs `op`, Python code calling into the engine. On a thread running an inline call, the
+/// thread's engine work is first handed to another engine thread (and `op` runs outside
+/// the scheduler of this one), so that what `op` wakes or spawns never waits behind Python
+/// code that then blocks; the handler goes to the pool from then on. Anywhere else `op`
+/// just runs.
+pub fn leave_worker<R>(op: impl FnOnce() -> R) -> R {
+    match RUNNING.with(|r| r.borrow().clone()) {
+        Some(pace) => {
+            pace.to_pool();
+            tokio::task::block_in_place(op)
+        }
+        None => op(),
+    }
+}
+
+/// The watch over inline calls: a sequence number that is odd while one runs, looked at by
+/// one thread every [`TICK`] while calls arrive. A call seen running at two looks in a row
+/// has run a tick or more: a parked engine thread is woken, so that one is ready for I/O
+/// while the call holds its own.
+struct Watch;
+
+struct Watcher {
+    seq: AtomicU64,
+    sleeping: Mutex<bool>,
+    wake: Condvar,
+}
+
+fn watcher() -> &'static Watcher {
+    static WATCHER: OnceLock<&'static Watcher> = OnceLock::new();
+    WATCHER.get_or_init(|| {
+        let w: &'static Watcher =
+            Box::leak(Box::new(Watcher { seq: AtomicU64::new(0), sleeping: Mutex::new(true), wake: Condvar::new() }));
+        let started = std::thread::Builder::new().name("mcpforge-inline-watch".into()).spawn(move || w.run());
+        if started.is_err() {
+            tracing::warn!("the watch thread of inline calls could not be started");
+        }
+        w
+    })
+}
+
+impl Watch {
+    fn begin() -> Watch {
+        let w = watcher();
+        w.seq.fetch_add(1, Ordering::SeqCst);
+        let mut sleeping = w.sleeping.lock().unwrap_or_else(|p| p.into_inner());
+        if *sleeping {
+            *sleeping = false;
+            w.wake.notify_one();
+        }
+        Watch
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        watcher().seq.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+impl Watcher {
+    fn run(&self) {
+        let mut last = self.seq.load(Ordering::SeqCst);
+        let mut nudged = u64::MAX;
+        let mut idle = 0;
+        loop {
+            std::thread::sleep(TICK);
+            let now = self.seq.load(Ordering::SeqCst);
+            if now != last {
+                idle = 0;
+            } else if now % 2 == 1 {
+                if nudged != now {
+                    nudged = now;
+                    // A task from outside the runtime wakes a parked engine thread.
+                    drop(runtime().spawn(async {}));
+                }
+            } else {
+                idle += 1;
+                if idle >= IDLE_TICKS {
+                    idle = 0;
+                    let mut sleeping = self.sleeping.lock().unwrap_or_else(|p| p.into_inner());
+                    *sleeping = true;
+                    while *sleeping {
+                        sleeping = self.wake.wait(sleeping).unwrap_or_else(|p| p.into_inner());
+                    }
+                }
+            }
+            last = self.seq.load(Ordering::SeqCst);
+        }
+    }
+}
