@@ -512,7 +512,7 @@ async function exerciseUserPrompt(client) {
   await assertRpcError(
     client.getPrompt({ name: 'analyze_data', arguments: {} }),
     -32602,
-    'Missing required argument `dataset` for prompt analyze_data',
+    'Missing required arguments for prompt analyze_data: `dataset`',
   );
 
   const complete = async (name, value, context) =>
