@@ -78,6 +78,14 @@ fn request_id(id: &Bound<'_, PyAny>) -> PyResult<Value> {
     Ok(id)
 }
 
+/// A write into the connection as the callback's outcome: `None`, or why it failed.
+fn written<'py>(py: Python<'py>, sent: std::io::Result<()>) -> PyResult<Bound<'py, PyAny>> {
+    match sent {
+        Ok(()) => Ok(py.None().into_bound(py)),
+        Err(e) => Err(PyRuntimeError::new_err(format!("the connection is closed: {e}"))),
+    }
+}
+
 fn json_arg(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
     if obj.is_none() { Ok(Value::Null) } else { from_py(obj) }
 }
@@ -116,10 +124,7 @@ impl NativeClient {
         let client = self.client()?;
         let params = json_arg(params)?;
         let work = async move { client.notify(&method, params).await };
-        spawn_reply(work, callback, |py, sent| match sent {
-            Ok(()) => Ok(py.None().into_bound(py)),
-            Err(e) => Err(PyRuntimeError::new_err(format!("the connection is closed: {e}"))),
-        });
+        spawn_reply(work, callback, written);
         Ok(())
     }
 
@@ -130,10 +135,7 @@ impl NativeClient {
     fn send_raw(&self, line: String, callback: Py<PyAny>) -> PyResult<()> {
         let client = self.client()?;
         let work = async move { client.send_raw(&line).await };
-        spawn_reply(work, callback, |py, sent| match sent {
-            Ok(()) => Ok(py.None().into_bound(py)),
-            Err(e) => Err(PyRuntimeError::new_err(format!("the connection is closed: {e}"))),
-        });
+        spawn_reply(work, callback, written);
         Ok(())
     }
 
