@@ -1,7 +1,11 @@
 """A typed use of the public API, checked by ``mypy --strict`` in ``make python-test`` (not a
-pytest module): what users write must type-check, e.g. ``await ctx.report_progress(...)``."""
+pytest module): what users write must type-check, e.g. ``await ctx.report_progress(...)``,
+and the official SDK's generic forms ``MCPServer[AppState]`` and ``Context[...]``."""
 
-from mcpforge import Context, Server
+from contextlib import asynccontextmanager
+from typing import AsyncIterator, Dict
+
+from mcpforge import Context, MCPServer, Server
 
 server = Server("typed", version="1.0.0")
 
@@ -18,3 +22,12 @@ async def slow(n: int, ctx: Context) -> str:
     await ctx.report_progress(1, n, "working")
     ctx.report_progress(n, n)
     return "done"
+
+
+@asynccontextmanager
+async def lifespan(mcp: "MCPServer[Dict[str, str]]") -> AsyncIterator[Dict[str, str]]:
+    yield {"greeting": "hello"}
+
+
+sdk: "MCPServer[Dict[str, str]]" = MCPServer("typed-sdk", lifespan=lifespan)
+

@@ -21,6 +21,7 @@ from typing import Any, Callable, Dict, List, Optional
 
 from . import _invoke
 from ._components import Components
+from .context import Context
 from ._lifespan import Lifespan
 from ._loopback import Loopback
 from ._native import NativeServer
@@ -59,6 +60,8 @@ class ServerCore:
     # Told what a tool's or resource's handler raised, with its request (``witness(native_ctx,
     # exception)``): the drop-in classes' direct calls read it (``_sdk_direct``); None here.
     _witness: Optional[Callable[[Any, BaseException], None]] = None
+    # The class of the ``Context`` handlers get (``MCPServer`` has its own, ``_sdk_context``).
+    _context_type: Callable[..., Any] = Context
     _lifespan: Lifespan
     # The component mirror: every registered tool, resource (and template) and prompt.
     _tools: Components

@@ -324,7 +324,10 @@ def wrapper(
 def _context(spec: FunctionSpec, server_ref: Any) -> Optional[Callable[[Any], Context]]:
     if spec.context_param is None:
         return None
-    return lambda native: Context(native, server_ref)
+    server = server_ref()
+    # The server's kind of context (``MCPServer``'s reads as the official SDK's does).
+    make: Callable[..., Context] = Context if server is None else server._context_type
+    return lambda native: make(native, server_ref)
 
 
 def bind_tool(spec: FunctionSpec, server_ref: Any) -> Bind:

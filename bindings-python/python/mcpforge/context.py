@@ -22,8 +22,10 @@ so code before an ask must be safe to repeat.
 from __future__ import annotations
 
 import dataclasses
+import weakref
 from typing import TYPE_CHECKING, Any, Dict, Generator, List, Optional, Sequence, Tuple, Union
 
+from ._context_given import OUTSIDE_A_REQUEST, GivenRequest
 from .errors import InputRequired
 
 if TYPE_CHECKING:
@@ -319,7 +321,13 @@ class TraceContext:
 
 class Context:
     """One request's context (see the module documentation). ``Context[...]`` in an
-    annotation (the official SDK's generic form) is ``Context``."""
+    annotation (the official SDK's generic form) is ``Context``.
+
+    The server makes one for each handler that declares it. One can also be made by hand,
+    as the official SDK's is: ``Context(request_context=..., mcp_server=...)``, both
+    optional (1.x's ``fastmcp=`` names the server too), then it answers from what it was
+    given (``mcpforge._context_given``): ``mcp_server`` and ``request_context`` raise
+    ``ValueError`` when not given, as the official ones do outside a request."""
 
     __slots__ = ("_native", "_server")
 
@@ -327,9 +335,22 @@ class Context:
         """``Context[ServerSession, AppState]`` is ``Context``."""
         return cls
 
-    def __init__(self, native: "NativeContext", server: Any = None) -> None:
-        self._native = native
-        self._server = server
+    def __init__(
+        self,
+        native: "Optional[NativeContext]" = None,
+        server: Any = None,
+        *,
+        request_context: Any = None,
+        mcp_server: Any = None,
+        fastmcp: Any = None,
+        input_params: Any = None,
+    ) -> None:
+        if native is None:
+            self._native: "Union[NativeContext, GivenRequest]" = GivenRequest(request_context, input_params)
+            self._server = mcp_server if mcp_server is not None else fastmcp
+        else:
+            self._native = native
+            self._server = server
 
     # ----- metadata ------------------------------------------------------------------------
 
@@ -397,8 +418,12 @@ class Context:
 
     @property
     def server(self) -> Any:
-        """The ``mcpforge.Server`` serving this request."""
-        return self._server() if callable(self._server) else self._server
+        """The ``mcpforge.Server`` serving this request; ``ValueError`` for a context made
+        by hand without one."""
+        server = self._server() if isinstance(self._server, weakref.ref) else self._server
+        if server is None:
+            raise ValueError(OUTSIDE_A_REQUEST)
+        return server
 
     @property
     def mcp_server(self) -> Any:
@@ -442,8 +467,8 @@ class Context:
 
     def report_progress(self, progress: float, total: Optional[float] = None, message: Optional[str] = None) -> _Done:
         """Sends progress (when the client asked for it; values must increase)."""
-        self._native.report_progress(float(progress), None if total is None else float(total), message)
-        return _DONE
+        sent = self._native.report_progress(float(progress), None if total is None else float(total), message)
+        return _DONE if sent is None else sent  # a hand-made context: the session's awaitable
 
     def log(self, level: str, data: Any, logger: Optional[str] = None, *, logger_name: Optional[str] = None, extra: Optional[Dict[str, Any]] = None) -> _Done:
         """Sends a log message at ``level`` (``debug`` ... ``emergency``) if the client's level
@@ -453,8 +478,8 @@ class Context:
 
         if extra:
             data = {"message": data, **extra}
-        self._native.log(level, jsonable(data), logger if logger is not None else logger_name)
-        return _DONE
+        sent = self._native.log(level, jsonable(data), logger if logger is not None else logger_name)
+        return _DONE if sent is None else sent  # a hand-made context: the session's awaitable
 
     def debug(self, data: Any, logger: Optional[str] = None, *, logger_name: Optional[str] = None, **extra: Any) -> _Done:
         """``log("debug", ...)``."""
@@ -514,6 +539,8 @@ class Context:
         ``send_log_message``, ``list_roots``, ...: ``mcpforge.session.Session``)."""
         from .session import Session
 
+        if isinstance(self._native, GivenRequest):
+            return self._native.request_context.session
         return Session(self)
 
     @property
@@ -522,6 +549,8 @@ class Context:
         ``meta`` and ``session``, as in the official SDK (``mcpforge.session.RequestContext``)."""
         from .session import RequestContext
 
+        if isinstance(self._native, GivenRequest):
+            return self._native.request_context  # the one given; ValueError without
         return RequestContext(self)
 
     def read_resource(self, uri: Any) -> Any:

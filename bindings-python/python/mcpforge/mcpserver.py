@@ -27,10 +27,11 @@ differences.
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable, Dict, List, Optional, Sequence
+from typing import Any, Callable, Dict, Generic, List, Optional, Sequence, TypeVar
 
 from . import _serving
 from . import server as _server_module
+from ._sdk_context import SdkContext
 from ._sdk_checks import check_reader, refuse_bare, resource_variables
 from ._sdk_direct import DirectCalls, Witnessed, typed as _typed
 from ._sdk_log import SdkLog
@@ -90,15 +91,21 @@ class Resolve(_Unsupported):
     _option = "resolve"
 
 
-class MCPServer(DirectCalls, Server):
+# What the server's ``lifespan`` yields: ``MCPServer[AppState]`` in annotations, as the
+# official class is generic over it.
+LifespanResultT = TypeVar("LifespanResultT")
+
+
+class MCPServer(DirectCalls, Server, Generic[LifespanResultT]):
     """``Server`` with the official 2.x ``MCPServer`` constructor (see the module
     documentation). ``server_options`` are ``Server``'s own keywords (``max_workers``,
-    ``limits``, ...)."""
+    ``limits``, ...). Its handlers' ``Context`` is ``SdkContext``."""
 
     _sdk_error_wording = True
     _sdk_results = True
     _sdk_definitions = True
     _sdk_unknown_tool_result = True
+    _context_type = SdkContext
     # The official release this class stands for: its registration checks' wording and the
     # logger its failure records go to (``_sdk_checks``, ``_sdk_log``).
     _sdk_release = "2.x"
@@ -267,7 +274,7 @@ class MCPServer(DirectCalls, Server):
         )
 
 
-class FastMCP(MCPServer):
+class FastMCP(MCPServer[LifespanResultT]):
     """``Server`` with the official 1.x ``FastMCP`` constructor, whose HTTP settings (``host``,
     ``port``, ``streamable_http_path``, ``transport_security``, ...) are ``run``'s defaults
     and stay readable and writable as ``server.settings``. Unexpected exceptions keep their

@@ -103,7 +103,7 @@ class Session:
         """True when the client declared every capability named in ``capability`` (a dict or
         an official ``ClientCapabilities``)."""
         wanted = wire(capability) or {}
-        have = self._ctx.client_capabilities or {}
+        have = wire(self._ctx.client_capabilities) or {}
         return all(have.get(name) is not None for name, value in wanted.items() if value is not None)
 
     def create_message(
