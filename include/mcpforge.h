@@ -1148,9 +1148,12 @@ mcpf_status mcpf_server_add_tool(mcpf_server *server, const char *name, size_t n
 // Registers a tool from its full definition as JSON text, as `tools/list` shows it:
 // `{"name": ..., "title"?: ..., "description"?: ..., "inputSchema": {...},
 // "outputSchema"?: {...}, "annotations"?: {"readOnlyHint": true, ...},
-// "execution"?: {"taskSupport": "optional"}, "_meta"?: {...}}`. One more member is read by
-// the library and never listed: `"deferTask": true` makes a task tool run inside the
-// request until it calls `mcpf_call_start_task` (so it can ask first).
+// "execution"?: {"taskSupport": "optional"}, "_meta"?: {...}}`. Two more members are read
+// by the library and never listed: `"deferTask": true` makes a task tool run inside the
+// request until it calls `mcpf_call_start_task` (so it can ask first), and
+// `"requiredScopes": ["files:write", ...]` names the OAuth scopes an HTTP caller's token
+// needs, on top of the server's: without them the tool is left out of `tools/list` and
+// its call refused with 403 `insufficient_scope` (docs/auth.md).
 // With an `outputSchema`, results' `structuredContent` is validated against it: answer
 // with `mcpf_responder_json` (an object is the structured content; text from
 // `mcpf_responder_text` or any other JSON value becomes `{"result": value}`), or with a

@@ -183,7 +183,7 @@ export declare class NativeServer {
    * JS function handler calls go through.
    */
   constructor(options: string, dispatch: (handlerId: number, payload: string, call: NativeCall | null) => void)
-  /** Adds a tool (`definition`: the tool's JSON as listed, plus `deferTask`). */
+  /** Adds a tool (`definition`: the tool's JSON as listed, plus `deferTask` and `requiredScopes`). */
   addTool(definitionJson: string, handler: number): void
   /** Adds a concrete resource. */
   addResource(definitionJson: string, handler: number): void

@@ -137,7 +137,8 @@ class Server {
   /**
    * Registers a tool. `config` mirrors the official SDK's `registerTool`:
    * `title`, `description`, `inputSchema` and `outputSchema` (JSON Schema, zod schema or
-   * zod raw shape), `annotations`, `icons`, `execution`, `_meta`, plus `deferTask`.
+   * zod raw shape), `annotations`, `icons`, `execution`, `_meta`, plus `deferTask` and
+   * `requiredScopes` (OAuth scopes an HTTP caller's token needs to see and call the tool).
    * `handler(args, ctx)` returns a string, a JSON value (structured content when the tool
    * has an `outputSchema`), a `CallToolResult`, or a Promise of one.
    */
@@ -157,6 +158,7 @@ class Server {
       execution: c.execution,
       _meta: c._meta,
       deferTask: c.deferTask,
+      requiredScopes: c.requiredScopes,
     });
     const id = this.#table.add((payload, ctx, call, done) => {
       results.settle(

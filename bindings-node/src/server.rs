@@ -66,10 +66,10 @@ impl NativeServer {
         Ok(NativeServer { server, dispatcher: Dispatcher::new(dispatch)? })
     }
 
-    /// Adds a tool (`definition`: the tool's JSON as listed, plus `deferTask`).
+    /// Adds a tool (`definition`: the tool's JSON as listed, plus `deferTask` and `requiredScopes`).
     #[napi]
     pub fn add_tool(&self, definition_json: String, handler: u32) -> napi::Result<()> {
-        // `deferTask` is read with the rest (the engine's definition form).
+        // `deferTask` and `requiredScopes` are read with the rest (the engine's definition form).
         let tool: Tool = definition(&definition_json, "tool")?;
         let handler = Arc::new(JsTool { handler: JsHandler::new(&self.dispatcher, handler) });
         self.server.add_tool(tool, handler as Arc<dyn mcpforge::ToolHandler>).map_err(js_error)

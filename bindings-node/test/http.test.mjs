@@ -2,14 +2,15 @@
  * Streamable HTTP over a real socket on 127.0.0.1: the 2026-07-28 wire, and the bearer
  * token verifier hook (401 without or with a bad token, 403 for missing scopes, the grant
  * visible to handlers as `ctx.authInfo`), the engine's own JWT verifier configured by
- * options alone, and `listen()` returning once `close()` stopped it; where it listens goes to
- * stderr unless `quiet`.
+ * options alone, a tool's own `requiredScopes` (hidden from the list, its call 403), and
+ * `listen()` returning once `close()` stopped it; where it listens goes to stderr unless
+ * `quiet`.
  */
 import { createHmac } from 'node:crypto';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Server } from '../lib/index.mjs';
-import { deferred, modernCall, within } from './helpers.mjs';
+import { MODERN_META, deferred, modernCall, within } from './helpers.mjs';
 
 function post(url, name, token) {
   const { headers, body } = modernCall(name);
@@ -120,6 +121,49 @@ test('auth with jwt options needs no verifier: the engine checks the token', asy
       assert.equal(refused.status, 401);
       assert.match(refused.headers.get('www-authenticate'), /error="invalid_token"/);
     }
+  } finally {
+    await within(server.close(), 10_000, 'close()');
+  }
+});
+
+test('a tool\'s requiredScopes hide it from tokens without them and refuse their calls with 403', async () => {
+  const server = new Server({ name: 'scoped', version: '1.0.0' });
+  const ran = [];
+  server.tool('read', {}, () => 'read');
+  server.tool('write', { requiredScopes: ['files:write'] }, () => {
+    ran.push('write');
+    return 'written';
+  });
+  assert.throws(() => server.tool('spaced', { requiredScopes: ['files write'] }, () => ''), /requiredScopes/);
+  const secret = 'a-shared-secret-of-at-least-32-bytes';
+  const { address } = await listening(server, {
+    auth: { resource: 'http://127.0.0.1/mcp', requiredScopes: ['mcp'], jwt: { issuer: 'https://as.example', sharedSecret: secret } },
+  });
+  try {
+    const claims = { iss: 'https://as.example', aud: 'http://127.0.0.1/mcp', sub: 'ada', scope: 'mcp', exp: Math.floor(Date.now() / 1000) + 300 };
+    const [reader, writer] = [hs256(claims, secret), hs256({ ...claims, scope: 'mcp files:write' }, secret)];
+    const names = async (token) => {
+      const headers = {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-protocol-version': '2026-07-28',
+        'mcp-method': 'tools/list',
+        authorization: `Bearer ${token}`,
+      };
+      const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: { _meta: MODERN_META } });
+      const response = await fetch(address.url, { method: 'POST', headers, body });
+      assert.equal(response.status, 200);
+      return (await response.json()).result.tools.map((t) => t.name);
+    };
+    assert.deepEqual(await names(reader), ['read']);
+    assert.deepEqual(await names(writer), ['read', 'write']);
+    const refused = await post(address.url, 'write', reader);
+    assert.equal(refused.status, 403);
+    assert.match(refused.headers.get('www-authenticate'), /^Bearer error="insufficient_scope", scope="mcp files:write", resource_metadata=/);
+    assert.deepEqual(ran, []);
+    const ok = await post(address.url, 'write', writer);
+    assert.equal(ok.status, 200);
+    assert.equal((await ok.json()).result.content[0].text, 'written');
   } finally {
     await within(server.close(), 10_000, 'close()');
   }

@@ -230,8 +230,9 @@ impl NativeServer {
 
     /// Registers a tool: `definition` is the `Tool` object, `invoker` the
     /// Python wrapper. `per_item` writes a returned list as one content block per item
-    /// (`ValueContent::PerItem`, what the drop-in classes ask for).
-    #[pyo3(signature = (definition, invoker, is_async, defer_task=false, per_item=false))]
+    /// (`ValueContent::PerItem`, what the drop-in classes ask for); `required_scopes` are
+    /// the OAuth scopes a caller's grant needs for the tool (`Tool::required_scopes`).
+    #[pyo3(signature = (definition, invoker, is_async, defer_task=false, per_item=false, required_scopes=Vec::new()))]
     fn add_tool(
         &self,
         definition: &Bound<'_, PyAny>,
@@ -239,6 +240,7 @@ impl NativeServer {
         is_async: bool,
         defer_task: bool,
         per_item: bool,
+        required_scopes: Vec<String>,
     ) -> PyResult<()> {
         let mut tool: Tool = from_py_as(definition, "tool definition")?;
         if defer_task {
@@ -246,6 +248,9 @@ impl NativeServer {
         }
         if per_item {
             tool = tool.value_content(mcpforge::ValueContent::PerItem);
+        }
+        if !required_scopes.is_empty() {
+            tool = tool.required_scopes(required_scopes);
         }
         let handler: Arc<dyn mcpforge::ToolHandler> = Arc::new(PyTool(self.invoker(invoker, is_async)));
         leave_worker(|| self.server.add_tool(tool, handler)).map_err(engine_to_py)

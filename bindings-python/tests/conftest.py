@@ -13,7 +13,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Iterator, List, Optional, Tuple
+from typing import Any, Awaitable, Callable, Dict, Iterator, List, Optional, Tuple
 
 import pytest
 
@@ -77,17 +77,22 @@ MODERN_META = {
 
 
 def http_tool_call(url: str, tool: str, arguments: Any = None, token: Optional[str] = None, timeout: float = 20.0) -> Tuple[int, Any, Any]:
-    """A 2026-07-28 ``tools/call`` POSTed to ``url``: the status, the headers, and the
-    JSON-RPC response (read from a JSON or an SSE body), or the error body's text."""
-    params = {"name": tool, "arguments": arguments or {}, "_meta": MODERN_META}
-    body = {"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": params}
+    """A 2026-07-28 ``tools/call`` POSTed to ``url`` (see ``http_request``)."""
+    return http_request(url, "tools/call", {"name": tool, "arguments": arguments or {}}, token, timeout)
+
+
+def http_request(url: str, method: str, params: Dict[str, Any], token: Optional[str] = None, timeout: float = 20.0) -> Tuple[int, Any, Any]:
+    """A 2026-07-28 request POSTed to ``url``: the status, the headers, and the JSON-RPC
+    response (read from a JSON or an SSE body), or the error body's text."""
+    body = {"jsonrpc": "2.0", "id": 1, "method": method, "params": {**params, "_meta": MODERN_META}}
     headers = {
         "Content-Type": "application/json",
         "Accept": "application/json, text/event-stream",
         "MCP-Protocol-Version": "2026-07-28",
-        "Mcp-Method": "tools/call",
-        "Mcp-Name": tool,
+        "Mcp-Method": method,
     }
+    if "name" in params:
+        headers["Mcp-Name"] = params["name"]
     if token is not None:
         headers["Authorization"] = f"Bearer {token}"
     request = urllib.request.Request(url, json.dumps(body).encode(), headers, method="POST")

@@ -2,7 +2,8 @@
 handlers run on that loop; cancelling the coroutine shuts the server down), engine errors
 as Python exceptions (a port in use), limits passed to the engine (a request timeout
 reaching a running handler), the engine's built-in token verifier configured by
-``AuthSettings`` alone, and the package's typing marker."""
+``AuthSettings`` alone (with a tool's own ``required_scopes``), and the package's typing
+marker."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
-from conftest import http_tool_call, run, wait_until_cancelled
+from conftest import http_request, http_tool_call, run, wait_until_cancelled
 
 import mcpforge
 from mcpforge import AuthSettings, Context, Server
@@ -285,6 +286,60 @@ def test_auth_settings_with_jwt_options_need_no_verifier() -> None:
         for bad in (_hs256({**claims, "aud": "http://elsewhere/mcp"}, secret), _hs256(claims, "x" * 40)):
             status, headers, _ = await loop.run_in_executor(None, http_tool_call, url, "whoami", None, bad)
             assert status == 401 and 'error="invalid_token"' in headers["WWW-Authenticate"]
+        serving.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await serving
+
+    run(body)
+
+
+def test_a_tools_required_scopes_hide_it_and_refuse_its_call() -> None:
+    """``@server.tool(required_scopes=[...])``: a token without them does not see the tool
+    and gets 403 ``insufficient_scope`` naming every scope the call needs; one with them
+    calls it."""
+    secret = "a-shared-secret-of-at-least-32-bytes"
+    server = Server("scoped")
+    ran: List[str] = []
+
+    @server.tool()
+    def read() -> str:
+        return "read"
+
+    @server.tool(required_scopes=["files:write"])
+    def write() -> str:
+        ran.append("write")
+        return "written"
+
+    with pytest.raises(TypeError, match="list of scopes"):
+        server.add_tool(lambda: "", name="bad", required_scopes="files:write")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="requiredScopes"):
+        server.add_tool(lambda: "", name="spaced", required_scopes=["files write"])
+
+    async def body() -> None:
+        loop = asyncio.get_running_loop()
+        bound: "asyncio.Future[Tuple[str, int]]" = loop.create_future()
+        auth = AuthSettings(resource="http://localhost/mcp", required_scopes=["mcp"],
+                            jwt={"issuer": "https://as.example", "shared_secret": secret})
+        serving = asyncio.ensure_future(server.run_async("http", port=0, auth=auth, on_ready=lambda h, p: bound.set_result((h, p))))
+        _, port = await asyncio.wait_for(bound, WAIT)
+        url = f"http://127.0.0.1:{port}/mcp"
+        claims = {"iss": "https://as.example", "aud": "http://localhost/mcp", "sub": "ada", "scope": "mcp",
+                  "exp": int(time.time()) + 300}
+        reader, writer = _hs256(claims, secret), _hs256({**claims, "scope": "mcp files:write"}, secret)
+
+        async def names(token: str) -> List[str]:
+            status, _, reply = await loop.run_in_executor(None, http_request, url, "tools/list", {}, token)
+            assert status == 200, reply
+            return [t["name"] for t in reply["result"]["tools"]]
+
+        assert await names(reader) == ["read"]
+        assert await names(writer) == ["read", "write"]
+        status, headers, _ = await loop.run_in_executor(None, http_tool_call, url, "write", None, reader)
+        assert status == 403
+        assert headers["WWW-Authenticate"].startswith('Bearer error="insufficient_scope", scope="mcp files:write"')
+        assert ran == []
+        status, _, reply = await loop.run_in_executor(None, http_tool_call, url, "write", None, writer)
+        assert status == 200 and reply["result"]["content"][0]["text"] == "written"
         serving.cancel()
         with pytest.raises(asyncio.CancelledError):
             await serving

@@ -46,6 +46,11 @@ impl AuthInfo {
     pub fn has_scope(&self, scope: &str) -> bool {
         self.scopes.iter().any(|s| s == scope)
     }
+
+    /// True when the token grants every one of `scopes`.
+    pub fn has_scopes(&self, scopes: &[String]) -> bool {
+        scopes.iter().all(|s| self.has_scope(s))
+    }
 }
 
 /// Why a token was refused.

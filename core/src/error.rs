@@ -119,6 +119,22 @@ impl ProtocolError {
     pub fn header_mismatch(detail: impl std::fmt::Display) -> Self {
         Self::new(codes::HEADER_MISMATCH, format!("Header mismatch: {detail}"))
     }
+
+    /// -32600 refusing what a request's bearer grant does not allow, where no HTTP answer
+    /// can say it (a WebSocket message): `data` carries the HTTP status and RFC 6750 `error`
+    /// that answer would have, and the `scope` (space-separated) needed, if any.
+    pub(crate) fn bearer_refused(
+        detail: impl std::fmt::Display,
+        status: u16,
+        error: &str,
+        scope: Option<&[String]>,
+    ) -> Self {
+        let mut data = json!({ "httpStatus": status, "error": error });
+        if let Some(scope) = scope {
+            data["scope"] = json!(scope.join(" "));
+        }
+        Self::invalid_request(detail).with_data(data)
+    }
 }
 
 impl std::fmt::Display for ProtocolError {

@@ -4,8 +4,9 @@
 //! introspection. Every refusal is checked for its status and `WWW-Authenticate` challenge:
 //! wrong audience or issuer, expired, not yet valid, unknown `kid` (fetched again once, then
 //! refused; a flood of unknown kids fetches at most once per interval), tampered signature,
-//! `alg: none`, HS256 signed with the public key as secret, missing scope (403), inactive and
-//! revoked opaque tokens; and a tool sees the subject, scopes and client id of an accepted one.
+//! `alg: none`, HS256 signed with the public key as secret, missing scope (403), a tool's
+//! own scope missing (hidden from the list, its call 403), inactive and revoked opaque
+//! tokens; and a tool sees the subject, scopes and client id of an accepted one.
 
 mod http_client;
 
@@ -199,13 +200,16 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8(out).unwrap()
 }
 
-/// `whoami` answers with the grant it sees.
+/// `whoami` answers with the grant it sees; `write_file` needs `files:write` too.
 fn server() -> Server {
     Server::builder("oauth", "1.0.0")
         .tool(Tool::new("whoami"), |ctx: RequestContext, _: Value| async move {
             let a = ctx.auth().expect("a grant");
             let shown = json!({ "subject": a.subject, "scopes": a.scopes, "client_id": a.client_id, "extra": a.extra });
             Ok::<_, ToolError>(shown.to_string())
+        })
+        .tool(Tool::new("write_file").required_scopes(["files:write"]), |_: Value| async {
+            Ok::<_, ToolError>("written")
         })
         .build()
         .expect("build")
@@ -232,13 +236,19 @@ impl Served {
     }
 
     async fn call(&self, token: &str) -> Response {
-        let body = json!({ "jsonrpc": "2.0", "id": 1, "method": "tools/call",
-            "params": { "name": "whoami", "arguments": {}, "_meta": mcpforge::MemoryClient::modern_meta(json!({})) } });
-        let request = Request::post_json(&body)
+        self.request(token, "tools/call", json!({ "name": "whoami", "arguments": {} })).await
+    }
+
+    /// A 2026 request of `method` with `params`, carrying `token`.
+    async fn request(&self, token: &str, method: &str, mut params: Value) -> Response {
+        params["_meta"] = mcpforge::MemoryClient::modern_meta(json!({}));
+        let mut request = Request::post_json(&json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params }))
             .header("MCP-Protocol-Version", "2026-07-28")
-            .header("Mcp-Method", "tools/call")
-            .header("Mcp-Name", "whoami")
+            .header("Mcp-Method", method)
             .header("Authorization", &format!("Bearer {token}"));
+        if let Some(name) = params["name"].as_str() {
+            request = request.header("Mcp-Name", name);
+        }
         send(self.addr, &request).await
     }
 
@@ -337,6 +347,35 @@ async fn jwt_refusals_are_401_invalid_token_and_403_for_scope() {
     );
     // Refusals are not cached: the good token still passes.
     seen(&s.call(&good).await);
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tools_own_scope_hides_it_and_refuses_its_call_with_403() {
+    let key = rsa_key("rsa-1");
+    let (idp, s) = started(&[&key]).await;
+    let (reader, writer) = (idp.token(&key, json!({})), idp.token(&key, json!({ "scope": "mcp:tools files:write" })));
+    let names = |r: Response| -> Vec<Value> {
+        assert_eq!(r.status, 200, "{}", r.text());
+        r.json()["result"]["tools"].as_array().unwrap().iter().map(|t| t["name"].clone()).collect()
+    };
+    assert_eq!(names(s.request(&reader, "tools/list", json!({})).await), [json!("whoami")]);
+    assert_eq!(names(s.request(&writer, "tools/list", json!({})).await), [json!("whoami"), json!("write_file")]);
+    let write = json!({ "name": "write_file", "arguments": {} });
+    let r = s.request(&reader, "tools/call", write.clone()).await;
+    assert_eq!(r.status, 403, "{}", r.text());
+    assert_eq!(
+        r.header("www-authenticate"),
+        Some(
+            format!(
+                "Bearer error=\"insufficient_scope\", scope=\"mcp:tools files:write\", resource_metadata=\"{METADATA_URL}\""
+            )
+            .as_str()
+        )
+    );
+    let r = s.request(&writer, "tools/call", write).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json()["result"]["content"][0]["text"], "written");
     s.stop().await;
 }
 

@@ -1,6 +1,7 @@
 //! MCP over WebSocket on the HTTP listener: both eras on one socket, the same `Host`/`Origin`
-//! checks, bearer authorization (at the upgrade and on every message) and size limit as HTTP,
-//! idle sockets timed out and evicted like idle HTTP connections, and off unless asked for.
+//! checks, bearer authorization (at the upgrade and on every message, a tool's own scopes
+//! included) and size limit as HTTP, idle sockets timed out and evicted like idle HTTP
+//! connections, and off unless asked for.
 
 mod http_client;
 mod wire;
@@ -328,5 +329,41 @@ async fn a_token_revoked_after_the_upgrade_is_refused_on_the_next_message() {
     assert_eq!(close_code(&mut ws).await, Some(1008));
     // A socket whose token is still valid goes on.
     assert_eq!(roundtrip(&mut bystander, call(3, "whoami")).await["result"]["content"][0]["text"], "alice");
+    s.shutdown();
+}
+
+#[tokio::test]
+async fn a_tool_whose_scopes_the_grant_lacks_is_hidden_and_its_call_refused_in_band() {
+    let s = server();
+    s.add_tool(Tool::new("admin").required_scopes(["admin"]), |_: Value| async { Ok::<_, ToolError>("done") })
+        .expect("a scoped tool");
+    let verify = |token: String| async move {
+        match token.as_str() {
+            "admin" => Ok(AuthInfo::new("root", ["mcp", "admin"])),
+            _ => Ok(AuthInfo::new("alice", ["mcp"])),
+        }
+    };
+    let options = HttpOptions { auth: Some(AuthOptions::new("http://127.0.0.1/mcp", verify)), ..ws_options() };
+    let addr = listen(&s, options).await;
+    let mut ws = try_upgrade(addr, &[("Authorization", "Bearer plain")]).await.expect("upgrades");
+    let list = json!({ "jsonrpc": "2.0", "id": 1, "method": "tools/list",
+                       "params": { "_meta": MemoryClient::modern_meta(json!({})) } });
+    let names = |answer: Value| -> Vec<String> {
+        answer["result"]["tools"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap().to_owned()).collect()
+    };
+    assert_eq!(names(roundtrip(&mut ws, list.clone()).await), ["whoami", "hold"]);
+    // No HTTP status to answer with: the call's error says what the 403 would have.
+    let refused = roundtrip(&mut ws, call(2, "admin")).await;
+    assert_eq!(refused["error"]["code"], -32600, "{refused}");
+    assert_eq!(
+        refused["error"]["data"],
+        json!({ "httpStatus": 403, "error": "insufficient_scope", "scope": "admin" }),
+        "{refused}"
+    );
+    // The socket goes on serving.
+    assert_eq!(roundtrip(&mut ws, call(3, "whoami")).await["result"]["content"][0]["text"], "alice");
+    let mut root = try_upgrade(addr, &[("Authorization", "Bearer admin")]).await.expect("upgrades");
+    assert_eq!(names(roundtrip(&mut root, list).await), ["whoami", "hold", "admin"]);
+    assert_eq!(roundtrip(&mut root, call(4, "admin")).await["result"]["content"][0]["text"], "done");
     s.shutdown();
 }

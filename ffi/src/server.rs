@@ -258,9 +258,12 @@ pub unsafe extern "C" fn mcpf_server_add_tool(
 /// Registers a tool from its full definition as JSON text, as `tools/list` shows it:
 /// `{"name": ..., "title"?: ..., "description"?: ..., "inputSchema": {...},
 /// "outputSchema"?: {...}, "annotations"?: {"readOnlyHint": true, ...},
-/// "execution"?: {"taskSupport": "optional"}, "_meta"?: {...}}`. One more member is read by
-/// the library and never listed: `"deferTask": true` makes a task tool run inside the
-/// request until it calls `mcpf_call_start_task` (so it can ask first).
+/// "execution"?: {"taskSupport": "optional"}, "_meta"?: {...}}`. Two more members are read
+/// by the library and never listed: `"deferTask": true` makes a task tool run inside the
+/// request until it calls `mcpf_call_start_task` (so it can ask first), and
+/// `"requiredScopes": ["files:write", ...]` names the OAuth scopes an HTTP caller's token
+/// needs, on top of the server's: without them the tool is left out of `tools/list` and
+/// its call refused with 403 `insufficient_scope` (docs/auth.md).
 /// With an `outputSchema`, results' `structuredContent` is validated against it: answer
 /// with `mcpf_responder_json` (an object is the structured content; text from
 /// `mcpf_responder_text` or any other JSON value becomes `{"result": value}`), or with a
@@ -288,7 +291,8 @@ pub unsafe extern "C" fn mcpf_server_add_tool_json(
         let bad = |e: serde_json::Error| {
             Fail::new(mcpf_status::InvalidJson, format!("tool_json is not a tool definition: {e}"))
         };
-        // `deferTask` (engine-side, never listed) is part of the engine's definition form.
+        // `deferTask` and `requiredScopes` (engine-side, never listed) are part of the
+        // engine's definition form.
         let tool: Tool = serde_json::from_str(text).map_err(bad)?;
         register_tool(server, tool, callback, user_data, free_user_data)
     })

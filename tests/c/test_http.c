@@ -1,7 +1,8 @@
 /*
  * test_http.c - tests of the C API's HTTP serving: mcpf_server_run_http and its options,
  * mcpf_server_http_port, the bearer-token verifier (mcpf_server_set_token_verifier,
- * mcpf_token_check_accept / _reject / _free, also completed from another thread), shutdown
+ * mcpf_token_check_accept / _reject / _free, also completed from another thread), a tool's
+ * own scopes ("requiredScopes" in mcpf_server_add_tool_json), shutdown
  * from another thread and from SIGTERM; server options (mcpf_server_new_with_options), what a
  * running server tells its clients (mcpf_server_notify_*, mcpf_server_remove_tool) and the
  * caller's grant in a call (mcpf_call_auth). A server thread serves on 127.0.0.1 (port 0) and
@@ -278,6 +279,66 @@ static void test_auth(void) {
     CHECK(verifier_freed == 2);
 }
 
+/* ---- a tool's own scopes ---- */
+
+/* "reader" grants `read`, "admin" `read` and `admin`. */
+static void verify_scoped(const char *token, size_t len, mcpf_token_check *check, void *user_data) {
+    (void)user_data;
+    if (len == 5 && memcmp(token, "admin", 5) == 0) {
+        CHECK_STATUS(mcpf_token_check_accept(check, "{\"subject\":\"root\",\"scopes\":[\"read\",\"admin\"]}", SIZE_MAX),
+                     MCPF_STATUS_OK);
+    } else {
+        CHECK_STATUS(mcpf_token_check_accept(check, "{\"subject\":\"ann\",\"scopes\":[\"read\"]}", SIZE_MAX),
+                     MCPF_STATUS_OK);
+    }
+}
+
+#define PURGE_TOOL "{\"name\":\"purge\",\"inputSchema\":{\"type\":\"object\"},\"requiredScopes\":[\"admin\"]}"
+#define PURGE_2026                                                                                            \
+    "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"purge\",\"arguments\":{},"    \
+    "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","                                  \
+    "\"io.modelcontextprotocol/clientCapabilities\":{}}}}"
+#define PURGE_HEADERS "MCP-Protocol-Version: 2026-07-28\r\nMcp-Method: tools/call\r\nMcp-Name: purge\r\n"
+#define LIST_2026                                                                                             \
+    "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/list\",\"params\":{\"_meta\":{"                         \
+    "\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\",\"io.modelcontextprotocol/clientCapabilities\":{}}}}"
+#define LIST_HEADERS "MCP-Protocol-Version: 2026-07-28\r\nMcp-Method: tools/list\r\n"
+
+/* "requiredScopes" in a tool's JSON definition: a token without them does not see the tool
+ * and its call is refused with 403 naming every scope it needs; the definition never lists
+ * them, and a scope that is not a scope token is refused at registration. */
+static void test_tool_scopes(void) {
+    mcpf_server *s = new_server();
+    CHECK_STATUS(mcpf_server_add_tool_json(s, PURGE_TOOL, SIZE_MAX, echo, NULL, NULL), MCPF_STATUS_OK);
+    CHECK_STATUS(mcpf_server_add_tool_json(s,
+                                           "{\"name\":\"bad\",\"inputSchema\":{\"type\":\"object\"},"
+                                           "\"requiredScopes\":[\"two words\"]}",
+                                           SIZE_MAX, echo, NULL, NULL),
+                 MCPF_STATUS_INVALID_ARGUMENT);
+    check_contains(mcpf_last_error_message(), "requiredScopes");
+    CHECK_STATUS(mcpf_server_set_token_verifier(s, verify_scoped, NULL, NULL), MCPF_STATUS_OK);
+    struct runner a;
+    uint16_t port = start(&a, s,
+                          "{\"bind\":\"127.0.0.1:0\",\"handle_signals\":false,\"auth\":{\"resource\":"
+                          "\"http://127.0.0.1/mcp\",\"requiredScopes\":[\"read\"]}}");
+    char response[16384];
+    CHECK(post(port, LIST_HEADERS "Authorization: Bearer reader\r\n", LIST_2026, response, sizeof response) == 200);
+    check_contains(response, "\"name\":\"echo\"");
+    CHECK(strstr(response, "purge") == NULL);
+    CHECK(post(port, PURGE_HEADERS "Authorization: Bearer reader\r\n", PURGE_2026, response, sizeof response) ==
+          403);
+    check_contains(response, "Bearer error=\"insufficient_scope\", scope=\"read admin\", resource_metadata=");
+    CHECK(post(port, LIST_HEADERS "Authorization: Bearer admin\r\n", LIST_2026, response, sizeof response) == 200);
+    check_contains(response, "\"name\":\"purge\"");
+    CHECK(strstr(response, "requiredScopes") == NULL);
+    CHECK(post(port, PURGE_HEADERS "Authorization: Bearer admin\r\n", PURGE_2026, response, sizeof response) == 200);
+    check_contains(response, "\"resultType\":\"complete\"");
+    CHECK_STATUS(mcpf_server_shutdown(s), MCPF_STATUS_OK);
+    CHECK(pthread_join(a.thread, NULL) == 0);
+    CHECK(a.result == MCPF_STATUS_OK);
+    mcpf_server_free(s);
+}
+
 /* With signal handling on (the default), SIGTERM stops the server gracefully. */
 static void test_sigterm(void) {
     mcpf_server *s = new_server();
@@ -354,6 +415,7 @@ int main(void) {
     test_server_options_and_notifications();
     test_serve();
     test_auth();
+    test_tool_scopes();
     test_sigterm();
     return check_summary("test_http");
 }

@@ -24,7 +24,7 @@ export interface ToolAnnotations {
 /** What a tool handler may return: a string (text), a JSON value, a full result, or nothing. */
 export type ToolReturn = string | CallToolResult | Json | undefined | void;
 
-/** Tool configuration (the official SDK's `registerTool` config, plus `execution` and `deferTask`). */
+/** Tool configuration (the official SDK's `registerTool` config, plus `execution`, `deferTask` and `requiredScopes`). */
 export interface ToolConfig {
   title?: string;
   description?: string;
@@ -36,6 +36,11 @@ export interface ToolConfig {
   execution?: { taskSupport: 'forbidden' | 'optional' | 'required' };
   /** Tasks extension (2026-07-28): gather input in the request, become a task at `ctx.startTask()`. */
   deferTask?: boolean;
+  /**
+   * OAuth scopes an HTTP caller's token needs, on top of the server's `auth.requiredScopes`:
+   * without them the tool is left out of `tools/list` and its call refused (403 `insufficient_scope`).
+   */
+  requiredScopes?: string[];
   _meta?: { [key: string]: unknown };
 }
 

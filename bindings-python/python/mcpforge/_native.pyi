@@ -33,7 +33,13 @@ class NativeServer:
     @property
     def info(self) -> str: ...
     def add_tool(
-        self, definition: Dict[str, Any], invoker: Callable[..., Any], is_async: bool, defer_task: bool = False, per_item: bool = False
+        self,
+        definition: Dict[str, Any],
+        invoker: Callable[..., Any],
+        is_async: bool,
+        defer_task: bool = False,
+        per_item: bool = False,
+        required_scopes: List[str] = ...,
     ) -> None: ...
     def remove_tool(self, name: str) -> bool: ...
     def add_resource(self, definition: Dict[str, Any], invoker: Callable[..., Any], is_async: bool) -> None: ...

@@ -73,6 +73,16 @@ def _excluded_args(fn: Callable[..., Any], names: Optional[Sequence[str]]) -> Fr
     return frozenset(names)
 
 
+def _scopes(scopes: Optional[Sequence[str]]) -> List[str]:
+    """``required_scopes`` as the engine takes them: a list of scope strings (the engine
+    checks each is a scope token)."""
+    if not scopes:
+        return []
+    if isinstance(scopes, str):
+        raise TypeError(f"required_scopes is a list of scopes (e.g. [{scopes!r}]), not a single string")
+    return list(scopes)
+
+
 def _without(bind: Callable[..., Dict[str, Any]], names: FrozenSet[str]) -> Callable[..., Dict[str, Any]]:
     """``bind`` that first drops the arguments ``names`` sent by the client, so excluded
     parameters keep their defaults (also when the function takes ``**kwargs``)."""
@@ -117,6 +127,7 @@ class Registering(ServerCore):
         meta: Optional[Dict[str, Any]] = None,
         task_support: Optional[str] = None,
         defer_task: bool = False,
+        required_scopes: Optional[Sequence[str]] = None,
         tags: Optional[Iterable[str]] = None,
         enabled: bool = True,
         exclude_args: Optional[Sequence[str]] = None,
@@ -132,6 +143,8 @@ class Registering(ServerCore):
         (``readOnlyHint`` or ``read_only_hint``, ...). ``task_support`` is ``"optional"`` or
         ``"required"`` to let the tool run as a task; with ``defer_task=True`` it gathers
         client input first and becomes a task when it calls ``ctx.start_task()``.
+        ``required_scopes`` (a list of OAuth scopes) hides the tool from, and refuses its
+        call to, an HTTP caller whose token lacks one (403 ``insufficient_scope``).
 
         ``tags`` (a set of strings) are sent in the definition's ``_meta`` as
         ``{"_fastmcp": {"tags": [...]}}`` and matched by the server's ``include_tags`` and
@@ -156,12 +169,14 @@ class Registering(ServerCore):
         meta: Optional[Dict[str, Any]] = None,
         task_support: Optional[str] = None,
         defer_task: bool = False,
+        required_scopes: Optional[Sequence[str]] = None,
         tags: Optional[Iterable[str]] = None,
         enabled: bool = True,
         exclude_args: Optional[Sequence[str]] = None,
     ) -> Dict[str, Any]:
         """Registers ``fn`` as a tool (see ``tool``) and returns its definition."""
         name = name or fn.__name__
+        scopes = _scopes(required_scopes)
         tag_names = tag_set(tags)
         excluded = _excluded_args(fn, exclude_args)
         explicit_output = output_schema is not None
@@ -198,7 +213,7 @@ class Registering(ServerCore):
             definition,
             tag_names,
             enabled,
-            lambda: native.add_tool(definition, invoker, is_async, defer_task, per_item),
+            lambda: native.add_tool(definition, invoker, is_async, defer_task, per_item, scopes),
             lambda: native.remove_tool(name),
             lambda on: native.set_enabled("tools", name, on),
             f"a tool named {name!r} is already registered (remove_tool it first)",

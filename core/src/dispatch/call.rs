@@ -182,7 +182,7 @@ impl<'a> Call<'a> {
         snap: Arc<Snapshot>,
         trailing: &'a mut Option<Vec<u8>>,
     ) -> Call<'a> {
-        let sight = Sight::new(&snap, || {
+        let sight = Sight::new(&snap, peer.auth.as_ref(), || {
             let params = req.params.as_ref().map(|p| {
                 ["_meta", "name", "uri", "ref"]
                     .into_iter()

@@ -102,6 +102,11 @@ pub struct Tool {
     /// `valueContent` (`"mirror"`, the default, or `"perItem"`).
     #[serde(default, rename = "valueContent", skip_serializing)]
     pub value_content: ValueContent,
+    /// Engine-side, never listed: the OAuth scopes a request's bearer grant must hold to see
+    /// the tool in `tools/list` and to call it (see [`Tool::required_scopes`]). Read from a
+    /// definition's `requiredScopes` (an array of scope tokens).
+    #[serde(default, rename = "requiredScopes", skip_serializing)]
+    pub required_scopes: Vec<String>,
     /// Extra metadata.
     #[serde(rename = "_meta", skip_serializing_if = "Option::is_none")]
     pub meta: Option<Value>,
@@ -121,6 +126,7 @@ impl Tool {
             execution: None,
             defer_task: false,
             value_content: ValueContent::Mirror,
+            required_scopes: Vec::new(),
             meta: None,
         }
     }
@@ -189,6 +195,21 @@ impl Tool {
     /// `structuredContent` does not change).
     pub fn value_content(mut self, value_content: ValueContent) -> Self {
         self.value_content = value_content;
+        self
+    }
+
+    /// Sets the OAuth scopes a caller needs for this tool, on top of the server's
+    /// (`AuthOptions::required_scopes`). A request whose bearer grant lacks one does not see
+    /// the tool in `tools/list`, and a call of it is refused: over HTTP with 403
+    /// `insufficient_scope` and a challenge naming every scope the call needs. A request
+    /// without a grant (stdio, in memory, HTTP without `auth`) is not checked. Each scope is
+    /// a scope token (RFC 6749 §3.3: visible ASCII without `"` and `\`, no spaces).
+    pub fn required_scopes<I, S>(mut self, scopes: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.required_scopes = scopes.into_iter().map(Into::into).collect();
         self
     }
 }

@@ -30,10 +30,21 @@ pub(crate) fn check_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A required scope: an RFC 6749 §3.3 scope token (visible ASCII but `"` and `\`), so a
+/// challenge names it as given.
+fn check_scope(scope: &str) -> Result<(), String> {
+    let ok = !scope.is_empty() && scope.bytes().all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\');
+    if !ok {
+        return Err(format!("requiredScopes: `{scope}` is not a scope (visible ASCII without spaces, `\"` or `\\`)"));
+    }
+    Ok(())
+}
+
 impl ToolEntry {
     pub fn new(def: Tool, handler: Arc<dyn ToolHandler>) -> Result<ToolEntry, Error> {
         let invalid = |reason: String| Error::InvalidDefinition { what: "tool", name: def.name.clone(), reason };
         check_name(&def.name).map_err(invalid)?;
+        def.required_scopes.iter().try_for_each(|s| check_scope(s)).map_err(invalid)?;
         let input =
             CompiledSchema::compile_input(&def.input_schema).map_err(|e| invalid(format!("inputSchema: {e}")))?;
         let output = def

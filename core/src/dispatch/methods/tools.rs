@@ -89,6 +89,9 @@ pub(crate) async fn call_tool(mut call: Call<'_>) -> Reply {
     };
     let (shared, peer) = (call.shared, call.peer);
     peer.reveal(name_str);
+    // A grant without the tool's scopes (the HTTP endpoint refused those calls with 403
+    // already; this answers a WebSocket's, or a name a middleware changed).
+    call.sight.permits(&tool)?;
     // The tool's rate limit, only for a registered tool the caller may see: a made-up name
     // takes no bucket (and was refused above as unknown).
     if let Some(limiter) = shared.rate_limiter.as_ref().filter(|l| l.limits_tools()) {

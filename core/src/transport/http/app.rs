@@ -66,6 +66,9 @@ impl HttpApp {
         if options.metrics {
             shared.enable_metrics();
         }
+        if options.auth.is_none() {
+            warn_unchecked_scopes(&shared);
+        }
         let stateless = Connection::new(
             shared.clone(),
             crate::dispatch::Outbox::discard(),
@@ -167,6 +170,20 @@ async fn check_origin(State(app): State<Arc<App>>, request: Request, next: Next)
         return exchange::error(StatusCode::FORBIDDEN, None, &e);
     }
     next.run(request).await
+}
+
+/// Says once, when an application without bearer authorization is built, which registered
+/// tools require scopes: no request carries a grant, so they are served to every client.
+fn warn_unchecked_scopes(shared: &ServerShared) {
+    let snap = shared.registry.snapshot();
+    let scoped: Vec<&str> =
+        snap.tools.iter().filter(|t| !t.def.required_scopes.is_empty()).map(|t| t.def.name.as_str()).collect();
+    if !scoped.is_empty() {
+        tracing::warn!(
+            tools = %scoped.join(", "),
+            "HTTP is served without `auth`: the required scopes of these tools are not checked"
+        );
+    }
 }
 
 /// Bearer authorization of the MCP routes, with the application's options (see

@@ -20,6 +20,7 @@ use serde_json::{Value, json};
 use super::exchange::json as json_response;
 pub use crate::auth::{AuthError, AuthInfo, TokenVerifier};
 use crate::error::ProtocolError;
+use crate::registry::Registry;
 
 /// Bearer authorization for the HTTP transport (see [`crate::HttpOptions::auth`]).
 #[derive(Clone)]
@@ -194,14 +195,18 @@ impl HeldToken {
     pub(crate) async fn verify(&self, auth: &AuthOptions) -> Result<AuthInfo, ProtocolError> {
         check(auth, &self.0).await.map_err(|refusal| {
             let (status, error, description) = refusal.describe();
-            let mut data = json!({ "httpStatus": status.as_u16(), "error": error.unwrap_or("invalid_request") });
-            if let Refusal::Scope(required) = &refusal {
-                data["scope"] = json!(required.join(" "));
-            }
+            let scope = match &refusal {
+                Refusal::Scope(required) => Some(required.as_slice()),
+                _ => None,
+            };
             // The verifier's text, bounded as in a challenge.
             let description: String = description.chars().take(256).collect();
-            ProtocolError::invalid_request(format!("the bearer token is no longer accepted: {description}"))
-                .with_data(data)
+            ProtocolError::bearer_refused(
+                format!("the bearer token is no longer accepted: {description}"),
+                status.as_u16(),
+                error.unwrap_or("invalid_request"),
+                scope,
+            )
         })
     }
 }
@@ -285,6 +290,49 @@ fn refuse(auth: &AuthOptions, refusal: Refusal) -> Response {
         r.headers_mut().insert(header::WWW_AUTHENTICATE, v);
     }
     r
+}
+
+/// The 403 refusing a POST whose `tools/call` (alone, or one in a batch) names a tool whose
+/// required scopes the caller's grant lacks; `None` lets the POST through. Decided before
+/// the request is dispatched, so before its answer (JSON, or a stream) begins, and before
+/// the catalogue hook is asked: the challenge names every scope the calls need, the
+/// server's `required_scopes` with each refused tool's. Nothing is checked without `auth`.
+pub(crate) fn refuse_tool_calls(
+    auth: Option<&AuthOptions>,
+    caller: &Caller,
+    registry: &Registry,
+    body: &Value,
+) -> Option<Response> {
+    let (auth, grant) = (auth?, caller.0.as_deref()?);
+    let messages = match body {
+        Value::Array(items) => items.as_slice(),
+        one => std::slice::from_ref(one),
+    };
+    let mut snap = None;
+    // The refused tools' scopes (nothing allocated for a POST that is let through).
+    let mut lacking: Vec<String> = Vec::new();
+    for m in messages {
+        if m.get("method").and_then(Value::as_str) != Some("tools/call") || m.get("id").is_none() {
+            continue;
+        }
+        let Some(name) = m.get("params").and_then(|p| p.get("name")).and_then(Value::as_str) else { continue };
+        let snap = snap.get_or_insert_with(|| registry.snapshot());
+        let Some(tool) = snap.tools.get(name) else { continue };
+        if !grant.has_scopes(&tool.def.required_scopes) {
+            lacking.extend(tool.def.required_scopes.iter().cloned());
+        }
+    }
+    if lacking.is_empty() {
+        return None;
+    }
+    let mut needed = auth.required_scopes.clone();
+    for s in lacking {
+        if !needed.contains(&s) {
+            needed.push(s);
+        }
+    }
+    tracing::debug!(refusal = "insufficient scope", "tool call refused (bearer authorization)");
+    Some(refuse(auth, Refusal::Scope(needed)))
 }
 
 /// Middleware on the MCP routes: 401/403 unless the request carries a token the verifier

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use serde_json::{Map, Value};
 
-use super::auth::Caller;
+use super::auth::{self, Caller};
 use super::client;
 use super::event_store::{ReplayError, StreamId};
 use super::exchange::{self, ExchangeSpec, Input, error, json};
@@ -83,6 +83,9 @@ pub(crate) async fn post(
         Ok(v) => v,
         Err(e) => return error(StatusCode::BAD_REQUEST, None, &ProtocolError::parse_error(e)),
     };
+    if let Some(refused) = auth::refuse_tool_calls(app.options.auth.as_ref(), &caller, &app.shared.registry, &value) {
+        return refused;
+    }
     // Shared by the engine's checks below and, through their contexts, the handlers.
     let http = Arc::new(HttpRequestInfo::new(headers));
     let (version, session) = mcp_headers(http.map());

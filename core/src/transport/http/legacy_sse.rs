@@ -18,7 +18,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
-use super::auth::Caller;
+use super::auth::{self, Caller};
 use super::endpoint::check_legacy_headers;
 use super::exchange::error;
 use super::sessions::new_id;
@@ -152,6 +152,9 @@ pub(crate) async fn message(
         Ok(v) => v,
         Err(e) => return error(StatusCode::BAD_REQUEST, None, &ProtocolError::parse_error(e)),
     };
+    if let Some(refused) = auth::refuse_tool_calls(app.options.auth.as_ref(), &caller, &app.shared.registry, &value) {
+        return refused;
+    }
     if let Err(e) = check_legacy_headers(&app, &headers, &value) {
         let id = value.get("id").and_then(RequestId::from_value);
         return error(StatusCode::BAD_REQUEST, id.as_ref(), &e);
