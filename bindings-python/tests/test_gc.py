@@ -56,3 +56,18 @@ def test_the_native_server_reports_its_callables_to_the_collector() -> None:
     wrappers = [r for r in gc.get_referents(server._native) if not isinstance(r, type)]
     assert len(wrappers) == 1 and callable(wrappers[0])  # the tool's wrapper
     assert handler in [c.cell_contents for c in wrappers[0].__closure__ or ()]
+
+
+def test_a_collected_servers_own_loop_is_closed() -> None:
+    """The loop a server runs async handlers on when no caller's loop is active (direct
+    calls, sync callers) ends with the server, closed: no unclosed loop or socket is left for
+    the collector to warn about."""
+    import threading
+
+    server = Server("own-loop")
+    loop = server._async_loop()
+    thread = next(t for t in threading.enumerate() if t.name == "mcpforge-own-loop-asyncio")
+    del server
+    gc.collect()
+    thread.join(10)
+    assert not thread.is_alive() and loop.is_closed()

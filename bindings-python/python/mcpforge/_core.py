@@ -34,6 +34,15 @@ def drop_none(d: Dict[str, Any]) -> Dict[str, Any]:
     return {k: v for k, v in d.items() if v is not None}
 
 
+def _serve_until_stopped(loop: Any) -> None:
+    """A server's own loop thread: runs ``loop`` until the server is collected (which stops
+    it), then closes it, releasing its selector and self-pipe."""
+    try:
+        loop.run_forever()
+    finally:
+        loop.close()
+
+
 class ServerCore:
     """The state the parts of ``Server`` share (see the module documentation)."""
 
@@ -107,7 +116,7 @@ class ServerCore:
                 import asyncio
 
                 own = asyncio.new_event_loop()
-                threading.Thread(target=own.run_forever, name=f"mcpforge-{self.name}-asyncio", daemon=True).start()
+                threading.Thread(target=_serve_until_stopped, args=(own,), name=f"mcpforge-{self.name}-asyncio", daemon=True).start()
                 weakref.finalize(self, own.call_soon_threadsafe, own.stop)
                 self._own_loop = own
             return self._own_loop
