@@ -52,6 +52,32 @@ impl NativeHttpApp {
         self.app.options().max_body
     }
 
+    /// The Streamable HTTP endpoint's path (`path`), relative to where the app is mounted.
+    #[getter]
+    fn path(&self) -> String {
+        self.app.options().path.clone()
+    }
+
+    /// The 2024-11-05 HTTP+SSE transport's stream and message paths (`sse_path`,
+    /// `messages_path`), or None when that transport is off (`legacy_sse`).
+    #[getter]
+    fn legacy_sse_paths(&self) -> Option<(String, String)> {
+        let o = self.app.options();
+        o.legacy_sse.then(|| (o.sse_path.clone(), o.messages_path.clone()))
+    }
+
+    /// How long a session may stay idle before it is closed, in seconds.
+    #[getter]
+    fn session_idle_timeout(&self) -> f64 {
+        self.app.options().session_idle_timeout.as_secs_f64()
+    }
+
+    /// The most sessions kept at once (`max_sessions`).
+    #[getter]
+    fn max_sessions(&self) -> usize {
+        self.app.options().max_sessions
+    }
+
     /// Shuts the server down gracefully and calls `done(True, None)` once every running
     /// request of this application has finished or been cancelled and answered.
     fn shutdown(&self, done: Py<PyAny>) {

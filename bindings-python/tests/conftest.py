@@ -113,3 +113,54 @@ def wait_until_cancelled(ctx: Any, bound: float = 20.0) -> bool:
     while not ctx.cancelled and time.monotonic() < deadline:
         time.sleep(0.005)
     return bool(ctx.cancelled)
+
+
+def asgi_request(
+    app: Any, method: str, path: str, body: bytes = b"", headers: Optional[List[Tuple[bytes, bytes]]] = None
+) -> Tuple[int, bytes]:
+    """Hands one HTTP request to the ASGI ``app`` (``path`` with its query string; a loopback
+    ``Host`` and a JSON body by default) and returns the status and the whole body, the
+    client disconnecting once the answer is complete."""
+    raw_path, _, query = path.partition("?")
+    given = headers if headers is not None else [(b"host", b"127.0.0.1:8000"), (b"content-type", b"application/json")]
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": raw_path,
+        "raw_path": raw_path.encode(),
+        "query_string": query.encode(),
+        "root_path": "",
+        "headers": given,
+        "client": ("127.0.0.1", 40000),
+        "server": ("127.0.0.1", 8000),
+    }
+    sent: List[Dict[str, Any]] = []
+
+    async def exchange() -> None:
+        answered = asyncio.Event()
+        delivered = False
+
+        async def receive() -> Dict[str, Any]:
+            nonlocal delivered
+            if not delivered:
+                delivered = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            await answered.wait()
+            return {"type": "http.disconnect"}
+
+        async def send(message: Dict[str, Any]) -> None:
+            sent.append(message)
+            if message["type"] == "http.response.body" and not message.get("more_body", False):
+                answered.set()
+
+        try:
+            await app(scope, receive, send)
+        finally:
+            answered.set()
+
+    run(exchange)
+    status = int(sent[0]["status"])
+    return status, b"".join(m.get("body", b"") for m in sent[1:])

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import IO, Any, Callable, Dict, List, Optional
 
 import pytest
-from conftest import python_process, run
+from conftest import asgi_request, python_process, run
 
 from mcpforge import Context, FastMCP, MCPServer, ProtocolError, Server
 
@@ -512,54 +512,9 @@ def test_options_over_stdio(tmp_path: Path) -> None:
 # ----- FastMCP(max_request_body_size=...) ----------------------------------------------------
 
 
-def _post_status(app: Any, path: str, body: bytes) -> int:
-    """The HTTP status the ASGI ``app`` answers a POST of ``body`` to ``path`` with."""
-    import asyncio
-
-    raw_path, _, query = path.partition("?")
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": raw_path,
-        "raw_path": raw_path.encode(),
-        "query_string": query.encode(),
-        "root_path": "",
-        "headers": [(b"host", b"127.0.0.1:8000"), (b"content-type", b"application/json")],
-        "client": ("127.0.0.1", 40000),
-        "server": ("127.0.0.1", 8000),
-    }
-    sent: List[Dict[str, Any]] = []
-
-    async def body_then_disconnect() -> None:
-        done = asyncio.Event()
-        given = False
-
-        async def receive() -> Dict[str, Any]:
-            nonlocal given
-            if not given:
-                given = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            await done.wait()
-            return {"type": "http.disconnect"}
-
-        async def send(message: Dict[str, Any]) -> None:
-            sent.append(message)
-
-        try:
-            await app(scope, receive, send)
-        finally:
-            done.set()
-
-    run(body_then_disconnect)
-    return int(sent[0]["status"])
-
-
 def test_fastmcp_max_request_body_size_caps_the_http_apps_bodies() -> None:
     path = "/messages/?session_id=12345678123456781234567812345678"
     capped = FastMCP("capped", max_request_body_size=8)
     assert capped.settings.max_request_body_size == 8
-    assert _post_status(capped.sse_app(), path, b"123456789") == 413
-    assert _post_status(FastMCP("default").sse_app(), path, b"123456789") != 413
+    assert asgi_request(capped.sse_app(), "POST", path, b"123456789")[0] == 413
+    assert asgi_request(FastMCP("default").sse_app(), "POST", path, b"123456789")[0] != 413

@@ -12,9 +12,9 @@ from typing import Iterator
 
 PACKAGE = Path(__file__).resolve().parents[1] / "python" / "mcpforge"
 # The official SDK's compatibility layer: ``MCPServer``/``FastMCP``, the SDK's option names,
-# its in-process connections, registration checks, direct calls, log records and context, and the
-# official module paths of its names.
-DROP_IN = {"mcpserver", "_sdk_options", "_sdk_context", "_sdk_streams", "_sdk_checks", "_sdk_direct", "_sdk_log", "exceptions", "resources"}
+# its in-process connections, registration checks, direct calls, log records, context, HTTP
+# apps and settings, and the official module paths of its names.
+DROP_IN = {"mcpserver", "_sdk_options", "_sdk_context", "_sdk_http", "_sdk_settings", "_sdk_streams", "_sdk_checks", "_sdk_direct", "_sdk_log", "exceptions", "resources"}
 # The entry point (``from mcpforge import MCPServer``).
 ENTRY = "__init__"
 

@@ -1,16 +1,21 @@
 """``AsgiApps``: the MCP endpoint of a ``Server`` as an ASGI application to mount in
 Starlette or FastAPI or to run under uvicorn (``asgi_app``, and the official SDK's
-``streamable_http_app`` and ``sse_app``), with routes of the application's own beside it
+``streamable_http_app`` and ``sse_app``, Starlette applications as there when Starlette is
+installed: ``_starlette_app``), with routes of the application's own beside it
 (``custom_route``). The engine answers every request, as on its own listener
 (``mcpforge.asgi.McpAsgiApp`` adapts it to ASGI); the settings are resolved as ``run``'s are
 (``_serving``), and the server's ``lifespan`` runs on the ASGI server's event loop."""
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Optional
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple
 
 from ._serving import Serving
+from ._starlette_app import starlette_app
 from .auth import AuthSettings
+
+if TYPE_CHECKING:
+    from .asgi import McpAsgiApp
 
 __all__ = ["AsgiApps"]
 
@@ -30,17 +35,30 @@ class AsgiApps(Serving):
         run on the ASGI server's event loop. Frameworks do not pass their lifespan on to
         mounted applications: give the app's ``lifespan`` to yours (``FastAPI(lifespan=
         mcp.lifespan)``) so that the server's lifespan runs and stopping the application
-        drains running requests."""
-        return self._asgi("streamable-http", path, auth, http_options)
+        drains running requests. With custom routes the app is a Starlette application
+        (``_starlette_app``)."""
+        engine = self._asgi("streamable-http", path, auth, http_options)
+        return starlette_app(engine, "streamable-http", self._custom_routes) if self._custom_routes else engine
 
     def streamable_http_app(self, **http_options: Any) -> Any:
-        """``asgi_app()`` under the official SDK's name."""
-        return self._asgi("streamable-http", None, None, http_options)
+        """The official SDK's name for the endpoint as an ASGI app: a Starlette application
+        as there, whose ``Route`` at the endpoint's path (and default) hands each request to
+        ``asgi_app()``'s engine app (``_starlette_app``); the engine app itself when Starlette
+        is not installed. Options as for ``asgi_app``."""
+        return self._official_app("streamable-http", http_options)[1]
 
     def sse_app(self, **http_options: Any) -> Any:
-        """``asgi_app()`` with the 2024-11-05 HTTP+SSE endpoints (``/sse`` and ``/messages``)
-        on, under the official SDK's name."""
-        return self._asgi("sse", None, None, http_options)
+        """``streamable_http_app()`` with the 2024-11-05 HTTP+SSE endpoints (``/sse`` and
+        ``/messages``) on, routed as the official SDK's (``Route`` for the stream, ``Mount``
+        for the messages), under the official SDK's name."""
+        return self._official_app("sse", http_options)[1]
+
+    def _official_app(self, transport: str, options: Dict[str, Any]) -> "Tuple[McpAsgiApp, Any]":
+        """The engine app for ``transport`` and what the official names return: it in a
+        Starlette application, or alone without Starlette."""
+        engine = self._asgi(transport, None, None, options)
+        framed = starlette_app(engine, transport, self._custom_routes)
+        return engine, framed if framed is not None else engine
 
     def custom_route(self, path: str, methods: List[str], name: Optional[str] = None, include_in_schema: bool = True) -> Callable[[Any], Any]:
         """Adds a route of your own to the ASGI apps made afterwards (``asgi_app``,
@@ -54,7 +72,7 @@ class AsgiApps(Serving):
 
         return register
 
-    def _asgi(self, transport: str, path: Optional[str], auth: Optional[AuthSettings], options: Dict[str, Any]) -> Any:
+    def _asgi(self, transport: str, path: Optional[str], auth: Optional[AuthSettings], options: Dict[str, Any]) -> "McpAsgiApp":
         from .asgi import McpAsgiApp
 
         _, _, _, path, translated = self._transport(transport, None, None, path, options)
@@ -81,5 +99,4 @@ class AsgiApps(Serving):
             if server is not None:
                 await server._lifespan.stop()
 
-        app = McpAsgiApp(native, on_call, start, stop)
-        return app.with_routes(self._custom_routes) if self._custom_routes else app
+        return McpAsgiApp(native, on_call, start, stop)

@@ -149,6 +149,11 @@ class InMemoryTransport:
     async def __aenter__(self) -> Tuple[Any, Any]:
         import anyio  # type: ignore[import-not-found, unused-ignore]
 
+        # Streams of any message (the client's and the server's JSON-RPC objects).
+        to_client_send: Any
+        to_client_receive: Any
+        to_server_send: Any
+        to_server_receive: Any
         to_client_send, to_client_receive = anyio.create_memory_object_stream(0)
         to_server_send, to_server_receive = anyio.create_memory_object_stream(0)
         self._client_ends = (to_client_receive, to_server_send)

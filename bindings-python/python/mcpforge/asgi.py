@@ -47,19 +47,32 @@ class McpAsgiApp:
         self._start = start
         self._stop = stop
 
-    def with_routes(self, routes: List[Any]) -> Any:
-        """A Starlette application serving ``routes`` (``custom_route``'s ``(path, methods,
-        name, include_in_schema, handler)``) and this app for every other path, with this
-        app's lifespan, which it also offers as ``.lifespan`` for a host application that
-        mounts it, as this app does."""
-        # starlette is optional: needed only for custom routes (not a dependency of mcpforge).
-        from starlette.applications import Starlette  # type: ignore[import-not-found, unused-ignore]
-        from starlette.routing import Mount, Route  # type: ignore[import-not-found, unused-ignore]
+    # ----- what the engine serves (read by the Starlette apps, ``_starlette_app``) ----------
 
-        own = [Route(p, h, methods=m, name=n, include_in_schema=i) for p, m, n, i, h in routes]
-        app = Starlette(routes=[*own, Mount("/", app=self)], lifespan=self.lifespan)
-        app.lifespan = self.lifespan
-        return app
+    @property
+    def path(self) -> str:
+        """The Streamable HTTP endpoint's path, relative to the mount point."""
+        return self._native.path
+
+    @property
+    def legacy_sse_paths(self) -> Optional[Tuple[str, str]]:
+        """The HTTP+SSE transport's stream and message paths, or None when it is off."""
+        return self._native.legacy_sse_paths
+
+    @property
+    def max_body(self) -> int:
+        """The request body cap, in bytes (larger bodies are answered 413)."""
+        return self._native.max_body
+
+    @property
+    def session_idle_timeout(self) -> float:
+        """Seconds a session may stay idle before the engine closes it."""
+        return self._native.session_idle_timeout
+
+    @property
+    def max_sessions(self) -> int:
+        """The most sessions the engine keeps at once."""
+        return self._native.max_sessions
 
     async def shutdown(self) -> None:
         """Stops the server gracefully and returns once its running requests have finished,

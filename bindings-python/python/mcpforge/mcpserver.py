@@ -20,8 +20,10 @@ unknown tool is an ``isError`` result; a function without a docstring has the de
 ``""``; the decorators refuse a bare use and check a resource's template against its
 reader (``_sdk_checks``); the direct calls ``await server.call_tool(...)``,
 ``list_tools()``, ``read_resource(...)``, ... exist (``_sdk_direct``); failure records go
-to the official server's logger (``_sdk_log``). docs/python.md lists the remaining
-differences.
+to the official server's logger (``_sdk_log``); handlers get ``SdkContext``
+(``_sdk_context``); the HTTP apps take the official keywords and the last Streamable HTTP
+app's ``session_manager`` is there (``_sdk_http``), and ``settings`` holds what the
+constructor was given (``_sdk_settings``). docs/python.md lists the remaining differences.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ from . import server as _server_module
 from ._sdk_context import SdkContext
 from ._sdk_checks import check_reader, refuse_bare, resource_variables
 from ._sdk_direct import DirectCalls, Witnessed, typed as _typed
+from ._sdk_http import SdkHttpApps
+from ._sdk_settings import DEFAULT_MAX_REQUEST_BODY_SIZE, DEFAULT_MAX_SESSIONS, DEFAULT_SESSION_IDLE_TIMEOUT, ServerSettings, Settings
 from ._sdk_log import SdkLog
 from ._sdk_streams import InMemoryTransport, LowLevel
 from ._sdk_options import sdk_options
@@ -96,7 +100,7 @@ class Resolve(_Unsupported):
 LifespanResultT = TypeVar("LifespanResultT")
 
 
-class MCPServer(DirectCalls, Server, Generic[LifespanResultT]):
+class MCPServer(DirectCalls, SdkHttpApps, Server, Generic[LifespanResultT]):
     """``Server`` with the official 2.x ``MCPServer`` constructor (see the module
     documentation). ``server_options`` are ``Server``'s own keywords (``max_workers``,
     ``limits``, ...). Its handlers' ``Context`` is ``SdkContext``."""
@@ -175,7 +179,17 @@ class MCPServer(DirectCalls, Server, Generic[LifespanResultT]):
             mask_error_details=mask_error_details,
             **server_options,
         )
-        self.dependencies = list(dependencies or ())
+        self.settings = ServerSettings(
+            debug=debug,
+            log_level=log_level,
+            warn_on_duplicate_resources=warn_on_duplicate_resources,
+            warn_on_duplicate_tools=warn_on_duplicate_tools,
+            warn_on_duplicate_prompts=warn_on_duplicate_prompts,
+            dependencies=dependencies or (),
+            lifespan=lifespan,
+            auth=auth,
+        )
+        self.dependencies = self.settings.dependencies
         self._transports: List[InMemoryTransport] = []
         self._auth = from_sdk(token_verifier, auth) if token_verifier is not None or auth is not None else None
         self._errors.log = SdkLog(self._sdk_logger)
@@ -186,7 +200,11 @@ class MCPServer(DirectCalls, Server, Generic[LifespanResultT]):
             self.add_resource(resource)
 
     def _defaults(self) -> Dict[str, Any]:
-        return {"auth": self._auth} if self._auth is not None else {}
+        # The official 2.x serves the HTTP+SSE transport's messages at `/messages/`.
+        defaults: Dict[str, Any] = {"options": {"message_path": "/messages/"}}
+        if self._auth is not None:
+            defaults["auth"] = self._auth
+        return defaults
 
     # The official SDK's in-process connections (``_sdk_streams``): 2.x's ``Client(server)``
     # enters the server as its transport; 1.x's tests connect to ``server._mcp_server``.
@@ -292,6 +310,7 @@ class FastMCP(MCPServer[LifespanResultT]):
         auth_server_provider: Any = None,
         token_verifier: Any = None,
         event_store: Any = None,
+        retry_interval: Optional[int] = None,
         *,
         tools: Optional[Sequence[Any]] = None,
         debug: bool = False,
@@ -304,6 +323,9 @@ class FastMCP(MCPServer[LifespanResultT]):
         streamable_http_path: str = "/mcp",
         json_response: bool = False,
         stateless_http: bool = False,
+        max_request_body_size: Optional[int] = DEFAULT_MAX_REQUEST_BODY_SIZE,
+        session_idle_timeout: Optional[float] = DEFAULT_SESSION_IDLE_TIMEOUT,
+        max_sessions: Optional[int] = DEFAULT_MAX_SESSIONS,
         warn_on_duplicate_resources: bool = True,
         warn_on_duplicate_tools: bool = True,
         warn_on_duplicate_prompts: bool = True,
@@ -312,7 +334,6 @@ class FastMCP(MCPServer[LifespanResultT]):
         auth: Any = None,
         transport_security: Any = None,
         mask_error_details: bool = False,
-        max_request_body_size: Optional[int] = None,
         **server_options: Any,
     ) -> None:
         super().__init__(
@@ -328,13 +349,38 @@ class FastMCP(MCPServer[LifespanResultT]):
             tools=tools,
             debug=debug,
             log_level=log_level,
+            warn_on_duplicate_resources=warn_on_duplicate_resources,
+            warn_on_duplicate_tools=warn_on_duplicate_tools,
+            warn_on_duplicate_prompts=warn_on_duplicate_prompts,
             dependencies=dependencies,
             lifespan=lifespan,
             auth=auth,
             mask_error_details=mask_error_details,
             **server_options,
         )
-        self.settings = Settings(host, port, streamable_http_path, sse_path, message_path, transport_security, max_request_body_size)
+        self.settings: Settings = Settings(
+            host=host,
+            port=port,
+            mount_path=mount_path,
+            sse_path=sse_path,
+            message_path=message_path,
+            streamable_http_path=streamable_http_path,
+            json_response=json_response,
+            stateless_http=stateless_http,
+            max_request_body_size=max_request_body_size,
+            session_idle_timeout=session_idle_timeout,
+            max_sessions=max_sessions,
+            transport_security=transport_security,
+            debug=debug,
+            log_level=log_level,
+            warn_on_duplicate_resources=warn_on_duplicate_resources,
+            warn_on_duplicate_tools=warn_on_duplicate_tools,
+            warn_on_duplicate_prompts=warn_on_duplicate_prompts,
+            dependencies=dependencies,
+            lifespan=lifespan,
+            auth=auth,
+        )
+        self.dependencies = self.settings.dependencies
 
     def _tool_result(self, result: Dict[str, Any]) -> Any:
         """1.x's direct ``call_tool`` returns the content blocks, paired with the structured
@@ -346,24 +392,15 @@ class FastMCP(MCPServer[LifespanResultT]):
 
     def _defaults(self) -> Dict[str, Any]:
         s = self.settings
-        options = {"sse_path": s.sse_path, "message_path": s.message_path, "transport_security": s.transport_security}
-        if s.max_request_body_size is not None:
-            options["max_request_body_size"] = s.max_request_body_size
+        options = {
+            "sse_path": s.sse_path,
+            "message_path": s.message_path,
+            "transport_security": s.transport_security,
+            "max_request_body_size": s.max_request_body_size,
+            "session_idle_timeout": s.session_idle_timeout,
+            "max_sessions": s.max_sessions,
+        }
         return {**super()._defaults(), "host": s.host, "port": s.port, "path": s.streamable_http_path, "options": options}
-
-
-class Settings:
-    """``FastMCP``'s HTTP settings, the defaults of ``run``; also ``mcpforge.server.Settings``,
-    the official 1.x module path (``mcp.server.fastmcp.server.Settings``), set below."""
-
-    def __init__(
-        self, host: str, port: int, streamable_http_path: str, sse_path: str, message_path: str, transport_security: Any, max_request_body_size: Optional[int] = None
-    ) -> None:
-        self.host, self.port = host, port
-        self.streamable_http_path, self.sse_path, self.message_path = streamable_http_path, sse_path, message_path
-        self.transport_security = transport_security
-        # The request body cap of the HTTP apps, in bytes (None: the engine's, 4 MiB).
-        self.max_request_body_size = max_request_body_size
 
 
 # The official 1.x module path of ``Settings``; the native module does not import this layer.
