@@ -68,17 +68,22 @@ FILES = (
 )
 # Helpers the test files import or pytest loads, copied when the release has them.
 HELPERS = ("tests/__init__.py", "tests/conftest.py", "tests/test_helpers.py", "tests/server/__init__.py")
-# Written next to the tests in `run/`. Two settings of the runs, not of the tests:
+# Written next to the tests in `run/`. Three settings of the runs, not of the tests:
 # - the 2.x conftest shares one event loop per module (`_module_runner_lease`, to spare
 #   Windows' sockets), and anyio's runner dies with the first test that fails inside a task
 #   group, failing every later test of the module at setup; the same conftest allows a
 #   module to shadow the lease with a no-op, giving each test its own loop, so that each
 #   failure counts once;
+# - for the same reason, garbage is collected after each test: a test that failed inside a
+#   task group leaves a task whose exception was never retrieved, and asyncio logs that at
+#   ERROR when the task is collected, which fails whichever later test counts the records
+#   it logs;
 # - 1.x's integration tests serve from a `multiprocessing` child; forked (Linux's default)
 #   from a process whose engine already runs, the child's engine has no threads and every
 #   test waits for its timeout. They start children with `spawn`, as on macOS and Windows.
-HARNESS_CONFTEST = """\"\"\"Written by scripts/sdk-tests-python.py: one event loop per test, and
-server subprocesses started fresh (spawn).\"\"\"
+HARNESS_CONFTEST = """\"\"\"Written by scripts/sdk-tests-python.py: one event loop per test, its
+garbage collected after it, and server subprocesses started fresh (spawn).\"\"\"
+import gc
 import multiprocessing
 
 import pytest
@@ -89,6 +94,12 @@ multiprocessing.set_start_method("spawn", force=True)
 @pytest.fixture(scope="module", autouse=True)
 def _module_runner_lease():
     yield
+
+
+@pytest.fixture(autouse=True)
+def _collect_after_each_test():
+    yield
+    gc.collect()
 """
 # A bound on one test, so that one waiting for an answer that never comes fails alone.
 TEST_TIMEOUT = 20
