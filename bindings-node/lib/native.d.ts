@@ -246,8 +246,12 @@ export declare class NativeServer {
   /**
    * Serves stdio until stdin closes or `shutdown`; the promise keeps Node alive until then.
    * Signals are left to JavaScript (the public API turns SIGINT/SIGTERM into `close()`).
+   * By default the connection runs on this thread's event loop: stdin is read when libuv
+   * says it is readable, handlers are called and their answers written on this thread.
+   * With `engine_threads`, the engine's runtime threads read, dispatch and write, in
+   * parallel with JavaScript, and each call crosses to this thread and back.
    */
-  serveStdio(): Promise<void>
+  serveStdio(engineThreads?: boolean | undefined | null): Promise<void>
   /**
    * Binds Streamable HTTP (`options` JSON: `host`, `port`, `path`, `allowedHosts`,
    * `allowedOrigins`, `maxBody`, `legacySessions`, `sessionIdleTimeoutMs`,

@@ -539,7 +539,8 @@ class Server {
   /**
    * Serves until the server stops: stdio by default (until stdin closes), or Streamable
    * HTTP with `{ http: { host, port, path, ..., auth, onListening, quiet } }`, which says
-   * where it listens on stderr unless `quiet: true`. SIGINT and SIGTERM
+   * where it listens on stderr unless `quiet: true`. Stdio runs on Node's event loop unless
+   * `{ stdio: { engineThreads: true } }`. SIGINT and SIGTERM
    * close the server while it listens (`handleSignals: false` to opt out); once that
    * shutdown answered every request, `listen()` returns and the process exits soon after,
    * even if handlers left timers or sockets behind (`exitOnSignal: false` to leave the
@@ -549,7 +550,7 @@ class Server {
     const signals = options.handleSignals === false ? null : this.#closeOnSignals();
     try {
       if (options.http) await this.#listenHttp(options.http);
-      else await this.#track(this.#native.serveStdio());
+      else await this.#track(this.#native.serveStdio(options.stdio?.engineThreads === true));
     } finally {
       signals?.stop();
     }

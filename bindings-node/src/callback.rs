@@ -78,7 +78,8 @@ pub(crate) struct CallState {
 }
 
 impl CallState {
-    /// Delivers the answer; false when the call was already answered.
+    /// Delivers the answer; false when the call was already answered. A request waiting on
+    /// this thread's event loop (stdio) goes on in this turn of the loop.
     fn answer(&self, reply: Reply) -> bool {
         let sender = self.reply.lock().unwrap_or_else(|e| e.into_inner()).take();
         sender.is_some_and(|s| s.send(reply).is_ok())

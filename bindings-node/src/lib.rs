@@ -1,6 +1,8 @@
 //! `mcpforge-node`: the Node.js addon of the mcpforge engine. The engine serves the wire;
 //! this crate crosses into JavaScript once per handler call (through one weak thread-safe
-//! function per server) and back once with the answer. The public JavaScript API lives in
+//! function per server) and back once with the answer. Stdio is served on Node's own event
+//! loop (`event_loop.rs`, `loop_io.rs`), so a call over stdio never leaves the JavaScript
+//! thread. The public JavaScript API lives in
 //! `bindings-node/lib/`; everything exported here is internal to that package.
 
 mod callback;
@@ -8,10 +10,13 @@ mod catalogue;
 mod client;
 mod context;
 mod error;
+mod event_loop;
 mod hosted;
 mod link;
+mod loop_io;
 mod middleware;
 mod server;
+mod uv;
 
 pub use callback::NativeCall;
 pub use client::NativeMemoryClient;

@@ -7,9 +7,11 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use mcpforge::protocol::{CompletionRef, Prompt, Resource, ResourceTemplate, Tool};
-use mcpforge::{CatalogueKind, HttpOptions, HttpServer, Server, ServerBuilder, StdioOptions};
+use mcpforge::{
+    CatalogueKind, Executor as _, HttpOptions, HttpServer, Server, ServerBuilder, StdioDriver, StdioOptions,
+};
 use napi::Env;
-use napi::bindgen_prelude::PromiseRaw;
+use napi::bindgen_prelude::{Object, PromiseRaw};
 use napi_derive::napi;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -20,8 +22,10 @@ use crate::callback::{
 use crate::catalogue::JsCatalogue;
 use crate::client::NativeMemoryClient;
 use crate::error::{js_error, parse_json};
+use crate::event_loop::{LoopExecutor, OnLoop};
 use crate::hosted::NativeHttpApp;
 use crate::link::NativeLink;
+use crate::loop_io::{LoopReader, LoopWriter};
 use crate::middleware::JsMiddleware;
 
 /// Reads a definition (JSON text) as an engine protocol type; `what` names it in errors.
@@ -230,11 +234,48 @@ impl NativeServer {
 
     /// Serves stdio until stdin closes or `shutdown`; the promise keeps Node alive until then.
     /// Signals are left to JavaScript (the public API turns SIGINT/SIGTERM into `close()`).
+    /// By default the connection runs on this thread's event loop: stdin is read when libuv
+    /// says it is readable, handlers are called and their answers written on this thread.
+    /// With `engine_threads`, the engine's runtime threads read, dispatch and write, in
+    /// parallel with JavaScript, and each call crosses to this thread and back.
     #[napi(ts_return_type = "Promise<void>")]
-    pub fn serve_stdio<'e>(&self, env: &'e Env) -> napi::Result<PromiseRaw<'e, ()>> {
+    pub fn serve_stdio<'e>(&self, env: &'e Env, engine_threads: Option<bool>) -> napi::Result<Object<'e>> {
+        if engine_threads == Some(true) {
+            let server = self.server.clone();
+            let options = StdioOptions { handle_signals: false, ..StdioOptions::default() };
+            let (deferred, promise) = env.create_deferred::<(), _>()?;
+            napi::bindgen_prelude::within_runtime_if_available(|| {
+                tokio::spawn(async move {
+                    match server.serve_stdio_with(options).await {
+                        Ok(()) => deferred.resolve(|_| Ok(())),
+                        Err(e) => deferred.reject(js_error(e)),
+                    }
+                })
+            });
+            return Ok(promise);
+        }
+        let executor = LoopExecutor::of(env)?;
+        let (deferred, promise) = env.create_deferred::<(), _>()?;
+        let event_loop = executor.event_loop();
+        let on_loop = Arc::new(OnLoop(executor));
+        let driver = StdioDriver {
+            executor: on_loop.clone(),
+            open_input: Box::new(move |fd| {
+                LoopReader::open(event_loop, fd).map(|reader| Box::new(reader) as mcpforge::StdioReader)
+            }),
+            open_output: Box::new(move |fd| {
+                LoopWriter::open(event_loop, fd).map(|writer| Box::new(writer) as mcpforge::StdioWriter)
+            }),
+        };
         let server = self.server.clone();
         let options = StdioOptions { handle_signals: false, ..StdioOptions::default() };
-        env.spawn_future(async move { server.serve_stdio_with(options).await.map_err(js_error) })
+        on_loop.spawn(Box::pin(async move {
+            match server.serve_stdio_driven(options, Some(driver)).await {
+                Ok(()) => deferred.resolve(|_| Ok(())),
+                Err(e) => deferred.reject(js_error(e)),
+            }
+        }));
+        Ok(promise)
     }
 
     /// Binds Streamable HTTP (`options` JSON: `host`, `port`, `path`, `allowedHosts`,

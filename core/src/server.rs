@@ -27,7 +27,7 @@ use crate::tasks::TaskOptions;
 use crate::tasks::store::TaskStore;
 use crate::transport::http::{HttpApp, HttpOptions, HttpServer};
 use crate::transport::memory::MemoryClient;
-use crate::transport::stdio::StdioOptions;
+use crate::transport::stdio::{StdioDriver, StdioOptions};
 
 /// Who may reuse a cached list or read result on the 2026 wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,7 +142,14 @@ impl Server {
 
     /// [`Server::serve_stdio`] with options.
     pub async fn serve_stdio_with(&self, options: StdioOptions) -> Result<(), Error> {
-        let served = crate::transport::stdio::serve(self.shared.clone(), options).await;
+        self.serve_stdio_driven(options, None).await
+    }
+
+    /// [`Server::serve_stdio_with`], the connection's tasks run by a binding's executor and
+    /// its input read as the binding opens it ([`StdioDriver`]): a binding whose handlers run
+    /// on one thread (an event loop) serves a request on that thread from read to write.
+    pub async fn serve_stdio_driven(&self, options: StdioOptions, driver: Option<StdioDriver>) -> Result<(), Error> {
+        let served = crate::transport::stdio::serve(self.shared.clone(), options, driver).await;
         crate::telemetry::flush();
         served
     }
@@ -153,8 +160,14 @@ impl Server {
         R: tokio::io::AsyncRead + Unpin + Send + 'static,
         W: tokio::io::AsyncWrite + Unpin + Send + 'static,
     {
-        let served =
-            crate::transport::stream::serve(self.shared.clone(), reader, writer, CancellationToken::new()).await;
+        let served = crate::transport::stream::serve(
+            self.shared.clone(),
+            reader,
+            writer,
+            CancellationToken::new(),
+            Default::default(),
+        )
+        .await;
         crate::telemetry::flush();
         served
     }

@@ -181,4 +181,18 @@ export interface ListenOptions {
    * the process to the application.
    */
   exitOnSignal?: boolean;
+  /** How stdio is served (ignored with `http`). */
+  stdio?: StdioListenOptions;
+}
+
+/** Options of `listen()` over stdio. */
+export interface StdioListenOptions {
+  /**
+   * Default false: the connection runs on Node's event loop, so a call wakes one thread
+   * once (the lowest latency one call at a time). True: the engine's own threads read,
+   * dispatch and write in parallel with JavaScript, each call crossing to the JavaScript
+   * thread and back (more calls per second when many are in flight at once and the
+   * JavaScript thread is the busy one).
+   */
+  engineThreads?: boolean;
 }

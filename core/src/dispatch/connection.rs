@@ -19,6 +19,7 @@ use tokio_util::task::TaskTracker;
 
 use super::call::{Outcome, Peer};
 use super::cancel::{InFlight, RequestToken};
+use super::executor::Spawner;
 use super::handshake;
 use super::lifecycle;
 use super::metrics::{Ended, Metrics};
@@ -131,6 +132,9 @@ pub(crate) struct ConnectionOptions {
     /// it a task (see [`Connection::run`]). Byte streams only: measured on HTTP, where a
     /// request arrives inside the connection's hyper task, it made responses slower.
     pub inline_first_poll: bool,
+    /// Where requests run: tokio, or a binding's executor (which also polls each request
+    /// once where it arrives when `inline_first_poll` is set).
+    pub spawner: Spawner,
 }
 
 impl ConnectionOptions {
@@ -141,6 +145,7 @@ impl ConnectionOptions {
             own_ids: true,
             auth: None,
             inline_first_poll: false,
+            spawner: Spawner::Tokio,
         }
     }
 }
@@ -158,6 +163,8 @@ pub(crate) struct Connection {
     /// The connection runs on a single-threaded runtime: a request is polled once where it
     /// arrives and becomes a task of its own only if it has to wait (see [`Connection::run`]).
     inline_first_poll: bool,
+    /// Where request tasks run.
+    spawner: Spawner,
     /// Graceful stop: no new requests, listen streams end.
     stopping: Arc<CancellationToken>,
     /// Tripped when the grace period of a shutdown is over: cancels the requests the
@@ -193,8 +200,10 @@ impl Connection {
             in_flight: InFlight::default(),
             own_ids: options.own_ids,
             inline_first_poll: options.inline_first_poll
-                && tokio::runtime::Handle::try_current()
-                    .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::CurrentThread),
+                && (matches!(options.spawner, Spawner::Custom(_))
+                    || tokio::runtime::Handle::try_current()
+                        .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::CurrentThread)),
+            spawner: options.spawner,
             stopping: Arc::new(CancellationToken::new()),
             hard_stop: CancellationToken::new(),
             tasks: TaskTracker::new(),
@@ -541,10 +550,11 @@ impl Connection {
     }
 
     /// Runs a request's future. On a multi-threaded runtime it is spawned, so requests run
-    /// in parallel with reading. On a single-threaded one (where a spawned task would run on
-    /// this same thread right after the reader yields anyway) it is polled once here first,
-    /// and spawned only if it is not finished: a request that completes without waiting (a
-    /// synchronous handler) costs no task, no scheduling and no cross-task wake-up.
+    /// in parallel with reading. On a single-threaded one, or a binding's executor (where a
+    /// spawned task would run on this same thread right after the reader yields anyway) it
+    /// is polled once here first, and spawned only if it is not finished: a request that
+    /// completes without waiting (a synchronous handler) costs no task, no scheduling and no
+    /// cross-task wake-up.
     fn run<F: Future<Output = ()> + Unpin + Send + 'static>(&self, request: F) {
         let mut request = self.tasks.track_future(request);
         if self.inline_first_poll {
@@ -558,7 +568,7 @@ impl Connection {
                 Ok(Poll::Ready(())) | Err(_) => return,
             }
         }
-        tokio::spawn(request);
+        self.spawner.spawn(request);
     }
 
     /// A JSON-RPC batch (2025-03-26 sessions only): its requests run concurrently, and

@@ -9,6 +9,7 @@ pub mod cancel;
 pub(crate) mod capabilities;
 pub(crate) mod chain;
 pub(crate) mod connection;
+pub mod executor;
 pub(crate) mod guard;
 pub mod handshake;
 pub(crate) mod lifecycle;

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_util::sync::CancellationToken;
 
+use crate::dispatch::executor::{Executor, Spawner};
 use crate::dispatch::shared::ServerShared;
 use crate::error::Error;
 
@@ -30,9 +31,44 @@ impl Default for StdioOptions {
 }
 
 /// The protocol's input.
-type Reader = Box<dyn AsyncRead + Unpin + Send>;
+pub type StdioReader = Box<dyn AsyncRead + Unpin + Send>;
+type Reader = StdioReader;
+
 /// The protocol's output.
-type Writer = Box<dyn AsyncWrite + Unpin + Send>;
+pub type StdioWriter = Box<dyn AsyncWrite + Unpin + Send>;
+
+/// Opens the protocol's input from the descriptor the engine reads (Unix: its private
+/// duplicate of fd 0), or returns it when the engine's own reader should read it.
+#[cfg(unix)]
+pub type OpenInput = Box<dyn FnOnce(std::os::fd::OwnedFd) -> Result<StdioReader, std::os::fd::OwnedFd> + Send>;
+/// Opens the protocol's output from its descriptor (Unix: the private duplicate of fd 1), or
+/// returns it when the engine's own writer should write it.
+#[cfg(unix)]
+pub type OpenOutput = Box<dyn FnOnce(std::os::fd::OwnedFd) -> Result<StdioWriter, std::os::fd::OwnedFd> + Send>;
+/// Where descriptors cannot be handed over, the engine reads the input itself.
+#[cfg(not(unix))]
+pub type OpenInput = ();
+/// Where descriptors cannot be handed over, the engine writes the output itself.
+#[cfg(not(unix))]
+pub type OpenOutput = ();
+
+/// How a binding drives stdio from a thread of its own: the connection's tasks (reader,
+/// writer, requests) run on `executor`, and the input and output are read and written
+/// through what `open_input` and `open_output` make of the descriptors (e.g. ones waiting
+/// for readiness on the binding's event loop), so that a request whose handler runs on that
+/// loop is read, handled and answered there, waking no other thread.
+pub struct StdioDriver {
+    /// Runs the connection's tasks.
+    pub executor: Arc<dyn Executor>,
+    /// Opens the protocol's input.
+    pub open_input: OpenInput,
+    /// Opens the protocol's output.
+    pub open_output: OpenOutput,
+}
+
+/// A binding's openers of the input and output.
+type Openers = (OpenInput, OpenOutput);
+type Writer = StdioWriter;
 
 /// What serving holds while it owns the process's stdio (restored when dropped).
 #[cfg(unix)]
@@ -40,16 +76,23 @@ type Held = Option<super::stdio_unix::StdioGuard>;
 #[cfg(not(unix))]
 type Held = ();
 
-/// The protocol's input and output, taking over fds 0 and 1 when `protect` (Unix).
+/// The protocol's input and output, taking over fds 0 and 1 when `protect` (Unix); opened by
+/// the binding's openers when given.
 #[cfg(unix)]
-fn open(protect: bool) -> std::io::Result<(Held, Reader, Writer)> {
+fn open(protect: bool, openers: Option<Openers>) -> std::io::Result<(Held, Reader, Writer)> {
     use super::stdio_unix::{StdioGuard, dup_cloexec, reader, writer};
-    if protect {
+    let (guard, read, write) = if protect {
         let (guard, read, write) = StdioGuard::take()?;
-        Ok((Some(guard), reader(read)?, writer(write)?))
+        (Some(guard), read, write)
     } else {
-        Ok((None, reader(dup_cloexec(0)?)?, writer(dup_cloexec(1)?)?))
-    }
+        (None, dup_cloexec(0)?, dup_cloexec(1)?)
+    };
+    Ok(match openers {
+        Some((open_input, open_output)) => {
+            (guard, open_input(read).or_else(reader)?, open_output(write).or_else(writer)?)
+        }
+        None => (guard, reader(read)?, writer(write)?),
+    })
 }
 
 /// The protocol's input and output where fds cannot be taken over: the process's own stdin
@@ -61,15 +104,24 @@ fn open_portable(_protect: bool) -> std::io::Result<((), Reader, Writer)> {
 }
 
 #[cfg(not(unix))]
-fn open(protect: bool) -> std::io::Result<(Held, Reader, Writer)> {
+fn open(protect: bool, _openers: Option<Openers>) -> std::io::Result<(Held, Reader, Writer)> {
     open_portable(protect)
 }
 
-/// Serves the process's stdio until EOF, a signal, or server shutdown.
-pub(crate) async fn serve(shared: Arc<ServerShared>, options: StdioOptions) -> Result<(), Error> {
+/// Serves the process's stdio until EOF, a signal, or server shutdown; on the binding's
+/// executor with the binding's input when `driver` is given.
+pub(crate) async fn serve(
+    shared: Arc<ServerShared>,
+    options: StdioOptions,
+    driver: Option<StdioDriver>,
+) -> Result<(), Error> {
     let stop = CancellationToken::new();
     let signals = if options.handle_signals { Some(super::signals::stop_on_signal(stop.clone())?) } else { None };
-    let (held, read, write) = open(options.protect_stdio)?;
+    let (spawner, openers) = match driver {
+        Some(d) => (Spawner::Custom(d.executor), Some((d.open_input, d.open_output))),
+        None => (Spawner::Tokio, None),
+    };
+    let (held, read, write) = open(options.protect_stdio, openers)?;
     // The metrics side port lives as long as the stdio session.
     let side_port = match shared.metrics_address {
         Some(addr) => {
@@ -80,7 +132,7 @@ pub(crate) async fn serve(shared: Arc<ServerShared>, options: StdioOptions) -> R
         }
         None => None,
     };
-    let result = super::stream::serve(shared, read, write, stop).await;
+    let result = super::stream::serve(shared, read, write, stop, spawner).await;
     drop(side_port);
     drop(held);
     if let Some(s) = signals {

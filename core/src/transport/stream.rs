@@ -7,6 +7,7 @@ use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio_util::sync::CancellationToken;
 
 use crate::dispatch::connection::{Connection, ConnectionOptions, oversized};
+use crate::dispatch::executor::{Spawner, Unjoined};
 use crate::dispatch::shared::ServerShared;
 use crate::dispatch::{OutboxReader, outbox};
 use crate::error::Error;
@@ -19,12 +20,14 @@ const WRITE_BUFFER: usize = 64 * 1024;
 
 /// Serves one connection until the reader ends, `stop` trips, the server shuts down, or
 /// the writer fails. Returns after in-flight requests finished (or were cancelled after
-/// the grace period) and output was flushed.
+/// the grace period) and output was flushed. Its tasks (the connection, its reader, its
+/// writer, each request) run where `spawner` puts them.
 pub(crate) async fn serve<R, W>(
     shared: Arc<ServerShared>,
     reader: R,
     writer: W,
     stop: CancellationToken,
+    spawner: Spawner,
 ) -> Result<(), Error>
 where
     R: AsyncRead + Unpin + Send + 'static,
@@ -33,24 +36,37 @@ where
     // The connection runs as a task of its own, not inside the caller's future: a
     // `block_on` future is polled outside the scheduler's fair rotation (and, on a
     // multi-thread runtime, on another thread than the request tasks it spawns).
-    tokio::spawn(run(shared, reader, writer, stop)).await.unwrap_or_else(|e| Err(Error::Io(std::io::Error::other(e))))
+    spawner
+        .spawn_joinable(run(shared, reader, writer, stop, spawner.clone()))
+        .await
+        .unwrap_or_else(|e| Err(Error::Io(std::io::Error::other(format!("the connection's task ended: {e:?}")))))
 }
 
-async fn run<R, W>(shared: Arc<ServerShared>, reader: R, writer: W, stop: CancellationToken) -> Result<(), Error>
+async fn run<R, W>(
+    shared: Arc<ServerShared>,
+    reader: R,
+    writer: W,
+    stop: CancellationToken,
+    spawner: Spawner,
+) -> Result<(), Error>
 where
     R: AsyncRead + Unpin + Send + 'static,
     W: AsyncWrite + Unpin + Send + 'static,
 {
     let (out, rx) = outbox("connection output", shared.limits.max_queued_messages, queue_bytes(&shared));
     let writer_done = CancellationToken::new();
-    let writer_task = tokio::spawn(write_loop(writer, rx, writer_done.clone()));
-    let options = ConnectionOptions { inline_first_poll: true, ..ConnectionOptions::for_client(&shared) };
+    let writer_task = spawner.spawn_joinable(write_loop(writer, rx, writer_done.clone()));
+    let options = ConnectionOptions {
+        inline_first_poll: true,
+        spawner: spawner.clone(),
+        ..ConnectionOptions::for_client(&shared)
+    };
     let conn = Connection::new(shared.clone(), out.clone(), options);
     let lines = LineReader::new(BufReader::with_capacity(64 * 1024, reader), shared.limits.max_message_size);
     // Reading runs as a task of its own, and this one only waits for it or for a stop. In
     // one task, every wake-up of the reader (each message) would poll the three stop
     // signals again, and polling a cancellation token's future takes two locks.
-    let mut reading = tokio::spawn(read_loop(conn.clone(), lines));
+    let mut reading = spawner.spawn_joinable(read_loop(conn.clone(), lines));
     let finished = tokio::select! {
         biased;
         r = &mut reading => Some(r),
@@ -69,12 +85,13 @@ where
     };
     let read_error = match read_result {
         Ok(r) => r.err(),
-        Err(e) if e.is_panic() => Some(std::io::Error::other("the reader failed unexpectedly")),
-        Err(_) => None,
+        Err(Unjoined::Failed) => Some(std::io::Error::other("the reader failed unexpectedly")),
+        Err(Unjoined::Aborted) => None,
     };
     conn.shutdown().await;
     out.close();
-    let write_result = writer_task.await.unwrap_or_else(|e| Err(std::io::Error::other(e)));
+    let write_result =
+        writer_task.await.unwrap_or_else(|e| Err(std::io::Error::other(format!("the writer ended: {e:?}"))));
     if let Some(e) = read_error {
         return Err(e.into());
     }
