@@ -30,8 +30,16 @@ install_locked() {
 
 install_locked bindings-node
 
-mkdir -p target/node/e2e
-for f in package.json package-lock.json; do
-  cmp -s "tests/e2e-node/$f" "target/node/e2e/$f" || cp "tests/e2e-node/$f" "target/node/e2e/$f"
-done
-install_locked target/node/e2e
+# scratch_project SRC DEST: DEST gets SRC's package.json and package-lock.json, then its
+# node_modules from them.
+scratch_project() {
+  local src=$1 dest=$2 f
+  mkdir -p "$dest"
+  for f in package.json package-lock.json; do
+    cmp -s "$src/$f" "$dest/$f" || cp "$src/$f" "$dest/$f"
+  done
+  install_locked "$dest"
+}
+
+scratch_project tests/e2e-node target/node/e2e
+scratch_project tests/oauth target/node/oauth

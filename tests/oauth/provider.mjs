@@ -1,0 +1,143 @@
+/**
+ * The authorization server of the OAuth end-to-end tests: oidc-provider (the certified OpenID
+ * Provider for Node) on 127.0.0.1, on a free port, with what an MCP client needs of one:
+ *
+ *   - dynamic client registration (RFC 7591), open;
+ *   - the authorization code grant with PKCE required (S256);
+ *   - resource indicators (RFC 8707): a token is issued for the resource the client names,
+ *     which becomes its audience; any http URL on a loopback host is a resource;
+ *   - access tokens as signed JWTs (`--tokens jwt`, the default) or opaque tokens the resource
+ *     server checks by introspection (`--tokens opaque`, RFC 7662), with revocation (RFC 7009);
+ *   - one confidential client, `mcp-test` (secret `mcp-test-secret`), which may use the client
+ *     credentials grant (the negative tests get their tokens with it) and introspect tokens
+ *     (the resource server's credentials in `--tokens opaque`).
+ *
+ * The end user is `test-user`, signed in and consenting at once: the interaction page, which a
+ * browser would show, finishes the login and then the consent (granting every scope asked for)
+ * and redirects back, so a test plays the browser by following redirects with cookies.
+ *
+ * Scopes are `mcp:tools`, `mcp:admin` and `mcp:other`. Prints the issuer URL on stdout when
+ * ready; stops on SIGTERM, SIGINT or when stdin closes (the test that started it exited).
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { createServer } from 'node:http';
+import Provider from 'oidc-provider';
+
+const SCOPES = ['mcp:tools', 'mcp:admin', 'mcp:other'];
+const USER = 'test-user';
+
+/** `--tokens jwt|opaque` from the command line. */
+function tokenFormat(argv) {
+  if (argv.length === 0) return 'jwt';
+  if (argv.length === 2 && argv[0] === '--tokens' && ['jwt', 'opaque'].includes(argv[1])) return argv[1];
+  process.stderr.write('usage: provider.mjs [--tokens jwt|opaque]\n');
+  process.exit(2);
+}
+
+/** Whether `resource` is an http(s) URL on a loopback host: the only resources served here. */
+function loopbackResource(resource) {
+  try {
+    const url = new URL(resource);
+    return ['http:', 'https:'].includes(url.protocol) && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  } catch {
+    return false;
+  }
+}
+
+/** The provider's configuration for tokens of `format` (`jwt` or `opaque`). */
+function configuration(format) {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const signing = { ...privateKey.export({ format: 'jwk' }), kid: 'test-key', use: 'sig', alg: 'RS256' };
+  return {
+    clients: [
+      {
+        client_id: 'mcp-test',
+        client_secret: 'mcp-test-secret',
+        grant_types: ['client_credentials'],
+        response_types: [],
+        redirect_uris: [],
+        scope: SCOPES.join(' '),
+      },
+    ],
+    jwks: { keys: [signing] },
+    cookies: { keys: ['test-cookie-key-not-secret'] },
+    scopes: ['openid', ...SCOPES],
+    pkce: { required: () => true },
+    findAccount: (_ctx, id) => ({ accountId: id, claims: () => ({ sub: id }) }),
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    features: {
+      devInteractions: { enabled: false },
+      registration: { enabled: true },
+      clientCredentials: { enabled: true },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: (_ctx, _client, oneOf) => oneOf,
+        useGrantedResource: () => true,
+        getResourceServerInfo: (_ctx, resource) => {
+          if (!loopbackResource(resource)) throw new Provider.errors.InvalidTarget();
+          return {
+            scope: SCOPES.join(' '),
+            audience: resource,
+            accessTokenTTL: 600,
+            accessTokenFormat: format,
+            ...(format === 'jwt' ? { jwt: { sign: { alg: 'RS256' } } } : {}),
+          };
+        },
+      },
+    },
+  };
+}
+
+/**
+ * The interaction page: signs `test-user` in (prompt `login`), or grants every scope the
+ * client asked for, on every resource it named (prompt `consent`), then redirects back to the
+ * authorization endpoint.
+ */
+async function interact(provider, req, res) {
+  const details = await provider.interactionDetails(req, res);
+  let result;
+  if (details.prompt.name === 'login') {
+    result = { login: { accountId: USER } };
+  } else {
+    const grant = details.grantId
+      ? await provider.Grant.find(details.grantId)
+      : new provider.Grant({ accountId: details.session.accountId, clientId: details.params.client_id });
+    const missing = details.prompt.details;
+    if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+    for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {})) {
+      grant.addResourceScope(resource, scopes.join(' '));
+    }
+    result = { consent: { grantId: await grant.save() } };
+  }
+  await provider.interactionFinished(req, res, result, { mergeWithLastSubmission: true });
+}
+
+const format = tokenFormat(process.argv.slice(2));
+let provider;
+let handle;
+const server = createServer((req, res) => {
+  if (req.method === 'GET' && /^\/interaction\/[^/]+$/.test(req.url)) {
+    interact(provider, req, res).catch((err) => {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end(`interaction failed: ${err.message}`);
+    });
+  } else {
+    handle(req, res);
+  }
+});
+server.listen(0, '127.0.0.1', () => {
+  const issuer = `http://127.0.0.1:${server.address().port}`;
+  provider = new Provider(issuer, configuration(format));
+  handle = provider.callback();
+  process.stdout.write(`${issuer}\n`);
+});
+
+const stop = () => {
+  server.close(() => process.exit(0));
+  server.closeAllConnections();
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
+process.stdin.on('end', stop);
+process.stdin.resume();
