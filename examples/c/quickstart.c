@@ -5,6 +5,9 @@
  *
  * Build (from the repository root): make c-examples
  * Run:   ./target/c/quickstart   (speaks MCP on stdin/stdout)
+ *        ./target/c/quickstart --http 127.0.0.1:3000   (Streamable HTTP at /mcp)
+ *        ./target/c/quickstart --http 127.0.0.1:3000 --auth JSON
+ *            (checks bearer tokens as the HTTP options' "auth" member says, docs/auth.md)
  */
 #include <mcpforge.h>
 
@@ -114,7 +117,34 @@ static int check(mcpf_status status, const char *what) {
     return 0;
 }
 
-int main(void) {
+#define USAGE "usage: quickstart [--http HOST:PORT [--auth JSON]]  (no arguments: serve stdio)\n"
+
+/*
+ * Serves over stdio with no arguments; `--http HOST:PORT [--auth JSON]` serves HTTP with the
+ * options {"bind": HOST:PORT, "auth": JSON}. Returns nonzero when serving failed.
+ */
+static int serve(mcpf_server *server, int argc, char **argv) {
+    if (argc == 1) return check(mcpf_server_run_stdio(server), "mcpf_server_run_stdio");
+    const char *auth = argc == 5 && strcmp(argv[3], "--auth") == 0 ? argv[4] : NULL;
+    /* HOST:PORT goes into a JSON string as it is: no character of it may need escaping. */
+    if ((argc != 3 && auth == NULL) || strcmp(argv[1], "--http") != 0 || strpbrk(argv[2], "\"\\") != NULL) {
+        fputs(USAGE, stderr);
+        return 2;
+    }
+    size_t cap = strlen(argv[2]) + (auth ? strlen(auth) : 0) + 32;
+    char *options = malloc(cap);
+    if (options == NULL) return 1;
+    if (auth) {
+        snprintf(options, cap, "{\"bind\":\"%s\",\"auth\":%s}", argv[2], auth);
+    } else {
+        snprintf(options, cap, "{\"bind\":\"%s\"}", argv[2]);
+    }
+    int failed = check(mcpf_server_run_http(server, options, SIZE_MAX), "mcpf_server_run_http");
+    free(options);
+    return failed;
+}
+
+int main(int argc, char **argv) {
     mcpf_server *server = NULL;
     if (check(mcpf_server_new("quickstart", SIZE_MAX, "1.0.0", SIZE_MAX, &server), "mcpf_server_new")) return 1;
     int failed = check(mcpf_server_add_tool(server, "echo", SIZE_MAX, "Echo the text back", SIZE_MAX,
@@ -131,7 +161,7 @@ int main(void) {
                                                   "{\"type\":\"object\",\"properties\":{}}", SIZE_MAX, current_time,
                                                   NULL, NULL),
                              "add current_time");
-    failed = failed || check(mcpf_server_run_stdio(server), "mcpf_server_run_stdio");
+    if (!failed) failed = serve(server, argc, argv);
     mcpf_server_free(server);
     return failed;
 }

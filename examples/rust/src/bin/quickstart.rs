@@ -1,7 +1,9 @@
 //! The quickstart server: `echo`, `add` and `current_time`, served over stdio.
 //!
 //! Run it under any MCP client (`command: quickstart`), or pipe JSON-RPC into it;
-//! `quickstart --http 127.0.0.1:3000` serves Streamable HTTP at `/mcp` instead.
+//! `quickstart --http 127.0.0.1:3000` serves Streamable HTTP at `/mcp` instead, and
+//! `--auth JSON` after it checks bearer tokens as the HTTP options' `auth` member says
+//! (docs/auth.md), e.g. with the built-in `jwt` verifier.
 
 use mcpforge::{Server, Tool, ToolAnnotations, ToolError};
 use schemars::JsonSchema;
@@ -47,8 +49,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             },
         )
         .build()?;
-    match mcpforge_examples::cli::http_address()? {
-        Some(addr) => server.serve_http(mcpforge::HttpOptions::new(addr)).await?,
+    match mcpforge_examples::cli::http_options()? {
+        Some(options) => server.serve_http(options).await?,
         None => server.serve_stdio().await?,
     }
     Ok(())

@@ -1,0 +1,23 @@
+# The OAuth end-to-end tests (tests/oauth; docs/auth.md, "How it is tested"): a real
+# authorization server, oidc-provider (pinned by tests/oauth/package-lock.json, installed into
+# target/node/oauth by scripts/setup-node.sh), started on loopback by each test, and the
+# quickstart server of each language configured only by options (`--http ... --auth JSON`).
+#
+#   make test-oauth   the official Python client's OAuthClientProvider authorizes (registration,
+#                     code with PKCE, resource indicator) and calls every server, with JWT and
+#                     with opaque (introspected) tokens; the provider's tokens the servers must
+#                     refuse (tests/oauth/*.py); then the official TypeScript client's OAuth flow
+#                     against every server (tests/oauth/ts_client.test.mjs, from the scratch
+#                     project target/node/e2e where the SDK is installed)
+
+OAUTH_OUT := $(NODE_OUT)/oauth
+
+.PHONY: test-oauth
+
+test-oauth: build c-examples python-wheel examples-node
+	cp tests/oauth/provider.mjs $(OAUTH_OUT)/
+	cp tests/oauth/ts_client.test.mjs $(NODE_E2E)/
+	.venv/bin/python -m pytest -q tests/oauth
+	cd $(NODE_E2E) && OAUTH_REPO_ROOT=$(CURDIR) node --test --test-timeout=120000 ts_client.test.mjs
+
+TEST_TARGETS += test-oauth

@@ -1,0 +1,135 @@
+"""Helpers of the OAuth end-to-end tests: a real authorization server (oidc-provider, started
+by tests/oauth/provider.mjs, copied next to its install in target/node/oauth) and the quickstart server
+of each language, configured only by options (`--auth JSON`) to check the provider's tokens
+with the engine's built-in verifiers. The stderr file and the check that no process outlives
+its test are tests/conftest.py's."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TextIO
+
+import pytest
+from support import REPO_ROOT, START_BOUND, answers_readyz, free_port, stop_process, target_dir
+
+LANGUAGES = ["rust", "c", "python", "node"]
+
+# The scopes every request needs, and the only ones the servers advertise.
+REQUIRED_SCOPES = ["mcp:tools"]
+
+
+def quickstart_command(language: str) -> list[str]:
+    """The quickstart server of `language` (the same tools in every language), built."""
+    target = target_dir()
+    commands = {
+        "rust": [str(target / "debug" / "quickstart")],
+        "c": [str(target / "c" / "quickstart")],
+        "python": [str(target / "python" / "venv" / "bin" / "python"), str(REPO_ROOT / "examples/python/quickstart.py")],
+        "node": ["node", str(REPO_ROOT / "examples/node/quickstart.mjs")],
+    }
+    command = commands[language]
+    if command[0] != "node" and not Path(command[0]).exists():
+        pytest.fail(f"{command[0]} is missing: build it first (`make test-oauth` does)", pytrace=False)
+    return command
+
+
+class AuthorizationServer:
+    """oidc-provider on 127.0.0.1, issuing `tokens` (`jwt` or `opaque`) until closed."""
+
+    def __init__(self, tokens: str, errlog: TextIO) -> None:
+        install = target_dir() / "node" / "oauth"
+        if not (install / "node_modules" / "oidc-provider").is_dir() or not (install / "provider.mjs").exists():
+            pytest.fail(f"oidc-provider is not installed in {install}: run `make test-oauth`", pytrace=False)
+        # stdin stays open while the test runs: the provider stops when it closes.
+        self.proc = subprocess.Popen(
+            ["node", str(install / "provider.mjs"), "--tokens", tokens],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=errlog,
+            cwd=install,
+        )
+        assert self.proc.stdout is not None
+        self.issuer = self.proc.stdout.readline().decode().strip()
+        if not self.issuer.startswith("http://127.0.0.1:"):
+            self.close()
+            pytest.fail(f"the authorization server did not start (said {self.issuer!r})", pytrace=False)
+
+    def client_credentials(self, resource: str, scope: str) -> str:
+        """An access token for `resource` with `scope`, from the client credentials grant of
+        the provider's confidential client: what the negative tests present."""
+        return self.post("/token", {"grant_type": "client_credentials", "resource": resource, "scope": scope})["access_token"]
+
+    def revoke(self, token: str) -> None:
+        """Revokes `token` (RFC 7009)."""
+        self.post("/token/revocation", {"token": token, "token_type_hint": "access_token"})
+
+    def post(self, path: str, form: dict[str, str]) -> Any:
+        """POSTs `form` to the provider as its confidential client; the JSON answer (or None)."""
+        import httpx2
+
+        answer = httpx2.post(f"{self.issuer}{path}", data=form, auth=("mcp-test", "mcp-test-secret"), timeout=10)
+        assert answer.status_code < 300, answer.text
+        return answer.json() if answer.content else None
+
+    def close(self) -> None:
+        """Stops the provider: stdin closed, then SIGTERM, then SIGKILL, each bounded."""
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.close()
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            stop_process(self.proc, 5)
+        self.proc.stdout.close()
+
+
+def jwt_auth(issuer: str, resource: str) -> dict[str, Any]:
+    """The `auth` options of a server checking the provider's JWTs (keys found by discovery)."""
+    return {
+        "resource": resource,
+        "authorization_servers": [issuer],
+        "scopes_supported": REQUIRED_SCOPES,
+        "required_scopes": REQUIRED_SCOPES,
+        "jwt": {"issuer": issuer},
+    }
+
+
+def introspection_auth(issuer: str, resource: str) -> dict[str, Any]:
+    """The `auth` options of a server introspecting the provider's opaque tokens, asking on
+    every request (no cache), so a revocation shows at once."""
+    return {
+        "resource": resource,
+        "authorization_servers": [issuer],
+        "scopes_supported": REQUIRED_SCOPES,
+        "required_scopes": REQUIRED_SCOPES,
+        "introspection": {
+            "endpoint": f"{issuer}/token/introspection",
+            "client_id": "mcp-test",
+            "client_secret": "mcp-test-secret",
+            "issuer": issuer,
+            "cache_ttl": 0,
+        },
+    }
+
+
+@contextmanager
+def quickstart(language: str, auth: Callable[[str], dict[str, Any]], errlog: TextIO) -> Iterator[str]:
+    """Runs `language`'s quickstart with `--http 127.0.0.1:PORT --auth JSON`, the options
+    `auth(resource)` gives for its URL, until the block ends; yields the MCP endpoint."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/mcp"
+    command = [*quickstart_command(language), "--http", f"127.0.0.1:{port}", "--auth", json.dumps(auth(url))]
+    proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stderr=errlog, cwd=REPO_ROOT)
+    try:
+        deadline = time.monotonic() + START_BOUND
+        while not answers_readyz(port):
+            assert proc.poll() is None, f"the {language} server exited with {proc.returncode}"
+            assert time.monotonic() < deadline, f"the {language} server did not get ready in time"
+            time.sleep(0.05)
+        yield url
+    finally:
+        stop_process(proc, START_BOUND)

@@ -1,0 +1,217 @@
+/**
+ * The official TypeScript client's OAuth flow (`StreamableHTTPClientTransport` with an
+ * `OAuthClientProvider`) end to end against a real authorization server (oidc-provider,
+ * tests/oauth/provider.mjs) and the quickstart server of each language, configured only by
+ * options (`--auth JSON`): 401 with the challenge, RFC 9728 metadata, the issuer's metadata,
+ * registration, the authorization code with PKCE (this test plays the browser, following the
+ * provider's redirects with its cookies), `finishAuth` trading the code for a token for the
+ * server's resource, then calls that succeed. Run from the scratch project target/node/e2e
+ * (where the SDK is installed) by `make test-oauth`; OAUTH_REPO_ROOT is the repository.
+ */
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
+
+const ROOT = process.env.OAUTH_REPO_ROOT ?? path.resolve(import.meta.dirname, '../../..');
+const TARGET = path.join(ROOT, 'target');
+const REDIRECT_URI = 'http://127.0.0.1:9/callback';
+const MAX_REDIRECTS = 10;
+const BOUND_MS = 20_000;
+
+const SERVERS = {
+  rust: [path.join(TARGET, 'debug/quickstart')],
+  c: [path.join(TARGET, 'c/quickstart')],
+  python: [path.join(TARGET, 'python/venv/bin/python'), path.join(ROOT, 'examples/python/quickstart.py')],
+  node: [process.execPath, path.join(ROOT, 'examples/node/quickstart.mjs')],
+};
+
+/** A TCP port on 127.0.0.1 that was free a moment ago. */
+async function freePort() {
+  const probe = createServer();
+  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/** Ends `child` (SIGTERM, then SIGKILL after a bound) and waits for it. */
+async function stop(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), BOUND_MS);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Starts the provider issuing JWTs; resolves with `{ child, issuer }` once it says its issuer. */
+async function startProvider() {
+  const child = spawn(process.execPath, [path.join(TARGET, 'node/oauth/provider.mjs')], {
+    cwd: path.join(TARGET, 'node/oauth'),
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  let out = '';
+  const issuer = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the provider did not start in time')), BOUND_MS);
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('\n')) {
+        clearTimeout(timer);
+        resolve(out.trim());
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`the provider exited with ${code}`)));
+  });
+  return { child, issuer };
+}
+
+/** Starts `language`'s quickstart checking the provider's JWTs; resolves with `{ child, url }`. */
+async function startServer(language, issuer) {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}/mcp`;
+  const auth = {
+    resource: url,
+    authorization_servers: [issuer],
+    scopes_supported: ['mcp:tools'],
+    required_scopes: ['mcp:tools'],
+    jwt: { issuer },
+  };
+  const [command, ...args] = SERVERS[language];
+  const child = spawn(command, [...args, '--http', `127.0.0.1:${port}`, '--auth', JSON.stringify(auth)], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const deadline = Date.now() + BOUND_MS;
+  for (;;) {
+    assert.equal(child.exitCode, null, `the ${language} server exited`);
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+    if (ready) return { child, url };
+    assert.ok(Date.now() < deadline, `the ${language} server did not get ready in time`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * The user agent: follows the authorization URL's redirects, keeping cookies, until the
+ * provider redirects to REDIRECT_URI; returns that URL's parameters and the paths visited.
+ */
+async function browse(start) {
+  const cookies = new Map();
+  const visited = [];
+  let url = new URL(start);
+  for (let i = 0; i < MAX_REDIRECTS; i++) {
+    visited.push(url.pathname);
+    const cookie = [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const answer = await fetch(url, { redirect: 'manual', headers: cookie ? { cookie } : {} });
+    for (const line of answer.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const at = pair.indexOf('=');
+      cookies.set(pair.slice(0, at), pair.slice(at + 1));
+    }
+    assert.ok([302, 303].includes(answer.status), `${url}: ${answer.status} ${await answer.text()}`);
+    url = new URL(answer.headers.get('location'), url);
+    if (url.href.startsWith(REDIRECT_URI)) {
+      assert.equal(url.searchParams.get('error'), null, url.href);
+      return { params: url.searchParams, visited };
+    }
+  }
+  throw new Error(`no redirect to the client after ${MAX_REDIRECTS}: ${visited}`);
+}
+
+/** An `OAuthClientProvider` keeping everything in memory, whose "browser" is `browse`. */
+class TestClientProvider {
+  constructor() {
+    this.redirected = null;
+  }
+  get redirectUrl() {
+    return REDIRECT_URI;
+  }
+  get clientMetadata() {
+    return {
+      client_name: 'mcpforge OAuth test',
+      redirect_uris: [REDIRECT_URI],
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'none',
+    };
+  }
+  clientInformation() {
+    return this.client;
+  }
+  saveClientInformation(info) {
+    this.client = info;
+  }
+  tokens() {
+    return this.saved;
+  }
+  saveTokens(tokens) {
+    this.saved = tokens;
+  }
+  saveCodeVerifier(verifier) {
+    this.verifier = verifier;
+  }
+  codeVerifier() {
+    return this.verifier;
+  }
+  async redirectToAuthorization(url) {
+    this.redirected = await browse(url);
+  }
+}
+
+/** The whole flow against `url`, recording every request the client sends. */
+async function authorizeAndCall(url, issuer) {
+  const provider = new TestClientProvider();
+  const seen = [];
+  const recording = async (input, init) => {
+    const answer = await fetch(input, init);
+    seen.push([init?.method ?? 'GET', new URL(input instanceof Request ? input.url : input).pathname, answer.status]);
+    return answer;
+  };
+  const options = { authProvider: provider, fetch: recording };
+  const first = new StreamableHTTPClientTransport(new URL(url), options);
+  await assert.rejects(new Client({ name: 'oauth-test', version: '1.0.0' }).connect(first), UnauthorizedError);
+  assert.ok(provider.redirected, 'the client did not send the user to the authorization server');
+  assert.ok(provider.redirected.visited.some((p) => p.startsWith('/interaction/')), provider.redirected.visited);
+  assert.equal(provider.redirected.params.get('iss'), issuer);
+  await first.finishAuth(provider.redirected.params.get('code'));
+  await first.close();
+  assert.ok(provider.saved?.access_token, 'no token after finishAuth');
+
+  const client = new Client({ name: 'oauth-test', version: '1.0.0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(url), options));
+  try {
+    const { tools } = await client.listTools();
+    assert.ok(['echo', 'add', 'current_time'].every((n) => tools.some((t) => t.name === n)), JSON.stringify(tools));
+    const sum = await client.callTool({ name: 'add', arguments: { a: 2, b: 3 } });
+    assert.deepEqual(sum.content, [{ type: 'text', text: '5' }]);
+  } finally {
+    await client.close();
+  }
+
+  const paths = seen.map(([, p]) => p);
+  assert.deepEqual(seen[0].slice(1), ['/mcp', 401], JSON.stringify(seen));
+  const prm = paths.findIndex((p) => p.startsWith('/.well-known/oauth-protected-resource'));
+  assert.ok(prm >= 0 && prm < paths.indexOf('/reg') && paths.indexOf('/reg') < paths.indexOf('/token'), JSON.stringify(seen));
+  const afterToken = seen.slice(paths.indexOf('/token') + 1);
+  assert.ok(afterToken.length > 0 && afterToken.every(([, , s]) => s === 200 || s === 202), JSON.stringify(afterToken));
+}
+
+for (const language of Object.keys(SERVERS)) {
+  test(`the TypeScript client authorizes and calls the ${language} server`, { timeout: 60_000 }, async () => {
+    const { child: as, issuer } = await startProvider();
+    let server;
+    try {
+      server = await startServer(language, issuer);
+      await authorizeAndCall(server.url, issuer);
+    } finally {
+      if (server) await stop(server.child);
+      as.stdin.end();
+      await stop(as);
+    }
+  });
+}
