@@ -42,6 +42,20 @@ fn input_request(method: &str, params: Value) -> PyResult<InputRequest> {
     InputRequest::from_wire(method, params).map_err(|e| PyValueError::new_err(e.to_string()))
 }
 
+/// Keyed requests and the state to carry, as the engine's low-level form takes them.
+type KeyedRequests = (Vec<(String, InputRequest)>, Option<Value>);
+
+/// `(key, method, params)` requests and a state (None: no state) as the engine takes them.
+fn keyed_requests(requests: &Bound<'_, PyList>, state: &Bound<'_, PyAny>) -> PyResult<KeyedRequests> {
+    let mut list = Vec::with_capacity(requests.len());
+    for item in requests.iter() {
+        let (key, method, params): (String, String, Bound<'_, PyAny>) = item.extract()?;
+        list.push((key, input_request(&method, from_py(&params)?)?));
+    }
+    let state = if state.is_none() { None } else { Some(from_py(state)?) };
+    Ok((list, state))
+}
+
 /// What Python asked for: one high-level ask (engine-chosen key), or keyed asks.
 enum Asks {
     Single(InputRequest),
@@ -226,13 +240,17 @@ impl NativeContext {
     /// `(key, method, params)`) and carrying `state` into the next round. The caller then
     /// raises `InputRequired`.
     fn input_required(&self, requests: &Bound<'_, PyList>, state: &Bound<'_, PyAny>) -> PyResult<()> {
-        let mut list = Vec::with_capacity(requests.len());
-        for item in requests.iter() {
-            let (key, method, params): (String, String, Bound<'_, PyAny>) = item.extract()?;
-            list.push((key, input_request(&method, from_py(&params)?)?));
-        }
-        let state = if state.is_none() { None } else { Some(from_py(state)?) };
+        let (list, state) = keyed_requests(requests, state)?;
         let _signal = self.ctx.input_required(list, state);
+        Ok(())
+    }
+
+    /// The handler's own `input_required` result (the official SDK's `InputRequiredResult`):
+    /// as `input_required`, but the requests go out as given, and a legacy session gets
+    /// -32603 `Handler returned an invalid result`. The caller then reports `InputRequired`.
+    fn hand_back_input_required(&self, requests: &Bound<'_, PyList>, state: &Bound<'_, PyAny>) -> PyResult<()> {
+        let (list, state) = keyed_requests(requests, state)?;
+        let _signal = self.ctx.hand_back_input_required(list, state);
         Ok(())
     }
 

@@ -47,6 +47,9 @@ pub(crate) struct InputState {
     pub pending: Mutex<Vec<(String, InputRequest)>>,
     /// Application state to carry into the next round.
     pub next_state: Mutex<Option<Value>>,
+    /// The handler handed back its own `input_required` result
+    /// ([`RequestContext::hand_back_input_required`]): its requests go out as given.
+    pub handed_back: AtomicBool,
     auto_keys: AtomicUsize,
 }
 
@@ -482,5 +485,19 @@ impl RequestContext {
         lock(&self.inner.input.pending).extend(requests);
         *lock(&self.inner.input.next_state) = state;
         HandlerError::InputRequired
+    }
+
+    /// Low-level MRTR, the handler's own `input_required` result (what the official SDKs'
+    /// handlers return): like [`Self::input_required`], but the requests go to the client as
+    /// the handler chose them, without checking them against the client's declared
+    /// capabilities, and a session older than 2026-07-28, which has no such result, gets
+    /// -32603 `Handler returned an invalid result` instead of the requests.
+    pub fn hand_back_input_required(
+        &self,
+        requests: Vec<(String, InputRequest)>,
+        state: Option<Value>,
+    ) -> HandlerError {
+        self.inner.input.handed_back.store(true, Ordering::Relaxed);
+        self.input_required(requests, state)
     }
 }

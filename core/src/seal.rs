@@ -12,6 +12,9 @@ use sha2::{Digest, Sha256};
 
 type HmacSha256 = Hmac<Sha256>;
 
+/// The prefix of a sealed string: the version of its format.
+const FORMAT: &str = "v1.";
+
 /// Seals and opens state strings.
 #[derive(Clone)]
 pub struct Sealer {
@@ -70,16 +73,18 @@ impl Sealer {
         mac
     }
 
-    /// Seals `payload` with an expiry: `base64url(json) "." base64url(hmac)`.
+    /// Seals `payload` with an expiry: `"v1." base64url(json) "." base64url(hmac)` (the
+    /// version names the format, so that a later one can be told apart).
     pub fn seal(&self, payload: &Value) -> String {
         let body = serde_json::json!({ "exp": now_ms() + self.ttl.as_millis() as u64, "p": payload });
         let bytes = serde_json::to_vec(&body).unwrap_or_default();
         let tag = self.mac(&bytes).finalize().into_bytes();
-        format!("{}.{}", B64.encode(&bytes), B64.encode(tag))
+        format!("{FORMAT}{}.{}", B64.encode(&bytes), B64.encode(tag))
     }
 
     /// Verifies and opens a sealed string.
     pub fn open(&self, sealed: &str) -> Result<Value, SealError> {
+        let sealed = sealed.strip_prefix(FORMAT).ok_or(SealError::Tampered)?;
         let (body, tag) = sealed.split_once('.').ok_or(SealError::Tampered)?;
         let bytes = B64.decode(body).map_err(|_| SealError::Tampered)?;
         let tag = B64.decode(tag).map_err(|_| SealError::Tampered)?;
@@ -119,6 +124,18 @@ mod tests {
         let other = Sealer::random(Duration::from_secs(60));
         assert_eq!(other.open(&sealed), Err(SealError::Tampered));
         assert_eq!(s.open("garbage"), Err(SealError::Tampered));
+    }
+
+    #[test]
+    fn sealed_strings_name_their_format() {
+        let s = Sealer::random(Duration::from_secs(60));
+        let sealed = s.seal(&json!("round-1"));
+        assert!(sealed.starts_with("v1."), "{sealed}");
+        assert!(!sealed.contains("round-1"), "the payload is not readable as given: {sealed}");
+        // Without its version, or with another one, the same string is refused.
+        let unversioned = sealed.strip_prefix("v1.").unwrap();
+        assert_eq!(s.open(unversioned), Err(SealError::Tampered));
+        assert_eq!(s.open(&format!("v2.{unversioned}")), Err(SealError::Tampered));
     }
 
     #[test]

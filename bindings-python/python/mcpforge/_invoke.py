@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from typing import Any, Callable, Dict, NamedTuple, Optional, Tuple
 
 from ._convert import content_block, is_content, jsonable, sdk_object
+from ._input_required import hand_over, is_input_required
 from ._native import json_value
 from .content import CallToolResult, Completion, Content, Message, ResourceContents
 from .context import Context
@@ -196,7 +197,8 @@ def bad_inputs(e: Exception) -> Outcome:
     return (TOOL_ERROR, (f"{type(e).__name__}: {e}", None))
 
 
-Witness = Optional[Callable[[Any, BaseException], None]]
+# Told of what a handler raised (or of an ``InputRequiredResult`` it returned).
+Witness = Optional[Callable[[Any, Any], None]]
 
 
 def sync_wrapper(fn: Callable[..., Any], bind: Bind, finish: Finish, fail: Callable[..., Outcome] = failure, witness: Witness = None) -> Callable[..., Outcome]:
@@ -211,7 +213,10 @@ def sync_wrapper(fn: Callable[..., Any], bind: Bind, finish: Finish, fail: Calla
                 witness(call[-1], e)
             return bad_inputs(e)
         try:
-            return finish(fn(**kwargs), *call[:-1])
+            value = fn(**kwargs)
+            if is_input_required(value):
+                return hand_over(value, call[-1], witness)
+            return finish(value, *call[:-1])
         except BaseException as e:  # noqa: BLE001 - every failure is reported to the client
             if witness is not None:
                 witness(call[-1], e)
@@ -285,7 +290,10 @@ def async_wrapper(
                     witness(inputs[-1], e)
                 return bad_inputs(e)
             try:
-                return finish(await fn(**kwargs), *inputs[:-1])
+                value = await fn(**kwargs)
+                if is_input_required(value):
+                    return hand_over(value, inputs[-1], witness)
+                return finish(value, *inputs[:-1])
             except InputRequired:
                 return (INPUT_REQUIRED, None)
             except asyncio.CancelledError:

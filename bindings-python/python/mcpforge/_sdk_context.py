@@ -1,7 +1,9 @@
 """``SdkContext``: the ``Context`` that ``MCPServer`` and ``FastMCP`` pass to their handlers,
 reading as the official SDK's does where the two differ in type: ``client_capabilities``
 is the official ``ClientCapabilities`` (``mcp_types`` in 2.x, ``mcp.types`` in 1.x; the wire
-dict when neither is installed). Part of the drop-in layer."""
+dict when neither is installed), and ``input_responses`` (the client's answers to what an
+``InputRequiredResult`` asked) is None on a first round, the official ``InputResponses``
+on a retry. Part of the drop-in layer."""
 
 from __future__ import annotations
 
@@ -24,3 +26,11 @@ class SdkContext(Context):
         client declared none."""
         found = super().client_capabilities
         return None if found is None else typed("ClientCapabilities", found)
+
+    @property
+    def input_responses(self) -> Any:
+        """The client's answers to a previous round's ``InputRequiredResult``, by key, as the
+        official types (``ElicitResult``, ...); None on the first round or when the client
+        retried without answers."""
+        found = super().input_responses
+        return typed("InputResponses", found) if found else None

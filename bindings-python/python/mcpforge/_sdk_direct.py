@@ -21,6 +21,7 @@ import threading
 from typing import Any, Callable, Dict, List, Optional
 
 from ._futures import resolver
+from ._input_required import is_input_required
 from ._native import LATEST_PROTOCOL_VERSION
 from .errors import McpError, ResourceError, ToolError
 from .exceptions import UnexpectedResourceError, UnexpectedToolError
@@ -73,19 +74,20 @@ class Witnessed:
     """What the handlers of the direct calls in flight raised, by request id."""
 
     def __init__(self) -> None:
-        self._raised: Dict[Any, Optional[BaseException]] = {}
+        self._raised: Dict[Any, Any] = {}
         self._lock = threading.Lock()
 
     def watch(self, request_id: str) -> None:
         with self._lock:
             self._raised[request_id] = None
 
-    def take(self, request_id: str) -> Optional[BaseException]:
+    def take(self, request_id: str) -> Any:
         with self._lock:
             return self._raised.pop(request_id, None)
 
-    def __call__(self, native: Any, e: BaseException) -> None:
-        """The wrappers' witness: ``e`` was raised by the handler of ``native``'s request."""
+    def __call__(self, native: Any, e: Any) -> None:
+        """The wrappers' witness: ``e`` was raised by the handler of ``native``'s request
+        (or is the ``InputRequiredResult`` it returned)."""
         request_id = native.request_id
         if isinstance(request_id, str) and request_id.startswith(_PREFIX):
             with self._lock:
@@ -155,10 +157,12 @@ class DirectCalls:
     async def call_tool(self, name: str, arguments: Optional[Dict[str, Any]] = None, context: Any = None) -> Any:
         """Calls a tool as a client would and returns the official ``CallToolResult``
         (1.x's ``FastMCP``: its content blocks, with the structured content when there is
-        some). Raises ``ToolError`` for an unknown tool or a ``ToolError`` the tool raised,
+        some), or the ``InputRequiredResult`` the tool returned, as it is. Raises ``ToolError`` for an unknown tool or a ``ToolError`` the tool raised,
         ``UnexpectedToolError`` (``__cause__``: the original) when the tool crashed, and the
         tool's own ``McpError``."""
         response, raised = await self._direct("tools/call", {"name": name, "arguments": arguments or {}})
+        if is_input_required(raised):
+            return raised
         if "error" in response:
             raise raised if isinstance(raised, McpError) else _protocol_error(response)
         result = response["result"]
@@ -177,11 +181,14 @@ class DirectCalls:
         return typed("CallToolResult", result)
 
     async def read_resource(self, uri: Any, context: Any = None) -> Any:
-        """Reads a resource as a client would: a list of ``ReadResourceContents``.
+        """Reads a resource as a client would: a list of ``ReadResourceContents``, or the
+        ``InputRequiredResult`` a template returned, as it is (for a handler to forward).
         Raises ``UnexpectedResourceError`` (``__cause__``: the original) when the reader
         crashed, ``ResourceError`` when it raised one, ``McpError`` for the rest (an unknown
         resource included)."""
         response, raised = await self._direct("resources/read", {"uri": str(uri)})
+        if is_input_required(raised):
+            return raised
         if "error" in response:
             if isinstance(raised, McpError):
                 raise raised

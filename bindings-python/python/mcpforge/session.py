@@ -14,6 +14,7 @@ import dataclasses
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
 
 from ._convert import wire
+from ._input_required import NESTED_READ
 from .errors import INVALID_PARAMS, RESOURCE_NOT_FOUND, ResourceError, ResourceNotFoundError
 
 __all__ = ["RequestContext", "Session", "ReadResourceContents", "ListRootsResult", "HttpRequest", "Headers", "read_contents"]
@@ -71,13 +72,16 @@ class ListRootsResult:
 def read_contents(response: Dict[str, Any]) -> List[ReadResourceContents]:
     """A ``resources/read`` response as ``ReadResourceContents``; an error response raises
     ``ResourceError`` with its message (``ResourceNotFoundError`` when the resource does not
-    exist, as the official SDK's ``read_resource`` does)."""
+    exist, as the official SDK's ``read_resource`` does); a reader that asked the client for
+    input (an ``input_required`` result) raises ``RuntimeError``: contents only come back."""
     if "error" in response:
         error = response["error"]
         message, data = error.get("message", "the resource could not be read"), error.get("data")
         if error.get("code") in (INVALID_PARAMS, RESOURCE_NOT_FOUND):
             raise ResourceNotFoundError(message, data)
         raise ResourceError(message, data)
+    if response.get("result", {}).get("resultType") == "input_required":
+        raise RuntimeError(NESTED_READ)
     out = []
     for item in response.get("result", {}).get("contents", []):
         content: Union[str, bytes] = item["text"] if "text" in item else base64.b64decode(item.get("blob", ""))

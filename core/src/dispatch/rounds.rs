@@ -3,6 +3,7 @@
 //! low-level form's asks are sent to the client and the handler runs again with the answers.
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use serde_json::{Map, Value};
 
@@ -12,7 +13,7 @@ use crate::dispatch::cancel::RequestToken;
 use crate::dispatch::mrtr;
 use crate::dispatch::reply::finish_value;
 use crate::dispatch::shared::ServerShared;
-use crate::error::{HandlerError, ProtocolError, ToolError};
+use crate::error::{HandlerError, ProtocolError, ToolError, codes};
 use crate::handler::BoxFuture;
 use crate::jsonrpc::RequestId;
 use crate::protocol::meta::{self};
@@ -95,12 +96,24 @@ pub(crate) async fn run_rounds<T>(
         if !asked && !matches!(result, Err(HandlerError::InputRequired)) {
             return Ok(Rounds::Done(result));
         }
+        // A handler's own `input_required` result: passed on as the handler wrote it on the
+        // 2026 wire (it chose the requests), a result a legacy session cannot have otherwise.
+        let handed_back = state.handed_back.load(Ordering::Relaxed);
+        if handed_back && matches!(spec.era, Era::Legacy(_)) {
+            lock(&state.pending).clear();
+            return Ok(Rounds::Done(Err(ProtocolError::new(
+                codes::INTERNAL_ERROR,
+                "Handler returned an invalid result",
+            )
+            .into())));
+        }
         // The low-level form (`ctx.input_required`) skips the check `ask_all` makes: never
         // ask a client for what it did not declare (-32021 on the 2026 wire, a tool error
         // on legacy sessions, as for `ask_all`).
         let missing = lock(&state.pending)
             .iter()
-            .find_map(|(_, r)| r.missing_capability(ctx.client_capabilities()).map(|m| (m, r.method())));
+            .find_map(|(_, r)| r.missing_capability(ctx.client_capabilities()).map(|m| (m, r.method())))
+            .filter(|_| !handed_back);
         if let Some((missing, method)) = missing {
             return match spec.era {
                 Era::Modern(_) => Err(ProtocolError::missing_client_capability(missing)),
