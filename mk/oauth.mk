@@ -5,9 +5,10 @@
 #
 #   make test-oauth   the official Python client's OAuthClientProvider authorizes (registration,
 #                     code with PKCE, resource indicator) and calls every server, with JWT and
-#                     with opaque (introspected) tokens; the provider's tokens the servers must
-#                     refuse (tests/oauth/*.py); then the official TypeScript client's OAuth flow
-#                     against every server (tests/oauth/ts_client.test.mjs, from the scratch
+#                     with opaque (introspected) tokens, and steps up for a tool's scope
+#                     (tests/oauth/scoped_server.py); the provider's tokens the servers must
+#                     refuse (tests/oauth/*.py); then the official TypeScript client's OAuth
+#                     flow, the same way (tests/oauth/ts_client.test.mjs, from the scratch
 #                     project target/node/e2e where the SDK is installed)
 
 OAUTH_OUT := $(NODE_OUT)/oauth

@@ -120,15 +120,23 @@ def introspection_auth(issuer: str, resource: str) -> dict[str, Any]:
 def quickstart(language: str, auth: Callable[[str], dict[str, Any]], errlog: TextIO) -> Iterator[str]:
     """Runs `language`'s quickstart with `--http 127.0.0.1:PORT --auth JSON`, the options
     `auth(resource)` gives for its URL, until the block ends; yields the MCP endpoint."""
+    with serving(quickstart_command(language), auth, errlog) as url:
+        yield url
+
+
+@contextmanager
+def serving(command: list[str], auth: Callable[[str], dict[str, Any]], errlog: TextIO) -> Iterator[str]:
+    """Runs `command --http 127.0.0.1:PORT --auth JSON`, the options `auth(resource)` gives
+    for its URL, until the block ends; yields the MCP endpoint."""
     port = free_port()
     url = f"http://127.0.0.1:{port}/mcp"
-    command = [*quickstart_command(language), "--http", f"127.0.0.1:{port}", "--auth", json.dumps(auth(url))]
-    proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stderr=errlog, cwd=REPO_ROOT)
+    argv = [*command, "--http", f"127.0.0.1:{port}", "--auth", json.dumps(auth(url))]
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stderr=errlog, cwd=REPO_ROOT)
     try:
         deadline = time.monotonic() + START_BOUND
         while not answers_readyz(port):
-            assert proc.poll() is None, f"the {language} server exited with {proc.returncode}"
-            assert time.monotonic() < deadline, f"the {language} server did not get ready in time"
+            assert proc.poll() is None, f"{command[-1]} exited with {proc.returncode}"
+            assert time.monotonic() < deadline, f"{command[-1]} did not get ready in time"
             time.sleep(0.05)
         yield url
     finally:

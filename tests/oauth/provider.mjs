@@ -2,7 +2,9 @@
  * The authorization server of the OAuth end-to-end tests: oidc-provider (the certified OpenID
  * Provider for Node) on 127.0.0.1, on a free port, with what an MCP client needs of one:
  *
- *   - dynamic client registration (RFC 7591), open;
+ *   - dynamic client registration (RFC 7591), open; a client may then ask for any of the
+ *     provider's scopes, whatever `scope` its registration named (this provider's policy), so
+ *     a client that registered for one scope can step up to more;
  *   - the authorization code grant with PKCE required (S256);
  *   - resource indicators (RFC 8707): a token is issued for the resource the client names,
  *     which becomes its audience; any http URL on a loopback host is a resource;
@@ -114,6 +116,27 @@ async function interact(provider, req, res) {
   await provider.interactionFinished(req, res, result, { mergeWithLastSubmission: true });
 }
 
+/**
+ * A registration's body without its `scope`, read to the end (at most 64 KiB) and left on
+ * `req.body`, where the provider reads an already parsed body.
+ */
+async function unscopedRegistration(req) {
+  const chunks = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += chunk.length;
+    if (size > 65536) throw new Error('registration too large');
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  try {
+    const { scope: _, ...metadata } = JSON.parse(text);
+    req.body = metadata;
+  } catch {
+    req.body = text; // not JSON: the provider refuses it
+  }
+}
+
 const format = tokenFormat(process.argv.slice(2));
 let provider;
 let handle;
@@ -122,6 +145,11 @@ const server = createServer((req, res) => {
     interact(provider, req, res).catch((err) => {
       res.writeHead(400, { 'content-type': 'text/plain' }).end(`interaction failed: ${err.message}`);
     });
+  } else if (req.method === 'POST' && req.url === '/reg') {
+    unscopedRegistration(req).then(
+      () => handle(req, res),
+      (err) => res.writeHead(400, { 'content-type': 'text/plain' }).end(err.message),
+    );
   } else {
     handle(req, res);
   }

@@ -4,8 +4,8 @@ language, configured only by options: the first request is refused 401 with the 
 the client reads the RFC 9728 metadata, then the authorization server's, registers itself
 (RFC 7591), gets a code with PKCE (this test plays the browser: it follows the redirects
 through the provider's sign-in and consent), trades it for a token for the server's resource
-(RFC 8707) and calls tools. Then what the provider can produce that must be refused: a token
-for another resource, a token without the required scope, a revoked opaque token."""
+(RFC 8707) and calls tools. Then the step-up: a tool that needs a scope the token lacks is
+refused 403 `insufficient_scope`, and the client authorizes again for more scopes."""
 
 from __future__ import annotations
 
@@ -16,10 +16,13 @@ import httpx2
 import pytest
 from oauth_support import (
     LANGUAGES,
+    REPO_ROOT,
     AuthorizationServer,
     introspection_auth,
     jwt_auth,
     quickstart,
+    quickstart_command,
+    serving,
 )
 from mcp import Client
 from mcp.client.auth import OAuthClientProvider
@@ -40,8 +43,10 @@ class Browser:
     def __init__(self) -> None:
         self.result: AuthorizationCodeResult | None = None
         self.visited: list[str] = []
+        self.scopes: list[str] = []
 
     async def open(self, url: str) -> None:
+        self.scopes.append(parse_qs(urlparse(url).query)["scope"][0])
         async with httpx2.AsyncClient(follow_redirects=False, timeout=REQUEST_TIMEOUT) as agent:
             for _ in range(MAX_REDIRECTS):
                 self.visited.append(urlparse(url).path)
@@ -85,15 +90,16 @@ class Recorder:
 
     def __init__(self) -> None:
         self.seen: list[tuple[str, str, int]] = []
+        self.challenges: list[str] = []
 
     async def response(self, answer: httpx2.Response) -> None:
         self.seen.append((answer.request.method, answer.request.url.path, answer.status_code))
+        if "www-authenticate" in answer.headers:
+            self.challenges.append(answer.headers["www-authenticate"])
 
 
-async def authorize_and_call(url: str, issuer: str) -> None:
-    """The whole flow against the server at `url`, then calls of its tools; checks each step
-    happened, in order, against the right party."""
-    browser, storage, recorder = Browser(), Storage(), Recorder()
+def client_auth(url: str, browser: Browser, storage: Storage) -> OAuthClientProvider:
+    """The official client's OAuth provider for `url`, registering as a public client."""
     metadata = OAuthClientMetadata(
         client_name="mcpforge OAuth test",
         redirect_uris=[REDIRECT_URI],
@@ -101,7 +107,14 @@ async def authorize_and_call(url: str, issuer: str) -> None:
         response_types=["code"],
         token_endpoint_auth_method="none",
     )
-    auth = OAuthClientProvider(url, metadata, storage, redirect_handler=browser.open, callback_handler=browser.callback)
+    return OAuthClientProvider(url, metadata, storage, redirect_handler=browser.open, callback_handler=browser.callback)
+
+
+async def authorize_and_call(url: str, issuer: str) -> None:
+    """The whole flow against the server at `url`, then calls of its tools; checks each step
+    happened, in order, against the right party."""
+    browser, storage, recorder = Browser(), Storage(), Recorder()
+    auth = client_auth(url, browser, storage)
     hooks = {"response": [recorder.response]}
     async with httpx2.AsyncClient(auth=auth, event_hooks=hooks, timeout=REQUEST_TIMEOUT) as http:
         async with Client(streamable_http_client(url, http_client=http), read_timeout_seconds=REQUEST_TIMEOUT) as client:
@@ -136,3 +149,29 @@ def test_python_client_authorizes_and_calls_with_introspection(
 ) -> None:
     with quickstart(language, lambda resource: introspection_auth(opaque_provider.issuer, resource), errlog) as url:
         run(lambda: authorize_and_call(url, opaque_provider.issuer))
+
+
+async def step_up(url: str) -> None:
+    """Authorizes for the server's scope, then calls the tool that needs one more: refused 403,
+    the client authorizes again for both scopes and its retry succeeds."""
+    browser, storage, recorder = Browser(), Storage(), Recorder()
+    auth = client_auth(url, browser, storage)
+    hooks = {"response": [recorder.response]}
+    async with httpx2.AsyncClient(auth=auth, event_hooks=hooks, timeout=REQUEST_TIMEOUT) as http:
+        async with Client(streamable_http_client(url, http_client=http), read_timeout_seconds=REQUEST_TIMEOUT) as client:
+            assert {t.name for t in (await client.list_tools()).tools} == {"echo"}
+            assert browser.scopes == ["mcp:tools"]
+            assert text_of(await client.call_tool("reset", {})) == "reset done"
+            assert {t.name for t in (await client.list_tools()).tools} == {"echo", "reset"}
+    assert ("POST", "/mcp", 403) in recorder.seen, recorder.seen
+    refusal = next(c for c in recorder.challenges if "insufficient_scope" in c)
+    assert 'scope="mcp:tools mcp:admin"' in refusal, refusal
+    assert [set(s.split()) for s in browser.scopes] == [{"mcp:tools"}, {"mcp:tools", "mcp:admin"}], browser.scopes
+    assert storage.tokens is not None and set((storage.tokens.scope or "").split()) == {"mcp:tools", "mcp:admin"}
+
+
+def test_python_client_steps_up_for_a_tools_scope(jwt_provider: AuthorizationServer, errlog: TextIO) -> None:
+    python = quickstart_command("python")[0]
+    command = [python, str(REPO_ROOT / "tests/oauth/scoped_server.py")]
+    with serving(command, lambda resource: jwt_auth(jwt_provider.issuer, resource), errlog) as url:
+        run(lambda: step_up(url))

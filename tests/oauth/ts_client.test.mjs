@@ -5,7 +5,10 @@
  * options (`--auth JSON`): 401 with the challenge, RFC 9728 metadata, the issuer's metadata,
  * registration, the authorization code with PKCE (this test plays the browser, following the
  * provider's redirects with its cookies), `finishAuth` trading the code for a token for the
- * server's resource, then calls that succeed. Run from the scratch project target/node/e2e
+ * server's resource, then calls that succeed; with JWTs and with opaque tokens the servers
+ * introspect. Then the step-up: a tool needing a scope the token lacks is refused 403
+ * `insufficient_scope`, the client authorizes again for more (tests/oauth/scoped_server.py).
+ * Run from the scratch project target/node/e2e
  * (where the SDK is installed) by `make test-oauth`; OAUTH_REPO_ROOT is the repository.
  */
 import { spawn } from 'node:child_process';
@@ -49,9 +52,12 @@ async function stop(child) {
   clearTimeout(timer);
 }
 
-/** Starts the provider issuing JWTs; resolves with `{ child, issuer }` once it says its issuer. */
-async function startProvider() {
-  const child = spawn(process.execPath, [path.join(TARGET, 'node/oauth/provider.mjs')], {
+/**
+ * Starts the provider issuing `tokens` (`jwt` or `opaque`); resolves with `{ child, issuer }`
+ * once it says its issuer.
+ */
+async function startProvider(tokens) {
+  const child = spawn(process.execPath, [path.join(TARGET, 'node/oauth/provider.mjs'), '--tokens', tokens], {
     cwd: path.join(TARGET, 'node/oauth'),
     stdio: ['pipe', 'pipe', 'inherit'],
   });
@@ -70,28 +76,42 @@ async function startProvider() {
   return { child, issuer };
 }
 
-/** Starts `language`'s quickstart checking the provider's JWTs; resolves with `{ child, url }`. */
-async function startServer(language, issuer) {
+/** The `auth` options of a server at `url` checking the provider's `tokens`. */
+function authOptions(url, issuer, tokens) {
+  const check =
+    tokens === 'jwt'
+      ? { jwt: { issuer } }
+      : {
+          introspection: {
+            endpoint: `${issuer}/token/introspection`,
+            client_id: 'mcp-test',
+            client_secret: 'mcp-test-secret',
+            issuer,
+          },
+        };
+  return { resource: url, authorization_servers: [issuer], scopes_supported: ['mcp:tools'], required_scopes: ['mcp:tools'], ...check };
+}
+
+/**
+ * Starts `server` (a key of SERVERS, or `scoped`) checking the provider's `tokens`; resolves
+ * with `{ child, url }` once it is ready.
+ */
+async function startServer(server, issuer, tokens) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/mcp`;
-  const auth = {
-    resource: url,
-    authorization_servers: [issuer],
-    scopes_supported: ['mcp:tools'],
-    required_scopes: ['mcp:tools'],
-    jwt: { issuer },
-  };
-  const [command, ...args] = SERVERS[language];
+  const auth = authOptions(url, issuer, tokens);
+  const [command, ...args] =
+    server === 'scoped' ? [SERVERS.python[0], path.join(ROOT, 'tests/oauth/scoped_server.py')] : SERVERS[server];
   const child = spawn(command, [...args, '--http', `127.0.0.1:${port}`, '--auth', JSON.stringify(auth)], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const deadline = Date.now() + BOUND_MS;
   for (;;) {
-    assert.equal(child.exitCode, null, `the ${language} server exited`);
+    assert.equal(child.exitCode, null, `the ${server} server exited`);
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
     if (ready) return { child, url };
-    assert.ok(Date.now() < deadline, `the ${language} server did not get ready in time`);
+    assert.ok(Date.now() < deadline, `the ${server} server did not get ready in time`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -127,9 +147,14 @@ async function browse(start) {
 class TestClientProvider {
   constructor() {
     this.redirected = null;
+    this.scopes = [];
   }
   get redirectUrl() {
     return REDIRECT_URI;
+  }
+  async redirectToAuthorization(url) {
+    this.scopes.push(url.searchParams.get('scope'));
+    this.redirected = await browse(url);
   }
   get clientMetadata() {
     return {
@@ -158,21 +183,23 @@ class TestClientProvider {
   codeVerifier() {
     return this.verifier;
   }
-  async redirectToAuthorization(url) {
-    this.redirected = await browse(url);
-  }
+}
+
+/** Transport options with `provider`, recording every request into `seen`. */
+function recorded(provider, seen) {
+  const recording = async (input, init) => {
+    const answer = await fetch(input, init);
+    seen.push([init?.method ?? 'GET', new URL(input instanceof Request ? input.url : input).pathname, answer.status]);
+    return answer;
+  };
+  return { authProvider: provider, fetch: recording };
 }
 
 /** The whole flow against `url`, recording every request the client sends. */
 async function authorizeAndCall(url, issuer) {
   const provider = new TestClientProvider();
   const seen = [];
-  const recording = async (input, init) => {
-    const answer = await fetch(input, init);
-    seen.push([init?.method ?? 'GET', new URL(input instanceof Request ? input.url : input).pathname, answer.status]);
-    return answer;
-  };
-  const options = { authProvider: provider, fetch: recording };
+  const options = recorded(provider, seen);
   const first = new StreamableHTTPClientTransport(new URL(url), options);
   await assert.rejects(new Client({ name: 'oauth-test', version: '1.0.0' }).connect(first), UnauthorizedError);
   assert.ok(provider.redirected, 'the client did not send the user to the authorization server');
@@ -201,17 +228,58 @@ async function authorizeAndCall(url, issuer) {
   assert.ok(afterToken.length > 0 && afterToken.every(([, , s]) => s === 200 || s === 202), JSON.stringify(afterToken));
 }
 
-for (const language of Object.keys(SERVERS)) {
-  test(`the TypeScript client authorizes and calls the ${language} server`, { timeout: 60_000 }, async () => {
-    const { child: as, issuer } = await startProvider();
-    let server;
-    try {
-      server = await startServer(language, issuer);
-      await authorizeAndCall(server.url, issuer);
-    } finally {
-      if (server) await stop(server.child);
-      as.stdin.end();
-      await stop(as);
-    }
-  });
+/**
+ * Authorizes for the server's scope, then calls the tool needing one more: the 403 sends the
+ * user to the authorization server again, for both scopes; after `finishAuth` the call works.
+ */
+async function stepUp(url) {
+  const provider = new TestClientProvider();
+  const seen = [];
+  const options = recorded(provider, seen);
+  const first = new StreamableHTTPClientTransport(new URL(url), options);
+  await assert.rejects(new Client({ name: 'oauth-test', version: '1.0.0' }).connect(first), UnauthorizedError);
+  await first.finishAuth(provider.redirected.params.get('code'));
+  await first.close();
+
+  const transport = new StreamableHTTPClientTransport(new URL(url), options);
+  const client = new Client({ name: 'oauth-test', version: '1.0.0' });
+  await client.connect(transport);
+  try {
+    assert.deepEqual((await client.listTools()).tools.map((t) => t.name), ['echo']);
+    await assert.rejects(client.callTool({ name: 'reset', arguments: {} }), UnauthorizedError);
+    assert.ok(seen.some(([m, p, s]) => m === 'POST' && p === '/mcp' && s === 403), JSON.stringify(seen));
+    assert.deepEqual(provider.scopes.map((s) => new Set(s.split(' '))), [new Set(['mcp:tools']), new Set(['mcp:tools', 'mcp:admin'])]);
+    await transport.finishAuth(provider.redirected.params.get('code'));
+    assert.deepEqual(new Set(provider.saved.scope.split(' ')), new Set(['mcp:tools', 'mcp:admin']));
+    const done = await client.callTool({ name: 'reset', arguments: {} });
+    assert.deepEqual(done.content, [{ type: 'text', text: 'reset done' }]);
+  } finally {
+    await client.close();
+  }
 }
+
+/** Runs `body(url, issuer)` against `server` and a provider issuing `tokens`, then stops both. */
+async function withServer(server, tokens, body) {
+  const { child: as, issuer } = await startProvider(tokens);
+  let started;
+  try {
+    started = await startServer(server, issuer, tokens);
+    await body(started.url, issuer);
+  } finally {
+    if (started) await stop(started.child);
+    as.stdin.end();
+    await stop(as);
+  }
+}
+
+for (const tokens of ['jwt', 'opaque']) {
+  for (const language of Object.keys(SERVERS)) {
+    test(`the TypeScript client authorizes and calls the ${language} server (${tokens} tokens)`, { timeout: 60_000 }, () =>
+      withServer(language, tokens, authorizeAndCall),
+    );
+  }
+}
+
+test('the TypeScript client steps up for a tool that needs more scopes', { timeout: 60_000 }, () =>
+  withServer('scoped', 'jwt', (url) => stepUp(url)),
+);
