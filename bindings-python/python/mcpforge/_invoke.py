@@ -45,13 +45,15 @@ def _data(data: Any) -> Any:
 class FailureLog:
     """Where a server writes its failure records: ``crashed`` (an unexpected exception)
     returns False to leave the record to the ``mcpforge`` logger; ``refused`` is a failure
-    the handler meant (a ``ToolError``), worded as the client reads it. This one writes no
-    records of its own; the drop-in classes give one that writes the official SDK's."""
+    the handler meant (a ``ToolError``, a resource's ``ResourceError``), worded as the
+    client reads it. ``subject`` is what the call was about when it says more than ``info``
+    (the URI read, the argument completed). This one writes no records of its own; the
+    drop-in classes give one that writes the official SDK's."""
 
-    def crashed(self, e: BaseException, info: ErrorInfo) -> bool:
+    def crashed(self, e: BaseException, info: ErrorInfo, subject: Optional[str] = None) -> bool:
         return False
 
-    def refused(self, info: ErrorInfo, message: str) -> None:
+    def refused(self, info: ErrorInfo, message: str, subject: Optional[str] = None) -> None:
         return None
 
 
@@ -68,8 +70,8 @@ class ErrorReporter:
         self.hook: Optional[Callable[[BaseException, ErrorInfo], Any]] = None
         self.log = log if log is not None else FailureLog()
 
-    def report(self, e: BaseException, info: ErrorInfo) -> None:
-        if not self.log.crashed(e, info):
+    def report(self, e: BaseException, info: ErrorInfo, subject: Optional[str] = None) -> None:
+        if not self.log.crashed(e, info, subject):
             _log.error("%s raised %s: %s", info.describe(), type(e).__name__, e, exc_info=(type(e), e, e.__traceback__))
         hook = self.hook
         if hook is not None:
@@ -109,27 +111,34 @@ def _official(e: BaseException) -> Optional[Outcome]:
 
 
 def failure(
-    e: BaseException, reporter: ErrorReporter = _UNHOOKED, info: ErrorInfo = ErrorInfo("handler"), label: Optional[str] = None
+    e: BaseException,
+    reporter: ErrorReporter = _UNHOOKED,
+    info: ErrorInfo = ErrorInfo("handler"),
+    label: Optional[str] = None,
+    subject: Optional[str] = None,
 ) -> Outcome:
     """The outcome of a handler (``info``) that raised ``e``; an unexpected exception goes
-    to ``reporter`` (and its text stays there when the reporter masks). ``label`` words an
-    unexpected exception as the official SDK does (``Error reading resource URI``, then
-    ``: text`` unless masked)."""
+    to ``reporter`` (and its text stays there when the reporter masks), a resource's
+    ``ResourceError`` to its log as a refusal. ``label`` words an unexpected exception as
+    the official SDK does (``Error reading resource URI``, then ``: text`` unless masked);
+    ``subject`` is the URI read or the argument completed, for the records."""
     if isinstance(e, InputRequired):
         return (INPUT_REQUIRED, None)
     official = _official(e)
-    if official is not None:
-        return official
-    if isinstance(e, ToolError):
+    if official is None and isinstance(e, ToolError):
         return (TOOL_ERROR, (e.message, _data(e.data)))
-    if isinstance(e, McpError):
-        return (PROTOCOL_ERROR, (e.code, e.message, _data(e.data)))
+    if official is None and isinstance(e, McpError):
+        official = (PROTOCOL_ERROR, (e.code, e.message, _data(e.data)))
+    if official is not None:
+        if info.kind == "resource" and _resource_error(e):
+            reporter.log.refused(info, official[1][1], subject)
+        return official
     # Unexpected: the client sees the message (unless masked), the server's log and error
     # hook the traceback. SystemExit, KeyboardInterrupt and the like raised by a handler end
     # that call only. A tool's crash is an `isError` result (the model reads it); a
     # resource's, prompt's or completion's is an internal error (-32603), not the client's
     # fault.
-    reporter.report(e, info)
+    reporter.report(e, info, subject)
     if label is not None:
         text = label if reporter.mask else f"{label}: {e}"
     else:
@@ -181,12 +190,17 @@ def tool_failure(name: str, style: ErrorStyle) -> Callable[..., Outcome]:
     return fail
 
 
-def reported_failure(reporter: ErrorReporter, info: ErrorInfo, label: Optional[Callable[..., str]] = None) -> Callable[..., Outcome]:
+def reported_failure(
+    reporter: ErrorReporter, info: ErrorInfo, label: Optional[Callable[..., str]] = None, subject: Optional[Callable[..., str]] = None
+) -> Callable[..., Outcome]:
     """``failure`` for a resource, prompt, completion or middleware (``info``), reporting
-    unexpected exceptions to ``reporter``; ``label(*inputs)`` words them (``failure``)."""
-    if label is None:
-        return lambda e, *inputs: failure(e, reporter, info)
-    return lambda e, *inputs: failure(e, reporter, info, label(*inputs))
+    unexpected exceptions to ``reporter``; ``label(*inputs)`` words them and
+    ``subject(*inputs)`` names what the call was about (``failure``)."""
+
+    def fail(e: BaseException, *inputs: Any) -> Outcome:
+        return failure(e, reporter, info, None if label is None else label(*inputs), None if subject is None else subject(*inputs))
+
+    return fail
 
 
 def bad_inputs(e: Exception) -> Outcome:

@@ -310,7 +310,8 @@ class Registering(ServerCore):
         bind = _invoke.bind_strings(spec, self._ref, uri_param=True)
         finish = _invoke.resource_finish
         read_label = "Error creating resource from template" if template else "Error reading resource"
-        fail = _invoke.reported_failure(self._errors, ErrorInfo("resource", uri), self._sdk_label(lambda uri, *_: f"{read_label} {uri}"))
+        label = self._sdk_label(lambda uri, *_: f"{read_label} {uri}")
+        fail = _invoke.reported_failure(self._errors, ErrorInfo("resource", uri), label, lambda uri, *_: str(uri))
         invoker = _invoke.wrapper(fn, is_async, bind, finish, self._loop_of(), fail, self._witness)
         native = self._native
         add: Callable[[], None]
@@ -444,7 +445,7 @@ class Registering(ServerCore):
             is_async = _invoke.is_async(fn)
             bind = _invoke.bind_completion(spec, self._ref)
             label = self._sdk_label(lambda ref, argument, *_: f"Error completing argument {argument}")
-            fail = _invoke.reported_failure(self._errors, ErrorInfo("completion"), label)
+            fail = _invoke.reported_failure(self._errors, ErrorInfo("completion"), label, lambda ref, argument, *_: str(argument))
             invoker = _invoke.wrapper(fn, is_async, bind, _invoke.completion_finish, self._loop_of(), fail)
             self._native.add_completion(reference, invoker, is_async)
             return fn

@@ -31,6 +31,8 @@ __all__ = ["DirectCalls", "Witnessed", "typed"]
 
 _ids = itertools.count(1)
 _PREFIX = "mcpforge-direct-"
+# The ids of the requests a server makes to itself: direct calls and ``ctx.read_resource``.
+_INTERNAL = (_PREFIX, "loopback-")
 # A bound on one direct call (the engine's own request timeout applies too).
 _TIMEOUT = 300.0
 
@@ -71,11 +73,20 @@ def _anticipated(e: BaseException) -> bool:
 
 
 class Witnessed:
-    """What the handlers of the direct calls in flight raised, by request id."""
+    """What the handlers of the direct calls in flight raised, by request id; and, per
+    thread, whether the last failure witnessed there was in a request the server made to
+    itself (``internal``: the wrappers tell the witness before they report a failure, on
+    the same thread)."""
 
     def __init__(self) -> None:
         self._raised: Dict[Any, Any] = {}
         self._lock = threading.Lock()
+        self._last = threading.local()
+
+    def internal(self) -> bool:
+        """Whether the failure being reported on this thread is a direct call's or a
+        ``ctx.read_resource``'s."""
+        return bool(getattr(self._last, "internal", False))
 
     def watch(self, request_id: str) -> None:
         with self._lock:
@@ -89,6 +100,7 @@ class Witnessed:
         """The wrappers' witness: ``e`` was raised by the handler of ``native``'s request
         (or is the ``InputRequiredResult`` it returned)."""
         request_id = native.request_id
+        self._last.internal = isinstance(request_id, str) and request_id.startswith(_INTERNAL)
         if isinstance(request_id, str) and request_id.startswith(_PREFIX):
             with self._lock:
                 if request_id in self._raised:

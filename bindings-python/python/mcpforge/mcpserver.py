@@ -192,7 +192,7 @@ class MCPServer(DirectCalls, SdkHttpApps, Server, Generic[LifespanResultT]):
         self.dependencies = self.settings.dependencies
         self._transports: List[InMemoryTransport] = []
         self._auth = from_sdk(token_verifier, auth) if token_verifier is not None or auth is not None else None
-        self._errors.log = SdkLog(self._sdk_logger)
+        self._errors.log = SdkLog(self._sdk_logger, self._sdk_release, self._witness.internal)
         logging.getLogger("mcpforge").setLevel("DEBUG" if debug else log_level)
         for tool in tools or ():
             self.add_tool(tool.fn, name=tool.name, title=tool.title, description=tool.description, annotations=tool.annotations, icons=tool.icons, meta=tool.meta)
