@@ -1,21 +1,24 @@
 """The failure records ``MCPServer`` writes under the official logger name
 (``mcp.server.mcpserver.server``), as 2.x writes them: a resource's records name the URI
-read; a ``ResourceError`` raised on purpose is one INFO record; a completion handler's crash
-one ERROR record naming the argument; and requests the server makes to itself (the direct
-``call_tool``/``read_resource``, ``ctx.read_resource``) write none, the official SDK writing
-these records for a client's requests only."""
+read, its crash logged as an ``UnexpectedResourceError`` caused by the original; a
+``ResourceError`` raised on purpose is one INFO record; a completion handler's crash one
+ERROR record naming the argument; pydantic validators of a tool's parameters run, and what
+they raise other than a refusal is the tool's failure; and requests the server makes to
+itself (the direct ``call_tool``/``read_resource``, ``ctx.read_resource``) write none, the
+official SDK writing these records for a client's requests only."""
 
 from __future__ import annotations
 
 import logging
-from typing import Any, List, Tuple
+from typing import Annotated, Any, List, Tuple
 
 import pytest
 from conftest import run
+from pydantic import AfterValidator
 
 from mcpforge import Context, MCPServer
 from mcpforge.errors import McpError, ProtocolError, ResourceError, ToolError
-from mcpforge.exceptions import ResourceNotFoundError
+from mcpforge.exceptions import ResourceNotFoundError, UnexpectedResourceError
 
 LOGGER = "mcp.server.mcpserver.server"
 
@@ -72,6 +75,11 @@ def test_resource_failures_name_the_uri_read(caplog: pytest.LogCaptureFixture) -
         ("INFO", "Resource 'reports://latest' failed: 'no report yet'", False),
         ("ERROR", "Resource 'db://tables/users' raised an unexpected exception", True),
     ]
+    # As in 2.x, the crash is logged as an UnexpectedResourceError caused by the original.
+    (crash,) = [r.exc_info for r in caplog.records if r.name == LOGGER and r.exc_info]
+    assert isinstance(crash[1], UnexpectedResourceError)
+    assert str(crash[1]) == "Error creating resource from template db://tables/users"
+    assert isinstance(crash[1].__cause__, RuntimeError)
 
 
 def test_a_completion_crash_is_one_error_record_naming_the_argument(caplog: pytest.LogCaptureFixture) -> None:
@@ -102,3 +110,57 @@ def test_requests_the_server_makes_to_itself_write_no_records(caplog: pytest.Log
     run(body)
     assert records(caplog) == [("INFO", "Tool 'spend' failed: 'Error executing tool spend: quota used up'", False)]
 
+
+def positive(n: int) -> int:
+    if n <= 0:
+        raise ValueError("must be positive")
+    return n * 10
+
+
+def crashes(code: str) -> str:
+    raise TypeError("codes are compared as integers")
+
+
+def gated(code: str) -> str:
+    raise McpError(-32602, "codes are issued per session")
+
+
+def validating_server() -> MCPServer:
+    mcp = MCPServer()
+
+    @mcp.tool()
+    def scaled(n: Annotated[int, AfterValidator(positive)]) -> int:
+        return n
+
+    @mcp.tool()
+    def redeem(code: Annotated[str, AfterValidator(crashes)]) -> str:
+        return code
+
+    @mcp.tool()
+    def session_code(code: Annotated[str, AfterValidator(gated)]) -> str:
+        return code
+
+    return mcp
+
+
+def test_parameter_validators_run_and_their_own_failures_are_the_tools(caplog: pytest.LogCaptureFixture) -> None:
+    async def body() -> None:
+        async with validating_server().test_client() as client:
+            # The validator ran: its result is the argument.
+            assert (await client.call_tool("scaled", {"n": 3})).text == "30"
+            # A refusal (ValueError) is the caller's error.
+            refused = await client.call_tool("scaled", {"n": -1})
+            assert refused.is_error and "must be positive" in refused.text
+            # Anything else a validator raises is the tool's crash, masked as the official SDK's.
+            crashed = await client.call_tool("redeem", {"code": "SAVE10"})
+            assert crashed.is_error and crashed.text == "Error executing tool redeem"
+            # An McpError keeps its meaning: the request fails with its code.
+            with pytest.raises(ProtocolError) as gated:
+                await client.call_tool("session_code", {"code": "SAVE10"})
+            assert (gated.value.code, gated.value.message) == (-32602, "codes are issued per session")
+
+    caplog.set_level(logging.INFO)
+    run(body)
+    assert records(caplog) == [("ERROR", "Tool 'redeem' raised an unexpected exception", True)]
+    (crash,) = [r for r in caplog.records if r.name == LOGGER]
+    assert crash.exc_info is not None and isinstance(crash.exc_info[1], TypeError)

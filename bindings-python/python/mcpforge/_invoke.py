@@ -16,10 +16,11 @@ import inspect
 import logging
 import sys
 from collections.abc import Iterator
-from typing import Any, Callable, Dict, NamedTuple, Optional, Tuple
+from typing import Any, Callable, Dict, NamedTuple, Optional, Sequence, Tuple
 
 from ._convert import content_block, is_content, jsonable, sdk_object
 from ._input_required import hand_over, is_input_required
+from ._validators import ValidatorRaised
 from ._native import json_value
 from .content import CallToolResult, Completion, Content, Message, ResourceContents
 from .context import Context
@@ -215,6 +216,18 @@ def bad_inputs(e: Exception) -> Outcome:
 Witness = Optional[Callable[[Any, Any], None]]
 
 
+def unbound(e: Exception, call: Sequence[Any], fail: Callable[..., Outcome], witness: Witness) -> Outcome:
+    """The outcome of inputs that did not bind (``call``: the inputs, then the native
+    context): the caller's error (``bad_inputs``), or the handler's own failure when one of
+    its parameters' validators raised (``ValidatorRaised``)."""
+    raised = e.original if isinstance(e, ValidatorRaised) else e
+    if witness is not None:
+        witness(call[-1], raised)
+    if raised is e:
+        return bad_inputs(e)
+    return fail(raised, *call[:-1])
+
+
 def sync_wrapper(fn: Callable[..., Any], bind: Bind, finish: Finish, fail: Callable[..., Outcome] = failure, witness: Witness = None) -> Callable[..., Outcome]:
     """``invoke(*inputs, native_ctx)`` for a plain function; ``witness(native_ctx, e)`` is
     told of every exception raised binding the inputs or running ``fn``."""
@@ -223,9 +236,7 @@ def sync_wrapper(fn: Callable[..., Any], bind: Bind, finish: Finish, fail: Calla
         try:
             kwargs = bind(*call)
         except Exception as e:  # noqa: BLE001 - the inputs could not become the parameters
-            if witness is not None:
-                witness(call[-1], e)
-            return bad_inputs(e)
+            return unbound(e, call, fail, witness)
         try:
             value = fn(**kwargs)
             if is_input_required(value):
@@ -300,9 +311,7 @@ def async_wrapper(
             try:
                 kwargs = bind(*inputs)
             except Exception as e:  # noqa: BLE001 - the inputs could not become the parameters
-                if witness is not None:
-                    witness(inputs[-1], e)
-                return bad_inputs(e)
+                return unbound(e, inputs, fail, witness)
             try:
                 value = await fn(**kwargs)
                 if is_input_required(value):

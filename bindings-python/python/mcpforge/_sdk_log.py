@@ -3,25 +3,35 @@ name (``mcp.server.mcpserver.server`` for 2.x's ``MCPServer``), so that logging 
 the official server (levels, handlers, filters by name) keeps working. A tool's or a
 resource's unexpected exception is one ERROR record with the traceback; a failure the tool
 meant (``ToolError``) one INFO record with the text the client reads. As in 2.x, a
-resource's records name the URI read, a ``ResourceError`` it raised on purpose is an INFO
-record too, and a completion handler's crash an ERROR one naming the argument. Requests the
-server makes to itself (the direct ``call_tool``/``read_resource``, ``ctx.read_resource``)
-write none: the official SDK writes these records for a client's requests only. The other
-failures keep mcpforge's record (logger ``mcpforge``). Part of the drop-in layer:
-``MCPServer`` gives one to its error reporter."""
+resource's records name the URI read and its crash is logged as an
+``UnexpectedResourceError`` caused by the original; a ``ResourceError`` it raised on
+purpose is an INFO record too, and a completion handler's crash an ERROR one naming the
+argument. Requests the server makes to itself (the direct ``call_tool``/``read_resource``,
+``ctx.read_resource``) write none: the official SDK writes these records for a client's
+requests only. The other failures keep mcpforge's record (logger ``mcpforge``). Part of the
+drop-in layer: ``MCPServer`` gives one to its error reporter."""
 
 from __future__ import annotations
 
 import logging
-from typing import Callable, Optional
+from typing import Any, Callable, Optional, Tuple
 
 from ._invoke import FailureLog
 from .errors import ErrorInfo
+from .exceptions import UnexpectedResourceError
 
 __all__ = ["SdkLog"]
 
 # The kinds of handler the official server writes records for, as its records name them.
 _KINDS = {"tool": "Tool", "resource": "Resource"}
+
+
+def _unexpected_read(e: BaseException, info: ErrorInfo, uri: Optional[str]) -> Tuple[type, BaseException, Any]:
+    """2.x's record of a reader's crash: an ``UnexpectedResourceError`` caused by it."""
+    what = "Error creating resource from template" if "{" in (info.name or "") else "Error reading resource"
+    wrapped = UnexpectedResourceError(f"{what} {uri if uri is not None else info.name}")
+    wrapped.__cause__ = e
+    return (type(wrapped), wrapped, e.__traceback__)
 
 
 class SdkLog(FailureLog):
@@ -46,6 +56,8 @@ class SdkLog(FailureLog):
         if kind is None:
             return False
         if not self._internal():
+            if info.kind == "resource" and self._modern:
+                exc_info = _unexpected_read(e, info, subject)
             self._log.error("%s %r raised an unexpected exception", kind, self._name(info, subject), exc_info=exc_info)
         return True
 

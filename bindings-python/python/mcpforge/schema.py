@@ -28,6 +28,8 @@ import sys
 import typing
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
+from ._validators import has_validators, validated
+
 __all__ = ["Field", "FunctionSpec", "Param", "SchemaBuilder", "function_spec", "type_schema"]
 
 _NoneType = type(None)
@@ -308,6 +310,8 @@ class SchemaBuilder:
         origin = typing.get_origin(tp)
         args = typing.get_args(tp)
         if origin is typing.Annotated:
+            if has_validators(args[1:]):
+                return validated(tp)
             return self.converter(args[0])
         if tp is int:
             return _int
