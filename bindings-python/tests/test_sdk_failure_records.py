@@ -164,3 +164,54 @@ def test_parameter_validators_run_and_their_own_failures_are_the_tools(caplog: p
     assert records(caplog) == [("ERROR", "Tool 'redeem' raised an unexpected exception", True)]
     (crash,) = [r for r in caplog.records if r.name == LOGGER]
     assert crash.exc_info is not None and isinstance(crash.exc_info[1], TypeError)
+
+
+def test_a_resource_objects_read_returns_text_or_bytes(caplog: pytest.LogCaptureFixture) -> None:
+    from mcpforge.resources import FunctionResource, Resource
+
+    class Miscoded(Resource):
+        async def read(self) -> Any:
+            return 42
+
+    async def body() -> None:
+        mcp = MCPServer()
+        mcp.add_resource(Miscoded(uri="data://answer", name="answer"))
+        # A function's value is converted as a reader's return value is.
+        mcp.add_resource(FunctionResource(uri="data://count", name="count", fn=lambda: 42))
+        async with mcp.test_client() as client:
+            with pytest.raises(ProtocolError) as raised:
+                await client.read_resource("data://answer")
+            assert raised.value.message == "Error reading resource data://answer"
+            assert (await client.read_resource("data://count"))[0]["text"] == "42"
+        with pytest.raises(UnexpectedResourceError) as direct:
+            await mcp.read_resource("data://answer")
+        assert str(direct.value.__cause__) == "Resource.read() must return str or bytes, not int"
+
+    caplog.set_level(logging.INFO)
+    run(body)
+    assert records(caplog) == [("ERROR", "Resource 'data://answer' raised an unexpected exception", True)]
+
+
+def test_a_resource_error_a_tool_lets_escape_is_its_anticipated_failure(caplog: pytest.LogCaptureFixture) -> None:
+    async def body() -> None:
+        mcp = MCPServer()
+
+        @mcp.resource("books://{title}")
+        def book(title: str) -> str:
+            raise ResourceNotFoundError(f"No book titled {title!r}.")
+
+        @mcp.tool()
+        async def summarise(title: str, ctx: Context) -> str:
+            await ctx.read_resource(f"books://{title}")
+            return "unreachable"
+
+        async with mcp.test_client() as client:
+            result = await client.call_tool("summarise", {"title": "Nothing"})
+        assert result.text == "Error executing tool summarise: No book titled 'Nothing'."
+        with pytest.raises(ToolError) as direct:
+            await mcp.call_tool("summarise", {"title": "Nothing"})
+        assert type(direct.value) is ToolError and str(direct.value) == result.text
+
+    caplog.set_level(logging.INFO)
+    run(body)
+    assert records(caplog) == [("INFO", "Tool 'summarise' failed: \"Error executing tool summarise: No book titled 'Nothing'.\"", False)]

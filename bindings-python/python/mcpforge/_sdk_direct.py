@@ -7,8 +7,8 @@ Each call is a request through the engine over a connection of its own (in memor
 handshake wire, closed after the call), so that it answers exactly as a client is answered:
 no second dispatch. Results are the official SDK's types (``mcp_types`` in 2.x,
 ``mcp.types`` in 1.x), or the wire dicts when neither is installed. Failures raise as the
-official methods raise: a tool's ``ToolError`` as ``ToolError`` worded as the client reads
-it, a crash as ``UnexpectedToolError`` whose ``__cause__`` is the original exception (the
+official methods raise: a tool's ``ToolError`` (or a ``ResourceError`` it let escape) as
+``ToolError`` worded as the client reads it, a crash as ``UnexpectedToolError`` whose ``__cause__`` is the original exception (the
 tool's wrapper tells this module what it raised, ``witness``); a resource that crashed as
 ``UnexpectedResourceError``, a protocol error as ``McpError``; an unknown prompt as
 ``ValueError``. Part of the drop-in layer."""
@@ -67,8 +67,11 @@ def typed(name: str, value: Dict[str, Any]) -> Any:
 
 
 def _anticipated(e: BaseException) -> bool:
-    """A failure the tool meant (``ToolError``, the official one too), not a crash."""
+    """A failure the tool meant (``ToolError``, the official one too), not a crash; a
+    ``ResourceError`` a tool lets escape (from ``ctx.read_resource``) is one too."""
     names = {c.__name__ for c in type(e).__mro__}
+    if "ResourceError" in names:
+        return "UnexpectedResourceError" not in names
     return isinstance(e, ToolError) or ("ToolError" in names and "UnexpectedToolError" not in names)
 
 

@@ -43,6 +43,7 @@ from ._sdk_streams import InMemoryTransport, LowLevel
 from ._sdk_options import sdk_options
 from .auth import from_sdk
 from .errors import ToolError
+from .resources import FunctionResource
 from .server import Server
 
 __all__ = ["MCPServer", "FastMCP", "RequestStateSecurity", "Resolve", "ResourceSecurity"]
@@ -268,15 +269,22 @@ class MCPServer(DirectCalls, SdkHttpApps, Server, Generic[LifespanResultT]):
     def add_resource(self, fn: Any, uri: Optional[str] = None, **options: Any) -> Dict[str, Any]:
         """Registers a reader function for ``uri`` (``Server.add_resource``) or an official
         ``Resource`` object (``TextResource``, ``FunctionResource``, ...: its ``read()``
-        gives the contents)."""
+        gives the contents, text or bytes as the official contract says: anything else is
+        a crash, ``TypeError``; a ``FunctionResource``'s function's value is converted as a
+        reader's return value is)."""
         if uri is not None:
             if options.get("mime_type") is None:
                 options["mime_type"] = "text/plain"  # the official default
             return super().add_resource(fn, uri, **options)
         resource = fn
+        checked = not isinstance(resource, FunctionResource)
 
         async def read() -> Any:
-            return await resource.read()
+            contents = await resource.read()
+            if checked and not isinstance(contents, (str, bytes)):
+                # The official contract of ``Resource.read()``: a server bug, not content.
+                raise TypeError(f"Resource.read() must return str or bytes, not {type(contents).__name__}")
+            return contents
 
         read.__doc__ = resource.description
         return super().add_resource(
