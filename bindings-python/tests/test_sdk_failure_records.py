@@ -215,3 +215,43 @@ def test_a_resource_error_a_tool_lets_escape_is_its_anticipated_failure(caplog: 
     caplog.set_level(logging.INFO)
     run(body)
     assert records(caplog) == [("INFO", "Tool 'summarise' failed: \"Error executing tool summarise: No book titled 'Nothing'.\"", False)]
+
+
+def test_a_nested_calls_crash_stays_a_crash_of_the_outer_tool(caplog: pytest.LogCaptureFixture) -> None:
+    raised = ConnectionError("catalog unreachable")
+
+    async def body() -> None:
+        mcp = MCPServer()
+
+        @mcp.resource("books://{title}")
+        def book(title: str) -> str:
+            raise raised
+
+        @mcp.tool()
+        def inner() -> str:
+            raise ZeroDivisionError("division by zero")
+
+        @mcp.tool()
+        async def summarise(title: str, ctx: Context) -> str:
+            await ctx.read_resource(f"books://{title}")
+            return "unreachable"
+
+        @mcp.tool()
+        async def outer(ctx: Context) -> str:
+            await ctx.mcp_server.call_tool("inner", {})
+            return "unreachable"
+
+        async with mcp.test_client() as client:
+            read = await client.call_tool("summarise", {"title": "Dune"})
+            assert read.text == "Error executing tool summarise: Error creating resource from template books://Dune"
+            called = await client.call_tool("outer")
+            assert called.text == "Error executing tool outer: Error executing tool inner"
+
+    caplog.set_level(logging.INFO)
+    run(body)
+    assert records(caplog) == [
+        ("ERROR", "Tool 'summarise' raised an unexpected exception", True),
+        ("ERROR", "Tool 'outer' raised an unexpected exception", True),
+    ]
+    first = [r.exc_info[1] for r in caplog.records if r.name == LOGGER and r.exc_info][0]
+    assert isinstance(first, UnexpectedResourceError) and first.__cause__ is raised

@@ -160,6 +160,12 @@ def _resource_error(e: BaseException) -> bool:
     return type(e).__module__.partition(".")[0] == "mcp" and any(c.__name__ == "ResourceError" for c in type(e).__mro__)
 
 
+def _escaped_crash(e: BaseException) -> bool:
+    """Whether ``e`` is the ``UnexpectedToolError``/``UnexpectedResourceError`` of a nested
+    call that crashed."""
+    return any(c.__name__ in ("UnexpectedToolError", "UnexpectedResourceError") for c in type(e).__mro__)
+
+
 def tool_failure(name: str, style: ErrorStyle) -> Callable[..., Outcome]:
     """``failure`` for the tool ``name``, worded per ``style``."""
     prefix = f"Error executing tool {name}"
@@ -167,6 +173,12 @@ def tool_failure(name: str, style: ErrorStyle) -> Callable[..., Outcome]:
     info = ErrorInfo("tool", name)
 
     def fail(e: BaseException, *inputs: Any) -> Outcome:
+        if style.prefix and _escaped_crash(e):
+            # A crash of a nested call (``ctx.read_resource``, the direct ``call_tool``)
+            # escaping the tool stays a crash, under the tool's name; its text is the
+            # nested call's safe wording.
+            style.reporter.report(e, info)
+            return (TOOL_ERROR, (f"{prefix}: {e}", None))
         if style.prefix and _resource_error(e):
             # A resource read that failed inside the tool (``ctx.read_resource``): the
             # tool's failure, read by the model, as the official SDK reports it.

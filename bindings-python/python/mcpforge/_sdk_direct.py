@@ -23,7 +23,7 @@ from typing import Any, Callable, Dict, List, Optional
 from ._futures import resolver
 from ._input_required import is_input_required
 from ._native import LATEST_PROTOCOL_VERSION
-from .errors import McpError, ResourceError, ToolError
+from .errors import INVALID_PARAMS, RESOURCE_NOT_FOUND, McpError, ResourceError, ToolError
 from .exceptions import UnexpectedResourceError, UnexpectedToolError
 from .session import read_contents
 
@@ -99,12 +99,26 @@ class Witnessed:
         with self._lock:
             return self._raised.pop(request_id, None)
 
+    def read_failure(self, request_id: str, response: Dict[str, Any]) -> Optional[BaseException]:
+        """What ``ctx.read_resource`` raises for the response of the watched ``request_id``
+        when its reader crashed: the official ``UnexpectedResourceError``, caused by what
+        the reader raised; None otherwise (the contents or the reader's refusal)."""
+        raised = self.take(request_id)
+        error = response.get("error")
+        if error is None or not isinstance(raised, Exception) or error.get("code") in (INVALID_PARAMS, RESOURCE_NOT_FOUND):
+            return None
+        if any(c.__name__ in ("ResourceError", "MCPError", "McpError") for c in type(raised).__mro__):
+            return None
+        failure = UnexpectedResourceError(error.get("message", ""), error.get("data"))
+        failure.__cause__ = raised
+        return failure
+
     def __call__(self, native: Any, e: Any) -> None:
         """The wrappers' witness: ``e`` was raised by the handler of ``native``'s request
         (or is the ``InputRequiredResult`` it returned)."""
         request_id = native.request_id
         self._last.internal = isinstance(request_id, str) and request_id.startswith(_INTERNAL)
-        if isinstance(request_id, str) and request_id.startswith(_PREFIX):
+        if isinstance(request_id, str) and request_id.startswith(_INTERNAL):
             with self._lock:
                 if request_id in self._raised:
                     self._raised[request_id] = e

@@ -319,6 +319,17 @@ class TraceContext:
             out["tracestate"] = self.tracestate
         return out
 
+def _read(response: Dict[str, Any], request_id: str, witness: Any) -> Any:
+    """The contents of a ``ctx.read_resource`` response (``session.read_contents``), or the
+    witness's own failure for it."""
+    from .session import read_contents
+
+    failure = witness.read_failure(request_id, response) if witness is not None else None
+    if failure is not None:
+        raise failure
+    return read_contents(response)
+
+
 class Context:
     """One request's context (see the module documentation). ``Context[...]`` in an
     annotation (the official SDK's generic form) is ``Context``.
@@ -556,19 +567,26 @@ class Context:
     def read_resource(self, uri: Any) -> Any:
         """Reads one of this server's resources (templates too) and returns its contents as a
         list of ``ReadResourceContents`` (``content``: str or bytes, ``mime_type``); raises
-        ``ResourceError`` when the read fails. Awaitable in async handlers."""
+        ``ResourceError`` when the read fails (``MCPServer``: ``UnexpectedResourceError``,
+        caused by the reader's exception, when the reader crashed). Awaitable in async
+        handlers."""
+        from ._loopback import next_id
         from .session import read_contents
 
         server = self.server
         request = ("resources/read", {"uri": str(uri)})
+        # A server that keeps a witness (``MCPServer``) learns what the reader raised, and
+        # may raise its own failure for it (``read_failure``).
+        witness = getattr(server, "_witness", None)
+        request_id = next_id()
+        if witness is not None:
+            witness.watch(request_id)
         if not self._native.is_async:
-            return read_contents(server._loopback().call(*request))
-        return self._read_async(server, request)
+            return _read(server._loopback().call(*request, request_id), request_id, witness)
+        return self._read_async(server, request, request_id, witness)
 
-    async def _read_async(self, server: Any, request: Tuple[str, Dict[str, Any]]) -> Any:
-        from .session import read_contents
-
-        return read_contents(await server._loopback().call_async(*request))
+    async def _read_async(self, server: Any, request: Tuple[str, Dict[str, Any]], request_id: str, witness: Any) -> Any:
+        return _read(await server._loopback().call_async(*request, request_id), request_id, witness)
 
     # ----- client input --------------------------------------------------------------------
 
