@@ -154,6 +154,11 @@ const server = createServer((req, res) => {
     handle(req, res);
   }
 });
+// Node closes a keep-alive connection after 5 s idle by default: a client reusing it at that
+// moment (a test's flow paused on a loaded machine) gets a connection closed without an
+// answer. A test's clients are gone long before a minute.
+server.keepAliveTimeout = 60_000;
+server.headersTimeout = 65_000;
 server.listen(0, '127.0.0.1', () => {
   const issuer = `http://127.0.0.1:${server.address().port}`;
   provider = new Provider(issuer, configuration(format));
