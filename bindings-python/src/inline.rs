@@ -1,5 +1,6 @@
-//! Quick synchronous calls run inline: on the engine thread that took the request, as a
-//! task of its own, instead of on the worker pool. A call that arrives, runs a short Python
+//! Quick synchronous calls run inline: on the engine thread that took the request, in a
+//! task of its own (one [`Runner`] for the process, woken for each call), instead of on the
+//! worker pool. A call that arrives, runs a short Python
 //! function and answers then wakes one thread once, as in the Rust engine; through the pool
 //! it wakes three (the reader hands the call to a worker, the worker hands the answer back).
 //!
@@ -31,13 +32,12 @@
 //! [`leave_worker`], which hands the thread's queued engine work to another thread first.
 
 use std::cell::RefCell;
-use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use crate::pool::{Abandoned, EXITING, Job, Pool};
+use crate::pool::{Abandoned, EXITING, Job, Place, Pool};
 use crate::{attach, is_exiting, runtime};
 
 /// A handler that once ran this long (or longer) and blocked meanwhile goes to the pool from
@@ -118,6 +118,19 @@ fn nanos(at: Instant) -> u64 {
     u64::try_from(at.saturating_duration_since(epoch()).as_nanos()).unwrap_or(u64::MAX)
 }
 
+/// Whether an inline call waited for the interpreter less than [`BACK_OFF`] ago (the clock
+/// is read only after one did).
+fn contended() -> bool {
+    let until = CONTENDED_UNTIL.load(Ordering::Relaxed);
+    until != 0 && nanos(Instant::now()) < until
+}
+
+/// Whether the calling thread runs the engine's multi-threaded runtime.
+fn on_engine() -> bool {
+    tokio::runtime::Handle::try_current()
+        .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread)
+}
+
 thread_local! {
     /// The pace of the handler this thread runs inline right now.
     static RUNNING: RefCell<Option<Arc<Pace>>> = const { RefCell::new(None) };
@@ -131,13 +144,12 @@ pub fn start(
     job: Job,
     abandoned: Option<Abandoned>,
 ) -> Result<(), (Job, Option<Abandoned>)> {
-    let on_engine = tokio::runtime::Handle::try_current()
-        .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
-    if !on_engine
-        || !pace.is_quick()
+    // The cheap checks first: under load `alone` is false for most calls.
+    if !pace.is_quick()
         || !pool.alone()
         || is_exiting()
-        || nanos(Instant::now()) < CONTENDED_UNTIL.load(Ordering::Relaxed)
+        || contended()
+        || !on_engine()
         || BUSY.compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed).is_err()
     {
         return Err((job, abandoned));
@@ -149,14 +161,27 @@ pub fn start(
             return Err((job, abandoned));
         }
     };
-    let pace = pace.clone();
-    // Spawned from the request's task, the call's task runs next on this same thread.
-    runtime().spawn(async move {
+    runner().hand(Inline { job, pace: pace.clone(), place });
+    Ok(())
+}
+
+/// One call handed to the runner.
+struct Inline {
+    job: Job,
+    pace: Arc<Pace>,
+    place: Place,
+}
+
+impl Inline {
+    /// Runs the call on this thread, attached to the interpreter.
+    fn run(self) {
+        let Inline { job, pace, place } = self;
         let _watched = Watch::begin();
         let (asked, waited) = (Instant::now(), waits());
         let mut job = Some(job);
-        RUNNING.with(|r| *r.borrow_mut() = Some(pace.clone()));
+        RUNNING.with(|r| *r.borrow_mut() = Some(pace));
         let attached = attach(|py| {
+            keep_thread_state(py);
             // Only a real wait counts, not a thread preempted by another process meanwhile.
             if asked.elapsed() >= GIL_WAIT && waits().is_none_or(|now| Some(now) > waited) {
                 CONTENDED_UNTIL.store(nanos(Instant::now() + BACK_OFF), Ordering::Relaxed);
@@ -175,9 +200,94 @@ pub fn start(
         }
         drop(place);
         BUSY.store(false, Ordering::Release);
-        end_chain();
-    });
-    Ok(())
+    }
+}
+
+/// Keeps the calling engine thread's Python thread state from one inline call to the next.
+/// Attaching a thread that has none makes one and detaching deletes it again (1,500
+/// instructions of the interpreter per call, against 500 with the state kept: attaching then
+/// only takes the GIL). One state per engine thread that ever ran an inline call, freed with the interpreter.
+fn keep_thread_state(_attached: pyo3::Python<'_>) {
+    thread_local! {
+        static KEPT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+    if !KEPT.get() {
+        // SAFETY: the thread is attached (`_attached`), so the interpreter is initialized,
+        // and PyGILState_Ensure may be nested on an attached thread. The count it adds is
+        // never given back, so detaching keeps the state; it lives until the interpreter
+        // finalizes, and the thread never enters Python again once the interpreter starts to
+        // exit (`attach` checks `is_exiting`).
+        unsafe {
+            pyo3::ffi::PyGILState_Ensure();
+        }
+        KEPT.set(true);
+    }
+}
+
+/// The task that runs inline calls: one for the process (one inline call at a time), alive
+/// as long as the runtime, waiting for the next call. Woken from the request's task, it
+/// runs next on that same thread, as a task spawned there would, without the allocation and
+/// the bookkeeping of a task per call.
+struct Runner {
+    slot: Mutex<Slot>,
+}
+
+/// What the runner shares with the requests that hand it calls.
+#[derive(Default)]
+struct Slot {
+    /// The call to run next.
+    next: Option<Inline>,
+    /// The runner's task, once it has waited.
+    waker: Option<std::task::Waker>,
+}
+
+/// The runner, started with the first inline call.
+fn runner() -> &'static Runner {
+    static RUNNER: OnceLock<&'static Runner> = OnceLock::new();
+    RUNNER.get_or_init(|| {
+        let r: &'static Runner = Box::leak(Box::new(Runner { slot: Mutex::default() }));
+        drop(runtime().spawn(r.serve()));
+        r
+    })
+}
+
+impl Runner {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Slot> {
+        self.slot.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Gives the runner its next call and wakes it.
+    fn hand(&self, call: Inline) {
+        let mut slot = self.lock();
+        slot.next = Some(call);
+        if let Some(waker) = &slot.waker {
+            waker.wake_by_ref();
+        }
+    }
+
+    /// The runner's task: runs each call handed to it, then ends the chain of tasks handed
+    /// over on this thread ([`end_chain`]).
+    async fn serve(&'static self) {
+        loop {
+            let call = std::future::poll_fn(|cx| {
+                let mut slot = self.lock();
+                match slot.next.take() {
+                    Some(call) => std::task::Poll::Ready(call),
+                    None => {
+                        if !slot.waker.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
+                            slot.waker = Some(cx.waker().clone());
+                        }
+                        std::task::Poll::Pending
+                    }
+                }
+            })
+            .await;
+            // Nothing in a run unwinds past it (the call's own panic is caught inside); the
+            // runner must outlive every call.
+            let _ = std::panic::catch_unwind(AssertUnwindSafe(|| call.run()));
+            end_chain();
+        }
+    }
 }
 
 /// Spends what is left of this task's cooperative budget. The answer woke the request's
@@ -188,14 +298,16 @@ pub fn start(
 /// starts a fresh chain when the scheduler picks it next: one thread runs the whole call.
 fn end_chain() {
     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
-    // Bounded: a task without a budget (unconstrained) always has some left.
+    // One unit per step (the budget holds 128), never past the last: asking with none left
+    // would register the waker for a wake-up after an extra turn of the I/O driver. Bounded:
+    // a task without a budget (unconstrained) always has some left.
     for _ in 0..256 {
         if !tokio::task::coop::has_budget_remaining() {
             break;
         }
-        let spend = std::pin::pin!(tokio::task::coop::consume_budget());
-        if spend.poll(&mut cx).is_pending() {
-            break;
+        match tokio::task::coop::poll_proceed(&mut cx) {
+            std::task::Poll::Ready(spent) => spent.made_progress(),
+            std::task::Poll::Pending => break,
         }
     }
 }
@@ -223,15 +335,22 @@ struct Watch;
 
 struct Watcher {
     seq: AtomicU64,
+    /// The watch thread sleeps until the next inline call (guarded by `sleeping`).
     sleeping: Mutex<bool>,
+    /// `sleeping` as a flag a call reads without the lock.
+    asleep: AtomicBool,
     wake: Condvar,
 }
 
 fn watcher() -> &'static Watcher {
     static WATCHER: OnceLock<&'static Watcher> = OnceLock::new();
     WATCHER.get_or_init(|| {
-        let w: &'static Watcher =
-            Box::leak(Box::new(Watcher { seq: AtomicU64::new(0), sleeping: Mutex::new(true), wake: Condvar::new() }));
+        let w: &'static Watcher = Box::leak(Box::new(Watcher {
+            seq: AtomicU64::new(0),
+            sleeping: Mutex::new(true),
+            asleep: AtomicBool::new(true),
+            wake: Condvar::new(),
+        }));
         let started = std::thread::Builder::new().name("mcpforge-inline-watch".into()).spawn(move || w.run());
         if started.is_err() {
             tracing::warn!("the watch thread of inline calls could not be started");
@@ -244,10 +363,15 @@ impl Watch {
     fn begin() -> Watch {
         let w = watcher();
         w.seq.fetch_add(1, Ordering::SeqCst);
-        let mut sleeping = w.sleeping.lock().unwrap_or_else(|p| p.into_inner());
-        if *sleeping {
-            *sleeping = false;
-            w.wake.notify_one();
+        // The lock only when the watch thread sleeps: it sets the flag before it looks at
+        // `seq` a last time, so either it sees this call or this call sees the flag.
+        if w.asleep.load(Ordering::SeqCst) {
+            let mut sleeping = w.sleeping.lock().unwrap_or_else(|p| p.into_inner());
+            if *sleeping {
+                *sleeping = false;
+                w.asleep.store(false, Ordering::SeqCst);
+                w.wake.notify_one();
+            }
         }
         Watch
     }
@@ -281,6 +405,12 @@ impl Watcher {
                     idle = 0;
                     let mut sleeping = self.sleeping.lock().unwrap_or_else(|p| p.into_inner());
                     *sleeping = true;
+                    self.asleep.store(true, Ordering::SeqCst);
+                    if self.seq.load(Ordering::SeqCst) != now {
+                        // A call began meanwhile: stay awake.
+                        *sleeping = false;
+                        self.asleep.store(false, Ordering::SeqCst);
+                    }
                     while *sleeping {
                         sleeping = self.wake.wait(sleeping).unwrap_or_else(|p| p.into_inner());
                     }

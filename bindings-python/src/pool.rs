@@ -51,6 +51,9 @@ const NO_THREAD: Refused = "no worker thread could be started for the handler";
 const HELD: Refused = "every worker thread is held by a synchronous handler whose request was cancelled but \
                       that never returned (see max_workers); the call was refused";
 
+/// The key of the pool's inline place in `running` (workers count from 1).
+const INLINE: u64 = 0;
+
 /// A call still running this long after its request was abandoned holds its worker.
 const STUCK_AFTER: Duration = Duration::from_secs(2);
 /// How often a saturated pool looks for stuck calls.
@@ -123,6 +126,9 @@ struct Shared {
     state: Mutex<State>,
     wake: Condvar,
     max: usize,
+    /// The call running in the pool's one place for a call outside it ([`Place`]), listed
+    /// in `running` under [`INLINE`] for good.
+    inline: Current,
     /// Synchronous calls of the server between their start and their answer ([`Live`]).
     live: AtomicUsize,
 }
@@ -372,11 +378,15 @@ pub struct Pool {
 impl Pool {
     /// A pool of at most `max` threads (at least one); none is started before the first call.
     pub fn new(max: usize) -> Pool {
+        let inline = Current::default();
+        let mut state = State::default();
+        state.running.insert(INLINE, inline.clone());
         Pool {
             shared: Arc::new(Shared {
-                state: Mutex::default(),
+                state: Mutex::new(state),
                 wake: Condvar::new(),
                 max: max.max(1),
+                inline,
                 live: AtomicUsize::new(0),
             }),
         }
@@ -410,22 +420,17 @@ impl Pool {
     /// watchdog treats a call in it whose request was abandoned like a worker's.
     /// Without a place, `abandoned` is given back.
     pub fn claim(&self, abandoned: Option<Abandoned>) -> Result<Place, Option<Abandoned>> {
-        let current = Current::default();
-        let id = {
+        {
             let mut s = self.shared.lock();
             if !s.queue.is_empty() || s.inline > 0 || s.closed || s.active() > 0 || s.searching > 0 {
                 return Err(abandoned);
             }
             s.inline += 1;
-            s.next_worker += 1;
-            let id = s.next_worker;
-            s.running.insert(id, current.clone());
-            id
-        };
-        if let Some(a) = abandoned {
-            Shared::started(&current, a);
         }
-        Ok(Place { shared: self.shared.clone(), current, id })
+        if let Some(a) = abandoned {
+            Shared::started(&self.shared.inline, a);
+        }
+        Ok(Place { shared: self.shared.clone() })
     }
 
     /// The pool's figures now.
@@ -451,21 +456,19 @@ impl Drop for Live {
     }
 }
 
-/// A pool place held by a call running outside the pool ([`Pool::claim`]); given back
-/// when dropped, which lets a call that waited for room start.
+/// A pool place held by a call running outside the pool ([`Pool::claim`]; one at a time,
+/// watched in the pool's `inline` slot); given back when dropped, which lets a call that
+/// waited for room start.
 pub struct Place {
     shared: Arc<Shared>,
-    current: Current,
-    id: u64,
 }
 
 impl Drop for Place {
     fn drop(&mut self) {
-        self.shared.returned(&self.current);
+        self.shared.returned(&self.shared.inline);
         let wake = {
             let mut s = self.shared.lock();
             s.inline -= 1;
-            s.running.remove(&self.id);
             Shared::wake_one(&mut s, self.shared.max)
         };
         self.shared.act(wake);

@@ -23,7 +23,7 @@ def _bind(request: Dict[str, Any], kind: str, _native: Any) -> Dict[str, Any]:
     return {"request": _context(request), "kind": kind}
 
 
-def _finish(value: Any, *_inputs: Any) -> _invoke.Outcome:
+def _finish(value: Any) -> _invoke.Outcome:
     return (_invoke.VALUE, _keys(value))
 
 

@@ -33,7 +33,7 @@ _log = logging.getLogger("mcpforge")
 
 Outcome = Tuple[int, Any]
 Bind = Callable[..., Dict[str, Any]]
-Finish = Callable[..., Outcome]
+Finish = Callable[[Any], Outcome]
 
 
 def _data(data: Any) -> Any:
@@ -251,9 +251,10 @@ def sync_wrapper(fn: Callable[..., Any], bind: Bind, finish: Finish, fail: Calla
             return unbound(e, call, fail, witness)
         try:
             value = fn(**kwargs)
-            if is_input_required(value):
+            # A str, the commonest result, is never an InputRequiredResult: no call asks.
+            if type(value) is not str and is_input_required(value):
                 return hand_over(value, call[-1], witness)
-            return finish(value, *call[:-1])
+            return finish(value)
         except BaseException as e:  # noqa: BLE001 - every failure is reported to the client
             if witness is not None:
                 witness(call[-1], e)
@@ -326,9 +327,9 @@ def async_wrapper(
                 return unbound(e, inputs, fail, witness)
             try:
                 value = await fn(**kwargs)
-                if is_input_required(value):
+                if type(value) is not str and is_input_required(value):
                     return hand_over(value, inputs[-1], witness)
-                return finish(value, *inputs[:-1])
+                return finish(value)
             except InputRequired:
                 return (INPUT_REQUIRED, None)
             except asyncio.CancelledError:
@@ -382,17 +383,19 @@ def bind_tool(spec: FunctionSpec, server_ref: Any) -> Bind:
 
     filter_names = not spec.var_keyword
     # Loops over empty collections still make an iterator object per call: the common tool
-    # (no `Field` defaults, no converted parameters) skips them.
+    # (no `Field` defaults, no converted parameters) skips them, on flags that are bools
+    # (a tuple or list tested for truth costs a call per test).
     field_defaults = tuple(spec.field_defaults.items())
+    has_defaults, has_convs = bool(field_defaults), bool(convs)
 
     def bind(args: Dict[str, Any], native: Any) -> Dict[str, Any]:
         if filter_names and not names.issuperset(args):
             args = {k: v for k, v in args.items() if k in names}
-        if field_defaults:
+        if has_defaults:
             for name, default in field_defaults:
                 if name not in args:
                     args[name] = default()
-        if convs:
+        if has_convs:
             for name, convert in convs:
                 if name in args:
                     args[name] = convert(args[name])
@@ -547,7 +550,7 @@ def tool_finish(spec: Optional[FunctionSpec], explicit_output: bool) -> Finish:
     returned for such an annotation is wrapped here."""
     wrap = spec is not None and spec.wrap_output and not explicit_output
 
-    def finish(value: Any, args: Any) -> Outcome:
+    def finish(value: Any) -> Outcome:
         if isinstance(value, str):
             return (VALUE, value)
         if isinstance(value, CallToolResult):
@@ -578,7 +581,7 @@ def _resource_value(value: Any) -> Any:
     return _json(value)
 
 
-def resource_finish(value: Any, uri: str, variables: Any) -> Outcome:
+def resource_finish(value: Any) -> Outcome:
     """A resource reader's return value, for the engine to read as contents (docs/results.md:
     text, bytes, contents objects, or any value sent as JSON text; None: not found)."""
     if isinstance(value, (list, tuple)):
@@ -604,7 +607,7 @@ def _message(m: Any) -> Any:
     raise TypeError(f"a prompt message cannot be a {type(m).__name__}")
 
 
-def prompt_finish(value: Any, args: Any) -> Outcome:
+def prompt_finish(value: Any) -> Outcome:
     """A prompt function's return value, for the engine to read as a prompt result
     (docs/results.md: text, messages, or a whole result; the engine refuses anything else,
     None included, as in every language)."""
@@ -620,7 +623,7 @@ def prompt_finish(value: Any, args: Any) -> Outcome:
     return (RESULT, _message(value))
 
 
-def completion_finish(value: Any, *inputs: Any) -> Outcome:
+def completion_finish(value: Any) -> Outcome:
     """A completion function's return value (values, a ``Completion``, an official one or a
     dict), for the engine to read as a completion (docs/results.md). Values may come lazily
     (a generator, ``filter``, ``map``, ``range``): they are a list."""
@@ -637,7 +640,7 @@ def listed_finish(value: Any) -> Outcome:
     return (RESULT, _json(value))
 
 
-def verifier_finish(value: Any, token: str) -> Outcome:
+def verifier_finish(value: Any) -> Outcome:
     """A token verifier's grant (None: the token is refused)."""
     if value is None:
         return (TOOL_ERROR, ("the token was not accepted", None))

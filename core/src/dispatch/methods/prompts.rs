@@ -1,6 +1,7 @@
 //! `prompts/get`: the prompt's arguments checked, its handler run, its messages shaped.
 
 use std::collections::BTreeMap;
+use std::future::Future;
 
 use serde_json::{Map, Value};
 
@@ -14,68 +15,74 @@ use crate::error::ProtocolError;
 use crate::protocol::shaping;
 
 /// Answers `prompts/get`.
-pub(crate) async fn get_prompt(mut call: Call<'_>) -> Reply {
-    let mut params = call.take_params();
-    let Call { shared, peer, ref era, ref req, cancel, ref snap, ref sight, .. } = call;
-    let version = era.version();
-    let name = str_param(&params, "name")?.to_owned();
-    let unknown = || ProtocolError::invalid_params(format!("Unknown prompt: {name}"));
-    let prompt = snap.prompts.get(&name).cloned().ok_or_else(unknown)?;
-    // Before its arguments are checked: a hidden prompt answers exactly as a missing one.
-    if !sight.shows(Kind::Prompts, &name).await {
-        return Err(unknown());
-    }
-    peer.reveal(&name);
-    let raw_args = match params.remove("arguments") {
-        None | Some(Value::Null) => Map::new(),
-        Some(Value::Object(m)) => m,
-        Some(_) => return Err(ProtocolError::invalid_params("`arguments` must be an object of strings")),
-    };
-    let mut args = BTreeMap::new();
-    for (k, v) in &raw_args {
-        match v {
-            Value::String(s) => {
-                args.insert(k.clone(), s.clone());
-            }
-            _ => return Err(ProtocolError::invalid_params(format!("prompt argument `{k}` must be a string"))),
+/// An `async` block capturing `call` rather than an `async fn`, which would keep `call` twice
+/// in this boxed future, past the C allocator's small blocks (as `tools::call_tool`).
+#[allow(clippy::manual_async_fn, reason = "an `async fn` keeps its arguments twice in its future")]
+pub(crate) fn get_prompt(mut call: Call<'_>) -> impl Future<Output = Reply> + Send + '_ {
+    async move {
+        let mut params = call.take_params();
+        let Call { shared, peer, ref era, ref req, cancel, ref snap, ref sight, .. } = call;
+        let version = era.version();
+        let name = str_param(&params, "name")?.to_owned();
+        let unknown = || ProtocolError::invalid_params(format!("Unknown prompt: {name}"));
+        let prompt = snap.prompts.get(&name).cloned().ok_or_else(unknown)?;
+        // Before its arguments are checked: a hidden prompt answers exactly as a missing one.
+        if !sight.shows(Kind::Prompts, &name).await {
+            return Err(unknown());
         }
+        peer.reveal(&name);
+        let raw_args = match params.remove("arguments") {
+            None | Some(Value::Null) => Map::new(),
+            Some(Value::Object(m)) => m,
+            Some(_) => return Err(ProtocolError::invalid_params("`arguments` must be an object of strings")),
+        };
+        let mut args = BTreeMap::new();
+        for (k, v) in &raw_args {
+            match v {
+                Value::String(s) => {
+                    args.insert(k.clone(), s.clone());
+                }
+                _ => return Err(ProtocolError::invalid_params(format!("prompt argument `{k}` must be a string"))),
+            }
+        }
+        let missing: Vec<String> = prompt
+            .def
+            .arguments
+            .iter()
+            .filter(|a| a.required && !args.contains_key(&a.name))
+            .map(|a| format!("`{}`", a.name))
+            .collect();
+        if !missing.is_empty() {
+            return Err(ProtocolError::invalid_params(format!(
+                "Missing required arguments for prompt {name}: {}",
+                missing.join(", ")
+            )));
+        }
+        let name_v = Value::String(name);
+        let args_v = Value::Object(raw_args);
+        let bind = [&name_v, &args_v];
+        let input = if era.is_modern() {
+            mrtr::read_input(&shared.sealer, "prompts/get", &bind, peer.subject(), &mut params)?
+        } else {
+            InputState::default()
+        };
+        let spec =
+            RunSpec { shared, peer, era, id: &req.id, params: &params, cancel, method: "prompts/get", bind: &bind };
+        let handler = prompt.handler.clone();
+        let rounds = run_rounds(spec, input, |ctx| handler.get(ctx, args.clone())).await?;
+        let output = match rounds {
+            Rounds::InputRequired(bytes) => return Ok(bytes),
+            Rounds::Done(r) => r.map_err(non_tool_error)?,
+        };
+        let mut result = output.into_result(prompt.def.description.as_deref()).map_err(|e| {
+            let name = name_v.as_str().unwrap_or_default();
+            tracing::error!(prompt = %name, error = %e, "prompt result could not be read");
+            ProtocolError::internal(format!("prompt {name} returned what is not a prompt result: {e}"))
+        })?;
+        for m in &mut result.messages {
+            shaping::content(&mut m.content, version);
+        }
+        let v = serde_json::to_value(&result).map_err(ProtocolError::internal)?;
+        finish_value(shared, era.is_modern(), false, v)
     }
-    let missing: Vec<String> = prompt
-        .def
-        .arguments
-        .iter()
-        .filter(|a| a.required && !args.contains_key(&a.name))
-        .map(|a| format!("`{}`", a.name))
-        .collect();
-    if !missing.is_empty() {
-        return Err(ProtocolError::invalid_params(format!(
-            "Missing required arguments for prompt {name}: {}",
-            missing.join(", ")
-        )));
-    }
-    let name_v = Value::String(name);
-    let args_v = Value::Object(raw_args);
-    let bind = [&name_v, &args_v];
-    let input = if era.is_modern() {
-        mrtr::read_input(&shared.sealer, "prompts/get", &bind, peer.subject(), &mut params)?
-    } else {
-        InputState::default()
-    };
-    let spec = RunSpec { shared, peer, era, id: &req.id, params: &params, cancel, method: "prompts/get", bind: &bind };
-    let handler = prompt.handler.clone();
-    let rounds = run_rounds(spec, input, |ctx| handler.get(ctx, args.clone())).await?;
-    let output = match rounds {
-        Rounds::InputRequired(bytes) => return Ok(bytes),
-        Rounds::Done(r) => r.map_err(non_tool_error)?,
-    };
-    let mut result = output.into_result(prompt.def.description.as_deref()).map_err(|e| {
-        let name = name_v.as_str().unwrap_or_default();
-        tracing::error!(prompt = %name, error = %e, "prompt result could not be read");
-        ProtocolError::internal(format!("prompt {name} returned what is not a prompt result: {e}"))
-    })?;
-    for m in &mut result.messages {
-        shaping::content(&mut m.content, version);
-    }
-    let v = serde_json::to_value(&result).map_err(ProtocolError::internal)?;
-    finish_value(shared, era.is_modern(), false, v)
 }

@@ -2,6 +2,7 @@
 //! (only those the request may see).
 
 use std::collections::BTreeMap;
+use std::future::Future;
 
 use serde_json::{Value, json};
 
@@ -17,61 +18,66 @@ use crate::error::{ProtocolError, codes};
 use crate::registry::Snapshot;
 
 /// Answers `resources/read`.
-pub(crate) async fn read_resource(mut call: Call<'_>) -> Reply {
-    let mut params = call.take_params();
-    let Call { shared, peer, ref era, ref req, cancel, ref snap, ref sight, .. } = call;
-    let uri = str_param(&params, "uri")?.to_owned();
-    let concrete = match snap.resources.get(&uri) {
-        Some(r) if sight.shows(Kind::Resources, &uri).await => Some(r.clone()),
-        _ => None,
-    };
-    // The handler, the template variables, the registered MIME type (what plain values
-    // read take) and `_meta`.
-    let (handler, vars, mime, meta) = if let Some(r) = concrete {
-        peer.reveal(&uri);
-        (r.handler.clone(), BTreeMap::new(), r.def.mime_type.clone(), r.def.meta.clone())
-    } else if let Some((t, vars)) = sight.template_for(snap, &uri).await {
-        peer.reveal(t.template.as_str());
-        (t.handler.clone(), vars, t.def.mime_type.clone(), t.def.meta.clone())
-    } else {
-        return Err(not_found(shared, &uri));
-    };
-    let uri_v = Value::String(uri.clone());
-    let bind = [&uri_v];
-    let input = if era.is_modern() {
-        mrtr::read_input(&shared.sealer, "resources/read", &bind, peer.subject(), &mut params)?
-    } else {
-        InputState::default()
-    };
-    let spec =
-        RunSpec { shared, peer, era, id: &req.id, params: &params, cancel, method: "resources/read", bind: &bind };
-    let rounds = run_rounds(spec, input, |ctx| handler.read(ctx, uri.clone(), vars.clone())).await?;
-    let contents = match rounds {
-        Rounds::InputRequired(bytes) => return Ok(bytes),
-        Rounds::Done(r) => r.map_err(|e| naming(shared, &uri, non_tool_error(e)))?,
-    };
-    let mut contents = contents.into_contents(&uri, mime.as_deref()).map_err(|e| {
-        tracing::error!(%uri, error = %e, "resource contents could not be read");
-        let e = if shared.sdk_resource_errors {
-            ProtocolError::new(codes::INTERNAL_ERROR, format!("Error reading resource {uri}"))
-        } else {
-            ProtocolError::internal(format!("the reader of {uri} returned what is not resource contents: {e}"))
+/// An `async` block capturing `call` rather than an `async fn`, which would keep `call` twice
+/// in this boxed future, past the C allocator's small blocks (as `tools::call_tool`).
+#[allow(clippy::manual_async_fn, reason = "an `async fn` keeps its arguments twice in its future")]
+pub(crate) fn read_resource(mut call: Call<'_>) -> impl Future<Output = Reply> + Send + '_ {
+    async move {
+        let mut params = call.take_params();
+        let Call { shared, peer, ref era, ref req, cancel, ref snap, ref sight, .. } = call;
+        let uri = str_param(&params, "uri")?.to_owned();
+        let concrete = match snap.resources.get(&uri) {
+            Some(r) if sight.shows(Kind::Resources, &uri).await => Some(r.clone()),
+            _ => None,
         };
-        naming(shared, &uri, e)
-    })?;
-    if contents.is_empty() {
-        return Err(not_found(shared, &uri));
-    }
-    if !era.version().has_structured_output() {
-        for c in &mut contents {
-            c.meta = None;
+        // The handler, the template variables, the registered MIME type (what plain values
+        // read take) and `_meta`.
+        let (handler, vars, mime, meta) = if let Some(r) = concrete {
+            peer.reveal(&uri);
+            (r.handler.clone(), BTreeMap::new(), r.def.mime_type.clone(), r.def.meta.clone())
+        } else if let Some((t, vars)) = sight.template_for(snap, &uri).await {
+            peer.reveal(t.template.as_str());
+            (t.handler.clone(), vars, t.def.mime_type.clone(), t.def.meta.clone())
+        } else {
+            return Err(not_found(shared, &uri));
+        };
+        let uri_v = Value::String(uri.clone());
+        let bind = [&uri_v];
+        let input = if era.is_modern() {
+            mrtr::read_input(&shared.sealer, "resources/read", &bind, peer.subject(), &mut params)?
+        } else {
+            InputState::default()
+        };
+        let spec =
+            RunSpec { shared, peer, era, id: &req.id, params: &params, cancel, method: "resources/read", bind: &bind };
+        let rounds = run_rounds(spec, input, |ctx| handler.read(ctx, uri.clone(), vars.clone())).await?;
+        let contents = match rounds {
+            Rounds::InputRequired(bytes) => return Ok(bytes),
+            Rounds::Done(r) => r.map_err(|e| naming(shared, &uri, non_tool_error(e)))?,
+        };
+        let mut contents = contents.into_contents(&uri, mime.as_deref()).map_err(|e| {
+            tracing::error!(%uri, error = %e, "resource contents could not be read");
+            let e = if shared.sdk_resource_errors {
+                ProtocolError::new(codes::INTERNAL_ERROR, format!("Error reading resource {uri}"))
+            } else {
+                ProtocolError::internal(format!("the reader of {uri} returned what is not resource contents: {e}"))
+            };
+            naming(shared, &uri, e)
+        })?;
+        if contents.is_empty() {
+            return Err(not_found(shared, &uri));
         }
-    } else if let Some(meta) = meta.filter(|_| shared.resource_meta_in_contents) {
-        for c in contents.iter_mut().filter(|c| c.meta.is_none()) {
-            c.meta = Some(meta.clone());
+        if !era.version().has_structured_output() {
+            for c in &mut contents {
+                c.meta = None;
+            }
+        } else if let Some(meta) = meta.filter(|_| shared.resource_meta_in_contents) {
+            for c in contents.iter_mut().filter(|c| c.meta.is_none()) {
+                c.meta = Some(meta.clone());
+            }
         }
+        finish(shared, era.is_modern(), true, &json!({ "contents": contents }))
     }
-    finish(shared, era.is_modern(), true, &json!({ "contents": contents }))
 }
 
 /// The error for a URI that names no resource the request may see: -32002 `Resource not
