@@ -46,6 +46,13 @@ pub(crate) struct HttpSession {
     renewed: Mutex<Instant>,
 }
 
+/// Whom a session being added belongs to: the authenticated subject that may use it, and
+/// the client whose bound it counts against.
+struct Owner<'a> {
+    subject: Option<&'a str>,
+    client: Option<ClientId>,
+}
+
 impl HttpSession {
     fn touch(&self) {
         *lock(&self.last_used) = Instant::now();
@@ -232,13 +239,12 @@ impl SessionStore {
             None => new_id(),
         };
         session.set_id(&id);
-        let client = ClientId::of(subject, peer);
-        Ok(self.insert_locked(&mut map, id, conn, session, notifications, subject, client))
+        let owner = Owner { subject, client: ClientId::of(subject, peer) };
+        Ok(self.insert_locked(&mut map, id, conn, session, notifications, owner))
     }
 
     /// Adds a session to the map, ending its client's least recently used one when that
     /// client is at its bound, then the least recently used one when the map is full.
-    #[allow(clippy::too_many_arguments, reason = "one caller each; a struct would only name them again")]
     fn insert_locked(
         &self,
         map: &mut Live,
@@ -246,9 +252,9 @@ impl SessionStore {
         conn: Arc<Connection>,
         session: Arc<Session>,
         notifications: OutboxReader,
-        subject: Option<&str>,
-        client: Option<ClientId>,
+        owner: Owner<'_>,
     ) -> Arc<HttpSession> {
+        let Owner { subject, client } = owner;
         // Stream ids from a random point when instances share the session, so that theirs
         // never meet.
         let streams = match &self.link {
@@ -350,8 +356,8 @@ impl SessionStore {
             tracing::debug!("a session opened elsewhere is served here");
             // Counted against its subject's bound when there is one: the address of the
             // client that opened it is not in the record (its own instance bounded it).
-            let client = ClientId::of(subject, None);
-            self.insert_locked(&mut map, id.to_owned(), conn, session, reader, subject, client)
+            let owner = Owner { subject, client: ClientId::of(subject, None) };
+            self.insert_locked(&mut map, id.to_owned(), conn, session, reader, owner)
         };
         // A change saved between the first read and the copy's registration for the bus's
         // news is in the record now; later ones come over the bus.
