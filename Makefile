@@ -35,6 +35,7 @@ lint:
 	python3 scripts/check-sizes.py
 	python3 scripts/check-docs.py
 	python3 scripts/test_check_docs.py
+	python3 scripts/check-commits.py
 	$(CARGO) clippy -j$(JOBS) --workspace --all-targets --features mcpforge/fuzzing -- -D warnings
 
 ## MCPFORGE_REQUIRE_REDIS: the shared-store tests fail, not skip, without a redis-server
