@@ -82,6 +82,14 @@ impl std::error::Error for AuthError {}
 pub trait TokenVerifier: Send + Sync + 'static {
     /// Verifies one bearer token.
     fn verify(&self, token: &str) -> BoxFuture<'static, Result<AuthInfo, AuthError>>;
+
+    /// The routes of the authorization server this verifier belongs to, served next to the
+    /// MCP endpoint (the OAuth proxy of the `auth.proxy` options), keeping its state in
+    /// `store` when one is given; `None` (the default) for a verifier alone.
+    #[doc(hidden)]
+    fn authorization_routes(&self, _store: Option<&crate::SharedStore>) -> Option<axum::Router> {
+        None
+    }
 }
 
 impl<F, Fut> TokenVerifier for F

@@ -517,6 +517,26 @@ async fn memory_store_is_ready() {
     stop_all(c).await;
 }
 
+/// The short-lived values (the OAuth proxy's state): kept per namespace, read, and taken
+/// once: of two takes at once, one gets the value.
+async fn short_lived_values_are_taken_once(store: SharedStore) {
+    let v = store.values();
+    let ttl = Duration::from_secs(60);
+    v.put("code", "k", b"one".to_vec(), ttl).await.unwrap();
+    v.put("other", "k", b"two".to_vec(), ttl).await.unwrap();
+    assert_eq!(v.get("code", "k").await.unwrap(), Some(b"one".to_vec()));
+    let (a, b) = tokio::join!(v.take("code", "k"), v.take("code", "k"));
+    let taken: Vec<_> = [a.unwrap(), b.unwrap()].into_iter().flatten().collect();
+    assert_eq!(taken, vec![b"one".to_vec()]);
+    assert_eq!(v.get("code", "k").await.unwrap(), None);
+    assert_eq!(v.get("other", "k").await.unwrap(), Some(b"two".to_vec()));
+}
+
+#[tokio::test]
+async fn memory_values_are_taken_once() {
+    short_lived_values_are_taken_once(SharedStore::memory()).await;
+}
+
 // ---- Redis ---------------------------------------------------------------------------------
 
 #[cfg(feature = "redis")]
@@ -615,6 +635,7 @@ async fn redis_matrix() {
     the_notification_stream_resumes_on_another_instance(redis.store()).await;
     a_modern_task_is_read_answered_cancelled_and_heard_through_other_instances(redis.store()).await;
     a_legacy_task_is_awaited_listed_and_cancelled_through_other_instances(redis.store()).await;
+    short_lived_values_are_taken_once(redis.store()).await;
 }
 
 #[cfg(feature = "redis")]

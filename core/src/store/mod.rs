@@ -2,11 +2,13 @@
 //! legacy sessions (so any instance serves any session), a message bus between the
 //! instances (notifications, session changes, answers to server->client requests, task
 //! changes and commands), a log of SSE events (so a client resumes a stream on another
-//! instance), and the records of tasks (so any instance answers for any task). Each
+//! instance), the records of tasks (so any instance answers for any task), and short-lived
+//! values (what the OAuth proxy keeps between the steps of a login). Each
 //! piece is a trait with an in-process backend ([`SharedStore::memory`], for one process
 //! that runs several servers, and for tests) and a Redis backend ([`SharedStore::redis`],
 //! `redis` feature). What the engine does with them lives in `dispatch::shared_state`.
 
+mod expiring;
 mod memory;
 #[cfg(feature = "redis")]
 mod redis;
@@ -130,6 +132,34 @@ pub trait TaskRecords: Send + Sync {
     fn list<'a>(&'a self, owner: &'a str) -> StoreFuture<'a, Result<Vec<Vec<u8>>, StoreError>>;
 }
 
+/// Short-lived values by namespace and key, each expiring after its time to live; `take`
+/// reads and deletes a value in one step, so of two instances taking the same key at once
+/// only one gets it (single-use authorization codes).
+pub trait ExpiringValues: Send + Sync {
+    /// Stores `value` under `space` and `key`, replacing an earlier one, expiring after `ttl`.
+    fn put<'a>(
+        &'a self,
+        space: &'a str,
+        key: &'a str,
+        value: Vec<u8>,
+        ttl: Duration,
+    ) -> StoreFuture<'a, Result<(), StoreError>>;
+    /// The value under `space` and `key`, if it exists and has not expired.
+    fn get<'a>(&'a self, space: &'a str, key: &'a str) -> StoreFuture<'a, Result<Option<Vec<u8>>, StoreError>>;
+    /// The value under `space` and `key`, deleted in the same atomic step.
+    fn take<'a>(&'a self, space: &'a str, key: &'a str) -> StoreFuture<'a, Result<Option<Vec<u8>>, StoreError>>;
+}
+
+/// The most values an in-memory [`ExpiringValues`] keeps per namespace.
+pub const MEMORY_VALUES_CAP: usize = 10_000;
+
+/// Short-lived values kept in this process's memory, at most [`MEMORY_VALUES_CAP`] per
+/// namespace (a full namespace drops the expired values, then the oldest).
+#[must_use]
+pub fn memory_values() -> Arc<dyn ExpiringValues> {
+    Arc::new(expiring::BoundedValues::new(MEMORY_VALUES_CAP))
+}
+
 /// How many bus messages wait for a slow subscriber before newer ones are dropped.
 pub(crate) const BUS_QUEUE: usize = 4096;
 
@@ -141,6 +171,7 @@ pub struct SharedStore {
     bus: Arc<dyn MessageBus>,
     events: Arc<dyn EventLog>,
     tasks: Arc<dyn TaskRecords>,
+    values: Arc<dyn ExpiringValues>,
     name: Arc<str>,
 }
 
@@ -162,6 +193,7 @@ impl SharedStore {
             bus: store.clone(),
             events: store.clone(),
             tasks: store,
+            values: memory_values(),
             name: "memory".into(),
         }
     }
@@ -182,7 +214,8 @@ impl SharedStore {
             records: store.clone(),
             bus: store.clone(),
             events: store.clone(),
-            tasks: store,
+            tasks: store.clone(),
+            values: store,
             name: name.into(),
         })
     }
@@ -208,7 +241,9 @@ impl SharedStore {
         Err(crate::Error::Config("shared store: expected a redis:// URL or memory:".to_owned()))
     }
 
-    /// A store made of other backends (a database, another broker).
+    /// A store made of other backends (a database, another broker). Its short-lived values
+    /// are in this process's memory until [`SharedStore::with_values`] names a backend
+    /// the instances share.
     #[must_use]
     pub fn from_parts(
         records: Arc<dyn SessionRecords>,
@@ -217,7 +252,20 @@ impl SharedStore {
         tasks: Arc<dyn TaskRecords>,
         name: &str,
     ) -> SharedStore {
-        SharedStore { records, bus, events, tasks, name: name.into() }
+        SharedStore { records, bus, events, tasks, values: memory_values(), name: name.into() }
+    }
+
+    /// The same store with `values` as its short-lived values.
+    #[must_use]
+    pub fn with_values(mut self, values: Arc<dyn ExpiringValues>) -> SharedStore {
+        self.values = values;
+        self
+    }
+
+    /// The short-lived values.
+    #[must_use]
+    pub fn values(&self) -> &Arc<dyn ExpiringValues> {
+        &self.values
     }
 
     /// The session records.

@@ -3,7 +3,8 @@
 //! atomic command (so changes made through two instances at once are both kept); the bus as one pub/sub channel, and each SSE stream's newest events as a
 //! list (`RPUSH`, `LTRIM`, `PEXPIRE` in one transaction; each entry is the event's sequence
 //! number, 8 bytes big-endian, then its data); each task's record under its id (`SET … PX`)
-//! and its owner's set of task ids (`SADD`, `PEXPIRE … GT`: Redis 7 or newer). Commands go
+//! and its owner's set of task ids (`SADD`, `PEXPIRE … GT`: Redis 7 or newer); each
+//! short-lived value under its namespace and key (`SET … PX`, taken with `GETDEL`). Commands go
 //! through one multiplexed
 //! connection that reconnects by itself; every command is bounded by a timeout, so a
 //! Redis that hangs fails calls quickly instead of holding them. The bus subscriber
@@ -16,8 +17,8 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use tokio::sync::{OnceCell, mpsc};
 
 use super::{
-    BUS_QUEUE, EventLog, LoggedEvents, MessageBus, SessionChange, SessionRecords, StoreError, StoreFuture,
-    StoredSession, TaskRecords,
+    BUS_QUEUE, EventLog, ExpiringValues, LoggedEvents, MessageBus, SessionChange, SessionRecords, StoreError,
+    StoreFuture, StoredSession, TaskRecords,
 };
 
 /// How long one command may take, connecting included.
@@ -61,6 +62,10 @@ impl RedisStore {
 
     fn task_key(&self, id: &str) -> String {
         format!("{}:task:{id}", self.prefix)
+    }
+
+    fn value_key(&self, space: &str, key: &str) -> String {
+        format!("{}:value:{space}:{key}", self.prefix)
     }
 
     fn owner_key(&self, owner: &str) -> String {
@@ -363,5 +368,31 @@ impl TaskRecords for RedisStore {
             }
             Ok(records.into_iter().flatten().collect())
         })
+    }
+}
+
+impl ExpiringValues for RedisStore {
+    fn put<'a>(
+        &'a self,
+        space: &'a str,
+        key: &'a str,
+        value: Vec<u8>,
+        ttl: Duration,
+    ) -> StoreFuture<'a, Result<(), StoreError>> {
+        let mut cmd = redis::cmd("SET");
+        cmd.arg(self.value_key(space, key)).arg(value).arg("PX").arg(millis(ttl));
+        Box::pin(self.run::<()>(cmd))
+    }
+
+    fn get<'a>(&'a self, space: &'a str, key: &'a str) -> StoreFuture<'a, Result<Option<Vec<u8>>, StoreError>> {
+        let mut cmd = redis::cmd("GET");
+        cmd.arg(self.value_key(space, key));
+        Box::pin(self.run(cmd))
+    }
+
+    fn take<'a>(&'a self, space: &'a str, key: &'a str) -> StoreFuture<'a, Result<Option<Vec<u8>>, StoreError>> {
+        let mut cmd = redis::cmd("GETDEL");
+        cmd.arg(self.value_key(space, key));
+        Box::pin(self.run(cmd))
     }
 }

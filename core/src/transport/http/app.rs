@@ -1,5 +1,6 @@
 //! The MCP HTTP application without a listener ([`HttpApp`]): the routes (Streamable HTTP
-//! for both eras, the 2024-11-05 HTTP+SSE endpoints, health, metrics, OAuth metadata), the
+//! for both eras, the 2024-11-05 HTTP+SSE endpoints, health, metrics, OAuth metadata and
+//! the OAuth proxy's endpoints when configured), the
 //! checks every request passes (`Host`/`Origin`, bearer tokens, body cap) and the tasks that
 //! keep it (session expiry, graceful shutdown). The engine's own listener serves it; an
 //! application mounts it in the web server it already runs (an axum or any tower-based
@@ -83,6 +84,7 @@ impl HttpApp {
             Some(s) => (Some(s), None),
             None => store_from_env(),
         };
+        let proxy_routes = options.auth.as_ref().and_then(|a| a.verifier.authorization_routes(store.as_ref()));
         let link = store
             .map(|s| shared.store.get_or_init(|| linking::start(&shared, s, options.session_idle_timeout)).clone());
         let app = Arc::new(App {
@@ -105,7 +107,7 @@ impl HttpApp {
         spawn_sweeper(Arc::downgrade(&app), gone.clone());
         let stop = StopOn { shutdown: app.shared.shutdown.clone(), closing: app.closing.clone(), gone };
         spawn_stopper(Arc::downgrade(&app), stop, drained.clone());
-        HttpApp { router: routes(&app), app, drained }
+        HttpApp { router: routes(&app, proxy_routes), app, drained }
     }
 
     /// The routes as an [`axum::Router`], to serve or to merge into another router (the MCP
@@ -229,8 +231,8 @@ fn store_from_env() -> (Option<SharedStore>, Option<String>) {
     }
 }
 
-/// Every route of the application, behind its checks.
-fn routes(app: &Arc<App>) -> Router {
+/// Every route of the application (with the OAuth proxy's, `proxy`), behind its checks.
+fn routes(app: &Arc<App>, proxy: Option<Router>) -> Router {
     let path = app.options.path.clone();
     // The MCP routes, behind bearer authorization when it is configured.
     let mut router = Router::new().route(&path, get(endpoint::get).post(endpoint::post).delete(endpoint::delete));
@@ -256,10 +258,13 @@ fn routes(app: &Arc<App>) -> Router {
             router = router.route(p, get(auth_metadata));
         }
     }
+    let mut router = router.with_state(app.clone());
+    if let Some(proxy) = proxy {
+        router = router.merge(proxy);
+    }
     router
         .layer(DefaultBodyLimit::max(app.options.max_body))
         .layer(middleware::from_fn_with_state(app.clone(), check_origin))
-        .with_state(app.clone())
 }
 
 /// Ends idle legacy sessions, until the application is gone (`gone` trips).

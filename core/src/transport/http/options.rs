@@ -227,6 +227,7 @@ struct AuthConfig {
     resource_name: Option<String>,
     jwt: Option<serde_json::Value>,
     introspection: Option<serde_json::Value>,
+    proxy: Option<serde_json::Value>,
 }
 
 impl HttpOptions {
@@ -336,16 +337,35 @@ impl HttpOptions {
         if let Some(url) = c.shared_store {
             o.shared_store = Some(crate::SharedStore::from_url(&url)?);
         }
-        if let Some(a) = c.auth {
-            let verifier = match (verifier, builtin_verifier(a.jwt, a.introspection, &a.resource)?) {
-                (Some(_), Some(_)) => {
-                    return Err(bad("`auth` has both a token verifier and `jwt`/`introspection`: give one".to_owned()));
+        if let Some(mut a) = c.auth {
+            let verifier = if let Some(proxy) = a.proxy.take() {
+                if verifier.is_some() || a.jwt.is_some() || a.introspection.is_some() {
+                    return Err(bad("`auth.proxy` verifies its own tokens: give no other verifier".to_owned()));
                 }
-                (Some(v), None) | (None, Some(v)) => v,
-                (None, None) => {
-                    return Err(bad(
-                        "`auth` is set but no token verifier was given (nor `jwt` or `introspection`)".to_owned()
-                    ));
+                if !a.authorization_servers.is_empty() {
+                    return Err(bad("with `auth.proxy`, this server is the authorization server: \
+                                    leave authorization_servers out"
+                        .to_owned()));
+                }
+                let store = o.shared_store.is_some()
+                    || std::env::var("MCPFORGE_SHARED_STORE").is_ok_and(|v| !v.trim().is_empty());
+                let taken = [o.path.as_str(), o.sse_path.as_str(), o.messages_path.as_str(), "/metrics"];
+                let (verifier, issuer) = proxy_verifier(proxy, &a, &taken, store)?;
+                a.authorization_servers = vec![issuer];
+                verifier
+            } else {
+                match (verifier, builtin_verifier(a.jwt, a.introspection, &a.resource)?) {
+                    (Some(_), Some(_)) => {
+                        return Err(bad(
+                            "`auth` has both a token verifier and `jwt`/`introspection`: give one".to_owned()
+                        ));
+                    }
+                    (Some(v), None) | (None, Some(v)) => v,
+                    (None, None) => {
+                        return Err(bad("`auth` is set but no token verifier was given (nor `jwt`, \
+                                        `introspection` or `proxy`)"
+                            .to_owned()));
+                    }
                 }
             };
             o.auth = Some(AuthOptions {
@@ -369,6 +389,34 @@ fn builtin_verifier(
     resource: &str,
 ) -> Result<Option<std::sync::Arc<dyn crate::TokenVerifier>>, crate::Error> {
     super::oauth::from_json(jwt, introspection, resource)
+}
+
+/// The OAuth proxy the `proxy` member describes, and its issuer URL.
+#[cfg(feature = "oauth")]
+fn proxy_verifier(
+    proxy: serde_json::Value,
+    a: &AuthConfig,
+    taken: &[&str],
+    shared_store: bool,
+) -> Result<(std::sync::Arc<dyn crate::TokenVerifier>, String), crate::Error> {
+    let context = super::oauth::ProxyContext {
+        resource: &a.resource,
+        scopes_supported: &a.scopes_supported,
+        taken_paths: taken,
+        shared_store,
+    };
+    super::oauth::proxy_from_json(proxy, &context)
+}
+
+/// Without the `oauth` feature there is no proxy to build.
+#[cfg(not(feature = "oauth"))]
+fn proxy_verifier(
+    _proxy: serde_json::Value,
+    _a: &AuthConfig,
+    _taken: &[&str],
+    _shared_store: bool,
+) -> Result<(std::sync::Arc<dyn crate::TokenVerifier>, String), crate::Error> {
+    Err(crate::Error::Config("`auth.proxy` needs the engine built with its `oauth` feature".to_owned()))
 }
 
 /// Without the `oauth` feature the built-in verifiers are not there to build.

@@ -182,9 +182,19 @@ fn max_age(headers: &HeaderMap) -> Duration {
     age.clamp(MIN_MAX_AGE, MAX_MAX_AGE)
 }
 
-/// The `jwks_uri` of `issuer`'s metadata: RFC 8414's well-known document first, then OpenID
-/// Connect discovery. The document's `issuer` must be the issuer asked about.
+/// The `jwks_uri` of `issuer`'s metadata (see [`discover_metadata`]).
 async fn discover(issuer: &str) -> Result<String, String> {
+    discover_metadata(issuer)
+        .await?
+        .get("jwks_uri")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .ok_or_else(|| format!("the metadata of {issuer} has no jwks_uri"))
+}
+
+/// The metadata of `issuer`: RFC 8414's well-known document first, then OpenID Connect
+/// discovery. The document's `issuer` must be the issuer asked about.
+pub(super) async fn discover_metadata(issuer: &str) -> Result<Value, String> {
     let trimmed = issuer.trim_end_matches('/');
     let start = trimmed.find("://").map_or(0, |i| i + 3);
     let (origin, path) = trimmed.split_at(trimmed[start..].find('/').map_or(trimmed.len(), |i| start + i));
@@ -200,11 +210,7 @@ async fn discover(issuer: &str) -> Result<String, String> {
                 if doc.get("issuer").and_then(Value::as_str) != Some(issuer) {
                     return Err(format!("{url}: the metadata names another issuer"));
                 }
-                return doc
-                    .get("jwks_uri")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned)
-                    .ok_or_else(|| format!("{url}: the metadata has no jwks_uri"));
+                return Ok(doc);
             }
             Ok(a) => last = format!("{url}: status {}", a.status),
             Err(e) => last = e,

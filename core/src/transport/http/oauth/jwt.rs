@@ -13,6 +13,19 @@ use super::grants::{self, Grants};
 use super::jwks::{Key, KeySet};
 use crate::auth::{AuthError, AuthInfo};
 
+/// The algorithms accepted by default with published keys: every asymmetric one.
+pub(super) const ASYMMETRIC: [Algorithm; 9] = [
+    Algorithm::RS256,
+    Algorithm::RS384,
+    Algorithm::RS512,
+    Algorithm::PS256,
+    Algorithm::PS384,
+    Algorithm::PS512,
+    Algorithm::ES256,
+    Algorithm::ES384,
+    Algorithm::EdDSA,
+];
+
 /// Where the verification keys come from.
 pub(super) enum Keys {
     /// The issuer's published key set.

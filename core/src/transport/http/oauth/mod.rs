@@ -2,7 +2,8 @@
 //! `jwt` (signed tokens checked against the issuer's published keys, or a shared secret) and
 //! `introspection` (opaque tokens asked about, RFC 7662). This module reads their options and
 //! builds the [`TokenVerifier`] the HTTP transport asks; with both, a token shaped like a JWT
-//! goes to the first and any other to the second.
+//! goes to the first and any other to the second. `proxy` makes this server the
+//! authorization server its clients see, for an identity provider without registration.
 
 mod claims;
 mod fetch;
@@ -10,6 +11,7 @@ mod grants;
 mod introspection;
 mod jwks;
 mod jwt;
+mod proxy;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,10 +24,12 @@ use self::claims::ClaimRules;
 use self::grants::Grants;
 use self::introspection::Introspector;
 use self::jwks::KeySet;
-use self::jwt::{JwtVerifier, Keys};
+use self::jwt::{ASYMMETRIC, JwtVerifier, Keys};
 use crate::auth::{AuthError, AuthInfo, TokenVerifier};
 use crate::error::Error;
 use crate::sync::BoxFuture;
+
+pub(crate) use self::proxy::{ProxyContext, from_json as proxy_from_json};
 
 /// Grants cached per verifier, at most.
 const CACHE_ENTRIES: usize = 10_000;
@@ -129,18 +133,6 @@ impl VerifierConfig {
     }
 }
 
-/// The algorithms accepted by default with published keys: every asymmetric one.
-const ASYMMETRIC: [Algorithm; 9] = [
-    Algorithm::RS256,
-    Algorithm::RS384,
-    Algorithm::RS512,
-    Algorithm::PS256,
-    Algorithm::PS384,
-    Algorithm::PS512,
-    Algorithm::ES256,
-    Algorithm::ES384,
-    Algorithm::EdDSA,
-];
 const SYMMETRIC: [Algorithm; 3] = [Algorithm::HS256, Algorithm::HS384, Algorithm::HS512];
 
 /// The built-in verifier of the `auth` options' `jwt` and `introspection` members (JSON),

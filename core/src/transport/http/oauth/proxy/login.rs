@@ -1,0 +1,175 @@
+//! The login: `/authorize` checks the client's request, keeps it as a pending authorization
+//! under a random id and sends the browser to the upstream provider (its pre-registered
+//! client, this server's callback, this server's own PKCE, the pending id as `state`); the
+//! callback exchanges the upstream code, takes the user's subject from the upstream
+//! `id_token` (verified against the upstream's published keys), and redirects to the
+//! client with a code of this server's own.
+
+use std::sync::Arc;
+
+use axum::extract::{RawQuery, State};
+use axum::response::Response;
+use serde::{Deserialize, Serialize};
+
+use super::super::claims::same_resource;
+use super::clients;
+use super::common::{
+    CODE_TTL, CODES, Code, PENDING_TTL, Proxy, decode, error_page, params, random_token, redirect, s256, save,
+    store_failed,
+};
+
+/// Where pending authorizations are kept.
+const PENDING: &str = "oauth-pending";
+
+/// A login under way at the upstream provider.
+#[derive(Serialize, Deserialize)]
+struct Pending {
+    client_id: String,
+    redirect_uri: String,
+    code_challenge: String,
+    state: Option<String>,
+    scopes: Vec<String>,
+    upstream_verifier: String,
+    nonce: String,
+}
+
+/// `GET /authorize`: an unknown client or a redirect URI not registered is answered with a
+/// 400 page; every other error is redirected to the client with `error=` (RFC 6749 §4.1.2.1).
+pub(super) async fn authorize(State(proxy): State<Arc<Proxy>>, RawQuery(query): RawQuery) -> Response {
+    let q = match params(query.as_deref().unwrap_or("")) {
+        Ok(q) => q,
+        Err(e) => return error_page(&e),
+    };
+    let client_id = q.get("client_id").map_or("", String::as_str);
+    let client = match clients::find(&proxy, client_id).await {
+        Ok(Some(c)) => c,
+        Ok(None) => return error_page("unknown client_id"),
+        Err(r) => return r,
+    };
+    let redirect_uri = match q.get("redirect_uri") {
+        Some(uri) if client.redirect_uris.iter().any(|r| r == uri) => uri.clone(),
+        Some(_) => return error_page("redirect_uri is not registered for this client"),
+        None if client.redirect_uris.len() == 1 => client.redirect_uris[0].clone(),
+        None => return error_page("redirect_uri is required (the client registered several)"),
+    };
+    let state = q.get("state").cloned();
+    let fail = |error: &str, description: &str| {
+        let mut p = vec![("error", error), ("error_description", description)];
+        if let Some(s) = &state {
+            p.push(("state", s));
+        }
+        redirect(&redirect_uri, &p)
+    };
+    if q.get("response_type").map(String::as_str) != Some("code") {
+        return fail("unsupported_response_type", "response_type must be code");
+    }
+    let challenge = match (q.get("code_challenge"), q.get("code_challenge_method").map(String::as_str)) {
+        (Some(c), Some("S256")) if c.len() == 43 => c.clone(),
+        _ => return fail("invalid_request", "PKCE is required: code_challenge with code_challenge_method S256"),
+    };
+    if q.get("resource").is_some_and(|r| !same_resource(r, &proxy.resource)) {
+        return fail("invalid_target", "resource is not this server");
+    }
+    let scopes = match proxy.scopes(q.get("scope").map(String::as_str)) {
+        Ok(s) => s,
+        Err(e) => return fail("invalid_scope", &e),
+    };
+    let endpoints = match proxy.upstream.endpoints().await {
+        Ok((a, _)) => a.clone(),
+        Err(e) => {
+            tracing::error!(error = %e, "the upstream identity provider's endpoints are unknown");
+            return fail("temporarily_unavailable", "the identity provider cannot be reached");
+        }
+    };
+    let id = random_token();
+    let pending = Pending {
+        client_id: client_id.to_owned(),
+        redirect_uri: redirect_uri.clone(),
+        code_challenge: challenge,
+        state: state.clone(),
+        scopes,
+        upstream_verifier: random_token(),
+        nonce: random_token(),
+    };
+    if save(&proxy, PENDING, &id, &pending, PENDING_TTL).await.is_err() {
+        return fail("temporarily_unavailable", "state store unavailable");
+    }
+    let u = &proxy.upstream;
+    let scope = u.scopes.join(" ");
+    let challenge = s256(&pending.upstream_verifier);
+    let mut p: Vec<(&str, &str)> = vec![
+        ("response_type", "code"),
+        ("client_id", &u.client_id),
+        ("redirect_uri", &u.callback),
+        ("scope", &scope),
+        ("state", &id),
+        ("code_challenge", &challenge),
+        ("code_challenge_method", "S256"),
+        ("nonce", &pending.nonce),
+    ];
+    p.extend(u.extra.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    redirect(&endpoints, &p)
+}
+
+/// `GET /oauth/callback`: the upstream's answer to a pending authorization. An unknown or
+/// used `state` is a 400 page; an upstream error or a failed exchange is redirected to the
+/// client with `error=`; otherwise the client gets a code of this server's own.
+pub(super) async fn callback(State(proxy): State<Arc<Proxy>>, RawQuery(query): RawQuery) -> Response {
+    let q = match params(query.as_deref().unwrap_or("")) {
+        Ok(q) => q,
+        Err(e) => return error_page(&e),
+    };
+    let Some(id) = q.get("state").filter(|s| !s.is_empty() && s.len() <= 128) else {
+        return error_page("the identity provider's answer has no state");
+    };
+    let pending: Pending = match proxy.values().take(PENDING, id).await {
+        Ok(bytes) => match decode(bytes) {
+            Some(p) => p,
+            None => return error_page("unknown or expired login (state)"),
+        },
+        Err(e) => return store_failed(&e),
+    };
+    let back = |p: &[(&str, &str)]| {
+        let mut p = p.to_vec();
+        if let Some(s) = &pending.state {
+            p.push(("state", s));
+        }
+        redirect(&pending.redirect_uri, &p)
+    };
+    if let Some(error) = q.get("error") {
+        // The upstream's error code, if it is one (RFC 6749 codes are lowercase and `_`).
+        let code =
+            if !error.is_empty() && error.len() <= 64 && error.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+                error.as_str()
+            } else {
+                "access_denied"
+            };
+        tracing::info!(error = code, "the upstream identity provider refused the login");
+        return back(&[("error", code), ("error_description", "the identity provider refused the login")]);
+    }
+    let Some(code) = q.get("code") else {
+        return back(&[("error", "server_error"), ("error_description", "the identity provider sent no code")]);
+    };
+    let subject = match proxy.upstream.subject(code, &pending.upstream_verifier, &pending.nonce).await {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::warn!(error = %e, "the upstream login could not be completed");
+            return back(&[
+                ("error", "server_error"),
+                ("error_description", "the identity provider's answer was refused"),
+            ]);
+        }
+    };
+    let ours = random_token();
+    let record = Code {
+        client_id: pending.client_id.clone(),
+        redirect_uri: pending.redirect_uri.clone(),
+        code_challenge: pending.code_challenge.clone(),
+        scopes: pending.scopes.clone(),
+        subject,
+    };
+    if save(&proxy, CODES, &ours, &record, CODE_TTL).await.is_err() {
+        return back(&[("error", "temporarily_unavailable"), ("error_description", "state store unavailable")]);
+    }
+    back(&[("code", &ours), ("iss", &proxy.issuer)])
+}

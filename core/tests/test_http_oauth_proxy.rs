@@ -1,0 +1,489 @@
+//! The OAuth proxy (`auth.proxy`), configured by the JSON options alone, over real sockets:
+//! an upstream identity provider without registration, started by the test on loopback,
+//! publishes its metadata and an EC key, and exchanges codes for ID tokens; the test plays
+//! the browser between the two. Shown: the metadata, registration, the whole login through
+//! the upstream, tokens the server then accepts (subject and client id as a tool sees them),
+//! refresh with rotation, and every refusal with its status or redirect: wrong PKCE
+//! verifier, a code used twice, an unknown client, a redirect URI not registered (a 400
+//! page, never a redirect), PKCE missing, another resource, an upstream login refused (the
+//! upstream's error at the client's redirect URI), wrong client secret, a token replayed to
+//! another resource, bad registrations, and options refused at start.
+
+mod http_client;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD as B64};
+use http_client::{Request, Response, WAIT, send};
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use mcpforge::{HttpOptions, RequestContext, Server, Tool, ToolError};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+const RESOURCE: &str = "http://localhost:3000/mcp";
+const ISSUER: &str = "http://localhost:3000";
+const SECRET: &str = "a-signing-secret-of-at-least-32-bytes!";
+const UP_CLIENT: &str = "proxy-client";
+const UP_SECRET: &str = "proxy-secret";
+const CLIENT_REDIRECT: &str = "http://127.0.0.1:9/callback";
+const VERIFIER: &str = "a-pkce-code-verifier-of-forty-three-or-more-characters";
+
+fn s256(v: &str) -> String {
+    B64.encode(Sha256::digest(v.as_bytes()))
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
+}
+
+/// A login the upstream has seen: the PKCE challenge and nonce it was asked with.
+#[derive(Clone)]
+struct Login {
+    challenge: String,
+    nonce: String,
+}
+
+/// The upstream identity provider: metadata, key set, and a token endpoint answering ID tokens.
+#[derive(Clone)]
+struct Upstream {
+    issuer: String,
+    key: Arc<EncodingKey>,
+    jwk: Value,
+    logins: Arc<Mutex<HashMap<String, Login>>>,
+}
+
+impl Upstream {
+    async fn start() -> Upstream {
+        use p256::elliptic_curve::sec1::ToEncodedPoint;
+        use p256::pkcs8::EncodePrivateKey;
+        let secret = p256::SecretKey::random(&mut rand::thread_rng());
+        let point = secret.public_key().to_encoded_point(false);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr: SocketAddr = listener.local_addr().unwrap();
+        let up = Upstream {
+            issuer: format!("http://127.0.0.1:{}", addr.port()),
+            key: Arc::new(EncodingKey::from_ec_der(secret.to_pkcs8_der().unwrap().as_bytes())),
+            jwk: json!({ "kty": "EC", "crv": "P-256", "kid": "k1", "use": "sig",
+                "x": B64.encode(point.x().unwrap()), "y": B64.encode(point.y().unwrap()) }),
+            logins: Arc::default(),
+        };
+        let app = axum::Router::new()
+            .route(
+                "/.well-known/oauth-authorization-server",
+                get(|State(u): State<Upstream>| async move {
+                    json_answer(json!({ "issuer": u.issuer, "authorization_endpoint": format!("{}/auth", u.issuer),
+                    "token_endpoint": format!("{}/token", u.issuer), "jwks_uri": format!("{}/jwks", u.issuer) }))
+                }),
+            )
+            .route("/jwks", get(|State(u): State<Upstream>| async move { json_answer(json!({ "keys": [u.jwk] })) }))
+            .route("/token", post(token))
+            .with_state(up.clone());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        up
+    }
+}
+
+/// The upstream token endpoint: its client's Basic credentials, a code it issued, and the
+/// PKCE verifier of that login; answers an ID token for `alice`.
+async fn token(State(u): State<Upstream>, headers: HeaderMap, body: String) -> axum::response::Response {
+    let basic = format!("Basic {}", STANDARD.encode(format!("{UP_CLIENT}:{UP_SECRET}")));
+    if headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) != Some(basic.as_str()) {
+        return (StatusCode::UNAUTHORIZED, json_answer(json!({ "error": "invalid_client" }))).into_response();
+    }
+    let form: HashMap<String, String> = serde_urlencoded::from_str(&body).unwrap();
+    let login = u.logins.lock().unwrap().remove(&form["code"]);
+    match login {
+        Some(l) if s256(&form["code_verifier"]) == l.challenge => {
+            let claims = json!({ "iss": u.issuer, "aud": UP_CLIENT, "sub": "alice", "nonce": l.nonce,
+                "iat": now(), "exp": now() + 300 });
+            let header = Header { kid: Some("k1".into()), ..Header::new(Algorithm::ES256) };
+            let id_token = jsonwebtoken::encode(&header, &claims, &u.key).unwrap();
+            json_answer(
+                json!({ "access_token": "upstream-access-token", "token_type": "Bearer", "id_token": id_token }),
+            )
+            .into_response()
+        }
+        _ => (StatusCode::BAD_REQUEST, json_answer(json!({ "error": "invalid_grant" }))).into_response(),
+    }
+}
+
+/// A JSON answer.
+fn json_answer(v: Value) -> axum::response::Response {
+    ([(header::CONTENT_TYPE, "application/json")], v.to_string()).into_response()
+}
+
+/// The query parameters of a `Location`.
+fn query_of(location: &str) -> HashMap<String, String> {
+    serde_urlencoded::from_str(location.split_once('?').map_or("", |(_, q)| q)).unwrap()
+}
+
+struct Served {
+    server: Server,
+    addr: SocketAddr,
+    run: tokio::task::JoinHandle<Result<(), mcpforge::Error>>,
+}
+
+impl Served {
+    /// A server for `resource` whose `auth.proxy` has `upstream` (and `extra` merged in).
+    async fn start(resource: &str, upstream: &Upstream) -> Served {
+        let auth = json!({ "resource": resource, "scopesSupported": ["mcp:tools", "mcp:admin"],
+            "requiredScopes": ["mcp:tools"],
+            "proxy": { "signingSecret": SECRET, "upstream": {
+                "issuer": upstream.issuer, "clientId": UP_CLIENT, "clientSecret": UP_SECRET } } });
+        let options = HttpOptions::from_json(json!({ "bind": "127.0.0.1:0", "auth": auth }), None).expect("options");
+        let server = Server::builder("proxy-test", "1.0.0")
+            .tool(Tool::new("whoami"), |ctx: RequestContext, _: Value| async move {
+                let a = ctx.auth().expect("a grant");
+                Ok::<_, ToolError>(
+                    json!({ "subject": a.subject, "client_id": a.client_id, "scopes": a.scopes }).to_string(),
+                )
+            })
+            .build()
+            .expect("build");
+        let http = server.bind_http(options).await.expect("bind");
+        let addr = http.local_addr().expect("address");
+        Served { server, addr, run: tokio::spawn(http.run()) }
+    }
+
+    async fn get(&self, path: &str) -> Response {
+        send(self.addr, &Request::new("GET", path)).await
+    }
+
+    async fn post_form(&self, path: &str, form: &[(&str, &str)], basic: Option<(&str, &str)>) -> Response {
+        let mut r = Request::new("POST", path)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(serde_urlencoded::to_string(form).unwrap().into_bytes());
+        if let Some((id, secret)) = basic {
+            r = r.header("Authorization", &format!("Basic {}", STANDARD.encode(format!("{id}:{secret}"))));
+        }
+        send(self.addr, &r).await
+    }
+
+    async fn register(&self, body: Value) -> Response {
+        let r = Request::new("POST", "/register").header("Content-Type", "application/json");
+        send(self.addr, &r.body(body.to_string().into_bytes())).await
+    }
+
+    /// A public client registered with [`CLIENT_REDIRECT`]: its id.
+    async fn public_client(&self) -> String {
+        let r =
+            self.register(json!({ "redirect_uris": [CLIENT_REDIRECT], "token_endpoint_auth_method": "none" })).await;
+        assert_eq!(r.status, 201, "{}", r.text());
+        r.json()["client_id"].as_str().unwrap().to_owned()
+    }
+
+    /// `/authorize` for `client_id` with `extra` parameters (PKCE of [`VERIFIER`] unless
+    /// overridden).
+    async fn authorize(&self, client_id: &str, extra: &[(&str, &str)]) -> Response {
+        let challenge = s256(VERIFIER);
+        let mut p: Vec<(&str, &str)> = vec![
+            ("response_type", "code"),
+            ("client_id", client_id),
+            ("redirect_uri", CLIENT_REDIRECT),
+            ("code_challenge", &challenge),
+            ("code_challenge_method", "S256"),
+            ("state", "client-state"),
+        ];
+        for (k, v) in extra {
+            p.retain(|(n, _)| n != k);
+            if !v.is_empty() {
+                p.push((k, v));
+            }
+        }
+        self.get(&format!("/authorize?{}", serde_urlencoded::to_string(&p).unwrap())).await
+    }
+
+    /// The browser's way through the upstream: the proxy's redirect to the upstream is
+    /// checked, the upstream "logs the user in" (or answers `upstream_error`), and the proxy's
+    /// callback answers; its redirect's query.
+    async fn login(
+        &self,
+        upstream: &Upstream,
+        client_id: &str,
+        upstream_error: Option<&str>,
+    ) -> HashMap<String, String> {
+        let r = self.authorize(client_id, &[("resource", RESOURCE)]).await;
+        assert_eq!(r.status, 302, "{}", r.text());
+        let location = r.header("location").unwrap().to_owned();
+        assert!(location.starts_with(&format!("{}/auth?", upstream.issuer)), "{location}");
+        let q = query_of(&location);
+        assert_eq!((q["client_id"].as_str(), q["code_challenge_method"].as_str()), (UP_CLIENT, "S256"));
+        assert_eq!(q["redirect_uri"], format!("{ISSUER}/oauth/callback"));
+        assert_eq!(q["scope"], "openid");
+        assert_ne!(q["code_challenge"], s256(VERIFIER), "the proxy's own PKCE upstream");
+        let back = match upstream_error {
+            Some(e) => format!("error={e}&state={}", q["state"]),
+            None => {
+                let code = format!("up-{}", q["state"]);
+                let login = Login { challenge: q["code_challenge"].clone(), nonce: q["nonce"].clone() };
+                upstream.logins.lock().unwrap().insert(code.clone(), login);
+                format!("code={code}&state={}", q["state"])
+            }
+        };
+        let r = self.get(&format!("/oauth/callback?{back}")).await;
+        assert_eq!(r.status, 302, "{}", r.text());
+        let location = r.header("location").unwrap();
+        assert!(location.starts_with(&format!("{CLIENT_REDIRECT}?")), "{location}");
+        query_of(location)
+    }
+
+    async fn exchange(&self, client_id: &str, code: &str, verifier: &str) -> Response {
+        let form = [
+            ("grant_type", "authorization_code"),
+            ("client_id", client_id),
+            ("code", code),
+            ("code_verifier", verifier),
+            ("redirect_uri", CLIENT_REDIRECT),
+            ("resource", RESOURCE),
+        ];
+        self.post_form("/token", &form, None).await
+    }
+
+    async fn call(&self, token: &str) -> Response {
+        let body = json!({ "jsonrpc": "2.0", "id": 1, "method": "tools/call",
+            "params": { "name": "whoami", "arguments": {}, "_meta": mcpforge::MemoryClient::modern_meta(json!({})) } });
+        let r = Request::post_json(&body)
+            .header("MCP-Protocol-Version", "2026-07-28")
+            .header("Mcp-Method", "tools/call")
+            .header("Mcp-Name", "whoami")
+            .header("Authorization", &format!("Bearer {token}"));
+        send(self.addr, &r).await
+    }
+
+    async fn stop(self) {
+        self.server.shutdown();
+        tokio::time::timeout(WAIT, self.run).await.expect("stops").expect("task").expect("run");
+    }
+}
+
+fn error_of(r: &Response) -> String {
+    r.json()["error"].as_str().unwrap_or_default().to_owned()
+}
+
+#[tokio::test]
+async fn metadata_names_the_proxy_as_the_authorization_server() {
+    let up = Upstream::start().await;
+    let s = Served::start(RESOURCE, &up).await;
+    let prm = s.get("/.well-known/oauth-protected-resource/mcp").await.json();
+    assert_eq!(prm["authorization_servers"], json!([ISSUER]));
+    let r = s.get("/.well-known/oauth-authorization-server").await;
+    assert_eq!(r.status, 200);
+    let m = r.json();
+    assert_eq!(m["issuer"], ISSUER);
+    for (field, path) in
+        [("authorization_endpoint", "/authorize"), ("token_endpoint", "/token"), ("registration_endpoint", "/register")]
+    {
+        assert_eq!(m[field], format!("{ISSUER}{path}"));
+    }
+    assert_eq!(m["code_challenge_methods_supported"], json!(["S256"]));
+    assert_eq!(m["scopes_supported"], json!(["mcp:tools", "mcp:admin"]));
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn the_whole_flow_gives_a_token_the_server_accepts_and_refresh_rotates() {
+    let up = Upstream::start().await;
+    let s = Served::start(RESOURCE, &up).await;
+    let client = s.public_client().await;
+    let q = s.login(&up, &client, None).await;
+    assert_eq!(q["state"], "client-state");
+    assert_eq!(q["iss"], ISSUER);
+    let r = s.exchange(&client, &q["code"], VERIFIER).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.header("cache-control"), Some("no-store"));
+    assert!(!r.text().contains("upstream-access-token"), "the upstream token is never handed out");
+    let t = r.json();
+    assert_eq!((t["token_type"].as_str(), t["expires_in"].as_u64()), (Some("Bearer"), Some(3600)));
+    assert_eq!(t["scope"], "mcp:tools mcp:admin", "no scope asked: every advertised one");
+    let access = t["access_token"].as_str().unwrap();
+    let called = s.call(access).await;
+    assert_eq!(called.status, 200, "{}", called.text());
+    let shown: Value = serde_json::from_str(called.json()["result"]["content"][0]["text"].as_str().unwrap()).unwrap();
+    assert_eq!(shown["subject"], "alice");
+    assert_eq!(shown["client_id"], client.as_str());
+
+    // The code is single-use.
+    let again = s.exchange(&client, &q["code"], VERIFIER).await;
+    assert_eq!((again.status, error_of(&again)), (400, "invalid_grant".to_owned()));
+
+    // Refresh, narrowing the scope; the refresh token is rotated.
+    let refresh = t["refresh_token"].as_str().unwrap();
+    let form =
+        [("grant_type", "refresh_token"), ("client_id", &client), ("refresh_token", refresh), ("scope", "mcp:tools")];
+    let r = s.post_form("/token", &form, None).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json()["scope"], "mcp:tools");
+    assert_ne!(r.json()["refresh_token"].as_str(), Some(refresh));
+    assert_eq!(s.call(r.json()["access_token"].as_str().unwrap()).await.status, 200);
+    let reused = s.post_form("/token", &form, None).await;
+    assert_eq!((reused.status, error_of(&reused)), (400, "invalid_grant".to_owned()));
+    let rotated = r.json()["refresh_token"].as_str().unwrap().to_owned();
+    let wider = [
+        ("grant_type", "refresh_token"),
+        ("client_id", &client),
+        ("refresh_token", &rotated),
+        ("scope", "mcp:tools mcp:admin"),
+    ];
+    assert_eq!(error_of(&s.post_form("/token", &wider, None).await), "invalid_scope");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn a_wrong_pkce_verifier_burns_the_code() {
+    let up = Upstream::start().await;
+    let s = Served::start(RESOURCE, &up).await;
+    let client = s.public_client().await;
+    let q = s.login(&up, &client, None).await;
+    let wrong = s.exchange(&client, &q["code"], "another-verifier-that-is-long-enough-to-be-valid-x").await;
+    assert_eq!((wrong.status, error_of(&wrong)), (400, "invalid_grant".to_owned()));
+    let right = s.exchange(&client, &q["code"], VERIFIER).await;
+    assert_eq!(error_of(&right), "invalid_grant", "a code is taken by its first use");
+    // Another client cannot use a client's code.
+    let other = s.public_client().await;
+    let q = s.login(&up, &client, None).await;
+    assert_eq!(error_of(&s.exchange(&other, &q["code"], VERIFIER).await), "invalid_grant");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn untrusted_clients_and_redirects_get_a_page_other_errors_a_redirect() {
+    let up = Upstream::start().await;
+    let s = Served::start(RESOURCE, &up).await;
+    let client = s.public_client().await;
+    for (client_id, extra) in [
+        ("unknown", vec![]),
+        (client.as_str(), vec![("redirect_uri", "http://127.0.0.1:9/elsewhere")]),
+        (client.as_str(), vec![("redirect_uri", "https://attacker.example/cb")]),
+    ] {
+        let r = s.authorize(client_id, &extra).await;
+        assert_eq!(r.status, 400, "{extra:?}");
+        assert!(r.header("location").is_none(), "never redirected");
+    }
+    for (extra, error) in [
+        (vec![("code_challenge", "")], "invalid_request"),
+        (vec![("code_challenge_method", "plain")], "invalid_request"),
+        (vec![("response_type", "token")], "unsupported_response_type"),
+        (vec![("resource", "http://localhost:3000/other")], "invalid_target"),
+        (vec![("scope", "mcp:root")], "invalid_scope"),
+    ] {
+        let r = s.authorize(&client, &extra).await;
+        assert_eq!(r.status, 302, "{extra:?}");
+        let q = query_of(r.header("location").unwrap());
+        assert_eq!((q["error"].as_str(), q["state"].as_str()), (error, "client-state"), "{extra:?}");
+    }
+    // An unknown login at the callback is a page too.
+    let r = s.get("/oauth/callback?code=x&state=forged").await;
+    assert_eq!((r.status, r.header("location")), (400, None));
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn an_upstream_refusal_reaches_the_client() {
+    let up = Upstream::start().await;
+    let s = Served::start(RESOURCE, &up).await;
+    let client = s.public_client().await;
+    let q = s.login(&up, &client, Some("access_denied")).await;
+    assert_eq!((q["error"].as_str(), q["state"].as_str()), ("access_denied", "client-state"));
+    assert!(!q.contains_key("code"));
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn confidential_clients_authenticate_and_tokens_stay_with_their_resource() {
+    let up = Upstream::start().await;
+    let s = Served::start(RESOURCE, &up).await;
+    let r = s.register(json!({ "redirect_uris": [CLIENT_REDIRECT], "client_name": "c" })).await;
+    assert_eq!(r.status, 201);
+    let (id, secret) =
+        (r.json()["client_id"].as_str().unwrap().to_owned(), r.json()["client_secret"].as_str().unwrap().to_owned());
+    assert_eq!(r.json()["token_endpoint_auth_method"], "client_secret_basic");
+    let q = s.login(&up, &id, None).await;
+    let form = [("grant_type", "authorization_code"), ("code", &q["code"]), ("code_verifier", VERIFIER)];
+    let r = s.post_form("/token", &form, Some((&id, "wrong"))).await;
+    assert_eq!((r.status, error_of(&r)), (401, "invalid_client".to_owned()));
+    assert_eq!(r.header("www-authenticate"), Some("Basic"));
+    let q = s.login(&up, &id, None).await;
+    let form = [("grant_type", "authorization_code"), ("code", &q["code"]), ("code_verifier", VERIFIER)];
+    let r = s.post_form("/token", &form, Some((&id, &secret))).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let access = r.json()["access_token"].as_str().unwrap().to_owned();
+    let bad_grant = s.post_form("/token", &[("grant_type", "password")], Some((&id, &secret))).await;
+    assert_eq!(error_of(&bad_grant), "unsupported_grant_type");
+
+    // Another server sharing the signing secret, for another resource, refuses the token.
+    let other = Served::start("http://localhost:3001/mcp", &up).await;
+    let r = other.call(&access).await;
+    assert_eq!(r.status, 401);
+    assert!(r.header("www-authenticate").unwrap().contains("invalid_token"));
+    assert_eq!(s.call(&access).await.status, 200);
+    other.stop().await;
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn bad_registrations_are_refused() {
+    let up = Upstream::start().await;
+    let s = Served::start(RESOURCE, &up).await;
+    for (body, error) in [
+        (json!({ "redirect_uris": ["http://app.example/cb"] }), "invalid_redirect_uri"),
+        (json!({ "redirect_uris": [] }), "invalid_redirect_uri"),
+        (json!({ "redirect_uris": ["https://app.example/cb#x"] }), "invalid_redirect_uri"),
+        (
+            json!({ "redirect_uris": [CLIENT_REDIRECT], "token_endpoint_auth_method": "private_key_jwt" }),
+            "invalid_client_metadata",
+        ),
+        (json!({ "redirect_uris": [CLIENT_REDIRECT], "grant_types": ["implicit"] }), "invalid_client_metadata"),
+        (json!("not an object"), "invalid_client_metadata"),
+    ] {
+        let r = s.register(body.clone()).await;
+        assert_eq!((r.status, error_of(&r)), (400, error.to_owned()), "{body}");
+    }
+    let big = json!({ "redirect_uris": [CLIENT_REDIRECT], "client_name": "x".repeat(17 * 1024) });
+    assert_eq!(s.register(big).await.status, 413);
+    s.stop().await;
+}
+
+#[test]
+fn options_are_checked_at_start() {
+    let err = |proxy: Value, extra: Value| {
+        let mut auth = json!({ "resource": RESOURCE, "proxy": proxy });
+        for (k, v) in extra.as_object().unwrap() {
+            auth[k] = v.clone();
+        }
+        HttpOptions::from_json(json!({ "auth": auth }), None).err().map(|e| e.to_string()).unwrap_or_default()
+    };
+    let up = json!({ "issuer": "http://127.0.0.1:1", "clientId": "a", "clientSecret": "b" });
+    assert!(err(json!({ "upstream": up, "signingSecret": "short" }), json!({})).contains("32 bytes"));
+    assert!(err(json!({ "upstream": up, "colour": 1 }), json!({})).contains("unknown field"));
+    assert!(
+        err(json!({ "upstream": { "issuer": "http://idp.example", "clientId": "a", "clientSecret": "b" } }), json!({}))
+            .contains("loopback")
+    );
+    assert!(
+        err(json!({ "upstream": up }), json!({ "authorizationServers": ["https://x"] }))
+            .contains("authorization server")
+    );
+    assert!(err(json!({ "upstream": up }), json!({ "jwt": { "issuer": "https://x" } })).contains("no other verifier"));
+    let mut with_store = HttpOptions::from_json(
+        json!({ "sharedStore": "memory:", "auth": { "resource": RESOURCE, "proxy": { "upstream": up } } }),
+        None,
+    )
+    .err()
+    .map(|e| e.to_string())
+    .unwrap_or_default();
+    assert!(with_store.contains("signingSecret"), "{with_store}");
+    with_store.clear();
+    assert!(err(json!({ "upstream": up }), json!({})).is_empty(), "a valid configuration");
+    let path = HttpOptions::from_json(
+        json!({ "path": "/token", "auth": { "resource": RESOURCE, "proxy": { "upstream": up } } }),
+        None,
+    );
+    assert!(path.is_err_and(|e| e.to_string().contains("/token")));
+}
