@@ -9,7 +9,9 @@
 #                     (tests/oauth/scoped_server.py); the provider's tokens the servers must
 #                     refuse (tests/oauth/*.py); then the official TypeScript client's OAuth
 #                     flow, the same way (tests/oauth/ts_client.test.mjs, from the scratch
-#                     project target/node/e2e where the SDK is installed)
+#                     project target/node/e2e where the SDK is installed); and both clients
+#                     through the OAuth proxy (`auth.proxy`) in front of the provider run
+#                     without registration (tests/oauth/test_proxy.py and the same .mjs)
 
 OAUTH_OUT := $(NODE_OUT)/oauth
 

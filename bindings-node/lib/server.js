@@ -561,8 +561,9 @@ class Server {
   #httpOptions(http) {
     const { auth, onListening: _listening, quiet: _quiet, ...rest } = http;
     let verifierId;
-    // The engine's built-in verifiers (`jwt`, `introspection`) need no function.
-    if (auth && (auth.verifier !== undefined || (auth.jwt === undefined && auth.introspection === undefined))) {
+    // The engine's built-in verifiers (`jwt`, `introspection`) and the OAuth proxy need no function.
+    const builtin = auth && (auth.jwt !== undefined || auth.introspection !== undefined || auth.proxy !== undefined);
+    if (auth && (auth.verifier !== undefined || !builtin)) {
       requireFunction(auth.verifier, 'token verifier');
       verifierId = this.#table.add((payload, ctx, call, done) => {
         results.settle(call, () => auth.verifier(payload), results.answerVerifier, done);

@@ -104,7 +104,7 @@ pub(crate) fn http_options(text: Option<&str>, verifier: Option<Arc<dyn TokenVer
     let bad = |message: String| Fail::new(mcpf_status::InvalidArgument, format!("options_json: {message}"));
     let Some(object) = value.as_object_mut() else { return Err(bad("must be a JSON object".to_owned())) };
     object.entry("handle_signals").or_insert(Value::Bool(true));
-    let builtin = |auth: &Value| auth.get("jwt").is_some() || auth.get("introspection").is_some();
+    let builtin = |auth: &Value| ["jwt", "introspection", "proxy"].iter().any(|m| auth.get(m).is_some());
     if object.get("auth").is_some_and(|auth| !builtin(auth)) && verifier.is_none() {
         return Err(bad("\"auth\" is set but no verifier is set (mcpf_server_set_token_verifier)".to_owned()));
     }

@@ -41,13 +41,16 @@ def quickstart_command(language: str) -> list[str]:
 class AuthorizationServer:
     """oidc-provider on 127.0.0.1, issuing `tokens` (`jwt` or `opaque`) until closed."""
 
-    def __init__(self, tokens: str, errlog: TextIO) -> None:
+    def __init__(self, tokens: str, errlog: TextIO, proxy_callback: str | None = None) -> None:
+        """`proxy_callback`: the provider has no registration, only the OAuth proxy's client,
+        whose redirect URI is this."""
         install = target_dir() / "node" / "oauth"
         if not (install / "node_modules" / "oidc-provider").is_dir() or not (install / "provider.mjs").exists():
             pytest.fail(f"oidc-provider is not installed in {install}: run `make test-oauth`", pytrace=False)
         # stdin stays open while the test runs: the provider stops when it closes.
         self.proc = subprocess.Popen(
-            ["node", str(install / "provider.mjs"), "--tokens", tokens],
+            ["node", str(install / "provider.mjs"), "--tokens", tokens]
+            + (["--no-registration", proxy_callback] if proxy_callback else []),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=errlog,
@@ -116,19 +119,43 @@ def introspection_auth(issuer: str, resource: str) -> dict[str, Any]:
     }
 
 
+# The OAuth proxy's client at the provider, and the key of the tokens the proxy issues.
+PROXY_CLIENT = ("mcp-proxy", "mcp-proxy-secret")
+PROXY_SECRET = "the-proxy-signing-secret-of-32-bytes-or-more"
+
+
+def proxy_auth(issuer: str, resource: str, **upstream: Any) -> dict[str, Any]:
+    """The `auth` options of a server that is the OAuth proxy in front of the provider at
+    `issuer` (its client `PROXY_CLIENT`), issuing its own tokens; `upstream` adds options of
+    `proxy.upstream`."""
+    return {
+        "resource": resource,
+        "scopes_supported": REQUIRED_SCOPES,
+        "required_scopes": REQUIRED_SCOPES,
+        "proxy": {
+            "signing_secret": PROXY_SECRET,
+            "upstream": {"issuer": issuer, "client_id": PROXY_CLIENT[0], "client_secret": PROXY_CLIENT[1], **upstream},
+        },
+    }
+
+
 @contextmanager
-def quickstart(language: str, auth: Callable[[str], dict[str, Any]], errlog: TextIO) -> Iterator[str]:
+def quickstart(
+    language: str, auth: Callable[[str], dict[str, Any]], errlog: TextIO, port: int | None = None
+) -> Iterator[str]:
     """Runs `language`'s quickstart with `--http 127.0.0.1:PORT --auth JSON`, the options
     `auth(resource)` gives for its URL, until the block ends; yields the MCP endpoint."""
-    with serving(quickstart_command(language), auth, errlog) as url:
+    with serving(quickstart_command(language), auth, errlog, port) as url:
         yield url
 
 
 @contextmanager
-def serving(command: list[str], auth: Callable[[str], dict[str, Any]], errlog: TextIO) -> Iterator[str]:
-    """Runs `command --http 127.0.0.1:PORT --auth JSON`, the options `auth(resource)` gives
-    for its URL, until the block ends; yields the MCP endpoint."""
-    port = free_port()
+def serving(
+    command: list[str], auth: Callable[[str], dict[str, Any]], errlog: TextIO, port: int | None = None
+) -> Iterator[str]:
+    """Runs `command --http 127.0.0.1:PORT --auth JSON` (PORT free, unless given), the options
+    `auth(resource)` gives for its URL, until the block ends; yields the MCP endpoint."""
+    port = port or free_port()
     url = f"http://127.0.0.1:{port}/mcp"
     argv = [*command, "--http", f"127.0.0.1:{port}", "--auth", json.dumps(auth(url))]
     proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stderr=errlog, cwd=REPO_ROOT)

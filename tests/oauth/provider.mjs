@@ -14,6 +14,11 @@
  *     credentials grant (the negative tests get their tokens with it) and introspect tokens
  *     (the resource server's credentials in `--tokens opaque`).
  *
+ * With `--no-registration REDIRECT_URI` (the upstream of the OAuth proxy), there is no
+ * registration: one more confidential client, `mcp-proxy` (secret `mcp-proxy-secret`), is
+ * registered by this configuration for the code grant with exactly REDIRECT_URI (the
+ * proxy's callback; its port is chosen before either starts) and the `openid` scope.
+ *
  * The end user is `test-user`, signed in and consenting at once: the interaction page, which a
  * browser would show, finishes the login and then the consent (granting every scope asked for)
  * and redirects back, so a test plays the browser by following redirects with cookies.
@@ -28,12 +33,20 @@ import Provider from 'oidc-provider';
 const SCOPES = ['mcp:tools', 'mcp:admin', 'mcp:other'];
 const USER = 'test-user';
 
-/** `--tokens jwt|opaque` from the command line. */
-function tokenFormat(argv) {
-  if (argv.length === 0) return 'jwt';
-  if (argv.length === 2 && argv[0] === '--tokens' && ['jwt', 'opaque'].includes(argv[1])) return argv[1];
-  process.stderr.write('usage: provider.mjs [--tokens jwt|opaque]\n');
-  process.exit(2);
+/** `[--tokens jwt|opaque] [--no-registration REDIRECT_URI]` from the command line. */
+function commandLine(argv) {
+  const options = { format: 'jwt', proxyRedirect: null };
+  const usage = () => {
+    process.stderr.write('usage: provider.mjs [--tokens jwt|opaque] [--no-registration REDIRECT_URI]\n');
+    process.exit(2);
+  };
+  for (let i = 0; i < argv.length; i += 2) {
+    const value = argv[i + 1];
+    if (argv[i] === '--tokens' && ['jwt', 'opaque'].includes(value)) options.format = value;
+    else if (argv[i] === '--no-registration' && value?.startsWith('http://127.0.0.1:')) options.proxyRedirect = value;
+    else usage();
+  }
+  return options;
 }
 
 /** Whether `resource` is an http(s) URL on a loopback host: the only resources served here. */
@@ -46,8 +59,19 @@ function loopbackResource(resource) {
   }
 }
 
-/** The provider's configuration for tokens of `format` (`jwt` or `opaque`). */
-function configuration(format) {
+/**
+ * The provider's configuration for tokens of `format` (`jwt` or `opaque`); with
+ * `proxyRedirect`, without registration and with the proxy's client.
+ */
+function configuration(format, proxyRedirect) {
+  const proxyClient = {
+    client_id: 'mcp-proxy',
+    client_secret: 'mcp-proxy-secret',
+    grant_types: ['authorization_code'],
+    response_types: ['code'],
+    redirect_uris: [proxyRedirect],
+    scope: 'openid',
+  };
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const signing = { ...privateKey.export({ format: 'jwk' }), kid: 'test-key', use: 'sig', alg: 'RS256' };
   return {
@@ -60,6 +84,7 @@ function configuration(format) {
         redirect_uris: [],
         scope: SCOPES.join(' '),
       },
+      ...(proxyRedirect ? [proxyClient] : []),
     ],
     jwks: { keys: [signing] },
     cookies: { keys: ['test-cookie-key-not-secret'] },
@@ -69,7 +94,7 @@ function configuration(format) {
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     features: {
       devInteractions: { enabled: false },
-      registration: { enabled: true },
+      registration: { enabled: !proxyRedirect },
       clientCredentials: { enabled: true },
       introspection: { enabled: true },
       revocation: { enabled: true },
@@ -137,7 +162,7 @@ async function unscopedRegistration(req) {
   }
 }
 
-const format = tokenFormat(process.argv.slice(2));
+const { format, proxyRedirect } = commandLine(process.argv.slice(2));
 let provider;
 let handle;
 const server = createServer((req, res) => {
@@ -161,7 +186,7 @@ server.keepAliveTimeout = 60_000;
 server.headersTimeout = 65_000;
 server.listen(0, '127.0.0.1', () => {
   const issuer = `http://127.0.0.1:${server.address().port}`;
-  provider = new Provider(issuer, configuration(format));
+  provider = new Provider(issuer, configuration(format, proxyRedirect));
   handle = provider.callback();
   process.stdout.write(`${issuer}\n`);
 });

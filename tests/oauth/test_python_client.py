@@ -36,6 +36,20 @@ REDIRECT_URI = "http://127.0.0.1:9/callback"
 MAX_REDIRECTS = 10
 
 
+async def follow_to_client(url: str, visited: list[str]) -> dict[str, str]:
+    """Follows `url`'s redirects as a browser would, keeping cookies (each path into
+    `visited`), until one goes to REDIRECT_URI: the parameters it carries."""
+    async with httpx2.AsyncClient(follow_redirects=False, timeout=REQUEST_TIMEOUT) as agent:
+        for _ in range(MAX_REDIRECTS):
+            visited.append(urlparse(url).path)
+            answer = await agent.get(url)
+            assert answer.status_code in (302, 303), f"{url}: {answer.status_code} {answer.text[:300]}"
+            url = urljoin(url, answer.headers["location"])
+            if url.startswith(REDIRECT_URI):
+                return {k: v[0] for k, v in parse_qs(urlparse(url).query).items()}
+    raise AssertionError(f"no redirect to the client after {MAX_REDIRECTS}: {visited}")
+
+
 class Browser:
     """The user agent: follows the authorization URL's redirects, keeping cookies, until the
     provider redirects to REDIRECT_URI; keeps the parameters it carries."""
@@ -47,18 +61,9 @@ class Browser:
 
     async def open(self, url: str) -> None:
         self.scopes.append(parse_qs(urlparse(url).query)["scope"][0])
-        async with httpx2.AsyncClient(follow_redirects=False, timeout=REQUEST_TIMEOUT) as agent:
-            for _ in range(MAX_REDIRECTS):
-                self.visited.append(urlparse(url).path)
-                answer = await agent.get(url)
-                assert answer.status_code in (302, 303), f"{url}: {answer.status_code} {answer.text[:300]}"
-                url = urljoin(url, answer.headers["location"])
-                if url.startswith(REDIRECT_URI):
-                    query = {k: v[0] for k, v in parse_qs(urlparse(url).query).items()}
-                    assert "error" not in query, query
-                    self.result = AuthorizationCodeResult(code=query["code"], state=query.get("state"), iss=query.get("iss"))
-                    return
-        raise AssertionError(f"no redirect to the client after {MAX_REDIRECTS}: {self.visited}")
+        query = await follow_to_client(url, self.visited)
+        assert "error" not in query, query
+        self.result = AuthorizationCodeResult(code=query["code"], state=query.get("state"), iss=query.get("iss"))
 
     async def callback(self) -> AuthorizationCodeResult:
         assert self.result is not None, "the authorization did not complete"
@@ -110,9 +115,10 @@ def client_auth(url: str, browser: Browser, storage: Storage) -> OAuthClientProv
     return OAuthClientProvider(url, metadata, storage, redirect_handler=browser.open, callback_handler=browser.callback)
 
 
-async def authorize_and_call(url: str, issuer: str) -> None:
+async def authorize_and_call(url: str, issuer: str, registration: str = "/reg") -> list[str]:
     """The whole flow against the server at `url`, then calls of its tools; checks each step
-    happened, in order, against the right party."""
+    happened, in order, against the right party (the registration at the path
+    `registration`). The paths the browser visited."""
     browser, storage, recorder = Browser(), Storage(), Recorder()
     auth = client_auth(url, browser, storage)
     hooks = {"response": [recorder.response]}
@@ -127,7 +133,7 @@ async def authorize_and_call(url: str, issuer: str) -> None:
     # browser (sign-in and consent), the token, then the MCP requests that succeed.
     paths = [path for _, path, _ in recorder.seen]
     assert recorder.seen[0][1:] == ("/mcp", 401), recorder.seen
-    assert paths.index("/.well-known/oauth-protected-resource/mcp") < paths.index("/reg") < paths.index("/token"), paths
+    assert paths.index("/.well-known/oauth-protected-resource/mcp") < paths.index(registration) < paths.index("/token"), paths
     assert any(p.endswith("/.well-known/openid-configuration") or "oauth-authorization-server" in p for p in paths), paths
     assert any(p.startswith("/interaction/") for p in browser.visited), browser.visited
     after_token = recorder.seen[paths.index("/token") + 1 :]
@@ -135,6 +141,7 @@ async def authorize_and_call(url: str, issuer: str) -> None:
     assert storage.tokens is not None and storage.tokens.access_token
     assert storage.client_info is not None and storage.client_info.client_id
     assert browser.result is not None and browser.result.iss == issuer
+    return browser.visited
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

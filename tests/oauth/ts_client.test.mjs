@@ -8,6 +8,8 @@
  * server's resource, then calls that succeed; with JWTs and with opaque tokens the servers
  * introspect. Then the step-up: a tool needing a scope the token lacks is refused 403
  * `insufficient_scope`, the client authorizes again for more (tests/oauth/scoped_server.py).
+ * And through the OAuth proxy: the provider without registration, the server (`auth.proxy`)
+ * the authorization server the client registers with and gets its token from.
  * Run from the scratch project target/node/e2e
  * (where the SDK is installed) by `make test-oauth`; OAUTH_REPO_ROOT is the repository.
  */
@@ -53,11 +55,16 @@ async function stop(child) {
 }
 
 /**
- * Starts the provider issuing `tokens` (`jwt` or `opaque`); resolves with `{ child, issuer }`
- * once it says its issuer.
+ * Starts the provider issuing `tokens` (`jwt` or `opaque`; `proxy`: JWTs, without
+ * registration, with the proxy's client whose callback is on `port`); resolves with
+ * `{ child, issuer }` once it says its issuer.
  */
-async function startProvider(tokens) {
-  const child = spawn(process.execPath, [path.join(TARGET, 'node/oauth/provider.mjs'), '--tokens', tokens], {
+async function startProvider(tokens, port) {
+  const args =
+    tokens === 'proxy'
+      ? ['--no-registration', `http://127.0.0.1:${port}/oauth/callback`]
+      : ['--tokens', tokens];
+  const child = spawn(process.execPath, [path.join(TARGET, 'node/oauth/provider.mjs'), ...args], {
     cwd: path.join(TARGET, 'node/oauth'),
     stdio: ['pipe', 'pipe', 'inherit'],
   });
@@ -76,8 +83,13 @@ async function startProvider(tokens) {
   return { child, issuer };
 }
 
-/** The `auth` options of a server at `url` checking the provider's `tokens`. */
+/** The `auth` options of a server at `url` checking the provider's `tokens` (or its proxy). */
 function authOptions(url, issuer, tokens) {
+  if (tokens === 'proxy') {
+    const upstream = { issuer, client_id: 'mcp-proxy', client_secret: 'mcp-proxy-secret' };
+    const proxy = { signing_secret: 'the-proxy-signing-secret-of-32-bytes-or-more', upstream };
+    return { resource: url, scopes_supported: ['mcp:tools'], required_scopes: ['mcp:tools'], proxy };
+  }
   const check =
     tokens === 'jwt'
       ? { jwt: { issuer } }
@@ -96,8 +108,7 @@ function authOptions(url, issuer, tokens) {
  * Starts `server` (a key of SERVERS, or `scoped`) checking the provider's `tokens`; resolves
  * with `{ child, url }` once it is ready.
  */
-async function startServer(server, issuer, tokens) {
-  const port = await freePort();
+async function startServer(server, issuer, tokens, port) {
   const url = `http://127.0.0.1:${port}/mcp`;
   const auth = authOptions(url, issuer, tokens);
   const [command, ...args] =
@@ -195,8 +206,11 @@ function recorded(provider, seen) {
   return { authProvider: provider, fetch: recording };
 }
 
-/** The whole flow against `url`, recording every request the client sends. */
-async function authorizeAndCall(url, issuer) {
+/**
+ * The whole flow against `url`, recording every request the client sends; `registration` is
+ * the path the client registers at.
+ */
+async function authorizeAndCall(url, issuer, registration = '/reg') {
   const provider = new TestClientProvider();
   const seen = [];
   const options = recorded(provider, seen);
@@ -223,7 +237,8 @@ async function authorizeAndCall(url, issuer) {
   const paths = seen.map(([, p]) => p);
   assert.deepEqual(seen[0].slice(1), ['/mcp', 401], JSON.stringify(seen));
   const prm = paths.findIndex((p) => p.startsWith('/.well-known/oauth-protected-resource'));
-  assert.ok(prm >= 0 && prm < paths.indexOf('/reg') && paths.indexOf('/reg') < paths.indexOf('/token'), JSON.stringify(seen));
+  const reg = paths.indexOf(registration);
+  assert.ok(prm >= 0 && prm < reg && reg < paths.indexOf('/token'), JSON.stringify(seen));
   const afterToken = seen.slice(paths.indexOf('/token') + 1);
   assert.ok(afterToken.length > 0 && afterToken.every(([, , s]) => s === 200 || s === 202), JSON.stringify(afterToken));
 }
@@ -260,10 +275,11 @@ async function stepUp(url) {
 
 /** Runs `body(url, issuer)` against `server` and a provider issuing `tokens`, then stops both. */
 async function withServer(server, tokens, body) {
-  const { child: as, issuer } = await startProvider(tokens);
+  const port = await freePort();
+  const { child: as, issuer } = await startProvider(tokens, port);
   let started;
   try {
-    started = await startServer(server, issuer, tokens);
+    started = await startServer(server, issuer, tokens, port);
     await body(started.url, issuer);
   } finally {
     if (started) await stop(started.child);
@@ -283,3 +299,12 @@ for (const tokens of ['jwt', 'opaque']) {
 test('the TypeScript client steps up for a tool that needs more scopes', { timeout: 60_000 }, () =>
   withServer('scoped', 'jwt', (url) => stepUp(url)),
 );
+
+for (const language of ['rust', 'node']) {
+  test(`the TypeScript client authorizes through the OAuth proxy of the ${language} server`, { timeout: 60_000 }, () =>
+    withServer(language, 'proxy', async (url) => {
+      const origin = new URL(url).origin;
+      await authorizeAndCall(url, origin, '/register');
+    }),
+  );
+}

@@ -43,7 +43,28 @@ export interface IntrospectionOptions {
   cacheTtl?: number;
 }
 
-/** Bearer-token authorization of the HTTP transport: a `verifier`, or `jwt`/`introspection`. */
+/** The identity provider behind the engine's OAuth proxy (docs/auth.md). */
+export interface ProxyUpstreamOptions {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  authorizationEndpoint?: string;
+  tokenEndpoint?: string;
+  jwksUri?: string;
+  scopes?: string[];
+  extraAuthorizeParams?: Record<string, string>;
+}
+
+/** The engine's OAuth proxy (docs/auth.md): the server is the authorization server clients see. */
+export interface ProxyOptions {
+  upstream: ProxyUpstreamOptions;
+  issuer?: string;
+  signingSecret?: string;
+  tokenLifetime?: number;
+  refreshTokenLifetime?: number;
+}
+
+/** Bearer-token authorization of the HTTP transport: a `verifier`, or `jwt`/`introspection`/`proxy`. */
 export interface AuthOptions {
   /** Verifies a token: resolve the grant, or throw (an error with `requiredScopes` answers 403). */
   verifier?: (token: string) => Awaitable<AuthInfo>;
@@ -51,6 +72,8 @@ export interface AuthOptions {
   jwt?: JwtVerifierOptions;
   /** The engine introspects opaque tokens itself (no `verifier`). */
   introspection?: IntrospectionOptions;
+  /** The engine is the OAuth proxy and verifies its own tokens (no `verifier`). */
+  proxy?: ProxyOptions;
   /** This server's canonical URL as clients use it (the protected-resource metadata's `resource`). */
   resource: string;
   authorizationServers?: string[];

@@ -39,7 +39,9 @@ class AuthSettings:
     ``authorization_servers`` the issuers clients get tokens from; ``required_scopes`` the
     scopes every request needs (403 without them). Tokens are checked by ``verifier``, or by
     the engine itself: ``jwt`` (signed tokens against the issuer's keys) or ``introspection``
-    (opaque tokens, RFC 7662), whose options docs/auth.md lists; give one of the two ways."""
+    (opaque tokens, RFC 7662), or ``proxy`` (the server is the authorization server in front
+    of an identity provider without registration, and checks its own tokens), whose options
+    docs/auth.md lists; give one of these ways."""
 
     verifier: Optional[Verifier] = None
     resource: str = ""
@@ -49,15 +51,16 @@ class AuthSettings:
     resource_name: Optional[str] = None
     jwt: Optional[Dict[str, Any]] = None
     introspection: Optional[Dict[str, Any]] = None
+    proxy: Optional[Dict[str, Any]] = None
 
     def __post_init__(self) -> None:
         if not self.resource:
             raise ValueError("AuthSettings needs resource: this server's URL as clients use it")
-        builtin = self.jwt is not None or self.introspection is not None
+        builtin = self.jwt is not None or self.introspection is not None or self.proxy is not None
         if self.verifier is None and not builtin:
-            raise ValueError("AuthSettings needs a verifier, or jwt= or introspection= options")
+            raise ValueError("AuthSettings needs a verifier, or jwt=, introspection= or proxy= options")
         if self.verifier is not None and builtin:
-            raise ValueError("AuthSettings takes a verifier or jwt=/introspection= options, not both")
+            raise ValueError("AuthSettings takes a verifier or jwt=/introspection=/proxy= options, not both")
 
     def options(self) -> Dict[str, Any]:
         """The settings the engine reads (everything but the verifier)."""
@@ -69,6 +72,7 @@ class AuthSettings:
             "resource_name": self.resource_name,
             **({"jwt": self.jwt} if self.jwt is not None else {}),
             **({"introspection": self.introspection} if self.introspection is not None else {}),
+            **({"proxy": self.proxy} if self.proxy is not None else {}),
         }
 
 
