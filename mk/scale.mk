@@ -9,8 +9,11 @@
 #                          instances, progress, multi-round-trip retries opened by another
 #                          instance, legacy sessions, answers and subscriptions crossing
 #                          instances, an instance killed under a live session, and an instance
-#                          killed and restarted under 64 connections of mcpforge-load. The
-#                          short form (well under two minutes) is part of `make test`.
+#                          killed and restarted under 64 connections of mcpforge-load; then
+#                          three quickstarts as the OAuth proxy (`auth.proxy`) sharing Redis
+#                          and one signing secret, in front of oidc-provider without
+#                          registration (tests/scale/proxy.py). The short form (well under
+#                          two minutes) is part of `make test`.
 #   make scale-test-full   the same with larger scenarios and a 30 s instance-loss run
 #                          (also `make scale-test SCALE_FULL=1`)
 #   make scale-bench       calls/s of 1, 2 and 3 instances behind nginx against one instance
@@ -32,6 +35,7 @@ scale-setup:
 	@./scripts/setup-scale.sh
 
 scale-test: build scale-setup
+	cp tests/oauth/provider.mjs $(NODE_OUT)/oauth/
 	.venv/bin/python tests/scale/run.py $(if $(SCALE_FULL),--full,)
 
 scale-test-full:

@@ -1,7 +1,7 @@
 """The access log of the scale-out tests' nginx: the format nginx writes it in and its
 parser. Per request it records what the instance-loss check reads: when the request ended
 ($msec), how long it took, its status, every upstream attempt (address, status, bytes
-sent to it) and its `Mcp-Method`.
+sent to it), its `Mcp-Method` and its path.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 
 # Fields separated by `|` (addresses and lists of attempts contain spaces and commas).
 LOG_FORMAT = "|".join(
-    ["$msec", "$request_time", "$status", "$upstream_addr", "$upstream_status", "$upstream_bytes_sent", "$http_mcp_method"]
+    ["$msec", "$request_time", "$status", "$upstream_addr", "$upstream_status", "$upstream_bytes_sent", "$http_mcp_method", "$uri"]
 )
 
 
@@ -26,6 +26,8 @@ class AccessEntry:
     attempts: list[tuple[str, str, int]]
     """Each upstream tried, in order: (address, status, bytes sent to it)."""
     method: str
+    uri: str
+    """The request's path (without the query)."""
 
     @property
     def start(self) -> float:
@@ -46,11 +48,11 @@ def parse(path: Path) -> list[AccessEntry]:
         parts = line.split("|")
         if len(parts) != LOG_FORMAT.count("|") + 1:
             continue
-        msec, request_time, status, addrs, statuses, sent, method = parts
+        msec, request_time, status, addrs, statuses, sent, method, uri = parts
         attempts = [
             (addr, code, int(sent_bytes) if sent_bytes.isdigit() else 0)
             for addr, code, sent_bytes in zip(_items(addrs), _items(statuses), _items(sent))
             if addr not in ("", "-")
         ]
-        entries.append(AccessEntry(float(msec), float(request_time), int(status), attempts, method))
+        entries.append(AccessEntry(float(msec), float(request_time), int(status), attempts, method, uri))
     return entries

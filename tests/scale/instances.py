@@ -22,14 +22,23 @@ class Instance:
     """One server process serving Streamable HTTP on 127.0.0.1:`port`."""
 
     def __init__(
-        self, name: str, binary: Path, port: int, state_key: str, scratch: Path, env: dict[str, str] | None = None
+        self,
+        name: str,
+        binary: Path,
+        port: int,
+        state_key: str,
+        scratch: Path,
+        env: dict[str, str] | None = None,
+        args: list[str] | None = None,
     ) -> None:
-        """`env`: more environment for the process (e.g. where a shared store is)."""
+        """`env`: more environment for the process (e.g. where a shared store is); `args`: more
+        arguments after `--http ADDRESS` (e.g. `--auth JSON`)."""
         self.name = name
         self.binary = binary
         self.port = port
         self.state_key = state_key
         self.env = env or {}
+        self.args = args or []
         self.log = scratch / f"{name}.stderr.log"
         self.proc: subprocess.Popen[bytes] | None = None
 
@@ -43,7 +52,7 @@ class Instance:
         env = {**os.environ, **self.env, "MCPFORGE_STATE_KEY": self.state_key}
         with open(self.log, "ab") as stderr:
             self.proc = subprocess.Popen(
-                [str(self.binary), "--http", self.address],
+                [str(self.binary), "--http", self.address, *self.args],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=stderr,

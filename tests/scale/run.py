@@ -3,7 +3,8 @@ server sharing one state key, behind nginx configured from deploy/nginx/) driven
 official clients, in the two deployments docs/deploy.md describes: instances that keep
 their legacy sessions, behind nginx with session affinity; and instances sharing a Redis,
 behind plain round-robin nginx, where sessions, subscriptions and answers cross instances
-and an instance is killed and restarted under load.
+and an instance is killed and restarted under load. Then the OAuth proxy on three instances
+sharing a Redis (tests/scale/proxy.py).
 
     .venv/bin/python tests/scale/run.py [--full]
 
@@ -28,6 +29,7 @@ import anyio.to_thread  # noqa: E402
 import legacy  # noqa: E402
 import loss  # noqa: E402
 import modern  # noqa: E402
+import proxy  # noqa: E402
 import resume  # noqa: E402
 import retries  # noqa: E402
 import tasks  # noqa: E402
@@ -77,7 +79,8 @@ def main() -> int:
     stop_on_sigterm()
     binary = target_dir() / "debug" / "everything"
     load = target_dir() / "debug" / "mcpforge-load"
-    for needed in (binary, load):
+    quickstart = target_dir() / "debug" / "quickstart"
+    for needed in (binary, load, quickstart):
         if not needed.exists():
             print(f"scale-test: {needed} is missing: run `make build`", file=sys.stderr)
             return 2
@@ -93,6 +96,8 @@ def main() -> int:
             binary, load, args.full, shared_store=True, scenarios=everything, loss_run=True,
         ),
     ]
+    with tempfile.TemporaryDirectory(prefix="mcpforge-scale-") as scratch:
+        runs.append(proxy.deployment(quickstart, Path(scratch), INSTANCES))
     print(f"scale-test ({'full' if args.full else 'short'} form): {INSTANCES} instances of `everything` behind nginx")
     for text, _ in runs:
         print(text)
