@@ -283,6 +283,7 @@ async fn metadata_names_the_proxy_as_the_authorization_server() {
         assert_eq!(m[field], format!("{ISSUER}{path}"));
     }
     assert_eq!(m["code_challenge_methods_supported"], json!(["S256"]));
+    assert_eq!(m["authorization_response_iss_parameter_supported"], true);
     assert_eq!(m["scopes_supported"], json!(["mcp:tools", "mcp:admin"]));
     s.stop().await;
 }
@@ -365,6 +366,10 @@ async fn untrusted_clients_and_redirects_get_a_page_other_errors_a_redirect() {
         let r = s.authorize(client_id, &extra).await;
         assert_eq!(r.status, 400, "{extra:?}");
         assert!(r.header("location").is_none(), "never redirected");
+        assert_eq!(
+            (r.header("content-type"), r.header("x-content-type-options")),
+            (Some("text/plain; charset=utf-8"), Some("nosniff"))
+        );
     }
     for (extra, error) in [
         (vec![("code_challenge", "")], "invalid_request"),

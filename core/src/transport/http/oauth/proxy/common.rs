@@ -150,9 +150,12 @@ pub(super) fn oauth_error(status: StatusCode, error: &str, description: &str) ->
 /// The 400 page shown instead of a redirect when the client or its redirect URI cannot be
 /// trusted (never an open redirect).
 pub(super) fn error_page(description: &str) -> Response {
+    // The description may quote the request: bounded, and never sniffed as markup.
+    let description: String = description.chars().take(200).collect();
     let text = format!("The authorization request cannot be completed: {description}\n");
     let mut r = (StatusCode::BAD_REQUEST, text).into_response();
     r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    r.headers_mut().insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     no_store(r)
 }
 

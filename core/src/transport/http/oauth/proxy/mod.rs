@@ -156,6 +156,7 @@ fn metadata_document(proxy: &Proxy) -> Value {
         "response_modes_supported": ["query"],
         "grant_types_supported": ["authorization_code", "refresh_token"],
         "code_challenge_methods_supported": ["S256"],
+        "authorization_response_iss_parameter_supported": true,
         "token_endpoint_auth_methods_supported": clients::AUTH_METHODS,
     });
     if !proxy.scopes_supported.is_empty() {
