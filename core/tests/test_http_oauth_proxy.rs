@@ -7,7 +7,8 @@
 //! verifier, a code used twice, an unknown client, a redirect URI not registered (a 400
 //! page, never a redirect), PKCE missing, another resource, an upstream login refused (the
 //! upstream's error at the client's redirect URI), wrong client secret, a token replayed to
-//! another resource, bad registrations, and options refused at start.
+//! another resource, bad registrations, and options refused at start. And an upstream
+//! without OpenID Connect (no issuer, no `id_token`): the user comes from its userinfo.
 
 mod http_client;
 
@@ -84,6 +85,7 @@ impl Upstream {
             )
             .route("/jwks", get(|State(u): State<Upstream>| async move { json_answer(json!({ "keys": [u.jwk] })) }))
             .route("/token", post(token))
+            .route("/userinfo", get(userinfo))
             .with_state(up.clone());
         tokio::spawn(async move { axum::serve(listener, app).await });
         up
@@ -100,6 +102,10 @@ async fn token(State(u): State<Upstream>, headers: HeaderMap, body: String) -> a
     let form: HashMap<String, String> = serde_urlencoded::from_str(&body).unwrap();
     let login = u.logins.lock().unwrap().remove(&form["code"]);
     match login {
+        // A login without a nonce is an OAuth-only one: no id_token.
+        Some(l) if s256(&form["code_verifier"]) == l.challenge && l.nonce.is_empty() => {
+            json_answer(json!({ "access_token": "upstream-access-token", "token_type": "Bearer" }))
+        }
         Some(l) if s256(&form["code_verifier"]) == l.challenge => {
             let claims = json!({ "iss": u.issuer, "aud": UP_CLIENT, "sub": "alice", "nonce": l.nonce,
                 "iat": now(), "exp": now() + 300 });
@@ -111,6 +117,14 @@ async fn token(State(u): State<Upstream>, headers: HeaderMap, body: String) -> a
             .into_response()
         }
         _ => (StatusCode::BAD_REQUEST, json_answer(json!({ "error": "invalid_grant" }))).into_response(),
+    }
+}
+
+/// The userinfo of the upstream's access token: a numeric `id`, as GitHub's `/user` has.
+async fn userinfo(headers: HeaderMap) -> axum::response::Response {
+    match headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
+        Some("Bearer upstream-access-token") => json_answer(json!({ "id": 4242, "login": "alice" })),
+        _ => StatusCode::UNAUTHORIZED.into_response(),
     }
 }
 
@@ -131,12 +145,16 @@ struct Served {
 }
 
 impl Served {
-    /// A server for `resource` whose `auth.proxy` has `upstream` (and `extra` merged in).
+    /// A server for `resource` whose `auth.proxy` has `upstream` (found through its issuer).
     async fn start(resource: &str, upstream: &Upstream) -> Served {
+        let options = json!({ "issuer": upstream.issuer, "clientId": UP_CLIENT, "clientSecret": UP_SECRET });
+        Served::start_with(resource, options).await
+    }
+
+    /// A server for `resource` whose `auth.proxy.upstream` is `upstream`.
+    async fn start_with(resource: &str, upstream: Value) -> Served {
         let auth = json!({ "resource": resource, "scopesSupported": ["mcp:tools", "mcp:admin"],
-            "requiredScopes": ["mcp:tools"],
-            "proxy": { "signingSecret": SECRET, "upstream": {
-                "issuer": upstream.issuer, "clientId": UP_CLIENT, "clientSecret": UP_SECRET } } });
+            "requiredScopes": ["mcp:tools"], "proxy": { "signingSecret": SECRET, "upstream": upstream } });
         let options = HttpOptions::from_json(json!({ "bind": "127.0.0.1:0", "auth": auth }), None).expect("options");
         let server = Server::builder("proxy-test", "1.0.0")
             .tool(Tool::new("whoami"), |ctx: RequestContext, _: Value| async move {
@@ -216,13 +234,13 @@ impl Served {
         let q = query_of(&location);
         assert_eq!((q["client_id"].as_str(), q["code_challenge_method"].as_str()), (UP_CLIENT, "S256"));
         assert_eq!(q["redirect_uri"], format!("{ISSUER}/oauth/callback"));
-        assert_eq!(q["scope"], "openid");
         assert_ne!(q["code_challenge"], s256(VERIFIER), "the proxy's own PKCE upstream");
         let back = match upstream_error {
             Some(e) => format!("error={e}&state={}", q["state"]),
             None => {
                 let code = format!("up-{}", q["state"]);
-                let login = Login { challenge: q["code_challenge"].clone(), nonce: q["nonce"].clone() };
+                let nonce = q.get("nonce").cloned().unwrap_or_default();
+                let login = Login { challenge: q["code_challenge"].clone(), nonce };
                 upstream.logins.lock().unwrap().insert(code.clone(), login);
                 format!("code={code}&state={}", q["state"])
             }
@@ -333,6 +351,40 @@ async fn the_whole_flow_gives_a_token_the_server_accepts_and_refresh_rotates() {
         ("scope", "mcp:tools mcp:admin"),
     ];
     assert_eq!(error_of(&s.post_form("/token", &wider, None).await), "invalid_scope");
+    s.stop().await;
+}
+
+/// What the login asked the upstream for: the proxy's redirect to it, decoded.
+async fn upstream_request(s: &Served, client: &str) -> HashMap<String, String> {
+    let r = s.authorize(client, &[]).await;
+    assert_eq!(r.status, 302, "{}", r.text());
+    query_of(r.header("location").unwrap())
+}
+
+#[tokio::test]
+async fn an_oauth_only_upstream_gives_the_user_through_userinfo() {
+    let up = Upstream::start().await;
+    let options = json!({ "authorizationEndpoint": format!("{}/auth", up.issuer),
+        "tokenEndpoint": format!("{}/token", up.issuer), "userinfoEndpoint": format!("{}/userinfo", up.issuer),
+        "subjectClaim": "id", "scopes": ["read:user"], "clientId": UP_CLIENT, "clientSecret": UP_SECRET });
+    let s = Served::start_with(RESOURCE, options).await;
+    let client = s.public_client().await;
+    let asked = upstream_request(&s, &client).await;
+    assert_eq!(asked["scope"], "read:user");
+    assert!(!asked.contains_key("nonce"), "no id_token is asked for");
+    let q = s.login(&up, &client, None).await;
+    let r = s.exchange(&client, &q["code"], VERIFIER).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let called = s.call(r.json()["access_token"].as_str().unwrap()).await;
+    let shown: Value = serde_json::from_str(called.json()["result"]["content"][0]["text"].as_str().unwrap()).unwrap();
+    assert_eq!(shown["subject"], "4242", "the userinfo's numeric id, as text");
+    s.stop().await;
+
+    // With an issuer, the login asks for `openid` and binds the id_token to a nonce.
+    let s = Served::start(RESOURCE, &up).await;
+    let asked = upstream_request(&s, &s.public_client().await).await;
+    assert_eq!(asked["scope"], "openid");
+    assert_eq!(asked["nonce"].len(), 43);
     s.stop().await;
 }
 
@@ -476,6 +528,13 @@ fn options_are_checked_at_start() {
             .contains("authorization server")
     );
     assert!(err(json!({ "upstream": up }), json!({ "jwt": { "issuer": "https://x" } })).contains("no other verifier"));
+    let no_issuer = json!({ "authorizationEndpoint": "https://idp.example/a", "tokenEndpoint": "https://idp.example/t",
+        "clientId": "a", "clientSecret": "b" });
+    assert!(err(json!({ "upstream": no_issuer }), json!({})).contains("userinfoEndpoint"));
+    let endpointless = json!({ "clientId": "a", "clientSecret": "b", "userinfoEndpoint": "https://idp.example/u" });
+    assert!(
+        err(json!({ "upstream": endpointless }), json!({})).contains("both authorizationEndpoint and tokenEndpoint")
+    );
     let mut with_store = HttpOptions::from_json(
         json!({ "sharedStore": "memory:", "auth": { "resource": RESOURCE, "proxy": { "upstream": up } } }),
         None,

@@ -45,12 +45,15 @@ export interface IntrospectionOptions {
 
 /** The identity provider behind the engine's OAuth proxy (docs/auth.md). */
 export interface ProxyUpstreamOptions {
-  issuer: string;
+  /** Without it, `authorizationEndpoint`, `tokenEndpoint` and `userinfoEndpoint` are required. */
+  issuer?: string;
   clientId: string;
   clientSecret: string;
   authorizationEndpoint?: string;
   tokenEndpoint?: string;
   jwksUri?: string;
+  userinfoEndpoint?: string;
+  subjectClaim?: string;
   scopes?: string[];
   extraAuthorizeParams?: Record<string, string>;
 }

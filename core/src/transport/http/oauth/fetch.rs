@@ -28,28 +28,34 @@ pub(super) struct Answer {
     pub body: Bytes,
 }
 
-/// A request to an authorization server: a `GET`, or a form `POST` with optional Basic
-/// credentials.
+/// A request to an authorization server: a `GET`, or a form `POST`, with optional Basic or
+/// Bearer credentials.
 pub(super) struct Exchange<'a> {
     url: &'a str,
     form: Option<String>,
-    basic: Option<String>,
+    authorization: Option<String>,
 }
 
 impl<'a> Exchange<'a> {
     /// `GET url` asking for JSON.
     pub fn get(url: &'a str) -> Exchange<'a> {
-        Exchange { url, form: None, basic: None }
+        Exchange { url, form: None, authorization: None }
     }
 
     /// `POST url` with an `application/x-www-form-urlencoded` body.
     pub fn post_form(url: &'a str, form: String) -> Exchange<'a> {
-        Exchange { url, form: Some(form), basic: None }
+        Exchange { url, form: Some(form), authorization: None }
     }
 
     /// Adds `Authorization: Basic` (the value after `Basic `).
     pub fn basic(mut self, credentials: String) -> Exchange<'a> {
-        self.basic = Some(credentials);
+        self.authorization = Some(format!("Basic {credentials}"));
+        self
+    }
+
+    /// Adds `Authorization: Bearer token`.
+    pub fn bearer(mut self, token: &str) -> Exchange<'a> {
+        self.authorization = Some(format!("Bearer {token}"));
         self
     }
 
@@ -98,8 +104,8 @@ impl<'a> Exchange<'a> {
         if self.form.is_some() {
             request = request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
         }
-        if let Some(basic) = &self.basic {
-            let value = HeaderValue::from_str(&format!("Basic {basic}")).map_err(|e| e.to_string())?;
+        if let Some(authorization) = &self.authorization {
+            let value = HeaderValue::from_str(authorization).map_err(|e| e.to_string())?;
             request = request.header(header::AUTHORIZATION, value);
         }
         let body = Full::new(Bytes::from(self.form.unwrap_or_default()));

@@ -75,7 +75,7 @@ pub(super) async fn authorize(State(proxy): State<Arc<Proxy>>, RawQuery(query): 
         Err(e) => return fail("invalid_scope", &e),
     };
     let endpoints = match proxy.upstream.endpoints().await {
-        Ok((a, _)) => a.clone(),
+        Ok(e) => e.authorization.clone(),
         Err(e) => {
             tracing::error!(error = %e, "the upstream identity provider's endpoints are unknown");
             return fail("temporarily_unavailable", "the identity provider cannot be reached");
@@ -105,8 +105,10 @@ pub(super) async fn authorize(State(proxy): State<Arc<Proxy>>, RawQuery(query): 
         ("state", &id),
         ("code_challenge", &challenge),
         ("code_challenge_method", "S256"),
-        ("nonce", &pending.nonce),
     ];
+    if u.sends_nonce() {
+        p.push(("nonce", &pending.nonce));
+    }
     p.extend(u.extra.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     redirect(&endpoints, &p)
 }
