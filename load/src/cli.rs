@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
+use hyper::header::{HeaderName, HeaderValue};
 use serde_json::Value;
 
 use crate::wire::CallSpec;
@@ -29,6 +30,9 @@ Examples:
   mcpforge-load --url 'http://127.0.0.1:{port}/mcp' -c 64 -d 10 --wire legacy \\
       -- ./target/release/quickstart --http '127.0.0.1:{port}'
 
+  # A server that checks bearer tokens:
+  mcpforge-load --url http://127.0.0.1:3000/mcp -c 16 -d 10 -H \"Authorization: Bearer $TOKEN\"
+
   # calls/s and failures by kind every 500 ms, e.g. while a server behind nginx restarts:
   mcpforge-load --url http://127.0.0.1:8080/mcp --wire 2026 -c 64 -d 30 --interval-ms 500
 
@@ -54,6 +58,11 @@ pub struct Cli {
     /// With a COMMAND, `{port}` in the URL and the command is replaced by a free port.
     #[arg(long, value_name = "URL")]
     pub url: Option<String>,
+
+    /// An extra header on every HTTP request, `NAME: VALUE`; repeat for more (e.g.
+    /// `-H "Authorization: Bearer TOKEN"` for a server that checks tokens).
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE", value_parser = header)]
+    pub headers: Vec<(HeaderName, HeaderValue)>,
 
     /// Protocol shape: `2026` (stateless, `_meta` on every request), `legacy` (initialize
     /// first; on HTTP one session per connection), or `auto` (ask `server/discover`, fall
@@ -231,6 +240,35 @@ pub struct Plan {
     pub rss_every: Option<u64>,
     /// `--interval-ms`.
     pub interval: Option<Duration>,
+    /// `--header`: sent on every HTTP request.
+    pub headers: Vec<(HeaderName, HeaderValue)>,
+}
+
+/// Headers this tool writes itself, which `--header` may not set.
+const OWN_HEADERS: [&str; 9] = [
+    "host",
+    "content-type",
+    "content-length",
+    "transfer-encoding",
+    "accept",
+    "mcp-protocol-version",
+    "mcp-method",
+    "mcp-name",
+    "mcp-session-id",
+];
+
+/// A clap value parser for `--header`: `NAME: VALUE`, a valid header that the tool does not
+/// write itself.
+fn header(s: &str) -> Result<(HeaderName, HeaderValue), String> {
+    let (name, value) = s.split_once(':').ok_or_else(|| format!("`{s}` is not `NAME: VALUE`"))?;
+    let name = HeaderName::from_bytes(name.trim().as_bytes())
+        .map_err(|_| format!("`{}` is not a header name", name.trim()))?;
+    if OWN_HEADERS.contains(&name.as_str()) {
+        return Err(format!("`{name}` is set by mcpforge-load itself"));
+    }
+    let value = HeaderValue::from_str(value.trim())
+        .map_err(|_| format!("the value of `{name}` is not a valid header value"))?;
+    Ok((name, value))
 }
 
 /// A clap value parser for positive, finite seconds (at most a day).
@@ -259,6 +297,9 @@ impl Cli {
                 Target::Http { url, command: (!no_command).then_some(self.command) }
             }
         };
+        if !self.headers.is_empty() && matches!(target, Target::Stdio { .. }) {
+            return Err("--header needs --url: headers are for HTTP".into());
+        }
         let mut args: Value = serde_json::from_str(&self.args).map_err(|e| format!("--args is not valid JSON: {e}"))?;
         let Some(object) = args.as_object_mut() else {
             return Err("--args must be a JSON object, e.g. '{\"text\":\"hello\"}'".into());
@@ -298,6 +339,7 @@ impl Cli {
             progress: !self.no_progress,
             rss_every: self.rss_every,
             interval: self.interval_ms.map(Duration::from_millis),
+            headers: self.headers,
         })
     }
 }

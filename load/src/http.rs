@@ -44,11 +44,13 @@ pub struct Endpoint {
     host: HeaderValue,
     /// Path and query.
     path: String,
+    /// Extra headers every request carries (`--header`).
+    headers: Vec<(HeaderName, HeaderValue)>,
 }
 
 impl Endpoint {
-    /// Parses `http://HOST:PORT/PATH` and resolves HOST.
-    pub fn parse(url: &str) -> Result<Endpoint, String> {
+    /// Parses `http://HOST:PORT/PATH` and resolves HOST; every request will carry `headers`.
+    pub fn parse(url: &str, headers: Vec<(HeaderName, HeaderValue)>) -> Result<Endpoint, String> {
         let rest = url.strip_prefix("http://").ok_or_else(|| format!("{url}: only http:// URLs are supported"))?;
         let (authority, path) = match rest.find('/') {
             Some(i) => (&rest[..i], &rest[i..]),
@@ -65,7 +67,7 @@ impl Endpoint {
             .next()
             .ok_or_else(|| format!("{url}: {authority} has no address"))?;
         let host = HeaderValue::from_str(authority).map_err(|_| format!("{url}: bad host {authority:?}"))?;
-        Ok(Endpoint { addr, host, path: path.to_owned() })
+        Ok(Endpoint { addr, host, path: path.to_owned(), headers })
     }
 }
 
@@ -141,6 +143,9 @@ impl Connection {
         }
         if let Some(session) = &self.session {
             request = request.header(MCP_SESSION_ID, session.clone());
+        }
+        for (name, value) in &self.endpoint.headers {
+            request = request.header(name, value.clone());
         }
         let request = request.body(Full::new(body)).map_err(|e| format!("building a request: {e}"))?;
         let exchange = async {

@@ -112,7 +112,7 @@ fn http_load(plan: &Plan, url: &str, command: Option<&[String]>, report: &mut Re
     report.mode = "connections";
     let (url, command) = with_free_port(url, command)?;
     describe_target(report, "http", command.clone(), Some(url.clone()));
-    let endpoint = Arc::new(Endpoint::parse(&url)?);
+    let endpoint = Arc::new(Endpoint::parse(&url, plan.headers.clone())?);
     let Some(command) = command else {
         return http_phases(plan, &endpoint, None, report);
     };
@@ -317,7 +317,7 @@ fn stdio_first_call(plan: &Plan, command: &[String]) -> Result<FirstCall, String
 fn http_first_call(plan: &Plan, url: &str, command: &[String]) -> Result<FirstCall, String> {
     let (url, command) = with_free_port(url, Some(command))?;
     let command = command.expect("a command was given");
-    let endpoint = Arc::new(Endpoint::parse(&url)?);
+    let endpoint = Arc::new(Endpoint::parse(&url, plan.headers.clone())?);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -168,6 +168,47 @@ fn http_on_both_wires_with_the_server_started_on_a_free_port() {
     }
 }
 
+#[test]
+fn a_header_goes_on_every_request_to_a_server_that_checks_tokens() {
+    let quickstart = server("quickstart");
+    let (issuer, resource, secret) =
+        ("https://as.example.com", "http://127.0.0.1/mcp", "a shared secret of 32 bytes or more");
+    let auth = serde_json::json!({ "resource": resource, "jwt": { "issuer": issuer, "sharedSecret": secret } });
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs();
+    let claims = serde_json::json!({ "iss": issuer, "aud": resource, "sub": "load", "exp": now + 600 });
+    let key = jsonwebtoken::EncodingKey::from_secret(secret.as_bytes());
+    let token = jsonwebtoken::encode(&jsonwebtoken::Header::default(), &claims, &key).expect("signed");
+    let auth = auth.to_string();
+    let run = |headers: &[&str]| {
+        let head = ["--url", "http://127.0.0.1:{port}/mcp", "--wire", "2026", "-c", "2", "-n", "50", "--warmup", "0"];
+        let tail = ["--expect-echo", "--", &quickstart, "--http", "127.0.0.1:{port}", "--auth", &auth];
+        load_json(&[&head[..], headers, &tail[..]].concat())
+    };
+
+    let bearer = format!("Authorization: Bearer {token}");
+    let (code, report) = run(&["-H", &bearer, "--header", "X-Trace: load-test"]);
+    assert_clean(code, &report, 50);
+
+    let (code, report) = run(&[]);
+    assert_eq!(code, 1, "{report:#}");
+    // Refused at the first request, before any call is measured.
+    let aborted = report["aborted"].as_str().expect("the run was aborted");
+    assert!(aborted.contains("HTTP 401"), "{report:#}");
+
+    for (header, message) in [
+        ("no colon", "is not `NAME: VALUE`"),
+        ("Host: example.com", "set by mcpforge-load itself"),
+        ("Bad Name: x", "is not a header name"),
+    ] {
+        let output = load(&["--url", "http://127.0.0.1:1/mcp", "-H", header]);
+        assert_eq!(output.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&output.stderr).contains(message), "{header}: {output:?}");
+    }
+    let output = load(&["-H", &bearer, "--", "true"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--header needs --url"));
+}
+
 /// The `--interval-ms` series of a report: it must cover the measured time and account for
 /// every call and failure of the run, by kind.
 fn assert_intervals_add_up(report: &Value) -> Vec<Value> {
