@@ -59,6 +59,7 @@ bench-core:
 	$(CARGO) build -j$(JOBS) --release -p mcpforge-examples
 	$(CARGO) bench -j$(JOBS) -p mcpforge --bench stdio
 	$(CARGO) bench -j$(JOBS) -p mcpforge --bench http
+	$(CARGO) bench -j$(JOBS) -p mcpforge --bench http_auth
 	$(CARGO) bench -j$(JOBS) -p mcpforge --features oauth --bench token_verify
 
 ## The C quickstart (against the release libmcpforge) against the Rust quickstart, same run.
