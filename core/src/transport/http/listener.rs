@@ -31,6 +31,8 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tower_service::Service;
 
+use super::repoll::Repoll;
+
 use crate::sync::lock;
 
 /// The limits the accept loop enforces (from [`super::HttpOptions`]).
@@ -242,7 +244,9 @@ pub(crate) async fn serve(listener: TcpListener, router: Router, limits: Connect
         match table.admit() {
             Some((id, conn)) => {
                 let slot = ConnectionSlot(Arc::new(Place { table: table.clone(), id, conn }));
-                tracker.spawn(super::client::with_peer(peer, connection(stream, router.clone(), slot)));
+                // A connection's task wakes itself as it reads each request's body: polled
+                // again at once rather than waking another thread ([`Repoll`]).
+                tracker.spawn(Repoll::new(super::client::with_peer(peer, connection(stream, router.clone(), slot))));
             }
             None => refuse(stream, &table, &tracker),
         }

@@ -21,6 +21,7 @@ pub(crate) mod metrics;
 #[cfg(feature = "oauth")]
 mod oauth;
 pub mod options;
+mod repoll;
 mod resume;
 mod sessions;
 pub(crate) mod sse;
