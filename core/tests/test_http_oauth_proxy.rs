@@ -1,14 +1,17 @@
 //! The OAuth proxy (`auth.proxy`), configured by the JSON options alone, over real sockets:
 //! an upstream identity provider without registration, started by the test on loopback,
 //! publishes its metadata and an EC key, and exchanges codes for ID tokens; the test plays
-//! the browser between the two. Shown: the metadata, registration, the whole login through
-//! the upstream, tokens the server then accepts (subject and client id as a tool sees them),
+//! the browser between the two, approving on the proxy's consent page with its cookie.
+//! Shown: the metadata, registration, the whole login through the upstream, tokens the server then accepts (subject and client id as a tool sees them),
 //! refresh with rotation, and every refusal with its status or redirect: wrong PKCE
 //! verifier, a code used twice, an unknown client, a redirect URI not registered (a 400
 //! page, never a redirect), PKCE missing, another resource, an upstream login refused (the
 //! upstream's error at the client's redirect URI), wrong client secret, a token replayed to
 //! another resource, bad registrations, and options refused at start. And an upstream
 //! without OpenID Connect (no issuer, no `id_token`): the user comes from its userinfo.
+//! And the consent page: what it shows (escaped) and its headers, consent refused without
+//! this browser's cookie and CSRF token, a denial, and the confused deputy: an upstream link
+//! approved in one browser and opened in another gives nothing.
 
 mod http_client;
 
@@ -218,16 +221,33 @@ impl Served {
         self.get(&format!("/authorize?{}", serde_urlencoded::to_string(&p).unwrap())).await
     }
 
-    /// The browser's way through the upstream: the proxy's redirect to the upstream is
-    /// checked, the upstream "logs the user in" (or answers `upstream_error`), and the proxy's
-    /// callback answers; its redirect's query.
-    async fn login(
-        &self,
-        upstream: &Upstream,
-        client_id: &str,
-        upstream_error: Option<&str>,
-    ) -> HashMap<String, String> {
-        let r = self.authorize(client_id, &[("resource", RESOURCE)]).await;
+    /// `/authorize` for `client_id` answered with the consent page, approved (or denied) in
+    /// the same browser: the proxy's answer to the form, and the browser's cookie.
+    async fn consent(&self, client_id: &str, decision: &str) -> (Response, String) {
+        let page = self.authorize(client_id, &[("resource", RESOURCE)]).await;
+        assert_eq!(page.status, 200, "{}", page.text());
+        let cookie = cookie_of(&page);
+        let (action, fields) = form_of(&page.text());
+        assert_eq!(action, "/authorize/consent");
+        let form = [("pending", fields["pending"].as_str()), ("csrf", &fields["csrf"]), ("decision", decision)];
+        (self.post_consent(&action, &form, Some(&cookie)).await, cookie)
+    }
+
+    /// The consent form `form` posted to `action` with `cookie` (`name=value`), if any.
+    async fn post_consent(&self, action: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Response {
+        let mut r = Request::new("POST", action)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(serde_urlencoded::to_string(form).unwrap().into_bytes());
+        if let Some(c) = cookie {
+            r = r.header("Cookie", c);
+        }
+        send(self.addr, &r).await
+    }
+
+    /// The browser's way to the upstream: the consent page approved, the proxy's redirect to
+    /// the upstream checked; its query and the browser's cookie.
+    async fn to_upstream(&self, upstream: &Upstream, client_id: &str) -> (HashMap<String, String>, String) {
+        let (r, cookie) = self.consent(client_id, "approve").await;
         assert_eq!(r.status, 302, "{}", r.text());
         let location = r.header("location").unwrap().to_owned();
         assert!(location.starts_with(&format!("{}/auth?", upstream.issuer)), "{location}");
@@ -235,7 +255,13 @@ impl Served {
         assert_eq!((q["client_id"].as_str(), q["code_challenge_method"].as_str()), (UP_CLIENT, "S256"));
         assert_eq!(q["redirect_uri"], format!("{ISSUER}/oauth/callback"));
         assert_ne!(q["code_challenge"], s256(VERIFIER), "the proxy's own PKCE upstream");
-        let back = match upstream_error {
+        (q, cookie)
+    }
+
+    /// The upstream's answer to the login `q` asked for: it "logs the user in" (or answers
+    /// `upstream_error`); the query of its redirect to the callback.
+    fn upstream_answer(upstream: &Upstream, q: &HashMap<String, String>, upstream_error: Option<&str>) -> String {
+        match upstream_error {
             Some(e) => format!("error={e}&state={}", q["state"]),
             None => {
                 let code = format!("up-{}", q["state"]);
@@ -244,9 +270,31 @@ impl Served {
                 upstream.logins.lock().unwrap().insert(code.clone(), login);
                 format!("code={code}&state={}", q["state"])
             }
-        };
-        let r = self.get(&format!("/oauth/callback?{back}")).await;
+        }
+    }
+
+    /// The callback the upstream sends the browser to, with `cookie` (if any).
+    async fn callback(&self, back: &str, cookie: Option<&str>) -> Response {
+        let mut r = Request::new("GET", &format!("/oauth/callback?{back}"));
+        if let Some(c) = cookie {
+            r = r.header("Cookie", c);
+        }
+        send(self.addr, &r).await
+    }
+
+    /// The browser's whole way: consent, the upstream, and the proxy's callback; the query of
+    /// its redirect to the client.
+    async fn login(
+        &self,
+        upstream: &Upstream,
+        client_id: &str,
+        upstream_error: Option<&str>,
+    ) -> HashMap<String, String> {
+        let (q, cookie) = self.to_upstream(upstream, client_id).await;
+        let back = Served::upstream_answer(upstream, &q, upstream_error);
+        let r = self.callback(&back, Some(&cookie)).await;
         assert_eq!(r.status, 302, "{}", r.text());
+        assert!(r.header("set-cookie").is_some_and(|c| c.contains("Max-Age=0")), "the cookie is cleared");
         let location = r.header("location").unwrap();
         assert!(location.starts_with(&format!("{CLIENT_REDIRECT}?")), "{location}");
         query_of(location)
@@ -279,6 +327,32 @@ impl Served {
         self.server.shutdown();
         tokio::time::timeout(WAIT, self.run).await.expect("stops").expect("task").expect("run");
     }
+}
+
+/// The `name=value` of the cookie a response sets.
+fn cookie_of(r: &Response) -> String {
+    let line = r.header("set-cookie").expect("a cookie");
+    line.split(';').next().unwrap().to_owned()
+}
+
+/// The action and hidden fields of the one form of a page.
+fn form_of(page: &str) -> (String, HashMap<String, String>) {
+    let attribute = |tag: &str, name: &str| {
+        let start = tag.find(&format!("{name}=\"")).map(|i| i + name.len() + 2)?;
+        tag[start..].split('"').next().map(str::to_owned)
+    };
+    let form = page.split("<form").nth(1).expect("a form");
+    let action = attribute(form.split('>').next().unwrap(), "action").expect("an action");
+    let fields = form
+        .split("<input")
+        .skip(1)
+        .filter_map(|tag| {
+            let tag = tag.split('>').next()?;
+            let hidden = attribute(tag, "type")? == "hidden";
+            hidden.then_some((attribute(tag, "name")?, attribute(tag, "value")?))
+        })
+        .collect();
+    (action, fields)
 }
 
 fn error_of(r: &Response) -> String {
@@ -355,10 +429,8 @@ async fn the_whole_flow_gives_a_token_the_server_accepts_and_refresh_rotates() {
 }
 
 /// What the login asked the upstream for: the proxy's redirect to it, decoded.
-async fn upstream_request(s: &Served, client: &str) -> HashMap<String, String> {
-    let r = s.authorize(client, &[]).await;
-    assert_eq!(r.status, 302, "{}", r.text());
-    query_of(r.header("location").unwrap())
+async fn upstream_request(s: &Served, up: &Upstream, client: &str) -> HashMap<String, String> {
+    s.to_upstream(up, client).await.0
 }
 
 #[tokio::test]
@@ -369,7 +441,7 @@ async fn an_oauth_only_upstream_gives_the_user_through_userinfo() {
         "subjectClaim": "id", "scopes": ["read:user"], "clientId": UP_CLIENT, "clientSecret": UP_SECRET });
     let s = Served::start_with(RESOURCE, options).await;
     let client = s.public_client().await;
-    let asked = upstream_request(&s, &client).await;
+    let asked = upstream_request(&s, &up, &client).await;
     assert_eq!(asked["scope"], "read:user");
     assert!(!asked.contains_key("nonce"), "no id_token is asked for");
     let q = s.login(&up, &client, None).await;
@@ -382,7 +454,7 @@ async fn an_oauth_only_upstream_gives_the_user_through_userinfo() {
 
     // With an issuer, the login asks for `openid` and binds the id_token to a nonce.
     let s = Served::start(RESOURCE, &up).await;
-    let asked = upstream_request(&s, &s.public_client().await).await;
+    let asked = upstream_request(&s, &up, &s.public_client().await).await;
     assert_eq!(asked["scope"], "openid");
     assert_eq!(asked["nonce"].len(), 43);
     s.stop().await;
@@ -504,6 +576,129 @@ async fn bad_registrations_are_refused() {
     }
     let big = json!({ "redirect_uris": [CLIENT_REDIRECT], "client_name": "x".repeat(17 * 1024) });
     assert_eq!(s.register(big).await.status, 413);
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn the_consent_page_names_the_client_escaped_and_cannot_be_framed_or_kept() {
+    let up = Upstream::start().await;
+    let s = Served::start(RESOURCE, &up).await;
+    let r = s
+        .register(json!({ "redirect_uris": [CLIENT_REDIRECT], "token_endpoint_auth_method": "none",
+        "client_name": "<script>alert(1)</script> & co" }))
+        .await;
+    let named = r.json()["client_id"].as_str().unwrap().to_owned();
+    let page = s.authorize(&named, &[("scope", "mcp:tools")]).await;
+    assert_eq!(page.status, 200, "{}", page.text());
+    let text = page.text();
+    assert!(text.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"), "{text}");
+    assert!(!text.contains("<script"), "no markup of the client's reaches the page");
+    for shown in ["http://127.0.0.1:9", RESOURCE, "mcp:tools"] {
+        assert!(text.contains(shown), "{shown} is shown");
+    }
+    assert!(!text.contains("/callback"), "the redirect URI's origin, not its path");
+    let csp = page.header("content-security-policy").unwrap();
+    assert!(csp.starts_with("default-src 'none'; form-action 'self' "), "{csp}");
+    assert!(csp.contains(&up.issuer) && csp.ends_with("frame-ancestors 'none'"), "{csp}");
+    let headers =
+        ["content-type", "x-frame-options", "cache-control", "x-content-type-options"].map(|h| page.header(h));
+    assert_eq!(headers, [Some("text/html; charset=utf-8"), Some("DENY"), Some("no-store"), Some("nosniff")]);
+    let cookie = page.header("set-cookie").unwrap();
+    assert!(cookie.starts_with("mcpforge-login="), "{cookie}");
+    assert!(cookie.ends_with("; Max-Age=600; Path=/; HttpOnly; SameSite=Lax"), "plain on http: {cookie}");
+    // The same browser keeps its value for a second login; an unnamed client is said so.
+    let again = send(
+        s.addr,
+        &Request::new("GET", "/authorize")
+            .with_path(&format!(
+                "/authorize?{}",
+                serde_urlencoded::to_string([
+                    ("response_type", "code"),
+                    ("client_id", &s.public_client().await),
+                    ("code_challenge", &s256(VERIFIER)),
+                    ("code_challenge_method", "S256")
+                ])
+                .unwrap()
+            ))
+            .header("Cookie", &cookie_of(&page)),
+    )
+    .await;
+    assert_eq!(cookie_of(&again), cookie_of(&page));
+    assert!(again.text().contains("An unnamed client"), "{}", again.text());
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn consent_is_refused_without_this_browsers_cookie_and_token() {
+    let up = Upstream::start().await;
+    let s = Served::start(RESOURCE, &up).await;
+    let client = s.public_client().await;
+    let page = s.authorize(&client, &[]).await;
+    let (cookie, (action, fields)) = (cookie_of(&page), form_of(&page.text()));
+    let (pending, csrf) = (fields["pending"].as_str(), fields["csrf"].as_str());
+    // Another browser: its own page, cookie and token.
+    let other = s.authorize(&client, &[]).await;
+    let (other_cookie, other_csrf) = (cookie_of(&other), form_of(&other.text()).1["csrf"].clone());
+    for (form, cookie) in [
+        ([("pending", pending), ("csrf", csrf), ("decision", "approve")], None),
+        ([("pending", pending), ("csrf", &other_csrf), ("decision", "approve")], Some(cookie.as_str())),
+        ([("pending", pending), ("csrf", ""), ("decision", "approve")], Some(cookie.as_str())),
+        ([("pending", "forged"), ("csrf", csrf), ("decision", "approve")], Some(cookie.as_str())),
+        ([("pending", pending), ("csrf", csrf), ("decision", "maybe")], Some(cookie.as_str())),
+        // The other browser's own cookie and token, on this browser's authorization.
+        ([("pending", pending), ("csrf", &other_csrf), ("decision", "approve")], Some(other_cookie.as_str())),
+    ] {
+        let r = s.post_consent(&action, &form, cookie).await;
+        assert_eq!((r.status, r.header("location")), (400, None), "{form:?} {cookie:?}");
+    }
+    let big = "x".repeat(17 * 1024);
+    let r = s.post_consent(&action, &[("pending", &big)], Some(&cookie)).await;
+    assert_eq!((r.status, r.header("location")), (400, None));
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn denying_sends_access_denied_to_the_client() {
+    let up = Upstream::start().await;
+    let s = Served::start(RESOURCE, &up).await;
+    let (r, _) = s.consent(&s.public_client().await, "deny").await;
+    assert_eq!(r.status, 302);
+    let location = r.header("location").unwrap();
+    assert!(location.starts_with(&format!("{CLIENT_REDIRECT}?")), "{location}");
+    let q = query_of(location);
+    assert_eq!((q["error"].as_str(), q["state"].as_str()), ("access_denied", "client-state"));
+    assert!(!q.contains_key("code"));
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn a_captured_upstream_link_gives_another_browser_nothing() {
+    let up = Upstream::start().await;
+    let s = Served::start(RESOURCE, &up).await;
+    // The attacker registers a client of their own and approves in their own browser...
+    let r = s
+        .register(json!({ "redirect_uris": ["https://attacker.example/cb"], "token_endpoint_auth_method": "none",
+        "client_name": "Trusted App" }))
+        .await;
+    let attacker = r.json()["client_id"].as_str().unwrap().to_owned();
+    let page = s.authorize(&attacker, &[("redirect_uri", "https://attacker.example/cb")]).await;
+    let (attacker_cookie, (action, fields)) = (cookie_of(&page), form_of(&page.text()));
+    let form = [("pending", fields["pending"].as_str()), ("csrf", &fields["csrf"]), ("decision", "approve")];
+    let r = s.post_consent(&action, &form, Some(&attacker_cookie)).await;
+    assert_eq!(r.status, 302, "{}", r.text());
+    let q = query_of(r.header("location").unwrap());
+    // ...and sends the upstream link to a victim, whom the upstream signs in at once.
+    let back = Served::upstream_answer(&up, &q, None);
+    let victim_cookie = cookie_of(&s.authorize(&s.public_client().await, &[]).await);
+    for cookie in [None, Some(victim_cookie.as_str())] {
+        let r = s.callback(&back, cookie).await;
+        assert_eq!((r.status, r.header("location")), (400, None), "{cookie:?}: {}", r.text());
+    }
+    // The login is dropped: not even the attacker's browser gets it now, and the victim's
+    // upstream code was never exchanged.
+    let r = s.callback(&back, Some(&attacker_cookie)).await;
+    assert_eq!((r.status, r.header("location")), (400, None));
+    assert_eq!(up.logins.lock().unwrap().len(), 1, "no upstream code exchanged, no code issued");
     s.stop().await;
 }
 

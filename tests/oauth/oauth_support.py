@@ -11,6 +11,7 @@ import subprocess
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -36,6 +37,37 @@ def quickstart_command(language: str) -> list[str]:
     if command[0] != "node" and not Path(command[0]).exists():
         pytest.fail(f"{command[0]} is missing: build it first (`make test-oauth` does)", pytrace=False)
     return command
+
+
+class _Form(HTMLParser):
+    """The action and hidden fields of a page's first form."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.action: str | None = None
+        self.fields: dict[str, str] = {}
+        self.done = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and self.action is None:
+            self.action = a.get("action", "")
+        elif tag == "input" and self.action is not None and not self.done and a.get("type") == "hidden":
+            self.fields[a.get("name", "")] = a.get("value", "")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.done = self.done or tag == "form"
+
+
+def consent_form(page: str, decision: str) -> tuple[str, dict[str, str]] | None:
+    """The OAuth proxy's consent page answered as a user would: the form's action and the
+    fields to POST there (its hidden fields, and `decision`, approve or deny); None if the
+    page has no form."""
+    form = _Form()
+    form.feed(page)
+    if form.action is None:
+        return None
+    return form.action, {**form.fields, "decision": decision}
 
 
 class AuthorizationServer:

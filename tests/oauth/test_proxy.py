@@ -3,10 +3,11 @@
 server's port is chosen before either starts) is the upstream; the server, configured only
 by options, is the authorization server the official Python client sees. The client
 registers with the server, authorizes through it (this test plays the browser through the
-server's `/authorize`, the provider's sign-in and consent, and the server's callback),
-gets the server's own token and calls tools. Then what the proxy must refuse: a wrong PKCE
-verifier, a code used twice, a redirect URI not registered, its token replayed to another
-resource, and a login the provider refuses (its error reaches the client's redirect URI)."""
+server's `/authorize` and its consent page, the provider's sign-in and consent, and the
+server's callback), gets the server's own token and calls tools. Then what the proxy must
+refuse: a wrong PKCE verifier, a code used twice, a redirect URI not registered, its token
+replayed to another resource, a login the user denies on the consent page, and a login the
+provider refuses (each error reaches the client's redirect URI)."""
 
 from __future__ import annotations
 
@@ -53,7 +54,7 @@ def test_python_client_authorizes_through_the_proxy(language: str, errlog: TextI
 
         run(flow)
     # The browser went through the server, the provider's sign-in, and back through the server.
-    assert visited[0] == "/authorize" and "/oauth/callback" in visited, visited
+    assert visited[:2] == ["/authorize", "/authorize/consent"] and "/oauth/callback" in visited, visited
     assert any(p.startswith("/interaction/") for p in visited), visited
 
 
@@ -74,9 +75,9 @@ async def register(origin: str) -> str:
     return str(answer.json()["client_id"])
 
 
-async def login(origin: str, client_id: str, challenge: str) -> dict[str, str]:
-    """The browser's way from the proxy's `/authorize` to the client's redirect URI: what
-    reaches the client."""
+async def login(origin: str, client_id: str, challenge: str, decision: str = "approve") -> dict[str, str]:
+    """The browser's way from the proxy's `/authorize` (its consent page answered with
+    `decision`) to the client's redirect URI: what reaches the client."""
     query = {
         "response_type": "code",
         "client_id": client_id,
@@ -87,7 +88,7 @@ async def login(origin: str, client_id: str, challenge: str) -> dict[str, str]:
         "resource": f"{origin}/mcp",
         "scope": "mcp:tools",
     }
-    return await follow_to_client(f"{origin}/authorize?{urlencode(query)}", [])
+    return await follow_to_client(f"{origin}/authorize?{urlencode(query)}", [], decision)
 
 
 async def exchange(origin: str, client_id: str, code: str, verifier: str) -> httpx2.Response:
@@ -144,6 +145,10 @@ def test_the_proxy_refuses_what_it_must(errlog: TextIO) -> None:
             async with httpx2.AsyncClient(timeout=REQUEST_TIMEOUT) as http:
                 page = await http.get(f"{origin}/authorize?{query}")
             assert page.status_code == 400 and "location" not in page.headers, page.headers
+            # Denied on the consent page: the client hears so, and gets no code.
+            denied = await login(origin, client, challenge, "deny")
+            assert (denied.get("error"), denied.get("state")) == ("access_denied", "st"), denied
+            assert "code" not in denied
             tokens.append(token)
 
         run(check)

@@ -18,6 +18,7 @@ from oauth_support import (
     LANGUAGES,
     REPO_ROOT,
     AuthorizationServer,
+    consent_form,
     introspection_auth,
     jwt_auth,
     quickstart,
@@ -32,17 +33,23 @@ from support import REQUEST_TIMEOUT, run, text_of
 
 # Where the provider sends the browser back: never fetched, the code is read from the URL.
 REDIRECT_URI = "http://127.0.0.1:9/callback"
-# A bound on the redirects of one authorization (a real run takes five).
+# A bound on the pages of one authorization (a real run takes five, six with the proxy's consent).
 MAX_REDIRECTS = 10
 
 
-async def follow_to_client(url: str, visited: list[str]) -> dict[str, str]:
+async def follow_to_client(url: str, visited: list[str], decision: str = "approve") -> dict[str, str]:
     """Follows `url`'s redirects as a browser would, keeping cookies (each path into
-    `visited`), until one goes to REDIRECT_URI: the parameters it carries."""
+    `visited`), answering the OAuth proxy's consent page with `decision`, until one goes to
+    REDIRECT_URI: the parameters it carries."""
     async with httpx2.AsyncClient(follow_redirects=False, timeout=REQUEST_TIMEOUT) as agent:
         for _ in range(MAX_REDIRECTS):
             visited.append(urlparse(url).path)
             answer = await agent.get(url)
+            form = consent_form(answer.text, decision) if answer.status_code == 200 else None
+            if form is not None:
+                url = urljoin(url, form[0])
+                visited.append(urlparse(url).path)
+                answer = await agent.post(url, data=form[1])
             assert answer.status_code in (302, 303), f"{url}: {answer.status_code} {answer.text[:300]}"
             url = urljoin(url, answer.headers["location"])
             if url.startswith(REDIRECT_URI):

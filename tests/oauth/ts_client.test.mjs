@@ -4,8 +4,8 @@
  * tests/oauth/provider.mjs) and the quickstart server of each language, configured only by
  * options (`--auth JSON`): 401 with the challenge, RFC 9728 metadata, the issuer's metadata,
  * registration, the authorization code with PKCE (this test plays the browser, following the
- * provider's redirects with its cookies), `finishAuth` trading the code for a token for the
- * server's resource, then calls that succeed; with JWTs and with opaque tokens the servers
+ * provider's redirects with its cookies, approving on the proxy's consent page), `finishAuth`
+ * trading the code for a token for the server's resource, then calls that succeed; with JWTs and with opaque tokens the servers
  * introspect. Then the step-up: a tool needing a scope the token lacks is refused 403
  * `insufficient_scope`, the client authorizes again for more (tests/oauth/scoped_server.py).
  * And through the OAuth proxy: the provider without registration, the server (`auth.proxy`)
@@ -128,21 +128,47 @@ async function startServer(server, issuer, tokens, port) {
 }
 
 /**
- * The user agent: follows the authorization URL's redirects, keeping cookies, until the
- * provider redirects to REDIRECT_URI; returns that URL's parameters and the paths visited.
+ * The OAuth proxy's consent page answered as a user would: the form's action and the
+ * fields to POST there (its hidden fields, and `decision`); null if the page has no form.
+ */
+function consentForm(page, decision) {
+  const form = /<form\b([^>]*)>([\s\S]*?)<\/form>/.exec(page);
+  if (!form) return null;
+  const attribute = (tag, name) => new RegExp(`\\b${name}="([^"]*)"`).exec(tag)?.[1];
+  const fields = new URLSearchParams();
+  for (const [input] of form[2].matchAll(/<input\b[^>]*>/g)) {
+    if (attribute(input, 'type') === 'hidden') fields.set(attribute(input, 'name'), attribute(input, 'value'));
+  }
+  fields.set('decision', decision);
+  return { action: attribute(form[1], 'action'), fields };
+}
+
+/**
+ * The user agent: follows the authorization URL's redirects, keeping cookies, approving on
+ * the OAuth proxy's consent page, until the provider redirects to REDIRECT_URI; returns
+ * that URL's parameters and the paths visited.
  */
 async function browse(start) {
   const cookies = new Map();
   const visited = [];
-  let url = new URL(start);
-  for (let i = 0; i < MAX_REDIRECTS; i++) {
+  const request = async (url, init = {}) => {
     visited.push(url.pathname);
     const cookie = [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    const answer = await fetch(url, { redirect: 'manual', headers: cookie ? { cookie } : {} });
+    const answer = await fetch(url, { ...init, redirect: 'manual', headers: cookie ? { cookie } : {} });
     for (const line of answer.headers.getSetCookie()) {
       const [pair] = line.split(';');
       const at = pair.indexOf('=');
       cookies.set(pair.slice(0, at), pair.slice(at + 1));
+    }
+    return answer;
+  };
+  let url = new URL(start);
+  for (let i = 0; i < MAX_REDIRECTS; i++) {
+    let answer = await request(url);
+    const form = answer.status === 200 ? consentForm(await answer.text(), 'approve') : null;
+    if (form) {
+      url = new URL(form.action, url);
+      answer = await request(url, { method: 'POST', body: form.fields });
     }
     assert.ok([302, 303].includes(answer.status), `${url}: ${answer.status} ${await answer.text()}`);
     url = new URL(answer.headers.get('location'), url);

@@ -1,9 +1,10 @@
 """The OAuth proxy across instances: three instances of the Rust quickstart, each the proxy
 (`auth.proxy`) in front of oidc-provider run without registration, sharing a Redis and one
 `signingSecret`, behind round-robin nginx (mcpforge-shared.conf.template). Registration,
-`/authorize`, the provider's callback and `/token` each land on another instance than the
-step before (nginx's access log says which) and succeed, because the registrations, pending
-logins and codes are in the shared store; the code, used again on another instance, is
+`/authorize` (the consent page), its approval, the provider's callback and `/token` each
+land on another instance than the step before (nginx's access log says which) and
+succeed, because the registrations, pending logins and codes are in the shared store (and
+the browser's cookie goes to every instance); the code, used again on another instance, is
 refused; the token is accepted by every instance; and the official Python client goes the
 whole way through nginx.
 """
@@ -28,7 +29,7 @@ from test_python_client import authorize_and_call  # noqa: E402
 from topology import Topology, topology  # noqa: E402
 
 # The steps of a login through the proxy, and the status each answers.
-STEPS = {"/register": 201, "/authorize": 302, "/oauth/callback": 302, "/token": 200}
+STEPS = {"/register": 201, "/authorize": 200, "/authorize/consent": 302, "/oauth/callback": 302, "/token": 200}
 
 
 async def across(topo: Topology, tally: Tally) -> None:
@@ -56,8 +57,8 @@ async def across(topo: Topology, tally: Tally) -> None:
         for e in parse(topo.front.access_log)
         if e.uri in STEPS
     ]
-    # The login's four steps, then the code's second use (refused above).
-    login_steps, reuse = steps[:4], steps[4:5]
+    # The login's steps, then the code's second use (refused above).
+    login_steps, reuse = steps[: len(STEPS)], steps[len(STEPS) : len(STEPS) + 1]
     for uri, status, name in login_steps:
         if status == STEPS[uri]:
             tally.passed()

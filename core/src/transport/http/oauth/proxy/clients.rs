@@ -34,6 +34,9 @@ pub(super) struct Client {
     pub auth_method: String,
     /// SHA-256 of the secret, base64 (confidential clients).
     pub secret_hash: Option<String>,
+    /// The `client_name` it registered with (shown on the consent page).
+    #[serde(default)]
+    pub client_name: Option<String>,
 }
 
 /// The registration request fields read (others are ignored, as RFC 7591 §2 allows).
@@ -106,6 +109,7 @@ pub(super) async fn register(State(proxy): State<Arc<Proxy>>, request: Request) 
         redirect_uris: redirect_uris.clone(),
         auth_method: auth_method.clone(),
         secret_hash: secret.as_deref().map(hash_secret),
+        client_name: r.client_name.clone(),
     };
     if let Err(r) = save(&proxy, SPACE, &client_id, &client, REGISTRATION_TTL).await {
         return r;

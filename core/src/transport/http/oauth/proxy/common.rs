@@ -30,7 +30,7 @@ pub(super) const CALLBACK_PATH: &str = "/oauth/callback";
 /// Where the authorization server metadata lives (RFC 8414).
 pub(super) const METADATA_PATH: &str = "/.well-known/oauth-authorization-server";
 
-/// The most bytes of a registration or token request body.
+/// The most bytes of a registration, consent or token request body.
 pub(super) const MAX_BODY: usize = 16 * 1024;
 /// How long a registration is kept.
 pub(super) const REGISTRATION_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
@@ -70,6 +70,11 @@ impl Proxy {
     /// Where state is kept (set when the routes are made; memory if they never were).
     pub(super) fn values(&self) -> &Arc<dyn ExpiringValues> {
         self.values.get_or_init(crate::store::memory_values)
+    }
+
+    /// Whether the proxy is served over https (its cookies are then `Secure`, `__Host-`).
+    pub(super) fn secure(&self) -> bool {
+        self.issuer.starts_with("https://")
     }
 
     /// The URL of one of the proxy's endpoints.

@@ -1,27 +1,32 @@
 //! The login: `/authorize` checks the client's request, keeps it as a pending authorization
-//! under a random id and sends the browser to the upstream provider (its pre-registered
-//! client, this server's callback, this server's own PKCE, the pending id as `state`); the
-//! callback exchanges the upstream code, takes the user's subject from the upstream
-//! `id_token` (verified against the upstream's published keys), and redirects to the
-//! client with a code of this server's own.
+//! under a random id bound to the browser, and answers the proxy's consent page; an approval
+//! posted back sends the browser to the upstream provider (its pre-registered client, this
+//! server's callback, this server's own PKCE, a new random id as `state`); the callback
+//! checks it is the same browser, exchanges the upstream code, takes the user's subject from
+//! the upstream `id_token` (verified against the upstream's published keys) or userinfo,
+//! and redirects to the client with a code of this server's own.
 
 use std::sync::Arc;
 
-use axum::extract::{RawQuery, State};
+use axum::extract::{RawQuery, Request, State};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
 
 use super::super::claims::same_resource;
 use super::clients;
 use super::common::{
-    CODE_TTL, CODES, Code, PENDING_TTL, Proxy, decode, error_page, params, random_token, redirect, s256, save,
-    store_failed,
+    CODE_TTL, CODES, Code, MAX_BODY, PENDING_TTL, Proxy, decode, error_page, params, random_token, redirect, s256,
+    save, store_failed,
 };
+use super::consent::{self, Ask};
 
-/// Where pending authorizations are kept.
+/// Where authorizations waiting for the user's consent are kept.
 const PENDING: &str = "oauth-pending";
+/// Where approved logins under way at the upstream provider are kept.
+const LOGINS: &str = "oauth-login";
 
-/// A login under way at the upstream provider.
+/// An authorization waiting for consent, then a login under way at the upstream provider.
 #[derive(Serialize, Deserialize)]
 struct Pending {
     client_id: String,
@@ -31,11 +36,29 @@ struct Pending {
     scopes: Vec<String>,
     upstream_verifier: String,
     nonce: String,
+    /// SHA-256 of the browser's binding cookie.
+    browser: String,
+}
+
+impl Pending {
+    /// A redirect to the client's redirect URI with `p` and the client's `state`.
+    fn back(&self, p: &[(&str, &str)]) -> Response {
+        let mut p = p.to_vec();
+        if let Some(s) = &self.state {
+            p.push(("state", s));
+        }
+        redirect(&self.redirect_uri, &p)
+    }
 }
 
 /// `GET /authorize`: an unknown client or a redirect URI not registered is answered with a
-/// 400 page; every other error is redirected to the client with `error=` (RFC 6749 §4.1.2.1).
-pub(super) async fn authorize(State(proxy): State<Arc<Proxy>>, RawQuery(query): RawQuery) -> Response {
+/// 400 page; every other error is redirected to the client with `error=` (RFC 6749 §4.1.2.1);
+/// a valid request gets the consent page.
+pub(super) async fn authorize(
+    State(proxy): State<Arc<Proxy>>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
     let q = match params(query.as_deref().unwrap_or("")) {
         Ok(q) => q,
         Err(e) => return error_page(&e),
@@ -74,14 +97,13 @@ pub(super) async fn authorize(State(proxy): State<Arc<Proxy>>, RawQuery(query): 
         Ok(s) => s,
         Err(e) => return fail("invalid_scope", &e),
     };
-    let endpoints = match proxy.upstream.endpoints().await {
-        Ok(e) => e.authorization.clone(),
-        Err(e) => {
-            tracing::error!(error = %e, "the upstream identity provider's endpoints are unknown");
-            return fail("temporarily_unavailable", "the identity provider cannot be reached");
-        }
+    let upstream = match upstream_authorization(&proxy).await {
+        Ok(u) => u,
+        Err(()) => return fail("temporarily_unavailable", "the identity provider cannot be reached"),
     };
     let id = random_token();
+    let secure = proxy.secure();
+    let browser = consent::browser_value(&headers, secure);
     let pending = Pending {
         client_id: client_id.to_owned(),
         redirect_uri: redirect_uri.clone(),
@@ -90,9 +112,80 @@ pub(super) async fn authorize(State(proxy): State<Arc<Proxy>>, RawQuery(query): 
         scopes,
         upstream_verifier: random_token(),
         nonce: random_token(),
+        browser: consent::binding(&browser),
     };
     if save(&proxy, PENDING, &id, &pending, PENDING_TTL).await.is_err() {
         return fail("temporarily_unavailable", "state store unavailable");
+    }
+    let ask = Ask {
+        client_name: client.client_name.as_deref(),
+        redirect_uri: &redirect_uri,
+        resource: &proxy.resource,
+        scopes: &pending.scopes,
+        pending: &id,
+        csrf: &browser,
+        upstream: &upstream,
+    };
+    consent::set_cookie(consent::page(&ask), secure, &browser, PENDING_TTL.as_secs())
+}
+
+/// The upstream provider's authorization endpoint (found once).
+async fn upstream_authorization(proxy: &Proxy) -> Result<String, ()> {
+    proxy.upstream.endpoints().await.map(|e| e.authorization.clone()).map_err(|e| {
+        tracing::error!(error = %e, "the upstream identity provider's endpoints are unknown");
+    })
+}
+
+/// `POST /authorize/consent`: the user's answer on the consent page (a form of at most
+/// 16 KiB). Without this browser's cookie, or with a CSRF token not its value, or for a
+/// pending authorization of another browser: a 400 page. Denied: `access_denied` at the
+/// client's redirect URI. Approved: the redirect to the upstream provider.
+pub(super) async fn decide(State(proxy): State<Arc<Proxy>>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, MAX_BODY).await else {
+        return error_page("the consent form is over 16 KiB");
+    };
+    let form = match std::str::from_utf8(&body).map_err(|e| e.to_string()).and_then(params) {
+        Ok(f) => f,
+        Err(e) => return error_page(&e),
+    };
+    let field = |name: &str| form.get(name).map_or("", String::as_str);
+    let secure = proxy.secure();
+    let Some(cookie) = consent::cookie(&parts.headers, consent::cookie_name(secure)) else {
+        return error_page("this browser has no login under way (cookies are needed)");
+    };
+    if !super::common::same_secret(cookie.as_bytes(), field("csrf").as_bytes()) {
+        return error_page("the consent form does not belong to this browser");
+    }
+    let id = field("pending");
+    if id.is_empty() || id.len() > 128 {
+        return error_page("the consent form names no authorization");
+    }
+    let pending: Pending = match proxy.values().take(PENDING, id).await {
+        Ok(bytes) => match decode(bytes) {
+            Some(p) => p,
+            None => return error_page("unknown or expired authorization"),
+        },
+        Err(e) => return store_failed(&e),
+    };
+    if !consent::same_browser(&parts.headers, secure, &pending.browser) {
+        return error_page("the authorization was started in another browser");
+    }
+    match field("decision") {
+        "approve" => {}
+        "deny" => return pending.back(&[("error", "access_denied"), ("error_description", "the user denied access")]),
+        _ => return error_page("the consent form has no decision"),
+    }
+    let Ok(endpoint) = upstream_authorization(&proxy).await else {
+        return pending.back(&[
+            ("error", "temporarily_unavailable"),
+            ("error_description", "the identity provider cannot be reached"),
+        ]);
+    };
+    // A new id upstream: the one the consent page showed never reaches the callback.
+    let login = random_token();
+    if save(&proxy, LOGINS, &login, &pending, PENDING_TTL).await.is_err() {
+        return pending.back(&[("error", "temporarily_unavailable"), ("error_description", "state store unavailable")]);
     }
     let u = &proxy.upstream;
     let scope = u.scopes.join(" ");
@@ -102,7 +195,7 @@ pub(super) async fn authorize(State(proxy): State<Arc<Proxy>>, RawQuery(query): 
         ("client_id", &u.client_id),
         ("redirect_uri", &u.callback),
         ("scope", &scope),
-        ("state", &id),
+        ("state", &login),
         ("code_challenge", &challenge),
         ("code_challenge_method", "S256"),
     ];
@@ -110,13 +203,19 @@ pub(super) async fn authorize(State(proxy): State<Arc<Proxy>>, RawQuery(query): 
         p.push(("nonce", &pending.nonce));
     }
     p.extend(u.extra.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    redirect(&endpoints, &p)
+    redirect(&endpoint, &p)
 }
 
-/// `GET /oauth/callback`: the upstream's answer to a pending authorization. An unknown or
-/// used `state` is a 400 page; an upstream error or a failed exchange is redirected to the
-/// client with `error=`; otherwise the client gets a code of this server's own.
-pub(super) async fn callback(State(proxy): State<Arc<Proxy>>, RawQuery(query): RawQuery) -> Response {
+/// `GET /oauth/callback`: the upstream's answer to an approved login. An unknown or used
+/// `state`, or a browser without the cookie of the one that approved, is a 400 page (never a
+/// redirect: the login is dropped); an upstream error or a failed exchange is redirected to
+/// the client with `error=`; otherwise the client gets a code of this server's own. The
+/// binding cookie is cleared once the login is over.
+pub(super) async fn callback(
+    State(proxy): State<Arc<Proxy>>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
     let q = match params(query.as_deref().unwrap_or("")) {
         Ok(q) => q,
         Err(e) => return error_page(&e),
@@ -124,20 +223,24 @@ pub(super) async fn callback(State(proxy): State<Arc<Proxy>>, RawQuery(query): R
     let Some(id) = q.get("state").filter(|s| !s.is_empty() && s.len() <= 128) else {
         return error_page("the identity provider's answer has no state");
     };
-    let pending: Pending = match proxy.values().take(PENDING, id).await {
+    let pending: Pending = match proxy.values().take(LOGINS, id).await {
         Ok(bytes) => match decode(bytes) {
             Some(p) => p,
             None => return error_page("unknown or expired login (state)"),
         },
         Err(e) => return store_failed(&e),
     };
-    let back = |p: &[(&str, &str)]| {
-        let mut p = p.to_vec();
-        if let Some(s) = &pending.state {
-            p.push(("state", s));
-        }
-        redirect(&pending.redirect_uri, &p)
-    };
+    let secure = proxy.secure();
+    if !consent::same_browser(&headers, secure, &pending.browser) {
+        tracing::warn!("a login came back to another browser than the one that approved it");
+        return error_page("this login was started in another browser");
+    }
+    consent::set_cookie(complete(&proxy, &q, &pending).await, secure, "", 0)
+}
+
+/// The end of a login of this browser: the client's error or code.
+async fn complete(proxy: &Proxy, q: &std::collections::HashMap<String, String>, pending: &Pending) -> Response {
+    let back = |p: &[(&str, &str)]| pending.back(p);
     if let Some(error) = q.get("error") {
         // The upstream's error code, if it is one (RFC 6749 codes are lowercase and `_`).
         let code =
@@ -170,7 +273,7 @@ pub(super) async fn callback(State(proxy): State<Arc<Proxy>>, RawQuery(query): R
         scopes: pending.scopes.clone(),
         subject,
     };
-    if save(&proxy, CODES, &ours, &record, CODE_TTL).await.is_err() {
+    if save(proxy, CODES, &ours, &record, CODE_TTL).await.is_err() {
         return back(&[("error", "temporarily_unavailable"), ("error_description", "state store unavailable")]);
     }
     back(&[("code", &ours), ("iss", &proxy.issuer)])

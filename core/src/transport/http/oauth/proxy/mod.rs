@@ -7,11 +7,13 @@
 //! shared store's [`ExpiringValues`] when one is configured (any instance serves any step),
 //! bounded in memory otherwise.
 //!
-//! `clients` registers and authenticates clients, `login` serves `/authorize` and the
-//! upstream callback, `token` serves `/token` and issues tokens.
+//! `clients` registers and authenticates clients, `login` serves `/authorize`, the consent
+//! form's answer and the upstream callback, `consent` makes the consent page and binds a
+//! login to its browser, `token` serves `/token` and issues tokens.
 
 mod clients;
 mod common;
+mod consent;
 mod login;
 mod token;
 mod upstream;
@@ -97,7 +99,7 @@ pub(crate) fn from_json(value: Value, context: &ProxyContext<'_>) -> Result<(Arc
     if issuer.contains(['?', '#']) {
         return Err(bad("`issuer` has no query or fragment"));
     }
-    for path in [AUTHORIZE_PATH, TOKEN_PATH, REGISTER_PATH, CALLBACK_PATH] {
+    for path in [AUTHORIZE_PATH, consent::CONSENT_PATH, TOKEN_PATH, REGISTER_PATH, CALLBACK_PATH] {
         if context.taken_paths.iter().any(|p| p.trim_end_matches('/') == path) {
             return Err(bad(&format!("{path} is the proxy's; serve MCP and the other routes elsewhere")));
         }
@@ -165,7 +167,7 @@ fn metadata_document(proxy: &Proxy) -> Value {
     doc
 }
 
-/// The proxy's routes: metadata, registration, authorization, callback and token.
+/// The proxy's routes: metadata, registration, authorization and consent, callback and token.
 fn routes(proxy: &Arc<Proxy>) -> Router {
     let mut paths = vec![METADATA_PATH.to_owned()];
     let issuer_path = proxy.issuer[proxy.origin.len()..].trim_end_matches('/');
@@ -179,6 +181,7 @@ fn routes(proxy: &Arc<Proxy>) -> Router {
     router
         .route(REGISTER_PATH, post(clients::register))
         .route(AUTHORIZE_PATH, get(login::authorize))
+        .route(consent::CONSENT_PATH, post(login::decide))
         .route(CALLBACK_PATH, get(login::callback))
         .route(TOKEN_PATH, post(token::token))
         .with_state(proxy.clone())
