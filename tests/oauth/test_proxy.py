@@ -26,7 +26,7 @@ from support import REQUEST_TIMEOUT, free_port, run
 from test_python_client import REDIRECT_URI, authorize_and_call, follow_to_client
 
 # The Rust quickstart and a binding's, configured by options alone.
-PROXY_LANGUAGES = ["rust", "python"]
+PROXY_LANGUAGES = ["rust", "c", "python"]
 
 
 @contextmanager
