@@ -746,3 +746,22 @@ fn options_are_checked_at_start() {
     );
     assert!(path.is_err_and(|e| e.to_string().contains("/token")));
 }
+
+#[tokio::test]
+async fn an_unreachable_provider_is_temporarily_unavailable_at_the_client() {
+    // A loopback port nothing listens on: the provider's metadata cannot be read.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let issuer = format!("http://{}", closed.local_addr().expect("address"));
+    drop(closed);
+    let s = Served::start_with(RESOURCE, json!({ "issuer": issuer, "clientId": UP_CLIENT, "clientSecret": UP_SECRET }))
+        .await;
+    let client = s.public_client().await;
+    let r = s.authorize(&client, &[("resource", RESOURCE)]).await;
+    assert_eq!(r.status, 302, "{}", r.text());
+    let location = r.header("location").unwrap();
+    assert!(location.starts_with(&format!("{CLIENT_REDIRECT}?")), "{location}");
+    let q = query_of(location);
+    assert_eq!((q["error"].as_str(), q["state"].as_str()), ("temporarily_unavailable", "client-state"));
+    assert!(r.header("set-cookie").is_none(), "no login was started");
+    s.stop().await;
+}
