@@ -18,6 +18,7 @@ mod http_client;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -27,7 +28,8 @@ use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD as B64};
 use http_client::{Request, Response, WAIT, send};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
-use mcpforge::{HttpOptions, RequestContext, Server, Tool, ToolError};
+use mcpforge::store::{ExpiringValues, StoreError, StoreFuture};
+use mcpforge::{HttpOptions, RequestContext, Server, SharedStore, Tool, ToolError};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
@@ -156,9 +158,16 @@ impl Served {
 
     /// A server for `resource` whose `auth.proxy.upstream` is `upstream`.
     async fn start_with(resource: &str, upstream: Value) -> Served {
+        Served::start_sharing(resource, upstream, None).await
+    }
+
+    /// [`Served::start_with`], with `store` as the shared store when given.
+    async fn start_sharing(resource: &str, upstream: Value, store: Option<SharedStore>) -> Served {
         let auth = json!({ "resource": resource, "scopesSupported": ["mcp:tools", "mcp:admin"],
             "requiredScopes": ["mcp:tools"], "proxy": { "signingSecret": SECRET, "upstream": upstream } });
-        let options = HttpOptions::from_json(json!({ "bind": "127.0.0.1:0", "auth": auth }), None).expect("options");
+        let mut options =
+            HttpOptions::from_json(json!({ "bind": "127.0.0.1:0", "auth": auth }), None).expect("options");
+        options.shared_store = store;
         let server = Server::builder("proxy-test", "1.0.0")
             .tool(Tool::new("whoami"), |ctx: RequestContext, _: Value| async move {
                 let a = ctx.auth().expect("a grant");
@@ -763,5 +772,35 @@ async fn an_unreachable_provider_is_temporarily_unavailable_at_the_client() {
     let q = query_of(location);
     assert_eq!((q["error"].as_str(), q["state"].as_str()), ("temporarily_unavailable", "client-state"));
     assert!(r.header("set-cookie").is_none(), "no login was started");
+    s.stop().await;
+}
+
+/// Short-lived values whose store cannot be reached.
+struct Down;
+
+impl ExpiringValues for Down {
+    fn put<'a>(&'a self, _: &'a str, _: &'a str, _: Vec<u8>, _: Duration) -> StoreFuture<'a, Result<(), StoreError>> {
+        Box::pin(async { Err(StoreError::Unavailable("down for the test".to_owned())) })
+    }
+    fn get<'a>(&'a self, _: &'a str, _: &'a str) -> StoreFuture<'a, Result<Option<Vec<u8>>, StoreError>> {
+        Box::pin(async { Err(StoreError::Unavailable("down for the test".to_owned())) })
+    }
+    fn take<'a>(&'a self, _: &'a str, _: &'a str) -> StoreFuture<'a, Result<Option<Vec<u8>>, StoreError>> {
+        Box::pin(async { Err(StoreError::Unavailable("down for the test".to_owned())) })
+    }
+}
+
+#[tokio::test]
+async fn an_unreachable_store_is_temporarily_unavailable() {
+    let up = Upstream::start().await;
+    let upstream = json!({ "issuer": up.issuer, "clientId": UP_CLIENT, "clientSecret": UP_SECRET });
+    let store = SharedStore::memory().with_values(Arc::new(Down));
+    let s = Served::start_sharing(RESOURCE, upstream, Some(store)).await;
+    let r = s.register(json!({ "redirect_uris": [CLIENT_REDIRECT], "token_endpoint_auth_method": "none" })).await;
+    assert_eq!(r.status, 503, "{}", r.text());
+    assert_eq!(error_of(&r), "temporarily_unavailable");
+    let r = s.exchange("some-client", "some-code", VERIFIER).await;
+    assert_eq!(r.status, 503, "{}", r.text());
+    assert_eq!(error_of(&r), "temporarily_unavailable");
     s.stop().await;
 }
