@@ -321,6 +321,12 @@ impl Served {
         self.post_form("/token", &form, None).await
     }
 
+    /// The `refresh_token` grant of `token` for the public client `client_id`.
+    async fn refresh(&self, client_id: &str, token: &str) -> Response {
+        let form = [("grant_type", "refresh_token"), ("client_id", client_id), ("refresh_token", token)];
+        self.post_form("/token", &form, None).await
+    }
+
     async fn call(&self, token: &str) -> Response {
         let body = json!({ "jsonrpc": "2.0", "id": 1, "method": "tools/call",
             "params": { "name": "whoami", "arguments": {}, "_meta": mcpforge::MemoryClient::modern_meta(json!({})) } });
@@ -424,8 +430,6 @@ async fn the_whole_flow_gives_a_token_the_server_accepts_and_refresh_rotates() {
     assert_eq!(r.json()["scope"], "mcp:tools");
     assert_ne!(r.json()["refresh_token"].as_str(), Some(refresh));
     assert_eq!(s.call(r.json()["access_token"].as_str().unwrap()).await.status, 200);
-    let reused = s.post_form("/token", &form, None).await;
-    assert_eq!((reused.status, error_of(&reused)), (400, "invalid_grant".to_owned()));
     let rotated = r.json()["refresh_token"].as_str().unwrap().to_owned();
     let wider = [
         ("grant_type", "refresh_token"),
@@ -434,6 +438,36 @@ async fn the_whole_flow_gives_a_token_the_server_accepts_and_refresh_rotates() {
         ("scope", "mcp:tools mcp:admin"),
     ];
     assert_eq!(error_of(&s.post_form("/token", &wider, None).await), "invalid_scope");
+    s.stop().await;
+}
+
+/// A refresh token of a fresh login of `client`.
+async fn refreshed(s: &Served, up: &Upstream, client: &str) -> String {
+    let q = s.login(up, client, None).await;
+    let r = s.exchange(client, &q["code"], VERIFIER).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    r.json()["refresh_token"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_refresh_token_used_twice_revokes_its_login_and_no_other() {
+    let up = Upstream::start().await;
+    let s = Served::start(RESOURCE, &up).await;
+    let client = s.public_client().await;
+    let first = refreshed(&s, &up, &client).await;
+    let other_login = refreshed(&s, &up, &client).await;
+    // The legitimate client rotates; a thief presents the old token: both are cut off.
+    let r = s.refresh(&client, &first).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let second = r.json()["refresh_token"].as_str().unwrap().to_owned();
+    let stolen = s.refresh(&client, &first).await;
+    assert_eq!((stolen.status, error_of(&stolen)), (400, "invalid_grant".to_owned()));
+    let after = s.refresh(&client, &second).await;
+    assert_eq!((after.status, error_of(&after)), (400, "invalid_grant".to_owned()));
+    assert!(after.text().contains("revoked"), "{}", after.text());
+    // Another login of the same client and user is not touched.
+    let r = s.refresh(&client, &other_login).await;
+    assert_eq!(r.status, 200, "{}", r.text());
     s.stop().await;
 }
 

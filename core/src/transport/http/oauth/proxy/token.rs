@@ -1,7 +1,10 @@
 //! `/token`: the `authorization_code` grant (the code taken once, bound to its client,
 //! redirect URI and PKCE challenge) and the `refresh_token` grant (the refresh token taken
 //! once and replaced: rotation); each answers a new access token, an HS256 JWT of this
-//! server (`iss` the proxy, `aud` the resource), and a new refresh token.
+//! server (`iss` the proxy, `aud` the resource), and a new refresh token. A refresh token
+//! presented again after it was used revokes its login: every refresh token of the same
+//! code grant (its family) is refused from then on (RFC 9700 §4.14.2): one of the two
+//! presenters stole it, and the proxy cannot tell which.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -21,6 +24,10 @@ use super::common::{
 
 /// Where refresh tokens are kept.
 const REFRESH: &str = "oauth-refresh";
+/// Where used refresh tokens are remembered (their family, under the token's SHA-256).
+const USED: &str = "oauth-refresh-used";
+/// Where revoked families are kept.
+const REVOKED: &str = "oauth-revoked";
 
 /// A refresh token as stored (under the token's SHA-256).
 #[derive(Serialize, Deserialize)]
@@ -28,6 +35,9 @@ struct Refresh {
     client_id: String,
     subject: String,
     scopes: Vec<String>,
+    /// The login (code grant) the token descends from, shared by its rotations.
+    #[serde(default)]
+    family: String,
 }
 
 fn invalid_grant(description: &str) -> Response {
@@ -88,7 +98,7 @@ async fn code_grant(proxy: &Proxy, client_id: &str, form: &HashMap<String, Strin
     if !verifier_ok {
         return invalid_grant("code_verifier does not match the code_challenge");
     }
-    issue(proxy, client_id, &record.subject, &record.scopes).await
+    issue(proxy, client_id, &record.subject, &record.scopes, &random_token()).await
 }
 
 async fn refresh_grant(proxy: &Proxy, client_id: &str, form: &HashMap<String, String>) -> Response {
@@ -99,10 +109,20 @@ async fn refresh_grant(proxy: &Proxy, client_id: &str, form: &HashMap<String, St
     let record: Refresh = match proxy.values().take(REFRESH, &key).await {
         Ok(bytes) => match decode(bytes) {
             Some(r) => r,
-            None => return invalid_grant("unknown, used or expired refresh token"),
+            None => return reused(proxy, &key).await,
         },
         Err(e) => return store_failed(&e),
     };
+    if !record.family.is_empty() {
+        match proxy.values().get(REVOKED, &record.family).await {
+            Ok(None) => {}
+            Ok(Some(_)) => return invalid_grant("this login was revoked: one of its refresh tokens was used twice"),
+            Err(e) => return store_failed(&e),
+        }
+        if let Err(r) = save(proxy, USED, &key, &record.family, proxy.refresh_lifetime).await {
+            return r;
+        }
+    }
     if record.client_id != client_id {
         return invalid_grant("the refresh token was issued to another client");
     }
@@ -116,7 +136,23 @@ async fn refresh_grant(proxy: &Proxy, client_id: &str, form: &HashMap<String, St
         }
         None => record.scopes,
     };
-    issue(proxy, client_id, &record.subject, &scopes).await
+    issue(proxy, client_id, &record.subject, &scopes, &record.family).await
+}
+
+/// A refresh token that is not (or no longer) kept: if it was used before, its family is
+/// revoked. Refused either way.
+async fn reused(proxy: &Proxy, key: &str) -> Response {
+    let family: Option<String> = match proxy.values().get(USED, key).await {
+        Ok(bytes) => decode(bytes),
+        Err(e) => return store_failed(&e),
+    };
+    if let Some(family) = family {
+        tracing::warn!("a refresh token was presented again after its use: its login is revoked");
+        if let Err(r) = save(proxy, REVOKED, &family, &true, proxy.refresh_lifetime).await {
+            return r;
+        }
+    }
+    invalid_grant("unknown, used or expired refresh token")
 }
 
 /// The key a refresh token is stored under: its SHA-256 (the token itself is never kept).
@@ -126,8 +162,8 @@ fn refresh_key(token: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(token.as_bytes()))
 }
 
-/// Answers a new access token and refresh token.
-async fn issue(proxy: &Proxy, client_id: &str, subject: &str, scopes: &[String]) -> Response {
+/// Answers a new access token and a refresh token of `family`.
+async fn issue(proxy: &Proxy, client_id: &str, subject: &str, scopes: &[String], family: &str) -> Response {
     let issued = now();
     let scope = scopes.join(" ");
     let claims = json!({
@@ -149,7 +185,12 @@ async fn issue(proxy: &Proxy, client_id: &str, subject: &str, scopes: &[String])
         }
     };
     let refresh = random_token();
-    let record = Refresh { client_id: client_id.to_owned(), subject: subject.to_owned(), scopes: scopes.to_vec() };
+    let record = Refresh {
+        client_id: client_id.to_owned(),
+        subject: subject.to_owned(),
+        scopes: scopes.to_vec(),
+        family: family.to_owned(),
+    };
     if let Err(r) = save(proxy, REFRESH, &refresh_key(&refresh), &record, proxy.refresh_lifetime).await {
         return r;
     }
