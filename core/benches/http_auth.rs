@@ -107,18 +107,7 @@ struct Options {
 
 /// The shared options (see [`common::parse_args`]) and `--duration S`.
 fn parse_args() -> Options {
-    let mut duration = None;
-    let args = common::parse_args(|arg, rest| {
-        if arg != "--duration" {
-            return false;
-        }
-        // At most an hour, so that the arithmetic on durations cannot overflow.
-        match rest.next().and_then(|s| s.parse().ok()).filter(|&s: &f64| s > 0.0 && s <= 3600.0) {
-            Some(s) => duration = Some(Duration::from_secs_f64(s)),
-            None => common::usage_error("--duration needs a positive number of seconds"),
-        }
-        true
-    });
+    let (args, duration) = http_client::parse_args_with_duration();
     let duration = duration.unwrap_or(if args.quick { QUICK_DURATION } else { DURATION });
     let warmup = if args.quick { QUICK_WARMUP } else { WARMUP };
     Options { args, timing: Timing { warmup, duration } }

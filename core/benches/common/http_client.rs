@@ -520,3 +520,21 @@ impl EchoCall {
 pub fn preview_bytes(bytes: &[u8]) -> String {
     preview(&String::from_utf8_lossy(bytes))
 }
+
+/// The shared options (see [`common::parse_args`]) and `--duration S` (seconds, more than 0
+/// and at most a day, so that the arithmetic on durations cannot overflow): the options,
+/// and the duration if one was given.
+pub fn parse_args_with_duration() -> (common::Args, Option<Duration>) {
+    let mut duration = None;
+    let args = common::parse_args(|arg, rest| {
+        if arg != "--duration" {
+            return false;
+        }
+        match rest.next().and_then(|s| s.parse().ok()).filter(|&s: &f64| s > 0.0 && s <= 86_400.0) {
+            Some(s) => duration = Some(Duration::from_secs_f64(s)),
+            None => common::usage_error("--duration needs a positive number of seconds"),
+        }
+        true
+    });
+    (args, duration)
+}
