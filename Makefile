@@ -3,6 +3,13 @@ CARGO ?= cargo
 JOBS ?= 2
 export CARGO_TERM_COLOR ?= never
 
+# Every pytest run bounds each test (pytest-timeout, installed by the setup scripts): a test
+# that hangs fails alone, with every thread's stack, and its suite goes on. The longest test
+# (a C server under valgrind) allows itself 300 seconds.
+TEST_TIMEOUT ?= 600
+PYTEST_BOUND := --timeout=$(TEST_TIMEOUT)
+PYTEST := .venv/bin/python -m pytest -q $(PYTEST_BOUND)
+
 # Each language binding and tool adds its own targets in mk/<name>.mk and appends them to
 # these lists: built before the conformance run, built before the end-to-end tests, run by
 # `make test`, run by `make bench`.
@@ -45,7 +52,7 @@ test-rust:
 
 ## The official Python MCP client drives the example servers over stdio (tests/e2e).
 test-e2e: build $(E2E_DEPS)
-	.venv/bin/python -m pytest -q tests/e2e
+	$(PYTEST) tests/e2e
 
 ## The official conformance suite against each language's fixture (one line per revision).
 ## CONFORMANCE_ALL=1 also runs every scenario (`--suite all`).

@@ -9,6 +9,6 @@
 .PHONY: test-dropin-python
 
 test-dropin-python: setup python-wheel
-	.venv/bin/python -m pytest -q tests/dropin-python
+	$(PYTEST) tests/dropin-python
 
 TEST_TARGETS += test-dropin-python

@@ -24,6 +24,6 @@ c-real-examples: examples-c-setup c-lib
 	./$(C_OUT)/sqlite_server --init examples/data/sample.sql $(C_OUT)/sample.db </dev/null
 
 test-examples-c: setup c-real-examples
-	.venv/bin/python -m pytest -q tests/examples/test_c_servers.py
+	$(PYTEST) tests/examples/test_c_servers.py
 
 TEST_TARGETS += test-examples-c

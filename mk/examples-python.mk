@@ -13,6 +13,6 @@ examples-python-setup:
 	@./scripts/setup-examples-python.sh
 
 test-examples-python: setup python-wheel examples-python-setup
-	.venv/bin/python -m pytest -q tests/examples/test_py_*.py
+	$(PYTEST) tests/examples/test_py_*.py
 
 TEST_TARGETS += test-examples-python

@@ -20,7 +20,7 @@ OAUTH_OUT := $(NODE_OUT)/oauth
 test-oauth: build c-examples python-wheel examples-node
 	cp tests/oauth/provider.mjs $(OAUTH_OUT)/
 	cp tests/oauth/ts_client.test.mjs $(NODE_E2E)/
-	.venv/bin/python -m pytest -q tests/oauth
+	$(PYTEST) tests/oauth
 	cd $(NODE_E2E) && OAUTH_REPO_ROOT=$(CURDIR) node --test --test-timeout=120000 ts_client.test.mjs
 
 TEST_TARGETS += test-oauth

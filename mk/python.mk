@@ -33,7 +33,7 @@ $(PY_STAMP): $(PY_INPUTS) scripts/setup-python.sh $(wildcard .venv/bin/python)
 	@touch $@
 
 python-test: build python-wheel
-	$(PY) -m pytest -q bindings-python/tests
+	$(PY) -m pytest -q $(PYTEST_BOUND) bindings-python/tests
 	cd bindings-python && ../$(PY) -m mypy.stubtest mcpforge._native
 	cd bindings-python && ../$(PY) -m mypy --strict --cache-dir ../target/python/mypy-cache python/mcpforge
 	cd bindings-python && MYPYPATH=python ../$(PY) -m mypy --strict --cache-dir ../target/python/mypy-cache tests/typed_usage.py

@@ -7,6 +7,6 @@
 .PHONY: faults-e2e
 
 faults-e2e: build $(CONFORMANCE_DEPS)
-	.venv/bin/python -m pytest -q tests/faults
+	$(PYTEST) tests/faults
 
 TEST_TARGETS += faults-e2e

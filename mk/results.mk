@@ -5,6 +5,6 @@
 .PHONY: results-e2e
 
 results-e2e: build $(CONFORMANCE_DEPS)
-	.venv/bin/python -m pytest -q tests/results
+	$(PYTEST) tests/results
 
 TEST_TARGETS += results-e2e

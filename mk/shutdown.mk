@@ -4,6 +4,6 @@
 .PHONY: shutdown-e2e
 
 shutdown-e2e: build $(CONFORMANCE_DEPS)
-	.venv/bin/python -m pytest -q tests/shutdown
+	$(PYTEST) tests/shutdown
 
 TEST_TARGETS += shutdown-e2e

@@ -6,6 +6,6 @@
 .PHONY: telemetry-e2e
 
 telemetry-e2e: build $(CONFORMANCE_DEPS)
-	.venv/bin/python -m pytest -q tests/telemetry
+	$(PYTEST) tests/telemetry
 
 TEST_TARGETS += telemetry-e2e

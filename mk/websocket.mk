@@ -6,7 +6,7 @@
 .PHONY: websocket-e2e
 
 websocket-e2e: build $(CONFORMANCE_DEPS) node-pack
-	.venv/bin/python -m pytest -q tests/websocket
+	$(PYTEST) tests/websocket
 	cp tests/websocket/sdk_client.test.mjs $(NODE_E2E)/
 	cd $(NODE_E2E) && MCPFORGE_ROOT=$(CURDIR) node --experimental-websocket --test --test-timeout=120000 sdk_client.test.mjs
 

@@ -7,13 +7,15 @@ its test are tests/conftest.py's."""
 from __future__ import annotations
 
 import json
+import os
+import select
 import subprocess
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, TextIO
+from typing import IO, Any, TextIO
 
 import pytest
 from support import REPO_ROOT, START_BOUND, answers_readyz, free_port, stop_process, target_dir
@@ -70,6 +72,21 @@ def consent_form(page: str, decision: str) -> tuple[str, dict[str, str]] | None:
     return form.action, {**form.fields, "decision": decision}
 
 
+def first_line(stream: IO[bytes], bound: float) -> str:
+    """The first line `stream` gives within `bound` seconds ("" if none: a process that
+    neither says it is ready nor exits must not hold the test forever)."""
+    deadline = time.monotonic() + bound
+    line = b""
+    while not line.endswith(b"\n") and (left := deadline - time.monotonic()) > 0:
+        if not select.select([stream], [], [], left)[0]:
+            break
+        chunk = os.read(stream.fileno(), 4096)
+        if not chunk:
+            break
+        line += chunk
+    return line.split(b"\n", 1)[0].decode(errors="replace").strip()
+
+
 class AuthorizationServer:
     """oidc-provider on 127.0.0.1, issuing `tokens` (`jwt` or `opaque`) until closed."""
 
@@ -89,7 +106,7 @@ class AuthorizationServer:
             cwd=install,
         )
         assert self.proc.stdout is not None
-        self.issuer = self.proc.stdout.readline().decode().strip()
+        self.issuer = first_line(self.proc.stdout, START_BOUND)
         if not self.issuer.startswith("http://127.0.0.1:"):
             self.close()
             pytest.fail(f"the authorization server did not start (said {self.issuer!r})", pytrace=False)
