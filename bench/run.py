@@ -13,7 +13,7 @@ target/bench-peers/results.json; the tables and the chart to docs/BENCHMARKS.md 
 workload, else to target/bench-peers/.
 
 With ``BENCH_BASE`` set to a directory built by scripts/bench-base.sh, each mcpforge quickstart
-subject runs twice in every round, back to back: as built from this tree and as built from that
+and drop-in subject runs twice in every round, back to back: as built from this tree and as built from that
 revision (``<subject>@base``); the report then has a table of the two compared. Such a run
 always reports to target/bench-peers/.
 """

@@ -238,8 +238,11 @@ SUBJECTS: list[Subject] = [
 BASE_SUFFIX = "@base"
 """Appended to the key of a subject built from an earlier revision (``BENCH_BASE``)."""
 
-# The subjects that an earlier revision's build (scripts/bench-base.sh) provides.
-BASE_KEYS = ("mcpforge-rust", "mcpforge-c", "mcpforge-python", "mcpforge-node", "mcpforge-node-sdk1")
+# The subjects that an earlier revision's build (scripts/bench-base.sh) provides: the
+# quickstarts, and the peers' programs on the drop-in layers (their targets are ratios to the
+# peer they replace, checked against the revision before a change in the same run).
+BASE_KEYS = ("mcpforge-rust", "mcpforge-c", "mcpforge-python", "mcpforge-node", "mcpforge-node-sdk1",
+             "mcpforge-python-compat", "mcpforge-node-compat")
 
 
 def _rebased(args: tuple[str, ...] | None, base: str) -> tuple[str, ...] | None:

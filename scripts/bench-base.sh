@@ -29,7 +29,7 @@ fi
 if [ ! -f "$dir/.built" ]; then
   note "building $sha in release under $dir (a cold build: several minutes)"
   # The base's own scripts look for the peers' interpreter here; a bare venv is enough for
-  # the quickstarts, which import nothing but mcpforge.
+  # the quickstart and the drop-in subject, which import nothing but mcpforge.
   [ -x "$dir/target/peers/venv/bin/python" ] || python3 -m venv "$dir/target/peers/venv"
   (
     cd "$dir"
