@@ -24,6 +24,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /**
  * The pinned tarball. No release from 1.1.0 to 1.32.2 ships a test file, so none with
@@ -43,12 +44,14 @@ const SDK = {
 };
 
 /**
- * The server side's modules (under `root`): `McpServer`, `ResourceTemplate`, `completable` and
- * the server transports.
+ * The server side's modules (under `root`): `McpServer`, `ResourceTemplate`, `completable`,
+ * the server transports and the Express helpers (scripts/sdk-node-examples.mjs rewrites the
+ * same ones).
  */
-const SERVER_SIDE = new Set([
+export const SERVER_SIDE = new Set([
   'server/mcp.js',
   'server/completable.js',
+  'server/express.js',
   'server/stdio.js',
   'server/streamableHttp.js',
   'server/webStandardStreamableHttp.js',
@@ -62,7 +65,7 @@ const RUNS = [
 ];
 
 /** `from '...'`, `import '...'` and `import('...')` with a relative specifier. */
-const RELATIVE_IMPORT = /(\bfrom\s*|\bimport\s*\(?\s*)(['"])(\.\.?\/[^'"]+)\2/g;
+export const RELATIVE_IMPORT = /(\bfrom\s*|\bimport\s*\(?\s*)(['"])(\.\.?\/[^'"]+)\2/g;
 
 function fail(message) {
   console.error(`sdk-node: ${message}`);
@@ -201,4 +204,4 @@ function main() {
   console.log(`sdk-node: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-main();
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();
