@@ -167,3 +167,25 @@ test('the protocol version constants are the engine\'s: the latest handshake ver
     assert.equal(client.initializeResult.protocolVersion, LATEST_PROTOCOL_VERSION, 'the test client offers the latest by default');
   });
 });
+
+test('resources are advertised without subscribe and resources/subscribe is unknown, as on the official McpServer', async () => {
+  const mcp = new McpServer({ name: 'subs', version: '1.0.0' });
+  mcp.registerResource('r', 'mem://r', {}, (uri) => ({ contents: [{ uri: uri.href, text: 'r' }] }));
+  await withMcp(mcp, async (client) => {
+    assert.deepEqual(client.initializeResult.capabilities.resources, { listChanged: true });
+    for (const method of ['resources/subscribe', 'resources/unsubscribe']) {
+      await assert.rejects(client.request(method, { uri: 'mem://r' }), (e) => e.code === -32601, method);
+    }
+    assert.equal((await client.readResource('mem://r')).contents[0].text, 'r');
+  });
+  // mcpforge's own Server keeps serving subscriptions.
+  const own = new Server({ name: 'own', version: '1.0.0' });
+  own.resource('r', 'mem://r', () => 'r');
+  const client = await own.testClient();
+  try {
+    assert.deepEqual(client.initializeResult.capabilities.resources, { subscribe: true, listChanged: true });
+    assert.deepEqual(await client.request('resources/subscribe', { uri: 'mem://r' }), {});
+  } finally {
+    await client.close();
+  }
+});

@@ -82,6 +82,7 @@ pub struct ServerBuilder {
     sdk_resource_errors: bool,
     invalid_output_result: bool,
     resource_meta_in_contents: bool,
+    resource_subscriptions: bool,
     metrics: bool,
     metrics_address: Option<std::net::SocketAddr>,
 }
@@ -113,6 +114,7 @@ impl Server {
             sdk_resource_errors: false,
             invalid_output_result: false,
             resource_meta_in_contents: false,
+            resource_subscriptions: true,
             metrics: false,
             metrics_address: None,
         }
@@ -503,13 +505,18 @@ impl ServerBuilder {
         self
     }
 
-    /// How a `tools/call` of a tool that is not registered (or that the request may not
-    /// see) is answered: a JSON-RPC error -32602 `Unknown tool: NAME` (off, the default), or
-    /// a result with `isError: true` and that text (on), as the official Python SDK's
-    /// high-level servers answer it. A hidden tool answers the same as a missing one either
-    /// way.
+    /// How a `tools/call` of a tool that is not registered (or hidden from the request) is
+    /// answered: a JSON-RPC error -32602 `Unknown tool: NAME` (off, the default), or (on) a
+    /// result with `isError: true` and that text, as the official Python SDK's servers do.
     pub fn unknown_tool_result(mut self, on: bool) -> Self {
         self.unknown_tool_result = on;
+        self
+    }
+
+    /// Advertises `resources.subscribe` and serves `resources/subscribe` and `unsubscribe` (on by
+    /// default); off, as on the official TypeScript SDK's `McpServer`, neither (-32601).
+    pub fn resource_subscriptions(mut self, on: bool) -> Self {
+        self.resource_subscriptions = on;
         self
     }
 
@@ -530,10 +537,9 @@ impl ServerBuilder {
         self
     }
 
-    /// Whether the contents of a `resources/read` that have no `_meta` of their own carry
-    /// the `_meta` of the resource (or template) read (off by default), as the official
-    /// Python SDK's high-level servers send them. Only on versions whose contents have
-    /// `_meta` (2025-06-18 and later).
+    /// Whether `resources/read` contents without `_meta` of their own carry the resource's
+    /// (or template's) `_meta` (off by default), as the official Python SDK's high-level
+    /// servers send them; only on versions whose contents have `_meta` (2025-06-18 on).
     pub fn resource_meta_in_contents(mut self, on: bool) -> Self {
         self.resource_meta_in_contents = on;
         self
@@ -784,6 +790,7 @@ impl ServerBuilder {
             sdk_resource_errors: self.sdk_resource_errors,
             invalid_output_result: self.invalid_output_result,
             resource_meta_in_contents: self.resource_meta_in_contents,
+            resource_subscriptions: self.resource_subscriptions,
             metrics: if self.metrics { std::sync::OnceLock::from(Arc::default()) } else { std::sync::OnceLock::new() },
             metrics_address: self.metrics_address,
             store: std::sync::OnceLock::new(),

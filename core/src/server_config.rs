@@ -66,6 +66,9 @@ struct ServerConfig {
     /// Contents carry their resource's `_meta` (`ServerBuilder::resource_meta_in_contents`).
     #[serde(alias = "resourceMetaInContents")]
     resource_meta_in_contents: Option<bool>,
+    /// `resources/subscribe` served and advertised (`ServerBuilder::resource_subscriptions`).
+    #[serde(alias = "resourceSubscriptions")]
+    resource_subscriptions: Option<bool>,
     /// Keep request metrics.
     metrics: Option<bool>,
     /// `host:port` where a stdio server serves `GET /metrics`.
@@ -297,6 +300,9 @@ impl ServerBuilder {
         }
         if let Some(on) = c.invalid_output_result {
             b = b.invalid_output_result(on);
+        }
+        if let Some(on) = c.resource_subscriptions {
+            b = b.resource_subscriptions(on);
         }
         if let Some(on) = c.resource_meta_in_contents {
             b = b.resource_meta_in_contents(on);

@@ -89,6 +89,23 @@ async fn capabilities_tasks_and_cache_hints_follow_the_options() {
     assert_eq!((discover["ttlMs"].clone(), discover["cacheScope"].clone()), (json!(30000), json!("private")));
 }
 
+#[tokio::test]
+async fn resource_subscriptions_off_leave_subscribe_out_of_the_capability_and_the_methods() {
+    let on = built(json!({ "enableResources": true })).connect_memory();
+    let init = on.initialize("2025-11-25", json!({})).await.expect("initialize");
+    assert_eq!(init["capabilities"]["resources"], json!({ "subscribe": true, "listChanged": true }));
+    assert_eq!(on.request("resources/subscribe", json!({ "uri": "test://x" })).await.expect("subscribe"), json!({}));
+
+    let off = built(json!({ "enableResources": true, "resourceSubscriptions": false })).connect_memory();
+    let init = off.initialize("2025-11-25", json!({})).await.expect("initialize");
+    assert_eq!(init["capabilities"]["resources"], json!({ "listChanged": true }), "as the official McpServer");
+    for method in ["resources/subscribe", "resources/unsubscribe"] {
+        let e = off.request(method, json!({ "uri": "test://x" })).await.unwrap_err();
+        assert_eq!((e.code, e.message.as_str()), (-32601, format!("Method not found: {method}").as_str()));
+    }
+    assert_eq!(off.request("resources/list", json!({})).await.expect("list"), json!({ "resources": [] }));
+}
+
 #[test]
 fn mistakes_are_refused_naming_the_field() {
     assert!(refused(json!({ "titel": "x" })).contains("unknown field `titel`"));

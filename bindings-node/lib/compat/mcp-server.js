@@ -72,6 +72,8 @@ function engineOptions(serverInfo, options) {
     enableResources: capabilities.resources ? true : undefined,
     enablePrompts: capabilities.prompts ? true : undefined,
     experimental: capabilities.experimental,
+    // The official McpServer neither advertises nor serves resources/subscribe.
+    resourceSubscriptions: false,
     ...own,
   });
 }

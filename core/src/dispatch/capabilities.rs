@@ -13,7 +13,12 @@ pub(crate) fn capabilities(shared: &ServerShared, snap: &Snapshot, version: Prot
         caps.insert("tools".into(), json!({ "listChanged": true }));
     }
     if shared.has_resources(snap) {
-        caps.insert("resources".into(), json!({ "subscribe": true, "listChanged": true }));
+        let resources = if shared.resource_subscriptions {
+            json!({ "subscribe": true, "listChanged": true })
+        } else {
+            json!({ "listChanged": true })
+        };
+        caps.insert("resources".into(), resources);
     }
     if shared.has_prompts(snap) {
         caps.insert("prompts".into(), json!({ "listChanged": true }));

@@ -105,7 +105,7 @@ pub(crate) async fn route(mut call: Call<'_>) -> Reply {
             boxed.await
         }
         "resources/subscribe" | "resources/unsubscribe" => {
-            gate(shared.has_resources(&call.snap), method)?;
+            gate(shared.has_resources(&call.snap) && shared.resource_subscriptions, method)?;
             let boxed = Box::pin(methods::subscriptions::legacy(call));
             boxed.await
         }

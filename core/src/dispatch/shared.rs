@@ -54,6 +54,8 @@ pub(crate) struct ServerShared {
     pub invalid_output_result: bool,
     /// A read's contents without `_meta` of their own carry the resource's (template's).
     pub resource_meta_in_contents: bool,
+    /// `resources/subscribe` served and advertised (`ServerBuilder::resource_subscriptions`).
+    pub resource_subscriptions: bool,
     /// Request metrics, once turned on (server option, or an HTTP app that serves them).
     pub metrics: std::sync::OnceLock<Arc<super::metrics::Metrics>>,
     /// Where a stdio server serves `GET /metrics`, when set.
