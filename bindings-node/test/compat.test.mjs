@@ -189,3 +189,34 @@ test('resources are advertised without subscribe and resources/subscribe is unkn
     await client.close();
   }
 });
+
+test('server.server.elicitInput refuses an accepted answer that does not fit requestedSchema, as the SDK words it', async () => {
+  const requestedSchema = {
+    type: 'object',
+    properties: { name: { type: 'string', minLength: 1 }, age: { type: 'integer', minimum: 18 }, size: { type: 'string', enum: ['s', 'm'] } },
+    required: ['name'],
+  };
+  const cases = [
+    [{ name: 'Ada', age: 36, size: 's' }, '{"age":36,"name":"Ada","size":"s"}'],
+    [
+      { age: 17.5, size: 'xl' },
+      "MCP error -32602: Elicitation response content does not match requested schema: data must have required property 'name', data/age must be integer, data/age must be >= 18, data/size must be equal to one of the allowed values",
+    ],
+  ];
+  for (const [content, expected] of cases) {
+    const mcp = new McpServer({ name: 't', version: '1.0.0' });
+    mcp.registerTool('ask', {}, async () => {
+      const answer = await mcp.server.elicitInput({ message: 'Who?', requestedSchema });
+      return { content: [{ type: 'text', text: JSON.stringify(answer.content) }] };
+    });
+    await withMcp(
+      mcp,
+      async (client) => {
+        const result = await client.callTool('ask', {});
+        assert.equal(text(result), expected);
+        assert.equal(result.isError, expected.startsWith('MCP error') ? true : undefined);
+      },
+      { capabilities: { elicitation: {} }, responses: { 'elicitation/create': { action: 'accept', content } } },
+    );
+  }
+});

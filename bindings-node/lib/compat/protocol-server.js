@@ -12,6 +12,10 @@
 const { AsyncLocalStorage } = require('node:async_hooks');
 const notifications = require('../notifications');
 const { RequestHandlers } = require('./request-handlers');
+const { elicitationProblems } = require('./elicitation-check');
+const { asProtocolError } = require('./failures');
+const { ErrorCode, McpError } = require('../errors');
+const { isSchemaObject } = require('../schema');
 
 /** The context of the handler running now (per async call chain). */
 const handlerScope = new AsyncLocalStorage();
@@ -106,9 +110,23 @@ class ProtocolServer {
     notifications.sendNotification(notification, currentContext(), this.#engine);
   }
 
-  /** Asks the user through the client (`elicitation/create`). */
+  /**
+   * Asks the user through the client (`elicitation/create`). An accepted form answer whose
+   * content does not fit `requestedSchema` is refused as the official SDK refuses it:
+   * `McpError` -32602 naming the problems.
+   */
   elicitInput(params) {
-    return requireContext('elicitInput').elicit(params);
+    return requireContext('elicitInput')
+      .elicit(params)
+      .then((result) => {
+        // A zod schema (mcpforge's own `ctx.elicit` takes those) is the engine's to convert: not checked here.
+        const schema = params && params.mode !== 'url' && !isSchemaObject(params.requestedSchema) ? params.requestedSchema : undefined;
+        const problems = result?.action === 'accept' && result.content && schema ? elicitationProblems(schema, result.content) : undefined;
+        if (problems) {
+          throw asProtocolError(new McpError(ErrorCode.InvalidParams, `Elicitation response content does not match requested schema: ${problems}`));
+        }
+        return result;
+      });
   }
 
   /** Asks the client's model (`sampling/createMessage`). */
