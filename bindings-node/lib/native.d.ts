@@ -96,8 +96,15 @@ export declare class NativeHttp {
   get address(): string
   /** The bound port. */
   get port(): number
-  /** Serves until the server shuts down (once; a second call rejects). */
-  run(): Promise<void>
+  /**
+   * Serves until the server shuts down (once; a second call rejects). The engine's
+   * runtime accepts the connections; by default each connection then runs on this
+   * thread's event loop: libuv says when its socket is readable, and the requests it
+   * carries are parsed, handed to their handlers, answered and written on this thread.
+   * With `engine_threads` (or WebSocket on), the engine's runtime threads serve the
+   * connections, in parallel with JavaScript, and each call crosses to this thread and back.
+   */
+  run(engineThreads?: boolean | undefined | null): Promise<void>
 }
 
 /** The engine's HTTP application without a listener. */

@@ -539,8 +539,9 @@ class Server {
   /**
    * Serves until the server stops: stdio by default (until stdin closes), or Streamable
    * HTTP with `{ http: { host, port, path, ..., auth, onListening, quiet } }`, which says
-   * where it listens on stderr unless `quiet: true`. Stdio runs on Node's event loop unless
-   * `{ stdio: { engineThreads: true } }`. SIGINT and SIGTERM
+   * where it listens on stderr unless `quiet: true`. Stdio, and each HTTP connection, run on
+   * Node's event loop unless `{ stdio: { engineThreads: true } }` (`{ http: { ...,
+   * engineThreads: true } }`). SIGINT and SIGTERM
    * close the server while it listens (`handleSignals: false` to opt out); once that
    * shutdown answered every request, `listen()` returns and the process exits soon after,
    * even if handlers left timers or sockets behind (`exitOnSignal: false` to leave the
@@ -559,7 +560,7 @@ class Server {
 
   /** The engine's JSON HTTP options and the handler id of the token verifier, if any. */
   #httpOptions(http) {
-    const { auth, onListening: _listening, quiet: _quiet, ...rest } = http;
+    const { auth, onListening: _listening, quiet: _quiet, engineThreads: _threads, ...rest } = http;
     let verifierId;
     // The engine's built-in verifiers (`jwt`, `introspection`) and the OAuth proxy need no function.
     const builtin = auth && (auth.jwt !== undefined || auth.introspection !== undefined || auth.proxy !== undefined);
@@ -574,7 +575,7 @@ class Server {
   }
 
   async #listenHttp(http) {
-    const { onListening, quiet, ...rest } = http;
+    const { onListening, quiet, engineThreads, ...rest } = http;
     const { json, verifierId } = this.#httpOptions(http);
     const bound = await this.#native.bindHttp(json, verifierId);
     const host = bound.address.slice(0, bound.address.lastIndexOf(':'));
@@ -582,7 +583,7 @@ class Server {
     if (quiet !== true) announce(this.#http.url);
     if (typeof onListening === 'function') onListening(this.#http);
     try {
-      await this.#track(bound.run());
+      await this.#track(bound.run(engineThreads === true));
     } finally {
       if (verifierId !== undefined) this.#table.delete(verifierId);
     }

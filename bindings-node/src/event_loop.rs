@@ -1,7 +1,11 @@
 //! Node's event loop as the engine's executor ([`mcpforge::Executor`]): the tasks of a stdio
-//! connection (its reader, writer and requests) are polled on the JavaScript thread, so a
-//! call is read, handed to its JavaScript handler, answered and written without waking any
-//! other thread. One executor per JavaScript thread (the main thread, each worker).
+//! connection (its reader, writer and requests), and of each HTTP connection (hyper's
+//! connection, its requests and streams), are polled on the JavaScript thread, so a call is
+//! read, handed to its JavaScript handler, answered and written without waking any other
+//! thread. One executor per JavaScript thread (the main thread, each worker). When a
+//! thread's environment is torn down (a worker ends or is terminated), the tasks still on
+//! its executor are dropped there and its handles closed: a worker's loop must have none
+//! left open.
 //!
 //! A task woken on the loop's thread is queued and polled in the same turn: after the libuv
 //! callback that woke it (stdin turning readable) returns from its own work, or, when
@@ -17,7 +21,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 use std::task::{Context, Poll, Wake, Waker};
 
 use mcpforge::{Executor, Task};
@@ -28,6 +32,9 @@ use crate::uv;
 /// The most tasks polled in one turn of the loop.
 const TURN_BUDGET: usize = 256;
 
+/// The fewest tasks kept track of before the finished ones are swept out of the list.
+const LIVE_SWEEP: usize = 64;
+
 /// The executor of one JavaScript thread.
 pub(crate) struct LoopExecutor {
     /// Tasks woken from other threads.
@@ -37,6 +44,11 @@ pub(crate) struct LoopExecutor {
     wake_loop: uv::Async,
     /// Started while tasks woken on the loop's thread wait for the check handle.
     pending: uv::Idle,
+    /// Runs the tasks woken by a turn's callbacks.
+    check: uv::Check,
+    /// Every task not known to be finished, and the length at which the list is next swept
+    /// (the tasks dropped when the environment is torn down).
+    live: Mutex<(Vec<Weak<Job>>, usize)>,
     event_loop: LoopPtr,
     runtime: tokio::runtime::Handle,
 }
@@ -74,7 +86,7 @@ impl LoopExecutor {
         }
         let event_loop = LoopPtr(env.get_uv_event_loop()?.cast());
         let wake_loop = uv::Async::new(event_loop.0, on_async).map_err(crate::error::js_error)?;
-        uv::start_check(event_loop.0, on_async).map_err(crate::error::js_error)?;
+        let check = uv::Check::start(event_loop.0, on_async).map_err(crate::error::js_error)?;
         let pending = uv::Idle::new(event_loop.0).map_err(crate::error::js_error)?;
         let runtime = napi::bindgen_prelude::within_runtime_if_available(tokio::runtime::Handle::try_current)
             .map_err(|e| crate::error::js_error(format!("no tokio runtime: {e}")))?;
@@ -83,15 +95,20 @@ impl LoopExecutor {
             remote_pending: AtomicBool::new(false),
             wake_loop,
             pending,
+            check,
+            live: Mutex::new((Vec::new(), LIVE_SWEEP)),
             event_loop,
             runtime,
         });
         EXECUTOR.with(|e| *e.borrow_mut() = Some(executor.clone()));
         // A worker's loop is closed with its environment, and must have no handle of ours
-        // left open then.
+        // left open then: neither the executor's nor those of its tasks' descriptors.
         env.add_env_cleanup_hook((), |()| {
             if let Some(executor) = EXECUTOR.with(|e| e.borrow_mut().take()) {
+                executor.drop_tasks();
                 executor.wake_loop.close();
+                executor.pending.close();
+                executor.check.close();
             }
         })?;
         Ok(executor)
@@ -100,6 +117,36 @@ impl LoopExecutor {
     /// The loop this executor runs on.
     pub fn event_loop(&self) -> LoopPtr {
         self.event_loop
+    }
+
+    /// Keeps track of `job` (until it is found finished), for [`LoopExecutor::drop_tasks`].
+    fn track(&self, job: &Arc<Job>) {
+        let mut live = self.live.lock().unwrap_or_else(|e| e.into_inner());
+        let (jobs, sweep_at) = &mut *live;
+        if jobs.len() >= *sweep_at {
+            jobs.retain(unfinished);
+            *sweep_at = (jobs.len() * 2).max(LIVE_SWEEP);
+        }
+        jobs.push(Arc::downgrade(job));
+    }
+
+    /// Drops every task not finished (on the loop's thread, as the environment is torn
+    /// down): their descriptors' handles close with them. A dropped task may start or wake
+    /// others; those go too, a bounded number of rounds.
+    fn drop_tasks(&self) {
+        for _ in 0..8 {
+            let jobs = std::mem::take(&mut self.live.lock().unwrap_or_else(|e| e.into_inner()).0);
+            if jobs.is_empty() {
+                break;
+            }
+            for job in jobs.iter().filter_map(Weak::upgrade) {
+                // Taken out first: dropping it may wake this job again.
+                let task = job.task.lock().unwrap_or_else(|e| e.into_inner()).take();
+                drop(task);
+            }
+        }
+        LOCAL.with(|q| q.borrow_mut().clear());
+        self.remote.lock().unwrap_or_else(|e| e.into_inner()).clear();
     }
 
     /// Whether the calling thread is this executor's.
@@ -166,6 +213,12 @@ impl LoopExecutor {
     }
 }
 
+/// Whether a tracked task may still be unfinished: not gone, and not found done (a task
+/// being polled, which may be the one spawning, counts as unfinished).
+fn unfinished(job: &Weak<Job>) -> bool {
+    job.upgrade().is_some_and(|job| job.task.try_lock().map_or(true, |task| task.is_some()))
+}
+
 /// The engine's handle on a thread's executor.
 pub(crate) struct OnLoop(pub Arc<LoopExecutor>);
 
@@ -173,6 +226,7 @@ impl Executor for OnLoop {
     fn spawn(&self, task: Task) {
         let job =
             Arc::new(Job { task: Mutex::new(Some(task)), queued: AtomicBool::new(true), executor: self.0.clone() });
+        self.0.track(&job);
         self.0.schedule(job);
     }
 }

@@ -8,7 +8,8 @@ use std::sync::{Arc, Mutex};
 
 use mcpforge::protocol::{CompletionRef, Prompt, Resource, ResourceTemplate, Tool};
 use mcpforge::{
-    CatalogueKind, Executor as _, HttpOptions, HttpServer, Server, ServerBuilder, StdioDriver, StdioOptions,
+    CatalogueKind, Executor as _, HttpDriver, HttpIo, HttpOptions, HttpServer, Server, ServerBuilder, StdioDriver,
+    StdioOptions,
 };
 use napi::Env;
 use napi::bindgen_prelude::{Object, PromiseRaw};
@@ -25,7 +26,7 @@ use crate::error::{js_error, parse_json};
 use crate::event_loop::{LoopExecutor, OnLoop};
 use crate::hosted::NativeHttpApp;
 use crate::link::NativeLink;
-use crate::loop_io::{LoopReader, LoopWriter};
+use crate::loop_io::{LoopReader, LoopSocket, LoopWriter};
 use crate::middleware::JsMiddleware;
 
 /// Reads a definition (JSON text) as an engine protocol type; `what` names it in errors.
@@ -372,11 +373,25 @@ impl NativeHttp {
         u32::from(self.address.port())
     }
 
-    /// Serves until the server shuts down (once; a second call rejects).
+    /// Serves until the server shuts down (once; a second call rejects). The engine's
+    /// runtime accepts the connections; by default each connection then runs on this
+    /// thread's event loop: libuv says when its socket is readable, and the requests it
+    /// carries are parsed, handed to their handlers, answered and written on this thread.
+    /// With `engine_threads` (or WebSocket on), the engine's runtime threads serve the
+    /// connections, in parallel with JavaScript, and each call crosses to this thread and back.
     #[napi(ts_return_type = "Promise<void>")]
-    pub fn run<'e>(&self, env: &'e Env) -> napi::Result<PromiseRaw<'e, ()>> {
+    pub fn run<'e>(&self, env: &'e Env, engine_threads: Option<bool>) -> napi::Result<PromiseRaw<'e, ()>> {
         let http = self.http.lock().unwrap_or_else(|e| e.into_inner()).take();
         let http = http.ok_or_else(|| js_error("this HTTP listener is already running"))?;
-        env.spawn_future(async move { http.run().await.map_err(js_error) })
+        let driver = if engine_threads == Some(true) {
+            None
+        } else {
+            let executor = LoopExecutor::of(env)?;
+            let event_loop = executor.event_loop();
+            let open_socket: mcpforge::transport::http::OpenSocket =
+                Arc::new(move |fd| LoopSocket::open(event_loop, fd).map(|socket| Box::new(socket) as Box<dyn HttpIo>));
+            Some(HttpDriver { executor: Arc::new(OnLoop(executor)), open_socket })
+        };
+        env.spawn_future(async move { http.run_driven(driver).await.map_err(js_error) })
     }
 }

@@ -1,7 +1,8 @@
 //! The few libuv calls the addon makes on Node's own event loop (the process exports libuv's
 //! symbols, as it does Node-API's): an async handle, which wakes the loop from any thread,
-//! and a poll handle, which says when a descriptor is readable. Handles are allocated at the
-//! size libuv reports, and every call but `uv_async_send` is made on the loop's thread.
+//! and a poll handle, which says when a descriptor is readable or writable. Handles are
+//! allocated at the size libuv reports, and every call but `uv_async_send` is made on the
+//! loop's thread.
 
 use std::ffi::{c_int, c_void};
 
@@ -143,25 +144,42 @@ impl Async {
 }
 
 /// A check handle: its callback runs once in every turn of the loop, after the turn's I/O
-/// callbacks. Never closed (it lives as long as the thread's loop); never keeps the loop alive.
-pub(crate) fn start_check(event_loop: *mut Loop, cb: AsyncCb) -> std::io::Result<()> {
-    let handle = allocate(UV_CHECK);
-    // SAFETY: a zeroed handle of the right size, initialized and started on the loop's thread.
-    let status = unsafe {
-        let status = uv_check_init(event_loop, handle);
-        if status == 0 { uv_check_start(handle, cb) } else { status }
-    };
-    if status != 0 {
-        free_unused(handle, UV_CHECK);
-        return Err(std::io::Error::other(format!("uv_check_start failed ({status})")));
+/// callbacks. Never keeps the loop alive; `close` (on the loop's thread, when the
+/// environment is torn down) gives it back to libuv.
+pub(crate) struct Check(*mut Handle);
+
+// SAFETY: started and closed on the loop's thread only (its owner is torn down there).
+unsafe impl Send for Check {}
+// SAFETY: as above.
+unsafe impl Sync for Check {}
+
+impl Check {
+    /// A new handle on `event_loop` (called on its thread), started with `cb`.
+    pub fn start(event_loop: *mut Loop, cb: AsyncCb) -> std::io::Result<Check> {
+        let handle = allocate(UV_CHECK);
+        // SAFETY: a zeroed handle of the right size, initialized and started on the loop's thread.
+        let status = unsafe {
+            let status = uv_check_init(event_loop, handle);
+            if status == 0 { uv_check_start(handle, cb) } else { status }
+        };
+        if status != 0 {
+            free_unused(handle, UV_CHECK);
+            return Err(std::io::Error::other(format!("uv_check_start failed ({status})")));
+        }
+        // SAFETY: initialized, on the loop's thread.
+        unsafe { uv_unref(handle) };
+        Ok(Check(handle))
     }
-    // SAFETY: initialized, on the loop's thread.
-    unsafe { uv_unref(handle) };
-    Ok(())
+
+    /// Closes the handle (once, on the loop's thread, as the environment is torn down).
+    pub fn close(&self) {
+        // SAFETY: open until now, ours, on the loop's thread.
+        unsafe { close(self.0, UV_CHECK) };
+    }
 }
 
 /// An idle handle: while started, the loop does not block waiting for I/O, so the check
-/// handle runs in this turn. Used on the loop's thread only; never closed.
+/// handle runs in this turn. Used and closed on the loop's thread only.
 pub(crate) struct Idle(*mut Handle);
 
 // SAFETY: started and stopped on the loop's thread only (its owner checks the thread).
@@ -197,6 +215,12 @@ impl Idle {
         // SAFETY: an open handle, on the loop's thread.
         unsafe { uv_idle_stop(self.0) };
     }
+
+    /// Closes the handle (once, on the loop's thread, as the environment is torn down).
+    pub fn close(&self) {
+        // SAFETY: open until now, ours, on the loop's thread.
+        unsafe { close(self.0, UV_IDLE) };
+    }
 }
 
 /// A poll handle watching one descriptor for readiness; closed when dropped (on the loop's
@@ -228,10 +252,15 @@ impl Poll {
         Ok(Poll { handle })
     }
 
-    /// Watches for `events` (`READABLE`, `WRITABLE`).
+    /// Watches for `events` (`READABLE`, `WRITABLE`, or both), instead of what it watched.
     pub fn start(&self, events: c_int, cb: PollCb) {
-        // SAFETY: an open handle, on the loop's thread.
-        unsafe { uv_poll_start(self.handle, events, cb) };
+        Poll::start_handle(self.handle, events, cb);
+    }
+
+    /// Watches `handle` for `events` from now on (from its callback).
+    pub fn start_handle(handle: *mut Handle, events: c_int, cb: PollCb) {
+        // SAFETY: a live handle of ours, on the loop's thread.
+        unsafe { uv_poll_start(handle, events, cb) };
     }
 
     /// Stops watching `handle` (from its callback).

@@ -145,6 +145,14 @@ export interface HttpListenOptions {
    * `mcpforge: serving MCP on <url> (Ctrl-C to stop)`). Default false.
    */
   quiet?: boolean;
+  /**
+   * Default false: each connection runs on Node's event loop once accepted, so a request
+   * wakes one thread once (the lowest latency one request at a time). True: the engine's
+   * own threads read, dispatch and write in parallel with JavaScript, each call crossing to
+   * the JavaScript thread and back. With `websocket` on, connections always run on the
+   * engine's threads.
+   */
+  engineThreads?: boolean;
 }
 
 /** A bound HTTP address. */
@@ -157,7 +165,16 @@ export interface HttpAddress {
 /** Options of `httpHandler()` and `fetchHandler()`: the HTTP options without the listener's. */
 export type MountOptions = Omit<
   HttpListenOptions,
-  'host' | 'port' | 'onListening' | 'quiet' | 'websocket' | 'maxConnections' | 'headerTimeoutMs' | 'idleTimeoutMs' | 'bodyTimeoutMs'
+  | 'host'
+  | 'port'
+  | 'onListening'
+  | 'quiet'
+  | 'engineThreads'
+  | 'websocket'
+  | 'maxConnections'
+  | 'headerTimeoutMs'
+  | 'idleTimeoutMs'
+  | 'bodyTimeoutMs'
 >;
 
 /**

@@ -1,7 +1,9 @@
 //! Where a byte-stream connection's tasks run (its reader, its writer, each request): on the
 //! tokio runtime's workers, the default, or on an [`Executor`] a binding supplies, such as one
 //! driven by a language's own event loop, so that a request is read, handled and answered on
-//! that loop's thread without waking another thread on the way.
+//! that loop's thread without waking another thread on the way. A task running on a
+//! binding's executor under [`on_executor`] (an HTTP connection the listener hands to the
+//! binding) starts the tasks it spawns there too.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -25,10 +27,21 @@ pub trait Executor: Send + Sync + 'static {
     fn spawn(&self, task: Task);
 }
 
+tokio::task_local! {
+    /// The binding's executor the task being polled runs on (see [`on_executor`]).
+    static AMBIENT: Arc<dyn Executor>;
+}
+
+/// Runs `task` (polled by `executor`) so that what it spawns through [`Spawner::Tokio`]
+/// (the requests of an HTTP connection, their SSE streams) runs on `executor` as well.
+pub(crate) fn on_executor<F: Future>(executor: Arc<dyn Executor>, task: F) -> impl Future<Output = F::Output> {
+    AMBIENT.scope(executor, task)
+}
+
 /// Where a connection spawns: on tokio, or on a binding's executor.
 #[derive(Clone, Default)]
 pub(crate) enum Spawner {
-    /// `tokio::spawn`.
+    /// `tokio::spawn`; from a task under [`on_executor`], that task's executor.
     #[default]
     Tokio,
     /// A binding's executor.
@@ -39,9 +52,12 @@ impl Spawner {
     /// Runs `task`, detached.
     pub fn spawn<F: Future<Output = ()> + Send + 'static>(&self, task: F) {
         match self {
-            Spawner::Tokio => {
-                tokio::spawn(task);
-            }
+            Spawner::Tokio => match AMBIENT.try_with(Arc::clone) {
+                Ok(executor) => executor.spawn(Box::pin(task)),
+                Err(_) => {
+                    tokio::spawn(task);
+                }
+            },
             Spawner::Custom(executor) => executor.spawn(Box::pin(task)),
         }
     }
@@ -140,6 +156,27 @@ mod tests {
         assert_eq!(rx.await.ok(), Some(1));
         assert!(matches!(spawner.spawn_joinable(async { 2 }).await, Ok(2)));
         assert_eq!(executor.0.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn a_task_on_a_binding_executor_spawns_there() {
+        let executor = Arc::new(Counting(AtomicUsize::new(0)));
+        let (tx, rx) = oneshot::channel();
+        on_executor(executor.clone(), async move {
+            Spawner::Tokio.spawn(async move {
+                let _ = tx.send(3);
+            });
+        })
+        .await;
+        assert_eq!(rx.await.ok(), Some(3));
+        assert_eq!(executor.0.load(Ordering::SeqCst), 1, "spawned on the ambient executor");
+        // Outside the scope, tokio again.
+        let (tx, rx) = oneshot::channel();
+        Spawner::Tokio.spawn(async move {
+            let _ = tx.send(4);
+        });
+        assert_eq!(rx.await.ok(), Some(4));
+        assert_eq!(executor.0.load(Ordering::SeqCst), 1);
     }
 
     #[tokio::test]

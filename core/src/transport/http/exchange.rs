@@ -21,6 +21,7 @@ use crate::auth::AuthInfo;
 use crate::dispatch::OutboxReader;
 use crate::dispatch::call::Outcome;
 use crate::dispatch::connection::{Answer, Connection, Route, Submitted};
+use crate::dispatch::executor::Spawner;
 use crate::dispatch::outbox;
 use crate::dispatch::rate_limit::ClientKey;
 use crate::error::{ProtocolError, codes};
@@ -151,7 +152,8 @@ pub(crate) async fn run(input: Input, spec: ExchangeSpec) -> Response {
     let (etx, erx) = sse::channel();
     let sink = Sink::open(spec.session.as_ref(), etx.clone());
     sink.send(&first).await;
-    tokio::spawn(pump(rx, done_rx, sink, etx, guard, spec.keepalive));
+    // On the executor the connection runs on (see `Spawner::Tokio`).
+    Spawner::Tokio.spawn(pump(rx, done_rx, sink, etx, guard, spec.keepalive));
     sse::response(erx)
 }
 

@@ -5,6 +5,11 @@
 //! and the same rules: busy while it has a request in progress, idle (timed out, evictable)
 //! otherwise.
 //!
+//! A binding may drive the connections itself ([`HttpDriver`]): the accept loop stays on the
+//! engine's runtime, and each accepted connection (hyper's connection and the requests it
+//! starts) runs on the binding's executor, reading and writing the socket as the binding
+//! opens it, so a request whose handler runs on that executor's thread wakes no other.
+//!
 //! Hand-written over hyper because `axum::serve` offers none of these limits.
 
 use std::collections::HashMap;
@@ -23,7 +28,7 @@ use http_body::{Body as HttpBody, Frame, SizeHint};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::TokioIo;
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
 use tokio::time::{Instant, Sleep};
@@ -33,7 +38,35 @@ use tower_service::Service;
 
 use super::repoll::Repoll;
 
+use crate::dispatch::executor::{Executor, on_executor};
 use crate::sync::lock;
+
+/// A connection's byte stream as a binding opens it (see [`HttpDriver`]).
+pub trait HttpIo: AsyncRead + AsyncWrite + Unpin + Send + 'static {}
+
+impl<T: AsyncRead + AsyncWrite + Unpin + Send + 'static> HttpIo for T {}
+
+/// Opens an accepted connection's socket (a non-blocking TCP socket) on the binding's
+/// executor, or gives it back when the engine should read and write it itself. Called on the
+/// executor, from the connection's own task.
+#[cfg(unix)]
+pub type OpenSocket = Arc<dyn Fn(std::os::fd::OwnedFd) -> Result<Box<dyn HttpIo>, std::os::fd::OwnedFd> + Send + Sync>;
+/// Where descriptors cannot be handed over, the engine reads and writes the sockets itself.
+#[cfg(not(unix))]
+pub type OpenSocket = ();
+
+/// How a binding drives the connections of the engine's HTTP listener from a thread of its
+/// own (see [`super::HttpServer::run_driven`]): each accepted connection's task (hyper's
+/// connection, and every request and SSE stream it starts) runs on `executor`, and its
+/// socket is read and written through what `open_socket` makes of it (e.g. one waiting for
+/// readiness on the binding's event loop). Accepting, the connection limits and timeouts
+/// stay on the engine's runtime.
+pub struct HttpDriver {
+    /// Runs each connection's tasks.
+    pub executor: Arc<dyn Executor>,
+    /// Opens each connection's socket.
+    pub open_socket: OpenSocket,
+}
 
 /// The limits the accept loop enforces (from [`super::HttpOptions`]).
 #[derive(Debug, Clone, Copy)]
@@ -213,8 +246,15 @@ impl Table {
 }
 
 /// Serves `router` on `listener` until `stop` trips; then stops accepting, closes idle
-/// connections and waits for the busy ones to finish their requests.
-pub(crate) async fn serve(listener: TcpListener, router: Router, limits: ConnectionLimits, stop: CancellationToken) {
+/// connections and waits for the busy ones to finish their requests. Each connection runs
+/// on `driver`'s executor when given, else on the runtime.
+pub(crate) async fn serve(
+    listener: TcpListener,
+    router: Router,
+    limits: ConnectionLimits,
+    stop: CancellationToken,
+    driver: Option<HttpDriver>,
+) {
     let table = Arc::new(Table {
         limits,
         epoch: Instant::now(),
@@ -244,9 +284,15 @@ pub(crate) async fn serve(listener: TcpListener, router: Router, limits: Connect
         match table.admit() {
             Some((id, conn)) => {
                 let slot = ConnectionSlot(Arc::new(Place { table: table.clone(), id, conn }));
-                // A connection's task wakes itself as it reads each request's body: polled
-                // again at once rather than waking another thread ([`Repoll`]).
-                tracker.spawn(Repoll::new(super::client::with_peer(peer, connection(stream, router.clone(), slot))));
+                match &driver {
+                    Some(driver) => drive(driver, &tracker, stream, peer, router.clone(), slot),
+                    // A connection's task wakes itself as it reads each request's body: polled
+                    // again at once rather than waking another thread ([`Repoll`]).
+                    None => {
+                        let serving = connection(stream, router.clone(), slot);
+                        tracker.spawn(Repoll::new(super::client::with_peer(peer, serving)));
+                    }
+                }
             }
             None => refuse(stream, &table, &tracker),
         }
@@ -259,6 +305,44 @@ pub(crate) async fn serve(listener: TcpListener, router: Router, limits: Connect
     sweeper.abort();
     tracker.close();
     tracker.wait().await;
+}
+
+/// Serves a connection on the driver's executor, with its socket as the driver opens it
+/// (or, if it cannot, read and written by the runtime's reactor, still from the executor).
+/// A self-wake there is queued on the executor's thread, which wakes no other: no
+/// [`Repoll`] needed.
+fn drive(
+    driver: &HttpDriver,
+    tracker: &TaskTracker,
+    stream: TcpStream,
+    peer: std::net::SocketAddr,
+    router: Router,
+    slot: ConnectionSlot,
+) {
+    #[cfg(unix)]
+    let serving = {
+        let open = driver.open_socket.clone();
+        // Still non-blocking, and no longer registered with the runtime's reactor.
+        let socket = stream.into_std().map(std::os::fd::OwnedFd::from);
+        async move {
+            let socket = match socket {
+                Ok(fd) => open(fd).or_else(|fd| {
+                    let std = std::net::TcpStream::from(fd);
+                    TcpStream::from_std(std).map(|s| Box::new(s) as Box<dyn HttpIo>)
+                }),
+                Err(e) => Err(e),
+            };
+            match socket {
+                Ok(socket) => connection(socket, router, slot).await,
+                Err(e) => tracing::warn!(error = %e, "could not serve an accepted connection"),
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let serving = connection(stream, router, slot);
+    let executor = driver.executor.clone();
+    let task = tracker.track_future(on_executor(executor.clone(), super::client::with_peer(peer, serving)));
+    executor.spawn(Box::pin(task));
 }
 
 /// Answers 503 on a connection past the limit (bounded in number and time), then closes it.
@@ -282,7 +366,7 @@ fn refuse(mut stream: TcpStream, table: &Table, tracker: &TaskTracker) {
 
 /// Serves one connection until it ends, is closed by the table, or the server stops (its
 /// requests read the client's address from the task, [`super::client::with_peer`]).
-async fn connection(stream: TcpStream, router: Router, slot: ConnectionSlot) {
+async fn connection(stream: impl HttpIo, router: Router, slot: ConnectionSlot) {
     let (table, conn) = (slot.0.table.clone(), slot.0.conn.clone());
     let service = {
         let (table, conn, slot) = (table.clone(), conn.clone(), slot.clone());

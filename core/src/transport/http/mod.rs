@@ -35,6 +35,7 @@ use std::sync::Arc;
 pub use app::HttpApp;
 pub use auth::{AuthError, AuthInfo, AuthOptions, TokenVerifier};
 pub use hosted::{Bytes, HostRequest, HostRequestError, HostResponse, HostedOptions};
+pub use listener::{HttpDriver, HttpIo, OpenSocket};
 pub use options::HttpOptions;
 
 use crate::dispatch::shared::ServerShared;
@@ -67,6 +68,13 @@ impl HttpServer {
     /// Serves until [`crate::Server::shutdown`]: then stops accepting, ends streams, and
     /// lets requests in flight finish.
     pub async fn run(self) -> Result<(), Error> {
+        self.run_driven(None).await
+    }
+
+    /// [`HttpServer::run`], each connection driven by the binding when `driver` is given
+    /// (see [`HttpDriver`]). With WebSocket on (`HttpOptions::websocket`) connections stay
+    /// on the runtime: an upgraded connection's socket is served by tasks of the runtime.
+    pub async fn run_driven(self, driver: Option<HttpDriver>) -> Result<(), Error> {
         let HttpServer { listener, app } = self;
         let options = app.options();
         let shutdown = app.shutdown_token();
@@ -79,7 +87,8 @@ impl HttpServer {
             idle_timeout: options.idle_timeout,
             body_timeout: options.body_timeout,
         };
-        listener::serve(listener, app.router(), limits, shutdown).await;
+        let driver = driver.filter(|_| !options.websocket);
+        listener::serve(listener, app.router(), limits, shutdown, driver).await;
         app.drained().await;
         if let Some(s) = signals {
             s.abort();
