@@ -70,7 +70,7 @@ const CATALOGUE = {
 const SKIPPED = {
   'demoInMemoryOAuthProvider.js': 'an OAuth authorization server for the other demos, not an MCP server',
   'elicitationUrlExample.js': 'serves MCP only behind the OAuth demo provider (bearer tokens from an interactive authorization flow)',
-  'simpleTaskInteractive.js': 'written on the low-level Server (server/index.js) and the experimental tasks API, which mcpforge does not offer',
+  'simpleTaskInteractive.js': 'written on the low-level Server (server/index.js), which mcpforge does not offer',
 };
 
 /** The SDK's example clients not run, and why. */

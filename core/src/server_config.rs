@@ -152,6 +152,8 @@ struct TasksConfig {
     poll_interval_ms: Option<u64>,
     #[serde(alias = "maxTasks")]
     max_tasks: Option<usize>,
+    /// The 2025-11-25 `tasks` capability to announce ([`TaskOptions::capability`]).
+    capability: Option<Map<String, Value>>,
 }
 
 /// Tells a field given as `null` (`Some(None)`) from a missing one (`None`).
@@ -209,6 +211,7 @@ impl TasksConfig {
         if let Some(v) = self.max_tasks {
             o.max_tasks = v;
         }
+        o.capability = self.capability;
         o
     }
 }

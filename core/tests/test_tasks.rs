@@ -631,6 +631,21 @@ async fn legacy_capabilities_and_execution_are_listed_on_2025_11_25_only() {
 }
 
 #[tokio::test]
+async fn legacy_capability_can_be_announced_as_an_application_declared_it() {
+    // An official SDK's server announces the `tasks` capability its application declared
+    // (options `tasks.capability`), with or without a task tool; every method is served.
+    let declared = json!({ "requests": { "tools": { "call": {} } } });
+    let options = json!({ "tasks": { "capability": declared } });
+    let server = ServerBuilder::from_json("declared", "1.0.0", options).unwrap().build().unwrap();
+    let client = server.connect_memory();
+    let init = client.initialize(LEGACY, json!({})).await.unwrap();
+    assert_eq!(init["capabilities"]["tasks"], declared);
+    assert_eq!(client.request("tasks/list", json!({})).await.unwrap()["tasks"], json!([]));
+    let refused = ServerBuilder::from_json("declared", "1.0.0", json!({ "tasks": { "capability": true } }));
+    assert!(refused.is_err(), "the capability is an object");
+}
+
+#[tokio::test]
 async fn legacy_task_lifecycle_get_result_list() {
     let f = fixture_with(|b| b.limits(Limits { page_size: 1, ..Limits::default() }));
     let client = f.server.connect_memory();

@@ -38,6 +38,13 @@ function buildServer() {
     setTimeout(() => server.server.sendLoggingMessage({ level: 'info', data: 'announced later' }), 50);
     return { content: [{ type: 'text', text: 'will announce' }] };
   });
+  // A log message from the server (the official SDK: to the session, with no request) and
+  // one with the request (`extra.sendNotification`: on the request's stream).
+  server.registerTool('chatty', { description: 'Logs twice while it runs' }, async (extra) => {
+    await server.sendLoggingMessage({ level: 'info', data: 'from the server' });
+    await extra.sendNotification({ method: 'notifications/message', params: { level: 'info', data: 'with the request' } });
+    return { content: [{ type: 'text', text: 'logged' }] };
+  });
   server.registerResource(
     'note',
     new ResourceTemplate('notes://{name}', {

@@ -5,7 +5,9 @@
  * the application's `sessionIdGenerator` and reaches `onsessioninitialized`, the handlers'
  * `extra.sessionId` and the client alike; GET streams carry log messages sent outside any
  * handler; DELETE ends the session through `onsessionclosed` and `onclose`), and stateless
- * (a new server and transport for every request), on an application made by
+ * (a new server and transport for every request), log messages as the official transport
+ * delivers them (`server.sendLoggingMessage` to the session's GET stream, so never on a
+ * stateless server; `extra.sendNotification` with the request), on an application made by
  * `createMcpExpressApp` (its Host check refuses other names). Both answer the application's own route,
  * tools with zod arguments, request headers in `extra.requestInfo`, and a resource
  * template's `list`.
@@ -63,7 +65,7 @@ function postWithHost(url, host) {
 async function commonAnswers(client, url) {
   assert.equal(await (await fetch(new URL('/hello', url))).text(), 'the application route');
   const { tools } = await client.listTools();
-  assert.deepEqual(tools.map((t) => t.name).sort(), ['announce', 'greet', 'whoami']);
+  assert.deepEqual(tools.map((t) => t.name).sort(), ['announce', 'chatty', 'greet', 'whoami']);
   assert.equal(text(await client.callTool({ name: 'greet', arguments: { name: 'Ada' } })), 'Hello, Ada!');
   const { resources } = await client.listResources();
   assert.deepEqual(
@@ -103,6 +105,15 @@ test('the SDK example pattern: a map of transports by session id', async () => {
       while (!logged.includes('announced later') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       assert.deepEqual(logged, ['announced later'], 'the log message sent outside a handler');
 
+      // A handler's server.sendLoggingMessage belongs to no request: it too comes on the GET
+      // stream; extra.sendNotification's comes with the request.
+      logged.length = 0;
+      assert.equal(text(await client.callTool({ name: 'chatty', arguments: {} })), 'logged');
+      assert.ok(logged.includes('with the request'), 'the request log message came with the request');
+      const until = Date.now() + WAIT_MS;
+      while (!logged.includes('from the server') && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      assert.deepEqual(logged.sort(), ['from the server', 'with the request']);
+
       await transport.terminateSession();
       const after = await (await fetch(new URL('/sessions', url))).json();
       assert.deepEqual(after, { opened: [sessionId], closed: [sessionId], live: [] }, 'onsessionclosed, then onclose');
@@ -128,6 +139,12 @@ test('the stateless pattern: a new server and transport for every request', asyn
       await commonAnswers(client, url);
       const who = JSON.parse(text(await client.callTool({ name: 'whoami', arguments: {} })));
       assert.deepEqual(who, { sessionId: null, trace: 'e2e' });
+      // No session, so no stream for a log message of no request: the official transport
+      // drops server.sendLoggingMessage's; extra.sendNotification's comes with the request.
+      const logged = [];
+      client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => logged.push(n.params.data));
+      assert.equal(text(await client.callTool({ name: 'chatty', arguments: {} })), 'logged');
+      assert.deepEqual(logged, ['with the request']);
       const seen = await (await fetch(new URL('/sessions', url))).json();
       assert.deepEqual(seen, { opened: [], closed: [], live: [] });
     } finally {

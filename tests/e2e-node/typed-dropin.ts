@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { McpServer, ResourceTemplate } from 'mcpforge/server/mcp.js';
+import type { TaskHandlerExtra } from 'mcpforge';
 import { StdioServerTransport } from 'mcpforge/server/stdio.js';
 import { StreamableHTTPServerTransport } from 'mcpforge/server/streamableHttp.js';
 import { completable } from 'mcpforge/server/completable.js';
@@ -126,4 +127,26 @@ export async function handle(req: import('node:http').IncomingMessage, res: impo
 
 export async function serveStdio(): Promise<void> {
   await server.connect(new StdioServerTransport());
+}
+
+// A tool that runs as a task over the application's task store (the SDK's experimental API).
+server.experimental.tasks.registerToolTask(
+  'slow-sum',
+  { description: 'Adds, as a task', inputSchema: { a: z.number(), b: z.number() } },
+  {
+    async createTask({ a, b }: { a: number; b: number }, extra: TaskHandlerExtra) {
+      const task = await extra.taskStore.createTask({ ttl: extra.taskRequestedTtl, pollInterval: 100 });
+      await extra.taskStore.storeTaskResult(task.taskId, 'completed', { content: [{ type: 'text', text: String(a + b) }] });
+      return { task };
+    },
+    getTask: (_args: unknown, extra: TaskHandlerExtra) => extra.taskStore.getTask(notAny(extra.taskId ?? '')),
+    getTaskResult: (_args: unknown, extra: TaskHandlerExtra) => extra.taskStore.getTaskResult(extra.taskId ?? ''),
+  },
+);
+
+export async function askFromATask(): Promise<string | undefined> {
+  for await (const message of server.server.experimental.tasks.elicitInputStream({ message: 'Name?', requestedSchema: { type: 'object', properties: {} } })) {
+    if (message.type === 'result') return message.result.action;
+  }
+  return undefined;
 }

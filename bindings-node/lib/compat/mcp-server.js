@@ -6,7 +6,8 @@
  * handles that enable, disable, update and remove what they registered, `ResourceTemplate`
  * completion and `completable()` prompt arguments, handlers called as the SDK calls them
  * (`(args, extra)`, or `(extra)` without a schema; `extra` is mcpforge's `Context`), tool
- * failures worded as the SDK words them, and `connect(transport)`. Registration, argument
+ * failures worded as the SDK words them, `connect(transport)`, and the experimental tool
+ * tasks over the application's task store (./tasks.js). Registration, argument
  * validation, results and the wire are the engine's, through the `Server` it wraps.
  */
 'use strict';
@@ -21,6 +22,7 @@ const { ProtocolServer, inHandler } = require('./protocol-server');
 const { toolFailure, asProtocolError } = require('./failures');
 const { ATTACH, DETACH, isTransport } = require('./attach');
 const { attachLinked, isMessageTransport } = require('./linked-transport');
+const { ExperimentalMcpServerTasks, runToolTask } = require('./tasks');
 
 /** Options of the official SDK's `ServerOptions` that have no engine meaning here. */
 const SDK_ONLY_OPTIONS = new Set([
@@ -72,6 +74,8 @@ function engineOptions(serverInfo, options) {
     enableResources: capabilities.resources ? true : undefined,
     enablePrompts: capabilities.prompts ? true : undefined,
     experimental: capabilities.experimental,
+    // Declared tasks are announced as declared (the engine serves every task method).
+    tasks: capabilities.tasks ? { capability: capabilities.tasks } : undefined,
     // The official McpServer neither advertises nor serves resources/subscribe.
     resourceSubscriptions: false,
     ...own,
@@ -101,6 +105,8 @@ class McpServer {
   #resources = new Map();
   #templates = new Map();
   #transport;
+  /** What task tools run on: the SDK's `taskStore` option and `defaultTaskPollInterval`. */
+  #taskOptions;
   /** The handle of a transport of another package (compat/linked-transport.js). */
   #linked;
 
@@ -116,6 +122,15 @@ class McpServer {
     this.#errors = this.#engine[ERROR_POLICY];
     /** The low-level server of the official SDK's API (notifications, client input). */
     this.server = new ProtocolServer(this, this.#engine, engine.logging);
+    this.#taskOptions = { taskStore: options?.taskStore, pollMs: options?.defaultTaskPollInterval };
+    /** The SDK's experimental API: `tasks.registerToolTask` (./tasks.js). */
+    this.experimental = {
+      tasks: new ExperimentalMcpServerTasks((name, config, handler) => {
+        this.#refuseDuplicate(this.#tools, name, 'Tool');
+        const { title, description, inputSchema, outputSchema, annotations, icons, _meta, execution } = config;
+        return this.#addTool(name, { title, description, inputSchema, outputSchema, annotations, icons, _meta, execution, task: true }, handler);
+      }),
+    };
   }
 
   /** The mcpforge `Server` this one registers on (its mounts, `listen`, `testClient`). */
@@ -233,7 +248,7 @@ class McpServer {
   }
 
   #addTool(name, fields, cb) {
-    if (typeof cb !== 'function') throw new TypeError(`mcpforge: tool \`${name}\` needs a callback`);
+    if (typeof cb !== 'function' && !fields.task) throw new TypeError(`mcpforge: tool \`${name}\` needs a callback`);
     const entry = { ...fields, handler: cb };
     return this.#handle(entry, {
       map: this.#tools,
@@ -265,11 +280,13 @@ class McpServer {
       annotations: entry.annotations,
       icons: entry.icons,
       _meta: entry._meta,
-      execution: { taskSupport: 'forbidden' },
+      execution: entry.execution ?? { taskSupport: 'forbidden' },
     });
+    const taskOptions = this.#taskOptions;
     this.#engine.tool(name, config, (args, ctx) =>
       inHandler(ctx, async () => {
         try {
+          if (entry.task) return await runToolTask(name, entry.handler, withArgs, args, ctx, taskOptions);
           return await (withArgs ? entry.handler(args, ctx) : entry.handler(ctx));
         } catch (e) {
           return toolFailure(e, name, errors);

@@ -4,8 +4,8 @@
  * `listRoots`), log messages and what the client declared belong to the request being
  * served: inside a handler they use its context (found through the handler scope, an
  * `AsyncLocalStorage` every `McpServer` handler runs in), so they work on both wires.
- * List-changed and resource-updated notifications, and log messages sent outside a handler,
- * go to every client of the server.
+ * List-changed and resource-updated notifications, and log messages, go to every client of
+ * the server, as the official `Server` sends them: with no request they belong to.
  */
 'use strict';
 
@@ -16,6 +16,8 @@ const { elicitationProblems } = require('./elicitation-check');
 const { asProtocolError } = require('./failures');
 const { ErrorCode, McpError } = require('../errors');
 const { isSchemaObject } = require('../schema');
+const { isStateless } = require('../versions');
+const { ExperimentalServerTasks } = require('./tasks');
 
 /** The context of the handler running now (per async call chain). */
 const handlerScope = new AsyncLocalStorage();
@@ -60,6 +62,8 @@ class ProtocolServer {
     this.#engine = engine;
     this.#logging = logging;
     this.#requestHandlers = new RequestHandlers(engine);
+    /** The SDK's experimental API: `tasks` (client requests as response streams; ./tasks.js). */
+    this.experimental = { tasks: new ExperimentalServerTasks(this) };
     /** Called when the server's connection closes. */
     this.onclose = undefined;
     /** Called with errors the application should hear about. */
@@ -93,14 +97,18 @@ class ProtocolServer {
 
   /**
    * Sends `notifications/message` with `{ level, data, logger }` when the `logging`
-   * capability was declared and the client's level lets it through. Inside a handler it
-   * belongs to that request (so it works on the 2026-07-28 wire too); outside, it goes to
-   * every connected session whose level lets it through.
+   * capability was declared and the client's level lets it through. As in the official SDK
+   * it belongs to no request, even inside a handler: it goes to the session (its GET stream
+   * on Streamable HTTP, waiting for one while none is open; the connection on stdio), so a
+   * stateless server's never reaches the client, nor does a session's that never opens a
+   * GET stream (the official JSON-response example's). `extra.sendNotification` is the way
+   * to send one with the request. On the 2026-07-28 wire, which carries log messages only
+   * inside requests, a handler's belongs to its request.
    */
   async sendLoggingMessage(params) {
     if (!this.#logging) return;
     const ctx = currentContext();
-    if (ctx) ctx.log(params.level, params.data, params.logger);
+    if (ctx && isStateless(ctx.protocolVersion)) ctx.log(params.level, params.data, params.logger);
     else this.#engine.log(params.level, params.data, params.logger);
   }
 

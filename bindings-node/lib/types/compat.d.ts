@@ -22,7 +22,11 @@ export interface RegisteredHandle {
 
 /** `McpServer` options: the official SDK's `ServerOptions` plus mcpforge's `Server` options. */
 export interface McpServerOptions extends Omit<ServerOptions, 'name' | 'version'> {
-  capabilities?: { tools?: object; resources?: object; prompts?: object; logging?: object; completions?: object; experimental?: object };
+  capabilities?: { tools?: object; resources?: object; prompts?: object; logging?: object; completions?: object; experimental?: object; tasks?: object };
+  /** The application's task store (the SDK's `TaskStore`: `createTask`, `getTask`, `storeTaskResult`, `getTaskResult`, `updateTaskStatus`, `listTasks`), for task tools. */
+  taskStore?: unknown;
+  /** How often to look at an application's task that gives no `pollInterval` (ms). */
+  defaultTaskPollInterval?: number;
   [sdkOnly: string]: unknown;
 }
 
@@ -58,6 +62,13 @@ export interface ProtocolServer {
   removeRequestHandler(method: string): void;
   /** Throws when `method` already has a request handler. */
   assertCanSetRequestHandler(method: string): void;
+  /** The SDK's experimental API: client requests as response streams, for a task's work. */
+  readonly experimental: {
+    tasks: {
+      elicitInputStream(params: ElicitRequest): AsyncGenerator<ResponseMessage<ElicitResult>>;
+      createMessageStream(params: CreateMessageRequest): AsyncGenerator<ResponseMessage<CreateMessageResult>>;
+    };
+  };
 }
 
 /** What a low-level request handler learns of its request. */
@@ -273,6 +284,38 @@ export interface McpToolConfig<In, Out> {
   _meta?: { [key: string]: unknown };
 }
 
+/** A message of the SDK's response streams: the result, or the error, of one client request. */
+export type ResponseMessage<T> = { type: 'result'; result: T } | { type: 'error'; error: Error };
+
+/** A task as the application's store keeps it (the SDK's `Task`). */
+export interface StoredTask {
+  taskId: string;
+  status: 'working' | 'input_required' | 'completed' | 'failed' | 'cancelled';
+  pollInterval?: number;
+  [key: string]: unknown;
+}
+
+/** The application's task store seen through one request (the SDK's `RequestTaskStore`). */
+export interface RequestTaskStore {
+  createTask(params: { ttl?: number | null; pollInterval?: number }): Promise<StoredTask>;
+  getTask(taskId: string): Promise<StoredTask>;
+  storeTaskResult(taskId: string, status: 'completed' | 'failed', result: CallToolResult): Promise<void>;
+  getTaskResult(taskId: string): Promise<CallToolResult>;
+  updateTaskStatus(taskId: string, status: StoredTask['status'], statusMessage?: string): Promise<void>;
+  listTasks(cursor?: string): Promise<{ tasks: StoredTask[]; nextCursor?: string }>;
+}
+
+/** The `extra` of a task tool's handlers: the request's `Context` and the task store seen through it. */
+export type TaskHandlerExtra = Context & { taskStore: RequestTaskStore; taskRequestedTtl?: number; taskId?: string };
+
+/** `registerToolTask`'s handlers (the SDK's `ToolTaskHandler`). */
+export interface ToolTaskHandler {
+  /** `(args, extra)`, or `(extra)` for a tool without `inputSchema`. */
+  createTask(...args: any[]): Awaitable<{ task: StoredTask }>;
+  getTask?(...args: any[]): Awaitable<StoredTask | null>;
+  getTaskResult?(...args: any[]): Awaitable<CallToolResult>;
+}
+
 /** `registerPrompt`'s configuration, its `argsSchema` typing the callback. */
 export interface McpPromptConfig<Args> {
   title?: string;
@@ -299,6 +342,16 @@ export interface MessageTransport {
 export declare class McpServer {
   constructor(serverInfo: { name: string; version: string; title?: string; websiteUrl?: string; icons?: JsonSchema[] }, options?: McpServerOptions);
   readonly server: ProtocolServer;
+  /** The SDK's experimental API: `tasks.registerToolTask` (tools that run as tasks over the `taskStore` option). */
+  readonly experimental: {
+    tasks: {
+      registerToolTask<In extends SchemaInput | undefined = undefined, Out extends SchemaInput | undefined = undefined>(
+        name: string,
+        config: McpToolConfig<In, Out> & { execution?: { taskSupport?: 'required' | 'optional' } },
+        handler: ToolTaskHandler,
+      ): RegisteredHandle;
+    };
+  };
   /** The mcpforge `Server` this one registers on (mounts, `listen`, `testClient`). */
   readonly engine: Server;
   readonly transport: McpForgeTransport | MessageTransport | undefined;

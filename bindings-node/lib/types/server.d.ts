@@ -202,7 +202,7 @@ export interface ServerOptions {
   /** `"127.0.0.1:9464"`: serve `GET /metrics` there while serving stdio (turns `metrics` on). */
   metricsAddress?: string;
   /** Configures tasks and advertises them before a task-capable tool is registered. */
-  tasks?: { ttlMs?: number | null; pollIntervalMs?: number; maxTasks?: number };
+  tasks?: { ttlMs?: number | null; pollIntervalMs?: number; maxTasks?: number; capability?: Record<string, unknown> };
   /** The `experimental` capability object. */
   experimental?: { [key: string]: unknown };
   /** Extension id -> settings, advertised in the 2026 `capabilities.extensions`. */

@@ -68,7 +68,11 @@ pub(crate) fn advertise(
             e.entry(EXTENSION_ID).or_insert_with(|| json!({}));
         }
     } else if version == ProtocolVersion::V2025_11_25 {
-        caps.insert("tasks".into(), json!({ "list": {}, "cancel": {}, "requests": { "tools": { "call": {} } } }));
+        let announced = match shared.tasks.capability() {
+            Some(declared) => Value::Object(declared.clone()),
+            None => json!({ "list": {}, "cancel": {}, "requests": { "tools": { "call": {} } } }),
+        };
+        caps.insert("tasks".into(), announced);
     }
 }
 

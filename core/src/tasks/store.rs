@@ -31,11 +31,21 @@ pub struct TaskOptions {
     /// Most tasks kept at once. When full, the oldest finished task makes room; with every
     /// task still running, creating one more fails (-32603). Default 1000.
     pub max_tasks: usize,
+    /// The `tasks` capability announced on 2025-11-25 in place of the engine's own
+    /// (`{"list": {}, "cancel": {}, "requests": {"tools": {"call": {}}}}`), as given: an
+    /// official SDK's server announces what its application declared, while the engine
+    /// serves every task method whatever is announced. `None` (the default): the engine's.
+    pub capability: Option<Map<String, Value>>,
 }
 
 impl Default for TaskOptions {
     fn default() -> Self {
-        TaskOptions { ttl: Some(Duration::from_secs(3600)), poll_interval: Duration::from_secs(1), max_tasks: 1000 }
+        TaskOptions {
+            ttl: Some(Duration::from_secs(3600)),
+            poll_interval: Duration::from_secs(1),
+            max_tasks: 1000,
+            capability: None,
+        }
     }
 }
 
@@ -351,6 +361,11 @@ impl TaskStore {
     /// True when `ServerBuilder::tasks` configured tasks explicitly.
     pub fn always_advertised(&self) -> bool {
         self.always
+    }
+
+    /// The 2025-11-25 `tasks` capability configured in place of the engine's, if any.
+    pub fn capability(&self) -> Option<&Map<String, Value>> {
+        self.options.capability.as_ref()
     }
 
     /// Drops expired tasks (stopping any still running).
