@@ -131,7 +131,12 @@ pub const TABLE: &[SdkOption] = &[
     row(TypeScriptTransport, "allowedOrigins", AllowedOrigins, "origins; the engine ignores ports"),
     row(TypeScriptTransport, "keepAliveMs", Engine("sse_keepalive_ms"), "the SSE keep-alive interval"),
     row(TypeScriptTransport, "maxRequestBodySize", Engine("max_body"), "the request body cap, in bytes"),
-    row(TypeScriptTransport, "enableJsonResponse", EngineDecides, "the engine picks JSON or SSE per answer"),
+    row(
+        TypeScriptTransport,
+        "enableJsonResponse",
+        Engine("json_response"),
+        "JSON answers only, dropping what a request sends before its result",
+    ),
     row(TypeScriptTransport, "eventStore", EngineDecides, "the engine keeps a bounded event store per session"),
     row(TypeScriptTransport, "retryInterval", EngineDecides, "the engine sends its own SSE retry hint"),
     // The official TypeScript SDK 2.x (createMcpHandler).
@@ -354,7 +359,10 @@ mod tests {
         let stateless = translated(TypeScriptTransport, json!({ "enableJsonResponse": true, "maxSessions": 3 }));
         assert_eq!(
             stateless,
-            json!({ "maxSessions": 3, "sessionless": true, "legacy_sse": false, "allowed_hosts": [], "allowed_origins": [] })
+            json!({
+                "maxSessions": 3, "json_response": true, "sessionless": true, "legacy_sse": false,
+                "allowed_hosts": [], "allowed_origins": []
+            })
         );
         let guarded = translated(
             TypeScriptTransport,

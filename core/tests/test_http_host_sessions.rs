@@ -2,11 +2,12 @@
 //! request: the session id and HTTP headers in the request context (none on connections
 //! without them), a session id the host proposes for an `initialize` it hands over
 //! (`HttpApp::handle_hosted_with`, refused when invalid or taken), serving without sessions
-//! (`HttpOptions::sessionless`: each legacy request stands alone), and closing one
+//! (`HttpOptions::sessionless`: each legacy request stands alone), answering JSON only
+//! (`HttpOptions::json_response`: what a request sends before its result is dropped), and closing one
 //! application while the server and its other applications go on (`HttpApp::close`).
 
 use mcpforge::transport::http::{HostRequest, HostResponse, HostedOptions};
-use mcpforge::{HttpApp, HttpOptions, MemoryClient, RequestContext, Server, Tool, ToolError};
+use mcpforge::{HttpApp, HttpOptions, LogLevel, MemoryClient, RequestContext, Server, Tool, ToolError};
 use serde_json::{Value, json};
 
 /// The tool `whoami` answers what its context knows: the session id, the `x-trace` header
@@ -262,4 +263,40 @@ async fn closing_one_application_leaves_the_server_and_the_others_serving() {
     let client = server.connect_memory();
     client.initialize("2025-11-25", json!({})).await.expect("the server still serves");
     client.close().await.expect("close");
+}
+
+#[tokio::test]
+async fn json_responses_drop_what_a_request_sends_before_its_result() {
+    // `HttpOptions::json_response` (the official TypeScript SDK's `enableJsonResponse`): the
+    // result comes as JSON, and the log message sent before it is dropped; without it, the
+    // answer is an SSE stream carrying the log message, then the result.
+    let server = Server::builder("json-only", "1.0.0")
+        .tool(Tool::new("chatty"), |ctx: RequestContext, _: Value| async move {
+            ctx.log(LogLevel::Info, "working", None);
+            Ok::<_, ToolError>("done")
+        })
+        .build()
+        .expect("build");
+    let call =
+        json!({ "jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": { "name": "chatty", "arguments": {} } });
+    for json_response in [true, false] {
+        let mcp = server.http_app(HttpOptions { json_response, ..HttpOptions::default() });
+        let opened = open_session(&mcp, HostedOptions::default()).await;
+        let session = header(&opened, "mcp-session-id").expect("a session id").to_owned();
+        let mut answer = mcp.handle_hosted(post(&call, Some(&session))).await.expect("handed over");
+        let kind = header(&answer, "content-type").expect("a content type").to_owned();
+        let mut body = Vec::new();
+        while let Some(chunk) = answer.next_chunk().await {
+            body.extend_from_slice(&chunk);
+        }
+        let body = String::from_utf8(body).expect("UTF-8");
+        if json_response {
+            assert_eq!(kind, "application/json");
+            let m: Value = serde_json::from_str(&body).expect("one JSON-RPC message");
+            assert_eq!(m["result"]["content"][0]["text"], "done", "{m}");
+        } else {
+            assert!(kind.starts_with("text/event-stream"), "{kind}");
+            assert!(body.contains("notifications/message") && body.contains("done"), "{body}");
+        }
+    }
 }

@@ -7,6 +7,8 @@
  *       an `initialize` POST creates a transport (sessionIdGenerator: randomUUID) and a
  *       server and connects them; later requests, GET streams and DELETE find their
  *       transport by `mcp-session-id`
+ *   node transport-app.mjs --json 127.0.0.1:PORT        the same, its transports answering
+ *       JSON only (`enableJsonResponse: true`)
  *   node transport-app.mjs --stateless 127.0.0.1:PORT   a new server and transport for every
  *       POST (sessionIdGenerator: undefined)
  *
@@ -58,8 +60,8 @@ function buildServer() {
 
 const [mode, address] = process.argv.slice(2);
 const match = /^\[?([^\]]*)\]?:(\d+)$/.exec(address ?? '');
-if (!['--sessions', '--stateless'].includes(mode) || !match) {
-  process.stderr.write('usage: transport-app.mjs --sessions|--stateless HOST:PORT\n');
+if (!['--sessions', '--json', '--stateless'].includes(mode) || !match) {
+  process.stderr.write('usage: transport-app.mjs --sessions|--json|--stateless HOST:PORT\n');
   process.exit(2);
 }
 const [, host, port] = match;
@@ -72,7 +74,7 @@ const transports = {};
 const seen = { opened: [], closed: [] };
 app.get('/sessions', (_req, res) => res.json({ ...seen, live: Object.keys(transports) }));
 
-if (mode === '--sessions') {
+if (mode !== '--stateless') {
   app.post('/mcp', async (req, res) => {
     const sessionId = req.headers['mcp-session-id'];
     let transport;
@@ -81,6 +83,7 @@ if (mode === '--sessions') {
     } else if (!sessionId && isInitializeRequest(req.body)) {
       transport = new StreamableHTTPServerTransport({
         sessionIdGenerator: () => randomUUID(),
+        enableJsonResponse: mode === '--json',
         onsessioninitialized: (id) => {
           seen.opened.push(id);
           transports[id] = transport;

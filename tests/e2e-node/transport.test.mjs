@@ -7,7 +7,8 @@
  * handler; DELETE ends the session through `onsessionclosed` and `onclose`), and stateless
  * (a new server and transport for every request), log messages as the official transport
  * delivers them (`server.sendLoggingMessage` to the session's GET stream, so never on a
- * stateless server; `extra.sendNotification` with the request), on an application made by
+ * stateless server; `extra.sendNotification` with the request, so never with
+ * `enableJsonResponse`), on an application made by
  * `createMcpExpressApp` (its Host check refuses other names). Both answer the application's own route,
  * tools with zod arguments, request headers in `extra.requestInfo`, and a resource
  * template's `list`.
@@ -147,6 +148,24 @@ test('the stateless pattern: a new server and transport for every request', asyn
       assert.deepEqual(logged, ['with the request']);
       const seen = await (await fetch(new URL('/sessions', url))).json();
       assert.deepEqual(seen, { opened: [], closed: [], live: [] });
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+test('JSON responses: what a request sends before its result is dropped, as the official transport drops it', async () => {
+  await withApp('json', async (url) => {
+    const { client } = await connect(url);
+    const logged = [];
+    client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => logged.push(n.params.data));
+    try {
+      assert.equal(text(await client.callTool({ name: 'greet', arguments: { name: 'Ada' } })), 'Hello, Ada!');
+      assert.equal(text(await client.callTool({ name: 'chatty', arguments: {} })), 'logged');
+      // The server's log message comes on the GET stream; the request's has no stream.
+      const until = Date.now() + WAIT_MS;
+      while (!logged.includes('from the server') && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      assert.deepEqual(logged, ['from the server']);
     } finally {
       await client.close();
     }

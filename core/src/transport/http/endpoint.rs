@@ -158,6 +158,7 @@ impl Post<'_> {
             modern,
             conn,
             keepalive: self.app.options.sse_keepalive,
+            json_only: !modern && self.app.options.json_response,
             auth: self.caller.0.clone(),
             http: Some(self.http.clone()),
             // A request without a session of its own counts against its address (one

@@ -51,6 +51,9 @@ pub(crate) struct ExchangeSpec {
     pub session: Option<Arc<HttpSession>>,
     /// Interval of keep-alive comments on the SSE stream.
     pub keepalive: Duration,
+    /// Answer with the result as JSON whatever came before it, dropping that
+    /// ([`HttpOptions::json_response`](super::HttpOptions::json_response)).
+    pub json_only: bool,
     /// The verified caller (bearer authorization), handed to handlers.
     pub auth: Option<Arc<AuthInfo>>,
     /// The HTTP request (its headers), handed to handlers.
@@ -123,6 +126,9 @@ pub(crate) async fn run(input: Input, spec: ExchangeSpec) -> Response {
     // dropped before the request finished.
     let cancels_on_disconnect = spec.modern || spec.session.is_none();
     let guard: Option<DropGuard> = token.filter(|_| cancels_on_disconnect).map(|t| (*t).clone().drop_guard());
+    if spec.json_only {
+        return json_only(rx, done_rx, guard, spec.modern).await;
+    }
     let first = tokio::select! {
         biased;
         m = rx.recv() => match m {
@@ -155,6 +161,33 @@ pub(crate) async fn run(input: Input, spec: ExchangeSpec) -> Response {
     // On the executor the connection runs on (see `Spawner::Tokio`).
     Spawner::Tokio.spawn(pump(rx, done_rx, sink, etx, guard, spec.keepalive));
     sse::response(erx)
+}
+
+/// The result as JSON once the request ends; what it sends before (read so that it never
+/// waits for room) is dropped. Each turn of the loop takes a message or ends it.
+async fn json_only(
+    mut rx: OutboxReader,
+    mut done_rx: oneshot::Receiver<Outcome>,
+    guard: Option<DropGuard>,
+    modern: bool,
+) -> Response {
+    let mut open = true;
+    loop {
+        tokio::select! {
+            biased;
+            outcome = &mut done_rx => {
+                if let Some(g) = guard {
+                    g.disarm();
+                }
+                return match outcome {
+                    Ok(outcome) => outcome_json(modern, outcome),
+                    // Cancelled (no response owed): an empty stream, as without the option.
+                    Err(_) => empty_sse(),
+                };
+            }
+            m = rx.recv(), if open => open = m.is_some(),
+        }
+    }
 }
 
 /// Where a request's SSE events go: straight to the connection (2026 wire), or through the

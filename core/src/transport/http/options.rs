@@ -34,6 +34,12 @@ pub struct HttpOptions {
     /// served the same way. The 2026-07-28 wire is unchanged (it has no sessions). This
     /// is the official SDKs' stateless mode; default false.
     pub sessionless: bool,
+    /// Answer every legacy request with its result as JSON, dropping what the request sends
+    /// before it (its progress and log notifications; on a session its requests to the
+    /// client, which then wait unanswered until they time out): the official TypeScript
+    /// SDK's `enableJsonResponse`. Default false: JSON when the result comes first, else an
+    /// SSE stream carrying those messages, then the result. The 2026-07-28 wire is unchanged.
+    pub json_response: bool,
     /// A legacy session unused this long is ended. Default 10 minutes.
     pub session_idle_timeout: Duration,
     /// At most this many legacy sessions; the least recently used is ended to make room.
@@ -120,6 +126,7 @@ impl Default for HttpOptions {
             max_body: 4 * 1024 * 1024,
             legacy_sessions: true,
             sessionless: false,
+            json_response: false,
             session_idle_timeout: Duration::from_secs(600),
             max_sessions: 10_000,
             max_sessions_per_client: None,
@@ -178,6 +185,8 @@ struct HttpConfig {
     #[serde(alias = "legacySessions")]
     legacy_sessions: Option<bool>,
     sessionless: Option<bool>,
+    #[serde(alias = "jsonResponse")]
+    json_response: Option<bool>,
     #[serde(alias = "sessionIdleTimeoutMs")]
     session_idle_timeout_ms: Option<u64>,
     #[serde(alias = "maxSessions")]
@@ -288,6 +297,9 @@ impl HttpOptions {
         }
         if let Some(v) = c.sessionless {
             o.sessionless = v;
+        }
+        if let Some(v) = c.json_response {
+            o.json_response = v;
         }
         if let Some(v) = c.legacy_sessions {
             o.legacy_sessions = v;
