@@ -46,7 +46,7 @@ impl Slot {
     }
 
     /// The callable, or an error once the server was cleared by the garbage collector.
-    fn get<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+    pub(crate) fn get<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let guard = self.obj.lock().unwrap_or_else(|p| p.into_inner());
         guard
             .as_ref()
@@ -163,6 +163,11 @@ impl Invoker {
         Invoker { slot, is_async, pool, pace: Arc::default() }
     }
 
+    /// The slot of the callable it calls.
+    pub fn slot(&self) -> Arc<Slot> {
+        self.slot.clone()
+    }
+
     /// Calls the Python side with `args` plus a context, and decodes its outcome with `ok`.
     pub(crate) fn invoke<T: Send + 'static>(
         &self,
@@ -172,42 +177,16 @@ impl Invoker {
     ) -> BoxFuture<'static, Result<T, HandlerError>> {
         let slot = self.slot.clone();
         if !self.is_async {
-            let (tx, rx) = oneshot::channel::<Result<T, HandlerError>>();
-            let abandoned = ctx.clone().map(|c| Box::new(move || c.is_cancelled()) as Abandoned);
-            let pace = self.pace.clone();
-            let job: Job = Box::new(move |py| {
-                // A request abandoned while its call was queued (cancelled, timed out, shut
-                // down) is not run.
-                if tx.is_closed() || ctx.as_ref().is_some_and(RequestContext::is_cancelled) {
-                    let _ = tx.send(Err(ProtocolError::internal("request cancelled").into()));
-                    return;
+            return self.run_sync(ctx, move |py, ctx| {
+                let called = (|| {
+                    let mut argv = args(py)?;
+                    argv.push(context_arg(py, ctx, false)?);
+                    slot.get(py)?.call1(PyTuple::new(py, argv)?)
+                })();
+                match called {
+                    Ok(outcome) => decode(&outcome, ok),
+                    Err(e) => Err(internal(py, e)),
                 }
-                let result = match py {
-                    Ok(py) => {
-                        let run = inline::Run::start();
-                        let called = (|| {
-                            let mut argv = args(py)?;
-                            argv.push(context_arg(py, ctx, false)?);
-                            slot.get(py)?.call1(PyTuple::new(py, argv)?)
-                        })();
-                        pace.ran(&run);
-                        match called {
-                            Ok(outcome) => decode(&outcome, ok),
-                            Err(e) => Err(internal(py, e)),
-                        }
-                    }
-                    Err(why) => Err(ProtocolError::internal(why).into()),
-                };
-                let _ = tx.send(result);
-            });
-            let (pool, pace, live) = (self.pool.clone(), self.pace.clone(), self.pool.live());
-            return Box::pin(async move {
-                let _live = live;
-                // Inline on this engine thread when the call is likely quick, else on the pool.
-                if let Err((job, abandoned)) = inline::start(&pool, &pace, job, abandoned) {
-                    pool.submit(job, abandoned);
-                }
-                rx.await.unwrap_or_else(|_| Err(ProtocolError::internal("the handler thread panicked").into()))
             });
         }
         Box::pin(async move {
@@ -244,6 +223,48 @@ impl Invoker {
             outcome.unwrap_or_else(|_| Err(ProtocolError::internal("the handler finished without a result").into()))
         })
     }
+
+    /// Runs `call` (a synchronous call, given the request's context) inline on this engine
+    /// thread when it is likely quick, else on the pool; a request abandoned while its call
+    /// was queued (cancelled, timed out, shut down) is not run.
+    pub(crate) fn run_sync<T, F>(
+        &self,
+        ctx: Option<RequestContext>,
+        call: F,
+    ) -> BoxFuture<'static, Result<T, HandlerError>>
+    where
+        T: Send + 'static,
+        F: for<'py> FnOnce(Python<'py>, Option<RequestContext>) -> Result<T, HandlerError> + Send + 'static,
+    {
+        let (tx, rx) = oneshot::channel::<Result<T, HandlerError>>();
+        let abandoned = ctx.clone().map(|c| Box::new(move || c.is_cancelled()) as Abandoned);
+        let pace = self.pace.clone();
+        let job: Job = Box::new(move |py| {
+            if tx.is_closed() || ctx.as_ref().is_some_and(RequestContext::is_cancelled) {
+                let _ = tx.send(Err(ProtocolError::internal("request cancelled").into()));
+                return;
+            }
+            let result = match py {
+                Ok(py) => {
+                    let run = inline::Run::start();
+                    let result = call(py, ctx);
+                    pace.ran(&run);
+                    result
+                }
+                Err(why) => Err(ProtocolError::internal(why).into()),
+            };
+            let _ = tx.send(result);
+        });
+        let (pool, pace, live) = (self.pool.clone(), self.pace.clone(), self.pool.live());
+        Box::pin(async move {
+            let _live = live;
+            // Inline on this engine thread when the call is likely quick, else on the pool.
+            if let Err((job, abandoned)) = inline::start(&pool, &pace, job, abandoned) {
+                pool.submit(job, abandoned);
+            }
+            rx.await.unwrap_or_else(|_| Err(ProtocolError::internal("the handler thread panicked").into()))
+        })
+    }
 }
 
 /// The answer of a call that arrives while the interpreter exits.
@@ -252,7 +273,7 @@ fn exiting() -> HandlerError {
 }
 
 /// The context argument: a `NativeContext` for a request, `None` for a token verification.
-fn context_arg(py: Python<'_>, ctx: Option<RequestContext>, is_async: bool) -> PyResult<Bound<'_, PyAny>> {
+pub(crate) fn context_arg(py: Python<'_>, ctx: Option<RequestContext>, is_async: bool) -> PyResult<Bound<'_, PyAny>> {
     match ctx {
         Some(ctx) => Ok(Bound::new(py, NativeContext::new(ctx, is_async))?.into_any()),
         None => Ok(py.None().into_bound(py)),
@@ -261,7 +282,7 @@ fn context_arg(py: Python<'_>, ctx: Option<RequestContext>, is_async: bool) -> P
 
 /// A tool's outcome: a plain value, content blocks, or a full `CallToolResult` (as dicts);
 /// the engine shapes the result (`ToolOutput`).
-fn tool_output(tag: u8, payload: &Bound<'_, PyAny>) -> PyResult<ToolOutput> {
+pub(crate) fn tool_output(tag: u8, payload: &Bound<'_, PyAny>) -> PyResult<ToolOutput> {
     match tag {
         tag::VALUE => Ok(ToolOutput::Json(from_py(payload)?)),
         tag::CONTENT => Ok(ToolOutput::Content(from_py_as::<Vec<Content>>(payload, "tool content")?)),

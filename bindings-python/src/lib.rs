@@ -15,6 +15,7 @@ mod catalogue;
 mod client;
 mod context;
 mod convert;
+mod direct;
 mod errors;
 mod inline;
 mod middleware;

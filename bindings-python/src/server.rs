@@ -15,7 +15,7 @@ use pyo3::PyTraverseError;
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::gc::PyVisit;
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyDict, PyString};
 use serde_json::{Map, Value};
 
 use crate::asgi::NativeHttpApp;
@@ -23,6 +23,7 @@ use crate::callbacks::{Invoker, PyCompletion, PyLister, PyPrompt, PyResource, Py
 use crate::catalogue::PyCatalogue;
 use crate::client::NativeClient;
 use crate::convert::{from_py, from_py_as, to_py};
+use crate::direct::DirectTool;
 use crate::errors::engine_to_py;
 use crate::inline::leave_worker;
 use crate::middleware::PyMiddleware;
@@ -144,9 +145,14 @@ fn build(name: &str, version: &str, mut o: Value) -> PyResult<Server> {
 
 impl NativeServer {
     fn invoker(&self, callable: Py<PyAny>, is_async: bool) -> Invoker {
+        Invoker::new(self.slot(callable), is_async, self.pool.clone())
+    }
+
+    /// A slot for `callable`, listed for the garbage collector.
+    fn slot(&self, callable: Py<PyAny>) -> Arc<Slot> {
         let slot = Slot::new(callable);
         self.slots.lock().unwrap_or_else(|p| p.into_inner()).push(slot.clone());
-        Invoker::new(slot, is_async, self.pool.clone())
+        slot
     }
 
     /// The HTTP options from `server.run("http", ...)` through the engine's JSON form
@@ -242,17 +248,30 @@ impl NativeServer {
         per_item: bool,
         required_scopes: Vec<String>,
     ) -> PyResult<()> {
-        let mut tool: Tool = from_py_as(definition, "tool definition")?;
-        if defer_task {
-            tool = tool.defer_task();
-        }
-        if per_item {
-            tool = tool.value_content(mcpforge::ValueContent::PerItem);
-        }
-        if !required_scopes.is_empty() {
-            tool = tool.required_scopes(required_scopes);
-        }
+        let tool = tool_of(definition, defer_task, per_item, required_scopes)?;
         let handler: Arc<dyn mcpforge::ToolHandler> = Arc::new(PyTool(self.invoker(invoker, is_async)));
+        leave_worker(|| self.server.add_tool(tool, handler)).map_err(engine_to_py)
+    }
+
+    /// Registers a plain synchronous tool that the engine calls directly (`direct.rs`):
+    /// `call` is `(function, parameter names or None, rest, failed)` from
+    /// `mcpforge._invoke.direct_tool`; the other arguments as for `add_tool`.
+    #[pyo3(signature = (definition, call, defer_task=false, per_item=false, required_scopes=Vec::new()))]
+    fn add_direct_tool(
+        &self,
+        py: Python<'_>,
+        definition: &Bound<'_, PyAny>,
+        call: DirectCall,
+        defer_task: bool,
+        per_item: bool,
+        required_scopes: Vec<String>,
+    ) -> PyResult<()> {
+        let tool = tool_of(definition, defer_task, per_item, required_scopes)?;
+        let (func, names, rest, failed) = call;
+        let invoker = self.invoker(func, false);
+        let func = invoker.slot();
+        let direct = DirectTool::new(py, invoker, func, names, self.slot(rest), self.slot(failed))?;
+        let handler: Arc<dyn mcpforge::ToolHandler> = Arc::new(direct);
         leave_worker(|| self.server.add_tool(tool, handler)).map_err(engine_to_py)
     }
 
@@ -472,6 +491,30 @@ impl NativeServer {
             drop(slot.clear());
         }
     }
+}
+
+/// A plain tool as `add_direct_tool` takes it: the function, its parameter names (None: it
+/// takes `**kwargs`), and its `rest` and `failed` finishers.
+type DirectCall = (Py<PyAny>, Option<Vec<Py<PyString>>>, Py<PyAny>, Py<PyAny>);
+
+/// A tool's definition as the engine takes it, with the options of `add_tool`.
+fn tool_of(
+    definition: &Bound<'_, PyAny>,
+    defer_task: bool,
+    per_item: bool,
+    required_scopes: Vec<String>,
+) -> PyResult<Tool> {
+    let mut tool: Tool = from_py_as(definition, "tool definition")?;
+    if defer_task {
+        tool = tool.defer_task();
+    }
+    if per_item {
+        tool = tool.value_content(mcpforge::ValueContent::PerItem);
+    }
+    if !required_scopes.is_empty() {
+        tool = tool.required_scopes(required_scopes);
+    }
+    Ok(tool)
 }
 
 /// How a background serve loop ended, for its `done` callback.

@@ -52,10 +52,16 @@ def test_the_native_server_reports_its_callables_to_the_collector() -> None:
     def handler() -> str:
         return "x"
 
-    server.add_tool(handler)
-    wrappers = [r for r in gc.get_referents(server._native) if not isinstance(r, type)]
-    assert len(wrappers) == 1 and callable(wrappers[0])  # the tool's wrapper
-    assert handler in [c.cell_contents for c in wrappers[0].__closure__ or ()]
+    def with_context(ctx: Context) -> str:
+        return "y"
+
+    server.add_tool(handler)  # a plain tool: the engine holds it and its two finishers
+    held = [r for r in gc.get_referents(server._native) if not isinstance(r, type)]
+    assert len(held) == 3 and handler in held and all(callable(r) for r in held)
+    server.add_tool(with_context)  # any other: its wrapper
+    wrappers = [r for r in gc.get_referents(server._native) if not isinstance(r, type) and r not in held]
+    assert len(wrappers) == 1 and callable(wrappers[0])
+    assert with_context in [c.cell_contents for c in wrappers[0].__closure__ or ()]
 
 
 def test_a_collected_servers_own_loop_is_closed() -> None:

@@ -257,6 +257,44 @@ def test_arguments_arrive_as_the_annotated_types() -> None:
     assert seen == {"color": Color.BLUE, "point": Point(1, 0), "points": [Point(2, 3)], "when": 5, "raw": b"hi"}
 
 
+def test_plain_functions_get_the_arguments_they_name() -> None:
+    """A plain synchronous tool (called by the engine without the Python wrapper) gets the
+    arguments its parameters name and no others, ``**kwargs`` gets them all, defaults fill
+    the rest; a ``str`` subclass and other results read as from any tool."""
+    seen: List[Dict[str, Any]] = []
+    server = Server("plain")
+
+    class Shout(str):
+        pass
+
+    @server.tool(input_schema={"type": "object"})
+    def named(text: str, times: int = 2) -> str:
+        seen.append({"text": text, "times": times})
+        return text * times
+
+    @server.tool()
+    def anything(**kwargs: Any) -> Dict[str, Any]:
+        seen.append(kwargs)
+        return {"got": sorted(kwargs)}
+
+    @server.tool()
+    def shout(text: str) -> str:
+        return Shout(text.upper())
+
+    async def body() -> None:
+        async with server.test_client() as client:
+            assert (await client.call_tool("named", {"text": "ab", "extra": 1})).text == "abab"
+            assert (await client.call_tool("named", {"times": 3, "text": "c"})).text == "ccc"
+            result = await client.call_tool("anything", {"a": [1, {"b": None}], "c": "d"})
+            assert result.structured_content == {"got": ["a", "c"]}
+            assert (await client.call_tool("shout", {"text": "hey"})).text == "HEY"
+            missing = await client.call_tool("named", {})
+            assert missing.is_error and missing.text.startswith("TypeError: ") and "text" in missing.text
+
+    run(body)
+    assert seen == [{"text": "ab", "times": 2}, {"text": "c", "times": 3}, {"a": [1, {"b": None}], "c": "d"}]
+
+
 def test_explicit_schemas_and_options_are_used_verbatim() -> None:
     server = Server("explicit")
     schema = {"type": "object", "properties": {"q": {"type": "string", "minLength": 2}}, "required": ["q"], "additionalProperties": False}

@@ -362,6 +362,40 @@ def wrapper(
     return sync_wrapper(fn, bind, finish, fail, witness)
 
 
+# ----- plain tools, called by the engine directly ---------------------------------------------
+
+
+DirectCall = Tuple[Callable[..., Any], Optional[Tuple[str, ...]], Callable[[Any, Any], Outcome], Callable[[BaseException, Any], Outcome]]
+
+
+def direct_tool(
+    fn: Callable[..., Any], spec: FunctionSpec, is_async: bool, finish: Finish, fail: Callable[..., Outcome], witness: Witness = None
+) -> Optional[DirectCall]:
+    """How the engine calls a plain tool without ``sync_wrapper``: a synchronous function
+    whose parameters take the arguments as they are (no ``Context``, no converter, no
+    ``Field`` default). The engine passes the arguments the function names (all of them
+    for ``**kwargs``), calls it and reads a ``str`` result itself; it hands any other
+    result to ``rest(value, native_ctx)`` and an exception to ``failed(e, native_ctx)``,
+    which answer as ``sync_wrapper`` does. None for any other tool."""
+    if is_async or spec.context_param is not None or spec.field_defaults or any(p.convert is not None for p in spec.params):
+        return None
+
+    def rest(value: Any, native: Any) -> Outcome:
+        try:
+            if is_input_required(value):
+                return hand_over(value, native, witness)
+            return finish(value)
+        except BaseException as e:  # noqa: BLE001 - every failure is reported to the client
+            return failed(e, native)
+
+    def failed(e: BaseException, native: Any) -> Outcome:
+        if witness is not None:
+            witness(native, e)
+        return fail(e)
+
+    return (fn, None if spec.var_keyword else tuple(spec.names), rest, failed)
+
+
 # ----- binding inputs to parameters ----------------------------------------------------------
 
 

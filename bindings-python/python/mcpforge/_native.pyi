@@ -1,7 +1,7 @@
 """Types of the native module ``mcpforge._native`` (the Rust engine binding). Internal: use
 the ``mcpforge`` package."""
 
-from typing import Any, Callable, Dict, List, Optional, Tuple, final
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, final
 
 __all__ = ["ENGINE_VERSION", "ERROR_CODES", "PROTOCOL_VERSIONS", "HANDSHAKE_PROTOCOL_VERSIONS", "LATEST_PROTOCOL_VERSION", "STATELESS_PROTOCOL_VERSION", "default_max_workers", "http_option_names", "sdk_options", "template_variables", "init_logging", "json_value", "JsonValue", "NativeServer", "NativeContext", "NativeClient", "Completer", "NativeNext", "NativeHttpApp", "NativeExchange"]
 
@@ -37,6 +37,14 @@ class NativeServer:
         definition: Dict[str, Any],
         invoker: Callable[..., Any],
         is_async: bool,
+        defer_task: bool = False,
+        per_item: bool = False,
+        required_scopes: List[str] = ...,
+    ) -> None: ...
+    def add_direct_tool(
+        self,
+        definition: Dict[str, Any],
+        call: Tuple[Callable[..., Any], Optional[Sequence[str]], Callable[[Any, Any], Any], Callable[[BaseException, Any], Any]],
         defer_task: bool = False,
         per_item: bool = False,
         required_scopes: List[str] = ...,

@@ -7,6 +7,7 @@ the engine (disabled there when ``enabled=False``) unless the server's tags leav
 
 from __future__ import annotations
 
+import functools
 import inspect
 from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple, TypeVar, overload
 
@@ -205,15 +206,22 @@ class Registering(ServerCore):
             bind = _without(bind, excluded)
         finish = _invoke.tool_finish(spec, explicit_output)
         fail = _invoke.tool_failure(name, self._error_style)
-        invoker = _invoke.wrapper(fn, is_async, bind, finish, self._loop_of(), fail, self._witness)
         native = self._native
         per_item = self._sdk_results
+        # A plain synchronous tool is called by the engine itself, without the wrapper.
+        direct = None if excluded else _invoke.direct_tool(fn, spec, is_async, finish, fail, self._witness)
+        if direct is not None:
+            register = functools.partial(native.add_direct_tool, definition, direct, defer_task, per_item, scopes)
+        else:
+            invoker = _invoke.wrapper(fn, is_async, bind, finish, self._loop_of(), fail, self._witness)
+            register = functools.partial(native.add_tool, definition, invoker, is_async, defer_task, per_item, scopes)
+
         self._tools.add(
             name,
             definition,
             tag_names,
             enabled,
-            lambda: native.add_tool(definition, invoker, is_async, defer_task, per_item, scopes),
+            register,
             lambda: native.remove_tool(name),
             lambda on: native.set_enabled("tools", name, on),
             f"a tool named {name!r} is already registered (remove_tool it first)",
