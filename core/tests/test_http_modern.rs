@@ -610,6 +610,27 @@ async fn listen_acks_streams_tagged_changes_keeps_alive_and_ends_on_shutdown() {
     result.expect("run task").expect("run() result");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_zero_keepalive_interval_sends_no_keepalives_and_the_stream_still_works() {
+    // `keepAliveMs: 0` in the official TypeScript SDK's transport options means none; it
+    // once panicked the stream's task (a zero tokio interval).
+    let options = HttpOptions { sse_keepalive: Duration::ZERO, ..HttpOptions::default() };
+    let s = Served::start(builder().build().expect("build"), options).await;
+    let filter = json!({ "toolsListChanged": true });
+    let mut stream =
+        open(s.addr, &request(json!("L"), "subscriptions/listen", json!({ "notifications": filter }))).await;
+    assert_eq!(stream.status, 200);
+    let first = stream.next_event().await.expect("the acknowledgement");
+    assert!(!first.is_comment_only(), "the acknowledgement comes first: {first:?}");
+    s.server.add_tool(Tool::new("added"), |_: Value| async move { Ok::<_, ToolError>("new") }).expect("add tool");
+    let next = stream.next_event().await.expect("the stream stays open");
+    assert!(next.comments.is_empty(), "no keep-alive comment: {next:?}");
+    assert_eq!(next.json().and_then(|m| m.get("method").cloned()), Some(json!("notifications/tools/list_changed")));
+    s.server.shutdown();
+    let result = tokio::time::timeout(WAIT, s.run).await.expect("run() returns");
+    result.expect("run task").expect("run() result");
+}
+
 // ---- other methods and shapes ----------------------------------------------------------
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -476,7 +476,7 @@ async fn notifications_pump(
     tx: tokio::sync::mpsc::Sender<Bytes>,
 ) {
     let keepalive = app.options.sse_keepalive;
-    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + keepalive, keepalive);
+    let mut tick = sse::KeepAlive::every(keepalive);
     loop {
         tokio::select! {
             biased;

@@ -244,7 +244,7 @@ async fn pump(
     guard: Option<DropGuard>,
     keepalive: Duration,
 ) {
-    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + keepalive, keepalive);
+    let mut tick = sse::KeepAlive::every(keepalive);
     let watch_disconnect = sink.cancels_on_disconnect();
     // Dropped once a legacy stream is cut from live delivery, so its response ends and the
     // client resumes from the store.

@@ -104,7 +104,7 @@ async fn pump(
     events: tokio::sync::mpsc::Sender<Bytes>,
 ) {
     let keepalive = app.options.sse_keepalive;
-    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + keepalive, keepalive);
+    let mut tick = sse::KeepAlive::every(keepalive);
     loop {
         let event = tokio::select! {
             biased;

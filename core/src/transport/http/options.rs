@@ -52,7 +52,8 @@ pub struct HttpOptions {
     /// proxy's address, so they share one bound (size it for all of them, or authenticate).
     /// Default `None`: a tenth of `max_sessions` (at least 1).
     pub max_sessions_per_client: Option<usize>,
-    /// Interval of `: keepalive` comments on long-lived SSE streams. Default 15 s.
+    /// Interval of `: keepalive` comments on long-lived SSE streams; zero sends none. Default
+    /// 15 s.
     pub sse_keepalive: Duration,
     /// Serve the 2024-11-05 HTTP+SSE transport alongside: `GET /sse` opens a session's event
     /// stream, `POST /messages?sessionId=…` takes its messages. At most `max_sessions` such

@@ -74,6 +74,28 @@ pub fn keepalive() -> Bytes {
     Bytes::from_static(b": keepalive\n\n")
 }
 
+/// When a long-lived stream sends its next keep-alive comment: every `every`, the first one
+/// `every` from now; never when `every` is zero (keep-alive off, as the official TypeScript
+/// SDK's `keepAliveMs: 0` asks).
+pub(crate) struct KeepAlive(Option<tokio::time::Interval>);
+
+impl KeepAlive {
+    /// Ticks every `every` (none when zero).
+    pub(crate) fn every(every: std::time::Duration) -> KeepAlive {
+        KeepAlive((!every.is_zero()).then(|| tokio::time::interval_at(tokio::time::Instant::now() + every, every)))
+    }
+
+    /// Ready at the next tick; never ready when keep-alive is off.
+    pub(crate) async fn tick(&mut self) {
+        match &mut self.0 {
+            Some(interval) => {
+                interval.tick().await;
+            }
+            None => std::future::pending().await,
+        }
+    }
+}
+
 /// Events an SSE response may have waiting for its client: beyond it, the request's stream
 /// waits for its client (its notifications are then dropped oldest first in the request's
 /// queue; its response waits, never dropped). Larger than a stream's replay, so a resume
@@ -236,6 +258,15 @@ mod tests {
         assert_eq!(&retry(1000)[..], b"retry: 1000\n\n");
         assert_eq!(&retry(0)[..], b"retry: 0\n\n");
         assert_eq!(&retry(u64::MAX)[..], b"retry: 18446744073709551615\n\n");
+    }
+
+    #[tokio::test]
+    async fn keepalive_off_never_ticks_and_on_ticks() {
+        let mut off = KeepAlive::every(std::time::Duration::ZERO);
+        let waited = tokio::time::timeout(std::time::Duration::from_millis(30), off.tick()).await;
+        assert!(waited.is_err(), "a zero interval means no keep-alive, not a panic");
+        let mut on = KeepAlive::every(std::time::Duration::from_millis(5));
+        tokio::time::timeout(std::time::Duration::from_secs(5), on.tick()).await.expect("ticks");
     }
 
     #[test]
