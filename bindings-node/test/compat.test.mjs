@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import { z } from 'zod';
 import { McpServer, ResourceTemplate, completable, McpError, ErrorCode, Server } from '../lib/index.mjs';
 import { within, text } from './helpers.mjs';
+import * as sdkCompletable from '../lib/sdk/server/completable.mjs';
 
 /** A logger collecting what it is given. */
 function collector() {
@@ -139,6 +140,20 @@ test('completable prompt arguments and template variables complete as the SDK an
     assert.equal(template.completion.hasMore, true);
     assert.equal((await client.readResource('t://7')).contents[0].text, '7');
   });
+});
+
+test('server/completable.js has the official helpers: getCompleter, isCompletable, the symbol mark', () => {
+  const complete = (v) => [v];
+  const schema = sdkCompletable.completable(z.string(), complete);
+  assert.equal(sdkCompletable.getCompleter(schema), complete);
+  assert.equal(sdkCompletable.isCompletable(schema), true);
+  assert.equal(sdkCompletable.isCompletable(z.string()), false);
+  assert.equal(sdkCompletable.getCompleter(z.string()), undefined);
+  assert.equal(sdkCompletable.unwrapCompletable(schema), schema);
+  assert.equal(sdkCompletable.COMPLETABLE_SYMBOL, Symbol.for('mcp.completable'));
+  assert.equal(schema[sdkCompletable.COMPLETABLE_SYMBOL].complete, complete);
+  assert.ok(!Object.keys(schema).includes(String(sdkCompletable.COMPLETABLE_SYMBOL)));
+  assert.equal(sdkCompletable.McpZodTypeKind.Completable, 'McpCompletable');
 });
 
 test('server.server asks the client of the request being served, and refuses outside handlers', async () => {

@@ -19,8 +19,28 @@ function completable(schema, complete) {
   if (schema === null || typeof schema !== 'object') throw new TypeError('mcpforge: completable() takes a schema object');
   if (typeof complete !== 'function') throw new TypeError('mcpforge: completable() takes a completion function');
   completers.set(schema, complete);
+  // Marked as the official SDK marks it, for code that looks for the mark itself.
+  if (!Object.prototype.hasOwnProperty.call(schema, COMPLETABLE_SYMBOL) && Object.isExtensible(schema)) {
+    Object.defineProperty(schema, COMPLETABLE_SYMBOL, { value: { complete }, enumerable: false });
+  }
   return schema;
 }
+
+/** The mark `completable()` leaves on a schema, under the official SDK's symbol. */
+const COMPLETABLE_SYMBOL = Symbol.for('mcp.completable');
+
+/** The completion callback set on `schema` itself (the official `getCompleter`). */
+function getCompleter(schema) {
+  return schema !== null && typeof schema === 'object' ? completers.get(schema) : undefined;
+}
+
+/** `schema` itself: completable() returns the schema unchanged (the official `unwrapCompletable`). */
+function unwrapCompletable(schema) {
+  return schema;
+}
+
+/** The official SDK's legacy kind name of a completable schema. */
+const McpZodTypeKind = Object.freeze({ Completable: 'McpCompletable' });
 
 /** The completion callback of `schema` (or of the schema it wraps, for `.optional()`). */
 function completerOf(schema) {
@@ -38,4 +58,4 @@ function isCompletable(schema) {
   return completerOf(schema) !== undefined;
 }
 
-module.exports = { completable, completerOf, isCompletable };
+module.exports = { completable, completerOf, isCompletable, getCompleter, unwrapCompletable, COMPLETABLE_SYMBOL, McpZodTypeKind };

@@ -5,5 +5,6 @@
 'use strict';
 
 const { completable } = require('../../index.js');
+const { COMPLETABLE_SYMBOL, McpZodTypeKind, getCompleter, isCompletable, unwrapCompletable } = require('../../compat/completable.js');
 
-module.exports = { completable };
+module.exports = { completable, COMPLETABLE_SYMBOL, McpZodTypeKind, getCompleter, isCompletable, unwrapCompletable };

@@ -1,4 +1,4 @@
 /** The ES module form of `mcpforge/server/completable.js`. */
 import entry from './completable.js';
 
-export const { completable } = entry;
+export const { completable, COMPLETABLE_SYMBOL, McpZodTypeKind, getCompleter, isCompletable, unwrapCompletable } = entry;
