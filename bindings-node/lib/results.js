@@ -140,29 +140,35 @@ function describeError(error) {
  * (with `policy` and `what`, see `fail`). `done` runs once the call is answered.
  */
 function settle(call, invoke, answer, done, policy, what) {
-  const ok = (value) => {
-    try {
-      answer(call, value);
-    } catch (e) {
-      fail(call, e, policy, what);
-    }
-    done();
-  };
-  const ko = (e) => {
-    fail(call, e, policy, what);
-    done();
-  };
   let value;
   try {
     value = invoke();
   } catch (e) {
-    return ko(e);
+    fail(call, e, policy, what);
+    return done();
   }
   if (value !== null && typeof value === 'object' && typeof value.then === 'function') {
-    Promise.resolve(value).then(ok, ko);
+    Promise.resolve(value).then(
+      (v) => answerOrFail(call, v, answer, done, policy, what),
+      (e) => {
+        fail(call, e, policy, what);
+        done();
+      },
+    );
   } else {
-    ok(value);
+    // A value answered at once: no promise, no closure.
+    answerOrFail(call, value, answer, done, policy, what);
   }
+}
+
+/** Answers `call` with `answer(call, value)`, or with `fail` when that throws; then `done()`. */
+function answerOrFail(call, value, answer, done, policy, what) {
+  try {
+    answer(call, value);
+  } catch (e) {
+    fail(call, e, policy, what);
+  }
+  done();
 }
 
 module.exports = {

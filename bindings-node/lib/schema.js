@@ -100,15 +100,19 @@ const STYLES = {
   sdk: { issue: (where, message) => (where ? `${message} at ${where}` : message), separator: '\n' },
 };
 
+/** `{ ok: false, message }` for `issues`, each placed under `path` and worded in `style`. */
+function failed(issues, path, style) {
+  const where = (issue) => [...path, ...(issue.path || []).map((p) => (typeof p === 'object' ? p.key : p))].join('.');
+  return { ok: false, message: issues.map((i) => style.issue(where(i), i.message)).join(style.separator) };
+}
+
 /** Runs one schema: `{ ok, value }` or `{ ok: false, message }` (a Promise for async Standard Schemas). */
 function run(s, value, path, style = STYLES.mcpforge) {
-  const where = (issue) => [...path, ...(issue.path || []).map((p) => (typeof p === 'object' ? p.key : p))].join('.');
-  const failed = (issues) => ({ ok: false, message: issues.map((i) => style.issue(where(i), i.message)).join(style.separator) });
   if (typeof s.safeParse === 'function') {
     const r = s.safeParse(value);
-    return r.success ? { ok: true, value: r.data } : failed((r.error && r.error.issues) || [{ message: String(r.error) }]);
+    return r.success ? { ok: true, value: r.data } : failed((r.error && r.error.issues) || [{ message: String(r.error) }], path, style);
   }
-  const settle = (r) => (r.issues ? failed(r.issues) : { ok: true, value: r.value });
+  const settle = (r) => (r.issues ? failed(r.issues, path, style) : { ok: true, value: r.value });
   const r = s['~standard'].validate(value);
   return typeof r.then === 'function' ? r.then(settle) : settle(r);
 }
@@ -122,19 +126,23 @@ function run(s, value, path, style = STYLES.mcpforge) {
 function argumentParser(schema, styleName = 'mcpforge') {
   const style = STYLES[styleName];
   if (isRawShape(schema)) {
-    const entries = Object.entries(schema);
+    // Each key's path is made once here, not on every call.
+    const entries = Object.entries(schema).map(([key, s]) => [key, s, [key]]);
     return (args) => {
       const value = {};
-      const problems = [];
-      const pending = [];
-      for (const [key, s] of entries) {
-        const collect = (r) => (r.ok ? (r.value !== undefined ? (value[key] = r.value) : undefined) : problems.push(r.message));
-        const r = run(s, args[key], [key], style);
-        if (typeof r.then === 'function') pending.push(r.then(collect));
-        else collect(r);
+      let problems;
+      let pending;
+      const collect = (key, r) => {
+        if (!r.ok) (problems ||= []).push(r.message);
+        else if (r.value !== undefined) value[key] = r.value;
+      };
+      for (const [key, s, path] of entries) {
+        const r = run(s, args[key], path, style);
+        if (typeof r.then === 'function') (pending ||= []).push(r.then((settled) => collect(key, settled)));
+        else collect(key, r);
       }
-      const done = () => (problems.length ? { ok: false, message: problems.join(style.separator) } : { ok: true, value });
-      return pending.length ? Promise.all(pending).then(done) : done();
+      const done = () => (problems ? { ok: false, message: problems.join(style.separator) } : { ok: true, value });
+      return pending ? Promise.all(pending).then(done) : done();
     };
   }
   if (isSchemaObject(schema)) return (args) => run(schema, args, [], style);

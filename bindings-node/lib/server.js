@@ -160,24 +160,22 @@ class Server {
       deferTask: c.deferTask,
       requiredScopes: c.requiredScopes,
     });
+    // What does not change from call to call is made once, here.
+    const answer = (cl, value) => results.answerTool(cl, value, name);
+    const what = source('tool', name);
+    const errors = this.#errors;
+    const checked = (r, ctx) => {
+      if (!r.ok) throw new ToolError(`Invalid arguments for tool ${name}: ${r.message}`);
+      return handler(r.value, ctx);
+    };
+    const invoke = (payload, ctx) => {
+      const args = JSON.parse(payload);
+      if (!parse) return handler(args, ctx);
+      const r = parse(args);
+      return typeof r.then === 'function' ? r.then((settled) => checked(settled, ctx)) : checked(r, ctx);
+    };
     const id = this.#table.add((payload, ctx, call, done) => {
-      results.settle(
-        call,
-        () => {
-          const args = JSON.parse(payload);
-          if (!parse) return handler(args, ctx);
-          const checked = (r) => {
-            if (!r.ok) throw new ToolError(`Invalid arguments for tool ${name}: ${r.message}`);
-            return handler(r.value, ctx);
-          };
-          const r = parse(args);
-          return typeof r.then === 'function' ? r.then(checked) : checked(r);
-        },
-        (cl, value) => results.answerTool(cl, value, name),
-        done,
-        this.#errors,
-        source('tool', name),
-      );
+      results.settle(call, () => invoke(payload, ctx), answer, done, errors, what);
     });
     this.#register(id, () => this.#native.addTool(JSON.stringify(definition), id));
     return this.#registration('tools', { name }, name, () => this.removeTool(name));

@@ -283,14 +283,20 @@ class McpServer {
       execution: entry.execution ?? { taskSupport: 'forbidden' },
     });
     const taskOptions = this.#taskOptions;
+    const failure = (e) => toolFailure(e, name, errors);
     this.#engine.tool(name, config, (args, ctx) =>
-      inHandler(ctx, async () => {
+      inHandler(ctx, () => {
+        if (entry.task) return runToolTask(name, entry.handler, withArgs, args, ctx, taskOptions).catch(failure);
+        // The callback's own value or promise: a promise is not wrapped in another.
+        let value;
         try {
-          if (entry.task) return await runToolTask(name, entry.handler, withArgs, args, ctx, taskOptions);
-          return await (withArgs ? entry.handler(args, ctx) : entry.handler(ctx));
+          value = withArgs ? entry.handler(args, ctx) : entry.handler(ctx);
         } catch (e) {
-          return toolFailure(e, name, errors);
+          return failure(e);
         }
+        return value !== null && typeof value === 'object' && typeof value.then === 'function'
+          ? Promise.resolve(value).catch(failure)
+          : value;
       }),
     );
   }
