@@ -35,14 +35,34 @@ function base64(bytes) {
 }
 
 /**
+ * The text of a result that is one text block and nothing else (`{ content: [{ type:
+ * 'text', text }] }`, as JSON would write it), else undefined.
+ */
+function onlyText(result) {
+  const blocks = result.content;
+  if (blocks.length !== 1 || typeof result.toJSON === 'function') return undefined;
+  const block = blocks[0];
+  if (block === null || typeof block !== 'object' || typeof block.toJSON === 'function') return undefined;
+  for (const key in result) if (key !== 'content') return undefined;
+  for (const key in block) if (key !== 'type' && key !== 'text') return undefined;
+  return block.type === 'text' && typeof block.text === 'string' ? block.text : undefined;
+}
+
+/**
  * Answers a tool call in the engine's result vocabulary (the engine decides the wire shape,
  * docs/results.md): undefined or null -> empty, string -> text, a `CallToolResult` as is,
- * any other value -> JSON (structured under an output schema).
+ * any other value -> JSON (structured under an output schema). `plain`: the tool has no
+ * output schema, so a result of one text block is sent as that text (the same wire result,
+ * without writing it as JSON for the engine to read back).
  */
-function answerTool(call, value, name) {
+function answerTool(call, value, name, plain = false) {
   if (value === undefined || value === null) return call.respond('json', 'null');
   if (typeof value === 'string') return call.respond('text', value);
-  if (isCallToolResult(value)) return call.respond('result', stringify(value, `the result of tool \`${name}\``));
+  if (isCallToolResult(value)) {
+    const text = plain ? onlyText(value) : undefined;
+    if (text !== undefined) return call.respond('text', text);
+    return call.respond('result', stringify(value, `the result of tool \`${name}\``));
+  }
   return call.respond('json', stringify(value, `the value tool \`${name}\` returned`));
 }
 
@@ -136,10 +156,18 @@ function describeError(error) {
 }
 
 /**
- * Runs `invoke()` (sync or async) and answers `call` with `answer(call, value)` or `fail`
- * (with `policy` and `what`, see `fail`). `done` runs once the call is answered.
+ * The key of a handler's rescue: `handler[RESCUE](error)` turns what its promise rejected
+ * with into the value answered (or throws what `fail` answers), so that a wrapper mapping
+ * failures (the drop-in's) needs no promise of its own around the handler's.
  */
-function settle(call, invoke, answer, done, policy, what) {
+const RESCUE = Symbol('mcpforge.rescue');
+
+/**
+ * Runs `invoke()` (sync or async) and answers `call` with `answer(call, value)` or `fail`
+ * (with `policy` and `what`, see `fail`); a rejection goes through `rescue` first when
+ * given (see `RESCUE`). `done` runs once the call is answered.
+ */
+function settle(call, invoke, answer, done, policy, what, rescue) {
   let value;
   try {
     value = invoke();
@@ -151,6 +179,13 @@ function settle(call, invoke, answer, done, policy, what) {
     Promise.resolve(value).then(
       (v) => answerOrFail(call, v, answer, done, policy, what),
       (e) => {
+        if (rescue !== undefined) {
+          try {
+            return answerOrFail(call, rescue(e), answer, done, policy, what);
+          } catch (thrown) {
+            e = thrown;
+          }
+        }
         fail(call, e, policy, what);
         done();
       },
@@ -172,6 +207,7 @@ function answerOrFail(call, value, answer, done, policy, what) {
 }
 
 module.exports = {
+  RESCUE,
   answerTool,
   answerResource,
   answerPrompt,

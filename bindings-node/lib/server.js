@@ -161,9 +161,11 @@ class Server {
       requiredScopes: c.requiredScopes,
     });
     // What does not change from call to call is made once, here.
-    const answer = (cl, value) => results.answerTool(cl, value, name);
+    const plain = definition.outputSchema === undefined;
+    const answer = (cl, value) => results.answerTool(cl, value, name, plain);
     const what = source('tool', name);
     const errors = this.#errors;
+    const rescue = handler[results.RESCUE];
     const checked = (r, ctx) => {
       if (!r.ok) throw new ToolError(`Invalid arguments for tool ${name}: ${r.message}`);
       return handler(r.value, ctx);
@@ -175,7 +177,7 @@ class Server {
       return typeof r.then === 'function' ? r.then((settled) => checked(settled, ctx)) : checked(r, ctx);
     };
     const id = this.#table.add((payload, ctx, call, done) => {
-      results.settle(call, () => invoke(payload, ctx), answer, done, errors, what);
+      results.settle(call, () => invoke(payload, ctx), answer, done, errors, what, rescue);
     });
     this.#register(id, () => this.#native.addTool(JSON.stringify(definition), id));
     return this.#registration('tools', { name }, name, () => this.removeTool(name));

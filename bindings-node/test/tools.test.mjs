@@ -74,6 +74,28 @@ test('plain values map to content; full results pass through', async () => {
   });
 });
 
+test('a result of one text block is answered as written, its other fields kept', async () => {
+  const block = (extra = {}) => ({ content: [{ type: 'text', text: 't', ...extra }] });
+  const schema = { type: 'object', properties: { n: { type: 'number' } }, required: ['n'] };
+  const setup = (server) => {
+    server.tool('one', {}, () => block());
+    server.tool('annotated', {}, () => block({ annotations: { priority: 1 } }));
+    server.tool('with_fields', {}, () => ({ ...block(), isError: true, _meta: { k: 1 } }));
+    server.tool('missing_field', {}, () => ({ ...block(), structuredContent: undefined }));
+    server.tool('with_schema', { outputSchema: schema }, () => ({ ...block(), structuredContent: { n: 1 } }));
+    server.tool('schema_unfilled', { outputSchema: schema }, () => block());
+  };
+  await withServer(setup, async (_s, c) => {
+    assert.deepEqual(await c.callTool('one', {}), block());
+    assert.deepEqual(await c.callTool('missing_field', {}), block());
+    assert.deepEqual(await c.callTool('annotated', {}), block({ annotations: { priority: 1 } }));
+    assert.deepEqual(await c.callTool('with_fields', {}), { ...block(), isError: true, _meta: { k: 1 } });
+    assert.deepEqual(await c.callTool('with_schema', {}), { ...block(), structuredContent: { n: 1 } });
+    // Under an output schema a text block alone is still no structured result.
+    await assert.rejects(c.callTool('schema_unfilled', {}), (e) => e.code === ErrorCode.InternalError);
+  });
+});
+
 test('structured output with an outputSchema is validated', async () => {
   await withServer(tools, async (_s, c) => {
     const r = await c.callTool('structured', { a: 2, b: 3 });

@@ -16,6 +16,7 @@ const { Server } = require('../server');
 const { ErrorCode, McpError } = require('../errors');
 const { ERROR_POLICY } = require('../error-policy');
 const { argumentParser, isRawShape, isSchemaObject } = require('../schema');
+const { RESCUE } = require('../results');
 const { ResourceTemplate } = require('./resource-template');
 const { completerOf, isCompletable } = require('./completable');
 const { ProtocolServer, inHandler } = require('./protocol-server');
@@ -284,21 +285,19 @@ class McpServer {
     });
     const taskOptions = this.#taskOptions;
     const failure = (e) => toolFailure(e, name, errors);
-    this.#engine.tool(name, config, (args, ctx) =>
+    const run = (args, ctx) =>
       inHandler(ctx, () => {
-        if (entry.task) return runToolTask(name, entry.handler, withArgs, args, ctx, taskOptions).catch(failure);
-        // The callback's own value or promise: a promise is not wrapped in another.
-        let value;
+        if (entry.task) return runToolTask(name, entry.handler, withArgs, args, ctx, taskOptions);
+        // The callback's own value or promise, not wrapped in another: a rejection goes
+        // through `failure` too (RESCUE), as a throw does here.
         try {
-          value = withArgs ? entry.handler(args, ctx) : entry.handler(ctx);
+          return withArgs ? entry.handler(args, ctx) : entry.handler(ctx);
         } catch (e) {
           return failure(e);
         }
-        return value !== null && typeof value === 'object' && typeof value.then === 'function'
-          ? Promise.resolve(value).catch(failure)
-          : value;
-      }),
-    );
+      });
+    run[RESCUE] = failure;
+    this.#engine.tool(name, config, run);
   }
 
   // ---- resources ----
