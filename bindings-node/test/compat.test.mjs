@@ -235,3 +235,29 @@ test('server.server.elicitInput refuses an accepted answer that does not fit req
     );
   }
 });
+
+test('a tool name outside the recommended form is registered with a warning, as on the official McpServer', async () => {
+  const warned = [];
+  const warn = console.warn;
+  console.warn = (...args) => warned.push(args.join(' '));
+  const mcp = new McpServer({ name: 't', version: '1.0.0' });
+  try {
+    mcp.registerTool('test (new api)', {}, () => ({ content: [{ type: 'text', text: 'spaced' }] }));
+    mcp.registerTool('-dashed', {}, () => ({ content: [{ type: 'text', text: 'dashed' }] }));
+    mcp.registerTool('plain_name', {}, () => ({ content: [{ type: 'text', text: 'plain' }] }));
+  } finally {
+    console.warn = warn;
+  }
+  assert.ok(warned.some((l) => l.includes('Tool name contains spaces')));
+  assert.ok(warned.some((l) => l.includes('Tool name contains invalid characters: " ", "(", ")"')));
+  assert.ok(warned.some((l) => l.includes('Tool name starts or ends with a dash')));
+  assert.ok(!warned.some((l) => l.includes('"plain_name"')));
+  await withMcp(mcp, async (client) => {
+    const names = (await client.listTools()).tools.map((t) => t.name).sort();
+    assert.deepEqual(names, ['-dashed', 'plain_name', 'test (new api)']);
+    assert.equal(text(await client.callTool('test (new api)', {})), 'spaced');
+  });
+  // mcpforge's own Server keeps refusing such names.
+  const server = new Server({ name: 't', version: '1.0.0' });
+  assert.throws(() => server.tool('test (new api)', {}, () => 'x'), /names must be 1-128 characters/);
+});

@@ -29,6 +29,8 @@ use crate::transport::http::{HttpApp, HttpOptions, HttpServer};
 use crate::transport::memory::MemoryClient;
 use crate::transport::stdio::{StdioDriver, StdioOptions};
 
+mod compat;
+
 /// Who may reuse a cached list or read result on the 2026 wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CacheScope {
@@ -83,6 +85,7 @@ pub struct ServerBuilder {
     invalid_output_result: bool,
     resource_meta_in_contents: bool,
     resource_subscriptions: bool,
+    lenient_tool_names: bool,
     metrics: bool,
     metrics_address: Option<std::net::SocketAddr>,
 }
@@ -115,6 +118,7 @@ impl Server {
             invalid_output_result: false,
             resource_meta_in_contents: false,
             resource_subscriptions: true,
+            lenient_tool_names: false,
             metrics: false,
             metrics_address: None,
         }
@@ -210,7 +214,7 @@ impl Server {
     /// Adds a tool while serving; clients are told the list changed. A name already
     /// registered is refused ([`Error::Duplicate`]): replacing is `remove_tool`, then this.
     pub fn add_tool<M>(&self, tool: Tool, handler: impl IntoToolHandler<M>) -> Result<(), Error> {
-        let entry = ToolEntry::new(tool, handler.into_tool_handler())?;
+        let entry = ToolEntry::checked(tool, handler.into_tool_handler(), !self.shared.lenient_tool_names)?;
         let inserted = self.shared.registry.update(|s| s.tools.insert(entry));
         inserted.map_err(|name| Error::Duplicate { what: "tool", name })?;
         self.shared.hub.list_changed(ListKind::Tools);
@@ -505,38 +509,6 @@ impl ServerBuilder {
         self
     }
 
-    /// How a `tools/call` of a tool that is not registered (or hidden from the request) is
-    /// answered: a JSON-RPC error -32602 `Unknown tool: NAME` (off, the default), or (on) a
-    /// result with `isError: true` and that text, as the official Python SDK's servers do.
-    pub fn unknown_tool_result(mut self, on: bool) -> Self {
-        self.unknown_tool_result = on;
-        self
-    }
-
-    /// Advertises `resources.subscribe` and serves `resources/subscribe` and `unsubscribe` (on by
-    /// default); off, as on the official TypeScript SDK's `McpServer`, neither (-32601).
-    pub fn resource_subscriptions(mut self, on: bool) -> Self {
-        self.resource_subscriptions = on;
-        self
-    }
-
-    /// Answers `resources/read` failures as the official SDKs' high-level servers do (off by
-    /// default): an unknown URI is -32602 `Unknown resource: URI` on every version (not
-    /// -32002 `Resource not found` on the handshake versions), and every error of a read,
-    /// the reader's own included, carries `data.uri` (the reader's own `data` is kept).
-    pub fn sdk_resource_errors(mut self, on: bool) -> Self {
-        self.sdk_resource_errors = on;
-        self
-    }
-
-    /// Answers a tool result whose `structuredContent` fails the tool's `outputSchema` with an
-    /// `isError` result saying so (off by default: -32603), as the official SDKs' high-level
-    /// servers do; the detail goes to the log either way.
-    pub fn invalid_output_result(mut self, on: bool) -> Self {
-        self.invalid_output_result = on;
-        self
-    }
-
     /// Whether `resources/read` contents without `_meta` of their own carry the resource's
     /// (or template's) `_meta` (off by default), as the official Python SDK's high-level
     /// servers send them; only on versions whose contents have `_meta` (2025-06-18 on).
@@ -654,7 +626,7 @@ impl ServerBuilder {
     /// `serde` type, or `serde_json::Value`) and optionally a [`crate::RequestContext`]
     /// first; or an `Arc<dyn ToolHandler>`.
     pub fn tool<M>(mut self, tool: Tool, handler: impl IntoToolHandler<M>) -> Self {
-        let entry = ToolEntry::new(tool, handler.into_tool_handler());
+        let entry = ToolEntry::checked(tool, handler.into_tool_handler(), !self.lenient_tool_names);
         Self::push(&mut self.errors, &mut self.snapshot.tools, "tool", entry);
         self
     }
@@ -791,6 +763,7 @@ impl ServerBuilder {
             invalid_output_result: self.invalid_output_result,
             resource_meta_in_contents: self.resource_meta_in_contents,
             resource_subscriptions: self.resource_subscriptions,
+            lenient_tool_names: self.lenient_tool_names,
             metrics: if self.metrics { std::sync::OnceLock::from(Arc::default()) } else { std::sync::OnceLock::new() },
             metrics_address: self.metrics_address,
             store: std::sync::OnceLock::new(),

@@ -69,6 +69,9 @@ struct ServerConfig {
     /// `resources/subscribe` served and advertised (`ServerBuilder::resource_subscriptions`).
     #[serde(alias = "resourceSubscriptions")]
     resource_subscriptions: Option<bool>,
+    /// Tool names of any characters accepted (`ServerBuilder::lenient_tool_names`).
+    #[serde(alias = "lenientToolNames")]
+    lenient_tool_names: Option<bool>,
     /// Keep request metrics.
     metrics: Option<bool>,
     /// `host:port` where a stdio server serves `GET /metrics`.
@@ -306,6 +309,9 @@ impl ServerBuilder {
         }
         if let Some(on) = c.resource_subscriptions {
             b = b.resource_subscriptions(on);
+        }
+        if let Some(on) = c.lenient_tool_names {
+            b = b.lenient_tool_names(on);
         }
         if let Some(on) = c.resource_meta_in_contents {
             b = b.resource_meta_in_contents(on);

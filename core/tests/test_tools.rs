@@ -718,6 +718,28 @@ async fn registration_rejects_bad_tool_names() {
 }
 
 #[tokio::test]
+async fn lenient_tool_names_accepts_any_name_on_the_builder_and_while_serving() {
+    let server = Server::builder(NAME, VERSION)
+        .lenient_tool_names(true)
+        .tool(Tool::new("test (new api)"), |_a: Value| async move { Ok::<_, ToolError>("spaced") })
+        .build()
+        .expect("build");
+    server.add_tool(Tool::new("naïve, too"), nothing).expect("add_tool");
+    let client = legacy(&server, "2025-11-25").await;
+    let listed = client.request("tools/list", json!({})).await.expect("tools/list");
+    let mut names: Vec<&str> =
+        listed["tools"].as_array().expect("tools").iter().filter_map(|t| t["name"].as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["naïve, too", "test (new api)"]);
+    let r = client.call_tool("test (new api)", json!({})).await.expect("call");
+    assert_eq!(r["content"][0]["text"], json!("spaced"));
+    client.close().await.expect("close");
+    // Off (the default), a running server refuses the name too.
+    let strict = Server::builder(NAME, VERSION).build().expect("build");
+    assert!(matches!(strict.add_tool(Tool::new("has space"), nothing), Err(mcpforge::Error::InvalidDefinition { .. })));
+}
+
+#[tokio::test]
 async fn registration_rejects_input_schemas_that_are_not_objects() {
     for schema in [json!({ "type": "string" }), json!({ "properties": {} }), json!({ "type": ["object", "null"] })] {
         let err =

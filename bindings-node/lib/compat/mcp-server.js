@@ -24,6 +24,7 @@ const { toolFailure, asProtocolError } = require('./failures');
 const { ATTACH, DETACH, isTransport } = require('./attach');
 const { attachLinked, isMessageTransport } = require('./linked-transport');
 const { ExperimentalMcpServerTasks, runToolTask } = require('./tasks');
+const { warnToolName } = require('./tool-names');
 
 /** Options of the official SDK's `ServerOptions` that have no engine meaning here. */
 const SDK_ONLY_OPTIONS = new Set([
@@ -79,6 +80,8 @@ function engineOptions(serverInfo, options) {
     tasks: capabilities.tasks ? { capability: capabilities.tasks } : undefined,
     // The official McpServer neither advertises nor serves resources/subscribe.
     resourceSubscriptions: false,
+    // The official McpServer registers a tool of any name, warning about odd ones.
+    lenientToolNames: true,
     ...own,
   });
 }
@@ -250,6 +253,7 @@ class McpServer {
 
   #addTool(name, fields, cb) {
     if (typeof cb !== 'function' && !fields.task) throw new TypeError(`mcpforge: tool \`${name}\` needs a callback`);
+    warnToolName(name);
     const entry = { ...fields, handler: cb };
     return this.#handle(entry, {
       map: this.#tools,

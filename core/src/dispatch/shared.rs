@@ -56,6 +56,8 @@ pub(crate) struct ServerShared {
     pub resource_meta_in_contents: bool,
     /// `resources/subscribe` served and advertised (`ServerBuilder::resource_subscriptions`).
     pub resource_subscriptions: bool,
+    /// Tool names are not checked (`ServerBuilder::lenient_tool_names`).
+    pub lenient_tool_names: bool,
     /// Request metrics, once turned on (server option, or an HTTP app that serves them).
     pub metrics: std::sync::OnceLock<Arc<super::metrics::Metrics>>,
     /// Where a stdio server serves `GET /metrics`, when set.

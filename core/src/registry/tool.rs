@@ -41,9 +41,12 @@ fn check_scope(scope: &str) -> Result<(), String> {
 }
 
 impl ToolEntry {
-    pub fn new(def: Tool, handler: Arc<dyn ToolHandler>) -> Result<ToolEntry, Error> {
+    /// The entry for `def`, its name checked when `check_names` (see [`check_name`]).
+    pub fn checked(def: Tool, handler: Arc<dyn ToolHandler>, check_names: bool) -> Result<ToolEntry, Error> {
         let invalid = |reason: String| Error::InvalidDefinition { what: "tool", name: def.name.clone(), reason };
-        check_name(&def.name).map_err(invalid)?;
+        if check_names {
+            check_name(&def.name).map_err(invalid)?;
+        }
         def.required_scopes.iter().try_for_each(|s| check_scope(s)).map_err(invalid)?;
         let input =
             CompiledSchema::compile_input(&def.input_schema).map_err(|e| invalid(format!("inputSchema: {e}")))?;

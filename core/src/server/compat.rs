@@ -1,0 +1,47 @@
+//! `ServerBuilder` options under which a server answers as the official SDKs' high-level
+//! servers do.
+
+use super::ServerBuilder;
+
+impl ServerBuilder {
+    /// How a `tools/call` of a tool that is not registered (or hidden from the request) is
+    /// answered: a JSON-RPC error -32602 `Unknown tool: NAME` (off, the default), or (on) a
+    /// result with `isError: true` and that text, as the official Python SDK's servers do.
+    pub fn unknown_tool_result(mut self, on: bool) -> Self {
+        self.unknown_tool_result = on;
+        self
+    }
+
+    /// Advertises `resources.subscribe` and serves `resources/subscribe` and `unsubscribe` (on by
+    /// default); off, as on the official TypeScript SDK's `McpServer`, neither (-32601).
+    pub fn resource_subscriptions(mut self, on: bool) -> Self {
+        self.resource_subscriptions = on;
+        self
+    }
+
+    /// Answers `resources/read` failures as the official SDKs' high-level servers do (off by
+    /// default): an unknown URI is -32602 `Unknown resource: URI` on every version (not
+    /// -32002 `Resource not found` on the handshake versions), and every error of a read,
+    /// the reader's own included, carries `data.uri` (the reader's own `data` is kept).
+    pub fn sdk_resource_errors(mut self, on: bool) -> Self {
+        self.sdk_resource_errors = on;
+        self
+    }
+
+    /// Answers a tool result whose `structuredContent` fails the tool's `outputSchema` with an
+    /// `isError` result saying so (off by default: -32603), as the official SDKs' high-level
+    /// servers do; the detail goes to the log either way.
+    pub fn invalid_output_result(mut self, on: bool) -> Self {
+        self.invalid_output_result = on;
+        self
+    }
+
+    /// Accepts tool names of any characters (off by default: 1-128 characters of `A-Z a-z 0-9
+    /// _ - . /`, others refused at registration), as the official TypeScript SDK's
+    /// `McpServer` does, which only warns about them. Tools registered on the builder before
+    /// this is turned on were checked already.
+    pub fn lenient_tool_names(mut self, on: bool) -> Self {
+        self.lenient_tool_names = on;
+        self
+    }
+}
