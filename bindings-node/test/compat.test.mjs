@@ -261,3 +261,22 @@ test('a tool name outside the recommended form is registered with a warning, as 
   const server = new Server({ name: 't', version: '1.0.0' });
   assert.throws(() => server.tool('test (new api)', {}, () => 'x'), /names must be 1-128 characters/);
 });
+
+test('output failing the outputSchema is an isError result worded as the official McpServer words it', async () => {
+  const mcp = new McpServer({ name: 't', version: '1.0.0' });
+  const outputSchema = { processed: z.string(), timestamp: z.string() };
+  mcp.registerTool('none', { outputSchema }, () => ({ content: [{ type: 'text', text: 'no structured' }] }));
+  mcp.registerTool('wrong', { outputSchema }, () => ({ content: [], structuredContent: { processed: 'x', extra: 1 } }));
+  mcp.registerTool('right', { outputSchema }, () => ({ content: [], structuredContent: { processed: 'x', timestamp: 't' } }));
+  mcp.registerTool('failed', { outputSchema }, () => ({ content: [{ type: 'text', text: 'it failed' }], isError: true }));
+  await withMcp(mcp, async (client) => {
+    const none = await client.callTool('none', {});
+    assert.equal(none.isError, true);
+    assert.equal(text(none), 'Output validation error: Tool none has an output schema but no structured content was provided');
+    const wrong = await client.callTool('wrong', {});
+    assert.equal(wrong.isError, true);
+    assert.match(text(wrong), /^Output validation error: Invalid structured content for tool wrong: .*timestamp/s);
+    assert.deepEqual((await client.callTool('right', {})).structuredContent, { processed: 'x', timestamp: 't' });
+    assert.equal(text(await client.callTool('failed', {})), 'it failed');
+  });
+});

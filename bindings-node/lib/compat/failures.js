@@ -10,6 +10,7 @@
 
 const { ErrorCode, InputRequiredError, McpError, ToolError, isMcpError } = require('../errors');
 const { source } = require('../error-policy');
+const { argumentParser } = require('../schema');
 
 /** `MCP error <code>: <message>` (left alone when already worded so, by the official SDK's McpError). */
 function sdkWording(error) {
@@ -41,4 +42,20 @@ function toolFailure(error, name, policy) {
   return { content: [{ type: 'text', text }], isError: true };
 }
 
-module.exports = { toolFailure, asProtocolError, sdkWording };
+/**
+ * `result` of the tool `name` checked against its `outputSchema` (a zod raw shape or schema)
+ * as the official McpServer checks it: an `isError` result saying what is wrong when it has
+ * no `structuredContent` or that does not parse; errors and task results pass as they are.
+ */
+async function checkedOutput(result, outputSchema, name) {
+  if (outputSchema === undefined || !result || typeof result !== 'object') return result;
+  if (!('content' in result) || result.isError) return result;
+  const fail = (text) => ({ content: [{ type: 'text', text: `Output validation error: ${text}` }], isError: true });
+  if (!result.structuredContent) return fail(`Tool ${name} has an output schema but no structured content was provided`);
+  const parse = argumentParser(outputSchema, 'sdk');
+  const parsed = parse && (await parse(result.structuredContent));
+  if (parsed && !parsed.ok) return fail(`Invalid structured content for tool ${name}: ${parsed.message}`);
+  return result;
+}
+
+module.exports = { toolFailure, asProtocolError, sdkWording, checkedOutput };

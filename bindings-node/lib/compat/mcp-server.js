@@ -20,7 +20,7 @@ const { RESCUE } = require('../results');
 const { ResourceTemplate } = require('./resource-template');
 const { completerOf, isCompletable } = require('./completable');
 const { ProtocolServer, inHandler } = require('./protocol-server');
-const { toolFailure, asProtocolError } = require('./failures');
+const { toolFailure, asProtocolError, checkedOutput } = require('./failures');
 const { ATTACH, DETACH, isTransport } = require('./attach');
 const { attachLinked, isMessageTransport } = require('./linked-transport');
 const { ExperimentalMcpServerTasks, runToolTask } = require('./tasks');
@@ -295,7 +295,9 @@ class McpServer {
         // The callback's own value or promise, not wrapped in another: a rejection goes
         // through `failure` too (RESCUE), as a throw does here.
         try {
-          return withArgs ? entry.handler(args, ctx) : entry.handler(ctx);
+          const value = withArgs ? entry.handler(args, ctx) : entry.handler(ctx);
+          if (entry.outputSchema === undefined) return value;
+          return Promise.resolve(value).then((result) => checkedOutput(result, entry.outputSchema, name));
         } catch (e) {
           return failure(e);
         }
