@@ -2,6 +2,7 @@
  * Shared helpers of the binding's tests: servers with a test client that are always
  * closed, a barrier to prove concurrency without timing, and bounded waits.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { Server } from '../lib/index.mjs';
 
@@ -111,4 +112,14 @@ export function postFrom(url, from, headers, body) {
 export function messageOf(text) {
   const data = text.split('\n').filter((l) => l.startsWith('data: ')).pop();
   return text ? JSON.parse(data ? data.slice(6) : text) : null;
+}
+
+/** The voluntary context switches of every thread of process `pid` so far (Linux, from /proc). */
+export function voluntarySwitches(pid) {
+  let total = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    const m = /voluntary_ctxt_switches:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8'));
+    if (m) total += Number(m[1]);
+  }
+  return total;
 }

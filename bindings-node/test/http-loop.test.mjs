@@ -10,11 +10,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { deferred, modernCall, within } from './helpers.mjs';
+import { deferred, modernCall, voluntarySwitches, within } from './helpers.mjs';
 
 const fixture = fileURLToPath(new URL('./fixtures/http-loop.mjs', import.meta.url));
 
@@ -69,16 +69,6 @@ function call(url, agent, name, args, id = 1) {
   });
 }
 
-/** Voluntary context switches of all the threads of `pid` so far (Linux). */
-function switches(pid) {
-  let total = 0;
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    const m = /voluntary_ctxt_switches:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8'));
-    if (m) total += Number(m[1]);
-  }
-  return total;
-}
-
 /** Voluntary context switches per sequential echo request on one kept-alive connection. */
 async function switchesPerRequest(args) {
   const server = await start(args);
@@ -93,10 +83,10 @@ async function switchesPerRequest(args) {
       }
     };
     await sequential(50);
-    const before = switches(server.child.pid);
+    const before = voluntarySwitches(server.child.pid);
     const requests = 400;
     await sequential(requests);
-    return (switches(server.child.pid) - before) / requests;
+    return (voluntarySwitches(server.child.pid) - before) / requests;
   } finally {
     agent.destroy();
     assert.equal(await server.stop(), 0, server.stderr());

@@ -8,11 +8,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { deferred, within } from './helpers.mjs';
+import { deferred, voluntarySwitches, within } from './helpers.mjs';
 
 const fixture = fileURLToPath(new URL('./fixtures/stdio-loop.mjs', import.meta.url));
 const init = { jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } } };
@@ -58,16 +58,6 @@ function start(stdin = 'pipe', args = []) {
   return { child, answer, stop, stderr: () => stderr };
 }
 
-/** Voluntary context switches of all the threads of `pid` so far (Linux). */
-function switches(pid) {
-  let total = 0;
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    const m = /voluntary_ctxt_switches:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8'));
-    if (m) total += Number(m[1]);
-  }
-  return total;
-}
-
 /** Voluntary context switches per sequential echo call of a server started with `args`. */
 async function switchesPerCall(args) {
   const server = start('pipe', args);
@@ -82,10 +72,10 @@ async function switchesPerCall(args) {
       }
     };
     await sequential(50);
-    const before = switches(server.child.pid);
+    const before = voluntarySwitches(server.child.pid);
     const calls = 400;
     await sequential(calls);
-    return (switches(server.child.pid) - before) / calls;
+    return (voluntarySwitches(server.child.pid) - before) / calls;
   } finally {
     assert.equal(await server.stop(), 0, server.stderr());
   }
