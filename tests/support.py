@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -127,11 +128,38 @@ def stop_process(proc: subprocess.Popen[bytes] | None, bound: float) -> None:
         proc.wait(bound)
 
 
+# Ports this process has handed out, so two servers of one test never get the same one.
+_HANDED_OUT: set[int] = set()
+
+
+def _ephemeral_floor() -> int:
+    """The lowest port the kernel gives to outgoing connections (Linux's default otherwise)."""
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
 def free_port() -> int:
-    """A TCP port on 127.0.0.1 that was free a moment ago."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    """A TCP port on 127.0.0.1 that was free a moment ago, chosen below the kernel's ephemeral
+    range: a port from that range can be taken, between this call and the server's bind, by any
+    outgoing connection of the test (a readiness probe, a proxy's upstream connection), and the
+    server then fails to start with "address in use"."""
+    floor = _ephemeral_floor()
+    low = 20000 if floor > 21000 else 1024
+    rng = random.SystemRandom()
+    for _ in range(200):
+        port = rng.randrange(low, floor)
+        if port in _HANDED_OUT:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _HANDED_OUT.add(port)
+        return port
+    raise RuntimeError(f"no free port on 127.0.0.1 between {low} and {floor}")
 
 
 @asynccontextmanager

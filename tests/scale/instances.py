@@ -62,7 +62,8 @@ class Instance:
         deadline = time.monotonic() + START_BOUND
         while not answers_readyz(self.port):
             if self.proc.poll() is not None:
-                raise RuntimeError(f"{self.name} exited with {self.proc.returncode}; see {self.log}")
+                tail = self.log.read_text(errors="replace")[-2000:]
+                raise RuntimeError(f"{self.name} exited with {self.proc.returncode}; its stderr ends:\n{tail}")
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{self.name} did not get ready within {START_BOUND} s")
             time.sleep(0.02)
