@@ -22,6 +22,8 @@
  * and callbacks once the head is known and once the answer was written.
  */
 
+const { isDeepStrictEqual } = require('node:util');
+
 /** Statuses whose responses have no body (a web `Response` refuses one). */
 const NULL_BODY = new Set([101, 204, 205, 304]);
 
@@ -42,10 +44,10 @@ function nodeHandler(app) {
  * `path`); `sessionId(body)` names the session an `initialize` opens; `refuse(body)` may answer
  * `{ status, message }` to refuse the request before the engine sees it; `onHead(head)` runs
  * (awaited) once the engine answered, before the head is written; `onEnd(head)` once the
- * answer was written.
+ * answer was written; `parsedWins`: a given `parsedBody` is the request (see `preferParsed`).
  */
 async function serveNode(app, req, res, parsedBody, hooks = {}) {
-  const body = await nodeBody(req, parsedBody, app.maxBody);
+  const body = await nodeBody(req, parsedBody, app.maxBody, hooks.parsedWins);
   if (body === null) return; // the client left before sending its request
   const refusal = hooks.refuse?.(body);
   if (refusal) {
@@ -137,8 +139,8 @@ function clientOf(given) {
  */
 async function serveFetch(app, request, hooks = {}, parsedBody = undefined, clientAddress = undefined) {
   // The bytes while they can be had; a parsed body only once the request's was read.
-  const body =
-    parsedBody !== undefined && request.bodyUsed ? parsedBytes(parsedBody, app.maxBody) : await webBody(request, app.maxBody);
+  let body = parsedBody !== undefined && request.bodyUsed ? parsedBytes(parsedBody, app.maxBody) : await webBody(request, app.maxBody);
+  if (hooks.parsedWins && parsedBody !== undefined) body = preferParsed(body, parsedBody, app.maxBody);
   const refusal = hooks.refuse?.(body);
   if (refusal) return jsonRpcErrorResponse(refusal.status, refusal.message);
   const url = new URL(request.url);
@@ -221,15 +223,36 @@ async function headHook(onHead, head, exchange) {
  * `express.json({ verify })` hook or other frameworks set it), else the stream when nobody
  * read it; only then what a parser made of it (`parsedBody`, else `req.body`), written back
  * as JSON, where numbers beyond 2^53 (request ids included) have already lost precision.
+ * With `parsedWins`, a given `parsedBody` is the request (see `preferParsed`).
  */
-async function nodeBody(req, parsedBody, limit) {
-  const raw = req.rawBody;
-  if (Buffer.isBuffer(raw) || typeof raw === 'string') return parsedBytes(raw, limit);
-  if (!req.readableEnded) return readNode(req, limit);
+async function nodeBody(req, parsedBody, limit, parsedWins = false) {
   // Mounted directly as Express middleware, the third argument is Express's `next`.
   const given = typeof parsedBody === 'function' ? undefined : parsedBody;
+  const raw = req.rawBody;
+  let bytes;
+  if (Buffer.isBuffer(raw) || typeof raw === 'string') bytes = parsedBytes(raw, limit);
+  else if (!req.readableEnded) bytes = await readNode(req, limit);
+  if (bytes === null) return null;
+  if (bytes !== undefined) return parsedWins && given !== undefined ? preferParsed(bytes, given, limit) : bytes;
   const parsed = given !== undefined ? given : req.body;
   return parsed === undefined ? Buffer.alloc(0) : parsedBytes(parsed, limit);
+}
+
+/**
+ * The official SDK's transports take a `parsedBody` handed to `handleRequest` as the
+ * request, whatever the client sent: the client's `bytes` are kept only when they parse to
+ * that same message (so request ids beyond 2^53 keep their digits), else `parsed` is
+ * written back as JSON (up to `limit + 1` bytes). Bytes past `limit` stay (the engine
+ * refuses them).
+ */
+function preferParsed(bytes, parsed, limit) {
+  if (bytes.length > limit) return bytes;
+  try {
+    if (isDeepStrictEqual(JSON.parse(bytes.toString('utf8')), parsed)) return bytes;
+  } catch {
+    // The client's bytes are no JSON: the parsed body stands.
+  }
+  return parsedBytes(parsed, limit);
 }
 
 /**

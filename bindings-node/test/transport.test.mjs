@@ -145,7 +145,7 @@ test('a transport not connected answers 500; the web-standard transport answers 
   }
 });
 
-test('the web-standard transport reads an unread Request body rather than parsedBody (ids beyond 2^53 intact)', async () => {
+test('the web-standard transport keeps the client\'s bytes when they say what parsedBody says (ids beyond 2^53 intact)', async () => {
   const web = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined });
   const mcp = whoamiServer();
   await mcp.connect(web);
@@ -156,6 +156,52 @@ test('the web-standard transport reads an unread Request body rather than parsed
     const answer = await web.handleRequest(request, { parsedBody: JSON.parse(text) });
     const answered = await answer.text();
     assert.ok(answered.includes('"id":9007199254740993'), answered);
+  } finally {
+    await within(mcp.close(), 10_000, 'close()');
+  }
+});
+
+test('a body handed to handleRequest is the request, as in the SDK, whatever the client sent', async () => {
+  const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+  const mcp = whoamiServer();
+  await mcp.connect(transport);
+  let handed;
+  const site = await listen((req, res) => transport.handleRequest(req, res, handed));
+  const send = (text) => fetch(site.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: ACCEPT, 'mcp-protocol-version': '2025-11-25' }, body: text });
+  try {
+    handed = { ...WHOAMI, id: 'handed' };
+    const overEmpty = await (await send('')).text();
+    assert.ok(overEmpty.includes('"id":"handed"'), overEmpty);
+    const overOther = await (await send(JSON.stringify({ ...WHOAMI, id: 'sent' }))).text();
+    assert.ok(overOther.includes('"id":"handed"') && !overOther.includes('"sent"'), overOther);
+  } finally {
+    await site.close();
+    await within(mcp.close(), 10_000, 'close()');
+  }
+});
+
+test('requests the transport refuses are told to onerror with the error the client reads', async () => {
+  const web = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: () => 'told-1' });
+  const errors = [];
+  web.onerror = (e) => errors.push(e.message);
+  const mcp = whoamiServer();
+  await mcp.connect(web);
+  const request = (body, session) =>
+    new Request('http://127.0.0.1/mcp', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: ACCEPT, ...(session && { 'mcp-session-id': session, 'mcp-protocol-version': '2025-11-25' }) },
+      body,
+    });
+  try {
+    await (await web.handleRequest(request(JSON.stringify(INIT)))).text();
+    assert.deepEqual(errors, [], 'an answered request is no error');
+    for (const [body, session] of [['not json', 'told-1'], [JSON.stringify(WHOAMI), 'no-such-session'], [JSON.stringify(INIT)]]) {
+      const answer = await web.handleRequest(request(body, session));
+      const read = JSON.parse(await answer.text());
+      assert.ok(answer.status >= 400, `${body}: ${answer.status}`);
+      assert.equal(errors.at(-1), read.error.message);
+    }
+    assert.equal(errors.length, 3);
   } finally {
     await within(mcp.close(), 10_000, 'close()');
   }

@@ -12,12 +12,28 @@
 'use strict';
 
 const { randomUUID } = require('node:crypto');
+const { TLSSocket } = require('node:tls');
 
 /** A POSTed message larger than this is refused (413), as the SDK refuses past 4 MB. */
 const MAX_BODY = 4 * 1024 * 1024;
 
-/** Reads `req`'s body as text, refusing more than `MAX_BODY` bytes. */
-function readBody(req) {
+/** What a POST before `start()` is answered (500) and rejected with. */
+const NOT_STARTED = 'SSE connection not established';
+
+/** The media type (lowercase) and charset of a `Content-Type` header value. */
+function contentType(value) {
+  const [type, ...params] = String(value ?? '').split(';');
+  let charset;
+  for (const p of params) {
+    const [k, v] = p.split('=');
+    if (k.trim().toLowerCase() === 'charset' && v) charset = v.trim().replace(/^"|"$/g, '').toLowerCase();
+  }
+  return { type: type.trim().toLowerCase(), charset };
+}
+
+/** Reads `req`'s body as text in `charset` (UTF-8 by default), refusing more than `MAX_BODY` bytes. */
+function readBody(req, charset = 'utf-8') {
+  if (!Buffer.isEncoding(charset)) return Promise.reject(new Error(`Unsupported charset: ${charset}`));
   return new Promise((resolve, reject) => {
     const chunks = [];
     let size = 0;
@@ -30,9 +46,29 @@ function readBody(req) {
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString(charset)));
     req.on('error', reject);
   });
+}
+
+/** True for a JSON-RPC 2.0 request, notification or response. */
+function isMessage(m) {
+  if (m === null || typeof m !== 'object' || Array.isArray(m) || m.jsonrpc !== '2.0') return false;
+  const id = typeof m.id === 'string' || typeof m.id === 'number';
+  if (typeof m.method === 'string') return m.id === undefined || id;
+  return id && ('result' in m || (m.error !== null && typeof m.error === 'object'));
+}
+
+/**
+ * What the server's handlers see of the POST that carried a message, as the SDK passes it:
+ * `requestInfo` (`headers`, and the full `url` when the request names its host) and
+ * `authInfo` (what an auth middleware put on `req.auth`).
+ */
+function requestExtra(req) {
+  const host = req.headers.host;
+  const scheme = req.socket instanceof TLSSocket ? 'https' : 'http';
+  const url = host && req.url ? new URL(req.url, `${scheme}://${host}`) : undefined;
+  return { authInfo: req.auth, requestInfo: { headers: req.headers, url } };
 }
 
 class SSEServerTransport {
@@ -87,40 +123,60 @@ class SSEServerTransport {
 
   /**
    * Takes one POSTed message (`parsedBody` when a body parser already read it) and answers
-   * `202 Accepted`; 400 for a body that is not one JSON-RPC message, 403 under DNS rebinding
-   * protection, 413 past the size bound, 500 before the stream is open.
+   * `202 Accepted`, as the SDK does: 500 (and a rejection) before the stream is open, 403
+   * under DNS rebinding protection, 400 for a content type other than JSON (checked even
+   * with `parsedBody`) and for a body that is not one JSON-RPC message, 413 past the size
+   * bound. Refusals go to `onerror` too, but for a malformed message's, which is the SDK's
+   * `Invalid message: <body>`. The server's handlers see the request as `extra.requestInfo`
+   * (`{ headers, url }`) and its `req.auth` as `extra.authInfo`.
    */
   async handlePostMessage(req, res, parsedBody) {
     if (!this.#stream) {
-      res.writeHead(500).end('SSE connection not established');
-      return;
+      res.writeHead(500).end(NOT_STARTED);
+      throw new Error(NOT_STARTED);
     }
     const refused = this.validateRequestHeaders(req);
     if (refused) {
       res.writeHead(403).end(refused);
+      this.#report(new Error(refused));
       return;
     }
-    let message = parsedBody;
+    let body = parsedBody;
     try {
-      if (message === undefined) {
-        const type = String(req.headers['content-type'] || '').split(';')[0].trim().toLowerCase();
-        if (type !== 'application/json') throw Object.assign(new Error(`Unsupported content-type: ${type}`), { status: 400 });
-        message = JSON.parse(await readBody(req));
-      }
-      this.handleMessage(message);
+      const { type, charset } = contentType(req.headers['content-type']);
+      if (type !== 'application/json') throw new Error(`Unsupported content-type: ${type}`);
+      if (body === undefined) body = await readBody(req, charset);
     } catch (e) {
-      res.writeHead(e.status || 400).end(`Invalid message: ${e.message}`);
+      res.writeHead(e.status || 400).end(String(e));
+      this.#report(e);
+      return;
+    }
+    try {
+      this.handleMessage(typeof body === 'string' ? JSON.parse(body) : body, requestExtra(req));
+    } catch {
+      res.writeHead(400).end(`Invalid message: ${body}`);
       return;
     }
     res.writeHead(202).end('Accepted');
   }
 
-  /** Hands one message to the server, however it arrived. */
-  handleMessage(message) {
-    if (message === null || typeof message !== 'object' || message.jsonrpc !== '2.0') {
-      throw new Error('not a JSON-RPC 2.0 message');
+  /**
+   * Hands one message to the server, however it arrived (`extra`: `{ requestInfo, authInfo }`
+   * of the request that carried it); a message that is not JSON-RPC 2.0 goes to `onerror`
+   * and is thrown.
+   */
+  handleMessage(message, extra) {
+    if (!isMessage(message)) {
+      const error = new Error(`Invalid JSON-RPC message: ${JSON.stringify(message)}`);
+      this.#report(error);
+      throw error;
     }
-    if (typeof this.onmessage === 'function') this.onmessage(message);
+    if (typeof this.onmessage === 'function') this.onmessage(message, extra);
+  }
+
+  /** Tells `onerror`, when set, of a refused request. */
+  #report(error) {
+    if (typeof this.onerror === 'function') this.onerror(error);
   }
 
   /** Sends one message as a `message` event; resolves once the stream took it. */

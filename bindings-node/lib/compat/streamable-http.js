@@ -10,13 +10,16 @@
  *   before the client sees it, a second `initialize` is refused (400) as in the SDK, and a
  *   `DELETE` of the session runs `onsessionclosed(id)` and closes the transport (`onclose`);
  * - stateless (`sessionIdGenerator: undefined`): the engine keeps no sessions
- *   (`sessionless`), every request stands alone.
+ *   (`sessionless`), every request stands alone;
+ * - a request the engine refuses is told to `onerror` (./refusals.js), and a body handed to
+ *   `handleRequest` is the request (`parsedWins` in ../mount.js), both as in the SDK.
  */
 'use strict';
 
 const mount = require('../mount');
 const { ATTACH, DETACH } = require('./attach');
 const sdkOptions = require('./sdk-options');
+const refusals = require('./refusals');
 
 /** The path every transport request is handed to the engine at (the application routes; the SDK's transport ignores paths). */
 const ENGINE_PATH = '/mcp';
@@ -90,14 +93,20 @@ class SessionBookkeeping {
     const stateful = typeof this.#options.sessionIdGenerator === 'function';
     return {
       target: ENGINE_PATH,
+      // As in the SDK, a body handed to `handleRequest` is the request.
+      parsedWins: true,
       // The generator runs for an `initialize` only, as in the SDK.
       sessionId: (body) =>
         stateful && method === 'POST' && !this.#sessionId && holdsInitialize(body) ? String(this.#options.sessionIdGenerator()) : undefined,
-      refuse: (body) =>
-        stateful && this.#sessionId && method === 'POST' && holdsInitialize(body)
-          ? { status: 400, message: 'Invalid Request: Server already initialized' }
-          : undefined,
+      refuse: (body) => {
+        if (!(stateful && this.#sessionId && method === 'POST' && holdsInitialize(body))) return undefined;
+        const refusal = { status: 400, message: 'Invalid Request: Server already initialized' };
+        refusals.tell(this.#owner, new Error(refusal.message));
+        return refusal;
+      },
       onHead: async (head) => {
+        const refused = refusals.refusalOf(head);
+        if (refused) refusals.tell(this.#owner, refused);
         const opened = head.status === 200 && headerOf(head, 'mcp-session-id');
         if (stateful && opened && !this.#sessionId) {
           this.#sessionId = opened;

@@ -1,0 +1,97 @@
+/**
+ * The official SDK's HTTP+SSE `SSEServerTransport` (lib/compat/sse.js) as an application
+ * drives it: the event stream opened on the GET's response, POSTed messages handed to
+ * `onmessage` with the request that carried them (`requestInfo`, `authInfo`), and the
+ * refusals (no stream yet, a content type other than JSON, a malformed message), each
+ * answered with the SDK's status and text and told to `onerror`.
+ */
+import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
+import { test } from 'node:test';
+import { SSEServerTransport } from '../lib/index.mjs';
+
+/** A response that records its status, writes and end text. */
+function recorder() {
+  const res = new EventEmitter();
+  Object.assign(res, { status: undefined, writes: [], ended: undefined });
+  res.writeHead = (status) => {
+    res.status = status;
+    return res;
+  };
+  res.write = (chunk) => res.writes.push(String(chunk)) > 0;
+  res.end = (text) => {
+    res.ended = text;
+    return res;
+  };
+  return res;
+}
+
+/** A POST request carrying `body` (text), whose stream emits it once read. */
+function postOf(body, headers, extra = {}) {
+  const req = new EventEmitter();
+  Object.assign(req, { url: '/messages?sessionId=s', headers, ...extra });
+  req.destroy = () => {};
+  setImmediate(() => {
+    if (body !== undefined) req.emit('data', Buffer.from(body));
+    req.emit('end');
+  });
+  return req;
+}
+
+/** A started transport whose `onmessage` and `onerror` calls are recorded. */
+async function started() {
+  const transport = new SSEServerTransport('/messages', recorder());
+  const seen = { messages: [], errors: [] };
+  transport.onmessage = (message, extra) => seen.messages.push([message, extra]);
+  transport.onerror = (error) => seen.errors.push(error.message);
+  await transport.start();
+  return { transport, seen };
+}
+
+const PING = { jsonrpc: '2.0', id: 7, method: 'ping' };
+
+test('a POSTed message reaches onmessage with the request that carried it, answered 202', async () => {
+  const { transport, seen } = await started();
+  const res = recorder();
+  const headers = { host: 'example.test:8080', 'content-type': 'application/json; charset=utf-8' };
+  await transport.handlePostMessage(postOf(JSON.stringify(PING), headers, { auth: { token: 't1' } }), res);
+  assert.equal(res.status, 202);
+  assert.equal(res.ended, 'Accepted');
+  assert.equal(seen.messages.length, 1);
+  const [message, extra] = seen.messages[0];
+  assert.deepEqual(message, PING);
+  assert.deepEqual(extra.authInfo, { token: 't1' });
+  assert.equal(extra.requestInfo.headers, headers);
+  assert.equal(extra.requestInfo.url.href, 'http://example.test:8080/messages?sessionId=s');
+  assert.deepEqual(seen.errors, []);
+});
+
+test('a POST before the stream is open is answered 500 and rejected', async () => {
+  const transport = new SSEServerTransport('/messages', recorder());
+  const res = recorder();
+  await assert.rejects(transport.handlePostMessage(postOf(JSON.stringify(PING), { 'content-type': 'application/json' }), res), /SSE connection not established/);
+  assert.equal(res.status, 500);
+  assert.equal(res.ended, 'SSE connection not established');
+});
+
+test('a content type other than JSON is refused 400, even with a parsed body, and told to onerror', async () => {
+  const { transport, seen } = await started();
+  const res = recorder();
+  await transport.handlePostMessage(postOf(undefined, { 'content-type': 'text/plain' }), res, PING);
+  assert.equal(res.status, 400);
+  assert.equal(res.ended, 'Error: Unsupported content-type: text/plain');
+  assert.deepEqual(seen.errors, ['Unsupported content-type: text/plain']);
+  assert.deepEqual(seen.messages, []);
+});
+
+test('a body that is not a JSON-RPC message is refused 400 naming the body', async () => {
+  const { transport, seen } = await started();
+  const res = recorder();
+  const body = JSON.stringify({ method: 'ping', id: 1 });
+  await transport.handlePostMessage(postOf(body, { 'content-type': 'application/json' }), res);
+  assert.equal(res.status, 400);
+  assert.equal(res.ended, `Invalid message: ${body}`);
+  assert.deepEqual(seen.messages, []);
+  assert.equal(seen.errors.length, 1);
+  assert.match(seen.errors[0], /Invalid JSON-RPC message/);
+});
