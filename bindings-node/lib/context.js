@@ -195,21 +195,26 @@ class Context {
   }
 
   /**
-   * Sends a notification in its wire form `{ method, params }` (the official SDK's
-   * `extra.sendNotification`): `notifications/progress` and `notifications/message` for this
-   * request, list and resource changes to every client. Resolves at once.
+   * `sendNotification(notification)` sends a notification in its wire form `{ method, params }`
+   * (the official SDK's `extra.sendNotification`): `notifications/progress` and
+   * `notifications/message` for this request, list and resource changes to every client;
+   * its promise resolves at once. A function of its own, as in the SDK: `const {
+   * sendNotification } = extra` works.
    */
-  async sendNotification(notification) {
-    notifications.sendNotification(notification, this, this.#server);
+  get sendNotification() {
+    return async (notification) => {
+      notifications.sendNotification(notification, this, this.#server);
+    };
   }
 
   /**
-   * Sends a client request in its wire form `{ method, params }` (the official SDK's
-   * `extra.sendRequest`): `elicitation/create`, `sampling/createMessage` or `roots/list`;
-   * `resultSchema` (zod), when given, parses the answer.
+   * `sendRequest(request, resultSchema)` sends a client request in its wire form `{ method,
+   * params }` (the official SDK's `extra.sendRequest`): `elicitation/create`,
+   * `sampling/createMessage` or `roots/list`; `resultSchema` (zod), when given, parses the
+   * answer. A function of its own, as `sendNotification`.
    */
-  sendRequest(request, resultSchema) {
-    return notifications.sendRequest(request, this, resultSchema);
+  get sendRequest() {
+    return (request, resultSchema) => notifications.sendRequest(request, this, resultSchema);
   }
 
   /** Sends `notifications/progress` (when the client asked for progress; increasing values only). */

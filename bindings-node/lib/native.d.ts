@@ -140,15 +140,24 @@ export declare class NativeHttpApp {
 /** The JavaScript end of a connection the engine serves. */
 export declare class NativeLink {
   /**
-   * Hands one client message (JSON text, no newline) to the engine; resolves once it is
-   * in the pipe (waiting while the engine is behind). Fails once the link is closed.
+   * Hands one client message (JSON text, no newline) to the engine; resolves once it was
+   * taken in (waiting while the engine is behind). Fails once the link is closed.
    */
   write(message: string): Promise<void>
-  /** The engine's next message (JSON text), or `null` once the connection ended. */
-  read(): Promise<string | null>
+  /**
+   * Resolves once the engine has a message to take (true), or to false once the
+   * connection ended and every message was taken.
+   */
+  ready(): Promise<boolean>
+  /**
+   * Every message the engine has queued now (JSON text each), oldest first, without
+   * waiting.
+   */
+  take(): Array<string>
   /**
    * Ends the client's side: the engine finishes the requests in flight (within the
-   * shutdown grace period), then ends the connection (`read` resolves to `null`).
+   * shutdown grace period), then ends the connection (`ready` resolves to false once
+   * their answers were taken).
    */
   close(): Promise<void>
 }

@@ -264,8 +264,35 @@ impl OutboxReader {
 
     /// The next message if one is queued now.
     pub fn try_recv(&mut self) -> Option<Vec<u8>> {
+        self.take()
+    }
+
+    /// [`OutboxReader::try_recv`] through a shared reference, for a reader whose messages
+    /// are taken by one thread while another waits in [`OutboxReader::readable`].
+    pub fn take(&self) -> Option<Vec<u8>> {
         let mut s = lock(&self.queue.state);
         self.pop(&mut s)
+    }
+
+    /// Waits until a message is queued (true) or the queue is closed and empty (false),
+    /// taking nothing.
+    pub async fn readable(&self) -> bool {
+        let q = &*self.queue;
+        loop {
+            let ready = q.readable.notified();
+            let mut ready = std::pin::pin!(ready);
+            {
+                let s = lock(&q.state);
+                if !s.items.is_empty() {
+                    return true;
+                }
+                if s.closed {
+                    return false;
+                }
+                ready.as_mut().enable();
+            }
+            ready.await;
+        }
     }
 
     /// True when nothing is queued.

@@ -205,6 +205,12 @@ impl Server {
         MemoryClient::connect(self)
     }
 
+    /// Opens a connection whose messages the caller carries (a transport of the embedding
+    /// language; see [`Link`](crate::Link)). Must be called inside a tokio runtime.
+    pub fn open_link(&self) -> crate::Link {
+        crate::Link::open(self.shared.clone())
+    }
+
     /// Asks every serve loop of this server to stop gracefully (in-flight requests finish
     /// up to the shutdown grace period).
     pub fn shutdown(&self) {

@@ -4,6 +4,8 @@
  * `onclose` it is given), such as the SDK's `InMemoryTransport` in tests. Each message
  * crosses into one engine connection (the server's `[LINK]` hook), which the engine serves
  * as it serves stdio; what the engine sends goes out through `transport.send`, in order.
+ * The engine's queue is read from here, so what a synchronous call queued can go out before
+ * that call's caller goes on.
  */
 'use strict';
 
@@ -28,7 +30,9 @@ function report(transport, error) {
 
 /**
  * Starts serving `engine` (an mcpforge `Server`) over `transport`; `closed()` runs once when
- * either side ends. Resolves to the handle `McpServer.close` stops it with (`detach()`).
+ * either side ends. Resolves to the handle `McpServer` uses: `flush()` sends what the engine
+ * queued at once (after a call that may have queued a notification: the official SDK's
+ * reach the client within the same tick), `detach()` stops it.
  */
 async function attachLinked(engine, transport, closed) {
   const link = await engine[LINK]();
@@ -50,18 +54,47 @@ async function attachLinked(engine, transport, closed) {
     if (typeof previousClose === 'function') previousClose();
     end();
   };
+  // What was taken from the engine and not sent yet, oldest first; `paused` while a
+  // notification just sent is followed by more. The SDK's client handles a notification in
+  // a later microtask but a response at once (and forgets a request's progress handler
+  // with it), so the rest waits for the loop to turn once, as when the official server
+  // sends them from separate ticks.
+  const queue = [];
+  let paused = false;
+  const sendOne = (message) => {
+    let sent;
+    try {
+      sent = transport.send(message);
+    } catch (e) {
+      report(transport, e);
+    }
+    if (sent && typeof sent.catch === 'function') sent.catch((e) => report(transport, e));
+  };
+  const flush = () => {
+    queue.push(...link.take());
+    while (!paused && queue.length > 0) {
+      const message = JSON.parse(queue.shift());
+      sendOne(message);
+      if (message.id === undefined && queue.length > 0) {
+        paused = true;
+        setImmediate(() => {
+          paused = false;
+          flush();
+        });
+      }
+    }
+  };
   await transport.start();
   const pumping = (async () => {
-    for (let line = await link.read(); line !== null; line = await link.read()) {
-      try {
-        await transport.send(JSON.parse(line));
-      } catch (e) {
-        report(transport, e);
-      }
+    while (await link.ready()) {
+      flush();
+      // Bounded: each turn sends at least one queued message.
+      while (paused) await new Promise(setImmediate);
     }
     end();
   })();
   return {
+    flush,
     /** Ends the connection (requests in flight finish first) and closes the transport. */
     async detach() {
       await writing;

@@ -125,7 +125,7 @@ class McpServer {
     this.#engine = new Server(engine);
     this.#errors = this.#engine[ERROR_POLICY];
     /** The low-level server of the official SDK's API (notifications, client input). */
-    this.server = new ProtocolServer(this, this.#engine, engine.logging);
+    this.server = new ProtocolServer(this, this.#engine, engine.logging, () => this.#flush());
     this.#taskOptions = { taskStore: options?.taskStore, pollMs: options?.defaultTaskPollInterval };
     /** The SDK's experimental API: `tasks.registerToolTask` (./tasks.js). */
     this.experimental = {
@@ -170,6 +170,15 @@ class McpServer {
     }
   }
 
+  /**
+   * Sends at once what the engine queued for a transport of another package (a list change
+   * or log message a call just queued), as the official SDK's reach its client within the
+   * same tick; the engine's own transports carry theirs themselves.
+   */
+  #flush() {
+    this.#linked?.flush();
+  }
+
   #closed() {
     if (!this.#transport) return;
     this.#transport = undefined;
@@ -200,17 +209,17 @@ class McpServer {
 
   /** Tells clients the tool list changed. */
   sendToolListChanged() {
-    this.#engine.notifyToolsChanged();
+    this.server.sendToolListChanged();
   }
 
   /** Tells clients the resource list changed. */
   sendResourceListChanged() {
-    this.#engine.notifyResourcesChanged();
+    this.server.sendResourceListChanged();
   }
 
   /** Tells clients the prompt list changed. */
   sendPromptListChanged() {
-    this.#engine.notifyPromptsChanged();
+    this.server.sendPromptListChanged();
   }
 
   // ---- tools ----
@@ -490,6 +499,7 @@ class McpServer {
     const setEnabled = (on) => engine.isEnabled(kind, engineKey(current)) !== on && engine.setEnabled(kind, engineKey(current), on);
     install(current);
     map.set(current, entry);
+    this.#flush();
     const handle = entry;
     Object.defineProperty(handle, 'enabled', {
       enumerable: true,
@@ -531,6 +541,7 @@ class McpServer {
         told = setEnabled(wanted);
       }
       if (!told) notify();
+      this.#flush();
     };
     return handle;
   }

@@ -50,15 +50,19 @@ class ProtocolServer {
   #engine;
   #logging;
   #requestHandlers;
+  #flush;
 
   /**
    * @param {object} owner the `McpServer` (for `connect`/`close`/`transport`)
    * @param {object} engine its mcpforge `Server`
    * @param {boolean} logging whether the `logging` capability was declared (log messages are
    *   sent only then, as in the official SDK)
+   * @param {() => void} flush sends at once what the engine queued for a transport of
+   *   another package (after each notification sent from here)
    */
-  constructor(owner, engine, logging) {
+  constructor(owner, engine, logging, flush) {
     this.#owner = owner;
+    this.#flush = flush;
     this.#engine = engine;
     this.#logging = logging;
     this.#requestHandlers = new RequestHandlers(engine);
@@ -110,12 +114,14 @@ class ProtocolServer {
     const ctx = currentContext();
     if (ctx && isStateless(ctx.protocolVersion)) ctx.log(params.level, params.data, params.logger);
     else this.#engine.log(params.level, params.data, params.logger);
+    this.#flush();
   }
 
   /** Sends a notification in its wire form `{ method, params }`. */
   async notification(notification) {
     if (notification && notification.method === 'notifications/message') return this.sendLoggingMessage(notification.params || {});
     notifications.sendNotification(notification, currentContext(), this.#engine);
+    this.#flush();
   }
 
   /**
@@ -150,21 +156,25 @@ class ProtocolServer {
   /** Tells clients the tool list changed. */
   sendToolListChanged() {
     this.#engine.notifyToolsChanged();
+    this.#flush();
   }
 
   /** Tells clients the prompt list changed. */
   sendPromptListChanged() {
     this.#engine.notifyPromptsChanged();
+    this.#flush();
   }
 
   /** Tells clients the resource list changed. */
   sendResourceListChanged() {
     this.#engine.notifyResourcesChanged();
+    this.#flush();
   }
 
   /** Tells subscribers that the resource `params.uri` changed. */
   sendResourceUpdated(params) {
     this.#engine.notifyResourceUpdated(String(params.uri));
+    this.#flush();
   }
 
   /**

@@ -10,47 +10,21 @@ use std::time::Duration;
 
 use serde_json::{Map, Value, json};
 use tokio::sync::{mpsc, oneshot};
-use tokio_util::sync::CancellationToken;
 
 use crate::dispatch::OutboxReader;
-use crate::dispatch::connection::{Connection, ConnectionOptions};
 use crate::dispatch::shared::ServerShared;
 use crate::error::{Error, ProtocolError};
-use crate::jsonrpc::{LineReader, RequestId};
+use crate::jsonrpc::RequestId;
 use crate::protocol::ProtocolVersion;
 use crate::protocol::meta::{CLIENT_CAPABILITIES_KEY, CLIENT_INFO_KEY, PROTOCOL_VERSION_KEY};
 use crate::sync::lock;
-use crate::transport::stream;
+use crate::transport::link::{self, Input};
 
 type Pending = Arc<Mutex<HashMap<RequestId, oneshot::Sender<Value>>>>;
 
 /// Answers the server's requests (sampling, elicitation, roots): on legacy sessions as
 /// they arrive, on 2026-07-28 the `inputRequests` of an `input_required` result.
 pub type RequestResponder = Arc<dyn Fn(&str, &Value) -> Result<Value, ProtocolError> + Send + Sync>;
-
-/// What the client sends into the connection: one at a time, in order, as a pipe would.
-struct Input {
-    conn: Arc<Connection>,
-    order: tokio::sync::Mutex<()>,
-    /// Tripped by [`MemoryClient::close`]: the connection shuts down as at end of input.
-    eof: CancellationToken,
-}
-
-impl Input {
-    /// Feeds raw bytes (newline-delimited messages) through stdio's framing rules.
-    async fn write(&self, bytes: &[u8]) -> std::io::Result<()> {
-        let _order = self.order.lock().await;
-        if self.eof.is_cancelled() {
-            return Err(std::io::ErrorKind::BrokenPipe.into());
-        }
-        let max = self.conn.shared().limits.max_message_size;
-        let mut lines = LineReader::new(bytes, max);
-        while let Some(frame) = lines.next_frame().await? {
-            stream::on_frame(&self.conn, frame).await;
-        }
-        Ok(())
-    }
-}
 
 /// A client connected to a [`crate::Server`] inside the process.
 pub struct MemoryClient {
@@ -103,24 +77,7 @@ fn input_requests(response: &mut Value) -> Option<Map<String, Value>> {
 impl MemoryClient {
     /// Connects to the server whose shared state this is (see [`crate::Server::connect_memory`]).
     pub(crate) fn open(shared: Arc<ServerShared>) -> MemoryClient {
-        let (out, rx) =
-            crate::dispatch::outbox("memory client", shared.limits.max_queued_messages, stream::queue_bytes(&shared));
-        let conn = Connection::new(shared.clone(), out.clone(), ConnectionOptions::for_client(&shared));
-        let input =
-            Arc::new(Input { conn: conn.clone(), order: tokio::sync::Mutex::new(()), eof: CancellationToken::new() });
-        // Ends the connection at end of input or server shutdown, like a stream transport.
-        let server_task = {
-            let eof = input.eof.clone();
-            tokio::spawn(async move {
-                tokio::select! {
-                    () = eof.cancelled() => {}
-                    () = shared.shutdown.cancelled() => {}
-                }
-                conn.shutdown().await;
-                out.close();
-                Ok(())
-            })
-        };
+        let (input, rx, server_task) = link::open(shared, "memory client");
         let pending: Pending = Arc::default();
         let (msg_tx, messages) = mpsc::unbounded_channel();
         let responder: Arc<Mutex<Option<RequestResponder>>> = Arc::default();
@@ -295,10 +252,7 @@ impl MemoryClient {
     /// Closes the client's end (the server sees end of input) and waits for the server to
     /// finish: requests in flight complete within the shutdown grace period.
     pub async fn close(self) -> Result<(), Error> {
-        {
-            let _order = self.input.order.lock().await;
-            self.input.eof.cancel();
-        }
+        self.input.end().await;
         let r = self.server_task.await.unwrap_or_else(|e| Err(Error::Io(std::io::Error::other(e))));
         self.reader_task.abort();
         r

@@ -1,6 +1,7 @@
 //! Transports: they move bytes; dispatch decides what the bytes mean.
 
 pub mod http;
+pub mod link;
 pub mod memory;
 pub(crate) mod signals;
 pub mod stdio;

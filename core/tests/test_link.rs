@@ -1,0 +1,75 @@
+//! `Server::open_link`: a connection whose messages the caller carries. Requests written in
+//! are answered in the output queue; a notification a synchronous call queues (a list
+//! change) can be taken at once, without waiting, behind what was queued before it; after
+//! `close` the answers of requests in flight are still taken, then `ready` says it ended.
+
+use std::time::Duration;
+
+use mcpforge::{Link, Server, Tool, ToolError};
+use serde_json::{Value, json};
+
+const WAIT: Duration = Duration::from_secs(5);
+
+async fn text_tool(_args: Value) -> Result<String, ToolError> {
+    Ok("ok".into())
+}
+
+fn server() -> Server {
+    Server::builder("link-test", "1.0.0").tool(Tool::new("first"), text_tool).build().expect("build")
+}
+
+/// Writes `message` (one JSON-RPC message) into the link.
+async fn write(link: &Link, message: Value) {
+    let mut line = message.to_string().into_bytes();
+    line.push(b'\n');
+    link.write(&line).await.expect("write");
+}
+
+/// The next message the server sends, waiting for it (bounded).
+async fn next(link: &Link) -> Value {
+    let ready = tokio::time::timeout(WAIT, link.ready()).await.expect("a message within the wait");
+    assert!(ready, "the link ended");
+    serde_json::from_slice(&link.take().expect("a queued message")).expect("JSON")
+}
+
+async fn handshake(link: &Link) {
+    let init =
+        json!({ "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": { "name": "c", "version": "1" } });
+    write(link, json!({ "jsonrpc": "2.0", "id": 1, "method": "initialize", "params": init })).await;
+    assert_eq!(next(link).await["id"], 1);
+    write(link, json!({ "jsonrpc": "2.0", "method": "notifications/initialized" })).await;
+    write(link, json!({ "jsonrpc": "2.0", "id": 2, "method": "ping" })).await;
+    assert_eq!(next(link).await, json!({ "jsonrpc": "2.0", "id": 2, "result": {} }));
+}
+
+#[tokio::test]
+async fn a_list_change_is_taken_without_waiting() {
+    let server = server();
+    let link = server.open_link();
+    handshake(&link).await;
+    assert!(link.take().is_none());
+    server.notify_tools_changed();
+    let taken = link.take().expect("queued by the call itself");
+    let message: Value = serde_json::from_slice(&taken).expect("JSON");
+    assert_eq!(message["method"], "notifications/tools/list_changed");
+    assert!(link.take().is_none());
+    link.close().await.expect("close");
+}
+
+#[tokio::test]
+async fn answers_queued_before_a_notification_come_first_and_the_end_is_seen() {
+    let server = server();
+    let link = server.open_link();
+    handshake(&link).await;
+    write(&link, json!({ "jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": { "name": "first" } })).await;
+    // The answer is queued once `ready` says so; the notification then goes behind it.
+    assert!(tokio::time::timeout(WAIT, link.ready()).await.expect("answered"));
+    server.notify_tools_changed();
+    let first: Value = serde_json::from_slice(&link.take().expect("answer")).expect("JSON");
+    assert_eq!(first["id"], 3);
+    let second: Value = serde_json::from_slice(&link.take().expect("notification")).expect("JSON");
+    assert_eq!(second["method"], "notifications/tools/list_changed");
+    link.close().await.expect("close");
+    assert!(!tokio::time::timeout(WAIT, link.ready()).await.expect("ended"));
+    assert!(link.write(b"{}\n").await.is_err(), "a closed link takes nothing in");
+}
