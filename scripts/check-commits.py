@@ -22,6 +22,9 @@ SINCE = "21e314c"
 AREAS = ("core", "http", "python", "node", "c", "docs", "test", "bench", "ci")
 SUBJECT = re.compile(r"^(?:%s)(?:, (?:%s))*: \S" % ("|".join(AREAS), "|".join(AREAS)))
 LIMIT = 72
+# Commits that reached main with a subject over the limit, left as they are (history is not
+# rewritten); every other commit since SINCE is checked.
+GRANDFATHERED = {"fa215932e830d27d93e0f6681ead04135b873b54"}
 
 
 def git(*args: str) -> subprocess.CompletedProcess:
@@ -45,15 +48,17 @@ def main() -> int:
     if git("cat-file", "-e", f"{SINCE}^{{commit}}").returncode != 0:
         print(f"check-commits: {SINCE} is not in this clone (shallow?), nothing to check")
         return 0
-    listed = git("log", "--no-merges", "--format=%h %s", f"{SINCE}..HEAD")
+    listed = git("log", "--no-merges", "--format=%H %s", f"{SINCE}..HEAD")
     if listed.returncode != 0:
         print(f"check-commits: git log failed: {listed.stderr.strip()}")
         return 1
     bad = 0
     for line in listed.stdout.splitlines():
         sha, _, subject = line.partition(" ")
+        if sha in GRANDFATHERED:
+            continue
         for p in problems(subject):
-            print(f"check-commits: {sha} {subject!r}: {p}")
+            print(f"check-commits: {sha[:7]} {subject!r}: {p}")
             bad += 1
     return 1 if bad else 0
 
