@@ -260,6 +260,12 @@ export declare class NativeServer {
    */
   log(level: string, data: string, logger?: string | undefined | null): void
   /**
+   * Sends the notification `method` (`params`: JSON text) outside any request to the
+   * session of this instance whose id is `session_id` (the official SDK's
+   * `transport.send`); false when no live session has that id.
+   */
+  notifySession(sessionId: string, method: string, params?: string | undefined | null): boolean
+  /**
    * Serves stdio until stdin closes or `shutdown`; the promise keeps Node alive until then.
    * Signals are left to JavaScript (the public API turns SIGINT/SIGTERM into `close()`).
    * By default the connection runs on this thread's event loop: stdin is read when libuv

@@ -34,6 +34,13 @@ const ATTACH = Symbol.for('mcpforge.transport.attach');
  */
 const LINK = Symbol.for('mcpforge.transport.link');
 
+/**
+ * The hook the official SDK's HTTP transports send a notification to one session through:
+ * `[NOTIFY_SESSION](sessionId, { method, params })`, true when a live session of that id
+ * took it (compat/transport-send.js). Internal.
+ */
+const NOTIFY_SESSION = Symbol.for('mcpforge.transport.notifySession');
+
 /** True when `transport` implements the hook (`[ATTACH]`). */
 function isTransport(transport) {
   return transport !== null && typeof transport === 'object' && typeof transport[ATTACH] === 'function';
@@ -526,6 +533,13 @@ class Server {
     return this.#native.openLink();
   }
 
+  /** @internal Sends a notification `{ method, params }` to the session `sessionId`; false when there is none. */
+  [NOTIFY_SESSION](sessionId, notification) {
+    const { method, params } = notification;
+    const text = params === undefined ? undefined : results.stringify(params, 'the notification params');
+    return this.#native.notifySession(String(sessionId), String(method), text);
+  }
+
   /** @internal The native HTTP application for mount `options` (transports, `createMcpHandler`). */
   [mount.MOUNT](options = {}) {
     return this.#httpApp(options);
@@ -687,4 +701,4 @@ class Server {
   }
 }
 
-module.exports = { Server, ATTACH, LINK, isTransport };
+module.exports = { Server, ATTACH, LINK, NOTIFY_SESSION, isTransport };

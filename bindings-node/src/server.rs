@@ -233,6 +233,15 @@ impl NativeServer {
         Ok(())
     }
 
+    /// Sends the notification `method` (`params`: JSON text) outside any request to the
+    /// session of this instance whose id is `session_id` (the official SDK's
+    /// `transport.send`); false when no live session has that id.
+    #[napi]
+    pub fn notify_session(&self, session_id: String, method: String, params: Option<String>) -> napi::Result<bool> {
+        let params = params.map(|p| parse_json(&p, "notification params")).transpose()?;
+        Ok(self.server.notify_session(&session_id, &method, params.as_ref()))
+    }
+
     /// Serves stdio until stdin closes or `shutdown`; the promise keeps Node alive until then.
     /// Signals are left to JavaScript (the public API turns SIGINT/SIGTERM into `close()`).
     /// By default the connection runs on this thread's event loop: stdin is read when libuv

@@ -421,6 +421,20 @@ impl Server {
         }
         self.shared.hub.log(level, &params);
     }
+
+    /// Sends the notification `method` (with `params`) outside any request to one legacy
+    /// session of this instance, the one whose id is `session_id` (Streamable HTTP's
+    /// `Mcp-Session-Id`): it goes out as the engine's own notifications to that session do
+    /// (on HTTP its GET stream, queued while none is open). For the official SDK's
+    /// `transport.send(notification)`. False when no live session here has that id (never
+    /// opened, ended, served by another instance, or a session-less request's).
+    pub fn notify_session(&self, session_id: &str, method: &str, params: Option<&Value>) -> bool {
+        let message = match params {
+            Some(p) => crate::jsonrpc::encode::notification(method, p),
+            None => crate::jsonrpc::encode::notification(method, &json!({})),
+        };
+        self.shared.hub.notify_session(session_id, message)
+    }
 }
 
 impl MemoryClient {

@@ -300,3 +300,50 @@ async fn json_responses_drop_what_a_request_sends_before_its_result() {
         }
     }
 }
+
+#[tokio::test]
+async fn an_application_sends_a_notification_to_one_session_by_its_id() {
+    let server = server();
+    let mcp = server.http_app(HttpOptions::default());
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        let opened = open_session(&mcp, HostedOptions::default()).await;
+        ids.push(header(&opened, "mcp-session-id").expect("a session id").to_owned());
+    }
+    let get =
+        |session: &str| HostRequest { method: "GET".into(), body: Vec::new(), ..post(&json!(null), Some(session)) };
+    let mut streams = Vec::new();
+    for id in &ids {
+        let stream = mcp.handle_hosted(get(id)).await.expect("handed over");
+        assert_eq!(stream.status, 200);
+        streams.push(stream);
+    }
+    let params = json!({ "level": "info", "data": "for the first" });
+    assert!(server.notify_session(&ids[0], "notifications/message", Some(&params)));
+    assert!(!server.notify_session("no-such-session", "notifications/message", Some(&params)));
+    // A second notification, to the other session, marks the end of what each stream reads.
+    assert!(server.notify_session(&ids[1], "notifications/tools/list_changed", None));
+    assert!(server.notify_session(&ids[0], "notifications/tools/list_changed", None));
+
+    /// The `data:` lines of `stream` up to its first `list_changed` (at most 20 chunks).
+    async fn until_marker(stream: &mut HostResponse) -> Vec<Value> {
+        let mut seen = Vec::new();
+        for _ in 0..20 {
+            let chunk = tokio::time::timeout(std::time::Duration::from_secs(10), stream.next_chunk())
+                .await
+                .expect("a chunk in time");
+            let text = String::from_utf8(chunk.expect("the stream stays open").to_vec()).expect("UTF-8");
+            for data in text.lines().filter_map(|l| l.strip_prefix("data: ")) {
+                let message: Value = serde_json::from_str(data).expect("JSON");
+                if message["method"] == "notifications/tools/list_changed" {
+                    return seen;
+                }
+                seen.push(message);
+            }
+        }
+        panic!("no marker within 20 chunks");
+    }
+    let first = until_marker(&mut streams[0]).await;
+    assert_eq!(first, vec![json!({ "jsonrpc": "2.0", "method": "notifications/message", "params": params })]);
+    assert_eq!(until_marker(&mut streams[1]).await, Vec::<Value>::new(), "the other session hears nothing of it");
+}

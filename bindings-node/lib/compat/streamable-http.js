@@ -20,6 +20,7 @@ const mount = require('../mount');
 const { ATTACH, DETACH } = require('./attach');
 const sdkOptions = require('./sdk-options');
 const refusals = require('./refusals');
+const { sendMessage } = require('./transport-send');
 
 /** The path every transport request is handed to the engine at (the application routes; the SDK's transport ignores paths). */
 const ENGINE_PATH = '/mcp';
@@ -81,6 +82,11 @@ class SessionBookkeeping {
     this.#app = server[mount.MOUNT](engineOptions(this.#options));
     this.#server = server;
     this.#closed = closed;
+  }
+
+  /** The mcpforge `Server` connected to, if any. */
+  engine() {
+    return this.#app ? this.#server : undefined;
   }
 
   /** The engine application, or a refusal when not connected. */
@@ -215,6 +221,14 @@ class TransportBase {
 
   /** The engine starts serving when the server connects; nothing to do. */
   async start() {}
+
+  /**
+   * Sends a server notification: with the request `options.relatedRequestId` from inside
+   * its handler, else to the session (./transport-send.js).
+   */
+  send(message, options) {
+    return sendMessage(this._book, message, options);
+  }
 
   /** Ends the session and stops serving (`onclose` runs). */
   close() {

@@ -208,6 +208,17 @@ impl Hub {
         }
     }
 
+    /// A notification (`message`, encoded) for the session of this instance whose id is
+    /// `session_id`, initialized or not (an application names it); false when no live
+    /// session has that id or its outbox is closed.
+    pub fn notify_session(&self, session_id: &str, message: Vec<u8>) -> bool {
+        let mut s = lock(&self.sessions);
+        s.retain(|w| w.strong_count() > 0);
+        let target = s.iter().filter_map(Weak::upgrade).find(|s| s.id() == Some(session_id));
+        drop(s);
+        target.is_some_and(|s| s.out.notify(message))
+    }
+
     /// A task changed (Tasks extension): `notifications/tasks` with the task as `params()`
     /// (built only when some listen stream listed the task) to the streams that listed it.
     pub fn task_changed(&self, task_id: &str, params: impl FnOnce() -> Value) {
