@@ -22,7 +22,7 @@ import {
   localhostHostValidation,
   localhostOriginValidation,
 } from '../lib/index.mjs';
-import { modernCall, postFrom, within } from './helpers.mjs';
+import { messageOf, modernCall, postFrom, within } from './helpers.mjs';
 
 const ACCEPT = 'application/json, text/event-stream';
 const INIT = {
@@ -139,7 +139,7 @@ test('a transport not connected answers 500; the web-standard transport answers 
     assert.equal(opened.headers.get('mcp-session-id'), 'web-1');
     await opened.text();
     const answer = await web.handleRequest(request(WHOAMI, 'web-1'));
-    assert.deepEqual(seenBy(JSON.parse(await answer.text())), { session: 'web-1', trace: 'web' });
+    assert.deepEqual(seenBy(messageOf(await answer.text())), { session: 'web-1', trace: 'web' });
   } finally {
     await within(mcp.close(), 10_000, 'close()');
   }

@@ -75,6 +75,10 @@ pub enum Becomes {
     /// engine's `sessionless` is on: the TypeScript `sessionIdGenerator`, a function the
     /// binding keeps and calls itself.
     SessionsWhenGiven,
+    /// Request streams open with a priming event when it is given (anything but `null` or
+    /// `false`), else with none (the engine's `sse_priming`): the TypeScript `eventStore`,
+    /// without which the SDK's streams cannot be resumed and are not primed.
+    PrimingWhenGiven,
 }
 
 /// One official option name and what it becomes.
@@ -137,8 +141,18 @@ pub const TABLE: &[SdkOption] = &[
         Engine("json_response"),
         "JSON answers only, dropping what a request sends before its result",
     ),
-    row(TypeScriptTransport, "eventStore", EngineDecides, "the engine keeps a bounded event store per session"),
-    row(TypeScriptTransport, "retryInterval", EngineDecides, "the engine sends its own SSE retry hint"),
+    row(
+        TypeScriptTransport,
+        "eventStore",
+        PrimingWhenGiven,
+        "the engine keeps its own bounded event store per session; the SDK primes streams only with one",
+    ),
+    row(
+        TypeScriptTransport,
+        "retryInterval",
+        Engine("sse_retry_ms"),
+        "the retry hint of the priming event; none when not given",
+    ),
     // The official TypeScript SDK 2.x (createMcpHandler).
     row(TypeScriptHandler, "responseMode", EngineDecides, "the engine picks JSON or SSE per answer"),
     row(TypeScriptHandler, "legacy", EngineDecides, "the engine serves every protocol version"),
@@ -165,8 +179,9 @@ struct Guard {
 ///
 /// For the TypeScript transport it also settles what the SDK's transport is without being
 /// told: no sessions without a `sessionIdGenerator`, no `Host`/`Origin` checks without
-/// `enableDnsRebindingProtection: true` (with it, only against the lists given), and no
-/// 2024-11-05 HTTP+SSE endpoints. For Python, `transport_security` with the protection off
+/// `enableDnsRebindingProtection: true` (with it, only against the lists given), no
+/// 2024-11-05 HTTP+SSE endpoints, every legacy answer an SSE stream (`sse_response`), primed
+/// only with an `eventStore` and with a retry hint only from `retryInterval`. For Python, `transport_security` with the protection off
 /// turns both checks off; on (its default), the lists given replace the engine's loopback
 /// defaults. Errors are [`Error::Config`] naming the option whose value is of the wrong type.
 pub fn translate(sdk: Sdk, options: Map<String, Value>) -> Result<Map<String, Value>, Error> {
@@ -174,6 +189,7 @@ pub fn translate(sdk: Sdk, options: Map<String, Value>) -> Result<Map<String, Va
     let mut written = Map::new();
     let mut guard = (sdk == TypeScriptTransport).then(Guard::default);
     let mut sessions = None;
+    let mut priming = false;
     for (name, value) in options {
         let Some(r) = lookup(sdk, &name) else {
             out.insert(name, value);
@@ -198,11 +214,17 @@ pub fn translate(sdk: Sdk, options: Map<String, Value>) -> Result<Map<String, Va
                 read_guard(guard.get_or_insert_with(Guard::default), r, value)?;
             }
             SessionsWhenGiven => sessions = Some(!matches!(value, Value::Null | Value::Bool(false))),
+            PrimingWhenGiven => priming = !matches!(value, Value::Null | Value::Bool(false)),
         }
     }
     if sdk == TypeScriptTransport {
         written.insert("sessionless".to_owned(), Value::Bool(sessions != Some(true)));
         written.insert("legacy_sse".to_owned(), Value::Bool(false));
+        // The SDK's transport streams every answer (unless `enableJsonResponse`), primes
+        // streams only with an event store, and suggests a retry delay only when given one.
+        written.insert("sse_response".to_owned(), Value::Bool(true));
+        written.insert("sse_priming".to_owned(), Value::Bool(priming));
+        written.entry("sse_retry_ms").or_insert(Value::from(0));
     }
     if let Some(g) = guard {
         let on = g.on.unwrap_or(sdk == Python);
@@ -361,6 +383,7 @@ mod tests {
             stateless,
             json!({
                 "maxSessions": 3, "json_response": true, "sessionless": true, "legacy_sse": false,
+                "sse_response": true, "sse_priming": false, "sse_retry_ms": 0,
                 "allowed_hosts": [], "allowed_origins": []
             })
         );
@@ -376,7 +399,7 @@ mod tests {
             guarded,
             json!({
                 "sessionless": false, "legacy_sse": false, "allowed_hosts": ["localhost"], "allowed_origins": [],
-                "sse_keepalive_ms": 250, "max_body": 99,
+                "sse_keepalive_ms": 250, "max_body": 99, "sse_response": true, "sse_priming": true, "sse_retry_ms": 10,
             }),
             "what the table writes replaces the same option in the other spelling"
         );

@@ -341,12 +341,12 @@ async fn sse_post_resumes_with_last_event_id_without_loss_or_duplicates() {
     let mut stream = open(s.addr, &request).await;
     assert_eq!(stream.header("content-type"), Some("text/event-stream"));
 
-    // 2025-11-25: a priming event (an id, empty data), a retry hint, then the messages.
+    // 2025-11-25: a priming event (an id, empty data, a retry hint), then the messages.
     let priming = stream.next_event().await.expect("priming event");
     let priming_id = priming.id.clone().expect("the priming event has an id");
-    assert_eq!(priming, SseEvent { id: Some(priming_id.clone()), data: Some(String::new()), ..SseEvent::default() });
-    let retry = stream.next_event().await.expect("retry hint");
-    assert_eq!(retry, SseEvent { retry: Some(1000), ..SseEvent::default() });
+    let expected =
+        SseEvent { id: Some(priming_id.clone()), data: Some(String::new()), retry: Some(1000), ..SseEvent::default() };
+    assert_eq!(priming, expected);
     let first = stream.next_event().await.expect("first progress");
     assert_eq!(first.json(), Some(progress("r", 1)));
     let last_id = first.id.clone().expect("an event id");

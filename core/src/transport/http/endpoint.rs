@@ -159,6 +159,11 @@ impl Post<'_> {
             conn,
             keepalive: self.app.options.sse_keepalive,
             json_only: !modern && self.app.options.json_response,
+            sse_only: !modern && self.app.options.sse_response,
+            priming: exchange::Priming {
+                on: self.app.options.sse_priming,
+                retry_ms: self.app.options.sse_retry.map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
+            },
             auth: self.caller.0.clone(),
             http: Some(self.http.clone()),
             // A request without a session of its own counts against its address (one
@@ -345,7 +350,14 @@ async fn initialize(p: &Post<'_>, req: IncomingRequest, proposed: Option<String>
     let Ok(outcome) = rx.await else {
         return error(StatusCode::OK, Some(&id), &ProtocolError::internal("initialize was not answered"));
     };
-    let Some(session) = conn.session().cloned() else { return json(StatusCode::OK, outcome.response) };
+    let answer = |body: Vec<u8>| {
+        if app.options.sse_response && !app.options.json_response {
+            sse::single(&body)
+        } else {
+            json(StatusCode::OK, body)
+        }
+    };
+    let Some(session) = conn.session().cloned() else { return answer(outcome.response) };
     match app.sessions.create(conn.clone(), session, backlog_reader, caller.subject(), p.peer, proposed) {
         Ok(s) => {
             if let Some(link) = app.sessions.link() {
@@ -355,7 +367,7 @@ async fn initialize(p: &Post<'_>, req: IncomingRequest, proposed: Option<String>
                     return store_unavailable(Some(&id), &e);
                 }
             }
-            let mut r = json(StatusCode::OK, outcome.response);
+            let mut r = answer(outcome.response);
             if let Ok(v) = HeaderValue::from_str(&s.id) {
                 r.headers_mut().insert(SESSION_HEADER, v);
             }

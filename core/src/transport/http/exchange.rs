@@ -54,6 +54,13 @@ pub(crate) struct ExchangeSpec {
     /// Answer with the result as JSON whatever came before it, dropping that
     /// ([`HttpOptions::json_response`](super::HttpOptions::json_response)).
     pub json_only: bool,
+    /// Answer with an SSE stream even when the result comes first
+    /// ([`HttpOptions::sse_response`](super::HttpOptions::sse_response)).
+    pub sse_only: bool,
+    /// Whether a legacy session's stream opens with a priming event (on 2025-11-25 and
+    /// later), and the `retry:` hint that goes with it
+    /// ([`HttpOptions::sse_priming`](super::HttpOptions::sse_priming)).
+    pub priming: Priming,
     /// The verified caller (bearer authorization), handed to handlers.
     pub auth: Option<Arc<AuthInfo>>,
     /// The HTTP request (its headers), handed to handlers.
@@ -61,6 +68,15 @@ pub(crate) struct ExchangeSpec {
     /// Who the request counts against for rate limits without a verified subject, when it
     /// has no session of its own (see [`Route::client`]).
     pub client: Option<ClientKey>,
+}
+
+/// How a legacy session's request stream opens (see [`Streams::open`](super::resume::Streams::open)).
+#[derive(Clone, Copy)]
+pub(crate) struct Priming {
+    /// Send a priming event (2025-11-25 sessions and later).
+    pub on: bool,
+    /// The `retry:` hint that follows it, in milliseconds.
+    pub retry_ms: Option<u64>,
 }
 
 /// The HTTP status for a 2026 error response (transport.md §4): header, version and
@@ -129,35 +145,42 @@ pub(crate) async fn run(input: Input, spec: ExchangeSpec) -> Response {
     if spec.json_only {
         return json_only(rx, done_rx, guard, spec.modern).await;
     }
-    let first = tokio::select! {
-        biased;
-        m = rx.recv() => match m {
-            Some(m) => m,
-            None => return empty_sse(),
-        },
-        outcome = &mut done_rx => match (outcome, rx.try_recv()) {
-            (Ok(outcome), None) => {
-                if let Some(g) = guard {
-                    g.disarm();
+    let first = if spec.sse_only {
+        None
+    } else {
+        let first = tokio::select! {
+            biased;
+            m = rx.recv() => match m {
+                Some(m) => m,
+                None => return empty_sse(),
+            },
+            outcome = &mut done_rx => match (outcome, rx.try_recv()) {
+                (Ok(outcome), None) => {
+                    if let Some(g) = guard {
+                        g.disarm();
+                    }
+                    return outcome_json(spec.modern, outcome);
                 }
-                return outcome_json(spec.modern, outcome);
-            }
-            (Ok(outcome), Some(m)) => {
-                // Notifications were queued just before the result: stream them first,
-                // through the pump like any other stream (more of them may be queued than
-                // the stream's buffer holds before its client reads).
-                let (tx, done) = oneshot::channel();
-                let _ = tx.send(outcome);
-                done_rx = done;
-                m
-            }
-            // Cancelled (no response owed): an empty stream.
-            (Err(_), _) => return empty_sse(),
-        },
+                (Ok(outcome), Some(m)) => {
+                    // Notifications were queued just before the result: stream them first,
+                    // through the pump like any other stream (more of them may be queued than
+                    // the stream's buffer holds before its client reads).
+                    let (tx, done) = oneshot::channel();
+                    let _ = tx.send(outcome);
+                    done_rx = done;
+                    m
+                }
+                // Cancelled (no response owed): an empty stream.
+                (Err(_), _) => return empty_sse(),
+            },
+        };
+        Some(first)
     };
     let (etx, erx) = sse::channel();
-    let sink = Sink::open(spec.session.as_ref(), etx.clone());
-    sink.send(&first).await;
+    let sink = Sink::open(spec.session.as_ref(), etx.clone(), spec.priming);
+    if let Some(first) = first {
+        sink.send(&first).await;
+    }
     // On the executor the connection runs on (see `Spawner::Tokio`).
     Spawner::Tokio.spawn(pump(rx, done_rx, sink, etx, guard, spec.keepalive));
     sse::response(erx)
@@ -199,12 +222,12 @@ enum Sink {
 }
 
 impl Sink {
-    fn open(session: Option<&Arc<HttpSession>>, out: mpsc::Sender<Bytes>) -> Sink {
+    fn open(session: Option<&Arc<HttpSession>>, out: mpsc::Sender<Bytes>, priming: Priming) -> Sink {
         match session {
             Some(s) => {
                 // Priming events and retry hints are part of 2025-11-25 (SEP-1699).
-                let prime = s.session.version >= ProtocolVersion::V2025_11_25;
-                let stream = s.streams.open(out, prime);
+                let prime = priming.on && s.session.version >= ProtocolVersion::V2025_11_25;
+                let stream = s.streams.open(out, prime, priming.retry_ms);
                 Sink::Resumable(s.clone(), stream)
             }
             None => Sink::Direct(out),

@@ -40,6 +40,18 @@ pub struct HttpOptions {
     /// SDK's `enableJsonResponse`. Default false: JSON when the result comes first, else an
     /// SSE stream carrying those messages, then the result. The 2026-07-28 wire is unchanged.
     pub json_response: bool,
+    /// Answer every legacy request with an SSE stream, the result included, even when the
+    /// result comes first (unless [`HttpOptions::json_response`] is on): the official
+    /// TypeScript SDK's default. Default false: JSON when the result comes first.
+    pub sse_response: bool,
+    /// Open each legacy request's SSE stream on a 2025-11-25 (or later) session with a
+    /// priming event (an event id and empty data, SEP-1699), so the client can resume it
+    /// before any message. Default true; the official TypeScript SDK primes only when the
+    /// application gives its transport an event store.
+    pub sse_priming: bool,
+    /// The reconnection delay the priming event suggests (`retry:`, in the same event);
+    /// `None` suggests none. Default 1 s.
+    pub sse_retry: Option<Duration>,
     /// A legacy session unused this long is ended. Default 10 minutes.
     pub session_idle_timeout: Duration,
     /// At most this many legacy sessions; the least recently used is ended to make room.
@@ -128,6 +140,9 @@ impl Default for HttpOptions {
             legacy_sessions: true,
             sessionless: false,
             json_response: false,
+            sse_response: false,
+            sse_priming: true,
+            sse_retry: Some(Duration::from_secs(1)),
             session_idle_timeout: Duration::from_secs(600),
             max_sessions: 10_000,
             max_sessions_per_client: None,
@@ -188,6 +203,13 @@ struct HttpConfig {
     sessionless: Option<bool>,
     #[serde(alias = "jsonResponse")]
     json_response: Option<bool>,
+    #[serde(alias = "sseResponse")]
+    sse_response: Option<bool>,
+    #[serde(alias = "ssePriming")]
+    sse_priming: Option<bool>,
+    /// 0: no `retry:` hint.
+    #[serde(alias = "sseRetryMs")]
+    sse_retry_ms: Option<u64>,
     #[serde(alias = "sessionIdleTimeoutMs")]
     session_idle_timeout_ms: Option<u64>,
     #[serde(alias = "maxSessions")]
@@ -301,6 +323,15 @@ impl HttpOptions {
         }
         if let Some(v) = c.json_response {
             o.json_response = v;
+        }
+        if let Some(v) = c.sse_response {
+            o.sse_response = v;
+        }
+        if let Some(v) = c.sse_priming {
+            o.sse_priming = v;
+        }
+        if let Some(ms) = c.sse_retry_ms {
+            o.sse_retry = (ms > 0).then(|| Duration::from_millis(ms));
         }
         if let Some(v) = c.legacy_sessions {
             o.legacy_sessions = v;

@@ -26,9 +26,6 @@ use crate::dispatch::shared_state::{EVENTS_KEPT, StoreLink};
 use crate::error::ProtocolError;
 use crate::sync::lock;
 
-/// The reconnection delay suggested to clients (`retry:`), in milliseconds.
-const RETRY_MS: u64 = 1000;
-
 /// Per-session event storage: small, because there may be many sessions.
 fn limits() -> StoreLimits {
     StoreLimits { events_per_stream: EVENTS_KEPT, max_bytes: 128 * 1024, max_streams: 16 }
@@ -124,14 +121,14 @@ impl Streams {
     }
 
     /// Opens a request's stream delivered to `out`; with `prime`, its first event is a
-    /// priming event (an id and empty data) so the client can resume even before any message.
-    pub fn open(&self, out: mpsc::Sender<Bytes>, prime: bool) -> StreamId {
+    /// priming event (an id and empty data, and the reconnection hint `retry_ms` when there is
+    /// one) so the client can resume even before any message.
+    pub fn open(&self, out: mpsc::Sender<Bytes>, prime: bool, retry_ms: Option<u64>) -> StreamId {
         let mut inner = lock(&self.inner);
         let stream = inner.store.open_stream();
         if prime {
             let id = inner.store.position(stream);
-            let _ = out.try_send(sse::priming(&id));
-            let _ = out.try_send(sse::retry(RETRY_MS));
+            let _ = out.try_send(sse::priming(&id, retry_ms));
         }
         inner.live.insert(stream, out);
         stream
@@ -333,7 +330,7 @@ mod tests {
     async fn a_full_request_stream_waits_for_its_client_and_loses_nothing() {
         let streams = Arc::new(Streams::default());
         let (tx, mut rx) = mpsc::channel(1);
-        let stream = streams.open(tx, false);
+        let stream = streams.open(tx, false, None);
         assert!(streams.send_waiting(stream, b"one").await);
         let waiting = sender_waiting(&streams, stream, b"two").await;
         assert!(rx.recv().await.is_some_and(|e| e.ends_with(b"data: one\n\n")));
@@ -345,7 +342,7 @@ mod tests {
     async fn a_waiting_sender_gives_up_when_its_client_resumes_elsewhere() {
         let streams = Arc::new(Streams::default());
         let (tx, _rx) = mpsc::channel(1);
-        let stream = streams.open(tx, false);
+        let stream = streams.open(tx, false, None);
         assert!(streams.send_waiting(stream, b"one").await);
         let waiting = sender_waiting(&streams, stream, b"two").await;
         // The client resumes after the event it got: the waiting event is in the replay.
@@ -362,7 +359,7 @@ mod tests {
     async fn a_waiting_sender_is_cut_when_its_client_goes() {
         let streams = Arc::new(Streams::default());
         let (tx, rx) = mpsc::channel(1);
-        let stream = streams.open(tx, false);
+        let stream = streams.open(tx, false, None);
         assert!(streams.send_waiting(stream, b"one").await);
         let waiting = sender_waiting(&streams, stream, b"two").await;
         drop(rx);

@@ -1,5 +1,5 @@
-//! Server-sent events: encoding one JSON-RPC message per event, priming events, retry hints
-//! and keep-alive comments; and the response that streams them, a `text/event-stream` body
+//! Server-sent events: encoding one JSON-RPC message per event, priming events (with their
+//! retry hints) and keep-alive comments; and the response that streams them, a `text/event-stream` body
 //! read from a bounded channel of events.
 //!
 //! Every encoding function returns the exact bytes to write to a `text/event-stream` body;
@@ -50,22 +50,18 @@ pub fn event(id: Option<&str>, event: Option<&str>, data: &[u8]) -> Bytes {
     Bytes::from(out)
 }
 
-/// A priming event: an `id:` and an empty `data:` line (2025-11-25 resumability).
+/// A priming event: an `id:` and an empty `data:` line (2025-11-25 resumability), with a
+/// reconnection hint `retry: <ms>` between them when `retry_ms` is given.
 ///
-/// Produces `id: <id>\ndata: \n\n`: the client records `<id>` as its last event id and
-/// receives an event with empty data, which MCP clients ignore.
+/// Produces `id: <id>\ndata: \n\n` (or `id: <id>\nretry: <ms>\ndata: \n\n`): the client
+/// records `<id>` as its last event id and receives an event with empty data, which MCP
+/// clients ignore.
 #[must_use]
-pub fn priming(id: &str) -> Bytes {
-    event(Some(id), None, b"")
-}
-
-/// `retry: <ms>\n\n` (a reconnection hint before the server closes a stream).
-///
-/// The blank line ends the (data-less) event, so clients apply the hint without dispatching
-/// anything.
-#[must_use]
-pub fn retry(ms: u64) -> Bytes {
-    Bytes::from(format!("retry: {ms}\n\n"))
+pub fn priming(id: &str, retry_ms: Option<u64>) -> Bytes {
+    let bare = event(Some(id), None, b"");
+    let Some(ms) = retry_ms else { return bare };
+    let at = bare.len() - b"data: \n\n".len();
+    [&bare[..at], format!("retry: {ms}\n").as_bytes(), &bare[at..]].concat().into()
 }
 
 /// A keep-alive comment `: keepalive\n\n`.
@@ -116,6 +112,13 @@ pub(crate) fn response(events: mpsc::Receiver<Bytes>) -> Response {
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     h.insert("x-accel-buffering", HeaderValue::from_static("no"));
     r
+}
+
+/// An SSE response carrying one message (an event without id) and ending.
+pub(crate) fn single(message: &[u8]) -> Response {
+    let (tx, rx) = channel();
+    let _ = tx.try_send(event(None, None, message));
+    response(rx)
 }
 
 /// Checks (debug) and sanitises (release) an `id`/`event` value: CR and LF would end the field
@@ -250,14 +253,8 @@ mod tests {
 
     #[test]
     fn priming_bytes() {
-        assert_eq!(&priming("4-1")[..], b"id: 4-1\ndata: \n\n");
-    }
-
-    #[test]
-    fn retry_bytes() {
-        assert_eq!(&retry(1000)[..], b"retry: 1000\n\n");
-        assert_eq!(&retry(0)[..], b"retry: 0\n\n");
-        assert_eq!(&retry(u64::MAX)[..], b"retry: 18446744073709551615\n\n");
+        assert_eq!(&priming("4-1", None)[..], b"id: 4-1\ndata: \n\n");
+        assert_eq!(&priming("4-1", Some(250))[..], b"id: 4-1\nretry: 250\ndata: \n\n");
     }
 
     #[tokio::test]

@@ -1,0 +1,102 @@
+/**
+ * What the official SDK's `StreamableHTTPServerTransport` puts on the wire, as the engine
+ * answers for it (the options its table sets): every request answered with an SSE stream
+ * that ends after the response (JSON only with `enableJsonResponse`), a priming event only
+ * when an `eventStore` is given, with the `retry:` hint only from `retryInterval`.
+ */
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { test } from 'node:test';
+import { McpServer, StreamableHTTPServerTransport } from '../lib/index.mjs';
+import { within } from './helpers.mjs';
+
+const ACCEPT = 'application/json, text/event-stream';
+const INIT = {
+  jsonrpc: '2.0',
+  id: 0,
+  method: 'initialize',
+  params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+};
+const ECHO = { jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'echo', arguments: {} } };
+
+/** A stateful transport with `options` over an `McpServer` with an `echo` tool, served on a loopback port. */
+async function serve(options) {
+  const mcp = new McpServer({ name: 'wire', version: '1.0.0' });
+  mcp.registerTool('echo', {}, async () => ({ content: [{ type: 'text', text: 'echoed' }] }));
+  const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: () => 'wire-session', ...options });
+  await mcp.connect(transport);
+  const server = http.createServer((req, res) => transport.handleRequest(req, res));
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}/mcp`,
+    async close() {
+      await new Promise((resolve) => server.close(resolve));
+      await within(mcp.close(), 10_000, 'close()');
+    },
+  };
+}
+
+/** POSTs `body` and reads the whole answer (the stream must end): `{ status, type, text }`. */
+async function post(url, body, session) {
+  const headers = { 'content-type': 'application/json', accept: ACCEPT };
+  if (session) Object.assign(headers, { 'mcp-session-id': session, 'mcp-protocol-version': '2025-11-25' });
+  const r = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
+  return { status: r.status, type: r.headers.get('content-type'), text: await within(r.text(), 10_000, 'the answer to end') };
+}
+
+/** The SSE events of `text`, each as its field lines. */
+function events(text) {
+  return text
+    .split('\n\n')
+    .filter((e) => e.trim() && !e.startsWith(':'))
+    .map((e) => e.split('\n'));
+}
+
+test('every request is answered with an SSE stream that ends after its response, unprimed without an event store', async () => {
+  const site = await serve({});
+  try {
+    const opened = await post(site.url, INIT);
+    assert.equal(opened.status, 200);
+    assert.equal(opened.type, 'text/event-stream', 'initialize too is streamed, as by the official transport');
+    assert.equal(JSON.parse(events(opened.text)[0].find((l) => l.startsWith('data: ')).slice(6)).id, 0);
+    const called = await post(site.url, ECHO, 'wire-session');
+    assert.equal(called.type, 'text/event-stream');
+    const [first, ...rest] = events(called.text);
+    assert.equal(rest.length, 0, 'one event, the response: no priming event');
+    assert.ok(!first.some((l) => l.startsWith('retry:')), 'no retry hint');
+    assert.equal(JSON.parse(first.find((l) => l.startsWith('data: ')).slice(6)).result.content[0].text, 'echoed');
+  } finally {
+    await site.close();
+  }
+});
+
+test('with an event store the stream opens with a priming event, carrying retryInterval when given', async () => {
+  const eventStore = { storeEvent: async () => 'unused', replayEventsAfter: async () => 'unused' };
+  for (const [retryInterval, retry] of [[2500, ['retry: 2500']], [undefined, []]]) {
+    const site = await serve({ eventStore, retryInterval });
+    try {
+      await post(site.url, INIT);
+      const called = await post(site.url, ECHO, 'wire-session');
+      const [priming, response] = events(called.text);
+      assert.ok(priming[0].startsWith('id: '), `a priming event with an id: ${priming}`);
+      assert.deepEqual(priming.filter((l) => l.startsWith('retry:')), retry);
+      assert.equal(priming.filter((l) => l.startsWith('data:')).join(), 'data: ', 'with empty data');
+      assert.equal(JSON.parse(response.find((l) => l.startsWith('data: ')).slice(6)).id, 7);
+    } finally {
+      await site.close();
+    }
+  }
+});
+
+test('enableJsonResponse answers JSON', async () => {
+  const site = await serve({ enableJsonResponse: true });
+  try {
+    const opened = await post(site.url, INIT);
+    assert.equal(opened.type, 'application/json');
+    const called = await post(site.url, ECHO, 'wire-session');
+    assert.equal(called.type, 'application/json');
+    assert.equal(JSON.parse(called.text).result.content[0].text, 'echoed');
+  } finally {
+    await site.close();
+  }
+});
