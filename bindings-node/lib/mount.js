@@ -42,7 +42,7 @@ function nodeHandler(app) {
  * Serves one Node request through `app`. `hooks` lets a transport take part:
  * `target` replaces the request's path and query (what the engine matches against its
  * `path`); `sessionId(body)` names the session an `initialize` opens; `refuse(body)` may answer
- * `{ status, message }` to refuse the request before the engine sees it; `onHead(head)` runs
+ * `{ status, message, code? }` to refuse the request before the engine sees it; `onHead(head)` runs
  * (awaited) once the engine answered, before the head is written; `onEnd(head)` once the
  * answer was written; `parsedWins`: a given `parsedBody` is the request (see `preferParsed`).
  */
@@ -51,7 +51,7 @@ async function serveNode(app, req, res, parsedBody, hooks = {}) {
   if (body === null) return; // the client left before sending its request
   const refusal = hooks.refuse?.(body);
   if (refusal) {
-    jsonRpcError(res, refusal.status, refusal.message);
+    jsonRpcError(res, refusal.status, refusal.message, refusal.code);
     return;
   }
   // The TCP peer, as the engine's listener sees it (never a forwarded-for header).
@@ -142,7 +142,7 @@ async function serveFetch(app, request, hooks = {}, parsedBody = undefined, clie
   let body = parsedBody !== undefined && request.bodyUsed ? parsedBytes(parsedBody, app.maxBody) : await webBody(request, app.maxBody);
   if (hooks.parsedWins && parsedBody !== undefined) body = preferParsed(body, parsedBody, app.maxBody);
   const refusal = hooks.refuse?.(body);
-  if (refusal) return jsonRpcErrorResponse(refusal.status, refusal.message);
+  if (refusal) return jsonRpcErrorResponse(refusal.status, refusal.message, refusal.code);
   const url = new URL(request.url);
   // The headers as received: no `Host` is made up from the URL, which a framework builds
   // from its own defaults when the client sent none, so the engine's Host check decides.

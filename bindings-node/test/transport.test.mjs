@@ -145,6 +145,27 @@ test('a transport not connected answers 500; the web-standard transport answers 
   }
 });
 
+test('a closed transport answers 404 Session not found, as the SDK\'s: the client starts over', async () => {
+  const web = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: () => 'gone-1' });
+  const mcp = whoamiServer();
+  await mcp.connect(web);
+  const request = (body, session) =>
+    new Request('http://127.0.0.1/mcp', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: ACCEPT, ...(session && { 'mcp-session-id': session, 'mcp-protocol-version': '2025-11-25' }) },
+      body: JSON.stringify(body),
+    });
+  try {
+    await (await web.handleRequest(request(INIT))).text();
+    await web.close();
+    const answer = await web.handleRequest(request(WHOAMI, 'gone-1'));
+    assert.equal(answer.status, 404);
+    assert.deepEqual((await answer.json()).error, { code: -32001, message: 'Session not found' });
+  } finally {
+    await within(mcp.close(), 10_000, 'close()');
+  }
+});
+
 test('the web-standard transport keeps the client\'s bytes when they say what parsedBody says (ids beyond 2^53 intact)', async () => {
   const web = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined });
   const mcp = whoamiServer();

@@ -84,6 +84,11 @@ class SessionBookkeeping {
     this.#closed = closed;
   }
 
+  /** True once the transport was closed. */
+  get ended() {
+    return this.#ended;
+  }
+
   /** The mcpforge `Server` connected to, if any. */
   engine() {
     return this.#app ? this.#server : undefined;
@@ -105,6 +110,8 @@ class SessionBookkeeping {
       sessionId: (body) =>
         stateful && method === 'POST' && !this.#sessionId && holdsInitialize(body) ? String(this.#options.sessionIdGenerator()) : undefined,
       refuse: (body) => {
+        // Closed while the body was read: its session is gone.
+        if (this.#ended) return GONE;
         if (!(stateful && this.#sessionId && method === 'POST' && holdsInitialize(body))) return undefined;
         const refusal = { status: 400, message: 'Invalid Request: Server already initialized' };
         refusals.tell(this.#owner, new Error(refusal.message));
@@ -154,6 +161,14 @@ class SessionBookkeeping {
 }
 
 const NOT_CONNECTED = 'mcpforge: the transport is not connected: call server.connect(transport) first';
+
+/** What a closed transport answers, as the SDK's: its session is gone (404, -32001), the client starts a new one. */
+const GONE = { status: 404, message: 'Session not found', code: -32001 };
+
+/** The answer to a request that finds the transport without its engine application: `GONE` once closed, else 500. */
+function unserved(book) {
+  return book.ended ? GONE : { status: 500, message: NOT_CONNECTED };
+}
 
 /** What a client reads when an application callback failed while its request was served (the error's text stays on the server). */
 const CALLBACK_FAILED = 'Internal error: the server could not handle the request';
@@ -246,7 +261,8 @@ class StreamableHTTPServerTransport extends TransportBase {
   async handleRequest(req, res, parsedBody) {
     const app = this._book.app();
     if (!app) {
-      mount.jsonRpcError(res, 500, NOT_CONNECTED);
+      const { status, message, code } = unserved(this._book);
+      mount.jsonRpcError(res, status, message, code);
       return;
     }
     try {
@@ -268,7 +284,10 @@ class WebStandardStreamableHTTPServerTransport extends TransportBase {
    */
   async handleRequest(request, options = {}) {
     const app = this._book.app();
-    if (!app) return mount.jsonRpcErrorResponse(500, NOT_CONNECTED);
+    if (!app) {
+      const { status, message, code } = unserved(this._book);
+      return mount.jsonRpcErrorResponse(status, message, code);
+    }
     try {
       return await mount.serveFetch(app, request, this._book.hooks(request.method), options?.parsedBody, options?.clientAddress);
     } catch (e) {
