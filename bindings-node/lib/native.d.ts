@@ -289,9 +289,10 @@ export declare class NativeServer {
   httpApp(options: string, verifier?: number | undefined | null): NativeHttpApp
   /**
    * Opens a connection whose messages JavaScript carries (a transport of another
-   * package; `lib/compat/linked-transport.js`).
+   * package; `lib/compat/linked-transport.js`), its session called `session_id` (the
+   * transport's `sessionId`) when given.
    */
-  openLink(): Promise<NativeLink>
+  openLink(sessionId?: string | undefined | null): Promise<NativeLink>
   /**
    * Connects an in-memory client (`responses`: JSON map from a server->client method to
    * the result the client answers it with on legacy sessions).

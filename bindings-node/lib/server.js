@@ -117,6 +117,8 @@ class Server {
   #clients = new Set();
   #http;
   #errors;
+  /** The text of arguments a zod schema refused (as the engine words its own refusals). */
+  #invalidArguments;
   #middleware = [];
 
   /**
@@ -138,6 +140,9 @@ class Server {
     }
     const { logger, maskErrorDetails, onError, ...engineOptions } = options;
     this.#errors = new ErrorPolicy({ logger, maskErrorDetails, onError });
+    this.#invalidArguments = engineOptions.typescriptSdkErrors
+      ? (name, detail) => `MCP error -32602: Input validation error: Invalid arguments for tool ${name}: ${detail}`
+      : (name, detail) => `Invalid arguments for tool ${name}: ${detail}`;
     this.#native = new native.NativeServer(JSON.stringify(engineOptions), this.#table.dispatcher(this));
   }
 
@@ -173,8 +178,9 @@ class Server {
     const what = source('tool', name);
     const errors = this.#errors;
     const rescue = handler[results.RESCUE];
+    const invalidArguments = this.#invalidArguments;
     const checked = (r, ctx) => {
-      if (!r.ok) throw new ToolError(`Invalid arguments for tool ${name}: ${r.message}`);
+      if (!r.ok) throw new ToolError(invalidArguments(name, r.message));
       return handler(r.value, ctx);
     };
     const invoke = (payload, ctx) => {
@@ -528,9 +534,9 @@ class Server {
     await transport[ATTACH](this, () => {});
   }
 
-  /** @internal A connection whose messages a transport of another package carries. */
-  [LINK]() {
-    return this.#native.openLink();
+  /** @internal A connection whose messages a transport of another package carries (its session called `sessionId`). */
+  [LINK](sessionId) {
+    return this.#native.openLink(typeof sessionId === 'string' ? sessionId : undefined);
   }
 
   /** @internal Sends a notification `{ method, params }` to the session `sessionId`; false when there is none. */

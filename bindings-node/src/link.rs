@@ -22,9 +22,10 @@ pub struct NativeLink {
 }
 
 impl NativeLink {
-    /// Opens a link to `server` and starts serving it (within the addon's runtime).
-    pub(crate) fn open(server: &Server) -> NativeLink {
-        NativeLink { link: Arc::new(server.open_link()) }
+    /// Opens a link to `server` (its session called `session_id`, when given) and starts
+    /// serving it (within the addon's runtime).
+    pub(crate) fn open(server: &Server, session_id: Option<String>) -> NativeLink {
+        NativeLink { link: Arc::new(server.open_link(session_id.as_deref())) }
     }
 }
 

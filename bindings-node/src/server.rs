@@ -330,11 +330,12 @@ impl NativeServer {
     }
 
     /// Opens a connection whose messages JavaScript carries (a transport of another
-    /// package; `lib/compat/linked-transport.js`).
+    /// package; `lib/compat/linked-transport.js`), its session called `session_id` (the
+    /// transport's `sessionId`) when given.
     #[napi(ts_return_type = "Promise<NativeLink>")]
-    pub fn open_link<'e>(&self, env: &'e Env) -> napi::Result<PromiseRaw<'e, NativeLink>> {
+    pub fn open_link<'e>(&self, env: &'e Env, session_id: Option<String>) -> napi::Result<PromiseRaw<'e, NativeLink>> {
         let server = self.server.clone();
-        env.spawn_future(async move { Ok(NativeLink::open(&server)) })
+        env.spawn_future(async move { Ok(NativeLink::open(&server, session_id)) })
     }
 
     /// Connects an in-memory client (`responses`: JSON map from a server->client method to

@@ -280,3 +280,58 @@ test('output failing the outputSchema is an isError result worded as the officia
     assert.equal(text(await client.callTool('failed', {})), 'it failed');
   });
 });
+
+test('refusals read as the SDK words them (typescriptSdkErrors); a plain Server keeps its own', async () => {
+  const mcp = new McpServer({ name: 't', version: '1.0.0' });
+  mcp.registerTool('even', { inputSchema: { n: z.number().refine((n) => n % 2 === 0, 'must be even') } }, ({ n }) => ({
+    content: [{ type: 'text', text: String(n) }],
+  }));
+  mcp.registerPrompt('p', {}, () => ({ messages: [] }));
+  mcp.registerResource('r', 'test://r', {}, () => ({ contents: [] }));
+  await withMcp(mcp, async (client) => {
+    const unknown = await client.callTool('nope', {});
+    assert.equal(unknown.isError, true);
+    assert.equal(text(unknown), 'MCP error -32602: Tool nope not found');
+    // The engine's JSON Schema check and zod's own refusal are worded alike.
+    assert.match(text(await client.callTool('even', { n: 'x' })), /^MCP error -32602: Input validation error: Invalid arguments for tool even: /);
+    const odd = await client.callTool('even', { n: 3 });
+    assert.match(text(odd), /^MCP error -32602: Input validation error: Invalid arguments for tool even: .*must be even/);
+    await assert.rejects(client.getPrompt('nope'), (e) => e.code === -32602 && /^MCP error -32602: Prompt nope not found$/.test(e.message));
+    await assert.rejects(client.readResource('test://nope'), (e) => e.code === -32602 && /Resource test:\/\/nope not found$/.test(e.message));
+  });
+  const server = new Server({ name: 'plain', version: '1.0.0' });
+  server.tool('even', { inputSchema: { n: z.number().refine((n) => n % 2 === 0, 'must be even') } }, ({ n }) => String(n));
+  const client = await server.testClient();
+  try {
+    assert.match(text(await client.callTool('even', { n: 3 })), /^Invalid arguments for tool even: .*must be even/);
+    await assert.rejects(client.callTool('nope', {}), /Unknown tool: nope/);
+  } finally {
+    await server.close();
+  }
+});
+
+test('a union or transformed zod input is listed as an empty object and checked by zod alone', async () => {
+  const mcp = new McpServer({ name: 't', version: '1.0.0' });
+  const contact = z.union([z.object({ email: z.string().email() }), z.object({ phone: z.string() })]);
+  mcp.registerTool('contact', { inputSchema: contact }, (args) => ({ content: [{ type: 'text', text: args.email ?? args.phone }] }));
+  const counted = z.preprocess((v) => ({ ...v, n: Number(v.n) }), z.object({ n: z.number() }).transform((o) => o.n * 2));
+  mcp.registerTool('double', { inputSchema: counted }, (n) => ({ content: [{ type: 'text', text: String(n) }] }));
+  await withMcp(mcp, async (client) => {
+    const { tools } = await client.listTools();
+    for (const tool of tools) assert.deepEqual(tool.inputSchema, { type: 'object', properties: {} }, tool.name);
+    assert.equal(text(await client.callTool('contact', { phone: '+1 555' })), '+1 555');
+    assert.equal(text(await client.callTool('double', { n: '21' })), '42');
+    const wrong = await client.callTool('contact', { email: 'not an address' });
+    assert.equal(wrong.isError, true);
+    assert.match(text(wrong), /^MCP error -32602: Input validation error: Invalid arguments for tool contact: /);
+  });
+});
+
+test('a plain JSON Schema as a tool schema is refused, as the SDK refuses it', () => {
+  const mcp = new McpServer({ name: 't', version: '1.0.0' });
+  const jsonSchema = { type: 'object', properties: { id: { type: 'string' } } };
+  assert.throws(() => mcp.registerTool('a', { inputSchema: jsonSchema }, () => ({ content: [] })), /unrecognized object/);
+  assert.throws(() => mcp.registerTool('b', { outputSchema: jsonSchema }, () => ({ content: [] })), /unrecognized object/);
+  assert.throws(() => mcp.tool('c', 'described', jsonSchema, () => ({ content: [] })), /unrecognized object/);
+  mcp.registerTool('d', { inputSchema: {} }, () => ({ content: [] }));
+});

@@ -5,7 +5,8 @@
  * SDK's reaches an in-memory client within the same tick; a notification followed by more
  * messages lets the loop turn before the next one goes out, so a client that handles
  * notifications a microtask later still sees a request's progress before its response;
- * `extra.sendNotification` works when destructured.
+ * `extra.sendNotification` works when destructured; handlers read the transport's
+ * `sessionId`.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -44,9 +45,10 @@ function pair() {
   return { transport, sent, request, notifications };
 }
 
-/** Connects `mcp` to a new pair and completes the handshake. */
-async function connected(mcp) {
+/** Connects `mcp` to a new pair (its `sessionId` given) and completes the handshake. */
+async function connected(mcp, sessionId) {
   const p = pair();
+  if (sessionId !== undefined) p.transport.sessionId = sessionId;
   await mcp.connect(p.transport);
   await p.request('initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'c', version: '1' } });
   p.transport.onmessage({ jsonrpc: '2.0', method: 'notifications/initialized' });
@@ -95,6 +97,18 @@ test('progress sent by a destructured sendNotification reaches the client before
     );
     // Each notification was handled (a microtask after it was sent) before the response went out.
     assert.equal(call.at(-1).handledBefore, p.notifications().length);
+  } finally {
+    await within(mcp.close(), 10_000, 'close()');
+  }
+});
+
+test("handlers read the transport's sessionId as theirs", async () => {
+  const mcp = new McpServer({ name: 't', version: '1.0.0' });
+  mcp.registerTool('who', {}, (extra) => ({ content: [{ type: 'text', text: String(extra.sessionId) }] }));
+  const p = await connected(mcp, 'session-7');
+  try {
+    const response = await p.request('tools/call', { name: 'who', arguments: {} });
+    assert.deepEqual(response.result.content, [{ type: 'text', text: 'session-7' }]);
   } finally {
     await within(mcp.close(), 10_000, 'close()');
   }

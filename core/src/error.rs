@@ -3,6 +3,12 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
+/// `MCP error <code>: <message>`: how the official TypeScript SDK's `McpError` reads, the text
+/// its `McpServer` sends (`ServerBuilder::typescript_sdk_errors`).
+pub(crate) fn typescript_sdk_text(code: i64, message: impl std::fmt::Display) -> String {
+    format!("MCP error {code}: {message}")
+}
+
 /// JSON-RPC and MCP error codes used by the engine.
 pub mod codes {
     /// Invalid JSON was received.

@@ -82,6 +82,7 @@ pub struct ServerBuilder {
     mask_errors: bool,
     unknown_tool_result: bool,
     sdk_resource_errors: bool,
+    typescript_sdk_errors: bool,
     invalid_output_result: bool,
     resource_meta_in_contents: bool,
     resource_subscriptions: bool,
@@ -115,6 +116,7 @@ impl Server {
             mask_errors: false,
             unknown_tool_result: false,
             sdk_resource_errors: false,
+            typescript_sdk_errors: false,
             invalid_output_result: false,
             resource_meta_in_contents: false,
             resource_subscriptions: true,
@@ -206,9 +208,10 @@ impl Server {
     }
 
     /// Opens a connection whose messages the caller carries (a transport of the embedding
-    /// language; see [`Link`](crate::Link)). Must be called inside a tokio runtime.
-    pub fn open_link(&self) -> crate::Link {
-        crate::Link::open(self.shared.clone())
+    /// language; see [`Link`](crate::Link)), its session called `session_id` (what handlers
+    /// read as theirs) when the transport names it. Must be called inside a tokio runtime.
+    pub fn open_link(&self, session_id: Option<&str>) -> crate::Link {
+        crate::Link::open(self.shared.clone(), session_id.map(str::to_owned))
     }
 
     /// Asks every serve loop of this server to stop gracefully (in-flight requests finish
@@ -780,6 +783,7 @@ impl ServerBuilder {
             mask_errors: self.mask_errors,
             unknown_tool_result: self.unknown_tool_result,
             sdk_resource_errors: self.sdk_resource_errors,
+            typescript_sdk_errors: self.typescript_sdk_errors,
             invalid_output_result: self.invalid_output_result,
             resource_meta_in_contents: self.resource_meta_in_contents,
             resource_subscriptions: self.resource_subscriptions,

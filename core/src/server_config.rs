@@ -60,6 +60,9 @@ struct ServerConfig {
     /// `resources/read` errors worded as in the official SDKs (`sdk_resource_errors`).
     #[serde(alias = "sdkResourceErrors")]
     sdk_resource_errors: Option<bool>,
+    /// Failures worded as the official TypeScript SDK words them (`typescript_sdk_errors`).
+    #[serde(alias = "typescriptSdkErrors")]
+    typescript_sdk_errors: Option<bool>,
     /// Output failing its schema answered as an `isError` result (`invalid_output_result`).
     #[serde(alias = "invalidOutputResult")]
     invalid_output_result: Option<bool>,
@@ -303,6 +306,9 @@ impl ServerBuilder {
         }
         if let Some(on) = c.sdk_resource_errors {
             b = b.sdk_resource_errors(on);
+        }
+        if let Some(on) = c.typescript_sdk_errors {
+            b = b.typescript_sdk_errors(on);
         }
         if let Some(on) = c.invalid_output_result {
             b = b.invalid_output_result(on);

@@ -1,11 +1,12 @@
 //! `Server::open_link`: a connection whose messages the caller carries. Requests written in
 //! are answered in the output queue; a notification a synchronous call queues (a list
 //! change) can be taken at once, without waiting, behind what was queued before it; after
-//! `close` the answers of requests in flight are still taken, then `ready` says it ended.
+//! `close` the answers of requests in flight are still taken, then `ready` says it ended. A
+//! link opened with a session id gives it to the handlers.
 
 use std::time::Duration;
 
-use mcpforge::{Link, Server, Tool, ToolError};
+use mcpforge::{Link, RequestContext, Server, Tool, ToolError};
 use serde_json::{Value, json};
 
 const WAIT: Duration = Duration::from_secs(5);
@@ -15,7 +16,13 @@ async fn text_tool(_args: Value) -> Result<String, ToolError> {
 }
 
 fn server() -> Server {
-    Server::builder("link-test", "1.0.0").tool(Tool::new("first"), text_tool).build().expect("build")
+    Server::builder("link-test", "1.0.0")
+        .tool(Tool::new("first"), text_tool)
+        .tool(Tool::new("session"), |ctx: RequestContext, _: Value| async move {
+            Ok::<_, ToolError>(ctx.session_id().unwrap_or("none").to_owned())
+        })
+        .build()
+        .expect("build")
 }
 
 /// Writes `message` (one JSON-RPC message) into the link.
@@ -45,7 +52,7 @@ async fn handshake(link: &Link) {
 #[tokio::test]
 async fn a_list_change_is_taken_without_waiting() {
     let server = server();
-    let link = server.open_link();
+    let link = server.open_link(None);
     handshake(&link).await;
     assert!(link.take().is_none());
     server.notify_tools_changed();
@@ -59,7 +66,7 @@ async fn a_list_change_is_taken_without_waiting() {
 #[tokio::test]
 async fn answers_queued_before_a_notification_come_first_and_the_end_is_seen() {
     let server = server();
-    let link = server.open_link();
+    let link = server.open_link(None);
     handshake(&link).await;
     write(&link, json!({ "jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": { "name": "first" } })).await;
     // The answer is queued once `ready` says so; the notification then goes behind it.
@@ -72,4 +79,17 @@ async fn answers_queued_before_a_notification_come_first_and_the_end_is_seen() {
     link.close().await.expect("close");
     assert!(!tokio::time::timeout(WAIT, link.ready()).await.expect("ended"));
     assert!(link.write(b"{}\n").await.is_err(), "a closed link takes nothing in");
+}
+
+#[tokio::test]
+async fn handlers_read_the_session_id_the_link_was_opened_with() {
+    let server = server();
+    for (given, read) in [(Some("s-1"), "s-1"), (None, "none")] {
+        let link = server.open_link(given);
+        handshake(&link).await;
+        write(&link, json!({ "jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": { "name": "session" } }))
+            .await;
+        assert_eq!(next(&link).await["result"]["content"][0]["text"], read);
+        link.close().await.expect("close");
+    }
 }

@@ -31,12 +31,12 @@ export const DIFFERENCES = {
   'schema dialect':
     "zod writes JSON Schema draft-07 for the official SDK and 2020-12 for mcpforge: the `$schema` keyword differs, and the official SDK's draft-07 output of an input z.object adds `additionalProperties: false` where mcpforge's input schema leaves it out (output schemas have it on both)",
   'unknown tool':
-    'calling a tool that is not registered (or disabled) is an isError result "MCP error -32602: Tool x not found" (or "disabled") on the official SDK; the engine answers the JSON-RPC error -32602 "Unknown tool: x", as the specification says',
-  'unknown prompt': 'getting a prompt that is not registered (or disabled) is -32602 on both; the official SDK says "Prompt x not found" (or "disabled"), the engine "Unknown prompt: x"',
+    'calling a disabled tool is an isError result "MCP error -32602: Tool x disabled" on the official SDK; mcpforge answers it as an unknown one, "MCP error -32602: Tool x not found", as both answer a tool that is not registered',
+  'unknown prompt': 'getting a disabled prompt is -32602 on both; the official SDK says "Prompt x disabled", mcpforge "Prompt x not found", as both say of a prompt that is not registered',
   'invalid arguments':
     "tool arguments that fail the input schema are an isError result on both, prompt arguments a -32602 error on both; the text differs where the engine's JSON Schema check answers before zod runs (a missing required argument, a wrong type)",
   'resource not found':
-    'an unknown resource is -32602 "MCP error -32602: Resource x not found" on the official SDK; mcpforge answers -32002 "Resource not found: x" (the code the specification gives it)',
+    'an unknown resource is -32602 "MCP error -32602: Resource x not found" on both; the official SDK says "Resource x disabled" of a disabled one, mcpforge "not found"',
   'handler errors':
     "an Error thrown by a resource reader or prompt (not an McpError) is -32603 with the error's message on the official SDK; mcpforge answers it as the engine answers a failed handler, with the same message",
   'key order':

@@ -35,7 +35,8 @@ function report(transport, error) {
  * reach the client within the same tick), `detach()` stops it.
  */
 async function attachLinked(engine, transport, closed) {
-  const link = await engine[LINK]();
+  // The transport's `sessionId`, as the SDK hands it to handlers (`extra.sessionId`).
+  const link = await engine[LINK](transport.sessionId);
   let ended = false;
   const end = () => {
     if (ended) return;

@@ -58,6 +58,27 @@ function engineSchema(schema) {
   return schema;
 }
 
+/**
+ * Refuses a schema the official `registerTool` refuses: neither a raw shape nor a schema
+ * object (a plain JSON Schema, which the SDK would otherwise read as a shape).
+ */
+function requireSchema(schema) {
+  if (schema === undefined || isShape(schema) || isSchemaObject(schema)) return;
+  throw new Error('inputSchema must be a Zod schema or raw shape, received an unrecognized object');
+}
+
+/**
+ * True for a zod schema the official SDK does not read as an object (a union, an
+ * intersection, a preprocess or transform): it lists such a tool's input as
+ * `{ type: 'object', properties: {} }` and leaves the arguments to zod alone.
+ */
+function isNonObjectZod(schema) {
+  if (schema === undefined || isShape(schema) || !isSchemaObject(schema)) return false;
+  if (schema._zod) return !(schema._zod.def && (schema._zod.def.type === 'object' || schema._zod.def.shape !== undefined));
+  if (schema._def) return schema._def.typeName !== 'ZodObject';
+  return false;
+}
+
 /** The mcpforge `Server` options for the SDK's `(serverInfo, options)`. */
 function engineOptions(serverInfo, options) {
   if (!serverInfo || typeof serverInfo.name !== 'string') throw new TypeError('mcpforge: new McpServer({ name, version }) needs a name');
@@ -82,6 +103,8 @@ function engineOptions(serverInfo, options) {
     resourceSubscriptions: false,
     // The official McpServer registers a tool of any name, warning about odd ones.
     lenientToolNames: true,
+    // ... and words what it refuses (unknown tools, prompts, resources; invalid arguments) its way.
+    typescriptSdkErrors: true,
     ...own,
   });
 }
@@ -132,6 +155,8 @@ class McpServer {
       tasks: new ExperimentalMcpServerTasks((name, config, handler) => {
         this.#refuseDuplicate(this.#tools, name, 'Tool');
         const { title, description, inputSchema, outputSchema, annotations, icons, _meta, execution } = config;
+        requireSchema(inputSchema);
+        requireSchema(outputSchema);
         return this.#addTool(name, { title, description, inputSchema, outputSchema, annotations, icons, _meta, execution, task: true }, handler);
       }),
     };
@@ -233,6 +258,8 @@ class McpServer {
   registerTool(name, config, cb) {
     this.#refuseDuplicate(this.#tools, name, 'Tool');
     const { title, description, inputSchema, outputSchema, annotations, icons, _meta } = config || {};
+    requireSchema(inputSchema);
+    requireSchema(outputSchema);
     return this.#addTool(name, { title, description, inputSchema, outputSchema, annotations, icons, _meta }, cb);
   }
 
@@ -286,10 +313,12 @@ class McpServer {
   #installTool(name, entry) {
     const withArgs = entry.inputSchema !== undefined;
     const errors = this.#errors;
+    // A schema the engine lists as an empty object: zod checks the arguments here.
+    const parse = isNonObjectZod(entry.inputSchema) ? argumentParser(entry.inputSchema, 'sdk') : undefined;
     const config = defined({
       title: entry.title,
       description: entry.description,
-      inputSchema: engineSchema(entry.inputSchema),
+      inputSchema: parse ? EMPTY_OBJECT_SCHEMA : engineSchema(entry.inputSchema),
       outputSchema: engineSchema(entry.outputSchema),
       annotations: entry.annotations,
       icons: entry.icons,
@@ -298,7 +327,8 @@ class McpServer {
     });
     const taskOptions = this.#taskOptions;
     const failure = (e) => toolFailure(e, name, errors);
-    const run = (args, ctx) =>
+    const invalid = (message) => failure(new McpError(ErrorCode.InvalidParams, `Input validation error: Invalid arguments for tool ${name}: ${message}`));
+    const call = (args, ctx) =>
       inHandler(ctx, () => {
         if (entry.task) return runToolTask(name, entry.handler, withArgs, args, ctx, taskOptions);
         // The callback's own value or promise, not wrapped in another: a rejection goes
@@ -311,6 +341,12 @@ class McpServer {
           return failure(e);
         }
       });
+    const run = !parse
+      ? call
+      : async (args, ctx) => {
+          const r = await parse(args || {});
+          return r.ok ? call(r.value, ctx) : invalid(r.message);
+        };
     run[RESCUE] = failure;
     this.#engine.tool(name, config, run);
   }

@@ -50,6 +50,9 @@ pub(crate) struct ServerShared {
     pub unknown_tool_result: bool,
     /// `resources/read` fails as in the official SDKs (`ServerBuilder::sdk_resource_errors`).
     pub sdk_resource_errors: bool,
+    /// Failures worded as the official TypeScript SDK's `McpServer` words them
+    /// (`ServerBuilder::typescript_sdk_errors`).
+    pub typescript_sdk_errors: bool,
     /// Output failing its schema is an `isError` result (`ServerBuilder::invalid_output_result`).
     pub invalid_output_result: bool,
     /// A read's contents without `_meta` of their own carry the resource's (template's).

@@ -28,6 +28,18 @@ impl ServerBuilder {
         self
     }
 
+    /// Words what the engine refuses as the official TypeScript SDK's `McpServer` does (off by
+    /// default), each text `MCP error <code>: <message>` as that SDK's `McpError` reads: a
+    /// `tools/call` of an unknown or hidden tool, with arguments failing the input schema (on
+    /// every version), or without a task for a tool that requires one, is an `isError` result
+    /// (`Tool x not found`, `Input validation error: Invalid arguments for tool x: ...`,
+    /// `Tool x requires task augmentation (taskSupport: 'required')`); an unknown prompt is
+    /// -32602 `Prompt x not found`, an unknown resource -32602 `Resource x not found`.
+    pub fn typescript_sdk_errors(mut self, on: bool) -> Self {
+        self.typescript_sdk_errors = on;
+        self
+    }
+
     /// Answers a tool result whose `structuredContent` fails the tool's `outputSchema` with an
     /// `isError` result saying so (off by default: -32603), as the official SDKs' high-level
     /// servers do; the detail goes to the log either way.

@@ -28,7 +28,7 @@ use crate::dispatch::reply::finish_value;
 use crate::dispatch::rounds::context;
 use crate::dispatch::shared::ServerShared;
 use crate::dispatch::tool_result::finish_tool_call;
-use crate::error::{HandlerError, ProtocolError, codes};
+use crate::error::{HandlerError, ProtocolError, codes, typescript_sdk_text};
 use crate::handler::Arguments;
 use crate::jsonrpc::RequestId;
 use crate::protocol::{ProtocolVersion, TaskSupport};
@@ -70,6 +70,8 @@ enum Plan {
     },
     /// 2026, [`crate::Tool::defer_task`]: the handler runs in the request until `start_task`.
     Deferred,
+    /// Answered with an `isError` result of this text (`typescript_sdk_errors`).
+    Refused(String),
 }
 
 fn plan(call: &TaskCall<'_>) -> Result<Plan, ProtocolError> {
@@ -98,6 +100,10 @@ fn plan(call: &TaskCall<'_>) -> Result<Plan, ProtocolError> {
                 ProtocolError::new(codes::METHOD_NOT_FOUND, format!("Method not found: tool {} {what}", def.name))
             };
             match (call.params.get("task"), support) {
+                (None | Some(Value::Null), TaskSupport::Required) if call.shared.typescript_sdk_errors => {
+                    let message = format!("Tool {} requires task augmentation (taskSupport: 'required')", def.name);
+                    Ok(Plan::Refused(typescript_sdk_text(codes::METHOD_NOT_FOUND, message)))
+                }
                 (None | Some(Value::Null), TaskSupport::Required) => {
                     Err(not_found("must be called as a task (params.task)"))
                 }
@@ -122,6 +128,10 @@ pub(crate) async fn intercept(call: TaskCall<'_>, input: InputState) -> Result<I
         Plan::Sync => Ok(Intercept::Sync(input)),
         Plan::Task { ttl } => Box::pin(create(&call, ttl, input.answers, input.app_state)).await.map(Intercept::Reply),
         Plan::Deferred => Box::pin(deferred(&call, input)).await.map(Intercept::Reply),
+        Plan::Refused(text) => {
+            let result = crate::protocol::CallToolResult::error(text);
+            crate::dispatch::reply::finish(call.shared, call.era.is_modern(), false, &result).map(Intercept::Reply)
+        }
     }
 }
 

@@ -25,6 +25,8 @@ pub(crate) struct Input {
     order: tokio::sync::Mutex<()>,
     /// Tripped when the client's end closes: the connection shuts down as at end of input.
     eof: CancellationToken,
+    /// The id the transport gives the session (`RequestContext::session_id`), once it has one.
+    session_id: Option<String>,
 }
 
 impl Input {
@@ -39,6 +41,12 @@ impl Input {
         while let Some(frame) = lines.next_frame().await? {
             stream::on_frame(&self.conn, frame).await;
         }
+        // `initialize` is handled inline: once answered, the session exists and takes its id.
+        if let (Some(id), Some(session)) = (&self.session_id, self.conn.session()) {
+            if session.id().is_none() {
+                session.set_id(id);
+            }
+        }
         Ok(())
     }
 
@@ -49,17 +57,22 @@ impl Input {
     }
 }
 
-/// Opens a connection to `server`: its input, its output queue, and the task that ends it
-/// at end of input or server shutdown (like a stream transport) once requests in flight
-/// finished. Call within a tokio runtime.
+/// Opens a connection to `server` (its session called `session_id`, when given): its input,
+/// its output queue, and the task that ends it at end of input or server shutdown (like a
+/// stream transport) once requests in flight finished. Call within a tokio runtime.
 pub(crate) fn open(
     shared: Arc<ServerShared>,
     name: &'static str,
+    session_id: Option<String>,
 ) -> (Arc<Input>, OutboxReader, JoinHandle<Result<(), Error>>) {
     let (out, rx) = crate::dispatch::outbox(name, shared.limits.max_queued_messages, stream::queue_bytes(&shared));
     let conn = Connection::new(shared.clone(), out.clone(), ConnectionOptions::for_client(&shared));
-    let input =
-        Arc::new(Input { conn: conn.clone(), order: tokio::sync::Mutex::new(()), eof: CancellationToken::new() });
+    let input = Arc::new(Input {
+        conn: conn.clone(),
+        order: tokio::sync::Mutex::new(()),
+        eof: CancellationToken::new(),
+        session_id,
+    });
     let eof = input.eof.clone();
     let ended = tokio::spawn(async move {
         tokio::select! {
@@ -90,8 +103,8 @@ impl std::fmt::Debug for Link {
 
 impl Link {
     /// Opens a link to the server whose shared state this is (within a tokio runtime).
-    pub(crate) fn open(shared: Arc<ServerShared>) -> Link {
-        let (input, output, ended) = open(shared, "linked connection");
+    pub(crate) fn open(shared: Arc<ServerShared>, session_id: Option<String>) -> Link {
+        let (input, output, ended) = open(shared, "linked connection", session_id);
         Link { input, output, ended: Mutex::new(Some(ended)) }
     }
 

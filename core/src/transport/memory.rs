@@ -77,7 +77,7 @@ fn input_requests(response: &mut Value) -> Option<Map<String, Value>> {
 impl MemoryClient {
     /// Connects to the server whose shared state this is (see [`crate::Server::connect_memory`]).
     pub(crate) fn open(shared: Arc<ServerShared>) -> MemoryClient {
-        let (input, rx, server_task) = link::open(shared, "memory client");
+        let (input, rx, server_task) = link::open(shared, "memory client", None);
         let pending: Pending = Arc::default();
         let (msg_tx, messages) = mpsc::unbounded_channel();
         let responder: Arc<Mutex<Option<RequestResponder>>> = Arc::default();

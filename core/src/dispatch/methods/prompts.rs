@@ -11,7 +11,7 @@ use crate::dispatch::call::{Call, Reply, str_param};
 use crate::dispatch::mrtr;
 use crate::dispatch::reply::finish_value;
 use crate::dispatch::rounds::{Rounds, RunSpec, non_tool_error, run_rounds};
-use crate::error::ProtocolError;
+use crate::error::{ProtocolError, codes, typescript_sdk_text};
 use crate::protocol::shaping;
 
 /// Answers `prompts/get`.
@@ -24,7 +24,13 @@ pub(crate) fn get_prompt(mut call: Call<'_>) -> impl Future<Output = Reply> + Se
         let Call { shared, peer, ref era, ref req, cancel, ref snap, ref sight, .. } = call;
         let version = era.version();
         let name = str_param(&params, "name")?.to_owned();
-        let unknown = || ProtocolError::invalid_params(format!("Unknown prompt: {name}"));
+        let unknown = || {
+            if shared.typescript_sdk_errors {
+                let text = typescript_sdk_text(codes::INVALID_PARAMS, format!("Prompt {name} not found"));
+                return ProtocolError::new(codes::INVALID_PARAMS, text);
+            }
+            ProtocolError::invalid_params(format!("Unknown prompt: {name}"))
+        };
         let prompt = snap.prompts.get(&name).cloned().ok_or_else(unknown)?;
         // Before its arguments are checked: a hidden prompt answers exactly as a missing one.
         if !sight.shows(Kind::Prompts, &name).await {

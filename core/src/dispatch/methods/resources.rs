@@ -14,7 +14,7 @@ use crate::dispatch::reply::finish;
 use crate::dispatch::rounds::{Rounds, RunSpec, non_tool_error, run_rounds};
 use crate::dispatch::shared::ServerShared;
 use crate::dispatch::visibility::Sight;
-use crate::error::{ProtocolError, codes};
+use crate::error::{ProtocolError, codes, typescript_sdk_text};
 use crate::registry::Snapshot;
 
 /// Answers `resources/read`.
@@ -84,6 +84,10 @@ pub(crate) fn read_resource(mut call: Call<'_>) -> impl Future<Output = Reply> +
 /// found` (-32602 on 2026-07-28), or with `sdk_resource_errors` -32602 `Unknown resource` on
 /// every version, as the official SDKs answer.
 fn not_found(shared: &ServerShared, uri: &str) -> ProtocolError {
+    if shared.typescript_sdk_errors {
+        let text = typescript_sdk_text(codes::INVALID_PARAMS, format!("Resource {uri} not found"));
+        return ProtocolError::new(codes::INVALID_PARAMS, text);
+    }
     if !shared.sdk_resource_errors {
         return ProtocolError::resource_not_found(uri);
     }

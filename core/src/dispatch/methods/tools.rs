@@ -13,7 +13,7 @@ use crate::dispatch::mrtr;
 use crate::dispatch::reply::finish;
 use crate::dispatch::rounds::{Rounds, RunSpec, run_rounds};
 use crate::dispatch::tool_result::finish_tool_call;
-use crate::error::ProtocolError;
+use crate::error::{ProtocolError, codes, typescript_sdk_text};
 use crate::handler::Arguments;
 use crate::protocol::CallToolResult;
 use crate::registry::ToolEntry;
@@ -47,6 +47,11 @@ fn prepare_tool_call(
     };
     if let Err(violations) = tool.input.validate(&args) {
         let detail = schema::describe(&violations);
+        if shared.typescript_sdk_errors {
+            let message = format!("Input validation error: Invalid arguments for tool {name_str}: {detail}");
+            let r = CallToolResult::error(typescript_sdk_text(codes::INVALID_PARAMS, message));
+            return finish(shared, era.is_modern(), false, &r).map(Err);
+        }
         if era.version().input_errors_are_tool_results() {
             let r = CallToolResult::error(format!("Invalid arguments for tool {name_str}: {detail}"));
             return finish(shared, era.is_modern(), false, &r).map(Err);
@@ -66,6 +71,10 @@ fn prepare_tool_call(
 /// The answer to a call of a tool that is not registered, or that the request may not see:
 /// the error -32602, or an `isError` result with the same text when the server answers so.
 fn answer_unknown_tool(call: &Call<'_>, name: &str) -> Reply {
+    if call.shared.typescript_sdk_errors {
+        let text = typescript_sdk_text(codes::INVALID_PARAMS, format!("Tool {name} not found"));
+        return finish(call.shared, call.era.is_modern(), false, &CallToolResult::error(text));
+    }
     let text = format!("Unknown tool: {name}");
     if call.shared.unknown_tool_result {
         return finish(call.shared, call.era.is_modern(), false, &CallToolResult::error(text));
