@@ -145,6 +145,14 @@ export declare class NativeLink {
    */
   write(message: string): Promise<void>
   /**
+   * Hands one client message (JSON text, no newline) to the engine on this thread, when
+   * no other write is in progress (true; false: not taken, `write` it): what needs no wait
+   * (`notifications/initialized`, a response, `initialize`, a request's start) is taken in
+   * before this returns, as the official SDK's server takes a message the moment an
+   * in-memory transport delivers it; what must wait goes on in the engine's runtime.
+   */
+  writeNow(message: string): boolean
+  /**
    * Resolves once the engine has a message to take (true), or to false once the
    * connection ended and every message was taken.
    */

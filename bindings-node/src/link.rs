@@ -43,6 +43,23 @@ impl NativeLink {
         })
     }
 
+    /// Hands one client message (JSON text, no newline) to the engine on this thread, when
+    /// no other write is in progress (true; false: not taken, `write` it): what needs no wait
+    /// (`notifications/initialized`, a response, `initialize`, a request's start) is taken in
+    /// before this returns, as the official SDK's server takes a message the moment an
+    /// in-memory transport delivers it; what must wait goes on in the engine's runtime.
+    #[napi]
+    pub fn write_now(&self, message: String) -> napi::Result<bool> {
+        let mut line = message.into_bytes();
+        line.push(b'\n');
+        // Within the runtime: taking a message in starts tasks (a request's, a store's update).
+        napi::bindgen_prelude::within_runtime_if_available(|| match self.link.write_now(line) {
+            None => Ok(false),
+            Some(Ok(())) => Ok(true),
+            Some(Err(e)) => Err(js_error(e)),
+        })
+    }
+
     /// Resolves once the engine has a message to take (true), or to false once the
     /// connection ended and every message was taken.
     #[napi(ts_return_type = "Promise<boolean>")]

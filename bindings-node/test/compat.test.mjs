@@ -335,3 +335,26 @@ test('a plain JSON Schema as a tool schema is refused, as the SDK refuses it', (
   assert.throws(() => mcp.tool('c', 'described', jsonSchema, () => ({ content: [] })), /unrecognized object/);
   mcp.registerTool('d', { inputSchema: {} }, () => ({ content: [] }));
 });
+
+test("a ResourceTemplate keeps a template object of another package as given", async () => {
+  /** A URI template object as the official SDK's `UriTemplate` is (its text, its variables). */
+  class OtherTemplate {
+    constructor(text) {
+      this.text = text;
+      this.variableNames = ['id'];
+    }
+    toString() {
+      return this.text;
+    }
+  }
+  const other = new OtherTemplate('test://items/{id}');
+  const template = new ResourceTemplate(other, { list: undefined });
+  assert.equal(template.uriTemplate, other);
+  const mcp = new McpServer({ name: 't', version: '1.0.0' });
+  mcp.registerResource('item', template, {}, (uri, { id }) => ({ contents: [{ uri: uri.href, text: `item ${id}` }] }));
+  await withMcp(mcp, async (client) => {
+    const { resourceTemplates } = await client.listResourceTemplates();
+    assert.deepEqual(resourceTemplates.map((t) => t.uriTemplate), ['test://items/{id}']);
+    assert.equal((await client.readResource('test://items/7')).contents[0].text, 'item 7');
+  });
+});

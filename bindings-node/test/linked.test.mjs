@@ -6,7 +6,7 @@
  * messages lets the loop turn before the next one goes out, so a client that handles
  * notifications a microtask later still sees a request's progress before its response;
  * `extra.sendNotification` works when destructured; handlers read the transport's
- * `sessionId`.
+ * `sessionId`. A client notification is taken in before the transport's call returns.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -109,6 +109,22 @@ test("handlers read the transport's sessionId as theirs", async () => {
   try {
     const response = await p.request('tools/call', { name: 'who', arguments: {} });
     assert.deepEqual(response.result.content, [{ type: 'text', text: 'session-7' }]);
+  } finally {
+    await within(mcp.close(), 10_000, 'close()');
+  }
+});
+
+test('notifications/initialized is taken before the transport call returns', async () => {
+  const mcp = new McpServer({ name: 't', version: '1.0.0' });
+  mcp.registerTool('a', {}, () => ({ content: [] }));
+  const p = pair();
+  await mcp.connect(p.transport);
+  try {
+    await p.request('initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'c', version: '1' } });
+    p.transport.onmessage({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    // No turn of the loop between: the session is initialized already, so it hears of this.
+    mcp.sendToolListChanged();
+    assert.deepEqual(p.notifications(), ['notifications/tools/list_changed']);
   } finally {
     await within(mcp.close(), 10_000, 'close()');
   }

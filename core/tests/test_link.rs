@@ -93,3 +93,28 @@ async fn handlers_read_the_session_id_the_link_was_opened_with() {
         link.close().await.expect("close");
     }
 }
+
+#[tokio::test]
+async fn what_write_now_takes_is_seen_before_it_returns() {
+    let server = server();
+    let link = server.open_link(None);
+    let line = |v: Value| format!("{v}\n").into_bytes();
+    let init =
+        json!({ "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": { "name": "c", "version": "1" } });
+    let initialize = json!({ "jsonrpc": "2.0", "id": 1, "method": "initialize", "params": init });
+    link.write_now(line(initialize)).expect("no other write").expect("taken");
+    // `initialize` is answered inline: the answer is queued already.
+    let answer: Value = serde_json::from_slice(&link.take().expect("answered")).expect("JSON");
+    assert_eq!(answer["id"], 1);
+    let initialized = json!({ "jsonrpc": "2.0", "method": "notifications/initialized" });
+    link.write_now(line(initialized)).expect("no other write").expect("taken");
+    // The session is initialized before write_now returned: it hears of a list change at once.
+    server.notify_tools_changed();
+    let heard: Value = serde_json::from_slice(&link.take().expect("queued")).expect("JSON");
+    assert_eq!(heard["method"], "notifications/tools/list_changed");
+    let call = json!({ "jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": { "name": "first" } });
+    link.write_now(line(call)).expect("no other write").expect("taken");
+    assert_eq!(next(&link).await["id"], 2);
+    link.close().await.expect("close");
+    assert!(link.write_now(line(json!({ "jsonrpc": "2.0", "method": "ping", "id": 3 }))).expect("free").is_err());
+}

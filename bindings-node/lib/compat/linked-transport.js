@@ -44,12 +44,30 @@ async function attachLinked(engine, transport, closed) {
     link.close().catch(() => {});
     closed();
   };
-  // Messages go in one at a time, in the order the transport delivered them.
+  // Messages go in one at a time, in the order the transport delivered them: at once when
+  // the engine can take one without waiting (a notification or response, nothing written
+  // before it still going in), as the SDK's server takes `notifications/initialized` before
+  // the client's `connect` returns; else after the ones before it.
   let writing = Promise.resolve();
+  let queued = 0;
   const previousClose = transport.onclose;
   transport.onmessage = (message) => {
     const text = JSON.stringify(message);
-    writing = writing.then(() => link.write(text)).catch((e) => ended || report(transport, e));
+    if (queued === 0) {
+      try {
+        if (link.writeNow(text)) return;
+      } catch (e) {
+        if (!ended) report(transport, e);
+        return;
+      }
+    }
+    queued += 1;
+    writing = writing
+      .then(() => link.write(text))
+      .catch((e) => ended || report(transport, e))
+      .then(() => {
+        queued -= 1;
+      });
   };
   transport.onclose = () => {
     if (typeof previousClose === 'function') previousClose();

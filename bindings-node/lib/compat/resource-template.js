@@ -34,12 +34,18 @@ class UriTemplate {
   }
 }
 
+/** True for a URI template object: its variable names and its text (`toString()`). */
+function isUriTemplate(value) {
+  return value instanceof UriTemplate || (value !== null && typeof value === 'object' && Array.isArray(value.variableNames) && typeof value.toString === 'function');
+}
+
 class ResourceTemplate {
   #uriTemplate;
   #callbacks;
 
   /**
-   * @param {string | UriTemplate} uriTemplate
+   * @param {string | UriTemplate} uriTemplate a string, or a template object (this package's
+   *   `UriTemplate` or the official SDK's), which `uriTemplate` then returns as given
    * @param {{ list: Function | undefined, complete?: { [variable: string]: Function } }} callbacks
    *   `list(extra)` returns `{ resources: [...] }`; `complete[variable](value, context)`
    *   returns the suggestions for that variable
@@ -48,7 +54,8 @@ class ResourceTemplate {
     if (!callbacks || typeof callbacks !== 'object' || !('list' in callbacks)) {
       throw new TypeError('mcpforge: new ResourceTemplate(uriTemplate, { list, complete }) needs `list` (a function or undefined)');
     }
-    this.#uriTemplate = uriTemplate instanceof UriTemplate ? uriTemplate : new UriTemplate(uriTemplate);
+    // A template object (this package's, or the official SDK's own `UriTemplate`) is kept as given.
+    this.#uriTemplate = isUriTemplate(uriTemplate) ? uriTemplate : new UriTemplate(uriTemplate);
     this.#callbacks = callbacks;
   }
 

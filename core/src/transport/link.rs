@@ -1,12 +1,15 @@
 //! A connection whose messages the embedder carries ([`Link`]): a binding hands the client's
 //! messages in and takes the server's out of the connection's bounded output queue itself,
 //! for a transport written in its own language (an in-process pair of a test framework, a
-//! custom transport). What goes in passes stdio's framing rules; what comes out can be
-//! taken without waiting, so a notification queued by a synchronous call (a list change, a
-//! log message) can be carried on before that call's caller goes on, in order with the
-//! responses queued before it.
+//! custom transport). What goes in passes stdio's framing rules, and can be taken in on the
+//! caller's thread ([`Link::write_now`]); what comes out can be taken without waiting, so a
+//! notification queued by a synchronous call (a list change, a log message) can be carried
+//! on before that call's caller goes on, in order with the responses queued before it.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex};
+use std::task::Context;
 
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
@@ -22,7 +25,8 @@ use crate::transport::stream;
 /// What the client sends into the connection: one write at a time, in order, as a pipe would.
 pub(crate) struct Input {
     conn: Arc<Connection>,
-    order: tokio::sync::Mutex<()>,
+    /// Held while a write is taken in; writes wait for it in turn.
+    order: Arc<tokio::sync::Mutex<()>>,
     /// Tripped when the client's end closes: the connection shuts down as at end of input.
     eof: CancellationToken,
     /// The id the transport gives the session (`RequestContext::session_id`), once it has one.
@@ -33,6 +37,34 @@ impl Input {
     /// Feeds raw bytes (newline-delimited messages) through stdio's framing rules.
     pub(crate) async fn write(&self, bytes: &[u8]) -> std::io::Result<()> {
         let _order = self.order.lock().await;
+        self.feed(bytes).await
+    }
+
+    /// [`Input::write`] started on the caller's thread, when no other write is in progress
+    /// (else `None`): what needs no wait (a notification, a response, `initialize`, a
+    /// request's start) is taken in before this returns, and the rest, should some of it
+    /// wait (for room in the output queue, for an in-flight slot), goes on in a task, later
+    /// writes waiting for it. Call within a tokio runtime.
+    fn write_now(self: &Arc<Self>, bytes: Vec<u8>) -> Option<std::io::Result<()>> {
+        let order = self.order.clone().try_lock_owned().ok()?;
+        if self.eof.is_cancelled() {
+            return Some(Err(std::io::ErrorKind::BrokenPipe.into()));
+        }
+        let input = self.clone();
+        let mut work: Pin<Box<dyn Future<Output = ()> + Send>> = Box::pin(async move {
+            let _order = order;
+            // Only the end of input fails a feed, and it was checked above.
+            let _ = input.feed(&bytes).await;
+        });
+        let mut cx = Context::from_waker(futures_util::task::noop_waker_ref());
+        if work.as_mut().poll(&mut cx).is_pending() {
+            // Polled again at once by the runtime, with a waker that works.
+            tokio::spawn(work);
+        }
+        Some(Ok(()))
+    }
+
+    async fn feed(&self, bytes: &[u8]) -> std::io::Result<()> {
         if self.eof.is_cancelled() {
             return Err(std::io::ErrorKind::BrokenPipe.into());
         }
@@ -69,7 +101,7 @@ pub(crate) fn open(
     let conn = Connection::new(shared.clone(), out.clone(), ConnectionOptions::for_client(&shared));
     let input = Arc::new(Input {
         conn: conn.clone(),
-        order: tokio::sync::Mutex::new(()),
+        order: Arc::new(tokio::sync::Mutex::new(())),
         eof: CancellationToken::new(),
         session_id,
     });
@@ -112,6 +144,17 @@ impl Link {
     /// reads them; resolves once they were taken in. Fails once the link is closed.
     pub async fn write(&self, bytes: &[u8]) -> std::io::Result<()> {
         self.input.write(bytes).await
+    }
+
+    /// [`Link::write`] started on the caller's thread when no other write is in progress
+    /// (else `None`: write it with [`Link::write`], which waits its turn). What needs no wait
+    /// (a notification such as `notifications/initialized`, a response, `initialize`, a
+    /// request's start) is taken in before this returns, as a transport that delivers
+    /// messages synchronously expects; anything that must wait (room in the output queue, an
+    /// in-flight slot) goes on in a task, and later writes wait for it. Call within a tokio
+    /// runtime.
+    pub fn write_now(&self, bytes: Vec<u8>) -> Option<std::io::Result<()>> {
+        self.input.write_now(bytes)
     }
 
     /// Waits until the server has a message queued (true) or the connection ended and
