@@ -53,6 +53,14 @@ function keyed(requests) {
   return pairs.map(([key, request]) => [String(key), wireRequest(request)]);
 }
 
+/**
+ * The hook a transport of another package tells handlers what carried a request through
+ * (compat/linked-transport.js): `server[CARRIED](requestId)` is `{ requestInfo, authInfo }`
+ * of the HTTP request that carried it (the SDK's `SSEServerTransport`), when the engine had
+ * no HTTP request of its own for it. Internal.
+ */
+const CARRIED = Symbol.for('mcpforge.transport.carried');
+
 class Context {
   #call;
   #server;
@@ -109,7 +117,7 @@ class Context {
 
   /** What the caller's bearer token grants (HTTP with `auth`), else undefined. */
   get authInfo() {
-    return this.#describe().auth ?? undefined;
+    return this.#describe().auth ?? this.#carried()?.authInfo ?? undefined;
   }
 
   /**
@@ -132,12 +140,18 @@ class Context {
 
   /**
    * The HTTP request that carried this request, `{ headers }` (lowercase names, as Node's
-   * `req.headers`), when it came over HTTP; undefined otherwise (the official SDK's
-   * `extra.requestInfo`).
+   * `req.headers`), when it came over HTTP (`{ headers, url }` of the POST through the SDK's
+   * `SSEServerTransport`); undefined otherwise (the official SDK's `extra.requestInfo`).
    */
   get requestInfo() {
     const headers = this.#describe().headers;
-    return headers ? { headers } : undefined;
+    return headers ? { headers } : this.#carried()?.requestInfo;
+  }
+
+  /** What a transport of another package said carried this request (see `CARRIED`). */
+  #carried() {
+    const lookup = this.#server?.[CARRIED];
+    return typeof lookup === 'function' ? lookup(this.#describe().requestId) : undefined;
   }
 
   /** The task id when this handler runs as a task (Tasks extension), else undefined. */
@@ -276,4 +290,4 @@ function cancelled() {
   return e;
 }
 
-module.exports = { Context, wireRequest };
+module.exports = { Context, wireRequest, CARRIED };

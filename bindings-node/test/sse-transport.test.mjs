@@ -3,12 +3,14 @@
  * drives it: the event stream opened on the GET's response, POSTed messages handed to
  * `onmessage` with the request that carried them (`requestInfo`, `authInfo`), and the
  * refusals (no stream yet, a content type other than JSON, a malformed message), each
- * answered with the SDK's status and text and told to `onerror`.
+ * answered with the SDK's status and text and told to `onerror`; an `McpServer`'s handlers
+ * see that request as `extra.requestInfo` and `extra.authInfo`.
  */
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { test } from 'node:test';
-import { SSEServerTransport } from '../lib/index.mjs';
+import { McpServer, SSEServerTransport } from '../lib/index.mjs';
+import { within } from './helpers.mjs';
 
 /** A response that records its status, writes and end text. */
 function recorder() {
@@ -94,4 +96,40 @@ test('a body that is not a JSON-RPC message is refused 400 naming the body', asy
   assert.deepEqual(seen.messages, []);
   assert.equal(seen.errors.length, 1);
   assert.match(seen.errors[0], /Invalid JSON-RPC message/);
+});
+
+test('an McpServer over the transport: handlers see the POST that carried their request', async () => {
+  const stream = recorder();
+  const answered = new Promise((resolve) => {
+    const write = stream.write;
+    stream.write = (chunk) => {
+      if (String(chunk).includes('"id":2')) resolve(String(chunk));
+      return write(chunk);
+    };
+  });
+  const transport = new SSEServerTransport('/messages', stream);
+  const mcp = new McpServer({ name: 'sse', version: '1.0.0' });
+  mcp.registerTool('seen', {}, async (extra) => ({
+    content: [{ type: 'text', text: JSON.stringify({ url: extra.requestInfo?.url, trace: extra.requestInfo?.headers['x-trace'], auth: extra.authInfo }) }],
+  }));
+  await mcp.connect(transport);
+  try {
+    const headers = { host: '127.0.0.1:9', 'content-type': 'application/json', 'x-trace': 't-7' };
+    const initialize = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2024-11-05', capabilities: {}, clientInfo: { name: 'c', version: '1' } } };
+    const call = { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'seen', arguments: {} } };
+    for (const message of [initialize, { jsonrpc: '2.0', method: 'notifications/initialized' }, call]) {
+      const res = recorder();
+      await transport.handlePostMessage(postOf(JSON.stringify(message), headers, { auth: { token: 'tok-1' } }), res);
+      assert.equal(res.status, 202);
+    }
+    const event = await within(answered, 10_000, 'the tool result');
+    const result = JSON.parse(event.split('\n').find((l) => l.startsWith('data: ')).slice(6));
+    assert.deepEqual(JSON.parse(result.result.content[0].text), {
+      url: 'http://127.0.0.1:9/messages?sessionId=s',
+      trace: 't-7',
+      auth: { token: 'tok-1' },
+    });
+  } finally {
+    await within(mcp.close(), 10_000, 'close()');
+  }
 });

@@ -10,6 +10,13 @@
 'use strict';
 
 const { LINK } = require('../server');
+const { CARRIED } = require('../context');
+
+/** How many requests in flight keep what carried them (the oldest is forgotten past it). */
+const CARRIED_KEPT = 1024;
+
+/** The key of a JSON-RPC id (`1` and `"1"` apart). */
+const idKey = (id) => JSON.stringify(id);
 
 /** True for an object of the SDK's `Transport` shape. */
 function isMessageTransport(transport) {
@@ -41,6 +48,7 @@ async function attachLinked(engine, transport, closed) {
   const end = () => {
     if (ended) return;
     ended = true;
+    delete engine[CARRIED];
     link.close().catch(() => {});
     closed();
   };
@@ -51,7 +59,15 @@ async function attachLinked(engine, transport, closed) {
   let writing = Promise.resolve();
   let queued = 0;
   const previousClose = transport.onclose;
-  transport.onmessage = (message) => {
+  // What carried each request in flight (`extra` of `onmessage`: the SDK's SSEServerTransport
+  // gives `{ requestInfo, authInfo }`), for its handlers' context; forgotten with its answer.
+  const carried = new Map();
+  engine[CARRIED] = (id) => carried.get(idKey(id));
+  transport.onmessage = (message, extra) => {
+    if (extra && typeof extra === 'object' && typeof message?.method === 'string' && message.id !== undefined) {
+      if (carried.size >= CARRIED_KEPT) carried.delete(carried.keys().next().value);
+      carried.set(idKey(message.id), extra);
+    }
     const text = JSON.stringify(message);
     if (queued === 0) {
       try {
@@ -93,6 +109,7 @@ async function attachLinked(engine, transport, closed) {
     queue.push(...link.take());
     while (!paused && queue.length > 0) {
       const message = JSON.parse(queue.shift());
+      if (message.method === undefined && message.id !== undefined) carried.delete(idKey(message.id));
       sendOne(message);
       if (message.id === undefined && queue.length > 0) {
         paused = true;

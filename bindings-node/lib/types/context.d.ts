@@ -64,6 +64,8 @@ export interface WireMessage {
 export interface RequestInfo {
   /** The request's headers, as Node's `req.headers` has them (lowercase names). */
   headers: { [name: string]: string | string[] | undefined };
+  /** The request's full URL: only for a request that came through the SDK's `SSEServerTransport`. */
+  url?: URL;
 }
 
 /** A request's position in a distributed trace (W3C Trace Context). */
