@@ -2,7 +2,9 @@
  * What the official SDK's `StreamableHTTPServerTransport` puts on the wire, as the engine
  * answers for it (the options its table sets): every request answered with an SSE stream
  * that ends after the response (JSON only with `enableJsonResponse`), a priming event only
- * when an `eventStore` is given, with the `retry:` hint only from `retryInterval`.
+ * when an `eventStore` is given, with the `retry:` hint only from `retryInterval`; and its
+ * refusals (media types, requests before `initialize`, sessions, protocol versions) in its
+ * statuses, codes and words.
  */
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -96,6 +98,31 @@ test('enableJsonResponse answers JSON', async () => {
     const called = await post(site.url, ECHO, 'wire-session');
     assert.equal(called.type, 'application/json');
     assert.equal(JSON.parse(called.text).result.content[0].text, 'echoed');
+  } finally {
+    await site.close();
+  }
+});
+
+test('refusals are the SDK transport\'s: media types, no initialize yet, sessions, versions, in its words', async () => {
+  const site = await serve({});
+  try {
+    const send = (method, headers, body) =>
+      fetch(site.url, { method, headers: { 'content-type': 'application/json', accept: ACCEPT, ...headers }, body: body && JSON.stringify(body) });
+    const refused = async (r) => [r.status, (await r.json()).error];
+    // Before any initialize, a stateful transport serves nothing else.
+    const early = await refused(await send('POST', {}, ECHO));
+    assert.deepEqual(early, [400, { code: -32000, message: 'Bad Request: Server not initialized' }]);
+    assert.deepEqual((await refused(await send('POST', { accept: 'application/json' }, INIT)))[0], 406);
+    assert.deepEqual((await refused(await send('POST', { 'content-type': 'text/plain' }, INIT)))[0], 415);
+    await post(site.url, INIT);
+    const session = { 'mcp-session-id': 'wire-session', 'mcp-protocol-version': '2025-11-25' };
+    const [status, error] = await refused(await send('GET', { ...session, accept: 'application/json' }));
+    assert.equal(status, 406);
+    assert.match(error.message, /text\/event-stream/);
+    assert.deepEqual(await refused(await send('POST', { ...session, 'mcp-session-id': 'other' }, ECHO)), [404, { code: -32001, message: 'Session not found' }]);
+    const [vStatus, vError] = await refused(await send('DELETE', { ...session, 'mcp-protocol-version': '1999-01-01' }));
+    assert.equal(vStatus, 400);
+    assert.match(vError.message, /^Bad Request: Unsupported protocol version: 1999-01-01 \(supported versions: /);
   } finally {
     await site.close();
   }

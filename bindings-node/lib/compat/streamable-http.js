@@ -44,6 +44,9 @@ function headerOf(head, name) {
   return undefined;
 }
 
+/** The `_meta` key naming a 2026-07-28 request's protocol version. */
+const MODERN_META = 'io.modelcontextprotocol/protocolVersion';
+
 /** True when the JSON body (bytes) holds an `initialize` request (cheap test first). */
 function holdsInitialize(body) {
   if (!body.includes('"initialize"')) return false;
@@ -99,6 +102,20 @@ class SessionBookkeeping {
     return this.#app;
   }
 
+  /**
+   * What the SDK's stateful transport refuses before the engine sees the request, as it does:
+   * a second `initialize` (400), and any other request before the first (400, -32000) but
+   * one on the 2026 wire (`_meta` names its version), which needs no session.
+   */
+  #refusal(method, body) {
+    const initialize = method === 'POST' && holdsInitialize(body);
+    if (this.#sessionId && initialize) return { status: 400, message: 'Invalid Request: Server already initialized' };
+    if (!this.#sessionId && !initialize && !body.includes(MODERN_META)) {
+      return { status: 400, code: -32000, message: 'Bad Request: Server not initialized' };
+    }
+    return undefined;
+  }
+
   /** The hooks of one request (see `serveNode` in ../mount.js). */
   hooks(method) {
     const stateful = typeof this.#options.sessionIdGenerator === 'function';
@@ -112,9 +129,8 @@ class SessionBookkeeping {
       refuse: (body) => {
         // Closed while the body was read: its session is gone.
         if (this.#ended) return GONE;
-        if (!(stateful && this.#sessionId && method === 'POST' && holdsInitialize(body))) return undefined;
-        const refusal = { status: 400, message: 'Invalid Request: Server already initialized' };
-        refusals.tell(this.#owner, new Error(refusal.message));
+        const refusal = stateful ? this.#refusal(method, body) : undefined;
+        if (refusal) refusals.tell(this.#owner, new Error(refusal.message));
         return refusal;
       },
       onHead: async (head) => {

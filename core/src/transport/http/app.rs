@@ -20,14 +20,14 @@ use tokio_util::sync::CancellationToken;
 use tower_service::Service as _;
 
 use super::options::HttpOptions;
+use super::refusals::{Refusal, refuse};
 use super::sessions::SessionStore;
 use super::sse_sessions::SseSessions;
 use super::state::App;
-use super::{auth, endpoint, exchange, guard, legacy_sse, metrics};
+use super::{auth, endpoint, guard, legacy_sse, metrics};
 use crate::dispatch::connection::{Connection, ConnectionOptions};
 use crate::dispatch::linking;
 use crate::dispatch::shared::ServerShared;
-use crate::error::ProtocolError;
 use crate::store::SharedStore;
 
 /// The MCP endpoint as an HTTP application (see [`crate::Server::http_app`]).
@@ -168,8 +168,7 @@ impl HttpApp {
 async fn check_origin(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
     if let Err(refusal) = guard::check(&app.options, request.headers()) {
         tracing::warn!(?refusal, "request refused (DNS-rebinding protection)");
-        let e = ProtocolError::invalid_request("Forbidden: Host or Origin not allowed");
-        return exchange::error(StatusCode::FORBIDDEN, None, &e);
+        return refuse(&app, None, Refusal::Forbidden(&refusal));
     }
     next.run(request).await
 }

@@ -15,6 +15,7 @@ use super::client;
 use super::event_store::{ReplayError, StreamId};
 use super::exchange::{self, ExchangeSpec, Input, error, json};
 use super::headers;
+use super::refusals::{Refusal, check_media_types, refuse};
 use super::resume::{Resumed, resume_shared, split_id};
 use super::sessions::{HttpSession, ProposedSessionId, session_connection};
 use super::sse;
@@ -74,6 +75,9 @@ pub(crate) async fn post(
     // of the request (its body-size limit among its extensions) reads the body.
     let (mut parts, body) = request.into_parts();
     let headers = std::mem::take(&mut parts.headers);
+    if let Some(refused) = check_media_types(&app, &headers, true) {
+        return refused;
+    }
     let peer = client::peer(&parts.extensions);
     let body = match Bytes::from_request(Request::from_parts(parts, body), &()).await {
         Ok(b) => b,
@@ -81,7 +85,7 @@ pub(crate) async fn post(
     };
     let value: Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
-        Err(e) => return error(StatusCode::BAD_REQUEST, None, &ProtocolError::parse_error(e)),
+        Err(e) => return refuse(&app, None, Refusal::NotJson(e.to_string())),
     };
     if let Some(refused) = auth::refuse_tool_calls(app.options.auth.as_ref(), &caller, &app.shared.registry, &value) {
         return refused;
@@ -95,14 +99,17 @@ pub(crate) async fn post(
     }
     let msg = match Incoming::from_value(value) {
         Ok(m) => m,
-        Err(EnvelopeError { id, error: e }) => return error(StatusCode::BAD_REQUEST, id.as_ref(), &e),
+        Err(EnvelopeError { id, error: e }) => return refuse(&app, id.as_ref(), Refusal::NotJsonRpc(e)),
     };
     match msg {
         Incoming::Request(req) => {
             // A `MCP-Protocol-Version` that is not a legacy one (2026-07-28, unknown, or
-            // garbage) puts the request on the 2026 wire.
+            // garbage) puts the request on the 2026 wire; in the SDK's words, an unknown one
+            // is refused as a legacy version the server does not serve.
+            let unknown_is_modern = !app.options.sdk_transport_errors;
             let modern = meta::looks_modern(&req.method, req.params.as_ref())
-                || p.version.is_some_and(|v| ProtocolVersion::parse(v).is_none_or(ProtocolVersion::is_modern));
+                || p.version
+                    .is_some_and(|v| ProtocolVersion::parse(v).map_or(unknown_is_modern, ProtocolVersion::is_modern));
             if modern {
                 modern_request(&p, req).await
             } else {
@@ -115,7 +122,7 @@ pub(crate) async fn post(
                 Some(Ok(Some(s))) => {
                     s.conn.submit(m, None, s.conn.route()).await;
                 }
-                Some(Ok(None)) => return not_found_session(),
+                Some(Ok(None)) => return refuse(&app, None, Refusal::UnknownSession),
                 Some(Err(e)) => return store_unavailable(None, &e),
                 None => {}
             }
@@ -126,7 +133,7 @@ pub(crate) async fn post(
                 s.conn.submit(m, None, s.conn.route()).await;
                 StatusCode::ACCEPTED.into_response()
             }
-            Some(Ok(None)) => not_found_session(),
+            Some(Ok(None)) => refuse(&app, None, Refusal::UnknownSession),
             Some(Err(e)) => store_unavailable(None, &e),
             None => error(
                 StatusCode::BAD_REQUEST,
@@ -186,10 +193,6 @@ impl Post<'_> {
 async fn legacy_session_for(p: &Post<'_>) -> Option<Result<Option<Arc<HttpSession>>, ProtocolError>> {
     let id = p.session?;
     Some(p.app.sessions.find(&p.app.shared, id, p.caller.subject()).await)
-}
-
-fn not_found_session() -> Response {
-    error(StatusCode::NOT_FOUND, None, &ProtocolError::invalid_request("unknown or ended session"))
 }
 
 /// The shared session store did not answer: 503, so that a client or proxy may try again.
@@ -307,12 +310,8 @@ async fn legacy_request(p: &Post<'_>, req: IncomingRequest, proposed: Option<Str
             return error(StatusCode::BAD_REQUEST, Some(&req.id), &e);
         }
     }
-    if let Some(v) = p.version {
-        let supported = ProtocolVersion::parse(v).is_some_and(|p| app.shared.versions.contains(&p));
-        if !supported {
-            let e = ProtocolError::invalid_request(format!("unsupported MCP-Protocol-Version `{v}`"));
-            return error(StatusCode::BAD_REQUEST, Some(&req.id), &e);
-        }
+    if let Some(v) = p.version.filter(|v| !serves_version(app, v)) {
+        return refuse(app, Some(&req.id), Refusal::UnsupportedVersion(v));
     }
     if app.options.sessionless {
         return sessionless(p, req).await;
@@ -321,12 +320,11 @@ async fn legacy_request(p: &Post<'_>, req: IncomingRequest, proposed: Option<Str
         return initialize(p, req, proposed).await;
     }
     let Some(id) = p.session else {
-        let e = ProtocolError::invalid_request("missing Mcp-Session-Id header (send initialize first)");
-        return error(StatusCode::BAD_REQUEST, Some(&req.id), &e);
+        return refuse(app, Some(&req.id), Refusal::MissingSession);
     };
     let session = match app.sessions.find(&app.shared, id, p.caller.subject()).await {
         Ok(Some(s)) => s,
-        Ok(None) => return not_found_session(),
+        Ok(None) => return refuse(app, None, Refusal::UnknownSession),
         Err(e) => return store_unavailable(Some(&req.id), &e),
     };
     exchange::run(Input::Request(req, None), p.on_session(session)).await
@@ -404,7 +402,7 @@ async fn sessionless(p: &Post<'_>, req: IncomingRequest) -> Response {
 async fn batch(p: &Post<'_>, items: Vec<Value>) -> Response {
     let session = match legacy_session_for(p).await {
         Some(Ok(Some(s))) if s.session.version.accepts_batches() => s,
-        Some(Ok(None)) => return not_found_session(),
+        Some(Ok(None)) => return refuse(p.app, None, Refusal::UnknownSession),
         Some(Err(e)) => return store_unavailable(None, &e),
         _ => {
             let e = ProtocolError::invalid_request("batches are only accepted on protocol 2025-03-26 sessions");
@@ -431,12 +429,18 @@ pub(crate) async fn get(State(app): State<Arc<App>>, caller: Caller, request: ax
         return ws::upgrade(app, caller, parts).await;
     }
     let headers = parts.headers;
+    if let Some(refused) = check_media_types(&app, &headers, false) {
+        return refused;
+    }
     let Some(id) = header(&headers, SESSION_HEADER) else {
         return StatusCode::METHOD_NOT_ALLOWED.into_response();
     };
+    if let Some(refused) = unsupported_version(&app, &headers) {
+        return refused;
+    }
     let session = match app.sessions.find(&app.shared, id, caller.subject()).await {
         Ok(Some(s)) => s,
-        Ok(None) => return not_found_session(),
+        Ok(None) => return refuse(&app, None, Refusal::UnknownSession),
         Err(e) => return store_unavailable(None, &e),
     };
     let mut replayed = Vec::new();
@@ -464,8 +468,7 @@ pub(crate) async fn get(State(app): State<Arc<App>>, caller: Caller, request: ax
     }
     let taken = crate::sync::lock(&session.notifications).take();
     let Some(rx) = taken else {
-        let e = ProtocolError::invalid_request("this session already has an open GET stream");
-        return error(StatusCode::CONFLICT, None, &e);
+        return refuse(&app, None, Refusal::SecondStream);
     };
     let (tx, body) = sse::channel();
     for event in replayed {
@@ -516,9 +519,24 @@ async fn notifications_pump(
 /// DELETE: ends a session.
 pub(crate) async fn delete(State(app): State<Arc<App>>, caller: Caller, headers: HeaderMap) -> Response {
     let Some(id) = header(&headers, SESSION_HEADER) else { return StatusCode::METHOD_NOT_ALLOWED.into_response() };
+    if let Some(refused) = unsupported_version(&app, &headers) {
+        return refused;
+    }
     match app.sessions.remove(&app.shared, id, caller.subject()).await {
         Ok(true) => StatusCode::OK.into_response(),
-        Ok(false) => not_found_session(),
+        Ok(false) => refuse(&app, None, Refusal::UnknownSession),
         Err(e) => store_unavailable(None, &e),
     }
+}
+
+/// Whether the server serves legacy sessions of protocol version `v`.
+fn serves_version(app: &App, v: &str) -> bool {
+    ProtocolVersion::parse(v).is_some_and(|p| !p.is_modern() && app.shared.versions.contains(&p))
+}
+
+/// A session's GET or DELETE whose `MCP-Protocol-Version` names no version its sessions may
+/// have is refused 400, as the specification asks of every request after `initialize`.
+fn unsupported_version(app: &App, headers: &HeaderMap) -> Option<Response> {
+    let v = header(headers, VERSION_HEADER)?;
+    (!serves_version(app, v)).then(|| refuse(app, None, Refusal::UnsupportedVersion(v)))
 }

@@ -21,6 +21,7 @@ pub(crate) mod metrics;
 #[cfg(feature = "oauth")]
 mod oauth;
 pub mod options;
+mod refusals;
 mod repoll;
 mod resume;
 mod sessions;

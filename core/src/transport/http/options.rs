@@ -52,6 +52,20 @@ pub struct HttpOptions {
     /// The reconnection delay the priming event suggests (`retry:`, in the same event);
     /// `None` suggests none. Default 1 s.
     pub sse_retry: Option<Duration>,
+    /// Refuse a POST whose `Accept` does not list both `application/json` and
+    /// `text/event-stream` (406) or whose `Content-Type` is not `application/json` (415), and
+    /// a GET whose `Accept` does not list `text/event-stream` (406), as the official
+    /// TypeScript SDK does. The specification asks clients to send these headers but says
+    /// nothing of a server refusing them; default false: such requests are served.
+    pub media_type_checks: bool,
+    /// Word the endpoint's own refusals (no session, unknown session, unsupported protocol
+    /// version, a second GET stream, a body that is no JSON, the media-type checks) as the
+    /// official TypeScript SDK does: its codes (-32000, -32001 for an unknown session, -32700)
+    /// and messages, with a `null` id. The HTTP statuses are the same either way, except that
+    /// a POST whose `MCP-Protocol-Version` is no known version is refused as unsupported (400)
+    /// instead of being served on the 2026-07-28 wire. Default false: the engine's (-32600
+    /// with the request's id).
+    pub sdk_transport_errors: bool,
     /// A legacy session unused this long is ended. Default 10 minutes.
     pub session_idle_timeout: Duration,
     /// At most this many legacy sessions; the least recently used is ended to make room.
@@ -143,6 +157,8 @@ impl Default for HttpOptions {
             sse_response: false,
             sse_priming: true,
             sse_retry: Some(Duration::from_secs(1)),
+            media_type_checks: false,
+            sdk_transport_errors: false,
             session_idle_timeout: Duration::from_secs(600),
             max_sessions: 10_000,
             max_sessions_per_client: None,
@@ -210,6 +226,10 @@ struct HttpConfig {
     /// 0: no `retry:` hint.
     #[serde(alias = "sseRetryMs")]
     sse_retry_ms: Option<u64>,
+    #[serde(alias = "mediaTypeChecks")]
+    media_type_checks: Option<bool>,
+    #[serde(alias = "sdkTransportErrors")]
+    sdk_transport_errors: Option<bool>,
     #[serde(alias = "sessionIdleTimeoutMs")]
     session_idle_timeout_ms: Option<u64>,
     #[serde(alias = "maxSessions")]
@@ -332,6 +352,12 @@ impl HttpOptions {
         }
         if let Some(ms) = c.sse_retry_ms {
             o.sse_retry = (ms > 0).then(|| Duration::from_millis(ms));
+        }
+        if let Some(v) = c.media_type_checks {
+            o.media_type_checks = v;
+        }
+        if let Some(v) = c.sdk_transport_errors {
+            o.sdk_transport_errors = v;
         }
         if let Some(v) = c.legacy_sessions {
             o.legacy_sessions = v;
