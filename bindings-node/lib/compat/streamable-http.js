@@ -104,13 +104,14 @@ class SessionBookkeeping {
 
   /**
    * What the SDK's stateful transport refuses before the engine sees the request, as it does:
-   * a second `initialize` (400), and any other request before the first (400, -32000) but
-   * one on the 2026 wire (`_meta` names its version), which needs no session.
+   * a second `initialize` (400), and any other POST, GET or DELETE before the first (400,
+   * -32000) but one on the 2026 wire (`_meta` names its version), which needs no session.
    */
   #refusal(method, body) {
     const initialize = method === 'POST' && holdsInitialize(body);
     if (this.#sessionId && initialize) return { status: 400, message: 'Invalid Request: Server already initialized' };
-    if (!this.#sessionId && !initialize && !body.includes(MODERN_META)) {
+    const served = method === 'POST' || method === 'GET' || method === 'DELETE';
+    if (!this.#sessionId && served && !initialize && !body.includes(MODERN_META)) {
       return { status: 400, code: -32000, message: 'Bad Request: Server not initialized' };
     }
     return undefined;

@@ -312,7 +312,7 @@ impl Connection {
     /// A parsed JSON value: one message, or a batch (an array).
     pub async fn receive_value(self: &Arc<Self>, value: Value, route: Route) -> Submitted {
         match value {
-            Value::Array(items) => Box::pin(self.batch(items, route)).await,
+            Value::Array(items) => Box::pin(self.batch(items, route, false)).await,
             v => match Incoming::from_value(v) {
                 Ok(m) => self.submit(m, None, route).await,
                 Err(EnvelopeError { id, error }) => {
@@ -571,14 +571,15 @@ impl Connection {
         self.spawner.spawn(request);
     }
 
-    /// A JSON-RPC batch (2025-03-26 sessions only): its requests run concurrently, and
-    /// their responses go out together as one array once all are done.
-    pub async fn batch(self: &Arc<Self>, items: Vec<Value>, route: Route) -> Submitted {
+    /// A JSON-RPC batch (2025-03-26 sessions only, or sessions of every version with
+    /// `any_version`): its requests run concurrently, and their responses go out together as
+    /// one array once all are done.
+    pub async fn batch(self: &Arc<Self>, items: Vec<Value>, route: Route, any_version: bool) -> Submitted {
         let refuse = |message: &str| {
             let e = ProtocolError::invalid_request(message);
             refusal_outcome(encode::error(None, &e, self.null_ids()), &e)
         };
-        if !self.session.get().is_some_and(|s| s.version.accepts_batches()) {
+        if !self.session.get().is_some_and(|s| any_version || s.version.accepts_batches()) {
             route.answer.deliver(refuse("batches are only accepted on protocol 2025-03-26 sessions")).await;
             return Submitted::Answered;
         }

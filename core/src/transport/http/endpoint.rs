@@ -396,12 +396,18 @@ async fn sessionless(p: &Post<'_>, req: IncomingRequest) -> Response {
     exchange::run(Input::Request(req, None), p.spec(false, conn, None)).await
 }
 
-/// A JSON-RPC batch: only on a 2025-03-26 session. It runs on the session's connection like
-/// a stdio batch (same limits, cancellation and notifications); the answer is one JSON
-/// array (or an SSE stream when notifications come first; 202 when it held no requests).
+/// A JSON-RPC batch: only on a 2025-03-26 session (on every legacy session with
+/// `HttpOptions::batch_any_version`, which also refuses a batch holding `initialize`). It
+/// runs on the session's connection like a stdio batch (same limits, cancellation and
+/// notifications); the answer is one JSON array (or an SSE stream when notifications come
+/// first; 202 when it held no requests).
 async fn batch(p: &Post<'_>, items: Vec<Value>) -> Response {
+    let any_version = p.app.options.batch_any_version;
+    if any_version && items.iter().any(|m| m.get("method").and_then(Value::as_str) == Some("initialize")) {
+        return refuse(p.app, None, Refusal::BatchedInitialize);
+    }
     let session = match legacy_session_for(p).await {
-        Some(Ok(Some(s))) if s.session.version.accepts_batches() => s,
+        Some(Ok(Some(s))) if any_version || s.session.version.accepts_batches() => s,
         Some(Ok(None)) => return refuse(p.app, None, Refusal::UnknownSession),
         Some(Err(e)) => return store_unavailable(None, &e),
         _ => {
@@ -415,7 +421,7 @@ async fn batch(p: &Post<'_>, items: Vec<Value>) -> Response {
     if let Err(e) = check_legacy_batch(p.app, p.http.map(), &items) {
         return error(StatusCode::BAD_REQUEST, None, &e);
     }
-    exchange::run(Input::Batch(items), p.on_session(session)).await
+    exchange::run(Input::Batch(items, any_version), p.on_session(session)).await
 }
 
 /// GET: the session's stream of unsolicited messages (list changes, resource updates), whose

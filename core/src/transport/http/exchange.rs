@@ -35,8 +35,9 @@ use crate::transport::stream::queue_bytes;
 pub(crate) enum Input {
     /// One request.
     Request(IncomingRequest, Option<Arc<RequestMeta>>),
-    /// A batch (2025-03-26 sessions).
-    Batch(Vec<Value>),
+    /// A batch (2025-03-26 sessions; every version's with `true`, see
+    /// [`HttpOptions::batch_any_version`](super::HttpOptions::batch_any_version)).
+    Batch(Vec<Value>, bool),
 }
 
 /// What an exchange needs from its endpoint.
@@ -130,7 +131,7 @@ pub(crate) async fn run(input: Input, spec: ExchangeSpec) -> Response {
     let submitted = match input {
         Input::Request(req, meta) => spec.conn.submit(Incoming::Request(req), meta, route).await,
         // Boxed: a batch's future is large, and a rare one.
-        Input::Batch(items) => Box::pin(spec.conn.batch(items, route)).await,
+        Input::Batch(items, any_version) => Box::pin(spec.conn.batch(items, route, any_version)).await,
     };
     let token = match submitted {
         Submitted::Accepted => return StatusCode::ACCEPTED.into_response(),

@@ -66,6 +66,10 @@ pub struct HttpOptions {
     /// instead of being served on the 2026-07-28 wire. Default false: the engine's (-32600
     /// with the request's id).
     pub sdk_transport_errors: bool,
+    /// Accept JSON-RPC batches on legacy sessions of every version, and refuse a batch that
+    /// holds `initialize` (400), as the official TypeScript SDK 1.x does. Default false:
+    /// batches on 2025-03-26 sessions only, the one version whose specification has them.
+    pub batch_any_version: bool,
     /// A legacy session unused this long is ended. Default 10 minutes.
     pub session_idle_timeout: Duration,
     /// At most this many legacy sessions; the least recently used is ended to make room.
@@ -159,6 +163,7 @@ impl Default for HttpOptions {
             sse_retry: Some(Duration::from_secs(1)),
             media_type_checks: false,
             sdk_transport_errors: false,
+            batch_any_version: false,
             session_idle_timeout: Duration::from_secs(600),
             max_sessions: 10_000,
             max_sessions_per_client: None,
@@ -230,6 +235,8 @@ struct HttpConfig {
     media_type_checks: Option<bool>,
     #[serde(alias = "sdkTransportErrors")]
     sdk_transport_errors: Option<bool>,
+    #[serde(alias = "batchAnyVersion")]
+    batch_any_version: Option<bool>,
     #[serde(alias = "sessionIdleTimeoutMs")]
     session_idle_timeout_ms: Option<u64>,
     #[serde(alias = "maxSessions")]
@@ -358,6 +365,9 @@ impl HttpOptions {
         }
         if let Some(v) = c.sdk_transport_errors {
             o.sdk_transport_errors = v;
+        }
+        if let Some(v) = c.batch_any_version {
+            o.batch_any_version = v;
         }
         if let Some(v) = c.legacy_sessions {
             o.legacy_sessions = v;

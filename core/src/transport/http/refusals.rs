@@ -37,6 +37,8 @@ pub(crate) enum Refusal<'a> {
     NotAcceptable { get: bool },
     /// A POST whose `Content-Type` is not `application/json`.
     UnsupportedMediaType,
+    /// A batch holding `initialize` (with `HttpOptions::batch_any_version`).
+    BatchedInitialize,
     /// A `Host` or `Origin` not allowed (DNS-rebinding protection).
     Forbidden(&'a guard::Refusal),
 }
@@ -49,9 +51,11 @@ impl Refusal<'_> {
             Refusal::NotAcceptable { .. } => StatusCode::NOT_ACCEPTABLE,
             Refusal::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Refusal::Forbidden(_) => StatusCode::FORBIDDEN,
-            Refusal::MissingSession | Refusal::UnsupportedVersion(_) | Refusal::NotJson(_) | Refusal::NotJsonRpc(_) => {
-                StatusCode::BAD_REQUEST
-            }
+            Refusal::MissingSession
+            | Refusal::UnsupportedVersion(_)
+            | Refusal::NotJson(_)
+            | Refusal::NotJsonRpc(_)
+            | Refusal::BatchedInitialize => StatusCode::BAD_REQUEST,
         }
     }
 
@@ -76,6 +80,7 @@ impl Refusal<'_> {
             }
             Refusal::UnsupportedMediaType => ProtocolError::invalid_request("Content-Type must be application/json"),
             Refusal::Forbidden(_) => ProtocolError::invalid_request("Forbidden: Host or Origin not allowed"),
+            Refusal::BatchedInitialize => ProtocolError::invalid_request("initialize must not be batched"),
         }
     }
 
@@ -107,6 +112,10 @@ impl Refusal<'_> {
             Refusal::UnsupportedMediaType => {
                 refused("Unsupported Media Type: Content-Type must be application/json".to_owned())
             }
+            Refusal::BatchedInitialize => ProtocolError::new(
+                crate::error::codes::INVALID_REQUEST,
+                "Invalid Request: Only one initialization request is allowed",
+            ),
             Refusal::Forbidden(guard::Refusal::Host(h)) => refused(format!("Invalid Host header: {h}")),
             Refusal::Forbidden(guard::Refusal::Origin(o)) => refused(format!("Invalid Origin header: {o}")),
         }
