@@ -127,3 +127,24 @@ test('refusals are the SDK transport\'s: media types, no initialize yet, session
     await site.close();
   }
 });
+
+test('batches are taken on a 2025-11-25 session, answered on one stream; a batched initialize is refused', async () => {
+  const site = await serve({});
+  try {
+    const refused = await post(site.url, [INIT, { ...INIT, id: 1 }]);
+    assert.equal(refused.status, 400);
+    assert.deepEqual(JSON.parse(refused.text).error, { code: -32600, message: 'Invalid Request: Only one initialization request is allowed' });
+    await post(site.url, INIT);
+    const answered = await post(site.url, [ECHO, { ...ECHO, id: 8 }], 'wire-session');
+    assert.equal(answered.type, 'text/event-stream');
+    const ids = events(answered.text)
+      .flatMap((e) => [].concat(JSON.parse(e.find((l) => l.startsWith('data: ')).slice(6))))
+      .map((m) => m.id)
+      .sort();
+    assert.deepEqual(ids, [7, 8]);
+    const notes = await post(site.url, [{ jsonrpc: '2.0', method: 'notifications/roots/list_changed' }], 'wire-session');
+    assert.equal(notes.status, 202);
+  } finally {
+    await site.close();
+  }
+});

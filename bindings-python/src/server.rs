@@ -65,6 +65,7 @@ fn seconds_to_ms(object: &mut Value, pairs: &[(&str, &str)]) -> PyResult<()> {
 const HTTP_SECONDS: &[(&str, &str)] = &[
     ("session_idle_timeout", "session_idle_timeout_ms"),
     ("sse_keepalive", "sse_keepalive_ms"),
+    ("sse_retry", "sse_retry_ms"),
     ("header_timeout", "header_timeout_ms"),
     ("idle_timeout", "idle_timeout_ms"),
     ("body_timeout", "body_timeout_ms"),

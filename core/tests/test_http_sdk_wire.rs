@@ -1,6 +1,7 @@
 //! The HTTP options under which a legacy session is served as the official TypeScript SDK's
 //! transport serves it (`sse_response`, `sse_priming`, `media_type_checks`,
-//! `sdk_transport_errors`), against the engine's defaults, over real sockets; and the
+//! `sdk_transport_errors`, `batch_any_version`), against the engine's defaults, over real
+//! sockets; and the
 //! `MCP-Protocol-Version` of a session's GET and DELETE, checked under both.
 
 mod http_client;
@@ -66,6 +67,7 @@ fn sdk_options() -> HttpOptions {
         sse_priming: false,
         media_type_checks: true,
         sdk_transport_errors: true,
+        batch_any_version: true,
         ..HttpOptions::default()
     }
 }
@@ -141,8 +143,55 @@ async fn the_sdk_options_stream_every_answer_unprimed_check_media_types_and_word
     let garbage = Request::post_json(&json!(null)).body(b"{nope".to_vec()).header("Mcp-Session-Id", &id);
     let (status, code, message, _) = refusal(&s.send(&garbage).await);
     assert_eq!((status, code, message.as_str()), (400, -32700, "Parse error: Invalid JSON"));
+    let resume = Request::new("GET", "/mcp")
+        .header("Accept", "text/event-stream")
+        .header("Mcp-Session-Id", &id)
+        .header("Last-Event-ID", "garbage");
+    let (status, _, message, _) = refusal(&s.send(&resume).await);
+    assert_eq!((status, message.as_str()), (400, "Invalid event ID format"));
     let evil = call(Some(&id), "2025-11-25").header("Origin", "http://evil.example");
     let (status, _, message, _) = refusal(&s.send(&evil).await);
     assert_eq!((status, message.as_str()), (403, "Invalid Origin header: http://evil.example"));
+    s.stop().await;
+}
+
+/// A batch of two calls (ids 1 and 2), or with `initialize` first.
+fn batch(session: Option<&str>, with_initialize: bool) -> Request {
+    let call = |id: u64| json!({ "jsonrpc": "2.0", "id": id, "method": "tools/call", "params": { "name": "echo" } });
+    let mut items = vec![call(1), call(2)];
+    if with_initialize {
+        items.insert(
+            0,
+            json!({ "jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
+            "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": { "name": "t", "version": "1" } } }),
+        );
+    }
+    let r = Request::post_json(&Value::Array(items));
+    match session {
+        Some(id) => r.header("Mcp-Session-Id", id).header("MCP-Protocol-Version", "2025-11-25"),
+        None => r,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn batches_on_every_version_only_with_the_option_and_never_with_initialize() {
+    let s = start(HttpOptions::default()).await;
+    let (_, id) = s.session().await;
+    assert_eq!(s.send(&batch(Some(&id), false)).await.status, 400, "2025-03-26 sessions only by default");
+    s.stop().await;
+
+    let s = start(sdk_options()).await;
+    let (_, id) = s.session().await;
+    let answered = s.send(&batch(Some(&id), false)).await;
+    assert_eq!(answered.status, 200, "{}", answered.text());
+    let messages = answered.sse_messages();
+    let ids: Vec<&Value> = messages.iter().flat_map(|m| m.as_array().into_iter().flatten()).map(|m| &m["id"]).collect();
+    assert_eq!(ids.len(), 2, "{messages:?}");
+    assert!(ids.contains(&&json!(1)) && ids.contains(&&json!(2)), "{messages:?}");
+    let (status, code, message, _) = refusal(&s.send(&batch(None, true)).await);
+    assert_eq!(
+        (status, code, message.as_str()),
+        (400, -32600, "Invalid Request: Only one initialization request is allowed")
+    );
     s.stop().await;
 }

@@ -466,10 +466,7 @@ pub(crate) async fn get(State(app): State<Arc<App>>, caller: Caller, request: ax
             Err(e) if split_id(last).0 => {
                 tracing::debug!(?e, "the notification stream cannot be resumed: it starts afresh");
             }
-            Err(e) => {
-                let e = ProtocolError::invalid_request(format!("cannot resume from Last-Event-ID `{last}`: {e:?}"));
-                return error(StatusCode::BAD_REQUEST, None, &e);
-            }
+            Err(e) => return refuse(&app, None, Refusal::CannotResume(last, format!("{e:?}"))),
         }
     }
     let taken = crate::sync::lock(&session.notifications).take();

@@ -1,6 +1,7 @@
 //! The endpoint's own refusals of a request before any handler runs (no session, an unknown
 //! one, an unsupported protocol version, a second GET stream, a body that is no JSON, a
-//! wrong `Accept` or `Content-Type`, a `Host` or `Origin` not allowed): their HTTP status and JSON-RPC error body, in the
+//! wrong `Accept` or `Content-Type`, a `Host` or `Origin` not allowed, a `Last-Event-ID` that
+//! resumes nothing, a batch holding `initialize`): their HTTP status and JSON-RPC error body, in the
 //! engine's words, or in the official TypeScript SDK's codes and words (id `null`) with
 //! [`HttpOptions::sdk_transport_errors`](super::HttpOptions::sdk_transport_errors); and the
 //! media-type checks of [`HttpOptions::media_type_checks`](super::HttpOptions::media_type_checks).
@@ -37,6 +38,8 @@ pub(crate) enum Refusal<'a> {
     NotAcceptable { get: bool },
     /// A POST whose `Content-Type` is not `application/json`.
     UnsupportedMediaType,
+    /// A `Last-Event-ID` that resumes nothing (the id, and why).
+    CannotResume(&'a str, String),
     /// A batch holding `initialize` (with `HttpOptions::batch_any_version`).
     BatchedInitialize,
     /// A `Host` or `Origin` not allowed (DNS-rebinding protection).
@@ -55,7 +58,8 @@ impl Refusal<'_> {
             | Refusal::UnsupportedVersion(_)
             | Refusal::NotJson(_)
             | Refusal::NotJsonRpc(_)
-            | Refusal::BatchedInitialize => StatusCode::BAD_REQUEST,
+            | Refusal::BatchedInitialize
+            | Refusal::CannotResume(..) => StatusCode::BAD_REQUEST,
         }
     }
 
@@ -81,6 +85,9 @@ impl Refusal<'_> {
             Refusal::UnsupportedMediaType => ProtocolError::invalid_request("Content-Type must be application/json"),
             Refusal::Forbidden(_) => ProtocolError::invalid_request("Forbidden: Host or Origin not allowed"),
             Refusal::BatchedInitialize => ProtocolError::invalid_request("initialize must not be batched"),
+            Refusal::CannotResume(last, why) => {
+                ProtocolError::invalid_request(format!("cannot resume from Last-Event-ID `{last}`: {why}"))
+            }
         }
     }
 
@@ -112,6 +119,7 @@ impl Refusal<'_> {
             Refusal::UnsupportedMediaType => {
                 refused("Unsupported Media Type: Content-Type must be application/json".to_owned())
             }
+            Refusal::CannotResume(..) => refused("Invalid event ID format".to_owned()),
             Refusal::BatchedInitialize => ProtocolError::new(
                 crate::error::codes::INVALID_REQUEST,
                 "Invalid Request: Only one initialization request is allowed",
