@@ -95,6 +95,8 @@ async fn by_default_answers_are_json_media_types_unchecked_and_refusals_the_engi
     assert_eq!((status, code, rid), (400, -32600, json!(5)), "a missing session, in the engine's words");
     let (status, code, _, _) = refusal(&s.send(&call(Some("nope"), "2025-11-25")).await);
     assert_eq!((status, code), (404, -32600));
+    let put = s.send(&Request::new("PUT", "/mcp")).await;
+    assert_eq!((put.status, put.header("allow"), put.body.is_empty()), (405, Some("GET, POST, DELETE"), true));
     // The specification's 400 for an unsupported version holds for a session's GET and DELETE.
     for method in ["GET", "DELETE"] {
         let request = Request::new(method, "/mcp")
@@ -149,6 +151,9 @@ async fn the_sdk_options_stream_every_answer_unprimed_check_media_types_and_word
         .header("Last-Event-ID", "garbage");
     let (status, _, message, _) = refusal(&s.send(&resume).await);
     assert_eq!((status, message.as_str()), (400, "Invalid event ID format"));
+    let put = s.send(&Request::new("PUT", "/mcp").header("Mcp-Session-Id", &id)).await;
+    assert_eq!(put.header("allow"), Some("GET, POST, DELETE"));
+    assert_eq!(refusal(&put).0, 405);
     let evil = call(Some(&id), "2025-11-25").header("Origin", "http://evil.example");
     let (status, _, message, _) = refusal(&s.send(&evil).await);
     assert_eq!((status, message.as_str()), (403, "Invalid Origin header: http://evil.example"));

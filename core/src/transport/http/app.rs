@@ -234,7 +234,8 @@ fn store_from_env() -> (Option<SharedStore>, Option<String>) {
 fn routes(app: &Arc<App>, proxy: Option<Router>) -> Router {
     let path = app.options.path.clone();
     // The MCP routes, behind bearer authorization when it is configured.
-    let mut router = Router::new().route(&path, get(endpoint::get).post(endpoint::post).delete(endpoint::delete));
+    let endpoint = get(endpoint::get).post(endpoint::post).delete(endpoint::delete).fallback(endpoint::other);
+    let mut router = Router::new().route(&path, endpoint);
     if app.options.legacy_sse {
         let (sse, messages) = (&app.options.sse_path, &app.options.messages_path);
         if [sse, messages].contains(&&path) || sse == messages {

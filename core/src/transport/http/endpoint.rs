@@ -543,3 +543,16 @@ fn unsupported_version(app: &App, headers: &HeaderMap) -> Option<Response> {
     let v = header(headers, VERSION_HEADER)?;
     (!serves_version(app, v)).then(|| refuse(app, None, Refusal::UnsupportedVersion(v)))
 }
+
+/// Any other method: 405 with `Allow`; in the TypeScript SDK's words
+/// ([`HttpOptions::sdk_transport_errors`](super::HttpOptions::sdk_transport_errors)) with its
+/// JSON-RPC error body too.
+pub(crate) async fn other(State(app): State<Arc<App>>) -> Response {
+    let mut r = if app.options.sdk_transport_errors {
+        refuse(&app, None, Refusal::MethodNotAllowed)
+    } else {
+        StatusCode::METHOD_NOT_ALLOWED.into_response()
+    };
+    r.headers_mut().insert(axum::http::header::ALLOW, HeaderValue::from_static("GET, POST, DELETE"));
+    r
+}

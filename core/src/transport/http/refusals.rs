@@ -1,7 +1,7 @@
 //! The endpoint's own refusals of a request before any handler runs (no session, an unknown
 //! one, an unsupported protocol version, a second GET stream, a body that is no JSON, a
 //! wrong `Accept` or `Content-Type`, a `Host` or `Origin` not allowed, a `Last-Event-ID` that
-//! resumes nothing, a batch holding `initialize`): their HTTP status and JSON-RPC error body, in the
+//! resumes nothing, a batch holding `initialize`, a method other than GET, POST and DELETE): their HTTP status and JSON-RPC error body, in the
 //! engine's words, or in the official TypeScript SDK's codes and words (id `null`) with
 //! [`HttpOptions::sdk_transport_errors`](super::HttpOptions::sdk_transport_errors); and the
 //! media-type checks of [`HttpOptions::media_type_checks`](super::HttpOptions::media_type_checks).
@@ -40,6 +40,8 @@ pub(crate) enum Refusal<'a> {
     UnsupportedMediaType,
     /// A `Last-Event-ID` that resumes nothing (the id, and why).
     CannotResume(&'a str, String),
+    /// A method the endpoint does not serve (PUT, PATCH, ...).
+    MethodNotAllowed,
     /// A batch holding `initialize` (with `HttpOptions::batch_any_version`).
     BatchedInitialize,
     /// A `Host` or `Origin` not allowed (DNS-rebinding protection).
@@ -54,6 +56,7 @@ impl Refusal<'_> {
             Refusal::NotAcceptable { .. } => StatusCode::NOT_ACCEPTABLE,
             Refusal::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Refusal::Forbidden(_) => StatusCode::FORBIDDEN,
+            Refusal::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Refusal::MissingSession
             | Refusal::UnsupportedVersion(_)
             | Refusal::NotJson(_)
@@ -85,6 +88,7 @@ impl Refusal<'_> {
             Refusal::UnsupportedMediaType => ProtocolError::invalid_request("Content-Type must be application/json"),
             Refusal::Forbidden(_) => ProtocolError::invalid_request("Forbidden: Host or Origin not allowed"),
             Refusal::BatchedInitialize => ProtocolError::invalid_request("initialize must not be batched"),
+            Refusal::MethodNotAllowed => ProtocolError::invalid_request("method not allowed"),
             Refusal::CannotResume(last, why) => {
                 ProtocolError::invalid_request(format!("cannot resume from Last-Event-ID `{last}`: {why}"))
             }
@@ -120,6 +124,7 @@ impl Refusal<'_> {
                 refused("Unsupported Media Type: Content-Type must be application/json".to_owned())
             }
             Refusal::CannotResume(..) => refused("Invalid event ID format".to_owned()),
+            Refusal::MethodNotAllowed => refused("Method not allowed.".to_owned()),
             Refusal::BatchedInitialize => ProtocolError::new(
                 crate::error::codes::INVALID_REQUEST,
                 "Invalid Request: Only one initialization request is allowed",
