@@ -66,6 +66,7 @@ test('every request is answered with an SSE stream that ends after its response,
     const [first, ...rest] = events(called.text);
     assert.equal(rest.length, 0, 'one event, the response: no priming event');
     assert.ok(!first.some((l) => l.startsWith('retry:')), 'no retry hint');
+    assert.ok(first.includes('event: message'), 'events are named, as by the official transport');
     assert.equal(JSON.parse(first.find((l) => l.startsWith('data: ')).slice(6)).result.content[0].text, 'echoed');
   } finally {
     await site.close();

@@ -1,6 +1,6 @@
 //! The HTTP options under which a legacy session is served as the official TypeScript SDK's
 //! transport serves it (`sse_response`, `sse_priming`, `media_type_checks`,
-//! `sdk_transport_errors`, `batch_any_version`), against the engine's defaults, over real
+//! `sdk_transport_errors`, `batch_any_version`, `sse_event_names`), against the engine's defaults, over real
 //! sockets; and the
 //! `MCP-Protocol-Version` of a session's GET and DELETE, checked under both.
 
@@ -68,6 +68,7 @@ fn sdk_options() -> HttpOptions {
         media_type_checks: true,
         sdk_transport_errors: true,
         batch_any_version: true,
+        sse_event_names: true,
         ..HttpOptions::default()
     }
 }
@@ -93,6 +94,9 @@ async fn by_default_answers_are_json_media_types_unchecked_and_refusals_the_engi
     assert_eq!((answer.status, answer.header("content-type")), (200, Some("application/json")), "{}", answer.text());
     let (status, code, _, rid) = refusal(&s.send(&call(None, "2025-11-25")).await);
     assert_eq!((status, code, rid), (400, -32600, json!(5)), "a missing session, in the engine's words");
+    let tools = Request::post_json(&json!({ "jsonrpc": "2.0", "id": 9, "method": "tools/list" }));
+    let stream = s.send(&tools.header("Mcp-Session-Id", &id).header("MCP-Protocol-Version", "2025-11-25")).await;
+    assert!(!stream.text().contains("event:"), "events are not named by default: {}", stream.text());
     let (status, code, _, _) = refusal(&s.send(&call(Some("nope"), "2025-11-25")).await);
     assert_eq!((status, code), (404, -32600));
     let put = s.send(&Request::new("PUT", "/mcp")).await;
@@ -119,6 +123,7 @@ async fn the_sdk_options_stream_every_answer_unprimed_check_media_types_and_word
     let answer = s.send(&call(Some(&id), "2025-11-25")).await;
     assert_eq!(answer.header("content-type"), Some("text/event-stream"));
     assert!(!answer.text().contains("retry:"), "no priming event: {}", answer.text());
+    assert!(answer.text().lines().any(|l| l == "event: message"), "a named event: {}", answer.text());
     let messages = answer.sse_messages();
     assert_eq!(messages.len(), 1, "{messages:?}");
     assert_eq!(messages[0]["result"]["content"][0]["text"], "echoed");

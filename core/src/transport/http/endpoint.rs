@@ -168,6 +168,7 @@ impl Post<'_> {
             json_only: !modern && self.app.options.json_response,
             sse_only: !modern && self.app.options.sse_response,
             priming: exchange::Priming {
+                named: self.app.options.sse_event_names,
                 on: self.app.options.sse_priming,
                 retry_ms: self.app.options.sse_retry.map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
             },
@@ -350,7 +351,7 @@ async fn initialize(p: &Post<'_>, req: IncomingRequest, proposed: Option<String>
     };
     let answer = |body: Vec<u8>| {
         if app.options.sse_response && !app.options.json_response {
-            sse::single(&body)
+            sse::single(&body, app.options.sse_event_names)
         } else {
             json(StatusCode::OK, body)
         }
@@ -449,13 +450,16 @@ pub(crate) async fn get(State(app): State<Arc<App>>, caller: Caller, request: ax
         Ok(None) => return refuse(&app, None, Refusal::UnknownSession),
         Err(e) => return store_unavailable(None, &e),
     };
+    session.streams.name_events(app.options.sse_event_names);
     let mut replayed = Vec::new();
     if let Some(last) = header(&headers, HeaderName::from_static("last-event-id")) {
         let resumed = match (session.streams.resume(last), app.sessions.link()) {
-            (Err(ReplayError::Unknown), Some(link)) => match resume_shared(link, &session.id, last).await {
-                Ok(r) => r,
-                Err(e) => return store_unavailable(None, &e),
-            },
+            (Err(ReplayError::Unknown), Some(link)) => {
+                match resume_shared(link, &session.id, last, session.streams.event_name()).await {
+                    Ok(r) => r,
+                    Err(e) => return store_unavailable(None, &e),
+                }
+            }
             (r, _) => r,
         };
         match resumed {

@@ -71,13 +71,17 @@ pub(crate) struct ExchangeSpec {
     pub client: Option<ClientKey>,
 }
 
-/// How a legacy session's request stream opens (see [`Streams::open`](super::resume::Streams::open)).
+/// How a request's SSE stream opens (see [`Streams::open`](super::resume::Streams::open)) and
+/// names its events.
 #[derive(Clone, Copy)]
 pub(crate) struct Priming {
     /// Send a priming event (2025-11-25 sessions and later).
     pub on: bool,
     /// The `retry:` hint that follows it, in milliseconds.
     pub retry_ms: Option<u64>,
+    /// Name message events `message`
+    /// ([`HttpOptions::sse_event_names`](super::HttpOptions::sse_event_names)).
+    pub named: bool,
 }
 
 /// The HTTP status for a 2026 error response (transport.md §4): header, version and
@@ -218,7 +222,8 @@ async fn json_only(
 /// session's resumable streams (legacy), which give each event an id and keep it for a
 /// `Last-Event-ID` resume.
 enum Sink {
-    Direct(mpsc::Sender<Bytes>),
+    /// The connection, and the name of message events.
+    Direct(mpsc::Sender<Bytes>, Option<&'static str>),
     Resumable(Arc<HttpSession>, StreamId),
 }
 
@@ -228,10 +233,11 @@ impl Sink {
             Some(s) => {
                 // Priming events and retry hints are part of 2025-11-25 (SEP-1699).
                 let prime = priming.on && s.session.version >= ProtocolVersion::V2025_11_25;
+                s.streams.name_events(priming.named);
                 let stream = s.streams.open(out, prime, priming.retry_ms);
                 Sink::Resumable(s.clone(), stream)
             }
-            None => Sink::Direct(out),
+            None => Sink::Direct(out, priming.named.then_some("message")),
         }
     }
 
@@ -240,7 +246,7 @@ impl Sink {
     /// legacy stream cut from live delivery or resumed elsewhere).
     async fn send(&self, message: &[u8]) -> bool {
         match self {
-            Sink::Direct(out) => out.send(sse::event(None, None, message)).await.is_ok(),
+            Sink::Direct(out, name) => out.send(sse::event(None, *name, message)).await.is_ok(),
             Sink::Resumable(s, stream) => s.streams.send_waiting(*stream, message).await,
         }
     }
@@ -253,7 +259,7 @@ impl Sink {
 
     /// Legacy streams outlive their connection (disconnection is not cancellation there).
     fn cancels_on_disconnect(&self) -> bool {
-        matches!(self, Sink::Direct(_))
+        matches!(self, Sink::Direct(..))
     }
 }
 

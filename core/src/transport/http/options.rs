@@ -52,6 +52,10 @@ pub struct HttpOptions {
     /// The reconnection delay the priming event suggests (`retry:`, in the same event);
     /// `None` suggests none. Default 1 s.
     pub sse_retry: Option<Duration>,
+    /// Name every message event of a Streamable HTTP stream (`event: message`), as the
+    /// official TypeScript SDK does. SSE's default event type is `message` already; default
+    /// false: events carry no `event:` line.
+    pub sse_event_names: bool,
     /// Refuse a POST whose `Accept` does not list both `application/json` and
     /// `text/event-stream` (406) or whose `Content-Type` is not `application/json` (415), and
     /// a GET whose `Accept` does not list `text/event-stream` (406), as the official
@@ -161,6 +165,7 @@ impl Default for HttpOptions {
             sse_response: false,
             sse_priming: true,
             sse_retry: Some(Duration::from_secs(1)),
+            sse_event_names: false,
             media_type_checks: false,
             sdk_transport_errors: false,
             batch_any_version: false,
@@ -231,6 +236,8 @@ struct HttpConfig {
     /// 0: no `retry:` hint.
     #[serde(alias = "sseRetryMs")]
     sse_retry_ms: Option<u64>,
+    #[serde(alias = "sseEventNames")]
+    sse_event_names: Option<bool>,
     #[serde(alias = "mediaTypeChecks")]
     media_type_checks: Option<bool>,
     #[serde(alias = "sdkTransportErrors")]
@@ -359,6 +366,9 @@ impl HttpOptions {
         }
         if let Some(ms) = c.sse_retry_ms {
             o.sse_retry = (ms > 0).then(|| Duration::from_millis(ms));
+        }
+        if let Some(v) = c.sse_event_names {
+            o.sse_event_names = v;
         }
         if let Some(v) = c.media_type_checks {
             o.media_type_checks = v;

@@ -14,6 +14,7 @@
 
 use std::borrow::Cow;
 use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use bytes::Bytes;
@@ -74,6 +75,8 @@ pub(crate) struct Streams {
     mirror: OnceLock<Mirror>,
     /// Woken when a stream is resumed on a new connection (see [`Streams::send_waiting`]).
     resumed: Notify,
+    /// Name each message event `message` (see [`Streams::name_events`]).
+    named: AtomicBool,
 }
 
 impl Default for Streams {
@@ -112,7 +115,23 @@ impl Streams {
             finished: VecDeque::new(),
             notifications: VecDeque::new(),
         };
-        Streams { inner: Mutex::new(inner), mirror: OnceLock::new(), resumed: Notify::new() }
+        Streams {
+            inner: Mutex::new(inner),
+            mirror: OnceLock::new(),
+            resumed: Notify::new(),
+            named: AtomicBool::new(false),
+        }
+    }
+
+    /// Whether message events carry `event: message` from now on
+    /// ([`HttpOptions::sse_event_names`](super::HttpOptions::sse_event_names)).
+    pub fn name_events(&self, on: bool) {
+        self.named.store(on, Ordering::Relaxed);
+    }
+
+    /// The name of message events: `message` when they are named.
+    pub fn event_name(&self) -> Option<&'static str> {
+        self.named.load(Ordering::Relaxed).then_some("message")
     }
 
     /// Copies every event from now on to the shared store, under `session`.
@@ -211,7 +230,7 @@ impl Streams {
             m.link.log_event(shared_key(&m.session, notifications, stream.0), seq, data.clone());
         }
         let Some(out) = inner.live.get(&stream) else { return Recorded::NotLive };
-        match out.try_send(sse::event(Some(&client_id(notifications, &id)), None, &data)) {
+        match out.try_send(sse::event(Some(&client_id(notifications, &id)), self.event_name(), &data)) {
             Ok(()) => Recorded::Sent,
             Err(TrySendError::Full(event)) => Recorded::Full(out.clone(), event),
             Err(TrySendError::Closed(_)) => {
@@ -255,7 +274,7 @@ impl Streams {
         }
         let events: Vec<Bytes> = events
             .into_iter()
-            .map(|(id, data)| sse::event(Some(&client_id(notifications, &id)), None, &data))
+            .map(|(id, data)| sse::event(Some(&client_id(notifications, &id)), self.event_name(), &data))
             .collect();
         if notifications {
             return Ok(Resumed::Notifications(events));
@@ -286,6 +305,7 @@ pub(crate) async fn resume_shared(
     link: &StoreLink,
     session: &str,
     last_event_id: &str,
+    event_name: Option<&str>,
 ) -> Result<Result<Resumed, ReplayError>, ProtocolError> {
     let (notifications, last) = split_id(last_event_id);
     let Some((stream, after)) = parse_id(last) else { return Ok(Err(ReplayError::Unknown)) };
@@ -297,7 +317,7 @@ pub(crate) async fn resume_shared(
     let replay: Vec<Bytes> = events
         .into_iter()
         .filter(|(seq, _)| *seq > after)
-        .map(|(seq, data)| sse::event(Some(&client_id(notifications, &format_id(stream, seq))), None, &data))
+        .map(|(seq, data)| sse::event(Some(&client_id(notifications, &format_id(stream, seq))), event_name, &data))
         .collect();
     if notifications {
         return Ok(Ok(Resumed::Notifications(replay)));

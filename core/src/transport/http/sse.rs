@@ -114,10 +114,11 @@ pub(crate) fn response(events: mpsc::Receiver<Bytes>) -> Response {
     r
 }
 
-/// An SSE response carrying one message (an event without id) and ending.
-pub(crate) fn single(message: &[u8]) -> Response {
+/// An SSE response carrying one message (an event without id, named `message` when `named`)
+/// and ending.
+pub(crate) fn single(message: &[u8], named: bool) -> Response {
     let (tx, rx) = channel();
-    let _ = tx.try_send(event(None, None, message));
+    let _ = tx.try_send(event(None, named.then_some("message"), message));
     response(rx)
 }
 
