@@ -149,3 +149,25 @@ test('batches are taken on a 2025-11-25 session, answered on one stream; a batch
     await site.close();
   }
 });
+
+test('a stateless transport answers a GET with a stream, as the SDK\'s does', async () => {
+  const mcp = new McpServer({ name: 'wire', version: '1.0.0' });
+  const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+  await mcp.connect(transport);
+  const server = http.createServer((req, res) => transport.handleRequest(req, res));
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const controller = new AbortController();
+  try {
+    const r = await fetch(`http://127.0.0.1:${server.address().port}/mcp`, {
+      headers: { accept: 'text/event-stream' },
+      signal: controller.signal,
+    });
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.get('content-type'), 'text/event-stream');
+  } finally {
+    controller.abort();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await within(mcp.close(), 10_000, 'close()');
+  }
+});

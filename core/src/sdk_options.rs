@@ -183,7 +183,8 @@ struct Guard {
 /// 2024-11-05 HTTP+SSE endpoints, every legacy answer an SSE stream (`sse_response`), primed
 /// only with an `eventStore` and with a retry hint only from `retryInterval`, the media-type
 /// checks (`media_type_checks`), the SDK's words for refusals (`sdk_transport_errors`) and
-/// its batches on every version (`batch_any_version`), its events named (`sse_event_names`).
+/// its batches on every version (`batch_any_version`), its events named (`sse_event_names`)
+/// and its stateless GET streams (`sessionless_get_stream`).
 /// For Python, `transport_security` with the protection off
 /// turns both checks off; on (its default), the lists given replace the engine's loopback
 /// defaults. Errors are [`Error::Config`] naming the option whose value is of the wrong type.
@@ -233,6 +234,7 @@ pub fn translate(sdk: Sdk, options: Map<String, Value>) -> Result<Map<String, Va
         written.insert("sdk_transport_errors".to_owned(), Value::Bool(true));
         written.insert("batch_any_version".to_owned(), Value::Bool(true));
         written.insert("sse_event_names".to_owned(), Value::Bool(true));
+        written.insert("sessionless_get_stream".to_owned(), Value::Bool(true));
     }
     if let Some(g) = guard {
         let on = g.on.unwrap_or(sdk == Python);
@@ -393,6 +395,7 @@ mod tests {
                 "maxSessions": 3, "json_response": true, "sessionless": true, "legacy_sse": false,
                 "sse_response": true, "sse_priming": false, "sse_retry_ms": 0,
                 "media_type_checks": true, "sdk_transport_errors": true, "batch_any_version": true, "sse_event_names": true,
+                "sessionless_get_stream": true,
                 "allowed_hosts": [], "allowed_origins": []
             })
         );
@@ -410,6 +413,7 @@ mod tests {
                 "sessionless": false, "legacy_sse": false, "allowed_hosts": ["localhost"], "allowed_origins": [],
                 "sse_keepalive_ms": 250, "max_body": 99, "sse_response": true, "sse_priming": true, "sse_retry_ms": 10,
                 "media_type_checks": true, "sdk_transport_errors": true, "batch_any_version": true, "sse_event_names": true,
+                "sessionless_get_stream": true,
             }),
             "what the table writes replaces the same option in the other spelling"
         );

@@ -1,12 +1,13 @@
 //! The HTTP options under which a legacy session is served as the official TypeScript SDK's
 //! transport serves it (`sse_response`, `sse_priming`, `media_type_checks`,
-//! `sdk_transport_errors`, `batch_any_version`, `sse_event_names`), against the engine's defaults, over real
+//! `sdk_transport_errors`, `batch_any_version`, `sse_event_names`, `sessionless_get_stream`),
+//! against the engine's defaults, over real
 //! sockets; and the
 //! `MCP-Protocol-Version` of a session's GET and DELETE, checked under both.
 
 mod http_client;
 
-use http_client::{Request, Response, WAIT, send};
+use http_client::{Request, Response, WAIT, open, send};
 use mcpforge::{HttpOptions, Server, Tool, ToolError};
 use serde_json::{Value, json};
 
@@ -203,5 +204,23 @@ async fn batches_on_every_version_only_with_the_option_and_never_with_initialize
         (status, code, message.as_str()),
         (400, -32600, "Invalid Request: Only one initialization request is allowed")
     );
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sessionless_get_is_405_unless_streams_are_asked_for() {
+    let get =
+        Request::new("GET", "/mcp").header("Accept", "text/event-stream").header("MCP-Protocol-Version", "2025-11-25");
+    let s = start(HttpOptions { sessionless: true, ..HttpOptions::default() }).await;
+    assert_eq!(s.send(&get).await.status, 405);
+    s.stop().await;
+
+    let s = start(HttpOptions { sessionless: true, sessionless_get_stream: true, ..HttpOptions::default() }).await;
+    let first = open(s.addr, &get).await;
+    let second = open(s.addr, &get).await;
+    for stream in [&first, &second] {
+        assert_eq!((stream.status, stream.header("content-type")), (200, Some("text/event-stream")));
+    }
+    drop((first, second));
     s.stop().await;
 }

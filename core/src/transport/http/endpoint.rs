@@ -439,6 +439,9 @@ pub(crate) async fn get(State(app): State<Arc<App>>, caller: Caller, request: ax
     if let Some(refused) = check_media_types(&app, &headers, false) {
         return refused;
     }
+    if app.options.sessionless && app.options.sessionless_get_stream {
+        return idle_stream(app);
+    }
     let Some(id) = header(&headers, SESSION_HEADER) else {
         return StatusCode::METHOD_NOT_ALLOWED.into_response();
     };
@@ -483,6 +486,27 @@ pub(crate) async fn get(State(app): State<Arc<App>>, caller: Caller, request: ax
     }
     let stream = session.streams.open_notifications(tx.clone());
     tokio::spawn(notifications_pump(app.clone(), session, stream, rx, tx));
+    sse::response(body)
+}
+
+/// A GET stream without a session ([`HttpOptions::sessionless_get_stream`](super::HttpOptions::sessionless_get_stream)):
+/// nothing is sent on it but keep-alive comments, until the client goes away or the server
+/// stops.
+fn idle_stream(app: Arc<App>) -> Response {
+    let (tx, body) = sse::channel();
+    tokio::spawn(async move {
+        let mut tick = sse::KeepAlive::every(app.options.sse_keepalive);
+        loop {
+            tokio::select! {
+                biased;
+                () = tx.closed() => break,
+                () = app.stopping.cancelled() => break,
+                _ = tick.tick() => {
+                    let _ = tx.try_send(sse::keepalive());
+                }
+            }
+        }
+    });
     sse::response(body)
 }
 

@@ -56,6 +56,11 @@ pub struct HttpOptions {
     /// official TypeScript SDK does. SSE's default event type is `message` already; default
     /// false: events carry no `event:` line.
     pub sse_event_names: bool,
+    /// With [`HttpOptions::sessionless`], answer a GET with an SSE stream that carries
+    /// nothing but keep-alive comments (there is no session to send anything on), as the
+    /// official TypeScript SDK's stateless transport does. Default false: 405, which the
+    /// specification allows a server without such streams.
+    pub sessionless_get_stream: bool,
     /// Refuse a POST whose `Accept` does not list both `application/json` and
     /// `text/event-stream` (406) or whose `Content-Type` is not `application/json` (415), and
     /// a GET whose `Accept` does not list `text/event-stream` (406), as the official
@@ -166,6 +171,7 @@ impl Default for HttpOptions {
             sse_priming: true,
             sse_retry: Some(Duration::from_secs(1)),
             sse_event_names: false,
+            sessionless_get_stream: false,
             media_type_checks: false,
             sdk_transport_errors: false,
             batch_any_version: false,
@@ -238,6 +244,8 @@ struct HttpConfig {
     sse_retry_ms: Option<u64>,
     #[serde(alias = "sseEventNames")]
     sse_event_names: Option<bool>,
+    #[serde(alias = "sessionlessGetStream")]
+    sessionless_get_stream: Option<bool>,
     #[serde(alias = "mediaTypeChecks")]
     media_type_checks: Option<bool>,
     #[serde(alias = "sdkTransportErrors")]
@@ -369,6 +377,9 @@ impl HttpOptions {
         }
         if let Some(v) = c.sse_event_names {
             o.sse_event_names = v;
+        }
+        if let Some(v) = c.sessionless_get_stream {
+            o.sessionless_get_stream = v;
         }
         if let Some(v) = c.media_type_checks {
             o.media_type_checks = v;
