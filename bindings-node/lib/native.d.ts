@@ -256,6 +256,11 @@ export declare class NativeServer {
   notifyPromptsChanged(): void
   /** Tells clients the resource list changed. */
   notifyResourcesChanged(): void
+  /**
+   * Advertises an extension (`settings`: JSON text) to the clients that initialize from
+   * now on.
+   */
+  advertiseExtension(id: string, settings: string): void
   /** Tells subscribers that the resource `uri` changed. */
   notifyResourceUpdated(uri: string): void
   /** The request metrics as JSON text; null when the server keeps none. */

@@ -41,6 +41,12 @@ const LINK = Symbol.for('mcpforge.transport.link');
  */
 const NOTIFY_SESSION = Symbol.for('mcpforge.transport.notifySession');
 
+/**
+ * The hook the official SDK's `registerCapabilities` advertises an extension through after
+ * construction: `[EXTENSION](id, settings)` (compat/protocol-server.js). Internal.
+ */
+const EXTENSION = Symbol.for('mcpforge.capabilities.extension');
+
 /** True when `transport` implements the hook (`[ATTACH]`). */
 function isTransport(transport) {
   return transport !== null && typeof transport === 'object' && typeof transport[ATTACH] === 'function';
@@ -546,6 +552,11 @@ class Server {
     return this.#native.notifySession(String(sessionId), String(method), text);
   }
 
+  /** @internal Advertises the extension `id` with `settings` to the clients that initialize from now on. */
+  [EXTENSION](id, settings) {
+    this.#native.advertiseExtension(String(id), results.stringify(settings ?? {}, 'the extension settings'));
+  }
+
   /** @internal The native HTTP application for mount `options` (transports, `createMcpHandler`). */
   [mount.MOUNT](options = {}) {
     return this.#httpApp(options);
@@ -707,4 +718,4 @@ class Server {
   }
 }
 
-module.exports = { Server, ATTACH, LINK, NOTIFY_SESSION, isTransport };
+module.exports = { Server, ATTACH, LINK, NOTIFY_SESSION, EXTENSION, isTransport };

@@ -206,6 +206,14 @@ impl NativeServer {
         self.server.notify_resources_changed();
     }
 
+    /// Advertises an extension (`settings`: JSON text) to the clients that initialize from
+    /// now on.
+    #[napi]
+    pub fn advertise_extension(&self, id: String, settings: String) -> napi::Result<()> {
+        self.server.advertise_extension(id, parse_json(&settings, "extension settings")?);
+        Ok(())
+    }
+
     /// Tells subscribers that the resource `uri` changed.
     #[napi]
     pub fn notify_resource_updated(&self, uri: String) {

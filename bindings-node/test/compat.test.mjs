@@ -358,3 +358,18 @@ test("a ResourceTemplate keeps a template object of another package as given", a
     assert.equal((await client.readResource('test://items/7')).contents[0].text, 'item 7');
   });
 });
+
+test('extensions registered after construction are advertised on every version; a plain Server waits for 2026', async () => {
+  const mcp = new McpServer({ name: 't', version: '1.0.0' }, { capabilities: { extensions: { 'com.example/a': {} } } });
+  mcp.server.registerCapabilities({ extensions: { 'com.example/b': { listChanged: true } } });
+  await withMcp(mcp, async (client) => {
+    assert.deepEqual(client.initializeResult.capabilities.extensions, { 'com.example/a': {}, 'com.example/b': { listChanged: true } });
+  }, { protocolVersion: '2025-11-25' });
+  const server = new Server({ name: 'plain', version: '1.0.0', extensions: { 'com.example/a': {} } });
+  const client = await server.testClient({ protocolVersion: '2025-11-25' });
+  try {
+    assert.equal(client.initializeResult.capabilities.extensions, undefined);
+  } finally {
+    await server.close();
+  }
+});

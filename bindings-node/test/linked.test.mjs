@@ -6,7 +6,8 @@
  * messages lets the loop turn before the next one goes out, so a client that handles
  * notifications a microtask later still sees a request's progress before its response;
  * `extra.sendNotification` works when destructured; handlers read the transport's
- * `sessionId`. A client notification is taken in before the transport's call returns.
+ * `sessionId`. A client notification is taken in before the transport's call returns;
+ * outside handlers, `server.getClientCapabilities()` is what that client declared.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -128,4 +129,20 @@ test('notifications/initialized is taken before the transport call returns', asy
   } finally {
     await within(mcp.close(), 10_000, 'close()');
   }
+});
+
+test("outside a handler, server.getClientCapabilities() is what the transport's client declared", async () => {
+  const mcp = new McpServer({ name: 't', version: '1.0.0' });
+  const p = pair();
+  await mcp.connect(p.transport);
+  try {
+    assert.equal(mcp.server.getClientCapabilities(), undefined);
+    const capabilities = { extensions: { 'com.example/x': { streaming: true } } };
+    await p.request('initialize', { protocolVersion: '2025-06-18', capabilities, clientInfo: { name: 'c', version: '7' } });
+    assert.deepEqual(mcp.server.getClientCapabilities(), capabilities);
+    assert.deepEqual(mcp.server.getClientVersion(), { name: 'c', version: '7' });
+  } finally {
+    await within(mcp.close(), 10_000, 'close()');
+  }
+  assert.equal(mcp.server.getClientCapabilities(), undefined);
 });

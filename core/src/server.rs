@@ -87,6 +87,7 @@ pub struct ServerBuilder {
     resource_meta_in_contents: bool,
     resource_subscriptions: bool,
     lenient_tool_names: bool,
+    extensions_on_every_version: bool,
     metrics: bool,
     metrics_address: Option<std::net::SocketAddr>,
 }
@@ -121,6 +122,7 @@ impl Server {
             resource_meta_in_contents: false,
             resource_subscriptions: true,
             lenient_tool_names: false,
+            extensions_on_every_version: false,
             metrics: false,
             metrics_address: None,
         }
@@ -207,9 +209,8 @@ impl Server {
         MemoryClient::connect(self)
     }
 
-    /// Opens a connection whose messages the caller carries (a transport of the embedding
-    /// language; see [`Link`](crate::Link)), its session called `session_id` (what handlers
-    /// read as theirs) when the transport names it. Must be called inside a tokio runtime.
+    /// Opens a connection whose messages the caller carries ([`Link`](crate::Link)), its
+    /// session called `session_id` when given. Must be called inside a tokio runtime.
     pub fn open_link(&self, session_id: Option<&str>) -> crate::Link {
         crate::Link::open(self.shared.clone(), session_id.map(str::to_owned))
     }
@@ -766,7 +767,8 @@ impl ServerBuilder {
             sealer,
             logging: self.logging,
             experimental: self.experimental,
-            extensions: (!self.extensions.is_empty()).then_some(Value::Object(self.extensions)),
+            extensions: std::sync::Mutex::new(self.extensions),
+            extensions_on_every_version: self.extensions_on_every_version,
             cache_ttl_ms,
             cache_scope,
             modern_suffix,

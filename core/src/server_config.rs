@@ -75,6 +75,9 @@ struct ServerConfig {
     /// Tool names of any characters accepted (`ServerBuilder::lenient_tool_names`).
     #[serde(alias = "lenientToolNames")]
     lenient_tool_names: Option<bool>,
+    /// `extensions` advertised on every version (`extensions_on_every_version`).
+    #[serde(alias = "extensionsOnEveryVersion")]
+    extensions_on_every_version: Option<bool>,
     /// Keep request metrics.
     metrics: Option<bool>,
     /// `host:port` where a stdio server serves `GET /metrics`.
@@ -318,6 +321,9 @@ impl ServerBuilder {
         }
         if let Some(on) = c.lenient_tool_names {
             b = b.lenient_tool_names(on);
+        }
+        if let Some(on) = c.extensions_on_every_version {
+            b = b.extensions_on_every_version(on);
         }
         if let Some(on) = c.resource_meta_in_contents {
             b = b.resource_meta_in_contents(on);

@@ -117,3 +117,22 @@ fn mistakes_are_refused_naming_the_field() {
     assert!(refused(json!({ "logging": "yes" })).contains("invalid type"));
     assert!(ServerBuilder::from_json("opts", "1", Value::Null).is_ok(), "null means defaults");
 }
+
+#[tokio::test]
+async fn extensions_are_advertised_after_build_and_on_every_version_when_asked() {
+    for every in [false, true] {
+        let s = built(json!({ "extensions": { "com.example/a": {} }, "extensionsOnEveryVersion": every }));
+        s.advertise_extension("com.example/b", json!({ "listChanged": true }));
+        let c = s.connect_memory();
+        let init = c.initialize("2025-11-25", json!({})).await.expect("initialize");
+        let expected = json!({ "com.example/a": {}, "com.example/b": { "listChanged": true } });
+        if every {
+            assert_eq!(init["capabilities"]["extensions"], expected);
+        } else {
+            assert!(init["capabilities"].get("extensions").is_none(), "only on 2026-07-28: {init}");
+        }
+        let discover = c.request_modern("server/discover", json!({}), json!({})).await.expect("discover");
+        assert_eq!(discover["capabilities"]["extensions"], expected);
+        c.close().await.expect("close");
+    }
+}

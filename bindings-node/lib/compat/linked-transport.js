@@ -39,9 +39,10 @@ function report(transport, error) {
  * Starts serving `engine` (an mcpforge `Server`) over `transport`; `closed()` runs once when
  * either side ends. Resolves to the handle `McpServer` uses: `flush()` sends what the engine
  * queued at once (after a call that may have queued a notification: the official SDK's
- * reach the client within the same tick), `detach()` stops it.
+ * reach the client within the same tick), `detach()` stops it. `initialized(params)` is told
+ * what the client sent in `initialize`.
  */
-async function attachLinked(engine, transport, closed) {
+async function attachLinked(engine, transport, closed, initialized = () => {}) {
   // The transport's `sessionId`, as the SDK hands it to handlers (`extra.sessionId`).
   const link = await engine[LINK](transport.sessionId);
   let ended = false;
@@ -52,10 +53,10 @@ async function attachLinked(engine, transport, closed) {
     link.close().catch(() => {});
     closed();
   };
-  // Messages go in one at a time, in the order the transport delivered them: at once when
-  // the engine can take one without waiting (a notification or response, nothing written
-  // before it still going in), as the SDK's server takes `notifications/initialized` before
-  // the client's `connect` returns; else after the ones before it.
+  // Messages go in one at a time, in the order the transport delivered them: taken in at
+  // once when nothing written before is still going in (`Link::write_now`), as the SDK's
+  // server takes `notifications/initialized` before the client's `connect` returns; else
+  // after the ones before it.
   let writing = Promise.resolve();
   let queued = 0;
   const previousClose = transport.onclose;
@@ -68,6 +69,7 @@ async function attachLinked(engine, transport, closed) {
       if (carried.size >= CARRIED_KEPT) carried.delete(carried.keys().next().value);
       carried.set(idKey(message.id), extra);
     }
+    if (message?.method === 'initialize' && message.id !== undefined) initialized(message.params);
     const text = JSON.stringify(message);
     if (queued === 0) {
       try {

@@ -97,6 +97,9 @@ function engineOptions(serverInfo, options) {
     enableResources: capabilities.resources ? true : undefined,
     enablePrompts: capabilities.prompts ? true : undefined,
     experimental: capabilities.experimental,
+    extensions: capabilities.extensions,
+    // The official McpServer advertises extensions on every protocol version.
+    extensionsOnEveryVersion: true,
     // Declared tasks are announced as declared (the engine serves every task method).
     tasks: capabilities.tasks ? { capability: capabilities.tasks } : undefined,
     // The official McpServer neither advertises nor serves resources/subscribe.
@@ -136,6 +139,8 @@ class McpServer {
   #taskOptions;
   /** The handle of a transport of another package (compat/linked-transport.js). */
   #linked;
+  /** What the client of a transport of another package said in `initialize` (its `params`). */
+  #client;
 
   /**
    * @param {{ name: string, version: string, title?: string, websiteUrl?: string, icons?: object[] }} serverInfo
@@ -148,7 +153,10 @@ class McpServer {
     this.#engine = new Server(engine);
     this.#errors = this.#engine[ERROR_POLICY];
     /** The low-level server of the official SDK's API (notifications, client input). */
-    this.server = new ProtocolServer(this, this.#engine, engine.logging, () => this.#flush());
+    this.server = new ProtocolServer(this, this.#engine, engine.logging, {
+      flush: () => this.#flush(),
+      client: () => this.#client,
+    });
     this.#taskOptions = { taskStore: options?.taskStore, pollMs: options?.defaultTaskPollInterval };
     /** The SDK's experimental API: `tasks.registerToolTask` (./tasks.js). */
     this.experimental = {
@@ -188,7 +196,12 @@ class McpServer {
     this.#transport = transport;
     try {
       if (isTransport(transport)) await transport[ATTACH](this.#engine, () => this.#closed());
-      else this.#linked = await attachLinked(this.#engine, transport, () => this.#closed());
+      else {
+        const initialized = (params) => {
+          this.#client = params;
+        };
+        this.#linked = await attachLinked(this.#engine, transport, () => this.#closed(), initialized);
+      }
     } catch (e) {
       this.#transport = undefined;
       throw e;
@@ -207,6 +220,7 @@ class McpServer {
   #closed() {
     if (!this.#transport) return;
     this.#transport = undefined;
+    this.#client = undefined;
     const { onclose } = this.server;
     if (typeof onclose === 'function') onclose();
   }

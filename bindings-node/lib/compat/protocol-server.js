@@ -15,6 +15,7 @@ const { RequestHandlers } = require('./request-handlers');
 const { elicitationProblems } = require('./elicitation-check');
 const { asProtocolError } = require('./failures');
 const { ErrorCode, McpError } = require('../errors');
+const { EXTENSION } = require('../server');
 const { isSchemaObject } = require('../schema');
 const { isStateless } = require('../versions');
 const { ExperimentalServerTasks } = require('./tasks');
@@ -51,18 +52,22 @@ class ProtocolServer {
   #logging;
   #requestHandlers;
   #flush;
+  #client;
 
   /**
    * @param {object} owner the `McpServer` (for `connect`/`close`/`transport`)
    * @param {object} engine its mcpforge `Server`
    * @param {boolean} logging whether the `logging` capability was declared (log messages are
    *   sent only then, as in the official SDK)
-   * @param {() => void} flush sends at once what the engine queued for a transport of
-   *   another package (after each notification sent from here)
+   * @param {{ flush: () => void, client: () => object | undefined }} linked `flush()` sends
+   *   at once what the engine queued for a transport of another package (after each
+   *   notification sent from here); `client()` is the `initialize` params of that
+   *   transport's client, if any
    */
-  constructor(owner, engine, logging, flush) {
+  constructor(owner, engine, logging, { flush, client }) {
     this.#owner = owner;
     this.#flush = flush;
+    this.#client = client;
     this.#engine = engine;
     this.#logging = logging;
     this.#requestHandlers = new RequestHandlers(engine);
@@ -89,14 +94,17 @@ class ProtocolServer {
     return this.#owner.close();
   }
 
-  /** The capabilities the client declared (of the request being served). */
+  /**
+   * The capabilities the client declared: of the request being served, or outside a handler
+   * those the client of a transport of another package sent in `initialize`.
+   */
   getClientCapabilities() {
-    return currentContext()?.clientCapabilities;
+    return currentContext()?.clientCapabilities ?? this.#client()?.capabilities;
   }
 
-  /** The client's `Implementation` info (of the request being served). */
+  /** The client's `Implementation` info (of the request being served, or as `getClientCapabilities`). */
   getClientVersion() {
-    return currentContext()?.clientInfo;
+    return currentContext()?.clientInfo ?? this.#client()?.clientInfo;
   }
 
   /**
@@ -188,11 +196,13 @@ class ProtocolServer {
 
   /**
    * Declares capabilities, as the SDK's `registerCapabilities`: `logging` turns on log
-   * messages; the engine advertises the others from what is registered, and answers the
-   * methods of a low-level handler whatever it advertises.
+   * messages, `extensions` are advertised to the clients that initialize from then on; the
+   * engine advertises the others from what is registered, and answers the methods of a
+   * low-level handler whatever it advertises.
    */
   registerCapabilities(capabilities) {
     if (capabilities && capabilities.logging) this.#logging = true;
+    for (const [id, settings] of Object.entries(capabilities?.extensions ?? {})) this.#engine[EXTENSION](id, settings);
   }
 
   /** Lets the engine answer `method` again. */

@@ -5,6 +5,7 @@ use serde_json::{Map, Value, json};
 use crate::dispatch::shared::ServerShared;
 use crate::protocol::ProtocolVersion;
 use crate::registry::Snapshot;
+use crate::sync::lock;
 
 /// The server capabilities for `version`, following what is registered.
 pub(crate) fn capabilities(shared: &ServerShared, snap: &Snapshot, version: ProtocolVersion) -> Value {
@@ -32,8 +33,11 @@ pub(crate) fn capabilities(shared: &ServerShared, snap: &Snapshot, version: Prot
     if let Some(e) = &shared.experimental {
         caps.insert("experimental".into(), e.clone());
     }
-    if let Some(e) = shared.extensions.as_ref().filter(|_| version.is_modern()) {
-        caps.insert("extensions".into(), e.clone());
+    if version.is_modern() || shared.extensions_on_every_version {
+        let extensions = lock(&shared.extensions);
+        if !extensions.is_empty() {
+            caps.insert("extensions".into(), Value::Object(extensions.clone()));
+        }
     }
     crate::tasks::advertise(shared, snap, version, &mut caps);
     Value::Object(caps)

@@ -27,7 +27,10 @@ pub(crate) struct ServerShared {
     pub sealer: Sealer,
     pub logging: bool,
     pub experimental: Option<Value>,
-    pub extensions: Option<Value>,
+    /// Extension id -> settings (`ServerBuilder::extension`, `Server::advertise_extension`).
+    pub extensions: std::sync::Mutex<serde_json::Map<String, Value>>,
+    /// `extensions` advertised on every version (`ServerBuilder::extensions_on_every_version`).
+    pub extensions_on_every_version: bool,
     pub cache_ttl_ms: u64,
     pub cache_scope: &'static str,
     /// `"resultType":"complete","_meta":{serverInfo}` — appended to every 2026 result.

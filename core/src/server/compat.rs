@@ -1,7 +1,20 @@
 //! `ServerBuilder` options under which a server answers as the official SDKs' high-level
-//! servers do.
+//! servers do, and what those servers let an application change once built (extensions
+//! advertised after construction).
 
-use super::ServerBuilder;
+use serde_json::Value;
+
+use super::{Server, ServerBuilder};
+use crate::sync::lock;
+
+impl Server {
+    /// Advertises an extension (`capabilities.extensions[id] = settings`, replacing one of
+    /// that id) to the clients that initialize from now on, as the official SDKs'
+    /// `registerCapabilities` does after construction.
+    pub fn advertise_extension(&self, id: impl Into<String>, settings: Value) {
+        lock(&self.shared.extensions).insert(id.into(), settings);
+    }
+}
 
 impl ServerBuilder {
     /// How a `tools/call` of a tool that is not registered (or hidden from the request) is
@@ -45,6 +58,14 @@ impl ServerBuilder {
     /// servers do; the detail goes to the log either way.
     pub fn invalid_output_result(mut self, on: bool) -> Self {
         self.invalid_output_result = on;
+        self
+    }
+
+    /// Advertises `capabilities.extensions` on every protocol version (off by default: only on
+    /// 2026-07-28, the first whose capabilities have it), as the official TypeScript SDK 1.x
+    /// does.
+    pub fn extensions_on_every_version(mut self, on: bool) -> Self {
+        self.extensions_on_every_version = on;
         self
     }
 
