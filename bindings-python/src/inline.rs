@@ -9,9 +9,9 @@
 //!
 //! - its handler has always been quick: one that once blocked for [`SLOW`] or longer (it ran
 //!   that long and its thread slept or waited meanwhile: a thread merely preempted by another
-//!   process does not count, where the system tells them apart), or called back into the
-//!   engine from an inline run (progress, logs, client input, its own server's requests,
-//!   ...), goes to the pool from then on;
+//!   process does not count, where the system tells them apart; [`Counted`] says when it
+//!   may), or called back into the engine from an inline run (progress, logs, client input,
+//!   its own server's requests, ...), goes to the pool from then on;
 //! - it is the server's only synchronous call in progress (with more, as under pipelined
 //!   load, the pool runs them back to back under one GIL acquisition, which costs less than
 //!   handing the GIL between an engine thread and a worker), no other call runs inline in
@@ -51,6 +51,9 @@ const BACK_OFF: Duration = Duration::from_secs(1);
 const TICK: Duration = Duration::from_millis(10);
 /// Ticks without an inline call after which the watch thread sleeps until the next one.
 const IDLE_TICKS: u32 = 10;
+/// Taking the interpreter faster than this did not wait for it (a free interpreter takes well
+/// under a microsecond; a wait for another thread's hand-over takes far longer).
+const QUICK_ATTACH: Duration = Duration::from_micros(20);
 
 /// Whether one handler may run inline: cleared for good when it proves slow or calls back
 /// into the engine.
@@ -66,8 +69,16 @@ impl Pace {
 
     /// Records one run of the handler (inline or on the pool), timed by `run`.
     pub fn ran(&self, run: &Run) {
-        if run.began.elapsed() >= SLOW && waits().is_none_or(|now| Some(now) > run.waits) {
+        if run.began.elapsed() < SLOW {
+            return;
+        }
+        let now = waits();
+        if now.is_none_or(|now| Some(now) > run.waits) {
             self.to_pool();
+        }
+        // Fresher for the runs that follow on this thread.
+        if KNOWN.get().is_some() {
+            KNOWN.set(now);
         }
     }
 
@@ -85,7 +96,43 @@ pub struct Run {
 impl Run {
     /// A run starting now.
     pub fn start() -> Run {
-        Run { began: Instant::now(), waits: waits() }
+        let known = KNOWN.get();
+        Run { began: Instant::now(), waits: known.or_else(waits) }
+    }
+}
+
+thread_local! {
+    /// A count of this thread's [`waits`] read earlier, while [`Counted`] holds it: a run
+    /// takes it as its start instead of asking the system.
+    static KNOWN: std::cell::Cell<Option<u64>> = const { std::cell::Cell::new(None) };
+}
+
+/// Holds a count of this thread's [`waits`] for the runs it starts until dropped, so that a
+/// run does not ask the system again (a system call of about 0.4 µs here): an inline call's,
+/// read before it took the interpreter (one system call per call instead of two), or a pool
+/// worker's, read when it took the interpreter (one per batch of calls instead of one per
+/// call). Read early, a count can only be lower than the run's own, never higher: a run that
+/// blocked is always seen to, and a slow run that did not may at worst be taken for one that
+/// did when its thread waited between the read and the run, which sends its handler to the
+/// pool, the safe side.
+pub struct Counted;
+
+impl Counted {
+    /// Holds `count`, read on this thread.
+    fn holding(count: Option<u64>) -> Counted {
+        KNOWN.set(count);
+        Counted
+    }
+
+    /// Holds the count now.
+    pub fn now() -> Counted {
+        Counted::holding(waits())
+    }
+}
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        KNOWN.set(None);
     }
 }
 
@@ -182,10 +229,13 @@ impl Inline {
         RUNNING.with(|r| *r.borrow_mut() = Some(pace));
         let attached = attach(|py| {
             keep_thread_state(py);
+            let took = asked.elapsed();
             // Only a real wait counts, not a thread preempted by another process meanwhile.
-            if asked.elapsed() >= GIL_WAIT && waits().is_none_or(|now| Some(now) > waited) {
+            if took >= GIL_WAIT && waits().is_none_or(|now| Some(now) > waited) {
                 CONTENDED_UNTIL.store(nanos(Instant::now() + BACK_OFF), Ordering::Relaxed);
             }
+            // A wait for the interpreter would leave the count read before it behind.
+            let _counted = if took < QUICK_ATTACH { Counted::holding(waited) } else { Counted::now() };
             if let Some(job) = job.take() {
                 // A panic ends only this call: its answer channel is dropped, which the
                 // waiting request reports as an internal error.

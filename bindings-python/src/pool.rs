@@ -306,6 +306,7 @@ impl Shared {
         loop {
             let mut pending = None;
             let attached = crate::attach(|py| {
+                let _counted = crate::inline::Counted::now();
                 let mut first = true;
                 for _ in 0..BATCH {
                     let Some((job, abandoned)) = self.next(std::mem::take(&mut first)) else { break };
