@@ -61,6 +61,14 @@ function keyed(requests) {
  */
 const CARRIED = Symbol.for('mcpforge.transport.carried');
 
+/**
+ * The hook through which the official SDK's Streamable HTTP transports let a handler end its
+ * request's SSE connection (compat/stream-control.js): `server[STREAM_CONTROL](ctx)` is
+ * `{ closeSSEStream, closeStandaloneSSEStream }` for the context's request, or undefined.
+ * Internal.
+ */
+const STREAM_CONTROL = Symbol.for('mcpforge.transport.streamControl');
+
 class Context {
   #call;
   #server;
@@ -146,6 +154,27 @@ class Context {
   get requestInfo() {
     const headers = this.#describe().headers;
     return headers ? { headers } : this.#carried()?.requestInfo;
+  }
+
+  /**
+   * The official SDK's `extra.closeSSEStream()`: ends the connection of this request's SSE
+   * stream while the request runs on (the client comes back with `Last-Event-ID`: polling).
+   * Set when the request came through the SDK's Streamable HTTP transport given an
+   * `eventStore`, on a 2025-11-25 (or later) session; undefined otherwise.
+   */
+  get closeSSEStream() {
+    return this.#streamControl()?.closeSSEStream;
+  }
+
+  /** As `closeSSEStream`, for the session's GET stream (`extra.closeStandaloneSSEStream()`). */
+  get closeStandaloneSSEStream() {
+    return this.#streamControl()?.closeStandaloneSSEStream;
+  }
+
+  /** What the transport of this request lets it do with its streams (see `STREAM_CONTROL`). */
+  #streamControl() {
+    const hook = this.#server?.[STREAM_CONTROL];
+    return typeof hook === 'function' ? hook(this) : undefined;
   }
 
   /** What a transport of another package said carried this request (see `CARRIED`). */
@@ -290,4 +319,4 @@ function cancelled() {
   return e;
 }
 
-module.exports = { Context, wireRequest, CARRIED };
+module.exports = { Context, wireRequest, CARRIED, STREAM_CONTROL };

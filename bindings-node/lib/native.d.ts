@@ -115,6 +115,13 @@ export declare class NativeHttpApp {
    */
   get maxBody(): number
   /**
+   * Ends the connection of one SSE stream of the session `sessionId` while its events are
+   * kept for a resume (the official SDK's `closeSSEStream`): the stream answering the
+   * request `requestId` (JSON text of the id), or without it the session's GET stream.
+   * False when there is no such live session or stream connection.
+   */
+  closeSseStream(sessionId: string, requestId?: string | undefined | null): boolean
+  /**
    * Hands a request to the engine (`headers`: a flat list, name then value, values as
    * latin-1 strings, the way Node's `rawHeaders` gives them). `sessionId` names the session
    * an `initialize` opens (the host's own id, instead of one the engine draws).

@@ -9,6 +9,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use mcpforge::HttpApp;
+use mcpforge::jsonrpc::RequestId;
 use mcpforge::transport::http::{HostRequest, HostResponse, HostedOptions};
 use napi::Env;
 use napi::bindgen_prelude::{Buffer, PromiseRaw, spawn};
@@ -60,6 +61,22 @@ impl NativeHttpApp {
     #[napi(getter)]
     pub fn max_body(&self) -> u32 {
         u32::try_from(self.app.options().max_body).unwrap_or(u32::MAX)
+    }
+
+    /// Ends the connection of one SSE stream of the session `sessionId` while its events are
+    /// kept for a resume (the official SDK's `closeSSEStream`): the stream answering the
+    /// request `requestId` (JSON text of the id), or without it the session's GET stream.
+    /// False when there is no such live session or stream connection.
+    #[napi]
+    pub fn close_sse_stream(&self, session_id: String, request_id: Option<String>) -> napi::Result<bool> {
+        let request = match request_id {
+            Some(text) => {
+                let value = crate::error::parse_json(&text, "request id")?;
+                Some(RequestId::from_value(&value).ok_or_else(|| js_error("a request id is a string or an integer"))?)
+            }
+            None => None,
+        };
+        Ok(self.app.close_sse_stream(&session_id, request.as_ref()))
     }
 
     /// Hands a request to the engine (`headers`: a flat list, name then value, values as

@@ -347,3 +347,48 @@ async fn an_application_sends_a_notification_to_one_session_by_its_id() {
     assert_eq!(first, vec![json!({ "jsonrpc": "2.0", "method": "notifications/message", "params": params })]);
     assert_eq!(until_marker(&mut streams[1]).await, Vec::<Value>::new(), "the other session hears nothing of it");
 }
+
+#[tokio::test]
+async fn an_application_ends_a_stream_s_connection_and_the_client_resumes_it() {
+    let release = std::sync::Arc::new(tokio::sync::Notify::new());
+    let held = release.clone();
+    let server = Server::builder("polling", "1.0.0")
+        .tool(Tool::new("wait"), move |_: RequestContext, _: Value| {
+            let held = held.clone();
+            async move {
+                held.notified().await;
+                Ok::<_, ToolError>("released")
+            }
+        })
+        .build()
+        .expect("build");
+    // Answered as a stream at once (the official SDK's way), so it is open while the tool waits.
+    let mcp = server.http_app(HttpOptions { sse_response: true, ..HttpOptions::default() });
+    let opened = open_session(&mcp, HostedOptions::default()).await;
+    let session = header(&opened, "mcp-session-id").expect("a session id").to_owned();
+    let call =
+        json!({ "jsonrpc": "2.0", "id": 7, "method": "tools/call", "params": { "name": "wait", "arguments": {} } });
+    let mut stream = mcp.handle_hosted(post(&call, Some(&session))).await.expect("handed over");
+    assert_eq!(stream.status, 200);
+    let priming = String::from_utf8(stream.next_chunk().await.expect("the priming event").to_vec()).expect("UTF-8");
+    let last_id = priming.lines().find_map(|l| l.strip_prefix("id: ")).expect("an event id").to_owned();
+    let id = mcpforge::jsonrpc::RequestId::Number(7);
+    assert!(!mcp.close_sse_stream("no-such-session", Some(&id)));
+    assert!(mcp.close_sse_stream(&session, Some(&id)), "the stream had a connection");
+    // Its connection ends before the result; the request runs on.
+    let rest =
+        tokio::time::timeout(std::time::Duration::from_secs(10), stream.read_whole()).await.expect("the end in time");
+    assert!(!String::from_utf8_lossy(&rest).contains("released"), "{}", String::from_utf8_lossy(&rest));
+    assert!(!mcp.close_sse_stream(&session, Some(&id)), "no connection left to end");
+    release.notify_one();
+    let mut resume = post(&json!(null), Some(&session));
+    resume.method = "GET".into();
+    resume.body = Vec::new();
+    resume.headers.push(("Last-Event-ID".to_owned(), last_id.into_bytes()));
+    let resumed = mcp.handle_hosted(resume).await.expect("handed over");
+    assert_eq!(resumed.status, 200);
+    let answer =
+        tokio::time::timeout(std::time::Duration::from_secs(10), message(resumed)).await.expect("the result in time");
+    assert_eq!(answer["id"], 7);
+    assert_eq!(answer["result"]["content"][0]["text"], "released");
+}

@@ -12,7 +12,9 @@
  * - stateless (`sessionIdGenerator: undefined`): the engine keeps no sessions
  *   (`sessionless`), every request stands alone;
  * - a request the engine refuses is told to `onerror` (./refusals.js), and a body handed to
- *   `handleRequest` is the request (`parsedWins` in ../mount.js), both as in the SDK.
+ *   `handleRequest` is the request (`parsedWins` in ../mount.js), both as in the SDK;
+ * - `send` (./transport-send.js), `closeSSEStream` and `closeStandaloneSSEStream`
+ *   (./stream-control.js) reach the engine's streams.
  */
 'use strict';
 
@@ -21,6 +23,7 @@ const { ATTACH, DETACH } = require('./attach');
 const sdkOptions = require('./sdk-options');
 const refusals = require('./refusals');
 const { sendMessage } = require('./transport-send');
+const streamControl = require('./stream-control');
 
 /** The path every transport request is handed to the engine at (the application routes; the SDK's transport ignores paths). */
 const ENGINE_PATH = '/mcp';
@@ -140,6 +143,7 @@ class SessionBookkeeping {
         const opened = head.status === 200 && headerOf(head, 'mcp-session-id');
         if (stateful && opened && !this.#sessionId) {
           this.#sessionId = opened;
+          if (this.#options.eventStore) streamControl.offer(this.#server, opened, this.#owner);
           await this.#options.onsessioninitialized?.(opened);
         }
         if (method === 'DELETE' && head.status === 200 && this.#sessionId) {
@@ -160,6 +164,7 @@ class SessionBookkeeping {
       this.#ended = true;
       const app = this.#app;
       this.#app = undefined;
+      if (this.#sessionId !== undefined) streamControl.withdraw(this.#server, this.#sessionId);
       if (app) {
         await app.close();
         this.#server[mount.RELEASE](app);
@@ -253,6 +258,19 @@ class TransportBase {
 
   /** The engine starts serving when the server connects; nothing to do. */
   async start() {}
+
+  /**
+   * Ends the connection of the SSE stream answering `requestId` while the request runs on;
+   * the client resumes it with `Last-Event-ID` (./stream-control.js).
+   */
+  closeSSEStream(requestId) {
+    streamControl.closeStream(this._book, requestId);
+  }
+
+  /** Ends the connection of the session's GET stream; the client resumes it. */
+  closeStandaloneSSEStream() {
+    streamControl.closeStream(this._book);
+  }
 
   /**
    * Sends a server notification: with the request `options.relatedRequestId` from inside

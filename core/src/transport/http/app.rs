@@ -157,6 +157,16 @@ impl HttpApp {
         self.app.closing.cancel();
     }
 
+    /// Ends the connection of one SSE stream of the session `session_id` (the official SDK's
+    /// `closeSSEStream` / `closeStandaloneSSEStream`): the stream of the request `request`
+    /// (a POST answered as a stream), or with `None` the session's GET stream. The request
+    /// runs on and the stream's events are kept, so the client reconnects with
+    /// `Last-Event-ID` and resumes: polling (SEP-1699; its priming event told it how long to
+    /// wait). False when this application has no such live session or stream connection.
+    pub fn close_sse_stream(&self, session_id: &str, request: Option<&crate::jsonrpc::RequestId>) -> bool {
+        self.app.sessions.live(session_id).is_some_and(|s| s.streams.close_connection(request))
+    }
+
     /// Resolves once the server has shut down (or this application was closed) and every
     /// running request of this application has finished or been cancelled and answered.
     pub async fn drained(&self) {

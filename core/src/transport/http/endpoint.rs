@@ -523,10 +523,13 @@ async fn notifications_pump(
 ) {
     let keepalive = app.options.sse_keepalive;
     let mut tick = sse::KeepAlive::every(keepalive);
+    let closer = session.streams.closer(stream, &[]);
     loop {
         tokio::select! {
             biased;
             () = tx.closed() => break,
+            // The application ended the connection: the client comes back with `Last-Event-ID`.
+            () = closer.cancelled() => break,
             () = session.ended.cancelled() => break,
             () = app.stopping.cancelled() => break,
             m = rx.recv() => match m {

@@ -132,6 +132,11 @@ pub(crate) async fn run(input: Input, spec: ExchangeSpec) -> Response {
     let (notes, mut rx) = outbox("HTTP response stream", shared.limits.max_queued_messages, queue_bytes(shared));
     let (done_tx, mut done_rx) = oneshot::channel::<Outcome>();
     let route = Route { notes, answer: Answer::Once(done_tx), auth: spec.auth, http: spec.http, client: spec.client };
+    // The request this POST's stream answers, by which the application may end its connection.
+    let answers: Vec<crate::jsonrpc::RequestId> = match &input {
+        Input::Request(req, _) => vec![req.id.clone()],
+        Input::Batch(..) => Vec::new(),
+    };
     let submitted = match input {
         Input::Request(req, meta) => spec.conn.submit(Incoming::Request(req), meta, route).await,
         // Boxed: a batch's future is large, and a rare one.
@@ -183,11 +188,12 @@ pub(crate) async fn run(input: Input, spec: ExchangeSpec) -> Response {
     };
     let (etx, erx) = sse::channel();
     let sink = Sink::open(spec.session.as_ref(), etx.clone(), spec.priming);
+    let closer = sink.closer(&answers);
     if let Some(first) = first {
         sink.send(&first).await;
     }
     // On the executor the connection runs on (see `Spawner::Tokio`).
-    Spawner::Tokio.spawn(pump(rx, done_rx, sink, etx, guard, spec.keepalive));
+    Spawner::Tokio.spawn(pump(rx, done_rx, sink, etx, guard, spec.keepalive, closer));
     sse::response(erx)
 }
 
@@ -251,6 +257,15 @@ impl Sink {
         }
     }
 
+    /// What ends a legacy stream's connection at the application's asking (the stream of
+    /// the requests `answers`); none for a direct stream, which cannot be resumed.
+    fn closer(&self, answers: &[crate::jsonrpc::RequestId]) -> Option<tokio_util::sync::CancellationToken> {
+        match self {
+            Sink::Direct(..) => None,
+            Sink::Resumable(s, stream) => Some(s.streams.closer(*stream, answers)),
+        }
+    }
+
     fn finish(self) {
         if let Sink::Resumable(s, stream) = self {
             s.streams.finish(stream);
@@ -273,8 +288,10 @@ async fn pump(
     connection: mpsc::Sender<Bytes>,
     guard: Option<DropGuard>,
     keepalive: Duration,
+    closer: Option<tokio_util::sync::CancellationToken>,
 ) {
     let mut tick = sse::KeepAlive::every(keepalive);
+    let closer = closer.unwrap_or_default();
     let watch_disconnect = sink.cancels_on_disconnect();
     // Dropped once a legacy stream is cut from live delivery, so its response ends and the
     // client resumes from the store.
@@ -283,6 +300,8 @@ async fn pump(
         tokio::select! {
             biased;
             () = async { connection.as_ref().expect("checked").closed().await }, if watch_disconnect => return,
+            // The application ended the connection: the client resumes from the store.
+            () = closer.cancelled(), if connection.is_some() => connection = None,
             m = rx.recv() => match m {
                 Some(m) => {
                     if !sink.send(&m).await {

@@ -20,11 +20,13 @@ use std::sync::{Arc, Mutex, OnceLock};
 use bytes::Bytes;
 use tokio::sync::Notify;
 use tokio::sync::mpsc::{self, error::TrySendError};
+use tokio_util::sync::CancellationToken;
 
 use super::event_store::{EventStore, ReplayError, StoreLimits, StreamId, format_id, parse_id};
 use super::sse;
 use crate::dispatch::shared_state::{EVENTS_KEPT, StoreLink};
 use crate::error::ProtocolError;
+use crate::jsonrpc::RequestId;
 use crate::sync::lock;
 
 /// Per-session event storage: small, because there may be many sessions.
@@ -42,6 +44,11 @@ struct Inner {
     live: HashMap<StreamId, mpsc::Sender<Bytes>>,
     finished: VecDeque<StreamId>,
     notifications: VecDeque<StreamId>,
+    /// The stream of each request answered on one (a POST's), while it runs.
+    requests: HashMap<RequestId, StreamId>,
+    /// Tripped to end a stream's connection at the application's asking
+    /// ([`Streams::close_connection`]); one per stream being written.
+    closers: HashMap<StreamId, CancellationToken>,
 }
 
 /// Where a shared session's events are copied: the store and the session's id.
@@ -114,6 +121,8 @@ impl Streams {
             live: HashMap::new(),
             finished: VecDeque::new(),
             notifications: VecDeque::new(),
+            requests: HashMap::new(),
+            closers: HashMap::new(),
         };
         Streams {
             inner: Mutex::new(inner),
@@ -250,12 +259,43 @@ impl Streams {
         }
     }
 
+    /// The token that ends `stream`'s connection when the application asks
+    /// ([`Streams::close_connection`]): its writer watches it, and `requests` (the ids a
+    /// POST's stream answers) find the stream by request.
+    pub fn closer(&self, stream: StreamId, requests: &[RequestId]) -> CancellationToken {
+        let mut inner = lock(&self.inner);
+        for id in requests {
+            inner.requests.insert(id.clone(), stream);
+        }
+        inner.closers.entry(stream).or_default().clone()
+    }
+
+    /// Ends the connection of a stream while its events go on being kept, so the client
+    /// comes back with `Last-Event-ID` and resumes (polling, SEP-1699): the stream of the
+    /// request `request`, or with `None` the current notification (GET) stream. False when
+    /// that stream has no connection to end.
+    pub fn close_connection(&self, request: Option<&RequestId>) -> bool {
+        let mut inner = lock(&self.inner);
+        let stream = match request {
+            Some(id) => inner.requests.get(id).copied(),
+            None => inner.notifications.back().copied(),
+        };
+        let Some(stream) = stream else { return false };
+        let was_live = inner.live.remove(&stream).is_some();
+        if let Some(closer) = inner.closers.get(&stream) {
+            closer.cancel();
+        }
+        was_live
+    }
+
     /// The stream ended. Its events stay resumable until the store evicts them, even when a
     /// client still looks connected: a connection that broke is noticed only later, so the
     /// server cannot know the client received the last events.
     pub fn finish(&self, stream: StreamId) {
         let mut inner = lock(&self.inner);
         inner.live.remove(&stream);
+        inner.closers.remove(&stream);
+        inner.requests.retain(|_, s| *s != stream);
         if inner.finished.len() == FINISHED_KEPT {
             inner.finished.pop_front();
         }

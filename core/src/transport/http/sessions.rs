@@ -393,6 +393,12 @@ impl SessionStore {
         Some(s)
     }
 
+    /// The live session here with this id, whoever created it (for the application that
+    /// serves it, not for a client).
+    pub fn live(&self, id: &str) -> Option<Arc<HttpSession>> {
+        lock(&self.map).get(id).filter(|s| !s.ended.is_cancelled()).cloned()
+    }
+
     /// Ends a session `subject` created, here and, when instances share a store, everywhere;
     /// false if there was none.
     ///
