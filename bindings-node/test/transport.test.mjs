@@ -22,7 +22,7 @@ import {
   localhostHostValidation,
   localhostOriginValidation,
 } from '../lib/index.mjs';
-import { messageOf, modernCall, postFrom, within } from './helpers.mjs';
+import { deferred, messageOf, modernCall, postFrom, within } from './helpers.mjs';
 
 const ACCEPT = 'application/json, text/event-stream';
 const INIT = {
@@ -161,6 +161,39 @@ test('a closed transport answers 404 Session not found, as the SDK\'s: the clien
     const answer = await web.handleRequest(request(WHOAMI, 'gone-1'));
     assert.equal(answer.status, 404);
     assert.deepEqual((await answer.json()).error, { code: -32001, message: 'Session not found' });
+  } finally {
+    await within(mcp.close(), 10_000, 'close()');
+  }
+});
+
+test('a transport closed while onsessioninitialized runs answers the initialize 404, not the session', async () => {
+  let release;
+  const parked = new Promise((resolve) => {
+    release = resolve;
+  });
+  const started = deferred();
+  const web = new WebStandardStreamableHTTPServerTransport({
+    sessionIdGenerator: () => 'parked-1',
+    onsessioninitialized: () => {
+      started.resolve();
+      return parked;
+    },
+  });
+  const errors = [];
+  web.onerror = (e) => errors.push(e.message);
+  const mcp = whoamiServer();
+  await mcp.connect(web);
+  try {
+    const pending = web.handleRequest(
+      new Request('http://127.0.0.1/mcp', { method: 'POST', headers: { 'content-type': 'application/json', accept: ACCEPT }, body: JSON.stringify(INIT) }),
+    );
+    await within(started.promise, 10_000, 'onsessioninitialized');
+    await web.close();
+    release();
+    const answer = await within(pending, 10_000, 'the answer');
+    assert.equal(answer.status, 404);
+    assert.equal(answer.headers.get('mcp-session-id'), null);
+    assert.deepEqual(errors, [], 'no callback failed');
   } finally {
     await within(mcp.close(), 10_000, 'close()');
   }

@@ -145,6 +145,8 @@ class SessionBookkeeping {
           this.#sessionId = opened;
           if (this.#options.eventStore) streamControl.offer(this.#server, opened, this.#owner);
           await this.#options.onsessioninitialized?.(opened);
+          // Closed while the callback ran: the session is gone, its answer is not handed out.
+          if (this.#ended) throw CLOSED_MEANWHILE;
         }
         if (method === 'DELETE' && head.status === 200 && this.#sessionId) {
           await this.#options.onsessionclosed?.(this.#sessionId);
@@ -186,6 +188,9 @@ const NOT_CONNECTED = 'mcpforge: the transport is not connected: call server.con
 
 /** What a closed transport answers, as the SDK's: its session is gone (404, -32001), the client starts a new one. */
 const GONE = { status: 404, message: 'Session not found', code: -32001 };
+
+/** Thrown from a request's hooks when the transport closed while they awaited the application. */
+const CLOSED_MEANWHILE = new Error('the transport closed while the request was served');
 
 /** The answer to a request that finds the transport without its engine application: `GONE` once closed, else 500. */
 function unserved(book) {
@@ -303,8 +308,9 @@ class StreamableHTTPServerTransport extends TransportBase {
     try {
       await mount.serveNode(app, req, res, parsedBody, this._book.hooks(req.method));
     } catch (e) {
-      reportFailure(this, e);
-      if (!res.headersSent) mount.jsonRpcError(res, 500, CALLBACK_FAILED, -32603);
+      const [status, message, code] = e === CLOSED_MEANWHILE ? [GONE.status, GONE.message, GONE.code] : [500, CALLBACK_FAILED, -32603];
+      if (e !== CLOSED_MEANWHILE) reportFailure(this, e);
+      if (!res.headersSent) mount.jsonRpcError(res, status, message, code);
       else if (!res.writableEnded) res.destroy();
     }
   }
@@ -326,6 +332,7 @@ class WebStandardStreamableHTTPServerTransport extends TransportBase {
     try {
       return await mount.serveFetch(app, request, this._book.hooks(request.method), options?.parsedBody, options?.clientAddress);
     } catch (e) {
+      if (e === CLOSED_MEANWHILE) return mount.jsonRpcErrorResponse(GONE.status, GONE.message, GONE.code);
       reportFailure(this, e);
       return mount.jsonRpcErrorResponse(500, CALLBACK_FAILED, -32603);
     }
