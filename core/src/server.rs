@@ -87,6 +87,7 @@ pub struct ServerBuilder {
     resource_meta_in_contents: bool,
     resource_subscriptions: bool,
     lenient_tool_names: bool,
+    log_before_initialized: bool,
     extensions_on_every_version: bool,
     metrics: bool,
     metrics_address: Option<std::net::SocketAddr>,
@@ -122,6 +123,7 @@ impl Server {
             resource_meta_in_contents: false,
             resource_subscriptions: true,
             lenient_tool_names: false,
+            log_before_initialized: false,
             extensions_on_every_version: false,
             metrics: false,
             metrics_address: None,
@@ -433,11 +435,8 @@ impl Server {
     /// `transport.send(notification)`. False when no live session here has that id (never
     /// opened, ended, served by another instance, or a session-less request's).
     pub fn notify_session(&self, session_id: &str, method: &str, params: Option<&Value>) -> bool {
-        let message = match params {
-            Some(p) => crate::jsonrpc::encode::notification(method, p),
-            None => crate::jsonrpc::encode::notification(method, &json!({})),
-        };
-        self.shared.hub.notify_session(session_id, message)
+        let params = params.cloned().unwrap_or_else(|| json!({}));
+        self.shared.hub.notify_session(session_id, crate::jsonrpc::encode::notification(method, &params))
     }
 }
 
@@ -763,7 +762,7 @@ impl ServerBuilder {
             global_in_flight: Arc::new(Semaphore::new(self.limits.max_in_flight)),
             limits: self.limits,
             registry: Registry::new(self.snapshot),
-            hub: Hub::default(),
+            hub: Hub::logging_before_initialized(self.log_before_initialized),
             sealer,
             logging: self.logging,
             experimental: self.experimental,

@@ -75,6 +75,10 @@ struct ServerConfig {
     /// Tool names of any characters accepted (`ServerBuilder::lenient_tool_names`).
     #[serde(alias = "lenientToolNames")]
     lenient_tool_names: Option<bool>,
+    /// Log messages outside requests reach sessions not initialized yet
+    /// (`ServerBuilder::log_before_initialized`).
+    #[serde(alias = "logBeforeInitialized")]
+    log_before_initialized: Option<bool>,
     /// `extensions` advertised on every version (`extensions_on_every_version`).
     #[serde(alias = "extensionsOnEveryVersion")]
     extensions_on_every_version: Option<bool>,
@@ -321,6 +325,9 @@ impl ServerBuilder {
         }
         if let Some(on) = c.lenient_tool_names {
             b = b.lenient_tool_names(on);
+        }
+        if let Some(on) = c.log_before_initialized {
+            b = b.log_before_initialized(on);
         }
         if let Some(on) = c.extensions_on_every_version {
             b = b.extensions_on_every_version(on);

@@ -301,6 +301,25 @@ async fn json_responses_drop_what_a_request_sends_before_its_result() {
     }
 }
 
+/// The `data:` lines of `stream` up to its first `list_changed` (at most 20 chunks).
+async fn until_marker(stream: &mut HostResponse) -> Vec<Value> {
+    let mut seen = Vec::new();
+    for _ in 0..20 {
+        let chunk = tokio::time::timeout(std::time::Duration::from_secs(10), stream.next_chunk())
+            .await
+            .expect("a chunk in time");
+        let text = String::from_utf8(chunk.expect("the stream stays open").to_vec()).expect("UTF-8");
+        for data in text.lines().filter_map(|l| l.strip_prefix("data: ")) {
+            let message: Value = serde_json::from_str(data).expect("JSON");
+            if message["method"] == "notifications/tools/list_changed" {
+                return seen;
+            }
+            seen.push(message);
+        }
+    }
+    panic!("no marker within 20 chunks");
+}
+
 #[tokio::test]
 async fn an_application_sends_a_notification_to_one_session_by_its_id() {
     let server = server();
@@ -325,24 +344,6 @@ async fn an_application_sends_a_notification_to_one_session_by_its_id() {
     assert!(server.notify_session(&ids[1], "notifications/tools/list_changed", None));
     assert!(server.notify_session(&ids[0], "notifications/tools/list_changed", None));
 
-    /// The `data:` lines of `stream` up to its first `list_changed` (at most 20 chunks).
-    async fn until_marker(stream: &mut HostResponse) -> Vec<Value> {
-        let mut seen = Vec::new();
-        for _ in 0..20 {
-            let chunk = tokio::time::timeout(std::time::Duration::from_secs(10), stream.next_chunk())
-                .await
-                .expect("a chunk in time");
-            let text = String::from_utf8(chunk.expect("the stream stays open").to_vec()).expect("UTF-8");
-            for data in text.lines().filter_map(|l| l.strip_prefix("data: ")) {
-                let message: Value = serde_json::from_str(data).expect("JSON");
-                if message["method"] == "notifications/tools/list_changed" {
-                    return seen;
-                }
-                seen.push(message);
-            }
-        }
-        panic!("no marker within 20 chunks");
-    }
     let first = until_marker(&mut streams[0]).await;
     assert_eq!(first, vec![json!({ "jsonrpc": "2.0", "method": "notifications/message", "params": params })]);
     assert_eq!(until_marker(&mut streams[1]).await, Vec::<Value>::new(), "the other session hears nothing of it");
@@ -391,4 +392,24 @@ async fn an_application_ends_a_stream_s_connection_and_the_client_resumes_it() {
         tokio::time::timeout(std::time::Duration::from_secs(10), message(resumed)).await.expect("the result in time");
     assert_eq!(answer["id"], 7);
     assert_eq!(answer["result"]["content"][0]["text"], "released");
+}
+
+#[tokio::test]
+async fn with_log_before_initialized_a_session_hears_log_messages_before_its_initialized() {
+    for early in [false, true] {
+        let server =
+            Server::builder("early-logs", "1.0.0").logging(true).log_before_initialized(early).build().expect("build");
+        let mcp = server.http_app(HttpOptions::default());
+        // The client sends `initialize` only, no `notifications/initialized`.
+        let opened = open_session(&mcp, HostedOptions::default()).await;
+        let id = header(&opened, "mcp-session-id").expect("a session id").to_owned();
+        let get = HostRequest { method: "GET".into(), body: Vec::new(), ..post(&json!(null), Some(&id)) };
+        let mut stream = mcp.handle_hosted(get).await.expect("handed over");
+        assert_eq!(stream.status, 200);
+        server.log(LogLevel::Info, json!("early"), None);
+        assert!(server.notify_session(&id, "notifications/tools/list_changed", None));
+        let heard: Vec<Value> =
+            until_marker(&mut stream).await.into_iter().map(|m| m["params"]["data"].clone()).collect();
+        assert_eq!(heard, if early { vec![json!("early")] } else { Vec::new() }, "log_before_initialized({early})");
+    }
 }

@@ -106,6 +106,8 @@ function engineOptions(serverInfo, options) {
     resourceSubscriptions: false,
     // The official McpServer registers a tool of any name, warning about odd ones.
     lenientToolNames: true,
+    // The official McpServer sends log messages to a session before its client's `initialized`.
+    logBeforeInitialized: true,
     // ... and words what it refuses (unknown tools, prompts, resources; invalid arguments) its way.
     typescriptSdkErrors: true,
     ...own,

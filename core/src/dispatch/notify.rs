@@ -93,6 +93,9 @@ pub(crate) struct Hub {
     next: AtomicU64,
     /// The shared store's bus, when instances share one.
     bus: OnceLock<Publisher>,
+    /// Log messages also go to sessions not initialized yet
+    /// (`ServerBuilder::log_before_initialized`).
+    log_uninitialized: bool,
 }
 
 /// Removes a listener when dropped.
@@ -113,6 +116,11 @@ fn tagged(id: &RequestId, mut params: Value) -> Value {
 }
 
 impl Hub {
+    /// A hub whose log messages also reach sessions not initialized yet when `on`.
+    pub fn logging_before_initialized(on: bool) -> Hub {
+        Hub { log_uninitialized: on, ..Hub::default() }
+    }
+
     /// From now on, every change is also published on a shared store's bus (once; later
     /// calls change nothing).
     pub fn publish_to(&self, bus: Publisher) {
@@ -149,6 +157,13 @@ impl Hub {
         listeners.insert(key, Listener { id, filter, out, cancel });
         drop(listeners);
         ListenGuard { hub: self, key }
+    }
+
+    /// Every live session here, initialized or not.
+    fn sessions_here(&self) -> Vec<std::sync::Arc<Session>> {
+        let mut s = lock(&self.sessions);
+        s.retain(|w| w.strong_count() > 0);
+        s.iter().filter_map(Weak::upgrade).collect()
     }
 
     fn live_sessions(&self) -> Vec<std::sync::Arc<Session>> {
@@ -203,7 +218,8 @@ impl Hub {
     /// A log message for the legacy sessions here whose level lets it through.
     pub fn deliver_log(&self, level: LogLevel, params: &Value) {
         let message = encode::notification("notifications/message", params);
-        for s in self.live_sessions().into_iter().filter(|s| s.log_allows(level)) {
+        let sessions = if self.log_uninitialized { self.sessions_here() } else { self.live_sessions() };
+        for s in sessions.into_iter().filter(|s| s.log_allows(level)) {
             s.out.notify(message.clone());
         }
     }
@@ -212,10 +228,7 @@ impl Hub {
     /// `session_id`, initialized or not (an application names it); false when no live
     /// session has that id or its outbox is closed.
     pub fn notify_session(&self, session_id: &str, message: Vec<u8>) -> bool {
-        let mut s = lock(&self.sessions);
-        s.retain(|w| w.strong_count() > 0);
-        let target = s.iter().filter_map(Weak::upgrade).find(|s| s.id() == Some(session_id));
-        drop(s);
+        let target = self.sessions_here().into_iter().find(|s| s.id() == Some(session_id));
         target.is_some_and(|s| s.out.notify(message))
     }
 

@@ -69,6 +69,15 @@ impl ServerBuilder {
         self
     }
 
+    /// Sends log messages outside any request ([`crate::Server::log`]) also to sessions whose
+    /// client has not sent `notifications/initialized` yet (off by default: only initialized
+    /// sessions hear them), as the official TypeScript SDK does; the specification allows
+    /// log messages before it.
+    pub fn log_before_initialized(mut self, on: bool) -> Self {
+        self.log_before_initialized = on;
+        self
+    }
+
     /// Accepts tool names of any characters (off by default: 1-128 characters of `A-Z a-z 0-9
     /// _ - . /`, others refused at registration), as the official TypeScript SDK's
     /// `McpServer` does, which only warns about them. Tools registered on the builder before
