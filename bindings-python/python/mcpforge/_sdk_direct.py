@@ -15,7 +15,6 @@ tool's wrapper tells this module what it raised, ``witness``); a resource that c
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import threading
 from typing import Any, Callable, Dict, List, Optional
@@ -135,6 +134,8 @@ class DirectCalls:
 
     async def _direct(self, method: str, params: Dict[str, Any]) -> "tuple[Dict[str, Any], Optional[BaseException]]":
         """One request on a connection of its own: (the response message, what its handler raised)."""
+        import asyncio  # on use: asyncio (with ssl, socket, subprocess) is megabytes every server would load
+
         loop = asyncio.get_running_loop()
 
         async def native_call(fn: Callable[..., None], *args: Any) -> Any:

@@ -29,7 +29,7 @@ constructor was given (``_sdk_settings``). docs/python.md lists the remaining di
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable, Dict, Generic, List, Optional, Sequence, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Dict, Generic, List, Optional, Sequence, TypeVar
 
 from . import _serving
 from . import server as _server_module
@@ -39,12 +39,14 @@ from ._sdk_direct import DirectCalls, Witnessed, typed as _typed
 from ._sdk_http import SdkHttpApps
 from ._sdk_settings import DEFAULT_MAX_REQUEST_BODY_SIZE, DEFAULT_MAX_SESSIONS, DEFAULT_SESSION_IDLE_TIMEOUT, ServerSettings, Settings
 from ._sdk_log import SdkLog
-from ._sdk_streams import InMemoryTransport, LowLevel
 from ._sdk_options import sdk_options
 from .auth import from_sdk
 from .errors import ToolError
 from .resources import FunctionResource
 from .server import Server
+
+if TYPE_CHECKING:  # the in-process streams load asyncio: imported when a test connects, not by every server
+    from ._sdk_streams import InMemoryTransport, LowLevel
 
 __all__ = ["MCPServer", "FastMCP", "RequestStateSecurity", "Resolve", "ResourceSecurity"]
 
@@ -191,7 +193,7 @@ class MCPServer(DirectCalls, SdkHttpApps, Server, Generic[LifespanResultT]):
             auth=auth,
         )
         self.dependencies = self.settings.dependencies
-        self._transports: List[InMemoryTransport] = []
+        self._transports: List["InMemoryTransport"] = []
         self._auth = from_sdk(token_verifier, auth) if token_verifier is not None or auth is not None else None
         self._errors.log = SdkLog(self._sdk_logger, self._sdk_release, self._witness.internal)
         logging.getLogger("mcpforge").setLevel("DEBUG" if debug else log_level)
@@ -210,6 +212,8 @@ class MCPServer(DirectCalls, SdkHttpApps, Server, Generic[LifespanResultT]):
     # The official SDK's in-process connections (``_sdk_streams``): 2.x's ``Client(server)``
     # enters the server as its transport; 1.x's tests connect to ``server._mcp_server``.
     async def __aenter__(self) -> Any:
+        from ._sdk_streams import InMemoryTransport
+
         transport = InMemoryTransport(self)
         self._transports.append(transport)
         return await transport.__aenter__()
@@ -218,7 +222,9 @@ class MCPServer(DirectCalls, SdkHttpApps, Server, Generic[LifespanResultT]):
         await self._transports.pop().__aexit__(*exc)
 
     @property
-    def _mcp_server(self) -> LowLevel:
+    def _mcp_server(self) -> "LowLevel":
+        from ._sdk_streams import LowLevel
+
         return LowLevel(self)
 
     # The official decorators refuse a bare use (``@mcp.tool`` without parentheses) and check a
