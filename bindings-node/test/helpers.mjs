@@ -123,3 +123,14 @@ export function voluntarySwitches(pid) {
   }
   return total;
 }
+
+/** The `Accept` header a Streamable HTTP client sends with every POST. */
+export const ACCEPT = 'application/json, text/event-stream';
+
+/** An `initialize` request asking for the session wire (2025-11-25), id 0. */
+export const INIT = {
+  jsonrpc: '2.0',
+  id: 0,
+  method: 'initialize',
+  params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+};

@@ -12,9 +12,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { ErrorCode, Server } from '../lib/index.mjs';
-import { MODERN_META as META, deferred, modernCall, postFrom, within } from './helpers.mjs';
+import { ACCEPT, INIT, MODERN_META as META, deferred, modernCall, postFrom, within } from './helpers.mjs';
 
-const ACCEPT = 'application/json, text/event-stream';
 
 /** A server with `echo`, `steps` (progress 1..3 then "done") and `wait` (until cancelled). */
 function makeServer(events) {
@@ -197,7 +196,6 @@ test('fetchHandler answers web Requests under its path', async () => {
   }
 });
 
-const INIT = { jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } } };
 const PING = { jsonrpc: '2.0', id: 1, method: 'ping' };
 /** Two clients on this host: their connections come from different loopback addresses. */
 const [A, B] = ['127.0.0.1', '127.0.0.2'];

@@ -8,14 +8,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { McpServer, WebStandardStreamableHTTPServerTransport } from '../lib/index.mjs';
-import { deferred, within } from './helpers.mjs';
+import { INIT, deferred, within } from './helpers.mjs';
 
-const INIT = {
-  jsonrpc: '2.0',
-  id: 0,
-  method: 'initialize',
-  params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } },
-};
 const CALL = { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'poll', arguments: {} } };
 
 /** A `Request` to the transport in `session` (`lastEventId`: a GET resuming a stream). */

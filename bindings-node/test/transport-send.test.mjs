@@ -8,14 +8,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { McpServer, WebStandardStreamableHTTPServerTransport } from '../lib/index.mjs';
-import { within } from './helpers.mjs';
+import { INIT, within } from './helpers.mjs';
 
-const INIT = {
-  jsonrpc: '2.0',
-  id: 0,
-  method: 'initialize',
-  params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } },
-};
 const note = (data) => ({ jsonrpc: '2.0', method: 'notifications/message', params: { level: 'info', data } });
 
 /** A `Request` to the transport (`session`: its id, when opened). */

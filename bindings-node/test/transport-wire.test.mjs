@@ -10,15 +10,8 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { test } from 'node:test';
 import { McpServer, StreamableHTTPServerTransport } from '../lib/index.mjs';
-import { within } from './helpers.mjs';
+import { ACCEPT, INIT, within } from './helpers.mjs';
 
-const ACCEPT = 'application/json, text/event-stream';
-const INIT = {
-  jsonrpc: '2.0',
-  id: 0,
-  method: 'initialize',
-  params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } },
-};
 const ECHO = { jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'echo', arguments: {} } };
 
 /** A stateful transport with `options` over an `McpServer` with an `echo` tool, served on a loopback port. */

@@ -22,15 +22,8 @@ import {
   localhostHostValidation,
   localhostOriginValidation,
 } from '../lib/index.mjs';
-import { deferred, messageOf, modernCall, postFrom, within } from './helpers.mjs';
+import { ACCEPT, INIT, deferred, messageOf, modernCall, postFrom, within } from './helpers.mjs';
 
-const ACCEPT = 'application/json, text/event-stream';
-const INIT = {
-  jsonrpc: '2.0',
-  id: 0,
-  method: 'initialize',
-  params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } },
-};
 const WHOAMI = { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'whoami', arguments: {} } };
 
 /** An `McpServer` whose `whoami` tool answers the session id and the `x-trace` header it sees. */
