@@ -41,15 +41,16 @@ function nodeHandler(app) {
 /**
  * Serves one Node request through `app`. `hooks` lets a transport take part:
  * `target` replaces the request's path and query (what the engine matches against its
- * `path`); `sessionId(body)` names the session an `initialize` opens; `refuse(body)` may answer
- * `{ status, message, code? }` to refuse the request before the engine sees it; `onHead(head)` runs
+ * `path`); `sessionId(body)` names the session an `initialize` opens; `refuse(body, version)` (`version`:
+ * the `MCP-Protocol-Version` header, if any) may answer `{ status, message, code? }` to refuse
+ * the request before the engine sees it; `onHead(head)` runs
  * (awaited) once the engine answered, before the head is written; `onEnd(head)` once the
  * answer was written; `parsedWins`: a given `parsedBody` is the request (see `preferParsed`).
  */
 async function serveNode(app, req, res, parsedBody, hooks = {}) {
   const body = await nodeBody(req, parsedBody, app.maxBody, hooks.parsedWins);
   if (body === null) return; // the client left before sending its request
-  const refusal = hooks.refuse?.(body);
+  const refusal = hooks.refuse?.(body, req.headers['mcp-protocol-version']);
   if (refusal) {
     jsonRpcError(res, refusal.status, refusal.message, refusal.code);
     return;
@@ -141,7 +142,7 @@ async function serveFetch(app, request, hooks = {}, parsedBody = undefined, clie
   // The bytes while they can be had; a parsed body only once the request's was read.
   let body = parsedBody !== undefined && request.bodyUsed ? parsedBytes(parsedBody, app.maxBody) : await webBody(request, app.maxBody);
   if (hooks.parsedWins && parsedBody !== undefined) body = preferParsed(body, parsedBody, app.maxBody);
-  const refusal = hooks.refuse?.(body);
+  const refusal = hooks.refuse?.(body, request.headers.get('mcp-protocol-version') ?? undefined);
   if (refusal) return jsonRpcErrorResponse(refusal.status, refusal.message, refusal.code);
   const url = new URL(request.url);
   // The headers as received: no `Host` is made up from the URL, which a framework builds

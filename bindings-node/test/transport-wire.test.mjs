@@ -122,6 +122,22 @@ test('refusals are the SDK transport\'s: media types, no initialize yet, session
   }
 });
 
+test('a 2026-07-28 request needs no initialize: the engine answers it, a malformed one with its id', async () => {
+  const site = await serve({});
+  try {
+    // Named by its header only, its `_meta` missing: the engine's refusal, not the
+    // transport's "not initialized" (a conformance check of the 2026 wire).
+    const headers = { 'content-type': 'application/json', accept: ACCEPT, 'mcp-protocol-version': '2026-07-28' };
+    const r = await fetch(site.url, { method: 'POST', headers, body: JSON.stringify({ ...ECHO, id: 101 }) });
+    assert.equal(r.headers.get('content-type'), 'application/json', 'the 2026 wire answers a lone result as JSON');
+    const answer = await r.json();
+    assert.equal(answer.id, 101, `the request's id: ${JSON.stringify(answer)}`);
+    assert.equal(answer.error?.code, -32602);
+  } finally {
+    await site.close();
+  }
+});
+
 test('batches are taken on a 2025-11-25 session, answered on one stream; a batched initialize is refused', async () => {
   const site = await serve({});
   try {

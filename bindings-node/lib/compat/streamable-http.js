@@ -24,6 +24,7 @@ const sdkOptions = require('./sdk-options');
 const refusals = require('./refusals');
 const { sendMessage } = require('./transport-send');
 const streamControl = require('./stream-control');
+const { VERSIONS, isStateless } = require('../versions');
 
 /** The path every transport request is handed to the engine at (the application routes; the SDK's transport ignores paths). */
 const ENGINE_PATH = '/mcp';
@@ -108,13 +109,16 @@ class SessionBookkeeping {
   /**
    * What the SDK's stateful transport refuses before the engine sees the request, as it does:
    * a second `initialize` (400), and any other POST, GET or DELETE before the first (400,
-   * -32000) but one on the 2026 wire (`_meta` names its version), which needs no session.
+   * -32000) but one on the 2026 wire, which needs no session: its `_meta` or its
+   * `MCP-Protocol-Version` header (`version`) names a stateless version (the engine then
+   * answers even a request whose `_meta` is wrong, with that request's id).
    */
-  #refusal(method, body) {
+  #refusal(method, body, version) {
     const initialize = method === 'POST' && holdsInitialize(body);
     if (this.#sessionId && initialize) return { status: 400, message: 'Invalid Request: Server already initialized' };
     const served = method === 'POST' || method === 'GET' || method === 'DELETE';
-    if (!this.#sessionId && served && !initialize && !body.includes(MODERN_META)) {
+    const modern = body.includes(MODERN_META) || (VERSIONS.all.includes(version) && isStateless(version));
+    if (!this.#sessionId && served && !initialize && !modern) {
       return { status: 400, code: -32000, message: 'Bad Request: Server not initialized' };
     }
     return undefined;
@@ -130,10 +134,10 @@ class SessionBookkeeping {
       // The generator runs for an `initialize` only, as in the SDK.
       sessionId: (body) =>
         stateful && method === 'POST' && !this.#sessionId && holdsInitialize(body) ? String(this.#options.sessionIdGenerator()) : undefined,
-      refuse: (body) => {
+      refuse: (body, version) => {
         // Closed while the body was read: its session is gone.
         if (this.#ended) return GONE;
-        const refusal = stateful ? this.#refusal(method, body) : undefined;
+        const refusal = stateful ? this.#refusal(method, body, version) : undefined;
         if (refusal) refusals.tell(this.#owner, new Error(refusal.message));
         return refusal;
       },
