@@ -26,6 +26,15 @@ import { ACCEPT, INIT, deferred, messageOf, modernCall, postFrom, within } from 
 
 const WHOAMI = { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'whoami', arguments: {} } };
 
+/** A web POST of `body` (an object, sent as JSON, or raw text) to `path`, on `session` (2025-11-25) when given, with `extra` headers. */
+function webPost(body, session, { path = '/mcp', extra = {} } = {}) {
+  return new Request(`http://127.0.0.1${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: ACCEPT, ...extra, ...(session && { 'mcp-session-id': session, 'mcp-protocol-version': '2025-11-25' }) },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
 /** An `McpServer` whose `whoami` tool answers the session id and the `x-trace` header it sees. */
 function whoamiServer() {
   const mcp = new McpServer({ name: 'transport', version: '1.0.0' });
@@ -122,12 +131,7 @@ test('a transport not connected answers 500; the web-standard transport answers 
   const mcp = whoamiServer();
   await mcp.connect(web);
   try {
-    const request = (body, session) =>
-      new Request('http://127.0.0.1/anywhere', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: ACCEPT, 'x-trace': 'web', ...(session && { 'mcp-session-id': session, 'mcp-protocol-version': '2025-11-25' }) },
-        body: JSON.stringify(body),
-      });
+    const request = (body, session) => webPost(body, session, { path: '/anywhere', extra: { 'x-trace': 'web' } });
     const opened = await web.handleRequest(request(INIT));
     assert.equal(opened.headers.get('mcp-session-id'), 'web-1');
     await opened.text();
@@ -142,12 +146,7 @@ test('a closed transport answers 404 Session not found, as the SDK\'s: the clien
   const web = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: () => 'gone-1' });
   const mcp = whoamiServer();
   await mcp.connect(web);
-  const request = (body, session) =>
-    new Request('http://127.0.0.1/mcp', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: ACCEPT, ...(session && { 'mcp-session-id': session, 'mcp-protocol-version': '2025-11-25' }) },
-      body: JSON.stringify(body),
-    });
+  const request = webPost;
   try {
     await (await web.handleRequest(request(INIT))).text();
     await web.close();
@@ -233,12 +232,7 @@ test('requests the transport refuses are told to onerror with the error the clie
   web.onerror = (e) => errors.push(e.message);
   const mcp = whoamiServer();
   await mcp.connect(web);
-  const request = (body, session) =>
-    new Request('http://127.0.0.1/mcp', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: ACCEPT, ...(session && { 'mcp-session-id': session, 'mcp-protocol-version': '2025-11-25' }) },
-      body,
-    });
+  const request = webPost;
   try {
     await (await web.handleRequest(request(JSON.stringify(INIT)))).text();
     assert.deepEqual(errors, [], 'an answered request is no error');
