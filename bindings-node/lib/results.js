@@ -163,14 +163,15 @@ function describeError(error) {
 const RESCUE = Symbol('mcpforge.rescue');
 
 /**
- * Runs `invoke()` (sync or async) and answers `call` with `answer(call, value)` or `fail`
+ * Runs `invoke(a, b)` (sync or async) and answers `call` with `answer(call, value)` or `fail`
  * (with `policy` and `what`, see `fail`); a rejection goes through `rescue` first when
- * given (see `RESCUE`). `done` runs once the call is answered.
+ * given (see `RESCUE`). `done` runs once the call is answered. `a` and `b` let a caller
+ * hand over a function made once rather than a closure made per call.
  */
-function settle(call, invoke, answer, done, policy, what, rescue) {
+function settle(call, invoke, answer, done, policy, what, rescue, a, b) {
   let value;
   try {
-    value = invoke();
+    value = invoke(a, b);
   } catch (e) {
     fail(call, e, policy, what);
     return done();

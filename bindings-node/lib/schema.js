@@ -126,27 +126,77 @@ function run(s, value, path, style = STYLES.mcpforge) {
 function argumentParser(schema, styleName = 'mcpforge') {
   const style = STYLES[styleName];
   if (isRawShape(schema)) {
-    // Each key's path is made once here, not on every call.
-    const entries = Object.entries(schema).map(([key, s]) => [key, s, [key]]);
+    // Each key's path, and whether its schema is a bare one, is worked out once here, not on every call.
+    const fields = Object.entries(schema).map(([key, s]) => ({ key, s, path: [key], bare: bareType(s) }));
     return (args) => {
       const value = {};
       let problems;
       let pending;
-      const collect = (key, r) => {
-        if (!r.ok) (problems ||= []).push(r.message);
-        else if (r.value !== undefined) value[key] = r.value;
-      };
-      for (const [key, s, path] of entries) {
-        const r = run(s, args[key], path, style);
-        if (typeof r.then === 'function') (pending ||= []).push(r.then((settled) => collect(key, settled)));
-        else collect(key, r);
+      for (const { key, s, path, bare } of fields) {
+        const given = args[key];
+        if (bare !== undefined && accepts(bare, given)) {
+          value[key] = given;
+          continue;
+        }
+        const r = run(s, given, path, style);
+        if (typeof r.then === 'function') {
+          (pending ||= []).push(
+            r.then((settled) => {
+              problems = record(settled, key, value, problems);
+            }),
+          );
+        } else problems = record(r, key, value, problems);
       }
-      const done = () => (problems ? { ok: false, message: problems.join(style.separator) } : { ok: true, value });
-      return pending ? Promise.all(pending).then(done) : done();
+      if (pending) return Promise.all(pending).then(() => outcome(value, problems, style));
+      return outcome(value, problems, style);
     };
   }
   if (isSchemaObject(schema)) return (args) => run(schema, args, [], style);
   return undefined;
+}
+
+/** Puts one field's parse into `value`, or its problem into `problems`; returns `problems` (made on the first). */
+function record(r, key, value, problems) {
+  if (!r.ok) (problems ||= []).push(r.message);
+  else if (r.value !== undefined) value[key] = r.value;
+  return problems;
+}
+
+/** What parsing the fields of a raw shape came to: `{ ok: true, value }` or `{ ok: false, message }`. */
+function outcome(value, problems, style) {
+  return problems ? { ok: false, message: problems.join(style.separator) } : { ok: true, value };
+}
+
+/** The zod 4 `def` types, and zod 3 `typeName`s, of the bare schemas `bareType` knows. */
+const BARE_ZOD4 = new Set(['string', 'number', 'boolean']);
+const BARE_ZOD3 = { ZodString: 'string', ZodNumber: 'number', ZodBoolean: 'boolean' };
+
+/** The zod 3 `def` fields that do not change what a schema accepts or returns. */
+const ZOD3_INERT = new Set(['typeName', 'checks', 'coerce', 'description', 'errorMap']);
+
+/**
+ * `'string'`, `'number'` or `'boolean'` for a bare zod schema of that type: `z.string()`,
+ * `z.number()`, `z.boolean()` with no check, coercion, format or custom error (zod 4 or 3);
+ * else undefined. Such a schema accepts a value by its type alone and returns it as it is,
+ * so a value that passes `accepts` is what zod would answer, without running zod.
+ */
+function bareType(s) {
+  if (s._zod !== undefined) {
+    const def = s._zod.def;
+    if (!def || !BARE_ZOD4.has(def.type) || s._zod.run !== s._zod.parse) return undefined;
+    const inert = Object.keys(def).every((key) => key === 'type' || (key === 'checks' && !(def.checks?.length > 0)));
+    return inert ? def.type : undefined;
+  }
+  if (!isZod3(s) || !s._def) return undefined;
+  const def = s._def;
+  const type = Object.hasOwn(BARE_ZOD3, def.typeName) ? BARE_ZOD3[def.typeName] : undefined;
+  if (type === undefined || def.coerce || (def.checks && def.checks.length > 0)) return undefined;
+  return Object.keys(def).every((key) => ZOD3_INERT.has(key)) ? type : undefined;
+}
+
+/** True when a bare schema of type `bare` accepts `value` (zod's own test: a finite number, not NaN). */
+function accepts(bare, value) {
+  return typeof value === bare && (bare !== 'number' || Number.isFinite(value));
 }
 
 module.exports = { toJsonSchema, argumentParser, isRawShape, isSchemaObject };

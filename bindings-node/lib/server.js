@@ -196,7 +196,7 @@ class Server {
       return typeof r.then === 'function' ? r.then((settled) => checked(settled, ctx)) : checked(r, ctx);
     };
     const id = this.#table.add((payload, ctx, call, done) => {
-      results.settle(call, () => invoke(payload, ctx), answer, done, errors, what, rescue);
+      results.settle(call, invoke, answer, done, errors, what, rescue, payload, ctx);
     });
     this.#register(id, () => this.#native.addTool(JSON.stringify(definition), id));
     return this.#registration('tools', { name }, name, () => this.removeTool(name));

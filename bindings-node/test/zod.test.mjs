@@ -4,6 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { withServer, text } from './helpers.mjs';
 
@@ -103,4 +104,37 @@ test('zod 3 schemas (zod/v3) are converted as the official SDK 1.x converts them
       assert.equal(wrong.isError, true);
     },
   );
+});
+
+test('a raw shape answers what zod answers, bare fields (no check, coercion or format) included', async () => {
+  const { argumentParser } = createRequire(import.meta.url)('../lib/schema.js');
+  const z3 = (await import('zod/v3')).z;
+  const schemas = {
+    string: z.string(),
+    number: z.number(),
+    boolean: z.boolean(),
+    described: z.string().describe('still bare'),
+    min: z.string().min(2),
+    coerced: z.coerce.number(),
+    email: z.email(),
+    int: z.int(),
+    trimmed: z.string().trim(),
+    optional: z.string().optional(),
+    string3: z3.string(),
+    number3: z3.number(),
+    boolean3: z3.boolean().describe('still bare'),
+    int3: z3.number().int(),
+  };
+  const values = ['x', ' padded ', 'a@b.co', '', '7', 7, 1.5, Number.NaN, Infinity, -Infinity, true, null, undefined, {}, ['x']];
+  for (const [key, schema] of Object.entries(schemas)) {
+    const parse = argumentParser({ [key]: schema }, 'sdk');
+    for (const value of values) {
+      const expected = schema.safeParse(value);
+      const got = parse({ [key]: value });
+      const which = `${key} of ${String(value)}`;
+      assert.equal(got.ok, expected.success, which);
+      if (got.ok) assert.deepEqual(got.value, expected.data === undefined ? {} : { [key]: expected.data }, which);
+      else assert.equal(got.message, expected.error.issues.map((i) => `${i.message} at ${key}`).join('\n'), which);
+    }
+  }
 });

@@ -344,19 +344,20 @@ class McpServer {
     const taskOptions = this.#taskOptions;
     const failure = (e) => toolFailure(e, name, errors);
     const invalid = (message) => failure(new McpError(ErrorCode.InvalidParams, `Input validation error: Invalid arguments for tool ${name}: ${message}`));
-    const call = (args, ctx) =>
-      inHandler(ctx, () => {
-        if (entry.task) return runToolTask(name, entry.handler, withArgs, args, ctx, taskOptions);
-        // The callback's own value or promise, not wrapped in another: a rejection goes
-        // through `failure` too (RESCUE), as a throw does here.
-        try {
-          const value = withArgs ? entry.handler(args, ctx) : entry.handler(ctx);
-          if (entry.outputSchema === undefined) return value;
-          return Promise.resolve(value).then((result) => checkedOutput(result, entry.outputSchema, name));
-        } catch (e) {
-          return failure(e);
-        }
-      });
+    // Made once: each call runs it in the handler scope, with no closure of its own.
+    const start = (args, ctx) => {
+      if (entry.task) return runToolTask(name, entry.handler, withArgs, args, ctx, taskOptions);
+      // The callback's own value or promise, not wrapped in another: a rejection goes
+      // through `failure` too (RESCUE), as a throw does here.
+      try {
+        const value = withArgs ? entry.handler(args, ctx) : entry.handler(ctx);
+        if (entry.outputSchema === undefined) return value;
+        return Promise.resolve(value).then((result) => checkedOutput(result, entry.outputSchema, name));
+      } catch (e) {
+        return failure(e);
+      }
+    };
+    const call = (args, ctx) => inHandler(ctx, start, args, ctx);
     const run = !parse
       ? call
       : async (args, ctx) => {

@@ -23,9 +23,9 @@ const { ExperimentalServerTasks } = require('./tasks');
 /** The context of the handler running now (per async call chain). */
 const handlerScope = new AsyncLocalStorage();
 
-/** Runs `fn()` with `ctx` as the current handler context. */
-function inHandler(ctx, fn) {
-  return handlerScope.run(ctx, fn);
+/** Runs `fn(a, b)` with `ctx` as the current handler context. */
+function inHandler(ctx, fn, a, b) {
+  return handlerScope.run(ctx, fn, a, b);
 }
 
 /**
