@@ -53,21 +53,27 @@ def selected(names: str | None, items: list, what: str) -> list:
     return [item for item in items if item.key in wanted]
 
 
-def measure(workload: Workload, subject: Subject) -> dict:
-    """One mcpforge-load run; its JSON report, or a report saying why there is none."""
-    command = [LOAD, "--json", "--no-progress", *workload.load_args(), "--", *workload.command(subject)]
+def run_load(args: list[str], server: tuple[str, ...] | list[str], limit_s: float = RUN_LIMIT_S) -> dict:
+    """One mcpforge-load run with ``args`` against the ``server`` command, stopped with
+    everything it started after ``limit_s``; its JSON report, or a report saying why there is none."""
+    command = [LOAD, "--json", "--no-progress", *args, "--", *server]
     # A session of its own, so that a run over its limit is stopped with the server it started.
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     try:
-        stdout, stderr = process.communicate(timeout=RUN_LIMIT_S)
+        stdout, stderr = process.communicate(timeout=limit_s)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.communicate()
-        return {"aborted": f"no result within {RUN_LIMIT_S} s"}
+        return {"aborted": f"no result within {limit_s:.0f} s"}
     try:
         return json.loads(stdout)
     except json.JSONDecodeError:
         return {"aborted": f"mcpforge-load exited {process.returncode}: {stderr.decode(errors='replace').strip()}"}
+
+
+def measure(workload: Workload, subject: Subject) -> dict:
+    """One mcpforge-load run of ``workload`` against a fresh ``subject``."""
+    return run_load(workload.load_args(), workload.command(subject))
 
 
 def one_line(result: dict) -> str:

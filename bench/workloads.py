@@ -101,11 +101,12 @@ ECHO = ("--expect-echo",)
 URL = ("--url", "http://127.0.0.1:{{port}}/mcp")
 
 
-def _http(wire: str, connections: int) -> Workload:
+def http_workload(wire: str, connections: int) -> Workload:
+    """Echo over Streamable HTTP on ``wire`` with ``connections`` keep-alive connections."""
     label = "2026 stateless" if wire == "2026" else "legacy sessions"
     return Workload(
         key=f"http-{wire}-{connections}",
-        title=f"HTTP {label}, {connections} connections",
+        title=f"HTTP {label}, {connections} connection" + ("" if connections == 1 else "s"),
         what=f"echo over Streamable HTTP, {connections} keep-alive connections in closed loops for {{http}} s "
         + ("(per-request `_meta`, no session)" if wire == "2026" else "(one session per connection)"),
         needs="http",
@@ -139,10 +140,10 @@ WORKLOADS: list[Workload] = [
         args=(*STDIO, "-n", "{large}", "--warmup", "20", "--text-size", "102400", *ECHO),
         compare_floor=True,
     ),
-    _http("2026", 16),
-    _http("legacy", 16),
-    _http("2026", 64),
-    _http("legacy", 64),
+    http_workload("2026", 16),
+    http_workload("legacy", 16),
+    http_workload("2026", 64),
+    http_workload("legacy", 64),
     Workload(
         key="slow",
         title="slow handler",

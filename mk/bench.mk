@@ -7,6 +7,10 @@
 #                      rounds (bench/run.py), and write docs/BENCHMARKS.md and
 #                      docs/benchmarks.svg. Sizes come from BENCH_* variables (bench/workloads.py);
 #                      a run with any of them changed writes to target/bench-peers/ instead.
+#   make bench-instructions  instructions per call (callgrind) of every mcpforge subject over
+#                      stdio (sequential, pipelined) and HTTP (one connection, both wires)
+#                      (bench/instructions.py); with BENCH_BASE=<dir of scripts/bench-base.sh>
+#                      against that revision, every ratio above 1.03 flagged. Needs valgrind.
 #   make bench-middleware  each language's bench server without and with one no-op middleware
 #                      (bench/middleware.py), stdio sequential and pipelined, ratios written
 #                      into docs/BENCHMARKS.md
@@ -36,7 +40,7 @@ BENCH_OUT := target/bench
 BENCH_C_LINK := -Ltarget/release -lmcpforge -lpthread -Wl,-rpath,'$$ORIGIN/../../release'
 
 .PHONY: load hostile soak soak-hostile soak-hostile-rust soak-hostile-python bench-servers bench-bindings \
-	bench-peers bench-middleware
+	bench-peers bench-middleware bench-instructions
 
 load:
 	$(CARGO) build -j$(JOBS) --release -p mcpforge-load
@@ -109,6 +113,13 @@ bench-peers: setup load bench-servers
 	@./scripts/setup-peers.sh
 	@$(MAKE) --no-print-directory bench-bindings
 	python3 bench/run.py
+
+## Instructions per call of every mcpforge subject, against BENCH_BASE when set
+## (bench/instructions.py; BENCH_INSTRUCTIONS_ARGS passes its options, e.g. --jobs 2).
+bench-instructions: setup load bench-servers
+	@./scripts/setup-peers.sh
+	@$(MAKE) --no-print-directory bench-bindings
+	python3 bench/instructions.py $(BENCH_INSTRUCTIONS_ARGS)
 
 ## What one no-op middleware costs in each language (bench/middleware.py).
 bench-middleware: setup load bench-servers
