@@ -264,6 +264,8 @@ pub(crate) async fn serve(
     });
     let tracker = TaskTracker::new();
     let sweeper = tokio::spawn(table.clone().sweep());
+    // Only a multi-threaded runtime has other threads for a self-wake to rouse ([`Repoll`]).
+    let repoll = tokio::runtime::Handle::current().runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread;
     loop {
         let accepted = tokio::select! {
             biased;
@@ -287,10 +289,15 @@ pub(crate) async fn serve(
                 match &driver {
                     Some(driver) => drive(driver, &tracker, stream, peer, router.clone(), slot),
                     // A connection's task wakes itself as it reads each request's body: polled
-                    // again at once rather than waking another thread ([`Repoll`]).
+                    // again at once rather than waking another thread ([`Repoll`]). On a
+                    // current-thread runtime the wake is queued on this thread, which costs less.
                     None => {
-                        let serving = connection(stream, router.clone(), slot);
-                        tracker.spawn(Repoll::new(super::client::with_peer(peer, serving)));
+                        let serving = super::client::with_peer(peer, connection(stream, router.clone(), slot));
+                        if repoll {
+                            tracker.spawn(Repoll::new(serving));
+                        } else {
+                            tracker.spawn(serving);
+                        }
                     }
                 }
             }
