@@ -27,6 +27,8 @@
 //! # }
 //! ```
 
+#[cfg(feature = "mimalloc")]
+pub mod allocator;
 mod arguments;
 pub mod auth;
 mod budget;
