@@ -55,13 +55,17 @@ where
 {
     let (out, rx) = outbox("connection output", shared.limits.max_queued_messages, queue_bytes(&shared));
     let writer_done = CancellationToken::new();
-    let writer_task = spawner.spawn_joinable(write_loop(writer, rx, writer_done.clone()));
     let options = ConnectionOptions {
         inline_first_poll: true,
         spawner: spawner.clone(),
         ..ConnectionOptions::for_client(&shared)
     };
     let conn = Connection::new(shared.clone(), out.clone(), options);
+    let working = {
+        let conn = conn.clone();
+        move || conn.is_working()
+    };
+    let writer_task = spawner.spawn_joinable(write_loop(writer, rx, writer_done.clone(), working));
     let lines = LineReader::new(BufReader::with_capacity(64 * 1024, reader), shared.limits.max_message_size);
     // Reading runs as a task of its own, and this one only waits for it or for a stop. In
     // one task, every wake-up of the reader (each message) would poll the three stop
@@ -140,11 +144,16 @@ pub(crate) fn queue_bytes(shared: &ServerShared) -> usize {
 }
 
 /// The single writer: one message per line, small ones batched while more are queued,
-/// flushed when the queue is empty.
+/// flushed when the queue is empty. When the queue runs dry while `working` says other
+/// requests are still running, the writer lets the tasks that are ready run once before it
+/// writes: answers that come back from other threads one at a time (a binding's worker
+/// pool) then go out in one write instead of one write each, and a lone request, with
+/// nothing else running, is written at once.
 async fn write_loop<W: AsyncWrite + Unpin>(
     mut writer: W,
     mut rx: OutboxReader,
     done: CancellationToken,
+    working: impl Fn() -> bool,
 ) -> std::io::Result<()> {
     let _done = done.drop_guard();
     let mut buf = Vec::with_capacity(WRITE_BUFFER);
@@ -159,6 +168,7 @@ async fn write_loop<W: AsyncWrite + Unpin>(
         } else {
             buf.extend_from_slice(&m);
             buf.push(b'\n');
+            let mut waited = false;
             while buf.len() < WRITE_BATCH {
                 match rx.try_recv() {
                     Some(m) if m.len() < WRITE_BUFFER => {
@@ -169,6 +179,10 @@ async fn write_loop<W: AsyncWrite + Unpin>(
                     Some(m) => {
                         next = Some(m);
                         break;
+                    }
+                    None if !waited && working() => {
+                        waited = true;
+                        tokio::task::yield_now().await;
                     }
                     None => break,
                 }
