@@ -5,18 +5,9 @@
 //! thread. The public JavaScript API lives in
 //! `bindings-node/lib/`; everything exported here is internal to that package.
 
-/// The addon's Rust memory comes from mimalloc on Linux with glibc, the platform it is measured
-/// on (`mcpforge::allocator` says why); elsewhere from the system allocator.
+// The addon's Rust memory comes from mimalloc (`mcpforge::allocator` says why).
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
-#[global_allocator]
-static ALLOCATOR: mcpforge::allocator::Allocator = mcpforge::allocator::Allocator;
-
-/// Sets mimalloc up when Node loads the addon, before its first allocation (a constructor
-/// with a priority runs before the unprioritized ones, such as the addon's registrations).
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-#[used]
-#[unsafe(link_section = ".init_array.00099")]
-static TUNE_ALLOCATOR: extern "C" fn() = mcpforge::allocator::tune;
+mcpforge::install_allocator!();
 
 mod callback;
 mod catalogue;

@@ -9,18 +9,9 @@ use std::time::{Duration, Instant};
 
 use pyo3::prelude::*;
 
-/// The module's Rust memory comes from mimalloc on Linux with glibc, the platform it is measured
-/// on (`mcpforge::allocator` says why); elsewhere from the system allocator.
+// The module's Rust memory comes from mimalloc (`mcpforge::allocator` says why).
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
-#[global_allocator]
-static ALLOCATOR: mcpforge::allocator::Allocator = mcpforge::allocator::Allocator;
-
-/// Sets mimalloc up when the interpreter loads the module, before its first allocation (a
-/// constructor with a priority runs before the unprioritized ones of the module's crates).
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-#[used]
-#[unsafe(link_section = ".init_array.00099")]
-static TUNE_ALLOCATOR: extern "C" fn() = mcpforge::allocator::tune;
+mcpforge::install_allocator!();
 
 mod asgi;
 mod callbacks;

@@ -8,16 +8,9 @@
 //! the C library keep the system allocator: a Rust application chooses its own, and a C
 //! application's process is not ours to change.
 //!
-//! A binding declares [`Allocator`] as its `#[global_allocator]` and runs [`tune`] from a
-//! load-time constructor, before anything in the module allocates:
-//!
-//! ```ignore
-//! #[global_allocator]
-//! static ALLOCATOR: mcpforge::allocator::Allocator = mcpforge::allocator::Allocator;
-//! #[used]
-//! #[unsafe(link_section = ".init_array.00099")]
-//! static TUNE: extern "C" fn() = mcpforge::allocator::tune;
-//! ```
+//! A binding installs both with [`install_allocator!`](crate::install_allocator) at the top
+//! level of its crate (a global allocator and a load-time constructor must live in the final
+//! artifact's crate).
 
 /// `mi_option_arena_eager_commit` in mimalloc.h (the bindings crate names no constant for it;
 /// the same index in mimalloc 2 and 3, and `libmimalloc-sys` is pinned in the workspace).
@@ -40,4 +33,20 @@ pub extern "C" fn tune() {
         // SAFETY: mi_option_set only stores the value of a known option.
         unsafe { libmimalloc_sys::mi_option_set(ARENA_EAGER_COMMIT, 0) };
     }
+}
+
+/// Makes mimalloc the calling crate's global allocator and runs [`tune`] when the module is
+/// loaded, before its first allocation (a constructor with a priority runs before the
+/// unprioritized ones, such as an addon's registrations). The bindings invoke it on Linux with
+/// glibc only, the platform it is measured on; elsewhere the system allocator stays.
+#[macro_export]
+macro_rules! install_allocator {
+    () => {
+        #[global_allocator]
+        static ALLOCATOR: $crate::allocator::Allocator = $crate::allocator::Allocator;
+
+        #[used]
+        #[unsafe(link_section = ".init_array.00099")]
+        static TUNE_ALLOCATOR: extern "C" fn() = $crate::allocator::tune;
+    };
 }
