@@ -9,28 +9,63 @@
 //! server provides one. Behind a reverse proxy every client has the proxy's address (a
 //! forwarded-for header is client-chosen text and is not trusted).
 
+use std::cell::Cell;
 use std::future::Future;
 use std::hash::BuildHasher;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::OnceLock;
+use std::task::{Context, Poll};
 
 use axum::extract::ConnectInfo;
 use axum::http::Extensions;
 
-tokio::task_local! {
-    /// The remote address of the connection whose requests are being served.
-    static PEER: SocketAddr;
+thread_local! {
+    /// The remote address of the connection whose future this thread is polling: set for
+    /// the length of each poll, which costs less than a task-local's scope (a connection's
+    /// future is polled at least twice a request).
+    static PEER: Cell<Option<SocketAddr>> = const { Cell::new(None) };
 }
 
 /// Runs `serving` (everything a connection does) with `peer` as its requests' remote address.
 pub(crate) fn with_peer<F: Future>(peer: SocketAddr, serving: F) -> impl Future<Output = F::Output> {
-    PEER.scope(peer, serving)
+    WithPeer { inner: serving, peer }
+}
+
+pin_project_lite::pin_project! {
+    /// A future that sees `peer` as its requests' remote address while it is polled.
+    struct WithPeer<F> {
+        #[pin]
+        inner: F,
+        peer: SocketAddr,
+    }
+}
+
+impl<F: Future> Future for WithPeer<F> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = self.project();
+        // Put back when the poll ends, a panic's unwinding included: another connection's
+        // future may be polled next on this thread, or this one inside another's poll.
+        let _outer = Restore(PEER.replace(Some(*this.peer)));
+        this.inner.poll(cx)
+    }
+}
+
+/// Puts the address that was set before a poll back.
+struct Restore(Option<SocketAddr>);
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        PEER.set(self.0);
+    }
 }
 
 /// The remote address of the request being served, if known: the engine's listener's, else
 /// the `ConnectInfo` a host server put in `extensions`.
 pub(crate) fn peer(extensions: &Extensions) -> Option<SocketAddr> {
-    PEER.try_with(|p| *p).ok().or_else(|| extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0))
+    PEER.get().or_else(|| extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0))
 }
 
 /// A client, as the per-client bounds count it.

@@ -42,22 +42,57 @@ fn header(headers: &HeaderMap, name: HeaderName) -> Option<&str> {
 
 /// A header's value as text, trimmed (`None` when it is not visible ASCII).
 fn text(value: &HeaderValue) -> Option<&str> {
+    let bytes = value.as_bytes();
+    if printable_without_blanks(bytes) {
+        // SAFETY: every byte is ASCII (checked just above), and ASCII is UTF-8.
+        return Some(unsafe { std::str::from_utf8_unchecked(bytes) });
+    }
     value.to_str().ok().map(str::trim)
 }
 
-/// The MCP headers of a POST, `(MCP-Protocol-Version, Mcp-Session-Id)` (the first of
-/// each), in one pass over the few headers a request has: two lookups by name would hash
-/// both names.
-fn mcp_headers(headers: &HeaderMap) -> (Option<&str>, Option<&str>) {
-    let (mut version, mut session) = (None, None);
+/// Whether every byte is printable ASCII other than a space (0x21 to 0x7E): text with
+/// nothing to trim, as session ids and versions are. Eight bytes at a time, where checking
+/// byte by byte costs a session id of 64 bytes several hundred instructions a request.
+fn printable_without_blanks(bytes: &[u8]) -> bool {
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    let mut words = bytes.chunks_exact(8);
+    let words_printable = words.by_ref().all(|word| {
+        let mut eight = [0; 8];
+        eight.copy_from_slice(word);
+        let x = u64::from_ne_bytes(eight);
+        // With no byte of 0x80 or more, adding 0x5F to each byte carries into no other and
+        // sets its high bit exactly when it is at least 0x21; adding 0x01, when it is 0x7F.
+        x & HIGH == 0 && x.wrapping_add(0x5F * ONES) & HIGH == HIGH && x.wrapping_add(ONES) & HIGH == 0
+    });
+    words_printable && words.remainder().iter().all(|b| (0x21..=0x7E).contains(b))
+}
+
+/// The MCP headers of a POST, found in one pass over the few headers a request has (two
+/// lookups by name would hash both names).
+struct McpHeaders<'a> {
+    /// `MCP-Protocol-Version` (the first one).
+    version: Option<&'a str>,
+    /// `Mcp-Session-Id` (the first one).
+    session: Option<&'a str>,
+    /// Whether any metadata header the legacy wires check against the body is there
+    /// ([`headers::is_checked_header`]): legacy clients send none.
+    metadata: bool,
+}
+
+/// Reads a request's [`McpHeaders`].
+fn mcp_headers(headers: &HeaderMap) -> McpHeaders<'_> {
+    let (mut version, mut session, mut metadata) = (None, None, false);
     for (name, value) in headers {
-        if version.is_none() && *name == VERSION_HEADER {
-            version = Some(text(value));
-        } else if session.is_none() && *name == SESSION_HEADER {
-            session = Some(text(value));
+        if *name == VERSION_HEADER {
+            version = version.or(Some(text(value)));
+        } else if *name == SESSION_HEADER {
+            session = session.or(Some(text(value)));
+        } else if !metadata {
+            metadata = headers::is_checked_header(name.as_str());
         }
     }
-    (version.flatten(), session.flatten())
+    McpHeaders { version: version.flatten(), session: session.flatten(), metadata }
 }
 
 /// POST: one JSON-RPC message (or a batch, on 2025-03-26 sessions).
@@ -92,8 +127,8 @@ pub(crate) async fn post(
     }
     // Shared by the engine's checks below and, through their contexts, the handlers.
     let http = Arc::new(HttpRequestInfo::new(headers));
-    let (version, session) = mcp_headers(http.map());
-    let p = Post { app: &app, caller: &caller, version, session, http: &http, peer };
+    let McpHeaders { version, session, metadata } = mcp_headers(http.map());
+    let p = Post { app: &app, caller: &caller, version, session, metadata, http: &http, peer };
     if let Value::Array(items) = value {
         return batch(&p, items).await;
     }
@@ -153,6 +188,8 @@ struct Post<'a> {
     version: Option<&'a str>,
     /// The `Mcp-Session-Id` header.
     session: Option<&'a str>,
+    /// Whether metadata headers are there to check against the body (see [`McpHeaders`]).
+    metadata: bool,
     http: &'a Arc<HttpRequestInfo>,
     /// The client's address, when known (see [`client::peer`]).
     peer: Option<std::net::SocketAddr>,
@@ -305,11 +342,10 @@ async fn legacy_request(p: &Post<'_>, req: IncomingRequest, proposed: Option<Str
             .with_data(serde_json::json!({ "supported": app.shared.version_strings() }));
         return error(StatusCode::NOT_FOUND, Some(&req.id), &e);
     }
-    let headers = p.http.map();
-    if has_checked_headers(headers) {
-        if let Err(e) = check_legacy_request(app, headers, &req.method, req.params.as_ref()) {
-            return error(StatusCode::BAD_REQUEST, Some(&req.id), &e);
-        }
+    if p.metadata
+        && let Err(e) = check_legacy_request(app, p.http.map(), &req.method, req.params.as_ref())
+    {
+        return error(StatusCode::BAD_REQUEST, Some(&req.id), &e);
     }
     if let Some(v) = p.version.filter(|v| !serves_version(app, v)) {
         return refuse(app, Some(&req.id), Refusal::UnsupportedVersion(v));
@@ -586,4 +622,36 @@ pub(crate) async fn other(State(app): State<Arc<App>>) -> Response {
     };
     r.headers_mut().insert(axum::http::header::ALLOW, HeaderValue::from_static("GET, POST, DELETE"));
     r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_text_is_the_value_as_visible_ascii_trimmed() {
+        let id = "a3f0".repeat(16);
+        let mut values: Vec<Vec<u8>> = vec![id.clone().into_bytes(), b"2025-06-18".to_vec(), Vec::new()];
+        // Every byte value at each place of the first word, the second and the remainder,
+        // and with a blank around the value.
+        for byte in 0..=u8::MAX {
+            for at in [0, 7, 8, 15, 63, 64, 66] {
+                let mut v = format!("{id}xyz").into_bytes();
+                v[at] = byte;
+                values.push(v);
+            }
+            values.push(vec![byte]);
+            values.push([b" ", id.as_bytes(), &[byte]].concat());
+            values.push([&[byte], id.as_bytes(), b"\t"].concat());
+        }
+        let mut checked = 0;
+        for bytes in &values {
+            let Ok(value) = HeaderValue::from_bytes(bytes) else { continue };
+            assert_eq!(text(&value), value.to_str().ok().map(str::trim), "{bytes:?}");
+            checked += 1;
+        }
+        assert!(checked > 1_000);
+        assert_eq!(text(&HeaderValue::from_static(" 2025-06-18\t")), Some("2025-06-18"));
+        assert_eq!(text(&HeaderValue::from_bytes(b"caf\xc3\xa9").unwrap()), None);
+    }
 }

@@ -132,10 +132,11 @@ pub(crate) async fn run(input: Input, spec: ExchangeSpec) -> Response {
     let (notes, mut rx) = outbox("HTTP response stream", shared.limits.max_queued_messages, queue_bytes(shared));
     let (done_tx, mut done_rx) = oneshot::channel::<Outcome>();
     let route = Route { notes, answer: Answer::Once(done_tx), auth: spec.auth, http: spec.http, client: spec.client };
-    // The request this POST's stream answers, by which the application may end its connection.
-    let answers: Vec<crate::jsonrpc::RequestId> = match &input {
-        Input::Request(req, _) => vec![req.id.clone()],
-        Input::Batch(..) => Vec::new(),
+    // The request this POST's stream answers, by which the application may end its
+    // connection (kept without an allocation: most answers are JSON, which need none).
+    let answers = match &input {
+        Input::Request(req, _) => Some(req.id.clone()),
+        Input::Batch(..) => None,
     };
     let submitted = match input {
         Input::Request(req, meta) => spec.conn.submit(Incoming::Request(req), meta, route).await,
@@ -188,7 +189,7 @@ pub(crate) async fn run(input: Input, spec: ExchangeSpec) -> Response {
     };
     let (etx, erx) = sse::channel();
     let sink = Sink::open(spec.session.as_ref(), etx.clone(), spec.priming);
-    let closer = sink.closer(&answers);
+    let closer = sink.closer(answers.as_slice());
     if let Some(first) = first {
         sink.send(&first).await;
     }
