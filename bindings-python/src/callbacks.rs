@@ -255,9 +255,8 @@ impl Invoker {
             };
             let _ = tx.send(result);
         });
-        let (pool, pace, live) = (self.pool.clone(), self.pace.clone(), self.pool.live());
+        let (pool, pace) = (self.pool.clone(), self.pace.clone());
         Box::pin(async move {
-            let _live = live;
             // Inline on this engine thread when the call is likely quick, else on the pool.
             if let Err((job, abandoned)) = inline::start(&pool, &pace, job, abandoned) {
                 pool.submit(job, abandoned);

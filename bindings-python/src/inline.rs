@@ -1,37 +1,45 @@
-//! Quick synchronous calls run inline: on the engine thread that took the request, in a
-//! task of its own (one [`Runner`] for the process, woken for each call), instead of on the
-//! worker pool. A call that arrives, runs a short Python
-//! function and answers then wakes one thread once, as in the Rust engine; through the pool
-//! it wakes three (the reader hands the call to a worker, the worker hands the answer back).
+//! Quick synchronous calls run inline: on an engine thread, in a task of its own (one
+//! [`Runner`] for the process, which runs the calls queued for it one per turn), instead of
+//! on the worker pool. A call that arrives, runs a short Python function and answers then
+//! wakes one thread once, as in the Rust engine; through the pool it wakes three (the reader
+//! hands the call to a worker, the worker hands the answer back). Under pipelined load the
+//! runner takes call after call with no hand-over between threads: the engine thread that
+//! runs one call's Python encodes its answer next, while the other engine threads read,
+//! route and write.
 //!
-//! A call runs inline only when the interpreter is likely free and the engine keeps a
-//! thread to spare:
+//! A call is queued for the runner only when the interpreter is likely free and the engine
+//! keeps a thread to spare:
 //!
 //! - its handler has always been quick: one that once blocked for [`SLOW`] or longer (it ran
 //!   that long and its thread slept or waited meanwhile: a thread merely preempted by another
 //!   process does not count, where the system tells them apart; [`Counted`] says when it
 //!   may), or called back into the engine from an inline run (progress, logs, client input,
 //!   its own server's requests, ...), goes to the pool from then on;
-//! - it is the server's only synchronous call in progress (with more, as under pipelined
-//!   load, the pool runs them back to back under one GIL acquisition, which costs less than
-//!   handing the GIL between an engine thread and a worker), no other call runs inline in
-//!   the process (the runtime has at least two threads, so at least one stays free), and the
-//!   server's pool is quiet: no call queued, no worker running one ([`Pool::claim`], which
-//!   also counts the inline call against `max_workers`);
+//! - the runner's own call is not blocking: it has run less than [`SLOW`] and the watch
+//!   thread has not seen it run past a [`TICK`]; the queue holds fewer than [`QUEUED`] calls;
+//! - the runner holds a place of the server's pool, taken when its queue was empty and the
+//!   pool quiet (no call queued, no worker running one: [`Pool::claim`]) and kept until its
+//!   queue runs empty again. The place counts against `max_workers` as one busy worker (the
+//!   runner runs one call at a time), and a call of another server's pool meanwhile goes to
+//!   its own pool;
 //! - taking the interpreter did not have to wait recently: an inline call that waited
 //!   [`GIL_WAIT`] or more for it (another thread was running Python; again, preemption does
 //!   not count where it can be told apart) sends every call to the pool for [`BACK_OFF`].
 //!
 //! Everything else goes to the pool as before. The guarantees of the pool hold for inline
-//! calls too. The request waits for the inline task's answer like for a worker's, so a
-//! timeout or a cancellation answers or frees the caller while the Python function runs on.
-//! If an inline call blocks (sleep, I/O), the engine's other threads keep serving: a watch
-//! thread that sees one run for a [`TICK`] wakes a parked engine thread, which then takes
-//! over the I/O driver (a woken engine thread only takes it when it parks again), and
-//! Python code that calls back into the engine from an inline call does so through
-//! [`leave_worker`], which hands the thread's queued engine work to another thread first.
+//! calls too. The request waits for the runner's answer like for a worker's, so a timeout or
+//! a cancellation answers or frees the caller while the Python function runs on, and a call
+//! whose request was abandoned while it was queued does not run. If an inline call blocks
+//! (sleep, I/O), the engine's other threads keep serving: a watch thread that sees one run
+//! for a [`TICK`] moves the calls queued behind it to the pool and wakes a parked engine
+//! thread, which then takes over the I/O driver (a woken engine thread only takes it when it
+//! parks again); after each call the runner ends its turn ([`Turn`]), so no answer is left
+//! where only the blocked thread could pick it up. Python code that calls back into the
+//! engine from an inline call does so through [`leave_worker`], which hands the thread's
+//! queued engine work to another thread first.
 
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
@@ -49,6 +57,8 @@ const GIL_WAIT: Duration = Duration::from_micros(500);
 const BACK_OFF: Duration = Duration::from_secs(1);
 /// How often the watch thread looks at the inline call while calls arrive.
 const TICK: Duration = Duration::from_millis(10);
+/// The most calls queued for the runner; more go to the pool.
+const QUEUED: usize = 1024;
 /// Ticks without an inline call after which the watch thread sleeps until the next one.
 const IDLE_TICKS: u32 = 10;
 /// Taking the interpreter faster than this did not wait for it (a free interpreter takes well
@@ -151,8 +161,6 @@ fn waits() -> Option<u64> {
     None
 }
 
-/// A call runs inline in the process.
-static BUSY: AtomicBool = AtomicBool::new(false);
 /// Until when (nanoseconds since [`epoch`]) calls go to the pool after a wait for the GIL.
 static CONTENDED_UNTIL: AtomicU64 = AtomicU64::new(0);
 
@@ -183,46 +191,31 @@ thread_local! {
     static RUNNING: RefCell<Option<Arc<Pace>>> = const { RefCell::new(None) };
 }
 
-/// Starts `job` inline when it may run so (see the module documentation); otherwise gives
-/// it back for the pool. Called from the request's task, on an engine thread.
+/// Queues `job` for the runner when it may run inline (see the module documentation);
+/// otherwise gives it back for the pool. Called from the request's task, on an engine thread.
 pub fn start(
     pool: &Pool,
     pace: &Arc<Pace>,
     job: Job,
     abandoned: Option<Abandoned>,
 ) -> Result<(), (Job, Option<Abandoned>)> {
-    // The cheap checks first: under load `alone` is false for most calls.
-    if !pace.is_quick()
-        || !pool.alone()
-        || is_exiting()
-        || contended()
-        || !on_engine()
-        || BUSY.compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed).is_err()
-    {
+    if !pace.is_quick() || is_exiting() || contended() || !on_engine() {
         return Err((job, abandoned));
     }
-    let place = match pool.claim(abandoned) {
-        Ok(place) => place,
-        Err(abandoned) => {
-            BUSY.store(false, Ordering::Release);
-            return Err((job, abandoned));
-        }
-    };
-    runner().hand(Inline { job, pace: pace.clone(), place });
-    Ok(())
+    runner().queue(pool, Inline { job, pace: pace.clone(), abandoned })
 }
 
-/// One call handed to the runner.
+/// One call queued for the runner.
 struct Inline {
     job: Job,
     pace: Arc<Pace>,
-    place: Place,
+    /// Tells the pool's watchdog whether the call's request was abandoned, while it runs.
+    abandoned: Option<Abandoned>,
 }
 
 impl Inline {
     /// Runs the call on this thread, attached to the interpreter.
-    fn run(self) {
-        let Inline { job, pace, place } = self;
+    fn run(job: Job, pace: Arc<Pace>) {
         let _watched = Watch::begin();
         let (asked, waited) = (Instant::now(), waits());
         let mut job = Some(job);
@@ -248,8 +241,6 @@ impl Inline {
                 job(Err(EXITING));
             }
         }
-        drop(place);
-        BUSY.store(false, Ordering::Release);
     }
 }
 
@@ -274,26 +265,35 @@ fn keep_thread_state(_attached: pyo3::Python<'_>) {
     }
 }
 
-/// The task that runs inline calls: one for the process (one inline call at a time), alive
-/// as long as the runtime, waiting for the next call. Woken from the request's task, it
-/// runs next on that same thread, as a task spawned there would, without the allocation and
-/// the bookkeeping of a task per call.
+/// The task that runs inline calls: one for the process, alive as long as the runtime. It
+/// runs the calls queued for it one per turn, in order, each on the engine thread that polls
+/// it (woken by the request that queued a call, it runs next on that request's thread, as a
+/// task spawned there would, without the allocation and the bookkeeping of a task per call).
 struct Runner {
     slot: Mutex<Slot>,
 }
 
-/// What the runner shares with the requests that hand it calls.
+/// What the runner shares with the requests that queue calls and with the watch thread.
 #[derive(Default)]
 struct Slot {
-    /// The call to run next.
-    next: Option<Inline>,
+    /// The calls to run, in order.
+    calls: VecDeque<Inline>,
+    /// The pool place the queued and running calls hold (one, of one server's pool, from the
+    /// first call queued to the turn that leaves the queue empty).
+    place: Option<Place>,
+    /// When the running call began (none between calls).
+    began: Option<Instant>,
+    /// The watch thread saw the running call run past a tick and moved the queue to the
+    /// pool: calls go there until it returns.
+    stalled: bool,
     /// The runner's task, once it has waited.
     waker: Option<std::task::Waker>,
+    /// The runner waits for a call (it is woken by the next one queued).
+    waiting: bool,
 }
 
 /// The runner, started with the first inline call.
 fn runner() -> &'static Runner {
-    static RUNNER: OnceLock<&'static Runner> = OnceLock::new();
     RUNNER.get_or_init(|| {
         let r: &'static Runner = Box::leak(Box::new(Runner { slot: Mutex::default() }));
         drop(runtime().spawn(r.serve()));
@@ -301,42 +301,136 @@ fn runner() -> &'static Runner {
     })
 }
 
+static RUNNER: OnceLock<&'static Runner> = OnceLock::new();
+
 impl Runner {
     fn lock(&self) -> std::sync::MutexGuard<'_, Slot> {
         self.slot.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Gives the runner its next call and wakes it.
-    fn hand(&self, call: Inline) {
+    /// Queues `call` and wakes the runner, unless the call should go to the pool: the
+    /// runner's call blocks (it has run [`SLOW`] or past a tick), the queue holds
+    /// [`QUEUED`] calls, or it runs calls of another server, or `pool` is busy.
+    fn queue(&self, pool: &Pool, call: Inline) -> Result<(), (Job, Option<Abandoned>)> {
         let mut slot = self.lock();
-        slot.next = Some(call);
-        if let Some(waker) = &slot.waker {
-            waker.wake_by_ref();
+        let refused = slot.stalled
+            || slot.calls.len() >= QUEUED
+            || slot.began.is_some_and(|began| began.elapsed() >= SLOW)
+            || match &slot.place {
+                Some(place) => !place.of(pool),
+                None => match pool.claim() {
+                    Some(place) => {
+                        slot.place = Some(place);
+                        false
+                    }
+                    None => true,
+                },
+            };
+        if refused {
+            return Err((call.job, call.abandoned));
+        }
+        slot.calls.push_back(call);
+        if std::mem::take(&mut slot.waiting) {
+            if let Some(waker) = &slot.waker {
+                waker.wake_by_ref();
+            }
+        }
+        Ok(())
+    }
+
+    /// The runner's task: runs the next queued call, then lets the thread's other tasks run
+    /// when more are queued (the answer just woken among them), or ends the chain of tasks
+    /// handed over on this thread ([`end_chain`]) when none is.
+    async fn serve(&'static self) {
+        loop {
+            let (job, pace) = std::future::poll_fn(|cx| self.next(cx)).await;
+            // Nothing in a run unwinds past it (the call's own panic is caught inside); the
+            // runner must outlive every call.
+            let _ = std::panic::catch_unwind(AssertUnwindSafe(|| Inline::run(job, pace)));
+            if self.ran() {
+                Turn::default().await;
+            } else {
+                end_chain();
+            }
         }
     }
 
-    /// The runner's task: runs each call handed to it, then ends the chain of tasks handed
-    /// over on this thread ([`end_chain`]).
-    async fn serve(&'static self) {
-        loop {
-            let call = std::future::poll_fn(|cx| {
-                let mut slot = self.lock();
-                match slot.next.take() {
-                    Some(call) => std::task::Poll::Ready(call),
-                    None => {
-                        if !slot.waker.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
-                            slot.waker = Some(cx.waker().clone());
-                        }
-                        std::task::Poll::Pending
-                    }
+    /// The next call, marked running in the pool's place; the task waits when none is queued.
+    fn next(&self, cx: &mut std::task::Context<'_>) -> std::task::Poll<(Job, Arc<Pace>)> {
+        let mut slot = self.lock();
+        match slot.calls.pop_front() {
+            Some(Inline { job, pace, abandoned }) => {
+                if let (Some(place), Some(abandoned)) = (&slot.place, abandoned) {
+                    place.started(abandoned);
                 }
-            })
-            .await;
-            // Nothing in a run unwinds past it (the call's own panic is caught inside); the
-            // runner must outlive every call.
-            let _ = std::panic::catch_unwind(AssertUnwindSafe(|| call.run()));
-            end_chain();
+                slot.began = Some(Instant::now());
+                std::task::Poll::Ready((job, pace))
+            }
+            None => {
+                if !slot.waker.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
+                    slot.waker = Some(cx.waker().clone());
+                }
+                slot.waiting = true;
+                std::task::Poll::Pending
+            }
         }
+    }
+
+    /// The running call returned: true when more calls are queued; else the place is given
+    /// back.
+    fn ran(&self) -> bool {
+        let place = {
+            let mut slot = self.lock();
+            slot.began = None;
+            slot.stalled = false;
+            if let Some(place) = &slot.place {
+                place.returned();
+            }
+            if !slot.calls.is_empty() {
+                return true;
+            }
+            slot.place.take()
+        };
+        drop(place);
+        false
+    }
+
+    /// The running call has run past a tick: the queued calls go to the pool, and so do new
+    /// ones until it returns.
+    fn stall(&self) {
+        let mut slot = self.lock();
+        if slot.began.is_none() {
+            return;
+        }
+        slot.stalled = true;
+        let calls = std::mem::take(&mut slot.calls);
+        if let Some(place) = &slot.place {
+            for call in calls {
+                place.submit(call.job, call.abandoned);
+            }
+        }
+    }
+}
+
+/// Ends the task's turn and wakes it at once. The wake takes the scheduler's slot for the
+/// next task on this thread, which moves the task the last call's answer woke (the request)
+/// from that slot, where no other thread could take it, to the thread's queue, where other
+/// threads steal from: so a next call that blocks holds up no answer.
+#[derive(Default)]
+struct Turn {
+    yielded: bool,
+}
+
+impl std::future::Future for Turn {
+    type Output = ();
+
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<()> {
+        if self.yielded {
+            return std::task::Poll::Ready(());
+        }
+        self.yielded = true;
+        cx.waker().wake_by_ref();
+        std::task::Poll::Pending
     }
 }
 
@@ -379,8 +473,8 @@ pub fn leave_worker<R>(op: impl FnOnce() -> R) -> R {
 
 /// The watch over inline calls: a sequence number that is odd while one runs, looked at by
 /// one thread every [`TICK`] while calls arrive. A call seen running at two looks in a row
-/// has run a tick or more: a parked engine thread is woken, so that one is ready for I/O
-/// while the call holds its own.
+/// has run a tick or more: the calls queued behind it go to the pool ([`Runner::stall`]), and
+/// a parked engine thread is woken, so that one is ready for I/O while the call holds its own.
 struct Watch;
 
 struct Watcher {
@@ -446,6 +540,9 @@ impl Watcher {
             } else if now % 2 == 1 {
                 if nudged != now {
                     nudged = now;
+                    if let Some(runner) = RUNNER.get() {
+                        runner.stall();
+                    }
                     // A task from outside the runtime wakes a parked engine thread.
                     drop(runtime().spawn(async {}));
                 }

@@ -13,9 +13,10 @@
 //! worker that takes a call while more are queued passes the baton on. The engine's threads
 //! only push to the queue and never wait for the interpreter for a queued call.
 //!
-//! A quick call may instead run inline on an engine thread (`inline.rs`) when the pool is
-//! quiet: it then holds a [`Place`] of the pool, which counts against `max_workers` like a
-//! busy worker and is watched for stuck calls like one.
+//! Quick calls may instead run inline on an engine thread (`inline.rs`), one at a time, in
+//! a [`Place`] of the pool taken when the pool is quiet: the place counts against
+//! `max_workers` like a busy worker, and its running call is watched for being stuck like a
+//! worker's.
 //!
 //! Python cannot stop a running thread, so a handler that ignores its request's
 //! cancellation keeps its worker. When calls wait and every worker is busy, a watchdog
@@ -25,7 +26,6 @@
 //! hanging.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -129,8 +129,6 @@ struct Shared {
     /// The call running in the pool's one place for a call outside it ([`Place`]), listed
     /// in `running` under [`INLINE`] for good.
     inline: Current,
-    /// Synchronous calls of the server between their start and their answer ([`Live`]).
-    live: AtomicUsize,
 }
 
 /// What a caller must do after updating the state (outside the lock).
@@ -246,6 +244,16 @@ impl Shared {
             }
             self.act(wake);
         }
+    }
+
+    /// Queues a call ([`Pool::submit`]).
+    fn submit(self: &Arc<Self>, job: Job, abandoned: Option<Abandoned>) {
+        let wake = {
+            let mut s = self.lock();
+            s.queue.push_back((job, abandoned));
+            Self::wake_one(&mut s, self.max)
+        };
+        self.act(wake);
     }
 
     /// A worker starts `abandoned`'s call.
@@ -382,56 +390,26 @@ impl Pool {
         let inline = Current::default();
         let mut state = State::default();
         state.running.insert(INLINE, inline.clone());
-        Pool {
-            shared: Arc::new(Shared {
-                state: Mutex::new(state),
-                wake: Condvar::new(),
-                max: max.max(1),
-                inline,
-                live: AtomicUsize::new(0),
-            }),
-        }
-    }
-
-    /// Counts one synchronous call of the server, wherever it runs, until the guard drops.
-    pub fn live(&self) -> Live {
-        self.shared.live.fetch_add(1, Ordering::Relaxed);
-        Live(self.shared.clone())
-    }
-
-    /// True when the caller's call (counted by [`Pool::live`]) is the server's only one.
-    pub fn alone(&self) -> bool {
-        self.shared.live.load(Ordering::Relaxed) == 1
+        Pool { shared: Arc::new(Shared { state: Mutex::new(state), wake: Condvar::new(), max: max.max(1), inline }) }
     }
 
     /// Queues `job`; a worker runs it with the interpreter attached. `abandoned` tells,
     /// while it runs, whether its request was abandoned (for calls that have one).
     pub fn submit(&self, job: Job, abandoned: Option<Abandoned>) {
-        let wake = {
-            let mut s = self.shared.lock();
-            s.queue.push_back((job, abandoned));
-            Shared::wake_one(&mut s, self.shared.max)
-        };
-        self.shared.act(wake);
+        self.shared.submit(job, abandoned);
     }
 
-    /// A place for one call run on the calling thread instead of a worker's, taken only
-    /// when the pool is quiet: no call queued, no worker running one, no other such call.
-    /// While the place is held it counts against `max_workers` like a busy worker, and the
-    /// watchdog treats a call in it whose request was abandoned like a worker's.
-    /// Without a place, `abandoned` is given back.
-    pub fn claim(&self, abandoned: Option<Abandoned>) -> Result<Place, Option<Abandoned>> {
-        {
-            let mut s = self.shared.lock();
-            if !s.queue.is_empty() || s.inline > 0 || s.closed || s.active() > 0 || s.searching > 0 {
-                return Err(abandoned);
-            }
-            s.inline += 1;
+    /// A place for calls run one at a time outside the pool (by the inline runner), taken
+    /// only when the pool is quiet: no call queued, no worker running one, no other such
+    /// place. While the place is held it counts against `max_workers` like a busy worker, and
+    /// the watchdog treats a call running in it whose request was abandoned like a worker's.
+    pub fn claim(&self) -> Option<Place> {
+        let mut s = self.shared.lock();
+        if !s.queue.is_empty() || s.inline > 0 || s.closed || s.active() > 0 || s.searching > 0 {
+            return None;
         }
-        if let Some(a) = abandoned {
-            Shared::started(&self.shared.inline, a);
-        }
-        Ok(Place { shared: self.shared.clone() })
+        s.inline += 1;
+        Some(Place { shared: self.shared.clone() })
     }
 
     /// The pool's figures now.
@@ -448,20 +426,33 @@ impl Pool {
     }
 }
 
-/// One synchronous call counted by [`Pool::live`].
-pub struct Live(Arc<Shared>);
-
-impl Drop for Live {
-    fn drop(&mut self) {
-        self.0.live.fetch_sub(1, Ordering::Relaxed);
-    }
-}
-
-/// A pool place held by a call running outside the pool ([`Pool::claim`]; one at a time,
+/// A pool place held by calls running one at a time outside the pool ([`Pool::claim`],
 /// watched in the pool's `inline` slot); given back when dropped, which lets a call that
 /// waited for room start.
 pub struct Place {
     shared: Arc<Shared>,
+}
+
+impl Place {
+    /// Whether this is a place of `pool`.
+    pub fn of(&self, pool: &Pool) -> bool {
+        Arc::ptr_eq(&self.shared, &pool.shared)
+    }
+
+    /// A call whose request can be abandoned starts in the place.
+    pub fn started(&self, abandoned: Abandoned) {
+        Shared::started(&self.shared.inline, abandoned);
+    }
+
+    /// The call running in the place returned.
+    pub fn returned(&self) {
+        self.shared.returned(&self.shared.inline);
+    }
+
+    /// Queues a call on the place's pool instead ([`Pool::submit`]).
+    pub fn submit(&self, job: Job, abandoned: Option<Abandoned>) {
+        self.shared.submit(job, abandoned);
+    }
 }
 
 impl Drop for Place {

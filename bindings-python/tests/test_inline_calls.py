@@ -100,6 +100,41 @@ def test_a_blocked_call_holds_up_no_other_request() -> None:
     run(body)
 
 
+def test_calls_queued_behind_a_call_that_blocks_are_served_meanwhile() -> None:
+    """Quick calls sent together with one that starts blocking (all of them quick so far, so
+    all queued for the engine thread's runner) are answered while it still blocks: they go
+    on to the pool, and the last of them lets the blocked one return."""
+    released = threading.Event()
+    server = Server("queued")
+
+    @server.tool()
+    def hold() -> str:
+        return "released" if released.wait(WAIT) else "timed out"
+
+    @server.tool()
+    def double(n: int) -> str:
+        return str(2 * n)
+
+    @server.tool()
+    def release() -> str:
+        released.set()
+        return "set"
+
+    async def body() -> None:
+        async with server.test_client() as client:
+            # Quick so far: a few calls of each first.
+            for n in range(3):
+                assert (await client.call_tool("double", {"n": n})).text == str(2 * n)
+            calls = [client.call_tool("hold")] + [client.call_tool("double", {"n": n}) for n in range(20)]
+            calls.append(client.call_tool("release"))
+            results = await asyncio.gather(*calls)
+            assert results[0].text == "released"
+            assert [r.text for r in results[1:-1]] == [str(2 * n) for n in range(20)]
+            assert results[-1].text == "set"
+
+    run(body)
+
+
 def test_a_timeout_answers_the_caller_while_the_handler_still_runs() -> None:
     """The handler ignores its cancellation; the caller gets the timeout error anyway, while
     the function is still blocked."""
