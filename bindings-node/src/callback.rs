@@ -1,6 +1,7 @@
 //! The crossing into JavaScript: one [`Dispatcher`] per server owns one weak thread-safe
-//! function (it never keeps Node alive by itself): `dispatch(handlerId, payload, call)`
-//! starts a handler on the JS thread, `dispatch(0, callId, null)` aborts that call's
+//! function (it never keeps Node alive by itself), and calls the same function at once when
+//! a call starts on its own thread's event loop (`direct.rs`): `dispatch(handlerId, payload,
+//! call)` starts a handler on the JS thread, `dispatch(0, callId, null)` aborts that call's
 //! `AbortSignal` (one queue, so an abort never overtakes the call it aborts), and
 //! `dispatch(u32::MAX, handlerId, null)` forgets a handler the engine let go of. The
 //! engine's handler traits are implemented here once ([`JsTool`], [`JsResource`],
@@ -25,6 +26,7 @@ use napi_derive::napi;
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 
+use crate::direct::DirectFn;
 use crate::error::{js_error, parse_opt_json, tool_error, wrong_shape};
 
 /// The JS function handler calls and aborts go through: `(handlerId, payload, call) => void`;
@@ -164,9 +166,11 @@ impl NativeCall {
     }
 }
 
-/// A server's thread-safe function into JavaScript.
+/// A server's way into JavaScript: its thread-safe function, and the same function called
+/// directly when a call starts on its own thread's event loop ([`DirectFn`]).
 pub(crate) struct Dispatcher {
     dispatch: DispatchTsfn,
+    direct: DirectFn,
     next_id: AtomicU32,
 }
 
@@ -174,6 +178,7 @@ impl Dispatcher {
     /// Wraps the JS function in a weak thread-safe function (it never keeps the event loop
     /// alive: a listening server does, through its pending `listen()` promise).
     pub fn new(dispatch: DispatchFn<'_>) -> napi::Result<Arc<Dispatcher>> {
+        let direct = DirectFn::new(&dispatch)?;
         let dispatch =
             dispatch.build_threadsafe_function::<Job>().weak::<true>().callee_handled::<false>().build_callback(
                 |ctx| {
@@ -184,7 +189,7 @@ impl Dispatcher {
                     }))
                 },
             )?;
-        Ok(Arc::new(Dispatcher { dispatch, next_id: AtomicU32::new(1) }))
+        Ok(Arc::new(Dispatcher { dispatch, direct, next_id: AtomicU32::new(1) }))
     }
 
     /// Runs handler `handler` in JavaScript with `payload` and waits for its answer. While
@@ -207,10 +212,18 @@ impl Dispatcher {
             input_required: AtomicBool::new(false),
             next: Mutex::new(next),
         });
-        let job = Job::Call { handler, payload, call: call.clone() };
-        let status = self.dispatch.call(job, ThreadsafeFunctionCallMode::NonBlocking);
-        if status != Status::Ok {
-            return Err(ProtocolError::internal(format!("the JavaScript thread refused the call ({status})")).into());
+        if self.direct.here() {
+            if let Err(e) = self.direct.call((handler, payload, Some(NativeCall { state: call.clone() }))) {
+                return Err(ProtocolError::internal(format!("the JavaScript handler could not be called ({e})")).into());
+            }
+        } else {
+            let job = Job::Call { handler, payload, call: call.clone() };
+            let status = self.dispatch.call(job, ThreadsafeFunctionCallMode::NonBlocking);
+            if status != Status::Ok {
+                return Err(
+                    ProtocolError::internal(format!("the JavaScript thread refused the call ({status})")).into()
+                );
+            }
         }
         let mut guard = AbortGuard { dispatcher: self, call: &call, armed: true };
         let reply = match &ctx {

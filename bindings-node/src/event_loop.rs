@@ -243,6 +243,12 @@ impl Wake for Job {
     }
 }
 
+/// Whether this thread is in one of the executor's libuv callbacks (polling its tasks, or
+/// about to), with no JavaScript on its stack.
+pub(crate) fn polling() -> bool {
+    BUSY.get()
+}
+
 /// Runs `f` on the loop's thread, then the tasks it woke, in this same turn: what a libuv
 /// callback or a native call that may wake tasks does. Nested calls run the tasks once, at
 /// the outermost.

@@ -13,6 +13,7 @@ mod callback;
 mod catalogue;
 mod client;
 mod context;
+mod direct;
 mod error;
 mod event_loop;
 mod hosted;
