@@ -58,7 +58,7 @@ impl DirectFn {
                 return Err(napi::Error::from_reason("napi_async_init failed"));
             }
             ASYNC.set(context);
-            Env::from_raw(env).add_env_cleanup_hook(env as usize, |env| {
+            napi_env.add_env_cleanup_hook(env as usize, |env| {
                 let context = ASYNC.replace(ptr::null_mut());
                 if !context.is_null() {
                     // SAFETY: the environment's cleanup runs on its own thread, and the

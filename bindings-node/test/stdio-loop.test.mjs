@@ -3,7 +3,9 @@
  * call wakes the server's threads about once (the JavaScript thread, which reads, runs the
  * handler and writes), a client that never reads stops being read and is then answered in
  * full, a cancelled call aborts its handler's signal, and input from a regular file (which
- * libuv cannot poll) is still served. `engineThreads` puts the engine's threads back in charge.
+ * libuv cannot poll) is still served. A handler is called at once from the loop's callback
+ * (src/direct.rs), not through the thread-safe function. `engineThreads` puts the engine's
+ * threads back in charge.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,8 +22,8 @@ const call = (id, name, args) => ({ jsonrpc: '2.0', id, method: 'tools/call', pa
 const line = (m) => `${JSON.stringify(m)}\n`;
 
 /** The server process with a reader of its answers: `answer(id)` resolves with the answer of `id`. */
-function start(stdin = 'pipe', args = []) {
-  const child = spawn(process.execPath, [fixture, ...args], { stdio: [stdin, 'pipe', 'pipe'] });
+function start(stdin = 'pipe', args = [], env = process.env) {
+  const child = spawn(process.execPath, [fixture, ...args], { stdio: [stdin, 'pipe', 'pipe'], env });
   const waiting = new Map();
   const answers = new Map();
   let buffered = '';
@@ -151,5 +153,23 @@ test('stdin from a regular file is served to its end', async () => {
     assert.equal(await server.stop(), 0, server.stderr());
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a call read on the loop calls its handler at once, not through the thread-safe function', async () => {
+  for (const [args, direct] of [[[], true], [['engine-threads'], false]]) {
+    const server = start('pipe', args, { ...process.env, TRACK_ASYNC: '1' });
+    try {
+      server.child.stdin.write(line(init));
+      await server.answer(0);
+      for (let id = 1; id <= 3; id++) {
+        server.child.stdin.write(line(call(id, 'where', {})));
+        const resource = (await server.answer(id)).result.content[0].text;
+        // The direct call's async resource is the addon's own; the thread-safe function's is napi's.
+        assert.equal(resource === 'mcpforge.handler', direct, `${args}: ${resource}`);
+      }
+    } finally {
+      assert.equal(await server.stop(), 0, server.stderr());
+    }
   }
 });
