@@ -1,13 +1,14 @@
 /**
  * The handler table of one server and the function the addon calls on the JS thread:
- * `dispatch(handlerId, payload, call)` runs a handler with a fresh `Context` and answers
- * the native call; `dispatch(0, callId, null)` aborts that call's `AbortSignal`;
- * `dispatch(RELEASE, handlerId, null)` forgets a handler the engine let go of (removed or
+ * `dispatch(handlerId, payload, callId)` runs a handler with a fresh `Context` and answers
+ * the call; `dispatch(0, '', callId)` aborts that call's `AbortSignal`;
+ * `dispatch(RELEASE, '', handlerId)` forgets a handler the engine let go of (removed or
  * replaced, with no call of it left to start), so registering and removing in a loop keeps
  * the table small.
  */
 'use strict';
 
+const { Call } = require('./call');
 const { Context } = require('./context');
 const { ErrorCode } = require('./errors');
 
@@ -36,23 +37,23 @@ class HandlerTable {
 
   /** The function handed to the addon. */
   dispatcher(server) {
-    return (handlerId, payload, call) => {
+    return (handlerId, payload, id) => {
       if (handlerId === 0) {
-        const ctx = this.#calls.get(Number(payload));
+        const ctx = this.#calls.get(id);
         if (ctx !== undefined) ctx._abort();
         return;
       }
       if (handlerId === RELEASE) {
-        this.#handlers.delete(Number(payload));
+        this.#handlers.delete(id);
         return;
       }
+      const call = new Call(id);
       const run = this.#handlers.get(handlerId);
       if (run === undefined) {
         call.protocolError(ErrorCode.InternalError, 'Internal error: the handler was removed');
         return;
       }
       const ctx = new Context(call, server);
-      const id = call.id;
       this.#calls.set(id, ctx);
       run(payload, ctx, call, () => {
         this.#calls.delete(id);

@@ -2,23 +2,13 @@
 /* The native addon is internal to the mcpforge package: use the API in index.d.ts. */
 
 /**
- * A handler call, as JavaScript sees it: the handler's context operations (in
- * `context.rs`) and the methods that answer it, exactly once.
+ * A handler call's context operations, as JavaScript runs them (in `context.rs`), fetched
+ * by `callObject(id)` when a handler first uses one; the call is answered by its id
+ * (`calls.rs`).
  */
 export declare class NativeCall {
-  /** The call's id (the payload of the abort `dispatch(0, id, null)`). */
+  /** The call's id (the one JavaScript answers it by). */
   get id(): number
-  /**
-   * Answers with a value: `form` is `"text"` (a plain string), `"json"` (JSON text of a
-   * value) or `"result"` (JSON text of a complete result). False when already answered.
-   */
-  respond(form: string, payload: string): boolean
-  /** Answers with a tool error (an `isError` result for tools). `data` is optional JSON text. */
-  toolError(message: string, data?: string | undefined | null): boolean
-  /** Answers with a JSON-RPC error. `data` is optional JSON text. */
-  protocolError(code: number, message: string, data?: string | undefined | null): boolean
-  /** Ends the call with `input_required` (after an unanswered ask or `inputRequired`). */
-  inputRequired(): boolean
   /**
    * Everything about the request, as JSON: `requestId`, `protocolVersion`, `meta`,
    * `progressToken`, `clientInfo`, `clientCapabilities`, `auth`, `taskId`,
@@ -213,7 +203,7 @@ export declare class NativeServer {
    * JSON form of the server options (`ServerBuilder::from_json`, camelCase names), and the
    * JS function handler calls go through.
    */
-  constructor(options: string, dispatch: (handlerId: number, payload: string, call: NativeCall | null) => void)
+  constructor(options: string, dispatch: (handlerId: number, payload: string, id: number) => void)
   /** Adds a tool (`definition`: the tool's JSON as listed, plus `deferTask` and `requiredScopes`). */
   addTool(definitionJson: string, handler: number): void
   /** Adds a concrete resource. */
@@ -326,10 +316,26 @@ export declare class NativeServer {
 }
 
 /**
+ * Answers call `id` with a tool error (an `isError` result for tools). `data` is optional
+ * JSON text.
+ */
+export declare function callToolError(id: number, message: string, data?: string | undefined | null): boolean
+/**
+ * Answers call `id` with a value: `form` is `"text"` (a plain string), `"json"` (JSON
+ * text of a value), `"result"` (JSON text of a complete result) or `"bytes"` (base64).
+ * False when already answered or ended.
+ */
+export declare function callRespond(id: number, form: string, payload: string): boolean
+/**
  * The engine's JSON-RPC error codes by name (`PARSE_ERROR`, ...): `ErrorCode` in
  * `lib/errors.js` is made from it, so every language shares one table.
  */
 export declare function errorCodes(): Record<string, number>
+/**
+ * The object of call `id` its context operations run on; once the call has ended, one of
+ * an ended call (no context, answers refused).
+ */
+export declare function callObject(id: number): NativeCall
 /**
  * The protocol versions the engine serves, as JSON text in the engine's form
  * (`mcpforge::protocol::version::versions_json`: `all` and `handshake` newest first,
@@ -357,3 +363,9 @@ headers: Array<string>
  * host writes head and body at once; absent for an event stream, read with `nextChunk()`.
  */
 body?: Buffer
+/** Answers call `id` with a JSON-RPC error. `data` is optional JSON text. */
+export declare function callProtocolError(id: number, code: number, message: string, data?: string | undefined | null): boolean
+/** Ends call `id` with `input_required` (after an unanswered ask or `inputRequired`). */
+export declare function callInputRequired(id: number): boolean
+/** How many calls are in flight (a test checks that ended calls are let go of). */
+export declare function callsInFlight(): number

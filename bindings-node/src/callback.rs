@@ -1,16 +1,16 @@
 //! The crossing into JavaScript: one [`Dispatcher`] per server owns one weak thread-safe
 //! function (it never keeps Node alive by itself), and calls the same function at once when
 //! a call starts on its own thread's event loop (`direct.rs`): `dispatch(handlerId, payload,
-//! call)` starts a handler on the JS thread, `dispatch(0, callId, null)` aborts that call's
+//! callId)` starts a handler on the JS thread, `dispatch(0, "", callId)` aborts that call's
 //! `AbortSignal` (one queue, so an abort never overtakes the call it aborts), and
-//! `dispatch(u32::MAX, handlerId, null)` forgets a handler the engine let go of. The
+//! `dispatch(u32::MAX, "", handlerId)` forgets a handler the engine let go of. The
 //! engine's handler traits are implemented here once ([`JsTool`], [`JsResource`],
 //! [`JsLister`], [`JsPrompt`], [`JsCompletion`], [`JsVerifier`], each over a [`JsHandler`]);
 //! every call crosses with JSON text (parsed by `JSON.parse` in JS and by serde on a runtime
-//! thread) and comes back once through the [`NativeCall`] the handler answers on.
+//! thread) and comes back once, answered by its id (`calls.rs`).
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use mcpforge::protocol::{CompleteRequest, Resource};
@@ -27,14 +27,14 @@ use serde_json::{Value, json};
 use tokio::sync::oneshot;
 
 use crate::direct::DirectFn;
-use crate::error::{js_error, parse_opt_json, tool_error, wrong_shape};
+use crate::error::{tool_error, wrong_shape};
 
-/// The JS function handler calls and aborts go through: `(handlerId, payload, call) => void`;
-/// handler id 0 means "abort the call whose id is `payload`", and `u32::MAX` "forget the
-/// handler whose id is `payload`" (`call` is then `null`).
-pub(crate) type DispatchFn<'a> = Function<'a, FnArgs<(u32, String, Option<NativeCall>)>, ()>;
+/// The JS function handler calls and aborts go through: `(handlerId, payload, id) => void`,
+/// `id` being the call's; handler id 0 means "abort call `id`", and `u32::MAX` "forget
+/// handler `id`" (`payload` is then empty).
+pub(crate) type DispatchFn<'a> = Function<'a, FnArgs<(u32, String, u32)>, ()>;
 
-type DispatchTsfn = ThreadsafeFunction<Job, (), FnArgs<(u32, String, Option<NativeCall>)>, Status, false, true>;
+type DispatchTsfn = ThreadsafeFunction<Job, (), FnArgs<(u32, String, u32)>, Status, false, true>;
 
 /// The handler id of an abort.
 const ABORT: u32 = 0;
@@ -61,9 +61,10 @@ pub(crate) enum Reply {
     InputRequired,
 }
 
-/// What one call shares between the engine side and the JS object the handler answers on.
+/// What one call shares between the engine side and JavaScript, which answers it by id
+/// (`calls.rs`) and runs its context operations on its [`NativeCall`].
 pub(crate) struct CallState {
-    /// Identifies the call to `abort`.
+    /// Identifies the call to JavaScript (answers, `abort`).
     pub id: u32,
     /// The engine's context (`None` for token verification), until the call ended: the JS
     /// object answering the call lives until its garbage collector frees it, and must not
@@ -80,9 +81,21 @@ pub(crate) struct CallState {
 }
 
 impl CallState {
+    /// The state of call `id` as an ended call has it: no context, no answer awaited.
+    pub(crate) fn ended(id: u32) -> CallState {
+        CallState {
+            id,
+            ctx: Mutex::new(None),
+            cancelled_at_end: AtomicBool::new(false),
+            reply: Mutex::new(None),
+            input_required: AtomicBool::new(false),
+            next: Mutex::new(None),
+        }
+    }
+
     /// Delivers the answer; false when the call was already answered. A request waiting on
     /// this thread's event loop (stdio) goes on in this turn of the loop.
-    fn answer(&self, reply: Reply) -> bool {
+    pub(crate) fn answer(&self, reply: Reply) -> bool {
         let sender = self.reply.lock().unwrap_or_else(|e| e.into_inner()).take();
         sender.is_some_and(|s| s.send(reply).is_ok())
     }
@@ -97,26 +110,29 @@ impl CallState {
         self.with_ctx(RequestContext::is_cancelled).unwrap_or_else(|| self.cancelled_at_end.load(Ordering::Acquire))
     }
 
-    /// Lets go of the context once the engine has stopped waiting for the call.
+    /// Lets go of the context once the engine has stopped waiting for the call, and takes
+    /// the call out of the calls in flight.
     fn end(&self) {
         if let Some(ctx) = self.ctx.lock().unwrap_or_else(|e| e.into_inner()).take() {
             self.cancelled_at_end.store(ctx.is_cancelled(), Ordering::Release);
         }
+        crate::calls::forget(self.id);
     }
 }
 
 /// One queued crossing: a handler call, or an abort.
 pub(crate) enum Job {
-    /// Run handler `handler` with `payload`, answering on `call`.
-    Call { handler: u32, payload: String, call: Arc<CallState> },
+    /// Run handler `handler` with `payload`; JavaScript answers call `call` by its id.
+    Call { handler: u32, payload: String, call: u32 },
     /// Abort the signal of call `id`.
     Abort(u32),
     /// Forget handler `id`: nothing of the engine can call it any more.
     Release(u32),
 }
 
-/// A handler call, as JavaScript sees it: the handler's context operations (in
-/// `context.rs`) and the methods that answer it, exactly once.
+/// A handler call's context operations, as JavaScript runs them (in `context.rs`), fetched
+/// by `callObject(id)` when a handler first uses one; the call is answered by its id
+/// (`calls.rs`).
 #[napi]
 pub struct NativeCall {
     pub(crate) state: Arc<CallState>,
@@ -124,45 +140,10 @@ pub struct NativeCall {
 
 #[napi]
 impl NativeCall {
-    /// The call's id (the payload of the abort `dispatch(0, id, null)`).
+    /// The call's id (the one JavaScript answers it by).
     #[napi(getter)]
     pub fn id(&self) -> u32 {
         self.state.id
-    }
-
-    /// Answers with a value: `form` is `"text"` (a plain string), `"json"` (JSON text of a
-    /// value) or `"result"` (JSON text of a complete result). False when already answered.
-    #[napi]
-    pub fn respond(&self, form: String, payload: String) -> napi::Result<bool> {
-        let reply = match form.as_str() {
-            "text" => Reply::Text(payload),
-            "json" => Reply::Json(payload),
-            "result" => Reply::Result(payload),
-            "bytes" => Reply::Blob(payload),
-            other => return Err(js_error(format!("unknown answer form `{other}`"))),
-        };
-        Ok(self.state.answer(reply))
-    }
-
-    /// Answers with a tool error (an `isError` result for tools). `data` is optional JSON text.
-    #[napi]
-    pub fn tool_error(&self, message: String, data: Option<String>) -> napi::Result<bool> {
-        let data = parse_opt_json(data.as_deref(), "tool error data")?;
-        Ok(self.state.answer(Reply::ToolError(message, data)))
-    }
-
-    /// Answers with a JSON-RPC error. `data` is optional JSON text.
-    #[napi]
-    pub fn protocol_error(&self, code: i64, message: String, data: Option<String>) -> napi::Result<bool> {
-        let mut error = ProtocolError::new(code, message);
-        error.data = parse_opt_json(data.as_deref(), "protocol error data")?;
-        Ok(self.state.answer(Reply::Protocol(error)))
-    }
-
-    /// Ends the call with `input_required` (after an unanswered ask or `inputRequired`).
-    #[napi]
-    pub fn input_required(&self) -> bool {
-        self.state.answer(Reply::InputRequired)
     }
 }
 
@@ -171,7 +152,6 @@ impl NativeCall {
 pub(crate) struct Dispatcher {
     dispatch: DispatchTsfn,
     direct: DirectFn,
-    next_id: AtomicU32,
 }
 
 impl Dispatcher {
@@ -183,13 +163,13 @@ impl Dispatcher {
             dispatch.build_threadsafe_function::<Job>().weak::<true>().callee_handled::<false>().build_callback(
                 |ctx| {
                     Ok(FnArgs::from(match ctx.value {
-                        Job::Call { handler, payload, call } => (handler, payload, Some(NativeCall { state: call })),
-                        Job::Abort(id) => (ABORT, id.to_string(), None),
-                        Job::Release(id) => (RELEASE, id.to_string(), None),
+                        Job::Call { handler, payload, call } => (handler, payload, call),
+                        Job::Abort(id) => (ABORT, String::new(), id),
+                        Job::Release(id) => (RELEASE, String::new(), id),
                     }))
                 },
             )?;
-        Ok(Arc::new(Dispatcher { dispatch, direct, next_id: AtomicU32::new(1) }))
+        Ok(Arc::new(Dispatcher { dispatch, direct }))
     }
 
     /// Runs handler `handler` in JavaScript with `payload` and waits for its answer. While
@@ -203,8 +183,7 @@ impl Dispatcher {
         next: Option<(mcpforge::Next, mcpforge::MiddlewareRequest)>,
     ) -> Result<Reply, HandlerError> {
         let (tx, mut rx) = oneshot::channel();
-        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        let call = Arc::new(CallState {
+        let call = crate::calls::register(|id| CallState {
             id,
             ctx: Mutex::new(ctx.clone()),
             cancelled_at_end: AtomicBool::new(false),
@@ -212,12 +191,14 @@ impl Dispatcher {
             input_required: AtomicBool::new(false),
             next: Mutex::new(next),
         });
+        // From here the guard takes the call out of the calls in flight, whatever happens.
+        let mut guard = AbortGuard { dispatcher: self, call: &call, armed: false };
         if self.direct.here() {
-            if let Err(e) = self.direct.call((handler, payload, Some(NativeCall { state: call.clone() }))) {
+            if let Err(e) = self.direct.call((handler, payload, call.id)) {
                 return Err(ProtocolError::internal(format!("the JavaScript handler could not be called ({e})")).into());
             }
         } else {
-            let job = Job::Call { handler, payload, call: call.clone() };
+            let job = Job::Call { handler, payload, call: call.id };
             let status = self.dispatch.call(job, ThreadsafeFunctionCallMode::NonBlocking);
             if status != Status::Ok {
                 return Err(
@@ -225,7 +206,7 @@ impl Dispatcher {
                 );
             }
         }
-        let mut guard = AbortGuard { dispatcher: self, call: &call, armed: true };
+        guard.armed = true;
         let reply = match &ctx {
             Some(ctx) => tokio::select! {
                 biased;

@@ -15,10 +15,10 @@ use std::thread::ThreadId;
 use napi::bindgen_prelude::{FnArgs, FunctionRef, JsValue, ToNapiValue};
 use napi::{Env, sys};
 
-use crate::callback::{DispatchFn, NativeCall};
+use crate::callback::DispatchFn;
 
 /// The arguments of the dispatch function.
-pub(crate) type DispatchArgs = FnArgs<(u32, String, Option<NativeCall>)>;
+pub(crate) type DispatchArgs = FnArgs<(u32, String, u32)>;
 
 thread_local! {
     /// This JavaScript thread's async context for direct calls (null until the first
@@ -80,7 +80,7 @@ impl DirectFn {
     /// call could not be made (the function gone, a value that could not be made). An
     /// exception escaping the function goes to the process's `uncaughtException`, as from
     /// the thread-safe function.
-    pub fn call(&self, args: (u32, String, Option<NativeCall>)) -> napi::Result<()> {
+    pub fn call(&self, args: (u32, String, u32)) -> napi::Result<()> {
         let env = self.env.0;
         let mut scope = ptr::null_mut();
         // SAFETY: on the environment's own thread (`here`), in a libuv callback: a handle
@@ -94,11 +94,7 @@ impl DirectFn {
         called
     }
 
-    fn make_callback(
-        &self,
-        env: sys::napi_env,
-        (handler, payload, call): (u32, String, Option<NativeCall>),
-    ) -> napi::Result<()> {
+    fn make_callback(&self, env: sys::napi_env, (handler, payload, call): (u32, String, u32)) -> napi::Result<()> {
         let napi_env = Env::from_raw(env);
         let func = self.func.borrow_back(&napi_env)?;
         // SAFETY: values made in the handle scope `call` opened, on the environment's thread.

@@ -10,6 +10,7 @@
 mcpforge::install_allocator!();
 
 mod callback;
+mod calls;
 mod catalogue;
 mod client;
 mod context;
@@ -24,6 +25,9 @@ mod server;
 mod uv;
 
 pub use callback::NativeCall;
+pub use calls::{
+    call_input_required, call_object, call_protocol_error, call_respond, call_tool_error, calls_in_flight,
+};
 pub use client::NativeMemoryClient;
 pub use hosted::{NativeExchange, NativeHttpApp};
 pub use link::NativeLink;

@@ -54,7 +54,7 @@ impl NativeServer {
     /// JS function handler calls go through.
     #[napi(
         constructor,
-        ts_args_type = "options: string, dispatch: (handlerId: number, payload: string, call: NativeCall | null) => void"
+        ts_args_type = "options: string, dispatch: (handlerId: number, payload: string, id: number) => void"
     )]
     pub fn new(options: String, dispatch: DispatchFn<'_>) -> napi::Result<Self> {
         let mut o = parse_json(&options, "server options")?;

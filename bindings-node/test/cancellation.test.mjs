@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { withServer, deferred, within, text } from './helpers.mjs';
 import { Server } from '../lib/index.mjs';
+import native from '../lib/native.js';
 
 test('notifications/cancelled aborts the handler signal', async () => {
   const started = deferred();
@@ -75,4 +76,41 @@ test('close() aborts handlers still running and resolves', async () => {
   await within(started.promise, 10_000, 'the handler to start');
   await within(server.close(), 10_000, 'close()');
   await within(aborted.promise, 10_000, 'the abort on close');
+});
+
+test('a call is let go of once it ends: answered, failed or cancelled', async () => {
+  const before = native.callsInFlight();
+  const started = deferred();
+  const late = deferred();
+  let kept;
+  await withServer(
+    (s) => {
+      s.tool('ok', {}, () => 'ok');
+      s.tool('fails', {}, () => {
+        throw new Error('no');
+      });
+      s.tool('stuck', {}, (_args, ctx) => {
+        kept = ctx;
+        started.resolve();
+        return late.promise;
+      });
+    },
+    async (_s, c) => {
+      assert.equal(text(await c.callTool('ok', {})), 'ok');
+      await c.callTool('fails', {}).catch(() => {});
+      const stuck = c.callTool('stuck', {}, { id: 'stuck-1' });
+      stuck.catch(() => {});
+      await within(started.promise, 10_000, 'the handler to start');
+      assert.equal(native.callsInFlight(), before + 1);
+      await c.cancel('stuck-1');
+      // The abort crosses the queue calls cross: once a later call ran, the engine let go.
+      assert.equal(text(await c.callTool('ok', {})), 'ok');
+      assert.equal(native.callsInFlight(), before);
+      // The handler's late answer is refused, and its context is one of an ended call.
+      late.resolve('too late');
+      assert.throws(() => kept.requestId, /ended/);
+      assert.equal(kept.cancelled, true);
+      assert.equal(text(await c.callTool('ok', {})), 'ok');
+    },
+  );
 });
