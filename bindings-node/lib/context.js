@@ -77,7 +77,7 @@ class Context {
   #aborted = false;
   #finished = false;
 
-  /** @param {object} call the native call @param {object} server the mcpforge Server */
+  /** @param {import('./call').Call} call the call @param {object} server the mcpforge Server */
   constructor(call, server) {
     this.#call = call;
     this.#server = server;

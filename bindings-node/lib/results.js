@@ -1,5 +1,5 @@
 /**
- * What a handler returned or threw, answered on its native call exactly once: plain values
+ * What a handler returned or threw, answered on its call (lib/call.js) exactly once: plain values
  * are mapped to MCP results per kind (tool, resource, prompt, completion, a template's
  * resource list, token verifier),
  * thrown errors to tool errors or JSON-RPC errors. Anything that cannot be mapped becomes a
