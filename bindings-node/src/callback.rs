@@ -81,16 +81,27 @@ pub(crate) struct CallState {
 }
 
 impl CallState {
-    /// The state of call `id` as an ended call has it: no context, no answer awaited.
-    pub(crate) fn ended(id: u32) -> CallState {
+    /// Call `id` with its context, the sender of its answer and a middleware's rest of the
+    /// chain (all `None`: an ended call's state, see [`CallState::ended`]).
+    fn new(
+        id: u32,
+        ctx: Option<RequestContext>,
+        reply: Option<oneshot::Sender<Reply>>,
+        next: Option<(mcpforge::Next, mcpforge::MiddlewareRequest)>,
+    ) -> CallState {
         CallState {
             id,
-            ctx: Mutex::new(None),
+            ctx: Mutex::new(ctx),
             cancelled_at_end: AtomicBool::new(false),
-            reply: Mutex::new(None),
+            reply: Mutex::new(reply),
             input_required: AtomicBool::new(false),
-            next: Mutex::new(None),
+            next: Mutex::new(next),
         }
+    }
+
+    /// The state of call `id` as an ended call has it: no context, no answer awaited.
+    pub(crate) fn ended(id: u32) -> CallState {
+        CallState::new(id, None, None, None)
     }
 
     /// Delivers the answer; false when the call was already answered. A request waiting on
@@ -183,14 +194,7 @@ impl Dispatcher {
         next: Option<(mcpforge::Next, mcpforge::MiddlewareRequest)>,
     ) -> Result<Reply, HandlerError> {
         let (tx, mut rx) = oneshot::channel();
-        let call = crate::calls::register(|id| CallState {
-            id,
-            ctx: Mutex::new(ctx.clone()),
-            cancelled_at_end: AtomicBool::new(false),
-            reply: Mutex::new(Some(tx)),
-            input_required: AtomicBool::new(false),
-            next: Mutex::new(next),
-        });
+        let call = crate::calls::register(|id| CallState::new(id, ctx.clone(), Some(tx), next));
         // From here the guard takes the call out of the calls in flight, whatever happens.
         let mut guard = AbortGuard { dispatcher: self, call: &call, armed: false };
         if self.direct.here() {
