@@ -43,6 +43,11 @@ struct LoopFd {
     poll: uv::Poll,
     waiting: Box<Waiting>,
     fd: OwnedFd,
+    /// Set when the last read filled less than it was given: the descriptor was emptied, so
+    /// the next read waits for the loop's word first instead of making a system call that
+    /// would fail with `EAGAIN` (libuv's polling is level-triggered: bytes that came in
+    /// meanwhile are reported at once).
+    drained: Cell<bool>,
 }
 
 impl LoopFd {
@@ -56,7 +61,7 @@ impl LoopFd {
             Box::new(Waiting { readable: RefCell::new(None), writable: RefCell::new(None), watching: Cell::new(0) });
         let data = std::ptr::from_ref::<Waiting>(&waiting).cast_mut().cast::<c_void>();
         match uv::Poll::new(event_loop.0, fd.as_raw_fd(), data) {
-            Ok(poll) => Ok(LoopFd { poll, waiting, fd }),
+            Ok(poll) => Ok(LoopFd { poll, waiting, fd, drained: Cell::new(false) }),
             Err(_) => Err(fd),
         }
     }
@@ -77,22 +82,25 @@ impl LoopFd {
             let e = std::io::Error::last_os_error();
             match e.kind() {
                 std::io::ErrorKind::Interrupted => {}
-                std::io::ErrorKind::WouldBlock => {
-                    let mut slot = self.waiting.slot(events).borrow_mut();
-                    match slot.as_ref() {
-                        Some(w) if w.will_wake(cx.waker()) => {}
-                        _ => *slot = Some(cx.waker().clone()),
-                    }
-                    let watching = self.waiting.watching.get();
-                    if watching & events == 0 {
-                        self.waiting.watching.set(watching | events);
-                        self.poll.start(watching | events, on_ready);
-                    }
-                    return Poll::Pending;
-                }
+                std::io::ErrorKind::WouldBlock => return self.wait(cx, events),
                 _ => return Poll::Ready(Err(e)),
             }
         }
+    }
+
+    /// Waits for the loop to say the descriptor is ready for `events`.
+    fn wait<T>(&self, cx: &Context<'_>, events: c_int) -> Poll<T> {
+        let mut slot = self.waiting.slot(events).borrow_mut();
+        match slot.as_ref() {
+            Some(w) if w.will_wake(cx.waker()) => {}
+            _ => *slot = Some(cx.waker().clone()),
+        }
+        let watching = self.waiting.watching.get();
+        if watching & events == 0 {
+            self.waiting.watching.set(watching | events);
+            self.poll.start(watching | events, on_ready);
+        }
+        Poll::Pending
     }
 }
 
@@ -154,7 +162,12 @@ extern "C" fn on_ready(handle: *mut uv::Handle, status: c_int, events: c_int) {
 }
 
 /// Reads into `buf` with `read(2)`-like `io`, without initializing its free space first.
+/// After a read that left the descriptor empty (see `LoopFd::drained`), waits for the loop
+/// first: a lone request is then answered before any further system call on its input.
 fn read_into(fd: &LoopFd, cx: &Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<std::io::Result<()>> {
+    if fd.drained.replace(false) {
+        return fd.wait(cx, uv::READABLE);
+    }
     // SAFETY: the system call only writes to the free space, and only the bytes it reports
     // having written are then marked initialized.
     let free = unsafe { buf.unfilled_mut() };
@@ -162,6 +175,7 @@ fn read_into(fd: &LoopFd, cx: &Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<std::
     let n = std::task::ready!(
         fd.attempt(cx, uv::READABLE, |raw| unsafe { libc::read(raw, free.as_mut_ptr().cast(), free.len()) })
     )?;
+    fd.drained.set(n > 0 && n < free.len());
     // SAFETY: `read` wrote these `n` bytes.
     unsafe { buf.assume_init(n) };
     buf.advance(n);
