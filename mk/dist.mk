@@ -30,12 +30,12 @@ dist-setup:
 
 dist-python: setup dist-setup
 	@mkdir -p $(DIST) && rm -f $(DIST)/mcpforge-*.whl $(DIST)/mcpforge-$(C_VERSION).tar.gz
-	PATH=$(CURDIR)/$(DIST_TOOLS)/bin:$$PATH $(DIST_TOOLS)/bin/maturin build -q --release --zig --compatibility manylinux2014 \
+	PATH=$(CURDIR)/$(DIST_TOOLS)/bin:$$PATH $(DIST_TOOLS)/bin/maturin build -q --profile bindings --zig --compatibility manylinux2014 \
 		-m bindings-python/Cargo.toml -i $(DIST_TOOLS)/bin/python --out $(DIST) --strip -j$(JOBS)
 	$(DIST_TOOLS)/bin/maturin sdist -m bindings-python/Cargo.toml --out $(DIST)
 
 dist-node: setup node-setup
-	$(MAKE) --no-print-directory node-addon NODE_PROFILE=release
+	$(MAKE) --no-print-directory node-addon NODE_PROFILE=bindings
 	@rm -rf $(DIST)/npm && mkdir -p $(DIST)/npm && rm -f $(DIST)/mcpforge-*.tgz
 	node bindings-node/scripts/main-package.mjs $(DIST)/npm >/dev/null
 	node bindings-node/scripts/platform-package.mjs $(NODE_ADDON) $(DIST)/npm >/dev/null

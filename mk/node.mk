@@ -9,9 +9,10 @@ NODE_E2E := $(NODE_OUT)/e2e
 NODE_VERSION := $(shell sed -n 's/^  "version": "\(.*\)",/\1/p' bindings-node/package.json)
 NODE_TARBALL := $(NODE_OUT)/mcpforge-$(NODE_VERSION).tgz
 NODE_PLATFORM_TARBALL := $(NODE_OUT)/mcpforge-$(NODE_PLATFORM)-$(NODE_VERSION).tgz
-# `make node-addon NODE_PROFILE=release` builds the optimized addon (benchmarks).
+# `make node-addon NODE_PROFILE=bindings` builds the optimized addon, as published and
+# benchmarked (the `bindings` profile of Cargo.toml).
 NODE_PROFILE ?= debug
-NODE_CARGO_FLAGS := $(if $(filter release,$(NODE_PROFILE)),--release,)
+NODE_CARGO_FLAGS := $(if $(filter debug,$(NODE_PROFILE)),,--profile $(NODE_PROFILE))
 
 .PHONY: node-setup node-addon node-types node-pack node-mounted node-test
 

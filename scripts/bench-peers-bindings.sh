@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# Release builds of the Python and Node bindings for `make bench-peers`, where those
-# bindings exist; the tests build them in debug, which is no way to benchmark them.
+# Optimized builds of the Python and Node bindings for `make bench-peers`, where those
+# bindings exist, in the `bindings` profile of Cargo.toml that their published packages are
+# built in; the tests build them in debug, which is no way to benchmark them.
 #
-#   Python: a release wheel (maturin, from the binding's own build venv) installed into the
+#   Python: a wheel (maturin, from the binding's own build venv) installed into the
 #           peers' venv target/peers/venv, next to the official SDK and FastMCP.
 #   Node:   target/bench/node/, a copy of examples/node (quickstart.mjs, cli.mjs) and of
 #           bench/servers/node (slow_server.mjs, compat_server.mjs), and sdk1_server.mjs: the
 #           TypeScript SDK 1.x peer (bench/peers/ts_sdk1_server.mjs) with each import of
 #           `@modelcontextprotocol/sdk/...` pointed at `mcpforge/...`, the migration the drop-in
 #           documents, and nothing else changed. Its node_modules/mcpforge is the
-#           package with the release addon (the source tree's debug addon is left
+#           package with the optimized addon (the source tree's debug addon is left
 #           alone), next to the packages the servers import (express, zod): those of the
 #           Node end-to-end tests' scratch project, pinned by tests/e2e-node/package-lock.json.
 #
@@ -38,10 +39,10 @@ python_binding() {
   [ -x "$maturin" ] || { note "no maturin ($maturin): the Python subjects are skipped"; return 0; }
   stale "$stamp" core/src bindings-python/src bindings-python/python bindings-python/Cargo.toml \
     bindings-python/pyproject.toml Cargo.lock || return 0
-  note "building the Python binding (release) into target/peers/venv"
+  note "building the Python binding (optimized) into target/peers/venv"
   rm -rf "$OUT/python/wheels"
   mkdir -p "$OUT/python"
-  "$maturin" build -q --release -m bindings-python/Cargo.toml -i "$python" --out "$OUT/python/wheels" --strip -j"$JOBS" &&
+  "$maturin" build -q --profile bindings -m bindings-python/Cargo.toml -i "$python" --out "$OUT/python/wheels" --strip -j"$JOBS" &&
     "$python" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps "$OUT"/python/wheels/mcpforge-*.whl &&
     touch "$stamp"
 }
@@ -54,8 +55,8 @@ node_binding() {
     examples/node bench/servers/node bench/peers/ts_sdk1_server.mjs tests/e2e-node/package-lock.json Cargo.lock ||
     return 0
   [ -d target/node/e2e/node_modules/express ] || ./scripts/setup-node.sh || return 1
-  note "building the Node binding (release) into $dir"
-  cargo build -q -j"$JOBS" --release -p mcpforge-node || return 1
+  note "building the Node binding (optimized) into $dir"
+  cargo build -q -j"$JOBS" --profile bindings -p mcpforge-node || return 1
   rm -rf "$dir"
   mkdir -p "$package"
   local module
@@ -64,7 +65,7 @@ node_binding() {
     cp -r "$module" "$dir/node_modules/" || return 1
   done
   cp -r bindings-node/package.json bindings-node/lib "$package/" &&
-    cp target/release/libmcpforge_node.so "$package/mcpforge.$(node -p 'require("./bindings-node/lib/platform.js").platformName()').node" &&
+    cp target/bindings/libmcpforge_node.so "$package/mcpforge.$(node -p 'require("./bindings-node/lib/platform.js").platformName()').node" &&
     cp examples/node/*.mjs bench/servers/node/*.mjs "$dir/" &&
     sed 's#from "@modelcontextprotocol/sdk/#from "mcpforge/#' bench/peers/ts_sdk1_server.mjs >"$dir/sdk1_server.mjs" &&
     touch "$stamp"
