@@ -35,6 +35,12 @@ class HandlerTable {
     this.#handlers.delete(id);
   }
 
+  /** The context of the one call in flight, or undefined when there is none or more than one. */
+  sole() {
+    if (this.#calls.size !== 1) return undefined;
+    return this.#calls.values().next().value;
+  }
+
   /** The function handed to the addon. */
   dispatcher(server) {
     return (handlerId, payload, id) => {

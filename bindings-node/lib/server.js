@@ -47,6 +47,13 @@ const NOTIFY_SESSION = Symbol.for('mcpforge.transport.notifySession');
  */
 const EXTENSION = Symbol.for('mcpforge.capabilities.extension');
 
+/**
+ * `[SOLE_CALL]()`: the context of the one handler call of this server in flight, or undefined
+ * when there is none or more than one (compat/protocol-server.js finds a request with it
+ * where its handler scope found none). Internal.
+ */
+const SOLE_CALL = Symbol.for('mcpforge.calls.sole');
+
 /** True when `transport` implements the hook (`[ATTACH]`). */
 function isTransport(transport) {
   return transport !== null && typeof transport === 'object' && typeof transport[ATTACH] === 'function';
@@ -552,6 +559,11 @@ class Server {
     return this.#native.notifySession(String(sessionId), String(method), text);
   }
 
+  /** @internal The context of this server's one call in flight, if exactly one is. */
+  [SOLE_CALL]() {
+    return this.#table.sole();
+  }
+
   /** @internal Advertises the extension `id` with `settings` to the clients that initialize from now on. */
   [EXTENSION](id, settings) {
     this.#native.advertiseExtension(String(id), results.stringify(settings ?? {}, 'the extension settings'));
@@ -718,4 +730,4 @@ class Server {
   }
 }
 
-module.exports = { Server, ATTACH, LINK, NOTIFY_SESSION, EXTENSION, isTransport };
+module.exports = { Server, ATTACH, LINK, NOTIFY_SESSION, EXTENSION, SOLE_CALL, isTransport };

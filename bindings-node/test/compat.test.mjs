@@ -11,6 +11,9 @@ import { z } from 'zod';
 import { McpServer, ResourceTemplate, completable, McpError, ErrorCode, Server } from '../lib/index.mjs';
 import { within, text } from './helpers.mjs';
 import * as sdkCompletable from '../lib/sdk/server/completable.mjs';
+import { createRequire } from 'node:module';
+
+const { currentContext } = createRequire(import.meta.url)('../lib/compat/protocol-server.js');
 
 /** A logger collecting what it is given. */
 function collector() {
@@ -154,6 +157,46 @@ test('server/completable.js has the official helpers: getCompleter, isCompletabl
   assert.equal(schema[sdkCompletable.COMPLETABLE_SYMBOL].complete, complete);
   assert.ok(!Object.keys(schema).includes(String(sdkCompletable.COMPLETABLE_SYMBOL)));
   assert.equal(sdkCompletable.McpZodTypeKind.Completable, 'McpCompletable');
+});
+
+// Before any test that makes the handler scope follow callbacks (./handler-scope.js), so that
+// on Node 20 and 22 its promise hooks are what is checked.
+test('each handler finds its own request through awaits, among calls in flight together', async () => {
+  const mcp = new McpServer({ name: 't', version: '1.0.0' });
+  mcp.registerTool('mine', { inputSchema: { wait: z.number() } }, async ({ wait }, extra) => {
+    const seen = [currentContext() === extra];
+    await new Promise((resolve) => setTimeout(resolve, wait));
+    seen.push(currentContext() === extra);
+    await Promise.resolve();
+    seen.push(await (async () => currentContext() === extra)());
+    return { content: [{ type: 'text', text: seen.join(' ') }] };
+  });
+  await withMcp(mcp, async (client) => {
+    const waits = [30, 5, 20, 0, 10, 25];
+    const results = await Promise.all(waits.map((wait) => client.callTool('mine', { wait })));
+    assert.deepEqual(results.map(text), waits.map(() => 'true true true'));
+  });
+  assert.equal(currentContext(), undefined, 'no handler scope outside handlers');
+});
+
+test('server.server asks from a callback the handler scope does not follow, with one call in flight', async () => {
+  const mcp = new McpServer({ name: 't', version: '1.0.0' });
+  mcp.registerTool('later', {}, () =>
+    new Promise((resolve, reject) => {
+      setTimeout(() => mcp.server.elicitInput({ message: 'Name?', requestedSchema: { type: 'object', properties: { name: { type: 'string' } } } }).then(
+        (answer) => resolve({ content: [{ type: 'text', text: answer.content.name }] }),
+        reject,
+      ), 1);
+    }),
+  );
+  await withMcp(
+    mcp,
+    async (client) => {
+      assert.equal(text(await client.callTool('later', {})), 'Ada');
+      assert.equal(text(await client.callTool('later', {})), 'Ada', 'followed through the callback from then on');
+    },
+    { capabilities: { elicitation: {} }, responses: { 'elicitation/create': { action: 'accept', content: { name: 'Ada' } } } },
+  );
 });
 
 test('server.server asks the client of the request being served, and refuses outside handlers', async () => {

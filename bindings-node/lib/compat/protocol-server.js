@@ -2,31 +2,23 @@
  * `mcpServer.server`: the part of the official SDK's low-level `Server` that applications on
  * the high-level API touch, over the engine. Client input (`elicitInput`, `createMessage`,
  * `listRoots`), log messages and what the client declared belong to the request being
- * served: inside a handler they use its context (found through the handler scope, an
- * `AsyncLocalStorage` every `McpServer` handler runs in), so they work on both wires.
+ * served: inside a handler they use its context (found through the handler scope every
+ * `McpServer` handler runs in, ./handler-scope.js), so they work on both wires.
  * List-changed and resource-updated notifications, and log messages, go to every client of
  * the server, as the official `Server` sends them: with no request they belong to.
  */
 'use strict';
 
-const { AsyncLocalStorage } = require('node:async_hooks');
 const notifications = require('../notifications');
 const { RequestHandlers } = require('./request-handlers');
 const { elicitationProblems } = require('./elicitation-check');
 const { asProtocolError } = require('./failures');
 const { ErrorCode, McpError } = require('../errors');
-const { EXTENSION } = require('../server');
+const { EXTENSION, SOLE_CALL } = require('../server');
+const { scopeContext, followCallbacks } = require('./handler-scope');
 const { isSchemaObject } = require('../schema');
 const { isStateless } = require('../versions');
 const { ExperimentalServerTasks } = require('./tasks');
-
-/** The context of the handler running now (per async call chain). */
-const handlerScope = new AsyncLocalStorage();
-
-/** Runs `fn(a, b)` with `ctx` as the current handler context. */
-function inHandler(ctx, fn, a, b) {
-  return handlerScope.run(ctx, fn, a, b);
-}
 
 /**
  * The current handler's context while its request is in progress, else undefined (outside
@@ -34,12 +26,22 @@ function inHandler(ctx, fn, a, b) {
  * after it answered).
  */
 function currentContext() {
-  const ctx = handlerScope.getStore();
+  const ctx = scopeContext();
   return ctx && !ctx.finished ? ctx : undefined;
 }
 
-function requireContext(what) {
-  const ctx = currentContext();
+/**
+ * The request `what` asks the client of: the current handler's, else (code the handler scope
+ * does not follow, such as a timer's callback; see ./handler-scope.js) the one call of
+ * `engine` in flight. The handlers that start from then on are followed through such
+ * callbacks too.
+ */
+function requireContext(what, engine) {
+  let ctx = currentContext();
+  if (!ctx) {
+    followCallbacks();
+    ctx = engine[SOLE_CALL]();
+  }
   if (!ctx) {
     throw new Error(`mcpforge: ${what} asks the client of a request: call it from inside a tool, resource or prompt handler`);
   }
@@ -138,7 +140,7 @@ class ProtocolServer {
    * `McpError` -32602 naming the problems.
    */
   elicitInput(params) {
-    return requireContext('elicitInput')
+    return requireContext('elicitInput', this.#engine)
       .elicit(params)
       .then((result) => {
         // A zod schema (mcpforge's own `ctx.elicit` takes those) is the engine's to convert: not checked here.
@@ -153,12 +155,12 @@ class ProtocolServer {
 
   /** Asks the client's model (`sampling/createMessage`). */
   createMessage(params) {
-    return requireContext('createMessage').sample(params);
+    return requireContext('createMessage', this.#engine).sample(params);
   }
 
   /** Asks the client for its roots (`roots/list`). */
   listRoots() {
-    return requireContext('listRoots').listRoots();
+    return requireContext('listRoots', this.#engine).listRoots();
   }
 
   /** Tells clients the tool list changed. */
@@ -216,4 +218,4 @@ class ProtocolServer {
   }
 }
 
-module.exports = { ProtocolServer, inHandler, currentContext };
+module.exports = { ProtocolServer, currentContext };
