@@ -6,7 +6,7 @@
  * Where `AsyncLocalStorage` is cheap (Node 24 and later, where it rides on the engine's own
  * async context), the scope is one, and follows a handler through everything it starts.
  * On Node 20 and 22 an `AsyncLocalStorage` makes the process run Node's promise hooks for every
- * promise it makes, which cost the drop-in about a sixth of its calls a second; there the
+ * promise it makes, which cost the drop-in 11-20 % of its CPU per call; there the
  * scope follows a handler through its promises and awaits with three small promise hooks of
  * its own. Those do not follow a callback of a timer or an event the handler set up: when code
  * that needs a request finds none (`followCallbacks`), the process switches to
