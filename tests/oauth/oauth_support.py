@@ -87,6 +87,11 @@ def first_line(stream: IO[bytes], bound: float) -> str:
     return line.split(b"\n", 1)[0].decode(errors="replace").strip()
 
 
+# oidc-provider loads a few hundred modules and makes an RSA key before it says where it
+# listens: on a machine busy writing a build to disk that took over START_BOUND once.
+PROVIDER_START_BOUND = 3 * START_BOUND
+
+
 class AuthorizationServer:
     """oidc-provider on 127.0.0.1, issuing `tokens` (`jwt` or `opaque`) until closed."""
 
@@ -106,10 +111,18 @@ class AuthorizationServer:
             cwd=install,
         )
         assert self.proc.stdout is not None
-        self.issuer = first_line(self.proc.stdout, START_BOUND)
+        self.issuer = first_line(self.proc.stdout, PROVIDER_START_BOUND)
         if not self.issuer.startswith("http://127.0.0.1:"):
+            exited = self.proc.poll()
             self.close()
-            pytest.fail(f"the authorization server did not start (said {self.issuer!r})", pytrace=False)
+            errlog.flush()
+            errlog.seek(0)
+            said = errlog.read()[-2000:]
+            pytest.fail(
+                f"the authorization server did not start (said {self.issuer!r}, "
+                f"{'exited ' + str(exited) if exited is not None else 'still running'}; its stderr: {said!r})",
+                pytrace=False,
+            )
 
     def client_credentials(self, resource: str, scope: str) -> str:
         """An access token for `resource` with `scope`, from the client credentials grant of
