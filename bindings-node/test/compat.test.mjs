@@ -186,14 +186,17 @@ test('server.server asks from a callback the handler scope does not follow, with
       setTimeout(() => mcp.server.elicitInput({ message: 'Name?', requestedSchema: { type: 'object', properties: { name: { type: 'string' } } } }).then(
         (answer) => resolve({ content: [{ type: 'text', text: answer.content.name }] }),
         reject,
-      ), 1);
+      ), 20);
     }),
   );
   await withMcp(
     mcp,
     async (client) => {
       assert.equal(text(await client.callTool('later', {})), 'Ada');
-      assert.equal(text(await client.callTool('later', {})), 'Ada', 'followed through the callback from then on');
+      // Two calls in flight: no sole call to fall back on, so each ask finds its request only
+      // because handlers are now followed through callbacks.
+      const both = await Promise.all([client.callTool('later', {}), client.callTool('later', {})]);
+      assert.deepEqual(both.map(text), ['Ada', 'Ada'], 'followed through the callback from then on');
     },
     { capabilities: { elicitation: {} }, responses: { 'elicitation/create': { action: 'accept', content: { name: 'Ada' } } } },
   );
