@@ -30,6 +30,7 @@ use crate::auth::AuthInfo;
 use crate::dispatch::shared::ServerShared;
 use crate::error::ProtocolError;
 use crate::identity;
+use crate::jsonrpc::envelope::{self, Received};
 use crate::jsonrpc::message::EnvelopeError;
 use crate::jsonrpc::{Incoming, IncomingRequest, RequestId, encode};
 use crate::outbox::{Outbox, Slot};
@@ -301,9 +302,9 @@ impl Connection {
 
     /// One frame of a byte-stream transport: JSON text, a message or a batch.
     pub async fn receive(self: &Arc<Self>, frame: &[u8]) {
-        match serde_json::from_slice::<Value>(frame) {
-            Ok(value) => {
-                self.receive_value(value, self.route()).await;
+        match envelope::read(frame) {
+            Ok(received) => {
+                self.receive_parsed(received, self.route()).await;
             }
             Err(e) => self.reply_error(&ProtocolError::parse_error(e)).await,
         }
@@ -311,17 +312,24 @@ impl Connection {
 
     /// A parsed JSON value: one message, or a batch (an array).
     pub async fn receive_value(self: &Arc<Self>, value: Value, route: Route) -> Submitted {
-        match value {
-            Value::Array(items) => Box::pin(self.batch(items, route, false)).await,
-            v => match Incoming::from_value(v) {
-                Ok(m) => self.submit(m, None, route).await,
-                Err(EnvelopeError { id, error }) => {
-                    let null_ids = self.null_ids();
-                    let outcome = refusal_outcome(encode::error(id.as_ref(), &error, null_ids), &error);
-                    Box::pin(route.answer.deliver(outcome)).await;
-                    Submitted::Answered
-                }
-            },
+        self.receive_parsed(Received::from_value(value), route).await
+    }
+
+    /// A frame's top level: one message, or a batch.
+    async fn receive_parsed(self: &Arc<Self>, received: Received, route: Route) -> Submitted {
+        let classified = match received {
+            Received::Batch(items) => return Box::pin(self.batch(items, route, false)).await,
+            Received::One(members) => Incoming::from_members(members),
+            Received::NotObject => Err(EnvelopeError::not_object()),
+        };
+        match classified {
+            Ok(m) => self.submit(m, None, route).await,
+            Err(EnvelopeError { id, error }) => {
+                let null_ids = self.null_ids();
+                let outcome = refusal_outcome(encode::error(id.as_ref(), &error, null_ids), &error);
+                Box::pin(route.answer.deliver(outcome)).await;
+                Submitted::Answered
+            }
         }
     }
 

@@ -3,6 +3,7 @@
 
 use serde_json::{Map, Value};
 
+use super::envelope::Members;
 use super::id::RequestId;
 use crate::error::ProtocolError;
 
@@ -51,24 +52,26 @@ pub struct EnvelopeError {
 impl Incoming {
     /// Classifies one JSON value (not an array: batches are split by the caller).
     pub fn from_value(value: Value) -> Result<Incoming, EnvelopeError> {
-        let Value::Object(mut obj) = value else {
-            return Err(EnvelopeError {
-                id: None,
-                error: ProtocolError::invalid_request("a message must be a JSON object"),
-            });
+        let Value::Object(obj) = value else {
+            return Err(EnvelopeError::not_object());
         };
-        let id_value = obj.remove("id");
+        Incoming::from_members(Members::from_map(obj))
+    }
+
+    /// Classifies the members of one message object.
+    pub fn from_members(m: Members) -> Result<Incoming, EnvelopeError> {
+        let Members { jsonrpc, id: id_value, method, params, result, error } = m;
         let id = id_value.as_ref().and_then(RequestId::from_value);
         let fail = |id: Option<RequestId>, msg: &str| EnvelopeError { id, error: ProtocolError::invalid_request(msg) };
-        match obj.get("jsonrpc") {
+        match jsonrpc {
             Some(Value::String(v)) if v == "2.0" => {}
             _ => return Err(fail(id, "\"jsonrpc\" must be \"2.0\"")),
         }
-        if let Some(method) = obj.remove("method") {
+        if let Some(method) = method {
             let Value::String(method) = method else {
                 return Err(fail(id, "\"method\" must be a string"));
             };
-            let params = match obj.remove("params") {
+            let params = match params {
                 None | Some(Value::Null) => None,
                 Some(Value::Object(p)) => Some(p),
                 // A notification is never answered, even for invalid params: its (by-position)
@@ -88,7 +91,7 @@ impl Incoming {
         let Some(id) = id else {
             return Err(fail(None, "a message needs a \"method\", or an \"id\" with a result"));
         };
-        match (obj.remove("result"), obj.remove("error")) {
+        match (result, error) {
             (Some(result), None) => Ok(Incoming::Response { id, result: Ok(result) }),
             (None, Some(error)) => match serde_json::from_value::<ProtocolError>(error) {
                 Ok(e) => Ok(Incoming::Response { id, result: Err(e) }),
@@ -96,6 +99,13 @@ impl Incoming {
             },
             _ => Err(fail(Some(id), "a response needs exactly one of \"result\" and \"error\"")),
         }
+    }
+}
+
+impl EnvelopeError {
+    /// The refusal of a JSON value that is not an object (nor a batch, where one is taken).
+    pub fn not_object() -> EnvelopeError {
+        EnvelopeError { id: None, error: ProtocolError::invalid_request("a message must be a JSON object") }
     }
 }
 

@@ -2,6 +2,7 @@
 //! newline framing used by stdio and other byte streams.
 
 pub mod codec;
+pub mod envelope;
 pub mod id;
 pub mod message;
 
