@@ -10,6 +10,9 @@
 
 const native = require('./native');
 
+/** The addon's number for each answer form (src/calls.rs: `FORM_TEXT` ...). */
+const FORMS = Object.freeze({ __proto__: null, text: 0, json: 1, result: 2, bytes: 3 });
+
 class Call {
   #object;
 
@@ -26,7 +29,9 @@ class Call {
 
   /** Answers with a value of `form` (`text`, `json`, `result`, `bytes`); false when already answered. */
   respond(form, payload) {
-    return native.callRespond(this.id, form, payload);
+    const code = FORMS[form];
+    if (code === undefined) throw new TypeError(`mcpforge: unknown answer form \`${form}\``);
+    return native.callRespond(this.id, code, payload);
   }
 
   /** Answers with a tool error; `data` is optional JSON text. */

@@ -321,11 +321,12 @@ export declare class NativeServer {
  */
 export declare function callToolError(id: number, message: string, data?: string | undefined | null): boolean
 /**
- * Answers call `id` with a value: `form` is `"text"` (a plain string), `"json"` (JSON
- * text of a value), `"result"` (JSON text of a complete result) or `"bytes"` (base64).
- * False when already answered or ended.
+ * Answers call `id` with a value: `form` is [`FORM_TEXT`] (a plain string), [`FORM_JSON`]
+ * (JSON text of a value), [`FORM_RESULT`] (JSON text of a complete result) or
+ * [`FORM_BYTES`] (base64); a number, not a name, so that no second string crosses with
+ * every answer. False when already answered or ended.
  */
-export declare function callRespond(id: number, form: string, payload: string): boolean
+export declare function callRespond(id: number, form: number, payload: string): boolean
 /**
  * The engine's JSON-RPC error codes by name (`PARSE_ERROR`, ...): `ErrorCode` in
  * `lib/errors.js` is made from it, so every language shares one table.

@@ -58,20 +58,30 @@ fn answer(id: u32, reply: Reply) -> bool {
     find(id).is_some_and(|call| call.answer(reply))
 }
 
-/// Answers call `id` with a value: `form` is `"text"` (a plain string), `"json"` (JSON
-/// text of a value), `"result"` (JSON text of a complete result) or `"bytes"` (base64).
-/// False when already answered or ended.
+/// Answers call `id` with a value: `form` is [`FORM_TEXT`] (a plain string), [`FORM_JSON`]
+/// (JSON text of a value), [`FORM_RESULT`] (JSON text of a complete result) or
+/// [`FORM_BYTES`] (base64); a number, not a name, so that no second string crosses with
+/// every answer. False when already answered or ended.
 #[napi]
-pub fn call_respond(id: u32, form: String, payload: String) -> napi::Result<bool> {
-    let reply = match form.as_str() {
-        "text" => Reply::Text(payload),
-        "json" => Reply::Json(payload),
-        "result" => Reply::Result(payload),
-        "bytes" => Reply::Blob(payload),
-        other => return Err(js_error(format!("unknown answer form `{other}`"))),
+pub fn call_respond(id: u32, form: u32, payload: String) -> napi::Result<bool> {
+    let reply = match form {
+        FORM_TEXT => Reply::Text(payload),
+        FORM_JSON => Reply::Json(payload),
+        FORM_RESULT => Reply::Result(payload),
+        FORM_BYTES => Reply::Blob(payload),
+        other => return Err(js_error(format!("unknown answer form {other}"))),
     };
     Ok(answer(id, reply))
 }
+
+/// The answer form of a plain string (lib/call.js: `FORMS`).
+pub const FORM_TEXT: u32 = 0;
+/// The answer form of JSON text of a value.
+pub const FORM_JSON: u32 = 1;
+/// The answer form of JSON text of a complete result.
+pub const FORM_RESULT: u32 = 2;
+/// The answer form of base64 bytes.
+pub const FORM_BYTES: u32 = 3;
 
 /// Answers call `id` with a tool error (an `isError` result for tools). `data` is optional
 /// JSON text.
