@@ -2,23 +2,41 @@
 //! connection splits them): a message is a request, notification or response only when its
 //! members say so; what the server would encode for it (the request re-encoded, a response
 //! to it, an error naming its id) is valid JSON that classifies back to the same id, method
-//! and error code.
+//! and error code. A line that is JSON is read the same straight from its bytes
+//! (`envelope::read`, what byte-stream transports use) as through a `serde_json::Value`.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use mcpforge::error::{ProtocolError, codes};
+use mcpforge::jsonrpc::envelope::{self, Received};
 use mcpforge::jsonrpc::message::EnvelopeError;
 use mcpforge::jsonrpc::{Incoming, RequestId, encode};
 use mcpforge_fuzz::same_json;
 use serde_json::{Value, json};
 
 fuzz_target!(|data: &[u8]| {
+    let direct = envelope::read(data);
     let Ok(value) = serde_json::from_slice::<Value>(data) else { return };
+    same_top_level(direct.expect("a line that is JSON is read straight from its bytes"), &value);
     match value {
         Value::Array(items) => items.into_iter().for_each(check),
         v => check(v),
     }
 });
+
+/// The top level read straight from the bytes is the one read through a `Value`: the same
+/// batch items, or the same classification of the one message.
+fn same_top_level(direct: Received, value: &Value) {
+    match (direct, value) {
+        (Received::Batch(items), Value::Array(expected)) => assert_eq!(&items, expected),
+        (Received::One(members), Value::Object(_)) => {
+            let direct = format!("{:?}", Incoming::from_members(members));
+            assert_eq!(direct, format!("{:?}", Incoming::from_value(value.clone())));
+        }
+        (Received::NotObject, v) => assert!(!v.is_object() && !v.is_array(), "{v} read as no object"),
+        (other, v) => panic!("{v} read as {other:?}"),
+    }
+}
 
 /// Reads encoded bytes back as one message.
 fn reread(bytes: &[u8]) -> Result<Incoming, EnvelopeError> {
