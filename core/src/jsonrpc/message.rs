@@ -1,5 +1,6 @@
-//! The JSON-RPC envelope: classifying an incoming JSON value as request, notification or
-//! response (-32600 for anything else), and encoding outgoing messages as compact bytes.
+//! The JSON-RPC envelope: classifying an incoming message's members (read by envelope.rs,
+//! or taken out of a JSON value) as request, notification or response (-32600 for anything
+//! else), and encoding outgoing messages as compact bytes.
 
 use serde_json::{Map, Value};
 
