@@ -7,7 +7,9 @@
 #                     (2 GiB resident, 256 MiB at once). Its corpus grows in target/fuzz/corpus.
 #   make fuzz-short   every target FUZZ_SHORT_SECONDS (default 5) from its committed seeds
 #                     (fuzz/corpus), with a scratch corpus in target/fuzz/short-corpus: part of
-#                     `make test`
+#                     `make test`. Built without optimizations (FUZZ_SHORT_PROFILE, default
+#                     dev): the build takes half as long (2.6 against 5.3 minutes here), and a
+#                     few seconds per target still run every seed and thousands of inputs.
 #
 # scripts/setup-fuzz.sh installs the pinned cargo-fuzz into target/tools. The targets are built
 # with `--sanitizer none` on the default toolchain: stable builds them (no -Z flag is passed),
@@ -16,6 +18,7 @@
 FUZZ_TARGETS := line_codec jsonrpc era uri_template http_headers request_state last_event_id arguments
 FUZZ_SECONDS ?= 600
 FUZZ_SHORT_SECONDS ?= 5
+FUZZ_SHORT_PROFILE ?= dev
 
 .PHONY: fuzz-setup fuzz fuzz-short
 
@@ -27,6 +30,6 @@ fuzz: fuzz-setup
 
 fuzz-short: fuzz-setup
 	@rm -rf target/fuzz/short-corpus
-	JOBS=$(JOBS) ./scripts/fuzz.sh $(FUZZ_SHORT_SECONDS) short-corpus $(FUZZ_TARGETS)
+	JOBS=$(JOBS) FUZZ_PROFILE=$(FUZZ_SHORT_PROFILE) ./scripts/fuzz.sh $(FUZZ_SHORT_SECONDS) short-corpus $(FUZZ_TARGETS)
 
 TEST_TARGETS += fuzz-short
