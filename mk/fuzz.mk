@@ -9,7 +9,8 @@
 #                     (fuzz/corpus), with a scratch corpus in target/fuzz/short-corpus: part of
 #                     `make test`. Built without optimizations (FUZZ_SHORT_PROFILE, default
 #                     dev): the build takes half as long (2.6 against 5.3 minutes here), and a
-#                     few seconds per target still run every seed and thousands of inputs.
+#                     few seconds per target still run every seed and hundreds to tens of
+#                     thousands of other inputs.
 #
 # scripts/setup-fuzz.sh installs the pinned cargo-fuzz into target/tools. The targets are built
 # with `--sanitizer none` on the default toolchain: stable builds them (no -Z flag is passed),

@@ -9,8 +9,8 @@
 # New inputs go to target/fuzz/CORPUS_DIR/<target> (the committed seeds in fuzz/corpus are
 # read, never written). FUZZ_SANITIZER (default none) and FUZZ_TOOLCHAIN (default: the
 # rustup default) choose the build, e.g. FUZZ_SANITIZER=address FUZZ_TOOLCHAIN=nightly;
-# FUZZ_PROFILE=dev builds without optimizations (half the build time, a tenth of the
-# executions per second: for runs of a few seconds).
+# FUZZ_PROFILE=dev builds without optimizations (half the build time, a fifteenth to a
+# fiftieth of the executions per second: for runs of a few seconds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
