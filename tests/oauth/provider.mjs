@@ -24,11 +24,16 @@
  * and redirects back, so a test plays the browser by following redirects with cookies.
  *
  * Scopes are `mcp:tools`, `mcp:admin` and `mcp:other`. Prints the issuer URL on stdout when
- * ready; stops on SIGTERM, SIGINT or when stdin closes (the test that started it exited).
+ * ready, and each step of its start on stderr (`provider: ...`), so a start that stalls says
+ * where; stops on SIGTERM, SIGINT or when stdin closes (the test that started it exited).
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:http';
 import Provider from 'oidc-provider';
+
+/** One step of the start, on stderr. */
+const step = (what) => process.stderr.write(`provider: ${what}\n`);
+step('modules loaded');
 
 const SCOPES = ['mcp:tools', 'mcp:admin', 'mcp:other'];
 const USER = 'test-user';
@@ -73,6 +78,7 @@ function configuration(format, proxyRedirect) {
     scope: 'openid',
   };
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  step('signing key made');
   const signing = { ...privateKey.export({ format: 'jwk' }), kid: 'test-key', use: 'sig', alg: 'RS256' };
   return {
     clients: [
@@ -185,9 +191,11 @@ const server = createServer((req, res) => {
 server.keepAliveTimeout = 60_000;
 server.headersTimeout = 65_000;
 server.listen(0, '127.0.0.1', () => {
+  step(`listening on port ${server.address().port}`);
   const issuer = `http://127.0.0.1:${server.address().port}`;
   provider = new Provider(issuer, configuration(format, proxyRedirect));
   handle = provider.callback();
+  step('provider configured');
   process.stdout.write(`${issuer}\n`);
 });
 
