@@ -239,6 +239,9 @@ impl Invoker {
         let (tx, rx) = oneshot::channel::<Result<T, HandlerError>>();
         let abandoned = ctx.clone().map(|c| Box::new(move || c.is_cancelled()) as Abandoned);
         let pace = self.pace.clone();
+        // The request, for a call that runs in its poll (a clone only then: a token
+        // verification has no request, and runs no call in place).
+        let here = ctx.as_ref().filter(|c| c.may_hold_thread()).cloned();
         let job: Job = Box::new(move |py| {
             if tx.is_closed() || ctx.as_ref().is_some_and(RequestContext::is_cancelled) {
                 let _ = tx.send(Err(ProtocolError::internal("request cancelled").into()));
@@ -258,7 +261,7 @@ impl Invoker {
         let (pool, pace) = (self.pool.clone(), self.pace.clone());
         Box::pin(async move {
             // Inline on this engine thread when the call is likely quick, else on the pool.
-            if let Err((job, abandoned)) = inline::start(&pool, &pace, job, abandoned) {
+            if let Err((job, abandoned)) = inline::start(&pool, &pace, job, abandoned, here.as_ref()) {
                 pool.submit(job, abandoned);
             }
             rx.await.unwrap_or_else(|_| Err(ProtocolError::internal("the handler thread panicked").into()))

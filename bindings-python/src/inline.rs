@@ -1,11 +1,21 @@
-//! Quick synchronous calls run inline: on an engine thread, in a task of its own (one
-//! [`Runner`] for the process, which runs the calls queued for it one per turn), instead of
-//! on the worker pool. A call that arrives, runs a short Python function and answers then
-//! wakes one thread once, as in the Rust engine; through the pool it wakes three (the reader
-//! hands the call to a worker, the worker hands the answer back). Under pipelined load the
-//! runner takes call after call with no hand-over between threads: the engine thread that
-//! runs one call's Python encodes its answer next, while the other engine threads read,
-//! route and write.
+//! Quick synchronous calls run inline: on an engine thread instead of on the worker pool.
+//! A call that arrives, runs a short Python function and answers then wakes one thread once,
+//! as in the Rust engine; through the pool it wakes three (the reader hands the call to a
+//! worker, the worker hands the answer back). When nothing else runs inline, the call runs
+//! at once in its request's own poll ([`Runner::run_here`]: no task between the request and
+//! the call, no timer armed); otherwise it is queued for the [`Runner`], one task for the
+//! process that runs the calls queued for it one per turn. Under pipelined load the runner
+//! takes call after call with no hand-over between threads: the engine thread that runs one
+//! call's Python encodes its answer next, while the other engine threads read, route and
+//! write.
+//!
+//! A call runs in its request's poll only when that request's timeout can still be answered
+//! while the poll is held ([`RequestContext::may_hold_thread`]: its connection queues its
+//! answer, as on stdio; not an HTTP exchange, a batch or a token verification, whose calls
+//! go to the runner). When the watch thread sees such a call hold its thread past a tick, it
+//! hands the request's timeout to the connection ([`RequestContext::holding_thread`]), which
+//! answers the client and trips the call's cancellation at the deadline as the request's
+//! own timer would have.
 //!
 //! A call is queued for the runner only when the interpreter is likely free and the engine
 //! keeps a thread to spare:
@@ -27,9 +37,10 @@
 //!   not count where it can be told apart) sends every call to the pool for [`BACK_OFF`].
 //!
 //! Everything else goes to the pool as before. The guarantees of the pool hold for inline
-//! calls too. The request waits for the runner's answer like for a worker's, so a timeout or
-//! a cancellation answers or frees the caller while the Python function runs on, and a call
-//! whose request was abandoned while it was queued does not run. If an inline call blocks
+//! calls too. A request waits for the runner's answer like for a worker's, and one whose call
+//! runs in its poll has its deadline watched from outside, so a timeout or a cancellation
+//! answers or frees the caller while the Python function runs on, and a call whose request
+//! was abandoned while it was queued does not run. If an inline call blocks
 //! (sleep, I/O), the engine's other threads keep serving: a watch thread that sees one run
 //! for a [`TICK`] moves the calls queued behind it to the pool and wakes a parked engine
 //! thread, which then takes over the I/O driver (a woken engine thread only takes it when it
@@ -44,6 +55,8 @@ use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
+
+use mcpforge::{HeldThread, RequestContext};
 
 use crate::pool::{Abandoned, EXITING, Job, Place, Pool};
 use crate::{attach, is_exiting, runtime};
@@ -191,18 +204,30 @@ thread_local! {
     static RUNNING: RefCell<Option<Arc<Pace>>> = const { RefCell::new(None) };
 }
 
-/// Queues `job` for the runner when it may run inline (see the module documentation);
-/// otherwise gives it back for the pool. Called from the request's task, on an engine thread.
+/// Runs `job` inline when it may (see the module documentation): at once, in the poll of
+/// the request `ctx` that called it, when the runner is idle and the request's timeout can
+/// be answered while its poll is held ([`RequestContext::may_hold_thread`]); else queued for
+/// the runner. Otherwise gives it back for the pool. Called from the request's task, on an
+/// engine thread.
 pub fn start(
     pool: &Pool,
     pace: &Arc<Pace>,
     job: Job,
     abandoned: Option<Abandoned>,
+    ctx: Option<&RequestContext>,
 ) -> Result<(), (Job, Option<Abandoned>)> {
     if !pace.is_quick() || is_exiting() || contended() || !on_engine() {
         return Err((job, abandoned));
     }
-    runner().queue(pool, Inline { job, pace: pace.clone(), abandoned })
+    let call = Inline { job, pace: pace.clone(), abandoned };
+    let call = match ctx.filter(|c| c.may_hold_thread()) {
+        Some(ctx) => match runner().run_here(pool, call, ctx) {
+            Ok(()) => return Ok(()),
+            Err(call) => call,
+        },
+        None => call,
+    };
+    runner().queue(pool, call)
 }
 
 /// One call queued for the runner.
@@ -290,6 +315,14 @@ struct Slot {
     waker: Option<std::task::Waker>,
     /// The runner waits for a call (it is woken by the next one queued).
     waiting: bool,
+    /// A call runs in its request's own poll ([`Runner::run_here`]): the runner waits for it
+    /// to return before it runs the calls queued meanwhile.
+    in_place: bool,
+    /// That call's request, until the watch thread sees the call hold its thread past a tick
+    /// and hands the request's timeout to its connection...
+    held: Option<RequestContext>,
+    /// ...which watches the deadline until the call returns.
+    watch: Option<HeldThread>,
 }
 
 /// The runner, started with the first inline call.
@@ -338,6 +371,53 @@ impl Runner {
         Ok(())
     }
 
+    /// Runs `call` here, in the poll of its request (`ctx`), when the runner is idle: no call
+    /// queued or running, and the pool quiet. The call holds the pool's place like a runner's
+    /// call, and the watch thread watches it the same way; when it holds its thread past a
+    /// tick, its request's timeout is handed to the connection. Gives the call back when
+    /// the runner is not idle.
+    fn run_here(&self, pool: &Pool, call: Inline, ctx: &RequestContext) -> Result<(), Inline> {
+        {
+            let mut slot = self.lock();
+            if slot.in_place || slot.began.is_some() || slot.place.is_some() || !slot.calls.is_empty() {
+                return Err(call);
+            }
+            let Some(place) = pool.claim() else {
+                return Err(call);
+            };
+            if let Some(abandoned) = call.abandoned {
+                place.started(abandoned);
+            }
+            slot.place = Some(place);
+            slot.began = Some(Instant::now());
+            slot.in_place = true;
+            slot.held = Some(ctx.clone());
+        }
+        let Inline { job, pace, .. } = call;
+        // Nothing in a run unwinds past it (the call's own panic is caught inside).
+        let _ = std::panic::catch_unwind(AssertUnwindSafe(|| Inline::run(job, pace)));
+        let (place, _watch) = {
+            let mut slot = self.lock();
+            slot.in_place = false;
+            slot.held = None;
+            let watch = slot.watch.take();
+            let place = if self.ended(&mut slot) {
+                // Calls queued meanwhile: the runner takes them, with the place.
+                if std::mem::take(&mut slot.waiting) {
+                    if let Some(waker) = &slot.waker {
+                        waker.wake_by_ref();
+                    }
+                }
+                None
+            } else {
+                slot.place.take()
+            };
+            (place, watch)
+        };
+        drop(place);
+        Ok(())
+    }
+
     /// The runner's task: runs the next queued call, then lets the thread's other tasks run
     /// when more are queued (the answer just woken among them), or ends the chain of tasks
     /// handed over on this thread ([`end_chain`]) when none is.
@@ -358,7 +438,8 @@ impl Runner {
     /// The next call, marked running in the pool's place; the task waits when none is queued.
     fn next(&self, cx: &mut std::task::Context<'_>) -> std::task::Poll<(Job, Arc<Pace>)> {
         let mut slot = self.lock();
-        match slot.calls.pop_front() {
+        let next = if slot.in_place { None } else { slot.calls.pop_front() };
+        match next {
             Some(Inline { job, pace, abandoned }) => {
                 if let (Some(place), Some(abandoned)) = (&slot.place, abandoned) {
                     place.started(abandoned);
@@ -381,12 +462,7 @@ impl Runner {
     fn ran(&self) -> bool {
         let place = {
             let mut slot = self.lock();
-            slot.began = None;
-            slot.stalled = false;
-            if let Some(place) = &slot.place {
-                place.returned();
-            }
-            if !slot.calls.is_empty() {
+            if self.ended(&mut slot) {
                 return true;
             }
             slot.place.take()
@@ -395,19 +471,36 @@ impl Runner {
         false
     }
 
+    /// The running call returned: true when more calls are queued.
+    fn ended(&self, slot: &mut Slot) -> bool {
+        slot.began = None;
+        slot.stalled = false;
+        if let Some(place) = &slot.place {
+            place.returned();
+        }
+        !slot.calls.is_empty()
+    }
+
     /// The running call has run past a tick: the queued calls go to the pool, and so do new
     /// ones until it returns.
     fn stall(&self) {
         let mut slot = self.lock();
-        if slot.began.is_none() {
+        let Some(began) = slot.began else {
             return;
-        }
+        };
         slot.stalled = true;
         let calls = std::mem::take(&mut slot.calls);
         if let Some(place) = &slot.place {
             for call in calls {
                 place.submit(call.job, call.abandoned);
             }
+        }
+        if let Some(ctx) = slot.held.take() {
+            // The request's own timer cannot fire while its poll is held. Under the lock, so
+            // the call cannot return between the watch's start and its keeping (arming it
+            // only queues a task).
+            let _entered = runtime().enter();
+            slot.watch = Some(ctx.holding_thread(began));
         }
     }
 }

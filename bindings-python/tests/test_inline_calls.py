@@ -12,10 +12,10 @@ import asyncio
 import threading
 import time
 from pathlib import Path
-from typing import List
+from typing import List, Tuple
 
 import pytest
-from conftest import run
+from conftest import http_tool_call, run
 
 # Thread names are read from /proc.
 needs_proc = pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="no /proc/self/task")
@@ -152,6 +152,36 @@ def test_a_timeout_answers_the_caller_while_the_handler_still_runs() -> None:
             assert e.value.code == -32603
             assert not released.is_set()
             released.set()
+
+    run(body)
+
+
+def test_a_timeout_over_http_answers_while_the_handler_still_runs() -> None:
+    """The same over HTTP, where the call runs beside its request rather than in its poll
+    (an HTTP exchange takes its answer from the request itself): the exchange gets the
+    timeout error while the function is still blocked."""
+    released = threading.Event()
+    server = Server("timeout-http", limits={"request_timeout": 0.2})
+
+    @server.tool()
+    def stubborn() -> str:
+        return "released" if released.wait(WAIT) else "timed out"
+
+    async def body() -> None:
+        loop = asyncio.get_running_loop()
+        bound: "asyncio.Future[Tuple[str, int]]" = loop.create_future()
+        serving = asyncio.ensure_future(server.run_async("http", port=0, on_ready=lambda h, p: bound.set_result((h, p))))
+        try:
+            _, port = await asyncio.wait_for(bound, WAIT)
+            status, _, reply = await loop.run_in_executor(None, http_tool_call, f"http://127.0.0.1:{port}/mcp", "stubborn")
+            assert status == 200 and reply["error"]["code"] == -32603, reply
+            assert reply["error"]["data"] == {"timeoutMs": 200}
+            assert not released.is_set()
+        finally:
+            released.set()
+            serving.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await serving
 
     run(body)
 

@@ -15,6 +15,7 @@ use serde_json::{Map, Value, json};
 use tokio_util::sync::CancellationToken;
 
 use crate::auth::AuthInfo;
+use crate::deadline::HeldThread;
 use crate::error::{HandlerError, ProtocolError, ToolError};
 use crate::jsonrpc::{RequestId, encode};
 use crate::outbox::Outbox;
@@ -126,6 +127,8 @@ pub(crate) struct ContextInner {
     /// the context is made: holding the span would keep it open as long as a binding keeps
     /// the context, and a span is exported only once closed).
     pub trace: Option<TraceContext>,
+    /// What answers the request at its deadline if its handler holds its thread.
+    pub deadline: crate::deadline::Deadline,
 }
 
 /// The per-request handle passed to every handler. Cheap to clone; valid after the
@@ -264,6 +267,40 @@ impl RequestContext {
     /// The request's cancellation token.
     pub fn cancellation_token(&self) -> &CancellationToken {
         &self.inner.cancel
+    }
+
+    /// Whether this request's handler may hold the thread that polls the request (run a
+    /// blocking function right there, as a binding does with a quick synchronous callback)
+    /// and the request still gets its timeout answer on time: true when no request timeout
+    /// applies, or when the request's connection can answer it from elsewhere (stdio, byte
+    /// streams, WebSocket, the in-memory client). False on HTTP and for tasks, where only
+    /// the request's own future can answer; such a handler must run its blocking work on
+    /// another thread.
+    pub fn may_hold_thread(&self) -> bool {
+        !matches!(self.inner.deadline, crate::deadline::Deadline::Own)
+    }
+
+    /// Tells the engine that this request's handler holds the thread polling the request,
+    /// and has since `since`: the request timeout is then answered from another task, at
+    /// `since` plus the timeout (the request's own timer cannot run while its future is
+    /// held). At that moment, unless the request was answered or cancelled by then, its
+    /// token trips (the handler sees [`RequestContext::is_cancelled`]) and the client gets
+    /// the timeout error; what the handler returns later is dropped, as for a cancelled
+    /// request, and the request's span, metrics and error hook record the timeout when it
+    /// returns. Call it from another thread than the held one (a task it spawns from there
+    /// could wait behind the handler), inside the server's runtime or with its handle
+    /// entered, once the handler has held its thread a while: each call arms a timer, kept
+    /// until the deadline or until the returned [`HeldThread`] is dropped (drop it when the
+    /// handler gives its thread back). Does nothing when [`RequestContext::may_hold_thread`]
+    /// is false or no timeout applies.
+    pub fn holding_thread(&self, since: std::time::Instant) -> HeldThread {
+        match &self.inner.deadline {
+            crate::deadline::Deadline::Apart { conn, serial, limit } => {
+                let (id, token) = (self.inner.id.clone(), self.inner.cancel.clone());
+                conn.clone().answer_at(since + *limit, *serial, *limit, id, token)
+            }
+            _ => HeldThread::default(),
+        }
     }
 
     /// Sends a request-scoped notification unless the request has finished or was cancelled.

@@ -91,6 +91,7 @@ pub fn classify_era(
         client: None,
         conn: 0,
         revealed: None,
+        deadline: crate::deadline::Deadline::Own,
     };
     let era = router::classify(&server(modern).shared, &peer, req, None)?;
     Ok(era.as_ref().map(Era::version))

@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 use tokio_util::sync::CancellationToken;
 
 use crate::auth::AuthInfo;
+use crate::deadline::Deadline;
 use crate::dispatch::cancel::RequestToken;
 use crate::dispatch::metrics::Reveal;
 use crate::dispatch::rate_limit::ClientKey;
@@ -47,6 +48,8 @@ pub(crate) struct Peer {
     /// Under a catalogue hook with metrics on: tells the request's metrics that it was shown
     /// the item it names (see [`Peer::reveal`]).
     pub revealed: Option<Arc<Reveal>>,
+    /// What answers the request at its deadline if its handler holds its thread.
+    pub deadline: Deadline,
 }
 
 impl Peer {

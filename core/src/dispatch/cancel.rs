@@ -20,6 +20,10 @@ pub(crate) struct InFlight {
     /// in-flight limit, so a fast seeded hasher instead of SipHash.
     table: Mutex<HashMap<RequestId, (u64, RequestToken), foldhash::fast::RandomState>>,
     serial: AtomicU64,
+    /// The serials of requests answered at their deadline by the connection while their
+    /// handler held its thread ([`InFlight::finish_overdue`]), until they end. Rare: a
+    /// handler that held its thread once is not let hold it again.
+    overdue: Mutex<Vec<u64>>,
 }
 
 impl InFlight {
@@ -57,6 +61,27 @@ impl InFlight {
             }
             None => false,
         }
+    }
+
+    /// Request `(id, serial)` is answered at its deadline, from outside its future: true when
+    /// its response was still owed, which the request's own end then no longer sends.
+    pub fn finish_overdue(&self, id: &RequestId, serial: u64) -> bool {
+        let owed = self.finish(id, serial);
+        if owed {
+            lock(&self.overdue).push(serial);
+        }
+        owed
+    }
+
+    /// Whether request `serial` was answered at its deadline ([`InFlight::finish_overdue`]);
+    /// `forget` once it ended.
+    pub fn was_overdue(&self, serial: u64, forget: bool) -> bool {
+        let mut overdue = lock(&self.overdue);
+        let at = overdue.iter().position(|s| *s == serial);
+        if let (Some(at), true) = (at, forget) {
+            overdue.swap_remove(at);
+        }
+        at.is_some()
     }
 
     /// Trips the token of every request in flight (hard shutdown). Requests the client

@@ -27,6 +27,7 @@ use super::rate_limit::ClientKey;
 use super::trace::RequestSpan;
 use crate::auth::AuthCell;
 use crate::auth::AuthInfo;
+use crate::deadline::{Deadline, HeldThread, Overdue};
 use crate::dispatch::shared::ServerShared;
 use crate::error::ProtocolError;
 use crate::identity;
@@ -484,6 +485,16 @@ impl Connection {
         let probe =
             self.metrics.as_ref().map(|m| m.start(&self.shared.registry.snapshot(), &req.method, req.params.as_ref()));
         let revealed = probe.as_ref().and_then(super::metrics::Timer::reveal);
+        // The request's timeout can be answered from outside its future (a handler holding
+        // its thread) when this connection decides alone whether it is owed (its ids are
+        // tracked) and queues its response.
+        let deadline = match (self.shared.limits.request_timeout, serial, &route.answer) {
+            (None, ..) => Deadline::None,
+            (Some(limit), Some(serial), Answer::Queue(_)) => {
+                Deadline::Apart { conn: self.clone() as Arc<dyn Overdue>, serial, limit }
+            }
+            _ => Deadline::Own,
+        };
         let conn = self.clone();
         let task_token = token.clone();
         // Method, name, era and outcome: never the arguments (nor, on HTTP, the token).
@@ -505,6 +516,7 @@ impl Connection {
                     client,
                     conn: conn.serial,
                     revealed,
+                    deadline,
                 };
                 // Boxed: held inline, it would keep its room in the task's future past its
                 // end (the compiler does not reuse a pinned local's room for the delivery
@@ -530,15 +542,17 @@ impl Connection {
             // connection still busy.
             let answer = answer.hold().await;
             drop(permits);
-            // Nothing is sent for a request the client cancelled.
+            // Nothing is sent for a request the client cancelled, nor for one answered at its
+            // deadline while its handler held its thread (which counts as answered).
             let owed = serial.is_none_or(|serial| conn.in_flight.finish(&id, serial));
+            let answered = owed || serial.is_some_and(|serial| conn.in_flight.was_overdue(serial, true));
             // How the request ended, for the span and the metrics: not worked out when
             // neither records it.
             if span.records() || probe.is_some() {
                 let ended = Ended {
                     response: &outcome.response,
                     error_code: outcome.error_code,
-                    answered: owed,
+                    answered,
                     token_tripped: task_token.is_cancelled(),
                     timeout: conn.shared.limits.request_timeout,
                 };
@@ -683,6 +697,38 @@ impl Connection {
             // Cancelled requests answer promptly; bound the wait anyway.
             let _ = tokio::time::timeout(std::time::Duration::from_secs(1), self.tasks.wait()).await;
         }
+    }
+}
+
+impl Overdue for Connection {
+    fn answer_at(
+        self: Arc<Self>,
+        at: std::time::Instant,
+        serial: u64,
+        limit: std::time::Duration,
+        id: RequestId,
+        token: RequestToken,
+    ) -> HeldThread {
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            tracing::warn!(%id, "a request's deadline cannot be watched outside the server's runtime");
+            return HeldThread::default();
+        };
+        let watch = runtime.spawn(async move {
+            tokio::time::sleep_until(at.into()).await;
+            if !self.in_flight.finish_overdue(&id, serial) {
+                return;
+            }
+            // Tripped first: the handler sees it, and no progress or log line of the request
+            // follows its response.
+            token.cancel();
+            let e = lifecycle::timed_out(limit);
+            self.out.send(encode::error(Some(&id), &e, false)).await;
+        });
+        HeldThread::watching(watch.abort_handle())
+    }
+
+    fn answered_at_deadline(&self, serial: u64) -> bool {
+        self.in_flight.was_overdue(serial, false)
     }
 }
 

@@ -134,14 +134,28 @@ async fn run(
             failed(FailureKind::Panic, &panic, None);
             Err(ProtocolError::internal(MASKED))
         }
-        Ending::Cancelled => Err(ProtocolError::internal("request cancelled")),
+        Ending::Cancelled => match peer.deadline.passed() {
+            // Its handler held its thread past the deadline, and the connection answered it
+            // (this reply is not sent): recorded as the timeout it was.
+            Some(limit) => {
+                let e = timed_out(limit);
+                failed(FailureKind::Timeout, &e.message, e.data.as_ref());
+                Err(e)
+            }
+            None => Err(ProtocolError::internal("request cancelled")),
+        },
         Ending::TimedOut(limit) => {
-            let e = ProtocolError::internal(format!("request timed out after {} ms", limit.as_millis()))
-                .with_data(json!({ "timeoutMs": limit.as_millis() as u64 }));
+            let e = timed_out(limit);
             failed(FailureKind::Timeout, &e.message, e.data.as_ref());
             Err(e)
         }
     }
+}
+
+/// The error of a request that ran past the request timeout `limit`.
+pub(crate) fn timed_out(limit: std::time::Duration) -> ProtocolError {
+    ProtocolError::internal(format!("request timed out after {} ms", limit.as_millis()))
+        .with_data(json!({ "timeoutMs": limit.as_millis() as u64 }))
 }
 
 /// The refusal of a request over its client's rate limit, if it is (a tool's limit is

@@ -55,6 +55,7 @@ pub(crate) fn context(
             http: peer.http.clone(),
             task: TaskMode::Off,
             trace: crate::span_link::position(&tracing::Span::current()),
+            deadline: peer.deadline.clone(),
         }),
     }
 }

@@ -86,6 +86,7 @@ async fn run(launch: Launch) {
         client: None,
         conn: 0,
         revealed: None,
+        deadline: crate::deadline::Deadline::Own,
     };
     let token = Arc::new(task.cancel.clone());
     for _ in 0..MAX_ROUNDS {
