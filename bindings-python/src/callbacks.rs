@@ -260,6 +260,7 @@ impl Invoker {
         });
         let (pool, pace) = (self.pool.clone(), self.pace.clone());
         Box::pin(async move {
+            let _waiting = inline::Waiting::begin();
             // Inline on this engine thread when the call is likely quick, else on the pool.
             if let Err((job, abandoned)) = inline::start(&pool, &pace, job, abandoned, here.as_ref()) {
                 pool.submit(job, abandoned);

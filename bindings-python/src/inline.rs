@@ -220,7 +220,7 @@ pub fn start(
         return Err((job, abandoned));
     }
     let call = Inline { job, pace: pace.clone(), abandoned };
-    let call = match ctx.filter(|c| c.may_hold_thread()) {
+    let call = match ctx.filter(|c| Waiting::alone() && c.may_hold_thread()) {
         Some(ctx) => match runner().run_here(pool, call, ctx) {
             Ok(()) => return Ok(()),
             Err(call) => call,
@@ -228,6 +228,33 @@ pub fn start(
         None => call,
     };
     runner().queue(pool, call)
+}
+
+/// Counts the synchronous calls whose requests wait for them, in the process: a call runs in
+/// its request's poll only when it is the only one (calls arriving one at a time, the case it
+/// makes faster). Under pipelined load the runner takes them all: a call run in place there
+/// made the runner wait behind it with the calls queued meanwhile.
+pub struct Waiting;
+
+static WAITING: AtomicU64 = AtomicU64::new(0);
+
+impl Waiting {
+    /// One more call waited for, until dropped.
+    pub fn begin() -> Waiting {
+        WAITING.fetch_add(1, Ordering::Relaxed);
+        Waiting
+    }
+
+    /// Whether the calling request's call is the only one waited for.
+    fn alone() -> bool {
+        WAITING.load(Ordering::Relaxed) == 1
+    }
+}
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        WAITING.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 /// One call queued for the runner.
