@@ -1,8 +1,8 @@
 //! Quick synchronous calls run inline: on an engine thread instead of on the worker pool.
 //! A call that arrives, runs a short Python function and answers then wakes one thread once,
 //! as in the Rust engine; through the pool it wakes three (the reader hands the call to a
-//! worker, the worker hands the answer back). When nothing else runs inline, the call runs
-//! at once in its request's own poll ([`Runner::run_here`]: no task between the request and
+//! worker, the worker hands the answer back). When nothing else runs inline and no other
+//! sync call is waited for ([`Waiting`]), the call runs at once in its request's own poll ([`Runner::run_here`]: no task between the request and
 //! the call, no timer armed); otherwise it is queued for the [`Runner`], one task for the
 //! process that runs the calls queued for it one per turn. Under pipelined load the runner
 //! takes call after call with no hand-over between threads: the engine thread that runs one
@@ -205,8 +205,8 @@ thread_local! {
 }
 
 /// Runs `job` inline when it may (see the module documentation): at once, in the poll of
-/// the request `ctx` that called it, when the runner is idle and the request's timeout can
-/// be answered while its poll is held ([`RequestContext::may_hold_thread`]); else queued for
+/// the request `ctx` that called it, when the runner is idle, no other call is waited for
+/// ([`Waiting`]) and the request's timeout can be answered while its poll is held ([`RequestContext::may_hold_thread`]); else queued for
 /// the runner. Otherwise gives it back for the pool. Called from the request's task, on an
 /// engine thread.
 pub fn start(

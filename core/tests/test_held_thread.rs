@@ -21,7 +21,9 @@ type Log = Arc<Mutex<Vec<(FailureKind, String, Option<String>, String)>>>;
 /// A server with a 200 ms request timeout, metrics, an error hook writing to `log`, and:
 /// - `stuck`: holds its thread until its context is cancelled (at most [`WAIT`]), then 300 ms
 ///   more, and sets `returned`;
-/// - `brief`: holds its thread for 20 ms and answers, leaving its deadline watched;
+/// - `brief`: holds its thread for 20 ms and answers, leaving its deadline watched (due
+///   50 ms after it started);
+/// - `nap`: answers after 100 ms, without holding its thread;
 /// - `may`: answers whether its request may hold its thread.
 fn server(limits: Limits, log: Log, returned: Arc<AtomicBool>) -> Server {
     Server::builder("held", "1.0.0")
@@ -35,7 +37,7 @@ fn server(limits: Limits, log: Log, returned: Arc<AtomicBool>) -> Server {
             let returned = returned.clone();
             async move {
                 // Everything below runs in this one poll, holding the thread.
-                let _held = watched(&ctx);
+                let _held = watched(&ctx, Instant::now());
                 let until = Instant::now() + WAIT;
                 while !ctx.is_cancelled() && Instant::now() < until {
                     std::thread::sleep(Duration::from_millis(5));
@@ -47,10 +49,16 @@ fn server(limits: Limits, log: Log, returned: Arc<AtomicBool>) -> Server {
             }
         })
         .tool(Tool::new("brief"), |ctx: RequestContext, _: Value| async move {
-            // Its watch is left to run to the deadline, where the request is long answered.
-            std::mem::forget(watched(&ctx));
+            // Held "since" 150 ms ago, so its deadline comes 50 ms from now; its watch is left
+            // to run to it, when the request is long answered.
+            let since = Instant::now().checked_sub(Duration::from_millis(150)).expect("a clock that far back");
+            std::mem::forget(watched(&ctx, since));
             std::thread::sleep(Duration::from_millis(20));
             Ok::<_, ToolError>("brief")
+        })
+        .tool(Tool::new("nap"), |_: Value| async move {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            Ok::<_, ToolError>("napped")
         })
         .tool(Tool::new("may"), |ctx: RequestContext, _: Value| async move {
             Ok::<_, ToolError>(ctx.may_hold_thread().to_string())
@@ -61,8 +69,8 @@ fn server(limits: Limits, log: Log, returned: Arc<AtomicBool>) -> Server {
 
 /// Tells `ctx` that its handler holds its thread from now on, from another thread, as a
 /// binding's watch thread does (a task spawned from the held thread would wait behind it).
-fn watched(ctx: &RequestContext) -> HeldThread {
-    let (ctx, since, runtime) = (ctx.clone(), Instant::now(), tokio::runtime::Handle::current());
+fn watched(ctx: &RequestContext, since: Instant) -> HeldThread {
+    let (ctx, runtime) = (ctx.clone(), tokio::runtime::Handle::current());
     std::thread::spawn(move || {
         let _entered = runtime.enter();
         ctx.holding_thread(since)
@@ -150,11 +158,12 @@ async fn a_held_request_answered_in_time_is_left_alone() {
     call(&client, 1, "brief").await;
     let msg = next(&mut client).await;
     assert_eq!((msg["id"].clone(), text(&msg)), (json!(1), "brief"));
-    // The client reuses the id; its deadline watch, still armed, must not answer it.
-    call(&client, 1, "stuck").await;
-    tokio::time::sleep(TIMEOUT + Duration::from_millis(100)).await;
+    // The client reuses the id at once. The first request's watch, due while the second is
+    // in flight (50 ms after `brief` started; `nap` answers 100 ms after it arrived, its own
+    // deadline 200 ms), finds another request under that id and must not answer it.
+    call(&client, 1, "nap").await;
     let msg = next(&mut client).await;
-    assert_eq!(msg["error"]["data"]["timeoutMs"], 200, "the second request's own timeout: {msg}");
+    assert_eq!((msg["id"].clone(), text(&msg)), (json!(1), "napped"), "{msg}");
     client.send_raw(r#"{"jsonrpc":"2.0","id":"p","method":"ping"}"#).await.expect("open");
     assert_eq!(next(&mut client).await, json!({ "jsonrpc": "2.0", "id": "p", "result": {} }));
     assert_eq!(outcomes(&server, "brief", "ok"), 1);

@@ -487,8 +487,9 @@ impl Connection {
         let revealed = probe.as_ref().and_then(super::metrics::Timer::reveal);
         // The request's timeout can be answered from outside its future (a handler holding
         // its thread) when this connection decides alone whether it is owed (its ids are
-        // tracked) and queues its response.
-        let deadline = match (self.shared.limits.request_timeout, serial, &route.answer) {
+        // tracked) and queues its response. A listen stream has no timeout (`lifecycle`).
+        let timeout = self.shared.limits.request_timeout.filter(|_| req.method != "subscriptions/listen");
+        let deadline = match (timeout, serial, &route.answer) {
             (None, ..) => Deadline::None,
             (Some(limit), Some(serial), Answer::Queue(_)) => {
                 Deadline::Apart { conn: self.clone() as Arc<dyn Overdue>, serial, limit }
