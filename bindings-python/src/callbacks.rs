@@ -7,8 +7,10 @@
 //! likely quick and the interpreter likely free (`inline.rs`), else on the server's worker
 //! pool (`pool.rs`). Asynchronous ones are started by a Python "starter" (which puts the
 //! coroutine on an asyncio loop and returns a handle with `cancel()`); their outcome comes
-//! back through a [`Completer`]. The engine's threads wait for the interpreter only to run
-//! an inline call, never for a call on the pool or a coroutine.
+//! back through a [`Completer`]. The starter is a quick synchronous call of its own: it runs
+//! in its request's poll when nothing else is waited for (`inline.rs`), else on a thread of
+//! the runtime's blocking pool, never on the worker pool. The engine's threads wait for the
+//! interpreter only to run an inline call, never for a call on the pool or a coroutine.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -189,35 +191,37 @@ impl Invoker {
                 }
             });
         }
+        let (tx, rx) = oneshot::channel::<Result<T, HandlerError>>();
+        let completer = Completer::new(Box::new(move |outcome| {
+            let _ = tx.send(decode(outcome, ok));
+        }));
+        let run = Arc::new(Mutex::new(Run::Starting));
+        let guard = CancelOnDrop(run.clone());
+        // The starter only puts the coroutine on its loop: a quick synchronous call, run
+        // inline like one (in the request's poll when it may, with the thread's interpreter
+        // state kept), else on a thread of its own (never queued behind blocked sync calls
+        // waiting for the pool).
+        let started = self.run_call(ctx, Overflow::Blocking, move |py, ctx| {
+            let started = (|| {
+                let mut argv = args(py)?;
+                argv.push(context_arg(py, ctx, true)?);
+                argv.push(Bound::new(py, completer)?.into_any());
+                slot.get(py)?.call1(PyTuple::new(py, argv)?).map(Bound::unbind)
+            })();
+            match started {
+                Ok(handle) => {
+                    CancelOnDrop::started(&run, py, handle);
+                    Ok(())
+                }
+                Err(e) => Err(internal(py, e)),
+            }
+        });
         Box::pin(async move {
-            let (tx, rx) = oneshot::channel::<Result<T, HandlerError>>();
-            let completer = Completer::new(Box::new(move |outcome| {
-                let _ = tx.send(decode(outcome, ok));
-            }));
-            let run = Arc::new(Mutex::new(Run::Starting));
-            let guard = CancelOnDrop(run.clone());
-            let start = move || {
-                attach(|py| {
-                    let started = (|| {
-                        let mut argv = args(py)?;
-                        argv.push(context_arg(py, ctx, true)?);
-                        argv.push(Bound::new(py, completer)?.into_any());
-                        slot.get(py)?.call1(PyTuple::new(py, argv)?).map(Bound::unbind)
-                    })();
-                    match started {
-                        Ok(handle) => {
-                            CancelOnDrop::started(&run, py, handle);
-                            Ok(())
-                        }
-                        Err(e) => Err(internal(py, e)),
-                    }
-                })
-                .unwrap_or_else(|| Err(exiting()))
-            };
-            runtime()
-                .spawn_blocking(start)
-                .await
-                .unwrap_or_else(|_| Err(ProtocolError::internal("the handler thread panicked").into()))?;
+            // Counted until the coroutine's outcome arrives, not only while it starts: with
+            // other coroutines running, the loop thread wants the interpreter, and a start
+            // in the request's poll would hold an engine thread waiting for it.
+            let _waiting = inline::Waiting::begin();
+            started.await?;
             let outcome = rx.await;
             *guard.0.lock().unwrap_or_else(|p| p.into_inner()) = Run::Done;
             outcome.unwrap_or_else(|_| Err(ProtocolError::internal("the handler finished without a result").into()))
@@ -236,6 +240,20 @@ impl Invoker {
         T: Send + 'static,
         F: for<'py> FnOnce(Python<'py>, Option<RequestContext>) -> Result<T, HandlerError> + Send + 'static,
     {
+        self.run_call(ctx, Overflow::Pool, call)
+    }
+
+    /// [`Invoker::run_sync`], with the call going to `overflow` when it does not run inline.
+    fn run_call<T, F>(
+        &self,
+        ctx: Option<RequestContext>,
+        overflow: Overflow,
+        call: F,
+    ) -> BoxFuture<'static, Result<T, HandlerError>>
+    where
+        T: Send + 'static,
+        F: for<'py> FnOnce(Python<'py>, Option<RequestContext>) -> Result<T, HandlerError> + Send + 'static,
+    {
         let (tx, rx) = oneshot::channel::<Result<T, HandlerError>>();
         let abandoned = ctx.clone().map(|c| Box::new(move || c.is_cancelled()) as Abandoned);
         let pace = self.pace.clone();
@@ -248,6 +266,10 @@ impl Invoker {
                 return;
             }
             let result = match py {
+                // A starter's pace is not recorded: it only schedules its coroutine, and its
+                // first run (which starts the server's loop thread) would otherwise send
+                // every later start to a thread of its own.
+                Ok(py) if matches!(overflow, Overflow::Blocking) => call(py, ctx),
                 Ok(py) => {
                     let run = inline::Run::start();
                     let result = call(py, ctx);
@@ -260,19 +282,48 @@ impl Invoker {
         });
         let (pool, pace) = (self.pool.clone(), self.pace.clone());
         Box::pin(async move {
-            let _waiting = inline::Waiting::begin();
+            // A starter is counted by its async call (`invoke`), for as long as it runs.
+            let _waiting = matches!(overflow, Overflow::Pool).then(inline::Waiting::begin);
             // Inline on this engine thread when the call is likely quick, else on the pool.
-            if let Err((job, abandoned)) = inline::start(&pool, &pace, job, abandoned, here.as_ref()) {
-                pool.submit(job, abandoned);
+            // A starter is run in place or on a thread of its own, not queued for the
+            // runner: under load the runner would hold the interpreter for one start after
+            // another while the loop that runs the coroutines waits for it.
+            let queue = matches!(overflow, Overflow::Pool);
+            if let Err((job, abandoned)) = inline::start(&pool, &pace, job, abandoned, here.as_ref(), queue) {
+                match overflow {
+                    Overflow::Pool => pool.submit(job, abandoned),
+                    Overflow::Blocking => drop(runtime().spawn_blocking(move || run_attached(job))),
+                }
             }
             rx.await.unwrap_or_else(|_| Err(ProtocolError::internal("the handler thread panicked").into()))
         })
     }
 }
 
-/// The answer of a call that arrives while the interpreter exits.
-fn exiting() -> HandlerError {
-    ProtocolError::internal(EXITING).into()
+/// Where a synchronous call goes when it does not run inline.
+#[derive(Clone, Copy)]
+enum Overflow {
+    /// The server's worker pool: a handler's own call.
+    Pool,
+    /// A thread of the runtime's blocking pool: an async handler's starter, which only
+    /// schedules its coroutine and so never waits for a worker held by a blocked sync call.
+    Blocking,
+}
+
+/// Runs `job` on this (non-engine) thread, attached to the interpreter, or refuses it when
+/// the interpreter is exiting.
+fn run_attached(job: Job) {
+    let mut job = Some(job);
+    let attached = attach(|py| {
+        if let Some(job) = job.take() {
+            job(Ok(py));
+        }
+    });
+    if attached.is_none() {
+        if let Some(job) = job.take() {
+            job(Err(EXITING));
+        }
+    }
 }
 
 /// The context argument: a `NativeContext` for a request, `None` for a token verification.

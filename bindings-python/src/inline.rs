@@ -207,14 +207,15 @@ thread_local! {
 /// Runs `job` inline when it may (see the module documentation): at once, in the poll of
 /// the request `ctx` that called it, when the runner is idle, no other call is waited for
 /// ([`Waiting`]) and the request's timeout can be answered while its poll is held ([`RequestContext::may_hold_thread`]); else queued for
-/// the runner. Otherwise gives it back for the pool. Called from the request's task, on an
-/// engine thread.
+/// the runner when `queue` says it may be. Otherwise gives it back for the pool. Called from
+/// the request's task, on an engine thread.
 pub fn start(
     pool: &Pool,
     pace: &Arc<Pace>,
     job: Job,
     abandoned: Option<Abandoned>,
     ctx: Option<&RequestContext>,
+    queue: bool,
 ) -> Result<(), (Job, Option<Abandoned>)> {
     if !pace.is_quick() || is_exiting() || contended() || !on_engine() {
         return Err((job, abandoned));
@@ -227,12 +228,15 @@ pub fn start(
         },
         None => call,
     };
+    if !queue {
+        return Err((call.job, call.abandoned));
+    }
     runner().queue(pool, call)
 }
 
-/// Counts the synchronous calls whose requests wait for them, in the process: a call runs in
-/// its request's poll only when it is the only one (calls arriving one at a time, the case it
-/// makes faster). Under pipelined load the runner takes them all: a call run in place there
+/// Counts the synchronous calls whose requests wait for them, and the async calls whose
+/// coroutines are starting or running, in the process: a call runs in its request's poll
+/// only when it is the only one (calls arriving one at a time, the case it makes faster). Under pipelined load the runner takes them all: a call run in place there
 /// made the runner wait behind it with the calls queued meanwhile.
 pub struct Waiting;
 

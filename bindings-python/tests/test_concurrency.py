@@ -123,6 +123,34 @@ def test_sync_and_async_handlers_run_side_by_side() -> None:
     run(body)
 
 
+def test_an_async_tool_starts_while_every_worker_is_blocked() -> None:
+    """An async handler is started on an engine thread or a thread of its own, never on the
+    worker pool: with the only worker held by a blocked sync tool, an async tool still runs
+    (and is what lets the sync one go)."""
+    server = Server("one-worker", max_workers=1)
+    holding = threading.Event()
+    unblock = threading.Event()
+
+    @server.tool()
+    def blocked() -> str:
+        holding.set()
+        return "released" if unblock.wait(BARRIER_WAIT) else "timed out"
+
+    @server.tool()
+    async def releaser() -> str:
+        unblock.set()
+        return "set"
+
+    async def body() -> None:
+        async with server.test_client() as client:
+            first = asyncio.ensure_future(client.call_tool("blocked"))
+            assert await asyncio.get_running_loop().run_in_executor(None, holding.wait, BARRIER_WAIT)
+            assert (await client.call_tool("releaser")).text == "set"
+            assert (await first).text == "released"
+
+    run(body)
+
+
 
 def test_the_default_pool_overlaps_64_blocking_calls() -> None:
     """Sync tools mostly wait on I/O: by default 64 of them run at once, whatever the
