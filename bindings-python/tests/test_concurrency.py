@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from typing import Dict, List
+from typing import Any, Dict, List
 
 import pytest
 from conftest import run
@@ -99,35 +99,9 @@ def test_async_tools_run_concurrently_on_the_callers_loop() -> None:
     run(body)
 
 
-def test_sync_and_async_handlers_run_side_by_side() -> None:
-    """A sync tool blocks its worker thread until an async tool (on the loop) lets it go:
-    neither the loop nor the engine waits for the blocked thread."""
-    server = Server("mixed")
-    unblock = threading.Event()
-
-    @server.tool()
-    def blocked() -> str:
-        return "released" if unblock.wait(BARRIER_WAIT) else "timed out"
-
-    @server.tool()
-    async def releaser() -> str:
-        unblock.set()
-        return "set"
-
-    async def body() -> None:
-        async with server.test_client() as client:
-            first = asyncio.ensure_future(client.call_tool("blocked"))
-            assert (await client.call_tool("releaser")).text == "set"
-            assert (await first).text == "released"
-
-    run(body)
-
-
-def test_an_async_tool_starts_while_every_worker_is_blocked() -> None:
-    """An async handler is started on an engine thread or a thread of its own, never on the
-    worker pool: with the only worker held by a blocked sync tool, an async tool still runs
-    (and is what lets the sync one go)."""
-    server = Server("one-worker", max_workers=1)
+def _blocked_until_released(server: Server) -> threading.Event:
+    """Serves the tools the two tests below run: ``blocked`` (sync) sets the returned event
+    once it runs, then waits until ``releaser`` (async) lets it go."""
     holding = threading.Event()
     unblock = threading.Event()
 
@@ -141,15 +115,42 @@ def test_an_async_tool_starts_while_every_worker_is_blocked() -> None:
         unblock.set()
         return "set"
 
+    return holding
+
+
+async def _release_the_blocked_call(client: Any, holding: threading.Event) -> None:
+    """Calls ``blocked`` and, once it holds its thread, lets it go through ``releaser``."""
+    first = asyncio.ensure_future(client.call_tool("blocked"))
+    assert await asyncio.get_running_loop().run_in_executor(None, holding.wait, BARRIER_WAIT)
+    assert (await client.call_tool("releaser")).text == "set"
+    assert (await first).text == "released"
+
+
+def test_sync_and_async_handlers_run_side_by_side() -> None:
+    """A sync tool blocks its worker thread until an async tool (on the loop) lets it go:
+    neither the loop nor the engine waits for the blocked thread."""
+    server = Server("mixed")
+    holding = _blocked_until_released(server)
+
     async def body() -> None:
         async with server.test_client() as client:
-            first = asyncio.ensure_future(client.call_tool("blocked"))
-            assert await asyncio.get_running_loop().run_in_executor(None, holding.wait, BARRIER_WAIT)
-            assert (await client.call_tool("releaser")).text == "set"
-            assert (await first).text == "released"
+            await _release_the_blocked_call(client, holding)
 
     run(body)
 
+
+def test_an_async_tool_starts_while_every_worker_is_blocked() -> None:
+    """An async handler is started on an engine thread or a thread of its own, never on the
+    worker pool: with the only worker held by the blocked sync tool, the async tool that
+    lets it go still runs."""
+    server = Server("one-worker", max_workers=1)
+    holding = _blocked_until_released(server)
+
+    async def body() -> None:
+        async with server.test_client() as client:
+            await _release_the_blocked_call(client, holding)
+
+    run(body)
 
 
 def test_the_default_pool_overlaps_64_blocking_calls() -> None:
