@@ -201,7 +201,7 @@ impl Invoker {
         // inline like one (in the request's poll when it may, with the thread's interpreter
         // state kept), else on a thread of its own (never queued behind blocked sync calls
         // waiting for the pool).
-        let started = self.run_call(ctx, Overflow::Blocking, move |py, ctx| {
+        let started = self.run_call(ctx, CallKind::Starter, move |py, ctx| {
             let started = (|| {
                 let mut argv = args(py)?;
                 argv.push(context_arg(py, ctx, true)?);
@@ -240,14 +240,15 @@ impl Invoker {
         T: Send + 'static,
         F: for<'py> FnOnce(Python<'py>, Option<RequestContext>) -> Result<T, HandlerError> + Send + 'static,
     {
-        self.run_call(ctx, Overflow::Pool, call)
+        self.run_call(ctx, CallKind::Handler, call)
     }
 
-    /// [`Invoker::run_sync`], with the call going to `overflow` when it does not run inline.
+    /// [`Invoker::run_sync`] for a call of `kind`, which says where it goes when it does not
+    /// run inline, whether it may queue for the runner, and whether it is counted and paced.
     fn run_call<T, F>(
         &self,
         ctx: Option<RequestContext>,
-        overflow: Overflow,
+        kind: CallKind,
         call: F,
     ) -> BoxFuture<'static, Result<T, HandlerError>>
     where
@@ -269,7 +270,7 @@ impl Invoker {
                 // A starter's pace is not recorded: it only schedules its coroutine, and its
                 // first run (which starts the server's loop thread) would otherwise send
                 // every later start to a thread of its own.
-                Ok(py) if matches!(overflow, Overflow::Blocking) => call(py, ctx),
+                Ok(py) if kind == CallKind::Starter => call(py, ctx),
                 Ok(py) => {
                     let run = inline::Run::start();
                     let result = call(py, ctx);
@@ -282,17 +283,18 @@ impl Invoker {
         });
         let (pool, pace) = (self.pool.clone(), self.pace.clone());
         Box::pin(async move {
-            // A starter is counted by its async call (`invoke`), for as long as it runs.
-            let _waiting = matches!(overflow, Overflow::Pool).then(inline::Waiting::begin);
-            // Inline on this engine thread when the call is likely quick, else on the pool.
-            // A starter is run in place or on a thread of its own, not queued for the
-            // runner: under load the runner would hold the interpreter for one start after
-            // another while the loop that runs the coroutines waits for it.
-            let queue = matches!(overflow, Overflow::Pool);
+            // A starter is counted by its async call (`invoke`), for as long as that runs.
+            let _waiting = (kind == CallKind::Handler).then(inline::Waiting::begin);
+            // Inline on this engine thread when the call is likely quick, else on the pool (a
+            // handler's call) or a thread of its own (a starter). A starter is not queued for
+            // the runner: under load the runner would run one start after another holding
+            // the interpreter the loop thread needs for the coroutines (a choice, not
+            // measured apart).
+            let queue = kind == CallKind::Handler;
             if let Err((job, abandoned)) = inline::start(&pool, &pace, job, abandoned, here.as_ref(), queue) {
-                match overflow {
-                    Overflow::Pool => pool.submit(job, abandoned),
-                    Overflow::Blocking => drop(runtime().spawn_blocking(move || run_attached(job))),
+                match kind {
+                    CallKind::Handler => pool.submit(job, abandoned),
+                    CallKind::Starter => drop(runtime().spawn_blocking(move || run_attached(job))),
                 }
             }
             rx.await.unwrap_or_else(|_| Err(ProtocolError::internal("the handler thread panicked").into()))
@@ -300,14 +302,16 @@ impl Invoker {
     }
 }
 
-/// Where a synchronous call goes when it does not run inline.
-#[derive(Clone, Copy)]
-enum Overflow {
-    /// The server's worker pool: a handler's own call.
-    Pool,
-    /// A thread of the runtime's blocking pool: an async handler's starter, which only
-    /// schedules its coroutine and so never waits for a worker held by a blocked sync call.
-    Blocking,
+/// What a synchronous call is, which decides how it runs when it does not run in place.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum CallKind {
+    /// A sync handler's call: counted as waited for, paced, queued for the runner or sent to
+    /// the server's worker pool.
+    Handler,
+    /// An async handler's starter, which only schedules its coroutine: counted by its async
+    /// call, not paced, and otherwise run on a thread of the runtime's blocking pool, so it
+    /// never waits for a worker held by a blocked sync call.
+    Starter,
 }
 
 /// Runs `job` on this (non-engine) thread, attached to the interpreter, or refuses it when

@@ -2,9 +2,10 @@
 //! A call that arrives, runs a short Python function and answers then wakes one thread once,
 //! as in the Rust engine; through the pool it wakes three (the reader hands the call to a
 //! worker, the worker hands the answer back). When nothing else runs inline and no other
-//! sync call is waited for ([`Waiting`]), the call runs at once in its request's own poll ([`Runner::run_here`]: no task between the request and
-//! the call, no timer armed); otherwise it is queued for the [`Runner`], one task for the
-//! process that runs the calls queued for it one per turn. Under pipelined load the runner
+//! call is waited for ([`Waiting`]), the call runs at once in its request's own poll
+//! ([`Runner::run_here`]: no task between the request and the call, no timer armed);
+//! otherwise it is queued for the [`Runner`], one task for the process that runs the calls
+//! queued for it one per turn. Under pipelined load the runner
 //! takes call after call with no hand-over between threads: the engine thread that runs one
 //! call's Python encodes its answer next, while the other engine threads read, route and
 //! write.
@@ -206,9 +207,10 @@ thread_local! {
 
 /// Runs `job` inline when it may (see the module documentation): at once, in the poll of
 /// the request `ctx` that called it, when the runner is idle, no other call is waited for
-/// ([`Waiting`]) and the request's timeout can be answered while its poll is held ([`RequestContext::may_hold_thread`]); else queued for
-/// the runner when `queue` says it may be. Otherwise gives it back for the pool. Called from
-/// the request's task, on an engine thread.
+/// ([`Waiting`]) and the request's timeout can be answered while its poll is held
+/// ([`RequestContext::may_hold_thread`]); else queued for the runner when `queue` says it
+/// may be. Otherwise gives it back to the caller. Called from the request's task, on an
+/// engine thread.
 pub fn start(
     pool: &Pool,
     pace: &Arc<Pace>,
@@ -236,8 +238,9 @@ pub fn start(
 
 /// Counts the synchronous calls whose requests wait for them, and the async calls whose
 /// coroutines are starting or running, in the process: a call runs in its request's poll
-/// only when it is the only one (calls arriving one at a time, the case it makes faster). Under pipelined load the runner takes them all: a call run in place there
-/// made the runner wait behind it with the calls queued meanwhile.
+/// only when it is the only one (calls arriving one at a time, the case it makes faster).
+/// Under pipelined load the runner takes them all: a call run in place there made the
+/// runner wait behind it with the calls queued meanwhile.
 pub struct Waiting;
 
 static WAITING: AtomicU64 = AtomicU64::new(0);
