@@ -265,9 +265,14 @@ def sync_wrapper(fn: Callable[..., Any], bind: Bind, finish: Finish, fail: Calla
 
 class _AsyncCall:
     """One running coroutine handler: started and cancelled from engine threads, run on
-    ``loop``; reports its outcome to ``completer`` exactly once."""
+    ``loop``; reports its outcome to ``completer`` exactly once.
 
-    __slots__ = ("loop", "run_call", "completer", "task", "cancelled")
+    The task reports its own outcome at the end of its last step, rather than through a
+    done callback, which the loop would run one iteration later (an iteration is a pass
+    through the loop's selector). A task cancelled before its first step never runs its
+    body, so ``_cancel`` reports that case itself."""
+
+    __slots__ = ("loop", "run_call", "completer", "task", "cancelled", "began")
 
     def __init__(self, loop: Any, run_call: Callable[[], Any], completer: Callable[[Outcome], None]) -> None:
         self.loop = loop
@@ -275,22 +280,26 @@ class _AsyncCall:
         self.completer = completer
         self.task: Any = None
         self.cancelled = False
+        # Whether the task's body has begun (from then on it reports its own outcome).
+        self.began = False
 
     def start(self) -> None:
         if self.cancelled:
-            self.completer((PROTOCOL_ERROR, (INTERNAL_ERROR, "request cancelled", None)))
+            self.completer(_CANCELLED)
             return
-        self.task = self.loop.create_task(self.run_call())
-        self.task.add_done_callback(self._done)
+        self.task = self.loop.create_task(self._run())
 
-    def _done(self, task: Any) -> None:
-        if task.cancelled():
-            self.completer((PROTOCOL_ERROR, (INTERNAL_ERROR, "request cancelled", None)))
-            return
+    async def _run(self) -> None:
+        self.began = True
         try:
-            outcome = task.result()
-        except BaseException as e:  # noqa: BLE001 - SystemExit and the like: still answer
-            outcome = failure(e)
+            outcome = await self.run_call()
+        except BaseException as e:  # noqa: BLE001 - cancellation, SystemExit and the like: still answer
+            import asyncio  # already loaded: this runs on an asyncio loop
+
+            self.completer(_CANCELLED if isinstance(e, asyncio.CancelledError) else failure(e))
+            if isinstance(e, asyncio.CancelledError):
+                raise
+            return
         self.completer(outcome)
 
     def cancel(self) -> None:
@@ -300,8 +309,16 @@ class _AsyncCall:
             self.loop.call_soon_threadsafe(self._cancel)
 
     def _cancel(self) -> None:
-        if self.task is not None:
-            self.task.cancel()
+        if self.task is None:
+            return
+        if not self.began and not self.task.done():
+            # Its body will not run: the cancellation is thrown in before its first line.
+            self.completer(_CANCELLED)
+        self.task.cancel()
+
+
+# The outcome of a call cancelled before its handler finished.
+_CANCELLED: Outcome = (PROTOCOL_ERROR, (INTERNAL_ERROR, "request cancelled", None))
 
 
 def async_wrapper(
