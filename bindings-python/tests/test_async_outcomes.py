@@ -28,6 +28,20 @@ def _settle(loop: asyncio.AbstractEventLoop) -> None:
     loop.run_until_complete(drain())
 
 
+def _start_and_cancel_once_waiting(loop: asyncio.AbstractEventLoop, call: _AsyncCall, waiting: asyncio.Event) -> None:
+    """Starts ``call``, cancels it once its handler waits (``waiting`` set), and runs the
+    loop until every task has ended; closes the loop."""
+
+    async def drive() -> None:
+        call.start()
+        await waiting.wait()
+        call._cancel()
+
+    loop.run_until_complete(drive())
+    _settle(loop)
+    loop.close()
+
+
 def test_a_finished_handler_reports_its_outcome_once() -> None:
     loop, reports = _loop_and_reports()
 
@@ -71,16 +85,7 @@ def test_a_call_cancelled_while_it_waits_reports_cancelled_once() -> None:
         await asyncio.Event().wait()  # never set: only the cancellation ends it
         return (RESULT, "unreachable")
 
-    call = _AsyncCall(loop, run, reports.append)
-
-    async def drive() -> None:
-        call.start()
-        await waiting.wait()
-        call._cancel()
-
-    loop.run_until_complete(drive())
-    _settle(loop)
-    loop.close()
+    _start_and_cancel_once_waiting(loop, _AsyncCall(loop, run, reports.append), waiting)
     assert reports == [_CANCELLED]
 
 
@@ -110,16 +115,7 @@ def test_a_handler_that_swallows_its_cancellation_reports_its_own_outcome() -> N
             return (RESULT, "kept going")
         return (RESULT, "unreachable")
 
-    call = _AsyncCall(loop, run, reports.append)
-
-    async def drive() -> None:
-        call.start()
-        await waiting.wait()
-        call._cancel()
-
-    loop.run_until_complete(drive())
-    _settle(loop)
-    loop.close()
+    _start_and_cancel_once_waiting(loop, _AsyncCall(loop, run, reports.append), waiting)
     assert reports == [(RESULT, "kept going")]
 
 
