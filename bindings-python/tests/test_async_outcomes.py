@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any, List
 
-from mcpforge._invoke import _CANCELLED, RESULT, _AsyncCall
+from mcpforge._invoke import _CANCELLED, RESULT, _AsyncCall, failure
 
 
 def _loop_and_reports() -> tuple[asyncio.AbstractEventLoop, List[Any]]:
@@ -122,12 +122,13 @@ def test_a_handler_that_swallows_its_cancellation_reports_its_own_outcome() -> N
 def test_an_escaping_base_exception_is_reported_as_a_failure() -> None:
     loop, reports = _loop_and_reports()
 
+    escaped = KeyboardInterrupt("from the handler's wrapper")
+
     async def run() -> Any:
-        raise KeyboardInterrupt("from the handler's wrapper")
+        raise escaped
 
     call = _AsyncCall(loop, run, reports.append)
     loop.call_soon(call.start)
     _settle(loop)
     loop.close()
-    assert len(reports) == 1
-    assert reports[0] != _CANCELLED and reports[0][0] != RESULT
+    assert reports == [failure(escaped)]

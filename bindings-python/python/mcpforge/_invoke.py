@@ -296,8 +296,9 @@ class _AsyncCall:
         except BaseException as e:  # noqa: BLE001 - cancellation, SystemExit and the like: still answer
             import asyncio  # already loaded: this runs on an asyncio loop
 
-            self.completer(_CANCELLED if isinstance(e, asyncio.CancelledError) else failure(e))
-            if isinstance(e, asyncio.CancelledError):
+            cancelled = isinstance(e, asyncio.CancelledError)
+            self.completer(_CANCELLED if cancelled else failure(e))
+            if cancelled:
                 raise
             return
         self.completer(outcome)
