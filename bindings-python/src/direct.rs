@@ -1,7 +1,8 @@
 //! Plain synchronous tools called without their Python wrapper: for a tool that takes
 //! neither a `Context` nor converted, `Field`-defaulted or excluded parameters, the engine
-//! builds the keyword arguments itself, calls the function, and reads a `str` result on its
-//! own. Anything else it returns, and any exception it raises, goes through the tool's
+//! builds the arguments itself (a tuple when the call gives every parameter of a function
+//! that takes each by position too, else keyword arguments), calls the function, and reads a
+//! `str` result on its own. Anything else it returns, and any exception it raises, goes through the tool's
 //! Python finisher or failure handler (`mcpforge/_invoke.py`, `direct_tool`), with the
 //! request's native context made only then. The call still runs inline or on the worker
 //! pool as every synchronous handler does (`callbacks.rs`).
@@ -25,6 +26,10 @@ struct Parts {
     /// (CPython matches a keyword by identity before it compares text); None when it takes
     /// `**kwargs`, which passes every argument.
     names: Option<Vec<(String, Py<PyString>)>>,
+    /// The parameters in the function's own order when each may be given by position too: a
+    /// call whose arguments are exactly these passes them as a tuple (no dict built and
+    /// unpacked by the interpreter; `mcpforge._invoke._positional` decides).
+    order: Option<Vec<String>>,
     /// `rest(value, native_ctx)`: the outcome of a result that is not a `str`.
     rest: Arc<Slot>,
     /// `failed(exception, native_ctx)`: the outcome of an exception the function raised.
@@ -39,27 +44,30 @@ pub struct DirectTool {
 
 impl DirectTool {
     /// The tool `func` (run through `invoker`, which paces and queues its calls) taking the
-    /// parameters `names` (None: any), finished by `rest` and `failed`.
+    /// parameters `names` (None: any; in the function's order and each positional too when
+    /// `positional`), finished by `rest` and `failed`.
     pub fn new(
         py: Python<'_>,
         invoker: Invoker,
         func: Arc<Slot>,
-        names: Option<Vec<Py<PyString>>>,
+        (names, positional): (Option<Vec<Py<PyString>>>, bool),
         rest: Arc<Slot>,
         failed: Arc<Slot>,
     ) -> PyResult<DirectTool> {
-        let names = match names {
+        let (names, order) = match names {
             Some(names) => {
-                let mut named = names
+                let named = names
                     .into_iter()
                     .map(|n| Ok((n.bind(py).to_cow()?.into_owned(), n)))
                     .collect::<PyResult<Vec<_>>>()?;
-                named.sort_by(|a, b| a.0.cmp(&b.0));
-                Some(named)
+                let order = positional.then(|| named.iter().map(|(name, _)| name.clone()).collect());
+                let mut sorted = named;
+                sorted.sort_by(|a, b| a.0.cmp(&b.0));
+                (Some(sorted), order)
             }
-            None => None,
+            None => (None, None),
         };
-        Ok(DirectTool { invoker, parts: Arc::new(Parts { func, names, rest, failed }) })
+        Ok(DirectTool { invoker, parts: Arc::new(Parts { func, names, order, rest, failed }) })
     }
 }
 
@@ -73,9 +81,11 @@ impl ToolHandler for DirectTool {
 impl Parts {
     /// One call, attached to the interpreter.
     fn call(&self, py: Python<'_>, ctx: Option<RequestContext>, args: &Arguments) -> Result<ToolOutput, HandlerError> {
-        let prepared = self.func.get(py).and_then(|func| Ok((func, self.kwargs(py, args.value())?)));
-        let (func, kwargs) = prepared.map_err(|e| internal(py, e))?;
-        let outcome = match func.call((), Some(&kwargs)) {
+        let called = self.func.get(py).and_then(|func| match self.positional(py, args.value())? {
+            Some(args) => Ok(func.call1(args)),
+            None => Ok(func.call((), Some(&self.kwargs(py, args.value())?))),
+        });
+        let outcome = match called.map_err(|e| internal(py, e))? {
             Ok(value) => {
                 // The commonest result, read here; a str is never an `InputRequiredResult`.
                 if let Ok(text) = value.cast_exact::<PyString>() {
@@ -97,6 +107,25 @@ impl Parts {
             Ok(outcome) => decode(&outcome, tool_output),
             Err(e) => Err(internal(py, e)),
         }
+    }
+
+    /// The call's arguments as a tuple in the function's order, when it takes each by
+    /// position and the call gives exactly its parameters; else None.
+    fn positional<'py>(&self, py: Python<'py>, args: &Value) -> PyResult<Option<Bound<'py, PyTuple>>> {
+        let (Some(order), Some(map)) = (&self.order, args.as_object()) else {
+            return Ok(None);
+        };
+        if map.len() != order.len() {
+            return Ok(None);
+        }
+        let mut values = Vec::with_capacity(order.len());
+        for name in order {
+            match map.get(name) {
+                Some(value) => values.push(to_py(py, value)?),
+                None => return Ok(None),
+            }
+        }
+        PyTuple::new(py, values).map(Some)
     }
 
     /// The call's keyword arguments: the arguments the function takes, by its own names.

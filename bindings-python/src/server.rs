@@ -255,7 +255,7 @@ impl NativeServer {
     }
 
     /// Registers a plain synchronous tool that the engine calls directly (`direct.rs`):
-    /// `call` is `(function, parameter names or None, rest, failed)` from
+    /// `call` is `(function, parameter names or None, positional, rest, failed)` from
     /// `mcpforge._invoke.direct_tool`; the other arguments as for `add_tool`.
     #[pyo3(signature = (definition, call, defer_task=false, per_item=false, required_scopes=Vec::new()))]
     fn add_direct_tool(
@@ -268,10 +268,10 @@ impl NativeServer {
         required_scopes: Vec<String>,
     ) -> PyResult<()> {
         let tool = tool_of(definition, defer_task, per_item, required_scopes)?;
-        let (func, names, rest, failed) = call;
+        let (func, names, positional, rest, failed) = call;
         let invoker = self.invoker(func, false);
         let func = invoker.slot();
-        let direct = DirectTool::new(py, invoker, func, names, self.slot(rest), self.slot(failed))?;
+        let direct = DirectTool::new(py, invoker, func, (names, positional), self.slot(rest), self.slot(failed))?;
         let handler: Arc<dyn mcpforge::ToolHandler> = Arc::new(direct);
         leave_worker(|| self.server.add_tool(tool, handler)).map_err(engine_to_py)
     }
@@ -495,8 +495,9 @@ impl NativeServer {
 }
 
 /// A plain tool as `add_direct_tool` takes it: the function, its parameter names (None: it
-/// takes `**kwargs`), and its `rest` and `failed` finishers.
-type DirectCall = (Py<PyAny>, Option<Vec<Py<PyString>>>, Py<PyAny>, Py<PyAny>);
+/// takes `**kwargs`), whether those come in its order and each may be given by position,
+/// and its `rest` and `failed` finishers.
+type DirectCall = (Py<PyAny>, Option<Vec<Py<PyString>>>, bool, Py<PyAny>, Py<PyAny>);
 
 /// A tool's definition as the engine takes it, with the options of `add_tool`.
 fn tool_of(

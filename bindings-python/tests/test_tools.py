@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import enum
+import functools
 from typing import Any, Dict, List, Literal, Optional
 
 import pytest
@@ -281,10 +282,37 @@ def test_plain_functions_get_the_arguments_they_name() -> None:
     def shout(text: str) -> str:
         return Shout(text.upper())
 
+    @server.tool()
+    def joined(first: str, second: str = "") -> str:
+        return first + "+" + second
+
+    @server.tool()
+    def keyword_only(first: str, *, second: str) -> str:
+        return first + "-" + second
+
+    def by_name(fn: Any) -> Any:
+        @functools.wraps(fn)
+        def wrapper(**kwargs: Any) -> Any:
+            return fn(**kwargs)
+
+        return wrapper
+
+    @server.tool()
+    @by_name
+    def wrapped(first: str, second: str) -> str:
+        return first + "*" + second
+
     async def body() -> None:
         async with server.test_client() as client:
             assert (await client.call_tool("named", {"text": "ab", "extra": 1})).text == "abab"
             assert (await client.call_tool("named", {"times": 3, "text": "c"})).text == "ccc"
+            # Every parameter given, in another order: passed by position, in the function's.
+            assert (await client.call_tool("joined", {"second": "b", "first": "a"})).text == "a+b"
+            # Not every parameter, or one it does not name: by name.
+            assert (await client.call_tool("joined", {"first": "a"})).text == "a+"
+            assert (await client.call_tool("joined", {"first": "a", "third": "c"})).text == "a+"
+            assert (await client.call_tool("keyword_only", {"second": "b", "first": "a"})).text == "a-b"
+            assert (await client.call_tool("wrapped", {"second": "b", "first": "a"})).text == "a*b"
             result = await client.call_tool("anything", {"a": [1, {"b": None}], "c": "d"})
             assert result.structured_content == {"got": ["a", "c"]}
             assert (await client.call_tool("shout", {"text": "hey"})).text == "HEY"
@@ -293,6 +321,34 @@ def test_plain_functions_get_the_arguments_they_name() -> None:
 
     run(body)
     assert seen == [{"text": "ab", "times": 2}, {"text": "c", "times": 3}, {"a": [1, {"b": None}], "c": "d"}]
+
+
+def test_which_plain_functions_take_their_arguments_by_position() -> None:
+    """The engine passes a tuple only to a function whose every parameter may be given by
+    position, in the function's own order; anything else gets keyword arguments."""
+    from mcpforge import _invoke
+    from mcpforge.schema import function_spec
+
+    def positional(text: str, suffix: str = "!") -> str:
+        return text + suffix
+
+    def keyword_only(first: str, *, second: str) -> str:
+        return first + second
+
+    def any_names(**kwargs: Any) -> str:
+        return ""
+
+    @functools.wraps(positional)
+    def wrapper(**kwargs: Any) -> str:
+        return positional(**kwargs)
+
+    def direct(fn: Any) -> Any:
+        return _invoke.direct_tool(fn, function_spec(fn), False, lambda v: v, lambda e: e)
+
+    assert direct(positional)[1:3] == (("text", "suffix"), True)
+    assert direct(keyword_only)[2] is False and sorted(direct(keyword_only)[1]) == ["first", "second"]
+    assert direct(any_names)[1:3] == (None, False)
+    assert direct(wrapper)[2] is False
 
 
 def test_explicit_schemas_and_options_are_used_verbatim() -> None:

@@ -383,7 +383,9 @@ def wrapper(
 # ----- plain tools, called by the engine directly ---------------------------------------------
 
 
-DirectCall = Tuple[Callable[..., Any], Optional[Tuple[str, ...]], Callable[[Any, Any], Outcome], Callable[[BaseException, Any], Outcome]]
+DirectCall = Tuple[
+    Callable[..., Any], Optional[Tuple[str, ...]], bool, Callable[[Any, Any], Outcome], Callable[[BaseException, Any], Outcome]
+]
 
 
 def direct_tool(
@@ -394,7 +396,9 @@ def direct_tool(
     ``Field`` default). The engine passes the arguments the function names (all of them
     for ``**kwargs``), calls it and reads a ``str`` result itself; it hands any other
     result to ``rest(value, native_ctx)`` and an exception to ``failed(e, native_ctx)``,
-    which answer as ``sync_wrapper`` does. None for any other tool."""
+    which answer as ``sync_wrapper`` does. The flag after the names says whether they come
+    in the function's own order and a call that gives every one of them may pass them by
+    position (``_positional``). None for any other tool."""
     if is_async or spec.context_param is not None or spec.field_defaults or any(p.convert is not None for p in spec.params):
         return None
 
@@ -411,7 +415,25 @@ def direct_tool(
             witness(native, e)
         return fail(e)
 
-    return (fn, None if spec.var_keyword else tuple(spec.names), rest, failed)
+    names = _positional(fn, spec)
+    return (fn, None if spec.var_keyword else (names or tuple(spec.names)), names is not None, rest, failed)
+
+
+def _positional(fn: Callable[..., Any], spec: FunctionSpec) -> Optional[Tuple[str, ...]]:
+    """The parameters of ``fn`` in its own order when each may be given by position as well
+    as by name, and they are exactly the ones its arguments bind to: a call that gives every
+    one of them then passes a tuple, with no dict of keyword arguments built and unpacked.
+    The signature is the callable's own, not that of a function it wraps
+    (``functools.wraps``): a wrapper taking ``**kwargs`` gets its arguments by name as
+    before."""
+    try:
+        params = inspect.signature(fn, follow_wrapped=False).parameters.values()
+    except (TypeError, ValueError):
+        return None
+    if any(p.kind is not inspect.Parameter.POSITIONAL_OR_KEYWORD for p in params):
+        return None
+    names = tuple(p.name for p in params)
+    return names if frozenset(names) == spec.names else None
 
 
 # ----- binding inputs to parameters ----------------------------------------------------------

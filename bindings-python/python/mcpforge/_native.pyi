@@ -44,7 +44,7 @@ class NativeServer:
     def add_direct_tool(
         self,
         definition: Dict[str, Any],
-        call: Tuple[Callable[..., Any], Optional[Sequence[str]], Callable[[Any, Any], Any], Callable[[BaseException, Any], Any]],
+        call: Tuple[Callable[..., Any], Optional[Sequence[str]], bool, Callable[[Any, Any], Any], Callable[[BaseException, Any], Any]],
         defer_task: bool = False,
         per_item: bool = False,
         required_scopes: List[str] = ...,
