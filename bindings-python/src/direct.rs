@@ -2,9 +2,9 @@
 //! neither a `Context` nor converted, `Field`-defaulted or excluded parameters, the engine
 //! builds the arguments itself (a tuple when the call gives every parameter of a function
 //! that takes each by position too, else keyword arguments), calls the function, and reads a
-//! `str` result on its own. Anything else it returns, and any exception it raises, goes through the tool's
-//! Python finisher or failure handler (`mcpforge/_invoke.py`, `direct_tool`), with the
-//! request's native context made only then. The call still runs inline or on the worker
+//! `str` result on its own. Anything else it returns, and any exception it raises, goes
+//! through the tool's Python finisher or failure handler (`mcpforge/_invoke.py`,
+//! `direct_tool`), with the request's native context made only then. The call still runs inline or on the worker
 //! pool as every synchronous handler does (`callbacks.rs`).
 
 use std::sync::Arc;

@@ -9,6 +9,7 @@ import base64
 import dataclasses
 import enum
 import functools
+import inspect
 from typing import Any, Dict, List, Literal, Optional
 
 import pytest
@@ -302,8 +303,24 @@ def test_plain_functions_get_the_arguments_they_name() -> None:
     def wrapped(first: str, second: str) -> str:
         return first + "*" + second
 
+    # Declares two positional-or-keyword parameters but takes anything, so it can see how the
+    # engine passed them.
+    passed: List[Any] = []
+
+    def recorded(*args: Any, **kwargs: Any) -> str:
+        passed.append((args, kwargs))
+        return "ok"
+
+    str_param = functools.partial(inspect.Parameter, kind=inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=str)
+    recorded.__signature__ = inspect.Signature([str_param("first"), str_param("second", default="")], return_annotation=str)  # type: ignore[attr-defined]
+    recorded.__annotations__ = {"first": str, "second": str, "return": str}
+    server.tool()(recorded)
+
     async def body() -> None:
         async with server.test_client() as client:
+            assert (await client.call_tool("recorded", {"second": "b", "first": "a"})).text == "ok"
+            assert (await client.call_tool("recorded", {"first": "a"})).text == "ok"
+            assert passed == [(("a", "b"), {}), ((), {"first": "a"})]
             assert (await client.call_tool("named", {"text": "ab", "extra": 1})).text == "abab"
             assert (await client.call_tool("named", {"times": 3, "text": "c"})).text == "ccc"
             # Every parameter given, in another order: passed by position, in the function's.
