@@ -26,6 +26,27 @@ pub(crate) fn finish_sized<T: Serialize>(
 ) -> Reply {
     let mut bytes = Vec::with_capacity(capacity);
     serde_json::to_writer(&mut bytes, result).map_err(ProtocolError::internal)?;
+    seal(shared, modern, cacheable, bytes)
+}
+
+/// The start of a result that is one text block, up to the text's JSON string.
+const TEXT_HEAD: &[u8] = br#"{"content":[{"type":"text","text":"#;
+
+/// The result of a tool that answered `text` alone, `{"content":[{"type":"text","text":…}]}`:
+/// the bytes [`finish`] writes for `CallToolResult::text(text)`, written without building
+/// that result, its content list and its serializer state (the most common answer of all).
+pub(crate) fn finish_text(shared: &ServerShared, modern: bool, text: &str) -> Reply {
+    let capacity = TEXT_HEAD.len() + text.len() + text.len() / 16 + 8 + shared.modern_suffix.len();
+    let mut bytes = Vec::with_capacity(capacity);
+    bytes.extend_from_slice(TEXT_HEAD);
+    serde_json::to_writer(&mut bytes, text).map_err(ProtocolError::internal)?;
+    bytes.extend_from_slice(b"}]}");
+    seal(shared, modern, false, bytes)
+}
+
+/// Ends a serialized result object for its era: on the 2026 wire, `resultType` and the
+/// server's identity (and the cache fields when `cacheable`) go in before its closing brace.
+fn seal(shared: &ServerShared, modern: bool, cacheable: bool, mut bytes: Vec<u8>) -> Reply {
     if !modern {
         return Ok(bytes);
     }
@@ -60,4 +81,37 @@ pub(crate) fn finish_value(shared: &ServerShared, modern: bool, cacheable: bool,
         }
     }
     serde_json::to_vec(&result).map_err(ProtocolError::internal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::CallToolResult;
+
+    /// The text fast path writes, byte for byte, what the general path writes for the same
+    /// one-block result, on both wires, whatever the text holds.
+    #[test]
+    fn a_text_result_has_the_bytes_of_the_general_path() {
+        let server = crate::Server::builder("reply-test", "1.0.0").build().expect("a server");
+        let shared = &server.shared;
+        let texts = [
+            "",
+            "hello",
+            "quote \" backslash \\ slash /",
+            "line\nbreak\ttab\r\u{1}\u{1f}",
+            "é 日本 🦀",
+            "{\"json\":[1,2]}",
+        ];
+        for modern in [false, true] {
+            for text in texts {
+                let general = finish(shared, modern, false, &CallToolResult::text(text)).expect("general");
+                let fast = finish_text(shared, modern, text).expect("fast");
+                assert_eq!(
+                    String::from_utf8(fast).unwrap(),
+                    String::from_utf8(general).unwrap(),
+                    "{text:?}, modern {modern}"
+                );
+            }
+        }
+    }
 }

@@ -4,7 +4,7 @@
 //! shaped for the version. Shared by `tools/call` and the tasks that run a tool.
 
 use crate::dispatch::call::{Era, Reply};
-use crate::dispatch::reply::{finish_sized, finish_value};
+use crate::dispatch::reply::{finish_sized, finish_text, finish_value};
 use crate::dispatch::shared::ServerShared;
 use crate::error::{HandlerError, ProtocolError};
 use crate::handler::{Structured, ToolOutput};
@@ -21,6 +21,14 @@ pub(crate) fn finish_tool_call(
     tool: &ToolEntry,
     output: Result<ToolOutput, HandlerError>,
 ) -> Reply {
+    // One text block with no schema to check it against and nothing to shape for any
+    // version: written straight into the result's bytes.
+    if let Ok(ToolOutput::Text(text)) = &output
+        && tool.output.is_none()
+        && tool.def.output_schema.is_none()
+    {
+        return finish_text(shared, era.is_modern(), text);
+    }
     let name = &tool.def.name;
     let mut result = match output {
         Ok(out) => out
