@@ -354,6 +354,14 @@ fn plain_values_server() -> Server {
             Ok::<_, ToolError>(Json(Point { x: 3, y: 4 }))
         })
         .tool(Tool::new("json_no_schema"), |_a: Value| async move { Ok::<_, ToolError>(Json(Point { x: 5, y: 6 })) })
+        .tool(
+            Tool::new("string_structured").output_schema(json!({
+                "type": "object",
+                "properties": { "result": { "type": "string" } },
+                "required": ["result"]
+            })),
+            |_a: Value| async move { Ok::<_, ToolError>(String::from("checked text")) },
+        )
         .build()
         .expect("build")
 }
@@ -380,6 +388,11 @@ async fn plain_return_values_become_results() {
     assert_eq!(
         call("json").await,
         json!({ "content": [{ "type": "text", "text": r#"{"x":3,"y":4}"# }], "structuredContent": { "x": 3, "y": 4 } })
+    );
+    // A string under an outputSchema is structured too (not the one-text-block fast path).
+    assert_eq!(
+        call("string_structured").await,
+        json!({ "content": [{ "type": "text", "text": "checked text" }], "structuredContent": { "result": "checked text" } })
     );
     // `Json<T>` asks for structured output even without an outputSchema.
     assert_eq!(
