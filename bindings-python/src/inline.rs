@@ -13,10 +13,12 @@
 //! A call runs in its request's poll only when that request's timeout can still be answered
 //! while the poll is held ([`RequestContext::may_hold_thread`]: its connection queues its
 //! answer, as on stdio; not an HTTP exchange, a batch or a token verification, whose calls
-//! go to the runner). When the watch thread sees such a call hold its thread past a tick, it
-//! hands the request's timeout to the connection ([`RequestContext::holding_thread`]), which
-//! answers the client and trips the call's cancellation at the deadline as the request's
-//! own timer would have.
+//! go to the runner). On stdio that poll is the first one, in the task that read the
+//! request (`server.rs` serves it with `requests_in_reader`). When the watch thread sees
+//! such a call hold its thread past a tick, it tells the engine
+//! ([`RequestContext::holding_thread`]): the connection answers the client and trips the
+//! call's cancellation at the deadline as the request's own timer would have, and, when the
+//! held thread is the one that read the request, another task reads on and another writes.
 //!
 //! A call is queued for the runner only when the interpreter is likely free and the engine
 //! keeps a thread to spare:

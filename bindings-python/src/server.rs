@@ -408,7 +408,7 @@ impl NativeServer {
     /// Serves stdio until EOF or Ctrl-C (raised as KeyboardInterrupt), blocking.
     fn serve_stdio(&self, py: Python<'_>) -> PyResult<()> {
         let server = self.server.clone();
-        let options = StdioOptions { protect_stdio: true, handle_signals: false };
+        let options = stdio_options();
         self.block_on_serve(py, async move { server.serve_stdio_with(options).await })
     }
 
@@ -445,7 +445,7 @@ impl NativeServer {
     /// Serves stdio in the background; `done(True, None)` or `done(False, exc)` when it ends.
     fn start_stdio(&self, done: Py<PyAny>) {
         let server = self.server.clone();
-        let options = StdioOptions { protect_stdio: true, handle_signals: false };
+        let options = stdio_options();
         spawn_reply(async move { server.serve_stdio_with(options).await }, done, finished);
     }
 
@@ -522,4 +522,11 @@ fn tool_of(
 /// How a background serve loop ended, for its `done` callback.
 fn finished<'py>(py: Python<'py>, result: Result<(), mcpforge::Error>) -> PyResult<Bound<'py, PyAny>> {
     result.map(|()| py.None().into_bound(py)).map_err(engine_to_py)
+}
+
+/// How the binding serves stdio: Python owns Ctrl-C, and each request is polled in the task
+/// that read it, so a quick synchronous tool runs there (`inline.rs`, whose watch thread
+/// hands the reading on when one blocks).
+fn stdio_options() -> StdioOptions {
+    StdioOptions { protect_stdio: true, handle_signals: false, requests_in_reader: true }
 }

@@ -133,6 +133,26 @@ def test_a_blocked_call_holds_up_no_other_request_over_stdio(stderr_file: IO[str
         server.stop()
 
 
+def test_an_answer_read_with_a_call_that_blocks_goes_out_meanwhile(stderr_file: IO[str]) -> None:
+    """A ``ping`` and ``hold`` arrive in one write, so the thread that read them handles
+    both, one after the other: the ping's answer must reach the client while ``hold`` blocks
+    that thread, and ``release``, sent only then, is read and answered by another."""
+    server = Stdio(BLOCKING, stderr_file)
+    try:
+        server.initialize()
+        both = [{"jsonrpc": "2.0", "id": "first", "method": "ping"},
+                {"jsonrpc": "2.0", "id": "held", "method": "tools/call", "params": {"name": "hold", "arguments": {}}}]
+        assert server.proc.stdin is not None
+        server.proc.stdin.write("".join(json.dumps(m) + "\n" for m in both).encode())
+        server.proc.stdin.flush()
+        assert server.answer("first")["result"] == {}
+        released = server.request("tools/call", {"name": "release", "arguments": {}})
+        assert released["result"]["content"] == [{"type": "text", "text": "set"}]
+        assert server.answer("held")["result"]["content"] == [{"type": "text", "text": "released"}]
+    finally:
+        server.stop()
+
+
 @pytest.mark.parametrize("script", [NOISY, QUICKSTART])
 def test_ctrl_c_stops_stdio_promptly(script: Path, stderr_file: IO[str]) -> None:
     server = Stdio(script, stderr_file)

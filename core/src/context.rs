@@ -291,13 +291,19 @@ impl RequestContext {
     /// could wait behind the handler), inside the server's runtime or with its handle
     /// entered, once the handler has held its thread a while: each call arms a timer, kept
     /// until the deadline or until the returned [`HeldThread`] is dropped (drop it when the
-    /// handler gives its thread back). Does nothing when [`RequestContext::may_hold_thread`]
-    /// is false or no timeout applies.
+    /// handler gives its thread back). When the held thread is the one that read the request
+    /// (a byte stream that polls requests where they arrive), another task takes over
+    /// reading the connection, timeout or not. Does nothing when
+    /// [`RequestContext::may_hold_thread`] is false.
     pub fn holding_thread(&self, since: std::time::Instant) -> HeldThread {
         match &self.inner.deadline {
             crate::deadline::Deadline::Apart { conn, serial, limit } => {
+                conn.clone().held(*serial);
+                let Some(limit) = *limit else {
+                    return HeldThread::default();
+                };
                 let (id, token) = (self.inner.id.clone(), self.inner.cancel.clone());
-                conn.clone().answer_at(since + *limit, *serial, *limit, id, token)
+                conn.clone().answer_at(since + limit, *serial, limit, id, token)
             }
             _ => HeldThread::default(),
         }

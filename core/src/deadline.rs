@@ -16,14 +16,15 @@ pub(crate) enum Deadline {
     /// No request timeout applies: nothing is owed at a deadline.
     None,
     /// The request's connection can: it decides alone whether a response is still owed,
-    /// and queues its responses with everything else it sends.
+    /// and queues its responses with everything else it sends. It also keeps reading while
+    /// the handler holds the thread that read the request ([`Overdue::held`]).
     Apart {
         /// The connection, opaque here (dispatch implements it).
         conn: Arc<dyn Overdue>,
         /// The request's entry in the connection's in-flight table.
         serial: u64,
-        /// The request timeout.
-        limit: Duration,
+        /// The request timeout, if one applies.
+        limit: Option<Duration>,
     },
     /// Only the request's own future can (an HTTP exchange takes its response once; the
     /// stateless wire keeps no table of requests; a task has no request timeout and its
@@ -46,6 +47,10 @@ pub(crate) trait Overdue: Send + Sync {
     ) -> HeldThread;
     /// Whether request `serial` was answered that way.
     fn answered_at_deadline(&self, serial: u64) -> bool;
+    /// Request `serial`'s handler holds the thread that polls it: when that is the thread
+    /// reading the connection's input (the request's first poll, where it arrived), another
+    /// task takes the input over.
+    fn held(self: Arc<Self>, serial: u64);
 }
 
 /// The watch over the deadline of a request whose handler holds its thread (see
@@ -77,7 +82,7 @@ impl Deadline {
     /// while its handler held the thread.
     pub(crate) fn passed(&self) -> Option<Duration> {
         match self {
-            Deadline::Apart { conn, serial, limit } if conn.answered_at_deadline(*serial) => Some(*limit),
+            Deadline::Apart { conn, serial, limit: Some(limit) } if conn.answered_at_deadline(*serial) => Some(*limit),
             _ => None,
         }
     }

@@ -191,9 +191,11 @@ impl Outbox {
     }
 
     /// Closes the queue: the reader gets what is queued, then the end; later sends fail.
+    /// Every task waiting in [`OutboxReader::readable`] wakes (a byte stream may have two
+    /// writers then, see `transport::writing`).
     pub fn close(&self) {
         lock(&self.queue.state).closed = true;
-        self.queue.readable.notify_one();
+        self.queue.readable.notify_waiters();
         self.queue.writable.notify_waiters();
     }
 }

@@ -174,10 +174,10 @@ impl Server {
     {
         let served = crate::transport::stream::serve(
             self.shared.clone(),
-            reader,
-            writer,
+            (reader, writer),
             CancellationToken::new(),
             Default::default(),
+            false,
         )
         .await;
         crate::telemetry::flush();

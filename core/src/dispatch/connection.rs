@@ -9,6 +9,7 @@
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
+use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll, Waker};
 
@@ -27,7 +28,7 @@ use super::rate_limit::ClientKey;
 use super::trace::RequestSpan;
 use crate::auth::AuthCell;
 use crate::auth::AuthInfo;
-use crate::deadline::{Deadline, HeldThread, Overdue};
+use crate::deadline::{Deadline, Overdue};
 use crate::dispatch::shared::ServerShared;
 use crate::error::ProtocolError;
 use crate::identity;
@@ -38,6 +39,11 @@ use crate::outbox::{Outbox, Slot};
 use crate::protocol::meta::{self, RequestMeta};
 use crate::request_info::HttpRequestInfo;
 use crate::session::Session;
+
+mod held;
+
+pub(crate) use held::HandOff;
+use held::Polling;
 
 /// Where the output of one incoming message goes.
 pub(crate) struct Route {
@@ -134,6 +140,10 @@ pub(crate) struct ConnectionOptions {
     /// it a task (see [`Connection::run`]). Byte streams only: measured on HTTP, where a
     /// request arrives inside the connection's hyper task, it made responses slower.
     pub inline_first_poll: bool,
+    /// With `inline_first_poll`, poll each request once where it arrives on a multi-threaded
+    /// runtime too: for a transport whose input another task can take over while the one
+    /// that read a request holds its thread there ([`Connection::set_input`]).
+    pub in_reader: bool,
     /// Where requests run: tokio, or a binding's executor (which also polls each request
     /// once where it arrives when `inline_first_poll` is set).
     pub spawner: Spawner,
@@ -147,6 +157,7 @@ impl ConnectionOptions {
             own_ids: true,
             auth: None,
             inline_first_poll: false,
+            in_reader: false,
             spawner: Spawner::Tokio,
         }
     }
@@ -162,9 +173,16 @@ pub(crate) struct Connection {
     in_flight: InFlight,
     permits: Arc<Semaphore>,
     own_ids: bool,
-    /// The connection runs on a single-threaded runtime: a request is polled once where it
-    /// arrives and becomes a task of its own only if it has to wait (see [`Connection::run`]).
+    /// A request is polled once where it arrives and becomes a task of its own only if it
+    /// has to wait (see [`Connection::run`]): on a single-threaded runtime, a binding's
+    /// executor, or with [`ConnectionOptions::in_reader`].
     inline_first_poll: bool,
+    /// One more than the serial of the request polled where it arrived right now (0: none),
+    /// so that a handler said to hold its thread there ([`Overdue::held`]) gets the input
+    /// handed over.
+    polling: AtomicU64,
+    /// The input of a transport that can hand it to another task.
+    input: OnceLock<Arc<dyn HandOff>>,
     /// Where request tasks run.
     spawner: Spawner,
     /// Graceful stop: no new requests, listen streams end.
@@ -202,9 +220,12 @@ impl Connection {
             in_flight: InFlight::default(),
             own_ids: options.own_ids,
             inline_first_poll: options.inline_first_poll
-                && (matches!(options.spawner, Spawner::Custom(_))
+                && (options.in_reader
+                    || matches!(options.spawner, Spawner::Custom(_))
                     || tokio::runtime::Handle::try_current()
                         .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::CurrentThread)),
+            polling: AtomicU64::new(0),
+            input: OnceLock::new(),
             spawner: options.spawner,
             stopping: Arc::new(CancellationToken::new()),
             hard_stop: CancellationToken::new(),
@@ -303,7 +324,12 @@ impl Connection {
 
     /// One frame of a byte-stream transport: JSON text, a message or a batch.
     pub async fn receive(self: &Arc<Self>, frame: &[u8]) {
-        match envelope::read(frame) {
+        self.receive_read(envelope::read(frame)).await;
+    }
+
+    /// A frame of a byte-stream transport, parsed ([`envelope::read`]).
+    pub async fn receive_read(self: &Arc<Self>, read: Result<Received, serde_json::Error>) {
+        match read {
             Ok(received) => {
                 self.receive_parsed(received, self.route()).await;
             }
@@ -490,10 +516,10 @@ impl Connection {
         // tracked) and queues its response. A listen stream has no timeout (`lifecycle`).
         let timeout = self.shared.limits.request_timeout.filter(|_| req.method != "subscriptions/listen");
         let deadline = match (timeout, serial, &route.answer) {
-            (None, ..) => Deadline::None,
-            (Some(limit), Some(serial), Answer::Queue(_)) => {
+            (limit, Some(serial), Answer::Queue(_)) => {
                 Deadline::Apart { conn: self.clone() as Arc<dyn Overdue>, serial, limit }
             }
+            (None, ..) => Deadline::None,
             _ => Deadline::Own,
         };
         let conn = self.clone();
@@ -568,7 +594,7 @@ impl Connection {
         };
         // Boxed: spawning moves the future several times (into the span's wrapper, the
         // tracker's, the task's cell), and a request's future is large.
-        self.run(tracing::Instrument::instrument(Box::pin(task), instrument));
+        self.run(serial, tracing::Instrument::instrument(Box::pin(task), instrument));
         Submitted::Running(Some(token))
     }
 
@@ -578,9 +604,11 @@ impl Connection {
     /// is polled once here first, and spawned only if it is not finished: a request that
     /// completes without waiting (a synchronous handler) costs no task, no scheduling and no
     /// cross-task wake-up.
-    fn run<F: Future<Output = ()> + Unpin + Send + 'static>(&self, request: F) {
+    fn run<F: Future<Output = ()> + Unpin + Send + 'static>(&self, serial: Option<u64>, request: F) {
         let mut request = self.tasks.track_future(request);
         if self.inline_first_poll {
+            // Cleared even when the poll panics.
+            let _polling = Polling::of(&self.polling, serial);
             // A waker that does nothing: if the request has to wait, its task polls it again
             // first thing, and that poll registers the task's own waker.
             let mut cx = Context::from_waker(Waker::noop());
@@ -698,38 +726,6 @@ impl Connection {
             // Cancelled requests answer promptly; bound the wait anyway.
             let _ = tokio::time::timeout(std::time::Duration::from_secs(1), self.tasks.wait()).await;
         }
-    }
-}
-
-impl Overdue for Connection {
-    fn answer_at(
-        self: Arc<Self>,
-        at: std::time::Instant,
-        serial: u64,
-        limit: std::time::Duration,
-        id: RequestId,
-        token: RequestToken,
-    ) -> HeldThread {
-        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-            tracing::warn!(%id, "a request's deadline cannot be watched outside the server's runtime");
-            return HeldThread::default();
-        };
-        let watch = runtime.spawn(async move {
-            tokio::time::sleep_until(at.into()).await;
-            if !self.in_flight.finish_overdue(&id, serial) {
-                return;
-            }
-            // Tripped first: the handler sees it, and no progress or log line of the request
-            // follows its response.
-            token.cancel();
-            let e = lifecycle::timed_out(limit);
-            self.out.send(encode::error(Some(&id), &e, false)).await;
-        });
-        HeldThread::watching(watch.abort_handle())
-    }
-
-    fn answered_at_deadline(&self, serial: u64) -> bool {
-        self.in_flight.was_overdue(serial, false)
     }
 }
 

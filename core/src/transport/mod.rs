@@ -3,8 +3,10 @@
 pub mod http;
 pub mod link;
 pub mod memory;
+mod reading;
 pub(crate) mod signals;
 pub mod stdio;
 #[cfg(unix)]
 mod stdio_unix;
 pub(crate) mod stream;
+mod writing;

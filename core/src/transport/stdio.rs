@@ -22,11 +22,19 @@ pub struct StdioOptions {
     /// Stop gracefully on SIGINT and SIGTERM (Ctrl-C on Windows) (default true). Bindings that own signal
     /// handling (e.g. Python's Ctrl-C) turn this off and call `Server::shutdown`.
     pub handle_signals: bool,
+    /// Poll each request once in the task that read it, before it becomes a task of its own
+    /// (default false; always so on a single-threaded runtime). A request whose handler
+    /// finishes without waiting (a binding's quick synchronous callback) is then read,
+    /// handled and answered on one thread, without waking another. A handler that blocks
+    /// holds the reading too, until whoever watches it calls
+    /// [`RequestContext::holding_thread`](crate::RequestContext::holding_thread), which hands
+    /// the reading to another task: turn it on only for handlers watched that way.
+    pub requests_in_reader: bool,
 }
 
 impl Default for StdioOptions {
     fn default() -> Self {
-        StdioOptions { protect_stdio: true, handle_signals: true }
+        StdioOptions { protect_stdio: true, handle_signals: true, requests_in_reader: false }
     }
 }
 
@@ -132,7 +140,7 @@ pub(crate) async fn serve(
         }
         None => None,
     };
-    let result = super::stream::serve(shared, read, write, stop, spawner).await;
+    let result = super::stream::serve(shared, (read, write), stop, spawner, options.requests_in_reader).await;
     drop(side_port);
     drop(held);
     if let Some(s) = signals {

@@ -3,31 +3,29 @@
 
 use std::sync::Arc;
 
-use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncRead, AsyncWrite, BufReader};
 use tokio_util::sync::CancellationToken;
 
+use super::reading::{Relieve, read_all};
+use super::writing::Output;
 use crate::dispatch::connection::{Connection, ConnectionOptions, oversized};
 use crate::dispatch::executor::{Spawner, Unjoined};
+use crate::dispatch::outbox;
 use crate::dispatch::shared::ServerShared;
-use crate::dispatch::{OutboxReader, outbox};
 use crate::error::Error;
 use crate::jsonrpc::{Frame, LineReader};
-
-/// Output is written in chunks of at most this many bytes between flushes.
-const WRITE_BATCH: usize = 256 * 1024;
-/// The batch buffer's capacity; a message at least this large is written on its own.
-const WRITE_BUFFER: usize = 64 * 1024;
 
 /// Serves one connection until the reader ends, `stop` trips, the server shuts down, or
 /// the writer fails. Returns after in-flight requests finished (or were cancelled after
 /// the grace period) and output was flushed. Its tasks (the connection, its reader, its
-/// writer, each request) run where `spawner` puts them.
+/// writer, each request) run where `spawner` puts them. With `in_reader`, each request is
+/// polled once in the task that read it, on any runtime ([`reading`](super::reading)).
 pub(crate) async fn serve<R, W>(
     shared: Arc<ServerShared>,
-    reader: R,
-    writer: W,
+    (reader, writer): (R, W),
     stop: CancellationToken,
     spawner: Spawner,
+    in_reader: bool,
 ) -> Result<(), Error>
 where
     R: AsyncRead + Unpin + Send + 'static,
@@ -37,17 +35,17 @@ where
     // `block_on` future is polled outside the scheduler's fair rotation (and, on a
     // multi-thread runtime, on another thread than the request tasks it spawns).
     spawner
-        .spawn_joinable(run(shared, reader, writer, stop, spawner.clone()))
+        .spawn_joinable(run(shared, (reader, writer), stop, spawner.clone(), in_reader))
         .await
         .unwrap_or_else(|e| Err(Error::Io(std::io::Error::other(format!("the connection's task ended: {e:?}")))))
 }
 
 async fn run<R, W>(
     shared: Arc<ServerShared>,
-    reader: R,
-    writer: W,
+    (reader, writer): (R, W),
     stop: CancellationToken,
     spawner: Spawner,
+    in_reader: bool,
 ) -> Result<(), Error>
 where
     R: AsyncRead + Unpin + Send + 'static,
@@ -57,6 +55,7 @@ where
     let writer_done = CancellationToken::new();
     let options = ConnectionOptions {
         inline_first_poll: true,
+        in_reader,
         spawner: spawner.clone(),
         ..ConnectionOptions::for_client(&shared)
     };
@@ -65,12 +64,19 @@ where
         let conn = conn.clone();
         move || conn.is_working()
     };
-    let writer_task = spawner.spawn_joinable(write_loop(writer, rx, writer_done.clone(), working));
+    let output = Output::new(writer, rx, working);
+    let writer_task = spawner.spawn_joinable(output.clone().write_all(writer_done.clone()));
     let lines = LineReader::new(BufReader::with_capacity(64 * 1024, reader), shared.limits.max_message_size);
     // Reading runs as a task of its own, and this one only waits for it or for a stop. In
     // one task, every wake-up of the reader (each message) would poll the three stop
     // signals again, and polling a cancellation token's future takes two locks.
-    let mut reading = spawner.spawn_joinable(read_loop(conn.clone(), lines));
+    // With requests polled where they arrive, a handler that holds the reader's thread has
+    // another task read on and another write (see `reading`).
+    let relieve: Option<Relieve> = in_reader.then(|| {
+        let spawner = spawner.clone();
+        Box::new(move || output.relieve(&spawner)) as Relieve
+    });
+    let mut reading = spawner.spawn_joinable(read_all(conn.clone(), lines, spawner.clone(), relieve));
     let finished = tokio::select! {
         biased;
         r = &mut reading => Some(r),
@@ -106,27 +112,24 @@ where
     }
 }
 
-/// Reads frames and hands them to the connection until the input ends or fails.
-async fn read_loop<R: AsyncRead + Unpin>(
-    conn: Arc<Connection>,
-    mut lines: LineReader<BufReader<R>>,
-) -> std::io::Result<()> {
-    while let Some(frame) = lines.next_frame().await? {
-        on_frame(&conn, frame).await;
-    }
-    Ok(())
-}
-
 /// Hands one frame to the connection, then lets the request tasks it spawned run.
 pub(crate) async fn on_frame(conn: &Arc<Connection>, frame: Frame<'_>) {
     match frame {
         Frame::Line(line) => conn.receive(line).await,
-        Frame::Oversized(n) => {
-            let max = conn.shared().limits.max_message_size;
-            tracing::warn!(bytes = n, max, "message over the size limit discarded");
-            conn.reply_error(&oversized(n, max)).await;
-        }
+        Frame::Oversized(n) => discard(conn, n).await,
     }
+    make_room(conn).await;
+}
+
+/// Answers a message of `n` bytes, over the size limit, with an error (it was not kept).
+pub(crate) async fn discard(conn: &Arc<Connection>, n: usize) {
+    let max = conn.shared().limits.max_message_size;
+    tracing::warn!(bytes = n, max, "message over the size limit discarded");
+    conn.reply_error(&oversized(n, max)).await;
+}
+
+/// After a frame was handed to the connection, lets the request tasks it spawned run.
+pub(crate) async fn make_room(conn: &Connection) {
     // A burst of buffered input must not starve the request tasks it spawns: yield to them
     // whenever this task's cooperative budget is spent, and before the next message
     // whenever every in-flight slot is taken, so only requests that are really still
@@ -141,63 +144,4 @@ pub(crate) async fn on_frame(conn: &Arc<Connection>, frame: Frame<'_>) {
 /// About how many bytes may wait for one client: a few maximum-size messages.
 pub(crate) fn queue_bytes(shared: &ServerShared) -> usize {
     shared.limits.max_message_size.max(1 << 20) * 2
-}
-
-/// The single writer: one message per line, small ones batched while more are queued,
-/// flushed when the queue is empty. When the queue runs dry while `working` says other
-/// requests are still running, the writer lets the tasks that are ready run once before it
-/// writes: answers that come back from other threads one at a time (a binding's worker
-/// pool) then go out in one write instead of one write each, and a lone request, with
-/// nothing else running, is written at once.
-async fn write_loop<W: AsyncWrite + Unpin>(
-    mut writer: W,
-    mut rx: OutboxReader,
-    done: CancellationToken,
-    working: impl Fn() -> bool,
-) -> std::io::Result<()> {
-    let _done = done.drop_guard();
-    let mut buf = Vec::with_capacity(WRITE_BUFFER);
-    let mut next = rx.recv().await;
-    while let Some(mut m) = next.take() {
-        if m.len() >= WRITE_BUFFER {
-            // A large message goes out as it is: copying it into the batch would cost a
-            // pass over it and grow the buffer for every later batch. (Its encoder leaves
-            // room for the newline.)
-            m.push(b'\n');
-            writer.write_all(&m).await?;
-        } else {
-            buf.extend_from_slice(&m);
-            buf.push(b'\n');
-            let mut waited = false;
-            while buf.len() < WRITE_BATCH {
-                match rx.try_recv() {
-                    Some(m) if m.len() < WRITE_BUFFER => {
-                        buf.extend_from_slice(&m);
-                        buf.push(b'\n');
-                    }
-                    // A large one waits for the batch before it to go out.
-                    Some(m) => {
-                        next = Some(m);
-                        break;
-                    }
-                    None if !waited && working() => {
-                        waited = true;
-                        tokio::task::yield_now().await;
-                    }
-                    None => break,
-                }
-            }
-            writer.write_all(&buf).await?;
-            buf.clear();
-        }
-        if next.is_none() && rx.is_empty() {
-            writer.flush().await?;
-        }
-        if next.is_none() {
-            next = rx.recv().await;
-        }
-    }
-    writer.flush().await?;
-    let _ = writer.shutdown().await;
-    Ok(())
 }

@@ -1,0 +1,222 @@
+//! Reading a byte stream's input, one task at a time. Where requests are polled in the task
+//! that read them (a binding's quick synchronous callbacks run right there), a handler that
+//! blocks would hold the reading too: the input then waits between two messages where
+//! another task can take it over ([`Input::hand_off`], asked for through
+//! [`RequestContext::holding_thread`](crate::RequestContext::holding_thread)), and the
+//! connection keeps reading while the handler runs on.
+
+use std::io;
+use std::sync::{Arc, Mutex};
+
+use tokio::io::{AsyncRead, BufReader};
+use tokio::sync::oneshot;
+use tokio_util::sync::CancellationToken;
+
+use crate::dispatch::connection::{Connection, HandOff};
+use crate::dispatch::executor::Spawner;
+use crate::jsonrpc::envelope::{self, Received};
+use crate::jsonrpc::{Frame, LineReader};
+use crate::sync::lock;
+
+/// The framed input of one connection.
+pub(crate) type Lines<R> = LineReader<BufReader<R>>;
+
+/// What else a hand-over of the input does: start a second writer
+/// ([`Output::relieve`](super::writing::Output::relieve)).
+pub(crate) type Relieve = Box<dyn Fn() + Send + Sync>;
+
+/// Reads frames and hands them to the connection until the input ends or fails. With
+/// `relieve`, the input can be taken over by another task while a message is handled (see
+/// the module documentation), which also calls `relieve`; the call still returns when the
+/// input ends, whichever task read it last, and stops the tasks that took it over when it
+/// is dropped.
+pub(crate) async fn read_all<R>(
+    conn: Arc<Connection>,
+    mut lines: Lines<R>,
+    spawner: Spawner,
+    relieve: Option<Relieve>,
+) -> io::Result<()>
+where
+    R: AsyncRead + Unpin + Send + 'static,
+{
+    let Some(relieve) = relieve else {
+        while let Some(frame) = lines.next_frame().await? {
+            super::stream::on_frame(&conn, frame).await;
+        }
+        return Ok(());
+    };
+    let (ended, end) = oneshot::channel();
+    let input = Arc::new(Input {
+        lines: Mutex::new(None),
+        spawner,
+        relieve,
+        ended: Mutex::new(Some(ended)),
+        stop: CancellationToken::new(),
+    });
+    let _stop = input.stop.clone().drop_guard();
+    conn.set_input(input.clone());
+    match input.read(&conn, lines).await {
+        Some(result) => result,
+        // Another task read on; it says how the input ended.
+        None => end.await.unwrap_or(Ok(())),
+    }
+}
+
+/// An input that one task reads at a time.
+struct Input<R> {
+    /// The input, left here while the task that read the last message handles it: whoever
+    /// takes it reads next.
+    lines: Mutex<Option<Lines<R>>>,
+    /// Where a task that takes the input over runs.
+    spawner: Spawner,
+    /// Called with each hand-over: the connection's writer may wait for the held thread.
+    relieve: Relieve,
+    /// How the input ended, when a task that took it over saw the end.
+    ended: Mutex<Option<oneshot::Sender<io::Result<()>>>>,
+    /// Tripped when [`read_all`] ends (the input ended, or the connection stopped reading):
+    /// the tasks that took the input over stop.
+    stop: CancellationToken,
+}
+
+/// One frame, read and parsed: the input is not borrowed while it is handled.
+enum Read {
+    Message(Result<Received, serde_json::Error>),
+    Oversized(usize),
+}
+
+impl<R: AsyncRead + Unpin + Send + 'static> Input<R> {
+    /// Reads and handles messages until the input ends (its end) or another task takes it
+    /// over while a message is handled (None).
+    async fn read(&self, conn: &Arc<Connection>, mut lines: Lines<R>) -> Option<io::Result<()>> {
+        loop {
+            let read = match lines.next_frame().await {
+                Ok(Some(Frame::Line(line))) => Read::Message(envelope::read(line)),
+                Ok(Some(Frame::Oversized(n))) => Read::Oversized(n),
+                Ok(None) => return Some(Ok(())),
+                Err(e) => return Some(Err(e)),
+            };
+            *lock(&self.lines) = Some(lines);
+            match read {
+                Read::Message(read) => conn.receive_read(read).await,
+                Read::Oversized(n) => super::stream::discard(conn, n).await,
+            }
+            super::stream::make_room(conn).await;
+            lines = lock(&self.lines).take()?;
+        }
+    }
+}
+
+impl<R: AsyncRead + Unpin + Send + 'static> HandOff for Input<R> {
+    fn hand_off(self: Arc<Self>, conn: Arc<Connection>) {
+        // Taken here, on the caller's thread: the task holding its thread finds it gone when
+        // its handler returns, and only waits for the end from then on.
+        let Some(lines) = lock(&self.lines).take() else {
+            return;
+        };
+        tracing::debug!("a handler holds the thread that read its request: another task reads on");
+        (self.relieve)();
+        let input = self.clone();
+        self.spawner.spawn(async move {
+            let stop = input.stop.clone();
+            tokio::select! {
+                biased;
+                () = stop.cancelled() => {}
+                ended = input.read(&conn, lines) => {
+                    if let (Some(result), Some(tell)) = (ended, lock(&input.ended).take()) {
+                        let _ = tell.send(result);
+                    }
+                }
+            }
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc;
+    use std::time::{Duration, Instant};
+
+    use serde_json::{Value, json};
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
+
+    use super::*;
+    use crate::{Limits, RequestContext, Server, Tool, ToolError};
+
+    /// Serves a duplex stream with requests polled where they arrive; `hold` blocks its
+    /// thread (the reader's) until released, after giving the test its context.
+    async fn held_reader(limits: Limits) {
+        let (started, contexts) = mpsc::channel::<RequestContext>();
+        let (release, released) = mpsc::channel::<()>();
+        let released = Mutex::new(released);
+        let server = Server::builder("reading-test", "1.0.0")
+            .limits(limits)
+            .tool(Tool::new("hold"), move |ctx: RequestContext, _: Value| {
+                let _ = started.send(ctx);
+                // Blocks the thread polling the request, as a binding's synchronous callback.
+                let _ = lock(&released).recv_timeout(Duration::from_secs(30));
+                async { Ok::<_, ToolError>("released") }
+            })
+            .build()
+            .expect("server builds");
+        let (client, served) = tokio::io::duplex(64 * 1024);
+        let serving = tokio::spawn(super::super::stream::serve(
+            server.shared.clone(),
+            tokio::io::split(served),
+            CancellationToken::new(),
+            Spawner::Tokio,
+            true,
+        ));
+        let (from, mut to) = tokio::io::split(client);
+        let mut answers = tokio::io::BufReader::new(from).lines();
+        // Messages written at once, so that the server reads them together.
+        let mut send = async |messages: &[Value]| {
+            let text: String = messages.iter().map(|m| format!("{m}\n")).collect();
+            to.write_all(text.as_bytes()).await.expect("written");
+        };
+        let init =
+            json!({"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}});
+        send(&[json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": init})]).await;
+        let mut next = async || -> Value {
+            let line = tokio::time::timeout(Duration::from_secs(10), answers.next_line()).await;
+            serde_json::from_str(&line.expect("answered in time").expect("read").expect("a line")).expect("JSON")
+        };
+        assert_eq!(next().await["id"], json!(1));
+        send(&[json!({"jsonrpc": "2.0", "method": "notifications/initialized"})]).await;
+        // Read together: the reader answers the ping, then holds its thread in `hold`.
+        let hold =
+            json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "hold", "arguments": {}}});
+        send(&[json!({"jsonrpc": "2.0", "id": 5, "method": "ping"}), hold]).await;
+        let ctx = tokio::task::spawn_blocking(move || contexts.recv_timeout(Duration::from_secs(10)))
+            .await
+            .expect("joined")
+            .expect("the handler started");
+        // The writer woken by the ping's answer may wait for the held thread; from the hold
+        // on, a second writer serves the queue.
+        let held = ctx.holding_thread(Instant::now());
+        assert_eq!(next().await["id"], json!(5), "the answer read before the held call went out");
+        send(&[json!({"jsonrpc": "2.0", "id": 3, "method": "ping"})]).await;
+        assert_eq!(next().await["id"], json!(3), "answered while the reader's thread is held");
+        release.send(()).expect("released");
+        let answer = next().await;
+        assert_eq!(
+            (answer["id"].clone(), answer["result"]["content"][0]["text"].clone()),
+            (json!(2), json!("released"))
+        );
+        drop(held);
+        send(&[json!({"jsonrpc": "2.0", "id": 4, "method": "ping"})]).await;
+        assert_eq!(next().await["id"], json!(4), "read on after the handler returned");
+        to.shutdown().await.expect("EOF sent");
+        let served = tokio::time::timeout(Duration::from_secs(10), serving).await.expect("ends at EOF");
+        assert!(matches!(served, Ok(Ok(()))), "{served:?}");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_handler_holding_the_reader_hands_the_input_on() {
+        held_reader(Limits::default()).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_input_is_handed_on_without_a_request_timeout() {
+        held_reader(Limits { request_timeout: None, ..Limits::default() }).await;
+    }
+}
