@@ -32,7 +32,7 @@ use crate::deadline::{Deadline, Overdue};
 use crate::dispatch::shared::ServerShared;
 use crate::error::ProtocolError;
 use crate::identity;
-use crate::jsonrpc::envelope::{self, Received};
+use crate::jsonrpc::envelope::Received;
 use crate::jsonrpc::message::EnvelopeError;
 use crate::jsonrpc::{Incoming, IncomingRequest, RequestId, encode};
 use crate::outbox::{Outbox, Slot};
@@ -322,13 +322,9 @@ impl Connection {
         }
     }
 
-    /// One frame of a byte-stream transport: JSON text, a message or a batch.
-    pub async fn receive(self: &Arc<Self>, frame: &[u8]) {
-        self.receive_read(envelope::read(frame)).await;
-    }
-
-    /// A frame of a byte-stream transport, parsed ([`envelope::read`]).
-    pub async fn receive_read(self: &Arc<Self>, read: Result<Received, serde_json::Error>) {
+    /// One frame of a byte-stream transport (JSON text: a message or a batch), parsed by
+    /// [`envelope::read`](crate::jsonrpc::envelope::read).
+    pub async fn receive(self: &Arc<Self>, read: Result<Received, serde_json::Error>) {
         match read {
             Ok(received) => {
                 self.receive_parsed(received, self.route()).await;

@@ -97,7 +97,7 @@ impl<R: AsyncRead + Unpin + Send + 'static> Input<R> {
             };
             *lock(&self.lines) = Some(lines);
             match read {
-                Read::Message(read) => conn.receive_read(read).await,
+                Read::Message(read) => conn.receive(read).await,
                 Read::Oversized(n) => super::stream::discard(conn, n).await,
             }
             super::stream::make_room(conn).await;

@@ -13,7 +13,7 @@ use crate::dispatch::executor::{Spawner, Unjoined};
 use crate::dispatch::outbox;
 use crate::dispatch::shared::ServerShared;
 use crate::error::Error;
-use crate::jsonrpc::{Frame, LineReader};
+use crate::jsonrpc::{Frame, LineReader, envelope};
 
 /// Serves one connection until the reader ends, `stop` trips, the server shuts down, or
 /// the writer fails. Returns after in-flight requests finished (or were cancelled after
@@ -115,7 +115,7 @@ where
 /// Hands one frame to the connection, then lets the request tasks it spawned run.
 pub(crate) async fn on_frame(conn: &Arc<Connection>, frame: Frame<'_>) {
     match frame {
-        Frame::Line(line) => conn.receive(line).await,
+        Frame::Line(line) => conn.receive(envelope::read(line)).await,
         Frame::Oversized(n) => discard(conn, n).await,
     }
     make_room(conn).await;
