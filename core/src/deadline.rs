@@ -53,6 +53,14 @@ pub(crate) trait Overdue: Send + Sync {
     fn held(self: Arc<Self>, serial: u64);
 }
 
+/// A connection's input that another task can take over: while the task that read a
+/// request polls it where it arrived, and the request's handler holds the thread there.
+pub(crate) trait HandOff: Send + Sync {
+    /// Starts another task reading the input, unless none is to be taken over (the reader
+    /// is between two reads, or another took it over already).
+    fn hand_off(self: Arc<Self>);
+}
+
 /// The watch over the deadline of a request whose handler holds its thread (see
 /// [`crate::RequestContext::holding_thread`]). Drop it once the handler gives its thread
 /// back: the watch then ends (what it answered, if the deadline came first, stays answered).

@@ -9,7 +9,7 @@
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll, Waker};
 
@@ -28,7 +28,7 @@ use super::rate_limit::ClientKey;
 use super::trace::RequestSpan;
 use crate::auth::AuthCell;
 use crate::auth::AuthInfo;
-use crate::deadline::{Deadline, Overdue};
+use crate::deadline::{Deadline, HandOff, Overdue};
 use crate::dispatch::shared::ServerShared;
 use crate::error::ProtocolError;
 use crate::identity;
@@ -41,9 +41,6 @@ use crate::request_info::HttpRequestInfo;
 use crate::session::Session;
 
 mod held;
-
-pub(crate) use held::HandOff;
-use held::Polling;
 
 /// Where the output of one incoming message goes.
 pub(crate) struct Route {
@@ -265,6 +262,12 @@ impl Connection {
     /// included), or a batch whose answer is being gathered.
     pub fn is_working(&self) -> bool {
         !self.tasks.is_empty()
+    }
+
+    /// The connection's input, which a handler holding its reader's thread hands over
+    /// ([`Overdue::held`]).
+    pub fn set_input(&self, input: Arc<dyn HandOff>) {
+        let _ = self.input.set(input);
     }
 
     /// True while every in-flight slot of this connection is taken.
@@ -603,14 +606,19 @@ impl Connection {
     fn run<F: Future<Output = ()> + Unpin + Send + 'static>(&self, serial: Option<u64>, request: F) {
         let mut request = self.tasks.track_future(request);
         if self.inline_first_poll {
-            // Cleared even when the poll panics.
-            let _polling = Polling::of(&self.polling, serial);
+            if let Some(serial) = serial {
+                self.polling.store(serial.wrapping_add(1), Ordering::Relaxed);
+            }
             // A waker that does nothing: if the request has to wait, its task polls it again
             // first thing, and that poll registers the task's own waker.
             let mut cx = Context::from_waker(Waker::noop());
             // As in a task of its own, a panic ends the request, not the connection (handler
             // panics are already caught inside and answered).
-            match std::panic::catch_unwind(AssertUnwindSafe(|| Pin::new(&mut request).poll(&mut cx))) {
+            let polled = std::panic::catch_unwind(AssertUnwindSafe(|| Pin::new(&mut request).poll(&mut cx)));
+            if serial.is_some() {
+                self.polling.store(0, Ordering::Relaxed);
+            }
+            match polled {
                 Ok(Poll::Pending) => {}
                 Ok(Poll::Ready(())) | Err(_) => return,
             }

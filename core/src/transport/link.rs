@@ -71,7 +71,7 @@ impl Input {
         let max = self.conn.shared().limits.max_message_size;
         let mut lines = LineReader::new(bytes, max);
         while let Some(frame) = lines.next_frame().await? {
-            stream::on_frame(&self.conn, frame).await;
+            super::reading::on_frame(&self.conn, frame).await;
         }
         // `initialize` is handled inline: once answered, the session exists and takes its id.
         if let (Some(id), Some(session)) = (&self.session_id, self.conn.session()) {

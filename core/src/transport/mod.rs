@@ -3,7 +3,7 @@
 pub mod http;
 pub mod link;
 pub mod memory;
-mod reading;
+pub(crate) mod reading;
 pub(crate) mod signals;
 pub mod stdio;
 #[cfg(unix)]

@@ -1,18 +1,20 @@
-//! Reading a byte stream's input, one task at a time. Where requests are polled in the task
+//! Frames handed to a connection ([`on_frame`], for every transport that reads frames), and
+//! a byte stream's input read by one task at a time. Where requests are polled in the task
 //! that read them (a binding's quick synchronous callbacks run right there), a handler that
 //! blocks would hold the reading too: the input then waits between two messages where
-//! another task can take it over ([`Input::hand_off`], asked for through
+//! another task can take it over ([`HandOff`], asked for through
 //! [`RequestContext::holding_thread`](crate::RequestContext::holding_thread)), and the
 //! connection keeps reading while the handler runs on.
 
 use std::io;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 
 use tokio::io::{AsyncRead, BufReader};
 use tokio::sync::oneshot;
 use tokio_util::sync::CancellationToken;
 
-use crate::dispatch::connection::{Connection, HandOff};
+use crate::deadline::HandOff;
+use crate::dispatch::connection::{Connection, oversized};
 use crate::dispatch::executor::Spawner;
 use crate::jsonrpc::envelope::{self, Received};
 use crate::jsonrpc::{Frame, LineReader};
@@ -41,12 +43,13 @@ where
 {
     let Some(relieve) = relieve else {
         while let Some(frame) = lines.next_frame().await? {
-            super::stream::on_frame(&conn, frame).await;
+            on_frame(&conn, frame).await;
         }
         return Ok(());
     };
     let (ended, end) = oneshot::channel();
     let input = Arc::new(Input {
+        conn: Arc::downgrade(&conn),
         lines: Mutex::new(None),
         spawner,
         relieve,
@@ -64,6 +67,8 @@ where
 
 /// An input that one task reads at a time.
 struct Input<R> {
+    /// The connection it feeds (which holds the input while it may hand it over).
+    conn: Weak<Connection>,
     /// The input, left here while the task that read the last message handles it: whoever
     /// takes it reads next.
     lines: Mutex<Option<Lines<R>>>,
@@ -98,16 +103,19 @@ impl<R: AsyncRead + Unpin + Send + 'static> Input<R> {
             *lock(&self.lines) = Some(lines);
             match read {
                 Read::Message(read) => conn.receive(read).await,
-                Read::Oversized(n) => super::stream::discard(conn, n).await,
+                Read::Oversized(n) => discard(conn, n).await,
             }
-            super::stream::make_room(conn).await;
+            make_room(conn).await;
             lines = lock(&self.lines).take()?;
         }
     }
 }
 
 impl<R: AsyncRead + Unpin + Send + 'static> HandOff for Input<R> {
-    fn hand_off(self: Arc<Self>, conn: Arc<Connection>) {
+    fn hand_off(self: Arc<Self>) {
+        let Some(conn) = self.conn.upgrade() else {
+            return;
+        };
         // Taken here, on the caller's thread: the task holding its thread finds it gone when
         // its handler returns, and only waits for the end from then on.
         let Some(lines) = lock(&self.lines).take() else {
@@ -128,6 +136,35 @@ impl<R: AsyncRead + Unpin + Send + 'static> HandOff for Input<R> {
                 }
             }
         });
+    }
+}
+
+/// Hands one frame to the connection, then lets the request tasks it spawned run.
+pub(crate) async fn on_frame(conn: &Arc<Connection>, frame: Frame<'_>) {
+    match frame {
+        Frame::Line(line) => conn.receive(envelope::read(line)).await,
+        Frame::Oversized(n) => discard(conn, n).await,
+    }
+    make_room(conn).await;
+}
+
+/// Answers a message of `n` bytes, over the size limit, with an error (it was not kept).
+pub(crate) async fn discard(conn: &Arc<Connection>, n: usize) {
+    let max = conn.shared().limits.max_message_size;
+    tracing::warn!(bytes = n, max, "message over the size limit discarded");
+    conn.reply_error(&oversized(n, max)).await;
+}
+
+/// After a frame was handed to the connection, lets the request tasks it spawned run.
+pub(crate) async fn make_room(conn: &Connection) {
+    // A burst of buffered input must not starve the request tasks it spawns: yield to them
+    // whenever this task's cooperative budget is spent, and before the next message
+    // whenever every in-flight slot is taken, so only requests that are really still
+    // running make the server busy.
+    if conn.is_saturated() {
+        tokio::task::yield_now().await;
+    } else {
+        tokio::task::consume_budget().await;
     }
 }
 

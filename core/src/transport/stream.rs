@@ -1,5 +1,6 @@
-//! Serving MCP over one byte stream (stdio, a socket): newline framing in, one writer that
-//! batches output, and a [`Connection`] in between that does everything else.
+//! Serving MCP over one byte stream (stdio, a socket): newline framing in (`reading.rs`),
+//! one writer that batches output (`writing.rs`), and a [`Connection`] in between that does
+//! everything else.
 
 use std::sync::Arc;
 
@@ -8,12 +9,12 @@ use tokio_util::sync::CancellationToken;
 
 use super::reading::{Relieve, read_all};
 use super::writing::Output;
-use crate::dispatch::connection::{Connection, ConnectionOptions, oversized};
+use crate::dispatch::connection::{Connection, ConnectionOptions};
 use crate::dispatch::executor::{Spawner, Unjoined};
 use crate::dispatch::outbox;
 use crate::dispatch::shared::ServerShared;
 use crate::error::Error;
-use crate::jsonrpc::{Frame, LineReader, envelope};
+use crate::jsonrpc::LineReader;
 
 /// Serves one connection until the reader ends, `stop` trips, the server shuts down, or
 /// the writer fails. Returns after in-flight requests finished (or were cancelled after
@@ -109,35 +110,6 @@ where
     match write_result {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
         _ => Ok(()),
-    }
-}
-
-/// Hands one frame to the connection, then lets the request tasks it spawned run.
-pub(crate) async fn on_frame(conn: &Arc<Connection>, frame: Frame<'_>) {
-    match frame {
-        Frame::Line(line) => conn.receive(envelope::read(line)).await,
-        Frame::Oversized(n) => discard(conn, n).await,
-    }
-    make_room(conn).await;
-}
-
-/// Answers a message of `n` bytes, over the size limit, with an error (it was not kept).
-pub(crate) async fn discard(conn: &Arc<Connection>, n: usize) {
-    let max = conn.shared().limits.max_message_size;
-    tracing::warn!(bytes = n, max, "message over the size limit discarded");
-    conn.reply_error(&oversized(n, max)).await;
-}
-
-/// After a frame was handed to the connection, lets the request tasks it spawned run.
-pub(crate) async fn make_room(conn: &Connection) {
-    // A burst of buffered input must not starve the request tasks it spawns: yield to them
-    // whenever this task's cooperative budget is spent, and before the next message
-    // whenever every in-flight slot is taken, so only requests that are really still
-    // running make the server busy.
-    if conn.is_saturated() {
-        tokio::task::yield_now().await;
-    } else {
-        tokio::task::consume_budget().await;
     }
 }
 

@@ -1,10 +1,10 @@
 //! What a connection does while a request's handler holds the thread that polls the request
 //! (a binding running a synchronous callback in place): it answers the request's timeout
 //! from another task, and, when that thread is the one that read the request, has its input
-//! read on by another task ([`HandOff`]).
+//! read on by another task ([`HandOff`](crate::deadline::HandOff)).
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 
 use super::{Connection, lifecycle};
 use crate::deadline::{HeldThread, Overdue};
@@ -45,46 +45,8 @@ impl Overdue for Connection {
     fn held(self: Arc<Self>, serial: u64) {
         if self.polling.load(Ordering::Relaxed) == serial.wrapping_add(1) {
             if let Some(input) = self.input.get() {
-                input.clone().hand_off(self);
+                input.clone().hand_off();
             }
-        }
-    }
-}
-
-/// A connection's input that another task can take over: while the task that read a
-/// request polls it where it arrived, and the request's handler holds the thread there.
-pub(crate) trait HandOff: Send + Sync {
-    /// Starts another task reading the input, unless none is to be taken over (the reader
-    /// is between two reads, or another took it over already).
-    fn hand_off(self: Arc<Self>, conn: Arc<Connection>);
-}
-
-impl Connection {
-    /// The connection's input, which a handler holding its reader's thread hands over.
-    pub fn set_input(&self, input: Arc<dyn HandOff>) {
-        let _ = self.input.set(input);
-    }
-}
-
-/// Marks a request polled where it arrived, until dropped.
-pub(super) struct Polling<'a>(Option<&'a AtomicU64>);
-
-impl<'a> Polling<'a> {
-    pub(super) fn of(polling: &'a AtomicU64, serial: Option<u64>) -> Polling<'a> {
-        match serial {
-            Some(serial) => {
-                polling.store(serial.wrapping_add(1), Ordering::Relaxed);
-                Polling(Some(polling))
-            }
-            None => Polling(None),
-        }
-    }
-}
-
-impl Drop for Polling<'_> {
-    fn drop(&mut self) {
-        if let Some(polling) = self.0 {
-            polling.store(0, Ordering::Relaxed);
         }
     }
 }

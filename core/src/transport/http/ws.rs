@@ -29,7 +29,8 @@ use crate::dispatch::connection::{Connection, ConnectionOptions};
 use crate::dispatch::{OutboxReader, outbox};
 use crate::error::ProtocolError;
 use crate::jsonrpc::Frame;
-use crate::transport::stream::{on_frame, queue_bytes};
+use crate::transport::reading::on_frame;
+use crate::transport::stream::queue_bytes;
 
 /// The subprotocol MCP clients ask for.
 const SUBPROTOCOL: &str = "mcp";
