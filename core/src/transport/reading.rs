@@ -130,8 +130,12 @@ impl<R: AsyncRead + Unpin + Send + 'static> HandOff for Input<R> {
                 biased;
                 () = stop.cancelled() => {}
                 ended = input.read(&conn, lines) => {
-                    if let (Some(result), Some(tell)) = (ended, lock(&input.ended).take()) {
-                        let _ = tell.send(result);
+                    // Only a task that saw the end takes the channel (one that handed the
+                    // input on in turn leaves it to the next).
+                    if let Some(result) = ended {
+                        if let Some(tell) = lock(&input.ended).take() {
+                            let _ = tell.send(result);
+                        }
                     }
                 }
             }
@@ -219,29 +223,34 @@ mod tests {
         };
         assert_eq!(next().await["id"], json!(1));
         send(&[json!({"jsonrpc": "2.0", "method": "notifications/initialized"})]).await;
-        // Read together: the reader answers the ping, then holds its thread in `hold`.
-        let hold =
-            json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "hold", "arguments": {}}});
-        send(&[json!({"jsonrpc": "2.0", "id": 5, "method": "ping"}), hold]).await;
-        let ctx = tokio::task::spawn_blocking(move || contexts.recv_timeout(Duration::from_secs(10)))
-            .await
-            .expect("joined")
-            .expect("the handler started");
-        // The writer woken by the ping's answer may wait for the held thread; from the hold
-        // on, a second writer serves the queue.
-        let held = ctx.holding_thread(Instant::now());
-        assert_eq!(next().await["id"], json!(5), "the answer read before the held call went out");
-        send(&[json!({"jsonrpc": "2.0", "id": 3, "method": "ping"})]).await;
-        assert_eq!(next().await["id"], json!(3), "answered while the reader's thread is held");
-        release.send(()).expect("released");
-        let answer = next().await;
-        assert_eq!(
-            (answer["id"].clone(), answer["result"]["content"][0]["text"].clone()),
-            (json!(2), json!("released"))
-        );
-        drop(held);
-        send(&[json!({"jsonrpc": "2.0", "id": 4, "method": "ping"})]).await;
-        assert_eq!(next().await["id"], json!(4), "read on after the handler returned");
+        // Twice: the task that took the input over the first time hands it on in turn.
+        let contexts = Arc::new(Mutex::new(contexts));
+        for round in 1..=2 {
+            let id = |n: i64| json!(10 * round + n);
+            // Read together: the reader answers the ping, then holds its thread in `hold`.
+            let hold = json!({"jsonrpc": "2.0", "id": id(0), "method": "tools/call", "params": {"name": "hold", "arguments": {}}});
+            send(&[json!({"jsonrpc": "2.0", "id": id(1), "method": "ping"}), hold]).await;
+            let contexts = contexts.clone();
+            let ctx = tokio::task::spawn_blocking(move || lock(&contexts).recv_timeout(Duration::from_secs(10)))
+                .await
+                .expect("joined")
+                .expect("the handler started");
+            // The writer woken by the ping's answer may wait for the held thread; from the
+            // hold on, a second writer serves the queue.
+            let held = ctx.holding_thread(Instant::now());
+            assert_eq!(next().await["id"], id(1), "the answer read before the held call went out");
+            send(&[json!({"jsonrpc": "2.0", "id": id(2), "method": "ping"})]).await;
+            assert_eq!(next().await["id"], id(2), "answered while the reader's thread is held");
+            release.send(()).expect("released");
+            let answer = next().await;
+            assert_eq!(
+                (answer["id"].clone(), answer["result"]["content"][0]["text"].clone()),
+                (id(0), json!("released"))
+            );
+            drop(held);
+            send(&[json!({"jsonrpc": "2.0", "id": id(3), "method": "ping"})]).await;
+            assert_eq!(next().await["id"], id(3), "read on after the handler returned");
+        }
         to.shutdown().await.expect("EOF sent");
         let served = tokio::time::timeout(Duration::from_secs(10), serving).await.expect("ends at EOF");
         assert!(matches!(served, Ok(Ok(()))), "{served:?}");
