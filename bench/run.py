@@ -53,12 +53,19 @@ def selected(names: str | None, items: list, what: str) -> list:
     return [item for item in items if item.key in wanted]
 
 
-def run_load(args: list[str], server: tuple[str, ...] | list[str], limit_s: float = RUN_LIMIT_S) -> dict:
+def run_load(args: list[str], server: tuple[str, ...] | list[str], limit_s: float = RUN_LIMIT_S,
+             one_cpu: bool = False) -> dict:
     """One mcpforge-load run with ``args`` against the ``server`` command, stopped with
-    everything it started after ``limit_s``; its JSON report, or a report saying why there is none."""
+    everything it started after ``limit_s``; its JSON report, or a report saying why there is none.
+    ``one_cpu``: the load tool, and so the server it starts, may only run on one CPU."""
     command = [LOAD, "--json", "--no-progress", *args, "--", *server]
+    pin = None
+    if one_cpu:
+        cpu = min(os.sched_getaffinity(0))
+        pin = lambda: os.sched_setaffinity(0, {cpu})  # noqa: E731 (run in the child before exec)
     # A session of its own, so that a run over its limit is stopped with the server it started.
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                               preexec_fn=pin)
     try:
         stdout, stderr = process.communicate(timeout=limit_s)
     except subprocess.TimeoutExpired:
@@ -73,7 +80,7 @@ def run_load(args: list[str], server: tuple[str, ...] | list[str], limit_s: floa
 
 def measure(workload: Workload, subject: Subject) -> dict:
     """One mcpforge-load run of ``workload`` against a fresh ``subject``."""
-    return run_load(workload.load_args(), workload.command(subject))
+    return run_load(workload.load_args(), workload.command(subject), one_cpu=workload.one_cpu)
 
 
 def one_line(result: dict) -> str:

@@ -8,7 +8,7 @@ target/bench-peers/ instead of docs/.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from subjects import Subject
 
@@ -67,6 +67,8 @@ class Workload:
     compare_floor: bool = False
     wire: str = ""
     """The HTTP wire (``2026`` or ``legacy``) of an HTTP workload."""
+    one_cpu: bool = False
+    """Run the load tool and the server on one CPU (see ``stdio-seq-1cpu``)."""
 
     def applies_to(self, subject: Subject) -> bool:
         """Whether ``subject`` can run this workload."""
@@ -115,14 +117,28 @@ def http_workload(wire: str, connections: int) -> Workload:
     )
 
 
+SEQUENTIAL = Workload(
+    key="stdio-seq",
+    title="stdio sequential",
+    what='{seq} calls of echo {{"text":"hello"}}, one at a time',
+    needs="stdio",
+    args=(*STDIO, "-n", "{seq}", "--warmup", "1000", *ECHO),
+    compare_floor=True,
+)
+
 WORKLOADS: list[Workload] = [
-    Workload(
-        key="stdio-seq",
-        title="stdio sequential",
-        what='{seq} calls of echo {{"text":"hello"}}, one at a time',
-        needs="stdio",
-        args=(*STDIO, "-n", "{seq}", "--warmup", "1000", *ECHO),
-        compare_floor=True,
+    SEQUENTIAL,
+    # The same calls with the load tool and the server on one CPU, where each hands the CPU
+    # to the other: the round trip is the two processes' own work and two context switches.
+    # On a virtual machine a sequential round trip across two CPUs also pays for waking the
+    # idle one twice, which can be most of it and differs from machine to machine
+    # (docs/BENCHMARKS.md, "Sequential latency and idle CPUs").
+    replace(
+        SEQUENTIAL,
+        key="stdio-seq-1cpu",
+        title="stdio sequential, one CPU",
+        what='{seq} calls of echo {{"text":"hello"}}, one at a time, the load tool and the server on one CPU',
+        one_cpu=True,
     ),
     Workload(
         key="stdio-pipe",
