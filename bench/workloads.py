@@ -76,6 +76,8 @@ class Workload:
             return subject.http and self.wire in subject.wires
         if not subject.serves_stdio:
             return False
+        if self.one_cpu and not hasattr(os, "sched_setaffinity"):
+            return False  # no way to keep the two processes on one CPU here (not Linux)
         if self.needs == "slow":
             return subject.slow is not None
         if self.needs == "add":
