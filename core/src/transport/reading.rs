@@ -153,14 +153,14 @@ pub(crate) async fn on_frame(conn: &Arc<Connection>, frame: Frame<'_>) {
 }
 
 /// Answers a message of `n` bytes, over the size limit, with an error (it was not kept).
-pub(crate) async fn discard(conn: &Arc<Connection>, n: usize) {
+async fn discard(conn: &Arc<Connection>, n: usize) {
     let max = conn.shared().limits.max_message_size;
     tracing::warn!(bytes = n, max, "message over the size limit discarded");
     conn.reply_error(&oversized(n, max)).await;
 }
 
 /// After a frame was handed to the connection, lets the request tasks it spawned run.
-pub(crate) async fn make_room(conn: &Connection) {
+async fn make_room(conn: &Connection) {
     // A burst of buffered input must not starve the request tasks it spawns: yield to them
     // whenever this task's cooperative budget is spent, and before the next message
     // whenever every in-flight slot is taken, so only requests that are really still
@@ -178,82 +178,124 @@ mod tests {
     use std::time::{Duration, Instant};
 
     use serde_json::{Value, json};
-    use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, DuplexStream, ReadHalf, WriteHalf};
+    use tokio::task::JoinHandle;
 
     use super::*;
     use crate::{Limits, RequestContext, Server, Tool, ToolError};
 
-    /// Serves a duplex stream with requests polled where they arrive; `hold` blocks its
-    /// thread (the reader's) until released, after giving the test its context.
-    async fn held_reader(limits: Limits) {
-        let (started, contexts) = mpsc::channel::<RequestContext>();
-        let (release, released) = mpsc::channel::<()>();
-        let released = Mutex::new(released);
-        let server = Server::builder("reading-test", "1.0.0")
-            .limits(limits)
-            .tool(Tool::new("hold"), move |ctx: RequestContext, _: Value| {
-                let _ = started.send(ctx);
-                // Blocks the thread polling the request, as a binding's synchronous callback.
-                let _ = lock(&released).recv_timeout(Duration::from_secs(30));
-                async { Ok::<_, ToolError>("released") }
-            })
-            .build()
-            .expect("server builds");
-        let (client, served) = tokio::io::duplex(64 * 1024);
-        let serving = tokio::spawn(super::super::stream::serve(
-            server.shared.clone(),
-            tokio::io::split(served),
-            CancellationToken::new(),
-            Spawner::Tokio,
-            true,
-        ));
-        let (from, mut to) = tokio::io::split(client);
-        let mut answers = tokio::io::BufReader::new(from).lines();
-        // Messages written at once, so that the server reads them together.
-        let mut send = async |messages: &[Value]| {
+    /// A server on a duplex stream, with requests polled where they arrive. Its tool `hold`
+    /// gives the test its context, then blocks its thread (the reader's, as a binding's
+    /// synchronous callback would) until the test releases it.
+    struct Held {
+        contexts: Arc<Mutex<mpsc::Receiver<RequestContext>>>,
+        release: mpsc::Sender<()>,
+        to: WriteHalf<DuplexStream>,
+        answers: tokio::io::Lines<tokio::io::BufReader<ReadHalf<DuplexStream>>>,
+        serving: JoinHandle<Result<(), crate::Error>>,
+    }
+
+    impl Held {
+        /// Serves and initializes a session.
+        async fn start(limits: Limits) -> Held {
+            let (started, contexts) = mpsc::channel::<RequestContext>();
+            let (release, released) = mpsc::channel::<()>();
+            let released = Mutex::new(released);
+            let server = Server::builder("reading-test", "1.0.0")
+                .limits(limits)
+                .tool(Tool::new("hold"), move |ctx: RequestContext, _: Value| {
+                    let _ = started.send(ctx);
+                    let _ = lock(&released).recv_timeout(Duration::from_secs(30));
+                    async { Ok::<_, ToolError>("released") }
+                })
+                .build()
+                .expect("server builds");
+            let (client, served) = tokio::io::duplex(64 * 1024);
+            let serving = tokio::spawn(super::super::stream::serve(
+                server.shared.clone(),
+                tokio::io::split(served),
+                CancellationToken::new(),
+                Spawner::Tokio,
+                true,
+            ));
+            let (from, to) = tokio::io::split(client);
+            let contexts = Arc::new(Mutex::new(contexts));
+            let answers = tokio::io::BufReader::new(from).lines();
+            let mut held = Held { contexts, release, to, answers, serving };
+            let init = json!({"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}});
+            held.send(&[json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": init})]).await;
+            assert_eq!(held.next().await["id"], json!(1));
+            held.send(&[json!({"jsonrpc": "2.0", "method": "notifications/initialized"})]).await;
+            held
+        }
+
+        /// Writes `messages` at once, so that the server reads them together.
+        async fn send(&mut self, messages: &[Value]) {
             let text: String = messages.iter().map(|m| format!("{m}\n")).collect();
-            to.write_all(text.as_bytes()).await.expect("written");
-        };
-        let init =
-            json!({"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}});
-        send(&[json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": init})]).await;
-        let mut next = async || -> Value {
-            let line = tokio::time::timeout(Duration::from_secs(10), answers.next_line()).await;
+            self.to.write_all(text.as_bytes()).await.expect("written");
+        }
+
+        /// The next message the server sends.
+        async fn next(&mut self) -> Value {
+            let line = tokio::time::timeout(Duration::from_secs(10), self.answers.next_line()).await;
             serde_json::from_str(&line.expect("answered in time").expect("read").expect("a line")).expect("JSON")
-        };
-        assert_eq!(next().await["id"], json!(1));
-        send(&[json!({"jsonrpc": "2.0", "method": "notifications/initialized"})]).await;
-        // Twice: the task that took the input over the first time hands it on in turn.
-        let contexts = Arc::new(Mutex::new(contexts));
-        for round in 1..=2 {
-            let id = |n: i64| json!(10 * round + n);
-            // Read together: the reader answers the ping, then holds its thread in `hold`.
-            let hold = json!({"jsonrpc": "2.0", "id": id(0), "method": "tools/call", "params": {"name": "hold", "arguments": {}}});
-            send(&[json!({"jsonrpc": "2.0", "id": id(1), "method": "ping"}), hold]).await;
-            let contexts = contexts.clone();
-            let ctx = tokio::task::spawn_blocking(move || lock(&contexts).recv_timeout(Duration::from_secs(10)))
+        }
+
+        /// The context of the `hold` call that started next.
+        async fn started(&self) -> RequestContext {
+            let contexts = self.contexts.clone();
+            tokio::task::spawn_blocking(move || lock(&contexts).recv_timeout(Duration::from_secs(10)))
                 .await
                 .expect("joined")
-                .expect("the handler started");
+                .expect("the handler started")
+        }
+
+        /// Lets the oldest blocked `hold` call return.
+        fn release(&self) {
+            self.release.send(()).expect("released");
+        }
+
+        /// Ends the input: the server must end too.
+        async fn end(mut self) {
+            self.to.shutdown().await.expect("EOF sent");
+            let served = tokio::time::timeout(Duration::from_secs(10), self.serving).await.expect("ends at EOF");
+            assert!(matches!(served, Ok(Ok(()))), "{served:?}");
+        }
+    }
+
+    fn hold(id: i64) -> Value {
+        json!({"jsonrpc": "2.0", "id": id, "method": "tools/call", "params": {"name": "hold", "arguments": {}}})
+    }
+
+    fn ping(id: i64) -> Value {
+        json!({"jsonrpc": "2.0", "id": id, "method": "ping"})
+    }
+
+    async fn held_reader(limits: Limits) {
+        let mut held = Held::start(limits).await;
+        // Twice: the task that took the input over the first time hands it on in turn.
+        for round in 1..=2 {
+            let id = |n: i64| 10 * round + n;
+            // Read together: the reader answers the ping, then holds its thread in `hold`.
+            held.send(&[ping(id(1)), hold(id(0))]).await;
+            let ctx = held.started().await;
             // The writer woken by the ping's answer may wait for the held thread; from the
             // hold on, a second writer serves the queue.
-            let held = ctx.holding_thread(Instant::now());
-            assert_eq!(next().await["id"], id(1), "the answer read before the held call went out");
-            send(&[json!({"jsonrpc": "2.0", "id": id(2), "method": "ping"})]).await;
-            assert_eq!(next().await["id"], id(2), "answered while the reader's thread is held");
-            release.send(()).expect("released");
-            let answer = next().await;
+            let watch = ctx.holding_thread(Instant::now());
+            assert_eq!(held.next().await["id"], id(1), "the answer read before the held call went out");
+            held.send(&[ping(id(2))]).await;
+            assert_eq!(held.next().await["id"], id(2), "answered while the reader's thread is held");
+            held.release();
+            let answer = held.next().await;
             assert_eq!(
                 (answer["id"].clone(), answer["result"]["content"][0]["text"].clone()),
-                (id(0), json!("released"))
+                (json!(id(0)), json!("released"))
             );
-            drop(held);
-            send(&[json!({"jsonrpc": "2.0", "id": id(3), "method": "ping"})]).await;
-            assert_eq!(next().await["id"], id(3), "read on after the handler returned");
+            drop(watch);
+            held.send(&[ping(id(3))]).await;
+            assert_eq!(held.next().await["id"], id(3), "read on after the handler returned");
         }
-        to.shutdown().await.expect("EOF sent");
-        let served = tokio::time::timeout(Duration::from_secs(10), serving).await.expect("ends at EOF");
-        assert!(matches!(served, Ok(Ok(()))), "{served:?}");
+        held.end().await;
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -264,5 +306,30 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_input_is_handed_on_without_a_request_timeout() {
         held_reader(Limits { request_timeout: None, ..Limits::default() }).await;
+    }
+
+    /// Two held calls at once: the first read by the connection's reader, the second by the
+    /// task that took the input over. When the first returns, its task takes up the input
+    /// the second one's task left between two messages, and the connection reads on while
+    /// the second call still holds its thread.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_held_call_returning_reads_on_while_the_next_one_holds() {
+        let mut held = Held::start(Limits::default()).await;
+        held.send(&[hold(10)]).await;
+        let first = held.started().await;
+        let first_watch = first.holding_thread(Instant::now());
+        // Read by the task that took the input over, which now holds its own thread.
+        held.send(&[hold(20)]).await;
+        let second = held.started().await;
+        held.release();
+        assert_eq!(held.next().await["id"], json!(10), "the first call answered");
+        drop(first_watch);
+        let second_watch = second.holding_thread(Instant::now());
+        held.send(&[ping(21)]).await;
+        assert_eq!(held.next().await["id"], json!(21), "answered while the second call holds its reader");
+        held.release();
+        assert_eq!(held.next().await["id"], json!(20), "the second call answered");
+        drop(second_watch);
+        held.end().await;
     }
 }
