@@ -19,6 +19,15 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TEST_DEADLINE = 60.0
+# An ``initialize`` request body, as a client POSTs it.
+INITIALIZE = json.dumps(
+    {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}},
+    }
+).encode()
 
 
 def run(body: Callable[[], Awaitable[Any]], timeout: float = TEST_DEADLINE) -> Any:

@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator, Dict, List
 
 import pytest
-from conftest import asgi_request, run
+from conftest import INITIALIZE, asgi_request, run
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
@@ -22,14 +22,6 @@ from starlette.routing import Mount, Route
 from mcpforge import FastMCP, MCPServer, Server
 from mcpforge.asgi import McpAsgiApp
 
-INITIALIZE = json.dumps(
-    {
-        "jsonrpc": "2.0",
-        "id": 1,
-        "method": "initialize",
-        "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}},
-    }
-).encode()
 POST_HEADERS = [(b"host", b"127.0.0.1:8000"), (b"content-type", b"application/json"), (b"accept", b"application/json, text/event-stream")]
 MESSAGE = "/messages/?session_id=12345678123456781234567812345678"
 

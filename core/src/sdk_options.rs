@@ -69,7 +69,7 @@ pub enum Becomes {
     /// (`example.com:*` is `example.com`): the engine compares host names only.
     AllowedHosts,
     /// Origins for `allowed_origins` while the checks are on, each `scheme://host` without
-    /// its port, as the engine compares them.
+    /// its port, as the engine compares them; without them, the origins of the hosts allowed.
     AllowedOrigins,
     /// Sessions are kept when it is given (anything but `null` or `false`), else the
     /// engine's `sessionless` is on: the TypeScript `sessionIdGenerator`, a function the
@@ -179,15 +179,14 @@ struct Guard {
 ///
 /// For the TypeScript transport it also settles what the SDK's transport is without being
 /// told: no sessions without a `sessionIdGenerator`, no `Host`/`Origin` checks without
-/// `enableDnsRebindingProtection: true` (with it, only against the lists given), no
+/// `enableDnsRebindingProtection: true` (with it, both, as `guard_options` says), no
 /// 2024-11-05 HTTP+SSE endpoints, every legacy answer an SSE stream (`sse_response`), primed
 /// only with an `eventStore` and with a retry hint only from `retryInterval`, the media-type
 /// checks (`media_type_checks`), the SDK's words for refusals (`sdk_transport_errors`) and
 /// its batches on every version (`batch_any_version`), its events named (`sse_event_names`)
 /// and its stateless GET streams (`sessionless_get_stream`).
 /// For Python, `transport_security` with the protection off
-/// turns both checks off; on (its default), the lists given replace the engine's loopback
-/// defaults. Errors are [`Error::Config`] naming the option whose value is of the wrong type.
+/// turns both checks off; on (its default), both are checked as `guard_options` says. Errors are [`Error::Config`] naming the option whose value is of the wrong type.
 pub fn translate(sdk: Sdk, options: Map<String, Value>) -> Result<Map<String, Value>, Error> {
     let mut out = Map::new();
     let mut written = Map::new();
@@ -237,19 +236,7 @@ pub fn translate(sdk: Sdk, options: Map<String, Value>) -> Result<Map<String, Va
         written.insert("sessionless_get_stream".to_owned(), Value::Bool(true));
     }
     if let Some(g) = guard {
-        let on = g.on.unwrap_or(sdk == Python);
-        let strings = |list: Vec<String>| Value::Array(list.into_iter().map(Value::String).collect());
-        for (engine, list) in [("allowed_hosts", g.hosts), ("allowed_origins", g.origins)] {
-            match (on, list) {
-                (false, _) => written.insert(engine.to_owned(), strings(Vec::new())),
-                // Python: an empty or missing list keeps the engine's loopback default.
-                (true, Some(list)) if sdk != Python || !list.is_empty() => {
-                    written.insert(engine.to_owned(), strings(list))
-                }
-                (true, None) if sdk != Python => written.insert(engine.to_owned(), strings(Vec::new())),
-                (true, _) => None,
-            };
-        }
+        written.extend(guard_options(sdk, g));
     }
     for (engine, value) in written {
         let key = spelling_key(&engine);
@@ -257,6 +244,33 @@ pub fn translate(sdk: Sdk, options: Map<String, Value>) -> Result<Map<String, Va
         out.insert(engine, value);
     }
     Ok(out)
+}
+
+/// The engine's `allowed_hosts` and `allowed_origins` for what the `Host`/`Origin` rows said.
+/// Off (Python's default is on, the TypeScript transport's off): both lists empty, nothing
+/// is checked. On: both are checked, each against its list when one was given; without a
+/// list (or with an empty one) `Host` keeps the engine's loopback names, and `Origin` takes
+/// the origins (`http`, `https`) of the hosts allowed, so that `Origin` is checked wherever
+/// `Host` is.
+fn guard_options(sdk: Sdk, g: Guard) -> Map<String, Value> {
+    let strings = |list: Vec<String>| Value::Array(list.into_iter().map(Value::String).collect());
+    let mut out = Map::new();
+    if !g.on.unwrap_or(sdk == Python) {
+        out.insert("allowed_hosts".to_owned(), strings(Vec::new()));
+        out.insert("allowed_origins".to_owned(), strings(Vec::new()));
+        return out;
+    }
+    let given = |list: Option<Vec<String>>| list.filter(|l| !l.is_empty());
+    let hosts = given(g.hosts);
+    let origins_of =
+        |hosts: &Vec<String>| hosts.iter().flat_map(|h| [format!("http://{h}"), format!("https://{h}")]).collect();
+    let origins = given(g.origins).or_else(|| hosts.as_ref().map(origins_of));
+    for (engine, list) in [("allowed_hosts", hosts), ("allowed_origins", origins)] {
+        if let Some(list) = list {
+            out.insert(engine.to_owned(), strings(list));
+        }
+    }
+    out
 }
 
 /// The members of a group's value; `None` for `null`.
@@ -410,7 +424,8 @@ mod tests {
         assert_eq!(
             guarded,
             json!({
-                "sessionless": false, "legacy_sse": false, "allowed_hosts": ["localhost"], "allowed_origins": [],
+                "sessionless": false, "legacy_sse": false,
+                "allowed_hosts": ["localhost"], "allowed_origins": ["http://localhost", "https://localhost"],
                 "sse_keepalive_ms": 250, "max_body": 99, "sse_response": true, "sse_priming": true, "sse_retry_ms": 10,
                 "media_type_checks": true, "sdk_transport_errors": true, "batch_any_version": true, "sse_event_names": true,
                 "sessionless_get_stream": true,
@@ -423,6 +438,33 @@ mod tests {
         let handler =
             translated(TypeScriptHandler, json!({ "responseMode": "json", "legacy": true, "allowedHosts": ["a:1"] }));
         assert_eq!(handler, json!({ "allowedHosts": ["a:1"] }), "2.x names are dropped, mcpforge's kept");
+    }
+
+    #[test]
+    fn with_the_protection_on_origin_is_checked_wherever_host_is() {
+        let on = |extra: Value| {
+            let mut options = json!({ "enableDnsRebindingProtection": true });
+            if let (Some(o), Some(extra)) = (options.as_object_mut(), extra.as_object()) {
+                o.extend(extra.clone());
+            }
+            let out = translated(TypeScriptTransport, options);
+            (out.get("allowed_hosts").cloned(), out.get("allowed_origins").cloned())
+        };
+        // No list: the engine's loopback defaults, for both.
+        assert_eq!(on(json!({})), (None, None));
+        assert_eq!(on(json!({ "allowedHosts": [], "allowedOrigins": [] })), (None, None));
+        // Hosts only: Origin is checked against their origins.
+        let (hosts, origins) = on(json!({ "allowedHosts": ["app.example:443"] }));
+        assert_eq!(hosts, Some(json!(["app.example"])));
+        assert_eq!(origins, Some(json!(["http://app.example", "https://app.example"])));
+        // Origins only: Host keeps the loopback names.
+        assert_eq!(
+            on(json!({ "allowedOrigins": ["https://ui.example"] })),
+            (None, Some(json!(["https://ui.example"])))
+        );
+        // Python's hosts without origins alike.
+        let python = translated(Python, json!({ "transport_security": { "allowed_hosts": ["app.example:*"] } }));
+        assert_eq!(python["allowed_origins"], json!(["http://app.example", "https://app.example"]));
     }
 
     #[test]

@@ -6,11 +6,17 @@ use axum::http::header::{HOST, ORIGIN};
 
 use super::options::HttpOptions;
 
-/// The host part of a `Host` header value (`name[:port]`, `[v6][:port]`).
+/// The host part of a `Host` header value (`name[:port]`, `[v6][:port]`). A value that is
+/// no such form (`[::1].evil.com`, `localhost:1@evil.com`) is returned whole, so that it
+/// matches no allowed name.
 pub(crate) fn host_name(value: &str) -> &str {
     let v = value.trim();
+    let port_only = |rest: &str| rest.strip_prefix(':').is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()));
     if v.starts_with('[') {
-        return v.find(']').map_or(v, |end| &v[..=end]);
+        return match v.find(']') {
+            Some(end) if end + 1 == v.len() || port_only(&v[end + 1..]) => &v[..=end],
+            _ => v,
+        };
     }
     v.rsplit_once(':').filter(|(_, port)| port.chars().all(|c| c.is_ascii_digit())).map_or(v, |(h, _)| h)
 }
@@ -83,6 +89,22 @@ mod tests {
             Err(Refusal::Origin(_))
         ));
         assert!(matches!(check(&o, &headers(Some("localhost"), Some("null"))), Err(Refusal::Origin(_))));
+    }
+
+    #[test]
+    fn a_loopback_name_with_more_after_it_is_refused() {
+        let o = HttpOptions::default();
+        for host in ["[::1].evil.com", "[::1]evil", "[::1]:80x", "localhost:1@evil.com", "127.0.0.1.evil.com"] {
+            assert!(matches!(check(&o, &headers(Some(host), None)), Err(Refusal::Host(_))), "{host}");
+        }
+        for origin in ["http://[::1].evil.com", "http://localhost:1@evil.com", "http://[::1]@evil.com:80"] {
+            assert!(
+                matches!(check(&o, &headers(Some("localhost"), Some(origin))), Err(Refusal::Origin(_))),
+                "{origin}"
+            );
+        }
+        assert_eq!(check(&o, &headers(Some("[::1]"), Some("http://[::1]"))), Ok(()));
+        assert_eq!(check(&o, &headers(Some("LOCALHOST:8080"), Some("HTTP://LocalHost:8080"))), Ok(()));
     }
 
     #[test]
