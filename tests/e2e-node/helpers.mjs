@@ -1,6 +1,6 @@
 /**
- * Shared by the end-to-end tests: a bound on any wait, and a server process started with an
- * HTTP address that it announces on stderr.
+ * Shared by the end-to-end tests: a bound on any wait, a server process started with an
+ * HTTP address that it announces on stderr, and an Express application served in process.
  */
 import { spawn } from 'node:child_process';
 
@@ -44,4 +44,25 @@ export async function startHttp(args, pattern, what) {
     throw e;
   });
   return { child, url, exited };
+}
+
+/**
+ * Listens with the Express application `app` on a free loopback port, runs
+ * `body({ port, url })` (`url`: its `/mcp`), then stops listening (open connections closed)
+ * and closes `server`, the MCP server or handler behind it; every wait bounded.
+ */
+export async function serveApp(app, server, body) {
+  const listening = new Promise((resolve) => {
+    const l = app.listen(0, '127.0.0.1', () => resolve(l));
+  });
+  const listener = await within(listening, 20_000, 'the application to listen');
+  const { port } = listener.address();
+  try {
+    await body({ port, url: `http://127.0.0.1:${port}/mcp` });
+  } finally {
+    const closed = new Promise((resolve) => listener.close(resolve));
+    listener.closeAllConnections();
+    await within(closed, 20_000, 'the application to stop listening');
+    await within(server.close(), 20_000, 'the server to close');
+  }
 }

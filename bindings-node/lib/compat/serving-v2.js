@@ -64,10 +64,28 @@ async function serveStdio(factory) {
   return server;
 }
 
-/** The host name of a `Host` header (`127.0.0.1:3000` -> `127.0.0.1`, `[::1]:80` -> `[::1]`). */
-function hostName(host) {
-  if (host.startsWith('[')) return host.slice(0, host.indexOf(']') + 1);
-  return host.split(':')[0];
+/** `host[:port]`: a name (no user info, path or brackets) or an IPv6 address in brackets, then digits. */
+const AUTHORITY = /^(\[[0-9a-f:.]+\]|[^[\]:@/?#\s]+)(?::\d*)?$/i;
+
+/**
+ * The host name (lower case, IPv6 in brackets) of `authority` (`127.0.0.1:3000`, `[::1]:80`);
+ * undefined when it is no bare `host[:port]` (`localhost:1@evil.com`, `[::1].evil.com`), so
+ * that it matches no allowed name.
+ */
+function hostName(authority) {
+  const match = AUTHORITY.exec(authority.trim());
+  return match ? match[1].toLowerCase() : undefined;
+}
+
+/** The host name of an `Origin` (`http` or `https` only; `null` and other schemes have none). */
+function originHostName(origin) {
+  const match = /^https?:\/\/(.*)$/i.exec(origin.trim());
+  return match ? hostName(match[1]) : undefined;
+}
+
+/** The allowed names, as `hostName` gives them (`LocalHost` is `localhost`). */
+function namesOf(allowed) {
+  return new Set(allowed.map((name) => hostName(String(name)) ?? String(name)));
 }
 
 /** Answers 403 with a JSON-RPC error; false (the request was refused). */
@@ -77,11 +95,12 @@ function forbid(res, message) {
 }
 
 /**
- * A guard `(req, res) => boolean` that refuses (403) a request whose `Host` is not a
- * loopback name, the DNS-rebinding protection of a server bound to localhost.
+ * A guard `(req, res) => boolean` that refuses (403) a request whose `Host` is missing or
+ * not among `allowed` (default: the loopback names), the DNS-rebinding protection of a server
+ * bound to localhost. Ports are ignored.
  */
 function localhostHostValidation(allowed = [...LOOPBACK]) {
-  const names = new Set(allowed);
+  const names = namesOf(allowed);
   return (req, res) => {
     const host = req.headers.host;
     return host && names.has(hostName(host)) ? true : forbid(res, `Invalid Host header: ${host ?? '(none)'}`);
@@ -90,20 +109,15 @@ function localhostHostValidation(allowed = [...LOOPBACK]) {
 
 /**
  * A guard `(req, res) => boolean` that refuses (403) a request whose `Origin`, when present,
- * is not on a loopback name (browsers send it; other clients need not).
+ * is not an `http` or `https` origin on one of `allowed` (default: the loopback names; ports
+ * are ignored). Browsers send it; other clients need not. `Origin: null` is refused.
  */
 function localhostOriginValidation(allowed = [...LOOPBACK]) {
-  const names = new Set(allowed);
+  const names = namesOf(allowed);
   return (req, res) => {
     const origin = req.headers.origin;
     if (origin === undefined) return true;
-    let host;
-    try {
-      host = new URL(origin).host;
-    } catch {
-      return forbid(res, `Invalid Origin header: ${origin}`);
-    }
-    return names.has(hostName(host)) ? true : forbid(res, `Invalid Origin header: ${origin}`);
+    return names.has(originHostName(origin)) ? true : forbid(res, `Invalid Origin header: ${origin}`);
   };
 }
 

@@ -33,7 +33,8 @@ const ENGINE_PATH = '/mcp';
  * The engine's mount options for the SDK's transport options, translated by the engine's
  * table (./sdk-options.js): no sessions without a generator; the `Host`/`Origin` checks
  * only with `enableDnsRebindingProtection` (the SDK's transport checks nothing otherwise,
- * leaving it to middleware), against its lists with ports dropped; no HTTP+SSE endpoints;
+ * leaving it to middleware), then both, against its lists with ports dropped (without
+ * `allowedHosts` the loopback names, without `allowedOrigins` the hosts' origins); no HTTP+SSE endpoints;
  * the SDK's keep-alive and body cap; mcpforge's own mount options (`auth`, `maxSessions`,
  * ...) as given. The requests go to the engine at `ENGINE_PATH`, whatever path the
  * application routes to the transport.
