@@ -65,7 +65,7 @@ node-test: node-mounted
 	cp tests/e2e-node/*.test.mjs tests/e2e-node/helpers.mjs tests/e2e-node/transport-app.mjs $(NODE_E2E)/
 	cp tests/e2e-node/typed-example.ts tests/e2e-node/typed-dropin.ts tests/e2e-node/tsconfig.json $(NODE_E2E)/
 	cd $(NODE_E2E) && ./node_modules/.bin/tsc -p tsconfig.json --noEmit
-	cd $(NODE_E2E) && node --test --test-timeout=120000 quickstart.test.mjs package.test.mjs mount.test.mjs transport.test.mjs host-origin.test.mjs
+	cd $(NODE_E2E) && node --test --test-timeout=120000 quickstart.test.mjs package.test.mjs mount.test.mjs transport.test.mjs host-origin.test.mjs parsed-body.test.mjs
 
 ## The scratch project with the packed packages, the examples and mounted.mjs (the
 ## conformance fixture mounted in Express and Hono), which `make conformance` runs too.

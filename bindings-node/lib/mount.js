@@ -23,6 +23,7 @@
  */
 
 const { isDeepStrictEqual } = require('node:util');
+const { jsonBytes } = require('./json-bytes');
 
 /** Statuses whose responses have no body (a web `Response` refuses one). */
 const NULL_BODY = new Set([101, 204, 205, 304]);
@@ -258,11 +259,13 @@ function preferParsed(bytes, parsed, limit) {
 
 /**
  * The bytes of a body a parser read (up to `limit + 1`): a Buffer (`express.raw()`) or a
- * string (`express.text()`) as it is, anything else as its JSON.
+ * string (`express.text()`) as it is, anything else as its JSON, written only up to
+ * `limit + 1` bytes and at any depth (./json-bytes.js).
  */
 function parsedBytes(parsed, limit) {
-  const bytes = Buffer.isBuffer(parsed) ? parsed : Buffer.from(typeof parsed === 'string' ? parsed : JSON.stringify(parsed));
-  return bytes.subarray(0, limit + 1);
+  if (Buffer.isBuffer(parsed)) return parsed.subarray(0, limit + 1);
+  if (typeof parsed === 'string') return Buffer.from(parsed.slice(0, limit + 1)).subarray(0, limit + 1);
+  return jsonBytes(parsed, limit);
 }
 
 /** Reads a Node request's body (up to `limit + 1` bytes); null if the client left first. */
