@@ -2,7 +2,8 @@
  * The official SDK's HTTP+SSE `SSEServerTransport` (lib/compat/sse.js) as an application
  * drives it: the event stream opened on the GET's response, POSTed messages handed to
  * `onmessage` with the request that carried them (`requestInfo`, `authInfo`), and the
- * refusals (no stream yet, a content type other than JSON, a malformed message), each
+ * refusals (no stream yet, a content type other than JSON, a malformed message, a forged
+ * `Host` or `Origin` under DNS rebinding protection), each
  * answered with the SDK's status and text and told to `onerror`; an `McpServer`'s handlers
  * see that request as `extra.requestInfo` and `extra.authInfo`.
  */
@@ -40,9 +41,9 @@ function postOf(body, headers, extra = {}) {
   return req;
 }
 
-/** A started transport whose `onmessage` and `onerror` calls are recorded. */
-async function started() {
-  const transport = new SSEServerTransport('/messages', recorder());
+/** A started transport (made with `options`) whose `onmessage` and `onerror` calls are recorded. */
+async function started(options) {
+  const transport = new SSEServerTransport('/messages', recorder(), options);
   const seen = { messages: [], errors: [] };
   transport.onmessage = (message, extra) => seen.messages.push([message, extra]);
   transport.onerror = (error) => seen.errors.push(error.message);
@@ -96,6 +97,51 @@ test('a body that is not a JSON-RPC message is refused 400 naming the body', asy
   assert.deepEqual(seen.messages, []);
   assert.equal(seen.errors.length, 1);
   assert.match(seen.errors[0], /Invalid JSON-RPC message/);
+});
+
+/** The status a POST of `PING` with `host` and `origin` (each left out when undefined) gets from `transport`. */
+async function statusWith(transport, host, origin) {
+  const headers = { 'content-type': 'application/json' };
+  if (host !== undefined) headers.host = host;
+  if (origin !== undefined) headers.origin = origin;
+  const res = recorder();
+  await transport.handlePostMessage(postOf(JSON.stringify(PING), headers), res);
+  return res.status;
+}
+
+test('with enableDnsRebindingProtection and no lists, Host and Origin must be on loopback names', async () => {
+  const { transport, seen } = await started({ enableDnsRebindingProtection: true });
+  const forged = [
+    ['evil.com'],
+    ['evil.com:3000'],
+    ['127.0.0.1.evil.com'],
+    ['localhost.evil.com'],
+    ['[::1].evil'],
+    ['localhost:1@evil.com'],
+    ['EVIL.COM'],
+    [undefined],
+    ['127.0.0.1:3000', 'http://evil.com'],
+    ['127.0.0.1:3000', 'null'],
+    ['127.0.0.1:3000', 'http://127.0.0.1.evil.com'],
+    ['127.0.0.1:3000', 'http://localhost:1@evil.com'],
+    ['127.0.0.1:3000', 'HTTP://EVIL.COM'],
+  ];
+  for (const [host, origin] of forged) assert.equal(await statusWith(transport, host, origin), 403, `${host} ${origin}`);
+  assert.equal(seen.errors.length, forged.length, 'each refusal is told to onerror');
+  for (const [host, origin] of [['127.0.0.1:3000'], ['localhost:3000', 'http://localhost:3000'], ['[::1]:3000', 'https://[::1]']]) {
+    assert.equal(await statusWith(transport, host, origin), 202, `${host} ${origin}`);
+  }
+  assert.equal(seen.messages.length, 3);
+});
+
+test('with allowedHosts alone, an Origin must be on one of those hosts; without the switch nothing is checked', async () => {
+  const { transport } = await started({ enableDnsRebindingProtection: true, allowedHosts: ['app.example:3000'] });
+  assert.equal(await statusWith(transport, 'app.example:3000', 'https://app.example'), 202);
+  assert.equal(await statusWith(transport, 'app.example:3000', 'http://evil.com'), 403);
+  assert.equal(await statusWith(transport, 'app.example:3000', 'http://localhost:3000'), 403);
+  assert.equal(await statusWith(transport, 'app.example', undefined), 403, 'the SDK matches the listed Host exactly');
+  const { transport: open } = await started();
+  assert.equal(await statusWith(open, 'evil.com', 'http://evil.com'), 202, 'the SDK\'s open default');
 });
 
 test('an McpServer over the transport: handlers see the POST that carried their request', async () => {

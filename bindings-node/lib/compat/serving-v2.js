@@ -11,9 +11,7 @@
 const mount = require('../mount');
 const { engineOptions } = require('./sdk-options');
 const { StdioServerTransport } = require('./stdio');
-
-/** The names a loopback `Host` may carry. */
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+const { LOOPBACK, namesOf, hostAllowed, originAllowed } = require('./host-names');
 
 /** The mcpforge `Server` behind what a factory returned (an `McpServer` or a `Server`). */
 function engineOf(server, what) {
@@ -64,30 +62,6 @@ async function serveStdio(factory) {
   return server;
 }
 
-/** `host[:port]`: a name (no user info, path or brackets) or an IPv6 address in brackets, then digits. */
-const AUTHORITY = /^(\[[0-9a-f:.]+\]|[^[\]:@/?#\s]+)(?::\d*)?$/i;
-
-/**
- * The host name (lower case, IPv6 in brackets) of `authority` (`127.0.0.1:3000`, `[::1]:80`);
- * undefined when it is no bare `host[:port]` (`localhost:1@evil.com`, `[::1].evil.com`), so
- * that it matches no allowed name.
- */
-function hostName(authority) {
-  const match = AUTHORITY.exec(authority.trim());
-  return match ? match[1].toLowerCase() : undefined;
-}
-
-/** The host name of an `Origin` (`http` or `https` only; `null` and other schemes have none). */
-function originHostName(origin) {
-  const match = /^https?:\/\/(.*)$/i.exec(origin.trim());
-  return match ? hostName(match[1]) : undefined;
-}
-
-/** The allowed names, as `hostName` gives them (`LocalHost` is `localhost`). */
-function namesOf(allowed) {
-  return new Set(allowed.map((name) => hostName(String(name)) ?? String(name)));
-}
-
 /** Answers 403 with a JSON-RPC error; false (the request was refused). */
 function forbid(res, message) {
   mount.jsonRpcError(res, 403, message);
@@ -99,11 +73,11 @@ function forbid(res, message) {
  * not among `allowed` (default: the loopback names), the DNS-rebinding protection of a server
  * bound to localhost. Ports are ignored.
  */
-function localhostHostValidation(allowed = [...LOOPBACK]) {
+function localhostHostValidation(allowed = LOOPBACK) {
   const names = namesOf(allowed);
   return (req, res) => {
     const host = req.headers.host;
-    return host && names.has(hostName(host)) ? true : forbid(res, `Invalid Host header: ${host ?? '(none)'}`);
+    return hostAllowed(host, names) ? true : forbid(res, `Invalid Host header: ${host ?? '(none)'}`);
   };
 }
 
@@ -112,12 +86,12 @@ function localhostHostValidation(allowed = [...LOOPBACK]) {
  * is not an `http` or `https` origin on one of `allowed` (default: the loopback names; ports
  * are ignored). Browsers send it; other clients need not. `Origin: null` is refused.
  */
-function localhostOriginValidation(allowed = [...LOOPBACK]) {
+function localhostOriginValidation(allowed = LOOPBACK) {
   const names = namesOf(allowed);
   return (req, res) => {
     const origin = req.headers.origin;
     if (origin === undefined) return true;
-    return names.has(originHostName(origin)) ? true : forbid(res, `Invalid Origin header: ${origin}`);
+    return originAllowed(origin, names) ? true : forbid(res, `Invalid Origin header: ${origin}`);
   };
 }
 

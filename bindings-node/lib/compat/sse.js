@@ -7,12 +7,14 @@
  * crosses into one engine connection (linked-transport.js), and what the engine sends goes
  * out as a `message` event. POST bodies are bounded (`MAX_BODY`), and the SDK's DNS
  * rebinding options (`enableDnsRebindingProtection`, `allowedHosts`, `allowedOrigins`) are
- * honoured.
+ * honoured; with the protection on, `Host` and `Origin` are both checked, loopback names
+ * when no list is given.
  */
 'use strict';
 
 const { randomUUID } = require('node:crypto');
 const { TLSSocket } = require('node:tls');
+const { LOOPBACK, namesOf, hostAllowed, originAllowed } = require('./host-names');
 
 /** A POSTed message larger than this is refused (413), as the SDK refuses past 4 MB. */
 const MAX_BODY = 4 * 1024 * 1024;
@@ -93,17 +95,24 @@ class SSEServerTransport {
     this.onmessage = undefined;
   }
 
-  /** Why `req`'s headers are refused under DNS rebinding protection, or undefined. */
+  /**
+   * Why `req`'s headers are refused under DNS rebinding protection, or undefined. As the
+   * SDK's, only with `enableDnsRebindingProtection`, and a list given is matched exactly
+   * (`allowedHosts` with their ports). Unlike the SDK's, which checks nothing for a list not
+   * given, both are checked: without `allowedHosts`, `Host` must be a loopback name; without
+   * `allowedOrigins`, an `Origin` must be on one of the hosts allowed (./host-names.js).
+   */
   validateRequestHeaders(req) {
     const o = this.#options;
     if (!o.enableDnsRebindingProtection) return undefined;
+    const hosts = o.allowedHosts?.length > 0 ? o.allowedHosts : undefined;
     const host = req.headers.host;
-    if (o.allowedHosts && o.allowedHosts.length > 0 && !o.allowedHosts.includes(host)) return `Invalid Host header: ${host}`;
+    if (hosts ? !hosts.includes(host) : !hostAllowed(host, namesOf(LOOPBACK))) return `Invalid Host header: ${host}`;
     const origin = req.headers.origin;
-    if (origin && o.allowedOrigins && o.allowedOrigins.length > 0 && !o.allowedOrigins.includes(origin)) {
-      return `Invalid Origin header: ${origin}`;
-    }
-    return undefined;
+    if (origin === undefined) return undefined;
+    const origins = o.allowedOrigins?.length > 0 ? o.allowedOrigins : undefined;
+    const allowed = origins ? origins.includes(origin) : originAllowed(origin, namesOf(hosts ?? LOOPBACK));
+    return allowed ? undefined : `Invalid Origin header: ${origin}`;
   }
 
   /** Opens the event stream with its `endpoint` event (`connect` calls this). */
