@@ -12,7 +12,7 @@
  *   node transport-app.mjs --stateless 127.0.0.1:PORT   a new server and transport for every
  *       POST (sessionIdGenerator: undefined)
  *
- * The application comes from `createMcpExpressApp` (JSON bodies, and a Host check: the
+ * The application comes from `createMcpExpressApp` (JSON bodies, and Host and Origin checks: the
  * server is bound to a loopback address). `GET /hello` is the application's own route; `GET /sessions` reports what the session
  * callbacks saw (`opened`, `closed`, `live`). SIGTERM or SIGINT stops the application.
  */
@@ -66,7 +66,7 @@ if (!['--sessions', '--json', '--stateless'].includes(mode) || !match) {
 }
 const [, host, port] = match;
 
-// The SDK's helper: JSON bodies, and requests whose Host is not a loopback name refused.
+// The SDK's helper: JSON bodies, and requests whose Host or Origin is not on a loopback name refused.
 const app = createMcpExpressApp({ host });
 app.get('/hello', (_req, res) => res.send('the application route'));
 

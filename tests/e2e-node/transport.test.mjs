@@ -9,7 +9,7 @@
  * delivers them (`server.sendLoggingMessage` to the session's GET stream, so never on a
  * stateless server; `extra.sendNotification` with the request, so never with
  * `enableJsonResponse`), on an application made by
- * `createMcpExpressApp` (its Host check refuses other names). Both answer the application's own route,
+ * `createMcpExpressApp` (its Host and Origin checks refuse other names). Both answer the application's own route,
  * tools with zod arguments, request headers in `extra.requestInfo`, and a resource
  * template's `list`.
  */
