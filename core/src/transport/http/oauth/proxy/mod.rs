@@ -9,12 +9,15 @@
 //!
 //! `clients` registers and authenticates clients, `login` serves `/authorize`, the consent
 //! form's answer and the upstream callback, `consent` makes the consent page and binds a
-//! login to its browser, `token` serves `/token` and issues tokens.
+//! login to its browser, `token` serves `/token` and issues tokens, `kinds` bounds what is
+//! kept, `sources` tells requests' sources apart and limits their rate.
 
 mod clients;
 mod common;
 mod consent;
+mod kinds;
 mod login;
+mod sources;
 mod token;
 mod upstream;
 
@@ -58,6 +61,8 @@ struct ProxyConfig {
     token_lifetime: Option<u64>,
     #[serde(default, alias = "refreshTokenLifetime")]
     refresh_token_lifetime: Option<u64>,
+    #[serde(default = "sources::default_rate", alias = "rateLimit")]
+    rate_limit: Option<sources::RateConfig>,
 }
 
 /// What the proxy needs to know of the rest of the options.
@@ -117,6 +122,7 @@ pub(crate) fn from_json(value: Value, context: &ProxyContext<'_>) -> Result<(Arc
         return Err(bad("tokenLifetime must be at least 1 second"));
     }
     let refresh_lifetime = Duration::from_secs(c.refresh_token_lifetime.unwrap_or(30 * 24 * 3600).max(1));
+    let limiter = sources::limiter(c.rate_limit).map_err(|e| bad(&e))?;
     let upstream = Upstream::new(c.upstream, &format!("{issuer_origin}{CALLBACK_PATH}")).map_err(|e| bad(&e))?;
     let verifier = JwtVerifier {
         keys: Keys::shared(&secret),
@@ -143,6 +149,7 @@ pub(crate) fn from_json(value: Value, context: &ProxyContext<'_>) -> Result<(Arc
         token_lifetime,
         refresh_lifetime,
         values: OnceLock::new(),
+        limiter,
     };
     Ok((Arc::new(ProxyVerifier(Arc::new(proxy))), issuer))
 }
