@@ -672,6 +672,52 @@ async fn with_redis_a_flood_is_bounded_and_unused_registrations_age_out() {
     s.stop().await;
 }
 
+/// Revocation (RFC 7009): a client revokes a refresh token, or an access token, of a login
+/// on one instance; the login's access token is refused at once by another instance sharing
+/// the store, and its refresh token too; another login goes on; an unknown token is 200.
+#[tokio::test]
+async fn a_revoked_login_is_refused_at_once_on_every_instance() {
+    let up = Upstream::start().await;
+    let upstream = json!({ "issuer": up.issuer, "clientId": UP_CLIENT, "clientSecret": UP_SECRET });
+    let store = SharedStore::memory();
+    let a = Served::start_sharing(RESOURCE, upstream.clone(), Some(store.clone())).await;
+    let b = Served::start_sharing(RESOURCE, upstream, Some(store)).await;
+    assert_eq!(
+        a.get("/.well-known/oauth-authorization-server").await.json()["revocation_endpoint"],
+        format!("{ISSUER}/revoke")
+    );
+    let client = a.public_client().await;
+    let tokens = |r: Response| {
+        assert_eq!(r.status, 200, "{}", r.text());
+        let t = r.json();
+        (t["access_token"].as_str().unwrap().to_owned(), t["refresh_token"].as_str().unwrap().to_owned())
+    };
+    let q = a.login(&up, &client, None).await;
+    let (access, refresh) = tokens(a.exchange(&client, &q["code"], VERIFIER).await);
+    let q = a.login(&up, &client, None).await;
+    let (other_access, other_refresh) = tokens(a.exchange(&client, &q["code"], VERIFIER).await);
+    assert_eq!(b.call(&access).await.status, 200);
+    assert_eq!(revoke(&a, &client, "not-a-token-of-ours").await.status, 200);
+    assert_eq!(revoke(&a, &client, &refresh).await.status, 200);
+    let r = b.call(&access).await;
+    assert_eq!(r.status, 401, "{}", r.text());
+    assert!(r.header("www-authenticate").unwrap().contains("revoked"));
+    let r = b.refresh(&client, &refresh).await;
+    assert_eq!((r.status, error_of(&r)), (400, "invalid_grant".to_owned()));
+    // The other login is untouched, until its access token is revoked.
+    assert_eq!(b.call(&other_access).await.status, 200);
+    assert_eq!(revoke(&a, &client, &other_access).await.status, 200);
+    assert_eq!(b.call(&other_access).await.status, 401);
+    assert_eq!(error_of(&b.refresh(&client, &other_refresh).await), "invalid_grant");
+    a.stop().await;
+    b.stop().await;
+}
+
+/// `/revoke` of `token` by the public client `client`.
+async fn revoke(s: &Served, client: &str, token: &str) -> Response {
+    s.post_form("/revoke", &[("client_id", client), ("token", token)], None).await
+}
+
 /// What the login asked the upstream for: the proxy's redirect to it, decoded.
 async fn upstream_request(s: &Served, up: &Upstream, client: &str) -> HashMap<String, String> {
     s.to_upstream(up, client).await.0

@@ -38,6 +38,9 @@ pub(super) const CODES: Kind = Kind { space: "oauth-code", entries: 10_000, byte
 /// Login families: the current refresh token of each login, or its revocation.
 pub(super) const FAMILIES: Kind = Kind { space: "oauth-family", entries: 100_000, bytes: 64 * MIB };
 
+/// Revoked logins, for as long as an access token of theirs may still be presented.
+pub(super) const REVOKED: Kind = Kind { space: "oauth-revoked", entries: 100_000, bytes: 16 * MIB };
+
 /// How long a registration no user has logged in through is kept.
 pub(super) const NEW_REGISTRATION_TTL: Duration = Duration::from_secs(6 * 3600);
 

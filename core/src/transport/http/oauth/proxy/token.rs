@@ -13,6 +13,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
@@ -25,7 +26,7 @@ use super::clients::{self, Client};
 use super::common::{
     Code, MAX_BODY, Proxy, decode, no_store, oauth_error, params, random_token, s256, same_secret, store_failed,
 };
-use super::kinds::{CODES, FAMILIES, keep};
+use super::kinds::{CODES, FAMILIES, REVOKED, keep};
 use super::sources::{Source, over_rate};
 
 /// A login family as stored (under its id): what its refresh tokens grant, and which one
@@ -40,6 +41,9 @@ struct Family {
     /// Whether a used refresh token was presented again.
     revoked: bool,
 }
+
+/// The clock skew the verifier of the proxy's tokens allows past `exp`, in seconds.
+pub(super) const CLOCK_SKEW: u64 = 60;
 
 fn invalid_grant(description: &str) -> Response {
     oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", description)
@@ -120,9 +124,7 @@ async fn refresh_grant(proxy: &Proxy, client_id: &str, client: &Client, form: &H
         return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "refresh_token is required");
     };
     let unknown = || invalid_grant("unknown, used or expired refresh token");
-    let Some((id, _)) = token.split_once('.').filter(|(id, _)| !id.is_empty() && token.len() <= 128) else {
-        return unknown();
-    };
+    let Some(id) = family_of(token) else { return unknown() };
     // Taken while it is looked at: of two refreshes of one family at once, one finds it.
     let mut family: Family = match proxy.values().take(FAMILIES.space, id).await {
         Ok(bytes) => match decode(bytes) {
@@ -131,15 +133,12 @@ async fn refresh_grant(proxy: &Proxy, client_id: &str, client: &Client, form: &H
         },
         Err(e) => return store_failed(&e),
     };
-    let revoked = "this login was revoked: one of its refresh tokens was used twice";
     if family.revoked || !same_secret(refresh_key(token).as_bytes(), family.current.as_bytes()) {
         if !family.revoked {
             tracing::warn!("a refresh token was presented again after its use: its login is revoked");
         }
-        family.revoked = true;
-        family.current.clear();
-        return match keep(proxy, &FAMILIES, id, &family, proxy.refresh_lifetime, &family.subject).await {
-            Ok(()) => invalid_grant(revoked),
+        return match revoke(proxy, id, family).await {
+            Ok(()) => invalid_grant("this login was revoked: one of its refresh tokens was used twice"),
             Err(r) => r,
         };
     }
@@ -169,6 +168,39 @@ async fn refresh_grant(proxy: &Proxy, client_id: &str, client: &Client, form: &H
     issue(proxy, id, family).await
 }
 
+/// Revokes login `id` (`family`, taken from the store): its refresh tokens are refused from
+/// now on, and its access tokens for as long as one may still be presented.
+async fn revoke(proxy: &Proxy, id: &str, mut family: Family) -> Result<(), Response> {
+    family.revoked = true;
+    family.current.clear();
+    keep(proxy, &FAMILIES, id, &family, proxy.refresh_lifetime, &family.subject).await?;
+    let lasts = Duration::from_secs(proxy.token_lifetime + CLOCK_SKEW);
+    keep(proxy, &REVOKED, id, &true, lasts, &family.subject).await
+}
+
+/// The login a refresh token of this server belongs to (its family id), if it is one.
+pub(super) fn family_of(token: &str) -> Option<&str> {
+    token.split_once('.').map(|(id, _)| id).filter(|id| !id.is_empty() && token.len() <= 128)
+}
+
+/// Revokes login `id` if it is `client_id`'s (RFC 7009: anything else is left alone).
+pub(super) async fn revoke_login(proxy: &Proxy, id: &str, client_id: &str) -> Result<(), Response> {
+    let family: Option<Family> = match proxy.values().take(FAMILIES.space, id).await {
+        Ok(bytes) => decode(bytes),
+        Err(e) => return Err(store_failed(&e)),
+    };
+    match family {
+        Some(f) if f.client_id == client_id => revoke(proxy, id, f).await,
+        Some(f) => keep(proxy, &FAMILIES, id, &f, proxy.refresh_lifetime, &f.subject).await,
+        None => Ok(()),
+    }
+}
+
+/// Whether login `id` was revoked (its access tokens are then refused).
+pub(super) async fn login_revoked(proxy: &Proxy, id: &str) -> Result<bool, crate::store::StoreError> {
+    Ok(proxy.values().get(REVOKED.space, id).await?.is_some())
+}
+
 /// The key a refresh token is kept by: its SHA-256 (the token itself is never kept).
 fn refresh_key(token: &str) -> String {
     use base64::Engine as _;
@@ -189,6 +221,7 @@ async fn issue(proxy: &Proxy, id: &str, mut family: Family) -> Response {
         "iat": issued,
         "exp": issued + proxy.token_lifetime,
         "jti": random_token(),
+        "fam": id,
     });
     let header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
     let access = match jsonwebtoken::encode(&header, &claims, &proxy.signing) {
