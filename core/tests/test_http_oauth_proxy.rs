@@ -623,7 +623,8 @@ async fn an_authorize_flood_cancels_no_one_elses_login() {
 }
 
 /// Each source has a rate across the proxy's routes: past its burst, an address is
-/// answered 429 with `Retry-After`, and another address is still served.
+/// answered 429 with `Retry-After`, and another address is still served. The rate may be
+/// set (`rateLimit`), not to zero.
 #[tokio::test]
 async fn a_source_over_its_rate_is_refused_and_others_are_served() {
     let up = Upstream::start().await;
@@ -635,6 +636,21 @@ async fn a_source_over_its_rate_is_refused_and_others_are_served() {
     assert!(r.header("retry-after").is_some_and(|v| v.parse::<u64>().is_ok_and(|n| n >= 1)));
     s.public_client().await;
     s.stop().await;
+    // A rate of its own; a zero rate is refused at start.
+    let upstream = json!({ "issuer": up.issuer, "clientId": UP_CLIENT, "clientSecret": UP_SECRET });
+    let s = Served::start_proxy(
+        RESOURCE,
+        upstream.clone(),
+        None,
+        json!({ "rateLimit": { "requests": 2, "perMs": 60_000 } }),
+    )
+    .await;
+    assert_eq!(flood(&s, 3, |_| flood_registration(8)).await.iter().filter(|s| **s == 429).count(), 1);
+    s.stop().await;
+    let auth =
+        json!({ "resource": RESOURCE, "proxy": { "upstream": upstream, "rateLimit": { "requests": 0, "perMs": 1 } } });
+    let refused = HttpOptions::from_json(json!({ "auth": auth }), None).err().map(|e| e.to_string());
+    assert!(refused.is_some_and(|e| e.contains("rateLimit")));
 }
 
 /// Issue 58, hole 6: with Redis as the shared store, a flood of registrations and of

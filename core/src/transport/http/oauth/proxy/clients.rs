@@ -5,6 +5,7 @@
 //! SHA-256; a `client_name` is at most 256 bytes and the redirect URIs 4 KiB together. Redirect URIs must be `https`, or `http` on a loopback host, without a fragment,
 //! and are later matched exactly.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
@@ -17,7 +18,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::common::{
-    MAX_BODY, Proxy, REGISTRATION_TTL, decode, no_store, oauth_error, random_token, same_secret, store_failed,
+    MAX_BODY, Proxy, REGISTRATION_TTL, decode, no_store, oauth_error, params, random_token, same_secret, store_failed,
 };
 use super::kinds::{CLIENTS, NEW_CLIENTS, NEW_REGISTRATION_TTL, keep};
 use super::sources::{Source, over_rate};
@@ -205,6 +206,29 @@ fn credentials(
         Some(secret) => Ok((id, Some(secret.clone()), "client_secret_post")),
         None => Ok((id, None, "none")),
     }
+}
+
+/// The form of a client's request to `/token` or `/revoke`, once the source's rate admits
+/// it: a body of at most 16 KiB, its parameters, and the client authenticated; the client's
+/// id, its registration and the form, or the answer.
+pub(super) async fn read_form(
+    proxy: &Proxy,
+    source: &Source,
+    request: Request,
+) -> Result<(String, Client, HashMap<String, String>), Response> {
+    if let Some(r) = over_rate(proxy.limiter.as_ref(), source) {
+        return Err(r);
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, MAX_BODY).await else {
+        return Err(oauth_error(StatusCode::PAYLOAD_TOO_LARGE, "invalid_request", "request over 16 KiB"));
+    };
+    let form = std::str::from_utf8(&body)
+        .map_err(|e| e.to_string())
+        .and_then(params)
+        .map_err(|e| oauth_error(StatusCode::BAD_REQUEST, "invalid_request", &e))?;
+    let (id, client) = authenticate(proxy, &parts.headers, &form).await?;
+    Ok((id, client, form))
 }
 
 /// Authenticates the client of a token request: its id and registration, or the

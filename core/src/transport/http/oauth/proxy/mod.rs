@@ -63,8 +63,8 @@ struct ProxyConfig {
     token_lifetime: Option<u64>,
     #[serde(default, alias = "refreshTokenLifetime")]
     refresh_token_lifetime: Option<u64>,
-    #[serde(default = "sources::default_rate", alias = "rateLimit")]
-    rate_limit: Option<sources::RateConfig>,
+    #[serde(default, alias = "rateLimit", deserialize_with = "sources::present")]
+    rate_limit: Option<Option<crate::server_config::RateConfig>>,
 }
 
 /// What the proxy needs to know of the rest of the options.

@@ -12,8 +12,8 @@ use axum::response::Response;
 use serde_json::Value;
 
 use super::clients;
-use super::common::{MAX_BODY, Proxy, no_store, oauth_error, params};
-use super::sources::{Source, over_rate};
+use super::common::{Proxy, no_store, oauth_error};
+use super::sources::Source;
 use super::token::{family_of, revoke_login};
 
 /// Where tokens are revoked (fixed).
@@ -22,19 +22,8 @@ pub(super) const REVOKE_PATH: &str = "/revoke";
 /// `POST /revoke` with a form body of at most 16 KiB: `token` (and an optional
 /// `token_type_hint`, not needed: the two kinds of token are told apart by their form).
 pub(super) async fn revoke(State(proxy): State<Arc<Proxy>>, source: Source, request: Request) -> Response {
-    if let Some(r) = over_rate(proxy.limiter.as_ref(), &source) {
-        return r;
-    }
-    let (parts, body) = request.into_parts();
-    let Ok(body) = axum::body::to_bytes(body, MAX_BODY).await else {
-        return oauth_error(StatusCode::PAYLOAD_TOO_LARGE, "invalid_request", "request over 16 KiB");
-    };
-    let form = match std::str::from_utf8(&body).map_err(|e| e.to_string()).and_then(params) {
-        Ok(f) => f,
-        Err(e) => return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", &e),
-    };
-    let (client_id, _) = match clients::authenticate(&proxy, &parts.headers, &form).await {
-        Ok(found) => found,
+    let (client_id, _, form) = match clients::read_form(&proxy, &source, request).await {
+        Ok(read) => read,
         Err(r) => return r,
     };
     let Some(token) = form.get("token") else {

@@ -16,6 +16,7 @@ use serde::Deserialize;
 
 use super::common::oauth_error;
 use crate::dispatch::rate_limit::{ClientKey, Limiter, Rate, RateLimits};
+use crate::server_config::RateConfig;
 
 /// The client host of a request (`unknown` when the host server gave no address).
 pub(super) struct Source {
@@ -33,29 +34,23 @@ impl<S: Send + Sync> FromRequestParts<S> for Source {
     }
 }
 
-/// The `auth.proxy.rateLimit` member: requests per source per period (`null` turns it off).
-#[derive(Deserialize, Clone, Copy)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RateConfig {
-    requests: u32,
-    #[serde(alias = "perSeconds")]
-    per_seconds: u64,
-    #[serde(default)]
-    burst: Option<u32>,
-}
-
-/// By default, 120 requests a minute per source, in bursts of up to 60.
-pub(super) fn default_rate() -> Option<RateConfig> {
-    Some(RateConfig { requests: 120, per_seconds: 60, burst: Some(60) })
-}
-
-/// The limiter of `config`, if any; a zero rate is refused.
-pub(super) fn limiter(config: Option<RateConfig>) -> Result<Option<Limiter>, String> {
-    let Some(c) = config else { return Ok(None) };
-    let rate = Rate::new(c.requests, Duration::from_secs(c.per_seconds)).with_burst(c.burst.unwrap_or(c.requests));
+/// The limiter of the `auth.proxy.rateLimit` member: absent, 120 requests a minute per
+/// source in bursts of 60; `null`, none; else the rate given (`{"requests", "perMs",
+/// "burst"}`, as the engine's own rate limits), a zero rate refused.
+pub(super) fn limiter(config: Option<Option<RateConfig>>) -> Result<Option<Limiter>, String> {
+    let rate = match config {
+        None => Rate::new(120, Duration::from_secs(60)).with_burst(60),
+        Some(None) => return Ok(None),
+        Some(Some(c)) => c.rate(),
+    };
     let limits = RateLimits { per_client: Some(rate), ..RateLimits::default() };
-    limits.validate().map_err(|_| "rateLimit: requests, perSeconds and burst must be positive".to_owned())?;
+    limits.validate().map_err(|_| "rateLimit: requests, perMs and burst must be positive".to_owned())?;
     Ok(Limiter::new(limits))
+}
+
+/// Reads a member that may be `null` apart from absent: `Some(None)` for `null`.
+pub(super) fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
 }
 
 /// Takes a token of `source`'s bucket; when there is none, the answer: 429 with `Retry-After`.

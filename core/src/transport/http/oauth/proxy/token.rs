@@ -23,11 +23,9 @@ use serde_json::json;
 
 use super::super::claims::{now, same_resource};
 use super::clients::{self, Client};
-use super::common::{
-    Code, MAX_BODY, Proxy, decode, no_store, oauth_error, params, random_token, s256, same_secret, store_failed,
-};
+use super::common::{Code, Proxy, decode, no_store, oauth_error, random_token, s256, same_secret, store_failed};
 use super::kinds::{CODES, FAMILIES, REVOKED, keep};
-use super::sources::{Source, over_rate};
+use super::sources::Source;
 
 /// A login family as stored (under its id): what its refresh tokens grant, and which one
 /// is current.
@@ -51,19 +49,8 @@ fn invalid_grant(description: &str) -> Response {
 
 /// `POST /token` with a form body of at most 16 KiB.
 pub(super) async fn token(State(proxy): State<Arc<Proxy>>, source: Source, request: Request) -> Response {
-    if let Some(r) = over_rate(proxy.limiter.as_ref(), &source) {
-        return r;
-    }
-    let (parts, body) = request.into_parts();
-    let Ok(body) = axum::body::to_bytes(body, MAX_BODY).await else {
-        return oauth_error(StatusCode::PAYLOAD_TOO_LARGE, "invalid_request", "request over 16 KiB");
-    };
-    let form = match std::str::from_utf8(&body).map_err(|e| e.to_string()).and_then(params) {
-        Ok(f) => f,
-        Err(e) => return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", &e),
-    };
-    let (client_id, client) = match clients::authenticate(&proxy, &parts.headers, &form).await {
-        Ok(found) => found,
+    let (client_id, client, form) = match clients::read_form(&proxy, &source, request).await {
+        Ok(read) => read,
         Err(r) => return r,
     };
     if form.get("resource").is_some_and(|r| !same_resource(r, &proxy.resource)) {
