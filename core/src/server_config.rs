@@ -125,10 +125,10 @@ struct RateLimitsConfig {
 }
 
 /// One [`Rate`]: `requests` per `per_ms` milliseconds, bursts of up to `burst` (default
-/// `requests`).
+/// `requests`). Also the OAuth proxy's `rateLimit`.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RateConfig {
+pub(crate) struct RateConfig {
     requests: u32,
     #[serde(alias = "perMs")]
     per_ms: u64,
@@ -136,7 +136,8 @@ struct RateConfig {
 }
 
 impl RateConfig {
-    fn rate(&self) -> Rate {
+    /// The rate it describes.
+    pub(crate) fn rate(&self) -> Rate {
         let rate = Rate::new(self.requests, Duration::from_millis(self.per_ms));
         match self.burst {
             Some(burst) => rate.with_burst(burst),

@@ -14,6 +14,8 @@
 //! approved in one browser and opened in another gives nothing.
 
 mod http_client;
+#[cfg(feature = "redis")]
+mod redis_server;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -163,8 +165,17 @@ impl Served {
 
     /// [`Served::start_with`], with `store` as the shared store when given.
     async fn start_sharing(resource: &str, upstream: Value, store: Option<SharedStore>) -> Served {
+        Served::start_proxy(resource, upstream, store, json!({})).await
+    }
+
+    /// [`Served::start_sharing`], with `extra` members of `auth.proxy`.
+    async fn start_proxy(resource: &str, upstream: Value, store: Option<SharedStore>, extra: Value) -> Served {
+        let mut proxy = json!({ "signingSecret": SECRET, "upstream": upstream });
+        for (k, v) in extra.as_object().expect("an object") {
+            proxy[k] = v.clone();
+        }
         let auth = json!({ "resource": resource, "scopesSupported": ["mcp:tools", "mcp:admin"],
-            "requiredScopes": ["mcp:tools"], "proxy": { "signingSecret": SECRET, "upstream": upstream } });
+            "requiredScopes": ["mcp:tools"], "proxy": proxy });
         let mut options =
             HttpOptions::from_json(json!({ "bind": "127.0.0.1:0", "auth": auth }), None).expect("options");
         options.shared_store = store;
@@ -469,6 +480,258 @@ async fn a_refresh_token_used_twice_revokes_its_login_and_no_other() {
     let r = s.refresh(&client, &other_login).await;
     assert_eq!(r.status, 200, "{}", r.text());
     s.stop().await;
+}
+
+/// The kinds an anonymous request fills hold 10,000 values each: one more than that, so
+/// that a flood that evicted by age alone would evict the oldest value.
+const FLOOD: usize = 10_001;
+
+/// A proxy without its rate limit (the floods below test what is kept, not the rate), on
+/// `store` when given.
+async fn unlimited(up: &Upstream, store: Option<SharedStore>) -> Served {
+    let upstream = json!({ "issuer": up.issuer, "clientId": UP_CLIENT, "clientSecret": UP_SECRET });
+    Served::start_proxy(RESOURCE, upstream, store, json!({ "rateLimit": null })).await
+}
+
+/// Sends `n` requests made by `request` (from its number), 16 at a time; their statuses.
+async fn flood(s: &Served, n: usize, request: impl Fn(usize) -> Request) -> Vec<u16> {
+    use futures_util::StreamExt as _;
+    let addr = s.addr;
+    let sent = (0..n).map(|i| {
+        let r = request(i);
+        async move { send(addr, &r).await.status }
+    });
+    futures_util::stream::iter(sent).buffer_unordered(16).collect().await
+}
+
+/// A registration from the flooding address, 127.0.0.3, with a `client_name` of `name_len` bytes.
+fn flood_registration(name_len: usize) -> Request {
+    let body = json!({ "redirect_uris": [CLIENT_REDIRECT], "token_endpoint_auth_method": "none",
+        "client_name": "x".repeat(name_len) });
+    Request::new("POST", "/register")
+        .header("Content-Type", "application/json")
+        .body(body.to_string().into_bytes())
+        .from("127.0.0.3")
+}
+
+/// An `/authorize` of `client` from 127.0.0.3, with a `state` of `state_len` bytes.
+fn flood_authorization(client: &str, state_len: usize) -> Request {
+    let state = "s".repeat(state_len);
+    let challenge = s256(VERIFIER);
+    let q = [
+        ("response_type", "code"),
+        ("client_id", client),
+        ("code_challenge", &challenge),
+        ("code_challenge_method", "S256"),
+        ("state", &state),
+    ];
+    Request::new("GET", &format!("/authorize?{}", serde_urlencoded::to_string(q).unwrap())).from("127.0.0.3")
+}
+
+/// Issue 58, hole 2: a thief who presented a stolen refresh token rotates its own chain
+/// past any bound on used tokens; the victim's reuse of the original still revokes the
+/// login, the thief's chain included (the state is one record per login).
+#[tokio::test]
+async fn a_reuse_is_caught_after_ten_thousand_rotations_of_the_thiefs_chain() {
+    let up = Upstream::start().await;
+    let s = unlimited(&up, None).await;
+    let client = s.public_client().await;
+    let original = refreshed(&s, &up, &client).await;
+    let r = s.refresh(&client, &original).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let mut thief = r.json()["refresh_token"].as_str().unwrap().to_owned();
+    for _ in 0..FLOOD {
+        let r = s.refresh(&client, &thief).await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        thief = r.json()["refresh_token"].as_str().unwrap().to_owned();
+    }
+    let victim = s.refresh(&client, &original).await;
+    assert_eq!((victim.status, error_of(&victim)), (400, "invalid_grant".to_owned()));
+    let after = s.refresh(&client, &thief).await;
+    assert_eq!((after.status, error_of(&after)), (400, "invalid_grant".to_owned()), "the thief is cut off");
+    assert!(after.text().contains("revoked"), "{}", after.text());
+    s.stop().await;
+}
+
+/// Issue 58, hole 3: an anonymous flood of registrations neither evicts a client a user
+/// logged in through (its refresh still works) nor a new client registered from elsewhere;
+/// a `client_name` over 256 bytes is refused, and redirect URIs over 4 KiB together.
+#[tokio::test]
+async fn a_registration_flood_evicts_no_used_client_and_no_other_sources() {
+    let up = Upstream::start().await;
+    let s = unlimited(&up, None).await;
+    let client = s.public_client().await;
+    let refresh = refreshed(&s, &up, &client).await;
+    let newcomer = s.public_client().await;
+    // The largest name a 16 KiB body holds.
+    let r = send(s.addr, &flood_registration(16 * 1024 - 256)).await;
+    assert_eq!((r.status, error_of(&r)), (400, "invalid_client_metadata".to_owned()));
+    let long: Vec<String> = (0..3).map(|n| format!("{CLIENT_REDIRECT}/{n}{}", "p".repeat(1500))).collect();
+    let r = s.register(json!({ "redirect_uris": long, "token_endpoint_auth_method": "none" })).await;
+    assert_eq!((r.status, error_of(&r)), (400, "invalid_redirect_uri".to_owned()), "over 4 KiB together");
+    let statuses = flood(&s, FLOOD, |_| flood_registration(256)).await;
+    assert!(statuses.iter().all(|s| *s == 201), "the flood itself is served");
+    let r = s.refresh(&client, &refresh).await;
+    assert_eq!(r.status, 200, "the used client is still registered: {}", r.text());
+    let page = s.authorize(&newcomer, &[]).await;
+    assert_eq!(page.status, 200, "the new client of another address too: {}", page.text());
+    s.stop().await;
+}
+
+/// Issue 58, hole 4: a `state` over 2 KiB is refused with `invalid_request` (and not echoed)
+/// before anything is stored; one of 2 KiB less its name is kept.
+#[tokio::test]
+async fn a_large_state_is_refused_at_authorize() {
+    let up = Upstream::start().await;
+    let s = Served::start(RESOURCE, &up).await;
+    let client = s.public_client().await;
+    // 64 KB, as much as a request line may hold.
+    let big = "s".repeat(64_000);
+    let r = s.authorize(&client, &[("state", &big)]).await;
+    assert_eq!(r.status, 302, "{}", r.text());
+    assert!(r.header("set-cookie").is_none(), "no login was started");
+    let q = query_of(r.header("location").unwrap());
+    assert_eq!(q["error"], "invalid_request");
+    assert!(!q.contains_key("state"), "the oversized state is not sent back");
+    let fits = "s".repeat(2048 - "state".len());
+    assert_eq!(s.authorize(&client, &[("state", &fits)]).await.status, 200);
+    s.stop().await;
+}
+
+/// Issue 58, hole 5: an anonymous flood of `/authorize` from one address cancels no login
+/// under way from another: the user at the consent page approves afterwards, and the
+/// user already at the provider comes back with a code.
+#[tokio::test]
+async fn an_authorize_flood_cancels_no_one_elses_login() {
+    let up = Upstream::start().await;
+    let s = unlimited(&up, None).await;
+    let client = s.public_client().await;
+    let (at_provider, provider_cookie) = s.to_upstream(&up, &client).await;
+    let page = s.authorize(&client, &[]).await;
+    assert_eq!(page.status, 200, "{}", page.text());
+    let (cookie, (action, fields)) = (cookie_of(&page), form_of(&page.text()));
+    let statuses = flood(&s, FLOOD, |_| flood_authorization(&client, 1024)).await;
+    assert!(statuses.iter().all(|s| *s == 200), "the flood itself is served");
+    let form = [("pending", fields["pending"].as_str()), ("csrf", &fields["csrf"]), ("decision", "approve")];
+    let r = s.post_consent(&action, &form, Some(&cookie)).await;
+    assert_eq!(r.status, 302, "the approval still finds its login: {}", r.text());
+    let back = Served::upstream_answer(&up, &at_provider, None);
+    let r = s.callback(&back, Some(&provider_cookie)).await;
+    assert_eq!(r.status, 302, "{}", r.text());
+    assert!(query_of(r.header("location").unwrap()).contains_key("code"));
+    s.stop().await;
+}
+
+/// Each source has a rate across the proxy's routes: past its burst, an address is
+/// answered 429 with `Retry-After`, and another address is still served. The rate may be
+/// set (`rateLimit`), not to zero.
+#[tokio::test]
+async fn a_source_over_its_rate_is_refused_and_others_are_served() {
+    let up = Upstream::start().await;
+    let s = Served::start(RESOURCE, &up).await;
+    let statuses = flood(&s, 61, |_| flood_registration(8)).await;
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 60, "the burst");
+    let r = send(s.addr, &flood_registration(8)).await;
+    assert_eq!((r.status, error_of(&r)), (429, "temporarily_unavailable".to_owned()));
+    assert!(r.header("retry-after").is_some_and(|v| v.parse::<u64>().is_ok_and(|n| n >= 1)));
+    s.public_client().await;
+    s.stop().await;
+    // A rate of its own; a zero rate is refused at start.
+    let upstream = json!({ "issuer": up.issuer, "clientId": UP_CLIENT, "clientSecret": UP_SECRET });
+    let s = Served::start_proxy(
+        RESOURCE,
+        upstream.clone(),
+        None,
+        json!({ "rateLimit": { "requests": 2, "perMs": 60_000 } }),
+    )
+    .await;
+    assert_eq!(flood(&s, 3, |_| flood_registration(8)).await.iter().filter(|s| **s == 429).count(), 1);
+    s.stop().await;
+    let auth =
+        json!({ "resource": RESOURCE, "proxy": { "upstream": upstream, "rateLimit": { "requests": 0, "perMs": 1 } } });
+    let refused = HttpOptions::from_json(json!({ "auth": auth }), None).err().map(|e| e.to_string());
+    assert!(refused.is_some_and(|e| e.contains("rateLimit")));
+}
+
+/// Issue 58, hole 6: with Redis as the shared store, a flood of registrations and of
+/// `/authorize` with a `state` as large as the proxy takes grows Redis by no more than the
+/// bounds of the two kinds allow (the pending logins stop at 16 MiB of values, fewer than
+/// the flood), keeps the client a user logged in through, and a registration nobody used
+/// expires within hours, not 30 days.
+#[cfg(feature = "redis")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_redis_a_flood_is_bounded_and_unused_registrations_age_out() {
+    let Some(redis) = redis_server::Redis::start().await else { return };
+    let up = Upstream::start().await;
+    let s = unlimited(&up, Some(redis.store())).await;
+    let client = s.public_client().await;
+    let refresh = refreshed(&s, &up, &client).await;
+    let before = redis.used_memory().await;
+    let statuses = flood(&s, FLOOD, |_| flood_registration(256)).await;
+    assert!(statuses.iter().all(|s| *s == 201), "the registrations are served");
+    let statuses = flood(&s, FLOOD, |_| flood_authorization(&client, 2000)).await;
+    assert!(statuses.iter().all(|s| *s == 200), "the authorizations are served");
+    let grown = redis.used_memory().await.saturating_sub(before);
+    eprintln!("redis used_memory: {before} bytes before the flood, {grown} more after");
+    assert!(grown < 40 * 1024 * 1024, "Redis grew by {grown} bytes");
+    let pending = redis.count_keys("test:value:oauth-pending:*").await;
+    assert!(pending < 16 * 1024 * 1024 / 2000, "{pending} pending logins kept");
+    let r = s.refresh(&client, &refresh).await;
+    assert_eq!(r.status, 200, "the used client is still registered: {}", r.text());
+    let r = send(s.addr, &flood_registration(8)).await;
+    let unused = r.json()["client_id"].as_str().unwrap().to_owned();
+    let keys = redis.command(&["KEYS", &format!("test:value:*:{unused}")]).await;
+    let key = keys.lines().nth(2).expect("the registration's key").to_owned();
+    let ttl = redis.command(&["PTTL", &key]).await;
+    let ttl: u64 = ttl.trim().trim_start_matches(':').parse().expect("a time to live");
+    assert!(ttl <= 6 * 3600 * 1000, "an unused registration is kept {ttl} ms");
+    s.stop().await;
+}
+
+/// Revocation (RFC 7009): a client revokes a refresh token, or an access token, of a login
+/// on one instance; the login's access token is refused at once by another instance sharing
+/// the store, and its refresh token too; another login goes on; an unknown token is 200.
+#[tokio::test]
+async fn a_revoked_login_is_refused_at_once_on_every_instance() {
+    let up = Upstream::start().await;
+    let upstream = json!({ "issuer": up.issuer, "clientId": UP_CLIENT, "clientSecret": UP_SECRET });
+    let store = SharedStore::memory();
+    let a = Served::start_sharing(RESOURCE, upstream.clone(), Some(store.clone())).await;
+    let b = Served::start_sharing(RESOURCE, upstream, Some(store)).await;
+    assert_eq!(
+        a.get("/.well-known/oauth-authorization-server").await.json()["revocation_endpoint"],
+        format!("{ISSUER}/revoke")
+    );
+    let client = a.public_client().await;
+    let tokens = |r: Response| {
+        assert_eq!(r.status, 200, "{}", r.text());
+        let t = r.json();
+        (t["access_token"].as_str().unwrap().to_owned(), t["refresh_token"].as_str().unwrap().to_owned())
+    };
+    let q = a.login(&up, &client, None).await;
+    let (access, refresh) = tokens(a.exchange(&client, &q["code"], VERIFIER).await);
+    let q = a.login(&up, &client, None).await;
+    let (other_access, other_refresh) = tokens(a.exchange(&client, &q["code"], VERIFIER).await);
+    assert_eq!(b.call(&access).await.status, 200);
+    assert_eq!(revoke(&a, &client, "not-a-token-of-ours").await.status, 200);
+    assert_eq!(revoke(&a, &client, &refresh).await.status, 200);
+    let r = b.call(&access).await;
+    assert_eq!(r.status, 401, "{}", r.text());
+    assert!(r.header("www-authenticate").unwrap().contains("revoked"));
+    let r = b.refresh(&client, &refresh).await;
+    assert_eq!((r.status, error_of(&r)), (400, "invalid_grant".to_owned()));
+    // The other login is untouched, until its access token is revoked.
+    assert_eq!(b.call(&other_access).await.status, 200);
+    assert_eq!(revoke(&a, &client, &other_access).await.status, 200);
+    assert_eq!(b.call(&other_access).await.status, 401);
+    assert_eq!(error_of(&b.refresh(&client, &other_refresh).await), "invalid_grant");
+    a.stop().await;
+    b.stop().await;
+}
+
+/// `/revoke` of `token` by the public client `client`.
+async fn revoke(s: &Served, client: &str, token: &str) -> Response {
+    s.post_form("/revoke", &[("client_id", client), ("token", token)], None).await
 }
 
 /// What the login asked the upstream for: the proxy's redirect to it, decoded.

@@ -17,6 +17,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use http_client::{Request, Response, WAIT, open, send};
+use mcpforge::store::{Limit, StoreError};
 use mcpforge::{
     ElicitAction, ElicitRequest, HandlerError, HttpOptions, MemoryClient, ProtocolError, RequestContext, Resource,
     ResourceContents, Server, SharedStore, TaskSupport, Tool, ToolError,
@@ -537,90 +538,45 @@ async fn memory_values_are_taken_once() {
     short_lived_values_are_taken_once(SharedStore::memory()).await;
 }
 
+/// Values stored within a limit: a source writing past it evicts its own oldest values,
+/// never another source's; the bytes are bounded too, a value over the whole bound is
+/// refused, and a value taken leaves room.
+async fn values_within_a_limit_evict_the_flooders_first(store: SharedStore) {
+    let v = store.values();
+    let ttl = Duration::from_secs(60);
+    let limit = |source| Limit { entries: 8, bytes: 800, source };
+    v.put_limited("kind", "user", b"mine".to_vec(), ttl, limit("user")).await.unwrap();
+    for n in 0..100 {
+        v.put_limited("kind", &format!("flood-{n}"), vec![b'f'; 50], ttl, limit("flood")).await.unwrap();
+    }
+    assert_eq!(v.get("kind", "user").await.unwrap(), Some(b"mine".to_vec()), "not evicted by the flood");
+    let mut kept = 0;
+    for n in 0..100 {
+        kept += usize::from(v.get("kind", &format!("flood-{n}")).await.unwrap().is_some());
+    }
+    assert_eq!(kept, 7, "the bound, less the user's");
+    assert!(v.get("kind", "flood-99").await.unwrap().is_some(), "the newest are kept");
+    for n in 0..20 {
+        v.put_limited("kind", &format!("big-{n}"), vec![b'b'; 300], ttl, limit("flood")).await.unwrap();
+    }
+    assert_eq!(v.get("kind", "user").await.unwrap(), Some(b"mine".to_vec()));
+    assert!(v.get("kind", "big-18").await.unwrap().is_some() && v.get("kind", "big-17").await.unwrap().is_none());
+    let refused = v.put_limited("kind", "huge", vec![0; 801], ttl, limit("flood")).await;
+    assert!(matches!(refused, Err(StoreError::Refused(_))), "{refused:?}");
+    assert_eq!(v.take("kind", "user").await.unwrap(), Some(b"mine".to_vec()));
+}
+
+#[tokio::test]
+async fn memory_values_within_a_limit_evict_the_flooders_first() {
+    values_within_a_limit_evict_the_flooders_first(SharedStore::memory()).await;
+}
+
 // ---- Redis ---------------------------------------------------------------------------------
 
 #[cfg(feature = "redis")]
-mod redis {
-    use std::process::Stdio;
-
-    use super::*;
-
-    /// A `redis-server` on a free loopback port, without persistence, stopped when dropped.
-    pub struct Redis {
-        child: tokio::process::Child,
-        pub port: u16,
-        dir: std::path::PathBuf,
-    }
-
-    fn binary() -> Option<std::path::PathBuf> {
-        let on_path = std::env::var_os("PATH").into_iter().flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>());
-        on_path
-            .chain([std::path::PathBuf::from("/usr/bin"), "/usr/sbin".into()])
-            .map(|d| d.join("redis-server"))
-            .find(|p| p.is_file())
-    }
-
-    impl Redis {
-        /// Started and answering; `None` (with a note) when no `redis-server` is installed
-        /// and `MCPFORGE_REQUIRE_REDIS` is not set.
-        pub async fn start() -> Option<Redis> {
-            let Some(bin) = binary() else {
-                assert!(
-                    std::env::var_os("MCPFORGE_REQUIRE_REDIS").is_none(),
-                    "MCPFORGE_REQUIRE_REDIS is set but no redis-server is installed"
-                );
-                eprintln!("note: no redis-server installed; the Redis half of this test is skipped");
-                return None;
-            };
-            let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-            Some(Redis::on_port(&bin, port).await)
-        }
-
-        async fn on_port(bin: &std::path::Path, port: u16) -> Redis {
-            let dir = std::env::temp_dir().join(format!("mcpforge-redis-{}-{port}", std::process::id()));
-            std::fs::create_dir_all(&dir).unwrap();
-            let child = tokio::process::Command::new(bin)
-                .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
-                .arg("--dir")
-                .arg(&dir)
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .kill_on_drop(true)
-                .spawn()
-                .expect("start redis-server");
-            let redis = Redis { child, port, dir };
-            eventually("redis-server accepts connections", || async {
-                tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok()
-            })
-            .await;
-            redis
-        }
-
-        pub fn store(&self) -> SharedStore {
-            // A prefix per store, so that tests running at once on one Redis could not meet.
-            SharedStore::redis(&format!("redis://127.0.0.1:{}/0", self.port), "test").expect("a Redis URL")
-        }
-
-        /// Stops the server and starts it again on the same port (empty).
-        pub async fn restart(&mut self) {
-            self.stop().await;
-            let bin = binary().expect("redis-server");
-            let again = Redis::on_port(&bin, self.port).await;
-            *self = again;
-        }
-
-        pub async fn stop(&mut self) {
-            let _ = self.child.kill().await;
-        }
-    }
-
-    impl Drop for Redis {
-        fn drop(&mut self) {
-            let _ = self.child.start_kill();
-            let _ = std::fs::remove_dir_all(&self.dir);
-        }
-    }
-}
+mod redis_server;
+#[cfg(feature = "redis")]
+use redis_server as redis;
 
 #[cfg(feature = "redis")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -636,6 +592,7 @@ async fn redis_matrix() {
     a_modern_task_is_read_answered_cancelled_and_heard_through_other_instances(redis.store()).await;
     a_legacy_task_is_awaited_listed_and_cancelled_through_other_instances(redis.store()).await;
     short_lived_values_are_taken_once(redis.store()).await;
+    values_within_a_limit_evict_the_flooders_first(redis.store()).await;
 }
 
 #[cfg(feature = "redis")]

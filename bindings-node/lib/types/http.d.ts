@@ -65,6 +65,8 @@ export interface ProxyOptions {
   signingSecret?: string;
   tokenLifetime?: number;
   refreshTokenLifetime?: number;
+  /** Requests per client address across the proxy's routes; `null` turns the limit off. */
+  rateLimit?: { requests: number; perMs: number; burst?: number } | null;
 }
 
 /** Bearer-token authorization of the HTTP transport: a `verifier`, or `jwt`/`introspection`/`proxy`. */

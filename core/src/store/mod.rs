@@ -33,6 +33,22 @@ pub enum StoreError {
     /// The store answered with something this engine cannot read.
     #[error("the shared store holds an unreadable value: {0}")]
     Corrupt(String),
+    /// The value is larger than its kind may hold in all ([`Limit::bytes`]).
+    #[error("the shared store refuses the value: {0}")]
+    Refused(String),
+}
+
+/// How much of one kind of value (a namespace) a store keeps, and who wrote a value: see
+/// [`ExpiringValues::put_limited`].
+#[derive(Debug, Clone, Copy)]
+pub struct Limit<'a> {
+    /// The most live values of the namespace.
+    pub entries: usize,
+    /// The most bytes of their values together; a single value over it is refused.
+    pub bytes: usize,
+    /// Who the value is for (a client's address, a user): when the namespace is full, the
+    /// values of the source holding the most go first, oldest first.
+    pub source: &'a str,
 }
 
 /// A change to a legacy session after `initialize`, which a store applies on its own (two
@@ -148,6 +164,24 @@ pub trait ExpiringValues: Send + Sync {
     fn get<'a>(&'a self, space: &'a str, key: &'a str) -> StoreFuture<'a, Result<Option<Vec<u8>>, StoreError>>;
     /// The value under `space` and `key`, deleted in the same atomic step.
     fn take<'a>(&'a self, space: &'a str, key: &'a str) -> StoreFuture<'a, Result<Option<Vec<u8>>, StoreError>>;
+    /// Stores `value` as [`ExpiringValues::put`] does, within `limit`: when the namespace
+    /// would hold more than `limit.entries` values or `limit.bytes` bytes, what has expired
+    /// goes first, then the oldest value of the source that holds the most values of the
+    /// namespace, until the new value fits; a value over `limit.bytes` alone is refused
+    /// ([`StoreError::Refused`]). So a source that floods a namespace evicts its own values
+    /// before anyone else's. The in-memory and Redis backends keep the limit; another backend
+    /// that does not implement this method stores the value as `put` does.
+    fn put_limited<'a>(
+        &'a self,
+        space: &'a str,
+        key: &'a str,
+        value: Vec<u8>,
+        ttl: Duration,
+        limit: Limit<'a>,
+    ) -> StoreFuture<'a, Result<(), StoreError>> {
+        let _ = limit;
+        self.put(space, key, value, ttl)
+    }
 }
 
 /// The most values an in-memory [`ExpiringValues`] keeps per namespace.

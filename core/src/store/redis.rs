@@ -4,7 +4,8 @@
 //! list (`RPUSH`, `LTRIM`, `PEXPIRE` in one transaction; each entry is the event's sequence
 //! number, 8 bytes big-endian, then its data); each task's record under its id (`SET … PX`)
 //! and its owner's set of task ids (`SADD`, `PEXPIRE … GT`: Redis 7 or newer); each
-//! short-lived value under its namespace and key (`SET … PX`, taken with `GETDEL`). Commands go
+//! short-lived value under its namespace and key (`SET … PX`, taken with `GETDEL`), and for a
+//! kind stored within a limit an index trimmed on every insert by one Lua script. Commands go
 //! through one multiplexed
 //! connection that reconnects by itself; every command is bounded by a timeout, so a
 //! Redis that hangs fails calls quickly instead of holding them. The bus subscriber
@@ -17,7 +18,7 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use tokio::sync::{OnceCell, mpsc};
 
 use super::{
-    BUS_QUEUE, EventLog, ExpiringValues, LoggedEvents, MessageBus, SessionChange, SessionRecords, StoreError,
+    BUS_QUEUE, EventLog, ExpiringValues, Limit, LoggedEvents, MessageBus, SessionChange, SessionRecords, StoreError,
     StoreFuture, StoredSession, TaskRecords,
 };
 
@@ -66,6 +67,11 @@ impl RedisStore {
 
     fn value_key(&self, space: &str, key: &str) -> String {
         format!("{}:value:{space}:{key}", self.prefix)
+    }
+
+    /// Where the index of a kind stored within a [`Limit`] lives (see [`FORGET`]).
+    fn kind_base(&self, space: &str) -> String {
+        format!("{}:kind:{space}", self.prefix)
     }
 
     fn owner_key(&self, owner: &str) -> String {
@@ -384,6 +390,32 @@ impl ExpiringValues for RedisStore {
         Box::pin(self.run::<()>(cmd))
     }
 
+    fn put_limited<'a>(
+        &'a self,
+        space: &'a str,
+        key: &'a str,
+        value: Vec<u8>,
+        ttl: Duration,
+        limit: Limit<'a>,
+    ) -> StoreFuture<'a, Result<(), StoreError>> {
+        if value.len() > limit.bytes {
+            let e = format!("{} bytes, over the {} of {space}", value.len(), limit.bytes);
+            return Box::pin(std::future::ready(Err(StoreError::Refused(e))));
+        }
+        let mut cmd = redis::cmd("EVAL");
+        cmd.arg(format!("{FORGET}{PUT_LIMITED}"))
+            .arg(0)
+            .arg(self.kind_base(space))
+            .arg(self.value_key(space, ""))
+            .arg(key)
+            .arg(limit.source)
+            .arg(value)
+            .arg(millis(ttl))
+            .arg(limit.entries.max(1))
+            .arg(limit.bytes);
+        Box::pin(self.run::<()>(cmd))
+    }
+
     fn get<'a>(&'a self, space: &'a str, key: &'a str) -> StoreFuture<'a, Result<Option<Vec<u8>>, StoreError>> {
         let mut cmd = redis::cmd("GET");
         cmd.arg(self.value_key(space, key));
@@ -391,8 +423,68 @@ impl ExpiringValues for RedisStore {
     }
 
     fn take<'a>(&'a self, space: &'a str, key: &'a str) -> StoreFuture<'a, Result<Option<Vec<u8>>, StoreError>> {
-        let mut cmd = redis::cmd("GETDEL");
-        cmd.arg(self.value_key(space, key));
+        // The value, and its place in its kind's index when it was stored within a limit.
+        let mut cmd = redis::cmd("EVAL");
+        cmd.arg(format!("{FORGET}{TAKE}")).arg(0).arg(self.kind_base(space)).arg(self.value_key(space, "")).arg(key);
         Box::pin(self.run(cmd))
     }
 }
+
+/// The index of a kind stored within a [`Limit`], under `base` (`ARGV[1]`): `base:index`
+/// (a sorted set of keys by expiry), `base:of:<source>` (the same, per source),
+/// `base:count` (a sorted set of sources by how many values they hold), `base:owner` and
+/// `base:size` (hashes: each key's source and bytes) and `base:bytes` (the total). The
+/// values themselves are under `ARGV[2]` followed by their key. `forget` removes a key from
+/// the index and deletes its value.
+const FORGET: &str = r"
+local base, values = ARGV[1], ARGV[2]
+local index, owners, sizes, counts, total = base..':index', base..':owner', base..':size', base..':count', base..':bytes'
+local function forget(m)
+  local src = redis.call('HGET', owners, m)
+  if not src then return end
+  local size = tonumber(redis.call('HGET', sizes, m) or '0')
+  redis.call('ZREM', index, m)
+  redis.call('ZREM', base..':of:'..src, m)
+  if tonumber(redis.call('ZINCRBY', counts, -1, src)) <= 0 then redis.call('ZREM', counts, src) end
+  redis.call('HDEL', owners, m)
+  redis.call('HDEL', sizes, m)
+  redis.call('DECRBY', total, size)
+  redis.call('DEL', values..m)
+end
+";
+
+/// Stores `ARGV[5]` under key `ARGV[3]` for source `ARGV[4]`, `ARGV[6]` ms, within
+/// `ARGV[7]` values and `ARGV[8]` bytes: the expired go first (at most 256 a call), then the
+/// oldest value of the source holding the most. Every index key lives as long as the newest
+/// value (a kind has one lifetime).
+const PUT_LIMITED: &str = r"
+local key, source, value = ARGV[3], ARGV[4], ARGV[5]
+local ttl, max_entries, max_bytes = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+forget(key)
+for _, m in ipairs(redis.call('ZRANGEBYSCORE', index, '-inf', now, 'LIMIT', 0, 256)) do forget(m) end
+local size = string.len(value)
+while redis.call('ZCARD', index) >= max_entries or tonumber(redis.call('GET', total) or '0') + size > max_bytes do
+  local top = redis.call('ZREVRANGE', counts, 0, 0)
+  if #top == 0 then break end
+  local oldest = redis.call('ZRANGE', base..':of:'..top[1], 0, 0)
+  if #oldest == 0 then redis.call('ZREM', counts, top[1]) else forget(oldest[1]) end
+end
+local own = base..':of:'..source
+redis.call('SET', values..key, value, 'PX', ttl)
+redis.call('ZADD', index, now + ttl, key)
+redis.call('ZADD', own, now + ttl, key)
+redis.call('ZINCRBY', counts, 1, source)
+redis.call('HSET', owners, key, source)
+redis.call('HSET', sizes, key, size)
+redis.call('INCRBY', total, size)
+for _, k in ipairs({index, own, counts, owners, sizes, total}) do redis.call('PEXPIRE', k, ttl) end
+";
+
+/// Takes the value of key `ARGV[3]` (deleting it) and its place in the index.
+const TAKE: &str = r"
+local value = redis.call('GETDEL', values..ARGV[3])
+forget(ARGV[3])
+return value
+";

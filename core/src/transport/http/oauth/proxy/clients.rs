@@ -1,8 +1,11 @@
 //! Client registration (RFC 7591) at `/register`, and client authentication at the token
-//! endpoint. A registration is kept for 30 days; a confidential client's secret only as its
-//! SHA-256. Redirect URIs must be `https`, or `http` on a loopback host, without a fragment,
+//! endpoint. A registration no user has logged in through is kept 6 hours, among the
+//! anonymous kinds; the first code issued to it moves it to the used registrations, kept 30
+//! days after its last login or refresh. A confidential client's secret is kept only as its
+//! SHA-256; a `client_name` is at most 256 bytes and the redirect URIs 4 KiB together. Redirect URIs must be `https`, or `http` on a loopback host, without a fragment,
 //! and are later matched exactly.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
@@ -15,17 +18,21 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::common::{
-    MAX_BODY, Proxy, REGISTRATION_TTL, decode, no_store, oauth_error, random_token, same_secret, save, store_failed,
+    MAX_BODY, Proxy, REGISTRATION_TTL, decode, no_store, oauth_error, params, random_token, same_secret, store_failed,
 };
+use super::kinds::{CLIENTS, NEW_CLIENTS, NEW_REGISTRATION_TTL, keep};
+use super::sources::{Source, over_rate};
 use crate::transport::http::oauth::fetch::is_loopback;
 
 /// The token endpoint authentication methods a client may register with.
 pub(super) const AUTH_METHODS: [&str; 3] = ["none", "client_secret_basic", "client_secret_post"];
-/// Where registrations are kept.
-pub(super) const SPACE: &str = "oauth-client";
 /// The most redirect URIs of one client, and the longest one.
 const MAX_REDIRECT_URIS: usize = 16;
 const MAX_URI_LEN: usize = 2048;
+/// The most bytes of all the redirect URIs of one client together.
+const MAX_URIS_BYTES: usize = 4096;
+/// The longest `client_name`, in bytes.
+const MAX_NAME_BYTES: usize = 256;
 
 /// A registered client as stored.
 #[derive(Serialize, Deserialize)]
@@ -67,7 +74,10 @@ pub(super) fn acceptable_redirect(uri: &str) -> bool {
 }
 
 /// `POST /register`: a JSON body of at most 16 KiB; 201 with the client's id (and secret).
-pub(super) async fn register(State(proxy): State<Arc<Proxy>>, request: Request) -> Response {
+pub(super) async fn register(State(proxy): State<Arc<Proxy>>, source: Source, request: Request) -> Response {
+    if let Some(r) = over_rate(proxy.limiter.as_ref(), &source) {
+        return r;
+    }
     let Ok(body) = axum::body::to_bytes(request.into_body(), MAX_BODY).await else {
         return oauth_error(StatusCode::PAYLOAD_TOO_LARGE, "invalid_request", "registration over 16 KiB");
     };
@@ -85,6 +95,12 @@ pub(super) async fn register(State(proxy): State<Arc<Proxy>>, request: Request) 
             "invalid_redirect_uri",
             &format!("{bad}: redirect URIs must be https, or http on a loopback host, without a fragment"),
         );
+    }
+    if redirect_uris.iter().map(String::len).sum::<usize>() > MAX_URIS_BYTES {
+        return oauth_error(StatusCode::BAD_REQUEST, "invalid_redirect_uri", "redirect_uris are over 4 KiB together");
+    }
+    if r.client_name.as_ref().is_some_and(|n| n.len() > MAX_NAME_BYTES) {
+        return metadata_error("client_name is over 256 bytes");
     }
     let auth_method = r.token_endpoint_auth_method.unwrap_or_else(|| "client_secret_basic".to_owned());
     if !AUTH_METHODS.contains(&auth_method.as_str()) {
@@ -111,7 +127,7 @@ pub(super) async fn register(State(proxy): State<Arc<Proxy>>, request: Request) 
         secret_hash: secret.as_deref().map(hash_secret),
         client_name: r.client_name.clone(),
     };
-    if let Err(r) = save(&proxy, SPACE, &client_id, &client, REGISTRATION_TTL).await {
+    if let Err(r) = keep(&proxy, &NEW_CLIENTS, &client_id, &client, NEW_REGISTRATION_TTL, &source.key).await {
         return r;
     }
     let issued = super::super::claims::now();
@@ -140,15 +156,27 @@ fn hash_secret(secret: &str) -> String {
     STANDARD.encode(Sha256::digest(secret.as_bytes()))
 }
 
-/// The registered client `client_id`, if any (or the answer when the store fails).
+/// The registered client `client_id`, used or new, if any (or the answer when the store
+/// fails).
 pub(super) async fn find(proxy: &Proxy, client_id: &str) -> Result<Option<Client>, Response> {
     if client_id.is_empty() || client_id.len() > 128 {
         return Ok(None);
     }
-    match proxy.values().get(SPACE, client_id).await {
-        Ok(bytes) => Ok(decode(bytes)),
-        Err(e) => Err(store_failed(&e)),
+    for kind in [&CLIENTS, &NEW_CLIENTS] {
+        match proxy.values().get(kind.space, client_id).await {
+            Ok(None) => {}
+            Ok(bytes) => return Ok(decode(bytes)),
+            Err(e) => return Err(store_failed(&e)),
+        }
     }
+    Ok(None)
+}
+
+/// Keeps `client` among the used registrations for [`REGISTRATION_TTL`] from now (a user,
+/// `subject`, logged in or refreshed through it), and out of the new ones.
+pub(super) async fn keep_used(proxy: &Proxy, client_id: &str, client: &Client, subject: &str) -> Result<(), Response> {
+    keep(proxy, &CLIENTS, client_id, client, REGISTRATION_TTL, subject).await?;
+    proxy.values().take(NEW_CLIENTS.space, client_id).await.map(drop).map_err(|e| store_failed(&e))
 }
 
 /// The credentials of a token request: HTTP Basic (RFC 6749 §2.3.1, form-encoded id and
@@ -180,12 +208,36 @@ fn credentials(
     }
 }
 
-/// Authenticates the client of a token request: its id, or the `invalid_client` answer (401).
+/// The form of a client's request to `/token` or `/revoke`, once the source's rate admits
+/// it: a body of at most 16 KiB, its parameters, and the client authenticated; the client's
+/// id, its registration and the form, or the answer.
+pub(super) async fn read_form(
+    proxy: &Proxy,
+    source: &Source,
+    request: Request,
+) -> Result<(String, Client, HashMap<String, String>), Response> {
+    if let Some(r) = over_rate(proxy.limiter.as_ref(), source) {
+        return Err(r);
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, MAX_BODY).await else {
+        return Err(oauth_error(StatusCode::PAYLOAD_TOO_LARGE, "invalid_request", "request over 16 KiB"));
+    };
+    let form = std::str::from_utf8(&body)
+        .map_err(|e| e.to_string())
+        .and_then(params)
+        .map_err(|e| oauth_error(StatusCode::BAD_REQUEST, "invalid_request", &e))?;
+    let (id, client) = authenticate(proxy, &parts.headers, &form).await?;
+    Ok((id, client, form))
+}
+
+/// Authenticates the client of a token request: its id and registration, or the
+/// `invalid_client` answer (401).
 pub(super) async fn authenticate(
     proxy: &Proxy,
     headers: &HeaderMap,
     form: &std::collections::HashMap<String, String>,
-) -> Result<String, Response> {
+) -> Result<(String, Client), Response> {
     let refuse = |basic: bool| {
         let mut r = oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "client authentication failed");
         if basic {
@@ -202,7 +254,7 @@ pub(super) async fn authenticate(
         (Some(hash), Some(secret)) => method != "none" && same_secret(hash.as_bytes(), hash_secret(&secret).as_bytes()),
         _ => false,
     };
-    if ok { Ok(id) } else { Err(refuse(basic)) }
+    if ok { Ok((id, client)) } else { Err(refuse(basic)) }
 }
 
 #[cfg(test)]

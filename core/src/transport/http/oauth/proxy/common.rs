@@ -17,6 +17,7 @@ use sha2::{Digest, Sha256};
 
 use super::super::jwt::JwtVerifier;
 use super::upstream::Upstream;
+use crate::dispatch::rate_limit::Limiter;
 use crate::store::ExpiringValues;
 
 /// The paths this server answers as an authorization server (fixed).
@@ -32,15 +33,14 @@ pub(super) const METADATA_PATH: &str = "/.well-known/oauth-authorization-server"
 
 /// The most bytes of a registration, consent or token request body.
 pub(super) const MAX_BODY: usize = 16 * 1024;
-/// How long a registration is kept.
+/// The most bytes of one query parameter of `/authorize` or the callback.
+pub(super) const MAX_PARAM: usize = 2048;
+/// How long a registration is kept after a user last logged in or refreshed through it.
 pub(super) const REGISTRATION_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
 /// How long a login may take at the upstream provider.
 pub(super) const PENDING_TTL: Duration = Duration::from_secs(600);
 /// How long an authorization code is valid.
 pub(super) const CODE_TTL: Duration = Duration::from_secs(60);
-
-/// Where authorization codes are kept.
-pub(super) const CODES: &str = "oauth-code";
 
 /// An authorization code of this server, as stored.
 #[derive(Serialize, Deserialize)]
@@ -64,6 +64,8 @@ pub(crate) struct Proxy {
     pub(super) token_lifetime: u64,
     pub(super) refresh_lifetime: Duration,
     pub(super) values: OnceLock<Arc<dyn ExpiringValues>>,
+    /// The rate limit per source, if any.
+    pub(super) limiter: Option<Limiter>,
 }
 
 impl Proxy {
@@ -180,24 +182,16 @@ pub(super) fn redirect(uri: &str, params: &[(&str, &str)]) -> Response {
     }
 }
 
+/// Why the parameters `q` of a query cannot be kept: one over [`MAX_PARAM`] bytes (name
+/// and value), named (cut to 40 characters).
+pub(super) fn oversized(q: &std::collections::HashMap<String, String>) -> Option<String> {
+    let (name, _) = q.iter().find(|(k, v)| k.len() + v.len() > MAX_PARAM)?;
+    Some(format!("parameter {} is over {MAX_PARAM} bytes", name.chars().take(40).collect::<String>()))
+}
+
 /// Reads a stored JSON record.
 pub(super) fn decode<T: serde::de::DeserializeOwned>(bytes: Option<Vec<u8>>) -> Option<T> {
     bytes.and_then(|b| serde_json::from_slice(&b).ok())
-}
-
-/// Stores a JSON record under `space` and `key` for `ttl`.
-pub(super) async fn save<T: serde::Serialize>(
-    proxy: &Proxy,
-    space: &str,
-    key: &str,
-    record: &T,
-    ttl: Duration,
-) -> Result<(), Response> {
-    let bytes = serde_json::to_vec(record).unwrap_or_default();
-    proxy.values().put(space, key, bytes, ttl).await.map_err(|e| {
-        tracing::error!(error = %e, "the OAuth proxy cannot store its state");
-        oauth_error(StatusCode::SERVICE_UNAVAILABLE, "temporarily_unavailable", "state store unavailable")
-    })
 }
 
 /// The answer when the store fails to read.

@@ -16,15 +16,12 @@ use serde::{Deserialize, Serialize};
 use super::super::claims::same_resource;
 use super::clients;
 use super::common::{
-    CODE_TTL, CODES, Code, MAX_BODY, PENDING_TTL, Proxy, decode, error_page, params, random_token, redirect, s256,
-    save, store_failed,
+    CODE_TTL, Code, MAX_BODY, MAX_PARAM, PENDING_TTL, Proxy, decode, error_page, oversized, params, random_token,
+    redirect, s256, store_failed,
 };
 use super::consent::{self, Ask};
-
-/// Where authorizations waiting for the user's consent are kept.
-const PENDING: &str = "oauth-pending";
-/// Where approved logins under way at the upstream provider are kept.
-const LOGINS: &str = "oauth-login";
+use super::kinds::{CODES, LOGINS, PENDING, keep};
+use super::sources::{Source, over_rate};
 
 /// An authorization waiting for consent, then a login under way at the upstream provider.
 #[derive(Serialize, Deserialize)]
@@ -56,9 +53,13 @@ impl Pending {
 /// a valid request gets the consent page.
 pub(super) async fn authorize(
     State(proxy): State<Arc<Proxy>>,
+    source: Source,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
+    if let Some(r) = over_rate(proxy.limiter.as_ref(), &source) {
+        return r;
+    }
     let q = match params(query.as_deref().unwrap_or("")) {
         Ok(q) => q,
         Err(e) => return error_page(&e),
@@ -75,7 +76,8 @@ pub(super) async fn authorize(
         None if client.redirect_uris.len() == 1 => client.redirect_uris[0].clone(),
         None => return error_page("redirect_uri is required (the client registered several)"),
     };
-    let state = q.get("state").cloned();
+    // A state over the bound is not echoed: the error goes back without it.
+    let state = q.get("state").filter(|s| s.len() <= MAX_PARAM).cloned();
     let fail = |error: &str, description: &str| {
         let mut p = vec![("error", error), ("error_description", description)];
         if let Some(s) = &state {
@@ -83,6 +85,9 @@ pub(super) async fn authorize(
         }
         redirect(&redirect_uri, &p)
     };
+    if let Some(e) = oversized(&q) {
+        return fail("invalid_request", &e);
+    }
     if q.get("response_type").map(String::as_str) != Some("code") {
         return fail("unsupported_response_type", "response_type must be code");
     }
@@ -114,7 +119,7 @@ pub(super) async fn authorize(
         nonce: random_token(),
         browser: consent::binding(&browser),
     };
-    if save(&proxy, PENDING, &id, &pending, PENDING_TTL).await.is_err() {
+    if keep(&proxy, &PENDING, &id, &pending, PENDING_TTL, &source.key).await.is_err() {
         return fail("temporarily_unavailable", "state store unavailable");
     }
     let ask = Ask {
@@ -140,7 +145,10 @@ async fn upstream_authorization(proxy: &Proxy) -> Result<String, ()> {
 /// 16 KiB). Without this browser's cookie, or with a CSRF token not its value, or for a
 /// pending authorization of another browser: a 400 page. Denied: `access_denied` at the
 /// client's redirect URI. Approved: the redirect to the upstream provider.
-pub(super) async fn decide(State(proxy): State<Arc<Proxy>>, request: Request) -> Response {
+pub(super) async fn decide(State(proxy): State<Arc<Proxy>>, source: Source, request: Request) -> Response {
+    if let Some(r) = over_rate(proxy.limiter.as_ref(), &source) {
+        return r;
+    }
     let (parts, body) = request.into_parts();
     let Ok(body) = axum::body::to_bytes(body, MAX_BODY).await else {
         return error_page("the consent form is over 16 KiB");
@@ -161,7 +169,7 @@ pub(super) async fn decide(State(proxy): State<Arc<Proxy>>, request: Request) ->
     if id.is_empty() || id.len() > 128 {
         return error_page("the consent form names no authorization");
     }
-    let pending: Pending = match proxy.values().take(PENDING, id).await {
+    let pending: Pending = match proxy.values().take(PENDING.space, id).await {
         Ok(bytes) => match decode(bytes) {
             Some(p) => p,
             None => return error_page("unknown or expired authorization"),
@@ -184,7 +192,7 @@ pub(super) async fn decide(State(proxy): State<Arc<Proxy>>, request: Request) ->
     };
     // A new id upstream: the one the consent page showed never reaches the callback.
     let login = random_token();
-    if save(&proxy, LOGINS, &login, &pending, PENDING_TTL).await.is_err() {
+    if keep(&proxy, &LOGINS, &login, &pending, PENDING_TTL, &source.key).await.is_err() {
         return pending.back(&[("error", "temporarily_unavailable"), ("error_description", "state store unavailable")]);
     }
     let u = &proxy.upstream;
@@ -213,17 +221,24 @@ pub(super) async fn decide(State(proxy): State<Arc<Proxy>>, request: Request) ->
 /// binding cookie is cleared once the login is over.
 pub(super) async fn callback(
     State(proxy): State<Arc<Proxy>>,
+    source: Source,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
+    if let Some(r) = over_rate(proxy.limiter.as_ref(), &source) {
+        return r;
+    }
     let q = match params(query.as_deref().unwrap_or("")) {
         Ok(q) => q,
         Err(e) => return error_page(&e),
     };
+    if let Some(e) = oversized(&q) {
+        return error_page(&e);
+    }
     let Some(id) = q.get("state").filter(|s| !s.is_empty() && s.len() <= 128) else {
         return error_page("the identity provider's answer has no state");
     };
-    let pending: Pending = match proxy.values().take(LOGINS, id).await {
+    let pending: Pending = match proxy.values().take(LOGINS.space, id).await {
         Ok(bytes) => match decode(bytes) {
             Some(p) => p,
             None => return error_page("unknown or expired login (state)"),
@@ -235,11 +250,16 @@ pub(super) async fn callback(
         tracing::warn!("a login came back to another browser than the one that approved it");
         return error_page("this login was started in another browser");
     }
-    consent::set_cookie(complete(&proxy, &q, &pending).await, secure, "", 0)
+    consent::set_cookie(complete(&proxy, &q, &pending, &source).await, secure, "", 0)
 }
 
 /// The end of a login of this browser: the client's error or code.
-async fn complete(proxy: &Proxy, q: &std::collections::HashMap<String, String>, pending: &Pending) -> Response {
+async fn complete(
+    proxy: &Proxy,
+    q: &std::collections::HashMap<String, String>,
+    pending: &Pending,
+    source: &Source,
+) -> Response {
     let back = |p: &[(&str, &str)]| pending.back(p);
     if let Some(error) = q.get("error") {
         // The upstream's error code, if it is one (RFC 6749 codes are lowercase and `_`).
@@ -273,7 +293,7 @@ async fn complete(proxy: &Proxy, q: &std::collections::HashMap<String, String>, 
         scopes: pending.scopes.clone(),
         subject,
     };
-    if save(proxy, CODES, &ours, &record, CODE_TTL).await.is_err() {
+    if keep(proxy, &CODES, &ours, &record, CODE_TTL, &source.key).await.is_err() {
         return back(&[("error", "temporarily_unavailable"), ("error_description", "state store unavailable")]);
     }
     back(&[("code", &ours), ("iss", &proxy.issuer)])

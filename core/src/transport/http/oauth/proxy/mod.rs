@@ -9,12 +9,17 @@
 //!
 //! `clients` registers and authenticates clients, `login` serves `/authorize`, the consent
 //! form's answer and the upstream callback, `consent` makes the consent page and binds a
-//! login to its browser, `token` serves `/token` and issues tokens.
+//! login to its browser, `token` serves `/token` and issues tokens, `revoke` serves
+//! `/revoke`, `kinds` bounds what is kept, `sources` tells requests' sources apart and limits
+//! their rate.
 
 mod clients;
 mod common;
 mod consent;
+mod kinds;
 mod login;
+mod revoke;
+mod sources;
 mod token;
 mod upstream;
 
@@ -58,6 +63,8 @@ struct ProxyConfig {
     token_lifetime: Option<u64>,
     #[serde(default, alias = "refreshTokenLifetime")]
     refresh_token_lifetime: Option<u64>,
+    #[serde(default, alias = "rateLimit", deserialize_with = "sources::present")]
+    rate_limit: Option<Option<crate::server_config::RateConfig>>,
 }
 
 /// What the proxy needs to know of the rest of the options.
@@ -79,7 +86,21 @@ impl TokenVerifier for ProxyVerifier {
     fn verify(&self, token: &str) -> BoxFuture<'static, Result<AuthInfo, AuthError>> {
         let proxy = self.0.clone();
         let token = token.to_owned();
-        Box::pin(async move { proxy.verifier.verify(&token).await })
+        Box::pin(async move {
+            let grant = proxy.verifier.verify(&token).await?;
+            // A revoked login's tokens are refused at once (tokens without a login: none issued since).
+            if let Some(login) = grant.extra.get("fam").and_then(Value::as_str) {
+                match token::login_revoked(&proxy, login).await {
+                    Ok(false) => {}
+                    Ok(true) => return Err(AuthError::Invalid("this login was revoked".to_owned())),
+                    Err(e) => {
+                        tracing::error!(error = %e, "the OAuth proxy cannot read its state");
+                        return Err(AuthError::Invalid("the login cannot be checked now".to_owned()));
+                    }
+                }
+            }
+            Ok(grant)
+        })
     }
 
     fn authorization_routes(&self, store: Option<&SharedStore>) -> Option<Router> {
@@ -99,7 +120,7 @@ pub(crate) fn from_json(value: Value, context: &ProxyContext<'_>) -> Result<(Arc
     if issuer.contains(['?', '#']) {
         return Err(bad("`issuer` has no query or fragment"));
     }
-    for path in [AUTHORIZE_PATH, consent::CONSENT_PATH, TOKEN_PATH, REGISTER_PATH, CALLBACK_PATH] {
+    for path in [AUTHORIZE_PATH, consent::CONSENT_PATH, TOKEN_PATH, REGISTER_PATH, CALLBACK_PATH, revoke::REVOKE_PATH] {
         if context.taken_paths.iter().any(|p| p.trim_end_matches('/') == path) {
             return Err(bad(&format!("{path} is the proxy's; serve MCP and the other routes elsewhere")));
         }
@@ -117,6 +138,7 @@ pub(crate) fn from_json(value: Value, context: &ProxyContext<'_>) -> Result<(Arc
         return Err(bad("tokenLifetime must be at least 1 second"));
     }
     let refresh_lifetime = Duration::from_secs(c.refresh_token_lifetime.unwrap_or(30 * 24 * 3600).max(1));
+    let limiter = sources::limiter(c.rate_limit).map_err(|e| bad(&e))?;
     let upstream = Upstream::new(c.upstream, &format!("{issuer_origin}{CALLBACK_PATH}")).map_err(|e| bad(&e))?;
     let verifier = JwtVerifier {
         keys: Keys::shared(&secret),
@@ -125,7 +147,7 @@ pub(crate) fn from_json(value: Value, context: &ProxyContext<'_>) -> Result<(Arc
             issuer: Some(issuer.clone()),
             audiences: vec![context.resource.to_owned()],
             strict: true,
-            skew: 60,
+            skew: token::CLOCK_SKEW,
             scope_claim: Some("scope".to_owned()),
             subject_claim: "sub".to_owned(),
             client_id_claim: Some("client_id".to_owned()),
@@ -143,6 +165,7 @@ pub(crate) fn from_json(value: Value, context: &ProxyContext<'_>) -> Result<(Arc
         token_lifetime,
         refresh_lifetime,
         values: OnceLock::new(),
+        limiter,
     };
     Ok((Arc::new(ProxyVerifier(Arc::new(proxy))), issuer))
 }
@@ -154,6 +177,8 @@ fn metadata_document(proxy: &Proxy) -> Value {
         "authorization_endpoint": proxy.endpoint(AUTHORIZE_PATH),
         "token_endpoint": proxy.endpoint(TOKEN_PATH),
         "registration_endpoint": proxy.endpoint(REGISTER_PATH),
+        "revocation_endpoint": proxy.endpoint(revoke::REVOKE_PATH),
+        "revocation_endpoint_auth_methods_supported": clients::AUTH_METHODS,
         "response_types_supported": ["code"],
         "response_modes_supported": ["query"],
         "grant_types_supported": ["authorization_code", "refresh_token"],
@@ -167,7 +192,8 @@ fn metadata_document(proxy: &Proxy) -> Value {
     doc
 }
 
-/// The proxy's routes: metadata, registration, authorization and consent, callback and token.
+/// The proxy's routes: metadata, registration, authorization and consent, callback, token and
+/// revocation.
 fn routes(proxy: &Arc<Proxy>) -> Router {
     let mut paths = vec![METADATA_PATH.to_owned()];
     let issuer_path = proxy.issuer[proxy.origin.len()..].trim_end_matches('/');
@@ -184,6 +210,7 @@ fn routes(proxy: &Arc<Proxy>) -> Router {
         .route(consent::CONSENT_PATH, post(login::decide))
         .route(CALLBACK_PATH, get(login::callback))
         .route(TOKEN_PATH, post(token::token))
+        .route(revoke::REVOKE_PATH, post(revoke::revoke))
         .with_state(proxy.clone())
 }
 
