@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use http_client::{Request, Stream, WAIT, open, send};
+use http_client::{Request, Stream, WAIT, in_session, new_session, open};
 use mcpforge::{HttpOptions, LogLevel, MemoryClient, RequestContext, Server, Tool, ToolError};
 use serde_json::{Value, json};
 use tokio::sync::Notify;
@@ -84,18 +84,9 @@ impl Served {
         Served { server, addr, run: tokio::spawn(http.run()), logged }
     }
 
-    /// `initialize` at `version`, then `notifications/initialized`; returns the session id.
+    /// A new session at `version`.
     async fn session(&self, version: &str) -> String {
-        let init = json!({
-            "jsonrpc": "2.0", "id": 0, "method": "initialize",
-            "params": { "protocolVersion": version, "capabilities": {}, "clientInfo": { "name": "t", "version": "1" } }
-        });
-        let response = send(self.addr, &Request::post_json(&init)).await;
-        assert_eq!(response.status, 200, "{}", response.text());
-        let id = response.header("mcp-session-id").expect("a session id").to_owned();
-        let initialized = json!({ "jsonrpc": "2.0", "method": "notifications/initialized" });
-        assert_eq!(send(self.addr, &in_session(&id, version, &initialized)).await.status, 202);
-        id
+        new_session(self.addr, version).await
     }
 
     /// Opens `request`'s SSE answer, waits until every message was logged and a little more,
@@ -121,12 +112,6 @@ impl Served {
         let result = tokio::time::timeout(WAIT, self.run).await.expect("run() returns after shutdown");
         result.expect("run task").expect("run() result");
     }
-}
-
-/// A POST on a session, with the version header (sent from 2025-06-18 on).
-fn in_session(session: &str, version: &str, body: &Value) -> Request {
-    let request = Request::post_json(body).header("Mcp-Session-Id", session);
-    if version == "2025-03-26" { request } else { request.header("MCP-Protocol-Version", version) }
 }
 
 fn call(id: usize, tool: &str) -> Value {

@@ -7,7 +7,9 @@
 //! application while the server and its other applications go on (`HttpApp::close`).
 
 use mcpforge::transport::http::{HostRequest, HostResponse, HostedOptions};
-use mcpforge::{HttpApp, HttpOptions, LogLevel, MemoryClient, RequestContext, Server, Tool, ToolError};
+use mcpforge::{
+    CancelOnDisconnect, HttpApp, HttpOptions, LogLevel, MemoryClient, RequestContext, Server, Tool, ToolError,
+};
 use serde_json::{Value, json};
 
 /// The tool `whoami` answers what its context knows: the session id, the `x-trace` header
@@ -351,6 +353,14 @@ async fn an_application_sends_a_notification_to_one_session_by_its_id() {
 
 #[tokio::test]
 async fn an_application_ends_a_stream_s_connection_and_the_client_resumes_it() {
+    // Ended by the application, not by its client: not a cancellation, even when every
+    // disconnect is one.
+    for cancel_on_disconnect in [CancelOnDisconnect::Unresumable, CancelOnDisconnect::Always] {
+        application_ends_a_stream_s_connection(cancel_on_disconnect).await;
+    }
+}
+
+async fn application_ends_a_stream_s_connection(cancel_on_disconnect: CancelOnDisconnect) {
     let release = std::sync::Arc::new(tokio::sync::Notify::new());
     let held = release.clone();
     let server = Server::builder("polling", "1.0.0")
@@ -364,7 +374,7 @@ async fn an_application_ends_a_stream_s_connection_and_the_client_resumes_it() {
         .build()
         .expect("build");
     // Answered as a stream at once (the official SDK's way), so it is open while the tool waits.
-    let mcp = server.http_app(HttpOptions { sse_response: true, ..HttpOptions::default() });
+    let mcp = server.http_app(HttpOptions { sse_response: true, cancel_on_disconnect, ..HttpOptions::default() });
     let opened = open_session(&mcp, HostedOptions::default()).await;
     let session = header(&opened, "mcp-session-id").expect("a session id").to_owned();
     let call =

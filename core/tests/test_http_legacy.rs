@@ -11,7 +11,7 @@ mod http_client;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use http_client::{Request, Response, SseEvent, Stream, WAIT, open, send};
+use http_client::{Request, Response, SseEvent, Stream, WAIT, in_session, open, send};
 use mcpforge::{ElicitAction, ElicitRequest, HandlerError, HttpOptions, RequestContext, Server, Tool, ToolError};
 use serde_json::{Value, json};
 use tokio::sync::{Mutex, mpsc};
@@ -116,12 +116,6 @@ fn initialize_body(version: &str, capabilities: Value) -> Value {
             "clientInfo": { "name": "t", "version": "1" }
         }
     })
-}
-
-/// A POST on a session, with the version header (sent from 2025-06-18 on).
-fn in_session(session: &str, version: &str, body: &Value) -> Request {
-    let request = Request::post_json(body).header("Mcp-Session-Id", session);
-    if version == "2025-03-26" { request } else { request.header("MCP-Protocol-Version", version) }
 }
 
 fn call_body(id: Value, tool: &str, meta: Option<Value>) -> Value {

@@ -112,6 +112,13 @@ export interface HttpListenOptions {
   /** At most this many legacy sessions per client (subject, else address): its own least recently used is ended. Default: a tenth of `maxSessions`. */
   maxSessionsPerClient?: number;
   sseKeepaliveMs?: number;
+  /**
+   * Whether a legacy session's request is cancelled when its client closes the connection
+   * carrying its answer: `'unresumable'` (default) while the answer's stream has carried no
+   * event id the client could resume from, `'never'` (the 2025 specification's words taken
+   * literally), or `'always'` (as on the 2026-07-28 wire, which always cancels).
+   */
+  cancelOnDisconnect?: 'never' | 'unresumable' | 'always';
   /** Serve the 2024-11-05 HTTP+SSE transport alongside (`GET ssePath`, `POST messagesPath`). Default true. */
   legacySse?: boolean;
   /** Path of the HTTP+SSE event stream. Default `/sse`. */

@@ -131,7 +131,9 @@ class Serving(ServerCore):
         ``allowed_hosts``, ``allowed_origins`` (DNS-rebinding protection; default loopback
         only), ``max_body``, ``legacy_sessions``, ``sessionless`` (legacy requests without a
         session: each stands alone), ``session_idle_timeout``,
-        ``max_sessions``, ``max_sessions_per_client``, ``sse_keepalive``, ``legacy_sse``, ``sse_path``, ``messages_path``, ``metrics`` (Prometheus
+        ``max_sessions``, ``max_sessions_per_client``, ``sse_keepalive``, ``cancel_on_disconnect``
+        (``"unresumable"``, ``"never"`` or ``"always"``: when a legacy session's request is
+        cancelled by its client closing the connection), ``legacy_sse``, ``sse_path``, ``messages_path``, ``metrics`` (Prometheus
         ``/metrics``), ``websocket`` (MCP over WebSocket at ``path`` too), the connection
         limits ``max_connections``, ``header_timeout``, ``idle_timeout`` and
         ``body_timeout`` (seconds; docs/SECURITY.md), ``shared_store`` (``"redis://host:port/db"``:

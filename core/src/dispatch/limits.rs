@@ -22,11 +22,23 @@ pub struct Limits {
     pub request_state_ttl: Duration,
     /// Messages queued for one client (one connection, or one HTTP request's stream) before
     /// the engine stops reading from that client: responses then wait for room, progress and
-    /// log notifications are dropped. Default 256.
+    /// log notifications are dropped. Default 256; the bytes they may hold are bounded too
+    /// ([`Limits::queued_bytes`]).
     pub max_queued_messages: usize,
     /// Unsolicited notifications (list changes, resource updates) kept for a legacy HTTP
     /// session that has no stream open; beyond it the oldest are dropped. Default 64.
     pub max_session_backlog: usize,
+}
+
+impl Limits {
+    /// Bytes that may wait for one client in a queue of its output (a connection's writer,
+    /// an HTTP request's stream, a legacy session's `GET` stream or backlog, a WebSocket),
+    /// next to the [`Limits::max_queued_messages`] bound on their number: twice
+    /// `max_message_size`, at least 2 MiB (16 MiB by default). One message larger than that
+    /// still passes when the queue is empty.
+    pub fn queued_bytes(&self) -> usize {
+        self.max_message_size.max(1 << 20) * 2
+    }
 }
 
 impl Default for Limits {

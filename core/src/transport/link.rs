@@ -20,7 +20,6 @@ use crate::dispatch::shared::ServerShared;
 use crate::error::Error;
 use crate::jsonrpc::LineReader;
 use crate::sync::lock;
-use crate::transport::stream;
 
 /// What the client sends into the connection: one write at a time, in order, as a pipe would.
 pub(crate) struct Input {
@@ -97,7 +96,7 @@ pub(crate) fn open(
     name: &'static str,
     session_id: Option<String>,
 ) -> (Arc<Input>, OutboxReader, JoinHandle<Result<(), Error>>) {
-    let (out, rx) = crate::dispatch::outbox(name, shared.limits.max_queued_messages, stream::queue_bytes(&shared));
+    let (out, rx) = crate::dispatch::outbox(name, shared.limits.max_queued_messages, shared.limits.queued_bytes());
     let conn = Connection::new(shared.clone(), out.clone(), ConnectionOptions::for_client(&shared));
     let input = Arc::new(Input {
         conn: conn.clone(),

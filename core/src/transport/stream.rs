@@ -52,7 +52,7 @@ where
     R: AsyncRead + Unpin + Send + 'static,
     W: AsyncWrite + Unpin + Send + 'static,
 {
-    let (out, rx) = outbox("connection output", shared.limits.max_queued_messages, queue_bytes(&shared));
+    let (out, rx) = outbox("connection output", shared.limits.max_queued_messages, shared.limits.queued_bytes());
     let writer_done = CancellationToken::new();
     let options = ConnectionOptions {
         inline_first_poll: true,
@@ -111,9 +111,4 @@ where
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
         _ => Ok(()),
     }
-}
-
-/// About how many bytes may wait for one client: a few maximum-size messages.
-pub(crate) fn queue_bytes(shared: &ServerShared) -> usize {
-    shared.limits.max_message_size.max(1 << 20) * 2
 }

@@ -96,6 +96,28 @@ impl Request {
     }
 }
 
+/// A POST of `body` on a legacy session, with the version header (sent from 2025-06-18 on).
+pub fn in_session(session: &str, version: &str, body: &Value) -> Request {
+    let request = Request::post_json(body).header("Mcp-Session-Id", session);
+    if version == "2025-03-26" { request } else { request.header("MCP-Protocol-Version", version) }
+}
+
+/// `initialize` at `version` on the server at `addr`, then `notifications/initialized`: the
+/// new legacy session's id.
+pub async fn new_session(addr: SocketAddr, version: &str) -> String {
+    let init = serde_json::json!({
+        "jsonrpc": "2.0", "id": 0, "method": "initialize",
+        "params": { "protocolVersion": version, "capabilities": {}, "clientInfo": { "name": "t", "version": "1" } }
+    });
+    let response = send(addr, &Request::post_json(&init)).await;
+    assert_eq!(response.status, 200, "{}", response.text());
+    let id = response.header("mcp-session-id").expect("a session id").to_owned();
+    let initialized = serde_json::json!({ "jsonrpc": "2.0", "method": "notifications/initialized" });
+    let response = send(addr, &in_session(&id, version, &initialized)).await;
+    assert_eq!(response.status, 202, "{}", response.text());
+    id
+}
+
 /// A complete response.
 #[derive(Debug, Clone)]
 pub struct Response {

@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 
 use super::auth::{self, Caller};
 use super::client;
+use super::disconnect::CancelOnDisconnect;
 use super::event_store::{ReplayError, StreamId};
 use super::exchange::{self, ExchangeSpec, Input, error, json};
 use super::headers;
@@ -201,6 +202,11 @@ impl Post<'_> {
         ExchangeSpec {
             modern,
             conn,
+            cancel_on_disconnect: if modern || session.is_none() {
+                CancelOnDisconnect::Always
+            } else {
+                self.app.options.cancel_on_disconnect
+            },
             keepalive: self.app.options.sse_keepalive,
             json_only: !modern && self.app.options.json_response,
             sse_only: !modern && self.app.options.sse_response,
@@ -516,10 +522,10 @@ pub(crate) async fn get(State(app): State<Arc<App>>, caller: Caller, request: ax
     let Some(rx) = taken else {
         return refuse(&app, None, Refusal::SecondStream);
     };
-    let (tx, body) = sse::channel();
-    for event in replayed {
-        let _ = tx.try_send(event);
-    }
+    // The stream is the client's queue (a client that falls behind is cut and resumes): its
+    // whole bound, after the replay.
+    let (tx, body) = sse::channel(sse::Bound::client(&app.shared.limits));
+    let body = body.after(replayed);
     let stream = session.streams.open_notifications(tx.clone());
     tokio::spawn(notifications_pump(app.clone(), session, stream, rx, tx));
     sse::response(body)
@@ -529,7 +535,7 @@ pub(crate) async fn get(State(app): State<Arc<App>>, caller: Caller, request: ax
 /// nothing is sent on it but keep-alive comments, until the client goes away or the server
 /// stops.
 fn idle_stream(app: Arc<App>) -> Response {
-    let (tx, body) = sse::channel();
+    let (tx, body) = sse::channel(sse::Bound::handoff());
     tokio::spawn(async move {
         let mut tick = sse::KeepAlive::every(app.options.sse_keepalive);
         loop {
@@ -555,7 +561,7 @@ async fn notifications_pump(
     session: Arc<HttpSession>,
     stream: StreamId,
     mut rx: OutboxReader,
-    tx: tokio::sync::mpsc::Sender<Bytes>,
+    tx: sse::EventSender,
 ) {
     let keepalive = app.options.sse_keepalive;
     let mut tick = sse::KeepAlive::every(keepalive);

@@ -1,7 +1,8 @@
 //! One request over HTTP: it runs as its own task; the response is JSON when the request
 //! produced nothing but its result, and an SSE stream when notifications (or, on legacy
 //! sessions, server->client requests) came first — those, then the result. On the 2026
-//! wire a client that goes away cancels the request.
+//! wire a client that goes away cancels the request; on a legacy session it does when
+//! nothing could resume the answer ([`CancelOnDisconnect`]).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,11 +10,11 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use bytes::Bytes;
 use serde_json::Value;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::oneshot;
 use tokio_util::sync::DropGuard;
 
+use super::disconnect::CancelOnDisconnect;
 use super::event_store::StreamId;
 use super::sessions::HttpSession;
 use super::sse;
@@ -29,7 +30,6 @@ use crate::jsonrpc::{Incoming, IncomingRequest, encode};
 use crate::protocol::ProtocolVersion;
 use crate::protocol::meta::RequestMeta;
 use crate::request_info::HttpRequestInfo;
-use crate::transport::stream::queue_bytes;
 
 /// What one POST carries into the engine.
 pub(crate) enum Input {
@@ -46,10 +46,13 @@ pub(crate) struct ExchangeSpec {
     pub modern: bool,
     /// The connection the request runs on: the session's, or the listener's stateless one.
     pub conn: Arc<Connection>,
-    /// The legacy session, if any. A legacy request without one (`HttpOptions::sessionless`)
-    /// is cancelled when its client goes away, as on the 2026 wire: nothing could resume it,
-    /// and there is no session to send `notifications/cancelled` on.
+    /// The legacy session, if any.
     pub session: Option<Arc<HttpSession>>,
+    /// When the client going away cancels the request: always on the 2026 wire and for a
+    /// legacy request without a session (`HttpOptions::sessionless`: nothing could resume
+    /// it, and there is no session to send `notifications/cancelled` on); on a session, as
+    /// [`HttpOptions::cancel_on_disconnect`](super::HttpOptions::cancel_on_disconnect) says.
+    pub cancel_on_disconnect: CancelOnDisconnect,
     /// Interval of keep-alive comments on the SSE stream.
     pub keepalive: Duration,
     /// Answer with the result as JSON whatever came before it, dropping that
@@ -111,7 +114,7 @@ pub(crate) fn error(status: StatusCode, id: Option<&crate::jsonrpc::RequestId>, 
 
 /// An SSE response with nothing in it (a request cancelled before it answered).
 fn empty_sse() -> Response {
-    sse::response(sse::channel().1)
+    sse::replay(Vec::new())
 }
 
 /// The JSON response for an outcome.
@@ -129,7 +132,8 @@ fn outcome_json(modern: bool, outcome: Outcome) -> Response {
 /// Runs one request (or batch) on its connection and builds the response.
 pub(crate) async fn run(input: Input, spec: ExchangeSpec) -> Response {
     let shared = spec.conn.shared();
-    let (notes, mut rx) = outbox("HTTP response stream", shared.limits.max_queued_messages, queue_bytes(shared));
+    let (notes, mut rx) =
+        outbox("HTTP response stream", shared.limits.max_queued_messages, shared.limits.queued_bytes());
     let (done_tx, mut done_rx) = oneshot::channel::<Outcome>();
     let route = Route { notes, answer: Answer::Once(done_tx), auth: spec.auth, http: spec.http, client: spec.client };
     // The request this POST's stream answers, by which the application may end its
@@ -148,11 +152,12 @@ pub(crate) async fn run(input: Input, spec: ExchangeSpec) -> Response {
         Submitted::Answered => None,
         Submitted::Running(token) => token,
     };
-    // 2026 wire and requests without a session: the client closing the connection is
-    // cancellation. The guard trips the token if this future (JSON) or the SSE pump is
-    // dropped before the request finished.
-    let cancels_on_disconnect = spec.modern || spec.session.is_none();
-    let guard: Option<DropGuard> = token.filter(|_| cancels_on_disconnect).map(|t| (*t).clone().drop_guard());
+    // The client closing the connection is cancellation (see `cancel_on_disconnect`): the
+    // guard trips the token if this future (JSON) or the SSE pump is dropped before the
+    // request finished.
+    let policy = spec.cancel_on_disconnect;
+    let guard: Option<DropGuard> =
+        token.filter(|_| policy != CancelOnDisconnect::Never).map(|t| (*t).clone().drop_guard());
     if spec.json_only {
         return json_only(rx, done_rx, guard, spec.modern).await;
     }
@@ -187,14 +192,26 @@ pub(crate) async fn run(input: Input, spec: ExchangeSpec) -> Response {
         };
         Some(first)
     };
-    let (etx, erx) = sse::channel();
+    // A hand-off: what waits for the client waits in the request's queue, `rx`.
+    let (etx, erx) = sse::channel(sse::Bound::handoff());
     let sink = Sink::open(spec.session.as_ref(), etx.clone(), spec.priming);
+    // A legacy stream carries an event id from its first event on (a priming event, or
+    // the first message): from now on the client may resume it.
+    let guard = match guard {
+        Some(g) if matches!(sink, Sink::Resumable(..)) && policy == CancelOnDisconnect::Unresumable => {
+            g.disarm();
+            None
+        }
+        g => g,
+    };
+    let watch_disconnect = matches!(sink, Sink::Direct(..)) || policy == CancelOnDisconnect::Always;
     let closer = sink.closer(answers.as_slice());
     if let Some(first) = first {
         sink.send(&first).await;
     }
     // On the executor the connection runs on (see `Spawner::Tokio`).
-    Spawner::Tokio.spawn(pump(rx, done_rx, sink, etx, guard, spec.keepalive, closer));
+    let watch = Watch { guard, disconnect: watch_disconnect, keepalive: spec.keepalive, closer };
+    Spawner::Tokio.spawn(pump(rx, done_rx, sink, etx, watch));
     sse::response(erx)
 }
 
@@ -230,12 +247,12 @@ async fn json_only(
 /// `Last-Event-ID` resume.
 enum Sink {
     /// The connection, and the name of message events.
-    Direct(mpsc::Sender<Bytes>, Option<&'static str>),
+    Direct(sse::EventSender, Option<&'static str>),
     Resumable(Arc<HttpSession>, StreamId),
 }
 
 impl Sink {
-    fn open(session: Option<&Arc<HttpSession>>, out: mpsc::Sender<Bytes>, priming: Priming) -> Sink {
+    fn open(session: Option<&Arc<HttpSession>>, out: sse::EventSender, priming: Priming) -> Sink {
         match session {
             Some(s) => {
                 // Priming events and retry hints are part of 2025-11-25 (SEP-1699).
@@ -253,7 +270,7 @@ impl Sink {
     /// legacy stream cut from live delivery or resumed elsewhere).
     async fn send(&self, message: &[u8]) -> bool {
         match self {
-            Sink::Direct(out, name) => out.send(sse::event(None, *name, message)).await.is_ok(),
+            Sink::Direct(out, name) => out.send(sse::event(None, *name, message)).await,
             Sink::Resumable(s, stream) => s.streams.send_waiting(*stream, message).await,
         }
     }
@@ -272,41 +289,54 @@ impl Sink {
             s.streams.finish(stream);
         }
     }
-
-    /// Legacy streams outlive their connection (disconnection is not cancellation there).
-    fn cancels_on_disconnect(&self) -> bool {
-        matches!(self, Sink::Direct(..))
-    }
 }
 
-/// Forwards a request's messages to its SSE stream until the result went out. On the 2026
-/// wire a client that went away ends it (and `guard` cancels the request); on legacy
-/// sessions the request runs on and its events wait in the session's store for a resume.
+/// What a request's SSE pump watches besides its messages.
+struct Watch {
+    /// Cancels the request if the pump ends before its result went out.
+    guard: Option<DropGuard>,
+    /// End when the client goes away (the 2026 wire, a request without a session, or
+    /// [`CancelOnDisconnect::Always`]); otherwise the request runs on and its events wait in
+    /// the session's store for a resume.
+    disconnect: bool,
+    /// Interval of keep-alive comments.
+    keepalive: Duration,
+    /// Ends a legacy stream's connection at the application's asking.
+    closer: Option<tokio_util::sync::CancellationToken>,
+}
+
+/// Forwards a request's messages to its SSE stream until the result went out. A client that
+/// went away ends it when `watch.disconnect` says so (and the guard cancels the request);
+/// otherwise the request runs on and its events wait in the session's store for a resume.
 async fn pump(
     mut rx: OutboxReader,
     mut done: oneshot::Receiver<Outcome>,
     sink: Sink,
-    connection: mpsc::Sender<Bytes>,
-    guard: Option<DropGuard>,
-    keepalive: Duration,
-    closer: Option<tokio_util::sync::CancellationToken>,
+    connection: sse::EventSender,
+    watch: Watch,
 ) {
+    let Watch { guard, disconnect: watch_disconnect, keepalive, closer } = watch;
     let mut tick = sse::KeepAlive::every(keepalive);
     let closer = closer.unwrap_or_default();
-    let watch_disconnect = sink.cancels_on_disconnect();
     // Dropped once a legacy stream is cut from live delivery, so its response ends and the
     // client resumes from the store.
     let mut connection = Some(connection);
     let outcome = loop {
         tokio::select! {
             biased;
-            () = async { connection.as_ref().expect("checked").closed().await }, if watch_disconnect => return,
             // The application ended the connection: the client resumes from the store.
             () = closer.cancelled(), if connection.is_some() => connection = None,
+            () = async { connection.as_ref().expect("checked").closed().await }, if watch_disconnect && connection.is_some() => {
+                // A resume replays what was sent, then ends.
+                sink.finish();
+                return;
+            }
             m = rx.recv() => match m {
                 Some(m) => {
                     if !sink.send(&m).await {
-                        if watch_disconnect {
+                        // Gone (not cut by the application, which expects a resume).
+                        if watch_disconnect && connection.is_some() && !closer.is_cancelled() {
+                            sink.finish();
                             return;
                         }
                         connection = None;

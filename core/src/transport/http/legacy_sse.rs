@@ -31,7 +31,6 @@ use crate::dispatch::{OutboxReader, outbox};
 use crate::error::ProtocolError;
 use crate::jsonrpc::RequestId;
 use crate::request_info::HttpRequestInfo;
-use crate::transport::stream::queue_bytes;
 
 /// `messages_path` as a reference relative to `sse_path` (`/sse`, `/messages` give
 /// `messages`; `/a/b/sse`, `/a/post` give `../post`), for the `endpoint` event: the client
@@ -59,7 +58,7 @@ pub(crate) async fn open(State(app): State<Arc<App>>, caller: Caller) -> Respons
     }
     let id = new_id();
     let shared = app.shared.clone();
-    let (out, output) = outbox("HTTP+SSE session", shared.limits.max_queued_messages, queue_bytes(&shared));
+    let (out, output) = outbox("HTTP+SSE session", shared.limits.max_queued_messages, shared.limits.queued_bytes());
     let mut options = ConnectionOptions::for_client(&shared);
     options.auth = caller.0.clone().map(|a| Arc::new(AuthCell::new(a)));
     let conn = Connection::new(shared, out.clone(), options);
@@ -86,7 +85,8 @@ pub(crate) async fn open(State(app): State<Arc<App>>, caller: Caller) -> Respons
             out.close();
         });
     }
-    let (tx, body) = sse::channel();
+    // A hand-off: what waits for the client waits in the connection's queue, `output`.
+    let (tx, body) = sse::channel(sse::Bound::handoff());
     let endpoint = format!("{}?sessionId={id}", relative_reference(&app.options.sse_path, &app.options.messages_path));
     let _ = tx.try_send(sse::event(None, Some("endpoint"), endpoint.as_bytes()));
     tokio::spawn(pump(app, id, session, output, tx));
@@ -96,13 +96,7 @@ pub(crate) async fn open(State(app): State<Arc<App>>, caller: Caller) -> Respons
 /// Turns the connection's output into `message` events until the stream closes or the
 /// connection ends; then ends the session. A client that stops reading its stream stalls
 /// the pump, which stalls the connection (its output queue is bounded).
-async fn pump(
-    app: Arc<App>,
-    id: String,
-    session: Arc<SseSession>,
-    mut output: OutboxReader,
-    events: tokio::sync::mpsc::Sender<Bytes>,
-) {
+async fn pump(app: Arc<App>, id: String, session: Arc<SseSession>, mut output: OutboxReader, events: sse::EventSender) {
     let keepalive = app.options.sse_keepalive;
     let mut tick = sse::KeepAlive::every(keepalive);
     loop {
@@ -115,7 +109,7 @@ async fn pump(
             },
             _ = tick.tick() => sse::keepalive(),
         };
-        if events.send(event).await.is_err() {
+        if !events.send(event).await {
             break;
         }
     }

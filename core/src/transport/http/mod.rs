@@ -9,6 +9,7 @@
 mod app;
 pub(crate) mod auth;
 mod client;
+mod disconnect;
 mod endpoint;
 pub(crate) mod event_store;
 mod exchange;
@@ -26,6 +27,7 @@ mod repoll;
 mod resume;
 mod sessions;
 pub(crate) mod sse;
+pub(crate) mod sse_channel;
 mod sse_sessions;
 mod state;
 mod ws;
@@ -37,7 +39,7 @@ pub use app::HttpApp;
 pub use auth::{AuthError, AuthInfo, AuthOptions, TokenVerifier};
 pub use hosted::{Bytes, HostRequest, HostRequestError, HostResponse, HostedOptions};
 pub use listener::{HttpDriver, HttpIo, OpenSocket};
-pub use options::HttpOptions;
+pub use options::{CancelOnDisconnect, HttpOptions};
 
 use crate::dispatch::shared::ServerShared;
 use crate::error::Error;

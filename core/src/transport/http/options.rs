@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use super::auth::AuthOptions;
+pub use super::disconnect::CancelOnDisconnect;
 
 /// How `Server::serve_http` listens and what it accepts.
 #[derive(Debug, Clone)]
@@ -94,6 +95,11 @@ pub struct HttpOptions {
     /// Interval of `: keepalive` comments on long-lived SSE streams; zero sends none. Default
     /// 15 s.
     pub sse_keepalive: Duration,
+    /// Whether a legacy session's request is cancelled when its client closes the
+    /// connection that carries its answer. Default [`CancelOnDisconnect::Unresumable`]. (On
+    /// the 2026-07-28 wire, and for [`HttpOptions::sessionless`] requests, a disconnect is
+    /// always a cancellation: nothing could resume them.)
+    pub cancel_on_disconnect: CancelOnDisconnect,
     /// Serve the 2024-11-05 HTTP+SSE transport alongside: `GET /sse` opens a session's event
     /// stream, `POST /messages?sessionId=…` takes its messages. At most `max_sessions` such
     /// sessions at once. Default true.
@@ -179,6 +185,7 @@ impl Default for HttpOptions {
             max_sessions: 10_000,
             max_sessions_per_client: None,
             sse_keepalive: Duration::from_secs(15),
+            cancel_on_disconnect: CancelOnDisconnect::default(),
             legacy_sse: true,
             sse_path: "/sse".to_owned(),
             messages_path: "/messages".to_owned(),
@@ -260,6 +267,9 @@ struct HttpConfig {
     max_sessions_per_client: Option<usize>,
     #[serde(alias = "sseKeepaliveMs")]
     sse_keepalive_ms: Option<u64>,
+    /// `"never"`, `"unresumable"` or `"always"`.
+    #[serde(alias = "cancelOnDisconnect")]
+    cancel_on_disconnect: Option<CancelOnDisconnect>,
     #[serde(alias = "legacySse")]
     legacy_sse: Option<bool>,
     #[serde(alias = "ssePath")]
@@ -407,6 +417,9 @@ impl HttpOptions {
         }
         if let Some(v) = c.sse_keepalive_ms {
             o.sse_keepalive = Duration::from_millis(v);
+        }
+        if let Some(v) = c.cancel_on_disconnect {
+            o.cancel_on_disconnect = v;
         }
         if let Some(v) = c.legacy_sse {
             o.legacy_sse = v;
@@ -567,5 +580,8 @@ mod tests {
         let o = HttpOptions::from_json(json!({ "max_sessions_per_client": 7 }), None).expect("valid options");
         assert_eq!((o.max_sessions_per_client, o.sessions_per_client()), (Some(7), 7));
         assert!(err(json!({ "maxSessionsPerClient": 0 })).contains("at least 1"));
+        let o = HttpOptions::from_json(json!({ "cancelOnDisconnect": "always" }), None).expect("valid options");
+        assert_eq!(o.cancel_on_disconnect, CancelOnDisconnect::Always);
+        assert!(err(json!({ "cancel_on_disconnect": "sometimes" })).contains("expected one of `never`"));
     }
 }

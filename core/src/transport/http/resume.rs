@@ -19,11 +19,10 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use bytes::Bytes;
 use tokio::sync::Notify;
-use tokio::sync::mpsc::{self, error::TrySendError};
 use tokio_util::sync::CancellationToken;
 
 use super::event_store::{EventStore, ReplayError, StoreLimits, StreamId, format_id, parse_id};
-use super::sse;
+use super::sse::{self, EventReceiver, EventSender, TrySendError};
 use crate::dispatch::shared_state::{EVENTS_KEPT, StoreLink};
 use crate::error::ProtocolError;
 use crate::jsonrpc::RequestId;
@@ -41,7 +40,7 @@ const NOTIFICATION_STREAMS_KEPT: usize = 16;
 
 struct Inner {
     store: EventStore,
-    live: HashMap<StreamId, mpsc::Sender<Bytes>>,
+    live: HashMap<StreamId, EventSender>,
     finished: VecDeque<StreamId>,
     notifications: VecDeque<StreamId>,
     /// The stream of each request answered on one (a POST's), while it runs.
@@ -60,7 +59,7 @@ struct Mirror {
 /// What a `Last-Event-ID` resumed.
 pub(crate) enum Resumed {
     /// A request's stream: its events after the id, then whatever it still produces.
-    Request(mpsc::Receiver<Bytes>),
+    Request(EventReceiver),
     /// The session's notification stream: its events after the id (as SSE events), to send
     /// before the notifications that come next.
     Notifications(Vec<Bytes>),
@@ -73,7 +72,7 @@ enum Recorded {
     /// Kept for a resume only: no client is connected to the stream.
     NotLive,
     /// Kept; the connected client's buffer is full: the event, and where it should go.
-    Full(mpsc::Sender<Bytes>, Bytes),
+    Full(EventSender, Bytes),
 }
 
 /// The resumable streams of one session.
@@ -151,7 +150,7 @@ impl Streams {
     /// Opens a request's stream delivered to `out`; with `prime`, its first event is a
     /// priming event (an id and empty data, and the reconnection hint `retry_ms` when there is
     /// one) so the client can resume even before any message.
-    pub fn open(&self, out: mpsc::Sender<Bytes>, prime: bool, retry_ms: Option<u64>) -> StreamId {
+    pub fn open(&self, out: EventSender, prime: bool, retry_ms: Option<u64>) -> StreamId {
         let mut inner = lock(&self.inner);
         let stream = inner.store.open_stream();
         if prime {
@@ -163,7 +162,7 @@ impl Streams {
     }
 
     /// Opens the session's notification (GET) stream, delivered to `out`.
-    pub fn open_notifications(&self, out: mpsc::Sender<Bytes>) -> StreamId {
+    pub fn open_notifications(&self, out: EventSender) -> StreamId {
         let mut inner = lock(&self.inner);
         let stream = inner.store.open_stream();
         if inner.notifications.len() == NOTIFICATION_STREAMS_KEPT {
@@ -211,17 +210,11 @@ impl Streams {
             }
             tokio::select! {
                 biased;
-                permit = out.reserve() => {
-                    return match permit {
-                        Ok(permit) => {
-                            permit.send(event);
-                            true
-                        }
-                        Err(_) => {
-                            self.cut(stream, &out);
-                            false
-                        }
-                    };
+                sent = out.send(event.clone()) => {
+                    if !sent {
+                        self.cut(stream, &out);
+                    }
+                    return sent;
                 }
                 () = resumed => {}
             }
@@ -242,7 +235,7 @@ impl Streams {
         match out.try_send(sse::event(Some(&client_id(notifications, &id)), self.event_name(), &data)) {
             Ok(()) => Recorded::Sent,
             Err(TrySendError::Full(event)) => Recorded::Full(out.clone(), event),
-            Err(TrySendError::Closed(_)) => {
+            Err(TrySendError::Closed) => {
                 tracing::debug!("SSE client gone: live delivery ends, events kept for a resume");
                 inner.live.remove(&stream);
                 Recorded::NotLive
@@ -251,7 +244,7 @@ impl Streams {
     }
 
     /// Ends live delivery of `stream` to `out` (not to a connection that resumed it since).
-    fn cut(&self, stream: StreamId, out: &mpsc::Sender<Bytes>) {
+    fn cut(&self, stream: StreamId, out: &EventSender) {
         let mut inner = lock(&self.inner);
         if inner.live.get(&stream).is_some_and(|live| live.same_channel(out)) {
             tracing::debug!("SSE client gone or not reading: live delivery ends, events kept for a resume");
@@ -319,10 +312,10 @@ impl Streams {
         if notifications {
             return Ok(Resumed::Notifications(events));
         }
-        let (tx, rx) = sse::channel();
-        for e in events {
-            let _ = tx.try_send(e);
-        }
+        // The replay comes first, then what the stream still sends: a request stream's channel
+        // is a hand-off (its request's queue holds what waits).
+        let (tx, rx) = sse::channel(sse::Bound::handoff());
+        let rx = rx.after(events);
         // A finished stream ends after the replay (dropping `tx`); a running one continues
         // here, and a sender still waiting for room on its old connection gives up.
         if !inner.finished.contains(&stream) {
@@ -362,16 +355,26 @@ pub(crate) async fn resume_shared(
     if notifications {
         return Ok(Ok(Resumed::Notifications(replay)));
     }
-    let (tx, rx) = sse::channel();
-    for e in replay {
-        let _ = tx.try_send(e);
-    }
-    Ok(Ok(Resumed::Request(rx)))
+    Ok(Ok(Resumed::Request(sse::channel(sse::Bound::handoff()).1.after(replay))))
 }
 
 #[cfg(test)]
 mod tests {
+    use tokio_stream::StreamExt as _;
+
     use super::*;
+    use crate::transport::http::sse::Bound;
+
+    /// A channel that is full with one event.
+    fn one_event() -> (EventSender, EventReceiver) {
+        sse::channel(Bound::of(1, 1 << 20))
+    }
+
+    /// Whether the next event of `rx` carries `data`.
+    async fn next_is(rx: &mut EventReceiver, data: &[u8]) -> bool {
+        let end = [b"data: ", data, b"\n\n"].concat();
+        rx.next().await.is_some_and(|e| e.expect("infallible").ends_with(&end))
+    }
 
     /// A task sending `message` on `stream`, run until it waits (the stream must be full).
     async fn sender_waiting(
@@ -389,19 +392,19 @@ mod tests {
     #[tokio::test]
     async fn a_full_request_stream_waits_for_its_client_and_loses_nothing() {
         let streams = Arc::new(Streams::default());
-        let (tx, mut rx) = mpsc::channel(1);
+        let (tx, mut rx) = one_event();
         let stream = streams.open(tx, false, None);
         assert!(streams.send_waiting(stream, b"one").await);
         let waiting = sender_waiting(&streams, stream, b"two").await;
-        assert!(rx.recv().await.is_some_and(|e| e.ends_with(b"data: one\n\n")));
+        assert!(next_is(&mut rx, b"one").await);
         assert!(waiting.await.expect("the sender"));
-        assert!(rx.recv().await.is_some_and(|e| e.ends_with(b"data: two\n\n")));
+        assert!(next_is(&mut rx, b"two").await);
     }
 
     #[tokio::test]
     async fn a_waiting_sender_gives_up_when_its_client_resumes_elsewhere() {
         let streams = Arc::new(Streams::default());
-        let (tx, _rx) = mpsc::channel(1);
+        let (tx, _rx) = one_event();
         let stream = streams.open(tx, false, None);
         assert!(streams.send_waiting(stream, b"one").await);
         let waiting = sender_waiting(&streams, stream, b"two").await;
@@ -410,15 +413,15 @@ mod tests {
             panic!("the stream resumes");
         };
         assert!(!waiting.await.expect("the sender"), "the old connection no longer gets it live");
-        assert!(replay.recv().await.is_some_and(|e| e.ends_with(b"data: two\n\n")));
+        assert!(next_is(&mut replay, b"two").await);
         assert!(streams.send_waiting(stream, b"three").await);
-        assert!(replay.recv().await.is_some_and(|e| e.ends_with(b"data: three\n\n")));
+        assert!(next_is(&mut replay, b"three").await);
     }
 
     #[tokio::test]
     async fn a_waiting_sender_is_cut_when_its_client_goes() {
         let streams = Arc::new(Streams::default());
-        let (tx, rx) = mpsc::channel(1);
+        let (tx, rx) = one_event();
         let stream = streams.open(tx, false, None);
         assert!(streams.send_waiting(stream, b"one").await);
         let waiting = sender_waiting(&streams, stream, b"two").await;
@@ -429,17 +432,27 @@ mod tests {
         let Ok(Resumed::Request(mut replay)) = streams.resume(&format_id(stream.0, 2)) else {
             panic!("the stream resumes");
         };
-        assert!(replay.recv().await.is_some_and(|e| e.ends_with(b"data: two\n\n")));
-        assert!(replay.recv().await.is_some_and(|e| e.ends_with(b"data: three\n\n")));
+        assert!(next_is(&mut replay, b"two").await);
+        assert!(next_is(&mut replay, b"three").await);
     }
 
     #[tokio::test]
     async fn the_notification_stream_is_cut_when_full_instead_of_waiting() {
         let streams = Streams::default();
-        let (tx, _rx) = mpsc::channel(1);
+        let (tx, _rx) = one_event();
         let stream = streams.open_notifications(tx);
         assert!(streams.send(stream, b"one"));
         assert!(!streams.send(stream, b"two"));
         assert!(!streams.send(stream, b"three"));
+    }
+
+    #[tokio::test]
+    async fn the_notification_stream_is_cut_when_its_bytes_are_full() {
+        let streams = Streams::default();
+        let (tx, _rx) = sse::channel(Bound::of(256, 1000));
+        let stream = streams.open_notifications(tx);
+        assert!(streams.send(stream, &[b'x'; 500]));
+        assert!(!streams.send(stream, &[b'x'; 500]), "two events of 500 bytes and their framing do not fit");
+        assert!(!streams.send(stream, b"small"), "cut from live delivery");
     }
 }

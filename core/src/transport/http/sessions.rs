@@ -19,7 +19,6 @@ use crate::dispatch::{Outbox, OutboxReader, outbox};
 use crate::error::ProtocolError;
 use crate::session::Session;
 use crate::sync::lock;
-use crate::transport::stream::queue_bytes;
 
 /// One legacy session served over HTTP.
 pub(crate) struct HttpSession {
@@ -96,7 +95,8 @@ pub(crate) fn new_id() -> String {
 /// A connection for a legacy session, whose unsolicited messages wait in a bounded backlog
 /// for the session's GET stream: the connection, the backlog and its reader.
 pub(crate) fn session_connection(shared: &Arc<ServerShared>) -> (Arc<Connection>, Outbox, OutboxReader) {
-    let (backlog, reader) = outbox("legacy session backlog", shared.limits.max_session_backlog, queue_bytes(shared));
+    let (backlog, reader) =
+        outbox("legacy session backlog", shared.limits.max_session_backlog, shared.limits.queued_bytes());
     let conn = Connection::new(shared.clone(), backlog.clone(), ConnectionOptions::for_client(shared));
     (conn, backlog, reader)
 }

@@ -1,6 +1,6 @@
 //! Server-sent events: encoding one JSON-RPC message per event, priming events (with their
 //! retry hints) and keep-alive comments; and the response that streams them, a `text/event-stream` body
-//! read from a bounded channel of events.
+//! read from a bounded channel of events ([`sse_channel`](super::sse_channel)).
 //!
 //! Every encoding function returns the exact bytes to write to a `text/event-stream` body;
 //! the caller flushes after each one. Field lines are always written as `name: value` (one
@@ -8,14 +8,13 @@
 //! space survives intact. An event is terminated by a blank line.
 
 use std::borrow::Cow;
-use std::convert::Infallible;
 
 use axum::body::Body;
 use axum::http::{HeaderValue, header};
 use axum::response::Response;
 use bytes::Bytes;
-use tokio::sync::mpsc;
-use tokio_stream::StreamExt as _;
+
+pub(crate) use super::sse_channel::{Bound, EventReceiver, EventSender, TrySendError, channel};
 
 /// Length of `"data: "` plus the line's terminating `\n`.
 const DATA_LINE_OVERHEAD: usize = 7;
@@ -92,21 +91,10 @@ impl KeepAlive {
     }
 }
 
-/// Events an SSE response may have waiting for its client: beyond it, the request's stream
-/// waits for its client (its notifications are then dropped oldest first in the request's
-/// queue; its response waits, never dropped). Larger than a stream's replay, so a resume
-/// always fits.
-const BUFFER: usize = 256;
-
-/// A bounded channel of SSE events for one response.
-pub(crate) fn channel() -> (mpsc::Sender<Bytes>, mpsc::Receiver<Bytes>) {
-    mpsc::channel(BUFFER)
-}
-
-/// An SSE response reading events from `events`.
-pub(crate) fn response(events: mpsc::Receiver<Bytes>) -> Response {
-    let stream = tokio_stream::wrappers::ReceiverStream::new(events).map(Ok::<Bytes, Infallible>);
-    let mut r = Response::new(Body::from_stream(stream));
+/// An SSE response reading events from `events` (see [`sse_channel`](super::sse_channel)
+/// for how many may wait in it).
+pub(crate) fn response(events: EventReceiver) -> Response {
+    let mut r = Response::new(Body::from_stream(events));
     let h = r.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
@@ -114,12 +102,15 @@ pub(crate) fn response(events: mpsc::Receiver<Bytes>) -> Response {
     r
 }
 
+/// An SSE response carrying `events` (already in memory) and ending.
+pub(crate) fn replay(events: Vec<Bytes>) -> Response {
+    response(channel(Bound::handoff()).1.after(events))
+}
+
 /// An SSE response carrying one message (an event without id, named `message` when `named`)
 /// and ending.
 pub(crate) fn single(message: &[u8], named: bool) -> Response {
-    let (tx, rx) = channel();
-    let _ = tx.try_send(event(None, named.then_some("message"), message));
-    response(rx)
+    replay(vec![event(None, named.then_some("message"), message)])
 }
 
 /// Checks (debug) and sanitises (release) an `id`/`event` value: CR and LF would end the field

@@ -30,7 +30,6 @@ use crate::dispatch::{OutboxReader, outbox};
 use crate::error::ProtocolError;
 use crate::jsonrpc::Frame;
 use crate::transport::reading::on_frame;
-use crate::transport::stream::queue_bytes;
 
 /// The subprotocol MCP clients ask for.
 const SUBPROTOCOL: &str = "mcp";
@@ -85,7 +84,7 @@ async fn serve(
     socket: WebSocket,
 ) {
     let shared = app.shared.clone();
-    let (out, rx) = outbox("WebSocket output", shared.limits.max_queued_messages, queue_bytes(&shared));
+    let (out, rx) = outbox("WebSocket output", shared.limits.max_queued_messages, shared.limits.queued_bytes());
     let mut options = ConnectionOptions::for_client(&shared);
     options.auth = caller.0.map(|a| Arc::new(AuthCell::new(a)));
     let conn = Connection::new(shared.clone(), out.clone(), options);
