@@ -8,6 +8,7 @@
 
 mod app;
 pub(crate) mod auth;
+mod budget;
 mod client;
 mod endpoint;
 pub(crate) mod event_store;
@@ -35,6 +36,7 @@ use std::sync::Arc;
 
 pub use app::HttpApp;
 pub use auth::{AuthError, AuthInfo, AuthOptions, TokenVerifier};
+pub use budget::SessionBudget;
 pub use hosted::{Bytes, HostRequest, HostRequestError, HostResponse, HostedOptions};
 pub use listener::{HttpDriver, HttpIo, OpenSocket};
 pub use options::HttpOptions;
