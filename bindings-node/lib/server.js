@@ -9,7 +9,7 @@
 'use strict';
 
 const native = require('./native');
-const { HandlerTable } = require('./dispatch');
+const { HandlerTable, weakDispatch } = require('./dispatch');
 const { ToolError } = require('./errors');
 const { toJsonSchema, argumentParser, isRawShape } = require('./schema');
 const results = require('./results');
@@ -121,11 +121,16 @@ function announce(url) {
   process.stderr.write(`mcpforge: serving MCP on ${url} (Ctrl-C to stop)\n`);
 }
 
+/** The server of each mounted application: held as long as the application is. */
+const SERVER_OF_APP = new WeakMap();
+
 class Server {
   #native;
   /** Applications handed to `httpHandler`/`fetchHandler`, drained by `close()`. */
   #apps = new Set();
   #table = new HandlerTable();
+  /** What the engine calls handlers through; held here, the engine holds it weakly (`weakDispatch`). */
+  #dispatch;
   #running = new Set();
   #clients = new Set();
   #http;
@@ -156,7 +161,8 @@ class Server {
     this.#invalidArguments = engineOptions.typescriptSdkErrors
       ? (name, detail) => `MCP error -32602: Input validation error: Invalid arguments for tool ${name}: ${detail}`
       : (name, detail) => `Invalid arguments for tool ${name}: ${detail}`;
-    this.#native = new native.NativeServer(JSON.stringify(engineOptions), this.#table.dispatcher(this));
+    this.#dispatch = this.#table.dispatcher(this);
+    this.#native = new native.NativeServer(JSON.stringify(engineOptions), weakDispatch(this.#dispatch));
   }
 
   /**
@@ -663,6 +669,8 @@ class Server {
     const { json, verifierId } = this.#httpOptions(http);
     const app = this.#native.httpApp(json, verifierId);
     this.#apps.add(app);
+    // Whoever serves through the application (a handler in Express) keeps the server alive.
+    SERVER_OF_APP.set(app, this);
     return app;
   }
 
