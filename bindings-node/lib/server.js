@@ -575,9 +575,13 @@ class Server {
     this.#native.advertiseExtension(String(id), results.stringify(settings ?? {}, 'the extension settings'));
   }
 
-  /** @internal The native HTTP application for mount `options` (transports, `createMcpHandler`). */
-  [mount.MOUNT](options = {}) {
-    return this.#httpApp(options);
+  /**
+   * @internal The native HTTP application for mount `options` (transports,
+   * `createMcpHandler`); with `sharedSessions`, its sessions count against the process-wide
+   * bounds of its `maxSessions` (the official SDK's transports: one application per session).
+   */
+  [mount.MOUNT](options = {}, { sharedSessions = false } = {}) {
+    return this.#httpApp(options, sharedSessions);
   }
 
   /** @internal Forgets an application its transport closed. */
@@ -665,9 +669,9 @@ class Server {
     return mount.fetchHandler(this.#httpApp(http));
   }
 
-  #httpApp(http) {
+  #httpApp(http, sharedSessions = false) {
     const { json, verifierId } = this.#httpOptions(http);
-    const app = this.#native.httpApp(json, verifierId);
+    const app = this.#native.httpApp(json, verifierId, sharedSessions);
     this.#apps.add(app);
     // Whoever serves through the application (a handler in Express) keeps the server alive.
     SERVER_OF_APP.set(app, this);
