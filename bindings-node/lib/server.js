@@ -121,8 +121,8 @@ function announce(url) {
   process.stderr.write(`mcpforge: serving MCP on ${url} (Ctrl-C to stop)\n`);
 }
 
-/** The server of each mounted application: held as long as the application is. */
-const SERVER_OF_APP = new WeakMap();
+/** The server of each way in handed out (a mounted application, a link): held as long as it is. */
+const SERVER_OF = new WeakMap();
 
 class Server {
   #native;
@@ -554,8 +554,11 @@ class Server {
   }
 
   /** @internal A connection whose messages a transport of another package carries (its session called `sessionId`). */
-  [LINK](sessionId) {
-    return this.#native.openLink(typeof sessionId === 'string' ? sessionId : undefined);
+  async [LINK](sessionId) {
+    const link = await this.#native.openLink(typeof sessionId === 'string' ? sessionId : undefined);
+    // The transport carrying the link's messages keeps the server alive.
+    SERVER_OF.set(link, this);
+    return link;
   }
 
   /** @internal Sends a notification `{ method, params }` to the session `sessionId`; false when there is none. */
@@ -674,7 +677,7 @@ class Server {
     const app = this.#native.httpApp(json, verifierId, sharedSessions);
     this.#apps.add(app);
     // Whoever serves through the application (a handler in Express) keeps the server alive.
-    SERVER_OF_APP.set(app, this);
+    SERVER_OF.set(app, this);
     return app;
   }
 
