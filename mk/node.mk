@@ -14,7 +14,7 @@ NODE_PLATFORM_TARBALL := $(NODE_OUT)/mcpforge-$(NODE_PLATFORM)-$(NODE_VERSION).t
 NODE_PROFILE ?= debug
 NODE_CARGO_FLAGS := $(if $(filter debug,$(NODE_PROFILE)),,--profile $(NODE_PROFILE))
 
-.PHONY: node-setup node-addon node-types node-pack node-mounted node-test
+.PHONY: node-setup node-addon node-types node-pack node-mounted node-test node-flood
 
 node-setup:
 	@./scripts/setup-node.sh
@@ -62,10 +62,18 @@ node-test: node-mounted
 		{ echo "bindings-node/lib/native.d.ts is stale: run 'make node-types'" >&2; \
 		  diff -u bindings-node/lib/native.d.ts $(NODE_OUT)/native.d.ts.regen >&2; exit 1; }
 	node --test --test-timeout=120000 bindings-node/test/*.test.mjs
-	cp tests/e2e-node/*.test.mjs tests/e2e-node/helpers.mjs tests/e2e-node/transport-app.mjs $(NODE_E2E)/
+	cp tests/e2e-node/*.test.mjs tests/e2e-node/helpers.mjs tests/e2e-node/transport-app.mjs tests/e2e-node/flood-*.mjs $(NODE_E2E)/
 	cp tests/e2e-node/typed-example.ts tests/e2e-node/typed-dropin.ts tests/e2e-node/tsconfig.json $(NODE_E2E)/
 	cd $(NODE_E2E) && ./node_modules/.bin/tsc -p tsconfig.json --noEmit
-	cd $(NODE_E2E) && node --test --test-timeout=120000 quickstart.test.mjs package.test.mjs mount.test.mjs transport.test.mjs host-origin.test.mjs parsed-body.test.mjs
+	cd $(NODE_E2E) && node --test --test-timeout=120000 quickstart.test.mjs package.test.mjs mount.test.mjs transport.test.mjs \
+		host-origin.test.mjs parsed-body.test.mjs sessions.test.mjs
+
+## The session floods at full scale against the official SDK's stateful pattern
+## (tests/e2e-node/flood.mjs; the figures of docs/SECURITY.md): 20,000 `initialize` from one
+## address, then 2,000 sessions left to expire. Each run prints its RSS before and after.
+node-flood: node-mounted
+	cp tests/e2e-node/helpers.mjs tests/e2e-node/flood*.mjs $(NODE_E2E)/
+	cd $(NODE_E2E) && node flood.mjs bound && node flood.mjs expiry
 
 ## The scratch project with the packed packages, the examples and mounted.mjs (the
 ## conformance fixture mounted in Express and Hono), which `make conformance` runs too.

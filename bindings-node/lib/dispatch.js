@@ -69,4 +69,18 @@ class HandlerTable {
   }
 }
 
-module.exports = { HandlerTable };
+/**
+ * The function handed to the engine for a server's `dispatch` (a `HandlerTable`'s
+ * `dispatcher`): it holds `dispatch` weakly, so the server must hold it. The engine keeps
+ * the function it is given for as long as the engine lives, and the engine lives as long
+ * as the server's JavaScript object does: a strong hold would close a cycle through native
+ * code, which the garbage collector cannot see, and no server (nor what its handlers
+ * reach) would ever be freed. Once the server is unreachable, nothing can route a call to
+ * it any more (every way in, a listener, a mount, a transport, holds the server).
+ */
+function weakDispatch(dispatch) {
+  const held = new WeakRef(dispatch);
+  return (handlerId, payload, id) => held.deref()?.(handlerId, payload, id);
+}
+
+module.exports = { HandlerTable, weakDispatch };

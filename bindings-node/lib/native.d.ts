@@ -112,6 +112,13 @@ export declare class NativeHttpApp {
    */
   closeSseStream(sessionId: string, requestId?: string | undefined | null): boolean
   /**
+   * Calls `callback()` once the live session `sessionId` of this application has ended,
+   * whichever way (DELETE, idle expiry, a session bound making room, close, shutdown);
+   * false, without calling it, when there is no such session. Until then the callback is
+   * held, never keeping Node's event loop alive.
+   */
+  watchSession(sessionId: string, callback: () => void): boolean
+  /**
    * Hands a request to the engine (`headers`: a flat list, name then value, values as
    * latin-1 strings, the way Node's `rawHeaders` gives them). `sessionId` names the session
    * an `initialize` opens (the host's own id, instead of one the engine draws).
@@ -295,8 +302,12 @@ export declare class NativeServer {
    * The HTTP application without a listener, for the handlers that mount it in Express,
    * `node:http` or a `fetch` runtime (`options` and `verifier` as for `bindHttp`; `host`,
    * `port` and the connection limits are the host server's business and not used).
+   * `sharedSessions`: its sessions also count against the process-wide bound of its
+   * `maxSessions` and per-client bound (`SessionBudget::process_wide`), shared with every
+   * application asking for the same (the official SDK's transports: one application per
+   * session).
    */
-  httpApp(options: string, verifier?: number | undefined | null): NativeHttpApp
+  httpApp(options: string, verifier?: number | undefined | null, sharedSessions?: boolean | undefined | null): NativeHttpApp
   /**
    * Opens a connection whose messages JavaScript carries (a transport of another
    * package; `lib/compat/linked-transport.js`), its session called `session_id` (the

@@ -9,7 +9,7 @@
 'use strict';
 
 const native = require('./native');
-const { HandlerTable } = require('./dispatch');
+const { HandlerTable, weakDispatch } = require('./dispatch');
 const { ToolError } = require('./errors');
 const { toJsonSchema, argumentParser, isRawShape } = require('./schema');
 const results = require('./results');
@@ -121,11 +121,16 @@ function announce(url) {
   process.stderr.write(`mcpforge: serving MCP on ${url} (Ctrl-C to stop)\n`);
 }
 
+/** The server of each way in handed out (a mounted application, a link): held as long as it is. */
+const SERVER_OF = new WeakMap();
+
 class Server {
   #native;
   /** Applications handed to `httpHandler`/`fetchHandler`, drained by `close()`. */
   #apps = new Set();
   #table = new HandlerTable();
+  /** What the engine calls handlers through; held here, the engine holds it weakly (`weakDispatch`). */
+  #dispatch;
   #running = new Set();
   #clients = new Set();
   #http;
@@ -156,7 +161,8 @@ class Server {
     this.#invalidArguments = engineOptions.typescriptSdkErrors
       ? (name, detail) => `MCP error -32602: Input validation error: Invalid arguments for tool ${name}: ${detail}`
       : (name, detail) => `Invalid arguments for tool ${name}: ${detail}`;
-    this.#native = new native.NativeServer(JSON.stringify(engineOptions), this.#table.dispatcher(this));
+    this.#dispatch = this.#table.dispatcher(this);
+    this.#native = new native.NativeServer(JSON.stringify(engineOptions), weakDispatch(this.#dispatch));
   }
 
   /**
@@ -548,8 +554,11 @@ class Server {
   }
 
   /** @internal A connection whose messages a transport of another package carries (its session called `sessionId`). */
-  [LINK](sessionId) {
-    return this.#native.openLink(typeof sessionId === 'string' ? sessionId : undefined);
+  async [LINK](sessionId) {
+    const link = await this.#native.openLink(typeof sessionId === 'string' ? sessionId : undefined);
+    // The transport carrying the link's messages keeps the server alive.
+    SERVER_OF.set(link, this);
+    return link;
   }
 
   /** @internal Sends a notification `{ method, params }` to the session `sessionId`; false when there is none. */
@@ -569,9 +578,13 @@ class Server {
     this.#native.advertiseExtension(String(id), results.stringify(settings ?? {}, 'the extension settings'));
   }
 
-  /** @internal The native HTTP application for mount `options` (transports, `createMcpHandler`). */
-  [mount.MOUNT](options = {}) {
-    return this.#httpApp(options);
+  /**
+   * @internal The native HTTP application for mount `options` (transports,
+   * `createMcpHandler`); with `sharedSessions`, its sessions count against the process-wide
+   * bounds of its `maxSessions` (the official SDK's transports: one application per session).
+   */
+  [mount.MOUNT](options = {}, { sharedSessions = false } = {}) {
+    return this.#httpApp(options, sharedSessions);
   }
 
   /** @internal Forgets an application its transport closed. */
@@ -659,10 +672,12 @@ class Server {
     return mount.fetchHandler(this.#httpApp(http));
   }
 
-  #httpApp(http) {
+  #httpApp(http, sharedSessions = false) {
     const { json, verifierId } = this.#httpOptions(http);
-    const app = this.#native.httpApp(json, verifierId);
+    const app = this.#native.httpApp(json, verifierId, sharedSessions);
     this.#apps.add(app);
+    // Whoever serves through the application (a handler in Express) keeps the server alive.
+    SERVER_OF.set(app, this);
     return app;
   }
 

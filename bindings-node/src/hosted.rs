@@ -12,7 +12,8 @@ use mcpforge::HttpApp;
 use mcpforge::jsonrpc::RequestId;
 use mcpforge::transport::http::{HostRequest, HostResponse, HostedOptions};
 use napi::Env;
-use napi::bindgen_prelude::{Buffer, PromiseRaw, spawn};
+use napi::bindgen_prelude::{Buffer, Function, PromiseRaw, spawn};
+use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 use tokio::sync::{Mutex, oneshot};
 use tokio_util::sync::CancellationToken;
@@ -31,6 +32,9 @@ impl NativeHttpApp {
         NativeHttpApp { app }
     }
 }
+
+/// The callback `watchSession` calls, held weakly (it never keeps the event loop alive).
+type SessionEndedFn = ThreadsafeFunction<(), (), (), napi::Status, false, true>;
 
 /// An answer's head, with the whole body when the answer is not an event stream.
 #[napi(object)]
@@ -77,6 +81,23 @@ impl NativeHttpApp {
             None => None,
         };
         Ok(self.app.close_sse_stream(&session_id, request.as_ref()))
+    }
+
+    /// Calls `callback()` once the live session `sessionId` of this application has ended,
+    /// whichever way (DELETE, idle expiry, a session bound making room, close, shutdown);
+    /// false, without calling it, when there is no such session. Until then the callback is
+    /// held, never keeping Node's event loop alive.
+    #[napi]
+    pub fn watch_session(&self, session_id: String, callback: Function<'_, (), ()>) -> napi::Result<bool> {
+        let Some(ended) = self.app.session_ended(&session_id) else { return Ok(false) };
+        let tell: SessionEndedFn =
+            callback.build_threadsafe_function::<()>().weak::<true>().callee_handled::<false>().build()?;
+        spawn(async move {
+            ended.await;
+            // The environment may be gone (the process ending): nobody is left to tell.
+            let _ = tell.call((), ThreadsafeFunctionCallMode::NonBlocking);
+        });
+        Ok(true)
     }
 
     /// Hands a request to the engine (`headers`: a flat list, name then value, values as

@@ -319,9 +319,22 @@ impl NativeServer {
     /// The HTTP application without a listener, for the handlers that mount it in Express,
     /// `node:http` or a `fetch` runtime (`options` and `verifier` as for `bindHttp`; `host`,
     /// `port` and the connection limits are the host server's business and not used).
+    /// `sharedSessions`: its sessions also count against the process-wide bound of its
+    /// `maxSessions` and per-client bound (`SessionBudget::process_wide`), shared with every
+    /// application asking for the same (the official SDK's transports: one application per
+    /// session).
     #[napi]
-    pub fn http_app(&self, options: String, verifier: Option<u32>) -> napi::Result<NativeHttpApp> {
-        let options = self.http_options(parse_json(&options, "http options")?, verifier)?;
+    pub fn http_app(
+        &self,
+        options: String,
+        verifier: Option<u32>,
+        shared_sessions: Option<bool>,
+    ) -> napi::Result<NativeHttpApp> {
+        let mut options = self.http_options(parse_json(&options, "http options")?, verifier)?;
+        if shared_sessions == Some(true) {
+            let budget = mcpforge::SessionBudget::process_wide(options.max_sessions, options.sessions_per_client());
+            options.session_budget = Some(budget);
+        }
         let server = self.server.clone();
         Ok(napi::bindgen_prelude::within_runtime_if_available(move || NativeHttpApp::new(server.http_app(options))))
     }

@@ -5,6 +5,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { Server } from '../lib/index.mjs';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 
 /** A `{ promise, resolve, reject }` triple. */
 export function deferred() {
@@ -134,3 +136,19 @@ export const INIT = {
   method: 'initialize',
   params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } },
 };
+
+/**
+ * Collects garbage after a turn of the event loop, until `done()` or 50 rounds have passed
+ * (`done` defaults to never: 10 rounds then); resolves `done()`'s last answer.
+ */
+export async function collectGarbage(done) {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc');
+  const rounds = done ? 50 : 10;
+  for (let round = 0; round < rounds && !done?.(); round += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    gc();
+  }
+  return done?.();
+}
+

@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { z } from 'zod';
 import { McpServer } from '../lib/index.mjs';
-import { within } from './helpers.mjs';
+import { collectGarbage, within } from './helpers.mjs';
 
 /**
  * The server's end of an in-process pair, written here: what the server sends is kept in
@@ -145,4 +145,17 @@ test("outside a handler, server.getClientCapabilities() is what the transport's 
     await within(mcp.close(), 10_000, 'close()');
   }
   assert.equal(mcp.server.getClientCapabilities(), undefined);
+});
+
+test('a server held only through its transport keeps serving', async () => {
+  // Nothing but the transport (and the client behind it) holds the server.
+  const p = await (async () => {
+    const mcp = new McpServer({ name: 't', version: '1.0.0' });
+    mcp.registerTool('hi', {}, () => ({ content: [{ type: 'text', text: 'hi' }] }));
+    return connected(mcp);
+  })();
+  await collectGarbage();
+  const answer = await p.request('tools/call', { name: 'hi', arguments: {} });
+  assert.equal(answer.result.content[0].text, 'hi');
+  await p.transport.close();
 });

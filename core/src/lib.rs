@@ -94,7 +94,9 @@ pub use server::{CacheScope, Server, ServerBuilder};
 pub use store::SharedStore;
 pub use sugar::Json;
 pub use tasks::{TaskOptions, TaskStatus};
-pub use transport::http::{AuthOptions, CancelOnDisconnect, HttpApp, HttpDriver, HttpIo, HttpOptions, HttpServer};
+pub use transport::http::{
+    AuthOptions, CancelOnDisconnect, HttpApp, HttpDriver, HttpIo, HttpOptions, HttpServer, SessionBudget,
+};
 pub use transport::link::Link;
 pub use transport::memory::MemoryClient;
 pub use transport::stdio::{StdioDriver, StdioOptions, StdioReader, StdioWriter};

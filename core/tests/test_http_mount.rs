@@ -17,7 +17,8 @@ use http_client::{Request, WAIT, open, send};
 use mcpforge::error::codes;
 use mcpforge::transport::http::{HostRequest, HostRequestError};
 use mcpforge::{
-    HttpApp, HttpOptions, MemoryClient, Rate, RateLimits, RequestContext, Server, ServerBuilder, Tool, ToolError,
+    HttpApp, HttpOptions, MemoryClient, Rate, RateLimits, RequestContext, Server, ServerBuilder, SessionBudget, Tool,
+    ToolError,
 };
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
@@ -323,4 +324,54 @@ async fn a_hosted_clients_sessionless_requests_are_limited_per_address() {
     assert_eq!(passed, 5, "the first client gets its five calls");
     let (_, other) = hosted_answer(&mcp, hosted_modern_echo(9, b)).await;
     assert_eq!(other["result"]["content"][0]["text"], "hi", "another address has its own bucket: {other}");
+}
+
+/// Applications that share a [`SessionBudget`] (one per session, as the official SDKs'
+/// transports mount them) bound a client's sessions across all of them: a flood of
+/// `initialize`, each through an application of its own server, ends the flooder's own
+/// oldest sessions, whichever application holds them, and each one's end is told
+/// (`HttpApp::session_ended`); another client's session stays.
+#[tokio::test]
+async fn applications_sharing_a_session_budget_bound_a_client_across_them() {
+    let budget = SessionBudget::new(6, 2);
+    let options = || HttpOptions { session_budget: Some(budget.clone()), ..HttpOptions::default() };
+    let (a, b) = (Some("127.0.0.1:40000"), Some("127.0.0.2:40001"));
+    let other = quiet_server().http_app(options());
+    let mine = hosted_session(&other, a).await;
+    let mut flood = Vec::new();
+    for _ in 0..10 {
+        let mcp = quiet_server().http_app(options());
+        let id = hosted_session(&mcp, b).await;
+        let ended = mcp.session_ended(&id).expect("a live session");
+        flood.push((mcp, id, ended));
+    }
+    assert_eq!(budget.len(), 3, "the flooder holds its bound of 2, the other client 1");
+    assert_eq!(hosted_ping(&other, &mine, a).await, 200, "another client's flood ended a session");
+    let newest = flood.split_off(8);
+    for (mcp, id, _) in &newest {
+        assert_eq!(hosted_ping(mcp, id, b).await, 200, "the flooder's newest sessions are live");
+    }
+    for (mcp, id, ended) in flood {
+        tokio::time::timeout(WAIT, ended).await.expect("the end of an ended session is told");
+        assert_eq!(hosted_ping(&mcp, &id, b).await, 404, "the flooder's older sessions were ended");
+    }
+}
+
+/// A session that expires idle is told ended to its host, and gives its place in a shared
+/// budget back.
+#[tokio::test]
+async fn an_idle_session_is_told_ended_and_leaves_its_budget() {
+    let budget = SessionBudget::new(10, 10);
+    let options = HttpOptions {
+        session_budget: Some(budget.clone()),
+        session_idle_timeout: Duration::from_millis(200),
+        ..HttpOptions::default()
+    };
+    let mcp = quiet_server().http_app(options);
+    let id = hosted_session(&mcp, Some("127.0.0.1:40000")).await;
+    assert_eq!(budget.len(), 1);
+    let ended = mcp.session_ended(&id).expect("a live session");
+    tokio::time::timeout(WAIT, ended).await.expect("the expiry is told");
+    assert!(budget.is_empty(), "an expired session gives its place back");
+    assert!(mcp.session_ended(&id).is_none(), "no live session is left to watch");
 }

@@ -2,6 +2,7 @@
  * Shared by the end-to-end tests: a bound on any wait, a server process started with an
  * HTTP address that it announces on stderr, and an Express application served in process.
  */
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 
 /** Rejects after `ms` unless `promise` settles first. */
@@ -64,5 +65,21 @@ export async function serveApp(app, server, body) {
     listener.closeAllConnections();
     await within(closed, 20_000, 'the application to stop listening');
     await within(server.close(), 20_000, 'the server to close');
+  }
+}
+
+/**
+ * Starts `node args...`, which announces `serving at URL` on stderr, runs `body(url)`, then
+ * stops it with SIGTERM, on which it must exit with status 0 (waited for at most 20 s); it
+ * is killed when anything fails first.
+ */
+export async function withHttpProcess(args, body) {
+  const { child, url, exited } = await startHttp(args, /serving at (\S+)/, 'the application');
+  try {
+    await body(url);
+    child.kill('SIGTERM');
+    assert.equal((await within(exited, 20_000, 'the application to stop')).code, 0);
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
 }

@@ -20,22 +20,15 @@ import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
-import { startHttp, within } from './helpers.mjs';
+import { withHttpProcess, within } from './helpers.mjs';
 
 const APP = fileURLToPath(new URL('./transport-app.mjs', import.meta.url));
 const WAIT_MS = 20_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Starts the application in `mode`, runs `body(url)`, then stops it with SIGTERM. */
-async function withApp(mode, body) {
-  const { child, url, exited } = await startHttp([APP, `--${mode}`, '127.0.0.1:0'], /serving at (\S+)/, 'the application');
-  try {
-    await body(url);
-    child.kill('SIGTERM');
-    assert.equal((await within(exited, WAIT_MS, 'the application to stop')).code, 0);
-  } finally {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  }
+function withApp(mode, body) {
+  return withHttpProcess([APP, `--${mode}`, '127.0.0.1:0'], body);
 }
 
 /** A connected official client whose requests carry `x-trace: e2e`. */

@@ -9,6 +9,11 @@
  *   session named by the generator; `sessionId` is that id, `onsessioninitialized(id)` runs
  *   before the client sees it, a second `initialize` is refused (400) as in the SDK, and a
  *   `DELETE` of the session runs `onsessionclosed(id)` and closes the transport (`onclose`);
+ *   so does the engine ending the session itself (idle expiry, a session bound making
+ *   room, shutdown), so that the application's cleanup in those callbacks runs. The
+ *   sessions of every transport of the process count against one bound (`maxSessions`
+ *   in all, a tenth per client unless `maxSessionsPerClient` says otherwise): each
+ *   transport has an engine application of its own, whose own bounds would count one;
  * - stateless (`sessionIdGenerator: undefined`): the engine keeps no sessions
  *   (`sessionless`), every request stands alone;
  * - a request the engine refuses is told to `onerror` (./refusals.js), and a body handed to
@@ -72,6 +77,7 @@ class SessionBookkeeping {
   #sessionId;
   #ended = false;
   #announced = false;
+  #sessionClosedTold = false;
   #owner;
 
   constructor(owner, options) {
@@ -87,7 +93,8 @@ class SessionBookkeeping {
   attach(server, closed) {
     if (this.#app) throw new Error('mcpforge: this transport is already connected to a server');
     if (this.#ended) throw new Error('mcpforge: this transport was closed; create a new one');
-    this.#app = server[mount.MOUNT](engineOptions(this.#options));
+    // One application per transport: its sessions count against the process's bounds.
+    this.#app = server[mount.MOUNT](engineOptions(this.#options), { sharedSessions: true });
     this.#server = server;
     this.#closed = closed;
   }
@@ -148,13 +155,16 @@ class SessionBookkeeping {
         const opened = head.status === 200 && headerOf(head, 'mcp-session-id');
         if (stateful && opened && !this.#sessionId) {
           this.#sessionId = opened;
+          // False when a bound ended the session already (a client flooding in parallel).
+          const watched = this.#app?.watchSession(opened, () => this.#engineEnded());
           if (this.#options.eventStore) streamControl.offer(this.#server, opened, this.#owner);
           await this.#options.onsessioninitialized?.(opened);
           // Closed while the callback ran: the session is gone, its answer is not handed out.
           if (this.#ended) throw CLOSED_MEANWHILE;
+          if (!watched) this.#engineEnded();
         }
         if (method === 'DELETE' && head.status === 200 && this.#sessionId) {
-          await this.#options.onsessionclosed?.(this.#sessionId);
+          await this.#tellSessionClosed();
           // As the SDK does: the transport is closed before the client reads the answer.
           this.#announceClosed();
         }
@@ -163,6 +173,29 @@ class SessionBookkeeping {
         if (method === 'DELETE' && head.status === 200 && this.#sessionId) await this.#owner.close();
       },
     };
+  }
+
+  /** Runs `onsessionclosed(id)` once, whether a DELETE or the engine ended the session. */
+  async #tellSessionClosed() {
+    if (this.#sessionClosedTold) return;
+    this.#sessionClosedTold = true;
+    await this.#options.onsessionclosed?.(this.#sessionId);
+  }
+
+  /**
+   * The engine ended the session (its idle timeout, a session bound making room for
+   * another, shutdown, a DELETE): unless the transport was closed first (its `close()` ran
+   * `onclose` already, as the SDK's does), the server closed the session, so
+   * `onsessionclosed(id)` runs as on the SDK's DELETE, then the transport closes
+   * (`onclose`), and the application's map lets it go. A callback that throws is reported
+   * to `onerror`.
+   */
+  #engineEnded() {
+    if (this.#ended) return;
+    this.#tellSessionClosed()
+      .catch((e) => reportFailure(this.#owner, e))
+      .then(() => this.#owner.close())
+      .catch((e) => reportFailure(this.#owner, e));
   }
 
   /** Stops the engine application (its sessions end); runs `onclose` once. */

@@ -96,6 +96,7 @@ impl HttpApp {
                 options.sessions_per_client(),
                 options.session_idle_timeout,
                 link,
+                options.session_budget.clone(),
             ),
             shared,
             store_error,
@@ -167,6 +168,15 @@ impl HttpApp {
     /// wait). False when this application has no such live session or stream connection.
     pub fn close_sse_stream(&self, session_id: &str, request: Option<&crate::jsonrpc::RequestId>) -> bool {
         self.app.sessions.live(session_id).is_some_and(|s| s.streams.close_connection(request))
+    }
+
+    /// Resolves once the live session `session_id` of this application has ended, whichever
+    /// way: a `DELETE`, its idle timeout, a session bound making room (this application's or
+    /// a shared [`SessionBudget`](super::SessionBudget)'s), [`HttpApp::close`], shutdown, or
+    /// the application dropped. `None` when this application has no such live session. A
+    /// host whose API has a per-session object (the official SDKs' transports) closes it then.
+    pub fn session_ended(&self, session_id: &str) -> Option<impl Future<Output = ()> + Send + 'static> {
+        self.app.sessions.live(session_id).map(|s| s.ended.clone().cancelled_owned())
     }
 
     /// Resolves once the server has shut down (or this application was closed) and every

@@ -8,6 +8,7 @@
 
 mod app;
 pub(crate) mod auth;
+mod budget;
 mod client;
 mod disconnect;
 mod endpoint;
@@ -37,6 +38,7 @@ use std::sync::Arc;
 
 pub use app::HttpApp;
 pub use auth::{AuthError, AuthInfo, AuthOptions, TokenVerifier};
+pub use budget::SessionBudget;
 pub use hosted::{Bytes, HostRequest, HostRequestError, HostResponse, HostedOptions};
 pub use listener::{HttpDriver, HttpIo, OpenSocket};
 pub use options::{CancelOnDisconnect, HttpOptions};

@@ -146,6 +146,14 @@ pub struct HttpOptions {
     /// answer. Default: none, unless the environment variable `MCPFORGE_SHARED_STORE` names
     /// one (`redis://host:port/db`); each instance then keeps its sessions to itself.
     pub shared_store: Option<crate::SharedStore>,
+    /// A bound on legacy sessions shared with other applications (hosts that mount one
+    /// application per session, as the official SDKs' transports do): each session opened
+    /// here also takes a place in it, and one past its total or per-client bound ends the
+    /// least recently used session of that client, then of anyone, in whichever application
+    /// holds it. `max_sessions` and the per-client bound still apply to this application's
+    /// own sessions. Default none; [`super::SessionBudget::process_wide`] gives the one
+    /// budget of the process for given bounds.
+    pub session_budget: Option<std::sync::Arc<super::SessionBudget>>,
 }
 
 impl HttpOptions {
@@ -198,6 +206,7 @@ impl Default for HttpOptions {
             body_timeout: Duration::from_secs(30),
             handle_signals: true,
             shared_store: None,
+            session_budget: None,
         }
     }
 }

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use tokio_util::sync::CancellationToken;
 
+use super::budget::{BudgetPlace, SessionBudget};
 use super::client::ClientId;
 use super::resume::Streams;
 use crate::dispatch::connection::{Connection, ConnectionOptions};
@@ -40,7 +41,10 @@ pub(crate) struct HttpSession {
     subject: Option<String>,
     /// The client the session counts against (see [`SessionStore::create`]).
     client: Option<ClientId>,
-    last_used: Mutex<Instant>,
+    /// When the session was last used (shared with its place in a [`SessionBudget`]).
+    last_used: Arc<Mutex<Instant>>,
+    /// Its place in the budget its application shares with others, if any.
+    place: Option<BudgetPlace>,
     /// When the shared store's record last had its time to live renewed from here.
     renewed: Mutex<Instant>,
 }
@@ -71,9 +75,25 @@ impl HttpSession {
         lock(&self.last_used).elapsed()
     }
 
-    fn end(&self) {
+    /// Marks the session ended (its place in a shared budget given back).
+    fn mark_ended(&self) {
         self.ended.cancel();
+        if let Some(place) = &self.place {
+            place.release();
+        }
+    }
+
+    fn end(&self) {
+        self.mark_ended();
         self.conn.stop();
+    }
+}
+
+impl Drop for HttpSession {
+    /// A session dropped without being ended (its application dropped) has ended too: who
+    /// waits for its end ([`super::HttpApp::session_ended`]) is told.
+    fn drop(&mut self) {
+        self.ended.cancel();
     }
 }
 
@@ -182,14 +202,19 @@ pub(crate) struct SessionStore {
     idle_timeout: Duration,
     /// The store shared with other instances, if any.
     link: Option<Arc<StoreLink>>,
+    /// The bound shared with other applications, if any.
+    budget: Option<Arc<SessionBudget>>,
 }
 
 impl SessionStore {
+    /// A store of at most `max` sessions, `max_per_client` per client, each ended after
+    /// `idle_timeout` unused; its sessions also take a place in `budget` when one is shared.
     pub fn new(
         max: usize,
         max_per_client: usize,
         idle_timeout: Duration,
         link: Option<Arc<StoreLink>>,
+        budget: Option<Arc<SessionBudget>>,
     ) -> SessionStore {
         SessionStore {
             map: Mutex::new(Live::default()),
@@ -197,6 +222,7 @@ impl SessionStore {
             max_per_client: max_per_client.max(1),
             idle_timeout,
             link,
+            budget,
         }
     }
 
@@ -244,7 +270,8 @@ impl SessionStore {
     }
 
     /// Adds a session to the map, ending its client's least recently used one when that
-    /// client is at its bound, then the least recently used one when the map is full.
+    /// client is at its bound, then the least recently used one when the map is full; then
+    /// the same in the shared budget, if any, whichever application holds the sessions.
     fn insert_locked(
         &self,
         map: &mut Live,
@@ -265,16 +292,20 @@ impl SessionStore {
             }
             None => Streams::default(),
         };
+        let (ended, last_used) = (CancellationToken::new(), Arc::new(Mutex::new(Instant::now())));
+        let place =
+            self.budget.as_ref().map(|b| b.admit(client, last_used.clone(), ended.clone(), Arc::downgrade(&conn)));
         let s = Arc::new(HttpSession {
             id,
             conn,
             session,
             notifications: Mutex::new(Some(notifications)),
-            ended: CancellationToken::new(),
+            ended,
             streams,
             subject: subject.map(str::to_owned),
             client,
-            last_used: Mutex::new(Instant::now()),
+            last_used,
+            place,
             renewed: Mutex::new(Instant::now()),
         });
         if let Some(client) = client {
@@ -450,7 +481,7 @@ impl SessionStore {
             if let Some(link) = &self.link {
                 link.release(&s.id);
             }
-            s.ended.cancel();
+            s.mark_ended();
         }
         futures_util::future::join_all(sessions.iter().map(|s| s.conn.shutdown())).await;
     }
