@@ -124,6 +124,7 @@ pub(crate) fn from_json(value: Value, context: &ProxyContext<'_>) -> Result<(Arc
         rules: ClaimRules {
             issuer: Some(issuer.clone()),
             audiences: vec![context.resource.to_owned()],
+            audience_required: true,
             strict: true,
             skew: 60,
             scope_claim: Some("scope".to_owned()),

@@ -121,6 +121,7 @@ impl Upstream {
             rules: ClaimRules {
                 issuer: Some(issuer),
                 audiences: vec![c.client_id.clone()],
+                audience_required: true,
                 strict: true,
                 skew: 60,
                 scope_claim: None,
