@@ -9,8 +9,10 @@
 //!
 //! `clients` registers and authenticates clients, `login` serves `/authorize`, the consent
 //! form's answer and the upstream callback, `consent` makes the consent page and binds a
-//! login to its browser, `token` serves `/token` and issues tokens.
+//! login to its browser, `allowed` says which upstream users may log in, `token` serves
+//! `/token` and issues tokens.
 
+mod allowed;
 mod clients;
 mod common;
 mod consent;
@@ -30,6 +32,7 @@ use jsonwebtoken::Algorithm;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use self::allowed::Allowed;
 use self::common::{
     AUTHORIZE_PATH, CALLBACK_PATH, METADATA_PATH, Proxy, REGISTER_PATH, TOKEN_PATH, no_store, origin, random_bytes,
 };
@@ -58,6 +61,10 @@ struct ProxyConfig {
     token_lifetime: Option<u64>,
     #[serde(default, alias = "refreshTokenLifetime")]
     refresh_token_lifetime: Option<u64>,
+    #[serde(default, alias = "allowedSubjects")]
+    allowed_subjects: Option<Vec<String>>,
+    #[serde(default, alias = "allowedEmailDomains")]
+    allowed_email_domains: Option<Vec<String>>,
 }
 
 /// What the proxy needs to know of the rest of the options.
@@ -118,6 +125,7 @@ pub(crate) fn from_json(value: Value, context: &ProxyContext<'_>) -> Result<(Arc
     }
     let refresh_lifetime = Duration::from_secs(c.refresh_token_lifetime.unwrap_or(30 * 24 * 3600).max(1));
     let upstream = Upstream::new(c.upstream, &format!("{issuer_origin}{CALLBACK_PATH}")).map_err(|e| bad(&e))?;
+    let allowed = Allowed::new(c.allowed_subjects, c.allowed_email_domains).map_err(|e| bad(&e))?;
     let verifier = JwtVerifier {
         keys: Keys::shared(&secret),
         algorithms: vec![Algorithm::HS256],
@@ -139,6 +147,7 @@ pub(crate) fn from_json(value: Value, context: &ProxyContext<'_>) -> Result<(Arc
         resource: context.resource.to_owned(),
         scopes_supported: context.scopes_supported.to_vec(),
         upstream,
+        allowed,
         signing: jsonwebtoken::EncodingKey::from_secret(&secret),
         verifier,
         token_lifetime,
