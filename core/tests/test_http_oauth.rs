@@ -123,6 +123,8 @@ impl Idp {
             .route("/.well-known/oauth-authorization-server", get(metadata))
             .route("/jwks", get(jwks))
             .route("/introspect", post(introspect))
+            // Never answers: an authorization server overloaded past the fetch bound.
+            .route("/introspect-stalled", post(std::future::pending::<()>))
             .with_state(idp.clone());
         tokio::spawn(async move { axum::serve(listener, app).await });
         idp
@@ -576,4 +578,26 @@ async fn introspection_that_cannot_answer_is_503_with_retry_after_not_401() {
     assert!(r.header("www-authenticate").is_none(), "no challenge: the token is not refused");
     assert_eq!(r.json()["error"], "temporarily_unavailable");
     s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_overloaded_introspection_is_503_for_every_request_waiting_on_it() {
+    let idp = Idp::start().await;
+    let endpoint = format!("{}/introspect-stalled", idp.issuer);
+    let s = Arc::new(Served::start(json!({ "introspection": { "endpoint": endpoint } })).await);
+    // One more than the questions in flight at once: the last waits for a turn that never
+    // comes. Each is answered within the 5 s fetch bound (the client's own bound is 10 s).
+    let mut calls = tokio::task::JoinSet::new();
+    for i in 0..33 {
+        let s = s.clone();
+        calls.spawn(async move { s.call(&format!("opaque-{i}")).await });
+    }
+    let mut answered = 0;
+    while let Some(r) = calls.join_next().await {
+        let r = r.expect("task");
+        assert_eq!((r.status, r.header("retry-after")), (503, Some("5")), "{}", r.text());
+        answered += 1;
+    }
+    assert_eq!(answered, 33);
+    Arc::try_unwrap(s).ok().expect("the calls are done").stop().await;
 }

@@ -6,8 +6,9 @@
 //! answers are cached by the token's hash (never the token), at most until the token's `exp`
 //! and the cache's time to live, so these checks run once per token, not per request;
 //! refusals are not cached (see docs/auth.md). At most [`MAX_IN_FLIGHT`] questions are asked
-//! at once; past that, requests wait their turn within the fetch time bound, then are
-//! answered [`AuthError::Unavailable`] (503), as when the authorization server cannot answer.
+//! at once; past that, requests wait their turn, and the wait and the question together
+//! stay within the fetch time bound: past it, or when the authorization server cannot
+//! answer, a request is answered [`AuthError::Unavailable`] (503).
 
 use std::sync::Arc;
 
@@ -54,7 +55,10 @@ impl Introspector {
             return Ok((*grant).clone());
         }
         let unavailable = || AuthError::Unavailable("the authorization server could not check the token".to_owned());
-        let _turn = tokio::time::timeout(TIME_LIMIT, self.in_flight.acquire())
+        // One bound for the wait for a turn and the question together: under overload a
+        // request is answered within it, never after a full wait and then a full question.
+        let deadline = tokio::time::Instant::now() + TIME_LIMIT;
+        let _turn = tokio::time::timeout_at(deadline, self.in_flight.acquire())
             .await
             .map_err(|_| unavailable())?
             .map_err(|_| unavailable())?;
@@ -63,10 +67,17 @@ impl Introspector {
         if let Some(basic) = &self.basic {
             exchange = exchange.basic(basic.clone());
         }
-        let answer = exchange.send().await.map_err(|e| {
-            tracing::warn!(error = %e, "token introspection failed");
-            unavailable()
-        })?;
+        let answer = match tokio::time::timeout_at(deadline, exchange.send()).await {
+            Ok(Ok(answer)) => answer,
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "token introspection failed");
+                return Err(unavailable());
+            }
+            Err(_) => {
+                tracing::warn!("token introspection did not answer in time");
+                return Err(unavailable());
+            }
+        };
         if !answer.status.is_success() {
             tracing::warn!(status = %answer.status, endpoint = %self.endpoint, "token introspection refused");
             return Err(unavailable());
