@@ -10,13 +10,12 @@ are core/tests/test_http_oauth.rs's."""
 from __future__ import annotations
 
 from typing import Any, TextIO
-from urllib.parse import urlencode
 
 import httpx2
 import pytest
 from oauth_support import LANGUAGES, AuthorizationServer, introspection_auth, jwt_auth, quickstart
 from support import REQUEST_TIMEOUT, run
-from test_proxy import pkce
+from test_proxy import code_request, pkce
 from test_python_client import REDIRECT_URI, follow_to_client
 
 INITIALIZE = {
@@ -112,18 +111,8 @@ async def offline_tokens(issuer: str, resource: str) -> dict[str, Any]:
         assert answer.status_code == 201, answer.text
         client_id = answer.json()["client_id"]
         verifier, challenge = pkce()
-        query = {
-            "response_type": "code",
-            "client_id": client_id,
-            "redirect_uri": REDIRECT_URI,
-            "code_challenge": challenge,
-            "code_challenge_method": "S256",
-            "scope": "openid offline_access mcp:tools",
-            "resource": resource,
-            "prompt": "consent",
-            "state": "st",
-        }
-        back = await follow_to_client(f"{issuer}/auth?{urlencode(query)}", [])
+        query = code_request(client_id, challenge, resource, "openid offline_access mcp:tools", prompt="consent")
+        back = await follow_to_client(f"{issuer}/auth?{query}", [])
         form = {
             "grant_type": "authorization_code",
             "client_id": client_id,
