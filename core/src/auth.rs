@@ -64,6 +64,10 @@ pub enum AuthError {
         /// Every scope the operation needs.
         required: Vec<String>,
     },
+    /// The token could not be checked now (the authorization server is unreachable, failing
+    /// or overloaded): 503 with `Retry-After`, so the client keeps its token and tries again
+    /// (a 401 would tell it to throw the token away).
+    Unavailable(String),
 }
 
 impl std::fmt::Display for AuthError {
@@ -71,6 +75,7 @@ impl std::fmt::Display for AuthError {
         match self {
             AuthError::Invalid(m) => write!(f, "invalid token: {m}"),
             AuthError::InsufficientScope { required } => write!(f, "insufficient scope: needs {}", required.join(" ")),
+            AuthError::Unavailable(m) => write!(f, "token check unavailable: {m}"),
         }
     }
 }

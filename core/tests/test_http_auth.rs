@@ -3,8 +3,8 @@
 //! route), 403 `insufficient_scope` (required scopes, and a verifier's step-up), the grant
 //! reaching handlers through `RequestContext::auth` on both eras, RFC 9728 protected-resource
 //! metadata (root and path-inserted, public), public health routes, legacy and 2024-11-05
-//! HTTP+SSE sessions bound to their subject, 2026 `requestState` bound to its subject, and
-//! tokens never appearing in logs.
+//! HTTP+SSE sessions bound to their subject (the whole identity: issuer, subject and
+//! client), 2026 `requestState` bound to its subject, and tokens never appearing in logs.
 
 mod http_client;
 
@@ -30,6 +30,11 @@ const BOB: &str = "tok-bob-8a2e4c6d1f3b5a7c9e0d";
 const CAROL_NO_SCOPE: &str = "tok-carol-5d7f9b1c3e5a7c9e1f3b";
 const NEEDS_STEP_UP: &str = "tok-stepup-2c4e6a8b0d2f4a6c8e0b";
 const REVOKED: &str = "tok-revoked-9e7c5a3b1d9f7e5c3a1b";
+// Service tokens (client credentials) without a subject, of two clients.
+const SERVICE_A: &str = "tok-service-a-1b3d5f7a9c1e3b5d";
+const SERVICE_B: &str = "tok-service-b-2c4e6a8b0d2f4a6c";
+// Alice's subject and client, from another issuer.
+const ALICE_ELSEWHERE: &str = "tok-alice-elsewhere-7d9f1b3c5e7a";
 
 /// The application's verifier: a fixed table of tokens.
 async fn verify(token: String) -> Result<AuthInfo, AuthError> {
@@ -43,6 +48,14 @@ async fn verify(token: String) -> Result<AuthInfo, AuthError> {
         BOB => Ok(grant("bob", &["mcp:tools"])),
         CAROL_NO_SCOPE => Ok(grant("carol", &["files:read"])),
         NEEDS_STEP_UP => Err(AuthError::InsufficientScope { required: vec!["mcp:tools".into(), "files:write".into()] }),
+        SERVICE_A | SERVICE_B => Ok(AuthInfo {
+            scopes: vec!["mcp:tools".into()],
+            client_id: Some(if token == SERVICE_A { "service-a" } else { "service-b" }.into()),
+            ..AuthInfo::default()
+        }),
+        ALICE_ELSEWHERE => {
+            Ok(AuthInfo { extra: json!({ "iss": "https://other-issuer.example" }), ..grant("alice", &["mcp:tools"]) })
+        }
         _ => Err(AuthError::Invalid("unknown or revoked token".into())),
     }
 }
@@ -368,6 +381,21 @@ async fn a_legacy_session_belongs_to_its_subject() {
     assert!(r.json()["result"]["tools"].is_array());
     assert_eq!(s.send(&bearer(delete.clone(), ALICE)).await.status, 200);
     assert_eq!(s.send(&bearer(delete, ALICE)).await.status, 404);
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_legacy_session_belongs_to_the_whole_identity_issuer_subject_and_client() {
+    let s = Served::new().await;
+    let list = json!({ "jsonrpc": "2.0", "id": 1, "method": "tools/list" });
+    // Two service tokens without a subject, of two clients; one subject of two issuers.
+    for (owner, other) in [(SERVICE_A, SERVICE_B), (ALICE, ALICE_ELSEWHERE)] {
+        let session = open_session(&s, owner).await;
+        let r = s.send(&bearer(legacy(Some(&session), &list), other)).await;
+        assert_eq!(r.status, 404, "{owner} opened it: {}", r.text());
+        let r = s.send(&bearer(legacy(Some(&session), &list), owner)).await;
+        assert_eq!(r.status, 200, "{}", r.text());
+    }
     s.stop().await;
 }
 

@@ -123,6 +123,8 @@ impl Idp {
             .route("/.well-known/oauth-authorization-server", get(metadata))
             .route("/jwks", get(jwks))
             .route("/introspect", post(introspect))
+            // Never answers: an authorization server overloaded past the fetch bound.
+            .route("/introspect-stalled", post(std::future::pending::<()>))
             .with_state(idp.clone());
         tokio::spawn(async move { axum::serve(listener, app).await });
         idp
@@ -439,7 +441,10 @@ async fn introspection_accepts_active_tokens_and_refuses_inactive_and_revoked_on
             "opaque-other-aud".into(),
             json!({ "active": true, "scope": "mcp:tools", "aud": "https://x.example" }),
         );
-        opaque.insert("opaque-expired".into(), json!({ "active": true, "scope": "mcp:tools", "exp": now() - 300 }));
+        opaque.insert(
+            "opaque-expired".into(),
+            json!({ "active": true, "scope": "mcp:tools", "aud": RESOURCE, "exp": now() - 300 }),
+        );
         opaque.insert("opaque-to-revoke".into(), active.clone());
     }
     let s = Served::start(json!({ "introspection": {
@@ -513,4 +518,86 @@ async fn a_shared_secret_verifies_hs256_and_nothing_else() {
     assert_eq!(seen(&s.call(&idp.token(&hs, json!({}))).await)["subject"], "alice");
     assert_invalid(&s.call(&idp.token(&ed_key("k"), json!({}))).await, "algorithm");
     s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn introspection_refuses_a_refresh_token_and_an_answer_naming_no_audience() {
+    let idp = Idp::start().await;
+    // What a provider answers about a refresh token: active, no `aud`, no `token_type`.
+    let refresh = json!({ "active": true, "sub": "carol", "client_id": "app-3", "iss": idp.issuer,
+        "scope": "mcp:tools", "exp": now() + 3600 });
+    let mut typed = refresh.clone();
+    typed["aud"] = json!(RESOURCE);
+    typed["token_type"] = json!("refresh_token");
+    let mut access = typed.clone();
+    access["token_type"] = json!("Bearer");
+    {
+        let mut opaque = idp.opaque.lock().unwrap();
+        opaque.insert("opaque-refresh".into(), refresh);
+        opaque.insert("opaque-typed-refresh".into(), typed);
+        opaque.insert("opaque-access".into(), access);
+    }
+    let options = |allow: Option<bool>| {
+        let mut introspection = json!({ "endpoint": format!("{}/introspect", idp.issuer),
+            "clientId": CLIENT_ID, "clientSecret": CLIENT_SECRET });
+        if let Some(allow) = allow {
+            introspection["allowMissingAudience"] = json!(allow);
+        }
+        json!({ "introspection": introspection })
+    };
+    let s = Served::start(options(None)).await;
+    assert_invalid(&s.call("opaque-refresh").await, "token names no audience (aud)");
+    assert_invalid(&s.call("opaque-typed-refresh").await, "token is not an access token");
+    assert_eq!(seen(&s.call("opaque-access").await)["subject"], "carol");
+    s.stop().await;
+    // Only when told to (unsafe): an answer without `aud` is taken; a refresh token never.
+    let s = Served::start(options(Some(true))).await;
+    assert_eq!(seen(&s.call("opaque-refresh").await)["subject"], "carol");
+    assert_invalid(&s.call("opaque-typed-refresh").await, "token is not an access token");
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_jwt_naming_no_audience_is_refused() {
+    let key = ec_key("ec-1");
+    let (idp, s) = started(&[&key]).await;
+    let claims = json!({ "iss": idp.issuer, "sub": "alice", "scope": "mcp:tools", "exp": now() + 300 });
+    let header = Header { kid: Some(key.kid.clone()), ..Header::new(key.alg) };
+    let token = jsonwebtoken::encode(&header, &claims, &key.encoding).expect("signed");
+    assert_invalid(&s.call(&token).await, "token names no audience (aud)");
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn introspection_that_cannot_answer_is_503_with_retry_after_not_401() {
+    // A loopback port nothing listens on: each question fails at once.
+    let s = Served::start(json!({ "introspection": { "endpoint": "http://127.0.0.1:1/introspect" } })).await;
+    let r = s.call("opaque-anything").await;
+    assert_eq!(r.status, 503, "{}", r.text());
+    assert_eq!(r.header("retry-after"), Some("5"));
+    assert!(r.header("www-authenticate").is_none(), "no challenge: the token is not refused");
+    assert_eq!(r.json()["error"], "temporarily_unavailable");
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_overloaded_introspection_is_503_for_every_request_waiting_on_it() {
+    let idp = Idp::start().await;
+    let endpoint = format!("{}/introspect-stalled", idp.issuer);
+    let s = Arc::new(Served::start(json!({ "introspection": { "endpoint": endpoint } })).await);
+    // One more than the questions in flight at once: the last waits for a turn that never
+    // comes. Each is answered within the 5 s fetch bound (the client's own bound is 10 s).
+    let mut calls = tokio::task::JoinSet::new();
+    for i in 0..33 {
+        let s = s.clone();
+        calls.spawn(async move { s.call(&format!("opaque-{i}")).await });
+    }
+    let mut answered = 0;
+    while let Some(r) = calls.join_next().await {
+        let r = r.expect("task");
+        assert_eq!((r.status, r.header("retry-after")), (503, Some("5")), "{}", r.text());
+        answered += 1;
+    }
+    assert_eq!(answered, 33);
+    Arc::try_unwrap(s).ok().expect("the calls are done").stop().await;
 }

@@ -115,7 +115,7 @@ async fn token(State(u): State<Upstream>, headers: HeaderMap, body: String) -> a
         }
         Some(l) if s256(&form["code_verifier"]) == l.challenge => {
             let claims = json!({ "iss": u.issuer, "aud": UP_CLIENT, "sub": "alice", "nonce": l.nonce,
-                "iat": now(), "exp": now() + 300 });
+                "email": "alice@Example.com", "email_verified": true, "iat": now(), "exp": now() + 300 });
             let header = Header { kid: Some("k1".into()), ..Header::new(Algorithm::ES256) };
             let id_token = jsonwebtoken::encode(&header, &claims, &u.key).unwrap();
             json_answer(
@@ -176,6 +176,11 @@ impl Served {
         }
         let auth = json!({ "resource": resource, "scopesSupported": ["mcp:tools", "mcp:admin"],
             "requiredScopes": ["mcp:tools"], "proxy": proxy });
+        Served::start_auth(auth, store).await
+    }
+
+    /// A server whose `auth` options are `auth`, with `store` as the shared store when given.
+    async fn start_auth(auth: Value, store: Option<SharedStore>) -> Served {
         let mut options =
             HttpOptions::from_json(json!({ "bind": "127.0.0.1:0", "auth": auth }), None).expect("options");
         options.shared_store = store;
@@ -1100,4 +1105,72 @@ async fn an_unreachable_store_is_temporarily_unavailable() {
     assert_eq!(r.status, 503, "{}", r.text());
     assert_eq!(error_of(&r), "temporarily_unavailable");
     s.stop().await;
+}
+
+/// The `auth` options of a proxy for [`RESOURCE`] in front of `up`, with `proxy` members
+/// added and `scopes` advertised (none: no `scopesSupported`).
+fn proxy_auth(up: &Upstream, scopes: Option<&[&str]>, proxy: Value) -> Value {
+    let upstream = json!({ "issuer": up.issuer, "clientId": UP_CLIENT, "clientSecret": UP_SECRET });
+    let mut auth = json!({ "resource": RESOURCE, "proxy": { "signingSecret": SECRET, "upstream": upstream } });
+    for (k, v) in proxy.as_object().unwrap() {
+        auth["proxy"][k] = v.clone();
+    }
+    if let Some(scopes) = scopes {
+        auth["scopesSupported"] = json!(scopes);
+    }
+    auth
+}
+
+#[tokio::test]
+async fn without_scopes_supported_no_scope_a_client_names_is_granted() {
+    let up = Upstream::start().await;
+    let s = Served::start_auth(proxy_auth(&up, None, json!({})), None).await;
+    let client = s.public_client().await;
+    let r = s.authorize(&client, &[("scope", "mcp:admin")]).await;
+    assert_eq!(r.status, 302, "{}", r.text());
+    let q = query_of(r.header("location").unwrap());
+    assert_eq!(q["error"], "invalid_scope");
+    let r = s.register(json!({ "redirect_uris": [CLIENT_REDIRECT], "scope": "mcp:admin" })).await;
+    assert_eq!((r.status, error_of(&r)), (400, "invalid_client_metadata".to_owned()));
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn a_redirect_uri_with_userinfo_is_refused_and_never_shown_as_the_destination() {
+    let up = Upstream::start().await;
+    let s = Served::start(RESOURCE, &up).await;
+    for uri in ["https://mcp.example.com%2Fverified@attacker.example/cb", "https://localhost:3000@attacker.example/cb"]
+    {
+        let r = s.register(json!({ "redirect_uris": [uri] })).await;
+        assert_eq!((r.status, error_of(&r)), (400, "invalid_redirect_uri".to_owned()), "{uri}");
+    }
+    // An acceptable one is shown as scheme, host and port.
+    let r = s.register(json!({ "redirect_uris": ["https://App.Example:8443/cb"], "client_name": "c" })).await;
+    let client = r.json()["client_id"].as_str().unwrap().to_owned();
+    let page = s.authorize(&client, &[("redirect_uri", "https://App.Example:8443/cb")]).await;
+    assert!(page.text().contains("<strong>https://app.example:8443</strong>"), "{}", page.text());
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn only_allowed_upstream_users_log_in() {
+    let up = Upstream::start().await;
+    let scopes: &[&str] = &["mcp:tools"];
+    // alice is not listed: refused at the client's redirect URI, with no code.
+    let s = Served::start_auth(proxy_auth(&up, Some(scopes), json!({ "allowedSubjects": ["bob"] })), None).await;
+    let client = s.public_client().await;
+    let q = s.login(&up, &client, None).await;
+    assert_eq!((q["error"].as_str(), q.get("code")), ("access_denied", None));
+    s.stop().await;
+    // Her verified e-mail is at a listed domain (compared without case): she logs in.
+    let allow = json!({ "allowedSubjects": ["bob"], "allowedEmailDomains": ["example.com"] });
+    let s = Served::start_auth(proxy_auth(&up, Some(scopes), allow), None).await;
+    let client = s.public_client().await;
+    let q = s.login(&up, &client, None).await;
+    assert!(q.contains_key("code"), "{q:?}");
+    s.stop().await;
+    // An allow-list naming nobody is refused at start.
+    let empty = proxy_auth(&up, Some(scopes), json!({ "allowedEmailDomains": [] }));
+    let err = HttpOptions::from_json(json!({ "bind": "127.0.0.1:0", "auth": empty }), None).unwrap_err();
+    assert!(err.to_string().contains("allowedEmailDomains"), "{err}");
 }

@@ -5,7 +5,9 @@
  *   - dynamic client registration (RFC 7591), open; a client may then ask for any of the
  *     provider's scopes, whatever `scope` its registration named (this provider's policy), so
  *     a client that registered for one scope can step up to more;
- *   - the authorization code grant with PKCE required (S256);
+ *   - the authorization code grant with PKCE required (S256), and refresh tokens for a client
+ *     registered with the `refresh_token` grant that asks for `offline_access` (with
+ *     `prompt=consent`, as OpenID Connect requires);
  *   - resource indicators (RFC 8707): a token is issued for the resource the client names,
  *     which becomes its audience; any http URL on a loopback host is a resource;
  *   - access tokens as signed JWTs (`--tokens jwt`, the default) or opaque tokens the resource
@@ -23,9 +25,10 @@
  * browser would show, finishes the login and then the consent (granting every scope asked for)
  * and redirects back, so a test plays the browser by following redirects with cookies.
  *
- * Scopes are `mcp:tools`, `mcp:admin` and `mcp:other`. Prints the issuer URL on stdout when
- * ready, and each step of its start on stderr (`provider: ...`), so a start that stalls says
- * where; stops on SIGTERM, SIGINT or when stdin closes (the test that started it exited).
+ * Scopes are `mcp:tools`, `mcp:admin` and `mcp:other` (besides `openid` and `offline_access`).
+ * Prints the issuer URL on stdout when ready, and each step of its start on stderr
+ * (`provider: ...`), so a start that stalls says where; stops on SIGTERM, SIGINT or when
+ * stdin closes (the test that started it exited).
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -94,7 +97,7 @@ function configuration(format, proxyRedirect) {
     ],
     jwks: { keys: [signing] },
     cookies: { keys: ['test-cookie-key-not-secret'] },
-    scopes: ['openid', ...SCOPES],
+    scopes: ['openid', 'offline_access', ...SCOPES],
     pkce: { required: () => true },
     findAccount: (_ctx, id) => ({ accountId: id, claims: () => ({ sub: id }) }),
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },

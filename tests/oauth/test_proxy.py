@@ -75,9 +75,9 @@ async def register(origin: str) -> str:
     return str(answer.json()["client_id"])
 
 
-async def login(origin: str, client_id: str, challenge: str, decision: str = "approve") -> dict[str, str]:
-    """The browser's way from the proxy's `/authorize` (its consent page answered with
-    `decision`) to the client's redirect URI: what reaches the client."""
+def code_request(client_id: str, challenge: str, resource: str, scope: str, **more: str) -> str:
+    """The query of an authorization request for the code of `client_id` (its redirect URI
+    REDIRECT_URI, PKCE `challenge`, state `st`) for `resource` and `scope`, with `more`."""
     query = {
         "response_type": "code",
         "client_id": client_id,
@@ -85,10 +85,18 @@ async def login(origin: str, client_id: str, challenge: str, decision: str = "ap
         "code_challenge": challenge,
         "code_challenge_method": "S256",
         "state": "st",
-        "resource": f"{origin}/mcp",
-        "scope": "mcp:tools",
+        "resource": resource,
+        "scope": scope,
+        **more,
     }
-    return await follow_to_client(f"{origin}/authorize?{urlencode(query)}", [], decision)
+    return urlencode(query)
+
+
+async def login(origin: str, client_id: str, challenge: str, decision: str = "approve") -> dict[str, str]:
+    """The browser's way from the proxy's `/authorize` (its consent page answered with
+    `decision`) to the client's redirect URI: what reaches the client."""
+    query = code_request(client_id, challenge, f"{origin}/mcp", "mcp:tools")
+    return await follow_to_client(f"{origin}/authorize?{query}", [], decision)
 
 
 async def exchange(origin: str, client_id: str, code: str, verifier: str) -> httpx2.Response:

@@ -133,9 +133,15 @@ pub(crate) fn metadata(auth: Option<&AuthOptions>) -> Response {
 pub(crate) struct Caller(pub Option<Arc<AuthInfo>>);
 
 impl Caller {
-    /// The authenticated subject, if any.
-    pub fn subject(&self) -> Option<&str> {
-        self.0.as_deref().and_then(|a| a.subject.as_deref())
+    /// Whom what this caller opens (a legacy session) belongs to: the whole identity of the
+    /// grant, its issuer (the `iss` the verifier left in `extra`), subject and client id, so
+    /// two callers share only when all three are the same (two service tokens without a
+    /// subject, from two clients or two issuers, never do). `None` when auth is off.
+    pub fn owner(&self) -> Option<String> {
+        let grant = self.0.as_deref()?;
+        let issuer = grant.extra.get("iss").and_then(Value::as_str);
+        // A JSON array: no choice of the three strings makes two identities read the same.
+        Some(json!([issuer, grant.subject, grant.client_id]).to_string())
     }
 }
 
@@ -155,7 +161,13 @@ enum Refusal {
     Invalid(Option<String>),
     /// The token lacks these scopes.
     Scope(Vec<String>),
+    /// The token could not be checked now (the verifier's description).
+    Unavailable(String),
 }
+
+/// Seconds a client is told to wait (`Retry-After`) when its token could not be checked: the
+/// time bound of one exchange with the authorization server.
+const RETRY_AFTER: &str = "5";
 
 impl Refusal {
     /// The HTTP status, the RFC 6750 error code, and the description a client is told.
@@ -170,6 +182,7 @@ impl Refusal {
             Refusal::Scope(s) => {
                 (StatusCode::FORBIDDEN, Some("insufficient_scope"), format!("Requires scopes: {}", s.join(" ")))
             }
+            Refusal::Unavailable(d) => (StatusCode::SERVICE_UNAVAILABLE, Some("temporarily_unavailable"), d.clone()),
         }
     }
 }
@@ -246,6 +259,7 @@ async fn check(auth: &AuthOptions, token: &str) -> Result<AuthInfo, Refusal> {
         Ok(info) => info,
         Err(AuthError::Invalid(reason)) => return Err(Refusal::Invalid(Some(reason).filter(|r| !r.is_empty()))),
         Err(AuthError::InsufficientScope { required }) => return Err(Refusal::Scope(required)),
+        Err(AuthError::Unavailable(reason)) => return Err(Refusal::Unavailable(reason)),
     };
     if auth.required_scopes.iter().any(|s| !info.has_scope(s)) {
         return Err(Refusal::Scope(auth.required_scopes.clone()));
@@ -275,16 +289,22 @@ fn challenge(auth: &AuthOptions, error: Option<&str>, scopes: &[String], descrip
     format!("Bearer {}", params.join(", "))
 }
 
+/// The answer refusing a request: 401/403 with the `WWW-Authenticate` challenge, or 503
+/// with `Retry-After` and no challenge when the token could not be checked (the client is
+/// to keep it and try again).
 fn refuse(auth: &AuthOptions, refusal: Refusal) -> Response {
-    let (status, error, scopes, description) = match &refusal {
-        Refusal::Missing => (StatusCode::UNAUTHORIZED, None, auth.required_scopes.as_slice(), None),
-        Refusal::Invalid(d) => {
-            (StatusCode::UNAUTHORIZED, Some("invalid_token"), auth.required_scopes.as_slice(), d.as_deref())
-        }
-        Refusal::Scope(required) => (StatusCode::FORBIDDEN, Some("insufficient_scope"), required.as_slice(), None),
-    };
-    let body = json!({ "error": error.unwrap_or("invalid_request"), "error_description": refusal.describe().2 });
+    let (status, error, description) = refusal.describe();
+    let body = json!({ "error": error.unwrap_or("invalid_request"), "error_description": description });
     let mut r = json_response(status, body.to_string().into_bytes());
+    let (scopes, description) = match &refusal {
+        Refusal::Missing => (auth.required_scopes.as_slice(), None),
+        Refusal::Invalid(d) => (auth.required_scopes.as_slice(), d.as_deref()),
+        Refusal::Scope(required) => (required.as_slice(), None),
+        Refusal::Unavailable(_) => {
+            r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER));
+            return r;
+        }
+    };
     let value = challenge(auth, error, scopes, description);
     if let Ok(v) = HeaderValue::from_str(&value) {
         r.headers_mut().insert(header::WWW_AUTHENTICATE, v);
@@ -350,6 +370,7 @@ pub(crate) async fn require(auth: Option<&AuthOptions>, mut request: Request, ne
                 Refusal::Missing => "missing",
                 Refusal::Invalid(_) => "invalid",
                 Refusal::Scope(_) => "insufficient scope",
+                Refusal::Unavailable(_) => "token check unavailable",
             };
             tracing::debug!(refusal = status, "request refused (bearer authorization)");
             refuse(auth, refusal)

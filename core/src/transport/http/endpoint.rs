@@ -236,7 +236,7 @@ impl Post<'_> {
 /// ended session, or another caller's; `Some(Err)`: the shared store could not be read.
 async fn legacy_session_for(p: &Post<'_>) -> Option<Result<Option<Arc<HttpSession>>, ProtocolError>> {
     let id = p.session?;
-    Some(p.app.sessions.find(&p.app.shared, id, p.caller.subject()).await)
+    Some(p.app.sessions.find(&p.app.shared, id, p.caller.owner().as_deref()).await)
 }
 
 /// The shared session store did not answer: 503, so that a client or proxy may try again.
@@ -365,7 +365,7 @@ async fn legacy_request(p: &Post<'_>, req: IncomingRequest, proposed: Option<Str
     let Some(id) = p.session else {
         return refuse(app, Some(&req.id), Refusal::MissingSession);
     };
-    let session = match app.sessions.find(&app.shared, id, p.caller.subject()).await {
+    let session = match app.sessions.find(&app.shared, id, p.caller.owner().as_deref()).await {
         Ok(Some(s)) => s,
         Ok(None) => return refuse(app, None, Refusal::UnknownSession),
         Err(e) => return store_unavailable(Some(&req.id), &e),
@@ -399,12 +399,13 @@ async fn initialize(p: &Post<'_>, req: IncomingRequest, proposed: Option<String>
         }
     };
     let Some(session) = conn.session().cloned() else { return answer(outcome.response) };
-    match app.sessions.create(conn.clone(), session, backlog_reader, caller.subject(), p.peer, proposed) {
+    let owner = caller.owner();
+    match app.sessions.create(conn.clone(), session, backlog_reader, owner.as_deref(), p.peer, proposed) {
         Ok(s) => {
             if let Some(link) = app.sessions.link() {
-                if let Err(e) = link.save_new(&s.id, &s.session, caller.subject()).await {
+                if let Err(e) = link.save_new(&s.id, &s.session, owner.as_deref()).await {
                     // Not opened: another instance could not serve it.
-                    let _ = app.sessions.remove(&app.shared, &s.id, caller.subject()).await;
+                    let _ = app.sessions.remove(&app.shared, &s.id, owner.as_deref()).await;
                     return store_unavailable(Some(&id), &e);
                 }
             }
@@ -490,7 +491,7 @@ pub(crate) async fn get(State(app): State<Arc<App>>, caller: Caller, request: ax
     if let Some(refused) = unsupported_version(&app, &headers) {
         return refused;
     }
-    let session = match app.sessions.find(&app.shared, id, caller.subject()).await {
+    let session = match app.sessions.find(&app.shared, id, caller.owner().as_deref()).await {
         Ok(Some(s)) => s,
         Ok(None) => return refuse(&app, None, Refusal::UnknownSession),
         Err(e) => return store_unavailable(None, &e),
@@ -598,7 +599,7 @@ pub(crate) async fn delete(State(app): State<Arc<App>>, caller: Caller, headers:
     if let Some(refused) = unsupported_version(&app, &headers) {
         return refused;
     }
-    match app.sessions.remove(&app.shared, id, caller.subject()).await {
+    match app.sessions.remove(&app.shared, id, caller.owner().as_deref()).await {
         Ok(true) => StatusCode::OK.into_response(),
         Ok(false) => refuse(&app, None, Refusal::UnknownSession),
         Err(e) => store_unavailable(None, &e),

@@ -62,11 +62,7 @@ pub(crate) async fn open(State(app): State<Arc<App>>, caller: Caller) -> Respons
     let mut options = ConnectionOptions::for_client(&shared);
     options.auth = caller.0.clone().map(|a| Arc::new(AuthCell::new(a)));
     let conn = Connection::new(shared, out.clone(), options);
-    let session = Arc::new(SseSession {
-        subject: caller.subject().map(str::to_owned),
-        conn: conn.clone(),
-        ended: CancellationToken::new(),
-    });
+    let session = Arc::new(SseSession { subject: caller.owner(), conn: conn.clone(), ended: CancellationToken::new() });
     if !app.sse.insert(id.clone(), session.clone()) {
         tracing::warn!("HTTP+SSE session refused: the session limit is reached");
         let e = ProtocolError::internal("too many sessions");
@@ -138,7 +134,7 @@ pub(crate) async fn message(
         let e = ProtocolError::invalid_request("missing sessionId query parameter");
         return error(StatusCode::BAD_REQUEST, None, &e);
     };
-    let Some(session) = app.sse.get(&id, caller.subject()) else {
+    let Some(session) = app.sse.get(&id, caller.owner().as_deref()) else {
         let e = ProtocolError::invalid_request("unknown or ended session");
         return error(StatusCode::NOT_FOUND, None, &e);
     };

@@ -36,8 +36,9 @@ pub(crate) struct HttpSession {
     pub ended: CancellationToken,
     /// The session's resumable SSE streams.
     pub streams: Streams,
-    /// The authenticated subject that created the session (bearer authorization): only it
-    /// can use the session.
+    /// The authenticated identity that created the session (bearer authorization: issuer,
+    /// subject and client id together, see [`super::auth::Caller::owner`]): only it can use
+    /// the session.
     subject: Option<String>,
     /// The client the session counts against (see [`SessionStore::create`]).
     client: Option<ClientId>,

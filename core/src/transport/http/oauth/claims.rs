@@ -1,6 +1,6 @@
 //! What a token's claims (a JWT's payload, or an introspection answer) must say to be
-//! accepted here: issuer, audience (this server's resource), expiry, not-before and
-//! issued-at within the clock skew; and how they become the grant handlers see
+//! accepted here: issuer, audience (this server's resource, required unless the options
+//! say otherwise), expiry, not-before and issued-at within the clock skew; and how they become the grant handlers see
 //! ([`AuthInfo`]): subject, scopes, client id, and every other claim in `extra`.
 
 use serde_json::{Map, Value};
@@ -19,7 +19,11 @@ pub(super) struct ClaimRules {
     pub issuer: Option<String>,
     /// `aud` (a string or an array) must contain one of these.
     pub audiences: Vec<String>,
-    /// `exp`, `iss` and `aud` must be present (a JWT), or are checked only when present (an
+    /// Whether claims without `aud` are refused (always for a JWT; for an introspection
+    /// answer unless `allowMissingAudience`): a token naming no audience may be meant for
+    /// any server of the issuer, or be no access token at all (a refresh token).
+    pub audience_required: bool,
+    /// `exp` and `iss` must be present (a JWT), or are checked only when present (an
     /// introspection answer).
     pub strict: bool,
     /// Seconds of tolerance on `exp`, `nbf` and `iat`.
@@ -44,7 +48,8 @@ impl ClaimRules {
             }
         }
         match claims.get("aud") {
-            None if !self.strict => {}
+            None if !self.audience_required => {}
+            None => return invalid("token names no audience (aud)"),
             aud if self.audience_matches(aud) => {}
             _ => return invalid("token issued for another audience"),
         }
@@ -144,6 +149,7 @@ mod tests {
         ClaimRules {
             issuer: Some("https://as.example".into()),
             audiences: vec!["https://mcp.example/mcp".into()],
+            audience_required: true,
             strict: true,
             skew: 60,
             scope_claim: None,
@@ -189,5 +195,15 @@ mod tests {
         let mut c = claims(json!({}));
         c.remove("exp");
         assert!(refused(c).contains("no expiry"));
+    }
+
+    #[test]
+    fn claims_without_an_audience_are_refused_unless_allowed() {
+        let mut c = claims(json!({}));
+        c.remove("aud");
+        assert_eq!(refused(c.clone()), "token names no audience (aud)");
+        let lenient = ClaimRules { audience_required: false, strict: false, ..rules() };
+        assert!(lenient.grant(c).is_ok(), "allowMissingAudience accepts it");
+        assert!(lenient.grant(claims(json!({ "aud": "https://other/mcp" }))).is_err(), "a wrong one never");
     }
 }

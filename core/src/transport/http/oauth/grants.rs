@@ -1,11 +1,13 @@
 //! The cache of grants the built-in verifiers already gave: keyed by the SHA-256 of the token
 //! (the token itself is never kept), bounded in entries, each entry ending at the earlier of
-//! the token's own expiry and the configured time to live.
+//! the token's own expiry and the configured time to live. Full, it drops the grant used
+//! least recently, in constant time (a linked map), whatever its size.
 
-use std::collections::HashMap;
+use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use lru::LruCache;
 use sha2::{Digest, Sha256};
 
 use crate::auth::AuthInfo;
@@ -24,28 +26,28 @@ struct Entry {
     until: Instant,
 }
 
-/// Grants by token hash. Full, it first drops what has ended, then the entry that ends the
-/// soonest.
+/// Grants by token hash. Full, it drops the grant used least recently (an ended grant is
+/// dropped when it is next looked up, or when it becomes the least recently used).
 pub(super) struct Grants {
-    entries: Mutex<HashMap<TokenHash, Entry>>,
-    capacity: usize,
+    entries: Mutex<LruCache<TokenHash, Entry>>,
     ttl: Duration,
 }
 
 impl Grants {
     /// At most `capacity` grants, each kept at most `ttl` (0: nothing is kept).
     pub fn new(capacity: usize, ttl: Duration) -> Grants {
-        Grants { entries: Mutex::new(HashMap::new()), capacity: capacity.max(1), ttl }
+        let capacity = NonZeroUsize::new(capacity).unwrap_or(NonZeroUsize::MIN);
+        Grants { entries: Mutex::new(LruCache::new(capacity)), ttl }
     }
 
-    /// The grant cached for `key`, if it has not ended.
+    /// The grant cached for `key`, if it has not ended (it becomes the most recently used).
     pub fn get(&self, key: &TokenHash) -> Option<Arc<AuthInfo>> {
         let mut entries = lock(&self.entries);
         let entry = entries.get(key)?;
         if entry.until > Instant::now() {
             return Some(entry.grant.clone());
         }
-        entries.remove(key);
+        entries.pop(key);
         None
     }
 
@@ -60,17 +62,8 @@ impl Grants {
         if until <= now {
             return;
         }
-        let mut entries = lock(&self.entries);
-        if entries.len() >= self.capacity && !entries.contains_key(&key) {
-            entries.retain(|_, e| e.until > now);
-            if entries.len() >= self.capacity {
-                let soonest = entries.iter().min_by_key(|(_, e)| e.until).map(|(k, _)| *k);
-                if let Some(k) = soonest {
-                    entries.remove(&k);
-                }
-            }
-        }
-        entries.insert(key, Entry { grant, until });
+        // At the bound, `put` drops the least recently used grant: constant time.
+        lock(&self.entries).put(key, Entry { grant, until });
     }
 
     /// How many grants are held (expired ones included until they are seen).
@@ -106,5 +99,19 @@ mod tests {
         let off = Grants::new(2, Duration::ZERO);
         off.put(hash("t1"), g, None);
         assert!(off.get(&hash("t1")).is_none(), "a zero time to live keeps nothing");
+    }
+
+    #[test]
+    fn full_it_drops_the_grant_used_least_recently() {
+        let grants = Grants::new(2, Duration::from_secs(60));
+        let g = Arc::new(AuthInfo::new("a", ["s"]));
+        // t1 ends first but is in use; t2 ends later and is not.
+        grants.put(hash("t1"), g.clone(), Some(Instant::now() + Duration::from_secs(30)));
+        grants.put(hash("t2"), g.clone(), None);
+        assert!(grants.get(&hash("t1")).is_some());
+        grants.put(hash("t3"), g, None);
+        assert_eq!(grants.len(), 2);
+        assert!(grants.get(&hash("t1")).is_some(), "the grant in use stays");
+        assert!(grants.get(&hash("t2")).is_none(), "the one unused goes");
     }
 }

@@ -87,6 +87,8 @@ struct VerifierConfig {
     client_id: Option<String>,
     #[serde(default, alias = "clientSecret")]
     client_secret: Option<String>,
+    #[serde(default, alias = "allowMissingAudience")]
+    allow_missing_audience: Option<bool>,
 }
 
 impl VerifierConfig {
@@ -99,6 +101,7 @@ impl VerifierConfig {
                 ("endpoint", c.endpoint.is_some()),
                 ("clientId", c.client_id.is_some()),
                 ("clientSecret", c.client_secret.is_some()),
+                ("allowMissingAudience", c.allow_missing_audience.is_some()),
             ]
         } else {
             &[
@@ -114,11 +117,13 @@ impl VerifierConfig {
         }
     }
 
-    /// The claim checks and mapping; `strict` for JWTs (see [`ClaimRules::strict`]).
+    /// The claim checks and mapping; `strict` for JWTs (see [`ClaimRules::strict`]). An
+    /// audience is required unless `allowMissingAudience` (introspection only) says not.
     fn rules(&mut self, resource: &str, strict: bool) -> ClaimRules {
         ClaimRules {
             issuer: self.issuer.clone(),
             audiences: self.audience.take().map_or_else(|| vec![resource.to_owned()], OneOrMany::into_vec),
+            audience_required: strict || self.allow_missing_audience != Some(true),
             strict,
             skew: self.clock_skew.unwrap_or(60),
             scope_claim: self.scope_claim.take(),

@@ -61,16 +61,41 @@ fn metadata_error(description: &str) -> Response {
     oauth_error(StatusCode::BAD_REQUEST, "invalid_client_metadata", description)
 }
 
-/// Whether `uri` may be a redirect URI: absolute, `https` or loopback `http`, no fragment.
+/// Whether `uri` may be a redirect URI: absolute, `https` or loopback `http`, no userinfo
+/// (`user@` before the host: a page naming the destination would show the wrong part), a
+/// host of DNS name or IP literal characters only, no fragment.
 pub(super) fn acceptable_redirect(uri: &str) -> bool {
     let Ok(parsed) = uri.parse::<axum::http::Uri>() else { return false };
-    let host = parsed.host().unwrap_or("").trim_matches(['[', ']']);
+    let host = parsed.host().unwrap_or("");
+    let plain_host = match host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        Some(ip6) => ip6.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.'),
+        None => host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.'),
+    };
+    let userinfo = parsed.authority().is_some_and(|a| a.as_str().contains('@'));
+    let host = host.trim_matches(['[', ']']);
     let scheme_ok = match parsed.scheme_str() {
         Some("https") => !host.is_empty(),
         Some("http") => is_loopback(host),
         _ => false,
     };
-    scheme_ok && !uri.contains('#') && uri.len() <= MAX_URI_LEN && !uri.contains(['\r', '\n', ' '])
+    scheme_ok
+        && plain_host
+        && !userinfo
+        && !uri.contains('#')
+        && uri.len() <= MAX_URI_LEN
+        && !uri.contains(['\r', '\n', ' '])
+}
+
+/// Where an acceptable redirect URI sends the answer, as a user can judge it:
+/// `scheme://host[:port]`, read by the same parser as the check (`None` for a URI that
+/// is not acceptable).
+pub(super) fn redirect_origin(uri: &str) -> Option<String> {
+    if !acceptable_redirect(uri) {
+        return None;
+    }
+    let parsed = uri.parse::<axum::http::Uri>().ok()?;
+    let port = parsed.port_u16().map_or_else(String::new, |p| format!(":{p}"));
+    Some(format!("{}://{}{port}", parsed.scheme_str()?, parsed.host()?.to_ascii_lowercase()))
 }
 
 /// `POST /register`: a JSON body of at most 16 KiB; 201 with the client's id (and secret).
@@ -270,5 +295,15 @@ mod tests {
         assert!(!acceptable_redirect("https://app.example/cb#frag"));
         assert!(!acceptable_redirect("javascript:alert(1)"));
         assert!(!acceptable_redirect("/relative"));
+    }
+
+    #[test]
+    fn a_redirect_uri_with_userinfo_or_an_odd_host_is_refused() {
+        assert!(!acceptable_redirect("https://mcp.example.com%2Fverified@attacker.example/cb"));
+        assert!(!acceptable_redirect("https://user@app.example/cb"));
+        assert!(!acceptable_redirect("https://app.example%2F.other.example/cb"));
+        assert!(acceptable_redirect("http://[::1]:8080/cb"));
+        assert_eq!(redirect_origin("https://App.Example:8443/cb?x=1").as_deref(), Some("https://app.example:8443"));
+        assert_eq!(redirect_origin("https://mcp.example.com%2Fverified@attacker.example/cb"), None);
     }
 }

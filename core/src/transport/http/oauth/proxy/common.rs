@@ -16,6 +16,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use super::super::jwt::JwtVerifier;
+use super::allowed::Allowed;
 use super::upstream::Upstream;
 use crate::dispatch::rate_limit::Limiter;
 use crate::store::ExpiringValues;
@@ -59,6 +60,8 @@ pub(crate) struct Proxy {
     pub(super) resource: String,
     pub(super) scopes_supported: Vec<String>,
     pub(super) upstream: Upstream,
+    /// The upstream users who may log in.
+    pub(super) allowed: Allowed,
     pub(super) signing: jsonwebtoken::EncodingKey,
     pub(super) verifier: JwtVerifier,
     pub(super) token_lifetime: u64,
@@ -85,13 +88,15 @@ impl Proxy {
     }
 
     /// The scopes a client asked for (space-separated), when the server grants them all;
-    /// none asked means every advertised scope.
+    /// none asked means every advertised scope. Only advertised scopes are granted: with no
+    /// `scopesSupported`, none is (a scope named by the client alone would pass any tool's
+    /// scope check).
     pub(super) fn scopes(&self, asked: Option<&str>) -> Result<Vec<String>, String> {
         let asked: Vec<String> = asked.unwrap_or("").split_ascii_whitespace().map(str::to_owned).collect();
         if asked.is_empty() {
             return Ok(self.scopes_supported.clone());
         }
-        match asked.iter().find(|s| !self.scopes_supported.is_empty() && !self.scopes_supported.contains(s)) {
+        match asked.iter().find(|s| !self.scopes_supported.contains(s)) {
             Some(s) => Err(format!("scope {s:?} is not offered by this server")),
             None => Ok(asked),
         }

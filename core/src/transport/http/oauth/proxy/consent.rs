@@ -1,6 +1,6 @@
 //! The proxy's own consent page and the browser binding of a login. Before anything goes to
-//! the upstream provider, the user sees which client (as registered), which redirect origin,
-//! which server and which scopes ask, and approves or denies in a form posted back here. The
+//! the upstream provider, the user sees which client (as registered), which redirect origin
+//! (scheme, host and port as parsed: never a userinfo part), which server and which scopes ask, and approves or denies in a form posted back here. The
 //! form carries a CSRF token that must equal a random value this server set in a cookie
 //! (double submit); the pending login keeps the SHA-256 of that value, and the callback
 //! refuses a login whose browser does not present it. So a link to the upstream provider
@@ -10,6 +10,7 @@
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use super::clients;
 use super::common::{no_store, origin, random_token, s256, same_secret};
 
 /// Where the consent form is posted (fixed).
@@ -110,7 +111,8 @@ fn html(ask: &Ask<'_>) -> String {
         Some(n) => format!("“{}”", escape(&n.chars().take(MAX_NAME).collect::<String>())),
         None => "An unnamed client".to_owned(),
     };
-    let to = escape(origin(ask.redirect_uri).unwrap_or(ask.redirect_uri));
+    // Only an acceptable URI gets here; were one not, its whole text is shown, never a part.
+    let to = escape(&clients::redirect_origin(ask.redirect_uri).unwrap_or_else(|| ask.redirect_uri.to_owned()));
     let scopes = if ask.scopes.is_empty() { "none".to_owned() } else { escape(&ask.scopes.join(" ")) };
     format!(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Authorize access</title></head>\n\
@@ -137,7 +139,8 @@ fn html(ask: &Ask<'_>) -> String {
 pub(super) fn page(ask: &Ask<'_>) -> Response {
     let mut sources = vec!["'self'"];
     sources.extend(csp_source(ask.upstream));
-    sources.extend(csp_source(ask.redirect_uri));
+    let redirect_origin = clients::redirect_origin(ask.redirect_uri);
+    sources.extend(redirect_origin.as_deref().and_then(csp_source));
     let csp = format!("default-src 'none'; form-action {}; frame-ancestors 'none'", sources.join(" "));
     let mut r = (StatusCode::OK, html(ask)).into_response();
     let h = r.headers_mut();

@@ -4,7 +4,8 @@
 //! server's callback, this server's own PKCE, a new random id as `state`); the callback
 //! checks it is the same browser, exchanges the upstream code, takes the user's subject from
 //! the upstream `id_token` (verified against the upstream's published keys) or userinfo,
-//! and redirects to the client with a code of this server's own.
+//! refuses a user the allow-list leaves out (`access_denied`), and redirects to the client
+//! with a code of this server's own.
 
 use std::sync::Arc;
 
@@ -76,6 +77,10 @@ pub(super) async fn authorize(
         None if client.redirect_uris.len() == 1 => client.redirect_uris[0].clone(),
         None => return error_page("redirect_uri is required (the client registered several)"),
     };
+    if !clients::acceptable_redirect(&redirect_uri) {
+        // Registered before the rules of registration became stricter.
+        return error_page("redirect_uri is not acceptable: https, or http on a loopback host, no userinfo");
+    }
     // A state over the bound is not echoed: the error goes back without it.
     let state = q.get("state").filter(|s| s.len() <= MAX_PARAM).cloned();
     let fail = |error: &str, description: &str| {
@@ -275,8 +280,8 @@ async fn complete(
     let Some(code) = q.get("code") else {
         return back(&[("error", "server_error"), ("error_description", "the identity provider sent no code")]);
     };
-    let subject = match proxy.upstream.subject(code, &pending.upstream_verifier, &pending.nonce).await {
-        Ok(s) => s,
+    let user = match proxy.upstream.user(code, &pending.upstream_verifier, &pending.nonce).await {
+        Ok(u) => u,
         Err(e) => {
             tracing::warn!(error = %e, "the upstream login could not be completed");
             return back(&[
@@ -285,13 +290,17 @@ async fn complete(
             ]);
         }
     };
+    if !proxy.allowed.admits(&user) {
+        tracing::info!("an upstream user not allowed here was refused");
+        return back(&[("error", "access_denied"), ("error_description", "this account may not use this server")]);
+    }
     let ours = random_token();
     let record = Code {
         client_id: pending.client_id.clone(),
         redirect_uri: pending.redirect_uri.clone(),
         code_challenge: pending.code_challenge.clone(),
         scopes: pending.scopes.clone(),
-        subject,
+        subject: user.subject,
     };
     if keep(proxy, &CODES, &ours, &record, CODE_TTL, &source.key).await.is_err() {
         return back(&[("error", "temporarily_unavailable"), ("error_description", "state store unavailable")]);

@@ -9,10 +9,11 @@
 //!
 //! `clients` registers and authenticates clients, `login` serves `/authorize`, the consent
 //! form's answer and the upstream callback, `consent` makes the consent page and binds a
-//! login to its browser, `token` serves `/token` and issues tokens, `revoke` serves
-//! `/revoke`, `kinds` bounds what is kept, `sources` tells requests' sources apart and limits
-//! their rate.
+//! login to its browser, `allowed` says which upstream users may log in, `token` serves
+//! `/token` and issues tokens, `revoke` serves `/revoke`, `kinds` bounds what is kept,
+//! `sources` tells requests' sources apart and limits their rate.
 
+mod allowed;
 mod clients;
 mod common;
 mod consent;
@@ -35,6 +36,7 @@ use jsonwebtoken::Algorithm;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use self::allowed::Allowed;
 use self::common::{
     AUTHORIZE_PATH, CALLBACK_PATH, METADATA_PATH, Proxy, REGISTER_PATH, TOKEN_PATH, no_store, origin, random_bytes,
 };
@@ -65,6 +67,10 @@ struct ProxyConfig {
     refresh_token_lifetime: Option<u64>,
     #[serde(default, alias = "rateLimit", deserialize_with = "sources::present")]
     rate_limit: Option<Option<crate::server_config::RateConfig>>,
+    #[serde(default, alias = "allowedSubjects")]
+    allowed_subjects: Option<Vec<String>>,
+    #[serde(default, alias = "allowedEmailDomains")]
+    allowed_email_domains: Option<Vec<String>>,
 }
 
 /// What the proxy needs to know of the rest of the options.
@@ -95,7 +101,7 @@ impl TokenVerifier for ProxyVerifier {
                     Ok(true) => return Err(AuthError::Invalid("this login was revoked".to_owned())),
                     Err(e) => {
                         tracing::error!(error = %e, "the OAuth proxy cannot read its state");
-                        return Err(AuthError::Invalid("the login cannot be checked now".to_owned()));
+                        return Err(AuthError::Unavailable("the login cannot be checked now".to_owned()));
                     }
                 }
             }
@@ -140,12 +146,14 @@ pub(crate) fn from_json(value: Value, context: &ProxyContext<'_>) -> Result<(Arc
     let refresh_lifetime = Duration::from_secs(c.refresh_token_lifetime.unwrap_or(30 * 24 * 3600).max(1));
     let limiter = sources::limiter(c.rate_limit).map_err(|e| bad(&e))?;
     let upstream = Upstream::new(c.upstream, &format!("{issuer_origin}{CALLBACK_PATH}")).map_err(|e| bad(&e))?;
+    let allowed = Allowed::new(c.allowed_subjects, c.allowed_email_domains).map_err(|e| bad(&e))?;
     let verifier = JwtVerifier {
         keys: Keys::shared(&secret),
         algorithms: vec![Algorithm::HS256],
         rules: ClaimRules {
             issuer: Some(issuer.clone()),
             audiences: vec![context.resource.to_owned()],
+            audience_required: true,
             strict: true,
             skew: token::CLOCK_SKEW,
             scope_claim: Some("scope".to_owned()),
@@ -160,6 +168,7 @@ pub(crate) fn from_json(value: Value, context: &ProxyContext<'_>) -> Result<(Arc
         resource: context.resource.to_owned(),
         scopes_supported: context.scopes_supported.to_vec(),
         upstream,
+        allowed,
         signing: jsonwebtoken::EncodingKey::from_secret(&secret),
         verifier,
         token_lifetime,

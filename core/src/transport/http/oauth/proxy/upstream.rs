@@ -1,8 +1,8 @@
 //! The upstream identity provider of the OAuth proxy: its options, its endpoints (given, or
 //! found through its metadata), the exchange of its codes (HTTP Basic with the one client
-//! registered there, bounded like every fetch), and the user's subject: the `sub` of its
-//! `id_token` verified against its published keys, or else a claim of its userinfo answer
-//! (an OAuth provider without OpenID Connect).
+//! registered there, bounded like every fetch), and the user: the `sub` of its `id_token`
+//! verified against its published keys, or else a claim of its userinfo answer (an OAuth
+//! provider without OpenID Connect), with the e-mail the provider says is verified.
 
 use std::time::Duration;
 
@@ -18,6 +18,7 @@ use super::super::fetch::{self, Exchange};
 use super::super::grants::Grants;
 use super::super::jwks::{KeySet, discover_metadata};
 use super::super::jwt::{ASYMMETRIC, JwtVerifier, Keys};
+use super::allowed::User;
 
 /// The `auth.proxy.upstream` member: the identity provider users log in with.
 #[derive(Deserialize)]
@@ -121,6 +122,7 @@ impl Upstream {
             rules: ClaimRules {
                 issuer: Some(issuer),
                 audiences: vec![c.client_id.clone()],
+                audience_required: true,
                 strict: true,
                 skew: 60,
                 scope_claim: None,
@@ -184,10 +186,11 @@ impl Upstream {
         STANDARD.encode(format!("{}:{}", enc(&self.client_id), enc(&self.client_secret)))
     }
 
-    /// Exchanges an upstream code; the user's subject: the `sub` of the verified `id_token`
-    /// when the upstream has an issuer and answers one, else `subjectClaim` of its userinfo
-    /// answer (asked with the upstream access token, which is then dropped).
-    pub(super) async fn subject(&self, code: &str, verifier: &str, nonce: &str) -> Result<String, String> {
+    /// Exchanges an upstream code; the user: the `sub` of the verified `id_token` when the
+    /// upstream has an issuer and answers one, else `subjectClaim` of its userinfo answer
+    /// (asked with the upstream access token, which is then dropped); with the e-mail either
+    /// says is verified.
+    pub(super) async fn user(&self, code: &str, verifier: &str, nonce: &str) -> Result<User, String> {
         let endpoints = self.endpoints().await?;
         let form = serde_urlencoded::to_string([
             ("grant_type", "authorization_code"),
@@ -208,9 +211,9 @@ impl Upstream {
             if grant.extra.get("nonce").and_then(Value::as_str) != Some(nonce) {
                 return Err("the upstream id_token's nonce is not this login's".to_owned());
             }
-            return grant
-                .subject
-                .filter(|s| !s.is_empty())
+            let subject = grant.subject.filter(|s| !s.is_empty());
+            return subject
+                .map(|s| User::new(s, &grant.extra))
                 .ok_or_else(|| "the upstream id_token has no sub".to_owned());
         }
         let Some(userinfo) = &endpoints.userinfo else {
@@ -224,10 +227,11 @@ impl Upstream {
             return Err(format!("the upstream userinfo endpoint answered {}", info.status));
         }
         let info: Value = serde_json::from_slice(&info.body).map_err(|e| format!("userinfo is not JSON: {e}"))?;
-        match info.get(&self.subject_claim) {
-            Some(Value::String(s)) if !s.is_empty() => Ok(s.clone()),
-            Some(Value::Number(n)) => Ok(n.to_string()),
-            _ => Err(format!("the upstream userinfo has no {}", self.subject_claim)),
-        }
+        let subject = match info.get(&self.subject_claim) {
+            Some(Value::String(s)) if !s.is_empty() => s.clone(),
+            Some(Value::Number(n)) => n.to_string(),
+            _ => return Err(format!("the upstream userinfo has no {}", self.subject_claim)),
+        };
+        Ok(User::new(subject, &info))
     }
 }
