@@ -11,7 +11,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
 use crate::dispatch::limits::Limits;
-use crate::dispatch::rate_limit::{Rate, RateLimits};
+use crate::dispatch::rate_limit::{RateConfig, RateLimits};
 use crate::error::Error;
 use crate::protocol::ProtocolVersion;
 use crate::server::{CacheScope, Server, ServerBuilder};
@@ -122,28 +122,6 @@ struct RateLimitsConfig {
     per_client: Option<RateConfig>,
     /// Tool name (or `*`) -> rate.
     tools: Option<HashMap<String, RateConfig>>,
-}
-
-/// One [`Rate`]: `requests` per `per_ms` milliseconds, bursts of up to `burst` (default
-/// `requests`). Also the OAuth proxy's `rateLimit`.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RateConfig {
-    requests: u32,
-    #[serde(alias = "perMs")]
-    per_ms: u64,
-    burst: Option<u32>,
-}
-
-impl RateConfig {
-    /// The rate it describes.
-    pub(crate) fn rate(&self) -> Rate {
-        let rate = Rate::new(self.requests, Duration::from_millis(self.per_ms));
-        match self.burst {
-            Some(burst) => rate.with_burst(burst),
-            None => rate,
-        }
-    }
 }
 
 impl RateLimitsConfig {

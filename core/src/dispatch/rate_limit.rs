@@ -66,6 +66,28 @@ impl Rate {
     }
 }
 
+/// One [`Rate`]: `requests` per `per_ms` milliseconds, bursts of up to `burst` (default
+/// `requests`). Also the OAuth proxy's `rateLimit`.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RateConfig {
+    requests: u32,
+    #[serde(alias = "perMs")]
+    per_ms: u64,
+    burst: Option<u32>,
+}
+
+impl RateConfig {
+    /// The rate it describes.
+    pub(crate) fn rate(&self) -> Rate {
+        let rate = Rate::new(self.requests, Duration::from_millis(self.per_ms));
+        match self.burst {
+            Some(burst) => rate.with_burst(burst),
+            None => rate,
+        }
+    }
+}
+
 /// The limits a server enforces ([`crate::ServerBuilder::rate_limits`]).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RateLimits {

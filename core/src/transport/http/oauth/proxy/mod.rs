@@ -66,7 +66,7 @@ struct ProxyConfig {
     #[serde(default, alias = "refreshTokenLifetime")]
     refresh_token_lifetime: Option<u64>,
     #[serde(default, alias = "rateLimit", deserialize_with = "sources::present")]
-    rate_limit: Option<Option<crate::server_config::RateConfig>>,
+    rate_limit: Option<Option<crate::dispatch::rate_limit::RateConfig>>,
     #[serde(default, alias = "allowedSubjects")]
     allowed_subjects: Option<Vec<String>>,
     #[serde(default, alias = "allowedEmailDomains")]

@@ -15,8 +15,8 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::common::oauth_error;
+use crate::dispatch::rate_limit::RateConfig;
 use crate::dispatch::rate_limit::{ClientKey, Limiter, Rate, RateLimits};
-use crate::server_config::RateConfig;
 
 /// The client host of a request (`unknown` when the host server gave no address).
 pub(super) struct Source {
