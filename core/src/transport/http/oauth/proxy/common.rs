@@ -64,6 +64,8 @@ pub(crate) struct Proxy {
     pub(super) token_lifetime: u64,
     pub(super) refresh_lifetime: Duration,
     pub(super) values: OnceLock<Arc<dyn ExpiringValues>>,
+    /// The metadata documents of clients identified by URL.
+    pub(super) documents: super::client_document::ClientDocuments,
 }
 
 impl Proxy {

@@ -1,16 +1,18 @@
 //! The OAuth proxy (`auth.proxy`): this server becomes the authorization server its MCP
 //! clients see, for an identity provider that has no dynamic client registration. Clients
-//! register here (RFC 7591), authorize here with PKCE, and get tokens here; the user's login
-//! is delegated to the upstream provider with one pre-registered client, and the tokens
-//! issued are this server's own short-lived JWTs (HS256), bound to its resource, which it
-//! verifies itself. Registrations, pending logins, codes and refresh tokens live in the
+//! register here (RFC 7591) or are known by the URL of their metadata document, authorize
+//! here with PKCE, and get tokens here; the user's login is delegated to the upstream
+//! provider with one pre-registered client, and the tokens issued are this server's own
+//! short-lived JWTs (HS256), bound to its resource, which it verifies itself. Registrations, pending logins, codes and refresh tokens live in the
 //! shared store's [`ExpiringValues`] when one is configured (any instance serves any step),
 //! bounded in memory otherwise.
 //!
 //! `clients` registers and authenticates clients, `login` serves `/authorize`, the consent
 //! form's answer and the upstream callback, `consent` makes the consent page and binds a
-//! login to its browser, `token` serves `/token` and issues tokens.
+//! login to its browser, `token` serves `/token` and issues tokens, `client_document`
+//! fetches, checks and caches the metadata documents of clients identified by URL.
 
+mod client_document;
 mod clients;
 mod common;
 mod consent;
@@ -58,6 +60,8 @@ struct ProxyConfig {
     token_lifetime: Option<u64>,
     #[serde(default, alias = "refreshTokenLifetime")]
     refresh_token_lifetime: Option<u64>,
+    #[serde(default, alias = "clientMetadataDocuments")]
+    client_metadata_documents: client_document::DocumentOptions,
 }
 
 /// What the proxy needs to know of the rest of the options.
@@ -143,6 +147,7 @@ pub(crate) fn from_json(value: Value, context: &ProxyContext<'_>) -> Result<(Arc
         token_lifetime,
         refresh_lifetime,
         values: OnceLock::new(),
+        documents: client_document::ClientDocuments::new(c.client_metadata_documents, clients::acceptable_redirect),
     };
     Ok((Arc::new(ProxyVerifier(Arc::new(proxy))), issuer))
 }
@@ -161,6 +166,9 @@ fn metadata_document(proxy: &Proxy) -> Value {
         "authorization_response_iss_parameter_supported": true,
         "token_endpoint_auth_methods_supported": clients::AUTH_METHODS,
     });
+    if proxy.documents.enabled() {
+        doc["client_id_metadata_document_supported"] = json!(true);
+    }
     if !proxy.scopes_supported.is_empty() {
         doc["scopes_supported"] = json!(proxy.scopes_supported);
     }
