@@ -65,6 +65,16 @@ export interface ProxyOptions {
   signingSecret?: string;
   tokenLifetime?: number;
   refreshTokenLifetime?: number;
+  /** Clients identified by the URL of their metadata document (docs/auth.md). */
+  clientMetadataDocuments?: ClientMetadataDocumentOptions;
+}
+
+/** Client ID Metadata Documents at the engine's OAuth proxy (docs/auth.md). */
+export interface ClientMetadataDocumentOptions {
+  /** Default true. */
+  enabled?: boolean;
+  /** For tests only: documents served by a loopback address (plain http too). */
+  allowLoopback?: boolean;
 }
 
 /** Bearer-token authorization of the HTTP transport: a `verifier`, or `jwt`/`introspection`/`proxy`. */
