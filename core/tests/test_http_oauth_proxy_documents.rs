@@ -10,6 +10,7 @@
 //! test option.
 
 mod http_client;
+mod proxy_requests;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -154,9 +155,7 @@ impl Proxy {
     }
 
     async fn post_form(&self, path: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Response {
-        let mut r = Request::new("POST", path)
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .body(serde_urlencoded::to_string(form).unwrap().into_bytes());
+        let mut r = proxy_requests::form_post(path, form);
         if let Some(c) = cookie {
             r = r.header("Cookie", c);
         }
@@ -189,14 +188,7 @@ impl Proxy {
     }
 
     async fn call(&self, token: &str) -> Value {
-        let body = json!({ "jsonrpc": "2.0", "id": 1, "method": "tools/call",
-            "params": { "name": "whoami", "arguments": {}, "_meta": mcpforge::MemoryClient::modern_meta(json!({})) } });
-        let r = Request::post_json(&body)
-            .header("MCP-Protocol-Version", "2026-07-28")
-            .header("Mcp-Method", "tools/call")
-            .header("Mcp-Name", "whoami")
-            .header("Authorization", &format!("Bearer {token}"));
-        let r = send(self.addr, &r).await;
+        let r = send(self.addr, &proxy_requests::tool_call("whoami", token)).await;
         assert_eq!(r.status, 200, "{}", r.text());
         serde_json::from_str(r.json()["result"]["content"][0]["text"].as_str().unwrap()).unwrap()
     }
