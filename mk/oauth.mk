@@ -11,7 +11,9 @@
 #                     flow, the same way (tests/oauth/ts_client.test.mjs, from the scratch
 #                     project target/node/e2e where the SDK is installed); and both clients
 #                     through the OAuth proxy (`auth.proxy`) in front of the provider run
-#                     without registration (tests/oauth/test_proxy.py and the same .mjs)
+#                     without registration (tests/oauth/test_proxy.py and the same .mjs),
+#                     and both clients with a Client ID Metadata Document served over TLS
+#                     on loopback (tests/oauth/test_proxy_documents.py and the same .mjs)
 
 OAUTH_OUT := $(NODE_OUT)/oauth
 

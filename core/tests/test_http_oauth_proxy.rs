@@ -14,6 +14,7 @@
 //! approved in one browser and opened in another gives nothing.
 
 mod http_client;
+mod proxy_requests;
 #[cfg(feature = "redis")]
 mod redis_server;
 
@@ -203,9 +204,7 @@ impl Served {
     }
 
     async fn post_form(&self, path: &str, form: &[(&str, &str)], basic: Option<(&str, &str)>) -> Response {
-        let mut r = Request::new("POST", path)
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .body(serde_urlencoded::to_string(form).unwrap().into_bytes());
+        let mut r = proxy_requests::form_post(path, form);
         if let Some((id, secret)) = basic {
             r = r.header("Authorization", &format!("Basic {}", STANDARD.encode(format!("{id}:{secret}"))));
         }
@@ -260,9 +259,7 @@ impl Served {
 
     /// The consent form `form` posted to `action` with `cookie` (`name=value`), if any.
     async fn post_consent(&self, action: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Response {
-        let mut r = Request::new("POST", action)
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .body(serde_urlencoded::to_string(form).unwrap().into_bytes());
+        let mut r = proxy_requests::form_post(action, form);
         if let Some(c) = cookie {
             r = r.header("Cookie", c);
         }
@@ -344,14 +341,7 @@ impl Served {
     }
 
     async fn call(&self, token: &str) -> Response {
-        let body = json!({ "jsonrpc": "2.0", "id": 1, "method": "tools/call",
-            "params": { "name": "whoami", "arguments": {}, "_meta": mcpforge::MemoryClient::modern_meta(json!({})) } });
-        let r = Request::post_json(&body)
-            .header("MCP-Protocol-Version", "2026-07-28")
-            .header("Mcp-Method", "tools/call")
-            .header("Mcp-Name", "whoami")
-            .header("Authorization", &format!("Bearer {token}"));
-        send(self.addr, &r).await
+        send(self.addr, &proxy_requests::tool_call("whoami", token)).await
     }
 
     async fn stop(self) {

@@ -9,11 +9,18 @@
  * introspect. Then the step-up: a tool needing a scope the token lacks is refused 403
  * `insufficient_scope`, the client authorizes again for more (tests/oauth/scoped_server.py).
  * And through the OAuth proxy: the provider without registration, the server (`auth.proxy`)
- * the authorization server the client registers with and gets its token from.
+ * the authorization server the client registers with and gets its token from; and, with
+ * the client's `clientMetadataUrl`, through the proxy without registering: a Client ID
+ * Metadata Document served over TLS on loopback (a test CA made by openssl, which the server
+ * trusts through SSL_CERT_FILE; the official client insists on an https URL), and the
+ * documents the proxy refuses.
  * Run from the scratch project target/node/e2e
  * (where the SDK is installed) by `make test-oauth`; OAUTH_REPO_ROOT is the repository.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import os from 'node:os';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -105,16 +112,19 @@ function authOptions(url, issuer, tokens) {
 }
 
 /**
- * Starts `server` (a key of SERVERS, or `scoped`) checking the provider's `tokens`; resolves
+ * Starts `server` (a key of SERVERS, or `scoped`) checking the provider's `tokens`, with
+ * `extra.proxy` added to the proxy's options and `extra.env` to its environment; resolves
  * with `{ child, url }` once it is ready.
  */
-async function startServer(server, issuer, tokens, port) {
+async function startServer(server, issuer, tokens, port, extra = {}) {
   const url = `http://127.0.0.1:${port}/mcp`;
   const auth = authOptions(url, issuer, tokens);
+  if (extra.proxy) Object.assign(auth.proxy, extra.proxy);
   const [command, ...args] =
     server === 'scoped' ? [SERVERS.python[0], path.join(ROOT, 'tests/oauth/scoped_server.py')] : SERVERS[server];
   const child = spawn(command, [...args, '--http', `127.0.0.1:${port}`, '--auth', JSON.stringify(auth)], {
     cwd: ROOT,
+    env: { ...process.env, ...extra.env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const deadline = Date.now() + BOUND_MS;
@@ -234,10 +244,9 @@ function recorded(provider, seen) {
 
 /**
  * The whole flow against `url`, recording every request the client sends; `registration` is
- * the path the client registers at.
+ * the path the client registers at (null: it must not register).
  */
-async function authorizeAndCall(url, issuer, registration = '/reg') {
-  const provider = new TestClientProvider();
+async function authorizeAndCall(url, issuer, registration = '/reg', provider = new TestClientProvider()) {
   const seen = [];
   const options = recorded(provider, seen);
   const first = new StreamableHTTPClientTransport(new URL(url), options);
@@ -263,8 +272,9 @@ async function authorizeAndCall(url, issuer, registration = '/reg') {
   const paths = seen.map(([, p]) => p);
   assert.deepEqual(seen[0].slice(1), ['/mcp', 401], JSON.stringify(seen));
   const prm = paths.findIndex((p) => p.startsWith('/.well-known/oauth-protected-resource'));
-  const reg = paths.indexOf(registration);
-  assert.ok(prm >= 0 && prm < reg && reg < paths.indexOf('/token'), JSON.stringify(seen));
+  const reg = registration === null ? prm : paths.indexOf(registration);
+  assert.ok(prm >= 0 && prm <= reg && reg < paths.indexOf('/token'), JSON.stringify(seen));
+  if (registration === null) assert.ok(!paths.includes('/register'), JSON.stringify(seen));
   const afterToken = seen.slice(paths.indexOf('/token') + 1);
   assert.ok(afterToken.length > 0 && afterToken.every(([, , s]) => s === 200 || s === 202), JSON.stringify(afterToken));
 }
@@ -299,13 +309,16 @@ async function stepUp(url) {
   }
 }
 
-/** Runs `body(url, issuer)` against `server` and a provider issuing `tokens`, then stops both. */
-async function withServer(server, tokens, body) {
+/**
+ * Runs `body(url, issuer)` against `server` (started with `extra`, see startServer) and a
+ * provider issuing `tokens`, then stops both.
+ */
+async function withServer(server, tokens, body, extra = {}) {
   const port = await freePort();
   const { child: as, issuer } = await startProvider(tokens, port);
   let started;
   try {
-    started = await startServer(server, issuer, tokens, port);
+    started = await startServer(server, issuer, tokens, port, extra);
     await body(started.url, issuer);
   } finally {
     if (started) await stop(started.child);
@@ -333,4 +346,118 @@ for (const language of ['rust', 'node']) {
       await authorizeAndCall(url, origin, '/register');
     }),
   );
+}
+
+/**
+ * A test CA and a certificate for 127.0.0.1 it signed, made by openssl in a new folder:
+ * `{ dir, ca, key, cert }` (paths). The server trusts the CA through SSL_CERT_FILE.
+ */
+function testCertificates() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'mcpforge-cimd-'));
+  const at = (name) => path.join(dir, name);
+  const openssl = (...args) => execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+  openssl('req', '-x509', ...ec, '-keyout', at('ca.key'), '-out', at('ca.pem'), '-days', '2', '-subj', '/CN=mcpforge test CA');
+  openssl('req', ...ec, '-keyout', at('leaf.key'), '-out', at('leaf.csr'), '-subj', '/CN=127.0.0.1');
+  writeFileSync(at('leaf.ext'), 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n');
+  openssl('x509', '-req', '-in', at('leaf.csr'), '-CA', at('ca.pem'), '-CAkey', at('ca.key'), '-CAcreateserial',
+    '-out', at('leaf.pem'), '-days', '2', '-extfile', at('leaf.ext'));
+  return { dir, ca: at('ca.pem'), key: at('leaf.key'), cert: at('leaf.pem') };
+}
+
+/**
+ * The documents server: https on 127.0.0.1 with `tls`'s certificate, answering
+ * `/clients/<name>` with what `serve(name, document, delayMs)` set; `serve` returns the URL.
+ */
+async function startDocuments(tls) {
+  const served = new Map();
+  const server = createHttpsServer({ key: readFileSync(tls.key), cert: readFileSync(tls.cert) }, (req, res) => {
+    const doc = served.get(req.url);
+    if (!doc) return res.writeHead(404).end();
+    const answer = () => res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=300' }).end(doc.body);
+    const timer = setTimeout(answer, doc.delayMs);
+    res.on('close', () => clearTimeout(timer));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `https://127.0.0.1:${server.address().port}`;
+  const serve = (name, document, delayMs = 0) => {
+    const url = `${origin}/clients/${name}`;
+    served.set(`/clients/${name}`, { body: JSON.stringify(typeof document === 'function' ? document(url) : document), delayMs });
+    return url;
+  };
+  return { server, serve };
+}
+
+/** A client's metadata document naming `url`, listing `redirectUri`. */
+function clientDocument(redirectUri = REDIRECT_URI) {
+  return (url) => ({
+    client_id: url,
+    client_name: 'mcpforge metadata document test',
+    redirect_uris: [redirectUri],
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    token_endpoint_auth_method: 'none',
+  });
+}
+
+/** A TestClientProvider identified by the metadata document at `url` (the SDK's option). */
+class DocumentClientProvider extends TestClientProvider {
+  constructor(url) {
+    super();
+    this.documentUrl = url;
+  }
+  get clientMetadataUrl() {
+    return this.documentUrl;
+  }
+}
+
+/** A DocumentClientProvider that only keeps the authorization URL the client made. */
+class AuthorizationUrlProvider extends DocumentClientProvider {
+  async redirectToAuthorization(url) {
+    this.authorizationUrl = url;
+  }
+}
+
+/**
+ * The client identified by `documentUrl` is sent by the SDK to the proxy's `/authorize`, which
+ * answers a 400 page saying `reason` (never a redirect).
+ */
+async function refused(url, documentUrl, reason) {
+  const provider = new AuthorizationUrlProvider(documentUrl);
+  const transport = new StreamableHTTPClientTransport(new URL(url), { authProvider: provider });
+  await assert.rejects(new Client({ name: 'oauth-test', version: '1.0.0' }).connect(transport), UnauthorizedError);
+  await transport.close();
+  assert.equal(provider.authorizationUrl?.searchParams.get('client_id'), documentUrl);
+  const answer = await fetch(provider.authorizationUrl, { redirect: 'manual' });
+  const text = await answer.text();
+  assert.equal(answer.status, 400, text);
+  assert.ok(text.includes(reason), `${documentUrl}: ${text}`);
+}
+
+for (const language of ['rust', 'python', 'node']) {
+  test(`the TypeScript client uses a client metadata document with the OAuth proxy of the ${language} server`, { timeout: 90_000 }, async () => {
+    const tls = testCertificates();
+    const documents = await startDocuments(tls);
+    const extra = { proxy: { client_metadata_documents: { allow_loopback: true } }, env: { SSL_CERT_FILE: tls.ca } };
+    try {
+      await withServer(language, 'proxy', async (url) => {
+        const origin = new URL(url).origin;
+        const provider = new DocumentClientProvider(documents.serve('app.json', clientDocument()));
+        await authorizeAndCall(url, origin, null, provider);
+        assert.equal(provider.client.client_id, provider.documentUrl, 'the client registered nowhere');
+
+        const other = documents.serve('other.json', { ...clientDocument()('https://127.0.0.1/clients/app.json') });
+        await refused(url, other, 'client_id is not its URL');
+        await refused(url, documents.serve('unlisted.json', clientDocument('http://127.0.0.1:9/elsewhere')), 'redirect_uri is not registered');
+        const large = (u) => ({ ...clientDocument()(u), client_name: 'n'.repeat(6000) });
+        await refused(url, documents.serve('large.json', large), 'over 5120 bytes');
+        await refused(url, documents.serve('slow.json', clientDocument(), 8_000), 'no complete answer within 5 s');
+        await refused(url, 'https://10.0.0.1/clients/app.json', 'a private or reserved address');
+      }, extra);
+    } finally {
+      documents.server.closeAllConnections();
+      documents.server.close();
+      rmSync(tls.dir, { recursive: true, force: true });
+    }
+  });
 }

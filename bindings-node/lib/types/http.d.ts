@@ -67,6 +67,20 @@ export interface ProxyOptions {
   refreshTokenLifetime?: number;
   /** Requests per client address across the proxy's routes; `null` turns the limit off. */
   rateLimit?: { requests: number; perMs: number; burst?: number } | null;
+  /** Only these upstream subjects may log in (docs/auth.md). */
+  allowedSubjects?: string[];
+  /** Only users with a verified e-mail address in these domains may log in (docs/auth.md). */
+  allowedEmailDomains?: string[];
+  /** Clients identified by the URL of their metadata document (docs/auth.md). */
+  clientMetadataDocuments?: ClientMetadataDocumentOptions;
+}
+
+/** Client ID Metadata Documents at the engine's OAuth proxy (docs/auth.md). */
+export interface ClientMetadataDocumentOptions {
+  /** Default true. */
+  enabled?: boolean;
+  /** For tests only: documents served by a loopback address (plain http too). */
+  allowLoopback?: boolean;
 }
 
 /** Bearer-token authorization of the HTTP transport: a `verifier`, or `jwt`/`introspection`/`proxy`. */

@@ -3,7 +3,7 @@
 //! exchange per fresh connection, a time bound on the whole exchange, a size bound on the
 //! answer, and no redirects followed. TLS is rustls, trusting the system's certificate store.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -34,17 +34,22 @@ pub(super) struct Exchange<'a> {
     url: &'a str,
     form: Option<String>,
     authorization: Option<String>,
+    /// The most bytes of the answer's body read ([`MAX_ANSWER`] unless lowered).
+    limit: usize,
+    /// The address to connect to, already resolved and checked by the caller (the URL's
+    /// host is still the TLS name and the `Host`).
+    address: Option<SocketAddr>,
 }
 
 impl<'a> Exchange<'a> {
     /// `GET url` asking for JSON.
     pub fn get(url: &'a str) -> Exchange<'a> {
-        Exchange { url, form: None, authorization: None }
+        Exchange { url, form: None, authorization: None, limit: MAX_ANSWER, address: None }
     }
 
     /// `POST url` with an `application/x-www-form-urlencoded` body.
     pub fn post_form(url: &'a str, form: String) -> Exchange<'a> {
-        Exchange { url, form: Some(form), authorization: None }
+        Exchange { url, form: Some(form), authorization: None, limit: MAX_ANSWER, address: None }
     }
 
     /// Adds `Authorization: Basic` (the value after `Basic `).
@@ -59,6 +64,18 @@ impl<'a> Exchange<'a> {
         self
     }
 
+    /// Reads at most `limit` bytes of the answer (an answer over it is an error).
+    pub fn at_most(mut self, limit: usize) -> Exchange<'a> {
+        self.limit = limit.min(MAX_ANSWER);
+        self
+    }
+
+    /// Connects to `address` instead of resolving the URL's host again.
+    pub fn connect_to(mut self, address: SocketAddr) -> Exchange<'a> {
+        self.address = Some(address);
+        self
+    }
+
     /// Sends the request and reads the answer, within [`TIME_LIMIT`].
     pub async fn send(self) -> Result<Answer, String> {
         let url = self.url;
@@ -70,9 +87,11 @@ impl<'a> Exchange<'a> {
 
     async fn run(self) -> Result<Answer, String> {
         let target = Target::parse(self.url)?;
-        let stream = tokio::net::TcpStream::connect((target.host.as_str(), target.port))
-            .await
-            .map_err(|e| format!("{}: cannot connect: {e}", self.url))?;
+        let stream = match self.address {
+            Some(address) => tokio::net::TcpStream::connect(address).await,
+            None => tokio::net::TcpStream::connect((target.host.as_str(), target.port)).await,
+        };
+        let stream = stream.map_err(|e| format!("{}: cannot connect: {e}", self.url))?;
         let _ = stream.set_nodelay(true);
         if target.tls {
             let name = rustls::pki_types::ServerName::try_from(target.host.clone())
@@ -110,12 +129,13 @@ impl<'a> Exchange<'a> {
         }
         let body = Full::new(Bytes::from(self.form.unwrap_or_default()));
         let request = request.body(body).map_err(|e| format!("{url}: {e}"))?;
+        let limit = self.limit;
         let answer = sender.send_request(request).await.map_err(fail)?;
         let (parts, body) = answer.into_parts();
-        let body = Limited::new(body, MAX_ANSWER)
+        let body = Limited::new(body, limit)
             .collect()
             .await
-            .map_err(|e| format!("{url}: answer unreadable or over {MAX_ANSWER} bytes: {e}"))?
+            .map_err(|e| format!("{url}: answer unreadable or over {limit} bytes: {e}"))?
             .to_bytes();
         connection.abort();
         Ok(Answer { status: parts.status, headers: parts.headers, body })

@@ -163,9 +163,9 @@ fn key(jwk: Jwk) -> Option<Key> {
     Some(Key { kid: jwk.common.key_id, alg, family, decoding })
 }
 
-/// How long to keep a key set: its `Cache-Control: max-age`, bounded; nothing cacheable
-/// (`no-store`, `no-cache`) is kept the least time.
-fn max_age(headers: &HeaderMap) -> Duration {
+/// How long to keep a key set (or a client metadata document): its `Cache-Control: max-age`,
+/// bounded; nothing cacheable (`no-store`, `no-cache`) is kept the least time.
+pub(super) fn max_age(headers: &HeaderMap) -> Duration {
     let Some(value) = headers.get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()) else {
         return DEFAULT_MAX_AGE;
     };

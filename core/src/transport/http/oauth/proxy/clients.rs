@@ -18,7 +18,8 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::common::{
-    MAX_BODY, Proxy, REGISTRATION_TTL, decode, no_store, oauth_error, params, random_token, same_secret, store_failed,
+    MAX_BODY, Proxy, REGISTRATION_TTL, decode, error_page, no_store, oauth_error, params, random_token, same_secret,
+    store_failed,
 };
 use super::kinds::{CLIENTS, NEW_CLIENTS, NEW_REGISTRATION_TTL, keep};
 use super::sources::{Source, over_rate};
@@ -182,8 +183,12 @@ fn hash_secret(secret: &str) -> String {
 }
 
 /// The registered client `client_id`, used or new, if any (or the answer when the store
-/// fails).
+/// fails); for a `client_id` that is a metadata document URL, the client its document
+/// describes (or a 400 page saying why it is refused).
 pub(super) async fn find(proxy: &Proxy, client_id: &str) -> Result<Option<Client>, Response> {
+    if proxy.documents.is_document(client_id) {
+        return from_document(proxy, client_id).await.map(Some).map_err(|e| error_page(&e));
+    }
     if client_id.is_empty() || client_id.len() > 128 {
         return Ok(None);
     }
@@ -198,10 +203,22 @@ pub(super) async fn find(proxy: &Proxy, client_id: &str) -> Result<Option<Client
 }
 
 /// Keeps `client` among the used registrations for [`REGISTRATION_TTL`] from now (a user,
-/// `subject`, logged in or refreshed through it), and out of the new ones.
+/// `subject`, logged in or refreshed through it), and out of the new ones; a client
+/// identified by its metadata document is not stored.
 pub(super) async fn keep_used(proxy: &Proxy, client_id: &str, client: &Client, subject: &str) -> Result<(), Response> {
+    if proxy.documents.is_document(client_id) {
+        // Its metadata document describes it: nothing of it is stored here.
+        return Ok(());
+    }
     keep(proxy, &CLIENTS, client_id, client, REGISTRATION_TTL, subject).await?;
     proxy.values().take(NEW_CLIENTS.space, client_id).await.map(drop).map_err(|e| store_failed(&e))
+}
+
+/// The client a metadata document describes: public (no secret), so it uses PKCE.
+async fn from_document(proxy: &Proxy, client_id: &str) -> Result<Client, String> {
+    let document = proxy.documents.document(client_id).await?;
+    let (redirect_uris, client_name) = (document.redirect_uris, document.client_name);
+    Ok(Client { redirect_uris, auth_method: "none".to_owned(), secret_hash: None, client_name })
 }
 
 /// The credentials of a token request: HTTP Basic (RFC 6749 §2.3.1, form-encoded id and
@@ -272,7 +289,9 @@ pub(super) async fn authenticate(
     };
     let basic = headers.contains_key(header::AUTHORIZATION);
     let Ok((id, secret, method)) = credentials(headers, form) else { return Err(refuse(basic)) };
-    let Some(client) = find(proxy, &id).await? else { return Err(refuse(basic)) };
+    let found =
+        if proxy.documents.is_document(&id) { from_document(proxy, &id).await.ok() } else { find(proxy, &id).await? };
+    let Some(client) = found else { return Err(refuse(basic)) };
     let ok = match (&client.secret_hash, secret) {
         (None, None) => client.auth_method == "none",
         // A confidential client may use either secret method, whichever it registered.

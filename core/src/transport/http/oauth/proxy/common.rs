@@ -69,6 +69,8 @@ pub(crate) struct Proxy {
     pub(super) values: OnceLock<Arc<dyn ExpiringValues>>,
     /// The rate limit per source, if any.
     pub(super) limiter: Option<Limiter>,
+    /// The metadata documents of clients identified by URL.
+    pub(super) documents: super::client_document::ClientDocuments,
 }
 
 impl Proxy {

@@ -91,6 +91,8 @@ fn csp_source(url: &str) -> Option<&str> {
 pub(super) struct Ask<'a> {
     /// The client's registered name, if any.
     pub client_name: Option<&'a str>,
+    /// The host serving the client's metadata document, for a client identified by URL.
+    pub client_host: Option<&'a str>,
     /// The redirect URI the answer goes to.
     pub redirect_uri: &'a str,
     /// This server's resource URL.
@@ -113,11 +115,15 @@ fn html(ask: &Ask<'_>) -> String {
     };
     // Only an acceptable URI gets here; were one not, its whole text is shown, never a part.
     let to = escape(&clients::redirect_origin(ask.redirect_uri).unwrap_or_else(|| ask.redirect_uri.to_owned()));
+    let host = match ask.client_host {
+        Some(h) => format!("<p>The client's metadata document is served by <strong>{}</strong>.</p>\n", escape(h)),
+        None => String::new(),
+    };
     let scopes = if ask.scopes.is_empty() { "none".to_owned() } else { escape(&ask.scopes.join(" ")) };
     format!(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Authorize access</title></head>\n\
          <body><h1>Authorize access</h1>\n\
-         <p>{name} asks to use <strong>{resource}</strong> on your behalf.</p>\n\
+         <p>{name} asks to use <strong>{resource}</strong> on your behalf.</p>\n{host}\
          <p>If you approve, you sign in at the identity provider and the answer is sent to \
          <strong>{to}</strong>.</p>\n<p>Scopes: {scopes}</p>\n\
          <p>Approve only if you started this and trust that site.</p>\n\
@@ -175,6 +181,7 @@ mod tests {
         let scopes = ["mcp:tools".to_owned()];
         let ask = Ask {
             client_name: Some(&long),
+            client_host: Some("app<.example"),
             redirect_uri: "https://app.example/cb?x=1",
             resource: "https://mcp.example/mcp",
             scopes: &scopes,
@@ -186,5 +193,6 @@ mod tests {
         assert!(page.contains(&format!("“{}”", "n".repeat(MAX_NAME))), "a long name is cut");
         assert!(page.contains("value=\"p&quot;&gt;&lt;b&gt;\""), "hidden values are escaped too");
         assert!(page.contains("<strong>https://app.example</strong>") && !page.contains("/cb"));
+        assert!(page.contains("served by <strong>app&lt;.example</strong>"), "the document's host, escaped");
     }
 }

@@ -129,6 +129,7 @@ pub(super) async fn authorize(
     }
     let ask = Ask {
         client_name: client.client_name.as_deref(),
+        client_host: proxy.documents.host(client_id),
         redirect_uri: &redirect_uri,
         resource: &proxy.resource,
         scopes: &pending.scopes,

@@ -1,9 +1,9 @@
 //! The OAuth proxy (`auth.proxy`): this server becomes the authorization server its MCP
 //! clients see, for an identity provider that has no dynamic client registration. Clients
-//! register here (RFC 7591), authorize here with PKCE, and get tokens here; the user's login
-//! is delegated to the upstream provider with one pre-registered client, and the tokens
-//! issued are this server's own short-lived JWTs (HS256), bound to its resource, which it
-//! verifies itself. Registrations, pending logins, codes and refresh tokens live in the
+//! register here (RFC 7591) or are known by the URL of their metadata document, authorize
+//! here with PKCE, and get tokens here; the user's login is delegated to the upstream
+//! provider with one pre-registered client, and the tokens issued are this server's own
+//! short-lived JWTs (HS256), bound to its resource, which it verifies itself. Registrations, pending logins, codes and refresh tokens live in the
 //! shared store's [`ExpiringValues`] when one is configured (any instance serves any step),
 //! bounded in memory otherwise.
 //!
@@ -11,9 +11,11 @@
 //! form's answer and the upstream callback, `consent` makes the consent page and binds a
 //! login to its browser, `allowed` says which upstream users may log in, `token` serves
 //! `/token` and issues tokens, `revoke` serves `/revoke`, `kinds` bounds what is kept,
-//! `sources` tells requests' sources apart and limits their rate.
+//! `sources` tells requests' sources apart and limits their rate, `client_document`
+//! fetches, checks and caches the metadata documents of clients identified by URL.
 
 mod allowed;
+mod client_document;
 mod clients;
 mod common;
 mod consent;
@@ -71,6 +73,8 @@ struct ProxyConfig {
     allowed_subjects: Option<Vec<String>>,
     #[serde(default, alias = "allowedEmailDomains")]
     allowed_email_domains: Option<Vec<String>>,
+    #[serde(default, alias = "clientMetadataDocuments")]
+    client_metadata_documents: client_document::DocumentOptions,
 }
 
 /// What the proxy needs to know of the rest of the options.
@@ -175,6 +179,7 @@ pub(crate) fn from_json(value: Value, context: &ProxyContext<'_>) -> Result<(Arc
         refresh_lifetime,
         values: OnceLock::new(),
         limiter,
+        documents: client_document::ClientDocuments::new(c.client_metadata_documents, clients::acceptable_redirect),
     };
     Ok((Arc::new(ProxyVerifier(Arc::new(proxy))), issuer))
 }
@@ -195,6 +200,9 @@ fn metadata_document(proxy: &Proxy) -> Value {
         "authorization_response_iss_parameter_supported": true,
         "token_endpoint_auth_methods_supported": clients::AUTH_METHODS,
     });
+    if proxy.documents.enabled() {
+        doc["client_id_metadata_document_supported"] = json!(true);
+    }
     if !proxy.scopes_supported.is_empty() {
         doc["scopes_supported"] = json!(proxy.scopes_supported);
     }
