@@ -430,6 +430,20 @@ async fn keys_held_stay_in_use_when_a_fetch_fails() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_keys_never_fetched_answer_503_with_retry_after_not_401() {
+    let key = rsa_key("rsa-1");
+    let (idp, s) = started(&[&key]).await;
+    // The key set is unreachable before any token came: no key is held.
+    idp.jwks_down.store(true, Ordering::SeqCst);
+    let r = s.call(&idp.token(&key, json!({}))).await;
+    assert_eq!(r.status, 503, "{}", r.text());
+    assert_eq!(r.header("retry-after"), Some("5"));
+    assert!(r.header("www-authenticate").is_none(), "no challenge: the token is not refused");
+    assert_eq!(r.json()["error"], "temporarily_unavailable");
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn introspection_accepts_active_tokens_and_refuses_inactive_and_revoked_ones() {
     let idp = Idp::start().await;
     let active = json!({ "active": true, "sub": "carol", "scope": "mcp:tools", "client_id": "app-3",

@@ -67,7 +67,7 @@ impl JwtVerifier {
             return Err(invalid("token signed with an algorithm this server does not accept"));
         }
         let keys = match &self.keys {
-            Keys::Published(set) => set.keys(header.kid.as_deref()).await.map_err(AuthError::Invalid)?,
+            Keys::Published(set) => set.keys(header.kid.as_deref()).await.map_err(AuthError::Unavailable)?,
             Keys::Shared(keys) => keys.clone(),
         };
         let candidates: Vec<&Key> = keys
