@@ -268,6 +268,15 @@ fn seen(r: &Response) -> Value {
     serde_json::from_str(message["result"]["content"][0]["text"].as_str().expect("text")).expect("JSON")
 }
 
+/// Asserts that `r` says the token could not be checked now: 503 with `Retry-After`, no
+/// challenge (the token is not refused, so the client keeps it).
+fn assert_unavailable(r: &Response) {
+    assert_eq!(r.status, 503, "{}", r.text());
+    assert_eq!(r.header("retry-after"), Some("5"));
+    assert!(r.header("www-authenticate").is_none(), "no challenge: the token is not refused");
+    assert_eq!(r.json()["error"], "temporarily_unavailable");
+}
+
 /// A 401 `invalid_token` whose description contains `why`.
 fn assert_invalid(r: &Response, why: &str) {
     assert_eq!(r.status, 401, "{}", r.text());
@@ -436,10 +445,7 @@ async fn signing_keys_never_fetched_answer_503_with_retry_after_not_401() {
     // The key set is unreachable before any token came: no key is held.
     idp.jwks_down.store(true, Ordering::SeqCst);
     let r = s.call(&idp.token(&key, json!({}))).await;
-    assert_eq!(r.status, 503, "{}", r.text());
-    assert_eq!(r.header("retry-after"), Some("5"));
-    assert!(r.header("www-authenticate").is_none(), "no challenge: the token is not refused");
-    assert_eq!(r.json()["error"], "temporarily_unavailable");
+    assert_unavailable(&r);
     s.stop().await;
 }
 
@@ -587,10 +593,7 @@ async fn introspection_that_cannot_answer_is_503_with_retry_after_not_401() {
     // A loopback port nothing listens on: each question fails at once.
     let s = Served::start(json!({ "introspection": { "endpoint": "http://127.0.0.1:1/introspect" } })).await;
     let r = s.call("opaque-anything").await;
-    assert_eq!(r.status, 503, "{}", r.text());
-    assert_eq!(r.header("retry-after"), Some("5"));
-    assert!(r.header("www-authenticate").is_none(), "no challenge: the token is not refused");
-    assert_eq!(r.json()["error"], "temporarily_unavailable");
+    assert_unavailable(&r);
     s.stop().await;
 }
 

@@ -17,6 +17,7 @@ use serde_json::Value;
 
 use super::super::fetch::{Exchange, TIME_LIMIT, is_loopback};
 use super::super::jwks::max_age;
+use super::client_flows::unserved_flow;
 use crate::sync::lock;
 
 /// The most bytes of a metadata document read.
@@ -278,11 +279,8 @@ fn check_document(url: &str, body: &[u8], acceptable_redirect: RedirectRule) -> 
             "{url}: token_endpoint_auth_method must be none (a metadata-document client is public and uses PKCE)"
         ));
     }
-    if f.grant_types.unwrap_or_default().iter().any(|g| g != "authorization_code" && g != "refresh_token") {
-        return Err(format!("{url}: grant_types may be authorization_code and refresh_token only"));
-    }
-    if f.response_types.unwrap_or_default().iter().any(|t| t != "code") {
-        return Err(format!("{url}: response_types may be code only"));
+    if let Some(problem) = unserved_flow(&f.grant_types.unwrap_or_default(), &f.response_types.unwrap_or_default()) {
+        return Err(format!("{url}: {problem}"));
     }
     let redirect_uris = f.redirect_uris.unwrap_or_default();
     if redirect_uris.is_empty() || redirect_uris.len() > MAX_REDIRECT_URIS {

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
+use super::client_flows::unserved_flow;
 use super::common::{
     MAX_BODY, Proxy, REGISTRATION_TTL, decode, error_page, no_store, oauth_error, params, random_token, same_secret,
     store_failed,
@@ -133,12 +134,9 @@ pub(super) async fn register(State(proxy): State<Arc<Proxy>>, source: Source, re
         return metadata_error("token_endpoint_auth_method must be none, client_secret_basic or client_secret_post");
     }
     let grant_types = r.grant_types.unwrap_or_else(|| vec!["authorization_code".to_owned()]);
-    if grant_types.iter().any(|g| g != "authorization_code" && g != "refresh_token") {
-        return metadata_error("grant_types may be authorization_code and refresh_token only");
-    }
     let response_types = r.response_types.unwrap_or_else(|| vec!["code".to_owned()]);
-    if response_types.iter().any(|t| t != "code") {
-        return metadata_error("response_types may be code only");
+    if let Some(problem) = unserved_flow(&grant_types, &response_types) {
+        return metadata_error(problem);
     }
     if let Some(scope) = &r.scope
         && let Err(e) = proxy.scopes(Some(scope))

@@ -12,10 +12,12 @@
 //! login to its browser, `allowed` says which upstream users may log in, `token` serves
 //! `/token` and issues tokens, `revoke` serves `/revoke`, `kinds` bounds what is kept,
 //! `sources` tells requests' sources apart and limits their rate, `client_document`
-//! fetches, checks and caches the metadata documents of clients identified by URL.
+//! fetches, checks and caches the metadata documents of clients identified by URL,
+//! `client_flows` says which flows either kind of client may ask for.
 
 mod allowed;
 mod client_document;
+mod client_flows;
 mod clients;
 mod common;
 mod consent;
