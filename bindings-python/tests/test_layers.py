@@ -1,8 +1,9 @@
-"""The native API does not import the drop-in layer. The modules that give mcpforge the
-official SDK's server classes and names (DROP_IN) build on the rest of the package, never
-the other way round: a native module that needs something of theirs offers a hook they
-call instead (as ``_serving.accept_option_names``). Only the package's entry point, which
-publishes both, imports them. Read from the sources, so an import inside a function counts."""
+"""The native API does not import the drop-in layer, and the floor of value types imports
+nothing above it. The modules that give mcpforge the official SDK's server classes and
+names (DROP_IN) build on the rest of the package, never the other way round: a native
+module that needs something of theirs offers a hook they call instead (as
+``_serving.accept_option_names``). Only the package's entry point, which publishes both,
+imports them. Read from the sources, so an import inside a function counts."""
 
 from __future__ import annotations
 
@@ -17,6 +18,10 @@ PACKAGE = Path(__file__).resolve().parents[1] / "python" / "mcpforge"
 DROP_IN = {"mcpserver", "_sdk_options", "_sdk_context", "_sdk_http", "_sdk_settings", "_sdk_streams", "_sdk_checks", "_sdk_direct", "_sdk_log", "exceptions", "resources"}
 # The entry point (``from mcpforge import MCPServer``).
 ENTRY = "__init__"
+# The bottom floor: value types and plain data (errors, content blocks and their JSON form,
+# auth grants, docstrings, type hints as JSON Schema). They import nothing else of the
+# package but each other and the native module, so every other module may import them.
+FLOOR = {"errors", "_block", "_convert", "content", "auth", "_docstrings", "_validators", "schema"}
 
 
 def imported_modules(tree: ast.AST) -> Iterator[str]:
@@ -49,6 +54,15 @@ def test_native_modules_do_not_import_the_drop_in_layer() -> None:
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
         offending += [f"{path.name} imports {name}" for name in imported_modules(tree) if name in DROP_IN]
     assert not offending, "the native API imports the drop-in layer: " + "; ".join(offending)
+
+
+def test_the_floor_imports_nothing_above_it() -> None:
+    offending = []
+    for name in sorted(FLOOR):
+        path = PACKAGE / f"{name}.py"
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        offending += [f"{name}.py imports {m}" for m in imported_modules(tree) if m not in FLOOR and m != "_native"]
+    assert not offending, "the floor of value types imports from above it: " + "; ".join(offending)
 
 
 def test_the_check_sees_each_form_of_import() -> None:

@@ -113,7 +113,7 @@ class ServerCore:
             return loop
         with self._lock:
             if self._own_loop is None:
-                import asyncio
+                import asyncio  # loaded on use
 
                 own = asyncio.new_event_loop()
                 threading.Thread(target=_serve_until_stopped, args=(own,), name=f"mcpforge-{self.name}-asyncio", daemon=True).start()

@@ -14,9 +14,9 @@ from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Optional, Seq
 from ._components import tag_set, tagged_meta
 from ._convert import wire
 from ._core import ServerCore, drop_none
+from ._function_spec import function_spec
 from ._invoke import binding, failures, results, wrappers
 from .errors import ErrorInfo
-from .schema import function_spec
 
 __all__ = ["Registering"]
 

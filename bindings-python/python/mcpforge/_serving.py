@@ -11,6 +11,7 @@ module never imports it."""
 from __future__ import annotations
 
 import inspect
+import signal
 import sys
 import threading
 from contextlib import contextmanager
@@ -162,8 +163,6 @@ class Serving(ServerCore):
         (what container runtimes send), then returns after a graceful shutdown instead of
         raising ``KeyboardInterrupt``. From the main thread, SIGTERM is ignored once serving
         has ended, so a repeated one cannot kill the process while it exits."""
-        import signal
-
         address = None if http is None else _http_address(http)
         main = threading.current_thread() is threading.main_thread()
         if main:
@@ -187,8 +186,6 @@ class Serving(ServerCore):
         default handler would raise wherever the main thread happens to run Python, e.g. in
         a finalizer, where the exception is lost); with SIGTERM's default action (the process
         dies at once), SIGTERM starts a graceful shutdown, after which serving returns."""
-        import signal
-
         if threading.current_thread() is not threading.main_thread():
             yield
             return
@@ -229,7 +226,7 @@ class Serving(ServerCore):
     ) -> None:
         """``run`` on the caller's asyncio loop: async handlers and the ``lifespan`` run on
         this loop; cancelling this coroutine shuts the server down gracefully."""
-        import asyncio
+        import asyncio  # loaded on use
 
         init_logging()
         kind, host, port, path, options = self._transport(transport, host, port, path, http_options)
@@ -270,7 +267,7 @@ class Serving(ServerCore):
         await self.run_async("sse", **options)
 
     async def _wait(self, finished: Any) -> None:
-        import asyncio
+        import asyncio  # loaded on use
 
         try:
             await asyncio.shield(finished)

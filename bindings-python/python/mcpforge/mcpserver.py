@@ -33,13 +33,13 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, Generic, List, Optional, 
 
 from . import _serving
 from . import server as _server_module
-from ._sdk_context import SdkContext
 from ._sdk_checks import check_reader, refuse_bare, resource_variables
+from ._sdk_context import SdkContext
 from ._sdk_direct import DirectCalls, Witnessed, typed as _typed
 from ._sdk_http import SdkHttpApps
-from ._sdk_settings import DEFAULT_MAX_REQUEST_BODY_SIZE, DEFAULT_MAX_SESSIONS, DEFAULT_SESSION_IDLE_TIMEOUT, ServerSettings, Settings
 from ._sdk_log import SdkLog
 from ._sdk_options import sdk_options
+from ._sdk_settings import DEFAULT_MAX_REQUEST_BODY_SIZE, DEFAULT_MAX_SESSIONS, DEFAULT_SESSION_IDLE_TIMEOUT, ServerSettings, Settings
 from .auth import from_sdk
 from .errors import ToolError
 from .resources import FunctionResource
@@ -212,7 +212,7 @@ class MCPServer(DirectCalls, SdkHttpApps, Server, Generic[LifespanResultT]):
     # The official SDK's in-process connections (``_sdk_streams``): 2.x's ``Client(server)``
     # enters the server as its transport; 1.x's tests connect to ``server._mcp_server``.
     async def __aenter__(self) -> Any:
-        from ._sdk_streams import InMemoryTransport
+        from ._sdk_streams import InMemoryTransport  # loaded on use
 
         transport = InMemoryTransport(self)
         self._transports.append(transport)
@@ -223,7 +223,7 @@ class MCPServer(DirectCalls, SdkHttpApps, Server, Generic[LifespanResultT]):
 
     @property
     def _mcp_server(self) -> "LowLevel":
-        from ._sdk_streams import LowLevel
+        from ._sdk_streams import LowLevel  # loaded on use
 
         return LowLevel(self)
 

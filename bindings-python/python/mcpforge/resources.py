@@ -102,7 +102,7 @@ class FileResource(Resource):
         self.encoding = None if is_binary else encoding
 
     async def read(self) -> Union[str, bytes]:
-        import asyncio
+        import asyncio  # loaded on use
 
         path, encoding = self.path, self.encoding
         if encoding is None:

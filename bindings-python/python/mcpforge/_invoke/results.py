@@ -7,10 +7,10 @@ import json
 from collections.abc import Iterator
 from typing import Any, Optional
 
-from .._convert import content_block, is_content, jsonable, sdk_object
+from .._convert import jsonable, sdk_object
+from .._function_spec import FunctionSpec
 from .._native import json_value
-from ..content import CallToolResult, Completion, Content, Message, ResourceContents
-from ..schema import FunctionSpec
+from ..content import CallToolResult, Completion, Content, Message, ResourceContents, content_block, is_content
 from .failures import _data
 from .outcomes import CONTENT, RESULT, TOOL_ERROR, VALUE, Finish, Outcome
 
