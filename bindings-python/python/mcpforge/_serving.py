@@ -5,7 +5,7 @@ the caller's loop (and the official SDK's ``run_*_async`` names), ``shutdown``, 
 Also how the arguments of a ``run`` call (and of the ASGI apps, ``_asgi_apps``) become the
 engine's HTTP settings: the constructor's defaults (``_defaults``), the option names the
 engine knows, and the option names of a drop-in layer, which that layer installs here with
-``accept_option_names`` (``mcpforge.mcpserver`` installs the official SDK's), so that this
+``accept_option_names`` (``mcpforge.sdk.mcpserver`` installs the official SDK's), so that this
 module never imports it."""
 
 from __future__ import annotations

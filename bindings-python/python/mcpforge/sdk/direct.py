@@ -19,12 +19,12 @@ import itertools
 import threading
 from typing import Any, Callable, Dict, List, Optional
 
-from ._futures import resolver
-from ._input_required import is_input_required
-from ._native import LATEST_PROTOCOL_VERSION
-from .errors import INVALID_PARAMS, RESOURCE_NOT_FOUND, McpError, ResourceError, ToolError
+from .._futures import resolver
+from .._input_required import is_input_required
+from .._native import LATEST_PROTOCOL_VERSION
+from ..errors import INVALID_PARAMS, RESOURCE_NOT_FOUND, McpError, ResourceError, ToolError
+from ..session import read_contents
 from .exceptions import UnexpectedResourceError, UnexpectedToolError
-from .session import read_contents
 
 __all__ = ["DirectCalls", "Witnessed", "typed"]
 

@@ -23,8 +23,8 @@ import itertools
 import json
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from ._futures import resolver
-from .errors import McpError
+from .._futures import resolver
+from ..errors import McpError
 
 __all__ = ["InMemoryTransport", "LowLevel", "serve_streams"]
 

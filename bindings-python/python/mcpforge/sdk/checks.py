@@ -18,8 +18,8 @@ import inspect
 import sys
 from typing import Any, Callable, List, Tuple
 
-from ._function_spec import function_spec
-from ._native import template_variables
+from .._function_spec import function_spec
+from .._native import template_variables
 from .exceptions import InvalidUriTemplate
 
 __all__ = ["refuse_bare", "resource_variables", "check_reader"]
