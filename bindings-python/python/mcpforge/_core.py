@@ -19,12 +19,12 @@ import threading
 import weakref
 from typing import Any, Callable, Dict, List, Optional
 
-from . import _invoke
 from ._components import Components
-from .context import Context
+from ._invoke import failures
 from ._lifespan import Lifespan
 from ._loopback import Loopback
 from ._native import NativeServer
+from .context import Context
 
 __all__ = ["ServerCore", "drop_none"]
 
@@ -55,8 +55,8 @@ class ServerCore:
     # it can still be collected.
     _ref: "weakref.ReferenceType[Any]"
     # Where unexpected handler exceptions are logged and reported, and how tool errors read.
-    _errors: _invoke.ErrorReporter
-    _error_style: _invoke.ErrorStyle
+    _errors: failures.ErrorReporter
+    _error_style: failures.ErrorStyle
     # Tool results as the official SDK's MCPServer writes them (``MCPServer`` and ``FastMCP``
     # set this): a tool annotated to return str, Optional[str] or None gets the output schema
     # {"result": ...} and structuredContent; a returned list is one content block per item
@@ -67,9 +67,9 @@ class ServerCore:
     # docstring (and no ``description=``) has the description ``""``.
     _sdk_definitions: bool = False
     # Told what a tool's or resource's handler raised, with its request (``witness(native_ctx,
-    # exception)``): the drop-in classes' direct calls read it (``_sdk_direct``); None here.
+    # exception)``): the drop-in classes' direct calls read it (``sdk.direct``); None here.
     _witness: Optional[Callable[[Any, BaseException], None]] = None
-    # The class of the ``Context`` handlers get (``MCPServer`` has its own, ``_sdk_context``).
+    # The class of the ``Context`` handlers get (``MCPServer`` has its own, ``sdk.context``).
     _context_type: Callable[..., Any] = Context
     _lifespan: Lifespan
     # The component mirror: every registered tool, resource (and template) and prompt.
@@ -113,7 +113,7 @@ class ServerCore:
             return loop
         with self._lock:
             if self._own_loop is None:
-                import asyncio
+                import asyncio  # loaded on use
 
                 own = asyncio.new_event_loop()
                 threading.Thread(target=_serve_until_stopped, args=(own,), name=f"mcpforge-{self.name}-asyncio", daemon=True).start()

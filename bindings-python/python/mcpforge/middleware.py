@@ -29,7 +29,8 @@ import dataclasses
 from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from ._futures import resolver
-from ._invoke import PROTOCOL_ERROR, RESULT, Outcome, _AsyncCall
+from ._invoke.outcomes import PROTOCOL_ERROR, RESULT, Outcome
+from ._invoke.wrappers import _AsyncCall
 from ._native import STATELESS_PROTOCOL_VERSION
 from .auth import AuthInfo
 from .errors import InputRequired
@@ -209,7 +210,7 @@ def chain_starter(
             return call
 
         async def run() -> Outcome:
-            import asyncio  # already loaded: this runs on an asyncio loop
+            import asyncio  # loaded on use (already loaded: this runs on an asyncio loop)
 
             try:
                 return (RESULT, _result(await link(0)(_context(request))))
