@@ -5,15 +5,18 @@ file reaches itself through the files it imports (CONTRIBUTING.md, docs/architec
 Each root is read by the reader of its language (scripts/floors/): the Rust crates by
 `rust_graph` (`use` trees, `crate::`/`super::`/`self::` paths, re-exports), the Node
 library by `js_graph` (`require` anywhere, a lazy one inside a function too, and ES
-`import`/`export ... from`), the Python package by `python_graph`. Each circle is printed
+`import`/`export ... from`), the Python package by `python_graph` (where an import inside
+a function is a problem of its own, unless it loads an optional dependency). Each circle is printed
 as closed paths of files, then each of its imports with how it is written. Also printed:
 how many loads in the Node library sit inside functions (lazy loads, the way circles hide).
-Exit status 1 when there is a circle. Core's other rule, floors, is scripts/check-floors.py."""
+Exit status 1 when there is a circle (or a Python import inside a function). Core's other rule, floors, is scripts/check-floors.py."""
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
+from types import ModuleType
 from typing import Callable, Iterable, Mapping
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -30,11 +33,20 @@ def rust_edges(src: Path) -> dict[str, dict[str, str]]:
     return rust_graph.Graph(src).edges
 
 
-def python_edges(package: Path) -> Edges:
-    """The Python package's imports (scripts/floors/python_graph.py; its absence fails)."""
-    from floors import python_graph  # noqa: PLC0415 (the one reader a root may lack)
+def python_reader() -> ModuleType:
+    """scripts/floors/python_graph.py: an ImportError when it is missing, never a pass."""
+    return importlib.import_module("floors.python_graph")
 
-    return python_graph.graph(package)
+
+def python_edges(package: Path) -> Edges:
+    """The Python package's imports at load time (those inside functions left out)."""
+    return python_reader().graph(package)
+
+
+def function_imports(name: str, package: Path) -> list[str]:
+    """The Python package's imports inside functions, one problem each: such an import
+    hides a circle from the graph (those marked `# optional dependency` are not listed)."""
+    return [f"{name}/{rel}:{line}: import inside a function: {text}" for rel, line, text in python_reader().function_imports(package)]
 
 
 # (source root, its reader): every folder of hand-written source the project ships.
@@ -47,6 +59,11 @@ ROOTS: list[tuple[str, Callable[[Path], Edges]]] = [
     # The Python package: its reader, scripts/floors/python_graph.py, comes with the
     # package's restructuring; enable this line when it is there.
     # ("bindings-python/python/mcpforge", python_edges),
+]
+# Python roots where no import may sit inside a function but an optional dependency's
+# (enable with the Python root above).
+NO_FUNCTION_IMPORTS: list[str] = [
+    # "bindings-python/python/mcpforge",
 ]
 
 
@@ -80,6 +97,8 @@ def problems(roots: list[tuple[Path, str, Callable[[Path], Edges]]]) -> list[str
 def main() -> int:
     roots = [(ROOT / name, name, reader) for name, reader in ROOTS]
     found = problems(roots)
+    for name in NO_FUNCTION_IMPORTS:
+        found.extend(function_imports(name, ROOT / name))
     for line in found:
         print(line)
     lazy = js_graph.lazy_loads(ROOT / "bindings-node" / "lib")

@@ -4,18 +4,19 @@ made for each case, a tree without a circle passes and a circle fails, however t
 is spelled: in Rust a `use` tree, a path in code, `super::`, a renamed module (but not a
 name a module only re-exports); in JavaScript `require` at the top or inside a function,
 `import`/`export ... from`, `import()`, a folder's `index.js` (but not a name in a comment
-or a string); in Python whatever scripts/floors/python_graph.py reports, and a missing
-reader fails loudly."""
+or a string); in Python whatever scripts/floors/python_graph.py reports (imports inside
+functions too), and a missing reader fails loudly."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import sys
 import tempfile
 import types
 import unittest
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 SPEC = importlib.util.spec_from_file_location("check_circles", Path(__file__).with_name("check-circles.py"))
 assert SPEC and SPEC.loader
@@ -167,37 +168,51 @@ class JavaScriptTest(unittest.TestCase):
             self.assertIn("root: circle of 2 files: index.js, util/index.js", t.problems())
 
 
+@contextlib.contextmanager
+def python_reader(module: types.ModuleType | None) -> Iterator[None]:
+    """`module` stands in for scripts/floors/python_graph.py (None: as if it were missing)."""
+    saved = sys.modules.get("floors.python_graph")
+    sys.modules["floors.python_graph"] = module  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        if saved is None:
+            del sys.modules["floors.python_graph"]
+        else:
+            sys.modules["floors.python_graph"] = saved
+
+
+def stand_in(graph: dict[str, set[str]], inside: list[tuple[str, int, str]] | None = None) -> types.ModuleType:
+    """A reader that reports `graph`, and `inside` as the imports inside functions."""
+    module = types.ModuleType("floors.python_graph")
+    module.graph = lambda root: graph  # type: ignore[attr-defined]
+    module.function_imports = lambda root: inside or []  # type: ignore[attr-defined]
+    return module
+
+
 class PythonHookTest(unittest.TestCase):
     """The Python root is read by scripts/floors/python_graph.py; a stand-in replaces it."""
 
-    def with_reader(self, module: types.ModuleType | None) -> list[str]:
-        saved = sys.modules.get("floors.python_graph")
-        sys.modules["floors.python_graph"] = module  # type: ignore[assignment]
-        try:
-            with Tree({"__init__.py": ""}, check_circles.python_edges) as t:
-                return t.problems()
-        finally:
-            if saved is None:
-                del sys.modules["floors.python_graph"]
-            else:
-                sys.modules["floors.python_graph"] = saved
-
-    def stand_in(self, graph: dict[str, set[str]]) -> types.ModuleType:
-        module = types.ModuleType("floors.python_graph")
-        module.graph = lambda root: graph  # type: ignore[attr-defined]
-        return module
+    def problems(self, module: types.ModuleType | None) -> list[str]:
+        with python_reader(module), Tree({"__init__.py": ""}, check_circles.python_edges) as t:
+            return t.problems()
 
     def test_a_circle_the_reader_reports_fails(self) -> None:
-        found = self.with_reader(self.stand_in({"a.py": {"b.py"}, "b.py": {"a.py"}, "c.py": {"a.py"}}))
+        found = self.problems(stand_in({"a.py": {"b.py"}, "b.py": {"a.py"}, "c.py": {"a.py"}}))
         self.assertIn("root: circle of 2 files: a.py, b.py", found)
         self.assertIn("    a.py -> b.py -> a.py", found)
 
     def test_a_graph_without_circles_passes(self) -> None:
-        self.assertEqual(self.with_reader(self.stand_in({"a.py": {"b.py"}, "b.py": set()})), [])
+        self.assertEqual(self.problems(stand_in({"a.py": {"b.py"}, "b.py": set()})), [])
 
     def test_a_missing_reader_fails_loudly(self) -> None:
         with self.assertRaises(ImportError):
-            self.with_reader(None)
+            self.problems(None)
+
+    def test_an_import_inside_a_function_fails(self) -> None:
+        with python_reader(stand_in({}, [("server.py", 12, "from .context import Context")])):
+            found = check_circles.function_imports("pkg", Path("."))
+        self.assertEqual(found, ["pkg/server.py:12: import inside a function: from .context import Context"])
 
 
 class CyclesTest(unittest.TestCase):
