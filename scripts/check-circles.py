@@ -49,12 +49,16 @@ def function_imports(name: str, package: Path) -> list[str]:
     return [f"{name}/{rel}:{line}: import inside a function: {text}" for rel, line, text in python_reader().function_imports(package)]
 
 
-# (source root, its reader): every folder of hand-written source the project ships.
+# (source root, its reader): every folder of hand-written source the project ships, and the
+# load tools and Rust examples (a program of one file can have no circle).
 ROOTS: list[tuple[str, Callable[[Path], Edges]]] = [
     ("core/src", rust_edges),
     ("ffi/src", rust_edges),
     ("bindings-node/src", rust_edges),
     ("bindings-python/src", rust_edges),
+    ("load/src", rust_edges),
+    ("load/src/bin/mcpforge-hostile", rust_edges),
+    ("examples/rust/src", rust_edges),
     ("bindings-node/lib", js_graph.edges),
     # The Python package: its reader, scripts/floors/python_graph.py, comes with the
     # package's restructuring; enable this line when it is there.

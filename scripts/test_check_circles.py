@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Tests of scripts/check-circles.py and its readers (run by `make lint`): on a small tree
 made for each case, a tree without a circle passes and a circle fails, however the import
-is spelled: in Rust a `use` tree, a path in code, `super::`, a renamed module (but not a
-name a module only re-exports); in JavaScript `require` at the top or inside a function,
+is spelled: in Rust a `use` tree, a path in code, `super::`, a renamed module, a glob
+import, in a library or a program (but not a name a module only re-exports); in JavaScript `require` at the top or inside a function,
 `import`/`export ... from`, `import()`, a folder's `index.js` (but not a name in a comment
 or a string); in Python whatever scripts/floors/python_graph.py reports (imports inside
 functions too), and a missing reader fails loudly."""
@@ -99,6 +99,22 @@ class RustTest(unittest.TestCase):
             c.write("dispatch/mod.rs", "//! d\npub mod a;\npub mod b;\npub mod c;\npub use a::A;\nuse b::B;\n")
             c.write("dispatch/b.rs", "//! b\nuse crate::dispatch::A;\npub struct B(A);\n")
             self.assertEqual(c.problems(), [])
+
+    def test_a_glob_import_of_a_parent_closes_a_circle(self) -> None:
+        with crate() as c:
+            c.write("dispatch/mod.rs", "//! d\npub mod a;\npub mod b;\npub mod c;\npub struct D(a::A);\nuse self::a::A;\n")
+            c.write("dispatch/a.rs", "//! a\nuse super::*;\npub struct A;\n")
+            self.assertIn("root: circle of 2 files: dispatch/a.rs, dispatch/mod.rs", c.problems())
+
+    def test_a_program_s_modules_are_read_from_main_rs_and_bin_is_left_out(self) -> None:
+        files = {
+            "main.rs": "//! program\nmod run;\nfn main() { crate::run::go(); }\npub fn helper() {}\n",
+            "run.rs": "//! run\npub fn go() { super::helper(); }\n",
+            "bin/other.rs": "//! another program\nfn main() { crate::run::go(); }\n",
+        }
+        with Tree(files, check_circles.rust_edges) as t:
+            self.assertIn("root: circle of 2 files: main.rs, run.rs", t.problems())
+            self.assertNotIn("bin/other.rs", check_circles.rust_edges(t.root))
 
     def test_imports_in_comments_strings_and_tests_do_not_count(self) -> None:
         with crate() as c:
