@@ -24,9 +24,10 @@ mod middleware;
 mod server;
 mod uv;
 
-pub use callback::NativeCall;
+pub use callback::{ABORT_HANDLER, NativeCall, RELEASE_HANDLER};
 pub use calls::{
-    call_input_required, call_object, call_protocol_error, call_respond, call_tool_error, calls_in_flight,
+    FORM_JSON, FORM_RESULT, FORM_TEXT, call_input_required, call_object, call_protocol_error, call_respond,
+    call_respond_bytes, call_tool_error, calls_in_flight,
 };
 pub use client::NativeMemoryClient;
 pub use hosted::{NativeExchange, NativeHttpApp};

@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 
 pub use crate::protocol::ValueContent;
 use crate::protocol::{CallToolResult, Content};
+pub use crate::tool_bytes::bytes_content;
 
 /// What a tool produces. How each variant becomes a `CallToolResult` depends only on the
 /// variant and on the tool's `outputSchema` ([`Structured`]):
@@ -19,6 +20,7 @@ use crate::protocol::{CallToolResult, Content};
 /// | `Json(v)`, v a number, bool or array | one text block, its JSON text | JSON text, `structuredContent: {"result": v}` | JSON text, `structuredContent: v` |
 /// | `JsonText(t)` | as `Json` of the parsed text (an object or array keeps `t` as its text) | as `Json` | as `Json` |
 /// | `Content(list)` | `content: list` | refused (no `structuredContent`) | refused |
+/// | `Bytes(b)` | one block by the bytes' type ([`bytes_content`]) | refused | refused |
 /// | `Empty` | `content: []` | refused | refused |
 /// | `Result(r)` | `r` as is | `r`, its `structuredContent` checked | `r`, checked |
 ///
@@ -40,6 +42,9 @@ pub enum ToolOutput {
     JsonText(String),
     /// A list of content blocks (text, image, audio, resource links, embedded resources).
     Content(Vec<Content>),
+    /// Raw bytes: one image, audio or embedded-resource block, by the type the bytes show
+    /// ([`bytes_content`]; every language's bytes come here).
+    Bytes(Vec<u8>),
     /// No content at all.
     Empty,
     /// A complete `CallToolResult`, sent as is (after output-schema validation).
@@ -90,6 +95,7 @@ impl ToolOutput {
         let mut r = match self {
             ToolOutput::Result(r) => return Ok(r),
             ToolOutput::Content(content) => return Ok(CallToolResult::success(content)),
+            ToolOutput::Bytes(data) => return Ok(CallToolResult::success(vec![bytes_content(&data)])),
             ToolOutput::Empty => return Ok(CallToolResult::success(Vec::new())),
             ToolOutput::Text(s) => return Ok(text_result(s, structured)),
             ToolOutput::Json(v) if content == ValueContent::PerItem => per_item(v),
@@ -195,6 +201,24 @@ impl From<Vec<Content>> for ToolOutput {
     }
 }
 
+impl From<Vec<u8>> for ToolOutput {
+    fn from(data: Vec<u8>) -> Self {
+        ToolOutput::Bytes(data)
+    }
+}
+
+impl From<&[u8]> for ToolOutput {
+    fn from(data: &[u8]) -> Self {
+        ToolOutput::Bytes(data.to_vec())
+    }
+}
+
+impl From<bytes::Bytes> for ToolOutput {
+    fn from(data: bytes::Bytes) -> Self {
+        ToolOutput::Bytes(data.into())
+    }
+}
+
 impl From<()> for ToolOutput {
     fn from((): ()) -> Self {
         ToolOutput::Empty
@@ -222,6 +246,9 @@ mod tests {
         assert_eq!(wire(Value::Null.into(), Structured::No), json!({"content": []}));
         assert_eq!(wire(ToolOutput::Empty, Structured::No), json!({"content": []}));
         assert_eq!(wire(vec![Content::text("a")].into(), Structured::No), text("a"));
+        let blob = json!({"type": "resource", "resource": {"uri": "data:application/octet-stream", "mimeType": "application/octet-stream", "blob": "aGk="}});
+        assert_eq!(wire(b"hi".to_vec().into(), Structured::No), json!({"content": [blob]}));
+        assert_eq!(wire(bytes::Bytes::from_static(b"hi").into(), Structured::No), json!({"content": [blob]}));
 
         let both = |t: &str, sc: Value| json!({"content": [{"type": "text", "text": t}], "structuredContent": sc});
         assert_eq!(wire("hi".into(), Structured::Object), both("hi", json!({"result": "hi"})));
