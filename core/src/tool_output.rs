@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 
 pub use crate::protocol::ValueContent;
-use crate::protocol::{CallToolResult, Content};
+use crate::protocol::{CallToolResult, Content, Tool};
 pub use crate::tool_bytes::bytes_content;
 
 /// What a tool produces. How each variant becomes a `CallToolResult` depends only on the
@@ -61,6 +61,9 @@ pub enum Structured {
     Object,
     /// Any other schema (2026-07-28 allows any JSON value): the value as is.
     AsIs,
+    /// An object-rooted schema that wraps the return type ([`Tool::wrapped_output`]):
+    /// every value, objects too, is structured as `{"result": value}`.
+    Wrapped,
 }
 
 impl Structured {
@@ -73,10 +76,20 @@ impl Structured {
         }
     }
 
+    /// What `tool`'s `outputSchema` asks for, given whether the schema wraps its return
+    /// type ([`Tool::wrapped_output`]).
+    pub fn of_tool(tool: &Tool) -> Structured {
+        match Structured::of(tool.output_schema.as_ref()) {
+            Structured::Object if tool.wrapped_output => Structured::Wrapped,
+            structured => structured,
+        }
+    }
+
     /// The structured content for `v` (`None` without an `outputSchema`).
     fn content(self, v: Value) -> Option<Value> {
         match self {
             Structured::No => None,
+            Structured::Wrapped => Some(wrapped(v)),
             Structured::Object if !v.is_object() => Some(wrapped(v)),
             Structured::Object | Structured::AsIs => Some(v),
         }
@@ -260,6 +273,9 @@ mod tests {
         assert_eq!(wire(json!([1, 2]).into(), Structured::AsIs), both("[1,2]", json!([1, 2])));
         assert_eq!(wire("hi".into(), Structured::AsIs), both("hi", json!("hi")));
         assert_eq!(wire(json!({"a": 1}).into(), Structured::AsIs), both(r#"{"a":1}"#, json!({"a": 1})));
+
+        assert_eq!(wire(json!({"a": 1}).into(), Structured::Wrapped), both(r#"{"a":1}"#, json!({"result": {"a": 1}})));
+        assert_eq!(wire(json!(3).into(), Structured::Wrapped), both("3", json!({"result": 3})));
     }
 
     #[test]
@@ -304,6 +320,11 @@ mod tests {
         assert_eq!(Structured::of(Some(&json!({"type": "object"}))), Structured::Object);
         assert_eq!(Structured::of(Some(&json!({"type": "array"}))), Structured::AsIs);
         assert_eq!(Structured::of(Some(&json!({"anyOf": []}))), Structured::AsIs);
+        let object = Tool::new("t").output_schema(json!({"type": "object"}));
+        assert_eq!(Structured::of_tool(&object), Structured::Object);
+        assert_eq!(Structured::of_tool(&object.wrapped_output()), Structured::Wrapped);
+        let list = Tool::new("t").output_schema(json!({"type": "array"})).wrapped_output();
+        assert_eq!(Structured::of_tool(&list), Structured::AsIs);
     }
 
     #[test]
