@@ -7,7 +7,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any, List
 
-from mcpforge._invoke import _CANCELLED, RESULT, _AsyncCall, failure
+from mcpforge._invoke.failures import failure
+from mcpforge._invoke.outcomes import RESULT
+from mcpforge._invoke.wrappers import _CANCELLED, _AsyncCall
 
 
 def _loop_and_reports() -> tuple[asyncio.AbstractEventLoop, List[Any]]:

@@ -343,7 +343,7 @@ def test_plain_functions_get_the_arguments_they_name() -> None:
 def test_which_plain_functions_take_their_arguments_by_position() -> None:
     """The engine passes a tuple only to a function whose every parameter may be given by
     position, in the function's own order; anything else gets keyword arguments."""
-    from mcpforge import _invoke
+    from mcpforge._invoke import wrappers
     from mcpforge.schema import function_spec
 
     def positional(text: str, suffix: str = "!") -> str:
@@ -360,7 +360,7 @@ def test_which_plain_functions_take_their_arguments_by_position() -> None:
         return positional(**kwargs)
 
     def direct(fn: Any) -> Any:
-        return _invoke.direct_tool(fn, function_spec(fn), False, lambda v: v, lambda e: e)
+        return wrappers.direct_tool(fn, function_spec(fn), False, lambda v: v, lambda e: e)
 
     assert direct(positional)[1:3] == (("text", "suffix"), True)
     assert direct(keyword_only)[2] is False and sorted(direct(keyword_only)[1]) == ["first", "second"]

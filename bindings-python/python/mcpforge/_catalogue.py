@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from . import _invoke
 from ._components import tag_set
+from ._invoke import outcomes, wrappers
 from .middleware import MiddlewareContext, _context
 
 CatalogueHook = Callable[[MiddlewareContext, str], Any]
@@ -23,20 +23,20 @@ def _bind(request: Dict[str, Any], kind: str, _native: Any) -> Dict[str, Any]:
     return {"request": _context(request), "kind": kind}
 
 
-def _finish(value: Any) -> _invoke.Outcome:
-    return (_invoke.VALUE, _keys(value))
+def _finish(value: Any) -> outcomes.Outcome:
+    return (outcomes.VALUE, _keys(value))
 
 
-def wrapper(hook: CatalogueHook, loop_of: Callable[[], Any], fail: Callable[..., _invoke.Outcome]) -> Tuple[Any, bool]:
+def wrapper(hook: CatalogueHook, loop_of: Callable[[], Any], fail: Callable[..., outcomes.Outcome]) -> Tuple[Any, bool]:
     """The engine's wrapper of ``hook`` and whether it is asynchronous."""
-    if _invoke.is_async(hook):
+    if wrappers.is_async(hook):
 
         async def call_async(request: MiddlewareContext, kind: str) -> Any:
             return await hook(request, kind)
 
-        return _invoke.wrapper(call_async, True, _bind, _finish, loop_of, fail), True
+        return wrappers.wrapper(call_async, True, _bind, _finish, loop_of, fail), True
 
     def call(request: MiddlewareContext, kind: str) -> Any:
         return hook(request, kind)
 
-    return _invoke.wrapper(call, False, _bind, _finish, loop_of, fail), False
+    return wrappers.wrapper(call, False, _bind, _finish, loop_of, fail), False

@@ -19,12 +19,12 @@ import threading
 import weakref
 from typing import Any, Callable, Dict, List, Optional
 
-from . import _invoke
 from ._components import Components
-from .context import Context
+from ._invoke import failures
 from ._lifespan import Lifespan
 from ._loopback import Loopback
 from ._native import NativeServer
+from .context import Context
 
 __all__ = ["ServerCore", "drop_none"]
 
@@ -55,8 +55,8 @@ class ServerCore:
     # it can still be collected.
     _ref: "weakref.ReferenceType[Any]"
     # Where unexpected handler exceptions are logged and reported, and how tool errors read.
-    _errors: _invoke.ErrorReporter
-    _error_style: _invoke.ErrorStyle
+    _errors: failures.ErrorReporter
+    _error_style: failures.ErrorStyle
     # Tool results as the official SDK's MCPServer writes them (``MCPServer`` and ``FastMCP``
     # set this): a tool annotated to return str, Optional[str] or None gets the output schema
     # {"result": ...} and structuredContent; a returned list is one content block per item

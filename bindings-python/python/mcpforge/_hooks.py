@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any, Callable, List, Optional
 
-from . import _catalogue, _invoke
+from . import _catalogue
 from . import middleware as _middleware
 from ._core import ServerCore
+from ._invoke import failures, wrappers
 from .errors import ErrorInfo
 
 __all__ = ["Hooks"]
@@ -26,13 +27,13 @@ class Hooks(ServerCore):
         Requests that start afterwards pass through it. See :mod:`mcpforge.middleware`."""
         if isinstance(middleware, type):
             raise TypeError(f"add_middleware takes an instance, not the class {middleware.__name__}")
-        if not _invoke.is_async(middleware):
+        if not wrappers.is_async(middleware):
             raise TypeError("a middleware is an async callable taking (context, call_next)")
         with self._lock:
             self._middleware.append(middleware)
             # One engine middleware runs the whole Python chain; it is swapped at once, so no
             # request runs without the middleware added before.
-            fail = _invoke.reported_failure(self._errors, ErrorInfo("middleware"))
+            fail = failures.reported_failure(self._errors, ErrorInfo("middleware"))
             self._native.set_middleware(_middleware.chain_starter(list(self._middleware), self._loop_of(), fail))
 
     def catalogue(self, hook: Optional[_catalogue.CatalogueHook]) -> Optional[_catalogue.CatalogueHook]:
@@ -53,7 +54,7 @@ class Hooks(ServerCore):
             return None
         if not callable(hook):
             raise TypeError("catalogue takes a callable (request, kind)")
-        fail = _invoke.reported_failure(self._errors, ErrorInfo("catalogue"))
+        fail = failures.reported_failure(self._errors, ErrorInfo("catalogue"))
         wrapped, is_async = _catalogue.wrapper(hook, self._loop_of(), fail)
         self._native.set_catalogue(wrapped, is_async)
         return hook

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
+from ._invoke.outcomes import INPUT_REQUIRED
+
 __all__ = ["is_input_required", "hand_over", "NESTED_READ"]
 
 # What ``ctx.read_resource`` raises when the template it reached returned one.
@@ -49,8 +51,6 @@ def hand_over(value: Any, native: Any, witness: Optional[Callable[[Any, Any], No
     """The outcome of a handler that returned the ``InputRequiredResult`` ``value`` for the
     request of ``native`` (its native context). ``witness`` (the direct calls' observer)
     is told of the result first, so that a direct ``read_resource`` can return it as it is."""
-    from ._invoke import INPUT_REQUIRED
-
     if witness is not None:
         witness(native, value)
     native.hand_back_input_required(_requests(value), getattr(value, "request_state", None))

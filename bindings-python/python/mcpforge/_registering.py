@@ -1,8 +1,8 @@
 """``Registering``: ``Server``'s decorators and ``add_*`` methods for tools, resources and
 resource templates, prompts and completion providers. Each builds the component's
 definition (its schema from the function's type hints, its tags in ``_meta``), wraps the
-function for the engine (``_invoke``: binding the arguments, converting the result, reporting
-failures), and hands both to the component mirror (``_components``), which registers it with
+function for the engine (``_invoke``: ``binding`` the arguments, converting the ``results``, reporting
+``failures``), and hands both to the component mirror (``_components``), which registers it with
 the engine (disabled there when ``enabled=False``) unless the server's tags leave it out."""
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ import functools
 import inspect
 from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple, TypeVar, overload
 
-from . import _invoke
 from ._components import tag_set, tagged_meta
 from ._convert import wire
 from ._core import ServerCore, drop_none
+from ._invoke import binding, failures, results, wrappers
 from .errors import ErrorInfo
 from .schema import function_spec
 
@@ -200,20 +200,20 @@ class Registering(ServerCore):
                 "_meta": tagged_meta(meta, tag_names),
             }
         )
-        is_async = _invoke.is_async(fn)
-        bind = _invoke.bind_tool(spec, self._ref)
+        is_async = wrappers.is_async(fn)
+        bind = binding.bind_tool(spec, self._ref)
         if excluded:
             bind = _without(bind, excluded)
-        finish = _invoke.tool_finish(spec, explicit_output)
-        fail = _invoke.tool_failure(name, self._error_style)
+        finish = results.tool_finish(spec, explicit_output)
+        fail = failures.tool_failure(name, self._error_style)
         native = self._native
         per_item = self._sdk_results
         # A plain synchronous tool is called by the engine itself, without the wrapper.
-        direct = None if excluded else _invoke.direct_tool(fn, spec, is_async, finish, fail, self._witness)
+        direct = None if excluded else wrappers.direct_tool(fn, spec, is_async, finish, fail, self._witness)
         if direct is not None:
             register = functools.partial(native.add_direct_tool, definition, direct, defer_task, per_item, scopes)
         else:
-            invoker = _invoke.wrapper(fn, is_async, bind, finish, self._loop_of(), fail, self._witness)
+            invoker = wrappers.wrapper(fn, is_async, bind, finish, self._loop_of(), fail, self._witness)
             register = functools.partial(native.add_tool, definition, invoker, is_async, defer_task, per_item, scopes)
 
         self._tools.add(
@@ -314,13 +314,13 @@ class Registering(ServerCore):
                 "_meta": tagged_meta(meta, tag_names),
             }
         )
-        is_async = _invoke.is_async(fn)
-        bind = _invoke.bind_strings(spec, self._ref, uri_param=True)
-        finish = _invoke.resource_finish
+        is_async = wrappers.is_async(fn)
+        bind = binding.bind_strings(spec, self._ref, uri_param=True)
+        finish = results.resource_finish
         read_label = "Error creating resource from template" if template else "Error reading resource"
         label = self._sdk_label(lambda uri, *_: f"{read_label} {uri}")
-        fail = _invoke.reported_failure(self._errors, ErrorInfo("resource", uri), label, lambda uri, *_: str(uri))
-        invoker = _invoke.wrapper(fn, is_async, bind, finish, self._loop_of(), fail, self._witness)
+        fail = failures.reported_failure(self._errors, ErrorInfo("resource", uri), label, lambda uri, *_: str(uri))
+        invoker = wrappers.wrapper(fn, is_async, bind, finish, self._loop_of(), fail, self._witness)
         native = self._native
         add: Callable[[], None]
         remove: Callable[[str], bool]
@@ -349,10 +349,10 @@ class Registering(ServerCore):
         if list_resources is None:
             return None, False
         spec = function_spec(list_resources, structured_output=False)
-        is_async = _invoke.is_async(list_resources)
-        bind = _invoke.bind_context_only(spec, self._ref)
-        fail = _invoke.reported_failure(self._errors, ErrorInfo("resource_list"))
-        return _invoke.wrapper(list_resources, is_async, bind, _invoke.listed_finish, self._loop_of(), fail), is_async
+        is_async = wrappers.is_async(list_resources)
+        bind = binding.bind_context_only(spec, self._ref)
+        fail = failures.reported_failure(self._errors, ErrorInfo("resource_list"))
+        return wrappers.wrapper(list_resources, is_async, bind, results.listed_finish, self._loop_of(), fail), is_async
 
     # ----- prompts -------------------------------------------------------------------------
 
@@ -412,11 +412,11 @@ class Registering(ServerCore):
                 "_meta": tagged_meta(meta, tag_names),
             }
         )
-        is_async = _invoke.is_async(fn)
-        bind = _invoke.bind_strings(spec, self._ref, uri_param=False)
-        finish = _invoke.prompt_finish
-        fail = _invoke.reported_failure(self._errors, ErrorInfo("prompt", name), self._sdk_label(lambda *_: f"Error rendering prompt {name}"))
-        invoker = _invoke.wrapper(fn, is_async, bind, finish, self._loop_of(), fail, self._witness)
+        is_async = wrappers.is_async(fn)
+        bind = binding.bind_strings(spec, self._ref, uri_param=False)
+        finish = results.prompt_finish
+        fail = failures.reported_failure(self._errors, ErrorInfo("prompt", name), self._sdk_label(lambda *_: f"Error rendering prompt {name}"))
+        invoker = wrappers.wrapper(fn, is_async, bind, finish, self._loop_of(), fail, self._witness)
         native = self._native
         self._prompts.add(
             name,
@@ -450,11 +450,11 @@ class Registering(ServerCore):
 
         def decorate(fn: F) -> F:
             spec = function_spec(fn, structured_output=False)
-            is_async = _invoke.is_async(fn)
-            bind = _invoke.bind_completion(spec, self._ref)
+            is_async = wrappers.is_async(fn)
+            bind = binding.bind_completion(spec, self._ref)
             label = self._sdk_label(lambda ref, argument, *_: f"Error completing argument {argument}")
-            fail = _invoke.reported_failure(self._errors, ErrorInfo("completion"), label, lambda ref, argument, *_: str(argument))
-            invoker = _invoke.wrapper(fn, is_async, bind, _invoke.completion_finish, self._loop_of(), fail)
+            fail = failures.reported_failure(self._errors, ErrorInfo("completion"), label, lambda ref, argument, *_: str(argument))
+            invoker = wrappers.wrapper(fn, is_async, bind, results.completion_finish, self._loop_of(), fail)
             self._native.add_completion(reference, invoker, is_async)
             return fn
 

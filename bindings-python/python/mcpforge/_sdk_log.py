@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Callable, Optional, Tuple
 
-from ._invoke import FailureLog
+from ._invoke.failures import FailureLog
 from .errors import ErrorInfo
 from .exceptions import UnexpectedResourceError
 

@@ -16,10 +16,10 @@ import threading
 from contextlib import contextmanager
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
-from . import _invoke
 from ._announce import announcing
 from ._core import ServerCore, drop_none
 from ._futures import resolver
+from ._invoke import binding, failures, results, wrappers
 from ._native import http_option_names, init_logging
 from .auth import AuthSettings
 
@@ -80,12 +80,12 @@ class Serving(ServerCore):
             settings["auth"] = auth.options()
         if auth is not None and auth.verifier is not None:
             fn = auth.verifier
-            is_async = _invoke.is_async(fn)
+            is_async = wrappers.is_async(fn)
             params = [p for p in inspect.signature(fn).parameters]
             if len(params) != 1:
                 raise TypeError("the token verifier takes exactly one argument, the token")
-            bind = _invoke.bind_verifier(params[0])
-            invoker = _invoke.wrapper(fn, is_async, bind, _invoke.verifier_finish, self._loop_of(), _invoke.verifier_failure)
+            bind = binding.bind_verifier(params[0])
+            invoker = wrappers.wrapper(fn, is_async, bind, results.verifier_finish, self._loop_of(), failures.verifier_failure)
             verifier = (invoker, is_async)
         return settings, verifier
 

@@ -29,7 +29,8 @@ import dataclasses
 from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from ._futures import resolver
-from ._invoke import PROTOCOL_ERROR, RESULT, Outcome, _AsyncCall
+from ._invoke.outcomes import PROTOCOL_ERROR, RESULT, Outcome
+from ._invoke.wrappers import _AsyncCall
 from ._native import STATELESS_PROTOCOL_VERSION
 from .auth import AuthInfo
 from .errors import InputRequired

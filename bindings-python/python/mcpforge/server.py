@@ -19,13 +19,13 @@ import threading
 import weakref
 from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence
 
-from . import _invoke
 from ._asgi_apps import AsgiApps
 from ._component_controls import ComponentControls
 from ._components import Components, TagFilter
 from ._convert import wire
 from ._core import drop_none
 from ._hooks import Hooks
+from ._invoke import failures
 from ._lifespan import Lifespan
 from ._metrics import Metrics
 from ._native import NativeServer, default_max_workers
@@ -165,8 +165,8 @@ class Server(Registering, ComponentControls, Hooks, AsgiApps, Serving, Metrics):
         self.max_workers = max_workers or default_max_workers()
         self._lifespan = Lifespan(lifespan)
         self._custom_routes = []
-        self._errors = _invoke.ErrorReporter(mask_error_details)
-        self._error_style = _invoke.ErrorStyle(prefix=self._sdk_error_wording, reporter=self._errors)
+        self._errors = failures.ErrorReporter(mask_error_details)
+        self._error_style = failures.ErrorStyle(prefix=self._sdk_error_wording, reporter=self._errors)
         if error_handler is not None:
             self.on_error(error_handler)
         self._self_client = None
