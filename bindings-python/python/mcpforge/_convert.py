@@ -1,6 +1,6 @@
 """What handlers return, turned into wire values: ``jsonable`` (dataclasses, pydantic models,
 enums, dates, tuples and sets to plain JSON types), ``content_block`` (strings, bytes
-and content helpers to content blocks) and ``sdk_object`` (objects of the official ``mcp``
+and content helpers to content blocks, bytes by the engine's rule) and ``sdk_object`` (objects of the official ``mcp``
 package, such as ``mcp.types.TextContent`` or ``CallToolResult``, in their wire form; the
 package is never imported: its objects are recognised by their module)."""
 
@@ -11,12 +11,13 @@ import dataclasses
 import enum
 from typing import Any, Dict
 
-from .content import Content, Image, ResourceContents, sniff_mime_type
+from ._native import bytes_content
+from .content import Content
 
-__all__ = ["jsonable", "content_block", "is_content", "sdk_object", "wire", "BYTES_URI"]
+__all__ = ["jsonable", "content_block", "is_content", "sdk_object", "wire", "BYTES_TYPES"]
 
-# The URI of an embedded resource made from bytes that are not an image or audio clip.
-BYTES_URI = "data:application/octet-stream"
+# The raw bytes a handler may return; the engine picks their content block.
+BYTES_TYPES = (bytes, bytearray, memoryview)
 
 _PLAIN = (str, int, float, bool, type(None))
 
@@ -72,7 +73,7 @@ def jsonable(value: Any) -> Any:
     dump = getattr(value, "model_dump", None)
     if callable(dump):  # a pydantic model
         return dump(mode="json", by_alias=True)
-    if isinstance(value, (bytes, bytearray)):
+    if isinstance(value, BYTES_TYPES):
         return base64.b64encode(bytes(value)).decode("ascii")
     iso = getattr(value, "isoformat", None)
     if callable(iso):  # datetime, date, time
@@ -88,17 +89,18 @@ def jsonable(value: Any) -> Any:
 
 
 def is_content(value: Any) -> bool:
-    """True for a content helper, an official ``mcp`` content block, or bytes (sent as an
-    image or an embedded blob)."""
-    if isinstance(value, (Content, bytes, bytearray)):
+    """True for a content helper, an official ``mcp`` content block, or bytes (sent as the
+    block the engine picks for them)."""
+    if isinstance(value, (Content, *BYTES_TYPES)):
         return True
     official = sdk_object(value)
     return isinstance(official, dict) and official.get("type") in CONTENT_TYPES
 
 
 def content_block(value: Any) -> Dict[str, Any]:
-    """One content block: a str is text, bytes an image (or an embedded blob), a helper its
-    own block, an official ``mcp`` block its wire form, a dict is taken as a block already."""
+    """One content block: a str is text, bytes the engine's block for them (an image, audio,
+    else an embedded blob; docs/results.md), a helper its own block, an official ``mcp``
+    block its wire form, a dict is taken as a block already."""
     if isinstance(value, Content):
         return value.to_mcp()
     official = sdk_object(value)
@@ -106,13 +108,8 @@ def content_block(value: Any) -> Dict[str, Any]:
         return official
     if isinstance(value, str):
         return {"type": "text", "text": value}
-    if isinstance(value, (bytes, bytearray)):
-        data = bytes(value)
-        mime = sniff_mime_type(data)
-        if mime is not None and mime.startswith("image/"):
-            return Image(data, mime_type=mime).to_mcp()
-        contents = ResourceContents(BYTES_URI, blob=data, mime_type=mime or "application/octet-stream")
-        return {"type": "resource", "resource": contents.to_mcp()}
+    if isinstance(value, BYTES_TYPES):
+        return bytes_content(bytes(value))
     if isinstance(value, dict):
         return value
     raise TypeError(f"{type(value).__name__} is not a content block")
