@@ -43,6 +43,7 @@ lint:
 	python3 scripts/check-docs.py
 	python3 scripts/test_check_docs.py
 	python3 scripts/check-commits.py
+	python3 scripts/test_python_graph.py
 	$(CARGO) clippy -j$(JOBS) --workspace --all-targets --features mcpforge/fuzzing -- -D warnings
 
 ## MCPFORGE_REQUIRE_REDIS: the shared-store tests fail, not skip, without a redis-server

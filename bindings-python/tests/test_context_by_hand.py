@@ -14,7 +14,7 @@ import pytest
 from conftest import run
 
 from mcpforge import Context, FastMCP, MCPServer, Server
-from mcpforge._sdk_context import SdkContext
+from mcpforge.sdk.context import SdkContext
 from mcpforge.testing import HANDSHAKE, MODERN
 
 

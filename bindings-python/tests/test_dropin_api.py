@@ -266,7 +266,7 @@ def test_the_official_http_option_names_are_translated_by_the_engine() -> None:
     model or any object; mcpforge's own names pass, unknown ones are still refused by name."""
     import pydantic
 
-    from mcpforge._sdk_options import sdk_options
+    from mcpforge.sdk.options import sdk_options
 
     class Security(pydantic.BaseModel):  # the official TransportSecuritySettings' fields
         enable_dns_rebinding_protection: bool = True

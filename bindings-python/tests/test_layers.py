@@ -1,8 +1,9 @@
-"""The native API does not import the drop-in layer. The modules that give mcpforge the
-official SDK's server classes and names (DROP_IN) build on the rest of the package, never
-the other way round: a native module that needs something of theirs offers a hook they
-call instead (as ``_serving.accept_option_names``). Only the package's entry point, which
-publishes both, imports them. Read from the sources, so an import inside a function counts."""
+"""The native API does not import the drop-in layer, and the floor of value types imports
+nothing above it. The modules that give mcpforge the official SDK's server classes and
+names (DROP_IN) build on the rest of the package, never the other way round: a native
+module that needs something of theirs offers a hook they call instead (as
+``_serving.accept_option_names``). Only the package's entry point, which publishes both,
+imports them. Read from the sources, so an import inside a function counts."""
 
 from __future__ import annotations
 
@@ -11,21 +12,27 @@ from pathlib import Path
 from typing import Iterator
 
 PACKAGE = Path(__file__).resolve().parents[1] / "python" / "mcpforge"
-# The official SDK's compatibility layer: ``MCPServer``/``FastMCP``, the SDK's option names,
-# its in-process connections, registration checks, direct calls, log records, context, HTTP
-# apps and settings, and the official module paths of its names.
-DROP_IN = {"mcpserver", "_sdk_options", "_sdk_context", "_sdk_http", "_sdk_settings", "_sdk_streams", "_sdk_checks", "_sdk_direct", "_sdk_log", "exceptions", "resources"}
+# The official SDK's compatibility layer: the ``sdk`` subpackage (``MCPServer``/``FastMCP``,
+# the SDK's option names, its in-process connections, registration checks, direct calls, log
+# records, context, HTTP apps and settings), and the thin modules that publish its names
+# under the official module paths.
+DROP_IN = {"sdk", "mcpserver", "exceptions", "resources", "utilities"}
 # The entry point (``from mcpforge import MCPServer``).
-ENTRY = "__init__"
+ENTRY = "__init__.py"
+# The bottom floor: value types and plain data (errors, content blocks and their JSON form,
+# auth grants, docstrings, type hints as JSON Schema). They import nothing else of the
+# package but each other and the native module, so every other module may import them.
+FLOOR = {"errors", "_block", "_convert", "content", "auth", "_docstrings", "_validators", "schema"}
 
 
-def imported_modules(tree: ast.AST) -> Iterator[str]:
-    """The package's modules an AST imports, by name (``mcpserver``, ``_sdk_options``, ...)."""
+def imported_modules(tree: ast.AST, depth: int = 0) -> Iterator[str]:
+    """The package's top-level modules and subpackages an AST imports, by name
+    (``mcpserver``, ``sdk``, ...); ``depth`` is how many subpackages down the file sits."""
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
             module = node.module or ""
-            if node.level == 1 or (node.level == 0 and (module == "mcpforge" or module.startswith("mcpforge."))):
-                inside = module if node.level == 1 else module[len("mcpforge") :].lstrip(".")
+            if node.level == depth + 1 or (node.level == 0 and (module == "mcpforge" or module.startswith("mcpforge."))):
+                inside = module if node.level else module[len("mcpforge") :].lstrip(".")
                 if inside:
                     yield inside.split(".")[0]
                 else:  # from . import x / from mcpforge import x
@@ -38,27 +45,40 @@ def imported_modules(tree: ast.AST) -> Iterator[str]:
 
 def test_the_drop_in_modules_exist() -> None:
     for name in DROP_IN:
-        assert (PACKAGE / f"{name}.py").is_file(), name
+        assert (PACKAGE / f"{name}.py").is_file() or (PACKAGE / name / "__init__.py").is_file(), name
 
 
 def test_native_modules_do_not_import_the_drop_in_layer() -> None:
     offending = []
-    for path in sorted(PACKAGE.glob("*.py")):
-        if path.stem in DROP_IN or path.stem == ENTRY:
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = path.relative_to(PACKAGE)
+        if rel.parts[0].removesuffix(".py") in DROP_IN or rel.as_posix() == ENTRY:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
-        offending += [f"{path.name} imports {name}" for name in imported_modules(tree) if name in DROP_IN]
+        offending += [f"{rel} imports {name}" for name in imported_modules(tree, len(rel.parts) - 1) if name in DROP_IN]
     assert not offending, "the native API imports the drop-in layer: " + "; ".join(offending)
+
+
+def test_the_floor_imports_nothing_above_it() -> None:
+    offending = []
+    for name in sorted(FLOOR):
+        path = PACKAGE / f"{name}.py"
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        offending += [f"{name}.py imports {m}" for m in imported_modules(tree) if m not in FLOOR and m != "_native"]
+    assert not offending, "the floor of value types imports from above it: " + "; ".join(offending)
 
 
 def test_the_check_sees_each_form_of_import() -> None:
     forms = [
-        "from .mcpserver import MCPServer",
-        "from . import _sdk_options",
-        "from mcpforge.mcpserver import FastMCP",
-        "import mcpforge._sdk_options",
-        "def f():\n    from ._sdk_options import sdk_options",
+        ("from .mcpserver import MCPServer", 0),
+        ("from . import sdk", 0),
+        ("from .sdk.options import sdk_options", 0),
+        ("from mcpforge.mcpserver import FastMCP", 0),
+        ("import mcpforge.sdk.options", 0),
+        ("def f():\n    from .sdk.options import sdk_options", 0),
+        ("from ..sdk.log import SdkLog", 1),
     ]
-    for source in forms:
-        assert set(imported_modules(ast.parse(source))) & DROP_IN, source
+    for source, depth in forms:
+        assert set(imported_modules(ast.parse(source), depth)) & DROP_IN, source
     assert not set(imported_modules(ast.parse("from .server import Server\nimport json"))) & DROP_IN
+    assert not set(imported_modules(ast.parse("from .sdk import x"), 1)) & DROP_IN  # a sibling in a subpackage

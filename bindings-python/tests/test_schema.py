@@ -15,7 +15,8 @@ import pytest
 from conftest import run
 
 from mcpforge import Context, Field, Server
-from mcpforge.schema import function_spec, type_schema
+from mcpforge._function_spec import function_spec
+from mcpforge.schema import type_schema
 
 
 class Mode(enum.Enum):

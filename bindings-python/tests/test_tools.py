@@ -357,7 +357,7 @@ def test_which_plain_functions_take_their_arguments_by_position() -> None:
     """The engine passes a tuple only to a function whose every parameter may be given by
     position, in the function's own order; anything else gets keyword arguments."""
     from mcpforge._invoke import wrappers
-    from mcpforge.schema import function_spec
+    from mcpforge._function_spec import function_spec
 
     def positional(text: str, suffix: str = "!") -> str:
         return text + suffix

@@ -18,6 +18,9 @@ docs/python.md for the guide.
 
 from __future__ import annotations
 
+# The official SDK's module paths (thin re-exports of the drop-in layer, ``mcpforge.sdk``)
+# are attributes of the package, as they were when they held the code.
+from . import exceptions, resources
 from ._native import ENGINE_VERSION
 from .auth import AuthInfo, AuthSettings
 from .content import (

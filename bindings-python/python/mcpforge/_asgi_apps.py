@@ -73,7 +73,7 @@ class AsgiApps(Serving):
         return register
 
     def _asgi(self, transport: str, path: Optional[str], auth: Optional[AuthSettings], options: Dict[str, Any]) -> "McpAsgiApp":
-        from .asgi import McpAsgiApp
+        from .asgi import McpAsgiApp  # loaded on use
 
         _, _, _, path, translated = self._transport(transport, None, None, path, options)
         auth = auth if auth is not None else self._defaults().get("auth")
@@ -87,7 +87,7 @@ class AsgiApps(Serving):
                 server._caller_loop = loop
 
         async def start() -> None:
-            import asyncio
+            import asyncio  # loaded on use
 
             server = ref()
             if server is not None:

@@ -1,30 +1,30 @@
 """What handlers return, turned into wire values: ``jsonable`` (dataclasses, pydantic models,
-enums, dates, tuples and sets to plain JSON types), ``content_block`` (strings, bytes
-and content helpers to content blocks, bytes by the engine's rule) and ``sdk_object`` (objects of the official ``mcp``
-package, such as ``mcp.types.TextContent`` or ``CallToolResult``, in their wire form; the
-package is never imported: its objects are recognised by their module)."""
+enums, dates, tuples and sets to plain JSON types; ordinary classes by the type hints of
+their attributes, ``plain_class_hints``), ``wire`` (definition fields) and ``sdk_object``
+(objects of the official ``mcp`` package, such as ``mcp.types.TextContent`` or
+``CallToolResult``, in their wire form; the package is never imported: its objects are
+recognised by their module). Content blocks are ``mcpforge.content``'s (``content_block``)."""
 
 from __future__ import annotations
 
 import base64
 import dataclasses
 import enum
-from typing import Any, Dict
+import sys
+import typing
+from typing import Any, Dict, Optional
 
-from ._native import bytes_content
-from .content import Content
+from ._block import Content
 
-__all__ = ["jsonable", "content_block", "is_content", "sdk_object", "wire", "BYTES_TYPES"]
+__all__ = ["jsonable", "plain_class_hints", "sdk_object", "wire", "BYTES_TYPES"]
 
-# The raw bytes a handler may return; the engine picks their content block.
+# The raw bytes a handler may return (for a tool, the engine picks their content block).
 BYTES_TYPES = (bytes, bytearray, memoryview)
 
 _PLAIN = (str, int, float, bool, type(None))
 
 # The top-level modules whose pydantic models are the official SDK's protocol types.
 _SDK_MODULES = ("mcp", "mcp_types")
-# The ``type`` of each content block of the protocol.
-CONTENT_TYPES = frozenset({"text", "image", "audio", "resource", "resource_link"})
 
 
 def sdk_object(value: Any) -> Any:
@@ -80,36 +80,32 @@ def jsonable(value: Any) -> Any:
         return iso()
     if isinstance(value, Content):
         return value.to_mcp()
-    from .schema import plain_class_hints
-
     hints = plain_class_hints(type(value))
     if hints is not None:  # an ordinary class with type hints: its annotated attributes
         return {name: jsonable(getattr(value, name)) for name in hints if hasattr(value, name)}
     raise TypeError(f"{type(value).__name__} is not JSON-serializable")
 
 
-def is_content(value: Any) -> bool:
-    """True for a content helper, an official ``mcp`` content block, or bytes (sent as the
-    block the engine picks for them)."""
-    if isinstance(value, (Content, *BYTES_TYPES)):
-        return True
-    official = sdk_object(value)
-    return isinstance(official, dict) and official.get("type") in CONTENT_TYPES
+def is_pydantic_model(tp: Any) -> bool:
+    pydantic = sys.modules.get("pydantic")
+    return pydantic is not None and isinstance(tp, type) and issubclass(tp, pydantic.BaseModel)
 
 
-def content_block(value: Any) -> Dict[str, Any]:
-    """One content block: a str is text, bytes the engine's block for them (an image, audio,
-    else an embedded blob; docs/results.md), a helper its own block, an official ``mcp``
-    block its wire form, a dict is taken as a block already."""
-    if isinstance(value, Content):
-        return value.to_mcp()
-    official = sdk_object(value)
-    if isinstance(official, dict):
-        return official
-    if isinstance(value, str):
-        return {"type": "text", "text": value}
-    if isinstance(value, BYTES_TYPES):
-        return bytes_content(bytes(value))
-    if isinstance(value, dict):
-        return value
-    raise TypeError(f"{type(value).__name__} is not a content block")
+def is_typeddict(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, dict) and hasattr(tp, "__required_keys__")
+
+
+def plain_class_hints(tp: Any) -> Optional[Dict[str, Any]]:
+    """The type hints of an ordinary class's public attributes (``class User: name: str``),
+    which describe its instances as objects (as the official SDK does); None for a class
+    without any, and for builtins, enums, TypedDicts, dataclasses and pydantic models."""
+    if not isinstance(tp, type) or tp.__module__ == "builtins" or issubclass(tp, enum.Enum):
+        return None
+    if is_typeddict(tp) or dataclasses.is_dataclass(tp) or is_pydantic_model(tp):
+        return None
+    try:
+        hints = typing.get_type_hints(tp, include_extras=True)
+    except Exception:
+        return None
+    public = {k: v for k, v in hints.items() if not k.startswith("_") and typing.get_origin(v) is not typing.ClassVar}
+    return public or None

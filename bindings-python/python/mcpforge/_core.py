@@ -67,9 +67,9 @@ class ServerCore:
     # docstring (and no ``description=``) has the description ``""``.
     _sdk_definitions: bool = False
     # Told what a tool's or resource's handler raised, with its request (``witness(native_ctx,
-    # exception)``): the drop-in classes' direct calls read it (``_sdk_direct``); None here.
+    # exception)``): the drop-in classes' direct calls read it (``sdk.direct``); None here.
     _witness: Optional[Callable[[Any, BaseException], None]] = None
-    # The class of the ``Context`` handlers get (``MCPServer`` has its own, ``_sdk_context``).
+    # The class of the ``Context`` handlers get (``MCPServer`` has its own, ``sdk.context``).
     _context_type: Callable[..., Any] = Context
     _lifespan: Lifespan
     # The component mirror: every registered tool, resource (and template) and prompt.
@@ -113,7 +113,7 @@ class ServerCore:
             return loop
         with self._lock:
             if self._own_loop is None:
-                import asyncio
+                import asyncio  # loaded on use
 
                 own = asyncio.new_event_loop()
                 threading.Thread(target=_serve_until_stopped, args=(own,), name=f"mcpforge-{self.name}-asyncio", daemon=True).start()

@@ -62,7 +62,7 @@ class Lifespan:
         if self.factory is None:
             yield
             return
-        import asyncio
+        import asyncio  # loaded on use
 
         loop = loop_of()
         started = asyncio.run_coroutine_threadsafe(self.start(server), loop).result()

@@ -61,7 +61,7 @@ class Loopback:
 
     async def call_async(self, method: str, params: Dict[str, Any], request_id: Optional[str] = None) -> Dict[str, Any]:
         """``call`` for async handlers."""
-        import asyncio
+        import asyncio  # loaded on use
 
         loop = asyncio.get_running_loop()
         future: "asyncio.Future[Dict[str, Any]]" = loop.create_future()

@@ -14,9 +14,9 @@ from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Optional, Seq
 from ._components import tag_set, tagged_meta
 from ._convert import wire
 from ._core import ServerCore, drop_none
+from ._function_spec import function_spec
 from ._invoke import binding, failures, results, wrappers
 from .errors import ErrorInfo
-from .schema import function_spec
 
 __all__ = ["Registering"]
 
@@ -206,17 +206,17 @@ class Registering(ServerCore):
             bind = _without(bind, excluded)
         finish = results.tool_finish()
         # The engine wraps every value under a schema derived as ``{"result": ...}``.
-        wired = {**definition, "wrappedOutput": True} if spec.wrap_output and not explicit_output else definition
+        registered = {**definition, "wrappedOutput": True} if spec.wrap_output and not explicit_output else definition
         fail = failures.tool_failure(name, self._error_style)
         native = self._native
         per_item = self._sdk_results
         # A plain synchronous tool is called by the engine itself, without the wrapper.
         direct = None if excluded else wrappers.direct_tool(fn, spec, is_async, finish, fail, self._witness)
         if direct is not None:
-            register = functools.partial(native.add_direct_tool, wired, direct, defer_task, per_item, scopes)
+            register = functools.partial(native.add_direct_tool, registered, direct, defer_task, per_item, scopes)
         else:
             invoker = wrappers.wrapper(fn, is_async, bind, finish, self._loop_of(), fail, self._witness)
-            register = functools.partial(native.add_tool, wired, invoker, is_async, defer_task, per_item, scopes)
+            register = functools.partial(native.add_tool, registered, invoker, is_async, defer_task, per_item, scopes)
 
         self._tools.add(
             name,

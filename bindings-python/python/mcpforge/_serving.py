@@ -5,12 +5,13 @@ the caller's loop (and the official SDK's ``run_*_async`` names), ``shutdown``, 
 Also how the arguments of a ``run`` call (and of the ASGI apps, ``_asgi_apps``) become the
 engine's HTTP settings: the constructor's defaults (``_defaults``), the option names the
 engine knows, and the option names of a drop-in layer, which that layer installs here with
-``accept_option_names`` (``mcpforge.mcpserver`` installs the official SDK's), so that this
+``accept_option_names`` (``mcpforge.sdk.mcpserver`` installs the official SDK's), so that this
 module never imports it."""
 
 from __future__ import annotations
 
 import inspect
+import signal
 import sys
 import threading
 from contextlib import contextmanager
@@ -162,8 +163,6 @@ class Serving(ServerCore):
         (what container runtimes send), then returns after a graceful shutdown instead of
         raising ``KeyboardInterrupt``. From the main thread, SIGTERM is ignored once serving
         has ended, so a repeated one cannot kill the process while it exits."""
-        import signal
-
         address = None if http is None else _http_address(http)
         main = threading.current_thread() is threading.main_thread()
         if main:
@@ -187,8 +186,6 @@ class Serving(ServerCore):
         default handler would raise wherever the main thread happens to run Python, e.g. in
         a finalizer, where the exception is lost); with SIGTERM's default action (the process
         dies at once), SIGTERM starts a graceful shutdown, after which serving returns."""
-        import signal
-
         if threading.current_thread() is not threading.main_thread():
             yield
             return
@@ -229,7 +226,7 @@ class Serving(ServerCore):
     ) -> None:
         """``run`` on the caller's asyncio loop: async handlers and the ``lifespan`` run on
         this loop; cancelling this coroutine shuts the server down gracefully."""
-        import asyncio
+        import asyncio  # loaded on use
 
         init_logging()
         kind, host, port, path, options = self._transport(transport, host, port, path, http_options)
@@ -270,7 +267,7 @@ class Serving(ServerCore):
         await self.run_async("sse", **options)
 
     async def _wait(self, finished: Any) -> None:
-        import asyncio
+        import asyncio  # loaded on use
 
         try:
             await asyncio.shield(finished)

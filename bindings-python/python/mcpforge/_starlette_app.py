@@ -36,8 +36,8 @@ def starlette_app(engine: McpAsgiApp, transport: str, custom_routes: List[Any]) 
     include_in_schema, handler)``), or None without Starlette and custom routes (see the
     module documentation)."""
     try:
-        from starlette.applications import Starlette  # type: ignore[import-not-found, unused-ignore]
-        from starlette.routing import Mount, Route  # type: ignore[import-not-found, unused-ignore]
+        from starlette.applications import Starlette  # type: ignore[import-not-found, unused-ignore]  # optional dependency
+        from starlette.routing import Mount, Route  # type: ignore[import-not-found, unused-ignore]  # optional dependency
     except ImportError:
         if custom_routes:
             raise

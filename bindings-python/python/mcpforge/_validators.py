@@ -30,7 +30,7 @@ def has_validators(metadata: Sequence[Any]) -> bool:
 
 def validated(tp: Any) -> Callable[[Any], Any]:
     """The converter of the annotated type ``tp``: pydantic's validation of the value."""
-    from pydantic import TypeAdapter, ValidationError
+    from pydantic import TypeAdapter, ValidationError  # optional dependency
 
     adapter = TypeAdapter(tp)
 

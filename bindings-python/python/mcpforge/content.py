@@ -6,8 +6,13 @@ the wire form as a dict."""
 from __future__ import annotations
 
 import base64
+import mimetypes
 import os
 from typing import Any, Dict, List, Optional, Sequence, Union
+
+from ._block import Content
+from ._convert import BYTES_TYPES, jsonable, sdk_object
+from ._native import bytes_content
 
 __all__ = [
     "Content",
@@ -25,7 +30,12 @@ __all__ = [
     "AssistantMessage",
     "Completion",
     "Block",
+    "content_block",
+    "is_content",
 ]
+
+# The ``type`` of each content block of the protocol.
+CONTENT_TYPES = frozenset({"text", "image", "audio", "resource", "resource_link"})
 
 _MAGIC = [
     (b"\x89PNG\r\n\x1a\n", "image/png"),
@@ -62,14 +72,6 @@ def _b64(data: bytes) -> str:
 
 def _optional(**fields: Any) -> Dict[str, Any]:
     return {k: v for k, v in fields.items() if v is not None}
-
-
-class Content:
-    """A content block of a tool result or prompt message."""
-
-    def to_mcp(self) -> Dict[str, Any]:
-        """The block as its wire dict."""
-        raise NotImplementedError
 
 
 class Text(Content):
@@ -110,8 +112,6 @@ class _Binary(Content):
         if mime_type is None and format is not None:
             mime_type = f"{self.kind}/{format.lower()}"
         if mime_type is None and path is not None:
-            import mimetypes
-
             name = str(os.fspath(path))
             suffix = os.path.splitext(name)[1].lower()
             mime_type = _MEDIA_SUFFIXES.get(suffix) or mimetypes.guess_type(name)[0] or self.unknown_suffix_mime
@@ -159,8 +159,6 @@ class File(Content):
     ) -> None:
         if (data is None) == (path is None):
             raise ValueError("File needs exactly one of data and path")
-        import mimetypes
-
         if data is None:
             with open(os.fspath(path), "rb") as f:  # type: ignore[arg-type]
                 data = f.read()
@@ -270,8 +268,6 @@ class CallToolResult:
         self.meta = meta
 
     def to_mcp(self) -> Dict[str, Any]:
-        from ._convert import content_block, jsonable
-
         body: Dict[str, Any] = {"content": [content_block(c) for c in self.content]}
         if self.structured_content is not None:
             body["structuredContent"] = jsonable(self.structured_content)
@@ -292,8 +288,6 @@ class Message:
         self.content = content
 
     def to_mcp(self) -> Dict[str, Any]:
-        from ._convert import content_block
-
         return {"role": self.role, "content": content_block(self.content)}
 
 
@@ -349,3 +343,30 @@ class Block(Dict[str, Any]):
                 value = self[candidate]
                 return Block(value) if isinstance(value, dict) and not isinstance(value, Block) else value
         raise AttributeError(name)
+
+
+def is_content(value: Any) -> bool:
+    """True for a content helper, an official ``mcp`` content block, or bytes (sent as the
+    block the engine picks for them)."""
+    if isinstance(value, (Content, *BYTES_TYPES)):
+        return True
+    official = sdk_object(value)
+    return isinstance(official, dict) and official.get("type") in CONTENT_TYPES
+
+
+def content_block(value: Any) -> Dict[str, Any]:
+    """One content block: a str is text, bytes the engine's block for them (an image, audio,
+    else an embedded blob; docs/results.md), a helper its own block, an official ``mcp``
+    block its wire form, a dict is taken as a block already."""
+    if isinstance(value, Content):
+        return value.to_mcp()
+    official = sdk_object(value)
+    if isinstance(official, dict):
+        return official
+    if isinstance(value, str):
+        return {"type": "text", "text": value}
+    if isinstance(value, BYTES_TYPES):
+        return bytes_content(bytes(value))
+    if isinstance(value, dict):
+        return value
+    raise TypeError(f"{type(value).__name__} is not a content block")

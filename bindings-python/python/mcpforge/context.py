@@ -26,11 +26,17 @@ import weakref
 from typing import TYPE_CHECKING, Any, Dict, Generator, List, Optional, Sequence, Tuple, Union
 
 from ._context_given import OUTSIDE_A_REQUEST, GivenRequest
+from ._convert import jsonable
+from ._futures import resolver
+from ._loopback import next_id
+from .auth import AuthInfo
+from .content import Block
 from .errors import InputRequired
+from .schema import SchemaBuilder, type_schema
+from .session import RequestContext, Session, read_contents
 
 if TYPE_CHECKING:
     from ._native import NativeContext
-    from .auth import AuthInfo
 
 __all__ = [
     "Context",
@@ -137,7 +143,6 @@ def _elicitation_schema(schema: Any) -> Dict[str, Any]:
         return {"type": "object", "properties": {}}
     if isinstance(schema, dict):
         return schema
-    from .schema import type_schema
 
     derived = type_schema(schema)
     defs = derived.pop("$defs", {})
@@ -276,16 +281,12 @@ def _elicit_result(answer: Dict[str, Any], ask: Elicit) -> ElicitResult:
     if content is not None and ask.wrapped:
         content = content.get("value")
     if content is not None and ask.type is not None:
-        from .schema import SchemaBuilder
-
         convert = SchemaBuilder().converter(ask.type)
         content = convert(content) if convert is not None else content
     return AcceptedElicitation(content=content)
 
 
 def _sampling_result(answer: Dict[str, Any]) -> SamplingResult:
-    from .content import Block
-
     content = answer.get("content")
     content = Block(content) if isinstance(content, dict) else content
     return SamplingResult(answer.get("role", "assistant"), content, answer.get("model", ""), answer.get("stopReason"))
@@ -322,8 +323,6 @@ class TraceContext:
 def _read(response: Dict[str, Any], request_id: str, witness: Any) -> Any:
     """The contents of a ``ctx.read_resource`` response (``session.read_contents``), or the
     witness's own failure for it."""
-    from .session import read_contents
-
     failure = witness.read_failure(request_id, response) if witness is not None else None
     if failure is not None:
         raise failure
@@ -401,7 +400,6 @@ class Context:
         grant = self._native.auth
         if grant is None:
             return None
-        from .auth import AuthInfo
 
         return AuthInfo(grant["subject"], grant["scopes"], grant["client_id"], grant["extra"])
 
@@ -485,8 +483,6 @@ class Context:
         """Sends a log message at ``level`` (``debug`` ... ``emergency``) if the client's level
         lets it through. ``logger_name`` is the official SDK's name for ``logger``; with
         ``extra``, the data sent is ``{"message": data, **extra}``."""
-        from ._convert import jsonable
-
         if extra:
             data = {"message": data, **extra}
         sent = self._native.log(level, jsonable(data), logger if logger is not None else logger_name)
@@ -548,8 +544,6 @@ class Context:
     def session(self) -> Any:
         """The official SDK's session methods for this request (``create_message``,
         ``send_log_message``, ``list_roots``, ...: ``mcpforge.session.Session``)."""
-        from .session import Session
-
         if isinstance(self._native, GivenRequest):
             return self._native.request_context.session
         return Session(self)
@@ -558,8 +552,6 @@ class Context:
     def request_context(self) -> Any:
         """``lifespan_context`` (what the server's lifespan yielded), ``request_id``,
         ``meta`` and ``session``, as in the official SDK (``mcpforge.session.RequestContext``)."""
-        from .session import RequestContext
-
         if isinstance(self._native, GivenRequest):
             return self._native.request_context  # the one given; ValueError without
         return RequestContext(self)
@@ -570,9 +562,6 @@ class Context:
         ``ResourceError`` when the read fails (``MCPServer``: ``UnexpectedResourceError``,
         caused by the reader's exception, when the reader crashed). Awaitable in async
         handlers."""
-        from ._loopback import next_id
-        from .session import read_contents
-
         server = self.server
         request = ("resources/read", {"uri": str(uri)})
         # A server that keeps a witness (``MCPServer``) learns what the reader raised, and
@@ -597,9 +586,7 @@ class Context:
         return self._await(wire, finish)
 
     async def _await(self, wire: List[Tuple[Optional[str], str, Dict[str, Any]]], finish: Any) -> Any:
-        import asyncio
-
-        from ._futures import resolver
+        import asyncio  # loaded on use
 
         loop = asyncio.get_running_loop()
         future: "asyncio.Future[Any]" = loop.create_future()

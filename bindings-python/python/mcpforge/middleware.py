@@ -210,7 +210,7 @@ def chain_starter(
             return call
 
         async def run() -> Outcome:
-            import asyncio  # already loaded: this runs on an asyncio loop
+            import asyncio  # loaded on use (already loaded: this runs on an asyncio loop)
 
             try:
                 return (RESULT, _result(await link(0)(_context(request))))

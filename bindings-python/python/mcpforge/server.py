@@ -194,6 +194,6 @@ class Server(Registering, ComponentControls, Hooks, AsgiApps, Serving, Metrics):
         """An in-memory client through the real engine: ``async with server.test_client()
         as client: await client.call_tool("add", {"a": 1, "b": 2})``. Options as
         ``mcpforge.testing.TestClient``."""
-        from .testing import TestClient
+        from .testing import TestClient  # loaded on use
 
         return TestClient(self, **options)

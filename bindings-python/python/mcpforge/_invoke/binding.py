@@ -8,8 +8,8 @@ import json
 import typing
 from typing import Any, Callable, Dict, Optional
 
+from .._function_spec import FunctionSpec
 from ..context import Context
-from ..schema import FunctionSpec
 from .outcomes import Bind
 
 

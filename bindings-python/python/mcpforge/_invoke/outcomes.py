@@ -14,7 +14,7 @@ from .._native import TAG_RESULT as RESULT
 from .._native import TAG_TOOL_ERROR as TOOL_ERROR
 from .._native import TAG_VALUE as VALUE
 
-__all__ = ["BYTES", "CONTENT", "INPUT_REQUIRED", "PROTOCOL_ERROR", "RESULT", "TOOL_ERROR", "VALUE"]
+__all__ = ["BYTES", "CONTENT", "INPUT_REQUIRED", "PROTOCOL_ERROR", "RESULT", "TOOL_ERROR", "VALUE", "Outcome", "Bind", "Finish", "Witness"]
 
 Outcome = Tuple[int, Any]
 Bind = Callable[..., Dict[str, Any]]

@@ -7,9 +7,9 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from .._convert import BYTES_TYPES, content_block, is_content, jsonable, sdk_object
+from .._convert import BYTES_TYPES, jsonable, sdk_object
 from .._native import json_value
-from ..content import CallToolResult, Completion, Content, Message, ResourceContents
+from ..content import CallToolResult, Completion, Content, Message, ResourceContents, content_block, is_content
 from .failures import _data
 from .outcomes import BYTES, CONTENT, RESULT, TOOL_ERROR, VALUE, Finish, Outcome
 

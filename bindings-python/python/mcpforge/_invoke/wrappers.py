@@ -11,14 +11,13 @@ instead be called by the engine directly (``direct_tool``).
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 from typing import Any, Callable, Optional, Sequence, Tuple
 
+from .._function_spec import FunctionSpec
 from .._input_required import hand_over, is_input_required
 from .._validators import ValidatorRaised
 from ..errors import INTERNAL_ERROR, InputRequired
-from ..schema import FunctionSpec
 from .failures import bad_inputs, failure
 from .outcomes import INPUT_REQUIRED, PROTOCOL_ERROR, Bind, Finish, Outcome, Witness
 
@@ -89,6 +88,8 @@ class _AsyncCall:
         try:
             outcome = await self.run_call()
         except BaseException as e:  # noqa: BLE001 - cancellation, SystemExit and the like: still answer
+            import asyncio  # loaded on use (already loaded: this runs on an asyncio loop)
+
             cancelled = isinstance(e, asyncio.CancelledError)
             self.completer(_CANCELLED if cancelled else failure(e))
             if cancelled:
@@ -130,6 +131,8 @@ def async_wrapper(
         *inputs, completer = call
 
         async def run() -> Outcome:
+            import asyncio  # loaded on use (already loaded: this runs on an asyncio loop)
+
             try:
                 kwargs = bind(*inputs)
             except Exception as e:  # noqa: BLE001 - the inputs could not become the parameters

@@ -19,12 +19,12 @@ import itertools
 import threading
 from typing import Any, Callable, Dict, List, Optional
 
-from ._futures import resolver
-from ._input_required import is_input_required
-from ._native import LATEST_PROTOCOL_VERSION
-from .errors import INVALID_PARAMS, RESOURCE_NOT_FOUND, McpError, ResourceError, ToolError
+from .._futures import resolver
+from .._input_required import is_input_required
+from .._native import LATEST_PROTOCOL_VERSION
+from ..errors import INVALID_PARAMS, RESOURCE_NOT_FOUND, McpError, ResourceError, ToolError
+from ..session import read_contents
 from .exceptions import UnexpectedResourceError, UnexpectedToolError
-from .session import read_contents
 
 __all__ = ["DirectCalls", "Witnessed", "typed"]
 
@@ -39,13 +39,13 @@ _TIMEOUT = 300.0
 def _types() -> Any:
     """The official types module of the installed release, or None."""
     try:
-        import mcp_types  # type: ignore[import-not-found, unused-ignore]
+        import mcp_types  # type: ignore[import-not-found, unused-ignore]  # optional dependency
 
         return mcp_types
     except ImportError:
         pass
     try:
-        import mcp.types  # type: ignore[import-not-found, unused-ignore]
+        import mcp.types  # type: ignore[import-not-found, unused-ignore]  # optional dependency
 
         return mcp.types
     except ImportError:
@@ -60,7 +60,7 @@ def typed(name: str, value: Dict[str, Any]) -> Any:
         return value
     if hasattr(model, "model_validate"):
         return model.model_validate(value)
-    from pydantic import TypeAdapter  # a union of models (``ContentBlock``); pydantic comes with them
+    from pydantic import TypeAdapter  # optional dependency: a union of models (``ContentBlock``); pydantic comes with them
 
     return TypeAdapter(model).validate_python(value)
 
@@ -134,7 +134,7 @@ class DirectCalls:
 
     async def _direct(self, method: str, params: Dict[str, Any]) -> "tuple[Dict[str, Any], Optional[BaseException]]":
         """One request on a connection of its own: (the response message, what its handler raised)."""
-        import asyncio  # on use: asyncio (with ssl, socket, subprocess) is megabytes every server would load
+        import asyncio  # loaded on use: asyncio (with ssl, socket, subprocess) is megabytes every server would load
 
         loop = asyncio.get_running_loop()
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 import logging
 from typing import Any, Callable, Optional, Tuple
 
-from ._invoke.failures import FailureLog
-from .errors import ErrorInfo
+from .._invoke.failures import FailureLog
+from ..errors import ErrorInfo
 from .exceptions import UnexpectedResourceError
 
 __all__ = ["SdkLog"]

@@ -23,8 +23,8 @@ import itertools
 import json
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from ._futures import resolver
-from .errors import McpError
+from .._futures import resolver
+from ..errors import McpError
 
 __all__ = ["InMemoryTransport", "LowLevel", "serve_streams"]
 
@@ -35,16 +35,16 @@ _ANSWER_TIMEOUT = 300.0
 
 def _codec() -> Tuple[Callable[[Dict[str, Any]], Any], Callable[[Any], Dict[str, Any]]]:
     """(to the SDK's ``SessionMessage``, from it to a JSON-RPC dict), for the installed release."""
-    from mcp.shared.message import SessionMessage  # type: ignore[import-not-found, unused-ignore]
+    from mcp.shared.message import SessionMessage  # type: ignore[import-not-found, unused-ignore]  # optional dependency
 
     try:  # 2.x: the types are their own package, messages a union
-        from mcp_types import jsonrpc_message_adapter  # type: ignore[import-not-found, unused-ignore]
+        from mcp_types import jsonrpc_message_adapter  # type: ignore[import-not-found, unused-ignore]  # optional dependency
 
         def to_sdk(message: Dict[str, Any]) -> Any:
             return SessionMessage(jsonrpc_message_adapter.validate_python(message, by_name=False))
 
     except ImportError:  # 1.x: a root model
-        from mcp.types import JSONRPCMessage  # type: ignore[import-not-found, unused-ignore]
+        from mcp.types import JSONRPCMessage  # type: ignore[import-not-found, unused-ignore]  # optional dependency
 
         def to_sdk(message: Dict[str, Any]) -> Any:
             return SessionMessage(JSONRPCMessage.model_validate(message))
@@ -147,7 +147,7 @@ class InMemoryTransport:
         self._client_ends: Any = None
 
     async def __aenter__(self) -> Tuple[Any, Any]:
-        import anyio  # type: ignore[import-not-found, unused-ignore]
+        import anyio  # type: ignore[import-not-found, unused-ignore]  # optional dependency
 
         # Streams of any message (the client's and the server's JSON-RPC objects).
         to_client_send: Any

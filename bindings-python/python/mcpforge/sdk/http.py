@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, AsyncContextManager, Callable, Dict, Optional, Tuple
 
 if TYPE_CHECKING:
-    from .asgi import McpAsgiApp, Receive, Scope, Send
+    from ..asgi import McpAsgiApp, Receive, Scope, Send
 
 __all__ = ["SdkHttpApps", "SessionManager"]
 

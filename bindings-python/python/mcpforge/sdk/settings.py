@@ -70,7 +70,7 @@ class ServerSettings:
 class Settings(ServerSettings):
     """``FastMCP``'s settings (1.x): ``ServerSettings`` and the HTTP settings, the defaults of
     ``run`` and of the HTTP apps; also ``mcpforge.server.Settings``, the official module path
-    (set by ``mcpforge.mcpserver``). ``session_idle_timeout`` and ``max_sessions`` of None
+    (set by ``mcpforge.sdk.mcpserver``). ``session_idle_timeout`` and ``max_sessions`` of None
     leave the engine's bounds (10 minutes idle, 10 000 sessions): the engine always bounds
     sessions, where 1.x takes None for no bound."""
 

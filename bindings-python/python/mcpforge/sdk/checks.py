@@ -18,9 +18,9 @@ import inspect
 import sys
 from typing import Any, Callable, List, Tuple
 
-from ._native import template_variables
+from .._function_spec import function_spec
+from .._native import template_variables
 from .exceptions import InvalidUriTemplate
-from .schema import function_spec
 
 __all__ = ["refuse_bare", "resource_variables", "check_reader"]
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._sdk_direct import typed
-from .context import Context
+from ..context import Context
+from .direct import typed
 
 __all__ = ["SdkContext"]
 

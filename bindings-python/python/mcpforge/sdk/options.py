@@ -3,14 +3,14 @@ constructor) take them, handed to the engine, whose table (``core/src/sdk_option
 translates them to mcpforge's: renamed (``streamable_http_path``, ...), read
 (``transport_security``) or accepted and dropped when the engine decides by itself
 (``json_response``, ``stateless_http``, ...); docs/python.md lists each one and why. Part of
-the drop-in layer: ``mcpforge.mcpserver`` installs ``sdk_options`` into every server's
+the drop-in layer: ``mcpforge.sdk.mcpserver`` installs ``sdk_options`` into every server's
 serving (``_serving.accept_option_names``)."""
 
 from __future__ import annotations
 
 from typing import Any, Dict
 
-from ._native import sdk_options as _translate
+from .._native import sdk_options as _translate
 
 __all__ = ["sdk_options"]
 

@@ -1,0 +1,236 @@
+"""``function_spec(fn)``: what a registered function is to the engine, read from its
+signature, type hints and docstring: its input schema, how to convert each argument, which
+parameter takes the ``Context``, its description and parameter descriptions, and its output
+schema (return annotation; ``schema`` turns the types into JSON Schema)."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import functools
+import inspect
+import json
+import typing
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+from . import _docstrings
+from ._convert import is_pydantic_model, is_typeddict, jsonable, plain_class_hints
+from .content import CallToolResult, Completion, Content, Message, ResourceContents
+from .context import Context
+from .schema import Converter, NoneType, SchemaBuilder, UnionType, is_abc
+
+__all__ = ["FunctionSpec", "Param", "function_spec"]
+
+
+@dataclasses.dataclass
+class Param:
+    """One parameter the client fills: its name, whether it is required, and the converter
+    from the JSON value (None: passed as is)."""
+
+    name: str
+    required: bool
+    convert: Optional[Converter]
+    annotation: Any
+
+
+@dataclasses.dataclass
+class FunctionSpec:
+    """What a handler function declares."""
+
+    params: List[Param]
+    names: "frozenset[str]"
+    var_keyword: bool
+    context_param: Optional[str]
+    input_schema: Dict[str, Any]
+    description: Optional[str]
+    param_descriptions: Dict[str, str]
+    output_schema: Optional[Dict[str, Any]]
+    wrap_output: bool
+    return_annotation: Any
+    # Parameters whose default is a ``pydantic.Field``: the value each gets when the client
+    # leaves it out (the Field's default, not the ``FieldInfo``).
+    field_defaults: Dict[str, Callable[[], Any]] = dataclasses.field(default_factory=dict)
+
+    @property
+    def needs_conversion(self) -> bool:
+        """True when some argument needs a converter."""
+        return any(p.convert is not None for p in self.params)
+
+
+def _is_context(tp: Any) -> bool:
+    if typing.get_origin(tp) is typing.Annotated:
+        tp = typing.get_args(tp)[0]
+    if typing.get_origin(tp) is typing.Union or (UnionType is not None and isinstance(tp, UnionType)):
+        return any(_is_context(a) for a in typing.get_args(tp))
+    return isinstance(tp, type) and issubclass(tp, Context)
+
+
+def _unstructured_return(tp: Any) -> bool:
+    """Return types sent as content only, without an output schema."""
+    if tp in (inspect.Signature.empty, None, NoneType, str, Any, bytes, bytearray, list, tuple):
+        return True
+    if isinstance(tp, type) and issubclass(tp, (Content, CallToolResult, ResourceContents, Message, Completion)):
+        return True
+    if isinstance(tp, type) and tp.__module__.partition(".")[0] in ("mcp", "mcp_types"):
+        return True  # the official SDK's content blocks and results
+    if _hintless_class(tp):
+        return True  # nothing describes its instances: no output schema (as on the official SDK)
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        return _unstructured_return(typing.get_args(tp)[0])
+    if origin in (list, tuple) or is_abc(origin, "Sequence"):
+        args = typing.get_args(tp)
+        return not args or (_unstructured_return(args[0]) and args[0] is not str)
+    if origin is typing.Union or (UnionType is not None and isinstance(tp, UnionType)):
+        # A union naming a content type (``str | Image | dict``) is content: its values are
+        # blocks that no JSON Schema describes (as on the official SDK).
+        args = typing.get_args(tp)
+        return all(_unstructured_return(a) for a in args) or any(_content_class(a) for a in args)
+    return False
+
+
+def _content_class(tp: Any) -> bool:
+    """mcpforge's content blocks (``Image``, ``Audio``, ...) and the official SDK's classes."""
+    if not isinstance(tp, type):
+        return False
+    return issubclass(tp, Content) or tp.__module__.partition(".")[0] in ("mcp", "mcp_types")
+
+
+def _hintless_class(tp: Any) -> bool:
+    """An ordinary class of the program's own without type hints (``plain_class_hints``)."""
+    if not isinstance(tp, type) or tp.__module__ in ("builtins", "datetime") or issubclass(tp, enum.Enum):
+        return False
+    if is_typeddict(tp) or dataclasses.is_dataclass(tp) or is_pydantic_model(tp) or _is_context(tp):
+        return False
+    return tp.__module__.partition(".")[0] not in ("typing", "collections", "mcpforge") and plain_class_hints(tp) is None
+
+
+def _object_type(tp: Any) -> bool:
+    """Return types whose values are JSON objects (sent as ``structuredContent`` directly)."""
+    if typing.get_origin(tp) is typing.Annotated:
+        tp = typing.get_args(tp)[0]
+    origin = typing.get_origin(tp)
+    return (
+        tp is dict
+        or origin is dict
+        or is_typeddict(tp)
+        or (dataclasses.is_dataclass(tp) and isinstance(tp, type))
+        or is_pydantic_model(tp)
+        or plain_class_hints(tp) is not None
+    )
+
+
+def _root(schema: Dict[str, Any], defs: Dict[str, Any]) -> Dict[str, Any]:
+    return {**schema, "$defs": defs} if defs else schema
+
+
+def _text_return(tp: Any) -> bool:
+    """``str``, ``Optional[str]`` (``str | None``) or ``None``, ``Annotated`` or not."""
+    if typing.get_origin(tp) is typing.Annotated:
+        tp = typing.get_args(tp)[0]
+    if tp in (str, None, NoneType):
+        return True
+    if typing.get_origin(tp) is typing.Union or (UnionType is not None and isinstance(tp, UnionType)):
+        args = typing.get_args(tp)
+        return str in args and all(a in (str, NoneType) for a in args)
+    return False
+
+
+def _field_default(default: Any) -> Any:
+    """A ``pydantic.Field(...)`` given as a parameter's default (its ``FieldInfo``), or None."""
+    cls = type(default)
+    if cls.__name__ == "FieldInfo" and cls.__module__.partition(".")[0] == "pydantic":
+        return default
+    return None
+
+
+def function_spec(
+    fn: Callable[..., Any], *, structured_output: Optional[bool] = None, skip: Tuple[str, ...] = (), text_schema: bool = False
+) -> FunctionSpec:
+    """Reads ``fn``: parameters (``skip`` names are filled by the caller, not the client),
+    schemas, converters, descriptions. ``text_schema`` gives a ``str``, ``Optional[str]`` or
+    ``None`` return annotation the wrapped output schema ``{"result": ...}`` (the official
+    SDK's choice; without it such a tool sends its text alone)."""
+    sig = inspect.signature(fn)
+    try:
+        hints = typing.get_type_hints(fn, include_extras=True)
+    except Exception as e:
+        raise TypeError(f"cannot resolve the type hints of {getattr(fn, '__qualname__', fn)!r}: {e}") from e
+    doc = inspect.getdoc(fn) or ""
+    param_docs = _docstrings.param_docs(doc)
+    builder = SchemaBuilder()
+    props: Dict[str, Any] = {}
+    required: List[str] = []
+    params: List[Param] = []
+    context_param = None
+    var_keyword = False
+    field_defaults: Dict[str, Callable[[], Any]] = {}
+    for name, p in sig.parameters.items():
+        if p.kind is inspect.Parameter.VAR_KEYWORD:
+            var_keyword = True
+            continue
+        if p.kind is inspect.Parameter.VAR_POSITIONAL:
+            continue
+        annotation = hints.get(name, Any)
+        if _is_context(annotation):
+            context_param = name
+            continue
+        if name in skip:
+            continue
+        if p.kind is inspect.Parameter.POSITIONAL_ONLY:
+            raise TypeError(f"{fn.__qualname__}: positional-only parameter {name!r} cannot be filled by name")
+        default = p.default
+        field = _field_default(default)
+        if field is None:
+            prop = builder.schema(annotation)
+        else:  # its description, title, examples and constraints, and its own default
+            prop = builder._annotated(annotation, (field,))
+            default = inspect.Parameter.empty if field.is_required() else field.get_default(call_default_factory=True)
+            if default is not inspect.Parameter.empty:
+                field_defaults[name] = functools.partial(field.get_default, call_default_factory=True)
+        if default is not inspect.Parameter.empty:
+            try:
+                prop = {**prop, "default": jsonable(default)}
+            except TypeError:
+                pass
+        else:
+            required.append(name)
+        if name in param_docs and "description" not in prop:
+            prop = {**prop, "description": param_docs[name]}
+        props[name] = prop
+        params.append(Param(name, default is inspect.Parameter.empty, builder.converter(annotation), annotation))
+    input_schema: Dict[str, Any] = {"type": "object", "properties": props}
+    if required:
+        input_schema["required"] = required
+    input_schema = _root(input_schema, builder.defs)
+
+    ret = hints.get("return", sig.return_annotation)
+    output_schema, wrap = None, False
+    if structured_output is None and text_schema and _text_return(ret):
+        structured_output = True
+    structured = structured_output if structured_output is not None else not _unstructured_return(ret)
+    if structured and ret is not inspect.Signature.empty:
+        out_builder = SchemaBuilder()
+        schema = out_builder.schema(ret)
+        if _object_type(ret):
+            if "$ref" in schema and len(out_builder.defs) == 1:
+                name, schema = next(iter(out_builder.defs.items()))
+                if f'"#/$defs/{name}"' not in json.dumps(schema, default=str):
+                    out_builder.defs = {}  # a recursive type keeps its definition for its own references
+            output_schema = _root(schema, out_builder.defs)
+        else:
+            wrapped = {"type": "object", "properties": {"result": schema}, "required": ["result"]}
+            output_schema, wrap = _root(wrapped, out_builder.defs), True
+    return FunctionSpec(
+        params=params,
+        names=frozenset(p.name for p in params),
+        var_keyword=var_keyword,
+        context_param=context_param,
+        input_schema=input_schema,
+        description=_docstrings.description(doc),
+        param_descriptions=param_docs,
+        output_schema=output_schema,
+        wrap_output=wrap,
+        return_annotation=ret,
+        field_defaults=field_defaults,
+    )
