@@ -7,7 +7,7 @@
  */
 'use strict';
 
-const { InputRequiredError, ToolError, isMcpError } = require('./errors');
+const { ErrorCode, InputRequiredError, ToolError, isMcpError } = require('./errors');
 
 /** `JSON.stringify` that reports what could not be converted instead of throwing. */
 function stringify(value, what) {
@@ -143,7 +143,7 @@ function fail(call, error, policy, what = 'a handler') {
     const visible = policy ? policy.visible(text) : text;
     // A tool's crash is an `isError` result (the model reads it); a resource's, prompt's or
     // completion's is an internal error (-32603), not the client's fault.
-    if (what && INTERNAL_WHEN_CRASHED.has(what.kind)) return call.protocolError(-32603, visible);
+    if (what && INTERNAL_WHEN_CRASHED.has(what.kind)) return call.protocolError(ErrorCode.InternalError, visible);
     return call.toolError(visible);
   } catch (e) {
     return call.toolError(`the handler failed and its error could not be reported: ${e && e.message}`);

@@ -360,6 +360,13 @@ pub fn bytes_content<'py>(py: Python<'py>, data: &[u8]) -> PyResult<Bound<'py, P
     to_py(py, &block)
 }
 
+/// The MIME type of `data` when it is an image or an audio clip (`mcpforge::media_type`),
+/// else `None`: what `Image(data)` and `Audio(data)` are typed by when given no type.
+#[pyfunction]
+pub fn media_type(data: &[u8]) -> Option<&'static str> {
+    mcpforge::media_type(data)
+}
+
 /// A Python tool.
 pub struct PyTool(pub Invoker);
 

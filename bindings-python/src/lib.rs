@@ -161,6 +161,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m.add(name, tag)?;
     }
     m.add_function(wrap_pyfunction!(callbacks::bytes_content, m)?)?;
+    m.add_function(wrap_pyfunction!(callbacks::media_type, m)?)?;
     m.add_function(wrap_pyfunction!(default_max_workers, m)?)?;
     m.add_function(wrap_pyfunction!(init_logging, m)?)?;
     m.add_function(wrap_pyfunction!(convert::json_value, m)?)?;

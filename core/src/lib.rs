@@ -81,7 +81,7 @@ pub use error::{Error, HandlerError, ProtocolError, ToolError};
 pub use error_hook::{ErrorHook, Failure, FailureKind};
 pub use handler::{
     Arguments, BoxFuture, CompletionHandler, CompletionOutput, PromptHandler, PromptOutput, ResourceHandler,
-    ResourceLister, ResourceOutput, Structured, ToolHandler, ToolOutput, ValueContent, bytes_content,
+    ResourceLister, ResourceOutput, Structured, ToolHandler, ToolOutput, ValueContent, bytes_content, media_type,
 };
 pub use middleware::{Answer, Middleware, MiddlewareResult, Next, Request as MiddlewareRequest};
 pub use protocol::{

@@ -26,20 +26,27 @@ const BYTES_URI_SCHEME: &str = "data:";
 pub fn bytes_content(data: &[u8]) -> Content {
     let kind = infer::get(data);
     let encoded = STANDARD.encode(data);
-    match kind {
-        Some(t) if t.matcher_type() == MatcherType::Image => Content::image(encoded, t.mime_type()),
-        Some(t) if t.matcher_type() == MatcherType::Audio => Content::audio(encoded, usual_name(t.mime_type())),
+    match kind.map(|t| (t.matcher_type(), media_name(t))) {
+        Some((MatcherType::Image, mime)) => Content::image(encoded, mime),
+        Some((MatcherType::Audio, mime)) => Content::audio(encoded, mime),
         other => {
-            let mime = other.map_or(OCTET_STREAM, |t| t.mime_type());
+            let mime = other.map_or(OCTET_STREAM, |(_, mime)| mime);
             Content::embedded(ResourceContents::blob(format!("{BYTES_URI_SCHEME}{mime}"), Some(mime), encoded))
         }
     }
 }
 
-/// The name clients and the official SDKs use for an audio type the sniffer names by its
-/// older `x-` form.
-fn usual_name(mime: &'static str) -> &'static str {
-    match mime {
+/// The MIME type of `data` when its first bytes show an image or an audio clip (what
+/// [`bytes_content`] makes an image or audio block of), else `None`: for content helpers
+/// that are given bytes without a type (Python's `Image(data)`, `Audio(data)`).
+pub fn media_type(data: &[u8]) -> Option<&'static str> {
+    infer::get(data).filter(|t| matches!(t.matcher_type(), MatcherType::Image | MatcherType::Audio)).map(media_name)
+}
+
+/// The MIME type of a sniffed type, under the name clients and the official SDKs use for
+/// the audio types the sniffer names by their older `x-` form.
+fn media_name(t: infer::Type) -> &'static str {
+    match t.mime_type() {
         "audio/x-wav" => "audio/wav",
         "audio/x-flac" => "audio/flac",
         other => other,
@@ -74,6 +81,14 @@ mod tests {
         assert_eq!(block(WAV), json!({"type": "audio", "data": STANDARD.encode(WAV), "mimeType": "audio/wav"}));
         assert_eq!(block(b"fLaC\0\0\0\x22")["mimeType"], "audio/flac");
         assert_eq!(block(b"ID3\x03\0\0\0\0\0\0")["mimeType"], "audio/mpeg");
+    }
+
+    #[test]
+    fn the_media_type_is_an_image_or_audio_type_only() {
+        assert_eq!(media_type(PNG), Some("image/png"));
+        assert_eq!(media_type(WAV), Some("audio/wav"));
+        assert_eq!(media_type(b"%PDF-1.7\n"), None);
+        assert_eq!(media_type(b""), None);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 pub use crate::protocol::ValueContent;
 use crate::protocol::{CallToolResult, Content, Tool};
-pub use crate::tool_bytes::bytes_content;
+pub use crate::tool_bytes::{bytes_content, media_type};
 
 /// What a tool produces. How each variant becomes a `CallToolResult` depends only on the
 /// variant and on the tool's `outputSchema` ([`Structured`]):

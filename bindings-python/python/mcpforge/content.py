@@ -12,7 +12,7 @@ from typing import Any, Dict, List, Optional, Sequence, Union
 
 from ._block import Content
 from ._convert import BYTES_TYPES, jsonable, sdk_object
-from ._native import bytes_content
+from ._native import bytes_content, media_type
 
 __all__ = [
     "Content",
@@ -37,16 +37,6 @@ __all__ = [
 # The ``type`` of each content block of the protocol.
 CONTENT_TYPES = frozenset({"text", "image", "audio", "resource", "resource_link"})
 
-_MAGIC = [
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"GIF87a", "image/gif"),
-    (b"GIF89a", "image/gif"),
-    (b"RIFF", "audio/wav"),
-    (b"ID3", "audio/mpeg"),
-    (b"OggS", "audio/ogg"),
-]
-
 # The media types of common file suffixes, ahead of the platform's table (``mimetypes``
 # reads the system's, which names a .wav `audio/x-wav` on some machines).
 _MEDIA_SUFFIXES = {
@@ -57,13 +47,9 @@ _MEDIA_SUFFIXES = {
 
 
 def sniff_mime_type(data: bytes) -> Optional[str]:
-    """The MIME type of common image and audio formats, from their first bytes."""
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    for magic, mime in _MAGIC:
-        if data.startswith(magic):
-            return mime
-    return None
+    """The MIME type of an image or audio clip, from its first bytes (the engine's sniffing,
+    the same that picks the block of a tool's raw bytes); None for anything else."""
+    return media_type(bytes(data))
 
 
 def _b64(data: bytes) -> str:
