@@ -9,6 +9,7 @@
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 mcpforge::install_allocator!();
 
+mod call_state;
 mod callback;
 mod calls;
 mod catalogue;
@@ -24,7 +25,7 @@ mod middleware;
 mod server;
 mod uv;
 
-pub use callback::NativeCall;
+pub use call_state::NativeCall;
 pub use calls::{
     call_input_required, call_object, call_protocol_error, call_respond, call_tool_error, calls_in_flight,
 };
