@@ -39,6 +39,8 @@ lint:
 	$(CARGO) fmt --check --manifest-path fuzz/Cargo.toml
 	python3 scripts/check-floors.py
 	python3 scripts/test_check_floors.py
+	python3 scripts/check-circles.py
+	python3 scripts/test_check_circles.py
 	python3 scripts/check-sizes.py
 	python3 scripts/check-docs.py
 	python3 scripts/test_check_docs.py

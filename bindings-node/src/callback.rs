@@ -10,8 +10,8 @@
 //! thread) and comes back once, answered by its id (`calls.rs`).
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use mcpforge::protocol::{CompleteRequest, Resource};
 use mcpforge::{
@@ -20,19 +20,14 @@ use mcpforge::{
     TokenVerifier, ToolHandler, ToolOutput,
 };
 use napi::Status;
-use napi::bindgen_prelude::{FnArgs, Function};
+use napi::bindgen_prelude::FnArgs;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
-use napi_derive::napi;
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 
-use crate::direct::DirectFn;
+use crate::call_state::{CallState, Reply, register};
+use crate::direct::{DirectFn, DispatchFn};
 use crate::error::{tool_error, wrong_shape};
-
-/// The JS function handler calls and aborts go through: `(handlerId, payload, id) => void`,
-/// `id` being the call's; handler id 0 means "abort call `id`", and `u32::MAX` "forget
-/// handler `id`" (`payload` is then empty).
-pub(crate) type DispatchFn<'a> = Function<'a, FnArgs<(u32, String, u32)>, ()>;
 
 type DispatchTsfn = ThreadsafeFunction<Job, (), FnArgs<(u32, String, u32)>, Status, false, true>;
 
@@ -45,96 +40,6 @@ pub const ABORT_HANDLER: u32 = 0;
 #[napi_derive::napi]
 pub const RELEASE_HANDLER: u32 = u32::MAX;
 
-/// How a handler's answer reads.
-#[derive(Debug)]
-pub(crate) enum Reply {
-    /// A plain string (a text block, resource text, prompt text...).
-    Text(String),
-    /// JSON text of a value the engine or this crate maps (`ToolOutput::JsonText`, contents...).
-    Json(String),
-    /// JSON text of a complete `CallToolResult`.
-    Result(String),
-    /// Raw bytes (a `Uint8Array`, `Buffer` or `ArrayBuffer`), base64-encoded by the engine:
-    /// a resource's binary contents, or a tool's bytes (`ToolOutput::Bytes`).
-    Bytes(Vec<u8>),
-    /// The handler threw: a tool error (message, structured data).
-    ToolError(String, Option<Value>),
-    /// The handler threw an `McpError`: a JSON-RPC error.
-    Protocol(ProtocolError),
-    /// The handler stopped at a client-input ask the client has not answered yet.
-    InputRequired,
-}
-
-/// What one call shares between the engine side and JavaScript, which answers it by id
-/// (`calls.rs`) and runs its context operations on its [`NativeCall`].
-pub(crate) struct CallState {
-    /// Identifies the call to JavaScript (answers, `abort`).
-    pub id: u32,
-    /// The engine's context (`None` for token verification), until the call ended: the JS
-    /// object answering the call lives until its garbage collector frees it, and must not
-    /// keep the request's state (its HTTP headers, output queue, session) alive that long.
-    ctx: Mutex<Option<RequestContext>>,
-    /// Whether the request was cancelled, as it stood when the call ended.
-    cancelled_at_end: AtomicBool,
-    reply: Mutex<Option<oneshot::Sender<Reply>>>,
-    /// Set when an ask of this call answered `input_required`: whatever the handler does
-    /// next (rethrow, catch), the call then ends with `input_required`.
-    pub input_required: AtomicBool,
-    /// A middleware call's rest of the chain (taken once by `NativeCall::next`).
-    pub next: Mutex<Option<(mcpforge::Next, mcpforge::MiddlewareRequest)>>,
-}
-
-impl CallState {
-    /// Call `id` with its context, the sender of its answer and a middleware's rest of the
-    /// chain (all `None`: an ended call's state, see [`CallState::ended`]).
-    fn new(
-        id: u32,
-        ctx: Option<RequestContext>,
-        reply: Option<oneshot::Sender<Reply>>,
-        next: Option<(mcpforge::Next, mcpforge::MiddlewareRequest)>,
-    ) -> CallState {
-        CallState {
-            id,
-            ctx: Mutex::new(ctx),
-            cancelled_at_end: AtomicBool::new(false),
-            reply: Mutex::new(reply),
-            input_required: AtomicBool::new(false),
-            next: Mutex::new(next),
-        }
-    }
-
-    /// The state of call `id` as an ended call has it: no context, no answer awaited.
-    pub(crate) fn ended(id: u32) -> CallState {
-        CallState::new(id, None, None, None)
-    }
-
-    /// Delivers the answer; false when the call was already answered. A request waiting on
-    /// this thread's event loop (stdio) goes on in this turn of the loop.
-    pub(crate) fn answer(&self, reply: Reply) -> bool {
-        let sender = self.reply.lock().unwrap_or_else(|e| e.into_inner()).take();
-        sender.is_some_and(|s| s.send(reply).is_ok())
-    }
-
-    /// Runs `f` on the call's context; `None` when it has none or the call has ended.
-    pub fn with_ctx<R>(&self, f: impl FnOnce(&RequestContext) -> R) -> Option<R> {
-        self.ctx.lock().unwrap_or_else(|e| e.into_inner()).as_ref().map(f)
-    }
-
-    /// True once the request was cancelled (after the call ended: whether it had been).
-    pub fn is_cancelled(&self) -> bool {
-        self.with_ctx(RequestContext::is_cancelled).unwrap_or_else(|| self.cancelled_at_end.load(Ordering::Acquire))
-    }
-
-    /// Lets go of the context once the engine has stopped waiting for the call, and takes
-    /// the call out of the calls in flight.
-    fn end(&self) {
-        if let Some(ctx) = self.ctx.lock().unwrap_or_else(|e| e.into_inner()).take() {
-            self.cancelled_at_end.store(ctx.is_cancelled(), Ordering::Release);
-        }
-        crate::calls::forget(self.id);
-    }
-}
-
 /// One queued crossing: a handler call, or an abort.
 pub(crate) enum Job {
     /// Run handler `handler` with `payload`; JavaScript answers call `call` by its id.
@@ -143,23 +48,6 @@ pub(crate) enum Job {
     Abort(u32),
     /// Forget handler `id`: nothing of the engine can call it any more.
     Release(u32),
-}
-
-/// A handler call's context operations, as JavaScript runs them (in `context.rs`), fetched
-/// by `callObject(id)` when a handler first uses one; the call is answered by its id
-/// (`calls.rs`).
-#[napi]
-pub struct NativeCall {
-    pub(crate) state: Arc<CallState>,
-}
-
-#[napi]
-impl NativeCall {
-    /// The call's id (the one JavaScript answers it by).
-    #[napi(getter)]
-    pub fn id(&self) -> u32 {
-        self.state.id
-    }
 }
 
 /// A server's way into JavaScript: its thread-safe function, and the same function called
@@ -198,7 +86,7 @@ impl Dispatcher {
         next: Option<(mcpforge::Next, mcpforge::MiddlewareRequest)>,
     ) -> Result<Reply, HandlerError> {
         let (tx, mut rx) = oneshot::channel();
-        let call = crate::calls::register(|id| CallState::new(id, ctx.clone(), Some(tx), next));
+        let call = register(|id| CallState::new(id, ctx.clone(), Some(tx), next));
         // From here the guard takes the call out of the calls in flight, whatever happens.
         let mut guard = AbortGuard { dispatcher: self, call: &call, armed: false };
         if self.direct.here() {

@@ -1,58 +1,20 @@
-//! The handler calls in flight, by id: JavaScript answers a call with its id
-//! (`callRespond(id, ...)` and the other answers below) rather than on an object made for
-//! each call, and gets the call's [`NativeCall`] (the context operations: `describe`, `log`,
-//! `ask`, ...) from `callObject(id)` only when its handler uses them. A call is registered
-//! when it starts and taken out when the engine stops waiting for it
-//! ([`CallState`]'s end), so an id JavaScript still holds afterwards finds nothing: its
-//! answers are refused as a second answer is, and its object is one of an ended call.
+//! JavaScript's side of the handler calls in flight (`call_state.rs`), by id: JavaScript
+//! answers a call with its id (`callRespond(id, ...)` and the other answers below) rather
+//! than on an object made for each call, and gets the call's [`NativeCall`] (the context
+//! operations: `describe`, `log`, `ask`, ...) from `callObject(id)` only when its handler
+//! uses them. A call is registered when it starts and taken out when the engine stops
+//! waiting for it ([`CallState`]'s end), so an id JavaScript still holds afterwards finds
+//! nothing: its answers are refused as a second answer is, and its object is one of an
+//! ended call.
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::Arc;
 
 use mcpforge::ProtocolError;
 use napi::bindgen_prelude::Uint8Array;
 use napi_derive::napi;
-use rustc_hash::FxBuildHasher;
 
-use crate::callback::{CallState, NativeCall, Reply};
+use crate::call_state::{CallState, NativeCall, Reply, find, in_flight};
 use crate::error::{js_error, parse_opt_json};
-
-/// Every call in flight in this process (all servers, all JavaScript threads), by id.
-static CALLS: LazyLock<Mutex<HashMap<u32, Arc<CallState>, FxBuildHasher>>> =
-    LazyLock::new(|| Mutex::new(HashMap::with_hasher(FxBuildHasher)));
-
-/// The id the next call is given (0 is none: the `dispatch` of an abort or a release).
-static NEXT_ID: AtomicU32 = AtomicU32::new(1);
-
-fn calls() -> std::sync::MutexGuard<'static, HashMap<u32, Arc<CallState>, FxBuildHasher>> {
-    CALLS.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// Registers a call made by `make(id)` under a fresh id (an id still in use after the
-/// counter wrapped is skipped).
-pub(crate) fn register(make: impl FnOnce(u32) -> CallState) -> Arc<CallState> {
-    let mut calls = calls();
-    let id = loop {
-        let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
-        if id != 0 && !calls.contains_key(&id) {
-            break id;
-        }
-    };
-    let call = Arc::new(make(id));
-    calls.insert(id, call.clone());
-    call
-}
-
-/// Takes call `id` out: the engine no longer waits for it.
-pub(crate) fn forget(id: u32) {
-    calls().remove(&id);
-}
-
-/// Call `id`, while the engine waits for it.
-fn find(id: u32) -> Option<Arc<CallState>> {
-    calls().get(&id).cloned()
-}
 
 /// Delivers `reply` to call `id`; false when it was already answered or has ended.
 fn answer(id: u32, reply: Reply) -> bool {
@@ -125,5 +87,5 @@ pub fn call_object(id: u32) -> NativeCall {
 /// How many calls are in flight (a test checks that ended calls are let go of).
 #[napi]
 pub fn calls_in_flight() -> u32 {
-    u32::try_from(calls().len()).unwrap_or(u32::MAX)
+    u32::try_from(in_flight()).unwrap_or(u32::MAX)
 }

@@ -8,7 +8,8 @@ use std::sync::Arc;
 use mcpforge::{BoxFuture, Catalogue, CatalogueKind, MiddlewareRequest, Visible};
 use serde_json::{Value, json};
 
-use crate::callback::{JsHandler, Reply};
+use crate::call_state::Reply;
+use crate::callback::JsHandler;
 use crate::middleware::request_value;
 
 /// The JavaScript hook, called once per kind and request.

@@ -11,7 +11,7 @@ use napi::bindgen_prelude::PromiseRaw;
 use napi_derive::napi;
 use serde_json::{Value, json};
 
-use crate::callback::NativeCall;
+use crate::call_state::NativeCall;
 use crate::error::{ask_envelope, js_error, parse_json, parse_opt_json};
 
 /// A client-input request from its wire form `{"method": ..., "params": {...}}`.

@@ -12,13 +12,16 @@ use std::cell::Cell;
 use std::ptr;
 use std::thread::ThreadId;
 
-use napi::bindgen_prelude::{FnArgs, FunctionRef, JsValue, ToNapiValue};
+use napi::bindgen_prelude::{FnArgs, Function, FunctionRef, JsValue, ToNapiValue};
 use napi::{Env, sys};
-
-use crate::callback::DispatchFn;
 
 /// The arguments of the dispatch function.
 pub(crate) type DispatchArgs = FnArgs<(u32, String, u32)>;
+
+/// The JS function handler calls and aborts go through: `(handlerId, payload, id) => void`,
+/// `id` being the call's; handler id 0 means "abort call `id`", and `u32::MAX` "forget
+/// handler `id`" (`payload` is then empty).
+pub(crate) type DispatchFn<'a> = Function<'a, DispatchArgs, ()>;
 
 thread_local! {
     /// This JavaScript thread's async context for direct calls (null until the first

@@ -9,6 +9,7 @@
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 mcpforge::install_allocator!();
 
+mod call_state;
 mod callback;
 mod calls;
 mod catalogue;
@@ -24,7 +25,8 @@ mod middleware;
 mod server;
 mod uv;
 
-pub use callback::{ABORT_HANDLER, NativeCall, RELEASE_HANDLER};
+pub use call_state::NativeCall;
+pub use callback::{ABORT_HANDLER, RELEASE_HANDLER};
 pub use calls::{
     FORM_JSON, FORM_RESULT, FORM_TEXT, call_input_required, call_object, call_protocol_error, call_respond,
     call_respond_bytes, call_tool_error, calls_in_flight,

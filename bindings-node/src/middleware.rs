@@ -12,7 +12,8 @@ use napi::bindgen_prelude::PromiseRaw;
 use napi_derive::napi;
 use serde_json::{Map, Value, json};
 
-use crate::callback::{JsHandler, NativeCall, Reply};
+use crate::call_state::{NativeCall, Reply};
+use crate::callback::JsHandler;
 use crate::error::js_error;
 
 /// The JavaScript chain, behind the engine's `Middleware`.

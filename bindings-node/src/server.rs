@@ -17,11 +17,10 @@ use napi_derive::napi;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::callback::{
-    DispatchFn, Dispatcher, JsCompletion, JsHandler, JsLister, JsPrompt, JsResource, JsTool, JsVerifier,
-};
+use crate::callback::{Dispatcher, JsCompletion, JsHandler, JsLister, JsPrompt, JsResource, JsTool, JsVerifier};
 use crate::catalogue::JsCatalogue;
 use crate::client::NativeMemoryClient;
+use crate::direct::DispatchFn;
 use crate::error::{js_error, parse_json};
 use crate::event_loop::{LoopExecutor, OnLoop};
 use crate::hosted::NativeHttpApp;

@@ -10,9 +10,9 @@ use mcpforge::{AuthError, AuthInfo, BoxFuture, TokenVerifier};
 use tokio::sync::oneshot;
 
 use crate::boundary::{self, Fail, try_box, try_opt_str, try_ref};
-use crate::registration::UserData;
-use crate::server::{mcpf_free_callback, mcpf_server};
+use crate::server::mcpf_server;
 use crate::status::mcpf_status;
+use crate::user_data::{UserData, mcpf_free_callback};
 
 /// A token verifier. `token` is borrowed (valid until the callback returns, not
 /// NUL-terminated: use `token_len`); `check` is owned by the callback, which must complete

@@ -7,7 +7,7 @@
 use std::ffi::{CStr, c_char};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use crate::error::set_last_error;
+use crate::last_error::set_last_error;
 use crate::status::mcpf_status;
 
 /// A failure on its way to C: the status to return and the message for

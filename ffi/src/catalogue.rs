@@ -9,9 +9,9 @@ use mcpforge::{BoxFuture, Catalogue, CatalogueKind, MiddlewareRequest, Visible};
 
 use crate::boundary::{self, try_ref, try_str};
 use crate::middleware::mcpf_middleware_request;
-use crate::registration::UserData;
-use crate::server::{mcpf_free_callback, mcpf_server};
+use crate::server::mcpf_server;
 use crate::status::mcpf_status;
+use crate::user_data::{UserData, mcpf_free_callback};
 
 /// The kind of registered item a catalogue hook is asked about (one of `MCPF_CATALOGUE_*`).
 pub type mcpf_catalogue_kind = u32;

@@ -1,20 +1,9 @@
-//! The thread-local last error: a failing call stores a readable message here (errno
-//! style) and `mcpf_last_error_message` lends it to C.
+//! `mcpf_last_error_message`: the message of the last failing call on this thread, kept by
+//! `last_error.rs`, lent to C.
 
-use std::cell::RefCell;
-use std::ffi::{CString, c_char};
+use std::ffi::c_char;
 
-thread_local! {
-    static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
-}
-
-/// Records `message` as this thread's last error. Interior NUL bytes are dropped so the
-/// message always survives.
-pub(crate) fn set_last_error(message: &str) {
-    let bytes: Vec<u8> = message.bytes().filter(|b| *b != 0).collect();
-    let text = CString::new(bytes).unwrap_or_default();
-    LAST_ERROR.with(|e| *e.borrow_mut() = text);
-}
+use crate::last_error::last_error;
 
 /// The message of the last call that failed on this thread, or `""` if none has.
 ///
@@ -23,5 +12,5 @@ pub(crate) fn set_last_error(message: &str) {
 /// is, so read it right after the failing call.
 #[unsafe(no_mangle)]
 pub extern "C" fn mcpf_last_error_message() -> *const c_char {
-    crate::boundary::guard(std::ptr::null(), || LAST_ERROR.with(|e| e.borrow().as_ptr()))
+    crate::boundary::guard(std::ptr::null(), last_error)
 }

@@ -9,9 +9,9 @@ use std::ptr;
 use mcpforge::Failure;
 
 use crate::boundary::{self, c_json, c_string, try_ref};
-use crate::registration::UserData;
-use crate::server::{mcpf_free_callback, mcpf_server};
+use crate::server::mcpf_server;
 use crate::status::mcpf_status;
+use crate::user_data::{UserData, mcpf_free_callback};
 
 /// One unexpected failure, lent to the error hook: every pointer is a NUL-terminated UTF-8
 /// string valid until the hook returns (copy what you keep).

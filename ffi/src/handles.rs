@@ -2,14 +2,12 @@
 //! never an address, looked up in the table of its kind. Handles come from one counter and
 //! are never reused, so using or freeing an object twice, after it was freed or revoked, or
 //! as an object of the other kind, finds nothing and is refused without touching memory.
+//! Each kind's table is a static beside its type (`responder.rs`, `mount.rs`).
 
 use std::collections::HashMap;
 use std::marker::PhantomData;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{LazyLock, Mutex, MutexGuard};
-
-use crate::mount::{Exchange, mcpf_exchange};
-use crate::responder::{Responder, mcpf_responder};
+use std::sync::{Mutex, MutexGuard};
 
 /// One shard: handles are the tables' own numbers, so a fast seeded hasher.
 type Shard<T> = HashMap<usize, T, foldhash::fast::RandomState>;
@@ -28,7 +26,8 @@ pub(crate) struct Table<T, P> {
 }
 
 impl<T, P> Table<T, P> {
-    fn new() -> Table<T, P> {
+    /// An empty table (each kind's lives in a static beside its type).
+    pub(crate) fn new() -> Table<T, P> {
         Table { shards: std::array::from_fn(|_| Mutex::new(HashMap::default())), _handle: PhantomData }
     }
 
@@ -68,18 +67,6 @@ impl<T, P> Table<T, P> {
         }
         removed
     }
-}
-
-/// The responders C holds (see `responder.rs`).
-pub(crate) fn responders() -> &'static Table<Responder, mcpf_responder> {
-    static TABLE: LazyLock<Table<Responder, mcpf_responder>> = LazyLock::new(Table::new);
-    &TABLE
-}
-
-/// The exchanges C holds (see `mount.rs`).
-pub(crate) fn exchanges() -> &'static Table<std::sync::Arc<Exchange>, mcpf_exchange> {
-    static TABLE: LazyLock<Table<std::sync::Arc<Exchange>, mcpf_exchange>> = LazyLock::new(Table::new);
-    &TABLE
 }
 
 #[cfg(test)]

@@ -11,9 +11,9 @@ use mcpforge::{Answer, BoxFuture, Middleware, MiddlewareRequest, MiddlewareResul
 use serde_json::{Map, Value};
 
 use crate::boundary::{self, Fail, c_json, c_string, check_out, try_opt_str, try_ref, try_str, write_out};
-use crate::registration::UserData;
-use crate::server::{mcpf_free_callback, mcpf_server};
+use crate::server::mcpf_server;
 use crate::status::mcpf_status;
+use crate::user_data::{UserData, mcpf_free_callback};
 
 /// Called before the rest of the chain, on an engine thread, with the request's view
 /// (valid until it returns). It decides with `mcpf_middleware_request_set_arguments`,

@@ -5,7 +5,7 @@
 
 use std::ffi::c_char;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 use std::thread::{JoinHandle, ThreadId};
 
 use mcpforge::HttpApp;
@@ -15,7 +15,7 @@ use tokio::sync::oneshot;
 use tokio_util::sync::CancellationToken;
 
 use crate::boundary::{self, Fail, check_out, try_box, try_opt_str, try_ref, try_str, write_out};
-use crate::handles;
+use crate::handles::Table;
 use crate::server::mcpf_server;
 use crate::serving::http_options;
 use crate::status::mcpf_status;
@@ -69,6 +69,12 @@ pub(crate) struct Exchange {
     reading: AtomicBool,
 }
 
+/// The exchanges C holds (see `handles.rs`).
+pub(crate) fn exchanges() -> &'static Table<Arc<Exchange>, mcpf_exchange> {
+    static TABLE: LazyLock<Table<Arc<Exchange>, mcpf_exchange>> = LazyLock::new(Table::new);
+    &TABLE
+}
+
 /// The body's one reader, for as long as a `mcpf_exchange_next_chunk` call lasts.
 struct Reader<'a>(&'a AtomicBool);
 
@@ -96,7 +102,7 @@ fn live(exchange: *const mcpf_exchange) -> Result<Arc<Exchange>, Fail> {
     if exchange.is_null() {
         return Err(boundary::null("exchange"));
     }
-    handles::exchanges().with(exchange, Arc::clone).ok_or_else(freed)
+    exchanges().with(exchange, Arc::clone).ok_or_else(freed)
 }
 
 fn freed() -> Fail {
@@ -374,11 +380,11 @@ pub unsafe extern "C" fn mcpf_http_app_handle_from(
             gone: CancellationToken::new(),
             reading: AtomicBool::new(false),
         };
-        let handle = handles::exchanges().insert(Arc::new(exchange));
+        let handle = exchanges().insert(Arc::new(exchange));
         // SAFETY: checked non-NULL above; writable per the caller.
         let written = unsafe { write_out(out, handle, "out") };
         if written.is_err() {
-            drop(handles::exchanges().take(handle));
+            drop(exchanges().take(handle));
         }
         written
     })
@@ -390,7 +396,7 @@ pub unsafe extern "C" fn mcpf_http_app_handle_from(
 /// `exchange` is any value: a live exchange, NULL, or one freed already.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mcpf_exchange_status(exchange: *const mcpf_exchange) -> u16 {
-    boundary::guard(0, || handles::exchanges().with(exchange, |e| e.status).unwrap_or(0))
+    boundary::guard(0, || exchanges().with(exchange, |e| e.status).unwrap_or(0))
 }
 
 /// How many headers the answer has (0 for NULL or an exchange freed already). Thread-safe.
@@ -399,7 +405,7 @@ pub unsafe extern "C" fn mcpf_exchange_status(exchange: *const mcpf_exchange) ->
 /// `exchange` is any value: a live exchange, NULL, or one freed already.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mcpf_exchange_header_count(exchange: *const mcpf_exchange) -> usize {
-    boundary::guard(0, || handles::exchanges().with(exchange, |e| e.headers.len()).unwrap_or(0))
+    boundary::guard(0, || exchanges().with(exchange, |e| e.headers.len()).unwrap_or(0))
 }
 
 /// The answer's header number `index` (from 0): its lowercase name and its value, each a
@@ -514,7 +520,7 @@ pub unsafe extern "C" fn mcpf_exchange_free(exchange: *mut mcpf_exchange) -> mcp
         if exchange.is_null() {
             return Ok(());
         }
-        let exchange = handles::exchanges().take(exchange).ok_or_else(freed)?;
+        let exchange = exchanges().take(exchange).ok_or_else(freed)?;
         exchange.gone.cancel();
         let body = exchange.body.clone();
         // Dropped on the engine thread, where its stream lives; a stopped engine already

@@ -16,39 +16,9 @@ use tokio::sync::oneshot;
 
 use crate::boundary::Fail;
 use crate::call::mcpf_call;
-use crate::handles;
-use crate::responder::{Answer, Kind, Output, Responder, dropped, mcpf_responder, mismatch};
-use crate::server::mcpf_free_callback;
+use crate::responder::{Answer, Kind, Output, Responder, dropped, mcpf_responder, mismatch, responders};
 use crate::status::mcpf_status;
-
-/// `user_data` plus its finalizer. C promises (header rule 6) that `user_data` may be used
-/// from the threads the library calls back on, which is what makes these impls sound.
-pub(crate) struct UserData {
-    pub(crate) ptr: *mut c_void,
-    pub(crate) free: mcpf_free_callback,
-}
-
-impl UserData {
-    /// Takes ownership of `ptr`: `free` runs when this is dropped.
-    pub(crate) fn new(ptr: *mut c_void, free: mcpf_free_callback) -> UserData {
-        UserData { ptr, free }
-    }
-}
-
-// SAFETY: the header requires `user_data` to be usable from any thread; the library only
-// passes the pointer back to C and never dereferences it.
-unsafe impl Send for UserData {}
-// SAFETY: as above; shared access only copies the pointer.
-unsafe impl Sync for UserData {}
-
-impl Drop for UserData {
-    fn drop(&mut self) {
-        if let Some(free) = self.free {
-            // SAFETY: the finalizer C registered with this pointer, called exactly once here.
-            unsafe { free(self.ptr) };
-        }
-    }
-}
+use crate::user_data::{UserData, mcpf_free_callback};
 
 /// A C callback with its `user_data`, shared by every in-flight call of one registration
 /// (so `free_user_data` runs after the last of them).
@@ -83,7 +53,7 @@ impl Registration {
     async fn invoke(self: Arc<Self>, kind: Kind, call: mcpf_call) -> Answer {
         let call = Arc::new(call);
         let (tx, rx) = oneshot::channel();
-        let responder = handles::responders().insert(Responder::new(tx, call.clone(), kind, self.server));
+        let responder = responders().insert(Responder::new(tx, call.clone(), kind, self.server));
         // SAFETY: `call` outlives the callback (we hold an Arc); the responder's ownership
         // passes to C; `user_data` is the pointer C registered.
         unsafe { (self.callback)(Arc::as_ptr(&call), responder, self.user_data.ptr) };

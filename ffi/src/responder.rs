@@ -5,7 +5,7 @@
 //! answers the client with an internal error instead of leaving the request hanging.
 
 use std::ffi::c_char;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use mcpforge::protocol::{CallToolResult, GetPromptResult, ResourceContents};
 use mcpforge::{CompletionOutput, HandlerError, PromptOutput, ProtocolError, ResourceOutput, ToolError, ToolOutput};
@@ -14,7 +14,7 @@ use tokio::sync::oneshot;
 
 use crate::boundary::{self, Fail, try_str};
 use crate::call::mcpf_call;
-use crate::handles;
+use crate::handles::Table;
 use crate::status::mcpf_status;
 
 /// Which request a responder answers, and so which completion functions it accepts.
@@ -108,13 +108,19 @@ impl Responder {
     }
 }
 
+/// The responders C holds (see `handles.rs`).
+pub(crate) fn responders() -> &'static Table<Responder, mcpf_responder> {
+    static TABLE: LazyLock<Table<Responder, mcpf_responder>> = LazyLock::new(Table::new);
+    &TABLE
+}
+
 /// The responder of handle `r`, taken out of the table: refused when `r` is NULL, or was
 /// completed, freed or revoked already.
 fn take(r: *mut mcpf_responder) -> Result<Responder, Fail> {
     if r.is_null() {
         return Err(boundary::null("responder"));
     }
-    handles::responders().take(r).ok_or_else(|| {
+    responders().take(r).ok_or_else(|| {
         Fail::new(mcpf_status::InvalidArgument, "the responder was already completed or freed, or its server was freed")
     })
 }
@@ -484,7 +490,7 @@ pub unsafe extern "C" fn mcpf_responder_free(r: *mut mcpf_responder) {
         if r.is_null() {
             return;
         }
-        if let Some(r) = handles::responders().take(r) {
+        if let Some(r) = responders().take(r) {
             let error = r.call.take_ask_error().unwrap_or_else(|| dropped(r.kind));
             r.send(Err(error));
         }
@@ -499,7 +505,5 @@ pub unsafe extern "C" fn mcpf_responder_free(r: *mut mcpf_responder) {
 /// `r` is NULL or a live responder.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mcpf_responder_call(r: *const mcpf_responder) -> *const mcpf_call {
-    boundary::guard(std::ptr::null(), || {
-        handles::responders().with(r, |r| Arc::as_ptr(&r.call)).unwrap_or(std::ptr::null())
-    })
+    boundary::guard(std::ptr::null(), || responders().with(r, |r| Arc::as_ptr(&r.call)).unwrap_or(std::ptr::null()))
 }

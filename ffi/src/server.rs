@@ -19,6 +19,7 @@ use crate::registration::{CCompletion, CPrompt, CResource, CTool, Registration};
 use crate::responder::mcpf_responder;
 use crate::status::mcpf_status;
 use crate::stop::StopSignal;
+use crate::user_data::mcpf_free_callback;
 
 /// A tool callback. `call` is borrowed (valid until the callback returns); `responder` is
 /// owned by the callback, which must complete or free it exactly once, now or later, from
@@ -45,9 +46,6 @@ pub type mcpf_prompt_callback =
 /// `mcpf_responder_completion`, `_json` or `mcpf_responder_protocol_error`.
 pub type mcpf_completion_callback =
     Option<unsafe extern "C" fn(call: *const mcpf_call, responder: *mut mcpf_responder, user_data: *mut c_void)>;
-
-/// A finalizer for `user_data`, called exactly once when the registration is dropped.
-pub type mcpf_free_callback = Option<unsafe extern "C" fn(user_data: *mut c_void)>;
 
 /// An MCP server. Create with `mcpf_server_new`, free with `mcpf_server_free`.
 pub struct mcpf_server {
@@ -626,7 +624,7 @@ pub unsafe extern "C" fn mcpf_server_free(server: *mut mcpf_server) {
             // SAFETY: non-NULL and, per the caller, an unfreed server from `mcpf_server_new`.
             if let Ok(server) = unsafe { try_box(server, "server") } {
                 // Their calls ended with the server's last run: nobody is waiting for them.
-                drop(crate::handles::responders().remove_where(|r| r.server() == server.id));
+                drop(crate::responder::responders().remove_where(|r| r.server() == server.id));
                 drop(server);
             }
         }
