@@ -178,7 +178,7 @@ impl NativeExchange {
             return;
         }
         let slot = self.response.clone();
-        crate::runtime().spawn(async move {
+        crate::runtime::runtime().spawn(async move {
             slot.lock().await.take();
         });
     }

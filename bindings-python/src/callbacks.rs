@@ -30,9 +30,11 @@ use tokio::sync::oneshot;
 use crate::context::NativeContext;
 use crate::convert::{from_py, from_py_as, to_py};
 use crate::errors::{decode, internal, tag};
-use crate::inline::{self, Pace};
+use crate::inline;
+use crate::interpreter::attach;
+use crate::pace::{self, Pace};
 use crate::pool::{Abandoned, EXITING, Job, Pool};
-use crate::{attach, runtime};
+use crate::runtime::runtime;
 
 /// A Python callable owned by a server. The server lists every slot so the garbage
 /// collector sees these references (`__traverse__`) and can break cycles (`__clear__`).
@@ -272,7 +274,7 @@ impl Invoker {
                 // every later start to a thread of its own.
                 Ok(py) if kind == CallKind::Starter => call(py, ctx),
                 Ok(py) => {
-                    let run = inline::Run::start();
+                    let run = pace::Run::start();
                     let result = call(py, ctx);
                     pace.ran(&run);
                     result

@@ -12,8 +12,9 @@ use serde_json::Value;
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::convert::{from_py, to_py};
+use crate::interpreter::attach;
 use crate::reply::spawn_reply;
-use crate::{attach, runtime};
+use crate::runtime::runtime;
 
 /// A connected in-memory client.
 #[pyclass(frozen, module = "mcpforge._native")]

@@ -9,9 +9,9 @@ use pyo3::prelude::*;
 use pyo3::types::PyList;
 use serde_json::{Value, json};
 
-use crate::block_on;
 use crate::convert::{from_py, to_py};
 use crate::errors::handler_to_py;
+use crate::inline::block_on;
 use crate::inline::leave_worker;
 use crate::reply::spawn_reply;
 

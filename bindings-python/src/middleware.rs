@@ -16,7 +16,8 @@ use crate::callbacks::{Args, Invoker};
 use crate::convert::{from_py, from_py_as, to_py};
 use crate::errors::protocol_to_py;
 use crate::inline::leave_worker;
-use crate::{attach, runtime};
+use crate::interpreter::attach;
+use crate::runtime::runtime;
 
 /// The Python chain, behind the engine's `Middleware`.
 pub struct PyMiddleware(pub Invoker);

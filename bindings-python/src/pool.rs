@@ -29,7 +29,22 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use pyo3::Python;
+use pyo3::prelude::*;
+
+/// The default size of the worker pool for synchronous handlers: 64, whatever the number of
+/// CPUs. Sync tools mostly wait on I/O (HTTP, databases, files, subprocesses) with the GIL
+/// released, so a pool sized by CPUs (`ThreadPoolExecutor`'s `min(32, cpus + 4)`, 6 on two
+/// cores) would queue calls that could overlap; the official SDK runs sync tools on anyio's
+/// 40 threads. Workers start on demand and end after 10 s idle, so the size costs nothing
+/// at rest, and it stays a bound: a flood of calls queues rather than starting threads
+/// without end.
+pub(crate) const DEFAULT_MAX_WORKERS: usize = 64;
+
+/// The default size of the worker pool for synchronous handlers ([`DEFAULT_MAX_WORKERS`]).
+#[pyfunction]
+pub(crate) fn default_max_workers() -> usize {
+    DEFAULT_MAX_WORKERS
+}
 
 /// How long a worker waits for work before its thread ends.
 const IDLE: Duration = Duration::from_secs(10);
@@ -313,12 +328,12 @@ impl Shared {
         };
         loop {
             let mut pending = None;
-            let attached = crate::attach(|py| {
-                let _counted = crate::inline::Counted::now();
+            let attached = crate::interpreter::attach(|py| {
+                let _counted = crate::pace::Counted::now();
                 let mut first = true;
                 for _ in 0..BATCH {
                     let Some((job, abandoned)) = self.next(std::mem::take(&mut first)) else { break };
-                    if crate::is_exiting() {
+                    if crate::interpreter::is_exiting() {
                         pending = Some(job);
                         break;
                     }
@@ -352,7 +367,7 @@ impl Shared {
     /// with nothing left to do).
     fn wait(&self) -> bool {
         let mut s = self.lock();
-        if !s.queue.is_empty() && !crate::is_exiting() {
+        if !s.queue.is_empty() && !crate::interpreter::is_exiting() {
             s.searching += 1;
             return true;
         }
@@ -363,7 +378,7 @@ impl Shared {
                 s.idle -= 1;
                 return true;
             }
-            if s.closed || crate::is_exiting() {
+            if s.closed || crate::interpreter::is_exiting() {
                 s.idle -= 1;
                 s.threads -= 1;
                 return false;

@@ -8,7 +8,8 @@ use std::future::Future;
 use pyo3::prelude::*;
 
 use crate::inline::leave_worker;
-use crate::{attach, runtime};
+use crate::interpreter::attach;
+use crate::runtime::runtime;
 
 /// Runs `work`, then calls `callback` with its result converted by `convert`.
 pub fn spawn_reply<T, F>(

@@ -25,12 +25,13 @@ use crate::client::NativeClient;
 use crate::convert::{from_py, from_py_as, to_py};
 use crate::direct::DirectTool;
 use crate::errors::engine_to_py;
+use crate::inline::block_on;
 use crate::inline::leave_worker;
 use crate::middleware::PyMiddleware;
 use crate::pool::Pool;
 use crate::reply::spawn_reply;
+use crate::runtime::runtime;
 use crate::signal_wake::SignalWake;
-use crate::{block_on, runtime};
 
 /// An engine server plus the Python callables it calls.
 #[pyclass(frozen, module = "mcpforge._native")]
@@ -221,7 +222,8 @@ impl NativeServer {
     #[new]
     fn new(name: &str, version: &str, options: &Bound<'_, PyDict>) -> PyResult<NativeServer> {
         let o = from_py(options)?;
-        let workers = o.get("max_workers").and_then(Value::as_u64).map_or(crate::DEFAULT_MAX_WORKERS, |n| n as usize);
+        let workers =
+            o.get("max_workers").and_then(Value::as_u64).map_or(crate::pool::DEFAULT_MAX_WORKERS, |n| n as usize);
         Ok(NativeServer {
             server: build(name, version, o)?,
             pool: Arc::new(Pool::new(workers)),

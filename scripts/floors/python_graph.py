@@ -8,8 +8,8 @@ imports (`from .x import y`, `from .. import z`) and absolute ones naming the pa
 directory name (`import mcpforge.x`, `from mcpforge.x import y`) are both resolved:
 
 - `from .a import b` is an edge to `a/b.py` (or `a/b/__init__.py`) when `b` is a module,
-  else to `a.py` (or `a/__init__.py`); `import .a.b` style absolute imports end at the
-  longest dotted prefix that is a file;
+  else to `a.py` (or `a/__init__.py`); `import mcpforge.a.b` ends at the longest dotted
+  prefix that is a file of the package;
 - loading `a/b.py` first runs `a/__init__.py`, so that file is an edge too, unless the
   importing file sits inside `a/` (its package is already loading);
 - a name that is no file of the package (the `_native` extension, the standard library,
@@ -55,7 +55,7 @@ def _module_file(files: Set[str], segments: List[str]) -> Optional[str]:
     return None
 
 
-def _with_packages(files: Set[str], importer: str, target: str) -> Set[str]:
+def _with_packages(importer: str, target: str) -> Set[str]:
     """`target` and the `__init__.py` of each package above it that is not already loading
     when `importer` runs (the packages `importer` itself sits in)."""
     out = {target}
@@ -106,7 +106,7 @@ def _targets(files: Set[str], package: str, rel: str, node: ast.stmt) -> Set[str
             for n in range(len(inner), -1, -1):
                 found = _module_file(files, inner[:n])
                 if found is not None:
-                    out |= _with_packages(files, rel, found)
+                    out |= _with_packages(rel, found)
                     break
         return out
     assert isinstance(node, ast.ImportFrom)
@@ -125,9 +125,9 @@ def _targets(files: Set[str], package: str, rel: str, node: ast.stmt) -> Set[str
     for alias in node.names:
         sub = _module_file(files, base + [alias.name]) if alias.name != "*" else None
         if sub is not None:
-            out |= _with_packages(files, rel, sub)
+            out |= _with_packages(rel, sub)
         elif container is not None:
-            out |= _with_packages(files, rel, container)
+            out |= _with_packages(rel, container)
     return out
 
 
