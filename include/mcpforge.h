@@ -1017,10 +1017,12 @@ mcpf_status mcpf_responder_protocol_error(mcpf_responder *r, int64_t code, const
 // `contents_json` is NULL or readable per the string rules.
 mcpf_status mcpf_responder_contents(mcpf_responder *r, const char *contents_json, size_t contents_json_len);
 
-// Completes a resource read with binary contents: `data_len` bytes, sent base64-encoded
-// with the resource's registered MIME type, else `application/octet-stream`. Consumes `r`
-// (see `mcpf_responder_ok` for the failure rules; a responder that does not answer a
-// resource read gives `MCPF_STATUS_INVALID_ARGUMENT`). Callable from any thread.
+// Completes a resource read or a tool call with `data_len` bytes, base64-encoded by the
+// engine. A resource's contents carry its registered MIME type, else
+// `application/octet-stream`; a tool's bytes become one content block by the type they
+// show (an image, audio, else an embedded resource; docs/results.md). Consumes `r` (see
+// `mcpf_responder_ok` for the failure rules; a responder of a prompt or completion gives
+// `MCPF_STATUS_INVALID_ARGUMENT`). Callable from any thread.
 //
 // # Safety
 // `r` is any value: a live responder, or NULL, or one completed, freed or revoked already

@@ -60,14 +60,12 @@ ROOTS: list[tuple[str, Callable[[Path], Edges]]] = [
     ("load/src/bin/mcpforge-hostile", rust_edges),
     ("examples/rust/src", rust_edges),
     ("bindings-node/lib", js_graph.edges),
-    # The Python package: its reader, scripts/floors/python_graph.py, comes with the
-    # package's restructuring; enable this line when it is there.
-    # ("bindings-python/python/mcpforge", python_edges),
+    ("bindings-python/python/mcpforge", python_edges),
 ]
-# Python roots where no import may sit inside a function but an optional dependency's
-# (enable with the Python root above).
+# Python roots where no import may sit inside a function but an optional dependency's or
+# one marked as loaded on use (scripts/floors/python_graph.py says which comments allow it).
 NO_FUNCTION_IMPORTS: list[str] = [
-    # "bindings-python/python/mcpforge",
+    "bindings-python/python/mcpforge",
 ]
 
 

@@ -10,8 +10,8 @@
 
 const native = require('./native');
 
-/** The addon's number for each answer form (src/calls.rs: `FORM_TEXT` ...). */
-const FORMS = Object.freeze({ __proto__: null, text: 0, json: 1, result: 2, bytes: 3 });
+/** The addon's number for each answer form, as the addon exports them. */
+const FORMS = Object.freeze({ __proto__: null, text: native.FORM_TEXT, json: native.FORM_JSON, result: native.FORM_RESULT });
 
 class Call {
   #object;
@@ -27,11 +27,16 @@ class Call {
     return this.#object;
   }
 
-  /** Answers with a value of `form` (`text`, `json`, `result`, `bytes`); false when already answered. */
+  /** Answers with a value of `form` (`text`, `json`, `result`); false when already answered. */
   respond(form, payload) {
     const code = FORMS[form];
     if (code === undefined) throw new TypeError(`mcpforge: unknown answer form \`${form}\``);
     return native.callRespond(this.id, code, payload);
+  }
+
+  /** Answers with raw bytes (a `Uint8Array`), encoded by the engine; false when already answered. */
+  respondBytes(bytes) {
+    return native.callRespondBytes(this.id, bytes);
   }
 
   /** Answers with a tool error; `data` is optional JSON text. */

@@ -1,8 +1,8 @@
 /**
  * The handler table of one server and the function the addon calls on the JS thread:
  * `dispatch(handlerId, payload, callId)` runs a handler with a fresh `Context` and answers
- * the call; `dispatch(0, '', callId)` aborts that call's `AbortSignal`;
- * `dispatch(RELEASE, '', handlerId)` forgets a handler the engine let go of (removed or
+ * the call; `dispatch(ABORT_HANDLER, '', callId)` aborts that call's `AbortSignal`;
+ * `dispatch(RELEASE_HANDLER, '', handlerId)` forgets a handler the engine let go of (removed or
  * replaced, with no call of it left to start), so registering and removing in a loop keeps
  * the table small.
  */
@@ -12,8 +12,8 @@ const { Call } = require('./call');
 const { Context } = require('./context');
 const { ErrorCode } = require('./errors');
 
-/** The handler id of a release (src/callback.rs: `RELEASE`). */
-const RELEASE = 0xffffffff;
+/** The handler ids of an abort and of a release, as the addon exports them. */
+const { ABORT_HANDLER, RELEASE_HANDLER } = require('./native');
 
 class HandlerTable {
   #handlers = new Map();
@@ -44,12 +44,12 @@ class HandlerTable {
   /** The function handed to the addon. */
   dispatcher(server) {
     return (handlerId, payload, id) => {
-      if (handlerId === 0) {
+      if (handlerId === ABORT_HANDLER) {
         const ctx = this.#calls.get(id);
         if (ctx !== undefined) ctx._abort();
         return;
       }
-      if (handlerId === RELEASE) {
+      if (handlerId === RELEASE_HANDLER) {
         this.#handlers.delete(id);
         return;
       }

@@ -333,16 +333,27 @@ export declare class NativeServer {
 export declare function callToolError(id: number, message: string, data?: string | undefined | null): boolean
 /**
  * Answers call `id` with a value: `form` is [`FORM_TEXT`] (a plain string), [`FORM_JSON`]
- * (JSON text of a value), [`FORM_RESULT`] (JSON text of a complete result) or
- * [`FORM_BYTES`] (base64); a number, not a name, so that no second string crosses with
- * every answer. False when already answered or ended.
+ * (JSON text of a value) or [`FORM_RESULT`] (JSON text of a complete result); a number,
+ * not a name, so that no second string crosses with every answer. False when already
+ * answered or ended.
  */
 export declare function callRespond(id: number, form: number, payload: string): boolean
+/**
+ * Answers call `id` with raw bytes (a `Uint8Array`, so a `Buffer` too), which the engine
+ * encodes once: a resource's binary contents, or a tool's bytes, whose content block the
+ * engine picks (`mcpforge::bytes_content`). False when already answered or ended.
+ */
+export declare function callRespondBytes(id: number, data: Uint8Array): boolean
 /**
  * The engine's JSON-RPC error codes by name (`PARSE_ERROR`, ...): `ErrorCode` in
  * `lib/errors.js` is made from it, so every language shares one table.
  */
 export declare function errorCodes(): Record<string, number>
+/**
+ * The handler id of a release: `dispatch(RELEASE_HANDLER, '', handlerId)` (read by
+ * lib/dispatch.js).
+ */
+export declare const RELEASE_HANDLER: number
 /**
  * The object of call `id` its context operations run on; once the call has ended, one of
  * an ended call (no context, answers refused).
@@ -381,3 +392,11 @@ export declare function callProtocolError(id: number, code: number, message: str
 export declare function callInputRequired(id: number): boolean
 /** How many calls are in flight (a test checks that ended calls are let go of). */
 export declare function callsInFlight(): number
+/** The answer form of JSON text of a complete result. */
+export declare const FORM_RESULT: number
+/** The answer form of JSON text of a value. */
+export declare const FORM_JSON: number
+/** The answer form of a plain string (`callRespond`; read by lib/call.js). */
+export declare const FORM_TEXT: number
+/** The handler id of an abort: `dispatch(ABORT_HANDLER, '', callId)` (read by lib/dispatch.js). */
+export declare const ABORT_HANDLER: number

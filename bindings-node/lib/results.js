@@ -7,7 +7,7 @@
  */
 'use strict';
 
-const { InputRequiredError, ToolError, isMcpError } = require('./errors');
+const { ErrorCode, InputRequiredError, ToolError, isMcpError } = require('./errors');
 
 /** `JSON.stringify` that reports what could not be converted instead of throwing. */
 function stringify(value, what) {
@@ -30,8 +30,9 @@ function isBytes(v) {
   return v instanceof Uint8Array || v instanceof ArrayBuffer;
 }
 
-function base64(bytes) {
-  return Buffer.from(bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes).toString('base64');
+/** Answers `call` with raw bytes, which the engine encodes (a view of an `ArrayBuffer`, no copy). */
+function respondBytes(call, bytes) {
+  return call.respondBytes(bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes);
 }
 
 /**
@@ -50,14 +51,16 @@ function onlyText(result) {
 
 /**
  * Answers a tool call in the engine's result vocabulary (the engine decides the wire shape,
- * docs/results.md): undefined or null -> empty, string -> text, a `CallToolResult` as is,
- * any other value -> JSON (structured under an output schema). `plain`: the tool has no
+ * docs/results.md): undefined or null -> empty, string -> text, bytes (a `Uint8Array`, a
+ * `Buffer`, an `ArrayBuffer`) -> bytes, whose content block the engine picks by their type, a
+ * `CallToolResult` as is, any other value -> JSON (structured under an output schema). `plain`: the tool has no
  * output schema, so a result of one text block is sent as that text (the same wire result,
  * without writing it as JSON for the engine to read back).
  */
 function answerTool(call, value, name, plain = false) {
   if (value === undefined || value === null) return call.respond('json', 'null');
   if (typeof value === 'string') return call.respond('text', value);
+  if (isBytes(value)) return respondBytes(call, value);
   if (isCallToolResult(value)) {
     const text = plain ? onlyText(value) : undefined;
     if (text !== undefined) return call.respond('text', text);
@@ -73,7 +76,7 @@ function answerTool(call, value, name, plain = false) {
  */
 function answerResource(call, value, uri) {
   if (typeof value === 'string') return call.respond('text', value);
-  if (isBytes(value)) return call.respond('bytes', base64(value));
+  if (isBytes(value)) return respondBytes(call, value);
   if (value === undefined) return call.respond('json', 'null');
   return call.respond('json', stringify(value, `the contents of ${uri}`));
 }
@@ -140,7 +143,7 @@ function fail(call, error, policy, what = 'a handler') {
     const visible = policy ? policy.visible(text) : text;
     // A tool's crash is an `isError` result (the model reads it); a resource's, prompt's or
     // completion's is an internal error (-32603), not the client's fault.
-    if (what && INTERNAL_WHEN_CRASHED.has(what.kind)) return call.protocolError(-32603, visible);
+    if (what && INTERNAL_WHEN_CRASHED.has(what.kind)) return call.protocolError(ErrorCode.InternalError, visible);
     return call.toolError(visible);
   } catch (e) {
     return call.toolError(`the handler failed and its error could not be reported: ${e && e.message}`);
@@ -219,5 +222,4 @@ module.exports = {
   settle,
   describeError,
   stringify,
-  base64,
 };

@@ -36,7 +36,8 @@ for (const d of defs) {
     c.members.push(d.def);
     classes.set(d.name, c);
   } else {
-    others.push(`${d.js_doc || ''}export declare ${d.def}`);
+    // A constant's definition reads `export const NAME: type`; a function's `function ...`.
+    others.push(`${d.js_doc || ''}export declare ${d.def.replace(/^export /, '')}`);
   }
 }
 

@@ -22,8 +22,9 @@ pub(crate) enum Reply {
     Json(String),
     /// JSON text of a complete `CallToolResult`.
     Result(String),
-    /// Binary resource contents, base64-encoded (a `Uint8Array` or `ArrayBuffer` read).
-    Blob(String),
+    /// Raw bytes (a `Uint8Array`, `Buffer` or `ArrayBuffer`), base64-encoded by the engine:
+    /// a resource's binary contents, or a tool's bytes (`ToolOutput::Bytes`).
+    Bytes(Vec<u8>),
     /// The handler threw: a tool error (message, structured data).
     ToolError(String, Option<Value>),
     /// The handler threw an `McpError`: a JSON-RPC error.

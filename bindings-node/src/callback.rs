@@ -31,11 +31,14 @@ use crate::error::{tool_error, wrong_shape};
 
 type DispatchTsfn = ThreadsafeFunction<Job, (), FnArgs<(u32, String, u32)>, Status, false, true>;
 
-/// The handler id of an abort.
-const ABORT: u32 = 0;
+/// The handler id of an abort: `dispatch(ABORT_HANDLER, '', callId)` (read by lib/dispatch.js).
+#[napi_derive::napi]
+pub const ABORT_HANDLER: u32 = 0;
 
-/// The handler id of a release (lib/dispatch.js: `RELEASE`).
-const RELEASE: u32 = u32::MAX;
+/// The handler id of a release: `dispatch(RELEASE_HANDLER, '', handlerId)` (read by
+/// lib/dispatch.js).
+#[napi_derive::napi]
+pub const RELEASE_HANDLER: u32 = u32::MAX;
 
 /// One queued crossing: a handler call, or an abort.
 pub(crate) enum Job {
@@ -64,8 +67,8 @@ impl Dispatcher {
                 |ctx| {
                     Ok(FnArgs::from(match ctx.value {
                         Job::Call { handler, payload, call } => (handler, payload, call),
-                        Job::Abort(id) => (ABORT, String::new(), id),
-                        Job::Release(id) => (RELEASE, String::new(), id),
+                        Job::Abort(id) => (ABORT_HANDLER, String::new(), id),
+                        Job::Release(id) => (RELEASE_HANDLER, String::new(), id),
                     }))
                 },
             )?;
@@ -198,7 +201,7 @@ fn failure(reply: Reply) -> Result<Reply, HandlerError> {
     }
 }
 
-/// The error for an answer form a kind of handler cannot give (bytes for a tool or prompt).
+/// The error for an answer form a kind of handler cannot give (bytes for a prompt).
 fn wrong_form(what: &str) -> HandlerError {
     ProtocolError::internal(format!("the {what} handler answered with bytes")).into()
 }
@@ -222,7 +225,7 @@ impl ToolHandler for JsTool {
                 Reply::Text(text) => Ok(ToolOutput::Text(text)),
                 Reply::Json(text) => Ok(ToolOutput::JsonText(text)),
                 Reply::Result(text) => Ok(ToolOutput::Result(parse_as::<CallToolResult>(&text, "tool")?)),
-                Reply::Blob(_) => Err(wrong_form("tool")),
+                Reply::Bytes(data) => Ok(ToolOutput::Bytes(data)),
                 _ => unreachable!("failure() keeps value forms only"),
             }
         })
@@ -248,7 +251,7 @@ impl ResourceHandler for JsResource {
             let payload = json!({ "uri": uri, "variables": vars }).to_string();
             match failure(handler.invoke(payload, Some(ctx)).await?)? {
                 Reply::Text(text) => Ok(ResourceOutput::Text(text)),
-                Reply::Blob(b64) => Ok(ResourceOutput::Blob(b64)),
+                Reply::Bytes(data) => Ok(ResourceOutput::bytes(&data)),
                 Reply::Json(text) | Reply::Result(text) => Ok(ResourceOutput::Json(parse_as(&text, "resource")?)),
                 _ => unreachable!("failure() keeps value forms only"),
             }
@@ -296,7 +299,7 @@ impl PromptHandler for JsPrompt {
             match failure(handler.invoke(payload, Some(ctx)).await?)? {
                 Reply::Text(text) => Ok(PromptOutput::Text(text)),
                 Reply::Json(text) | Reply::Result(text) => Ok(PromptOutput::Json(parse_as(&text, "prompt")?)),
-                Reply::Blob(_) => Err(wrong_form("prompt")),
+                Reply::Bytes(_) => Err(wrong_form("prompt")),
                 _ => unreachable!("failure() keeps value forms only"),
             }
         })
@@ -330,7 +333,7 @@ impl CompletionHandler for JsCompletion {
                         Ok(CompletionOutput::Json(parse_as(&text, "completion")?))
                     }
                     Reply::Text(text) => Ok(CompletionOutput::Json(Value::String(text))),
-                    Reply::Blob(_) => Err(wrong_form("completion")),
+                    Reply::Bytes(_) => Err(wrong_form("completion")),
                     _ => unreachable!("failure() keeps value forms only"),
                 }
             };
@@ -366,7 +369,7 @@ impl TokenVerifier for JsVerifier {
                     }
                 }
                 Reply::Protocol(p) => Err(AuthError::Invalid(p.message)),
-                Reply::Text(_) | Reply::Blob(_) | Reply::InputRequired => {
+                Reply::Text(_) | Reply::Bytes(_) | Reply::InputRequired => {
                     Err(AuthError::Invalid("the verifier answered no grant".into()))
                 }
             }

@@ -10,6 +10,7 @@
 use std::sync::Arc;
 
 use mcpforge::ProtocolError;
+use napi::bindgen_prelude::Uint8Array;
 use napi_derive::napi;
 
 use crate::call_state::{CallState, NativeCall, Reply, find, in_flight};
@@ -21,29 +22,37 @@ fn answer(id: u32, reply: Reply) -> bool {
 }
 
 /// Answers call `id` with a value: `form` is [`FORM_TEXT`] (a plain string), [`FORM_JSON`]
-/// (JSON text of a value), [`FORM_RESULT`] (JSON text of a complete result) or
-/// [`FORM_BYTES`] (base64); a number, not a name, so that no second string crosses with
-/// every answer. False when already answered or ended.
+/// (JSON text of a value) or [`FORM_RESULT`] (JSON text of a complete result); a number,
+/// not a name, so that no second string crosses with every answer. False when already
+/// answered or ended.
 #[napi]
 pub fn call_respond(id: u32, form: u32, payload: String) -> napi::Result<bool> {
     let reply = match form {
         FORM_TEXT => Reply::Text(payload),
         FORM_JSON => Reply::Json(payload),
         FORM_RESULT => Reply::Result(payload),
-        FORM_BYTES => Reply::Blob(payload),
         other => return Err(js_error(format!("unknown answer form {other}"))),
     };
     Ok(answer(id, reply))
 }
 
-/// The answer form of a plain string (lib/call.js: `FORMS`).
+/// Answers call `id` with raw bytes (a `Uint8Array`, so a `Buffer` too), which the engine
+/// encodes once: a resource's binary contents, or a tool's bytes, whose content block the
+/// engine picks (`mcpforge::bytes_content`). False when already answered or ended.
+#[napi]
+pub fn call_respond_bytes(id: u32, data: Uint8Array) -> bool {
+    answer(id, Reply::Bytes(data.to_vec()))
+}
+
+/// The answer form of a plain string (`callRespond`; read by lib/call.js).
+#[napi]
 pub const FORM_TEXT: u32 = 0;
 /// The answer form of JSON text of a value.
+#[napi]
 pub const FORM_JSON: u32 = 1;
 /// The answer form of JSON text of a complete result.
+#[napi]
 pub const FORM_RESULT: u32 = 2;
-/// The answer form of base64 bytes.
-pub const FORM_BYTES: u32 = 3;
 
 /// Answers call `id` with a tool error (an `isError` result for tools). `data` is optional
 /// JSON text.

@@ -26,8 +26,10 @@ mod server;
 mod uv;
 
 pub use call_state::NativeCall;
+pub use callback::{ABORT_HANDLER, RELEASE_HANDLER};
 pub use calls::{
-    call_input_required, call_object, call_protocol_error, call_respond, call_tool_error, calls_in_flight,
+    FORM_JSON, FORM_RESULT, FORM_TEXT, call_input_required, call_object, call_protocol_error, call_respond,
+    call_respond_bytes, call_tool_error, calls_in_flight,
 };
 pub use client::NativeMemoryClient;
 pub use hosted::{NativeExchange, NativeHttpApp};

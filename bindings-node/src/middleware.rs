@@ -41,7 +41,7 @@ impl Middleware for JsMiddleware {
                         ProtocolError::internal(format!("a middleware returned a result that is not JSON: {e}"))
                     })
                 }
-                Ok(Reply::Text(_) | Reply::Blob(_)) => {
+                Ok(Reply::Text(_) | Reply::Bytes(_)) => {
                     Err(ProtocolError::internal("a middleware returned text, not a result object"))
                 }
                 Ok(Reply::ToolError(message, _)) if is_tool_call => Ok(Answer::tool_error(message)),

@@ -340,15 +340,33 @@ pub(crate) fn context_arg(py: Python<'_>, ctx: Option<RequestContext>, is_async:
     }
 }
 
-/// A tool's outcome: a plain value, content blocks, or a full `CallToolResult` (as dicts);
-/// the engine shapes the result (`ToolOutput`).
+/// A tool's outcome: a plain value, content blocks, a full `CallToolResult` (as dicts), or
+/// `bytes`; the engine shapes the result (`ToolOutput`).
 pub(crate) fn tool_output(tag: u8, payload: &Bound<'_, PyAny>) -> PyResult<ToolOutput> {
     match tag {
+        tag::BYTES => Ok(ToolOutput::Bytes(payload.cast::<PyBytes>()?.as_bytes().to_vec())),
         tag::VALUE => Ok(ToolOutput::Json(from_py(payload)?)),
         tag::CONTENT => Ok(ToolOutput::Content(from_py_as::<Vec<Content>>(payload, "tool content")?)),
         tag::RESULT => Ok(ToolOutput::Result(from_py_as::<CallToolResult>(payload, "tool result")?)),
         other => Err(pyo3::exceptions::PyValueError::new_err(format!("unknown handler outcome tag {other}"))),
     }
+}
+
+/// The content block the engine makes of raw bytes (`mcpforge::bytes_content`: an image,
+/// audio, else an embedded blob, by the bytes' type), as a dict: for bytes given among
+/// other content blocks or as a prompt message's content.
+#[pyfunction]
+pub fn bytes_content<'py>(py: Python<'py>, data: &[u8]) -> PyResult<Bound<'py, PyAny>> {
+    let block = serde_json::to_value(mcpforge::bytes_content(data))
+        .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+    to_py(py, &block)
+}
+
+/// The MIME type of `data` when it is an image or an audio clip (`mcpforge::media_type`),
+/// else `None`: what `Image(data)` and `Audio(data)` are typed by when given no type.
+#[pyfunction]
+pub fn media_type(data: &[u8]) -> Option<&'static str> {
+    mcpforge::media_type(data)
 }
 
 /// A Python tool.

@@ -11,7 +11,8 @@ use serde_json::Value;
 
 use crate::convert::{from_py, to_py};
 
-/// Outcome tags of a Python handler's `(tag, payload)` result (see `mcpforge/_invoke.py`).
+/// Outcome tags of a Python handler's `(tag, payload)` result, defined here only: the
+/// native module exports them by name ([`tag::ALL`]), and the package reads them there.
 pub mod tag {
     /// A plain value (tools only).
     pub const VALUE: u8 = 0;
@@ -25,6 +26,19 @@ pub mod tag {
     pub const INPUT_REQUIRED: u8 = 4;
     /// A list of content blocks (tools only).
     pub const CONTENT: u8 = 5;
+    /// Raw bytes, whose content block the engine picks (tools only; `ToolOutput::Bytes`).
+    pub const BYTES: u8 = 6;
+
+    /// Every tag by the name the native module exports it under.
+    pub const ALL: [(&str, u8); 7] = [
+        ("TAG_VALUE", VALUE),
+        ("TAG_RESULT", RESULT),
+        ("TAG_TOOL_ERROR", TOOL_ERROR),
+        ("TAG_PROTOCOL_ERROR", PROTOCOL_ERROR),
+        ("TAG_INPUT_REQUIRED", INPUT_REQUIRED),
+        ("TAG_CONTENT", CONTENT),
+        ("TAG_BYTES", BYTES),
+    ];
 }
 
 fn class<'py>(py: Python<'py>, cell: &'static PyOnceLock<Py<PyType>>, name: &str) -> PyResult<Bound<'py, PyType>> {

@@ -47,6 +47,12 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("HANDSHAKE_PROTOCOL_VERSIONS", pyo3::types::PyTuple::new(m.py(), names(&ProtocolVersion::HANDSHAKE))?)?;
     m.add("LATEST_PROTOCOL_VERSION", ProtocolVersion::LATEST_LEGACY.as_str())?;
     m.add("STATELESS_PROTOCOL_VERSION", ProtocolVersion::STATELESS.as_str())?;
+    // The outcome tags of handler results (`(tag, payload)`), read by the package by name.
+    for (name, tag) in errors::tag::ALL {
+        m.add(name, tag)?;
+    }
+    m.add_function(wrap_pyfunction!(callbacks::bytes_content, m)?)?;
+    m.add_function(wrap_pyfunction!(callbacks::media_type, m)?)?;
     m.add_function(wrap_pyfunction!(pool::default_max_workers, m)?)?;
     m.add_function(wrap_pyfunction!(telemetry::init_logging, m)?)?;
     m.add_function(wrap_pyfunction!(convert::json_value, m)?)?;

@@ -10,7 +10,7 @@ import dataclasses
 import enum
 import functools
 import inspect
-from typing import Any, Dict, List, Literal, Optional
+from typing import Any, Dict, List, Literal, Optional, Union
 
 import pytest
 from conftest import run
@@ -92,6 +92,14 @@ def returns_server() -> Server:
         return b"\x00\x01binary"
 
     @server.tool()
+    def clip() -> bytearray:
+        return bytearray(b"RIFF$\x00\x00\x00WAVEfmt ")
+
+    @server.tool()
+    def either(flag: bool) -> Union[Dict[str, int], int]:
+        return {"a": 1} if flag else 2
+
+    @server.tool()
     def media() -> list:  # type: ignore[type-arg]
         return [Text("t"), Image(PNG), Audio(WAV), ResourceLink("memo://a", "a"), EmbeddedResource("memo://b", text="b")]
 
@@ -136,6 +144,11 @@ def test_return_values_become_content_and_structured_content() -> None:
             assert (await client.call_tool("raw_bytes")).content == [{"type": "image", "data": png, "mimeType": "image/png"}]
             blob = (await client.call_tool("blob")).content[0]
             assert blob["type"] == "resource" and base64.b64decode(blob["resource"]["blob"]) == b"\x00\x01binary"
+            wav = base64.b64encode(b"RIFF$\x00\x00\x00WAVEfmt ").decode()
+            assert (await client.call_tool("clip")).content == [{"type": "audio", "data": wav, "mimeType": "audio/wav"}]
+            # A schema wrapping a return type that may be an object wraps the object too.
+            assert (await client.call_tool("either", {"flag": True})).structured_content == {"result": {"a": 1}}
+            assert (await client.call_tool("either", {"flag": False})).structured_content == {"result": 2}
             kinds = [b["type"] for b in (await client.call_tool("media")).content]
             assert kinds == ["text", "image", "audio", "resource_link", "resource"]
             full = await client.call_tool("full")

@@ -12,7 +12,7 @@ pub use crate::prompt_output::PromptOutput;
 use crate::protocol::{CompleteRequest, Resource};
 pub use crate::resource_output::ResourceOutput;
 pub use crate::sync::BoxFuture;
-pub use crate::tool_output::{Structured, ToolOutput, ValueContent};
+pub use crate::tool_output::{Structured, ToolOutput, ValueContent, bytes_content, media_type};
 
 /// Runs a tool. `args` has already been validated against the tool's `inputSchema`.
 ///

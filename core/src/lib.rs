@@ -66,6 +66,7 @@ pub mod sugar;
 pub(crate) mod sync;
 pub mod tasks;
 pub mod telemetry;
+mod tool_bytes;
 mod tool_output;
 pub mod transport;
 
@@ -80,7 +81,7 @@ pub use error::{Error, HandlerError, ProtocolError, ToolError};
 pub use error_hook::{ErrorHook, Failure, FailureKind};
 pub use handler::{
     Arguments, BoxFuture, CompletionHandler, CompletionOutput, PromptHandler, PromptOutput, ResourceHandler,
-    ResourceLister, ResourceOutput, Structured, ToolHandler, ToolOutput, ValueContent,
+    ResourceLister, ResourceOutput, Structured, ToolHandler, ToolOutput, ValueContent, bytes_content, media_type,
 };
 pub use middleware::{Answer, Middleware, MiddlewareResult, Next, Request as MiddlewareRequest};
 pub use protocol::{

@@ -5,7 +5,8 @@
 use serde_json::{Map, Value};
 
 pub use crate::protocol::ValueContent;
-use crate::protocol::{CallToolResult, Content};
+use crate::protocol::{CallToolResult, Content, Tool};
+pub use crate::tool_bytes::{bytes_content, media_type};
 
 /// What a tool produces. How each variant becomes a `CallToolResult` depends only on the
 /// variant and on the tool's `outputSchema` ([`Structured`]):
@@ -19,6 +20,7 @@ use crate::protocol::{CallToolResult, Content};
 /// | `Json(v)`, v a number, bool or array | one text block, its JSON text | JSON text, `structuredContent: {"result": v}` | JSON text, `structuredContent: v` |
 /// | `JsonText(t)` | as `Json` of the parsed text (an object or array keeps `t` as its text) | as `Json` | as `Json` |
 /// | `Content(list)` | `content: list` | refused (no `structuredContent`) | refused |
+/// | `Bytes(b)` | one block by the bytes' type ([`bytes_content`]) | refused | refused |
 /// | `Empty` | `content: []` | refused | refused |
 /// | `Result(r)` | `r` as is | `r`, its `structuredContent` checked | `r`, checked |
 ///
@@ -40,6 +42,9 @@ pub enum ToolOutput {
     JsonText(String),
     /// A list of content blocks (text, image, audio, resource links, embedded resources).
     Content(Vec<Content>),
+    /// Raw bytes: one image, audio or embedded-resource block, by the type the bytes show
+    /// ([`bytes_content`]; every language's bytes come here).
+    Bytes(Vec<u8>),
     /// No content at all.
     Empty,
     /// A complete `CallToolResult`, sent as is (after output-schema validation).
@@ -56,6 +61,9 @@ pub enum Structured {
     Object,
     /// Any other schema (2026-07-28 allows any JSON value): the value as is.
     AsIs,
+    /// An object-rooted schema that wraps the return type ([`Tool::wrapped_output`]):
+    /// every value, objects too, is structured as `{"result": value}`.
+    Wrapped,
 }
 
 impl Structured {
@@ -68,10 +76,20 @@ impl Structured {
         }
     }
 
+    /// What `tool`'s `outputSchema` asks for, given whether the schema wraps its return
+    /// type ([`Tool::wrapped_output`]).
+    pub fn of_tool(tool: &Tool) -> Structured {
+        match Structured::of(tool.output_schema.as_ref()) {
+            Structured::Object if tool.wrapped_output => Structured::Wrapped,
+            structured => structured,
+        }
+    }
+
     /// The structured content for `v` (`None` without an `outputSchema`).
     fn content(self, v: Value) -> Option<Value> {
         match self {
             Structured::No => None,
+            Structured::Wrapped => Some(wrapped(v)),
             Structured::Object if !v.is_object() => Some(wrapped(v)),
             Structured::Object | Structured::AsIs => Some(v),
         }
@@ -90,6 +108,7 @@ impl ToolOutput {
         let mut r = match self {
             ToolOutput::Result(r) => return Ok(r),
             ToolOutput::Content(content) => return Ok(CallToolResult::success(content)),
+            ToolOutput::Bytes(data) => return Ok(CallToolResult::success(vec![bytes_content(&data)])),
             ToolOutput::Empty => return Ok(CallToolResult::success(Vec::new())),
             ToolOutput::Text(s) => return Ok(text_result(s, structured)),
             ToolOutput::Json(v) if content == ValueContent::PerItem => per_item(v),
@@ -195,6 +214,24 @@ impl From<Vec<Content>> for ToolOutput {
     }
 }
 
+impl From<Vec<u8>> for ToolOutput {
+    fn from(data: Vec<u8>) -> Self {
+        ToolOutput::Bytes(data)
+    }
+}
+
+impl From<&[u8]> for ToolOutput {
+    fn from(data: &[u8]) -> Self {
+        ToolOutput::Bytes(data.to_vec())
+    }
+}
+
+impl From<bytes::Bytes> for ToolOutput {
+    fn from(data: bytes::Bytes) -> Self {
+        ToolOutput::Bytes(data.into())
+    }
+}
+
 impl From<()> for ToolOutput {
     fn from((): ()) -> Self {
         ToolOutput::Empty
@@ -222,6 +259,9 @@ mod tests {
         assert_eq!(wire(Value::Null.into(), Structured::No), json!({"content": []}));
         assert_eq!(wire(ToolOutput::Empty, Structured::No), json!({"content": []}));
         assert_eq!(wire(vec![Content::text("a")].into(), Structured::No), text("a"));
+        let blob = json!({"type": "resource", "resource": {"uri": "data:application/octet-stream", "mimeType": "application/octet-stream", "blob": "aGk="}});
+        assert_eq!(wire(b"hi".to_vec().into(), Structured::No), json!({"content": [blob]}));
+        assert_eq!(wire(bytes::Bytes::from_static(b"hi").into(), Structured::No), json!({"content": [blob]}));
 
         let both = |t: &str, sc: Value| json!({"content": [{"type": "text", "text": t}], "structuredContent": sc});
         assert_eq!(wire("hi".into(), Structured::Object), both("hi", json!({"result": "hi"})));
@@ -233,6 +273,9 @@ mod tests {
         assert_eq!(wire(json!([1, 2]).into(), Structured::AsIs), both("[1,2]", json!([1, 2])));
         assert_eq!(wire("hi".into(), Structured::AsIs), both("hi", json!("hi")));
         assert_eq!(wire(json!({"a": 1}).into(), Structured::AsIs), both(r#"{"a":1}"#, json!({"a": 1})));
+
+        assert_eq!(wire(json!({"a": 1}).into(), Structured::Wrapped), both(r#"{"a":1}"#, json!({"result": {"a": 1}})));
+        assert_eq!(wire(json!(3).into(), Structured::Wrapped), both("3", json!({"result": 3})));
     }
 
     #[test]
@@ -277,6 +320,11 @@ mod tests {
         assert_eq!(Structured::of(Some(&json!({"type": "object"}))), Structured::Object);
         assert_eq!(Structured::of(Some(&json!({"type": "array"}))), Structured::AsIs);
         assert_eq!(Structured::of(Some(&json!({"anyOf": []}))), Structured::AsIs);
+        let object = Tool::new("t").output_schema(json!({"type": "object"}));
+        assert_eq!(Structured::of_tool(&object), Structured::Object);
+        assert_eq!(Structured::of_tool(&object.wrapped_output()), Structured::Wrapped);
+        let list = Tool::new("t").output_schema(json!({"type": "array"})).wrapped_output();
+        assert_eq!(Structured::of_tool(&list), Structured::AsIs);
     }
 
     #[test]

@@ -918,6 +918,32 @@ static void shape_tool_error(mcpf_responder *r, const struct binding *b) {
     mcpf_responder_tool_error(r, "nope", SIZE_MAX);
 }
 
+/* The first bytes of a PNG image and of a WAV clip, bytes of no known type and no bytes: the
+   engine picks the content block (docs/results.md). */
+static const unsigned char SHAPE_PNG[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, '\r', 'I', 'H', 'D', 'R'};
+static const unsigned char SHAPE_WAV[] = {'R', 'I', 'F', 'F', '$', 0, 0, 0, 'W', 'A', 'V', 'E', 'f', 'm', 't', ' '};
+static const unsigned char SHAPE_OTHER[] = {0x00, 0xff, 'h', 'i'};
+
+static void shape_bytes_png(mcpf_responder *r, const struct binding *b) {
+    (void)b;
+    mcpf_responder_bytes(r, SHAPE_PNG, sizeof SHAPE_PNG);
+}
+
+static void shape_bytes_wav(mcpf_responder *r, const struct binding *b) {
+    (void)b;
+    mcpf_responder_bytes(r, SHAPE_WAV, sizeof SHAPE_WAV);
+}
+
+static void shape_bytes_other(mcpf_responder *r, const struct binding *b) {
+    (void)b;
+    mcpf_responder_bytes(r, SHAPE_OTHER, sizeof SHAPE_OTHER);
+}
+
+static void shape_bytes_empty(mcpf_responder *r, const struct binding *b) {
+    (void)b;
+    mcpf_responder_bytes(r, NULL, 0);
+}
+
 /* ---- Tools: the table --------------------------------------------------------------- */
 
 struct tool_def {
@@ -1051,6 +1077,10 @@ static const struct tool_def TOOLS[] = {
               ",\"outputSchema\":" WRAPPED_SCHEMA("{\"type\":\"array\",\"items\":{\"type\":\"integer\"}}"),
               shape_typed_list),
     SHAPE_DEF("shape_tool_error", "Result vocabulary: fails with a tool error", "", shape_tool_error),
+    SHAPE_DEF("shape_bytes_png", "Result vocabulary: returns the bytes of a PNG image", "", shape_bytes_png),
+    SHAPE_DEF("shape_bytes_wav", "Result vocabulary: returns the bytes of a WAV clip", "", shape_bytes_wav),
+    SHAPE_DEF("shape_bytes_other", "Result vocabulary: returns bytes of no known type", "", shape_bytes_other),
+    SHAPE_DEF("shape_bytes_empty", "Result vocabulary: returns no bytes", "", shape_bytes_empty),
     SHAPE_DEF("trace_context", "Tracing: returns the traceparent of the request's span (empty when none)", "",
               trace_context),
 };

@@ -586,6 +586,10 @@ const SHAPES = {
   shape_typed_text: 'Result vocabulary: returns text under a wrapped output schema',
   shape_typed_list: 'Result vocabulary: returns a list under a wrapped output schema',
   shape_tool_error: 'Result vocabulary: fails with a tool error',
+  shape_bytes_png: 'Result vocabulary: returns the bytes of a PNG image',
+  shape_bytes_wav: 'Result vocabulary: returns the bytes of a WAV clip',
+  shape_bytes_other: 'Result vocabulary: returns bytes of no known type',
+  shape_bytes_empty: 'Result vocabulary: returns no bytes',
 };
 const shape = (name, value, outputSchema) =>
   server.tool(
@@ -616,6 +620,11 @@ shape('shape_typed_list', () => [1, 2], wrapped({ type: 'array', items: { type: 
 shape('shape_tool_error', () => {
   throw new ToolError('nope');
 });
+// The first bytes of a PNG image and of a WAV clip: a Buffer, a Uint8Array, an ArrayBuffer.
+shape('shape_bytes_png', () => Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'));
+shape('shape_bytes_wav', () => new Uint8Array(Buffer.from('RIFF$\0\0\0WAVEfmt ', 'latin1')));
+shape('shape_bytes_other', () => new Uint8Array([0x00, 0xff, 0x68, 0x69]).buffer);
+shape('shape_bytes_empty', () => new Uint8Array(0));
 
 // The shape:// resources, shape_prompt_* prompts and their completion: one kind of value each too.
 const SHAPE_BYTES = Buffer.from([0x00, 0xff, 0x68, 0x69]);

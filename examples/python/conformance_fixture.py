@@ -711,6 +711,28 @@ def shape_tool_error() -> Any:
     raise ToolError("nope")
 
 
+# The first bytes of a PNG image and of a WAV clip, bytes of no known type and no bytes: as
+# bytes, a bytearray and a memoryview.
+@tool("shape_bytes_png", description="Result vocabulary: returns the bytes of a PNG image")
+def shape_bytes_png() -> Any:
+    return bytes.fromhex("89504e470d0a1a0a0000000d49484452")
+
+
+@tool("shape_bytes_wav", description="Result vocabulary: returns the bytes of a WAV clip")
+def shape_bytes_wav() -> Any:
+    return bytearray(b"RIFF$\x00\x00\x00WAVEfmt ")
+
+
+@tool("shape_bytes_other", description="Result vocabulary: returns bytes of no known type")
+def shape_bytes_other() -> Any:
+    return memoryview(SHAPE_BYTES)
+
+
+@tool("shape_bytes_empty", description="Result vocabulary: returns no bytes")
+def shape_bytes_empty() -> Any:
+    return b""
+
+
 SHAPE_BYTES = b"\x00\xffhi"
 
 

@@ -20,7 +20,7 @@ use crate::status::mcpf_status;
 /// Which request a responder answers, and so which completion functions it accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind {
-    /// `tools/call`: `mcpf_responder_ok`, `_text`, `_json`, `_tool_error`.
+    /// `tools/call`: `mcpf_responder_ok`, `_text`, `_json`, `_bytes`, `_tool_error`.
     Tool,
     /// `resources/read`: `mcpf_responder_text`, `_json`, `_bytes`, `_contents`,
     /// `_resource_not_found`.
@@ -361,10 +361,12 @@ pub unsafe extern "C" fn mcpf_responder_contents(
     }
 }
 
-/// Completes a resource read with binary contents: `data_len` bytes, sent base64-encoded
-/// with the resource's registered MIME type, else `application/octet-stream`. Consumes `r`
-/// (see `mcpf_responder_ok` for the failure rules; a responder that does not answer a
-/// resource read gives `MCPF_STATUS_INVALID_ARGUMENT`). Callable from any thread.
+/// Completes a resource read or a tool call with `data_len` bytes, base64-encoded by the
+/// engine. A resource's contents carry its registered MIME type, else
+/// `application/octet-stream`; a tool's bytes become one content block by the type they
+/// show (an image, audio, else an embedded resource; docs/results.md). Consumes `r` (see
+/// `mcpf_responder_ok` for the failure rules; a responder of a prompt or completion gives
+/// `MCPF_STATUS_INVALID_ARGUMENT`). Callable from any thread.
 ///
 /// # Safety
 /// `r` is any value: a live responder, or NULL, or one completed, freed or revoked already
@@ -372,7 +374,16 @@ pub unsafe extern "C" fn mcpf_responder_contents(
 /// only with `data_len` 0).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mcpf_responder_bytes(r: *mut mcpf_responder, data: *const u8, data_len: usize) -> mcpf_status {
-    finish(r, Some(Kind::Resource), "mcpf_responder_bytes", |_| {
+    finish(r, None, "mcpf_responder_bytes", |r| {
+        if !matches!(r.kind, Kind::Resource | Kind::Tool) {
+            let request = r.kind.request();
+            return Err(Fail::new(
+                mcpf_status::InvalidArgument,
+                format!(
+                    "mcpf_responder_bytes answers a resource read or a tool call, but this responder answers {request}"
+                ),
+            ));
+        }
         if data.is_null() && data_len > 0 {
             return Err(boundary::null("data"));
         }
@@ -383,7 +394,10 @@ pub unsafe extern "C" fn mcpf_responder_bytes(r: *mut mcpf_responder, data: *con
             // is not NULL (checked above).
             unsafe { std::slice::from_raw_parts(data, data_len) }
         };
-        Ok(Ok(Output::Resource(ResourceOutput::bytes(bytes))))
+        Ok(Ok(match r.kind {
+            Kind::Tool => Output::Tool(ToolOutput::Bytes(bytes.to_vec())),
+            _ => Output::Resource(ResourceOutput::bytes(bytes)),
+        }))
     })
 }
 

@@ -1,6 +1,6 @@
 /**
  * What clients read when a handler of an `McpServer` fails, worded as the official SDK words
- * it: a tool that throws answers an `isError` result with the error's message (an `McpError`
+ * it: a tool that throws answers an `isError` result (a `ToolError`, shaped by the engine) with the error's message (an `McpError`
  * included, as `MCP error <code>: <message>`), except the input-required signal and URL
  * elicitation errors, which keep their meaning (mcpforge's `ToolError` keeps its data); a resource or prompt that throws an
  * `McpError` answers a JSON-RPC error with that wording. Unexpected errors are logged with
@@ -27,7 +27,9 @@ function asProtocolError(error) {
 }
 
 /**
- * The result (or the rethrown error) of a tool named `name` that threw `error`.
+ * What a tool named `name` that threw `error` throws in turn: a `ToolError` in the SDK's
+ * words, which the engine answers as every tool error (an `isError` result with the text;
+ * docs/results.md), or the error itself when it keeps its meaning.
  * @param {import('../error-policy').ErrorPolicy} policy logs unexpected errors and may mask their text
  */
 function toolFailure(error, name, policy) {
@@ -39,22 +41,25 @@ function toolFailure(error, name, policy) {
     policy.report(error, source('tool', name));
     text = policy.visible(error instanceof Error ? error.message : String(error));
   }
-  return { content: [{ type: 'text', text }], isError: true };
+  throw new ToolError(text);
 }
 
 /**
  * `result` of the tool `name` checked against its `outputSchema` (a zod raw shape or schema)
- * as the official McpServer checks it: an `isError` result saying what is wrong when it has
- * no `structuredContent` or that does not parse; errors and task results pass as they are.
+ * as the official McpServer checks it: a `ToolError` (an `isError` result) saying what is
+ * wrong when it has no `structuredContent` or that does not parse; errors and task results
+ * pass as they are.
  */
 async function checkedOutput(result, outputSchema, name) {
   if (outputSchema === undefined || !result || typeof result !== 'object') return result;
   if (!('content' in result) || result.isError) return result;
-  const fail = (text) => ({ content: [{ type: 'text', text: `Output validation error: ${text}` }], isError: true });
-  if (!result.structuredContent) return fail(`Tool ${name} has an output schema but no structured content was provided`);
+  const fail = (text) => {
+    throw new ToolError(`Output validation error: ${text}`);
+  };
+  if (!result.structuredContent) fail(`Tool ${name} has an output schema but no structured content was provided`);
   const parse = argumentParser(outputSchema, 'sdk');
   const parsed = parse && (await parse(result.structuredContent));
-  if (parsed && !parsed.ok) return fail(`Invalid structured content for tool ${name}: ${parsed.message}`);
+  if (parsed && !parsed.ok) fail(`Invalid structured content for tool ${name}: ${parsed.message}`);
   return result;
 }
 

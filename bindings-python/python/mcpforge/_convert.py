@@ -16,7 +16,10 @@ from typing import Any, Dict, Optional
 
 from ._block import Content
 
-__all__ = ["jsonable", "plain_class_hints", "sdk_object", "wire"]
+__all__ = ["jsonable", "plain_class_hints", "sdk_object", "wire", "BYTES_TYPES"]
+
+# The raw bytes a handler may return (for a tool, the engine picks their content block).
+BYTES_TYPES = (bytes, bytearray, memoryview)
 
 _PLAIN = (str, int, float, bool, type(None))
 
@@ -70,7 +73,7 @@ def jsonable(value: Any) -> Any:
     dump = getattr(value, "model_dump", None)
     if callable(dump):  # a pydantic model
         return dump(mode="json", by_alias=True)
-    if isinstance(value, (bytes, bytearray)):
+    if isinstance(value, BYTES_TYPES):
         return base64.b64encode(bytes(value)).decode("ascii")
     iso = getattr(value, "isoformat", None)
     if callable(iso):  # datetime, date, time

@@ -204,17 +204,19 @@ class Registering(ServerCore):
         bind = binding.bind_tool(spec, self._ref)
         if excluded:
             bind = _without(bind, excluded)
-        finish = results.tool_finish(spec, explicit_output)
+        finish = results.tool_finish()
+        # The engine wraps every value under a schema derived as ``{"result": ...}``.
+        registered = {**definition, "wrappedOutput": True} if spec.wrap_output and not explicit_output else definition
         fail = failures.tool_failure(name, self._error_style)
         native = self._native
         per_item = self._sdk_results
         # A plain synchronous tool is called by the engine itself, without the wrapper.
         direct = None if excluded else wrappers.direct_tool(fn, spec, is_async, finish, fail, self._witness)
         if direct is not None:
-            register = functools.partial(native.add_direct_tool, definition, direct, defer_task, per_item, scopes)
+            register = functools.partial(native.add_direct_tool, registered, direct, defer_task, per_item, scopes)
         else:
             invoker = wrappers.wrapper(fn, is_async, bind, finish, self._loop_of(), fail, self._witness)
-            register = functools.partial(native.add_tool, definition, invoker, is_async, defer_task, per_item, scopes)
+            register = functools.partial(native.add_tool, registered, invoker, is_async, defer_task, per_item, scopes)
 
         self._tools.add(
             name,

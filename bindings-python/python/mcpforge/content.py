@@ -11,7 +11,8 @@ import os
 from typing import Any, Dict, List, Optional, Sequence, Union
 
 from ._block import Content
-from ._convert import jsonable, sdk_object
+from ._convert import BYTES_TYPES, jsonable, sdk_object
+from ._native import bytes_content, media_type
 
 __all__ = [
     "Content",
@@ -33,21 +34,8 @@ __all__ = [
     "is_content",
 ]
 
-# The URI of an embedded resource made from bytes that are not an image or audio clip.
-BYTES_URI = "data:application/octet-stream"
-
 # The ``type`` of each content block of the protocol.
 CONTENT_TYPES = frozenset({"text", "image", "audio", "resource", "resource_link"})
-
-_MAGIC = [
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"GIF87a", "image/gif"),
-    (b"GIF89a", "image/gif"),
-    (b"RIFF", "audio/wav"),
-    (b"ID3", "audio/mpeg"),
-    (b"OggS", "audio/ogg"),
-]
 
 # The media types of common file suffixes, ahead of the platform's table (``mimetypes``
 # reads the system's, which names a .wav `audio/x-wav` on some machines).
@@ -59,13 +47,9 @@ _MEDIA_SUFFIXES = {
 
 
 def sniff_mime_type(data: bytes) -> Optional[str]:
-    """The MIME type of common image and audio formats, from their first bytes."""
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    for magic, mime in _MAGIC:
-        if data.startswith(magic):
-            return mime
-    return None
+    """The MIME type of an image or audio clip, from its first bytes (the engine's sniffing,
+    the same that picks the block of a tool's raw bytes); None for anything else."""
+    return media_type(bytes(data))
 
 
 def _b64(data: bytes) -> str:
@@ -348,17 +332,18 @@ class Block(Dict[str, Any]):
 
 
 def is_content(value: Any) -> bool:
-    """True for a content helper, an official ``mcp`` content block, or bytes (sent as an
-    image or an embedded blob)."""
-    if isinstance(value, (Content, bytes, bytearray)):
+    """True for a content helper, an official ``mcp`` content block, or bytes (sent as the
+    block the engine picks for them)."""
+    if isinstance(value, (Content, *BYTES_TYPES)):
         return True
     official = sdk_object(value)
     return isinstance(official, dict) and official.get("type") in CONTENT_TYPES
 
 
 def content_block(value: Any) -> Dict[str, Any]:
-    """One content block: a str is text, bytes an image (or an embedded blob), a helper its
-    own block, an official ``mcp`` block its wire form, a dict is taken as a block already."""
+    """One content block: a str is text, bytes the engine's block for them (an image, audio,
+    else an embedded blob; docs/results.md), a helper its own block, an official ``mcp``
+    block its wire form, a dict is taken as a block already."""
     if isinstance(value, Content):
         return value.to_mcp()
     official = sdk_object(value)
@@ -366,13 +351,8 @@ def content_block(value: Any) -> Dict[str, Any]:
         return official
     if isinstance(value, str):
         return {"type": "text", "text": value}
-    if isinstance(value, (bytes, bytearray)):
-        data = bytes(value)
-        mime = sniff_mime_type(data)
-        if mime is not None and mime.startswith("image/"):
-            return Image(data, mime_type=mime).to_mcp()
-        contents = ResourceContents(BYTES_URI, blob=data, mime_type=mime or "application/octet-stream")
-        return {"type": "resource", "resource": contents.to_mcp()}
+    if isinstance(value, BYTES_TYPES):
+        return bytes_content(bytes(value))
     if isinstance(value, dict):
         return value
     raise TypeError(f"{type(value).__name__} is not a content block")

@@ -31,12 +31,10 @@ pub(crate) fn finish_tool_call(
     }
     let name = &tool.def.name;
     let mut result = match output {
-        Ok(out) => out
-            .into_result_as(Structured::of(tool.def.output_schema.as_ref()), tool.def.value_content)
-            .map_err(|e| {
-                tracing::error!(tool = %name, error = %e, "tool result could not be read");
-                ProtocolError::internal(format!("tool {name} returned a result that could not be read: {e}"))
-            })?,
+        Ok(out) => out.into_result_as(Structured::of_tool(&tool.def), tool.def.value_content).map_err(|e| {
+            tracing::error!(tool = %name, error = %e, "tool result could not be read");
+            ProtocolError::internal(format!("tool {name} returned a result that could not be read: {e}"))
+        })?,
         Err(HandlerError::Tool(e)) => {
             let mut r = CallToolResult::error(e.message);
             if tool.output.is_none() {

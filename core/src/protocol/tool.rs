@@ -102,6 +102,12 @@ pub struct Tool {
     /// `valueContent` (`"mirror"`, the default, or `"perItem"`).
     #[serde(default, rename = "valueContent", skip_serializing)]
     pub value_content: ValueContent,
+    /// Engine-side, never listed: the `outputSchema` is the wrapped form
+    /// `{"result": <the return type>}`, so every returned value, objects too, is structured
+    /// as `{"result": value}` (see [`Tool::wrapped_output`]). Read from a definition's
+    /// `wrappedOutput`.
+    #[serde(default, rename = "wrappedOutput", skip_serializing)]
+    pub wrapped_output: bool,
     /// Engine-side, never listed: the OAuth scopes a request's bearer grant must hold to see
     /// the tool in `tools/list` and to call it (see [`Tool::required_scopes`]). Read from a
     /// definition's `requiredScopes` (an array of scope tokens).
@@ -126,6 +132,7 @@ impl Tool {
             execution: None,
             defer_task: false,
             value_content: ValueContent::Mirror,
+            wrapped_output: false,
             required_scopes: Vec::new(),
             meta: None,
         }
@@ -195,6 +202,16 @@ impl Tool {
     /// `structuredContent` does not change).
     pub fn value_content(mut self, value_content: ValueContent) -> Self {
         self.value_content = value_content;
+        self
+    }
+
+    /// Declares the tool's object `outputSchema` to be the wrapped form of a return type
+    /// that is not an object (`{"type": "object", "properties": {"result": ...}}`, as
+    /// Python derives it from a return annotation such as `-> list[int]` or `-> dict | int`):
+    /// every returned value, an object too, is then structured as `{"result": value}`.
+    /// Without it only values that are not objects are wrapped.
+    pub fn wrapped_output(mut self) -> Self {
+        self.wrapped_output = true;
         self
     }
 

@@ -1,11 +1,20 @@
 """The ``(tag, payload)`` outcomes a wrapper reports to the native module, and the shapes of
-the pieces a wrapper is built from (tags as in ``bindings-python/src/errors.rs``)."""
+the pieces a wrapper is built from (the tags are the native module's, defined once in
+``bindings-python/src/errors.rs``)."""
 
 from __future__ import annotations
 
 from typing import Any, Callable, Dict, Optional, Tuple
 
-VALUE, RESULT, TOOL_ERROR, PROTOCOL_ERROR, INPUT_REQUIRED, CONTENT = 0, 1, 2, 3, 4, 5
+from .._native import TAG_BYTES as BYTES
+from .._native import TAG_CONTENT as CONTENT
+from .._native import TAG_INPUT_REQUIRED as INPUT_REQUIRED
+from .._native import TAG_PROTOCOL_ERROR as PROTOCOL_ERROR
+from .._native import TAG_RESULT as RESULT
+from .._native import TAG_TOOL_ERROR as TOOL_ERROR
+from .._native import TAG_VALUE as VALUE
+
+__all__ = ["BYTES", "CONTENT", "INPUT_REQUIRED", "PROTOCOL_ERROR", "RESULT", "TOOL_ERROR", "VALUE", "Outcome", "Bind", "Finish", "Witness"]
 
 Outcome = Tuple[int, Any]
 Bind = Callable[..., Dict[str, Any]]

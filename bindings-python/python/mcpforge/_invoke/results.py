@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any, Optional
+from typing import Any
 
-from .._convert import jsonable, sdk_object
-from .._function_spec import FunctionSpec
+from .._convert import BYTES_TYPES, jsonable, sdk_object
 from .._native import json_value
 from ..content import CallToolResult, Completion, Content, Message, ResourceContents, content_block, is_content
 from .failures import _data
-from .outcomes import CONTENT, RESULT, TOOL_ERROR, VALUE, Finish, Outcome
+from .outcomes import BYTES, CONTENT, RESULT, TOOL_ERROR, VALUE, Finish, Outcome
 
 
 def _json(value: Any) -> Any:
@@ -27,18 +26,20 @@ def _json_text(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False)
 
 
-def tool_finish(spec: Optional[FunctionSpec], explicit_output: bool) -> Finish:
+def tool_finish() -> Finish:
     """A tool's return value to the engine's result vocabulary (the engine decides the wire
-    shape: text, JSON text, ``structuredContent`` under an output schema; docs/results.md).
+    shape: text, JSON text, ``structuredContent`` under an output schema, the content block
+    of raw bytes; docs/results.md).
 
     A return annotation that is not an object type declares the wrapped schema
-    ``{"result": ...}``; the engine wraps every value that is not an object, and a dict
-    returned for such an annotation is wrapped here."""
-    wrap = spec is not None and spec.wrap_output and not explicit_output
+    ``{"result": ...}``, and the tool is registered so (``wrappedOutput``): the engine then
+    wraps every value, objects too."""
 
     def finish(value: Any) -> Outcome:
         if isinstance(value, str):
             return (VALUE, value)
+        if isinstance(value, BYTES_TYPES):
+            return (BYTES, bytes(value))
         if isinstance(value, CallToolResult):
             return (RESULT, value.to_mcp())
         if type(value).__name__ == "CallToolResult" and sdk_object(value) is not None:
@@ -47,10 +48,7 @@ def tool_finish(spec: Optional[FunctionSpec], explicit_output: bool) -> Finish:
             return (CONTENT, [content_block(value)])
         if isinstance(value, (list, tuple)) and any(is_content(v) for v in value):
             return (CONTENT, [content_block(v) for v in value])
-        data = _json(value)
-        if wrap and data.is_object:
-            return (VALUE, {"result": data})
-        return (VALUE, data)
+        return (VALUE, _json(value))
 
     return finish
 
@@ -60,7 +58,7 @@ def _resource_value(value: Any) -> Any:
     contents helpers and official objects as their wire dicts, anything else as JSON."""
     if isinstance(value, (str, bytes)):
         return value
-    if isinstance(value, bytearray):
+    if isinstance(value, BYTES_TYPES):
         return bytes(value)
     if isinstance(value, ResourceContents):
         return value.to_mcp()
@@ -88,7 +86,7 @@ def _message(m: Any) -> Any:
         return {"role": m["role"], "content": content if isinstance(content, str) else content_block(content)}
     if isinstance(m, str):
         return m
-    if isinstance(m, (Content, dict, bytes)):
+    if isinstance(m, (Content, dict, *BYTES_TYPES)):
         return content_block(m)
     raise TypeError(f"a prompt message cannot be a {type(m).__name__}")
 

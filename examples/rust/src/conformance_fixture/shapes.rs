@@ -37,6 +37,10 @@ fn plain(name: &str) -> Tool {
         "shape_typed_text" => "Result vocabulary: returns text under a wrapped output schema",
         "shape_typed_list" => "Result vocabulary: returns a list under a wrapped output schema",
         "shape_tool_error" => "Result vocabulary: fails with a tool error",
+        "shape_bytes_png" => "Result vocabulary: returns the bytes of a PNG image",
+        "shape_bytes_wav" => "Result vocabulary: returns the bytes of a WAV clip",
+        "shape_bytes_other" => "Result vocabulary: returns bytes of no known type",
+        "shape_bytes_empty" => "Result vocabulary: returns no bytes",
         _ => "Result vocabulary",
     };
     Tool::new(name).description(description).input_schema(json!({ "type": "object" }))
@@ -69,9 +73,18 @@ pub fn shape_tools(builder: ServerBuilder) -> ServerBuilder {
             move |_: Value| ok(json!([1, 2]).into()),
         )
         .tool(plain("shape_tool_error"), |_: Value| async move { Err::<String, _>(ToolError::new("nope")) })
+        .tool(plain("shape_bytes_png"), move |_: Value| ok(SHAPE_PNG.to_vec().into()))
+        .tool(plain("shape_bytes_wav"), move |_: Value| ok(SHAPE_WAV.to_vec().into()))
+        .tool(plain("shape_bytes_other"), move |_: Value| ok(SHAPE_BYTES.as_slice().into()))
+        .tool(plain("shape_bytes_empty"), move |_: Value| ok(Vec::<u8>::new().into()))
 }
 
-/// The bytes the `shape://bytes` resources return (base64 `AP9oaQ==`).
+/// The first bytes of a PNG image (`shape_bytes_png`).
+pub const SHAPE_PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+/// The first bytes of a WAV clip (`shape_bytes_wav`).
+pub const SHAPE_WAV: &[u8] = b"RIFF$\0\0\0WAVEfmt ";
+
+/// The bytes the `shape://bytes` resources and `shape_bytes_other` return (base64 `AP9oaQ==`).
 pub const SHAPE_BYTES: [u8; 4] = [0x00, 0xff, b'h', b'i'];
 
 /// A resource without a registered MIME type, described by what it returns.
