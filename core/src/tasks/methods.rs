@@ -15,6 +15,7 @@
 //! advertised the methods do not exist (-32601). With a shared store, a task running on
 //! another instance is answered from its record (`instances`).
 
+use crate::protocol::method::Method;
 use std::sync::Arc;
 
 use base64::Engine as _;
@@ -49,7 +50,9 @@ pub(crate) struct TasksCall<'a> {
 /// Serves one `tasks/*` request; the serialized result.
 pub(crate) async fn route(mut routed: Call<'_>) -> Result<Vec<u8>, ProtocolError> {
     let params = routed.take_params();
-    let method = routed.req.method.as_str();
+    let Some(method) = Method::from_wire(&routed.req.method) else {
+        return Err(ProtocolError::method_not_found(&routed.req.method));
+    };
     let call = TasksCall {
         shared: routed.shared,
         era: &routed.era,
@@ -74,12 +77,13 @@ fn task_id(params: &Map<String, Value>) -> Result<&str, ProtocolError> {
 async fn modern(
     call: &TasksCall<'_>,
     meta: &RequestMeta,
-    method: &str,
+    method: Method,
     params: &Map<String, Value>,
 ) -> Result<Vec<u8>, ProtocolError> {
     let shared = call.shared;
-    if !matches!(method, "tasks/get" | "tasks/update" | "tasks/cancel") || !advertised(shared, call.snap) {
-        return Err(ProtocolError::method_not_found(method));
+    if !matches!(method, Method::TasksGet | Method::TasksUpdate | Method::TasksCancel) || !advertised(shared, call.snap)
+    {
+        return Err(ProtocolError::method_not_found(method.as_str()));
     }
     if !client_declares(&meta.client_capabilities) {
         return Err(missing_extension());
@@ -87,9 +91,11 @@ async fn modern(
     let found = instances::find(shared, task_id(params)?, &Owner::modern(call.subject)).await?;
     let ack = || finish_value(shared, true, false, json!({}));
     match (method, found) {
-        ("tasks/get", Found::Here(task)) => finish_value(shared, true, false, Value::Object(wire::detailed(&task))),
-        ("tasks/get", Found::There(record)) => finish_value(shared, true, false, Value::Object(record.view)),
-        ("tasks/update", found) => {
+        (Method::TasksGet, Found::Here(task)) => {
+            finish_value(shared, true, false, Value::Object(wire::detailed(&task)))
+        }
+        (Method::TasksGet, Found::There(record)) => finish_value(shared, true, false, Value::Object(record.view)),
+        (Method::TasksUpdate, found) => {
             let responses = params
                 .get("inputResponses")
                 .and_then(Value::as_object)
@@ -123,16 +129,16 @@ async fn modern(
 async fn legacy(
     call: &TasksCall<'_>,
     session: &Arc<Session>,
-    method: &str,
+    method: Method,
     params: &Map<String, Value>,
 ) -> Result<Vec<u8>, ProtocolError> {
     let shared = call.shared;
-    let known = matches!(method, "tasks/get" | "tasks/result" | "tasks/list" | "tasks/cancel");
+    let known = matches!(method, Method::TasksGet | Method::TasksResult | Method::TasksList | Method::TasksCancel);
     if !known || session.version != ProtocolVersion::V2025_11_25 || !advertised(shared, call.snap) {
-        return Err(ProtocolError::method_not_found(method));
+        return Err(ProtocolError::method_not_found(method.as_str()));
     }
     let owner = Owner::session(call.subject, session);
-    if method == "tasks/list" {
+    if method == Method::TasksList {
         return list(shared, &owner, params).await;
     }
     let serialize = |v: &Value| serde_json::to_vec(v).map_err(ProtocolError::internal);
@@ -141,8 +147,8 @@ async fn legacy(
         Found::There(record) => return elsewhere(call, &owner, method, *record).await,
     };
     match method {
-        "tasks/get" => serialize(&wire::legacy(&task)),
-        "tasks/cancel" => {
+        Method::TasksGet => serialize(&wire::legacy(&task)),
+        Method::TasksCancel => {
             let status = task.status();
             if status.is_terminal() {
                 return Err(already_ended(&task.id, status));
@@ -170,13 +176,13 @@ fn already_ended(id: &str, status: TaskStatus) -> ProtocolError {
 async fn elsewhere(
     call: &TasksCall<'_>,
     owner: &Owner,
-    method: &str,
+    method: Method,
     record: instances::StoredTask,
 ) -> Result<Vec<u8>, ProtocolError> {
     let serialize = |v: &Value| serde_json::to_vec(v).map_err(ProtocolError::internal);
     match method {
-        "tasks/get" => serialize(&Value::Object(record.view)),
-        "tasks/cancel" => {
+        Method::TasksGet => serialize(&Value::Object(record.view)),
+        Method::TasksCancel => {
             let status = record.status();
             if status.is_terminal() {
                 return Err(already_ended(&record.id, status));

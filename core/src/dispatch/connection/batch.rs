@@ -1,5 +1,6 @@
 //! A JSON-RPC batch: its requests run concurrently and answer together as one array.
 
+use crate::protocol::method::Method;
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -35,7 +36,7 @@ impl Connection {
         let mut seen = std::collections::HashSet::new();
         for item in items {
             match Incoming::from_value(item) {
-                Ok(Incoming::Request(r)) if r.method == "initialize" => {
+                Ok(Incoming::Request(r)) if r.method == Method::Initialize.as_str() => {
                     let e = ProtocolError::invalid_request("initialize must not be batched");
                     ready.push(encode::error(Some(&r.id), &e, true));
                 }

@@ -2,6 +2,7 @@
 //! handed to it, refused whole, or sorted into request, notification or response, with
 //! `initialize` answered inline.
 
+use crate::protocol::method::Method;
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -93,7 +94,10 @@ impl Connection {
     pub async fn submit(self: &Arc<Self>, msg: Incoming, meta: Option<Arc<RequestMeta>>, route: Route) -> Submitted {
         match msg {
             Incoming::Request(req) => {
-                if req.method == "initialize" && meta.is_none() && !meta::is_modern_shaped(req.params.as_ref()) {
+                if req.method == Method::Initialize.as_str()
+                    && meta.is_none()
+                    && !meta::is_modern_shaped(req.params.as_ref())
+                {
                     let outcome = self.initialize(&req);
                     Box::pin(route.answer.deliver(outcome)).await;
                     return Submitted::Answered;
@@ -101,14 +105,14 @@ impl Connection {
                 self.start(req, meta, route).await
             }
             Incoming::Notification { method, params } => {
-                match method.as_str() {
-                    "notifications/cancelled" if self.own_ids => {
+                match Method::from_wire(&method) {
+                    Some(Method::Cancelled) if self.own_ids => {
                         let id = params.as_ref().and_then(|p| p.get("requestId")).and_then(RequestId::from_value);
                         if let Some(id) = id {
                             self.in_flight.cancel(&id);
                         }
                     }
-                    "notifications/initialized" => {
+                    Some(Method::Initialized) => {
                         if let Some(s) = self.session.get() {
                             s.mark_initialized();
                             if s.is_mirrored() {
@@ -121,7 +125,7 @@ impl Connection {
                             }
                         }
                     }
-                    other => tracing::trace!(method = other, "notification ignored"),
+                    _ => tracing::trace!(method = method.as_str(), "notification ignored"),
                 }
                 Submitted::Accepted
             }

@@ -1,6 +1,7 @@
 //! One request from admission to answer: the task it runs as (with its deadline, span and
 //! metrics), and how that task is run (polled in place first, or spawned).
 
+use crate::protocol::method::Method;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
@@ -52,7 +53,7 @@ impl Connection {
         // The request's timeout can be answered from outside its future (a handler holding
         // its thread) when this connection decides alone whether it is owed (its ids are
         // tracked) and queues its response. A listen stream has no timeout (`lifecycle`).
-        let timeout = self.shared.limits.request_timeout.filter(|_| req.method != "subscriptions/listen");
+        let timeout = self.shared.limits.request_timeout.filter(|_| req.method != Method::SubscriptionsListen.as_str());
         let deadline = match (timeout, serial, &route.answer) {
             (limit, Some(serial), Answer::Queue(_)) => {
                 Deadline::Apart { conn: self.clone() as Arc<dyn Overdue>, serial, limit }
