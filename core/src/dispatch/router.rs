@@ -8,16 +8,17 @@ use std::sync::Arc;
 use serde_json::json;
 
 use crate::catalogue::Kind;
-use crate::dispatch::call::{Call, Era, Peer, Reply, str_param};
+use crate::dispatch::call::{Call, Era, Peer, Reply};
 use crate::dispatch::capabilities::capabilities;
 use crate::dispatch::methods;
 use crate::dispatch::reply::finish;
 use crate::dispatch::shared::ServerShared;
 use crate::error::ProtocolError;
 use crate::jsonrpc::IncomingRequest;
+use crate::protocol::ProtocolVersion;
 use crate::protocol::meta::{self, RequestMeta};
 use crate::protocol::method::{Gate, Method};
-use crate::protocol::{LogLevel, ProtocolVersion};
+use crate::protocol::params::{self, SetLevelParams};
 use crate::session::StateChange;
 
 /// Decides the era. `Ok(None)`: a `ping` outside any session, answered `{}`.
@@ -137,9 +138,7 @@ pub(crate) async fn route(mut call: Call<'_>) -> Reply {
             let session = call.era.legacy_session(method.as_str())?;
             gate(&call, method)?;
             let params = call.take_params();
-            let level = str_param(&params, "level")?;
-            let level = LogLevel::parse(level)
-                .ok_or_else(|| ProtocolError::invalid_params(format!("unknown log level `{level}`")))?;
+            let level = params::read::<SetLevelParams>(&params)?.level()?;
             session.set_log_level(level);
             session.persist(StateChange::LogLevel { level }).await?;
             Ok(b"{}".to_vec())

@@ -6,6 +6,7 @@ pub mod content;
 pub mod header_params;
 pub mod meta;
 pub mod method;
+pub mod params;
 pub mod prompt;
 pub mod resource;
 pub mod shaping;
