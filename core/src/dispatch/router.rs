@@ -1,7 +1,7 @@
 //! The router: decides each request's era (the stateless 2026 wire or the connection's
 //! legacy session) and routes it, behind its capability gate, to its method (`methods/`).
-//! A new method is one file there and one arm here; what happens around a request
-//! (limits, timeouts, panics, the error hook) is `lifecycle.rs`.
+//! A new method is a row of `protocol::method`, one file there and one arm here; what
+//! happens around a request (limits, timeouts, panics, the error hook) is `lifecycle.rs`.
 
 use std::sync::Arc;
 
