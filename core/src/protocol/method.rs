@@ -308,9 +308,33 @@ impl Method {
     }
 }
 
+/// How many rows mark the 2026 wire.
+const MARKING: usize = {
+    let (mut i, mut n) = (0, 0);
+    while i < TABLE.len() {
+        n += TABLE[i].marks_modern as usize;
+        i += 1;
+    }
+    n
+};
+
+/// The wire names of the rows that mark the 2026 wire, taken from the table when compiled:
+/// every request asks, so this compares with these few names rather than matching all.
+const MARKS: [&str; MARKING] = {
+    let (mut out, mut i, mut n) = ([""; MARKING], 0, 0);
+    while i < TABLE.len() {
+        if TABLE[i].marks_modern {
+            out[n] = TABLE[i].wire;
+            n += 1;
+        }
+        i += 1;
+    }
+    out
+};
+
 /// Whether naming `method` alone puts a request on the 2026 wire ([`Row::marks_modern`]).
 pub fn marks_modern(method: &str) -> bool {
-    Method::from_wire(method).is_some_and(|m| m.row().marks_modern)
+    MARKS.contains(&method)
 }
 
 #[cfg(test)]
@@ -379,6 +403,8 @@ mod tests {
         );
         let marks: Vec<&str> = TABLE.iter().filter(|r| r.marks_modern).map(|r| r.wire).collect();
         assert_eq!(marks, ["server/discover", "subscriptions/listen"]);
+        assert_eq!(MARKS.as_slice(), marks);
+        assert!(marks.iter().all(|m| marks_modern(m)) && !marks_modern("tools/call") && !marks_modern("nope"));
         let headers: Vec<&str> = TABLE.iter().filter(|r| r.name_header).map(|r| r.wire).collect();
         assert_eq!(
             headers,
