@@ -96,6 +96,42 @@ impl SetLevelParams {
     }
 }
 
+/// The params of the `tasks/*` methods: `taskId` (get, update, cancel, result),
+/// `inputResponses` (update) and `cursor` (list).
+#[derive(Debug, Default, Deserialize)]
+pub struct TaskParams {
+    /// The task's id (`None`: absent or not a string).
+    #[serde(rename = "taskId", default, deserialize_with = "lenient")]
+    pub task_id: Option<String>,
+    /// The answers to the task's input requests (`None`: absent or not an object).
+    #[serde(rename = "inputResponses", default, deserialize_with = "lenient")]
+    pub input_responses: Option<Map<String, Value>>,
+    /// The page cursor as sent (`None`: absent or null).
+    #[serde(default)]
+    pub cursor: Option<Value>,
+}
+
+impl TaskParams {
+    /// The task's id, or -32602.
+    pub fn task_id(&self) -> Result<&str, ProtocolError> {
+        self.task_id.as_deref().ok_or_else(|| ProtocolError::invalid_params("`taskId` must be a string"))
+    }
+
+    /// The answers of a `tasks/update`, or -32602.
+    pub fn input_responses(&self) -> Result<&Map<String, Value>, ProtocolError> {
+        self.input_responses.as_ref().ok_or_else(|| ProtocolError::invalid_params("`inputResponses` must be an object"))
+    }
+
+    /// The cursor of a `tasks/list` (`None`: the first page), or -32602 when it is not a string.
+    pub fn cursor(&self) -> Result<Option<&str>, ProtocolError> {
+        match &self.cursor {
+            None => Ok(None),
+            Some(Value::String(c)) => Ok(Some(c)),
+            Some(_) => Err(ProtocolError::invalid_params("`cursor` must be a string")),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -134,6 +170,20 @@ mod tests {
             assert_eq!(e.code, crate::error::codes::INVALID_PARAMS, "{params}");
             assert!(e.message.contains(message), "{params}: {}", e.message);
         }
+    }
+
+    #[test]
+    fn task_params_name_each_bad_field() {
+        let task = |v: Value| read::<TaskParams>(&map(v)).expect("always reads");
+        let good = task(json!({"taskId": "t1", "inputResponses": {"a": 1}, "cursor": "c"}));
+        assert_eq!(good.task_id().expect("an id"), "t1");
+        assert_eq!(good.input_responses().expect("answers").len(), 1);
+        assert_eq!(good.cursor().expect("a cursor"), Some("c"));
+        assert_eq!(task(json!({"cursor": null})).cursor().expect("the first page"), None);
+        let bad = task(json!({"taskId": 1, "inputResponses": [], "cursor": 2}));
+        assert!(bad.task_id().unwrap_err().message.contains("`taskId` must be a string"));
+        assert!(bad.input_responses().unwrap_err().message.contains("`inputResponses` must be an object"));
+        assert!(bad.cursor().unwrap_err().message.contains("`cursor` must be a string"));
     }
 
     #[test]

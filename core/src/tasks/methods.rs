@@ -16,11 +16,12 @@
 //! another instance is answered from its record (`instances`).
 
 use crate::protocol::method::Method;
+use crate::protocol::params::{self, TaskParams};
 use std::sync::Arc;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::instances::{self, Found};
 use super::store::{Owner, TaskStatus};
@@ -49,7 +50,8 @@ pub(crate) struct TasksCall<'a> {
 
 /// Serves one `tasks/*` request; the serialized result.
 pub(crate) async fn route(mut routed: Call<'_>) -> Result<Vec<u8>, ProtocolError> {
-    let params = routed.take_params();
+    let taken = routed.take_params();
+    let params = params::read::<TaskParams>(&taken)?;
     let Some(method) = Method::from_wire(&routed.req.method) else {
         return Err(ProtocolError::method_not_found(&routed.req.method));
     };
@@ -66,19 +68,12 @@ pub(crate) async fn route(mut routed: Call<'_>) -> Result<Vec<u8>, ProtocolError
     }
 }
 
-fn task_id(params: &Map<String, Value>) -> Result<&str, ProtocolError> {
-    params
-        .get("taskId")
-        .and_then(Value::as_str)
-        .ok_or_else(|| ProtocolError::invalid_params("`taskId` must be a string"))
-}
-
 /// The 2026 methods.
 async fn modern(
     call: &TasksCall<'_>,
     meta: &RequestMeta,
     method: Method,
-    params: &Map<String, Value>,
+    params: &TaskParams,
 ) -> Result<Vec<u8>, ProtocolError> {
     let shared = call.shared;
     if !matches!(method, Method::TasksGet | Method::TasksUpdate | Method::TasksCancel) || !advertised(shared, call.snap)
@@ -88,7 +83,7 @@ async fn modern(
     if !client_declares(&meta.client_capabilities) {
         return Err(missing_extension());
     }
-    let found = instances::find(shared, task_id(params)?, &Owner::modern(call.subject)).await?;
+    let found = instances::find(shared, params.task_id()?, &Owner::modern(call.subject)).await?;
     let ack = || finish_value(shared, true, false, json!({}));
     match (method, found) {
         (Method::TasksGet, Found::Here(task)) => {
@@ -96,10 +91,7 @@ async fn modern(
         }
         (Method::TasksGet, Found::There(record)) => finish_value(shared, true, false, Value::Object(record.view)),
         (Method::TasksUpdate, found) => {
-            let responses = params
-                .get("inputResponses")
-                .and_then(Value::as_object)
-                .ok_or_else(|| ProtocolError::invalid_params("`inputResponses` must be an object"))?;
+            let responses = params.input_responses()?;
             match found {
                 Found::Here(task) => {
                     instances::apply(shared, &task, &TaskCommand::Update { responses: responses.clone() })?;
@@ -130,7 +122,7 @@ async fn legacy(
     call: &TasksCall<'_>,
     session: &Arc<Session>,
     method: Method,
-    params: &Map<String, Value>,
+    params: &TaskParams,
 ) -> Result<Vec<u8>, ProtocolError> {
     let shared = call.shared;
     let known = matches!(method, Method::TasksGet | Method::TasksResult | Method::TasksList | Method::TasksCancel);
@@ -142,7 +134,7 @@ async fn legacy(
         return list(shared, &owner, params).await;
     }
     let serialize = |v: &Value| serde_json::to_vec(v).map_err(ProtocolError::internal);
-    let task = match instances::find(shared, task_id(params)?, &owner).await? {
+    let task = match instances::find(shared, params.task_id()?, &owner).await? {
         Found::Here(task) => task,
         Found::There(record) => return elsewhere(call, &owner, method, *record).await,
     };
@@ -199,12 +191,8 @@ async fn elsewhere(
 
 /// `tasks/list`: the caller's tasks in creation order, a page at a time (of every instance,
 /// when the server shares a store).
-async fn list(shared: &ServerShared, owner: &Owner, params: &Map<String, Value>) -> Result<Vec<u8>, ProtocolError> {
-    let after = match params.get("cursor") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(c)) => Some(decode_cursor(c)?),
-        Some(_) => return Err(ProtocolError::invalid_params("`cursor` must be a string")),
-    };
+async fn list(shared: &ServerShared, owner: &Owner, params: &TaskParams) -> Result<Vec<u8>, ProtocolError> {
+    let after = params.cursor()?.map(decode_cursor).transpose()?;
     let limit = shared.limits.page_size;
     let (tasks, last) = if let (Some(link), Some(_)) = (shared.store.get(), owner.session_id()) {
         let (records, more) = instances::list(link, owner, after, limit).await?;
