@@ -7,6 +7,7 @@
 //! where its messages go, and holds the server only as an opaque handle (the facade turns
 //! it back into a [`crate::Server`]), so nothing here depends on dispatch.
 
+use crate::protocol::method::Method;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -345,7 +346,7 @@ impl RequestContext {
             params["message"] = json!(m);
         }
         self.tag_related_task(&mut params);
-        self.send_if_live(|| encode::notification("notifications/progress", &params));
+        self.send_if_live(|| encode::notification(Method::Progress.as_str(), &params));
     }
 
     /// Sends `notifications/message` if the client's level lets it through: on legacy
@@ -367,7 +368,7 @@ impl RequestContext {
             params["logger"] = json!(l);
         }
         self.tag_related_task(&mut params);
-        self.send_if_live(|| encode::notification("notifications/message", &params));
+        self.send_if_live(|| encode::notification(Method::LogMessage.as_str(), &params));
     }
 
     /// Asks the user for input (`elicitation/create`).
@@ -494,7 +495,7 @@ impl RequestContext {
                     for id in &ids {
                         session.forget_request(id);
                         self.inner.out.notify(encode::notification(
-                            "notifications/cancelled",
+                            Method::Cancelled.as_str(),
                             &json!({ "requestId": id, "reason": "request cancelled" }),
                         ));
                     }

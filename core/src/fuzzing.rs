@@ -22,7 +22,6 @@ use crate::jsonrpc::{Frame, IncomingRequest, LineReader};
 use crate::outbox::outbox;
 use crate::protocol::ProtocolVersion;
 use crate::protocol::header_params::HeaderParam;
-use crate::protocol::meta::MODERN_ONLY;
 use crate::seal::Sealer;
 use crate::server::Server;
 use crate::session::Session;
@@ -69,7 +68,7 @@ fn server(modern: bool) -> &'static Server {
 
 /// True for the methods that exist only on the 2026-07-28 wire.
 pub fn is_modern_only(method: &str) -> bool {
-    MODERN_ONLY.contains(&method)
+    crate::protocol::method::marks_modern(method)
 }
 
 /// The router's era decision for `req` on a server that serves 2026-07-28 (`modern`) or
@@ -113,7 +112,7 @@ pub fn check_metadata_headers(
 
 /// The `params` field that `Mcp-Name` mirrors for `method`, if the method has one.
 pub fn name_field(method: &str) -> Option<&'static str> {
-    headers::name_field(method)
+    crate::protocol::method::Method::from_wire(method).and_then(crate::protocol::method::Method::name_header_field)
 }
 
 /// Decodes one metadata header value (plain or `=?base64?…?=`).

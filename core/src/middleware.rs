@@ -14,6 +14,7 @@
 //! server's own requests do not pass through it. A request cancelled by the client, a
 //! timeout or shutdown stops the whole chain: the client gets the cancellation error.
 
+use crate::protocol::method::{Method, Names};
 use std::future::Future;
 use std::sync::Arc;
 
@@ -136,7 +137,7 @@ impl Request {
     }
 
     fn has_arguments(&self) -> bool {
-        matches!(self.method.as_str(), "tools/call" | "prompts/get")
+        matches!(Method::from_wire(&self.method).map(Method::names), Some(Names::Tool | Names::Prompt))
     }
 
     /// The request's `params` (`None` when it had none).
@@ -240,16 +241,15 @@ impl Request {
 /// What a request with `method` and `params` names (see [`Request::name`]).
 pub(crate) fn named<'a>(method: &str, params: Option<&'a Map<String, Value>>) -> Option<&'a str> {
     let params = params?;
-    let key = match method {
-        "tools/call" | "prompts/get" => "name",
-        "resources/read" | "resources/subscribe" | "resources/unsubscribe" => "uri",
-        "completion/complete" => {
-            let r = params.get("ref")?.as_object()?;
-            return r.get("name").or_else(|| r.get("uri"))?.as_str();
+    let names = Method::from_wire(method)?.names();
+    let value = params.get(names.field().filter(|_| names.is_item())?)?;
+    match names {
+        Names::Reference => {
+            let r = value.as_object()?;
+            r.get("name").or_else(|| r.get("uri"))?.as_str()
         }
-        _ => return None,
-    };
-    params.get(key)?.as_str()
+        _ => value.as_str(),
+    }
 }
 
 /// A request's result: made by the engine (serialized already), or by a middleware.

@@ -3,6 +3,7 @@
 //! client's answer to a server->client request, task changes and commands), each message
 //! with the instance that sent it, and the bounded queue that publishes them in order.
 
+use crate::protocol::method::Method;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -28,9 +29,9 @@ impl ListKind {
     /// The `list_changed` notification of this list.
     pub(crate) fn method(self) -> &'static str {
         match self {
-            ListKind::Tools => "notifications/tools/list_changed",
-            ListKind::Prompts => "notifications/prompts/list_changed",
-            ListKind::Resources => "notifications/resources/list_changed",
+            ListKind::Tools => Method::ToolListChanged.as_str(),
+            ListKind::Prompts => Method::PromptListChanged.as_str(),
+            ListKind::Resources => Method::ResourceListChanged.as_str(),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! the middleware chain or the route, panic isolation, the request timeout, the error hook,
 //! masking of internal details, and the response encoded for its era.
 
+use crate::protocol::method::Method;
 use std::future::Future;
 use std::sync::Arc;
 
@@ -88,7 +89,7 @@ async fn run(
     cancel: &RequestToken,
     trailing: &mut Option<Vec<u8>>,
 ) -> Reply {
-    let is_listen = req.method == "subscriptions/listen";
+    let is_listen = req.method == Method::SubscriptionsListen.as_str();
     let snap = shared.registry.snapshot();
     // What the error hook is told the request was, kept only when there is a hook.
     let hook = snap.error_hook.clone();

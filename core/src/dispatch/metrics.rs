@@ -23,32 +23,18 @@ use std::time::{Duration, Instant};
 use serde_json::{Map, Value, json};
 
 use crate::error::codes;
+use crate::protocol::method::{Method, Names, TABLE};
 use crate::registry::Snapshot;
 use crate::sync::lock;
 
-/// Methods with a label of their own; anything else is `other`.
-const METHODS: &[&str] = &[
-    "initialize",
-    "ping",
-    "server/discover",
-    "tools/list",
-    "tools/call",
-    "resources/list",
-    "resources/templates/list",
-    "resources/read",
-    "resources/subscribe",
-    "resources/unsubscribe",
-    "prompts/list",
-    "prompts/get",
-    "completion/complete",
-    "logging/setLevel",
-    "subscriptions/listen",
-    "tasks/get",
-    "tasks/update",
-    "tasks/cancel",
-    "tasks/result",
-    "tasks/list",
-];
+/// The series index of `method`: its row in the method table when a client may send it,
+/// else `other` ([`OTHER`]).
+fn method_index(method: &str) -> usize {
+    Method::from_wire(method).filter(|m| m.is_served()).map_or(OTHER, |m| m as usize)
+}
+
+/// The index of `other`, after the table's rows.
+const OTHER: usize = TABLE.len();
 
 /// Upper bounds of the duration buckets, in seconds (`+Inf` is implicit).
 const BUCKETS: [f64; 14] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 60.0];
@@ -118,7 +104,7 @@ type ByName = RwLock<HashMap<Box<str>, Arc<Series>>>;
 
 /// The metrics of one server.
 pub(crate) struct Metrics {
-    /// Indexed like [`METHODS`], then `other`: looked up by `&str`, no allocation per request.
+    /// Indexed like the method table ([`TABLE`]), then `other`: no allocation per request.
     series: Box<[ByName]>,
     /// Series kept, across methods (bounded by [`MAX_SERIES`]).
     kept: AtomicUsize,
@@ -129,7 +115,7 @@ pub(crate) struct Metrics {
 impl Default for Metrics {
     fn default() -> Self {
         Metrics {
-            series: (0..=METHODS.len()).map(|_| ByName::default()).collect(),
+            series: (0..=OTHER).map(|_| ByName::default()).collect(),
             kept: AtomicUsize::new(0),
             bounds: BUCKETS.map(|s| (s * 1e9) as u64),
         }
@@ -137,7 +123,7 @@ impl Default for Metrics {
 }
 
 fn method_label(index: usize) -> &'static str {
-    METHODS.get(index).copied().unwrap_or("other")
+    TABLE.get(index).map_or("other", |row| row.wire)
 }
 
 /// The name label of a request: a registered tool or prompt name, a registered resource
@@ -146,10 +132,10 @@ fn method_label(index: usize) -> &'static str {
 fn name_label<'a>(snap: &'a Snapshot, method: &str, params: Option<&'a Map<String, Value>>) -> &'a str {
     let named = crate::middleware::named(method, params);
     let Some(name) = named else { return "" };
-    let known = match method {
-        "tools/call" => snap.tools.get(name).map(|_| name),
-        "prompts/get" => snap.prompts.get(name).map(|_| name),
-        "resources/read" | "resources/subscribe" | "resources/unsubscribe" => match snap.resources.get(name) {
+    let known = match Method::from_wire(method).map(Method::names) {
+        Some(Names::Tool) => snap.tools.get(name).map(|_| name),
+        Some(Names::Prompt) => snap.prompts.get(name).map(|_| name),
+        Some(Names::Resource) => match snap.resources.get(name) {
             Some(_) => Some(name),
             None => snap.templates.iter().find(|t| t.template.matches(name).is_some()).map(|t| t.template.as_str()),
         },
@@ -164,7 +150,7 @@ impl Metrics {
     /// Under a catalogue hook, a request naming a registered item is counted under that
     /// name only once it is revealed ([`Timer::reveal`]).
     pub fn start(self: &Arc<Self>, snap: &Snapshot, method: &str, params: Option<&Map<String, Value>>) -> Timer {
-        let index = METHODS.iter().position(|m| *m == method).unwrap_or(METHODS.len());
+        let index = method_index(method);
         let name = name_label(snap, method, params);
         let label = if snap.catalogue.is_some() && !name.is_empty() && name != UNKNOWN {
             Label::Hidden(Arc::new(Reveal { metrics: self.clone(), method: index, state: Mutex::new(Shown::Not) }))
@@ -173,7 +159,13 @@ impl Metrics {
             series.in_flight.fetch_add(1, Ordering::Relaxed);
             Label::Known(series)
         };
-        Timer { metrics: self.clone(), label, start: Instant::now(), outcome: None, tool_call: method == "tools/call" }
+        Timer {
+            metrics: self.clone(),
+            label,
+            start: Instant::now(),
+            outcome: None,
+            tool_call: index == Method::ToolsCall as usize,
+        }
     }
 
     fn series_of(&self, method: usize, name: &str) -> Arc<Series> {
@@ -468,7 +460,7 @@ mod tests {
     #[test]
     fn past_the_bound_new_names_share_one_other_series() {
         let m = Metrics::default();
-        let call = METHODS.iter().position(|x| *x == "tools/call").unwrap();
+        let call = Method::ToolsCall as usize;
         for i in 0..MAX_SERIES {
             m.series_of(call, &format!("tool-{i}"));
         }

@@ -6,6 +6,7 @@
 //! change is also published on its bus, and changes published by the other instances are
 //! delivered here as if they were made here.
 
+use crate::protocol::method::Method;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock, Weak};
@@ -197,7 +198,7 @@ impl Hub {
 
     /// A resource changed: its subscribers here hear of it.
     pub fn deliver_resource_updated(&self, uri: &str) {
-        const METHOD: &str = "notifications/resources/updated";
+        const METHOD: &str = Method::ResourceUpdated.as_str();
         let plain = encode::notification(METHOD, &json!({ "uri": uri }));
         for s in self.live_sessions().into_iter().filter(|s| s.is_subscribed(uri)) {
             s.out.notify_once(plain.clone());
@@ -217,7 +218,7 @@ impl Hub {
 
     /// A log message for the legacy sessions here whose level lets it through.
     pub fn deliver_log(&self, level: LogLevel, params: &Value) {
-        let message = encode::notification("notifications/message", params);
+        let message = encode::notification(Method::LogMessage.as_str(), params);
         let sessions = if self.log_uninitialized { self.sessions_here() } else { self.live_sessions() };
         for s in sessions.into_iter().filter(|s| s.log_allows(level)) {
             s.out.notify(message.clone());
@@ -235,7 +236,7 @@ impl Hub {
     /// A task changed (Tasks extension): `notifications/tasks` with the task as `params()`
     /// (built only when some listen stream listed the task) to the streams that listed it.
     pub fn task_changed(&self, task_id: &str, params: impl FnOnce() -> Value) {
-        const METHOD: &str = "notifications/tasks";
+        const METHOD: &str = Method::TaskChanged.as_str();
         let listeners = lock(&self.listeners);
         let mut wanted = listeners.values().filter(|l| l.live() && l.filter.task_ids.iter().any(|t| t == task_id));
         let Some(first) = wanted.next() else { return };

@@ -15,6 +15,7 @@
 //! by the engine's own notion of a client, refilled lazily on check, and bounded in number
 //! without ever forgetting a client that used up its tokens.
 
+use crate::protocol::method::Method;
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Mutex;
@@ -225,7 +226,7 @@ impl Limiter {
     /// `initialize` are never limited.
     pub fn check_client(&self, client: ClientKey, method: &str) -> Result<(), ProtocolError> {
         let Some(rate) = self.limits.per_client else { return Ok(()) };
-        if method == "ping" || method == "initialize" {
+        if method == Method::Ping.as_str() || method == Method::Initialize.as_str() {
             return Ok(());
         }
         let now = Instant::now();

@@ -1,22 +1,24 @@
 //! The router: decides each request's era (the stateless 2026 wire or the connection's
 //! legacy session) and routes it, behind its capability gate, to its method (`methods/`).
-//! A new method is one file there and one arm here; what happens around a request
-//! (limits, timeouts, panics, the error hook) is `lifecycle.rs`.
+//! A new method is a row of `protocol::method`, one file there and one arm here; what
+//! happens around a request (limits, timeouts, panics, the error hook) is `lifecycle.rs`.
 
 use std::sync::Arc;
 
 use serde_json::json;
 
 use crate::catalogue::Kind;
-use crate::dispatch::call::{Call, Era, Peer, Reply, str_param};
+use crate::dispatch::call::{Call, Era, Peer, Reply};
 use crate::dispatch::capabilities::capabilities;
 use crate::dispatch::methods;
 use crate::dispatch::reply::finish;
 use crate::dispatch::shared::ServerShared;
 use crate::error::ProtocolError;
 use crate::jsonrpc::IncomingRequest;
-use crate::protocol::meta::{self, LEGACY_ONLY, RequestMeta};
-use crate::protocol::{LogLevel, ProtocolVersion};
+use crate::protocol::ProtocolVersion;
+use crate::protocol::meta::{self, RequestMeta};
+use crate::protocol::method::{Gate, Method};
+use crate::protocol::params::{self, SetLevelParams};
 use crate::session::StateChange;
 
 /// Decides the era. `Ok(None)`: a `ping` outside any session, answered `{}`.
@@ -40,23 +42,34 @@ pub(crate) fn classify(
             let all = shared.version_strings();
             return Err(ProtocolError::unsupported_version(&all, &meta.protocol_version));
         }
-        if LEGACY_ONLY.contains(&method) {
+        if Method::from_wire(method).is_some_and(Method::is_legacy_only) {
             return Err(ProtocolError::method_not_found(method));
         }
         return Ok(Some(Era::Modern(meta)));
     }
     match &peer.session {
         Some(s) => Ok(Some(Era::Legacy(s.clone()))),
-        None if method == "ping" => Ok(None),
+        None if method == Method::Ping.as_str() => Ok(None),
         None => Err(ProtocolError::invalid_request(
             "no session: send `initialize` first, or put the protocol version in `params._meta` (2026-07-28)",
         )),
     }
 }
 
-/// -32601 for a method whose capability the server does not have.
-fn gate(enabled: bool, method: &str) -> Result<(), ProtocolError> {
-    if enabled { Ok(()) } else { Err(ProtocolError::method_not_found(method)) }
+/// -32601 for a method whose capability (its row's [`Gate`]) the server does not have.
+/// The tasks gate is the tasks methods' own (it depends on the version and the extension).
+fn gate(call: &Call<'_>, method: Method) -> Result<(), ProtocolError> {
+    let shared = call.shared;
+    let open = match method.row().gate {
+        Gate::Open | Gate::Tasks => true,
+        Gate::Tools => shared.has_tools(&call.snap),
+        Gate::Resources => shared.has_resources(&call.snap),
+        Gate::ResourceSubscriptions => shared.has_resources(&call.snap) && shared.resource_subscriptions,
+        Gate::Prompts => shared.has_prompts(&call.snap),
+        Gate::Completions => !call.era.version().has_annotations_and_audio() || !call.snap.completions.is_empty(),
+        Gate::Logging => shared.logging,
+    };
+    if open { Ok(()) } else { Err(ProtocolError::method_not_found(method.as_str())) }
 }
 
 /// Serves a classified request: the method table and its capability gates. A method's
@@ -65,11 +78,17 @@ fn gate(enabled: bool, method: &str) -> Result<(), ProtocolError> {
 /// the await, making every request's future larger.
 pub(crate) async fn route(mut call: Call<'_>) -> Reply {
     let shared = call.shared;
-    let method = call.req.method.as_str();
+    let Some(method) = Method::from_wire(&call.req.method) else {
+        return Err(ProtocolError::method_not_found(&call.req.method));
+    };
+    // `logging/setLevel` asks for its legacy session before its gate.
+    if method != Method::LoggingSetLevel {
+        gate(&call, method)?;
+    }
     match method {
-        "ping" => Ok(b"{}".to_vec()),
-        "initialize" => Err(ProtocolError::invalid_request("the session is already initialized")),
-        "server/discover" => {
+        Method::Ping => Ok(b"{}".to_vec()),
+        Method::Initialize => Err(ProtocolError::invalid_request("the session is already initialized")),
+        Method::ServerDiscover => {
             let mut result = json!({
                 "supportedVersions": shared.version_strings(),
                 "capabilities": capabilities(shared, &call.snap, call.era.version()),
@@ -79,71 +98,73 @@ pub(crate) async fn route(mut call: Call<'_>) -> Reply {
             }
             finish(shared, true, true, &result)
         }
-        "tools/list" => {
-            gate(shared.has_tools(&call.snap), method)?;
+        Method::ToolsList => {
             let visible = call.sight.of(Kind::Tools).await;
             methods::lists::list(&call, &call.snap.tools, "tools", &visible)
         }
-        "tools/call" => {
-            gate(shared.has_tools(&call.snap), method)?;
+        Method::ToolsCall => {
             let boxed = Box::pin(methods::tools::call_tool(call));
             boxed.await
         }
-        "resources/list" => {
-            gate(shared.has_resources(&call.snap), method)?;
+        Method::ResourcesList => {
             let boxed = Box::pin(methods::resource_list::list_resources(call));
             boxed.await
         }
-        "resources/templates/list" => {
-            gate(shared.has_resources(&call.snap), method)?;
+        Method::ResourceTemplatesList => {
             let visible = call.sight.of(Kind::ResourceTemplates).await;
             methods::lists::list(&call, &call.snap.templates, "resourceTemplates", &visible)
         }
-        "resources/read" => {
-            gate(shared.has_resources(&call.snap), method)?;
+        Method::ResourcesRead => {
             let boxed = Box::pin(methods::resources::read_resource(call));
             boxed.await
         }
-        "resources/subscribe" | "resources/unsubscribe" => {
-            gate(shared.has_resources(&call.snap) && shared.resource_subscriptions, method)?;
+        Method::ResourcesSubscribe | Method::ResourcesUnsubscribe => {
             let boxed = Box::pin(methods::subscriptions::legacy(call));
             boxed.await
         }
-        "prompts/list" => {
-            gate(shared.has_prompts(&call.snap), method)?;
+        Method::PromptsList => {
             let visible = call.sight.of(Kind::Prompts).await;
             methods::lists::list(&call, &call.snap.prompts, "prompts", &visible)
         }
-        "prompts/get" => {
-            gate(shared.has_prompts(&call.snap), method)?;
+        Method::PromptsGet => {
             let boxed = Box::pin(methods::prompts::get_prompt(call));
             boxed.await
         }
-        "completion/complete" => {
-            let v = call.era.version();
-            gate(!v.has_annotations_and_audio() || !call.snap.completions.is_empty(), method)?;
+        Method::CompletionComplete => {
             let boxed = Box::pin(methods::completion::complete(call));
             boxed.await
         }
-        "logging/setLevel" => {
-            let session = call.era.legacy_session(method)?;
-            gate(shared.logging, method)?;
+        Method::LoggingSetLevel => {
+            let session = call.era.legacy_session(method.as_str())?;
+            gate(&call, method)?;
             let params = call.take_params();
-            let level = str_param(&params, "level")?;
-            let level = LogLevel::parse(level)
-                .ok_or_else(|| ProtocolError::invalid_params(format!("unknown log level `{level}`")))?;
+            let level = params::read::<SetLevelParams>(&params)?.level()?;
             session.set_log_level(level);
             session.persist(StateChange::LogLevel { level }).await?;
             Ok(b"{}".to_vec())
         }
-        "subscriptions/listen" => {
+        Method::SubscriptionsListen => {
             let boxed = Box::pin(methods::listen::listen(call));
             boxed.await
         }
-        m if m.starts_with("tasks/") => {
+        Method::TasksGet | Method::TasksUpdate | Method::TasksCancel | Method::TasksResult | Method::TasksList => {
             let boxed = Box::pin(crate::tasks::methods::route(call));
             boxed.await
         }
-        _ => Err(ProtocolError::method_not_found(method)),
+        Method::ElicitationCreate
+        | Method::SamplingCreateMessage
+        | Method::RootsList
+        | Method::Initialized
+        | Method::Cancelled
+        | Method::Progress
+        | Method::LogMessage
+        | Method::ToolListChanged
+        | Method::PromptListChanged
+        | Method::ResourceListChanged
+        | Method::ResourceUpdated
+        | Method::RootsListChanged
+        | Method::TaskChanged
+        // Sent by the server, or notifications: no request of a client's to serve.
+        | Method::SubscriptionsAcknowledged => Err(ProtocolError::method_not_found(method.as_str())),
     }
 }

@@ -13,6 +13,7 @@ use tracing::field::Empty;
 use super::metrics::{Ended, Outcome};
 use crate::jsonrpc::{IncomingRequest, RequestId};
 use crate::protocol::meta::{self, PROTOCOL_VERSION_KEY, RequestMeta};
+use crate::protocol::method::{Method, Names};
 use crate::session::Session;
 use crate::telemetry::bounded;
 
@@ -46,7 +47,7 @@ impl RequestSpan {
             error.type = Empty,
             rpc.response.status_code = Empty,
         );
-        let tool_call = method == "tools/call";
+        let tool_call = method == Method::ToolsCall.as_str();
         if span.is_disabled() {
             return RequestSpan { span, started: None, tool_call };
         }
@@ -101,15 +102,15 @@ fn describe(span: &Span, req: &IncomingRequest, session: Option<&Session>, known
         None => span.record("otel.name", &*method),
     };
     if let Some(name) = named.as_deref() {
-        match &*method {
-            "tools/call" => {
+        match Method::from_wire(&req.method).map(Method::names) {
+            Some(Names::Tool) => {
                 span.record("gen_ai.tool.name", name);
                 span.record("gen_ai.operation.name", "execute_tool");
             }
-            "prompts/get" => {
+            Some(Names::Prompt) => {
                 span.record("gen_ai.prompt.name", name);
             }
-            m if m.starts_with("resources/") => {
+            Some(Names::Resource) => {
                 span.record("mcp.resource.uri", name);
             }
             _ => {}

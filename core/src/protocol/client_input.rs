@@ -2,6 +2,7 @@
 //! sent as server->client requests on legacy sessions, as `inputRequests` entries of an
 //! `input_required` result on the 2026-07-28 wire.
 
+use super::method::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
@@ -202,20 +203,20 @@ impl InputRequest {
         fn read<T: serde::de::DeserializeOwned>(method: &'static str, params: Value) -> Result<T, InputRequestError> {
             serde_json::from_value(params).map_err(|e| InputRequestError::BadParams { method, error: e.to_string() })
         }
-        Ok(match method {
-            "elicitation/create" => InputRequest::Elicit(read("elicitation/create", params)?),
-            "sampling/createMessage" => InputRequest::Sample(read("sampling/createMessage", params)?),
-            "roots/list" => InputRequest::ListRoots,
-            other => return Err(InputRequestError::UnknownMethod(other.to_owned())),
+        Ok(match Method::from_wire(method) {
+            Some(m @ Method::ElicitationCreate) => InputRequest::Elicit(read(m.as_str(), params)?),
+            Some(m @ Method::SamplingCreateMessage) => InputRequest::Sample(read(m.as_str(), params)?),
+            Some(Method::RootsList) => InputRequest::ListRoots,
+            _ => return Err(InputRequestError::UnknownMethod(method.to_owned())),
         })
     }
 
     /// The JSON-RPC method.
     pub fn method(&self) -> &'static str {
         match self {
-            InputRequest::Elicit(_) => "elicitation/create",
-            InputRequest::Sample(_) => "sampling/createMessage",
-            InputRequest::ListRoots => "roots/list",
+            InputRequest::Elicit(_) => Method::ElicitationCreate.as_str(),
+            InputRequest::Sample(_) => Method::SamplingCreateMessage.as_str(),
+            InputRequest::ListRoots => Method::RootsList.as_str(),
         }
     }
 

@@ -93,27 +93,11 @@ pub fn is_modern_shaped(params: Option<&Map<String, Value>>) -> bool {
     params.and_then(|p| p.get("_meta")).and_then(Value::as_object).is_some_and(|m| m.contains_key(PROTOCOL_VERSION_KEY))
 }
 
-/// Methods that exist only on the 2026-07-28 wire (so a request naming them is modern even
-/// without `_meta`, and fails -32602 for the missing `_meta`).
-pub const MODERN_ONLY: &[&str] = &["server/discover", "subscriptions/listen"];
-
-/// Methods removed in 2026-07-28: -32601 when they arrive modern-shaped.
-pub const LEGACY_ONLY: &[&str] = &[
-    "initialize",
-    "ping",
-    "logging/setLevel",
-    "resources/subscribe",
-    "resources/unsubscribe",
-    "notifications/roots/list_changed",
-    "tasks/result",
-    "tasks/list",
-];
-
 /// True when a request belongs on the 2026-07-28 wire by its own shape: its `_meta` names a
-/// protocol version, or its method exists only there. The one test every layer asks (the
+/// protocol version, or its method marks the 2026 wire ([`super::method::Row::marks_modern`]). The one test every layer asks (the
 /// HTTP endpoint choosing a connection, the span, the router's classification).
 pub fn looks_modern(method: &str, params: Option<&Map<String, Value>>) -> bool {
-    is_modern_shaped(params) || MODERN_ONLY.contains(&method)
+    is_modern_shaped(params) || super::method::marks_modern(method)
 }
 
 impl RequestMeta {

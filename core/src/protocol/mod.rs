@@ -5,6 +5,8 @@ pub mod completion;
 pub mod content;
 pub mod header_params;
 pub mod meta;
+pub mod method;
+pub mod params;
 pub mod prompt;
 pub mod resource;
 pub mod shaping;

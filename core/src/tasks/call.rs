@@ -10,6 +10,7 @@
 //!   forbids tasks it is -32601, and so is a `Required` tool called without it.
 //! - Everything else runs as an ordinary call.
 
+use crate::protocol::method::Method;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -189,7 +190,12 @@ async fn deferred(call: &TaskCall<'_>, input: InputState) -> Result<Vec<u8>, Pro
     if let Some(missing) = missing {
         return Err(ProtocolError::missing_client_capability(missing));
     }
-    let result =
-        mrtr::input_required(&call.shared.sealer, "tools/call", &[call.name, call.args.value()], call.subject, state);
+    let result = mrtr::input_required(
+        &call.shared.sealer,
+        Method::ToolsCall.as_str(),
+        &[call.name, call.args.value()],
+        call.subject,
+        state,
+    );
     finish_value(call.shared, true, false, result)
 }

@@ -15,11 +15,13 @@
 //! advertised the methods do not exist (-32601). With a shared store, a task running on
 //! another instance is answered from its record (`instances`).
 
+use crate::protocol::method::Method;
+use crate::protocol::params::{self, TaskParams};
 use std::sync::Arc;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::instances::{self, Found};
 use super::store::{Owner, TaskStatus};
@@ -48,8 +50,11 @@ pub(crate) struct TasksCall<'a> {
 
 /// Serves one `tasks/*` request; the serialized result.
 pub(crate) async fn route(mut routed: Call<'_>) -> Result<Vec<u8>, ProtocolError> {
-    let params = routed.take_params();
-    let method = routed.req.method.as_str();
+    let taken = routed.take_params();
+    let params = params::read::<TaskParams>(&taken)?;
+    let Some(method) = Method::from_wire(&routed.req.method) else {
+        return Err(ProtocolError::method_not_found(&routed.req.method));
+    };
     let call = TasksCall {
         shared: routed.shared,
         era: &routed.era,
@@ -63,37 +68,30 @@ pub(crate) async fn route(mut routed: Call<'_>) -> Result<Vec<u8>, ProtocolError
     }
 }
 
-fn task_id(params: &Map<String, Value>) -> Result<&str, ProtocolError> {
-    params
-        .get("taskId")
-        .and_then(Value::as_str)
-        .ok_or_else(|| ProtocolError::invalid_params("`taskId` must be a string"))
-}
-
 /// The 2026 methods.
 async fn modern(
     call: &TasksCall<'_>,
     meta: &RequestMeta,
-    method: &str,
-    params: &Map<String, Value>,
+    method: Method,
+    params: &TaskParams,
 ) -> Result<Vec<u8>, ProtocolError> {
     let shared = call.shared;
-    if !matches!(method, "tasks/get" | "tasks/update" | "tasks/cancel") || !advertised(shared, call.snap) {
-        return Err(ProtocolError::method_not_found(method));
+    if !matches!(method, Method::TasksGet | Method::TasksUpdate | Method::TasksCancel) || !advertised(shared, call.snap)
+    {
+        return Err(ProtocolError::method_not_found(method.as_str()));
     }
     if !client_declares(&meta.client_capabilities) {
         return Err(missing_extension());
     }
-    let found = instances::find(shared, task_id(params)?, &Owner::modern(call.subject)).await?;
+    let found = instances::find(shared, params.task_id()?, &Owner::modern(call.subject)).await?;
     let ack = || finish_value(shared, true, false, json!({}));
     match (method, found) {
-        ("tasks/get", Found::Here(task)) => finish_value(shared, true, false, Value::Object(wire::detailed(&task))),
-        ("tasks/get", Found::There(record)) => finish_value(shared, true, false, Value::Object(record.view)),
-        ("tasks/update", found) => {
-            let responses = params
-                .get("inputResponses")
-                .and_then(Value::as_object)
-                .ok_or_else(|| ProtocolError::invalid_params("`inputResponses` must be an object"))?;
+        (Method::TasksGet, Found::Here(task)) => {
+            finish_value(shared, true, false, Value::Object(wire::detailed(&task)))
+        }
+        (Method::TasksGet, Found::There(record)) => finish_value(shared, true, false, Value::Object(record.view)),
+        (Method::TasksUpdate, found) => {
+            let responses = params.input_responses()?;
             match found {
                 Found::Here(task) => {
                     instances::apply(shared, &task, &TaskCommand::Update { responses: responses.clone() })?;
@@ -123,26 +121,26 @@ async fn modern(
 async fn legacy(
     call: &TasksCall<'_>,
     session: &Arc<Session>,
-    method: &str,
-    params: &Map<String, Value>,
+    method: Method,
+    params: &TaskParams,
 ) -> Result<Vec<u8>, ProtocolError> {
     let shared = call.shared;
-    let known = matches!(method, "tasks/get" | "tasks/result" | "tasks/list" | "tasks/cancel");
+    let known = matches!(method, Method::TasksGet | Method::TasksResult | Method::TasksList | Method::TasksCancel);
     if !known || session.version != ProtocolVersion::V2025_11_25 || !advertised(shared, call.snap) {
-        return Err(ProtocolError::method_not_found(method));
+        return Err(ProtocolError::method_not_found(method.as_str()));
     }
     let owner = Owner::session(call.subject, session);
-    if method == "tasks/list" {
+    if method == Method::TasksList {
         return list(shared, &owner, params).await;
     }
     let serialize = |v: &Value| serde_json::to_vec(v).map_err(ProtocolError::internal);
-    let task = match instances::find(shared, task_id(params)?, &owner).await? {
+    let task = match instances::find(shared, params.task_id()?, &owner).await? {
         Found::Here(task) => task,
         Found::There(record) => return elsewhere(call, &owner, method, *record).await,
     };
     match method {
-        "tasks/get" => serialize(&wire::legacy(&task)),
-        "tasks/cancel" => {
+        Method::TasksGet => serialize(&wire::legacy(&task)),
+        Method::TasksCancel => {
             let status = task.status();
             if status.is_terminal() {
                 return Err(already_ended(&task.id, status));
@@ -170,13 +168,13 @@ fn already_ended(id: &str, status: TaskStatus) -> ProtocolError {
 async fn elsewhere(
     call: &TasksCall<'_>,
     owner: &Owner,
-    method: &str,
+    method: Method,
     record: instances::StoredTask,
 ) -> Result<Vec<u8>, ProtocolError> {
     let serialize = |v: &Value| serde_json::to_vec(v).map_err(ProtocolError::internal);
     match method {
-        "tasks/get" => serialize(&Value::Object(record.view)),
-        "tasks/cancel" => {
+        Method::TasksGet => serialize(&Value::Object(record.view)),
+        Method::TasksCancel => {
             let status = record.status();
             if status.is_terminal() {
                 return Err(already_ended(&record.id, status));
@@ -193,12 +191,8 @@ async fn elsewhere(
 
 /// `tasks/list`: the caller's tasks in creation order, a page at a time (of every instance,
 /// when the server shares a store).
-async fn list(shared: &ServerShared, owner: &Owner, params: &Map<String, Value>) -> Result<Vec<u8>, ProtocolError> {
-    let after = match params.get("cursor") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(c)) => Some(decode_cursor(c)?),
-        Some(_) => return Err(ProtocolError::invalid_params("`cursor` must be a string")),
-    };
+async fn list(shared: &ServerShared, owner: &Owner, params: &TaskParams) -> Result<Vec<u8>, ProtocolError> {
+    let after = params.cursor()?.map(decode_cursor).transpose()?;
     let limit = shared.limits.page_size;
     let (tasks, last) = if let (Some(link), Some(_)) = (shared.store.get(), owner.session_id()) {
         let (records, more) = instances::list(link, owner, after, limit).await?;

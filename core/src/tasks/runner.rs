@@ -9,6 +9,7 @@
 //! `RequestContext::ask_session`), and only the low-level `ctx.input_required` form needs a
 //! new run here.
 
+use crate::protocol::method::Method;
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
@@ -110,7 +111,7 @@ async fn run(launch: Launch) {
                 let hook = shared.registry.snapshot().error_hook.clone();
                 let failure = Failure {
                     kind: FailureKind::Panic,
-                    method: "tools/call",
+                    method: Method::ToolsCall.as_str(),
                     name: Some(&tool.def.name),
                     id: &id,
                     message: &panic,

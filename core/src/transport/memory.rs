@@ -3,6 +3,7 @@
 //! serialization): what it sends goes through the same framing rules as stdio, and what the
 //! server sends comes out of the connection's bounded output queue.
 
+use crate::protocol::method::Method;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -186,7 +187,7 @@ impl MemoryClient {
     pub async fn initialize(&self, version: &str, capabilities: Value) -> Result<Value, ProtocolError> {
         let result = self
             .request(
-                "initialize",
+                Method::Initialize.as_str(),
                 json!({
                     "protocolVersion": version,
                     "capabilities": capabilities,
@@ -194,7 +195,7 @@ impl MemoryClient {
                 }),
             )
             .await?;
-        let _ = self.notify("notifications/initialized", json!({})).await;
+        let _ = self.notify(Method::Initialized.as_str(), json!({})).await;
         Ok(result)
     }
 
@@ -223,7 +224,7 @@ impl MemoryClient {
 
     /// `tools/call` on a legacy session; returns the `CallToolResult`.
     pub async fn call_tool(&self, name: &str, arguments: Value) -> Result<Value, ProtocolError> {
-        self.request("tools/call", json!({ "name": name, "arguments": arguments })).await
+        self.request(Method::ToolsCall.as_str(), json!({ "name": name, "arguments": arguments })).await
     }
 
     /// The next notification, server request, or unmatched response, waiting up to

@@ -1,6 +1,7 @@
 //! `subscriptions/listen` (2026): acknowledge, then stream what the client opted into (and
 //! may see) until it cancels or the server stops.
 
+use crate::protocol::method::Method;
 use serde_json::{Map, Value, json};
 
 use super::subscriptions;
@@ -31,13 +32,13 @@ pub(crate) async fn listen(mut call: Call<'_>) -> Reply {
         resource_uris,
     };
     let ack = json!({ "_meta": { SUBSCRIPTION_ID_KEY: req.id }, "notifications": filter.to_json() });
-    let ack = encode::notification("notifications/subscriptions/acknowledged", &ack);
+    let ack = encode::notification(Method::SubscriptionsAcknowledged.as_str(), &ack);
     let _guard = shared.hub.add_listener(req.id.clone(), filter, peer.out.clone(), cancel.clone(), ack);
     tokio::select! {
         () = cancel.cancelled() => Err(ProtocolError::internal("subscription cancelled")),
         () = peer.stopping.cancelled() => {
             *trailing = Some(encode::notification(
-                "notifications/cancelled",
+                Method::Cancelled.as_str(),
                 &json!({ "requestId": req.id, "reason": "server shutting down" }),
             ));
             let mut meta = Map::new();

@@ -1,5 +1,6 @@
 //! `prompts/get`: the prompt's arguments checked, its handler run, its messages shaped.
 
+use crate::protocol::method::Method;
 use std::collections::BTreeMap;
 use std::future::Future;
 
@@ -68,12 +69,20 @@ pub(crate) fn get_prompt(mut call: Call<'_>) -> impl Future<Output = Reply> + Se
         let args_v = Value::Object(raw_args);
         let bind = [&name_v, &args_v];
         let input = if era.is_modern() {
-            mrtr::read_input(&shared.sealer, "prompts/get", &bind, peer.subject(), &mut params)?
+            mrtr::read_input(&shared.sealer, Method::PromptsGet.as_str(), &bind, peer.subject(), &mut params)?
         } else {
             InputState::default()
         };
-        let spec =
-            RunSpec { shared, peer, era, id: &req.id, params: &params, cancel, method: "prompts/get", bind: &bind };
+        let spec = RunSpec {
+            shared,
+            peer,
+            era,
+            id: &req.id,
+            params: &params,
+            cancel,
+            method: Method::PromptsGet.as_str(),
+            bind: &bind,
+        };
         let handler = prompt.handler.clone();
         let rounds = run_rounds(spec, input, |ctx| handler.get(ctx, args.clone())).await?;
         let output = match rounds {

@@ -1,6 +1,7 @@
 //! `resources/read`: a concrete resource or the first matching template, read by its handler
 //! (only those the request may see).
 
+use crate::protocol::method::Method;
 use std::collections::BTreeMap;
 use std::future::Future;
 
@@ -44,12 +45,20 @@ pub(crate) fn read_resource(mut call: Call<'_>) -> impl Future<Output = Reply> +
         let uri_v = Value::String(uri.clone());
         let bind = [&uri_v];
         let input = if era.is_modern() {
-            mrtr::read_input(&shared.sealer, "resources/read", &bind, peer.subject(), &mut params)?
+            mrtr::read_input(&shared.sealer, Method::ResourcesRead.as_str(), &bind, peer.subject(), &mut params)?
         } else {
             InputState::default()
         };
-        let spec =
-            RunSpec { shared, peer, era, id: &req.id, params: &params, cancel, method: "resources/read", bind: &bind };
+        let spec = RunSpec {
+            shared,
+            peer,
+            era,
+            id: &req.id,
+            params: &params,
+            cancel,
+            method: Method::ResourcesRead.as_str(),
+            bind: &bind,
+        };
         let rounds = run_rounds(spec, input, |ctx| handler.read(ctx, uri.clone(), vars.clone())).await?;
         let contents = match rounds {
             Rounds::InputRequired(bytes) => return Ok(bytes),

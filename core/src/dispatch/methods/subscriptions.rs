@@ -4,6 +4,7 @@
 //! to (under a catalogue hook only those it may see, so a hidden resource answers as a
 //! missing one) and the bounds on what a client may make the server keep.
 
+use crate::protocol::method::Method;
 use serde_json::Value;
 
 use super::resources::shown_as;
@@ -53,7 +54,7 @@ pub(crate) async fn legacy(mut call: Call<'_>) -> Reply {
     if !may_subscribe(Some(peer), sight, snap, uri).await {
         return Err(ProtocolError::resource_not_found(uri));
     }
-    let change = if method == "resources/subscribe" {
+    let change = if method == Method::ResourcesSubscribe.as_str() {
         if !session.subscribe(uri.to_owned(), MAX_PER_SESSION) {
             return Err(ProtocolError::invalid_params(format!(
                 "at most {MAX_PER_SESSION} subscriptions per session: unsubscribe from one first"

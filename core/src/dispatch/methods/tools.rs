@@ -2,6 +2,7 @@
 //! interception, the handler's rounds, and the result checked against the output schema and
 //! shaped for the version.
 
+use crate::protocol::method::Method;
 use std::future::Future;
 
 use serde_json::{Map, Value, json};
@@ -61,7 +62,7 @@ fn prepare_tool_call(
             .with_data(json!({ "errors": errors })));
     }
     let input = if era.is_modern() {
-        mrtr::read_input(&shared.sealer, "tools/call", &[&name, &args], call.peer.subject(), &mut params)?
+        mrtr::read_input(&shared.sealer, Method::ToolsCall.as_str(), &[&name, &args], call.peer.subject(), &mut params)?
     } else {
         InputState::default()
     };
@@ -138,7 +139,8 @@ pub(crate) fn call_tool(mut call: Call<'_>) -> impl Future<Output = Reply> + Sen
             Intercept::Reply(bytes) => return Ok(bytes),
         };
         let bind = [&name, args.value()];
-        let spec = RunSpec { shared, peer, era, id, params: &params, cancel, method: "tools/call", bind: &bind };
+        let spec =
+            RunSpec { shared, peer, era, id, params: &params, cancel, method: Method::ToolsCall.as_str(), bind: &bind };
         let handler = &tool.handler;
         let rounds = run_rounds(spec, input, |ctx| handler.call(ctx, args.clone())).await?;
         match rounds {

@@ -7,6 +7,7 @@
 //! Tokens are never logged, and kept only by an open WebSocket, which verifies its token
 //! again on every message ([`HeldToken`]): nothing here implements `Debug` over a token.
 
+use crate::protocol::method::Method;
 use std::convert::Infallible;
 use std::sync::Arc;
 
@@ -332,7 +333,7 @@ pub(crate) fn refuse_tool_calls(
     // The refused tools' scopes (nothing allocated for a POST that is let through).
     let mut lacking: Vec<String> = Vec::new();
     for m in messages {
-        if m.get("method").and_then(Value::as_str) != Some("tools/call") || m.get("id").is_none() {
+        if m.get("method").and_then(Value::as_str) != Some(Method::ToolsCall.as_str()) || m.get("id").is_none() {
             continue;
         }
         let Some(name) = m.get("params").and_then(|p| p.get("name")).and_then(Value::as_str) else { continue };

@@ -2,6 +2,7 @@
 //! `initialize` creating one), GET for a session's notification stream, DELETE to end a
 //! session; the status codes of transport.md §8.
 
+use crate::protocol::method::Method;
 use std::sync::Arc;
 
 use axum::extract::{Extension, FromRequest, Request, State};
@@ -276,8 +277,8 @@ async fn modern_request(p: &Post<'_>, req: IncomingRequest) -> Response {
 /// The `x-mcp-header` parameters of the tool a `tools/call` names (none for another method
 /// or an unknown tool): what `Mcp-Param-*` headers mirror.
 fn tool_header_params(app: &App, method: &str, params: Option<&Map<String, Value>>) -> Vec<HeaderParam> {
-    match (method, params.and_then(|p| p.get("name")).and_then(Value::as_str)) {
-        ("tools/call", Some(name)) => {
+    match (Method::from_wire(method), params.and_then(|p| p.get("name")).and_then(Value::as_str)) {
+        (Some(Method::ToolsCall), Some(name)) => {
             app.shared.registry.snapshot().tools.get(name).map(|t| t.header_params.clone()).unwrap_or_default()
         }
         _ => Vec::new(),
@@ -359,7 +360,7 @@ async fn legacy_request(p: &Post<'_>, req: IncomingRequest, proposed: Option<Str
     if app.options.sessionless {
         return sessionless(p, req).await;
     }
-    if req.method == "initialize" {
+    if req.method == Method::Initialize.as_str() {
         return initialize(p, req, proposed).await;
     }
     let Some(id) = p.session else {
@@ -432,7 +433,7 @@ async fn initialize(p: &Post<'_>, req: IncomingRequest, proposed: Option<String>
 async fn sessionless(p: &Post<'_>, req: IncomingRequest) -> Response {
     let shared = &p.app.shared;
     let conn = Connection::new(shared.clone(), Outbox::discard(), ConnectionOptions::for_client(shared));
-    if req.method != "initialize"
+    if req.method != Method::Initialize.as_str()
         && let Err(e) = conn.assume_session(p.version)
     {
         return error(StatusCode::BAD_REQUEST, Some(&req.id), &e);
@@ -447,7 +448,8 @@ async fn sessionless(p: &Post<'_>, req: IncomingRequest) -> Response {
 /// first; 202 when it held no requests).
 async fn batch(p: &Post<'_>, items: Vec<Value>) -> Response {
     let any_version = p.app.options.batch_any_version;
-    if any_version && items.iter().any(|m| m.get("method").and_then(Value::as_str) == Some("initialize")) {
+    if any_version && items.iter().any(|m| m.get("method").and_then(Value::as_str) == Some(Method::Initialize.as_str()))
+    {
         return refuse(p.app, None, Refusal::BatchedInitialize);
     }
     let session = match legacy_session_for(p).await {

@@ -7,6 +7,7 @@
 //! The rules come from the transport spec (§4, request metadata headers). Every function
 //! here is total: malformed bodies and header values produce an `Err`, never a panic.
 
+use crate::protocol::method::Method;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::{Map, Number, Value};
@@ -155,7 +156,8 @@ fn check(
         }
     }
 
-    if let Some(field) = name_field(method) {
+    let known = Method::from_wire(method);
+    if let Some(field) = known.and_then(Method::name_header_field) {
         if let Some(sent_name) = header_value(header, NAME_HEADER, required)? {
             let expected = params.and_then(|p| p.get(field)).and_then(Value::as_str);
             if let Some(expected) = expected.filter(|expected| *expected != sent_name) {
@@ -168,7 +170,7 @@ fn check(
         }
     }
 
-    if method == "tools/call" {
+    if known == Some(Method::ToolsCall) {
         let arguments = params.and_then(|p| p.get("arguments")).and_then(Value::as_object);
         for param in tool_params {
             let Some(argument) = arguments.and_then(|args| args.get(&param.property)).filter(|v| !v.is_null()) else {
@@ -181,16 +183,6 @@ fn check(
         }
     }
     Ok(())
-}
-
-/// The `params` field `Mcp-Name` mirrors for `method`, if the method has one.
-pub(crate) fn name_field(method: &str) -> Option<&'static str> {
-    match method {
-        "tools/call" | "prompts/get" => Some("name"),
-        "resources/read" => Some("uri"),
-        "tasks/get" | "tasks/update" | "tasks/cancel" => Some("taskId"),
-        _ => None,
-    }
 }
 
 /// The single, decoded value of header `name` (`None` when absent and not `required`); a

@@ -1,0 +1,101 @@
+//! The hooks and outputs of a running [`Server`]: its middleware chain, error hook and
+//! catalogue, its metrics, and the messages it sends outside any request.
+
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+
+use crate::catalogue::Catalogue;
+use crate::error_hook::ErrorHook;
+use crate::middleware::{Chain, Middleware};
+use crate::protocol::LogLevel;
+
+use super::Server;
+
+impl Server {
+    /// Adds `middleware` at the inner end of the chain around every request (see
+    /// [`crate::middleware`]); requests that start after this call pass through it.
+    pub fn add_middleware(&self, middleware: impl Middleware) {
+        let link: Arc<dyn Middleware> = Arc::new(middleware);
+        self.shared.registry.update(|s| s.middleware = s.middleware.iter().cloned().chain([link]).collect());
+    }
+
+    /// Makes `middleware` the whole chain, in one step (no request runs between the old chain
+    /// and the new one without either): what a binding that runs its own language's chain
+    /// behind one engine middleware calls when that chain changes.
+    pub fn set_middleware(&self, middleware: impl Middleware) {
+        let link: Arc<dyn Middleware> = Arc::new(middleware);
+        self.shared.registry.update(|s| s.middleware = Chain::from([link]));
+    }
+
+    /// The request metrics as JSON (see [`ServerBuilder::metrics`]): `{"series": [{"method",
+    /// "name", "outcomes": {"ok": n, "tool_error": n, "error": n, "internal_error": n,
+    /// "rate_limited": n, "timeout": n, "cancelled": n}, "inFlight", "count", "sumSeconds",
+    /// "buckets": [{"le", "count"}]}]}`; `None` when metrics are off.
+    pub fn metrics(&self) -> Option<Value> {
+        self.shared.metrics.get().map(|m| m.snapshot())
+    }
+
+    /// The request metrics in the Prometheus text format (what `GET /metrics` serves, less
+    /// the HTTP session gauge); `None` when metrics are off.
+    pub fn metrics_text(&self) -> Option<String> {
+        self.shared.metrics.get().map(|m| m.render(None))
+    }
+
+    /// Makes `hook` the server's error hook (replacing any): it is told of every unexpected
+    /// failure of a request (see [`crate::error_hook`]) that starts after this call.
+    pub fn set_error_hook(&self, hook: impl ErrorHook) {
+        let hook: Arc<dyn ErrorHook> = Arc::new(hook);
+        self.shared.registry.update(|s| s.error_hook = Some(hook));
+    }
+
+    /// Removes the error hook (failures are still logged).
+    pub fn clear_error_hook(&self) {
+        self.shared.registry.update(|s| s.error_hook = None);
+    }
+
+    /// Makes `hook` decide which registered items each request may see (replacing any; see
+    /// [`crate::catalogue`]), from the requests that start after this call. Tell clients
+    /// with `notify_*_changed` when what they may see changes.
+    pub fn set_catalogue(&self, hook: impl Catalogue) {
+        let hook: Arc<dyn Catalogue> = Arc::new(hook);
+        self.shared.registry.update(|s| s.catalogue = Some(hook));
+    }
+
+    /// Removes the catalogue hook: every registered item is visible again.
+    pub fn clear_catalogue(&self) {
+        self.shared.registry.update(|s| s.catalogue = None);
+    }
+
+    /// Removes every middleware: requests that start after this call run without a chain.
+    pub fn clear_middleware(&self) {
+        self.shared.registry.update(|s| s.middleware = Chain::default());
+    }
+
+    /// Sends a log message outside any request: `notifications/message` to every connected
+    /// legacy session (stdio's one connection, each HTTP session, ...) whose level
+    /// (`logging/setLevel`) lets `level` through. Nothing is sent when logging is off
+    /// ([`ServerBuilder::logging`]). On the 2026-07-28 wire a log message belongs to the
+    /// request that asked for it ([`crate::RequestContext::log`]).
+    pub fn log(&self, level: LogLevel, data: impl Into<Value>, logger: Option<&str>) {
+        if !self.shared.logging {
+            return;
+        }
+        let mut params = json!({ "level": level, "data": data.into() });
+        if let Some(l) = logger {
+            params["logger"] = json!(l);
+        }
+        self.shared.hub.log(level, &params);
+    }
+
+    /// Sends the notification `method` (with `params`) outside any request to one legacy
+    /// session of this instance, the one whose id is `session_id` (Streamable HTTP's
+    /// `Mcp-Session-Id`): it goes out as the engine's own notifications to that session do
+    /// (on HTTP its GET stream, queued while none is open). For the official SDK's
+    /// `transport.send(notification)`. False when no live session here has that id (never
+    /// opened, ended, served by another instance, or a session-less request's).
+    pub fn notify_session(&self, session_id: &str, method: &str, params: Option<&Value>) -> bool {
+        let params = params.cloned().unwrap_or_else(|| json!({}));
+        self.shared.hub.notify_session(session_id, crate::jsonrpc::encode::notification(method, &params))
+    }
+}
