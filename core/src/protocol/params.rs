@@ -1,7 +1,12 @@
-//! The typed params of the methods, each read once with serde from the request's params
-//! object ([`read`]). Unknown fields are ignored (as the specification requires; `_meta` is
-//! read by [`super::meta`]), and a field of the wrong type reads as absent, so that each
-//! method reports its own -32602 message naming the field.
+//! The typed params of the methods, each read once from the request's params object.
+//! Unknown fields are ignored (as the specification requires; `_meta` is read by
+//! [`super::meta`]), and a field of the wrong type reads as absent, so that each method
+//! reports its own -32602 message naming the field, when it gets to that field.
+//!
+//! By what the method does with the values: params it copies anyway are read with serde
+//! ([`read`]: [`CompleteParams`], [`SetLevelParams`], [`TaskParams`]); params whose values it
+//! keeps are moved out of the owned object ([`ItemParams::take`]): serde_json builds a new
+//! map for every object it deserializes into a `Value`, so serde would copy what this moves.
 
 use std::collections::BTreeMap;
 
@@ -132,11 +137,116 @@ impl TaskParams {
     }
 }
 
+/// The -32602 for a field that is not the string it must be.
+fn not_a_string(field: &str) -> ProtocolError {
+    ProtocolError::invalid_params(format!("`{field}` must be a string"))
+}
+
+/// Moves the string `field` out of `params`: -32602 when it is absent or not a string.
+fn take_string(params: &mut Map<String, Value>, field: &str) -> Result<String, ProtocolError> {
+    match params.remove(field) {
+        Some(Value::String(s)) => Ok(s),
+        _ => Err(not_a_string(field)),
+    }
+}
+
+/// What a 2026 retry of `tools/call`, `prompts/get` or `resources/read` carries for the
+/// next round: the answers to the previous round's asks and the sealed state the server
+/// handed out with them (read by the rounds, see `dispatch::mrtr`).
+#[derive(Debug, Default)]
+pub struct InputParams {
+    /// `inputResponses` (empty when absent or not an object: the handler asks again).
+    pub responses: Map<String, Value>,
+    /// `requestState` as sent (checked by [`InputParams::request_state`]).
+    request_state: Option<Value>,
+}
+
+impl InputParams {
+    /// Moves `inputResponses` and `requestState` out of `params`.
+    pub fn take(params: &mut Map<String, Value>) -> InputParams {
+        let responses = match params.remove("inputResponses") {
+            Some(Value::Object(m)) => m,
+            _ => Map::new(),
+        };
+        InputParams { responses, request_state: params.remove("requestState") }
+    }
+
+    /// The sealed state (`None`: absent or null, the first round), or -32602 when it is not
+    /// a string.
+    pub fn request_state(&mut self) -> Result<Option<String>, ProtocolError> {
+        match self.request_state.take() {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(_) => Err(ProtocolError::invalid_params("requestState must be a string")),
+        }
+    }
+}
+
+/// Moves `arguments` out of `params`: the object (empty when absent or null), or -32602
+/// `message`.
+fn take_arguments(params: &mut Map<String, Value>, message: &str) -> Result<Map<String, Value>, ProtocolError> {
+    match params.remove("arguments") {
+        None | Some(Value::Null) => Ok(Map::new()),
+        Some(Value::Object(m)) => Ok(m),
+        Some(_) => Err(ProtocolError::invalid_params(message)),
+    }
+}
+
+/// The params of the methods that run a named item's handler, moved out of the request's
+/// params object: `tools/call` and `prompts/get` (by `name`, with `arguments`) and
+/// `resources/read` (by `uri`). The name is taken at once (the first thing each checks);
+/// the arguments ([`ItemParams::tool_arguments`], [`ItemParams::prompt_arguments`]) and the
+/// input state ([`InputParams::take`]) stay in [`ItemParams::rest`] until the request gets
+/// to them, each then moved out once: held apart across the request's awaits they would make
+/// its boxed future larger (past the C allocator's small blocks).
+#[derive(Debug)]
+pub struct ItemParams {
+    /// The tool's or prompt's name, or the resource's URI.
+    pub name: String,
+    /// What is not taken yet: `_meta`, `task` and unknown fields (what the handler's context
+    /// and a task read), `arguments` and the input state until taken.
+    pub rest: Map<String, Value>,
+}
+
+impl ItemParams {
+    /// Moves the string `field` (`name` or `uri`) out of `params`, or -32602 when it is not a
+    /// string.
+    pub fn take(mut params: Map<String, Value>, field: &str) -> Result<ItemParams, ProtocolError> {
+        Ok(ItemParams { name: take_string(&mut params, field)?, rest: params })
+    }
+
+    /// Moves a tool's arguments out of [`ItemParams::rest`]: an object (empty when absent or
+    /// null), or -32602.
+    pub fn tool_arguments(rest: &mut Map<String, Value>) -> Result<Value, ProtocolError> {
+        take_arguments(rest, "`arguments` must be an object").map(Value::Object)
+    }
+
+    /// Moves a prompt's arguments out of [`ItemParams::rest`]: the object as sent (empty when
+    /// absent or null) and its values as strings, or -32602 when it is not an object or a
+    /// value is not a string.
+    pub fn prompt_arguments(rest: &mut Map<String, Value>) -> Result<PromptArguments, ProtocolError> {
+        let raw = take_arguments(rest, "`arguments` must be an object of strings")?;
+        let mut strings = BTreeMap::new();
+        for (k, v) in &raw {
+            let Value::String(s) = v else {
+                return Err(ProtocolError::invalid_params(format!("prompt argument `{k}` must be a string")));
+            };
+            strings.insert(k.clone(), s.clone());
+        }
+        Ok((raw, strings))
+    }
+}
+
+/// A prompt's arguments: the object as sent (what a 2026 `requestState` is bound to) and its
+/// values as strings (what the prompt's handler receives).
+pub type PromptArguments = (Map<String, Value>, BTreeMap<String, String>);
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::error::codes;
 
     fn map(v: Value) -> Map<String, Value> {
         v.as_object().cloned().expect("an object")
@@ -184,6 +294,76 @@ mod tests {
         assert!(bad.task_id().unwrap_err().message.contains("`taskId` must be a string"));
         assert!(bad.input_responses().unwrap_err().message.contains("`inputResponses` must be an object"));
         assert!(bad.cursor().unwrap_err().message.contains("`cursor` must be a string"));
+    }
+
+    /// The address of the text of the string at `key`: a field moved or borrowed (never
+    /// copied) keeps it.
+    fn text_at(params: &Map<String, Value>, key: &str) -> *const u8 {
+        params[key].as_str().expect("a string").as_ptr()
+    }
+
+    #[test]
+    fn a_tool_call_moves_its_fields_out_and_leaves_the_rest() {
+        let mut params = map(json!({
+            "name": "add",
+            "arguments": {"a": "one"},
+            "inputResponses": {"ask": {"action": "accept"}},
+            "requestState": "sealed",
+            "task": {"ttl": 5},
+            "_meta": {"progressToken": 1},
+        }));
+        let name_text = text_at(&params, "name");
+        let argument_text = params["arguments"]["a"].as_str().expect("a string").as_ptr();
+        let state_text = text_at(&params, "requestState");
+        let ItemParams { name, mut rest } = ItemParams::take(params, "name").expect("reads");
+        assert_eq!((name.as_str(), name.as_ptr()), ("add", name_text));
+        let arguments = ItemParams::tool_arguments(&mut rest).expect("an object");
+        assert_eq!(arguments["a"].as_str().map(str::as_ptr), Some(argument_text));
+        let mut input = InputParams::take(&mut rest);
+        assert_eq!(input.responses.len(), 1);
+        let state = input.request_state().expect("a string").expect("sent");
+        assert_eq!((state.as_str(), state.as_ptr()), ("sealed", state_text));
+        let mut left: Vec<&str> = rest.keys().map(String::as_str).collect();
+        left.sort_unstable();
+        assert_eq!(left, ["_meta", "task"]);
+        params = map(json!({"name": "add", "arguments": null}));
+        let ItemParams { mut rest, .. } = ItemParams::take(params, "name").expect("reads");
+        assert_eq!(ItemParams::tool_arguments(&mut rest).expect("empty"), json!({}));
+    }
+
+    #[test]
+    fn each_bad_field_of_a_tool_call_prompt_or_read_is_named() {
+        let name = |v: Value| ItemParams::take(map(v), "name").map(|p| p.name);
+        assert!(name(json!({"name": 3})).unwrap_err().message.contains("`name` must be a string"));
+        assert!(name(json!({})).unwrap_err().message.contains("`name` must be a string"));
+        assert!(name(json!({"name": null})).unwrap_err().message.contains("`name` must be a string"));
+        let uri = |v: Value| ItemParams::take(map(v), "uri").map(|p| p.name);
+        assert!(uri(json!({"uri": ["u"]})).unwrap_err().message.contains("`uri` must be a string"));
+        assert_eq!(uri(json!({"uri": "file:///a"})).expect("a uri"), "file:///a");
+        let mut rest = map(json!({"arguments": [1]}));
+        let e = ItemParams::tool_arguments(&mut rest).unwrap_err();
+        assert_eq!((e.code, e.message.contains("`arguments` must be an object")), (codes::INVALID_PARAMS, true));
+        let mut rest = map(json!({"arguments": "a=1"}));
+        let e = ItemParams::prompt_arguments(&mut rest).unwrap_err();
+        assert!(e.message.contains("`arguments` must be an object of strings"), "{}", e.message);
+        let mut rest = map(json!({"arguments": {"who": "Al", "n": 3}}));
+        let e = ItemParams::prompt_arguments(&mut rest).unwrap_err();
+        assert!(e.message.contains("prompt argument `n` must be a string"), "{}", e.message);
+        let mut rest = map(json!({"requestState": 7, "inputResponses": [1]}));
+        let mut input = InputParams::take(&mut rest);
+        assert!(input.responses.is_empty() && rest.is_empty());
+        assert!(input.request_state().unwrap_err().message.contains("requestState must be a string"));
+        let mut rest = map(json!({"requestState": null}));
+        assert_eq!(InputParams::take(&mut rest).request_state().expect("the first round"), None);
+    }
+
+    #[test]
+    fn a_prompt_s_arguments_are_the_object_and_its_strings() {
+        let mut rest = map(json!({"arguments": {"who": "Al", "lang": "en"}, "_meta": {}}));
+        let (raw, strings) = ItemParams::prompt_arguments(&mut rest).expect("strings");
+        assert_eq!(Value::Object(raw), json!({"who": "Al", "lang": "en"}));
+        assert_eq!(strings.get("who").map(String::as_str), Some("Al"));
+        assert_eq!(rest.keys().collect::<Vec<_>>(), ["_meta"]);
     }
 
     #[test]
