@@ -3,10 +3,13 @@
 //! [`super::meta`]), and a field of the wrong type reads as absent, so that each method
 //! reports its own -32602 message naming the field, when it gets to that field.
 //!
-//! By what the method does with the values: params it copies anyway are read with serde
-//! ([`read`]: [`CompleteParams`], [`SetLevelParams`], [`TaskParams`]); params whose values it
-//! keeps are moved out of the owned object ([`ItemParams::take`]): serde_json builds a new
-//! map for every object it deserializes into a `Value`, so serde would copy what this moves.
+//! Three ways, by what the method does with the values: params it copies anyway are read
+//! with serde ([`read`]: [`CompleteParams`], [`SetLevelParams`], [`TaskParams`]); params it
+//! only looks at borrow from the request's params object (`read` on the type:
+//! [`SubscribeParams`], [`ListenParams`]); params whose values it keeps are moved out of the owned object
+//! ([`ItemParams::take`]). serde_json builds a new map for every object it deserializes into
+//! a `Value` and cannot lend out a `&Value`, so serde would copy what the other two read for
+//! free.
 
 use std::collections::BTreeMap;
 
@@ -241,6 +244,74 @@ impl ItemParams {
 /// values as strings (what the prompt's handler receives).
 pub type PromptArguments = (Map<String, Value>, BTreeMap<String, String>);
 
+/// `resources/subscribe` and `resources/unsubscribe` params: `uri`, borrowed.
+#[derive(Debug)]
+pub struct SubscribeParams<'a> {
+    /// The URI (un)subscribed.
+    pub uri: &'a str,
+}
+
+impl<'a> SubscribeParams<'a> {
+    /// Reads the params, or -32602 when `uri` is not a string.
+    pub fn read(params: &'a Map<String, Value>) -> Result<SubscribeParams<'a>, ProtocolError> {
+        let uri = params.get("uri").and_then(Value::as_str).ok_or_else(|| not_a_string("uri"))?;
+        Ok(SubscribeParams { uri })
+    }
+}
+
+/// `subscriptions/listen` params: what the client opts into under `notifications`, borrowed.
+/// A `notifications` that is not an object, or a flag that is not a boolean, opts into
+/// nothing.
+#[derive(Debug, Default)]
+pub struct ListenParams<'a> {
+    /// `toolsListChanged`.
+    pub tools_list_changed: bool,
+    /// `promptsListChanged`.
+    pub prompts_list_changed: bool,
+    /// `resourcesListChanged`.
+    pub resources_list_changed: bool,
+    /// `resourceSubscriptions` (empty when absent or not an array; its non-strings are
+    /// skipped by whoever reads it, but count towards its length).
+    pub resource_subscriptions: &'a [Value],
+    /// `taskIds` as sent (`None`: absent or null), checked by [`ListenParams::task_ids`].
+    task_ids: Option<&'a Value>,
+}
+
+impl<'a> ListenParams<'a> {
+    /// Reads the params.
+    pub fn read(params: &'a Map<String, Value>) -> ListenParams<'a> {
+        let Some(wanted) = params.get("notifications").and_then(Value::as_object) else {
+            return ListenParams::default();
+        };
+        let flag = |k: &str| wanted.get(k).and_then(Value::as_bool).unwrap_or(false);
+        ListenParams {
+            tools_list_changed: flag("toolsListChanged"),
+            prompts_list_changed: flag("promptsListChanged"),
+            resources_list_changed: flag("resourcesListChanged"),
+            resource_subscriptions: wanted
+                .get("resourceSubscriptions")
+                .and_then(Value::as_array)
+                .map_or(&[], Vec::as_slice),
+            task_ids: wanted.get("taskIds").filter(|v| !v.is_null()),
+        }
+    }
+
+    /// Whether `taskIds` is sent (and not null).
+    pub fn asks_for_tasks(&self) -> bool {
+        self.task_ids.is_some()
+    }
+
+    /// `taskIds` (empty when not asked for; its non-strings count towards its length), or
+    /// -32602 when it is not an array.
+    pub fn task_ids(&self) -> Result<&'a [Value], ProtocolError> {
+        match self.task_ids {
+            None => Ok(&[]),
+            Some(Value::Array(listed)) => Ok(listed),
+            Some(_) => Err(ProtocolError::invalid_params("`taskIds` must be an array")),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -364,6 +435,40 @@ mod tests {
         assert_eq!(Value::Object(raw), json!({"who": "Al", "lang": "en"}));
         assert_eq!(strings.get("who").map(String::as_str), Some("Al"));
         assert_eq!(rest.keys().collect::<Vec<_>>(), ["_meta"]);
+    }
+
+    #[test]
+    fn a_subscription_borrows_its_uri() {
+        let params = map(json!({"uri": "file:///a"}));
+        let SubscribeParams { uri } = SubscribeParams::read(&params).expect("a uri");
+        assert_eq!(uri.as_ptr(), text_at(&params, "uri"));
+        assert!(SubscribeParams::read(&map(json!({"uri": 1}))).unwrap_err().message.contains("`uri` must be a string"));
+    }
+
+    #[test]
+    fn a_listen_reads_what_it_opts_into() {
+        let params = map(json!({"notifications": {
+            "toolsListChanged": true,
+            "promptsListChanged": "yes",
+            "resourceSubscriptions": ["a", 1, "b"],
+            "taskIds": ["t1"],
+        }}));
+        let wanted = ListenParams::read(&params);
+        assert!(wanted.tools_list_changed && !wanted.prompts_list_changed && !wanted.resources_list_changed);
+        assert_eq!(wanted.resource_subscriptions, [json!("a"), json!(1), json!("b")]);
+        assert!(wanted.asks_for_tasks());
+        assert_eq!(wanted.task_ids().expect("a list"), [json!("t1")]);
+        let odd = map(json!({"notifications": 3}));
+        let none = ListenParams::read(&odd);
+        assert!(!none.tools_list_changed && none.resource_subscriptions.is_empty() && !none.asks_for_tasks());
+        let params = map(json!({"notifications": {"taskIds": null, "resourceSubscriptions": "a"}}));
+        let wanted = ListenParams::read(&params);
+        assert!(!wanted.asks_for_tasks() && wanted.resource_subscriptions.is_empty());
+        assert_eq!(wanted.task_ids().expect("none"), [] as [Value; 0]);
+        let params = map(json!({"notifications": {"taskIds": "t1"}}));
+        let wanted = ListenParams::read(&params);
+        assert!(wanted.asks_for_tasks());
+        assert!(wanted.task_ids().unwrap_err().message.contains("`taskIds` must be an array"));
     }
 
     #[test]
