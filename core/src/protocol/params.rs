@@ -6,7 +6,7 @@
 //! Three ways, by what the method does with the values: params it copies anyway are read
 //! with serde ([`read`]: [`CompleteParams`], [`SetLevelParams`], [`TaskParams`]); params it
 //! only looks at borrow from the request's params object (`read` on the type:
-//! [`SubscribeParams`], [`ListenParams`]); params whose values it keeps are moved out of the owned object
+//! [`SubscribeParams`], [`ListParams`], [`ListenParams`]); params whose values it keeps are moved out of the owned object
 //! ([`ItemParams::take`]). serde_json builds a new map for every object it deserializes into
 //! a `Value` and cannot lend out a `&Value`, so serde would copy what the other two read for
 //! free.
@@ -132,11 +132,7 @@ impl TaskParams {
 
     /// The cursor of a `tasks/list` (`None`: the first page), or -32602 when it is not a string.
     pub fn cursor(&self) -> Result<Option<&str>, ProtocolError> {
-        match &self.cursor {
-            None => Ok(None),
-            Some(Value::String(c)) => Ok(Some(c)),
-            Some(_) => Err(ProtocolError::invalid_params("`cursor` must be a string")),
-        }
+        cursor(self.cursor.as_ref())
     }
 }
 
@@ -150,6 +146,16 @@ fn take_string(params: &mut Map<String, Value>, field: &str) -> Result<String, P
     match params.remove(field) {
         Some(Value::String(s)) => Ok(s),
         _ => Err(not_a_string(field)),
+    }
+}
+
+/// A page cursor as sent: `None` (the first page) when absent or null, or -32602 when it is
+/// not a string.
+fn cursor(value: Option<&Value>) -> Result<Option<&str>, ProtocolError> {
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(c)) => Ok(Some(c)),
+        Some(_) => Err(not_a_string("cursor")),
     }
 }
 
@@ -256,6 +262,20 @@ impl<'a> SubscribeParams<'a> {
     pub fn read(params: &'a Map<String, Value>) -> Result<SubscribeParams<'a>, ProtocolError> {
         let uri = params.get("uri").and_then(Value::as_str).ok_or_else(|| not_a_string("uri"))?;
         Ok(SubscribeParams { uri })
+    }
+}
+
+/// The params of the paginated `*/list` methods: `cursor`, borrowed.
+#[derive(Debug, Default)]
+pub struct ListParams<'a> {
+    /// The page cursor (`None`: the first page).
+    pub cursor: Option<&'a str>,
+}
+
+impl<'a> ListParams<'a> {
+    /// Reads the params (none: the first page), or -32602 when `cursor` is not a string.
+    pub fn read(params: Option<&'a Map<String, Value>>) -> Result<ListParams<'a>, ProtocolError> {
+        Ok(ListParams { cursor: cursor(params.and_then(|p| p.get("cursor")))? })
     }
 }
 
@@ -443,6 +463,17 @@ mod tests {
         let SubscribeParams { uri } = SubscribeParams::read(&params).expect("a uri");
         assert_eq!(uri.as_ptr(), text_at(&params, "uri"));
         assert!(SubscribeParams::read(&map(json!({"uri": 1}))).unwrap_err().message.contains("`uri` must be a string"));
+    }
+
+    #[test]
+    fn a_list_borrows_its_cursor() {
+        let params = map(json!({"cursor": "Mg"}));
+        let ListParams { cursor } = ListParams::read(Some(&params)).expect("a cursor");
+        assert_eq!(cursor.map(str::as_ptr), Some(text_at(&params, "cursor")));
+        assert_eq!(ListParams::read(None).expect("the first page").cursor, None);
+        assert_eq!(ListParams::read(Some(&map(json!({"cursor": null})))).expect("the first page").cursor, None);
+        let e = ListParams::read(Some(&map(json!({"cursor": 2})))).unwrap_err();
+        assert!(e.message.contains("`cursor` must be a string"), "{}", e.message);
     }
 
     #[test]
