@@ -6,10 +6,10 @@
 //! Three ways, by what the method does with the values: params it copies anyway are read
 //! with serde ([`read`]: [`CompleteParams`], [`SetLevelParams`], [`TaskParams`]); params it
 //! only looks at borrow from the request's params object (`read` on the type:
-//! [`SubscribeParams`], [`ListParams`], [`ListenParams`]); params whose values it keeps are moved out of the owned object
-//! ([`ItemParams::take`]). serde_json builds a new map for every object it deserializes into
-//! a `Value` and cannot lend out a `&Value`, so serde would copy what the other two read for
-//! free.
+//! [`SubscribeParams`], [`ListParams`], [`ListenParams`], [`InitializeParams`]); params
+//! whose values it keeps are moved out of the owned object ([`ItemParams::take`]). serde_json
+//! builds a new map for every object it deserializes into a `Value` and cannot lend out a
+//! `&Value`, so serde would copy what the other two read for free.
 
 use std::collections::BTreeMap;
 
@@ -332,6 +332,41 @@ impl<'a> ListenParams<'a> {
     }
 }
 
+/// `initialize` params, borrowed.
+#[derive(Debug, Default)]
+pub struct InitializeParams<'a> {
+    /// `protocolVersion` (`None`: absent or not a string), checked by
+    /// [`InitializeParams::protocol_version`].
+    protocol_version: Option<&'a str>,
+    /// `capabilities` (`None`: absent or not an object).
+    pub capabilities: Option<&'a Map<String, Value>>,
+    /// `clientInfo` as sent (`None`: absent).
+    pub client_info: Option<&'a Value>,
+}
+
+impl<'a> InitializeParams<'a> {
+    /// Reads the params (none: every field absent).
+    pub fn read(params: Option<&'a Map<String, Value>>) -> InitializeParams<'a> {
+        let Some(params) = params else { return InitializeParams::default() };
+        InitializeParams {
+            protocol_version: params.get("protocolVersion").and_then(Value::as_str),
+            capabilities: params.get("capabilities").and_then(Value::as_object),
+            client_info: params.get("clientInfo"),
+        }
+    }
+
+    /// The params of a handshake that asks for `version` and says nothing of the client.
+    pub fn asking(version: &'a str) -> InitializeParams<'a> {
+        InitializeParams { protocol_version: Some(version), ..InitializeParams::default() }
+    }
+
+    /// The version asked for, or -32602.
+    pub fn protocol_version(&self) -> Result<&'a str, ProtocolError> {
+        self.protocol_version
+            .ok_or_else(|| ProtocolError::invalid_params("initialize needs a string `protocolVersion`"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -500,6 +535,25 @@ mod tests {
         let wanted = ListenParams::read(&params);
         assert!(wanted.asks_for_tasks());
         assert!(wanted.task_ids().unwrap_err().message.contains("`taskIds` must be an array"));
+    }
+
+    #[test]
+    fn an_initialize_reads_its_version_and_the_client() {
+        let params = map(json!({
+            "protocolVersion": "2025-06-18",
+            "capabilities": {"roots": {}},
+            "clientInfo": {"name": "c", "version": "1"},
+        }));
+        let init = InitializeParams::read(Some(&params));
+        assert_eq!(init.protocol_version().expect("a version").as_ptr(), text_at(&params, "protocolVersion"));
+        assert!(init.capabilities.is_some_and(|c| c.contains_key("roots")));
+        assert_eq!(init.client_info, Some(&json!({"name": "c", "version": "1"})));
+        let odd = map(json!({"protocolVersion": 2025, "capabilities": []}));
+        let init = InitializeParams::read(Some(&odd));
+        assert!(init.protocol_version().unwrap_err().message.contains("initialize needs a string `protocolVersion`"));
+        assert!(init.capabilities.is_none() && init.client_info.is_none());
+        assert!(InitializeParams::read(None).protocol_version().is_err());
+        assert_eq!(InitializeParams::asking("2025-03-26").protocol_version().expect("asked"), "2025-03-26");
     }
 
     #[test]
