@@ -142,6 +142,7 @@ fn not_a_string(field: &str) -> ProtocolError {
 }
 
 /// Moves the string `field` out of `params`: -32602 when it is absent or not a string.
+#[inline]
 fn take_string(params: &mut Map<String, Value>, field: &str) -> Result<String, ProtocolError> {
     match params.remove(field) {
         Some(Value::String(s)) => Ok(s),
@@ -193,6 +194,7 @@ impl InputParams {
 
 /// Moves `arguments` out of `params`: the object (empty when absent or null), or -32602
 /// `message`.
+#[inline]
 fn take_arguments(params: &mut Map<String, Value>, message: &str) -> Result<Map<String, Value>, ProtocolError> {
     match params.remove("arguments") {
         None | Some(Value::Null) => Ok(Map::new()),
@@ -220,6 +222,7 @@ pub struct ItemParams {
 impl ItemParams {
     /// Moves the string `field` (`name` or `uri`) out of `params`, or -32602 when it is not a
     /// string.
+    #[inline]
     pub fn take(mut params: Map<String, Value>, field: &str) -> Result<ItemParams, ProtocolError> {
         Ok(ItemParams { name: take_string(&mut params, field)?, rest: params })
     }
