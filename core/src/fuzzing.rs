@@ -22,6 +22,7 @@ use crate::jsonrpc::{Frame, IncomingRequest, LineReader};
 use crate::outbox::outbox;
 use crate::protocol::ProtocolVersion;
 use crate::protocol::header_params::HeaderParam;
+use crate::protocol::params::InputParams;
 use crate::seal::Sealer;
 use crate::server::Server;
 use crate::session::Session;
@@ -151,7 +152,7 @@ pub fn read_request_state(
     subject: Option<&str>,
     params: &mut Map<String, Value>,
 ) -> Result<RoundInput, ProtocolError> {
-    let input = mrtr::read_input(sealer, method, bind, subject, params)?;
+    let input = mrtr::read_input(sealer, method, bind, subject, InputParams::take(params))?;
     Ok((input.answers, input.app_state))
 }
 

@@ -210,11 +210,3 @@ impl<'a> Call<'a> {
         self.req.params.take().unwrap_or_default()
     }
 }
-
-/// The string param `key`, or -32602.
-pub(crate) fn str_param<'a>(params: &'a Map<String, Value>, key: &str) -> Result<&'a str, ProtocolError> {
-    params
-        .get(key)
-        .and_then(Value::as_str)
-        .ok_or_else(|| ProtocolError::invalid_params(format!("`{key}` must be a string")))
-}

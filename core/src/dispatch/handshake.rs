@@ -3,12 +3,13 @@
 
 use std::sync::Arc;
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::Outbox;
 use super::capabilities::capabilities;
 use crate::dispatch::shared::ServerShared;
 use crate::error::ProtocolError;
+use crate::protocol::params::InitializeParams;
 use crate::protocol::{ProtocolVersion, shaping};
 use crate::session::Session;
 
@@ -51,22 +52,18 @@ pub(crate) fn assumed(
         .filter(legacy)
         .or_else(|| shared.versions.iter().copied().find(legacy))
         .ok_or_else(|| ProtocolError::invalid_request("this server serves no handshake-era protocol version"))?;
-    let mut params = Map::new();
-    params.insert("protocolVersion".into(), Value::from(version.as_str()));
-    params.insert("capabilities".into(), json!({}));
-    initialize(shared, Some(&params), out).map(|(session, _)| session)
+    initialize(shared, &InitializeParams::asking(version.as_str()), out).map(|(session, _)| session)
 }
 
 /// Answers `initialize`: returns the new session and the serialized result.
 pub(crate) fn initialize(
     shared: &Arc<ServerShared>,
-    params: Option<&Map<String, Value>>,
+    params: &InitializeParams<'_>,
     out: Outbox,
 ) -> Result<(Arc<Session>, Vec<u8>), ProtocolError> {
     let version = negotiate(shared, params)?;
-    let client_capabilities =
-        params.and_then(|p| p.get("capabilities")).filter(|c| c.is_object()).cloned().unwrap_or_else(|| json!({}));
-    let client_info = params.and_then(|p| p.get("clientInfo")).cloned().unwrap_or(Value::Null);
+    let client_capabilities = Value::Object(params.capabilities.cloned().unwrap_or_default());
+    let client_info = params.client_info.cloned().unwrap_or(Value::Null);
     // The session keeps both for its life (and a shared store's record of it does too).
     for (what, value) in [("capabilities", &client_capabilities), ("clientInfo", &client_info)] {
         if json_len(value) > MAX_CLIENT_DESCRIPTION {
@@ -86,7 +83,7 @@ pub(crate) fn initialize(
 /// session keeps what the first handshake said about the client.
 pub(crate) fn repeated(
     shared: &Arc<ServerShared>,
-    params: Option<&Map<String, Value>>,
+    params: &InitializeParams<'_>,
     session: &Session,
 ) -> Result<Vec<u8>, ProtocolError> {
     let version = negotiate(shared, params)?;
@@ -101,11 +98,8 @@ pub(crate) fn repeated(
 
 /// The version `initialize` with `params` agrees on: a supported handshake version is
 /// echoed; anything else gets the newest one (the client disconnects if it cannot speak it).
-fn negotiate(shared: &ServerShared, params: Option<&Map<String, Value>>) -> Result<ProtocolVersion, ProtocolError> {
-    let requested = params
-        .and_then(|p| p.get("protocolVersion"))
-        .and_then(Value::as_str)
-        .ok_or_else(|| ProtocolError::invalid_params("initialize needs a string `protocolVersion`"))?;
+fn negotiate(shared: &ServerShared, params: &InitializeParams<'_>) -> Result<ProtocolVersion, ProtocolError> {
+    let requested = params.protocol_version()?;
     let legacy: Vec<ProtocolVersion> = shared.versions.iter().copied().filter(|v| !v.is_modern()).collect();
     let Some(&newest) = legacy.first() else {
         // A modern-only server: tell the legacy client what it would need.

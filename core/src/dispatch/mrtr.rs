@@ -6,30 +6,24 @@ use serde_json::{Map, Value, json};
 
 use crate::context::InputState;
 use crate::error::ProtocolError;
+use crate::protocol::params::InputParams;
 use crate::seal::{Sealer, digest};
 use crate::sync::lock;
 
-/// Reads the client's answers for this round. `bind` are the request values the state is
-/// bound to (tool name + arguments, prompt name + arguments, or the resource URI): a state
-/// minted for another request, altered, or expired is -32602. `subject` is the authenticated
-/// caller (HTTP bearer authorization): a state minted for another subject is refused too.
+/// Reads the client's answers for this round from `input` (taken from the params). `bind`
+/// are the request values the state is bound to (tool name + arguments, prompt name +
+/// arguments, or the resource URI): a state minted for another request, altered, or expired
+/// is -32602. `subject` is the authenticated caller (HTTP bearer authorization): a state
+/// minted for another subject is refused too.
 pub(crate) fn read_input(
     sealer: &Sealer,
     method: &str,
     bind: &[&Value],
     subject: Option<&str>,
-    params: &mut Map<String, Value>,
+    mut input: InputParams,
 ) -> Result<InputState, ProtocolError> {
-    let responses = match params.remove("inputResponses") {
-        Some(Value::Object(m)) => m,
-        // `null` or a non-object is treated as "no answers": the handler asks again.
-        _ => Map::new(),
-    };
-    let state = match params.remove("requestState") {
-        None | Some(Value::Null) => return Ok(InputState::new(responses, None)),
-        Some(Value::String(s)) => s,
-        Some(_) => return Err(ProtocolError::invalid_params("requestState must be a string")),
-    };
+    let Some(state) = input.request_state()? else { return Ok(InputState::new(input.responses, None)) };
+    let responses = input.responses;
     let payload =
         sealer.open(&state).map_err(|e| ProtocolError::invalid_params(format!("invalid requestState: {e}")))?;
     if payload.get("m").and_then(Value::as_str) != Some(method)

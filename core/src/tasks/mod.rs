@@ -35,6 +35,7 @@ pub use store::TaskStatus;
 use crate::dispatch::shared::ServerShared;
 use crate::error::ProtocolError;
 use crate::protocol::meta::CLIENT_CAPABILITIES_KEY;
+use crate::protocol::params::ListenParams;
 use crate::protocol::{ProtocolVersion, TaskSupport};
 use crate::registry::Snapshot;
 
@@ -96,15 +97,17 @@ pub(crate) async fn listen_task_ids(
     shared: &ServerShared,
     snap: &Snapshot,
     params: &Map<String, Value>,
-    wanted: &Map<String, Value>,
+    wanted: &ListenParams<'_>,
     subject: Option<&str>,
 ) -> Result<Vec<String>, ProtocolError> {
-    let Some(listed) = wanted.get("taskIds").filter(|v| !v.is_null()) else { return Ok(Vec::new()) };
+    if !wanted.asks_for_tasks() {
+        return Ok(Vec::new());
+    }
     let caps = params.get("_meta").and_then(|m| m.get(CLIENT_CAPABILITIES_KEY)).unwrap_or(&Value::Null);
     if !client_declares(caps) {
         return Err(missing_extension());
     }
-    let listed = listed.as_array().ok_or_else(|| ProtocolError::invalid_params("`taskIds` must be an array"))?;
+    let listed = wanted.task_ids()?;
     if listed.len() > MAX_LISTENED_TASKS {
         return Err(ProtocolError::invalid_params(format!("at most {MAX_LISTENED_TASKS} `taskIds` per stream")));
     }

@@ -16,6 +16,7 @@ use crate::jsonrpc::envelope::Received;
 use crate::jsonrpc::message::EnvelopeError;
 use crate::jsonrpc::{Incoming, IncomingRequest, RequestId, encode};
 use crate::protocol::meta::{self, RequestMeta};
+use crate::protocol::params::InitializeParams;
 
 use super::{Connection, Route, Submitted, refusal_outcome};
 
@@ -154,13 +155,14 @@ impl Connection {
         let probe =
             self.metrics.as_ref().map(|m| m.start(&self.shared.registry.snapshot(), &req.method, req.params.as_ref()));
         let span = RequestSpan::start(req, None, None);
+        let params = InitializeParams::read(req.params.as_ref());
         let outcome = if let Some(session) = self.session.get() {
-            match handshake::repeated(&self.shared, req.params.as_ref(), session) {
+            match handshake::repeated(&self.shared, &params, session) {
                 Ok(result) => Outcome::ok(encode::response_raw(&req.id, &result)),
                 Err(e) => refusal_outcome(encode::error(Some(&req.id), &e, self.null_ids()), &e),
             }
         } else {
-            match handshake::initialize(&self.shared, req.params.as_ref(), self.out.clone()) {
+            match handshake::initialize(&self.shared, &params, self.out.clone()) {
                 Ok((session, result)) => {
                     let _ = self.session.set(session);
                     Outcome::ok(encode::response_raw(&req.id, &result))

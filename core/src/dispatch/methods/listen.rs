@@ -2,7 +2,7 @@
 //! may see) until it cancels or the server stops.
 
 use crate::protocol::method::Method;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, json};
 
 use super::subscriptions;
 use crate::dispatch::call::{Call, Reply};
@@ -10,25 +10,25 @@ use crate::dispatch::notify::ListenFilter;
 use crate::error::ProtocolError;
 use crate::jsonrpc::encode;
 use crate::protocol::meta::{self, SUBSCRIPTION_ID_KEY};
+use crate::protocol::params::ListenParams;
 
 /// `subscriptions/listen`: acknowledge, then stream what the client opted into until it
 /// cancels or the server stops.
 pub(crate) async fn listen(mut call: Call<'_>) -> Reply {
     let params = call.take_params();
     let Call { shared, peer, ref snap, ref sight, ref req, cancel, trailing, .. } = call;
-    let wanted = params.get("notifications").and_then(Value::as_object).cloned().unwrap_or_default();
-    let flag = |k: &str| wanted.get(k).and_then(Value::as_bool).unwrap_or(false);
+    let wanted = ListenParams::read(&params);
     let task_ids = crate::tasks::listen_task_ids(shared, snap, &params, &wanted, peer.subject()).await?;
     let resource_uris = if shared.has_resources(snap) {
-        subscriptions::listened(wanted.get("resourceSubscriptions"), sight, snap).await?
+        subscriptions::listened(wanted.resource_subscriptions, sight, snap).await?
     } else {
         Vec::new()
     };
     let filter = ListenFilter {
         task_ids,
-        tools: flag("toolsListChanged") && shared.has_tools(snap),
-        prompts: flag("promptsListChanged") && shared.has_prompts(snap),
-        resources: flag("resourcesListChanged") && shared.has_resources(snap),
+        tools: wanted.tools_list_changed && shared.has_tools(snap),
+        prompts: wanted.prompts_list_changed && shared.has_prompts(snap),
+        resources: wanted.resources_list_changed && shared.has_resources(snap),
         resource_uris,
     };
     let ack = json!({ "_meta": { SUBSCRIPTION_ID_KEY: req.id }, "notifications": filter.to_json() });

@@ -6,24 +6,37 @@ use serde_json::{Map, Value, json};
 use crate::catalogue::Visible;
 use crate::dispatch::call::{Call, Reply};
 use crate::dispatch::reply::finish;
-use crate::error::ProtocolError;
+use crate::protocol::params::ListParams;
 use crate::registry::Catalog;
 use crate::registry::catalog::Listed;
 use crate::registry::page;
 
-/// A paginated `*/list` result of the entries of `catalog` that `visible` holds: the
-/// catalog's cached page when all are visible, else a page built over the visible ones.
+/// A paginated `*/list` result of the entries of `catalog` that `visible` holds, at the
+/// request's cursor.
 pub(crate) fn list<T: Listed>(call: &Call<'_>, catalog: &Catalog<T>, field: &str, visible: &Visible) -> Reply {
-    let (shared, era, params) = (call.shared, &call.era, call.req.params.as_ref());
+    let ListParams { cursor } = ListParams::read(call.req.params.as_ref())?;
+    page_at(call, cursor, catalog, field, visible)
+}
+
+/// The page at `cursor` (`None`: the first) of the entries of `catalog` that `visible`
+/// holds: the catalog's cached page when all are visible, else a page built over the
+/// visible ones.
+pub(crate) fn page_at<T: Listed>(
+    call: &Call<'_>,
+    cursor: Option<&str>,
+    catalog: &Catalog<T>,
+    field: &str,
+    visible: &Visible,
+) -> Reply {
+    let (shared, era) = (call.shared, &call.era);
     let shown: Option<Vec<_>> = match visible {
         Visible::All => None,
         Visible::Only(_) => Some(catalog.iter().filter(|t| visible.contains(t.key())).collect()),
     };
     let total = shown.as_ref().map_or(catalog.len(), Vec::len);
-    let offset = match params.and_then(|p| p.get("cursor")) {
-        None | Some(Value::Null) => 0,
-        Some(Value::String(c)) => page::decode(c, total)?,
-        Some(_) => return Err(ProtocolError::invalid_params("`cursor` must be a string")),
+    let offset = match cursor {
+        None => 0,
+        Some(c) => page::decode(c, total)?,
     };
     let modern = era.is_modern();
     let result = |items: Vec<Value>, next: Option<usize>| {

@@ -1,18 +1,18 @@
 //! `prompts/get`: the prompt's arguments checked, its handler run, its messages shaped.
 
 use crate::protocol::method::Method;
-use std::collections::BTreeMap;
 use std::future::Future;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::catalogue::Kind;
 use crate::context::InputState;
-use crate::dispatch::call::{Call, Reply, str_param};
+use crate::dispatch::call::{Call, Reply};
 use crate::dispatch::mrtr;
 use crate::dispatch::reply::finish_value;
 use crate::dispatch::rounds::{Rounds, RunSpec, non_tool_error, run_rounds};
 use crate::error::{ProtocolError, codes, typescript_sdk_text};
+use crate::protocol::params::{InputParams, ItemParams};
 use crate::protocol::shaping;
 
 /// Answers `prompts/get`.
@@ -21,37 +21,23 @@ use crate::protocol::shaping;
 #[allow(clippy::manual_async_fn, reason = "an `async fn` keeps its arguments twice in its future")]
 pub(crate) fn get_prompt(mut call: Call<'_>) -> impl Future<Output = Reply> + Send + '_ {
     async move {
-        let mut params = call.take_params();
+        let ItemParams { name, rest: mut params } = ItemParams::take(call.take_params(), "name")?;
         let Call { shared, peer, ref era, ref req, cancel, ref snap, ref sight, .. } = call;
         let version = era.version();
-        let name = str_param(&params, "name")?.to_owned();
-        let unknown = || {
+        let unknown = |name: &str| {
             if shared.typescript_sdk_errors {
                 let text = typescript_sdk_text(codes::INVALID_PARAMS, format!("Prompt {name} not found"));
                 return ProtocolError::new(codes::INVALID_PARAMS, text);
             }
             ProtocolError::invalid_params(format!("Unknown prompt: {name}"))
         };
-        let prompt = snap.prompts.get(&name).cloned().ok_or_else(unknown)?;
+        let prompt = snap.prompts.get(&name).cloned().ok_or_else(|| unknown(&name))?;
         // Before its arguments are checked: a hidden prompt answers exactly as a missing one.
         if !sight.shows(Kind::Prompts, &name).await {
-            return Err(unknown());
+            return Err(unknown(&name));
         }
         peer.reveal(&name);
-        let raw_args = match params.remove("arguments") {
-            None | Some(Value::Null) => Map::new(),
-            Some(Value::Object(m)) => m,
-            Some(_) => return Err(ProtocolError::invalid_params("`arguments` must be an object of strings")),
-        };
-        let mut args = BTreeMap::new();
-        for (k, v) in &raw_args {
-            match v {
-                Value::String(s) => {
-                    args.insert(k.clone(), s.clone());
-                }
-                _ => return Err(ProtocolError::invalid_params(format!("prompt argument `{k}` must be a string"))),
-            }
-        }
+        let (raw_args, args) = ItemParams::prompt_arguments(&mut params)?;
         let missing: Vec<String> = prompt
             .def
             .arguments
@@ -69,7 +55,8 @@ pub(crate) fn get_prompt(mut call: Call<'_>) -> impl Future<Output = Reply> + Se
         let args_v = Value::Object(raw_args);
         let bind = [&name_v, &args_v];
         let input = if era.is_modern() {
-            mrtr::read_input(&shared.sealer, Method::PromptsGet.as_str(), &bind, peer.subject(), &mut params)?
+            let input = InputParams::take(&mut params);
+            mrtr::read_input(&shared.sealer, Method::PromptsGet.as_str(), &bind, peer.subject(), input)?
         } else {
             InputState::default()
         };

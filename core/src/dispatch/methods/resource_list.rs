@@ -13,6 +13,7 @@ use crate::dispatch::methods::lists;
 use crate::dispatch::reply::finish;
 use crate::dispatch::rounds::{context, non_tool_error};
 use crate::error::ProtocolError;
+use crate::protocol::params::ListParams;
 use crate::registry::catalog::Listed;
 use crate::registry::page;
 
@@ -24,17 +25,16 @@ pub(crate) async fn list_resources(call: Call<'_>) -> Reply {
     let listers: Vec<_> = snap.templates.iter().filter(|t| t.lister.is_some() && templates.contains(t.key())).collect();
     let shown = sight.of(Kind::Resources).await;
     let resources: Vec<_> = snap.resources.iter().filter(|r| shown.contains(r.key())).collect();
-    let cursor = params.and_then(|p| p.get("cursor"));
+    let ListParams { cursor } = ListParams::read(params)?;
     let offset = match cursor {
-        None | Some(Value::Null) => 0,
-        Some(Value::String(c)) => page::decode(c, usize::MAX)?,
-        Some(_) => return Err(ProtocolError::invalid_params("`cursor` must be a string")),
+        None => 0,
+        Some(c) => page::decode(c, usize::MAX)?,
     };
     let page_size = shared.limits.page_size;
     let concrete = resources.len();
     // The offset is the client's: any number a cursor can hold, so no sum may overflow.
     if listers.is_empty() || offset.saturating_add(page_size) < concrete {
-        return lists::list(&call, &snap.resources, "resources", &shown);
+        return lists::page_at(&call, cursor, &snap.resources, "resources", &shown);
     }
     let version = era.version();
     let mut all: Vec<Value> = resources.iter().skip(offset).map(|r| r.list_json(version)).collect();
@@ -51,7 +51,7 @@ pub(crate) async fn list_resources(call: Call<'_>) -> Reply {
     }
     let total = concrete + listed;
     if offset > total {
-        let cursor = cursor.and_then(Value::as_str).unwrap_or_default();
+        let cursor = cursor.unwrap_or_default();
         return Err(ProtocolError::invalid_params(format!("invalid cursor `{cursor}`")));
     }
     // `all` starts at `offset` within the concrete resources, or holds every listed one.

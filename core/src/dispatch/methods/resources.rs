@@ -9,13 +9,14 @@ use serde_json::{Value, json};
 
 use crate::catalogue::Kind;
 use crate::context::InputState;
-use crate::dispatch::call::{Call, Reply, str_param};
+use crate::dispatch::call::{Call, Reply};
 use crate::dispatch::mrtr;
 use crate::dispatch::reply::finish;
 use crate::dispatch::rounds::{Rounds, RunSpec, non_tool_error, run_rounds};
 use crate::dispatch::shared::ServerShared;
 use crate::dispatch::visibility::Sight;
 use crate::error::{ProtocolError, codes, typescript_sdk_text};
+use crate::protocol::params::{InputParams, ItemParams};
 use crate::registry::Snapshot;
 
 /// Answers `resources/read`.
@@ -24,9 +25,8 @@ use crate::registry::Snapshot;
 #[allow(clippy::manual_async_fn, reason = "an `async fn` keeps its arguments twice in its future")]
 pub(crate) fn read_resource(mut call: Call<'_>) -> impl Future<Output = Reply> + Send + '_ {
     async move {
-        let mut params = call.take_params();
+        let ItemParams { name: uri, rest: mut params } = ItemParams::take(call.take_params(), "uri")?;
         let Call { shared, peer, ref era, ref req, cancel, ref snap, ref sight, .. } = call;
-        let uri = str_param(&params, "uri")?.to_owned();
         let concrete = match snap.resources.get(&uri) {
             Some(r) if sight.shows(Kind::Resources, &uri).await => Some(r.clone()),
             _ => None,
@@ -45,7 +45,8 @@ pub(crate) fn read_resource(mut call: Call<'_>) -> impl Future<Output = Reply> +
         let uri_v = Value::String(uri.clone());
         let bind = [&uri_v];
         let input = if era.is_modern() {
-            mrtr::read_input(&shared.sealer, Method::ResourcesRead.as_str(), &bind, peer.subject(), &mut params)?
+            let input = InputParams::take(&mut params);
+            mrtr::read_input(&shared.sealer, Method::ResourcesRead.as_str(), &bind, peer.subject(), input)?
         } else {
             InputState::default()
         };

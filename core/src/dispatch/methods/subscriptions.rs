@@ -8,9 +8,10 @@ use crate::protocol::method::Method;
 use serde_json::Value;
 
 use super::resources::shown_as;
-use crate::dispatch::call::{Call, Peer, Reply, str_param};
+use crate::dispatch::call::{Call, Peer, Reply};
 use crate::dispatch::visibility::Sight;
 use crate::error::ProtocolError;
+use crate::protocol::params::SubscribeParams;
 use crate::registry::Snapshot;
 use crate::session::{MAX_PER_SESSION, StateChange};
 
@@ -47,7 +48,7 @@ pub(crate) async fn legacy(mut call: Call<'_>) -> Reply {
     let Call { peer, ref era, ref req, ref sight, ref snap, .. } = call;
     let method = req.method.as_str();
     let session = era.legacy_session(method)?;
-    let uri = str_param(&params, "uri")?;
+    let SubscribeParams { uri } = SubscribeParams::read(&params)?;
     if let Some(e) = too_long(uri) {
         return Err(e);
     }
@@ -74,12 +75,7 @@ pub(crate) async fn legacy(mut call: Call<'_>) -> Reply {
 /// to, each once, in the order given. A hidden or (under a catalogue hook) unknown URI is
 /// left out of the acknowledgement, as an unknown task id is: the client cannot tell them
 /// apart. More than [`MAX_PER_LISTEN`] URIs, or one over [`MAX_URI_BYTES`], is -32602.
-pub(crate) async fn listened(
-    wanted: Option<&Value>,
-    sight: &Sight,
-    snap: &Snapshot,
-) -> Result<Vec<String>, ProtocolError> {
-    let Some(listed) = wanted.and_then(Value::as_array) else { return Ok(Vec::new()) };
+pub(crate) async fn listened(listed: &[Value], sight: &Sight, snap: &Snapshot) -> Result<Vec<String>, ProtocolError> {
     if listed.len() > MAX_PER_LISTEN {
         return Err(ProtocolError::invalid_params(format!(
             "at most {MAX_PER_LISTEN} `resourceSubscriptions` per stream"

@@ -17,6 +17,7 @@ use crate::dispatch::tool_result::finish_tool_call;
 use crate::error::{ProtocolError, codes, typescript_sdk_text};
 use crate::handler::Arguments;
 use crate::protocol::CallToolResult;
+use crate::protocol::params::{InputParams, ItemParams};
 use crate::registry::ToolEntry;
 use crate::schema;
 use crate::tasks::call::{Intercept, TaskCall, intercept};
@@ -36,16 +37,12 @@ struct ToolCall {
 fn prepare_tool_call(
     call: &Call<'_>,
     tool: &ToolEntry,
-    name: Value,
+    name: String,
     mut params: Map<String, Value>,
 ) -> Result<Result<ToolCall, Vec<u8>>, ProtocolError> {
     let (shared, era) = (call.shared, &call.era);
-    let name_str = name.as_str().unwrap_or_default();
-    let args = match params.remove("arguments") {
-        None | Some(Value::Null) => Value::Object(Map::new()),
-        Some(a @ Value::Object(_)) => a,
-        Some(_) => return Err(ProtocolError::invalid_params("`arguments` must be an object")),
-    };
+    let args = ItemParams::tool_arguments(&mut params)?;
+    let name_str = name.as_str();
     if let Err(violations) = tool.input.validate(&args) {
         let detail = schema::describe(&violations);
         if shared.typescript_sdk_errors {
@@ -61,8 +58,10 @@ fn prepare_tool_call(
         return Err(ProtocolError::invalid_params(format!("invalid arguments for tool {name_str}: {detail}"))
             .with_data(json!({ "errors": errors })));
     }
+    let name = Value::String(name);
     let input = if era.is_modern() {
-        mrtr::read_input(&shared.sealer, Method::ToolsCall.as_str(), &[&name, &args], call.peer.subject(), &mut params)?
+        let input = InputParams::take(&mut params);
+        mrtr::read_input(&shared.sealer, Method::ToolsCall.as_str(), &[&name, &args], call.peer.subject(), input)?
     } else {
         InputState::default()
     };
@@ -91,12 +90,8 @@ fn answer_unknown_tool(call: &Call<'_>, name: &str) -> Reply {
 #[allow(clippy::manual_async_fn, reason = "an `async fn` keeps its arguments twice in its future")]
 pub(crate) fn call_tool(mut call: Call<'_>) -> impl Future<Output = Reply> + Send + '_ {
     async move {
-        let mut params = call.take_params();
-        let name = match params.remove("name") {
-            Some(n @ Value::String(_)) => n,
-            _ => return Err(ProtocolError::invalid_params("`name` must be a string")),
-        };
-        let name_str = name.as_str().unwrap_or_default();
+        let ItemParams { name, rest: params } = ItemParams::take(call.take_params(), "name")?;
+        let name_str = name.as_str();
         // Before anything else: a hidden tool answers exactly as a missing one would.
         if !call.sight.shows(Kind::Tools, name_str).await {
             return answer_unknown_tool(&call, name_str);
