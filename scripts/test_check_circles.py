@@ -116,6 +116,30 @@ class RustTest(unittest.TestCase):
             self.assertIn("root: circle of 2 files: main.rs, run.rs", t.problems())
             self.assertNotIn("bin/other.rs", check_circles.rust_edges(t.root))
 
+    def test_a_path_into_a_child_module_without_use_closes_a_circle(self) -> None:
+        with crate() as c:
+            # mod.rs calls into its child `a` by a bare path; `a` uses a type of mod.rs.
+            c.write("dispatch/mod.rs", "//! d\npub mod a;\npub mod b;\npub mod c;\npub struct D;\npub fn f() { a::make(); }\n")
+            c.write("dispatch/a.rs", "//! a\nuse super::D;\npub fn make() -> D { D }\n")
+            found = c.problems()
+            self.assertIn("root: circle of 2 files: dispatch/a.rs, dispatch/mod.rs", found)
+            self.assertIn("        dispatch/mod.rs imports dispatch/a.rs (a::make)", found)
+
+    def test_super_inside_an_inline_module_is_the_file_s_own_module(self) -> None:
+        with crate() as c:
+            # mod.rs calls into a; a's inline `mod imp` names a's own type through `super`.
+            c.write("dispatch/mod.rs", "//! d\npub mod a;\npub mod b;\npub mod c;\npub fn g() { a::start(); }\n")
+            c.write(
+                "dispatch/a.rs",
+                "//! a\npub struct Wake;\nmod imp {\n    use super::Wake;\n    pub fn w() -> Wake { Wake }\n}\n"
+                "pub fn start() { imp::w(); }\n",
+            )
+            self.assertEqual(c.problems(), [])
+            self.assertEqual(check_circles.rust_edges(c.root)["dispatch/a.rs"], {})
+            # Two levels up from the inline module is the file's parent module: an edge.
+            c.write("dispatch/a.rs", "//! a\nmod imp {\n    use super::super::b::B;\n}\n")
+            self.assertIn("dispatch/b.rs", check_circles.rust_edges(c.root)["dispatch/a.rs"])
+
     def test_imports_in_comments_strings_and_tests_do_not_count(self) -> None:
         with crate() as c:
             c.write(

@@ -97,6 +97,12 @@ class GraphTest(unittest.TestCase):
         )
         self.assertEqual(self.graph()["user.py"], {"b.py", "c.py", "e.py", "f.py"})
 
+    def test_a_file_that_imports_itself_is_no_edge(self) -> None:
+        # Python hands the file its own module, half loaded, from sys.modules: no other file is
+        # involved, so there is no circle of files to report.
+        self.pkg.write("a.py", "from . import a\nimport pkg.a\nfrom .a import X\nX = 1\n")
+        self.assertEqual(self.graph()["a.py"], set())
+
     def test_a_circle_shows_in_the_graph(self) -> None:
         self.pkg.write("a.py", "from .b import B\nA = 1\n").write("b.py", "from . import a\nB = 2\n")
         graph = self.graph()

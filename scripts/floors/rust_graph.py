@@ -4,8 +4,10 @@ The graph has one node per source file under the crate's `src` folder (its root 
 else `main.rs`; the programs of `bin/` are crates of their own), named by paths relative to
 it, `/`-separated: `lib.rs`, `dispatch/router.rs`. Its edges are every path a file names
 outside its test module: `use` trees (braces expanded, `as` renames followed), paths in
-code that start with `crate::`, `super::`, `self::` or a name the file imported, and glob
-imports of the crate's modules (`use super::*`). A path ends at the file of its longest
+code that start with `crate::`, `super::`, `self::`, a name the file imported or a child
+module (`mod x;`, then `x::y`), and glob imports of the crate's modules (`use super::*`).
+Inside an inline module (`mod imp { ... }`) `self` and `super` start from that module, so
+`use super::X` there names the file's own module. A path ends at the file of its longest
 module prefix; a name that file only re-exports (`pub use`) leads on to the file that
 defines it, so importing through a re-export is no edge to the re-exporting module.
 Comments, string contents and the `#[cfg(test)]` module name nothing.
@@ -78,6 +80,20 @@ def expand(tree: str) -> list[tuple[list[str], str | None]]:
     return [(segs, alias or (segs[-1] if segs else None))]
 
 
+def inline_modules(code: str) -> list[tuple[int, int, str]]:
+    """The inline modules of a file's code (`mod imp { ... }`): start, end and name of each,
+    outer ones before the modules they hold."""
+    spans = []
+    for m in re.finditer(r"\bmod\s+(\w+)\s*\{", code):
+        depth = 0
+        for end in range(m.end() - 1, len(code)):
+            depth += (code[end] == "{") - (code[end] == "}")
+            if depth == 0:
+                break
+        spans.append((m.start(), end, m.group(1)))
+    return spans
+
+
 class Graph:
     """The import graph of the Rust sources under `src`. Its `bin/` folder is left out: each
     program there is a crate of its own (a root of its own when it has modules)."""
@@ -87,13 +103,19 @@ class Graph:
         self.root = crate_root(src)
         files = [p.relative_to(src).as_posix() for p in sorted(src.rglob("*.rs"))]
         self.code = {rel: code_of((src / rel).read_text()) for rel in files if not rel.startswith("bin/")}
+        self.inline = {rel: inline_modules(code) for rel, code in self.code.items()}
         self.names = {rel: self._imports(rel) for rel in self.code}
         self.globs = {rel: self._globs(rel) for rel in self.code}
         self.edges: dict[str, dict[str, str]] = {rel: self._edges(rel) for rel in self.code}
 
-    def _absolute(self, rel: str, segs: list[str]) -> list[str] | None:
-        """`segs` from the crate root, when it starts at the crate, a parent or this module."""
-        here = module_path(rel)
+    def _here(self, rel: str, at: int) -> list[str]:
+        """The module path at offset `at` of `rel`'s code: the file's, then the inline modules
+        around that offset."""
+        return module_path(rel) + [name for start, end, name in self.inline[rel] if start <= at <= end]
+
+    def _absolute(self, here: list[str], segs: list[str]) -> list[str] | None:
+        """`segs` from the crate root, when it starts at the crate, a parent or the module
+        `here`."""
         if not segs:
             return None
         if segs[0] == "crate":
@@ -107,11 +129,11 @@ class Graph:
             return here + segs[1:]
         return None
 
-    def _child(self, rel: str, segs: list[str]) -> list[str] | None:
-        """`segs` from the crate root, when it starts at a child module of `rel` (`mod x;`
-        in `rel`, then `x::y`)."""
-        child = module_path(rel) + segs
-        if segs and file_of(self.src, child, self.root)[0] != self.root:
+    def _child(self, here: list[str], segs: list[str]) -> list[str] | None:
+        """`segs` from the crate root, when it starts at a child module of the module `here`
+        that is a file of its own (`mod x;`, then `x::y`)."""
+        child = here + segs
+        if segs and file_of(self.src, child, self.root)[0] != file_of(self.src, here, self.root)[0]:
             return child
         return None
 
@@ -120,20 +142,21 @@ class Graph:
         (a path into a child module, as `use methods::x` in a `mod.rs`, counts too)."""
         bound: dict[str, list[str]] = {}
         for m in re.finditer(r"\buse\s+([^;]+);", self.code[rel]):
+            here = self._here(rel, m.start())
             for segs, alias in expand(m.group(1)):
-                path = self._absolute(rel, segs) or self._child(rel, segs)
+                path = self._absolute(here, segs) or self._child(here, segs)
                 if path is not None and alias and alias != "*":
                     bound[alias] = path
         return bound
 
-    def _globs(self, rel: str) -> list[list[str]]:
+    def _globs(self, rel: str) -> list[tuple[int, list[str]]]:
         """The modules of the crate a file imports every name of (`use super::*`), as
-        written."""
+        written, each with its offset."""
         out = []
         for m in re.finditer(r"\buse\s+([^;]+);", self.code[rel]):
             for segs, alias in expand(m.group(1)):
-                if alias == "*" and self._absolute(rel, segs[:-1]) is not None:
-                    out.append(segs[:-1])
+                if alias == "*" and self._absolute(self._here(rel, m.start()), segs[:-1]) is not None:
+                    out.append((m.start(), segs[:-1]))
         return out
 
     def resolve(self, segs: list[str], depth: int = 0) -> str:
@@ -150,11 +173,15 @@ class Graph:
         """The files `rel` imports from, each with the first path that names it."""
         out: dict[str, str] = {}
         bound = self.names[rel]
-        paths = [m.group(1).split("::") for m in re.finditer(r"\b(\w+(?:::\w+)+)", self.code[rel])]
-        for segs in paths + list(bound.values()) + self.globs[rel]:
-            path = self._absolute(rel, segs)
+        paths = [(m.start(), m.group(1).split("::")) for m in re.finditer(r"\b(\w+(?:::\w+)+)", self.code[rel])]
+        # A bound name's path is already from the crate root: read it at the crate root.
+        for at, segs in paths + [(-1, p) for p in bound.values()] + self.globs[rel]:
+            here = [] if at < 0 else self._here(rel, at)
+            path = self._absolute(here, segs)
             if path is None and segs[0] in bound:
                 path = bound[segs[0]] + segs[1:]
+            if path is None and at >= 0:
+                path = self._child(here, segs)
             if path is None:
                 continue
             target = self.resolve(path)

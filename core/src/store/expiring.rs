@@ -4,7 +4,7 @@
 //! flood of writes costs a fixed amount of memory and evicts the flooder's own values first.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::{ExpiringValues, Limit, StoreError, StoreFuture};
@@ -152,6 +152,16 @@ impl ExpiringValues for BoundedValues {
     fn take<'a>(&'a self, space: &'a str, key: &'a str) -> StoreFuture<'a, Result<Option<Vec<u8>>, StoreError>> {
         Box::pin(std::future::ready(Ok(self.read(space, key, true))))
     }
+}
+
+/// The most values an in-memory [`ExpiringValues`] keeps per namespace.
+pub const MEMORY_VALUES_CAP: usize = 10_000;
+
+/// Short-lived values kept in this process's memory, at most [`MEMORY_VALUES_CAP`] per
+/// namespace (a full namespace drops the expired values, then the oldest).
+#[must_use]
+pub fn memory_values() -> Arc<dyn ExpiringValues> {
+    Arc::new(BoundedValues::new(MEMORY_VALUES_CAP))
 }
 
 #[cfg(test)]

@@ -8,8 +8,11 @@ use std::net::SocketAddr;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use super::curve::Curve;
+use super::http;
+use super::options::Options;
+use super::server::DEADLINE;
 use super::steady::{Call, Steady};
-use super::{Curve, DEADLINE, Options, http};
 
 /// The protocol version of the JSON and SSE rounds.
 const LEGACY: &str = "2025-06-18";

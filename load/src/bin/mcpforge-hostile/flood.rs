@@ -8,7 +8,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread;
 use std::time::Instant;
 
-use super::{Curve, DEADLINE, Options, SAMPLE, spawn};
+use super::curve::{Curve, SAMPLE};
+use super::options::Options;
+use super::server::{DEADLINE, spawn};
 
 /// Writes that make no progress for this long mean the server stopped reading.
 const STALL: std::time::Duration = std::time::Duration::from_secs(2);

@@ -8,7 +8,8 @@ use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use super::{Options, Server, spawn_limited};
+use super::options::Options;
+use super::server::{Server, spawn_limited};
 
 /// The `initialize` request of a legacy session at `version`.
 pub(super) fn initialize(version: &str) -> String {

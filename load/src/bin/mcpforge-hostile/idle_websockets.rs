@@ -7,8 +7,10 @@
 use std::thread;
 use std::time::Duration;
 
+use super::curve::Curve;
+use super::http;
+use super::options::Options;
 use super::websocket::IdleSockets;
-use super::{Curve, Options, http};
 
 /// The server's open-file limit (its default connection limit is three quarters of it).
 const FILES: u32 = 256;

@@ -27,10 +27,12 @@ use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
 use super::blackhole::BlackHole;
+use super::curve::{open_files, rss_mb};
 use super::flatness::{Measure, Plan};
+use super::http;
+use super::options::Options;
 use super::steady::{Call, Steady};
 use super::websocket::IdleSockets;
-use super::{Options, http, open_files, rss_mb};
 
 /// The protocol version of every session.
 const VERSION: &str = "2025-06-18";

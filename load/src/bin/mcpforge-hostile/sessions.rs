@@ -4,7 +4,9 @@
 
 use std::net::Ipv4Addr;
 
-use super::{Curve, Options, http};
+use super::curve::Curve;
+use super::http;
+use super::options::Options;
 
 /// The protocol version of the idle sessions.
 const VERSION: &str = "2025-06-18";

@@ -6,7 +6,10 @@ use std::io::{BufRead, BufReader, Write};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use super::{Curve, Options, http, spawn};
+use super::curve::Curve;
+use super::http;
+use super::options::Options;
+use super::server::spawn;
 
 /// The protocol version the calls are made at.
 const VERSION: &str = "2025-06-18";

@@ -9,7 +9,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use super::{Curve, DEADLINE, Options, SAMPLE, http, spawn};
+use super::curve::{Curve, SAMPLE};
+use super::http;
+use super::options::Options;
+use super::server::{DEADLINE, spawn};
 
 /// The reader takes this many bytes...
 const READ_CHUNK: usize = 4096;
@@ -82,7 +85,7 @@ pub(super) fn slow_reader(o: &Options) -> Result<f64, String> {
             curve.point(&format!("{w} calls written, {a} answers read ({} waiting)", w - a.min(w)));
             last_print = Instant::now();
         } else {
-            curve.peak = curve.peak.max(super::rss_mb(curve.pid));
+            curve.peak = curve.peak.max(super::curve::rss_mb(curve.pid));
         }
         if begun.elapsed() > DEADLINE {
             return Err(format!(

@@ -6,7 +6,9 @@ use std::net::TcpStream;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use super::{Curve, Options, http};
+use super::curve::Curve;
+use super::http;
+use super::options::Options;
 
 /// The server's open-file limit.
 const SLOWLORIS_FILES: u32 = 512;
