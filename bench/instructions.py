@@ -10,11 +10,11 @@ Calls/s on a shared machine move by a third from one minute to the next; the num
 instructions the server executes per call does not. Each cell runs its workload twice under
 ``valgrind --tool=callgrind`` (all threads of the server, one count): N1 and N2 measured calls
 after the same warm-up, and reports (Ir(N2) - Ir(N1)) / (N2 - N1), so start-up, warm-up and
-shutdown cancel. Node runs with V8's hash and random seeds fixed (a random seed costs its
-start-up millions of instructions that differ from run to run, which would not cancel). Node's
-JIT still makes its counts move a little from run to run: the first Node
-cell runs three times, its spread is printed, and when it is above 1 % every Node cell is the
-median of three. The table (Markdown) goes to stdout, the raw counts to
+shutdown cancel. Node runs with V8's seeds fixed and in its predictable mode (compiler and
+garbage collector on the main thread), without which start-up and compilation change by
+millions of instructions from run to run and do not cancel. The first Node cell runs three
+times, its spread is printed, and when it is above 1 % every Node cell is the median of
+three. The table (Markdown) goes to stdout, the raw counts to
 target/bench-instructions/results.json, the callgrind file of every run next to it (for
 ``callgrind_annotate``). Every ratio to the base above 1.03 is flagged.
 """
@@ -43,8 +43,9 @@ FLAG_ABOVE = 1.03
 SPREAD_LIMIT = 0.01
 # Bound on one run under valgrind (Node starts in about half a minute there).
 RUN_LIMIT_S = 900
-# V8 options that make a Node server's start-up the same in every run (see under_callgrind).
-NODE_FIXED_SEEDS = ("--hash-seed=1", "--random-seed=1")
+# V8 options that make a Node server run the same instructions in every run (see
+# under_callgrind).
+NODE_DETERMINISTIC = ("--predictable", "--hash-seed=1", "--random-seed=1")
 # mcpforge-load's own bounds, stretched for a server under valgrind.
 SLOW_SERVER = ("--timeout", "300", "--startup-timeout", "600")
 # The workloads measured: stdio sequential and pipelined as `make bench-peers` runs them, and
@@ -72,11 +73,13 @@ def under_callgrind(subject: Subject, command: tuple[str, ...], out_file: Path) 
     if subject.language == "Node":
         # Node writes the code it runs (its JIT): valgrind must look for changed code everywhere.
         smc = ["--smc-check=all-non-file"]
-        # V8 draws a random hash seed at start-up and searches primes from it: 5 to 19 million
-        # instructions that change from one run to the next, more than a thousand per call in
-        # the difference of two runs. A fixed seed makes start-up the same in every run.
+        # V8 draws a random hash seed at start-up and searches primes from it (5 to 19 million
+        # instructions that change from one run to the next), and compiles and collects
+        # garbage on threads of its own, at times that change too: together up to 3,000
+        # instructions per call in the difference of two runs. Fixed seeds and V8's
+        # predictable mode (the same work on the main thread) make every run the same.
         if Path(command[0]).name == "node":
-            command = (command[0], *NODE_FIXED_SEEDS, *command[1:])
+            command = (command[0], *NODE_DETERMINISTIC, *command[1:])
     return ["valgrind", "--tool=callgrind", *smc, f"--callgrind-out-file={out_file}", *command]
 
 
