@@ -15,7 +15,7 @@
  */
 'use strict';
 
-const { McpError, ToolError, InputRequiredError, isMcpError } = require('./errors');
+const { ErrorCode, McpError, ToolError, InputRequiredError, isMcpError } = require('./errors');
 const { ErrorPolicy, source } = require('./error-policy');
 const { isStateless } = require('./versions');
 
@@ -115,7 +115,7 @@ function answerFailure(call, e, errors) {
   } else if (isMcpError(e)) {
     call.protocolError(e.code, e.message, e.data === undefined ? undefined : JSON.stringify(e.data));
   } else if (e instanceof InputRequiredError) {
-    call.protocolError(-32603, 'a middleware cannot ask the client for input');
+    call.protocolError(ErrorCode.InternalError, 'a middleware cannot ask the client for input');
   } else {
     if (ErrorPolicy.unexpected(e)) errors.report(e, source('middleware'));
     const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);

@@ -23,6 +23,7 @@
  */
 
 const { isDeepStrictEqual } = require('node:util');
+const { ErrorCode } = require('./errors');
 const { jsonBytes } = require('./json-bytes');
 
 /** Statuses whose responses have no body (a web `Response` refuses one). */
@@ -332,18 +333,18 @@ function plain(res, status, text) {
   res.end(text);
 }
 
-/** The body of a JSON-RPC error without a request id, as the engine writes one (`code`: -32600 unless given). */
-function errorBody(message, code = -32600) {
+/** The body of a JSON-RPC error without a request id, as the engine writes one (`code`: invalid request unless given). */
+function errorBody(message, code = ErrorCode.InvalidRequest) {
   return JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null });
 }
 
-/** Answers `res` with a JSON-RPC error (`code`: -32600 unless given). */
+/** Answers `res` with a JSON-RPC error (`code`: invalid request unless given). */
 function jsonRpcError(res, status, message, code) {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(errorBody(message, code));
 }
 
-/** A web `Response` with a JSON-RPC error (`code`: -32600 unless given). */
+/** A web `Response` with a JSON-RPC error (`code`: invalid request unless given). */
 function jsonRpcErrorResponse(status, message, code) {
   return new Response(errorBody(message, code), { status, headers: { 'content-type': 'application/json' } });
 }

@@ -10,7 +10,7 @@
 
 const native = require('./native');
 const { HandlerTable, weakDispatch } = require('./dispatch');
-const { ToolError } = require('./errors');
+const { ErrorCode, ToolError } = require('./errors');
 const { toJsonSchema, argumentParser, isRawShape } = require('./schema');
 const results = require('./results');
 const { TestClient } = require('./client');
@@ -159,7 +159,7 @@ class Server {
     const { logger, maskErrorDetails, onError, ...engineOptions } = options;
     this.#errors = new ErrorPolicy({ logger, maskErrorDetails, onError });
     this.#invalidArguments = engineOptions.typescriptSdkErrors
-      ? (name, detail) => `MCP error -32602: Input validation error: Invalid arguments for tool ${name}: ${detail}`
+      ? (name, detail) => `MCP error ${ErrorCode.InvalidParams}: Input validation error: Invalid arguments for tool ${name}: ${detail}`
       : (name, detail) => `Invalid arguments for tool ${name}: ${detail}`;
     this.#dispatch = this.#table.dispatcher(this);
     this.#native = new native.NativeServer(JSON.stringify(engineOptions), weakDispatch(this.#dispatch));

@@ -3,11 +3,12 @@
  * around every request, denials (a tool error, a JSON-RPC error) that never reach the tool,
  * argument rewrites (still validated), what a middleware sees of a request and of its
  * result or error, a result a middleware changes, a throwing middleware (logged, the server
- * goes on), middleware added while serving, and what `use` refuses.
+ * goes on), a middleware that asks for input (an internal error), middleware added while
+ * serving, and what `use` refuses.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { McpError, ToolError, MiddlewareContext } from '../lib/index.mjs';
+import { ErrorCode, InputRequiredError, McpError, ToolError, MiddlewareContext } from '../lib/index.mjs';
 import { withServer, text, OBJECT_AB } from './helpers.mjs';
 
 const WIRES = ['2025-11-25', '2026-07-28'];
@@ -179,6 +180,29 @@ test('a throwing middleware fails only its request, and its stack is logged', as
     },
     {},
     { logger: { error: (line) => logged.push(line) } },
+  );
+});
+
+test('a middleware that asks the client for input fails its request with an internal error', async () => {
+  const runs = [];
+  await withServer(
+    (server) => {
+      notes(runs)(server);
+      server.use(async (context, next) => {
+        if (context.name === 'secret') throw new InputRequiredError();
+        return next();
+      });
+    },
+    async (_server, c) => {
+      await assert.rejects(c.callTool('secret', {}), (e) => {
+        assert.equal(e.code, ErrorCode.InternalError);
+        assert.equal(e.code, -32603);
+        assert.match(e.message, /a middleware cannot ask the client for input/);
+        return true;
+      });
+      assert.deepEqual(runs, []);
+      assert.equal(text(await c.callTool('add', { a: 1, b: 1 })), '2');
+    },
   );
 });
 

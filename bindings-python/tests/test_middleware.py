@@ -2,8 +2,8 @@
 of the chain around every request, denials (a tool error, a JSON-RPC error) that never reach
 the tool, argument rewrites (still validated), what a middleware sees of a request and of its
 result or error, a ``Middleware`` subclass with per-method hooks, a sync tool behind async
-middleware, an exception inside a middleware, a middleware added while serving, and what
-``add_middleware`` refuses."""
+middleware, an exception inside a middleware, a middleware that asks the client for input, a
+middleware added while serving, and what ``add_middleware`` refuses."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import pytest
 from conftest import run
 
 from mcpforge import McpError, ProtocolError, Server, ToolError
+from mcpforge.errors import INTERNAL_ERROR, InputRequired
 from mcpforge.middleware import CallNext, Middleware, MiddlewareContext
 from mcpforge.testing import HANDSHAKE, MODERN
 
@@ -218,6 +219,29 @@ def test_an_exception_in_a_middleware_fails_that_request_and_the_server_goes_on(
             with pytest.raises(ProtocolError) as e:
                 await client.read_resource("notes://z")
             assert e.value.code == -32603
+            assert (await client.call_tool("add", {"a": 1, "b": 1})).structured_content == {"result": 2}
+
+    run(body)
+
+
+def test_a_middleware_that_asks_the_client_for_input_fails_its_request() -> None:
+    runs: List[str] = []
+    server = notes_server(runs)
+
+    async def asks(context: MiddlewareContext, call_next: CallNext) -> Any:
+        if context.name == "secret":
+            raise InputRequired()
+        return await call_next(context)
+
+    server.add_middleware(asks)
+
+    async def body() -> None:
+        async with server.test_client() as client:
+            with pytest.raises(ProtocolError) as e:
+                await client.call_tool("secret")
+            assert e.value.code == INTERNAL_ERROR == -32603
+            assert "a middleware cannot ask the client for input" in str(e.value)
+            assert runs == []
             assert (await client.call_tool("add", {"a": 1, "b": 1})).structured_content == {"result": 2}
 
     run(body)

@@ -8,7 +8,7 @@
  */
 'use strict';
 
-const { McpError } = require('../errors');
+const { ErrorCode, McpError } = require('../errors');
 
 /** The method name a request schema stands for (zod 3 or 4: `shape.method` is a literal). */
 function methodOf(schema) {
@@ -71,7 +71,7 @@ class RequestHandlers {
     let request = { method: context.method, params: context.params };
     if (typeof entry.schema.safeParse === 'function') {
       const parsed = entry.schema.safeParse(request);
-      if (!parsed.success) throw new McpError(-32602, `Invalid params: ${parsed.error.message}`);
+      if (!parsed.success) throw new McpError(ErrorCode.InvalidParams, `Invalid params: ${parsed.error.message}`);
       request = parsed.data;
     }
     const result = await entry.handler(request, extraOf(context));

@@ -23,6 +23,7 @@
  */
 'use strict';
 
+const { ErrorCode } = require('../errors');
 const mount = require('../mount');
 const { ATTACH, DETACH } = require('./attach');
 const sdkOptions = require('./sdk-options');
@@ -346,7 +347,7 @@ class StreamableHTTPServerTransport extends TransportBase {
     try {
       await mount.serveNode(app, req, res, parsedBody, this._book.hooks(req.method));
     } catch (e) {
-      const [status, message, code] = e === CLOSED_MEANWHILE ? [GONE.status, GONE.message, GONE.code] : [500, CALLBACK_FAILED, -32603];
+      const [status, message, code] = e === CLOSED_MEANWHILE ? [GONE.status, GONE.message, GONE.code] : [500, CALLBACK_FAILED, ErrorCode.InternalError];
       if (e !== CLOSED_MEANWHILE) reportFailure(this, e);
       if (!res.headersSent) mount.jsonRpcError(res, status, message, code);
       else if (!res.writableEnded) res.destroy();
@@ -372,7 +373,7 @@ class WebStandardStreamableHTTPServerTransport extends TransportBase {
     } catch (e) {
       if (e === CLOSED_MEANWHILE) return mount.jsonRpcErrorResponse(GONE.status, GONE.message, GONE.code);
       reportFailure(this, e);
-      return mount.jsonRpcErrorResponse(500, CALLBACK_FAILED, -32603);
+      return mount.jsonRpcErrorResponse(500, CALLBACK_FAILED, ErrorCode.InternalError);
     }
   }
 }

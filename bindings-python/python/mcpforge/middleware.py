@@ -33,7 +33,7 @@ from ._invoke.outcomes import PROTOCOL_ERROR, RESULT, Outcome
 from ._invoke.wrappers import _AsyncCall
 from ._native import STATELESS_PROTOCOL_VERSION
 from .auth import AuthInfo
-from .errors import InputRequired
+from .errors import INTERNAL_ERROR, InputRequired
 
 __all__ = ["CallNext", "Middleware", "MiddlewareContext"]
 
@@ -215,7 +215,7 @@ def chain_starter(
             try:
                 return (RESULT, _result(await link(0)(_context(request))))
             except InputRequired:
-                return (PROTOCOL_ERROR, (-32603, "a middleware cannot ask the client for input", None))
+                return (PROTOCOL_ERROR, (INTERNAL_ERROR, "a middleware cannot ask the client for input", None))
             except asyncio.CancelledError:
                 raise
             except BaseException as e:  # noqa: BLE001 - reported to the client and the server's error hook

@@ -22,7 +22,7 @@ from typing import Any, Callable, Dict, List, Optional
 
 from ._futures import resolver
 from ._native import LATEST_PROTOCOL_VERSION, STATELESS_PROTOCOL_VERSION
-from .errors import McpError, ProtocolError
+from .errors import INTERNAL_ERROR, METHOD_NOT_FOUND, McpError, ProtocolError
 
 __all__ = ["TestClient", "ToolResult", "HANDSHAKE", "MODERN"]
 
@@ -167,7 +167,7 @@ class TestClient:
             return self.sampling(params)
         if method == "roots/list" and self.roots is not None:
             return {"roots": self.roots()}
-        raise McpError(-32601, f"Method not found: {method}")
+        raise McpError(METHOD_NOT_FOUND, f"Method not found: {method}")
 
     # ----- requests ------------------------------------------------------------------------
 
@@ -242,7 +242,7 @@ class TestClient:
             cursor = result.get("nextCursor")
             if cursor is None:
                 return items
-        raise ProtocolError(-32603, f"{method}: too many pages")
+        raise ProtocolError(INTERNAL_ERROR, f"{method}: too many pages")
 
     async def list_tools(self) -> List[Dict[str, Any]]:
         """Every tool definition."""
