@@ -120,6 +120,25 @@ def test_annotated_descriptions_and_constraints() -> None:
     }
 
 
+def test_constraints_on_an_optional_type_apply_to_its_non_null_types() -> None:
+    # A union's `type` is a list: it once crashed the lookup of the length keywords.
+    assert type_schema(Annotated[Optional[str], pydantic.Field(max_length=5, examples=["a"])]) == {
+        "type": ["string", "null"],
+        "maxLength": 5,
+        "examples": ["a"],
+    }
+
+    def f(a: Optional[str] = pydantic.Field(None, description="x", examples=["a", "b"])) -> str:
+        return a or ""
+
+    assert function_spec(f).input_schema["properties"]["a"] == {
+        "type": ["string", "null"],
+        "description": "x",
+        "examples": ["a", "b"],
+        "default": None,
+    }
+
+
 def test_function_specs() -> None:
     def search(
         query: Annotated[str, "What to look for"],

@@ -78,6 +78,14 @@ _LENGTH_KEYS = {
 }
 
 
+def _length_keys(json_type: Any) -> List[Tuple[str, str]]:
+    """The length constraints (attribute, keyword) that apply to a schema of `json_type`: one
+    type name, or the list of a union (``Optional[str]`` is ``["string", "null"]``), where
+    each keyword constrains only the values of its own type."""
+    names = json_type if isinstance(json_type, list) else [json_type]
+    return [pair for name in names if isinstance(name, str) for pair in _LENGTH_KEYS.get(name, {}).items()]
+
+
 # The qualifiers of a TypedDict key (``NotRequired[int]``): ``__required_keys__`` already
 # says what they say, so the key's schema is its inner type's.
 _KEY_QUALIFIERS = frozenset({"Required", "NotRequired", "ReadOnly"})
@@ -200,9 +208,9 @@ class SchemaBuilder:
                 if value is not None and not callable(value):
                     out[key] = value
             constraints = [m, *getattr(m, "metadata", ())]  # pydantic keeps annotated_types here
-            lengths = _LENGTH_KEYS.get(out.get("type", ""), {})
+            keys = [*_NUMBER_KEYS.items(), *_length_keys(out.get("type")), ("pattern", "pattern")]
             for c in constraints:
-                for attr, key in {**_NUMBER_KEYS, **lengths, "pattern": "pattern"}.items():
+                for attr, key in keys:
                     value = getattr(c, attr, None)
                     if value is not None and not callable(value):
                         out[key] = value
