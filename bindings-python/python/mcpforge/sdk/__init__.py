@@ -1,7 +1,8 @@
 """The drop-in layer: the official ``mcp`` SDK's server API on top of mcpforge's native one
 (``Server``, ``Context``), which never imports it. ``mcpserver`` holds ``MCPServer`` and
 ``FastMCP``; the other modules one job each of theirs: ``options`` (the SDK's option
-names), ``settings``, ``checks`` (registration checks), ``direct`` (direct calls),
+names), ``settings``, ``checks`` (registration checks), ``duplicates`` (a name
+registered twice), ``direct`` (direct calls),
 ``context`` (``SdkContext``), ``log`` (failure records), ``http`` (ASGI apps), ``streams``
 (in-process connections), ``exceptions``, ``resources`` and ``media`` (classes under the
 SDK's module paths, published there by thin re-export modules: ``mcpforge.mcpserver``,

@@ -40,6 +40,7 @@ from ..server import Server
 from .checks import check_reader, refuse_bare, resource_variables
 from .context import SdkContext
 from .direct import DirectCalls, Witnessed, typed as _typed
+from .duplicates import kept
 from .http import SdkHttpApps
 from .log import SdkLog
 from .options import sdk_options
@@ -266,9 +267,20 @@ class MCPServer(DirectCalls, SdkHttpApps, Server, Generic[LifespanResultT]):
             raise ValueError(f"Unknown prompt: {name}")
         return super().remove_prompt(name)
 
+    def add_tool(self, fn: Any, **options: Any) -> Dict[str, Any]:
+        """``Server.add_tool``; a name already registered keeps its first tool and logs a
+        warning, as the official SDK does (``duplicates``)."""
+        existing = kept(self, "tool", options.get("name") or getattr(fn, "__name__", None))
+        return existing if existing is not None else super().add_tool(fn, **options)
+
     def add_prompt(self, fn: Any, **options: Any) -> Dict[str, Any]:
         """Registers a prompt function (``Server.add_prompt``) or an official ``Prompt``
-        object (its ``fn``, ``name``, ``title``, ``description`` and ``icons``)."""
+        object (its ``fn``, ``name``, ``title``, ``description`` and ``icons``). A name
+        already registered keeps its first prompt and logs a warning (``duplicates``)."""
+        name = (options.get("name") or getattr(fn, "__name__", None)) if callable(fn) else fn.name
+        existing = kept(self, "prompt", name)
+        if existing is not None:
+            return existing
         if callable(fn):
             return super().add_prompt(fn, **options)
         return super().add_prompt(fn.fn, name=fn.name, title=fn.title, description=fn.description, icons=fn.icons)
@@ -278,7 +290,11 @@ class MCPServer(DirectCalls, SdkHttpApps, Server, Generic[LifespanResultT]):
         ``Resource`` object (``TextResource``, ``FunctionResource``, ...: its ``read()``
         gives the contents, text or bytes as the official contract says: anything else is
         a crash, ``TypeError``; a ``FunctionResource``'s function's value is converted as a
-        reader's return value is)."""
+        reader's return value is). A URI already registered keeps its first resource and
+        logs a warning; a template registered again replaces the first (``duplicates``)."""
+        existing = kept(self, "resource", uri if uri is not None else str(fn.uri))
+        if existing is not None:
+            return existing
         if uri is not None:
             if options.get("mime_type") is None:
                 options["mime_type"] = "text/plain"  # the official default
