@@ -12,6 +12,7 @@ const native = require('./native');
 const { HandlerTable, weakDispatch } = require('./dispatch');
 const { ErrorCode, ToolError } = require('./errors');
 const { toJsonSchema, argumentParser, isRawShape } = require('./schema');
+const { toolOptions } = require('./tool-config');
 const results = require('./results');
 const { TestClient } = require('./client');
 const mount = require('./mount');
@@ -170,13 +171,15 @@ class Server {
    * `title`, `description`, `inputSchema` and `outputSchema` (JSON Schema, zod schema or
    * zod raw shape), `annotations`, `icons`, `execution`, `_meta`, plus `deferTask` and
    * `requiredScopes` (OAuth scopes an HTTP caller's token needs to see and call the tool).
+   * `config` may also be the arguments' raw shape alone (`{ a: z.number() }`), as in the
+   * SDK's `tool(name, shape, cb)`; a schema under any other key is refused (`tool-config.js`).
    * `handler(args, ctx)` returns a string, a JSON value (structured content when the tool
    * has an `outputSchema`), a `CallToolResult`, or a Promise of one.
    */
   tool(name, config, handler) {
     if (typeof config === 'function') [config, handler] = [{}, config];
     requireFunction(handler, `tool \`${name}\``);
-    const c = config || {};
+    const c = toolOptions(name, config);
     const parse = argumentParser(c.inputSchema);
     const definition = defined({
       name,

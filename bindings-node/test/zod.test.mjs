@@ -138,3 +138,28 @@ test('a raw shape answers what zod answers, bare fields (no check, coercion or f
     }
   }
 });
+
+test('a raw shape given alone is the input schema; a schema under another key is refused', async () => {
+  await withServer(
+    (server) => {
+      server.tool('add', { a: z.number(), b: z.number().default(10) }, ({ a, b }) => a + b);
+      // A shape whose keys are option names is still a shape when every value is a schema.
+      server.tool('describe', { description: z.string() }, ({ description }) => description.toUpperCase());
+      assert.throws(
+        () => server.tool('lost', { description: 'adds', a: z.number() }, ({ a }) => a),
+        (e) => e instanceof TypeError && /tool `lost`: `a` is a schema, not an option/.test(e.message),
+      );
+    },
+    async (_s, c) => {
+      const { tools } = await c.listTools();
+      const add = tools.find((t) => t.name === 'add').inputSchema;
+      assert.deepEqual(Object.keys(add.properties), ['a', 'b']);
+      assert.deepEqual(add.required, ['a']);
+      assert.equal(tools.find((t) => t.name === 'lost'), undefined);
+      assert.equal(text(await c.callTool('add', { a: 1 })), '11');
+      const refused = await c.callTool('add', { a: 'one' });
+      assert.equal(refused.isError, true);
+      assert.equal(text(await c.callTool('describe', { description: 'x' })), 'X');
+    },
+  );
+});

@@ -8,7 +8,7 @@ import type { CallToolResult, Completion, GetPromptResult, PromptMessage, Resour
 import type { Context, LogLevel } from './context.js';
 import type { CatalogueHook, CatalogueKind, ErrorHook, ErrorLogger, Middleware } from './hooks.js';
 import type { FetchMcpHandler, HttpAddress, ListenOptions, MountOptions, NodeMcpHandler } from './http.js';
-import type { Awaitable, InferArgs, Json, JsonSchema, SchemaInput } from './schema.js';
+import type { Awaitable, InferArgs, Json, JsonSchema, RawShape, SchemaInput, ShapeOutput } from './schema.js';
 import type { TestClient, TestClientOptions } from './testing.js';
 
 /** Behaviour hints of a tool. */
@@ -243,6 +243,8 @@ export declare class Server {
    * else inferred from `config.inputSchema` (a zod schema or raw shape: what it parses to).
    */
   tool<Args = never, C extends ToolConfig = ToolConfig>(name: string, config: C, handler: ToolHandler<ToolArgs<Args, C>>): RegisteredTool;
+  /** Registers a tool whose arguments' raw shape is given alone (`{ a: z.number() }`), as the SDK's `tool(name, shape, cb)`. */
+  tool<S extends RawShape & { inputSchema?: never; outputSchema?: never }>(name: string, shape: S, handler: ToolHandler<ShapeOutput<S>>): RegisteredTool;
   tool<Args = Record<string, never>>(name: string, handler: ToolHandler<Args>): RegisteredTool;
   resource(name: string, uri: string, config: ResourceConfig, handler: (uri: URL, ctx: Context) => Awaitable<ResourceReturn>): Registration & { uri: string };
   resource(name: string, uri: string, handler: (uri: URL, ctx: Context) => Awaitable<ResourceReturn>): Registration & { uri: string };
