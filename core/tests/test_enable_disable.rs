@@ -91,7 +91,7 @@ async fn next(client: &mut MemoryClient) -> Value {
 }
 
 fn plain(method: &str) -> Value {
-    json!({ "jsonrpc": "2.0", "method": method, "params": {} })
+    json!({ "jsonrpc": "2.0", "method": method })
 }
 
 fn tagged(method: &str, id: Value) -> Value {

@@ -319,7 +319,7 @@ async fn get_stream_carries_list_changes_and_only_one_is_open() {
     s.server.add_tool(Tool::new("added"), |_: Value| async move { Ok::<_, ToolError>("new") }).expect("add tool");
     assert_eq!(
         stream.next_message().await,
-        Some(json!({ "jsonrpc": "2.0", "method": "notifications/tools/list_changed", "params": {} }))
+        Some(json!({ "jsonrpc": "2.0", "method": "notifications/tools/list_changed" }))
     );
     drop(stream);
     s.stop().await;

@@ -61,7 +61,7 @@ async fn legacy(server: &Server, version: &str) -> MemoryClient {
 }
 
 fn plain(method: &str) -> Value {
-    json!({ "jsonrpc": "2.0", "method": method, "params": {} })
+    json!({ "jsonrpc": "2.0", "method": method })
 }
 
 fn tagged(method: &str, id: Value) -> Value {

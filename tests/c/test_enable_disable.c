@@ -151,7 +151,7 @@ static int serve(void) {
 /* ---- the client side ---- */
 
 #define SWITCH(id, op, key) CALL(id, "switch", "{\"op\":\"" op "\",\"key\":\"" key "\"}")
-#define NOTICE(list) "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/" list "/list_changed\",\"params\":{}}"
+#define NOTICE(list) "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/" list "/list_changed\"}"
 
 /* Sends `request` and returns the answer line (to free). */
 static char *ask(struct child *c, const char *request) {

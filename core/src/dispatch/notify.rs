@@ -181,7 +181,8 @@ impl Hub {
 
     /// A list changed: its listeners here hear of it.
     pub fn deliver_list_changed(&self, kind: ListKind) {
-        let plain = encode::notification(kind.method(), &json!({}));
+        // No params, as the official SDKs send it; a 2026 listener's carries its tag.
+        let plain = encode::bare_notification(kind.method());
         for s in self.live_sessions() {
             s.out.notify_once(plain.clone());
         }

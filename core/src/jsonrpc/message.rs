@@ -153,6 +153,17 @@ pub mod encode {
         out
     }
 
+    /// A notification without params: what the official SDKs send when it has nothing to
+    /// say but its method (a `list_changed`).
+    pub fn bare_notification(method: &str) -> Vec<u8> {
+        let mut out = Vec::with_capacity(64);
+        out.extend_from_slice(HEAD);
+        out.extend_from_slice(br#""method":"#);
+        let _ = serde_json::to_writer(&mut out, method);
+        out.push(b'}');
+        out
+    }
+
     /// A notification.
     pub fn notification(method: &str, params: &impl Serialize) -> Vec<u8> {
         let mut out = Vec::with_capacity(128);
