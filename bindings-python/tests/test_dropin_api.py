@@ -150,6 +150,27 @@ def test_read_resource_request_context_and_session() -> None:
     run(body)
 
 
+@pytest.mark.parametrize("cls", [MCPServer, FastMCP])
+def test_request_context_meta_reads_as_2x_dict_and_as_1x_attributes(cls: Any) -> None:
+    server = cls("meta")
+
+    @server.tool()
+    async def token(ctx: Context) -> str:
+        meta = ctx.request_context.meta
+        if meta is None:
+            return "none"
+        # 2.x's everything-server reads the dict; 1.x's servers read the model's attribute.
+        return f"{meta.get('progress_token')} {meta.progressToken} {meta.get('trace')} {sorted(meta)}"
+
+    async def body() -> None:
+        async with server.test_client() as client:
+            sent = await client.call_tool("token", progress_token="p-7", meta={"trace": "t"})
+            assert sent.text == "p-7 p-7 t ['progress_token', 'trace']"
+            assert (await client.call_tool("token", meta={"trace": "t"})).text == "None None t ['trace']"
+
+    run(body)
+
+
 def test_server_identity_and_icons_reach_server_info() -> None:
     icons = [Icon("https://example.com/icon.png", mime_type="image/png", sizes=["48x48"]), {"src": "https://example.com/dark.svg", "theme": "dark"}]
     server = MCPServer("id", title="Identity", website_url="https://example.com", icons=icons)

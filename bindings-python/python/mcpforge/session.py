@@ -15,6 +15,7 @@ from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
 
 from ._convert import wire
 from ._input_required import NESTED_READ
+from ._request_meta import RequestMeta, request_meta
 from .errors import INVALID_PARAMS, RESOURCE_NOT_FOUND, ResourceError, ResourceNotFoundError
 
 __all__ = ["RequestContext", "Session", "ReadResourceContents", "ListRootsResult", "HttpRequest", "Headers", "read_contents"]
@@ -207,9 +208,11 @@ class RequestContext:
         return self._ctx.request_id
 
     @property
-    def meta(self) -> Optional[Dict[str, Any]]:
-        """The request's ``_meta``, or None."""
-        return self._ctx.meta  # type: ignore[no-any-return]
+    def meta(self) -> Optional[RequestMeta]:
+        """The request's ``_meta`` as the official SDK hands it out (``RequestMeta``: 2.x's
+        dict, its progress token under ``progress_token``, whose keys also read as 1.x's
+        attributes, ``meta.progressToken``), or None."""
+        return request_meta(self._ctx.meta)
 
     @property
     def session(self) -> Session:
