@@ -490,7 +490,8 @@ def test_options_over_stdio(tmp_path: Path) -> None:
             assert tools["pub"]["_meta"] == {"_fastmcp": {"tags": ["public"]}}
             assert list(tools["whoami"]["inputSchema"]["properties"]) == ["name"]
             answer = session.call("whoami", {"name": "ada", "secret": "guess"})["result"]
-            assert answer["structuredContent"] == {"name": "ada", "secret": "from-the-server"}
+            # typing's Dict[str, Any] is wrapped, as the official SDK reads it (test_schema.py).
+            assert answer["structuredContent"] == {"result": {"name": "ada", "secret": "from-the-server"}}
             assert session.call("internal")["result"] == {"content": [{"type": "text", "text": "Unknown tool: internal"}], "isError": True}
 
             assert session.call("toggle", {"on": False})["result"]["content"][0]["text"] == "off"

@@ -14,7 +14,7 @@ import pydantic
 import pytest
 from conftest import run
 
-from mcpforge import Context, Field, Server
+from mcpforge import Context, Field, MCPServer, Server
 from mcpforge._function_spec import function_spec
 from mcpforge.schema import type_schema
 
@@ -317,5 +317,48 @@ def test_a_pydantic_field_as_a_default_gives_its_description_and_default() -> No
             assert (await client.call_tool("greet", {"name": "Ada"})).text == "Hello Ada x1"
             assert (await client.call_tool("greet", {"name": "Ada", "greeting": "Hi", "times": 2})).text == "Hi Ada x2"
             assert (await client.call_tool("greet", {})).is_error
+
+    run(body)
+
+
+def test_the_drop_in_reads_dict_return_annotations_as_the_official_sdk() -> None:
+    # The official rule: bare `dict` has no output schema; only a builtin `dict[str, V]` is
+    # an object sent as it is; typing's `Dict`, `Dict[K, V]` and `dict[int, V]` are wrapped.
+    def bare() -> dict:  # type: ignore[type-arg]
+        return {"a": 1}
+
+    def typing_dict() -> Dict[str, int]:
+        return {"a": 1}
+
+    def builtin() -> dict[str, int]:
+        return {"a": 1}
+
+    def int_keys() -> dict[int, str]:
+        return {1: "a"}
+
+    read = {fn.__name__: function_spec(fn, text_schema=True) for fn in (bare, typing_dict, builtin, int_keys)}
+    assert read["bare"].output_schema is None
+    assert read["typing_dict"].output_schema == {
+        "type": "object",
+        "properties": {"result": {"type": "object", "additionalProperties": {"type": "integer"}}},
+        "required": ["result"],
+    }
+    assert read["typing_dict"].wrap_output and read["int_keys"].wrap_output
+    assert read["builtin"].output_schema == {"type": "object", "additionalProperties": {"type": "integer"}}
+    assert not read["builtin"].wrap_output
+    # The native API keeps its own rule: every dict is an object, sent as it is.
+    assert function_spec(typing_dict).output_schema == {"type": "object", "additionalProperties": {"type": "integer"}}
+
+    server = MCPServer("dicts")
+    for fn in (bare, typing_dict, builtin):
+        server.add_tool(fn)
+
+    async def body() -> None:
+        async with server.test_client() as client:
+            tools = {t["name"]: t for t in await client.list_tools()}
+            assert "outputSchema" not in tools["bare"]
+            assert (await client.call_tool("bare")).structured_content is None
+            assert (await client.call_tool("typing_dict")).structured_content == {"result": {"a": 1}}
+            assert (await client.call_tool("builtin")).structured_content == {"a": 1}
 
     run(body)

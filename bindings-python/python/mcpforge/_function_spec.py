@@ -10,6 +10,7 @@ import enum
 import functools
 import inspect
 import json
+import types
 import typing
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
@@ -120,6 +121,23 @@ def _object_type(tp: Any) -> bool:
     )
 
 
+def _sdk_dict_return(tp: Any) -> Optional[str]:
+    """How the official SDK's structured output reads a dict return annotation (its own
+    rule, followed by the drop-in): the bare builtin ``dict`` has no output schema
+    (``"none"``); only a builtin ``dict[str, V]`` is an object sent as it is; ``typing.Dict``,
+    ``Dict[K, V]`` and ``dict[int, V]`` are wrapped as ``{"result": ...}`` (``"wrap"``).
+    None for anything that is not a dict."""
+    if typing.get_origin(tp) is typing.Annotated:
+        tp = typing.get_args(tp)[0]
+    if tp is dict:
+        return "none"
+    if typing.get_origin(tp) is not dict:
+        return None
+    builtin = isinstance(tp, types.GenericAlias)  # dict[...], not typing.Dict[...]
+    args = typing.get_args(tp)
+    return "object" if builtin and len(args) == 2 and args[0] is str else "wrap"
+
+
 def _root(schema: Dict[str, Any], defs: Dict[str, Any]) -> Dict[str, Any]:
     return {**schema, "$defs": defs} if defs else schema
 
@@ -150,7 +168,8 @@ def function_spec(
     """Reads ``fn``: parameters (``skip`` names are filled by the caller, not the client),
     schemas, converters, descriptions. ``text_schema`` gives a ``str``, ``Optional[str]`` or
     ``None`` return annotation the wrapped output schema ``{"result": ...}`` (the official
-    SDK's choice; without it such a tool sends its text alone)."""
+    SDK's choice; without it such a tool sends its text alone), and dict return annotations
+    the official SDK's reading (``_sdk_dict_return``)."""
     sig = inspect.signature(fn)
     try:
         hints = typing.get_type_hints(fn, include_extras=True)
@@ -208,11 +227,14 @@ def function_spec(
     output_schema, wrap = None, False
     if structured_output is None and text_schema and _text_return(ret):
         structured_output = True
+    sdk_dict = _sdk_dict_return(ret) if text_schema else None
+    if structured_output is None and sdk_dict == "none":
+        structured_output = False
     structured = structured_output if structured_output is not None else not _unstructured_return(ret)
     if structured and ret is not inspect.Signature.empty:
         out_builder = SchemaBuilder()
         schema = out_builder.schema(ret)
-        if _object_type(ret):
+        if _object_type(ret) and sdk_dict != "wrap":
             if "$ref" in schema and len(out_builder.defs) == 1:
                 name, schema = next(iter(out_builder.defs.items()))
                 if f'"#/$defs/{name}"' not in json.dumps(schema, default=str):
