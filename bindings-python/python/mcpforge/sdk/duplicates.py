@@ -32,4 +32,5 @@ def kept(server: Any, kind: str, key: Optional[str]) -> Optional[Dict[str, Any]]
     if getattr(server.settings, setting, True):
         package = server._sdk_logger.rsplit(".", 1)[0]  # mcp.server.mcpserver / mcp.server.fastmcp
         logging.getLogger(f"{package}.{module}").warning(f"{word} already exists: {key}")
-    return components.definitions().get(key)
+    definition: Optional[Dict[str, Any]] = components.definitions().get(key)
+    return definition
