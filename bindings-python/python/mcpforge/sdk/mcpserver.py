@@ -43,6 +43,7 @@ from .direct import DirectCalls, Witnessed, typed as _typed
 from .duplicates import kept
 from .http import SdkHttpApps
 from .log import SdkLog
+from .managers import ToolManager
 from .options import sdk_options
 from .resources import FunctionResource
 from .settings import DEFAULT_MAX_REQUEST_BODY_SIZE, DEFAULT_MAX_SESSIONS, DEFAULT_SESSION_IDLE_TIMEOUT, ServerSettings, Settings
@@ -172,6 +173,8 @@ class MCPServer(DirectCalls, SdkHttpApps, Server, Generic[LifespanResultT]):
         for kind in ("enable_tools", "enable_resources", "enable_prompts"):
             server_options.setdefault(kind, True)
         self._witness = Witnessed()
+        # Each function tool's function, for ``_tool_manager``'s views (``managers``).
+        self._tool_functions: Dict[str, Any] = {}
         super().__init__(
             name or "mcp-server",
             version,  # the official default is "" (serverInfo.version)
@@ -259,6 +262,7 @@ class MCPServer(DirectCalls, SdkHttpApps, Server, Generic[LifespanResultT]):
         """Removes a tool; an unknown name raises ``ToolError`` (as the official SDK)."""
         if name not in self._tools:
             raise ToolError(f"Unknown tool: {name}")
+        self._tool_functions.pop(name, None)
         return super().remove_tool(name)
 
     def remove_prompt(self, name: str) -> bool:
@@ -271,7 +275,16 @@ class MCPServer(DirectCalls, SdkHttpApps, Server, Generic[LifespanResultT]):
         """``Server.add_tool``; a name already registered keeps its first tool and logs a
         warning, as the official SDK does (``duplicates``)."""
         existing = kept(self, "tool", options.get("name") or getattr(fn, "__name__", None))
-        return existing if existing is not None else super().add_tool(fn, **options)
+        if existing is not None:
+            return existing
+        definition = super().add_tool(fn, **options)
+        self._tool_functions[definition["name"]] = fn
+        return definition
+
+    @property
+    def _tool_manager(self) -> ToolManager:
+        """The official ``ToolManager``, as a view over this server's tools (``managers``)."""
+        return ToolManager(self)
 
     def add_prompt(self, fn: Any, **options: Any) -> Dict[str, Any]:
         """Registers a prompt function (``Server.add_prompt``) or an official ``Prompt``
