@@ -43,7 +43,7 @@ from .direct import DirectCalls, Witnessed, typed as _typed
 from .duplicates import kept
 from .http import SdkHttpApps
 from .log import SdkLog
-from .managers import ToolManager
+from .managers import PromptManager, ResourceManager, ToolManager
 from .options import sdk_options
 from .resources import FunctionResource
 from .settings import DEFAULT_MAX_REQUEST_BODY_SIZE, DEFAULT_MAX_SESSIONS, DEFAULT_SESSION_IDLE_TIMEOUT, ServerSettings, Settings
@@ -173,8 +173,9 @@ class MCPServer(DirectCalls, SdkHttpApps, Server, Generic[LifespanResultT]):
         for kind in ("enable_tools", "enable_resources", "enable_prompts"):
             server_options.setdefault(kind, True)
         self._witness = Witnessed()
-        # Each function tool's function, for ``_tool_manager``'s views (``managers``).
-        self._tool_functions: Dict[str, Any] = {}
+        # The function of each tool, prompt and resource by name or URI, for the official
+        # managers' views (``managers``).
+        self._functions: Dict[str, Dict[str, Any]] = {"tool": {}, "prompt": {}, "resource": {}}
         super().__init__(
             name or "mcp-server",
             version,  # the official default is "" (serverInfo.version)
@@ -262,13 +263,14 @@ class MCPServer(DirectCalls, SdkHttpApps, Server, Generic[LifespanResultT]):
         """Removes a tool; an unknown name raises ``ToolError`` (as the official SDK)."""
         if name not in self._tools:
             raise ToolError(f"Unknown tool: {name}")
-        self._tool_functions.pop(name, None)
+        self._functions["tool"].pop(name, None)
         return super().remove_tool(name)
 
     def remove_prompt(self, name: str) -> bool:
         """Removes a prompt; an unknown name raises ``ValueError`` (as the official SDK)."""
         if name not in self._prompts:
             raise ValueError(f"Unknown prompt: {name}")
+        self._functions["prompt"].pop(name, None)
         return super().remove_prompt(name)
 
     def add_tool(self, fn: Any, **options: Any) -> Dict[str, Any]:
@@ -278,13 +280,24 @@ class MCPServer(DirectCalls, SdkHttpApps, Server, Generic[LifespanResultT]):
         if existing is not None:
             return existing
         definition = super().add_tool(fn, **options)
-        self._tool_functions[definition["name"]] = fn
+        self._functions["tool"][definition["name"]] = fn
         return definition
 
     @property
     def _tool_manager(self) -> ToolManager:
         """The official ``ToolManager``, as a view over this server's tools (``managers``)."""
         return ToolManager(self)
+
+    @property
+    def _prompt_manager(self) -> PromptManager:
+        """The official ``PromptManager``, as a view over this server's prompts (``managers``)."""
+        return PromptManager(self)
+
+    @property
+    def _resource_manager(self) -> ResourceManager:
+        """The official ``ResourceManager``, as a view over this server's resources and
+        templates (``managers``)."""
+        return ResourceManager(self)
 
     def add_prompt(self, fn: Any, **options: Any) -> Dict[str, Any]:
         """Registers a prompt function (``Server.add_prompt``) or an official ``Prompt``
@@ -295,8 +308,11 @@ class MCPServer(DirectCalls, SdkHttpApps, Server, Generic[LifespanResultT]):
         if existing is not None:
             return existing
         if callable(fn):
-            return super().add_prompt(fn, **options)
-        return super().add_prompt(fn.fn, name=fn.name, title=fn.title, description=fn.description, icons=fn.icons)
+            definition = super().add_prompt(fn, **options)
+        else:
+            definition = super().add_prompt(fn.fn, name=fn.name, title=fn.title, description=fn.description, icons=fn.icons)
+        self._functions["prompt"][definition["name"]] = fn if callable(fn) else fn.fn
+        return definition
 
     def add_resource(self, fn: Any, uri: Optional[str] = None, **options: Any) -> Dict[str, Any]:
         """Registers a reader function for ``uri`` (``Server.add_resource``) or an official
@@ -311,8 +327,10 @@ class MCPServer(DirectCalls, SdkHttpApps, Server, Generic[LifespanResultT]):
         if uri is not None:
             if options.get("mime_type") is None:
                 options["mime_type"] = "text/plain"  # the official default
+            self._functions["resource"][uri] = fn
             return super().add_resource(fn, uri, **options)
         resource = fn
+        self._functions["resource"][str(resource.uri)] = getattr(resource, "fn", None)
         checked = not isinstance(resource, FunctionResource)
 
         async def read() -> Any:
