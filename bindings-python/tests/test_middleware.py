@@ -275,3 +275,66 @@ def test_add_middleware_refuses_what_is_not_an_async_middleware() -> None:
     with pytest.raises(TypeError, match="not the class"):
         server.add_middleware(Middleware)
     assert server.middleware == []
+
+
+def test_server_middleware_is_a_live_list_as_the_official_one() -> None:
+    """``server.middleware.append(mw)`` (the official SDK's way, used by published servers)
+    puts ``mw`` in the chain; removing it takes it out; what is appended is checked."""
+    server = notes_server([])
+    seen: List[str] = []
+
+    async def first(context: MiddlewareContext, call_next: CallNext) -> Any:
+        seen.append(f"first {context.method}")
+        return await call_next(context)
+
+    async def closed(context: MiddlewareContext, call_next: CallNext) -> Any:
+        if context.name == "secret":
+            raise McpError(-32602, "closed")
+        return await call_next(context)
+
+    async def body() -> None:
+        async with server.test_client() as client:
+            server.middleware.append(closed)
+            server.middleware.insert(0, first)
+            assert server.middleware == [first, closed]
+            with pytest.raises(ProtocolError, match="closed"):
+                await client.call_tool("secret")
+            assert seen == ["first tools/call"]
+            server.middleware.remove(closed)
+            assert (await client.call_tool("secret")).text == "the secret"
+            server.middleware.clear()
+            assert (await client.call_tool("add", {"a": 1, "b": 2})).text == "3"
+            assert seen == ["first tools/call", "first tools/call"]
+
+    run(body)
+    with pytest.raises(TypeError, match="async callable"):
+        server.middleware.append(lambda context, call_next: None)
+    assert server.middleware == []
+
+
+def test_mcpserver_takes_the_official_middleware_and_subscriptions_keywords() -> None:
+    from mcpforge import MCPServer
+
+    async def refuse(context: MiddlewareContext, call_next: CallNext) -> Any:
+        if context.method == "tools/call" and context.params.get("name") == "hidden":
+            raise McpError(-32602, "Unknown tool: hidden")
+        return await call_next(context)
+
+    server = MCPServer("official-keywords", subscriptions=False, middleware=[refuse])
+
+    @server.tool()
+    def hidden() -> str:
+        return "found"
+
+    async def body() -> None:
+        async with server.test_client() as client:
+            with pytest.raises(ProtocolError, match="Unknown tool: hidden"):
+                await client.call_tool("hidden")
+        async with server.test_client(wire=MODERN) as client:
+            with pytest.raises(ProtocolError, match="Method not found: subscriptions/listen"):
+                await client.request("subscriptions/listen", {"notifications": {"toolsListChanged": True}})
+
+    run(body)
+    assert server.middleware == [refuse]
+    with pytest.raises(NotImplementedError, match="subscriptions"):
+        MCPServer("bus", subscriptions=object())

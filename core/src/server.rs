@@ -79,6 +79,8 @@ pub struct ServerBuilder {
     invalid_output_result: bool,
     resource_meta_in_contents: bool,
     resource_subscriptions: bool,
+    listen: bool,
+    legacy_list_changed: bool,
     lenient_tool_names: bool,
     log_before_initialized: bool,
     extensions_on_every_version: bool,

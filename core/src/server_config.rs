@@ -72,6 +72,11 @@ struct ServerConfig {
     /// `resources/subscribe` served and advertised (`ServerBuilder::resource_subscriptions`).
     #[serde(alias = "resourceSubscriptions")]
     resource_subscriptions: Option<bool>,
+    /// `subscriptions/listen` served (`ServerBuilder::listen`).
+    listen: Option<bool>,
+    /// Handshake sessions told of list changes (`ServerBuilder::legacy_list_changed`).
+    #[serde(alias = "legacyListChanged")]
+    legacy_list_changed: Option<bool>,
     /// Tool names of any characters accepted (`ServerBuilder::lenient_tool_names`).
     #[serde(alias = "lenientToolNames")]
     lenient_tool_names: Option<bool>,
@@ -304,6 +309,12 @@ impl ServerBuilder {
         }
         if let Some(on) = c.lenient_tool_names {
             b = b.lenient_tool_names(on);
+        }
+        if let Some(on) = c.listen {
+            b = b.listen(on);
+        }
+        if let Some(on) = c.legacy_list_changed {
+            b = b.legacy_list_changed(on);
         }
         if let Some(on) = c.log_before_initialized {
             b = b.log_before_initialized(on);

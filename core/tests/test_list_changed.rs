@@ -158,6 +158,32 @@ async fn legacy_session_hears_tool_changes_and_lists_are_fresh() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn legacy_sessions_are_not_told_when_their_capabilities_do_not_claim_it() {
+    let server = Server::builder(NAME, VERSION)
+        .legacy_list_changed(false)
+        .tool(Tool::new("first"), text_tool)
+        .build()
+        .expect("build");
+    let mut client = server.connect_memory();
+    let init = client.initialize("2025-11-25", json!({})).await.expect("initialize");
+    assert_eq!(init["capabilities"]["tools"], json!({ "listChanged": false }));
+    server.add_tool(Tool::new("second"), text_tool).expect("add");
+    server.notify_tools_changed();
+    // A round trip after the changes: anything sent for them would be queued before its answer.
+    let after = client.request("tools/list", json!({})).await.expect("list");
+    assert_eq!(names(&after, "tools", "name"), ["first", "second"]);
+    assert_eq!(client.drain_messages(), Vec::<Value>::new());
+
+    // A 2026 listener is told: its capabilities claim it.
+    let mut modern = server.connect_memory();
+    let ack = listen(&mut modern, json!(1), json!({ "toolsListChanged": true })).await;
+    assert_eq!(ack["method"], json!("notifications/subscriptions/acknowledged"), "{ack}");
+    server.notify_tools_changed();
+    assert_eq!(next(&mut modern).await, tagged("notifications/tools/list_changed", json!(1)));
+    client.close().await.expect("close");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn legacy_session_hears_prompt_and_resource_changes() {
     let server = full_server();
     let mut client = legacy(&server, "2025-06-18").await;

@@ -106,6 +106,38 @@ async fn resource_subscriptions_off_leave_subscribe_out_of_the_capability_and_th
     assert_eq!(off.request("resources/list", json!({})).await.expect("list"), json!({ "resources": [] }));
 }
 
+#[tokio::test]
+async fn change_notices_are_claimed_as_the_official_python_servers_claim_them() {
+    let all = json!({ "enableResources": true, "enablePrompts": true });
+    let quiet = json!({ "listChanged": false });
+    let quiet_resources = json!({ "subscribe": false, "listChanged": false });
+    // `legacy_list_changed: false`: the handshake versions claim nothing, 2026-07-28 does.
+    let mut options = all.clone();
+    options["legacyListChanged"] = json!(false);
+    options["resourceSubscriptions"] = json!(false);
+    let c = built(options).connect_memory();
+    let init = c.initialize("2025-11-25", json!({})).await.expect("initialize");
+    for kind in ["tools", "prompts"] {
+        assert_eq!(init["capabilities"][kind], quiet, "{kind}");
+    }
+    assert_eq!(init["capabilities"]["resources"], quiet_resources);
+    let discover = c.request_modern("server/discover", json!({}), json!({})).await.expect("discover");
+    assert_eq!(discover["capabilities"]["tools"], json!({ "listChanged": true }));
+    assert_eq!(discover["capabilities"]["resources"], json!({ "subscribe": true, "listChanged": true }));
+
+    // `listen: false`: `subscriptions/listen` is unknown and 2026-07-28 claims nothing.
+    let mut options = all;
+    options["listen"] = json!(false);
+    let c = built(options).connect_memory();
+    let discover = c.request_modern("server/discover", json!({}), json!({})).await.expect("discover");
+    assert_eq!(discover["capabilities"]["prompts"], quiet);
+    assert_eq!(discover["capabilities"]["resources"], quiet_resources);
+    let e = c.request_modern("subscriptions/listen", json!({ "notifications": {} }), json!({})).await.unwrap_err();
+    assert_eq!((e.code, e.message.as_str()), (-32601, "Method not found: subscriptions/listen"));
+    let init = c.initialize("2025-11-25", json!({})).await.expect("initialize");
+    assert_eq!(init["capabilities"]["resources"], json!({ "subscribe": true, "listChanged": true }), "handshake era");
+}
+
 #[test]
 fn mistakes_are_refused_naming_the_field() {
     assert!(refused(json!({ "titel": "x" })).contains("unknown field `titel`"));

@@ -34,6 +34,12 @@ def sdk_object(value: Any) -> Any:
     module = type(value).__module__.partition(".")[0]
     if module not in _SDK_MODULES:
         return None
+    # The official ``Image`` and ``Audio`` helpers are plain classes that make their block.
+    for make in ("to_image_content", "to_audio_content"):
+        block = getattr(value, make, None)
+        if callable(block):
+            value = block()
+            break
     dump = getattr(value, "model_dump", None)
     if not callable(dump):
         return None

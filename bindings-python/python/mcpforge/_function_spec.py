@@ -63,7 +63,13 @@ def _is_context(tp: Any) -> bool:
         tp = typing.get_args(tp)[0]
     if typing.get_origin(tp) is typing.Union or (UnionType is not None and isinstance(tp, UnionType)):
         return any(_is_context(a) for a in typing.get_args(tp))
-    return isinstance(tp, type) and issubclass(tp, Context)
+    return isinstance(tp, type) and (issubclass(tp, Context) or _official_context(tp))
+
+
+def _official_context(tp: type) -> bool:
+    """The official ``mcp`` package's ``Context`` (or a subclass): a module that still imports
+    it gets mcpforge's context for that parameter. Recognised by module, never imported."""
+    return any(c.__name__ == "Context" and c.__module__.startswith("mcp.server.") for c in tp.__mro__)
 
 
 def _unstructured_return(tp: Any) -> bool:

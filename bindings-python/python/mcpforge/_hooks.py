@@ -6,7 +6,7 @@ catalogue hook that says which registered items a request may see (``catalogue``
 
 from __future__ import annotations
 
-from typing import Any, Callable, List, Optional
+from typing import Any, Callable, Iterable, List, Optional, SupportsIndex
 
 from . import _catalogue
 from . import middleware as _middleware
@@ -14,7 +14,68 @@ from ._core import ServerCore
 from ._invoke import failures, wrappers
 from .errors import ErrorInfo
 
-__all__ = ["Hooks"]
+__all__ = ["Hooks", "MiddlewareChain"]
+
+
+def _checked(middleware: Any) -> Any:
+    if isinstance(middleware, type):
+        raise TypeError(f"add_middleware takes an instance, not the class {middleware.__name__}")
+    if not wrappers.is_async(middleware):
+        raise TypeError("a middleware is an async callable taking (context, call_next)")
+    return middleware
+
+
+class MiddlewareChain(List[Any]):
+    """``server.middleware``: a list of middleware, outermost first, that hands itself to the
+    engine again after every change; what is added is checked first (an async callable
+    instance, not a class)."""
+
+    def __init__(self, changed: Callable[[], None], items: Iterable[Any] = ()) -> None:
+        super().__init__(_checked(m) for m in items)
+        self._changed = changed
+
+    def append(self, middleware: Any) -> None:
+        super().append(_checked(middleware))
+        self._changed()
+
+    def extend(self, items: Iterable[Any]) -> None:
+        added = [_checked(m) for m in items]
+        super().extend(added)
+        if added:  # an empty chain is never handed over: requests skip it entirely
+            self._changed()
+
+    def __iadd__(self, items: Iterable[Any]) -> "MiddlewareChain":  # type: ignore[misc]
+        self.extend(items)
+        return self
+
+    def insert(self, index: SupportsIndex, middleware: Any) -> None:
+        super().insert(index, _checked(middleware))
+        self._changed()
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        super().__setitem__(index, [_checked(m) for m in value] if isinstance(index, slice) else _checked(value))
+        self._changed()
+
+    def __delitem__(self, index: Any) -> None:
+        super().__delitem__(index)
+        self._changed()
+
+    def remove(self, middleware: Any) -> None:
+        super().remove(middleware)
+        self._changed()
+
+    def pop(self, index: SupportsIndex = -1) -> Any:
+        item = super().pop(index)
+        self._changed()
+        return item
+
+    def clear(self) -> None:
+        super().clear()
+        self._changed()
+
+    def reverse(self) -> None:
+        super().reverse()
+        self._changed()
 
 
 class Hooks(ServerCore):
@@ -25,14 +86,12 @@ class Hooks(ServerCore):
         :class:`~mcpforge.middleware.Middleware` instance) at the inner end of the chain
         around every request: the first added sees a request first and its answer last.
         Requests that start afterwards pass through it. See :mod:`mcpforge.middleware`."""
-        if isinstance(middleware, type):
-            raise TypeError(f"add_middleware takes an instance, not the class {middleware.__name__}")
-        if not wrappers.is_async(middleware):
-            raise TypeError("a middleware is an async callable taking (context, call_next)")
+        self.middleware.append(middleware)
+
+    def _install_middleware(self) -> None:
+        """Hands the chain as it is now to the engine: one engine middleware runs the whole
+        Python chain, swapped at once, so no request runs without a middleware added before."""
         with self._lock:
-            self._middleware.append(middleware)
-            # One engine middleware runs the whole Python chain; it is swapped at once, so no
-            # request runs without the middleware added before.
             fail = failures.reported_failure(self._errors, ErrorInfo("middleware"))
             self._native.set_middleware(_middleware.chain_starter(list(self._middleware), self._loop_of(), fail))
 
@@ -60,9 +119,14 @@ class Hooks(ServerCore):
         return hook
 
     @property
-    def middleware(self) -> List[Any]:
-        """The middleware chain, outermost first."""
-        return list(self._middleware)
+    def middleware(self) -> "MiddlewareChain":
+        """The middleware chain, outermost first: a list, as the official SDK's
+        ``server.middleware`` is, whose changes (``append``, ``extend``, ``insert``,
+        ``remove``, ...) apply to the requests that start afterwards."""
+        chain = self._middleware
+        if not isinstance(chain, MiddlewareChain):
+            chain = self._middleware = MiddlewareChain(self._install_middleware, chain)
+        return chain
 
     def on_error(self, hook: Callable[[BaseException, ErrorInfo], Any]) -> Callable[[BaseException, ErrorInfo], Any]:
         """Sets the server's error hook (usable as a decorator; the ``error_handler`` option

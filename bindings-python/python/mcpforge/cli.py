@@ -3,6 +3,7 @@ run`` and ``mcp dev``)::
 
     mcpforge run FILE[:OBJECT] [--transport stdio|http|sse] [--host HOST] [--port PORT]
     mcpforge dev FILE[:OBJECT] [--host HOST] [--port PORT]
+    mcpforge sdk -- COMMAND [ARGS]
 
 ``run`` loads the Python file ``FILE`` as a module (its directory first on ``sys.path``, so
 that it imports its neighbours; its ``if __name__ == "__main__":`` block does not run) and
@@ -12,7 +13,9 @@ Streamable HTTP and ``sse`` the old HTTP+SSE endpoints too, on ``--host``/``--po
 (default ``127.0.0.1:8000``; a ``FastMCP``'s own settings when not given).
 
 ``dev`` serves the same over Streamable HTTP and prints how to connect the MCP Inspector to
-it. Both stop on Ctrl-C. A file that does not load, or holds no server, ends with a message
+it. Both stop on Ctrl-C. ``sdk`` runs a program written on the official ``mcp`` package, as
+it is installed (a console script such as ``mcp-server-time``, ``-m MODULE`` or a file),
+with the official server classes served by mcpforge (``mcpforge.sdk.standin``). A file that does not load, or holds no server, ends with a message
 and exit status 1 (2 for a wrong command line)."""
 
 from __future__ import annotations
@@ -87,6 +90,8 @@ def _parser() -> argparse.ArgumentParser:
     for command in (run, dev):
         command.add_argument("--host", help="HTTP host (default 127.0.0.1)")
         command.add_argument("--port", type=int, help="HTTP port (default 8000; 0: any free port)")
+    sdk = commands.add_parser("sdk", help="run a program written on the official mcp package, served by mcpforge")
+    sdk.add_argument("program", nargs=argparse.REMAINDER, metavar="-- COMMAND [ARGS]", help="a console script, -m MODULE or FILE")
     return parser
 
 
@@ -104,6 +109,18 @@ def _inspector_hint(server: Server, host: str, port: int) -> None:
 def main(argv: Optional[List[str]] = None) -> int:
     """The ``mcpforge`` command; returns the exit status."""
     args = _parser().parse_args(argv)
+    if args.command == "sdk":
+        from .sdk.standin import StandInError, run as run_program  # loaded on use
+
+        try:
+            status = run_program(args.program)
+        except StandInError as e:
+            print(f"mcpforge sdk: {e}", file=sys.stderr)
+            return 1
+        if status is None or isinstance(status, int):
+            return status or 0
+        print(status, file=sys.stderr)  # as sys.exit(message) does
+        return 1
     try:
         server = load_server(args.target)
     except CommandError as e:

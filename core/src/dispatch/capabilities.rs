@@ -10,19 +10,27 @@ use crate::sync::lock;
 /// The server capabilities for `version`, following what is registered.
 pub(crate) fn capabilities(shared: &ServerShared, snap: &Snapshot, version: ProtocolVersion) -> Value {
     let mut caps = Map::new();
+    // Whether change notices are claimed: on 2026-07-28 they come only on
+    // `subscriptions/listen` streams, so they follow whether that method is served.
+    let changes = if version.is_modern() { shared.listen } else { shared.legacy_list_changed };
+    // Resource subscriptions: `resources/subscribe` on the handshake versions, the listen
+    // stream's `resourceSubscriptions` on 2026-07-28.
+    let subscribe = if version.is_modern() { shared.listen } else { shared.resource_subscriptions };
     if shared.has_tools(snap) {
-        caps.insert("tools".into(), json!({ "listChanged": true }));
+        caps.insert("tools".into(), json!({ "listChanged": changes }));
     }
     if shared.has_resources(snap) {
-        let resources = if shared.resource_subscriptions {
+        let resources = if subscribe && changes {
             json!({ "subscribe": true, "listChanged": true })
-        } else {
+        } else if changes {
             json!({ "listChanged": true })
+        } else {
+            json!({ "subscribe": subscribe, "listChanged": false })
         };
         caps.insert("resources".into(), resources);
     }
     if shared.has_prompts(snap) {
-        caps.insert("prompts".into(), json!({ "listChanged": true }));
+        caps.insert("prompts".into(), json!({ "listChanged": changes }));
     }
     if shared.logging {
         caps.insert("logging".into(), json!({}));

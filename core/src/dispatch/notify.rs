@@ -97,6 +97,9 @@ pub(crate) struct Hub {
     /// Log messages also go to sessions not initialized yet
     /// (`ServerBuilder::log_before_initialized`).
     log_uninitialized: bool,
+    /// Legacy sessions are not told of list changes (`ServerBuilder::legacy_list_changed`
+    /// off: their capabilities do not claim `listChanged`).
+    quiet_lists: bool,
 }
 
 /// Removes a listener when dropped.
@@ -117,9 +120,11 @@ fn tagged(id: &RequestId, mut params: Value) -> Value {
 }
 
 impl Hub {
-    /// A hub whose log messages also reach sessions not initialized yet when `on`.
-    pub fn logging_before_initialized(on: bool) -> Hub {
-        Hub { log_uninitialized: on, ..Hub::default() }
+    /// A hub whose log messages also reach sessions not initialized yet when
+    /// `log_uninitialized`, and whose list changes reach legacy sessions only when
+    /// `legacy_lists` (2026 listeners hear them either way).
+    pub fn new(log_uninitialized: bool, legacy_lists: bool) -> Hub {
+        Hub { log_uninitialized, quiet_lists: !legacy_lists, ..Hub::default() }
     }
 
     /// From now on, every change is also published on a shared store's bus (once; later
@@ -182,9 +187,11 @@ impl Hub {
     /// A list changed: its listeners here hear of it.
     pub fn deliver_list_changed(&self, kind: ListKind) {
         // No params, as the official SDKs send it; a 2026 listener's carries its tag.
-        let plain = encode::bare_notification(kind.method());
-        for s in self.live_sessions() {
-            s.out.notify_once(plain.clone());
+        if !self.quiet_lists {
+            let plain = encode::bare_notification(kind.method());
+            for s in self.live_sessions() {
+                s.out.notify_once(plain.clone());
+            }
         }
         for l in lock(&self.listeners).values().filter(|l| l.live() && l.filter.wants(kind)) {
             l.out.notify_once(encode::notification(kind.method(), &tagged(&l.id, json!({}))));

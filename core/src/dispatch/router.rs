@@ -68,6 +68,7 @@ fn gate(call: &Call<'_>, method: Method) -> Result<(), ProtocolError> {
         Gate::Prompts => shared.has_prompts(&call.snap),
         Gate::Completions => !call.era.version().has_annotations_and_audio() || !call.snap.completions.is_empty(),
         Gate::Logging => shared.logging,
+        Gate::Listen => shared.listen,
     };
     if open { Ok(()) } else { Err(ProtocolError::method_not_found(method.as_str())) }
 }

@@ -130,6 +130,8 @@ pub enum Gate {
     Logging,
     /// Tasks (advertised, and the version's own task methods).
     Tasks,
+    /// `subscriptions/listen`, unless the server turned it off.
+    Listen,
 }
 
 /// One row of the table: everything the engine knows about a method.
@@ -233,7 +235,7 @@ method_table! {
     /// `logging/setLevel` (legacy; 2026 sets the level per request in `_meta`).
     LoggingSetLevel = "logging/setLevel", Request, Client, LEGACY, Nothing, false, false, Logging;
     /// `subscriptions/listen`: the 2026 stream of notifications.
-    SubscriptionsListen = "subscriptions/listen", Request, Client, MODERN, Nothing, false, true, Open;
+    SubscriptionsListen = "subscriptions/listen", Request, Client, MODERN, Nothing, false, true, Listen;
     /// `tasks/get`.
     TasksGet = "tasks/get", Request, Client, TASKS, Task, true, false, Tasks;
     /// `tasks/update` (2026: answers a task's input requests).

@@ -32,6 +32,23 @@ impl ServerBuilder {
         self
     }
 
+    /// Serves `subscriptions/listen` (on by default); off, as the official Python SDK's
+    /// `MCPServer(subscriptions=False)`, the method is unknown (-32601) and the 2026-07-28
+    /// capabilities say `listChanged: false` (and `subscribe: false`): nothing is delivered.
+    pub fn listen(mut self, on: bool) -> Self {
+        self.listen = on;
+        self
+    }
+
+    /// Whether sessions of the handshake versions are told of list changes (on by default);
+    /// off, their capabilities say `listChanged: false` and no list change is sent to them,
+    /// as the official Python SDK's servers do unless told otherwise (2026-07-28 listeners
+    /// are told either way).
+    pub fn legacy_list_changed(mut self, on: bool) -> Self {
+        self.legacy_list_changed = on;
+        self
+    }
+
     /// Answers `resources/read` failures as the official SDKs' high-level servers do (off by
     /// default): an unknown URI is -32602 `Unknown resource: URI` on every version (not
     /// -32002 `Resource not found` on the handshake versions), and every error of a read,

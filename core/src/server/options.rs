@@ -45,6 +45,8 @@ impl Server {
             invalid_output_result: false,
             resource_meta_in_contents: false,
             resource_subscriptions: true,
+            listen: true,
+            legacy_list_changed: true,
             lenient_tool_names: false,
             log_before_initialized: false,
             extensions_on_every_version: false,

@@ -63,13 +63,20 @@ _serving.accept_option_names(sdk_options)
 _UNSUPPORTED = {
     "auth_server_provider": "mcpforge verifies bearer tokens (token_verifier) but is not an OAuth authorization server",
     "extensions": "the official SDK's Extension objects have no mcpforge counterpart (use Server(extensions={id: settings}))",
-    "middleware": "the official SDK's middleware objects are not taken here: register mcpforge middleware with server.add_middleware(mw) (docs/python.md, Middleware)",
-    "subscriptions": "resource subscriptions are the engine's own",
+    "subscriptions": "the engine delivers subscriptions itself, across replicas through the `shared_store` serving option; only the in-process bus, or False, is taken",
     "request_state_security": "the engine seals requestState itself (Server(state_key=...))",
     "cache_hints": "use Server(cache_ttl=..., cache_scope=...)",
     "resource_security": "the engine applies its own path-safety rules to template variables",
     "resolve": "dependency parameters are not resolved (mcpforge's Elicit, Sample and ListRoots are ctx.ask requests)",
 }
+
+
+def _custom_bus(subscriptions: Any) -> Any:
+    """``subscriptions=`` when it is a bus other than the official in-process one (the
+    engine's own delivery does what that one does); None for None, False and that bus."""
+    if subscriptions is None or subscriptions is False or type(subscriptions).__name__ == "InMemorySubscriptionBus":
+        return None
+    return subscriptions
 
 
 def _refuse_unsupported(options: Dict[str, Any]) -> None:
@@ -123,7 +130,16 @@ class MCPServer(DirectCalls, SdkHttpApps, Server, Generic[LifespanResultT]):
     # As the official SDK answers: an unknown resource is -32602 `Unknown resource: URI`, and
     # a failed read names its URI in `data` (the engine's `sdk_resource_errors`); a result
     # failing the tool's output schema is an `isError` result (`invalid_output_result`).
-    _engine_options = {"sdk_resource_errors": True, "invalid_output_result": True, "resource_meta_in_contents": True}
+    # Change notices are claimed as the official servers claim them: not on the handshake
+    # versions (nor `resources.subscribe`, which they do not serve), and on 2026-07-28 while
+    # `subscriptions/listen` is served (``subscriptions=False`` turns it off).
+    _engine_options = {
+        "sdk_resource_errors": True,
+        "invalid_output_result": True,
+        "resource_meta_in_contents": True,
+        "legacy_list_changed": False,
+        "resource_subscriptions": False,
+    }
 
     def __init__(
         self,
@@ -160,14 +176,15 @@ class MCPServer(DirectCalls, SdkHttpApps, Server, Generic[LifespanResultT]):
             {
                 "auth_server_provider": auth_server_provider,
                 "extensions": extensions,
-                "middleware": middleware,
-                "subscriptions": subscriptions,
+                "subscriptions": _custom_bus(subscriptions),
                 "request_state_security": request_state_security,
                 "cache_hints": cache_hints,
                 "resource_security": resource_security,
             }
         )
         server_options.setdefault("cache_scope", "private")  # the official default
+        if subscriptions is False:
+            self._engine_options = {**self._engine_options, "listen": False}
         # The official high-level servers serve tools, resources and prompts (empty lists)
         # even with nothing of a kind registered.
         for kind in ("enable_tools", "enable_resources", "enable_prompts"):
@@ -207,6 +224,9 @@ class MCPServer(DirectCalls, SdkHttpApps, Server, Generic[LifespanResultT]):
             self.add_tool(tool.fn, name=tool.name, title=tool.title, description=tool.description, annotations=tool.annotations, icons=tool.icons, meta=tool.meta)
         for resource in resources or ():
             self.add_resource(resource)
+        # The official middleware (``ServerMiddleware``) has the shape of mcpforge's: it reads
+        # ``ctx.method`` and the raw ``ctx.params``, and awaits ``call_next(ctx)``.
+        self.middleware.extend(middleware or ())
 
     def _defaults(self) -> Dict[str, Any]:
         # The official 2.x serves the HTTP+SSE transport's messages at `/messages/`.

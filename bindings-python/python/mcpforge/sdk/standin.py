@@ -1,0 +1,160 @@
+"""The stand-in: mcpforge serving a program written on the official ``mcp`` package with no
+edit to its files (``mcpforge sdk -- COMMAND``, ``python -m mcpforge.sdk COMMAND``).
+
+``install()`` puts a finder first on ``sys.meta_path``. When the official package's server
+modules are imported (``mcp.server.mcpserver`` and ``mcp.server.fastmcp``, with their
+``server`` submodules), the official module is loaded as released and then its server class
+(``MCPServer`` in 2.x, ``FastMCP`` in 1.x) is replaced by mcpforge's, before any code of the
+program reads it. ``from mcp.server import MCPServer`` reads it after that, so it gets
+mcpforge's too. Everything else stays the official package's: its types, its client, its
+exceptions, ``Context`` (a parameter annotated with the official ``Context`` gets
+mcpforge's context) and ``Image``/``Audio`` (mcpforge sends their blocks), so that whatever
+else imported it keeps working.
+
+``run(argv)`` then runs the program in this interpreter: ``-m MODULE ARGS``, a Python file
+``FILE ARGS``, or the name of a console script (``mcp-server-time ARGS``) installed in this
+environment, found by its entry point."""
+
+from __future__ import annotations
+
+import importlib.abc
+import importlib.machinery
+import runpy
+import shutil
+import sys
+from importlib import metadata
+from types import ModuleType
+from typing import Any, Callable, Dict, List, Optional, Sequence
+
+__all__ = ["install", "installed", "run", "StandInError"]
+
+
+def _server_classes() -> Dict[str, Any]:
+    from .mcpserver import FastMCP, MCPServer  # the drop-in layer, loaded when first needed
+
+    return {"MCPServer": MCPServer, "FastMCP": FastMCP}
+
+
+# Which names of which official module are mcpforge's: the module that defines the class and
+# the package that re-exports it (each is read by name from one or the other).
+_REPLACED: Dict[str, Sequence[str]] = {
+    "mcp.server.mcpserver": ("MCPServer",),
+    "mcp.server.mcpserver.server": ("MCPServer",),
+    "mcp.server.fastmcp": ("FastMCP",),
+    "mcp.server.fastmcp.server": ("FastMCP",),
+}
+
+
+class StandInError(Exception):
+    """The command cannot be run (said on stderr, exit status 1)."""
+
+
+def _replace(module: ModuleType) -> None:
+    classes = _server_classes()
+    for name in _REPLACED.get(module.__name__, ()):
+        if hasattr(module, name):  # a release without that class keeps what it has
+            setattr(module, name, classes[name])
+
+
+class _ReplacingLoader(importlib.abc.Loader):
+    """The official module's own loader, followed by the replacement of its server class.
+    Everything else a loader is asked (source for tracebacks, resources) goes to the
+    official loader."""
+
+    def __init__(self, official: Any) -> None:
+        self._official = official
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> Optional[ModuleType]:
+        create: Optional[Callable[[importlib.machinery.ModuleSpec], Optional[ModuleType]]]
+        create = getattr(self._official, "create_module", None)
+        return create(spec) if create is not None else None
+
+    def exec_module(self, module: ModuleType) -> None:
+        self._official.exec_module(module)
+        _replace(module)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._official, name)
+
+
+class _Finder(importlib.abc.MetaPathFinder):
+    """Finds the official server modules as the path finder does, with the replacing loader."""
+
+    def find_spec(self, fullname: str, path: Any, target: Any = None) -> Optional[importlib.machinery.ModuleSpec]:
+        if fullname not in _REPLACED:
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        if spec is None or spec.loader is None:
+            return None
+        spec.loader = _ReplacingLoader(spec.loader)
+        return spec
+
+
+def installed() -> bool:
+    """Whether the stand-in is installed in this interpreter."""
+    return any(isinstance(f, _Finder) for f in sys.meta_path)
+
+
+def install() -> None:
+    """Installs the stand-in (idempotent). Official server modules loaded already get the
+    replacement at once; a program that read the official class before keeps what it read."""
+    if installed():
+        return
+    sys.meta_path.insert(0, _Finder())
+    for name in _REPLACED:
+        module = sys.modules.get(name)
+        if module is not None:
+            _replace(module)
+
+
+def _console_script(name: str) -> Optional[Callable[[], Any]]:
+    for entry in metadata.entry_points(group="console_scripts"):
+        if entry.name == name:
+            loaded: Callable[[], Any] = entry.load()
+            return loaded
+    return None
+
+
+def _python_file(path: str) -> bool:
+    try:
+        with open(path, "rb") as f:
+            first = f.readline(256)
+    except OSError:
+        return False
+    return path.endswith(".py") or (first.startswith(b"#!") and b"python" in first)
+
+
+def run(argv: List[str]) -> Any:
+    """Installs the stand-in and runs ``argv`` (see the module documentation) as ``__main__``
+    with ``sys.argv`` set as the program expects; returns what a console script's function
+    returned (its exit status), None for a module or file. ``SystemExit`` passes through."""
+    if argv and argv[0] == "--":
+        argv = argv[1:]
+    if not argv:
+        raise StandInError("nothing to run: mcpforge sdk -- COMMAND [ARGS] (a console script, -m MODULE or FILE)")
+    install()
+    if argv[0] == "-m":
+        if len(argv) < 2:
+            raise StandInError("-m needs a module name")
+        sys.argv = [argv[1], *argv[2:]]
+        runpy.run_module(argv[1], run_name="__main__", alter_sys=True)
+        return None
+    command, args = argv[0], argv[1:]
+    if "/" in command or command.endswith(".py"):
+        if not _python_file(command):
+            raise StandInError(f"{command}: not a Python file")
+        sys.argv = [command, *args]
+        runpy.run_path(command, run_name="__main__")
+        return None
+    script = _console_script(command)
+    if script is not None:
+        sys.argv = [command, *args]
+        return script()
+    found = shutil.which(command)
+    if found is not None and _python_file(found):
+        sys.argv = [found, *args]
+        runpy.run_path(found, run_name="__main__")
+        return None
+    if found is not None:
+        raise StandInError(f"{command}: not a Python program (the stand-in runs Python programs in this interpreter)")
+    raise StandInError(f"{command}: no console script, module or file of that name in this environment")
