@@ -164,19 +164,26 @@ def free_port() -> int:
 
 @asynccontextmanager
 async def over_stdio(
-    command: list[str], wire: str, errlog: TextIO, timeout: float = REQUEST_TIMEOUT, env: dict[str, str] | None = None
+    command: list[str],
+    wire: str,
+    errlog: TextIO,
+    timeout: float = REQUEST_TIMEOUT,
+    env: dict[str, str] | None = None,
+    callbacks: dict[str, Any] | None = None,
 ) -> AsyncIterator[Peer]:
     """Starts `command` (in the repository root) through the client's stdio transport and
     connects on `wire`, each request bounded by `timeout` seconds; `env` is the server's
-    whole environment when given."""
+    whole environment when given, `callbacks` the client's (`logging_callback`,
+    `message_handler`, `elicitation_callback`, ...)."""
     params = StdioServerParameters(command=command[0], args=command[1:], cwd=str(REPO_ROOT), env=env)
+    extra = callbacks or {}
     if wire == MODERN:
-        async with Client(stdio_client(params, errlog=errlog), mode="auto", read_timeout_seconds=timeout) as client:
+        async with Client(stdio_client(params, errlog=errlog), mode="auto", read_timeout_seconds=timeout, **extra) as client:
             assert client.protocol_version == MODERN
             yield client
     else:
         async with stdio_client(params, errlog=errlog) as (read, write):
-            async with ClientSession(read, write, read_timeout_seconds=timeout) as session:
+            async with ClientSession(read, write, read_timeout_seconds=timeout, **extra) as session:
                 assert (await session.initialize()).protocol_version == HANDSHAKE
                 yield session
 

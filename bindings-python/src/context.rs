@@ -3,7 +3,7 @@
 //! (elicitation, sampling, roots) as a blocking call that releases the interpreter or as a
 //! callback for asyncio.
 
-use mcpforge::{HandlerError, InputRequest, LogLevel, ProtocolError, RequestContext};
+use mcpforge::{HandlerError, InputRequest, ListKind, LogLevel, ProtocolError, RequestContext};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyList;
@@ -194,6 +194,15 @@ impl NativeContext {
     #[getter]
     fn cancelled(&self) -> bool {
         self.ctx.is_cancelled()
+    }
+
+    /// Tells this request's client (on its legacy session) that the list `kind`
+    /// (`"tools"`, `"prompts"` or `"resources"`) changed.
+    fn notify_list_changed(&self, kind: &str) -> PyResult<()> {
+        let list: ListKind = serde_json::from_value(Value::String(kind.to_owned()))
+            .map_err(|_| PyValueError::new_err(format!("unknown list {kind:?}")))?;
+        leave_worker(|| self.ctx.notify_list_changed(list));
+        Ok(())
     }
 
     /// Sends `notifications/progress` (when the client asked for progress).

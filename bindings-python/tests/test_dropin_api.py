@@ -403,11 +403,13 @@ def test_text_none_and_list_results_are_written_as_the_official_sdk() -> None:
 
         run(body)
     text = lambda t: {"type": "text", "text": t}  # noqa: E731
+    # As pydantic writes them for the official SDK: titled, and a union as anyOf.
+    titled = lambda name, schema: {**wrapped({**schema, "title": "Result"}), "title": f"{name}Output"}  # noqa: E731
     for name in ("MCPServer", "FastMCP"):
         schemas, calls = results[name]
-        assert schemas["shout"] == wrapped({"type": "string"})
-        assert schemas["maybe"] == wrapped({"type": ["string", "null"]})
-        assert schemas["nothing"] == wrapped({"type": "null"})
+        assert schemas["shout"] == titled("shout", {"type": "string"})
+        assert schemas["maybe"] == titled("maybe", {"anyOf": [{"type": "string"}, {"type": "null"}]})
+        assert schemas["nothing"] == titled("nothing", {"type": "null"})
         assert schemas["mixed"] is None
         assert calls == [
             {"content": [text("HI")], "structuredContent": {"result": "HI"}},

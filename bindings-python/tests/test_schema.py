@@ -362,3 +362,56 @@ def test_the_drop_in_reads_dict_return_annotations_as_the_official_sdk() -> None
             assert (await client.call_tool("builtin")).structured_content == {"a": 1}
 
     run(body)
+
+
+class Moment(pydantic.BaseModel):
+    timezone: str
+    datetime: str
+
+
+class Conversion(pydantic.BaseModel):
+    source: Moment
+    target: Moment
+    difference: str
+
+
+def test_a_model_holding_models_has_its_output_schema_at_the_root() -> None:
+    # The published time server returns such a model: its output schema was missing.
+    def convert() -> Conversion:
+        moment = Moment(timezone="UTC", datetime="now")
+        return Conversion(source=moment, target=moment, difference="+0h")
+
+    schema = function_spec(convert).output_schema
+    assert schema is not None and schema["type"] == "object" and schema["title"] == "Conversion"
+    assert schema["properties"]["source"] == {"$ref": "#/$defs/Moment"}
+    assert list(schema["$defs"]) == ["Moment"]
+
+
+def test_the_drop_in_writes_input_schemas_as_pydantic_does() -> None:
+    # Titles (the function's `NAMEArguments`, each parameter's in title case) and unions as
+    # anyOf, with each type's constraints in its branch; mcpforge's own Server writes neither.
+    def get_time(source_timezone: Annotated[str, Field(description="IANA name")], label: Optional[str] = pydantic.Field(None, max_length=5)) -> str:
+        return source_timezone
+
+    sdk = function_spec(get_time, titles=True).input_schema
+    assert sdk["title"] == "get_timeArguments"
+    assert sdk["properties"]["source_timezone"] == {"type": "string", "description": "IANA name", "title": "Source Timezone"}
+    assert sdk["properties"]["label"] == {"anyOf": [{"type": "string", "maxLength": 5}, {"type": "null"}], "default": None, "title": "Label"}
+    native = function_spec(get_time).input_schema
+    assert "title" not in native and native["properties"]["label"]["type"] == ["string", "null"]
+
+
+def test_a_type_only_pydantic_knows_gets_its_schema_and_its_values() -> None:
+    # mcp-server-fetch annotates `url: AnyUrl`: the server failed to start.
+    seen: List[Any] = []
+
+    def fetch(url: pydantic.AnyUrl) -> str:
+        seen.append(url)
+        return str(url)
+
+    spec = function_spec(fetch)
+    assert spec.input_schema["properties"]["url"] == {"type": "string", "format": "uri", "minLength": 1}
+    convert = spec.params[0].convert
+    assert convert is not None and isinstance(convert("https://example.com/a"), pydantic.AnyUrl)
+    with pytest.raises(pydantic.ValidationError):
+        convert("not a url")

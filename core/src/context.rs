@@ -20,6 +20,7 @@ use crate::deadline::HeldThread;
 use crate::error::{HandlerError, ProtocolError, ToolError};
 use crate::jsonrpc::{RequestId, encode};
 use crate::outbox::Outbox;
+use crate::protocol::ListKind;
 use crate::protocol::meta::RequestMeta;
 use crate::protocol::{
     CreateMessageRequest, CreateMessageResult, ElicitRequest, ElicitResult, InputRequest, ListRootsResult, LogLevel,
@@ -369,6 +370,17 @@ impl RequestContext {
         }
         self.tag_related_task(&mut params);
         self.send_if_live(|| encode::notification(Method::LogMessage.as_str(), &params));
+    }
+
+    /// Tells this request's client that a list changed (`notifications/..._list_changed`,
+    /// without params), on its legacy session only and whatever the server's
+    /// `legacy_list_changed`: the official SDKs' `session.send_tool_list_changed()`. On the
+    /// 2026-07-28 wire list changes reach clients on their listen streams
+    /// ([`crate::Server::notify_tools_changed`] and the like), so nothing is sent here.
+    pub fn notify_list_changed(&self, list: ListKind) {
+        if matches!(self.inner.client, Client::Session(_)) {
+            self.send_if_live(|| encode::bare_notification(list.method()));
+        }
     }
 
     /// Asks the user for input (`elicitation/create`).

@@ -86,8 +86,8 @@ pub use handler::{
 pub use middleware::{Answer, Middleware, MiddlewareResult, Next, Request as MiddlewareRequest};
 pub use protocol::{
     CallToolResult, CompleteRequest, Completion, CompletionRef, Content, CreateMessageRequest, CreateMessageResult,
-    ElicitAction, ElicitRequest, ElicitResult, GetPromptResult, InputRequest, ListRootsResult, LogLevel, Prompt,
-    PromptArgument, PromptMessage, ProtocolVersion, Resource, ResourceContents, ResourceTemplate, Role, Root,
+    ElicitAction, ElicitRequest, ElicitResult, GetPromptResult, InputRequest, ListKind, ListRootsResult, LogLevel,
+    Prompt, PromptArgument, PromptMessage, ProtocolVersion, Resource, ResourceContents, ResourceTemplate, Role, Root,
     SamplingMessage, TaskSupport, Tool, ToolAnnotations, ToolExecution, TraceContext,
 };
 pub use request_info::HttpRequestInfo;

@@ -7,7 +7,7 @@
 //! request, this is server-wide and costs requests nothing.
 
 use crate::catalogue::Kind;
-use crate::dispatch::bus::ListKind;
+use crate::protocol::ListKind;
 use crate::server::Server;
 
 impl Server {

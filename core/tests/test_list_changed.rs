@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use mcpforge::{
-    GetPromptResult, Limits, MemoryClient, Prompt, PromptMessage, ProtocolError, RequestContext, Resource,
+    GetPromptResult, Limits, ListKind, MemoryClient, Prompt, PromptMessage, ProtocolError, RequestContext, Resource,
     ResourceContents, Server, Tool, ToolError,
 };
 use serde_json::{Value, json};
@@ -173,6 +173,17 @@ async fn legacy_sessions_are_not_told_when_their_capabilities_do_not_claim_it() 
     let after = client.request("tools/list", json!({})).await.expect("list");
     assert_eq!(names(&after, "tools", "name"), ["first", "second"]);
     assert_eq!(client.drain_messages(), Vec::<Value>::new());
+
+    // A handler may still tell its own client (the official `session.send_tool_list_changed()`).
+    server
+        .add_tool(Tool::new("tell"), |ctx: RequestContext, _args: Value| async move {
+            ctx.notify_list_changed(ListKind::Tools);
+            Ok::<_, ToolError>("told")
+        })
+        .expect("add");
+    let resp = client.request_with_id(json!(7), "tools/call", json!({ "name": "tell" })).await;
+    assert_eq!(resp["result"]["content"][0]["text"], json!("told"));
+    assert_eq!(client.drain_messages(), vec![plain("notifications/tools/list_changed")], "sent before its answer");
 
     // A 2026 listener is told: its capabilities claim it.
     let mut modern = server.connect_memory();

@@ -23,16 +23,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mcp import Client, ClientSession, StdioServerParameters, stdio_client, types
+from mcp import types
 from mcp.shared.exceptions import MCPError
-from support import HANDSHAKE, MODERN, REPO_ROOT, REQUEST_TIMEOUT, run
+from support import HANDSHAKE, MODERN, over_stdio, run
 
 SERVERS = Path(__file__).parent / "servers"
 PROGRAMS = sorted(p.stem for p in SERVERS.glob("*.py"))
 
 DIFFERENCES = {
-    "schema titles": "pydantic puts a `title` on every schema and property (`addArguments`, `A`); mcpforge's schemas have none",
-    "nullable types": "pydantic writes Optional[str] as anyOf [string, null]; mcpforge as type [string, null]",
     "JSON mirror": "a text block holding a JSON object keeps the fields in their declared order on the official SDK, in name order on mcpforge (both indented)",
     "numbers": "a JSON integer given to a float parameter stays an int on mcpforge (pydantic makes it a float), so 4 and 4.0 (and the texts '4' and '4.0') compare equal",
     "prompt arguments": "the official SDK writes arguments: [] for a prompt without arguments, where mcpforge leaves them out",
@@ -59,27 +57,6 @@ def command_for(program: str, engine: str) -> list[str]:
     if engine == "mcpforge":
         return [sys.executable, "-m", "mcpforge.sdk", str(source)]
     return [sys.executable, str(source)]
-
-
-def schema_without_titles(schema: Any) -> Any:
-    """A JSON Schema without its `title` keywords ("schema titles")."""
-    if isinstance(schema, list):
-        return [schema_without_titles(s) for s in schema]
-    if not isinstance(schema, dict):
-        return schema
-    out = {}
-    for key, value in schema.items():
-        if key == "title" and isinstance(value, str):
-            continue
-        if key in ("properties", "$defs", "definitions"):
-            out[key] = {name: schema_without_titles(sub) for name, sub in value.items()}
-        else:
-            out[key] = schema_without_titles(value)
-    simple = out.get("anyOf")
-    if isinstance(simple, list) and all(isinstance(s, dict) and set(s) == {"type"} and isinstance(s["type"], str) for s in simple):
-        del out["anyOf"]  # "nullable types"
-        out["type"] = [s["type"] for s in simple]
-    return out
 
 
 def as_numbers(value: Any) -> Any:
@@ -131,9 +108,6 @@ def normalise_definitions(items: list[Any]) -> list[Any]:
     out = []
     for item in items:
         d = dump(item)
-        for key in ("inputSchema", "outputSchema"):
-            if key in d:
-                d[key] = schema_without_titles(d[key])
         if "arguments" in d or "inputSchema" not in d and "uri" not in d and "uriTemplate" not in d:
             d["arguments"] = [{"required": False, **a} for a in d.get("arguments", [])]  # "prompt arguments"
         out.append(d)
@@ -174,7 +148,7 @@ class Transcript:
 
     async def on_elicit(self, context: Any, params: types.ElicitRequestParams) -> types.ElicitResult:
         schema = getattr(params, "requested_schema", {}) or {}
-        self.events.append({"elicit": params.message, "schema": schema_without_titles(schema)})
+        self.events.append({"elicit": params.message, "schema": schema})
         content = {name: canned_value(s) for name, s in schema.get("properties", {}).items()}
         return types.ElicitResult(action="accept", content=content)
 
@@ -185,21 +159,17 @@ class Transcript:
 
 @asynccontextmanager
 async def connected(command: list[str], wire: str, errlog: Any, callbacks: dict[str, Any]) -> AsyncIterator[Any]:
-    """The official client on `wire`, serving `command` over stdio, with `callbacks`."""
-    params = StdioServerParameters(command=command[0], args=command[1:], cwd=str(REPO_ROOT))
+    """The official client on `wire`, serving `command` over stdio, with `callbacks`; on the
+    handshake wire it asks for every log."""
     if wire == MODERN:
-        async with Client(stdio_client(params, errlog=errlog), mode="auto", read_timeout_seconds=REQUEST_TIMEOUT, log_level="debug", **callbacks) as client:
-            assert client.protocol_version == MODERN
-            yield client
-    else:
-        async with stdio_client(params, errlog=errlog) as (read, write):
-            async with ClientSession(read, write, read_timeout_seconds=REQUEST_TIMEOUT, **callbacks) as session:
-                assert (await session.initialize()).protocol_version == HANDSHAKE
-                try:  # the official MCPServer does not answer logging/setLevel ("log level")
-                    await session.set_logging_level("debug")
-                except MCPError:
-                    pass
-                yield session
+        callbacks = {**callbacks, "log_level": "debug"}
+    async with over_stdio(command, wire, errlog, callbacks=callbacks) as peer:
+        if wire == HANDSHAKE:
+            try:  # the official MCPServer does not answer logging/setLevel ("log level")
+                await peer.set_logging_level("debug")
+            except MCPError:
+                pass
+        yield peer
 
 
 async def session_transcript(command: list[str], wire: str, script: dict[str, Any], errlog: Any) -> list[Any]:

@@ -103,6 +103,11 @@ class GivenRequest:
             return None
         return session.send_progress_notification(progress_token=token, progress=progress, total=total, message=message, related_request_id=self.request_id)
 
+    def notify_list_changed(self, kind: str) -> Any:
+        """The session's ``send_tool_list_changed`` (and prompts', resources')."""
+        names = {"tools": "send_tool_list_changed", "prompts": "send_prompt_list_changed", "resources": "send_resource_list_changed"}
+        return getattr(self.request_context.session, names[kind])()
+
     def log(self, level: str, data: Any, logger: Optional[str] = None) -> Any:
         """The session's ``send_log_message``, related to this request."""
         return self.request_context.session.send_log_message(level=level, data=data, logger=logger, related_request_id=self.request_id)

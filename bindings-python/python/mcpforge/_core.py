@@ -64,7 +64,8 @@ class ServerCore:
     _sdk_results: bool = False
     # Definitions as the official SDK's high-level servers write them (``MCPServer`` and
     # ``FastMCP`` set this): a tool, resource, template or prompt whose function has no
-    # docstring (and no ``description=``) has the description ``""``.
+    # docstring (and no ``description=``) has the description ``""``, and a tool's input
+    # schema has the titles pydantic writes (``getWeatherArguments``, ``City``).
     _sdk_definitions: bool = False
     # Told what a tool's or resource's handler raised, with its request (``witness(native_ctx,
     # exception)``): the drop-in classes' direct calls read it (``sdk.direct``); None here.

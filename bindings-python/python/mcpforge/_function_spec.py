@@ -18,7 +18,7 @@ from . import _docstrings
 from ._convert import is_pydantic_model, is_typeddict, jsonable, plain_class_hints
 from .content import CallToolResult, Completion, Content, Message, ResourceContents
 from .context import Context
-from .schema import Converter, NoneType, SchemaBuilder, UnionType, is_abc
+from .schema import Converter, NoneType, SchemaBuilder, UnionType, is_abc, pydantic_style
 
 __all__ = ["FunctionSpec", "Param", "function_spec"]
 
@@ -148,6 +148,30 @@ def _root(schema: Dict[str, Any], defs: Dict[str, Any]) -> Dict[str, Any]:
     return {**schema, "$defs": defs} if defs else schema
 
 
+def _titled(schema: Dict[str, Any], title: str) -> Dict[str, Any]:
+    """An object schema of parameters (or of a wrapped result) as pydantic writes it for the
+    official SDK: ``title`` on the object (such as ``NAMEArguments``), and each property as
+    ``pydantic_style`` writes it."""
+    props = {name: pydantic_style(prop, name) for name, prop in schema["properties"].items()}
+    return {**schema, "properties": props, "title": title}
+
+
+def _inlined_root(schema: Dict[str, Any], defs: Dict[str, Any]) -> Tuple[Dict[str, Any], Dict[str, Any]]:
+    """An object schema that is a ``$ref`` to one of ``defs`` (a model's) as that definition
+    itself, with the other definitions beside it, as the official SDK writes it: an output
+    schema's root must be an object schema. A definition that is referred to (a recursive
+    model) stays among the definitions too."""
+    ref = schema.get("$ref")
+    if len(schema) != 1 or not isinstance(ref, str) or not ref.startswith("#/$defs/"):
+        return schema, defs
+    name = ref[len("#/$defs/") :]
+    if name not in defs:
+        return schema, defs
+    if f'"{ref}"' in json.dumps(defs, default=str):
+        return defs[name], defs
+    return defs[name], {k: v for k, v in defs.items() if k != name}
+
+
 def _text_return(tp: Any) -> bool:
     """``str``, ``Optional[str]`` (``str | None``) or ``None``, ``Annotated`` or not."""
     if typing.get_origin(tp) is typing.Annotated:
@@ -169,13 +193,19 @@ def _field_default(default: Any) -> Any:
 
 
 def function_spec(
-    fn: Callable[..., Any], *, structured_output: Optional[bool] = None, skip: Tuple[str, ...] = (), text_schema: bool = False
+    fn: Callable[..., Any],
+    *,
+    structured_output: Optional[bool] = None,
+    skip: Tuple[str, ...] = (),
+    text_schema: bool = False,
+    titles: bool = False,
 ) -> FunctionSpec:
     """Reads ``fn``: parameters (``skip`` names are filled by the caller, not the client),
     schemas, converters, descriptions. ``text_schema`` gives a ``str``, ``Optional[str]`` or
     ``None`` return annotation the wrapped output schema ``{"result": ...}`` (the official
     SDK's choice; without it such a tool sends its text alone), and dict return annotations
-    the official SDK's reading (``_sdk_dict_return``)."""
+    the official SDK's reading (``_sdk_dict_return``). ``titles`` puts in the input schema
+    the ``title``s pydantic writes for the official SDK (``_titled``)."""
     sig = inspect.signature(fn)
     try:
         hints = typing.get_type_hints(fn, include_extras=True)
@@ -183,7 +213,7 @@ def function_spec(
         raise TypeError(f"cannot resolve the type hints of {getattr(fn, '__qualname__', fn)!r}: {e}") from e
     doc = inspect.getdoc(fn) or ""
     param_docs = _docstrings.param_docs(doc)
-    builder = SchemaBuilder()
+    builder = SchemaBuilder(titles)
     props: Dict[str, Any] = {}
     required: List[str] = []
     params: List[Param] = []
@@ -227,6 +257,9 @@ def function_spec(
     input_schema: Dict[str, Any] = {"type": "object", "properties": props}
     if required:
         input_schema["required"] = required
+    function_name = getattr(fn, "__name__", "tool")
+    if titles:
+        input_schema = _titled(input_schema, f"{function_name}Arguments")
     input_schema = _root(input_schema, builder.defs)
 
     ret = hints.get("return", sig.return_annotation)
@@ -238,16 +271,17 @@ def function_spec(
         structured_output = False
     structured = structured_output if structured_output is not None else not _unstructured_return(ret)
     if structured and ret is not inspect.Signature.empty:
-        out_builder = SchemaBuilder()
+        out_builder = SchemaBuilder(titles)
         schema = out_builder.schema(ret)
         if _object_type(ret) and sdk_dict != "wrap":
-            if "$ref" in schema and len(out_builder.defs) == 1:
-                name, schema = next(iter(out_builder.defs.items()))
-                if f'"#/$defs/{name}"' not in json.dumps(schema, default=str):
-                    out_builder.defs = {}  # a recursive type keeps its definition for its own references
-            output_schema = _root(schema, out_builder.defs)
+            schema, defs = _inlined_root(schema, out_builder.defs)
+            if titles and sdk_dict == "object":
+                schema = {**schema, "title": f"{function_name}DictOutput"}  # pydantic's name for it
+            output_schema = _root(schema, defs)
         else:
             wrapped = {"type": "object", "properties": {"result": schema}, "required": ["result"]}
+            if titles:
+                wrapped = _titled(wrapped, f"{function_name}Output")
             output_schema, wrap = _root(wrapped, out_builder.defs), True
     return FunctionSpec(
         params=params,

@@ -186,6 +186,7 @@ class Registering(ServerCore):
             structured_output=False if explicit_output else structured_output,
             skip=tuple(sorted(excluded)),
             text_schema=self._sdk_results,
+            titles=self._sdk_definitions,
         )
         definition = drop_none(
             {

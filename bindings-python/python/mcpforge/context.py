@@ -535,6 +535,14 @@ class Context:
         self.server.notify_resources_changed()
         return _DONE
 
+    def notify_list_changed_here(self, kind: str) -> _Done:
+        """Tells this request's client, on its session of a handshake version, that the list
+        ``kind`` (``"tools"``, ``"prompts"``, ``"resources"``) changed, even where the
+        server tells no session by itself (``MCPServer``, as the official one); on 2026-07-28
+        list changes reach clients on their listen streams (``notify_tools_changed``)."""
+        sent = self._native.notify_list_changed(kind)
+        return _DONE if sent is None else sent  # a hand-made context: the session's awaitable
+
     def notify_resource_updated(self, uri: Any) -> _Done:
         """Tells subscribers the resource ``uri`` changed."""
         self.server.notify_resource_updated(str(uri))

@@ -123,13 +123,51 @@ def _float(value: Any) -> Any:
     return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
+# The keywords that constrain values of one JSON type, which pydantic writes inside that
+# type's branch of an ``anyOf``.
+_TYPE_KEYWORDS = {
+    "string": ("minLength", "maxLength", "pattern", "format"),
+    "number": ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"),
+    "integer": ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"),
+    "array": ("items", "prefixItems", "minItems", "maxItems", "uniqueItems"),
+    "object": ("properties", "required", "additionalProperties", "minProperties", "maxProperties"),
+}
+
+
+def _any_of(schema: Dict[str, Any]) -> Dict[str, Any]:
+    """``{"type": ["string", "null"], "maxLength": 5}`` as pydantic writes it:
+    ``{"anyOf": [{"type": "string", "maxLength": 5}, {"type": "null"}]}``; the other keywords
+    (title, description, default, ...) stay outside."""
+    types = schema.get("type")
+    if not isinstance(types, list):
+        return schema
+    inner = {k for t in types for k in _TYPE_KEYWORDS.get(t, ())}
+    branches = [{"type": t, **{k: schema[k] for k in _TYPE_KEYWORDS.get(t, ()) if k in schema}} for t in types]
+    return {"anyOf": branches, **{k: v for k, v in schema.items() if k != "type" and k not in inner}}
+
+
+def pydantic_style(prop: Dict[str, Any], name: str) -> Dict[str, Any]:
+    """A property's schema as pydantic writes it (the official SDK's schemas): a union of
+    types as ``anyOf`` (``_any_of``), and the property's name in title case as its ``title``
+    (``source_timezone`` is ``Source Timezone``) unless it has one or is only a reference to
+    a model's definition."""
+    prop = _any_of(prop)
+    if "title" in prop or set(prop) == {"$ref"}:
+        return prop
+    return {**prop, "title": name.replace("_", " ").title()}
+
+
 class SchemaBuilder:
     """Builds schemas for several types sharing one ``$defs``; also builds the converters
     from JSON values to the annotated types (None where the JSON value is already right)."""
 
-    def __init__(self) -> None:
+    def __init__(self, titles: bool = False) -> None:
+        # ``titles``: objects' properties written as pydantic writes them (``pydantic_style``).
+        self.titles = titles
         self.defs: Dict[str, Any] = {}
         self._converters: Dict[Any, Optional[Converter]] = {}
+        # The pydantic adapters of the types whose schemas pydantic gave (``_by_pydantic``).
+        self._adapters: Dict[Any, Any] = {}
 
     # ----- schemas -------------------------------------------------------------------------
 
@@ -188,7 +226,27 @@ class SchemaBuilder:
             return self._pydantic(tp)
         if plain_class_hints(tp) is not None:
             return self._named(tp, self._plain_class)
+        adapted = self._by_pydantic(tp)
+        if adapted is not None:
+            return adapted
         raise TypeError(f"cannot derive a JSON Schema from the type {tp!r}; pass an explicit schema")
+
+    def _by_pydantic(self, tp: Any) -> Optional[Dict[str, Any]]:
+        """The schema pydantic gives a type of its own (``AnyUrl``, ``EmailStr``, ``UUID``,
+        ``Decimal``, ...), when pydantic is loaded and knows it; its values are then validated
+        into that type by pydantic too (``converter``)."""
+        pydantic = sys.modules.get("pydantic")
+        if pydantic is None:
+            return None
+        try:
+            adapter = pydantic.TypeAdapter(tp)
+            schema: Dict[str, Any] = adapter.json_schema(ref_template="#/$defs/{model}")
+        except Exception:  # not a type pydantic knows either
+            return None
+        for name, sub in schema.pop("$defs", {}).items():
+            self.defs.setdefault(name, sub)
+        self._adapters[tp if _hashable(tp) else id(tp)] = adapter
+        return schema
 
     def _named(self, tp: type, body: Callable[[Any], Dict[str, Any]]) -> Dict[str, Any]:
         name = tp.__name__
@@ -248,7 +306,7 @@ class SchemaBuilder:
                     pass
             if name in docs and "description" not in prop and "$ref" not in prop:
                 prop = {**prop, "description": docs[name]}
-            props[name] = prop
+            props[name] = pydantic_style(prop, name) if self.titles else prop
         out: Dict[str, Any] = {"type": "object", "title": tp.__name__, "properties": props}
         if required:
             out["required"] = required
@@ -320,6 +378,9 @@ class SchemaBuilder:
             inner = self.converter(args[1])
             if inner is not None:
                 return lambda v: {k: inner(x) for k, x in v.items()}
+        adapter = self._adapters.get(tp if _hashable(tp) else id(tp))
+        if adapter is not None:
+            return adapter.validate_python  # type: ignore[no-any-return]
         return None
 
     def _union_converter(self, args: Tuple[Any, ...]) -> Optional[Converter]:

@@ -177,16 +177,16 @@ class Session:
         return self._ctx.notify_resource_updated(uri)
 
     def send_resource_list_changed(self) -> Any:
-        """Tells clients the resource list changed."""
-        return self._ctx.notify_resources_changed()
+        """Tells this session's client the resource list changed."""
+        return self._ctx.notify_list_changed_here("resources")
 
     def send_tool_list_changed(self) -> Any:
-        """Tells clients the tool list changed."""
-        return self._ctx.notify_tools_changed()
+        """Tells this session's client the tool list changed."""
+        return self._ctx.notify_list_changed_here("tools")
 
     def send_prompt_list_changed(self) -> Any:
-        """Tells clients the prompt list changed."""
-        return self._ctx.notify_prompts_changed()
+        """Tells this session's client the prompt list changed."""
+        return self._ctx.notify_list_changed_here("prompts")
 
 
 class RequestContext:

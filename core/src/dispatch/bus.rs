@@ -3,7 +3,6 @@
 //! client's answer to a server->client request, task changes and commands), each message
 //! with the instance that sent it, and the bounded queue that publishes them in order.
 
-use crate::protocol::method::Method;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -13,28 +12,8 @@ use tokio::sync::{mpsc, oneshot};
 use crate::budget::Budget;
 use crate::error::ProtocolError;
 use crate::jsonrpc::RequestId;
-use crate::protocol::LogLevel;
+use crate::protocol::{ListKind, LogLevel};
 use crate::session::StateChange;
-
-/// Which list changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub(crate) enum ListKind {
-    Tools,
-    Prompts,
-    Resources,
-}
-
-impl ListKind {
-    /// The `list_changed` notification of this list.
-    pub(crate) fn method(self) -> &'static str {
-        match self {
-            ListKind::Tools => Method::ToolListChanged.as_str(),
-            ListKind::Prompts => Method::PromptListChanged.as_str(),
-            ListKind::Resources => Method::ResourceListChanged.as_str(),
-        }
-    }
-}
 
 /// What another instance asks of the instance running a task.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -15,8 +15,9 @@ use super::cancel::RequestToken;
 use serde_json::{Value, json};
 
 use super::Outbox;
-use super::bus::{BusMessage, ListKind, Publisher};
+use super::bus::{BusMessage, Publisher};
 use crate::jsonrpc::{RequestId, encode};
+use crate::protocol::ListKind;
 use crate::protocol::LogLevel;
 use crate::protocol::meta::SUBSCRIPTION_ID_KEY;
 use crate::session::Session;

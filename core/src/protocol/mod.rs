@@ -4,6 +4,7 @@ pub mod client_input;
 pub mod completion;
 pub mod content;
 pub mod header_params;
+pub mod list_kind;
 pub mod meta;
 pub mod method;
 pub mod params;
@@ -20,6 +21,7 @@ pub use client_input::{
 };
 pub use completion::{CompleteRequest, Completion, CompletionRef};
 pub use content::{CallToolResult, Content, ResourceContents, Role};
+pub use list_kind::ListKind;
 pub use meta::{LogLevel, RequestMeta};
 pub use prompt::{GetPromptResult, Prompt, PromptArgument, PromptMessage};
 pub use resource::{Resource, ResourceTemplate};

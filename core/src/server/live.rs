@@ -4,9 +4,9 @@
 use std::sync::Arc;
 
 use crate::catalogue::Kind;
-use crate::dispatch::bus::ListKind;
 use crate::error::Error;
 use crate::handler::CompletionHandler;
+use crate::protocol::ListKind;
 use crate::protocol::{CompletionRef, Prompt, Resource, ResourceTemplate, Tool};
 use crate::registry::{PromptEntry, ResourceEntry, TemplateEntry, ToolEntry};
 use crate::sugar::{IntoPromptHandler, IntoResourceHandler, IntoResourceLister, IntoTemplateHandler, IntoToolHandler};

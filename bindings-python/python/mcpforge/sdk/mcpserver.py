@@ -18,7 +18,8 @@ does not (1.x does not); ``remove_tool`` of an unknown name raises ``ToolError``
 resources and prompts are served (empty lists) with nothing of their kind registered; the
 official client connects in-process (``Client(server)``, ``streams``); a call of an
 unknown tool is an ``isError`` result; a function without a docstring has the description
-``""``; the decorators refuse a bare use and check a resource's template against its
+``""``; tool schemas are written as pydantic writes them (``titles``, unions as ``anyOf``);
+capabilities claim list changes only where the official servers do; the decorators refuse a bare use and check a resource's template against its
 reader (``checks``); the direct calls ``await server.call_tool(...)``,
 ``list_tools()``, ``read_resource(...)``, ... exist (``direct``); failure records go
 to the official server's logger (``log``); handlers get ``SdkContext``

@@ -26,12 +26,12 @@ from importlib import metadata
 from types import ModuleType
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
+from .mcpserver import FastMCP, MCPServer
+
 __all__ = ["install", "installed", "run", "StandInError"]
 
 
 def _server_classes() -> Dict[str, Any]:
-    from .mcpserver import FastMCP, MCPServer  # the drop-in layer, loaded when first needed
-
     return {"MCPServer": MCPServer, "FastMCP": FastMCP}
 
 
