@@ -205,6 +205,11 @@ impl NativeContext {
         Ok(())
     }
 
+    /// Tells this request's client that the URL-mode elicitation `elicitation_id` finished.
+    fn notify_elicitation_complete(&self, elicitation_id: &str) {
+        leave_worker(|| self.ctx.notify_elicitation_complete(elicitation_id));
+    }
+
     /// Sends `notifications/progress` (when the client asked for progress).
     #[pyo3(signature = (progress, total=None, message=None))]
     fn report_progress(&self, progress: f64, total: Option<f64>, message: Option<&str>) {

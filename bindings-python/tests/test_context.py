@@ -319,3 +319,21 @@ def test_a_form_derived_from_a_type_is_flat_and_primitive() -> None:
         assert schema["properties"]["tags"]["type"] == "array"
 
     run(body)
+
+
+def test_the_end_of_a_url_elicitation_reaches_the_client() -> None:
+    # The official `ctx.session.send_elicit_complete(id)`: it was missing (AttributeError).
+    server = Server("url-done")
+
+    @server.tool()
+    async def finish(ctx: Context, elicitation_id: str) -> str:
+        await ctx.session.send_elicit_complete(elicitation_id)
+        return "finished"
+
+    async def body() -> None:
+        async with server.test_client() as client:
+            assert (await client.call_tool("finish", {"elicitation_id": "e-7"})).text == "finished"
+            done = await client.collected("notifications/elicitation/complete", 1)
+            assert done == [{"elicitationId": "e-7"}]
+
+    run(body)

@@ -383,6 +383,16 @@ impl RequestContext {
         }
     }
 
+    /// Tells this request's client that the URL-mode elicitation `elicitation_id` finished
+    /// (`notifications/elicitation/complete`, 2025-11-25 and later), as the official SDKs'
+    /// `session.send_elicit_complete()`; nothing on earlier versions, which have no URL mode.
+    pub fn notify_elicitation_complete(&self, elicitation_id: &str) {
+        if self.inner.version >= ProtocolVersion::V2025_11_25 {
+            let params = json!({ "elicitationId": elicitation_id });
+            self.send_if_live(|| encode::notification(Method::ElicitationComplete.as_str(), &params));
+        }
+    }
+
     /// Asks the user for input (`elicitation/create`).
     ///
     /// On a legacy session this sends the request and waits for the answer. On the 2026-07-28

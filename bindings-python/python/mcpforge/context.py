@@ -543,6 +543,13 @@ class Context:
         sent = self._native.notify_list_changed(kind)
         return _DONE if sent is None else sent  # a hand-made context: the session's awaitable
 
+    def notify_elicitation_complete(self, elicitation_id: str) -> _Done:
+        """Tells this request's client that the URL-mode elicitation ``elicitation_id``
+        (``elicit_url``) finished, once the user completed it out of band
+        (``notifications/elicitation/complete``; from 2025-11-25)."""
+        sent = self._native.notify_elicitation_complete(str(elicitation_id))
+        return _DONE if sent is None else sent  # a hand-made context: the session's awaitable
+
     def notify_resource_updated(self, uri: Any) -> _Done:
         """Tells subscribers the resource ``uri`` changed."""
         self.server.notify_resource_updated(str(uri))

@@ -176,6 +176,11 @@ class Session:
         """Tells subscribers the resource ``uri`` changed."""
         return self._ctx.notify_resource_updated(uri)
 
+    def send_elicit_complete(self, elicitation_id: str, related_request_id: Any = None) -> Any:
+        """Tells the client that a URL-mode elicitation finished
+        (``Context.notify_elicitation_complete``)."""
+        return self._ctx.notify_elicitation_complete(elicitation_id)
+
     def send_resource_list_changed(self) -> Any:
         """Tells this session's client the resource list changed."""
         return self._ctx.notify_list_changed_here("resources")

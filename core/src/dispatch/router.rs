@@ -164,6 +164,7 @@ pub(crate) async fn route(mut call: Call<'_>) -> Reply {
         | Method::ResourceListChanged
         | Method::ResourceUpdated
         | Method::RootsListChanged
+        | Method::ElicitationComplete
         | Method::TaskChanged
         // Sent by the server, or notifications: no request of a client's to serve.
         | Method::SubscriptionsAcknowledged => Err(ProtocolError::method_not_found(method.as_str())),

@@ -270,6 +270,8 @@ method_table! {
     ResourceUpdated = "notifications/resources/updated", Notification, Server, EVERY, Nothing, false, false, Open;
     /// `notifications/roots/list_changed` (legacy).
     RootsListChanged = "notifications/roots/list_changed", Notification, Client, LEGACY, Nothing, false, false, Open;
+    /// `notifications/elicitation/complete`: a URL-mode elicitation finished out of band.
+    ElicitationComplete = "notifications/elicitation/complete", Notification, Server, TASKS, Nothing, false, false, Open;
     /// `notifications/tasks`: a task's change, on a 2026 listen stream.
     TaskChanged = "notifications/tasks", Notification, Server, MODERN, Nothing, false, false, Open;
     /// `notifications/subscriptions/acknowledged`: the first message of a listen stream.
