@@ -40,6 +40,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "target" / "sdk-python"
+# A package that takes mcpforge's place for the honesty check (`hollow`).
+STUB = ROOT / "scripts" / "lib" / "mcpforge-stub"
 
 
 @dataclass(frozen=True)
@@ -189,8 +191,9 @@ def extract(suite: Suite, sdist: Path) -> tuple[Path, Path, int]:
     return orig, run, rewritten
 
 
-def pytest(python: Path, tree: Path, suite: Suite, out: Path) -> dict:
-    """Runs pytest on the suite's files in `tree` with the outcomes plugin; its JSON."""
+def pytest(python: Path, tree: Path, suite: Suite, out: Path, stubbed: bool = False) -> dict:
+    """Runs pytest on the suite's files in `tree` with the outcomes plugin; its JSON. With
+    `stubbed`, the mcpforge package is replaced by STUB (every name raises when used)."""
     files = [f"{suite.tests}/{name}" for name in FILES if (tree / suite.tests / name).exists()]
     # The release's own pytest settings (its pyproject.toml) apply, but for its addopts,
     # which name plugins of its development setup (xdist, pytest-examples) and colours.
@@ -200,7 +203,9 @@ def pytest(python: Path, tree: Path, suite: Suite, out: Path) -> dict:
     # conversion state Python 3.11.7 keeps per process, so that a handler thread using `ast`
     # at the same time makes the report raise SystemError and stops the whole run.
     cmd += ["-rN", "--tb=native", "--continue-on-collection-errors"]
-    env = {**os.environ, "SDK_OUTCOMES": str(out), "PYTHONPATH": str(ROOT / "scripts" / "lib"), "PYTHONDONTWRITEBYTECODE": "1"}
+    path = [str(STUB)] if stubbed else []
+    path.append(str(ROOT / "scripts" / "lib"))
+    env = {**os.environ, "SDK_OUTCOMES": str(out), "PYTHONPATH": os.pathsep.join(path), "PYTHONDONTWRITEBYTECODE": "1"}
     out.unlink(missing_ok=True)
     log = out.with_suffix(".log")
     with log.open("w", encoding="utf-8") as sink:
@@ -282,10 +287,19 @@ def private_tests(tree: Path, test_ids: list[str]) -> set[str]:
     return private
 
 
-def tally(collected: dict, ran: dict, private: set[str]) -> dict:
-    """Every collected test's outcome; a test the run did not report failed with its module's error."""
+def hollow(stubbed: dict) -> set[str]:
+    """The tests that pass with mcpforge stubbed out: they never exercise it, so they count
+    neither as passed nor in the total."""
+    return {test_id for test_id, got in stubbed["outcomes"].items() if got["outcome"] == "passed"}
+
+
+def tally(collected: dict, ran: dict, private: set[str], uncounted: set[str]) -> dict:
+    """Every collected test's outcome, but those in `uncounted`; a test the run did not
+    report failed with its module's error."""
     results: dict[str, dict[str, str]] = {}
     for test_id in collected["collected"]:
+        if test_id in uncounted:
+            continue
         got = ran["outcomes"].get(test_id)
         if got is None:
             path = test_id.split("::")[0]
@@ -293,7 +307,8 @@ def tally(collected: dict, ran: dict, private: set[str]) -> dict:
             got = {"outcome": "failed", "when": "collect", "reason": reason}
         results[test_id] = {**got, "private": test_id in private}
     for test_id, got in ran["outcomes"].items():
-        results.setdefault(test_id, {**got, "private": test_id in private})
+        if test_id not in uncounted:
+            results.setdefault(test_id, {**got, "private": test_id in private})
     return results
 
 
@@ -303,7 +318,7 @@ def short_reason(reason: str) -> str:
     return re.sub(r"0x[0-9a-f]+", "0x…", reason)[:160]
 
 
-def report(suite: Suite, results: dict, control: dict, seconds: float, rewritten: int) -> None:
+def report(suite: Suite, results: dict, control: dict, seconds: float, rewritten: int, uncounted: set[str]) -> None:
     def counts(rows: list[dict]) -> str:
         c = collections.Counter(r["outcome"] for r in rows)
         total = len(rows)
@@ -319,6 +334,7 @@ def report(suite: Suite, results: dict, control: dict, seconds: float, rewritten
     print(f"  control, the same tests on the official SDK: {counts(list(control['outcomes'].values()))}")
     print(f"  without tests of private internals: {counts(public)}")
     print(f"  tests of private internals: {counts(priv) if priv else 'none'}")
+    print(f"  not counted, passing with mcpforge stubbed out: {len(uncounted)}" + "".join(f"\n    {t.split('::', 1)[1]}" for t in sorted(uncounted)))
     reasons = collections.Counter(short_reason(r["reason"]) for r in rows if r["outcome"] == "failed")
     for reason, n in reasons.most_common(8):
         print(f"  {n:4d} × {reason}")
@@ -341,10 +357,11 @@ def run_suite(suite: Suite) -> None:
     ran = pytest(python, run, suite, base / "outcomes.json")
     if not ran["outcomes"] and not ran["broken_modules"]:
         raise HarnessError(f"mcp {suite.version}: the run reported no test (log: {(base / 'outcomes.log').relative_to(ROOT)})")
+    uncounted = hollow(pytest(python, run, suite, base / "stubbed.json", stubbed=True))
     private = private_tests(orig, control["collected"])
-    results = tally(control, ran, private)
+    results = tally(control, ran, private, uncounted)
     (base / "results.json").write_text(json.dumps(results, indent=1, sort_keys=True), encoding="utf-8")
-    report(suite, results, control, time.monotonic() - started, rewritten)
+    report(suite, results, control, time.monotonic() - started, rewritten, uncounted)
 
 
 def main() -> int:
