@@ -233,6 +233,36 @@ def test_serving_gives_the_wakeup_fd_back(where: str, tmp_path: Path) -> None:
     assert proc.returncode == 0 and b"restored" in err, err.decode()
 
 
+ASYNCIO_RUN = """
+import asyncio
+import warnings
+
+from mcpforge import MCPServer
+
+warnings.simplefilter("error")
+server = MCPServer("seed")
+
+
+@server.tool()
+def hello() -> str:
+    return "hello"
+
+
+asyncio.run(server.run())
+print("ended cleanly", flush=True)
+"""
+
+
+def test_asyncio_run_of_run_ends_cleanly(tmp_path: Path) -> None:
+    # The seed documents' `asyncio.run(server.run())`: run() blocks while it serves and
+    # returned None, which asyncio.run refused with ValueError at every normal exit.
+    script = tmp_path / "seed.py"
+    script.write_text(ASYNCIO_RUN)
+    proc = python_process(script, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = proc.communicate(b"", timeout=WAIT)
+    assert (proc.returncode, out) == (0, b"ended cleanly\n"), err.decode()
+
+
 class Http:
     """The noisy server over HTTP on a free port (``args``: more of its arguments)."""
 

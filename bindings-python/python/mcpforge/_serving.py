@@ -21,6 +21,7 @@ from ._announce import announcing
 from ._core import ServerCore, drop_none
 from ._futures import resolver
 from ._invoke import binding, failures, results, wrappers
+from ._served import Served
 from ._native import http_option_names, init_logging
 from .auth import AuthSettings
 
@@ -118,9 +119,10 @@ class Serving(ServerCore):
         auth: Optional[AuthSettings] = None,
         on_ready: Optional[Callable[[str, int], None]] = None,
         **http_options: Any,
-    ) -> None:
+    ) -> Served:
         """Serves until stdin closes (stdio) or Ctrl-C, which raises ``KeyboardInterrupt``
-        after a graceful shutdown. The ``lifespan`` runs around serving.
+        after a graceful shutdown. The ``lifespan`` runs around serving. Returns a finished
+        coroutine (``Served``), so that ``asyncio.run(server.run())`` ends cleanly too.
 
         ``transport="http"`` (or ``"streamable-http"``) serves Streamable HTTP (both eras) at
         ``path`` (default ``/mcp``) on ``host:port`` (default 127.0.0.1:8000; ``port=0``: any
@@ -155,6 +157,7 @@ class Serving(ServerCore):
             settings, verifier = self._http(host, port, path, auth, options)
             with self._lifespan.on_loop(self, self._async_loop), self._ctrl_c():
                 self._native.serve_http(settings, verifier, announcing(path, on_ready))
+        return Served()
 
     def serve(self, http: Optional[str] = None, **http_options: Any) -> None:
         """The usual ``main`` of a server program: serves stdio, or Streamable HTTP at
