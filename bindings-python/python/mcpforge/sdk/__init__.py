@@ -6,5 +6,6 @@ registered twice), ``managers`` (the official ``_tool_manager``), ``direct`` (di
 calls), ``context`` (``SdkContext``), ``log`` (failure records), ``http`` (ASGI apps),
 ``streams`` (in-process connections), ``exceptions``, ``resources`` and ``media`` (classes under the
 SDK's module paths, published there by thin re-export modules: ``mcpforge.mcpserver``,
-``mcpforge.exceptions``, ``mcpforge.resources``, ``mcpforge.utilities.types``). The SDK's
-low-level ``mcp.server.Server`` layer belongs here too."""
+``mcpforge.exceptions``, ``mcpforge.resources``, ``mcpforge.utilities.types``),
+``lowlevel`` (1.x's low-level ``Server``) and ``standin`` (``mcpforge sdk -- COMMAND``: a
+program on the official package served with these classes, unedited)."""

@@ -2,14 +2,15 @@
 edit to its files (``mcpforge sdk -- COMMAND``, ``python -m mcpforge.sdk COMMAND``).
 
 ``install()`` puts a finder first on ``sys.meta_path``. When the official package's server
-modules are imported (``mcp.server.mcpserver`` and ``mcp.server.fastmcp``, with their
-``server`` submodules), the official module is loaded as released and then its server class
-(``MCPServer`` in 2.x, ``FastMCP`` in 1.x) is replaced by mcpforge's, before any code of the
-program reads it. ``from mcp.server import MCPServer`` reads it after that, so it gets
-mcpforge's too. Everything else stays the official package's: its types, its client, its
-exceptions, ``Context`` (a parameter annotated with the official ``Context`` gets
-mcpforge's context) and ``Image``/``Audio`` (mcpforge sends their blocks), so that whatever
-else imported it keeps working.
+modules are imported (``mcp.server``, ``mcp.server.mcpserver``, ``mcp.server.fastmcp``,
+``mcp.server.lowlevel`` and their ``server`` submodules), the official module is loaded as
+released and then its server class is replaced by mcpforge's before any code of the program
+reads it: ``MCPServer`` (2.x), ``FastMCP`` (1.x), and 1.x's low-level ``Server`` (``lowlevel``;
+2.x's, which takes its handlers as constructor arguments, stays the official one).
+Everything else stays the official package's: its types, its client, its exceptions,
+``Context`` (a parameter annotated with the official ``Context`` gets mcpforge's context) and
+``Image``/``Audio`` (mcpforge sends their blocks), so that whatever else imported it keeps
+working.
 
 ``run(argv)`` then runs the program in this interpreter: ``-m MODULE ARGS``, a Python file
 ``FILE ARGS``, or the name of a console script (``mcp-server-time ARGS``) installed in this
@@ -26,13 +27,21 @@ from importlib import metadata
 from types import ModuleType
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
+from .lowlevel import Server as LowLevelServer
 from .mcpserver import FastMCP, MCPServer
 
 __all__ = ["install", "installed", "run", "StandInError"]
 
 
 def _server_classes() -> Dict[str, Any]:
-    return {"MCPServer": MCPServer, "FastMCP": FastMCP}
+    return {"MCPServer": MCPServer, "FastMCP": FastMCP, "Server": LowLevelServer}
+
+
+def _replaceable(name: str, official: Any) -> bool:
+    """Whether the official class is the one mcpforge's stands for: the low-level ``Server``
+    only in releases whose handlers are registered by decorators (1.x); 2.x's takes them as
+    constructor arguments, and stays the official one."""
+    return name != "Server" or hasattr(official, "list_tools")
 
 
 # Which names of which official module are mcpforge's: the module that defines the class and
@@ -42,6 +51,9 @@ _REPLACED: Dict[str, Sequence[str]] = {
     "mcp.server.mcpserver.server": ("MCPServer",),
     "mcp.server.fastmcp": ("FastMCP",),
     "mcp.server.fastmcp.server": ("FastMCP",),
+    "mcp.server.lowlevel.server": ("Server",),
+    "mcp.server.lowlevel": ("Server",),
+    "mcp.server": ("Server",),
 }
 
 
@@ -52,7 +64,8 @@ class StandInError(Exception):
 def _replace(module: ModuleType) -> None:
     classes = _server_classes()
     for name in _REPLACED.get(module.__name__, ()):
-        if hasattr(module, name):  # a release without that class keeps what it has
+        official = getattr(module, name, None)
+        if official is not None and _replaceable(name, official):  # else the official stays
             setattr(module, name, classes[name])
 
 

@@ -1,0 +1,373 @@
+"""``Server``: the official SDK's low-level server (1.x ``mcp.server.lowlevel.Server``, the API
+of most servers published before the high-level one) on the engine.
+
+A program registers one handler per method with the official decorators (``list_tools``,
+``call_tool``, ``list_resources``, ``list_resource_templates``, ``read_resource``,
+``list_prompts``, ``get_prompt``, ``completion``, ``subscribe_resource``,
+``unsubscribe_resource``, ``set_logging_level``), then awaits ``run(read, write, options)``
+with the official ``stdio_server()`` streams. Here the handlers are answered through one
+mcpforge middleware (``route``): the engine frames, validates and dispatches every message,
+and a request whose method has a handler is answered by it, with the handler's official
+objects turned into their wire form and back as the official server does (a tool's input
+checked against the schema its list gave, its result normalised: content blocks, a dict as
+structured content with its JSON text, both as a pair, or a ``CallToolResult``; a failure an
+``isError`` result with its text; a read's ``str``/``bytes`` or ``ReadResourceContents``).
+``request_context`` is the request being answered (``request_id``, ``meta``, ``session``,
+``lifespan_context``). The official package is imported on use: a program on this API has it.
+
+What differs: capabilities are the engine's (``logging`` claimed, ``completions`` only on
+versions before 2025-03-26 unless the engine serves some), list changes are told to no
+session of a handshake version, and ``session.send_resource_updated`` reaches subscribers
+only."""
+
+from __future__ import annotations
+
+import base64
+import contextvars
+import inspect
+import json
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Dict, List, Optional
+
+from ..errors import METHOD_NOT_FOUND, McpError
+from ..middleware import CallNext, MiddlewareContext
+from ..server import Server as _Engine
+
+__all__ = ["Server", "NotificationOptions", "RequestContext"]
+
+_current: "contextvars.ContextVar[RequestContext]" = contextvars.ContextVar("mcpforge_lowlevel_request")
+
+Handler = Callable[..., Awaitable[Any]]
+
+
+def _dump(value: Any) -> Any:
+    """An official object's wire form (lists of them too); plain values as they are."""
+    if isinstance(value, list):
+        return [_dump(v) for v in value]
+    dump = getattr(value, "model_dump", None)
+    return dump(mode="json", by_alias=True, exclude_none=True) if callable(dump) else value
+
+
+class NotificationOptions:
+    """The official ``NotificationOptions``: which list changes the capabilities claim."""
+
+    def __init__(self, prompts_changed: bool = False, resources_changed: bool = False, tools_changed: bool = False) -> None:
+        self.prompts_changed = prompts_changed
+        self.resources_changed = resources_changed
+        self.tools_changed = tools_changed
+
+
+class _Session:
+    """``request_context.session``: the official session's notifications, sent by the engine."""
+
+    def __init__(self, engine: _Engine) -> None:
+        self._engine = engine
+
+    async def send_resource_updated(self, uri: Any) -> None:
+        self._engine.notify_resource_updated(str(uri))
+
+    async def send_resource_list_changed(self) -> None:
+        self._engine.notify_resources_changed()
+
+    async def send_tool_list_changed(self) -> None:
+        self._engine.notify_tools_changed()
+
+    async def send_prompt_list_changed(self) -> None:
+        self._engine.notify_prompts_changed()
+
+
+@dataclass
+class RequestContext:
+    """The request a handler answers (the official ``request_context``)."""
+
+    request_id: Any
+    meta: Any
+    session: _Session
+    lifespan_context: Any
+    request: Any = None
+
+
+class Server:
+    """The official low-level ``Server`` (see the module documentation)."""
+
+    def __init__(
+        self,
+        name: str,
+        version: Optional[str] = None,
+        instructions: Optional[str] = None,
+        website_url: Optional[str] = None,
+        icons: Optional[List[Any]] = None,
+        lifespan: Optional[Callable[[Any], Any]] = None,
+        **_: Any,
+    ) -> None:
+        self.name, self.version, self.instructions = name, version, instructions
+        self.website_url, self.icons = website_url, icons
+        self.lifespan = lifespan
+        self._handlers: Dict[str, Handler] = {}
+        self._tools: Dict[str, Any] = {}
+        self._validate_input = True
+        self._engine: Optional[_Engine] = None
+
+    # ----- the official decorators ---------------------------------------------------------
+
+    def _on(self, method: str) -> Callable[[Handler], Handler]:
+        def register(fn: Handler) -> Handler:
+            self._handlers[method] = fn
+            return fn
+
+        return register
+
+    def list_tools(self) -> Callable[[Handler], Handler]:
+        return self._on("tools/list")
+
+    def call_tool(self, *, validate_input: bool = True) -> Callable[[Handler], Handler]:
+        self._validate_input = validate_input
+        return self._on("tools/call")
+
+    def list_resources(self) -> Callable[[Handler], Handler]:
+        return self._on("resources/list")
+
+    def list_resource_templates(self) -> Callable[[Handler], Handler]:
+        return self._on("resources/templates/list")
+
+    def read_resource(self) -> Callable[[Handler], Handler]:
+        return self._on("resources/read")
+
+    def list_prompts(self) -> Callable[[Handler], Handler]:
+        return self._on("prompts/list")
+
+    def get_prompt(self) -> Callable[[Handler], Handler]:
+        return self._on("prompts/get")
+
+    def completion(self) -> Callable[[Handler], Handler]:
+        return self._on("completion/complete")
+
+    def subscribe_resource(self) -> Callable[[Handler], Handler]:
+        return self._on("resources/subscribe")
+
+    def unsubscribe_resource(self) -> Callable[[Handler], Handler]:
+        return self._on("resources/unsubscribe")
+
+    def set_logging_level(self) -> Callable[[Handler], Handler]:
+        return self._on("logging/setLevel")
+
+    @property
+    def request_context(self) -> RequestContext:
+        """The request being answered; ``LookupError`` outside one, as the official one."""
+        return _current.get()
+
+    # ----- options and serving -------------------------------------------------------------
+
+    def get_capabilities(self, notification_options: Optional[NotificationOptions] = None, experimental_capabilities: Optional[Dict[str, Any]] = None) -> Any:
+        """The official ``ServerCapabilities`` of the handlers registered."""
+        from mcp import types  # type: ignore[import-not-found, unused-ignore]  # optional dependency
+
+        options = notification_options or NotificationOptions()
+        has = self._handlers.__contains__
+        return types.ServerCapabilities(
+            prompts=types.PromptsCapability(listChanged=options.prompts_changed) if has("prompts/list") else None,
+            resources=types.ResourcesCapability(subscribe=has("resources/subscribe"), listChanged=options.resources_changed) if has("resources/list") else None,
+            tools=types.ToolsCapability(listChanged=options.tools_changed) if has("tools/list") else None,
+            logging=types.LoggingCapability() if has("logging/setLevel") else None,
+            completions=types.CompletionsCapability() if has("completion/complete") else None,
+            experimental=experimental_capabilities or {},
+        )
+
+    def create_initialization_options(self, notification_options: Optional[NotificationOptions] = None, experimental_capabilities: Optional[Dict[str, Any]] = None) -> Any:
+        """The official ``InitializationOptions`` for ``run``."""
+        from mcp.server.models import InitializationOptions  # type: ignore[import-not-found, unused-ignore]  # optional dependency
+
+        return InitializationOptions(
+            server_name=self.name,
+            server_version=self.version or "",
+            capabilities=self.get_capabilities(notification_options, experimental_capabilities),
+            instructions=self.instructions,
+        )
+
+    def _built(self, options: Any = None) -> _Engine:
+        """The engine, made once: named, and its capabilities claimed, as ``options`` (the
+        official ``InitializationOptions`` given to ``run``) say, else as this server's."""
+        if self._engine is None:
+            if options is None:
+                options = self.create_initialization_options()
+            caps = options.capabilities
+            changes = [getattr(getattr(caps, kind, None), "listChanged", False) for kind in ("tools", "resources", "prompts")]
+            resources = getattr(caps, "resources", None)
+            engine = _Quiet(
+                any(changes),
+                bool(getattr(resources, "subscribe", False)),
+                options.server_name,
+                options.server_version or "",
+                getattr(options, "instructions", None) or self.instructions,
+                website_url=self.website_url,
+                lifespan=(lambda _: self.lifespan(self)) if self.lifespan is not None else None,
+                experimental=getattr(caps, "experimental", None),
+                enable_tools=caps.tools is not None or None,
+                enable_resources=resources is not None or None,
+                enable_prompts=caps.prompts is not None or None,
+            )
+            engine.add_middleware(self.route)
+            self._engine = engine
+        return self._engine
+
+    async def run(self, read_stream: Any, write_stream: Any, initialization_options: Any = None, raise_exceptions: bool = False, stateless: bool = False) -> None:
+        """Serves one connection over the official streams (``stdio_server()``'s, or memory
+        streams) until the client's stream ends."""
+        from .streams import serve_streams  # loaded on use: asyncio and the official package
+
+        async with write_stream:
+            await serve_streams(self._built(initialization_options), read_stream, write_stream)
+
+    # ----- answering ----------------------------------------------------------------------
+
+    async def route(self, context: MiddlewareContext, call_next: CallNext) -> Any:
+        """The engine's middleware: a request with a handler is answered by it."""
+        handler = self._handlers.get(context.method)
+        if handler is None:
+            if context.method in _ANSWERS:  # a method of this API without a handler
+                raise McpError(METHOD_NOT_FOUND, "Method not found")
+            return await call_next(context)
+        engine = self._built()
+        request = RequestContext(context.request_id, context.meta, _Session(engine), engine.lifespan_context)
+        token = _current.set(request)
+        try:
+            answer = _ANSWERS[context.method]
+            return await answer(self, handler, context.params)
+        except McpError:
+            raise
+        except Exception as e:  # noqa: BLE001 - the official server answers a handler's failure so
+            if type(e).__module__.partition(".")[0] == "mcp" and hasattr(e, "error"):
+                raise  # the official McpError: its own code and message
+            raise McpError(0, str(e)) from e  # the official low-level server's code for it
+        finally:
+            _current.reset(token)
+
+    async def _list(self, handler: Handler, field: str) -> Dict[str, Any]:
+        result = await (handler(None) if _takes_request(handler) else handler())
+        items: Any = getattr(result, field, result)
+        if field == "tools":
+            self._tools = {t.name: t for t in items}
+        return {field: _dump(list(items))}
+
+    async def _call(self, handler: Handler, params: Dict[str, Any]) -> Dict[str, Any]:
+        name, arguments = params.get("name", ""), params.get("arguments") or {}
+        if name not in self._tools and "tools/list" in self._handlers:
+            await self._list(self._handlers["tools/list"], "tools")
+        tool = self._tools.get(name)
+        try:
+            if self._validate_input and tool is not None:
+                import jsonschema  # type: ignore[import-untyped, import-not-found, unused-ignore]  # optional dependency: the official package's
+
+                try:
+                    jsonschema.validate(instance=arguments, schema=tool.inputSchema)
+                except jsonschema.ValidationError as e:
+                    return _tool_error(f"Input validation error: {e.message}")
+            results = await handler(name, arguments)
+            content: Any
+            structured: Any
+            if type(results).__name__ == "CallToolResult":
+                return _dump(results)  # type: ignore[no-any-return]
+            if isinstance(results, tuple) and len(results) == 2:
+                content, structured = results
+            elif isinstance(results, dict):
+                content, structured = [{"type": "text", "text": json.dumps(results, indent=2)}], results
+            elif hasattr(results, "__iter__"):
+                content, structured = results, None
+            else:
+                return _tool_error(f"Unexpected return type from tool: {type(results).__name__}")
+            schema = getattr(tool, "outputSchema", None)
+            if schema is not None:
+                if structured is None:
+                    return _tool_error("Output validation error: outputSchema defined but no structured output returned")
+                import jsonschema  # type: ignore[import-untyped, import-not-found, unused-ignore]  # optional dependency: the official package's
+
+                try:
+                    jsonschema.validate(instance=structured, schema=schema)
+                except jsonschema.ValidationError as e:
+                    return _tool_error(f"Output validation error: {e.message}")
+            out: Dict[str, Any] = {"content": _dump(list(content)), "isError": False}
+            if structured is not None:
+                out["structuredContent"] = structured
+            return out
+        except Exception as e:  # noqa: BLE001 - the tool's failure is its result, as the official server answers
+            return _tool_error(str(e))
+
+    async def _read(self, handler: Handler, params: Dict[str, Any]) -> Dict[str, Any]:
+        from pydantic import AnyUrl  # optional dependency: the official package's
+
+        uri = params.get("uri", "")
+        result = await handler(AnyUrl(uri))
+        if isinstance(result, (str, bytes)):
+            return {"contents": [_contents(uri, result, None, None)]}
+        return {"contents": [_contents(uri, c.content, c.mime_type, getattr(c, "meta", None)) for c in result]}
+
+    async def _prompt(self, handler: Handler, params: Dict[str, Any]) -> Dict[str, Any]:
+        return _dump(await handler(params.get("name", ""), params.get("arguments")))  # type: ignore[no-any-return]
+
+    async def _complete(self, handler: Handler, params: Dict[str, Any]) -> Dict[str, Any]:
+        from mcp import types  # type: ignore[import-not-found, unused-ignore]  # optional dependency
+
+        request = types.CompleteRequestParams.model_validate(params)
+        completion = await handler(request.ref, request.argument, request.context)
+        if completion is None:
+            return {"completion": {"values": []}}
+        return {"completion": _dump(completion)}
+
+    async def _subscription(self, handler: Handler, params: Dict[str, Any]) -> Dict[str, Any]:
+        from pydantic import AnyUrl  # optional dependency: the official package's
+
+        await handler(AnyUrl(params.get("uri", "")))
+        return {}
+
+    async def _level(self, handler: Handler, params: Dict[str, Any]) -> Dict[str, Any]:
+        await handler(params.get("level"))
+        return {}
+
+
+class _Quiet(_Engine):
+    """The engine under a low-level server: it claims list changes and resource
+    subscriptions as the program's options say."""
+
+    def __init__(self, list_changed: bool, subscribe: bool, *args: Any, **kwargs: Any) -> None:
+        self._engine_options = {"legacy_list_changed": list_changed, "resource_subscriptions": subscribe}
+        super().__init__(*args, **kwargs)
+
+
+def _takes_request(handler: Handler) -> bool:
+    """Whether a list handler takes the request (the official new style) or nothing."""
+    try:
+        return len(inspect.signature(handler).parameters) > 0
+    except (TypeError, ValueError):
+        return False
+
+
+def _tool_error(text: str) -> Dict[str, Any]:
+    return {"content": [{"type": "text", "text": text}], "isError": True}
+
+
+def _contents(uri: str, data: Any, mime_type: Optional[str], meta: Any) -> Dict[str, Any]:
+    """One read's contents as the official server writes them."""
+    out: Dict[str, Any] = {"uri": uri}
+    if isinstance(data, bytes):
+        out.update(blob=base64.b64encode(data).decode("ascii"), mimeType=mime_type or "application/octet-stream")
+    else:
+        out.update(text=data, mimeType=mime_type or "text/plain")
+    if meta is not None:
+        out["_meta"] = meta
+    return out
+
+
+# How each method's handler is called and its answer written.
+_ANSWERS: Dict[str, Callable[[Server, Handler, Dict[str, Any]], Awaitable[Dict[str, Any]]]] = {
+    "tools/list": lambda s, h, p: s._list(h, "tools"),
+    "resources/list": lambda s, h, p: s._list(h, "resources"),
+    "resources/templates/list": lambda s, h, p: s._list(h, "resourceTemplates"),
+    "prompts/list": lambda s, h, p: s._list(h, "prompts"),
+    "tools/call": lambda s, h, p: s._call(h, p),
+    "resources/read": lambda s, h, p: s._read(h, p),
+    "prompts/get": lambda s, h, p: s._prompt(h, p),
+    "completion/complete": lambda s, h, p: s._complete(h, p),
+    "resources/subscribe": lambda s, h, p: s._subscription(h, p),
+    "resources/unsubscribe": lambda s, h, p: s._subscription(h, p),
+    "logging/setLevel": lambda s, h, p: s._level(h, p),
+}
