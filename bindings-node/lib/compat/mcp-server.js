@@ -144,6 +144,8 @@ class McpServer {
   #linked;
   /** What the client of a transport of another package said in `initialize` (its `params`). */
   #client;
+  /** The `SessionPeer` of the connection when its messages pass through JavaScript. */
+  #peer;
 
   /**
    * @param {{ name: string, version: string, title?: string, websiteUrl?: string, icons?: object[] }} serverInfo
@@ -159,6 +161,7 @@ class McpServer {
     this.server = new ProtocolServer(this, this.#engine, engine.logging, {
       flush: () => this.#flush(),
       client: () => this.#client,
+      peer: () => this.#peer,
     });
     this.#taskOptions = { taskStore: options?.taskStore, pollMs: options?.defaultTaskPollInterval };
     /** The SDK's experimental API: `tasks.registerToolTask` (./tasks.js). */
@@ -197,14 +200,17 @@ class McpServer {
       );
     }
     this.#transport = transport;
+    // What a connection whose messages pass through JavaScript reports (./linked-transport.js).
+    const initialized = (params) => {
+      this.#client = params;
+    };
+    const peer = (send) => {
+      this.#peer = this.server.sessionPeer(send);
+      return this.#peer;
+    };
     try {
-      if (isTransport(transport)) await transport[ATTACH](this.#engine, () => this.#closed());
-      else {
-        const initialized = (params) => {
-          this.#client = params;
-        };
-        this.#linked = await attachLinked(this.#engine, transport, () => this.#closed(), initialized);
-      }
+      if (isTransport(transport)) await transport[ATTACH](this.#engine, () => this.#closed(), { messages: this.server.wantsMessages(), initialized, peer });
+      else this.#linked = await attachLinked(this.#engine, transport, () => this.#closed(), initialized, peer);
     } catch (e) {
       this.#transport = undefined;
       throw e;
@@ -224,6 +230,7 @@ class McpServer {
     if (!this.#transport) return;
     this.#transport = undefined;
     this.#client = undefined;
+    this.#peer = undefined;
     const { onclose } = this.server;
     if (typeof onclose === 'function') onclose();
   }

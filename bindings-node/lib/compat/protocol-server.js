@@ -10,7 +10,8 @@
 'use strict';
 
 const notifications = require('../notifications');
-const { RequestHandlers } = require('./request-handlers');
+const { RequestHandlers, methodOf } = require('./request-handlers');
+const { SessionPeer } = require('./session-peer');
 const { elicitationProblems } = require('./elicitation-check');
 const { asProtocolError } = require('./failures');
 const { ErrorCode, McpError } = require('../errors');
@@ -55,6 +56,8 @@ class ProtocolServer {
   #requestHandlers;
   #flush;
   #client;
+  #peer;
+  #notificationHandlers = new Map();
 
   /**
    * @param {object} owner the `McpServer` (for `connect`/`close`/`transport`)
@@ -64,12 +67,14 @@ class ProtocolServer {
    * @param {{ flush: () => void, client: () => object | undefined }} linked `flush()` sends
    *   at once what the engine queued for a transport of another package (after each
    *   notification sent from here); `client()` is the `initialize` params of that
-   *   transport's client, if any
+   *   transport's client, if any; `peer()` the `SessionPeer` of the connection when its
+   *   messages pass through JavaScript (./session-peer.js)
    */
-  constructor(owner, engine, logging, { flush, client }) {
+  constructor(owner, engine, logging, { flush, client, peer }) {
     this.#owner = owner;
     this.#flush = flush;
     this.#client = client;
+    this.#peer = peer;
     this.#engine = engine;
     this.#logging = logging;
     this.#requestHandlers = new RequestHandlers(engine);
@@ -79,6 +84,76 @@ class ProtocolServer {
     this.onclose = undefined;
     /** Called with errors the application should hear about. */
     this.onerror = undefined;
+    /** Called once the client sent `notifications/initialized`. */
+    this.oninitialized = undefined;
+  }
+
+  /**
+   * True when the application wants to see what the client notifies (a notification
+   * handler, `oninitialized`): a transport whose messages the engine reads itself then
+   * passes them through JavaScript (./stdio.js).
+   */
+  wantsMessages() {
+    return this.#notificationHandlers.size > 0 || typeof this.oninitialized === 'function';
+  }
+
+  /** The `SessionPeer` of a connection whose messages pass through JavaScript, writing with `send`. */
+  sessionPeer(send) {
+    return new SessionPeer(send, this.#notificationHandlers, () => this.oninitialized, (e) => this.#reportError(e));
+  }
+
+  #reportError(error) {
+    if (typeof this.onerror === 'function') this.onerror(error);
+    else console.error('mcpforge: a notification handler failed:', error);
+  }
+
+  /**
+   * Runs `handler(notification)` for each client notification of `schema`'s method (its
+   * `shape.method` literal, as `setRequestHandler`), on connections whose messages pass
+   * through JavaScript: a transport of another package, or stdio once one is set before
+   * `connect`. The engine still takes the notification in first.
+   */
+  setNotificationHandler(schema, handler) {
+    if (typeof handler !== 'function') throw new TypeError('mcpforge: a notification handler must be a function');
+    this.#notificationHandlers.set(methodOf(schema), handler);
+  }
+
+  /** Removes the notification handler of `method`. */
+  removeNotificationHandler(method) {
+    this.#notificationHandlers.delete(method);
+  }
+
+  /**
+   * Sends the request `method` to the client: from a handler through its context (so it
+   * goes with that request on every wire); outside any request, on a connection whose
+   * messages pass through JavaScript, as a request of its own, as the official `Server`
+   * sends it; else through the one call in flight (see `requireContext`).
+   */
+  #ask(what, method, params, viaContext) {
+    const ctx = currentContext();
+    if (ctx) return viaContext(ctx);
+    const peer = this.#peer?.();
+    if (peer) return peer.request(method, params);
+    return viaContext(requireContext(what, this.#engine));
+  }
+
+  /**
+   * Sends a request `{ method, params }` to the client (elicitation, sampling, roots, ping)
+   * and resolves to its result, parsed by `resultSchema` (a zod schema) when given.
+   */
+  async request(request, resultSchema) {
+    const { method, params } = request || {};
+    const ctx = currentContext();
+    const peer = ctx ? undefined : this.#peer?.();
+    const result = peer ? await peer.request(method, params) : await notifications.sendRequest(request, ctx ?? requireContext('request', this.#engine));
+    return resultSchema && typeof resultSchema.parse === 'function' ? resultSchema.parse(result) : result;
+  }
+
+  /** Pings the client (a connection whose messages pass through JavaScript). */
+  ping() {
+    const peer = this.#peer?.();
+    if (!peer) return Promise.reject(new Error('mcpforge: ping() needs a connection whose messages pass through JavaScript (a transport of another package, or stdio with a notification handler)'));
+    return peer.request('ping');
   }
 
   /** The transport the server is connected to, if any. */
@@ -140,8 +215,7 @@ class ProtocolServer {
    * `McpError` -32602 naming the problems.
    */
   elicitInput(params) {
-    return requireContext('elicitInput', this.#engine)
-      .elicit(params)
+    return this.#ask('elicitInput', 'elicitation/create', params, (ctx) => ctx.elicit(params))
       .then((result) => {
         // A zod schema (mcpforge's own `ctx.elicit` takes those) is the engine's to convert: not checked here.
         const schema = params && params.mode !== 'url' && !isSchemaObject(params.requestedSchema) ? params.requestedSchema : undefined;
@@ -155,12 +229,12 @@ class ProtocolServer {
 
   /** Asks the client's model (`sampling/createMessage`). */
   createMessage(params) {
-    return requireContext('createMessage', this.#engine).sample(params);
+    return this.#ask('createMessage', 'sampling/createMessage', params, (ctx) => ctx.sample(params));
   }
 
   /** Asks the client for its roots (`roots/list`). */
-  listRoots() {
-    return requireContext('listRoots', this.#engine).listRoots();
+  listRoots(params) {
+    return this.#ask('listRoots', 'roots/list', params, (ctx) => ctx.listRoots());
   }
 
   /** Tells clients the tool list changed. */
