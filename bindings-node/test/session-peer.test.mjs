@@ -11,33 +11,11 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { McpServer } from '../lib/index.mjs';
-import { deferred, within } from './helpers.mjs';
+import { clientEnd, deferred, linkedClient, within } from './helpers.mjs';
 
 const fixture = fileURLToPath(new URL('./fixtures/roots-on-initialized.mjs', import.meta.url));
 const initialize = { protocolVersion: '2025-06-18', capabilities: { roots: { listChanged: true } }, clientInfo: { name: 'c', version: '1' } };
 const RootsListChanged = z.object({ method: z.literal('notifications/roots/list_changed') });
-
-/**
- * A client end written here: `next(predicate)` resolves to the next message the server sent
- * that matches, `send(message)` hands one to the server.
- */
-function clientEnd(deliver) {
-  const seen = [];
-  const waiting = [];
-  const receive = (message) => {
-    const i = waiting.findIndex((w) => w.match(message));
-    if (i === -1) seen.push(message);
-    else waiting.splice(i, 1)[0].resolve(message);
-  };
-  const next = (match, what) => {
-    const i = seen.findIndex(match);
-    if (i !== -1) return Promise.resolve(seen.splice(i, 1)[0]);
-    const d = deferred();
-    waiting.push({ match, resolve: d.resolve });
-    return within(d.promise, 20_000, what);
-  };
-  return { receive, next, send: deliver };
-}
 
 /**
  * Initializes through `client`, then answers the `roots/list` the server sends after
@@ -55,16 +33,6 @@ async function handshake(client) {
 test('oninitialized and a notification handler ask the client for its roots over a message transport', async () => {
   const mcp = new McpServer({ name: 's', version: '1' });
   const asked = [];
-  const transport = {
-    async start() {},
-    async send(message) {
-      client.receive(message);
-    },
-    async close() {
-      transport.onclose?.();
-    },
-  };
-  const client = clientEnd((message) => transport.onmessage(message));
   const changed = deferred();
   const errors = [];
   mcp.server.onerror = (e) => errors.push(e.message);
@@ -82,7 +50,7 @@ test('oninitialized and a notification handler ask the client for its roots over
     asked.push('initialized');
     initialized.resolve((await mcp.server.listRoots()).roots);
   };
-  await mcp.connect(transport);
+  const client = await linkedClient(mcp);
   try {
     const first = await handshake(client);
     assert.deepEqual(await within(initialized.promise, 20_000, 'oninitialized'), [{ uri: 'file:///a' }]);

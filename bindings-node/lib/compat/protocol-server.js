@@ -15,7 +15,7 @@ const { SessionPeer } = require('./session-peer');
 const { elicitationProblems } = require('./elicitation-check');
 const { asProtocolError } = require('./failures');
 const { ErrorCode, McpError } = require('../errors');
-const { EXTENSION, SOLE_CALL } = require('../server');
+const { EXTENSION, SUBSCRIPTIONS, SOLE_CALL } = require('../server');
 const { scopeContext, followCallbacks } = require('./handler-scope');
 const { isSchemaObject } = require('../schema');
 const { isStateless } = require('../versions');
@@ -272,12 +272,18 @@ class ProtocolServer {
 
   /**
    * Declares capabilities, as the SDK's `registerCapabilities`: `logging` turns on log
-   * messages, `extensions` are advertised to the clients that initialize from then on; the
+   * messages, `extensions` and `resources.subscribe` are advertised to the clients that
+   * initialize from then on (the engine then serves `resources/subscribe`, and records the
+   * subscriptions a low-level handler accepted, so `sendResourceUpdated` reaches them); the
    * engine advertises the others from what is registered, and answers the methods of a
    * low-level handler whatever it advertises.
    */
   registerCapabilities(capabilities) {
     if (capabilities && capabilities.logging) this.#logging = true;
+    if (capabilities?.resources?.subscribe) {
+      this.#engine[SUBSCRIPTIONS](true);
+      this.#requestHandlers.recordSubscriptions();
+    }
     for (const [id, settings] of Object.entries(capabilities?.extensions ?? {})) this.#engine[EXTENSION](id, settings);
   }
 

@@ -14,7 +14,7 @@ pub(crate) fn capabilities(shared: &ServerShared, snap: &Snapshot, version: Prot
         caps.insert("tools".into(), json!({ "listChanged": true }));
     }
     if shared.has_resources(snap) {
-        let resources = if shared.resource_subscriptions {
+        let resources = if shared.serves_subscriptions() {
             json!({ "subscribe": true, "listChanged": true })
         } else {
             json!({ "listChanged": true })

@@ -60,8 +60,9 @@ pub(crate) struct ServerShared {
     pub invalid_output_result: bool,
     /// A read's contents without `_meta` of their own carry the resource's (template's).
     pub resource_meta_in_contents: bool,
-    /// `resources/subscribe` served and advertised (`ServerBuilder::resource_subscriptions`).
-    pub resource_subscriptions: bool,
+    /// `resources/subscribe` served and advertised (`ServerBuilder::resource_subscriptions`,
+    /// `Server::serve_resource_subscriptions`).
+    pub resource_subscriptions: std::sync::atomic::AtomicBool,
     /// Tool names are not checked (`ServerBuilder::lenient_tool_names`).
     pub lenient_tool_names: bool,
     /// Request metrics, once turned on (server option, or an HTTP app that serves them).
@@ -89,6 +90,11 @@ impl ServerShared {
     /// last tool is removed).
     pub fn has_tools(&self, snap: &Snapshot) -> bool {
         self.enable_tools || snap.tools.announced()
+    }
+
+    /// Whether `resources/subscribe` is served and advertised now.
+    pub fn serves_subscriptions(&self) -> bool {
+        self.resource_subscriptions.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Whether the resources capability is on (as [`Self::has_tools`], for resources and
