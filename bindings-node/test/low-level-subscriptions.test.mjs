@@ -2,7 +2,8 @@
  * Subscriptions a published server keeps itself (server-memory's shape): it declares them
  * with `registerCapabilities({ resources: { subscribe: true } })` and answers
  * `resources/subscribe` with a low-level handler; the client is told `resources.subscribe`,
- * and `sendResourceUpdated` reaches a client that subscribed, not one that unsubscribed.
+ * and `sendResourceUpdated` reaches a client that subscribed, not one that unsubscribed;
+ * declared in the constructor's `capabilities` instead, they are advertised too.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -46,6 +47,19 @@ test('registerCapabilities subscribe is advertised and sendResourceUpdated reach
     client.send({ jsonrpc: '2.0', id: 4, method: 'ping' });
     await client.next((m) => m.id === 4, 'the ping answer');
     assert.deepEqual(client.unclaimed().filter((m) => m.method === 'notifications/resources/updated'), []);
+  } finally {
+    await mcp.close();
+  }
+});
+
+test('subscriptions declared in the constructor are advertised as the SDK advertises them', async () => {
+  const mcp = new McpServer({ name: 'everything-like', version: '1' }, { capabilities: { resources: { subscribe: true } } });
+  mcp.registerResource('graph', URI, {}, async (uri) => ({ contents: [{ uri: uri.href, text: '{}' }] }));
+  const client = await linkedClient(mcp);
+  try {
+    client.send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'c', version: '1' } } });
+    const init = await client.next((m) => m.id === 1, 'the initialize answer');
+    assert.deepEqual(init.result.capabilities.resources, { subscribe: true, listChanged: true });
   } finally {
     await mcp.close();
   }

@@ -146,6 +146,8 @@ class McpServer {
   #client;
   /** The `SessionPeer` of the connection when its messages pass through JavaScript. */
   #peer;
+  /** Whether the completion answer for references without a provider is installed. */
+  #completionFallback = false;
 
   /**
    * @param {{ name: string, version: string, title?: string, websiteUrl?: string, icons?: object[] }} serverInfo
@@ -163,6 +165,8 @@ class McpServer {
       client: () => this.#client,
       peer: () => this.#peer,
     });
+    // Declared subscriptions are served as `registerCapabilities` serves them (./request-handlers.js).
+    if (options?.capabilities?.resources?.subscribe) this.server.registerCapabilities({ resources: { subscribe: true } });
     this.#taskOptions = { taskStore: options?.taskStore, pollMs: options?.defaultTaskPollInterval };
     /** The SDK's experimental API: `tasks.registerToolTask` (./tasks.js). */
     this.experimental = {
@@ -453,6 +457,7 @@ class McpServer {
       inHandler(ctx, () => sdkErrors(() => entry.readCallback(url, variables, ctx))),
     );
     if (template.uriTemplate.variableNames.some((v) => template.completeCallback(v))) {
+      this.#installCompletionFallback();
       this.#engine.completion({ type: 'ref/resource', uri: uriTemplate }, async ({ argument, context }, ctx) => {
         const current = [...this.#templates.values()].find((t) => t.resourceTemplate.uriTemplate.toString() === uriTemplate);
         if (!current) throw asProtocolError(new McpError(ErrorCode.InvalidParams, `Resource template ${uriTemplate} not found`));
@@ -523,6 +528,7 @@ class McpServer {
     );
     const fields = shape && isShape(shape) ? Object.entries(shape).filter(([, s]) => isCompletable(s)) : [];
     if (fields.length > 0) {
+      this.#installCompletionFallback();
       this.#engine.completion({ type: 'ref/prompt', name }, async ({ argument, context }, ctx) => {
         const current = this.#prompts.get(name);
         if (!current) throw asProtocolError(new McpError(ErrorCode.InvalidParams, `Prompt ${name} not found`));
@@ -532,6 +538,30 @@ class McpServer {
         return completionResult(await inHandler(ctx, () => complete(argument.value, context)));
       });
     }
+  }
+
+  /**
+   * Once the first completion provider is registered, answers `completion/complete` for
+   * references that have none as the official `McpServer` does: an unknown or disabled
+   * prompt, or a URI that is neither a template nor a resource, is -32602; a known one
+   * without completable arguments completes to nothing.
+   */
+  #installCompletionFallback() {
+    if (this.#completionFallback) return;
+    this.#completionFallback = true;
+    const empty = { values: [], hasMore: false };
+    this.#engine.completion(null, async ({ ref }) => {
+      if (ref?.type === 'ref/prompt') {
+        const prompt = this.#prompts.get(ref.name);
+        if (!prompt) throw asProtocolError(new McpError(ErrorCode.InvalidParams, `Prompt ${ref.name} not found`));
+        if (!prompt.enabled) throw asProtocolError(new McpError(ErrorCode.InvalidParams, `Prompt ${ref.name} disabled`));
+        return empty;
+      }
+      const uri = ref?.uri;
+      const template = [...this.#templates.values()].some((t) => t.resourceTemplate.uriTemplate.toString() === uri);
+      if (template || this.#resources.has(uri)) return empty;
+      throw asProtocolError(new McpError(ErrorCode.InvalidParams, `Resource template ${uri} not found`));
+    });
   }
 
   // ---- handles ----
