@@ -80,6 +80,9 @@ test("the server modules are mcpforge's, the client the official SDK's", async (
   assert.equal(cjs.McpServer, ours.McpServer);
   const stdio = await load('@modelcontextprotocol/sdk/server/stdio.js');
   assert.equal(stdio.esm.StdioServerTransport, (await import('../lib/sdk/server/stdio.mjs')).StdioServerTransport);
+  const lowLevel = await load('@modelcontextprotocol/sdk/server/index.js');
+  assert.equal(lowLevel.esm.Server, (await import('../lib/sdk/server/index.mjs')).Server);
+  assert.equal(lowLevel.cjs.Server, lowLevel.esm.Server);
   const client = await load('@modelcontextprotocol/sdk/client/index.js');
   assert.equal(client.esm.Client, (await import(pathToFileURL(join(SDK, 'dist', 'esm', 'client', 'index.js')).href)).Client);
 });

@@ -19,7 +19,7 @@ const { argumentParser, isRawShape, isSchemaObject } = require('../schema');
 const { RESCUE } = require('../results');
 const { ResourceTemplate } = require('./resource-template');
 const { completerOf, isCompletable } = require('./completable');
-const { ProtocolServer } = require('./protocol-server');
+const { ProtocolServer, BIND } = require('./protocol-server');
 const { inHandler } = require('./handler-scope');
 const { toolFailure, asProtocolError, checkedOutput } = require('./failures');
 const { ATTACH, DETACH, isTransport } = require('./attach');
@@ -154,13 +154,16 @@ class McpServer {
    * @param {object} [options] the SDK's `ServerOptions` (`capabilities`, `instructions`; the
    *   SDK-only ones are accepted and ignored) and any option of mcpforge's `Server` (`limits`,
    *   `logger`, `maskErrorDetails`, ...). Log messages are sent only with `capabilities.logging`.
+   * @param {ProtocolServer} [lowLevel] internal: the low-level `Server` this one is made
+   *   around (./low-level-server.js), which becomes `server`
    */
-  constructor(serverInfo, options = {}) {
+  constructor(serverInfo, options = {}, lowLevel = undefined) {
     const engine = engineOptions(serverInfo, options || {});
     this.#engine = new Server(engine);
     this.#errors = this.#engine[ERROR_POLICY];
     /** The low-level server of the official SDK's API (notifications, client input). */
-    this.server = new ProtocolServer(this, this.#engine, engine.logging, {
+    this.server = lowLevel ?? new ProtocolServer();
+    this.server[BIND](this, this.#engine, engine.logging, {
       flush: () => this.#flush(),
       client: () => this.#client,
       peer: () => this.#peer,

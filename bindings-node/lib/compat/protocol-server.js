@@ -49,6 +49,9 @@ function requireContext(what, engine) {
   return ctx;
 }
 
+/** The hook `McpServer` ties its low-level server to itself with. */
+const BIND = Symbol('mcpforge.protocolServer.bind');
+
 class ProtocolServer {
   #owner;
   #engine;
@@ -60,6 +63,22 @@ class ProtocolServer {
   #notificationHandlers = new Map();
 
   /**
+   * Made by `McpServer` (which then calls `[BIND]`), or by the low-level `Server`
+   * (./low-level-server.js), which makes its `McpServer` around it.
+   */
+  constructor() {
+    /** The SDK's experimental API: `tasks` (client requests as response streams; ./tasks.js). */
+    this.experimental = { tasks: new ExperimentalServerTasks(this) };
+    /** Called when the server's connection closes. */
+    this.onclose = undefined;
+    /** Called with errors the application should hear about. */
+    this.onerror = undefined;
+    /** Called once the client sent `notifications/initialized`. */
+    this.oninitialized = undefined;
+  }
+
+  /**
+   * @internal Ties this server to what it acts through, once.
    * @param {object} owner the `McpServer` (for `connect`/`close`/`transport`)
    * @param {object} engine its mcpforge `Server`
    * @param {boolean} logging whether the `logging` capability was declared (log messages are
@@ -70,7 +89,8 @@ class ProtocolServer {
    *   transport's client, if any; `peer()` the `SessionPeer` of the connection when its
    *   messages pass through JavaScript (./session-peer.js)
    */
-  constructor(owner, engine, logging, { flush, client, peer }) {
+  [BIND](owner, engine, logging, { flush, client, peer }) {
+    if (this.#owner) throw new Error('mcpforge: this server already belongs to an McpServer');
     this.#owner = owner;
     this.#flush = flush;
     this.#client = client;
@@ -78,14 +98,6 @@ class ProtocolServer {
     this.#engine = engine;
     this.#logging = logging;
     this.#requestHandlers = new RequestHandlers(engine);
-    /** The SDK's experimental API: `tasks` (client requests as response streams; ./tasks.js). */
-    this.experimental = { tasks: new ExperimentalServerTasks(this) };
-    /** Called when the server's connection closes. */
-    this.onclose = undefined;
-    /** Called with errors the application should hear about. */
-    this.onerror = undefined;
-    /** Called once the client sent `notifications/initialized`. */
-    this.oninitialized = undefined;
   }
 
   /**
@@ -298,4 +310,4 @@ class ProtocolServer {
   }
 }
 
-module.exports = { ProtocolServer, currentContext };
+module.exports = { ProtocolServer, BIND, currentContext };

@@ -36,6 +36,12 @@ export interface ProtocolServer {
   onerror?: (error: Error) => void;
   /** Called once the client sent `notifications/initialized`. */
   oninitialized?: () => void | Promise<void>;
+  /** The transport the server is connected to, if any. */
+  readonly transport: unknown;
+  /** Starts serving over `transport` (as `McpServer.connect`). */
+  connect(transport: McpForgeTransport | MessageTransport): Promise<void>;
+  /** Closes the server (as `McpServer.close`). */
+  close(): Promise<void>;
   getClientCapabilities(): { [key: string]: unknown } | undefined;
   getClientVersion(): { name: string; version: string; [key: string]: unknown } | undefined;
   sendLoggingMessage(params: { level: LogLevel; data?: unknown; logger?: string }): Promise<void>;
