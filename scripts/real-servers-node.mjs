@@ -141,12 +141,20 @@ async function drive(name, dir, side) {
     t.asked.push({ method: 'elicitation/create', params: request.params });
     return { action: 'decline' };
   });
-  client.fallbackNotificationHandler = async (n) => {
-    t.notifications.push({ method: n.method, params: n.params });
+  // Every notification is recorded as it arrives, before the client handles it (the client
+  // drops progress that arrives with its request's answer, as the scheduler decides).
+  const record = () => {
+    const deliver = transport.onmessage;
+    transport.onmessage = (message, extra) => {
+      if (typeof message?.method === 'string' && message.id === undefined) t.notifications.push({ method: message.method, params: message.params });
+      deliver?.call(transport, message, extra);
+    };
   };
+  client.fallbackNotificationHandler = async () => {};
   const options = { timeout: REQUEST_MS };
   const session = async () => {
     await client.connect(transport, options);
+    record();
     t.initialize = { serverInfo: client.getServerVersion(), capabilities: client.getServerCapabilities(), instructions: client.getInstructions() };
     // Let what the server does on `notifications/initialized` (tools added, roots read) finish.
     await client.ping(options);
@@ -160,7 +168,11 @@ async function drive(name, dir, side) {
     };
     t.steps = [];
     for (const uri of spec.subscribe ?? []) await step(`subscribe ${uri}`, () => client.subscribeResource({ uri }, options));
-    for (const [tool, args] of spec.calls(work)) await step(`call ${tool}`, () => client.callTool({ name: tool, arguments: args }, undefined, options));
+    // Each call asks for progress (the notifications are recorded with the others).
+    const onprogress = () => {};
+    for (const [tool, args] of spec.calls(work)) {
+      await step(`call ${tool}`, () => client.callTool({ name: tool, arguments: args }, undefined, { ...options, onprogress }));
+    }
     const listed = (t.resources?.result ?? []).map((r) => r.uri).sort().slice(0, 3);
     for (const uri of [...new Set([...(spec.reads ?? []), ...listed])]) await step(`read ${uri}`, () => client.readResource({ uri }, options));
     for (const [prompt, args] of spec.prompts ?? []) await step(`prompt ${prompt}`, () => client.getPrompt({ name: prompt, arguments: args }, options));

@@ -1,7 +1,8 @@
 // How scripts/real-servers-node.mjs compares two transcripts: by meaning, as parsed JSON.
 // `normalized` writes the run's work folder as `<WORK>`, times as `<TIME>`, parses JSON
 // text found in strings (a tool's text that is JSON compares as values, not as spacing and
-// key order), keys the lists by name (a missing tool is one difference), and sorts the notifications (their order against each other is the
+// key order), keys the lists by name (a missing tool is one difference), and groups the notifications
+// by method, each group sorted (their order against each other is the
 // scheduler's); `compare` lists every path where two values differ.
 
 const ISO_TIME = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?/g;
@@ -43,7 +44,10 @@ export function normalized(t, work) {
   out.templates = keyed(out.templates, 'uriTemplate');
   out.prompts = keyed(out.prompts, 'name');
   const key = (n) => JSON.stringify(n);
-  out.notifications = [...out.notifications].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  const byMethod = {};
+  for (const n of out.notifications) (byMethod[n.method] ??= []).push(n.params ?? null);
+  for (const list of Object.values(byMethod)) list.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  out.notifications = byMethod;
   return out;
 }
 
