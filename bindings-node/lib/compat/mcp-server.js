@@ -19,7 +19,7 @@ const { argumentParser, isRawShape, isSchemaObject } = require('../schema');
 const { RESCUE } = require('../results');
 const { ResourceTemplate } = require('./resource-template');
 const { completerOf, isCompletable } = require('./completable');
-const { ProtocolServer, BIND } = require('./protocol-server');
+const { ProtocolServer, BIND, WANTS_MESSAGES, SESSION_PEER } = require('./protocol-server');
 const { inHandler } = require('./handler-scope');
 const { toolFailure, asProtocolError, checkedOutput } = require('./failures');
 const { ATTACH, DETACH, isTransport } = require('./attach');
@@ -212,11 +212,11 @@ class McpServer {
       this.#client = params;
     };
     const peer = (send) => {
-      this.#peer = this.server.sessionPeer(send);
+      this.#peer = this.server[SESSION_PEER](send);
       return this.#peer;
     };
     try {
-      if (isTransport(transport)) await transport[ATTACH](this.#engine, () => this.#closed(), { messages: this.server.wantsMessages(), initialized, peer });
+      if (isTransport(transport)) await transport[ATTACH](this.#engine, () => this.#closed(), { messages: this.server[WANTS_MESSAGES](), initialized, peer });
       else this.#linked = await attachLinked(this.#engine, transport, () => this.#closed(), initialized, peer);
     } catch (e) {
       this.#transport = undefined;

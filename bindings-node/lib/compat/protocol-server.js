@@ -51,6 +51,10 @@ function requireContext(what, engine) {
 
 /** The hook `McpServer` ties its low-level server to itself with. */
 const BIND = Symbol('mcpforge.protocolServer.bind');
+/** Whether the application wants to see the client's notifications (see the method). */
+const WANTS_MESSAGES = Symbol('mcpforge.protocolServer.wantsMessages');
+/** The `SessionPeer` of a connection whose messages pass through JavaScript (see the method). */
+const SESSION_PEER = Symbol('mcpforge.protocolServer.sessionPeer');
 
 class ProtocolServer {
   #owner;
@@ -105,12 +109,12 @@ class ProtocolServer {
    * handler, `oninitialized`): a transport whose messages the engine reads itself then
    * passes them through JavaScript (./stdio.js).
    */
-  wantsMessages() {
+  [WANTS_MESSAGES]() {
     return this.#notificationHandlers.size > 0 || typeof this.oninitialized === 'function';
   }
 
   /** The `SessionPeer` of a connection whose messages pass through JavaScript, writing with `send`. */
-  sessionPeer(send) {
+  [SESSION_PEER](send) {
     return new SessionPeer(send, this.#notificationHandlers, () => this.oninitialized, (e) => this.#reportError(e));
   }
 
@@ -310,4 +314,4 @@ class ProtocolServer {
   }
 }
 
-module.exports = { ProtocolServer, BIND, currentContext };
+module.exports = { ProtocolServer, BIND, WANTS_MESSAGES, SESSION_PEER, currentContext };
