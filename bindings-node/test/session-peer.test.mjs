@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { McpServer } from '../lib/index.mjs';
+import { SessionPeer } from '../lib/compat/session-peer.js';
 import { clientEnd, deferred, linkedClient, within } from './helpers.mjs';
 
 const fixture = fileURLToPath(new URL('./fixtures/roots-on-initialized.mjs', import.meta.url));
@@ -109,4 +110,20 @@ test("on the process's stdio, oninitialized reads the client's roots and a list 
     });
     assert.equal(code, 0, stderr);
   }
+});
+
+test('a request to the client outside any request fails with -32001 after 60 seconds, and the peer goes on', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const sent = [];
+  const peer = new SessionPeer((message) => sent.push(message), new Map(), () => undefined, () => {});
+  const waiting = peer.request('roots/list');
+  t.mock.timers.tick(59_999);
+  const second = peer.request('ping');
+  t.mock.timers.tick(1);
+  await assert.rejects(waiting, (e) => e.code === -32001);
+  // The late answer of the first is taken and dropped; the second is still answered.
+  assert.equal(peer.consume({ jsonrpc: '2.0', id: sent[0].id, result: { roots: [] } }), true);
+  assert.equal(peer.consume({ jsonrpc: '2.0', id: sent[1].id, result: {} }), true);
+  assert.deepEqual(await second, {});
+  peer.close();
 });
