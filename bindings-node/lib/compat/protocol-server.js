@@ -140,17 +140,26 @@ class ProtocolServer {
   }
 
   /**
+   * The `SessionPeer` a request to the client goes through when no request is being served
+   * (no handler's context, no call in flight: in `oninitialized`, a notification handler),
+   * on a connection whose messages pass through JavaScript; else undefined.
+   */
+  #idlePeer() {
+    if (currentContext()) return undefined;
+    const peer = this.#peer?.();
+    return peer && !this.#engine[SOLE_CALL]() ? peer : undefined;
+  }
+
+  /**
    * Sends the request `method` to the client: from a handler through its context (so it
-   * goes with that request on every wire); outside any request, on a connection whose
-   * messages pass through JavaScript, as a request of its own, as the official `Server`
-   * sends it; else through the one call in flight (see `requireContext`).
+   * goes with that request on every wire); when no request is being served, on a
+   * connection whose messages pass through JavaScript, as a request of its own, as the
+   * official `Server` sends it; else through the one call in flight (see `requireContext`).
    */
   #ask(what, method, params, viaContext) {
-    const ctx = currentContext();
-    if (ctx) return viaContext(ctx);
-    const peer = this.#peer?.();
+    const peer = this.#idlePeer();
     if (peer) return peer.request(method, params);
-    return viaContext(requireContext(what, this.#engine));
+    return viaContext(currentContext() ?? requireContext(what, this.#engine));
   }
 
   /**
@@ -159,9 +168,8 @@ class ProtocolServer {
    */
   async request(request, resultSchema) {
     const { method, params } = request || {};
-    const ctx = currentContext();
-    const peer = ctx ? undefined : this.#peer?.();
-    const result = peer ? await peer.request(method, params) : await notifications.sendRequest(request, ctx ?? requireContext('request', this.#engine));
+    const peer = this.#idlePeer();
+    const result = peer ? await peer.request(method, params) : await notifications.sendRequest(request, currentContext() ?? requireContext('request', this.#engine));
     return resultSchema && typeof resultSchema.parse === 'function' ? resultSchema.parse(result) : result;
   }
 
