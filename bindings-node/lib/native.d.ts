@@ -265,6 +265,11 @@ export declare class NativeServer {
    * now on.
    */
   advertiseExtension(id: string, settings: string): void
+  /**
+   * Serves `resources/subscribe` and advertises `resources.subscribe` to the clients that
+   * initialize from now on (on), or neither (off).
+   */
+  serveResourceSubscriptions(on: boolean): void
   /** Tells subscribers that the resource `uri` changed. */
   notifyResourceUpdated(uri: string): void
   /** The request metrics as JSON text; null when the server keeps none. */

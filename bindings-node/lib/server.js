@@ -47,6 +47,11 @@ const NOTIFY_SESSION = Symbol.for('mcpforge.transport.notifySession');
  * construction: `[EXTENSION](id, settings)` (compat/protocol-server.js). Internal.
  */
 const EXTENSION = Symbol.for('mcpforge.capabilities.extension');
+/**
+ * The hook that turns `resources/subscribe` on after construction:
+ * `[SUBSCRIPTIONS](on)` (compat/protocol-server.js). Internal.
+ */
+const SUBSCRIPTIONS = Symbol.for('mcpforge.capabilities.subscriptions');
 
 /**
  * `[SOLE_CALL]()`: the context of the one handler call of this server in flight, or undefined
@@ -581,6 +586,11 @@ class Server {
     this.#native.advertiseExtension(String(id), results.stringify(settings ?? {}, 'the extension settings'));
   }
 
+  /** @internal Serves and advertises `resources/subscribe` (on) to the clients that initialize from now on, or not. */
+  [SUBSCRIPTIONS](on) {
+    this.#native.serveResourceSubscriptions(Boolean(on));
+  }
+
   /**
    * @internal The native HTTP application for mount `options` (transports,
    * `createMcpHandler`); with `sharedSessions`, its sessions count against the process-wide
@@ -748,4 +758,4 @@ class Server {
   }
 }
 
-module.exports = { Server, ATTACH, LINK, NOTIFY_SESSION, EXTENSION, SOLE_CALL, isTransport };
+module.exports = { Server, ATTACH, LINK, NOTIFY_SESSION, EXTENSION, SUBSCRIPTIONS, SOLE_CALL, isTransport };

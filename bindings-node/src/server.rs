@@ -213,6 +213,13 @@ impl NativeServer {
         Ok(())
     }
 
+    /// Serves `resources/subscribe` and advertises `resources.subscribe` to the clients that
+    /// initialize from now on (on), or neither (off).
+    #[napi]
+    pub fn serve_resource_subscriptions(&self, on: bool) {
+        self.server.serve_resource_subscriptions(on);
+    }
+
     /// Tells subscribers that the resource `uri` changed.
     #[napi]
     pub fn notify_resource_updated(&self, uri: String) {

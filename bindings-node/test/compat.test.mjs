@@ -145,6 +145,23 @@ test('completable prompt arguments and template variables complete as the SDK an
   });
 });
 
+test('completion references without a provider are answered as the SDK answers them', async () => {
+  const mcp = new McpServer({ name: 't', version: '1.0.0' });
+  const answer = () => ({ messages: [] });
+  mcp.registerPrompt('greet', { argsSchema: { lang: completable(z.string(), () => ['en']) } }, answer);
+  mcp.registerPrompt('plain', { argsSchema: { x: z.string() } }, answer);
+  mcp.registerResource('r', 'mem://r', {}, (uri) => ({ contents: [{ uri: uri.href, text: 'r' }] }));
+  await withMcp(mcp, async (client) => {
+    const unknown = (what) => (e) => e.code === -32602 && e.message.includes(what);
+    await assert.rejects(client.complete({ type: 'ref/prompt', name: 'nope' }, { name: 'x', value: '' }), unknown('Prompt nope not found'));
+    await assert.rejects(client.complete({ type: 'ref/resource', uri: 'mem://none/{x}' }, { name: 'x', value: '' }), unknown('Resource template mem://none/{x} not found'));
+    const none = { values: [], hasMore: false };
+    assert.deepEqual((await client.complete({ type: 'ref/prompt', name: 'plain' }, { name: 'x', value: '' })).completion, none);
+    assert.deepEqual((await client.complete({ type: 'ref/resource', uri: 'mem://r' }, { name: 'x', value: '' })).completion, none);
+    assert.deepEqual((await client.complete({ type: 'ref/prompt', name: 'greet' }, { name: 'lang', value: '' })).completion.values, ['en']);
+  });
+});
+
 test('server/completable.js has the official helpers: getCompleter, isCompletable, the symbol mark', () => {
   const complete = (v) => [v];
   const schema = sdkCompletable.completable(z.string(), complete);

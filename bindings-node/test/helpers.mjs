@@ -152,3 +152,44 @@ export async function collectGarbage(done) {
   return done?.();
 }
 
+/**
+ * A client end written here: `next(predicate)` resolves to the next message the server sent
+ * that matches, `send(message)` hands one to the server, `unclaimed()` lists what the server
+ * sent that no `next` took.
+ */
+export function clientEnd(deliver) {
+  const seen = [];
+  const waiting = [];
+  const receive = (message) => {
+    const i = waiting.findIndex((w) => w.match(message));
+    if (i === -1) seen.push(message);
+    else waiting.splice(i, 1)[0].resolve(message);
+  };
+  const next = (match, what) => {
+    const i = seen.findIndex(match);
+    if (i !== -1) return Promise.resolve(seen.splice(i, 1)[0]);
+    const d = deferred();
+    waiting.push({ match, resolve: d.resolve });
+    return within(d.promise, 20_000, what);
+  };
+  return { receive, next, send: deliver, unclaimed: () => [...seen] };
+}
+
+/**
+ * Connects `mcp` (an `McpServer`) to a message transport written here and resolves to the
+ * `clientEnd` that plays its client.
+ */
+export async function linkedClient(mcp) {
+  const transport = {
+    async start() {},
+    async send(message) {
+      client.receive(message);
+    },
+    async close() {
+      transport.onclose?.();
+    },
+  };
+  const client = clientEnd((message) => transport.onmessage(message));
+  await mcp.connect(transport);
+  return client;
+}

@@ -138,6 +138,22 @@ async fn change_notices_are_claimed_as_the_official_python_servers_claim_them() 
     assert_eq!(init["capabilities"]["resources"], json!({ "subscribe": true, "listChanged": true }), "handshake era");
 }
 
+#[tokio::test]
+async fn resource_subscriptions_turned_on_after_build_reach_the_clients_that_initialize_then() {
+    let server = built(json!({ "enableResources": true, "resourceSubscriptions": false }));
+    let before = server.connect_memory();
+    let init = before.initialize("2025-11-25", json!({})).await.expect("initialize");
+    assert_eq!(init["capabilities"]["resources"], json!({ "listChanged": true }));
+    server.serve_resource_subscriptions(true);
+    let mut after = server.connect_memory();
+    let init = after.initialize("2025-11-25", json!({})).await.expect("initialize");
+    assert_eq!(init["capabilities"]["resources"], json!({ "subscribe": true, "listChanged": true }));
+    assert_eq!(after.request("resources/subscribe", json!({ "uri": "test://x" })).await.expect("subscribe"), json!({}));
+    server.notify_resource_updated("test://x");
+    let updated = after.next_message(std::time::Duration::from_secs(10)).await.expect("the update");
+    assert_eq!(updated["params"], json!({ "uri": "test://x" }), "{updated}");
+}
+
 #[test]
 fn mistakes_are_refused_naming_the_field() {
     assert!(refused(json!({ "titel": "x" })).contains("unknown field `titel`"));

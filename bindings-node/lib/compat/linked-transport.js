@@ -40,15 +40,20 @@ function report(transport, error) {
  * either side ends. Resolves to the handle `McpServer` uses: `flush()` sends what the engine
  * queued at once (after a call that may have queued a notification: the official SDK's
  * reach the client within the same tick), `detach()` stops it. `initialized(params)` is told
- * what the client sent in `initialize`.
+ * what the client sent in `initialize`. `peer(send)`, when given, makes the connection's
+ * `SessionPeer` (./session-peer.js) from a function that writes a message to the client: it
+ * sees each client notification after the engine took it in, and takes the answers to its
+ * own requests; the handle has it as `peer`.
  */
-async function attachLinked(engine, transport, closed, initialized = () => {}) {
+async function attachLinked(engine, transport, closed, initialized = () => {}, peer = undefined) {
   // The transport's `sessionId`, as the SDK hands it to handlers (`extra.sessionId`).
   const link = await engine[LINK](transport.sessionId);
   let ended = false;
+  let session;
   const end = () => {
     if (ended) return;
     ended = true;
+    session?.close();
     delete engine[CARRIED];
     link.close().catch(() => {});
     closed();
@@ -70,10 +75,14 @@ async function attachLinked(engine, transport, closed, initialized = () => {}) {
       carried.set(idKey(message.id), extra);
     }
     if (message?.method === 'initialize' && message.id !== undefined) initialized(message.params);
+    if (session && session.consume(message)) return;
     const text = JSON.stringify(message);
     if (queued === 0) {
       try {
-        if (link.writeNow(text)) return;
+        if (link.writeNow(text)) {
+          session?.notified(message);
+          return;
+        }
       } catch (e) {
         if (!ended) report(transport, e);
         return;
@@ -82,6 +91,7 @@ async function attachLinked(engine, transport, closed, initialized = () => {}) {
     queued += 1;
     writing = writing
       .then(() => link.write(text))
+      .then(() => session?.notified(message))
       .catch((e) => ended || report(transport, e))
       .then(() => {
         queued -= 1;
@@ -122,6 +132,7 @@ async function attachLinked(engine, transport, closed, initialized = () => {}) {
       }
     }
   };
+  if (peer) session = peer((message) => sendOne(message));
   await transport.start();
   const pumping = (async () => {
     while (await link.ready()) {
@@ -133,6 +144,7 @@ async function attachLinked(engine, transport, closed, initialized = () => {}) {
   })();
   return {
     flush,
+    peer: session,
     /** Ends the connection (requests in flight finish first) and closes the transport. */
     async detach() {
       await writing;

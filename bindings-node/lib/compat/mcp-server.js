@@ -19,7 +19,7 @@ const { argumentParser, isRawShape, isSchemaObject } = require('../schema');
 const { RESCUE } = require('../results');
 const { ResourceTemplate } = require('./resource-template');
 const { completerOf, isCompletable } = require('./completable');
-const { ProtocolServer } = require('./protocol-server');
+const { ProtocolServer, BIND, WANTS_MESSAGES, SESSION_PEER } = require('./protocol-server');
 const { inHandler } = require('./handler-scope');
 const { toolFailure, asProtocolError, checkedOutput } = require('./failures');
 const { ATTACH, DETACH, isTransport } = require('./attach');
@@ -144,22 +144,32 @@ class McpServer {
   #linked;
   /** What the client of a transport of another package said in `initialize` (its `params`). */
   #client;
+  /** The `SessionPeer` of the connection when its messages pass through JavaScript. */
+  #peer;
+  /** Whether the completion answer for references without a provider is installed. */
+  #completionFallback = false;
 
   /**
    * @param {{ name: string, version: string, title?: string, websiteUrl?: string, icons?: object[] }} serverInfo
    * @param {object} [options] the SDK's `ServerOptions` (`capabilities`, `instructions`; the
    *   SDK-only ones are accepted and ignored) and any option of mcpforge's `Server` (`limits`,
    *   `logger`, `maskErrorDetails`, ...). Log messages are sent only with `capabilities.logging`.
+   * @param {ProtocolServer} [lowLevel] internal: the low-level `Server` this one is made
+   *   around (./low-level-server.js), which becomes `server`
    */
-  constructor(serverInfo, options = {}) {
+  constructor(serverInfo, options = {}, lowLevel = undefined) {
     const engine = engineOptions(serverInfo, options || {});
     this.#engine = new Server(engine);
     this.#errors = this.#engine[ERROR_POLICY];
     /** The low-level server of the official SDK's API (notifications, client input). */
-    this.server = new ProtocolServer(this, this.#engine, engine.logging, {
+    this.server = lowLevel ?? new ProtocolServer();
+    this.server[BIND](this, this.#engine, engine.logging, {
       flush: () => this.#flush(),
       client: () => this.#client,
+      peer: () => this.#peer,
     });
+    // Declared subscriptions are served as `registerCapabilities` serves them (./request-handlers.js).
+    if (options?.capabilities?.resources?.subscribe) this.server.registerCapabilities({ resources: { subscribe: true } });
     this.#taskOptions = { taskStore: options?.taskStore, pollMs: options?.defaultTaskPollInterval };
     /** The SDK's experimental API: `tasks.registerToolTask` (./tasks.js). */
     this.experimental = {
@@ -197,14 +207,17 @@ class McpServer {
       );
     }
     this.#transport = transport;
+    // What a connection whose messages pass through JavaScript reports (./linked-transport.js).
+    const initialized = (params) => {
+      this.#client = params;
+    };
+    const peer = (send) => {
+      this.#peer = this.server[SESSION_PEER](send);
+      return this.#peer;
+    };
     try {
-      if (isTransport(transport)) await transport[ATTACH](this.#engine, () => this.#closed());
-      else {
-        const initialized = (params) => {
-          this.#client = params;
-        };
-        this.#linked = await attachLinked(this.#engine, transport, () => this.#closed(), initialized);
-      }
+      if (isTransport(transport)) await transport[ATTACH](this.#engine, () => this.#closed(), { messages: this.server[WANTS_MESSAGES](), initialized, peer });
+      else this.#linked = await attachLinked(this.#engine, transport, () => this.#closed(), initialized, peer);
     } catch (e) {
       this.#transport = undefined;
       throw e;
@@ -224,6 +237,7 @@ class McpServer {
     if (!this.#transport) return;
     this.#transport = undefined;
     this.#client = undefined;
+    this.#peer = undefined;
     const { onclose } = this.server;
     if (typeof onclose === 'function') onclose();
   }
@@ -446,6 +460,7 @@ class McpServer {
       inHandler(ctx, () => sdkErrors(() => entry.readCallback(url, variables, ctx))),
     );
     if (template.uriTemplate.variableNames.some((v) => template.completeCallback(v))) {
+      this.#installCompletionFallback();
       this.#engine.completion({ type: 'ref/resource', uri: uriTemplate }, async ({ argument, context }, ctx) => {
         const current = [...this.#templates.values()].find((t) => t.resourceTemplate.uriTemplate.toString() === uriTemplate);
         if (!current) throw asProtocolError(new McpError(ErrorCode.InvalidParams, `Resource template ${uriTemplate} not found`));
@@ -516,6 +531,7 @@ class McpServer {
     );
     const fields = shape && isShape(shape) ? Object.entries(shape).filter(([, s]) => isCompletable(s)) : [];
     if (fields.length > 0) {
+      this.#installCompletionFallback();
       this.#engine.completion({ type: 'ref/prompt', name }, async ({ argument, context }, ctx) => {
         const current = this.#prompts.get(name);
         if (!current) throw asProtocolError(new McpError(ErrorCode.InvalidParams, `Prompt ${name} not found`));
@@ -525,6 +541,30 @@ class McpServer {
         return completionResult(await inHandler(ctx, () => complete(argument.value, context)));
       });
     }
+  }
+
+  /**
+   * Once the first completion provider is registered, answers `completion/complete` for
+   * references that have none as the official `McpServer` does: an unknown or disabled
+   * prompt, or a URI that is neither a template nor a resource, is -32602; a known one
+   * without completable arguments completes to nothing.
+   */
+  #installCompletionFallback() {
+    if (this.#completionFallback) return;
+    this.#completionFallback = true;
+    const empty = { values: [], hasMore: false };
+    this.#engine.completion(null, async ({ ref }) => {
+      if (ref?.type === 'ref/prompt') {
+        const prompt = this.#prompts.get(ref.name);
+        if (!prompt) throw asProtocolError(new McpError(ErrorCode.InvalidParams, `Prompt ${ref.name} not found`));
+        if (!prompt.enabled) throw asProtocolError(new McpError(ErrorCode.InvalidParams, `Prompt ${ref.name} disabled`));
+        return empty;
+      }
+      const uri = ref?.uri;
+      const template = [...this.#templates.values()].some((t) => t.resourceTemplate.uriTemplate.toString() === uri);
+      if (template || this.#resources.has(uri)) return empty;
+      throw asProtocolError(new McpError(ErrorCode.InvalidParams, `Resource template ${uri} not found`));
+    });
   }
 
   // ---- handles ----

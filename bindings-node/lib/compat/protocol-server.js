@@ -10,11 +10,12 @@
 'use strict';
 
 const notifications = require('../notifications');
-const { RequestHandlers } = require('./request-handlers');
+const { RequestHandlers, methodOf } = require('./request-handlers');
+const { SessionPeer } = require('./session-peer');
 const { elicitationProblems } = require('./elicitation-check');
 const { asProtocolError } = require('./failures');
 const { ErrorCode, McpError } = require('../errors');
-const { EXTENSION, SOLE_CALL } = require('../server');
+const { EXTENSION, SUBSCRIPTIONS, SOLE_CALL } = require('../server');
 const { scopeContext, followCallbacks } = require('./handler-scope');
 const { isSchemaObject } = require('../schema');
 const { isStateless } = require('../versions');
@@ -48,6 +49,13 @@ function requireContext(what, engine) {
   return ctx;
 }
 
+/** The hook `McpServer` ties its low-level server to itself with. */
+const BIND = Symbol('mcpforge.protocolServer.bind');
+/** Whether the application wants to see the client's notifications (see the method). */
+const WANTS_MESSAGES = Symbol('mcpforge.protocolServer.wantsMessages');
+/** The `SessionPeer` of a connection whose messages pass through JavaScript (see the method). */
+const SESSION_PEER = Symbol('mcpforge.protocolServer.sessionPeer');
+
 class ProtocolServer {
   #owner;
   #engine;
@@ -55,8 +63,26 @@ class ProtocolServer {
   #requestHandlers;
   #flush;
   #client;
+  #peer;
+  #notificationHandlers = new Map();
 
   /**
+   * Made by `McpServer` (which then calls `[BIND]`), or by the low-level `Server`
+   * (./low-level-server.js), which makes its `McpServer` around it.
+   */
+  constructor() {
+    /** The SDK's experimental API: `tasks` (client requests as response streams; ./tasks.js). */
+    this.experimental = { tasks: new ExperimentalServerTasks(this) };
+    /** Called when the server's connection closes. */
+    this.onclose = undefined;
+    /** Called with errors the application should hear about. */
+    this.onerror = undefined;
+    /** Called once the client sent `notifications/initialized`. */
+    this.oninitialized = undefined;
+  }
+
+  /**
+   * @internal Ties this server to what it acts through, once.
    * @param {object} owner the `McpServer` (for `connect`/`close`/`transport`)
    * @param {object} engine its mcpforge `Server`
    * @param {boolean} logging whether the `logging` capability was declared (log messages are
@@ -64,21 +90,94 @@ class ProtocolServer {
    * @param {{ flush: () => void, client: () => object | undefined }} linked `flush()` sends
    *   at once what the engine queued for a transport of another package (after each
    *   notification sent from here); `client()` is the `initialize` params of that
-   *   transport's client, if any
+   *   transport's client, if any; `peer()` the `SessionPeer` of the connection when its
+   *   messages pass through JavaScript (./session-peer.js)
    */
-  constructor(owner, engine, logging, { flush, client }) {
+  [BIND](owner, engine, logging, { flush, client, peer }) {
+    if (this.#owner) throw new Error('mcpforge: this server already belongs to an McpServer');
     this.#owner = owner;
     this.#flush = flush;
     this.#client = client;
+    this.#peer = peer;
     this.#engine = engine;
     this.#logging = logging;
     this.#requestHandlers = new RequestHandlers(engine);
-    /** The SDK's experimental API: `tasks` (client requests as response streams; ./tasks.js). */
-    this.experimental = { tasks: new ExperimentalServerTasks(this) };
-    /** Called when the server's connection closes. */
-    this.onclose = undefined;
-    /** Called with errors the application should hear about. */
-    this.onerror = undefined;
+  }
+
+  /**
+   * True when the application wants to see what the client notifies (a notification
+   * handler, `oninitialized`): a transport whose messages the engine reads itself then
+   * passes them through JavaScript (./stdio.js).
+   */
+  [WANTS_MESSAGES]() {
+    return this.#notificationHandlers.size > 0 || typeof this.oninitialized === 'function';
+  }
+
+  /** The `SessionPeer` of a connection whose messages pass through JavaScript, writing with `send`. */
+  [SESSION_PEER](send) {
+    return new SessionPeer(send, this.#notificationHandlers, () => this.oninitialized, (e) => this.#reportError(e));
+  }
+
+  #reportError(error) {
+    if (typeof this.onerror === 'function') this.onerror(error);
+    else console.error('mcpforge: a notification handler failed:', error);
+  }
+
+  /**
+   * Runs `handler(notification)` for each client notification of `schema`'s method (its
+   * `shape.method` literal, as `setRequestHandler`), on connections whose messages pass
+   * through JavaScript: a transport of another package, or stdio once one is set before
+   * `connect`. The engine still takes the notification in first.
+   */
+  setNotificationHandler(schema, handler) {
+    if (typeof handler !== 'function') throw new TypeError('mcpforge: a notification handler must be a function');
+    this.#notificationHandlers.set(methodOf(schema), handler);
+  }
+
+  /** Removes the notification handler of `method`. */
+  removeNotificationHandler(method) {
+    this.#notificationHandlers.delete(method);
+  }
+
+  /**
+   * The `SessionPeer` a request to the client goes through when no request is being served
+   * (no handler's context, no call in flight: in `oninitialized`, a notification handler),
+   * on a connection whose messages pass through JavaScript; else undefined.
+   */
+  #idlePeer() {
+    if (currentContext()) return undefined;
+    const peer = this.#peer?.();
+    return peer && !this.#engine[SOLE_CALL]() ? peer : undefined;
+  }
+
+  /**
+   * Sends the request `method` to the client: from a handler through its context (so it
+   * goes with that request on every wire); when no request is being served, on a
+   * connection whose messages pass through JavaScript, as a request of its own, as the
+   * official `Server` sends it; else through the one call in flight (see `requireContext`).
+   */
+  #ask(what, method, params, viaContext) {
+    const peer = this.#idlePeer();
+    if (peer) return peer.request(method, params);
+    return viaContext(currentContext() ?? requireContext(what, this.#engine));
+  }
+
+  /**
+   * Sends a request `{ method, params }` to the client (elicitation, sampling, roots, ping)
+   * and resolves to its result, parsed by `resultSchema` (a zod schema) when given.
+   */
+  async request(request, resultSchema) {
+    const { method, params } = request || {};
+    const peer = this.#idlePeer();
+    const result = peer ? await peer.request(method, params) : await notifications.sendRequest(request, currentContext() ?? requireContext('request', this.#engine));
+    return resultSchema && typeof resultSchema.parse === 'function' ? resultSchema.parse(result) : result;
+  }
+
+  /** Pings the client (a connection whose messages pass through JavaScript). */
+  ping() {
+    const peer = this.#peer?.();
+    if (!peer) return Promise.reject(new Error('mcpforge: ping() needs a connection whose messages pass through JavaScript (a transport of another package, or stdio with a notification handler)'));
+    return peer.request('ping');
   }
 
   /** The transport the server is connected to, if any. */
@@ -140,8 +239,7 @@ class ProtocolServer {
    * `McpError` -32602 naming the problems.
    */
   elicitInput(params) {
-    return requireContext('elicitInput', this.#engine)
-      .elicit(params)
+    return this.#ask('elicitInput', 'elicitation/create', params, (ctx) => ctx.elicit(params))
       .then((result) => {
         // A zod schema (mcpforge's own `ctx.elicit` takes those) is the engine's to convert: not checked here.
         const schema = params && params.mode !== 'url' && !isSchemaObject(params.requestedSchema) ? params.requestedSchema : undefined;
@@ -155,12 +253,12 @@ class ProtocolServer {
 
   /** Asks the client's model (`sampling/createMessage`). */
   createMessage(params) {
-    return requireContext('createMessage', this.#engine).sample(params);
+    return this.#ask('createMessage', 'sampling/createMessage', params, (ctx) => ctx.sample(params));
   }
 
   /** Asks the client for its roots (`roots/list`). */
-  listRoots() {
-    return requireContext('listRoots', this.#engine).listRoots();
+  listRoots(params) {
+    return this.#ask('listRoots', 'roots/list', params, (ctx) => ctx.listRoots());
   }
 
   /** Tells clients the tool list changed. */
@@ -198,12 +296,18 @@ class ProtocolServer {
 
   /**
    * Declares capabilities, as the SDK's `registerCapabilities`: `logging` turns on log
-   * messages, `extensions` are advertised to the clients that initialize from then on; the
+   * messages, `extensions` and `resources.subscribe` are advertised to the clients that
+   * initialize from then on (the engine then serves `resources/subscribe`, and records the
+   * subscriptions a low-level handler accepted, so `sendResourceUpdated` reaches them); the
    * engine advertises the others from what is registered, and answers the methods of a
    * low-level handler whatever it advertises.
    */
   registerCapabilities(capabilities) {
     if (capabilities && capabilities.logging) this.#logging = true;
+    if (capabilities?.resources?.subscribe) {
+      this.#engine[SUBSCRIPTIONS](true);
+      this.#requestHandlers.recordSubscriptions();
+    }
     for (const [id, settings] of Object.entries(capabilities?.extensions ?? {})) this.#engine[EXTENSION](id, settings);
   }
 
@@ -218,4 +322,4 @@ class ProtocolServer {
   }
 }
 
-module.exports = { ProtocolServer, currentContext };
+module.exports = { ProtocolServer, BIND, WANTS_MESSAGES, SESSION_PEER, currentContext };

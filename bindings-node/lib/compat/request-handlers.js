@@ -4,11 +4,17 @@
  * engine the first time a handler is set) answers the requests whose method has a handler,
  * before the engine's own method logic, passing the others on. So a server that lists its
  * tools or serves a method of its own through low-level handlers, beside what it registers on
- * `McpServer`, moves over as it is. `initialize` stays the engine's (the handshake).
+ * `McpServer`, moves over as it is. `initialize` stays the engine's (the handshake). Once
+ * subscriptions are declared (`registerCapabilities`), a subscription the application's
+ * handler accepted is recorded by the engine too (its answer stays the application's), so
+ * `sendResourceUpdated` reaches the subscriber, as the official server's does.
  */
 'use strict';
 
 const { ErrorCode, McpError } = require('../errors');
+
+/** The methods whose accepted requests the engine records once subscriptions are declared. */
+const SUBSCRIPTION_METHODS = new Set(['resources/subscribe', 'resources/unsubscribe']);
 
 /** The method name a request schema stands for (zod 3 or 4: `shape.method` is a literal). */
 function methodOf(schema) {
@@ -35,6 +41,7 @@ class RequestHandlers {
   #engine;
   #handlers = new Map();
   #installed = false;
+  #recordSubscriptions = false;
 
   /** @param {object} engine the mcpforge `Server` the handlers answer for */
   constructor(engine) {
@@ -51,6 +58,11 @@ class RequestHandlers {
       this.#installed = true;
       this.#engine.use((context, next) => this.#answer(context, next));
     }
+  }
+
+  /** Has the engine record the subscriptions the application's handlers accept from now on. */
+  recordSubscriptions() {
+    this.#recordSubscriptions = true;
   }
 
   /** Removes the handler of `method`; the engine answers it again. */
@@ -75,6 +87,8 @@ class RequestHandlers {
       request = parsed.data;
     }
     const result = await entry.handler(request, extraOf(context));
+    // The engine's bounds on what a session keeps still apply: a refusal of its own fails the request.
+    if (this.#recordSubscriptions && SUBSCRIPTION_METHODS.has(context.method)) await next();
     return result === undefined || result === null ? {} : result;
   }
 }

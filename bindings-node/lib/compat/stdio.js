@@ -45,12 +45,23 @@ class StdioServerTransport {
     this.onmessage = undefined;
   }
 
-  /** @internal Starts serving `server` (an mcpforge `Server`); `closed()` runs when it stops. */
-  async [ATTACH](server, closed) {
+  /**
+   * @internal Starts serving `server` (an mcpforge `Server`); `closed()` runs when it stops.
+   * `session` (from `McpServer.connect`): with `messages`, the application wants to see what
+   * the client notifies, so the process's own streams are read here too, as a linked
+   * connection (`initialized` and `peer` go to `attachLinked`); the process's stdout then
+   * carries only the protocol, as with the official transport (no redirection of
+   * `console.log`).
+   */
+  async [ATTACH](server, closed, session = {}) {
     if (this.#serving || this.#linked) throw new Error('mcpforge: this StdioServerTransport is already serving a server');
     this.#server = server;
+    if (!this.#input && session.messages) {
+      this.#input = process.stdin;
+      this.#output = process.stdout;
+    }
     if (this.#input) {
-      this.#linked = await attachLinked(server, this, closed);
+      this.#linked = await attachLinked(server, this, closed, session.initialized, session.peer);
       return;
     }
     this.#serving = server.listen().then(

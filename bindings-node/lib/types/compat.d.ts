@@ -34,13 +34,36 @@ export interface McpServerOptions extends Omit<ServerOptions, 'name' | 'version'
 export interface ProtocolServer {
   onclose?: () => void;
   onerror?: (error: Error) => void;
+  /** Called once the client sent `notifications/initialized`. */
+  oninitialized?: () => void | Promise<void>;
+  /** The transport the server is connected to, if any. */
+  readonly transport: unknown;
+  /** Starts serving over `transport` (as `McpServer.connect`). */
+  connect(transport: McpForgeTransport | MessageTransport): Promise<void>;
+  /** Closes the server (as `McpServer.close`). */
+  close(): Promise<void>;
   getClientCapabilities(): { [key: string]: unknown } | undefined;
   getClientVersion(): { name: string; version: string; [key: string]: unknown } | undefined;
   sendLoggingMessage(params: { level: LogLevel; data?: unknown; logger?: string }): Promise<void>;
   notification(notification: WireMessage): Promise<void>;
   elicitInput(params: ElicitRequest): Promise<ElicitResult>;
   createMessage(params: CreateMessageRequest): Promise<CreateMessageResult>;
-  listRoots(): Promise<ListRootsResult>;
+  listRoots(params?: { [key: string]: unknown }): Promise<ListRootsResult>;
+  /** Sends a request to the client; its result is parsed by `resultSchema` when given. */
+  request(request: WireMessage, resultSchema?: { parse(value: unknown): unknown }): Promise<unknown>;
+  /** Pings the client (a connection whose messages pass through JavaScript). */
+  ping(): Promise<unknown>;
+  /**
+   * Runs `handler` for each client notification of `schema`'s method, on a connection whose
+   * messages pass through JavaScript (a transport of another package; stdio when set before
+   * `connect`).
+   */
+  setNotificationHandler(
+    schema: { shape: { method: unknown } },
+    handler: (notification: { method: string; params?: { [key: string]: unknown } }) => void | Promise<void>,
+  ): void;
+  /** Removes the notification handler of `method`. */
+  removeNotificationHandler(method: string): void;
   sendToolListChanged(): void;
   sendPromptListChanged(): void;
   sendResourceListChanged(): void;

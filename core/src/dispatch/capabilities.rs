@@ -15,7 +15,7 @@ pub(crate) fn capabilities(shared: &ServerShared, snap: &Snapshot, version: Prot
     let changes = if version.is_modern() { shared.listen } else { shared.legacy_list_changed };
     // Resource subscriptions: `resources/subscribe` on the handshake versions, the listen
     // stream's `resourceSubscriptions` on 2026-07-28.
-    let subscribe = if version.is_modern() { shared.listen } else { shared.resource_subscriptions };
+    let subscribe = if version.is_modern() { shared.listen } else { shared.serves_subscriptions() };
     if shared.has_tools(snap) {
         caps.insert("tools".into(), json!({ "listChanged": changes }));
     }

@@ -64,7 +64,7 @@ fn gate(call: &Call<'_>, method: Method) -> Result<(), ProtocolError> {
         Gate::Open | Gate::Tasks => true,
         Gate::Tools => shared.has_tools(&call.snap),
         Gate::Resources => shared.has_resources(&call.snap),
-        Gate::ResourceSubscriptions => shared.has_resources(&call.snap) && shared.resource_subscriptions,
+        Gate::ResourceSubscriptions => shared.has_resources(&call.snap) && shared.serves_subscriptions(),
         Gate::Prompts => shared.has_prompts(&call.snap),
         Gate::Completions => !call.era.version().has_annotations_and_audio() || !call.snap.completions.is_empty(),
         Gate::Logging => shared.logging,

@@ -60,8 +60,9 @@ pub(crate) struct ServerShared {
     pub invalid_output_result: bool,
     /// A read's contents without `_meta` of their own carry the resource's (template's).
     pub resource_meta_in_contents: bool,
-    /// `resources/subscribe` served and advertised (`ServerBuilder::resource_subscriptions`).
-    pub resource_subscriptions: bool,
+    /// `resources/subscribe` served and advertised (`ServerBuilder::resource_subscriptions`,
+    /// `Server::serve_resource_subscriptions`).
+    pub resource_subscriptions: std::sync::atomic::AtomicBool,
     /// `subscriptions/listen` served, and the 2026-07-28 capabilities claim change
     /// notices (`ServerBuilder::listen`).
     pub listen: bool,
@@ -95,6 +96,11 @@ impl ServerShared {
     /// last tool is removed).
     pub fn has_tools(&self, snap: &Snapshot) -> bool {
         self.enable_tools || snap.tools.announced()
+    }
+
+    /// Whether `resources/subscribe` is served and advertised now.
+    pub fn serves_subscriptions(&self) -> bool {
+        self.resource_subscriptions.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Whether the resources capability is on (as [`Self::has_tools`], for resources and

@@ -80,7 +80,7 @@ impl ServerBuilder {
             typescript_sdk_errors: self.typescript_sdk_errors,
             invalid_output_result: self.invalid_output_result,
             resource_meta_in_contents: self.resource_meta_in_contents,
-            resource_subscriptions: self.resource_subscriptions,
+            resource_subscriptions: self.resource_subscriptions.into(),
             listen: self.listen,
             legacy_list_changed: self.legacy_list_changed,
             lenient_tool_names: self.lenient_tool_names,

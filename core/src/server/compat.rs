@@ -14,6 +14,13 @@ impl Server {
     pub fn advertise_extension(&self, id: impl Into<String>, settings: Value) {
         lock(&self.shared.extensions).insert(id.into(), settings);
     }
+
+    /// Serves `resources/subscribe` and `unsubscribe` and advertises `resources.subscribe` to
+    /// the clients that initialize from now on (on), or neither (off), as the official SDKs'
+    /// `registerCapabilities({ resources: { subscribe: true } })` does after construction.
+    pub fn serve_resource_subscriptions(&self, on: bool) {
+        self.shared.resource_subscriptions.store(on, std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 impl ServerBuilder {

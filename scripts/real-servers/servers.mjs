@@ -1,0 +1,108 @@
+// The published servers scripts/real-servers-node.mjs drives, pinned, and how: the command
+// line and environment of each (`work` is a fresh folder of its own per run), the resources
+// it subscribes to, and the deterministic calls of each tool, prompts and completions, in
+// order. A tool listed but not in `calls` is reported as uncalled (a tool that needs the
+// network, starts timers that outlive the session, or reads the environment).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The release of every server (each depends on @modelcontextprotocol/sdk ^1.30.0). */
+export const VERSION = '2026.8.31';
+
+const entity = (name, type, observations) => ({ name, entityType: type, observations });
+
+export const SERVERS = {
+  memory: {
+    package: '@modelcontextprotocol/server-memory',
+    bin: 'dist/index.js',
+    env: (work) => ({ MEMORY_FILE_PATH: join(work, 'memory.jsonl') }),
+    subscribe: ['memory://knowledge-graph'],
+    reads: ['memory://knowledge-graph'],
+    calls: () => [
+      ['create_entities', { entities: [entity('Ada', 'person', ['wrote notes']), entity('Engine', 'machine', ['analytical'])] }],
+      ['create_relations', { relations: [{ from: 'Ada', to: 'Engine', relationType: 'described' }] }],
+      ['add_observations', { observations: [{ entityName: 'Ada', contents: ['born 1815'] }] }],
+      ['read_graph', {}],
+      ['search_nodes', { query: 'Engine' }],
+      ['open_nodes', { names: ['Ada', 'Nobody'] }],
+      ['delete_observations', { deletions: [{ entityName: 'Ada', observations: ['born 1815'] }] }],
+      ['delete_relations', { relations: [{ from: 'Ada', to: 'Engine', relationType: 'described' }] }],
+      ['delete_entities', { entityNames: ['Engine'] }],
+      ['create_entities', { entities: 'not a list' }],
+    ],
+  },
+  'sequential-thinking': {
+    package: '@modelcontextprotocol/server-sequential-thinking',
+    bin: 'dist/index.js',
+    env: () => ({ DISABLE_THOUGHT_LOGGING: 'true' }),
+    calls: () => [
+      ['sequentialthinking', { thought: 'First, list the parts.', nextThoughtNeeded: true, thoughtNumber: 1, totalThoughts: 2 }],
+      ['sequentialthinking', { thought: 'Revise the first.', nextThoughtNeeded: true, thoughtNumber: 2, totalThoughts: 3, isRevision: true, revisesThought: 1 }],
+      ['sequentialthinking', { thought: 'A branch.', nextThoughtNeeded: false, thoughtNumber: 3, totalThoughts: 3, branchFromThought: 2, branchId: 'b' }],
+      ['sequentialthinking', { thought: 'no number', nextThoughtNeeded: false }],
+    ],
+  },
+  filesystem: {
+    package: '@modelcontextprotocol/server-filesystem',
+    bin: 'dist/index.js',
+    args: (work) => [join(work, 'root')],
+    prepare: (work) => {
+      mkdirSync(join(work, 'root', 'sub'), { recursive: true });
+      writeFileSync(join(work, 'root', 'a.txt'), 'alpha\nbeta\ngamma\n');
+      writeFileSync(join(work, 'root', 'sub', 'b.md'), '# B\n');
+    },
+    calls: (work) => {
+      const at = (p) => join(work, 'root', p);
+      return [
+        ['list_allowed_directories', {}],
+        ['read_text_file', { path: at('a.txt') }],
+        ['read_text_file', { path: at('a.txt'), head: 2 }],
+        ['read_file', { path: at('sub/b.md') }],
+        ['read_multiple_files', { paths: [at('a.txt'), at('missing.txt')] }],
+        ['write_file', { path: at('c.txt'), content: 'written\n' }],
+        ['edit_file', { path: at('c.txt'), edits: [{ oldText: 'written', newText: 'edited' }], dryRun: true }],
+        ['edit_file', { path: at('c.txt'), edits: [{ oldText: 'written', newText: 'edited' }] }],
+        ['create_directory', { path: at('new/deeper') }],
+        ['list_directory', { path: at('') }],
+        ['list_directory_with_sizes', { path: at(''), sortBy: 'name' }],
+        ['directory_tree', { path: at('') }],
+        ['move_file', { source: at('c.txt'), destination: at('new/c.txt') }],
+        ['search_files', { path: at(''), pattern: '**/*.md' }],
+        ['get_file_info', { path: at('a.txt') }],
+        ['read_media_file', { path: at('a.txt') }],
+        ['read_text_file', { path: join(work, 'outside.txt') }],
+      ];
+    },
+  },
+  everything: {
+    package: '@modelcontextprotocol/server-everything',
+    bin: 'dist/index.js',
+    args: () => ['stdio'],
+    calls: () => [
+      ['echo', { message: 'hello' }],
+      ['get-sum', { a: 2, b: 3 }],
+      ['get-annotated-message', { messageType: 'success', includeImage: true }],
+      ['get-tiny-image', {}],
+      ['get-resource-links', { count: 2 }],
+      ['get-resource-reference', { resourceType: 'Text', resourceId: 2 }],
+      ['get-structured-content', { location: 'New York' }],
+      ['trigger-long-running-operation', { duration: 1, steps: 2 }],
+      ['trigger-sampling-request', { prompt: 'Say hi', maxTokens: 10 }],
+      ['trigger-elicitation-request', {}],
+      ['get-roots-list', {}],
+      ['echo', {}],
+    ],
+    prompts: [
+      ['simple-prompt', {}],
+      ['args-prompt', { city: 'Paris', state: 'TX' }],
+      ['completable-prompt', { department: 'Engineering', name: 'Alice' }],
+      ['resource-prompt', { resourceType: 'Text', resourceId: '3' }],
+    ],
+    completions: [
+      [{ type: 'ref/prompt', name: 'completable-prompt' }, { name: 'department', value: 'E' }],
+      [{ type: 'ref/prompt', name: 'completable-prompt' }, { name: 'name', value: '' }],
+      [{ type: 'ref/prompt', name: 'nope' }, { name: 'x', value: '' }],
+    ],
+    subscribe: ['demo://resource/static/document/architecture.md'],
+  },
+};
