@@ -125,6 +125,7 @@ class Server:
     bin: Path = BIN  # where its console script (and that venv's mcpforge) is
     wires: tuple[str, ...] = (HANDSHAKE, MODERN)  # 1.x servers speak the handshake only
     reads: Callable[[Run], list[str]] = lambda run: []
+    subscribes: tuple[str, ...] = ()  # resources the client subscribes to first
 
 
 def _time_calls(run: Run) -> list[tuple[str, dict[str, Any]]]:
@@ -210,6 +211,16 @@ SERVERS: dict[str, Server] = {
         wires=(HANDSHAKE,),
         reads=lambda run: ["memo://insights", "memo://nothing", "other://insights"],
     ),
+    # One of ours, on the 1.x low-level API: what sqlite does not use (subscriptions,
+    # templates, completion).
+    "lowlevel-notes": Server(
+        lambda run: [str(Path(__file__).parent / "servers" / "lowlevel_notes.py")],
+        lambda run: [("edit", {"name": "a", "text": "changed"}), ("edit", {"name": "b", "text": "changed too"})],
+        bin=BIN_1X,
+        wires=(HANDSHAKE,),
+        reads=lambda run: ["note://a", "note://b"],
+        subscribes=("note://a",),
+    ),
     # Without --allow-private-ips the server refuses the loopback site.
     "fetch-guarded": Server(lambda run: ["mcp-server-fetch"], lambda run: _fetch_calls(run)[:1], lambda run: _fetch_prompts(run)[:1]),
 }
@@ -222,15 +233,20 @@ DIFFERENCES = {
     "server that sends them",
     "argument errors": "arguments that fail the tool's input schema are an isError result on both, worded by "
     "pydantic on the official SDK and by the engine's JSON Schema check on mcpforge",
+    "low-level claims": "the official 1.x low-level server claims resources.subscribe false even with a "
+    "subscription handler, and completions with a completion handler; mcpforge claims the subscriptions it "
+    "serves, and no completions (the engine claims them for completions registered with it only)",
     "updates without a subscription": "a low-level server's session.send_resource_updated(uri) reaches the client "
     "of the request on the official SDK whether it subscribed or not; on mcpforge it reaches the clients that "
     "subscribed to uri (these runs subscribe to nothing)",
 }
 
 
-def unsubscribed_update(event: Any) -> bool:
-    """A resource update sent to a client that did not subscribe ("updates without a subscription")."""
-    return event.get("notification", {}).get("method") == "notifications/resources/updated"
+def unsubscribed_update(event: Any, subscribed: tuple[str, ...]) -> bool:
+    """A resource update sent to a client that did not subscribe to it ("updates without a
+    subscription")."""
+    notification = event.get("notification", {})
+    return notification.get("method") == "notifications/resources/updated" and notification["params"]["uri"] not in subscribed
 
 
 def meaning(event: Any) -> Any:
@@ -253,6 +269,8 @@ def without_differences(event: Any) -> Any:
     capabilities = event.get("capabilities")
     if isinstance(capabilities, dict):
         capabilities.pop("logging", None)  # "logging capability"
+        capabilities.pop("completions", None)  # "low-level claims"
+        capabilities.get("resources", {}).pop("subscribe", None)  # "low-level claims"
     result = event.get("result")
     if isinstance(result, dict) and result.get("isError") and "call" in event:
         text = " ".join(b.get("text", "") for b in result.get("content", []) if isinstance(b.get("text"), str))
@@ -297,10 +315,13 @@ async def transcript(server: Server, run: Run, wire: str, stand_in: bool, errlog
     async def on_log(params: types.LoggingMessageNotificationParams) -> None:
         events.append({"log": dump(params)})
 
-    command = server.command(run)
-    command = [str(server.bin / command[0]), *command[1:]]
+    program, *args = server.command(run)
+    # A file the venv's Python runs, or a console script of the venv.
+    command = [program, *args] if program.endswith(".py") else [str(server.bin / program), *args]
     if stand_in:
         command = [str(server.bin / "mcpforge"), "sdk", "--", *command]
+    elif program.endswith(".py"):
+        command = [str(server.bin / "python"), *command]
     env = {**os.environ, **server.env, **run.env}
     callbacks = {"message_handler": on_message, "logging_callback": on_log}
     async with over_stdio(command, wire, errlog, env=env, callbacks=callbacks) as peer:
@@ -312,6 +333,11 @@ async def transcript(server: Server, run: Run, wire: str, stand_in: bool, errlog
                 events.append({kind: dump(await getattr(peer, f"list_{kind}")())})
             except MCPError as e:
                 events.append({kind: error_of(e)})
+        for uri in server.subscribes:
+            events.append({"subscribe": uri, **outcome(await peer.subscribe_resource(uri))})
+        if server.subscribes:
+            reference = types.ResourceTemplateReference(type="ref/resource", uri="note://{name}")
+            events.append({"complete": dump(await peer.complete(reference, {"name": "name", "value": "a"}))})
         for name, arguments in server.calls(run):
             try:
                 events.append({"call": name, **outcome(await peer.call_tool(name, arguments))})
@@ -367,7 +393,7 @@ def test_the_same_by_meaning(name: str, wire: str, tmp_path: Path, errlog: Any) 
             seen["mcpforge"] = await transcript(server, mcpforge_run, wire, True, errlog)
 
     run(body, deadline=120)
-    official, mine = ([without_differences(meaning(e)) for e in seen[side] if not unsubscribed_update(e)] for side in ("official", "mcpforge"))
+    official, mine = ([without_differences(meaning(e)) for e in seen[side] if not unsubscribed_update(e, server.subscribes)] for side in ("official", "mcpforge"))
     differences = [f"event {i}: {where}" for i, (a, b) in enumerate(zip(official, mine)) for where in apart(a, b)]
     assert not differences, f"{name} on {wire}:\n" + "\n".join(differences)
     assert len(official) == len(mine), f"{name} on {wire}: {len(official)} events on the official SDK, {len(mine)} on mcpforge"

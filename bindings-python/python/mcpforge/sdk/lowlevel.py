@@ -15,20 +15,24 @@ structured content with its JSON text, both as a pair, or a ``CallToolResult``; 
 ``request_context`` is the request being answered (``request_id``, ``meta``, ``session``,
 ``lifespan_context``). The official package is imported on use: a program on this API has it.
 
-What differs: capabilities are the engine's (``logging`` claimed, ``completions`` only on
-versions before 2025-03-26 unless the engine serves some), list changes are told to no
-session of a handshake version, and ``session.send_resource_updated`` reaches subscribers
-only."""
+A subscription (and a log level) the handler accepted is kept by the engine too, so that
+``session.send_resource_updated(uri)`` reaches the clients subscribed to ``uri``.
+
+What differs: the capabilities claim ``logging`` and never ``completions`` (the engine's
+rules), a session's ``send_*_list_changed`` tells every client the engine tells rather than
+that session only, and ``send_resource_updated`` reaches subscribers only (the official one
+reaches the client of the request, subscribed or not)."""
 
 from __future__ import annotations
 
-import base64
 import contextvars
 import inspect
 import json
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Dict, List, Optional
 
+from .._convert import wire
+from ..content import ResourceContents
 from ..errors import METHOD_NOT_FOUND, McpError
 from ..middleware import CallNext, MiddlewareContext
 from ..server import Server as _Engine
@@ -38,14 +42,6 @@ __all__ = ["Server", "NotificationOptions", "RequestContext"]
 _current: "contextvars.ContextVar[RequestContext]" = contextvars.ContextVar("mcpforge_lowlevel_request")
 
 Handler = Callable[..., Awaitable[Any]]
-
-
-def _dump(value: Any) -> Any:
-    """An official object's wire form (lists of them too); plain values as they are."""
-    if isinstance(value, list):
-        return [_dump(v) for v in value]
-    dump = getattr(value, "model_dump", None)
-    return dump(mode="json", by_alias=True, exclude_none=True) if callable(dump) else value
 
 
 class NotificationOptions:
@@ -232,7 +228,11 @@ class Server:
         token = _current.set(request)
         try:
             answer = _ANSWERS[context.method]
-            return await answer(self, handler, context.params)
+            result = await answer(self, handler, context.params)
+            if context.method in _ENGINE_TOO:
+                # The engine keeps the subscription (so updates reach this client) or the level.
+                return await call_next(context)
+            return result
         except McpError:
             raise
         except Exception as e:  # noqa: BLE001 - the official server answers a handler's failure so
@@ -247,7 +247,7 @@ class Server:
         items: Any = getattr(result, field, result)
         if field == "tools":
             self._tools = {t.name: t for t in items}
-        return {field: _dump(list(items))}
+        return {field: wire(list(items))}
 
     async def _call(self, handler: Handler, params: Dict[str, Any]) -> Dict[str, Any]:
         name, arguments = params.get("name", ""), params.get("arguments") or {}
@@ -266,7 +266,7 @@ class Server:
             content: Any
             structured: Any
             if type(results).__name__ == "CallToolResult":
-                return _dump(results)  # type: ignore[no-any-return]
+                return wire(results)  # type: ignore[no-any-return]
             if isinstance(results, tuple) and len(results) == 2:
                 content, structured = results
             elif isinstance(results, dict):
@@ -285,7 +285,7 @@ class Server:
                     jsonschema.validate(instance=structured, schema=schema)
                 except jsonschema.ValidationError as e:
                     return _tool_error(f"Output validation error: {e.message}")
-            out: Dict[str, Any] = {"content": _dump(list(content)), "isError": False}
+            out: Dict[str, Any] = {"content": wire(list(content)), "isError": False}
             if structured is not None:
                 out["structuredContent"] = structured
             return out
@@ -302,7 +302,7 @@ class Server:
         return {"contents": [_contents(uri, c.content, c.mime_type, getattr(c, "meta", None)) for c in result]}
 
     async def _prompt(self, handler: Handler, params: Dict[str, Any]) -> Dict[str, Any]:
-        return _dump(await handler(params.get("name", ""), params.get("arguments")))  # type: ignore[no-any-return]
+        return wire(await handler(params.get("name", ""), params.get("arguments")))  # type: ignore[no-any-return]
 
     async def _complete(self, handler: Handler, params: Dict[str, Any]) -> Dict[str, Any]:
         from mcp import types  # type: ignore[import-not-found, unused-ignore]  # optional dependency
@@ -311,7 +311,7 @@ class Server:
         completion = await handler(request.ref, request.argument, request.context)
         if completion is None:
             return {"completion": {"values": []}}
-        return {"completion": _dump(completion)}
+        return {"completion": wire(completion)}
 
     async def _subscription(self, handler: Handler, params: Dict[str, Any]) -> Dict[str, Any]:
         from pydantic import AnyUrl  # optional dependency: the official package's
@@ -346,16 +346,14 @@ def _tool_error(text: str) -> Dict[str, Any]:
 
 
 def _contents(uri: str, data: Any, mime_type: Optional[str], meta: Any) -> Dict[str, Any]:
-    """One read's contents as the official server writes them."""
-    out: Dict[str, Any] = {"uri": uri}
+    """One read's contents as the official server writes them (its default MIME types)."""
     if isinstance(data, bytes):
-        out.update(blob=base64.b64encode(data).decode("ascii"), mimeType=mime_type or "application/octet-stream")
-    else:
-        out.update(text=data, mimeType=mime_type or "text/plain")
-    if meta is not None:
-        out["_meta"] = meta
-    return out
+        return ResourceContents(uri, blob=data, mime_type=mime_type or "application/octet-stream", meta=meta).to_mcp()
+    return ResourceContents(uri, text=data, mime_type=mime_type or "text/plain", meta=meta).to_mcp()
 
+
+# The methods the engine serves too once the handler accepted them.
+_ENGINE_TOO = frozenset({"resources/subscribe", "resources/unsubscribe", "logging/setLevel"})
 
 # How each method's handler is called and its answer written.
 _ANSWERS: Dict[str, Callable[[Server, Handler, Dict[str, Any]], Awaitable[Dict[str, Any]]]] = {

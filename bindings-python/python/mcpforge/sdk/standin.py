@@ -33,8 +33,8 @@ from .mcpserver import FastMCP, MCPServer
 __all__ = ["install", "installed", "run", "StandInError"]
 
 
-def _server_classes() -> Dict[str, Any]:
-    return {"MCPServer": MCPServer, "FastMCP": FastMCP, "Server": LowLevelServer}
+# mcpforge's class for each official name ``_REPLACED`` lists.
+_CLASSES: Dict[str, Any] = {"MCPServer": MCPServer, "FastMCP": FastMCP, "Server": LowLevelServer}
 
 
 def _replaceable(name: str, official: Any) -> bool:
@@ -62,11 +62,10 @@ class StandInError(Exception):
 
 
 def _replace(module: ModuleType) -> None:
-    classes = _server_classes()
     for name in _REPLACED.get(module.__name__, ()):
         official = getattr(module, name, None)
         if official is not None and _replaceable(name, official):  # else the official stays
-            setattr(module, name, classes[name])
+            setattr(module, name, _CLASSES[name])
 
 
 class _ReplacingLoader(importlib.abc.Loader):
