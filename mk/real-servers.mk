@@ -25,7 +25,8 @@ test-real-servers-node: node-standin
 	node scripts/real-servers-node.mjs
 
 # Published Python servers as their users install them (mcp-server-time, -git, -fetch, and
-# mcp-server-sqlite on the 1.x low-level server, from the package index, pinned), each run
+# mcp-server-sqlite on the 1.x low-level server, from the package index, pinned; python-sdk's
+# everything server from the pinned mcp source distribution), each run
 # on the official SDK and on mcpforge through the stand-in (`mcpforge sdk -- COMMAND`, no
 # edit to their files), driven by the official client on both wires: the transcripts must
 # be the same by meaning (tests/real-servers).

@@ -189,15 +189,17 @@ async def over_stdio(
 
 
 @asynccontextmanager
-async def over_http(url: str, wire: str) -> AsyncIterator[Peer]:
-    """Connects to a Streamable HTTP endpoint on `wire`."""
+async def over_http(url: str, wire: str, callbacks: dict[str, Any] | None = None) -> AsyncIterator[Peer]:
+    """Connects to a Streamable HTTP endpoint on `wire`, with the client's `callbacks` (as
+    `over_stdio`'s)."""
+    extra = callbacks or {}
     if wire == MODERN:
-        async with Client(url, read_timeout_seconds=REQUEST_TIMEOUT) as client:
+        async with Client(url, read_timeout_seconds=REQUEST_TIMEOUT, **extra) as client:
             assert client.protocol_version == MODERN
             yield client
     else:
         async with streamable_http_client(url) as (read, write):
-            async with ClientSession(read, write, read_timeout_seconds=REQUEST_TIMEOUT) as session:
+            async with ClientSession(read, write, read_timeout_seconds=REQUEST_TIMEOUT, **extra) as session:
                 assert (await session.initialize()).protocol_version == HANDSHAKE
                 yield session
 

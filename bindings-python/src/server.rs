@@ -407,6 +407,12 @@ impl NativeServer {
         leave_worker(|| self.server.notify_resource_updated(uri));
     }
 
+    /// Serves resource subscriptions (and claims them to clients that initialize from now
+    /// on), or neither: a subscription handler registered after construction.
+    fn serve_resource_subscriptions(&self, on: bool) {
+        self.server.serve_resource_subscriptions(on);
+    }
+
     /// Serves stdio until EOF or Ctrl-C (raised as KeyboardInterrupt), blocking.
     fn serve_stdio(&self, py: Python<'_>) -> PyResult<()> {
         let server = self.server.clone();

@@ -31,9 +31,12 @@ def test_the_submodules_name_mcpforge_classes() -> None:
 
 
 def test_the_official_option_classes_import_and_refuse_to_be_made() -> None:
-    for cls in (ResourceSecurity, RequestStateSecurity, Resolve):
-        with pytest.raises(NotImplementedError, match=cls.__name__):
-            cls()
+    with pytest.raises(NotImplementedError, match="ResourceSecurity"):
+        ResourceSecurity()
+    # RequestStateSecurity and Resolve are served (test_sdk_everything.py).
+    assert Resolve(print).fn is print
+    with pytest.raises(ValueError, match="exactly one"):
+        RequestStateSecurity()
 
 
 def test_resource_objects_are_served(tmp_path: Path) -> None:

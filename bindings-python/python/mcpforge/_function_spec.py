@@ -66,6 +66,23 @@ def _is_context(tp: Any) -> bool:
     return isinstance(tp, type) and (issubclass(tp, Context) or _official_context(tp))
 
 
+def _without_input_required(ret: Any) -> Any:
+    """A return annotation without its arm of the official ``InputRequiredResult`` (a tool
+    that may stop to ask the client returns it instead of its result): the result's schema is
+    the other arms', as the official SDK writes it; nothing left is no annotation."""
+
+    def asks(arm: Any) -> bool:
+        return isinstance(arm, type) and arm.__name__ == "InputRequiredResult" and arm.__module__.partition(".")[0] in ("mcp", "mcp_types")
+
+    if asks(ret):
+        return inspect.Signature.empty
+    if typing.get_origin(ret) in (typing.Union, UnionType):
+        arms = [a for a in typing.get_args(ret) if not asks(a)]
+        if len(arms) < len(typing.get_args(ret)):
+            return typing.Union[tuple(arms)] if len(arms) > 1 else arms[0]
+    return ret
+
+
 def _official_context(tp: type) -> bool:
     """The official ``mcp`` package's ``Context`` (or a subclass): a module that still imports
     it gets mcpforge's context for that parameter. Recognised by module, never imported."""
@@ -199,20 +216,25 @@ def function_spec(
     skip: Tuple[str, ...] = (),
     text_schema: bool = False,
     titles: bool = False,
+    official_docs: bool = False,
 ) -> FunctionSpec:
     """Reads ``fn``: parameters (``skip`` names are filled by the caller, not the client),
     schemas, converters, descriptions. ``text_schema`` gives a ``str``, ``Optional[str]`` or
     ``None`` return annotation the wrapped output schema ``{"result": ...}`` (the official
     SDK's choice; without it such a tool sends its text alone), and dict return annotations
     the official SDK's reading (``_sdk_dict_return``). ``titles`` puts in the input schema
-    the ``title``s pydantic writes for the official SDK (``_titled``)."""
+    the ``title``s pydantic writes for the official SDK (``_titled``), and ``official_docs`` takes
+the description as the official SDK does: the docstring as written, with no parameter
+descriptions read from an ``Args:`` section."""
     sig = inspect.signature(fn)
     try:
         hints = typing.get_type_hints(fn, include_extras=True)
     except Exception as e:
         raise TypeError(f"cannot resolve the type hints of {getattr(fn, '__qualname__', fn)!r}: {e}") from e
     doc = inspect.getdoc(fn) or ""
-    param_docs = _docstrings.param_docs(doc)
+    # As the official SDK reads it (``official_docs``): the docstring as it is, and no
+    # parameter descriptions taken from it.
+    param_docs = {} if official_docs else _docstrings.param_docs(doc)
     builder = SchemaBuilder(titles)
     props: Dict[str, Any] = {}
     required: List[str] = []
@@ -262,7 +284,7 @@ def function_spec(
         input_schema = _titled(input_schema, f"{function_name}Arguments")
     input_schema = _root(input_schema, builder.defs)
 
-    ret = hints.get("return", sig.return_annotation)
+    ret = _without_input_required(hints.get("return", sig.return_annotation))
     output_schema, wrap = None, False
     if structured_output is None and text_schema and _text_return(ret):
         structured_output = True
@@ -289,7 +311,7 @@ def function_spec(
         var_keyword=var_keyword,
         context_param=context_param,
         input_schema=input_schema,
-        description=_docstrings.description(doc),
+        description=(getattr(fn, "__doc__", None) or None) if official_docs else _docstrings.description(doc),
         param_descriptions=param_docs,
         output_schema=output_schema,
         wrap_output=wrap,

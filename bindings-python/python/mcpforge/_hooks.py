@@ -93,7 +93,12 @@ class Hooks(ServerCore):
         Python chain, swapped at once, so no request runs without a middleware added before."""
         with self._lock:
             fail = failures.reported_failure(self._errors, ErrorInfo("middleware"))
-            self._native.set_middleware(_middleware.chain_starter(list(self._middleware), self._loop_of(), fail))
+            self._native.set_middleware(_middleware.chain_starter(list(self._middleware) + self._inner_middleware(), self._loop_of(), fail))
+
+    def _inner_middleware(self) -> List[Any]:
+        """Middleware a layer adds at the inner end of the chain, after the application's
+        (none here; the drop-in layer's handler table adds its router)."""
+        return []
 
     def catalogue(self, hook: Optional[_catalogue.CatalogueHook]) -> Optional[_catalogue.CatalogueHook]:
         """Sets the server's catalogue hook (usable as a decorator; None removes it):

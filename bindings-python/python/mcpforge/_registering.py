@@ -187,6 +187,7 @@ class Registering(ServerCore):
             skip=tuple(sorted(excluded)),
             text_schema=self._sdk_results,
             titles=self._sdk_definitions,
+            official_docs=self._sdk_definitions,
         )
         definition = drop_none(
             {
@@ -299,7 +300,7 @@ class Registering(ServerCore):
     ) -> Dict[str, Any]:
         """Registers ``fn`` as the reader of ``uri`` (see ``resource``)."""
         tag_names = tag_set(tags)
-        spec = function_spec(fn, structured_output=False)
+        spec = function_spec(fn, structured_output=False, official_docs=self._sdk_definitions)
         template = "{" in uri
         if list_resources is not None and not template:
             raise ValueError(f"list_resources lists the resources of a URI template; {uri!r} is a concrete resource")
@@ -351,7 +352,7 @@ class Registering(ServerCore):
         """The engine's wrapper of a template's ``list_resources`` function, and whether it is async."""
         if list_resources is None:
             return None, False
-        spec = function_spec(list_resources, structured_output=False)
+        spec = function_spec(list_resources, structured_output=False, official_docs=self._sdk_definitions)
         is_async = wrappers.is_async(list_resources)
         bind = binding.bind_context_only(spec, self._ref)
         fail = failures.reported_failure(self._errors, ErrorInfo("resource_list"))
@@ -399,7 +400,7 @@ class Registering(ServerCore):
         """Registers ``fn`` as a prompt (see ``prompt``)."""
         name = name or fn.__name__
         tag_names = tag_set(tags)
-        spec = function_spec(fn, structured_output=False)
+        spec = function_spec(fn, structured_output=False, official_docs=self._sdk_definitions)
         arguments = [
             drop_none({"name": p.name, "description": spec.input_schema["properties"][p.name].get("description"), "required": p.required or None})
             for p in spec.params
@@ -452,7 +453,7 @@ class Registering(ServerCore):
         )
 
         def decorate(fn: F) -> F:
-            spec = function_spec(fn, structured_output=False)
+            spec = function_spec(fn, structured_output=False, official_docs=self._sdk_definitions)
             is_async = wrappers.is_async(fn)
             bind = binding.bind_completion(spec, self._ref)
             label = self._sdk_label(lambda ref, argument, *_: f"Error completing argument {argument}")

@@ -265,6 +265,9 @@ class SchemaBuilder:
                 value = getattr(m, attr, None)
                 if value is not None and not callable(value):
                     out[key] = value
+            extra = getattr(m, "json_schema_extra", None)  # pydantic's Field(json_schema_extra={...})
+            if isinstance(extra, dict):
+                out.update(extra)
             constraints = [m, *getattr(m, "metadata", ())]  # pydantic keeps annotated_types here
             keys = [*_NUMBER_KEYS.items(), *_length_keys(out.get("type")), ("pattern", "pattern")]
             for c in constraints:

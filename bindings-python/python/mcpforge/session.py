@@ -16,6 +16,7 @@ from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
 from ._convert import wire
 from ._input_required import NESTED_READ
 from ._request_meta import RequestMeta, request_meta
+from ._wire_view import WireView
 from .errors import INVALID_PARAMS, RESOURCE_NOT_FOUND, ResourceError, ResourceNotFoundError
 
 __all__ = ["RequestContext", "Session", "ReadResourceContents", "ListRootsResult", "HttpRequest", "Headers", "read_contents"]
@@ -103,6 +104,13 @@ class Session:
     def client_params(self) -> Dict[str, Any]:
         """What the client said about itself: ``clientInfo`` and ``capabilities``."""
         return {"clientInfo": self._ctx.client_info, "capabilities": self._ctx.client_capabilities}
+
+    @property
+    def client_capabilities(self) -> Optional[WireView]:
+        """The capabilities the client declared, readable as the official
+        ``ClientCapabilities`` (``.sampling``, ``.elicitation``, ...: None when not declared)."""
+        caps = self._ctx.client_capabilities
+        return None if caps is None else WireView(caps)
 
     def check_client_capability(self, capability: Any) -> bool:
         """True when the client declared every capability named in ``capability`` (a dict or

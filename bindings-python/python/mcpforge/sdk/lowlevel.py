@@ -18,8 +18,9 @@ structured content with its JSON text, both as a pair, or a ``CallToolResult``; 
 A subscription (and a log level) the handler accepted is kept by the engine too, so that
 ``session.send_resource_updated(uri)`` reaches the clients subscribed to ``uri``.
 
-What differs: the capabilities claim ``logging`` and never ``completions`` (the engine's
-rules), a session's ``send_*_list_changed`` tells every client the engine tells rather than
+A completion handler is the engine's completion provider for every reference, so that
+``completions`` is claimed. What differs: the capabilities claim ``logging`` (the engine's
+rule), a session's ``send_*_list_changed`` tells every client the engine tells rather than
 that session only, and ``send_resource_updated`` reaches subscribers only (the official one
 reaches the client of the request, subscribed or not)."""
 
@@ -35,6 +36,7 @@ from .._convert import wire
 from ..content import ResourceContents
 from ..errors import METHOD_NOT_FOUND, McpError
 from ..middleware import CallNext, MiddlewareContext
+from ..context import Context
 from ..server import Server as _Engine
 
 __all__ = ["Server", "NotificationOptions", "RequestContext"]
@@ -53,7 +55,7 @@ class NotificationOptions:
         self.tools_changed = tools_changed
 
 
-class _Session:
+class Session:
     """``request_context.session``: the official session's notifications, sent by the engine."""
 
     def __init__(self, engine: _Engine) -> None:
@@ -78,7 +80,7 @@ class RequestContext:
 
     request_id: Any
     meta: Any
-    session: _Session
+    session: Session
     lifespan_context: Any
     request: Any = None
 
@@ -203,6 +205,9 @@ class Server:
                 enable_prompts=caps.prompts is not None or None,
             )
             engine.add_middleware(self.route)
+            if "completion/complete" in self._handlers:
+                # A provider for every reference: the engine claims `completions` and calls it.
+                engine.completion()(self._completer(engine))
             self._engine = engine
         return self._engine
 
@@ -216,20 +221,41 @@ class Server:
 
     # ----- answering ----------------------------------------------------------------------
 
+    def _completer(self, engine: _Engine) -> Callable[..., Awaitable[Any]]:
+        """The engine's completion provider for every reference: the program's handler,
+        given the official types, with ``request_context`` set."""
+
+        async def complete(ref: Dict[str, Any], argument: str, value: str, context: Dict[str, str], ctx: Context) -> Any:
+            from mcp import types  # type: ignore[import-not-found, unused-ignore]  # optional dependency
+
+            params = {"ref": ref, "argument": {"name": argument, "value": value}}
+            if context:
+                params["context"] = {"arguments": context}
+            request = types.CompleteRequestParams.model_validate(params)
+            token = _current.set(RequestContext(ctx.request_id, ctx.meta, Session(engine), engine.lifespan_context))
+            try:
+                completion = await self._handlers["completion/complete"](request.ref, request.argument, request.context)
+            finally:
+                _current.reset(token)
+            return [] if completion is None else completion
+
+        return complete
+
     async def route(self, context: MiddlewareContext, call_next: CallNext) -> Any:
-        """The engine's middleware: a request with a handler is answered by it."""
-        handler = self._handlers.get(context.method)
+        """The engine's middleware: a request with a handler is answered by it (a
+        completion by the provider ``_completer`` registers)."""
+        handler = None if context.method == "completion/complete" else self._handlers.get(context.method)
         if handler is None:
             if context.method in _ANSWERS:  # a method of this API without a handler
                 raise McpError(METHOD_NOT_FOUND, "Method not found")
             return await call_next(context)
         engine = self._built()
-        request = RequestContext(context.request_id, context.meta, _Session(engine), engine.lifespan_context)
+        request = RequestContext(context.request_id, context.meta, Session(engine), engine.lifespan_context)
         token = _current.set(request)
         try:
             answer = _ANSWERS[context.method]
             result = await answer(self, handler, context.params)
-            if context.method in _ENGINE_TOO:
+            if context.method in ENGINE_TOO:
                 # The engine keeps the subscription (so updates reach this client) or the level.
                 return await call_next(context)
             return result
@@ -304,15 +330,6 @@ class Server:
     async def _prompt(self, handler: Handler, params: Dict[str, Any]) -> Dict[str, Any]:
         return wire(await handler(params.get("name", ""), params.get("arguments")))  # type: ignore[no-any-return]
 
-    async def _complete(self, handler: Handler, params: Dict[str, Any]) -> Dict[str, Any]:
-        from mcp import types  # type: ignore[import-not-found, unused-ignore]  # optional dependency
-
-        request = types.CompleteRequestParams.model_validate(params)
-        completion = await handler(request.ref, request.argument, request.context)
-        if completion is None:
-            return {"completion": {"values": []}}
-        return {"completion": wire(completion)}
-
     async def _subscription(self, handler: Handler, params: Dict[str, Any]) -> Dict[str, Any]:
         from pydantic import AnyUrl  # optional dependency: the official package's
 
@@ -353,7 +370,7 @@ def _contents(uri: str, data: Any, mime_type: Optional[str], meta: Any) -> Dict[
 
 
 # The methods the engine serves too once the handler accepted them.
-_ENGINE_TOO = frozenset({"resources/subscribe", "resources/unsubscribe", "logging/setLevel"})
+ENGINE_TOO = frozenset({"resources/subscribe", "resources/unsubscribe", "logging/setLevel"})
 
 # How each method's handler is called and its answer written.
 _ANSWERS: Dict[str, Callable[[Server, Handler, Dict[str, Any]], Awaitable[Dict[str, Any]]]] = {
@@ -364,7 +381,6 @@ _ANSWERS: Dict[str, Callable[[Server, Handler, Dict[str, Any]], Awaitable[Dict[s
     "tools/call": lambda s, h, p: s._call(h, p),
     "resources/read": lambda s, h, p: s._read(h, p),
     "prompts/get": lambda s, h, p: s._prompt(h, p),
-    "completion/complete": lambda s, h, p: s._complete(h, p),
     "resources/subscribe": lambda s, h, p: s._subscription(h, p),
     "resources/unsubscribe": lambda s, h, p: s._subscription(h, p),
     "logging/setLevel": lambda s, h, p: s._level(h, p),

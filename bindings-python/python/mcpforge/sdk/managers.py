@@ -26,9 +26,9 @@ class ToolView:
     ``icons``, ``meta``, and for a function tool ``fn``, ``is_async`` and ``context_kwarg``
     (the parameter that receives the ``Context``)."""
 
-    __slots__ = ("name", "title", "description", "parameters", "output_schema", "annotations", "icons", "meta", "fn", "is_async", "context_kwarg")
+    __slots__ = ("name", "title", "description", "parameters", "output_schema", "annotations", "icons", "meta", "fn", "is_async", "context_kwarg", "_server")
 
-    def __init__(self, definition: Dict[str, Any], fn: Optional[Callable[..., Any]]) -> None:
+    def __init__(self, definition: Dict[str, Any], fn: Optional[Callable[..., Any]], server: Any = None) -> None:
         self.name: str = definition["name"]
         self.title: Optional[str] = definition.get("title")
         self.description: str = definition.get("description") or ""
@@ -40,6 +40,15 @@ class ToolView:
         self.fn = fn
         self.is_async = fn is not None and is_async(fn)
         self.context_kwarg = _context_kwarg(fn)
+        self._server = server
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # ``tool.parameters = schema`` (published servers set an input schema this way):
+        # the server serves the tool with it from now on.
+        server = getattr(self, "_server", None)
+        object.__setattr__(self, name, value)
+        if name == "parameters" and server is not None:
+            server._set_input_schema(self.name, value)
 
     def __repr__(self) -> str:
         return f"ToolView(name={self.name!r})"
@@ -73,7 +82,9 @@ class ToolManager(_Named):
 
     __slots__ = ()
     _kind = "tool"
-    _view = ToolView
+
+    def _view(self, definition: Dict[str, Any], fn: Optional[Callable[..., Any]]) -> ToolView:
+        return ToolView(definition, fn, self._server)
 
     @property
     def _tools(self) -> Dict[str, ToolView]:

@@ -42,10 +42,13 @@ from .checks import check_reader, refuse_bare, resource_variables
 from .context import SdkContext
 from .direct import DirectCalls, Witnessed, typed as _typed
 from .duplicates import kept
+from .handlers import LowLevelHandlers
 from .http import SdkHttpApps
 from .log import SdkLog
 from .managers import PromptManager, ResourceManager, ToolManager
 from .options import sdk_options
+from .request_state import RequestStateSecurity
+from .resolve import Resolve, with_resolvers
 from .resources import FunctionResource
 from .settings import DEFAULT_MAX_REQUEST_BODY_SIZE, DEFAULT_MAX_SESSIONS, DEFAULT_SESSION_IDLE_TIMEOUT, ServerSettings, Settings
 
@@ -65,10 +68,8 @@ _UNSUPPORTED = {
     "auth_server_provider": "mcpforge verifies bearer tokens (token_verifier) but is not an OAuth authorization server",
     "extensions": "the official SDK's Extension objects have no mcpforge counterpart (use Server(extensions={id: settings}))",
     "subscriptions": "the engine delivers subscriptions itself, across replicas through the `shared_store` serving option; only the in-process bus, or False, is taken",
-    "request_state_security": "the engine seals requestState itself (Server(state_key=...))",
     "cache_hints": "use Server(cache_ttl=..., cache_scope=...)",
     "resource_security": "the engine applies its own path-safety rules to template variables",
-    "resolve": "dependency parameters are not resolved (mcpforge's Elicit, Sample and ListRoots are ctx.ask requests)",
 }
 
 
@@ -78,6 +79,19 @@ def _custom_bus(subscriptions: Any) -> Any:
     if subscriptions is None or subscriptions is False or type(subscriptions).__name__ == "InMemorySubscriptionBus":
         return None
     return subscriptions
+
+
+def _seal_with(policy: Any, server_options: Dict[str, Any]) -> None:
+    """``request_state_security=``: the engine's key and state lifetime, into ``server_options``."""
+    if not isinstance(policy, RequestStateSecurity):
+        raise NotImplementedError(
+            "request_state_security: give mcpforge's RequestStateSecurity (the official one keeps no key the engine can take)"
+        )
+    for key, value in policy.server_options().items():
+        if isinstance(value, dict):
+            server_options[key] = {**value, **(server_options.get(key) or {})}
+        else:
+            server_options.setdefault(key, value)
 
 
 def _refuse_unsupported(options: Dict[str, Any]) -> None:
@@ -101,12 +115,6 @@ class ResourceSecurity(_Unsupported):
     _option = "resource_security"
 
 
-class RequestStateSecurity(_Unsupported):
-    _option = "request_state_security"
-
-
-class Resolve(_Unsupported):
-    _option = "resolve"
 
 
 # What the server's ``lifespan`` yields: ``MCPServer[AppState]`` in annotations, as the
@@ -178,12 +186,13 @@ class MCPServer(DirectCalls, SdkHttpApps, Server, Generic[LifespanResultT]):
                 "auth_server_provider": auth_server_provider,
                 "extensions": extensions,
                 "subscriptions": _custom_bus(subscriptions),
-                "request_state_security": request_state_security,
                 "cache_hints": cache_hints,
                 "resource_security": resource_security,
             }
         )
         server_options.setdefault("cache_scope", "private")  # the official default
+        if request_state_security is not None:
+            _seal_with(request_state_security, server_options)
         if subscriptions is False:
             self._engine_options = {**self._engine_options, "listen": False}
         # The official high-level servers serve tools, resources and prompts (empty lists)
@@ -191,6 +200,7 @@ class MCPServer(DirectCalls, SdkHttpApps, Server, Generic[LifespanResultT]):
         for kind in ("enable_tools", "enable_resources", "enable_prompts"):
             server_options.setdefault(kind, True)
         self._witness = Witnessed()
+        self._lowlevel_server = LowLevelHandlers(self)
         # The function of each tool, prompt and resource by name or URI, for the official
         # managers' views (``managers``).
         self._functions: Dict[str, Dict[str, Any]] = {"tool": {}, "prompt": {}, "resource": {}}
@@ -228,6 +238,10 @@ class MCPServer(DirectCalls, SdkHttpApps, Server, Generic[LifespanResultT]):
         # The official middleware (``ServerMiddleware``) has the shape of mcpforge's: it reads
         # ``ctx.method`` and the raw ``ctx.params``, and awaits ``call_next(ctx)``.
         self.middleware.extend(middleware or ())
+
+    def _inner_middleware(self) -> List[Any]:
+        # The official low-level handler table answers inside the application's middleware.
+        return self._lowlevel_server.inner()
 
     def _defaults(self) -> Dict[str, Any]:
         # The official 2.x serves the HTTP+SSE transport's messages at `/messages/`.
@@ -300,9 +314,19 @@ class MCPServer(DirectCalls, SdkHttpApps, Server, Generic[LifespanResultT]):
         existing = kept(self, "tool", options.get("name") or getattr(fn, "__name__", None))
         if existing is not None:
             return existing
-        definition = super().add_tool(fn, **options)
+        definition = super().add_tool(with_resolvers(fn), **options)
         self._functions["tool"][definition["name"]] = fn
         return definition
+
+    def _set_input_schema(self, name: str, schema: Dict[str, Any]) -> None:
+        """Serves the tool ``name`` with the input schema ``schema`` (the official
+        ``_tool_manager._tools[name].parameters = schema``), its other fields kept."""
+        definition = dict(self.tools[name])
+        fn = self._functions["tool"][name]
+        Server.remove_tool(self, name)
+        fields = {"title": "title", "description": "description", "annotations": "annotations", "icons": "icons", "meta": "_meta", "output_schema": "outputSchema"}
+        given = {option: definition[key] for option, key in fields.items() if key in definition}
+        Server.add_tool(self, with_resolvers(fn), name=name, input_schema=schema, **given)
 
     @property
     def _tool_manager(self) -> ToolManager:

@@ -6,7 +6,9 @@ modules are imported (``mcp.server``, ``mcp.server.mcpserver``, ``mcp.server.fas
 ``mcp.server.lowlevel`` and their ``server`` submodules), the official module is loaded as
 released and then its server class is replaced by mcpforge's before any code of the program
 reads it: ``MCPServer`` (2.x), ``FastMCP`` (1.x), and 1.x's low-level ``Server`` (``lowlevel``;
-2.x's, which takes its handlers as constructor arguments, stays the official one).
+2.x's, which takes its handlers as constructor arguments, stays the official one); and
+``RequestStateSecurity`` where ``mcp.server.mcpserver`` exports it, whose key the engine takes
+(``request_state``).
 Everything else stays the official package's: its types, its client, its exceptions,
 ``Context`` (a parameter annotated with the official ``Context`` gets mcpforge's context) and
 ``Image``/``Audio`` (mcpforge sends their blocks), so that whatever else imported it keeps
@@ -14,12 +16,15 @@ working.
 
 ``run(argv)`` then runs the program in this interpreter: ``-m MODULE ARGS``, a Python file
 ``FILE ARGS``, or the name of a console script (``mcp-server-time ARGS``) installed in this
-environment, found by its entry point."""
+environment, found by its entry point. A leading interpreter name (``python``, ``python3``,
+``python3.11``) is dropped: ``mcpforge sdk -- python server.py`` runs ``server.py``."""
 
 from __future__ import annotations
 
 import importlib.abc
 import importlib.machinery
+import os
+import re
 import runpy
 import shutil
 import sys
@@ -28,13 +33,13 @@ from types import ModuleType
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
 from .lowlevel import Server as LowLevelServer
-from .mcpserver import FastMCP, MCPServer
+from .mcpserver import FastMCP, MCPServer, RequestStateSecurity
 
 __all__ = ["install", "installed", "run", "StandInError"]
 
 
 # mcpforge's class for each official name ``_REPLACED`` lists.
-_CLASSES: Dict[str, Any] = {"MCPServer": MCPServer, "FastMCP": FastMCP, "Server": LowLevelServer}
+_CLASSES: Dict[str, Any] = {"MCPServer": MCPServer, "FastMCP": FastMCP, "Server": LowLevelServer, "RequestStateSecurity": RequestStateSecurity}
 
 
 def _replaceable(name: str, official: Any) -> bool:
@@ -47,7 +52,7 @@ def _replaceable(name: str, official: Any) -> bool:
 # Which names of which official module are mcpforge's: the module that defines the class and
 # the package that re-exports it (each is read by name from one or the other).
 _REPLACED: Dict[str, Sequence[str]] = {
-    "mcp.server.mcpserver": ("MCPServer",),
+    "mcp.server.mcpserver": ("MCPServer", "RequestStateSecurity"),
     "mcp.server.mcpserver.server": ("MCPServer",),
     "mcp.server.fastmcp": ("FastMCP",),
     "mcp.server.fastmcp.server": ("FastMCP",),
@@ -55,6 +60,10 @@ _REPLACED: Dict[str, Sequence[str]] = {
     "mcp.server.lowlevel": ("Server",),
     "mcp.server": ("Server",),
 }
+
+
+# The names of a Python interpreter a command may start with (``python3 -m server``).
+_INTERPRETER = re.compile(r"python(\d+(\.\d+)?)?")
 
 
 class StandInError(Exception):
@@ -141,6 +150,8 @@ def run(argv: List[str]) -> Any:
     with ``sys.argv`` set as the program expects; returns what a console script's function
     returned (its exit status), None for a module or file. ``SystemExit`` passes through."""
     if argv and argv[0] == "--":
+        argv = argv[1:]
+    if argv and _INTERPRETER.fullmatch(os.path.basename(argv[0])):
         argv = argv[1:]
     if not argv:
         raise StandInError("nothing to run: mcpforge sdk -- COMMAND [ARGS] (a console script, -m MODULE or FILE)")

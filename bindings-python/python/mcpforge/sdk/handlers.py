@@ -1,0 +1,131 @@
+"""``LowLevelHandlers``: the official 2.x low-level server's table of request handlers, as
+``MCPServer._lowlevel_server`` (published servers add handlers there for methods the
+high-level server has no decorator for: ``logging/setLevel``, ``resources/subscribe``, ...).
+
+``add_request_handler(method, params_type, handler)`` registers ``async def handler(ctx,
+params)``: the request's params are checked against ``params_type`` (a pydantic model; a
+refusal is -32602 ``Invalid request parameters``, as the official runner answers) and the
+handler's result (a pydantic model, a dict or None) is the answer. Requests pass through the
+server's middleware first: the table answers at the inner end of the chain. A subscription or
+log level the handler accepted is kept by the engine too, so that updates reach the
+subscribed client and log messages honour the level; a ``resources/subscribe`` handler makes
+the server claim and serve subscriptions, as the official server then claims them.
+
+``ctx`` has the official ``ServerRequestContext`` fields: ``session`` (whose notifications the
+engine sends), ``lifespan_context``, ``protocol_version``, ``method``, ``params``,
+``request_id`` and ``meta``. Notification handlers are not offered: the engine takes the
+client's notifications itself and hands none to Python, so ``add_notification_handler``
+raises ``NotImplementedError`` rather than registering a handler that would never run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Dict, List, Optional
+
+from ..errors import INVALID_PARAMS, McpError
+from ..middleware import CallNext, MiddlewareContext
+from .lowlevel import ENGINE_TOO, Session
+
+__all__ = ["LowLevelHandlers", "HandlerEntry", "HandlerContext"]
+
+
+@dataclass
+class HandlerEntry:
+    """One registered handler and the model its params are checked against."""
+
+    params_type: Any
+    handler: Callable[..., Awaitable[Any]]
+
+
+@dataclass
+class HandlerContext:
+    """The request a handler answers (the official ``ServerRequestContext``'s fields)."""
+
+    session: Session
+    lifespan_context: Any
+    protocol_version: str
+    method: str
+    params: Optional[Dict[str, Any]] = None
+    request_id: Any = None
+    meta: Any = None
+    request: Any = None
+
+
+class LowLevelHandlers:
+    """``MCPServer._lowlevel_server`` (see the module documentation)."""
+
+    def __init__(self, server: Any) -> None:
+        self._server = server
+        self._requests: Dict[str, HandlerEntry] = {}
+
+    @property
+    def middleware(self) -> List[Any]:
+        """The server's middleware chain: the same list as ``server.middleware``."""
+        chain: List[Any] = self._server.middleware
+        return chain
+
+    def add_request_handler(self, method: str, params_type: Any, handler: Callable[..., Awaitable[Any]]) -> None:
+        """Registers ``handler`` for ``method``, replacing any handler of it; ``initialize``
+        is the runner's and raises ``ValueError``, as in the official server."""
+        if method == "initialize":
+            raise ValueError("'initialize' is handled by the server runner and cannot be overridden; use Server.middleware to observe or wrap initialization")
+        first = not self._requests
+        self._requests[method] = HandlerEntry(params_type, handler)
+        if method == "resources/subscribe":
+            self._server._native.serve_resource_subscriptions(True)
+        if first:
+            self._server._install_middleware()
+
+    def add_notification_handler(self, method: str, params_type: Any, handler: Any) -> None:
+        """Not offered (see the module documentation)."""
+        raise NotImplementedError(f"add_notification_handler({method!r}): the engine takes the client's notifications itself and hands none to Python")
+
+    def get_request_handler(self, method: str) -> Optional[HandlerEntry]:
+        """The entry registered for ``method``, or None."""
+        return self._requests.get(method)
+
+    def get_notification_handler(self, method: str) -> None:
+        """Always None: no notification handler is registered (see the module documentation)."""
+        return None
+
+    def inner(self) -> List[Any]:
+        """The middleware the table adds at the inner end of the chain (none while empty)."""
+        return [self.route] if self._requests else []
+
+    async def route(self, context: MiddlewareContext, call_next: CallNext) -> Any:
+        """Answers a request whose method has a handler; passes the others on."""
+        entry = self._requests.get(context.method)
+        if entry is None:
+            return await call_next(context)
+        from pydantic import ValidationError  # optional dependency: the official package's
+
+        try:
+            params = entry.params_type.model_validate(context.params or {}, by_name=False)
+        except ValidationError:
+            raise McpError(INVALID_PARAMS, "Invalid request parameters", "") from None
+        server = self._server
+        ctx = HandlerContext(
+            session=Session(server),
+            lifespan_context=server.lifespan_context,
+            protocol_version=context.protocol_version,
+            method=context.method,
+            params=context.params,
+            request_id=context.request_id,
+            meta=getattr(params, "meta", None),
+        )
+        result = await entry.handler(ctx, params)
+        if context.method in ENGINE_TOO:
+            await call_next(context)  # the engine keeps the subscription or the level
+        return _dumped(result)
+
+
+def _dumped(result: Any) -> Dict[str, Any]:
+    """A handler's result as its wire form, as the official runner writes it."""
+    if result is None:
+        return {}
+    if hasattr(result, "model_dump"):
+        dumped: Dict[str, Any] = result.model_dump(by_alias=True, mode="json", exclude_none=True)
+        return dumped
+    if isinstance(result, dict):
+        return dict(result)
+    raise TypeError(f"handler returned {type(result).__name__}; expected BaseModel, dict, or None")
