@@ -14,6 +14,7 @@ from conftest import run
 from pydantic import BaseModel, Field
 
 from mcpforge import Context, MCPServer, RequestStateSecurity, Resolve
+from mcpforge.content import CallToolResult
 from mcpforge.context import Elicit, ElicitResult
 from mcpforge.testing import MODERN
 
@@ -220,5 +221,31 @@ def test_the_session_reads_the_client_capabilities_as_the_official_model() -> No
     async def body() -> None:
         async with server.test_client(sampling=lambda params: {"role": "assistant", "content": {"type": "text", "text": "x"}, "model": "m"}) as client:
             assert (await client.call_tool("probe")).text == "True False"
+
+    run(body)
+
+
+class Weather(BaseModel):
+    temp: float
+
+
+def test_a_whole_result_annotated_with_a_model_has_that_output_schema() -> None:
+    server = MCPServer("results")
+
+    @server.tool()
+    def report() -> Annotated[CallToolResult, Weather]:
+        return CallToolResult(["warm"], structured_content={"temp": 21.5})
+
+    @server.tool()
+    def wrong() -> Annotated[CallToolResult, Weather]:
+        return CallToolResult(["warm"], structured_content={"temp": "hot"})
+
+    assert server.tools["report"]["outputSchema"]["properties"] == {"temp": {"title": "Temp", "type": "number"}}
+
+    async def body() -> None:
+        async with server.test_client() as client:
+            result = await client.call_tool("report")
+            assert (result.text, result.structured_content) == ("warm", {"temp": 21.5})
+            assert (await client.call_tool("wrong")).is_error  # checked against it, as there
 
     run(body)

@@ -563,3 +563,37 @@ def test_the_stand_in_is_what_serves(bin_dir: Path, probe: str, official: str, m
     stand_in = subprocess.run([str(bin_dir / "mcpforge"), "sdk", "--", str(script)], capture_output=True, text=True, timeout=60)
     assert plain.stdout.strip() == official, plain.stderr
     assert stand_in.stdout.strip() == mcpforge, stand_in.stderr
+
+
+IN_PROCESS = '''
+import asyncio
+from mcp import Client
+from mcp.server.mcpserver import MCPServer
+
+mcp = MCPServer("in-process")
+
+
+@mcp.tool()
+def add(a: int, b: int) -> int:
+    return a + b
+
+
+async def main() -> None:
+    async with Client(mcp) as client:
+        result = await client.call_tool("add", {"a": 2, "b": 3})
+        print(type(mcp).__module__, result.structured_content)
+
+
+asyncio.run(main())
+'''
+
+
+def test_the_official_client_connects_in_process_under_the_stand_in(tmp_path: Path) -> None:
+    """`Client(server)` (tests and notebooks written for the official SDK) reaches mcpforge's
+    server through its `_lowlevel_server`, as the official client unwraps an `MCPServer`."""
+    script = tmp_path / "in_process.py"
+    script.write_text(IN_PROCESS)
+    plain = subprocess.run([str(BIN / "python"), str(script)], capture_output=True, text=True, timeout=60)
+    stand_in = subprocess.run([str(BIN / "mcpforge"), "sdk", "--", str(script)], capture_output=True, text=True, timeout=60)
+    assert plain.stdout.split() == ["mcp.server.mcpserver.server", "{'result':", "5}"], plain.stderr
+    assert stand_in.stdout.split() == ["mcpforge.sdk.mcpserver", "{'result':", "5}"], stand_in.stderr

@@ -66,6 +66,16 @@ def _is_context(tp: Any) -> bool:
     return isinstance(tp, type) and (issubclass(tp, Context) or _official_context(tp))
 
 
+def _result_model(ret: Any) -> Any:
+    """``Annotated[CallToolResult, Model]`` (the official SDK's way to give a tool that
+    returns whole results an output schema) as ``Model``; any other annotation as it is."""
+    if typing.get_origin(ret) is typing.Annotated:
+        base, *metadata = typing.get_args(ret)
+        if isinstance(base, type) and base.__name__ == "CallToolResult" and metadata and isinstance(metadata[0], type):
+            return metadata[0]
+    return ret
+
+
 def _without_input_required(ret: Any) -> Any:
     """A return annotation without its arm of the official ``InputRequiredResult`` (a tool
     that may stop to ask the client returns it instead of its result): the result's schema is
@@ -284,7 +294,7 @@ descriptions read from an ``Args:`` section."""
         input_schema = _titled(input_schema, f"{function_name}Arguments")
     input_schema = _root(input_schema, builder.defs)
 
-    ret = _without_input_required(hints.get("return", sig.return_annotation))
+    ret = _result_model(_without_input_required(hints.get("return", sig.return_annotation)))
     output_schema, wrap = None, False
     if structured_output is None and text_schema and _text_return(ret):
         structured_output = True

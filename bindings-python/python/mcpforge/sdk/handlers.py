@@ -13,7 +13,9 @@ the server claim and serve subscriptions, as the official server then claims the
 
 ``ctx`` has the official ``ServerRequestContext`` fields: ``session`` (whose notifications the
 engine sends), ``lifespan_context``, ``protocol_version``, ``method``, ``params``,
-``request_id`` and ``meta``. Notification handlers are not offered: the engine takes the
+``request_id`` and ``meta``. The official client's in-process connections reach the server
+through this object too (``Client(server)`` enters it, the in-memory transport runs it).
+Notification handlers are not offered: the engine takes the
 client's notifications itself and hands none to Python, so ``add_notification_handler``
 raises ``NotImplementedError`` rather than registering a handler that would never run."""
 
@@ -87,6 +89,24 @@ class LowLevelHandlers:
     def get_notification_handler(self, method: str) -> None:
         """Always None: no notification handler is registered (see the module documentation)."""
         return None
+
+    # The official client connects to ``MCPServer`` through this object: ``Client(server)``
+    # enters it as a transport (2.x), and the in-memory transport runs it (``run``).
+    def create_initialization_options(self, *args: Any, **kwargs: Any) -> None:
+        """Nothing: the engine makes its own (the official signature, for ``run``)."""
+        return None
+
+    async def run(self, read_stream: Any, write_stream: Any, initialization_options: Any = None, *args: Any, **kwargs: Any) -> None:
+        """Serves one connection over the official memory streams until the client's ends."""
+        from .streams import LowLevel  # loaded on use: asyncio and the official package
+
+        await LowLevel(self._server).run(read_stream, write_stream)
+
+    async def __aenter__(self) -> Any:
+        return await self._server.__aenter__()
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self._server.__aexit__(*exc)
 
     def inner(self) -> List[Any]:
         """The middleware the table adds at the inner end of the chain (none while empty)."""
