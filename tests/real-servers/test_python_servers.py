@@ -38,7 +38,7 @@ from typing import Any
 
 import anyio
 import pytest
-from mcp import types
+from mcp import ClientSession, types
 from mcp.shared.exceptions import MCPError
 from support import HANDSHAKE, MODERN, REPO_ROOT, START_BOUND, free_port, local_http_server, over_http, over_stdio, run, stop_process
 
@@ -210,10 +210,16 @@ def _fetch_prompts(run: Run) -> list[tuple[str, dict[str, Any]]]:
     return [("fetch", {"url": f"{run.site}/private/secret.html"}), ("fetch", {}), ("no_such_prompt", {})]
 
 
-# python-sdk's own everything server (the conformance suite's server), from the pinned
-# release's source distribution (scripts/setup-real-servers.sh unpacks it here): a module the
-# venv's Python runs, on Streamable HTTP only.
-EVERYTHING = BIN.parent.parent / "everything-server"
+# python-sdk's own servers, from the pinned release's source distribution
+# (scripts/setup-real-servers.sh unpacks each into a folder of its own here): modules the
+# venv's Python runs. The everything server (the conformance suite's) serves Streamable HTTP
+# only; the examples on the 2.x low-level `Server` serve stdio.
+SDK_SERVERS = BIN.parent.parent / "python-sdk"
+
+
+def sdk_example(folder: str, module: str, calls: Callable[[Run], list[tuple[str, dict[str, Any]]]] = lambda run: [], **more: Any) -> Server:
+    """One of python-sdk's example servers, run as `python -m MODULE`."""
+    return Server(lambda run: ["python", "-m", module], calls, env={"PYTHONPATH": str(SDK_SERVERS / folder)}, **more)
 
 
 def _everything_calls(run: Run) -> list[tuple[str, dict[str, Any]]]:
@@ -278,12 +284,37 @@ SERVERS: dict[str, Server] = {
         lambda run: ["python", "-m", "mcp_everything_server"],
         _everything_calls,
         _everything_prompts,
-        env={"PYTHONPATH": str(EVERYTHING)},
+        env={"PYTHONPATH": str(SDK_SERVERS / "everything-server")},
         reads=lambda run: ["test://static-text", "test://static-binary", "test://template/7/data", "test://watched-resource", "test://nothing"],
         subscribes=("test://watched-resource",),
         listen=lambda port: ["--port", str(port), "--log-level", "WARNING"],
         complete=("test://template/{id}/data", "id"),
         asks=True,
+    ),
+    # python-sdk's examples on the 2.x low-level `Server` (handlers given to the constructor).
+    "sdk-simple-tool": sdk_example(
+        "simple-tool", "mcp_simple_tool",
+        lambda run: [("fetch", {"url": f"{run.site}/plain.txt"}), ("fetch", {"url": f"{run.site}/missing"}), ("fetch", {}), ("other", {})],
+    ),
+    "sdk-simple-prompt": sdk_example(
+        "simple-prompt", "mcp_simple_prompt",
+        prompts=lambda run: [("simple", {}), ("simple", {"context": "tides", "topic": "the moon"}), ("other", {})],
+    ),
+    "sdk-simple-resource": sdk_example(
+        "simple-resource", "mcp_simple_resource",
+        reads=lambda run: ["file:///greeting.txt", "file:///about.txt", "file:///nothing.txt", "http://example.com/x"],
+    ),
+    "sdk-simple-pagination": sdk_example(
+        "simple-pagination", "mcp_simple_pagination",
+        lambda run: [("tool_3", {"input": "x"})],
+        prompts=lambda run: [("prompt_2", {"arg": "y"}), ("prompt_99", {})],
+        reads=lambda run: ["file:///path/to/resource_4.txt", "file:///nothing"],
+    ),
+    "sdk-structured-output": sdk_example(
+        "structured-output-lowlevel", "mcp_structured_output_lowlevel",
+        # Its weather is random (whatever the arguments): what is compared is its schemas and
+        # an unknown tool.
+        lambda run: [("no_such_tool", {})],
     ),
     # Without --allow-private-ips the server refuses the loopback site.
     "fetch-guarded": Server(lambda run: ["mcp-server-fetch"], lambda run: _fetch_calls(run)[:1], lambda run: _fetch_prompts(run)[:1]),
@@ -351,6 +382,10 @@ def without_differences(event: Any) -> Any:
         event["error"] = "<prompt error>"  # "prompt errors"
     if isinstance(error, dict) and error.get("code") == -32601:
         event["error"] = "<method not found>"  # "unknown method wording"
+    for kind in ("tools", "prompts", "resources", "resource_templates"):
+        listed = event.get(kind)
+        if isinstance(listed, dict) and isinstance(listed.get("error"), dict) and listed["error"].get("code") == -32601:
+            listed["error"] = "<method not found>"  # "unknown method wording"
     result = event.get("result")
     if isinstance(result, dict) and result.get("isError") and "call" in event:
         text = " ".join(b.get("text", "") for b in result.get("content", []) if isinstance(b.get("text"), str))
@@ -443,6 +478,18 @@ def listening(port: int) -> bool:
         return False
 
 
+# How many pages of one list a transcript reads at most.
+PAGES = 20
+
+
+async def listed(peer: Any, kind: str, cursor: str | None) -> Any:
+    """One page of a list, from `cursor` (the first page for None)."""
+    if isinstance(peer, ClientSession):  # the handshake wire's session takes the params
+        params = types.PaginatedRequestParams(cursor=cursor) if cursor is not None else None
+        return await getattr(peer, f"list_{kind}")(params=params)
+    return await getattr(peer, f"list_{kind}")(cursor=cursor)
+
+
 async def transcript(server: Server, run: Run, wire: str, stand_in: bool, errlog: Any) -> list[Any]:
     """What the official client sees of one run (see the module documentation)."""
     events: list[Any] = []
@@ -470,10 +517,17 @@ async def transcript(server: Server, run: Run, wire: str, stand_in: bool, errlog
         events.append({"capabilities": dump(peer.server_capabilities)})
         events.append({"instructions": peer.instructions if wire == MODERN else peer.initialize_result.instructions})
         for kind in ("tools", "prompts", "resources", "resource_templates"):
-            try:
-                events.append({kind: dump(await getattr(peer, f"list_{kind}")())})
-            except MCPError as e:
-                events.append({kind: error_of(e)})
+            cursor = None
+            for _ in range(PAGES):  # each page, cursors followed
+                try:
+                    page = await listed(peer, kind, cursor)
+                except MCPError as e:
+                    events.append({kind: error_of(e)})
+                    break
+                events.append({kind: dump(page)})
+                cursor = page.next_cursor
+                if cursor is None:
+                    break
         for uri in server.subscribes:
             try:
                 events.append({"subscribe": uri, **outcome(await peer.subscribe_resource(uri))})
@@ -552,6 +606,7 @@ def test_the_same_by_meaning(name: str, wire: str, tmp_path: Path, errlog: Any) 
     [
         (BIN, "import mcp_server_time.server as s\nprint(s.MCPServer.__module__)", "mcp.server.mcpserver.server", "mcpforge.sdk.mcpserver"),
         (BIN_1X, "import mcp_server_sqlite.server as s\nprint(s.Server.__module__)", "mcp.server.lowlevel.server", "mcpforge.sdk.lowlevel"),
+        (BIN, "import mcp_simple_prompt.server as s\nprint(s.Server.__module__)", "mcp.server.lowlevel.server", "mcpforge.sdk.lowlevel2"),
     ],
 )
 def test_the_stand_in_is_what_serves(bin_dir: Path, probe: str, official: str, mcpforge: str, tmp_path: Path) -> None:
@@ -559,8 +614,9 @@ def test_the_stand_in_is_what_serves(bin_dir: Path, probe: str, official: str, m
     reads mcpforge's class under the stand-in, the official one without it."""
     script = tmp_path / "probe.py"
     script.write_text(probe + "\n")
-    plain = subprocess.run([str(bin_dir / "python"), str(script)], capture_output=True, text=True, timeout=60)
-    stand_in = subprocess.run([str(bin_dir / "mcpforge"), "sdk", "--", str(script)], capture_output=True, text=True, timeout=60)
+    env = {**os.environ, "PYTHONPATH": str(SDK_SERVERS / "simple-prompt")}
+    plain = subprocess.run([str(bin_dir / "python"), str(script)], capture_output=True, text=True, timeout=60, env=env)
+    stand_in = subprocess.run([str(bin_dir / "mcpforge"), "sdk", "--", str(script)], capture_output=True, text=True, timeout=60, env=env)
     assert plain.stdout.strip() == official, plain.stderr
     assert stand_in.stdout.strip() == mcpforge, stand_in.stderr
 

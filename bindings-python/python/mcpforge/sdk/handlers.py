@@ -1,4 +1,6 @@
-"""``LowLevelHandlers``: the official 2.x low-level server's table of request handlers, as
+"""The official 2.x low-level server's table of request handlers: ``HandlerTable`` (the
+handlers by method and the middleware that answers with them; the 2.x low-level ``Server``,
+``lowlevel2``, is served through one), and ``LowLevelHandlers``, the table as
 ``MCPServer._lowlevel_server`` (published servers add handlers there for methods the
 high-level server has no decorator for: ``logging/setLevel``, ``resources/subscribe``, ...).
 
@@ -22,13 +24,13 @@ raises ``NotImplementedError`` rather than registering a handler that would neve
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Dict, List, Optional
+from typing import Any, Awaitable, Callable, Dict, FrozenSet, List, Optional
 
-from ..errors import INVALID_PARAMS, McpError
+from ..errors import INTERNAL_ERROR, INVALID_PARAMS, METHOD_NOT_FOUND, McpError
 from ..middleware import CallNext, MiddlewareContext
 from .lowlevel import ENGINE_TOO, Session
 
-__all__ = ["LowLevelHandlers", "HandlerEntry", "HandlerContext"]
+__all__ = ["HandlerTable", "LowLevelHandlers", "HandlerEntry", "HandlerContext"]
 
 
 @dataclass
@@ -53,12 +55,92 @@ class HandlerContext:
     request: Any = None
 
 
-class LowLevelHandlers:
+class HandlerTable:
+    """Request handlers by method, and ``route``, the middleware that answers with them.
+    ``engine()`` is the server whose session and lifespan the handlers' context gives."""
+
+    def __init__(self, engine: Callable[[], Any], owned: FrozenSet[str] = frozenset()) -> None:
+        self._engine = engine
+        self._requests: Dict[str, HandlerEntry] = {}
+        # Methods only a handler answers: without one they are unknown (-32601), as on a
+        # low-level server, rather than answered by the engine.
+        self._owned = owned
+
+    def register(self, method: str, params_type: Any, handler: Callable[..., Awaitable[Any]]) -> None:
+        """Registers ``handler`` for ``method``, replacing any handler of it; ``initialize``
+        is the runner's and raises ``ValueError``, as in the official server."""
+        if method == "initialize":
+            raise ValueError("'initialize' is handled by the server runner and cannot be overridden; use Server.middleware to observe or wrap initialization")
+        self._requests[method] = HandlerEntry(params_type, handler)
+
+    def get_request_handler(self, method: str) -> Optional[HandlerEntry]:
+        """The entry registered for ``method``, or None."""
+        return self._requests.get(method)
+
+    def __contains__(self, method: object) -> bool:
+        return method in self._requests
+
+    def add_notification_handler(self, method: str, params_type: Any, handler: Any) -> None:
+        """Not offered (see the module documentation)."""
+        raise NotImplementedError(f"add_notification_handler({method!r}): the engine takes the client's notifications itself and hands none to Python")
+
+    def get_notification_handler(self, method: str) -> None:
+        """Always None: no notification handler is registered (see the module documentation)."""
+        return None
+
+    def inner(self) -> List[Any]:
+        """The middleware the table adds at the inner end of the chain (none while empty)."""
+        return [self.route] if self._requests or self._owned else []
+
+    async def route(self, context: MiddlewareContext, call_next: CallNext) -> Any:
+        """Answers a request whose method has a handler; passes the others on. A failure is
+        answered as the official runner answers it: an ``McpError`` as it is, a pydantic
+        refusal -32602, anything else error code 0 with its text (on 2026-07-28, -32603
+        ``Internal server error``)."""
+        entry = self._requests.get(context.method)
+        if entry is None:
+            if context.method in self._owned:
+                raise McpError(METHOD_NOT_FOUND, f"Method not found: {context.method}")
+            return await call_next(context)
+        from pydantic import ValidationError  # optional dependency: the official package's
+
+        try:
+            params = entry.params_type.model_validate(context.params or {}, by_name=False)
+        except ValidationError:
+            raise McpError(INVALID_PARAMS, "Invalid request parameters", "") from None
+        server = self._engine()
+        ctx = HandlerContext(
+            session=Session(server),
+            lifespan_context=server.lifespan_context,
+            protocol_version=context.protocol_version,
+            method=context.method,
+            params=context.params,
+            request_id=context.request_id,
+            meta=getattr(params, "meta", None),
+        )
+        try:
+            result = await entry.handler(ctx, params)
+        except McpError:
+            raise
+        except ValidationError:
+            raise McpError(INVALID_PARAMS, "Invalid request parameters", "") from None
+        except Exception as e:  # noqa: BLE001 - answered as the official runner answers it
+            if type(e).__module__.partition(".")[0] == "mcp" and hasattr(e, "error"):
+                raise  # the official MCPError: its own code and message
+            if context.is_modern:
+                raise McpError(INTERNAL_ERROR, "Internal server error") from e
+            raise McpError(0, str(e)) from e
+        if context.method in ENGINE_TOO:
+            await call_next(context)  # the engine keeps the subscription or the level
+        return _dumped(result)
+
+
+class LowLevelHandlers(HandlerTable):
     """``MCPServer._lowlevel_server`` (see the module documentation)."""
 
     def __init__(self, server: Any) -> None:
+        super().__init__(lambda: server)
         self._server = server
-        self._requests: Dict[str, HandlerEntry] = {}
 
     @property
     def middleware(self) -> List[Any]:
@@ -67,28 +149,14 @@ class LowLevelHandlers:
         return chain
 
     def add_request_handler(self, method: str, params_type: Any, handler: Callable[..., Awaitable[Any]]) -> None:
-        """Registers ``handler`` for ``method``, replacing any handler of it; ``initialize``
-        is the runner's and raises ``ValueError``, as in the official server."""
-        if method == "initialize":
-            raise ValueError("'initialize' is handled by the server runner and cannot be overridden; use Server.middleware to observe or wrap initialization")
+        """Registers ``handler`` for ``method`` (``register``); a ``resources/subscribe``
+        handler makes the server serve and claim subscriptions."""
         first = not self._requests
-        self._requests[method] = HandlerEntry(params_type, handler)
+        self.register(method, params_type, handler)
         if method == "resources/subscribe":
             self._server._native.serve_resource_subscriptions(True)
         if first:
             self._server._install_middleware()
-
-    def add_notification_handler(self, method: str, params_type: Any, handler: Any) -> None:
-        """Not offered (see the module documentation)."""
-        raise NotImplementedError(f"add_notification_handler({method!r}): the engine takes the client's notifications itself and hands none to Python")
-
-    def get_request_handler(self, method: str) -> Optional[HandlerEntry]:
-        """The entry registered for ``method``, or None."""
-        return self._requests.get(method)
-
-    def get_notification_handler(self, method: str) -> None:
-        """Always None: no notification handler is registered (see the module documentation)."""
-        return None
 
     # The official client connects to ``MCPServer`` through this object: ``Client(server)``
     # enters it as a transport (2.x), and the in-memory transport runs it (``run``).
@@ -107,36 +175,6 @@ class LowLevelHandlers:
 
     async def __aexit__(self, *exc: Any) -> None:
         await self._server.__aexit__(*exc)
-
-    def inner(self) -> List[Any]:
-        """The middleware the table adds at the inner end of the chain (none while empty)."""
-        return [self.route] if self._requests else []
-
-    async def route(self, context: MiddlewareContext, call_next: CallNext) -> Any:
-        """Answers a request whose method has a handler; passes the others on."""
-        entry = self._requests.get(context.method)
-        if entry is None:
-            return await call_next(context)
-        from pydantic import ValidationError  # optional dependency: the official package's
-
-        try:
-            params = entry.params_type.model_validate(context.params or {}, by_name=False)
-        except ValidationError:
-            raise McpError(INVALID_PARAMS, "Invalid request parameters", "") from None
-        server = self._server
-        ctx = HandlerContext(
-            session=Session(server),
-            lifespan_context=server.lifespan_context,
-            protocol_version=context.protocol_version,
-            method=context.method,
-            params=context.params,
-            request_id=context.request_id,
-            meta=getattr(params, "meta", None),
-        )
-        result = await entry.handler(ctx, params)
-        if context.method in ENGINE_TOO:
-            await call_next(context)  # the engine keeps the subscription or the level
-        return _dumped(result)
 
 
 def _dumped(result: Any) -> Dict[str, Any]:

@@ -343,10 +343,11 @@ class Server:
 
 class _Quiet(_Engine):
     """The engine under a low-level server: it claims list changes and resource
-    subscriptions as the program's options say."""
+    subscriptions as the program's options say, and serves ``subscriptions/listen`` (2026-07-28)
+    unless ``listen`` is off."""
 
-    def __init__(self, list_changed: bool, subscribe: bool, *args: Any, **kwargs: Any) -> None:
-        self._engine_options = {"legacy_list_changed": list_changed, "resource_subscriptions": subscribe}
+    def __init__(self, list_changed: bool, subscribe: bool, *args: Any, listen: bool = True, **kwargs: Any) -> None:
+        self._engine_options = {"legacy_list_changed": list_changed, "resource_subscriptions": subscribe, "listen": listen}
         super().__init__(*args, **kwargs)
 
 

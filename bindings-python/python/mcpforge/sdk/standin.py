@@ -5,8 +5,8 @@ edit to its files (``mcpforge sdk -- COMMAND``, ``python -m mcpforge.sdk COMMAND
 modules are imported (``mcp.server``, ``mcp.server.mcpserver``, ``mcp.server.fastmcp``,
 ``mcp.server.lowlevel`` and their ``server`` submodules), the official module is loaded as
 released and then its server class is replaced by mcpforge's before any code of the program
-reads it: ``MCPServer`` (2.x), ``FastMCP`` (1.x), and 1.x's low-level ``Server`` (``lowlevel``;
-2.x's, which takes its handlers as constructor arguments, stays the official one); and
+reads it: ``MCPServer`` (2.x), ``FastMCP`` (1.x), and the low-level ``Server`` (1.x's,
+``lowlevel``, and 2.x's, which takes its handlers as constructor arguments, ``lowlevel2``); and
 ``RequestStateSecurity`` where ``mcp.server.mcpserver`` exports it, whose key the engine takes
 (``request_state``).
 Everything else stays the official package's: its types, its client, its exceptions,
@@ -33,6 +33,7 @@ from types import ModuleType
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
 from .lowlevel import Server as LowLevelServer
+from .lowlevel2 import Server as LowLevel2Server
 from .mcpserver import FastMCP, MCPServer, RequestStateSecurity
 
 __all__ = ["install", "installed", "run", "StandInError"]
@@ -42,11 +43,12 @@ __all__ = ["install", "installed", "run", "StandInError"]
 _CLASSES: Dict[str, Any] = {"MCPServer": MCPServer, "FastMCP": FastMCP, "Server": LowLevelServer, "RequestStateSecurity": RequestStateSecurity}
 
 
-def _replaceable(name: str, official: Any) -> bool:
-    """Whether the official class is the one mcpforge's stands for: the low-level ``Server``
-    only in releases whose handlers are registered by decorators (1.x); 2.x's takes them as
-    constructor arguments, and stays the official one."""
-    return name != "Server" or hasattr(official, "list_tools")
+def _ours(name: str, official: Any) -> Any:
+    """mcpforge's class for the official one: for the low-level ``Server``, 1.x's (handlers
+    registered by decorators) or 2.x's (handlers given to the constructor)."""
+    if name == "Server" and not hasattr(official, "list_tools"):
+        return LowLevel2Server
+    return _CLASSES[name]
 
 
 # Which names of which official module are mcpforge's: the module that defines the class and
@@ -73,8 +75,8 @@ class StandInError(Exception):
 def _replace(module: ModuleType) -> None:
     for name in _REPLACED.get(module.__name__, ()):
         official = getattr(module, name, None)
-        if official is not None and _replaceable(name, official):  # else the official stays
-            setattr(module, name, _CLASSES[name])
+        if official is not None:
+            setattr(module, name, _ours(name, official))
 
 
 class _ReplacingLoader(importlib.abc.Loader):
