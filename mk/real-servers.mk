@@ -42,10 +42,17 @@ RS_PY_STAMP := target/real-servers/wheel.stamp
 
 test-real-servers: test-real-servers-python test-real-servers-node
 
-test-real-servers-python: python-wheel
+test-real-servers-python: real-servers-python
+	$(RS_PY_VENV)/bin/python -m pytest -q $(PYTEST_BOUND) -p no:cacheprovider tests/real-servers
+
+## The venvs of the published Python servers, with this tree's wheel (the conformance run
+## serves python-sdk's everything server from there too).
+.PHONY: real-servers-python
+real-servers-python: python-wheel
 	@./scripts/setup-real-servers.sh
 	@$(MAKE) --no-print-directory $(RS_PY_STAMP)
-	$(RS_PY_VENV)/bin/python -m pytest -q $(PYTEST_BOUND) -p no:cacheprovider tests/real-servers
+
+conformance: real-servers-python
 
 # A venv made anew (its pyvenv.cfg newer than the stamp) gets the wheel again too.
 $(RS_PY_STAMP): $(PY_STAMP) $(wildcard $(addsuffix /pyvenv.cfg,$(RS_PY_VENVS)))

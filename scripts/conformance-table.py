@@ -31,6 +31,7 @@ FIXTURES = [
     ("node-express", "Node Express"),
     ("node-hono", "Node Hono"),
     ("node-transport", "Node transport"),
+    ("python-sdk", "python-sdk everything server (stand-in)"),
 ]
 SUITES = [
     ("2025-11-25", "`--requirements 2025-11-25`"),

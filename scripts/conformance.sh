@@ -43,9 +43,11 @@ status=0
 run_language() { # run_language NAME COMMAND...   (SERVE_FLAG: how the command is told its address)
   local lang=$1
   shift
-  local port pid
+  local port pid address
   port=$(free_port)
-  "$@" "${SERVE_FLAG:---http}" "127.0.0.1:$port" 2>"$out_root/$lang-server.log" &
+  address="127.0.0.1:$port"
+  [[ "${PORT_ONLY:-0}" == "1" ]] && address=$port  # a server told its port alone (--port N)
+  "$@" "${SERVE_FLAG:---http}" "$address" 2>"$out_root/$lang-server.log" &
   pid=$!
   if ! wait_ready "$port" "$pid"; then
     echo "conformance[$lang]: the fixture did not start (see $out_root/$lang-server.log)" >&2
@@ -93,5 +95,9 @@ run_language python "$root/target/python/venv/bin/python" "$root/examples/python
 # The Python fixture mounted in a Starlette application under uvicorn (ASGI), from the venv
 # that has them.
 SERVE_FLAG=--asgi run_language python-asgi "$root/.venv/bin/python" "$root/examples/python/conformance_fixture.py"
+# python-sdk's own everything server (the suite's reference server, from the pinned mcp
+# source distribution: scripts/setup-real-servers.sh), unedited, under the stand-in.
+PYTHONPATH="$root/target/real-servers/python-sdk/everything-server" PORT_ONLY=1 SERVE_FLAG=--port \
+  run_language python-sdk "$root/target/real-servers/venv-py/bin/mcpforge" sdk -- python -m mcp_everything_server --log-level WARNING
 python3 "$root/scripts/conformance-table.py" "$results"
 exit $status
