@@ -63,6 +63,22 @@ function requireSchema(schema) {
   throw new Error('inputSchema must be a Zod schema or raw shape, received an unrecognized object');
 }
 
+/** The lists whose `list_changed` the SDK's `debouncedNotificationMethods` may name. */
+const LIST_CHANGED = {
+  'notifications/tools/list_changed': 'tools',
+  'notifications/prompts/list_changed': 'prompts',
+  'notifications/resources/list_changed': 'resources',
+};
+
+/**
+ * The lists the engine tells once for several changes: those `debounced` (the SDK's
+ * `debouncedNotificationMethods`) names, none without it, as the SDK sends one notice per
+ * change unless told to debounce.
+ */
+function coalescedLists(debounced) {
+  return (Array.isArray(debounced) ? debounced : []).filter((m) => Object.hasOwn(LIST_CHANGED, m)).map((m) => LIST_CHANGED[m]);
+}
+
 /** The mcpforge `Server` options for the SDK's `(serverInfo, options)`. */
 function engineOptions(serverInfo, options) {
   if (!serverInfo || typeof serverInfo.name !== 'string') throw new TypeError('mcpforge: new McpServer({ name, version }) needs a name');
@@ -92,6 +108,8 @@ function engineOptions(serverInfo, options) {
     lenientToolNames: true,
     // The official McpServer sends log messages to a session before its client's `initialized`.
     logBeforeInitialized: true,
+    // ... and one list change per registration, unless `debouncedNotificationMethods` names it.
+    coalescedListChanged: coalescedLists(options.debouncedNotificationMethods),
     // ... and words what it refuses (unknown tools, prompts, resources; invalid arguments) its way.
     typescriptSdkErrors: true,
     ...own,
