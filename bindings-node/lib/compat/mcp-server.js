@@ -12,7 +12,7 @@
  */
 'use strict';
 
-const { Server } = require('../server');
+const { Server, AS_ONE_CHANGE } = require('../server');
 const { ErrorCode, McpError } = require('../errors');
 const { ERROR_POLICY } = require('../error-policy');
 const { argumentParser, isRawShape, isSchemaObject } = require('../schema');
@@ -608,7 +608,12 @@ class McpServer {
     handle.enable = () => handle.update({ enabled: true });
     handle.disable = () => handle.update({ enabled: false });
     handle.remove = () => handle.update({ [keyField]: null });
+    // An update is one change to clients, whatever it removes and adds again.
     handle.update = (updates = {}) => {
+      engine[AS_ONE_CHANGE](() => update(updates));
+      this.#flush();
+    };
+    const update = (updates) => {
       const { [keyField]: newKey, enabled: asked, ...rest } = updates;
       const wanted = asked === undefined ? undefined : Boolean(asked);
       const renamed = newKey !== undefined && newKey !== current;
@@ -637,7 +642,6 @@ class McpServer {
         told = setEnabled(wanted);
       }
       if (!told) notify();
-      this.#flush();
     };
     return handle;
   }

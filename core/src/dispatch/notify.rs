@@ -104,6 +104,15 @@ pub(crate) struct Hub {
     /// The lists told once per change, not once for the changes made while one notice is
     /// still waiting to be written (`ServerBuilder::coalesced_list_changed`).
     per_change: Vec<ListKind>,
+    /// Changes held back while the application makes several as one (`Server::hold_list_changes`).
+    held: Mutex<Held>,
+}
+
+/// How many holds are open, and the lists that changed meanwhile (each once, in order).
+#[derive(Default)]
+struct Held {
+    depth: u32,
+    pending: Vec<ListKind>,
 }
 
 /// Removes a listener when dropped.
@@ -187,8 +196,37 @@ impl Hub {
 
     /// A list changed: its listeners here hear of it, and the other instances'.
     pub fn list_changed(&self, kind: ListKind) {
+        {
+            let mut held = lock(&self.held);
+            if held.depth > 0 {
+                if !held.pending.contains(&kind) {
+                    held.pending.push(kind);
+                }
+                return;
+            }
+        }
         self.deliver_list_changed(kind);
         self.publish(|| BusMessage::ListChanged { list: kind });
+    }
+
+    /// Holds the list changes made from now on until the matching [`Hub::release_lists`].
+    pub fn hold_lists(&self) {
+        lock(&self.held).depth += 1;
+    }
+
+    /// Ends one hold; once none is left, each list that changed meanwhile is told once.
+    pub fn release_lists(&self) {
+        let pending = {
+            let mut held = lock(&self.held);
+            held.depth = held.depth.saturating_sub(1);
+            if held.depth > 0 {
+                return;
+            }
+            std::mem::take(&mut held.pending)
+        };
+        for kind in pending {
+            self.list_changed(kind);
+        }
     }
 
     /// A list changed: its listeners here hear of it.
