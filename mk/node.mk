@@ -38,6 +38,13 @@ node-addon:
 node-types: node-addon
 	node bindings-node/scripts/typedefs.mjs $(NODE_TYPEDEFS)/mcpforge-node > bindings-node/lib/native.d.ts
 
+## Regenerates what mcpforge/types.js takes from the official SDK's names (committed:
+## bindings-node/lib/compat/sdk-types.json, lib/sdk/types-official.*) from the SDK of the
+## end-to-end scratch project.
+.PHONY: node-sdk-types
+node-sdk-types:
+	node bindings-node/scripts/sdk-types.mjs $(NODE_E2E)/node_modules/@modelcontextprotocol/sdk
+
 ## The packages as they are published (bindings-node/scripts/main-package.mjs and
 ## platform-package.mjs): the main package `mcpforge`, which lists one optional dependency per
 ## platform, and this platform's addon package; both packed, then installed into the scratch

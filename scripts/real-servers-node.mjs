@@ -1,8 +1,10 @@
 // Published servers with no edit to their files, compared by meaning: the pinned npm
 // releases of the official reference servers are installed twice, once as users install
 // them (on the official SDK) and once with the `overrides` entry of docs/node.md that puts
-// mcpforge-sdk in the SDK's place; each is driven over stdio by the official TypeScript
-// client the same way on both, and the two transcripts are compared as parsed JSON.
+// mcpforge-sdk in the SDK's place; each is driven by the official TypeScript client the same
+// way on both, over stdio and, where the server offers it, over Streamable HTTP (on
+// 127.0.0.1, a port the system chooses: ./real-servers/loopback.mjs), and the two
+// transcripts of each wire are compared as parsed JSON.
 //
 //   node scripts/real-servers-node.mjs [SERVER...]     (make test-real-servers-node)
 //
@@ -11,7 +13,7 @@
 // exits 1 when a difference is not in the allow-list of docs/node.md ("Differences left",
 // with its reason). Installs are cached under target/real-servers/node: npm runs again only
 // when the pins or the tarballs changed.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -27,6 +29,11 @@ const SDK = join(NODE_OUT, 'e2e', 'node_modules', '@modelcontextprotocol', 'sdk'
 /** How long one request of the client may take, and one whole server session. */
 const REQUEST_MS = 30_000;
 const SESSION_MS = 240_000;
+/** How long a server started over HTTP may take to listen, and to exit once told to. */
+const START_MS = 30_000;
+const EXIT_MS = 10_000;
+/** What makes a server started over HTTP listen on 127.0.0.1 and say its port. */
+const LOOPBACK = pathToFileURL(join(ROOT, 'scripts', 'real-servers', 'loopback.mjs')).href;
 
 const require = createRequire(import.meta.url);
 const mcpforgeVersion = JSON.parse(readFileSync(join(ROOT, 'bindings-node', 'package.json'), 'utf8')).version;
@@ -82,6 +89,7 @@ function within(promise, ms, what) {
 const sdk = {
   client: await import(pathToFileURL(join(SDK, 'dist', 'esm', 'client', 'index.js')).href),
   stdio: await import(pathToFileURL(join(SDK, 'dist', 'esm', 'client', 'stdio.js')).href),
+  http: await import(pathToFileURL(join(SDK, 'dist', 'esm', 'client', 'streamableHttp.js')).href),
   types: await import(pathToFileURL(join(SDK, 'dist', 'esm', 'types.js')).href),
 };
 
@@ -107,23 +115,70 @@ async function everyPage(list, key) {
   throw new Error(`${key}: more than 100 pages`);
 }
 
-/** Drives `name` installed in `dir` and resolves to its transcript. */
-async function drive(name, dir, side) {
+/**
+ * The server `name` (its entry point `bin`) started in `work` for `wire`, and the client
+ * transport to it: `{ transport, stderr(), end(client) }`, where `end` closes the client and
+ * stops the server. Over stdio the client transport starts the process itself; over HTTP
+ * the process is started here with `spec.http.args`, on 127.0.0.1 and a port the system
+ * chooses, its session ended with a DELETE and the process with SIGINT (SIGKILL after
+ * EXIT_MS).
+ */
+async function open(name, bin, work, wire) {
   const spec = SERVERS[name];
-  const work = realpathSync(mkdtempSync(join(OUT, 'work', `${name}-${side}-`)));
+  const env = { PATH: process.env.PATH, HOME: work, ...(spec.env?.(work) ?? {}) };
+  let stderr = '';
+  if (wire === 'stdio') {
+    const transport = new sdk.stdio.StdioClientTransport({ command: process.execPath, args: [bin, ...(spec.args?.(work) ?? [])], env, cwd: work, stderr: 'pipe' });
+    transport.stderr?.on('data', (d) => {
+      stderr += d;
+    });
+    return { transport, stderr: () => stderr, end: (client) => client.close() };
+  }
+  const child = spawn(process.execPath, ['--import', LOOPBACK, bin, ...spec.http.args], {
+    env: { ...env, PORT: '0' },
+    cwd: work,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const listening = new Promise((resolve, reject) => {
+    child.stderr.setEncoding('utf8').on('data', (d) => {
+      stderr += d;
+      const port = /real-servers: listening on (\d+)/.exec(stderr)?.[1];
+      if (port) resolve(Number(port));
+    });
+    exited.then((code) => reject(new Error(`${name} exited (${code}) before listening: ${stderr.slice(-2000)}`)));
+  });
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGINT');
+    await within(exited, EXIT_MS, `${name} to exit`).catch(() => child.kill('SIGKILL'));
+  };
+  let port;
+  try {
+    port = await within(listening, START_MS, `${name} to listen`);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  const transport = new sdk.http.StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}${spec.http.path}`));
+  const end = async (client) => {
+    try {
+      await transport.terminateSession().catch(() => {});
+      await client.close();
+    } finally {
+      await stop();
+    }
+  };
+  return { transport, stderr: () => stderr, end };
+}
+
+/** Drives `name` installed in `dir` over `wire` (`'stdio'` or `'http'`) and resolves to its transcript. */
+async function drive(name, dir, side, wire) {
+  const spec = SERVERS[name];
+  const work = realpathSync(mkdtempSync(join(OUT, 'work', `${name}-${wire}-${side}-`)));
   spec.prepare?.(work);
   const bin = join(dir, 'node_modules', ...spec.package.split('/'), spec.bin);
-  const transport = new sdk.stdio.StdioClientTransport({
-    command: process.execPath,
-    args: [bin, ...(spec.args?.(work) ?? [])],
-    env: { PATH: process.env.PATH, HOME: work, ...(spec.env?.(work) ?? {}) },
-    cwd: work,
-    stderr: 'pipe',
-  });
-  let stderr = '';
-  transport.stderr?.on('data', (d) => {
-    stderr += d;
-  });
+  const { transport, stderr, end } = await open(name, bin, work, wire);
   const client = new sdk.client.Client(
     { name: 'real-servers-driver', version: '1.0.0' },
     { capabilities: { roots: { listChanged: true }, sampling: {}, elicitation: { form: {} } } },
@@ -183,12 +238,12 @@ async function drive(name, dir, side) {
     t.uncalled = (t.tools?.result ?? []).map((tool) => tool.name).filter((n) => !spec.calls(work).some(([c]) => c === n)).sort();
   };
   try {
-    await within(session(), SESSION_MS, `${name} on ${side}`);
+    await within(session(), SESSION_MS, `${name} over ${wire} on ${side}`);
   } catch (e) {
     t.failed = String(e.message);
-    t.stderr = stderr.slice(-2000);
+    t.stderr = stderr().slice(-2000);
   } finally {
-    await client.close().catch(() => {});
+    await end(client).catch(() => {});
   }
   return normalized(t, work);
 }
@@ -200,15 +255,21 @@ mkdirSync(join(OUT, 'work'), { recursive: true });
 const dirs = { official: install('official'), mcpforge: install('mcpforge') };
 const allowed = readAllowList();
 let failed = false;
-for (const name of names) {
-  const official = await drive(name, dirs.official, 'official');
-  const ours = await drive(name, dirs.mcpforge, 'mcpforge');
-  writeFileSync(join(OUT, `${name}.official.json`), `${JSON.stringify(official, null, 2)}\n`);
-  writeFileSync(join(OUT, `${name}.mcpforge.json`), `${JSON.stringify(ours, null, 2)}\n`);
+// Each server over stdio, then over Streamable HTTP where it offers it (`http` in servers.mjs).
+const runs = names.flatMap((name) => [{ name, wire: 'stdio' }, ...(SERVERS[name].http ? [{ name, wire: 'http' }] : [])]);
+for (const { name, wire } of runs) {
+  // A row of the allow-list names the server (both wires) or `name (http)` (that wire alone).
+  const label = wire === 'stdio' ? name : `${name} (${wire})`;
+  const file = wire === 'stdio' ? name : `${name}.${wire}`;
+  const official = await drive(name, dirs.official, 'official', wire);
+  const ours = await drive(name, dirs.mcpforge, 'mcpforge', wire);
+  writeFileSync(join(OUT, `${file}.official.json`), `${JSON.stringify(official, null, 2)}\n`);
+  writeFileSync(join(OUT, `${file}.mcpforge.json`), `${JSON.stringify(ours, null, 2)}\n`);
   const differences = compare(official, ours);
-  const left = differences.filter((d) => !allowed.some((a) => (a.server === name || a.server === 'every server') && a.paths.some((p) => p.test(d.path))));
+  const applies = (a) => a.server === name || a.server === label || a.server === 'every server';
+  const left = differences.filter((d) => !allowed.some((a) => applies(a) && a.paths.some((p) => p.test(d.path))));
   const verdict = differences.length === 0 ? 'same' : left.length === 0 ? `same but ${differences.length} allowed` : `${left.length} differences`;
-  console.log(`${name}: ${verdict}`);
+  console.log(`${label}: ${verdict}`);
   for (const d of differences) {
     const mark = left.includes(d) ? '  !' : '  (allowed)';
     console.log(`${mark} ${d.path}: official ${JSON.stringify(d.official)?.slice(0, 300)} | mcpforge ${JSON.stringify(d.mcpforge)?.slice(0, 300)}`);

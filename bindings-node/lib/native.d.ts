@@ -254,6 +254,13 @@ export declare class NativeServer {
   setEnabled(kind: string, key: string, enabled: boolean): boolean
   /** Whether the registered item of `kind` keyed `key` is enabled; null when none is. */
   isEnabled(kind: string, key: string): boolean | null
+  /**
+   * Holds list-changed notices until the matching `releaseListChanges` (several changes
+   * told as one).
+   */
+  holdListChanges(): void
+  /** Ends one `holdListChanges`; after the last, each list that changed is told once. */
+  releaseListChanges(): void
   /** Tells clients the tool list changed. */
   notifyToolsChanged(): void
   /** Tells clients the prompt list changed. */

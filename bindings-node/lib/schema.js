@@ -63,8 +63,36 @@ function isOptional(s) {
   return typeof s.safeParse === 'function' && s.safeParse(undefined).success;
 }
 
+/** The zod 3 module (`zod/v3` of zod 3.25+ and 4, or an older zod 3 itself), if installed. */
+function zod3() {
+  const v3 = optional('zod/v3');
+  if (v3) return v3.z ?? v3;
+  const root = optional('zod');
+  return root && typeof root.toJSONSchema !== 'function' && typeof root.object === 'function' ? root : undefined;
+}
+
+/**
+ * The zod object of a raw shape, made by the zod its schemas come from (all zod 3, or all
+ * zod 4; an empty shape is zod 4's), as the official SDK 1.x wraps a shape before
+ * converting it; undefined when the shape mixes versions, holds other schemas, or no such
+ * zod is installed beside mcpforge.
+ */
+function zodObject(shape) {
+  const values = Object.values(shape);
+  if (values.length > 0 && values.every(isZod3)) return zod3()?.object(shape);
+  if (values.every((v) => v._zod !== undefined)) return optional('zod/v4-mini')?.object(shape);
+  return undefined;
+}
+
 /** The object JSON Schema of a raw shape (an output one admits no other properties). */
 function shapeSchema(shape, what, io) {
+  // zod 3 converts a whole object: a property's `.optional().default(x)` is then its inner
+  // type with its default, where converted alone it reads "anything or nothing".
+  const object3 = Object.values(shape).every(isZod3) ? zodObject(shape) : undefined;
+  if (object3) {
+    const { additionalProperties, ...open } = convert(object3, what, io);
+    return io === 'output' ? { ...open, additionalProperties } : open;
+  }
   const properties = {};
   const required = [];
   for (const [key, s] of Object.entries(shape)) {
@@ -199,4 +227,4 @@ function accepts(bare, value) {
   return typeof value === bare && (bare !== 'number' || Number.isFinite(value));
 }
 
-module.exports = { toJsonSchema, argumentParser, isRawShape, isSchemaObject };
+module.exports = { toJsonSchema, argumentParser, isRawShape, isSchemaObject, isZod3, zodObject, optional };

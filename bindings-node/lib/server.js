@@ -60,6 +60,13 @@ const SUBSCRIPTIONS = Symbol.for('mcpforge.capabilities.subscriptions');
  */
 const SOLE_CALL = Symbol.for('mcpforge.calls.sole');
 
+/**
+ * `[AS_ONE_CHANGE](fn)`: runs `fn()` with the list-changed notices of the changes it makes
+ * held, then tells each list that changed once (compat/mcp-server.js: a handle's `update`,
+ * which removes and adds again, is one change to clients, as in the official SDK). Internal.
+ */
+const AS_ONE_CHANGE = Symbol.for('mcpforge.lists.asOneChange');
+
 /** True when `transport` implements the hook (`[ATTACH]`). */
 function isTransport(transport) {
   return transport !== null && typeof transport === 'object' && typeof transport[ATTACH] === 'function';
@@ -576,6 +583,16 @@ class Server {
     return this.#native.notifySession(String(sessionId), String(method), text);
   }
 
+  /** @internal Runs `fn()`, its list changes told once each when it returns. */
+  [AS_ONE_CHANGE](fn) {
+    this.#native.holdListChanges();
+    try {
+      return fn();
+    } finally {
+      this.#native.releaseListChanges();
+    }
+  }
+
   /** @internal The context of this server's one call in flight, if exactly one is. */
   [SOLE_CALL]() {
     return this.#table.sole();
@@ -758,4 +775,4 @@ class Server {
   }
 }
 
-module.exports = { Server, ATTACH, LINK, NOTIFY_SESSION, EXTENSION, SUBSCRIPTIONS, SOLE_CALL, isTransport };
+module.exports = { Server, ATTACH, LINK, NOTIFY_SESSION, EXTENSION, SUBSCRIPTIONS, SOLE_CALL, AS_ONE_CHANGE, isTransport };

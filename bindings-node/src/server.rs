@@ -187,6 +187,19 @@ impl NativeServer {
         Ok(self.server.is_enabled(kind_of(&kind)?, &key))
     }
 
+    /// Holds list-changed notices until the matching `releaseListChanges` (several changes
+    /// told as one).
+    #[napi]
+    pub fn hold_list_changes(&self) {
+        self.server.hold_list_changes();
+    }
+
+    /// Ends one `holdListChanges`; after the last, each list that changed is told once.
+    #[napi]
+    pub fn release_list_changes(&self) {
+        self.server.release_list_changes();
+    }
+
     /// Tells clients the tool list changed.
     #[napi]
     pub fn notify_tools_changed(&self) {

@@ -9,11 +9,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { z } from 'zod';
 import { McpServer, ResourceTemplate, completable, McpError, ErrorCode, Server } from '../lib/index.mjs';
-import { within, text } from './helpers.mjs';
+import { within, text, stdioClient } from './helpers.mjs';
+import { fileURLToPath } from 'node:url';
 import * as sdkCompletable from '../lib/sdk/server/completable.mjs';
 import { createRequire } from 'node:module';
 
 const { currentContext } = createRequire(import.meta.url)('../lib/compat/protocol-server.js');
+const TOOLS_FIXTURE = fileURLToPath(new URL('./fixtures/tools-on-initialized.mjs', import.meta.url));
 
 /** A logger collecting what it is given. */
 function collector() {
@@ -121,6 +123,31 @@ test('handles disable, enable, update and remove, and clients are told', async (
     const methods = (await client.drainMessages()).map((m) => m.method);
     for (const kind of ['tools', 'prompts', 'resources']) assert.ok(methods.includes(`notifications/${kind}/list_changed`), kind);
   });
+});
+
+/**
+ * How many `notifications/tools/list_changed` the four registrations of
+ * fixtures/tools-on-initialized.mjs send over stdio (`args` given to it), counted up to the
+ * answer of a ping sent after `notifications/initialized`.
+ */
+async function toolListChanges(args) {
+  const client = stdioClient(TOOLS_FIXTURE, args);
+  try {
+    client.send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'c', version: '1' } } });
+    await client.next((m) => m.id === 1, 'the initialize answer');
+    client.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    // Messages are handled in order, and what the server sent first is read first.
+    client.send({ jsonrpc: '2.0', id: 2, method: 'ping' });
+    await client.next((m) => m.id === 2, 'the ping answer');
+    return client.unclaimed().filter((m) => m.method === 'notifications/tools/list_changed').length;
+  } finally {
+    await client.stop();
+  }
+}
+
+test('each registration sends its own list_changed, unless debouncedNotificationMethods names it', async () => {
+  assert.equal(await toolListChanges([]), 4);
+  assert.equal(await toolListChanges(['--debounce']), 1);
 });
 
 test('completable prompt arguments and template variables complete as the SDK answers', async () => {

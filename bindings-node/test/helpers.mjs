@@ -2,6 +2,7 @@
  * Shared helpers of the binding's tests: servers with a test client that are always
  * closed, a barrier to prove concurrency without timing, and bounded waits.
  */
+import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { Server } from '../lib/index.mjs';
@@ -192,4 +193,38 @@ export async function linkedClient(mcp) {
   const client = clientEnd((message) => transport.onmessage(message));
   await mcp.connect(transport);
   return client;
+}
+
+/**
+ * Starts `node fixture ...args`, a server over the process's stdio, and returns the
+ * `clientEnd` that plays its client, with `stop()`: ends its stdin and resolves once it
+ * exited with code 0 (killed and rejected after 20 seconds, or on another code, with its
+ * stderr).
+ */
+export function stdioClient(fixture, args = []) {
+  const child = spawn(process.execPath, [fixture, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
+  const client = clientEnd((message) => child.stdin.write(`${JSON.stringify(message)}\n`));
+  let buffered = '';
+  child.stdout.setEncoding('utf8').on('data', (d) => {
+    buffered += d;
+    let newline;
+    while ((newline = buffered.indexOf('\n')) !== -1) {
+      client.receive(JSON.parse(buffered.slice(0, newline)));
+      buffered = buffered.slice(newline + 1);
+    }
+  });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  const stop = async () => {
+    child.stdin.end();
+    const code = await within(exited, 20_000, 'the server to exit').catch((e) => {
+      child.kill('SIGKILL');
+      throw e;
+    });
+    if (code !== 0) throw new Error(`the server exited with ${code}: ${stderr}`);
+  };
+  return { ...client, stop };
 }

@@ -7,12 +7,11 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { McpServer } from '../lib/index.mjs';
 import { SessionPeer } from '../lib/compat/session-peer.js';
-import { clientEnd, deferred, linkedClient, within } from './helpers.mjs';
+import { deferred, linkedClient, stdioClient, within } from './helpers.mjs';
 
 const fixture = fileURLToPath(new URL('./fixtures/roots-on-initialized.mjs', import.meta.url));
 const initialize = { protocolVersion: '2025-06-18', capabilities: { roots: { listChanged: true } }, clientInfo: { name: 'c', version: '1' } };
@@ -73,22 +72,7 @@ test('oninitialized and a notification handler ask the client for its roots over
 });
 
 test("on the process's stdio, oninitialized reads the client's roots and a list change reads them again", async () => {
-  const child = spawn(process.execPath, [fixture], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d) => {
-    stderr += d;
-  });
-  const client = clientEnd((message) => child.stdin.write(`${JSON.stringify(message)}\n`));
-  let buffered = '';
-  child.stdout.setEncoding('utf8').on('data', (d) => {
-    buffered += d;
-    let newline;
-    while ((newline = buffered.indexOf('\n')) !== -1) {
-      client.receive(JSON.parse(buffered.slice(0, newline)));
-      buffered = buffered.slice(newline + 1);
-    }
-  });
-  const exited = new Promise((resolve) => child.on('exit', resolve));
+  const client = stdioClient(fixture);
   const toolNames = async (id) => {
     client.send({ jsonrpc: '2.0', id, method: 'tools/list' });
     return (await client.next((m) => m.id === id, 'tools/list')).result.tools.map((t) => t.name);
@@ -103,12 +87,7 @@ test("on the process's stdio, oninitialized reads the client's roots and a list 
     await client.next((m) => m.method === 'notifications/tools/list_changed', 'the second tool list change');
     assert.deepEqual(await toolNames(3), ['roots-2']);
   } finally {
-    child.stdin.end();
-    const code = await within(exited, 20_000, 'the server to exit').catch((e) => {
-      child.kill('SIGKILL');
-      throw e;
-    });
-    assert.equal(code, 0, stderr);
+    await client.stop();
   }
 });
 

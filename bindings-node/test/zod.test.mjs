@@ -163,3 +163,65 @@ test('a raw shape given alone is the input schema; a schema under another key is
     },
   );
 });
+
+test('a zod 3 `.optional().default(x)` field is listed as its type with its default', async () => {
+  const z3 = (await import('zod/v3')).z;
+  await withServer(
+    (server) => server.tool('flag', { inputSchema: { on: z3.boolean().optional().default(true) } }, ({ on }) => String(on)),
+    async (_s, c) => {
+      const { tools } = await c.listTools();
+      assert.deepEqual(tools[0].inputSchema, { type: 'object', properties: { on: { type: 'boolean', default: true } } });
+      assert.equal(text(await c.callTool('flag', {})), 'true');
+      assert.equal((await c.callTool('flag', { on: 'yes' })).isError, true);
+    },
+  );
+});
+
+test('McpServer lists zod schemas as the official SDK 1.x does: draft-07, closed zod 3 objects', async () => {
+  const { McpServer } = await import('../lib/index.mjs');
+  const z3 = (await import('zod/v3')).z;
+  const DRAFT_07 = 'http://json-schema.org/draft-07/schema#';
+  const mcp = new McpServer({ name: 't', version: '1.0.0' });
+  const reply = (args) => ({ content: [{ type: 'text', text: JSON.stringify(args) }], structuredContent: { echoed: JSON.stringify(args) } });
+  mcp.registerTool('four', { inputSchema: { m: z.string().describe('M'), n: z.number().default(2) }, outputSchema: { echoed: z.string() } }, reply);
+  mcp.registerTool('three', { inputSchema: { on: z3.boolean().optional().default(true), s: z3.string() } }, (args) => ({ content: reply(args).content }));
+  mcp.registerTool('object', { inputSchema: z.object({ x: z.number() }) }, (args) => ({ content: reply(args).content }));
+  mcp.registerTool('none', {}, () => ({ content: [] }));
+  mcp.registerTool('empty', { inputSchema: {} }, () => ({ content: [] }));
+  const client = await mcp.engine.testClient();
+  try {
+    const { tools } = await client.listTools();
+    const listed = Object.fromEntries(tools.map((t) => [t.name, t]));
+    assert.deepEqual(listed.four.inputSchema, {
+      $schema: DRAFT_07,
+      type: 'object',
+      properties: { m: { type: 'string', description: 'M' }, n: { type: 'number', default: 2 } },
+      required: ['m'],
+    });
+    assert.deepEqual(listed.four.outputSchema, {
+      $schema: DRAFT_07,
+      type: 'object',
+      properties: { echoed: { type: 'string' } },
+      required: ['echoed'],
+      additionalProperties: false,
+    });
+    assert.deepEqual(listed.three.inputSchema, {
+      $schema: DRAFT_07,
+      type: 'object',
+      properties: { on: { type: 'boolean', default: true }, s: { type: 'string' } },
+      required: ['s'],
+      additionalProperties: false,
+    });
+    assert.deepEqual(listed.object.inputSchema, { $schema: DRAFT_07, type: 'object', properties: { x: { type: 'number' } }, required: ['x'] });
+    assert.deepEqual(listed.none.inputSchema, { type: 'object', properties: {} });
+    assert.deepEqual(listed.empty.inputSchema, { $schema: DRAFT_07, type: 'object', properties: {} });
+    // The engine validates against the draft-07 schema listed; zod then parses (defaults apply).
+    assert.equal(text(await client.callTool('four', { m: 'a' })), '{"m":"a","n":2}');
+    assert.equal(text(await client.callTool('three', { s: 'b' })), '{"on":true,"s":"b"}');
+    const wrong = await client.callTool('object', { x: 'no' });
+    assert.equal(wrong.isError, true);
+    assert.match(text(wrong), /^MCP error -32602: Input validation error: Invalid arguments for tool object: /);
+  } finally {
+    await mcp.close();
+  }
+});

@@ -12,7 +12,7 @@ use crate::dispatch::limits::Limits;
 use crate::dispatch::rate_limit::RateLimits;
 use crate::dispatch::shared::ServerShared;
 use crate::error::Error;
-use crate::protocol::ProtocolVersion;
+use crate::protocol::{ListKind, ProtocolVersion};
 use crate::registry::Snapshot;
 use crate::tasks::TaskOptions;
 
@@ -81,6 +81,7 @@ pub struct ServerBuilder {
     resource_subscriptions: bool,
     listen: bool,
     legacy_list_changed: bool,
+    coalesced_list_changed: Vec<ListKind>,
     lenient_tool_names: bool,
     log_before_initialized: bool,
     extensions_on_every_version: bool,

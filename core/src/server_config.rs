@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 use crate::dispatch::limits::Limits;
 use crate::dispatch::rate_limit::{RateConfig, RateLimits};
 use crate::error::Error;
-use crate::protocol::ProtocolVersion;
+use crate::protocol::{ListKind, ProtocolVersion};
 use crate::server::{CacheScope, Server, ServerBuilder};
 use crate::tasks::TaskOptions;
 
@@ -77,6 +77,9 @@ struct ServerConfig {
     /// Handshake sessions told of list changes (`ServerBuilder::legacy_list_changed`).
     #[serde(alias = "legacyListChanged")]
     legacy_list_changed: Option<bool>,
+    /// The lists told once for several changes (`ServerBuilder::coalesced_list_changed`).
+    #[serde(alias = "coalescedListChanged")]
+    coalesced_list_changed: Option<Vec<ListKind>>,
     /// Tool names of any characters accepted (`ServerBuilder::lenient_tool_names`).
     #[serde(alias = "lenientToolNames")]
     lenient_tool_names: Option<bool>,
@@ -315,6 +318,9 @@ impl ServerBuilder {
         }
         if let Some(on) = c.legacy_list_changed {
             b = b.legacy_list_changed(on);
+        }
+        if let Some(lists) = c.coalesced_list_changed {
+            b = b.coalesced_list_changed(lists);
         }
         if let Some(on) = c.log_before_initialized {
             b = b.log_before_initialized(on);

@@ -158,6 +158,35 @@ async fn legacy_session_hears_tool_changes_and_lists_are_fresh() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changes_made_while_held_are_told_once_per_list_on_release() {
+    // Each list told once per change otherwise: what is held is what makes them one.
+    let server = Server::builder(NAME, VERSION)
+        .coalesced_list_changed([])
+        .tool(Tool::new("first"), text_tool)
+        .prompt(Prompt::new("first_prompt"), simple_prompt)
+        .build()
+        .expect("build");
+    let mut client = legacy(&server, "2025-11-25").await;
+    server.hold_list_changes();
+    server.hold_list_changes();
+    assert!(server.remove_tool("first"));
+    server.add_tool(Tool::new("first").description("replaced"), text_tool).expect("add");
+    server.add_prompt(Prompt::new("second_prompt"), simple_prompt).expect("add prompt");
+    server.release_list_changes();
+    // Still held by the outer hold: a round trip shows nothing was sent.
+    client.request("ping", json!({})).await.expect("ping");
+    assert_eq!(client.drain_messages(), Vec::<Value>::new());
+    server.release_list_changes();
+    client.request("ping", json!({})).await.expect("ping");
+    let told = client.drain_messages();
+    assert_eq!(told, vec![plain("notifications/tools/list_changed"), plain("notifications/prompts/list_changed")]);
+    // Released: each change is told again.
+    assert!(server.remove_tool("first"));
+    assert_eq!(next(&mut client).await, plain("notifications/tools/list_changed"));
+    client.close().await.expect("close");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn legacy_sessions_are_not_told_when_their_capabilities_do_not_claim_it() {
     let server = Server::builder(NAME, VERSION)
         .legacy_list_changed(false)

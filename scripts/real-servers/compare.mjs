@@ -1,5 +1,6 @@
 // How scripts/real-servers-node.mjs compares two transcripts: by meaning, as parsed JSON.
-// `normalized` writes the run's work folder as `<WORK>`, times as `<TIME>`, parses JSON
+// `normalized` writes the run's work folder as `<WORK>`, times as `<TIME>`, random ids (an
+// HTTP session's, a UUID) as `<UUID>`, parses JSON
 // text found in strings (a tool's text that is JSON compares as values, not as spacing and
 // key order), keys the lists by name (a missing tool is one difference), and groups the notifications
 // by method, each group sorted (their order against each other is the
@@ -8,10 +9,11 @@
 const ISO_TIME = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?/g;
 const DATE_TEXT = /\w{3} \w{3} \d{2} \d{4} \d{2}:\d{2}:\d{2} GMT[+-]\d{4} \([^)]*\)/g;
 const CLOCK_TEXT = /\b\d{1,2}:\d{2}:\d{2}\s?[AP]M\b/g;
+const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
 
 function scrub(text, work) {
   let s = text.split(work).join('<WORK>').split(encodeURI(work)).join('<WORK>');
-  s = s.replace(ISO_TIME, '<TIME>').replace(DATE_TEXT, '<TIME>').replace(CLOCK_TEXT, '<TIME>');
+  s = s.replace(ISO_TIME, '<TIME>').replace(DATE_TEXT, '<TIME>').replace(CLOCK_TEXT, '<TIME>').replace(UUID, '<UUID>');
   const trimmed = s.trim();
   if ((trimmed.startsWith('{') && trimmed.endsWith('}')) || (trimmed.startsWith('[') && trimmed.endsWith(']'))) {
     try {

@@ -1,5 +1,6 @@
 // The published servers scripts/real-servers-node.mjs drives, pinned, and how: the command
-// line and environment of each (`work` is a fresh folder of its own per run), the resources
+// line and environment of each (`work` is a fresh folder of its own per run), the arguments
+// that serve it over Streamable HTTP and its endpoint's path (`http`, where it offers it), the resources
 // it subscribes to, and the deterministic calls of each tool, prompts and completions, in
 // order. A tool listed but not in `calls` is reported as uncalled (a tool that needs the
 // network, starts timers that outlive the session, or reads the environment).
@@ -78,6 +79,7 @@ export const SERVERS = {
     package: '@modelcontextprotocol/server-everything',
     bin: 'dist/index.js',
     args: () => ['stdio'],
+    http: { args: ['streamableHttp'], path: '/mcp' },
     calls: () => [
       ['echo', { message: 'hello' }],
       ['get-sum', { a: 2, b: 3 }],

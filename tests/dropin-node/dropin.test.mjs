@@ -28,8 +28,6 @@ const MCPFORGE_PREFIX = 'mcpforge/';
 const REQUEST_TIMEOUT_MS = 20_000;
 
 export const DIFFERENCES = {
-  'schema dialect':
-    "zod writes JSON Schema draft-07 for the official SDK and 2020-12 for mcpforge: the `$schema` keyword differs, and the official SDK's draft-07 output of an input z.object adds `additionalProperties: false` where mcpforge's input schema leaves it out (output schemas have it on both)",
   'unknown tool':
     'calling a disabled tool is an isError result "MCP error -32602: Tool x disabled" on the official SDK; mcpforge answers it as an unknown one, "MCP error -32602: Tool x not found", as both answer a tool that is not registered',
   'unknown prompt': 'getting a disabled prompt is -32602 on both; the official SDK says "Prompt x disabled", mcpforge "Prompt x not found", as both say of a prompt that is not registered',
@@ -66,33 +64,9 @@ function programFile(program, engine) {
   return rewritten;
 }
 
-/**
- * A JSON Schema without `$schema` and, for an input schema (`closed` false), without
- * `additionalProperties: false` ("schema dialect"); output schemas keep it on both.
- */
-function schemaWithoutDialect(schema, closed = false) {
-  if (Array.isArray(schema)) return schema.map((s) => schemaWithoutDialect(s, closed));
-  if (schema === null || typeof schema !== 'object') return schema;
-  const out = {};
-  for (const [key, value] of Object.entries(schema)) {
-    if (key === '$schema' || (!closed && key === 'additionalProperties' && value === false)) continue;
-    out[key] =
-      key === 'properties'
-        ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, schemaWithoutDialect(v, closed)]))
-        : schemaWithoutDialect(value, closed);
-  }
-  return out;
-}
-
+/** Listed items in an order that does not depend on registration. */
 function definitions(items) {
-  return items
-    .map((item) => {
-      const d = { ...item };
-      if (d.inputSchema) d.inputSchema = schemaWithoutDialect(d.inputSchema);
-      if (d.outputSchema) d.outputSchema = schemaWithoutDialect(d.outputSchema, true);
-      return d;
-    })
-    .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  return [...items].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 }
 
 /** The error of a failed request, with "resource not found" and "unknown tool" taken out. */
@@ -137,7 +111,7 @@ async function transcript(file, script) {
     if (n.method.endsWith('/list_changed')) listChanged.add(n.method);
   };
   client.setRequestHandler(ElicitRequestSchema, (request) => {
-    const schema = schemaWithoutDialect(request.params.requestedSchema ?? {});
+    const schema = request.params.requestedSchema ?? {};
     events.push({ elicit: request.params.message, schema });
     const content = Object.fromEntries(Object.entries(schema.properties ?? {}).map(([k, s]) => [k, cannedValue(s)]));
     return { action: 'accept', content };

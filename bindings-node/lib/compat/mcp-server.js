@@ -12,7 +12,7 @@
  */
 'use strict';
 
-const { Server } = require('../server');
+const { Server, AS_ONE_CHANGE } = require('../server');
 const { ErrorCode, McpError } = require('../errors');
 const { ERROR_POLICY } = require('../error-policy');
 const { argumentParser, isRawShape, isSchemaObject } = require('../schema');
@@ -26,6 +26,7 @@ const { ATTACH, DETACH, isTransport } = require('./attach');
 const { attachLinked, isMessageTransport } = require('./linked-transport');
 const { ExperimentalMcpServerTasks, runToolTask } = require('./tasks');
 const { warnToolName } = require('./tool-names');
+const { sdkToolSchema } = require('./sdk-schema');
 
 /** Options of the official SDK's `ServerOptions` that have no engine meaning here. */
 const SDK_ONLY_OPTIONS = new Set([
@@ -53,12 +54,6 @@ function isShape(value) {
   return Object.keys(value).length === 0 || isRawShape(value);
 }
 
-/** An input or output schema as the engine takes it (`{}` is the SDK's empty raw shape). */
-function engineSchema(schema) {
-  if (schema !== undefined && isShape(schema) && Object.keys(schema).length === 0) return EMPTY_OBJECT_SCHEMA;
-  return schema;
-}
-
 /**
  * Refuses a schema the official `registerTool` refuses: neither a raw shape nor a schema
  * object (a plain JSON Schema, which the SDK would otherwise read as a shape).
@@ -68,16 +63,20 @@ function requireSchema(schema) {
   throw new Error('inputSchema must be a Zod schema or raw shape, received an unrecognized object');
 }
 
+/** The lists whose `list_changed` the SDK's `debouncedNotificationMethods` may name. */
+const LIST_CHANGED = {
+  'notifications/tools/list_changed': 'tools',
+  'notifications/prompts/list_changed': 'prompts',
+  'notifications/resources/list_changed': 'resources',
+};
+
 /**
- * True for a zod schema the official SDK does not read as an object (a union, an
- * intersection, a preprocess or transform): it lists such a tool's input as
- * `{ type: 'object', properties: {} }` and leaves the arguments to zod alone.
+ * The lists the engine tells once for several changes: those `debounced` (the SDK's
+ * `debouncedNotificationMethods`) names, none without it, as the SDK sends one notice per
+ * change unless told to debounce.
  */
-function isNonObjectZod(schema) {
-  if (schema === undefined || isShape(schema) || !isSchemaObject(schema)) return false;
-  if (schema._zod) return !(schema._zod.def && (schema._zod.def.type === 'object' || schema._zod.def.shape !== undefined));
-  if (schema._def) return schema._def.typeName !== 'ZodObject';
-  return false;
+function coalescedLists(debounced) {
+  return (Array.isArray(debounced) ? debounced : []).filter((m) => Object.hasOwn(LIST_CHANGED, m)).map((m) => LIST_CHANGED[m]);
 }
 
 /** The mcpforge `Server` options for the SDK's `(serverInfo, options)`. */
@@ -109,6 +108,8 @@ function engineOptions(serverInfo, options) {
     lenientToolNames: true,
     // The official McpServer sends log messages to a session before its client's `initialized`.
     logBeforeInitialized: true,
+    // ... and one list change per registration, unless `debouncedNotificationMethods` names it.
+    coalescedListChanged: coalescedLists(options.debouncedNotificationMethods),
     // ... and words what it refuses (unknown tools, prompts, resources; invalid arguments) its way.
     typescriptSdkErrors: true,
     ...own,
@@ -344,13 +345,13 @@ class McpServer {
   #installTool(name, entry) {
     const withArgs = entry.inputSchema !== undefined;
     const errors = this.#errors;
-    // A schema the engine lists as an empty object: zod checks the arguments here.
-    const parse = isNonObjectZod(entry.inputSchema) ? argumentParser(entry.inputSchema, 'sdk') : undefined;
+    // Listed as the SDK lists them (the engine validates against that), parsed by zod here.
+    const parse = withArgs ? argumentParser(entry.inputSchema, 'sdk') : undefined;
     const config = defined({
       title: entry.title,
       description: entry.description,
-      inputSchema: parse ? EMPTY_OBJECT_SCHEMA : engineSchema(entry.inputSchema),
-      outputSchema: engineSchema(entry.outputSchema),
+      inputSchema: withArgs ? (sdkToolSchema(entry.inputSchema, 'input schema', 'input') ?? EMPTY_OBJECT_SCHEMA) : undefined,
+      outputSchema: entry.outputSchema === undefined ? undefined : sdkToolSchema(entry.outputSchema, 'output schema', 'output'),
       annotations: entry.annotations,
       icons: entry.icons,
       _meta: entry._meta,
@@ -373,11 +374,12 @@ class McpServer {
       }
     };
     const call = (args, ctx) => inHandler(ctx, start, args, ctx);
+    const parsed = (r, ctx) => (r.ok ? call(r.value, ctx) : invalid(r.message));
     const run = !parse
       ? call
-      : async (args, ctx) => {
-          const r = await parse(args || {});
-          return r.ok ? call(r.value, ctx) : invalid(r.message);
+      : (args, ctx) => {
+          const r = parse(args || {});
+          return typeof r.then === 'function' ? r.then((settled) => parsed(settled, ctx)) : parsed(r, ctx);
         };
     run[RESCUE] = failure;
     this.#engine.tool(name, config, run);
@@ -606,7 +608,12 @@ class McpServer {
     handle.enable = () => handle.update({ enabled: true });
     handle.disable = () => handle.update({ enabled: false });
     handle.remove = () => handle.update({ [keyField]: null });
+    // An update is one change to clients, whatever it removes and adds again.
     handle.update = (updates = {}) => {
+      engine[AS_ONE_CHANGE](() => update(updates));
+      this.#flush();
+    };
+    const update = (updates) => {
       const { [keyField]: newKey, enabled: asked, ...rest } = updates;
       const wanted = asked === undefined ? undefined : Boolean(asked);
       const renamed = newKey !== undefined && newKey !== current;
@@ -635,7 +642,6 @@ class McpServer {
         told = setEnabled(wanted);
       }
       if (!told) notify();
-      this.#flush();
     };
     return handle;
   }

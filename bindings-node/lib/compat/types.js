@@ -2,8 +2,8 @@
  * What `mcpforge/types.js` offers programs that import from the official SDK's `types.js`:
  * `McpError` (this package's), `ErrorCode` (the engine's codes plus the SDK's client-side
  * `ConnectionClosed` and `RequestTimeout`), the protocol version constants, and the message
- * predicates the SDK's HTTP examples use (`isInitializeRequest`, ...). The SDK's zod schemas
- * are not offered: they would make zod a dependency.
+ * predicates the SDK's HTTP examples use (`isInitializeRequest`, ...). The SDK's other names
+ * (its zod schemas, ...) are ./official-types.js.
  */
 'use strict';
 

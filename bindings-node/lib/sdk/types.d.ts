@@ -1,4 +1,5 @@
-/** Types of `mcpforge/types.js`. */
+/** Types of `mcpforge/types.js`: mcpforge's own names here, the official SDK's others in types-official.d.ts. */
+export * from './types-official.js';
 export { McpError } from '../index.js';
 
 /** JSON-RPC and MCP error codes, named as in the official SDK. */

@@ -101,6 +101,18 @@ pub(crate) struct Hub {
     /// Legacy sessions are not told of list changes (`ServerBuilder::legacy_list_changed`
     /// off: their capabilities do not claim `listChanged`).
     quiet_lists: bool,
+    /// The lists told once per change, not once for the changes made while one notice is
+    /// still waiting to be written (`ServerBuilder::coalesced_list_changed`).
+    per_change: Vec<ListKind>,
+    /// Changes held back while the application makes several as one (`Server::hold_list_changes`).
+    held: Mutex<Held>,
+}
+
+/// How many holds are open, and the lists that changed meanwhile (each once, in order).
+#[derive(Default)]
+struct Held {
+    depth: u32,
+    pending: Vec<ListKind>,
 }
 
 /// Removes a listener when dropped.
@@ -122,10 +134,13 @@ fn tagged(id: &RequestId, mut params: Value) -> Value {
 
 impl Hub {
     /// A hub whose log messages also reach sessions not initialized yet when
-    /// `log_uninitialized`, and whose list changes reach legacy sessions only when
-    /// `legacy_lists` (2026 listeners hear them either way).
-    pub fn new(log_uninitialized: bool, legacy_lists: bool) -> Hub {
-        Hub { log_uninitialized, quiet_lists: !legacy_lists, ..Hub::default() }
+    /// `log_uninitialized`, whose list changes reach legacy sessions only when
+    /// `legacy_lists` (2026 listeners hear them either way), and which tells of a change of
+    /// a list in `coalesced` once for all the changes made while its notice waits to be
+    /// written (of any other list, once per change).
+    pub fn new(log_uninitialized: bool, legacy_lists: bool, coalesced: &[ListKind]) -> Hub {
+        let per_change = ListKind::ALL.into_iter().filter(|k| !coalesced.contains(k)).collect();
+        Hub { log_uninitialized, quiet_lists: !legacy_lists, per_change, ..Hub::default() }
     }
 
     /// From now on, every change is also published on a shared store's bus (once; later
@@ -181,21 +196,52 @@ impl Hub {
 
     /// A list changed: its listeners here hear of it, and the other instances'.
     pub fn list_changed(&self, kind: ListKind) {
+        {
+            let mut held = lock(&self.held);
+            if held.depth > 0 {
+                if !held.pending.contains(&kind) {
+                    held.pending.push(kind);
+                }
+                return;
+            }
+        }
         self.deliver_list_changed(kind);
         self.publish(|| BusMessage::ListChanged { list: kind });
+    }
+
+    /// Holds the list changes made from now on until the matching [`Hub::release_lists`].
+    pub fn hold_lists(&self) {
+        lock(&self.held).depth += 1;
+    }
+
+    /// Ends one hold; once none is left, each list that changed meanwhile is told once.
+    pub fn release_lists(&self) {
+        let pending = {
+            let mut held = lock(&self.held);
+            held.depth = held.depth.saturating_sub(1);
+            if held.depth > 0 {
+                return;
+            }
+            std::mem::take(&mut held.pending)
+        };
+        for kind in pending {
+            self.list_changed(kind);
+        }
     }
 
     /// A list changed: its listeners here hear of it.
     pub fn deliver_list_changed(&self, kind: ListKind) {
         // No params, as the official SDKs send it; a 2026 listener's carries its tag.
+        let once = !self.per_change.contains(&kind);
+        let send = |out: &Outbox, bytes: Vec<u8>| if once { out.notify_once(bytes) } else { out.notify(bytes) };
         if !self.quiet_lists {
             let plain = encode::bare_notification(kind.method());
             for s in self.live_sessions() {
-                s.out.notify_once(plain.clone());
+                send(&s.out, plain.clone());
             }
         }
         for l in lock(&self.listeners).values().filter(|l| l.live() && l.filter.wants(kind)) {
-            l.out.notify_once(encode::notification(kind.method(), &tagged(&l.id, json!({}))));
+            send(&l.out, encode::notification(kind.method(), &tagged(&l.id, json!({}))));
         }
     }
 

@@ -15,6 +15,9 @@ pub enum ListKind {
 }
 
 impl ListKind {
+    /// Every list.
+    pub const ALL: [ListKind; 3] = [ListKind::Tools, ListKind::Prompts, ListKind::Resources];
+
     /// The `list_changed` notification of this list.
     pub fn method(self) -> &'static str {
         match self {

@@ -55,7 +55,7 @@ impl ServerBuilder {
             global_in_flight: Arc::new(Semaphore::new(self.limits.max_in_flight)),
             limits: self.limits,
             registry: Registry::new(self.snapshot),
-            hub: Hub::new(self.log_before_initialized, self.legacy_list_changed),
+            hub: Hub::new(self.log_before_initialized, self.legacy_list_changed, &self.coalesced_list_changed),
             sealer,
             logging: self.logging,
             experimental: self.experimental,

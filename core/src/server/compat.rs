@@ -5,6 +5,7 @@
 use serde_json::Value;
 
 use super::{Server, ServerBuilder};
+use crate::protocol::ListKind;
 use crate::sync::lock;
 
 impl Server {
@@ -53,6 +54,16 @@ impl ServerBuilder {
     /// are told either way).
     pub fn legacy_list_changed(mut self, on: bool) -> Self {
         self.legacy_list_changed = on;
+        self
+    }
+
+    /// The lists whose changes are told once for all the changes made while that notice still
+    /// waits to be written (all three by default: registering ten tools in a row sends one
+    /// `notifications/tools/list_changed`, or a few). A list left out is told once per
+    /// change, as the official TypeScript SDK does for every list its
+    /// `debouncedNotificationMethods` option does not name.
+    pub fn coalesced_list_changed(mut self, lists: impl IntoIterator<Item = ListKind>) -> Self {
+        self.coalesced_list_changed = lists.into_iter().collect();
         self
     }
 

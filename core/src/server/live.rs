@@ -24,6 +24,20 @@ impl Server {
         Ok(())
     }
 
+    /// Holds the list-changed notices of the changes made from now on until the matching
+    /// [`Server::release_list_changes`], which tells each list that changed once: a tool
+    /// replaced (removed, then added again) is then one change, as the official SDKs tell a
+    /// handle's `update`. Holds nest; every hold must be released.
+    pub fn hold_list_changes(&self) {
+        self.shared.hub.hold_lists();
+    }
+
+    /// Ends one [`Server::hold_list_changes`]; when it was the last, clients are told of each
+    /// list that changed meanwhile, once.
+    pub fn release_list_changes(&self) {
+        self.shared.hub.release_lists();
+    }
+
     /// Replaces the instructions sent to clients from the next `initialize` or
     /// `server/discover` on (`None`: none).
     pub fn set_instructions(&self, instructions: Option<String>) {

@@ -10,7 +10,7 @@ use crate::catalogue::Catalogue;
 use crate::dispatch::limits::Limits;
 use crate::dispatch::rate_limit::RateLimits;
 use crate::error_hook::ErrorHook;
-use crate::protocol::ProtocolVersion;
+use crate::protocol::{ListKind, ProtocolVersion};
 use crate::registry::Snapshot;
 use crate::tasks::TaskOptions;
 
@@ -47,6 +47,7 @@ impl Server {
             resource_subscriptions: true,
             listen: true,
             legacy_list_changed: true,
+            coalesced_list_changed: ListKind::ALL.to_vec(),
             lenient_tool_names: false,
             log_before_initialized: false,
             extensions_on_every_version: false,
