@@ -14,7 +14,10 @@ from typing import Any, Callable, Dict, List, Optional
 
 from .._function_spec import function_spec
 from .._invoke.wrappers import is_async
+from .._native import template_match
+from .exceptions import ResourceNotFoundError
 from .prompts import Prompt, PromptArgument
+from .resources import FunctionResource
 
 
 def _context_kwarg(fn: Optional[Callable[..., Any]]) -> Optional[str]:
@@ -236,3 +239,17 @@ class ResourceManager:
         resource served at its URI."""
         self._server.add_resource(resource)
         return self._resources[str(resource.uri)]
+
+    async def get_resource(self, uri: Any, context: Any = None) -> FunctionResource:
+        """The resource at ``uri`` or of the template it matches, read now through the
+        server (as the official manager calls a template's function) and held in a
+        ``FunctionResource`` with the listing's fields; an unknown URI raises
+        ``ResourceNotFoundError``."""
+        key = str(uri)
+        view = self._resources.get(key) or next((t for t in self._templates.values() if template_match(t.uri_template or "", key) is not None), None)
+        if view is None:
+            raise ResourceNotFoundError(f"Unknown resource: {uri}")
+        contents = await self._server.read_resource(key)
+        value = contents[0].content if len(contents) == 1 else [c.content for c in contents]
+        fields = {"title": view.title, "description": view.description, "mime_type": view.mime_type or "text/plain"}
+        return FunctionResource(uri=key, name=view.name, annotations=view.annotations, icons=view.icons, meta=view.meta, fn=lambda: value, **fields)

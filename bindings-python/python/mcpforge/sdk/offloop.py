@@ -1,7 +1,8 @@
 """What the official SDK's standalone prompt and resource objects share when they run a
 user's function outside a server: a plain function runs in a worker thread, off the event
-loop (``call``), and a value that is not text or bytes becomes JSON text as the official
-objects write it (``json_text``)."""
+loop (``call``), a value that is not text or bytes becomes JSON text as the official
+objects write it (``json_text``), and the official ``InputRequiredResult`` a function may
+return is recognised (``input_required_result``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import inspect
 import json
 from typing import Any, Callable
 
-from .._convert import jsonable
+from .._convert import jsonable, sdk_object
 
 
 async def call(fn: Callable[..., Any], **kwargs: Any) -> Any:
@@ -41,3 +42,9 @@ def _fallback(value: Any) -> Any:
 def json_text(value: Any) -> str:
     """``value`` as indented JSON text; what JSON cannot hold is written as its ``str``."""
     return json.dumps(value, indent=2, ensure_ascii=False, default=_fallback)
+
+
+def input_required_result(value: Any) -> bool:
+    """Whether ``value`` is the official ``InputRequiredResult`` (a 2026-07-28 ask)."""
+    official = sdk_object(value)
+    return isinstance(official, dict) and ("inputRequests" in official or "requestState" in official) and "messages" not in official

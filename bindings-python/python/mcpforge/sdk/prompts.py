@@ -20,7 +20,7 @@ from .._invoke.binding import from_strings
 from .._invoke.failures import is_protocol_error
 from ..content import Message, UserMessage, is_content
 from .direct import typed
-from .offloop import call, json_text
+from .offloop import call, input_required_result, json_text
 
 __all__ = ["Prompt", "PromptArgument", "PromptManager"]
 
@@ -38,12 +38,6 @@ class PromptArgument:
 
     def __repr__(self) -> str:
         return f"PromptArgument(name={self.name!r}, required={self.required!r})"
-
-
-def _is_input_required(value: Any) -> bool:
-    """The official ``InputRequiredResult`` (a 2026-07-28 ask), which a render passes on."""
-    official = sdk_object(value)
-    return isinstance(official, dict) and ("inputRequests" in official or "requestState" in official) and "messages" not in official
 
 
 def _message(item: Any) -> Message:
@@ -121,7 +115,7 @@ class Prompt:
             if self.context_kwarg is not None:
                 kwargs[self.context_kwarg] = context
             value = await call(self.fn, **kwargs)
-            if _is_input_required(value):
+            if input_required_result(value):
                 return value
             messages = [_message(item) for item in (value if isinstance(value, (list, tuple)) else [value])]
             # Each content as the official block (an unreadable Image file fails here).
