@@ -6,8 +6,8 @@ it with ``server.add_resource(resource)``.
 ``title``, ``description``, ``mime_type`` (``text/plain`` by default), ``icons``,
 ``annotations``, ``meta``) and reads its contents with ``await resource.read()``:
 ``TextResource(text=...)``, ``BinaryResource(data=...)``, ``FunctionResource(fn=...)`` (or
-``FunctionResource.from_function(fn, uri, ...)``; the function's return value is converted
-as a reader's is) and ``FileResource(path=...)`` (text or bytes by its MIME type). The official classes are
+``FunctionResource.from_function(fn, uri, ...)``; the function's return value is read as
+the official one reads it, below) and ``FileResource(path=...)`` (text or bytes by its MIME type). The official classes are
 pydantic models; these are plain classes with the same keywords, and what the official
 models refuse when made (a resource with neither ``uri`` nor ``name``, a relative
 ``FileResource`` path, an unknown or non-text ``encoding``) raises here too, pydantic's
