@@ -6,7 +6,7 @@
 # target. Idempotent and cached: pip runs only when a pin is missing or differs.
 #
 #   target/sdk-python/venv-2   mcp 2.x; its conftest imports logfire and blockbuster, its
-#                              tests inline-snapshot
+#                              tests inline-snapshot and dirty-equals
 #   target/sdk-python/venv-1   mcp 1.x
 #
 # The test tools are pinned at the versions of the release's own lock file (uv.lock in its
@@ -23,5 +23,5 @@ MCP1=1.30.0
 # shellcheck source=lib/venv.sh
 . scripts/lib/venv.sh
 ensure_venv target/sdk-python/venv-2 "mcp==$MCP2" "anyio==4.14.2" "pytest==9.1.1" "pytest-timeout==2.4.0" \
-  "inline-snapshot==0.28.0" "blockbuster==1.5.27" "logfire==4.31.0" "opentelemetry-sdk==1.39.1"
-ensure_venv target/sdk-python/venv-1 "mcp==$MCP1" "anyio==4.10.0" "pytest==8.4.2" "pytest-timeout==2.4.0" "inline-snapshot==0.28.0"
+  "inline-snapshot==0.28.0" "blockbuster==1.5.27" "logfire==4.31.0" "opentelemetry-sdk==1.39.1" "dirty-equals==0.9.0"
+ensure_venv target/sdk-python/venv-1 "mcp==$MCP1" "anyio==4.10.0" "pytest==8.4.2" "pytest-timeout==2.4.0" "inline-snapshot==0.28.0" "dirty-equals==0.9.0"

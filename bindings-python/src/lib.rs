@@ -60,6 +60,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(server::http_option_names, m)?)?;
     m.add_function(wrap_pyfunction!(server::sdk_options, m)?)?;
     m.add_function(wrap_pyfunction!(template::template_variables, m)?)?;
+    m.add_function(wrap_pyfunction!(template::template_match, m)?)?;
     m.add_class::<server::NativeServer>()?;
     m.add_class::<context::NativeContext>()?;
     m.add_class::<client::NativeClient>()?;

@@ -3,7 +3,7 @@ the ``mcpforge`` package."""
 
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, final
 
-__all__ = ["ENGINE_VERSION", "ERROR_CODES", "PROTOCOL_VERSIONS", "HANDSHAKE_PROTOCOL_VERSIONS", "LATEST_PROTOCOL_VERSION", "STATELESS_PROTOCOL_VERSION", "TAG_VALUE", "TAG_RESULT", "TAG_TOOL_ERROR", "TAG_PROTOCOL_ERROR", "TAG_INPUT_REQUIRED", "TAG_CONTENT", "TAG_BYTES", "bytes_content", "media_type", "default_max_workers", "http_option_names", "sdk_options", "template_variables", "init_logging", "json_value", "JsonValue", "NativeServer", "NativeContext", "NativeClient", "Completer", "NativeNext", "NativeHttpApp", "NativeExchange"]
+__all__ = ["ENGINE_VERSION", "ERROR_CODES", "PROTOCOL_VERSIONS", "HANDSHAKE_PROTOCOL_VERSIONS", "LATEST_PROTOCOL_VERSION", "STATELESS_PROTOCOL_VERSION", "TAG_VALUE", "TAG_RESULT", "TAG_TOOL_ERROR", "TAG_PROTOCOL_ERROR", "TAG_INPUT_REQUIRED", "TAG_CONTENT", "TAG_BYTES", "bytes_content", "media_type", "default_max_workers", "http_option_names", "sdk_options", "template_variables", "template_match", "init_logging", "json_value", "JsonValue", "NativeServer", "NativeContext", "NativeClient", "Completer", "NativeNext", "NativeHttpApp", "NativeExchange"]
 
 ENGINE_VERSION: str
 ERROR_CODES: Dict[str, int]
@@ -28,6 +28,7 @@ def media_type(data: bytes) -> Optional[str]: ...
 def http_option_names() -> List[str]: ...
 def sdk_options(sdk: str, options: Dict[str, Any]) -> Dict[str, Any]: ...
 def template_variables(template: str) -> Tuple[List[str], List[str]]: ...
+def template_match(template: str, uri: str) -> Optional[Dict[str, str]]: ...
 
 _Callback = Callable[[bool, Any], None]
 _Ask = Tuple[Optional[str], str, Dict[str, Any]]

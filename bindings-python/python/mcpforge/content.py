@@ -6,6 +6,7 @@ the wire form as a dict."""
 from __future__ import annotations
 
 import base64
+import json
 import mimetypes
 import os
 from typing import Any, Dict, List, Optional, Sequence, Union
@@ -264,6 +265,12 @@ class CallToolResult:
         return body
 
 
+def _as_json(value: Any) -> Any:
+    """``value`` as it goes on the wire: objects in a dict given as a block (a pydantic
+    ``AnyUrl``) as their text."""
+    return json.loads(json.dumps(value, default=str))
+
+
 class Message:
     """A prompt message: a role and one content block (a str is a text block)."""
 
@@ -275,6 +282,19 @@ class Message:
 
     def to_mcp(self) -> Dict[str, Any]:
         return {"role": self.role, "content": content_block(self.content)}
+
+    def __eq__(self, other: object) -> bool:
+        """Messages are equal when their roles and content blocks are: ``UserMessage("hi")``
+        equals ``UserMessage(TextContent(type="text", text="hi"))``."""
+        if not isinstance(other, Message):
+            return NotImplemented
+        same: bool = _as_json(self.to_mcp()) == _as_json(other.to_mcp())
+        return same
+
+    __hash__ = None  # type: ignore[assignment]  # equal by value, and mutable
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(role={self.role!r}, content={self.content!r})"
 
 
 class UserMessage(Message):

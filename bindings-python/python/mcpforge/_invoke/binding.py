@@ -75,6 +75,23 @@ def _from_text(p: Any) -> Optional[Callable[[str], Any]]:
     return parse
 
 
+def from_strings(spec: FunctionSpec) -> Callable[[Dict[str, Any]], Dict[str, Any]]:
+    """Inputs given as strings (prompt arguments, template variables) to keyword arguments of
+    the function's types; values that are not strings are passed as they are, names the
+    function does not take are dropped. No ``Context``: the caller adds it."""
+    convs = {p.name: _from_text(p) for p in spec.params}
+
+    def convert(strings: Dict[str, Any]) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+        for name, value in strings.items():
+            if name in convs:
+                to_type = convs[name]
+                out[name] = to_type(value) if to_type is not None and isinstance(value, str) else value
+        return out
+
+    return convert
+
+
 def bind_strings(spec: FunctionSpec, server_ref: Any, uri_param: bool) -> Bind:
     """String inputs (template variables, prompt arguments) to keyword arguments; with
     ``uri_param``, a parameter named ``uri`` gets the resource URI."""

@@ -92,6 +92,15 @@ def _official(e: BaseException) -> Optional[Outcome]:
     return None
 
 
+def is_protocol_error(e: BaseException) -> bool:
+    """Whether ``e`` is a JSON-RPC error: mcpforge's ``McpError`` or the official package's
+    ``MCPError`` (which a render or a read lets through unchanged)."""
+    if isinstance(e, McpError):
+        return True
+    names = {c.__name__ for c in type(e).__mro__}
+    return type(e).__module__.partition(".")[0] == "mcp" and bool(names & {"MCPError", "McpError"})
+
+
 def failure(
     e: BaseException,
     reporter: ErrorReporter = _UNHOOKED,

@@ -24,8 +24,10 @@ class UnexpectedToolError(ToolError):
     """A tool crashed (a direct ``call_tool``); ``__cause__`` is what it raised."""
 
 
-class UnexpectedResourceError(ResourceError):
-    """A resource reader crashed (a direct ``read_resource``); ``__cause__`` is what it raised."""
+class UnexpectedResourceError(ResourceError, ValueError):
+    """A resource reader crashed (a direct ``read_resource``, a template's
+    ``create_resource``); ``__cause__`` is what it raised. A ``ValueError`` too, as 1.x
+    raised one for such a failure."""
 
 
 class InvalidUriTemplate(ValueError):

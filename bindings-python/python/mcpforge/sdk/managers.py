@@ -4,8 +4,9 @@ server's registrations. Their lists and dicts give views with the official ``Too
 ``Prompt``'s, ``FunctionResource``'s and ``ResourceTemplate``'s readable fields (the
 function, its ``context_kwarg``, the definition's fields); adding and removing go through the
 server, with its rules (a second registration of a name keeps the first, an unknown name
-raises). Nothing is kept here: every read asks the server. Not offered: rendering a prompt
-or reading a resource through a manager (``get_resource``, ``render``); clients do that."""
+raises). Nothing is kept here: every read asks the server. A prompt renders in Python
+(``render``, ``render_prompt``) and a resource or a template's resource is had with
+``get_resource``, outside any request, as the official managers do."""
 
 from __future__ import annotations
 
@@ -13,6 +14,10 @@ from typing import Any, Callable, Dict, List, Optional
 
 from .._function_spec import function_spec
 from .._invoke.wrappers import is_async
+from .._native import template_match
+from .exceptions import ResourceNotFoundError
+from .prompts import Prompt, PromptArgument
+from .resources import FunctionResource
 
 
 def _context_kwarg(fn: Optional[Callable[..., Any]]) -> Optional[str]:
@@ -139,6 +144,13 @@ class PromptView:
     def __repr__(self) -> str:
         return f"PromptView(name={self.name!r})"
 
+    async def render(self, arguments: Optional[Dict[str, Any]] = None, context: Any = None) -> Any:
+        """The prompt's messages for ``arguments``, as the official ``Prompt.render``
+        (``sdk.prompts``): rendered in Python, outside any request."""
+        arguments_ = [PromptArgument(a.name, a.description, a.required) for a in self.arguments]
+        prompt = Prompt(name=self.name, fn=self.fn, arguments=arguments_, context_kwarg=self.context_kwarg)  # type: ignore[arg-type]
+        return await prompt.render(arguments, context)
+
 
 class PromptManager(_Named):
     """The official ``PromptManager`` of ``server`` (see the module)."""
@@ -168,6 +180,13 @@ class PromptManager(_Named):
     def remove_prompt(self, name: str) -> None:
         """Removes a prompt; an unknown name raises ``ValueError``, as the official manager."""
         self._server.remove_prompt(name)
+
+    async def render_prompt(self, name: str, arguments: Optional[Dict[str, Any]] = None, context: Any = None) -> Any:
+        """``render`` of the prompt named ``name``; an unknown name raises ``ValueError``."""
+        prompt = self.get_prompt(name)
+        if prompt is None:
+            raise ValueError(f"Unknown prompt: {name}")
+        return await prompt.render(arguments, context)
 
 class ResourceView:
     """One registered resource (``uri``) or template (``uri_template``) as the official
@@ -231,3 +250,17 @@ class ResourceManager:
         resource served at its URI."""
         self._server.add_resource(resource)
         return self._resources[str(resource.uri)]
+
+    async def get_resource(self, uri: Any, context: Any = None) -> FunctionResource:
+        """The resource at ``uri`` or of the template it matches, read now through the
+        server (as the official manager calls a template's function) and held in a
+        ``FunctionResource`` with the listing's fields; an unknown URI raises
+        ``ResourceNotFoundError``."""
+        key = str(uri)
+        view = self._resources.get(key) or next((t for t in self._templates.values() if template_match(t.uri_template or "", key) is not None), None)
+        if view is None:
+            raise ResourceNotFoundError(f"Unknown resource: {uri}")
+        contents = await self._server.read_resource(key)
+        value = contents[0].content if len(contents) == 1 else [c.content for c in contents]
+        fields = {"title": view.title, "description": view.description, "mime_type": view.mime_type or "text/plain"}
+        return FunctionResource(uri=key, name=view.name, annotations=view.annotations, icons=view.icons, meta=view.meta, fn=lambda: value, **fields)

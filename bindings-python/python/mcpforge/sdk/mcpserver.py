@@ -363,8 +363,8 @@ class MCPServer(DirectCalls, SdkHttpApps, Server, Generic[LifespanResultT]):
         """Registers a reader function for ``uri`` (``Server.add_resource``) or an official
         ``Resource`` object (``TextResource``, ``FunctionResource``, ...: its ``read()``
         gives the contents, text or bytes as the official contract says: anything else is
-        a crash, ``TypeError``; a ``FunctionResource``'s function's value is converted as a
-        reader's return value is). A URI already registered keeps its first resource and
+        a crash, ``TypeError``; a ``FunctionResource`` reads its function's other values as
+        their JSON text, as the official one does). A URI already registered keeps its first resource and
         logs a warning; a template registered again replaces the first (``duplicates``)."""
         existing = kept(self, "resource", uri if uri is not None else str(fn.uri))
         if existing is not None:

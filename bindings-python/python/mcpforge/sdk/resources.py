@@ -6,26 +6,47 @@ it with ``server.add_resource(resource)``.
 ``title``, ``description``, ``mime_type`` (``text/plain`` by default), ``icons``,
 ``annotations``, ``meta``) and reads its contents with ``await resource.read()``:
 ``TextResource(text=...)``, ``BinaryResource(data=...)``, ``FunctionResource(fn=...)`` (or
-``FunctionResource.from_function(fn, uri, ...)``; the function's return value is converted
-as a reader's is) and ``FileResource(path=...)`` (text or bytes by its MIME type). The official classes are
-pydantic models; these are plain classes with the same keywords."""
+``FunctionResource.from_function(fn, uri, ...)``; the function's return value is read as
+the official one reads it, below) and ``FileResource(path=...)`` (text or bytes by its MIME type). The official classes are
+pydantic models; these are plain classes with the same keywords, and what the official
+models refuse when made (a resource with neither ``uri`` nor ``name``, a relative
+``FileResource`` path, an unknown or non-text ``encoding``) raises here too, pydantic's
+``ValidationError`` where the official does (a plain ``ValueError`` without pydantic).
+``Resource`` is abstract: a subclass defines ``read()``. A ``FunctionResource`` calls a
+plain function in a worker thread, and its value, when not text or bytes, is its JSON text
+(indented), as the official one reads it."""
 
 from __future__ import annotations
 
+import abc
+import codecs
 import inspect
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Union
 
+from .offloop import call, input_required_result, json_text
+
 __all__ = ["BinaryResource", "FileResource", "FunctionResource", "Resource", "TextResource"]
 
 
-class Resource:
+def invalid(model: str, field: str, value: Any, message: str) -> ValueError:
+    """The error of a field the official pydantic model refuses: pydantic's
+    ``ValidationError`` (a ``ValueError``) when pydantic is installed, else a ``ValueError``."""
+    try:
+        from pydantic_core import ValidationError  # optional dependency: the official models' error
+    except ImportError:
+        return ValueError(f"{field}: {message}")
+    line = {"type": "value_error", "loc": (field,), "input": value, "ctx": {"error": ValueError(message)}}
+    return ValidationError.from_exception_data(model, [line])  # type: ignore[list-item]
+
+
+class Resource(abc.ABC):
     """A concrete resource: its listing fields and ``read()`` (see the module documentation)."""
 
     def __init__(
         self,
         *,
-        uri: str,
+        uri: Optional[str] = None,
         name: Optional[str] = None,
         title: Optional[str] = None,
         description: Optional[str] = None,
@@ -34,14 +55,16 @@ class Resource:
         annotations: Any = None,
         meta: Optional[Dict[str, Any]] = None,
     ) -> None:
-        self.uri = str(uri)
+        if uri is None and name is None:
+            raise ValueError("Either name or uri must be provided")
+        self.uri = str(uri) if uri is not None else None
         self.name = name if name is not None else self.uri
         self.title, self.description, self.mime_type = title, description, mime_type
         self.icons, self.annotations, self.meta = icons, annotations, meta
 
+    @abc.abstractmethod
     async def read(self) -> Any:
-        """The contents: text, bytes, or a value converted as a reader's return value is."""
-        raise NotImplementedError(f"{type(self).__name__}.read")
+        """The contents: text or bytes."""
 
 
 class TextResource(Resource):
@@ -83,9 +106,16 @@ class FunctionResource(Resource):
             fields.pop("mime_type", None)
         return cls(fn=fn, uri=uri, name=name or getattr(fn, "__name__", None), **fields)
 
-    async def read(self) -> Any:
-        value = self.fn()
-        return await value if inspect.isawaitable(value) else value
+    async def read(self) -> Union[str, bytes]:
+        value = await call(self.fn)
+        if isinstance(value, (str, bytes)):
+            return value
+        if input_required_result(value):
+            raise ValueError(
+                "static resources cannot return InputRequiredResult; "
+                "only resource template functions participate in the multi-round-trip flow"
+            )
+        return json_text(value)
 
 
 class FileResource(Resource):
@@ -97,9 +127,12 @@ class FileResource(Resource):
     def __init__(self, *, path: Union[str, Path], encoding: Optional[str] = "", is_binary: Optional[bool] = None, **fields: Any) -> None:
         super().__init__(**fields)
         self.path = Path(path)
+        if not self.path.is_absolute():
+            raise ValueError(f"Path must be absolute: {self.path}")
         if encoding == "":
             encoding = _default_encoding(self.mime_type)
-        self.encoding = None if is_binary else encoding
+        self.encoding = None if is_binary else _text_encoding(encoding)
+        self.is_binary = bool(is_binary)
 
     async def read(self) -> Union[str, bytes]:
         import asyncio  # loaded on use
@@ -119,3 +152,17 @@ def _default_encoding(mime_type: str) -> Optional[str]:
     kind = kind.strip().lower()
     textual = kind.startswith("text/") or kind.endswith(("/json", "+json", "/xml", "+xml"))
     return "utf-8-sig" if textual else None
+
+
+def _text_encoding(encoding: Optional[str]) -> Optional[str]:
+    """``encoding`` when Python knows it as a text encoding (checked when the resource is
+    made, not at its first read)."""
+    if encoding is None:
+        return None
+    try:
+        info = codecs.lookup(encoding)
+    except LookupError:
+        raise invalid("FileResource", "encoding", encoding, f"unknown encoding: {encoding}") from None
+    if not getattr(info, "_is_text_encoding", True):
+        raise invalid("FileResource", "encoding", encoding, f"{encoding} is not a text encoding")
+    return encoding
