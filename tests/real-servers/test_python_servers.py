@@ -653,3 +653,15 @@ def test_the_official_client_connects_in_process_under_the_stand_in(tmp_path: Pa
     stand_in = subprocess.run([str(BIN / "mcpforge"), "sdk", "--", str(script)], capture_output=True, text=True, timeout=60)
     assert plain.stdout.split() == ["mcp.server.mcpserver.server", "{'result':", "5}"], plain.stderr
     assert stand_in.stdout.split() == ["mcpforge.sdk.mcpserver", "{'result':", "5}"], stand_in.stderr
+
+
+@pytest.mark.parametrize("how", ["file", "module"])
+def test_a_program_imports_its_own_modules_under_the_stand_in(how: str, tmp_path: Path) -> None:
+    """A program's own folder (a file's) or the current one (`-m`) comes first on `sys.path`, as
+    `python FILE` and `python -m` put it, so that a server split into modules starts."""
+    (tmp_path / "helpers_of_mine.py").write_text("NAME = 'from a sibling'\n")
+    (tmp_path / "main_of_mine.py").write_text("from helpers_of_mine import NAME\nprint(NAME)\n")
+    target = [str(tmp_path / "main_of_mine.py")] if how == "file" else ["-m", "main_of_mine"]
+    cwd = REPO_ROOT if how == "file" else tmp_path
+    done = subprocess.run([str(BIN / "mcpforge"), "sdk", "--", *target], capture_output=True, text=True, timeout=60, cwd=cwd)
+    assert (done.returncode, done.stdout.strip()) == (0, "from a sibling"), done.stderr

@@ -147,6 +147,15 @@ def _python_file(path: str) -> bool:
     return path.endswith(".py") or (first.startswith(b"#!") and b"python" in first)
 
 
+def _first_path(folder: str) -> None:
+    """Puts ``folder`` where Python puts a program's own folder (``sys.path[0]``), in place of
+    the stand-in's (the folder of the ``mcpforge`` command, or the current one)."""
+    if sys.path:
+        sys.path[0] = folder
+    else:
+        sys.path.insert(0, folder)
+
+
 def run(argv: List[str]) -> Any:
     """Installs the stand-in and runs ``argv`` (see the module documentation) as ``__main__``
     with ``sys.argv`` set as the program expects; returns what a console script's function
@@ -162,6 +171,7 @@ def run(argv: List[str]) -> Any:
         if len(argv) < 2:
             raise StandInError("-m needs a module name")
         sys.argv = [argv[1], *argv[2:]]
+        _first_path(os.getcwd())  # as `python -m`: modules of the current folder import
         runpy.run_module(argv[1], run_name="__main__", alter_sys=True)
         return None
     command, args = argv[0], argv[1:]
@@ -169,6 +179,7 @@ def run(argv: List[str]) -> Any:
         if not _python_file(command):
             raise StandInError(f"{command}: not a Python file")
         sys.argv = [command, *args]
+        _first_path(os.path.dirname(os.path.abspath(command)))  # as `python FILE`: its siblings import
         runpy.run_path(command, run_name="__main__")
         return None
     script = _console_script(command)
@@ -178,6 +189,7 @@ def run(argv: List[str]) -> Any:
     found = shutil.which(command)
     if found is not None and _python_file(found):
         sys.argv = [found, *args]
+        _first_path(os.path.dirname(os.path.abspath(found)))
         runpy.run_path(found, run_name="__main__")
         return None
     if found is not None:
