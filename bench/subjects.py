@@ -148,6 +148,18 @@ SUBJECTS: list[Subject] = [
         probe=(PEERS_PYTHON, "-c", "import mcpforge"),
         hint="make bench-bindings builds the Python binding in release into target/peers/venv",
     ),
+    Subject(
+        key="mcpforge-python-noedit",
+        language="Python",
+        framework="the python-sdk peer program itself, unedited, under the stand-in (mcpforge sdk -- bench/peers/python_sdk_server.py)",
+        kind="mcpforge",
+        stdio=(PEERS_PYTHON, "-m", "mcpforge.sdk", "bench/peers/python_sdk_server.py"),
+        slow=(PEERS_PYTHON, "-m", "mcpforge.sdk", "bench/peers/python_sdk_server.py"),
+        tools=("echo", "add", "slow"),
+        needs=(PEERS_PYTHON,),
+        probe=(PEERS_PYTHON, "-c", "import mcpforge, mcp"),
+        hint="make bench-bindings builds the Python binding in release into target/peers/venv",
+    ),
     _http_only(
         "mcpforge-python-asgi",
         "Python",
