@@ -11,7 +11,7 @@
  */
 'use strict';
 
-const { ErrorCode, McpError } = require('../errors');
+const { ErrorCode, McpError, isMcpError } = require('../errors');
 
 /** The methods whose accepted requests the engine records once subscriptions are declared. */
 const SUBSCRIPTION_METHODS = new Set(['resources/subscribe', 'resources/unsubscribe']);
@@ -35,6 +35,17 @@ function extraOf(context) {
     requestId: context.requestId,
     _meta: context._meta,
   };
+}
+
+/**
+ * What a handler's throw answers, as the SDK's protocol layer answers it: an `McpError` as
+ * it is, any other error that JSON-RPC error with its message and its integer `code`, or
+ * -32603 (internal error) without one. Thrown, never an `isError` tool result.
+ */
+function asJsonRpcError(error) {
+  if (isMcpError(error)) throw error;
+  const code = Number.isSafeInteger(error?.code) ? error.code : ErrorCode.InternalError;
+  throw new McpError(code, error?.message ?? 'Internal error');
 }
 
 class RequestHandlers {
@@ -86,7 +97,12 @@ class RequestHandlers {
       if (!parsed.success) throw new McpError(ErrorCode.InvalidParams, `Invalid params: ${parsed.error.message}`);
       request = parsed.data;
     }
-    const result = await entry.handler(request, extraOf(context));
+    let result;
+    try {
+      result = await entry.handler(request, extraOf(context));
+    } catch (error) {
+      asJsonRpcError(error);
+    }
     // The engine's bounds on what a session keeps still apply: a refusal of its own fails the request.
     if (this.#recordSubscriptions && SUBSCRIPTION_METHODS.has(context.method)) await next();
     return result === undefined || result === null ? {} : result;
