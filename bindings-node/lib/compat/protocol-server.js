@@ -13,6 +13,7 @@ const notifications = require('../notifications');
 const { RequestHandlers, methodOf } = require('./request-handlers');
 const { SessionPeer } = require('./session-peer');
 const { elicitationProblems } = require('./elicitation-check');
+const { assertClientSupports } = require('./client-support');
 const { asProtocolError } = require('./failures');
 const { ErrorCode, McpError } = require('../errors');
 const { EXTENSION, SUBSCRIPTIONS, SOLE_CALL } = require('../server');
@@ -155,8 +156,18 @@ class ProtocolServer {
    * goes with that request on every wire); when no request is being served, on a
    * connection whose messages pass through JavaScript, as a request of its own, as the
    * official `Server` sends it; else through the one call in flight (see `requireContext`).
+   * What the client's capabilities do not allow is refused first (./client-support.js) on
+   * the handshake wires.
    */
   #ask(what, method, params, viaContext) {
+    // The 2026-07-28 wire has its own refusal for a missing capability, which the engine sends.
+    if (!isStateless(currentContext()?.protocolVersion)) {
+      try {
+        assertClientSupports(this.getClientCapabilities(), method, params);
+      } catch (refusal) {
+        return Promise.reject(refusal);
+      }
+    }
     const peer = this.#idlePeer();
     if (peer) return peer.request(method, params);
     return viaContext(currentContext() ?? requireContext(what, this.#engine));
