@@ -128,11 +128,15 @@ class ProtocolServer {
    * Runs `handler(notification)` for each client notification of `schema`'s method (its
    * `shape.method` literal, as `setRequestHandler`), on connections whose messages pass
    * through JavaScript: a transport of another package, or stdio once one is set before
-   * `connect`. The engine still takes the notification in first.
+   * `connect`. The engine still takes the notification in first. The handler gets it as
+   * `schema` parses it.
    */
   setNotificationHandler(schema, handler) {
     if (typeof handler !== 'function') throw new TypeError('mcpforge: a notification handler must be a function');
-    this.#notificationHandlers.set(methodOf(schema), handler);
+    // As the SDK: the handler gets the notification as the schema parses it (unknown keys
+    // stripped); a notification the schema refuses goes to `onerror`.
+    const parse = typeof schema.parse === 'function' ? (n) => schema.parse(n) : (n) => n;
+    this.#notificationHandlers.set(methodOf(schema), (notification) => handler(parse(notification)));
   }
 
   /** Removes the notification handler of `method`. */
