@@ -241,11 +241,37 @@ class ProtocolServer {
     this.#flush();
   }
 
-  /** Sends a notification in its wire form `{ method, params }`. */
+  /**
+   * Sends a notification in its wire form `{ method, params }`. A method the engine does not
+   * send itself (an application's own, such as `myorg/heartbeat`) is written to the client
+   * directly on a connection whose messages pass through JavaScript.
+   */
   async notification(notification) {
     if (notification && notification.method === 'notifications/message') return this.sendLoggingMessage(notification.params || {});
+    const peer = this.#peer?.();
+    if (peer && notification && !notifications.ENGINE_SENT.has(notification.method)) {
+      peer.notify(notification.method, notification.params);
+      return;
+    }
     notifications.sendNotification(notification, currentContext(), this.#engine);
     this.#flush();
+  }
+
+  /**
+   * The SDK's `createElicitationCompletionNotifier(elicitationId)`: a function that tells the
+   * client the URL-mode elicitation `elicitationId` finished
+   * (`notifications/elicitation/complete`). Throws, in the SDK's words, when the client did
+   * not declare URL elicitation; sent on a connection whose messages pass through JavaScript.
+   */
+  createElicitationCompletionNotifier(elicitationId) {
+    if (!this.getClientCapabilities()?.elicitation?.url) {
+      throw new Error('Client does not support URL elicitation (required for notifications/elicitation/complete)');
+    }
+    return async () => {
+      const peer = this.#peer?.();
+      if (!peer) throw new Error('mcpforge: elicitation completions are sent on a connection whose messages pass through JavaScript (a transport of another package)');
+      peer.notify('notifications/elicitation/complete', { elicitationId });
+    };
   }
 
   /**

@@ -4,7 +4,9 @@
  * notifies reaches the handlers of `setNotificationHandler` and `oninitialized` (after the
  * engine took the notification), and requests to the client that belong to no request being
  * served (`listRoots()` in `oninitialized`, as published servers call it) go out with ids of
- * their own, their answers taken here and never handed to the engine.
+ * their own, their answers taken here and never handed to the engine. Notifications the
+ * engine does not send itself (an application's own methods, elicitation completions) are
+ * written to the client from here.
  */
 'use strict';
 
@@ -63,6 +65,11 @@ class SessionPeer {
     if (handler) run(handler, { method: message.method, params: message.params });
     const initialized = message.method === 'notifications/initialized' ? this.#initialized() : undefined;
     if (typeof initialized === 'function') run(initialized);
+  }
+
+  /** Sends the notification `{ method, params }` to the client. */
+  notify(method, params) {
+    this.#send(params === undefined ? { jsonrpc: '2.0', method } : { jsonrpc: '2.0', method, params });
   }
 
   /** Sends `{ method, params }` to the client; resolves to its result, bounded in time. */
