@@ -31,7 +31,7 @@ export const DIFFERENCES = {
   'schema dialect':
     "zod writes JSON Schema draft-07 for the official SDK and 2020-12 for mcpforge: the `$schema` keyword differs, and the official SDK's draft-07 output of an input z.object adds `additionalProperties: false` where mcpforge's input schema leaves it out (output schemas have it on both)",
   'unknown tool':
-    'calling a disabled tool is an isError result "MCP error -32602: Tool x disabled" on the official SDK; mcpforge answers it as an unknown one, "MCP error -32602: Tool x not found", as both answer a tool that is not registered',
+    'calling an unknown tool is an isError result "MCP error -32602: Tool x not found" on both, a disabled one "MCP error -32602: Tool x disabled" on both; the two are compared as one kind of answer',
   'unknown prompt': 'getting a disabled prompt is -32602 on both; the official SDK says "Prompt x disabled", mcpforge "Prompt x not found", as both say of a prompt that is not registered',
   'invalid arguments':
     "tool arguments that fail the input schema are an isError result on both, prompt arguments a -32602 error on both; the text differs where the engine's JSON Schema check answers before zod runs (a missing required argument, a wrong type)",
