@@ -3,7 +3,8 @@
  * request the client's declared capabilities do not allow (form or URL elicitation,
  * sampling, sampling with tools, roots) fails as a plain `Error` whose message is the SDK's,
  * and nothing reaches the client. Where the client's capabilities are not known here (no
- * request being served), the engine checks them itself.
+ * request being served), the engine checks them itself. Also the SDK's reading of the
+ * client's capabilities and its check of a sampling request's tool results.
  */
 'use strict';
 
@@ -34,4 +35,45 @@ function assertClientSupports(capabilities, method, params = {}) {
   }
 }
 
-module.exports = { assertClientSupports };
+/**
+ * The client's capabilities as the SDK's server reads them: an empty `elicitation` object
+ * (form mode, as the specification says) becomes `{ form: {} }`.
+ */
+function asSdkReadsThem(capabilities) {
+  const e = capabilities?.elicitation;
+  if (!e || typeof e !== 'object' || Array.isArray(e) || Object.keys(e).length > 0) return capabilities;
+  return { ...capabilities, elicitation: { form: {} } };
+}
+
+/** The content blocks of a sampling message (one block or an array of them). */
+function blocks(message) {
+  if (!message) return [];
+  return Array.isArray(message.content) ? message.content : [message.content];
+}
+
+/**
+ * Throws, in the SDK's words, when the last two messages of a `sampling/createMessage`
+ * request pair tool uses and tool results wrongly: tool results alone in the last message,
+ * answering exactly the tool uses of the message before it.
+ */
+function assertToolResultsMatch(messages) {
+  if (!Array.isArray(messages) || messages.length === 0) return;
+  const last = blocks(messages[messages.length - 1]).filter(Boolean);
+  const before = blocks(messages[messages.length - 2]).filter(Boolean);
+  const results = last.filter((b) => b.type === 'tool_result');
+  const uses = before.filter((b) => b.type === 'tool_use');
+  if (results.length > 0 && results.length !== last.length) {
+    throw new Error('The last message must contain only tool_result content if any is present');
+  }
+  if (results.length > 0 && uses.length === 0) {
+    throw new Error('tool_result blocks are not matching any tool_use from the previous message');
+  }
+  if (uses.length === 0) return;
+  const used = new Set(uses.map((b) => b.id));
+  const answered = new Set(results.map((b) => b.toolUseId));
+  if (used.size !== answered.size || [...used].some((id) => !answered.has(id))) {
+    throw new Error('ids of tool_result blocks and tool_use blocks from previous message do not match');
+  }
+}
+
+module.exports = { assertClientSupports, asSdkReadsThem, assertToolResultsMatch };

@@ -13,7 +13,7 @@ const notifications = require('../notifications');
 const { RequestHandlers, methodOf } = require('./request-handlers');
 const { SessionPeer } = require('./session-peer');
 const { elicitationProblems } = require('./elicitation-check');
-const { assertClientSupports } = require('./client-support');
+const { assertClientSupports, asSdkReadsThem, assertToolResultsMatch } = require('./client-support');
 const { asProtocolError } = require('./failures');
 const { ErrorCode, McpError } = require('../errors');
 const { EXTENSION, SUBSCRIPTIONS, SOLE_CALL } = require('../server');
@@ -215,7 +215,7 @@ class ProtocolServer {
    * those the client of a transport of another package sent in `initialize`.
    */
   getClientCapabilities() {
-    return currentContext()?.clientCapabilities ?? this.#client()?.capabilities;
+    return asSdkReadsThem(currentContext()?.clientCapabilities ?? this.#client()?.capabilities);
   }
 
   /** The client's `Implementation` info (of the request being served, or as `getClientCapabilities`). */
@@ -280,6 +280,8 @@ class ProtocolServer {
    * `McpError` -32602 naming the problems.
    */
   elicitInput(params) {
+    // A form request without `mode` goes out as `mode: 'form'`, as the SDK sends it.
+    if (params && params.mode === undefined && params.url === undefined) params = { ...params, mode: 'form' };
     return this.#ask('elicitInput', 'elicitation/create', params, (ctx) => ctx.elicit(params))
       .then((result) => {
         // A zod schema (mcpforge's own `ctx.elicit` takes those) is the engine's to convert: not checked here.
@@ -292,8 +294,16 @@ class ProtocolServer {
       });
   }
 
-  /** Asks the client's model (`sampling/createMessage`). */
+  /**
+   * Asks the client's model (`sampling/createMessage`); tool results that do not answer the
+   * previous message's tool uses are refused first, as by the SDK.
+   */
   createMessage(params) {
+    try {
+      assertToolResultsMatch(params?.messages);
+    } catch (refusal) {
+      return Promise.reject(refusal);
+    }
     return this.#ask('createMessage', 'sampling/createMessage', params, (ctx) => ctx.sample(params));
   }
 
