@@ -78,7 +78,8 @@ class SessionBookkeeping {
   #sessionId;
   #ended = false;
   #announced = false;
-  #sessionClosedTold = false;
+  /** The outcome of `onsessionclosed` once it ran (see `#tellSessionClosed`). */
+  #sessionClosedTold;
   #owner;
 
   constructor(owner, options) {
@@ -165,7 +166,11 @@ class SessionBookkeeping {
           if (!watched) this.#engineEnded();
         }
         if (method === 'DELETE' && head.status === 200 && this.#sessionId) {
-          await this.#tellSessionClosed();
+          // As the SDK's transport: a throwing callback rejects `handleRequest`, which closes
+          // the transport first (`SessionClosedFailed`).
+          await this.#tellSessionClosed().catch((e) => {
+            throw new SessionClosedFailed(e);
+          });
           // As the SDK does: the transport is closed before the client reads the answer.
           this.#announceClosed();
         }
@@ -176,11 +181,14 @@ class SessionBookkeeping {
     };
   }
 
-  /** Runs `onsessionclosed(id)` once, whether a DELETE or the engine ended the session. */
-  async #tellSessionClosed() {
-    if (this.#sessionClosedTold) return;
-    this.#sessionClosedTold = true;
-    await this.#options.onsessionclosed?.(this.#sessionId);
+  /**
+   * Runs `onsessionclosed(id)` once, whether a DELETE or the engine ended the session (both
+   * happen for a DELETE, in either order); every caller gets its outcome, so a DELETE sees a
+   * callback that threw.
+   */
+  #tellSessionClosed() {
+    this.#sessionClosedTold ??= Promise.resolve().then(() => this.#options.onsessionclosed?.(this.#sessionId));
+    return this.#sessionClosedTold;
   }
 
   /**
@@ -234,6 +242,28 @@ const CLOSED_MEANWHILE = new Error('the transport closed while the request was s
 /** The answer to a request that finds the transport without its engine application: `GONE` once closed, else 500. */
 function unserved(book) {
   return book.ended ? GONE : { status: 500, message: NOT_CONNECTED };
+}
+
+/** `onsessionclosed` threw on a DELETE: `handleRequest` closes the transport and rejects with `error`. */
+class SessionClosedFailed {
+  constructor(error) {
+    this.error = error;
+  }
+}
+
+/**
+ * What `handleRequest` does with `e`, thrown while `transport` served a request: a throwing
+ * `onsessionclosed` closes the transport and rejects with its error, as the SDK's does;
+ * anything else is answered (`answer(status, message, code)`).
+ */
+async function settleFailure(transport, e, answer) {
+  if (e instanceof SessionClosedFailed) {
+    await transport.close();
+    throw e.error;
+  }
+  if (e === CLOSED_MEANWHILE) return answer(GONE.status, GONE.message, GONE.code);
+  reportFailure(transport, e);
+  return answer(500, CALLBACK_FAILED, ErrorCode.InternalError);
 }
 
 /** What a client reads when an application callback failed while its request was served (the error's text stays on the server). */
@@ -347,10 +377,10 @@ class StreamableHTTPServerTransport extends TransportBase {
     try {
       await mount.serveNode(app, req, res, parsedBody, this._book.hooks(req.method));
     } catch (e) {
-      const [status, message, code] = e === CLOSED_MEANWHILE ? [GONE.status, GONE.message, GONE.code] : [500, CALLBACK_FAILED, ErrorCode.InternalError];
-      if (e !== CLOSED_MEANWHILE) reportFailure(this, e);
-      if (!res.headersSent) mount.jsonRpcError(res, status, message, code);
-      else if (!res.writableEnded) res.destroy();
+      await settleFailure(this, e, (status, message, code) => {
+        if (!res.headersSent) mount.jsonRpcError(res, status, message, code);
+        else if (!res.writableEnded) res.destroy();
+      });
     }
   }
 }
@@ -371,9 +401,7 @@ class WebStandardStreamableHTTPServerTransport extends TransportBase {
     try {
       return await mount.serveFetch(app, request, this._book.hooks(request.method), options?.parsedBody, options?.clientAddress);
     } catch (e) {
-      if (e === CLOSED_MEANWHILE) return mount.jsonRpcErrorResponse(GONE.status, GONE.message, GONE.code);
-      reportFailure(this, e);
-      return mount.jsonRpcErrorResponse(500, CALLBACK_FAILED, ErrorCode.InternalError);
+      return settleFailure(this, e, mount.jsonRpcErrorResponse);
     }
   }
 }
