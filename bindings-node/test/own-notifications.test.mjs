@@ -32,9 +32,17 @@ test("an application's own notification reaches the client", async () => {
 test('an elicitation completion reaches a client that declared URL elicitation', async () => {
   const { server, client } = await connected({ elicitation: { url: {} } });
   try {
-    await server.createElicitationCompletionNotifier('e-1')();
+    const calls = [];
+    const notification = server.notification.bind(server);
+    server.notification = (n, options) => {
+      calls.push([n, options]);
+      return notification(n, options);
+    };
+    await server.createElicitationCompletionNotifier('e-1', { relatedRequestId: 42 })();
     const got = await client.next((m) => m.method === 'notifications/elicitation/complete', 'the completion');
     assert.deepEqual(got.params, { elicitationId: 'e-1' });
+    // Sent through notification() with the options given, as the SDK's notifier sends it.
+    assert.deepEqual(calls, [[{ method: 'notifications/elicitation/complete', params: { elicitationId: 'e-1' } }, { relatedRequestId: 42 }]]);
   } finally {
     await server.close();
   }

@@ -244,9 +244,10 @@ class ProtocolServer {
   /**
    * Sends a notification in its wire form `{ method, params }`. A method the engine does not
    * send itself (an application's own, such as `myorg/heartbeat`) is written to the client
-   * directly on a connection whose messages pass through JavaScript.
+   * directly on a connection whose messages pass through JavaScript. The SDK's options
+   * (`relatedRequestId`) are taken and left to the engine, which knows the request.
    */
-  async notification(notification) {
+  async notification(notification, _options) {
     if (notification && notification.method === 'notifications/message') return this.sendLoggingMessage(notification.params || {});
     const peer = this.#peer?.();
     if (peer && notification && !notifications.ENGINE_SENT.has(notification.method)) {
@@ -263,14 +264,14 @@ class ProtocolServer {
    * (`notifications/elicitation/complete`). Throws, in the SDK's words, when the client did
    * not declare URL elicitation; sent on a connection whose messages pass through JavaScript.
    */
-  createElicitationCompletionNotifier(elicitationId) {
+  createElicitationCompletionNotifier(elicitationId, options) {
     if (!this.getClientCapabilities()?.elicitation?.url) {
       throw new Error('Client does not support URL elicitation (required for notifications/elicitation/complete)');
     }
     return async () => {
-      const peer = this.#peer?.();
-      if (!peer) throw new Error('mcpforge: elicitation completions are sent on a connection whose messages pass through JavaScript (a transport of another package)');
-      peer.notify('notifications/elicitation/complete', { elicitationId });
+      if (!this.#peer?.()) throw new Error('mcpforge: elicitation completions are sent on a connection whose messages pass through JavaScript (a transport of another package)');
+      // Through `notification()` with the options given, as the SDK's notifier sends it.
+      await this.notification({ method: 'notifications/elicitation/complete', params: { elicitationId } }, options);
     };
   }
 
