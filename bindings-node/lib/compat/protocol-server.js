@@ -161,9 +161,11 @@ class ProtocolServer {
    * connection whose messages pass through JavaScript, as a request of its own, as the
    * official `Server` sends it; else through the one call in flight (see `requireContext`).
    * What the client's capabilities do not allow is refused first (./client-support.js) on
-   * the handshake wires.
+   * the handshake wires. The SDK's request `options` (`timeout`, `signal`) bound a request
+   * of its own (./session-peer.js); one that goes with a request being served is bounded by
+   * that request.
    */
-  #ask(what, method, params, viaContext) {
+  #ask(what, method, params, viaContext, options) {
     // The 2026-07-28 wire has its own refusal for a missing capability, which the engine sends.
     if (!isStateless(currentContext()?.protocolVersion)) {
       try {
@@ -173,7 +175,7 @@ class ProtocolServer {
       }
     }
     const peer = this.#idlePeer();
-    if (peer) return peer.request(method, params);
+    if (peer) return peer.request(method, params, options);
     return viaContext(currentContext() ?? requireContext(what, this.#engine));
   }
 
@@ -181,10 +183,10 @@ class ProtocolServer {
    * Sends a request `{ method, params }` to the client (elicitation, sampling, roots, ping)
    * and resolves to its result, parsed by `resultSchema` (a zod schema) when given.
    */
-  async request(request, resultSchema) {
+  async request(request, resultSchema, options) {
     const { method, params } = request || {};
     const peer = this.#idlePeer();
-    const result = peer ? await peer.request(method, params) : await notifications.sendRequest(request, currentContext() ?? requireContext('request', this.#engine));
+    const result = peer ? await peer.request(method, params, options) : await notifications.sendRequest(request, currentContext() ?? requireContext('request', this.#engine));
     return resultSchema && typeof resultSchema.parse === 'function' ? resultSchema.parse(result) : result;
   }
 
@@ -280,10 +282,10 @@ class ProtocolServer {
    * content does not fit `requestedSchema` is refused as the official SDK refuses it:
    * `McpError` -32602 naming the problems.
    */
-  elicitInput(params) {
+  elicitInput(params, options) {
     // A form request without `mode` goes out as `mode: 'form'`, as the SDK sends it.
     if (params && params.mode === undefined && params.url === undefined) params = { ...params, mode: 'form' };
-    return this.#ask('elicitInput', 'elicitation/create', params, (ctx) => ctx.elicit(params))
+    return this.#ask('elicitInput', 'elicitation/create', params, (ctx) => ctx.elicit(params), options)
       .then((result) => {
         // A zod schema (mcpforge's own `ctx.elicit` takes those) is the engine's to convert: not checked here.
         const schema = params && params.mode !== 'url' && !isSchemaObject(params.requestedSchema) ? params.requestedSchema : undefined;
@@ -299,18 +301,18 @@ class ProtocolServer {
    * Asks the client's model (`sampling/createMessage`); tool results that do not answer the
    * previous message's tool uses are refused first, as by the SDK.
    */
-  createMessage(params) {
+  createMessage(params, options) {
     try {
       assertToolResultsMatch(params?.messages);
     } catch (refusal) {
       return Promise.reject(refusal);
     }
-    return this.#ask('createMessage', 'sampling/createMessage', params, (ctx) => ctx.sample(params));
+    return this.#ask('createMessage', 'sampling/createMessage', params, (ctx) => ctx.sample(params), options);
   }
 
   /** Asks the client for its roots (`roots/list`). */
-  listRoots(params) {
-    return this.#ask('listRoots', 'roots/list', params, (ctx) => ctx.listRoots());
+  listRoots(params, options) {
+    return this.#ask('listRoots', 'roots/list', params, (ctx) => ctx.listRoots(), options);
   }
 
   /** Tells clients the tool list changed. */

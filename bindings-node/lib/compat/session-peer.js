@@ -72,16 +72,37 @@ class SessionPeer {
     this.#send(params === undefined ? { jsonrpc: '2.0', method } : { jsonrpc: '2.0', method, params });
   }
 
-  /** Sends `{ method, params }` to the client; resolves to its result, bounded in time. */
-  request(method, params) {
+  /**
+   * Sends `{ method, params }` to the client; resolves to its result, bounded in time: the
+   * SDK's `options.timeout` (60 s by default) and `options.signal`, either of which cancels
+   * the request (`notifications/cancelled` with the reason) and rejects it with an
+   * `McpError` (-32001), as the SDK's `request` does.
+   */
+  request(method, params, options = {}) {
     this.#next += 1;
     const id = `${ID_PREFIX}${this.#next}`;
+    const timeout = Number.isFinite(options?.timeout) ? options.timeout : REQUEST_TIMEOUT_MS;
+    const signal = options?.signal;
+    if (signal?.aborted) {
+      const reason = signal.reason;
+      return Promise.reject(reason instanceof McpError ? reason : new McpError(ErrorCode.RequestTimeout, String(reason)));
+    }
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#pending.delete(id);
-        reject(new McpError(ErrorCode.RequestTimeout, 'Request timed out', { timeout: REQUEST_TIMEOUT_MS }));
-      }, REQUEST_TIMEOUT_MS);
-      this.#pending.set(id, { resolve, reject, timer });
+      const cancel = (reason) => {
+        if (!this.#pending.delete(id)) return;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        this.#send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason: String(reason?.message ?? reason) } });
+        reject(reason instanceof McpError ? reason : new McpError(ErrorCode.RequestTimeout, String(reason)));
+      };
+      const onAbort = () => cancel(signal.reason);
+      const timer = setTimeout(() => cancel(new McpError(ErrorCode.RequestTimeout, 'Request timed out', { timeout })), timeout);
+      const settle = (fn) => (value) => {
+        signal?.removeEventListener('abort', onAbort);
+        fn(value);
+      };
+      this.#pending.set(id, { resolve: settle(resolve), reject: settle(reject), timer });
+      signal?.addEventListener('abort', onAbort, { once: true });
       this.#send(params === undefined ? { jsonrpc: '2.0', id, method } : { jsonrpc: '2.0', id, method, params });
     });
   }
