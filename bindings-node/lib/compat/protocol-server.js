@@ -116,7 +116,7 @@ class ProtocolServer {
 
   /** The `SessionPeer` of a connection whose messages pass through JavaScript, writing with `send`. */
   [SESSION_PEER](send) {
-    return new SessionPeer(send, this.#notificationHandlers, () => this.oninitialized, (e) => this.#reportError(e));
+    return new SessionPeer(send, this.#notificationHandlers, () => this.oninitialized, (e) => this.#reportError(e), this.#requestHandlers);
   }
 
   #reportError(error) {
@@ -341,8 +341,8 @@ class ProtocolServer {
 
   /**
    * Answers the requests of `schema`'s method with `handler(request, extra)`, before the
-   * engine's own logic for that method (compat/request-handlers.js); `initialize` stays the
-   * engine's.
+   * engine's own logic for that method (compat/request-handlers.js); an `initialize` handler
+   * answers the handshake on a connection whose messages pass through JavaScript.
    */
   setRequestHandler(schema, handler) {
     this.#requestHandlers.set(schema, handler);
