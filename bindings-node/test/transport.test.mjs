@@ -504,3 +504,22 @@ test('a throwing onsessionclosed rejects the DELETE\'s handleRequest and closes 
     }
   }
 });
+
+test('over the Streamable HTTP transports, oninitialized runs and the client\'s declarations are known outside handlers', async () => {
+  const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: () => 'hs' });
+  const mcp = whoamiServer();
+  const initialized = deferred();
+  mcp.server.oninitialized = () => initialized.resolve(mcp.server.getClientCapabilities());
+  await mcp.connect(transport);
+  try {
+    assert.equal(mcp.server.getClientCapabilities(), undefined);
+    const init = { ...INIT, params: { ...INIT.params, capabilities: { roots: { listChanged: true } } } };
+    assert.equal((await transport.handleRequest(webPost(init))).status, 200);
+    assert.deepEqual(mcp.server.getClientVersion(), INIT.params.clientInfo);
+    const notified = await transport.handleRequest(webPost({ jsonrpc: '2.0', method: 'notifications/initialized' }, 'hs'));
+    assert.equal(notified.status, 202);
+    assert.deepEqual(await within(initialized.promise, 10_000, 'oninitialized'), { roots: { listChanged: true } });
+  } finally {
+    await within(mcp.close(), 10_000, 'close()');
+  }
+});

@@ -56,6 +56,8 @@ const BIND = Symbol('mcpforge.protocolServer.bind');
 const WANTS_MESSAGES = Symbol('mcpforge.protocolServer.wantsMessages');
 /** The `SessionPeer` of a connection whose messages pass through JavaScript (see the method). */
 const SESSION_PEER = Symbol('mcpforge.protocolServer.sessionPeer');
+/** The client sent `notifications/initialized` on a transport the engine reads (see the method). */
+const INITIALIZED_NOTIFIED = Symbol('mcpforge.protocolServer.initializedNotified');
 
 class ProtocolServer {
   #owner;
@@ -117,6 +119,19 @@ class ProtocolServer {
   /** The `SessionPeer` of a connection whose messages pass through JavaScript, writing with `send`. */
   [SESSION_PEER](send) {
     return new SessionPeer(send, this.#notificationHandlers, () => this.oninitialized, (e) => this.#reportError(e), this.#requestHandlers);
+  }
+
+  /**
+   * Runs `oninitialized` for a client's `notifications/initialized` on a transport whose
+   * messages the engine reads (the Streamable HTTP transports), a failure going to `onerror`.
+   */
+  [INITIALIZED_NOTIFIED]() {
+    if (typeof this.oninitialized !== 'function') return;
+    try {
+      Promise.resolve(this.oninitialized()).catch((e) => this.#reportError(e));
+    } catch (e) {
+      this.#reportError(e);
+    }
   }
 
   #reportError(error) {
@@ -376,4 +391,4 @@ class ProtocolServer {
   }
 }
 
-module.exports = { ProtocolServer, BIND, WANTS_MESSAGES, SESSION_PEER, currentContext };
+module.exports = { ProtocolServer, BIND, WANTS_MESSAGES, SESSION_PEER, INITIALIZED_NOTIFIED, currentContext };

@@ -32,6 +32,25 @@ const { sendMessage } = require('./transport-send');
 const streamControl = require('./stream-control');
 const { VERSIONS, isStateless } = require('../versions');
 
+/**
+ * Reads what a POST body (`body`, its text) says of the handshake: an `initialize`'s params
+ * go to `handshake.initialized`; a `notifications/initialized` is noted in `heard`, told
+ * once the engine took it (its 202).
+ */
+function handshakeOf(body, handshake, heard) {
+  if (!body.includes('initialize')) return;
+  let messages;
+  try {
+    messages = [].concat(JSON.parse(body));
+  } catch {
+    return;
+  }
+  for (const m of messages) {
+    if (m && m.method === 'initialize' && m.id !== undefined) handshake.initialized?.(m.params);
+    if (m && m.method === 'notifications/initialized') heard.initializedNotification = true;
+  }
+}
+
 /** The path every transport request is handed to the engine at (the application routes; the SDK's transport ignores paths). */
 const ENGINE_PATH = '/mcp';
 
@@ -81,6 +100,8 @@ class SessionBookkeeping {
   /** The outcome of `onsessionclosed` once it ran (see `#tellSessionClosed`). */
   #sessionClosedTold;
   #owner;
+  /** What the connected `McpServer` is told of the handshake (`initialized`, `initializedNotified`). */
+  #handshake = {};
 
   constructor(owner, options) {
     this.#owner = owner;
@@ -91,8 +112,14 @@ class SessionBookkeeping {
     return this.#sessionId;
   }
 
-  /** Connects to `server` (an mcpforge `Server`); `closed()` tells its `McpServer`. */
-  attach(server, closed) {
+  /**
+   * Connects to `server` (an mcpforge `Server`); `closed()` tells its `McpServer`, and
+   * `handshake` what the client sent in `initialize` (`initialized(params)`) and that it
+   * sent `notifications/initialized` (`initializedNotified()`), as the SDK's server hears
+   * them: its `getClientCapabilities()` and `oninitialized`.
+   */
+  attach(server, closed, handshake = {}) {
+    this.#handshake = handshake;
     if (this.#app) throw new Error('mcpforge: this transport is already connected to a server');
     if (this.#ended) throw new Error('mcpforge: this transport was closed; create a new one');
     // One application per transport: its sessions count against the process's bounds.
@@ -137,6 +164,8 @@ class SessionBookkeeping {
   /** The hooks of one request (see `serveNode` in ../mount.js). */
   hooks(method) {
     const stateful = typeof this.#options.sessionIdGenerator === 'function';
+    // Whether this request's body notifies `notifications/initialized` (see `handshakeOf`).
+    const heard = { initializedNotification: false };
     return {
       target: ENGINE_PATH,
       // As in the SDK, a body handed to `handleRequest` is the request.
@@ -149,9 +178,11 @@ class SessionBookkeeping {
         if (this.#ended) return GONE;
         const refusal = stateful ? this.#refusal(method, body, version) : undefined;
         if (refusal) refusals.tell(this.#owner, new Error(refusal.message));
+        else if (method === 'POST') handshakeOf(body, this.#handshake, heard);
         return refusal;
       },
       onHead: async (head) => {
+        if (heard.initializedNotification && head.status === 202) this.#handshake.initializedNotified?.();
         const refused = refusals.refusalOf(head);
         if (refused) refusals.tell(this.#owner, refused);
         const opened = head.status === 200 && headerOf(head, 'mcp-session-id');
@@ -321,8 +352,8 @@ class TransportBase {
   }
 
   /** @internal */
-  async [ATTACH](server, closed) {
-    this._book.attach(server, closed);
+  async [ATTACH](server, closed, session = {}) {
+    this._book.attach(server, closed, session);
   }
 
   /** @internal */
