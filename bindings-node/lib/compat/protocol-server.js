@@ -261,15 +261,17 @@ class ProtocolServer {
   /**
    * Sends a notification in its wire form `{ method, params }`. A method the engine does not
    * send itself (an application's own, such as `myorg/heartbeat`) is written to the client
-   * directly on a connection whose messages pass through JavaScript. The SDK's options
+   * directly on a connection whose messages pass through JavaScript, and to the session of
+   * a Streamable HTTP transport (./transport-send.js). The SDK's options
    * (`relatedRequestId`) are taken and left to the engine, which knows the request.
    */
   async notification(notification, _options) {
     if (notification && notification.method === 'notifications/message') return this.sendLoggingMessage(notification.params || {});
-    const peer = this.#peer?.();
-    if (peer && notification && !notifications.ENGINE_SENT.has(notification.method)) {
-      peer.notify(notification.method, notification.params);
-      return;
+    if (notification && !notifications.ENGINE_SENT.has(notification.method)) {
+      const peer = this.#peer?.();
+      if (peer) return peer.notify(notification.method, notification.params);
+      // The SDK's Streamable HTTP transports send it to their session (its GET stream).
+      if (typeof this.transport?.send === 'function') return this.transport.send({ jsonrpc: '2.0', ...notification });
     }
     notifications.sendNotification(notification, currentContext(), this.#engine);
     this.#flush();
@@ -279,17 +281,14 @@ class ProtocolServer {
    * The SDK's `createElicitationCompletionNotifier(elicitationId)`: a function that tells the
    * client the URL-mode elicitation `elicitationId` finished
    * (`notifications/elicitation/complete`). Throws, in the SDK's words, when the client did
-   * not declare URL elicitation; sent on a connection whose messages pass through JavaScript.
+   * not declare URL elicitation; sent as `notification()` sends an application's own.
    */
   createElicitationCompletionNotifier(elicitationId, options) {
     if (!this.getClientCapabilities()?.elicitation?.url) {
       throw new Error('Client does not support URL elicitation (required for notifications/elicitation/complete)');
     }
-    return async () => {
-      if (!this.#peer?.()) throw new Error('mcpforge: elicitation completions are sent on a connection whose messages pass through JavaScript (a transport of another package)');
-      // Through `notification()` with the options given, as the SDK's notifier sends it.
-      await this.notification({ method: 'notifications/elicitation/complete', params: { elicitationId } }, options);
-    };
+    // Through `notification()` with the options given, as the SDK's notifier sends it.
+    return () => this.notification({ method: 'notifications/elicitation/complete', params: { elicitationId } }, options);
   }
 
   /**
