@@ -6,6 +6,16 @@
  */
 'use strict';
 
+/** The notifications `sendNotification` hands to the engine, which sends them itself. */
+const ENGINE_SENT = new Set([
+  'notifications/progress',
+  'notifications/message',
+  'notifications/tools/list_changed',
+  'notifications/prompts/list_changed',
+  'notifications/resources/list_changed',
+  'notifications/resources/updated',
+]);
+
 /**
  * Sends one notification `{ method, params }`. `ctx` is the handler's context (undefined
  * outside a handler: progress then has no request to belong to); `server` the mcpforge
@@ -54,4 +64,4 @@ async function sendRequest(request, ctx, resultSchema) {
   return resultSchema && typeof resultSchema.parse === 'function' ? resultSchema.parse(result) : result;
 }
 
-module.exports = { sendNotification, sendRequest };
+module.exports = { sendNotification, sendRequest, ENGINE_SENT };

@@ -3,7 +3,8 @@
  * Standard Schema with `~standard.jsonSchema` (zod 4.2+, valibot, arktype...), or a raw shape
  * of them (`{ a: z.number() }`, as the official SDK's `registerTool` takes) is converted by
  * the schema itself, so the application's own copy of zod does the work (no dual-package
- * mismatch between its ESM and our CommonJS). Older zod 4 falls back to `zod.toJSONSchema`;
+ * mismatch between its ESM and our CommonJS). Older zod 4 falls back to `zod.toJSONSchema`
+ * (`zod/v4`'s for the zod 4 that zod 3.25 ships);
  * zod 3 schemas (and `zod/v3`) go through the `zod-to-json-schema` package, as the official
  * SDK 1.x converts them. Input schemas are the schema's input view; output schemas its output
  * view, where an object admits no other properties (`additionalProperties: false`), as the
@@ -52,8 +53,9 @@ function convert(s, what, io) {
   if (standard && standard.jsonSchema && typeof standard.jsonSchema[io] === 'function') {
     return standard.jsonSchema[io]({ target: 'draft-2020-12' });
   }
-  const zod = optional('zod');
-  if (zod && typeof zod.toJSONSchema === 'function') return zod.toJSONSchema(s, { io });
+  // zod 3.25 ships zod 4 as `zod/v4`, its main entry being zod 3 (no `toJSONSchema`).
+  const zod = ['zod', 'zod/v4'].map(optional).find((z) => z && typeof z.toJSONSchema === 'function');
+  if (zod) return zod.toJSONSchema(s, { io });
   throw new TypeError(`mcpforge: cannot convert the ${what} to JSON Schema (use zod 4.2+ or a JSON Schema object)`);
 }
 

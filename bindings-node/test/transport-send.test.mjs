@@ -74,3 +74,25 @@ test('transport.send with relatedRequestId, from that request\'s handler, goes w
     await within(mcp.close(), 10_000, 'close()');
   }
 });
+
+test("server.notification() of an application's own method and an elicitation completion reach the session's GET stream", async () => {
+  const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: () => 'own-1' });
+  const mcp = new McpServer({ name: 'send', version: '1.0.0' });
+  await mcp.connect(transport);
+  try {
+    const init = { ...INIT, params: { ...INIT.params, capabilities: { elicitation: { url: {} } } } };
+    await (await transport.handleRequest(request('POST', init))).text();
+    const stream = await transport.handleRequest(request('GET', undefined, 'own-1'));
+    const reader = stream.body.getReader();
+    await mcp.server.notification({ method: 'myorg/heartbeat', params: { seq: 1 } });
+    await mcp.server.createElicitationCompletionNotifier('e-9')();
+    const seen = await readUntil(reader, (m) => m.method === 'notifications/elicitation/complete');
+    assert.deepEqual(seen, [
+      { jsonrpc: '2.0', method: 'myorg/heartbeat', params: { seq: 1 } },
+      { jsonrpc: '2.0', method: 'notifications/elicitation/complete', params: { elicitationId: 'e-9' } },
+    ]);
+    await reader.cancel();
+  } finally {
+    await within(mcp.close(), 10_000, 'close()');
+  }
+});

@@ -466,3 +466,60 @@ test('log messages sent outside any handler reach every session its level lets t
     await within(server.close(), 10_000, 'close()');
   }
 });
+
+test('a throwing onsessionclosed rejects the DELETE\'s handleRequest and closes the transport, as the SDK\'s', async () => {
+  for (const Transport of [WebStandardStreamableHTTPServerTransport, StreamableHTTPServerTransport]) {
+    let closes = 0;
+    const transport = new Transport({
+      sessionIdGenerator: () => 'closing',
+      onsessionclosed: () => {
+        throw new Error('session registry unavailable');
+      },
+    });
+    transport.onclose = () => {
+      closes += 1;
+    };
+    const mcp = whoamiServer();
+    await mcp.connect(transport);
+    const served = Transport === WebStandardStreamableHTTPServerTransport ? undefined : await listen((req, res) => transport.handleRequest(req, res));
+    try {
+      const headers = { 'mcp-session-id': 'closing', 'mcp-protocol-version': '2025-11-25' };
+      if (served) {
+        assert.equal((await post(served.url, INIT)).session, 'closing');
+        // listen() answers a rejected handleRequest 500 with the error's text.
+        const answer = await within(fetch(served.url, { method: 'DELETE', headers }), 10_000, 'the DELETE');
+        assert.equal(answer.status, 500);
+        assert.match(await answer.text(), /session registry unavailable/);
+      } else {
+        const init = await transport.handleRequest(webPost(INIT));
+        assert.equal(init.headers.get('mcp-session-id'), 'closing');
+        const deleted = transport.handleRequest(new Request('http://127.0.0.1/mcp', { method: 'DELETE', headers }));
+        await assert.rejects(within(deleted, 10_000, 'the DELETE'), { message: 'session registry unavailable' });
+        assert.equal((await transport.handleRequest(webPost(WHOAMI, 'closing'))).status, 404);
+      }
+      assert.equal(closes, 1, Transport.name);
+    } finally {
+      await served?.close();
+      await within(mcp.close(), 10_000, 'close()');
+    }
+  }
+});
+
+test('over the Streamable HTTP transports, oninitialized runs and the client\'s declarations are known outside handlers', async () => {
+  const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: () => 'hs' });
+  const mcp = whoamiServer();
+  const initialized = deferred();
+  mcp.server.oninitialized = () => initialized.resolve(mcp.server.getClientCapabilities());
+  await mcp.connect(transport);
+  try {
+    assert.equal(mcp.server.getClientCapabilities(), undefined);
+    const init = { ...INIT, params: { ...INIT.params, capabilities: { roots: { listChanged: true } } } };
+    assert.equal((await transport.handleRequest(webPost(init))).status, 200);
+    assert.deepEqual(mcp.server.getClientVersion(), INIT.params.clientInfo);
+    const notified = await transport.handleRequest(webPost({ jsonrpc: '2.0', method: 'notifications/initialized' }, 'hs'));
+    assert.equal(notified.status, 202);
+    assert.deepEqual(await within(initialized.promise, 10_000, 'oninitialized'), { roots: { listChanged: true } });
+  } finally {
+    await within(mcp.close(), 10_000, 'close()');
+  }
+});

@@ -328,6 +328,33 @@ async fn get_stream_carries_list_changes_and_only_one_is_open() {
 // ---- resumability ----------------------------------------------------------------------
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resumed_get_stream_replaces_a_connection_that_still_looks_open() {
+    let s = start().await;
+    let id = s.session("2025-11-25", json!({})).await;
+    let mut first = open(s.addr, &get_stream(&id)).await;
+    assert_eq!(first.status, 200);
+    s.server.add_tool(Tool::new("one"), |_: Value| async move { Ok::<_, ToolError>("1") }).expect("add tool");
+    let event = first.next_event().await.expect("a list change");
+    let last = event.id.clone().expect("GET stream events carry ids");
+
+    // The first connection is still open (a half-open one looks the same to the server):
+    // the resume takes its place instead of being refused 409.
+    let mut resumed = open(s.addr, &get_stream(&id).header("Last-Event-ID", &last)).await;
+    assert_eq!(resumed.status, 200);
+    assert_eq!(tokio::time::timeout(WAIT, first.next_event()).await.expect("the old connection ends"), None);
+    s.server.add_tool(Tool::new("two"), |_: Value| async move { Ok::<_, ToolError>("2") }).expect("add tool");
+    assert_eq!(
+        resumed.next_message().await,
+        Some(json!({ "jsonrpc": "2.0", "method": "notifications/tools/list_changed" }))
+    );
+    // A plain second GET is still refused.
+    let second = s.send(&get_stream(&id)).await;
+    assert_eq!(second.status, 409, "{}", second.text());
+    drop(resumed);
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sse_post_resumes_with_last_event_id_without_loss_or_duplicates() {
     let s = start().await;
     let id = s.session("2025-11-25", json!({})).await;

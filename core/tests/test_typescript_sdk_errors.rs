@@ -7,8 +7,8 @@
 use std::collections::BTreeMap;
 
 use mcpforge::{
-    GetPromptResult, MemoryClient, Prompt, PromptMessage, ProtocolError, RequestContext, Resource, ResourceContents,
-    Server, TaskSupport, Tool, ToolError,
+    GetPromptResult, MemoryClient, Prompt, PromptArgument, PromptMessage, ProtocolError, RequestContext, Resource,
+    ResourceContents, Server, TaskSupport, Tool, ToolError,
 };
 use serde_json::{Value, json};
 
@@ -29,6 +29,7 @@ fn server(on: bool) -> Server {
             Ok::<_, ToolError>("ran")
         })
         .prompt(Prompt::new("p"), prompt)
+        .prompt(Prompt::new("review").argument(PromptArgument::required("language", "the language")), prompt)
         .resource(Resource::new("test://r", "r"), read)
         .build()
         .expect("build")
@@ -74,6 +75,38 @@ async fn unknown_prompts_and_resources_are_invalid_params_in_the_sdk_words() {
     assert_eq!((e.code, e.message.as_str()), (-32602, "MCP error -32602: Prompt nope not found"));
     let e = c.request("resources/read", json!({ "uri": "test://nope" })).await.expect_err("an error");
     assert_eq!((e.code, e.message.as_str()), (-32602, "MCP error -32602: Resource test://nope not found"));
+    c.close().await.expect("close");
+}
+
+#[tokio::test]
+async fn a_disabled_tool_is_named_disabled_in_the_sdk_words() {
+    let server = server(true);
+    assert!(server.disable_tool("needs_int"));
+    let c = client(&server, "2025-11-25").await;
+    let r = c.call_tool("needs_int", json!({ "n": 1 })).await.expect("a result, not an error");
+    assert_eq!(r, error_result("MCP error -32602: Tool needs_int disabled"));
+    c.close().await.expect("close");
+    // Off, a disabled tool is answered as one that was never registered.
+    let server = server_off_disabled();
+    let c = client(&server, "2025-11-25").await;
+    let e = c.call_tool("needs_int", json!({ "n": 1 })).await.expect_err("an error");
+    assert_eq!((e.code, e.message.as_str()), (-32602, "Invalid params: Unknown tool: needs_int"));
+    c.close().await.expect("close");
+}
+
+fn server_off_disabled() -> Server {
+    let server = server(false);
+    assert!(server.disable_tool("needs_int"));
+    server
+}
+
+#[tokio::test]
+async fn missing_prompt_arguments_are_invalid_arguments_in_the_sdk_words() {
+    let server = server(true);
+    let c = client(&server, "2025-11-25").await;
+    let e = c.request("prompts/get", json!({ "name": "review", "arguments": {} })).await.expect_err("an error");
+    let text = "MCP error -32602: Invalid arguments for prompt review: missing required `language`";
+    assert_eq!((e.code, e.message.as_str()), (-32602, text));
     c.close().await.expect("close");
 }
 

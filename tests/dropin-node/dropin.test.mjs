@@ -29,7 +29,7 @@ const REQUEST_TIMEOUT_MS = 20_000;
 
 export const DIFFERENCES = {
   'unknown tool':
-    'calling a disabled tool is an isError result "MCP error -32602: Tool x disabled" on the official SDK; mcpforge answers it as an unknown one, "MCP error -32602: Tool x not found", as both answer a tool that is not registered',
+    'calling an unknown tool is an isError result "MCP error -32602: Tool x not found" on both, a disabled one "MCP error -32602: Tool x disabled" on both; the two are compared as one kind of answer',
   'unknown prompt': 'getting a disabled prompt is -32602 on both; the official SDK says "Prompt x disabled", mcpforge "Prompt x not found", as both say of a prompt that is not registered',
   'invalid arguments':
     "tool arguments that fail the input schema are an isError result on both, prompt arguments a -32602 error on both; the text differs where the engine's JSON Schema check answers before zod runs (a missing required argument, a wrong type)",

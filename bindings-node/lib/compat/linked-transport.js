@@ -11,6 +11,7 @@
 
 const { LINK } = require('../server');
 const { CARRIED } = require('../context');
+const { VERSIONS } = require('../versions');
 
 /** How many requests in flight keep what carried them (the oldest is forgotten past it). */
 const CARRIED_KEPT = 1024;
@@ -43,7 +44,8 @@ function report(transport, error) {
  * what the client sent in `initialize`. `peer(send)`, when given, makes the connection's
  * `SessionPeer` (./session-peer.js) from a function that writes a message to the client: it
  * sees each client notification after the engine took it in, and takes the answers to its
- * own requests; the handle has it as `peer`.
+ * own requests, and answers `initialize` when the application set a handler for it; the
+ * handle has it as `peer`.
  */
 async function attachLinked(engine, transport, closed, initialized = () => {}, peer = undefined) {
   // The transport's `sessionId`, as the SDK hands it to handlers (`extra.sessionId`).
@@ -74,7 +76,13 @@ async function attachLinked(engine, transport, closed, initialized = () => {}, p
       if (carried.size >= CARRIED_KEPT) carried.delete(carried.keys().next().value);
       carried.set(idKey(message.id), extra);
     }
-    if (message?.method === 'initialize' && message.id !== undefined) initialized(message.params);
+    if (message?.method === 'initialize' && message.id !== undefined) {
+      initialized(message.params);
+      if (session?.answersInitialize()) {
+        answerInitialize(message);
+        return;
+      }
+    }
     if (session && session.consume(message)) return;
     const text = JSON.stringify(message);
     if (queued === 0) {
@@ -92,6 +100,25 @@ async function attachLinked(engine, transport, closed, initialized = () => {}, p
     writing = writing
       .then(() => link.write(text))
       .then(() => session?.notified(message))
+      .catch((e) => ended || report(transport, e))
+      .then(() => {
+        queued -= 1;
+      });
+  };
+  // The application answers `initialize` (its handler): the engine takes the handshake at
+  // the version the application answered (one it serves; else the client's), and the
+  // client gets the application's result (`answered`, by request id) or its error.
+  const answered = new Map();
+  const answerInitialize = (message) => {
+    queued += 1;
+    writing = writing
+      .then(() => session.answerInitialize(message))
+      .then(async ({ result, error }) => {
+        if (error) return sendOne({ jsonrpc: '2.0', id: message.id, error });
+        answered.set(idKey(message.id), result);
+        const version = VERSIONS.handshake.includes(result?.protocolVersion) ? result.protocolVersion : message.params?.protocolVersion;
+        return link.write(JSON.stringify({ ...message, params: { ...message.params, protocolVersion: version } }));
+      })
       .catch((e) => ended || report(transport, e))
       .then(() => {
         queued -= 1;
@@ -121,7 +148,12 @@ async function attachLinked(engine, transport, closed, initialized = () => {}, p
     queue.push(...link.take());
     while (!paused && queue.length > 0) {
       const message = JSON.parse(queue.shift());
-      if (message.method === undefined && message.id !== undefined) carried.delete(idKey(message.id));
+      if (message.method === undefined && message.id !== undefined) {
+        const key = idKey(message.id);
+        carried.delete(key);
+        if (answered.has(key) && message.result) message.result = answered.get(key);
+        answered.delete(key);
+      }
       sendOne(message);
       if (message.id === undefined && queue.length > 0) {
         paused = true;

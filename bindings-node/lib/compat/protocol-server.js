@@ -13,6 +13,7 @@ const notifications = require('../notifications');
 const { RequestHandlers, methodOf } = require('./request-handlers');
 const { SessionPeer } = require('./session-peer');
 const { elicitationProblems } = require('./elicitation-check');
+const { assertClientSupports, asSdkReadsThem, assertToolResultsMatch } = require('./client-support');
 const { asProtocolError } = require('./failures');
 const { ErrorCode, McpError } = require('../errors');
 const { EXTENSION, SUBSCRIPTIONS, SOLE_CALL } = require('../server');
@@ -55,6 +56,8 @@ const BIND = Symbol('mcpforge.protocolServer.bind');
 const WANTS_MESSAGES = Symbol('mcpforge.protocolServer.wantsMessages');
 /** The `SessionPeer` of a connection whose messages pass through JavaScript (see the method). */
 const SESSION_PEER = Symbol('mcpforge.protocolServer.sessionPeer');
+/** The client sent `notifications/initialized` on a transport the engine reads (see the method). */
+const INITIALIZED_NOTIFIED = Symbol('mcpforge.protocolServer.initializedNotified');
 
 class ProtocolServer {
   #owner;
@@ -115,7 +118,20 @@ class ProtocolServer {
 
   /** The `SessionPeer` of a connection whose messages pass through JavaScript, writing with `send`. */
   [SESSION_PEER](send) {
-    return new SessionPeer(send, this.#notificationHandlers, () => this.oninitialized, (e) => this.#reportError(e));
+    return new SessionPeer(send, this.#notificationHandlers, () => this.oninitialized, (e) => this.#reportError(e), this.#requestHandlers);
+  }
+
+  /**
+   * Runs `oninitialized` for a client's `notifications/initialized` on a transport whose
+   * messages the engine reads (the Streamable HTTP transports), a failure going to `onerror`.
+   */
+  [INITIALIZED_NOTIFIED]() {
+    if (typeof this.oninitialized !== 'function') return;
+    try {
+      Promise.resolve(this.oninitialized()).catch((e) => this.#reportError(e));
+    } catch (e) {
+      this.#reportError(e);
+    }
   }
 
   #reportError(error) {
@@ -127,11 +143,15 @@ class ProtocolServer {
    * Runs `handler(notification)` for each client notification of `schema`'s method (its
    * `shape.method` literal, as `setRequestHandler`), on connections whose messages pass
    * through JavaScript: a transport of another package, or stdio once one is set before
-   * `connect`. The engine still takes the notification in first.
+   * `connect`. The engine still takes the notification in first. The handler gets it as
+   * `schema` parses it.
    */
   setNotificationHandler(schema, handler) {
     if (typeof handler !== 'function') throw new TypeError('mcpforge: a notification handler must be a function');
-    this.#notificationHandlers.set(methodOf(schema), handler);
+    // As the SDK: the handler gets the notification as the schema parses it (unknown keys
+    // stripped); a notification the schema refuses goes to `onerror`.
+    const parse = typeof schema.parse === 'function' ? (n) => schema.parse(n) : (n) => n;
+    this.#notificationHandlers.set(methodOf(schema), (notification) => handler(parse(notification)));
   }
 
   /** Removes the notification handler of `method`. */
@@ -155,10 +175,22 @@ class ProtocolServer {
    * goes with that request on every wire); when no request is being served, on a
    * connection whose messages pass through JavaScript, as a request of its own, as the
    * official `Server` sends it; else through the one call in flight (see `requireContext`).
+   * What the client's capabilities do not allow is refused first (./client-support.js) on
+   * the handshake wires. The SDK's request `options` (`timeout`, `signal`) bound a request
+   * of its own (./session-peer.js); one that goes with a request being served is bounded by
+   * that request.
    */
-  #ask(what, method, params, viaContext) {
+  #ask(what, method, params, viaContext, options) {
+    // The 2026-07-28 wire has its own refusal for a missing capability, which the engine sends.
+    if (!isStateless(currentContext()?.protocolVersion)) {
+      try {
+        assertClientSupports(this.getClientCapabilities(), method, params);
+      } catch (refusal) {
+        return Promise.reject(refusal);
+      }
+    }
     const peer = this.#idlePeer();
-    if (peer) return peer.request(method, params);
+    if (peer) return peer.request(method, params, options);
     return viaContext(currentContext() ?? requireContext(what, this.#engine));
   }
 
@@ -166,10 +198,10 @@ class ProtocolServer {
    * Sends a request `{ method, params }` to the client (elicitation, sampling, roots, ping)
    * and resolves to its result, parsed by `resultSchema` (a zod schema) when given.
    */
-  async request(request, resultSchema) {
+  async request(request, resultSchema, options) {
     const { method, params } = request || {};
     const peer = this.#idlePeer();
-    const result = peer ? await peer.request(method, params) : await notifications.sendRequest(request, currentContext() ?? requireContext('request', this.#engine));
+    const result = peer ? await peer.request(method, params, options) : await notifications.sendRequest(request, currentContext() ?? requireContext('request', this.#engine));
     return resultSchema && typeof resultSchema.parse === 'function' ? resultSchema.parse(result) : result;
   }
 
@@ -200,7 +232,7 @@ class ProtocolServer {
    * those the client of a transport of another package sent in `initialize`.
    */
   getClientCapabilities() {
-    return currentContext()?.clientCapabilities ?? this.#client()?.capabilities;
+    return asSdkReadsThem(currentContext()?.clientCapabilities ?? this.#client()?.capabilities);
   }
 
   /** The client's `Implementation` info (of the request being served, or as `getClientCapabilities`). */
@@ -226,11 +258,37 @@ class ProtocolServer {
     this.#flush();
   }
 
-  /** Sends a notification in its wire form `{ method, params }`. */
-  async notification(notification) {
+  /**
+   * Sends a notification in its wire form `{ method, params }`. A method the engine does not
+   * send itself (an application's own, such as `myorg/heartbeat`) is written to the client
+   * directly on a connection whose messages pass through JavaScript, and to the session of
+   * a Streamable HTTP transport (./transport-send.js). The SDK's options
+   * (`relatedRequestId`) are taken and left to the engine, which knows the request.
+   */
+  async notification(notification, _options) {
     if (notification && notification.method === 'notifications/message') return this.sendLoggingMessage(notification.params || {});
+    if (notification && !notifications.ENGINE_SENT.has(notification.method)) {
+      const peer = this.#peer?.();
+      if (peer) return peer.notify(notification.method, notification.params);
+      // The SDK's Streamable HTTP transports send it to their session (its GET stream).
+      if (typeof this.transport?.send === 'function') return this.transport.send({ jsonrpc: '2.0', ...notification });
+    }
     notifications.sendNotification(notification, currentContext(), this.#engine);
     this.#flush();
+  }
+
+  /**
+   * The SDK's `createElicitationCompletionNotifier(elicitationId)`: a function that tells the
+   * client the URL-mode elicitation `elicitationId` finished
+   * (`notifications/elicitation/complete`). Throws, in the SDK's words, when the client did
+   * not declare URL elicitation; sent as `notification()` sends an application's own.
+   */
+  createElicitationCompletionNotifier(elicitationId, options) {
+    if (!this.getClientCapabilities()?.elicitation?.url) {
+      throw new Error('Client does not support URL elicitation (required for notifications/elicitation/complete)');
+    }
+    // Through `notification()` with the options given, as the SDK's notifier sends it.
+    return () => this.notification({ method: 'notifications/elicitation/complete', params: { elicitationId } }, options);
   }
 
   /**
@@ -238,8 +296,10 @@ class ProtocolServer {
    * content does not fit `requestedSchema` is refused as the official SDK refuses it:
    * `McpError` -32602 naming the problems.
    */
-  elicitInput(params) {
-    return this.#ask('elicitInput', 'elicitation/create', params, (ctx) => ctx.elicit(params))
+  elicitInput(params, options) {
+    // A form request without `mode` goes out as `mode: 'form'`, as the SDK sends it.
+    if (params && params.mode === undefined && params.url === undefined) params = { ...params, mode: 'form' };
+    return this.#ask('elicitInput', 'elicitation/create', params, (ctx) => ctx.elicit(params), options)
       .then((result) => {
         // A zod schema (mcpforge's own `ctx.elicit` takes those) is the engine's to convert: not checked here.
         const schema = params && params.mode !== 'url' && !isSchemaObject(params.requestedSchema) ? params.requestedSchema : undefined;
@@ -251,14 +311,22 @@ class ProtocolServer {
       });
   }
 
-  /** Asks the client's model (`sampling/createMessage`). */
-  createMessage(params) {
-    return this.#ask('createMessage', 'sampling/createMessage', params, (ctx) => ctx.sample(params));
+  /**
+   * Asks the client's model (`sampling/createMessage`); tool results that do not answer the
+   * previous message's tool uses are refused first, as by the SDK.
+   */
+  createMessage(params, options) {
+    try {
+      assertToolResultsMatch(params?.messages);
+    } catch (refusal) {
+      return Promise.reject(refusal);
+    }
+    return this.#ask('createMessage', 'sampling/createMessage', params, (ctx) => ctx.sample(params), options);
   }
 
   /** Asks the client for its roots (`roots/list`). */
-  listRoots(params) {
-    return this.#ask('listRoots', 'roots/list', params, (ctx) => ctx.listRoots());
+  listRoots(params, options) {
+    return this.#ask('listRoots', 'roots/list', params, (ctx) => ctx.listRoots(), options);
   }
 
   /** Tells clients the tool list changed. */
@@ -287,8 +355,8 @@ class ProtocolServer {
 
   /**
    * Answers the requests of `schema`'s method with `handler(request, extra)`, before the
-   * engine's own logic for that method (compat/request-handlers.js); `initialize` stays the
-   * engine's.
+   * engine's own logic for that method (compat/request-handlers.js); an `initialize` handler
+   * answers the handshake on a connection whose messages pass through JavaScript.
    */
   setRequestHandler(schema, handler) {
     this.#requestHandlers.set(schema, handler);
@@ -322,4 +390,4 @@ class ProtocolServer {
   }
 }
 
-module.exports = { ProtocolServer, BIND, WANTS_MESSAGES, SESSION_PEER, currentContext };
+module.exports = { ProtocolServer, BIND, WANTS_MESSAGES, SESSION_PEER, INITIALIZED_NOTIFIED, currentContext };

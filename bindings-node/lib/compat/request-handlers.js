@@ -4,14 +4,16 @@
  * engine the first time a handler is set) answers the requests whose method has a handler,
  * before the engine's own method logic, passing the others on. So a server that lists its
  * tools or serves a method of its own through low-level handlers, beside what it registers on
- * `McpServer`, moves over as it is. `initialize` stays the engine's (the handshake). Once
+ * `McpServer`, moves over as it is. `initialize` stays the engine's (the handshake), but for
+ * a connection whose messages pass through JavaScript, whose handshake a handler of the
+ * application's may answer (the engine then takes the version it answered). Once
  * subscriptions are declared (`registerCapabilities`), a subscription the application's
  * handler accepted is recorded by the engine too (its answer stays the application's), so
  * `sendResourceUpdated` reaches the subscriber, as the official server's does.
  */
 'use strict';
 
-const { ErrorCode, McpError } = require('../errors');
+const { ErrorCode, McpError, isMcpError } = require('../errors');
 
 /** The methods whose accepted requests the engine records once subscriptions are declared. */
 const SUBSCRIPTION_METHODS = new Set(['resources/subscribe', 'resources/unsubscribe']);
@@ -37,10 +39,23 @@ function extraOf(context) {
   };
 }
 
+/**
+ * What a handler's throw answers, as the SDK's protocol layer answers it: an `McpError` as
+ * it is, any other error that JSON-RPC error with its message and its integer `code`, or
+ * -32603 (internal error) without one. Thrown, never an `isError` tool result.
+ */
+function asJsonRpcError(error) {
+  if (isMcpError(error)) throw error;
+  const code = Number.isSafeInteger(error?.code) ? error.code : ErrorCode.InternalError;
+  throw new McpError(code, error?.message ?? 'Internal error');
+}
+
 class RequestHandlers {
   #engine;
   #handlers = new Map();
   #installed = false;
+  /** The application's `initialize` handler and schema, if it set one. */
+  #initialize;
   #recordSubscriptions = false;
 
   /** @param {object} engine the mcpforge `Server` the handlers answer for */
@@ -48,16 +63,44 @@ class RequestHandlers {
     this.#engine = engine;
   }
 
-  /** Sets (or replaces) the handler of `schema`'s method. */
+  /**
+   * Sets (or replaces) the handler of `schema`'s method. One for `initialize` answers the
+   * handshake of a connection whose messages pass through JavaScript (./session-peer.js);
+   * elsewhere the engine answers it.
+   */
   set(schema, handler) {
     const method = methodOf(schema);
-    if (method === 'initialize') throw new Error('mcpforge: the engine answers initialize itself (the handshake)');
     if (typeof handler !== 'function') throw new TypeError(`mcpforge: the handler of ${method} must be a function`);
+    if (method === 'initialize') {
+      this.#initialize = { schema, handler };
+      return;
+    }
     this.#handlers.set(method, { schema, handler });
     if (!this.#installed) {
       this.#installed = true;
       this.#engine.use((context, next) => this.#answer(context, next));
     }
+  }
+
+  /**
+   * The application's answer to the `initialize` request `message` (`{ result }` or
+   * `{ error }`), or undefined when it set no handler for it.
+   */
+  async answerInitialize(message) {
+    const entry = this.#initialize;
+    if (!entry) return undefined;
+    try {
+      const request = entry.schema.safeParse ? entry.schema.parse({ method: message.method, params: message.params }) : message;
+      return { result: await entry.handler(request, { requestId: message.id, signal: new AbortController().signal }) };
+    } catch (e) {
+      const code = Number.isSafeInteger(e?.code) ? e.code : ErrorCode.InternalError;
+      return { error: { code, message: e?.message ?? 'Internal error' } };
+    }
+  }
+
+  /** True when the application answers `initialize` itself. */
+  answersInitialize() {
+    return this.#initialize !== undefined;
   }
 
   /** Has the engine record the subscriptions the application's handlers accept from now on. */
@@ -67,6 +110,7 @@ class RequestHandlers {
 
   /** Removes the handler of `method`; the engine answers it again. */
   remove(method) {
+    if (method === 'initialize') this.#initialize = undefined;
     this.#handlers.delete(method);
   }
 
@@ -86,7 +130,12 @@ class RequestHandlers {
       if (!parsed.success) throw new McpError(ErrorCode.InvalidParams, `Invalid params: ${parsed.error.message}`);
       request = parsed.data;
     }
-    const result = await entry.handler(request, extraOf(context));
+    let result;
+    try {
+      result = await entry.handler(request, extraOf(context));
+    } catch (error) {
+      asJsonRpcError(error);
+    }
     // The engine's bounds on what a session keeps still apply: a refusal of its own fails the request.
     if (this.#recordSubscriptions && SUBSCRIPTION_METHODS.has(context.method)) await next();
     return result === undefined || result === null ? {} : result;

@@ -4,7 +4,9 @@
  * notifies reaches the handlers of `setNotificationHandler` and `oninitialized` (after the
  * engine took the notification), and requests to the client that belong to no request being
  * served (`listRoots()` in `oninitialized`, as published servers call it) go out with ids of
- * their own, their answers taken here and never handed to the engine.
+ * their own, their answers taken here and never handed to the engine. Notifications the
+ * engine does not send itself (an application's own methods, elicitation completions) are
+ * written to the client from here.
  */
 'use strict';
 
@@ -21,6 +23,7 @@ class SessionPeer {
   #handlers;
   #initialized;
   #onerror;
+  #requestHandlers;
   #pending = new Map();
   #next = 0;
 
@@ -29,12 +32,25 @@ class SessionPeer {
    * @param {Map<string, Function>} handlers the notification handlers, by method
    * @param {() => (Function | undefined)} initialized the current `oninitialized`
    * @param {(error: Error) => void} onerror where a failing handler's error goes
+   * @param {object} [requestHandlers] the server's request handlers (./request-handlers.js),
+   *   whose `initialize` handler, if any, answers the handshake
    */
-  constructor(send, handlers, initialized, onerror) {
+  constructor(send, handlers, initialized, onerror, requestHandlers = undefined) {
     this.#send = send;
     this.#handlers = handlers;
     this.#initialized = initialized;
     this.#onerror = onerror;
+    this.#requestHandlers = requestHandlers;
+  }
+
+  /** True when the application answers the handshake itself (its `initialize` handler). */
+  answersInitialize() {
+    return Boolean(this.#requestHandlers?.answersInitialize());
+  }
+
+  /** The application's answer to the `initialize` request `message`: `{ result }` or `{ error }`. */
+  answerInitialize(message) {
+    return this.#requestHandlers.answerInitialize(message);
   }
 
   /** True when `message` answers a request of this peer (it is then settled, not passed on). */
@@ -65,16 +81,42 @@ class SessionPeer {
     if (typeof initialized === 'function') run(initialized);
   }
 
-  /** Sends `{ method, params }` to the client; resolves to its result, bounded in time. */
-  request(method, params) {
+  /** Sends the notification `{ method, params }` to the client. */
+  notify(method, params) {
+    this.#send(params === undefined ? { jsonrpc: '2.0', method } : { jsonrpc: '2.0', method, params });
+  }
+
+  /**
+   * Sends `{ method, params }` to the client; resolves to its result, bounded in time: the
+   * SDK's `options.timeout` (60 s by default) and `options.signal`, either of which cancels
+   * the request (`notifications/cancelled` with the reason) and rejects it with an
+   * `McpError` (-32001), as the SDK's `request` does.
+   */
+  request(method, params, options = {}) {
     this.#next += 1;
     const id = `${ID_PREFIX}${this.#next}`;
+    const timeout = Number.isFinite(options?.timeout) ? options.timeout : REQUEST_TIMEOUT_MS;
+    const signal = options?.signal;
+    if (signal?.aborted) {
+      const reason = signal.reason;
+      return Promise.reject(reason instanceof McpError ? reason : new McpError(ErrorCode.RequestTimeout, String(reason)));
+    }
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#pending.delete(id);
-        reject(new McpError(ErrorCode.RequestTimeout, 'Request timed out', { timeout: REQUEST_TIMEOUT_MS }));
-      }, REQUEST_TIMEOUT_MS);
-      this.#pending.set(id, { resolve, reject, timer });
+      const cancel = (reason) => {
+        if (!this.#pending.delete(id)) return;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        this.#send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason: String(reason?.message ?? reason) } });
+        reject(reason instanceof McpError ? reason : new McpError(ErrorCode.RequestTimeout, String(reason)));
+      };
+      const onAbort = () => cancel(signal.reason);
+      const timer = setTimeout(() => cancel(new McpError(ErrorCode.RequestTimeout, 'Request timed out', { timeout })), timeout);
+      const settle = (fn) => (value) => {
+        signal?.removeEventListener('abort', onAbort);
+        fn(value);
+      };
+      this.#pending.set(id, { resolve: settle(resolve), reject: settle(reject), timer });
+      signal?.addEventListener('abort', onAbort, { once: true });
       this.#send(params === undefined ? { jsonrpc: '2.0', id, method } : { jsonrpc: '2.0', id, method, params });
     });
   }

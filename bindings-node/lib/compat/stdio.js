@@ -5,15 +5,18 @@
  * cannot corrupt the protocol); `onclose` runs when stdin closes or the server is closed, and
  * a process with nothing else to do then exits. Given other streams (a test's, a child
  * process's), it is a message transport of its own (`start`, `send`, `close`, `onmessage`,
- * newline-delimited JSON, at most `MAX_LINE` bytes a line), which a server serves through a
- * linked engine connection (linked-transport.js).
+ * newline-delimited JSON, a line at most `options.maxBufferSize` long, `MAX_LINE` by default),
+ * which a server serves through a linked engine connection (linked-transport.js).
  */
 'use strict';
 
 const { ATTACH, DETACH } = require('./attach');
 const { attachLinked } = require('./linked-transport');
 
-/** A line longer than this (no newline yet) is dropped and reported: input is bounded. */
+/**
+ * A line longer than this (no newline yet) closes the transport, reported to `onerror`, as
+ * the SDK's read buffer does: input is bounded.
+ */
 const MAX_LINE = 4 * 1024 * 1024;
 
 class StdioServerTransport {
@@ -23,6 +26,7 @@ class StdioServerTransport {
   #input;
   #output;
   #buffered = '';
+  #maxLine;
   #started = false;
   #onData;
   #onError;
@@ -30,8 +34,12 @@ class StdioServerTransport {
   /** The linked connection of a server connected over streams of its own. */
   #linked;
 
-  /** `stdin` and `stdout` default to the process's own. */
-  constructor(stdin, stdout) {
+  /**
+   * `stdin` and `stdout` default to the process's own. `options.maxBufferSize` bounds a line
+   * read from streams of its own (on the process's, the engine's `limits` bound messages).
+   */
+  constructor(stdin, stdout, options = {}) {
+    this.#maxLine = Number.isSafeInteger(options?.maxBufferSize) && options.maxBufferSize > 0 ? options.maxBufferSize : MAX_LINE;
     const own = (stdin === undefined || stdin === process.stdin) && (stdout === undefined || stdout === process.stdout);
     if (!own) {
       this.#input = stdin ?? process.stdin;
@@ -126,9 +134,10 @@ class StdioServerTransport {
       }
       if (typeof this.onmessage === 'function') this.onmessage(message);
     }
-    if (this.#buffered.length > MAX_LINE) {
+    if (this.#buffered.length > this.#maxLine) {
       this.#buffered = '';
-      this.#report(new Error(`mcpforge: a stdio message longer than ${MAX_LINE} bytes was dropped`));
+      this.#report(new Error(`ReadBuffer exceeded maximum size of ${this.#maxLine} bytes`));
+      this.close();
     }
   }
 

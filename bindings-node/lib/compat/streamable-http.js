@@ -32,6 +32,25 @@ const { sendMessage } = require('./transport-send');
 const streamControl = require('./stream-control');
 const { VERSIONS, isStateless } = require('../versions');
 
+/**
+ * Reads what a POST body (`body`, its text) says of the handshake: an `initialize`'s params
+ * go to `handshake.initialized`; a `notifications/initialized` is noted in `heard`, told
+ * once the engine took it (its 202).
+ */
+function handshakeOf(body, handshake, heard) {
+  if (!body.includes('initialize')) return;
+  let messages;
+  try {
+    messages = [].concat(JSON.parse(body));
+  } catch {
+    return;
+  }
+  for (const m of messages) {
+    if (m && m.method === 'initialize' && m.id !== undefined) handshake.initialized?.(m.params);
+    if (m && m.method === 'notifications/initialized') heard.initializedNotification = true;
+  }
+}
+
 /** The path every transport request is handed to the engine at (the application routes; the SDK's transport ignores paths). */
 const ENGINE_PATH = '/mcp';
 
@@ -78,8 +97,11 @@ class SessionBookkeeping {
   #sessionId;
   #ended = false;
   #announced = false;
-  #sessionClosedTold = false;
+  /** The outcome of `onsessionclosed` once it ran (see `#tellSessionClosed`). */
+  #sessionClosedTold;
   #owner;
+  /** What the connected `McpServer` is told of the handshake (`initialized`, `initializedNotified`). */
+  #handshake = {};
 
   constructor(owner, options) {
     this.#owner = owner;
@@ -90,8 +112,14 @@ class SessionBookkeeping {
     return this.#sessionId;
   }
 
-  /** Connects to `server` (an mcpforge `Server`); `closed()` tells its `McpServer`. */
-  attach(server, closed) {
+  /**
+   * Connects to `server` (an mcpforge `Server`); `closed()` tells its `McpServer`, and
+   * `handshake` what the client sent in `initialize` (`initialized(params)`) and that it
+   * sent `notifications/initialized` (`initializedNotified()`), as the SDK's server hears
+   * them: its `getClientCapabilities()` and `oninitialized`.
+   */
+  attach(server, closed, handshake = {}) {
+    this.#handshake = handshake;
     if (this.#app) throw new Error('mcpforge: this transport is already connected to a server');
     if (this.#ended) throw new Error('mcpforge: this transport was closed; create a new one');
     // One application per transport: its sessions count against the process's bounds.
@@ -136,6 +164,8 @@ class SessionBookkeeping {
   /** The hooks of one request (see `serveNode` in ../mount.js). */
   hooks(method) {
     const stateful = typeof this.#options.sessionIdGenerator === 'function';
+    // Whether this request's body notifies `notifications/initialized` (see `handshakeOf`).
+    const heard = { initializedNotification: false };
     return {
       target: ENGINE_PATH,
       // As in the SDK, a body handed to `handleRequest` is the request.
@@ -148,9 +178,11 @@ class SessionBookkeeping {
         if (this.#ended) return GONE;
         const refusal = stateful ? this.#refusal(method, body, version) : undefined;
         if (refusal) refusals.tell(this.#owner, new Error(refusal.message));
+        else if (method === 'POST') handshakeOf(body, this.#handshake, heard);
         return refusal;
       },
       onHead: async (head) => {
+        if (heard.initializedNotification && head.status === 202) this.#handshake.initializedNotified?.();
         const refused = refusals.refusalOf(head);
         if (refused) refusals.tell(this.#owner, refused);
         const opened = head.status === 200 && headerOf(head, 'mcp-session-id');
@@ -165,7 +197,11 @@ class SessionBookkeeping {
           if (!watched) this.#engineEnded();
         }
         if (method === 'DELETE' && head.status === 200 && this.#sessionId) {
-          await this.#tellSessionClosed();
+          // As the SDK's transport: a throwing callback rejects `handleRequest`, which closes
+          // the transport first (`SessionClosedFailed`).
+          await this.#tellSessionClosed().catch((e) => {
+            throw new SessionClosedFailed(e);
+          });
           // As the SDK does: the transport is closed before the client reads the answer.
           this.#announceClosed();
         }
@@ -176,11 +212,14 @@ class SessionBookkeeping {
     };
   }
 
-  /** Runs `onsessionclosed(id)` once, whether a DELETE or the engine ended the session. */
-  async #tellSessionClosed() {
-    if (this.#sessionClosedTold) return;
-    this.#sessionClosedTold = true;
-    await this.#options.onsessionclosed?.(this.#sessionId);
+  /**
+   * Runs `onsessionclosed(id)` once, whether a DELETE or the engine ended the session (both
+   * happen for a DELETE, in either order); every caller gets its outcome, so a DELETE sees a
+   * callback that threw.
+   */
+  #tellSessionClosed() {
+    this.#sessionClosedTold ??= Promise.resolve().then(() => this.#options.onsessionclosed?.(this.#sessionId));
+    return this.#sessionClosedTold;
   }
 
   /**
@@ -234,6 +273,28 @@ const CLOSED_MEANWHILE = new Error('the transport closed while the request was s
 /** The answer to a request that finds the transport without its engine application: `GONE` once closed, else 500. */
 function unserved(book) {
   return book.ended ? GONE : { status: 500, message: NOT_CONNECTED };
+}
+
+/** `onsessionclosed` threw on a DELETE: `handleRequest` closes the transport and rejects with `error`. */
+class SessionClosedFailed {
+  constructor(error) {
+    this.error = error;
+  }
+}
+
+/**
+ * What `handleRequest` does with `e`, thrown while `transport` served a request: a throwing
+ * `onsessionclosed` closes the transport and rejects with its error, as the SDK's does;
+ * anything else is answered (`answer(status, message, code)`).
+ */
+async function settleFailure(transport, e, answer) {
+  if (e instanceof SessionClosedFailed) {
+    await transport.close();
+    throw e.error;
+  }
+  if (e === CLOSED_MEANWHILE) return answer(GONE.status, GONE.message, GONE.code);
+  reportFailure(transport, e);
+  return answer(500, CALLBACK_FAILED, ErrorCode.InternalError);
 }
 
 /** What a client reads when an application callback failed while its request was served (the error's text stays on the server). */
@@ -291,8 +352,8 @@ class TransportBase {
   }
 
   /** @internal */
-  async [ATTACH](server, closed) {
-    this._book.attach(server, closed);
+  async [ATTACH](server, closed, session = {}) {
+    this._book.attach(server, closed, session);
   }
 
   /** @internal */
@@ -347,10 +408,10 @@ class StreamableHTTPServerTransport extends TransportBase {
     try {
       await mount.serveNode(app, req, res, parsedBody, this._book.hooks(req.method));
     } catch (e) {
-      const [status, message, code] = e === CLOSED_MEANWHILE ? [GONE.status, GONE.message, GONE.code] : [500, CALLBACK_FAILED, ErrorCode.InternalError];
-      if (e !== CLOSED_MEANWHILE) reportFailure(this, e);
-      if (!res.headersSent) mount.jsonRpcError(res, status, message, code);
-      else if (!res.writableEnded) res.destroy();
+      await settleFailure(this, e, (status, message, code) => {
+        if (!res.headersSent) mount.jsonRpcError(res, status, message, code);
+        else if (!res.writableEnded) res.destroy();
+      });
     }
   }
 }
@@ -371,9 +432,7 @@ class WebStandardStreamableHTTPServerTransport extends TransportBase {
     try {
       return await mount.serveFetch(app, request, this._book.hooks(request.method), options?.parsedBody, options?.clientAddress);
     } catch (e) {
-      if (e === CLOSED_MEANWHILE) return mount.jsonRpcErrorResponse(GONE.status, GONE.message, GONE.code);
-      reportFailure(this, e);
-      return mount.jsonRpcErrorResponse(500, CALLBACK_FAILED, ErrorCode.InternalError);
+      return settleFailure(this, e, mount.jsonRpcErrorResponse);
     }
   }
 }

@@ -46,9 +46,17 @@ pub(crate) fn get_prompt(mut call: Call<'_>) -> impl Future<Output = Reply> + Se
             .map(|a| format!("`{}`", a.name))
             .collect();
         if !missing.is_empty() {
+            let missing = missing.join(", ");
+            if shared.typescript_sdk_errors {
+                // The official SDK words every argument failure of a prompt as its schema's.
+                let detail = format!("Invalid arguments for prompt {name}: missing required {missing}");
+                return Err(ProtocolError::new(
+                    codes::INVALID_PARAMS,
+                    typescript_sdk_text(codes::INVALID_PARAMS, detail),
+                ));
+            }
             return Err(ProtocolError::invalid_params(format!(
-                "Missing required arguments for prompt {name}: {}",
-                missing.join(", ")
+                "Missing required arguments for prompt {name}: {missing}"
             )));
         }
         let name_v = Value::String(name);

@@ -70,9 +70,14 @@ fn prepare_tool_call(
 
 /// The answer to a call of a tool that is not registered, or that the request may not see:
 /// the error -32602, or an `isError` result with the same text when the server answers so.
-fn answer_unknown_tool(call: &Call<'_>, name: &str) -> Reply {
+/// In the TypeScript SDK's words, a tool the request may see but that is disabled is named
+/// so (`Tool x disabled`), as that SDK's `McpServer` answers; `hidden` keeps a tool the
+/// request may not see answered as a missing one.
+fn answer_unknown_tool(call: &Call<'_>, name: &str, hidden: bool) -> Reply {
     if call.shared.typescript_sdk_errors {
-        let text = typescript_sdk_text(codes::INVALID_PARAMS, format!("Tool {name} not found"));
+        let disabled = !hidden && call.snap.is_enabled(Kind::Tools, name) == Some(false);
+        let state = if disabled { "disabled" } else { "not found" };
+        let text = typescript_sdk_text(codes::INVALID_PARAMS, format!("Tool {name} {state}"));
         return finish(call.shared, call.era.is_modern(), false, &CallToolResult::error(text));
     }
     let text = format!("Unknown tool: {name}");
@@ -94,11 +99,11 @@ pub(crate) fn call_tool(mut call: Call<'_>) -> impl Future<Output = Reply> + Sen
         let name_str = name.as_str();
         // Before anything else: a hidden tool answers exactly as a missing one would.
         if !call.sight.shows(Kind::Tools, name_str).await {
-            return answer_unknown_tool(&call, name_str);
+            return answer_unknown_tool(&call, name_str, true);
         }
         // The one lookup of the call.
         let Some(tool) = call.snap.tools.get(name_str).cloned() else {
-            return answer_unknown_tool(&call, name_str);
+            return answer_unknown_tool(&call, name_str, false);
         };
         let (shared, peer) = (call.shared, call.peer);
         peer.reveal(name_str);

@@ -500,6 +500,7 @@ pub(crate) async fn get(State(app): State<Arc<App>>, caller: Caller, request: ax
     };
     session.streams.name_events(app.options.sse_event_names);
     let mut replayed = Vec::new();
+    let mut resumes_notifications = false;
     if let Some(last) = header(&headers, HeaderName::from_static("last-event-id")) {
         let resumed = match (session.streams.resume(last), app.sessions.link()) {
             (Err(ReplayError::Unknown), Some(link)) => {
@@ -512,16 +513,24 @@ pub(crate) async fn get(State(app): State<Arc<App>>, caller: Caller, request: ax
         };
         match resumed {
             Ok(Resumed::Request(events)) => return sse::response(events),
-            Ok(Resumed::Notifications(events)) => replayed = events,
+            Ok(Resumed::Notifications(events)) => {
+                replayed = events;
+                resumes_notifications = true;
+            }
             // The notification stream's events are gone (evicted, or sent by an instance
             // that died before it could copy them): the stream starts again from now.
             Err(e) if split_id(last).0 => {
                 tracing::debug!(?e, "the notification stream cannot be resumed: it starts afresh");
+                resumes_notifications = true;
             }
             Err(e) => return refuse(&app, None, Refusal::CannotResume(last, format!("{e:?}"))),
         }
     }
     let taken = crate::sync::lock(&session.notifications).take();
+    let taken = match taken {
+        None if resumes_notifications => take_over_notifications(&session).await,
+        taken => taken,
+    };
     let Some(rx) = taken else {
         return refuse(&app, None, Refusal::SecondStream);
     };
@@ -532,6 +541,26 @@ pub(crate) async fn get(State(app): State<Arc<App>>, caller: Caller, request: ax
     let stream = session.streams.open_notifications(tx.clone());
     tokio::spawn(notifications_pump(app.clone(), session, stream, rx, tx));
     sse::response(body)
+}
+
+/// How long a resume of the notification stream waits for the connection it replaces to let
+/// the stream go (its pump ends at once when told; this bounds a pump stuck writing).
+const TAKE_OVER_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// The notification stream's receiver for a client resuming it (`Last-Event-ID`) while its
+/// previous connection still looks open, as a connection that broke is noticed only later:
+/// that connection is ended and the resume takes its place, as the SDK's transport replaces
+/// the stream. `None` when the previous connection did not let go within [`TAKE_OVER_WAIT`].
+async fn take_over_notifications(session: &HttpSession) -> Option<OutboxReader> {
+    session.streams.close_connection(None);
+    let step = std::time::Duration::from_millis(5);
+    for _ in 0..TAKE_OVER_WAIT.as_millis() / step.as_millis() {
+        if let Some(rx) = crate::sync::lock(&session.notifications).take() {
+            return Some(rx);
+        }
+        tokio::time::sleep(step).await;
+    }
+    None
 }
 
 /// A GET stream without a session ([`HttpOptions::sessionless_get_stream`](super::HttpOptions::sessionless_get_stream)):
