@@ -80,8 +80,8 @@ def test_a_declined_question_ends_the_call_unless_the_answer_is_asked_for() -> N
     run(body)
 
 
-def test_a_resolver_that_depends_on_itself_is_refused_when_registered() -> None:
-    server = MCPServer("cycles")
+def test_a_resolver_parameter_nothing_fills_is_refused_when_registered() -> None:
+    server = MCPServer("unfilled")
 
     def loop(value: Annotated[str, Resolve(lambda: None)]) -> str:
         return value

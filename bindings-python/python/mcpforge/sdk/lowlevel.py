@@ -228,10 +228,7 @@ class Server:
         async def complete(ref: Dict[str, Any], argument: str, value: str, context: Dict[str, str], ctx: Context) -> Any:
             from mcp import types  # type: ignore[import-not-found, unused-ignore]  # optional dependency
 
-            params = {"ref": ref, "argument": {"name": argument, "value": value}}
-            if context:
-                params["context"] = {"arguments": context}
-            request = types.CompleteRequestParams.model_validate(params)
+            request = types.CompleteRequestParams.model_validate(complete_params(ref, argument, value, context))
             token = _current.set(RequestContext(ctx.request_id, ctx.meta, Session(engine), engine.lifespan_context))
             try:
                 completion = await self._handlers["completion/complete"](request.ref, request.argument, request.context)
@@ -349,6 +346,15 @@ class _Quiet(_Engine):
     def __init__(self, list_changed: bool, subscribe: bool, *args: Any, listen: bool = True, **kwargs: Any) -> None:
         self._engine_options = {"legacy_list_changed": list_changed, "resource_subscriptions": subscribe, "listen": listen}
         super().__init__(*args, **kwargs)
+
+
+def complete_params(ref: Dict[str, Any], argument: str, value: str, context: Dict[str, str]) -> Dict[str, Any]:
+    """The wire params of ``completion/complete`` from what the engine hands a completion
+    provider (the reference, the argument's name and value, the other arguments)."""
+    params: Dict[str, Any] = {"ref": ref, "argument": {"name": argument, "value": value}}
+    if context:
+        params["context"] = {"arguments": context}
+    return params
 
 
 def _takes_request(handler: Handler) -> bool:

@@ -29,7 +29,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional
 from ..context import Context
 from ..server import Server as _Engine
 from .handlers import HandlerContext, HandlerTable
-from .lowlevel import NotificationOptions, Session, _Quiet
+from .lowlevel import NotificationOptions, Session, _Quiet, complete_params
 
 __all__ = ["Server", "NotificationOptions"]
 
@@ -192,9 +192,7 @@ class Server:
         assert entry is not None
 
         async def complete(ref: Dict[str, Any], argument: str, value: str, context: Dict[str, str], ctx: Context) -> Any:
-            params: Dict[str, Any] = {"ref": ref, "argument": {"name": argument, "value": value}}
-            if context:
-                params["context"] = {"arguments": context}
+            params = complete_params(ref, argument, value, context)
             request = entry.params_type.model_validate(params)
             handler_ctx = HandlerContext(Session(engine), engine.lifespan_context, ctx.protocol_version, "completion/complete", params, ctx.request_id, request.meta)
             result = await entry.handler(handler_ctx, request)
