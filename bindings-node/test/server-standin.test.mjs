@@ -69,12 +69,12 @@ async function outcome(promise) {
   }
 }
 
-/** The transcript of one scripted session with the fixture served from `dir`. */
-async function transcript(dir) {
+/** The transcript of one scripted session with the fixture served from `dir` (`args`: its arguments). */
+async function transcript(dir, args = []) {
   const client = new Client({ name: 'standin-test', version: '1.0.0' });
   const logs = [];
   client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => logs.push(n.params));
-  const transport = new StdioClientTransport({ command: process.execPath, args: ['server.mjs'], cwd: dir, stderr: 'pipe' });
+  const transport = new StdioClientTransport({ command: process.execPath, args: ['server.mjs', ...args], cwd: dir, stderr: 'pipe' });
   let stderr = '';
   transport.stderr?.on('data', (chunk) => (stderr += chunk));
   const opts = { timeout: REQUEST_MS };
@@ -86,6 +86,8 @@ async function transcript(dir) {
       tools: await outcome(client.listTools({}, opts)),
       add: await outcome(client.callTool({ name: 'add', arguments: { a: 2, b: 40 } }, undefined, opts)),
       addBadArguments: await outcome(client.callTool({ name: 'add', arguments: { a: 'two' } }, undefined, opts)),
+      lookup: await outcome(client.callTool({ name: 'lookup', arguments: { name: 'ada' } }, undefined, opts)),
+      observed: await outcome(client.callTool({ name: 'observed', arguments: {} }, undefined, opts)),
       fail: await outcome(client.callTool({ name: 'fail', arguments: {} }, undefined, opts)),
       unknownTool: await outcome(client.callTool({ name: 'nope', arguments: {} }, undefined, opts)),
       setLevel: await outcome(client.setLoggingLevel('info', opts)),
@@ -126,13 +128,22 @@ function worded(step, outcome) {
   return { result: { ...outcome.result, content } };
 }
 
+/** Runs the fixture with `args` on both sides and compares the transcripts. */
+async function compareSides(args) {
+  const want = await within(transcript(official, args), SESSION_MS, 'the official session');
+  const got = await within(transcript(standin, args), SESSION_MS, 'the stand-in session');
+  assert.equal(want.add.result.structuredContent.sum, 42, 'the official session ran');
+  for (const step of Object.keys(want)) assert.deepEqual(worded(step, got[step]), worded(step, want[step]), `step ${step}`);
+}
+
 test('a 2.x server runs unedited on the stand-in: it loads mcpforge, and answers as on the official package', async () => {
   const ours = await import(pathToFileURL(join(standin, 'node_modules', '@modelcontextprotocol', 'server', 'dist', 'index.mjs')).href);
   assert.equal(ours.McpServer, (await import('../lib/sdk/v2/server.mjs')).McpServer, "the stand-in's McpServer is mcpforge's");
-  const want = await within(transcript(official), SESSION_MS, 'the official session');
-  const got = await within(transcript(standin), SESSION_MS, 'the stand-in session');
-  assert.equal(want.add.result.structuredContent.sum, 42, 'the official session ran');
-  for (const step of Object.keys(want)) assert.deepEqual(worded(step, got[step]), worded(step, want[step]), `step ${step}`);
+  await compareSides([]);
+});
+
+test('served by serveStdio on a transport that wraps the stdio one, it answers the same', async () => {
+  await compareSides(['--observed']);
 });
 
 /** Every name `specifier` offers when imported from inside `dir` (an ES module there imports it). */

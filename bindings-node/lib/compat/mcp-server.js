@@ -26,7 +26,7 @@ const { ATTACH, DETACH, isTransport } = require('./attach');
 const { attachLinked, isMessageTransport } = require('./linked-transport');
 const { ExperimentalMcpServerTasks, runToolTask } = require('./tasks');
 const { warnToolName } = require('./tool-names');
-const { sdkToolSchema } = require('./sdk-schema');
+const { sdkToolSchema, SDK1_LISTING } = require('./sdk-schema');
 // Handlers written for the SDK 2.x find its `ctx.mcpReq` and `ctx.http` on the context.
 require('./v2-context');
 
@@ -135,10 +135,10 @@ async function sdkErrors(fn) {
 
 class McpServer {
   /**
-   * How tools are listed, as SDK 1.x lists them: the zod 4 dialect of their schemas, and the
+   * How tools are listed, as SDK 1.x lists them: their schemas (./sdk-schema.js), and the
    * `execution` of a tool that gives none. The SDK 2.x server (./v2-server.js) lists its own way.
    */
-  static listing = { target: 'draft-7', execution: { taskSupport: 'forbidden' } };
+  static listing = { ...SDK1_LISTING, execution: { taskSupport: 'forbidden' } };
 
   #engine;
   #errors;
@@ -362,8 +362,8 @@ class McpServer {
     const config = defined({
       title: entry.title,
       description: entry.description,
-      inputSchema: withArgs ? (sdkToolSchema(entry.inputSchema, 'input schema', 'input', listing.target) ?? EMPTY_OBJECT_SCHEMA) : undefined,
-      outputSchema: entry.outputSchema === undefined ? undefined : sdkToolSchema(entry.outputSchema, 'output schema', 'output', listing.target),
+      inputSchema: withArgs ? (sdkToolSchema(entry.inputSchema, 'input schema', 'input', listing) ?? EMPTY_OBJECT_SCHEMA) : undefined,
+      outputSchema: entry.outputSchema === undefined ? undefined : sdkToolSchema(entry.outputSchema, 'output schema', 'output', listing),
       annotations: entry.annotations,
       icons: entry.icons,
       _meta: entry._meta,

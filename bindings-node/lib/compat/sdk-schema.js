@@ -57,10 +57,13 @@ function convertObject(obj, what, io, target) {
  * The JSON Schema a tool lists for `schema` (a zod raw shape, a zod schema or another
  * Standard Schema), as the official SDK lists it (`{}`, the SDK's empty shape, an object
  * without properties); undefined for a zod schema that is not an object. `what` names it
- * in errors; `io` is `'input'` or `'output'`; `target` the zod 4 dialect (`draft-7` unless given).
+ * in errors; `io` is `'input'` or `'output'`; `listing` how the SDK release lists
+ * (`SDK1_LISTING` unless given): `target`, the zod 4 dialect, and `anyZod`, whether a zod
+ * schema that is not an object is listed too (SDK 2.x lists every schema it can convert).
  * @returns {object | undefined}
  */
-function sdkToolSchema(schema, what, io, target = 'draft-7') {
+function sdkToolSchema(schema, what, io, listing = SDK1_LISTING) {
+  const { target } = listing;
   if (isEmptyShape(schema)) {
     const obj = zodObject(schema);
     return obj ? convertObject(obj, what, io, target) : undefined;
@@ -71,7 +74,10 @@ function sdkToolSchema(schema, what, io, target = 'draft-7') {
   }
   if (!isSchemaObject(schema)) return undefined;
   if (!isZod(schema)) return toJsonSchema(schema, what, io);
-  return isZodObject(schema) ? convertObject(schema, what, io, target) : undefined;
+  return isZodObject(schema) || listing.anyZod ? convertObject(schema, what, io, target) : undefined;
 }
 
-module.exports = { sdkToolSchema };
+/** How SDK 1.x lists tool schemas: zod 4 in draft-07, zod objects only. */
+const SDK1_LISTING = { target: 'draft-7', anyZod: false };
+
+module.exports = { sdkToolSchema, SDK1_LISTING };

@@ -53,13 +53,33 @@ function toNodeHandler(handler) {
   return node;
 }
 
-/** Serves the server `factory()` builds over stdio; resolves once serving started. */
-async function serveStdio(factory) {
+/**
+ * Serves the server `factory()` builds over stdio, as the SDK 2.x `serveStdio` does: on
+ * `options.transport` when given (a `StdioServerTransport` of this package), else on the
+ * process's stdin and stdout. Returns at once the SDK's handle, `{ close() }`; a failure to
+ * start goes to `options.onerror` (else it is thrown by `close()`). The SDK's `legacy` and
+ * `maxSubscriptions` are accepted; the engine serves every protocol version.
+ */
+function serveStdio(factory, options = {}) {
   if (typeof factory !== 'function') throw new TypeError('mcpforge: serveStdio(factory) takes a function returning a server');
   const server = factory({});
   engineOf(server, 'serveStdio');
-  await server.connect(new StdioServerTransport());
-  return server;
+  const serving = server.connect(options.transport ?? new StdioServerTransport());
+  const failed = serving.then(
+    () => undefined,
+    (error) => {
+      if (typeof options.onerror !== 'function') return error;
+      options.onerror(error);
+      return undefined;
+    },
+  );
+  return {
+    async close() {
+      const error = await failed;
+      if (error !== undefined) throw error;
+      await server.close();
+    },
+  };
 }
 
 /** Answers 403 with a JSON-RPC error; false (the request was refused). */
