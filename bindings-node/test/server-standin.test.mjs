@@ -23,6 +23,7 @@ const E2E = join(bindings, '..', 'target', 'node', 'e2e', 'node_modules');
 const OFFICIAL = join(E2E, '@modelcontextprotocol', 'server');
 assert.ok(existsSync(join(OFFICIAL, 'package.json')), `the official server package is not installed at ${OFFICIAL}: run \`make node-setup\``);
 const FIXTURE = join(bindings, 'test', 'fixtures', 'v2-server.mjs');
+const LOW_LEVEL = join(bindings, 'test', 'fixtures', 'v2-low-level-server.mjs');
 /** How long one request may take, and one whole session. */
 const REQUEST_MS = 20_000;
 const SESSION_MS = 60_000;
@@ -43,6 +44,7 @@ function tree(name, packages) {
   }
   writeFileSync(join(dir, 'package.json'), '{"name":"app","private":true,"type":"module"}\n');
   copyFileSync(FIXTURE, join(dir, 'server.mjs'));
+  copyFileSync(LOW_LEVEL, join(dir, 'low-level.mjs'));
   return dir;
 }
 
@@ -69,45 +71,51 @@ async function outcome(promise) {
   }
 }
 
-/** The transcript of one scripted session with the fixture served from `dir` (`args`: its arguments). */
-async function transcript(dir, args = []) {
+/**
+ * Runs `script(client)` against `file` (with `args`) served from `dir`, the official client
+ * connected over stdio; its result, with the log messages the client received as `logs`.
+ */
+async function session(dir, file, args, script) {
   const client = new Client({ name: 'standin-test', version: '1.0.0' });
   const logs = [];
   client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => logs.push(n.params));
-  const transport = new StdioClientTransport({ command: process.execPath, args: ['server.mjs', ...args], cwd: dir, stderr: 'pipe' });
+  const transport = new StdioClientTransport({ command: process.execPath, args: [file, ...args], cwd: dir, stderr: 'pipe' });
   let stderr = '';
   transport.stderr?.on('data', (chunk) => (stderr += chunk));
-  const opts = { timeout: REQUEST_MS };
   try {
-    await client.connect(transport, opts);
-    const steps = {
-      server: client.getServerVersion(),
-      instructions: client.getInstructions() ?? null,
-      tools: await outcome(client.listTools({}, opts)),
-      add: await outcome(client.callTool({ name: 'add', arguments: { a: 2, b: 40 } }, undefined, opts)),
-      addBadArguments: await outcome(client.callTool({ name: 'add', arguments: { a: 'two' } }, undefined, opts)),
-      lookup: await outcome(client.callTool({ name: 'lookup', arguments: { name: 'ada' } }, undefined, opts)),
-      observed: await outcome(client.callTool({ name: 'observed', arguments: {} }, undefined, opts)),
-      fail: await outcome(client.callTool({ name: 'fail', arguments: {} }, undefined, opts)),
-      unknownTool: await outcome(client.callTool({ name: 'nope', arguments: {} }, undefined, opts)),
-      setLevel: await outcome(client.setLoggingLevel('info', opts)),
-      shout: await outcome(client.callTool({ name: 'shout', arguments: { text: 'hi' } }, undefined, opts)),
-      resources: await outcome(client.listResources({}, opts)),
-      templates: await outcome(client.listResourceTemplates({}, opts)),
-      readme: await outcome(client.readResource({ uri: 'docs://readme' }, opts)),
-      user: await outcome(client.readResource({ uri: 'users://ada' }, opts)),
-      nobody: await outcome(client.readResource({ uri: 'users://nobody' }, opts)),
-      prompts: await outcome(client.listPrompts({}, opts)),
-      review: await outcome(client.getPrompt({ name: 'review', arguments: { code: 'x = 1' } }, opts)),
-      reviewMissing: await outcome(client.getPrompt({ name: 'review', arguments: {} }, opts)),
-    };
-    steps.logs = logs;
-    return steps;
+    await client.connect(transport, { timeout: REQUEST_MS });
+    return { ...(await script(client)), logs };
   } catch (e) {
     throw new Error(`${e.message}\nserver stderr:\n${stderr}`);
   } finally {
     await client.close();
   }
+}
+
+/** The transcript of one scripted session with the fixture served from `dir` (`args`: its arguments). */
+function transcript(dir, args = []) {
+  const opts = { timeout: REQUEST_MS };
+  return session(dir, 'server.mjs', args, async (client) => ({
+    server: client.getServerVersion(),
+    instructions: client.getInstructions() ?? null,
+    tools: await outcome(client.listTools({}, opts)),
+    add: await outcome(client.callTool({ name: 'add', arguments: { a: 2, b: 40 } }, undefined, opts)),
+    addBadArguments: await outcome(client.callTool({ name: 'add', arguments: { a: 'two' } }, undefined, opts)),
+    lookup: await outcome(client.callTool({ name: 'lookup', arguments: { name: 'ada' } }, undefined, opts)),
+    observed: await outcome(client.callTool({ name: 'observed', arguments: {} }, undefined, opts)),
+    fail: await outcome(client.callTool({ name: 'fail', arguments: {} }, undefined, opts)),
+    unknownTool: await outcome(client.callTool({ name: 'nope', arguments: {} }, undefined, opts)),
+    setLevel: await outcome(client.setLoggingLevel('info', opts)),
+    shout: await outcome(client.callTool({ name: 'shout', arguments: { text: 'hi' } }, undefined, opts)),
+    resources: await outcome(client.listResources({}, opts)),
+    templates: await outcome(client.listResourceTemplates({}, opts)),
+    readme: await outcome(client.readResource({ uri: 'docs://readme' }, opts)),
+    user: await outcome(client.readResource({ uri: 'users://ada' }, opts)),
+    nobody: await outcome(client.readResource({ uri: 'users://nobody' }, opts)),
+    prompts: await outcome(client.listPrompts({}, opts)),
+    review: await outcome(client.getPrompt({ name: 'review', arguments: { code: 'x = 1' } }, opts)),
+    reviewMissing: await outcome(client.getPrompt({ name: 'review', arguments: {} }, opts)),
+  }));
 }
 
 /**
@@ -144,6 +152,19 @@ test('a 2.x server runs unedited on the stand-in: it loads mcpforge, and answers
 
 test('served by serveStdio on a transport that wraps the stdio one, it answers the same', async () => {
   await compareSides(['--observed']);
+});
+
+test('a 2.x low-level server (handlers set by method name) runs unedited on the stand-in and answers the same', async () => {
+  const opts = { timeout: REQUEST_MS };
+  const script = async (client) => ({
+    tools: await outcome(client.listTools({}, opts)),
+    hello: await outcome(client.callTool({ name: 'hello', arguments: { who: 'ada' } }, undefined, opts)),
+    unknown: await outcome(client.callTool({ name: 'nope', arguments: {} }, undefined, opts)),
+  });
+  const want = await within(session(official, 'low-level.mjs', [], script), SESSION_MS, 'the official session');
+  const got = await within(session(standin, 'low-level.mjs', [], script), SESSION_MS, 'the stand-in session');
+  assert.match(want.hello.result.content[0].text, /tools\/call, id number/, 'the official session ran');
+  assert.deepEqual(got, want);
 });
 
 /** Every name `specifier` offers when imported from inside `dir` (an ES module there imports it). */

@@ -7,6 +7,8 @@
  * flat (`extra.requestId`, `extra.sendNotification`, ...), as mcpforge's `Context` does. The
  * two views are getters over the same context, so one `McpServer` serves handlers written
  * for either release. Installed once, on `Context.prototype`, when this module is loaded.
+ * A low-level request handler (`server.setRequestHandler`) runs as engine middleware, whose
+ * context knows what the request is but cannot send: `middlewareView` is its 2.x view.
  */
 'use strict';
 
@@ -56,4 +58,16 @@ Object.defineProperties(Context.prototype, {
   },
 });
 
-module.exports = { mcpReq };
+/**
+ * The 2.x `ctx.mcpReq` and `ctx.http` of a low-level handler, from its middleware context:
+ * what the request is (`id`, `method`, `_meta`, `signal`) and the caller's `authInfo`.
+ */
+function middlewareView(context) {
+  const { authInfo } = context;
+  return {
+    mcpReq: { id: context.requestId, method: context.method, _meta: context._meta, signal: context.signal },
+    http: authInfo === undefined ? undefined : { authInfo },
+  };
+}
+
+module.exports = { mcpReq, middlewareView };
