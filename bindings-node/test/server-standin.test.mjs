@@ -198,3 +198,26 @@ test('every entry of the official exports map resolves in the stand-in, by impor
   assert.equal(requireIn(standin)('@modelcontextprotocol/server/stdio').serveStdio, ours.serveStdio);
   assert.equal((await importFrom(standin, '@modelcontextprotocol/server')).createMcpHandler, ours.createMcpHandler);
 });
+
+test("createMcpHandler serves whatever path the application routes to it, as the SDK's does", async () => {
+  const { McpServer } = await import('../lib/sdk/v2/server.mjs');
+  const { createMcpHandler } = createRequire(import.meta.url)('../lib/index.js');
+  const handler = createMcpHandler(() => new McpServer({ name: 'routed', version: '1.0.0' }));
+  try {
+    const initialize = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } };
+    // A router mounted at `/mcp` (Express) hands the handler the path under it: `/`.
+    for (const url of ['http://127.0.0.1/', 'http://127.0.0.1/elsewhere?x=1']) {
+      const request = new Request(url, {
+        method: 'POST',
+        headers: { host: '127.0.0.1', 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        body: JSON.stringify(initialize),
+      });
+      const response = await handler.fetch(request);
+      const text = await response.text();
+      assert.equal(response.status, 200, `${url}: ${text}`);
+      assert.match(text, /"serverInfo":\{"name":"routed"/);
+    }
+  } finally {
+    await handler.close();
+  }
+});

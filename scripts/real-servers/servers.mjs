@@ -78,13 +78,15 @@ export const SERVERS = {
       ];
     },
   },
-  // On the SDK 2.x server package (it pins @modelcontextprotocol/server 2.0.0) and served
-  // through a telemetry wrapper of the stdio transport. Both tools ask a remote service, so
-  // none is called; the call without arguments is refused before it reaches one.
+  // On the SDK 2.x server package (it pins @modelcontextprotocol/server 2.0.0), served over
+  // stdio through a telemetry wrapper of the stdio transport, and over HTTP by
+  // `createMcpHandler` behind Express. Both tools ask a remote service, so none is called;
+  // the call without arguments is refused before it reaches one.
   context7: {
     package: '@upstash/context7-mcp',
     version: '4.1.1',
     bin: 'dist/index.js',
+    http: { args: ['--transport', 'http', '--port', '0'], path: '/mcp' },
     calls: () => [['query-docs', {}]],
   },
   everything: {

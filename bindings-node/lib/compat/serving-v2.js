@@ -24,6 +24,9 @@ function engineOf(server, what) {
 
 const NODE = Symbol('mcpforge.nodeHandler');
 
+/** The engine's path of a handler given none (the engine's default mount path). */
+const ENGINE_PATH = '/mcp';
+
 /**
  * A handler serving the server `factory()` builds (called once, with an empty request
  * context): `handler.fetch(request, { clientAddress }?)` answers a web `Request` (the
@@ -38,11 +41,17 @@ function createMcpHandler(factory, options = {}) {
   const mountOptions = engineOptions('typescript-handler', options);
   const engine = engineOf(factory({}), 'createMcpHandler');
   const app = engine[mount.MOUNT](mountOptions);
-  const fetch = mount.fetchHandler(app);
+  // As the SDK's, the handler serves whatever path the application routes to it (a router
+  // mounted at `/mcp` hands it `/`): every request goes to the engine at its mount path.
+  const path = mountOptions.path ?? ENGINE_PATH;
+  const search = (url) => {
+    const at = url.indexOf('?');
+    return at === -1 ? '' : url.slice(at);
+  };
   return {
-    fetch: (request, options) => fetch(request, options),
+    fetch: (request, options) => mount.serveFetch(app, request, { target: path + search(request.url) }, undefined, options?.clientAddress),
     close: () => engine.close(),
-    [NODE]: mount.nodeHandler(app),
+    [NODE]: (req, res, parsedBody) => mount.serveNode(app, req, res, parsedBody, { target: path + search(req.url ?? '') }),
   };
 }
 
