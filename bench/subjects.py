@@ -195,6 +195,20 @@ SUBJECTS: list[Subject] = [
         needs=("target/bench/node/sdk1_server.mjs", "target/bench/node/node_modules/express/package.json"),
         hint="make bench-bindings builds the Node binding in release into target/bench/node",
     ),
+    Subject(
+        key="mcpforge-node-noedit",
+        language="Node",
+        framework="the ts-sdk1 peer file itself, unedited, under the stand-in for @modelcontextprotocol/sdk "
+        "(target/bench/node-noedit: the tree the `overrides` step of docs/node.md installs)",
+        kind="mcpforge",
+        stdio=("node", "target/bench/node-noedit/ts_sdk1_server.mjs"),
+        slow=("node", "target/bench/node-noedit/ts_sdk1_server.mjs"),
+        tools=("echo", "add", "slow"),
+        wires=("legacy",),
+        needs=("target/bench/node-noedit/ts_sdk1_server.mjs",
+               "target/bench/node-noedit/node_modules/mcpforge-upstream-sdk/package.json"),
+        hint="make bench-bindings builds the Node binding in release and lays out target/bench/node-noedit",
+    ),
     _http_only(
         "mcpforge-node-express",
         "Node",

@@ -111,6 +111,9 @@ def _node_compat() -> list[Target]:
                at_least=3, source=source),
         Target("mcpforge-node-compat", "http-2026-16", "calls_per_s", "HTTP (2026 wire) 16 connections ≥ 10× ts-sdk",
                vs=peer, at_least=10, source=source),
+        Target("mcpforge-node-noedit", "stdio-pipe", "calls_per_s",
+               "unedited under the stand-in, pipelined calls/s ≥ 3.5× ts-sdk1", vs="ts-sdk1", at_least=3.5,
+               source="issue 60: existing servers run unchanged, and keep the speed"),
     ] + [
         Target("mcpforge-node-express", workload, "calls_per_s",
                f"Express + StreamableHTTPServerTransport, {wire} 16 connections ≥ 0.6× express-floor (the host alone)",

@@ -13,6 +13,7 @@
 #           package with the optimized addon (the source tree's debug addon is left
 #           alone), next to the packages the servers import (express, zod): those of the
 #           Node end-to-end tests' scratch project, pinned by tests/e2e-node/package-lock.json.
+#           target/bench/node-noedit/: the same peer file unedited, under the stand-in.
 #
 # Cached: nothing is rebuilt when no input changed. A binding that is missing or fails to
 # build is reported; the benchmark then skips its subjects and says why. Arguments name the
@@ -52,7 +53,8 @@ node_binding() {
   [ -f bindings-node/Cargo.toml ] && [ -f examples/node/quickstart.mjs ] ||
     { note "no bindings-node/ or examples/node/quickstart.mjs: the Node subjects are skipped"; return 0; }
   stale "$stamp" core/src bindings-node/src bindings-node/lib bindings-node/Cargo.toml bindings-node/package.json \
-    examples/node bench/servers/node bench/peers/ts_sdk1_server.mjs tests/e2e-node/package-lock.json Cargo.lock ||
+    examples/node bench/servers/node bench/peers/ts_sdk1_server.mjs bindings-node/sdk-standin \
+    tests/e2e-node/package-lock.json Cargo.lock ||
     return 0
   [ -d target/node/e2e/node_modules/express ] || ./scripts/setup-node.sh || return 1
   note "building the Node binding (optimized) into $dir"
@@ -68,7 +70,24 @@ node_binding() {
     cp target/bindings/libmcpforge_node.so "$package/mcpforge.$(node -p 'require("./bindings-node/lib/platform.js").platformName()').node" &&
     cp examples/node/*.mjs bench/servers/node/*.mjs "$dir/" &&
     sed 's#from "@modelcontextprotocol/sdk/#from "mcpforge/#' bench/peers/ts_sdk1_server.mjs >"$dir/sdk1_server.mjs" &&
+    node_noedit "$dir" &&
     touch "$stamp"
+}
+
+# target/bench/node-noedit/: the TypeScript SDK 1.x peer file itself, unedited, in a tree laid
+# out as the `overrides` step of docs/node.md ("No edit") installs it: the stand-in generated
+# from the official SDK (bindings-node/sdk-standin) as @modelcontextprotocol/sdk, the official
+# SDK under its alias, and the optimized mcpforge of $1 with the same packages beside it.
+node_noedit() {
+  local from=$1 dir=$OUT/node-noedit
+  rm -rf "$dir"
+  mkdir -p "$dir" &&
+    cp -r "$from/node_modules" "$dir/" &&
+    mv "$dir/node_modules/@modelcontextprotocol/sdk" "$dir/node_modules/mcpforge-upstream-sdk" &&
+    node bindings-node/sdk-standin/generate.mjs "$dir/node_modules/mcpforge-upstream-sdk" "$dir/standin" >/dev/null &&
+    mv "$dir/standin/mcpforge-sdk" "$dir/node_modules/@modelcontextprotocol/sdk" &&
+    rmdir "$dir/standin" &&
+    cp bench/peers/ts_sdk1_server.mjs "$dir/"
 }
 
 # The bindings named as arguments (python, node), or both.

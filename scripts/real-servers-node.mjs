@@ -40,13 +40,14 @@ const mcpforgeVersion = JSON.parse(readFileSync(join(ROOT, 'bindings-node', 'pac
 const platform = require(join(ROOT, 'bindings-node', 'lib', 'platform.js')).platformName();
 const TARBALLS = {
   '@modelcontextprotocol/sdk': join(NODE_OUT, `mcpforge-sdk-${mcpforgeVersion}.tgz`),
+  '@modelcontextprotocol/server': join(NODE_OUT, `mcpforge-server-${mcpforgeVersion}.tgz`),
   mcpforge: join(NODE_OUT, `mcpforge-${mcpforgeVersion}.tgz`),
   [`mcpforge-${platform}`]: join(NODE_OUT, `mcpforge-${platform}-${mcpforgeVersion}.tgz`),
 };
 
 /** The package.json of one side's install folder. */
 function manifest(side) {
-  const dependencies = Object.fromEntries(Object.values(SERVERS).map((s) => [s.package, VERSION]));
+  const dependencies = Object.fromEntries(Object.values(SERVERS).map((s) => [s.package, s.version ?? VERSION]));
   const pkg = { name: `real-servers-${side}`, private: true, dependencies };
   if (side === 'mcpforge') pkg.overrides = Object.fromEntries(Object.entries(TARBALLS).map(([name, file]) => [name, `file:${file}`]));
   return `${JSON.stringify(pkg, null, 2)}\n`;

@@ -63,9 +63,9 @@ function resourceNotFound(uri) {
   return new McpError(ErrorCode.ResourceNotFound, `Resource not found: ${uri}`, { uri });
 }
 
-/** True for an `McpError` of this package or of the official TypeScript SDK. */
+/** True for an `McpError` of this package or of the official TypeScript SDK (its 2.x `ProtocolError` included). */
 function isMcpError(e) {
-  return e instanceof McpError || (e instanceof Error && e.name === 'McpError' && Number.isInteger(e.code));
+  return e instanceof McpError || (e instanceof Error && (e.name === 'McpError' || e.name === 'ProtocolError') && Number.isInteger(e.code));
 }
 
 module.exports = { ErrorCode, McpError, ToolError, InputRequiredError, resourceNotFound, isMcpError };

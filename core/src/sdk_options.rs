@@ -156,6 +156,9 @@ pub const TABLE: &[SdkOption] = &[
     // The official TypeScript SDK 2.x (createMcpHandler).
     row(TypeScriptHandler, "responseMode", EngineDecides, "the engine picks JSON or SSE per answer"),
     row(TypeScriptHandler, "legacy", EngineDecides, "the engine serves every protocol version"),
+    row(TypeScriptHandler, "keepAliveMs", Engine("sse_keepalive_ms"), "the SSE keep-alive interval; 0 sends none"),
+    row(TypeScriptHandler, "maxSubscriptions", EngineDecides, "the engine bounds what a session keeps itself"),
+    row(TypeScriptHandler, "onerror", EngineDecides, "the engine answers failed requests itself; no callback is told"),
 ];
 
 /// The row of `sdk` named `name` (`group.member` for a member of a group).
@@ -438,6 +441,9 @@ mod tests {
         let handler =
             translated(TypeScriptHandler, json!({ "responseMode": "json", "legacy": true, "allowedHosts": ["a:1"] }));
         assert_eq!(handler, json!({ "allowedHosts": ["a:1"] }), "2.x names are dropped, mcpforge's kept");
+        let published =
+            translated(TypeScriptHandler, json!({ "keepAliveMs": 0, "maxSubscriptions": 8, "onerror": true }));
+        assert_eq!(published, json!({ "sse_keepalive_ms": 0 }), "a published 2.x server's handler options");
     }
 
     #[test]

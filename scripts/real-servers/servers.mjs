@@ -7,7 +7,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The release of every server (each depends on @modelcontextprotocol/sdk ^1.30.0). */
+/**
+ * The release of every server that names none of its own (each depends on
+ * @modelcontextprotocol/sdk ^1.30.0).
+ */
 export const VERSION = '2026.8.31';
 
 const entity = (name, type, observations) => ({ name, entityType: type, observations });
@@ -74,6 +77,17 @@ export const SERVERS = {
         ['read_text_file', { path: join(work, 'outside.txt') }],
       ];
     },
+  },
+  // On the SDK 2.x server package (it pins @modelcontextprotocol/server 2.0.0), served over
+  // stdio through a telemetry wrapper of the stdio transport, and over HTTP by
+  // `createMcpHandler` behind Express. Both tools ask a remote service, so none is called;
+  // the call without arguments is refused before it reaches one.
+  context7: {
+    package: '@upstash/context7-mcp',
+    version: '4.1.1',
+    bin: 'dist/index.js',
+    http: { args: ['--transport', 'http', '--port', '0'], path: '/mcp' },
+    calls: () => [['query-docs', {}]],
   },
   everything: {
     package: '@modelcontextprotocol/server-everything',

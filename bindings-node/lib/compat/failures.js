@@ -12,8 +12,12 @@ const { ErrorCode, InputRequiredError, McpError, ToolError, isMcpError } = requi
 const { source } = require('../error-policy');
 const { argumentParser } = require('../schema');
 
-/** `MCP error <code>: <message>` (left alone when already worded so, by the official SDK's McpError). */
+/**
+ * `MCP error <code>: <message>` (left alone when already worded so, by the official SDK's
+ * McpError); the SDK 2.x `ProtocolError`, which words nothing, reads as its message.
+ */
 function sdkWording(error) {
+  if (error.name === 'ProtocolError') return String(error.message);
   const prefix = `MCP error ${error.code}: `;
   return String(error.message).startsWith(prefix) ? String(error.message) : prefix + error.message;
 }

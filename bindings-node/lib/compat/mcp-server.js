@@ -26,7 +26,9 @@ const { ATTACH, DETACH, isTransport } = require('./attach');
 const { attachLinked, isMessageTransport } = require('./linked-transport');
 const { ExperimentalMcpServerTasks, runToolTask } = require('./tasks');
 const { warnToolName } = require('./tool-names');
-const { sdkToolSchema } = require('./sdk-schema');
+const { sdkToolSchema, SDK1_LISTING } = require('./sdk-schema');
+// Handlers written for the SDK 2.x find its `ctx.mcpReq` and `ctx.http` on the context.
+require('./v2-context');
 
 /** Options of the official SDK's `ServerOptions` that have no engine meaning here. */
 const SDK_ONLY_OPTIONS = new Set([
@@ -132,6 +134,12 @@ async function sdkErrors(fn) {
 }
 
 class McpServer {
+  /**
+   * How tools are listed, as SDK 1.x lists them: their schemas (./sdk-schema.js), and the
+   * `execution` of a tool that gives none. The SDK 2.x server (./v2-server.js) lists its own way.
+   */
+  static listing = { ...SDK1_LISTING, execution: { taskSupport: 'forbidden' } };
+
   #engine;
   #errors;
   #tools = new Map();
@@ -348,17 +356,18 @@ class McpServer {
   #installTool(name, entry) {
     const withArgs = entry.inputSchema !== undefined;
     const errors = this.#errors;
+    const listing = this.constructor.listing;
     // Listed as the SDK lists them (the engine validates against that), parsed by zod here.
     const parse = withArgs ? argumentParser(entry.inputSchema, 'sdk') : undefined;
     const config = defined({
       title: entry.title,
       description: entry.description,
-      inputSchema: withArgs ? (sdkToolSchema(entry.inputSchema, 'input schema', 'input') ?? EMPTY_OBJECT_SCHEMA) : undefined,
-      outputSchema: entry.outputSchema === undefined ? undefined : sdkToolSchema(entry.outputSchema, 'output schema', 'output'),
+      inputSchema: withArgs ? (sdkToolSchema(entry.inputSchema, 'input schema', 'input', listing) ?? EMPTY_OBJECT_SCHEMA) : undefined,
+      outputSchema: entry.outputSchema === undefined ? undefined : sdkToolSchema(entry.outputSchema, 'output schema', 'output', listing),
       annotations: entry.annotations,
       icons: entry.icons,
       _meta: entry._meta,
-      execution: entry.execution ?? { taskSupport: 'forbidden' },
+      execution: entry.execution ?? listing.execution,
     });
     const taskOptions = this.#taskOptions;
     const failure = (e) => toolFailure(e, name, errors);

@@ -14,12 +14,17 @@
 'use strict';
 
 const { ErrorCode, McpError, isMcpError } = require('../errors');
+const { middlewareView } = require('./v2-context');
 
 /** The methods whose accepted requests the engine records once subscriptions are declared. */
 const SUBSCRIPTION_METHODS = new Set(['resources/subscribe', 'resources/unsubscribe']);
 
-/** The method name a request schema stands for (zod 3 or 4: `shape.method` is a literal). */
+/**
+ * The method name a request schema stands for (zod 3 or 4: `shape.method` is a literal), or
+ * the method name itself (the SDK 2.x form, `setRequestHandler('tools/list', ...)`).
+ */
 function methodOf(schema) {
+  if (typeof schema === 'string' && schema.length > 0) return schema;
   const literal = schema && schema.shape && schema.shape.method;
   const method = literal && (literal.value ?? (literal._def && literal._def.value));
   if (typeof method !== 'string') {
@@ -28,9 +33,10 @@ function methodOf(schema) {
   return method;
 }
 
-/** The SDK's `extra` argument of a request handler, from a middleware context. */
+/** The SDK's `extra` argument of a request handler (1.x, and 2.x's `ctx` view), from a middleware context. */
 function extraOf(context) {
   return {
+    ...middlewareView(context),
     signal: context.signal,
     sessionId: context.sessionId,
     authInfo: context.authInfo,

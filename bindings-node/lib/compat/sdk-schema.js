@@ -32,8 +32,11 @@ function isZod(s) {
   return s._zod !== undefined || isZod3(s);
 }
 
-/** The draft-07 JSON Schema of a zod object `obj`; `io` is `'input'` or `'output'`. */
-function convertObject(obj, what, io) {
+/**
+ * The JSON Schema of a zod object `obj`; `io` is `'input'` or `'output'`; `target` the zod 4
+ * dialect (`draft-7`, as SDK 1.x lists; `draft-2020-12`, as SDK 2.x does).
+ */
+function convertObject(obj, what, io, target) {
   if (isZod3(obj)) {
     const converter = optional('zod-to-json-schema');
     if (!converter) throw new TypeError(`mcpforge: the ${what} is a zod 3 schema: install zod-to-json-schema to use it (or use zod 4)`);
@@ -42,10 +45,10 @@ function convertObject(obj, what, io) {
   // zod 4 marks what it writes as a Standard Schema itself (a `~standard` property, not
   // enumerated): the copy is plain JSON, so the engine's side takes it as it is.
   const mini = optional('zod/v4-mini');
-  if (mini && typeof mini.toJSONSchema === 'function') return { ...mini.toJSONSchema(obj, { target: 'draft-7', io }) };
+  if (mini && typeof mini.toJSONSchema === 'function') return { ...mini.toJSONSchema(obj, { target, io }) };
   const standard = obj['~standard'];
   if (standard && standard.jsonSchema && typeof standard.jsonSchema[io] === 'function') {
-    return { ...standard.jsonSchema[io]({ target: 'draft-07' }) };
+    return { ...standard.jsonSchema[io]({ target: target === 'draft-7' ? 'draft-07' : target }) };
   }
   return toJsonSchema(obj, what, io);
 }
@@ -54,21 +57,27 @@ function convertObject(obj, what, io) {
  * The JSON Schema a tool lists for `schema` (a zod raw shape, a zod schema or another
  * Standard Schema), as the official SDK lists it (`{}`, the SDK's empty shape, an object
  * without properties); undefined for a zod schema that is not an object. `what` names it
- * in errors; `io` is `'input'` or `'output'`.
+ * in errors; `io` is `'input'` or `'output'`; `listing` how the SDK release lists
+ * (`SDK1_LISTING` unless given): `target`, the zod 4 dialect, and `anyZod`, whether a zod
+ * schema that is not an object is listed too (SDK 2.x lists every schema it can convert).
  * @returns {object | undefined}
  */
-function sdkToolSchema(schema, what, io) {
+function sdkToolSchema(schema, what, io, listing = SDK1_LISTING) {
+  const { target } = listing;
   if (isEmptyShape(schema)) {
     const obj = zodObject(schema);
-    return obj ? convertObject(obj, what, io) : undefined;
+    return obj ? convertObject(obj, what, io, target) : undefined;
   }
   if (isRawShape(schema)) {
     const obj = zodObject(schema);
-    return obj ? convertObject(obj, what, io) : toJsonSchema(schema, what, io);
+    return obj ? convertObject(obj, what, io, target) : toJsonSchema(schema, what, io);
   }
   if (!isSchemaObject(schema)) return undefined;
   if (!isZod(schema)) return toJsonSchema(schema, what, io);
-  return isZodObject(schema) ? convertObject(schema, what, io) : undefined;
+  return isZodObject(schema) || listing.anyZod ? convertObject(schema, what, io, target) : undefined;
 }
 
-module.exports = { sdkToolSchema };
+/** How SDK 1.x lists tool schemas: zod 4 in draft-07, zod objects only. */
+const SDK1_LISTING = { target: 'draft-7', anyZod: false };
+
+module.exports = { sdkToolSchema, SDK1_LISTING };

@@ -24,6 +24,9 @@ function engineOf(server, what) {
 
 const NODE = Symbol('mcpforge.nodeHandler');
 
+/** The engine's path of a handler given none (the engine's default mount path). */
+const ENGINE_PATH = '/mcp';
+
 /**
  * A handler serving the server `factory()` builds (called once, with an empty request
  * context): `handler.fetch(request, { clientAddress }?)` answers a web `Request` (the
@@ -38,11 +41,17 @@ function createMcpHandler(factory, options = {}) {
   const mountOptions = engineOptions('typescript-handler', options);
   const engine = engineOf(factory({}), 'createMcpHandler');
   const app = engine[mount.MOUNT](mountOptions);
-  const fetch = mount.fetchHandler(app);
+  // As the SDK's, the handler serves whatever path the application routes to it (a router
+  // mounted at `/mcp` hands it `/`): every request goes to the engine at its mount path.
+  const path = mountOptions.path ?? ENGINE_PATH;
+  const search = (url) => {
+    const at = url.indexOf('?');
+    return at === -1 ? '' : url.slice(at);
+  };
   return {
-    fetch: (request, options) => fetch(request, options),
+    fetch: (request, options) => mount.serveFetch(app, request, { target: path + search(request.url) }, undefined, options?.clientAddress),
     close: () => engine.close(),
-    [NODE]: mount.nodeHandler(app),
+    [NODE]: (req, res, parsedBody) => mount.serveNode(app, req, res, parsedBody, { target: path + search(req.url ?? '') }),
   };
 }
 
@@ -53,13 +62,33 @@ function toNodeHandler(handler) {
   return node;
 }
 
-/** Serves the server `factory()` builds over stdio; resolves once serving started. */
-async function serveStdio(factory) {
+/**
+ * Serves the server `factory()` builds over stdio, as the SDK 2.x `serveStdio` does: on
+ * `options.transport` when given (a `StdioServerTransport` of this package), else on the
+ * process's stdin and stdout. Returns at once the SDK's handle, `{ close() }`; a failure to
+ * start goes to `options.onerror` (else it is thrown by `close()`). The SDK's `legacy` and
+ * `maxSubscriptions` are accepted; the engine serves every protocol version.
+ */
+function serveStdio(factory, options = {}) {
   if (typeof factory !== 'function') throw new TypeError('mcpforge: serveStdio(factory) takes a function returning a server');
   const server = factory({});
   engineOf(server, 'serveStdio');
-  await server.connect(new StdioServerTransport());
-  return server;
+  const serving = server.connect(options.transport ?? new StdioServerTransport());
+  const failed = serving.then(
+    () => undefined,
+    (error) => {
+      if (typeof options.onerror !== 'function') return error;
+      options.onerror(error);
+      return undefined;
+    },
+  );
+  return {
+    async close() {
+      const error = await failed;
+      if (error !== undefined) throw error;
+      await server.close();
+    },
+  };
 }
 
 /** Answers 403 with a JSON-RPC error; false (the request was refused). */

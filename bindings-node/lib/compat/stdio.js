@@ -104,10 +104,16 @@ class StdioServerTransport {
 
   /**
    * On streams of its own: starts reading `stdin` (messages go to `onmessage`). On the
-   * process's: nothing to do, the engine reads once a server connects.
+   * process's: nothing to do once a server serves it (the engine reads); called before that,
+   * by whatever drives it as a message transport (a wrapper that observes the messages and
+   * hands the wrapper to `connect`), it reads and writes the process's streams as its own.
    */
   async start() {
-    if (!this.#input) return;
+    if (!this.#input) {
+      if (this.#serving) return;
+      this.#input = process.stdin;
+      this.#output = process.stdout;
+    }
     if (this.#started) throw new Error('StdioServerTransport already started!');
     this.#started = true;
     this.#onData = (chunk) => this.#read(chunk);

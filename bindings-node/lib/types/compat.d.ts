@@ -201,8 +201,22 @@ export declare function createMcpHandler(
 ): McpHandler;
 /** The Node handler of a `createMcpHandler` handler (`@modelcontextprotocol/node`'s). */
 export declare function toNodeHandler(handler: McpHandler): NodeMcpHandler;
-/** Serves the server `factory()` builds over stdio (the official SDK 2.x's). */
-export declare function serveStdio(factory: (context: { [key: string]: unknown }) => McpServer | Server): Promise<McpServer | Server>;
+/** What `serveStdio` takes besides the factory (the official SDK 2.x's `ServeStdioOptions`). */
+export interface ServeStdioOptions {
+  /** The transport to serve on (a `StdioServerTransport`, or one wrapping it); default: the process's stdio. */
+  transport?: object;
+  /** Told of a failure to start serving. */
+  onerror?: (error: Error) => void;
+  /** Accepted; the engine serves every protocol version. */
+  legacy?: 'serve' | 'reject';
+  /** Accepted. */
+  maxSubscriptions?: number;
+}
+/** Serves the server `factory()` builds over stdio (the official SDK 2.x's); returns its handle at once. */
+export declare function serveStdio(
+  factory: (context: { [key: string]: unknown }) => McpServer | Server,
+  options?: ServeStdioOptions,
+): { close(): Promise<void> };
 /** A guard refusing (403) a request whose `Host` is not a loopback name; true when it passes. */
 /** The official SDK's options of `SSEServerTransport` (DNS rebinding protection). */
 export interface SSEServerTransportOptions {
