@@ -33,6 +33,7 @@ mod arguments;
 pub mod auth;
 mod budget;
 pub mod catalogue;
+pub mod client;
 mod completion_output;
 pub mod context;
 mod deadline;

@@ -1,0 +1,353 @@
+//! The Streamable HTTP transport: every client message is POSTed to the MCP endpoint; the
+//! answer comes back as JSON or as a server-sent-events stream; the session id the server
+//! gives at `initialize` goes on every later request, a GET stream carries the server's own
+//! messages once the handshake ends, and closing sends DELETE. On the 2026-07-28 wire each
+//! request carries its routing headers (`MCP-Protocol-Version`, `Mcp-Method`, `Mcp-Name`),
+//! and cancelling a request closes its response stream.
+//!
+//! Each POST uses a connection of its own (hyper's HTTP/1.1 client, no pool): requests run
+//! side by side, and closing one's connection cancels it on the server. Plain `http://` only.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use axum::body::Body;
+use base64::Engine as _;
+use futures_util::StreamExt as _;
+use futures_util::future::BoxFuture;
+use hyper::{Request, Response, Uri, body::Incoming};
+use hyper_util::rt::TokioIo;
+use serde_json::{Value, json};
+use tokio::sync::{Semaphore, mpsc};
+use tokio::task::AbortHandle;
+
+use super::sse::EventReader;
+use super::{Transport, Wire};
+use crate::client::error::ClientError;
+use crate::error::{ProtocolError, codes};
+use crate::jsonrpc::RequestId;
+use crate::protocol::meta::PROTOCOL_VERSION_KEY;
+use crate::protocol::method::Method;
+use crate::sync::lock;
+
+/// The largest answer (a JSON body, or one event of a stream) the client takes.
+pub const MAX_MESSAGE: usize = 16 * 1024 * 1024;
+const SESSION_HEADER: &str = "mcp-session-id";
+
+/// A server reached over Streamable HTTP at one URL.
+#[derive(Debug, Clone)]
+pub struct HttpTransport {
+    url: String,
+    headers: Vec<(String, String)>,
+    listen: bool,
+}
+
+impl HttpTransport {
+    /// The MCP endpoint at `url` (`http://host:port/path`).
+    pub fn new(url: impl Into<String>) -> HttpTransport {
+        HttpTransport { url: url.into(), headers: Vec::new(), listen: true }
+    }
+
+    /// Adds a header to every request (an `Authorization` the application obtained).
+    #[must_use]
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Whether to open the GET stream for the server's own messages after the handshake
+    /// (default true).
+    #[must_use]
+    pub fn listen(mut self, listen: bool) -> Self {
+        self.listen = listen;
+        self
+    }
+}
+
+/// What every POST of one client shares.
+struct Endpoint {
+    uri: Uri,
+    authority: String,
+    headers: Vec<(String, String)>,
+    listen: bool,
+    /// The session the server gave at `initialize`.
+    session: Mutex<Option<String>>,
+    /// The version the handshake settled on (legacy sessions).
+    version: Mutex<Option<String>>,
+    to_client: mpsc::Sender<Vec<u8>>,
+    /// The POSTs of requests whose answer is still coming, by request id.
+    in_flight: Mutex<HashMap<RequestId, AbortHandle>>,
+    listener: Mutex<Option<AbortHandle>>,
+}
+
+impl Transport for HttpTransport {
+    fn open(self: Box<Self>, queue: usize) -> BoxFuture<'static, Result<Wire, ClientError>> {
+        Box::pin(async move {
+            let uri: Uri = self.url.parse().map_err(|e| ClientError::Transport(format!("{}: {e}", self.url)))?;
+            if uri.scheme_str() != Some("http") {
+                return Err(ClientError::Transport(format!("{}: only http:// URLs are supported", self.url)));
+            }
+            let authority = uri.authority().map(|a| a.to_string()).unwrap_or_default();
+            let (outgoing, to_server) = mpsc::channel(queue);
+            let (to_client, incoming) = mpsc::channel(queue);
+            let endpoint = Arc::new(Endpoint {
+                uri,
+                authority,
+                headers: self.headers,
+                listen: self.listen,
+                session: Mutex::default(),
+                version: Mutex::default(),
+                to_client,
+                in_flight: Mutex::default(),
+                listener: Mutex::default(),
+            });
+            let writer = tokio::spawn(write_loop(endpoint.clone(), to_server, queue));
+            let closing = endpoint.clone();
+            let closer: super::Closer = Box::new(move || Box::pin(async move { closing.close().await }));
+            let guard = Stop { endpoint, writer: writer.abort_handle() };
+            Ok(Wire { outgoing, incoming, closer, guard: Box::new(guard) })
+        })
+    }
+}
+
+/// Stops every task of the transport when the client goes away.
+struct Stop {
+    endpoint: Arc<Endpoint>,
+    writer: AbortHandle,
+}
+
+impl Drop for Stop {
+    fn drop(&mut self) {
+        self.writer.abort();
+        self.endpoint.stop_tasks();
+    }
+}
+
+/// Sends each message: a request in a task of its own (at most `queue` at once), a
+/// notification or response in order.
+async fn write_loop(endpoint: Arc<Endpoint>, mut messages: mpsc::Receiver<Vec<u8>>, queue: usize) {
+    let slots = Arc::new(Semaphore::new(queue.max(1)));
+    while let Some(bytes) = messages.recv().await {
+        let Ok(message) = serde_json::from_slice::<Value>(&bytes) else { continue };
+        let method = message.get("method").and_then(Value::as_str).map(str::to_owned);
+        let id = message.get("id").and_then(RequestId::from_value);
+        match (method.as_deref(), id) {
+            (Some(_), Some(id)) => {
+                let Ok(slot) = slots.clone().acquire_owned().await else { break };
+                let post = endpoint.clone();
+                let key = id.clone();
+                let task = tokio::spawn(async move {
+                    post.exchange(bytes, &message, Some(&key)).await;
+                    lock(&post.in_flight).remove(&key);
+                    drop(slot);
+                });
+                lock(&endpoint.in_flight).insert(id, task.abort_handle());
+            }
+            (Some(m), None) => {
+                if m == Method::Cancelled.as_str() {
+                    endpoint.abort(&message);
+                }
+                endpoint.exchange(bytes, &message, None).await;
+                if m == Method::Initialized.as_str() && endpoint.listen {
+                    endpoint.start_listening();
+                }
+            }
+            (None, _) => endpoint.exchange(bytes, &message, None).await,
+        }
+    }
+}
+
+impl Endpoint {
+    /// POSTs one message and hands every message of the answer to the client; a failed
+    /// exchange of a request becomes that request's error.
+    async fn exchange(&self, body: Vec<u8>, message: &Value, id: Option<&RequestId>) {
+        let request = self.post(body, message);
+        let outcome = match self.send(request).await {
+            Ok(response) => self.take_answer(response, id).await,
+            Err(e) => Err(e),
+        };
+        if let (Err(detail), Some(id)) = (outcome, id) {
+            let error = ProtocolError::new(codes::INTERNAL_ERROR, detail);
+            let reply = json!({ "jsonrpc": "2.0", "id": id, "error": error });
+            let _ = self.to_client.send(reply.to_string().into_bytes()).await;
+        }
+    }
+
+    fn post(&self, body: Vec<u8>, message: &Value) -> Request<Body> {
+        let mut builder = self
+            .base(hyper::Method::POST)
+            .header("content-type", "application/json")
+            .header("accept", "application/json, text/event-stream");
+        let modern = message.pointer("/params/_meta").and_then(|m| m.get(PROTOCOL_VERSION_KEY)).and_then(Value::as_str);
+        if let Some(version) = modern {
+            builder = builder.header("mcp-protocol-version", version);
+            if let Some(method) = message.get("method").and_then(Value::as_str) {
+                builder = builder.header("mcp-method", method);
+                if let Some(name) = routed_name(method, message.get("params")) {
+                    builder = builder.header("mcp-name", header_value(name));
+                }
+            }
+        }
+        builder.body(Body::from(body)).unwrap_or_default()
+    }
+
+    /// A request to the endpoint with the headers every request carries.
+    fn base(&self, method: hyper::Method) -> hyper::http::request::Builder {
+        let mut builder = Request::builder().method(method).uri(self.uri.clone()).header("host", &self.authority);
+        if let Some(session) = lock(&self.session).clone() {
+            builder = builder.header(SESSION_HEADER, session);
+        }
+        if let Some(version) = lock(&self.version).clone() {
+            builder = builder.header("mcp-protocol-version", version);
+        }
+        for (name, value) in &self.headers {
+            builder = builder.header(name, value);
+        }
+        builder
+    }
+
+    async fn send(&self, request: Request<Body>) -> Result<Response<Incoming>, String> {
+        let stream = tokio::net::TcpStream::connect(&self.authority).await.map_err(|e| format!("{}: {e}", self.uri))?;
+        let (mut sender, connection) =
+            hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(|e| e.to_string())?;
+        tokio::spawn(connection);
+        sender.send_request(request).await.map_err(|e| e.to_string())
+    }
+
+    /// Reads an answer: JSON, an event stream, 202, or an error status.
+    async fn take_answer(&self, response: Response<Incoming>, id: Option<&RequestId>) -> Result<(), String> {
+        if let Some(session) = response.headers().get(SESSION_HEADER).and_then(|v| v.to_str().ok()) {
+            lock(&self.session).get_or_insert_with(|| session.to_owned());
+        }
+        let status = response.status();
+        let event_stream = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.starts_with("text/event-stream"));
+        if event_stream && status.is_success() {
+            return self.forward_events(response.into_body()).await;
+        }
+        let body =
+            axum::body::to_bytes(Body::new(response.into_body()), MAX_MESSAGE).await.map_err(|e| e.to_string())?;
+        let answer = serde_json::from_slice::<Value>(&body).ok().filter(|v| v.is_array() || v.get("jsonrpc").is_some());
+        match answer {
+            // A JSON-RPC error without an id answers the request it was sent for.
+            Some(mut message) if id.is_some() && message.get("error").is_some() => {
+                if message.get("id").is_none_or(Value::is_null) {
+                    message["id"] = json!(id);
+                }
+                self.deliver(message.to_string().into_bytes()).await
+            }
+            Some(message) if status.is_success() => self.deliver(message.to_string().into_bytes()).await,
+            _ if status.is_success() && id.is_none() => Ok(()),
+            _ => Err(format!("HTTP {status}: {}", String::from_utf8_lossy(&body[..body.len().min(200)]))),
+        }
+    }
+
+    async fn forward_events(&self, body: Incoming) -> Result<(), String> {
+        let mut events = EventReader::new(MAX_MESSAGE);
+        let mut chunks = Body::new(body).into_data_stream();
+        while let Some(chunk) = chunks.next().await {
+            let chunk = chunk.map_err(|e| e.to_string())?;
+            for data in events.push(&chunk)? {
+                self.deliver(data).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Hands a message to the client, noting the version an `initialize` answer settles on.
+    async fn deliver(&self, message: Vec<u8>) -> Result<(), String> {
+        if let Ok(value) = serde_json::from_slice::<Value>(&message) {
+            let version = value.pointer("/result/protocolVersion").and_then(Value::as_str);
+            if let (Some(version), Some(_)) = (version, value.pointer("/result/serverInfo")) {
+                *lock(&self.version) = Some(version.to_owned());
+            }
+        }
+        self.to_client.send(message).await.map_err(|_| "the client is gone".to_owned())
+    }
+
+    /// Ends the POST of the request a `notifications/cancelled` names.
+    fn abort(&self, cancelled: &Value) {
+        let id = cancelled.pointer("/params/requestId").and_then(RequestId::from_value);
+        if let Some(task) = id.and_then(|id| lock(&self.in_flight).remove(&id)) {
+            task.abort();
+        }
+    }
+
+    /// Opens the GET stream of the session's server messages (once; a 405 ends it).
+    fn start_listening(self: &Arc<Self>) {
+        let mut listener = lock(&self.listener);
+        if listener.is_some() || lock(&self.session).is_none() {
+            return;
+        }
+        let endpoint = self.clone();
+        let task = tokio::spawn(async move {
+            let request = endpoint.base(hyper::Method::GET).header("accept", "text/event-stream").body(Body::empty());
+            let Ok(request) = request else { return };
+            match endpoint.send(request).await {
+                Ok(response) if response.status().is_success() => {
+                    if let Err(e) = endpoint.forward_events(response.into_body()).await {
+                        tracing::debug!("the server's GET stream ended: {e}");
+                    }
+                }
+                Ok(response) => tracing::debug!(status = %response.status(), "no GET stream"),
+                Err(e) => tracing::debug!("no GET stream: {e}"),
+            }
+        });
+        *listener = Some(task.abort_handle());
+    }
+
+    fn stop_tasks(&self) {
+        if let Some(listener) = lock(&self.listener).take() {
+            listener.abort();
+        }
+        lock(&self.in_flight).drain().for_each(|(_, task)| task.abort());
+    }
+
+    /// Ends the session: stops the streams and sends DELETE when the server gave a session.
+    async fn close(&self) {
+        self.stop_tasks();
+        if lock(&self.session).is_none() {
+            return;
+        }
+        if let Ok(request) = self.base(hyper::Method::DELETE).body(Body::empty()) {
+            if let Err(e) = self.send(request).await {
+                tracing::debug!("DELETE of the session failed: {e}");
+            }
+        }
+    }
+}
+
+/// The value of the `Mcp-Name` header a 2026-07-28 request carries, if its method routes by
+/// name.
+fn routed_name<'a>(method: &str, params: Option<&'a Value>) -> Option<&'a str> {
+    let field = Method::from_wire(method)?.name_header_field()?;
+    params?.get(field)?.as_str()
+}
+
+/// A header value as the 2026-07-28 wire encodes it: plain when it is visible ASCII without
+/// surrounding spaces, else `=?base64?…?=`.
+fn header_value(value: &str) -> String {
+    let plain = value.bytes().all(|b| b == b'\t' || (0x20..0x7f).contains(&b))
+        && value.trim() == value
+        && !value.starts_with("=?base64?");
+    if plain {
+        value.to_owned()
+    } else {
+        format!("=?base64?{}?=", base64::engine::general_purpose::STANDARD.encode(value))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::header_value;
+
+    #[test]
+    fn header_values_are_encoded_when_not_plain() {
+        assert_eq!(header_value("get_weather"), "get_weather");
+        assert_eq!(header_value(" padded"), "=?base64?IHBhZGRlZA==?=");
+        assert_eq!(header_value("héllo"), "=?base64?aMOpbGxv?=");
+    }
+}

@@ -1,0 +1,171 @@
+//! The Rust client engine against a scripted server (a transport whose other end the test
+//! plays): what mcpforge's own server never does — an unknown protocol version, a list that
+//! never ends, structured content that breaks the tool's output schema, a request the client
+//! has no handler for — and the exact `notifications/cancelled` a timeout sends.
+
+use std::time::Duration;
+
+use futures_util::future::BoxFuture;
+use mcpforge::client::transport::{Transport, Wire};
+use mcpforge::client::{Client, ClientBuilder, ClientError, ClientLimits};
+use serde_json::{Value, json};
+use tokio::sync::mpsc;
+
+const WAIT: Duration = Duration::from_secs(10);
+
+/// A transport whose server is `answer`: each client message in, the server's messages out.
+/// Every client message is also copied to the returned log.
+struct Scripted<F> {
+    answer: F,
+    log: mpsc::UnboundedSender<Value>,
+}
+
+fn scripted<F>(answer: F) -> (Scripted<F>, mpsc::UnboundedReceiver<Value>)
+where
+    F: FnMut(&Value) -> Vec<Value> + Send + 'static,
+{
+    let (log, seen) = mpsc::unbounded_channel();
+    (Scripted { answer, log }, seen)
+}
+
+impl<F: FnMut(&Value) -> Vec<Value> + Send + 'static> Transport for Scripted<F> {
+    fn open(self: Box<Self>, queue: usize) -> BoxFuture<'static, Result<Wire, ClientError>> {
+        let Scripted { mut answer, log } = *self;
+        let (outgoing, mut from_client) = mpsc::channel::<Vec<u8>>(queue);
+        let (to_client, incoming) = mpsc::channel(queue);
+        let server = tokio::spawn(async move {
+            while let Some(bytes) = from_client.recv().await {
+                let message: Value = serde_json::from_slice(&bytes).expect("the client sends JSON");
+                let _ = log.send(message.clone());
+                for reply in answer(&message) {
+                    let _ = to_client.send(reply.to_string().into_bytes()).await;
+                }
+            }
+        });
+        let closer: mcpforge::client::transport::Closer = Box::new(move || Box::pin(async move { server.abort() }));
+        Box::pin(async move { Ok(Wire { outgoing, incoming, closer, guard: Box::new(()) }) })
+    }
+}
+
+/// The answer to `initialize` at `version`; nothing for anything else.
+fn handshake(message: &Value, version: &str) -> Option<Value> {
+    (message["method"] == "initialize").then(|| {
+        json!({ "jsonrpc": "2.0", "id": message["id"], "result": {
+            "protocolVersion": version, "capabilities": { "tools": {} }, "serverInfo": { "name": "scripted", "version": "0" }
+        }})
+    })
+}
+
+fn reply(message: &Value, result: Value) -> Vec<Value> {
+    vec![json!({ "jsonrpc": "2.0", "id": message["id"], "result": result })]
+}
+
+fn client() -> ClientBuilder {
+    Client::builder("engine-test", "1.0.0")
+}
+
+#[tokio::test]
+async fn a_version_the_client_does_not_know_is_refused() {
+    let (transport, _) = scripted(|m| handshake(m, "1999-01-01").into_iter().collect());
+    let refused = client().connect(transport).await.expect_err("an unknown version");
+    assert!(matches!(&refused, ClientError::Protocol(m) if m.contains("1999-01-01")), "{refused}");
+}
+
+#[tokio::test]
+async fn an_older_version_the_server_chooses_is_accepted() {
+    let (transport, mut seen) = scripted(|m| handshake(m, "2025-03-26").into_iter().collect());
+    let client = client().connect(transport).await.expect("connects");
+    assert_eq!(client.session().protocol_version.as_str(), "2025-03-26");
+    let offered = seen.recv().await.expect("initialize");
+    assert_eq!(offered["params"]["protocolVersion"], "2025-11-25", "the newest is offered");
+    let initialized = seen.recv().await.expect("initialized");
+    assert_eq!(initialized["method"], "notifications/initialized");
+}
+
+#[tokio::test]
+async fn a_list_that_never_ends_fails_after_the_page_limit() {
+    let (transport, _) = scripted(|m| match handshake(m, "2025-06-18") {
+        Some(answer) => vec![answer],
+        None if m["method"] == "tools/list" => reply(m, json!({ "tools": [{ "name": "t" }], "nextCursor": "again" })),
+        None => Vec::new(),
+    });
+    let limits = ClientLimits { max_pages: 3, ..ClientLimits::default() };
+    let client = client().limits(limits).connect(transport).await.expect("connects");
+    let outcome = client.list_tools().await;
+    assert!(matches!(&outcome, Err(ClientError::Protocol(m)) if m.contains("3 pages")), "{outcome:?}");
+}
+
+#[tokio::test]
+async fn structured_content_is_checked_against_the_output_schema() {
+    let (transport, _) = scripted(|m| match handshake(m, "2025-06-18") {
+        Some(answer) => vec![answer],
+        None if m["method"] == "tools/list" => reply(
+            m,
+            json!({ "tools": [{ "name": "sum", "inputSchema": { "type": "object" }, "outputSchema": {
+                "type": "object", "properties": { "sum": { "type": "number" } }, "required": ["sum"] } }] }),
+        ),
+        None if m["params"]["arguments"]["good"] == true => {
+            reply(m, json!({ "content": [], "structuredContent": { "sum": 3 } }))
+        }
+        None if m["params"]["arguments"]["missing"] == true => reply(m, json!({ "content": [] })),
+        None if m["method"] == "tools/call" => {
+            reply(m, json!({ "content": [], "structuredContent": { "sum": "three" } }))
+        }
+        None => Vec::new(),
+    });
+    let client = client().connect(transport).await.expect("connects");
+    // Before the list, the schema is unknown: nothing is checked.
+    client.call_tool("sum", json!({})).await.expect("unchecked");
+    client.list_tools().await.expect("tools/list");
+    client.call_tool("sum", json!({ "good": true })).await.expect("a matching result");
+    let wrong = client.call_tool("sum", json!({})).await;
+    assert!(matches!(&wrong, Err(ClientError::OutputSchema { tool, .. }) if tool == "sum"), "{wrong:?}");
+    let missing = client.call_tool("sum", json!({ "missing": true })).await;
+    assert!(
+        matches!(&missing, Err(ClientError::OutputSchema { detail, .. }) if detail.contains("no structuredContent"))
+    );
+}
+
+#[tokio::test]
+async fn a_server_request_without_a_handler_gets_method_not_found() {
+    let (transport, mut seen) = scripted(|m| match handshake(m, "2025-11-25") {
+        Some(answer) => vec![answer],
+        None if m["method"] == "notifications/initialized" => vec![
+            json!({ "jsonrpc": "2.0", "id": "s-1", "method": "sampling/createMessage", "params": {} }),
+            json!({ "jsonrpc": "2.0", "id": "s-2", "method": "ping" }),
+        ],
+        None => Vec::new(),
+    });
+    let client = client().connect(transport).await.expect("connects");
+    assert_eq!(client.session().capabilities, json!({ "tools": {} }));
+    let mut answers = Vec::new();
+    while answers.len() < 2 {
+        let message = tokio::time::timeout(WAIT, seen.recv()).await.expect("in time").expect("open");
+        if message.get("method").is_none() {
+            answers.push(message);
+        }
+    }
+    answers.sort_by_key(|a| a["id"].as_str().map(str::to_owned));
+    assert_eq!(answers[0]["id"], "s-1");
+    assert_eq!(answers[0]["error"]["code"], -32601);
+    assert_eq!(answers[1], json!({ "jsonrpc": "2.0", "id": "s-2", "result": {} }));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_timeout_sends_cancelled_with_the_call_id_and_a_reason() {
+    let (transport, mut seen) = scripted(|m| handshake(m, "2025-11-25").into_iter().collect());
+    let client = client().timeout(Duration::from_millis(50)).connect(transport).await.expect("connects");
+    let outcome = client.request("tools/call", json!({ "name": "slow" })).await;
+    assert!(matches!(outcome, Err(ClientError::Timeout { .. })), "{outcome:?}");
+    let mut cancelled = None;
+    for _ in 0..4 {
+        let message = tokio::time::timeout(WAIT, seen.recv()).await.expect("in time").expect("open");
+        if message["method"] == "notifications/cancelled" {
+            cancelled = Some(message);
+            break;
+        }
+    }
+    let cancelled = cancelled.expect("a cancellation was sent");
+    assert_eq!(cancelled["params"]["requestId"], 2, "the call's id (initialize was 1)");
+    assert_eq!(cancelled["params"]["reason"], "the request timed out");
+}
