@@ -85,8 +85,7 @@ impl ClientBuilder {
     /// Opens `transport` and connects (handshake or discovery, as [`Protocol`] says).
     pub async fn connect(self, transport: impl Transport) -> Result<Client, ClientError> {
         let ClientBuilder { info, protocol, call, limits, answers, handlers } = self;
-        let Wire { outgoing, incoming, closer, guard } =
-            Box::new(transport).open(limits.queue.max(1)).await?;
+        let Wire { outgoing, incoming, closer, guard } = Box::new(transport).open(limits.queue.max(1)).await?;
         let capabilities = answers.capabilities();
         let (notifications, receiver) = notifications::Notifications::new(handlers, limits.notifications);
         let (peer, reader) = Peer::start(outgoing, incoming, answers, notifications);

@@ -40,12 +40,31 @@ pub struct HttpTransport {
     url: String,
     headers: Vec<(String, String)>,
     listen: bool,
+    session: SessionId,
+}
+
+/// The session id the server gave at `initialize` (none on the stateless wire, or before).
+#[derive(Debug, Clone, Default)]
+pub struct SessionId(Arc<Mutex<Option<String>>>);
+
+impl SessionId {
+    /// The id, once the server gave one.
+    #[must_use]
+    pub fn get(&self) -> Option<String> {
+        lock(&self.0).clone()
+    }
 }
 
 impl HttpTransport {
     /// The MCP endpoint at `url` (`http://host:port/path`).
     pub fn new(url: impl Into<String>) -> HttpTransport {
-        HttpTransport { url: url.into(), headers: Vec::new(), listen: true }
+        HttpTransport { url: url.into(), headers: Vec::new(), listen: true, session: SessionId::default() }
+    }
+
+    /// The session the server gives: keep this handle to read its id later.
+    #[must_use]
+    pub fn session_id(&self) -> SessionId {
+        self.session.clone()
     }
 
     /// Adds a header to every request (an `Authorization` the application obtained).
@@ -71,7 +90,7 @@ struct Endpoint {
     headers: Vec<(String, String)>,
     listen: bool,
     /// The session the server gave at `initialize`.
-    session: Mutex<Option<String>>,
+    session: SessionId,
     /// The version the handshake settled on (legacy sessions).
     version: Mutex<Option<String>>,
     to_client: mpsc::Sender<Vec<u8>>,
@@ -95,7 +114,7 @@ impl Transport for HttpTransport {
                 authority,
                 headers: self.headers,
                 listen: self.listen,
-                session: Mutex::default(),
+                session: self.session,
                 version: Mutex::default(),
                 to_client,
                 in_flight: Mutex::default(),
@@ -194,7 +213,7 @@ impl Endpoint {
     /// A request to the endpoint with the headers every request carries.
     fn base(&self, method: hyper::Method) -> hyper::http::request::Builder {
         let mut builder = Request::builder().method(method).uri(self.uri.clone()).header("host", &self.authority);
-        if let Some(session) = lock(&self.session).clone() {
+        if let Some(session) = lock(&self.session.0).clone() {
             builder = builder.header(SESSION_HEADER, session);
         }
         if let Some(version) = lock(&self.version).clone() {
@@ -217,7 +236,7 @@ impl Endpoint {
     /// Reads an answer: JSON, an event stream, 202, or an error status.
     async fn take_answer(&self, response: Response<Incoming>, id: Option<&RequestId>) -> Result<(), String> {
         if let Some(session) = response.headers().get(SESSION_HEADER).and_then(|v| v.to_str().ok()) {
-            lock(&self.session).get_or_insert_with(|| session.to_owned());
+            lock(&self.session.0).get_or_insert_with(|| session.to_owned());
         }
         let status = response.status();
         let event_stream = response
@@ -279,7 +298,7 @@ impl Endpoint {
     /// Opens the GET stream of the session's server messages (once; a 405 ends it).
     fn start_listening(self: &Arc<Self>) {
         let mut listener = lock(&self.listener);
-        if listener.is_some() || lock(&self.session).is_none() {
+        if listener.is_some() || lock(&self.session.0).is_none() {
             return;
         }
         let endpoint = self.clone();
@@ -309,7 +328,7 @@ impl Endpoint {
     /// Ends the session: stops the streams and sends DELETE when the server gave a session.
     async fn close(&self) {
         self.stop_tasks();
-        if lock(&self.session).is_none() {
+        if lock(&self.session.0).is_none() {
             return;
         }
         if let Ok(request) = self.base(hyper::Method::DELETE).body(Body::empty()) {

@@ -8,8 +8,7 @@ pub mod memory;
 mod sse;
 
 pub use child::ChildTransport;
-pub use http::HttpTransport;
+pub use http::{HttpTransport, SessionId};
 pub use memory::MemoryTransport;
 
 pub use super::wire::{Closer, Transport, Wire};
-
