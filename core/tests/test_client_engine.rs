@@ -169,3 +169,86 @@ async fn a_timeout_sends_cancelled_with_the_call_id_and_a_reason() {
     assert_eq!(cancelled["params"]["requestId"], 2, "the call's id (initialize was 1)");
     assert_eq!(cancelled["params"]["reason"], "the request timed out");
 }
+
+#[tokio::test]
+async fn a_full_notification_channel_drops_and_counts_while_handlers_see_all() {
+    let (transport, _seen) = scripted(|m| match handshake(m, "2025-11-25") {
+        Some(answer) => vec![answer],
+        None if m["method"] == "tools/list" => {
+            let mut out: Vec<Value> = (0..5)
+                .map(|i| json!({ "jsonrpc": "2.0", "method": "notifications/message", "params": { "level": "info", "data": i } }))
+                .collect();
+            out.extend(reply(m, json!({ "tools": [] })));
+            out
+        }
+        None => Vec::new(),
+    });
+    let (heard_tx, mut heard) = mpsc::unbounded_channel();
+    let limits = ClientLimits { notifications: 2, ..ClientLimits::default() };
+    let client = client()
+        .limits(limits)
+        .on_notification("notifications/message", move |n| _ = heard_tx.send(n.params["data"].clone()))
+        .connect(transport)
+        .await
+        .expect("connects");
+    client.list_tools().await.expect("the answer comes after the five notifications");
+    let mut channel = client.notifications().expect("the channel");
+    assert_eq!(channel.try_recv().expect("kept").params["data"], 0);
+    assert_eq!(channel.try_recv().expect("kept").params["data"], 1);
+    assert!(channel.try_recv().is_err(), "the rest were dropped from the channel");
+    assert_eq!(client.dropped_notifications(), 3);
+    let handled: Vec<Value> = std::iter::from_fn(|| heard.try_recv().ok()).collect();
+    assert_eq!(handled, vec![json!(0), json!(1), json!(2), json!(3), json!(4)], "the handler saw every one");
+}
+
+/// A 2026-07-28 scripted server: `server/discover`, and `tools/call` asking for input
+/// through `answer`.
+fn stateless(message: &Value, answer: impl Fn(&Value) -> Value) -> Vec<Value> {
+    match message["method"].as_str() {
+        Some("server/discover") => reply(
+            message,
+            json!({ "resultType": "complete", "supportedVersions": ["2026-07-28"], "capabilities": { "tools": {} },
+                    "ttlMs": 0, "cacheScope": "private", "_meta": { "io.modelcontextprotocol/serverInfo": { "name": "s" } } }),
+        ),
+        Some("tools/call") => reply(message, answer(message)),
+        _ => Vec::new(),
+    }
+}
+
+#[tokio::test]
+async fn input_requests_are_answered_and_sent_back_with_the_request_state() {
+    let (transport, mut seen) = scripted(|m| {
+        stateless(m, |m| match m["params"]["inputResponses"]["who"]["content"]["name"].as_str() {
+            Some(name) => json!({ "resultType": "complete", "content": [{ "type": "text", "text": name }] }),
+            None => json!({ "resultType": "input_required", "requestState": "round-1", "inputRequests": {
+                "who": { "method": "elicitation/create", "params": { "message": "Name?", "requestedSchema": { "type": "object" } } } } }),
+        })
+    });
+    let client = client()
+        .protocol(mcpforge::client::Protocol::Stateless)
+        .on_elicitation(|_| async { Ok(json!({ "action": "accept", "content": { "name": "Ada" } })) })
+        .connect(transport)
+        .await
+        .expect("connects");
+    let done = client.call_tool("t", json!({})).await.expect("answered");
+    assert_eq!(done["content"][0]["text"], "Ada");
+    let calls: Vec<Value> =
+        std::iter::from_fn(|| seen.try_recv().ok()).filter(|m| m["method"] == "tools/call").collect();
+    assert_eq!(calls.len(), 2);
+    let meta = &calls[0]["params"]["_meta"];
+    assert_eq!(meta["io.modelcontextprotocol/protocolVersion"], "2026-07-28");
+    assert_eq!(meta["io.modelcontextprotocol/clientCapabilities"]["elicitation"], json!({ "form": {}, "url": {} }));
+    assert_eq!(calls[1]["params"]["requestState"], "round-1");
+    assert_eq!(calls[1]["params"]["inputResponses"]["who"]["action"], "accept");
+}
+
+#[tokio::test]
+async fn a_server_that_keeps_asking_is_stopped_after_the_round_limit() {
+    let (transport, _) = scripted(|m| {
+        stateless(m, |_| json!({ "resultType": "input_required", "requestState": "again", "inputRequests": {} }))
+    });
+    let limits = ClientLimits { max_input_rounds: 4, ..ClientLimits::default() };
+    let client = client().protocol(mcpforge::client::Protocol::Stateless).limits(limits).connect(transport).await;
+    let outcome = client.expect("connects").call_tool("t", json!({})).await;
+    assert!(matches!(&outcome, Err(ClientError::Protocol(m)) if m.contains("4 rounds")), "{outcome:?}");
+}

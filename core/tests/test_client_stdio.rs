@@ -102,3 +102,18 @@ async fn dropping_the_client_kills_the_child_and_what_it_started() {
     }
     panic!("processes {pids:?} outlived the client");
 }
+
+#[tokio::test]
+async fn a_child_that_exits_fails_the_connection_and_its_stderr_is_kept() {
+    let child = ChildTransport::new("sh").args(["-c", "echo 'no config file' >&2; exit 3"]);
+    let stderr = child.stderr();
+    let outcome = Client::builder("stdio-test", "1.0.0").connect(child).await;
+    assert!(matches!(outcome, Err(mcpforge::client::ClientError::Closed)), "{outcome:?}");
+    for _ in 0..200 {
+        if stderr.contents().contains("no config file") {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("stderr not kept: {:?}", stderr.contents());
+}

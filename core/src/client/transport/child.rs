@@ -228,3 +228,16 @@ async fn stderr_loop(stderr: impl AsyncRead + Unpin, tail: StderrTail) {
         tail.push(line.as_bytes());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::StderrTail;
+
+    #[test]
+    fn the_stderr_tail_keeps_only_its_last_bytes() {
+        let tail = StderrTail { bytes: Default::default(), cap: 8 };
+        tail.push(b"first line");
+        tail.push(b"two");
+        assert_eq!(tail.contents(), "ine\ntwo\n");
+    }
+}
