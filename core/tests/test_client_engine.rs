@@ -33,7 +33,9 @@ impl<F: FnMut(&Value) -> Vec<Value> + Send + 'static> Transport for Scripted<F> 
         let Scripted { mut answer, log } = *self;
         let (outgoing, mut from_client) = mpsc::channel::<Vec<u8>>(queue);
         let (to_client, incoming) = mpsc::channel(queue);
-        let server = tokio::spawn(async move {
+        // The server ends when the client's side of the queue closes, after logging every
+        // message the client sent.
+        tokio::spawn(async move {
             while let Some(bytes) = from_client.recv().await {
                 let message: Value = serde_json::from_slice(&bytes).expect("the client sends JSON");
                 let _ = log.send(message.clone());
@@ -42,7 +44,7 @@ impl<F: FnMut(&Value) -> Vec<Value> + Send + 'static> Transport for Scripted<F> 
                 }
             }
         });
-        let closer: mcpforge::client::transport::Closer = Box::new(move || Box::pin(async move { server.abort() }));
+        let closer: mcpforge::client::transport::Closer = Box::new(|| Box::pin(async {}));
         Box::pin(async move { Ok(Wire { outgoing, incoming, closer, guard: Box::new(()) }) })
     }
 }
@@ -251,4 +253,32 @@ async fn a_server_that_keeps_asking_is_stopped_after_the_round_limit() {
     let client = client().protocol(mcpforge::client::Protocol::Stateless).limits(limits).connect(transport).await;
     let outcome = client.expect("connects").call_tool("t", json!({})).await;
     assert!(matches!(&outcome, Err(ClientError::Protocol(m)) if m.contains("4 rounds")), "{outcome:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn initialize_is_never_cancelled_even_when_it_times_out() {
+    let (transport, mut seen) = scripted(|_| Vec::new());
+    let outcome = client().timeout(Duration::from_millis(50)).connect(transport).await;
+    assert!(matches!(outcome, Err(ClientError::Timeout { ref method, .. }) if method == "initialize"), "{outcome:?}");
+    let mut sent = Vec::new();
+    // Everything the client sent, up to the end of the server's log.
+    while let Some(message) = tokio::time::timeout(WAIT, seen.recv()).await.expect("the log ends") {
+        sent.push(message);
+    }
+    assert_eq!(sent.len(), 1, "initialize alone, no notifications/cancelled: {sent:?}");
+}
+
+#[tokio::test]
+async fn a_callers_own_progress_token_is_kept() {
+    let (transport, mut seen) = scripted(|m| match handshake(m, "2025-11-25") {
+        Some(answer) => vec![answer],
+        None => reply(m, json!({ "content": [] })),
+    });
+    let client = client().connect(transport).await.expect("connects");
+    let params = json!({ "name": "t", "_meta": { "progressToken": "mine" } });
+    client.request("tools/call", params).await.expect("answered");
+    client.request("tools/list", json!({})).await.expect("answered");
+    let sent: Vec<Value> = std::iter::from_fn(|| seen.try_recv().ok()).filter(|m| m.get("id").is_some()).collect();
+    assert_eq!(sent[1]["params"]["_meta"]["progressToken"], "mine");
+    assert_eq!(sent[2]["params"]["_meta"]["progressToken"], sent[2]["id"], "else the request id is the token");
 }

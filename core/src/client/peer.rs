@@ -44,14 +44,17 @@ impl Default for CallOptions {
 /// A call waiting for its answer.
 struct Waiter {
     answer: oneshot::Sender<Result<Value, ProtocolError>>,
-    /// Set by each progress notification for this call; taken when the timeout runs out.
-    progressed: Arc<AtomicBool>,
+    /// The call's progress token, when it has one.
+    token: Option<RequestId>,
 }
 
 /// One connection's engine (see the module docs).
 pub(crate) struct Peer {
     outgoing: mpsc::Sender<Vec<u8>>,
     pending: Mutex<HashMap<RequestId, Waiter>>,
+    /// By progress token, what each progress notification sets for its call (taken when
+    /// the call's timeout runs out).
+    progress: Mutex<HashMap<RequestId, Arc<AtomicBool>>>,
     next_id: AtomicI64,
     pub(crate) answers: Answers,
     pub(crate) notifications: Notifications,
@@ -72,6 +75,7 @@ impl Peer {
         let peer = Arc::new(Peer {
             outgoing,
             pending: Mutex::default(),
+            progress: Mutex::default(),
             next_id: AtomicI64::new(1),
             answers,
             notifications,
@@ -92,14 +96,26 @@ impl Peer {
         let id = RequestId::Number(self.next_id.fetch_add(1, Ordering::Relaxed));
         let (answer, mut answered) = oneshot::channel();
         let progressed = Arc::new(AtomicBool::new(false));
-        if options.reset_on_progress && method != Method::Initialize.as_str() {
-            with_meta(&mut params, "progressToken", id.to_value());
+        let initialize = method == Method::Initialize.as_str();
+        // The caller's own progress token is kept; else the request id is the token.
+        let token = match params.pointer("/_meta/progressToken").and_then(RequestId::from_value) {
+            Some(token) => Some(token),
+            None if options.reset_on_progress && !initialize => {
+                with_meta(&mut params, "progressToken", id.to_value());
+                Some(id.clone())
+            }
+            None => None,
+        };
+        if let Some(token) = &token {
+            lock(&self.progress).insert(token.clone(), progressed.clone());
         }
+        lock(&self.pending).insert(id.clone(), Waiter { answer, token });
+        // The spec forbids cancelling `initialize`.
+        let mut in_flight = InFlight { peer: self, id: Some(id.clone()), cancellable: !initialize };
+        // Checked once the call is registered: an end from here on fails it.
         if self.ended.load(Ordering::Acquire) {
             return Err(ClientError::Closed);
         }
-        lock(&self.pending).insert(id.clone(), Waiter { answer, progressed: progressed.clone() });
-        let mut in_flight = InFlight { peer: self, id: Some(id.clone()) };
         self.send(encode::request(&id, method, &params)).await?;
         let started = Instant::now();
         loop {
@@ -113,7 +129,7 @@ impl Peer {
                     in_flight.id = None;
                     return Err(ClientError::Closed);
                 }
-                Err(_) if progressed.swap(false, Ordering::AcqRel) && !left.is_zero() => {}
+                Err(_) if options.reset_on_progress && progressed.swap(false, Ordering::AcqRel) && !left.is_zero() => {}
                 Err(_) => {
                     in_flight.finish("the request timed out");
                     return Err(ClientError::Timeout { method: method.to_owned(), after: started.elapsed() });
@@ -138,7 +154,7 @@ impl Peer {
     /// Handles one message from the server.
     fn receive(self: &Arc<Self>, message: Value) {
         match Incoming::from_value(message) {
-            Ok(Incoming::Response { id, result }) => match lock(&self.pending).remove(&id) {
+            Ok(Incoming::Response { id, result }) => match self.forget(&id) {
                 Some(waiter) => _ = waiter.answer.send(result),
                 None => tracing::debug!(%id, "an answer to no request in flight (late or cancelled); dropped"),
             },
@@ -152,9 +168,8 @@ impl Peer {
         let params = params.unwrap_or(Value::Null);
         if method == Method::Progress.as_str() {
             let token = params.get("progressToken").and_then(RequestId::from_value);
-            if let Some(waiter) = token.as_ref().and_then(|t| lock(&self.pending).get(t).map(|w| w.progressed.clone()))
-            {
-                waiter.store(true, Ordering::Release);
+            if let Some(progressed) = token.as_ref().and_then(|t| lock(&self.progress).get(t).cloned()) {
+                progressed.store(true, Ordering::Release);
             }
         } else if method == Method::Cancelled.as_str() {
             let id = params.get("requestId").and_then(RequestId::from_value);
@@ -184,10 +199,20 @@ impl Peer {
         answering.insert(id, task.abort_handle());
     }
 
+    /// Takes a call out of the tables; `None` when it is not waiting (any more).
+    fn forget(&self, id: &RequestId) -> Option<Waiter> {
+        let waiter = lock(&self.pending).remove(id)?;
+        if let Some(token) = &waiter.token {
+            lock(&self.progress).remove(token);
+        }
+        Some(waiter)
+    }
+
     /// The server's side ended: every call waiting fails with [`ClientError::Closed`].
     fn end(&self) {
         self.ended.store(true, Ordering::Release);
         lock(&self.pending).clear();
+        lock(&self.progress).clear();
         lock(&self.answering).drain().for_each(|(_, task)| task.abort());
     }
 }
@@ -209,12 +234,14 @@ pub(crate) fn with_meta(params: &mut Value, key: &str, value: Value) {
 struct InFlight<'a> {
     peer: &'a Peer,
     id: Option<RequestId>,
+    /// False for `initialize`, which is never cancelled.
+    cancellable: bool,
 }
 
 impl InFlight<'_> {
     fn finish(&mut self, reason: &str) {
         let Some(id) = self.id.take() else { return };
-        if lock(&self.peer.pending).remove(&id).is_none() || self.peer.ended.load(Ordering::Acquire) {
+        if self.peer.forget(&id).is_none() || !self.cancellable || self.peer.ended.load(Ordering::Acquire) {
             return;
         }
         let cancel = encode::notification(Method::Cancelled.as_str(), &json!({ "requestId": id, "reason": reason }));

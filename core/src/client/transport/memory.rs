@@ -55,17 +55,27 @@ impl Transport for MemoryTransport {
                     let _ = closing.close().await;
                 })
             });
-            let guard = Tasks([write_task.abort_handle(), read_task.abort_handle()]);
+            let guard = Ending { link, tasks: [write_task.abort_handle(), read_task.abort_handle()] };
             Ok(Wire { outgoing, incoming, closer, guard: Box::new(guard) })
         })
     }
 }
 
-/// Stops the transport's tasks when the client goes away.
-struct Tasks([tokio::task::AbortHandle; 2]);
+/// Ends the link and stops the transport's tasks when the client goes away without
+/// closing (the server's connection would otherwise wait for input until shutdown).
+struct Ending {
+    link: Arc<Link>,
+    tasks: [tokio::task::AbortHandle; 2],
+}
 
-impl Drop for Tasks {
+impl Drop for Ending {
     fn drop(&mut self) {
-        self.0.iter().for_each(tokio::task::AbortHandle::abort);
+        self.tasks.iter().for_each(tokio::task::AbortHandle::abort);
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            let link = self.link.clone();
+            runtime.spawn(async move {
+                let _ = link.close().await;
+            });
+        }
     }
 }
