@@ -8,7 +8,7 @@ mod client_server;
 
 use std::time::Duration;
 
-use client_server::{FILLER_TOOLS, test_server, text};
+use client_server::{TOOLS, test_server, text};
 use mcpforge::client::transport::MemoryTransport;
 use mcpforge::client::{CallOptions, Client, ClientBuilder, ClientError, Protocol};
 use mcpforge::{LogLevel, ProtocolVersion, Server};
@@ -62,7 +62,7 @@ async fn every_request_kind_on_both_wires() {
     for protocol in [Protocol::Handshake(ProtocolVersion::LATEST_LEGACY), Protocol::Stateless] {
         let client = connect(&test.server, Client::builder("c", "1").protocol(protocol)).await;
         let tools = client.list_tools().await.expect("tools/list");
-        assert_eq!(tools.len(), 8 + FILLER_TOOLS, "every page followed");
+        assert_eq!(tools.len(), TOOLS, "every page followed");
         let echoed = client.call_tool("echo", json!({ "text": "hello" })).await.expect("echo");
         assert_eq!(text(&echoed), "hello");
         let added = client.call_tool("add", json!({ "a": 2, "b": 3 })).await.expect("add");

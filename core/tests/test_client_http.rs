@@ -9,7 +9,7 @@ mod http_client;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use client_server::{FILLER_TOOLS, TestServer, test_server, text};
+use client_server::{TOOLS, TestServer, test_server, text};
 use http_client::{in_session, send};
 use mcpforge::client::transport::HttpTransport;
 use mcpforge::client::{Client, ClientBuilder, ClientError, Protocol};
@@ -57,7 +57,7 @@ fn answering(protocol: Protocol) -> ClientBuilder {
 
 /// The same calls on either wire.
 async fn calls(client: &Client) {
-    assert_eq!(client.list_tools().await.expect("tools/list").len(), 8 + FILLER_TOOLS);
+    assert_eq!(client.list_tools().await.expect("tools/list").len(), TOOLS);
     assert_eq!(text(&client.call_tool("echo", json!({ "text": "over HTTP" })).await.expect("echo")), "over HTTP");
     let added = client.call_tool("add", json!({ "a": 1, "b": 2 })).await.expect("add");
     assert_eq!(added["structuredContent"]["sum"], 3.0);
@@ -66,6 +66,10 @@ async fn calls(client: &Client) {
     assert_eq!(text(&client.call_tool("roots", json!({})).await.expect("roots")), "file:///r");
     let read = client.read_resource("file:///a.txt").await.expect("read");
     assert_eq!(read["contents"][0]["text"], "contents of a");
+    // Arguments annotated with `x-mcp-header` travel in `Mcp-Param-*` headers too (required
+    // on the stateless wire), encoded when not plain ASCII.
+    let region = client.call_tool("region", json!({ "region": " Zürich ", "zone": 7 })).await.expect("region");
+    assert_eq!(text(&region), r#"" Zürich " 7"#);
 }
 
 /// A timed-out `wait` ends with its handler cancelled on the server.

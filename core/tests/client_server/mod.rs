@@ -19,6 +19,8 @@ use tokio::sync::mpsc;
 
 /// How many filler tools the server lists besides the named ones.
 pub const FILLER_TOOLS: usize = 20;
+/// How many tools the server lists in all.
+pub const TOOLS: usize = 9 + FILLER_TOOLS;
 /// The server's page size: lists take several pages.
 pub const PAGE_SIZE: usize = 7;
 
@@ -82,6 +84,12 @@ pub fn test_server() -> TestServer {
                 Ok::<_, ToolError>("waited")
             }
         })
+        .tool(
+            Tool::new("region").input_schema(json!({ "type": "object", "properties": {
+                "region": { "type": "string", "x-mcp-header": "Region" },
+                "zone": { "type": "integer", "x-mcp-header": "Zone" } } })),
+            |args: Value| async move { Ok::<_, ToolError>(format!("{} {}", args["region"], args["zone"])) },
+        )
         .tool(Tool::new("ask"), |ctx: RequestContext, _: Value| async move {
             let schema = json!({ "type": "object", "properties": { "name": { "type": "string" } } });
             let answer = ctx.elicit(ElicitRequest::form("Your name?", schema)).await?;

@@ -2,7 +2,8 @@
 //! answer comes back as JSON or as a server-sent-events stream; the session id the server
 //! gives at `initialize` goes on every later request, a GET stream carries the server's own
 //! messages once the handshake ends, and closing sends DELETE. On the 2026-07-28 wire each
-//! request carries its routing headers (`MCP-Protocol-Version`, `Mcp-Method`, `Mcp-Name`),
+//! request carries its routing headers (`MCP-Protocol-Version`, `Mcp-Method`, `Mcp-Name`, and
+//! `Mcp-Param-*` for the `x-mcp-header` arguments of the tools a `tools/list` answer showed),
 //! and cancelling a request closes its response stream.
 //!
 //! Each POST uses a connection of its own (hyper's HTTP/1.1 client, no pool): requests run
@@ -12,7 +13,6 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
-use base64::Engine as _;
 use futures_util::StreamExt as _;
 use futures_util::future::BoxFuture;
 use hyper::{Request, Response, Uri, body::Incoming};
@@ -26,9 +26,11 @@ use super::{Transport, Wire};
 use crate::client::error::ClientError;
 use crate::error::{ProtocolError, codes};
 use crate::jsonrpc::RequestId;
+use crate::protocol::header_params::{HeaderParam, ParamKind, header_params};
 use crate::protocol::meta::PROTOCOL_VERSION_KEY;
 use crate::protocol::method::Method;
 use crate::sync::lock;
+use crate::transport::http::headers::encode_value;
 
 /// The largest answer (a JSON body, or one event of a stream) the client takes.
 pub const MAX_MESSAGE: usize = 16 * 1024 * 1024;
@@ -96,6 +98,8 @@ struct Endpoint {
     to_client: mpsc::Sender<Vec<u8>>,
     /// The POSTs of requests whose answer is still coming, by request id.
     in_flight: Mutex<HashMap<RequestId, AbortHandle>>,
+    /// The `x-mcp-header` arguments of each tool seen in a `tools/list` answer.
+    tool_headers: Mutex<HashMap<String, Vec<HeaderParam>>>,
     listener: Mutex<Option<AbortHandle>>,
 }
 
@@ -118,6 +122,7 @@ impl Transport for HttpTransport {
                 version: Mutex::default(),
                 to_client,
                 in_flight: Mutex::default(),
+                tool_headers: Mutex::default(),
                 listener: Mutex::default(),
             });
             let writer = tokio::spawn(write_loop(endpoint.clone(), to_server, queue));
@@ -203,7 +208,10 @@ impl Endpoint {
             if let Some(method) = message.get("method").and_then(Value::as_str) {
                 builder = builder.header("mcp-method", method);
                 if let Some(name) = routed_name(method, message.get("params")) {
-                    builder = builder.header("mcp-name", header_value(name));
+                    builder = builder.header("mcp-name", encode_value(name));
+                }
+                for (header, value) in self.argument_headers(method, message.get("params")) {
+                    builder = builder.header(header, value);
                 }
             }
         }
@@ -283,8 +291,46 @@ impl Endpoint {
             if let (Some(version), Some(_)) = (version, value.pointer("/result/serverInfo")) {
                 *lock(&self.version) = Some(version.to_owned());
             }
+            if let Some(Value::Array(tools)) = value.pointer("/result/tools") {
+                self.learn_tools(tools);
+            }
         }
         self.to_client.send(message).await.map_err(|_| "the client is gone".to_owned())
+    }
+
+    /// Notes the `x-mcp-header` arguments of listed tools, for the `Mcp-Param-*` headers
+    /// of their calls.
+    fn learn_tools(&self, tools: &[Value]) {
+        let mut known = lock(&self.tool_headers);
+        for tool in tools {
+            let Some(name) = tool.get("name").and_then(Value::as_str) else { continue };
+            match tool.get("inputSchema").map(header_params) {
+                Some(Ok(params)) if !params.is_empty() => _ = known.insert(name.to_owned(), params),
+                _ => _ = known.remove(name),
+            }
+        }
+    }
+
+    /// The `Mcp-Param-*` headers of a `tools/call`: one per annotated argument present.
+    fn argument_headers(&self, method: &str, params: Option<&Value>) -> Vec<(String, String)> {
+        let (Some(params), true) = (params, method == Method::ToolsCall.as_str()) else { return Vec::new() };
+        let name = params.get("name").and_then(Value::as_str).unwrap_or_default();
+        let known = lock(&self.tool_headers);
+        let Some(annotated) = known.get(name) else { return Vec::new() };
+        annotated
+            .iter()
+            .filter_map(|param| {
+                let value = params.get("arguments")?.get(&param.property)?;
+                let text = match (param.kind, value) {
+                    (_, Value::Null) => return None,
+                    (ParamKind::String, Value::String(s)) => s.clone(),
+                    // Of another type, the header is still required (and not compared): the
+                    // server's input validation then reports what is wrong.
+                    (_, other) => other.to_string(),
+                };
+                Some((format!("mcp-param-{}", param.header), encode_value(&text)))
+            })
+            .collect()
     }
 
     /// Ends the POST of the request a `notifications/cancelled` names.
@@ -344,29 +390,4 @@ impl Endpoint {
 fn routed_name<'a>(method: &str, params: Option<&'a Value>) -> Option<&'a str> {
     let field = Method::from_wire(method)?.name_header_field()?;
     params?.get(field)?.as_str()
-}
-
-/// A header value as the 2026-07-28 wire encodes it: plain when it is visible ASCII without
-/// surrounding spaces, else `=?base64?…?=`.
-fn header_value(value: &str) -> String {
-    let plain = value.bytes().all(|b| b == b'\t' || (0x20..0x7f).contains(&b))
-        && value.trim() == value
-        && !value.starts_with("=?base64?");
-    if plain {
-        value.to_owned()
-    } else {
-        format!("=?base64?{}?=", base64::engine::general_purpose::STANDARD.encode(value))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::header_value;
-
-    #[test]
-    fn header_values_are_encoded_when_not_plain() {
-        assert_eq!(header_value("get_weather"), "get_weather");
-        assert_eq!(header_value(" padded"), "=?base64?IHBhZGRlZA==?=");
-        assert_eq!(header_value("héllo"), "=?base64?aMOpbGxv?=");
-    }
 }
