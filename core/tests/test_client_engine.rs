@@ -282,3 +282,62 @@ async fn a_callers_own_progress_token_is_kept() {
     assert_eq!(sent[1]["params"]["_meta"]["progressToken"], "mine");
     assert_eq!(sent[2]["params"]["_meta"]["progressToken"], sent[2]["id"], "else the request id is the token");
 }
+
+/// Tells, when dropped, that the handler holding it stopped.
+struct Stopped(Option<tokio::sync::oneshot::Sender<()>>);
+
+impl Drop for Stopped {
+    fn drop(&mut self) {
+        if let Some(tx) = self.0.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_servers_cancellation_stops_the_clients_handler() {
+    let (transport, mut seen) = scripted(|m| match handshake(m, "2025-11-25") {
+        Some(answer) => vec![answer],
+        None if m["method"] == "notifications/initialized" => vec![
+            json!({ "jsonrpc": "2.0", "id": 7, "method": "elicitation/create", "params": { "message": "?" } }),
+            json!({ "jsonrpc": "2.0", "method": "notifications/cancelled", "params": { "requestId": 7 } }),
+        ],
+        None => reply(m, json!({})),
+    });
+    let (stopped_tx, stopped) = tokio::sync::oneshot::channel();
+    let stopped_tx = std::sync::Mutex::new(Some(stopped_tx));
+    let client = client()
+        .on_elicitation(move |_| {
+            let guard = Stopped(stopped_tx.lock().expect("not poisoned").take());
+            async move {
+                let _guard = guard;
+                std::future::pending::<()>().await;
+                Ok(json!({ "action": "cancel" }))
+            }
+        })
+        .connect(transport)
+        .await
+        .expect("connects");
+    tokio::time::timeout(WAIT, stopped).await.expect("the handler was stopped").expect("signalled");
+    // The next request's answer proves the connection went on; the cancelled one is never answered.
+    client.request("tools/list", json!({})).await.expect("answered");
+    let sent: Vec<Value> = std::iter::from_fn(|| seen.try_recv().ok()).collect();
+    assert!(sent.iter().all(|m| m["id"] != 7), "no answer to the cancelled request: {sent:?}");
+}
+
+#[tokio::test]
+async fn a_batch_from_the_server_is_taken_message_by_message() {
+    let (transport, _seen) = scripted(|m| match handshake(m, "2025-03-26") {
+        Some(answer) => vec![answer],
+        None if m["method"] == "tools/list" => vec![json!([
+            { "jsonrpc": "2.0", "method": "notifications/message", "params": { "level": "info", "data": "first" } },
+            { "jsonrpc": "2.0", "id": m["id"], "result": { "tools": [{ "name": "batched" }] } },
+        ])],
+        None => Vec::new(),
+    });
+    let client = client().connect(transport).await.expect("connects");
+    let tools = client.list_tools().await.expect("the answer inside the batch");
+    assert_eq!(tools[0]["name"], "batched");
+    let mut channel = client.notifications().expect("the channel");
+    assert_eq!(channel.try_recv().expect("the notification of the batch").params["data"], "first");
+}
