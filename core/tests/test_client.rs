@@ -176,3 +176,19 @@ async fn progress_extends_a_timeout_only_when_asked() {
     assert!(seen.iter().any(|m| m == "notifications/message"), "{seen:?}");
     client.close().await;
 }
+
+#[tokio::test]
+async fn one_client_serves_calls_from_many_tasks() {
+    let test = test_server();
+    let client = std::sync::Arc::new(connect(&test.server, Client::builder("c", "1")).await);
+    let calls: Vec<_> = (0..8)
+        .map(|i| {
+            let client = client.clone();
+            tokio::spawn(async move { client.call_tool("echo", json!({ "text": format!("call {i}") })).await })
+        })
+        .collect();
+    for (i, call) in calls.into_iter().enumerate() {
+        let result = call.await.expect("the task").expect("echo");
+        assert_eq!(text(&result), format!("call {i}"), "each answer goes to its own call");
+    }
+}

@@ -53,7 +53,8 @@ use wire::{Closer, Transport, Wire};
 pub struct Client {
     peer: Arc<Peer>,
     reader: AbortHandle,
-    closer: Option<Closer>,
+    /// Taken by [`Client::close`] (in a mutex, so the client is `Sync`).
+    closer: Mutex<Option<Closer>>,
     /// Ends the transport when the client is dropped.
     _guard: Box<dyn Send + Sync>,
     session: ServerSession,
@@ -104,7 +105,7 @@ impl ClientBuilder {
         Ok(Client {
             peer,
             reader,
-            closer: Some(closer),
+            closer: Mutex::new(Some(closer)),
             _guard: guard,
             session,
             info,
@@ -204,8 +205,9 @@ impl Client {
 
     /// Ends the connection gracefully: the transport closes (the child's stdin is closed and
     /// the child waited for, then killed; the HTTP session is deleted).
-    pub async fn close(mut self) {
-        if let Some(closer) = self.closer.take() {
+    pub async fn close(self) {
+        let closer = lock(&self.closer).take();
+        if let Some(closer) = closer {
             closer().await;
         }
     }
