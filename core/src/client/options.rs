@@ -29,18 +29,18 @@ pub enum Protocol {
     Auto,
 }
 
-/// Queue sizes and bounds of a client (defaults in brackets).
+/// Queue sizes and bounds of a client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientLimits {
-    /// Messages waiting each way in the transport's queues [64].
+    /// Messages waiting each way in the transport's queues (default 64).
     pub queue: usize,
-    /// Notifications kept for [`Client::notifications`](super::Client::notifications) [256].
+    /// Notifications kept for [`Client::notifications`](super::Client::notifications) (default 256).
     pub notifications: usize,
-    /// Pages a list request follows before it fails [100].
+    /// Pages a list request follows before it fails (default 100).
     pub max_pages: usize,
-    /// Rounds of 2026-07-28 `input_required` answers for one request [16].
+    /// Rounds of 2026-07-28 `input_required` answers for one request (default 16).
     pub max_input_rounds: usize,
-    /// How long [`Protocol::Auto`]'s `server/discover` probe waits [5 s].
+    /// How long [`Protocol::Auto`]'s `server/discover` probe waits (default 5 s).
     pub probe_timeout: Duration,
 }
 
