@@ -341,3 +341,21 @@ async fn a_batch_from_the_server_is_taken_message_by_message() {
     let mut channel = client.notifications().expect("the channel");
     assert_eq!(channel.try_recv().expect("the notification of the batch").params["data"], "first");
 }
+
+#[tokio::test]
+async fn auto_falls_back_to_the_handshake_when_discover_is_unknown() {
+    let (transport, mut seen) = scripted(|m| match handshake(m, "2025-06-18") {
+        Some(answer) => vec![answer],
+        None if m["method"] == "server/discover" => vec![json!({ "jsonrpc": "2.0", "id": m["id"],
+            "error": { "code": -32601, "message": "Method not found" } })],
+        None => Vec::new(),
+    });
+    let client = client().protocol(mcpforge::client::Protocol::Auto).connect(transport).await.expect("connects");
+    assert_eq!(client.session().protocol_version.as_str(), "2025-06-18");
+    let mut methods = Vec::new();
+    while methods.len() < 3 {
+        let message = tokio::time::timeout(WAIT, seen.recv()).await.expect("in time").expect("open");
+        methods.push(message["method"].clone());
+    }
+    assert_eq!(methods, vec![json!("server/discover"), json!("initialize"), json!("notifications/initialized")]);
+}
