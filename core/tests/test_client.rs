@@ -192,3 +192,20 @@ async fn one_client_serves_calls_from_many_tasks() {
         assert_eq!(text(&result), format!("call {i}"), "each answer goes to its own call");
     }
 }
+
+#[tokio::test]
+async fn list_changes_reach_the_handler_registered_for_them() {
+    let test = test_server();
+    let (changed_tx, mut changed) = tokio::sync::mpsc::unbounded_channel();
+    let builder = Client::builder("c", "1")
+        .on_notification("notifications/tools/list_changed", move |n| _ = changed_tx.send(n.method.clone()));
+    let client = connect(&test.server, builder).await;
+    let before = client.list_tools().await.expect("tools/list").len();
+    test.server
+        .add_tool(mcpforge::Tool::new("late"), |_: Value| async { Ok::<_, mcpforge::ToolError>("late") })
+        .expect("added");
+    let method = tokio::time::timeout(WAIT, changed.recv()).await.expect("in time").expect("open");
+    assert_eq!(method, "notifications/tools/list_changed");
+    assert_eq!(client.list_tools().await.expect("tools/list again").len(), before + 1);
+    client.close().await;
+}
