@@ -19,22 +19,23 @@ from floors.rust_graph import Graph  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "core" / "src"
 
-# Lowest first. A module belongs to the first floor with a matching prefix.
+# Lowest first. A module belongs to the floor of its longest matching prefix (the client's
+# transports, client/transport/, sit a floor above the client engine, client/).
 FLOORS = [
     ("wire", ["jsonrpc/", "protocol/", "error.rs", "schema.rs", "seal.rs", "sync.rs", "outbox.rs", "budget.rs", "serde_fields.rs", "identity.rs", "telemetry/", "store/"]),
     ("boundary", ["handler.rs", "error_hook.rs", "arguments.rs", "tool_output.rs", "tool_bytes.rs", "resource_output.rs", "prompt_output.rs", "completion_output.rs", "auth.rs", "context.rs", "deadline.rs", "session.rs", "request_info.rs", "middleware.rs", "catalogue.rs", "span_link.rs"]),
     ("registry", ["registry/"]),
-    ("dispatch", ["dispatch/", "tasks/"]),
-    ("transports", ["transport/"]),
+    ("dispatch", ["dispatch/", "tasks/", "client/"]),
+    ("transports", ["transport/", "client/transport/"]),
     ("facade", ["server.rs", "server_config.rs", "sdk_options.rs", "server_toggle.rs", "server/", "lib.rs", "sugar.rs", "fuzzing.rs"]),
 ]
 RANK = {name: i for i, (name, _) in enumerate(FLOORS)}
 
 
 def floor_of(rel: str) -> str:
-    for name, prefixes in FLOORS:
-        if any(rel == p or rel.startswith(p) for p in prefixes):
-            return name
+    matches = [(len(p), name) for name, prefixes in FLOORS for p in prefixes if rel == p or rel.startswith(p)]
+    if matches:
+        return max(matches)[1]
     raise SystemExit(f"check-floors: {rel} belongs to no floor: add it to scripts/check-floors.py")
 
 

@@ -67,6 +67,16 @@ class CheckFloorsTest(unittest.TestCase):
             )
             self.assertEqual(c.problems(), [])
 
+    def test_a_module_takes_the_floor_of_its_longest_prefix(self) -> None:
+        # client/ is the engine (dispatch floor), client/transport/ its transports, a floor up.
+        self.assertEqual(check_floors.floor_of("client/peer.rs"), "dispatch")
+        self.assertEqual(check_floors.floor_of("client/transport/http.rs"), "transports")
+        with Crate() as c:
+            c.write("lib.rs", "//! crate\npub mod client;\npub mod error;\n")
+            c.write("client/mod.rs", "//! engine\npub mod transport;\nuse crate::client::transport::T;\n")
+            c.write("client/transport/mod.rs", "//! transports\npub struct T;\n")
+            self.assertEqual(c.problems(), ["client/mod.rs: dispatch imports transports (crate::client::transport::T)"])
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=0)

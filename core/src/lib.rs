@@ -4,6 +4,7 @@
 //! stdio ([`Server::serve_stdio`]), any byte stream ([`Server::serve_io`]) or an in-memory
 //! client ([`Server::connect_memory`]). Every protocol version is served at once: the
 //! handshake versions 2024-11-05 … 2025-11-25 and the stateless 2026-07-28 wire.
+//! [`client`] is the other side: an MCP client on the same codec and transports.
 //!
 //! ```no_run
 //! use mcpforge::{Server, Tool, ToolError};
@@ -33,6 +34,7 @@ mod arguments;
 pub mod auth;
 mod budget;
 pub mod catalogue;
+pub mod client;
 mod completion_output;
 pub mod context;
 mod deadline;

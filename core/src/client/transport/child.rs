@@ -1,0 +1,243 @@
+//! The stdio transport: the client starts the server as a child process (program, args,
+//! environment, working directory) and speaks newline-delimited JSON-RPC over its stdin and
+//! stdout. The child runs in a process group of its own, killed with everything it started
+//! when the client closes or is dropped, so no server is left behind. Its stderr is kept in a
+//! bounded buffer ([`StderrTail`]) and each line is also logged at debug level.
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use futures_util::future::BoxFuture;
+use tokio::io::{AsyncRead, AsyncWriteExt, BufReader};
+use tokio::process::{Child, ChildStdin, Command};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use super::{Transport, Wire};
+use crate::client::error::ClientError;
+use crate::jsonrpc::{Frame, LineReader};
+use crate::sync::lock;
+
+/// How much of the child's stderr is kept by default (its last bytes).
+pub const DEFAULT_STDERR_TAIL: usize = 64 * 1024;
+/// How long a graceful close waits for the child to exit once its stdin is closed.
+pub const DEFAULT_EXIT_GRACE: Duration = Duration::from_secs(5);
+/// The largest message read from the child's stdout; a longer line is dropped.
+pub const MAX_MESSAGE: usize = 16 * 1024 * 1024;
+
+/// The last bytes the child wrote to stderr, bounded.
+#[derive(Debug, Clone, Default)]
+pub struct StderrTail {
+    bytes: Arc<Mutex<VecDeque<u8>>>,
+    cap: usize,
+}
+
+impl StderrTail {
+    fn push(&self, line: &[u8]) {
+        let mut bytes = lock(&self.bytes);
+        bytes.extend(line.iter().copied().chain(std::iter::once(b'\n')));
+        let excess = bytes.len().saturating_sub(self.cap);
+        bytes.drain(..excess);
+    }
+
+    /// What is kept of the child's stderr, as text.
+    #[must_use]
+    pub fn contents(&self) -> String {
+        let bytes = lock(&self.bytes);
+        String::from_utf8_lossy(&bytes.iter().copied().collect::<Vec<u8>>()).into_owned()
+    }
+}
+
+/// A server run as a child process, reached over its stdin and stdout.
+#[derive(Debug)]
+pub struct ChildTransport {
+    program: PathBuf,
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+    cwd: Option<PathBuf>,
+    grace: Duration,
+    stderr: StderrTail,
+}
+
+impl ChildTransport {
+    /// Runs `program` (looked up in `PATH` as a shell would).
+    pub fn new(program: impl Into<PathBuf>) -> ChildTransport {
+        ChildTransport {
+            program: program.into(),
+            args: Vec::new(),
+            env: Vec::new(),
+            cwd: None,
+            grace: DEFAULT_EXIT_GRACE,
+            stderr: StderrTail { bytes: Arc::default(), cap: DEFAULT_STDERR_TAIL },
+        }
+    }
+
+    /// Adds arguments.
+    #[must_use]
+    pub fn args<I: IntoIterator<Item = S>, S: Into<String>>(mut self, args: I) -> Self {
+        self.args.extend(args.into_iter().map(Into::into));
+        self
+    }
+
+    /// Sets an environment variable of the child (it inherits the rest).
+    #[must_use]
+    pub fn env(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.env.push((key.into(), value.into()));
+        self
+    }
+
+    /// Runs the child in `dir`.
+    #[must_use]
+    pub fn cwd(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.cwd = Some(dir.into());
+        self
+    }
+
+    /// How long a graceful close waits for the child before killing it.
+    #[must_use]
+    pub fn exit_grace(mut self, grace: Duration) -> Self {
+        self.grace = grace;
+        self
+    }
+
+    /// Keeps the last `bytes` of the child's stderr (default [`DEFAULT_STDERR_TAIL`]).
+    #[must_use]
+    pub fn stderr_tail(mut self, bytes: usize) -> Self {
+        self.stderr.cap = bytes;
+        self
+    }
+
+    /// The child's stderr, as it comes: keep this handle to read it later.
+    #[must_use]
+    pub fn stderr(&self) -> StderrTail {
+        self.stderr.clone()
+    }
+
+    fn spawn(&self) -> Result<Child, ClientError> {
+        let mut command = Command::new(&self.program);
+        command
+            .args(&self.args)
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .process_group(0)
+            .kill_on_drop(true);
+        if let Some(dir) = &self.cwd {
+            command.current_dir(dir);
+        }
+        command.spawn().map_err(|e| ClientError::Transport(format!("starting {}: {e}", self.program.display())))
+    }
+}
+
+impl Transport for ChildTransport {
+    fn open(self: Box<Self>, queue: usize) -> BoxFuture<'static, Result<Wire, ClientError>> {
+        Box::pin(async move {
+            let mut child = self.spawn()?;
+            let group = ProcessGroup(child.id().and_then(|id| i32::try_from(id).ok()));
+            let (Some(stdin), Some(stdout), Some(stderr)) =
+                (child.stdin.take(), child.stdout.take(), child.stderr.take())
+            else {
+                return Err(ClientError::Transport("the child's pipes are missing".into()));
+            };
+            let (outgoing, to_child) = mpsc::channel(queue);
+            let (to_client, incoming) = mpsc::channel(queue);
+            let stop_writing = CancellationToken::new();
+            tokio::spawn(write_loop(stdin, to_child, stop_writing.clone()));
+            tokio::spawn(read_loop(stdout, to_client));
+            tokio::spawn(stderr_loop(stderr, self.stderr.clone()));
+            let grace = self.grace;
+            let pgid = group.0;
+            let closer: super::Closer = Box::new(move || {
+                Box::pin(async move {
+                    stop_writing.cancel();
+                    if tokio::time::timeout(grace, child.wait()).await.is_err() {
+                        ProcessGroup(pgid).kill();
+                        let _ = child.wait().await;
+                    }
+                })
+            });
+            Ok(Wire { outgoing, incoming, closer, guard: Box::new(group) })
+        })
+    }
+}
+
+/// The child's process group, killed (the child and everything it started) when dropped.
+struct ProcessGroup(Option<i32>);
+
+impl ProcessGroup {
+    fn kill(&self) {
+        if let Some(pgid) = self.0 {
+            // SAFETY: killpg only sends a signal; the group is the child's own (process_group(0)).
+            unsafe {
+                libc::killpg(pgid, libc::SIGKILL);
+            }
+        }
+    }
+}
+
+impl Drop for ProcessGroup {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+async fn write_loop(mut stdin: ChildStdin, mut messages: mpsc::Receiver<Vec<u8>>, stop: CancellationToken) {
+    loop {
+        let message = tokio::select! {
+            () = stop.cancelled() => break,
+            m = messages.recv() => m,
+        };
+        let Some(mut message) = message else { break };
+        message.push(b'\n');
+        if stdin.write_all(&message).await.is_err() || stdin.flush().await.is_err() {
+            break;
+        }
+    }
+    // Dropping stdin closes it: the child sees end of input.
+}
+
+async fn read_loop(stdout: impl AsyncRead + Unpin, to_client: mpsc::Sender<Vec<u8>>) {
+    let mut lines = LineReader::new(BufReader::new(stdout), MAX_MESSAGE);
+    while let Ok(Some(frame)) = lines.next_frame().await {
+        let message = match frame {
+            Frame::Line(line) => line.to_vec(),
+            Frame::Oversized(n) => {
+                tracing::warn!(bytes = n, "the server sent a message over the size limit; dropped");
+                continue;
+            }
+        };
+        if to_client.send(message).await.is_err() {
+            break;
+        }
+    }
+}
+
+async fn stderr_loop(stderr: impl AsyncRead + Unpin, tail: StderrTail) {
+    // Lines longer than the tail are cut to their length: the tail never holds more.
+    let mut lines = LineReader::new(BufReader::new(stderr), tail.cap.max(1));
+    while let Ok(Some(frame)) = lines.next_frame().await {
+        let line = match frame {
+            Frame::Line(line) => String::from_utf8_lossy(line).into_owned(),
+            Frame::Oversized(n) => format!("({n} bytes of stderr in one line, not kept)"),
+        };
+        tracing::debug!(target: "mcpforge::client::stderr", "{line}");
+        tail.push(line.as_bytes());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::StderrTail;
+
+    #[test]
+    fn the_stderr_tail_keeps_only_its_last_bytes() {
+        let tail = StderrTail { bytes: Default::default(), cap: 8 };
+        tail.push(b"first line");
+        tail.push(b"two");
+        assert_eq!(tail.contents(), "ine\ntwo\n");
+    }
+}

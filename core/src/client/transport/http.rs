@@ -1,0 +1,393 @@
+//! The Streamable HTTP transport: every client message is POSTed to the MCP endpoint; the
+//! answer comes back as JSON or as a server-sent-events stream; the session id the server
+//! gives at `initialize` goes on every later request, a GET stream carries the server's own
+//! messages once the handshake ends, and closing sends DELETE. On the 2026-07-28 wire each
+//! request carries its routing headers (`MCP-Protocol-Version`, `Mcp-Method`, `Mcp-Name`, and
+//! `Mcp-Param-*` for the `x-mcp-header` arguments of the tools a `tools/list` answer showed),
+//! and cancelling a request closes its response stream.
+//!
+//! Each POST uses a connection of its own (hyper's HTTP/1.1 client, no pool): requests run
+//! side by side, and closing one's connection cancels it on the server. Plain `http://` only.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use axum::body::Body;
+use futures_util::StreamExt as _;
+use futures_util::future::BoxFuture;
+use hyper::{Request, Response, Uri, body::Incoming};
+use hyper_util::rt::TokioIo;
+use serde_json::{Value, json};
+use tokio::sync::{Semaphore, mpsc};
+use tokio::task::AbortHandle;
+
+use super::sse::EventReader;
+use super::{Transport, Wire};
+use crate::client::error::ClientError;
+use crate::error::{ProtocolError, codes};
+use crate::jsonrpc::RequestId;
+use crate::protocol::header_params::{HeaderParam, ParamKind, header_params};
+use crate::protocol::meta::PROTOCOL_VERSION_KEY;
+use crate::protocol::method::Method;
+use crate::sync::lock;
+use crate::transport::http::headers::encode_value;
+
+/// The largest answer (a JSON body, or one event of a stream) the client takes.
+pub const MAX_MESSAGE: usize = 16 * 1024 * 1024;
+const SESSION_HEADER: &str = "mcp-session-id";
+
+/// A server reached over Streamable HTTP at one URL.
+#[derive(Debug, Clone)]
+pub struct HttpTransport {
+    url: String,
+    headers: Vec<(String, String)>,
+    listen: bool,
+    session: SessionId,
+}
+
+/// The session id the server gave at `initialize` (none on the stateless wire, or before).
+#[derive(Debug, Clone, Default)]
+pub struct SessionId(Arc<Mutex<Option<String>>>);
+
+impl SessionId {
+    /// The id, once the server gave one.
+    #[must_use]
+    pub fn get(&self) -> Option<String> {
+        lock(&self.0).clone()
+    }
+}
+
+impl HttpTransport {
+    /// The MCP endpoint at `url` (`http://host:port/path`).
+    pub fn new(url: impl Into<String>) -> HttpTransport {
+        HttpTransport { url: url.into(), headers: Vec::new(), listen: true, session: SessionId::default() }
+    }
+
+    /// The session the server gives: keep this handle to read its id later.
+    #[must_use]
+    pub fn session_id(&self) -> SessionId {
+        self.session.clone()
+    }
+
+    /// Adds a header to every request (an `Authorization` the application obtained).
+    #[must_use]
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Whether to open the GET stream for the server's own messages after the handshake
+    /// (default true).
+    #[must_use]
+    pub fn listen(mut self, listen: bool) -> Self {
+        self.listen = listen;
+        self
+    }
+}
+
+/// What every POST of one client shares.
+struct Endpoint {
+    uri: Uri,
+    authority: String,
+    headers: Vec<(String, String)>,
+    listen: bool,
+    /// The session the server gave at `initialize`.
+    session: SessionId,
+    /// The version the handshake settled on (legacy sessions).
+    version: Mutex<Option<String>>,
+    to_client: mpsc::Sender<Vec<u8>>,
+    /// The POSTs of requests whose answer is still coming, by request id.
+    in_flight: Mutex<HashMap<RequestId, AbortHandle>>,
+    /// The `x-mcp-header` arguments of each tool seen in a `tools/list` answer.
+    tool_headers: Mutex<HashMap<String, Vec<HeaderParam>>>,
+    listener: Mutex<Option<AbortHandle>>,
+}
+
+impl Transport for HttpTransport {
+    fn open(self: Box<Self>, queue: usize) -> BoxFuture<'static, Result<Wire, ClientError>> {
+        Box::pin(async move {
+            let uri: Uri = self.url.parse().map_err(|e| ClientError::Transport(format!("{}: {e}", self.url)))?;
+            if uri.scheme_str() != Some("http") {
+                return Err(ClientError::Transport(format!("{}: only http:// URLs are supported", self.url)));
+            }
+            let authority = uri.authority().map(|a| a.to_string()).unwrap_or_default();
+            let (outgoing, to_server) = mpsc::channel(queue);
+            let (to_client, incoming) = mpsc::channel(queue);
+            let endpoint = Arc::new(Endpoint {
+                uri,
+                authority,
+                headers: self.headers,
+                listen: self.listen,
+                session: self.session,
+                version: Mutex::default(),
+                to_client,
+                in_flight: Mutex::default(),
+                tool_headers: Mutex::default(),
+                listener: Mutex::default(),
+            });
+            let writer = tokio::spawn(write_loop(endpoint.clone(), to_server, queue));
+            let closing = endpoint.clone();
+            let closer: super::Closer = Box::new(move || Box::pin(async move { closing.close().await }));
+            let guard = Stop { endpoint, writer: writer.abort_handle() };
+            Ok(Wire { outgoing, incoming, closer, guard: Box::new(guard) })
+        })
+    }
+}
+
+/// Stops every task of the transport when the client goes away.
+struct Stop {
+    endpoint: Arc<Endpoint>,
+    writer: AbortHandle,
+}
+
+impl Drop for Stop {
+    fn drop(&mut self) {
+        self.writer.abort();
+        self.endpoint.stop_tasks();
+    }
+}
+
+/// Sends each message: a request in a task of its own (at most `queue` at once), a
+/// notification or response in order.
+async fn write_loop(endpoint: Arc<Endpoint>, mut messages: mpsc::Receiver<Vec<u8>>, queue: usize) {
+    let slots = Arc::new(Semaphore::new(queue.max(1)));
+    while let Some(bytes) = messages.recv().await {
+        let Ok(message) = serde_json::from_slice::<Value>(&bytes) else { continue };
+        let method = message.get("method").and_then(Value::as_str).map(str::to_owned);
+        let id = message.get("id").and_then(RequestId::from_value);
+        match (method.as_deref(), id) {
+            (Some(_), Some(id)) => {
+                let Ok(slot) = slots.clone().acquire_owned().await else { break };
+                let post = endpoint.clone();
+                let key = id.clone();
+                let task = tokio::spawn(async move {
+                    post.exchange(bytes, &message, Some(&key)).await;
+                    lock(&post.in_flight).remove(&key);
+                    drop(slot);
+                });
+                lock(&endpoint.in_flight).insert(id, task.abort_handle());
+            }
+            (Some(m), None) => {
+                if m == Method::Cancelled.as_str() {
+                    endpoint.abort(&message);
+                }
+                endpoint.exchange(bytes, &message, None).await;
+                if m == Method::Initialized.as_str() && endpoint.listen {
+                    endpoint.start_listening();
+                }
+            }
+            (None, _) => endpoint.exchange(bytes, &message, None).await,
+        }
+    }
+}
+
+impl Endpoint {
+    /// POSTs one message and hands every message of the answer to the client; a failed
+    /// exchange of a request becomes that request's error.
+    async fn exchange(&self, body: Vec<u8>, message: &Value, id: Option<&RequestId>) {
+        let request = self.post(body, message);
+        let outcome = match self.send(request).await {
+            Ok(response) => self.take_answer(response, id).await,
+            Err(e) => Err(e),
+        };
+        if let (Err(detail), Some(id)) = (outcome, id) {
+            let error = ProtocolError::new(codes::INTERNAL_ERROR, detail);
+            let reply = json!({ "jsonrpc": "2.0", "id": id, "error": error });
+            let _ = self.to_client.send(reply.to_string().into_bytes()).await;
+        }
+    }
+
+    fn post(&self, body: Vec<u8>, message: &Value) -> Request<Body> {
+        let mut builder = self
+            .base(hyper::Method::POST)
+            .header("content-type", "application/json")
+            .header("accept", "application/json, text/event-stream");
+        let modern = message.pointer("/params/_meta").and_then(|m| m.get(PROTOCOL_VERSION_KEY)).and_then(Value::as_str);
+        if let Some(version) = modern {
+            builder = builder.header("mcp-protocol-version", version);
+            if let Some(method) = message.get("method").and_then(Value::as_str) {
+                builder = builder.header("mcp-method", method);
+                if let Some(name) = routed_name(method, message.get("params")) {
+                    builder = builder.header("mcp-name", encode_value(name));
+                }
+                for (header, value) in self.argument_headers(method, message.get("params")) {
+                    builder = builder.header(header, value);
+                }
+            }
+        }
+        builder.body(Body::from(body)).unwrap_or_default()
+    }
+
+    /// A request to the endpoint with the headers every request carries.
+    fn base(&self, method: hyper::Method) -> hyper::http::request::Builder {
+        let mut builder = Request::builder().method(method).uri(self.uri.clone()).header("host", &self.authority);
+        if let Some(session) = lock(&self.session.0).clone() {
+            builder = builder.header(SESSION_HEADER, session);
+        }
+        if let Some(version) = lock(&self.version).clone() {
+            builder = builder.header("mcp-protocol-version", version);
+        }
+        for (name, value) in &self.headers {
+            builder = builder.header(name, value);
+        }
+        builder
+    }
+
+    async fn send(&self, request: Request<Body>) -> Result<Response<Incoming>, String> {
+        let stream = tokio::net::TcpStream::connect(&self.authority).await.map_err(|e| format!("{}: {e}", self.uri))?;
+        let (mut sender, connection) =
+            hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(|e| e.to_string())?;
+        tokio::spawn(connection);
+        sender.send_request(request).await.map_err(|e| e.to_string())
+    }
+
+    /// Reads an answer: JSON, an event stream, 202, or an error status.
+    async fn take_answer(&self, response: Response<Incoming>, id: Option<&RequestId>) -> Result<(), String> {
+        if let Some(session) = response.headers().get(SESSION_HEADER).and_then(|v| v.to_str().ok()) {
+            lock(&self.session.0).get_or_insert_with(|| session.to_owned());
+        }
+        let status = response.status();
+        let event_stream = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.starts_with("text/event-stream"));
+        if event_stream && status.is_success() {
+            return self.forward_events(response.into_body()).await;
+        }
+        let body =
+            axum::body::to_bytes(Body::new(response.into_body()), MAX_MESSAGE).await.map_err(|e| e.to_string())?;
+        let answer = serde_json::from_slice::<Value>(&body).ok().filter(|v| v.is_array() || v.get("jsonrpc").is_some());
+        match answer {
+            // A JSON-RPC error without an id answers the request it was sent for.
+            Some(mut message) if id.is_some() && message.get("error").is_some() => {
+                if message.get("id").is_none_or(Value::is_null) {
+                    message["id"] = json!(id);
+                }
+                self.deliver(message.to_string().into_bytes()).await
+            }
+            Some(message) if status.is_success() => self.deliver(message.to_string().into_bytes()).await,
+            _ if status.is_success() && id.is_none() => Ok(()),
+            _ => Err(format!("HTTP {status}: {}", String::from_utf8_lossy(&body[..body.len().min(200)]))),
+        }
+    }
+
+    async fn forward_events(&self, body: Incoming) -> Result<(), String> {
+        let mut events = EventReader::new(MAX_MESSAGE);
+        let mut chunks = Body::new(body).into_data_stream();
+        while let Some(chunk) = chunks.next().await {
+            let chunk = chunk.map_err(|e| e.to_string())?;
+            for data in events.push(&chunk)? {
+                self.deliver(data).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Hands a message to the client, noting the version an `initialize` answer settles on.
+    async fn deliver(&self, message: Vec<u8>) -> Result<(), String> {
+        if let Ok(value) = serde_json::from_slice::<Value>(&message) {
+            let version = value.pointer("/result/protocolVersion").and_then(Value::as_str);
+            if let (Some(version), Some(_)) = (version, value.pointer("/result/serverInfo")) {
+                *lock(&self.version) = Some(version.to_owned());
+            }
+            if let Some(Value::Array(tools)) = value.pointer("/result/tools") {
+                self.learn_tools(tools);
+            }
+        }
+        self.to_client.send(message).await.map_err(|_| "the client is gone".to_owned())
+    }
+
+    /// Notes the `x-mcp-header` arguments of listed tools, for the `Mcp-Param-*` headers
+    /// of their calls.
+    fn learn_tools(&self, tools: &[Value]) {
+        let mut known = lock(&self.tool_headers);
+        for tool in tools {
+            let Some(name) = tool.get("name").and_then(Value::as_str) else { continue };
+            match tool.get("inputSchema").map(header_params) {
+                Some(Ok(params)) if !params.is_empty() => _ = known.insert(name.to_owned(), params),
+                _ => _ = known.remove(name),
+            }
+        }
+    }
+
+    /// The `Mcp-Param-*` headers of a `tools/call`: one per annotated argument present.
+    fn argument_headers(&self, method: &str, params: Option<&Value>) -> Vec<(String, String)> {
+        let (Some(params), true) = (params, method == Method::ToolsCall.as_str()) else { return Vec::new() };
+        let name = params.get("name").and_then(Value::as_str).unwrap_or_default();
+        let known = lock(&self.tool_headers);
+        let Some(annotated) = known.get(name) else { return Vec::new() };
+        annotated
+            .iter()
+            .filter_map(|param| {
+                let value = params.get("arguments")?.get(&param.property)?;
+                let text = match (param.kind, value) {
+                    (_, Value::Null) => return None,
+                    (ParamKind::String, Value::String(s)) => s.clone(),
+                    // Of another type, the header is still required (and not compared): the
+                    // server's input validation then reports what is wrong.
+                    (_, other) => other.to_string(),
+                };
+                Some((format!("mcp-param-{}", param.header), encode_value(&text)))
+            })
+            .collect()
+    }
+
+    /// Ends the POST of the request a `notifications/cancelled` names.
+    fn abort(&self, cancelled: &Value) {
+        let id = cancelled.pointer("/params/requestId").and_then(RequestId::from_value);
+        if let Some(task) = id.and_then(|id| lock(&self.in_flight).remove(&id)) {
+            task.abort();
+        }
+    }
+
+    /// Opens the GET stream of the session's server messages (once; a 405 ends it).
+    fn start_listening(self: &Arc<Self>) {
+        let mut listener = lock(&self.listener);
+        if listener.is_some() || lock(&self.session.0).is_none() {
+            return;
+        }
+        let endpoint = self.clone();
+        let task = tokio::spawn(async move {
+            let request = endpoint.base(hyper::Method::GET).header("accept", "text/event-stream").body(Body::empty());
+            let Ok(request) = request else { return };
+            match endpoint.send(request).await {
+                Ok(response) if response.status().is_success() => {
+                    if let Err(e) = endpoint.forward_events(response.into_body()).await {
+                        tracing::debug!("the server's GET stream ended: {e}");
+                    }
+                }
+                Ok(response) => tracing::debug!(status = %response.status(), "no GET stream"),
+                Err(e) => tracing::debug!("no GET stream: {e}"),
+            }
+        });
+        *listener = Some(task.abort_handle());
+    }
+
+    fn stop_tasks(&self) {
+        if let Some(listener) = lock(&self.listener).take() {
+            listener.abort();
+        }
+        lock(&self.in_flight).drain().for_each(|(_, task)| task.abort());
+    }
+
+    /// Ends the session: stops the streams and sends DELETE when the server gave a session.
+    async fn close(&self) {
+        self.stop_tasks();
+        if lock(&self.session.0).is_none() {
+            return;
+        }
+        if let Ok(request) = self.base(hyper::Method::DELETE).body(Body::empty()) {
+            if let Err(e) = self.send(request).await {
+                tracing::debug!("DELETE of the session failed: {e}");
+            }
+        }
+    }
+}
+
+/// The value of the `Mcp-Name` header a 2026-07-28 request carries, if its method routes by
+/// name.
+fn routed_name<'a>(method: &str, params: Option<&'a Value>) -> Option<&'a str> {
+    let field = Method::from_wire(method)?.name_header_field()?;
+    params?.get(field)?.as_str()
+}

@@ -1,0 +1,133 @@
+//! The Rust client over Streamable HTTP to the engine's listener on 127.0.0.1: a legacy
+//! session (requests, server requests answered on a POST's event stream, a resource update
+//! on the GET stream, DELETE on close), the stateless wire (client input as
+//! `inputRequests`), and a timed-out call cancelling the server's handler on both.
+
+mod client_server;
+mod http_client;
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use client_server::{TOOLS, TestServer, test_server, text};
+use http_client::{in_session, send};
+use mcpforge::client::transport::HttpTransport;
+use mcpforge::client::{Client, ClientBuilder, ClientError, Protocol};
+use mcpforge::{HttpOptions, ProtocolVersion};
+use serde_json::json;
+use tokio::task::JoinHandle;
+
+const WAIT: Duration = Duration::from_secs(10);
+
+struct Served {
+    test: TestServer,
+    addr: SocketAddr,
+    run: JoinHandle<Result<(), mcpforge::Error>>,
+}
+
+impl Served {
+    async fn start() -> Served {
+        let test = test_server();
+        let options = HttpOptions { bind: "127.0.0.1:0".parse().expect("an address"), ..HttpOptions::default() };
+        let http = test.server.bind_http(options).await.expect("bind");
+        let addr = http.local_addr().expect("local address");
+        Served { test, addr, run: tokio::spawn(http.run()) }
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}/mcp", self.addr)
+    }
+
+    async fn stop(self) {
+        self.test.server.shutdown();
+        let _ = tokio::time::timeout(WAIT, self.run).await;
+    }
+}
+
+fn answering(protocol: Protocol) -> ClientBuilder {
+    Client::builder("http-test", "1.0.0")
+        .protocol(protocol)
+        .on_sampling(|_| async {
+            Ok(json!({ "role": "assistant", "content": { "type": "text", "text": "sampled" }, "model": "m" }))
+        })
+        .on_elicitation(|_| async { Ok(json!({ "action": "accept", "content": { "name": "Ada" } })) })
+        .roots(vec![json!({ "uri": "file:///r" })])
+        .timeout(Duration::from_millis(500))
+}
+
+/// The same calls on either wire.
+async fn calls(client: &Client) {
+    assert_eq!(client.list_tools().await.expect("tools/list").len(), TOOLS);
+    assert_eq!(text(&client.call_tool("echo", json!({ "text": "over HTTP" })).await.expect("echo")), "over HTTP");
+    let added = client.call_tool("add", json!({ "a": 1, "b": 2 })).await.expect("add");
+    assert_eq!(added["structuredContent"]["sum"], 3.0);
+    assert_eq!(text(&client.call_tool("sample", json!({})).await.expect("sampling")), "sampled");
+    assert_eq!(text(&client.call_tool("ask", json!({})).await.expect("elicitation")), r#"{"name":"Ada"}"#);
+    assert_eq!(text(&client.call_tool("roots", json!({})).await.expect("roots")), "file:///r");
+    let read = client.read_resource("file:///a.txt").await.expect("read");
+    assert_eq!(read["contents"][0]["text"], "contents of a");
+    // Arguments annotated with `x-mcp-header` travel in `Mcp-Param-*` headers too (required
+    // on the stateless wire), encoded when not plain ASCII.
+    let region = client.call_tool("region", json!({ "region": " Zürich ", "zone": 7 })).await.expect("region");
+    assert_eq!(text(&region), r#"" Zürich " 7"#);
+}
+
+/// A timed-out `wait` ends with its handler cancelled on the server.
+async fn timeout_cancels(client: &Client, served: &mut Served) {
+    let outcome = client.call_tool("wait", json!({})).await;
+    assert!(matches!(outcome, Err(ClientError::Timeout { .. })), "{outcome:?}");
+    let ended = tokio::time::timeout(WAIT, served.test.ended.recv()).await.expect("the handler ended");
+    assert_eq!(ended.as_deref(), Some("cancelled"));
+}
+
+#[tokio::test]
+async fn a_legacy_session_over_http() {
+    let mut served = Served::start().await;
+    let transport = HttpTransport::new(served.url());
+    let session = transport.session_id();
+    let client =
+        answering(Protocol::Handshake(ProtocolVersion::LATEST_LEGACY)).connect(transport).await.expect("connects");
+    let id = session.get().expect("the server gave a session");
+    let mut notifications = client.notifications().expect("the channel");
+    calls(&client).await;
+    client.ping().await.expect("ping");
+    client.subscribe("file:///a.txt").await.expect("subscribe");
+    served.test.server.notify_resource_updated("file:///a.txt");
+    let updated = loop {
+        let n = tokio::time::timeout(WAIT, notifications.recv()).await.expect("in time").expect("open");
+        if n.method == "notifications/resources/updated" {
+            break n;
+        }
+    };
+    assert_eq!(updated.params["uri"], "file:///a.txt", "delivered on the GET stream");
+    timeout_cancels(&client, &mut served).await;
+    client.close().await;
+    let ping = json!({ "jsonrpc": "2.0", "id": 1, "method": "ping" });
+    let after = send(served.addr, &in_session(&id, ProtocolVersion::LATEST_LEGACY.as_str(), &ping)).await;
+    assert_eq!(after.status, 404, "the session was deleted: {}", after.text());
+    served.stop().await;
+}
+
+#[tokio::test]
+async fn the_stateless_wire_over_http() {
+    let mut served = Served::start().await;
+    let transport = HttpTransport::new(served.url());
+    let session = transport.session_id();
+    let client = answering(Protocol::Auto).connect(transport).await.expect("connects");
+    assert_eq!(client.session().protocol_version, ProtocolVersion::V2026_07_28);
+    calls(&client).await;
+    timeout_cancels(&client, &mut served).await;
+    assert_eq!(session.get(), None, "no session on the stateless wire");
+    client.close().await;
+    served.stop().await;
+}
+
+#[tokio::test]
+async fn an_http_error_without_a_json_rpc_body_fails_the_request() {
+    let served = Served::start().await;
+    let wrong = format!("http://{}/elsewhere", served.addr);
+    let refused = Client::builder("http-test", "1.0.0").connect(HttpTransport::new(wrong)).await;
+    let error = refused.expect_err("no MCP endpoint there");
+    assert!(matches!(&error, ClientError::Server(e) if e.message.contains("HTTP 404")), "{error}");
+    served.stop().await;
+}
