@@ -383,6 +383,19 @@ impl RequestContext {
         }
     }
 
+    /// Tells this request's client that the resource `uri` changed
+    /// (`notifications/resources/updated`), on its legacy session only and whether or not it
+    /// subscribed to `uri`: the official SDKs' `session.send_resource_updated(uri)`, which
+    /// writes to the session it is called on. [`crate::Server::notify_resource_updated`]
+    /// tells the subscribers instead. On the 2026-07-28 wire updates reach clients on their
+    /// subscription streams, so nothing is sent here.
+    pub fn notify_resource_updated(&self, uri: &str) {
+        if matches!(self.inner.client, Client::Session(_)) {
+            let params = json!({ "uri": uri });
+            self.send_if_live(|| encode::notification(Method::ResourceUpdated.as_str(), &params));
+        }
+    }
+
     /// Tells this request's client that the URL-mode elicitation `elicitation_id` finished
     /// (`notifications/elicitation/complete`, 2025-11-25 and later), as the official SDKs'
     /// `session.send_elicit_complete()`; nothing on earlier versions, which have no URL mode.
@@ -565,5 +578,39 @@ impl RequestContext {
     ) -> HandlerError {
         self.inner.input.handed_back.store(true, Ordering::Relaxed);
         self.input_required(requests, state)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! A context with nowhere to send, for unit tests of what only reads it.
+
+    use super::*;
+
+    /// A context of request `id` on a 2025-11-25 session whose messages are discarded.
+    pub(crate) fn detached(id: RequestId) -> RequestContext {
+        let version = ProtocolVersion::V2025_11_25;
+        let session = Session::new(version, json!({}), json!({}), Outbox::discard());
+        RequestContext {
+            inner: Arc::new(ContextInner {
+                id,
+                version,
+                client: Client::Session(Arc::new(session)),
+                meta: None,
+                progress_token: None,
+                last_progress: Mutex::new(None),
+                logging_enabled: false,
+                cancel: Arc::new(CancellationToken::new()),
+                done: Mutex::new(false),
+                out: Outbox::discard(),
+                input: InputState::default(),
+                host: Arc::new(()),
+                auth: None,
+                http: None,
+                task: TaskMode::Off,
+                trace: None,
+                deadline: crate::deadline::Deadline::None,
+            }),
+        }
     }
 }
