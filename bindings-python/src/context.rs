@@ -205,6 +205,12 @@ impl NativeContext {
         Ok(())
     }
 
+    /// Tells this request's client (on its legacy session, subscribed or not) that the
+    /// resource `uri` changed.
+    fn notify_resource_updated(&self, uri: &str) {
+        leave_worker(|| self.ctx.notify_resource_updated(uri));
+    }
+
     /// Tells this request's client that the URL-mode elicitation `elicitation_id` finished.
     fn notify_elicitation_complete(&self, elicitation_id: &str) {
         leave_worker(|| self.ctx.notify_elicitation_complete(elicitation_id));

@@ -555,6 +555,14 @@ class Context:
         self.server.notify_resource_updated(str(uri))
         return _DONE
 
+    def notify_resource_updated_here(self, uri: Any) -> _Done:
+        """Tells this request's client, on its session of a handshake version, that the
+        resource ``uri`` changed, whether or not it subscribed to it (the official
+        ``session.send_resource_updated``); on 2026-07-28 updates reach clients on their
+        subscription streams (``notify_resource_updated``)."""
+        sent = self._native.notify_resource_updated(str(uri))
+        return _DONE if sent is None else sent  # a hand-made context: the session's awaitable
+
     @property
     def session(self) -> Any:
         """The official SDK's session methods for this request (``create_message``,

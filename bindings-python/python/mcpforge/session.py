@@ -181,8 +181,8 @@ class Session:
         return self._ctx.report_progress(progress, total, message)
 
     def send_resource_updated(self, uri: Any) -> Any:
-        """Tells subscribers the resource ``uri`` changed."""
-        return self._ctx.notify_resource_updated(uri)
+        """Tells this session's client the resource ``uri`` changed, subscribed or not."""
+        return self._ctx.notify_resource_updated_here(uri)
 
     def send_elicit_complete(self, elicitation_id: str, related_request_id: Any = None) -> Any:
         """Tells the client that a URL-mode elicitation finished
