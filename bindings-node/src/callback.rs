@@ -149,13 +149,15 @@ impl JsHandler {
         self.invoke(payload, None).await
     }
 
-    /// Runs the handler as a middleware: `next` is what its `call.next()` runs.
+    /// Runs the handler as a middleware on the request's context `ctx`: `next` is what its
+    /// `call.next()` runs.
     pub(crate) async fn invoke_middleware(
         &self,
         payload: String,
+        ctx: RequestContext,
         next: (mcpforge::Next, mcpforge::MiddlewareRequest),
     ) -> Result<Reply, HandlerError> {
-        self.dispatcher.invoke(self.id, payload, None, Some(next)).await
+        self.dispatcher.invoke(self.id, payload, Some(ctx), Some(next)).await
     }
 }
 

@@ -28,10 +28,17 @@ function methodOf(schema) {
   return method;
 }
 
-/** The SDK's `extra` argument of a request handler, from a middleware context. */
+/**
+ * The SDK's `extra` argument of a request handler, from a middleware context: the request's
+ * `Context` gives `sendNotification` (progress and log messages go with this request) and
+ * `sendRequest` (elicitation, sampling, roots asked of this request's client).
+ */
 function extraOf(context) {
+  const ctx = context.ctx;
   return {
     signal: context.signal,
+    sendNotification: ctx?.sendNotification,
+    sendRequest: ctx?.sendRequest,
     sessionId: context.sessionId,
     authInfo: context.authInfo,
     requestId: context.requestId,

@@ -1,0 +1,60 @@
+/**
+ * A low-level request handler's `extra` acts on its own request, as the official SDK's does:
+ * `extra.sendNotification` sends log messages and progress with the request,
+ * `extra.sendRequest` asks that request's client (here `roots/list`) and resolves to the
+ * answer; and a plain middleware has the request's `Context` as `context.ctx`.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { z } from 'zod';
+import { Server } from '../lib/sdk/server/index.mjs';
+import { linkedClient, withServer, within } from './helpers.mjs';
+
+const CallTool = z.object({ method: z.literal('tools/call'), params: z.object({ name: z.string(), arguments: z.record(z.string(), z.unknown()).optional() }) });
+const Roots = z.object({ roots: z.array(z.object({ uri: z.string() })) });
+
+test("a low-level handler's extra notifies and asks on its own request", async () => {
+  const server = new Server({ name: 'low-level', version: '1' }, { capabilities: { tools: {}, logging: {} } });
+  server.setRequestHandler(CallTool, async (_request, extra) => {
+    await extra.sendNotification({ method: 'notifications/message', params: { level: 'info', data: 'working', logger: 'll' } });
+    await extra.sendNotification({ method: 'notifications/progress', params: { progressToken: 'tok', progress: 1, total: 2 } });
+    const { roots } = await extra.sendRequest({ method: 'roots/list', params: {} }, Roots);
+    return { content: [{ type: 'text', text: `${roots.length} roots` }] };
+  });
+  const client = await linkedClient(server);
+  try {
+    client.send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: { roots: {} }, clientInfo: { name: 'c', version: '1' } } });
+    await client.next((m) => m.id === 1, 'the initialize answer');
+    client.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    client.send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'any', arguments: {}, _meta: { progressToken: 'tok' } } });
+    const log = await client.next((m) => m.method === 'notifications/message', 'the log message');
+    assert.deepEqual(log.params, { level: 'info', data: 'working', logger: 'll' });
+    const progress = await client.next((m) => m.method === 'notifications/progress', 'the progress');
+    assert.deepEqual(progress.params, { progressToken: 'tok', progress: 1, total: 2 });
+    const ask = await client.next((m) => m.method === 'roots/list' && m.id !== undefined, 'the roots request');
+    client.send({ jsonrpc: '2.0', id: ask.id, result: { roots: [{ uri: 'file:///a' }, { uri: 'file:///b' }] } });
+    const answer = await client.next((m) => m.id === 2, 'the tools/call answer');
+    assert.deepEqual(answer.result, { content: [{ type: 'text', text: '2 roots' }] });
+  } finally {
+    await server.close();
+  }
+});
+
+test('a middleware logs on the request it sees', async () => {
+  await withServer(
+    (server) => {
+      server.tool('echo', { description: 'Echoes', inputSchema: { type: 'object', properties: { text: { type: 'string' } } } }, (args) => args.text);
+      server.use(async (context, next) => {
+        context.ctx.log('info', `before ${context.name}`);
+        return next();
+      });
+    },
+    async (_server, client) => {
+      const result = await client.callTool('echo', { text: 'hi' });
+      assert.equal(result.content[0].text, 'hi');
+      const message = await within(client.nextMessage(5000), 6000, 'the log message');
+      assert.equal(message?.method, 'notifications/message');
+      assert.equal(message.params.data, 'before echo');
+    },
+  );
+});
