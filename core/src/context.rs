@@ -546,6 +546,29 @@ impl RequestContext {
         Ok(out)
     }
 
+    /// Pings this request's client (`ping`, a server->client request on its legacy session)
+    /// and waits for its answer: the official SDKs' `session.send_ping()`. A tool error on
+    /// the 2026-07-28 wire (the server asks nothing of the client there but input) and when
+    /// the client refuses or the connection closes first; the cancellation error when the
+    /// request is cancelled meanwhile.
+    pub async fn ping_client(&self) -> Result<(), HandlerError> {
+        let Some(session) = self.session().filter(|_| !self.inner.version.is_modern()) else {
+            return Err(ToolError::new("ping needs a session of a handshake version (not 2026-07-28)").into());
+        };
+        let (id, rx) = session.send_request(&self.inner.out, Method::Ping.as_str(), &json!({})).await;
+        tokio::select! {
+            answer = rx => match answer {
+                Ok(Ok(_)) => Ok(()),
+                Ok(Err(e)) => Err(ToolError::new(format!("the client refused ping: {}", e.message)).into()),
+                Err(_) => Err(ToolError::new("the connection closed before the client answered ping").into()),
+            },
+            () = self.inner.cancel.cancelled() => {
+                session.forget_request(&id);
+                Err(ProtocolError::internal("request cancelled").into())
+            }
+        }
+    }
+
     /// Low-level MRTR: the answers the client sent for this run, by key.
     pub fn input_responses(&self) -> &Map<String, Value> {
         &self.inner.input.answers

@@ -1,5 +1,5 @@
 //! A middleware's request context: a middleware that answers a request itself logs, reports
-//! progress, asks the client, tells it a resource changed and sees cancellation on that
+//! progress, pings and asks the client, tells it a resource changed and sees cancellation on that
 //! request, as a handler does; nothing it sends follows the response.
 
 use std::sync::{Arc, Mutex};
@@ -16,7 +16,7 @@ const WAIT: Duration = Duration::from_secs(5);
 type Kept = Arc<Mutex<Option<RequestContext>>>;
 
 /// A middleware that answers `tools/call` of `direct` itself: it logs, reports progress,
-/// tells the client `file:///notes` changed, asks for the client's roots and answers with
+/// tells the client `file:///notes` changed, pings the client, asks for its roots and answers with
 /// how many there were. Every other request goes on.
 fn direct(kept: Kept) -> impl Fn(MiddlewareRequest, Next) -> mcpforge::BoxFuture<'static, MiddlewareResult> {
     move |req: MiddlewareRequest, next: Next| {
@@ -30,6 +30,7 @@ fn direct(kept: Kept) -> impl Fn(MiddlewareRequest, Next) -> mcpforge::BoxFuture
             ctx.log(LogLevel::Info, json!("answering directly"), Some("direct"));
             ctx.report_progress(1.0, Some(2.0), Some("half"));
             ctx.notify_resource_updated("file:///notes");
+            ctx.ping_client().await.map_err(|e| ProtocolError::internal(e.to_string()))?;
             let roots = ctx.list_roots().await.map_err(|e| ProtocolError::internal(e.to_string()))?;
             let text = format!("{} roots", roots.roots.len());
             Ok(Answer::result(json!({ "content": [{ "type": "text", "text": text }] })))
@@ -58,6 +59,7 @@ async fn legacy(server: &Server) -> MemoryClient {
     client.initialize("2025-11-25", json!({ "roots": {} })).await.expect("initialize");
     client.on_request(|method, _params| match method {
         "roots/list" => Ok(json!({ "roots": [{ "uri": "file:///a" }, { "uri": "file:///b" }] })),
+        "ping" => Ok(json!({})),
         other => Err(ProtocolError::method_not_found(other)),
     });
     client
@@ -79,7 +81,7 @@ async fn a_middleware_answering_itself_logs_progresses_asks_and_notifies_on_its_
     let messages = client.drain_messages();
     assert_eq!(
         methods(&messages),
-        ["notifications/message", "notifications/progress", "notifications/resources/updated", "roots/list"]
+        ["notifications/message", "notifications/progress", "notifications/resources/updated", "ping", "roots/list"]
     );
     assert_eq!(messages[0]["params"], json!({ "level": "info", "data": "answering directly", "logger": "direct" }));
     assert_eq!(
