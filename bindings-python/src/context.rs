@@ -256,6 +256,21 @@ impl NativeContext {
         Ok(())
     }
 
+    /// Pings the request's client and waits for its answer, with the interpreter released.
+    fn ping(&self, py: Python<'_>) -> PyResult<()> {
+        block_on(py, self.ctx.ping_client()).map_err(|e| handler_to_py(py, &e))
+    }
+
+    /// [`Self::ping`] for asyncio: returns at once and later calls `callback(True, None)` or
+    /// `callback(False, exception)` from a worker thread.
+    fn ping_then(&self, callback: Py<PyAny>) {
+        let ctx = self.ctx.clone();
+        spawn_reply(async move { ctx.ping_client().await }, callback, |py, answered| match answered {
+            Ok(()) => Ok(py.None().into_bound(py)),
+            Err(e) => Err(handler_to_py(py, &e)),
+        });
+    }
+
     /// Low-level client input: stop with `input_required`, asking `requests` (a list of
     /// `(key, method, params)`) and carrying `state` into the next round. The caller then
     /// raises `InputRequired`.

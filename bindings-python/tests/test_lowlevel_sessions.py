@@ -1,7 +1,7 @@
 """The low-level servers' ``request_context.session`` acts on its own request: a handler
 answered at the inner end of the middleware chain (the 2.x handler table, the 1.x
-decorators) logs and reports progress on its request, asks the client (roots, sampling,
-elicitation) and tells its client that a resource (unsubscribed) or a list changed, as the
+decorators) logs and reports progress on its request, pings and asks the client (roots,
+sampling, elicitation) and tells its client that a resource (unsubscribed) or a list changed, as the
 official ``ServerSession`` does on its connection; and a plain middleware has the request's
 ``Context`` as ``context.ctx``."""
 
@@ -37,6 +37,7 @@ async def _use_session(session: Any, request_id: Any) -> str:
     """What the official examples do with ``request_context.session`` in a handler."""
     await session.send_log_message("info", "working", logger="ll", related_request_id=request_id)
     await session.send_progress_notification("tok", 0.5, 1.0, "half", related_request_id=request_id)
+    assert await session.send_ping() == {}
     roots = await session.list_roots()
     sampled = await session.create_message([{"role": "user", "content": {"type": "text", "text": "Capital?"}}], max_tokens=5)
     answer = await session.elicit("Your name?", {"type": "object", "properties": {"name": {"type": "string"}}})
@@ -55,7 +56,7 @@ async def _check(client: Any, result: Dict[str, Any]) -> None:
     assert await client.collected("notifications/resources/updated", 1) == [{"uri": "note://a"}]
     assert len(await client.collected("notifications/tools/list_changed", 1)) == 1
     asked: List[str] = [r["method"] for r in client.server_requests]
-    assert asked == ["roots/list", "sampling/createMessage", "elicitation/create"]
+    assert asked == ["ping", "roots/list", "sampling/createMessage", "elicitation/create"]
 
 
 CALL = {"name": "direct", "arguments": {}, "_meta": {"progressToken": "tok"}}

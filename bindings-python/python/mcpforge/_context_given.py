@@ -135,6 +135,12 @@ class GivenRequest:
     def ask_then(self, requests: List[Any], callback: Callable[..., Any]) -> None:
         raise RuntimeError(_NO_CLIENT)
 
+    def ping(self) -> None:
+        raise RuntimeError(_NO_CLIENT)
+
+    def ping_then(self, callback: Callable[..., Any]) -> None:
+        raise RuntimeError(_NO_CLIENT)
+
     def input_required(self, requests: List[Any], state: Any) -> None:
         raise RuntimeError(_NO_CLIENT)
 

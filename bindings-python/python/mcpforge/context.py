@@ -616,6 +616,22 @@ class Context:
         self._native.ask_then(wire, resolver(loop, future))
         return finish(await future)
 
+    def ping(self) -> Any:
+        """Pings this request's client and waits for its answer (legacy sessions; a
+        ``ToolError`` on 2026-07-28 or when the client refuses). Awaitable in async
+        handlers."""
+        if not self._native.is_async:
+            return self._native.ping()
+        return self._ping_async()
+
+    async def _ping_async(self) -> None:
+        import asyncio  # loaded on use (already loaded: this runs on an asyncio loop)
+
+        loop = asyncio.get_running_loop()
+        future: "asyncio.Future[Any]" = loop.create_future()
+        self._native.ping_then(resolver(loop, future))
+        await future
+
     def elicit(self, message: str, schema: Any = None, *, response_type: Any = None) -> Any:
         """Asks the user to fill a form (``schema``, or ``response_type``: a JSON Schema
         dict, a dataclass, TypedDict or pydantic model, or one primitive type) and returns an

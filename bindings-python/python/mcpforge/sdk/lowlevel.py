@@ -17,15 +17,15 @@ structured content with its JSON text, both as a pair, or a ``CallToolResult``; 
 
 ``request_context.session`` is bound to that request, as the official ``ServerSession`` is to
 its connection: ``send_log_message`` and ``send_progress_notification`` go with the request,
-``create_message``, ``elicit`` (``elicit_form``, ``elicit_url``) and ``list_roots`` ask its
-client, ``send_resource_updated`` and ``send_*_list_changed`` tell that client (subscribed or
-not). A subscription (and a log level) the handler accepted is kept by the engine too, so that
+``create_message``, ``elicit`` (``elicit_form``, ``elicit_url``), ``list_roots`` and
+``send_ping`` ask its client, ``send_resource_updated`` and ``send_*_list_changed`` tell that
+client (subscribed or not). A subscription (and a log level) the handler accepted is kept by the engine too, so that
 the engine's own ``notify_resource_updated(uri)`` reaches the clients subscribed to ``uri``.
 
 A completion handler is the engine's completion provider for every reference, so that
 ``completions`` is claimed. What differs: the capabilities claim ``logging`` (the engine's
-rule), ``related_request_id`` is not needed (a session's messages go with the request it was
-given for), and ``send_ping`` is not offered."""
+rule), and ``related_request_id`` is not needed (a session's messages go with the request it
+was given for)."""
 
 from __future__ import annotations
 
