@@ -96,7 +96,40 @@ impl Drop for Parked<'_> {
 /// A request's cancellation token, shared by `Arc`: cloning a `CancellationToken` takes its
 /// lock, an `Arc` clone is one atomic increment (a request's token is held by the in-flight
 /// table, the router and the handler's context).
-pub(crate) type RequestToken = Arc<CancellationToken>;
+pub(crate) type RequestToken = Arc<Cancel>;
+
+/// A request's cancellation: the token, and the reason the client gave when it cancelled
+/// the request (`notifications/cancelled`'s `reason`). Reads as the token itself.
+#[derive(Default)]
+pub(crate) struct Cancel {
+    token: CancellationToken,
+    reason: std::sync::OnceLock<String>,
+}
+
+impl Cancel {
+    /// Cancels, keeping `reason` (the first one given) for [`RequestContext::cancel_reason`].
+    pub fn cancel_because(&self, reason: Option<&str>) {
+        if let Some(r) = reason {
+            let _ = self.reason.set(r.to_owned());
+        }
+        self.token.cancel();
+    }
+}
+
+impl From<CancellationToken> for Cancel {
+    /// A cancellation that trips with `token` (a task's, say).
+    fn from(token: CancellationToken) -> Cancel {
+        Cancel { token, reason: std::sync::OnceLock::new() }
+    }
+}
+
+impl std::ops::Deref for Cancel {
+    type Target = CancellationToken;
+
+    fn deref(&self) -> &CancellationToken {
+        &self.token
+    }
+}
 
 /// The server a request arrived at, as an opaque handle (see [`RequestContext::server`]):
 /// the server holds the registry, which holds the handlers, which take this context, so a
@@ -271,6 +304,12 @@ impl RequestContext {
         &self.inner.cancel
     }
 
+    /// The reason the client gave when it cancelled this request (`notifications/cancelled`'s
+    /// `reason`); `None` before, without one, and for a timeout or shutdown.
+    pub fn cancel_reason(&self) -> Option<&str> {
+        self.inner.cancel.reason.get().map(String::as_str)
+    }
+
     /// Whether this request's handler may hold the thread that polls the request (run a
     /// blocking function right there, as a binding does with a quick synchronous callback)
     /// and the request still gets its timeout answer on time: true when no request timeout
@@ -304,7 +343,8 @@ impl RequestContext {
                 let Some(limit) = *limit else {
                     return HeldThread::default();
                 };
-                let (id, token) = (self.inner.id.clone(), self.inner.cancel.clone());
+                // A clone of the token itself (a lock, but only for a thread held this long).
+                let (id, token) = (self.inner.id.clone(), self.inner.cancel.token.clone());
                 conn.clone().answer_at(since + limit, *serial, limit, id, token)
             }
             _ => HeldThread::default(),
@@ -623,7 +663,7 @@ pub(crate) mod testing {
                 progress_token: None,
                 last_progress: Mutex::new(None),
                 logging_enabled: false,
-                cancel: Arc::new(CancellationToken::new()),
+                cancel: Arc::default(),
                 done: Mutex::new(false),
                 out: Outbox::discard(),
                 input: InputState::default(),

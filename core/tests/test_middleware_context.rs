@@ -1,6 +1,7 @@
 //! A middleware's request context: a middleware that answers a request itself logs, reports
-//! progress, pings and asks the client, tells it a resource changed and sees cancellation on that
-//! request, as a handler does; nothing it sends follows the response.
+//! progress, pings and asks the client, tells it a resource changed and sees cancellation
+//! (with the client's reason) on that request, as a handler does; nothing it sends follows
+//! the response.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -38,17 +39,19 @@ fn direct(kept: Kept) -> impl Fn(MiddlewareRequest, Next) -> mcpforge::BoxFuture
     }
 }
 
+/// What [`waiter`] saw: whether its request was cancelled, and the client's reason.
+type Seen = Arc<Mutex<Option<(bool, Option<String>)>>>;
+
 /// A middleware that waits (at most `WAIT`) for its request to be cancelled and records
-/// whether it was.
-fn waiter(
-    seen: Arc<Mutex<Option<bool>>>,
-) -> impl Fn(MiddlewareRequest, Next) -> mcpforge::BoxFuture<'static, MiddlewareResult> {
+/// whether it was, and why.
+fn waiter(seen: Seen) -> impl Fn(MiddlewareRequest, Next) -> mcpforge::BoxFuture<'static, MiddlewareResult> {
     move |req: MiddlewareRequest, _next: Next| {
         let seen = seen.clone();
         Box::pin(async move {
             let token = req.context().cancellation_token().clone();
             let cancelled = tokio::time::timeout(WAIT, token.cancelled()).await.is_ok();
-            *seen.lock().unwrap() = Some(cancelled && req.context().is_cancelled());
+            let reason = req.context().cancel_reason().map(str::to_owned);
+            *seen.lock().unwrap() = Some((cancelled && req.context().is_cancelled(), reason));
             Ok(Answer::result(json!({})))
         })
     }
@@ -101,8 +104,8 @@ async fn a_middleware_answering_itself_logs_progresses_asks_and_notifies_on_its_
 }
 
 #[tokio::test]
-async fn a_middleware_sees_its_request_cancelled() {
-    let seen = Arc::new(Mutex::new(None));
+async fn a_middleware_sees_its_request_cancelled_and_why() {
+    let seen: Seen = Arc::default();
     let server = Server::builder("mw-context", "1.0.0").middleware(waiter(seen.clone())).build().expect("build");
     let client = Arc::new(legacy(&server).await);
     let asking = {
@@ -122,5 +125,5 @@ async fn a_middleware_sees_its_request_cancelled() {
     }
     // A cancelled request gets no response: stop waiting for one.
     asking.abort();
-    assert_eq!(*seen.lock().unwrap(), Some(true));
+    assert_eq!(*seen.lock().unwrap(), Some((true, Some("enough".to_owned()))));
 }
