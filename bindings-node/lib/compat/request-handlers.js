@@ -36,7 +36,7 @@ function methodOf(schema) {
 function extraOf(context) {
   const ctx = context.ctx;
   return {
-    signal: context.signal,
+    signal: ctx ? abortsWithReason(ctx) : context.signal,
     sendNotification: ctx?.sendNotification,
     sendRequest: ctx?.sendRequest,
     sessionId: context.sessionId,
@@ -44,6 +44,18 @@ function extraOf(context) {
     requestId: context.requestId,
     _meta: context._meta,
   };
+}
+
+/**
+ * A signal that aborts when `ctx`'s does, with the reason the client gave (the SDK's
+ * `extra.signal.reason`), or the context's `AbortError` without one.
+ */
+function abortsWithReason(ctx) {
+  const controller = new AbortController();
+  const abort = () => controller.abort(ctx.cancelReason ?? ctx.signal.reason);
+  if (ctx.signal.aborted) abort();
+  else ctx.signal.addEventListener('abort', abort, { once: true });
+  return controller.signal;
 }
 
 /**
