@@ -75,6 +75,8 @@ class Context {
   #info;
   #controller;
   #aborted = false;
+  /** The reason the client gave when it cancelled the request, if any. */
+  #cancelReason;
   #finished = false;
 
   /** @param {import('./call').Call} call the call @param {object} server the mcpforge Server */
@@ -230,11 +232,24 @@ class Context {
     this.#finished = true;
   }
 
-  /** @internal Called when the engine cancels the request. */
-  _abort() {
+  /**
+   * @internal Called when the engine cancels the request, with the reason the client gave
+   * (`''` for none).
+   */
+  _abort(reason) {
     if (this.#aborted) return;
     this.#aborted = true;
+    if (reason) this.#cancelReason = reason;
     if (this.#controller !== undefined) this.#controller.abort(cancelled());
+  }
+
+  /**
+   * The reason the client gave in `notifications/cancelled` once it cancelled the request
+   * (the signal itself aborts with an `AbortError`); undefined before, without one, and for a
+   * timeout or shutdown.
+   */
+  get cancelReason() {
+    return this.#cancelReason;
   }
 
   /**

@@ -1,7 +1,8 @@
 /**
  * The handler table of one server and the function the addon calls on the JS thread:
  * `dispatch(handlerId, payload, callId)` runs a handler with a fresh `Context` and answers
- * the call; `dispatch(ABORT_HANDLER, '', callId)` aborts that call's `AbortSignal`;
+ * the call; `dispatch(ABORT_HANDLER, reason, callId)` aborts that call's `AbortSignal` (with
+ * the reason the client gave when it cancelled the request; '' for none);
  * `dispatch(RELEASE_HANDLER, '', handlerId)` forgets a handler the engine let go of (removed or
  * replaced, with no call of it left to start), so registering and removing in a loop keeps
  * the table small.
@@ -46,7 +47,7 @@ class HandlerTable {
     return (handlerId, payload, id) => {
       if (handlerId === ABORT_HANDLER) {
         const ctx = this.#calls.get(id);
-        if (ctx !== undefined) ctx._abort();
+        if (ctx !== undefined) ctx._abort(payload);
         return;
       }
       if (handlerId === RELEASE_HANDLER) {

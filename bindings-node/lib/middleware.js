@@ -12,6 +12,11 @@
  * itself: a result object, `throw new ToolError(message)` (a `tools/call` gets an `isError`
  * result) or `throw new McpError(code, message)` (that JSON-RPC error). What `next()` rejects
  * with is an `McpError` carrying the request's JSON-RPC error.
+ *
+ * `context.ctx` is the request's `Context`, as a handler's second argument: a middleware that
+ * answers a request itself logs, reports progress, asks the client (on legacy sessions: on
+ * 2026-07-28 an ask from middleware is an error) and sends notifications with it
+ * (`sendNotification`, `sendRequest`); nothing it sends follows the response.
  */
 'use strict';
 
@@ -27,9 +32,11 @@ const WITH_ARGUMENTS = new Set(['tools/call', 'prompts/get']);
  * `sessionId`; docs/architecture.md, Middleware), which every language reads.
  */
 class MiddlewareContext {
-  constructor(request, signal) {
+  constructor(request, ctx) {
+    /** The request's `Context` (log, progress, client input, notifications), if any. */
+    this.ctx = ctx;
     /** Aborted when the request is cancelled (by the client, a timeout or shutdown). */
-    this.signal = signal;
+    this.signal = ctx?.signal;
     /** The JSON-RPC method. */
     this.method = request.method;
     /** The tool or prompt name, the resource URI, or the prompt or template of a completion. */
@@ -82,7 +89,7 @@ class MiddlewareContext {
 function chainHandler(middlewares, errors) {
   const chain = [...middlewares];
   return (payload, ctx, call, done) => {
-    const context = new MiddlewareContext(JSON.parse(payload), ctx.signal);
+    const context = new MiddlewareContext(JSON.parse(payload), ctx);
     const engine = async (c) => {
       const answer = JSON.parse(await call.next(JSON.stringify(c.params)));
       if (answer.error) throw new McpError(answer.error.code, answer.error.message, answer.error.data);

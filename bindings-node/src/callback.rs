@@ -44,8 +44,8 @@ pub const RELEASE_HANDLER: u32 = u32::MAX;
 pub(crate) enum Job {
     /// Run handler `handler` with `payload`; JavaScript answers call `call` by its id.
     Call { handler: u32, payload: String, call: u32 },
-    /// Abort the signal of call `id`.
-    Abort(u32),
+    /// Abort the signal of call `id`, with the reason the client gave (empty: none).
+    Abort(u32, String),
     /// Forget handler `id`: nothing of the engine can call it any more.
     Release(u32),
 }
@@ -67,7 +67,7 @@ impl Dispatcher {
                 |ctx| {
                     Ok(FnArgs::from(match ctx.value {
                         Job::Call { handler, payload, call } => (handler, payload, call),
-                        Job::Abort(id) => (ABORT_HANDLER, String::new(), id),
+                        Job::Abort(id, reason) => (ABORT_HANDLER, reason, id),
                         Job::Release(id) => (RELEASE_HANDLER, String::new(), id),
                     }))
                 },
@@ -149,13 +149,15 @@ impl JsHandler {
         self.invoke(payload, None).await
     }
 
-    /// Runs the handler as a middleware: `next` is what its `call.next()` runs.
+    /// Runs the handler as a middleware on the request's context `ctx`: `next` is what its
+    /// `call.next()` runs.
     pub(crate) async fn invoke_middleware(
         &self,
         payload: String,
+        ctx: RequestContext,
         next: (mcpforge::Next, mcpforge::MiddlewareRequest),
     ) -> Result<Reply, HandlerError> {
-        self.dispatcher.invoke(self.id, payload, None, Some(next)).await
+        self.dispatcher.invoke(self.id, payload, Some(ctx), Some(next)).await
     }
 }
 
@@ -178,7 +180,9 @@ struct AbortGuard<'a> {
 impl AbortGuard<'_> {
     fn fire(&mut self) {
         if std::mem::replace(&mut self.armed, false) {
-            let abort = Job::Abort(self.call.id);
+            // Read now: the call lets go of its context once the engine stops waiting.
+            let reason = self.call.with_ctx(|c| c.cancel_reason().map(str::to_owned)).flatten();
+            let abort = Job::Abort(self.call.id, reason.unwrap_or_default());
             let _ = self.dispatcher.dispatch.call(abort, ThreadsafeFunctionCallMode::NonBlocking);
         }
     }

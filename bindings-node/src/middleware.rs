@@ -2,7 +2,9 @@
 //! handler in the server's table, crossed once per request. The engine calls it with the
 //! request as JSON; the chain runs on the JS thread, and its innermost `next()` hands the
 //! (possibly changed) parameters back to the engine through `NativeCall::next`, a Promise
-//! of the rest of the chain's answer.
+//! of the rest of the chain's answer. The call carries the request's context, so that a
+//! middleware (the compat layer's low-level handlers) logs, reports progress, asks the
+//! client and sees cancellation on the request it answers, as a handler does.
 
 use std::sync::Arc;
 
@@ -33,8 +35,9 @@ impl Middleware for JsMiddleware {
         let is_tool_call = req.method() == "tools/call";
         let payload = request_value(&req).to_string();
         let handler = self.handler.clone();
+        let ctx = req.context().clone();
         Box::pin(async move {
-            let reply = handler.invoke_middleware(payload, (next, req)).await;
+            let reply = handler.invoke_middleware(payload, ctx, (next, req)).await;
             match reply {
                 Ok(Reply::Result(text) | Reply::Json(text)) => {
                     serde_json::from_str::<Value>(&text).map(Answer::result).map_err(|e| {

@@ -205,6 +205,12 @@ impl NativeContext {
         Ok(())
     }
 
+    /// Tells this request's client (on its legacy session, subscribed or not) that the
+    /// resource `uri` changed.
+    fn notify_resource_updated(&self, uri: &str) {
+        leave_worker(|| self.ctx.notify_resource_updated(uri));
+    }
+
     /// Tells this request's client that the URL-mode elicitation `elicitation_id` finished.
     fn notify_elicitation_complete(&self, elicitation_id: &str) {
         leave_worker(|| self.ctx.notify_elicitation_complete(elicitation_id));
@@ -248,6 +254,21 @@ impl NativeContext {
             Err(e) => Err(handler_to_py(py, &e)),
         });
         Ok(())
+    }
+
+    /// Pings the request's client and waits for its answer, with the interpreter released.
+    fn ping(&self, py: Python<'_>) -> PyResult<()> {
+        block_on(py, self.ctx.ping_client()).map_err(|e| handler_to_py(py, &e))
+    }
+
+    /// [`Self::ping`] for asyncio: returns at once and later calls `callback(True, None)` or
+    /// `callback(False, exception)` from a worker thread.
+    fn ping_then(&self, callback: Py<PyAny>) {
+        let ctx = self.ctx.clone();
+        spawn_reply(async move { ctx.ping_client().await }, callback, |py, answered| match answered {
+            Ok(()) => Ok(py.None().into_bound(py)),
+            Err(e) => Err(handler_to_py(py, &e)),
+        });
     }
 
     /// Low-level client input: stop with `input_required`, asking `requests` (a list of

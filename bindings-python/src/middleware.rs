@@ -2,7 +2,9 @@
 //! request. The engine calls the chain's starter (`mcpforge/middleware.py`) with the request
 //! as a dict and a [`NativeNext`]; the chain runs on the asyncio loop, and its innermost
 //! `call_next` hands the (possibly changed) parameters back to the engine through
-//! `NativeNext.run`, whose result settles an asyncio future.
+//! `NativeNext.run`, whose result settles an asyncio future. The request's context goes
+//! with it, so that a middleware (the drop-in layer's low-level handler tables) logs,
+//! reports progress, asks the client and notifies on the request it answers.
 
 use std::sync::{Arc, Mutex};
 
@@ -45,10 +47,11 @@ impl Middleware for PyMiddleware {
     fn handle<'a>(&'a self, req: MiddlewareRequest, next: Next) -> BoxFuture<'a, MiddlewareResult> {
         let is_tool_call = req.method() == "tools/call";
         let request = request_json(&req);
+        let ctx = req.context().clone();
         let running = Arc::new(Mutex::new(None));
         let native = NativeNext { rest: Mutex::new(Some((next, req))), running: running.clone() };
         let args: Args = Box::new(move |py| Ok(vec![to_py(py, &request)?, Bound::new(py, native)?.into_any()]));
-        let call = self.0.invoke(None, args, |_, payload| from_py(payload));
+        let call = self.0.invoke(Some(ctx), args, |_, payload| from_py(payload));
         Box::pin(async move {
             let _abort = AbortOnDrop(running);
             match call.await {

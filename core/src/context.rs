@@ -96,7 +96,40 @@ impl Drop for Parked<'_> {
 /// A request's cancellation token, shared by `Arc`: cloning a `CancellationToken` takes its
 /// lock, an `Arc` clone is one atomic increment (a request's token is held by the in-flight
 /// table, the router and the handler's context).
-pub(crate) type RequestToken = Arc<CancellationToken>;
+pub(crate) type RequestToken = Arc<Cancel>;
+
+/// A request's cancellation: the token, and the reason the client gave when it cancelled
+/// the request (`notifications/cancelled`'s `reason`). Reads as the token itself.
+#[derive(Default)]
+pub(crate) struct Cancel {
+    token: CancellationToken,
+    reason: std::sync::OnceLock<String>,
+}
+
+impl Cancel {
+    /// Cancels, keeping `reason` (the first one given) for [`RequestContext::cancel_reason`].
+    pub fn cancel_because(&self, reason: Option<&str>) {
+        if let Some(r) = reason {
+            let _ = self.reason.set(r.to_owned());
+        }
+        self.token.cancel();
+    }
+}
+
+impl From<CancellationToken> for Cancel {
+    /// A cancellation that trips with `token` (a task's, say).
+    fn from(token: CancellationToken) -> Cancel {
+        Cancel { token, reason: std::sync::OnceLock::new() }
+    }
+}
+
+impl std::ops::Deref for Cancel {
+    type Target = CancellationToken;
+
+    fn deref(&self) -> &CancellationToken {
+        &self.token
+    }
+}
 
 /// The server a request arrived at, as an opaque handle (see [`RequestContext::server`]):
 /// the server holds the registry, which holds the handlers, which take this context, so a
@@ -271,6 +304,12 @@ impl RequestContext {
         &self.inner.cancel
     }
 
+    /// The reason the client gave when it cancelled this request (`notifications/cancelled`'s
+    /// `reason`); `None` before, without one, and for a timeout or shutdown.
+    pub fn cancel_reason(&self) -> Option<&str> {
+        self.inner.cancel.reason.get().map(String::as_str)
+    }
+
     /// Whether this request's handler may hold the thread that polls the request (run a
     /// blocking function right there, as a binding does with a quick synchronous callback)
     /// and the request still gets its timeout answer on time: true when no request timeout
@@ -304,7 +343,8 @@ impl RequestContext {
                 let Some(limit) = *limit else {
                     return HeldThread::default();
                 };
-                let (id, token) = (self.inner.id.clone(), self.inner.cancel.clone());
+                // A clone of the token itself (a lock, but only for a thread held this long).
+                let (id, token) = (self.inner.id.clone(), self.inner.cancel.token.clone());
                 conn.clone().answer_at(since + limit, *serial, limit, id, token)
             }
             _ => HeldThread::default(),
@@ -380,6 +420,19 @@ impl RequestContext {
     pub fn notify_list_changed(&self, list: ListKind) {
         if matches!(self.inner.client, Client::Session(_)) {
             self.send_if_live(|| encode::bare_notification(list.method()));
+        }
+    }
+
+    /// Tells this request's client that the resource `uri` changed
+    /// (`notifications/resources/updated`), on its legacy session only and whether or not it
+    /// subscribed to `uri`: the official SDKs' `session.send_resource_updated(uri)`, which
+    /// writes to the session it is called on. [`crate::Server::notify_resource_updated`]
+    /// tells the subscribers instead. On the 2026-07-28 wire updates reach clients on their
+    /// subscription streams, so nothing is sent here.
+    pub fn notify_resource_updated(&self, uri: &str) {
+        if matches!(self.inner.client, Client::Session(_)) {
+            let params = json!({ "uri": uri });
+            self.send_if_live(|| encode::notification(Method::ResourceUpdated.as_str(), &params));
         }
     }
 
@@ -533,6 +586,29 @@ impl RequestContext {
         Ok(out)
     }
 
+    /// Pings this request's client (`ping`, a server->client request on its legacy session)
+    /// and waits for its answer: the official SDKs' `session.send_ping()`. A tool error on
+    /// the 2026-07-28 wire (the server asks nothing of the client there but input) and when
+    /// the client refuses or the connection closes first; the cancellation error when the
+    /// request is cancelled meanwhile.
+    pub async fn ping_client(&self) -> Result<(), HandlerError> {
+        let Some(session) = self.session().filter(|_| !self.inner.version.is_modern()) else {
+            return Err(ToolError::new("ping needs a session of a handshake version (not 2026-07-28)").into());
+        };
+        let (id, rx) = session.send_request(&self.inner.out, Method::Ping.as_str(), &json!({})).await;
+        tokio::select! {
+            answer = rx => match answer {
+                Ok(Ok(_)) => Ok(()),
+                Ok(Err(e)) => Err(ToolError::new(format!("the client refused ping: {}", e.message)).into()),
+                Err(_) => Err(ToolError::new("the connection closed before the client answered ping").into()),
+            },
+            () = self.inner.cancel.cancelled() => {
+                session.forget_request(&id);
+                Err(ProtocolError::internal("request cancelled").into())
+            }
+        }
+    }
+
     /// Low-level MRTR: the answers the client sent for this run, by key.
     pub fn input_responses(&self) -> &Map<String, Value> {
         &self.inner.input.answers
@@ -565,5 +641,39 @@ impl RequestContext {
     ) -> HandlerError {
         self.inner.input.handed_back.store(true, Ordering::Relaxed);
         self.input_required(requests, state)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! A context with nowhere to send, for unit tests of what only reads it.
+
+    use super::*;
+
+    /// A context of request `id` on a 2025-11-25 session whose messages are discarded.
+    pub(crate) fn detached(id: RequestId) -> RequestContext {
+        let version = ProtocolVersion::V2025_11_25;
+        let session = Session::new(version, json!({}), json!({}), Outbox::discard());
+        RequestContext {
+            inner: Arc::new(ContextInner {
+                id,
+                version,
+                client: Client::Session(Arc::new(session)),
+                meta: None,
+                progress_token: None,
+                last_progress: Mutex::new(None),
+                logging_enabled: false,
+                cancel: Arc::default(),
+                done: Mutex::new(false),
+                out: Outbox::discard(),
+                input: InputState::default(),
+                host: Arc::new(()),
+                auth: None,
+                http: None,
+                task: TaskMode::Off,
+                trace: None,
+                deadline: crate::deadline::Deadline::None,
+            }),
+        }
     }
 }

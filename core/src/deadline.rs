@@ -43,7 +43,7 @@ pub(crate) trait Overdue: Send + Sync {
         serial: u64,
         limit: Duration,
         id: RequestId,
-        token: Arc<CancellationToken>,
+        token: CancellationToken,
     ) -> HeldThread;
     /// Whether request `serial` was answered that way.
     fn answered_at_deadline(&self, serial: u64) -> bool;

@@ -9,6 +9,16 @@
 //! middleware registered is the outermost. With none registered the engine runs no chain at
 //! all, so an application without middleware pays nothing for it.
 //!
+//! Each request carries its [`RequestContext`] ([`Request::context`]): a middleware that
+//! answers a request itself (a binding's table of low-level handlers, say) logs, reports
+//! progress, asks the client (sampling, elicitation, roots), notices cancellation and
+//! notifies on that request exactly as a handler does. The handler the engine runs at the
+//! end of the chain gets a context of its own for the same request; once the chain has
+//! answered, the middleware's context sends nothing more. On the 2026-07-28 wire an ask
+//! from middleware cannot be answered by a later round (the engine replays handlers, not
+//! the chain): it returns `HandlerError::InputRequired`, which the middleware answers as
+//! an error of its own.
+//!
 //! The chain wraps every request after the handshake (`initialize` is the engine's own, and
 //! a `ping` sent before it is answered directly); notifications and answers to the
 //! server's own requests do not pass through it. A request cancelled by the client, a
@@ -22,6 +32,7 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use crate::auth::AuthInfo;
+use crate::context::RequestContext;
 use crate::error::ProtocolError;
 use crate::jsonrpc::RequestId;
 use crate::protocol::{CallToolResult, ProtocolVersion};
@@ -90,6 +101,7 @@ pub struct Request {
     pub(crate) auth: Option<Arc<AuthInfo>>,
     pub(crate) client_info: Option<Value>,
     pub(crate) session_id: Option<String>,
+    pub(crate) context: RequestContext,
 }
 
 impl Request {
@@ -175,6 +187,13 @@ impl Request {
     /// session, from the request's `_meta` on the 2026-07-28 wire.
     pub fn client_info(&self) -> Option<&Value> {
         self.client_info.as_ref()
+    }
+
+    /// The request's context: log, report progress, ask the client, notify and watch for
+    /// cancellation on this request, as a handler does with its own (see the module
+    /// documentation for when its messages stop).
+    pub fn context(&self) -> &RequestContext {
+        &self.context
     }
 
     /// The legacy session's id (Streamable HTTP's `Mcp-Session-Id`, the HTTP+SSE
@@ -339,6 +358,7 @@ mod tests {
             auth: auth.map(Arc::new),
             client_info: Some(json!({ "name": "client", "version": "1.0" })),
             session_id: session.map(str::to_owned),
+            context: crate::context::testing::detached(RequestId::Number(7)),
         }
     }
 

@@ -33,16 +33,36 @@ function methodOf(schema) {
   return method;
 }
 
-/** The SDK's `extra` argument of a request handler (1.x, and 2.x's `ctx` view), from a middleware context. */
+/**
+ * The SDK's `extra` argument of a request handler (1.x, and 2.x's `ctx` view), from a
+ * middleware context: the request's `Context` gives `sendNotification` (progress and log
+ * messages go with this request) and `sendRequest` (elicitation, sampling, roots asked of this
+ * request's client).
+ */
 function extraOf(context) {
+  const ctx = context.ctx;
   return {
     ...middlewareView(context),
-    signal: context.signal,
+    signal: ctx ? abortsWithReason(ctx) : context.signal,
+    sendNotification: ctx?.sendNotification,
+    sendRequest: ctx?.sendRequest,
     sessionId: context.sessionId,
     authInfo: context.authInfo,
     requestId: context.requestId,
     _meta: context._meta,
   };
+}
+
+/**
+ * A signal that aborts when `ctx`'s does, with the reason the client gave (the SDK's
+ * `extra.signal.reason`), or the context's `AbortError` without one.
+ */
+function abortsWithReason(ctx) {
+  const controller = new AbortController();
+  const abort = () => controller.abort(ctx.cancelReason ?? ctx.signal.reason);
+  if (ctx.signal.aborted) abort();
+  else ctx.signal.addEventListener('abort', abort, { once: true });
+  return controller.signal;
 }
 
 /**

@@ -60,12 +60,14 @@ Object.defineProperties(Context.prototype, {
 
 /**
  * The 2.x `ctx.mcpReq` and `ctx.http` of a low-level handler, from its middleware context:
- * what the request is (`id`, `method`, `_meta`, `signal`) and the caller's `authInfo`.
+ * what the request is (`id`, `method`, `_meta`, `signal`), the caller's `authInfo`, and, with
+ * the request's `Context` (`context.ctx`), what it sends and asks on this request.
  */
 function middlewareView(context) {
-  const { authInfo } = context;
+  const { authInfo, ctx } = context;
+  const request = { id: context.requestId, method: context.method, _meta: context._meta, signal: context.signal };
   return {
-    mcpReq: { id: context.requestId, method: context.method, _meta: context._meta, signal: context.signal },
+    mcpReq: ctx ? { ...mcpReq(ctx), ...request } : request,
     http: authInfo === undefined ? undefined : { authInfo },
   };
 }

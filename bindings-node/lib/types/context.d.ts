@@ -111,6 +111,8 @@ export declare class Context {
   readonly server: Server;
   /** Fires when the request is cancelled (client, timeout, shutdown). */
   readonly signal: AbortSignal;
+  /** The reason the client gave when it cancelled the request (`notifications/cancelled`). */
+  readonly cancelReason: string | undefined;
   readonly cancelled: boolean;
   /** Progress and log messages for this request; list and resource changes to every client. */
   sendNotification(notification: WireMessage): Promise<void>;

@@ -3,6 +3,7 @@
  * (`Server.catalogue`) and the error hook (`Server.onError`, the `logger` option).
  */
 
+import type { Context } from './context.js';
 import type { AuthInfo } from './http.js';
 import type { Awaitable } from './schema.js';
 
@@ -54,6 +55,8 @@ export declare class MiddlewareContext {
   readonly requestId: string | number;
   /** Aborted when the request is cancelled (by the client, a timeout or shutdown). */
   readonly signal: AbortSignal;
+  /** The request's context, as a handler's: log, report progress, ask the client, notify. */
+  readonly ctx: Context;
 }
 
 /** The method's result object, as on the wire. */

@@ -108,6 +108,10 @@ class GivenRequest:
         names = {"tools": "send_tool_list_changed", "prompts": "send_prompt_list_changed", "resources": "send_resource_list_changed"}
         return getattr(self.request_context.session, names[kind])()
 
+    def notify_resource_updated(self, uri: str) -> Any:
+        """The session's ``send_resource_updated``."""
+        return self.request_context.session.send_resource_updated(uri)
+
     def notify_elicitation_complete(self, elicitation_id: str) -> Any:
         """The session's ``send_elicit_complete``."""
         return self.request_context.session.send_elicit_complete(elicitation_id, related_request_id=self.request_id)
@@ -129,6 +133,12 @@ class GivenRequest:
         raise RuntimeError(_NO_CLIENT)
 
     def ask_then(self, requests: List[Any], callback: Callable[..., Any]) -> None:
+        raise RuntimeError(_NO_CLIENT)
+
+    def ping(self) -> None:
+        raise RuntimeError(_NO_CLIENT)
+
+    def ping_then(self, callback: Callable[..., Any]) -> None:
         raise RuntimeError(_NO_CLIENT)
 
     def input_required(self, requests: List[Any], state: Any) -> None:

@@ -93,7 +93,9 @@ class Hooks(ServerCore):
         Python chain, swapped at once, so no request runs without a middleware added before."""
         with self._lock:
             fail = failures.reported_failure(self._errors, ErrorInfo("middleware"))
-            self._native.set_middleware(_middleware.chain_starter(list(self._middleware) + self._inner_middleware(), self._loop_of(), fail))
+            chain = list(self._middleware) + self._inner_middleware()
+            make, ref = self._context_type, self._ref
+            self._native.set_middleware(_middleware.chain_starter(chain, self._loop_of(), fail, lambda native: make(native, ref)))
 
     def _inner_middleware(self) -> List[Any]:
         """Middleware a layer adds at the inner end of the chain, after the application's

@@ -555,6 +555,14 @@ class Context:
         self.server.notify_resource_updated(str(uri))
         return _DONE
 
+    def notify_resource_updated_here(self, uri: Any) -> _Done:
+        """Tells this request's client, on its session of a handshake version, that the
+        resource ``uri`` changed, whether or not it subscribed to it (the official
+        ``session.send_resource_updated``); on 2026-07-28 updates reach clients on their
+        subscription streams (``notify_resource_updated``)."""
+        sent = self._native.notify_resource_updated(str(uri))
+        return _DONE if sent is None else sent  # a hand-made context: the session's awaitable
+
     @property
     def session(self) -> Any:
         """The official SDK's session methods for this request (``create_message``,
@@ -607,6 +615,22 @@ class Context:
         future: "asyncio.Future[Any]" = loop.create_future()
         self._native.ask_then(wire, resolver(loop, future))
         return finish(await future)
+
+    def ping(self) -> Any:
+        """Pings this request's client and waits for its answer (legacy sessions; a
+        ``ToolError`` on 2026-07-28 or when the client refuses). Awaitable in async
+        handlers."""
+        if not self._native.is_async:
+            return self._native.ping()
+        return self._ping_async()
+
+    async def _ping_async(self) -> None:
+        import asyncio  # loaded on use (already loaded: this runs on an asyncio loop)
+
+        loop = asyncio.get_running_loop()
+        future: "asyncio.Future[Any]" = loop.create_future()
+        self._native.ping_then(resolver(loop, future))
+        await future
 
     def elicit(self, message: str, schema: Any = None, *, response_type: Any = None) -> Any:
         """Asks the user to fill a form (``schema``, or ``response_type``: a JSON Schema

@@ -19,6 +19,11 @@ the method's result as a dict (a ``CallToolResult`` dict for ``tools/call``), or
 ``ProtocolError`` it raised. Subclasses of :class:`Middleware` can override a hook per method
 instead (``on_call_tool``, ``on_read_resource``, ``on_get_prompt``, ``on_list_tools``, ...).
 
+``context.ctx`` is the request's :class:`~mcpforge.Context`, as a handler's: a middleware
+that answers a request itself logs, reports progress, asks the client (``elicit``,
+``sample``, ``list_roots``; on legacy sessions only: on 2026-07-28 an ask from middleware
+is an error) and notifies on that request with it. Nothing it sends follows the response.
+
 The whole chain crosses into Python once per request, and only when a middleware is
 registered; it runs on the loop that async handlers run on.
 """
@@ -60,6 +65,9 @@ class MiddlewareContext:
     """The legacy session's id (Streamable HTTP); None on stdio and on 2026-07-28."""
     request_id: Any = None
     """The request id, as the client sent it."""
+    ctx: Any = None
+    """The request's :class:`~mcpforge.Context` (log, report progress, ask the client,
+    notify on this request); None in a context made by hand."""
 
     @property
     def arguments(self) -> Optional[Dict[str, Any]]:
@@ -153,9 +161,10 @@ class Middleware:
         return await call_next(context)
 
 
-def _context(request: Dict[str, Any]) -> MiddlewareContext:
+def _context(request: Dict[str, Any], ctx: Any = None) -> MiddlewareContext:
     """The context of the engine's JSON form of a request (docs/architecture.md, Middleware:
-    one spelling, camelCase, for every language) with Python's names."""
+    one spelling, camelCase, for every language) with Python's names, and the request's
+    ``Context`` ``ctx`` when there is one."""
     grant = request.get("authInfo")
     auth = None
     if isinstance(grant, dict):
@@ -169,6 +178,7 @@ def _context(request: Dict[str, Any]) -> MiddlewareContext:
         client_info=request.get("clientInfo"),
         session_id=request.get("sessionId"),
         request_id=request.get("id"),
+        ctx=ctx,
     )
 
 
@@ -184,15 +194,20 @@ def _result(value: Any) -> Any:
 
 
 def chain_starter(
-    middlewares: List[MiddlewareFunction], loop_of: Callable[[], Any], fail: Callable[[BaseException], Outcome]
+    middlewares: List[MiddlewareFunction],
+    loop_of: Callable[[], Any],
+    fail: Callable[[BaseException], Outcome],
+    make_context: Callable[[Any], Any],
 ) -> Callable[..., _AsyncCall]:
-    """``start(request, native_next, _ctx, completer)``: the engine's entry into the chain
-    ``middlewares`` (outermost first), run as one coroutine on the server's loop; ``fail``
-    answers an exception a middleware raised."""
+    """``start(request, native_next, native_ctx, completer)``: the engine's entry into the
+    chain ``middlewares`` (outermost first), run as one coroutine on the server's loop;
+    ``fail`` answers an exception a middleware raised, ``make_context`` makes the request's
+    ``Context`` of its native context."""
     chain = tuple(middlewares)
 
-    def start(request: Dict[str, Any], native_next: Any, _ctx: Any, completer: Callable[[Outcome], None]) -> _AsyncCall:
+    def start(request: Dict[str, Any], native_next: Any, native_ctx: Any, completer: Callable[[Outcome], None]) -> _AsyncCall:
         loop = loop_of()
+        ctx = None if native_ctx is None else make_context(native_ctx)
 
         async def engine(context: MiddlewareContext) -> Any:
             future = loop.create_future()
@@ -213,7 +228,7 @@ def chain_starter(
             import asyncio  # loaded on use (already loaded: this runs on an asyncio loop)
 
             try:
-                return (RESULT, _result(await link(0)(_context(request))))
+                return (RESULT, _result(await link(0)(_context(request, ctx))))
             except InputRequired:
                 return (PROTOCOL_ERROR, (INTERNAL_ERROR, "a middleware cannot ask the client for input", None))
             except asyncio.CancelledError:

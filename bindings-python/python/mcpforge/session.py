@@ -171,6 +171,17 @@ class Session:
     async def _roots_async(self, pending: Any) -> ListRootsResult:
         return ListRootsResult(await pending)
 
+    def send_ping(self) -> Any:
+        """``ping`` to the client; returns an empty result (``Context.ping``)."""
+        pinged = self._ctx.ping()
+        if not hasattr(pinged, "__await__"):
+            return {}
+        return self._pinged_async(pinged)
+
+    async def _pinged_async(self, pending: Any) -> Dict[str, Any]:
+        await pending
+        return {}
+
     def send_log_message(self, level: str, data: Any, logger: Optional[str] = None, related_request_id: Any = None) -> Any:
         """A log message to the client (``Context.log``)."""
         return self._ctx.log(level, data, logger)
@@ -181,8 +192,8 @@ class Session:
         return self._ctx.report_progress(progress, total, message)
 
     def send_resource_updated(self, uri: Any) -> Any:
-        """Tells subscribers the resource ``uri`` changed."""
-        return self._ctx.notify_resource_updated(uri)
+        """Tells this session's client the resource ``uri`` changed, subscribed or not."""
+        return self._ctx.notify_resource_updated_here(uri)
 
     def send_elicit_complete(self, elicitation_id: str, related_request_id: Any = None) -> Any:
         """Tells the client that a URL-mode elicitation finished

@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 use tokio_util::sync::CancellationToken;
 
 use crate::auth::AuthInfo;
+use crate::context::{Client, ContextInner, InputState, RequestContext, TaskMode};
 use crate::deadline::Deadline;
 use crate::dispatch::cancel::RequestToken;
 use crate::dispatch::metrics::Reveal;
@@ -16,11 +17,11 @@ use crate::dispatch::rate_limit::ClientKey;
 use crate::dispatch::shared::ServerShared;
 use crate::dispatch::visibility::Sight;
 use crate::error::ProtocolError;
-use crate::jsonrpc::IncomingRequest;
+use crate::jsonrpc::{IncomingRequest, RequestId};
 use crate::middleware::Request;
 use crate::outbox::Outbox;
 use crate::protocol::ProtocolVersion;
-use crate::protocol::meta::RequestMeta;
+use crate::protocol::meta::{self, RequestMeta};
 use crate::registry::Snapshot;
 use crate::request_info::HttpRequestInfo;
 use crate::session::Session;
@@ -200,6 +201,7 @@ impl<'a> Call<'a> {
                 auth: peer.auth.clone(),
                 client_info: era.client_info(),
                 session_id: peer.session_id(),
+                context: context(shared, peer, &era, &req.id, req.params.as_ref(), cancel, InputState::default()),
             }
         });
         Call { shared, peer, era, req, cancel, snap, sight, trailing }
@@ -208,5 +210,42 @@ impl<'a> Call<'a> {
     /// Takes the request's params (an empty object when it had none).
     pub(crate) fn take_params(&mut self) -> Map<String, Value> {
         self.req.params.take().unwrap_or_default()
+    }
+}
+
+/// Builds a handler's context.
+pub(crate) fn context(
+    shared: &Arc<ServerShared>,
+    peer: &Peer,
+    era: &Era,
+    id: &RequestId,
+    params: Option<&Map<String, Value>>,
+    cancel: &RequestToken,
+    input: InputState,
+) -> RequestContext {
+    let client = match era {
+        Era::Legacy(s) => Client::Session(s.clone()),
+        Era::Modern(m) => Client::Request(m.clone()),
+    };
+    RequestContext {
+        inner: Arc::new(ContextInner {
+            id: id.clone(),
+            version: era.version(),
+            client,
+            meta: params.and_then(|p| p.get("_meta")).cloned(),
+            progress_token: meta::progress_token(params),
+            last_progress: std::sync::Mutex::new(None),
+            logging_enabled: shared.logging,
+            cancel: cancel.clone(),
+            done: std::sync::Mutex::new(false),
+            out: peer.out.clone(),
+            input,
+            host: shared.clone(),
+            auth: peer.auth.clone(),
+            http: peer.http.clone(),
+            task: TaskMode::Off,
+            trace: crate::span_link::position(&tracing::Span::current()),
+            deadline: peer.deadline.clone(),
+        }),
     }
 }

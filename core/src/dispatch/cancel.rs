@@ -40,11 +40,11 @@ impl InFlight {
         }
     }
 
-    /// `notifications/cancelled`: trips the token and forgets the request (no response).
-    /// Unknown or finished ids are ignored.
-    pub fn cancel(&self, id: &RequestId) {
+    /// `notifications/cancelled`: trips the token (keeping the client's `reason`) and
+    /// forgets the request (no response). Unknown or finished ids are ignored.
+    pub fn cancel(&self, id: &RequestId, reason: Option<&str>) {
         if let Some((_, token)) = lock(&self.table).remove(id) {
-            token.cancel();
+            token.cancel_because(reason);
         }
     }
 

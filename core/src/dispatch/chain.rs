@@ -4,9 +4,11 @@
 
 use std::sync::{Arc, Mutex};
 
+use crate::context::InputState;
 use crate::dispatch::call::{Call, Era, Peer, Reply};
 use crate::dispatch::cancel::RequestToken;
 use crate::dispatch::reply::{finish, finish_value};
+use crate::dispatch::rounds;
 use crate::dispatch::router::route;
 use crate::dispatch::shared::ServerShared;
 use crate::jsonrpc::IncomingRequest;
@@ -21,6 +23,7 @@ pub(crate) async fn run(chain: Chain, call: Call<'_>) -> Reply {
     let Call { shared, peer, era, req, cancel, snap, sight: _, trailing } = call;
     let modern = era.is_modern();
     let IncomingRequest { id, method, params } = req;
+    let context = rounds::context(shared, peer, &era, &id, params.as_ref(), cancel, InputState::default());
     let request = Request {
         id: id.clone(),
         method,
@@ -29,6 +32,7 @@ pub(crate) async fn run(chain: Chain, call: Call<'_>) -> Reply {
         auth: peer.auth.clone(),
         client_info: era.client_info(),
         session_id: peer.session_id(),
+        context: context.clone(),
     };
     let end = Arc::new(End {
         shared: shared.clone(),
@@ -64,6 +68,8 @@ pub(crate) async fn run(chain: Chain, call: Call<'_>) -> Reply {
         })
     };
     let answer = Next::start(chain, terminal).run(request).await;
+    // Nothing the middleware's context sends may follow the response.
+    context.finish();
     *trailing = lock(&end.trailing).take();
     match answer?.into_body() {
         Body::Serialized(bytes) => Ok(bytes),

@@ -7,7 +7,8 @@ use std::sync::atomic::Ordering;
 
 use serde_json::{Map, Value};
 
-use crate::context::{Client, ContextInner, InputState, RequestContext, TaskMode};
+use crate::context::{InputState, RequestContext};
+pub(crate) use crate::dispatch::call::context;
 use crate::dispatch::call::{Era, Peer};
 use crate::dispatch::cancel::RequestToken;
 use crate::dispatch::mrtr;
@@ -16,49 +17,11 @@ use crate::dispatch::shared::ServerShared;
 use crate::error::{HandlerError, ProtocolError, ToolError, codes};
 use crate::handler::BoxFuture;
 use crate::jsonrpc::RequestId;
-use crate::protocol::meta::{self};
 use crate::sync::lock;
 
 /// Rounds of client input a legacy handler may go through in one request (low-level
 /// `input_required` form) before the engine gives up.
 const MAX_INPUT_ROUNDS: usize = 16;
-
-/// Builds a handler's context.
-pub(crate) fn context(
-    shared: &Arc<ServerShared>,
-    peer: &Peer,
-    era: &Era,
-    id: &RequestId,
-    params: Option<&Map<String, Value>>,
-    cancel: &RequestToken,
-    input: InputState,
-) -> RequestContext {
-    let client = match era {
-        Era::Legacy(s) => Client::Session(s.clone()),
-        Era::Modern(m) => Client::Request(m.clone()),
-    };
-    RequestContext {
-        inner: Arc::new(ContextInner {
-            id: id.clone(),
-            version: era.version(),
-            client,
-            meta: params.and_then(|p| p.get("_meta")).cloned(),
-            progress_token: meta::progress_token(params),
-            last_progress: std::sync::Mutex::new(None),
-            logging_enabled: shared.logging,
-            cancel: cancel.clone(),
-            done: std::sync::Mutex::new(false),
-            out: peer.out.clone(),
-            input,
-            host: shared.clone(),
-            auth: peer.auth.clone(),
-            http: peer.http.clone(),
-            task: TaskMode::Off,
-            trace: crate::span_link::position(&tracing::Span::current()),
-            deadline: peer.deadline.clone(),
-        }),
-    }
-}
 
 /// How a handler run ended.
 pub(crate) enum Rounds<T> {

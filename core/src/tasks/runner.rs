@@ -89,7 +89,7 @@ async fn run(launch: Launch) {
         revealed: None,
         deadline: crate::deadline::Deadline::Own,
     };
-    let token = Arc::new(task.cancel.clone());
+    let token = Arc::new(crate::context::Cancel::from(task.cancel.clone()));
     for _ in 0..MAX_ROUNDS {
         let input = InputState::new(answers.clone(), app_state.clone());
         let ctx = context(&shared, &peer, &era, &id, Some(&params), &token, input);

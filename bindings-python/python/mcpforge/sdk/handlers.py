@@ -13,8 +13,9 @@ log level the handler accepted is kept by the engine too, so that updates reach 
 subscribed client and log messages honour the level; a ``resources/subscribe`` handler makes
 the server claim and serve subscriptions, as the official server then claims them.
 
-``ctx`` has the official ``ServerRequestContext`` fields: ``session`` (whose notifications the
-engine sends), ``lifespan_context``, ``protocol_version``, ``method``, ``params``,
+``ctx`` has the official ``ServerRequestContext`` fields: ``session`` (bound to the request:
+its log messages, progress, asks and notifications go to that request's client, as the
+official session's go to its connection), ``lifespan_context``, ``protocol_version``, ``method``, ``params``,
 ``request_id`` and ``meta``. The official client's in-process connections reach the server
 through this object too (``Client(server)`` enters it, the in-memory transport runs it).
 Notification handlers are not offered: the engine takes the
@@ -28,7 +29,7 @@ from typing import Any, Awaitable, Callable, Dict, FrozenSet, List, Optional
 
 from ..errors import INTERNAL_ERROR, INVALID_PARAMS, METHOD_NOT_FOUND, McpError
 from ..middleware import CallNext, MiddlewareContext
-from .lowlevel import ENGINE_TOO, Session
+from .lowlevel import ENGINE_TOO, request_session
 
 __all__ = ["HandlerTable", "LowLevelHandlers", "HandlerEntry", "HandlerContext"]
 
@@ -45,7 +46,7 @@ class HandlerEntry:
 class HandlerContext:
     """The request a handler answers (the official ``ServerRequestContext``'s fields)."""
 
-    session: Session
+    session: Any
     lifespan_context: Any
     protocol_version: str
     method: str
@@ -110,7 +111,7 @@ class HandlerTable:
             raise McpError(INVALID_PARAMS, "Invalid request parameters", "") from None
         server = self._engine()
         ctx = HandlerContext(
-            session=Session(server),
+            session=request_session(context.ctx, server),
             lifespan_context=server.lifespan_context,
             protocol_version=context.protocol_version,
             method=context.method,

@@ -15,14 +15,17 @@ structured content with its JSON text, both as a pair, or a ``CallToolResult``; 
 ``request_context`` is the request being answered (``request_id``, ``meta``, ``session``,
 ``lifespan_context``). The official package is imported on use: a program on this API has it.
 
-A subscription (and a log level) the handler accepted is kept by the engine too, so that
-``session.send_resource_updated(uri)`` reaches the clients subscribed to ``uri``.
+``request_context.session`` is bound to that request, as the official ``ServerSession`` is to
+its connection: ``send_log_message`` and ``send_progress_notification`` go with the request,
+``create_message``, ``elicit`` (``elicit_form``, ``elicit_url``), ``list_roots`` and
+``send_ping`` ask its client, ``send_resource_updated`` and ``send_*_list_changed`` tell that
+client (subscribed or not). A subscription (and a log level) the handler accepted is kept by the engine too, so that
+the engine's own ``notify_resource_updated(uri)`` reaches the clients subscribed to ``uri``.
 
 A completion handler is the engine's completion provider for every reference, so that
 ``completions`` is claimed. What differs: the capabilities claim ``logging`` (the engine's
-rule), a session's ``send_*_list_changed`` tells every client the engine tells rather than
-that session only, and ``send_resource_updated`` reaches subscribers only (the official one
-reaches the client of the request, subscribed or not)."""
+rule), and ``related_request_id`` is not needed (a session's messages go with the request it
+was given for)."""
 
 from __future__ import annotations
 
@@ -56,7 +59,9 @@ class NotificationOptions:
 
 
 class Session:
-    """``request_context.session``: the official session's notifications, sent by the engine."""
+    """The official session's notifications, sent by the engine to every client it tells:
+    the session of a request whose context the engine did not give (a ``MiddlewareContext``
+    made by hand)."""
 
     def __init__(self, engine: _Engine) -> None:
         self._engine = engine
@@ -72,6 +77,12 @@ class Session:
 
     async def send_prompt_list_changed(self) -> None:
         self._engine.notify_prompts_changed()
+
+
+def request_session(ctx: Optional[Context], engine: _Engine) -> Any:
+    """The official session of the request whose ``Context`` is ``ctx``: bound to that
+    request (``mcpforge.session.Session``), or the engine's ``Session`` without one."""
+    return Session(engine) if ctx is None else ctx.session
 
 
 @dataclass
@@ -229,7 +240,7 @@ class Server:
             from mcp import types  # type: ignore[import-not-found, unused-ignore]  # optional dependency
 
             request = types.CompleteRequestParams.model_validate(complete_params(ref, argument, value, context))
-            token = _current.set(RequestContext(ctx.request_id, ctx.meta, Session(engine), engine.lifespan_context))
+            token = _current.set(RequestContext(ctx.request_id, ctx.meta, request_session(ctx, engine), engine.lifespan_context))
             try:
                 completion = await self._handlers["completion/complete"](request.ref, request.argument, request.context)
             finally:
@@ -247,7 +258,7 @@ class Server:
                 raise McpError(METHOD_NOT_FOUND, "Method not found")
             return await call_next(context)
         engine = self._built()
-        request = RequestContext(context.request_id, context.meta, Session(engine), engine.lifespan_context)
+        request = RequestContext(context.request_id, context.meta, request_session(context.ctx, engine), engine.lifespan_context)
         token = _current.set(request)
         try:
             answer = _ANSWERS[context.method]

@@ -15,9 +15,10 @@ handler, completions for a completion handler (which is the engine's completion 
 every reference). ``streamable_http_app()`` serves the engine over Streamable HTTP in an ASGI
 application, as the official one does.
 
-What differs: the capabilities claim ``logging`` (the engine's rule), a handler's
-``ctx.session`` sends its notifications to every client the engine tells (the official
-session tells its own connection), notification handlers (``on_roots_list_changed``,
+A handler's ``ctx.session`` is bound to its request (``sdk/lowlevel.py``: log messages,
+progress, sampling, elicitation, roots and notifications go to that request's client).
+
+What differs: the capabilities claim ``logging`` (the engine's rule), notification handlers (``on_roots_list_changed``,
 ``on_progress``, ``add_notification_handler``) are not offered (the engine takes the client's
 notifications itself; giving one raises ``NotImplementedError``), and ``cache_hints`` are
 the engine's (``Server(cache_ttl=...)``)."""
@@ -29,7 +30,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional
 from ..context import Context
 from ..server import Server as _Engine
 from .handlers import HandlerContext, HandlerTable
-from .lowlevel import NotificationOptions, Session, _Quiet, complete_params
+from .lowlevel import NotificationOptions, _Quiet, complete_params, request_session
 
 __all__ = ["Server", "NotificationOptions"]
 
@@ -194,7 +195,7 @@ class Server:
         async def complete(ref: Dict[str, Any], argument: str, value: str, context: Dict[str, str], ctx: Context) -> Any:
             params = complete_params(ref, argument, value, context)
             request = entry.params_type.model_validate(params)
-            handler_ctx = HandlerContext(Session(engine), engine.lifespan_context, ctx.protocol_version, "completion/complete", params, ctx.request_id, request.meta)
+            handler_ctx = HandlerContext(request_session(ctx, engine), engine.lifespan_context, ctx.protocol_version, "completion/complete", params, ctx.request_id, request.meta)
             result = await entry.handler(handler_ctx, request)
             return [] if result is None else result.completion
 

@@ -1,10 +1,7 @@
 //! Admission of one request: the in-flight slots it takes (global and per connection), its
 //! place in the in-flight table, or why it is refused.
 
-use std::sync::Arc;
-
 use tokio::sync::OwnedSemaphorePermit;
-use tokio_util::sync::CancellationToken;
 
 use crate::dispatch::cancel::RequestToken;
 use crate::jsonrpc::IncomingRequest;
@@ -51,7 +48,7 @@ impl Connection {
         // A token of its own (not a child of a connection token: creating and dropping
         // children locks the parent on every request); hard shutdown cancels through the
         // in-flight table instead.
-        let token = Arc::new(CancellationToken::new());
+        let token = RequestToken::default();
         let serial = if self.own_ids {
             Some(self.in_flight.insert(req.id.clone(), token.clone()).ok_or(Refusal::Duplicate)?)
         } else {

@@ -8,8 +8,8 @@ use std::sync::atomic::Ordering;
 
 use super::{Connection, lifecycle};
 use crate::deadline::{HeldThread, Overdue};
-use crate::dispatch::cancel::RequestToken;
 use crate::jsonrpc::{RequestId, encode};
+use tokio_util::sync::CancellationToken;
 
 impl Overdue for Connection {
     fn answer_at(
@@ -18,7 +18,7 @@ impl Overdue for Connection {
         serial: u64,
         limit: std::time::Duration,
         id: RequestId,
-        token: RequestToken,
+        token: CancellationToken,
     ) -> HeldThread {
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             tracing::warn!(%id, "a request's deadline cannot be watched outside the server's runtime");

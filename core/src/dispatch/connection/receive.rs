@@ -109,8 +109,9 @@ impl Connection {
                 match Method::from_wire(&method) {
                     Some(Method::Cancelled) if self.own_ids => {
                         let id = params.as_ref().and_then(|p| p.get("requestId")).and_then(RequestId::from_value);
+                        let reason = params.as_ref().and_then(|p| p.get("reason")).and_then(Value::as_str);
                         if let Some(id) = id {
-                            self.in_flight.cancel(&id);
+                            self.in_flight.cancel(&id, reason);
                         }
                     }
                     Some(Method::Initialized) => {
