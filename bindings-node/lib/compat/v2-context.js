@@ -25,11 +25,7 @@ function mcpReq(ctx) {
     signal: ctx.signal,
     inputResponses: ctx.inputResponses,
     requestState: () => ctx.requestState,
-    log: async (level, data, logger) => ctx.log(level, data, logger),
-    notify: ctx.sendNotification,
-    send: ctx.sendRequest,
-    elicitInput: (params) => ctx.elicit(params),
-    requestSampling: (params) => ctx.sample(params),
+    ...sends(ctx),
   };
 }
 
@@ -59,6 +55,20 @@ Object.defineProperties(Context.prototype, {
 });
 
 /**
+ * What a 2.x `ctx.mcpReq` sends and asks on its request, read from `ctx` only when called
+ * (the handler may never use them).
+ */
+function sends(ctx) {
+  return {
+    log: async (level, data, logger) => ctx.log(level, data, logger),
+    notify: (notification) => ctx.sendNotification(notification),
+    send: (request, schema, options) => ctx.sendRequest(request, schema, options),
+    elicitInput: (params) => ctx.elicit(params),
+    requestSampling: (params) => ctx.sample(params),
+  };
+}
+
+/**
  * The 2.x `ctx.mcpReq` and `ctx.http` of a low-level handler, from its middleware context:
  * what the request is (`id`, `method`, `_meta`, `signal`), the caller's `authInfo`, and, with
  * the request's `Context` (`context.ctx`), what it sends and asks on this request.
@@ -67,7 +77,7 @@ function middlewareView(context) {
   const { authInfo, ctx } = context;
   const request = { id: context.requestId, method: context.method, _meta: context._meta, signal: context.signal };
   return {
-    mcpReq: ctx ? { ...mcpReq(ctx), ...request } : request,
+    mcpReq: ctx ? { ...request, ...sends(ctx) } : request,
     http: authInfo === undefined ? undefined : { authInfo },
   };
 }
