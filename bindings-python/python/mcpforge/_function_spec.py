@@ -237,8 +237,10 @@ def function_spec(
 the description as the official SDK does: the docstring as written, with no parameter
 descriptions read from an ``Args:`` section."""
     sig = inspect.signature(fn)
+    # A callable object's annotations are those of its class's ``__call__``.
+    annotated = fn if inspect.isroutine(fn) or inspect.isclass(fn) else getattr(type(fn), "__call__", fn)
     try:
-        hints = typing.get_type_hints(fn, include_extras=True)
+        hints = typing.get_type_hints(annotated, include_extras=True)
     except Exception as e:
         raise TypeError(f"cannot resolve the type hints of {getattr(fn, '__qualname__', fn)!r}: {e}") from e
     doc = inspect.getdoc(fn) or ""

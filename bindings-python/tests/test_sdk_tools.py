@@ -1,0 +1,107 @@
+"""The official standalone tool objects (``mcpforge.tools``: ``Tool``, ``ToolManager``;
+``mcpforge.utilities.func_metadata``) served by the engine: a tool's schemas are the ones a
+server writes, ``run`` validates through the engine (a refused call raises ``ToolError``)
+and returns the function's own value, a callable object is read by its ``__call__``, and a
+``Tool`` handed to a server registers as the same tool."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import pytest
+
+from mcpforge import Context, MCPServer
+from mcpforge.exceptions import InvalidSignature, ToolError
+from mcpforge.tools import Tool, ToolManager
+from mcpforge.utilities.func_metadata import ArgModelBase, func_metadata
+
+
+class Doubler:
+    """A callable object: its annotations are those of ``__call__``."""
+
+    __name__ = "Doubler"
+
+    def __call__(self, x: int) -> int:
+        return x * 2
+
+
+def test_a_callable_object_registers_with_the_annotations_of_its_call() -> None:
+    server: Any = MCPServer("objects")
+    definition = server.add_tool(Doubler(), name="double")
+    assert definition["inputSchema"]["properties"]["x"]["type"] == "integer"
+    assert Tool.from_function(Doubler()).parameters["properties"]["x"]["type"] == "integer"
+
+
+def test_run_returns_the_value_and_refuses_invalid_arguments_through_the_engine() -> None:
+    def add(a: int, b: int = 1) -> int:
+        """Adds."""
+        return a + b
+
+    tool = Tool.from_function(add)
+    assert (tool.name, tool.description, tool.is_async, tool.context_kwarg) == ("add", "Adds.", False, None)
+    assert tool.parameters == MCPServer("same").add_tool(add)["inputSchema"]
+    assert asyncio.run(tool.run({"a": 2}, Context())) == 3
+    with pytest.raises(ToolError, match="Error executing tool add"):
+        asyncio.run(tool.run({"a": "two"}, Context()))
+    with pytest.raises(ToolError, match="Error executing tool add"):
+        asyncio.run(tool.run({}, Context()))
+
+
+def test_a_crash_is_a_tool_error_and_the_context_comes_from_the_engine() -> None:
+    async def where(x: int, ctx: Context) -> str:
+        if x < 0:
+            raise RuntimeError("boom")
+        return f"{x} {isinstance(ctx, Context)}"
+
+    tool = Tool.from_function(where)
+    assert tool.context_kwarg == "ctx" and "ctx" not in tool.parameters["properties"]
+    assert "ctx" not in tool.fn_metadata.arg_model.model_fields
+    assert asyncio.run(tool.run({"x": 1}, Context())) == "1 True"
+    with pytest.raises(ToolError, match="Error executing tool where"):
+        asyncio.run(tool.run({"x": -1}, Context()))
+
+
+def test_the_manager_keeps_the_first_of_a_name_and_refuses_unknown_names(caplog: pytest.LogCaptureFixture) -> None:
+    def f(x: int) -> int:
+        return x
+
+    manager = ToolManager()
+    first = manager.add_tool(f)
+    with caplog.at_level(logging.WARNING):
+        assert manager.add_tool(f) is first
+    assert "Tool already exists: f" in caplog.text
+    assert [t.name for t in manager.list_tools()] == ["f"]
+    assert asyncio.run(manager.call_tool("f", {"x": 4}, Context())) == 4
+    with pytest.raises(ValueError, match="You must provide a name for lambda functions"):
+        manager.add_tool(lambda x: x)
+    manager.remove_tool("f")
+    with pytest.raises(ToolError, match="Unknown tool: f"):
+        asyncio.run(manager.call_tool("f", {"x": 4}, Context()))
+    with pytest.raises(ToolError, match="Unknown tool: f"):
+        manager.remove_tool("f")
+
+
+def test_a_tool_handed_to_a_server_registers_as_the_same_tool() -> None:
+    def greet(name: str) -> str:
+        """Greets."""
+        return f"Hello, {name}!"
+
+    tool = Tool.from_function(greet, title="Greeter")
+    server: Any = MCPServer("given", tools=[tool])
+    served = server.tools["greet"]
+    assert (served["title"], served["description"], served["inputSchema"]) == ("Greeter", "Greets.", tool.parameters)
+    assert served.get("outputSchema") == tool.output_schema
+
+
+def test_func_metadata_reads_the_parameters_the_server_reads() -> None:
+    def fn(a: int, ctx: Context, b: str = "x") -> str:
+        return b * a
+
+    meta = func_metadata(fn, skip_names=["ctx"])
+    assert issubclass(meta.arg_model, ArgModelBase)
+    assert list(meta.arg_model.model_fields) == ["a", "b"]
+    assert meta.arg_model(a=2).model_dump_one_level() == {"a": 2, "b": "x"}
+    assert meta.output_schema == MCPServer("same").add_tool(fn)["outputSchema"]
+    assert issubclass(InvalidSignature, Exception)
