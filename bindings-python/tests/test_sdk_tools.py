@@ -105,3 +105,19 @@ def test_func_metadata_reads_the_parameters_the_server_reads() -> None:
     assert meta.arg_model(a=2).model_dump_one_level() == {"a": 2, "b": "x"}
     assert meta.output_schema == MCPServer("same").add_tool(fn)["outputSchema"]
     assert issubclass(InvalidSignature, Exception)
+
+
+def test_func_metadata_validates_and_shapes_through_the_engine() -> None:
+    from pydantic import ValidationError  # optional dependency: the official error
+
+    def fn(a: int, names: list[str]) -> dict[str, int]:
+        return {n: a for n in names}
+
+    meta = func_metadata(fn)
+    assert meta.validate_arguments({"a": 1, "names": ["x"]}) == {"a": 1, "names": ["x"]}
+    with pytest.raises(ValidationError, match="Invalid arguments for tool"):
+        meta.validate_arguments({"a": "one", "names": []})
+    assert asyncio.run(meta.call_fn(fn, False, {"a": 2}, {"names": ["y"]})) == {"y": 2}
+    shaped = meta.convert_result({"y": 2})
+    assert shaped["structuredContent"] == {"y": 2} and shaped["content"][0]["type"] == "text"
+    assert meta.pre_parse_json({"a": "3", "names": '["p", "q"]'}) == {"a": "3", "names": ["p", "q"]}

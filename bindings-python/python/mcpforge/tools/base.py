@@ -21,28 +21,25 @@ from __future__ import annotations
 import asyncio
 import functools
 import inspect
-import typing
 from typing import Any, Callable, Dict, List, Optional
 
 from ..sdk.exceptions import ToolError
 from .._input_required import is_input_required
-from ..sdk.direct import release_types
-from ..sdk.mcpserver import FastMCP, MCPServer
-from ..utilities.func_metadata import FuncMetadata, func_metadata
+from ..utilities._declared import hints
+from ..utilities.func_metadata import FuncMetadata, func_metadata, server_class
 
 __all__ = ["Tool"]
 
 
-def _hints(fn: Callable[..., Any]) -> Dict[str, Any]:
-    """The evaluated annotations of ``fn`` (of ``__call__`` for a callable object)."""
-    target = fn if inspect.isroutine(fn) else getattr(type(fn), "__call__", fn)
-    return typing.get_type_hints(target, include_extras=True)
+def _is_async(fn: Callable[..., Any]) -> bool:
+    """Whether calling ``fn`` (a function or a callable object) gives a coroutine."""
+    return inspect.iscoroutinefunction(fn) or inspect.iscoroutinefunction(getattr(fn, "__call__", None))
 
 
 def _recording(fn: Callable[..., Any], returned: List[Any]) -> Callable[..., Any]:
     """``fn`` as the engine server registers it: the same name, docstring, signature and
     annotations, appending each value it returns to ``returned``."""
-    if inspect.iscoroutinefunction(fn) or inspect.iscoroutinefunction(getattr(fn, "__call__", None)):
+    if _is_async(fn):
 
         async def record_async(*args: Any, **kwargs: Any) -> Any:
             value = await fn(*args, **kwargs)
@@ -63,15 +60,8 @@ def _recording(fn: Callable[..., Any], returned: List[Any]) -> Callable[..., Any
     recorder.__doc__ = getattr(fn, "__doc__", None)
     recorder.__module__ = getattr(fn, "__module__", __name__)
     recorder.__signature__ = inspect.signature(fn)  # type: ignore[attr-defined]
-    recorder.__annotations__ = _hints(fn)
+    recorder.__annotations__ = hints(fn)
     return recorder
-
-
-def _server_class() -> Any:
-    """The engine server a tool is registered on: of the official release installed
-    (``FastMCP`` where only 1.x's types are), so that results and errors read as it has them."""
-    types = release_types()
-    return FastMCP if types is not None and types.__name__ == "mcp.types" else MCPServer
 
 
 def _text(result: Any) -> str:
@@ -81,10 +71,6 @@ def _text(result: Any) -> str:
     if blocks is None:
         blocks = result[0] if isinstance(result, tuple) else result
     return "\n".join(getattr(block, "text", "") for block in blocks)
-
-
-def _is_async(fn: Callable[..., Any]) -> bool:
-    return inspect.iscoroutinefunction(fn) or inspect.iscoroutinefunction(getattr(fn, "__call__", None))
 
 
 class Tool:
@@ -129,7 +115,7 @@ class Tool:
     def _serve(self, structured_output: Optional[bool]) -> Any:
         """The engine server this tool is registered on (the server's own rules apply: a
         lambda needs a name, a bad signature raises)."""
-        server = _server_class()(name=f"tool {self.name}")
+        server = server_class()(name=f"tool {self.name}")
         options = {"title": self.title, "annotations": self.annotations, "icons": self.icons, "meta": self.meta, "structured_output": structured_output}
         given = {k: v for k, v in options.items() if v is not None}
         server.add_tool(_recording(self.fn, self._returned), name=self.name, description=self.description or None, **given)
