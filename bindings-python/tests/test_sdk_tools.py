@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
+from pydantic import Field, ValidationError
 
 from mcpforge import Context, MCPServer
 from mcpforge.exceptions import InvalidSignature, ToolError
@@ -108,8 +109,6 @@ def test_func_metadata_reads_the_parameters_the_server_reads() -> None:
 
 
 def test_func_metadata_validates_and_shapes_through_the_engine() -> None:
-    from pydantic import ValidationError  # optional dependency: the official error
-
     def fn(a: int, names: list[str]) -> dict[str, int]:
         return {n: a for n in names}
 
@@ -121,3 +120,13 @@ def test_func_metadata_validates_and_shapes_through_the_engine() -> None:
     shaped = meta.convert_result({"y": 2})
     assert shaped["structuredContent"] == {"y": 2} and shaped["content"][0]["type"] == "text"
     assert meta.pre_parse_json({"a": "3", "names": '["p", "q"]'}) == {"a": "3", "names": ["p", "q"]}
+
+
+def test_a_default_given_in_annotated_field_metadata_makes_the_parameter_optional() -> None:
+    def scaled(x: int, factor: Annotated[int, Field(3, description="times")]) -> int:
+        return x * factor
+
+    server: Any = MCPServer("defaults")
+    schema = server.add_tool(scaled)["inputSchema"]
+    assert schema["required"] == ["x"] and schema["properties"]["factor"]["default"] == 3
+    assert asyncio.run(Tool.from_function(scaled).run({"x": 2}, Context())) == 6

@@ -211,11 +211,23 @@ def _text_return(tp: Any) -> bool:
     return False
 
 
-def _field_default(default: Any) -> Any:
+def pydantic_field(default: Any) -> Any:
     """A ``pydantic.Field(...)`` given as a parameter's default (its ``FieldInfo``), or None."""
     cls = type(default)
     if cls.__name__ == "FieldInfo" and cls.__module__.partition(".")[0] == "pydantic":
         return default
+    return None
+
+
+def _annotated_field(tp: Any) -> Any:
+    """A ``pydantic.Field`` with a default among the ``Annotated`` metadata of ``tp``
+    (``Annotated[int, Field(1)]``: the parameter has that default), or None."""
+    if typing.get_origin(tp) is not typing.Annotated:
+        return None
+    for m in reversed(typing.get_args(tp)[1:]):
+        field = pydantic_field(m)
+        if field is not None and not field.is_required():
+            return field
     return None
 
 
@@ -269,9 +281,13 @@ descriptions read from an ``Args:`` section."""
         if p.kind is inspect.Parameter.POSITIONAL_ONLY:
             raise TypeError(f"{fn.__qualname__}: positional-only parameter {name!r} cannot be filled by name")
         default = p.default
-        field = _field_default(default)
+        field = pydantic_field(default)
         if field is None:
             prop = builder.schema(annotation)
+            inner = _annotated_field(annotation) if default is inspect.Parameter.empty else None
+            if inner is not None:
+                default = inner.get_default(call_default_factory=True)
+                field_defaults[name] = functools.partial(inner.get_default, call_default_factory=True)
         else:  # its description, title, examples and constraints, and its own default
             prop = builder._annotated(annotation, (field,))
             default = inspect.Parameter.empty if field.is_required() else field.get_default(call_default_factory=True)

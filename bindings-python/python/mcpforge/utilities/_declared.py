@@ -28,10 +28,11 @@ def hints(fn: Callable[..., Any]) -> Dict[str, Any]:
 
 
 class Declared:
-    """``fn``'s parameters (but ``skip``) and return annotation on a server of their own."""
+    """``fn``'s parameters (but ``skip``) and return annotation on ``server``, a server of
+    their own."""
 
     def __init__(self, server: Any, fn: Callable[..., Any], skip: Sequence[str], structured_output: Optional[bool]) -> None:
-        self._server = server
+        self.server = server
         self._lock = threading.Lock()
         self._bound: Dict[str, Any] = {}
         self._value: Any = None
@@ -64,7 +65,7 @@ class Declared:
         for refusing them."""
         with self._lock:
             self._bound = {}
-            response = self._server._loopback().call("tools/call", {"name": ARGUMENTS, "arguments": arguments})
+            response = self.server._loopback().call("tools/call", {"name": ARGUMENTS, "arguments": arguments})
             result = response.get("result") or {}
             if "error" in response or result.get("isError"):
                 return None, _reason(response)
@@ -75,7 +76,7 @@ class Declared:
         with self._lock:
             self._value = value
             try:
-                response = self._server._loopback().call("tools/call", {"name": RESULT, "arguments": {}})
+                response = self.server._loopback().call("tools/call", {"name": RESULT, "arguments": {}})
             finally:
                 self._value = None
         if "error" in response:

@@ -21,11 +21,11 @@ import json
 import warnings
 from typing import Any, Awaitable, Callable, Dict, Optional, Sequence
 
-from pydantic import BaseModel, ConfigDict, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model
 from pydantic_core import ValidationError
 
-from .._function_spec import function_spec
-from ..sdk.direct import release_types, typed
+from .._function_spec import function_spec, pydantic_field
+from ..sdk.direct import release_types
 from ..sdk.mcpserver import FastMCP, MCPServer
 from ..sdk.offloop import call
 from ._declared import Declared
@@ -134,21 +134,25 @@ class FuncMetadata:
     ) -> Any:
         """``validate_arguments`` (unless ``pre_validated``) then ``call_fn``; deprecated by
         the official package, and warned so."""
-        warnings.warn(
-            "FuncMetadata.call_fn_with_arg_validation() is deprecated and will be removed in 3.0; call validate_arguments() and then call_fn() instead.",
-            _deprecation(),
-            stacklevel=2,
-        )
+        deprecation = _deprecation()
+        if deprecation is not None:
+            warnings.warn(
+                "FuncMetadata.call_fn_with_arg_validation() is deprecated and will be removed in 3.0; call validate_arguments() and then call_fn() instead.",
+                deprecation,
+                stacklevel=2,
+            )
         arguments = pre_validated if pre_validated is not None else self.validate_arguments(arguments_to_validate)
         return await self.call_fn(fn, fn_is_async, arguments, arguments_to_pass_directly)
 
     def convert_result(self, result: Any) -> Any:
-        """The ``CallToolResult`` a server sends for a function returning ``result`` (its
-        content, and the structured content under the output schema); an
-        ``InputRequiredResult`` is returned as it is."""
-        if type(result).__name__ == "InputRequiredResult":
+        """What a server sends for a function returning ``result``, as the release's direct
+        ``call_tool`` returns it: 2.x's ``CallToolResult`` (content, and the structured
+        content under the output schema), 1.x's content blocks (paired with the structured
+        content when there is some). A ``CallToolResult`` or ``InputRequiredResult`` is
+        returned as it is."""
+        if type(result).__name__ in ("InputRequiredResult", "CallToolResult"):
             return result
-        return typed("CallToolResult", self._declared.shape(result))
+        return self._declared.server._tool_result(self._declared.shape(result))
 
     def pre_parse_json(self, data: Dict[str, Any]) -> Dict[str, Any]:
         """``data`` with the JSON text given for a parameter not annotated ``str`` read as
@@ -173,13 +177,14 @@ class FuncMetadata:
 
 
 def _deprecation() -> Any:
-    """The official package's deprecation warning class, else ``DeprecationWarning``."""
+    """The official package's deprecation warning class (2.x deprecates the method; 1.x,
+    which has no such class, does not), or None."""
     try:
         from mcp import MCPDeprecationWarning  # type: ignore[import-not-found, unused-ignore]  # optional dependency
 
         return MCPDeprecationWarning
     except ImportError:
-        return DeprecationWarning
+        return None
 
 
 def func_metadata(fn: Callable[..., Any], skip_names: Sequence[str] = (), structured_output: Optional[bool] = None) -> FuncMetadata:
@@ -190,7 +195,14 @@ def func_metadata(fn: Callable[..., Any], skip_names: Sequence[str] = (), struct
     fields: Dict[str, Any] = {}
     for param in spec.params:
         default = signature.parameters[param.name].default
-        fields[param.name] = (param.annotation, ... if default is inspect.Parameter.empty else default)
+        given = pydantic_field(default)
+        field = given if given is not None else Field(... if default is inspect.Parameter.empty else default)
+        name = param.name
+        if callable(getattr(BaseModel, name, None)):
+            # A parameter named as a model's method (``json``, ``model_dump``) is a field
+            # under another name, with its own name as the alias.
+            field, name = Field(field.default, alias=name), f"field_{name}"
+        fields[name] = (param.annotation, field)
     name = getattr(fn, "__name__", type(fn).__name__)
     arg_model = create_model(f"{name}Arguments", __base__=ArgModelBase, **fields)
     output_model = spec.return_annotation if spec.output_schema is not None else None
