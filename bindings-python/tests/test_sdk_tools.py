@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Annotated, Any
+from typing import Annotated, Any, Optional
 
 import pytest
 from pydantic import Field, ValidationError
 
-from mcpforge import Context, MCPServer
+from mcpforge import CallToolResult, Context, MCPServer
 from mcpforge.exceptions import InvalidSignature, ToolError
 from mcpforge.tools import Tool, ToolManager
 from mcpforge.utilities.func_metadata import ArgModelBase, func_metadata
@@ -130,3 +130,18 @@ def test_a_default_given_in_annotated_field_metadata_makes_the_parameter_optiona
     schema = server.add_tool(scaled)["inputSchema"]
     assert schema["required"] == ["x"] and schema["properties"]["factor"]["default"] == 3
     assert asyncio.run(Tool.from_function(scaled).run({"x": 2}, Context())) == 6
+
+
+def test_the_official_return_annotation_rules_refuse_at_registration() -> None:
+    def maybe() -> Optional[CallToolResult]:
+        return None
+
+    def bare():  # type: ignore[no-untyped-def]
+        return "x"
+
+    server: Any = MCPServer("rules")
+    with pytest.raises(InvalidSignature, match="CallToolResult cannot be used in Union or Optional types"):
+        server.add_tool(maybe)
+    with pytest.raises(InvalidSignature, match="return annotation required for structured output"):
+        server.add_tool(bare, structured_output=True)
+    assert list(server.tools) == []

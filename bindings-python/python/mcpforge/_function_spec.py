@@ -18,6 +18,7 @@ from . import _docstrings
 from ._convert import is_pydantic_model, is_typeddict, jsonable, plain_class_hints
 from .content import CallToolResult, Completion, Content, Message, ResourceContents
 from .context import Context
+from .errors import InvalidSignature
 from .schema import Converter, NoneType, SchemaBuilder, UnionType, is_abc, pydantic_style
 
 __all__ = ["FunctionSpec", "Param", "function_spec"]
@@ -231,6 +232,19 @@ def _annotated_field(tp: Any) -> Any:
     return None
 
 
+def _check_official_return(name: str, ret: Any, structured_output: Optional[bool]) -> None:
+    """The official SDK's rules for a tool's return annotation, refused with
+    ``InvalidSignature`` as its servers refuse them at registration: structured output asked
+    for with no annotation, and ``CallToolResult`` inside a union."""
+    if structured_output is True and ret is inspect.Signature.empty:
+        raise InvalidSignature(f"Function {name}: return annotation required for structured output")
+    arms = typing.get_args(ret) if typing.get_origin(ret) is typing.Union or (UnionType is not None and isinstance(ret, UnionType)) else ()
+    if any(isinstance(a, type) and a.__name__ == "CallToolResult" for a in arms):
+        raise InvalidSignature(
+            f"Function {name}: CallToolResult cannot be used in Union or Optional types. To return empty results, use: CallToolResult(content=[])"
+        )
+
+
 def function_spec(
     fn: Callable[..., Any],
     *,
@@ -313,6 +327,8 @@ descriptions read from an ``Args:`` section."""
     input_schema = _root(input_schema, builder.defs)
 
     ret = _result_model(_without_input_required(hints.get("return", sig.return_annotation)))
+    if official_docs:
+        _check_official_return(function_name, ret, structured_output)
     output_schema, wrap = None, False
     if structured_output is None and text_schema and _text_return(ret):
         structured_output = True

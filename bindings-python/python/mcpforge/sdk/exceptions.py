@@ -11,12 +11,12 @@ client gets -32602 (invalid params) with that message, as from the official 2.x
 ``MCPServer`` and ``FastMCP`` (``await mcp.call_tool(...)``, ``await mcp.read_resource(...)``)
 when the handler crashed, with the original exception as ``__cause__``; a client reads the
 crash as the official SDK words it. ``InvalidUriTemplate`` is a malformed resource template
-(``MCPServer.resource``). ``InvalidSignature`` is a function that cannot be registered as
-it is declared (a standalone ``Tool`` of ``mcpforge.tools``)."""
+(``MCPServer.resource``). ``InvalidSignature`` (``mcpforge.errors``) is a function that
+cannot be registered as it is declared."""
 
 from __future__ import annotations
 
-from ..errors import ResourceError, ResourceNotFoundError, ToolError
+from ..errors import InvalidSignature, ResourceError, ResourceNotFoundError, ToolError
 
 __all__ = ["InvalidSignature", "InvalidUriTemplate", "ResourceError", "ResourceNotFoundError", "ToolError", "UnexpectedResourceError", "UnexpectedToolError"]
 
@@ -36,8 +36,3 @@ class InvalidUriTemplate(ValueError):
     Where the program loaded the official SDK's ``InvalidUriTemplate``
     (``mcp.shared.uri_template``), that class is raised instead, so that an ``except``
     clause naming it catches it."""
-
-
-class InvalidSignature(Exception):
-    """A function whose declaration cannot be registered as it is (the official
-    ``InvalidSignature``)."""
