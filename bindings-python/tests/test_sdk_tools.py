@@ -145,3 +145,14 @@ def test_the_official_return_annotation_rules_refuse_at_registration() -> None:
     with pytest.raises(InvalidSignature, match="return annotation required for structured output"):
         server.add_tool(bare, structured_output=True)
     assert list(server.tools) == []
+
+
+def test_json_text_for_a_list_parameter_is_read_as_the_list_it_holds() -> None:
+    def total(values: list[int], label: str = "") -> str:
+        return f"{label}{sum(values)}"
+
+    manager = ToolManager()
+    manager.add_tool(total)
+    assert asyncio.run(manager.call_tool("total", {"values": "[1, 2, 3]", "label": "[x]"}, Context())) == "[x]6"
+    with pytest.raises(ToolError, match="Error executing tool total"):
+        asyncio.run(manager.call_tool("total", {"values": "6"}, Context()))
