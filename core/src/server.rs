@@ -77,6 +77,7 @@ pub struct ServerBuilder {
     sdk_resource_errors: bool,
     typescript_sdk_errors: bool,
     invalid_output_result: bool,
+    json_text_arguments: bool,
     resource_meta_in_contents: bool,
     resource_subscriptions: bool,
     listen: bool,

@@ -66,6 +66,9 @@ struct ServerConfig {
     /// Output failing its schema answered as an `isError` result (`invalid_output_result`).
     #[serde(alias = "invalidOutputResult")]
     invalid_output_result: Option<bool>,
+    /// JSON text arguments read as what they hold (`json_text_arguments`).
+    #[serde(alias = "jsonTextArguments")]
+    json_text_arguments: Option<bool>,
     /// Contents carry their resource's `_meta` (`ServerBuilder::resource_meta_in_contents`).
     #[serde(alias = "resourceMetaInContents")]
     resource_meta_in_contents: Option<bool>,
@@ -306,6 +309,9 @@ impl ServerBuilder {
         }
         if let Some(on) = c.invalid_output_result {
             b = b.invalid_output_result(on);
+        }
+        if let Some(on) = c.json_text_arguments {
+            b = b.json_text_arguments(on);
         }
         if let Some(on) = c.resource_subscriptions {
             b = b.resource_subscriptions(on);

@@ -18,6 +18,7 @@ from . import _docstrings
 from ._convert import is_pydantic_model, is_typeddict, jsonable, plain_class_hints
 from .content import CallToolResult, Completion, Content, Message, ResourceContents
 from .context import Context
+from .errors import InvalidSignature
 from .schema import Converter, NoneType, SchemaBuilder, UnionType, is_abc, pydantic_style
 
 __all__ = ["FunctionSpec", "Param", "function_spec"]
@@ -211,12 +212,37 @@ def _text_return(tp: Any) -> bool:
     return False
 
 
-def _field_default(default: Any) -> Any:
+def pydantic_field(default: Any) -> Any:
     """A ``pydantic.Field(...)`` given as a parameter's default (its ``FieldInfo``), or None."""
     cls = type(default)
     if cls.__name__ == "FieldInfo" and cls.__module__.partition(".")[0] == "pydantic":
         return default
     return None
+
+
+def _annotated_field(tp: Any) -> Any:
+    """A ``pydantic.Field`` with a default among the ``Annotated`` metadata of ``tp``
+    (``Annotated[int, Field(1)]``: the parameter has that default), or None."""
+    if typing.get_origin(tp) is not typing.Annotated:
+        return None
+    for m in reversed(typing.get_args(tp)[1:]):
+        field = pydantic_field(m)
+        if field is not None and not field.is_required():
+            return field
+    return None
+
+
+def _check_official_return(name: str, ret: Any, structured_output: Optional[bool]) -> None:
+    """The official SDK's rules for a tool's return annotation, refused with
+    ``InvalidSignature`` as its servers refuse them at registration: structured output asked
+    for with no annotation, and ``CallToolResult`` inside a union."""
+    if structured_output is True and ret is inspect.Signature.empty:
+        raise InvalidSignature(f"Function {name}: return annotation required for structured output")
+    arms = typing.get_args(ret) if typing.get_origin(ret) is typing.Union or (UnionType is not None and isinstance(ret, UnionType)) else ()
+    if any(isinstance(a, type) and a.__name__ == "CallToolResult" for a in arms):
+        raise InvalidSignature(
+            f"Function {name}: CallToolResult cannot be used in Union or Optional types. To return empty results, use: CallToolResult(content=[])"
+        )
 
 
 def function_spec(
@@ -237,8 +263,10 @@ def function_spec(
 the description as the official SDK does: the docstring as written, with no parameter
 descriptions read from an ``Args:`` section."""
     sig = inspect.signature(fn)
+    # A callable object's annotations are those of its class's ``__call__``.
+    annotated = fn if inspect.isroutine(fn) or inspect.isclass(fn) else getattr(type(fn), "__call__", fn)
     try:
-        hints = typing.get_type_hints(fn, include_extras=True)
+        hints = typing.get_type_hints(annotated, include_extras=True)
     except Exception as e:
         raise TypeError(f"cannot resolve the type hints of {getattr(fn, '__qualname__', fn)!r}: {e}") from e
     doc = inspect.getdoc(fn) or ""
@@ -267,9 +295,13 @@ descriptions read from an ``Args:`` section."""
         if p.kind is inspect.Parameter.POSITIONAL_ONLY:
             raise TypeError(f"{fn.__qualname__}: positional-only parameter {name!r} cannot be filled by name")
         default = p.default
-        field = _field_default(default)
+        field = pydantic_field(default)
         if field is None:
             prop = builder.schema(annotation)
+            inner = _annotated_field(annotation) if default is inspect.Parameter.empty else None
+            if inner is not None:
+                default = inner.get_default(call_default_factory=True)
+                field_defaults[name] = functools.partial(inner.get_default, call_default_factory=True)
         else:  # its description, title, examples and constraints, and its own default
             prop = builder._annotated(annotation, (field,))
             default = inspect.Parameter.empty if field.is_required() else field.get_default(call_default_factory=True)
@@ -295,6 +327,8 @@ descriptions read from an ``Args:`` section."""
     input_schema = _root(input_schema, builder.defs)
 
     ret = _result_model(_without_input_required(hints.get("return", sig.return_annotation)))
+    if official_docs:
+        _check_official_return(function_name, ret, structured_output)
     output_schema, wrap = None, False
     if structured_output is None and text_schema and _text_return(ret):
         structured_output = True

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple, Optional, Sequence
 
-__all__ = ["ErrorInfo", "McpError", "MCPError", "ProtocolError", "ToolError", "ResourceError", "ResourceNotFound", "AuthError", "InputRequired"]
+__all__ = ["ErrorInfo", "McpError", "MCPError", "ProtocolError", "ToolError", "ResourceError", "ResourceNotFound", "AuthError", "InputRequired", "InvalidSignature"]
 
 from ._native import ERROR_CODES
 
@@ -108,6 +108,11 @@ class AuthError(Exception):
         super().__init__(message)
         self.message = message
         self.required_scopes = list(required_scopes) if required_scopes is not None else None
+
+
+class InvalidSignature(Exception):
+    """A function that cannot be registered as it is declared, under the official SDK's
+    rules (the drop-in servers and ``mcpforge.tools``; the official ``InvalidSignature``)."""
 
 
 class InputRequired(BaseException):

@@ -5,6 +5,7 @@ under the official SDK's module path (``mcp.server.mcpserver.exceptions`` in 2.x
 from __future__ import annotations
 
 from .sdk.exceptions import (
+    InvalidSignature,
     InvalidUriTemplate,
     ResourceError,
     ResourceNotFoundError,
@@ -13,4 +14,4 @@ from .sdk.exceptions import (
     UnexpectedToolError,
 )
 
-__all__ = ["InvalidUriTemplate", "ResourceError", "ResourceNotFoundError", "ToolError", "UnexpectedResourceError", "UnexpectedToolError"]
+__all__ = ["InvalidSignature", "InvalidUriTemplate", "ResourceError", "ResourceNotFoundError", "ToolError", "UnexpectedResourceError", "UnexpectedToolError"]

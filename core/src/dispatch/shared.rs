@@ -58,6 +58,9 @@ pub(crate) struct ServerShared {
     pub typescript_sdk_errors: bool,
     /// Output failing its schema is an `isError` result (`ServerBuilder::invalid_output_result`).
     pub invalid_output_result: bool,
+    /// JSON text for a parameter that is not a plain string is read as what it holds
+    /// (`ServerBuilder::json_text_arguments`).
+    pub json_text_arguments: bool,
     /// A read's contents without `_meta` of their own carry the resource's (template's).
     pub resource_meta_in_contents: bool,
     /// `resources/subscribe` served and advertised (`ServerBuilder::resource_subscriptions`,

@@ -79,6 +79,7 @@ impl ServerBuilder {
             sdk_resource_errors: self.sdk_resource_errors,
             typescript_sdk_errors: self.typescript_sdk_errors,
             invalid_output_result: self.invalid_output_result,
+            json_text_arguments: self.json_text_arguments,
             resource_meta_in_contents: self.resource_meta_in_contents,
             resource_subscriptions: self.resource_subscriptions.into(),
             listen: self.listen,

@@ -98,6 +98,15 @@ impl ServerBuilder {
         self
     }
 
+    /// Reads JSON text sent for a tool parameter whose schema is not a plain string as the
+    /// array, object, boolean or null it holds, before the arguments are validated (off by
+    /// default), as the official Python SDK's high-level servers do for clients that send
+    /// `"[1, 2]"` where a list is declared. Text holding a number or a string stays text.
+    pub fn json_text_arguments(mut self, on: bool) -> Self {
+        self.json_text_arguments = on;
+        self
+    }
+
     /// Advertises `capabilities.extensions` on every protocol version (off by default: only on
     /// 2026-07-28, the first whose capabilities have it), as the official TypeScript SDK 1.x
     /// does.

@@ -43,6 +43,7 @@ impl Server {
             sdk_resource_errors: false,
             typescript_sdk_errors: false,
             invalid_output_result: false,
+            json_text_arguments: false,
             resource_meta_in_contents: false,
             resource_subscriptions: true,
             listen: true,

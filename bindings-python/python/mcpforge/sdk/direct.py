@@ -26,7 +26,7 @@ from ..errors import INVALID_PARAMS, RESOURCE_NOT_FOUND, McpError, ResourceError
 from ..session import read_contents
 from .exceptions import UnexpectedResourceError, UnexpectedToolError
 
-__all__ = ["DirectCalls", "Witnessed", "typed"]
+__all__ = ["DirectCalls", "Witnessed", "release_types", "typed"]
 
 _ids = itertools.count(1)
 _PREFIX = "mcpforge-direct-"
@@ -36,7 +36,7 @@ _INTERNAL = (_PREFIX, "loopback-")
 _TIMEOUT = 300.0
 
 
-def _types() -> Any:
+def release_types() -> Any:
     """The official types module of the installed release, or None."""
     try:
         import mcp_types  # type: ignore[import-not-found, unused-ignore]  # optional dependency
@@ -54,7 +54,7 @@ def _types() -> Any:
 
 def typed(name: str, value: Dict[str, Any]) -> Any:
     """``value`` as the official type ``name`` (a pydantic model), or as it is."""
-    types = _types()
+    types = release_types()
     model = getattr(types, name, None) if types is not None else None
     if model is None:
         return value

@@ -11,13 +11,14 @@ client gets -32602 (invalid params) with that message, as from the official 2.x
 ``MCPServer`` and ``FastMCP`` (``await mcp.call_tool(...)``, ``await mcp.read_resource(...)``)
 when the handler crashed, with the original exception as ``__cause__``; a client reads the
 crash as the official SDK words it. ``InvalidUriTemplate`` is a malformed resource template
-(``MCPServer.resource``)."""
+(``MCPServer.resource``). ``InvalidSignature`` (``mcpforge.errors``) is a function that
+cannot be registered as it is declared."""
 
 from __future__ import annotations
 
-from ..errors import ResourceError, ResourceNotFoundError, ToolError
+from ..errors import InvalidSignature, ResourceError, ResourceNotFoundError, ToolError
 
-__all__ = ["InvalidUriTemplate", "ResourceError", "ResourceNotFoundError", "ToolError", "UnexpectedResourceError", "UnexpectedToolError"]
+__all__ = ["InvalidSignature", "InvalidUriTemplate", "ResourceError", "ResourceNotFoundError", "ToolError", "UnexpectedResourceError", "UnexpectedToolError"]
 
 
 class UnexpectedToolError(ToolError):

@@ -138,13 +138,16 @@ class MCPServer(DirectCalls, SdkHttpApps, Server, Generic[LifespanResultT]):
     _sdk_logger = "mcp.server.mcpserver.server"
     # As the official SDK answers: an unknown resource is -32602 `Unknown resource: URI`, and
     # a failed read names its URI in `data` (the engine's `sdk_resource_errors`); a result
-    # failing the tool's output schema is an `isError` result (`invalid_output_result`).
+    # failing the tool's output schema is an `isError` result (`invalid_output_result`);
+    # JSON text sent for a parameter that is not a plain string is read as the list, object,
+    # boolean or null it holds (`json_text_arguments`, the official `pre_parse_json`).
     # Change notices are claimed as the official servers claim them: not on the handshake
     # versions (nor `resources.subscribe`, which they do not serve), and on 2026-07-28 while
     # `subscriptions/listen` is served (``subscriptions=False`` turns it off).
     _engine_options = {
         "sdk_resource_errors": True,
         "invalid_output_result": True,
+        "json_text_arguments": True,
         "resource_meta_in_contents": True,
         "legacy_list_changed": False,
         "resource_subscriptions": False,

@@ -32,6 +32,29 @@ struct ToolCall {
     input: InputState,
 }
 
+/// Replaces each argument sent as JSON text holding an array, an object, a boolean or null
+/// by that value, where the parameter's schema is not a plain string (`{"type": "string"}`):
+/// the official Python SDK's reading (`ServerBuilder::json_text_arguments`).
+fn read_json_text(args: &mut Value, input_schema: &Value) {
+    let (Some(args), Some(properties)) =
+        (args.as_object_mut(), input_schema.get("properties").and_then(Value::as_object))
+    else {
+        return;
+    };
+    for (key, value) in args.iter_mut() {
+        let Value::String(text) = value else { continue };
+        let Some(property) = properties.get(key) else { continue };
+        if property.get("type").and_then(Value::as_str) == Some("string") {
+            continue;
+        }
+        if let Ok(parsed @ (Value::Array(_) | Value::Object(_) | Value::Bool(_) | Value::Null)) =
+            serde_json::from_str(text)
+        {
+            *value = parsed;
+        }
+    }
+}
+
 /// Validates the arguments of a call of `tool`. `Ok(Err(bytes))`: the arguments failed the
 /// schema on a version that reports that as an `isError` result.
 fn prepare_tool_call(
@@ -41,7 +64,10 @@ fn prepare_tool_call(
     mut params: Map<String, Value>,
 ) -> Result<Result<ToolCall, Vec<u8>>, ProtocolError> {
     let (shared, era) = (call.shared, &call.era);
-    let args = ItemParams::tool_arguments(&mut params)?;
+    let mut args = ItemParams::tool_arguments(&mut params)?;
+    if shared.json_text_arguments {
+        read_json_text(&mut args, &tool.def.input_schema);
+    }
     let name_str = name.as_str();
     if let Err(violations) = tool.input.validate(&args) {
         let detail = schema::describe(&violations);
