@@ -19,7 +19,7 @@ const { argumentParser, isRawShape, isSchemaObject } = require('../schema');
 const { RESCUE } = require('../results');
 const { ResourceTemplate } = require('./resource-template');
 const { completerOf, isCompletable } = require('./completable');
-const { ProtocolServer, BIND, WANTS_MESSAGES, SESSION_PEER, INITIALIZED_NOTIFIED } = require('./protocol-server');
+const { ProtocolServer, BIND, WANTS_MESSAGES, SESSION_PEER, CLIENT_NOTIFIED } = require('./protocol-server');
 const { inHandler } = require('./handler-scope');
 const { toolFailure, asProtocolError, checkedOutput } = require('./failures');
 const { ATTACH, DETACH, isTransport } = require('./attach');
@@ -217,9 +217,10 @@ class McpServer {
       return this.#peer;
     };
     try {
-      // A transport the engine reads tells `oninitialized` itself (the Streamable HTTP ones).
-      const initializedNotified = () => this.server[INITIALIZED_NOTIFIED]();
-      const session = { messages: this.server[WANTS_MESSAGES](), initialized, peer, initializedNotified };
+      // A transport the engine reads tells the client's notifications itself (the Streamable HTTP ones).
+      const notified = (message) => this.server[CLIENT_NOTIFIED](message);
+      const listening = () => this.server[WANTS_MESSAGES]();
+      const session = { messages: this.server[WANTS_MESSAGES](), initialized, peer, notified, listening };
       if (isTransport(transport)) await transport[ATTACH](this.#engine, () => this.#closed(), session);
       else this.#linked = await attachLinked(this.#engine, transport, () => this.#closed(), initialized, peer);
     } catch (e) {

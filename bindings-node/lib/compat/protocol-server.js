@@ -12,6 +12,7 @@
 const notifications = require('../notifications');
 const { RequestHandlers, methodOf } = require('./request-handlers');
 const { SessionPeer } = require('./session-peer');
+const { runNotified } = require('./client-notifications');
 const { elicitationProblems } = require('./elicitation-check');
 const { assertClientSupports, asSdkReadsThem, assertToolResultsMatch } = require('./client-support');
 const { asProtocolError } = require('./failures');
@@ -56,8 +57,8 @@ const BIND = Symbol('mcpforge.protocolServer.bind');
 const WANTS_MESSAGES = Symbol('mcpforge.protocolServer.wantsMessages');
 /** The `SessionPeer` of a connection whose messages pass through JavaScript (see the method). */
 const SESSION_PEER = Symbol('mcpforge.protocolServer.sessionPeer');
-/** The client sent `notifications/initialized` on a transport the engine reads (see the method). */
-const INITIALIZED_NOTIFIED = Symbol('mcpforge.protocolServer.initializedNotified');
+/** The client sent a notification on a transport the engine reads (see the method). */
+const CLIENT_NOTIFIED = Symbol('mcpforge.protocolServer.clientNotified');
 
 class ProtocolServer {
   #owner;
@@ -122,16 +123,12 @@ class ProtocolServer {
   }
 
   /**
-   * Runs `oninitialized` for a client's `notifications/initialized` on a transport whose
-   * messages the engine reads (the Streamable HTTP transports), a failure going to `onerror`.
+   * Runs what the application set for a client notification (its notification handler,
+   * `oninitialized`) on a transport whose messages the engine reads (the Streamable HTTP
+   * transports), failures going to `onerror` (./client-notifications.js).
    */
-  [INITIALIZED_NOTIFIED]() {
-    if (typeof this.oninitialized !== 'function') return;
-    try {
-      Promise.resolve(this.oninitialized()).catch((e) => this.#reportError(e));
-    } catch (e) {
-      this.#reportError(e);
-    }
+  [CLIENT_NOTIFIED](message) {
+    runNotified(message, this.#notificationHandlers, this.oninitialized, (e) => this.#reportError(e));
   }
 
   #reportError(error) {
@@ -390,4 +387,4 @@ class ProtocolServer {
   }
 }
 
-module.exports = { ProtocolServer, BIND, WANTS_MESSAGES, SESSION_PEER, INITIALIZED_NOTIFIED, currentContext };
+module.exports = { ProtocolServer, BIND, WANTS_MESSAGES, SESSION_PEER, CLIENT_NOTIFIED, currentContext };
