@@ -13,6 +13,7 @@ const { InputRequiredError, McpError, ToolError } = require('./errors');
 const { toJsonSchema, isRawShape, isSchemaObject } = require('./schema');
 const { stringify } = require('./results');
 const notifications = require('./notifications');
+const { takeCancelReason } = require('./cancel-reasons');
 
 /** Unpacks the native ask envelope: the answer, or the matching thrown error. */
 function unpack(envelopeText) {
@@ -75,6 +76,8 @@ class Context {
   #info;
   #controller;
   #aborted = false;
+  /** What the signal aborts with: the client's reason, else mcpforge's `AbortError`. */
+  #abortReason;
   #finished = false;
 
   /** @param {import('./call').Call} call the call @param {object} server the mcpforge Server */
@@ -86,6 +89,15 @@ class Context {
   #describe() {
     if (this.#info === undefined) this.#info = JSON.parse(this.#call.describe());
     return this.#info;
+  }
+
+  /** `#describe()`, leaving the ids unknown when the engine has ended the request already. */
+  #describeWhileRunning() {
+    try {
+      this.#describe();
+    } catch {
+      // Ended: its cancellation, if any, has been told already.
+    }
   }
 
   /** The JSON-RPC id of the request. */
@@ -206,8 +218,10 @@ class Context {
   /** Fires when the request is cancelled (by the client, a timeout or shutdown). */
   get signal() {
     if (this.#controller === undefined) {
+      // Which request this is, known while it runs, for the client's reason (see `_abort`).
+      if (!this.#aborted && !this.#finished) this.#describeWhileRunning();
       this.#controller = new AbortController();
-      if (this.#aborted) this.#controller.abort(cancelled());
+      if (this.#aborted) this.#controller.abort(this.#abortReason);
     }
     return this.#controller.signal;
   }
@@ -230,11 +244,19 @@ class Context {
     this.#finished = true;
   }
 
-  /** @internal Called when the engine cancels the request. */
+  /**
+   * @internal Called when the engine cancels the request. The signal's reason is the one the
+   * client gave in `notifications/cancelled` when its transport noted it
+   * (./cancel-reasons.js), as the official SDK's server aborts with it; else an `AbortError`.
+   * The request's ids are read while it runs (the engine has ended it by now): when the
+   * handler took its signal.
+   */
   _abort() {
     if (this.#aborted) return;
     this.#aborted = true;
-    if (this.#controller !== undefined) this.#controller.abort(cancelled());
+    const info = this.#info;
+    this.#abortReason = (info && takeCancelReason(this.#server, info.sessionId ?? undefined, info.requestId)) ?? cancelled();
+    if (this.#controller !== undefined) this.#controller.abort(this.#abortReason);
   }
 
   /**

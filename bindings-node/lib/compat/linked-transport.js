@@ -11,6 +11,7 @@
 
 const { LINK } = require('../server');
 const { CARRIED } = require('../context');
+const { noteCancelled } = require('../cancel-reasons');
 const { VERSIONS } = require('../versions');
 
 /** How many requests in flight keep what carried them (the oldest is forgotten past it). */
@@ -72,6 +73,8 @@ async function attachLinked(engine, transport, closed, initialized = () => {}, p
   const carried = new Map();
   engine[CARRIED] = (id) => carried.get(idKey(id));
   transport.onmessage = (message, extra) => {
+    // The client's reason for a cancellation, for the handler's signal (../cancel-reasons.js).
+    noteCancelled(engine, transport.sessionId, message);
     if (extra && typeof extra === 'object' && typeof message?.method === 'string' && message.id !== undefined) {
       if (carried.size >= CARRIED_KEPT) carried.delete(carried.keys().next().value);
       carried.set(idKey(message.id), extra);

@@ -29,6 +29,7 @@ const { ATTACH, DETACH } = require('./attach');
 const sdkOptions = require('./sdk-options');
 const refusals = require('./refusals');
 const { sendMessage } = require('./transport-send');
+const { noteCancelled } = require('../cancel-reasons');
 const streamControl = require('./stream-control');
 const { VERSIONS, isStateless } = require('../versions');
 
@@ -180,6 +181,8 @@ class SessionBookkeeping {
         const refusal = stateful ? this.#refusal(method, body, version) : undefined;
         if (refusal) refusals.tell(this.#owner, new Error(refusal.message));
         else if (method === 'POST') handshakeOf(body, this.#handshake, heard);
+        // The client's reason for a cancellation, for the handler's signal (../cancel-reasons.js).
+        for (const m of heard.notifications) noteCancelled(this.#server, this.#sessionId, m);
         return refusal;
       },
       onHead: async (head) => {
