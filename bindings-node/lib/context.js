@@ -25,7 +25,10 @@ function unpack(envelopeText) {
     throw new McpError(p.code, p.message, p.data);
   }
   const t = envelope.toolError || { message: 'the client input failed' };
-  throw new ToolError(t.message, t.data === null ? undefined : t.data);
+  const error = new ToolError(t.message, t.data === null ? undefined : t.data);
+  // The client refused the request: its own error `{ code, message, data }` rides along.
+  if (t.refusal) error.refusal = t.refusal;
+  throw error;
 }
 
 /** The wire form of an elicitation request (zod `requestedSchema` converted). */

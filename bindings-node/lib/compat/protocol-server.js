@@ -60,6 +60,16 @@ const SESSION_PEER = Symbol('mcpforge.protocolServer.sessionPeer');
 /** The client sent a notification on a transport the engine reads (see the method). */
 const CLIENT_NOTIFIED = Symbol('mcpforge.protocolServer.clientNotified');
 
+/**
+ * The client answered a server->client request with a JSON-RPC error: the SDK rejects with
+ * an `McpError` carrying the client's code, message and data; other failures pass as they are.
+ */
+function clientRefusal(error) {
+  const r = error?.refusal;
+  if (r && Number.isInteger(r.code)) throw new McpError(r.code, r.message, r.data === null ? undefined : r.data);
+  throw error;
+}
+
 class ProtocolServer {
   #owner;
   #engine;
@@ -188,7 +198,7 @@ class ProtocolServer {
     }
     const peer = this.#idlePeer();
     if (peer) return peer.request(method, params, options);
-    return viaContext(currentContext() ?? requireContext(what, this.#engine));
+    return viaContext(currentContext() ?? requireContext(what, this.#engine)).catch(clientRefusal);
   }
 
   /**
@@ -198,7 +208,7 @@ class ProtocolServer {
   async request(request, resultSchema, options) {
     const { method, params } = request || {};
     const peer = this.#idlePeer();
-    const result = peer ? await peer.request(method, params, options) : await notifications.sendRequest(request, currentContext() ?? requireContext('request', this.#engine));
+    const result = peer ? await peer.request(method, params, options) : await notifications.sendRequest(request, currentContext() ?? requireContext('request', this.#engine)).catch(clientRefusal);
     return resultSchema && typeof resultSchema.parse === 'function' ? resultSchema.parse(result) : result;
   }
 
