@@ -24,7 +24,10 @@ function unpack(envelopeText) {
     throw new McpError(p.code, p.message, p.data);
   }
   const t = envelope.toolError || { message: 'the client input failed' };
-  throw new ToolError(t.message, t.data === null ? undefined : t.data);
+  const error = new ToolError(t.message, t.data === null ? undefined : t.data);
+  // The client refused the request: its own error `{ code, message, data }` rides along.
+  if (t.refusal) error.refusal = t.refusal;
+  throw error;
 }
 
 /** The wire form of an elicitation request (zod `requestedSchema` converted). */
@@ -62,6 +65,12 @@ function keyed(requests) {
 const CARRIED = Symbol.for('mcpforge.transport.carried');
 
 /**
+ * Set to true on a server whose handlers' signals abort with the reason the client gave (the
+ * SDK's classes set it: the official server aborts so). Internal.
+ */
+const CLIENT_REASON_ABORTS = Symbol('mcpforge.clientReasonAborts');
+
+/**
  * The hook through which the official SDK's Streamable HTTP transports let a handler end its
  * request's SSE connection (compat/stream-control.js): `server[STREAM_CONTROL](ctx)` is
  * `{ closeSSEStream, closeStandaloneSSEStream }` for the context's request, or undefined.
@@ -89,6 +98,7 @@ class Context {
     if (this.#info === undefined) this.#info = JSON.parse(this.#call.describe());
     return this.#info;
   }
+
 
   /** The JSON-RPC id of the request. */
   get requestId() {
@@ -209,7 +219,7 @@ class Context {
   get signal() {
     if (this.#controller === undefined) {
       this.#controller = new AbortController();
-      if (this.#aborted) this.#controller.abort(cancelled());
+      if (this.#aborted) this.#controller.abort(this.#abortReason());
     }
     return this.#controller.signal;
   }
@@ -240,13 +250,23 @@ class Context {
     if (this.#aborted) return;
     this.#aborted = true;
     if (reason) this.#cancelReason = reason;
-    if (this.#controller !== undefined) this.#controller.abort(cancelled());
+    if (this.#controller !== undefined) this.#controller.abort(this.#abortReason());
+  }
+
+  /**
+   * What the signal aborts with: mcpforge's `AbortError`; on a server of the SDK's classes
+   * (`CLIENT_REASON_ABORTS` set on it), the reason the client gave when it gave one, as the
+   * official SDK's server aborts with it.
+   */
+  #abortReason() {
+    const clientReason = this.#server?.[CLIENT_REASON_ABORTS] ? this.#cancelReason : undefined;
+    return clientReason ?? cancelled();
   }
 
   /**
    * The reason the client gave in `notifications/cancelled` once it cancelled the request
-   * (the signal itself aborts with an `AbortError`); undefined before, without one, and for a
-   * timeout or shutdown.
+   * (the signal aborts with an `AbortError`, but on the SDK's classes: see `#abortReason`);
+   * undefined before, without one, and for a timeout or shutdown.
    */
   get cancelReason() {
     return this.#cancelReason;
@@ -334,4 +354,4 @@ function cancelled() {
   return e;
 }
 
-module.exports = { Context, wireRequest, CARRIED, STREAM_CONTROL };
+module.exports = { Context, wireRequest, CARRIED, CLIENT_REASON_ABORTS, STREAM_CONTROL };

@@ -21,18 +21,21 @@ pub(crate) fn parse_opt_json(text: Option<&str>, what: &str) -> napi::Result<Opt
 
 /// A tool error with a message and optional structured data.
 pub(crate) fn tool_error(message: String, data: Option<Value>) -> HandlerError {
-    HandlerError::Tool(ToolError { message, data })
+    HandlerError::Tool(ToolError { message, data, refusal: None })
 }
 
 /// The envelope an ask (`elicit`, `sample`, `listRoots`, `ask`, `askAll`) resolves to in
 /// JavaScript: `{"ok": answer}`, `{"inputRequired": true}`, `{"protocolError": {...}}` or
-/// `{"toolError": {...}}`. The public API unpacks it and throws the matching error class.
+/// `{"toolError": {...}}` (with `refusal`, the client's own error, when the client refused
+/// the request). The public API unpacks it and throws the matching error class.
 pub(crate) fn ask_envelope(result: Result<Value, HandlerError>) -> String {
     let v = match result {
         Ok(answer) => serde_json::json!({ "ok": answer }),
         Err(HandlerError::InputRequired) => serde_json::json!({ "inputRequired": true }),
         Err(HandlerError::Protocol(p)) => serde_json::json!({ "protocolError": p }),
-        Err(HandlerError::Tool(t)) => serde_json::json!({ "toolError": { "message": t.message, "data": t.data } }),
+        Err(HandlerError::Tool(t)) => {
+            serde_json::json!({ "toolError": { "message": t.message, "data": t.data, "refusal": t.refusal } })
+        }
         Err(other) => serde_json::json!({ "toolError": { "message": other.to_string() } }),
     };
     v.to_string()

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generate, ALIAS } from '../sdk-standin/generate.mjs';
+import { linkedClient } from './helpers.mjs';
 
 const bindings = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SDK = join(bindings, '..', 'target', 'node', 'e2e', 'node_modules', '@modelcontextprotocol', 'sdk');
@@ -85,6 +86,34 @@ test("the server modules are mcpforge's, the client the official SDK's", async (
   assert.equal(lowLevel.cjs.Server, lowLevel.esm.Server);
   const client = await load('@modelcontextprotocol/sdk/client/index.js');
   assert.equal(client.esm.Client, (await import(pathToFileURL(join(SDK, 'dist', 'esm', 'client', 'index.js')).href)).Client);
+});
+
+test("a client's refusal is an McpError of the stand-in's types.js, by import and require", async () => {
+  const { McpServer } = (await load('@modelcontextprotocol/sdk/server/mcp.js')).esm;
+  const types = await load('@modelcontextprotocol/sdk/types.js');
+  const server = new McpServer({ name: 's', version: '0' });
+  server.registerTool('roots', {}, async () => {
+    try {
+      await server.server.listRoots();
+      return { content: [{ type: 'text', text: 'answered' }] };
+    } catch (e) {
+      const seen = { esm: e instanceof types.esm.McpError, cjs: e instanceof types.cjs.McpError, code: e.code };
+      return { content: [{ type: 'text', text: JSON.stringify(seen) }] };
+    }
+  });
+  const client = await linkedClient(server);
+  try {
+    client.send({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: { roots: {} }, clientInfo: { name: 'c', version: '0' } } });
+    await client.next((m) => m.id === 0, 'the initialize answer');
+    client.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    client.send({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'roots', arguments: {} } });
+    const ask = await client.next((m) => m.method === 'roots/list', 'the roots request');
+    client.send({ jsonrpc: '2.0', id: ask.id, error: { code: -32603, message: 'roots provider crashed' } });
+    const seen = JSON.parse((await client.next((m) => m.id === 1, 'the tool result')).result.content[0].text);
+    assert.deepEqual(seen, { esm: true, cjs: true, code: -32603 });
+  } finally {
+    await server.close();
+  }
 });
 
 test('types.js offers every name of the official types.js; its schemas are the official ones', async () => {

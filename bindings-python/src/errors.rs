@@ -105,7 +105,7 @@ pub fn decode<T>(
             tag::TOOL_ERROR => {
                 let (message, data): (String, Bound<'_, PyAny>) = payload.extract()?;
                 let data = if data.is_none() { None } else { Some(from_py(&data)?) };
-                Err(HandlerError::Tool(ToolError { message, data }))
+                Err(HandlerError::Tool(ToolError { message, data, refusal: None }))
             }
             tag::PROTOCOL_ERROR => {
                 let (code, message, data): (i64, String, Bound<'_, PyAny>) = payload.extract()?;

@@ -578,8 +578,10 @@ impl RequestContext {
                 }
             };
             ids.remove(0);
-            let value =
-                answer.map_err(|e| ToolError::new(format!("the client refused {}: {}", req.method(), e.message)))?;
+            let value = answer.map_err(|e| ToolError {
+                refusal: Some(e.clone()),
+                ..ToolError::new(format!("the client refused {}: {}", req.method(), e.message))
+            })?;
             req.check_answer(&value)?;
             out.push(value);
         }

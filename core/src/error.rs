@@ -163,12 +163,16 @@ pub struct ToolError {
     pub message: String,
     /// Optional structured detail, sent as `structuredContent` when the tool has no output schema.
     pub data: Option<Value>,
+    /// The client's own JSON-RPC error (code, message, data as sent) when this failure is the
+    /// client refusing a request the server sent it (sampling, roots, elicitation). It is not
+    /// sent anywhere; a binding may raise it to the handler as the SDKs do.
+    pub refusal: Option<ProtocolError>,
 }
 
 impl ToolError {
     /// A tool error with a message.
     pub fn new(message: impl Into<String>) -> Self {
-        Self { message: message.into(), data: None }
+        Self { message: message.into(), data: None, refusal: None }
     }
 }
 

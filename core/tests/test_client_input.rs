@@ -308,6 +308,30 @@ async fn legacy_client_error_answer_is_a_tool_error() {
 }
 
 #[tokio::test]
+async fn legacy_client_error_answer_keeps_the_clients_code_and_data() {
+    // The tool reports the client's own error, which the refusal carries as sent.
+    let server = Server::builder("refusal-test", "1.0.0")
+        .tool(Tool::new("roots"), |ctx: RequestContext, _: Value| async move {
+            match ctx.list_roots().await {
+                Err(HandlerError::Tool(e)) => {
+                    Ok::<_, HandlerError>(serde_json::to_string(&e.refusal).unwrap_or_default())
+                }
+                other => Ok(format!("unexpected: {other:?}")),
+            }
+        })
+        .build()
+        .expect("server builds");
+    let client = legacy(&server, all_caps()).await;
+    client.on_request(|_, _| {
+        Err(ProtocolError { code: -1, message: "User rejected the request".into(), data: Some(json!({ "why": "no" })) })
+    });
+    assert_eq!(
+        client.call_tool("roots", json!({})).await,
+        Ok(text(r#"{"code":-1,"message":"User rejected the request","data":{"why":"no"}}"#))
+    );
+}
+
+#[tokio::test]
 async fn legacy_malformed_client_answer_is_invalid_params() {
     let server = server();
     let client = legacy(&server, all_caps()).await;

@@ -448,7 +448,11 @@ fn output_validation_builder() -> mcpforge::ServerBuilder {
             Ok::<_, ToolError>(r)
         })
         .tool(Tool::new("tool_error").output_schema(schema), |_a: Value| async move {
-            Err::<String, _>(ToolError { message: "failed hard".into(), data: Some(json!({ "ignored": true })) })
+            Err::<String, _>(ToolError {
+                message: "failed hard".into(),
+                data: Some(json!({ "ignored": true })),
+                refusal: None,
+            })
         })
 }
 
@@ -520,7 +524,11 @@ fn error_server() -> Server {
     Server::builder(NAME, VERSION)
         .tool(Tool::new("tool_error"), |_a: Value| async move { Err::<String, _>(ToolError::new("disk is full")) })
         .tool(Tool::new("tool_error_data"), |_a: Value| async move {
-            Err::<String, _>(ToolError { message: "quota exceeded".into(), data: Some(json!({ "quota": 10 })) })
+            Err::<String, _>(ToolError {
+                message: "quota exceeded".into(),
+                data: Some(json!({ "quota": 10 })),
+                refusal: None,
+            })
         })
         .tool(
             Tool::new("string_error"),
@@ -977,7 +985,7 @@ async fn non_object_structured_content_is_only_sent_on_2026() {
             |_a: Value| async move { Ok::<_, ToolError>(json!([1, 2, 3])) },
         )
         .tool(Tool::new("error_data"), |_a: Value| async move {
-            Err::<String, _>(ToolError { message: "bad".into(), data: Some(json!("not an object")) })
+            Err::<String, _>(ToolError { message: "bad".into(), data: Some(json!("not an object")), refusal: None })
         })
         .build()
         .expect("build");

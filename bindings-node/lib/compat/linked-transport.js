@@ -154,6 +154,7 @@ async function attachLinked(engine, transport, closed, initialized = () => {}, p
         if (answered.has(key) && message.result) message.result = answered.get(key);
         answered.delete(key);
       }
+      session?.sent(message);
       sendOne(message);
       if (message.id === undefined && queue.length > 0) {
         paused = true;

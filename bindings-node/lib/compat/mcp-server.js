@@ -13,13 +13,14 @@
 'use strict';
 
 const { Server, AS_ONE_CHANGE } = require('../server');
+const { CLIENT_REASON_ABORTS } = require('../context');
 const { ErrorCode, McpError } = require('../errors');
 const { ERROR_POLICY } = require('../error-policy');
 const { argumentParser, isRawShape, isSchemaObject } = require('../schema');
 const { RESCUE } = require('../results');
 const { ResourceTemplate } = require('./resource-template');
 const { completerOf, isCompletable } = require('./completable');
-const { ProtocolServer, BIND, WANTS_MESSAGES, SESSION_PEER, INITIALIZED_NOTIFIED } = require('./protocol-server');
+const { ProtocolServer, BIND, WANTS_MESSAGES, SESSION_PEER, CLIENT_NOTIFIED } = require('./protocol-server');
 const { inHandler } = require('./handler-scope');
 const { toolFailure, asProtocolError, checkedOutput } = require('./failures');
 const { ATTACH, DETACH, isTransport } = require('./attach');
@@ -169,6 +170,8 @@ class McpServer {
   constructor(serverInfo, options = {}, lowLevel = undefined) {
     const engine = engineOptions(serverInfo, options || {});
     this.#engine = new Server(engine);
+    // Handlers' signals abort with the client's reason, as the official server's do.
+    this.#engine[CLIENT_REASON_ABORTS] = true;
     this.#errors = this.#engine[ERROR_POLICY];
     /** The low-level server of the official SDK's API (notifications, client input). */
     this.server = lowLevel ?? new ProtocolServer();
@@ -225,9 +228,10 @@ class McpServer {
       return this.#peer;
     };
     try {
-      // A transport the engine reads tells `oninitialized` itself (the Streamable HTTP ones).
-      const initializedNotified = () => this.server[INITIALIZED_NOTIFIED]();
-      const session = { messages: this.server[WANTS_MESSAGES](), initialized, peer, initializedNotified };
+      // A transport the engine reads tells the client's notifications itself (the Streamable HTTP ones).
+      const notified = (message) => this.server[CLIENT_NOTIFIED](message);
+      const listening = () => this.server[WANTS_MESSAGES]();
+      const session = { messages: this.server[WANTS_MESSAGES](), initialized, peer, notified, listening };
       if (isTransport(transport)) await transport[ATTACH](this.#engine, () => this.#closed(), session);
       else this.#linked = await attachLinked(this.#engine, transport, () => this.#closed(), initialized, peer);
     } catch (e) {

@@ -12,6 +12,7 @@
 const notifications = require('../notifications');
 const { RequestHandlers, methodOf } = require('./request-handlers');
 const { SessionPeer } = require('./session-peer');
+const { runNotified } = require('./client-notifications');
 const { elicitationProblems } = require('./elicitation-check');
 const { assertClientSupports, asSdkReadsThem, assertToolResultsMatch } = require('./client-support');
 const { asProtocolError } = require('./failures');
@@ -56,8 +57,18 @@ const BIND = Symbol('mcpforge.protocolServer.bind');
 const WANTS_MESSAGES = Symbol('mcpforge.protocolServer.wantsMessages');
 /** The `SessionPeer` of a connection whose messages pass through JavaScript (see the method). */
 const SESSION_PEER = Symbol('mcpforge.protocolServer.sessionPeer');
-/** The client sent `notifications/initialized` on a transport the engine reads (see the method). */
-const INITIALIZED_NOTIFIED = Symbol('mcpforge.protocolServer.initializedNotified');
+/** The client sent a notification on a transport the engine reads (see the method). */
+const CLIENT_NOTIFIED = Symbol('mcpforge.protocolServer.clientNotified');
+
+/**
+ * The client answered a server->client request with a JSON-RPC error: the SDK rejects with
+ * an `McpError` carrying the client's code, message and data; other failures pass as they are.
+ */
+function clientRefusal(error) {
+  const r = error?.refusal;
+  if (r && Number.isInteger(r.code)) throw new McpError(r.code, r.message, r.data === null ? undefined : r.data);
+  throw error;
+}
 
 class ProtocolServer {
   #owner;
@@ -122,16 +133,12 @@ class ProtocolServer {
   }
 
   /**
-   * Runs `oninitialized` for a client's `notifications/initialized` on a transport whose
-   * messages the engine reads (the Streamable HTTP transports), a failure going to `onerror`.
+   * Runs what the application set for a client notification (its notification handler,
+   * `oninitialized`) on a transport whose messages the engine reads (the Streamable HTTP
+   * transports), failures going to `onerror` (./client-notifications.js).
    */
-  [INITIALIZED_NOTIFIED]() {
-    if (typeof this.oninitialized !== 'function') return;
-    try {
-      Promise.resolve(this.oninitialized()).catch((e) => this.#reportError(e));
-    } catch (e) {
-      this.#reportError(e);
-    }
+  [CLIENT_NOTIFIED](message) {
+    runNotified(message, this.#notificationHandlers, this.oninitialized, (e) => this.#reportError(e));
   }
 
   #reportError(error) {
@@ -191,7 +198,7 @@ class ProtocolServer {
     }
     const peer = this.#idlePeer();
     if (peer) return peer.request(method, params, options);
-    return viaContext(currentContext() ?? requireContext(what, this.#engine));
+    return viaContext(currentContext() ?? requireContext(what, this.#engine)).catch(clientRefusal);
   }
 
   /**
@@ -201,7 +208,7 @@ class ProtocolServer {
   async request(request, resultSchema, options) {
     const { method, params } = request || {};
     const peer = this.#idlePeer();
-    const result = peer ? await peer.request(method, params, options) : await notifications.sendRequest(request, currentContext() ?? requireContext('request', this.#engine));
+    const result = peer ? await peer.request(method, params, options) : await notifications.sendRequest(request, currentContext() ?? requireContext('request', this.#engine)).catch(clientRefusal);
     return resultSchema && typeof resultSchema.parse === 'function' ? resultSchema.parse(result) : result;
   }
 
@@ -390,4 +397,4 @@ class ProtocolServer {
   }
 }
 
-module.exports = { ProtocolServer, BIND, WANTS_MESSAGES, SESSION_PEER, INITIALIZED_NOTIFIED, currentContext };
+module.exports = { ProtocolServer, BIND, WANTS_MESSAGES, SESSION_PEER, CLIENT_NOTIFIED, currentContext };

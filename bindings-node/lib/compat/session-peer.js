@@ -12,11 +12,23 @@
 
 const { McpError } = require('../errors');
 const { ErrorCode } = require('./types');
+const { runNotified } = require('./client-notifications');
 
 /** How long a request to the client waits for its answer (the official SDK's default). */
 const REQUEST_TIMEOUT_MS = 60_000;
 /** The prefix of the ids of requests sent from here (the engine's own ids are numbers). */
 const ID_PREFIX = 'mcpforge-session-';
+/**
+ * How many of the engine's requests to the client wait for an answer here at most (the
+ * oldest is forgotten past it: its late answer is then told to `onerror` as unknown).
+ */
+const ASKED_KEPT = 4096;
+
+/** The key of a JSON-RPC id (`1` and `"1"` apart). */
+const idKey = (id) => JSON.stringify(id);
+
+/** True for a JSON-RPC response (an id, no method). */
+const isResponse = (message) => Boolean(message) && message.method === undefined && message.id !== undefined;
 
 class SessionPeer {
   #send;
@@ -26,6 +38,8 @@ class SessionPeer {
   #requestHandlers;
   #pending = new Map();
   #next = 0;
+  /** The ids of the engine's requests to the client not answered yet (see `sent`). */
+  #asked = new Set();
 
   /**
    * @param {(message: object) => void} send writes one message to the client
@@ -53,11 +67,33 @@ class SessionPeer {
     return this.#requestHandlers.answerInitialize(message);
   }
 
-  /** True when `message` answers a request of this peer (it is then settled, not passed on). */
+  /**
+   * Notes a message the engine sends to the client: its requests wait for an answer (a
+   * cancelled one no longer does), so that an answer to none of them can be told apart.
+   */
+  sent(message) {
+    if (!message) return;
+    if (typeof message.method === 'string' && message.id !== undefined) {
+      if (this.#asked.size >= ASKED_KEPT) this.#asked.delete(this.#asked.values().next().value);
+      this.#asked.add(idKey(message.id));
+    } else if (message.method === 'notifications/cancelled') {
+      this.#asked.delete(idKey(message.params?.requestId));
+    }
+  }
+
+  /**
+   * True when `message` is a response that is not the engine's to take: the answer to a
+   * request of this peer (settled here), or to no request waiting for one, which the SDK's
+   * server tells `onerror` ("Received a response for an unknown message ID") and drops.
+   */
   consume(message) {
-    if (!message || message.method !== undefined || typeof message.id !== 'string' || !message.id.startsWith(ID_PREFIX)) return false;
-    const pending = this.#pending.get(message.id);
-    if (!pending) return true;
+    if (!isResponse(message)) return false;
+    if (this.#asked.delete(idKey(message.id))) return false;
+    const pending = typeof message.id === 'string' && message.id.startsWith(ID_PREFIX) ? this.#pending.get(message.id) : undefined;
+    if (!pending) {
+      this.#onerror(new Error(`Received a response for an unknown message ID: ${JSON.stringify(message)}`));
+      return true;
+    }
     this.#pending.delete(message.id);
     clearTimeout(pending.timer);
     if (message.error) pending.reject(new McpError(message.error.code, message.error.message, message.error.data));
@@ -65,20 +101,9 @@ class SessionPeer {
     return true;
   }
 
-  /** Runs what the application set for a client notification the engine has taken in. */
+  /** Runs what the application set for a client notification the engine has taken in (./client-notifications.js). */
   notified(message) {
-    if (!message || message.id !== undefined || typeof message.method !== 'string') return;
-    const run = (fn, ...args) => {
-      try {
-        Promise.resolve(fn(...args)).catch((e) => this.#onerror(e));
-      } catch (e) {
-        this.#onerror(e);
-      }
-    };
-    const handler = this.#handlers.get(message.method);
-    if (handler) run(handler, { method: message.method, params: message.params });
-    const initialized = message.method === 'notifications/initialized' ? this.#initialized() : undefined;
-    if (typeof initialized === 'function') run(initialized);
+    runNotified(message, this.#handlers, this.#initialized(), this.#onerror);
   }
 
   /** Sends the notification `{ method, params }` to the client. */

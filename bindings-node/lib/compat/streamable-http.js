@@ -33,12 +33,13 @@ const streamControl = require('./stream-control');
 const { VERSIONS, isStateless } = require('../versions');
 
 /**
- * Reads what a POST body (`body`, its text) says of the handshake: an `initialize`'s params
- * go to `handshake.initialized`; a `notifications/initialized` is noted in `heard`, told
- * once the engine took it (its 202).
+ * Reads what a POST body (`body`, its text) tells the server: an `initialize`'s params go to
+ * `handshake.initialized`; its notifications are kept in `heard.notifications`, told once
+ * the engine took them (its 202). Only a body that may hold an `initialize` or a
+ * notification the server listens for (`handshake.listening()`) is parsed.
  */
 function handshakeOf(body, handshake, heard) {
-  if (!body.includes('initialize')) return;
+  if (!body.includes('initialize') && !body.includes('notifications/') && !handshake.listening?.()) return;
   let messages;
   try {
     messages = [].concat(JSON.parse(body));
@@ -47,7 +48,7 @@ function handshakeOf(body, handshake, heard) {
   }
   for (const m of messages) {
     if (m && m.method === 'initialize' && m.id !== undefined) handshake.initialized?.(m.params);
-    if (m && m.method === 'notifications/initialized') heard.initializedNotification = true;
+    if (m && typeof m.method === 'string' && m.id === undefined) heard.notifications.push(m);
   }
 }
 
@@ -100,7 +101,7 @@ class SessionBookkeeping {
   /** The outcome of `onsessionclosed` once it ran (see `#tellSessionClosed`). */
   #sessionClosedTold;
   #owner;
-  /** What the connected `McpServer` is told of the handshake (`initialized`, `initializedNotified`). */
+  /** What the connected `McpServer` is told of the client (`initialized`, `notified`). */
   #handshake = {};
 
   constructor(owner, options) {
@@ -114,9 +115,9 @@ class SessionBookkeeping {
 
   /**
    * Connects to `server` (an mcpforge `Server`); `closed()` tells its `McpServer`, and
-   * `handshake` what the client sent in `initialize` (`initialized(params)`) and that it
-   * sent `notifications/initialized` (`initializedNotified()`), as the SDK's server hears
-   * them: its `getClientCapabilities()` and `oninitialized`.
+   * `handshake` what the client sent in `initialize` (`initialized(params)`) and each
+   * notification it sent (`notified(message)`), as the SDK's server hears them: its
+   * `getClientCapabilities()`, `oninitialized` and notification handlers.
    */
   attach(server, closed, handshake = {}) {
     this.#handshake = handshake;
@@ -164,8 +165,8 @@ class SessionBookkeeping {
   /** The hooks of one request (see `serveNode` in ../mount.js). */
   hooks(method) {
     const stateful = typeof this.#options.sessionIdGenerator === 'function';
-    // Whether this request's body notifies `notifications/initialized` (see `handshakeOf`).
-    const heard = { initializedNotification: false };
+    // The notifications this request's body carries (see `handshakeOf`).
+    const heard = { notifications: [] };
     return {
       target: ENGINE_PATH,
       // As in the SDK, a body handed to `handleRequest` is the request.
@@ -182,7 +183,7 @@ class SessionBookkeeping {
         return refusal;
       },
       onHead: async (head) => {
-        if (heard.initializedNotification && head.status === 202) this.#handshake.initializedNotified?.();
+        if (head.status === 202) for (const m of heard.notifications) this.#handshake.notified?.(m);
         const refused = refusals.refusalOf(head);
         if (refused) refusals.tell(this.#owner, refused);
         const opened = head.status === 200 && headerOf(head, 'mcp-session-id');

@@ -30,6 +30,8 @@ export declare class McpError extends Error {
 export declare class ToolError extends Error {
   constructor(message: string, data?: unknown);
   readonly data?: unknown;
+  /** Set when a client input (`elicit`, `sample`, `listRoots`, `ask`) failed because the client answered with this JSON-RPC error. */
+  readonly refusal?: { code: number; message: string; data?: unknown };
 }
 
 /** Thrown by an unanswered ask on the 2026-07-28 wire: let it propagate. */
