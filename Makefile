@@ -34,9 +34,12 @@ demo: build
 ## The whole test suite (what CI runs).
 test: setup build lint test-rust test-e2e conformance c-test $(TEST_TARGETS)
 
+## Style, floors, sizes, docs and commits; `cargo metadata --locked` fails when a core
+## dependency change left the fuzz workspace's lock file stale.
 lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) fmt --check --manifest-path fuzz/Cargo.toml
+	$(CARGO) metadata --locked --format-version 1 --manifest-path fuzz/Cargo.toml >/dev/null
 	python3 scripts/check-floors.py
 	python3 scripts/test_check_floors.py
 	python3 scripts/check-circles.py
