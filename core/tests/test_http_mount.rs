@@ -375,3 +375,30 @@ async fn an_idle_session_is_told_ended_and_leaves_its_budget() {
     assert!(budget.is_empty(), "an expired session gives its place back");
     assert!(mcp.session_ended(&id).is_none(), "no live session is left to watch");
 }
+
+/// The probes answer under both names (`/healthz` and `/health`, `/readyz` and `/ready`, the
+/// latter turning 503 once shutdown begins), and an MCP path named like a probe keeps its route.
+#[tokio::test]
+async fn probes_answer_under_their_short_names_too() {
+    let get = |path: &str| axum::http::Request::get(path).header("host", "127.0.0.1").body(Body::empty());
+    let server = quiet_server();
+    let mcp = server.http_app(HttpOptions::default());
+    for path in ["/healthz", "/health", "/readyz", "/ready"] {
+        let response = mcp.handle(get(path).expect("a request")).await;
+        assert_eq!(response.status(), 200, "{path}");
+    }
+    server.shutdown();
+    tokio::time::timeout(WAIT, mcp.drained()).await.expect("drained after shutdown");
+    for path in ["/readyz", "/ready"] {
+        assert_eq!(mcp.handle(get(path).expect("a request")).await.status(), 503, "{path}");
+    }
+
+    let options = HttpOptions { path: "/health".into(), ..HttpOptions::default() };
+    let mcp = quiet_server().http_app(options);
+    let mut call = modern_call(3, "echo", json!({ "text": "still MCP" }));
+    *call.uri_mut() = "/health".parse().expect("a path");
+    let response = mcp.handle(call).await;
+    let body = axum::body::to_bytes(response.into_body(), 1 << 20).await.expect("body");
+    let answer: Value = serde_json::from_slice(&body).expect("JSON");
+    assert_eq!(answer["result"]["content"][0]["text"], "still MCP", "{answer}");
+}

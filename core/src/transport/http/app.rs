@@ -114,8 +114,8 @@ impl HttpApp {
     }
 
     /// The routes as an [`axum::Router`], to serve or to merge into another router (the MCP
-    /// path, `/sse` and `/messages` when enabled, `/healthz`, `/readyz`, `/metrics` when
-    /// enabled, OAuth metadata when tokens are configured). Served with
+    /// path, `/sse` and `/messages` when enabled, `/healthz` and `/readyz` (also as `/health`
+    /// and `/ready`), `/metrics` when enabled, OAuth metadata when tokens are configured). Served with
     /// `into_make_service_with_connect_info::<SocketAddr>()`, each request carries its
     /// client's address (`ConnectInfo`), by which the per-client bounds count a client without
     /// a verified token (its legacy sessions, the rate limit of its requests without a
@@ -280,8 +280,14 @@ fn routes(app: &Arc<App>, proxy: Option<Router>) -> Router {
     if app.options.auth.is_some() {
         router = router.route_layer(middleware::from_fn_with_state(app.clone(), authorize));
     }
-    // Public routes.
+    // Public routes: the probes, also under the shorter names many deployment manifests use
+    // (`/health`, `/ready`), unless the MCP path took one of them.
     router = router.route("/healthz", get(healthz)).route("/readyz", get(readyz));
+    for (alias, ready) in [("/health", false), ("/ready", true)] {
+        if alias != path {
+            router = if ready { router.route(alias, get(readyz)) } else { router.route(alias, get(healthz)) };
+        }
+    }
     if let Some(a) = &app.options.auth {
         for p in auth::metadata_paths(a, &path).iter().filter(|p| **p != path) {
             router = router.route(p, get(auth_metadata));
