@@ -4,7 +4,7 @@
 //! sampling, elicitation and roots answered (as requests on the handshake wire, as
 //! `inputRequests` on 2026-07-28).
 
-mod client_server;
+use crate::client_server;
 
 use std::time::Duration;
 

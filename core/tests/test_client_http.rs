@@ -3,8 +3,8 @@
 //! on the GET stream, DELETE on close), the stateless wire (client input as
 //! `inputRequests`), and a timed-out call cancelling the server's handler on both.
 
-mod client_server;
-mod http_client;
+use crate::client_server;
+use crate::http_client;
 
 use std::net::SocketAddr;
 use std::time::Duration;

@@ -7,7 +7,7 @@
 //! (the request's queue, the SSE channel, both socket buffers) can hold, so the server is
 //! bound to find its client's stream full before the answer is ready.
 
-mod http_client;
+use crate::http_client;
 
 use std::collections::BTreeSet;
 use std::net::SocketAddr;

@@ -3,7 +3,7 @@
 //! timeout (a half-open or slow client is closed), the keep-alive idle timeout, and the
 //! request-body deadline.
 
-mod http_client;
+use crate::http_client;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

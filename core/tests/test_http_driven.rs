@@ -4,7 +4,7 @@
 //! the engine (still on the executor); with WebSocket on, the runtime serves every
 //! connection.
 
-mod http_client;
+use crate::http_client;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -6,7 +6,7 @@
 //! a bad `MCP-Protocol-Version`, `Mcp-Method`/`Mcp-Name` checked against the body when sent,
 //! and no `subscriptions/listen` without `_meta`.
 
-mod http_client;
+use crate::http_client;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

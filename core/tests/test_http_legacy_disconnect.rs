@@ -4,7 +4,7 @@
 //! the request runs on and the client resumes with `Last-Event-ID`; with
 //! `CancelOnDisconnect::Always` the disconnect cancels it whatever was sent.
 
-mod http_client;
+use crate::http_client;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -6,7 +6,7 @@
 //! 2024-11-05 HTTP+SSE transport; the duration histogram, the in-flight gauge while requests
 //! run, and the live-sessions gauge.
 
-mod http_client;
+use crate::http_client;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -5,7 +5,7 @@
 //! (ack, tagged notifications, keep-alives, the final result on shutdown), notification POSTs,
 //! GET/DELETE refusals, and client disconnects cancelling the request.
 
-mod http_client;
+use crate::http_client;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};

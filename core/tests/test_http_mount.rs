@@ -6,7 +6,7 @@
 //! body read back chunk by chunk, the client's address counted as the listener's peer is),
 //! which the bindings' framework adapters use.
 
-mod http_client;
+use crate::http_client;
 
 use std::time::Duration;
 

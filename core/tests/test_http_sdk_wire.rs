@@ -5,7 +5,7 @@
 //! sockets; and the
 //! `MCP-Protocol-Version` of a session's GET and DELETE, checked under both.
 
-mod http_client;
+use crate::http_client;
 
 use http_client::{Request, Response, WAIT, open, send};
 use mcpforge::{HttpOptions, Server, Tool, ToolError};

@@ -2,7 +2,7 @@
 //! `Origin` allow-lists, 403), loopback names accepted, the body cap (413, and the server keeps
 //! serving), and malformed JSON (400/-32700).
 
-mod http_client;
+use crate::http_client;
 
 use std::net::SocketAddr;
 

@@ -6,7 +6,7 @@
 //! stream), the session ending with its stream, the `max_sessions` bound, Host/Origin checks,
 //! shutdown ending the stream, and the routes being absent when disabled.
 
-mod http_client;
+use crate::http_client;
 
 use std::net::SocketAddr;
 use std::time::Duration;

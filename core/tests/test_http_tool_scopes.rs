@@ -6,7 +6,7 @@
 //! the scopes are never listed, must be scope tokens, and are not checked for a request
 //! without a grant.
 
-mod http_client;
+use crate::http_client;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

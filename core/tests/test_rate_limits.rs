@@ -5,7 +5,7 @@
 //! a client that comes after deleted ones never inherits their buckets; and without
 //! sessions, one bucket per client address.
 
-mod http_client;
+use crate::http_client;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

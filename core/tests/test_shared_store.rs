@@ -11,7 +11,7 @@
 //! when none is installed, unless `MCPFORGE_REQUIRE_REDIS` is set), where readiness also
 //! follows Redis going away and coming back.
 
-mod http_client;
+use crate::http_client;
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -574,7 +574,7 @@ async fn memory_values_within_a_limit_evict_the_flooders_first() {
 // ---- Redis ---------------------------------------------------------------------------------
 
 #[cfg(feature = "redis")]
-mod redis_server;
+use crate::redis_server;
 #[cfg(feature = "redis")]
 use redis_server as redis;
 

@@ -4,8 +4,7 @@
 //! client, a legacy Streamable HTTP session, the 2024-11-05 HTTP+SSE transport and, where
 //! the behaviour exists there, the stateless 2026 HTTP wire.
 
-mod http_client;
-mod wire;
+use crate::wire;
 
 use std::time::Duration;
 

@@ -3,8 +3,8 @@
 //! included) and size limit as HTTP, idle sockets timed out and evicted like idle HTTP
 //! connections, and off unless asked for.
 
-mod http_client;
-mod wire;
+use crate::http_client;
+use crate::wire;
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
