@@ -166,19 +166,8 @@ c-test: setup c-header-setup c-examples
 	./$(C_OUT)/test_catalogue
 	./$(C_OUT)/test_shared_store
 	./$(C_OUT)/test_enable_disable
-	$(VALGRIND) ./$(C_OUT)/test_ffi ./$(C_OUT)/quickstart
-	$(VALGRIND) ./$(C_OUT)/test_worker ./$(C_OUT)/worker_server
-	$(VALGRIND) ./$(C_OUT)/test_asks
-	$(VALGRIND) ./$(C_OUT)/test_http
-	$(VALGRIND) ./$(C_OUT)/test_misuse
-	$(VALGRIND) ./$(C_OUT)/test_mount
-	$(VALGRIND) ./$(C_OUT)/test_middleware
-	$(VALGRIND) ./$(C_OUT)/test_rate_limits
-	$(VALGRIND) ./$(C_OUT)/test_error_hook
-	$(VALGRIND) ./$(C_OUT)/test_metrics
-	$(VALGRIND) ./$(C_OUT)/test_catalogue
-	$(VALGRIND) --trace-children-skip='*/redis-server' ./$(C_OUT)/test_shared_store
-	$(VALGRIND) ./$(C_OUT)/test_enable_disable
+	@# Under valgrind each test takes one core for seconds: two at a time, outputs kept apart.
+	$(MAKE) --no-print-directory -j2 --output-sync=target $(addprefix c-valgrind-,$(C_TESTS))
 	@# Consumers: the quickstart built through pkg-config (and run by test_ffi), and a CMake project.
 	$(C_PKG_ENV) pkg-config --exists --print-errors 'mcpforge = $(C_VERSION)'
 	$(CC) -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L examples/c/quickstart.c \
@@ -191,6 +180,18 @@ c-test: setup c-header-setup c-examples
 		cmake --build $(C_OUT)/cmake_consumer >/dev/null; \
 		./$(C_OUT)/cmake_consumer/cmake_consumer; \
 	else echo "c-test: cmake not installed: skipping the CMake consumer (tests/c/cmake_consumer)"; fi
+
+## Each C test under valgrind (`make c-test` runs them two at a time); a test's arguments, if
+## any, in C_ARGS_<name>.
+C_TESTS := test_ffi test_worker test_asks test_http test_misuse test_mount test_middleware \
+	test_rate_limits test_error_hook test_metrics test_catalogue test_shared_store test_enable_disable
+C_ARGS_test_ffi := ./$(C_OUT)/quickstart
+C_ARGS_test_worker := ./$(C_OUT)/worker_server
+# The Redis the test starts is not ours to check.
+C_VALGRIND_test_shared_store := --trace-children-skip='*/redis-server'
+.PHONY: $(addprefix c-valgrind-,$(C_TESTS))
+$(addprefix c-valgrind-,$(C_TESTS)): c-valgrind-%:
+	$(VALGRIND) $(C_VALGRIND_$*) ./$(C_OUT)/$* $(C_ARGS_$*)
 
 clean:
 	$(CARGO) clean
