@@ -168,7 +168,7 @@ impl Client {
         let me = Introduction { info: &self.info, capabilities: &self.capabilities };
         me.stamp(&mut params, level);
         for _ in 0..self.limits.max_input_rounds {
-            let mut result = self.peer.request(method, params.clone(), call).await?;
+            let mut result = handshake::send_stateless(&self.peer, method, params.clone(), call).await?;
             if result.get("resultType").and_then(Value::as_str) != Some("input_required") {
                 return Ok(result);
             }
