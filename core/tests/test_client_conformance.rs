@@ -2,7 +2,8 @@
 //! servers on 127.0.0.1: an answer's event stream closed before the answer is resumed with
 //! a GET carrying `Last-Event-ID` after the server's `retry` delay (and one with no event id
 //! fails at once); a 2026-07-28 request refused with -32022 by a server that lists the version
-//! is sent once more; tools with invalid `x-mcp-header` annotations are left out.
+//! is sent once more; tools with invalid `x-mcp-header` annotations are left out; resumptions
+//! that bring nothing stop after `MAX_RESUMES`.
 
 mod raw_server;
 
@@ -148,5 +149,24 @@ async fn tools_with_invalid_header_annotations_are_left_out_on_the_stateless_wir
     let listed = client.list_tools().await.expect("tools/list");
     let names: Vec<&str> = listed.iter().filter_map(|t| t["name"].as_str()).collect();
     assert_eq!(names, ["valid", "plain"]);
+    client.close().await;
+}
+
+#[tokio::test]
+async fn resumptions_that_bring_nothing_stop_after_the_limit() {
+    let server = serve(|request, _| {
+        // Every stream (the answer's and each resumption) carries an id and ends empty.
+        handshake(request)
+            .unwrap_or_else(|| Answer::Events { events: vec!["id: same\nretry: 1\n\n".into()], hang: false })
+    })
+    .await;
+    let client = connect(server.url()).await;
+    let failed = tokio::time::timeout(WAIT, client.call_tool("slow", json!({}))).await.expect("in time");
+    match failed {
+        Err(ClientError::Server(e)) => assert!(e.message.contains("5 resumptions brought nothing"), "{}", e.message),
+        other => panic!("expected the resumption limit, got {other:?}"),
+    }
+    let resumptions = server.seen().iter().filter(|r| r.header("last-event-id") == Some("same")).count();
+    assert_eq!(resumptions, mcpforge::client::transport::http::MAX_RESUMES);
     client.close().await;
 }

@@ -12,6 +12,9 @@ use std::time::Duration;
 #[derive(Debug, Default)]
 pub(crate) struct EventReader {
     buffer: Vec<u8>,
+    /// How much of `buffer` is known to hold no event end (so each byte is searched once,
+    /// however slowly a long event arrives).
+    scanned: usize,
     max: usize,
     /// The id of the last event that carried one (`Last-Event-ID` when resuming).
     last_id: Option<String>,
@@ -30,8 +33,15 @@ impl EventReader {
     pub(crate) fn push(&mut self, chunk: &[u8]) -> Result<Vec<Vec<u8>>, String> {
         self.buffer.extend_from_slice(chunk);
         let mut events = Vec::new();
-        while let Some((end, skip)) = event_end(&self.buffer) {
+        loop {
+            // A terminator may straddle the chunks: look back three bytes.
+            let from = self.scanned.saturating_sub(3);
+            let Some((end, skip)) = event_end(&self.buffer[from..]).map(|(end, skip)| (from + end, skip)) else {
+                self.scanned = self.buffer.len();
+                break;
+            };
             let event: Vec<u8> = self.buffer.drain(..end + skip).take(end).collect();
+            self.scanned = 0;
             if let Some(data) = self.read_event(&event) {
                 events.push(data);
             }
@@ -108,6 +118,15 @@ mod tests {
         assert!(reader.push(b": keepalive\n\nevent: message\ndata: {\"a\"").unwrap().is_empty());
         let events = reader.push(b":1}\r\n\r\ndata: x\ndata: y\n\n").unwrap();
         assert_eq!(events, vec![b"{\"a\":1}".to_vec(), b"x\ny".to_vec()]);
+    }
+
+    #[test]
+    fn a_terminator_split_across_chunks_is_found() {
+        let mut reader = EventReader::new(1024);
+        assert!(reader.push(b"data: a\r").unwrap().is_empty());
+        assert!(reader.push(b"\n\r").unwrap().is_empty());
+        assert_eq!(reader.push(b"\ndata: b\n").unwrap(), vec![b"a".to_vec()]);
+        assert_eq!(reader.push(b"\n").unwrap(), vec![b"b".to_vec()]);
     }
 
     #[test]
