@@ -1,7 +1,8 @@
 //! Hostile servers cannot hurt the Rust client: one that never answers (the timeout fires,
 //! the server is told to cancel), one that answers ids never asked, sends text that is not
 //! JSON or a line over the size limit, floods notifications, exits mid-call, or asks for
-//! sampling the client has no handler for; over HTTP, an event that never ends and a stream
+//! sampling the client has no handler for, or asks more than the client answers at once;
+//! over HTTP, an event that never ends and a stream
 //! that never answers. The stdio servers are small Python scripts over pipes, the HTTP ones
 //! scripted on 127.0.0.1; every wait is bounded.
 
@@ -56,6 +57,17 @@ for line in sys.stdin:
         calls += 1
         if calls == 2:
             sys.exit(3)
+    elif mode == "requests":
+        for i in range(100):
+            send({"jsonrpc": "2.0", "id": "r-%d" % i, "method": "elicitation/create",
+                  "params": {"message": "?", "requestedSchema": {"type": "object", "properties": {}}}})
+        refused = 0
+        for reply in sys.stdin:
+            if "error" in json.loads(reply):
+                refused += 1
+                if refused == 92:
+                    answer(id, "refused %d" % refused)
+                    break
     elif mode == "sampling":
         send({"jsonrpc": "2.0", "id": "s-1", "method": "sampling/createMessage",
               "params": {"messages": [], "maxTokens": 10}})
@@ -149,6 +161,19 @@ async fn a_child_that_exits_mid_call_fails_every_call_in_flight_at_once() {
     assert!(matches!(second, Err(ClientError::Closed)), "{second:?}");
     let after = tokio::time::timeout(WAIT, client.ping()).await.expect("in time");
     assert!(matches!(after, Err(ClientError::Closed)), "{after:?}");
+}
+
+#[tokio::test]
+async fn requests_past_what_the_client_answers_at_once_are_refused() {
+    // The handler never finishes: 8 requests hold the 8 slots, the other 92 are refused.
+    let limits = ClientLimits { queue: 8, ..ClientLimits::default() };
+    let builder = Client::builder("hostile-test", "1")
+        .limits(limits)
+        .on_elicitation(|_| std::future::pending::<Result<Value, mcpforge::ProtocolError>>());
+    let client = connect(builder, hostile("requests")).await;
+    let answer = tokio::time::timeout(WAIT, client.call_tool("t", json!({}))).await.expect("in time");
+    assert_eq!(text(&answer.expect("answered once 92 were refused")), "refused 92");
+    drop(client);
 }
 
 #[tokio::test]

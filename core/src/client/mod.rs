@@ -89,7 +89,7 @@ impl ClientBuilder {
         let Wire { outgoing, incoming, closer, guard } = Box::new(transport).open(limits.queue.max(1)).await?;
         let capabilities = answers.capabilities();
         let (notifications, receiver) = notifications::Notifications::new(handlers, limits.notifications);
-        let (peer, reader) = Peer::start(outgoing, incoming, answers, notifications);
+        let (peer, reader) = Peer::start(outgoing, incoming, answers, notifications, limits.queue);
         let probe =
             CallOptions { timeout: limits.probe_timeout, reset_on_progress: false, max_total: limits.probe_timeout };
         let me = Introduction { info: &info, capabilities: &capabilities };
