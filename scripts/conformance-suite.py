@@ -4,7 +4,16 @@ against a running server, and counts its scenarios.
 
     scripts/conformance-suite.py URL [suite options...]
     e.g. scripts/conformance-suite.py http://127.0.0.1:3001/mcp --requirements 2026-07-28
+    scripts/conformance-suite.py --client COMMAND [suite options...]
+    e.g. scripts/conformance-suite.py --client target/debug/conformance_client --requirements 2025-11-25
     scripts/conformance-suite.py --install     (installs the suite and its Node.js, runs nothing)
+
+With --client the suite runs its client scenarios: for each one it starts a test server and
+runs COMMAND with the server's URL (the suite's `client` mode). Scenarios the client is known
+not to pass yet are listed, with the reason, in the table between the
+`conformance-client-expected` markers of docs/CONFORMANCE.md (a row may end in `*` to cover
+every scenario with that prefix): such a failure is counted apart, and such a scenario that
+passes is a failure (the list is stale), as in the suite's own expected-failures baselines.
 
 The suite and the Node.js it needs (22 or newer: the suite's own requirement) are installed on
 first use, at the versions pinned below, into target/tools/conformance; a `node` on PATH that is
@@ -12,9 +21,10 @@ new enough is used as it is. Nothing outside the repository is read or written.
 
 Output goes to $CONFORMANCE_OUT (default target/conformance/run): output.log (the suite's own
 output), results/ (its per-scenario checks.json files) and summary.txt, one line per scenario:
-PASS, FAIL, SKIP (does not apply at the requested version) or NOTSCORED (run, but not scored by
-the requirement set: extensions, pending). A scenario fails when any of its checks failed. The
-last line printed is `conformance: N passed, M failed`, counting PASS and FAIL only.
+PASS, FAIL, SKIP (does not apply at the requested version), NOTSCORED (run, but not scored by
+the requirement set: extensions, pending) or XFAIL (an expected failure, --client only). A scenario fails when any of its checks failed. The
+last line printed is `conformance: N passed, M failed`, counting PASS and FAIL only (with
+--client, `conformance: N passed, M failed, K expected failures`).
 
 Exit status: 0 when no scenario failed (or CONFORMANCE_ALLOW_FAIL=1), 1 when one did, 2 when
 the suite could not be installed or run. An install that fails is tried again (three tries in
@@ -142,24 +152,30 @@ SKIPPED_LINE = re.compile(r"^SKIPPED: scenario '([^']+)'")
 NOT_SCORED_ITEM = re.compile(r"^  [✓✗] (\S+)")
 
 
-def verdicts(output: str, results: Path) -> dict[str, str]:
+def verdicts(output: str, results: Path, need_success: bool = False) -> dict[str, str]:
     """Each scenario's verdict (PASS, FAIL, SKIP, NOTSCORED), from the suite's summary block,
-    or from the checks.json files when it printed none (a single-scenario run)."""
+    or from the checks.json files when it printed none (a single-scenario run). With
+    `need_success` (client scenarios, whose program may simply fail to run) a scenario with
+    no passed check is a failure too."""
     found: dict[str, str] = {}
     lines = output.splitlines()
-    if "=== SUMMARY ===" in lines:
-        block = lines[lines.index("=== SUMMARY ===") + 1 :]
+    heading = next((h for h in ("=== SUMMARY ===", "=== SUITE SUMMARY ===") if h in lines), None)
+    if heading:
+        block = lines[lines.index(heading) + 1 :]
         for line in block:
             if line.startswith("Total: "):
                 break
             match = SUMMARY_LINE.match(line)
             if match:
-                found[match.group(1)] = "FAIL" if int(match.group(3)) > 0 else "PASS"
+                failing = int(match.group(3)) > 0 or (need_success and int(match.group(2)) == 0)
+                found[match.group(1)] = "FAIL" if failing else "PASS"
     else:
-        for checks in sorted(results.glob("*/checks.json")):
-            name = re.sub(r"-\d{4}-\d{2}-\d{2}T.*$", "", checks.parent.name.removeprefix("server-"))
+        for checks in sorted(results.rglob("checks.json")):
+            relative = checks.parent.relative_to(results).as_posix()
+            name = re.sub(r"-\d{4}-\d{2}-\d{2}T.*$", "", relative.removeprefix("server-"))
             statuses = {c.get("status") for c in json.loads(checks.read_text())}
-            found[name] = "FAIL" if "FAILURE" in statuses else "PASS"
+            failing = "FAILURE" in statuses or (need_success and "SUCCESS" not in statuses)
+            found[name] = "FAIL" if failing else "PASS"
     for line in lines:
         match = SKIPPED_LINE.match(line)
         if match:
@@ -177,6 +193,25 @@ def verdicts(output: str, results: Path) -> dict[str, str]:
     return found
 
 
+EXPECTED_BEGIN = "<!-- conformance-client-expected:begin -->"
+EXPECTED_END = "<!-- conformance-client-expected:end -->"
+
+
+def expected_failures() -> list[str]:
+    """The client scenarios (or `prefix*` patterns) docs/CONFORMANCE.md lists as expected to
+    fail: the first cell of each row of the table between its markers."""
+    doc = (ROOT / "docs" / "CONFORMANCE.md").read_text(encoding="utf-8")
+    if EXPECTED_BEGIN not in doc or EXPECTED_END not in doc:
+        raise RunError(f"docs/CONFORMANCE.md has no {EXPECTED_BEGIN} / {EXPECTED_END} markers")
+    rows = doc.split(EXPECTED_BEGIN, 1)[1].split(EXPECTED_END, 1)[0].splitlines()
+    cells = [row.strip("|").split("|")[0].strip().strip("`") for row in rows if row.startswith("|")]
+    return [c for c in cells[2:] if c]
+
+
+def is_expected(name: str, patterns: list[str]) -> bool:
+    return any(name.startswith(p[:-1]) if p.endswith("*") else name == p for p in patterns)
+
+
 def main(argv: list[str]) -> int:
     if argv == ["--install"]:
         try:
@@ -186,28 +221,37 @@ def main(argv: list[str]) -> int:
             return 2
         log(f"suite {SUITE_VERSION} at {entry}, node at {node}")
         return 0
-    if not argv or argv[0] in ("-h", "--help") or not argv[0].startswith(("http://", "https://")):
+    client = len(argv) >= 2 and argv[0] == "--client"
+    if not client and (not argv or argv[0] in ("-h", "--help") or not argv[0].startswith(("http://", "https://"))):
         print(__doc__, file=sys.stderr)
         return 0 if argv[:1] in (["-h"], ["--help"]) else 2
-    url, extra = argv[0], argv[1:]
+    target, extra = (argv[1], argv[2:]) if client else (argv[0], argv[1:])
     out = Path(os.environ.get("CONFORMANCE_OUT") or ROOT / "target" / "conformance" / "run").resolve()
     try:
         node, entry = find_node(), find_suite()
         out.mkdir(parents=True, exist_ok=True)
         results = out / "results"
-        command = [node, str(entry), "server", "--url", url, "-o", str(results), *extra]
+        expected = expected_failures() if client else []
+        mode = ["client", "--command", target] if client else ["server", "--url", target]
+        command = [node, str(entry), *mode, "-o", str(results), *extra]
         env = {**os.environ, "NO_COLOR": "1", "PATH": f"{Path(node).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
-        log(f"suite {SUITE_VERSION}, node {subprocess.run([node, '--version'], capture_output=True, text=True).stdout.strip()}, {url}")
+        log(f"suite {SUITE_VERSION}, node {subprocess.run([node, '--version'], capture_output=True, text=True).stdout.strip()}, {target}")
         done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True, timeout=3600)
     except (RunError, OSError, subprocess.TimeoutExpired) as e:
         log(str(e))
         return 2
     (out / "output.log").write_text(done.stdout)
     (out / "suite-exit-code").write_text(f"{done.returncode}\n")
-    found = verdicts(done.stdout, results)
+    found = verdicts(done.stdout, results, need_success=client)
+    for name, verdict in found.items():
+        if verdict in ("PASS", "FAIL") and is_expected(name, expected):
+            # An expected failure that passes means the list is stale: that is a failure too.
+            found[name] = "XFAIL" if verdict == "FAIL" else "FAIL"
     passed = sum(v == "PASS" for v in found.values())
     failed = [name for name, v in found.items() if v == "FAIL"]
     final = f"conformance: {passed} passed, {len(failed)} failed"
+    if client:
+        final += f", {sum(v == 'XFAIL' for v in found.values())} expected failures"
     (out / "summary.txt").write_text("".join(f"{v} {name}\n" for name, v in found.items()) + final + "\n")
     if not found:
         log(f"no scenario results (suite exit status {done.returncode}); see {out / 'output.log'}")

@@ -7,6 +7,7 @@ Input: the lines `scripts/conformance.sh` prints, one per fixture and suite, in 
 given as the only argument:
 
     conformance[rust] 2025-11-25: 30 passed, 0 failed
+    conformance[client-rust] 2025-11-25: 4 passed, 0 failed, 14 expected failures
 
 A cell the run did not produce (`--suite all` runs only with CONFORMANCE_ALL=1) keeps what
 the table said before, so a short run never erases a long run's figures."""
@@ -32,6 +33,7 @@ FIXTURES = [
     ("node-hono", "Node Hono"),
     ("node-transport", "Node transport"),
     ("python-sdk", "python-sdk everything server (stand-in)"),
+    ("client-rust", "Rust client"),
 ]
 SUITES = [
     ("2025-11-25", "`--requirements 2025-11-25`"),
@@ -47,7 +49,9 @@ def cell(text: str) -> str:
     if not match:
         return "did not run"
     passed, failed = match.groups()
-    return f"**{passed} passed, {failed} failed**"
+    expected = re.search(r"(\d+) expected failures", text)
+    tail = f" ({expected.group(1)} expected failures)" if expected else ""
+    return f"**{passed} passed, {failed} failed**{tail}"
 
 
 def previous(doc: str) -> dict[tuple[str, str], str]:

@@ -2,7 +2,9 @@
 # Runs the official MCP conformance suite against each language's conformance fixture and
 # prints one line per language and revision:
 #   conformance[rust] 2025-11-25: N passed, M failed
+#   conformance[client-rust] 2025-11-25: N passed, M failed, K expected failures
 # CONFORMANCE_ALL=1 also runs `--suite all` (every scenario, each at its own wire version).
+# CONFORMANCE_CLIENTS_ONLY=1 runs only the client side (the suite's `client` mode).
 # Exit status: non-zero when any scored scenario failed or the suite could not run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,6 +42,34 @@ wait_ready() { # wait_ready PORT PID
 }
 
 status=0
+# score NAME RUNNER_TARGET...: runs the suite's requirement sets (and `--suite all` with
+# CONFORMANCE_ALL=1) through the runner and prints one line per run; a failed scenario of a
+# requirement set fails the whole run.
+score() {
+  local name=$1
+  shift
+  local runs=("--requirements 2025-11-25" "--requirements 2026-07-28")
+  [[ "${CONFORMANCE_ALL:-0}" == "1" ]] && runs+=("--suite all")
+  for args in "${runs[@]}"; do
+    local label=${args##* }
+    local out="$out_root/$name-$label"
+    rm -rf "$out"
+    local line
+    # shellcheck disable=SC2086 # $args holds two words on purpose
+    line=$(CONFORMANCE_OUT="$out" CONFORMANCE_ALLOW_FAIL=1 "$runner" "$@" $args 2>"$out.log" | tail -n 1) || true
+    if [[ "$line" != conformance:* ]]; then
+      line="conformance: the suite did not run (see $out.log)"
+      status=1
+      tail -n 20 "$out.log" | sed 's/^/  /' >&2 || true
+    fi
+    echo "conformance[$name] $label: ${line#conformance: }" | tee -a "$results"
+    if [[ "$line" =~ ([0-9]+)\ failed && "${BASH_REMATCH[1]}" != "0" && "$label" != "all" ]]; then
+      status=1
+      sed -n 's/^FAIL /  failed: /p' "$out/summary.txt" 2>/dev/null || true
+    fi
+  done
+}
+
 run_language() { # run_language NAME COMMAND...   (SERVE_FLAG: how the command is told its address)
   local lang=$1
   shift
@@ -57,29 +87,24 @@ run_language() { # run_language NAME COMMAND...   (SERVE_FLAG: how the command i
     status=1
     return
   fi
-  local runs=("--requirements 2025-11-25" "--requirements 2026-07-28")
-  [[ "${CONFORMANCE_ALL:-0}" == "1" ]] && runs+=("--suite all")
-  for args in "${runs[@]}"; do
-    local label=${args##* }
-    local out="$out_root/$lang-$label"
-    rm -rf "$out"
-    local line
-    # shellcheck disable=SC2086 # $args holds two words on purpose
-    line=$(CONFORMANCE_OUT="$out" CONFORMANCE_ALLOW_FAIL=1 "$runner" "http://127.0.0.1:$port/mcp" $args 2>"$out.log" | tail -n 1) || true
-    if [[ "$line" != conformance:* ]]; then
-      line="conformance: the suite did not run (see $out.log)"
-      status=1
-      tail -n 20 "$out.log" | sed 's/^/  /' >&2 || true
-    fi
-    echo "conformance[$lang] $label: ${line#conformance: }" | tee -a "$results"
-    if [[ "$line" =~ ([0-9]+)\ failed && "${BASH_REMATCH[1]}" != "0" && "$label" != "all" ]]; then
-      status=1
-      sed -n 's/^FAIL /  failed: /p' "$out/summary.txt" 2>/dev/null || true
-    fi
-  done
+  score "$lang" "http://127.0.0.1:$port/mcp"
   kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
 }
+
+# The client side: the suite starts a test server per client scenario and runs the client
+# program against it. Scenarios listed in docs/CONFORMANCE.md as expected to fail (with
+# the reason) are counted apart; any other failure, or a listed scenario that passes, fails
+# the run.
+run_client() { # run_client NAME COMMAND
+  score "client-$1" --client "$2"
+}
+
+run_client rust "$root/target/debug/conformance_client"
+if [[ "${CONFORMANCE_CLIENTS_ONLY:-0}" == "1" ]]; then
+  python3 "$root/scripts/conformance-table.py" "$results"
+  exit $status
+fi
 
 run_language rust "$root/target/debug/conformance"
 run_language c "$root/target/c/conformance_fixture"

@@ -1,8 +1,9 @@
 //! What the client answers when the server asks: the handlers the application registers
 //! for sampling, elicitation (form and URL) and any other server->client request, the
 //! client's roots (answered from the list the application keeps current), `ping`, and
-//! -32601 for anything with no handler. The same handlers answer a 2026-07-28 server's
-//! `inputRequests`. The registered handlers also decide the capabilities the client declares.
+//! -32601 for anything with no handler. An accepted form elicitation gets the schema's
+//! defaults for the fields its handler left out. The same handlers answer a 2026-07-28
+//! server's `inputRequests`. The registered handlers also decide the capabilities the client declares.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -56,7 +57,12 @@ impl Answers {
     /// The answer to the server's `method` request.
     pub(crate) fn answer(&self, method: &str, params: Value) -> BoxFuture<'static, Result<Value, ProtocolError>> {
         if let Some(handler) = self.handlers.get(method) {
-            return handler(params);
+            if method != Method::ElicitationCreate.as_str() {
+                return handler(params);
+            }
+            let defaults = schema_defaults(&params);
+            let answer = handler(params);
+            return Box::pin(async move { answer.await.map(|result| with_defaults(result, defaults)) });
         }
         let answer = match (Method::from_wire(method), &self.roots) {
             (Some(Method::Ping), _) => Ok(json!({})),
@@ -82,6 +88,33 @@ impl Answers {
     }
 }
 
+/// The `default` of each property of an elicitation's `requestedSchema` that has one.
+fn schema_defaults(params: &Value) -> Map<String, Value> {
+    let properties = params.pointer("/requestedSchema/properties").and_then(Value::as_object);
+    properties
+        .into_iter()
+        .flatten()
+        .filter_map(|(name, schema)| Some((name.clone(), schema.get("default")?.clone())))
+        .collect()
+}
+
+/// An accepted elicitation's `content` with the schema's default put in for each field the
+/// handler left out (a field it gave, even `null`, is kept).
+fn with_defaults(mut result: Value, defaults: Map<String, Value>) -> Value {
+    if defaults.is_empty() || result.get("action").and_then(Value::as_str) != Some("accept") {
+        return result;
+    }
+    if !result.get("content").is_some_and(Value::is_object) {
+        result["content"] = json!({});
+    }
+    if let Some(content) = result.get_mut("content").and_then(Value::as_object_mut) {
+        for (name, default) in defaults {
+            content.entry(name).or_insert(default);
+        }
+    }
+    result
+}
+
 /// The answers to a 2026-07-28 `input_required` result's `inputRequests`, by key; the
 /// first refusal ends them all.
 pub(crate) async fn answer_inputs(
@@ -95,4 +128,42 @@ pub(crate) async fn answer_inputs(
         out.insert(key, answers.answer(method, params).await?);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use serde_json::json;
+
+    use super::Answers;
+
+    #[tokio::test]
+    async fn an_accepted_form_gets_the_schema_defaults_for_the_fields_left_out() {
+        let mut answers = Answers::default();
+        answers.handle(
+            "elicitation/create",
+            Arc::new(|_| {
+                Box::pin(async { Ok(json!({ "action": "accept", "content": { "name": "Ada", "age": null } })) })
+            }),
+        );
+        let schema = json!({ "type": "object", "properties": {
+            "name": { "type": "string", "default": "John" },
+            "age": { "type": "integer", "default": 30 },
+            "score": { "type": "number", "default": 95.5 },
+            "verified": { "type": "boolean", "default": true },
+            "note": { "type": "string" } } });
+        let params = json!({ "message": "m", "requestedSchema": schema });
+        let answer = answers.answer("elicitation/create", params).await.expect("answered");
+        assert_eq!(answer["content"], json!({ "name": "Ada", "age": null, "score": 95.5, "verified": true }));
+    }
+
+    #[tokio::test]
+    async fn a_declined_form_gets_no_defaults() {
+        let mut answers = Answers::default();
+        answers.handle("elicitation/create", Arc::new(|_| Box::pin(async { Ok(json!({ "action": "decline" })) })));
+        let params = json!({ "requestedSchema": { "properties": { "name": { "default": "John" } } } });
+        let answer = answers.answer("elicitation/create", params).await.expect("answered");
+        assert_eq!(answer, json!({ "action": "decline" }));
+    }
 }

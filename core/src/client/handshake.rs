@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use super::error::ClientError;
 use super::options::Protocol;
 use super::peer::{CallOptions, Peer, with_meta};
+use crate::error::{ProtocolError, codes};
 use crate::protocol::ProtocolVersion;
 use crate::protocol::meta::{
     CLIENT_CAPABILITIES_KEY, CLIENT_INFO_KEY, LOG_LEVEL_KEY, PROTOCOL_VERSION_KEY, SERVER_INFO_KEY,
@@ -94,7 +95,7 @@ async fn initialize(
 async fn discover(peer: &Peer, me: &Introduction<'_>, call: CallOptions) -> Result<ServerSession, ClientError> {
     let mut params = json!({});
     me.stamp(&mut params, None);
-    let result = peer.request(Method::ServerDiscover.as_str(), params, call).await?;
+    let result = send_stateless(peer, Method::ServerDiscover.as_str(), params, call).await?;
     let supported = result.get("supportedVersions").and_then(Value::as_array);
     let modern = supported.is_some_and(|v| v.iter().any(|v| v.as_str() == Some(ProtocolVersion::STATELESS.as_str())));
     if !modern {
@@ -104,6 +105,34 @@ async fn discover(peer: &Peer, me: &Introduction<'_>, call: CallOptions) -> Resu
         )));
     }
     Ok(session(ProtocolVersion::STATELESS, &result, result.pointer("/_meta").and_then(|m| m.get(SERVER_INFO_KEY))))
+}
+
+/// Sends a 2026-07-28 request. A server that refuses the version (-32022) while listing it
+/// among the versions it supports is asked once more: the client speaks no other stateless
+/// version, so there is nothing else to offer, and a second refusal is the answer.
+pub(crate) async fn send_stateless(
+    peer: &Peer,
+    method: &str,
+    params: Value,
+    call: CallOptions,
+) -> Result<Value, ClientError> {
+    match peer.request(method, params.clone(), call).await {
+        Err(ClientError::Server(e)) if e.code == codes::UNSUPPORTED_PROTOCOL_VERSION && lists_stateless(&e) => {
+            tracing::debug!(
+                method,
+                "the server refused {} but lists it; asking again",
+                ProtocolVersion::STATELESS.as_str()
+            );
+            peer.request(method, params, call).await
+        }
+        answered => answered,
+    }
+}
+
+/// Whether an unsupported-version error's `data.supported` lists the stateless version.
+fn lists_stateless(error: &ProtocolError) -> bool {
+    let supported = error.data.as_ref().and_then(|d| d.get("supported")).and_then(Value::as_array);
+    supported.is_some_and(|v| v.iter().any(|v| v.as_str() == Some(ProtocolVersion::STATELESS.as_str())))
 }
 
 fn session(version: ProtocolVersion, result: &Value, server_info: Option<&Value>) -> ServerSession {

@@ -89,7 +89,7 @@ impl ClientBuilder {
         let Wire { outgoing, incoming, closer, guard } = Box::new(transport).open(limits.queue.max(1)).await?;
         let capabilities = answers.capabilities();
         let (notifications, receiver) = notifications::Notifications::new(handlers, limits.notifications);
-        let (peer, reader) = Peer::start(outgoing, incoming, answers, notifications);
+        let (peer, reader) = Peer::start(outgoing, incoming, answers, notifications, limits.queue);
         let probe =
             CallOptions { timeout: limits.probe_timeout, reset_on_progress: false, max_total: limits.probe_timeout };
         let me = Introduction { info: &info, capabilities: &capabilities };
@@ -168,7 +168,7 @@ impl Client {
         let me = Introduction { info: &self.info, capabilities: &self.capabilities };
         me.stamp(&mut params, level);
         for _ in 0..self.limits.max_input_rounds {
-            let mut result = self.peer.request(method, params.clone(), call).await?;
+            let mut result = handshake::send_stateless(&self.peer, method, params.clone(), call).await?;
             if result.get("resultType").and_then(Value::as_str) != Some("input_required") {
                 return Ok(result);
             }

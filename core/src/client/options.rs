@@ -32,7 +32,8 @@ pub enum Protocol {
 /// Queue sizes and bounds of a client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientLimits {
-    /// Messages waiting each way in the transport's queues (default 64).
+    /// Messages waiting each way in the transport's queues (default 64); also how many of
+    /// the server's requests the client answers at once (one more is refused with an error).
     pub queue: usize,
     /// Notifications kept for [`Client::notifications`](super::Client::notifications) (default 256).
     pub notifications: usize,

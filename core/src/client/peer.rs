@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{Semaphore, mpsc, oneshot};
 use tokio::task::AbortHandle;
 
 use super::answer::Answers;
@@ -60,17 +60,21 @@ pub(crate) struct Peer {
     pub(crate) notifications: Notifications,
     /// The server's requests being answered, by id (cancelled by `notifications/cancelled`).
     answering: Mutex<HashMap<RequestId, AbortHandle>>,
+    /// Room for the server's requests answered at once; a request past it is refused.
+    answer_slots: Arc<Semaphore>,
     /// Set once the server's side ended.
     ended: AtomicBool,
 }
 
 impl Peer {
     /// Starts the engine on a transport's queues; the reading task ends with the transport.
+    /// At most `max_answering` of the server's requests are answered at once.
     pub(crate) fn start(
         outgoing: mpsc::Sender<Vec<u8>>,
         incoming: mpsc::Receiver<Vec<u8>>,
         answers: Answers,
         notifications: Notifications,
+        max_answering: usize,
     ) -> (Arc<Peer>, AbortHandle) {
         let peer = Arc::new(Peer {
             outgoing,
@@ -80,6 +84,7 @@ impl Peer {
             answers,
             notifications,
             answering: Mutex::default(),
+            answer_slots: Arc::new(Semaphore::new(max_answering.max(1))),
             ended: AtomicBool::new(false),
         });
         let reader = tokio::spawn(read_loop(Arc::downgrade(&peer), incoming));
@@ -151,17 +156,18 @@ impl Peer {
         self.outgoing.send(message).await.map_err(|_| ClientError::Closed)
     }
 
-    /// Handles one message from the server.
-    fn receive(self: &Arc<Self>, message: Value) {
+    /// Handles one message from the server; returns a refusal to send, if any.
+    fn receive(self: &Arc<Self>, message: Value) -> Option<Vec<u8>> {
         match Incoming::from_value(message) {
             Ok(Incoming::Response { id, result }) => match self.forget(&id) {
                 Some(waiter) => _ = waiter.answer.send(result),
                 None => tracing::debug!(%id, "an answer to no request in flight (late or cancelled); dropped"),
             },
             Ok(Incoming::Notification { method, params }) => self.on_notification(method, params.map(Value::Object)),
-            Ok(Incoming::Request(request)) => self.answer(request),
+            Ok(Incoming::Request(request)) => return self.answer(request),
             Err(e) => tracing::warn!(error = %e.error.message, "the server sent an invalid message; dropped"),
         }
+        None
     }
 
     fn on_notification(&self, method: String, params: Option<Value>) {
@@ -181,9 +187,16 @@ impl Peer {
     }
 
     /// Answers a server request in a task of its own: a handler may take its time (ask the
-    /// user), and the connection goes on reading meanwhile.
-    fn answer(self: &Arc<Self>, request: IncomingRequest) {
+    /// user), and the connection goes on reading meanwhile. A server that asks more than
+    /// the client answers at once gets a refusal, returned here for the reading loop to send
+    /// (waiting for room, so a server that floods requests and reads no answer stops being
+    /// read): its requests never pile up in the client.
+    fn answer(self: &Arc<Self>, request: IncomingRequest) -> Option<Vec<u8>> {
         let IncomingRequest { id, method, params } = request;
+        let Ok(slot) = self.answer_slots.clone().try_acquire_owned() else {
+            let busy = ProtocolError::internal("the client is answering too many requests already");
+            return Some(encode::error(Some(&id), &busy, false));
+        };
         let answer = self.answers.answer(&method, params.map(Value::Object).unwrap_or(Value::Null));
         let peer = self.clone();
         let key = id.clone();
@@ -195,8 +208,10 @@ impl Peer {
             };
             lock(&peer.answering).remove(&key);
             let _ = peer.send(message).await;
+            drop(slot);
         });
         answering.insert(id, task.abort_handle());
+        None
     }
 
     /// Takes a call out of the tables; `None` when it is not waiting (any more).
@@ -262,11 +277,19 @@ impl Drop for InFlight<'_> {
 async fn read_loop(peer: std::sync::Weak<Peer>, mut incoming: mpsc::Receiver<Vec<u8>>) {
     while let Some(bytes) = incoming.recv().await {
         let Some(peer) = peer.upgrade() else { return };
-        match serde_json::from_slice::<Value>(&bytes) {
+        let messages = match serde_json::from_slice::<Value>(&bytes) {
             // A batch (2025-03-26 servers may send one): each message in turn.
-            Ok(Value::Array(batch)) => batch.into_iter().for_each(|m| peer.receive(m)),
-            Ok(message) => peer.receive(message),
-            Err(e) => tracing::warn!("the server sent text that is not JSON ({e}); dropped"),
+            Ok(Value::Array(batch)) => batch,
+            Ok(message) => vec![message],
+            Err(e) => {
+                tracing::warn!("the server sent text that is not JSON ({e}); dropped");
+                continue;
+            }
+        };
+        for message in messages {
+            if let Some(refusal) = peer.receive(message) {
+                let _ = peer.send(refusal).await;
+            }
         }
     }
     if let Some(peer) = peer.upgrade() {

@@ -10,6 +10,7 @@ use serde_json::{Map, Value, json};
 
 use super::Client;
 use super::error::ClientError;
+use crate::protocol::header_params::header_params;
 use crate::protocol::meta::LogLevel;
 use crate::protocol::method::Method;
 use crate::schema::{CompiledSchema, describe};
@@ -44,8 +45,21 @@ impl Client {
     }
 
     /// `tools/list`, every page; remembers each tool's `outputSchema` for [`Client::call_tool`].
+    /// On the 2026-07-28 wire a tool whose `x-mcp-header` annotations are invalid (empty,
+    /// not a header token, on a non-primitive property, repeated) is left out, as that wire
+    /// requires: its calls could not carry their headers.
     pub async fn list_tools(&self) -> Result<Vec<Value>, ClientError> {
-        let tools = self.list_all(Method::ToolsList, "tools").await?;
+        let mut tools = self.list_all(Method::ToolsList, "tools").await?;
+        if self.is_stateless() {
+            tools.retain(|tool| match tool.get("inputSchema").map(header_params) {
+                Some(Err(e)) => {
+                    let name = tool.get("name").and_then(Value::as_str).unwrap_or_default();
+                    tracing::warn!(tool = name, "the tool's x-mcp-header annotations are invalid ({e}); left out");
+                    false
+                }
+                _ => true,
+            });
+        }
         let mut schemas = lock(&self.output_schemas);
         for tool in &tools {
             let Some(name) = tool.get("name").and_then(Value::as_str) else { continue };

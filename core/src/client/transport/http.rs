@@ -4,13 +4,16 @@
 //! messages once the handshake ends, and closing sends DELETE. On the 2026-07-28 wire each
 //! request carries its routing headers (`MCP-Protocol-Version`, `Mcp-Method`, `Mcp-Name`, and
 //! `Mcp-Param-*` for the `x-mcp-header` arguments of the tools a `tools/list` answer showed),
-//! and cancelling a request closes its response stream.
+//! and cancelling a request closes its response stream. An event stream that ends or breaks
+//! before its answer came is resumed with a GET carrying `Last-Event-ID`, after the `retry`
+//! delay the server gave; the GET stream is reopened the same way.
 //!
 //! Each POST uses a connection of its own (hyper's HTTP/1.1 client, no pool): requests run
 //! side by side, and closing one's connection cancels it on the server. Plain `http://` only.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use axum::body::Body;
 use futures_util::StreamExt as _;
@@ -34,7 +37,41 @@ use crate::transport::http::headers::encode_value;
 
 /// The largest answer (a JSON body, or one event of a stream) the client takes.
 pub const MAX_MESSAGE: usize = 16 * 1024 * 1024;
+/// How long the client waits before resuming an event stream when the server gave no
+/// `retry` delay.
+pub const DEFAULT_RETRY: Duration = Duration::from_secs(1);
+/// How many resumptions of an event stream in a row may bring no event before the client
+/// gives up on it.
+pub const MAX_RESUMES: usize = 5;
 const SESSION_HEADER: &str = "mcp-session-id";
+/// How the error of an event over [`MAX_MESSAGE`] starts (such a stream is not resumed).
+const OVERSIZED: &str = "refused";
+
+/// What reading one event stream brought.
+#[derive(Debug, Default)]
+struct Read {
+    /// Messages handed to the client.
+    delivered: usize,
+    /// Whether one of them answered the request the stream was read for.
+    answered: bool,
+}
+
+/// Why a GET stream could not be opened.
+enum Resume {
+    /// The server answered with this status (or not with an event stream).
+    Refused(hyper::StatusCode),
+    /// The exchange itself failed.
+    Failed(String),
+}
+
+/// Whether a response is an event stream.
+fn is_event_stream(response: &Response<Incoming>) -> bool {
+    response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/event-stream"))
+}
 
 /// A server reached over Streamable HTTP at one URL.
 #[derive(Debug, Clone)]
@@ -186,8 +223,9 @@ impl Endpoint {
     /// exchange of a request becomes that request's error.
     async fn exchange(&self, body: Vec<u8>, message: &Value, id: Option<&RequestId>) {
         let request = self.post(body, message);
+        let initialize = message.get("method").and_then(Value::as_str) == Some(Method::Initialize.as_str());
         let outcome = match self.send(request).await {
-            Ok(response) => self.take_answer(response, id).await,
+            Ok(response) => self.take_answer(response, id, initialize).await,
             Err(e) => Err(e),
         };
         if let (Err(detail), Some(id)) = (outcome, id) {
@@ -241,19 +279,22 @@ impl Endpoint {
         sender.send_request(request).await.map_err(|e| e.to_string())
     }
 
-    /// Reads an answer: JSON, an event stream, 202, or an error status.
-    async fn take_answer(&self, response: Response<Incoming>, id: Option<&RequestId>) -> Result<(), String> {
-        if let Some(session) = response.headers().get(SESSION_HEADER).and_then(|v| v.to_str().ok()) {
+    /// Reads an answer: JSON, an event stream, 202, or an error status. The session id is
+    /// taken from the answer to `initialize` only (a stateless server may send one anyway).
+    async fn take_answer(
+        &self,
+        response: Response<Incoming>,
+        id: Option<&RequestId>,
+        initialize: bool,
+    ) -> Result<(), String> {
+        if let (true, Some(session)) =
+            (initialize, response.headers().get(SESSION_HEADER).and_then(|v| v.to_str().ok()))
+        {
             lock(&self.session.0).get_or_insert_with(|| session.to_owned());
         }
         let status = response.status();
-        let event_stream = response
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|t| t.starts_with("text/event-stream"));
-        if event_stream && status.is_success() {
-            return self.forward_events(response.into_body()).await;
+        if is_event_stream(&response) && status.is_success() {
+            return self.read_stream(response.into_body(), id).await;
         }
         let body =
             axum::body::to_bytes(Body::new(response.into_body()), MAX_MESSAGE).await.map_err(|e| e.to_string())?;
@@ -264,38 +305,103 @@ impl Endpoint {
                 if message.get("id").is_none_or(Value::is_null) {
                     message["id"] = json!(id);
                 }
-                self.deliver(message.to_string().into_bytes()).await
+                self.deliver(message, None).await.map(drop)
             }
-            Some(message) if status.is_success() => self.deliver(message.to_string().into_bytes()).await,
+            Some(message) if status.is_success() => self.deliver(message, None).await.map(drop),
             _ if status.is_success() && id.is_none() => Ok(()),
             _ => Err(format!("HTTP {status}: {}", String::from_utf8_lossy(&body[..body.len().min(200)]))),
         }
     }
 
-    async fn forward_events(&self, body: Incoming) -> Result<(), String> {
+    /// Reads the event stream answering request `id` (or a notification's POST) until the
+    /// answer comes. A stream that ends (or breaks) before it is resumed the way the
+    /// transport spec gives: after the server's `retry` delay (else [`DEFAULT_RETRY`]), a GET
+    /// with `Last-Event-ID`, again until the answer comes or [`MAX_RESUMES`] tries in a row
+    /// bring no event. A stream that carried no event id cannot be resumed: the request fails
+    /// at once.
+    async fn read_stream(&self, body: Incoming, id: Option<&RequestId>) -> Result<(), String> {
         let mut events = EventReader::new(MAX_MESSAGE);
+        let mut outcome = self.forward_events(body, &mut events, id).await;
+        let Some(id) = id else { return outcome.map(drop) };
+        let mut fruitless = 0;
+        loop {
+            let why = match outcome {
+                Ok(Read { answered: true, .. }) => return Ok(()),
+                Ok(Read { delivered, .. }) => {
+                    fruitless = if delivered > 0 { 0 } else { fruitless + 1 };
+                    "the server ended the response stream without answering".to_owned()
+                }
+                Err(e) if e.starts_with(OVERSIZED) => return Err(e),
+                Err(e) => {
+                    fruitless += 1;
+                    format!("the response stream broke off ({e})")
+                }
+            };
+            let Some(last) = events.last_id().map(str::to_owned) else { return Err(why) };
+            if fruitless > MAX_RESUMES {
+                return Err(format!("{why}; {MAX_RESUMES} resumptions brought nothing"));
+            }
+            tokio::time::sleep(events.retry().unwrap_or(DEFAULT_RETRY)).await;
+            outcome = match self.get_stream(Some(&last)).await {
+                Ok(body) => self.forward_events(body, &mut events, Some(id)).await,
+                Err(Resume::Refused(status)) => return Err(format!("{why}, and resuming it got HTTP {status}")),
+                Err(Resume::Failed(e)) => Err(e),
+            };
+        }
+    }
+
+    /// Opens a GET event stream (resuming after `last_id` when given).
+    async fn get_stream(&self, last_id: Option<&str>) -> Result<Incoming, Resume> {
+        let mut request = self.base(hyper::Method::GET).header("accept", "text/event-stream");
+        if let Some(last) = last_id {
+            request = request.header("last-event-id", last);
+        }
+        let request = request.body(Body::empty()).map_err(|e| Resume::Failed(e.to_string()))?;
+        let response = self.send(request).await.map_err(Resume::Failed)?;
+        if !response.status().is_success() || !is_event_stream(&response) {
+            return Err(Resume::Refused(response.status()));
+        }
+        Ok(response.into_body())
+    }
+
+    /// Hands every event of a stream to the client; says how many messages came and whether
+    /// one was the answer to `id`.
+    async fn forward_events(
+        &self,
+        body: Incoming,
+        events: &mut EventReader,
+        id: Option<&RequestId>,
+    ) -> Result<Read, String> {
+        let mut read = Read::default();
         let mut chunks = Body::new(body).into_data_stream();
         while let Some(chunk) = chunks.next().await {
             let chunk = chunk.map_err(|e| e.to_string())?;
-            for data in events.push(&chunk)? {
-                self.deliver(data).await?;
+            for data in events.push(&chunk).map_err(|e| format!("{OVERSIZED}: {e}"))? {
+                read.delivered += 1;
+                match serde_json::from_slice::<Value>(&data) {
+                    Ok(message) => read.answered |= self.deliver(message, id).await?,
+                    Err(e) => tracing::warn!("the server sent an event that is not JSON ({e}); dropped"),
+                }
             }
         }
-        Ok(())
+        Ok(read)
     }
 
-    /// Hands a message to the client, noting the version an `initialize` answer settles on.
-    async fn deliver(&self, message: Vec<u8>) -> Result<(), String> {
-        if let Ok(value) = serde_json::from_slice::<Value>(&message) {
-            let version = value.pointer("/result/protocolVersion").and_then(Value::as_str);
-            if let (Some(version), Some(_)) = (version, value.pointer("/result/serverInfo")) {
-                *lock(&self.version) = Some(version.to_owned());
-            }
-            if let Some(Value::Array(tools)) = value.pointer("/result/tools") {
-                self.learn_tools(tools);
-            }
+    /// Hands a message to the client, noting the version an `initialize` answer settles on
+    /// and the header arguments of listed tools; says whether it answers `id`.
+    async fn deliver(&self, message: Value, id: Option<&RequestId>) -> Result<bool, String> {
+        let version = message.pointer("/result/protocolVersion").and_then(Value::as_str);
+        if let (Some(version), Some(_)) = (version, message.pointer("/result/serverInfo")) {
+            *lock(&self.version) = Some(version.to_owned());
         }
-        self.to_client.send(message).await.map_err(|_| "the client is gone".to_owned())
+        if let Some(Value::Array(tools)) = message.pointer("/result/tools") {
+            self.learn_tools(tools);
+        }
+        let answers = id.is_some_and(|id| {
+            message.get("method").is_none() && message.get("id").and_then(RequestId::from_value).as_ref() == Some(id)
+        });
+        self.to_client.send(message.to_string().into_bytes()).await.map_err(|_| "the client is gone".to_owned())?;
+        Ok(answers)
     }
 
     /// Notes the `x-mcp-header` arguments of listed tools, for the `Mcp-Param-*` headers
@@ -341,7 +447,9 @@ impl Endpoint {
         }
     }
 
-    /// Opens the GET stream of the session's server messages (once; a 405 ends it).
+    /// Opens the GET stream of the session's server messages (once). When it ends or breaks
+    /// it is opened again after the server's `retry` delay, resuming after the last event id,
+    /// until a refusal (405, ...) or [`MAX_RESUMES`] tries in a row that bring nothing.
     fn start_listening(self: &Arc<Self>) {
         let mut listener = lock(&self.listener);
         if listener.is_some() || lock(&self.session.0).is_none() {
@@ -349,16 +457,26 @@ impl Endpoint {
         }
         let endpoint = self.clone();
         let task = tokio::spawn(async move {
-            let request = endpoint.base(hyper::Method::GET).header("accept", "text/event-stream").body(Body::empty());
-            let Ok(request) = request else { return };
-            match endpoint.send(request).await {
-                Ok(response) if response.status().is_success() => {
-                    if let Err(e) = endpoint.forward_events(response.into_body()).await {
-                        tracing::debug!("the server's GET stream ended: {e}");
+            let mut events = EventReader::new(MAX_MESSAGE);
+            let mut fruitless = 0;
+            while fruitless <= MAX_RESUMES {
+                let last = events.last_id().map(str::to_owned);
+                match endpoint.get_stream(last.as_deref()).await {
+                    Ok(body) => match endpoint.forward_events(body, &mut events, None).await {
+                        Ok(read) if read.delivered > 0 => fruitless = 0,
+                        Ok(_) => fruitless += 1,
+                        Err(e) => {
+                            tracing::debug!("the server's GET stream broke off: {e}");
+                            fruitless += 1;
+                        }
+                    },
+                    Err(Resume::Refused(status)) => return tracing::debug!(%status, "no GET stream"),
+                    Err(Resume::Failed(e)) => {
+                        tracing::debug!("no GET stream: {e}");
+                        fruitless += 1;
                     }
                 }
-                Ok(response) => tracing::debug!(status = %response.status(), "no GET stream"),
-                Err(e) => tracing::debug!("no GET stream: {e}"),
+                tokio::time::sleep(events.retry().unwrap_or(DEFAULT_RETRY)).await;
             }
         });
         *listener = Some(task.abort_handle());

@@ -1,19 +1,31 @@
 //! Reading a server-sent-events body: the `data` of each event, joined across its `data:`
-//! lines, in order; comments, ids and event names are skipped (MCP sends every message as
-//! the default event). Written here because the client needs only this much of the format,
-//! not a whole event-source client.
+//! lines, in order, and the two fields a client needs to resume a stream: the last event
+//! `id` seen and the `retry` delay the server asked for. Comments and event names are
+//! skipped (MCP sends every message as the default event), as is an event whose data is
+//! empty (a priming event, which only carries an id). Written here rather than taken from a
+//! crate because the reader must refuse an event over the size limit while it is still
+//! arriving, which the event-stream crates (they buffer a line whatever its length) do not.
+
+use std::time::Duration;
 
 /// Splits a stream of body chunks into the data of complete events.
 #[derive(Debug, Default)]
 pub(crate) struct EventReader {
     buffer: Vec<u8>,
+    /// How much of `buffer` is known to hold no event end (so each byte is searched once,
+    /// however slowly a long event arrives).
+    scanned: usize,
     max: usize,
+    /// The id of the last event that carried one (`Last-Event-ID` when resuming).
+    last_id: Option<String>,
+    /// The reconnection delay the server last asked for.
+    retry: Option<Duration>,
 }
 
 impl EventReader {
     /// A reader that refuses an event over `max` bytes.
     pub(crate) fn new(max: usize) -> EventReader {
-        EventReader { buffer: Vec::new(), max }
+        EventReader { max, ..EventReader::default() }
     }
 
     /// Takes a chunk; returns the data of each event it completes, or an error when one
@@ -21,9 +33,16 @@ impl EventReader {
     pub(crate) fn push(&mut self, chunk: &[u8]) -> Result<Vec<Vec<u8>>, String> {
         self.buffer.extend_from_slice(chunk);
         let mut events = Vec::new();
-        while let Some((end, skip)) = event_end(&self.buffer) {
+        loop {
+            // A terminator may straddle the chunks: look back three bytes.
+            let from = self.scanned.saturating_sub(3);
+            let Some((end, skip)) = event_end(&self.buffer[from..]).map(|(end, skip)| (from + end, skip)) else {
+                self.scanned = self.buffer.len();
+                break;
+            };
             let event: Vec<u8> = self.buffer.drain(..end + skip).take(end).collect();
-            if let Some(data) = data_of(&event) {
+            self.scanned = 0;
+            if let Some(data) = self.read_event(&event) {
                 events.push(data);
             }
         }
@@ -31,6 +50,49 @@ impl EventReader {
             return Err(format!("a server-sent event over {} bytes", self.max));
         }
         Ok(events)
+    }
+
+    /// The id of the last event that carried one.
+    pub(crate) fn last_id(&self) -> Option<&str> {
+        self.last_id.as_deref()
+    }
+
+    /// The reconnection delay the server asked for, if it did.
+    pub(crate) fn retry(&self) -> Option<Duration> {
+        self.retry
+    }
+
+    /// Notes the event's `id` and `retry` fields; returns its `data` lines joined by
+    /// newlines, `None` when it has no data (a comment, a keep-alive, a priming event).
+    fn read_event(&mut self, event: &[u8]) -> Option<Vec<u8>> {
+        let mut data: Option<Vec<u8>> = None;
+        for line in event.split(|b| *b == b'\n') {
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            let (field, value) = match line.iter().position(|b| *b == b':') {
+                Some(0) => continue,
+                Some(i) => (&line[..i], &line[i + 1..]),
+                None => (line, &[][..]),
+            };
+            let value = value.strip_prefix(b" ").unwrap_or(value);
+            match field {
+                b"data" => match &mut data {
+                    Some(d) => {
+                        d.push(b'\n');
+                        d.extend_from_slice(value);
+                    }
+                    None => data = Some(value.to_vec()),
+                },
+                // An id with a NUL in it is ignored, as the format says.
+                b"id" if !value.contains(&0) => self.last_id = Some(String::from_utf8_lossy(value).into_owned()),
+                b"retry" => {
+                    if let Some(ms) = std::str::from_utf8(value).ok().and_then(|v| v.parse::<u64>().ok()) {
+                        self.retry = Some(Duration::from_millis(ms));
+                    }
+                }
+                _ => {}
+            }
+        }
+        data.filter(|d| !d.is_empty())
     }
 }
 
@@ -44,27 +106,10 @@ fn event_end(buffer: &[u8]) -> Option<(usize, usize)> {
     }
 }
 
-/// The event's `data` lines joined by newlines; `None` when it has none (a comment, a
-/// keep-alive).
-fn data_of(event: &[u8]) -> Option<Vec<u8>> {
-    let mut data: Option<Vec<u8>> = None;
-    for line in event.split(|b| *b == b'\n') {
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        let Some(value) = line.strip_prefix(b"data:") else { continue };
-        let value = value.strip_prefix(b" ").unwrap_or(value);
-        match &mut data {
-            Some(d) => {
-                d.push(b'\n');
-                d.extend_from_slice(value);
-            }
-            None => data = Some(value.to_vec()),
-        }
-    }
-    data
-}
-
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::EventReader;
 
     #[test]
@@ -76,8 +121,26 @@ mod tests {
     }
 
     #[test]
+    fn a_terminator_split_across_chunks_is_found() {
+        let mut reader = EventReader::new(1024);
+        assert!(reader.push(b"data: a\r").unwrap().is_empty());
+        assert!(reader.push(b"\n\r").unwrap().is_empty());
+        assert_eq!(reader.push(b"\ndata: b\n").unwrap(), vec![b"a".to_vec()]);
+        assert_eq!(reader.push(b"\n").unwrap(), vec![b"b".to_vec()]);
+    }
+
+    #[test]
     fn an_event_over_the_limit_is_refused() {
         let mut reader = EventReader::new(8);
         assert!(reader.push(b"data: 0123456789").is_err());
+    }
+
+    #[test]
+    fn a_priming_event_sets_the_id_and_retry_and_delivers_nothing() {
+        let mut reader = EventReader::new(1024);
+        assert!(reader.push(b"id: event-1\nretry: 500\ndata: \n\n").unwrap().is_empty());
+        assert_eq!((reader.last_id(), reader.retry()), (Some("event-1"), Some(Duration::from_millis(500))));
+        assert_eq!(reader.push(b"id: e2\ndata: {}\n\nretry: soon\n\n").unwrap(), vec![b"{}".to_vec()]);
+        assert_eq!((reader.last_id(), reader.retry()), (Some("e2"), Some(Duration::from_millis(500))));
     }
 }
