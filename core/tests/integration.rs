@@ -7,6 +7,7 @@
 // Helpers the test modules share (servers and clients for the tests), each built once.
 mod client_server;
 mod http_client;
+mod raw_server;
 #[cfg(feature = "redis")]
 mod redis_server;
 mod wire;
@@ -17,8 +18,12 @@ mod test_cancellation;
 mod test_catalogue;
 #[path = "test_client.rs"]
 mod test_client;
+#[path = "test_client_conformance.rs"]
+mod test_client_conformance;
 #[path = "test_client_engine.rs"]
 mod test_client_engine;
+#[path = "test_client_hostile.rs"]
+mod test_client_hostile;
 #[path = "test_client_http.rs"]
 mod test_client_http;
 #[path = "test_client_input.rs"]

@@ -5,7 +5,7 @@
 //! is sent once more; tools with invalid `x-mcp-header` annotations are left out; resumptions
 //! that bring nothing stop after `MAX_RESUMES`.
 
-mod raw_server;
+use crate::raw_server;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

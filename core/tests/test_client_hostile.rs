@@ -6,7 +6,7 @@
 //! that never answers. The stdio servers are small Python scripts over pipes, the HTTP ones
 //! scripted on 127.0.0.1; every wait is bounded.
 
-mod raw_server;
+use crate::raw_server;
 
 use std::time::Duration;
 
