@@ -98,7 +98,8 @@ pub use store::SharedStore;
 pub use sugar::Json;
 pub use tasks::{TaskOptions, TaskStatus};
 pub use transport::http::{
-    AuthOptions, CancelOnDisconnect, HttpApp, HttpDriver, HttpIo, HttpOptions, HttpServer, SessionBudget,
+    AuthOptions, CancelOnDisconnect, HttpApp, HttpDriver, HttpIo, HttpOptions, HttpServer, ServerCardOptions,
+    SessionBudget,
 };
 pub use transport::link::Link;
 pub use transport::memory::MemoryClient;

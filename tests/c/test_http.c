@@ -5,7 +5,8 @@
  * own scopes ("requiredScopes" in mcpf_server_add_tool_json), shutdown
  * from another thread and from SIGTERM; server options (mcpf_server_new_with_options), what a
  * running server tells its clients (mcpf_server_notify_*, mcpf_server_remove_tool) and the
- * caller's grant in a call (mcpf_call_auth). A server thread serves on 127.0.0.1 (port 0) and
+ * caller's grant in a call (mcpf_call_auth), the server card ("server_card" in the HTTP
+ * options). A server thread serves on 127.0.0.1 (port 0) and
  * the test talks HTTP/1.1 to it over real sockets.
  *
  * Usage: test_http   (exit status 0 when every check passes)
@@ -410,12 +411,48 @@ static void test_server_options_and_notifications(void) {
     mcpf_server_free(s);
 }
 
+/* ---- the server card ---- */
+
+/* The card names the server as "server_card" says, lists the catalogue when asked and is
+ * turned off by false. */
+static void test_server_card(void) {
+    mcpf_server *s = new_server();
+    struct runner a;
+    uint16_t port = start(&a, s,
+                          "{\"bind\":\"127.0.0.1:0\",\"handle_signals\":false,"
+                          "\"server_card\":{\"name\":\"com.example/c-card\",\"catalogue\":true}}");
+    char response[16384];
+    CHECK(loopback_http(port, "GET", "/mcp/server-card", "", "", response, sizeof response, 10) == 200);
+    check_contains(response, "access-control-allow-origin: *");
+    check_contains(response, "etag: \"");
+    check_contains(response, "\"$schema\":\"https://static.modelcontextprotocol.io/schemas/v1/server-card.schema.json\"");
+    check_contains(response, "\"name\":\"com.example/c-card\"");
+    check_contains(response, "\"version\":\"0.0.1\"");
+    check_contains(response, "\"tools\":[{");
+    check_contains(response, "\"name\":\"echo\"");
+    char url[64];
+    snprintf(url, sizeof url, "\"url\":\"http://127.0.0.1:%u/mcp\"", (unsigned)port);
+    check_contains(response, url);
+    CHECK_STATUS(mcpf_server_shutdown(s), MCPF_STATUS_OK);
+    CHECK(pthread_join(a.thread, NULL) == 0);
+    CHECK(a.result == MCPF_STATUS_OK);
+    mcpf_server_free(s);
+
+    s = new_server();
+    port = start(&a, s, "{\"bind\":\"127.0.0.1:0\",\"handle_signals\":false,\"server_card\":false}");
+    CHECK(loopback_http(port, "GET", "/.well-known/mcp/server-card", "", "", response, sizeof response, 10) == 404);
+    CHECK_STATUS(mcpf_server_shutdown(s), MCPF_STATUS_OK);
+    CHECK(pthread_join(a.thread, NULL) == 0);
+    mcpf_server_free(s);
+}
+
 int main(void) {
     test_options();
     test_server_options_and_notifications();
     test_serve();
     test_auth();
     test_tool_scopes();
+    test_server_card();
     test_sigterm();
     return check_summary("test_http");
 }

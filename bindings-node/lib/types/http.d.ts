@@ -160,6 +160,11 @@ export interface HttpListenOptions {
    * variable `MCPFORGE_SHARED_STORE`, if set.
    */
   sharedStore?: string;
+  /**
+   * The server card (SEP-2127) at `<path>/server-card` and `/.well-known/mcp/server-card`:
+   * on by default (identity and remotes); `false` turns it off (docs/http.md).
+   */
+  serverCard?: boolean | ServerCardOptions;
   auth?: AuthOptions;
   /** Called once bound, with the actual address. */
   onListening?: (address: HttpAddress) => void;
@@ -176,6 +181,28 @@ export interface HttpListenOptions {
    * engine's threads.
    */
   engineThreads?: boolean;
+}
+
+/** The server card's options (each optional; see docs/http.md, "Server card"). */
+export interface ServerCardOptions {
+  /** Serve the card. Default true. */
+  enabled?: boolean;
+  /** Reverse-DNS name with one `/` (`com.example/weather`). Default: derived from the public URL and the server's name. */
+  name?: string;
+  /** The URL clients connect to. Default: the `auth` resource, else the bound address and path. */
+  publicUrl?: string;
+  /** The card's `repository` (`{ url, source, subfolder?, id? }`). */
+  repository?: { url: string; source: string; subfolder?: string; id?: string };
+  /** Also list capabilities, tools, resources and prompts as an anonymous client sees them. Default false. */
+  catalogue?: boolean;
+  /** Also serve the card as the MCP resource `mcp://server-card.json`. Default false. */
+  resource?: boolean;
+  /** `Cache-Control` max-age. Default 3,600,000. */
+  maxAgeMs?: number;
+  /** The card is built again after this long, or when the registry changes. Default 60,000. */
+  refreshMs?: number;
+  /** Largest card body; past it the listings are left out. Default 262,144. */
+  maxBytes?: number;
 }
 
 /** A bound HTTP address. */

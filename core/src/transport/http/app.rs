@@ -1,6 +1,6 @@
 //! The MCP HTTP application without a listener ([`HttpApp`]): the routes (Streamable HTTP
 //! for both eras, the 2024-11-05 HTTP+SSE endpoints, health, metrics, OAuth metadata and
-//! the OAuth proxy's endpoints when configured), the
+//! the OAuth proxy's endpoints when configured, the server card), the
 //! checks every request passes (`Host`/`Origin`, bearer tokens, body cap) and the tasks that
 //! keep it (session expiry, graceful shutdown). The engine's own listener serves it; an
 //! application mounts it in the web server it already runs (an axum or any tower-based
@@ -26,7 +26,7 @@ use super::refusals::{Refusal, refuse};
 use super::sessions::SessionStore;
 use super::sse_sessions::SseSessions;
 use super::state::App;
-use super::{auth, endpoint, guard, legacy_sse, metrics};
+use super::{auth, card, endpoint, guard, legacy_sse, metrics};
 use crate::dispatch::connection::{Connection, ConnectionOptions};
 use crate::dispatch::linking;
 use crate::dispatch::shared::ServerShared;
@@ -105,6 +105,7 @@ impl HttpApp {
             stopping: CancellationToken::new(),
             closing: CancellationToken::new(),
             stateless,
+            local_addr: std::sync::OnceLock::new(),
         });
         let drained = CancellationToken::new();
         spawn_sweeper(Arc::downgrade(&app), gone.clone());
@@ -139,6 +140,12 @@ impl HttpApp {
     #[must_use]
     pub fn options(&self) -> &HttpOptions {
         &self.app.options
+    }
+
+    /// Records the address the engine's listener bound (the server card's remote when no
+    /// public URL is configured).
+    pub(super) fn bound_to(&self, addr: std::net::SocketAddr) {
+        let _ = self.app.local_addr.set(addr);
     }
 
     /// The server's shutdown token.
@@ -297,9 +304,38 @@ fn routes(app: &Arc<App>, proxy: Option<Router>) -> Router {
     if let Some(proxy) = proxy {
         router = router.merge(proxy);
     }
-    router
+    let router = router
         .layer(DefaultBodyLimit::max(app.options.max_body))
-        .layer(middleware::from_fn_with_state(app.clone(), check_origin))
+        .layer(middleware::from_fn_with_state(app.clone(), check_origin));
+    if app.options.server_card.enabled { router.merge(card_routes(app)) } else { router }
+}
+
+/// The server card's routes (see [`card`]): public, read by web pages of any origin, so
+/// behind the `Host` check only.
+fn card_routes(app: &Arc<App>) -> Router {
+    let o = &app.options;
+    let taken = [o.path.as_str(), o.sse_path.as_str(), o.messages_path.as_str(), "/metrics"];
+    let card = card::Card::new(app);
+    let mut router = Router::new();
+    // Route syntax characters in the MCP path would be read as parameters: not served there.
+    for p in card::paths(&o.path).iter().filter(|p| !taken.contains(&p.as_str()) && !p.contains(['{', '}', '*'])) {
+        router = router.route(p, get(card::get).options(card::preflight));
+    }
+    router.with_state(card).layer(middleware::from_fn_with_state(app.clone(), check_host))
+}
+
+/// Refuses requests whose `Host` is not allowed (403), for the public routes any origin
+/// may read.
+fn check_host(
+    State(app): State<Arc<App>>,
+    request: Request,
+    next: Next,
+) -> Either<Ready<Response>, impl Future<Output = Response>> {
+    if let Err(refusal) = guard::check_host(&app.options, request.headers()) {
+        tracing::warn!(?refusal, "request refused (DNS-rebinding protection)");
+        return Either::Left(ready(refuse(&app, None, Refusal::Forbidden(&refusal))));
+    }
+    Either::Right(next.run(request))
 }
 
 /// Ends idle legacy sessions, until the application is gone (`gone` trips).

@@ -37,8 +37,9 @@ pub(crate) enum Refusal {
     Origin(String),
 }
 
-/// Checks `Host` and `Origin`.
-pub(crate) fn check(options: &HttpOptions, headers: &HeaderMap) -> Result<(), Refusal> {
+/// Checks `Host` only: for what any web page may read (the server card), where the
+/// `Origin` check would refuse the cross-origin reads it is served for.
+pub(crate) fn check_host(options: &HttpOptions, headers: &HeaderMap) -> Result<(), Refusal> {
     if !options.allowed_hosts.is_empty() {
         let host = headers.get(HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
         let name = host_name(host).to_ascii_lowercase();
@@ -46,6 +47,12 @@ pub(crate) fn check(options: &HttpOptions, headers: &HeaderMap) -> Result<(), Re
             return Err(Refusal::Host(host.to_owned()));
         }
     }
+    Ok(())
+}
+
+/// Checks `Host` and `Origin`.
+pub(crate) fn check(options: &HttpOptions, headers: &HeaderMap) -> Result<(), Refusal> {
+    check_host(options, headers)?;
     if !options.allowed_origins.is_empty() {
         if let Some(origin) = headers.get(ORIGIN) {
             let raw = origin.to_str().unwrap_or_default();

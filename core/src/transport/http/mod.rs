@@ -1,14 +1,16 @@
 //! Streamable HTTP (axum/hyper): one endpoint serving the 2026-07-28 stateless wire and
 //! legacy sessions (and WebSocket upgrades of it), the 2024-11-05 HTTP+SSE transport beside
 //! it, health routes, opt-in metrics, and the checks every request passes first
-//! (`Host`/`Origin` allow-lists, then bearer authorization when configured, body cap).
-//! [`HttpApp`] is that application without a listener, for mounting; [`HttpServer`] serves
-//! it on the engine's own listener. This module declares the parts, re-exports the public
-//! ones and holds [`HttpServer`]; the parts import each other, never this module.
+//! (`Host`/`Origin` allow-lists, then bearer authorization when configured, body cap), and
+//! the server card (SEP-2127). [`HttpApp`] is that application without a listener, for
+//! mounting; [`HttpServer`] serves it on the engine's own listener. This module declares
+//! the parts, re-exports the public ones and holds [`HttpServer`]; the parts import each
+//! other, never this module.
 
 mod app;
 pub(crate) mod auth;
 mod budget;
+mod card;
 mod client;
 mod disconnect;
 mod endpoint;
@@ -39,6 +41,7 @@ use std::sync::Arc;
 pub use app::HttpApp;
 pub use auth::{AuthError, AuthInfo, AuthOptions, TokenVerifier};
 pub use budget::SessionBudget;
+pub use card::options::ServerCardOptions;
 pub use hosted::{Bytes, HostRequest, HostRequestError, HostResponse, HostedOptions};
 pub use listener::{HttpDriver, HttpIo, OpenSocket};
 pub use options::{CancelOnDisconnect, HttpOptions};
@@ -62,7 +65,9 @@ impl HttpServer {
     /// Binds the listener described by `options`.
     pub(crate) async fn bind(shared: Arc<ServerShared>, options: HttpOptions) -> Result<HttpServer, Error> {
         let listener = tokio::net::TcpListener::bind(options.bind).await?;
-        Ok(HttpServer { listener, app: HttpApp::new(shared, options) })
+        let app = HttpApp::new(shared, options);
+        app.bound_to(listener.local_addr()?);
+        Ok(HttpServer { listener, app })
     }
 
     /// The address actually bound (useful with port 0).

@@ -154,6 +154,10 @@ pub struct HttpOptions {
     /// own sessions. Default none; [`super::SessionBudget::process_wide`] gives the one
     /// budget of the process for given bounds.
     pub session_budget: Option<std::sync::Arc<super::SessionBudget>>,
+    /// The server card (SEP-2127) at `<path>/server-card` and `/.well-known/mcp/server-card`
+    /// (`.json` too): on by default, identity and remotes only; see
+    /// [`ServerCardOptions`](super::ServerCardOptions).
+    pub server_card: super::ServerCardOptions,
 }
 
 impl HttpOptions {
@@ -207,6 +211,7 @@ impl Default for HttpOptions {
             handle_signals: true,
             shared_store: None,
             session_budget: None,
+            server_card: super::ServerCardOptions::default(),
         }
     }
 }
@@ -302,6 +307,9 @@ struct HttpConfig {
     /// `redis://…` (or `memory:`): see [`HttpOptions::shared_store`].
     #[serde(alias = "sharedStore")]
     shared_store: Option<String>,
+    /// `false`, `true` or the card's options: see [`super::ServerCardOptions`].
+    #[serde(alias = "serverCard")]
+    server_card: Option<super::card::options::CardConfig>,
 }
 
 /// The `auth` member: bearer-token authorization, by a verifier given separately or by the
@@ -456,6 +464,9 @@ impl HttpOptions {
             if let Some(ms) = ms {
                 *field = Duration::from_millis(ms);
             }
+        }
+        if let Some(card) = c.server_card {
+            o.server_card = card.into_options()?;
         }
         if let Some(url) = c.shared_store {
             o.shared_store = Some(crate::SharedStore::from_url(&url)?);

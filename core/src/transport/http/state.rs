@@ -31,4 +31,7 @@ pub(crate) struct App {
     pub _gone: DropGuard,
     /// Why the shared store the environment names could not be used (readiness fails).
     pub store_error: Option<String>,
+    /// The address the engine's listener bound, when it serves the application (the
+    /// server card's remote without a public URL).
+    pub local_addr: std::sync::OnceLock<std::net::SocketAddr>,
 }
