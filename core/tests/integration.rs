@@ -42,6 +42,8 @@ mod test_handed_back_input;
 mod test_held_thread;
 #[path = "test_http_answers_kept.rs"]
 mod test_http_answers_kept;
+#[path = "test_http_card.rs"]
+mod test_http_card;
 #[path = "test_http_connections.rs"]
 mod test_http_connections;
 #[path = "test_http_driven.rs"]

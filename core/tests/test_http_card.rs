@@ -4,7 +4,7 @@
 //! an anonymous client sees it (a hidden tool, bearer authorization, pagination, the size
 //! bound), one build for many requests, and the MCP resource `mcp://server-card.json`.
 
-mod http_client;
+use crate::http_client;
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
