@@ -238,6 +238,11 @@ export declare class NativeServer {
    * request may see; null removes it (everything is visible again).
    */
   setCatalogue(handler?: number | undefined | null): void
+  /**
+   * Makes the handler `handler` (lib/initialize-hook.js) decide the answer to each
+   * client's `initialize`, on every transport; null removes it (the engine answers again).
+   */
+  setInitializeHook(handler?: number | undefined | null): void
   /** Removes a tool; true if it existed. */
   removeTool(name: string): boolean
   /** Removes a resource; true if it existed. */

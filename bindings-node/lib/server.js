@@ -19,6 +19,7 @@ const mount = require('./mount');
 const { ErrorPolicy, ERROR_POLICY, source } = require('./error-policy');
 const { chainHandler } = require('./middleware');
 const { catalogueHandler } = require('./catalogue');
+const { initializeHookHandler } = require('./initialize-hook');
 
 /**
  * The hook `connect(transport)` serves through: a transport implements
@@ -404,6 +405,25 @@ class Server {
     }
     const id = this.#table.add(catalogueHandler(hook, this.#errors));
     this.#register(id, () => this.#native.setCatalogue(id));
+    return this;
+  }
+
+  /**
+   * Sets the initialize hook (`null` removes it): `hook({ params, answer, repeated, authInfo })`
+   * sees each client's `initialize` and returns the answer (`undefined`: the engine's
+   * `answer`), on every transport (see lib/initialize-hook.js and docs/hooks.md). Throw an
+   * `McpError` to refuse the handshake. Returns the server.
+   */
+  onInitialize(hook) {
+    if (hook === null || hook === undefined) {
+      this.#native.setInitializeHook(null);
+      return this;
+    }
+    if (typeof hook !== 'function') {
+      throw new TypeError('mcpforge: an initialize hook is a function (handshake) => answer');
+    }
+    const id = this.#table.add(initializeHookHandler(hook, this.#errors));
+    this.#register(id, () => this.#native.setInitializeHook(id));
     return this;
   }
 

@@ -24,6 +24,7 @@ use crate::direct::DispatchFn;
 use crate::error::{js_error, parse_json};
 use crate::event_loop::{LoopExecutor, OnLoop};
 use crate::hosted::NativeHttpApp;
+use crate::initialize_hook::JsInitializeHook;
 use crate::link::NativeLink;
 use crate::loop_io::{LoopReader, LoopSocket, LoopWriter};
 use crate::middleware::JsMiddleware;
@@ -146,6 +147,18 @@ impl NativeServer {
         match handler {
             Some(id) => self.server.set_catalogue(JsCatalogue { handler: JsHandler::new(&self.dispatcher, id) }),
             None => self.server.clear_catalogue(),
+        }
+    }
+
+    /// Makes the handler `handler` (lib/initialize-hook.js) decide the answer to each
+    /// client's `initialize`, on every transport; null removes it (the engine answers again).
+    #[napi]
+    pub fn set_initialize_hook(&self, handler: Option<u32>) {
+        match handler {
+            Some(id) => {
+                self.server.set_initialize_hook(JsInitializeHook { handler: JsHandler::new(&self.dispatcher, id) })
+            }
+            None => self.server.clear_initialize_hook(),
         }
     }
 

@@ -129,7 +129,7 @@ class ProtocolServer {
 
   /** The `SessionPeer` of a connection whose messages pass through JavaScript, writing with `send`. */
   [SESSION_PEER](send) {
-    return new SessionPeer(send, this.#notificationHandlers, () => this.oninitialized, (e) => this.#reportError(e), this.#requestHandlers);
+    return new SessionPeer(send, this.#notificationHandlers, () => this.oninitialized, (e) => this.#reportError(e));
   }
 
   /**
