@@ -282,6 +282,11 @@ export declare class NativeServer {
    * initialize from now on (on), or neither (off).
    */
   serveResourceSubscriptions(on: boolean): void
+  /**
+   * Whether sessions of the handshake versions are told of changes of the list `list`
+   * (`tools`, `prompts`, `resources`) from now on, and their capabilities claim it.
+   */
+  tellListChanges(list: string, on: boolean): void
   /** Tells subscribers that the resource `uri` changed. */
   notifyResourceUpdated(uri: string): void
   /** The request metrics as JSON text; null when the server keeps none. */

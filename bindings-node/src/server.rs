@@ -246,6 +246,16 @@ impl NativeServer {
         self.server.serve_resource_subscriptions(on);
     }
 
+    /// Whether sessions of the handshake versions are told of changes of the list `list`
+    /// (`tools`, `prompts`, `resources`) from now on, and their capabilities claim it.
+    #[napi]
+    pub fn tell_list_changes(&self, list: String, on: bool) -> napi::Result<()> {
+        let kind = serde_json::from_value(serde_json::Value::String(list.clone()))
+            .map_err(|_| js_error(format!("unknown list {list:?}")))?;
+        self.server.tell_list_changes(kind, on);
+        Ok(())
+    }
+
     /// Tells subscribers that the resource `uri` changed.
     #[napi]
     pub fn notify_resource_updated(&self, uri: String) {

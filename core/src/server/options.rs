@@ -48,7 +48,7 @@ impl Server {
             resource_meta_in_contents: false,
             resource_subscriptions: true,
             listen: true,
-            legacy_list_changed: true,
+            told_lists: ListKind::ALL.to_vec(),
             coalesced_list_changed: ListKind::ALL.to_vec(),
             lenient_tool_names: false,
             log_before_initialized: false,
