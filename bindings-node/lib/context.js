@@ -244,11 +244,13 @@ class Context {
 
   /**
    * @internal Called when the engine cancels the request, with the reason the client gave
-   * (`''` for none).
+   * (`''` for none) and the request's description, read before the engine let go of the
+   * call (so what the request was stays readable from the signal's listeners).
    */
-  _abort(reason) {
+  _abort(reason, description) {
     if (this.#aborted) return;
     this.#aborted = true;
+    if (this.#info === undefined && description !== undefined) this.#info = description;
     if (reason) this.#cancelReason = reason;
     if (this.#controller !== undefined) this.#controller.abort(this.#abortReason());
   }

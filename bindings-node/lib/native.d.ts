@@ -377,6 +377,11 @@ export declare function errorCodes(): Record<string, number>
  */
 export declare const RELEASE_HANDLER: number
 /**
+ * The handler id of an abort: `dispatch(ABORT_HANDLER, payload, callId)`, `payload` as
+ * [`Job::Abort`] says (read by lib/dispatch.js).
+ */
+export declare const ABORT_HANDLER: number
+/**
  * The object of call `id` its context operations run on; once the call has ended, one of
  * an ended call (no context, answers refused).
  */
@@ -420,5 +425,3 @@ export declare const FORM_RESULT: number
 export declare const FORM_JSON: number
 /** The answer form of a plain string (`callRespond`; read by lib/call.js). */
 export declare const FORM_TEXT: number
-/** The handler id of an abort: `dispatch(ABORT_HANDLER, '', callId)` (read by lib/dispatch.js). */
-export declare const ABORT_HANDLER: number

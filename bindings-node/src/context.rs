@@ -79,7 +79,7 @@ async fn ask_auto(ctx: &RequestContext, request: InputRequest) -> Result<Value, 
 }
 
 /// The JSON description of a request (see [`NativeCall::describe`]).
-fn describe(ctx: &RequestContext) -> String {
+pub(crate) fn describe(ctx: &RequestContext) -> String {
     let auth = ctx.auth().map(|a| serde_json::to_value(a).unwrap_or(Value::Null));
     json!({
         "requestId": ctx.request_id(),
