@@ -302,6 +302,14 @@ class Context {
     this.#call.reportProgress(Number(progress), total === undefined ? undefined : Number(total), message);
   }
 
+  /**
+   * Sends a notification of the application's own `method` (one the protocol does not
+   * define) with `params` (an object, or undefined) on this request's stream.
+   */
+  notify(method, params) {
+    this.#call.notify(String(method), params === undefined ? undefined : stringify(params, 'the notification params'));
+  }
+
   /** Sends `notifications/message` at `level` (`debug` ... `emergency`) if the client's level lets it through. */
   log(level, data, logger) {
     this.#call.log(String(level), stringify(data === undefined ? null : data, 'the log data'), logger);

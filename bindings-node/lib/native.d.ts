@@ -24,6 +24,11 @@ export declare class NativeCall {
    */
   reportProgress(progress: number, total?: number | undefined | null, message?: string | undefined | null): void
   /**
+   * Sends a notification of the application's own `method` with `params` (JSON text of
+   * an object, or none) on this request's stream (nothing once the call has ended).
+   */
+  notify(method: string, params?: string | undefined | null): void
+  /**
    * Sends `notifications/message` at `level` with `data` (JSON text) if the client's level
    * lets it through (nothing once the call has ended).
    */

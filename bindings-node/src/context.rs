@@ -148,6 +148,15 @@ impl NativeCall {
         Ok(())
     }
 
+    /// Sends a notification of the application's own `method` with `params` (JSON text of
+    /// an object, or none) on this request's stream (nothing once the call has ended).
+    #[napi]
+    pub fn notify(&self, method: String, params: Option<String>) -> napi::Result<()> {
+        let params = parse_opt_json(params.as_deref(), "notification params")?;
+        self.state.with_ctx(|ctx| ctx.notify(&method, params.as_ref()));
+        Ok(())
+    }
+
     /// Sends `notifications/message` at `level` with `data` (JSON text) if the client's level
     /// lets it through (nothing once the call has ended).
     #[napi]
