@@ -7,7 +7,8 @@
 #                       (bindings-node/sdk-standin/generate.mjs, from the official SDK of the
 #                       end-to-end scratch project), and packs it next to mcpforge's tarballs;
 #                       the same for `mcpforge-server`, the stand-in for the SDK 2.x
-#                       @modelcontextprotocol/server (generate-server.mjs)
+#                       @modelcontextprotocol/server (generate-server.mjs), and for
+#                       `mcpforge-node`, the stand-in for @modelcontextprotocol/node (--node)
 #   make test-real-servers-node   the pinned published servers, installed as published and
 #                       with the override, driven and compared (scripts/real-servers-node.mjs)
 
@@ -20,6 +21,8 @@ node-standin: node-pack
 	cd $(NODE_OUT)/packages/mcpforge-sdk && npm pack --silent --pack-destination $(CURDIR)/$(NODE_OUT) >/dev/null
 	node bindings-node/sdk-standin/generate-server.mjs $(NODE_E2E)/node_modules/@modelcontextprotocol/server $(NODE_OUT)/packages >/dev/null
 	cd $(NODE_OUT)/packages/mcpforge-server && npm pack --silent --pack-destination $(CURDIR)/$(NODE_OUT) >/dev/null
+	node bindings-node/sdk-standin/generate-server.mjs --node $(NODE_E2E)/node_modules/@modelcontextprotocol/node $(NODE_OUT)/packages >/dev/null
+	cd $(NODE_OUT)/packages/mcpforge-node && npm pack --silent --pack-destination $(CURDIR)/$(NODE_OUT) >/dev/null
 
 ## The published servers on the official SDK and on mcpforge with no edit, driven by the
 ## official client and compared by meaning (scripts/real-servers-node.mjs).

@@ -69,6 +69,11 @@ class Call {
     return this.#native().reportProgress(progress, total, message);
   }
 
+  /** Sends a notification of the application's own `method` (`params`: JSON text, or undefined). */
+  notify(method, params) {
+    return this.#native().notify(method, params);
+  }
+
   /** Sends a log message (`data` is JSON text). */
   log(level, data, logger) {
     return this.#native().log(level, data, logger);

@@ -244,11 +244,13 @@ class Context {
 
   /**
    * @internal Called when the engine cancels the request, with the reason the client gave
-   * (`''` for none).
+   * (`''` for none) and the request's description, read before the engine let go of the
+   * call (so what the request was stays readable from the signal's listeners).
    */
-  _abort(reason) {
+  _abort(reason, description) {
     if (this.#aborted) return;
     this.#aborted = true;
+    if (this.#info === undefined && description !== undefined) this.#info = description;
     if (reason) this.#cancelReason = reason;
     if (this.#controller !== undefined) this.#controller.abort(this.#abortReason());
   }
@@ -298,6 +300,14 @@ class Context {
   /** Sends `notifications/progress` (when the client asked for progress; increasing values only). */
   reportProgress(progress, total, message) {
     this.#call.reportProgress(Number(progress), total === undefined ? undefined : Number(total), message);
+  }
+
+  /**
+   * Sends a notification of the application's own `method` (one the protocol does not
+   * define) with `params` (an object, or undefined) on this request's stream.
+   */
+  notify(method, params) {
+    this.#call.notify(String(method), params === undefined ? undefined : stringify(params, 'the notification params'));
   }
 
   /** Sends `notifications/message` at `level` (`debug` ... `emergency`) if the client's level lets it through. */

@@ -1,8 +1,9 @@
 /**
  * The handler table of one server and the function the addon calls on the JS thread:
  * `dispatch(handlerId, payload, callId)` runs a handler with a fresh `Context` and answers
- * the call; `dispatch(ABORT_HANDLER, reason, callId)` aborts that call's `AbortSignal` (with
- * the reason the client gave when it cancelled the request; '' for none);
+ * the call; `dispatch(ABORT_HANDLER, payload, callId)` aborts that call's `AbortSignal`
+ * (`payload`: JSON `{ reason, request }`, the reason the client gave when it cancelled the
+ * request, null for none, and the request's description, kept by the call's `Context`);
  * `dispatch(RELEASE_HANDLER, '', handlerId)` forgets a handler the engine let go of (removed or
  * replaced, with no call of it left to start), so registering and removing in a loop keeps
  * the table small.
@@ -47,7 +48,10 @@ class HandlerTable {
     return (handlerId, payload, id) => {
       if (handlerId === ABORT_HANDLER) {
         const ctx = this.#calls.get(id);
-        if (ctx !== undefined) ctx._abort(payload);
+        if (ctx !== undefined) {
+          const { reason, request } = JSON.parse(payload);
+          ctx._abort(reason ?? '', request ?? undefined);
+        }
         return;
       }
       if (handlerId === RELEASE_HANDLER) {

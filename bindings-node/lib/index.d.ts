@@ -29,6 +29,8 @@ declare const mcpforge: {
   StdioServerTransport: typeof StdioServerTransport;
   StreamableHTTPServerTransport: typeof StreamableHTTPServerTransport;
   WebStandardStreamableHTTPServerTransport: typeof WebStandardStreamableHTTPServerTransport;
+  /** The SDK 2.x Node package's name (`@modelcontextprotocol/node`) for `StreamableHTTPServerTransport`. */
+  NodeStreamableHTTPServerTransport: typeof StreamableHTTPServerTransport;
   createMcpHandler: typeof createMcpHandler;
   toNodeHandler: typeof toNodeHandler;
   serveStdio: typeof serveStdio;

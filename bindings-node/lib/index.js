@@ -40,6 +40,8 @@ module.exports = {
   StdioServerTransport,
   StreamableHTTPServerTransport,
   WebStandardStreamableHTTPServerTransport,
+  // The SDK 2.x Node package's name for the same transport (`@modelcontextprotocol/node`).
+  NodeStreamableHTTPServerTransport: StreamableHTTPServerTransport,
   createMcpHandler: v2.createMcpHandler,
   toNodeHandler: v2.toNodeHandler,
   serveStdio: v2.serveStdio,

@@ -19,6 +19,7 @@ export const {
   StdioServerTransport,
   StreamableHTTPServerTransport,
   WebStandardStreamableHTTPServerTransport,
+  NodeStreamableHTTPServerTransport,
   createMcpHandler,
   toNodeHandler,
   serveStdio,

@@ -24,6 +24,11 @@ export declare class NativeCall {
    */
   reportProgress(progress: number, total?: number | undefined | null, message?: string | undefined | null): void
   /**
+   * Sends a notification of the application's own `method` with `params` (JSON text of
+   * an object, or none) on this request's stream (nothing once the call has ended).
+   */
+  notify(method: string, params?: string | undefined | null): void
+  /**
    * Sends `notifications/message` at `level` with `data` (JSON text) if the client's level
    * lets it through (nothing once the call has ended).
    */
@@ -238,6 +243,11 @@ export declare class NativeServer {
    * request may see; null removes it (everything is visible again).
    */
   setCatalogue(handler?: number | undefined | null): void
+  /**
+   * Makes the handler `handler` (lib/initialize-hook.js) decide the answer to each
+   * client's `initialize`, on every transport; null removes it (the engine answers again).
+   */
+  setInitializeHook(handler?: number | undefined | null): void
   /** Removes a tool; true if it existed. */
   removeTool(name: string): boolean
   /** Removes a resource; true if it existed. */
@@ -277,6 +287,11 @@ export declare class NativeServer {
    * initialize from now on (on), or neither (off).
    */
   serveResourceSubscriptions(on: boolean): void
+  /**
+   * Whether sessions of the handshake versions are told of changes of the list `list`
+   * (`tools`, `prompts`, `resources`) from now on, and their capabilities claim it.
+   */
+  tellListChanges(list: string, on: boolean): void
   /** Tells subscribers that the resource `uri` changed. */
   notifyResourceUpdated(uri: string): void
   /** The request metrics as JSON text; null when the server keeps none. */
@@ -367,6 +382,11 @@ export declare function errorCodes(): Record<string, number>
  */
 export declare const RELEASE_HANDLER: number
 /**
+ * The handler id of an abort: `dispatch(ABORT_HANDLER, payload, callId)`, `payload` as
+ * [`Job::Abort`] says (read by lib/dispatch.js).
+ */
+export declare const ABORT_HANDLER: number
+/**
  * The object of call `id` its context operations run on; once the call has ended, one of
  * an ended call (no context, answers refused).
  */
@@ -410,5 +430,3 @@ export declare const FORM_RESULT: number
 export declare const FORM_JSON: number
 /** The answer form of a plain string (`callRespond`; read by lib/call.js). */
 export declare const FORM_TEXT: number
-/** The handler id of an abort: `dispatch(ABORT_HANDLER, '', callId)` (read by lib/dispatch.js). */
-export declare const ABORT_HANDLER: number

@@ -45,7 +45,11 @@ function sendNotification(notification, ctx, server, log) {
       server.notifyResourceUpdated(String(params.uri));
       return;
     default:
-      throw new Error(`mcpforge: cannot send the notification \`${method}\` (the engine sends the others itself)`);
+      // A method of the application's own goes on the request's stream, as the SDK sends it.
+      if (typeof method !== 'string' || !ctx) {
+        throw new Error(`mcpforge: cannot send the notification \`${method}\` outside a handler (the engine sends the protocol's own itself)`);
+      }
+      ctx.notify(method, params);
   }
 }
 

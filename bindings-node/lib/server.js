@@ -19,53 +19,9 @@ const mount = require('./mount');
 const { ErrorPolicy, ERROR_POLICY, source } = require('./error-policy');
 const { chainHandler } = require('./middleware');
 const { catalogueHandler } = require('./catalogue');
+const { initializeHookHandler } = require('./initialize-hook');
 
-/**
- * The hook `connect(transport)` serves through: a transport implements
- * `[ATTACH](server, closed)`, which starts serving `server` (this `Server`) and resolves once
- * started; `closed()` is called when it stops. This module knows no transport class: the
- * drop-in layer's transports (compat/stdio.js, compat/streamable-http.js) implement the
- * hook, and `McpServer.connect` calls it too (compat/attach.js). Internal, not typed.
- */
-const ATTACH = Symbol.for('mcpforge.transport.attach');
-
-/**
- * The hook a transport of another package is served through: `[LINK]()` opens one engine
- * connection whose messages JavaScript carries (compat/linked-transport.js). Internal.
- */
-const LINK = Symbol.for('mcpforge.transport.link');
-
-/**
- * The hook the official SDK's HTTP transports send a notification to one session through:
- * `[NOTIFY_SESSION](sessionId, { method, params })`, true when a live session of that id
- * took it (compat/transport-send.js). Internal.
- */
-const NOTIFY_SESSION = Symbol.for('mcpforge.transport.notifySession');
-
-/**
- * The hook the official SDK's `registerCapabilities` advertises an extension through after
- * construction: `[EXTENSION](id, settings)` (compat/protocol-server.js). Internal.
- */
-const EXTENSION = Symbol.for('mcpforge.capabilities.extension');
-/**
- * The hook that turns `resources/subscribe` on after construction:
- * `[SUBSCRIPTIONS](on)` (compat/protocol-server.js). Internal.
- */
-const SUBSCRIPTIONS = Symbol.for('mcpforge.capabilities.subscriptions');
-
-/**
- * `[SOLE_CALL]()`: the context of the one handler call of this server in flight, or undefined
- * when there is none or more than one (compat/protocol-server.js finds a request with it
- * where its handler scope found none). Internal.
- */
-const SOLE_CALL = Symbol.for('mcpforge.calls.sole');
-
-/**
- * `[AS_ONE_CHANGE](fn)`: runs `fn()` with the list-changed notices of the changes it makes
- * held, then tells each list that changed once (compat/mcp-server.js: a handle's `update`,
- * which removes and adds again, is one change to clients, as in the official SDK). Internal.
- */
-const AS_ONE_CHANGE = Symbol.for('mcpforge.lists.asOneChange');
+const { ATTACH, LINK, NOTIFY_SESSION, EXTENSION, SUBSCRIPTIONS, LIST_CHANGES, SOLE_CALL, AS_ONE_CHANGE, HOLD_CHANGES } = require('./internal-hooks');
 
 /** True when `transport` implements the hook (`[ATTACH]`). */
 function isTransport(transport) {
@@ -407,6 +363,25 @@ class Server {
     return this;
   }
 
+  /**
+   * Sets the initialize hook (`null` removes it): `hook({ params, answer, repeated, authInfo })`
+   * sees each client's `initialize` and returns the answer (`undefined`: the engine's
+   * `answer`), on every transport (see lib/initialize-hook.js and docs/hooks.md). Throw an
+   * `McpError` to refuse the handshake. Returns the server.
+   */
+  onInitialize(hook) {
+    if (hook === null || hook === undefined) {
+      this.#native.setInitializeHook(null);
+      return this;
+    }
+    if (typeof hook !== 'function') {
+      throw new TypeError('mcpforge: an initialize hook is a function (handshake) => answer');
+    }
+    const id = this.#table.add(initializeHookHandler(hook, this.#errors));
+    this.#register(id, () => this.#native.setInitializeHook(id));
+    return this;
+  }
+
   /** The middleware chain, outermost first. */
   get middleware() {
     return [...this.#middleware];
@@ -593,6 +568,17 @@ class Server {
     }
   }
 
+  /** @internal Holds the list-changed notices until the returned function is called (once). */
+  [HOLD_CHANGES]() {
+    this.#native.holdListChanges();
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      this.#native.releaseListChanges();
+    };
+  }
+
   /** @internal The context of this server's one call in flight, if exactly one is. */
   [SOLE_CALL]() {
     return this.#table.sole();
@@ -606,6 +592,14 @@ class Server {
   /** @internal Serves and advertises `resources/subscribe` (on) to the clients that initialize from now on, or not. */
   [SUBSCRIPTIONS](on) {
     this.#native.serveResourceSubscriptions(Boolean(on));
+  }
+
+  /**
+   * @internal Whether sessions are told of changes of `list` (`tools`, `prompts`,
+   * `resources`) and their capabilities claim `listChanged` for it, from now on.
+   */
+  [LIST_CHANGES](list, on) {
+    this.#native.tellListChanges(list, Boolean(on));
   }
 
   /**
@@ -775,4 +769,4 @@ class Server {
   }
 }
 
-module.exports = { Server, ATTACH, LINK, NOTIFY_SESSION, EXTENSION, SUBSCRIPTIONS, SOLE_CALL, AS_ONE_CHANGE, isTransport };
+module.exports = { Server, ATTACH, LINK, NOTIFY_SESSION, EXTENSION, SUBSCRIPTIONS, LIST_CHANGES, SOLE_CALL, AS_ONE_CHANGE, HOLD_CHANGES, isTransport };

@@ -31,7 +31,8 @@ use crate::error::{tool_error, wrong_shape};
 
 type DispatchTsfn = ThreadsafeFunction<Job, (), FnArgs<(u32, String, u32)>, Status, false, true>;
 
-/// The handler id of an abort: `dispatch(ABORT_HANDLER, '', callId)` (read by lib/dispatch.js).
+/// The handler id of an abort: `dispatch(ABORT_HANDLER, payload, callId)`, `payload` as
+/// [`Job::Abort`] says (read by lib/dispatch.js).
 #[napi_derive::napi]
 pub const ABORT_HANDLER: u32 = 0;
 
@@ -44,7 +45,9 @@ pub const RELEASE_HANDLER: u32 = u32::MAX;
 pub(crate) enum Job {
     /// Run handler `handler` with `payload`; JavaScript answers call `call` by its id.
     Call { handler: u32, payload: String, call: u32 },
-    /// Abort the signal of call `id`, with the reason the client gave (empty: none).
+    /// Abort the signal of call `id`: JSON text `{"reason", "request"}`, the reason the
+    /// client gave (null: none) and the call's description as `NativeCall::describe` gives
+    /// it (null: the call had no context), read before the call lets go of its context.
     Abort(u32, String),
     /// Forget handler `id`: nothing of the engine can call it any more.
     Release(u32),
@@ -180,9 +183,13 @@ struct AbortGuard<'a> {
 impl AbortGuard<'_> {
     fn fire(&mut self) {
         if std::mem::replace(&mut self.armed, false) {
-            // Read now: the call lets go of its context once the engine stops waiting.
-            let reason = self.call.with_ctx(|c| c.cancel_reason().map(str::to_owned)).flatten();
-            let abort = Job::Abort(self.call.id, reason.unwrap_or_default());
+            // Read now: the call lets go of its context once the engine stops waiting, and
+            // the handler's abort listener may still read what the request was.
+            let read = self.call.with_ctx(|c| (c.cancel_reason().map(str::to_owned), crate::context::describe(c)));
+            let (reason, request) = read.map_or((None, None), |(r, d)| (r, Some(d)));
+            let reason = serde_json::to_string(&reason).unwrap_or_else(|_| "null".to_owned());
+            let payload = format!("{{\"reason\":{reason},\"request\":{}}}", request.as_deref().unwrap_or("null"));
+            let abort = Job::Abort(self.call.id, payload);
             let _ = self.dispatcher.dispatch.call(abort, ThreadsafeFunctionCallMode::NonBlocking);
         }
     }

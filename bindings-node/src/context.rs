@@ -79,7 +79,7 @@ async fn ask_auto(ctx: &RequestContext, request: InputRequest) -> Result<Value, 
 }
 
 /// The JSON description of a request (see [`NativeCall::describe`]).
-fn describe(ctx: &RequestContext) -> String {
+pub(crate) fn describe(ctx: &RequestContext) -> String {
     let auth = ctx.auth().map(|a| serde_json::to_value(a).unwrap_or(Value::Null));
     json!({
         "requestId": ctx.request_id(),
@@ -145,6 +145,15 @@ impl NativeCall {
     pub fn report_progress(&self, progress: f64, total: Option<f64>, message: Option<String>) -> napi::Result<()> {
         // Once the call has ended there is nobody to tell: dropped, like a log line below.
         self.state.with_ctx(|ctx| ctx.report_progress(progress, total, message.as_deref()));
+        Ok(())
+    }
+
+    /// Sends a notification of the application's own `method` with `params` (JSON text of
+    /// an object, or none) on this request's stream (nothing once the call has ended).
+    #[napi]
+    pub fn notify(&self, method: String, params: Option<String>) -> napi::Result<()> {
+        let params = parse_opt_json(params.as_deref(), "notification params")?;
+        self.state.with_ctx(|ctx| ctx.notify(&method, params.as_ref()));
         Ok(())
     }
 

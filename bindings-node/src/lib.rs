@@ -19,6 +19,7 @@ mod direct;
 mod error;
 mod event_loop;
 mod hosted;
+mod initialize_hook;
 mod link;
 mod loop_io;
 mod middleware;

@@ -24,6 +24,7 @@ use crate::direct::DispatchFn;
 use crate::error::{js_error, parse_json};
 use crate::event_loop::{LoopExecutor, OnLoop};
 use crate::hosted::NativeHttpApp;
+use crate::initialize_hook::JsInitializeHook;
 use crate::link::NativeLink;
 use crate::loop_io::{LoopReader, LoopSocket, LoopWriter};
 use crate::middleware::JsMiddleware;
@@ -149,6 +150,18 @@ impl NativeServer {
         }
     }
 
+    /// Makes the handler `handler` (lib/initialize-hook.js) decide the answer to each
+    /// client's `initialize`, on every transport; null removes it (the engine answers again).
+    #[napi]
+    pub fn set_initialize_hook(&self, handler: Option<u32>) {
+        match handler {
+            Some(id) => {
+                self.server.set_initialize_hook(JsInitializeHook { handler: JsHandler::new(&self.dispatcher, id) })
+            }
+            None => self.server.clear_initialize_hook(),
+        }
+    }
+
     /// Removes a tool; true if it existed.
     #[napi]
     pub fn remove_tool(&self, name: String) -> bool {
@@ -231,6 +244,16 @@ impl NativeServer {
     #[napi]
     pub fn serve_resource_subscriptions(&self, on: bool) {
         self.server.serve_resource_subscriptions(on);
+    }
+
+    /// Whether sessions of the handshake versions are told of changes of the list `list`
+    /// (`tools`, `prompts`, `resources`) from now on, and their capabilities claim it.
+    #[napi]
+    pub fn tell_list_changes(&self, list: String, on: bool) -> napi::Result<()> {
+        let kind = serde_json::from_value(serde_json::Value::String(list.clone()))
+            .map_err(|_| js_error(format!("unknown list {list:?}")))?;
+        self.server.tell_list_changes(kind, on);
+        Ok(())
     }
 
     /// Tells subscribers that the resource `uri` changed.

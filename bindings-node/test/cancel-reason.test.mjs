@@ -91,3 +91,34 @@ test("the handler's signal carries the client's cancellation reason over Streama
     await within(server.mcp.close(), 10_000, 'close()');
   }
 });
+
+test("what the request was stays readable from the handler's abort listener", async () => {
+  const mcp = new McpServer({ name: 's', version: '0' });
+  const heard = deferred();
+  mcp.registerTool('wait', { inputSchema: z.object({}) }, (_args, extra) =>
+    new Promise((_resolve, reject) => {
+      extra.signal.addEventListener('abort', () => {
+        // The SDK's handlers read the request after its cancellation (its id, to report it).
+        try {
+          heard.resolve({ requestId: extra.requestId, reason: String(extra.signal.reason) });
+        } catch (e) {
+          heard.resolve({ error: e.message });
+        }
+        reject(new Error('cancelled'));
+      });
+    }),
+  );
+  const client = await linkedClient(mcp);
+  try {
+    client.send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: INIT.params });
+    await client.next((m) => m.id === 1, 'the initialize answer');
+    client.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    client.send(CALL(7));
+    client.send({ jsonrpc: '2.0', id: 8, method: 'ping' });
+    await client.next((m) => m.id === 8, 'the ping answer');
+    client.send(CANCEL(7, 'user cancelled'));
+    assert.deepEqual(await within(heard.promise, 10_000, 'the abort listener'), { requestId: 7, reason: 'user cancelled' });
+  } finally {
+    await mcp.close();
+  }
+});

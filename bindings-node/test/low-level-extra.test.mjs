@@ -109,3 +109,26 @@ test('a middleware logs on the request it sees', async () => {
     },
   );
 });
+
+test("a low-level handler's extra sends a notification of the application's own method on its request", async () => {
+  const server = new Server({ name: 'low-level', version: '1' }, { capabilities: { tools: {} } });
+  server.setRequestHandler(CallTool, async (_request, extra) => {
+    await extra.sendNotification({ method: 'notifications/_app/event', params: { n: 1 } });
+    await extra.sendNotification({ method: 'notifications/_app/bare' });
+    return { content: [] };
+  });
+  const client = await linkedClient(server);
+  try {
+    client.send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'c', version: '1' } } });
+    await client.next((m) => m.id === 1, 'the initialize answer');
+    client.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    client.send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'any', arguments: {} } });
+    const event = await client.next((m) => m.method === 'notifications/_app/event', 'the notification');
+    assert.deepEqual(event.params, { n: 1 });
+    await client.next((m) => m.method === 'notifications/_app/bare', 'the notification without params');
+    const answer = await client.next((m) => m.id === 2, 'the tools/call answer');
+    assert.deepEqual(answer.result, { content: [] });
+  } finally {
+    await server.close();
+  }
+});

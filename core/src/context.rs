@@ -412,6 +412,17 @@ impl RequestContext {
         self.send_if_live(|| encode::notification(Method::LogMessage.as_str(), &params));
     }
 
+    /// Sends a notification of the application's own `method` (with `params`, or none) on
+    /// this request's stream, as the official SDKs' `extra.sendNotification` sends one the
+    /// protocol does not define; dropped once the request has finished or was cancelled. The
+    /// protocol's own notifications have their methods here (progress, log, list changes).
+    pub fn notify(&self, method: &str, params: Option<&Value>) {
+        self.send_if_live(|| match params {
+            Some(p) => encode::notification(method, p),
+            None => encode::bare_notification(method),
+        });
+    }
+
     /// Tells this request's client that a list changed (`notifications/..._list_changed`,
     /// without params), on its legacy session only and whatever the server's
     /// `legacy_list_changed`: the official SDKs' `session.send_tool_list_changed()`. On the

@@ -46,6 +46,7 @@ pub mod error_hook;
 pub mod fuzzing;
 pub mod handler;
 mod identity;
+pub mod initialize_hook;
 pub mod jsonrpc;
 pub mod middleware;
 pub(crate) mod outbox;
@@ -85,6 +86,7 @@ pub use handler::{
     Arguments, BoxFuture, CompletionHandler, CompletionOutput, PromptHandler, PromptOutput, ResourceHandler,
     ResourceLister, ResourceOutput, Structured, ToolHandler, ToolOutput, ValueContent, bytes_content, media_type,
 };
+pub use initialize_hook::{Handshake, InitializeHook};
 pub use middleware::{Answer, Middleware, MiddlewareResult, Next, Request as MiddlewareRequest};
 pub use protocol::{
     CallToolResult, CompleteRequest, Completion, CompletionRef, Content, CreateMessageRequest, CreateMessageResult,

@@ -81,7 +81,7 @@ pub struct ServerBuilder {
     resource_meta_in_contents: bool,
     resource_subscriptions: bool,
     listen: bool,
-    legacy_list_changed: bool,
+    told_lists: Vec<ListKind>,
     coalesced_list_changed: Vec<ListKind>,
     lenient_tool_names: bool,
     log_before_initialized: bool,

@@ -83,6 +83,9 @@ struct ServerConfig {
     /// The lists told once for several changes (`ServerBuilder::coalesced_list_changed`).
     #[serde(alias = "coalescedListChanged")]
     coalesced_list_changed: Option<Vec<ListKind>>,
+    /// The lists whose changes handshake sessions are not told of (`ServerBuilder::quiet_lists`).
+    #[serde(alias = "quietLists")]
+    quiet_lists: Option<Vec<ListKind>>,
     /// Tool names of any characters accepted (`ServerBuilder::lenient_tool_names`).
     #[serde(alias = "lenientToolNames")]
     lenient_tool_names: Option<bool>,
@@ -324,6 +327,9 @@ impl ServerBuilder {
         }
         if let Some(on) = c.legacy_list_changed {
             b = b.legacy_list_changed(on);
+        }
+        if let Some(lists) = c.quiet_lists {
+            b = b.quiet_lists(lists);
         }
         if let Some(lists) = c.coalesced_list_changed {
             b = b.coalesced_list_changed(lists);

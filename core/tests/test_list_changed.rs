@@ -223,6 +223,42 @@ async fn legacy_sessions_are_not_told_when_their_capabilities_do_not_claim_it() 
     client.close().await.expect("close");
 }
 
+/// A list declared quiet (`quiet_lists`, what `{ prompts: { listChanged: false } }` asks
+/// for) is neither claimed nor told; the other lists are; `tell_list_changes` switches a list
+/// while serving, for the sessions that initialize afterwards and for every notice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quiet_lists_are_neither_claimed_nor_told_per_list() {
+    let server = Server::builder(NAME, VERSION)
+        .quiet_lists([ListKind::Prompts, ListKind::Resources])
+        .tool(Tool::new("first"), text_tool)
+        .prompt(Prompt::new("first_prompt"), simple_prompt)
+        .resource(Resource::new("test://first", "first"), read_text)
+        .build()
+        .expect("build");
+    let mut client = server.connect_memory();
+    let init = client.initialize("2025-11-25", json!({})).await.expect("initialize");
+    assert_eq!(init["capabilities"]["tools"], json!({ "listChanged": true }));
+    assert_eq!(init["capabilities"]["prompts"], json!({ "listChanged": false }));
+    assert_eq!(init["capabilities"]["resources"]["listChanged"], json!(false));
+    server.add_prompt(Prompt::new("second_prompt"), simple_prompt).expect("add prompt");
+    server.add_resource(Resource::new("test://second", "second"), read_text).expect("add resource");
+    server.add_tool(Tool::new("second"), text_tool).expect("add tool");
+    // A round trip after the changes: anything sent for them is queued before its answer.
+    assert_eq!(client.request("ping", json!({})).await.expect("ping"), json!({}));
+    assert_eq!(client.drain_messages(), vec![plain("notifications/tools/list_changed")]);
+
+    server.tell_list_changes(ListKind::Prompts, true);
+    server.tell_list_changes(ListKind::Tools, false);
+    server.add_prompt(Prompt::new("third_prompt"), simple_prompt).expect("add prompt");
+    server.add_tool(Tool::new("third"), text_tool).expect("add tool");
+    assert_eq!(client.request("ping", json!({})).await.expect("ping"), json!({}));
+    assert_eq!(client.drain_messages(), vec![plain("notifications/prompts/list_changed")]);
+    let later = server.connect_memory().initialize("2025-11-25", json!({})).await.expect("initialize");
+    assert_eq!(later["capabilities"]["tools"], json!({ "listChanged": false }));
+    assert_eq!(later["capabilities"]["prompts"], json!({ "listChanged": true }));
+    client.close().await.expect("close");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn legacy_session_hears_prompt_and_resource_changes() {
     let server = full_server();

@@ -436,3 +436,34 @@ async fn a_background_reporter_racing_the_response_never_sends_after_it() {
         assert_nothing_then_ping(&mut client, &format!("probe-{round}")).await;
     }
 }
+
+/// A notification of the application's own method (`RequestContext::notify`) goes out on its
+/// request before the answer, with its params or none; after the answer it is dropped.
+#[tokio::test]
+async fn a_handler_sends_a_notification_of_its_own_method_with_its_request() {
+    let kept = Arc::new(std::sync::Mutex::new(None::<RequestContext>));
+    let keep = kept.clone();
+    let server = Server::builder("own-notifications", "1.0.0")
+        .tool(Tool::new("emit"), move |ctx: RequestContext, _: Value| {
+            let keep = keep.clone();
+            async move {
+                ctx.notify("notifications/_app/event", Some(&json!({ "n": 1 })));
+                ctx.notify("notifications/_app/bare", None);
+                *keep.lock().unwrap() = Some(ctx);
+                Ok::<_, ToolError>("done")
+            }
+        })
+        .build()
+        .expect("build");
+    let mut client = legacy(&server, "2025-11-25").await;
+    call(&client, json!(5), "emit", None).await;
+    assert_eq!(
+        next(&mut client).await,
+        json!({ "jsonrpc": "2.0", "method": "notifications/_app/event", "params": { "n": 1 } })
+    );
+    assert_eq!(next(&mut client).await, json!({ "jsonrpc": "2.0", "method": "notifications/_app/bare" }));
+    assert_eq!(next(&mut client).await, text_result(json!(5), "done"));
+    let ctx = kept.lock().unwrap().take().expect("the handler ran");
+    ctx.notify("notifications/_app/late", None);
+    assert_nothing_then_ping(&mut client, "late").await;
+}

@@ -11,7 +11,6 @@
 
 const { LINK } = require('../server');
 const { CARRIED } = require('../context');
-const { VERSIONS } = require('../versions');
 
 /** How many requests in flight keep what carried them (the oldest is forgotten past it). */
 const CARRIED_KEPT = 1024;
@@ -76,13 +75,7 @@ async function attachLinked(engine, transport, closed, initialized = () => {}, p
       if (carried.size >= CARRIED_KEPT) carried.delete(carried.keys().next().value);
       carried.set(idKey(message.id), extra);
     }
-    if (message?.method === 'initialize' && message.id !== undefined) {
-      initialized(message.params);
-      if (session?.answersInitialize()) {
-        answerInitialize(message);
-        return;
-      }
-    }
+    if (message?.method === 'initialize' && message.id !== undefined) initialized(message.params);
     if (session && session.consume(message)) return;
     const text = JSON.stringify(message);
     if (queued === 0) {
@@ -100,25 +93,6 @@ async function attachLinked(engine, transport, closed, initialized = () => {}, p
     writing = writing
       .then(() => link.write(text))
       .then(() => session?.notified(message))
-      .catch((e) => ended || report(transport, e))
-      .then(() => {
-        queued -= 1;
-      });
-  };
-  // The application answers `initialize` (its handler): the engine takes the handshake at
-  // the version the application answered (one it serves; else the client's), and the
-  // client gets the application's result (`answered`, by request id) or its error.
-  const answered = new Map();
-  const answerInitialize = (message) => {
-    queued += 1;
-    writing = writing
-      .then(() => session.answerInitialize(message))
-      .then(async ({ result, error }) => {
-        if (error) return sendOne({ jsonrpc: '2.0', id: message.id, error });
-        answered.set(idKey(message.id), result);
-        const version = VERSIONS.handshake.includes(result?.protocolVersion) ? result.protocolVersion : message.params?.protocolVersion;
-        return link.write(JSON.stringify({ ...message, params: { ...message.params, protocolVersion: version } }));
-      })
       .catch((e) => ended || report(transport, e))
       .then(() => {
         queued -= 1;
@@ -151,8 +125,6 @@ async function attachLinked(engine, transport, closed, initialized = () => {}, p
       if (message.method === undefined && message.id !== undefined) {
         const key = idKey(message.id);
         carried.delete(key);
-        if (answered.has(key) && message.result) message.result = answered.get(key);
-        answered.delete(key);
       }
       session?.sent(message);
       sendOne(message);

@@ -12,7 +12,7 @@
  */
 'use strict';
 
-const { Server, AS_ONE_CHANGE } = require('../server');
+const { Server, AS_ONE_CHANGE, HOLD_CHANGES } = require('../server');
 const { CLIENT_REASON_ABORTS } = require('../context');
 const { ErrorCode, McpError } = require('../errors');
 const { ERROR_POLICY } = require('../error-policy');
@@ -82,8 +82,25 @@ function coalescedLists(debounced) {
   return (Array.isArray(debounced) ? debounced : []).filter((m) => Object.hasOwn(LIST_CHANGED, m)).map((m) => LIST_CHANGED[m]);
 }
 
+/** The list a registered item's kind (as the engine names kinds) belongs to. */
+const listOf = (kind) => (kind === 'resource_templates' ? 'resources' : kind);
+
+/**
+ * The lists whose changes the engine neither advertises nor tells (`quietLists`): on the
+ * low-level `Server`, which advertises what it declares, every list not declared with
+ * `listChanged: true`; on a `McpServer` whose class takes the declaration up (`asDeclared`:
+ * the 2.x one), the lists declared `listChanged: false`; none on a 1.x `McpServer`, whose
+ * registrations claim `listChanged: true` whatever was declared.
+ */
+function quietLists(capabilities, lowLevel, asDeclared) {
+  const caps = capabilities || {};
+  return ['tools', 'prompts', 'resources'].filter((list) =>
+    lowLevel ? caps[list]?.listChanged !== true : asDeclared && caps[list]?.listChanged === false,
+  );
+}
+
 /** The mcpforge `Server` options for the SDK's `(serverInfo, options)`. */
-function engineOptions(serverInfo, options) {
+function engineOptions(serverInfo, options, quiet = []) {
   if (!serverInfo || typeof serverInfo.name !== 'string') throw new TypeError('mcpforge: new McpServer({ name, version }) needs a name');
   const { name, version, title, websiteUrl, icons, description } = serverInfo;
   const capabilities = options.capabilities || {};
@@ -113,6 +130,8 @@ function engineOptions(serverInfo, options) {
     logBeforeInitialized: true,
     // ... and one list change per registration, unless `debouncedNotificationMethods` names it.
     coalescedListChanged: coalescedLists(options.debouncedNotificationMethods),
+    // ... and advertises (and tells) `listChanged` as declared (see quietLists).
+    quietLists: quiet,
     // ... and words what it refuses (unknown tools, prompts, resources; invalid arguments) its way.
     typescriptSdkErrors: true,
     ...own,
@@ -158,6 +177,12 @@ class McpServer {
   #peer;
   /** Whether the completion answer for references without a provider is installed. */
   #completionFallback = false;
+  /** Whether a registration claims `listChanged` for its list (on the low-level `Server`, as the SDK's). */
+  #claimsListChanged;
+  /** The lists whose changes are told once per turn of the loop (`debouncedNotificationMethods`). */
+  #debounced;
+  /** Ends the hold of the current turn's debounced changes, while one is open. */
+  #releaseChanges;
 
   /**
    * @param {{ name: string, version: string, title?: string, websiteUrl?: string, icons?: object[] }} serverInfo
@@ -168,7 +193,10 @@ class McpServer {
    *   around (./low-level-server.js), which becomes `server`
    */
   constructor(serverInfo, options = {}, lowLevel = undefined) {
-    const engine = engineOptions(serverInfo, options || {});
+    const quiet = quietLists(options?.capabilities, lowLevel !== undefined, new.target.listChangedAsDeclared === true);
+    const engine = engineOptions(serverInfo, options || {}, quiet);
+    this.#claimsListChanged = lowLevel !== undefined;
+    this.#debounced = new Set(coalescedLists(options?.debouncedNotificationMethods));
     this.#engine = new Server(engine);
     // Handlers' signals abort with the client's reason, as the official server's do.
     this.#engine[CLIENT_REASON_ABORTS] = true;
@@ -600,6 +628,21 @@ class McpServer {
    * if it was). Clients are told the list changed after each change, as the official SDK
    * does: by the engine when it changed something, else here.
    */
+  /**
+   * Holds the list changes of this turn of the loop when `kind`'s list is debounced, and
+   * tells them once a microtask later, as the SDK sends a debounced notification.
+   */
+  #debounce(kind) {
+    if (this.#releaseChanges || !this.#debounced.has(listOf(kind))) return;
+    this.#releaseChanges = this.#engine[HOLD_CHANGES]();
+    queueMicrotask(() => {
+      const release = this.#releaseChanges;
+      this.#releaseChanges = undefined;
+      release();
+      this.#flush();
+    });
+  }
+
   #handle(entry, { map, key, keyField = 'name', kind, engineKey = (k) => k, install, uninstall, notify, apply }) {
     const engine = this.#engine;
     let current = key;
@@ -609,6 +652,8 @@ class McpServer {
     const registered = () => map.get(current) === entry;
     // True when it changed the engine's state (the engine then told clients).
     const setEnabled = (on) => engine.isEnabled(kind, engineKey(current)) !== on && engine.setEnabled(kind, engineKey(current), on);
+    if (this.#claimsListChanged) this.server.registerCapabilities({ [listOf(kind)]: { listChanged: true } });
+    this.#debounce(kind);
     install(current);
     map.set(current, entry);
     this.#flush();
@@ -626,6 +671,7 @@ class McpServer {
     handle.remove = () => handle.update({ [keyField]: null });
     // An update is one change to clients, whatever it removes and adds again.
     handle.update = (updates = {}) => {
+      this.#debounce(kind);
       engine[AS_ONE_CHANGE](() => update(updates));
       this.#flush();
     };

@@ -17,7 +17,7 @@ const { elicitationProblems } = require('./elicitation-check');
 const { assertClientSupports, asSdkReadsThem, assertToolResultsMatch } = require('./client-support');
 const { asProtocolError } = require('./failures');
 const { ErrorCode, McpError } = require('../errors');
-const { EXTENSION, SUBSCRIPTIONS, SOLE_CALL } = require('../server');
+const { EXTENSION, SUBSCRIPTIONS, LIST_CHANGES, SOLE_CALL } = require('../server');
 const { scopeContext, followCallbacks } = require('./handler-scope');
 const { isSchemaObject } = require('../schema');
 const { isStateless } = require('../versions');
@@ -129,7 +129,7 @@ class ProtocolServer {
 
   /** The `SessionPeer` of a connection whose messages pass through JavaScript, writing with `send`. */
   [SESSION_PEER](send) {
-    return new SessionPeer(send, this.#notificationHandlers, () => this.oninitialized, (e) => this.#reportError(e), this.#requestHandlers);
+    return new SessionPeer(send, this.#notificationHandlers, () => this.oninitialized, (e) => this.#reportError(e));
   }
 
   /**
@@ -373,7 +373,8 @@ class ProtocolServer {
    * Declares capabilities, as the SDK's `registerCapabilities`: `logging` turns on log
    * messages, `extensions` and `resources.subscribe` are advertised to the clients that
    * initialize from then on (the engine then serves `resources/subscribe`, and records the
-   * subscriptions a low-level handler accepted, so `sendResourceUpdated` reaches them); the
+   * subscriptions a low-level handler accepted, so `sendResourceUpdated` reaches them), and
+   * a list's `listChanged` says whether its changes are advertised and told; the
    * engine advertises the others from what is registered, and answers the methods of a
    * low-level handler whatever it advertises.
    */
@@ -384,6 +385,10 @@ class ProtocolServer {
       this.#requestHandlers.recordSubscriptions();
     }
     for (const [id, settings] of Object.entries(capabilities?.extensions ?? {})) this.#engine[EXTENSION](id, settings);
+    for (const list of ['tools', 'prompts', 'resources']) {
+      const on = capabilities?.[list]?.listChanged;
+      if (typeof on === 'boolean') this.#engine[LIST_CHANGES](list, on);
+    }
   }
 
   /** Lets the engine answer `method` again. */

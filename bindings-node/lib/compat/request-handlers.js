@@ -4,9 +4,9 @@
  * engine the first time a handler is set) answers the requests whose method has a handler,
  * before the engine's own method logic, passing the others on. So a server that lists its
  * tools or serves a method of its own through low-level handlers, beside what it registers on
- * `McpServer`, moves over as it is. `initialize` stays the engine's (the handshake), but for
- * a connection whose messages pass through JavaScript, whose handshake a handler of the
- * application's may answer (the engine then takes the version it answered). Once
+ * `McpServer`, moves over as it is. A handler for `initialize` becomes the engine's initialize
+ * hook (core/src/initialize_hook.rs): it answers the handshake on every transport, and the
+ * engine serves the session at the version it answered. Once
  * subscriptions are declared (`registerCapabilities`), a subscription the application's
  * handler accepted is recorded by the engine too (its answer stays the application's), so
  * `sendResourceUpdated` reaches the subscriber, as the official server's does.
@@ -76,12 +76,30 @@ function asJsonRpcError(error) {
   throw new McpError(code, error?.message ?? 'Internal error');
 }
 
+/**
+ * The application's answer to the handshake `handshake` (the engine's initialize hook): its
+ * `initialize` handler called as the SDK calls it; what it throws is answered as the SDK's
+ * protocol layer answers it.
+ */
+async function answerInitialize(schema, handler, handshake) {
+  let request = { method: 'initialize', params: handshake.params };
+  if (typeof schema.safeParse === 'function') {
+    const parsed = schema.safeParse(request);
+    if (!parsed.success) throw new McpError(ErrorCode.InvalidParams, `Invalid params: ${parsed.error.message}`);
+    request = parsed.data;
+  }
+  const extra = { signal: new AbortController().signal, authInfo: handshake.authInfo, _meta: handshake.params?._meta };
+  try {
+    return await handler(request, extra);
+  } catch (error) {
+    return asJsonRpcError(error);
+  }
+}
+
 class RequestHandlers {
   #engine;
   #handlers = new Map();
   #installed = false;
-  /** The application's `initialize` handler and schema, if it set one. */
-  #initialize;
   #recordSubscriptions = false;
 
   /** @param {object} engine the mcpforge `Server` the handlers answer for */
@@ -91,14 +109,14 @@ class RequestHandlers {
 
   /**
    * Sets (or replaces) the handler of `schema`'s method. One for `initialize` answers the
-   * handshake of a connection whose messages pass through JavaScript (./session-peer.js);
-   * elsewhere the engine answers it.
+   * handshake (the engine's initialize hook), with the SDK's arguments: the request parsed
+   * by `schema`, and an `extra` with `signal`, `authInfo` and `_meta`.
    */
   set(schema, handler) {
     const method = methodOf(schema);
     if (typeof handler !== 'function') throw new TypeError(`mcpforge: the handler of ${method} must be a function`);
     if (method === 'initialize') {
-      this.#initialize = { schema, handler };
+      this.#engine.onInitialize((handshake) => answerInitialize(schema, handler, handshake));
       return;
     }
     this.#handlers.set(method, { schema, handler });
@@ -108,27 +126,6 @@ class RequestHandlers {
     }
   }
 
-  /**
-   * The application's answer to the `initialize` request `message` (`{ result }` or
-   * `{ error }`), or undefined when it set no handler for it.
-   */
-  async answerInitialize(message) {
-    const entry = this.#initialize;
-    if (!entry) return undefined;
-    try {
-      const request = entry.schema.safeParse ? entry.schema.parse({ method: message.method, params: message.params }) : message;
-      return { result: await entry.handler(request, { requestId: message.id, signal: new AbortController().signal }) };
-    } catch (e) {
-      const code = Number.isSafeInteger(e?.code) ? e.code : ErrorCode.InternalError;
-      return { error: { code, message: e?.message ?? 'Internal error' } };
-    }
-  }
-
-  /** True when the application answers `initialize` itself. */
-  answersInitialize() {
-    return this.#initialize !== undefined;
-  }
-
   /** Has the engine record the subscriptions the application's handlers accept from now on. */
   recordSubscriptions() {
     this.#recordSubscriptions = true;
@@ -136,7 +133,7 @@ class RequestHandlers {
 
   /** Removes the handler of `method`; the engine answers it again. */
   remove(method) {
-    if (method === 'initialize') this.#initialize = undefined;
+    if (method === 'initialize') this.#engine.onInitialize(null);
     this.#handlers.delete(method);
   }
 

@@ -35,7 +35,6 @@ class SessionPeer {
   #handlers;
   #initialized;
   #onerror;
-  #requestHandlers;
   #pending = new Map();
   #next = 0;
   /** The ids of the engine's requests to the client not answered yet (see `sent`). */
@@ -46,25 +45,12 @@ class SessionPeer {
    * @param {Map<string, Function>} handlers the notification handlers, by method
    * @param {() => (Function | undefined)} initialized the current `oninitialized`
    * @param {(error: Error) => void} onerror where a failing handler's error goes
-   * @param {object} [requestHandlers] the server's request handlers (./request-handlers.js),
-   *   whose `initialize` handler, if any, answers the handshake
    */
-  constructor(send, handlers, initialized, onerror, requestHandlers = undefined) {
+  constructor(send, handlers, initialized, onerror) {
     this.#send = send;
     this.#handlers = handlers;
     this.#initialized = initialized;
     this.#onerror = onerror;
-    this.#requestHandlers = requestHandlers;
-  }
-
-  /** True when the application answers the handshake itself (its `initialize` handler). */
-  answersInitialize() {
-    return Boolean(this.#requestHandlers?.answersInitialize());
-  }
-
-  /** The application's answer to the `initialize` request `message`: `{ result }` or `{ error }`. */
-  answerInitialize(message) {
-    return this.#requestHandlers.answerInitialize(message);
   }
 
   /**

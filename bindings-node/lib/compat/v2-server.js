@@ -16,6 +16,8 @@ const { McpServer: SdkMcpServer } = require('./mcp-server');
 class McpServer extends SdkMcpServer {
   /** How SDK 2.x lists tools (see ./mcp-server.js). */
   static listing = { target: 'draft-2020-12', anyZod: true, execution: undefined };
+  /** A declared `listChanged: false` holds, as in SDK 2.x (./mcp-server.js, quietLists). */
+  static listChangedAsDeclared = true;
 
   /**
    * @param {{ name: string, version: string }} serverInfo

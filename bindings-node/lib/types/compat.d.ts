@@ -166,6 +166,8 @@ export declare class StreamableHTTPServerTransport implements McpForgeTransport 
   handleRequest(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, parsedBody?: unknown): Promise<void>;
   close(): Promise<void>;
 }
+/** The SDK 2.x Node package's name (`@modelcontextprotocol/node`) for `StreamableHTTPServerTransport`. */
+export { StreamableHTTPServerTransport as NodeStreamableHTTPServerTransport };
 
 /** The official SDK's Streamable HTTP transport for web-standard runtimes, over the engine. */
 export declare class WebStandardStreamableHTTPServerTransport implements McpForgeTransport {

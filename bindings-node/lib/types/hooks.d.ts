@@ -1,6 +1,7 @@
 /**
  * What runs around or beside the handlers: middleware (`Server.use`), the catalogue hook
- * (`Server.catalogue`) and the error hook (`Server.onError`, the `logger` option).
+ * (`Server.catalogue`), the initialize hook (`Server.onInitialize`) and the error hook
+ * (`Server.onError`, the `logger` option).
  */
 
 import type { Context } from './context.js';
@@ -9,7 +10,7 @@ import type { Awaitable } from './schema.js';
 
 /** What threw an unexpected error. */
 export interface ErrorInfo {
-  kind: 'tool' | 'resource' | 'resource template' | 'resource list' | 'prompt' | 'completion' | 'middleware';
+  kind: 'tool' | 'resource' | 'resource template' | 'resource list' | 'prompt' | 'completion' | 'middleware' | 'catalogue' | 'initialize hook';
   /** The tool's or prompt's name, the resource's URI or template; undefined for the others. */
   name?: string;
 }
@@ -33,6 +34,26 @@ export type CatalogueHook = (
   context: MiddlewareContext,
   kind: CatalogueKind,
 ) => Iterable<string> | null | undefined | Promise<Iterable<string> | null | undefined>;
+
+/** One client's `initialize`, as the initialize hook sees it. */
+export interface Handshake {
+  /** What the client sent: `protocolVersion`, `capabilities`, `clientInfo`, ... */
+  params: { protocolVersion?: string; capabilities?: { [key: string]: unknown }; clientInfo?: { [key: string]: unknown }; [key: string]: unknown };
+  /** The answer the engine would send: `protocolVersion`, `capabilities`, `serverInfo`, `instructions`. */
+  answer: { [key: string]: unknown };
+  /** True for an `initialize` sent again on an initialized session. */
+  repeated: boolean;
+  /** The caller's grant (HTTP bearer authorization), when there is one. */
+  authInfo?: AuthInfo;
+}
+
+/**
+ * Decides the answer to a client's `initialize`: a result object, or `undefined` for the
+ * engine's `answer`; throw an `McpError` to refuse the handshake.
+ */
+export type InitializeHook = (
+  handshake: Handshake,
+) => { [key: string]: unknown } | undefined | Promise<{ [key: string]: unknown } | undefined>;
 
 /** One request as middleware sees it (see `Server.use`). */
 export declare class MiddlewareContext {

@@ -6,7 +6,7 @@
 
 import type { CallToolResult, Completion, GetPromptResult, PromptMessage, ResourceContents } from './content.js';
 import type { Context, LogLevel } from './context.js';
-import type { CatalogueHook, CatalogueKind, ErrorHook, ErrorLogger, Middleware } from './hooks.js';
+import type { CatalogueHook, CatalogueKind, ErrorHook, ErrorLogger, InitializeHook, Middleware } from './hooks.js';
 import type { FetchMcpHandler, HttpAddress, ListenOptions, MountOptions, NodeMcpHandler } from './http.js';
 import type { Awaitable, InferArgs, Json, JsonSchema, RawShape, SchemaInput, ShapeOutput } from './schema.js';
 import type { TestClient, TestClientOptions } from './testing.js';
@@ -268,6 +268,8 @@ export declare class Server {
   use(middleware: Middleware): this;
   /** Sets the catalogue hook (null removes it): which registered items each request may see. */
   catalogue(hook: CatalogueHook | null): this;
+  /** Sets the initialize hook (null removes it): the answer to each client's `initialize`, on every transport. */
+  onInitialize(hook: InitializeHook | null): this;
   /**
    * Sets the error hook: `hook(error, info)` runs for every unexpected error a tool,
    * resource, prompt, completion, resource lister or middleware throws (not `McpError`,

@@ -3,23 +3,24 @@
 use serde_json::{Map, Value, json};
 
 use crate::dispatch::shared::ServerShared;
-use crate::protocol::ProtocolVersion;
+use crate::protocol::{ListKind, ProtocolVersion};
 use crate::registry::Snapshot;
 use crate::sync::lock;
 
 /// The server capabilities for `version`, following what is registered.
 pub(crate) fn capabilities(shared: &ServerShared, snap: &Snapshot, version: ProtocolVersion) -> Value {
     let mut caps = Map::new();
-    // Whether change notices are claimed: on 2026-07-28 they come only on
+    // Whether change notices of a list are claimed: on 2026-07-28 they come only on
     // `subscriptions/listen` streams, so they follow whether that method is served.
-    let changes = if version.is_modern() { shared.listen } else { shared.legacy_list_changed };
+    let changes_of = |kind| if version.is_modern() { shared.listen } else { shared.hub.tells(kind) };
     // Resource subscriptions: `resources/subscribe` on the handshake versions, the listen
     // stream's `resourceSubscriptions` on 2026-07-28.
     let subscribe = if version.is_modern() { shared.listen } else { shared.serves_subscriptions() };
     if shared.has_tools(snap) {
-        caps.insert("tools".into(), json!({ "listChanged": changes }));
+        caps.insert("tools".into(), json!({ "listChanged": changes_of(ListKind::Tools) }));
     }
     if shared.has_resources(snap) {
+        let changes = changes_of(ListKind::Resources);
         let resources = if subscribe && changes {
             json!({ "subscribe": true, "listChanged": true })
         } else if changes {
@@ -30,7 +31,7 @@ pub(crate) fn capabilities(shared: &ServerShared, snap: &Snapshot, version: Prot
         caps.insert("resources".into(), resources);
     }
     if shared.has_prompts(snap) {
-        caps.insert("prompts".into(), json!({ "listChanged": changes }));
+        caps.insert("prompts".into(), json!({ "listChanged": changes_of(ListKind::Prompts) }));
     }
     if shared.logging {
         caps.insert("logging".into(), json!({}));

@@ -19,7 +19,7 @@ pub(crate) const MAX_CLIENT_DESCRIPTION: usize = 16 * 1024;
 
 /// The length of `value` as compact JSON, counted without building the text (a writer
 /// that only counts: a few lines, not worth a crate).
-fn json_len(value: &Value) -> usize {
+fn json_len(value: &impl serde::Serialize) -> usize {
     struct Count(usize);
     impl std::io::Write for Count {
         fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
@@ -61,20 +61,51 @@ pub(crate) fn initialize(
     params: &InitializeParams<'_>,
     out: Outbox,
 ) -> Result<(Arc<Session>, Vec<u8>), ProtocolError> {
+    let (version, answer) = propose(shared, params)?;
+    Ok((open(shared, params, version, out), serialize(&answer)?))
+}
+
+/// What the engine answers to a first `initialize` with `params`: the version it agrees on
+/// and the result object, or the refusal (a version it cannot serve, a client description
+/// over its bound). Opens nothing ([`open`] does).
+pub(crate) fn propose(
+    shared: &ServerShared,
+    params: &InitializeParams<'_>,
+) -> Result<(ProtocolVersion, Value), ProtocolError> {
     let version = negotiate(shared, params)?;
-    let client_capabilities = Value::Object(params.capabilities.cloned().unwrap_or_default());
-    let client_info = params.client_info.cloned().unwrap_or(Value::Null);
     // The session keeps both for its life (and a shared store's record of it does too).
-    for (what, value) in [("capabilities", &client_capabilities), ("clientInfo", &client_info)] {
-        if json_len(value) > MAX_CLIENT_DESCRIPTION {
+    let capabilities = params.capabilities.map_or(2, json_len);
+    let info = params.client_info.map_or(4, json_len);
+    for (what, len) in [("capabilities", capabilities), ("clientInfo", info)] {
+        if len > MAX_CLIENT_DESCRIPTION {
             return Err(ProtocolError::invalid_params(format!(
                 "`{what}` is at most {MAX_CLIENT_DESCRIPTION} bytes of JSON"
             )));
         }
     }
+    Ok((version, result(shared, version)))
+}
+
+/// Opens the session a handshake with `params` agreed on at `version` (checked by
+/// [`propose`]).
+pub(crate) fn open(
+    shared: &Arc<ServerShared>,
+    params: &InitializeParams<'_>,
+    version: ProtocolVersion,
+    out: Outbox,
+) -> Arc<Session> {
+    let client_capabilities = Value::Object(params.capabilities.cloned().unwrap_or_default());
+    let client_info = params.client_info.cloned().unwrap_or(Value::Null);
     let session = Arc::new(Session::new(version, client_capabilities, client_info, out));
     shared.hub.add_session(Arc::downgrade(&session));
-    Ok((session, result(shared, version)?))
+    session
+}
+
+/// The version an application's answer to `initialize` names (its `protocolVersion`), when
+/// it is a handshake version this server serves.
+pub(crate) fn answered_version(shared: &ServerShared, answer: &Value) -> Option<ProtocolVersion> {
+    let named = ProtocolVersion::parse(answer.get("protocolVersion")?.as_str()?)?;
+    (!named.is_modern() && shared.versions.contains(&named)).then_some(named)
 }
 
 /// Answers an `initialize` sent again on a session: the same answer when it negotiates the
@@ -85,7 +116,7 @@ pub(crate) fn repeated(
     shared: &Arc<ServerShared>,
     params: &InitializeParams<'_>,
     session: &Session,
-) -> Result<Vec<u8>, ProtocolError> {
+) -> Result<Value, ProtocolError> {
     let version = negotiate(shared, params)?;
     if version != session.version {
         return Err(ProtocolError::invalid_request(format!(
@@ -93,7 +124,12 @@ pub(crate) fn repeated(
             session.version.as_str()
         )));
     }
-    result(shared, version)
+    Ok(result(shared, version))
+}
+
+/// An `initialize` result as the bytes of its answer.
+pub(crate) fn serialize(answer: &Value) -> Result<Vec<u8>, ProtocolError> {
+    serde_json::to_vec(answer).map_err(ProtocolError::internal)
 }
 
 /// The version `initialize` with `params` agrees on: a supported handshake version is
@@ -112,8 +148,8 @@ fn negotiate(shared: &ServerShared, params: &InitializeParams<'_>) -> Result<Pro
     Ok(ProtocolVersion::parse(requested).filter(|v| legacy.contains(v)).unwrap_or(newest))
 }
 
-/// The serialized `initialize` result for `version`.
-fn result(shared: &ServerShared, version: ProtocolVersion) -> Result<Vec<u8>, ProtocolError> {
+/// The `initialize` result for `version`.
+fn result(shared: &ServerShared, version: ProtocolVersion) -> Value {
     let mut info = shared.info.clone();
     if let Some(obj) = info.as_object_mut() {
         shaping::implementation(obj, version);
@@ -126,5 +162,5 @@ fn result(shared: &ServerShared, version: ProtocolVersion) -> Result<Vec<u8>, Pr
     if let Some(i) = crate::sync::lock(&shared.instructions).as_deref() {
         result["instructions"] = json!(i);
     }
-    serde_json::to_vec(&result).map_err(ProtocolError::internal)
+    result
 }

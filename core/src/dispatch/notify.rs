@@ -8,7 +8,7 @@
 
 use crate::protocol::method::Method;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock, Weak};
 
 use super::cancel::RequestToken;
@@ -98,9 +98,10 @@ pub(crate) struct Hub {
     /// Log messages also go to sessions not initialized yet
     /// (`ServerBuilder::log_before_initialized`).
     log_uninitialized: bool,
-    /// Legacy sessions are not told of list changes (`ServerBuilder::legacy_list_changed`
-    /// off: their capabilities do not claim `listChanged`).
-    quiet_lists: bool,
+    /// Per list (in `ListKind::ALL` order), whether legacy sessions are told of its changes
+    /// (`ServerBuilder::legacy_list_changed`, `ServerBuilder::quiet_lists`,
+    /// `Server::tell_list_changes`); their capabilities claim `listChanged` only for those.
+    told: [AtomicBool; 3],
     /// The lists told once per change, not once for the changes made while one notice is
     /// still waiting to be written (`ServerBuilder::coalesced_list_changed`).
     per_change: Vec<ListKind>,
@@ -134,13 +135,34 @@ fn tagged(id: &RequestId, mut params: Value) -> Value {
 
 impl Hub {
     /// A hub whose log messages also reach sessions not initialized yet when
-    /// `log_uninitialized`, whose list changes reach legacy sessions only when
-    /// `legacy_lists` (2026 listeners hear them either way), and which tells of a change of
-    /// a list in `coalesced` once for all the changes made while its notice waits to be
-    /// written (of any other list, once per change).
-    pub fn new(log_uninitialized: bool, legacy_lists: bool, coalesced: &[ListKind]) -> Hub {
+    /// `log_uninitialized`, whose list changes reach legacy sessions only for the lists in
+    /// `told` (2026 listeners hear them either way), and which tells of a change of a list
+    /// in `coalesced` once for all the changes made while its notice waits to be written
+    /// (of any other list, once per change).
+    pub fn new(log_uninitialized: bool, told: &[ListKind], coalesced: &[ListKind]) -> Hub {
         let per_change = ListKind::ALL.into_iter().filter(|k| !coalesced.contains(k)).collect();
-        Hub { log_uninitialized, quiet_lists: !legacy_lists, per_change, ..Hub::default() }
+        let hub = Hub { log_uninitialized, per_change, ..Hub::default() };
+        for kind in told {
+            hub.set_told(*kind, true);
+        }
+        hub
+    }
+
+    /// The slot of `kind` in `told`.
+    fn told_slot(&self, kind: ListKind) -> &AtomicBool {
+        let index = ListKind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
+        &self.told[index]
+    }
+
+    /// Whether legacy sessions are told of changes of `kind` (and their capabilities claim
+    /// `listChanged` for it).
+    pub fn tells(&self, kind: ListKind) -> bool {
+        self.told_slot(kind).load(Ordering::Relaxed)
+    }
+
+    /// From now on, legacy sessions are told of changes of `kind` (`on`) or not.
+    pub fn set_told(&self, kind: ListKind, on: bool) {
+        self.told_slot(kind).store(on, Ordering::Relaxed);
     }
 
     /// From now on, every change is also published on a shared store's bus (once; later
@@ -234,7 +256,7 @@ impl Hub {
         // No params, as the official SDKs send it; a 2026 listener's carries its tag.
         let once = !self.per_change.contains(&kind);
         let send = |out: &Outbox, bytes: Vec<u8>| if once { out.notify_once(bytes) } else { out.notify(bytes) };
-        if !self.quiet_lists {
+        if self.tells(kind) {
             let plain = encode::bare_notification(kind.method());
             for s in self.live_sessions() {
                 send(&s.out, plain.clone());

@@ -69,9 +69,6 @@ pub(crate) struct ServerShared {
     /// `subscriptions/listen` served, and the 2026-07-28 capabilities claim change
     /// notices (`ServerBuilder::listen`).
     pub listen: bool,
-    /// Sessions of the handshake versions are told of list changes, and their capabilities
-    /// claim `listChanged` (`ServerBuilder::legacy_list_changed`).
-    pub legacy_list_changed: bool,
     /// Tool names are not checked (`ServerBuilder::lenient_tool_names`).
     pub lenient_tool_names: bool,
     /// Request metrics, once turned on (server option, or an HTTP app that serves them).

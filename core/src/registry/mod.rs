@@ -16,6 +16,7 @@ use std::sync::{Arc, RwLock};
 
 use crate::catalogue::{Catalogue, Kind};
 use crate::error_hook::ErrorHook;
+use crate::initialize_hook::InitializeHook;
 use crate::middleware::Chain;
 use crate::protocol::CompletionRef;
 
@@ -39,6 +40,8 @@ pub(crate) struct Snapshot {
     pub error_hook: Option<Arc<dyn ErrorHook>>,
     /// Decides per request which registered items are visible (none: all are).
     pub catalogue: Option<Arc<dyn Catalogue>>,
+    /// Decides the answer to each client's `initialize` (none: the engine's).
+    pub initialize_hook: Option<Arc<dyn InitializeHook>>,
 }
 
 impl Snapshot {

@@ -53,7 +53,17 @@ impl ServerBuilder {
     /// as the official Python SDK's servers do unless told otherwise (2026-07-28 listeners
     /// are told either way).
     pub fn legacy_list_changed(mut self, on: bool) -> Self {
-        self.legacy_list_changed = on;
+        self.told_lists = if on { ListKind::ALL.to_vec() } else { Vec::new() };
+        self
+    }
+
+    /// The lists whose changes sessions of the handshake versions are not told of, and for
+    /// which their capabilities say `listChanged: false` (none by default): what an
+    /// application that declares `{ tools: { listChanged: false } }` asks for, per list.
+    /// `Server::tell_list_changes` changes it while serving.
+    pub fn quiet_lists(mut self, lists: impl IntoIterator<Item = ListKind>) -> Self {
+        let quiet: Vec<ListKind> = lists.into_iter().collect();
+        self.told_lists.retain(|k| !quiet.contains(k));
         self
     }
 

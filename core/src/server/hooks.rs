@@ -1,5 +1,5 @@
-//! The hooks and outputs of a running [`Server`]: its middleware chain, error hook and
-//! catalogue, its metrics, and the messages it sends outside any request.
+//! The hooks and outputs of a running [`Server`]: its middleware chain, error hook,
+//! catalogue and initialize hook, its metrics, and the messages it sends outside any request.
 
 use std::sync::Arc;
 
@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use crate::catalogue::Catalogue;
 use crate::error_hook::ErrorHook;
+use crate::initialize_hook::InitializeHook;
 use crate::middleware::{Chain, Middleware};
 use crate::protocol::LogLevel;
 
@@ -65,6 +66,18 @@ impl Server {
     /// Removes the catalogue hook: every registered item is visible again.
     pub fn clear_catalogue(&self) {
         self.shared.registry.update(|s| s.catalogue = None);
+    }
+
+    /// Makes `hook` decide the answer to each client's `initialize` (replacing any; see
+    /// [`crate::initialize_hook`]), from the handshakes that start after this call.
+    pub fn set_initialize_hook(&self, hook: impl InitializeHook) {
+        let hook: Arc<dyn InitializeHook> = Arc::new(hook);
+        self.shared.registry.update(|s| s.initialize_hook = Some(hook));
+    }
+
+    /// Removes the initialize hook: the engine answers `initialize` itself again.
+    pub fn clear_initialize_hook(&self) {
+        self.shared.registry.update(|s| s.initialize_hook = None);
     }
 
     /// Removes every middleware: requests that start after this call run without a chain.

@@ -38,6 +38,13 @@ impl Server {
         self.shared.hub.release_lists();
     }
 
+    /// Whether sessions of the handshake versions are told of changes of `list` from now on
+    /// (`on`), and whether the capabilities of the sessions that initialize afterwards claim
+    /// `listChanged` for it (see [`ServerBuilder::quiet_lists`](crate::ServerBuilder::quiet_lists)).
+    pub fn tell_list_changes(&self, list: ListKind, on: bool) {
+        self.shared.hub.set_told(list, on);
+    }
+
     /// Replaces the instructions sent to clients from the next `initialize` or
     /// `server/discover` on (`None`: none).
     pub fn set_instructions(&self, instructions: Option<String>) {

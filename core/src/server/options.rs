@@ -10,6 +10,7 @@ use crate::catalogue::Catalogue;
 use crate::dispatch::limits::Limits;
 use crate::dispatch::rate_limit::RateLimits;
 use crate::error_hook::ErrorHook;
+use crate::initialize_hook::InitializeHook;
 use crate::protocol::{ListKind, ProtocolVersion};
 use crate::registry::Snapshot;
 use crate::tasks::TaskOptions;
@@ -47,7 +48,7 @@ impl Server {
             resource_meta_in_contents: false,
             resource_subscriptions: true,
             listen: true,
-            legacy_list_changed: true,
+            told_lists: ListKind::ALL.to_vec(),
             coalesced_list_changed: ListKind::ALL.to_vec(),
             lenient_tool_names: false,
             log_before_initialized: false,
@@ -124,6 +125,14 @@ impl ServerBuilder {
     /// [`crate::catalogue`].
     pub fn catalogue(mut self, hook: impl Catalogue) -> Self {
         self.snapshot.catalogue = Some(Arc::new(hook));
+        self
+    }
+
+    /// Decides the answer to each client's `initialize`, on every transport: the hook sees
+    /// the client's params and the engine's answer, and returns the answer to send (or an
+    /// error); see [`crate::initialize_hook`].
+    pub fn on_initialize(mut self, hook: impl InitializeHook) -> Self {
+        self.snapshot.initialize_hook = Some(Arc::new(hook));
         self
     }
 

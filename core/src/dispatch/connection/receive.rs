@@ -7,11 +7,13 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+use crate::auth::AuthInfo;
 use crate::dispatch::call::Outcome;
 use crate::dispatch::handshake;
 use crate::dispatch::metrics::Ended;
 use crate::dispatch::trace::RequestSpan;
 use crate::error::ProtocolError;
+use crate::initialize_hook::Handshake;
 use crate::jsonrpc::envelope::Received;
 use crate::jsonrpc::message::EnvelopeError;
 use crate::jsonrpc::{Incoming, IncomingRequest, RequestId, encode};
@@ -99,7 +101,8 @@ impl Connection {
                     && meta.is_none()
                     && !meta::is_modern_shaped(req.params.as_ref())
                 {
-                    let outcome = self.initialize(&req);
+                    let auth = route.auth.clone().or_else(|| self.auth.as_ref().map(|a| a.get()));
+                    let outcome = self.initialize(&req, auth).await;
                     Box::pin(route.answer.deliver(outcome)).await;
                     return Submitted::Answered;
                 }
@@ -151,25 +154,16 @@ impl Connection {
         Ok(())
     }
 
-    /// `initialize` runs inline, in order, so the requests after it see the session.
-    pub(super) fn initialize(&self, req: &IncomingRequest) -> Outcome {
+    /// `initialize` runs inline, in order, so the requests after it see the session. `auth`
+    /// is the caller's grant, for the initialize hook.
+    pub(super) async fn initialize(&self, req: &IncomingRequest, auth: Option<Arc<AuthInfo>>) -> Outcome {
         let probe =
             self.metrics.as_ref().map(|m| m.start(&self.shared.registry.snapshot(), &req.method, req.params.as_ref()));
         let span = RequestSpan::start(req, None, None);
-        let params = InitializeParams::read(req.params.as_ref());
-        let outcome = if let Some(session) = self.session.get() {
-            match handshake::repeated(&self.shared, &params, session) {
-                Ok(result) => Outcome::ok(encode::response_raw(&req.id, &result)),
-                Err(e) => refusal_outcome(encode::error(Some(&req.id), &e, self.null_ids()), &e),
-            }
-        } else {
-            match handshake::initialize(&self.shared, &params, self.out.clone()) {
-                Ok((session, result)) => {
-                    let _ = self.session.set(session);
-                    Outcome::ok(encode::response_raw(&req.id, &result))
-                }
-                Err(e) => refusal_outcome(encode::error(Some(&req.id), &e, true), &e),
-            }
+        let repeated = self.session.get().is_some();
+        let outcome = match self.handshake(req, auth).await {
+            Ok(result) => Outcome::ok(encode::response_raw(&req.id, &result)),
+            Err(e) => refusal_outcome(encode::error(Some(&req.id), &e, !repeated || self.null_ids()), &e),
         };
         let ended = Ended {
             response: &outcome.response,
@@ -183,5 +177,32 @@ impl Connection {
             p.settle(&ended);
         }
         outcome
+    }
+
+    /// The answer to `initialize`: the engine's (see [`handshake`]), shaped by the
+    /// application's initialize hook when it set one ([`crate::initialize_hook`]); a first
+    /// one opens the session, at the version the answer names when this server serves it.
+    async fn handshake(&self, req: &IncomingRequest, auth: Option<Arc<AuthInfo>>) -> Result<Vec<u8>, ProtocolError> {
+        let params = InitializeParams::read(req.params.as_ref());
+        let hook = self.shared.registry.snapshot().initialize_hook.clone();
+        let shaped = |answer: Value, repeated: bool| async move {
+            let Some(hook) = hook else { return Ok(answer) };
+            let params = req.params.clone().unwrap_or_default();
+            let auth = auth.map(|a| (*a).clone());
+            let answer = hook.initialize(Handshake { params, answer, auth, repeated }).await?;
+            if !answer.is_object() {
+                return Err(ProtocolError::internal("the initialize hook answered something other than an object"));
+            }
+            Ok(answer)
+        };
+        if let Some(session) = self.session.get() {
+            let answer = handshake::repeated(&self.shared, &params, session)?;
+            return handshake::serialize(&shaped(answer, true).await?);
+        }
+        let (negotiated, answer) = handshake::propose(&self.shared, &params)?;
+        let answer = shaped(answer, false).await?;
+        let version = handshake::answered_version(&self.shared, &answer).unwrap_or(negotiated);
+        let _ = self.session.set(handshake::open(&self.shared, &params, version, self.out.clone()));
+        handshake::serialize(&answer)
     }
 }
