@@ -68,6 +68,8 @@ mod test_http_security;
 mod test_http_sse2024;
 #[path = "test_http_tool_scopes.rs"]
 mod test_http_tool_scopes;
+#[path = "test_initialize_hook.rs"]
+mod test_initialize_hook;
 #[path = "test_json_text_arguments.rs"]
 mod test_json_text_arguments;
 #[path = "test_link.rs"]

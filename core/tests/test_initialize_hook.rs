@@ -5,7 +5,7 @@
 //! server serves it; an error of the hook is the client's answer and opens no session; a
 //! repeated handshake is shown to the hook; removing the hook brings the engine's answer back.
 
-mod http_client;
+use crate::http_client;
 
 use std::sync::{Arc, Mutex};
 
