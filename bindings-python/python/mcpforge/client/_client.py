@@ -187,7 +187,9 @@ class Client:
             start(token, *args)
             return await future
         except BaseException:
-            if not future.done():
+            # Cancelling the awaiting task cancels `future` too: only a future that got
+            # its outcome has nothing left to stop.
+            if future.cancelled() or not future.done():
                 link.forget(token)
                 if self._native is not None:
                     self._native.cancel(token)
