@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use mcpforge::client::transport::child::StderrTail;
 use mcpforge::client::transport::{ChildTransport, HttpTransport, MemoryTransport};
-use mcpforge::client::{CallOptions, Client, ClientBuilder, ClientError, Protocol};
+use mcpforge::client::{CallOptions, Client, ClientBuilder, ClientError, ClientLimits, Protocol};
 use mcpforge::protocol::method::{Kind, Method, Sender};
 use mcpforge::{LogLevel, ProtocolError, ProtocolVersion};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
@@ -183,6 +183,11 @@ impl NativeEngineClient {
         if let Some(timeout) = timeout {
             builder = builder.call_options(CallOptions { timeout, reset_on_progress: false, max_total: timeout });
         }
+        // "auto" waits for the answer to `server/discover` as long as for any request: a
+        // server that answers it late (a child still starting) has taken the 2026-07-28
+        // wire by then and would refuse the handshake tried in its place.
+        let probe_timeout = timeout.unwrap_or(CallOptions::default().timeout);
+        builder = builder.limits(ClientLimits { probe_timeout, ..ClientLimits::default() });
         if flag("sampling") {
             builder = builder.on_sampling(asking(&shared, Method::SamplingCreateMessage.as_str()));
         }
@@ -216,7 +221,7 @@ impl NativeEngineClient {
                 running,
                 stderr,
             };
-            Ok(Outcome::Connected(Box::new(native)))
+            Ok(Outcome::Object(Box::new(move |py| Ok(Bound::new(py, native)?.into_any()))))
         };
         leave_worker(|| {
             runtime().spawn(async move {

@@ -27,14 +27,17 @@ use crate::convert::{from_py, to_py};
 /// end while its loop is busy.
 pub const MAX_WAITING_NOTICES: usize = 4096;
 
+/// Makes a Python object with the interpreter held.
+pub type MakeObject = Box<dyn for<'py> FnOnce(Python<'py>) -> PyResult<Bound<'py, PyAny>> + Send>;
+
 /// How a finished call ends on the Python side.
 pub enum Outcome {
     /// A result (JSON).
     Json(Value),
     /// Nothing to return (`None`).
     Nothing,
-    /// A connected client (the Python object is made when the loop takes it).
-    Connected(Box<crate::engine_client::NativeEngineClient>),
+    /// A Python object, made when the loop takes it (a connected client).
+    Object(MakeObject),
 }
 
 /// One thing for the loop.
@@ -136,7 +139,7 @@ impl NativeInbox {
                     let (ok, value) = match outcome {
                         Ok(Outcome::Json(v)) => (true, to_py(py, &v)?),
                         Ok(Outcome::Nothing) => (true, py.None().into_bound(py)),
-                        Ok(Outcome::Connected(client)) => (true, Bound::new(py, *client)?.into_any()),
+                        Ok(Outcome::Object(make)) => (true, make(py)?),
                         Err(e) => (false, failure(py, &e)?),
                     };
                     (0u8, token, ok, value).into_pyobject(py)?

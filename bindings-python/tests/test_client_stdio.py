@@ -93,3 +93,19 @@ def test_the_official_python_sdk_server_over_stdio() -> None:
                 assert unknown.isError and "no-such-tool" in unknown.content[0].text  # type: ignore[union-attr]
 
     run(body)
+
+
+@pytest.mark.skipif(not PEERS_PYTHON.exists(), reason="no official `mcp` server here (scripts/setup-peers.sh)")
+def test_auto_waits_for_a_server_that_starts_slowly() -> None:
+    # The server reads its input 6 s late, past the engine's 5 s default for the discovery
+    # probe: it then answers `server/discover` and takes the 2026-07-28 wire, and a handshake
+    # sent in its place after a shorter wait would be refused.
+    script = f'sleep 6; exec "{PEERS_PYTHON}" "{OFFICIAL_SERVER}"'
+
+    async def body() -> None:
+        async with Client.stdio("sh", ["-c", script], cwd=str(OFFICIAL_SERVER.parent)) as client:
+            assert client.protocol_version == "2026-07-28"
+            echoed = await client.call_tool("echo", {"text": "late"})
+            assert echoed.content[0].text == "late"  # type: ignore[union-attr]
+
+    run(body)

@@ -20,7 +20,7 @@ __all__ = [
     "Model", "Implementation", "ErrorData", "EmptyResult",
     "TextContent", "ImageContent", "AudioContent", "ResourceLink", "EmbeddedResource", "ContentBlock",
     "TextResourceContents", "BlobResourceContents",
-    "Tool", "ListToolsResult", "CallToolResult",
+    "PaginatedResult", "Tool", "ListToolsResult", "CallToolResult",
     "Resource", "ListResourcesResult", "ResourceTemplate", "ListResourceTemplatesResult", "ReadResourceResult",
     "PromptArgument", "Prompt", "ListPromptsResult", "PromptMessage", "GetPromptResult",
     "Completion", "CompleteResult",
@@ -244,6 +244,14 @@ def _block(value: Any) -> Any:
     return _BLOCKS.get(value.get("type", ""), Model).from_wire(value)
 
 
+class PaginatedResult(Model):
+    """A page of a list: ``nextCursor`` names the next page (None after the last)."""
+
+    nextCursor: Optional[str]
+    next_cursor: Optional[str]
+    meta: Optional[Dict[str, Any]]
+
+
 class Tool(Model):
     """A tool the server lists."""
 
@@ -259,15 +267,12 @@ class Tool(Model):
     meta: Optional[Dict[str, Any]]
 
 
-class ListToolsResult(Model):
+class ListToolsResult(PaginatedResult):
     """``tools/list``: every tool (every page followed unless a cursor was given)."""
 
     _nested = {"tools": _each(_of(Tool))}
     _defaults = {"tools": []}
     tools: List[Tool]
-    nextCursor: Optional[str]
-    next_cursor: Optional[str]
-    meta: Optional[Dict[str, Any]]
 
 
 class CallToolResult(Model):
@@ -297,15 +302,12 @@ class Resource(Model):
     meta: Optional[Dict[str, Any]]
 
 
-class ListResourcesResult(Model):
+class ListResourcesResult(PaginatedResult):
     """``resources/list``."""
 
     _nested = {"resources": _each(_of(Resource))}
     _defaults = {"resources": []}
     resources: List[Resource]
-    nextCursor: Optional[str]
-    next_cursor: Optional[str]
-    meta: Optional[Dict[str, Any]]
 
 
 class ResourceTemplate(Model):
@@ -321,16 +323,13 @@ class ResourceTemplate(Model):
     meta: Optional[Dict[str, Any]]
 
 
-class ListResourceTemplatesResult(Model):
+class ListResourceTemplatesResult(PaginatedResult):
     """``resources/templates/list``."""
 
     _nested = {"resourceTemplates": _each(_of(ResourceTemplate))}
     _defaults = {"resourceTemplates": []}
     resourceTemplates: List[ResourceTemplate]
     resource_templates: List[ResourceTemplate]
-    nextCursor: Optional[str]
-    next_cursor: Optional[str]
-    meta: Optional[Dict[str, Any]]
 
 
 class ReadResourceResult(Model):
@@ -361,15 +360,12 @@ class Prompt(Model):
     meta: Optional[Dict[str, Any]]
 
 
-class ListPromptsResult(Model):
+class ListPromptsResult(PaginatedResult):
     """``prompts/list``."""
 
     _nested = {"prompts": _each(_of(Prompt))}
     _defaults = {"prompts": []}
     prompts: List[Prompt]
-    nextCursor: Optional[str]
-    next_cursor: Optional[str]
-    meta: Optional[Dict[str, Any]]
 
 
 class PromptMessage(Model):
