@@ -187,13 +187,17 @@ class Client:
             start(token, *args)
             return await future
         except BaseException:
-            # Cancelling the awaiting task cancels `future` too: only a future that got
-            # its outcome has nothing left to stop.
-            if future.cancelled() or not future.done():
-                link.forget(token)
-                if self._native is not None:
-                    self._native.cancel(token)
+            self._abandon(link, token, future)
             raise
+
+    def _abandon(self, link: Link, token: int, future: "asyncio.Future[Any]") -> None:
+        """The caller stopped waiting for the call ``token``: unless its outcome came, the
+        engine stops it (the server gets ``notifications/cancelled``). Cancelling the
+        awaiting task cancels ``future`` too, so a cancelled future is a call still running."""
+        if future.cancelled() or not future.done():
+            link.forget(token)
+            if self._native is not None:
+                self._native.cancel(token)
 
     # ----- what the server said when connecting --------------------------------------------
 
@@ -246,11 +250,20 @@ class Client:
         """``tools/call``. A tool's failure is a result with ``isError``; a JSON-RPC error
         raises ``McpError``. ``read_timeout_seconds`` bounds this call (progress does not
         extend it); ``progress_callback(progress, total, message)`` gets its progress."""
-        native = self._connected()
+        native, link = self._native, self._link
+        if native is None or link is None:
+            native = self._connected()
         timeout = _seconds(read_timeout_seconds)
+        if progress_callback is None and timeout is None and meta is None and link is not None:
+            # The common call, without the extra coroutine of `_call` (the same steps).
+            token, future = link.expect()
+            try:
+                native.call_tool(token, name, arguments)
+                return CallToolResult.from_wire(await future)
+            except BaseException:
+                self._abandon(link, token, future)
+                raise
         if progress_callback is None:
-            if timeout is None and meta is None:
-                return CallToolResult.from_wire(await self._call(native.call_tool, name, arguments))
             return CallToolResult.from_wire(await self._call(native.call_tool, name, arguments, timeout, meta))
         self._progress_tokens += 1
         progress_token = f"mcpforge-progress-{self._progress_tokens}"
