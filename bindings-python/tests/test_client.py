@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import time
 from pathlib import Path
 from typing import Any, List
 
 import pytest
 
 from conftest import run
+from mcpforge import Context, Server
 from mcpforge.client import Client, ClientRequestContext, McpError
 from mcpforge.client.types import (
     CreateMessageRequestParams,
@@ -235,3 +237,33 @@ def test_a_client_used_outside_its_block_says_so() -> None:
     run(body)
     with pytest.raises(TypeError, match="StdioServerParameters"):
         Client(42)
+
+
+def test_notifications_waiting_for_a_busy_loop_are_bounded() -> None:
+    # The engine keeps at most 4,096 notifications for a loop that does not take them
+    # (`inbox::MAX_WAITING_NOTICES`); past that they are dropped and counted, so a server
+    # that floods a busy client cannot grow its memory without end.
+    flooding = Server("flood")
+
+    @flooding.tool()
+    def flood(n: int, ctx: Context) -> str:
+        for i in range(n):
+            ctx.info(f"line {i}")
+        return "flooded"
+
+    async def body() -> None:
+        async with Client(flooding, mode="legacy", logging_callback=lambda params: None) as client:
+            await client.set_logging_level("info")
+            call = asyncio.ensure_future(client.call_tool("flood", {"n": 20000}))
+            await asyncio.sleep(0)  # the call is sent
+            link = client._link
+            assert link is not None
+            deadline = time.monotonic() + 30
+            while link.inbox.dropped_notifications() == 0 and time.monotonic() < deadline:
+                time.sleep(0.01)  # the loop is held: nothing leaves the inbox
+            arrivals = link.inbox.take()
+            assert sum(1 for a in arrivals if a[0] == 2) == 4096
+            link.dispatch(arrivals)
+            assert (await call).content[0].text == "flooded"  # type: ignore[union-attr]
+
+    run(body)

@@ -7,7 +7,7 @@ Everything here runs on the event loop the client was entered on."""
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Callable, Dict, Tuple
+from typing import Any, Callable, Dict, List, Tuple
 
 from .._native import NativeInbox, NativeReply
 from ..errors import McpError
@@ -46,8 +46,12 @@ class Link:
         self.waiting.pop(token, None)
 
     def _drain(self) -> None:
+        self.dispatch(self.inbox.take())
+
+    def dispatch(self, arrivals: List[Tuple[int, Any, Any, Any]]) -> None:
+        """Settles the calls and hands on the requests and notifications among ``arrivals``."""
         waiting = self.waiting
-        for kind, first, second, third in self.inbox.take():
+        for kind, first, second, third in arrivals:
             if kind == _DONE:
                 future = waiting.pop(first, None)
                 if future is None or future.done():
