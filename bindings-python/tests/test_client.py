@@ -36,6 +36,14 @@ from client_target import make_server  # noqa: E402
 MODES = ["legacy", "2026-07-28"]
 
 
+async def until_event(event: str) -> None:
+    """Waits (at most about 5 s) until the server's `wait` tool recorded ``event``."""
+    for _ in range(500):
+        if event in client_target.EVENTS:
+            return
+        await asyncio.sleep(0.01)
+
+
 async def sampling(context: ClientRequestContext, params: CreateMessageRequestParams) -> CreateMessageResult:
     asked = params.messages[0].content.text  # type: ignore[union-attr]
     return CreateMessageResult(role="assistant", content=TextContent(type="text", text=f"re: {asked}"), model="m")
@@ -160,17 +168,11 @@ def test_cancelling_the_awaiting_task_cancels_the_request_on_the_server(mode: st
     async def body() -> None:
         async with Client(make_server(), mode=mode) as client:
             call = asyncio.ensure_future(client.call_tool("wait"))
-            for _ in range(500):
-                if "started" in client_target.EVENTS:
-                    break
-                await asyncio.sleep(0.01)
+            await until_event("started")
             call.cancel()
             with pytest.raises(asyncio.CancelledError):
                 await call
-            for _ in range(500):
-                if "cancelled" in client_target.EVENTS:
-                    break
-                await asyncio.sleep(0.01)
+            await until_event("cancelled")
             # Cancelled while the connection is still open (not by its end).
             assert client_target.EVENTS == ["started", "cancelled"]
             # The connection goes on.
@@ -188,10 +190,7 @@ def test_a_read_timeout_fails_the_call_and_cancels_it_on_the_server() -> None:
             with pytest.raises(McpError) as raised:
                 await client.call_tool("wait", read_timeout_seconds=0.2)
             assert raised.value.code == -32001
-            for _ in range(500):
-                if "cancelled" in client_target.EVENTS:
-                    break
-                await asyncio.sleep(0.01)
+            await until_event("cancelled")
             assert client_target.EVENTS == ["started", "cancelled"]
 
     run(body)

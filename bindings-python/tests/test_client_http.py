@@ -14,7 +14,7 @@ import pytest
 
 from conftest import run
 from mcpforge.client import Client, McpError
-from test_client import elicitation, roots, sampling
+from test_client import elicitation, roots, sampling, until_event
 
 sys.path.insert(0, str(Path(__file__).parent / "servers"))
 import client_target  # noqa: E402
@@ -76,17 +76,11 @@ def test_callbacks_progress_and_cancellation_over_http() -> None:
             assert asked.content[0].text == "Ada | re: hi | ['file:///work']", asked  # type: ignore[union-attr]
             await client.call_tool("steps", {"n": 3}, progress_callback=on_progress)
             call = asyncio.ensure_future(client.call_tool("wait"))
-            for _ in range(500):
-                if "started" in client_target.EVENTS:
-                    break
-                await asyncio.sleep(0.01)
+            await until_event("started")
             call.cancel()
             with pytest.raises(asyncio.CancelledError):
                 await call
-            for _ in range(500):
-                if "cancelled" in client_target.EVENTS:
-                    break
-                await asyncio.sleep(0.01)
+            await until_event("cancelled")
             assert client_target.EVENTS == ["started", "cancelled"]
 
     run(body)

@@ -420,12 +420,8 @@ class ListRootsResult(Model):
     roots: List[Root]
 
 
-class SamplingMessage(Model):
+class SamplingMessage(PromptMessage):
     """A message of a sampling request."""
-
-    _nested = {"content": _block}
-    role: str
-    content: ContentBlock
 
 
 class CreateMessageRequestParams(Model):
