@@ -266,3 +266,19 @@ def test_notifications_waiting_for_a_busy_loop_are_bounded() -> None:
             assert (await call).content[0].text == "flooded"  # type: ignore[union-attr]
 
     run(body)
+
+
+def test_the_drop_in_mcpserver_in_process() -> None:
+    from mcpforge import MCPServer
+
+    official_style = MCPServer("drop-in")
+
+    @official_style.tool()
+    def hello(name: str) -> str:
+        return f"hello {name}"
+
+    async def body() -> None:
+        async with Client(official_style) as client:
+            assert (await client.call_tool("hello", {"name": "Ada"})).content[0].text == "hello Ada"  # type: ignore[union-attr]
+
+    run(body)
