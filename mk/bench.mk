@@ -40,7 +40,7 @@ BENCH_OUT := target/bench
 BENCH_C_LINK := -Ltarget/release -lmcpforge -lpthread -Wl,-rpath,'$$ORIGIN/../../release'
 
 .PHONY: load hostile soak soak-hostile soak-hostile-rust soak-hostile-python bench-servers bench-bindings \
-	bench-peers bench-middleware bench-instructions
+	bench-peers bench-middleware bench-instructions bench-client-python
 
 load:
 	$(CARGO) build -j$(JOBS) --release -p mcpforge-load
@@ -113,6 +113,14 @@ bench-peers: setup load bench-servers
 	@./scripts/setup-peers.sh
 	@$(MAKE) --no-print-directory bench-bindings
 	python3 bench/run.py
+
+## The Python clients (mcpforge.client and the official `mcp` Client) calling the release
+## Rust quickstart over stdio (bench/client_python.py), written into docs/BENCHMARKS.md.
+bench-client-python: setup
+	$(CARGO) build -j$(JOBS) --release -p mcpforge-examples --bin quickstart
+	@./scripts/setup-peers.sh python_peers
+	@./scripts/bench-peers-bindings.sh python
+	target/peers/venv/bin/python bench/client_python.py --write
 
 ## Instructions per call of every mcpforge subject, against BENCH_BASE when set
 ## (bench/instructions.py; BENCH_INSTRUCTIONS_ARGS passes its options, e.g. --jobs 2).

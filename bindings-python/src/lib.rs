@@ -1,6 +1,7 @@
 //! `mcpforge._native`: the CPython extension module behind the `mcpforge` package. This file
 //! declares its modules and registers what Python uses (`NativeServer`, `NativeContext`,
-//! `NativeClient`, `Completer`, `NativeHttpApp`, the engine's constants); the engine's tokio
+//! `NativeClient`, `NativeEngineClient` (the MCP client), `Completer`, `NativeHttpApp`, the
+//! engine's constants); the engine's tokio
 //! runtime is `runtime.rs`'s. The public API is the Python package in `python/mcpforge`.
 
 use pyo3::prelude::*;
@@ -16,7 +17,9 @@ mod client;
 mod context;
 mod convert;
 mod direct;
+mod engine_client;
 mod errors;
+mod inbox;
 mod inline;
 mod interpreter;
 mod middleware;
@@ -64,6 +67,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<server::NativeServer>()?;
     m.add_class::<context::NativeContext>()?;
     m.add_class::<client::NativeClient>()?;
+    m.add_class::<engine_client::NativeEngineClient>()?;
+    m.add_class::<inbox::NativeInbox>()?;
+    m.add_class::<inbox::NativeReply>()?;
     m.add_class::<callbacks::Completer>()?;
     m.add_class::<middleware::NativeNext>()?;
     m.add_class::<asgi::NativeHttpApp>()?;

@@ -41,6 +41,15 @@ pub struct NativeServer {
     slots: Mutex<Vec<Arc<Slot>>>,
 }
 
+impl NativeServer {
+    /// A new in-process connection to this server, for the engine's client
+    /// (`mcpforge.client.Client(server)`).
+    pub(crate) fn open_link(&self) -> mcpforge::Link {
+        let _entered = runtime().enter();
+        self.server.open_link(None)
+    }
+}
+
 /// Python gives durations in seconds; the engine's JSON forms take milliseconds. Renames
 /// each `secs` key of `object` to its `ms` key, converted (`None` stays `null`).
 fn seconds_to_ms(object: &mut Value, pairs: &[(&str, &str)]) -> PyResult<()> {

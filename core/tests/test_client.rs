@@ -209,3 +209,24 @@ async fn list_changes_reach_the_handler_registered_for_them() {
     assert_eq!(client.list_tools().await.expect("tools/list again").len(), before + 1);
     client.close().await;
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_tool_call_with_the_callers_progress_token_is_kept_alive_by_its_progress() {
+    let test = test_server();
+    let client = connect(&test.server, Client::builder("c", "1")).await;
+    let mut notifications = client.notifications().expect("the channel");
+    let mut meta = Map::new();
+    meta.insert("progressToken".into(), json!("mine"));
+    let call = CallOptions { timeout: Duration::from_millis(300), ..CallOptions::default() };
+    let args = json!({ "steps": 4, "ms": 100 });
+    let done = client.call_tool_with("steps", args, Some(meta), call).await.expect("progress kept it alive");
+    assert_eq!(text(&done), "4 steps");
+    let mut tokens = Vec::new();
+    while let Ok(n) = notifications.try_recv() {
+        if n.method == "notifications/progress" {
+            tokens.push(n.params["progressToken"].clone());
+        }
+    }
+    assert_eq!(tokens, vec![json!("mine"); 4], "each progress names the caller's token");
+    client.close().await;
+}

@@ -10,6 +10,7 @@ use serde_json::{Map, Value, json};
 
 use super::Client;
 use super::error::ClientError;
+use super::peer::CallOptions;
 use crate::protocol::header_params::header_params;
 use crate::protocol::meta::LogLevel;
 use crate::protocol::method::Method;
@@ -79,7 +80,24 @@ impl Client {
     /// a successful result must carry `structuredContent` that matches it
     /// ([`ClientError::OutputSchema`] otherwise). A tool error is a result with `isError`.
     pub async fn call_tool(&self, name: &str, arguments: Value) -> Result<Value, ClientError> {
-        let result = self.request(Method::ToolsCall.as_str(), json!({ "name": name, "arguments": arguments })).await?;
+        self.call_tool_with(name, arguments, None, self.call).await
+    }
+
+    /// [`Client::call_tool`] with the request's `_meta` (a `progressToken` of the caller's
+    /// own, which then names the call's progress notifications and restarts its timeout)
+    /// and these call options.
+    pub async fn call_tool_with(
+        &self,
+        name: &str,
+        arguments: Value,
+        meta: Option<Map<String, Value>>,
+        call: CallOptions,
+    ) -> Result<Value, ClientError> {
+        let mut params = json!({ "name": name, "arguments": arguments });
+        if let Some(meta) = meta {
+            params["_meta"] = Value::Object(meta);
+        }
+        let result = self.request_with(Method::ToolsCall.as_str(), params, call).await?;
         let schema = lock(&self.output_schemas).get(name).cloned();
         let is_error = result.get("isError").and_then(Value::as_bool) == Some(true);
         if let (Some(schema), false) = (schema, is_error) {
