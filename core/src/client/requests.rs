@@ -66,6 +66,14 @@ impl Client {
     /// ([`ClientError::OutputSchema`] otherwise). A tool error is a result with `isError`.
     pub async fn call_tool(&self, name: &str, arguments: Value) -> Result<Value, ClientError> {
         let result = self.request(Method::ToolsCall.as_str(), json!({ "name": name, "arguments": arguments })).await?;
+        self.check_tool_result(name, &result)?;
+        Ok(result)
+    }
+
+    /// Checks a `tools/call` result of tool `name` as [`Client::call_tool`] does (for a call
+    /// sent with [`Client::request_with`]): when the tool's `outputSchema` is known and the
+    /// result is not an error, its `structuredContent` must be there and match.
+    pub fn check_tool_result(&self, name: &str, result: &Value) -> Result<(), ClientError> {
         let schema = lock(&self.output_schemas).get(name).cloned();
         let is_error = result.get("isError").and_then(Value::as_bool) == Some(true);
         if let (Some(schema), false) = (schema, is_error) {
@@ -73,7 +81,7 @@ impl Client {
             let structured = result.get("structuredContent").ok_or_else(|| fail("no structuredContent".into()))?;
             schema.validate(structured).map_err(|violations| fail(describe(&violations)))?;
         }
-        Ok(result)
+        Ok(())
     }
 
     /// `resources/list`, every page.
