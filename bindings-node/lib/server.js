@@ -36,6 +36,12 @@ const ATTACH = Symbol.for('mcpforge.transport.attach');
 const LINK = Symbol.for('mcpforge.transport.link');
 
 /**
+ * The hook an in-process client reaches this server through: `[NATIVE_SERVER]()` is the
+ * engine server, which the client's engine opens a link to (mcp-client/transports.js). Internal.
+ */
+const NATIVE_SERVER = Symbol('mcpforge.server.native');
+
+/**
  * The hook the official SDK's HTTP transports send a notification to one session through:
  * `[NOTIFY_SESSION](sessionId, { method, params })`, true when a live session of that id
  * took it (compat/transport-send.js). Internal.
@@ -576,6 +582,11 @@ class Server {
     return link;
   }
 
+  /** @internal The engine server, for an in-process client. */
+  [NATIVE_SERVER]() {
+    return this.#native;
+  }
+
   /** @internal Sends a notification `{ method, params }` to the session `sessionId`; false when there is none. */
   [NOTIFY_SESSION](sessionId, notification) {
     const { method, params } = notification;
@@ -775,4 +786,4 @@ class Server {
   }
 }
 
-module.exports = { Server, ATTACH, LINK, NOTIFY_SESSION, EXTENSION, SUBSCRIPTIONS, SOLE_CALL, AS_ONE_CHANGE, isTransport };
+module.exports = { Server, ATTACH, LINK, NATIVE_SERVER, NOTIFY_SESSION, EXTENSION, SUBSCRIPTIONS, SOLE_CALL, AS_ONE_CHANGE, isTransport };

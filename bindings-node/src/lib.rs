@@ -14,6 +14,7 @@ mod callback;
 mod calls;
 mod catalogue;
 mod client;
+mod client_outbox;
 mod context;
 mod direct;
 mod error;
@@ -21,6 +22,7 @@ mod event_loop;
 mod hosted;
 mod link;
 mod loop_io;
+mod mcp_client;
 mod middleware;
 mod server;
 mod uv;
@@ -34,6 +36,7 @@ pub use calls::{
 pub use client::NativeMemoryClient;
 pub use hosted::{NativeExchange, NativeHttpApp};
 pub use link::NativeLink;
+pub use mcp_client::{CONNECTION_CLOSED, NativeClient, REQUEST_TIMEOUT};
 pub use server::{NativeHttp, NativeServer};
 
 /// The engine's JSON-RPC error codes by name (`PARSE_ERROR`, ...): `ErrorCode` in
