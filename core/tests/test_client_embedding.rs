@@ -1,14 +1,15 @@
 //! What a language binding needs of the Rust client beyond its plain calls: a dropped call's
 //! `notifications/cancelled` carrying the application's own reason
-//! (`Client::request_cancellable` with a `CancelReason`), capabilities declared as the
+//! (`Client::request_cancellable` with a `CancelReason`), in memory and over Streamable HTTP
+//! (where the notification must reach the server before the request's POST is closed), capabilities declared as the
 //! application gives them (`ClientBuilder::capabilities`), and a `tools/call` result sent
 //! with `request_with` checked against the tool's `outputSchema` (`Client::check_tool_result`).
 
 use std::time::Duration;
 
-use mcpforge::client::transport::MemoryTransport;
+use mcpforge::client::transport::{HttpTransport, MemoryTransport, Transport};
 use mcpforge::client::{CallOptions, CancelReason, Client, ClientError};
-use mcpforge::{RequestContext, Server, Tool, ToolError};
+use mcpforge::{HttpOptions, RequestContext, Server, Tool, ToolError};
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
@@ -47,9 +48,17 @@ fn server() -> (Server, mpsc::UnboundedReceiver<String>) {
 }
 
 async fn cancel_with(reason: Option<&str>) -> String {
-    let (server, mut reasons) = server();
-    let client =
-        Client::builder("c", "1").connect(MemoryTransport::new(server.open_link(None))).await.expect("connects");
+    let (server, reasons) = server();
+    let transport = MemoryTransport::new(server.open_link(None));
+    cancel_over(transport, reasons, reason).await
+}
+
+async fn cancel_over(
+    transport: impl Transport,
+    mut reasons: mpsc::UnboundedReceiver<String>,
+    reason: Option<&str>,
+) -> String {
+    let client = Client::builder("c", "1").connect(transport).await.expect("connects");
     let given = CancelReason::new();
     if let Some(reason) = reason {
         given.set(reason);
@@ -66,6 +75,19 @@ async fn cancel_with(reason: Option<&str>) -> String {
 async fn a_dropped_call_is_cancelled_with_the_reason_the_application_set() {
     assert_eq!(cancel_with(Some("the user pressed stop")).await, "the user pressed stop");
     assert_eq!(cancel_with(None).await, "the caller stopped waiting");
+}
+
+#[tokio::test]
+async fn over_http_the_reason_reaches_the_server_before_the_post_is_closed() {
+    let (server, reasons) = server();
+    let options = HttpOptions { bind: "127.0.0.1:0".parse().expect("an address"), ..HttpOptions::default() };
+    let http = server.bind_http(options).await.expect("bind");
+    let url = format!("http://{}/mcp", http.local_addr().expect("local address"));
+    let run = tokio::spawn(http.run());
+    let seen = cancel_over(HttpTransport::new(url), reasons, Some("stopped over HTTP")).await;
+    assert_eq!(seen, "stopped over HTTP");
+    server.shutdown();
+    let _ = tokio::time::timeout(WAIT, run).await;
 }
 
 #[tokio::test]
