@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Client, InProcessClientTransport, McpError } from '../lib/index.mjs';
+import { z } from 'zod';
+import { Client, InProcessClientTransport, McpError, McpServer } from '../lib/index.mjs';
 import { CreateMessageRequestSchema, ElicitRequestSchema, ListRootsRequestSchema, LoggingMessageNotificationSchema } from '../lib/sdk/types.mjs';
 import { clientTarget } from './fixtures/client-target.mjs';
 import { within } from './helpers.mjs';
@@ -158,4 +159,30 @@ test('calls on a closed client reject with ConnectionClosed', async () => {
   assert.ok(closed, 'onclose ran');
   await assert.rejects(client.ping(), (e) => e instanceof McpError && e.code === -32000);
   await target.server.close();
+});
+
+test("the client is where a program switching from the SDK imports it", async () => {
+  const { Client: FromIndex } = await import('mcpforge/client/index.js');
+  const { StdioClientTransport } = await import('mcpforge/client/stdio.js');
+  const { StreamableHTTPClientTransport } = await import('mcpforge/client/streamableHttp.js');
+  const mcpforge = await import('mcpforge');
+  assert.equal(FromIndex, Client);
+  assert.equal(StdioClientTransport, mcpforge.StdioClientTransport);
+  assert.equal(StreamableHTTPClientTransport, mcpforge.StreamableHTTPClientTransport);
+  const required = (await import('node:module')).createRequire(import.meta.url)('mcpforge/client/index.js');
+  assert.equal(required.Client, Client);
+});
+
+test("an McpServer of the drop-in layer, in process", async () => {
+  const mcp = new McpServer({ name: 'drop-in', version: '3.0.0' });
+  mcp.registerTool('double', { inputSchema: { n: z.number() } }, ({ n }) => ({ content: [{ type: 'text', text: String(2 * n) }] }));
+  const client = new Client({ name: 'c', version: '1' });
+  await client.connect(new InProcessClientTransport(mcp));
+  try {
+    assert.equal(client.getServerVersion().name, 'drop-in');
+    assert.equal((await client.callTool({ name: 'double', arguments: { n: 21 } })).content[0].text, '42');
+  } finally {
+    await client.close();
+    await mcp.close();
+  }
 });

@@ -85,19 +85,35 @@ test("over stdio to the repository's quickstart example", async () => {
   }
 });
 
-test('a command that does not exist fails to connect with a clear error', async () => {
+test('a command that does not exist fails to connect with a clear error, and the client may connect again', async () => {
   const client = new Client({ name: 'c', version: '1' });
   await assert.rejects(client.connect(new StdioClientTransport({ command: join(tmpdir(), 'no-such-mcp-server') })), /no-such-mcp-server/);
+  await client.connect(new StdioClientTransport({ command: process.execPath, args: [TARGET] }));
+  try {
+    assert.deepEqual(await client.ping(), {});
+  } finally {
+    await client.close();
+  }
 });
 
-test('over Streamable HTTP to an mcpforge listener on 127.0.0.1', async () => {
+/** The client-target server listening on 127.0.0.1: `{ target, url, stop() }`. */
+async function listening() {
   const target = clientTarget();
   const ready = deferred();
   const done = target.server.listen({ handleSignals: false, http: { host: '127.0.0.1', port: 0, quiet: true, onListening: ready.resolve } });
   const { port } = await within(ready.promise, 10_000, 'the listener');
+  const stop = async () => {
+    await target.server.close();
+    await within(done, 10_000, 'listen() to return');
+  };
+  return { target, url: new URL(`http://127.0.0.1:${port}/mcp`), stop };
+}
+
+test('over Streamable HTTP to an mcpforge listener on 127.0.0.1', async () => {
+  const { target, url, stop } = await listening();
   const client = new Client({ name: 'http-test', version: '1.0.0' });
   try {
-    await client.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`), { requestInit: { headers: { 'x-test': 'yes' } } }));
+    await client.connect(new StreamableHTTPClientTransport(url, { requestInit: { headers: { 'x-test': 'yes' } } }));
     assert.equal(client.getProtocolVersion(), '2025-11-25');
     await exercise(client, async () => {
       await within(target.aborted(), 10_000, 'the abort');
@@ -105,25 +121,20 @@ test('over Streamable HTTP to an mcpforge listener on 127.0.0.1', async () => {
     });
   } finally {
     await client.close();
-    await target.server.close();
-    await within(done, 10_000, 'listen() to return');
+    await stop();
   }
 });
 
 test('over Streamable HTTP on the stateless 2026-07-28 wire', async () => {
-  const target = clientTarget();
-  const ready = deferred();
-  const done = target.server.listen({ handleSignals: false, http: { host: '127.0.0.1', port: 0, quiet: true, onListening: ready.resolve } });
-  const { port } = await within(ready.promise, 10_000, 'the listener');
+  const { url, stop } = await listening();
   const client = new Client({ name: 'http-test', version: '1.0.0' }, { protocol: 'auto' });
   try {
-    await client.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`)));
+    await client.connect(new StreamableHTTPClientTransport(url));
     assert.equal(client.getProtocolVersion(), '2026-07-28');
     assert.equal((await client.callTool({ name: 'echo', arguments: { text: 'modern' } })).content[0].text, 'modern');
   } finally {
     await client.close();
-    await target.server.close();
-    await within(done, 10_000, 'listen() to return');
+    await stop();
   }
 });
 

@@ -98,10 +98,17 @@ class Client {
       protocol: this.#options.protocol,
       timeoutMs: this.#options.timeout,
     };
-    this.#native = new native.NativeClient(() => this.#drain());
+    const client = new native.NativeClient(() => this.#drain());
+    this.#native = client;
+    try {
+      this.#session = JSON.parse(await client.connect(JSON.stringify(reach), JSON.stringify(setup), server));
+    } catch (e) {
+      // Not connected: the client may connect again (through another transport).
+      this.#native = undefined;
+      throw e;
+    }
     transport[BIND](this);
     this.#transport = transport;
-    this.#session = JSON.parse(await this.#native.connect(JSON.stringify(reach), JSON.stringify(setup), server));
   }
 
   /** The server's capabilities, once connected. */
