@@ -7,7 +7,7 @@
 //! Each item is one string, its first character its kind: `r<seq> <result JSON>` (call
 //! `seq` succeeded), `e<seq> <error JSON>` (it failed), `n<method> <params JSON>` (a
 //! notification), `a<key> <method> <params JSON>` (a server request, answered with
-//! `NativeClient.answer(key, ...)`). `lib/client/native-client.js` reads them.
+//! `NativeClient.answer(key, ...)`). `lib/mcp-client/outcomes.js` reads them.
 
 use std::sync::Mutex;
 

@@ -15,6 +15,7 @@ mod calls;
 mod catalogue;
 mod client;
 mod client_outbox;
+mod client_runtime;
 mod context;
 mod direct;
 mod error;

@@ -1,8 +1,8 @@
 //! `NativeClient`: the engine's MCP client (`mcpforge::client::Client`) for the JavaScript
-//! `Client` of `lib/client/`. It connects over one of the engine's transports (a child on
-//! stdio, Streamable HTTP, or a `Server` of this process), sends each call in a task of its
-//! own, and hands JavaScript every outcome, notification and server request through one
-//! [`Outbox`]. Everything the protocol decides (the handshake, ids, progress tokens,
+//! `Client` of `lib/mcp-client/`. It connects over one of the engine's transports (a child
+//! on stdio, Streamable HTTP, or a `Server` of this process), sends each call in a task of
+//! its own on the client thread (`client_runtime.rs`), and hands JavaScript every outcome,
+//! notification and server request through one [`Outbox`]. Everything the protocol decides (the handshake, ids, progress tokens,
 //! timeouts, cancellation, pagination, the `outputSchema` check, capabilities) is the
 //! engine's; this file translates.
 
@@ -26,6 +26,7 @@ use tokio::sync::oneshot;
 use tokio_util::sync::CancellationToken;
 
 use crate::client_outbox::Outbox;
+use crate::client_runtime::{handle, on_client_thread};
 use crate::error::{js_error, parse_json};
 use crate::server::NativeServer;
 
@@ -40,7 +41,7 @@ pub const CONNECTION_CLOSED: i64 = -32000;
 /// the client before leaving its end to the last of them.
 const CLOSE_WAITS: usize = 200;
 
-/// How the client reaches its server (JSON from `lib/client/transports.js`).
+/// How the client reaches its server (JSON from `lib/mcp-client/transports.js`).
 #[derive(Deserialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 enum Reach {
@@ -63,7 +64,7 @@ enum Reach {
     Server,
 }
 
-/// Who the client is and what it answers (JSON from `lib/client/client.js`).
+/// Who the client is and what it answers (JSON from `lib/mcp-client/client.js`).
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Setup {
@@ -153,7 +154,7 @@ impl NativeClient {
         };
         let builder = self.builder(setup)?;
         let shared = self.shared.clone();
-        env.spawn_future(async move {
+        env.spawn_future(on_client_thread(async move {
             let client = match reach {
                 Reach::Stdio { command, args, env, cwd } => {
                     let mut child = ChildTransport::new(command).args(args);
@@ -177,7 +178,7 @@ impl NativeClient {
             let session = describe(client.session());
             *lock(&shared.client) = Some(Arc::new(client));
             Ok(session.to_string())
-        })
+        }))
     }
 
     /// Sends request `method` (`params` JSON) as call `seq`; its outcome comes through the
@@ -186,6 +187,7 @@ impl NativeClient {
     /// cancel it. `tools/call` results are checked against the tool's `outputSchema`; a list
     /// request without a cursor follows every page.
     #[napi]
+    #[allow(clippy::too_many_arguments, reason = "plain values cross without building an object for each call")]
     pub fn request(
         &self,
         seq: u32,
@@ -209,7 +211,7 @@ impl NativeClient {
             rx
         });
         let shared = self.shared.clone();
-        napi::bindgen_prelude::spawn(async move {
+        handle().spawn(async move {
             let reason = CancelReason::new();
             let sent = send(&client, &method, params, call, &reason);
             tokio::pin!(sent);
@@ -248,7 +250,9 @@ impl NativeClient {
     pub fn notify<'e>(&self, env: &'e Env, method: String, params: Option<String>) -> napi::Result<PromiseRaw<'e, ()>> {
         let client = self.connected()?;
         let params = params.map(|p| parse_json(&p, "the notification params")).transpose()?;
-        env.spawn_future(async move { client.notify(&method, params).await.map_err(|e| js_error(failure(&e))) })
+        env.spawn_future(on_client_thread(async move {
+            client.notify(&method, params).await.map_err(|e| js_error(failure(&e)))
+        }))
     }
 
     /// The level of log messages the server sends (`logging/setLevel`, or the 2026-07-28
@@ -257,7 +261,9 @@ impl NativeClient {
     pub fn set_logging_level<'e>(&self, env: &'e Env, level: String) -> napi::Result<PromiseRaw<'e, ()>> {
         let client = self.connected()?;
         let level = LogLevel::parse(&level).ok_or_else(|| js_error(format!("no log level is called {level:?}")))?;
-        env.spawn_future(async move { client.set_logging_level(level).await.map_err(|e| js_error(failure(&e))) })
+        env.spawn_future(on_client_thread(async move {
+            client.set_logging_level(level).await.map_err(|e| js_error(failure(&e)))
+        }))
     }
 
     /// Answers server request `key`: its result (`ok`) or error (`{code, message, data}`), JSON.
@@ -295,7 +301,7 @@ impl NativeClient {
     pub fn close<'e>(&self, env: &'e Env) -> napi::Result<PromiseRaw<'e, ()>> {
         let client = lock(&self.shared.client).take();
         self.shared.closing.cancel();
-        env.spawn_future(async move {
+        env.spawn_future(on_client_thread(async move {
             let Some(mut client) = client else { return Ok(()) };
             // The calls in flight let go of the client as they end (closing failed them);
             // a call that has not yet drops it later, which ends the transport at once.
@@ -310,7 +316,7 @@ impl NativeClient {
                 tokio::time::sleep(Duration::from_millis(1)).await;
             }
             Ok(())
-        })
+        }))
     }
 }
 
