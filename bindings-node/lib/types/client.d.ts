@@ -58,27 +58,33 @@ export interface ClientRequestExtra {
   signal: AbortSignal;
 }
 
-/** A client transport of this package. */
-declare abstract class ClientTransport {
+/** What the client transports of this package have in common. */
+export interface ClientTransport {
   start(): Promise<void>;
   /** Closes the client connected through the transport. */
   close(): Promise<void>;
 }
 
 /** A server run as a child process, spoken to over stdio. */
-export declare class StdioClientTransport extends ClientTransport {
+export declare class StdioClientTransport implements ClientTransport {
+  start(): Promise<void>;
+  close(): Promise<void>;
   constructor(params: { command: string; args?: string[]; env?: { [key: string]: string | undefined }; cwd?: string; stderr?: unknown });
   /** What is kept of the child's stderr (its last 64 KiB). */
   stderrText(): string;
 }
 
 /** A server at a Streamable HTTP endpoint (`http://`). */
-export declare class StreamableHTTPClientTransport extends ClientTransport {
+export declare class StreamableHTTPClientTransport implements ClientTransport {
+  start(): Promise<void>;
+  close(): Promise<void>;
   constructor(url: URL | string, options?: { requestInit?: { headers?: { [name: string]: string } | Iterable<[string, string]> } });
 }
 
 /** An mcpforge `Server` or `McpServer` of this process. */
-export declare class InProcessClientTransport extends ClientTransport {
+export declare class InProcessClientTransport implements ClientTransport {
+  start(): Promise<void>;
+  close(): Promise<void>;
   constructor(server: object);
 }
 
