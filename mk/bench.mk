@@ -14,6 +14,8 @@
 #   make bench-middleware  each language's bench server without and with one no-op middleware
 #                      (bench/middleware.py), stdio sequential and pipelined, ratios written
 #                      into docs/BENCHMARKS.md
+#   make bench-node-client  mcpforge's Node Client against the official TypeScript SDK's
+#                      Client on the release Rust quickstart over stdio (bench/clients/node_client.mjs)
 #   make hostile       hostile clients against the release `everything` server, with its RSS
 #                      curve: a flood of malformed lines that is never read, 2,000 idle
 #                      legacy HTTP sessions under 300 list changes (both must stay under 64 MiB),
@@ -40,7 +42,7 @@ BENCH_OUT := target/bench
 BENCH_C_LINK := -Ltarget/release -lmcpforge -lpthread -Wl,-rpath,'$$ORIGIN/../../release'
 
 .PHONY: load hostile soak soak-hostile soak-hostile-rust soak-hostile-python bench-servers bench-bindings \
-	bench-peers bench-middleware bench-instructions bench-client-python
+	bench-peers bench-middleware bench-instructions bench-client-python bench-node-client
 
 load:
 	$(CARGO) build -j$(JOBS) --release -p mcpforge-load
@@ -128,6 +130,14 @@ bench-instructions: setup load bench-servers
 	@./scripts/setup-peers.sh
 	@$(MAKE) --no-print-directory bench-bindings
 	python3 bench/instructions.py $(BENCH_INSTRUCTIONS_ARGS)
+
+## mcpforge's Node Client against the official TypeScript SDK's Client, both driving the
+## release Rust quickstart over stdio, sequential and 64 in flight (bench/clients/node_client.mjs;
+## BENCH_NODE_CLIENT_ARGS passes its options).
+bench-node-client: bench-servers
+	@./scripts/setup-peers.sh
+	$(MAKE) --no-print-directory node-addon NODE_PROFILE=bindings
+	node bench/clients/node_client.mjs $(BENCH_NODE_CLIENT_ARGS)
 
 ## What one no-op middleware costs in each language (bench/middleware.py).
 bench-middleware: setup load bench-servers

@@ -14,6 +14,7 @@ export * from './types/http.js';
 export * from './types/errors.js';
 export * from './types/testing.js';
 export * from './types/compat.js';
+export * from './types/client.js';
 
 import { McpServer, ResourceTemplate, StdioServerTransport, StreamableHTTPServerTransport, WebStandardStreamableHTTPServerTransport, completable, createMcpExpressApp, createMcpHandler, SSEServerTransport, localhostHostValidation, localhostOriginValidation, serveStdio, toNodeHandler } from './types/compat.js';
 import { Context } from './types/context.js';
@@ -21,6 +22,7 @@ import { MiddlewareContext } from './types/hooks.js';
 import { ErrorCode, InputRequiredError, McpError, ToolError, resourceNotFound } from './types/errors.js';
 import { Server } from './types/server.js';
 import { TestClient } from './types/testing.js';
+import { Client, InProcessClientTransport, StdioClientTransport, StreamableHTTPClientTransport } from './types/client.js';
 
 declare const mcpforge: {
   McpServer: typeof McpServer;
@@ -40,6 +42,10 @@ declare const mcpforge: {
   localhostOriginValidation: typeof localhostOriginValidation;
   Server: typeof Server;
   TestClient: typeof TestClient;
+  Client: typeof Client;
+  StdioClientTransport: typeof StdioClientTransport;
+  StreamableHTTPClientTransport: typeof StreamableHTTPClientTransport;
+  InProcessClientTransport: typeof InProcessClientTransport;
   Context: typeof Context;
   MiddlewareContext: typeof MiddlewareContext;
   McpError: typeof McpError;

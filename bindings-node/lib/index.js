@@ -7,11 +7,15 @@
  *   server.tool('add', { inputSchema: { type: 'object', properties: { a: { type: 'number' },
  *     b: { type: 'number' } }, required: ['a', 'b'] } }, ({ a, b }) => a + b);
  *   await server.listen();
+ *
+ * and an MCP client on the same engine: `Client` with its transports (mcp-client/).
  */
 'use strict';
 
 const { Server } = require('./server');
 const { TestClient } = require('./client');
+const { Client } = require('./mcp-client/client');
+const { StdioClientTransport, StreamableHTTPClientTransport, InProcessClientTransport } = require('./mcp-client/transports');
 const { Context } = require('./context');
 const { MiddlewareContext } = require('./middleware');
 const errors = require('./errors');
@@ -27,6 +31,10 @@ const { SSEServerTransport } = require('./compat/sse');
 module.exports = {
   Server,
   TestClient,
+  Client,
+  StdioClientTransport,
+  StreamableHTTPClientTransport,
+  InProcessClientTransport,
   Context,
   MiddlewareContext,
   McpError: errors.McpError,

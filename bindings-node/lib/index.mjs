@@ -6,6 +6,10 @@ import mcpforge from './index.js';
 export const {
   Server,
   TestClient,
+  Client,
+  StdioClientTransport,
+  StreamableHTTPClientTransport,
+  InProcessClientTransport,
   Context,
   MiddlewareContext,
   McpError,

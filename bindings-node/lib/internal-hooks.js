@@ -64,4 +64,10 @@ const AS_ONE_CHANGE = Symbol.for('mcpforge.lists.asOneChange');
  */
 const HOLD_CHANGES = Symbol.for('mcpforge.lists.holdChanges');
 
-module.exports = { ATTACH, LINK, NOTIFY_SESSION, EXTENSION, SUBSCRIPTIONS, LIST_CHANGES, SOLE_CALL, AS_ONE_CHANGE, HOLD_CHANGES };
+/**
+ * The hook an in-process client reaches this server through: `[NATIVE_SERVER]()` is the
+ * engine server, which the client's engine opens a link to (mcp-client/transports.js). Internal.
+ */
+const NATIVE_SERVER = Symbol('mcpforge.server.native');
+
+module.exports = { ATTACH, LINK, NOTIFY_SESSION, EXTENSION, SUBSCRIPTIONS, LIST_CHANGES, SOLE_CALL, AS_ONE_CHANGE, HOLD_CHANGES, NATIVE_SERVER };

@@ -63,6 +63,51 @@ export declare class NativeCall {
   next(params?: string | undefined | null): Promise<string>
 }
 
+/** A connection to one MCP server (see the module docs). */
+export declare class NativeClient {
+  /** A client that tells JavaScript of new items by calling `wake()` (then `take()`). */
+  constructor(wake: () => void)
+  /**
+   * Connects: `reach` (JSON: `{kind: "stdio", command, args, env, cwd}`, `{kind: "http",
+   * url, headers}` or `{kind: "server"}` with `server`), `setup` (JSON: `name`, `version`,
+   * `capabilities`, `asks`, `notifications`, `protocol`, `timeoutMs`). Resolves to what
+   * was learnt of the server (JSON: `protocolVersion`, `capabilities`, `serverInfo`,
+   * `instructions`).
+   */
+  connect(reach: string, setup: string, server?: NativeServer | undefined | null): Promise<string>
+  /**
+   * Sends request `method` (`params` JSON) as call `seq`; its outcome comes through the
+   * outbox. `timeoutMs` (0: the client's default), `resetOnProgress`, `maxTotalMs` (0: no
+   * ceiling) as the official SDK's request options; `stoppable`: `stop(seq, reason)` may
+   * cancel it. `tools/call` results are checked against the tool's `outputSchema`; a list
+   * request without a cursor follows every page.
+   */
+  request(seq: number, method: string, params: string, timeoutMs: number, resetOnProgress: boolean, maxTotalMs: number, stoppable: boolean): void
+  /**
+   * Stops call `seq` (its `AbortSignal` fired): the server gets `notifications/cancelled`
+   * with `reason`. Nothing comes through the outbox for it.
+   */
+  stop(seq: number, reason: string): void
+  /** Sends a notification (`params` JSON, or none). */
+  notify(method: string, params?: string | undefined | null): Promise<void>
+  /**
+   * The level of log messages the server sends (`logging/setLevel`, or the 2026-07-28
+   * `_meta`).
+   */
+  setLoggingLevel(level: string): Promise<void>
+  /** Answers server request `key`: its result (`ok`) or error (`{code, message, data}`), JSON. */
+  answer(key: number, ok: boolean, answer: string): void
+  /** Every item queued for JavaScript (see `client_outbox.rs`), oldest first. */
+  take(): Array<string>
+  /** What is kept of a stdio child's stderr (empty on other transports). */
+  stderr(): string
+  /**
+   * Ends the connection gracefully (a child's stdin closed, then the child waited for and
+   * killed; the HTTP session deleted). Calls still waiting fail as closed.
+   */
+  close(): Promise<void>
+}
+
 /**
  * One request in progress: `head()` once, then, for an event stream, `nextChunk()` until
  * `null`; `cancel()` is the client going away (before or after the head).
@@ -372,6 +417,11 @@ export declare function callRespond(id: number, form: number, payload: string): 
  */
 export declare function callRespondBytes(id: number, data: Uint8Array): boolean
 /**
+ * The code of a call whose connection ended (the official SDK's `ConnectionClosed`), also
+ * what `lib/mcp-client/outcomes.js` rejects a call on a closed client with.
+ */
+export declare const CONNECTION_CLOSED: number
+/**
  * The engine's JSON-RPC error codes by name (`PARSE_ERROR`, ...): `ErrorCode` in
  * `lib/errors.js` is made from it, so every language shares one table.
  */
@@ -430,3 +480,7 @@ export declare const FORM_RESULT: number
 export declare const FORM_JSON: number
 /** The answer form of a plain string (`callRespond`; read by lib/call.js). */
 export declare const FORM_TEXT: number
+/** The code of a call that got no answer in time (the official SDK's `RequestTimeout`). */
+export declare const REQUEST_TIMEOUT: number
+/** The handler id of an abort: `dispatch(ABORT_HANDLER, '', callId)` (read by lib/dispatch.js). */
+export declare const ABORT_HANDLER: number

@@ -21,7 +21,7 @@ const { chainHandler } = require('./middleware');
 const { catalogueHandler } = require('./catalogue');
 const { initializeHookHandler } = require('./initialize-hook');
 
-const { ATTACH, LINK, NOTIFY_SESSION, EXTENSION, SUBSCRIPTIONS, LIST_CHANGES, SOLE_CALL, AS_ONE_CHANGE, HOLD_CHANGES } = require('./internal-hooks');
+const { ATTACH, LINK, NOTIFY_SESSION, EXTENSION, SUBSCRIPTIONS, LIST_CHANGES, SOLE_CALL, AS_ONE_CHANGE, HOLD_CHANGES, NATIVE_SERVER } = require('./internal-hooks');
 
 /** True when `transport` implements the hook (`[ATTACH]`). */
 function isTransport(transport) {
@@ -551,6 +551,11 @@ class Server {
     return link;
   }
 
+  /** @internal The engine server, for an in-process client. */
+  [NATIVE_SERVER]() {
+    return this.#native;
+  }
+
   /** @internal Sends a notification `{ method, params }` to the session `sessionId`; false when there is none. */
   [NOTIFY_SESSION](sessionId, notification) {
     const { method, params } = notification;
@@ -769,4 +774,4 @@ class Server {
   }
 }
 
-module.exports = { Server, ATTACH, LINK, NOTIFY_SESSION, EXTENSION, SUBSCRIPTIONS, LIST_CHANGES, SOLE_CALL, AS_ONE_CHANGE, HOLD_CHANGES, isTransport };
+module.exports = { Server, ATTACH, LINK, NATIVE_SERVER, NOTIFY_SESSION, EXTENSION, SUBSCRIPTIONS, LIST_CHANGES, SOLE_CALL, AS_ONE_CHANGE, HOLD_CHANGES, isTransport };

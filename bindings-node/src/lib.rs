@@ -14,6 +14,8 @@ mod callback;
 mod calls;
 mod catalogue;
 mod client;
+mod client_outbox;
+mod client_runtime;
 mod context;
 mod direct;
 mod error;
@@ -22,6 +24,7 @@ mod hosted;
 mod initialize_hook;
 mod link;
 mod loop_io;
+mod mcp_client;
 mod middleware;
 mod server;
 mod uv;
@@ -35,6 +38,7 @@ pub use calls::{
 pub use client::NativeMemoryClient;
 pub use hosted::{NativeExchange, NativeHttpApp};
 pub use link::NativeLink;
+pub use mcp_client::{CONNECTION_CLOSED, NativeClient, REQUEST_TIMEOUT};
 pub use server::{NativeHttp, NativeServer};
 
 /// The engine's JSON-RPC error codes by name (`PARSE_ERROR`, ...): `ErrorCode` in

@@ -417,6 +417,11 @@ impl NativeServer {
         env.spawn_future(async move { Ok(NativeMemoryClient::connect(&server, responses)) })
     }
 
+    /// The engine server (for an in-process client, `mcp_client.rs`).
+    pub(crate) fn engine(&self) -> Server {
+        self.server.clone()
+    }
+
     /// Asks every serve loop to stop gracefully (in-flight requests finish up to the grace
     /// period). Final: the server cannot serve again.
     #[napi]

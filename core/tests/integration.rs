@@ -20,6 +20,8 @@ mod test_catalogue;
 mod test_client;
 #[path = "test_client_conformance.rs"]
 mod test_client_conformance;
+#[path = "test_client_embedding.rs"]
+mod test_client_embedding;
 #[path = "test_client_engine.rs"]
 mod test_client_engine;
 #[path = "test_client_hostile.rs"]

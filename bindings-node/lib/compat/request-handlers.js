@@ -15,23 +15,10 @@
 
 const { ErrorCode, McpError, isMcpError } = require('../errors');
 const { middlewareView } = require('./v2-context');
+const { methodOf } = require('../method-of');
 
 /** The methods whose accepted requests the engine records once subscriptions are declared. */
 const SUBSCRIPTION_METHODS = new Set(['resources/subscribe', 'resources/unsubscribe']);
-
-/**
- * The method name a request schema stands for (zod 3 or 4: `shape.method` is a literal), or
- * the method name itself (the SDK 2.x form, `setRequestHandler('tools/list', ...)`).
- */
-function methodOf(schema) {
-  if (typeof schema === 'string' && schema.length > 0) return schema;
-  const literal = schema && schema.shape && schema.shape.method;
-  const method = literal && (literal.value ?? (literal._def && literal._def.value));
-  if (typeof method !== 'string') {
-    throw new TypeError('mcpforge: setRequestHandler takes a request schema whose `method` is a literal (e.g. ListToolsRequestSchema)');
-  }
-  return method;
-}
 
 /**
  * The SDK's `extra` argument of a request handler (1.x, and 2.x's `ctx` view), from a

@@ -24,6 +24,8 @@ pub(crate) struct Answers {
     handlers: HashMap<String, RequestHandler>,
     /// The client's roots, when it declares them.
     roots: Option<Mutex<Vec<Value>>>,
+    /// Capabilities the application declared itself, replacing the derived ones by key.
+    declared: Map<String, Value>,
 }
 
 impl std::fmt::Debug for Answers {
@@ -36,6 +38,13 @@ impl Answers {
     /// Answers `method` with `handler` from now on.
     pub(crate) fn handle(&mut self, method: &str, handler: RequestHandler) {
         self.handlers.insert(method.to_owned(), handler);
+    }
+
+    /// Declares `capabilities` (an object; anything else is ignored) as given, by key.
+    pub(crate) fn declare(&mut self, capabilities: Value) {
+        if let Value::Object(caps) = capabilities {
+            self.declared.extend(caps);
+        }
     }
 
     /// Declares roots, answering `roots/list` with them.
@@ -84,6 +93,7 @@ impl Answers {
         if self.roots.is_some() {
             caps.insert("roots".into(), json!({ "listChanged": true }));
         }
+        caps.extend(self.declared.clone());
         Value::Object(caps)
     }
 }

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::error::ClientError;
 use super::options::Protocol;
-use super::peer::{CallOptions, Peer, with_meta};
+use super::peer::{CallOptions, CancelReason, Peer, with_meta};
 use crate::error::{ProtocolError, codes};
 use crate::protocol::ProtocolVersion;
 use crate::protocol::meta::{
@@ -95,7 +95,7 @@ async fn initialize(
 async fn discover(peer: &Peer, me: &Introduction<'_>, call: CallOptions) -> Result<ServerSession, ClientError> {
     let mut params = json!({});
     me.stamp(&mut params, None);
-    let result = send_stateless(peer, Method::ServerDiscover.as_str(), params, call).await?;
+    let result = send_stateless(peer, Method::ServerDiscover.as_str(), params, call, None).await?;
     let supported = result.get("supportedVersions").and_then(Value::as_array);
     let modern = supported.is_some_and(|v| v.iter().any(|v| v.as_str() == Some(ProtocolVersion::STATELESS.as_str())));
     if !modern {
@@ -115,15 +115,16 @@ pub(crate) async fn send_stateless(
     method: &str,
     params: Value,
     call: CallOptions,
+    reason: Option<&CancelReason>,
 ) -> Result<Value, ClientError> {
-    match peer.request(method, params.clone(), call).await {
+    match peer.request_as(method, params.clone(), call, reason).await {
         Err(ClientError::Server(e)) if e.code == codes::UNSUPPORTED_PROTOCOL_VERSION && lists_stateless(&e) => {
             tracing::debug!(
                 method,
                 "the server refused {} but lists it; asking again",
                 ProtocolVersion::STATELESS.as_str()
             );
-            peer.request(method, params, call).await
+            peer.request_as(method, params, call, reason).await
         }
         answered => answered,
     }

@@ -38,7 +38,7 @@ pub use error::ClientError;
 pub use handshake::ServerSession;
 pub use notifications::{Notification, NotificationHandler};
 pub use options::{ClientBuilder, ClientLimits, Protocol};
-pub use peer::CallOptions;
+pub use peer::{CallOptions, CancelReason};
 
 use crate::protocol::meta::LogLevel;
 use crate::protocol::method::Method;
@@ -157,9 +157,22 @@ impl Client {
     /// client's handlers and the request sent again (at most
     /// [`ClientLimits::max_input_rounds`] times); a method that wire removed (`ping`,
     /// `resources/subscribe`, `logging/setLevel`, ...) fails without being sent.
-    pub async fn request_with(&self, method: &str, mut params: Value, call: CallOptions) -> Result<Value, ClientError> {
+    pub async fn request_with(&self, method: &str, params: Value, call: CallOptions) -> Result<Value, ClientError> {
+        self.request_cancellable(method, params, call, &CancelReason::new()).await
+    }
+
+    /// [`Client::request_with`], for a caller that may give up: when its future is dropped the
+    /// server gets `notifications/cancelled` with the reason set on `reason` (the default one
+    /// when none was set).
+    pub async fn request_cancellable(
+        &self,
+        method: &str,
+        mut params: Value,
+        call: CallOptions,
+        reason: &CancelReason,
+    ) -> Result<Value, ClientError> {
         if !self.is_stateless() {
-            return self.peer.request(method, params, call).await;
+            return self.peer.request_as(method, params, call, Some(reason)).await;
         }
         if Method::from_wire(method).is_some_and(Method::is_legacy_only) {
             return Err(ClientError::Protocol(format!("{method} does not exist on the 2026-07-28 wire")));
@@ -168,7 +181,7 @@ impl Client {
         let me = Introduction { info: &self.info, capabilities: &self.capabilities };
         me.stamp(&mut params, level);
         for _ in 0..self.limits.max_input_rounds {
-            let mut result = handshake::send_stateless(&self.peer, method, params.clone(), call).await?;
+            let mut result = handshake::send_stateless(&self.peer, method, params.clone(), call, Some(reason)).await?;
             if result.get("resultType").and_then(Value::as_str) != Some("input_required") {
                 return Ok(result);
             }

@@ -155,6 +155,16 @@ impl ClientBuilder {
         self
     }
 
+    /// Declares `capabilities` (an object) as they are given, each top-level key replacing
+    /// what the registered handlers would declare for it (e.g. `{"elicitation": {}}` for form
+    /// mode only, or `{"roots": {"listChanged": true}}` with a `roots/list` handler of
+    /// [`ClientBuilder::on_request`]); keys not given stay as the handlers declare them.
+    #[must_use]
+    pub fn capabilities(mut self, capabilities: Value) -> Self {
+        self.answers.declare(capabilities);
+        self
+    }
+
     /// Calls `handler` for each notification of `method` (e.g. `notifications/message`).
     #[must_use]
     pub fn on_notification(mut self, method: &str, handler: impl Fn(&Notification) + Send + Sync + 'static) -> Self {

@@ -41,6 +41,25 @@ impl Default for CallOptions {
     }
 }
 
+/// Why a call is given up when its future is dropped: "the caller stopped waiting" unless
+/// [`CancelReason::set`] gave another reason first (an application's own, e.g. the reason of
+/// a JavaScript `AbortSignal`), sent to the server in `notifications/cancelled`.
+#[derive(Debug, Clone, Default)]
+pub struct CancelReason(Arc<Mutex<Option<String>>>);
+
+impl CancelReason {
+    /// A reason not yet set.
+    #[must_use]
+    pub fn new() -> CancelReason {
+        CancelReason::default()
+    }
+
+    /// Sets the reason the call's `notifications/cancelled` carries when its future is dropped.
+    pub fn set(&self, reason: impl Into<String>) {
+        *lock(&self.0) = Some(reason.into());
+    }
+}
+
 /// A call waiting for its answer.
 struct Waiter {
     answer: oneshot::Sender<Result<Value, ProtocolError>>,
@@ -95,8 +114,20 @@ impl Peer {
     pub(crate) async fn request(
         &self,
         method: &str,
+        params: Value,
+        options: CallOptions,
+    ) -> Result<Value, ClientError> {
+        self.request_as(method, params, options, None).await
+    }
+
+    /// [`Peer::request`], its cancellation (when its future is dropped) carrying `reason`
+    /// when that was set.
+    pub(crate) async fn request_as(
+        &self,
+        method: &str,
         mut params: Value,
         options: CallOptions,
+        reason: Option<&CancelReason>,
     ) -> Result<Value, ClientError> {
         let id = RequestId::Number(self.next_id.fetch_add(1, Ordering::Relaxed));
         let (answer, mut answered) = oneshot::channel();
@@ -116,7 +147,7 @@ impl Peer {
         }
         lock(&self.pending).insert(id.clone(), Waiter { answer, token });
         // The spec forbids cancelling `initialize`.
-        let mut in_flight = InFlight { peer: self, id: Some(id.clone()), cancellable: !initialize };
+        let mut in_flight = InFlight { peer: self, id: Some(id.clone()), cancellable: !initialize, reason };
         // Checked once the call is registered: an end from here on fails it.
         if self.ended.load(Ordering::Acquire) {
             return Err(ClientError::Closed);
@@ -251,6 +282,8 @@ struct InFlight<'a> {
     id: Option<RequestId>,
     /// False for `initialize`, which is never cancelled.
     cancellable: bool,
+    /// The application's reason for a drop, when it gave one.
+    reason: Option<&'a CancelReason>,
 }
 
 impl InFlight<'_> {
@@ -270,7 +303,8 @@ impl InFlight<'_> {
 
 impl Drop for InFlight<'_> {
     fn drop(&mut self) {
-        self.finish("the caller stopped waiting");
+        let given = self.reason.and_then(|r| lock(&r.0).clone());
+        self.finish(given.as_deref().unwrap_or("the caller stopped waiting"));
     }
 }
 

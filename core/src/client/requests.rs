@@ -98,6 +98,14 @@ impl Client {
             params["_meta"] = Value::Object(meta);
         }
         let result = self.request_with(Method::ToolsCall.as_str(), params, call).await?;
+        self.check_tool_result(name, &result)?;
+        Ok(result)
+    }
+
+    /// Checks a `tools/call` result of tool `name` as [`Client::call_tool`] does (for a call
+    /// sent with [`Client::request_with`]): when the tool's `outputSchema` is known and the
+    /// result is not an error, its `structuredContent` must be there and match.
+    pub fn check_tool_result(&self, name: &str, result: &Value) -> Result<(), ClientError> {
         let schema = lock(&self.output_schemas).get(name).cloned();
         let is_error = result.get("isError").and_then(Value::as_bool) == Some(true);
         if let (Some(schema), false) = (schema, is_error) {
@@ -105,7 +113,7 @@ impl Client {
             let structured = result.get("structuredContent").ok_or_else(|| fail("no structuredContent".into()))?;
             schema.validate(structured).map_err(|violations| fail(describe(&violations)))?;
         }
-        Ok(result)
+        Ok(())
     }
 
     /// `resources/list`, every page.

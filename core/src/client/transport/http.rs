@@ -205,10 +205,12 @@ async fn write_loop(endpoint: Arc<Endpoint>, mut messages: mpsc::Receiver<Vec<u8
                 lock(&endpoint.in_flight).insert(id, task.abort_handle());
             }
             (Some(m), None) => {
+                endpoint.exchange(bytes, &message, None).await;
+                // After the notification was taken: the server's handler sees the client's
+                // reason, not the POST's end (which a session server may read as one too).
                 if m == Method::Cancelled.as_str() {
                     endpoint.abort(&message);
                 }
-                endpoint.exchange(bytes, &message, None).await;
                 if m == Method::Initialized.as_str() && endpoint.listen {
                     endpoint.start_listening();
                 }

@@ -1,0 +1,2 @@
+/** Types of `mcpforge/client/index.js`. */
+export { Client } from '../../index.js';

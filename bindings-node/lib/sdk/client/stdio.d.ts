@@ -1,0 +1,2 @@
+/** Types of `mcpforge/client/stdio.js`. */
+export { StdioClientTransport } from '../../index.js';

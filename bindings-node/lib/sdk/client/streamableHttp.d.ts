@@ -1,0 +1,2 @@
+/** Types of `mcpforge/client/streamableHttp.js`. */
+export { StreamableHTTPClientTransport } from '../../index.js';

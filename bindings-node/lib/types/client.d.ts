@@ -1,0 +1,125 @@
+/**
+ * `Client`: an MCP client on the mcpforge engine, in the shape of the official TypeScript
+ * SDK's `Client`, and its transports.
+ */
+
+import type { CallToolResult, GetPromptResult, ResourceContents } from './content.js';
+
+/** The client's `Implementation`. */
+export interface ClientInfo {
+  name: string;
+  version: string;
+  [key: string]: unknown;
+}
+
+/** Options of `new Client(info, options)`. */
+export interface ClientOptions {
+  /** What the client declares: `sampling`, `elicitation`, `roots`, `experimental`. */
+  capabilities?: { [key: string]: unknown };
+  /** mcpforge: `'auto'`, `'stateless'` (2026-07-28), or the handshake version to offer (default the newest). */
+  protocol?: string;
+  /** mcpforge: the default timeout of each call, in ms (60 s). */
+  timeout?: number;
+}
+
+/** The progress a server reports for a call. */
+export interface Progress {
+  progress: number;
+  total?: number;
+  message?: string;
+  [key: string]: unknown;
+}
+
+/** How one call waits, as the SDK's `RequestOptions`. */
+export interface RequestOptions {
+  /** Aborting it rejects the call with the signal's reason and cancels it on the server. */
+  signal?: AbortSignal;
+  /** Milliseconds to wait for the answer (60 s). */
+  timeout?: number;
+  onprogress?: (progress: Progress) => void;
+  /** Each progress notification restarts the timeout. */
+  resetTimeoutOnProgress?: boolean;
+  /** The longest the call waits in all, progress or not (ms). */
+  maxTotalTimeout?: number;
+}
+
+/** A request or notification as handlers get it. */
+export interface ClientMessage {
+  method: string;
+  params?: any;
+}
+
+/** What a key of `setRequestHandler` may be: an SDK schema object, or the method name. */
+export type MethodKey = string | { shape: { method: unknown } };
+
+/** The `extra` argument of a request handler. */
+export interface ClientRequestExtra {
+  /** Aborted when the client closes. */
+  signal: AbortSignal;
+}
+
+/** What the client transports of this package have in common. */
+export interface ClientTransport {
+  start(): Promise<void>;
+  /** Closes the client connected through the transport. */
+  close(): Promise<void>;
+}
+
+/** A server run as a child process, spoken to over stdio. */
+export declare class StdioClientTransport implements ClientTransport {
+  start(): Promise<void>;
+  close(): Promise<void>;
+  constructor(params: { command: string; args?: string[]; env?: { [key: string]: string | undefined }; cwd?: string; stderr?: unknown });
+  /** What is kept of the child's stderr (its last 64 KiB). */
+  stderrText(): string;
+}
+
+/** A server at a Streamable HTTP endpoint (`http://`). */
+export declare class StreamableHTTPClientTransport implements ClientTransport {
+  start(): Promise<void>;
+  close(): Promise<void>;
+  constructor(url: URL | string, options?: { requestInit?: { headers?: { [name: string]: string } | Iterable<[string, string]> } });
+}
+
+/** An mcpforge `Server` or `McpServer` of this process. */
+export declare class InProcessClientTransport implements ClientTransport {
+  start(): Promise<void>;
+  close(): Promise<void>;
+  constructor(server: object);
+}
+
+/** An MCP client (see docs/node.md, "The client"). */
+export declare class Client {
+  constructor(info: ClientInfo, options?: ClientOptions);
+  onclose?: () => void;
+  onerror?: (error: unknown) => void;
+  fallbackRequestHandler?: (request: ClientMessage, extra: ClientRequestExtra) => unknown;
+  fallbackNotificationHandler?: (notification: ClientMessage) => unknown;
+  readonly transport: ClientTransport | undefined;
+  connect(transport: ClientTransport): Promise<void>;
+  getServerCapabilities(): { [key: string]: any } | undefined;
+  getServerVersion(): ClientInfo | undefined;
+  getInstructions(): string | undefined;
+  getProtocolVersion(): string | undefined;
+  stderrText(): string;
+  request(request: ClientMessage, resultSchema?: unknown, options?: RequestOptions): Promise<any>;
+  notification(notification: ClientMessage): Promise<void>;
+  setRequestHandler(schema: MethodKey, handler: (request: ClientMessage, extra: ClientRequestExtra) => unknown): void;
+  removeRequestHandler(schema: MethodKey): void;
+  setNotificationHandler(schema: MethodKey, handler: (notification: ClientMessage) => unknown): void;
+  removeNotificationHandler(schema: MethodKey): void;
+  ping(options?: RequestOptions): Promise<{}>;
+  complete(params: { ref: object; argument: { name: string; value: string }; context?: object }, options?: RequestOptions): Promise<any>;
+  setLoggingLevel(level: string): Promise<{}>;
+  getPrompt(params: { name: string; arguments?: { [key: string]: string } }, options?: RequestOptions): Promise<GetPromptResult>;
+  listPrompts(params?: { cursor?: string }, options?: RequestOptions): Promise<{ prompts: any[]; nextCursor?: string }>;
+  listResources(params?: { cursor?: string }, options?: RequestOptions): Promise<{ resources: any[]; nextCursor?: string }>;
+  listResourceTemplates(params?: { cursor?: string }, options?: RequestOptions): Promise<{ resourceTemplates: any[]; nextCursor?: string }>;
+  readResource(params: { uri: string }, options?: RequestOptions): Promise<{ contents: ResourceContents[] }>;
+  subscribeResource(params: { uri: string }, options?: RequestOptions): Promise<{}>;
+  unsubscribeResource(params: { uri: string }, options?: RequestOptions): Promise<{}>;
+  callTool(params: { name: string; arguments?: { [key: string]: unknown }; _meta?: object }, resultSchema?: unknown, options?: RequestOptions): Promise<CallToolResult>;
+  listTools(params?: { cursor?: string }, options?: RequestOptions): Promise<{ tools: any[]; nextCursor?: string }>;
+  sendRootsListChanged(): Promise<void>;
+  close(): Promise<void>;
+}
