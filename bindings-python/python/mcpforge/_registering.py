@@ -99,12 +99,13 @@ def _without(bind: Callable[..., Dict[str, Any]], names: FrozenSet[str]) -> Call
 class Registering(ServerCore):
     """Registers tools, resources, prompts and completions (see the module documentation)."""
 
-    def _description(self, given: Optional[str], spec: Any) -> Optional[str]:
+    def _description(self, given: Optional[str], spec: Any, fn: Any = None) -> Optional[str]:
         """A definition's description: the one given, else the function's docstring, else
-        none (``""`` where the server writes definitions as the official SDK does)."""
+        none (``""`` where the server writes definitions as the official SDK does, but for a
+        reader marked ``undescribed``: an official resource object made without one)."""
         if given is not None:
             return given
-        if spec.description is None and self._sdk_definitions:
+        if spec.description is None and self._sdk_definitions and not getattr(fn, "undescribed", False):
             return ""
         return spec.description  # type: ignore[no-any-return]
 
@@ -310,7 +311,7 @@ class Registering(ServerCore):
                 key: uri,
                 "name": name or fn.__name__,
                 "title": title,
-                "description": self._description(description, spec),
+                "description": self._description(description, spec, fn),
                 "mimeType": mime_type,
                 "size": None if template else size,
                 "annotations": _wired(annotations),

@@ -48,6 +48,7 @@ from .log import SdkLog
 from .managers import PromptManager, ResourceManager, ToolManager
 from .options import sdk_options
 from .request_state import RequestStateSecurity
+from .extensions import install as install_extensions, settings as extension_settings
 from .resolve import Resolve, with_resolvers
 from .resources import FunctionResource
 from .settings import DEFAULT_MAX_REQUEST_BODY_SIZE, DEFAULT_MAX_SESSIONS, DEFAULT_SESSION_IDLE_TIMEOUT, ServerSettings, Settings
@@ -66,7 +67,6 @@ _serving.accept_option_names(sdk_options)
 # raises instead of being ignored.
 _UNSUPPORTED = {
     "auth_server_provider": "mcpforge verifies bearer tokens (token_verifier) but is not an OAuth authorization server",
-    "extensions": "the official SDK's Extension objects have no mcpforge counterpart (use Server(extensions={id: settings}))",
     "subscriptions": "the engine delivers subscriptions itself, across replicas through the `shared_store` serving option; only the in-process bus, or False, is taken",
     "cache_hints": "use Server(cache_ttl=..., cache_scope=...)",
     "resource_security": "the engine applies its own path-safety rules to template variables",
@@ -187,13 +187,15 @@ class MCPServer(DirectCalls, SdkHttpApps, Server, Generic[LifespanResultT]):
         _refuse_unsupported(
             {
                 "auth_server_provider": auth_server_provider,
-                "extensions": extensions,
                 "subscriptions": _custom_bus(subscriptions),
                 "cache_hints": cache_hints,
                 "resource_security": resource_security,
             }
         )
         server_options.setdefault("cache_scope", "private")  # the official default
+        extensions = list(extensions or ())
+        if extensions:
+            server_options["extensions"] = {**server_options.get("extensions", {}), **extension_settings(extensions)}
         if request_state_security is not None:
             _seal_with(request_state_security, server_options)
         if subscriptions is False:
@@ -241,10 +243,15 @@ class MCPServer(DirectCalls, SdkHttpApps, Server, Generic[LifespanResultT]):
         # The official middleware (``ServerMiddleware``) has the shape of mcpforge's: it reads
         # ``ctx.method`` and the raw ``ctx.params``, and awaits ``call_next(ctx)``.
         self.middleware.extend(middleware or ())
+        self._interceptor = install_extensions(self, extensions)
+        if self._interceptor is not None:
+            self._install_middleware()
 
     def _inner_middleware(self) -> List[Any]:
-        # The official low-level handler table answers inside the application's middleware.
-        return self._lowlevel_server.inner()
+        # The official low-level handler table answers inside the application's middleware,
+        # after the extensions' tools/call interceptors.
+        interceptor = getattr(self, "_interceptor", None)
+        return ([interceptor] if interceptor is not None else []) + self._lowlevel_server.inner()
 
     def _defaults(self) -> Dict[str, Any]:
         # The official 2.x serves the HTTP+SSE transport's messages at `/messages/`.
@@ -389,6 +396,7 @@ class MCPServer(DirectCalls, SdkHttpApps, Server, Generic[LifespanResultT]):
             return contents
 
         read.__doc__ = resource.description
+        read.undescribed = resource.description is None  # type: ignore[attr-defined]  # listed without one, as the official object is
         return super().add_resource(
             read,
             str(resource.uri),
