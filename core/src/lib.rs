@@ -49,6 +49,7 @@ mod identity;
 pub mod jsonrpc;
 pub mod middleware;
 pub(crate) mod outbox;
+pub mod path_policy;
 mod prompt_output;
 pub mod protocol;
 pub mod registry;
@@ -86,6 +87,7 @@ pub use handler::{
     ResourceLister, ResourceOutput, Structured, ToolHandler, ToolOutput, ValueContent, bytes_content, media_type,
 };
 pub use middleware::{Answer, Middleware, MiddlewareResult, Next, Request as MiddlewareRequest};
+pub use path_policy::PathPolicy;
 pub use protocol::{
     CallToolResult, CompleteRequest, Completion, CompletionRef, Content, CreateMessageRequest, CreateMessageResult,
     ElicitAction, ElicitRequest, ElicitResult, GetPromptResult, InputRequest, ListKind, ListRootsResult, LogLevel,

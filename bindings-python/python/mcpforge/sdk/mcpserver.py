@@ -51,6 +51,7 @@ from .request_state import RequestStateSecurity
 from .extensions import install as install_extensions, settings as extension_settings
 from .resolve import Resolve, with_resolvers
 from .resources import FunctionResource
+from .templates import DEFAULT_RESOURCE_SECURITY, ResourceSecurity
 from .settings import DEFAULT_MAX_REQUEST_BODY_SIZE, DEFAULT_MAX_SESSIONS, DEFAULT_SESSION_IDLE_TIMEOUT, ServerSettings, Settings
 
 if TYPE_CHECKING:  # the in-process streams load asyncio: imported when a test connects, not by every server
@@ -69,7 +70,6 @@ _UNSUPPORTED = {
     "auth_server_provider": "mcpforge verifies bearer tokens (token_verifier) but is not an OAuth authorization server",
     "subscriptions": "the engine delivers subscriptions itself, across replicas through the `shared_store` serving option; only the in-process bus, or False, is taken",
     "cache_hints": "use Server(cache_ttl=..., cache_scope=...)",
-    "resource_security": "the engine applies its own path-safety rules to template variables",
 }
 
 
@@ -98,22 +98,6 @@ def _refuse_unsupported(options: Dict[str, Any]) -> None:
     for key, value in options.items():
         if value is not None and key in _UNSUPPORTED:
             raise NotImplementedError(f"{key}: {_UNSUPPORTED[key]}")
-
-
-class _Unsupported:
-    """An official class of an option in ``_UNSUPPORTED``: importable under its official
-    name, so that a server module loads, but making one raises ``NotImplementedError``
-    with the reason."""
-
-    _option = ""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        raise NotImplementedError(f"{type(self).__name__}: {_UNSUPPORTED[self._option]}")
-
-
-class ResourceSecurity(_Unsupported):
-    _option = "resource_security"
-
 
 
 
@@ -177,7 +161,7 @@ class MCPServer(DirectCalls, SdkHttpApps, Server, Generic[LifespanResultT]):
         auth: Any = None,
         mask_error_details: bool = True,
         extensions: Any = None,
-        resource_security: Any = None,
+        resource_security: ResourceSecurity = DEFAULT_RESOURCE_SECURITY,
         request_state_security: Any = None,
         cache_hints: Any = None,
         subscriptions: Any = None,
@@ -189,11 +173,12 @@ class MCPServer(DirectCalls, SdkHttpApps, Server, Generic[LifespanResultT]):
                 "auth_server_provider": auth_server_provider,
                 "subscriptions": _custom_bus(subscriptions),
                 "cache_hints": cache_hints,
-                "resource_security": resource_security,
             }
         )
         server_options.setdefault("cache_scope", "private")  # the official default
         extensions = list(extensions or ())
+        # The path rules of this server's templates (2.x; 1.x's templates keep the engine's).
+        self._resource_security = resource_security
         if extensions:
             server_options["extensions"] = {**server_options.get("extensions", {}), **extension_settings(extensions)}
         if request_state_security is not None:
@@ -293,9 +278,13 @@ class MCPServer(DirectCalls, SdkHttpApps, Server, Generic[LifespanResultT]):
     def resource(self, uri: str, **options: Any) -> Any:
         """``Server.resource`` with the official checks: a malformed template raises
         ``InvalidUriTemplate`` here, and a reader whose parameters are not the template's
-        variables ``ValueError`` when decorated."""
+        variables ``ValueError`` when decorated. A template's values are held to its
+        ``security`` (``ResourceSecurity``), else to the server's ``resource_security``."""
         refuse_bare("resource", uri)
         variables = resource_variables(uri)
+        security = options.pop("security", None)
+        if security is not None:  # this template's own path rules (the server's otherwise)
+            options["path_policy"] = security.engine_policy()
         decorate = super().resource(uri, **options)
 
         def checked(fn: Any) -> Any:
@@ -382,6 +371,9 @@ class MCPServer(DirectCalls, SdkHttpApps, Server, Generic[LifespanResultT]):
         if uri is not None:
             if options.get("mime_type") is None:
                 options["mime_type"] = "text/plain"  # the official default
+            security = options.pop("security", None) or self._resource_security
+            if "{" in uri and self._sdk_release == "2.x" and options.get("path_policy") is None:
+                options["path_policy"] = security.engine_policy()
             self._functions["resource"][uri] = fn
             return super().add_resource(fn, uri, **options)
         resource = fn
