@@ -36,9 +36,9 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, Generic, List, Optional, 
 from .. import _serving
 from .. import server as _server_module
 from ..auth import from_sdk
-from ..errors import ToolError
+from ..errors import InvalidSignature, ToolError
 from ..server import Server
-from .checks import check_reader, refuse_bare, resource_variables
+from .checks import check_reader, header_refusal, refuse_bare, resource_variables
 from .context import SdkContext
 from .direct import DirectCalls, Witnessed, typed as _typed
 from .duplicates import kept
@@ -313,7 +313,13 @@ class MCPServer(DirectCalls, SdkHttpApps, Server, Generic[LifespanResultT]):
         existing = kept(self, "tool", options.get("name") or getattr(fn, "__name__", None))
         if existing is not None:
             return existing
-        definition = super().add_tool(with_resolvers(fn), **options)
+        try:
+            definition = super().add_tool(with_resolvers(fn), **options)
+        except ValueError as e:
+            official = header_refusal(str(options.get("name") or getattr(fn, "__name__", "")), str(e))
+            if official is None:
+                raise
+            raise InvalidSignature(official) from None
         self._functions["tool"][definition["name"]] = fn
         return definition
 
