@@ -420,7 +420,8 @@ class Registering(ServerCore):
                 "name": name,
                 "title": title,
                 "description": description,
-                "arguments": arguments,
+                # The official servers list a prompt without arguments with `arguments: []`.
+                "arguments": arguments if arguments or self._sdk_definitions else None,
                 "icons": _wired(icons),
                 "_meta": tagged_meta(meta, tag_names),
             }
