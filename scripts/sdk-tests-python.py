@@ -15,6 +15,15 @@ official SDK (the control, and which tests exist: the denominator) and `run/` on
 A test of a module that does not import on mcpforge counts as failed, with the import
 error as its reason.
 
+Names mcpforge lacks: when a rewritten `from mcpforge... import A, B, C` names some names the
+installed mcpforge does not have (asked of the release's venv, see `drop_missing_names`),
+only those names are taken off the import line, so that the module imports and each test
+that uses a missing name fails by itself with a NameError; a missing name is still a
+failure, and every such test stays in the count (the denominator is unchanged). Without it
+one missing name fails every test of its module at collection, hiding what the others
+would show. A module path mcpforge does not have at all is left as written: that module
+fails whole, as before.
+
 Printed per release: passed, failed and skipped counts, the pass percentage, the control's
 counts, the same without and for the tests of private internals (see `private_tests`) and
 the most common failure reasons, then each file's counted passed / total; the per-test outcomes land in
@@ -150,6 +159,63 @@ def rewrite_imports(text: str, module: str) -> tuple[str, int]:
     """`module` (and its submodules) becomes `mcpforge` on import lines only."""
     pattern = re.compile(r"^(\s*(?:from|import)\s+)" + re.escape(module) + r"(?=[\s.]|$)", re.M)
     return pattern.subn(r"\1mcpforge", text)
+
+
+# Run in the release's venv: which of the (module, name) pairs read on stdin do not import.
+MISSING_NAMES_PROBE = """
+import importlib, json, sys
+missing = []
+for module, name in json.load(sys.stdin):
+    try:
+        found = importlib.import_module(module)
+    except ImportError:
+        continue  # a module mcpforge lacks fails whole, as written
+    if not hasattr(found, name):
+        try:
+            importlib.import_module(f"{module}.{name}")
+        except ImportError:
+            missing.append([module, name])
+json.dump(missing, sys.stdout)
+"""
+
+
+def _mcpforge_imports(text: str) -> list[ast.ImportFrom]:
+    return [node for node in ast.walk(ast.parse(text)) if isinstance(node, ast.ImportFrom)
+            and node.level == 0 and (node.module or "").split(".")[0] == "mcpforge"]
+
+
+def drop_missing_names(run: Path, python: Path) -> int:
+    """Takes the names mcpforge lacks off the rewritten `from mcpforge... import` lines of
+    `run/` (the rule in the module documentation); returns how many names were dropped.
+    The statement keeps its line count, so tracebacks point at the released lines."""
+    files = {path: path.read_text(encoding="utf-8") for path in run.rglob("*.py")}
+    wanted = sorted({(node.module, alias.name) for text in files.values()
+                     for node in _mcpforge_imports(text) for alias in node.names if alias.name != "*"})
+    if not wanted:
+        return 0
+    probe = subprocess.run([str(python), "-c", MISSING_NAMES_PROBE], input=json.dumps(wanted), cwd=run,
+                           capture_output=True, text=True, timeout=120)
+    if probe.returncode != 0:
+        raise HarnessError(f"could not ask which names mcpforge lacks: {probe.stderr.strip()[-400:]}")
+    missing = {tuple(pair) for pair in json.loads(probe.stdout)}
+    dropped = 0
+    for path, text in files.items():
+        lines = text.splitlines(keepends=True)
+        changed = False
+        for node in sorted(_mcpforge_imports(text), key=lambda n: -n.lineno):
+            kept = [a for a in node.names if (node.module, a.name) not in missing]
+            if len(kept) == len(node.names):
+                continue
+            dropped += len(node.names) - len(kept)
+            span = (node.end_lineno or node.lineno) - node.lineno + 1
+            indent = " " * node.col_offset
+            names = ", ".join(a.name + (f" as {a.asname}" if a.asname else "") for a in kept)
+            statement = f"from {node.module} import {names}" if kept else "pass"
+            lines[node.lineno - 1:node.lineno - 1 + span] = [f"{indent}{statement}\n"] + ["\n"] * (span - 1)
+            changed = True
+        if changed:
+            path.write_text("".join(lines), encoding="utf-8")
+    return dropped
 
 
 def example_modules(test_sources: list[str]) -> set[str]:
@@ -374,6 +440,7 @@ def run_suite(suite: Suite) -> None:
         raise HarnessError(f"{python.relative_to(ROOT)} is missing (scripts/setup-sdk-python.sh makes it)")
     sdist = fetch(suite, python)
     orig, run, rewritten = extract(suite, sdist)
+    dropped = drop_missing_names(run, python)
     base = orig.parent
     if rewritten == 0:
         raise HarnessError(f"mcp {suite.version}: no import of {suite.module} to rewrite")
@@ -400,6 +467,7 @@ def run_suite(suite: Suite) -> None:
     (base / "results.json").write_text(json.dumps(results, indent=1, sort_keys=True), encoding="utf-8")
     (base / "uncounted.json").write_text(json.dumps(sorted(uncounted), indent=1), encoding="utf-8")
     report(suite, results, control, time.monotonic() - started, rewritten, uncounted)
+    print(f"  names mcpforge lacks, taken off import lines (their tests fail with NameError): {dropped}")
     for test_id in sorted(unpassed):
         print(f"  not counted, not passed by the official SDK here: {test_id}")
 

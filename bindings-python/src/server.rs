@@ -345,7 +345,9 @@ impl NativeServer {
 
     /// Registers a resource template; `lister` (with `lister_async`) is the wrapper of the
     /// function listing the resources it stands for, if any.
-    #[pyo3(signature = (definition, invoker, is_async, lister=None, lister_async=false))]
+    /// `policy` (the fields of `PathPolicy`) holds the values of a read's URI to its rules
+    /// instead of the engine's path-safety rules.
+    #[pyo3(signature = (definition, invoker, is_async, lister=None, lister_async=false, policy=None))]
     fn add_template(
         &self,
         definition: &Bound<'_, PyAny>,
@@ -353,8 +355,10 @@ impl NativeServer {
         is_async: bool,
         lister: Option<Py<PyAny>>,
         lister_async: bool,
+        policy: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<()> {
-        let template: ResourceTemplate = from_py_as(definition, "resource template definition")?;
+        let mut template: ResourceTemplate = from_py_as(definition, "resource template definition")?;
+        template.path_policy = policy.map(|p| from_py_as(p, "path policy")).transpose()?;
         let handler: Arc<dyn mcpforge::ResourceHandler> = Arc::new(PyResource(self.invoker(invoker, is_async)));
         let lister = lister
             .map(|lister| Arc::new(PyLister(self.invoker(lister, lister_async))) as Arc<dyn mcpforge::ResourceLister>);

@@ -4,7 +4,9 @@
 //! read (for the official SDK's standalone `ResourceTemplate.matches`), so that Python never
 //! parses or matches a template a second way.
 
-use mcpforge::registry::template::UriTemplate;
+use crate::convert::from_py_as;
+use mcpforge::PathPolicy;
+use mcpforge::registry::template::{TemplateMatch, UriTemplate};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use std::collections::BTreeMap;
@@ -19,11 +21,27 @@ pub(crate) fn template_variables(template: &str) -> PyResult<(Vec<String>, Vec<S
     Ok((parsed.variables().to_vec(), optional))
 }
 
-/// The variables `uri` gives `template` (percent-decoded, with the engine's path-safety
-/// rules: a value they refuse is no match), or `None` when it does not match. A malformed
-/// template raises `ValueError` as in `template_variables`.
+/// A match's variables, by name.
+type Values = BTreeMap<String, String>;
+
+/// `(values, refused)` for `uri` against `template`: the variables it gives (percent-decoded)
+/// or `None` when it does not match, and the variable whose value the path rules refuse, if
+/// one is. The rules are the engine's (a refused value is then simply no match) or, given a
+/// `policy` (the fields of `PathPolicy`), that policy's. A malformed template or policy
+/// raises `ValueError`.
 #[pyfunction]
-pub(crate) fn template_match(template: &str, uri: &str) -> PyResult<Option<BTreeMap<String, String>>> {
-    let parsed = UriTemplate::parse(template).map_err(|e| PyValueError::new_err(e.message().to_owned()))?;
-    Ok(parsed.matches(uri))
+#[pyo3(signature = (template, uri, policy=None))]
+pub(crate) fn template_match(
+    template: &str,
+    uri: &str,
+    policy: Option<&Bound<'_, PyAny>>,
+) -> PyResult<(Option<Values>, Option<String>)> {
+    let policy = policy.map(|p| from_py_as::<PathPolicy>(p, "path policy")).transpose()?;
+    let parsed =
+        UriTemplate::parse(template).map_err(|e| PyValueError::new_err(e.message().to_owned()))?.with_policy(policy);
+    Ok(match parsed.matching(uri) {
+        TemplateMatch::Matched(values) => (Some(values), None),
+        TemplateMatch::NoMatch => (None, None),
+        TemplateMatch::Refused(name) => (None, Some(name)),
+    })
 }

@@ -30,10 +30,10 @@ def test_the_submodules_name_mcpforge_classes() -> None:
     assert Settings is mcpforge.mcpserver.Settings
 
 
-def test_the_official_option_classes_import_and_refuse_to_be_made() -> None:
-    with pytest.raises(NotImplementedError, match="ResourceSecurity"):
-        ResourceSecurity()
-    # RequestStateSecurity and Resolve are served (test_sdk_everything.py).
+def test_the_official_option_classes_import() -> None:
+    # ResourceSecurity (test_sdk_resource_security.py), RequestStateSecurity and Resolve
+    # (test_sdk_everything.py) are served.
+    assert ResourceSecurity().reject_path_traversal
     assert Resolve(print).fn is print
     with pytest.raises(ValueError, match="exactly one"):
         RequestStateSecurity()

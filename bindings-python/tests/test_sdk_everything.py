@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from mcpforge import Context, MCPServer, RequestStateSecurity, Resolve
 from mcpforge.content import CallToolResult
 from mcpforge.context import Elicit, ElicitResult
+from mcpforge.exceptions import InvalidSignature
 from mcpforge.testing import MODERN
 
 
@@ -89,7 +90,7 @@ def test_a_resolver_parameter_nothing_fills_is_refused_when_registered() -> None
     def again(value: Annotated[str, Resolve(lambda other: other)]) -> str:  # a parameter nothing fills
         return value
 
-    with pytest.raises(TypeError, match="cannot be resolved"):
+    with pytest.raises(InvalidSignature, match="cannot be resolved"):  # the official error
         server.add_tool(again)
     assert "again" not in server.tools
     server.add_tool(loop)  # a resolver without parameters is fine

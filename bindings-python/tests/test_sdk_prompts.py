@@ -119,3 +119,29 @@ def test_the_servers_prompt_manager_renders_a_registered_prompt(cls: Any) -> Non
     [listed] = server._prompt_manager.list_prompts()
     assert run(lambda: listed.render({"topic": "owls"}, Context())) == [UserMessage("Tell me about owls")]
     assert run(lambda: server._prompt_manager.render_prompt("ask", {"topic": "bats"})) == [UserMessage("Tell me about bats")]
+
+
+def test_prompt_listings_write_arguments_as_the_official_servers_do() -> None:
+    """``arguments: []`` for a prompt without arguments on the drop-in servers, as the
+    official ones write it; mcpforge's own ``Server`` leaves the optional field out."""
+    from mcpforge import Server
+
+    def plain() -> str:
+        return "plain"
+
+    def greet(name: str, excited: bool = False) -> str:
+        return name
+
+    async def listed(server: Any) -> Dict[str, Any]:
+        server.add_prompt(plain)
+        server.add_prompt(greet)
+        async with server.test_client() as client:
+            return {p["name"]: p for p in await client.list_prompts()}
+
+    for official in (MCPServer("p"), FastMCP("p")):
+        prompts = run(lambda: listed(official))
+        assert prompts["plain"]["arguments"] == []
+        assert [(a["name"], a["required"]) for a in prompts["greet"]["arguments"]] == [("name", True), ("excited", False)]
+    own = run(lambda: listed(Server("p")))
+    assert "arguments" not in own["plain"]
+    assert own["greet"]["arguments"] == [{"name": "name", "required": True}, {"name": "excited", "required": False}]

@@ -9,13 +9,14 @@ from __future__ import annotations
 import logging
 import sys
 import types
-from typing import Any, List
+from typing import Annotated, Any, List, Optional
 
 import pytest
+from pydantic import Field
 from conftest import run
 
 from mcpforge import Context, FastMCP, MCPServer, Server, ToolError
-from mcpforge.exceptions import InvalidUriTemplate
+from mcpforge.exceptions import InvalidSignature, InvalidUriTemplate
 
 
 @pytest.mark.parametrize("cls", [MCPServer, FastMCP])
@@ -142,3 +143,31 @@ def test_failure_records_go_to_the_official_logger(caplog: pytest.LogCaptureFixt
     ]
     assert records[1].exc_info[1] is raised
     assert not [r for r in caplog.records if r.name == "mcpforge" and r.levelno >= logging.WARNING]
+
+
+def _array_header(tags: Annotated[List[str], Field(json_schema_extra={"x-mcp-header": "Tags"})]) -> str:
+    raise NotImplementedError
+
+
+def _optional_header(region: Annotated[Optional[str], Field(json_schema_extra={"x-mcp-header": "Region"})] = None) -> str:
+    raise NotImplementedError
+
+
+def _spaced_header(region: Annotated[str, Field(json_schema_extra={"x-mcp-header": "Region Name"})]) -> str:
+    raise NotImplementedError
+
+
+@pytest.mark.parametrize(
+    ("fn", "reason"),
+    [
+        (_array_header, "property 'tags': x-mcp-header is only permitted on integer/string/boolean properties (got 'array')"),
+        (_optional_header, "property 'region': x-mcp-header is only permitted on integer/string/boolean properties (the type keyword is NoneType, not a string)"),
+        (_spaced_header, "property 'region': x-mcp-header 'Region Name' is not an RFC 9110 token"),
+    ],
+)
+def test_an_invalid_x_mcp_header_is_refused_in_the_official_words(fn: Any, reason: str) -> None:
+    server = MCPServer("headers")
+    with pytest.raises(InvalidSignature) as refused:
+        server.add_tool(fn)
+    assert str(refused.value) == f"Tool {fn.__name__!r} has an invalid x-mcp-header annotation: {reason}"
+    assert fn.__name__ not in server.tools

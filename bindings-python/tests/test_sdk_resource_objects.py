@@ -15,7 +15,7 @@ from conftest import run
 from mcpforge import Context, FastMCP, MCPServer
 from mcpforge.exceptions import ResourceError, ResourceNotFoundError, UnexpectedResourceError
 from mcpforge.resources import FileResource, FunctionResource, Resource, ResourceManager, ResourceTemplate, TextResource
-from mcpforge.resources.templates import DEFAULT_RESOURCE_SECURITY
+from mcpforge.resources.templates import DEFAULT_RESOURCE_SECURITY, ResourceSecurity, ResourceSecurityError
 
 
 def test_a_resource_needs_a_uri_or_a_name_and_a_read() -> None:
@@ -66,7 +66,8 @@ def test_a_template_matches_as_the_engine_does_and_creates_resources() -> None:
     assert (template.name, template.mime_type, template.meta) == ("item", "text/plain", {"cached": True})
     assert template.matches("shop://books/41") == {"kind": "books", "number": "41"}
     assert template.matches("shop://books") is None
-    assert template.matches("shop://../41") is None  # the engine's path rules: no match
+    with pytest.raises(ResourceSecurityError):  # the official default policy, in the engine
+        template.matches("shop://../41")
     resource = run(lambda: template.create_resource("shop://books/41", {"kind": "books", "number": "41"}, Context()))
     assert isinstance(resource, FunctionResource) and resource.meta == {"cached": True}
     assert run(resource.read) == "books #42"
@@ -84,9 +85,7 @@ def test_a_failing_template_function_is_an_unexpected_resource_error() -> None:
     assert isinstance(raised.value, ValueError) and isinstance(raised.value.__cause__, KeyError)
     with pytest.raises(ResourceError, match="not yours"):
         run(lambda: ResourceTemplate.from_function(refused, "fail://{x}").create_resource("fail://a", {"x": "a"}))
-    with pytest.raises(NotImplementedError):
-        ResourceTemplate.from_function(broken, "fail://{x}", security=object())
-    assert DEFAULT_RESOURCE_SECURITY is None
+    assert DEFAULT_RESOURCE_SECURITY == ResourceSecurity()
 
 
 def test_the_standalone_manager_finds_resources_then_templates(caplog: pytest.LogCaptureFixture) -> None:

@@ -476,3 +476,21 @@ def test_base_exceptions_end_the_call_not_the_server(caplog: pytest.LogCaptureFi
     logged = [r for r in caplog.records if r.name == "mcpforge"]
     assert any("SystemExit" in r.getMessage() and r.exc_info for r in logged), logged
     assert any("KeyboardInterrupt" in r.getMessage() for r in logged), logged
+
+
+def test_a_list_holding_content_writes_its_other_values_as_json_text() -> None:
+    server = Server("mixed")
+
+    @server.tool()
+    def mixed() -> list:  # type: ignore[type-arg]
+        return ["words", Image(PNG), {"key": "value"}, {"type": "text", "text": "a block"}, [1, 2]]
+
+    async def body() -> None:
+        async with server.test_client() as client:
+            blocks = (await client.call_tool("mixed", {})).content
+            assert [b["type"] for b in blocks] == ["text", "image", "text", "text", "text"]
+            assert blocks[0]["text"] == "words" and blocks[3]["text"] == "a block"
+            assert blocks[2]["text"] == '{\n  "key": "value"\n}'
+            assert blocks[4]["text"] == "[\n  1,\n  2\n]"
+
+    run(body)

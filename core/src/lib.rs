@@ -50,6 +50,7 @@ pub mod initialize_hook;
 pub mod jsonrpc;
 pub mod middleware;
 pub(crate) mod outbox;
+pub mod path_policy;
 mod prompt_output;
 pub mod protocol;
 pub mod registry;
@@ -88,6 +89,7 @@ pub use handler::{
 };
 pub use initialize_hook::{Handshake, InitializeHook};
 pub use middleware::{Answer, Middleware, MiddlewareResult, Next, Request as MiddlewareRequest};
+pub use path_policy::PathPolicy;
 pub use protocol::{
     CallToolResult, CompleteRequest, Completion, CompletionRef, Content, CreateMessageRequest, CreateMessageResult,
     ElicitAction, ElicitRequest, ElicitResult, GetPromptResult, InputRequest, ListKind, ListRootsResult, LogLevel,

@@ -33,7 +33,6 @@ PROGRAMS = sorted(p.stem for p in SERVERS.glob("*.py"))
 DIFFERENCES = {
     "JSON mirror": "a text block holding a JSON object keeps the fields in their declared order on the official SDK, in name order on mcpforge (both indented)",
     "numbers": "a JSON integer given to a float parameter stays an int on mcpforge (pydantic makes it a float), so 4 and 4.0 (and the texts '4' and '4.0') compare equal",
-    "prompt arguments": "the official SDK writes arguments: [] for a prompt without arguments, where mcpforge leaves them out",
     "log level": "the official MCPServer answers logging/setLevel with method-not-found and sends every log without claiming the logging capability; mcpforge claims it, as the specification requires of a server that sends logs, and honours the level (the test asks for debug, so both send everything)",
     "server info": "serverInfo (in initialize, and in each 2026-07-28 result's _meta) names the implementation's own version",
     "request id type": "ctx.request_id is the JSON-RPC id as sent (an int from this client) on mcpforge, a str on the official SDK",
@@ -105,13 +104,7 @@ def dump(model: Any) -> Any:
 
 
 def normalise_definitions(items: list[Any]) -> list[Any]:
-    out = []
-    for item in items:
-        d = dump(item)
-        if "arguments" in d or "inputSchema" not in d and "uri" not in d and "uriTemplate" not in d:
-            d["arguments"] = [{"required": False, **a} for a in d.get("arguments", [])]  # "prompt arguments"
-        out.append(d)
-    return sorted(out, key=lambda d: json.dumps(d, sort_keys=True))
+    return sorted((dump(item) for item in items), key=lambda d: json.dumps(d, sort_keys=True))
 
 
 async def listing(list_method: Any, field: str) -> list[Any]:

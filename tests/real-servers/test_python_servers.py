@@ -334,8 +334,6 @@ DIFFERENCES = {
     "(the official low-level server's code for an exception it does not map) on the official SDK, and with -32602 "
     "on mcpforge, which the specification gives for both (server/prompts, Error Handling); on 2026-07-28 the "
     "official SDK answers -32603 `Internal server error`",
-    "empty prompt arguments": "a prompt without arguments is listed with arguments: [] on the official SDK and "
-    "without the (optional) field on mcpforge; a client reads no arguments from both",
     "unknown method wording": "a method the server does not serve is -32601 on both, worded `Method not found` "
     "with the method as data on the official SDK and `Method not found: METHOD` on mcpforge",
     "asks mid-call on 2026-07-28": "a tool that asks the client mid-call (ctx.elicit, ctx.session.create_message) "
@@ -365,8 +363,6 @@ def without_differences(event: Any) -> Any:
     if isinstance(capabilities, dict):
         capabilities.pop("logging", None)  # "logging capability"
         capabilities.get("resources", {}).pop("subscribe", None)  # "low-level claims"
-    for prompt in event.get("prompts", {}).get("prompts", []):
-        prompt.setdefault("arguments", [])  # "empty prompt arguments"
     error = event.get("error")
     if "prompt" in event and isinstance(error, dict) and error.get("code") in (0, -32602, -32603):
         event["error"] = "<prompt error>"  # "prompt errors"

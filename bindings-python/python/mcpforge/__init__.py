@@ -53,15 +53,18 @@ from .context import (
     SamplingResult,
     TraceContext,
 )
+from .extension import Extension, MethodBinding, ResourceBinding, ToolBinding
 from .errors import AuthError, ErrorInfo, InputRequired, MCPError, McpError, ProtocolError, ResourceError, ResourceNotFound, ToolError
 from .mcpserver import FastMCP, MCPServer, RequestStateSecurity, Resolve, ResourceSecurity
 from .schema import Field
+from .sdk.extensions import require_client_extension
 from .server import Server
 from .session import ReadResourceContents
 
 __version__ = ENGINE_VERSION
 
 __all__ = [
+    "__version__",
     "AcceptedElicitation",
     "AssistantMessage",
     "Audio",
@@ -73,28 +76,31 @@ __all__ = [
     "Completion",
     "Content",
     "Context",
-    "TraceContext",
     "DeclinedElicitation",
     "Elicit",
-    "ElicitResult",
     "ElicitationResult",
+    "ElicitResult",
     "EmbeddedResource",
+    "ErrorInfo",
+    "Extension",
     "FastMCP",
     "Field",
     "File",
     "Icon",
     "Image",
-    "ErrorInfo",
     "InputRequired",
     "ListRoots",
     "MCPError",
-    "MCPServer",
     "McpError",
+    "MCPServer",
     "Message",
+    "MethodBinding",
     "ProtocolError",
     "ReadResourceContents",
     "RequestStateSecurity",
+    "require_client_extension",
     "Resolve",
+    "ResourceBinding",
     "ResourceContents",
     "ResourceError",
     "ResourceLink",
@@ -105,7 +111,8 @@ __all__ = [
     "SamplingResult",
     "Server",
     "Text",
+    "ToolBinding",
     "ToolError",
+    "TraceContext",
     "UserMessage",
-    "__version__",
 ]

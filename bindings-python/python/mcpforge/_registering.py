@@ -99,12 +99,13 @@ def _without(bind: Callable[..., Dict[str, Any]], names: FrozenSet[str]) -> Call
 class Registering(ServerCore):
     """Registers tools, resources, prompts and completions (see the module documentation)."""
 
-    def _description(self, given: Optional[str], spec: Any) -> Optional[str]:
+    def _description(self, given: Optional[str], spec: Any, fn: Any = None) -> Optional[str]:
         """A definition's description: the one given, else the function's docstring, else
-        none (``""`` where the server writes definitions as the official SDK does)."""
+        none (``""`` where the server writes definitions as the official SDK does, but for a
+        reader marked ``undescribed``: an official resource object made without one)."""
         if given is not None:
             return given
-        if spec.description is None and self._sdk_definitions:
+        if spec.description is None and self._sdk_definitions and not getattr(fn, "undescribed", False):
             return ""
         return spec.description  # type: ignore[no-any-return]
 
@@ -249,6 +250,7 @@ class Registering(ServerCore):
         tags: Optional[Iterable[str]] = None,
         enabled: bool = True,
         list_resources: Optional[Callable[..., Any]] = None,
+        path_policy: Optional[Dict[str, Any]] = None,
     ) -> Callable[[F], F]:
         """Registers a resource reader for ``uri``, or for a URI template (RFC 6570 level-1
         variables such as ``file:///{path}``) whose variables fill the parameters of the same
@@ -259,7 +261,8 @@ class Registering(ServerCore):
         ``list_resources`` (a function, sync or async, that may take a ``Context``) returns the
         resources it stands for now, as dicts with ``uri`` and ``name`` (or the official SDK's
         ``Resource`` objects): ``resources/list`` adds them after the concrete resources, each
-        taking the template's metadata for what it leaves out."""
+        taking the template's metadata for what it leaves out; ``path_policy`` as for
+        ``add_resource``."""
 
         def decorate(fn: F) -> F:
             self.add_resource(
@@ -276,6 +279,7 @@ class Registering(ServerCore):
                 meta=meta,
                 tags=tags,
                 enabled=enabled,
+                path_policy=path_policy,
             )
             return fn
 
@@ -297,8 +301,13 @@ class Registering(ServerCore):
         tags: Optional[Iterable[str]] = None,
         enabled: bool = True,
         list_resources: Optional[Callable[..., Any]] = None,
+        path_policy: Optional[Dict[str, Any]] = None,
     ) -> Dict[str, Any]:
-        """Registers ``fn`` as the reader of ``uri`` (see ``resource``)."""
+        """Registers ``fn`` as the reader of ``uri`` (see ``resource``). ``path_policy`` (a
+        template's: ``reject_path_traversal``, ``reject_absolute_paths``,
+        ``reject_null_bytes``, each True by default, and ``exempt_params``, variable names)
+        holds the values of a read's URI to those rules instead of the engine's own; a value
+        it refuses is an unknown resource, and no later template is tried."""
         tag_names = tag_set(tags)
         spec = function_spec(fn, structured_output=False, official_docs=self._sdk_definitions)
         template = "{" in uri
@@ -310,7 +319,7 @@ class Registering(ServerCore):
                 key: uri,
                 "name": name or fn.__name__,
                 "title": title,
-                "description": self._description(description, spec),
+                "description": self._description(description, spec, fn),
                 "mimeType": mime_type,
                 "size": None if template else size,
                 "annotations": _wired(annotations),
@@ -331,7 +340,7 @@ class Registering(ServerCore):
         kind = "resource_templates" if template else "resources"
         if template:
             lister, lister_async = self._lister(list_resources)
-            add = lambda: native.add_template(definition, invoker, is_async, lister, lister_async)  # noqa: E731
+            add = lambda: native.add_template(definition, invoker, is_async, lister, lister_async, path_policy)  # noqa: E731
             remove = native.remove_resource_template
         else:
             add = lambda: native.add_resource(definition, invoker, is_async)  # noqa: E731
@@ -411,7 +420,8 @@ class Registering(ServerCore):
                 "name": name,
                 "title": title,
                 "description": description,
-                "arguments": arguments,
+                # The official servers list a prompt without arguments with `arguments: []`.
+                "arguments": arguments if arguments or self._sdk_definitions else None,
                 "icons": _wired(icons),
                 "_meta": tagged_meta(meta, tag_names),
             }

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import weakref
-from typing import TYPE_CHECKING, Any, Dict, Generator, List, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, Dict, Generator, Generic, List, Optional, Sequence, Tuple, TypeVar, Union
 
 from ._context_given import OUTSIDE_A_REQUEST, GivenRequest
 from ._convert import jsonable
@@ -80,15 +80,21 @@ class InputAsk:
         return (key, self.method, self.params)
 
 
-class Elicit(InputAsk):
+_Form = TypeVar("_Form")
+
+
+class Elicit(InputAsk, Generic[_Form]):
     """``elicitation/create``: a form (``schema``: a JSON Schema dict, or a dataclass,
     TypedDict or pydantic model of primitive fields, or one primitive type such as ``str``,
     ``int``, ``bool``, a ``Literal`` or an ``Enum``, asked as the field ``value``) or, with
-    ``url``, a URL elicitation."""
+    ``url``, a URL elicitation. ``Elicit[Model]`` annotates a resolver that asks for a
+    ``Model``, as the official ``Elicit[T]`` does."""
 
     method = "elicitation/create"
 
     def __init__(self, message: str, schema: Any = None, *, url: Optional[str] = None, elicitation_id: Optional[str] = None) -> None:
+        self.message = message
+        self.schema = schema
         self.type = None if schema is None or isinstance(schema, dict) else schema
         self.wrapped = False
         if url is not None:
@@ -115,12 +121,28 @@ class Sample(InputAsk):
         if isinstance(messages, str):
             messages = [messages]
         wire = [
-            {"role": "user", "content": {"type": "text", "text": m}} if isinstance(m, str) else m for m in messages
+            {"role": "user", "content": {"type": "text", "text": m}} if isinstance(m, str) else _wire_value(m) for m in messages
         ]
-        params: Dict[str, Any] = {"messages": wire, "maxTokens": max_tokens, **extra}
+        params: Dict[str, Any] = {"messages": wire, "maxTokens": max_tokens}
+        # The official keywords (``stop_sequences=``, ``tool_choice=``) under their wire names.
+        params.update({_camel(k): _wire_value(v) for k, v in extra.items() if v is not None})
         if system_prompt is not None:
             params["systemPrompt"] = system_prompt
         super().__init__(params)
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def _wire_value(value: Any) -> Any:
+    """A pydantic model (the official ``SamplingMessage``, ``Tool``) as its wire JSON."""
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json", by_alias=True, exclude_none=True)
+    if isinstance(value, (list, tuple)):
+        return [_wire_value(v) for v in value]
+    return value
 
 
 class ListRoots(InputAsk):
@@ -271,7 +293,7 @@ class Root:
     name: Optional[str] = None
 
 
-def _elicit_result(answer: Dict[str, Any], ask: Elicit) -> ElicitResult:
+def _elicit_result(answer: Dict[str, Any], ask: "Elicit[Any]") -> ElicitResult:
     action = answer.get("action", "cancel")
     if action == "decline":
         return DeclinedElicitation()
@@ -637,13 +659,13 @@ class Context:
         dict, a dataclass, TypedDict or pydantic model, or one primitive type) and returns an
         ``ElicitResult``: ``AcceptedElicitation`` with ``.data``, ``DeclinedElicitation`` or
         ``CancelledElicitation`` (awaitable in async handlers)."""
-        ask = Elicit(message, schema if schema is not None else response_type)
+        ask: Elicit[Any] = Elicit(message, schema if schema is not None else response_type)
         return self._run([ask.as_wire(None)], lambda answers: _elicit_result(answers[0], ask))
 
     def elicit_url(self, message: str, url: str, elicitation_id: str) -> Any:
         """Asks the user to visit ``url`` (a URL elicitation); returns an ``ElicitResult``
         whose ``action`` says whether they agreed (awaitable in async handlers)."""
-        ask = Elicit(message, url=url, elicitation_id=elicitation_id)
+        ask: Elicit[Any] = Elicit(message, url=url, elicitation_id=elicitation_id)
         return self._run([ask.as_wire(None)], lambda answers: _elicit_result(answers[0], ask))
 
     def sample(self, messages: Union[str, Sequence[Any]], *, max_tokens: int = 1000, system_prompt: Optional[str] = None, **extra: Any) -> Any:

@@ -89,10 +89,7 @@ impl Sight {
             return snap.match_template(uri);
         }
         let visible = self.of_hook(Kind::ResourceTemplates).await;
-        snap.templates
-            .iter()
-            .filter(|t| visible.contains(t.key()))
-            .find_map(|t| t.template.matches(uri).map(|vars| (t.clone(), vars)))
+        crate::registry::first_match(snap.templates.iter().filter(|t| visible.contains(t.key())), uri)
     }
 }
 

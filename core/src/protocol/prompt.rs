@@ -45,9 +45,9 @@ pub struct Prompt {
     /// Description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Arguments.
-    #[serde(skip_serializing_if = "Vec::is_empty", default)]
-    pub arguments: Vec<PromptArgument>,
+    /// Arguments: left out of the definition when `None`, listed (`[]` too) when given.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub arguments: Option<Vec<PromptArgument>>,
     /// Icons (2025-11-25+).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icons: Option<Vec<Value>>,
@@ -59,7 +59,13 @@ pub struct Prompt {
 impl Prompt {
     /// A prompt with a name.
     pub fn new(name: impl Into<String>) -> Self {
-        Self { name: name.into(), title: None, description: None, arguments: Vec::new(), icons: None, meta: None }
+        Self { name: name.into(), title: None, description: None, arguments: None, icons: None, meta: None }
+    }
+
+    /// The arguments (none when the definition lists none).
+    #[must_use]
+    pub fn argument_list(&self) -> &[PromptArgument] {
+        self.arguments.as_deref().unwrap_or_default()
     }
 
     /// Sets the description.
@@ -70,7 +76,7 @@ impl Prompt {
 
     /// Adds an argument.
     pub fn argument(mut self, arg: PromptArgument) -> Self {
-        self.arguments.push(arg);
+        self.arguments.get_or_insert_with(Vec::new).push(arg);
         self
     }
 
@@ -119,5 +125,20 @@ impl GetPromptResult {
     /// A result with messages.
     pub fn new(messages: Vec<PromptMessage>) -> Self {
         Self { description: None, messages, meta: None }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_argument_list_is_listed_only_when_given() {
+        assert!(serde_json::to_value(Prompt::new("p")).unwrap().get("arguments").is_none());
+        let given: Prompt = serde_json::from_value(serde_json::json!({"name": "p", "arguments": []})).unwrap();
+        assert_eq!(serde_json::to_value(&given).unwrap()["arguments"], serde_json::json!([]));
+        assert!(given.argument_list().is_empty());
+        let one = Prompt::new("p").argument(PromptArgument::required("a", "an argument"));
+        assert_eq!(one.argument_list().len(), 1);
     }
 }

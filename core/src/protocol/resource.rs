@@ -4,6 +4,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::path_policy::PathPolicy;
+
 /// A concrete resource.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Resource {
@@ -107,6 +109,10 @@ pub struct ResourceTemplate {
     /// Extra metadata.
     #[serde(rename = "_meta", skip_serializing_if = "Option::is_none")]
     pub meta: Option<Value>,
+    /// Path-safety rules the values of a read's URI are held to in place of the engine's
+    /// own (see [`PathPolicy`]); never on the wire.
+    #[serde(skip)]
+    pub path_policy: Option<PathPolicy>,
 }
 
 impl ResourceTemplate {
@@ -121,7 +127,15 @@ impl ResourceTemplate {
             annotations: None,
             icons: None,
             meta: None,
+            path_policy: None,
         }
+    }
+
+    /// Holds the values of a read's URI to `policy` instead of the engine's path-safety rules.
+    #[must_use]
+    pub fn path_policy(mut self, policy: PathPolicy) -> Self {
+        self.path_policy = Some(policy);
+        self
     }
 
     /// Sets the description.

@@ -19,6 +19,7 @@ use crate::error_hook::ErrorHook;
 use crate::initialize_hook::InitializeHook;
 use crate::middleware::Chain;
 use crate::protocol::CompletionRef;
+use template::TemplateMatch;
 
 pub(crate) use catalog::Catalog;
 pub(crate) use completion::Completions;
@@ -45,12 +46,12 @@ pub(crate) struct Snapshot {
 }
 
 impl Snapshot {
-    /// Finds the first template matching `uri`, with its variables.
+    /// Finds the first template matching `uri`, with its variables (see `first_match`).
     pub fn match_template(
         &self,
         uri: &str,
     ) -> Option<(Arc<TemplateEntry>, std::collections::BTreeMap<String, String>)> {
-        self.templates.iter().find_map(|t| t.template.matches(uri).map(|vars| (t.clone(), vars)))
+        first_match(self.templates.iter(), uri)
     }
 
     /// Enables or disables the item of `kind` keyed `key` (name, URI or URI template as
@@ -145,5 +146,58 @@ impl Registry {
             *guard = Arc::new(next);
         }
         r
+    }
+}
+
+/// The first of `templates` that matches `uri`, with its variables. A template whose path
+/// policy refuses the URI's value ends the search with none: a later, laxer template must
+/// not serve what a stricter one refused.
+pub(crate) fn first_match<'a>(
+    templates: impl Iterator<Item = &'a Arc<TemplateEntry>>,
+    uri: &str,
+) -> Option<(Arc<TemplateEntry>, std::collections::BTreeMap<String, String>)> {
+    for entry in templates {
+        match entry.template.matching(uri) {
+            TemplateMatch::NoMatch => {}
+            TemplateMatch::Matched(vars) => return Some((entry.clone(), vars)),
+            TemplateMatch::Refused(_) => return None,
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::path_policy::PathPolicy;
+    use crate::protocol::ResourceTemplate;
+
+    /// A reader never called: these tests only find templates.
+    struct Unread;
+
+    impl crate::handler::ResourceHandler for Unread {
+        fn read(
+            &self,
+            _ctx: crate::context::RequestContext,
+            _uri: String,
+            _vars: std::collections::BTreeMap<String, String>,
+        ) -> crate::handler::BoxFuture<'static, Result<crate::handler::ResourceOutput, crate::error::HandlerError>>
+        {
+            unreachable!("only matched")
+        }
+    }
+
+    fn entry(template: &str, policy: PathPolicy) -> Arc<TemplateEntry> {
+        let def = ResourceTemplate::new(template, "t").path_policy(policy);
+        Arc::new(TemplateEntry::new(def, Arc::new(Unread)).expect("a valid template"))
+    }
+
+    #[test]
+    fn a_refused_value_ends_the_search_for_a_template() {
+        let lax = PathPolicy { exempt_params: ["path".to_owned()].into(), ..PathPolicy::default() };
+        let templates = [entry("file://docs/{name}", PathPolicy::default()), entry("file://docs/{+path}", lax)];
+        assert!(first_match(templates.iter(), "file://docs/..%2Fsecrets").is_none());
+        let (found, vars) = first_match(templates.iter(), "file://docs/../x").expect("the lax template matches");
+        assert_eq!((found.def.uri_template.as_str(), vars["path"].as_str()), ("file://docs/{+path}", "../x"));
     }
 }

@@ -20,7 +20,7 @@ impl PromptEntry {
         let invalid = |reason: String| Error::InvalidDefinition { what: "prompt", name: def.name.clone(), reason };
         super::tool::check_name(&def.name).map_err(invalid)?;
         let mut seen = std::collections::HashSet::new();
-        if let Some(dup) = def.arguments.iter().find(|a| !seen.insert(a.name.as_str())) {
+        if let Some(dup) = def.argument_list().iter().find(|a| !seen.insert(a.name.as_str())) {
             return Err(invalid(format!("argument `{}` is declared twice", dup.name)));
         }
         let json = serde_json::to_value(&def).map_err(|e| invalid(e.to_string()))?;

@@ -58,7 +58,9 @@ impl TemplateEntry {
             name: def.uri_template.clone(),
             reason,
         };
-        let template = UriTemplate::parse(&def.uri_template).map_err(|e| invalid(e.to_string()))?;
+        let template = UriTemplate::parse(&def.uri_template)
+            .map_err(|e| invalid(e.to_string()))?
+            .with_policy(def.path_policy.clone());
         let json = serde_json::to_value(&def).map_err(|e| invalid(e.to_string()))?;
         Ok(TemplateEntry { def, template, handler, lister: None, json })
     }

@@ -9,7 +9,7 @@ from typing import Any
 
 from .._convert import BYTES_TYPES, jsonable, sdk_object
 from .._native import json_value
-from ..content import CallToolResult, Completion, Content, Message, ResourceContents, content_block, is_content
+from ..content import CONTENT_TYPES, CallToolResult, Completion, Content, Message, ResourceContents, content_block, is_content
 from .failures import _data
 from .outcomes import BYTES, CONTENT, RESULT, TOOL_ERROR, VALUE, Finish, Outcome
 
@@ -24,6 +24,15 @@ def _json_text(data: Any) -> str:
     if isinstance(data, str):
         return data
     return json.dumps(data, ensure_ascii=False)
+
+
+def _list_block(item: Any) -> Any:
+    """One item of a returned list that holds content: content (a helper, an official block,
+    a dict that is a block) as its block, a str as text, any other value as its JSON text,
+    indented, as the official SDK writes it."""
+    if is_content(item) or isinstance(item, str) or (isinstance(item, dict) and item.get("type") in CONTENT_TYPES):
+        return content_block(item)
+    return {"type": "text", "text": json.dumps(item, indent=2, ensure_ascii=False, default=jsonable)}
 
 
 def tool_finish() -> Finish:
@@ -47,7 +56,7 @@ def tool_finish() -> Finish:
         if is_content(value):
             return (CONTENT, [content_block(value)])
         if isinstance(value, (list, tuple)) and any(is_content(v) for v in value):
-            return (CONTENT, [content_block(v) for v in value])
+            return (CONTENT, [_list_block(v) for v in value])
         return (VALUE, _json(value))
 
     return finish

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..sdk.resource_manager import ResourceManager
 from ..sdk.resources import BinaryResource, FileResource, FunctionResource, Resource, TextResource
-from ..sdk.templates import DEFAULT_RESOURCE_SECURITY, ResourceSecurityError, ResourceTemplate
+from ..sdk.templates import DEFAULT_RESOURCE_SECURITY, ResourceSecurity, ResourceSecurityError, ResourceTemplate
 from . import templates
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "FunctionResource",
     "Resource",
     "ResourceManager",
+    "ResourceSecurity",
     "ResourceSecurityError",
     "ResourceTemplate",
     "TextResource",

@@ -3,7 +3,6 @@ official SDK's module path (``mcp.server.mcpserver.resources.templates``)."""
 
 from __future__ import annotations
 
-from ..sdk.mcpserver import ResourceSecurity
-from ..sdk.templates import DEFAULT_RESOURCE_SECURITY, ResourceSecurityError, ResourceTemplate
+from ..sdk.templates import DEFAULT_RESOURCE_SECURITY, ResourceSecurity, ResourceSecurityError, ResourceTemplate
 
 __all__ = ["DEFAULT_RESOURCE_SECURITY", "ResourceSecurity", "ResourceSecurityError", "ResourceTemplate"]

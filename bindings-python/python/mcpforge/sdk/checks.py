@@ -7,7 +7,9 @@ fails here at the same line and with the same exception:
   raises ``InvalidUriTemplate`` (a ``ValueError``);
 - a template's variables must be exactly its reader's parameters (but the ``Context`` one),
   each variable a query or fragment expression may leave out needs a default, and a
-  resource without variables takes no parameters (2.x: no ``Context`` either).
+  resource without variables takes no parameters (2.x: no ``Context`` either);
+- a tool whose input schema has an invalid ``x-mcp-header`` annotation, which the engine
+  refuses, raises ``InvalidSignature`` in the official words (``header_refusal``).
 
 ``Server`` makes none of these: its decorators work with and without parentheses. The
 template is parsed by the engine (``template_variables``), never a second way."""
@@ -15,6 +17,8 @@ template is parsed by the engine (``template_variables``), never a second way.""
 from __future__ import annotations
 
 import inspect
+import json
+import re
 import sys
 from typing import Any, Callable, List, Tuple
 
@@ -22,7 +26,7 @@ from .._function_spec import function_spec
 from .._native import template_variables
 from .exceptions import InvalidUriTemplate
 
-__all__ = ["refuse_bare", "resource_variables", "check_reader"]
+__all__ = ["refuse_bare", "resource_variables", "check_reader", "header_refusal"]
 
 
 def refuse_bare(kind: str, given: Any) -> None:
@@ -87,3 +91,38 @@ def check_reader(uri: str, variables: Tuple[List[str], List[str]], fn: Callable[
             f"Resource {uri!r}: query parameter(s) {missing} have no default value. A client may omit a "
             "{?...}/{&...} query parameter, so the matching handler parameter must declare a default."
         )
+
+
+# The engine's refusals of an `x-mcp-header` annotation (core/src/protocol/header_params.rs).
+_NOT_TOKEN = re.compile(r'`x-mcp-header` of property "([^"]*)" must be a non-empty RFC 9110 token .*, found (".*")$')
+_NOT_PRIMITIVE = re.compile(r'property "([^"]*)" carries `x-mcp-header` but its `type` is (.*); only ')
+_DUPLICATE = re.compile(r'`x-mcp-header` name (".*") of property "([^"]*)" duplicates ".*" of property "([^"]*)"')
+
+
+def _shown(text: str) -> Any:
+    """The value the engine showed (quoted JSON), or the text itself when it is not JSON (a
+    long value the engine cut short)."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def _python_type(shown: str) -> str:
+    """The Python type name of the JSON value the engine showed (``missing``: none)."""
+    return "NoneType" if shown == "missing" else type(_shown(shown)).__name__
+
+
+def header_refusal(tool: str, engine_message: str) -> Any:
+    """The official ``InvalidSignature`` text for the engine's refusal of tool ``tool``'s
+    ``x-mcp-header`` annotation, or None when ``engine_message`` is no such refusal."""
+    reason = None
+    if (found := _NOT_TOKEN.search(engine_message)) is not None:
+        reason = f"property {found[1]!r}: x-mcp-header {_shown(found[2])!r} is not an RFC 9110 token"
+    elif (found := _NOT_PRIMITIVE.search(engine_message)) is not None:
+        kind = _python_type(found[2])
+        got = f"got {_shown(found[2])!r}" if kind == "str" else f"the type keyword is {kind}, not a string"
+        reason = f"property {found[1]!r}: x-mcp-header is only permitted on integer/string/boolean properties ({got})"
+    elif (found := _DUPLICATE.search(engine_message)) is not None:
+        reason = f"x-mcp-header {_shown(found[1])!r} on property {found[2]!r} duplicates property {found[3]!r}"
+    return None if reason is None else f"Tool {tool!r} has an invalid x-mcp-header annotation: {reason}"

@@ -31,7 +31,7 @@ from ..errors import INTERNAL_ERROR, INVALID_PARAMS, METHOD_NOT_FOUND, McpError
 from ..middleware import CallNext, MiddlewareContext
 from .lowlevel import ENGINE_TOO, request_session
 
-__all__ = ["HandlerTable", "LowLevelHandlers", "HandlerEntry", "HandlerContext"]
+__all__ = ["HandlerTable", "LowLevelHandlers", "HandlerEntry", "HandlerContext", "handler_context", "dumped"]
 
 
 @dataclass
@@ -54,6 +54,19 @@ class HandlerContext:
     request_id: Any = None
     meta: Any = None
     request: Any = None
+
+
+def handler_context(context: MiddlewareContext, server: Any, meta: Any = None) -> HandlerContext:
+    """The official handlers' ``ctx`` for the request ``context`` carries."""
+    return HandlerContext(
+        session=request_session(context.ctx, server),
+        lifespan_context=server.lifespan_context,
+        protocol_version=context.protocol_version,
+        method=context.method,
+        params=context.params,
+        request_id=context.request_id,
+        meta=meta,
+    )
 
 
 class HandlerTable:
@@ -109,16 +122,7 @@ class HandlerTable:
             params = entry.params_type.model_validate(context.params or {}, by_name=False)
         except ValidationError:
             raise McpError(INVALID_PARAMS, "Invalid request parameters", "") from None
-        server = self._engine()
-        ctx = HandlerContext(
-            session=request_session(context.ctx, server),
-            lifespan_context=server.lifespan_context,
-            protocol_version=context.protocol_version,
-            method=context.method,
-            params=context.params,
-            request_id=context.request_id,
-            meta=getattr(params, "meta", None),
-        )
+        ctx = handler_context(context, self._engine(), getattr(params, "meta", None))
         try:
             result = await entry.handler(ctx, params)
         except McpError:
@@ -133,7 +137,7 @@ class HandlerTable:
             raise McpError(0, str(e)) from e
         if context.method in ENGINE_TOO:
             await call_next(context)  # the engine keeps the subscription or the level
-        return _dumped(result)
+        return dumped(result)
 
 
 class LowLevelHandlers(HandlerTable):
@@ -178,7 +182,7 @@ class LowLevelHandlers(HandlerTable):
         await self._server.__aexit__(*exc)
 
 
-def _dumped(result: Any) -> Dict[str, Any]:
+def dumped(result: Any) -> Dict[str, Any]:
     """A handler's result as its wire form, as the official runner writes it."""
     if result is None:
         return {}

@@ -257,7 +257,7 @@ class ResourceManager:
         ``FunctionResource`` with the listing's fields; an unknown URI raises
         ``ResourceNotFoundError``."""
         key = str(uri)
-        view = self._resources.get(key) or next((t for t in self._templates.values() if template_match(t.uri_template or "", key) is not None), None)
+        view = self._resources.get(key) or next((t for t in self._templates.values() if template_match(t.uri_template or "", key)[0] is not None), None)
         if view is None:
             raise ResourceNotFoundError(f"Unknown resource: {uri}")
         contents = await self._server.read_resource(key)

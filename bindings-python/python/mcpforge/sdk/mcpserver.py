@@ -36,9 +36,9 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, Generic, List, Optional, 
 from .. import _serving
 from .. import server as _server_module
 from ..auth import from_sdk
-from ..errors import ToolError
+from ..errors import InvalidSignature, ToolError
 from ..server import Server
-from .checks import check_reader, refuse_bare, resource_variables
+from .checks import check_reader, header_refusal, refuse_bare, resource_variables
 from .context import SdkContext
 from .direct import DirectCalls, Witnessed, typed as _typed
 from .duplicates import kept
@@ -48,8 +48,10 @@ from .log import SdkLog
 from .managers import PromptManager, ResourceManager, ToolManager
 from .options import sdk_options
 from .request_state import RequestStateSecurity
+from .extensions import install as install_extensions, settings as extension_settings
 from .resolve import Resolve, with_resolvers
 from .resources import FunctionResource
+from .templates import DEFAULT_RESOURCE_SECURITY, ResourceSecurity
 from .settings import DEFAULT_MAX_REQUEST_BODY_SIZE, DEFAULT_MAX_SESSIONS, DEFAULT_SESSION_IDLE_TIMEOUT, ServerSettings, Settings
 
 if TYPE_CHECKING:  # the in-process streams load asyncio: imported when a test connects, not by every server
@@ -66,10 +68,8 @@ _serving.accept_option_names(sdk_options)
 # raises instead of being ignored.
 _UNSUPPORTED = {
     "auth_server_provider": "mcpforge verifies bearer tokens (token_verifier) but is not an OAuth authorization server",
-    "extensions": "the official SDK's Extension objects have no mcpforge counterpart (use Server(extensions={id: settings}))",
     "subscriptions": "the engine delivers subscriptions itself, across replicas through the `shared_store` serving option; only the in-process bus, or False, is taken",
     "cache_hints": "use Server(cache_ttl=..., cache_scope=...)",
-    "resource_security": "the engine applies its own path-safety rules to template variables",
 }
 
 
@@ -98,22 +98,6 @@ def _refuse_unsupported(options: Dict[str, Any]) -> None:
     for key, value in options.items():
         if value is not None and key in _UNSUPPORTED:
             raise NotImplementedError(f"{key}: {_UNSUPPORTED[key]}")
-
-
-class _Unsupported:
-    """An official class of an option in ``_UNSUPPORTED``: importable under its official
-    name, so that a server module loads, but making one raises ``NotImplementedError``
-    with the reason."""
-
-    _option = ""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        raise NotImplementedError(f"{type(self).__name__}: {_UNSUPPORTED[self._option]}")
-
-
-class ResourceSecurity(_Unsupported):
-    _option = "resource_security"
-
 
 
 
@@ -177,7 +161,7 @@ class MCPServer(DirectCalls, SdkHttpApps, Server, Generic[LifespanResultT]):
         auth: Any = None,
         mask_error_details: bool = True,
         extensions: Any = None,
-        resource_security: Any = None,
+        resource_security: ResourceSecurity = DEFAULT_RESOURCE_SECURITY,
         request_state_security: Any = None,
         cache_hints: Any = None,
         subscriptions: Any = None,
@@ -187,13 +171,16 @@ class MCPServer(DirectCalls, SdkHttpApps, Server, Generic[LifespanResultT]):
         _refuse_unsupported(
             {
                 "auth_server_provider": auth_server_provider,
-                "extensions": extensions,
                 "subscriptions": _custom_bus(subscriptions),
                 "cache_hints": cache_hints,
-                "resource_security": resource_security,
             }
         )
         server_options.setdefault("cache_scope", "private")  # the official default
+        extensions = list(extensions or ())
+        # The path rules of this server's templates (2.x; 1.x's templates keep the engine's).
+        self._resource_security = resource_security
+        if extensions:
+            server_options["extensions"] = {**server_options.get("extensions", {}), **extension_settings(extensions)}
         if request_state_security is not None:
             _seal_with(request_state_security, server_options)
         if subscriptions is False:
@@ -241,10 +228,15 @@ class MCPServer(DirectCalls, SdkHttpApps, Server, Generic[LifespanResultT]):
         # The official middleware (``ServerMiddleware``) has the shape of mcpforge's: it reads
         # ``ctx.method`` and the raw ``ctx.params``, and awaits ``call_next(ctx)``.
         self.middleware.extend(middleware or ())
+        self._interceptor = install_extensions(self, extensions)
+        if self._interceptor is not None:
+            self._install_middleware()
 
     def _inner_middleware(self) -> List[Any]:
-        # The official low-level handler table answers inside the application's middleware.
-        return self._lowlevel_server.inner()
+        # The official low-level handler table answers inside the application's middleware,
+        # after the extensions' tools/call interceptors.
+        interceptor = getattr(self, "_interceptor", None)
+        return ([interceptor] if interceptor is not None else []) + self._lowlevel_server.inner()
 
     def _defaults(self) -> Dict[str, Any]:
         # The official 2.x serves the HTTP+SSE transport's messages at `/messages/`.
@@ -286,9 +278,13 @@ class MCPServer(DirectCalls, SdkHttpApps, Server, Generic[LifespanResultT]):
     def resource(self, uri: str, **options: Any) -> Any:
         """``Server.resource`` with the official checks: a malformed template raises
         ``InvalidUriTemplate`` here, and a reader whose parameters are not the template's
-        variables ``ValueError`` when decorated."""
+        variables ``ValueError`` when decorated. A template's values are held to its
+        ``security`` (``ResourceSecurity``), else to the server's ``resource_security``."""
         refuse_bare("resource", uri)
         variables = resource_variables(uri)
+        security = options.pop("security", None)
+        if security is not None:  # this template's own path rules (the server's otherwise)
+            options["path_policy"] = security.engine_policy()
         decorate = super().resource(uri, **options)
 
         def checked(fn: Any) -> Any:
@@ -317,7 +313,13 @@ class MCPServer(DirectCalls, SdkHttpApps, Server, Generic[LifespanResultT]):
         existing = kept(self, "tool", options.get("name") or getattr(fn, "__name__", None))
         if existing is not None:
             return existing
-        definition = super().add_tool(with_resolvers(fn), **options)
+        try:
+            definition = super().add_tool(with_resolvers(fn), **options)
+        except ValueError as e:
+            official = header_refusal(str(options.get("name") or getattr(fn, "__name__", "")), str(e))
+            if official is None:
+                raise
+            raise InvalidSignature(official) from None
         self._functions["tool"][definition["name"]] = fn
         return definition
 
@@ -375,6 +377,9 @@ class MCPServer(DirectCalls, SdkHttpApps, Server, Generic[LifespanResultT]):
         if uri is not None:
             if options.get("mime_type") is None:
                 options["mime_type"] = "text/plain"  # the official default
+            security = options.pop("security", None) or self._resource_security
+            if "{" in uri and self._sdk_release == "2.x" and options.get("path_policy") is None:
+                options["path_policy"] = security.engine_policy()
             self._functions["resource"][uri] = fn
             return super().add_resource(fn, uri, **options)
         resource = fn
@@ -389,6 +394,7 @@ class MCPServer(DirectCalls, SdkHttpApps, Server, Generic[LifespanResultT]):
             return contents
 
         read.__doc__ = resource.description
+        read.undescribed = resource.description is None  # type: ignore[attr-defined]  # listed without one, as the official object is
         return super().add_resource(
             read,
             str(resource.uri),

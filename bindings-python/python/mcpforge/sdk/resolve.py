@@ -21,14 +21,15 @@ from __future__ import annotations
 
 import functools
 import inspect
+import types
 import typing
 from typing import Any, Callable, Dict, Hashable, List, Optional, Tuple
 
 from ..context import AcceptedElicitation as _AcceptedAnswer, Context, Elicit as _ElicitAsk, InputAsk, _elicit_result, _roots, _sampling_result
-from ..errors import ToolError
+from ..errors import InvalidSignature, ToolError
 from .._function_spec import _is_context
 
-__all__ = ["Resolve", "with_resolvers", "resolved_parameters"]
+__all__ = ["Resolve", "with_resolvers", "resolved_parameters", "returns_input_required"]
 
 # The official answer types a consumer may ask for instead of the accepted value.
 _ANSWER_TYPES = ("AcceptedElicitation", "DeclinedElicitation", "CancelledElicitation", "ElicitResult")
@@ -74,15 +75,71 @@ def _marker(annotation: Any) -> Tuple[Optional[Any], bool]:
     return marker, (marker is not None and _wants_answer(type_arg))
 
 
+def _label(fn: Callable[..., Any]) -> str:
+    """A resolver's name in messages (a callable object has only its type's)."""
+    return getattr(fn, "__name__", None) or type(fn).__name__
+
+
+def _nested_resolve(annotation: Any) -> bool:
+    """Whether a ``Resolve`` marker sits inside ``annotation`` below its top level."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        return any(_is_resolve(m) for m in typing.get_args(annotation)[1:])
+    return any(_nested_resolve(arg) for arg in typing.get_args(annotation))
+
+
 def resolved_parameters(fn: Callable[..., Any]) -> Dict[str, Tuple[Any, bool]]:
-    """The parameters of ``fn`` a resolver fills: name -> (``Resolve``, wants the answer)."""
+    """The parameters of ``fn`` a resolver fills: name -> (``Resolve``, wants the answer).
+    A marker buried in a union (``Annotated[T, Resolve(f)] | None``) is refused with
+    ``InvalidSignature``: only a marker at the top level is honoured."""
     hints = _hints(fn)
     out: Dict[str, Tuple[Any, bool]] = {}
     for name in inspect.signature(fn).parameters:
-        marker, answer = _marker(hints.get(name))
+        annotation = hints.get(name)
+        marker, answer = _marker(annotation)
         if marker is not None:
             out[name] = (marker, answer)
+        elif typing.get_origin(annotation) is not typing.Annotated and _nested_resolve(annotation):
+            raise InvalidSignature(
+                f"Parameter {name!r} of {_label(fn)!r} wraps `Resolve(...)` in a union; "
+                "annotate the parameter directly as `Annotated[T, Resolve(...)]`"
+            )
     return out
+
+
+def _input_required_arm(annotation: Any) -> bool:
+    """Whether an annotation has an ``InputRequiredResult`` arm, through ``Annotated``, type
+    aliases (``type X = ...``) and unions."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _input_required_arm(typing.get_args(annotation)[0])
+    try:
+        value = getattr(annotation, "__value__", None)
+    except NameError:  # an alias naming what exists only for type checkers
+        return False
+    if value is not None:
+        return _input_required_arm(value)
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return any(_input_required_arm(arg) for arg in typing.get_args(annotation))
+    return isinstance(annotation, type) and any(c.__name__ == "InputRequiredResult" for c in annotation.__mro__)
+
+
+def returns_input_required(fn: Callable[..., Any]) -> bool:
+    """Whether ``fn``'s return annotation carries an ``InputRequiredResult`` arm."""
+    return _input_required_arm(_hints(fn).get("return"))
+
+
+_QUESTIONS = ("Elicit", "Sample", "ListRoots")
+
+
+def _question_arms(annotation: Any) -> int:
+    """How many arms of a resolver's return annotation are questions (``Elicit[T]``,
+    ``Sample``, ``ListRoots``, mcpforge's or the official ones)."""
+    union = typing.get_origin(annotation) in (typing.Union, types.UnionType)
+    count = 0
+    for arm in typing.get_args(annotation) if union else (annotation,):
+        kind = typing.get_origin(arm) or arm
+        if isinstance(kind, type) and (issubclass(kind, InputAsk) or (_official(kind) and kind.__name__ in _QUESTIONS)):
+            count += 1
+    return count
 
 
 def _key(fn: Callable[..., Any]) -> Hashable:
@@ -102,16 +159,21 @@ def _check(fn: Callable[..., Any], arguments: List[str], stack: Tuple[Hashable, 
     """Refuses, when the tool is registered, a resolver that depends on itself or has a
     parameter nothing can fill (as the official ``InvalidSignature`` does)."""
     if _key(fn) in stack:
-        raise TypeError(f"Resolver {getattr(fn, '__name__', fn)!r} has a cyclic dependency")
+        raise InvalidSignature(f"Resolver {_label(fn)!r} has a cyclic dependency")
     hints = _hints(fn)
+    if _question_arms(hints.get("return")) > 1:
+        raise InvalidSignature(
+            f"Resolver {_label(fn)!r} return annotation has multiple Elicit/Sample/ListRoots arms; "
+            "a resolver asks one question - split it into separate resolvers"
+        )
     for name, param in inspect.signature(fn).parameters.items():
         annotation = hints.get(name)
         marker, _ = _marker(annotation)
         if marker is not None:
             _check(marker.fn, arguments, stack + (_key(fn),))
         elif not (_is_context(annotation) or name in arguments or param.default is not inspect.Parameter.empty):
-            raise TypeError(
-                f"Resolver {getattr(fn, '__name__', fn)!r} parameter {name!r} cannot be resolved: "
+            raise InvalidSignature(
+                f"Resolver {_label(fn)!r} parameter {name!r} cannot be resolved: "
                 "expected a Context, an Annotated[_, Resolve(...)], or a tool argument by name"
             )
 
@@ -125,7 +187,9 @@ class _Ask(InputAsk):
 
 
 def _official(marker: Any) -> bool:
-    return type(marker).__module__.partition(".")[0] == "mcp"
+    """Whether ``marker`` (an instance, or a class) comes from the official package."""
+    kind = marker if isinstance(marker, type) else type(marker)
+    return kind.__module__.partition(".")[0] == "mcp"
 
 
 async def _fulfil(marker: Any, key: str, ctx: Any) -> Any:
@@ -134,10 +198,10 @@ async def _fulfil(marker: Any, key: str, ctx: Any) -> Any:
         raw = await ctx.ask(key, marker)
         if isinstance(marker, _ElicitAsk):
             return _elicit_result(raw, marker)
-        return _Accepted(_sampling_result(raw) if marker.method == "sampling/createMessage" else _roots(raw))
+        return _Accepted(_sampling_result(raw) if marker.method == "sampling/createMessage" else _roots(raw), raw)
     kind = type(marker).__name__
     if kind == "Elicit":
-        ask = _ElicitAsk(marker.message, marker.schema)
+        ask: _ElicitAsk[Any] = _ElicitAsk(marker.message, marker.schema)
         answer = _elicit_result(await ctx.ask(key, ask), ask)
         from mcp.server.elicitation import AcceptedElicitation, CancelledElicitation, DeclinedElicitation  # type: ignore[import-not-found, unused-ignore]  # optional dependency
 
@@ -163,12 +227,19 @@ class _Accepted:
 
     action = "accept"
 
-    def __init__(self, data: Any) -> None:
+    def __init__(self, data: Any, wire: Optional[Dict[str, Any]] = None) -> None:
         self.data = data
+        self.wire = wire  # the client's answer as sent, for a consumer annotated with a model
 
 
-def _unwrap(outcome: Any, name: str) -> Any:
+def _unwrap(outcome: Any, name: str, annotation: Any = None) -> Any:
+    """The accepted value; an answer of the client to a consumer annotated with a pydantic
+    model (the official ``CreateMessageResult``, ``ListRootsResult``) is that model."""
     if getattr(outcome, "action", None) == "accept":
+        wire = getattr(outcome, "wire", None)
+        kind = typing.get_args(annotation)[0] if typing.get_origin(annotation) is typing.Annotated else None
+        if wire is not None and isinstance(kind, type) and hasattr(kind, "model_validate"):
+            return kind.model_validate(wire)
         return outcome.data
     raise ToolError(f"Resolver for parameter {name!r} could not resolve: elicitation was {outcome.action}")
 
@@ -185,7 +256,7 @@ def _answer(outcome: Any, official: bool) -> Any:
     return _AcceptedAnswer(content=outcome.data)
 
 
-async def _resolve_all(resolved: Dict[str, Tuple[Any, bool]], arguments: Dict[str, Any], ctx: Any) -> Dict[str, Any]:
+async def _resolve_all(resolved: Dict[str, Tuple[Any, bool]], hints: Dict[str, Any], arguments: Dict[str, Any], ctx: Any) -> Dict[str, Any]:
     cache: Dict[Hashable, Any] = {}
 
     async def resolve(fn: Callable[..., Any]) -> Any:
@@ -199,7 +270,7 @@ async def _resolve_all(resolved: Dict[str, Tuple[Any, bool]], arguments: Dict[st
             marker, answer = _marker(annotation)
             if marker is not None:
                 outcome = await resolve(marker.fn)
-                kwargs[name] = _answer(outcome, _official(marker)) if answer else _unwrap(outcome, name)
+                kwargs[name] = _answer(outcome, _official(marker)) if answer else _unwrap(outcome, name, annotation)
             elif _is_context(annotation):
                 kwargs[name] = ctx
             elif name in arguments:
@@ -217,7 +288,7 @@ async def _resolve_all(resolved: Dict[str, Tuple[Any, bool]], arguments: Dict[st
     values: Dict[str, Any] = {}
     for name, (marker, answer) in resolved.items():
         outcome = await resolve(marker.fn)
-        values[name] = _answer(outcome, _official(marker)) if answer else _unwrap(outcome, name)
+        values[name] = _answer(outcome, _official(marker)) if answer else _unwrap(outcome, name, hints.get(name))
     return values
 
 
@@ -227,6 +298,11 @@ def with_resolvers(fn: Callable[..., Any]) -> Callable[..., Any]:
     resolved = resolved_parameters(fn)
     if not resolved:
         return fn
+    if returns_input_required(fn):
+        raise InvalidSignature(
+            f"Tool {_label(fn)!r} combines Resolve(...) parameters with an InputRequiredResult return; "
+            "a call has one input_required channel, so either resolvers or the tool body drive it"
+        )
     signature = inspect.signature(fn)
     hints = _hints(fn)
     arguments = [n for n in signature.parameters if n not in resolved and not _is_context(hints.get(n))]
@@ -242,7 +318,7 @@ def with_resolvers(fn: Callable[..., Any]) -> Callable[..., Any]:
     async def tool(**kwargs: Any) -> Any:
         ctx = kwargs[context_name] if own_context is not None else kwargs.pop(_CONTEXT)
         given = {n: v for n, v in kwargs.items() if n in arguments}
-        kwargs.update(await _resolve_all(resolved, given, ctx))
+        kwargs.update(await _resolve_all(resolved, hints, given, ctx))
         result = fn(**kwargs)
         return await result if is_async else result
 

@@ -3,16 +3,19 @@
 ``mcpforge.resources.templates``): ``ResourceTemplate.from_function(fn, uri_template)``,
 ``template.matches(uri)`` (the variables a URI gives, or None) and ``await
 template.create_resource(uri, params, context)``, which calls the function and holds its
-value in a ``FunctionResource``. The template is parsed and matched by the engine, with its
-path-safety rules (a value such as ``..`` is no match): the official ``ResourceSecurity``
-policies are not taken (see ``mcpforge.sdk.mcpserver``), and ``DEFAULT_RESOURCE_SECURITY``
-stands for the engine's rules. ``ResourceSecurityError`` is importable for programs that
-catch it; the engine's refusals are no match instead. Values come as strings (a ``{/x*}``
-value too, as one string)."""
+value in a ``FunctionResource``. The template is parsed and matched by the engine.
+
+``ResourceSecurity`` is the official 2.x path policy of a template's values (refuse ``..``
+climbing above the start, absolute paths, NUL; ``exempt_params`` skip every check), the
+engine's ``PathPolicy`` under its official name: a template matches with its ``security``
+(``DEFAULT_RESOURCE_SECURITY``, every check on, unless given), and a value it refuses raises
+``ResourceSecurityError`` from ``matches`` (no later template may serve that URI). Values
+come as strings (a ``{/x*}`` value too, as one string)."""
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Optional
+from dataclasses import dataclass, field
+from typing import AbstractSet, Any, Callable, Dict, List, Optional
 
 from .._function_spec import function_spec
 from .._invoke.binding import from_strings
@@ -22,18 +25,37 @@ from .exceptions import InvalidUriTemplate, UnexpectedResourceError
 from .offloop import call, input_required_result
 from .resources import FunctionResource
 
-__all__ = ["DEFAULT_RESOURCE_SECURITY", "ResourceSecurityError", "ResourceTemplate"]
+__all__ = ["DEFAULT_RESOURCE_SECURITY", "ResourceSecurity", "ResourceSecurityError", "ResourceTemplate"]
 
-# The policy a template is matched with: the engine's path-safety rules.
-DEFAULT_RESOURCE_SECURITY: Any = None
+
+@dataclass(frozen=True)
+class ResourceSecurity:
+    """The path rules a template's matched values are held to (see the module documentation)."""
+
+    reject_path_traversal: bool = True
+    reject_absolute_paths: bool = True
+    reject_null_bytes: bool = True
+    exempt_params: AbstractSet[str] = field(default_factory=frozenset)
+
+    def engine_policy(self) -> Dict[str, Any]:
+        """The policy as the engine takes it (``Server.add_resource(path_policy=...)``)."""
+        return {
+            "reject_path_traversal": self.reject_path_traversal,
+            "reject_absolute_paths": self.reject_absolute_paths,
+            "reject_null_bytes": self.reject_null_bytes,
+            "exempt_params": sorted(self.exempt_params),
+        }
+
+
+DEFAULT_RESOURCE_SECURITY = ResourceSecurity()
 
 
 class ResourceSecurityError(ValueError):
-    """The official error of a matched value its security policy refuses; never raised
-    here (the engine's refusal is no match)."""
+    """A matched value the template's ``ResourceSecurity`` refuses: ``template`` and the
+    variable, ``param``."""
 
     def __init__(self, template: str, param: str) -> None:
-        super().__init__(f"parameter {param!r} of {template} was refused")
+        super().__init__(f"Parameter {param!r} of template {template!r} failed security validation")
         self.template, self.param = template, param
 
 
@@ -56,6 +78,7 @@ class ResourceTemplate:
         annotations: Any = None,
         meta: Optional[Dict[str, Any]] = None,
         context_kwarg: Optional[str] = None,
+        security: ResourceSecurity = DEFAULT_RESOURCE_SECURITY,
     ) -> None:
         try:
             template_variables(uri_template)
@@ -66,6 +89,7 @@ class ResourceTemplate:
         self.parameters = parameters if parameters is not None else spec.input_schema
         self.mime_type, self.icons, self.annotations, self.meta = mime_type, icons, annotations, meta
         self.context_kwarg = context_kwarg if context_kwarg is not None else spec.context_param
+        self.security = security
         self._convert = from_strings(spec)
 
     @classmethod
@@ -84,11 +108,8 @@ class ResourceTemplate:
         security: Any = DEFAULT_RESOURCE_SECURITY,
     ) -> "ResourceTemplate":
         """A template of ``fn``, named after it and described by its docstring unless
-        ``name`` and ``description`` are given. A malformed template raises
-        ``InvalidUriTemplate``; a ``security`` policy other than the default raises
-        ``NotImplementedError`` (the engine's rules apply)."""
-        if security is not DEFAULT_RESOURCE_SECURITY:
-            raise NotImplementedError("resource_security: the engine applies its own path-safety rules to template variables")
+        ``name`` and ``description`` are given; its values are held to ``security``. A
+        malformed template raises ``InvalidUriTemplate``."""
         name = name or fn.__name__
         if name == "<lambda>":
             raise ValueError("a lambda template needs a name")
@@ -103,12 +124,16 @@ class ResourceTemplate:
             annotations=annotations,
             meta=meta,
             context_kwarg=context_kwarg,
+            security=security,
         )
 
     def matches(self, uri: str) -> Optional[Dict[str, str]]:
         """The variables ``uri`` gives this template, decoded, or None when it does not
-        match (or a value breaks the engine's path-safety rules)."""
-        return template_match(self.uri_template, str(uri))
+        match; ``ResourceSecurityError`` when a value breaks the template's ``security``."""
+        values, refused = template_match(self.uri_template, str(uri), self.security.engine_policy())
+        if refused is not None:
+            raise ResourceSecurityError(self.uri_template, refused)
+        return values
 
     async def create_resource(self, uri: str, params: Dict[str, Any], context: Any = None) -> Any:
         """Calls the function with ``params`` (strings converted to its parameters' types)

@@ -40,7 +40,7 @@ pub(crate) fn get_prompt(mut call: Call<'_>) -> impl Future<Output = Reply> + Se
         let (raw_args, args) = ItemParams::prompt_arguments(&mut params)?;
         let missing: Vec<String> = prompt
             .def
-            .arguments
+            .argument_list()
             .iter()
             .filter(|a| a.required && !args.contains_key(&a.name))
             .map(|a| format!("`{}`", a.name))

@@ -39,6 +39,7 @@ use regex::Regex;
 mod parts;
 mod pattern;
 
+pub use crate::path_policy::{PathPolicy, TemplateMatch};
 pub use parts::TemplateError;
 use parts::{Modifier, Operator, Part, VarSpec, is_pct_triplet};
 use pattern::{Safety, Slot, compile};
@@ -90,6 +91,8 @@ pub struct UriTemplate {
     names: Vec<String>,
     regex: Regex,
     slots: Vec<Slot>,
+    /// Rules held in place of the engine's path-safety rules (`with_policy`).
+    policy: Option<PathPolicy>,
 }
 
 impl UriTemplate {
@@ -141,7 +144,22 @@ impl UriTemplate {
             pos = open + 1 + close + 1;
         }
         let (regex, slots) = compile(&parts, &names)?;
-        Ok(Self { source: template.to_owned(), parts, names, regex, slots })
+        Ok(Self { source: template.to_owned(), parts, names, regex, slots, policy: None })
+    }
+
+    /// The template with its decoded values held to `policy` instead of the engine's own
+    /// path-safety rules (the traversal refusals of [`UriTemplate::matches`]); `None` restores
+    /// those. See [`PathPolicy`].
+    #[must_use]
+    pub fn with_policy(mut self, policy: Option<PathPolicy>) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// The policy given by [`UriTemplate::with_policy`], if any.
+    #[must_use]
+    pub fn policy(&self) -> Option<&PathPolicy> {
+        self.policy.as_ref()
     }
 
     /// The template exactly as it was given to [`UriTemplate::parse`].
@@ -235,8 +253,35 @@ impl UriTemplate {
     ///     (`file://{+path}` yields `/home/u/x` from `file:///home/u/x`, which is that
     ///     template's intent), and no check is made for Windows drive prefixes such as `C:`;
     ///     callers joining values onto a root directory should still refuse absolute paths.
+    ///
+    /// A template with a [`PathPolicy`] skips the traversal refusals above and holds the
+    /// decoded values to its policy; a refused value is no match here, and
+    /// [`TemplateMatch::Refused`] from [`UriTemplate::matching`].
     #[must_use]
     pub fn matches(&self, uri: &str) -> Option<BTreeMap<String, String>> {
+        match self.matching(uri) {
+            TemplateMatch::Matched(values) => Some(values),
+            TemplateMatch::NoMatch | TemplateMatch::Refused(_) => None,
+        }
+    }
+
+    /// Matches `uri` as [`UriTemplate::matches`] does, telling a value refused by the
+    /// template's [`PathPolicy`] (which ends a search for a template) from no match.
+    #[must_use]
+    pub fn matching(&self, uri: &str) -> TemplateMatch {
+        let Some(values) = self.decoded(uri) else {
+            return TemplateMatch::NoMatch;
+        };
+        match self.policy.as_ref().and_then(|policy| policy.refused(&values)) {
+            Some(name) => TemplateMatch::Refused(name.to_owned()),
+            None => TemplateMatch::Matched(values),
+        }
+    }
+
+    /// The decoded values of a structural match, held to the engine's path-safety rules
+    /// unless the template has a policy of its own.
+    fn decoded(&self, uri: &str) -> Option<BTreeMap<String, String>> {
+        let own_rules = self.policy.is_none();
         let captures = self.regex.captures(uri)?;
         let mut out = BTreeMap::new();
         for (i, slot) in self.slots.iter().enumerate() {
@@ -248,7 +293,7 @@ impl UriTemplate {
                         None if *absent_is_empty => "",
                         None => continue,
                     };
-                    let value = decode_value(raw, *safety, *max_chars)?;
+                    let value = decode_value(raw, own_rules.then_some(*safety), *max_chars)?;
                     out.insert(self.names[*var].clone(), value);
                 }
                 Slot::Query { vars } => {
@@ -261,7 +306,8 @@ impl UriTemplate {
                         if out.contains_key(name) {
                             return None;
                         }
-                        let value = decode_value(raw, Safety::Path { relative: false }, spec.modifier.prefix())?;
+                        let safety = own_rules.then_some(Safety::Path { relative: false });
+                        let value = decode_value(raw, safety, spec.modifier.prefix())?;
                         out.insert(name.to_owned(), value);
                     }
                 }
@@ -498,14 +544,15 @@ fn truncate_chars(value: &str, n: usize) -> &str {
     }
 }
 
-/// Strictly percent-decodes a matched value and applies the safety and prefix checks.
-fn decode_value(raw: &str, safety: Safety, max_chars: Option<usize>) -> Option<String> {
+/// Strictly percent-decodes a matched value and applies the safety check (when given) and
+/// the prefix check.
+fn decode_value(raw: &str, safety: Option<Safety>, max_chars: Option<usize>) -> Option<String> {
     let bytes = raw.as_bytes();
     if bytes.iter().enumerate().any(|(i, &b)| b == b'%' && !is_pct_triplet(bytes, i)) {
         return None;
     }
     let value = percent_decode_str(raw).decode_utf8().ok()?.into_owned();
-    if !safety.accepts(&value) {
+    if safety.is_some_and(|safety| !safety.accepts(&value)) {
         return None;
     }
     if max_chars.is_some_and(|n| value.chars().count() > n) {

@@ -652,3 +652,30 @@ fn odd_inputs_never_panic() {
     assert_eq!(t("{x}").matches(""), None);
     assert_eq!(t("").matches(""), Some(map(&[])));
 }
+
+// ---- a path policy in place of the engine's rules --------------------------------------
+
+#[test]
+fn a_policy_replaces_the_engine_rules_and_tells_a_refusal_from_no_match() {
+    let strict = t("file://docs/{name}").with_policy(Some(PathPolicy::default()));
+    // The engine's own rules refuse a `/` in a simple value; the policy takes one without `..`.
+    assert_eq!(m("file://docs/{name}", "file://docs/sub%2Ffile.txt"), None);
+    assert_eq!(strict.matching("file://docs/sub%2Ffile.txt"), TemplateMatch::Matched(map(&[("name", "sub/file.txt")])));
+    for refused in [
+        "file://docs/..%2F..%2Fetc",
+        "file://docs/%2E%2E",
+        "file://docs/..%5Csecret",
+        "file://docs/key%00.txt",
+        "file://docs/x:y",
+    ] {
+        assert_eq!(strict.matching(refused), TemplateMatch::Refused("name".to_owned()), "{refused}");
+        assert_eq!(strict.matches(refused), None);
+    }
+    // Structure still decides: a raw `/` never enters a simple value.
+    assert_eq!(strict.matching("file://docs/a/b"), TemplateMatch::NoMatch);
+    let exempt = PathPolicy { exempt_params: ["path".to_owned()].into(), ..PathPolicy::default() };
+    let lax = t("git://diff/{+path}").with_policy(Some(exempt));
+    assert_eq!(lax.matching("git://diff/../foo"), TemplateMatch::Matched(map(&[("path", "../foo")])));
+    let open = PathPolicy { reject_path_traversal: false, ..PathPolicy::default() };
+    assert_eq!(t("data://{name}").with_policy(Some(open)).matches("data://.."), Some(map(&[("name", "..")])));
+}
