@@ -482,5 +482,3 @@ export declare const FORM_JSON: number
 export declare const FORM_TEXT: number
 /** The code of a call that got no answer in time (the official SDK's `RequestTimeout`). */
 export declare const REQUEST_TIMEOUT: number
-/** The handler id of an abort: `dispatch(ABORT_HANDLER, '', callId)` (read by lib/dispatch.js). */
-export declare const ABORT_HANDLER: number
