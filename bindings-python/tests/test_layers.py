@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "python" / "mcpforge"
 # the SDK's option names, its in-process connections, registration checks, direct calls, log
 # records, context, HTTP apps and settings), and the thin modules that publish its names
 # under the official module paths.
-DROP_IN = {"sdk", "mcpserver", "exceptions", "resources", "utilities", "prompts", "tools"}
+DROP_IN = {"sdk", "mcpserver", "exceptions", "resources", "utilities", "prompts", "tools", "resolve"}
 # The entry points (``from mcpforge import MCPServer``; the ``mcpforge`` command).
 ENTRIES = {"__init__.py", "cli.py"}
 # The bottom floor: value types and plain data (errors, content blocks and their JSON form,
