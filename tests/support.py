@@ -293,3 +293,20 @@ def local_http_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[Any]:
         httpd.shutdown()
         httpd.server_close()
         thread.join(10)
+
+
+def certificates(folder: Path) -> tuple[Path, Path, Path]:
+    """A test CA and a certificate for 127.0.0.1 it signed, made by openssl in `folder`: the
+    CA's, the certificate's and its key's paths."""
+
+    def openssl(*args: str) -> None:
+        subprocess.run(["openssl", *args], check=True, capture_output=True, timeout=REQUEST_TIMEOUT)
+
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"]
+    ca, ca_key, key, csr, cert, ext = (folder / n for n in ("ca.pem", "ca.key", "leaf.key", "leaf.csr", "leaf.pem", "leaf.ext"))
+    openssl("req", "-x509", *ec, "-keyout", str(ca_key), "-out", str(ca), "-days", "2", "-subj", "/CN=mcpforge test CA")
+    openssl("req", *ec, "-keyout", str(key), "-out", str(csr), "-subj", "/CN=127.0.0.1")
+    ext.write_text("subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n")
+    openssl("x509", "-req", "-in", str(csr), "-CA", str(ca), "-CAkey", str(ca_key), "-CAcreateserial",
+            "-out", str(cert), "-days", "2", "-extfile", str(ext))
+    return ca, cert, key

@@ -102,7 +102,7 @@ pub use store::SharedStore;
 pub use sugar::Json;
 pub use tasks::{TaskOptions, TaskStatus};
 pub use transport::http::{
-    AuthOptions, CancelOnDisconnect, HttpApp, HttpDriver, HttpIo, HttpOptions, HttpServer, ServerCardOptions,
+    AuthOptions, CancelOnDisconnect, HttpApp, HttpDriver, HttpIo, HttpOptions, HttpServer, ServerCardOptions, TlsOptions,
     SessionBudget,
 };
 pub use transport::link::Link;

@@ -14,6 +14,7 @@ pub mod catalogue;
 pub mod codes;
 pub mod error;
 pub mod error_hook;
+pub mod initialize_hook;
 mod handles;
 mod last_error;
 pub mod live;
