@@ -12,7 +12,12 @@ time limit. The functions that reach past the data (`fts3_tokenizer`, which answ
 address, `load_extension`) are refused. Answers are bounded: rows past `--max-rows` and
 bytes past `--max-bytes` are cut with a note, a single row or value past the byte limit is a
 tool error, and `zeroblob(100000000)` is refused at once without the server's memory ever
-growing.
+growing. On both backends: connections are pooled (open between calls, never more than 10
+under 24 concurrent calls; PostgreSQL keeps 2 and reuses them); a repeated query is answered
+from the cache even after a row is written behind the server's back, until `use_cache:
+false`; `format: "table"` gives a text table with the same structured content;
+`analyze_table` and `suggest_queries` answer what the sample holds (every suggestion runs);
+a table created after the start is listed by the template.
 
 PostgreSQL: initdb into a scratch directory, run (as the `postgres` system user when this
 runs as root, since PostgreSQL refuses root) on 127.0.0.1 and a free port, always stopped.
