@@ -2,7 +2,7 @@
 //! given another language's file): the command line is handed unchanged to the command of
 //! the file's language, `python -m mcpforge` or `node .../bin/mcpforge.js`, which loads the
 //! server. Its exit status is this command's; Ctrl-C reaches it (same process group) and this
-//! process waits for it to end.
+//! process waits for it to end; SIGTERM sent to this process is passed on to it.
 
 use std::path::PathBuf;
 
@@ -52,6 +52,10 @@ fn wait_for(program: PathBuf, args: Vec<String>) -> Result<i32, Failure> {
             .spawn()
             .map_err(|e| Failure::new(format!("{}: {e}", program.display())))?;
         tokio::spawn(interrupts());
+        #[cfg(unix)]
+        if let Some(pid) = child.id() {
+            tokio::spawn(pass_on_terminate(pid));
+        }
         let status = child.wait().await.map_err(|e| Failure::new(format!("{}: {e}", program.display())))?;
         Ok(status.code().unwrap_or(1))
     })
@@ -63,5 +67,18 @@ async fn interrupts() {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
+    }
+}
+
+/// Sends each SIGTERM this process gets on to the child `pid`, which stops as it would have
+/// (this process then ends with its status instead of leaving it running).
+#[cfg(unix)]
+async fn pass_on_terminate(pid: u32) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut terminate), Ok(pid)) = (signal(SignalKind::terminate()), libc::pid_t::try_from(pid)) else { return };
+    while terminate.recv().await.is_some() {
+        // SAFETY: kill(2) takes plain integers; `pid` is the child this process started and
+        // still waits for, so it is not reused before the wait returns.
+        unsafe { libc::kill(pid, libc::SIGTERM) };
     }
 }
