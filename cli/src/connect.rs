@@ -36,18 +36,18 @@ pub(crate) fn bound(seconds: f64) -> Duration {
 /// each request answered within `wait`.
 pub(crate) async fn connect(server: &Server, wait: Duration) -> Result<Connection, Failure> {
     let builder = Client::builder("mcpforge", env!("CARGO_PKG_VERSION")).protocol(Protocol::Auto).timeout(wait);
-    let (connecting, stderr, what) = match server {
+    let (connected, stderr, what) = match server {
         Server::Url(url) => {
-            let connecting = tokio::time::timeout(wait, builder.connect(HttpTransport::new(url.clone())));
-            (connecting, None, url.clone())
+            let connected = tokio::time::timeout(wait, builder.connect(HttpTransport::new(url.clone()))).await;
+            (connected, None, url.clone())
         }
         Server::Command { program, args } => {
             let child = ChildTransport::new(program).args(args.iter().cloned());
             let stderr = child.stderr();
-            (tokio::time::timeout(wait, builder.connect(child)), Some(stderr), program.clone())
+            (tokio::time::timeout(wait, builder.connect(child)).await, Some(stderr), program.clone())
         }
     };
-    match connecting.await {
+    match connected {
         Ok(Ok(client)) => Ok(Connection { client, stderr }),
         Ok(Err(e)) => Err(Failure::new(format!("{what}: could not connect: {e}{}", tail(stderr.as_ref())))),
         Err(_) => Err(Failure::new(format!("{what}: no answer within {wait:?}{}", tail(stderr.as_ref())))),

@@ -42,17 +42,11 @@ where
     let matches = match args::command().try_get_matches_from(std::iter::once("mcpforge".to_owned()).chain(argv.clone()))
     {
         Ok(matches) => matches,
-        Err(e) => {
-            let _ = e.print();
-            return e.exit_code();
-        }
+        Err(e) => return said(&e),
     };
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
-        Err(e) => {
-            let _ = e.print();
-            return e.exit_code();
-        }
+        Err(e) => return said(&e),
     };
     let outcome = match cli.command {
         Command::Run(a) => delegate::serve_file(&a.target, &argv),
@@ -67,4 +61,12 @@ where
         Ok(status) => status,
         Err(failure) => failure.report(),
     }
+}
+
+/// Prints clap's help, version or error (help and version on stdout, errors on stderr);
+/// returns its exit status (0, or 2 for a wrong command line).
+fn said(e: &clap::Error) -> i32 {
+    let _ = e.print();
+    output::flush();
+    e.exit_code()
 }
