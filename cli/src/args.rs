@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, ColorChoice, CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 /// The whole command line.
 #[derive(Debug, Parser)]
@@ -157,5 +157,5 @@ pub struct SdkArgs {
 
 /// The parser, laid out the same on every terminal and in every language.
 pub fn command() -> clap::Command {
-    Cli::command().term_width(0).color(ColorChoice::Never)
+    Cli::command().term_width(0)
 }

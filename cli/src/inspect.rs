@@ -86,6 +86,9 @@ fn render(report: &Value) -> String {
 
 /// A list's heading with its count, then one line per item.
 fn section(lines: &mut Vec<String>, title: &str, items: &Value, line: impl Fn(&Value) -> String) {
+    if items.as_array().is_none_or(Vec::is_empty) && title != "tools" {
+        return;
+    }
     let items = items.as_array().map(Vec::as_slice).unwrap_or_default();
     lines.push(String::new());
     lines.push(format!("{title} ({})", items.len()));

@@ -18,7 +18,6 @@ mod target;
 use clap::FromArgMatches;
 
 use args::{Cli, Command};
-use failure::Failure;
 
 /// The environment variable naming the Python interpreter that serves `.py` files (default:
 /// `python3`, else `python`, on `PATH`). The Python command sets it to its own interpreter.
