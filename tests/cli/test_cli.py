@@ -167,7 +167,7 @@ def test_run_serves_a_javascript_file_from_python(js_server: Path, errlog: TextI
 
 def _dry_run(host: str, *args: str, home: Path) -> Any:
     env = {"HOME": str(home), "XDG_CONFIG_HOME": "", "APPDATA": str(home)}
-    result = mcpforge("install", host, *args, "--dry-run", env=env)
+    result = mcpforge("install", host, "--dry-run", *args, env=env)
     out = json.loads(ok(result))
     assert "not written" in result.stderr
     return out
