@@ -19,7 +19,11 @@ pub(crate) fn run(args: InspectArgs) -> Result<i32, Failure> {
         let report = gather(&connection).await;
         connection.client.close().await;
         let report = report?;
-        if args.json { output::json(&report) } else { output::line(&render(&report)) }
+        if args.json {
+            output::json(&report)
+        } else {
+            output::line(&render(&report))
+        }
         Ok(0)
     })
 }
@@ -41,13 +45,13 @@ async fn gather(connection: &Connection) -> Result<Value, Failure> {
     let tools = if offers("tools") { client.list_tools().await.map_err(|e| failed("tools/list", e))? } else { vec![] };
     let (resources, templates) = if offers("resources") {
         let resources = client.list_resources().await.map_err(|e| failed("resources/list", e))?;
-        let templates =
-            client.list_resource_templates().await.map_err(|e| failed("resources/templates/list", e))?;
+        let templates = client.list_resource_templates().await.map_err(|e| failed("resources/templates/list", e))?;
         (resources, templates)
     } else {
         (vec![], vec![])
     };
-    let prompts = if offers("prompts") { client.list_prompts().await.map_err(|e| failed("prompts/list", e))? } else { vec![] };
+    let prompts =
+        if offers("prompts") { client.list_prompts().await.map_err(|e| failed("prompts/list", e))? } else { vec![] };
     report.insert("tools".into(), Value::Array(tools));
     report.insert("resources".into(), Value::Array(resources));
     report.insert("resourceTemplates".into(), Value::Array(templates));
@@ -175,7 +179,10 @@ mod tests {
             "prompts": [{ "name": "greet", "arguments": [{ "name": "who", "required": true }, { "name": "style" }] }],
         });
         let text = render(&report);
-        assert!(text.starts_with("demo 1.0\nprotocol: 2025-11-25\ncapabilities: logging, tools (listChanged)\n"), "{text}");
+        assert!(
+            text.starts_with("demo 1.0\nprotocol: 2025-11-25\ncapabilities: logging, tools (listChanged)\n"),
+            "{text}"
+        );
         assert!(text.contains("tools (1)\n  add(a: number, [b: integer|null]) - Adds."), "{text}");
         assert!(text.contains("prompts (1)\n  greet(who, [style])"), "{text}");
     }

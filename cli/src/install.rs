@@ -39,7 +39,11 @@ pub(crate) fn run(args: InstallArgs) -> Result<i32, Failure> {
     let replaced = servers.insert(name.clone(), entry).is_some();
     write_atomically(&path, &Value::Object(config))?;
     let verb = if replaced { "replaced" } else { "added" };
-    output::line(&format!("{verb} the server {name:?} in {} (restart {} to load it)", path.display(), host_name(args.host)));
+    output::line(&format!(
+        "{verb} the server {name:?} in {} (restart {} to load it)",
+        path.display(),
+        host_name(args.host)
+    ));
     Ok(0)
 }
 

@@ -70,7 +70,10 @@ pub(crate) fn node_bin(node: &Path, dir: &Path) -> Result<PathBuf, Failure> {
             Ok(None) | Err(_) => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(Failure::new(format!("{} did not say where mcpforge is within {RESOLVE_BOUND:?}", node.display())));
+                return Err(Failure::new(format!(
+                    "{} did not say where mcpforge is within {RESOLVE_BOUND:?}",
+                    node.display()
+                )));
             }
         }
     }

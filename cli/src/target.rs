@@ -62,7 +62,8 @@ impl ServerFile {
 
     /// `FILE[:OBJECT]` with the file's absolute path, as a host's configuration needs it.
     fn absolute(&self) -> Result<String, Failure> {
-        let path = std::path::absolute(&self.path).map_err(|e| Failure::new(format!("{}: {e}", self.path.display())))?;
+        let path =
+            std::path::absolute(&self.path).map_err(|e| Failure::new(format!("{}: {e}", self.path.display())))?;
         let path = path.display().to_string();
         Ok(match &self.object {
             Some(object) => format!("{path}:{object}"),
@@ -109,7 +110,9 @@ pub(crate) fn resolve(target: Option<&str>, command: &[String]) -> Result<Server
         (Some(_), Some(_)) => Err(Failure::usage("give a TARGET or a command after `--`, not both")),
         (None, None) => Err(Failure::usage("no server: give a URL, a server file, or a command after `--`")),
         (None, Some((program, args))) => Ok(Server::Command { program: program.clone(), args: args.to_vec() }),
-        (Some(url), None) if url.starts_with("http://") || url.starts_with("https://") => Ok(Server::Url(url.to_owned())),
+        (Some(url), None) if url.starts_with("http://") || url.starts_with("https://") => {
+            Ok(Server::Url(url.to_owned()))
+        }
         (Some(file), None) => ServerFile::parse(file).command(),
     }
 }
@@ -123,10 +126,9 @@ pub(crate) fn default_name(target: Option<&str>, command: &[String]) -> String {
             let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
             let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
             let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-            let host = host.strip_prefix('[').map_or_else(
-                || host.split(':').next().unwrap_or(host),
-                |v6| v6.split(']').next().unwrap_or(v6),
-            );
+            let host = host
+                .strip_prefix('[')
+                .map_or_else(|| host.split(':').next().unwrap_or(host), |v6| v6.split(']').next().unwrap_or(v6));
             if host.is_empty() { "server".to_owned() } else { host.to_owned() }
         }
         (Some(file), _) => stem(&ServerFile::parse(file).path.display().to_string()),
