@@ -68,12 +68,16 @@ pub struct DevArgs {
     pub port: Option<u16>,
 }
 
-/// How long to wait for a server, shared by the subcommands that connect.
-#[derive(Debug, Clone, Copy, Args)]
-pub struct Wait {
+/// How to reach a server that `inspect` and `call` connect to, beside their TARGET: how long
+/// to wait, and the command line after `--`.
+#[derive(Debug, Args)]
+pub struct Reach {
     /// Seconds to wait for the server to start and for each answer
     #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
     pub timeout: f64,
+    /// The command that starts the server over stdio
+    #[arg(last = true, value_name = "COMMAND")]
+    pub command: Vec<String>,
 }
 
 /// `inspect`.
@@ -86,10 +90,7 @@ pub struct InspectArgs {
     #[arg(long)]
     pub json: bool,
     #[command(flatten)]
-    pub wait: Wait,
-    /// The command that starts the server over stdio
-    #[arg(last = true, value_name = "COMMAND")]
-    pub command: Vec<String>,
+    pub reach: Reach,
 }
 
 /// `call`.
@@ -104,10 +105,7 @@ pub struct CallArgs {
     #[arg(long)]
     pub json: bool,
     #[command(flatten)]
-    pub wait: Wait,
-    /// The command that starts the server over stdio
-    #[arg(last = true, value_name = "COMMAND")]
-    pub command: Vec<String>,
+    pub reach: Reach,
 }
 
 /// The applications `install` writes the configuration of.

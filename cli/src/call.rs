@@ -14,11 +14,11 @@ use crate::target;
 /// Runs `call`.
 pub(crate) fn run(args: CallArgs) -> Result<i32, Failure> {
     let mut words = args.words.into_iter();
-    let target = if args.command.is_empty() { words.next() } else { None };
+    let target = if args.reach.command.is_empty() { words.next() } else { None };
     let tool = words.next().ok_or_else(|| Failure::usage("call: no TOOL given (call TARGET TOOL [ARGS])"))?;
     let given: Vec<String> = words.collect();
-    let server = target::resolve(target.as_deref(), &args.command)?;
-    let wait = connect::bound(args.wait.timeout);
+    let server = target::resolve(target.as_deref(), &args.reach.command)?;
+    let wait = connect::bound(args.reach.timeout);
     let json = args.json;
     connect::block_on(async move {
         let connection = connect::connect(&server, wait).await?;

@@ -12,8 +12,8 @@ use crate::target;
 
 /// Runs `inspect`.
 pub(crate) fn run(args: InspectArgs) -> Result<i32, Failure> {
-    let server = target::resolve(args.target.as_deref(), &args.command)?;
-    let wait = connect::bound(args.wait.timeout);
+    let server = target::resolve(args.target.as_deref(), &args.reach.command)?;
+    let wait = connect::bound(args.reach.timeout);
     connect::block_on(async move {
         let connection = connect::connect(&server, wait).await?;
         let report = gather(&connection).await;
