@@ -40,23 +40,23 @@ pub enum Command {
 /// `run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// The server file and, after a colon, the server object (or export) in it
-    #[arg(value_name = "FILE[:OBJECT]")]
-    pub target: String,
     /// The transport
     #[arg(short, long, value_parser = ["stdio", "http", "streamable-http", "sse"], default_value = "stdio")]
     pub transport: String,
-    /// HTTP host (default 127.0.0.1)
-    #[arg(long)]
-    pub host: Option<String>,
-    /// HTTP port (default 8000; 0: any free port)
-    #[arg(long)]
-    pub port: Option<u16>,
+    #[command(flatten)]
+    pub file: ServedFile,
 }
 
 /// `dev`.
 #[derive(Debug, Args)]
 pub struct DevArgs {
+    #[command(flatten)]
+    pub file: ServedFile,
+}
+
+/// The file `run` and `dev` serve, and where over HTTP.
+#[derive(Debug, Args)]
+pub struct ServedFile {
     /// The server file and, after a colon, the server object (or export) in it
     #[arg(value_name = "FILE[:OBJECT]")]
     pub target: String,

@@ -48,8 +48,8 @@ where
         Err(e) => return said(&e),
     };
     let outcome = match cli.command {
-        Command::Run(a) => delegate::serve_file(&a.target, &argv),
-        Command::Dev(a) => delegate::serve_file(&a.target, &argv),
+        Command::Run(a) => delegate::serve_file(&a.file.target, &argv),
+        Command::Dev(a) => delegate::serve_file(&a.file.target, &argv),
         Command::Sdk(_) => delegate::python_sdk(&argv),
         Command::Inspect(a) => inspect::run(a),
         Command::Call(a) => call::run(a),

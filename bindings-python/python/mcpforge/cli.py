@@ -141,7 +141,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         os.environ.setdefault(_PYTHON_ENV, sys.executable)
         sys.stdout.flush()
         sys.stderr.flush()
-        return cli_main(words)
+        try:
+            return cli_main(words)
+        except KeyboardInterrupt:  # Ctrl-C stopped the engine's command; it stopped its server
+            return 130
     args = _parser().parse_args(words)
     if args.command == "sdk":
         from .sdk.standin import StandInError, run as run_program  # loaded on use
