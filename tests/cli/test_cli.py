@@ -144,6 +144,17 @@ def test_inspect_and_call_a_javascript_file(js_server: Path) -> None:
     assert ok(mcpforge("call", str(js_server), "shout", "text=node", via="node")) == "NODE\n"
 
 
+def test_an_mcp_server_of_the_drop_in_layer_is_served(js_server: Path) -> None:
+    path = js_server.with_name("sdk.mjs")
+    path.write_text(
+        "import { McpServer } from 'mcpforge';\n"
+        "export const mcp = new McpServer({ name: 'sdk-demo', version: '1.0.0' });\n"
+        "mcp.registerTool('hi', { description: 'Says hi' }, async () => ({ content: [{ type: 'text', text: 'hi!' }] }));\n",
+        encoding="utf-8",
+    )
+    assert ok(mcpforge("call", str(path), "hi")) == "hi!\n"
+
+
 def test_run_serves_a_javascript_file_from_python(js_server: Path, errlog: TextIO) -> None:
     """The Python script hands a JavaScript file to node (through the engine's command line);
     SIGTERM to the script reaches the server, which stops, and the script ends with it."""
