@@ -101,13 +101,14 @@ class HttpPool:
                     raise TimeoutError(f"no complete answer within {self.timeout:g} s")
                 if connection.sock is not None:
                     connection.sock.settimeout(remaining)
-                chunk = response.read1(65536)
+                chunk = response.read(65536)
                 if not chunk:
                     break
                 chunks.append(chunk)
                 size += len(chunk)
             truncated = size > MAX_BODY_BYTES
             keep = not truncated and not response.will_close
+            response.close()  # read to its end (or given up): the connection may carry the next request
         finally:
             if keep:
                 self._idle.put(connection)
