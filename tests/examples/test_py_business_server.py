@@ -17,7 +17,6 @@ import socketserver
 import subprocess
 import sys
 import sysconfig
-import threading
 from collections.abc import Iterator
 from email import message_from_bytes
 from pathlib import Path
@@ -25,7 +24,7 @@ from typing import Any, TextIO
 
 import pytest
 from mcp import MCPError, types
-from support import REPO_ROOT, WIRES, over_stdio, resource_json, run, structured, tool_error
+from support import REPO_ROOT, WIRES, local_http_server, over_stdio, resource_json, run, structured, tool_error
 
 PACKAGE = REPO_ROOT / "examples" / "python" / "business"
 BOUND = 120.0
@@ -94,16 +93,10 @@ class SmtpSink(socketserver.StreamRequestHandler):
 
 @pytest.fixture
 def smtp() -> Iterator[Any]:
-    sink: Any = socketserver.ThreadingTCPServer(("127.0.0.1", 0), SmtpSink)
-    sink.daemon_threads, sink.messages = True, []
-    thread = threading.Thread(target=sink.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
+    """The sink on a free port of 127.0.0.1 (a ThreadingHTTPServer runs any stream handler)."""
+    with local_http_server(SmtpSink) as sink:  # type: ignore[arg-type]
+        sink.messages = []
         yield sink
-    finally:
-        sink.shutdown()
-        sink.server_close()
-        thread.join(10)
 
 
 @pytest.mark.parametrize("wire", WIRES)
