@@ -118,17 +118,19 @@ def test_health_degrades_on_error_rate_and_log_rotates(tmp_path: Path, settings:
 
 class Service(BaseHTTPRequestHandler):
     """A keep-alive HTTP/1.1 service: /api/items/N answers {"id": N}; /api/slow waits until
-    released; every request and connection is counted, and the most in flight at once."""
+    released; every request and connection is counted, and the most in flight at once (the
+slow one only while it is the newest)."""
 
     protocol_version = "HTTP/1.1"
 
     def do_GET(self) -> None:
         server: Any = self.server
+        counted = self.path != "/api/slow"  # still waiting after its client gave up: not in flight
         with server.lock:
             server.paths.append(self.path)
             server.connections.add(self.client_address)
-            server.active += 1
-            server.most = max(server.most, server.active)
+            server.active += counted
+            server.most = max(server.most, server.active + (not counted))
         try:
             if self.path == "/api/slow":
                 server.release.wait(BOUND)
@@ -138,9 +140,11 @@ class Service(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the slow item's client gave up waiting
         finally:
             with server.lock:
-                server.active -= 1
+                server.active -= counted
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -178,7 +182,7 @@ def test_batch_process_pool_deadline_and_allowed_base(tmp_path: Path, settings: 
         async def body() -> None:
             async with authorized(url, MODERN, FILE_TOKEN) as peer:
                 done = structured(await peer.call_tool("batch_process", {"items": [*items, "/slow", *refused]}))
-                assert (done["total"], done["succeeded"], done["failed"], done["refused"]) == (15, 9, 1, 6)
+                assert (done["total"], done["succeeded"], done["failed"], done["refused"]) == (16, 9, 1, 6)
                 assert done["base_url"] == base and done["concurrency"] == 2
                 assert [r["body"] for r in done["results"][:9]] == [{"id": n} for n in range(9)]
                 slow = done["results"][9]
