@@ -37,7 +37,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--mail-from", default=os.environ.get("MAIL_FROM", "business@localhost"), help="the sender address")
     args = parser.parse_args(argv)
     try:
-        sender = address("sender", args.mail_from)
+        sender = address("sender", args.mail_from, public=False)
     except BusinessError as e:
         parser.error(str(e))
     try:
