@@ -4,8 +4,8 @@
 Entries are JSON values under string keys, each with a time to live (``ttl_seconds``, default
 ``--default-ttl``, at most ``--max-ttl``). The cache is bounded twice: at most
 ``--max-entries`` entries and ``--max-bytes`` bytes (each value counted by its JSON size plus
-its key); when a new entry does not fit, expired entries go first, then the least recently
-used ones. A value larger than the whole cache is refused. Expired entries are never
+its key); when a new entry does not fit, the least recently used ones go. A value larger
+than the whole cache is refused. The cache itself is ttl_cache.py's, beside this file. Expired entries are never
 answered: a read past an entry's deadline is a miss.
 
     python examples/python/cache_server.py [--max-entries N] [--max-bytes N]
@@ -17,101 +17,49 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import threading
-import time
-from collections import OrderedDict
-from dataclasses import dataclass
 from typing import Annotated, Any, Dict, Optional
 
 import mcpforge
 from mcpforge import Field, Server, ToolError
 
+from ttl_cache import TtlCache
+
 MAX_KEY_CHARS = 256
 
 
-@dataclass
-class Entry:
-    value: Any
-    size: int
-    expires: float  # time.monotonic() deadline
-
-
-class TtlCache:
-    """Entries with a deadline, bounded in count and bytes, evicting the least recently used."""
+class CacheService:
+    """The tools' cache: a ``TtlCache`` (ttl_cache.py, beside this file) with the server's
+    TTL limits, entry sizes measured as JSON, and hit and miss counts."""
 
     def __init__(self, max_entries: int, max_bytes: int, default_ttl: float, max_ttl: float) -> None:
-        self.max_entries, self.max_bytes, self.default_ttl, self.max_ttl = max_entries, max_bytes, default_ttl, max_ttl
-        self._entries: "OrderedDict[str, Entry]" = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
-        self.hits = self.misses = self.evictions = self.expirations = 0
-
-    def _drop(self, key: str) -> None:
-        self._bytes -= self._entries.pop(key).size
-
-    def _expire(self, now: float) -> None:
-        for key in [k for k, e in self._entries.items() if e.expires <= now]:
-            self._drop(key)
-            self.expirations += 1
+        self.cache = TtlCache(default_ttl, max_entries, max_bytes)
+        self.default_ttl, self.max_ttl = default_ttl, max_ttl
+        self.hits = self.misses = 0
 
     def set(self, key: str, value: Any, ttl: Optional[float]) -> Dict[str, Any]:
         ttl = self.default_ttl if ttl is None else ttl
         if ttl > self.max_ttl:
             raise ToolError(f"ttl_seconds is at most {self.max_ttl:g}")
         size = len(key.encode()) + len(json.dumps(value, separators=(",", ":")).encode())
-        if size > self.max_bytes:
-            raise ToolError(f"the entry takes {size} bytes; the whole cache holds {self.max_bytes}")
-        with self._lock:
-            now = time.monotonic()
-            if key in self._entries:
-                self._drop(key)
-            if len(self._entries) >= self.max_entries or self._bytes + size > self.max_bytes:
-                self._expire(now)
-            while self._entries and (len(self._entries) >= self.max_entries or self._bytes + size > self.max_bytes):
-                self._drop(next(iter(self._entries)))  # the least recently used
-                self.evictions += 1
-            self._entries[key] = Entry(value, size, now + ttl)
-            self._bytes += size
+        if not self.cache.put(key, value, size, ttl):
+            raise ToolError(f"the entry takes {size} bytes; the whole cache holds {self.cache.max_bytes}")
         return {"key": key, "stored": True, "ttl_seconds": ttl, "bytes": size}
 
     def get(self, key: str) -> Dict[str, Any]:
-        with self._lock:
-            entry = self._entries.get(key)
-            now = time.monotonic()
-            if entry is not None and entry.expires <= now:
-                self._drop(key)
-                self.expirations += 1
-                entry = None
-            if entry is None:
-                self.misses += 1
-                return {"key": key, "found": False}
-            self._entries.move_to_end(key)
-            self.hits += 1
-            return {"key": key, "found": True, "value": entry.value, "ttl_remaining": round(entry.expires - now, 3)}
-
-    def delete(self, key: str) -> Dict[str, Any]:
-        with self._lock:
-            live = key in self._entries and self._entries[key].expires > time.monotonic()
-            if key in self._entries:
-                self._drop(key)
-        return {"key": key, "deleted": live}
-
-    def clear(self) -> Dict[str, Any]:
-        with self._lock:
-            count = len(self._entries)
-            self._entries.clear()
-            self._bytes = 0
-        return {"cleared": count}
+        found = self.cache.lookup(key)
+        if found is None:
+            self.misses += 1
+            return {"key": key, "found": False}
+        self.hits += 1
+        return {"key": key, "found": True, "value": found[0], "ttl_remaining": round(found[1], 3)}
 
     def stats(self) -> Dict[str, Any]:
-        with self._lock:
-            self._expire(time.monotonic())
-            return {"entries": len(self._entries), "bytes": self._bytes, "max_entries": self.max_entries,
-                    "max_bytes": self.max_bytes, "hits": self.hits, "misses": self.misses,
-                    "evictions": self.evictions, "expirations": self.expirations}
+        return {**self.cache.stats(), "max_entries": self.cache.max_entries, "max_bytes": self.cache.max_bytes,
+                "hits": self.hits, "misses": self.misses, "evictions": self.cache.evictions,
+                "expirations": self.cache.expirations}
 
 
-CACHE = TtlCache(1000, 1024 * 1024, 300.0, 86400.0)
+CACHE = CacheService(1000, 1024 * 1024, 300.0, 86400.0)
 Key = Annotated[str, Field(min_length=1, max_length=MAX_KEY_CHARS, description="The entry's key.")]
 
 server = Server("mcpforge-cache", version=mcpforge.__version__,
@@ -138,13 +86,13 @@ def cache_get(key: Key) -> Dict[str, Any]:
 @server.tool(title="Delete an entry", annotations={"destructiveHint": True, "idempotentHint": True})
 def cache_delete(key: Key) -> Dict[str, Any]:
     """Remove a key; deleted says whether it held a live entry."""
-    return CACHE.delete(key)
+    return {"key": key, "deleted": CACHE.cache.delete(key)}
 
 
 @server.tool(title="Empty the cache", annotations={"destructiveHint": True, "idempotentHint": True})
 def cache_clear() -> Dict[str, Any]:
     """Remove every entry."""
-    return CACHE.clear()
+    return {"cleared": CACHE.cache.clear()}
 
 
 @server.tool(title="Cache statistics", annotations={"readOnlyHint": True})
@@ -170,7 +118,7 @@ def main() -> int:
     args = parser.parse_args()
     if min(args.max_entries, args.max_bytes) < 1 or min(args.default_ttl, args.max_ttl) <= 0 or args.default_ttl > args.max_ttl:
         parser.error("the limits must be positive, and --default-ttl at most --max-ttl")
-    CACHE = TtlCache(args.max_entries, args.max_bytes, args.default_ttl, args.max_ttl)
+    CACHE = CacheService(args.max_entries, args.max_bytes, args.default_ttl, args.max_ttl)
     server.serve(http=args.http)  # stdio, or HTTP with --http; returns on EOF, Ctrl-C or SIGTERM
     return 0
 
