@@ -4,7 +4,7 @@
 #                               Streamable HTTP (tests/examples/test_py_*.py); the database server
 #                               also on a real PostgreSQL server the test starts
 #
-# scripts/setup-examples-python.sh installs pinned psycopg into .venv and Debian's postgresql
+# scripts/setup-examples-python.sh installs pinned psycopg and psycopg_pool into .venv and Debian's postgresql
 # when missing; the mcpforge wheel comes from python-wheel (mk/python.mk).
 
 .PHONY: examples-python-setup test-examples-python

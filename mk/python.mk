@@ -14,8 +14,8 @@ PY_VENV := target/python/venv
 PY := $(PY_VENV)/bin/python
 PY_WHEELS := target/python/wheels
 PY_STAMP := target/python/installed.stamp
-PY_INPUTS := $(shell find core/src bindings-python/src bindings-python/python -type f -not -name '*.pyc' 2>/dev/null) \
-	bindings-python/Cargo.toml bindings-python/pyproject.toml core/Cargo.toml Cargo.toml Cargo.lock
+PY_INPUTS := $(shell find core/src cli/src bindings-python/src bindings-python/python -type f -not -name '*.pyc' 2>/dev/null) \
+	bindings-python/Cargo.toml bindings-python/pyproject.toml core/Cargo.toml cli/Cargo.toml Cargo.toml Cargo.lock
 
 .PHONY: python-setup python-wheel python-test
 

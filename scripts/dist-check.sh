@@ -7,7 +7,8 @@
 #     and Streamable HTTP (tests/dist/test_python_package.py);
 #   - the npm packages: a fresh npm project installs the main package and this platform's addon
 #     package; the official TypeScript client drives examples/node/quickstart.mjs from `require`
-#     and `import`, and tsc type-checks a typed use (the tests of tests/e2e-node);
+#     and `import`, and tsc type-checks a typed use (the tests of tests/e2e-node); the
+#     `mcpforge` command of each package prints the same help;
 #   - the C tarball: unpacked to a scratch prefix; the quickstart and the C tests are built
 #     against it through pkg-config, CMake and the static archive (`make c-consumer-check`);
 #   - the sdist: pip builds and installs it in a fresh virtualenv (this step needs Rust), and the
@@ -59,7 +60,8 @@ python3 -m venv "$scratch/py"
 "$scratch/py/bin/python" -m pip install -q --disable-pip-version-check "$wheel" "$MCP_CLIENT" "$PYTEST"
 (cd "$root/tests" && "$scratch/py/bin/python" -m pytest -q -p no:cacheprovider dist/test_python_package.py) \
   || fail "the wheel's checks failed"
-report+=("$(basename "$wheel")  $tag  $(size "$wheel")  installed without Rust; official client over stdio and HTTP, both wires: passed")
+"$scratch/py/bin/mcpforge" --help >"$scratch/help-wheel.txt" || fail "the wheel's mcpforge command does not run"
+report+=("$(basename "$wheel")  $tag  $(size "$wheel")  installed without Rust; official client over stdio and HTTP, both wires; mcpforge command: passed")
 
 # ---- the npm packages
 mkdir -p "$scratch/npm/examples"
@@ -74,8 +76,11 @@ cp examples/node/*.mjs "$scratch/npm/examples/"
 (cd "$scratch/npm" && ./node_modules/.bin/tsc -p tsconfig.json --noEmit \
   && node --test --test-timeout=120000 quickstart.test.mjs package.test.mjs >"$scratch/npm/test.log" 2>&1) \
   || { cat "$scratch/npm/test.log" >&2; fail "the npm packages' checks failed"; }
+# The same `mcpforge` command from both packages (docs/cli.md): its help, byte for byte.
+"$scratch/npm/node_modules/.bin/mcpforge" --help >"$scratch/help-npm.txt" || fail "the npm package's mcpforge command does not run"
+cmp -s "$scratch/help-wheel.txt" "$scratch/help-npm.txt" || fail "mcpforge --help differs between the wheel and the npm package"
 platform=$(basename "$npm_platform" "-$version.tgz")
-report+=("$(basename "$npm_main")  (JavaScript)  $(size "$npm_main")  installed with its addon package; tsc, require, import, official client: passed")
+report+=("$(basename "$npm_main")  (JavaScript)  $(size "$npm_main")  installed with its addon package; tsc, require, import, official client; mcpforge command, same help as the wheel's: passed")
 report+=("$(basename "$npm_platform")  ${platform#mcpforge-}  $(size "$npm_platform")  loaded from the main package: passed")
 
 # ---- the C tarball

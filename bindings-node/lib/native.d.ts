@@ -417,6 +417,12 @@ export declare function callRespond(id: number, form: number, payload: string): 
  */
 export declare function callRespondBytes(id: number, data: Uint8Array): boolean
 /**
+ * Runs the `mcpforge` command line `argv` (without node and the script) and returns its exit
+ * status. It blocks the JavaScript thread until the command is done: it is the process's
+ * only work.
+ */
+export declare function cliMain(argv: Array<string>): number
+/**
  * The code of a call whose connection ended (the official SDK's `ConnectionClosed`), also
  * what `lib/mcp-client/outcomes.js` rejects a call on a closed client with.
  */

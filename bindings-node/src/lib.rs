@@ -13,6 +13,7 @@ mod call_state;
 mod callback;
 mod calls;
 mod catalogue;
+mod cli;
 mod client;
 mod client_outbox;
 mod client_runtime;
@@ -35,6 +36,7 @@ pub use calls::{
     FORM_JSON, FORM_RESULT, FORM_TEXT, call_input_required, call_object, call_protocol_error, call_respond,
     call_respond_bytes, call_tool_error, calls_in_flight,
 };
+pub use cli::cli_main;
 pub use client::NativeMemoryClient;
 pub use hosted::{NativeExchange, NativeHttpApp};
 pub use link::NativeLink;

@@ -1,7 +1,7 @@
 //! `mcpforge._native`: the CPython extension module behind the `mcpforge` package. This file
 //! declares its modules and registers what Python uses (`NativeServer`, `NativeContext`,
 //! `NativeClient`, `NativeEngineClient` (the MCP client), `Completer`, `NativeHttpApp`, the
-//! engine's constants); the engine's tokio
+//! engine's constants, `cli_main` (the `mcpforge` command)); the engine's tokio
 //! runtime is `runtime.rs`'s. The public API is the Python package in `python/mcpforge`.
 
 use pyo3::prelude::*;
@@ -13,6 +13,7 @@ mcpforge::install_allocator!();
 mod asgi;
 mod callbacks;
 mod catalogue;
+mod cli;
 mod client;
 mod context;
 mod convert;
@@ -55,6 +56,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     for (name, tag) in errors::tag::ALL {
         m.add(name, tag)?;
     }
+    m.add_function(wrap_pyfunction!(cli::cli_main, m)?)?;
     m.add_function(wrap_pyfunction!(callbacks::bytes_content, m)?)?;
     m.add_function(wrap_pyfunction!(callbacks::media_type, m)?)?;
     m.add_function(wrap_pyfunction!(pool::default_max_workers, m)?)?;

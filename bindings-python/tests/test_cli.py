@@ -13,8 +13,8 @@ from typing import IO, Any
 import pytest
 from test_process import Stdio
 
-from mcpforge import Server
-from mcpforge.cli import CommandError, load_server, main
+from mcpforge import Server, _native
+from mcpforge.cli import CommandError, _served_here, load_server, main
 
 SCRIPT = Path(sys.executable).parent / "mcpforge"
 
@@ -89,3 +89,23 @@ def test_the_console_script_serves_stdio(tmp_path: Path) -> None:
             assert session.proc.wait(20) == 0
         finally:
             session.stop()
+
+
+def test_the_engine_runs_all_but_serving_a_python_file() -> None:
+    assert _served_here(["run", "server.py", "--transport", "http"])
+    assert _served_here(["dev", "server.py:mcp", "--port", "0"])
+    assert _served_here(["sdk", "--", "mcp-server-time", "--help"])
+    assert not _served_here(["run", "server.mjs"])
+    assert not _served_here(["run", "server.py", "--help"])
+    assert not _served_here(["inspect", "server.py"])
+    assert not _served_here([])
+
+
+def test_help_and_version_are_the_engines(capfd: pytest.CaptureFixture[str]) -> None:
+    assert main(["--version"]) == 0
+    assert capfd.readouterr().out == f"mcpforge {_native.ENGINE_VERSION}\n"
+    assert main(["--help"]) == 0
+    out = capfd.readouterr().out
+    assert "\n  inspect " in out and "\n  install " in out
+    assert main(["inspect"]) == 2
+    assert "no server" in capfd.readouterr().err

@@ -232,10 +232,12 @@ async fn a_middleware_sees_the_request_and_its_outcome_on_both_wires() {
 async fn an_answer_made_by_a_middleware_is_finished_for_its_era() {
     let server = builder(Arc::default())
         .middleware(|req: MiddlewareRequest, next: Next| async move {
-            if req.method() == "tools/list" {
-                return Ok(Answer::result(json!({ "tools": [] })));
+            match req.method() {
+                "tools/list" => Ok(Answer::result(json!({ "tools": [] }))),
+                "prompts/list" => Ok(Answer::result(json!({ "prompts": [], "ttlMs": 5 }))),
+                "tools/call" => Ok(Answer::result(json!({ "content": [] }))),
+                _ => next.run(req).await,
             }
-            next.run(req).await
         })
         .build()
         .expect("build");
@@ -245,6 +247,14 @@ async fn an_answer_made_by_a_middleware_is_finished_for_its_era() {
     assert_eq!(modern["tools"], json!([]));
     assert_eq!(modern["resultType"], "complete");
     assert_eq!(modern["_meta"]["io.modelcontextprotocol/serverInfo"]["name"], "middleware-test", "{modern}");
+    // A list is cacheable on the 2026 wire: the cache fields are added (the answer's own kept).
+    let routed = client.request_modern("server/discover", json!({}), json!({})).await.expect("routed discovery");
+    assert!(routed["ttlMs"].is_u64() && routed["cacheScope"].is_string(), "{routed}");
+    assert_eq!((&modern["ttlMs"], &modern["cacheScope"]), (&routed["ttlMs"], &routed["cacheScope"]), "{modern}");
+    let own = client.request_modern("prompts/list", json!({}), json!({})).await.expect("own ttl");
+    assert_eq!((own["ttlMs"].clone(), own["cacheScope"].clone()), (json!(5), routed["cacheScope"].clone()), "{own}");
+    let call = client.request_modern("tools/call", json!({ "name": "add" }), json!({})).await.expect("call");
+    assert!(call.get("ttlMs").is_none() && call.get("cacheScope").is_none(), "a call is not cacheable: {call}");
     client.close().await.expect("close");
 }
 

@@ -1,8 +1,14 @@
 /**
  * A customers-and-orders server: an assistant registers customers, places orders for them
  * and looks both up, through tools (`create_customer`, `list_customers`, `get_customer`,
- * `place_order`, `list_orders`, `get_order`) and resources (`business://customers`,
- * `business://orders`, `business://customers/{id}`, `business://orders/{id}`).
+ * `place_order`, `list_orders`, `get_order`, `send_email`) and resources
+ * (`business://customers`, `business://orders`, `business://customers/{id}`,
+ * `business://orders/{id}`).
+ *
+ * `send_email` sends a plain-text message through the SMTP relay given by `--smtp-host` and
+ * `--smtp-port` (smtp.mjs). The recipient and the subject are attacker text bound for the
+ * message's headers: a CR, LF or any other control character in them is refused before
+ * anything is sent (it would start a header of the sender's choosing, such as `Bcc:`).
  *
  * The store lives in memory; with `--data FILE` it is loaded from FILE at startup (when FILE
  * exists) and written back after every change (to a temporary file renamed over FILE, so a
@@ -16,20 +22,36 @@
  * request metrics per tool (`/metrics` over HTTP). `--read-only` hides the tools that write
  * through the catalogue hook: they are neither listed nor callable.
  *
- *   node business_server.mjs [--data FILE] [--read-only] [--http HOST:PORT]
+ *   node business_server.mjs [--data FILE] [--read-only] [--smtp-host HOST] [--smtp-port PORT]
+ *                            [--mail-from ADDRESS] [--http HOST:PORT]
  */
 import { createRequire } from 'node:module';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Server, ToolError, resourceNotFound } from 'mcpforge';
 import { listenOptions } from './cli.mjs';
+import { sendMail } from './smtp.mjs';
 
 const { version } = createRequire(import.meta.url)('mcpforge/package.json');
 
-const USAGE = 'usage: business_server.mjs [--data FILE] [--read-only] [--http HOST:PORT]';
+const USAGE =
+  'usage: business_server.mjs [--data FILE] [--read-only] [--smtp-host HOST] [--smtp-port PORT] [--mail-from ADDRESS] [--http HOST:PORT]';
 
 /** A deliberately simple address check: something@domain.tld, no spaces. */
 const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+
+/** An address fit for an SMTP envelope and a header: one plain local@domain, nothing to escape. */
+const MAILBOX = /^[^\s@,;<>"()[\]\\]+@[^\s@,;<>"()[\]\\]+$/;
+
+/** Control characters (CR and LF among them): never in a header. */
+const CONTROL = /[\x00-\x1f\x7f]/;
+
+/** `value` checked to be safe in a header (no control characters, at most `limit` characters). */
+function headerText(what, value, limit) {
+  if (CONTROL.test(value)) throw new ToolError(`The ${what} must not contain line breaks or control characters`);
+  if (value.length > limit) throw new ToolError(`The ${what} is longer than ${limit} characters`);
+  return value;
+}
 
 /** Rounds to cents (amounts are currency units with two decimals). */
 const cents = (x) => Math.round(x * 100) / 100;
@@ -133,19 +155,32 @@ function commandLine() {
   let values;
   try {
     ({ values } = parseArgs({
-      options: { data: { type: 'string' }, 'read-only': { type: 'boolean' }, http: { type: 'string' } },
+      options: {
+        data: { type: 'string' },
+        'read-only': { type: 'boolean' },
+        'smtp-host': { type: 'string' },
+        'smtp-port': { type: 'string', default: '25' },
+        'mail-from': { type: 'string', default: 'business@localhost' },
+        http: { type: 'string' },
+      },
     }));
   } catch (e) {
     process.stderr.write(`${e.message}\n${USAGE}\n`);
     process.exit(2);
   }
+  const smtpPort = Number(values['smtp-port']);
+  if (!Number.isInteger(smtpPort) || smtpPort < 1 || smtpPort > 65535 || !MAILBOX.test(values['mail-from'])) {
+    process.stderr.write(`--smtp-port must be a port and --mail-from an address\n${USAGE}\n`);
+    process.exit(2);
+  }
   const listen = listenOptions(values.http === undefined ? [] : ['--http', values.http]);
   if (listen.http) listen.http.metrics = true;
-  return { data: values.data, readOnly: values['read-only'] === true, listen };
+  const mail = { host: values['smtp-host'], port: smtpPort, from: values['mail-from'] };
+  return { data: values.data, readOnly: values['read-only'] === true, mail, listen };
 }
 
-/** The tools that change the store: hidden with `--read-only`, limited to 30 calls a minute. */
-const WRITES = ['create_customer', 'place_order'];
+/** The tools that change something: hidden with `--read-only`, limited to 30 calls a minute. */
+const WRITES = ['create_customer', 'place_order', 'send_email'];
 
 /** One JSON line on stderr (the log of this server). */
 const logLine = (entry) => process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
@@ -310,6 +345,35 @@ tool(
     annotations: READ_ONLY,
   },
   ({ order_id }) => store.order(order_id),
+);
+
+tool(
+  'send_email',
+  {
+    description: 'Send a plain-text e-mail through the configured SMTP server',
+    inputSchema: input(
+      {
+        to: { type: 'string', description: "The recipient's address." },
+        subject: { type: 'string', minLength: 1, description: 'One line.' },
+        body: { type: 'string', maxLength: 100_000, description: 'The message, plain text.' },
+      },
+      ['to', 'subject', 'body'],
+    ),
+    annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: true },
+  },
+  async ({ to, subject, body }) => {
+    const { host, port, from } = options.mail;
+    if (!host) throw new ToolError('No SMTP server is configured (--smtp-host)');
+    const recipient = headerText('recipient', to.trim(), 254);
+    if (!EMAIL.test(recipient) || !MAILBOX.test(recipient)) throw new ToolError(`Invalid recipient address: ${recipient}`);
+    headerText('subject', subject, 200);
+    try {
+      const { messageId } = await sendMail({ host, port, from, to: recipient, subject, body });
+      return { sent: true, to: recipient, subject, message_id: messageId };
+    } catch (e) {
+      throw new ToolError(`Sending failed: ${e.message}`);
+    }
+  },
 );
 
 const JSON_TYPE = { mimeType: 'application/json' };

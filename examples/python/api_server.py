@@ -1,13 +1,20 @@
-"""An HTTP API gateway MCP server: ``call_api`` against configured APIs, ``list_apis``.
+"""An HTTP API gateway and aggregator MCP server: ``call_api`` against configured APIs,
+``list_apis``, and for every API the resources ``api://{name}/health`` and
+``api://{name}/data`` (with ``api://health`` for all of them at once).
 
 Each API has a base URL, optional auth headers (values taken from environment variables, so
-secrets stay out of the file), a sliding-window rate limit and a TTL cache for GET
-responses. The model chooses only the API, a relative path, the method, the query and the
-body; it can never reach another host. Redirects are followed (at most ``MAX_REDIRECTS`` of
-them) only while they stay under the API's base URL (same scheme, host and port, and under
-its path); a redirect anywhere else is a tool error and is not followed, so the API's
-credentials never travel to another origin. Standard library only (urllib, which keeps no
-cookies).
+secrets stay out of the file), a sliding-window rate limit, the rate limit the API announces
+in its ``x-ratelimit-*`` headers, and a TTL cache for GET responses. The model chooses only
+the API, a relative path, the method, the query and the body; it can never reach another
+host. Redirects are followed (at most three) only while they stay under the API's base URL
+(same scheme, host and port, and under its path); a redirect anywhere else is a tool error
+and is not followed, so the API's credentials never travel to another origin
+(http_upstream.py). Standard library only.
+
+The aggregator: ``health_path`` (default: the base URL itself) is what ``api://{name}/health``
+asks (``up`` for an answer below 400, else ``down`` with the status or the error) and
+``data_path`` what ``api://{name}/data`` reads, through the same cache and limits as
+``call_api``. Both templates list the resources of the configured APIs.
 
 Configuration: a JSON file (``--config FILE``) or the ``API_SERVER_CONFIG`` environment
 variable holding the same JSON::
@@ -18,7 +25,9 @@ variable holding the same JSON::
         "bearer_token_env": "GITHUB_TOKEN",          # Authorization: Bearer $GITHUB_TOKEN
         "rate_limit": {"requests": 30, "per_seconds": 60},
         "cache_ttl_seconds": 60,
-        "timeout_seconds": 10}}}
+        "timeout_seconds": 10,
+        "health_path": "zen",
+        "data_path": "repos/python/cpython"}}}
 
 ``api_key_header`` + ``api_key_env`` send a key in a header of your choice instead.
 
@@ -34,19 +43,17 @@ import os
 import sys
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Deque, Dict, List, Literal, Optional, Tuple
+from typing import Annotated, Any, Deque, Dict, List, Literal, Optional
 
 import mcpforge
-from mcpforge import Server, ToolError
+from http_upstream import Upstream, UpstreamError, check_base_url
+from mcpforge import ResourceError, Server, ToolError
+from ttl_cache import TtlCache
 
 MAX_RESPONSE_BYTES = 1024 * 1024
-MAX_REDIRECTS = 3
-DEFAULT_PORTS = {"http": 80, "https": 443}
 
 server = Server(
     "mcpforge-api-gateway",
@@ -75,42 +82,16 @@ class SlidingWindow:
             return None
 
 
-class TtlCache:
-    """Responses by key, each kept for ``ttl`` seconds (thread-safe, bounded in size)."""
-
-    def __init__(self, ttl: float, max_entries: int = 256) -> None:
-        self.ttl, self.max_entries = ttl, max_entries
-        self.entries: "collections.OrderedDict[Any, Tuple[float, Dict[str, Any]]]" = collections.OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: Any) -> Optional[Dict[str, Any]]:
-        with self.lock:
-            hit = self.entries.get(key)
-            if hit is None or hit[0] < time.monotonic():
-                self.entries.pop(key, None)
-                return None
-            return hit[1]
-
-    def put(self, key: Any, value: Dict[str, Any]) -> None:
-        if self.ttl <= 0:
-            return
-        with self.lock:
-            self.entries[key] = (time.monotonic() + self.ttl, value)
-            self.entries.move_to_end(key)
-            while len(self.entries) > self.max_entries:
-                self.entries.popitem(last=False)
-
-
 @dataclass
 class Api:
     """One configured API."""
 
     name: str
-    base_url: str
-    headers: Dict[str, str]
+    upstream: Upstream
     limiter: SlidingWindow
     cache: TtlCache
-    timeout: float
+    health_path: str = ""
+    data_path: Optional[str] = None
     public: Dict[str, Any] = field(default_factory=dict)  # what list_apis shows (no secrets)
 
 
@@ -121,113 +102,71 @@ def load_apis(config: Dict[str, Any], environ: Dict[str, str]) -> Dict[str, Api]
     """The APIs of a configuration; raises ValueError naming what is wrong."""
     apis = {}
     for name, spec in (config.get("apis") or {}).items():
-        base = str(spec.get("base_url", ""))
-        parsed = urllib.parse.urlsplit(base)
-        if parsed.scheme not in ("http", "https") or not parsed.hostname or origin(parsed)[2] is None:
-            raise ValueError(f"api {name!r}: base_url must be an http(s) URL, got {base!r}")
+        try:
+            base = check_base_url(str(spec.get("base_url", "")))
+        except ValueError as e:
+            raise ValueError(f"api {name!r}: {e}") from None
         headers = {str(k): str(v) for k, v in (spec.get("headers") or {}).items()}
+        secrets = []
         for key, header, prefix in (("bearer_token_env", "Authorization", "Bearer "),
                                     ("api_key_env", spec.get("api_key_header", "X-API-Key"), "")):
             if key in spec:
                 secret = environ.get(spec[key])
                 if not secret:
                     raise ValueError(f"api {name!r}: the environment variable {spec[key]} is not set")
+                if not secret.isprintable():
+                    raise ValueError(f"api {name!r}: the environment variable {spec[key]} holds a line break or control character")
                 headers[header] = prefix + secret
+                secrets.append(secret)
         limit = spec.get("rate_limit") or {"requests": 60, "per_seconds": 60}
         requests, per = int(limit["requests"]), float(limit["per_seconds"])
         if requests < 1 or per <= 0:
             raise ValueError(f"api {name!r}: rate_limit needs requests >= 1 and per_seconds > 0")
         ttl = float(spec.get("cache_ttl_seconds", 0))
+        upstream = Upstream(name, base, headers, float(spec.get("timeout_seconds", 10)), MAX_RESPONSE_BYTES, secrets)
         apis[name] = Api(
-            name, base.rstrip("/"), headers, SlidingWindow(requests, per), TtlCache(ttl), float(spec.get("timeout_seconds", 10)),
-            {"name": name, "base_url": base, "rate_limit": {"requests": requests, "per_seconds": per},
-             "cache_ttl_seconds": ttl, "authenticated": any(k in spec for k in ("bearer_token_env", "api_key_env"))},
+            name, upstream, SlidingWindow(requests, per), TtlCache(ttl), str(spec.get("health_path", "")),
+            spec.get("data_path"),
+            {"name": name, "base_url": spec["base_url"], "rate_limit": {"requests": requests, "per_seconds": per},
+             "cache_ttl_seconds": ttl, "authenticated": bool(secrets)},
         )
     if not apis:
         raise ValueError("the configuration names no APIs (expected {\"apis\": {\"name\": {\"base_url\": ...}}})")
     return apis
 
 
-def build_url(api: Api, path: str, query: Dict[str, str]) -> str:
-    """The URL of ``path`` under the API's base URL; anything leaving it is refused."""
-    parts = urllib.parse.urlsplit(path)
-    if parts.scheme or parts.netloc or path.startswith("//"):
-        raise ToolError(f"path must be relative to the API's base URL, got {path!r}")
-    if ".." in parts.path.split("/"):
-        raise ToolError(f"'..' is not allowed in paths: {path!r}")
-    url = api.base_url + "/" + parts.path.lstrip("/")
-    pairs = urllib.parse.parse_qsl(parts.query) + sorted(query.items())
-    return url + ("?" + urllib.parse.urlencode(pairs) if pairs else "")
+def known_api(api: str) -> Api:
+    target = APIS.get(api)
+    if target is None:
+        raise ToolError(f"unknown API {api!r} (configured: {', '.join(sorted(APIS))})")
+    return target
 
 
-def origin(parts: urllib.parse.SplitResult) -> Tuple[str, str, Optional[int]]:
-    """The scheme, host and port of a URL (the default port when none is written; None when
-    the port is not a number, which matches no base URL)."""
-    scheme = parts.scheme.lower()
+def cached_call(target: Api, method: str, path: str, query: Dict[str, str], body: Any) -> Dict[str, Any]:
+    """One call of an API: GETs from the cache when it holds the answer, else within the
+    API's own rate limits (the configured window, then the one it announces)."""
     try:
-        port = parts.port or DEFAULT_PORTS.get(scheme)
-    except ValueError:
-        port = None
-    return scheme, (parts.hostname or "").lower(), port
-
-
-def within_base(api: Api, url: str) -> bool:
-    """True when ``url`` lies under the API's base URL: same origin, under its path, no '..'."""
-    base, target = urllib.parse.urlsplit(api.base_url), urllib.parse.urlsplit(url)
-    if origin(target) != origin(base):
-        return False
-    path = urllib.parse.unquote(target.path)
-    return ".." not in path.split("/") and (path + "/").startswith(base.path.rstrip("/") + "/")
-
-
-class StayWithinBase(urllib.request.HTTPRedirectHandler):
-    """Follows redirects only under the API's base URL, at most MAX_REDIRECTS of them; any
-    other redirect is refused before a request leaves, so the API's headers (its secret
-    among them) are only ever sent to the API."""
-
-    def __init__(self, api: Api, method: str, url: str) -> None:
-        self.api, self.method, self.url, self.hops = api, method, url, 0
-
-    def redirect_request(self, req: urllib.request.Request, fp: Any, code: int, msg: str, headers: Any,
-                         newurl: str) -> Optional[urllib.request.Request]:
-        self.hops += 1
-        where = f"{self.api.name}: {self.method} {self.url}"
-        if not within_base(self.api, newurl):
-            fp.close()
-            scheme, host, port = origin(urllib.parse.urlsplit(newurl))
-            raise ToolError(f"{where} was redirected (HTTP {code}) outside the API's base URL, to {scheme}://{host}:{port}; "
-                            "the redirect was not followed")
-        if self.hops > MAX_REDIRECTS:
-            fp.close()
-            raise ToolError(f"{where} was redirected more than {MAX_REDIRECTS} times; the redirects were not followed")
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
-def fetch(api: Api, method: str, url: str, body: Any) -> Dict[str, Any]:
-    data = None
-    headers = dict(api.headers)
-    if body is not None:
-        data = json.dumps(body).encode("utf-8")
-        headers["Content-Type"] = "application/json"
-    request = urllib.request.Request(url, data=data, headers=headers, method=method)
+        url = target.upstream.url(path, sorted(query.items()))
+    except UpstreamError as e:
+        raise ToolError(str(e)) from None
+    key = (method, url)
+    if method == "GET":
+        cached = target.cache.get(key)
+        if cached is not None:
+            return {**cached, "cached": True}
+    wait = target.limiter.acquire()
+    if wait is not None:
+        limit = target.public["rate_limit"]
+        raise ToolError(f"rate limit of {target.name!r} reached ({limit['requests']} requests per {limit['per_seconds']:g} s); "
+                        f"retry in {wait:.1f} s")
     try:
-        opener = urllib.request.build_opener(StayWithinBase(api, method, url))
-        with opener.open(request, timeout=api.timeout) as response:  # http(s) under the base URL only, checked
-            status, content_type, raw = response.status, response.headers.get("Content-Type", ""), response.read(MAX_RESPONSE_BYTES + 1)
-    except urllib.error.HTTPError as e:
-        detail = e.read(2000).decode("utf-8", "replace")
-        raise ToolError(f"{api.name}: {method} {url} answered HTTP {e.code} {e.reason}: {detail}") from None
-    except (urllib.error.URLError, OSError) as e:
-        reason = getattr(e, "reason", e)
-        raise ToolError(f"{api.name}: {method} {url} failed: {reason}") from None
-    if len(raw) > MAX_RESPONSE_BYTES:
-        raise ToolError(f"{api.name}: the response is larger than {MAX_RESPONSE_BYTES} bytes")
-    text = raw.decode("utf-8", "replace")
-    try:
-        parsed: Any = json.loads(text) if "json" in content_type else text
-    except ValueError:
-        parsed = text
-    return {"status": status, "content_type": content_type, "body": parsed}
+        answer = target.upstream.request(method, url, body)
+    except UpstreamError as e:
+        raise ToolError(str(e)) from None
+    result = {"url": url, "status": answer.status, "content_type": answer.content_type, "body": answer.body}
+    if method == "GET":
+        target.cache.put(key, result, len(json.dumps(result)))
+    return {**result, "cached": False}
 
 
 @server.tool(title="List APIs", annotations={"readOnlyHint": True})
@@ -246,26 +185,53 @@ def call_api(
 ) -> Dict[str, Any]:
     """Call a configured HTTP API. GET responses may come from the cache (cached: true);
     calls beyond the API's rate limit are refused with the time to wait."""
-    target = APIS.get(api)
-    if target is None:
-        raise ToolError(f"unknown API {api!r} (configured: {', '.join(sorted(APIS))})")
+    target = known_api(api)
     if method == "GET" and body is not None:
         raise ToolError("a GET request has no body")
-    url = build_url(target, path, query)
-    key = (method, url)
-    if method == "GET":
-        cached = target.cache.get(key)
-        if cached is not None:
-            return {**cached, "cached": True}
-    wait = target.limiter.acquire()
-    if wait is not None:
-        limit = target.public["rate_limit"]
-        raise ToolError(f"rate limit of {api!r} reached ({limit['requests']} requests per {limit['per_seconds']:g} s); "
-                        f"retry in {wait:.1f} s")
-    result = {"url": url, **fetch(target, method, url, body)}
-    if method == "GET":
-        target.cache.put(key, result)
-    return {**result, "cached": False}
+    return cached_call(target, method, path, query, body)
+
+
+def health(api: Api) -> Dict[str, Any]:
+    """Whether the API answers its health path now (never from the cache, and outside the
+    configured window: a probe is not a call; the limit the API announces still holds)."""
+    try:
+        answer = api.upstream.request("GET", api.upstream.url(api.health_path))
+    except UpstreamError as e:
+        return {"name": api.name, "status": "down", "error": str(e)}
+    return {"name": api.name, "status": "up", "http_status": answer.status}
+
+
+def listed(kind: str) -> List[Dict[str, str]]:
+    """The aggregator's resources of one kind (``health`` or ``data``), one per API."""
+    return [{"uri": f"api://{urllib.parse.quote(name, safe='')}/{kind}", "name": f"{name} {kind}"}
+            for name, api in APIS.items() if kind == "health" or api.data_path is not None]
+
+
+@server.resource("api://{name}/health", name="api-health", mime_type="application/json",
+                 description="Whether one API answers now.", list_resources=lambda: listed("health"))
+def api_health(name: str) -> Optional[Dict[str, Any]]:
+    api = APIS.get(name)
+    return None if api is None else health(api)
+
+
+@server.resource("api://health", name="health", mime_type="application/json",
+                 description="Whether each configured API answers now.")
+def all_health() -> Dict[str, Any]:
+    checks = [health(api) for api in APIS.values()]
+    return {"status": "up" if all(c["status"] == "up" for c in checks) else "degraded", "apis": checks}
+
+
+@server.resource("api://{name}/data", name="api-data", mime_type="application/json",
+                 description="What an API answers at its data_path (cached, within its rate limits).",
+                 list_resources=lambda: listed("data"))
+def api_data(name: str) -> Optional[Dict[str, Any]]:
+    api = APIS.get(name)
+    if api is None or api.data_path is None:
+        return None
+    try:
+        return cached_call(api, "GET", api.data_path, {}, None)
+    except ToolError as e:  # a read fails with an error response (-32603) carrying the reason
+        raise ResourceError(str(e)) from None
 
 
 def main() -> int:

@@ -1,10 +1,23 @@
 """A read-only SQL MCP server over SQLite (built in) or PostgreSQL (with ``DATABASE_URL``).
 
 Tools: ``list_tables``, ``get_table_schema``, ``execute_select`` (one query, its ``params``
-bound to placeholders: ``?`` on SQLite, ``%s`` on PostgreSQL) and ``execute_aggregation``
+bound to placeholders: ``?`` on SQLite, ``%s`` on PostgreSQL), ``execute_aggregation``
 (COUNT/SUM/AVG/MIN/MAX of a column, optionally grouped; the names are checked against the
-schema and then quoted). Every table is a resource, ``database://tables/{name}`` (its schema
-and first rows as JSON), and table names complete.
+schema and then quoted), ``analyze_table`` (row count, per-column null and distinct counts,
+minimum and maximum of numbers and dates, most frequent values) and ``suggest_queries``
+(SELECTs built from the schema: joins along foreign keys, group-bys on low-cardinality
+columns; table_analysis.py). Every table is a resource, ``database://tables/{name}`` (its
+schema and first rows as JSON): the template lists the tables that exist when the client
+asks, and table names complete.
+
+Connections are pooled: SQLite keeps up to ``POOL_MAX`` read-only connections
+(connection_pool.py), PostgreSQL a psycopg_pool of ``POOL_MIN`` to ``POOL_MAX``. The answers
+of ``execute_select`` and ``execute_aggregation`` are cached for ``--cache-ttl`` seconds
+(default 300; 0 turns the cache off), keyed by the SQL, its parameters and the row limit, in
+a cache bounded in entries and bytes (ttl_cache.py); ``cached`` says where an answer came
+from, and ``use_cache: false`` runs the query again (and refreshes the cached answer). With
+``format: "table"`` their text content is a text table (text_table.py) instead of JSON; the
+structured content is the same either way.
 
 Read-only is enforced by the database, never by looking at the SQL text:
 
@@ -32,7 +45,7 @@ and later) the same limit caps every string and blob (``SQLITE_LIMIT_LENGTH``), 
 value is refused before it is built.
 
     python examples/python/database_server.py [--init SCRIPT.sql] [--timeout-ms N] [--max-rows N] [--max-bytes N]
-        [--http HOST:PORT] DATABASE
+        [--cache-ttl SECONDS] [--http HOST:PORT] DATABASE
     DATABASE_URL=postgresql://reader@host:5432/db python examples/python/database_server.py [--allow-superuser] ...
 """
 
@@ -50,18 +63,28 @@ import sys
 import time
 import urllib.parse
 from pathlib import Path
-from typing import Annotated, Any, Callable, Dict, List, Literal, Optional, Sequence, Union
+from typing import Annotated, Any, Callable, Dict, Iterator, List, Literal, Optional, Sequence, Union
 
 import mcpforge
-from mcpforge import Context, Field, Server, ToolError
+from connection_pool import Pool, PoolExhausted
+from mcpforge import CallToolResult, Context, Field, Server, Text, ToolError
+from table_analysis import analyze, suggest
+from text_table import render
+from ttl_cache import TtlCache
 
 FIRST_ROWS = 5
 FETCH_BATCH = 100
+POOL_MIN, POOL_MAX = 2, 10  # PostgreSQL keeps 2 to 10 connections, SQLite up to 10
+POOL_WAIT = 30.0  # seconds a call waits for a free connection
+CACHE_ENTRIES, CACHE_BYTES = 256, 32 * 1024 * 1024
 Param = Union[str, int, float, bool, None]
+Format = Literal["json", "table"]
 
-# Set by main() from the command line: the most rows and bytes (of JSON) one answer holds.
+# Set by main() from the command line: the most rows and bytes (of JSON) one answer holds,
+# and the query cache (its lifetime is --cache-ttl).
 MAX_ROWS = 1000
 MAX_BYTES = 1024 * 1024
+CACHE = TtlCache(300, CACHE_ENTRIES, CACHE_BYTES)
 
 server = Server(
     "mcpforge-database",
@@ -139,14 +162,16 @@ DENIED_FUNCTIONS = {"fts3_tokenizer", "load_extension", "readfile", "writefile",
 
 
 class SQLite:
-    """A SQLite database file, opened read-only for every call (connections are cheap)."""
+    """A SQLite database file, read through a pool of up to POOL_MAX read-only connections."""
 
     placeholder = "?"
 
     def __init__(self, path: Path, timeout: float) -> None:
         self.uri = "file:" + urllib.parse.quote(str(path.resolve())) + "?mode=ro"
         self.timeout = timeout
-        self.connect().close()  # fail now, not on the first call
+        self.pool: Pool[sqlite3.Connection] = Pool(self.connect, lambda db: db.close(), POOL_MAX, POOL_WAIT)
+        with self.pool.connection() as db:  # fail now, not on the first call
+            db.execute("SELECT count(*) FROM sqlite_schema").fetchall()
 
     def connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.uri, uri=True, isolation_level=None, check_same_thread=False)
@@ -157,16 +182,34 @@ class SQLite:
     def quote(self, name: str) -> str:
         return '"' + name.replace('"', '""') + '"'
 
+    def _catalogue(self, sql: str, params: Sequence[Any] = ()) -> List[Any]:
+        """The rows of a query of the server's own on the schema (not the client's SQL)."""
+        with self.pool.connection() as db:
+            return db.execute(sql, params).fetchall()
+
     def tables(self) -> List[str]:
-        with self.connect() as db:
-            rows = db.execute("SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') "
-                              "AND name NOT LIKE 'sqlite_%' ORDER BY name").fetchall()
-        return [r[0] for r in rows]
+        return [r[0] for r in self._catalogue("SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') "
+                                              "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
 
     def columns(self, table: str) -> List[Dict[str, Any]]:
-        with self.connect() as db:
-            rows = db.execute("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(?)", (table,)).fetchall()
+        rows = self._catalogue("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(?)", (table,))
         return [{"name": n, "type": t, "nullable": not nn, "default": d, "primary_key": bool(pk)} for n, t, nn, d, pk in rows]
+
+    def foreign_keys(self) -> List[Dict[str, Any]]:
+        """Every foreign key: its table and columns, and the table and columns it refers to
+        (a key written without columns refers to the other table's primary key)."""
+        rows = self._catalogue(
+            "SELECT m.name, f.id, f.\"from\", f.\"table\", f.\"to\" FROM sqlite_schema AS m, pragma_foreign_key_list(m.name) AS f "
+            "WHERE m.type = 'table' ORDER BY m.name, f.id, f.seq")
+        keys: Dict[Any, Dict[str, Any]] = {}
+        for table, key, column, ref_table, ref_column in rows:
+            fk = keys.setdefault((table, key), {"table": table, "columns": [], "ref_table": ref_table, "ref_columns": []})
+            fk["columns"].append(column)
+            fk["ref_columns"].append(ref_column)
+        for fk in keys.values():
+            if None in fk["ref_columns"]:
+                fk["ref_columns"] = [c["name"] for c in self.columns(fk["ref_table"]) if c["primary_key"]]
+        return list(keys.values())
 
     def query(self, sql: str, params: Sequence[Param], max_rows: int, ctx: Optional[Context] = None) -> Dict[str, Any]:
         refused: List[str] = []
@@ -181,24 +224,22 @@ class SQLite:
             refused.append(_SQLITE_ACTIONS.get(action, f"action {action}") + (f" {arg1}" if arg1 else ""))
             return sqlite3.SQLITE_DENY
 
-        deadline = time.monotonic() + self.timeout
+        deadline = [time.monotonic() + self.timeout]  # set again once a connection is free
         stopped: List[str] = []
 
         def progress() -> int:
             if ctx is not None and ctx.cancelled:
                 stopped.append("cancelled")
-            elif time.monotonic() > deadline:
+            elif time.monotonic() > deadline[0]:
                 stopped.append(f"it ran longer than the {self.timeout:g} s time limit")
             return 1 if stopped else 0
 
-        db = self.connect()
         try:
-            db.set_authorizer(authorize)
-            db.set_progress_handler(progress, 10_000)
-            cursor = db.execute(sql, list(params))
-            if cursor.description is None:
-                raise ToolError("the statement returns no rows: only queries (SELECT, WITH, VALUES) can run")
-            return rows_result(lambda: [d[0] for d in cursor.description], cursor.fetchmany, max_rows)
+            with self.pool.connection() as db:
+                deadline[0] = time.monotonic() + self.timeout  # the time limit is the query's, not the wait's
+                return self._run(db, authorize, progress, sql, params, max_rows)
+        except PoolExhausted as e:
+            raise ToolError(f"the server is busy: {e}") from None
         except sqlite3.Error as e:
             if denied_functions:
                 raise ToolError(f"refused: the function {denied_functions[0]}() is not allowed on this server") from None
@@ -210,8 +251,29 @@ class SQLite:
             if getattr(e, "sqlite_errorcode", None) == SQLITE_TOOBIG:
                 raise too_large() from None
             raise ToolError(f"SQLite: {e}") from None
+
+    @staticmethod
+    def _run(db: sqlite3.Connection, authorize: Callable[..., int], progress: Callable[[], int], sql: str,
+             params: Sequence[Param], max_rows: int) -> Dict[str, Any]:
+        """Runs the client's SQL on a pooled connection under ``authorize`` and ``progress``,
+        and leaves the connection as it found it: no statement open (so no read transaction
+        holds an old snapshot), no authorizer, no progress handler."""
+        cursor = None
+        try:
+            db.set_authorizer(authorize)
+            db.set_progress_handler(progress, 10_000)
+            cursor = db.execute(sql, list(params))
+            if cursor.description is None:
+                raise ToolError("the statement returns no rows: only queries (SELECT, WITH, VALUES) can run")
+            return rows_result(lambda: [d[0] for d in cursor.description], cursor.fetchmany, max_rows)
         finally:
-            db.close()
+            if cursor is not None:
+                cursor.close()
+            db.set_authorizer(None)
+            db.set_progress_handler(None, 0)
+
+    def close(self) -> None:
+        self.pool.close()
 
     @staticmethod
     def init(path: Path, script: Path) -> bool:
@@ -244,18 +306,21 @@ class RoleRefused(Exception):
 
 
 class PostgreSQL:
-    """A PostgreSQL database through psycopg: one connection per call, read-only."""
+    """A PostgreSQL database through psycopg, read-only, on a pool of POOL_MIN to POOL_MAX
+    connections (psycopg_pool, which checks a connection before handing it out)."""
 
     placeholder = "%s"
 
     def __init__(self, url: str, timeout: float, allow_superuser: bool = False) -> None:
         import psycopg  # only needed for PostgreSQL
+        import psycopg_pool
 
-        self.psycopg = psycopg
+        self.psycopg, self.psycopg_pool = psycopg, psycopg_pool
         self.url = url
         self.options = f"-c default_transaction_read_only=on -c statement_timeout={int(timeout * 1000)}"
         self.timeout = timeout
-        powers = self.powers()
+        self.pool: Any = None
+        powers = self.powers()  # on a connection of its own: a refused role never gets a pool
         if powers and not allow_superuser:
             raise RoleRefused(
                 f"refusing to serve as the PostgreSQL role {powers[0]!r}: it is {powers[1]}, so it could read the server's "
@@ -264,6 +329,19 @@ class PostgreSQL:
         if powers:
             print(f"database_server: warning: --allow-superuser: serving as {powers[0]!r}, {powers[1]}, which can read "
                   "the server's files and run programs on it", file=sys.stderr)
+        self.pool = psycopg_pool.ConnectionPool(
+            url, min_size=POOL_MIN, max_size=POOL_MAX, timeout=POOL_WAIT, open=False, name="database_server",
+            kwargs={"options": self.options, "connect_timeout": 10}, configure=self._configure,
+            check=psycopg_pool.ConnectionPool.check_connection)
+        self.pool.open(wait=True, timeout=30)
+
+    @staticmethod
+    def _configure(conn: Any) -> None:
+        conn.read_only = True
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
 
     def powers(self) -> Optional[List[str]]:
         """The role's name and what makes it too powerful, or None when it is an ordinary role."""
@@ -275,10 +353,16 @@ class PostgreSQL:
             return [name, "a superuser"]
         return [name, "a member of " + ", ".join(members)] if members else None
 
-    def connect(self) -> Any:
-        conn = self.psycopg.connect(self.url, options=self.options, connect_timeout=10)
-        conn.read_only = True
-        return conn
+    @contextlib.contextmanager
+    def connect(self) -> Iterator[Any]:
+        """A pooled connection (or, before the pool is open, one of its own)."""
+        if self.pool is not None:
+            with self.pool.connection() as conn:
+                yield conn
+            return
+        with self.psycopg.connect(self.url, options=self.options, connect_timeout=10) as conn:
+            self._configure(conn)
+            yield conn
 
     def quote(self, name: str) -> str:
         return '"' + name.replace('"', '""') + '"'
@@ -333,6 +417,26 @@ class PostgreSQL:
         rows = self._run(sql, [table], 10_000)["rows"]
         return [{"name": n, "type": t, "nullable": nn, "default": d, "primary_key": pk} for n, t, nn, d, pk in rows]
 
+    def foreign_keys(self) -> List[Dict[str, Any]]:
+        """Every foreign key between tables of the current schema (from pg_constraint, which
+        a SELECT-only role reads, unlike information_schema's constraint views)."""
+        sql = (
+            "SELECT c.oid, src.relname, a.attname, dst.relname, af.attname FROM pg_catalog.pg_constraint c "
+            "JOIN pg_catalog.pg_class src ON src.oid = c.conrelid "
+            "JOIN pg_catalog.pg_class dst ON dst.oid = c.confrelid "
+            "JOIN pg_catalog.pg_namespace n ON n.oid = src.relnamespace AND n.nspname = current_schema() "
+            "CROSS JOIN LATERAL unnest(c.conkey, c.confkey) WITH ORDINALITY AS k(col, fcol, i) "
+            "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.col "
+            "JOIN pg_catalog.pg_attribute af ON af.attrelid = c.confrelid AND af.attnum = k.fcol "
+            "WHERE c.contype = 'f' ORDER BY src.relname, c.conname, k.i"
+        )
+        keys: Dict[Any, Dict[str, Any]] = {}
+        for oid, table, column, ref_table, ref_column in self._run(sql, [], 10_000)["rows"]:
+            fk = keys.setdefault(oid, {"table": table, "columns": [], "ref_table": ref_table, "ref_columns": []})
+            fk["columns"].append(column)
+            fk["ref_columns"].append(ref_column)
+        return list(keys.values())
+
     def query(self, sql: str, params: Sequence[Param], max_rows: int, ctx: Optional[Context] = None) -> Dict[str, Any]:
         errors = self.psycopg.Error
         try:
@@ -341,6 +445,8 @@ class PostgreSQL:
             raise ToolError(f"refused: the database is read-only ({e.diag.message_primary})") from None
         except self.psycopg.errors.QueryCanceled:
             raise ToolError(f"the query was interrupted: it ran longer than the {self.timeout:g} s time limit") from None
+        except self.psycopg_pool.PoolTimeout:
+            raise ToolError(f"the server is busy: all {POOL_MAX} connections stayed busy for {POOL_WAIT:g} s") from None
         except errors as e:
             message = e.diag.message_primary if getattr(e, "diag", None) and e.diag.message_primary else str(e)
             raise ToolError(f"PostgreSQL: {message}") from None
@@ -365,6 +471,34 @@ def table_schema(table: str) -> Dict[str, Any]:
     return {"name": table, "columns": columns, "row_count": count}
 
 
+def cached_query(sql: str, params: Sequence[Param], max_rows: int, use_cache: bool,
+                 ctx: Optional[Context] = None) -> Dict[str, Any]:
+    """The answer of a query, from the cache when it holds one (and ``use_cache``), else from
+    the database, then kept for --cache-ttl seconds. Errors are never cached. The key is JSON,
+    so parameters 1, 1.0 and true are three keys, as they are three queries."""
+    key = json.dumps([sql, list(params), max_rows])
+    if use_cache:
+        hit = CACHE.get(key)
+        if hit is not None:
+            return {**hit, "cached": True}
+    result = DB.query(sql, params, max_rows, ctx)
+    CACHE.put(key, result, len(json.dumps(result)))
+    return {**result, "cached": False}
+
+
+def shaped(answer: Dict[str, Any], rows: Dict[str, Any], format: Format, heading: str = "") -> Any:
+    """``answer`` as the tool's result: JSON text, or with ``format: "table"`` the rows as a
+    text table; ``structuredContent`` is ``answer`` either way."""
+    if format == "json":
+        return answer
+    cached = " (cached)" if answer.get("cached") else ""
+    return CallToolResult([Text(heading + render(rows) + cached)], structured_content=answer)
+
+
+UseCache = Annotated[bool, "false: run the query now rather than answer from the cache (the new answer is cached)."]
+FormatArg = Annotated[Format, 'The text content: "json" (default) or "table" (aligned columns); structuredContent is JSON either way.']
+
+
 @server.tool(title="List tables", annotations={"readOnlyHint": True})
 def list_tables() -> Dict[str, List[str]]:
     """The tables (and views) of the database."""
@@ -383,11 +517,15 @@ def execute_select(
     ctx: Context,
     params: Annotated[List[Param], "Values bound to the query's placeholders (? on SQLite, %s on PostgreSQL)."] = [],  # noqa: B006
     max_rows: Annotated[int, Field(ge=1, le=1000, description="The most rows returned.")] = 100,
+    use_cache: UseCache = True,
+    format: FormatArg = "json",
 ) -> Dict[str, Any]:
     """Run one read-only SQL query with bound parameters; the database refuses anything that writes.
     The answer is bounded in rows (max_rows, and the server's own limit) and in bytes; when
-    there was more, it says "truncated": true with a note."""
-    return DB.query(sql, params, min(max_rows, MAX_ROWS), ctx)
+    there was more, it says "truncated": true with a note. Answers are cached for a while
+    ("cached": true); use_cache: false asks the database again."""
+    answer = cached_query(sql, params, min(max_rows, MAX_ROWS), use_cache, ctx)
+    return shaped(answer, answer, format)
 
 
 @server.tool(title="Aggregate a column", annotations={"readOnlyHint": True})
@@ -397,6 +535,8 @@ def execute_aggregation(
     column: Annotated[Optional[str], "The column aggregated (COUNT without one counts rows)."] = None,
     group_by: Annotated[Optional[str], "A column to group by."] = None,
     max_rows: Annotated[int, Field(ge=1, le=1000, description="The most groups returned.")] = 100,
+    use_cache: UseCache = True,
+    format: FormatArg = "json",
 ) -> Dict[str, Any]:
     """COUNT, SUM, AVG, MIN or MAX of a column, optionally per value of another column. The
     table and columns must exist; the answer shows the SQL that ran."""
@@ -411,11 +551,35 @@ def execute_aggregation(
     if group_by is not None:
         g = DB.quote(group_by)
         sql = f"SELECT {g}, {target} FROM {DB.quote(table)} GROUP BY {g} ORDER BY {g}"
-    return {"sql": sql, "result": DB.query(sql, [], min(max_rows, MAX_ROWS))}
+    result = cached_query(sql, [], min(max_rows, MAX_ROWS), use_cache)
+    cached = result.pop("cached")
+    answer = {"sql": sql, "result": result, "cached": cached}
+    return shaped(answer, result, format, sql + "\n\n")
+
+
+@server.tool(title="Analyze a table", annotations={"readOnlyHint": True})
+def analyze_table(table: Annotated[str, "A table name from list_tables."]) -> Dict[str, Any]:
+    """A table's row count and, per column: its kind (number, date, text), null and distinct
+    counts, minimum and maximum (numbers and dates), and its most frequent values."""
+    return analyze(DB, existing_table(table))
+
+
+@server.tool(title="Suggest queries", annotations={"readOnlyHint": True})
+def suggest_queries(table: Annotated[str, "A table name from list_tables."]) -> Dict[str, Any]:
+    """Useful SELECTs on a table, built from its schema and data: its first rows, joins along
+    its foreign keys (and the tables that refer to it), counts per low-cardinality column,
+    ranges of its numbers, rows per month of its dates. Each runs as is with execute_select."""
+    return suggest(DB, existing_table(table))
+
+
+def listed_tables() -> List[Dict[str, str]]:
+    """The tables that exist now, as the template's resources (asked at each resources/list)."""
+    return [{"uri": "database://tables/" + urllib.parse.quote(table, safe=""), "name": table,
+             "description": f"The schema and first rows of {table}."} for table in DB.tables()]
 
 
 @server.resource("database://tables/{name}", name="table", mime_type="application/json",
-                 description="A table's schema and first rows.")
+                 description="A table's schema and first rows.", list_resources=listed_tables)
 def table_resource(name: str) -> Optional[Dict[str, Any]]:
     if name not in DB.tables():
         return None
@@ -428,16 +592,8 @@ def complete_table(value: str) -> List[str]:
     return [t for t in DB.tables() if t.startswith(value)]
 
 
-def register_table_resources() -> None:
-    """Lists the tables that exist at startup as resources (the template reaches any table)."""
-    for table in DB.tables():
-        uri = "database://tables/" + urllib.parse.quote(table, safe="")
-        server.add_resource(lambda t=table: table_resource(t), uri, name=table, mime_type="application/json",
-                            description=f"The schema and first rows of {table}.")
-
-
 def main() -> int:
-    global DB, MAX_ROWS, MAX_BYTES
+    global DB, MAX_ROWS, MAX_BYTES, CACHE
     parser = argparse.ArgumentParser(description="read-only SQL over MCP (SQLite, or PostgreSQL with DATABASE_URL)")
     parser.add_argument("database", nargs="?", help="the SQLite database file (not with DATABASE_URL)")
     parser.add_argument("--init", metavar="SCRIPT.sql", type=Path, help="create the SQLite DATABASE from SCRIPT when missing")
@@ -445,6 +601,8 @@ def main() -> int:
     parser.add_argument("--max-rows", type=int, default=MAX_ROWS, help="the most rows one answer holds (default 1000)")
     parser.add_argument("--max-bytes", type=int, default=MAX_BYTES,
                         help="about the most bytes of JSON one answer holds, and the largest value (default 1 MiB)")
+    parser.add_argument("--cache-ttl", type=float, default=300,
+                        help="seconds a query's answer is kept and reused (default 300; 0 turns the cache off)")
     parser.add_argument("--allow-superuser", action="store_true",
                         help="serve even as a PostgreSQL superuser or a role that reads server files or runs programs")
     parser.add_argument("--http", metavar="HOST:PORT", help="serve Streamable HTTP at /mcp instead of stdio")
@@ -452,7 +610,10 @@ def main() -> int:
     for option, value in (("--timeout-ms", args.timeout_ms), ("--max-rows", args.max_rows), ("--max-bytes", args.max_bytes)):
         if value < 1:
             parser.error(f"{option} must be positive")
+    if not 0 <= args.cache_ttl <= 86_400:
+        parser.error("--cache-ttl must be between 0 and 86400 seconds")
     MAX_ROWS, MAX_BYTES = args.max_rows, args.max_bytes
+    CACHE = TtlCache(args.cache_ttl, CACHE_ENTRIES, CACHE_BYTES)
     url = os.environ.get("DATABASE_URL", "")
     try:
         if url.startswith(("postgresql://", "postgres://")):
@@ -477,8 +638,10 @@ def main() -> int:
     except Exception as e:  # psycopg.OperationalError and friends, without importing psycopg
         print(f"database_server: cannot connect: {e}", file=sys.stderr)
         return 1
-    register_table_resources()
-    server.serve(http=args.http)  # stdio, or HTTP with --http; returns on EOF, Ctrl-C or SIGTERM
+    try:
+        server.serve(http=args.http)  # stdio, or HTTP with --http; returns on EOF, Ctrl-C or SIGTERM
+    finally:
+        DB.close()
     return 0
 
 

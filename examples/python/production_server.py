@@ -26,6 +26,16 @@ of hand-made wrappers.
 - A circuit breaker around the dependency ``call_dependency`` reaches (``dependency.url``):
   after ``failure_threshold`` failures in a row it opens and calls fail fast; after
   ``cooldown_seconds`` one trial call goes through (half-open), and its success closes it.
+- ``MCPServerConfig`` (production_config.py) reads the file, checking every key and type;
+  ``get_config`` and the resource ``config://app`` show the configuration in force (never a
+  token), ``set_config`` changes a live setting and can save it (an atomic write).
+- ``health_check`` reports the resident memory and turns ``degraded`` when the error rate of
+  the tool calls in the last ``health.window_seconds`` passes ``health.error_rate_threshold``
+  (production_health.py, which also answers ``system_info``).
+- Log files rotate (``log_max_bytes``, ``log_backups``).
+- ``batch_process`` fetches many items from the service at ``batch.base_url`` through a pool
+  of keep-alive connections (batch_client.py): bounded concurrency, a deadline per item,
+  other hosts refused.
 
     python examples/python/production_server.py --config deploy/config.example.json
 """
@@ -37,6 +47,7 @@ import asyncio
 import hmac
 import json
 import logging
+import logging.handlers
 import os
 import signal
 import sys
@@ -51,6 +62,10 @@ from typing import Annotated, Any, Callable, Dict, Iterable, List, Optional, Tup
 import mcpforge
 from mcpforge import AuthError, AuthInfo, AuthSettings, Context, ErrorInfo, Field, Server, ToolError
 from mcpforge.middleware import CallNext, MiddlewareContext
+
+from batch_client import HttpPool, run_batch
+from production_config import SETTINGS, MCPServerConfig
+from production_health import HealthMonitor, rss_bytes, system_info
 
 log = logging.getLogger("production_server")
 STARTED = time.monotonic()
@@ -68,12 +83,13 @@ ENVIRONMENT: Dict[str, Tuple[str, Callable[[str], Any]]] = {
     "MCP_DEPENDENCY_URL": ("dependency.url", str),
     "MCP_DEPENDENCY_FAILURE_THRESHOLD": ("dependency.failure_threshold", int),
     "MCP_DEPENDENCY_COOLDOWN_SECONDS": ("dependency.cooldown_seconds", float),
+    "MCP_BATCH_BASE_URL": ("batch.base_url", str),
 }
 
 
 @dataclass
 class Config:
-    """The server's settings; see ``load_config``."""
+    """The server's settings as it runs with them; see ``load_config``."""
 
     host: str = "127.0.0.1"
     port: int = 8000
@@ -84,31 +100,31 @@ class Config:
     rate_limits: Optional[Dict[str, Any]] = None  # as Server(rate_limits=...): per_client, tools
     log_file: Optional[str] = None
     log_level: str = "INFO"
+    log_max_bytes: int = 10 * 1024 * 1024
+    log_backups: int = 5
     shutdown_grace_seconds: float = 30.0
     dependency: Dict[str, Any] = field(default_factory=dict)
+    health: Dict[str, Any] = field(default_factory=dict)
+    batch: Dict[str, Any] = field(default_factory=dict)
 
 
-def load_config(path: Optional[Path], environ: Dict[str, str]) -> Config:
-    """The file's settings, then the environment's; raises ValueError naming what is wrong."""
-    raw: Dict[str, Any] = json.loads(path.read_text(encoding="utf-8")) if path else {}
-    unknown = set(raw) - (set(Config.__dataclass_fields__) - {"visible_tools"})
-    if unknown:
-        raise ValueError(f"unknown settings: {', '.join(sorted(unknown))}")
-    tokens = raw.pop("tokens", [])
-    config = Config(**raw)
-    config.dependency = dict(config.dependency)
+def load_config(path: Optional[Path], environ: Dict[str, str]) -> Tuple[Config, MCPServerConfig]:
+    """The file's settings, then the environment's (both checked by ``MCPServerConfig``): the
+    configuration to run with, and the file's own settings (what ``set_config`` saves)."""
+    stored = MCPServerConfig.load(path)
+    effective = stored.copy()
     for variable, (key, kind) in ENVIRONMENT.items():
         if variable in environ:
-            section, _, name = key.rpartition(".")
-            target = config.dependency if section else config.__dict__
-            target[name] = kind(environ[variable])
-    if config.allowed_hosts is not None and not (
-        isinstance(config.allowed_hosts, list) and all(isinstance(h, str) for h in config.allowed_hosts)
-    ):
+            effective.set(key, kind(environ[variable]))
+    plain = {name: effective.get(name) for name in Config.__dataclass_fields__ if name in SETTINGS}
+    config = Config(**{k: v for k, v in plain.items() if v is not None and k != "tokens"})
+    config.public_url, config.allowed_hosts = effective.get("public_url"), effective.get("allowed_hosts")
+    config.dependency, config.health, config.batch = (effective.section(name) for name in ("dependency", "health", "batch"))
+    if config.allowed_hosts is not None and not all(isinstance(h, str) for h in config.allowed_hosts):
         raise ValueError("allowed_hosts must be a list of host names")
     entries = [{"subject": s, "token": t} for s, _, t in (e.partition(":") for e in environ.get("MCP_TOKENS", "").split(",") if e)]
-    for entry in [*tokens, *entries]:
-        if not entry.get("token") or not entry.get("subject"):
+    for entry in [*effective.get("tokens"), *entries]:
+        if not isinstance(entry, dict) or not entry.get("token") or not entry.get("subject"):
             raise ValueError("every token needs a subject and a token (MCP_TOKENS: subject:token,...)")
         config.tokens[entry["token"]] = entry["subject"]
         if "tools" in entry:
@@ -117,7 +133,7 @@ def load_config(path: Optional[Path], environ: Dict[str, str]) -> Config:
             config.visible_tools[entry["subject"]] = entry["tools"]
     if not config.tokens:
         raise ValueError("no tokens configured (tokens in the file, or MCP_TOKENS=subject:token)")
-    return config
+    return config, stored
 
 
 # ----- structured logs -----------------------------------------------------------------------
@@ -140,7 +156,12 @@ class JsonFormatter(logging.Formatter):
 
 
 def setup_logging(config: Config) -> None:
-    handler: logging.Handler = logging.FileHandler(config.log_file) if config.log_file else logging.StreamHandler(sys.stderr)
+    # A file rotates at log_max_bytes, keeping log_backups old ones; without one, stderr
+    # (never stdout, which a stdio server's protocol owns).
+    handler: logging.Handler = (
+        logging.handlers.RotatingFileHandler(config.log_file, maxBytes=config.log_max_bytes, backupCount=config.log_backups,
+                                             encoding="utf-8")
+        if config.log_file else logging.StreamHandler(sys.stderr))
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
@@ -217,6 +238,10 @@ class CircuitBreaker:
 BREAKER = CircuitBreaker("dependency", 3, 30.0)
 DEPENDENCY: Dict[str, Any] = {}
 SERVER: Optional[Server] = None
+MONITOR = HealthMonitor()
+RUNNING = Config()  # the configuration in force, changed live by set_config
+STORED = MCPServerConfig()  # the file's settings, which set_config saves
+POOL: Optional[HttpPool] = None
 
 
 def tool_figures() -> Dict[str, Any]:
@@ -233,13 +258,21 @@ def tool_figures() -> Dict[str, Any]:
 
 
 def health_check() -> Dict[str, Any]:
-    """The server's health: status, uptime, version, calls in flight and the dependency's circuit breaker."""
-    breaker = BREAKER.snapshot()
+    """The server's health: status (``degraded`` while the dependency's breaker is not closed
+    or the recent error rate is above its threshold, with the reasons), uptime, version,
+    resident memory, calls in flight, the error rate and the dependency's circuit breaker."""
+    breaker, errors = BREAKER.snapshot(), MONITOR.snapshot()
+    reasons = ([f"the dependency's circuit breaker is {breaker['state']}"] if breaker["state"] != "closed" else []) + (
+        [f"error rate {errors['error_rate']:.0%} over the last {errors['window_seconds']:g} s is above "
+         f"{errors['threshold']:.0%}"] if errors["degraded"] else [])
     return {
-        "status": "ok" if breaker["state"] == "closed" else "degraded",
+        "status": "degraded" if reasons else "ok",
+        "reasons": reasons,
         "version": mcpforge.__version__,
         "uptime_seconds": round(time.monotonic() - STARTED, 3),
+        "memory": {"rss_bytes": rss_bytes()},
         "in_flight": tool_figures()["in_flight"],
+        "errors": errors,
         "dependency": {"configured": bool(DEPENDENCY.get("url")), **breaker},
     }
 
@@ -292,6 +325,77 @@ def tool_metrics() -> Dict[str, Any]:
     return tool_figures()
 
 
+def public_config() -> Dict[str, Any]:
+    """The configuration in force, without secrets: token subjects (and their tool lists), never tokens."""
+    shown = {name: getattr(RUNNING, name) for name in RUNNING.__dataclass_fields__ if name not in ("tokens", "visible_tools")}
+    subjects = sorted(set(RUNNING.tokens.values()))
+    shown["tokens"] = [{"subject": s, **({"tools": RUNNING.visible_tools[s]} if s in RUNNING.visible_tools else {})}
+                       for s in subjects]
+    shown["file"] = str(STORED.path) if STORED.path else None
+    return shown
+
+
+def get_config() -> Dict[str, Any]:
+    """The configuration the server runs with (file, then MCP_* variables, then changes made
+    by set_config); token values are never shown."""
+    return public_config()
+
+
+def set_config(
+    key: Annotated[str, Field(description="A setting that may change while the server runs: "
+                              + ", ".join(k for k, v in SETTINGS.items() if v.live))],
+    value: Annotated[Any, "Its new value (JSON)."],
+    save: Annotated[bool, "Also write it to the configuration file (atomically)."] = False,
+) -> Dict[str, Any]:
+    """Change a setting now (the log level, the health monitor's window, threshold and
+    minimum, the batch timeout), and optionally save it to the configuration file."""
+    try:
+        value = STORED.copy().set(key, value, live_only=True)  # checked before anything changes
+        if save:
+            STORED.set(key, value, live_only=True)
+            STORED.save()
+    except (ValueError, OSError) as e:
+        raise ToolError(str(e)) from None
+    section, _, name = key.rpartition(".")
+    if section:
+        getattr(RUNNING, section)[name] = value
+        if section == "health":
+            setattr(MONITOR, name, value)
+        if section == "batch" and POOL is not None and name == "timeout_seconds":
+            POOL.timeout = float(value)
+    else:
+        setattr(RUNNING, name, value)
+        if name == "log_level":
+            logging.getLogger().setLevel(str(value).upper())
+    event("setting changed", key=key, saved=save)
+    return {"key": key, "value": value, "saved": save, "config": public_config()}
+
+
+def app_config() -> Dict[str, Any]:
+    """config://app: the configuration in force, as get_config answers it."""
+    return public_config()
+
+
+def machine_info() -> Dict[str, Any]:
+    """The machine (host name, OS, kernel, architecture, CPUs, load average, memory) and this
+    server's process (pid, Python, resident memory, threads, uptime)."""
+    return system_info(STARTED)
+
+
+def batch_process(
+    items: Annotated[List[str], Field(min_length=1, description="Paths under the configured base URL (/items/1) or full URLs under it.")],
+    concurrency: Annotated[Optional[int], Field(ge=1, le=32, description="At most this many at once (capped by batch.concurrency).")] = None,
+) -> Dict[str, Any]:
+    """Fetch many items from the configured HTTP service through a pool of keep-alive
+    connections: at most batch.concurrency at once, each within batch.timeout_seconds; items
+    outside the configured base URL are refused without being requested."""
+    if POOL is None:
+        raise ToolError("no batch service is configured (batch.base_url or MCP_BATCH_BASE_URL)")
+    if len(items) > int(RUNNING.batch["max_items"]):
+        raise ToolError(f"at most {RUNNING.batch['max_items']} items per batch (got {len(items)})")
+    return {"base_url": RUNNING.batch["base_url"], **run_batch(POOL, items, concurrency)}
+
+
 # ----- hooks ---------------------------------------------------------------------------------
 
 
@@ -313,6 +417,7 @@ async def audit(context: MiddlewareContext, call_next: CallNext) -> Any:
                                   "ok": error is None, "subject": context.auth.subject if context.auth else None}
         if error is not None:
             fields["error"] = error
+        MONITOR.record(error is None)
         event("tool call", **fields)
 
 
@@ -341,7 +446,7 @@ def create_server(config: Config) -> Server:
     server = Server(
         "mcpforge-production",
         version=mcpforge.__version__,
-        instructions="A production example: health, a guarded dependency, long jobs and metrics.",
+        instructions="A production example: health, configuration, a guarded dependency, batches, long jobs and metrics.",
         limits={"shutdown_grace": config.shutdown_grace_seconds},
         metrics=True,
         mask_error_details=True,
@@ -352,6 +457,11 @@ def create_server(config: Config) -> Server:
     server.add_tool(call_dependency, title="Call the dependency", annotations={"readOnlyHint": True, "openWorldHint": True})
     server.add_tool(run_job, title="Run a job")
     server.add_tool(tool_metrics, title="Tool metrics", annotations={"readOnlyHint": True})
+    server.add_tool(get_config, title="Configuration", annotations={"readOnlyHint": True})
+    server.add_tool(set_config, title="Change a setting", annotations={"readOnlyHint": False, "idempotentHint": True})
+    server.add_tool(machine_info, name="system_info", title="System information", annotations={"readOnlyHint": True})
+    server.add_tool(batch_process, title="Batch requests", annotations={"readOnlyHint": True, "openWorldHint": True})
+    server.add_resource(app_config, "config://app", name="app_config", title="Configuration", mime_type="application/json")
     server.add_middleware(audit)
     if config.visible_tools:
         server.catalogue(catalogue_for(config.visible_tools))
@@ -373,21 +483,25 @@ def verifier(tokens: Dict[str, str]) -> Callable[[str], AuthInfo]:
 
 
 def main() -> int:
-    global BREAKER
+    global BREAKER, RUNNING, STORED, MONITOR, POOL
     parser = argparse.ArgumentParser(description="a production-shaped MCP server over HTTP")
     parser.add_argument("--config", type=Path, help="a JSON configuration file (MCP_* variables override it)")
     parser.add_argument("--http", metavar="HOST:PORT", help="where to listen (overrides host and port)")
     args = parser.parse_args()
     try:
-        config = load_config(args.config, dict(os.environ))
+        config, STORED = load_config(args.config, dict(os.environ))
         if args.http:
             host, _, port = args.http.rpartition(":")
             config.host, config.port = host.strip("[]"), int(port)
-        BREAKER = CircuitBreaker("dependency", int(config.dependency.get("failure_threshold", 3)),
-                                 float(config.dependency.get("cooldown_seconds", 30)))
+        BREAKER = CircuitBreaker("dependency", int(config.dependency["failure_threshold"]),
+                                 float(config.dependency["cooldown_seconds"]))
+        MONITOR = HealthMonitor(**config.health)
+        if config.batch.get("base_url"):
+            POOL = HttpPool(config.batch["base_url"], int(config.batch["concurrency"]), float(config.batch["timeout_seconds"]))
     except (OSError, ValueError, TypeError) as e:
         print(f"production_server: bad configuration: {e}", file=sys.stderr)
         return 2
+    RUNNING = config
     DEPENDENCY.update(config.dependency)
     setup_logging(config)
     server = create_server(config)

@@ -3,11 +3,13 @@
  * examples/node/business_server.mjs and examples/node/users_server.mjs (run from this scratch
  * project, where the packed `mcpforge` and zod are installed) over stdio and over Streamable
  * HTTP: every tool with good and bad input, the resources, the prompt and its completions,
- * the business server's JSON file, and its command-line errors.
+ * the business server's JSON file, its `send_email` against an SMTP sink the test serves, and
+ * its command-line errors.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -177,7 +179,7 @@ async function exerciseBusiness(client) {
   const { tools } = await client.listTools();
   assert.deepEqual(
     tools.map((t) => t.name),
-    ['create_customer', 'list_customers', 'get_customer', 'place_order', 'list_orders', 'get_order'],
+    ['create_customer', 'list_customers', 'get_customer', 'place_order', 'list_orders', 'get_order', 'send_email'],
   );
   const byName = Object.fromEntries(tools.map((t) => [t.name, t]));
   for (const name of ['create_customer', 'get_customer', 'place_order', 'get_order']) {
@@ -333,6 +335,89 @@ test('business_server keeps its store in the --data file across restarts', async
   }
 });
 
+/**
+ * An SMTP sink on 127.0.0.1 (just enough of RFC 5321 for one client): every command is
+ * accepted and each message (envelope and data, dot-stuffing undone) kept in `messages`.
+ */
+async function smtpSink() {
+  const messages = [];
+  const server = createServer((socket) => {
+    let buffer = '';
+    let envelope = { from: null, to: [] };
+    let data = null; // the lines of the message while in DATA
+    socket.write('220 sink ESMTP\r\n');
+    socket.on('data', (chunk) => {
+      buffer += chunk.toString('utf8');
+      let end;
+      while ((end = buffer.indexOf('\r\n')) >= 0) {
+        const line = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        if (data !== null) {
+          if (line === '.') {
+            messages.push({ ...envelope, data: data.join('\n') });
+            data = null;
+            socket.write('250 queued\r\n');
+          } else data.push(line.startsWith('..') ? line.slice(1) : line);
+          continue;
+        }
+        const verb = line.slice(0, 4).toUpperCase();
+        if (verb === 'EHLO') socket.write('250-sink\r\n250 8BITMIME\r\n');
+        else if (verb === 'DATA') {
+          data = [];
+          socket.write('354 go ahead\r\n');
+        } else if (verb === 'QUIT') socket.end('221 bye\r\n');
+        else {
+          if (verb === 'MAIL') envelope = { from: /<(.*)>/.exec(line)[1], to: [] };
+          if (verb === 'RCPT') envelope.to.push(/<(.*)>/.exec(line)[1]);
+          socket.write('250 ok\r\n');
+        }
+      }
+    });
+    socket.on('error', () => {});
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: server.address().port, messages, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+test('business_server send_email goes through the SMTP server; header injection is refused', async () => {
+  const sink = await smtpSink();
+  try {
+    const args = ['--smtp-host', '127.0.0.1', '--smtp-port', String(sink.port), '--mail-from', 'shop@example.com'];
+    await overStdio(BUSINESS, args, async (client) => {
+      const sent = jsonText(
+        await call(client, 'send_email', { to: 'ada@example.com', subject: 'Your order: café', body: 'Thanks!\n.\nAda' }),
+      );
+      assert.equal(sent.sent, true);
+      assert.equal(sent.to, 'ada@example.com');
+      assert.match(sent.message_id, /^<[0-9a-f-]{36}@example\.com>$/);
+      await assertToolErrors(client, 'send_email', [
+        [
+          { to: 'ada@example.com\r\nBcc: eve@example.com', subject: 'x', body: 'x' },
+          'The recipient must not contain line breaks or control characters',
+        ],
+        [{ to: 'ada@example.com', subject: 'Hi\nBcc: eve@example.com', body: 'x' }, 'The subject must not contain line breaks or control characters'],
+        [{ to: 'ada@example.com, eve@example.com', subject: 'x', body: 'x' }, 'Invalid recipient address: ada@example.com, eve@example.com'],
+        [{ to: 'ada@example.com', subject: 'x'.repeat(201), body: 'x' }, 'The subject is longer than 200 characters'],
+      ]);
+    });
+    assert.equal(sink.messages.length, 1); // the refused ones never reached the SMTP server
+    const [mail] = sink.messages;
+    assert.equal(mail.from, 'shop@example.com');
+    assert.deepEqual(mail.to, ['ada@example.com']);
+    const [head, body] = mail.data.split('\n\n');
+    const headers = Object.fromEntries(head.split('\n').map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]));
+    assert.equal(headers.To, 'ada@example.com');
+    assert.equal(headers.Subject, `=?UTF-8?B?${Buffer.from('Your order: café').toString('base64')}?=`);
+    assert.equal(headers.Bcc, undefined);
+    assert.equal(body, 'Thanks!\n.\nAda');
+  } finally {
+    await sink.close();
+  }
+  await overStdio(BUSINESS, [], async (client) => {
+    assertToolError(await call(client, 'send_email', { to: 'a@example.com', subject: 's', body: 'b' }), 'No SMTP server is configured (--smtp-host)');
+  });
+});
+
 test('business_server refuses a broken --data file and a bad command line', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'mcpforge-business-'));
   try {
@@ -344,7 +429,9 @@ test('business_server refuses a broken --data file and a bad command line', asyn
         code: 1,
         message: `business_server: cannot load ${file}: the customers are not an array`,
       },
-      { args: ['--bogus'], code: 2, message: 'usage: business_server.mjs [--data FILE] [--read-only] [--http HOST:PORT]' },
+      { args: ['--bogus'], code: 2, message: 'usage: business_server.mjs [--data FILE] [--read-only] [--smtp-host HOST]' },
+      { args: ['--smtp-port', 'x'], code: 2, message: '--smtp-port must be a port and --mail-from an address' },
+      { args: ['--mail-from', 'a@b.c\r\nBcc: e@f.g'], code: 2, message: '--smtp-port must be a port and --mail-from an address' },
       { args: ['--http', 'nowhere'], code: 2, message: '--http nowhere: expected HOST:PORT, e.g. 127.0.0.1:3000' },
     ];
     for (const { args, code, message } of cases) {

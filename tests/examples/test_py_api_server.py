@@ -10,7 +10,10 @@ errors, unknown APIs, paths that leave the base URL, and GET bodies are tool err
 configuration stops the server at startup with a clear message. Redirects: one under the
 base URL is followed (the secret still arrives); one to another origin (a second local
 server on another port), to another scheme, outside the base path or through '..', and
-chains longer than the limit are tool errors, and the other origin never gets a request."""
+chains longer than the limit are tool errors, and the other origin never gets a request.
+The aggregator: `api://{name}/health` (up, or down with the reason) and `api://{name}/data`
+(cached) for each configured API, listed by their templates, and `api://health` for all; an
+API that answers `x-ratelimit-remaining: 0` gets no request until its reset."""
 
 from __future__ import annotations
 
@@ -26,7 +29,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import pytest
-from support import REPO_ROOT, WIRES, http_server, local_http_server, over_http, over_stdio, Peer, run, structured, tool_error
+from mcp import MCPError
+from support import (REPO_ROOT, WIRES, free_port, http_server, local_http_server, not_found_code, over_http, over_stdio, Peer,
+                     resource_json, run, structured, tool_error)
 
 SCRIPT = REPO_ROOT / "examples" / "python" / "api_server.py"
 TOKEN = "s3cr3t-token"
@@ -35,7 +40,8 @@ API_KEY = "key-123"
 
 class Recorder(BaseHTTPRequestHandler):
     """Answers JSON describing the request (404 under /missing; a redirect to its `to` query
-    parameter, with status `code` or 302, under /redirect) and records it."""
+    parameter, with status `code` or 302, under /redirect; `x-ratelimit-remaining: 0` with a
+    reset 120 s away when asked for `?remaining=0`) and records it."""
 
     seen: list[dict[str, Any]]
 
@@ -57,6 +63,9 @@ class Recorder(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(payload)))
+        if "remaining=0" in target.query:
+            self.send_header("X-RateLimit-Remaining", "0")
+            self.send_header("X-RateLimit-Reset", "120")
         self.end_headers()
         self.wfile.write(payload)
 
@@ -226,3 +235,58 @@ def test_api_refuses_bad_configuration(tmp_path: Path, config: Path) -> None:
         done = start(env={"API_SERVER_CONFIG": text})
         assert done.returncode == 1 and message in done.stderr, text
     assert start(env={}).returncode == 2
+
+
+def test_api_aggregator_resources(tmp_path: Path, upstream: ThreadingHTTPServer, errlog: TextIO) -> None:
+    """api://{name}/health and api://{name}/data for each configured API (one of them down),
+    api://health for all; the data is cached, and the limit an API announces is honoured."""
+    origin = f"http://127.0.0.1:{upstream.server_address[1]}"
+    config = tmp_path / "aggregator.json"
+    config.write_text(json.dumps({"apis": {
+        "shop": {"base_url": origin + "/v1", "bearer_token_env": "SHOP_TOKEN", "health_path": "health",
+                 "data_path": "items?page=1", "cache_ttl_seconds": 3600},
+        "keyed": {"base_url": origin, "api_key_env": "KEYED_KEY"},
+        "down": {"base_url": f"http://127.0.0.1:{free_port()}", "data_path": "anything", "timeout_seconds": 5},
+    }}))
+    seen: list[dict[str, Any]] = upstream.seen  # type: ignore[attr-defined]
+
+    async def body() -> None:
+        async with over_stdio(command(config), WIRES[1], errlog) as peer:
+            listed = sorted(str(r.uri) for r in (await peer.list_resources()).resources)
+            assert listed == ["api://down/data", "api://down/health", "api://health", "api://keyed/health",
+                              "api://shop/data", "api://shop/health"]
+            templates = sorted(t.uri_template for t in (await peer.list_resource_templates()).resource_templates)
+            assert templates == ["api://{name}/data", "api://{name}/health"]
+
+            shop = resource_json(await peer.read_resource("api://shop/health"), "api://shop/health")
+            assert shop == {"name": "shop", "status": "up", "http_status": 200}
+            assert seen[-1]["path"] == "/v1/health" and seen[-1]["authorization"] == f"Bearer {TOKEN}"
+            down = resource_json(await peer.read_resource("api://down/health"), "api://down/health")
+            assert down["status"] == "down" and down["error"].startswith("down: GET http://127.0.0.1:")
+            everything = resource_json(await peer.read_resource("api://health"), "api://health")
+            assert everything["status"] == "degraded"
+            assert [(a["name"], a["status"]) for a in everything["apis"]] == [("shop", "up"), ("keyed", "up"), ("down", "down")]
+
+            data = resource_json(await peer.read_resource("api://shop/data"), "api://shop/data")
+            assert data["cached"] is False and data["body"]["request"]["path"] == "/v1/items?page=1"
+            count = len(seen)
+            assert resource_json(await peer.read_resource("api://shop/data"), "api://shop/data")["cached"] is True
+            assert len(seen) == count
+            with pytest.raises(MCPError) as failed:
+                await peer.read_resource("api://down/data")
+            assert "down: GET http://127.0.0.1:" in str(failed.value)
+            for uri in ("api://keyed/data", "api://nope/health", "api://nope/data"):
+                with pytest.raises(MCPError) as missing:
+                    await peer.read_resource(uri)
+                assert missing.value.code == not_found_code(WIRES[1]), uri
+
+            # The API says nothing remains (reset in 120 s): its next calls are refused unsent.
+            structured(await peer.call_tool("call_api", {"api": "keyed", "path": "x", "query": {"remaining": "0"}}))
+            count = len(seen)
+            refused = tool_error(await peer.call_tool("call_api", {"api": "keyed", "path": "y"}))
+            assert refused.startswith("keyed: the API's rate limit is used up (it answered x-ratelimit-remaining: 0); retry in ")
+            assert len(seen) == count
+            keyed = resource_json(await peer.read_resource("api://keyed/health"), "api://keyed/health")
+            assert keyed["status"] == "down" and "rate limit is used up" in keyed["error"] and len(seen) == count
+
+    run(body)

@@ -12,7 +12,12 @@ time limit. The functions that reach past the data (`fts3_tokenizer`, which answ
 address, `load_extension`) are refused. Answers are bounded: rows past `--max-rows` and
 bytes past `--max-bytes` are cut with a note, a single row or value past the byte limit is a
 tool error, and `zeroblob(100000000)` is refused at once without the server's memory ever
-growing.
+growing. On both backends: connections are pooled (open between calls, never more than 10
+under 24 concurrent calls; PostgreSQL keeps 2 and reuses them); a repeated query is answered
+from the cache even after a row is written behind the server's back, until `use_cache:
+false`; `format: "table"` gives a text table with the same structured content;
+`analyze_table` and `suggest_queries` answer what the sample holds (every suggestion runs);
+a table created after the start is listed by the template.
 
 PostgreSQL: initdb into a scratch directory, run (as the `postgres` system user when this
 runs as root, since PostgreSQL refuses root) on 127.0.0.1 and a free port, always stopped.
@@ -24,6 +29,8 @@ unless given `--allow-superuser`.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import json
 import os
@@ -40,7 +47,8 @@ from typing import Any, NamedTuple, TextIO
 import mcp.types as types
 import pytest
 from mcp import MCPError
-from support import HANDSHAKE, REPO_ROOT, WIRES, free_port, http_server, not_found_code, over_http, over_stdio, Peer, resource_json, run, structured, tool_error
+from support import (HANDSHAKE, REPO_ROOT, WIRES, free_port, http_server, not_found_code, over_http, over_stdio, Peer, resource_json,
+                     run, structured, text_of, tool_error)
 
 SCRIPT = REPO_ROOT / "examples" / "python" / "database_server.py"
 SAMPLE_SQL = REPO_ROOT / "examples" / "data" / "sample.sql"
@@ -81,7 +89,8 @@ def sqlite_oracle(db: Path, sql: str, params: tuple[Any, ...] = ()) -> list[list
 
 async def check_listing(peer: Peer) -> None:
     tools = {t.name: t for t in (await peer.list_tools()).tools}
-    assert sorted(tools) == ["execute_aggregation", "execute_select", "get_table_schema", "list_tables"]
+    assert sorted(tools) == ["analyze_table", "execute_aggregation", "execute_select", "get_table_schema", "list_tables",
+                             "suggest_queries"]
     assert all(t.annotations.read_only_hint is True for t in tools.values())
     assert tools["execute_select"].input_schema["properties"]["max_rows"]["maximum"] == 1000
     assert [str(r.uri) for r in (await peer.list_resources()).resources] == [f"database://tables/{t}" for t in TABLES]
@@ -102,7 +111,7 @@ async def check_queries(peer: Peer, placeholder: str) -> None:
     p = placeholder
     by_city = structured(await peer.call_tool("execute_select", {
         "sql": f"SELECT name, city FROM customers WHERE country = {p} AND id > {p} ORDER BY id", "params": ["USA", 5]}))
-    assert by_city == {"columns": ["name", "city"], "row_count": 4, "truncated": False, "rows": [
+    assert by_city == {"columns": ["name", "city"], "row_count": 4, "truncated": False, "cached": False, "rows": [
         ["Donald Knuth", "Stanford"], ["Margaret Hamilton", "Boston"], ["Frances Allen", "New York"],
         ["Radia Perlman", "Seattle"]]}
     assert by_city["rows"] == sample("SELECT name, city FROM customers WHERE country = 'USA' AND id > 5 ORDER BY id")
@@ -110,12 +119,12 @@ async def check_queries(peer: Peer, placeholder: str) -> None:
         "sql": f"SELECT count(*) AS n FROM customers WHERE name = {p}", "params": ["x' OR '1'='1"]}))
     assert injection["rows"] == [[0]]
     limited = structured(await peer.call_tool("execute_select", {"sql": "SELECT id FROM orders ORDER BY id", "max_rows": 3}))
-    assert limited == {"columns": ["id"], "rows": [[1], [2], [3]], "row_count": 3, "truncated": True,
+    assert limited == {"columns": ["id"], "rows": [[1], [2], [3]], "row_count": 3, "truncated": True, "cached": False,
                        "note": "truncated after 3 rows: there are more (the limit is 3 rows)"}
     exact = structured(await peer.call_tool("execute_select", {"sql": "SELECT id FROM orders WHERE id <= 3", "max_rows": 3}))
-    assert exact == {"columns": ["id"], "rows": [[1], [2], [3]], "row_count": 3, "truncated": False}
+    assert exact == {"columns": ["id"], "rows": [[1], [2], [3]], "row_count": 3, "truncated": False, "cached": False}
     empty = structured(await peer.call_tool("execute_select", {"sql": "SELECT name, city FROM customers WHERE 1 = 0"}))
-    assert empty == {"columns": ["name", "city"], "rows": [], "row_count": 0, "truncated": False}
+    assert empty == {"columns": ["name", "city"], "rows": [], "row_count": 0, "truncated": False, "cached": False}
     typed = structured(await peer.call_tool("execute_select", {
         "sql": f"SELECT {p} AS s, {p} AS f, {p} AS n", "params": ["text", 1.5, None]}))
     assert typed["rows"] == [["text", 1.5, None]]
@@ -156,6 +165,111 @@ async def check_resources(peer: Peer, wire: str) -> None:
     ref = types.ResourceTemplateReference(type="ref/resource", uri="database://tables/{name}")
     for typed, expected in [("", TABLES), ("o", ["orders"]), ("c", ["customers"]), ("x", [])]:
         assert (await peer.complete(ref, {"name": "name", "value": typed})).completion.values == expected
+
+
+# ----- pool, cache, text tables, analysis, listing when asked ---------------------------------
+
+COUNT_ORDERS = {"sql": "SELECT count(*) AS n FROM orders"}
+TABLE_TEXT = """id | name                | price
+---+---------------------+------
+ 1 | Mechanical Keyboard |  89.5
+ 2 | Wireless Mouse      | 24.99
+(2 rows)"""
+
+
+async def check_cache(peer: Peer, write: Callable[[str], None]) -> None:
+    """A repeated query is answered from the cache, not the database: a row written behind
+    the server's back shows only with use_cache: false (which refreshes the cached answer)."""
+    first = structured(await peer.call_tool("execute_select", COUNT_ORDERS))
+    assert first["rows"] == [[30]] and first["cached"] is False
+    write("INSERT INTO orders (id, customer_id, product_id, quantity, ordered_on, status) "
+          "VALUES (31, 1, 1, 1, '2024-11-01', 'pending')")
+    assert structured(await peer.call_tool("execute_select", COUNT_ORDERS)) == {**first, "cached": True}
+    fresh = structured(await peer.call_tool("execute_select", {**COUNT_ORDERS, "use_cache": False}))
+    assert fresh["rows"] == [[31]] and fresh["cached"] is False
+    assert structured(await peer.call_tool("execute_select", COUNT_ORDERS)) == {**fresh, "cached": True}
+    # The key is the SQL, its parameters (by JSON type) and the row limit.
+    one = structured(await peer.call_tool("execute_select", {"sql": "SELECT 1 AS v WHERE 1 = 1", "max_rows": 5}))
+    assert one["cached"] is False
+    again = structured(await peer.call_tool("execute_select", {"sql": "SELECT 1 AS v WHERE 1 = 1", "max_rows": 6}))
+    assert again["cached"] is False
+    aggregated = {"table": "orders", "function": "COUNT", "group_by": "status"}
+    assert structured(await peer.call_tool("execute_aggregation", aggregated))["cached"] is False
+    write("DELETE FROM orders WHERE id = 31")
+    assert structured(await peer.call_tool("execute_aggregation", aggregated))["cached"] is True
+    assert structured(await peer.call_tool("execute_select", COUNT_ORDERS))["rows"] == [[31]]
+    assert structured(await peer.call_tool("execute_select", {**COUNT_ORDERS, "use_cache": False}))["rows"] == [[30]]
+
+
+async def check_text_tables(peer: Peer) -> None:
+    args = {"sql": "SELECT id, name, price FROM products WHERE id <= 2 ORDER BY id", "use_cache": False}
+    as_json = structured(await peer.call_tool("execute_select", args))
+    table = await peer.call_tool("execute_select", {**args, "format": "table"})
+    assert text_of(table) == TABLE_TEXT and table.structured_content == as_json
+    cached = await peer.call_tool("execute_select", {"sql": args["sql"], "format": "table"})
+    assert text_of(cached) == TABLE_TEXT + " (cached)" and cached.structured_content == {**as_json, "cached": True}
+    grouped = await peer.call_tool("execute_aggregation", {"table": "orders", "function": "SUM", "column": "quantity",
+                                                           "group_by": "status", "format": "table", "use_cache": False})
+    lines = text_of(grouped).splitlines()
+    assert lines[0] == 'SELECT "status", SUM("quantity") FROM "orders" GROUP BY "status" ORDER BY "status"'
+    assert lines[2].split("|")[0].strip() == "status" and lines[-1] == "(4 rows)"
+    sums = sample("SELECT status, sum(quantity) FROM orders GROUP BY status ORDER BY status")
+    assert [[c.strip() for c in line.split("|")] for line in lines[4:-1]] == [[s, str(n)] for s, n in sums]
+    assert grouped.structured_content["result"]["rows"] == sums
+    assert "Invalid arguments for tool execute_select" in tool_error(
+        await peer.call_tool("execute_select", {"sql": "SELECT 1", "format": "csv"}))
+
+
+async def check_analysis(peer: Peer) -> None:
+    orders = structured(await peer.call_tool("analyze_table", {"table": "orders"}))
+    assert orders["table"] == "orders" and orders["row_count"] == 30
+    columns = {c["name"]: c for c in orders["columns"]}
+    assert list(columns) == ["id", "customer_id", "product_id", "quantity", "ordered_on", "status"]
+    assert [columns[c]["kind"] for c in columns] == ["number", "number", "number", "number", "date", "text"]
+    assert all(c["null_count"] == 0 for c in columns.values())
+    for name in columns:
+        assert [columns[name]["distinct_count"]] == sample(f"SELECT count(DISTINCT {name}) FROM orders")[0], name
+    assert (columns["id"]["min"], columns["id"]["max"]) == (1, 30)
+    assert [columns["ordered_on"]["min"], columns["ordered_on"]["max"]] == sample("SELECT min(ordered_on), max(ordered_on) FROM orders")[0]
+    assert "min" not in columns["status"]
+    top = sample("SELECT status, count(*) AS n FROM orders GROUP BY status ORDER BY n DESC, status LIMIT 5")
+    assert [[t["value"], t["count"]] for t in columns["status"]["top_values"]] == top
+    assert [t["value"] for t in columns["id"]["top_values"]] == [1, 2, 3, 4, 5]
+    products = structured(await peer.call_tool("analyze_table", {"table": "products"}))
+    price = next(c for c in products["columns"] if c["name"] == "price")
+    assert (price["kind"], price["min"], price["max"]) == ("number", 24.99, 279.0)
+    assert tool_error(await peer.call_tool("analyze_table", {"table": "nope"})) == "no such table: 'nope' (list_tables shows the tables)"
+
+    suggested = structured(await peer.call_tool("suggest_queries", {"table": "orders"}))["queries"]
+    sqls = [q["sql"] for q in suggested]
+    assert 'SELECT * FROM "orders" AS a JOIN "customers" AS b ON a."customer_id" = b."id" LIMIT 10' in sqls
+    assert 'SELECT * FROM "orders" AS a JOIN "products" AS b ON a."product_id" = b."id" LIMIT 10' in sqls
+    assert any(q.startswith('SELECT "status", count(*) AS n, sum("quantity")') for q in sqls), sqls
+    assert not any('GROUP BY "id"' in q for q in sqls)  # unique: no use grouping by it
+    reverse = structured(await peer.call_tool("suggest_queries", {"table": "customers"}))["queries"]
+    assert any("how many orders rows refer to each row of customers" == q["description"] for q in reverse)
+    for query in suggested + reverse:  # every suggestion runs as it is
+        answer = structured(await peer.call_tool("execute_select", {"sql": query["sql"], "use_cache": False}))
+        assert answer["row_count"] > 0, query
+    per_customer = next(q["sql"] for q in reverse if "refer to" in q["description"])
+    top_customers = structured(await peer.call_tool("execute_select", {"sql": per_customer}))["rows"]
+    assert top_customers[0][1] == max(n for _, n in sample("SELECT customer_id, count(*) FROM orders GROUP BY 1"))
+
+
+async def check_listed_when_asked(peer: Peer, write: Callable[[str], None]) -> None:
+    """The template lists the tables that exist when asked: one made after the start shows."""
+    write("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
+    listed = [str(r.uri) for r in (await peer.list_resources()).resources]
+    assert listed == [f"database://tables/{t}" for t in sorted(TABLES + ["notes"])]
+    notes = resource_json(await peer.read_resource("database://tables/notes"), "database://tables/notes")
+    assert notes["schema"]["row_count"] == 0
+
+
+async def check_cache_tables_analysis(peer: Peer, write: Callable[[str], None]) -> None:
+    await check_text_tables(peer)
+    await check_analysis(peer)
+    await check_cache(peer, write)
+    await check_listed_when_asked(peer, write)
 
 
 # ----- SQLite ----------------------------------------------------------------------------------
@@ -220,6 +334,39 @@ def test_sqlite_over_http(wire: str, sample_db: Path, errlog: TextIO) -> None:
                 await check_sqlite_read_only(peer, sample_db)
 
         run(body)
+
+
+def open_files(pid: int, path: Path) -> int:
+    """How many file descriptors of the process `pid` are open on `path`."""
+    count = 0
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(OSError):  # closed while we looked
+            count += os.readlink(fd) == str(path.resolve())
+    return count
+
+
+SLOW_SQLITE = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) SELECT count(*) FROM n"
+
+
+def test_sqlite_pool_cache_and_analysis(sample_db: Path, errlog: TextIO, child_pids: Callable[[], list[int]]) -> None:
+    def write(sql: str) -> None:
+        with contextlib.closing(sqlite3.connect(sample_db)) as conn, conn:
+            conn.execute(sql)
+
+    async def body() -> None:
+        async with over_stdio([sys.executable, str(SCRIPT), str(sample_db)], HANDSHAKE, errlog) as peer:
+            (server,) = child_pids()
+            # Connections are kept between calls (a connection per call would leave none open)...
+            await peer.call_tool("list_tables", {})
+            assert open_files(server, sample_db) == 1
+            # ... and at most 10 exist however many calls arrive at once.
+            calls = [peer.call_tool("execute_select", {"sql": SLOW_SQLITE, "use_cache": False}) for _ in range(24)]
+            answers = await asyncio.gather(*calls)
+            assert all(structured(a)["rows"] == [[20000]] for a in answers)
+            assert 1 <= open_files(server, sample_db) <= 10
+            await check_cache_tables_analysis(peer, write)
+
+    run(body)
 
 
 def test_sqlite_init_and_usage_errors(sample_db: Path, tmp_path: Path) -> None:
@@ -335,7 +482,9 @@ def postgres() -> Iterator[Postgres]:
         init = pg(_pg_bin("initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8")
         if init.returncode != 0:
             pytest.fail(f"initdb failed: {init.stderr}", pytrace=False)
-        options = f"-h 127.0.0.1 -p {port} -k {scratch} -c fsync=off"
+        # jit=off: compiling the plan of a query whose estimated cost is large (the endless series
+        # below) takes half a second on a busy machine, all of it inside the 0.5 s statement limit.
+        options = f"-h 127.0.0.1 -p {port} -k {scratch} -c fsync=off -c jit=off"
         start = pg(_pg_bin("pg_ctl"), "-D", str(data), "-l", str(scratch / "log"), "-o", options, "-w", "-t", "30", "start")
         if start.returncode != 0:
             log = (scratch / "log").read_text() if (scratch / "log").exists() else ""
@@ -452,3 +601,41 @@ def test_postgresql_over_http(postgres: Postgres, errlog: TextIO, monkeypatch: p
                 await check_queries(peer, "%s")
 
         run(body)
+
+
+def test_postgresql_pool_cache_and_analysis(postgres: Postgres, errlog: TextIO) -> None:
+    import psycopg
+
+    def write(sql: str) -> None:
+        with psycopg.connect(postgres.superuser, autocommit=True) as conn:
+            conn.execute(sql)
+            if sql.startswith("CREATE TABLE"):
+                conn.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader")
+
+    def reader_connections(settled: Callable[[int], bool] = lambda n: True) -> int:
+        """The reader's connections, once `settled` holds of their count (a closed one leaves
+        pg_stat_activity a moment after its client closed it), or at the deadline."""
+        deadline = time.monotonic() + 10
+        with psycopg.connect(postgres.superuser, autocommit=True) as conn:
+            while True:
+                count = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE usename = 'reader'").fetchone()[0]
+                if settled(count) or time.monotonic() > deadline:
+                    return int(count)
+                time.sleep(0.05)
+
+    async def body() -> None:
+        command = ["env", f"DATABASE_URL={postgres.reader}", sys.executable, str(SCRIPT)]
+        async with over_stdio(command, HANDSHAKE, errlog) as peer:
+            # The pool keeps 2 connections open from the start, and reuses them call after call.
+            assert reader_connections(lambda n: n == 2) == 2
+            pids = {structured(await peer.call_tool("execute_select", {"sql": "SELECT pg_backend_pid()", "use_cache": False}))["rows"][0][0]
+                    for _ in range(6)}
+            assert 1 <= len(pids) <= 2, pids
+            calls = [peer.call_tool("execute_select", {"sql": "SELECT 1 FROM pg_sleep(0.1)", "use_cache": False}) for _ in range(24)]
+            answers = await asyncio.gather(*calls)
+            assert all(structured(a)["rows"] == [[1]] for a in answers)
+            assert 2 <= reader_connections() <= 10
+            await check_cache_tables_analysis(peer, write)
+
+    run(body)
+    assert reader_connections(lambda n: n == 0) == 0  # the pool is closed when the server stops

@@ -5,10 +5,14 @@ git itself says, `run_tests` passing, failing and narrowed to one file, `lint` c
 finding a syntax error, a test command that exceeds its time limit, and paths or options
 that try to leave the project refused. Options and argument files (`@file`, which pytest
 expands into arguments even after `--`) are refused in every spelling before anything runs,
-and the paths that pass reach the commands after `--`."""
+and the paths that pass reach the commands after `--`. On a base holding a Python, an npm, a
+Cargo and a Makefile project, the test, lint and build commands follow each project's files
+(npm's scripts and make's targets really run), `analyze_dependencies` reads each manifest and
+`project_stats` counts files, lines and bytes per language, skipping node_modules."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -56,7 +60,8 @@ def command(repo: Path, *extra: str) -> list[str]:
 
 async def check_git(peer: Peer, repo: Path) -> None:
     tools = {t.name: t for t in (await peer.list_tools()).tools}
-    assert sorted(tools) == ["git_log", "git_status", "lint", "run_tests"]
+    assert sorted(tools) == ["analyze_dependencies", "build_project", "git_log", "git_status", "lint", "project_stats",
+                             "run_tests"]
     status = structured(await peer.call_tool("git_status", {}))
     assert status == {"branch": "main", "clean": False, "files": [
         {"path": "README.md", "index": "M", "worktree": None, "untracked": False},
@@ -164,5 +169,96 @@ def test_devtools_time_limit(repo: Path, errlog: TextIO) -> None:
             message = tool_error(await peer.call_tool("run_tests", {}))
             assert message.endswith("-c 'import time; time.sleep(60)' did not finish within 0.5 s and was stopped")
             assert structured(await peer.call_tool("git_log", {"max_count": 1}))["commits"][0]["subject"] == "Add a README"
+
+    run(body)
+
+
+@pytest.fixture
+def projects(repo: Path) -> Path:
+    """Four projects under the repository: python (pyproject.toml), web (package.json), rs
+    (Cargo.toml) and mk (a Makefile)."""
+    py = repo / "py"
+    (py / "tests").mkdir(parents=True)
+    (py / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["setuptools>=61"]\n'
+        '[project]\nname = "py"\nversion = "1"\ndependencies = ["httpx>=0.27", "pydantic[email]==2.9.2"]\n'
+        '[project.optional-dependencies]\ndev = ["pytest"]\n')
+    (py / "requirements-dev.txt").write_text("# tools\nruff==0.6.9  # linter\n-r other.txt\n")
+    (py / "tests" / "test_ok.py").write_text("def test_ok():\n    assert True\n")
+    web = repo / "web"
+    (web / "node_modules" / "left-pad").mkdir(parents=True)
+    (web / "node_modules" / "left-pad" / "index.js").write_text("module.exports = 1;\n" * 100)
+    (web / "test.js").write_text("console.log('web tests ran with', JSON.stringify(process.argv.slice(2)));\n")
+    (web / "build.js").write_text("require('fs').writeFileSync('bundle.js', '// built\\n');\nconsole.log('bundled');\n")
+    (web / "package.json").write_text(json.dumps({
+        "name": "web", "version": "1.0.0", "scripts": {"test": "node test.js", "build": "node build.js"},
+        "dependencies": {"express": "^4.19.2", "left-pad": "1.3.0"}, "devDependencies": {"eslint": "9.12.0"}}))
+    rs = repo / "rs"
+    (rs / "src").mkdir(parents=True)
+    (rs / "Cargo.toml").write_text('[package]\nname = "rs"\nversion = "0.1.0"\n[dependencies]\n'
+                                   'serde = { version = "1", features = ["derive"] }\nlog = "=0.4.22"\n'
+                                   '[dev-dependencies]\ntempfile = "3"\n')
+    (rs / "src" / "lib.rs").write_text("pub fn one() -> u8 {\n    1\n}\n")
+    mk = repo / "mk"
+    mk.mkdir()
+    (mk / "Makefile").write_text("test:\n\t@echo make tests ran\nbuild:\n\t@echo built > out.txt\n")
+    return repo
+
+
+def test_devtools_frameworks(projects: Path, errlog: TextIO) -> None:
+
+    async def body() -> None:
+        async with over_stdio([sys.executable, str(SCRIPT), str(projects)], WIRES[0], errlog) as peer:
+            py = structured(await peer.call_tool("run_tests", {"project": "py"}))
+            assert py["framework"] == "python" and py["passed"] and py["command"].endswith("-m pytest -q"), py
+            assert structured(await peer.call_tool("lint", {"project": "py"}))["clean"] is True
+            built = structured(await peer.call_tool("build_project", {"project": "py"}))
+            assert built["succeeded"] and built["command"].endswith("-m compileall -q .")
+
+            web = structured(await peer.call_tool("run_tests", {"project": "web", "paths": ["test.js"]}))
+            assert web["framework"] == "npm" and web["command"] == "npm test --silent -- test.js" and web["passed"]
+            assert 'web tests ran with ["test.js"]' in web["output"]
+            assert tool_error(await peer.call_tool("lint", {"project": "web"})) == (
+                "no lint command: a npm project (package.json); give one with --lint-cmd")
+            bundled = structured(await peer.call_tool("build_project", {"project": "web"}))
+            assert bundled["succeeded"] and "bundled" in bundled["output"] and (projects / "web" / "bundle.js").exists()
+
+            assert tool_error(await peer.call_tool("run_tests", {"project": "rs", "paths": ["src"]})) == (
+                "the cargo test command cannot be narrowed to paths")
+
+            made = structured(await peer.call_tool("run_tests", {"project": "mk"}))
+            assert made["framework"] == "make" and made["command"] == "make test" and "make tests ran" in made["output"]
+            assert structured(await peer.call_tool("build_project", {"project": "mk"}))["succeeded"]
+            assert (projects / "mk" / "out.txt").read_text() == "built\n"
+            assert tool_error(await peer.call_tool("lint", {"project": "mk"})).startswith("no lint command: a make project")
+
+            deps = structured(await peer.call_tool("analyze_dependencies", {"project": "py"}))
+            assert deps["manifests"] == ["pyproject.toml", "requirements-dev.txt"]
+            assert [(d["name"], d["spec"], d["kind"], d["pinned"]) for d in deps["dependencies"]] == [
+                ("httpx", ">=0.27", "runtime", False), ("pydantic", "==2.9.2", "runtime", True),
+                ("pytest", None, "optional:dev", False), ("setuptools", ">=61", "build", False),
+                ("ruff", "==0.6.9", "dev", True)]
+            assert deps["by_kind"] == {"runtime": 2, "optional:dev": 1, "build": 1, "dev": 1}
+            node = structured(await peer.call_tool("analyze_dependencies", {"project": "web"}))
+            assert node["unpinned"] == ["express"] and node["by_kind"] == {"runtime": 2, "dev": 1}
+            cargo = structured(await peer.call_tool("analyze_dependencies", {"project": "rs"}))
+            assert [(d["name"], d["spec"], d["kind"], d["pinned"]) for d in cargo["dependencies"]] == [
+                ("serde", "1", "runtime", False), ("log", "=0.4.22", "runtime", True), ("tempfile", "3", "dev", False)]
+
+            stats = structured(await peer.call_tool("project_stats", {"project": "web"}))
+            assert stats["framework"] == "npm" and stats["complete"] is True
+            js = stats["languages"]["JavaScript"]
+            assert stats["files"] == 4 and (js["files"], js["lines"]) == (3, 4)  # test.js, build.js, bundle.js
+            assert "node_modules/left-pad/index.js" not in [f["path"] for f in stats["largest_files"]]
+            whole = structured(await peer.call_tool("project_stats", {}))
+            assert whole["languages"]["Rust"] == {"files": 1, "lines": 3, "bytes": len("pub fn one() -> u8 {\n    1\n}\n")}
+            assert whole["languages"]["Python"]["files"] == 4 and whole["framework"] == "python"
+
+            for args, message in [({"project": "../x"}, "paths must be relative to the project, without '..'"),
+                                  ({"project": "escape"}, "'escape' resolves outside the project"),
+                                  ({"project": "calc.py"}, "not a directory: 'calc.py'"),
+                                  ({"project": "-rf"}, "not a path: '-rf'")]:
+                for tool in ("run_tests", "build_project", "analyze_dependencies", "project_stats"):
+                    assert tool_error(await peer.call_tool(tool, args)).startswith(message), (tool, args)
 
     run(body)

@@ -9,7 +9,8 @@ catalogue hook), and the configured rate limit refuses its burst with a retry hi
 while `run_job` is in flight: the call still completes, then the server exits 0; the
 circuit breaker around `call_dependency` (a local HTTP dependency this test serves) opens
 after the configured failures, fails fast without touching the dependency, goes half-open
-after its cooldown and closes on a successful trial; bad configuration stops the server."""
+after its cooldown and closes on a successful trial; bad configuration stops the server.
+The configuration tools (test_py_production_config.py) are driven apart."""
 
 from __future__ import annotations
 
@@ -139,7 +140,8 @@ def test_production_auth_probes_and_tools(config: Path, errlog: TextIO) -> None:
             for wire, token, subject in [(WIRES[0], FILE_TOKEN, "alice"), (WIRES[1], ENV_TOKEN, "bob")]:
                 async with authorized(url, wire, token) as peer:
                     tools = sorted(t.name for t in (await peer.list_tools()).tools)
-                    assert tools == ["call_dependency", "health_check", "run_job", "tool_metrics"]
+                    assert tools == ["batch_process", "call_dependency", "get_config", "health_check", "run_job",
+                                     "set_config", "system_info", "tool_metrics"]
                     health = structured(await peer.call_tool("health_check", {}))
                     assert health["status"] == "ok" and health["in_flight"] == 1  # itself
                     assert health["dependency"] == {"configured": True, "state": "closed", "consecutive_failures": 0,
@@ -277,7 +279,13 @@ def test_production_refuses_bad_configuration(tmp_path: Path) -> None:
         (None, {}, "no tokens configured"),
         ("{}", {"MCP_TOKENS": "justatoken"}, "every token needs a subject and a token"),
         ('{"tokens": [{"subject": "a", "token": "t"}], "colour": "blue"}', {}, "unknown settings: colour"),
-        ('{"tokens": [{"subject": "a", "token": "t"}], "dependency": {"failure_threshold": 0}}', {}, "failure_threshold >= 1"),
+        ('{"tokens": [{"subject": "a", "token": "t"}], "dependency": {"failure_threshold": 0}}', {},
+         "dependency.failure_threshold must be positive"),
+        ('{"tokens": [{"subject": "a", "token": "t"}], "dependency": {"colour": 1}}', {}, "unknown settings: dependency.colour"),
+        ('{"tokens": [{"subject": "a", "token": "t"}], "health": {"error_rate_threshold": 2}}', {},
+         "health.error_rate_threshold must be above 0 and at most 1"),
+        ('{"tokens": [{"subject": "a", "token": "t"}], "port": "80"}', {}, "port must be a JSON integer"),
+        ('{"tokens": [{"subject": "a", "token": "t"}], "batch": {"base_url": "ftp://x"}}', {}, "batch.base_url must be an http(s) URL"),
         ("{", {}, "bad configuration"),
         ('{"tokens": [{"subject": "a", "token": "t"}], "allowed_hosts": "x"}', {}, "allowed_hosts"),
         (None, {"MCP_TOKENS": "a:t", "MCP_PORT": "eighty"}, "bad configuration"),

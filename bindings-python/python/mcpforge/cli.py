@@ -4,6 +4,14 @@ run`` and ``mcp dev``)::
     mcpforge run FILE[:OBJECT] [--transport stdio|http|sse] [--host HOST] [--port PORT]
     mcpforge dev FILE[:OBJECT] [--host HOST] [--port PORT]
     mcpforge sdk -- COMMAND [ARGS]
+    mcpforge inspect TARGET [--json]
+    mcpforge call TARGET TOOL [ARGS]
+    mcpforge install claude-desktop|cursor|vscode TARGET [--name N] [--env K=V] [--dry-run]
+
+The same command is installed by the npm package and by ``cargo install mcpforge-cli``: its
+help, ``inspect``, ``call``, ``install``, and ``run``/``dev`` of a JavaScript file are the
+engine's (``_native.cli_main``), so they read the same in every language (docs/cli.md). This
+module serves Python files itself, and runs ``sdk``.
 
 ``run`` loads the Python file ``FILE`` as a module (its directory first on ``sys.path``, so
 that it imports its neighbours; its ``if __name__ == "__main__":`` block does not run) and
@@ -22,10 +30,12 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
 import sys
 from pathlib import Path
 from typing import Any, List, Optional, Tuple
 
+from ._native import cli_main
 from .server import Server
 
 __all__ = ["main", "load_server"]
@@ -33,6 +43,10 @@ __all__ = ["main", "load_server"]
 # The names looked for when the command line names no object, in this order.
 _DEFAULT_NAMES = ("mcp", "server", "app")
 _TRANSPORTS = ("stdio", "http", "streamable-http", "sse")
+# Files served by the npm package's command (the engine's command line starts it).
+_JAVASCRIPT = (".js", ".mjs", ".cjs", ".ts", ".mts", ".cts")
+# Tells the engine's command line which interpreter serves Python files: this one.
+_PYTHON_ENV = "MCPFORGE_PYTHON"
 
 
 class CommandError(Exception):
@@ -106,9 +120,32 @@ def _inspector_hint(server: Server, host: str, port: int) -> None:
     )
 
 
+def _served_here(argv: List[str]) -> bool:
+    """Whether this module runs the command line: ``sdk``, or ``run``/``dev`` of a file that is
+    not JavaScript, without ``--help`` (the engine prints every help)."""
+    words = argv[: argv.index("--")] if "--" in argv else argv
+    if not words or "-h" in words or "--help" in words:
+        return False
+    if words[0] == "sdk":
+        return True
+    if words[0] not in ("run", "dev"):
+        return False
+    args, _ = _parser().parse_known_args(argv)
+    return not _split(args.target)[0].name.endswith(_JAVASCRIPT)
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     """The ``mcpforge`` command; returns the exit status."""
-    args = _parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    if not _served_here(words):
+        os.environ.setdefault(_PYTHON_ENV, sys.executable)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        try:
+            return cli_main(words)
+        except KeyboardInterrupt:  # Ctrl-C stopped the engine's command; it stopped its server
+            return 130
+    args = _parser().parse_args(words)
     if args.command == "sdk":
         from .sdk.standin import StandInError, run as run_program  # loaded on use
 

@@ -14,6 +14,7 @@ use crate::dispatch::shared::ServerShared;
 use crate::jsonrpc::IncomingRequest;
 use crate::middleware::{Answer, Body, Chain, Next, Request, Terminal};
 use crate::protocol::CallToolResult;
+use crate::protocol::method::Method;
 use crate::registry::Snapshot;
 use crate::sync::lock;
 
@@ -23,6 +24,8 @@ pub(crate) async fn run(chain: Chain, call: Call<'_>) -> Reply {
     let Call { shared, peer, era, req, cancel, snap, sight: _, trailing } = call;
     let modern = era.is_modern();
     let IncomingRequest { id, method, params } = req;
+    // A middleware that answers a list or a read itself gets the cache fields added too.
+    let cacheable = Method::from_wire(&method).is_some_and(Method::is_cacheable);
     let context = rounds::context(shared, peer, &era, &id, params.as_ref(), cancel, InputState::default());
     let request = Request {
         id: id.clone(),
@@ -73,7 +76,7 @@ pub(crate) async fn run(chain: Chain, call: Call<'_>) -> Reply {
     *trailing = lock(&end.trailing).take();
     match answer?.into_body() {
         Body::Serialized(bytes) => Ok(bytes),
-        Body::Value(value) => finish_value(shared, modern, false, value),
+        Body::Value(value) => finish_value(shared, modern, cacheable, value),
         Body::ToolError(message) => finish(shared, modern, false, &CallToolResult::error(message)),
     }
 }

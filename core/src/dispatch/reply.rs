@@ -67,7 +67,7 @@ fn seal(shared: &ServerShared, modern: bool, cacheable: bool, mut bytes: Vec<u8>
 }
 
 /// Like [`finish`] for a result built as a JSON value, which may carry its own `_meta`
-/// (merged with the server's) or its own `resultType` (kept).
+/// (merged with the server's) or its own `resultType`, `ttlMs` and `cacheScope` (kept).
 pub(crate) fn finish_value(shared: &ServerShared, modern: bool, cacheable: bool, mut result: Value) -> Reply {
     if let (true, Some(obj)) = (modern, result.as_object_mut()) {
         obj.entry("resultType").or_insert_with(|| json!("complete"));
@@ -76,8 +76,8 @@ pub(crate) fn finish_value(shared: &ServerShared, modern: bool, cacheable: bool,
             m.insert(meta::SERVER_INFO_KEY.into(), shared.info.clone());
         }
         if cacheable {
-            obj.insert("ttlMs".into(), json!(shared.cache_ttl_ms));
-            obj.insert("cacheScope".into(), json!(shared.cache_scope));
+            obj.entry("ttlMs").or_insert_with(|| json!(shared.cache_ttl_ms));
+            obj.entry("cacheScope").or_insert_with(|| json!(shared.cache_scope));
         }
     }
     serde_json::to_vec(&result).map_err(ProtocolError::internal)

@@ -304,6 +304,20 @@ impl Method {
         !self.row().versions.on_modern()
     }
 
+    /// Whether its result is cacheable on the 2026 wire (carries `ttlMs` and `cacheScope`):
+    /// discovery, the lists and reads.
+    pub const fn is_cacheable(self) -> bool {
+        matches!(
+            self,
+            Method::ServerDiscover
+                | Method::ToolsList
+                | Method::ResourcesList
+                | Method::ResourceTemplatesList
+                | Method::ResourcesRead
+                | Method::PromptsList
+        )
+    }
+
     /// Whether the method is a request a client sends the server: what the router serves
     /// and metrics count.
     pub const fn is_served(self) -> bool {

@@ -293,7 +293,7 @@ class Server:
                 import jsonschema  # type: ignore[import-untyped, import-not-found, unused-ignore]  # optional dependency: the official package's
 
                 try:
-                    jsonschema.validate(instance=arguments, schema=tool.inputSchema)
+                    jsonschema.validate(instance=arguments, schema=_schema(tool, "input"))
                 except jsonschema.ValidationError as e:
                     return _tool_error(f"Input validation error: {e.message}")
             results = await handler(name, arguments)
@@ -309,7 +309,7 @@ class Server:
                 content, structured = results, None
             else:
                 return _tool_error(f"Unexpected return type from tool: {type(results).__name__}")
-            schema = getattr(tool, "outputSchema", None)
+            schema = _schema(tool, "output")
             if schema is not None:
                 if structured is None:
                     return _tool_error("Output validation error: outputSchema defined but no structured output returned")
@@ -374,6 +374,15 @@ def _takes_request(handler: Handler) -> bool:
         return len(inspect.signature(handler).parameters) > 0
     except (TypeError, ValueError):
         return False
+
+
+def _schema(tool: Any, kind: str) -> Any:
+    """A tool's ``inputSchema`` or ``outputSchema``: the 1.x types' attribute, or the 2.x
+    types' (``input_schema``), whichever official package the program has."""
+    if tool is None:
+        return None
+    found = getattr(tool, f"{kind}Schema", None)
+    return found if found is not None else getattr(tool, f"{kind}_schema", None)
 
 
 def _tool_error(text: str) -> Dict[str, Any]:

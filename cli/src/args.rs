@@ -1,0 +1,159 @@
+//! The command line's grammar: every subcommand, its arguments and its help text. The help
+//! is printed from here in every language (the Python and Node commands call this crate), so
+//! it is laid out without regard to the terminal: no wrapping, no colour.
+
+use std::path::PathBuf;
+
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+
+/// The whole command line.
+#[derive(Debug, Parser)]
+#[command(
+    name = "mcpforge",
+    version,
+    about = "Run, inspect, call and install MCP servers.",
+    after_help = "TARGET is a server: an http:// URL (Streamable HTTP), a server file (.py, or .js/.mjs/.cjs/.ts),\nor a command line after `--`. Exit status: 0 done, 1 failed (said on stderr), 2 wrong command line."
+)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve a Python or JavaScript/TypeScript server file over stdio, Streamable HTTP or HTTP+SSE
+    Run(RunArgs),
+    /// Serve a server file over Streamable HTTP and say how to connect the MCP Inspector
+    Dev(DevArgs),
+    /// Connect to a server and print its identity, capabilities, tools, resources and prompts
+    Inspect(InspectArgs),
+    /// Call one tool of a server and print its result
+    Call(CallArgs),
+    /// Add a server to the configuration of Claude Desktop, Cursor or VS Code
+    Install(InstallArgs),
+    /// Run a program written on the official Python SDK, served by mcpforge (Python)
+    Sdk(SdkArgs),
+}
+
+/// `run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The transport
+    #[arg(short, long, value_parser = ["stdio", "http", "streamable-http", "sse"], default_value = "stdio")]
+    pub transport: String,
+    #[command(flatten)]
+    pub file: ServedFile,
+}
+
+/// `dev`.
+#[derive(Debug, Args)]
+pub struct DevArgs {
+    #[command(flatten)]
+    pub file: ServedFile,
+}
+
+/// The file `run` and `dev` serve, and where over HTTP.
+#[derive(Debug, Args)]
+pub struct ServedFile {
+    /// The server file and, after a colon, the server object (or export) in it
+    #[arg(value_name = "FILE[:OBJECT]")]
+    pub target: String,
+    /// HTTP host (default 127.0.0.1)
+    #[arg(long)]
+    pub host: Option<String>,
+    /// HTTP port (default 8000; 0: any free port)
+    #[arg(long)]
+    pub port: Option<u16>,
+}
+
+/// How to reach a server that `inspect` and `call` connect to, beside their TARGET: how long
+/// to wait, and the command line after `--`.
+#[derive(Debug, Args)]
+pub struct Reach {
+    /// Seconds to wait for the server to start and for each answer
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    pub timeout: f64,
+    /// The command that starts the server over stdio
+    #[arg(last = true, value_name = "COMMAND")]
+    pub command: Vec<String>,
+}
+
+/// `inspect`.
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// The server: a URL or a server file (or a command line after `--`)
+    #[arg(value_name = "TARGET")]
+    pub target: Option<String>,
+    /// Print one JSON document instead of text
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub reach: Reach,
+}
+
+/// `call`.
+#[derive(Debug, Args)]
+pub struct CallArgs {
+    /// TARGET (left out when the command line follows `--`), the tool's name, then its
+    /// arguments: one JSON object, or KEY=VALUE pairs (a VALUE is JSON when it parses and the
+    /// tool's input schema allows it, else a string)
+    #[arg(value_name = "TARGET TOOL [ARGS]", required = true)]
+    pub words: Vec<String>,
+    /// Print the whole result as JSON instead of its content
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub reach: Reach,
+}
+
+/// The applications `install` writes the configuration of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Host {
+    /// Claude Desktop (claude_desktop_config.json)
+    ClaudeDesktop,
+    /// Cursor (~/.cursor/mcp.json)
+    Cursor,
+    /// VS Code (the user profile's mcp.json)
+    Vscode,
+}
+
+/// `install`.
+#[derive(Debug, Args)]
+pub struct InstallArgs {
+    /// The application whose configuration gets the server
+    #[arg(value_enum)]
+    pub host: Host,
+    /// The server: a URL or a server file (or a command line after `--`)
+    #[arg(value_name = "TARGET")]
+    pub target: Option<String>,
+    /// The server's name in the configuration (default: the file's or command's name, or the URL's host)
+    #[arg(long)]
+    pub name: Option<String>,
+    /// An environment variable for the server (repeatable)
+    #[arg(long = "env", value_name = "KEY=VALUE")]
+    pub env: Vec<String>,
+    /// The configuration file to write instead of the application's own
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Print the entry and the file it would go to; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The command that starts the server over stdio
+    #[arg(last = true, value_name = "COMMAND")]
+    pub command: Vec<String>,
+}
+
+/// `sdk`.
+#[derive(Debug, Args)]
+pub struct SdkArgs {
+    /// A console script, -m MODULE or FILE, and its arguments
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, value_name = "-- COMMAND [ARGS]")]
+    pub program: Vec<String>,
+}
+
+/// The parser, laid out the same on every terminal and in every language.
+pub fn command() -> clap::Command {
+    Cli::command().term_width(0)
+}

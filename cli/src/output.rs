@@ -1,0 +1,21 @@
+//! Writing the command's output to stdout: a line at a time, flushed before the command
+//! returns (the Python and Node commands print nothing of their own after it).
+
+use std::io::Write;
+
+/// Writes `text` and a newline to stdout (a closed stdout is not an error of the command).
+pub(crate) fn line(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.write_all(b"\n");
+}
+
+/// Writes `value` as indented JSON.
+pub(crate) fn json(value: &serde_json::Value) {
+    line(&serde_json::to_string_pretty(value).unwrap_or_default());
+}
+
+/// Flushes stdout.
+pub(crate) fn flush() {
+    let _ = std::io::stdout().flush();
+}
