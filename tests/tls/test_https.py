@@ -26,6 +26,7 @@ from support import (
     REPO_ROOT,
     REQUEST_TIMEOUT,
     WIRES,
+    answers_readyz,
     certificates,
     fixture_command,
     free_port,
@@ -36,17 +37,6 @@ from support import (
 
 # How long a fixture may take to get ready or to stop.
 START_BOUND = 20.0
-
-
-def _ready(port: int, context: ssl.SSLContext) -> bool:
-    """True when GET /readyz over TLS answers 200."""
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1) as raw:
-            with context.wrap_socket(raw, server_hostname="127.0.0.1") as s:
-                s.sendall(b"GET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-                return s.recv(64).startswith(b"HTTP/1.1 200")
-    except (OSError, ssl.SSLError):
-        return False
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +56,7 @@ def https_url(request: pytest.FixtureRequest, pki: tuple[Path, Path, Path], errl
     context = ssl.create_default_context(cafile=str(ca))
     try:
         deadline = time.monotonic() + START_BOUND
-        while not _ready(port, context):
+        while not answers_readyz(port, context):
             assert proc.poll() is None, f"the {request.param} fixture exited with {proc.returncode}"
             assert time.monotonic() < deadline, f"the {request.param} fixture did not serve HTTPS in time"
             time.sleep(0.05)
@@ -116,4 +106,4 @@ def test_untrusting_and_plain_clients_get_nothing_and_the_server_keeps_serving(h
         except OSError:
             pass
         assert not answer.startswith(b"HTTP/1.1"), answer[:80]
-    assert _ready(port, ssl.create_default_context(cafile=str(ca))), "still serving over TLS"
+    assert answers_readyz(port, ssl.create_default_context(cafile=str(ca))), "still serving over TLS"
