@@ -105,8 +105,7 @@ pub unsafe extern "C" fn mcpf_initialize_answer_json(
         let answer = unsafe { answer.as_mut() }.ok_or_else(|| boundary::null("answer"))?;
         // SAFETY: forwarded caller guarantee.
         let text = unsafe { try_str(result_json, result_len, "result_json") }?;
-        let value: Value = serde_json::from_str(text)
-            .map_err(|e| Fail::new(mcpf_status::InvalidJson, format!("result_json is not valid JSON: {e}")))?;
+        let value = json_of(text, "result_json")?;
         if !value.is_object() {
             return Err(Fail::new(mcpf_status::InvalidArgument, "result_json must be a JSON object".to_owned()));
         }
@@ -140,11 +139,14 @@ pub unsafe extern "C" fn mcpf_initialize_answer_error(
         let data = unsafe { try_opt_str(data_json, data_len, "data_json") }?;
         let mut error = ProtocolError::new(code, message);
         if let Some(data) = data {
-            let data: Value = serde_json::from_str(data)
-                .map_err(|e| Fail::new(mcpf_status::InvalidJson, format!("data_json is not valid JSON: {e}")))?;
-            error = error.with_data(data);
+            error = error.with_data(json_of(data, "data_json")?);
         }
         answer.answer = Some(Err(error));
         Ok(())
     })
+}
+
+/// `text` parsed, or `MCPF_STATUS_INVALID_JSON` naming the parameter `what`.
+fn json_of(text: &str, what: &str) -> Result<Value, Fail> {
+    serde_json::from_str(text).map_err(|e| Fail::new(mcpf_status::InvalidJson, format!("{what} is not valid JSON: {e}")))
 }
