@@ -4,8 +4,10 @@
  * `target/release/quickstart`) with the tool `echo`: calls one at a time, and with 64 in
  * flight. Each round runs both clients, each with a fresh server process, in the opposite
  * order from the round before; each ratio is the median over the rounds of the ratio within
- * a round. Client CPU per call is this process's CPU time (every thread, the engine's
- * included) over the calls.
+ * a round. Latency is each call's, from `callTool` to its result (p50 and p99, µs). Client
+ * CPU per call is this process's CPU time (every thread, the engine's included) over the
+ * calls; context switches per call are this process's (every thread's, voluntary or not,
+ * from /proc), the count of times a thread slept or was preempted: the thread crossings.
  *
  *   node bench/clients/node_client.mjs [--server CMD...] [--sdk DIR] [--calls N] [--rounds N]
  *
@@ -13,7 +15,7 @@
  * the end-to-end project's, target/node/e2e). Prints a Markdown table and writes
  * target/bench-clients/node.json.
  */
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, writeFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -63,21 +65,48 @@ async function subjects(o) {
 
 const CALL = { name: 'echo', arguments: { text: 'hello' } };
 
-/** `calls` calls, `width` at a time: `{ rate, cpuUs }` (calls/s, client CPU µs per call). */
+/** This process's context switches so far, every thread's (Linux; 0 elsewhere). */
+function switches() {
+  try {
+    let total = 0;
+    for (const task of readdirSync('/proc/self/task')) {
+      const status = readFileSync(`/proc/self/task/${task}/status`, 'utf8');
+      for (const m of status.matchAll(/ctxt_switches:\s+(\d+)/g)) total += Number(m[1]);
+    }
+    return total;
+  } catch {
+    return 0;
+  }
+}
+
+/** The `q` quantile of sorted `xs`. */
+const quantile = (xs, q) => xs[Math.min(xs.length - 1, Math.floor(q * xs.length))];
+
+/**
+ * `calls` calls, `width` at a time: `{ rate, cpuUs, p50, p99 }` (calls/s, client CPU µs per
+ * call, latency µs).
+ */
 async function measure(client, calls, width) {
   let next = 0;
+  const latencies = new Float64Array(calls);
   const worker = async () => {
     while (next < calls) {
+      const i = next;
       next += 1;
+      const sent = performance.now();
       await client.callTool(CALL);
+      latencies[i] = (performance.now() - sent) * 1000;
     }
   };
   const cpu = process.cpuUsage();
+  const switched = switches();
   const start = performance.now();
   await Promise.all(Array.from({ length: width }, worker));
   const seconds = (performance.now() - start) / 1000;
   const used = process.cpuUsage(cpu);
-  return { rate: calls / seconds, cpuUs: (used.user + used.system) / calls };
+  const switchesPerCall = (switches() - switched) / calls;
+  latencies.sort();
+  return { rate: calls / seconds, cpuUs: (used.user + used.system) / calls, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), switches: switchesPerCall };
 }
 
 async function run(connect, o) {
@@ -108,14 +137,17 @@ for (let r = 0; r < o.rounds; r += 1) {
 const row = (name) => {
   const pick = (w, k) => median(rounds.map((r) => r[name][w][k]));
   const ratio = (w) => median(rounds.map((r) => r[name][w].rate / r['ts-sdk1'][w].rate));
-  return { name, seq: pick('sequential', 'rate'), seqCpu: pick('sequential', 'cpuUs'), pipe: pick('pipelined', 'rate'), pipeCpu: pick('pipelined', 'cpuUs'), seqRatio: ratio('sequential'), pipeRatio: ratio('pipelined') };
+  const of = (w) => ({ rate: pick(w, 'rate'), cpu: pick(w, 'cpuUs'), p50: pick(w, 'p50'), p99: pick(w, 'p99'), switches: pick(w, 'switches'), ratio: ratio(w) });
+  return { name, seq: of('sequential'), pipe: of('pipelined') };
 };
 const table = names.map(row);
 const n = (x) => Math.round(x).toLocaleString('en-US');
+const cells = (w) => `${n(w.rate)} | ${n(w.p50)} | ${n(w.p99)} | ${w.cpu.toFixed(1)} | ${w.switches.toFixed(2)} | ${w.ratio.toFixed(2)}×`;
+const columns = (what) => `${what} calls/s | p50 µs | p99 µs | client CPU µs/call | switches/call | vs ts-sdk1`;
 const lines = [
-  `| client | sequential calls/s | client CPU µs/call | ${IN_FLIGHT} in flight calls/s | client CPU µs/call | sequential vs ts-sdk1 | ${IN_FLIGHT} in flight vs ts-sdk1 |`,
-  '|---|---:|---:|---:|---:|---:|---:|',
-  ...table.map((t) => `| ${t.name} | ${n(t.seq)} | ${t.seqCpu.toFixed(1)} | ${n(t.pipe)} | ${t.pipeCpu.toFixed(1)} | ${t.seqRatio.toFixed(2)}× | ${t.pipeRatio.toFixed(2)}× |`),
+  `| client | ${columns('sequential')} | ${columns(`${IN_FLIGHT} in flight`)} |`,
+  `|---|${'---:|'.repeat(12)}`,
+  ...table.map((t) => `| ${t.name} | ${cells(t.seq)} | ${cells(t.pipe)} |`),
 ];
 console.log(lines.join('\n'));
 mkdirSync(join(ROOT, 'target/bench-clients'), { recursive: true });

@@ -65,8 +65,11 @@ export declare class NativeCall {
 
 /** A connection to one MCP server (see the module docs). */
 export declare class NativeClient {
-  /** A client that tells JavaScript of new items by calling `wake()` (then `take()`). */
-  constructor(wake: () => void)
+  /**
+   * A client handing JavaScript what comes as `deliver(count, items, 0)`: `count` items
+   * in one text, separated by newlines (see `client_outbox.rs`).
+   */
+  constructor(deliver: (count: number, items: string, unused: number) => void)
   /**
    * Connects: `reach` (JSON: `{kind: "stdio", command, args, env, cwd}`, `{kind: "http",
    * url, headers}` or `{kind: "server"}` with `server`), `setup` (JSON: `name`, `version`,
@@ -97,8 +100,13 @@ export declare class NativeClient {
   setLoggingLevel(level: string): Promise<void>
   /** Answers server request `key`: its result (`ok`) or error (`{code, message, data}`), JSON. */
   answer(key: number, ok: boolean, answer: string): void
-  /** Every item queued for JavaScript (see `client_outbox.rs`), oldest first. */
-  take(): Array<string>
+  /** Every item queued for JavaScript, oldest first, in the text `deliver` gets. */
+  take(): string
+  /**
+   * How many of the server's notifications were dropped because JavaScript did not take
+   * them in time (more than `client_outbox.rs`'s bound were waiting).
+   */
+  droppedNotifications(): number
   /** What is kept of a stdio child's stderr (empty on other transports). */
   stderr(): string
   /**

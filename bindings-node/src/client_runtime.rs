@@ -1,16 +1,14 @@
-//! The thread every `NativeClient` runs on: one tokio runtime of a single thread, started on
-//! first use, that owns each client's tasks (its calls, the engine's reading and writing
-//! tasks, a child's pipes). A call then crosses threads twice, JavaScript to this thread and
-//! back, rather than hopping between the workers of a shared pool at each step (its writer,
-//! its reader, the engine's correlation, the call's own task), which on a busy machine costs
-//! a wake-up each and keeps idle workers spinning.
+//! The thread a `NativeClient` over HTTP or in process runs on: one tokio runtime of a single
+//! thread, started on first use, that owns each such client's tasks (its calls, the engine's
+//! reading and writing tasks). A call then crosses threads twice, JavaScript to this thread
+//! and back, rather than hopping between the workers of a shared pool at each step (its
+//! writer, its reader, the engine's correlation, the call's own task), which on a busy
+//! machine costs a wake-up each and keeps idle workers spinning. (A client on stdio runs on
+//! the JavaScript thread's own event loop instead: `mcp_client.rs`.)
 
-use std::future::Future;
 use std::sync::OnceLock;
 
 use tokio::runtime::{Builder, Handle};
-
-use crate::error::js_error;
 
 /// The client runtime's handle (starting its thread the first time).
 pub(crate) fn handle() -> &'static Handle {
@@ -24,11 +22,4 @@ pub(crate) fn handle() -> &'static Handle {
             .expect("the client thread starts");
         handle
     })
-}
-
-/// Runs `work` on the client thread and resolves with its outcome (from any runtime).
-pub(crate) async fn on_client_thread<T: Send + 'static>(
-    work: impl Future<Output = napi::Result<T>> + Send + 'static,
-) -> napi::Result<T> {
-    handle().spawn(work).await.map_err(|e| js_error(format!("the client's task failed: {e}")))?
 }

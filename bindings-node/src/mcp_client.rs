@@ -1,13 +1,18 @@
 //! `NativeClient`: the engine's MCP client (`mcpforge::client::Client`) for the JavaScript
 //! `Client` of `lib/mcp-client/`. It connects over one of the engine's transports (a child
 //! on stdio, Streamable HTTP, or a `Server` of this process), sends each call in a task of
-//! its own on the client thread (`client_runtime.rs`), and hands JavaScript every outcome,
-//! notification and server request through one [`Outbox`]. Everything the protocol decides (the handshake, ids, progress tokens,
-//! timeouts, cancellation, pagination, the `outputSchema` check, capabilities) is the
+//! its own, and hands JavaScript every outcome, notification and server request through one
+//! [`Outbox`]. On stdio everything runs on the JavaScript thread's event loop
+//! (`event_loop.rs`): the child's pipes are read and written there, the engine correlates
+//! each answer there, and a read's answers reach JavaScript in one call, so a call wakes no
+//! other thread. Over HTTP and in process the calls run on the client thread
+//! (`client_runtime.rs`). Everything the protocol decides (the handshake, ids, progress
+//! tokens, timeouts, cancellation, pagination, the `outputSchema` check, capabilities) is the
 //! engine's; this file translates.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -16,18 +21,21 @@ use mcpforge::client::transport::{ChildTransport, HttpTransport, MemoryTransport
 use mcpforge::client::{CallOptions, CancelReason, Client, ClientBuilder, ClientError, Protocol, ServerSession};
 use mcpforge::protocol::ProtocolVersion;
 use mcpforge::protocol::method::{Kind, Method, Sender};
-use mcpforge::{BoxFuture, LogLevel, ProtocolError};
+use mcpforge::{BoxFuture, Executor, LogLevel, ProtocolError, StdioDriver, StdioReader, StdioWriter};
 use napi::Env;
-use napi::bindgen_prelude::{Function, PromiseRaw};
+use napi::bindgen_prelude::{Object, ToNapiValue};
 use napi_derive::napi;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 use tokio_util::sync::CancellationToken;
 
-use crate::client_outbox::Outbox;
-use crate::client_runtime::{handle, on_client_thread};
+use crate::client_outbox::{Item, Outbox};
+use crate::client_runtime::handle;
+use crate::direct::DispatchFn;
 use crate::error::{js_error, parse_json};
+use crate::event_loop::{LoopExecutor, OnLoop};
+use crate::loop_io::{LoopReader, LoopWriter};
 use crate::server::NativeServer;
 
 /// The code of a call that got no answer in time (the official SDK's `RequestTimeout`).
@@ -89,7 +97,11 @@ type Answer = oneshot::Sender<Result<Value, ProtocolError>>;
 
 /// What the tasks of one client share.
 struct Shared {
-    outbox: Outbox,
+    outbox: Arc<Outbox>,
+    /// The JavaScript thread's event loop, as an executor.
+    on_loop: Arc<OnLoop>,
+    /// Set when the connection runs on that loop (stdio): so do its calls.
+    looped: AtomicBool,
     /// The connected client (taken by `close`).
     client: Mutex<Option<Arc<Client>>>,
     /// Calls an `AbortSignal` may stop, by their sequence number: where the reason goes.
@@ -115,11 +127,15 @@ pub struct NativeClient {
 
 #[napi]
 impl NativeClient {
-    /// A client that tells JavaScript of new items by calling `wake()` (then `take()`).
-    #[napi(constructor, ts_args_type = "wake: () => void")]
-    pub fn new(wake: Function<'_, (), ()>) -> napi::Result<Self> {
+    /// A client handing JavaScript what comes as `deliver(count, items, 0)`: `count` items
+    /// in one text, separated by newlines (see `client_outbox.rs`).
+    #[napi(constructor, ts_args_type = "deliver: (count: number, items: string, unused: number) => void")]
+    pub fn new(env: Env, deliver: DispatchFn<'_>) -> napi::Result<Self> {
+        let on_loop = Arc::new(OnLoop(LoopExecutor::of(&env)?));
         let shared = Shared {
-            outbox: Outbox::new(&wake)?,
+            outbox: Outbox::new(&deliver, on_loop.clone())?,
+            on_loop,
+            looped: AtomicBool::new(false),
             client: Mutex::default(),
             stoppable: Mutex::default(),
             asks: Mutex::default(),
@@ -142,7 +158,7 @@ impl NativeClient {
         reach: String,
         setup: String,
         server: Option<&NativeServer>,
-    ) -> napi::Result<PromiseRaw<'e, String>> {
+    ) -> napi::Result<Object<'e>> {
         let reach: Reach = serde_json::from_value(parse_json(&reach, "the transport")?)
             .map_err(|e| js_error(format!("the transport: {e}")))?;
         let setup: Setup = serde_json::from_value(parse_json(&setup, "the client options")?)
@@ -152,15 +168,24 @@ impl NativeClient {
             (Reach::Server, None) => return Err(js_error("an in-process transport needs its server")),
             _ => None,
         };
-        let builder = self.builder(setup)?;
+        let mut builder = self.builder(setup)?;
+        let looped = matches!(reach, Reach::Stdio { .. });
+        if looped {
+            builder = builder.executor(self.shared.on_loop.clone());
+        }
+        self.shared.looped.store(looped, Ordering::Release);
+        let driver = looped.then(|| loop_driver(&self.shared.on_loop));
         let shared = self.shared.clone();
-        env.spawn_future(on_client_thread(async move {
+        self.run(env, async move {
             let client = match reach {
                 Reach::Stdio { command, args, env, cwd } => {
                     let mut child = ChildTransport::new(command).args(args);
                     child = env.into_iter().fold(child, |c, (k, v)| c.env(k, v));
                     if let Some(dir) = cwd {
                         child = child.cwd(dir);
+                    }
+                    if let Some(driver) = driver {
+                        child = child.driver(driver);
                     }
                     *lock(&shared.stderr) = Some(child.stderr());
                     builder.connect(child).await
@@ -178,7 +203,7 @@ impl NativeClient {
             let session = describe(client.session());
             *lock(&shared.client) = Some(Arc::new(client));
             Ok(session.to_string())
-        }))
+        })
     }
 
     /// Sends request `method` (`params` JSON) as call `seq`; its outcome comes through the
@@ -200,7 +225,7 @@ impl NativeClient {
     ) -> napi::Result<()> {
         let client = lock(&self.shared.client).clone();
         let Some(client) = client else {
-            self.shared.outbox.push(format!("e{seq} {}", failure(&ClientError::Closed)));
+            self.shared.outbox.push(Item::Error, seq, failure(&ClientError::Closed));
             return Ok(());
         };
         let params = parse_json(&params, "the request params")?;
@@ -211,7 +236,7 @@ impl NativeClient {
             rx
         });
         let shared = self.shared.clone();
-        handle().spawn(async move {
+        let call = async move {
             let reason = CancelReason::new();
             let sent = send(&client, &method, params, call, &reason);
             tokio::pin!(sent);
@@ -227,12 +252,19 @@ impl NativeClient {
                 lock(&shared.stoppable).remove(&seq);
             }
             match outcome {
-                Some(Ok(result)) => shared.outbox.push(format!("r{seq} {result}")),
-                Some(Err(e)) => shared.outbox.push(format!("e{seq} {}", failure(&e))),
+                Some(Ok(result)) => shared.outbox.push(Item::Result, seq, result),
+                Some(Err(e)) => shared.outbox.push(Item::Error, seq, failure(&e)),
                 // Stopped: JavaScript already settled the call; dropping `sent` cancels it.
                 None => {}
             }
-        });
+        };
+        if self.shared.looped.load(Ordering::Acquire) {
+            // Run in this turn of the loop, after JavaScript returns: the calls it made
+            // together are written together.
+            self.shared.on_loop.spawn(Box::pin(call));
+        } else {
+            handle().spawn(call);
+        }
         Ok(())
     }
 
@@ -247,23 +279,19 @@ impl NativeClient {
 
     /// Sends a notification (`params` JSON, or none).
     #[napi(ts_return_type = "Promise<void>")]
-    pub fn notify<'e>(&self, env: &'e Env, method: String, params: Option<String>) -> napi::Result<PromiseRaw<'e, ()>> {
+    pub fn notify<'e>(&self, env: &'e Env, method: String, params: Option<String>) -> napi::Result<Object<'e>> {
         let client = self.connected()?;
         let params = params.map(|p| parse_json(&p, "the notification params")).transpose()?;
-        env.spawn_future(on_client_thread(async move {
-            client.notify(&method, params).await.map_err(|e| js_error(failure(&e)))
-        }))
+        self.run(env, async move { client.notify(&method, params).await.map_err(|e| js_error(failure(&e))) })
     }
 
     /// The level of log messages the server sends (`logging/setLevel`, or the 2026-07-28
     /// `_meta`).
     #[napi(ts_return_type = "Promise<void>")]
-    pub fn set_logging_level<'e>(&self, env: &'e Env, level: String) -> napi::Result<PromiseRaw<'e, ()>> {
+    pub fn set_logging_level<'e>(&self, env: &'e Env, level: String) -> napi::Result<Object<'e>> {
         let client = self.connected()?;
         let level = LogLevel::parse(&level).ok_or_else(|| js_error(format!("no log level is called {level:?}")))?;
-        env.spawn_future(on_client_thread(async move {
-            client.set_logging_level(level).await.map_err(|e| js_error(failure(&e)))
-        }))
+        self.run(env, async move { client.set_logging_level(level).await.map_err(|e| js_error(failure(&e))) })
     }
 
     /// Answers server request `key`: its result (`ok`) or error (`{code, message, data}`), JSON.
@@ -283,10 +311,18 @@ impl NativeClient {
         Ok(())
     }
 
-    /// Every item queued for JavaScript (see `client_outbox.rs`), oldest first.
+    /// Every item queued for JavaScript, oldest first, in the text `deliver` gets.
     #[napi]
-    pub fn take(&self) -> Vec<String> {
+    pub fn take(&self) -> String {
         self.shared.outbox.take()
+    }
+
+    /// How many of the server's notifications were dropped because JavaScript did not take
+    /// them in time (more than `client_outbox.rs`'s bound were waiting).
+    #[napi]
+    pub fn dropped_notifications(&self) -> f64 {
+        // A count far below 2^53.
+        self.shared.outbox.dropped() as f64
     }
 
     /// What is kept of a stdio child's stderr (empty on other transports).
@@ -298,10 +334,10 @@ impl NativeClient {
     /// Ends the connection gracefully (a child's stdin closed, then the child waited for and
     /// killed; the HTTP session deleted). Calls still waiting fail as closed.
     #[napi(ts_return_type = "Promise<void>")]
-    pub fn close<'e>(&self, env: &'e Env) -> napi::Result<PromiseRaw<'e, ()>> {
+    pub fn close<'e>(&self, env: &'e Env) -> napi::Result<Object<'e>> {
         let client = lock(&self.shared.client).take();
         self.shared.closing.cancel();
-        env.spawn_future(on_client_thread(async move {
+        self.run(env, async move {
             let Some(mut client) = client else { return Ok(()) };
             // The calls in flight let go of the client as they end (closing failed them);
             // a call that has not yet drops it later, which ends the transport at once.
@@ -316,11 +352,33 @@ impl NativeClient {
                 tokio::time::sleep(Duration::from_millis(1)).await;
             }
             Ok(())
-        }))
+        })
     }
 }
 
 impl NativeClient {
+    /// Runs `work` where the connection's tasks run (this thread's loop on stdio, else the
+    /// client thread) and resolves a promise with its outcome.
+    fn run<'e, T, W>(&self, env: &'e Env, work: W) -> napi::Result<Object<'e>>
+    where
+        T: ToNapiValue + Send + 'static,
+        W: Future<Output = napi::Result<T>> + Send + 'static,
+    {
+        let (deferred, promise) = env.create_deferred::<T, _>()?;
+        let settle = async move {
+            match work.await {
+                Ok(value) => deferred.resolve(move |_| Ok(value)),
+                Err(e) => deferred.reject(e),
+            }
+        };
+        if self.shared.looped.load(Ordering::Acquire) {
+            self.shared.on_loop.spawn(Box::pin(settle));
+        } else {
+            handle().spawn(settle);
+        }
+        Ok(promise)
+    }
+
     fn connected(&self) -> napi::Result<Arc<Client>> {
         lock(&self.shared.client).clone().ok_or_else(|| js_error(failure(&ClientError::Closed)))
     }
@@ -346,7 +404,7 @@ impl NativeClient {
         for method in methods {
             let shared = self.shared.clone();
             builder = builder.on_notification(&method, move |n| {
-                shared.outbox.push(format!("n{} {}", n.method, n.params));
+                shared.outbox.push(Item::Notification, &n.method, &n.params);
             });
         }
         if let Some(capabilities) = setup.capabilities {
@@ -361,8 +419,18 @@ fn ask(shared: &Arc<Shared>, method: &str, params: &Value) -> BoxFuture<'static,
     let key = shared.next_ask.fetch_add(1, Ordering::Relaxed);
     let (answer, answered) = oneshot::channel();
     lock(&shared.asks).insert(key, answer);
-    shared.outbox.push(format!("a{key} {method} {params}"));
+    shared.outbox.push(Item::Ask, key, format_args!("{method} {params}"));
     Box::pin(async move { answered.await.unwrap_or_else(|_| Err(ProtocolError::internal("the client closed"))) })
+}
+
+/// The child's pipes read and written on the loop `on_loop` runs (this thread's).
+fn loop_driver(on_loop: &Arc<OnLoop>) -> StdioDriver {
+    let event_loop = on_loop.0.event_loop();
+    StdioDriver {
+        executor: on_loop.clone(),
+        open_input: Box::new(move |fd| LoopReader::open(event_loop, fd).map(|r| Box::new(r) as StdioReader)),
+        open_output: Box::new(move |fd| LoopWriter::open(event_loop, fd).map(|w| Box::new(w) as StdioWriter)),
+    }
 }
 
 /// Sends one request the way its method needs (see `NativeClient::request`).

@@ -1,13 +1,18 @@
 //! The Rust client over stdio to a real child: the `everything` example server started as
 //! a child process, every kind of request and each kind of server request answered; and the
-//! child (with what it started) killed when the client is dropped, its stderr kept.
+//! child (with what it started) killed when the client is dropped, its stderr kept; and a
+//! binding's driver reading and writing the pipes, its executor running the connection.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use mcpforge::client::transport::ChildTransport;
 use mcpforge::client::{Client, ClientBuilder};
+use mcpforge::{Executor, StdioDriver, StdioReader, StdioWriter, Task};
 use serde_json::{Map, Value, json};
+use tokio::net::unix::pipe;
 
 const WAIT: Duration = Duration::from_secs(10);
 
@@ -116,4 +121,57 @@ async fn a_child_that_exits_fails_the_connection_and_its_stderr_is_kept() {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     panic!("stderr not kept: {:?}", stderr.contents());
+}
+
+/// Runs tasks on tokio, counting them (a binding's executor, as far as the engine can tell).
+struct Counting(AtomicUsize);
+
+impl Executor for Counting {
+    fn spawn(&self, task: Task) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+        tokio::spawn(task);
+    }
+}
+
+/// A driver on `executor` whose openers count their calls; `keep` says whether they open
+/// the descriptors (as tokio pipes) or give them back to the engine.
+fn driver(executor: Arc<Counting>, opened: &Arc<AtomicUsize>, keep: bool) -> StdioDriver {
+    let (input, output) = (opened.clone(), opened.clone());
+    StdioDriver {
+        executor,
+        open_input: Box::new(move |fd| {
+            input.fetch_add(1, Ordering::SeqCst);
+            if !keep {
+                return Err(fd);
+            }
+            Ok(Box::new(pipe::Receiver::from_owned_fd(fd).expect("a pipe")) as StdioReader)
+        }),
+        open_output: Box::new(move |fd| {
+            output.fetch_add(1, Ordering::SeqCst);
+            if !keep {
+                return Err(fd);
+            }
+            Ok(Box::new(pipe::Sender::from_owned_fd(fd).expect("a pipe")) as StdioWriter)
+        }),
+    }
+}
+
+#[tokio::test]
+async fn a_bindings_driver_opens_the_pipes_and_its_executor_runs_the_connection() {
+    for keep in [true, false] {
+        let executor = Arc::new(Counting(AtomicUsize::new(0)));
+        let opened = Arc::new(AtomicUsize::new(0));
+        let child = ChildTransport::new(everything()).driver(driver(executor.clone(), &opened, keep));
+        let client =
+            Client::builder("stdio-test", "1.0.0").executor(executor.clone()).connect(child).await.expect("connects");
+        let calls = (0..32).map(|i| client.call_tool("echo", json!({ "text": format!("call {i}") })));
+        let answers = futures_util::future::join_all(calls).await;
+        for (i, answer) in answers.iter().enumerate() {
+            assert_eq!(text(answer.as_ref().expect("echo")), format!("call {i}"));
+        }
+        assert_eq!(opened.load(Ordering::SeqCst), 2, "both pipes offered to the driver");
+        // The child's writer and reader, and the engine's reading task.
+        assert_eq!(executor.0.load(Ordering::SeqCst), 3, "keep {keep}");
+        client.close().await;
+    }
 }

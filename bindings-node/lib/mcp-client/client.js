@@ -58,7 +58,7 @@ class Client {
   #notificationHandlers = new Map();
   /** Aborted on close: the `extra.signal` of the server's requests being answered. */
   #closing = new AbortController();
-  /** Keeps Node running while calls are in flight (the engine's threads do not). */
+  /** Keeps Node running while calls are in flight (the engine's handles do not): ref'd then, unref'd else. */
   #keepAlive;
   #closed = false;
 
@@ -98,7 +98,7 @@ class Client {
       protocol: this.#options.protocol,
       timeoutMs: this.#options.timeout,
     };
-    const client = new native.NativeClient(() => this.#drain());
+    const client = new native.NativeClient((count, items) => this.#deliver(items));
     this.#native = client;
     try {
       this.#session = JSON.parse(await client.connect(JSON.stringify(reach), JSON.stringify(setup), server));
@@ -109,6 +109,8 @@ class Client {
     }
     transport[BIND](this);
     this.#transport = transport;
+    this.#keepAlive = setInterval(() => {}, 1 << 30);
+    this.#keepAlive.unref();
   }
 
   /** The server's capabilities, once connected. */
@@ -174,7 +176,7 @@ class Client {
         signal.addEventListener('abort', abort, { once: true });
         call.cleanup = () => signal.removeEventListener('abort', abort);
       }
-      if (this.#pending.size === 0) this.#keepAlive = setInterval(() => {}, 1 << 30);
+      if (this.#pending.size === 0) this.#keepAlive?.ref();
       this.#pending.set(seq, call);
       const timeout = options.timeout ?? this.#options.timeout ?? DEFAULT_TIMEOUT_MS;
       const reset = Boolean(options.resetTimeoutOnProgress);
@@ -187,7 +189,7 @@ class Client {
     const call = this.#pending.get(seq);
     if (!call) return;
     this.#pending.delete(seq);
-    if (this.#pending.size === 0) clearInterval(this.#keepAlive);
+    if (this.#pending.size === 0) this.#keepAlive?.unref();
     if (call.token !== undefined) this.#progress.delete(call.token);
     call.cleanup?.();
     if (error !== undefined) {
@@ -201,10 +203,10 @@ class Client {
     }
   }
 
-  /** Takes what the engine queued: outcomes, notifications, server requests, in order. */
-  #drain() {
-    if (!this.#native) return;
-    for (const text of this.#native.take()) {
+  /** Handles what the engine handed over (`items`: one per line): outcomes, notifications, server requests, in order. */
+  #deliver(items) {
+    if (!items) return;
+    for (const text of items.split('\n')) {
       const item = readItem(text);
       if (item.kind === 'result') this.#settle(item.seq, JSON.parse(item.json));
       else if (item.kind === 'error') this.#settle(item.seq, undefined, failureOf(item.json));
@@ -364,7 +366,8 @@ class Client {
     this.#closed = true;
     this.#closing.abort(new McpError(CONNECTION_CLOSED, 'Connection closed'));
     await this.#native.close();
-    this.#drain();
+    this.#deliver(this.#native.take());
+    clearInterval(this.#keepAlive);
     for (const seq of [...this.#pending.keys()]) this.#settle(seq, undefined, new McpError(CONNECTION_CLOSED, 'Connection closed'));
     if (typeof this.onclose === 'function') this.onclose();
   }

@@ -1,6 +1,6 @@
 /**
  * Reading what the engine's client hands JavaScript (bindings-node/src/client_outbox.rs):
- * one string per item, its first character its kind, and turning failures both ways into
+ * one line per item, its first character its kind, and turning failures both ways into
  * errors: the engine's (`{message, code?, data?}`) into an `McpError` (a code) or an `Error`
  * (none), and an error a handler of the application threw into the JSON-RPC error the
  * server gets.

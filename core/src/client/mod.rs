@@ -31,7 +31,6 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
 use tokio::sync::mpsc;
-use tokio::task::AbortHandle;
 
 pub use answer::RequestHandler;
 pub use error::ClientError;
@@ -40,6 +39,7 @@ pub use notifications::{Notification, NotificationHandler};
 pub use options::{ClientBuilder, ClientLimits, Protocol};
 pub use peer::{CallOptions, CancelReason};
 
+use crate::dispatch::executor::Joinable;
 use crate::protocol::meta::LogLevel;
 use crate::protocol::method::Method;
 use crate::schema::CompiledSchema;
@@ -52,7 +52,7 @@ use wire::{Closer, Transport, Wire};
 /// process is killed with its process group); [`Client::close`] ends it gracefully.
 pub struct Client {
     peer: Arc<Peer>,
-    reader: AbortHandle,
+    reader: Joinable<()>,
     /// Taken by [`Client::close`] (in a mutex, so the client is `Sync`).
     closer: Mutex<Option<Closer>>,
     /// Ends the transport when the client is dropped.
@@ -85,11 +85,11 @@ impl Drop for Client {
 impl ClientBuilder {
     /// Opens `transport` and connects (handshake or discovery, as [`Protocol`] says).
     pub async fn connect(self, transport: impl Transport) -> Result<Client, ClientError> {
-        let ClientBuilder { info, protocol, call, limits, answers, handlers } = self;
+        let ClientBuilder { info, protocol, call, limits, answers, handlers, spawner } = self;
         let Wire { outgoing, incoming, closer, guard } = Box::new(transport).open(limits.queue.max(1)).await?;
         let capabilities = answers.capabilities();
         let (notifications, receiver) = notifications::Notifications::new(handlers, limits.notifications);
-        let (peer, reader) = Peer::start(outgoing, incoming, answers, notifications, limits.queue);
+        let (peer, reader) = Peer::start(outgoing, incoming, answers, notifications, limits.queue, &spawner);
         let probe =
             CallOptions { timeout: limits.probe_timeout, reset_on_progress: false, max_total: limits.probe_timeout };
         let me = Introduction { info: &info, capabilities: &capabilities };

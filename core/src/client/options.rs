@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use super::answer::Answers;
 use super::notifications::{Notification, NotificationHandler};
 use super::peer::CallOptions;
+use crate::dispatch::executor::{Executor, Spawner};
 use crate::error::ProtocolError;
 use crate::protocol::ProtocolVersion;
 use crate::protocol::method::Method;
@@ -65,6 +66,8 @@ pub struct ClientBuilder {
     pub(crate) limits: ClientLimits,
     pub(crate) answers: Answers,
     pub(crate) handlers: HashMap<String, Vec<NotificationHandler>>,
+    /// Where the connection's reading task runs.
+    pub(crate) spawner: Spawner,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -83,6 +86,7 @@ impl ClientBuilder {
             limits: ClientLimits::default(),
             answers: Answers::default(),
             handlers: HashMap::new(),
+            spawner: Spawner::default(),
         }
     }
 
@@ -104,6 +108,17 @@ impl ClientBuilder {
     #[must_use]
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.call.timeout = timeout;
+        self
+    }
+
+    /// Runs the connection's reading task (which hands each answer to its call) on
+    /// `executor` instead of the tokio runtime's workers: a binding whose calls run on its
+    /// own event loop, with a transport read on that loop too
+    /// ([`ChildTransport::driver`](super::transport::ChildTransport::driver)), then has an
+    /// answer read, correlated and handed to its caller without waking another thread.
+    #[must_use]
+    pub fn executor(mut self, executor: Arc<dyn Executor>) -> Self {
+        self.spawner = Spawner::Custom(executor);
         self
     }
 

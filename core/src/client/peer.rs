@@ -17,6 +17,7 @@ use tokio::task::AbortHandle;
 use super::answer::Answers;
 use super::error::ClientError;
 use super::notifications::{Notification, Notifications};
+use crate::dispatch::executor::{Joinable, Spawner};
 use crate::error::ProtocolError;
 use crate::jsonrpc::{Incoming, IncomingRequest, RequestId, encode};
 use crate::protocol::method::Method;
@@ -86,15 +87,17 @@ pub(crate) struct Peer {
 }
 
 impl Peer {
-    /// Starts the engine on a transport's queues; the reading task ends with the transport.
-    /// At most `max_answering` of the server's requests are answered at once.
+    /// Starts the engine on a transport's queues; the reading task (run by `spawner`) ends
+    /// with the transport. At most `max_answering` of the server's requests are answered at
+    /// once.
     pub(crate) fn start(
         outgoing: mpsc::Sender<Vec<u8>>,
         incoming: mpsc::Receiver<Vec<u8>>,
         answers: Answers,
         notifications: Notifications,
         max_answering: usize,
-    ) -> (Arc<Peer>, AbortHandle) {
+        spawner: &Spawner,
+    ) -> (Arc<Peer>, Joinable<()>) {
         let peer = Arc::new(Peer {
             outgoing,
             pending: Mutex::default(),
@@ -106,8 +109,8 @@ impl Peer {
             answer_slots: Arc::new(Semaphore::new(max_answering.max(1))),
             ended: AtomicBool::new(false),
         });
-        let reader = tokio::spawn(read_loop(Arc::downgrade(&peer), incoming));
-        (peer, reader.abort_handle())
+        let reader = spawner.spawn_joinable(read_loop(Arc::downgrade(&peer), incoming));
+        (peer, reader)
     }
 
     /// Sends a request and waits for its result (see [`CallOptions`]).

@@ -2,7 +2,8 @@
 //! environment, working directory) and speaks newline-delimited JSON-RPC over its stdin and
 //! stdout. The child runs in a process group of its own, killed with everything it started
 //! when the client closes or is dropped, so no server is left behind. Its stderr is kept in a
-//! bounded buffer ([`StderrTail`]) and each line is also logged at debug level.
+//! bounded buffer ([`StderrTail`]) and each line is also logged at debug level. A binding
+//! with an event loop of its own may read and write the pipes there ([`ChildTransport::driver`]).
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -11,15 +12,17 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::future::BoxFuture;
-use tokio::io::{AsyncRead, AsyncWriteExt, BufReader};
-use tokio::process::{Child, ChildStdin, Command};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::process::{Child, ChildStdin, ChildStdout, Command};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::{Transport, Wire};
 use crate::client::error::ClientError;
+use crate::dispatch::executor::Spawner;
 use crate::jsonrpc::{Frame, LineReader};
 use crate::sync::lock;
+use crate::transport::stdio::{StdioDriver, StdioReader, StdioWriter};
 
 /// How much of the child's stderr is kept by default (its last bytes).
 pub const DEFAULT_STDERR_TAIL: usize = 64 * 1024;
@@ -27,6 +30,8 @@ pub const DEFAULT_STDERR_TAIL: usize = 64 * 1024;
 pub const DEFAULT_EXIT_GRACE: Duration = Duration::from_secs(5);
 /// The largest message read from the child's stdout; a longer line is dropped.
 pub const MAX_MESSAGE: usize = 16 * 1024 * 1024;
+/// The most bytes of queued messages written to the child in one write.
+const WRITE_BATCH: usize = 64 * 1024;
 
 /// The last bytes the child wrote to stderr, bounded.
 #[derive(Debug, Clone, Default)]
@@ -60,6 +65,16 @@ pub struct ChildTransport {
     cwd: Option<PathBuf>,
     grace: Duration,
     stderr: StderrTail,
+    driver: Option<Driven>,
+}
+
+/// A binding's driver of the pipes (see [`ChildTransport::driver`]).
+struct Driven(StdioDriver);
+
+impl std::fmt::Debug for Driven {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StdioDriver")
+    }
 }
 
 impl ChildTransport {
@@ -72,6 +87,7 @@ impl ChildTransport {
             cwd: None,
             grace: DEFAULT_EXIT_GRACE,
             stderr: StderrTail { bytes: Arc::default(), cap: DEFAULT_STDERR_TAIL },
+            driver: None,
         }
     }
 
@@ -116,6 +132,17 @@ impl ChildTransport {
         self.stderr.clone()
     }
 
+    /// Reads the child's stdout and writes its stdin through what `driver` makes of their
+    /// descriptors (its `open_input` gets the child's stdout, its `open_output` the child's
+    /// stdin), in tasks run by its executor: a binding whose calls run on its own event loop
+    /// then reads and writes the server there. A descriptor the driver gives back is read or
+    /// written by the engine itself. The child's stderr is always the engine's.
+    #[must_use]
+    pub fn driver(mut self, driver: StdioDriver) -> Self {
+        self.driver = Some(Driven(driver));
+        self
+    }
+
     fn spawn(&self) -> Result<Child, ClientError> {
         let mut command = Command::new(&self.program);
         command
@@ -134,9 +161,10 @@ impl ChildTransport {
 }
 
 impl Transport for ChildTransport {
-    fn open(self: Box<Self>, queue: usize) -> BoxFuture<'static, Result<Wire, ClientError>> {
+    fn open(mut self: Box<Self>, queue: usize) -> BoxFuture<'static, Result<Wire, ClientError>> {
         Box::pin(async move {
             let mut child = self.spawn()?;
+            let driver = self.driver.take().map(|d| d.0);
             let group = ProcessGroup(child.id().and_then(|id| i32::try_from(id).ok()));
             let (Some(stdin), Some(stdout), Some(stderr)) =
                 (child.stdin.take(), child.stdout.take(), child.stderr.take())
@@ -146,8 +174,12 @@ impl Transport for ChildTransport {
             let (outgoing, to_child) = mpsc::channel(queue);
             let (to_client, incoming) = mpsc::channel(queue);
             let stop_writing = CancellationToken::new();
-            tokio::spawn(write_loop(stdin, to_child, stop_writing.clone()));
-            tokio::spawn(read_loop(stdout, to_client));
+            let (writer, reader, spawner) = match driver {
+                Some(driver) => pipes_driven(stdin, stdout, driver)?,
+                None => (Box::new(stdin) as StdioWriter, Box::new(stdout) as StdioReader, Spawner::Tokio),
+            };
+            spawner.spawn(write_loop(writer, to_child, stop_writing.clone()));
+            spawner.spawn(read_loop(reader, to_client));
             tokio::spawn(stderr_loop(stderr, self.stderr.clone()));
             let grace = self.grace;
             let pgid = group.0;
@@ -185,16 +217,54 @@ impl Drop for ProcessGroup {
     }
 }
 
-async fn write_loop(mut stdin: ChildStdin, mut messages: mpsc::Receiver<Vec<u8>>, stop: CancellationToken) {
+/// The child's stdin and stdout opened by `driver` (each given back falls to a pipe of
+/// the engine's), and where their tasks run.
+fn pipes_driven(
+    stdin: ChildStdin,
+    stdout: ChildStdout,
+    driver: StdioDriver,
+) -> Result<(StdioWriter, StdioReader, Spawner), ClientError> {
+    use tokio::net::unix::pipe;
+    let broken = |e: std::io::Error| ClientError::Transport(format!("the child's pipes: {e}"));
+    let writer = match (driver.open_output)(stdin.into_owned_fd().map_err(broken)?) {
+        Ok(writer) => writer,
+        Err(fd) => Box::new(pipe::Sender::from_owned_fd(fd).map_err(broken)?),
+    };
+    let reader = match (driver.open_input)(stdout.into_owned_fd().map_err(broken)?) {
+        Ok(reader) => reader,
+        Err(fd) => Box::new(pipe::Receiver::from_owned_fd(fd).map_err(broken)?),
+    };
+    Ok((writer, reader, Spawner::Custom(driver.executor)))
+}
+
+/// Writes each message with its newline; the messages queued behind it go in the same write
+/// (up to [`WRITE_BATCH`] bytes), so a burst of calls costs one system call.
+async fn write_loop(
+    mut stdin: impl AsyncWrite + Unpin,
+    mut messages: mpsc::Receiver<Vec<u8>>,
+    stop: CancellationToken,
+) {
+    let mut batch = Vec::new();
     loop {
         let message = tokio::select! {
             () = stop.cancelled() => break,
             m = messages.recv() => m,
         };
-        let Some(mut message) = message else { break };
-        message.push(b'\n');
-        if stdin.write_all(&message).await.is_err() || stdin.flush().await.is_err() {
+        let Some(message) = message else { break };
+        batch.clear();
+        batch.extend_from_slice(&message);
+        batch.push(b'\n');
+        while batch.len() < WRITE_BATCH {
+            let Ok(next) = messages.try_recv() else { break };
+            batch.extend_from_slice(&next);
+            batch.push(b'\n');
+        }
+        if stdin.write_all(&batch).await.is_err() || stdin.flush().await.is_err() {
             break;
+        }
+        if batch.capacity() > 4 * WRITE_BATCH {
+            // One large message: its room is not kept.
+            batch = Vec::new();
         }
     }
     // Dropping stdin closes it: the child sees end of input.
