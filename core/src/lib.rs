@@ -102,8 +102,8 @@ pub use store::SharedStore;
 pub use sugar::Json;
 pub use tasks::{TaskOptions, TaskStatus};
 pub use transport::http::{
-    AuthOptions, CancelOnDisconnect, HttpApp, HttpDriver, HttpIo, HttpOptions, HttpServer, ServerCardOptions, TlsOptions,
-    SessionBudget,
+    AuthOptions, CancelOnDisconnect, HttpApp, HttpDriver, HttpIo, HttpOptions, HttpServer, ServerCardOptions,
+    SessionBudget, TlsOptions,
 };
 pub use transport::link::Link;
 pub use transport::memory::MemoryClient;

@@ -51,12 +51,33 @@ impl Certificates {
             assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
         };
         let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
-        openssl(&[&["req", "-x509"], &ec[..], &["-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=test CA"]].concat());
+        openssl(
+            &[
+                &["req", "-x509"],
+                &ec[..],
+                &["-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=test CA"],
+            ]
+            .concat(),
+        );
         openssl(&[&["req"], &ec[..], &["-keyout", "leaf.key", "-out", "leaf.csr", "-subj", "/CN=127.0.0.1"]].concat());
-        std::fs::write(dir.join("leaf.ext"), "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n").expect("write");
+        std::fs::write(dir.join("leaf.ext"), "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n")
+            .expect("write");
         openssl(&[
-            "x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "leaf.pem",
-            "-days", "2", "-extfile", "leaf.ext",
+            "x509",
+            "-req",
+            "-in",
+            "leaf.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "leaf.pem",
+            "-days",
+            "2",
+            "-extfile",
+            "leaf.ext",
         ]);
         Certificates { folder }
     }
@@ -191,7 +212,8 @@ async fn an_unusable_key_fails_binding_and_names_the_file() {
         // The CA's key does not match the leaf certificate.
         (TlsOptions { cert: certs.path("leaf.pem"), key: certs.path("ca.key") }, Path::new("ca.key")),
     ] {
-        let options = HttpOptions { bind: "127.0.0.1:0".parse().expect("an address"), tls: Some(tls), ..HttpOptions::default() };
+        let options =
+            HttpOptions { bind: "127.0.0.1:0".parse().expect("an address"), tls: Some(tls), ..HttpOptions::default() };
         let err = server().bind_http(options).await.expect_err("binding fails");
         let text = err.to_string();
         let name = named.file_name().and_then(|n| n.to_str()).expect("a file name");

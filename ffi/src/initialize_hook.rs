@@ -148,5 +148,6 @@ pub unsafe extern "C" fn mcpf_initialize_answer_error(
 
 /// `text` parsed, or `MCPF_STATUS_INVALID_JSON` naming the parameter `what`.
 fn json_of(text: &str, what: &str) -> Result<Value, Fail> {
-    serde_json::from_str(text).map_err(|e| Fail::new(mcpf_status::InvalidJson, format!("{what} is not valid JSON: {e}")))
+    serde_json::from_str(text)
+        .map_err(|e| Fail::new(mcpf_status::InvalidJson, format!("{what} is not valid JSON: {e}")))
 }

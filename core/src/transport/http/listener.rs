@@ -380,7 +380,13 @@ fn refuse(mut stream: TcpStream, table: &Table, tracker: &TaskTracker) {
 
 /// Serves a connection ([`connection`]), after the TLS handshake (bounded by `handshake`)
 /// when the listener has TLS.
-async fn secured(stream: impl HttpIo, tls: Option<Acceptor>, router: Router, slot: ConnectionSlot, handshake: Duration) {
+async fn secured(
+    stream: impl HttpIo,
+    tls: Option<Acceptor>,
+    router: Router,
+    slot: ConnectionSlot,
+    handshake: Duration,
+) {
     match tls {
         None => connection(stream, router, slot).await,
         Some(tls) => {
