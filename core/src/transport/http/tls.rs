@@ -8,7 +8,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::listener::HttpIo;
+use tokio::io::{AsyncRead, AsyncWrite};
+
 use crate::error::Error;
 
 /// Where the listener's certificate chain and private key are: PEM files (the chain leaf
@@ -82,7 +83,14 @@ impl Acceptor {
 
     /// The server side of the handshake on `io`, within `limit`; `None` (the connection is
     /// dropped, the reason logged at debug level) when it fails or takes too long.
-    pub(crate) async fn accept<IO: HttpIo>(&self, io: IO, limit: Duration) -> Option<impl HttpIo + use<IO>> {
+    pub(crate) async fn accept<IO>(
+        &self,
+        io: IO,
+        limit: Duration,
+    ) -> Option<impl AsyncRead + AsyncWrite + Unpin + Send + 'static + use<IO>>
+    where
+        IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
         #[cfg(feature = "tls")]
         {
             match tokio::time::timeout(limit, self.inner.accept(io)).await {
