@@ -3,7 +3,8 @@
 //! ([`transport`]): a server in the same process, a child process on stdio, and
 //! Streamable HTTP. It speaks the handshake versions 2024-11-05 … 2025-11-25 and the
 //! stateless 2026-07-28 wire, and answers what servers ask of clients (sampling,
-//! elicitation, roots) with handlers the application registers.
+//! elicitation, roots) with handlers the application registers. Over HTTP it authorizes with
+//! OAuth when the server asks ([`auth`]).
 //!
 //! ```no_run
 //! use mcpforge::client::{Client, transport::ChildTransport};
@@ -18,6 +19,7 @@
 //! ```
 
 mod answer;
+pub mod auth;
 mod error;
 mod handshake;
 mod notifications;

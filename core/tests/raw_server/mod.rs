@@ -22,6 +22,8 @@ const MAX_REQUEST: usize = 1 << 20;
 pub struct RawRequest {
     /// `GET`, `POST`, `DELETE`.
     pub method: String,
+    /// The request target: path and query.
+    pub path: String,
     /// Header names in lower case.
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
@@ -125,7 +127,9 @@ async fn read_request(mut stream: TcpStream) -> Option<(RawRequest, TcpStream)> 
     };
     let head = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
     let mut lines = head.split("\r\n");
-    let method = lines.next()?.split(' ').next()?.to_owned();
+    let mut request_line = lines.next()?.split(' ');
+    let method = request_line.next()?.to_owned();
+    let path = request_line.next().unwrap_or("/").to_owned();
     let headers: Vec<(String, String)> = lines
         .filter_map(|l| l.split_once(':'))
         .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
@@ -137,7 +141,7 @@ async fn read_request(mut stream: TcpStream) -> Option<(RawRequest, TcpStream)> 
         let n = stream.read(&mut chunk).await.ok().filter(|n| *n > 0)?;
         body.extend_from_slice(&chunk[..n]);
     }
-    Some((RawRequest { method, headers, body }, stream))
+    Some((RawRequest { method, path, headers, body }, stream))
 }
 
 async fn write_answer(mut stream: TcpStream, answer: Answer) {

@@ -8,6 +8,10 @@
 //! before its answer came is resumed with a GET carrying `Last-Event-ID`, after the `retry`
 //! delay the server gave; the GET stream is reopened the same way.
 //!
+//! With an [`OAuthClient`] every request carries its bearer token, and a request answered
+//! 401 (or 403 `insufficient_scope`) is sent again once the client has authorized
+//! ([`crate::client::auth`]).
+//!
 //! Each POST uses a connection of its own (hyper's HTTP/1.1 client, no pool): requests run
 //! side by side, and closing one's connection cancels it on the server. Plain `http://` only.
 
@@ -26,6 +30,7 @@ use tokio::task::AbortHandle;
 
 use super::sse::EventReader;
 use super::{Transport, Wire};
+use crate::client::auth::{Attempt, Challenge, OAuthClient, Session};
 use crate::client::error::ClientError;
 use crate::error::{ProtocolError, codes};
 use crate::jsonrpc::RequestId;
@@ -80,6 +85,7 @@ pub struct HttpTransport {
     headers: Vec<(String, String)>,
     listen: bool,
     session: SessionId,
+    oauth: Option<OAuthClient>,
 }
 
 /// The session id the server gave at `initialize` (none on the stateless wire, or before).
@@ -97,7 +103,7 @@ impl SessionId {
 impl HttpTransport {
     /// The MCP endpoint at `url` (`http://host:port/path`).
     pub fn new(url: impl Into<String>) -> HttpTransport {
-        HttpTransport { url: url.into(), headers: Vec::new(), listen: true, session: SessionId::default() }
+        HttpTransport { url: url.into(), headers: Vec::new(), listen: true, session: SessionId::default(), oauth: None }
     }
 
     /// The session the server gives: keep this handle to read its id later.
@@ -120,6 +126,14 @@ impl HttpTransport {
         self.listen = listen;
         self
     }
+
+    /// Authorizes with OAuth when the server asks (a 401 or 403 challenge), and sends the
+    /// token obtained with every request to this URL (and to no other).
+    #[must_use]
+    pub fn oauth(mut self, client: OAuthClient) -> Self {
+        self.oauth = Some(client);
+        self
+    }
 }
 
 /// What every POST of one client shares.
@@ -128,6 +142,8 @@ struct Endpoint {
     authority: String,
     headers: Vec<(String, String)>,
     listen: bool,
+    /// The OAuth state of this endpoint, when the client authorizes.
+    auth: Option<Session>,
     /// The session the server gave at `initialize`.
     session: SessionId,
     /// The version the handshake settled on (legacy sessions).
@@ -148,6 +164,10 @@ impl Transport for HttpTransport {
                 return Err(ClientError::Transport(format!("{}: only http:// URLs are supported", self.url)));
             }
             let authority = uri.authority().map(|a| a.to_string()).unwrap_or_default();
+            let auth = match &self.oauth {
+                Some(client) => Some(client.session(&self.url).map_err(ClientError::Transport)?),
+                None => None,
+            };
             let (outgoing, to_server) = mpsc::channel(queue);
             let (to_client, incoming) = mpsc::channel(queue);
             let endpoint = Arc::new(Endpoint {
@@ -155,6 +175,7 @@ impl Transport for HttpTransport {
                 authority,
                 headers: self.headers,
                 listen: self.listen,
+                auth,
                 session: self.session,
                 version: Mutex::default(),
                 to_client,
@@ -224,11 +245,20 @@ impl Endpoint {
     /// POSTs one message and hands every message of the answer to the client; a failed
     /// exchange of a request becomes that request's error.
     async fn exchange(&self, body: Vec<u8>, message: &Value, id: Option<&RequestId>) {
-        let request = self.post(body, message);
+        let body = bytes::Bytes::from(body);
         let initialize = message.get("method").and_then(Value::as_str) == Some(Method::Initialize.as_str());
-        let outcome = match self.send(request).await {
-            Ok(response) => self.take_answer(response, id, initialize).await,
-            Err(e) => Err(e),
+        let mut attempt = Attempt::default();
+        let outcome = loop {
+            let bearer = self.bearer().await;
+            let request = self.post(body.clone(), message, bearer.as_deref());
+            match self.send(request).await {
+                Ok(response) => match self.authorized(&response, bearer.as_deref(), &mut attempt).await {
+                    Some(Ok(())) => {}
+                    Some(Err(e)) => break Err(e),
+                    None => break self.take_answer(response, id, initialize).await,
+                },
+                Err(e) => break Err(e),
+            }
         };
         if let (Err(detail), Some(id)) = (outcome, id) {
             let error = ProtocolError::new(codes::INTERNAL_ERROR, detail);
@@ -237,9 +267,33 @@ impl Endpoint {
         }
     }
 
-    fn post(&self, body: Vec<u8>, message: &Value) -> Request<Body> {
+    /// The bearer token of the next request, when the client authorizes.
+    async fn bearer(&self) -> Option<String> {
+        match &self.auth {
+            Some(auth) => auth.bearer().await,
+            None => None,
+        }
+    }
+
+    /// What a 401 or 403 answer sets off when the client authorizes: `Some(Ok)` to send the
+    /// request again, `Some(Err)` to fail it; `None` for any other answer.
+    async fn authorized(
+        &self,
+        response: &Response<Incoming>,
+        sent: Option<&str>,
+        attempt: &mut Attempt,
+    ) -> Option<Result<(), String>> {
+        let status = response.status().as_u16();
+        let auth = self.auth.as_ref().filter(|_| status == 401 || status == 403)?;
+        let values = response.headers().get_all("www-authenticate");
+        let challenge = Challenge::parse(values.iter().filter_map(|v| v.to_str().ok()));
+        let outcome = auth.challenged(status, &challenge, sent, attempt).await;
+        Some(outcome.map_err(|e| format!("HTTP {status}: authorization failed: {e}")))
+    }
+
+    fn post(&self, body: bytes::Bytes, message: &Value, bearer: Option<&str>) -> Request<Body> {
         let mut builder = self
-            .base(hyper::Method::POST)
+            .base(hyper::Method::POST, bearer)
             .header("content-type", "application/json")
             .header("accept", "application/json, text/event-stream");
         let modern = message.pointer("/params/_meta").and_then(|m| m.get(PROTOCOL_VERSION_KEY)).and_then(Value::as_str);
@@ -258,9 +312,13 @@ impl Endpoint {
         builder.body(Body::from(body)).unwrap_or_default()
     }
 
-    /// A request to the endpoint with the headers every request carries.
-    fn base(&self, method: hyper::Method) -> hyper::http::request::Builder {
+    /// A request to the endpoint with the headers every request carries (the bearer token
+    /// among them, when there is one).
+    fn base(&self, method: hyper::Method, bearer: Option<&str>) -> hyper::http::request::Builder {
         let mut builder = Request::builder().method(method).uri(self.uri.clone()).header("host", &self.authority);
+        if let Some(token) = bearer {
+            builder = builder.header("authorization", format!("Bearer {token}"));
+        }
         if let Some(session) = lock(&self.session.0).clone() {
             builder = builder.header(SESSION_HEADER, session);
         }
@@ -354,7 +412,8 @@ impl Endpoint {
 
     /// Opens a GET event stream (resuming after `last_id` when given).
     async fn get_stream(&self, last_id: Option<&str>) -> Result<Incoming, Resume> {
-        let mut request = self.base(hyper::Method::GET).header("accept", "text/event-stream");
+        let bearer = self.bearer().await;
+        let mut request = self.base(hyper::Method::GET, bearer.as_deref()).header("accept", "text/event-stream");
         if let Some(last) = last_id {
             request = request.header("last-event-id", last);
         }
@@ -497,7 +556,8 @@ impl Endpoint {
         if lock(&self.session.0).is_none() {
             return;
         }
-        if let Ok(request) = self.base(hyper::Method::DELETE).body(Body::empty()) {
+        let bearer = self.bearer().await;
+        if let Ok(request) = self.base(hyper::Method::DELETE, bearer.as_deref()).body(Body::empty()) {
             if let Err(e) = self.send(request).await {
                 tracing::debug!("DELETE of the session failed: {e}");
             }

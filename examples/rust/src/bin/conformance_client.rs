@@ -5,12 +5,16 @@
 //! `MCP_CONFORMANCE_PROTOCOL_VERSION` (a dated handshake version, or 2026-07-28 for the
 //! stateless wire) and, for some scenarios, data in `MCP_CONFORMANCE_CONTEXT` (JSON). Each
 //! scenario is an ordinary use of `mcpforge::client`; the suite judges what went over the
-//! wire. The exit status is 0 when the scenario's requests succeeded, 1 when one failed, and
-//! 2 for a scenario this client cannot run (the OAuth ones: the client has no OAuth yet).
+//! wire. The `auth/*` scenarios put the server behind an authorization server: the client
+//! authorizes with `mcpforge::client::auth` (its metadata document URL, or the pre-registered
+//! credentials the context gives, else dynamic registration; the user's consent played by
+//! following the redirects), then lists the tools and calls one. The exit status is 0 when
+//! the scenario's requests succeeded, 1 when one failed, and 2 on a usage error.
 
 use std::process::ExitCode;
 use std::time::Duration;
 
+use mcpforge::client::auth::{FollowRedirects, OAuthClient, PreRegistered};
 use mcpforge::client::{Client, ClientError, Protocol, transport::HttpTransport};
 use mcpforge::protocol::ProtocolVersion;
 use serde_json::{Map, Value, json};
@@ -22,16 +26,16 @@ async fn main() -> ExitCode {
         eprintln!("usage: MCP_CONFORMANCE_SCENARIO=<name> conformance_client <server-url>");
         return ExitCode::from(2);
     };
-    if scenario.starts_with("auth/") {
-        eprintln!("{scenario}: the client has no OAuth yet");
-        return ExitCode::from(2);
-    }
     let version = std::env::var("MCP_CONFORMANCE_PROTOCOL_VERSION").unwrap_or_default();
     let context: Value = std::env::var("MCP_CONFORMANCE_CONTEXT")
         .ok()
         .and_then(|c| serde_json::from_str(&c).ok())
         .unwrap_or(Value::Null);
-    let client = match connect(&url, &version).await {
+    let mut transport = HttpTransport::new(&url);
+    if scenario.starts_with("auth/") {
+        transport = transport.oauth(oauth(&context));
+    }
+    let client = match connect(transport, &version).await {
         Ok(client) => client,
         Err(e) => {
             eprintln!("{scenario}: connecting to {url}: {e}");
@@ -49,10 +53,28 @@ async fn main() -> ExitCode {
     }
 }
 
+/// The suite's Client ID Metadata Document URL: the client id it expects where the
+/// authorization server accepts such documents (it is never fetched).
+const METADATA_DOCUMENT: &str = "https://conformance-test.local/client-metadata.json";
+
+/// The OAuth client of the `auth/*` scenarios: the suite's metadata document URL, the
+/// credentials the context gives (`client_id`, `client_secret`) as pre-registered ones, and
+/// consent given by following the authorization server's redirects.
+fn oauth(context: &Value) -> OAuthClient {
+    let mut oauth = OAuthClient::builder(FollowRedirects)
+        .client_name("mcpforge-conformance-client")
+        .client_metadata_url(METADATA_DOCUMENT);
+    if let Some(client_id) = context.get("client_id").and_then(Value::as_str) {
+        let client_secret = context.get("client_secret").and_then(Value::as_str).map(str::to_owned);
+        oauth = oauth.pre_registered(PreRegistered { client_id: client_id.to_owned(), client_secret, issuer: None });
+    }
+    oauth.build()
+}
+
 /// Connects at the version the suite asks for, declaring every client capability: sampling
 /// (a fixed answer), elicitation (accepted with no fields, so the schema's defaults apply)
 /// and roots.
-async fn connect(url: &str, version: &str) -> Result<Client, ClientError> {
+async fn connect(transport: HttpTransport, version: &str) -> Result<Client, ClientError> {
     let protocol = match ProtocolVersion::parse(version) {
         Some(v) if v.is_modern() => Protocol::Stateless,
         Some(v) => Protocol::Handshake(v),
@@ -66,12 +88,18 @@ async fn connect(url: &str, version: &str) -> Result<Client, ClientError> {
         })
         .on_elicitation(|_| async { Ok(json!({ "action": "accept", "content": {} })) })
         .roots(vec![json!({ "uri": "file:///conformance", "name": "conformance" })])
-        .connect(HttpTransport::new(url))
+        .connect(transport)
         .await
 }
 
 async fn run(client: &Client, scenario: &str, context: &Value) -> Result<(), ClientError> {
     match scenario {
+        // Every auth scenario's server has one tool; the second request shows the token
+        // (or its step-up, or a migration to another authorization server) holds.
+        auth if auth.starts_with("auth/") => {
+            client.list_tools().await?;
+            client.call_tool("test-tool", json!({})).await.map(drop)
+        }
         "initialize" | "request-metadata" | "json-schema-ref-no-deref" => client.list_tools().await.map(drop),
         "tools_call" => {
             client.list_tools().await?;
