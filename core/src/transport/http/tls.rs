@@ -5,7 +5,6 @@
 //! `tls` feature); HTTP/1.1 only, as the listener serves.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -64,7 +63,7 @@ impl Acceptor {
             return Err(bad(&options.cert, &"no certificate in the file"));
         }
         let key = PrivateKeyDer::from_pem_file(&options.key).map_err(|e| bad(&options.key, &e))?;
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
         let mut config = rustls::ServerConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
             .map_err(|e| Error::Config(format!("TLS: {e}")))?
