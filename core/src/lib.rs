@@ -52,6 +52,7 @@ pub mod middleware;
 pub(crate) mod outbox;
 pub mod path_policy;
 mod prompt_output;
+pub mod proxy;
 pub mod protocol;
 pub mod registry;
 pub mod request_info;

@@ -2,7 +2,8 @@
 //! a child process, every kind of request and each kind of server request answered; and the
 //! child (with what it started) killed when the client is dropped, its stderr kept.
 
-use std::path::{Path, PathBuf};
+use crate::example_servers::{everything, gone};
+
 use std::time::Duration;
 
 use mcpforge::client::transport::ChildTransport;
@@ -10,17 +11,6 @@ use mcpforge::client::{Client, ClientBuilder};
 use serde_json::{Map, Value, json};
 
 const WAIT: Duration = Duration::from_secs(10);
-
-/// The `everything` example server (`cargo build -p mcpforge-examples` builds it).
-fn everything() -> PathBuf {
-    let target = match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("target"),
-    };
-    let binary = target.join("debug").join("everything");
-    assert!(binary.exists(), "{} is missing: cargo build -p mcpforge-examples --bin everything", binary.display());
-    binary
-}
 
 fn answering() -> ClientBuilder {
     Client::builder("stdio-test", "1.0.0")
@@ -33,14 +23,6 @@ fn answering() -> ClientBuilder {
 
 fn text(result: &Value) -> &str {
     result["content"][0]["text"].as_str().unwrap_or_default()
-}
-
-/// Whether process `pid` is gone (or a zombie: dead, waiting to be reaped).
-fn gone(pid: u32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Ok(stat) => stat.rsplit(')').next().is_some_and(|rest| rest.trim_start().starts_with('Z')),
-        Err(_) => true,
-    }
 }
 
 #[tokio::test]

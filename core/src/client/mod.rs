@@ -39,6 +39,7 @@ pub use handshake::ServerSession;
 pub use notifications::{Notification, NotificationHandler};
 pub use options::{ClientBuilder, ClientLimits, Protocol};
 pub use peer::{CallOptions, CancelReason};
+pub(crate) use peer::with_meta;
 
 use crate::protocol::meta::LogLevel;
 use crate::protocol::method::Method;
@@ -140,6 +141,17 @@ impl Client {
     /// from it (see [`Client::dropped_notifications`]).
     pub fn notifications(&self) -> Option<mpsc::Receiver<Notification>> {
         lock(&self.notifications).take()
+    }
+
+    /// Whether the server's side has ended (the child exited, the HTTP stream ended): every
+    /// call then fails with [`ClientError::Closed`].
+    pub fn is_closed(&self) -> bool {
+        self.peer.closed().is_cancelled()
+    }
+
+    /// Waits until the server's side ends (returns at once when it has).
+    pub async fn closed(&self) {
+        self.peer.closed().cancelled_owned().await;
     }
 
     /// How many notifications the full channel refused.
