@@ -72,7 +72,8 @@ async fn progress_reaches_only_the_request_that_asked() {
     );
     assert_eq!(text(&a_done.expect("a counted")), "counted to 3");
     assert_eq!(text(&b_done.expect("b counted")), "counted to 5");
-    let (a_progress, b_progress) = (drain(&mut a_heard, "notifications/progress"), drain(&mut b_heard, "notifications/progress"));
+    let (a_progress, b_progress) =
+        (drain(&mut a_heard, "notifications/progress"), drain(&mut b_heard, "notifications/progress"));
     assert_eq!(a_progress.len(), 3, "a heard {a_progress:?}");
     assert_eq!(b_progress.len(), 5, "b heard {b_progress:?}");
     assert!(a_progress.iter().all(|p| p["total"] == 3.0));
@@ -102,6 +103,12 @@ for line in sys.stdin:
         send(id, {"content": [{"type": "text", "text": json.dumps(cancelled)}]})
     elif method == "ping":
         send(id, {})
+    elif method == "tools/call":
+        pass
+    elif id is not None:
+        error = {"code": -32601, "message": "Method not found: " + method}
+        sys.stdout.write(json.dumps({"jsonrpc": "2.0", "id": id, "error": error}) + "\n")
+        sys.stdout.flush()
 "#;
 
 async fn cancellations(client: &Client) -> Vec<Value> {
@@ -165,7 +172,8 @@ async fn the_upstreams_list_changes_reach_the_downstream_clients() {
     let gateway = Gateway::start(vec![shared_everything("lists")]).await;
     let (a, b) = (gateway.client("a").await, gateway.client("b").await);
     let mut b_heard = b.notifications().expect("b's");
-    let names = |tools: Vec<Value>| tools.iter().filter_map(|t| t["name"].as_str().map(str::to_owned)).collect::<Vec<_>>();
+    let names =
+        |tools: Vec<Value>| tools.iter().filter_map(|t| t["name"].as_str().map(str::to_owned)).collect::<Vec<_>>();
     assert!(!names(b.list_tools().await.expect("listed")).contains(&"bonus".to_owned()));
     assert_eq!(text(&a.call_tool("toggle_bonus_tool", json!({})).await.expect("toggled")), "added bonus");
     let told = tokio::time::timeout(WAIT, async {

@@ -30,7 +30,7 @@ async fn an_upstream_killed_mid_call_fails_the_call_and_restarts_with_no_orphan(
     let client = gateway.client("caller").await;
     let mut heard = client.notifications().expect("the channel");
     let call = tokio::spawn(async move {
-        let counted = client.call_tool("count", json!({ "steps": 1000, "delay_ms": 20 })).await;
+        let counted = client.call_tool("count", json!({ "steps": 100, "delay_ms": 100 })).await;
         (client, counted)
     });
     // Mid-call: the first progress has come.

@@ -38,8 +38,8 @@ pub use error::ClientError;
 pub use handshake::ServerSession;
 pub use notifications::{Notification, NotificationHandler};
 pub use options::{ClientBuilder, ClientLimits, Protocol};
-pub use peer::{CallOptions, CancelReason};
 pub(crate) use peer::with_meta;
+pub use peer::{CallOptions, CancelReason};
 
 use crate::protocol::meta::LogLevel;
 use crate::protocol::method::Method;

@@ -19,13 +19,22 @@ use crate::protocol::method::Method;
 use crate::protocol::{CallToolResult, CompleteRequest, CompletionRef, GetPromptResult, ResourceContents};
 
 /// Reads the upstream's `result` (or its member `member`) as `T`.
-fn shaped<T: DeserializeOwned>(linked: &Linked, method: Method, mut result: Value, member: Option<&str>) -> Result<T, ProtocolError> {
+fn shaped<T: DeserializeOwned>(
+    linked: &Linked,
+    method: Method,
+    mut result: Value,
+    member: Option<&str>,
+) -> Result<T, ProtocolError> {
     let value = match member {
         Some(member) => result.get_mut(member).map(Value::take).unwrap_or(Value::Null),
         None => result,
     };
     serde_json::from_value(value).map_err(|e| {
-        ProtocolError::internal(format!("upstream {}: a {} result of the wrong shape: {e}", linked.upstream.name, method.as_str()))
+        ProtocolError::internal(format!(
+            "upstream {}: a {} result of the wrong shape: {e}",
+            linked.upstream.name,
+            method.as_str()
+        ))
     })
 }
 
@@ -99,7 +108,9 @@ impl Completion {
             let known = crate::sync::lock(&l.known);
             match reference {
                 CompletionRef::Prompt { name } => known.prompts.contains_key(name),
-                CompletionRef::Resource { uri } => known.templates.contains_key(uri) || known.resources.contains_key(uri),
+                CompletionRef::Resource { uri } => {
+                    known.templates.contains_key(uri) || known.resources.contains_key(uri)
+                }
             }
         };
         self.linked.iter().find(claims).or(self.linked.first()).cloned()

@@ -24,7 +24,8 @@ pub(crate) struct Relay {
 impl Middleware for Relay {
     fn handle<'a>(&'a self, req: Request, next: Next) -> BoxFuture<'a, MiddlewareResult> {
         let method = Method::from_wire(req.method());
-        if !matches!(method, Some(Method::ResourcesSubscribe | Method::ResourcesUnsubscribe | Method::LoggingSetLevel)) {
+        if !matches!(method, Some(Method::ResourcesSubscribe | Method::ResourcesUnsubscribe | Method::LoggingSetLevel))
+        {
             return next.run(req);
         }
         Box::pin(async move {

@@ -16,7 +16,7 @@ use tokio_util::sync::CancellationToken;
 use super::conn::{Conn, Events};
 use super::forward;
 use super::linked::{Known, Linked};
-use crate::client::Notification;
+use crate::client::{ClientError, Notification};
 use crate::error::Error;
 use crate::handler::{PromptHandler, ResourceHandler, ToolHandler};
 use crate::protocol::meta::LogLevel;
@@ -125,25 +125,42 @@ fn sync(server: &Server, linked: &Arc<Linked>, item: Item, listed: Vec<Value>) {
 }
 
 /// Lists `list` of the upstream again over `conn` and registers what changed. A list the
-/// upstream does not serve is empty.
+/// upstream does not declare, or fails to list, is left as it is.
 async fn refresh(server: &Server, linked: &Arc<Linked>, conn: &Conn, list: ListKind) {
     let client = &conn.client;
-    let listed = |r: Result<Vec<Value>, _>| {
-        r.unwrap_or_else(|e| {
-            tracing::debug!(upstream = %linked.upstream.name, "listing {list:?}: {e}");
-            Vec::new()
-        })
+    let capability = match list {
+        ListKind::Tools => "tools",
+        ListKind::Prompts => "prompts",
+        ListKind::Resources => "resources",
+    };
+    // A list the upstream did not declare is not asked for (it may not answer at all).
+    if client.session().capabilities.get(capability).is_none() {
+        return;
+    }
+    let listed = |r: Result<Vec<Value>, ClientError>| {
+        r.map_err(|e| tracing::warn!(upstream = %linked.upstream.name, "listing {list:?}: {e}")).ok()
     };
     match list {
-        ListKind::Tools => sync(server, linked, Item::Tool, listed(client.list_tools().await)),
-        ListKind::Prompts => sync(server, linked, Item::Prompt, listed(client.list_prompts().await)),
+        ListKind::Tools => {
+            if let Some(tools) = listed(client.list_tools().await) {
+                sync(server, linked, Item::Tool, tools);
+            }
+        }
+        ListKind::Prompts => {
+            if let Some(prompts) = listed(client.list_prompts().await) {
+                sync(server, linked, Item::Prompt, prompts);
+            }
+        }
         ListKind::Resources => {
             let resources = listed(client.list_resources().await);
-            let templates = listed(client.list_resource_templates().await);
-            server.hold_list_changes();
-            sync(server, linked, Item::Resource, resources);
-            sync(server, linked, Item::Template, templates);
-            server.release_list_changes();
+            // Templates are optional in the spec: an upstream without them has none.
+            let templates = client.list_resource_templates().await.unwrap_or_default();
+            if let Some(resources) = resources {
+                server.hold_list_changes();
+                sync(server, linked, Item::Resource, resources);
+                sync(server, linked, Item::Template, templates);
+                server.release_list_changes();
+            }
         }
     }
 }

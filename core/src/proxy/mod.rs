@@ -80,12 +80,11 @@ impl Proxy {
         let stop = CancellationToken::new();
         let builder = builder.enable_tools().enable_resources().enable_prompts().resource_subscriptions(true);
         // The server is built before the upstreams' handlers exist: they need it to register.
-        let linked: Vec<Arc<Linked>> = upstreams
-            .into_iter()
-            .map(|upstream| Arc::new(Linked::new(Arc::new(upstream))))
-            .collect();
+        let linked: Vec<Arc<Linked>> =
+            upstreams.into_iter().map(|upstream| Arc::new(Linked::new(Arc::new(upstream)))).collect();
         let completion = Arc::new(forward::Completion { linked: linked.clone() });
-        let server = builder.completion(None, completion).middleware(hooks::Relay { linked: linked.clone() }).build()?;
+        let server =
+            builder.completion(None, completion).middleware(hooks::Relay { linked: linked.clone() }).build()?;
         linked.iter().for_each(|l| Self::run(&server, l, &stop));
         let proxy = Proxy { server, linked, stop };
         for linked in &proxy.linked {

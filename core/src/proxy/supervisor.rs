@@ -28,7 +28,12 @@ pub(crate) struct Supervisor {
 
 impl Supervisor {
     /// Starts connecting to `upstream` in a task of its own, which runs until `stop`.
-    pub(crate) fn start(upstream: Arc<Upstream>, events: Events, on_connect: OnConnect, stop: CancellationToken) -> Self {
+    pub(crate) fn start(
+        upstream: Arc<Upstream>,
+        events: Events,
+        on_connect: OnConnect,
+        stop: CancellationToken,
+    ) -> Self {
         let (publish, current) = watch::channel(None);
         let name = upstream.name.clone();
         tokio::spawn(keep_up(upstream, events, on_connect, publish, stop.clone()));

@@ -158,9 +158,8 @@ impl Upstream {
     pub(crate) fn transport(&self) -> Opener {
         match &self.target {
             Target::Command { program, args, env } => {
-                let child = env
-                    .iter()
-                    .fold(ChildTransport::new(program).args(args.iter().cloned()), |c, (k, v)| c.env(k, v));
+                let child =
+                    env.iter().fold(ChildTransport::new(program).args(args.iter().cloned()), |c, (k, v)| c.env(k, v));
                 Opener::Child(child.exit_grace(EXIT_GRACE))
             }
             Target::Url { url, headers } => {

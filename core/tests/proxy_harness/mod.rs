@@ -33,7 +33,8 @@ impl Gateway {
     pub async fn start(upstreams: Vec<Upstream>) -> Gateway {
         let upstreams = upstreams.into_iter().map(|u| u.backoff(quick())).collect();
         let builder = Server::builder("test-gateway", "1.0.0");
-        let proxy = tokio::time::timeout(WAIT, Proxy::start(builder, upstreams)).await.expect("in time").expect("starts");
+        let proxy =
+            tokio::time::timeout(WAIT, Proxy::start(builder, upstreams)).await.expect("in time").expect("starts");
         let options = HttpOptions { bind: "127.0.0.1:0".parse().expect("an address"), ..HttpOptions::default() };
         let http = proxy.server().bind_http(options).await.expect("bind");
         let addr = http.local_addr().expect("local address");
