@@ -78,7 +78,7 @@ impl Proxy {
     /// another upstream already serves is left out, with a warning.
     pub async fn start(builder: ServerBuilder, upstreams: Vec<Upstream>) -> Result<Proxy, Error> {
         let stop = CancellationToken::new();
-        let builder = builder.enable_tools().enable_resources().enable_prompts().resource_subscriptions(true);
+        let builder = builder.enable_tools().enable_resources().enable_prompts();
         // The server is built before the upstreams' handlers exist: they need it to register.
         let linked: Vec<Arc<Linked>> =
             upstreams.into_iter().map(|upstream| Arc::new(Linked::new(Arc::new(upstream)))).collect();
