@@ -148,3 +148,11 @@ bench-middleware: setup load bench-servers
 # `make bench` runs the engine benchmarks and then this comparison (every binding against the
 # official SDKs: the targets of the binding issues are checked in its report).
 BENCH_TARGETS += bench-peers
+
+# `make bench-gateway`: mcpforge-gateway in front of the release Rust quickstart (one shared
+# stdio child) against the quickstart serving HTTP itself, 1 and 16 sessions, alternating
+# rounds (bench/gateway.py); prints calls/s, p50/p99 and peak RSS.
+.PHONY: bench-gateway
+bench-gateway:
+	$(CARGO) build -j$(JOBS) --release -p mcpforge-load -p mcpforge-examples --bin mcpforge-load --bin quickstart --bin mcpforge-gateway
+	python3 bench/gateway.py

@@ -28,6 +28,7 @@ FLOORS = [
     ("dispatch", ["dispatch/", "tasks/", "client/"]),
     ("transports", ["transport/", "client/transport/"]),
     ("facade", ["server.rs", "server_config.rs", "sdk_options.rs", "server_toggle.rs", "server/", "lib.rs", "sugar.rs", "fuzzing.rs"]),
+    ("gateway", ["proxy/"]),
 ]
 RANK = {name: i for i, (name, _) in enumerate(FLOORS)}
 

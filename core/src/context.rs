@@ -216,6 +216,12 @@ impl RequestContext {
         }
     }
 
+    /// The legacy session this request belongs to, held weakly (it ends with its
+    /// connection); `None` on the 2026-07-28 wire.
+    pub(crate) fn session_handle(&self) -> Option<std::sync::Weak<Session>> {
+        self.session().map(Arc::downgrade)
+    }
+
     /// The request's `_meta` object, if any.
     pub fn meta(&self) -> Option<&Value> {
         self.inner.meta.as_ref()

@@ -53,6 +53,7 @@ pub(crate) mod outbox;
 pub mod path_policy;
 mod prompt_output;
 pub mod protocol;
+pub mod proxy;
 pub mod registry;
 pub mod request_info;
 mod resource_output;

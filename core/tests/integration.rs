@@ -6,7 +6,9 @@
 
 // Helpers the test modules share (servers and clients for the tests), each built once.
 mod client_server;
+mod example_servers;
 mod http_client;
+mod proxy_harness;
 mod raw_server;
 #[cfg(feature = "redis")]
 mod redis_server;
@@ -97,6 +99,10 @@ mod test_pagination;
 mod test_progress_logging;
 #[path = "test_prompts.rs"]
 mod test_prompts;
+#[path = "test_proxy.rs"]
+mod test_proxy;
+#[path = "test_proxy_children.rs"]
+mod test_proxy_children;
 #[path = "test_rate_limits.rs"]
 mod test_rate_limits;
 #[path = "test_resource_listers.rs"]

@@ -3,7 +3,8 @@
 //! child (with what it started) killed when the client is dropped, its stderr kept; and a
 //! binding's driver reading and writing the pipes, its executor running the connection.
 
-use std::path::{Path, PathBuf};
+use crate::example_servers::{everything, gone};
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -16,17 +17,6 @@ use tokio::net::unix::pipe;
 
 const WAIT: Duration = Duration::from_secs(10);
 
-/// The `everything` example server (`cargo build -p mcpforge-examples` builds it).
-fn everything() -> PathBuf {
-    let target = match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("target"),
-    };
-    let binary = target.join("debug").join("everything");
-    assert!(binary.exists(), "{} is missing: cargo build -p mcpforge-examples --bin everything", binary.display());
-    binary
-}
-
 fn answering() -> ClientBuilder {
     Client::builder("stdio-test", "1.0.0")
         .on_sampling(|_| async {
@@ -38,14 +28,6 @@ fn answering() -> ClientBuilder {
 
 fn text(result: &Value) -> &str {
     result["content"][0]["text"].as_str().unwrap_or_default()
-}
-
-/// Whether process `pid` is gone (or a zombie: dead, waiting to be reaped).
-fn gone(pid: u32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Ok(stat) => stat.rsplit(')').next().is_some_and(|rest| rest.trim_start().starts_with('Z')),
-        Err(_) => true,
-    }
 }
 
 #[tokio::test]

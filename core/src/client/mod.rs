@@ -39,6 +39,7 @@ pub use error::ClientError;
 pub use handshake::ServerSession;
 pub use notifications::{Notification, NotificationHandler};
 pub use options::{ClientBuilder, ClientLimits, Protocol};
+pub(crate) use peer::with_meta;
 pub use peer::{CallOptions, CancelReason};
 
 use crate::dispatch::executor::Joinable;
@@ -142,6 +143,17 @@ impl Client {
     /// from it (see [`Client::dropped_notifications`]).
     pub fn notifications(&self) -> Option<mpsc::Receiver<Notification>> {
         lock(&self.notifications).take()
+    }
+
+    /// Whether the server's side has ended (the child exited, the HTTP stream ended): every
+    /// call then fails with [`ClientError::Closed`].
+    pub fn is_closed(&self) -> bool {
+        self.peer.closed().is_cancelled()
+    }
+
+    /// Waits until the server's side ends (returns at once when it has).
+    pub async fn closed(&self) {
+        self.peer.closed().cancelled_owned().await;
     }
 
     /// How many notifications the full channel refused.

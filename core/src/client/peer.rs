@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use tokio::sync::{Semaphore, mpsc, oneshot};
 use tokio::task::AbortHandle;
+use tokio_util::sync::CancellationToken;
 
 use super::answer::Answers;
 use super::error::ClientError;
@@ -84,6 +85,8 @@ pub(crate) struct Peer {
     answer_slots: Arc<Semaphore>,
     /// Set once the server's side ended.
     ended: AtomicBool,
+    /// Tripped once the server's side ended (what [`Peer::closed`] waits for).
+    closed: CancellationToken,
 }
 
 impl Peer {
@@ -108,6 +111,7 @@ impl Peer {
             answering: Mutex::default(),
             answer_slots: Arc::new(Semaphore::new(max_answering.max(1))),
             ended: AtomicBool::new(false),
+            closed: CancellationToken::new(),
         });
         let reader = spawner.spawn_joinable(read_loop(Arc::downgrade(&peer), incoming));
         (peer, reader)
@@ -257,9 +261,15 @@ impl Peer {
         Some(waiter)
     }
 
+    /// A token tripped once the server's side has ended.
+    pub(crate) fn closed(&self) -> CancellationToken {
+        self.closed.clone()
+    }
+
     /// The server's side ended: every call waiting fails with [`ClientError::Closed`].
     fn end(&self) {
         self.ended.store(true, Ordering::Release);
+        self.closed.cancel();
         lock(&self.pending).clear();
         lock(&self.progress).clear();
         lock(&self.answering).drain().for_each(|(_, task)| task.abort());

@@ -3,3 +3,4 @@
 
 pub mod cli;
 pub mod conformance_fixture;
+pub mod gateway_config;

@@ -1,7 +1,9 @@
 //! The stdio transport: the client starts the server as a child process (program, args,
 //! environment, working directory) and speaks newline-delimited JSON-RPC over its stdin and
 //! stdout. The child runs in a process group of its own, killed with everything it started
-//! when the client closes or is dropped, so no server is left behind. Its stderr is kept in a
+//! when the client closes or is dropped, and as soon as the child exits (what it started is
+//! killed with it, and its calls in flight fail even if something outside the group still
+//! holds its output), so no server is left behind. Its stderr is kept in a
 //! bounded buffer ([`StderrTail`]) and each line is also logged at debug level. A binding
 //! with an event loop of its own may read and write the pipes there ([`ChildTransport::driver`]).
 
@@ -14,7 +16,7 @@ use std::time::Duration;
 use futures_util::future::BoxFuture;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::process::{Child, ChildStdin, ChildStdout, Command};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 
 use super::{Transport, Wire};
@@ -174,27 +176,54 @@ impl Transport for ChildTransport {
             let (outgoing, to_child) = mpsc::channel(queue);
             let (to_client, incoming) = mpsc::channel(queue);
             let stop_writing = CancellationToken::new();
+            let exited = CancellationToken::new();
             let (writer, reader, spawner) = match driver {
                 Some(driver) => pipes_driven(stdin, stdout, driver)?,
                 None => (Box::new(stdin) as StdioWriter, Box::new(stdout) as StdioReader, Spawner::Tokio),
             };
             spawner.spawn(write_loop(writer, to_child, stop_writing.clone()));
-            spawner.spawn(read_loop(reader, to_client));
+            spawner.spawn(read_loop(reader, to_client, exited.clone()));
             tokio::spawn(stderr_loop(stderr, self.stderr.clone()));
-            let grace = self.grace;
-            let pgid = group.0;
+            let (close, closing) = oneshot::channel::<()>();
+            let (closed, done) = oneshot::channel::<()>();
+            tokio::spawn(watch(child, ProcessGroup(group.0), self.grace, stop_writing, closing, exited, closed));
             let closer: super::Closer = Box::new(move || {
                 Box::pin(async move {
-                    stop_writing.cancel();
-                    if tokio::time::timeout(grace, child.wait()).await.is_err() {
-                        ProcessGroup(pgid).kill();
-                        let _ = child.wait().await;
-                    }
+                    let _ = close.send(());
+                    let _ = done.await;
                 })
             });
             Ok(Wire { outgoing, incoming, closer, guard: Box::new(group) })
         })
     }
+}
+
+/// Waits for the child: when it exits on its own, or once closed (its stdin closed, then
+/// killed after `grace`), whatever it left in its process group is killed, and the reading
+/// of its output ends even if something outside the group still holds the pipe.
+async fn watch(
+    mut child: Child,
+    group: ProcessGroup,
+    grace: Duration,
+    stop_writing: CancellationToken,
+    closing: oneshot::Receiver<()>,
+    exited: CancellationToken,
+    closed: oneshot::Sender<()>,
+) {
+    tokio::select! {
+        _ = child.wait() => {}
+        // Asked to close, or the client dropped without closing (its guard kills the group).
+        _ = closing => {
+            stop_writing.cancel();
+            if tokio::time::timeout(grace, child.wait()).await.is_err() {
+                group.kill();
+                let _ = child.wait().await;
+            }
+        }
+    }
+    group.kill();
+    exited.cancel();
+    let _ = closed.send(());
 }
 
 /// The child's process group, killed (the child and everything it started) when dropped.
@@ -270,9 +299,20 @@ async fn write_loop(
     // Dropping stdin closes it: the child sees end of input.
 }
 
-async fn read_loop(stdout: impl AsyncRead + Unpin, to_client: mpsc::Sender<Vec<u8>>) {
+/// How long the output of a child that exited is still read (what it wrote before dying).
+const DRAIN: Duration = Duration::from_millis(100);
+
+async fn read_loop(stdout: impl AsyncRead + Unpin, to_client: mpsc::Sender<Vec<u8>>, exited: CancellationToken) {
     let mut lines = LineReader::new(BufReader::new(stdout), MAX_MESSAGE);
-    while let Ok(Some(frame)) = lines.next_frame().await {
+    loop {
+        let frame = tokio::select! {
+            frame = lines.next_frame() => frame,
+            () = exited.cancelled() => match tokio::time::timeout(DRAIN, lines.next_frame()).await {
+                Ok(frame) => frame,
+                Err(_) => break,
+            },
+        };
+        let Ok(Some(frame)) = frame else { break };
         let message = match frame {
             Frame::Line(line) => line.to_vec(),
             Frame::Oversized(n) => {

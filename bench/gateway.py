@@ -1,0 +1,95 @@
+"""``make bench-gateway``: the gateway against the engine's own HTTP serving, side by side
+in one run. Both serve the release Rust quickstart's ``echo`` over Streamable HTTP on
+127.0.0.1: the quickstart itself (``quickstart --http``), and ``mcpforge-gateway`` in front
+of the quickstart run as one shared stdio child. Each is driven by mcpforge-load (legacy
+wire, one session per connection) at 1 and 16 concurrent sessions, in alternating rounds
+(the order flips each round); the figures printed are the medians over the rounds of
+calls/s, p50 and p99 latency, and the serving process's peak RSS (the gateway's own, its
+child not counted).
+
+    make bench-gateway                     # builds what it needs, then runs this
+    BENCH_GATEWAY_ROUNDS=5 BENCH_GATEWAY_SECONDS=10 python3 bench/gateway.py
+
+The peer gateways (supergateway, the two mcp-proxy packages, FastMCP's proxy) are not
+measured here yet.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from run import LOAD, ROOT, one_line, run_load  # noqa: E402
+
+QUICKSTART = "target/release/quickstart"
+GATEWAY = "target/release/mcpforge-gateway"
+SESSIONS = (1, 16)
+ROUNDS = int(os.environ.get("BENCH_GATEWAY_ROUNDS", "3"))
+SECONDS = float(os.environ.get("BENCH_GATEWAY_SECONDS", "5"))
+
+SUBJECTS = {
+    "engine HTTP": (QUICKSTART, "--http", "127.0.0.1:{port}"),
+    "gateway -> stdio": (GATEWAY, "--http", "127.0.0.1:{port}", "--mode", "shared", "--", QUICKSTART),
+}
+
+
+def once(command: tuple[str, ...], sessions: int) -> dict:
+    """One measured run against a freshly started subject."""
+    args = ["--url", "http://127.0.0.1:{port}/mcp", "--wire", "legacy", "-c", str(sessions), "-d", str(SECONDS),
+            "--warmup", "200", "--expect-echo"]
+    return run_load(args, command)
+
+
+def figures(result: dict) -> dict[str, float] | None:
+    measured = result.get("measured") or {}
+    latency = measured.get("latency") or {}
+    if result.get("aborted") or measured.get("failed"):
+        return None
+    return {"calls_per_s": measured.get("calls_per_s", 0.0), "p50_us": latency.get("p50_us", 0.0),
+            "p99_us": latency.get("p99_us", 0.0),
+            "rss_mb": (result.get("server_usage") or {}).get("peak_rss_mb") or 0.0}
+
+
+def main() -> int:
+    os.chdir(ROOT)
+    for binary in (LOAD, QUICKSTART, GATEWAY):
+        if not os.access(binary, os.X_OK):
+            sys.exit(f"bench-gateway: {binary} is missing: run `make bench-gateway`")
+    runs: dict[tuple[str, int], list[dict[str, float]]] = {}
+    failed = False
+    for round_no in range(ROUNDS):
+        order = list(SUBJECTS) if round_no % 2 == 0 else list(reversed(SUBJECTS))
+        for sessions in SESSIONS:
+            for name in order:
+                result = once(SUBJECTS[name], sessions)
+                print(f"round {round_no + 1}, {name}, {sessions} sessions: {one_line(result)}", file=sys.stderr)
+                got = figures(result)
+                failed |= got is None
+                if got:
+                    runs.setdefault((name, sessions), []).append(got)
+    print(f"\nmedians of {ROUNDS} rounds of {SECONDS:g} s, echo over Streamable HTTP on 127.0.0.1\n")
+    print("| subject | sessions | calls/s | p50 µs | p99 µs | peak RSS MiB |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for sessions in SESSIONS:
+        for name in SUBJECTS:
+            rows = runs.get((name, sessions), [])
+            if not rows:
+                print(f"| {name} | {sessions} | failed | | | |")
+                continue
+            med = {k: statistics.median(r[k] for r in rows) for k in rows[0]}
+            print(f"| {name} | {sessions} | {med['calls_per_s']:,.0f} | {med['p50_us']:.1f} | {med['p99_us']:.1f} "
+                  f"| {med['rss_mb']:.1f} |")
+    for sessions in SESSIONS:
+        base, gw = runs.get(("engine HTTP", sessions)), runs.get(("gateway -> stdio", sessions))
+        if base and gw:
+            ratio = statistics.median(r["calls_per_s"] for r in gw) / statistics.median(r["calls_per_s"] for r in base)
+            print(f"\ngateway / engine HTTP at {sessions} sessions: {ratio:.2f}x calls/s")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,88 @@
+//! One connection to an upstream ([`Conn`]): the client engine's [`Client`] over the
+//! upstream's transport, with the requests forwarded over it ([`Routes`]). Its progress goes
+//! to the downstream request that owns it; its requests to a client (sampling, elicitation,
+//! roots) to the downstream client that caused them; its other notifications (list changes,
+//! resource updates, log messages) to the handler the gateway gives ([`Events`]).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use serde_json::{Value, json};
+
+use super::routes::Routes;
+use super::upstream::Upstream;
+use crate::client::{Client, ClientError, Notification};
+use crate::protocol::method::Method;
+
+/// Where an upstream's notifications other than progress go.
+pub(crate) type Events = Arc<dyn Fn(&Notification) + Send + Sync>;
+
+/// The notifications handed to [`Events`].
+const EVENTS: [Method; 5] = [
+    Method::ToolListChanged,
+    Method::ResourceListChanged,
+    Method::PromptListChanged,
+    Method::ResourceUpdated,
+    Method::LogMessage,
+];
+
+/// Which of a client's answers the gateway offers the upstream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Asks {
+    pub(crate) sampling: bool,
+    pub(crate) elicitation: bool,
+    pub(crate) roots: bool,
+}
+
+impl Asks {
+    /// All three: the shared connection's (each ask goes to whichever client owns it).
+    pub(crate) const ALL: Asks = Asks { sampling: true, elicitation: true, roots: true };
+
+    /// What a downstream client declared in its capabilities.
+    pub(crate) fn of(capabilities: &Value) -> Asks {
+        Asks {
+            sampling: capabilities.get("sampling").is_some(),
+            elicitation: capabilities.get("elicitation").is_some(),
+            roots: capabilities.get("roots").is_some(),
+        }
+    }
+}
+
+/// One connection to an upstream.
+pub(crate) struct Conn {
+    pub(crate) client: Client,
+    pub(crate) routes: Arc<Routes>,
+}
+
+/// Opens one connection to `upstream`, offering it `asks`.
+pub(crate) async fn connect(upstream: &Upstream, asks: Asks, events: Events) -> Result<Conn, ClientError> {
+    let routes = Arc::new(Routes::default());
+    let keys = Arc::new(AtomicU64::new(0));
+    let mut builder = Client::builder("mcpforge-gateway", env!("CARGO_PKG_VERSION")).call_options(upstream.call);
+    let offered = [
+        (asks.sampling, Method::SamplingCreateMessage),
+        (asks.elicitation, Method::ElicitationCreate),
+        (asks.roots, Method::RootsList),
+    ];
+    for (_, method) in offered.into_iter().filter(|(on, _)| *on) {
+        let (routes, keys) = (routes.clone(), keys.clone());
+        builder = builder.on_request(method.as_str(), move |params| {
+            let routes = routes.clone();
+            let key = format!("upstream-{}", keys.fetch_add(1, Ordering::Relaxed));
+            async move { routes.ask(method.as_str(), params, key).await }
+        });
+    }
+    if asks.roots {
+        builder = builder.capabilities(json!({ "roots": {} }));
+    }
+    let progress = routes.clone();
+    builder = builder.on_notification(Method::Progress.as_str(), move |n| progress.progress(&n.params));
+    for method in EVENTS {
+        let events = events.clone();
+        builder = builder.on_notification(method.as_str(), move |n| events(n));
+    }
+    let client = builder.connect(upstream.transport()).await?;
+    // Every notification goes to a handler above; nothing reads the channel.
+    drop(client.notifications());
+    Ok(Conn { client, routes })
+}

@@ -1,0 +1,140 @@
+//! The gateway's engine: a server whose catalogue and requests are its upstream MCP
+//! servers' ([`Proxy`]). Each [`Upstream`] is reached by the client engine (a command run
+//! as a child process, or a Streamable HTTP URL), shared by every downstream client or run
+//! once per session ([`Mode`]); the proxy lists its tools, prompts, resources and templates,
+//! follows its list changes, and forwards `tools/call`, `resources/read`, `prompts/get`,
+//! `completion/complete`, subscriptions and log levels to it, routing the upstream's
+//! progress and requests back to the downstream client they belong to. Everything else,
+//! every wire, auth, limits, rate limits, catalogues and metrics, is the server's own.
+//!
+//! ```no_run
+//! use mcpforge::proxy::{Mode, Proxy, Upstream};
+//! use mcpforge::{HttpOptions, Server};
+//!
+//! # async fn run() -> Result<(), mcpforge::Error> {
+//! let upstream = Upstream::command("time", "uvx", ["mcp-server-time"]).mode(Mode::Shared);
+//! let proxy = Proxy::start(Server::builder("gateway", "1.0.0"), vec![upstream]).await?;
+//! proxy.server().serve_http(HttpOptions::new("127.0.0.1:3000".parse().unwrap())).await?;
+//! # Ok(()) }
+//! ```
+
+mod conn;
+mod forward;
+mod hooks;
+mod linked;
+mod mirror;
+mod routes;
+mod sessions;
+mod supervisor;
+mod upstream;
+
+use std::sync::Arc;
+
+use futures_util::future::BoxFuture;
+use tokio_util::sync::CancellationToken;
+
+pub use upstream::{Backoff, Mode, Target, Upstream};
+
+use crate::error::Error;
+use crate::server::{Server, ServerBuilder};
+use linked::Linked;
+use sessions::SessionConns;
+use supervisor::{OnConnect, Supervisor};
+
+/// A running proxy: its [`Server`] (serve it on any transport) and its upstreams' children.
+/// [`Proxy::close`] (or dropping it) stops the children.
+pub struct Proxy {
+    server: Server,
+    linked: Vec<Arc<Linked>>,
+    stop: CancellationToken,
+}
+
+impl std::fmt::Debug for Proxy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.linked.iter().map(|l| l.upstream.name.as_str()).collect();
+        f.debug_struct("Proxy").field("upstreams", &names).finish_non_exhaustive()
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        self.stop.cancel();
+    }
+}
+
+impl Server {
+    /// A server whose catalogue is `upstream`'s, every request forwarded to it (see
+    /// [`Proxy::start`]).
+    pub async fn proxy(upstream: Upstream) -> Result<Proxy, Error> {
+        Proxy::start(Server::builder("mcpforge-gateway", env!("CARGO_PKG_VERSION")), vec![upstream]).await
+    }
+}
+
+impl Proxy {
+    /// Builds `builder` (with its options as given: limits, hooks, logging, ...) into a
+    /// server serving the catalogues of `upstreams`, and connects to each, waiting at most
+    /// its connect timeout for its first catalogue (an upstream not up by then keeps being
+    /// started in the background, and its items appear when it is). An item whose name
+    /// another upstream already serves is left out, with a warning.
+    pub async fn start(builder: ServerBuilder, upstreams: Vec<Upstream>) -> Result<Proxy, Error> {
+        let stop = CancellationToken::new();
+        let builder = builder.enable_tools().enable_resources().enable_prompts();
+        // The server is built before the upstreams' handlers exist: they need it to register.
+        let linked: Vec<Arc<Linked>> =
+            upstreams.into_iter().map(|upstream| Arc::new(Linked::new(Arc::new(upstream)))).collect();
+        let completion = Arc::new(forward::Completion { linked: linked.clone() });
+        let server =
+            builder.completion(None, completion).middleware(hooks::Relay { linked: linked.clone() }).build()?;
+        linked.iter().for_each(|l| Self::run(&server, l, &stop));
+        let proxy = Proxy { server, linked, stop };
+        for linked in &proxy.linked {
+            if let Some(main) = linked.main.get() {
+                if let Err(e) = main.conn(linked.upstream.connect_timeout).await {
+                    tracing::warn!(upstream = %linked.upstream.name, "{}", e.message);
+                }
+            }
+        }
+        Ok(proxy)
+    }
+
+    /// Starts one upstream's connections and the following of its lists.
+    fn run(server: &Server, linked: &Arc<Linked>, stop: &CancellationToken) {
+        let upstream = linked.upstream.clone();
+        if upstream.mode == Mode::PerSession {
+            let events = mirror::session_events(server.clone());
+            let _ = linked.sessions.set(SessionConns::start(upstream.clone(), events, stop.clone()));
+        }
+        let weak = Arc::downgrade(linked);
+        let events = mirror::shared_events(server.clone(), weak.clone());
+        let on_connect: OnConnect = {
+            let (server, weak) = (server.clone(), weak.clone());
+            Arc::new(move |conn| -> BoxFuture<'static, ()> {
+                let (server, weak) = (server.clone(), weak.clone());
+                Box::pin(async move {
+                    if let Some(linked) = weak.upgrade() {
+                        mirror::refresh_all(&server, &linked, &conn).await;
+                    }
+                })
+            })
+        };
+        let main = Supervisor::start(upstream, events, on_connect, stop.clone());
+        let _ = linked.main.set(main);
+        tokio::spawn(mirror::follow_changes(server.clone(), weak, stop.clone()));
+    }
+
+    /// The proxy's server.
+    pub fn server(&self) -> &Server {
+        &self.server
+    }
+
+    /// How many per-session connections upstream `name` has open now (0 for a shared one).
+    pub fn session_children(&self, name: &str) -> usize {
+        let linked = self.linked.iter().find(|l| l.upstream.name == name);
+        linked.and_then(|l| l.sessions.get()).map_or(0, |s| s.len())
+    }
+
+    /// Stops every upstream's children (the shared ones and the per-session ones).
+    pub fn close(self) {
+        self.stop.cancel();
+    }
+}

@@ -1,0 +1,189 @@
+//! What names an upstream server ([`Upstream`]): a command run as a child process or a
+//! Streamable HTTP URL, whether its process is shared by every downstream client or one is
+//! run per session ([`Mode`]), how long a forwarded call may take, and how a dead child is
+//! restarted.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use futures_util::future::BoxFuture;
+
+use crate::client::transport::{ChildTransport, HttpTransport, Transport, Wire};
+use crate::client::{CallOptions, ClientError};
+
+/// Whether the downstream clients share one upstream connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// One child (or one HTTP session) per downstream session, stopped when that session
+    /// ends. The default: an upstream that keeps state for its client (a login, a working
+    /// directory, subscriptions, a conversation) never shows one user's state to another.
+    #[default]
+    PerSession,
+    /// One child (or one HTTP session) for every downstream client, requests multiplexed
+    /// over it. For stateless upstreams only; the cheapest by far.
+    Shared,
+}
+
+impl Mode {
+    /// The mode a configuration names: `shared` or `per-session`.
+    pub fn from_name(name: &str) -> Option<Mode> {
+        match name {
+            "shared" => Some(Mode::Shared),
+            "per-session" => Some(Mode::PerSession),
+            _ => None,
+        }
+    }
+}
+
+/// How an upstream is reached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A program started as a child process, spoken to over its stdin and stdout.
+    Command {
+        /// The program (looked up in `PATH`).
+        program: PathBuf,
+        /// Its arguments.
+        args: Vec<String>,
+        /// Environment variables set for it (it inherits the rest).
+        env: Vec<(String, String)>,
+    },
+    /// A Streamable HTTP endpoint.
+    Url {
+        /// The endpoint's URL.
+        url: String,
+        /// Headers sent with every request (the gateway's own credentials for the upstream).
+        headers: Vec<(String, String)>,
+    },
+}
+
+/// Restarting a child that died: the first wait, doubled at each failure up to the ceiling,
+/// back to the first once a child has lived for `healthy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Backoff {
+    /// The first wait (default 100 ms).
+    pub first: Duration,
+    /// The longest wait (default 10 s).
+    pub max: Duration,
+    /// How long a child must live for the next failure to wait `first` again (default 30 s).
+    pub healthy: Duration,
+}
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Backoff { first: Duration::from_millis(100), max: Duration::from_secs(10), healthy: Duration::from_secs(30) }
+    }
+}
+
+/// One upstream server behind a proxy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Upstream {
+    /// The name errors and logs give it.
+    pub name: String,
+    /// How it is reached.
+    pub target: Target,
+    /// Shared or per session (default [`Mode::PerSession`]).
+    pub mode: Mode,
+    /// How long a forwarded call waits for the upstream (restarted by its progress).
+    pub call: CallOptions,
+    /// How long a request waits for the upstream to be connected (started, or restarted
+    /// after it died) before it fails (default 10 s).
+    pub connect_timeout: Duration,
+    /// How a dead child is restarted.
+    pub backoff: Backoff,
+    /// How many per-session children may run at once (default 256); a session past it is
+    /// refused.
+    pub max_sessions: usize,
+}
+
+impl Upstream {
+    fn new(name: impl Into<String>, target: Target) -> Upstream {
+        Upstream {
+            name: name.into(),
+            target,
+            mode: Mode::default(),
+            call: CallOptions::default(),
+            connect_timeout: Duration::from_secs(10),
+            backoff: Backoff::default(),
+            max_sessions: 256,
+        }
+    }
+
+    /// An upstream run as `program` with `args`.
+    pub fn command<I, S>(name: impl Into<String>, program: impl Into<PathBuf>, args: I) -> Upstream
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let args = args.into_iter().map(Into::into).collect();
+        Upstream::new(name, Target::Command { program: program.into(), args, env: Vec::new() })
+    }
+
+    /// An upstream served over Streamable HTTP at `url`.
+    pub fn url(name: impl Into<String>, url: impl Into<String>) -> Upstream {
+        Upstream::new(name, Target::Url { url: url.into(), headers: Vec::new() })
+    }
+
+    /// Shared or per session.
+    #[must_use]
+    pub fn mode(mut self, mode: Mode) -> Self {
+        self.mode = mode;
+        self
+    }
+
+    /// Sets an environment variable of the child (a command) or a header (a URL).
+    #[must_use]
+    pub fn setting(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        match &mut self.target {
+            Target::Command { env, .. } => env.push((key.into(), value.into())),
+            Target::Url { headers, .. } => headers.push((key.into(), value.into())),
+        }
+        self
+    }
+
+    /// How forwarded calls wait.
+    #[must_use]
+    pub fn call_options(mut self, call: CallOptions) -> Self {
+        self.call = call;
+        self
+    }
+
+    /// How dead children are restarted.
+    #[must_use]
+    pub fn backoff(mut self, backoff: Backoff) -> Self {
+        self.backoff = backoff;
+        self
+    }
+
+    /// A transport that opens one connection to the upstream.
+    pub(crate) fn transport(&self) -> Opener {
+        match &self.target {
+            Target::Command { program, args, env } => {
+                let child =
+                    env.iter().fold(ChildTransport::new(program).args(args.iter().cloned()), |c, (k, v)| c.env(k, v));
+                Opener::Child(child.exit_grace(EXIT_GRACE))
+            }
+            Target::Url { url, headers } => {
+                Opener::Http(headers.iter().fold(HttpTransport::new(url), |t, (k, v)| t.header(k, v)))
+            }
+        }
+    }
+}
+
+/// How long a child closed by the gateway may take to exit before its group is killed.
+const EXIT_GRACE: Duration = Duration::from_secs(2);
+
+/// One of the client's transports, chosen by the upstream's [`Target`].
+#[derive(Debug)]
+pub(crate) enum Opener {
+    Child(ChildTransport),
+    Http(HttpTransport),
+}
+
+impl Transport for Opener {
+    fn open(self: Box<Self>, queue: usize) -> BoxFuture<'static, Result<Wire, ClientError>> {
+        match *self {
+            Opener::Child(child) => Box::new(child).open(queue),
+            Opener::Http(http) => Box::new(http).open(queue),
+        }
+    }
+}

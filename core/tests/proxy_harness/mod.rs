@@ -1,0 +1,78 @@
+//! A proxy in front of upstream child processes, served over Streamable HTTP on
+//! 127.0.0.1, and downstream clients of it: what the proxy tests share.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use mcpforge::client::transport::HttpTransport;
+use mcpforge::client::{Client, ClientBuilder};
+use mcpforge::proxy::{Backoff, Proxy, Upstream};
+use mcpforge::{HttpOptions, Server};
+use serde_json::Value;
+use tokio::task::JoinHandle;
+
+/// How long any one wait of a proxy test may take.
+pub const WAIT: Duration = Duration::from_secs(20);
+
+/// A proxy served over HTTP; dropping it stops the listener and the upstreams' children.
+pub struct Gateway {
+    pub proxy: Proxy,
+    pub addr: SocketAddr,
+    run: JoinHandle<Result<(), mcpforge::Error>>,
+}
+
+impl Drop for Gateway {
+    fn drop(&mut self) {
+        self.proxy.server().shutdown();
+        self.run.abort();
+    }
+}
+
+impl Gateway {
+    /// A proxy of `upstreams`, listening on a free port of 127.0.0.1.
+    pub async fn start(upstreams: Vec<Upstream>) -> Gateway {
+        let upstreams = upstreams.into_iter().map(|u| u.backoff(quick())).collect();
+        let builder = Server::builder("test-gateway", "1.0.0");
+        let proxy =
+            tokio::time::timeout(WAIT, Proxy::start(builder, upstreams)).await.expect("in time").expect("starts");
+        let options = HttpOptions { bind: "127.0.0.1:0".parse().expect("an address"), ..HttpOptions::default() };
+        let http = proxy.server().bind_http(options).await.expect("bind");
+        let addr = http.local_addr().expect("local address");
+        Gateway { proxy, addr, run: tokio::spawn(http.run()) }
+    }
+
+    /// Connects `builder` to the proxy over Streamable HTTP.
+    pub async fn connect(&self, builder: ClientBuilder) -> Client {
+        let transport = HttpTransport::new(format!("http://{}/mcp", self.addr));
+        tokio::time::timeout(WAIT, builder.connect(transport)).await.expect("in time").expect("connects")
+    }
+
+    /// A plain client of the proxy.
+    pub async fn client(&self, name: &str) -> Client {
+        self.connect(Client::builder(name, "1.0.0")).await
+    }
+}
+
+/// Restarts quick enough for a test.
+fn quick() -> Backoff {
+    Backoff { first: Duration::from_millis(50), max: Duration::from_millis(400), ..Backoff::default() }
+}
+
+/// A tool result's first text.
+pub fn text(result: &Value) -> &str {
+    result["content"][0]["text"].as_str().unwrap_or_default()
+}
+
+/// A value unique to one test, for marking the processes it starts.
+pub fn marker(test: &str) -> String {
+    format!("{test}-{}", std::process::id())
+}
+
+/// Waits (at most [`WAIT`]) until `check` holds.
+pub async fn eventually(what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while !check() {
+        assert!(tokio::time::Instant::now() < deadline, "{what}: not within {WAIT:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}

@@ -1,0 +1,82 @@
+//! The proxy's upstream children: one killed in the middle of a call fails that call at
+//! once with an error naming the upstream, leaves nothing of its process group behind, and
+//! is started again; per-session children are stopped when their session ends. The
+//! upstreams are real child processes found by a mark in their environment.
+
+use crate::example_servers::{everything, gone, with_env};
+use crate::proxy_harness::{Gateway, WAIT, eventually, marker, text};
+
+use mcpforge::client::ClientError;
+use mcpforge::proxy::{Mode, Upstream};
+use serde_json::json;
+
+const MARK: &str = "MCPFORGE_PROXY_TEST";
+
+/// The command name of process `pid`.
+fn command_of(pid: u32) -> String {
+    std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default().trim().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upstream_killed_mid_call_fails_the_call_and_restarts_with_no_orphan() {
+    let mark = marker("killed");
+    // The child leaves a grandchild in its process group, holding its output open.
+    let script = format!("sleep 300 & exec {}", everything().display());
+    let upstream = Upstream::command("doomed", "sh", ["-c", &script]).mode(Mode::Shared).setting(MARK, &mark);
+    let gateway = Gateway::start(vec![upstream]).await;
+    let before = with_env(MARK, &mark);
+    let server = before.iter().copied().find(|p| command_of(*p) == "everything").expect("the upstream runs");
+    let grandchild = before.iter().copied().find(|p| command_of(*p) == "sleep").expect("its grandchild runs");
+    let client = gateway.client("caller").await;
+    let mut heard = client.notifications().expect("the channel");
+    let call = tokio::spawn(async move {
+        let counted = client.call_tool("count", json!({ "steps": 100, "delay_ms": 100 })).await;
+        (client, counted)
+    });
+    // Mid-call: the first progress has come.
+    let progressed = tokio::time::timeout(WAIT, async {
+        while let Some(n) = heard.recv().await {
+            if n.method == "notifications/progress" {
+                return;
+            }
+        }
+    });
+    progressed.await.expect("progress in time");
+    // SAFETY: kill only sends a signal to the upstream this test started.
+    unsafe { libc::kill(i32::try_from(server).expect("a pid"), libc::SIGKILL) };
+    let (client, counted) = tokio::time::timeout(WAIT, call).await.expect("the call ends").expect("joined");
+    match counted {
+        Err(ClientError::Server(e)) => {
+            assert_eq!(e.code, -32603);
+            assert!(e.message.contains("doomed"), "the error names the upstream: {}", e.message);
+        }
+        other => panic!("the call should fail: {other:?}"),
+    }
+    eventually("the process group gone", || gone(server) && gone(grandchild)).await;
+    // Restarted: the next call is answered by a new child.
+    let echoed = client.call_tool("echo", json!({ "text": "again" })).await.expect("answered after the restart");
+    assert_eq!(text(&echoed), "again");
+    let after = with_env(MARK, &mark);
+    assert!(after.iter().any(|p| command_of(*p) == "everything" && *p != server), "a new child: {after:?}");
+    drop(gateway);
+    eventually("no child left once the proxy stops", || with_env(MARK, &mark).is_empty()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn per_session_children_are_stopped_when_their_session_ends() {
+    let mark = marker("sessions");
+    let upstream =
+        Upstream::command("private", everything(), Vec::<String>::new()).mode(Mode::PerSession).setting(MARK, &mark);
+    let gateway = Gateway::start(vec![upstream]).await;
+    let (a, b) = (gateway.client("a").await, gateway.client("b").await);
+    for (client, said) in [(&a, "from a"), (&b, "from b")] {
+        assert_eq!(text(&client.call_tool("echo", json!({ "text": said })).await.expect("echo")), said);
+    }
+    assert_eq!(gateway.proxy.session_children("private"), 2);
+    // One for the catalogue, one per session.
+    assert_eq!(with_env(MARK, &mark).len(), 3);
+    a.close().await;
+    eventually("a's child stopped", || gateway.proxy.session_children("private") == 1).await;
+    eventually("a's process gone", || with_env(MARK, &mark).len() == 2).await;
+    assert_eq!(text(&b.call_tool("echo", json!({ "text": "b still" })).await.expect("echo")), "b still");
+}
