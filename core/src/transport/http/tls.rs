@@ -71,7 +71,7 @@ impl Acceptor {
             .with_single_cert(chain, key)
             .map_err(|e| bad(&options.key, &e))?;
         config.alpn_protocols = vec![b"http/1.1".to_vec()];
-        Ok(Acceptor { inner: tokio_rustls::TlsAcceptor::from(Arc::new(config)) })
+        Ok(Acceptor { inner: tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config)) })
     }
 
     /// Without the `tls` feature there is nothing to build the listener's TLS with.
