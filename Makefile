@@ -153,6 +153,7 @@ c-test: setup c-header-setup c-examples
 	$(CC) $(C_FLAGS) tests/c/test_catalogue.c -o $(C_OUT)/test_catalogue $(C_LINK)
 	$(CC) $(C_FLAGS) tests/c/test_shared_store.c -o $(C_OUT)/test_shared_store $(C_LINK)
 	$(CC) $(C_FLAGS) tests/c/test_enable_disable.c -o $(C_OUT)/test_enable_disable $(C_LINK)
+	$(CC) $(C_FLAGS) tests/c/test_initialize_hook.c -o $(C_OUT)/test_initialize_hook $(C_LINK)
 	./$(C_OUT)/test_ffi ./$(C_OUT)/quickstart
 	./$(C_OUT)/test_worker ./$(C_OUT)/worker_server
 	./$(C_OUT)/test_asks
@@ -166,6 +167,7 @@ c-test: setup c-header-setup c-examples
 	./$(C_OUT)/test_catalogue
 	./$(C_OUT)/test_shared_store
 	./$(C_OUT)/test_enable_disable
+	./$(C_OUT)/test_initialize_hook
 	@# Under valgrind each test takes one core for seconds: two at a time, outputs kept apart.
 	$(MAKE) --no-print-directory -j2 --output-sync=target $(addprefix c-valgrind-,$(C_TESTS))
 	@# Consumers: the quickstart built through pkg-config (and run by test_ffi), and a CMake project.
@@ -184,7 +186,8 @@ c-test: setup c-header-setup c-examples
 ## Each C test under valgrind (`make c-test` runs them two at a time); a test's arguments, if
 ## any, in C_ARGS_<name>.
 C_TESTS := test_ffi test_worker test_asks test_http test_misuse test_mount test_middleware \
-	test_rate_limits test_error_hook test_metrics test_catalogue test_shared_store test_enable_disable
+	test_rate_limits test_error_hook test_metrics test_catalogue test_shared_store test_enable_disable \
+	test_initialize_hook
 C_ARGS_test_ffi := ./$(C_OUT)/quickstart
 C_ARGS_test_worker := ./$(C_OUT)/worker_server
 # The Redis the test starts is not ours to check.

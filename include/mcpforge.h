@@ -177,6 +177,10 @@ typedef struct mcpf_exchange mcpf_exchange;
 // `mcpf_http_app_new`, free with `mcpf_http_app_free` (before freeing the server).
 typedef struct mcpf_http_app mcpf_http_app;
 
+// The answer to one `initialize`, filled in by the initialize hook. Lent: valid until the
+// hook returns. Starts empty (the engine's answer is sent).
+typedef struct mcpf_initialize_answer mcpf_initialize_answer;
+
 // One request as a C middleware sees it. Borrowed: valid until the callback returns.
 typedef struct mcpf_middleware_request mcpf_middleware_request;
 
@@ -242,6 +246,13 @@ typedef struct {
 // Called on an engine thread once per unexpected failure, after the library logged it and
 // before the client's answer is written. Keep it quick (queue slow reports elsewhere).
 typedef void (*mcpf_error_hook)(const mcpf_failure *failure, void *user_data);
+
+// Called on an engine thread once per `initialize` (a repeated one on a session included),
+// before the connection's next message is read, with the handshake as JSON text
+// (`{"params":{...},"answer":{...},"repeated":false,"authInfo":{...}}`, `authInfo` only
+// with a bearer grant; NUL-terminated, valid until the hook returns) and the answer to
+// fill. Keep it quick: the client waits for it.
+typedef void (*mcpf_initialize_hook)(const char *handshake_json, size_t handshake_len, mcpf_initialize_answer *answer, void *user_data);
 
 // The form `mcpf_server_metrics` writes the metrics in (one of the `MCPF_METRICS_*`).
 typedef uint32_t mcpf_metrics_format;
@@ -617,6 +628,40 @@ const char *mcpf_last_error_message(void);
 // `server` is NULL or a live server; `hook` and `free_user_data` are NULL or valid
 // functions of those signatures; `user_data` is usable from any thread.
 mcpf_status mcpf_server_set_error_hook(mcpf_server *server, mcpf_error_hook hook, void *user_data, mcpf_free_callback free_user_data);
+
+// Makes `hook` the server's initialize hook, replacing any (see docs/hooks.md): it decides
+// the answer to each client's `initialize` from the handshakes that start afterwards, on
+// every transport. The session is served at the `protocolVersion` the answer names when
+// the server serves it. A NULL `hook` removes it. Thread-safe.
+//
+// On success the library owns `user_data` and calls `free_user_data(user_data)` (if not
+// NULL) exactly once, when the hook is replaced or removed and no handshake is using it any
+// more, or when the server is freed. With a NULL `hook`, `user_data` is not kept.
+//
+// # Safety
+// `server` is NULL or a live server; `hook` and `free_user_data` are NULL or valid
+// functions of those signatures; `user_data` is usable from any thread.
+mcpf_status mcpf_server_set_initialize_hook(mcpf_server *server, mcpf_initialize_hook hook, void *user_data, mcpf_free_callback free_user_data);
+
+// Answers the `initialize` with `result_json`, a JSON object (the handshake's `answer`
+// changed, or one of your own), sent as it is. `MCPF_STATUS_INVALID_JSON` when it is not
+// JSON, `MCPF_STATUS_INVALID_ARGUMENT` when it is not an object (the answer is unchanged
+// then). Only inside the initialize hook that lent `answer`; a later call replaces an
+// earlier one.
+//
+// # Safety
+// `answer` is NULL or the answer a running initialize hook received; `result_json` is NULL
+// or readable per the string rules.
+mcpf_status mcpf_initialize_answer_json(mcpf_initialize_answer *answer, const char *result_json, size_t result_len);
+
+// Refuses the `initialize` with the JSON-RPC error `{code, message, data}` (`data_json`
+// NULL: none); no session is opened. Only inside the initialize hook that lent `answer`; a
+// later call replaces an earlier one.
+//
+// # Safety
+// `answer` is NULL or the answer a running initialize hook received; `message` and
+// `data_json` are NULL or readable per the string rules (`message` is required).
+mcpf_status mcpf_initialize_answer_error(mcpf_initialize_answer *answer, int64_t code, const char *message, size_t message_len, const char *data_json, size_t data_len);
 
 // Removes the tool called `name` (UTF-8, `SIZE_MAX`: NUL-terminated), enabled or disabled.
 // Thread-safe, at any time; while the server runs, clients are told the tool list changed and new calls of the

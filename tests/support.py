@@ -15,6 +15,7 @@ import os
 import random
 import shutil
 import socket
+import ssl
 import subprocess
 import threading
 import time
@@ -215,19 +216,24 @@ def _http_flag(port: int) -> list[str]:
 
 
 @contextmanager
-def http_server(command: list[str], errlog: TextIO, listen: Callable[[int], list[str]] = _http_flag) -> Iterator[str]:
+def http_server(
+    command: list[str], errlog: TextIO, listen: Callable[[int], list[str]] = _http_flag, ca: Path | None = None
+) -> Iterator[str]:
     """Runs `command --http 127.0.0.1:PORT` (or `command` with the arguments `listen(PORT)`
     gives) until the block ends, waiting (bounded) until it answers /readyz; yields the MCP
-    endpoint. The server must then stop cleanly on SIGTERM."""
+    endpoint. With `ca`, the server serves HTTPS with a certificate that CA signed (the
+    readiness check trusts it, the endpoint is `https://`). The server must then stop
+    cleanly on SIGTERM."""
     port = free_port()
+    context = None if ca is None else ssl.create_default_context(cafile=str(ca))
     proc = subprocess.Popen([*command, *listen(port)], stdin=subprocess.DEVNULL, stderr=errlog, cwd=REPO_ROOT)
     try:
         deadline = time.monotonic() + START_BOUND
-        while not answers_readyz(port):
+        while not answers_readyz(port, context):
             assert proc.poll() is None, f"the server exited with {proc.returncode}"
             assert time.monotonic() < deadline, "the server did not get ready in time"
             time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}/mcp"
+        yield f"{'http' if ca is None else 'https'}://127.0.0.1:{port}/mcp"
         proc.terminate()
         assert proc.wait(START_BOUND) == 0
     finally:
@@ -236,13 +242,15 @@ def http_server(command: list[str], errlog: TextIO, listen: Callable[[int], list
             proc.wait(START_BOUND)
 
 
-def answers_readyz(port: int) -> bool:
-    """True when the server on 127.0.0.1:`port` answers GET /readyz with 200."""
+def answers_readyz(port: int, context: ssl.SSLContext | None = None) -> bool:
+    """True when the server on 127.0.0.1:`port` answers GET /readyz with 200 (over TLS with
+    `context`)."""
     try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as raw:
+            s = raw if context is None else context.wrap_socket(raw, server_hostname="127.0.0.1")
             s.sendall(b"GET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
             return s.recv(64).startswith(b"HTTP/1.1 200")
-    except OSError:
+    except (OSError, ssl.SSLError):
         return False
 
 
@@ -293,3 +301,20 @@ def local_http_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[Any]:
         httpd.shutdown()
         httpd.server_close()
         thread.join(10)
+
+
+def certificates(folder: Path) -> tuple[Path, Path, Path]:
+    """A test CA and a certificate for 127.0.0.1 it signed, made by openssl in `folder`: the
+    CA's, the certificate's and its key's paths."""
+
+    def openssl(*args: str) -> None:
+        subprocess.run(["openssl", *args], check=True, capture_output=True, timeout=REQUEST_TIMEOUT)
+
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"]
+    ca, ca_key, key, csr, cert, ext = (folder / n for n in ("ca.pem", "ca.key", "leaf.key", "leaf.csr", "leaf.pem", "leaf.ext"))
+    openssl("req", "-x509", *ec, "-keyout", str(ca_key), "-out", str(ca), "-days", "2", "-subj", "/CN=mcpforge test CA")
+    openssl("req", *ec, "-keyout", str(key), "-out", str(csr), "-subj", "/CN=127.0.0.1")
+    ext.write_text("subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n")
+    openssl("x509", "-req", "-in", str(csr), "-CA", str(ca), "-CAkey", str(ca_key), "-CAcreateserial",
+            "-out", str(cert), "-days", "2", "-extfile", str(ext))
+    return ca, cert, key

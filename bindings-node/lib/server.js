@@ -664,7 +664,9 @@ class Server {
     const { json, verifierId } = this.#httpOptions(http);
     const bound = await this.#native.bindHttp(json, verifierId);
     const host = bound.address.slice(0, bound.address.lastIndexOf(':'));
-    this.#http = { host, port: bound.port, url: `http://${bound.address}${rest.path || '/mcp'}` };
+    const fromEnv = Boolean(process.env.MCPFORGE_TLS_CERT) && Boolean(process.env.MCPFORGE_TLS_KEY);
+    const scheme = rest.tlsCert !== undefined || rest.tls_cert !== undefined || fromEnv ? 'https' : 'http';
+    this.#http = { host, port: bound.port, url: `${scheme}://${bound.address}${rest.path || '/mcp'}` };
     if (quiet !== true) announce(this.#http.url);
     if (typeof onListening === 'function') onListening(this.#http);
     try {

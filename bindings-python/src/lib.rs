@@ -21,6 +21,7 @@ mod direct;
 mod engine_client;
 mod errors;
 mod inbox;
+mod initialize_hook;
 mod inline;
 mod interpreter;
 mod middleware;

@@ -25,6 +25,7 @@ use crate::client::NativeClient;
 use crate::convert::{from_py, from_py_as, to_py};
 use crate::direct::DirectTool;
 use crate::errors::engine_to_py;
+use crate::initialize_hook::PyInitializeHook;
 use crate::inline::block_on;
 use crate::inline::leave_worker;
 use crate::middleware::PyMiddleware;
@@ -319,6 +320,17 @@ impl NativeServer {
         leave_worker(|| match catalogue {
             Some(catalogue) => self.server.set_catalogue(catalogue),
             None => self.server.clear_catalogue(),
+        })
+    }
+
+    /// Makes `hook` (a wrapper from `mcpforge/_initialize.py`) decide the answer to each
+    /// client's `initialize`; None removes it (the engine answers by itself again).
+    #[pyo3(signature = (hook, is_async=false))]
+    fn set_initialize_hook(&self, hook: Option<Py<PyAny>>, is_async: bool) {
+        let hook = hook.map(|hook| PyInitializeHook(self.invoker(hook, is_async)));
+        leave_worker(|| match hook {
+            Some(hook) => self.server.set_initialize_hook(hook),
+            None => self.server.clear_initialize_hook(),
         })
     }
 

@@ -5,6 +5,7 @@ conversion to the annotated types, explicit schemas, and a server that keeps ser
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import dataclasses
 import enum
@@ -494,3 +495,21 @@ def test_a_list_holding_content_writes_its_other_values_as_json_text() -> None:
             assert blocks[4]["text"] == "[\n  1,\n  2\n]"
 
     run(body)
+
+
+def test_a_tools_function_is_callable_from_its_definition() -> None:
+    server = Server("direct")
+
+    @server.tool()
+    def add(a: int, b: int) -> int:
+        """Add two numbers."""
+        return a + b
+
+    @server.tool()
+    async def shout(text: str) -> str:
+        return text.upper()
+
+    definition = server.tools["add"]
+    assert definition["name"] == "add" and definition["inputSchema"]["required"] == ["a", "b"]
+    assert definition.function is not None and definition.function(a=2, b=3) == 5
+    assert asyncio.run(server.tools["shout"].function(text="hi")) == "HI"

@@ -104,7 +104,7 @@ pub use sugar::Json;
 pub use tasks::{TaskOptions, TaskStatus};
 pub use transport::http::{
     AuthOptions, CancelOnDisconnect, HttpApp, HttpDriver, HttpIo, HttpOptions, HttpServer, ServerCardOptions,
-    SessionBudget,
+    SessionBudget, TlsOptions,
 };
 pub use transport::link::Link;
 pub use transport::memory::MemoryClient;

@@ -72,6 +72,9 @@ mod test_http_sdk_wire;
 mod test_http_security;
 #[path = "test_http_sse2024.rs"]
 mod test_http_sse2024;
+#[cfg(feature = "tls")]
+#[path = "test_http_tls.rs"]
+mod test_http_tls;
 #[path = "test_http_tool_scopes.rs"]
 mod test_http_tool_scopes;
 #[path = "test_initialize_hook.rs"]

@@ -73,6 +73,8 @@ SETTINGS: Dict[str, Setting] = {
     "batch.concurrency": Setting((int,), 4, lambda v: None if 1 <= v <= 32 else "must be between 1 and 32"),
     "batch.timeout_seconds": Setting(NUMBER, 5.0, positive, live=True),
     "batch.max_items": Setting((int,), 100, positive),
+    "tls.cert": Setting((str,)),
+    "tls.key": Setting((str,)),
 }
 SECTIONS = {key.partition(".")[0] for key in SETTINGS if "." in key}
 

@@ -36,6 +36,9 @@ of hand-made wrappers.
 - ``batch_process`` fetches many items from the service at ``batch.base_url`` through a pool
   of keep-alive connections (batch_client.py): bounded concurrency, a deadline per item,
   other hosts refused.
+- HTTPS served by the server itself when ``tls.cert`` and ``tls.key`` (PEM files; or
+  ``MCP_TLS_CERT`` and ``MCP_TLS_KEY``) are set: the seed's ``ENABLE_HTTPS``. Behind a
+  TLS-terminating load balancer, leave them out.
 
     python examples/python/production_server.py --config deploy/config.example.json
 """
@@ -84,6 +87,8 @@ ENVIRONMENT: Dict[str, Tuple[str, Callable[[str], Any]]] = {
     "MCP_DEPENDENCY_FAILURE_THRESHOLD": ("dependency.failure_threshold", int),
     "MCP_DEPENDENCY_COOLDOWN_SECONDS": ("dependency.cooldown_seconds", float),
     "MCP_BATCH_BASE_URL": ("batch.base_url", str),
+    "MCP_TLS_CERT": ("tls.cert", str),
+    "MCP_TLS_KEY": ("tls.key", str),
 }
 
 
@@ -106,6 +111,7 @@ class Config:
     dependency: Dict[str, Any] = field(default_factory=dict)
     health: Dict[str, Any] = field(default_factory=dict)
     batch: Dict[str, Any] = field(default_factory=dict)
+    tls: Dict[str, Any] = field(default_factory=dict)  # cert, key: PEM files; both set: HTTPS
 
 
 def load_config(path: Optional[Path], environ: Dict[str, str]) -> Tuple[Config, MCPServerConfig]:
@@ -119,7 +125,11 @@ def load_config(path: Optional[Path], environ: Dict[str, str]) -> Tuple[Config, 
     plain = {name: effective.get(name) for name in Config.__dataclass_fields__ if name in SETTINGS}
     config = Config(**{k: v for k, v in plain.items() if v is not None and k != "tokens"})
     config.public_url, config.allowed_hosts = effective.get("public_url"), effective.get("allowed_hosts")
-    config.dependency, config.health, config.batch = (effective.section(name) for name in ("dependency", "health", "batch"))
+    config.dependency, config.health, config.batch, config.tls = (
+        effective.section(name) for name in ("dependency", "health", "batch", "tls")
+    )
+    if bool(config.tls.get("cert")) != bool(config.tls.get("key")):
+        raise ValueError("tls.cert and tls.key go together (MCP_TLS_CERT, MCP_TLS_KEY): give both or neither")
     if config.allowed_hosts is not None and not all(isinstance(h, str) for h in config.allowed_hosts):
         raise ValueError("allowed_hosts must be a list of host names")
     entries = [{"subject": s, "token": t} for s, _, t in (e.partition(":") for e in environ.get("MCP_TOKENS", "").split(",") if e)]
@@ -505,7 +515,8 @@ def main() -> int:
     DEPENDENCY.update(config.dependency)
     setup_logging(config)
     server = create_server(config)
-    public_url = config.public_url or f"http://{config.host}:{config.port}/mcp"
+    https = bool(config.tls.get("cert"))
+    public_url = config.public_url or f"{'https' if https else 'http'}://{config.host}:{config.port}/mcp"
 
     def on_sigterm(signum: int, frame: Any) -> None:
         event("SIGTERM: shutting down gracefully", in_flight=tool_figures()["in_flight"])
@@ -514,8 +525,10 @@ def main() -> int:
     signal.signal(signal.SIGTERM, on_sigterm)
     event("serving", host=config.host, port=config.port, public_url=public_url, tokens=len(config.tokens))
     try:
+        tls = {"tls_cert": config.tls["cert"], "tls_key": config.tls["key"]} if https else {}
         server.run("http", host=config.host, port=config.port, metrics=True, allowed_hosts=config.allowed_hosts,
-                   auth=AuthSettings(verifier(config.tokens), resource=public_url, resource_name="mcpforge production example"))
+                   auth=AuthSettings(verifier(config.tokens), resource=public_url, resource_name="mcpforge production example"),
+                   **tls)
     except KeyboardInterrupt:
         pass
     # Stopped: a repeated SIGTERM must not kill the interpreter while it finalizes (which

@@ -15,6 +15,7 @@ pub mod codes;
 pub mod error;
 pub mod error_hook;
 mod handles;
+pub mod initialize_hook;
 mod last_error;
 pub mod live;
 pub mod metrics;

@@ -9,7 +9,9 @@ catalogue hook), and the configured rate limit refuses its burst with a retry hi
 while `run_job` is in flight: the call still completes, then the server exits 0; the
 circuit breaker around `call_dependency` (a local HTTP dependency this test serves) opens
 after the configured failures, fails fast without touching the dependency, goes half-open
-after its cooldown and closes on a successful trial; bad configuration stops the server.
+after its cooldown and closes on a successful trial; given a certificate (MCP_TLS_CERT and
+MCP_TLS_KEY) it serves HTTPS and names its https URL in the challenge; bad configuration
+stops the server.
 The configuration tools (test_py_production_config.py) are driven apart."""
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import ssl
 import subprocess
 import sys
 import threading
@@ -34,7 +37,7 @@ import httpx2
 import pytest
 from mcp import Client, ClientSession, MCPError
 from mcp.client.streamable_http import streamable_http_client
-from support import MODERN, REPO_ROOT, REQUEST_TIMEOUT, WIRES, http_server, local_http_server, Peer, run, structured, tool_error
+from support import MODERN, REPO_ROOT, REQUEST_TIMEOUT, WIRES, certificates, http_server, local_http_server, Peer, run, structured, tool_error
 
 SCRIPT = REPO_ROOT / "examples" / "python" / "production_server.py"
 FILE_TOKEN, ENV_TOKEN = "alice-token-0123456789", "bob-token-9876543210"
@@ -266,6 +269,23 @@ def test_production_circuit_breaker_opens_and_recovers(config: Path, dependency:
     assert messages.count("circuit opened") == 1 and messages.count("circuit closed") == 1
 
 
+def test_production_serves_https_with_a_certificate(config: Path, errlog: TextIO, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    ca, cert, key = certificates(tmp_path)
+    monkeypatch.setenv("MCP_TLS_CERT", str(cert))
+    monkeypatch.setenv("MCP_TLS_KEY", str(key))
+    with http_server(command(config), errlog, ca=ca) as url:
+        assert url.startswith("https://")
+        context = ssl.create_default_context(cafile=str(ca))
+        request = urllib.request.Request(url, data=b"{}", headers={"Content-Type": "application/json"}, method="POST")
+        try:
+            urllib.request.urlopen(request, timeout=BOUND, context=context)
+            raise AssertionError("a call without a token is refused")
+        except urllib.error.HTTPError as e:
+            assert e.code == 401
+            assert f"{url.removesuffix('/mcp')}/.well-known/oauth-protected-resource" in e.headers["WWW-Authenticate"]
+
+
 def test_production_refuses_bad_configuration(tmp_path: Path) -> None:
     def start(text: str | None, **env: str) -> subprocess.CompletedProcess[str]:
         args = [sys.executable, str(SCRIPT)]
@@ -289,6 +309,7 @@ def test_production_refuses_bad_configuration(tmp_path: Path) -> None:
         ("{", {}, "bad configuration"),
         ('{"tokens": [{"subject": "a", "token": "t"}], "allowed_hosts": "x"}', {}, "allowed_hosts"),
         (None, {"MCP_TOKENS": "a:t", "MCP_PORT": "eighty"}, "bad configuration"),
+        (None, {"MCP_TOKENS": "a:t", "MCP_TLS_CERT": "cert.pem"}, "tls.cert and tls.key go together"),
     ]:
         done = start(text, **env)
         assert done.returncode == 2 and message in done.stderr, (text, env, done.stderr)

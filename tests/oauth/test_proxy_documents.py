@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import ssl
-import subprocess
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,28 +25,11 @@ from mcp.client.auth import OAuthClientProvider
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.auth import OAuthClientMetadata
 from oauth_support import AuthorizationServer, proxy_auth, quickstart
-from support import REQUEST_TIMEOUT, free_port, run, text_of
+from support import REQUEST_TIMEOUT, certificates, free_port, run, text_of
 from test_python_client import REDIRECT_URI, Browser, Recorder, Storage
 
 # The quickstarts the proxy runs in (one of each kind of embedding).
 DOCUMENT_LANGUAGES = ["rust", "python", "node"]
-
-
-def certificates(folder: Path) -> tuple[Path, Path, Path]:
-    """A test CA and a certificate for 127.0.0.1 it signed, made by openssl in `folder`: the
-    CA's, the certificate's and its key's paths."""
-
-    def openssl(*args: str) -> None:
-        subprocess.run(["openssl", *args], check=True, capture_output=True, timeout=REQUEST_TIMEOUT)
-
-    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"]
-    ca, ca_key, key, csr, cert, ext = (folder / n for n in ("ca.pem", "ca.key", "leaf.key", "leaf.csr", "leaf.pem", "leaf.ext"))
-    openssl("req", "-x509", *ec, "-keyout", str(ca_key), "-out", str(ca), "-days", "2", "-subj", "/CN=mcpforge test CA")
-    openssl("req", *ec, "-keyout", str(key), "-out", str(csr), "-subj", "/CN=127.0.0.1")
-    ext.write_text("subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n")
-    openssl("x509", "-req", "-in", str(csr), "-CA", str(ca), "-CAkey", str(ca_key), "-CAcreateserial",
-            "-out", str(cert), "-days", "2", "-extfile", str(ext))
-    return ca, cert, key
 
 
 @contextmanager

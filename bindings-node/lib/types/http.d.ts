@@ -165,6 +165,10 @@ export interface HttpListenOptions {
    * on by default (identity and remotes); `false` turns it off (docs/http.md).
    */
   serverCard?: boolean | ServerCardOptions;
+  /** Serve HTTPS: the certificate chain's PEM file (the server's own certificate first); with `tlsKey`. */
+  tlsCert?: string;
+  /** Serve HTTPS: the private key's PEM file; with `tlsCert` (docs/http.md, "HTTPS"). */
+  tlsKey?: string;
   auth?: AuthOptions;
   /** Called once bound, with the actual address. */
   onListening?: (address: HttpAddress) => void;
@@ -225,6 +229,8 @@ export type MountOptions = Omit<
   | 'headerTimeoutMs'
   | 'idleTimeoutMs'
   | 'bodyTimeoutMs'
+  | 'tlsCert'
+  | 'tlsKey'
 >;
 
 /**

@@ -21,6 +21,7 @@ from __future__ import annotations
 # The official SDK's module paths (thin re-exports of the drop-in layer, ``mcpforge.sdk``)
 # are attributes of the package, as they were when they held the code.
 from . import exceptions, resources
+from ._initialize import Handshake
 from ._native import ENGINE_VERSION
 from .auth import AuthInfo, AuthSettings
 from .content import (
@@ -86,6 +87,7 @@ __all__ = [
     "FastMCP",
     "Field",
     "File",
+    "Handshake",
     "Icon",
     "Image",
     "InputRequired",

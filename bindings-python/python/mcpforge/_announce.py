@@ -10,28 +10,28 @@ from typing import Callable, Optional
 _log = logging.getLogger("mcpforge")
 
 
-def serving_url(host: str, port: int, path: str) -> str:
-    """``http://host:port/path``, with an IPv6 host in brackets."""
-    return f"http://[{host}]:{port}{path}" if ":" in host else f"http://{host}:{port}{path}"
+def serving_url(host: str, port: int, path: str, scheme: str = "http") -> str:
+    """``http://host:port/path`` (or ``https``), with an IPv6 host in brackets."""
+    return f"{scheme}://[{host}]:{port}{path}" if ":" in host else f"{scheme}://{host}:{port}{path}"
 
 
-def announce(host: str, port: int, path: str) -> None:
+def announce(host: str, port: int, path: str, scheme: str = "http") -> None:
     """Says ``serving MCP on <url> (Ctrl-C to stop)``: through logger ``mcpforge`` at INFO
     when the application configured logging (a handler on that logger or above it), else
     printed to stderr as ``mcpforge: ...`` unless that logger's own level is above INFO
     (``logging.getLogger("mcpforge").setLevel(logging.WARNING)`` silences it)."""
-    message = f"serving MCP on {serving_url(host, port, path)} (Ctrl-C to stop)"
+    message = f"serving MCP on {serving_url(host, port, path, scheme)} (Ctrl-C to stop)"
     if _log.hasHandlers():
         _log.info(message)
     elif _log.level <= logging.INFO:  # NOTSET (0) included: the default
         print(f"mcpforge: {message}", file=sys.stderr, flush=True)
 
 
-def announcing(path: str, on_ready: Optional[Callable[[str, int], None]]) -> Callable[[str, int], None]:
+def announcing(path: str, on_ready: Optional[Callable[[str, int], None]], scheme: str = "http") -> Callable[[str, int], None]:
     """The ``on_ready(host, port)`` of a bound server: announces it, then calls ``on_ready``."""
 
     def ready(host: str, port: int) -> None:
-        announce(host, port, path)
+        announce(host, port, path, scheme)
         if on_ready is not None:
             on_ready(host, port)
 

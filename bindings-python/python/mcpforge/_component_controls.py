@@ -6,8 +6,9 @@ clients that a list or a resource changed."""
 
 from __future__ import annotations
 
-from typing import Any, Dict
+from typing import Dict
 
+from ._components import Definition
 from ._core import ServerCore
 
 __all__ = ["ComponentControls"]
@@ -35,9 +36,10 @@ class ComponentControls(ServerCore):
         self._tools.set_enabled(name, False)
 
     @property
-    def tools(self) -> Dict[str, Dict[str, Any]]:
+    def tools(self) -> Dict[str, Definition]:
         """The registered tool definitions, by name, disabled ones and ones the server's tags
-        exclude included."""
+        exclude included; each is the dict clients are sent, with the tool's own function as
+        ``function`` (``server.tools["add"].function(a=1, b=2)`` calls it directly)."""
         return self._tools.definitions()
 
     # ----- resources -----------------------------------------------------------------------
@@ -61,7 +63,7 @@ class ComponentControls(ServerCore):
         return "{" in uri_template and self._resources.remove(uri_template)
 
     @property
-    def resources(self) -> Dict[str, Dict[str, Any]]:
+    def resources(self) -> Dict[str, Definition]:
         """The registered resource and template definitions, by URI or template, disabled
         ones and ones the server's tags exclude included."""
         return self._resources.definitions()
@@ -82,7 +84,7 @@ class ComponentControls(ServerCore):
         self._prompts.set_enabled(name, False)
 
     @property
-    def prompts(self) -> Dict[str, Dict[str, Any]]:
+    def prompts(self) -> Dict[str, Definition]:
         """The registered prompt definitions, by name, disabled ones and ones the server's
         tags exclude included."""
         return self._prompts.definitions()

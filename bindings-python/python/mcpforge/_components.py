@@ -20,7 +20,7 @@ from __future__ import annotations
 import threading
 from typing import Any, Callable, Dict, FrozenSet, Iterable, Optional
 
-__all__ = ["Components", "TagFilter", "tag_set", "tagged_meta"]
+__all__ = ["Components", "Definition", "TagFilter", "tag_set", "tagged_meta"]
 
 
 def tag_set(tags: Optional[Iterable[str]], what: str = "tags") -> FrozenSet[str]:
@@ -49,6 +49,16 @@ def tagged_meta(meta: Optional[Dict[str, Any]], tags: FrozenSet[str]) -> Optiona
     return meta
 
 
+class Definition(Dict[str, Any]):
+    """A registered component's definition: the dict clients are sent (``name``,
+    ``inputSchema``, ...), with the Python function that serves it as ``function``, so a test
+    can call a tool's function directly (``server.tools["add"].function(a=1, b=2)``)."""
+
+    def __init__(self, definition: Dict[str, Any], function: Optional[Callable[..., Any]] = None) -> None:
+        super().__init__(definition)
+        self.function = function
+
+
 class TagFilter:
     """A server's ``include_tags``/``exclude_tags``: a component is served when it has none of
     the excluded tags and, if there are included tags, at least one of them. Exclusion wins.
@@ -74,7 +84,7 @@ class _Entry:
 
     def __init__(
         self,
-        definition: Dict[str, Any],
+        definition: "Definition",
         tags: FrozenSet[str],
         admitted: bool,
         detach: Callable[[], bool],
@@ -103,7 +113,7 @@ class Components:
     def add(
         self,
         key: str,
-        definition: Dict[str, Any],
+        definition: Definition,
         tags: FrozenSet[str],
         enabled: bool,
         attach: Callable[[], None],
@@ -149,7 +159,7 @@ class Components:
                 return
             entry.toggle(enabled)
 
-    def definitions(self) -> Dict[str, Dict[str, Any]]:
+    def definitions(self) -> Dict[str, Definition]:
         """Every registered definition, served or not, by key."""
         with self._lock:
             return {key: entry.definition for key, entry in self._entries.items()}

@@ -1,14 +1,15 @@
 """``Hooks``: what runs around or beside the handlers rather than as one: the middleware
 chain around every request (``add_middleware``; ``mcpforge.middleware`` runs it), the
 catalogue hook that says which registered items a request may see (``catalogue``;
-``_catalogue`` wraps it), and the error hook told of every unexpected exception
-(``on_error``)."""
+``_catalogue`` wraps it), the initialize hook that decides the answer to each client's
+``initialize`` (``on_initialize``; ``_initialize`` wraps it), and the error hook told of
+every unexpected exception (``on_error``)."""
 
 from __future__ import annotations
 
 from typing import Any, Callable, Iterable, List, Optional, SupportsIndex
 
-from . import _catalogue
+from . import _catalogue, _initialize
 from . import middleware as _middleware
 from ._core import ServerCore
 from ._invoke import failures, wrappers
@@ -123,6 +124,27 @@ class Hooks(ServerCore):
         fail = failures.reported_failure(self._errors, ErrorInfo("catalogue"))
         wrapped, is_async = _catalogue.wrapper(hook, self._loop_of(), fail)
         self._native.set_catalogue(wrapped, is_async)
+        return hook
+
+    def on_initialize(self, hook: Optional[_initialize.InitializeHook]) -> Optional[_initialize.InitializeHook]:
+        """Sets the server's initialize hook (usable as a decorator; None removes it):
+        ``hook(handshake)`` sees each client's ``initialize`` on every transport and decides
+        the answer. ``handshake`` is a :class:`~mcpforge.Handshake`: ``params`` (what the
+        client sent; ``client_info`` and ``protocol_version`` read it), ``answer`` (what the
+        engine would answer), ``repeated`` and ``auth``. Return None to answer as the engine
+        would, or the result dict to answer (``handshake.answer`` changed, or your own); the
+        session is served at the ``protocolVersion`` it names when the server serves that
+        version. Raise ``McpError`` to refuse the client with that error; any other
+        exception is logged, goes to the error hook and answers an internal error. Sync or
+        ``async def``."""
+        if hook is None:
+            self._native.set_initialize_hook(None)
+            return None
+        if not callable(hook):
+            raise TypeError("on_initialize takes a callable (handshake)")
+        fail = failures.reported_failure(self._errors, ErrorInfo("initialize"))
+        wrapped, is_async = _initialize.wrapper(hook, self._loop_of(), fail)
+        self._native.set_initialize_hook(wrapped, is_async)
         return hook
 
     @property

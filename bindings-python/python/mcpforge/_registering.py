@@ -11,7 +11,7 @@ import functools
 import inspect
 from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple, TypeVar, overload
 
-from ._components import tag_set, tagged_meta
+from ._components import Definition, tag_set, tagged_meta
 from ._convert import wire
 from ._core import ServerCore, drop_none
 from ._function_spec import function_spec
@@ -203,6 +203,7 @@ class Registering(ServerCore):
                 "_meta": tagged_meta(meta, tag_names),
             }
         )
+        definition = Definition(definition, fn)
         is_async = wrappers.is_async(fn)
         bind = binding.bind_tool(spec, self._ref)
         if excluded:
@@ -327,6 +328,7 @@ class Registering(ServerCore):
                 "_meta": tagged_meta(meta, tag_names),
             }
         )
+        definition = Definition(definition, fn)
         is_async = wrappers.is_async(fn)
         bind = binding.bind_strings(spec, self._ref, uri_param=True)
         finish = results.resource_finish
@@ -426,6 +428,7 @@ class Registering(ServerCore):
                 "_meta": tagged_meta(meta, tag_names),
             }
         )
+        definition = Definition(definition, fn)
         is_async = wrappers.is_async(fn)
         bind = binding.bind_strings(spec, self._ref, uri_param=False)
         finish = results.prompt_finish

@@ -11,6 +11,7 @@ module never imports it."""
 from __future__ import annotations
 
 import inspect
+import os
 import signal
 import sys
 import threading
@@ -77,6 +78,9 @@ class Serving(ServerCore):
         if unknown:
             raise TypeError(f"unknown HTTP options: {', '.join(sorted(unknown))}")
         settings = {"host": host, "port": port, "path": path, **drop_none(options)}
+        for name in ("tls_cert", "tls_key"):
+            if name in settings:  # a pathlib.Path is welcome
+                settings[name] = os.fspath(settings[name])
         verifier = None
         if auth is not None:
             settings["auth"] = auth.options()
@@ -141,7 +145,8 @@ class Serving(ServerCore):
         limits ``max_connections``, ``header_timeout``, ``idle_timeout`` and
         ``body_timeout`` (seconds; docs/SECURITY.md), ``shared_store`` (``"redis://host:port/db"``:
         the instances of a server given the same store share their legacy sessions; default:
-        the environment variable ``MCPFORGE_SHARED_STORE``), and ``auth`` (``AuthSettings`` with
+        the environment variable ``MCPFORGE_SHARED_STORE``), ``tls_cert`` and ``tls_key`` (PEM
+        files: serve HTTPS; docs/http.md), and ``auth`` (``AuthSettings`` with
         your token verifier). The official SDK's names are accepted as well
         (``streamable_http_path``, ``max_request_body_size``, ``transport_security``, ...;
         docs/python.md lists them)."""
@@ -156,7 +161,7 @@ class Serving(ServerCore):
             auth = auth if auth is not None else self._defaults().get("auth")
             settings, verifier = self._http(host, port, path, auth, options)
             with self._lifespan.on_loop(self, self._async_loop), self._ctrl_c():
-                self._native.serve_http(settings, verifier, announcing(path, on_ready))
+                self._native.serve_http(settings, verifier, announcing(path, on_ready, _scheme(settings)))
         return Served()
 
     def serve(self, http: Optional[str] = None, **http_options: Any) -> None:
@@ -249,7 +254,7 @@ class Serving(ServerCore):
             else:
                 settings, verifier = self._http(host, port, path, auth, options)
                 bound = self._native.start_http(settings, done, verifier)
-                announcing(path, on_ready)(*bound)
+                announcing(path, on_ready, _scheme(settings))(*bound)
                 await self._wait(finished)
         finally:
             if started:
@@ -283,6 +288,13 @@ class Serving(ServerCore):
         """Stops serving gracefully (in-flight requests finish up to the grace period). Final:
         the server cannot serve again."""
         self._native.shutdown()
+
+
+def _scheme(settings: Dict[str, Any]) -> str:
+    """``https`` when the settings (or the environment, as the engine reads it) give the
+    listener a certificate, else ``http``."""
+    from_env = bool(os.environ.get("MCPFORGE_TLS_CERT")) and bool(os.environ.get("MCPFORGE_TLS_KEY"))
+    return "https" if settings.get("tls_cert") is not None or from_env else "http"
 
 
 def _http_address(text: str) -> Tuple[str, int]:

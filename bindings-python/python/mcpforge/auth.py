@@ -25,6 +25,13 @@ class AuthInfo:
         return scope in self.scopes
 
 
+def grant_of(value: Any) -> Optional[AuthInfo]:
+    """The grant in the engine's JSON form (``{subject, scopes, clientId, extra}``), or None."""
+    if not isinstance(value, dict):
+        return None
+    return AuthInfo(value.get("subject"), list(value.get("scopes") or []), value.get("clientId"), value.get("extra"))
+
+
 Verifier = Callable[[str], Union[Optional[AuthInfo], Awaitable[Optional[AuthInfo]]]]
 """``verifier(token)`` returns the grant, or None (or raises ``AuthError``) to refuse; a
 plain function runs on the worker pool, a coroutine function on the asyncio loop. It must

@@ -122,11 +122,14 @@ class InputRequired(BaseException):
 
 class ErrorInfo(NamedTuple):
     """What raised an unexpected exception: ``kind`` is ``"tool"``, ``"resource"``,
-    ``"prompt"``, ``"completion"``, ``"resource_list"``, ``"middleware"`` or ``"catalogue"``; ``name`` the
+    ``"prompt"``, ``"completion"``, ``"resource_list"``, ``"middleware"``, ``"catalogue"`` or
+    ``"initialize"``; ``name`` the
     tool's or prompt's name or the resource's URI (template), None for the others."""
 
     kind: str
     name: Optional[str] = None
 
     def describe(self) -> str:
-        return f"{self.kind} `{self.name}`" if self.name is not None else f"a {self.kind}"
+        if self.name is not None:
+            return f"{self.kind} `{self.name}`"
+        return f"{'an' if self.kind[:1] in 'aeiou' else 'a'} {self.kind}"

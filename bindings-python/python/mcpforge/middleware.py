@@ -37,7 +37,7 @@ from ._futures import resolver
 from ._invoke.outcomes import PROTOCOL_ERROR, RESULT, Outcome
 from ._invoke.wrappers import _AsyncCall
 from ._native import STATELESS_PROTOCOL_VERSION
-from .auth import AuthInfo
+from .auth import AuthInfo, grant_of
 from .errors import INTERNAL_ERROR, InputRequired
 
 __all__ = ["CallNext", "Middleware", "MiddlewareContext"]
@@ -165,10 +165,7 @@ def _context(request: Dict[str, Any], ctx: Any = None) -> MiddlewareContext:
     """The context of the engine's JSON form of a request (docs/architecture.md, Middleware:
     one spelling, camelCase, for every language) with Python's names, and the request's
     ``Context`` ``ctx`` when there is one."""
-    grant = request.get("authInfo")
-    auth = None
-    if isinstance(grant, dict):
-        auth = AuthInfo(grant.get("subject"), list(grant.get("scopes") or []), grant.get("clientId"), grant.get("extra"))
+    auth = grant_of(request.get("authInfo"))
     return MiddlewareContext(
         method=request["method"],
         params=dict(request.get("params") or {}),

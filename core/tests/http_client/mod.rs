@@ -81,7 +81,7 @@ impl Request {
         self.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name))
     }
 
-    fn encode(&self, addr: SocketAddr) -> Vec<u8> {
+    pub fn encode(&self, addr: SocketAddr) -> Vec<u8> {
         let mut head = format!("{} {} HTTP/1.1\r\n", self.method, self.path);
         if !self.has_header("host") {
             head.push_str(&format!("Host: {addr}\r\n"));

@@ -127,8 +127,8 @@ def failure(
     # Unexpected: the client sees the message (unless masked), the server's log and error
     # hook the traceback. SystemExit, KeyboardInterrupt and the like raised by a handler end
     # that call only. A tool's crash is an `isError` result (the model reads it); a
-    # resource's, prompt's or completion's is an internal error (-32603), not the client's
-    # fault.
+    # resource's, prompt's, completion's or initialize hook's is an internal error
+    # (-32603), not the client's fault.
     reporter.report(e, info, subject)
     if label is not None:
         text = label if reporter.mask else f"{label}: {e}"
@@ -140,7 +140,7 @@ def failure(
 
 
 # The handlers whose unexpected exception is an internal error rather than a tool error.
-_INTERNAL_WHEN_CRASHED = frozenset({"resource", "resource_list", "prompt", "completion"})
+_INTERNAL_WHEN_CRASHED = frozenset({"resource", "resource_list", "prompt", "completion", "initialize"})
 
 
 def _resource_error(e: BaseException) -> bool:

@@ -37,6 +37,7 @@ use tokio_util::task::TaskTracker;
 use tower_service::Service;
 
 use super::repoll::Repoll;
+use super::tls::Acceptor;
 
 use crate::dispatch::executor::{Executor, on_executor};
 use crate::sync::lock;
@@ -254,6 +255,7 @@ pub(crate) async fn serve(
     limits: ConnectionLimits,
     stop: CancellationToken,
     driver: Option<HttpDriver>,
+    tls: Option<Acceptor>,
 ) {
     let table = Arc::new(Table {
         limits,
@@ -287,12 +289,15 @@ pub(crate) async fn serve(
             Some((id, conn)) => {
                 let slot = ConnectionSlot(Arc::new(Place { table: table.clone(), id, conn }));
                 match &driver {
-                    Some(driver) => drive(driver, &tracker, stream, peer, router.clone(), slot),
+                    Some(driver) => drive(driver, &tracker, stream, peer, router.clone(), slot, tls.clone()),
                     // A connection's task wakes itself as it reads each request's body: polled
                     // again at once rather than waking another thread ([`Repoll`]). On a
                     // current-thread runtime the wake is queued on this thread, which costs less.
                     None => {
-                        let serving = super::client::with_peer(peer, connection(stream, router.clone(), slot));
+                        let serving = super::client::with_peer(
+                            peer,
+                            secured(stream, tls.clone(), router.clone(), slot, limits.header_timeout),
+                        );
                         if repoll {
                             tracker.spawn(Repoll::new(serving));
                         } else {
@@ -325,7 +330,9 @@ fn drive(
     peer: std::net::SocketAddr,
     router: Router,
     slot: ConnectionSlot,
+    tls: Option<Acceptor>,
 ) {
+    let handshake = slot.0.table.limits.header_timeout;
     #[cfg(unix)]
     let serving = {
         let open = driver.open_socket.clone();
@@ -340,13 +347,13 @@ fn drive(
                 Err(e) => Err(e),
             };
             match socket {
-                Ok(socket) => connection(socket, router, slot).await,
+                Ok(socket) => secured(socket, tls, router, slot, handshake).await,
                 Err(e) => tracing::warn!(error = %e, "could not serve an accepted connection"),
             }
         }
     };
     #[cfg(not(unix))]
-    let serving = connection(stream, router, slot);
+    let serving = secured(stream, tls, router, slot, handshake);
     let executor = driver.executor.clone();
     let task = tracker.track_future(on_executor(executor.clone(), super::client::with_peer(peer, serving)));
     executor.spawn(Box::pin(task));
@@ -369,6 +376,25 @@ fn refuse(mut stream: TcpStream, table: &Table, tracker: &TaskTracker) {
         .await;
         drop(permit);
     });
+}
+
+/// Serves a connection ([`connection`]), after the TLS handshake (bounded by `handshake`)
+/// when the listener has TLS.
+async fn secured(
+    stream: impl HttpIo,
+    tls: Option<Acceptor>,
+    router: Router,
+    slot: ConnectionSlot,
+    handshake: Duration,
+) {
+    match tls {
+        None => connection(stream, router, slot).await,
+        Some(tls) => {
+            if let Some(stream) = tls.accept(stream, handshake).await {
+                connection(stream, router, slot).await;
+            }
+        }
+    }
 }
 
 /// Serves one connection until it ends, is closed by the table, or the server stops (its

@@ -2,7 +2,7 @@
 //! legacy sessions (and WebSocket upgrades of it), the 2024-11-05 HTTP+SSE transport beside
 //! it, health routes, opt-in metrics, and the checks every request passes first
 //! (`Host`/`Origin` allow-lists, then bearer authorization when configured, body cap), and
-//! the server card (SEP-2127). [`HttpApp`] is that application without a listener, for
+//! the server card (SEP-2127), over TLS when configured (`tls`). [`HttpApp`] is that application without a listener, for
 //! mounting; [`HttpServer`] serves it on the engine's own listener. This module declares
 //! the parts, re-exports the public ones and holds [`HttpServer`]; the parts import each
 //! other, never this module.
@@ -33,6 +33,7 @@ pub(crate) mod sse;
 pub(crate) mod sse_channel;
 mod sse_sessions;
 mod state;
+mod tls;
 mod ws;
 
 use std::net::SocketAddr;
@@ -45,6 +46,7 @@ pub use card::options::ServerCardOptions;
 pub use hosted::{Bytes, HostRequest, HostRequestError, HostResponse, HostedOptions};
 pub use listener::{HttpDriver, HttpIo, OpenSocket};
 pub use options::{CancelOnDisconnect, HttpOptions};
+pub use tls::TlsOptions;
 
 use crate::dispatch::shared::ServerShared;
 use crate::error::Error;
@@ -53,6 +55,7 @@ use crate::error::Error;
 pub struct HttpServer {
     listener: tokio::net::TcpListener,
     app: HttpApp,
+    tls: Option<tls::Acceptor>,
 }
 
 impl std::fmt::Debug for HttpServer {
@@ -63,11 +66,16 @@ impl std::fmt::Debug for HttpServer {
 
 impl HttpServer {
     /// Binds the listener described by `options`.
-    pub(crate) async fn bind(shared: Arc<ServerShared>, options: HttpOptions) -> Result<HttpServer, Error> {
+    pub(crate) async fn bind(shared: Arc<ServerShared>, mut options: HttpOptions) -> Result<HttpServer, Error> {
+        if options.tls.is_none() {
+            options.tls = TlsOptions::from_env();
+        }
+        // The certificate is read before the port is taken: a bad file fails here, at once.
+        let tls = options.tls.as_ref().map(tls::Acceptor::new).transpose()?;
         let listener = tokio::net::TcpListener::bind(options.bind).await?;
         let app = HttpApp::new(shared, options);
         app.bound_to(listener.local_addr()?);
-        Ok(HttpServer { listener, app })
+        Ok(HttpServer { listener, app, tls })
     }
 
     /// The address actually bound (useful with port 0).
@@ -85,7 +93,7 @@ impl HttpServer {
     /// (see [`HttpDriver`]). With WebSocket on (`HttpOptions::websocket`) connections stay
     /// on the runtime: an upgraded connection's socket is served by tasks of the runtime.
     pub async fn run_driven(self, driver: Option<HttpDriver>) -> Result<(), Error> {
-        let HttpServer { listener, app } = self;
+        let HttpServer { listener, app, tls } = self;
         let options = app.options();
         let shutdown = app.shutdown_token();
         // A signal is for the whole process: it shuts the server down (every transport).
@@ -98,7 +106,7 @@ impl HttpServer {
             body_timeout: options.body_timeout,
         };
         let driver = driver.filter(|_| !options.websocket);
-        listener::serve(listener, app.router(), limits, shutdown, driver).await;
+        listener::serve(listener, app.router(), limits, shutdown, driver, tls).await;
         app.drained().await;
         if let Some(s) = signals {
             s.abort();

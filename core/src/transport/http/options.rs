@@ -158,6 +158,11 @@ pub struct HttpOptions {
     /// (`.json` too): on by default, identity and remotes only; see
     /// [`ServerCardOptions`](super::ServerCardOptions).
     pub server_card: super::ServerCardOptions,
+    /// Serve HTTPS: the certificate and key (PEM files) the listener presents; read when the
+    /// listener is bound. Default none (plain HTTP, as behind a TLS-terminating proxy),
+    /// unless the environment names both files ([`super::TlsOptions::from_env`]). Needs
+    /// the `tls` feature. Not used by [`super::HttpApp`]: a host server owns its connections.
+    pub tls: Option<super::TlsOptions>,
 }
 
 impl HttpOptions {
@@ -212,6 +217,7 @@ impl Default for HttpOptions {
             shared_store: None,
             session_budget: None,
             server_card: super::ServerCardOptions::default(),
+            tls: None,
         }
     }
 }
@@ -310,6 +316,12 @@ struct HttpConfig {
     /// `false`, `true` or the card's options: see [`super::ServerCardOptions`].
     #[serde(alias = "serverCard")]
     server_card: Option<super::card::options::CardConfig>,
+    /// HTTPS: the certificate chain's PEM file; `tls_key` is then required too.
+    #[serde(alias = "tlsCert")]
+    tls_cert: Option<std::path::PathBuf>,
+    /// HTTPS: the private key's PEM file.
+    #[serde(alias = "tlsKey")]
+    tls_key: Option<std::path::PathBuf>,
 }
 
 /// The `auth` member: bearer-token authorization, by a verifier given separately or by the
@@ -468,6 +480,11 @@ impl HttpOptions {
         if let Some(card) = c.server_card {
             o.server_card = card.into_options()?;
         }
+        o.tls = match (c.tls_cert, c.tls_key) {
+            (Some(cert), Some(key)) => Some(super::TlsOptions { cert, key }),
+            (None, None) => None,
+            _ => return Err(bad("`tls_cert` and `tls_key` go together: give both or neither".to_owned())),
+        };
         if let Some(url) = c.shared_store {
             o.shared_store = Some(crate::SharedStore::from_url(&url)?);
         }
@@ -603,5 +620,8 @@ mod tests {
         let o = HttpOptions::from_json(json!({ "cancelOnDisconnect": "always" }), None).expect("valid options");
         assert_eq!(o.cancel_on_disconnect, CancelOnDisconnect::Always);
         assert!(err(json!({ "cancel_on_disconnect": "sometimes" })).contains("expected one of `never`"));
+        assert!(err(json!({ "tlsCert": "cert.pem" })).contains("go together"));
+        let o = HttpOptions::from_json(json!({ "tls_cert": "c.pem", "tlsKey": "k.pem" }), None).expect("valid options");
+        assert_eq!(o.tls.map(|t| (t.cert, t.key)), Some(("c.pem".into(), "k.pem".into())));
     }
 }

@@ -35,7 +35,8 @@ impl Facts<'_> {
         if let Some(a) = &o.auth {
             return Some(a.resource.clone());
         }
-        self.bound.filter(|b| !b.ip().is_unspecified()).map(|b| format!("http://{b}{}", o.path))
+        let scheme = if o.tls.is_some() { "https" } else { "http" };
+        self.bound.filter(|b| !b.ip().is_unspecified()).map(|b| format!("{scheme}://{b}{}", o.path))
     }
 
     /// The card without the catalogue: `$schema`, identity, `repository` and `remotes`.
