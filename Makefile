@@ -53,7 +53,8 @@ lint:
 
 ## MCPFORGE_REQUIRE_REDIS: the shared-store tests fail, not skip, without a redis-server
 ## (scripts/setup.sh installs it).
-test-rust:
+# node-setup: the OAuth client's test starts the real authorization server (oidc-provider).
+test-rust: node-setup
 	MCPFORGE_REQUIRE_REDIS=1 $(CARGO) test -j$(JOBS) --workspace
 
 ## The official Python MCP client drives the example servers over stdio (tests/e2e).
