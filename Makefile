@@ -19,7 +19,7 @@ TEST_TARGETS :=
 BENCH_TARGETS :=
 include $(sort $(wildcard mk/*.mk))
 
-.PHONY: setup build demo test test-rust test-e2e conformance lint bench bench-core bench-c clean c-lib c-header c-header-setup c-examples c-test
+.PHONY: setup build demo test test-suites test-rust test-e2e conformance lint bench bench-core bench-c clean c-lib c-header c-header-setup c-examples c-test
 
 setup:
 	@./scripts/setup.sh
@@ -31,8 +31,16 @@ build: setup
 demo: build
 	./target/debug/demo ./target/debug/quickstart
 
-## The whole test suite (what CI runs).
-test: setup build lint test-rust test-e2e conformance c-test $(TEST_TARGETS)
+## The whole test suite (what CI runs). After the setup and the main build, the suites run
+## TEST_JOBS at a time (default 2): most of their time is spent waiting on the processes and
+## sockets they drive, so two overlap well on two cores; each suite's output is printed in
+## one piece when it ends. TEST_JOBS=1 runs them one after another.
+TEST_JOBS ?= 2
+test: setup build
+	@$(MAKE) --no-print-directory -j$(TEST_JOBS) --output-sync=target test-suites
+
+## Every suite of `make test`, without its ordering (make test-suites -j1 for one at a time).
+test-suites: lint test-rust test-e2e conformance c-test $(TEST_TARGETS)
 
 ## Style, floors, sizes, docs and commits; `cargo metadata --locked` fails when a core
 ## dependency change left the fuzz workspace's lock file stale.
