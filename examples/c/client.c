@@ -40,11 +40,10 @@ static int explore(mcpf_client *client, const char *tool, const char *arguments)
     if (check(mcpf_client_session(client, &session, &len), "session")) return 1;
     printf("server: %s\n", session);
     char *json = NULL;
-    int failed = print_list("tools", mcpf_client_list_tools(client, NULL, &json, &len), json);
+    mcpf_status status = mcpf_client_list_tools(client, NULL, &json, &len);
+    int failed = print_list("tools", status, json);
     /* A server without resources or prompts answers those lists with an error. */
-    json = NULL;
     if (mcpf_client_list_resources(client, NULL, &json, &len) == MCPF_STATUS_OK) print_list("resources", MCPF_STATUS_OK, json);
-    json = NULL;
     if (mcpf_client_list_prompts(client, NULL, &json, &len) == MCPF_STATUS_OK) print_list("prompts", MCPF_STATUS_OK, json);
     /* Each call waits at most 10 s. */
     mcpf_client_call_options options = {10000, NULL};

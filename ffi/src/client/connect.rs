@@ -159,7 +159,9 @@ pub unsafe extern "C" fn mcpf_client_connect_stdio(
 /// `config`. `options_json` (NULL: defaults) is an object of optional fields: `"headers"`
 /// (`{"Authorization": "Bearer ..."}`, sent with every request). On success `*out` receives
 /// the connected client, owned by the caller (`mcpf_client_free`). Failures as for
-/// `mcpf_client_connect_stdio` (`MCPF_STATUS_IO`: nothing answers at `url`).
+/// `mcpf_client_connect_stdio`; over HTTP a request that reaches no server (connection
+/// refused, a broken stream) fails as the engine reports it: `MCPF_STATUS_SERVER_ERROR` with
+/// -32603 and the reason in the message.
 ///
 /// # Safety
 /// `config` is NULL or a live config; strings are NULL (`options_json` only) or readable

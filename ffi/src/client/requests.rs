@@ -81,7 +81,7 @@ unsafe fn list(
     // SAFETY: forwarded caller guarantee.
     unsafe {
         json_call(client, options, out, out_len, || {
-            Ok(move |client: Arc<Client>, call: CallOptions, _| async move {
+            Ok(move |client: Arc<Client>, call: CallOptions, _: CancelReason| async move {
                 let pages = async {
                     match method {
                         Method::ToolsList => client.list_tools().await,
@@ -215,7 +215,7 @@ pub unsafe extern "C" fn mcpf_client_call_tool(
         json_call(client, options, out, out_len, || {
             let name = try_str(name, name_len, "name")?.to_owned();
             let arguments = object_arg(try_opt_str(arguments_json, arguments_json_len, "arguments_json")?, "arguments_json")?;
-            Ok(move |client: Arc<Client>, call, reason| async move {
+            Ok(move |client: Arc<Client>, call: CallOptions, reason: CancelReason| async move {
                 let params = json!({ "name": name, "arguments": arguments });
                 let result = send(client.clone(), Method::ToolsCall.as_str(), params, call, reason).await?;
                 client.check_tool_result(&name, &result)?;
@@ -244,7 +244,7 @@ pub unsafe extern "C" fn mcpf_client_read_resource(
     unsafe {
         json_call(client, options, out, out_len, || {
             let params = json!({ "uri": try_str(uri, uri_len, "uri")? });
-            Ok(move |client, call, reason| send(client, Method::ResourcesRead.as_str(), params, call, reason))
+            Ok(move |client: Arc<Client>, call: CallOptions, reason: CancelReason| send(client, Method::ResourcesRead.as_str(), params, call, reason))
         })
     }
 }
@@ -272,7 +272,7 @@ pub unsafe extern "C" fn mcpf_client_get_prompt(
             let name = try_str(name, name_len, "name")?;
             let arguments = object_arg(try_opt_str(arguments_json, arguments_json_len, "arguments_json")?, "arguments_json")?;
             let params = json!({ "name": name, "arguments": arguments });
-            Ok(move |client, call, reason| send(client, Method::PromptsGet.as_str(), params, call, reason))
+            Ok(move |client: Arc<Client>, call: CallOptions, reason: CancelReason| send(client, Method::PromptsGet.as_str(), params, call, reason))
         })
     }
 }
@@ -308,7 +308,7 @@ pub unsafe extern "C" fn mcpf_client_complete(
             if let Some(context) = try_opt_str(context_json, context_json_len, "context_json")? {
                 params["context"] = json!({ "arguments": object_arg(Some(context), "context_json")? });
             }
-            Ok(move |client, call, reason| send(client, Method::CompletionComplete.as_str(), params, call, reason))
+            Ok(move |client: Arc<Client>, call: CallOptions, reason: CancelReason| send(client, Method::CompletionComplete.as_str(), params, call, reason))
         })
     }
 }
@@ -363,7 +363,7 @@ pub unsafe extern "C" fn mcpf_client_request(
         json_call(client, options, out, out_len, || {
             let method = try_str(method, method_len, "method")?.to_owned();
             let params = object_arg(try_opt_str(params_json, params_json_len, "params_json")?, "params_json")?;
-            Ok(move |client, call, reason| async move { send(client, &method, params, call, reason).await })
+            Ok(move |client: Arc<Client>, call: CallOptions, reason: CancelReason| async move { send(client, &method, params, call, reason).await })
         })
     }
 }
