@@ -199,9 +199,9 @@ C_ARGS_test_ffi := ./$(C_OUT)/quickstart
 C_ARGS_test_worker := ./$(C_OUT)/worker_server
 # The Redis the test starts is not ours to check.
 C_VALGRIND_test_shared_store := --trace-children-skip='*/redis-server'
-# test_client checks its own fixture server too, not the Rust quickstart or the fixture's sleep.
+# test_client checks its own fixture server too, not the Rust quickstart or the system's sh and sleep.
 C_ARGS_test_client := ./target/debug/quickstart
-C_VALGRIND_test_client := --trace-children-skip='*/quickstart,*/sleep'
+C_VALGRIND_test_client := --trace-children-skip='*/quickstart,*/sleep,*/sh'
 .PHONY: $(addprefix c-valgrind-,$(C_TESTS))
 $(addprefix c-valgrind-,$(C_TESTS)): c-valgrind-%:
 	$(VALGRIND) $(C_VALGRIND_$*) ./$(C_OUT)/$* $(C_ARGS_$*)

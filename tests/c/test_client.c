@@ -484,7 +484,14 @@ static void fixture_session(mcpf_client_config *config, const char *self) {
 static void misuse(mcpf_client_config *config) {
     mcpf_client *c = NULL;
     const char *nothing[] = {"/nonexistent/server"};
-    CHECK_STATUS(mcpf_client_connect_stdio(config, nothing, 1, NULL, 0, &c), MCPF_STATUS_IO);
+    /* No such program: the spawn fails (under valgrind, which runs the exec itself, the
+     * child exits at once instead). */
+    mcpf_status status = mcpf_client_connect_stdio(config, nothing, 1, NULL, 0, &c);
+    CHECK(status == MCPF_STATUS_IO || status == MCPF_STATUS_CLOSED);
+    /* A child that exits before it answers: the connection is closed, and writing to its
+     * pipe (EPIPE) never raises SIGPIPE in this program. */
+    const char *quitter[] = {"/bin/sh", "-c", "exec 0<&-; exit 3"};
+    for (int i = 0; i < 5; i++) CHECK_STATUS(mcpf_client_connect_stdio(config, quitter, 3, NULL, 0, &c), MCPF_STATUS_CLOSED);
     CHECK_STATUS(mcpf_client_connect_stdio(config, nothing, 0, NULL, 0, &c), MCPF_STATUS_INVALID_ARGUMENT);
     CHECK_STATUS(mcpf_client_connect_stdio(config, NULL, 1, NULL, 0, &c), MCPF_STATUS_NULL_PARAMETER);
     CHECK_STATUS(mcpf_client_connect_stdio(config, nothing, 1, "{\"nope\":1}", SIZE_MAX, &c),

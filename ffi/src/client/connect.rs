@@ -46,6 +46,21 @@ fn options<T: DeserializeOwned + Default>(text: Option<&str>) -> Result<T, Fail>
     })
 }
 
+/// Blocks SIGPIPE on the calling thread (each of the client's runtime threads): a write to
+/// a child that exited, or to a closed socket, then fails with EPIPE instead of the signal
+/// ending the C program, whose own handling of SIGPIPE is left as it is.
+fn block_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: the set is a local value filled by sigemptyset/sigaddset; pthread_sigmask
+    // changes only this thread's signal mask.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, libc::SIGPIPE);
+        libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+    }
+}
+
 /// Connects with `config` over `transport` and hands C the client.
 fn connect(
     config: &mcpf_client_config,
@@ -56,6 +71,7 @@ fn connect(
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .thread_name("mcpf-client")
+        .on_thread_start(block_sigpipe)
         .enable_all()
         .build()
         .map_err(|e| Fail::new(mcpf_status::Io, format!("starting the client's runtime: {e}")))?;
