@@ -14,9 +14,7 @@ thread_local! {
 /// Records `message` as this thread's last error (with no JSON-RPC code or data). Interior
 /// NUL bytes are dropped so the message always survives.
 pub(crate) fn set_last_error(message: &str) {
-    let bytes: Vec<u8> = message.bytes().filter(|b| *b != 0).collect();
-    let text = CString::new(bytes).unwrap_or_default();
-    LAST_ERROR.with(|e| *e.borrow_mut() = text);
+    LAST_ERROR.with(|e| *e.borrow_mut() = without_nul(message));
     LAST_CODE.with(|c| c.set(0));
     LAST_DATA.with(|d| *d.borrow_mut() = CString::default());
 }
@@ -25,7 +23,13 @@ pub(crate) fn set_last_error(message: &str) {
 /// right after [`set_last_error`].
 pub(crate) fn set_last_rpc(code: i64, data: &str) {
     LAST_CODE.with(|c| c.set(code));
-    LAST_DATA.with(|d| *d.borrow_mut() = crate::boundary::c_string(data));
+    LAST_DATA.with(|d| *d.borrow_mut() = without_nul(data));
+}
+
+/// `text` as a C string, its interior NUL bytes dropped.
+fn without_nul(text: &str) -> CString {
+    let bytes: Vec<u8> = text.bytes().filter(|b| *b != 0).collect();
+    CString::new(bytes).unwrap_or_default()
 }
 
 /// This thread's last error, NUL-terminated, valid until the next one is recorded.

@@ -148,7 +148,11 @@ fn failed(e: ClientError) -> Fail {
     let status = match &e {
         ClientError::Server(error) => {
             let data = error.data.as_ref().map(ToString::to_string).unwrap_or_default();
-            return Fail { status: mcpf_status::ServerError, message: error.message.clone(), rpc: Some((error.code, data)) };
+            return Fail {
+                status: mcpf_status::ServerError,
+                message: error.message.clone(),
+                rpc: Some((error.code, data)),
+            };
         }
         ClientError::Timeout { .. } => mcpf_status::Timeout,
         ClientError::Closed => mcpf_status::Closed,

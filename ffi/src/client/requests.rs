@@ -59,7 +59,13 @@ where
 }
 
 /// A call of `method` with `params`, the call's options and cancel reason applied.
-async fn send(client: Arc<Client>, method: &str, params: Value, call: CallOptions, reason: CancelReason) -> Result<Value, ClientError> {
+async fn send(
+    client: Arc<Client>,
+    method: &str,
+    params: Value,
+    call: CallOptions,
+    reason: CancelReason,
+) -> Result<Value, ClientError> {
     client.request_cancellable(method, params, call, &reason).await
 }
 
@@ -89,9 +95,8 @@ unsafe fn list(
                     }
                 };
                 let items = match own_timeout {
-                    Some(_) => tokio::time::timeout(call.timeout, pages).await.map_err(|_| ClientError::Timeout {
-                        method: method.as_str().to_owned(),
-                        after: call.timeout,
+                    Some(_) => tokio::time::timeout(call.timeout, pages).await.map_err(|_| {
+                        ClientError::Timeout { method: method.as_str().to_owned(), after: call.timeout }
                     })??,
                     None => pages.await?,
                 };
@@ -214,7 +219,8 @@ pub unsafe extern "C" fn mcpf_client_call_tool(
     unsafe {
         json_call(client, options, out, out_len, || {
             let name = try_str(name, name_len, "name")?.to_owned();
-            let arguments = object_arg(try_opt_str(arguments_json, arguments_json_len, "arguments_json")?, "arguments_json")?;
+            let arguments =
+                object_arg(try_opt_str(arguments_json, arguments_json_len, "arguments_json")?, "arguments_json")?;
             Ok(move |client: Arc<Client>, call: CallOptions, reason: CancelReason| async move {
                 let params = json!({ "name": name, "arguments": arguments });
                 let result = send(client.clone(), Method::ToolsCall.as_str(), params, call, reason).await?;
@@ -244,7 +250,9 @@ pub unsafe extern "C" fn mcpf_client_read_resource(
     unsafe {
         json_call(client, options, out, out_len, || {
             let params = json!({ "uri": try_str(uri, uri_len, "uri")? });
-            Ok(move |client: Arc<Client>, call: CallOptions, reason: CancelReason| send(client, Method::ResourcesRead.as_str(), params, call, reason))
+            Ok(move |client: Arc<Client>, call: CallOptions, reason: CancelReason| {
+                send(client, Method::ResourcesRead.as_str(), params, call, reason)
+            })
         })
     }
 }
@@ -270,9 +278,12 @@ pub unsafe extern "C" fn mcpf_client_get_prompt(
     unsafe {
         json_call(client, options, out, out_len, || {
             let name = try_str(name, name_len, "name")?;
-            let arguments = object_arg(try_opt_str(arguments_json, arguments_json_len, "arguments_json")?, "arguments_json")?;
+            let arguments =
+                object_arg(try_opt_str(arguments_json, arguments_json_len, "arguments_json")?, "arguments_json")?;
             let params = json!({ "name": name, "arguments": arguments });
-            Ok(move |client: Arc<Client>, call: CallOptions, reason: CancelReason| send(client, Method::PromptsGet.as_str(), params, call, reason))
+            Ok(move |client: Arc<Client>, call: CallOptions, reason: CancelReason| {
+                send(client, Method::PromptsGet.as_str(), params, call, reason)
+            })
         })
     }
 }
@@ -303,12 +314,15 @@ pub unsafe extern "C" fn mcpf_client_complete(
     unsafe {
         json_call(client, options, out, out_len, || {
             let reference = object_arg(Some(try_str(ref_json, ref_json_len, "ref_json")?), "ref_json")?;
-            let argument = object_arg(Some(try_str(argument_json, argument_json_len, "argument_json")?), "argument_json")?;
+            let argument =
+                object_arg(Some(try_str(argument_json, argument_json_len, "argument_json")?), "argument_json")?;
             let mut params = json!({ "ref": reference, "argument": argument });
             if let Some(context) = try_opt_str(context_json, context_json_len, "context_json")? {
                 params["context"] = json!({ "arguments": object_arg(Some(context), "context_json")? });
             }
-            Ok(move |client: Arc<Client>, call: CallOptions, reason: CancelReason| send(client, Method::CompletionComplete.as_str(), params, call, reason))
+            Ok(move |client: Arc<Client>, call: CallOptions, reason: CancelReason| {
+                send(client, Method::CompletionComplete.as_str(), params, call, reason)
+            })
         })
     }
 }
@@ -363,7 +377,9 @@ pub unsafe extern "C" fn mcpf_client_request(
         json_call(client, options, out, out_len, || {
             let method = try_str(method, method_len, "method")?.to_owned();
             let params = object_arg(try_opt_str(params_json, params_json_len, "params_json")?, "params_json")?;
-            Ok(move |client: Arc<Client>, call: CallOptions, reason: CancelReason| async move { send(client, &method, params, call, reason).await })
+            Ok(move |client: Arc<Client>, call: CallOptions, reason: CancelReason| async move {
+                send(client, &method, params, call, reason).await
+            })
         })
     }
 }
