@@ -301,24 +301,8 @@ static void quickstart_stdio(mcpf_client_config *config, const char *quickstart)
     mcpf_client_free(c);
 }
 
-/* A free port on 127.0.0.1 (bound, read, released). */
-static unsigned free_port(void) {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in addr;
-    memset(&addr, 0, sizeof addr);
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t size = sizeof addr;
-    unsigned port = 0;
-    if (fd >= 0 && bind(fd, (struct sockaddr *)&addr, sizeof addr) == 0 &&
-        getsockname(fd, (struct sockaddr *)&addr, &size) == 0)
-        port = ntohs(addr.sin_port);
-    if (fd >= 0) close(fd);
-    return port;
-}
-
 static void quickstart_http(const char *quickstart) {
-    unsigned port = free_port();
+    unsigned port = loopback_free_port();
     CHECK(port != 0);
     char bind_to[32], url[64];
     snprintf(bind_to, sizeof bind_to, "127.0.0.1:%u", port);
