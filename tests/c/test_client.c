@@ -289,6 +289,42 @@ static void check_quickstart(mcpf_client *c) {
     mcpf_client_cancel_free(cancel);
 }
 
+/* Calls from several threads at once on one client, each checking its own answers. */
+struct adder {
+    mcpf_client *client;
+    int base;
+    int wrong;
+};
+
+static void *add_many(void *arg) {
+    struct adder *adder = arg;
+    for (int i = 0; i < 25; i++) {
+        char args[64], expected[64];
+        snprintf(args, sizeof args, "{\"a\":%d,\"b\":%d}", adder->base, i);
+        snprintf(expected, sizeof expected, "\"text\":\"%d\"", adder->base + i);
+        char *out = NULL;
+        size_t len;
+        if (mcpf_client_call_tool(adder->client, "add", SIZE_MAX, args, SIZE_MAX, NULL, &out, &len) != MCPF_STATUS_OK ||
+            strstr(out, expected) == NULL)
+            adder->wrong++;
+        mcpf_string_free(out);
+    }
+    return NULL;
+}
+
+static void concurrent_calls(mcpf_client *c) {
+    struct adder adders[4];
+    pthread_t threads[4];
+    for (int t = 0; t < 4; t++) {
+        adders[t] = (struct adder){c, 1000 * (t + 1), 0};
+        CHECK(pthread_create(&threads[t], NULL, add_many, &adders[t]) == 0);
+    }
+    for (int t = 0; t < 4; t++) {
+        pthread_join(threads[t], NULL);
+        CHECK(adders[t].wrong == 0);
+    }
+}
+
 static void quickstart_stdio(mcpf_client_config *config, const char *quickstart) {
     const char *argv[] = {quickstart};
     mcpf_client *c = NULL;
@@ -296,6 +332,7 @@ static void quickstart_stdio(mcpf_client_config *config, const char *quickstart)
                  MCPF_STATUS_OK);
     if (c == NULL) return;
     check_quickstart(c);
+    concurrent_calls(c);
     CHECK_STATUS(mcpf_client_close(c), MCPF_STATUS_OK);
     CHECK_STATUS(mcpf_client_ping(c, NULL), MCPF_STATUS_CLOSED);
     mcpf_client_free(c);
@@ -463,6 +500,41 @@ static void fixture_session(mcpf_client_config *config, const char *self) {
     CHECK(grandchild > 0 && gone(grandchild));
 }
 
+/* The fixture on the stateless 2026-07-28 wire: the server's asks come back as
+ * input_required rounds, which the same request callbacks answer. */
+static void fixture_stateless(const char *self) {
+    mcpf_client_config *config = NULL;
+    CHECK_STATUS(mcpf_client_config_new("c-test", SIZE_MAX, "1.0", SIZE_MAX, "{\"protocol\":\"2026-07-28\"}", SIZE_MAX,
+                                        &config),
+                 MCPF_STATUS_OK);
+    const char *methods[] = {"sampling/createMessage", "elicitation/create", "roots/list"};
+    for (int i = 0; i < 3; i++)
+        CHECK_STATUS(mcpf_client_config_on_request(config, methods[i], SIZE_MAX, answer_request, NULL, NULL),
+                     MCPF_STATUS_OK);
+    const char *argv[] = {self, "--fixture"};
+    mcpf_client *c = NULL;
+    CHECK_STATUS(mcpf_client_connect_stdio(config, argv, 2, "{\"exit_grace_ms\":30000}", SIZE_MAX, &c), MCPF_STATUS_OK);
+    mcpf_client_config_free(config);
+    if (c == NULL) return;
+    const char *session = NULL;
+    size_t len = 0;
+    CHECK_STATUS(mcpf_client_session(c, &session, &len), MCPF_STATUS_OK);
+    check_contains(session, "\"protocolVersion\":\"2026-07-28\"");
+    /* That wire has no ping: refused without being sent. */
+    CHECK_STATUS(mcpf_client_ping(c, NULL), MCPF_STATUS_BAD_ANSWER);
+    CHECK_STATUS(mcpf_client_set_logging_level(c, "debug", SIZE_MAX, NULL), MCPF_STATUS_OK);
+    char *out = call_json(c, "ask", NULL, NULL, MCPF_STATUS_OK);
+    check_contains(out, "from the C model");
+    check_contains(out, "Ada");
+    check_contains(out, "file:///tmp/c-client");
+    mcpf_string_free(out);
+    out = NULL;
+    CHECK_STATUS(mcpf_client_read_resource(c, "memo://greeting", SIZE_MAX, NULL, &out, &len), MCPF_STATUS_OK);
+    check_contains(out, "\"text\":\"hello from C\"");
+    mcpf_string_free(out);
+    mcpf_client_free(c);
+}
+
 /* ---------------------------------------------------------------- misuse */
 
 static void misuse(mcpf_client_config *config) {
@@ -521,5 +593,6 @@ int main(int argc, char **argv) {
                                         "{\"protocol\":\"2025-06-18\",\"timeout_ms\":30000}", SIZE_MAX, &config),
                  MCPF_STATUS_OK);
     if (config) fixture_session(config, argv[0]);
+    fixture_stateless(argv[0]);
     return check_summary("test_client");
 }
