@@ -280,8 +280,9 @@ typedef void (*mcpf_client_notification_callback)(const char *method, size_t met
 
 // Options of one client call; pass NULL for the client's defaults.
 typedef struct {
-  // How long the call waits for its answer, in milliseconds (each page, for a list); 0:
-  // the client's timeout (`"timeout_ms"` of its config).
+  // How long the call waits for its answer, in milliseconds (for a list, all its pages
+  // together, each page also bounded by the client's timeout); 0: the client's timeout
+  // (`"timeout_ms"` of its config).
   uint64_t timeout_ms;
   // Cancels the call when triggered; NULL: none. Borrowed for the call's start only.
   const mcpf_client_cancel *cancel;
@@ -913,7 +914,7 @@ mcpf_status mcpf_client_complete(const mcpf_client *client, const char *ref_json
 // `"warning"`, `"error"`, `"critical"`, `"alert"`, `"emergency"`; others give
 // `MCPF_STATUS_INVALID_ARGUMENT`): `logging/setLevel` on the handshake wire; on
 // 2026-07-28 the level goes in every later request instead (nothing is sent now).
-// `options`' cancel object applies; the client's timeout does.
+// `options`' cancel object applies, its `timeout_ms` does not (the client's timeout does).
 //
 // # Safety
 // `client` is NULL or a live client; `level` is NULL or readable per the string rules;

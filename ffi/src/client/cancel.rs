@@ -22,8 +22,9 @@ pub struct mcpf_client_cancel {
 /// Options of one client call; pass NULL for the client's defaults.
 #[repr(C)]
 pub struct mcpf_client_call_options {
-    /// How long the call waits for its answer, in milliseconds (each page, for a list); 0:
-    /// the client's timeout (`"timeout_ms"` of its config).
+    /// How long the call waits for its answer, in milliseconds (for a list, all its pages
+    /// together, each page also bounded by the client's timeout); 0: the client's timeout
+    /// (`"timeout_ms"` of its config).
     pub timeout_ms: u64,
     /// Cancels the call when triggered; NULL: none. Borrowed for the call's start only.
     pub cancel: *const mcpf_client_cancel,

@@ -331,7 +331,7 @@ pub unsafe extern "C" fn mcpf_client_complete(
 /// `"warning"`, `"error"`, `"critical"`, `"alert"`, `"emergency"`; others give
 /// `MCPF_STATUS_INVALID_ARGUMENT`): `logging/setLevel` on the handshake wire; on
 /// 2026-07-28 the level goes in every later request instead (nothing is sent now).
-/// `options`' cancel object applies; the client's timeout does.
+/// `options`' cancel object applies, its `timeout_ms` does not (the client's timeout does).
 ///
 /// # Safety
 /// `client` is NULL or a live client; `level` is NULL or readable per the string rules;
