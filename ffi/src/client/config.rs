@@ -223,3 +223,41 @@ pub(crate) unsafe fn config<'a>(config: *const mcpf_client_config) -> Result<&'a
     // SAFETY: forwarded caller guarantee.
     unsafe { try_ref(config, "config") }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use mcpforge::ProtocolVersion;
+    use mcpforge::client::Protocol;
+
+    use super::options;
+    use crate::status::mcpf_status;
+
+    /// The options `text` gives (they must be accepted).
+    fn read(text: Option<&str>) -> (Protocol, mcpforge::client::CallOptions) {
+        let Ok(read) = options(text) else { panic!("refused: {text:?}") };
+        read
+    }
+
+    #[test]
+    fn options_name_the_wire_and_the_timeouts() {
+        let (protocol, call) = read(None);
+        assert_eq!(protocol, Protocol::Auto);
+        assert_eq!(call.timeout, Duration::from_secs(60));
+        let (protocol, call) = read(Some(r#"{"protocol": "2025-06-18", "timeout_ms": 700000}"#));
+        assert_eq!(protocol, Protocol::Handshake(ProtocolVersion::parse("2025-06-18").expect("known")));
+        assert_eq!(call.max_total, Duration::from_millis(700_000), "the longest wait is never below the timeout");
+        let (protocol, _) = read(Some(r#"{"protocol": "2026-07-28"}"#));
+        assert_eq!(protocol, Protocol::Stateless);
+    }
+
+    #[test]
+    fn bad_options_are_refused_with_their_status() {
+        let status = |text: &str| options(Some(text)).err().map(|f| f.status);
+        assert_eq!(status(r#"{"timeout": 5}"#), Some(mcpf_status::InvalidArgument));
+        assert_eq!(status(r#"{"protocol": "1999-01-01"}"#), Some(mcpf_status::InvalidArgument));
+        assert_eq!(status(r#"{"timeout_ms": 0}"#), Some(mcpf_status::InvalidArgument));
+        assert_eq!(status("{"), Some(mcpf_status::InvalidJson));
+    }
+}

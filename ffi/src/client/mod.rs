@@ -259,3 +259,26 @@ pub unsafe extern "C" fn mcpf_client_free(client: *mut mcpf_client) {
         }
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use mcpforge::ProtocolError;
+    use mcpforge::client::ClientError;
+    use serde_json::json;
+
+    use super::failed;
+    use crate::status::mcpf_status;
+
+    #[test]
+    fn a_servers_error_keeps_its_code_message_and_data() {
+        let error = ProtocolError { code: -32602, message: "Unknown tool: nope".into(), data: Some(json!({ "a": 1 })) };
+        let fail = failed(ClientError::Server(error));
+        assert_eq!(fail.status, mcpf_status::ServerError);
+        assert_eq!(fail.message, "Unknown tool: nope");
+        assert_eq!(fail.rpc, Some((-32602, r#"{"a":1}"#.to_owned())));
+        let timeout = failed(ClientError::Timeout { method: "ping".into(), after: std::time::Duration::from_secs(1) });
+        assert_eq!((timeout.status, timeout.rpc), (mcpf_status::Timeout, None));
+        assert_eq!(failed(ClientError::Closed).status, mcpf_status::Closed);
+        assert_eq!(failed(ClientError::Protocol("x".into())).status, mcpf_status::BadAnswer);
+    }
+}
