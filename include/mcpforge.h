@@ -152,7 +152,8 @@ enum mcpf_status
   // Any other internal failure.
   MCPF_STATUS_INTERNAL = 8,
   // The call would block the thread that runs the server's callbacks (a blocking
-  // client-input ask made inside a callback): make it from another thread.
+  // client-input ask, or a client call, made inside a callback): make it from another
+  // thread.
   MCPF_STATUS_WOULD_BLOCK = 9,
   // A client-input ask cannot be answered in this round (2026-07-28 wire): stop, and
   // complete or free the responder; the client answers and the call runs again.
@@ -875,7 +876,9 @@ mcpf_status mcpf_client_list_prompts(const mcpf_client *client, const mcpf_clien
 // `mcpf_client_list_tools` saw the tool's `outputSchema`, a result whose
 // `structuredContent` is missing or does not match gives `MCPF_STATUS_BAD_ANSWER`.
 // Every call may also fail with `MCPF_STATUS_TIMEOUT`, `MCPF_STATUS_CANCELLED`,
-// `MCPF_STATUS_CLOSED` or `MCPF_STATUS_IO`.
+// `MCPF_STATUS_CLOSED` or `MCPF_STATUS_IO`, and with `MCPF_STATUS_WOULD_BLOCK` when made
+// inside a C server's callback (hand it to a thread of your own: the server's thread must
+// not wait).
 //
 // # Safety
 // `client` is NULL or a live client; strings are NULL (`arguments_json` only) or readable

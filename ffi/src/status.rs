@@ -29,7 +29,8 @@ pub enum mcpf_status {
     /// Any other internal failure.
     Internal = 8,
     /// The call would block the thread that runs the server's callbacks (a blocking
-    /// client-input ask made inside a callback): make it from another thread.
+    /// client-input ask, or a client call, made inside a callback): make it from another
+    /// thread.
     WouldBlock = 9,
     /// A client-input ask cannot be answered in this round (2026-07-28 wire): stop, and
     /// complete or free the responder; the client answers and the call runs again.

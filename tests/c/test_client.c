@@ -98,6 +98,34 @@ static void ask(const mcpf_call *call, mcpf_responder *r, void *user_data) {
     on_worker(r, ask_work);
 }
 
+/* relay: calls `add` of the quickstart through a client of the fixture's own (QUICKSTART in
+ * its environment). Inside the callback the client refuses to block the server's thread;
+ * a worker thread makes the call and answers with the quickstart's result. */
+static mcpf_client *relay_client = NULL;
+
+static void *relay_work(void *arg) {
+    mcpf_responder *r = arg;
+    char *out = NULL;
+    size_t len;
+    if (mcpf_client_call_tool(relay_client, "add", SIZE_MAX, "{\"a\":40,\"b\":2}", SIZE_MAX, NULL, &out, &len) ==
+        MCPF_STATUS_OK) {
+        mcpf_responder_text(r, out, len);
+    }
+    mcpf_string_free(out);
+    mcpf_responder_free(r);
+    return NULL;
+}
+
+static void relay(const mcpf_call *call, mcpf_responder *r, void *user_data) {
+    (void)call;
+    (void)user_data;
+    if (relay_client == NULL || mcpf_client_ping(relay_client, NULL) != MCPF_STATUS_WOULD_BLOCK) {
+        mcpf_responder_tool_error(r, "the client blocked the server's thread", SIZE_MAX);
+        return;
+    }
+    on_worker(r, relay_work);
+}
+
 static void greeting(const mcpf_call *call, mcpf_responder *r, void *user_data) {
     (void)call;
     (void)user_data;
@@ -138,12 +166,21 @@ static int fixture(void) {
     }
     fprintf(stderr, "pids %ld %ld\n", (long)getpid(), (long)sleeper);
     fflush(stderr);
+    const char *quickstart = getenv("QUICKSTART");
+    mcpf_client_config *config = NULL;
+    if (quickstart && mcpf_client_config_new("c-fixture", SIZE_MAX, "1.0.0", SIZE_MAX, NULL, 0, &config) == MCPF_STATUS_OK) {
+        const char *argv[] = {quickstart};
+        mcpf_client_connect_stdio(config, argv, 1, NULL, 0, &relay_client);
+        mcpf_client_config_free(config);
+    }
     mcpf_server *server = NULL;
     if (mcpf_server_new("c-fixture", SIZE_MAX, "1.0.0", SIZE_MAX, &server) != MCPF_STATUS_OK) return 1;
     const char *empty = "{\"type\":\"object\",\"properties\":{}}";
     int failed = mcpf_server_add_tool(server, "slow", SIZE_MAX, "Answers late", SIZE_MAX, empty, SIZE_MAX, slow, NULL, NULL) ||
                  mcpf_server_add_tool(server, "chatty", SIZE_MAX, "Logs", SIZE_MAX, empty, SIZE_MAX, chatty, NULL, NULL) ||
                  mcpf_server_add_tool(server, "ask", SIZE_MAX, "Asks the client", SIZE_MAX, empty, SIZE_MAX, ask, NULL, NULL) ||
+                 mcpf_server_add_tool(server, "relay", SIZE_MAX, "Calls another server", SIZE_MAX, empty, SIZE_MAX, relay,
+                                      NULL, NULL) ||
                  mcpf_server_add_resource(server, "memo://greeting", SIZE_MAX, "greeting", SIZE_MAX, NULL, 0, "text/plain",
                                           SIZE_MAX, greeting, NULL, NULL) ||
                  mcpf_server_add_resource_template(server, "memo://notes/{id}", SIZE_MAX, "note", SIZE_MAX, NULL, 0, NULL, 0,
@@ -154,6 +191,7 @@ static int fixture(void) {
     if (!failed) failed = mcpf_server_run_stdio(server) != MCPF_STATUS_OK;
     for (int i = 0; i < worker_count; i++) pthread_join(workers[i], NULL);
     mcpf_server_free(server);
+    mcpf_client_free(relay_client);
     kill(sleeper, SIGTERM);
     waitpid(sleeper, NULL, 0);
     return failed;
@@ -398,7 +436,7 @@ static void *call_slow(void *arg) {
     return NULL;
 }
 
-static void fixture_session(mcpf_client_config *config, const char *self) {
+static void fixture_session(mcpf_client_config *config, const char *self, const char *quickstart) {
     struct counts counts = {PTHREAD_MUTEX_INITIALIZER, 0, 0};
     CHECK_STATUS(mcpf_client_config_on_notification(config, count_notification, &counts, free_counts), MCPF_STATUS_OK);
     const char *methods[] = {"sampling/createMessage", "elicitation/create", "roots/list"};
@@ -406,8 +444,10 @@ static void fixture_session(mcpf_client_config *config, const char *self) {
         CHECK_STATUS(mcpf_client_config_on_request(config, methods[i], SIZE_MAX, answer_request, NULL, NULL),
                      MCPF_STATUS_OK);
     const char *argv[] = {self, "--fixture"};
+    char options[1024];
+    snprintf(options, sizeof options, "{\"exit_grace_ms\":30000,\"env\":{\"QUICKSTART\":\"%s\"}}", quickstart);
     mcpf_client *c = NULL;
-    CHECK_STATUS(mcpf_client_connect_stdio(config, argv, 2, "{\"exit_grace_ms\":30000}", SIZE_MAX, &c), MCPF_STATUS_OK);
+    CHECK_STATUS(mcpf_client_connect_stdio(config, argv, 2, options, SIZE_MAX, &c), MCPF_STATUS_OK);
     /* The callbacks are the client's now too: freeing the config keeps them. */
     mcpf_client_config_free(config);
     CHECK(freed_user_data == 0);
@@ -470,6 +510,12 @@ static void fixture_session(mcpf_client_config *config, const char *self) {
     check_contains(out, "from the C model");
     check_contains(out, "Ada");
     check_contains(out, "file:///tmp/c-client");
+    mcpf_string_free(out);
+
+    /* A server that is a client of another: from a worker thread, never its own. */
+    out = call_json(c, "relay", NULL, NULL, MCPF_STATUS_OK);
+    check_contains(out, "\\\"text\\\":\\\"42\\\"");
+    check_absent(out, "isError");
     mcpf_string_free(out);
 
     /* A timeout, then a call cancelled from another thread; the connection goes on. */
@@ -592,7 +638,7 @@ int main(int argc, char **argv) {
     CHECK_STATUS(mcpf_client_config_new("c-test", SIZE_MAX, "1.0", SIZE_MAX,
                                         "{\"protocol\":\"2025-06-18\",\"timeout_ms\":30000}", SIZE_MAX, &config),
                  MCPF_STATUS_OK);
-    if (config) fixture_session(config, argv[0]);
+    if (config) fixture_session(config, argv[0], argv[1]);
     fixture_stateless(argv[0]);
     return check_summary("test_client");
 }

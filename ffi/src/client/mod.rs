@@ -122,11 +122,20 @@ impl mcpf_client {
     }
 }
 
-/// [`mcpf_client::wait`] on a runtime handle.
+/// [`mcpf_client::wait`] on a runtime handle. Refused on the thread of a current-thread
+/// runtime (a C server's callbacks run on one): blocking it would stall that server, and
+/// deadlock it when the call needs the server's own answer.
 fn wait_on<T: Send + 'static>(
     handle: &tokio::runtime::Handle,
     work: impl Future<Output = Result<T, Fail>> + Send + 'static,
 ) -> Result<T, Fail> {
+    let inside = tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor());
+    if inside.is_ok_and(|flavor| flavor == tokio::runtime::RuntimeFlavor::CurrentThread) {
+        return Err(Fail::new(
+            mcpf_status::WouldBlock,
+            "client calls block until the answer: make them from your own thread, not inside a server's callback",
+        ));
+    }
     let (done, result) = std::sync::mpsc::sync_channel(1);
     handle.spawn(async move {
         let _ = done.send(work.await);

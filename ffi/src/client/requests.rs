@@ -198,7 +198,9 @@ pub unsafe extern "C" fn mcpf_client_list_prompts(
 /// `mcpf_client_list_tools` saw the tool's `outputSchema`, a result whose
 /// `structuredContent` is missing or does not match gives `MCPF_STATUS_BAD_ANSWER`.
 /// Every call may also fail with `MCPF_STATUS_TIMEOUT`, `MCPF_STATUS_CANCELLED`,
-/// `MCPF_STATUS_CLOSED` or `MCPF_STATUS_IO`.
+/// `MCPF_STATUS_CLOSED` or `MCPF_STATUS_IO`, and with `MCPF_STATUS_WOULD_BLOCK` when made
+/// inside a C server's callback (hand it to a thread of your own: the server's thread must
+/// not wait).
 ///
 /// # Safety
 /// `client` is NULL or a live client; strings are NULL (`arguments_json` only) or readable
