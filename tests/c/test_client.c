@@ -6,7 +6,7 @@
  * that logs and a tool that asks the client for sampling, elicitation and roots. The
  * fixture leaves a `sleep` in its process group, which freeing the client must kill.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -285,6 +285,20 @@ static int gone(long pid) {
     return 0;
 }
 
+/* The child's stderr once it holds `part` (it is read as it comes: wait at most 10 s). */
+static char *wait_stderr(mcpf_client *c, const char *part) {
+    char *out = NULL;
+    size_t len;
+    for (int i = 0; i < 1000; i++) {
+        CHECK_STATUS(mcpf_client_stderr(c, &out, &len), MCPF_STATUS_OK);
+        if (out == NULL || strstr(out, part) != NULL) break;
+        mcpf_string_free(out);
+        out = NULL;
+        sleep_ms(10);
+    }
+    return out;
+}
+
 /* ---------------------------------------------------------------- the quickstart */
 
 static void check_quickstart(mcpf_client *c) {
@@ -373,6 +387,26 @@ static void quickstart_stdio(mcpf_client_config *config, const char *quickstart)
     concurrent_calls(c);
     CHECK_STATUS(mcpf_client_close(c), MCPF_STATUS_OK);
     CHECK_STATUS(mcpf_client_ping(c, NULL), MCPF_STATUS_CLOSED);
+    mcpf_client_free(c);
+}
+
+/* The child's working directory and environment are the options', its stderr is kept. */
+static void child_options(mcpf_client_config *config, const char *quickstart) {
+    char *full = realpath(quickstart, NULL);
+    CHECK(full != NULL);
+    if (full == NULL) return;
+    char script[4200];
+    snprintf(script, sizeof script, "pwd >&2; echo \"$GREETING\" >&2; exec '%s'", full);
+    free(full);
+    const char *argv[] = {"/bin/sh", "-c", script};
+    mcpf_client *c = NULL;
+    CHECK_STATUS(mcpf_client_connect_stdio(config, argv, 3, "{\"cwd\":\"/\",\"env\":{\"GREETING\":\"hi from env\"}}",
+                                           SIZE_MAX, &c),
+                 MCPF_STATUS_OK);
+    if (c == NULL) return;
+    char *out = wait_stderr(c, "/\nhi from env\n");
+    check_contains(out, "/\nhi from env\n");
+    mcpf_string_free(out);
     mcpf_client_free(c);
 }
 
@@ -535,7 +569,7 @@ static void fixture_session(mcpf_client_config *config, const char *self, const 
     CHECK_STATUS(mcpf_client_ping(c, NULL), MCPF_STATUS_OK);
 
     /* The child and what it left in its process group end with the client. */
-    CHECK_STATUS(mcpf_client_stderr(c, &out, &len), MCPF_STATUS_OK);
+    out = wait_stderr(c, "pids ");
     long child = 0, grandchild = 0;
     const char *pids = out ? strstr(out, "pids ") : NULL;
     CHECK(pids && sscanf(pids, "pids %ld %ld", &child, &grandchild) == 2);
@@ -631,6 +665,7 @@ int main(int argc, char **argv) {
     CHECK_STATUS(mcpf_client_config_new("c-test", SIZE_MAX, "1.0", SIZE_MAX, NULL, 0, &config), MCPF_STATUS_OK);
     misuse(config);
     quickstart_stdio(config, argv[1]);
+    child_options(config, argv[1]);
     mcpf_client_config_free(config);
     quickstart_http(argv[1]);
 
