@@ -140,10 +140,13 @@ c-examples: c-lib
 	$(CC) $(C_FLAGS) -D_POSIX_C_SOURCE=200809L examples/c/quickstart.c -o $(C_OUT)/quickstart $(C_LINK)
 	$(CC) $(C_FLAGS) -D_POSIX_C_SOURCE=200809L examples/c/worker_server.c -o $(C_OUT)/worker_server $(C_LINK)
 	$(CC) $(C_FLAGS) -D_POSIX_C_SOURCE=200809L examples/c/conformance_fixture.c -o $(C_OUT)/conformance_fixture $(C_LINK)
+	$(CC) $(C_FLAGS) examples/c/client.c -o $(C_OUT)/client $(C_LINK)
 
 ## Header up to date, header hygiene (C11, C++17, included twice), the C tests, then the
 ## same tests under valgrind (no definite or indirect leaks, no invalid accesses).
 c-test: setup c-header-setup c-examples
+	@# test_client drives the Rust quickstart.
+	$(CARGO) build -j$(JOBS) -p mcpforge-examples --bin quickstart
 	@$(CBINDGEN) --output $(C_OUT)/mcpforge.h.regen 2>/dev/null
 	@cmp -s $(C_OUT)/mcpforge.h.regen include/mcpforge.h || \
 		{ echo "include/mcpforge.h is stale: run 'make c-header'" >&2; diff -u include/mcpforge.h $(C_OUT)/mcpforge.h.regen >&2; exit 1; }
@@ -163,6 +166,7 @@ c-test: setup c-header-setup c-examples
 	$(CC) $(C_FLAGS) tests/c/test_shared_store.c -o $(C_OUT)/test_shared_store $(C_LINK)
 	$(CC) $(C_FLAGS) tests/c/test_enable_disable.c -o $(C_OUT)/test_enable_disable $(C_LINK)
 	$(CC) $(C_FLAGS) tests/c/test_initialize_hook.c -o $(C_OUT)/test_initialize_hook $(C_LINK)
+	$(CC) $(C_FLAGS) tests/c/test_client.c -o $(C_OUT)/test_client $(C_LINK)
 	./$(C_OUT)/test_ffi ./$(C_OUT)/quickstart
 	./$(C_OUT)/test_worker ./$(C_OUT)/worker_server
 	./$(C_OUT)/test_asks
@@ -177,6 +181,8 @@ c-test: setup c-header-setup c-examples
 	./$(C_OUT)/test_shared_store
 	./$(C_OUT)/test_enable_disable
 	./$(C_OUT)/test_initialize_hook
+	./$(C_OUT)/test_client ./target/debug/quickstart
+	./$(C_OUT)/client ./target/debug/quickstart >/dev/null
 	@# Under valgrind each test takes one core for seconds: two at a time, outputs kept apart.
 	$(MAKE) --no-print-directory -j2 --output-sync=target $(addprefix c-valgrind-,$(C_TESTS))
 	@# Consumers: the quickstart built through pkg-config (and run by test_ffi), and a CMake project.
@@ -196,11 +202,14 @@ c-test: setup c-header-setup c-examples
 ## any, in C_ARGS_<name>.
 C_TESTS := test_ffi test_worker test_asks test_http test_misuse test_mount test_middleware \
 	test_rate_limits test_error_hook test_metrics test_catalogue test_shared_store test_enable_disable \
-	test_initialize_hook
+	test_initialize_hook test_client
 C_ARGS_test_ffi := ./$(C_OUT)/quickstart
 C_ARGS_test_worker := ./$(C_OUT)/worker_server
 # The Redis the test starts is not ours to check.
 C_VALGRIND_test_shared_store := --trace-children-skip='*/redis-server'
+# test_client checks its own fixture server too, not the Rust quickstart or the system's sh and sleep.
+C_ARGS_test_client := ./target/debug/quickstart
+C_VALGRIND_test_client := --trace-children-skip='*/quickstart,*/sleep,*/sh'
 .PHONY: $(addprefix c-valgrind-,$(C_TESTS))
 $(addprefix c-valgrind-,$(C_TESTS)): c-valgrind-%:
 	$(VALGRIND) $(C_VALGRIND_$*) ./$(C_OUT)/$* $(C_ARGS_$*)

@@ -1,12 +1,13 @@
 /*
- * mcpforge.h - the C API of the mcpforge MCP server engine.
+ * mcpforge.h - the C API of the mcpforge MCP server engine, and of its client.
  *
  * Ownership and threading rules (they hold for every function below):
  *
  * 1. Every mcpf_x object is opaque. It is created by mcpf_x_new (or handed to you by a
  *    function documented as "owned") and released exactly once with its free function
  *    (mcpf_server_free, mcpf_responder_free, mcpf_token_check_free, mcpf_http_app_free,
- *    mcpf_exchange_free). Freeing NULL is a no-op. An mcpf_responder * or
+ *    mcpf_exchange_free; for the client mcpf_client_config_free, mcpf_client_free,
+ *    mcpf_client_cancel_free). Freeing NULL is a no-op. An mcpf_responder * or
  *    mcpf_exchange * is a handle, never an address, and never reused: freeing it again or
  *    using it after its free is refused (MCPF_STATUS_INVALID_ARGUMENT, or a documented
  *    default for functions that return no status) without touching freed memory.
@@ -17,8 +18,11 @@
  *    are written only on success. mcpf_last_error_message() explains the last failure on
  *    the calling thread. Strings the library hands out are borrowed, and each function
  *    says how long they stay valid; never free them. The one exception are the answers
- *    of the client-input asks (mcpf_call_elicit, _sample, _list_roots): they are owned
- *    by you and freed with mcpf_string_free.
+ *    of the client-input asks (mcpf_call_elicit, _sample, _list_roots) and the JSON
+ *    results of the client's calls (mcpf_client_call_tool, _list_tools, ...): they are
+ *    owned by you and freed with mcpf_string_free. A client call answered with a JSON-RPC
+ *    error returns MCPF_STATUS_SERVER_ERROR; mcpf_last_error_code() and
+ *    mcpf_last_error_data() then give its code and data.
  * 4. Callbacks are registered as (fn, void *user_data, void (*free_user_data)(void *)).
  *    The library calls free_user_data exactly once, when the registration is dropped:
  *    - the server is freed: inside mcpf_server_free, on its thread (responders of its
@@ -51,6 +55,10 @@
  *    client-input asks block until the client answers, so they are made from your own
  *    threads (inside a callback they return MCPF_STATUS_WOULD_BLOCK).
  *    mcpf_server_shutdown is async-signal-safe on Unix: a signal handler may call it.
+ *    An mcpf_client may be used from any thread, by several at once; each call blocks its
+ *    thread. Its request callbacks run on library threads and its notification callback
+ *    on the client's notification thread; both may block. Their user_data is freed once
+ *    the config and every client connected with it are freed.
  * 7. An mcpf_exchange (one request handed to a mounted mcpf_http_app) has one reader at
  *    a time: mcpf_exchange_next_chunk while another thread is inside it for the same
  *    exchange is refused (MCPF_STATUS_INVALID_ARGUMENT). Freeing the exchange ends a read
@@ -144,7 +152,8 @@ enum mcpf_status
   // Any other internal failure.
   MCPF_STATUS_INTERNAL = 8,
   // The call would block the thread that runs the server's callbacks (a blocking
-  // client-input ask made inside a callback): make it from another thread.
+  // client-input ask, or a client call, made inside a callback): make it from another
+  // thread.
   MCPF_STATUS_WOULD_BLOCK = 9,
   // A client-input ask cannot be answered in this round (2026-07-28 wire): stop, and
   // complete or free the responder; the client answers and the call runs again.
@@ -154,6 +163,19 @@ enum mcpf_status
   MCPF_STATUS_ASK_FAILED = 11,
   // No tool, prompt, resource or template is registered under that name or URI.
   MCPF_STATUS_NOT_FOUND = 12,
+  // Client: the server answered with a JSON-RPC error; `mcpf_last_error_code()` gives its
+  // code, `mcpf_last_error_message()` its message and `mcpf_last_error_data()` its data.
+  MCPF_STATUS_SERVER_ERROR = 13,
+  // Client: no answer came within the call's timeout (the server was told to cancel).
+  MCPF_STATUS_TIMEOUT = 14,
+  // Client: the call was cancelled with `mcpf_client_cancel_trigger` (the server was told).
+  MCPF_STATUS_CANCELLED = 15,
+  // Client: the connection is closed (the server exited, or `mcpf_client_close` ran).
+  MCPF_STATUS_CLOSED = 16,
+  // Client: the server's answer breaks the protocol (an unknown version, a result of the
+  // wrong shape, too many pages, structured content that does not match the tool's
+  // output schema).
+  MCPF_STATUS_BAD_ANSWER = 17,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -167,6 +189,25 @@ typedef uint32_t mcpf_status;
 // until the callback returns, or, through `mcpf_responder_call`, until its responder is
 // completed or freed.
 typedef struct mcpf_call mcpf_call;
+
+// A connection to one MCP server. Made by `mcpf_client_connect_stdio` or
+// `mcpf_client_connect_http`, freed with `mcpf_client_free`.
+typedef struct mcpf_client mcpf_client;
+
+// A server's request being answered: borrowed by the request callback, valid until it
+// returns; filled once with `mcpf_client_answer_json` or `mcpf_client_answer_error`.
+typedef struct mcpf_client_answer mcpf_client_answer;
+
+// Gives up the calls it is passed to (in `mcpf_client_call_options`) when
+// `mcpf_client_cancel_trigger` is called, from any thread. Create with
+// `mcpf_client_cancel_new`, free with `mcpf_client_cancel_free`. Once triggered it stays
+// triggered: a call started with it fails at once.
+typedef struct mcpf_client_cancel mcpf_client_cancel;
+
+// How a client connects and calls, before it connects. Create with
+// `mcpf_client_config_new`, free with `mcpf_client_config_free` (clients connected with it
+// keep what they need).
+typedef struct mcpf_client_config mcpf_client_config;
 
 // One request in progress: its answer's status and headers, then its body, read with
 // `mcpf_exchange_next_chunk`. Free with `mcpf_exchange_free`. Opaque: the pointer C holds
@@ -223,6 +264,30 @@ typedef uint32_t mcpf_catalogue_kind;
 // and the set to fill: `mcpf_visible_add` for each visible key, or `mcpf_visible_all`.
 // Adding nothing shows nothing of that kind. Keep it quick (a lookup in memory).
 typedef void (*mcpf_catalogue_hook)(const mcpf_middleware_request *request, mcpf_catalogue_kind kind, mcpf_visible *visible, void *user_data);
+
+// Answers the server's requests of one method. `method` and `params_json` (the request's
+// params, JSON; `{}` when it had none) are borrowed until the callback returns, as is
+// `answer`, which the callback fills before it returns (left empty, the server gets the
+// error -32603). It runs on a library thread, never the one of a client call, and may
+// block; it must not unwind.
+typedef void (*mcpf_client_request_callback)(const char *method, size_t method_len, const char *params_json, size_t params_json_len, mcpf_client_answer *answer, void *user_data);
+
+// Receives the server's notifications (`notifications/message`, `notifications/progress`,
+// the list changes, resource updates, ...). `method` and `params_json` (JSON, `{}` when
+// there were none) are borrowed until it returns. It runs on the client's notification
+// thread, one notification at a time in the order they came; it may block and may call the
+// client's functions (`mcpf_client_free` included). It must not unwind.
+typedef void (*mcpf_client_notification_callback)(const char *method, size_t method_len, const char *params_json, size_t params_json_len, void *user_data);
+
+// Options of one client call; pass NULL for the client's defaults.
+typedef struct {
+  // How long the call waits for its answer, in milliseconds (for a list, all its pages
+  // together, each page also bounded by the client's timeout); 0: the client's timeout
+  // (`"timeout_ms"` of its config).
+  uint64_t timeout_ms;
+  // Cancels the call when triggered; NULL: none. Borrowed for the call's start only.
+  const mcpf_client_cancel *cancel;
+} mcpf_client_call_options;
 
 // One unexpected failure, lent to the error hook: every pointer is a NUL-terminated UTF-8
 // string valid until the hook returns (copy what you keep).
@@ -607,12 +672,292 @@ mcpf_status mcpf_visible_add(mcpf_visible *visible, const char *key, size_t key_
 // `visible` is NULL or the set a running catalogue hook received.
 mcpf_status mcpf_visible_all(mcpf_visible *visible);
 
-// The message of the last call that failed on this thread, or `""` if none has.
+// What the client learnt of the server when it connected, as JSON:
+// `{"protocolVersion": ..., "serverInfo": {...}, "capabilities": {...}, "instructions":
+// ... or null}`. `*out` is borrowed: valid until the client is freed (never free it);
+// `*out_len` is its length.
+//
+// # Safety
+// `client` is NULL or a live client; `out`/`out_len` are NULL or writable.
+mcpf_status mcpf_client_session(const mcpf_client *client, const char **out, size_t *out_len);
+
+// What a child server (`mcpf_client_connect_stdio`) wrote to its stderr: its last 64 KiB,
+// as owned text (free it with `mcpf_string_free`). `MCPF_STATUS_INVALID_ARGUMENT` for a
+// client over HTTP.
+//
+// # Safety
+// `client` is NULL or a live client; `out`/`out_len` are NULL or writable.
+mcpf_status mcpf_client_stderr(const mcpf_client *client, char **out, size_t *out_len);
+
+// Ends the connection gracefully: calls still waiting on other threads return
+// `MCPF_STATUS_CLOSED`; a child server's stdin is closed, the child waited for (its exit
+// grace, 5 s by default) and then killed with its process group; an HTTP session is
+// deleted. Later calls return `MCPF_STATUS_CLOSED`; closing again does nothing. Blocks
+// until done. The client is still to be freed.
+//
+// # Safety
+// `client` is NULL or a live client.
+mcpf_status mcpf_client_close(const mcpf_client *client);
+
+// Closes the client (as `mcpf_client_close`, unless done already), stops its notification
+// thread (waiting for a callback running on it, unless this is that callback), and frees
+// it: a child server never outlives it. The config's callbacks' `free_user_data` run here
+// when the config was freed before. NULL: nothing.
+//
+// # Safety
+// `client` is NULL or a client not yet freed, with no call of it running on another
+// thread (close it first to end them) and not freed from one of its request callbacks.
+void mcpf_client_free(mcpf_client *client);
+
+// Answers the server's request with `result_json` (the result object, e.g. a sampling
+// result `{"role": "assistant", "content": {...}, "model": ...}`, an elicitation result
+// `{"action": "accept", "content": {...}}`, or `{"roots": [...]}`), copied.
+// `MCPF_STATUS_INVALID_JSON` when it does not parse, `MCPF_STATUS_INVALID_ARGUMENT` when
+// the request is answered already.
+//
+// # Safety
+// `answer` is NULL or the answer a running request callback was given;
+// `result_json` is NULL or readable per the string rules.
+mcpf_status mcpf_client_answer_json(mcpf_client_answer *answer, const char *result_json, size_t result_json_len);
+
+// Answers the server's request with a JSON-RPC error (`code`, e.g.
+// `MCPF_ERROR_INVALID_PARAMS`, and `message`, copied): a refusal, such as a user who
+// declines to share roots. `MCPF_STATUS_INVALID_ARGUMENT` when answered already.
+//
+// # Safety
+// As for `mcpf_client_answer_json`.
+mcpf_status mcpf_client_answer_error(mcpf_client_answer *answer, int64_t code, const char *message, size_t message_len);
+
+// Creates a cancel object; `*out` receives it, owned by the caller (free it with
+// `mcpf_client_cancel_free` once no call is starting with it).
+//
+// # Safety
+// `out` is NULL or writable.
+mcpf_status mcpf_client_cancel_new(mcpf_client_cancel **out);
+
+// Gives up every call running with `cancel`, and every later one: each returns
+// `MCPF_STATUS_CANCELLED`, and the server gets `notifications/cancelled` with `reason`
+// (UTF-8 of `reason_len` bytes, `SIZE_MAX`: NUL-terminated; NULL: "cancelled by the
+// application"). Thread-safe; a second trigger does nothing.
+//
+// # Safety
+// `cancel` is NULL or a live cancel object; `reason` is NULL or readable per the string
+// rules.
+mcpf_status mcpf_client_cancel_trigger(const mcpf_client_cancel *cancel, const char *reason, size_t reason_len);
+
+// Frees a cancel object (NULL: nothing). Calls already running with it keep what they
+// need: triggering is over for them once it is freed.
+//
+// # Safety
+// `cancel` is NULL or a cancel object not yet freed, which no other thread is using.
+void mcpf_client_cancel_free(mcpf_client_cancel *cancel);
+
+// Creates a client config. `name` and `version` (the `clientInfo` the server sees) are
+// copied. `options_json` (NULL: defaults) is an object of optional fields: `"protocol"`
+// (`"auto"`, the default: `server/discover`, then the handshake when the server does not
+// speak 2026-07-28; `"legacy"`: the handshake at the newest version; or a version such as
+// `"2025-06-18"` or `"2026-07-28"`), `"timeout_ms"` (60000: how long a call waits, restarted
+// by progress), `"reset_on_progress"` (true), `"max_total_ms"` (600000: the longest wait,
+// progress or not). Unknown fields give `MCPF_STATUS_INVALID_ARGUMENT`. On success `*out`
+// receives a config the caller owns (free it with `mcpf_client_config_free`).
+//
+// # Safety
+// Strings are NULL (`options_json` only) or readable per the string rules; `out` is NULL
+// or writable.
+mcpf_status mcpf_client_config_new(const char *name, size_t name_len, const char *version, size_t version_len, const char *options_json, size_t options_json_len, mcpf_client_config **out);
+
+// Answers the server's `method` requests with `callback` in the clients connected from now
+// on (replacing a callback registered for it before): `"sampling/createMessage"` (the
+// client then declares `sampling`), `"elicitation/create"` (`elicitation`, form and URL
+// mode), `"roots/list"` (`roots` with `listChanged`; send
+// `notifications/roots/list_changed` with `mcpf_client_notify` when they change), or any
+// other method. Without a callback a request is answered with -32601 (and `ping` by the
+// library).
+//
+// On success the library owns `user_data` and calls `free_user_data(user_data)` (if not
+// NULL) exactly once, when the config and every client connected with it are freed (or
+// when the callback is replaced and no client uses it); on failure nothing is kept.
+//
+// # Safety
+// `config` is NULL or a live config not used by another thread meanwhile; `method` is
+// NULL or readable per the string rules; `callback`/`free_user_data` are NULL or valid.
+mcpf_status mcpf_client_config_on_request(mcpf_client_config *config, const char *method, size_t method_len, mcpf_client_request_callback callback, void *user_data, mcpf_free_callback free_user_data);
+
+// Calls `callback` with every notification the server sends to the clients connected from
+// now on (replacing a callback set before), on each client's notification thread (see
+// `mcpf_client_notification_callback`). `user_data` ownership is as for
+// `mcpf_client_config_on_request`.
+//
+// # Safety
+// As for `mcpf_client_config_on_request`.
+mcpf_status mcpf_client_config_on_notification(mcpf_client_config *config, mcpf_client_notification_callback callback, void *user_data, mcpf_free_callback free_user_data);
+
+// Frees a config (NULL: nothing). Clients connected with it are not affected.
+//
+// # Safety
+// `config` is NULL or a config not yet freed, which no other thread is using.
+void mcpf_client_config_free(mcpf_client_config *config);
+
+// Starts `argv[0]` (looked up in `PATH`) with the arguments `argv[1..argc]` (NUL-terminated
+// UTF-8 strings, copied) as a child process in a process group of its own, and connects to
+// it over its stdin and stdout with `config`. `options_json` (NULL: defaults) is an object
+// of optional fields: `"env"` (`{"NAME": "value"}`, set on top of this process's
+// environment), `"cwd"` (the child's working directory), `"exit_grace_ms"` (5000: how long
+// closing waits for the child to exit before killing its group). The child's stderr is kept
+// (`mcpf_client_stderr`).
+//
+// On success `*out` receives the connected client, owned by the caller (free it with
+// `mcpf_client_free`: the child and everything it started are killed by then at the
+// latest). Failures: `MCPF_STATUS_IO` (the child could not start, or the connection
+// failed), `MCPF_STATUS_TIMEOUT`, `MCPF_STATUS_CLOSED` (the child exited),
+// `MCPF_STATUS_SERVER_ERROR` (the server refused `initialize`), `MCPF_STATUS_BAD_ANSWER`
+// (no protocol version in common); the child is killed.
+//
+// # Safety
+// `config` is NULL or a live config; `argv` is NULL or `argc` readable pointers to
+// NUL-terminated strings; `options_json` is NULL or readable per the string rules; `out` is
+// NULL or writable.
+mcpf_status mcpf_client_connect_stdio(const mcpf_client_config *config, const char *const *argv, size_t argc, const char *options_json, size_t options_json_len, mcpf_client **out);
+
+// Connects to the Streamable HTTP endpoint `url` (`http://host:port/path`, copied) with
+// `config`. `options_json` (NULL: defaults) is an object of optional fields: `"headers"`
+// (`{"Authorization": "Bearer ..."}`, sent with every request). On success `*out` receives
+// the connected client, owned by the caller (`mcpf_client_free`). Failures as for
+// `mcpf_client_connect_stdio`; over HTTP a request that reaches no server (connection
+// refused, a broken stream) fails as the engine reports it: `MCPF_STATUS_SERVER_ERROR` with
+// -32603 and the reason in the message.
+//
+// # Safety
+// `config` is NULL or a live config; strings are NULL (`options_json` only) or readable
+// per the string rules; `out` is NULL or writable.
+mcpf_status mcpf_client_connect_http(const mcpf_client_config *config, const char *url, size_t url_len, const char *options_json, size_t options_json_len, mcpf_client **out);
+
+// `ping`. `MCPF_STATUS_BAD_ANSWER` on the 2026-07-28 wire, which has no `ping`.
+//
+// # Safety
+// `client` is NULL or a live client; `options` is NULL or a readable
+// `mcpf_client_call_options`.
+mcpf_status mcpf_client_ping(const mcpf_client *client, const mcpf_client_call_options *options);
+
+// `tools/list`, every page: `*out` receives the tools as an owned JSON array (free it with
+// `mcpf_string_free`), `*out_len` its length. The client remembers each tool's
+// `outputSchema` to check `mcpf_client_call_tool`'s results against. The list functions
+// below follow the same rules; a server that keeps paging past 100 pages gives
+// `MCPF_STATUS_BAD_ANSWER`.
+//
+// # Safety
+// `client` is NULL or a live client; `options` is NULL or a readable
+// `mcpf_client_call_options`; `out`/`out_len` are NULL or writable.
+mcpf_status mcpf_client_list_tools(const mcpf_client *client, const mcpf_client_call_options *options, char **out, size_t *out_len);
+
+// `resources/list`, every page (see `mcpf_client_list_tools`).
+//
+// # Safety
+// As for `mcpf_client_list_tools`.
+mcpf_status mcpf_client_list_resources(const mcpf_client *client, const mcpf_client_call_options *options, char **out, size_t *out_len);
+
+// `resources/templates/list`, every page (see `mcpf_client_list_tools`).
+//
+// # Safety
+// As for `mcpf_client_list_tools`.
+mcpf_status mcpf_client_list_resource_templates(const mcpf_client *client, const mcpf_client_call_options *options, char **out, size_t *out_len);
+
+// `prompts/list`, every page (see `mcpf_client_list_tools`).
+//
+// # Safety
+// As for `mcpf_client_list_tools`.
+mcpf_status mcpf_client_list_prompts(const mcpf_client *client, const mcpf_client_call_options *options, char **out, size_t *out_len);
+
+// `tools/call` of the tool `name` with `arguments_json` (a JSON object; NULL: `{}`): `*out`
+// receives the result (`{"content": [...], "structuredContent"?: ..., "isError"?: true}`)
+// as owned JSON text (free it with `mcpf_string_free`). A tool's own failure is a result
+// with `"isError": true` and `MCPF_STATUS_OK`; an unknown tool or invalid arguments are the
+// server's JSON-RPC error, `MCPF_STATUS_SERVER_ERROR` (`mcpf_last_error_code()`). When
+// `mcpf_client_list_tools` saw the tool's `outputSchema`, a result whose
+// `structuredContent` is missing or does not match gives `MCPF_STATUS_BAD_ANSWER`.
+// Every call may also fail with `MCPF_STATUS_TIMEOUT`, `MCPF_STATUS_CANCELLED`,
+// `MCPF_STATUS_CLOSED` or `MCPF_STATUS_IO`, and with `MCPF_STATUS_WOULD_BLOCK` when made
+// inside a C server's callback (hand it to a thread of your own: the server's thread must
+// not wait).
+//
+// # Safety
+// `client` is NULL or a live client; strings are NULL (`arguments_json` only) or readable
+// per the string rules; `options` is NULL or a readable `mcpf_client_call_options`;
+// `out`/`out_len` are NULL or writable.
+mcpf_status mcpf_client_call_tool(const mcpf_client *client, const char *name, size_t name_len, const char *arguments_json, size_t arguments_json_len, const mcpf_client_call_options *options, char **out, size_t *out_len);
+
+// `resources/read` of `uri`: `*out` receives the result (`{"contents": [...]}`) as owned
+// JSON text. An unknown resource is `MCPF_STATUS_SERVER_ERROR` (-32002, or -32602 on the
+// 2026-07-28 wire). Rules as for `mcpf_client_call_tool`.
+//
+// # Safety
+// As for `mcpf_client_call_tool`.
+mcpf_status mcpf_client_read_resource(const mcpf_client *client, const char *uri, size_t uri_len, const mcpf_client_call_options *options, char **out, size_t *out_len);
+
+// `prompts/get` of the prompt `name` with `arguments_json` (a JSON object of strings;
+// NULL: `{}`): `*out` receives the result (`{"messages": [...]}`) as owned JSON text.
+// Rules as for `mcpf_client_call_tool`.
+//
+// # Safety
+// As for `mcpf_client_call_tool`.
+mcpf_status mcpf_client_get_prompt(const mcpf_client *client, const char *name, size_t name_len, const char *arguments_json, size_t arguments_json_len, const mcpf_client_call_options *options, char **out, size_t *out_len);
+
+// `completion/complete`: completions of the argument `argument_json`
+// (`{"name": ..., "value": ...}`) of `ref_json` (`{"type": "ref/prompt", "name": ...}` or
+// `{"type": "ref/resource", "uri": ...}`), with the arguments already chosen in
+// `context_json` (an object; NULL: none). `*out` receives the result
+// (`{"completion": {"values": [...], ...}}`) as owned JSON text. Rules as for
+// `mcpf_client_call_tool`.
+//
+// # Safety
+// As for `mcpf_client_call_tool`.
+mcpf_status mcpf_client_complete(const mcpf_client *client, const char *ref_json, size_t ref_json_len, const char *argument_json, size_t argument_json_len, const char *context_json, size_t context_json_len, const mcpf_client_call_options *options, char **out, size_t *out_len);
+
+// Sets the level of the log messages the server sends (`"debug"`, `"info"`, `"notice"`,
+// `"warning"`, `"error"`, `"critical"`, `"alert"`, `"emergency"`; others give
+// `MCPF_STATUS_INVALID_ARGUMENT`): `logging/setLevel` on the handshake wire; on
+// 2026-07-28 the level goes in every later request instead (nothing is sent now).
+// `options`' cancel object applies, its `timeout_ms` does not (the client's timeout does).
+//
+// # Safety
+// `client` is NULL or a live client; `level` is NULL or readable per the string rules;
+// `options` is NULL or a readable `mcpf_client_call_options`.
+mcpf_status mcpf_client_set_logging_level(const mcpf_client *client, const char *level, size_t level_len, const mcpf_client_call_options *options);
+
+// Sends any request: `method` with `params_json` (a JSON object; NULL: `{}`), e.g.
+// `resources/subscribe`. `*out` receives its result as owned JSON text. Rules as for
+// `mcpf_client_call_tool`.
+//
+// # Safety
+// As for `mcpf_client_call_tool`.
+mcpf_status mcpf_client_request(const mcpf_client *client, const char *method, size_t method_len, const char *params_json, size_t params_json_len, const mcpf_client_call_options *options, char **out, size_t *out_len);
+
+// Sends a notification: `method` (e.g. `"notifications/roots/list_changed"`) with
+// `params_json` (a JSON object; NULL: none). Blocks until it is handed to the transport.
+//
+// # Safety
+// `client` is NULL or a live client; strings are NULL (`params_json` only) or readable per
+// the string rules.
+mcpf_status mcpf_client_notify(const mcpf_client *client, const char *method, size_t method_len, const char *params_json, size_t params_json_len);
+
+// The message of the last call that failed on this thread, or `""` if none has. After
+// `MCPF_STATUS_SERVER_ERROR` it is the server's JSON-RPC error message, as sent.
 //
 // The string is borrowed: it is NUL-terminated, owned by the library, and valid until the
 // next `mcpf_` call on this thread fails (never free it). Successful calls leave it as it
 // is, so read it right after the failing call.
 const char *mcpf_last_error_message(void);
+
+// The JSON-RPC error code of the last call that failed on this thread when it failed with
+// `MCPF_STATUS_SERVER_ERROR` (a server's answer to a client call, e.g.
+// `MCPF_ERROR_INVALID_PARAMS`); 0 after any other failure. Kept as
+// `mcpf_last_error_message` is.
+int64_t mcpf_last_error_code(void);
+
+// The `data` of the server's JSON-RPC error, as JSON text, when the last call that failed
+// on this thread failed with `MCPF_STATUS_SERVER_ERROR` and the error had data; `""`
+// otherwise. Borrowed and kept as `mcpf_last_error_message` is (never free it).
+const char *mcpf_last_error_data(void);
 
 // Makes `hook` the server's error hook, replacing any (see docs/hooks.md): it is told of
 // every unexpected failure of a request that starts afterwards, also while serving. A NULL

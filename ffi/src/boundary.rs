@@ -7,19 +7,21 @@
 use std::ffi::{CStr, c_char};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use crate::last_error::set_last_error;
+use crate::last_error::{set_last_error, set_last_rpc};
 use crate::status::mcpf_status;
 
-/// A failure on its way to C: the status to return and the message for
-/// `mcpf_last_error_message`.
+/// A failure on its way to C: the status to return, the message for
+/// `mcpf_last_error_message`, and a server's JSON-RPC code and data (JSON text) when a
+/// client call failed with its error.
 pub(crate) struct Fail {
     pub status: mcpf_status,
     pub message: String,
+    pub rpc: Option<(i64, String)>,
 }
 
 impl Fail {
     pub fn new(status: mcpf_status, message: impl Into<String>) -> Fail {
-        Fail { status, message: message.into() }
+        Fail { status, message: message.into(), rpc: None }
     }
 }
 
@@ -30,6 +32,9 @@ pub(crate) fn run(body: impl FnOnce() -> Result<(), Fail>) -> mcpf_status {
         Ok(Ok(())) => mcpf_status::Ok,
         Ok(Err(fail)) => {
             set_last_error(&fail.message);
+            if let Some((code, data)) = &fail.rpc {
+                set_last_rpc(*code, data);
+            }
             fail.status
         }
         Err(_) => {

@@ -11,6 +11,7 @@ pub mod auth;
 mod boundary;
 pub mod call;
 pub mod catalogue;
+pub mod client;
 pub mod codes;
 pub mod error;
 pub mod error_hook;

@@ -29,7 +29,8 @@ pub enum mcpf_status {
     /// Any other internal failure.
     Internal = 8,
     /// The call would block the thread that runs the server's callbacks (a blocking
-    /// client-input ask made inside a callback): make it from another thread.
+    /// client-input ask, or a client call, made inside a callback): make it from another
+    /// thread.
     WouldBlock = 9,
     /// A client-input ask cannot be answered in this round (2026-07-28 wire): stop, and
     /// complete or free the responder; the client answers and the call runs again.
@@ -39,6 +40,19 @@ pub enum mcpf_status {
     AskFailed = 11,
     /// No tool, prompt, resource or template is registered under that name or URI.
     NotFound = 12,
+    /// Client: the server answered with a JSON-RPC error; `mcpf_last_error_code()` gives its
+    /// code, `mcpf_last_error_message()` its message and `mcpf_last_error_data()` its data.
+    ServerError = 13,
+    /// Client: no answer came within the call's timeout (the server was told to cancel).
+    Timeout = 14,
+    /// Client: the call was cancelled with `mcpf_client_cancel_trigger` (the server was told).
+    Cancelled = 15,
+    /// Client: the connection is closed (the server exited, or `mcpf_client_close` ran).
+    Closed = 16,
+    /// Client: the server's answer breaks the protocol (an unknown version, a result of the
+    /// wrong shape, too many pages, structured content that does not match the tool's
+    /// output schema).
+    BadAnswer = 17,
 }
 
 impl mcpf_status {
@@ -58,6 +72,11 @@ impl mcpf_status {
             mcpf_status::InputRequired => b"MCPF_STATUS_INPUT_REQUIRED\0",
             mcpf_status::AskFailed => b"MCPF_STATUS_ASK_FAILED\0",
             mcpf_status::NotFound => b"MCPF_STATUS_NOT_FOUND\0",
+            mcpf_status::ServerError => b"MCPF_STATUS_SERVER_ERROR\0",
+            mcpf_status::Timeout => b"MCPF_STATUS_TIMEOUT\0",
+            mcpf_status::Cancelled => b"MCPF_STATUS_CANCELLED\0",
+            mcpf_status::Closed => b"MCPF_STATUS_CLOSED\0",
+            mcpf_status::BadAnswer => b"MCPF_STATUS_BAD_ANSWER\0",
         }
     }
 
@@ -78,6 +97,11 @@ impl mcpf_status {
             InputRequired,
             AskFailed,
             NotFound,
+            ServerError,
+            Timeout,
+            Cancelled,
+            Closed,
+            BadAnswer,
         ]
         .into_iter()
         .find(|s| *s as u32 == value)

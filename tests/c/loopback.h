@@ -14,6 +14,23 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+/* A TCP port of 127.0.0.1 that was free a moment ago (the kernel's pick for port 0; 0 on
+ * failure), for a server started in another process. */
+static inline unsigned loopback_free_port(void) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return 0;
+    struct sockaddr_in addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    unsigned port = 0;
+    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) == 0 && getsockname(fd, (struct sockaddr *)&addr, &len) == 0)
+        port = ntohs(addr.sin_port);
+    close(fd);
+    return port;
+}
+
 /* A socket connected to 127.0.0.1:`port` whose reads give up after `wait_s` seconds of
  * silence; -1 when the connection fails. */
 static inline int loopback_connect(unsigned port, long wait_s) {

@@ -64,7 +64,12 @@ static void test_status_and_errors(void) {
     CHECK(strcmp(mcpf_status_str(MCPF_STATUS_INPUT_REQUIRED), "MCPF_STATUS_INPUT_REQUIRED") == 0);
     CHECK(strcmp(mcpf_status_str(MCPF_STATUS_ASK_FAILED), "MCPF_STATUS_ASK_FAILED") == 0);
     CHECK(strcmp(mcpf_status_str(MCPF_STATUS_NOT_FOUND), "MCPF_STATUS_NOT_FOUND") == 0);
-    CHECK(strcmp(mcpf_status_str(13), "MCPF_STATUS_UNKNOWN") == 0);
+    CHECK(strcmp(mcpf_status_str(MCPF_STATUS_SERVER_ERROR), "MCPF_STATUS_SERVER_ERROR") == 0);
+    CHECK(strcmp(mcpf_status_str(MCPF_STATUS_TIMEOUT), "MCPF_STATUS_TIMEOUT") == 0);
+    CHECK(strcmp(mcpf_status_str(MCPF_STATUS_CANCELLED), "MCPF_STATUS_CANCELLED") == 0);
+    CHECK(strcmp(mcpf_status_str(MCPF_STATUS_CLOSED), "MCPF_STATUS_CLOSED") == 0);
+    CHECK(strcmp(mcpf_status_str(MCPF_STATUS_BAD_ANSWER), "MCPF_STATUS_BAD_ANSWER") == 0);
+    CHECK(strcmp(mcpf_status_str(18), "MCPF_STATUS_UNKNOWN") == 0);
     CHECK(strcmp(mcpf_status_str(9999), "MCPF_STATUS_UNKNOWN") == 0);
     CHECK(mcpf_last_error_message() != NULL);
 }

@@ -75,22 +75,6 @@ static int serve(const char *port) {
 
 /* ---- the client side ---- */
 
-/* A loopback port that was free a moment ago (the kernel's pick for port 0). */
-static unsigned free_port(void) {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in addr;
-    memset(&addr, 0, sizeof addr);
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    unsigned port = 0;
-    if (fd >= 0 && bind(fd, (struct sockaddr *)&addr, sizeof addr) == 0 &&
-        getsockname(fd, (struct sockaddr *)&addr, &len) == 0)
-        port = ntohs(addr.sin_port);
-    if (fd >= 0) close(fd);
-    return port;
-}
-
 /* GETs `path` from 127.0.0.1:`port` into `out`; returns the status code (-1: no answer). */
 static int get(unsigned port, const char *path, char *out, size_t cap) {
     out[0] = '\0';
@@ -113,7 +97,7 @@ static int get(unsigned port, const char *path, char *out, size_t cap) {
 }
 
 static void test_side_port(const char *self) {
-    unsigned port = free_port();
+    unsigned port = loopback_free_port();
     CHECK(port != 0);
     char port_text[16];
     snprintf(port_text, sizeof port_text, "%u", port);

@@ -63,22 +63,6 @@ static int redis_binary(char *out, size_t cap) {
     return 0;
 }
 
-/* A free TCP port of 127.0.0.1 (0 on failure). */
-static unsigned free_port(void) {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) return 0;
-    struct sockaddr_in addr;
-    memset(&addr, 0, sizeof addr);
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    unsigned port = 0;
-    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) == 0 && getsockname(fd, (struct sockaddr *)&addr, &len) == 0)
-        port = ntohs(addr.sin_port);
-    close(fd);
-    return port;
-}
-
 /* Whether 127.0.0.1:`port` answers a Redis PING. */
 static int pong(unsigned port) {
     int fd = loopback_connect(port, 1);
@@ -93,7 +77,7 @@ static int pong(unsigned port) {
 /* Starts `binary` on a free port and waits (at most WAIT_S) until it answers; 0 on failure. */
 static int redis_start(struct redis *r, const char *binary) {
     memset(r, 0, sizeof *r);
-    r->port = free_port();
+    r->port = loopback_free_port();
     const char *tmp = getenv("TMPDIR");
     snprintf(r->dir, sizeof r->dir, "%s/mcpforge-redis-XXXXXX", tmp && strlen(tmp) < 32 ? tmp : "/tmp");
     if (r->port == 0 || mkdtemp(r->dir) == NULL) return 0;
