@@ -103,6 +103,8 @@ mod test_prompts;
 mod test_proxy;
 #[path = "test_proxy_children.rs"]
 mod test_proxy_children;
+#[path = "test_proxy_mount.rs"]
+mod test_proxy_mount;
 #[path = "test_rate_limits.rs"]
 mod test_rate_limits;
 #[path = "test_resource_listers.rs"]

@@ -1,5 +1,5 @@
 //! The handlers the proxy registers for an upstream's items: each forwards its request to
-//! the upstream ([`Linked::forward`]) and hands the upstream's result back as it came (a
+//! the upstream ([`Linked::forward`]), under the upstream's own names, and hands the upstream's result back as it came (a
 //! tool's whole result, a resource's contents, a prompt's messages, a completion).
 
 use std::collections::BTreeMap;
@@ -69,8 +69,12 @@ impl ResourceHandler for Resource {
     ) -> BoxFuture<'static, Result<ResourceOutput, HandlerError>> {
         let linked = self.linked.clone();
         Box::pin(async move {
-            let result = linked.forward(&ctx, Method::ResourcesRead, json!({ "uri": uri })).await?;
-            let contents = shaped::<Vec<ResourceContents>>(&linked, Method::ResourcesRead, result, Some("contents"))?;
+            let params = linked.naming.inner_uri_params(json!({ "uri": uri }));
+            let result = linked.forward(&ctx, Method::ResourcesRead, params).await?;
+            let mut contents =
+                shaped::<Vec<ResourceContents>>(&linked, Method::ResourcesRead, result, Some("contents"))?;
+            // The contents name the URI as the client knows it.
+            contents.iter_mut().for_each(|c| c.uri = linked.naming.outer_uri(&c.uri));
             Ok(ResourceOutput::Contents(contents))
         })
     }
@@ -126,8 +130,16 @@ impl CompletionHandler for Completion {
         let owner = self.owner(&request.reference);
         Box::pin(async move {
             let Some(linked) = owner else { return Ok(CompletionOutput::Values(Vec::new())) };
+            let reference = match request.reference {
+                CompletionRef::Prompt { name } => {
+                    CompletionRef::Prompt { name: linked.naming.inner_name(&name).unwrap_or(&name).to_owned() }
+                }
+                CompletionRef::Resource { uri } => {
+                    CompletionRef::Resource { uri: linked.naming.inner_uri(&uri).unwrap_or(uri) }
+                }
+            };
             let mut params = json!({
-                "ref": request.reference,
+                "ref": reference,
                 "argument": { "name": request.argument, "value": request.value },
             });
             if !request.context.is_empty() {

@@ -39,7 +39,7 @@ impl Middleware for Relay {
                         if unsubscribe && linked.upstream.mode == Mode::Shared {
                             continue;
                         }
-                        linked.forward(&ctx, m, params.clone()).await?;
+                        linked.forward(&ctx, m, linked.naming.inner_uri_params(params.clone())).await?;
                     }
                 }
                 _ => {

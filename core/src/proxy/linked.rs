@@ -14,6 +14,7 @@ use serde_json::Value;
 use tokio::sync::Notify;
 
 use super::conn::Conn;
+use super::naming::Naming;
 use super::sessions::SessionConns;
 use super::supervisor::Supervisor;
 use super::upstream::Upstream;
@@ -23,7 +24,8 @@ use crate::error::ProtocolError;
 use crate::protocol::meta::LogLevel;
 use crate::protocol::method::Method;
 
-/// The definitions of an upstream's items registered on the proxy, by name (or URI).
+/// The definitions of an upstream's items registered on the proxy, by their names (or URIs)
+/// on the proxy.
 #[derive(Default)]
 pub(crate) struct Known {
     pub(crate) tools: HashMap<String, Value>,
@@ -35,6 +37,8 @@ pub(crate) struct Known {
 /// One upstream as the proxy runs it.
 pub(crate) struct Linked {
     pub(crate) upstream: Arc<Upstream>,
+    /// Its items' names on the proxy (its prefix).
+    pub(crate) naming: Naming,
     /// The shared connection (also the catalogue's source in per-session mode).
     pub(crate) main: OnceLock<Supervisor>,
     /// The per-session connections, in [`Mode::PerSession`](super::Mode).
@@ -52,6 +56,7 @@ impl Linked {
     /// An upstream not yet connected.
     pub(crate) fn new(upstream: Arc<Upstream>) -> Linked {
         Linked {
+            naming: Naming::new(upstream.prefix.clone()),
             upstream,
             main: OnceLock::new(),
             sessions: OnceLock::new(),

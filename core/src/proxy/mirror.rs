@@ -2,8 +2,10 @@
 //! listed when a connection opens and listed again when the upstream says a list changed
 //! (debounced: the changes of `DEBOUNCE` are listed once), each registered on the proxy's
 //! server with a handler that forwards to it; only the items that changed are replaced, so
-//! the server's own `list_changed` reaches downstream clients once per change. The
-//! upstream's resource updates and log messages go out through the server as its own.
+//! the server's own `list_changed` reaches downstream clients once per change. Items are
+//! registered under their names on the proxy (an upstream's prefix, `naming.rs`), their
+//! handlers forwarding under the upstream's own. The upstream's resource updates and log
+//! messages go out through the server as its own.
 
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
@@ -16,6 +18,7 @@ use tokio_util::sync::CancellationToken;
 use super::conn::{Conn, Events};
 use super::forward;
 use super::linked::{Known, Linked};
+use super::naming::Naming;
 use crate::client::{ClientError, Notification};
 use crate::error::Error;
 use crate::handler::{PromptHandler, ResourceHandler, ToolHandler};
@@ -68,18 +71,20 @@ impl Item {
         };
     }
 
-    /// Registers the item `definition` of `linked`, forwarded to it.
+    /// Registers the item `definition` of `linked` (named `name` on the proxy), forwarded
+    /// to it under its own name.
     fn add(self, server: &Server, linked: &Arc<Linked>, name: &str, definition: Value) -> Result<(), String> {
+        let inner = linked.naming.inner_name(name).unwrap_or(name).to_owned();
         let linked = linked.clone();
         let added = match self {
             Item::Tool => {
                 let tool: Tool = serde_json::from_value(definition).map_err(|e| e.to_string())?;
-                let handler: Arc<dyn ToolHandler> = Arc::new(forward::Tool { linked, name: name.to_owned() });
+                let handler: Arc<dyn ToolHandler> = Arc::new(forward::Tool { linked, name: inner });
                 server.add_tool(tool, handler)
             }
             Item::Prompt => {
                 let prompt: Prompt = serde_json::from_value(definition).map_err(|e| e.to_string())?;
-                let handler: Arc<dyn PromptHandler> = Arc::new(forward::Prompt { linked, name: name.to_owned() });
+                let handler: Arc<dyn PromptHandler> = Arc::new(forward::Prompt { linked, name: inner });
                 server.add_prompt(prompt, handler)
             }
             Item::Resource => {
@@ -100,8 +105,11 @@ impl Item {
 /// Replaces the registered items of one kind with `listed`, changing only what changed.
 fn sync(server: &Server, linked: &Arc<Linked>, item: Item, listed: Vec<Value>) {
     let key = item.key();
-    let mut fresh: HashMap<String, Value> =
-        listed.into_iter().filter_map(|d| Some((d.get(key)?.as_str()?.to_owned(), d))).collect();
+    let mut fresh: HashMap<String, Value> = listed
+        .into_iter()
+        .map(|d| linked.naming.outer_definition(key, d))
+        .filter_map(|d| Some((d.get(key)?.as_str()?.to_owned(), d)))
+        .collect();
     let mut known = lock(&linked.known);
     let old = item.known(&mut known);
     server.hold_list_changes();
@@ -223,8 +231,9 @@ pub(crate) fn shared_events(server: Server, linked: Weak<Linked>) -> Events {
             linked.wake.notify_one();
         }
         Some(Method::ResourceUpdated) => {
+            let Some(linked) = linked.upgrade() else { return };
             if let Some(uri) = n.params.get("uri").and_then(Value::as_str) {
-                server.notify_resource_updated(uri);
+                server.notify_resource_updated(&linked.naming.outer_uri(uri));
             }
         }
         Some(Method::LogMessage) => log(&server, None, n),
@@ -234,15 +243,15 @@ pub(crate) fn shared_events(server: Server, linked: Weak<Linked>) -> Events {
 
 /// Where a per-session connection's notifications go: its resource updates and log
 /// messages to its session only (its list changes are not the catalogue's).
-pub(crate) fn session_events(server: Server) -> Arc<dyn Fn(Option<String>) -> Events + Send + Sync> {
+pub(crate) fn session_events(server: Server, naming: Naming) -> Arc<dyn Fn(Option<String>) -> Events + Send + Sync> {
     Arc::new(move |session: Option<String>| {
-        let server = server.clone();
+        let (server, naming) = (server.clone(), naming.clone());
         let events: Events = Arc::new(move |n: &Notification| match Method::from_wire(&n.method) {
             Some(Method::ResourceUpdated) => match &session {
-                Some(id) => _ = server.notify_session(id, &n.method, Some(&n.params)),
+                Some(id) => _ = server.notify_session(id, &n.method, Some(&naming.outer_uri_params(&n.params))),
                 None => {
                     if let Some(uri) = n.params.get("uri").and_then(Value::as_str) {
-                        server.notify_resource_updated(uri);
+                        server.notify_resource_updated(&naming.outer_uri(uri));
                     }
                 }
             },

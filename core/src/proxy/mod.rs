@@ -23,6 +23,7 @@ mod forward;
 mod hooks;
 mod linked;
 mod mirror;
+mod naming;
 mod routes;
 mod sessions;
 mod supervisor;
@@ -101,7 +102,7 @@ impl Proxy {
     fn run(server: &Server, linked: &Arc<Linked>, stop: &CancellationToken) {
         let upstream = linked.upstream.clone();
         if upstream.mode == Mode::PerSession {
-            let events = mirror::session_events(server.clone());
+            let events = mirror::session_events(server.clone(), linked.naming.clone());
             let _ = linked.sessions.set(SessionConns::start(upstream.clone(), events, stop.clone()));
         }
         let weak = Arc::downgrade(linked);

@@ -1,5 +1,6 @@
-//! What names an upstream server ([`Upstream`]): a command run as a child process or a
-//! Streamable HTTP URL, whether its process is shared by every downstream client or one is
+//! What names an upstream server ([`Upstream`]): a command run as a child process, a
+//! Streamable HTTP URL, or a server of the same process; the prefix it is mounted under;
+//! whether its process is shared by every downstream client or one is
 //! run per session ([`Mode`]), how long a forwarded call may take, and how a dead child is
 //! restarted.
 
@@ -8,8 +9,9 @@ use std::time::Duration;
 
 use futures_util::future::BoxFuture;
 
-use crate::client::transport::{ChildTransport, HttpTransport, Transport, Wire};
+use crate::client::transport::{ChildTransport, HttpTransport, MemoryTransport, Transport, Wire};
 use crate::client::{CallOptions, ClientError};
+use crate::server::Server;
 
 /// Whether the downstream clients share one upstream connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -36,7 +38,7 @@ impl Mode {
 }
 
 /// How an upstream is reached.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum Target {
     /// A program started as a child process, spoken to over its stdin and stdout.
     Command {
@@ -54,7 +56,27 @@ pub enum Target {
         /// Headers sent with every request (the gateway's own credentials for the upstream).
         headers: Vec<(String, String)>,
     },
+    /// A server of the same process, reached in memory (nothing serialized to a pipe): a
+    /// server mounted into another.
+    Server(Server),
 }
+
+impl PartialEq for Target {
+    fn eq(&self, other: &Target) -> bool {
+        match (self, other) {
+            (Target::Command { program, args, env }, Target::Command { program: program2, args: args2, env: env2 }) => {
+                (program, args, env) == (program2, args2, env2)
+            }
+            (Target::Url { url, headers }, Target::Url { url: url2, headers: headers2 }) => {
+                (url, headers) == (url2, headers2)
+            }
+            (Target::Server(a), Target::Server(b)) => std::sync::Arc::ptr_eq(&a.shared, &b.shared),
+            _ => false,
+        }
+    }
+}
+
+impl Eq for Target {}
 
 /// Restarting a child that died: the first wait, doubled at each failure up to the ceiling,
 /// back to the first once a child has lived for `healthy`.
@@ -93,6 +115,9 @@ pub struct Upstream {
     /// How many per-session children may run at once (default 256); a session past it is
     /// refused.
     pub max_sessions: usize,
+    /// The prefix its items are served under (none: their own names): tools and prompts
+    /// as `PREFIX_NAME`, resources as `SCHEME://PREFIX/REST` for `SCHEME://REST`.
+    pub prefix: Option<String>,
 }
 
 impl Upstream {
@@ -105,6 +130,7 @@ impl Upstream {
             connect_timeout: Duration::from_secs(10),
             backoff: Backoff::default(),
             max_sessions: 256,
+            prefix: None,
         }
     }
 
@@ -123,6 +149,21 @@ impl Upstream {
         Upstream::new(name, Target::Url { url: url.into(), headers: Vec::new() })
     }
 
+    /// A server of this process, mounted: its tools, prompts and resources served by the
+    /// proxy as if they were the proxy's own (give it a prefix, [`method@Upstream::prefix`], to
+    /// keep their names apart from the others'). In [`Mode::PerSession`] each downstream session
+    /// is a session of its own on `server`.
+    pub fn server(name: impl Into<String>, server: Server) -> Upstream {
+        Upstream::new(name, Target::Server(server))
+    }
+
+    /// Serves the upstream's items under `prefix` (see [`field@Upstream::prefix`]).
+    #[must_use]
+    pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.prefix = Some(prefix.into());
+        self
+    }
+
     /// Shared or per session.
     #[must_use]
     pub fn mode(mut self, mode: Mode) -> Self {
@@ -130,12 +171,14 @@ impl Upstream {
         self
     }
 
-    /// Sets an environment variable of the child (a command) or a header (a URL).
+    /// Sets an environment variable of the child (a command) or a header (a URL); nothing
+    /// for a server of this process.
     #[must_use]
     pub fn setting(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         match &mut self.target {
             Target::Command { env, .. } => env.push((key.into(), value.into())),
             Target::Url { headers, .. } => headers.push((key.into(), value.into())),
+            Target::Server(_) => {}
         }
         self
     }
@@ -165,6 +208,7 @@ impl Upstream {
             Target::Url { url, headers } => {
                 Opener::Http(headers.iter().fold(HttpTransport::new(url), |t, (k, v)| t.header(k, v)))
             }
+            Target::Server(server) => Opener::Memory(MemoryTransport::new(server.open_link(None))),
         }
     }
 }
@@ -177,6 +221,7 @@ const EXIT_GRACE: Duration = Duration::from_secs(2);
 pub(crate) enum Opener {
     Child(ChildTransport),
     Http(HttpTransport),
+    Memory(MemoryTransport),
 }
 
 impl Transport for Opener {
@@ -184,6 +229,7 @@ impl Transport for Opener {
         match *self {
             Opener::Child(child) => Box::new(child).open(queue),
             Opener::Http(http) => Box::new(http).open(queue),
+            Opener::Memory(memory) => Box::new(memory).open(queue),
         }
     }
 }

@@ -31,8 +31,12 @@ impl Drop for Gateway {
 impl Gateway {
     /// A proxy of `upstreams`, listening on a free port of 127.0.0.1.
     pub async fn start(upstreams: Vec<Upstream>) -> Gateway {
+        Gateway::start_with(Server::builder("test-gateway", "1.0.0"), upstreams).await
+    }
+
+    /// A proxy built from `builder` (its own tools beside the upstreams'), of `upstreams`.
+    pub async fn start_with(builder: mcpforge::ServerBuilder, upstreams: Vec<Upstream>) -> Gateway {
         let upstreams = upstreams.into_iter().map(|u| u.backoff(quick())).collect();
-        let builder = Server::builder("test-gateway", "1.0.0");
         let proxy =
             tokio::time::timeout(WAIT, Proxy::start(builder, upstreams)).await.expect("in time").expect("starts");
         let options = HttpOptions { bind: "127.0.0.1:0".parse().expect("an address"), ..HttpOptions::default() };

@@ -26,6 +26,8 @@ struct ServerEntry {
     #[serde(default)]
     headers: BTreeMap<String, String>,
     mode: Option<String>,
+    /// Serve its items under this prefix (`PREFIX_NAME`, `SCHEME://PREFIX/...`).
+    prefix: Option<String>,
 }
 
 /// The configuration file.
@@ -69,7 +71,11 @@ fn upstream(name: &str, entry: ServerEntry, default: Mode) -> Result<Upstream, S
         (None, Some(url)) => entry.headers.into_iter().fold(Upstream::url(name, url), |u, (k, v)| u.setting(k, v)),
         _ => return Err(format!("server {name}: give either command or url")),
     };
-    Ok(upstream.mode(mode))
+    let upstream = upstream.mode(mode);
+    Ok(match entry.prefix {
+        Some(prefix) => upstream.prefix(prefix),
+        None => upstream,
+    })
 }
 
 /// Reads the command line (`args` without the program's name), and the file it names.
@@ -142,5 +148,20 @@ mod tests {
         assert!(config.http.is_none());
         assert!(parse(&args("--mode sometimes -- server")).unwrap_err().contains("sometimes"));
         assert!(parse(&[]).unwrap_err().contains("no upstream"));
+    }
+
+    #[test]
+    fn a_server_of_the_file_may_be_mounted_under_a_prefix() {
+        let path = std::env::temp_dir().join(format!("gateway-prefix-{}.json", std::process::id()));
+        let file = r#"{ "mcpServers": {
+            "time": { "command": "time-server", "prefix": "clock" },
+            "notes": { "url": "http://127.0.0.1:9/mcp" } } }"#;
+        std::fs::write(&path, file).expect("written");
+        let config = parse(&["--config".to_owned(), path.display().to_string()]);
+        std::fs::remove_file(&path).expect("removed");
+        let config = config.expect("parsed");
+        let prefix = |name: &str| config.upstreams.iter().find(|u| u.name == name).expect(name).prefix.clone();
+        assert_eq!(prefix("time").as_deref(), Some("clock"));
+        assert_eq!(prefix("notes"), None);
     }
 }

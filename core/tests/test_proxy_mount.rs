@@ -1,0 +1,166 @@
+//! Composition: servers of the same process mounted into one proxy under prefixes, next to
+//! the proxy's own tools. Two mounted servers with clashing names are both served, each
+//! under its prefix; calls, reads (listed resources and templates), prompts and completions
+//! reach the server that owns them under its own names; its resource updates and list
+//! changes reach the downstream client renamed. The client speaks Streamable HTTP to the
+//! proxy on 127.0.0.1; every wait is bounded.
+
+use crate::proxy_harness::{Gateway, WAIT, eventually, text};
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use mcpforge::handler::BoxFuture;
+use mcpforge::proxy::{Mode, Upstream};
+use mcpforge::{
+    CompleteRequest, CompletionHandler, CompletionOutput, CompletionRef, GetPromptResult, Prompt, PromptMessage,
+    ProtocolError, RequestContext, Resource, ResourceContents, ResourceTemplate, Server, Tool, ToolError,
+};
+use serde_json::{Map, Value, json};
+
+/// Completes with what it was asked about, so the test sees the name the upstream got.
+struct Echo;
+
+impl CompletionHandler for Echo {
+    fn complete(
+        &self,
+        _ctx: RequestContext,
+        request: CompleteRequest,
+    ) -> BoxFuture<'static, Result<CompletionOutput, ProtocolError>> {
+        let said = match request.reference {
+            CompletionRef::Prompt { name } => name,
+            CompletionRef::Resource { uri } => uri,
+        };
+        Box::pin(async move { Ok(CompletionOutput::Values(vec![said])) })
+    }
+}
+
+/// A server named `name` with a tool `forecast`, a prompt `brief`, a resource
+/// `data://city/home`, a template `data://city/{name}` and completions: the same names in
+/// every server made here.
+fn city_server(name: &'static str) -> Server {
+    let read = move |_ctx: RequestContext, uri: String| async move {
+        Ok::<_, ToolError>(vec![ResourceContents::text(uri, None, format!("{name} home"))])
+    };
+    let read_template = move |_ctx: RequestContext, uri: String, vars: BTreeMap<String, String>| async move {
+        let city = vars.get("name").cloned().unwrap_or_default();
+        Ok::<_, ToolError>(vec![ResourceContents::text(uri, None, format!("{name} on {city}"))])
+    };
+    let prompt = move |_ctx: RequestContext, _args: BTreeMap<String, String>| async move {
+        Ok::<_, ToolError>(GetPromptResult::new(vec![PromptMessage::user(format!("{name} brief"))]))
+    };
+    Server::builder(name, "1.0.0")
+        .tool(
+            Tool::new("forecast")
+                .input_schema(json!({ "type": "object", "properties": { "city": { "type": "string" } } })),
+            move |args: Value| async move {
+                Ok::<_, ToolError>(format!("{name}: {}", args["city"].as_str().unwrap_or("?")))
+            },
+        )
+        .resource(Resource::new("data://city/home", "home"), read)
+        .resource_template(ResourceTemplate::new("data://city/{name}", "city"), read_template)
+        .prompt(Prompt::new("brief"), prompt)
+        .completion(None, Arc::new(Echo))
+        .enable_resources()
+        .build()
+        .expect("builds")
+}
+
+fn names(listed: &[Value], key: &str) -> Vec<String> {
+    let mut names: Vec<String> = listed.iter().filter_map(|d| d[key].as_str().map(str::to_owned)).collect();
+    names.sort();
+    names
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_servers_with_the_same_names_are_served_under_their_prefixes() {
+    let own = Server::builder("parent", "1.0.0")
+        .tool(Tool::new("hello"), |_: Value| async { Ok::<_, ToolError>("parent says hello") });
+    let upstreams = vec![
+        Upstream::server("weather", city_server("weather")).prefix("weather").mode(Mode::Shared),
+        Upstream::server("news", city_server("news")).prefix("news"),
+    ];
+    let gateway = Gateway::start_with(own, upstreams).await;
+    let client = gateway.client("composer").await;
+
+    let tools = client.list_tools().await.expect("tools");
+    assert_eq!(names(&tools, "name"), ["hello", "news_forecast", "weather_forecast"]);
+    let called = client.call_tool("weather_forecast", json!({ "city": "Lyon" })).await.expect("called");
+    assert_eq!(text(&called), "weather: Lyon");
+    let called = client.call_tool("news_forecast", json!({ "city": "Oslo" })).await.expect("called");
+    assert_eq!(text(&called), "news: Oslo");
+    assert_eq!(text(&client.call_tool("hello", json!({})).await.expect("own tool")), "parent says hello");
+    let unknown = client.call_tool("forecast", json!({})).await;
+    assert!(unknown.is_err() || called_failed(&unknown), "an unprefixed name is no tool: {unknown:?}");
+
+    let resources = client.list_resources().await.expect("resources");
+    assert_eq!(names(&resources, "uri"), ["data://news/city/home", "data://weather/city/home"]);
+    let templates = client.list_resource_templates().await.expect("templates");
+    assert_eq!(names(&templates, "uriTemplate"), ["data://news/city/{name}", "data://weather/city/{name}"]);
+    let read = client.read_resource("data://weather/city/home").await.expect("read");
+    assert_eq!(read["contents"][0], json!({ "uri": "data://weather/city/home", "text": "weather home" }));
+    let read = client.read_resource("data://news/city/paris").await.expect("template read");
+    assert_eq!(read["contents"][0]["uri"], "data://news/city/paris", "the URI as the client named it");
+    assert_eq!(read["contents"][0]["text"], "news on paris");
+    assert!(client.read_resource("data://city/home").await.is_err(), "the upstream's own URI is not served");
+
+    let prompts = client.list_prompts().await.expect("prompts");
+    assert_eq!(names(&prompts, "name"), ["news_brief", "weather_brief"]);
+    let got = client.get_prompt("news_brief", Map::new()).await.expect("prompt");
+    assert_eq!(got["messages"][0]["content"]["text"], "news brief");
+
+    // A completion reaches its owner under the owner's own names.
+    let argument = json!({ "name": "x", "value": "" });
+    let prompt_ref = json!({ "type": "ref/prompt", "name": "weather_brief" });
+    let done = client.complete(prompt_ref, argument.clone(), None).await.expect("completed");
+    assert_eq!(done["completion"]["values"], json!(["brief"]));
+    let template_ref = json!({ "type": "ref/resource", "uri": "data://news/city/{name}" });
+    let done = client.complete(template_ref, argument, None).await.expect("completed");
+    assert_eq!(done["completion"]["values"], json!(["data://city/{name}"]));
+}
+
+/// Whether a tool call's answer is an error result.
+fn called_failed(result: &Result<Value, mcpforge::client::ClientError>) -> bool {
+    matches!(result, Ok(r) if r["isError"] == true)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mounted_server_s_changes_and_updates_reach_the_client_renamed() {
+    let weather = city_server("weather");
+    let upstream = Upstream::server("weather", weather.clone()).prefix("weather").mode(Mode::Shared);
+    let gateway = Gateway::start_with(Server::builder("parent", "1.0.0"), vec![upstream]).await;
+    let client = gateway.client("watcher").await;
+    let mut heard = client.notifications().expect("notifications");
+
+    client.subscribe("data://weather/city/home").await.expect("subscribed");
+    weather.notify_resource_updated("data://city/home");
+    let update = tokio::time::timeout(WAIT, async {
+        loop {
+            let n = heard.recv().await.expect("open");
+            if n.method == "notifications/resources/updated" {
+                return n.params;
+            }
+        }
+    })
+    .await
+    .expect("the update within the bound");
+    assert_eq!(update["uri"], "data://weather/city/home");
+
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counted = calls.clone();
+    weather
+        .add_tool(Tool::new("alerts"), move |_: Value| {
+            counted.fetch_add(1, Ordering::SeqCst);
+            async { Ok::<_, ToolError>("none") }
+        })
+        .expect("added");
+    let listed = || async { names(&client.list_tools().await.expect("tools"), "name") };
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while !listed().await.contains(&"weather_alerts".to_owned()) {
+        assert!(tokio::time::Instant::now() < deadline, "the new tool was not mirrored in time");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(text(&client.call_tool("weather_alerts", json!({})).await.expect("called")), "none");
+    eventually("the upstream's tool ran", || calls.load(Ordering::SeqCst) == 1).await;
+}
