@@ -43,6 +43,7 @@ fi
 # official SDK's own HTTP stack, pinned here at the versions it resolves to).
 # opentelemetry-sdk and opentelemetry-proto: the tracing tests' client spans and their OTLP
 # receiver (tests/telemetry; the SDK at the version of the API the official client requires).
+# PyYAML: the deployment test reads deploy/docker-compose.yml (tests/deploy).
 # pytest-timeout: every test is bounded (the Makefile's PYTEST), so one that hangs fails alone.
-ensure_venv .venv "mcp==2.3.0" "pytest==8.4.2" "pytest-timeout==2.4.0" "websockets==15.0.1" "starlette==1.10.0" "uvicorn==0.54.0" "fastapi==0.165.0" \
+ensure_venv .venv "mcp==2.3.0" "pytest==8.4.2" "PyYAML==6.0.3" "pytest-timeout==2.4.0" "websockets==15.0.1" "starlette==1.10.0" "uvicorn==0.54.0" "fastapi==0.165.0" \
   "opentelemetry-sdk==1.45.2" "opentelemetry-proto==1.45.2"

@@ -34,11 +34,9 @@ import contextlib
 import hashlib
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -47,7 +45,8 @@ from typing import Any, NamedTuple, TextIO
 import mcp.types as types
 import pytest
 from mcp import MCPError
-from support import (HANDSHAKE, REPO_ROOT, WIRES, free_port, http_server, not_found_code, over_http, over_stdio, Peer, resource_json,
+from postgres import running_postgres
+from support import (HANDSHAKE, REPO_ROOT, WIRES, http_server, not_found_code, over_http, over_stdio, Peer, resource_json,
                      run, structured, text_of, tool_error)
 
 SCRIPT = REPO_ROOT / "examples" / "python" / "database_server.py"
@@ -450,14 +449,6 @@ def test_sqlite_bounds_every_answer(sample_db: Path, errlog: TextIO, child_pids:
 # ----- PostgreSQL ------------------------------------------------------------------------------
 
 
-def _pg_bin(name: str) -> str:
-    found = shutil.which(name) or next(iter(sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), reverse=True)), None)
-    if not found:
-        pytest.fail(f"PostgreSQL's {name} is missing: run scripts/setup-examples-python.sh (installs Debian's postgresql)",
-                    pytrace=False)
-    return str(found)
-
-
 class Postgres(NamedTuple):
     reader: str  # the URL of `shop` as `reader`: LOGIN, CONNECT, USAGE and SELECT, nothing else
     superuser: str  # the same database as the superuser `postgres`
@@ -468,49 +459,24 @@ class Postgres(NamedTuple):
 @pytest.fixture
 def postgres() -> Iterator[Postgres]:
     """A PostgreSQL server on 127.0.0.1 holding the sample database `shop`."""
-    as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    scratch = Path(tempfile.mkdtemp(prefix="mcpforge-pg-"))  # readable by the postgres user, unlike pytest's tmp
-    data, port = scratch / "data", free_port()
+    import psycopg
 
-    def pg(*command: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([*as_postgres, *command], stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                              timeout=PG_BOUND, check=False, cwd=scratch)
-
-    try:
-        if as_postgres:
-            shutil.chown(scratch, "postgres")
-        init = pg(_pg_bin("initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8")
-        if init.returncode != 0:
-            pytest.fail(f"initdb failed: {init.stderr}", pytrace=False)
-        # jit=off: compiling the plan of a query whose estimated cost is large (the endless series
-        # below) takes half a second on a busy machine, all of it inside the 0.5 s statement limit.
-        options = f"-h 127.0.0.1 -p {port} -k {scratch} -c fsync=off -c jit=off"
-        start = pg(_pg_bin("pg_ctl"), "-D", str(data), "-l", str(scratch / "log"), "-o", options, "-w", "-t", "30", "start")
-        if start.returncode != 0:
-            log = (scratch / "log").read_text() if (scratch / "log").exists() else ""
-            pytest.fail(f"PostgreSQL did not start: {start.stderr}{start.stdout}{log}", pytrace=False)
-        try:
-            import psycopg
-
-            with psycopg.connect(f"postgresql://postgres@127.0.0.1:{port}/postgres", autocommit=True) as conn:
-                conn.execute("CREATE DATABASE shop")
-            url = f"postgresql://postgres@127.0.0.1:{port}/shop"
-            with psycopg.connect(url, autocommit=True) as conn:
-                conn.execute(SAMPLE_SQL.read_text())
-                for role in ("reader", "files"):
-                    conn.execute(f"CREATE ROLE {role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT")
-                    conn.execute(f"GRANT CONNECT ON DATABASE shop TO {role}")
-                    conn.execute(f"GRANT USAGE ON SCHEMA public TO {role}")
-                    conn.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}")
-                conn.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
-                conn.execute("GRANT pg_read_server_files TO files")
-            yield Postgres(f"postgresql://reader@127.0.0.1:{port}/shop", url, f"postgresql://files@127.0.0.1:{port}/shop",
-                           scratch)
-        finally:
-            stop = pg(_pg_bin("pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "-t", "30", "stop")
-            assert stop.returncode == 0, f"PostgreSQL did not stop: {stop.stderr}"
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+    with running_postgres() as cluster:
+        port = cluster.port
+        with psycopg.connect(f"postgresql://postgres@127.0.0.1:{port}/postgres", autocommit=True) as conn:
+            conn.execute("CREATE DATABASE shop")
+        url = f"postgresql://postgres@127.0.0.1:{port}/shop"
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(SAMPLE_SQL.read_text())
+            for role in ("reader", "files"):
+                conn.execute(f"CREATE ROLE {role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT")
+                conn.execute(f"GRANT CONNECT ON DATABASE shop TO {role}")
+                conn.execute(f"GRANT USAGE ON SCHEMA public TO {role}")
+                conn.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}")
+            conn.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+            conn.execute("GRANT pg_read_server_files TO files")
+        yield Postgres(f"postgresql://reader@127.0.0.1:{port}/shop", url, f"postgresql://files@127.0.0.1:{port}/shop",
+                       cluster.scratch)
 
 
 PG_REFUSED = [
