@@ -199,10 +199,12 @@ impl NativeClient {
                     let mut http = headers.into_iter().fold(HttpTransport::new(url), |t, (k, v)| t.header(k, v));
                     if let Some(settings) = oauth {
                         let asking = shared.clone();
-                        let ask: Ask = Arc::new(move |method, params| {
-                            let answer = ask(&asking, method, &params);
-                            Box::pin(async move { answer.await.map_err(|e| e.message) })
-                        });
+                        let ask: Ask = Arc::new(
+                            move |method: &'static str, params: Value| -> BoxFuture<'static, Result<Value, String>> {
+                                let answer = ask(&asking, method, &params);
+                                Box::pin(async move { answer.await.map_err(|e| e.message) })
+                            },
+                        );
                         http = http.oauth(settings.build(ask).map_err(js_error)?);
                     }
                     builder.connect(http).await

@@ -16,7 +16,7 @@ use mcpforge::client::transport::child::StderrTail;
 use mcpforge::client::transport::{ChildTransport, HttpTransport, MemoryTransport};
 use mcpforge::client::{CallOptions, Client, ClientBuilder, ClientError, ClientLimits, Protocol};
 use mcpforge::protocol::method::{Kind, Method, Sender};
-use mcpforge::{LogLevel, ProtocolError, ProtocolVersion};
+use mcpforge::{BoxFuture, LogLevel, ProtocolError, ProtocolVersion};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -408,7 +408,7 @@ fn oauth(settings: &Bound<'_, PyAny>, inbox: &Arc<Shared>) -> PyResult<OAuthClie
     let settings: OAuthSettings =
         serde_json::from_value(from_py(settings)?).map_err(|e| PyValueError::new_err(format!("the OAuth settings: {e}")))?;
     let inbox = inbox.clone();
-    let ask: Ask = Arc::new(move |method, params| {
+    let ask: Ask = Arc::new(move |method: &'static str, params: Value| -> BoxFuture<'static, Result<Value, String>> {
         let answer = asking(&inbox, method)(params);
         Box::pin(async move { answer.await.map_err(|e| e.message) })
     });

@@ -85,8 +85,8 @@ class OAuthClientProvider:
       True), ``timeout`` (seconds the user's part may take, default 300);
     - ``client_metadata``: an official ``OAuthClientMetadata`` (or a dict) whose
       ``client_name``, first of ``redirect_uris`` and ``scope`` stand for the keywords above;
-    - ``storage``: a ``TokenStorage`` (default: in the engine's memory, for the life of the
-      provider's clients).
+    - ``storage``: a ``TokenStorage`` (default: an ``InMemoryTokenStorage``, so the
+      provider's clients share their tokens for the life of the provider).
     """
 
     def __init__(
@@ -121,7 +121,7 @@ class OAuthClientProvider:
         self._authorize = authorize
         self._redirect_handler = redirect_handler
         self._callback_handler = callback_handler
-        self.storage = storage
+        self.storage: TokenStorage = storage if storage is not None else InMemoryTokenStorage()
         settings: Dict[str, Any] = {
             "clientName": client_name or _field(client_metadata, "client_name"),
             "redirectUri": redirect_uri,
@@ -130,7 +130,7 @@ class OAuthClientProvider:
             "clientSecret": client_secret,
             "clientMetadataUrl": None if client_metadata_url is None else str(client_metadata_url),
             "followRedirects": follow_redirects,
-            "store": storage is not None,
+            "store": True,
             "offlineAccess": offline_access,
             "authorizeTimeout": float(timeout),
         }
@@ -144,8 +144,6 @@ class OAuthClientProvider:
         """The answer to the engine's question ``method`` (see the module docs)."""
         if method == AUTHORIZE:
             return await self._user(str(params.get("url")), str(params.get("redirectUri")))
-        if self.storage is None:
-            raise RuntimeError(f"{method}: this provider keeps no token storage")
         if method == TOKENS:
             return await _settle(self.storage.load(str(params.get("resource"))))
         if method == SAVE_TOKENS:

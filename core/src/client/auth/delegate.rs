@@ -10,7 +10,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{Authorizer, FollowRedirects, MemoryTokenStore, OAuthClient, PreRegistered, TokenStore, Tokens};
+use super::{Authorizer, FollowRedirects, OAuthClient, PreRegistered, TokenStore, Tokens};
 use crate::sync::BoxFuture;
 
 /// Asked with `{ "url", "redirectUri" }`: the user's part of the authorization, answered
@@ -70,8 +70,6 @@ impl OAuthSettings {
         };
         if self.store {
             builder = builder.store(Arc::new(Asking(ask)));
-        } else {
-            builder = builder.store(Arc::new(MemoryTokenStore::new()));
         }
         if let Some(name) = self.client_name {
             builder = builder.client_name(name);
