@@ -256,7 +256,9 @@ class Client {
     } catch (e) {
       answer = refusalOf(e);
     }
-    if (!this.#closed) this.#native.answer(key, ok, JSON.stringify(answer ?? (oauth && ok ? null : {})));
+    // The OAuth questions are answered while closing too: ending an HTTP session sends a
+    // request that carries the token.
+    if (!this.#closed || oauth) this.#native.answer(key, ok, JSON.stringify(answer ?? (oauth && ok ? null : {})));
   }
 
   /**

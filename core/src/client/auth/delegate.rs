@@ -23,6 +23,10 @@ pub const TOKENS: &str = "oauth/tokens";
 /// them): keep them; any answer will do.
 pub const SAVE_TOKENS: &str = "oauth/saveTokens";
 
+/// How long the application's token store may take to answer; a store that does not answer
+/// in time is taken to hold nothing (a load) or to have failed (a save).
+pub const STORE_TIME_LIMIT: Duration = Duration::from_secs(10);
+
 /// Asks the application one of the questions above (its name, its params); resolves to
 /// its answer or to why it failed.
 pub type Ask = Arc<dyn Fn(&'static str, Value) -> BoxFuture<'static, Result<Value, String>> + Send + Sync>;
@@ -114,7 +118,7 @@ impl TokenStore for Asking {
     fn load<'a>(&'a self, resource: &'a str) -> BoxFuture<'a, Option<Tokens>> {
         let asked = (self.0)(TOKENS, json!({ "resource": resource }));
         Box::pin(async move {
-            match asked.await {
+            match bounded(asked).await {
                 Ok(Value::Null) => None,
                 Ok(kept) => serde_json::from_value(kept)
                     .inspect_err(|e| tracing::warn!(resource, "the token store gave tokens that do not read: {e}"))
@@ -130,11 +134,18 @@ impl TokenStore for Asking {
     fn save<'a>(&'a self, resource: &'a str, tokens: Option<Tokens>) -> BoxFuture<'a, ()> {
         let asked = (self.0)(SAVE_TOKENS, json!({ "resource": resource, "tokens": tokens }));
         Box::pin(async move {
-            if let Err(e) = asked.await {
+            if let Err(e) = bounded(asked).await {
                 tracing::warn!(resource, "the token store failed to save: {e}");
             }
         })
     }
+}
+
+/// The store's answer within [`STORE_TIME_LIMIT`].
+async fn bounded(asked: BoxFuture<'static, Result<Value, String>>) -> Result<Value, String> {
+    tokio::time::timeout(STORE_TIME_LIMIT, asked)
+        .await
+        .unwrap_or_else(|_| Err(format!("no answer within {} s", STORE_TIME_LIMIT.as_secs())))
 }
 
 #[cfg(test)]

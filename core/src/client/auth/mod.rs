@@ -33,7 +33,7 @@ use std::time::Duration;
 
 pub use authorizer::{Authorizer, FollowRedirects, MAX_REDIRECTS};
 pub use challenge::Challenge;
-pub use delegate::{AUTHORIZE, Ask, OAuthSettings, SAVE_TOKENS, TOKENS};
+pub use delegate::{AUTHORIZE, Ask, OAuthSettings, SAVE_TOKENS, STORE_TIME_LIMIT, TOKENS};
 pub use fetch::{MAX_ANSWER, TIME_LIMIT};
 pub use registration::PreRegistered;
 pub use session::{Attempt, MAX_AUTHORIZATIONS, Session};
