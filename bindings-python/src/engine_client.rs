@@ -405,8 +405,8 @@ impl NativeEngineClient {
 /// `OAuthSettings`); its questions for the application go to `inbox`, as `oauth/...`
 /// requests the loop answers.
 fn oauth(settings: &Bound<'_, PyAny>, inbox: &Arc<Shared>) -> PyResult<OAuthClient> {
-    let settings: OAuthSettings =
-        serde_json::from_value(from_py(settings)?).map_err(|e| PyValueError::new_err(format!("the OAuth settings: {e}")))?;
+    let settings: OAuthSettings = serde_json::from_value(from_py(settings)?)
+        .map_err(|e| PyValueError::new_err(format!("the OAuth settings: {e}")))?;
     let inbox = inbox.clone();
     let ask: Ask = Arc::new(move |method: &'static str, params: Value| -> BoxFuture<'static, Result<Value, String>> {
         let answer = asking(&inbox, method)(params);
