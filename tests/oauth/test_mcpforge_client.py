@@ -19,9 +19,9 @@ from urllib.parse import urlencode
 
 import pytest
 from mcpforge.client import Client, InMemoryTokenStorage, OAuthClientProvider
-from oauth_support import AuthorizationServer, jwt_auth, proxy_auth, quickstart
-from support import REQUEST_TIMEOUT, certificates, free_port, run
-from test_proxy_documents import documents_server
+from oauth_support import AuthorizationServer, jwt_auth, quickstart
+from support import REQUEST_TIMEOUT, run
+from test_proxy_documents import proxy_with_document
 from test_python_client import REDIRECT_URI, follow_to_client
 
 
@@ -88,36 +88,17 @@ def test_the_python_client_registers_authorizes_and_refreshes_once_for_eight_cal
 def test_the_python_client_uses_its_metadata_document_with_the_oauth_proxy(
     errlog: TextIO, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ca, cert, key = certificates(tmp_path)
-    # The server's TLS client trusts the system's store, which this replaces (the server only).
-    monkeypatch.setenv("SSL_CERT_FILE", str(ca))
-    port = free_port()
-    upstream = AuthorizationServer("jwt", errlog, proxy_callback=f"http://127.0.0.1:{port}/oauth/callback")
+    with proxy_with_document("python", errlog, tmp_path, monkeypatch) as (url, document_url):
+        browser, storage = Browser(), InMemoryTokenStorage()
+        by_document = provider(browser, storage, client_metadata_url=document_url)
 
-    def auth(resource: str) -> Dict[str, Any]:
-        options = proxy_auth(upstream.issuer, resource)
-        options["proxy"]["client_metadata_documents"] = {"allow_loopback": True}
-        return options
+        async def flow() -> None:
+            async with Client(url, auth=by_document, read_timeout_seconds=REQUEST_TIMEOUT) as client:
+                assert await add(client) == "5"
 
-    try:
-        with documents_server(cert, key) as (origin, served), quickstart("python", auth, errlog, port) as url:
-            document_url = f"{origin}/clients/app.json"
-            served["/clients/app.json"] = json.dumps({
-                "client_id": document_url, "client_name": "mcpforge document test", "redirect_uris": [REDIRECT_URI],
-                "grant_types": ["authorization_code"], "response_types": ["code"], "token_endpoint_auth_method": "none",
-            }).encode()
-            browser, storage = Browser(), InMemoryTokenStorage()
-            by_document = provider(browser, storage, client_metadata_url=document_url)
-
-            async def flow() -> None:
-                async with Client(url, auth=by_document, read_timeout_seconds=REQUEST_TIMEOUT) as client:
-                    assert await add(client) == "5"
-
-            run(flow)
-            # Identified by the document's URL: no registration anywhere.
-            assert storage.tokens[url]["clientId"] == document_url
-    finally:
-        upstream.close()
+        run(flow)
+        # Identified by the document's URL: no registration anywhere.
+        assert storage.tokens[url]["clientId"] == document_url
 
 
 def test_a_provider_needs_exactly_one_way_to_authorize() -> None:
