@@ -13,7 +13,10 @@
 #                     through the OAuth proxy (`auth.proxy`) in front of the provider run
 #                     without registration (tests/oauth/test_proxy.py and the same .mjs),
 #                     and both clients with a Client ID Metadata Document served over TLS
-#                     on loopback (tests/oauth/test_proxy_documents.py and the same .mjs)
+#                     on loopback (tests/oauth/test_proxy_documents.py and the same .mjs);
+#                     and mcpforge's own Python and Node clients through the same flow, with
+#                     refresh, eight calls over an expired token causing one
+#                     (tests/oauth/test_mcpforge_client.py, tests/oauth/mcpforge_client.test.mjs)
 
 OAUTH_OUT := $(NODE_OUT)/oauth
 
@@ -21,8 +24,8 @@ OAUTH_OUT := $(NODE_OUT)/oauth
 
 test-oauth: build c-examples python-wheel examples-node
 	cp tests/oauth/provider.mjs $(OAUTH_OUT)/
-	cp tests/oauth/ts_client.test.mjs $(NODE_E2E)/
+	cp tests/oauth/ts_client.test.mjs tests/oauth/mcpforge_client.test.mjs tests/oauth/support.mjs $(NODE_E2E)/
 	$(PYTEST) tests/oauth
-	cd $(NODE_E2E) && OAUTH_REPO_ROOT=$(CURDIR) node --test --test-timeout=120000 ts_client.test.mjs
+	cd $(NODE_E2E) && OAUTH_REPO_ROOT=$(CURDIR) node --test --test-timeout=120000 ts_client.test.mjs mcpforge_client.test.mjs
 
 TEST_TARGETS += test-oauth

@@ -34,6 +34,8 @@ FIXTURES = [
     ("node-transport", "Node transport"),
     ("python-sdk", "python-sdk everything server (stand-in)"),
     ("client-rust", "Rust client"),
+    ("client-python", "Python client"),
+    ("client-node", "Node client"),
 ]
 SUITES = [
     ("2025-11-25", "`--requirements 2025-11-25`"),

@@ -101,6 +101,8 @@ run_client() { # run_client NAME COMMAND
 }
 
 run_client rust "$root/target/debug/conformance_client"
+run_client python "$root/target/python/venv/bin/python $root/examples/python/conformance_client.py"
+run_client node "node $root/examples/node/conformance_client.mjs"
 if [[ "${CONFORMANCE_CLIENTS_ONLY:-0}" == "1" ]]; then
   python3 "$root/scripts/conformance-table.py" "$results"
   exit $status

@@ -72,7 +72,7 @@ export declare class NativeClient {
   constructor(deliver: (count: number, items: string, unused: number) => void)
   /**
    * Connects: `reach` (JSON: `{kind: "stdio", command, args, env, cwd}`, `{kind: "http",
-   * url, headers}` or `{kind: "server"}` with `server`), `setup` (JSON: `name`, `version`,
+   * url, headers, oauth}` (`oauth`: the engine's `OAuthSettings`) or `{kind: "server"}` with `server`), `setup` (JSON: `name`, `version`,
    * `capabilities`, `asks`, `notifications`, `protocol`, `timeoutMs`). Resolves to what
    * was learnt of the server (JSON: `protocolVersion`, `capabilities`, `serverInfo`,
    * `instructions`).

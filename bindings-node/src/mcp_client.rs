@@ -16,6 +16,7 @@ use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use mcpforge::client::auth::{Ask, OAuthSettings};
 use mcpforge::client::transport::child::StderrTail;
 use mcpforge::client::transport::{ChildTransport, HttpTransport, MemoryTransport};
 use mcpforge::client::{CallOptions, CancelReason, Client, ClientBuilder, ClientError, Protocol, ServerSession};
@@ -67,6 +68,10 @@ enum Reach {
         url: String,
         #[serde(default)]
         headers: HashMap<String, String>,
+        /// The `authProvider`'s settings: its questions come to JavaScript as `oauth/...`
+        /// requests.
+        #[serde(default)]
+        oauth: Option<OAuthSettings>,
     },
     /// The `Server` passed beside it, in this process.
     Server,
@@ -147,7 +152,7 @@ impl NativeClient {
     }
 
     /// Connects: `reach` (JSON: `{kind: "stdio", command, args, env, cwd}`, `{kind: "http",
-    /// url, headers}` or `{kind: "server"}` with `server`), `setup` (JSON: `name`, `version`,
+    /// url, headers, oauth}` (`oauth`: the engine's `OAuthSettings`) or `{kind: "server"}` with `server`), `setup` (JSON: `name`, `version`,
     /// `capabilities`, `asks`, `notifications`, `protocol`, `timeoutMs`). Resolves to what
     /// was learnt of the server (JSON: `protocolVersion`, `capabilities`, `serverInfo`,
     /// `instructions`).
@@ -190,8 +195,18 @@ impl NativeClient {
                     *lock(&shared.stderr) = Some(child.stderr());
                     builder.connect(child).await
                 }
-                Reach::Http { url, headers } => {
-                    let http = headers.into_iter().fold(HttpTransport::new(url), |t, (k, v)| t.header(k, v));
+                Reach::Http { url, headers, oauth } => {
+                    let mut http = headers.into_iter().fold(HttpTransport::new(url), |t, (k, v)| t.header(k, v));
+                    if let Some(settings) = oauth {
+                        let asking = shared.clone();
+                        let ask: Ask = Arc::new(
+                            move |method: &'static str, params: Value| -> BoxFuture<'static, Result<Value, String>> {
+                                let answer = ask(&asking, method, &params);
+                                Box::pin(async move { answer.await.map_err(|e| e.message) })
+                            },
+                        );
+                        http = http.oauth(settings.build(ask).map_err(js_error)?);
+                    }
                     builder.connect(http).await
                 }
                 Reach::Server => {

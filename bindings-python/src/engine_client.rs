@@ -11,11 +11,12 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use mcpforge::client::auth::{Ask, OAuthClient, OAuthSettings};
 use mcpforge::client::transport::child::StderrTail;
 use mcpforge::client::transport::{ChildTransport, HttpTransport, MemoryTransport};
 use mcpforge::client::{CallOptions, Client, ClientBuilder, ClientError, ClientLimits, Protocol};
 use mcpforge::protocol::method::{Kind, Method, Sender};
-use mcpforge::{LogLevel, ProtocolError, ProtocolVersion};
+use mcpforge::{BoxFuture, LogLevel, ProtocolError, ProtocolVersion};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -162,7 +163,8 @@ async fn listed(
 impl NativeEngineClient {
     /// Connects as the call `token` of `inbox` (its outcome: the connected client).
     /// `target` is `("memory", native_server)`, `("stdio", command, args, env, cwd)` or
-    /// `("http", url, headers)`; `options` holds `name`, `version`, `mode`, `timeout`
+    /// `("http", url, headers, oauth)` (`oauth`: None, or the dict of the engine's
+    /// `OAuthSettings`, its questions asked as `oauth/...` requests through the inbox); `options` holds `name`, `version`, `mode`, `timeout`
     /// (seconds or None) and whether `sampling`, `elicitation` and `roots` are answered.
     #[staticmethod]
     fn connect(
@@ -206,7 +208,7 @@ impl NativeEngineClient {
             let inbox = shared.clone();
             builder = builder.on_notification(method.as_str(), move |n| inbox.push(Arrival::Notice(n.clone())));
         }
-        let (target, stderr) = read_target(target)?;
+        let (target, stderr) = read_target(target, &shared)?;
         let running = Arc::new(Mutex::new(HashMap::new()));
         let inbox_for_client = shared.clone();
         let work = async move {
@@ -399,8 +401,23 @@ impl NativeEngineClient {
     }
 }
 
-/// Reads Python's description of where to connect.
-fn read_target(target: &Bound<'_, PyAny>) -> PyResult<(Target, Option<StderrTail>)> {
+/// The OAuth client of an HTTP target, from the provider's `settings` (a dict of
+/// `OAuthSettings`); its questions for the application go to `inbox`, as `oauth/...`
+/// requests the loop answers.
+fn oauth(settings: &Bound<'_, PyAny>, inbox: &Arc<Shared>) -> PyResult<OAuthClient> {
+    let settings: OAuthSettings = serde_json::from_value(from_py(settings)?)
+        .map_err(|e| PyValueError::new_err(format!("the OAuth settings: {e}")))?;
+    let inbox = inbox.clone();
+    let ask: Ask = Arc::new(move |method: &'static str, params: Value| -> BoxFuture<'static, Result<Value, String>> {
+        let answer = asking(&inbox, method)(params);
+        Box::pin(async move { answer.await.map_err(|e| e.message) })
+    });
+    settings.build(ask).map_err(PyValueError::new_err)
+}
+
+/// Reads Python's description of where to connect (an HTTP target's OAuth questions go to
+/// `inbox`).
+fn read_target(target: &Bound<'_, PyAny>, inbox: &Arc<Shared>) -> PyResult<(Target, Option<StderrTail>)> {
     let kind: String = target.get_item(0)?.extract()?;
     match kind.as_str() {
         "memory" => {
@@ -433,6 +450,10 @@ fn read_target(target: &Bound<'_, PyAny>) -> PyResult<(Target, Option<StderrTail
                 for (key, value) in headers.cast::<PyDict>()?.iter() {
                     http = http.header(key.extract::<String>()?, value.extract::<String>()?);
                 }
+            }
+            let settings = target.get_item(3)?;
+            if !settings.is_none() {
+                http = http.oauth(oauth(&settings, inbox)?);
             }
             Ok((Target::Http(http), None))
         }

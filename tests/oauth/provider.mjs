@@ -26,6 +26,8 @@
  * and redirects back, so a test plays the browser by following redirects with cookies.
  *
  * Scopes are `mcp:tools`, `mcp:admin` and `mcp:other` (besides `openid` and `offline_access`).
+ * `GET /test/grants` answers how many tokens the token endpoint issued, by grant type
+ * (`{"authorization_code": 1, "refresh_token": 1}`): what the clients' refresh tests count.
  * Prints the issuer URL on stdout when ready, and each step of its start on stderr
  * (`provider: ...`), so a start that stalls says where; stops on SIGTERM, SIGINT or when
  * stdin closes (the test that started it exited).
@@ -174,8 +176,12 @@ async function unscopedRegistration(req) {
 const { format, proxyRedirect } = commandLine(process.argv.slice(2));
 let provider;
 let handle;
+/** The tokens issued, by grant type (`GET /test/grants`). */
+const grants = {};
 const server = createServer((req, res) => {
-  if (req.method === 'GET' && /^\/interaction\/[^/]+$/.test(req.url)) {
+  if (req.method === 'GET' && req.url === '/test/grants') {
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(grants));
+  } else if (req.method === 'GET' && /^\/interaction\/[^/]+$/.test(req.url)) {
     interact(provider, req, res).catch((err) => {
       res.writeHead(400, { 'content-type': 'text/plain' }).end(`interaction failed: ${err.message}`);
     });
@@ -197,6 +203,10 @@ server.listen(0, '127.0.0.1', () => {
   step(`listening on port ${server.address().port}`);
   const issuer = `http://127.0.0.1:${server.address().port}`;
   provider = new Provider(issuer, configuration(format, proxyRedirect));
+  provider.on('grant.success', (ctx) => {
+    const type = ctx.oidc.params.grant_type;
+    grants[type] = (grants[type] ?? 0) + 1;
+  });
   handle = provider.callback();
   step('provider configured');
   process.stdout.write(`${issuer}\n`);

@@ -65,10 +65,13 @@ def documents_server(cert: Path, key: Path) -> Iterator[tuple[str, dict[str, byt
         thread.join(REQUEST_TIMEOUT)
 
 
-@pytest.mark.parametrize("language", DOCUMENT_LANGUAGES)
-def test_python_client_uses_its_metadata_document_through_the_proxy(
+@contextmanager
+def proxy_with_document(
     language: str, errlog: TextIO, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+) -> Iterator[tuple[str, str]]:
+    """`language`'s quickstart as the OAuth proxy in front of the provider, accepting Client
+    ID Metadata Documents, and a document served over TLS for a public client whose redirect
+    URI is REDIRECT_URI; yields the MCP endpoint and the document's URL."""
     ca, cert, key = certificates(tmp_path)
     # The server's TLS client trusts the system's store, which this replaces (the server only).
     monkeypatch.setenv("SSL_CERT_FILE", str(ca))
@@ -87,21 +90,29 @@ def test_python_client_uses_its_metadata_document_through_the_proxy(
                 "client_id": document_url, "client_name": "mcpforge document test", "redirect_uris": [REDIRECT_URI],
                 "grant_types": ["authorization_code"], "response_types": ["code"], "token_endpoint_auth_method": "none",
             }).encode()
-            browser, storage, recorder = Browser(), Storage(), Recorder()
-            metadata = OAuthClientMetadata(redirect_uris=[REDIRECT_URI], token_endpoint_auth_method="none")
-            by_url = OAuthClientProvider(url, metadata, storage, redirect_handler=browser.open,
-                                         callback_handler=browser.callback, client_metadata_url=document_url)
-
-            async def flow() -> None:
-                hooks = {"response": [recorder.response]}
-                async with httpx2.AsyncClient(auth=by_url, event_hooks=hooks, timeout=REQUEST_TIMEOUT) as http:
-                    async with Client(streamable_http_client(url, http_client=http), read_timeout_seconds=REQUEST_TIMEOUT) as client:
-                        assert text_of(await client.call_tool("add", {"a": 2, "b": 3})) == "5"
-
-            run(flow)
-            paths = [path for _, path, _ in recorder.seen]
-            assert "/register" not in paths and "/token" in paths, paths
-            assert storage.client_info is not None and storage.client_info.client_id == document_url
-            assert browser.visited[:2] == ["/authorize", "/authorize/consent"], browser.visited
+            yield url, document_url
     finally:
         provider.close()
+
+
+@pytest.mark.parametrize("language", DOCUMENT_LANGUAGES)
+def test_python_client_uses_its_metadata_document_through_the_proxy(
+    language: str, errlog: TextIO, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with proxy_with_document(language, errlog, tmp_path, monkeypatch) as (url, document_url):
+        browser, storage, recorder = Browser(), Storage(), Recorder()
+        metadata = OAuthClientMetadata(redirect_uris=[REDIRECT_URI], token_endpoint_auth_method="none")
+        by_url = OAuthClientProvider(url, metadata, storage, redirect_handler=browser.open,
+                                     callback_handler=browser.callback, client_metadata_url=document_url)
+
+        async def flow() -> None:
+            hooks = {"response": [recorder.response]}
+            async with httpx2.AsyncClient(auth=by_url, event_hooks=hooks, timeout=REQUEST_TIMEOUT) as http:
+                async with Client(streamable_http_client(url, http_client=http), read_timeout_seconds=REQUEST_TIMEOUT) as client:
+                    assert text_of(await client.call_tool("add", {"a": 2, "b": 3})) == "5"
+
+        run(flow)
+        paths = [path for _, path, _ in recorder.seen]
+        assert "/register" not in paths and "/token" in paths, paths
+        assert storage.client_info is not None and storage.client_info.client_id == document_url
+        assert browser.visited[:2] == ["/authorize", "/authorize/consent"], browser.visited

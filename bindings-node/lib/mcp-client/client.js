@@ -61,6 +61,8 @@ class Client {
   /** Keeps Node running while calls are in flight (the engine's handles do not): ref'd then, unref'd else. */
   #keepAlive;
   #closed = false;
+  /** Answers the engine's OAuth questions (`oauth/...`), for a transport with an `authProvider`. */
+  #oauth;
 
   /**
    * `info`: `{ name, version }` (the client's `Implementation`); `options.capabilities`:
@@ -86,7 +88,7 @@ class Client {
     if (!transport || typeof transport[REACH] !== 'function') {
       throw new TypeError('mcpforge: connect() takes a StdioClientTransport, StreamableHTTPClientTransport or InProcessClientTransport of this package');
     }
-    const { reach, server } = transport[REACH]();
+    const { reach, server, oauth } = await transport[REACH]();
     const declared = Object.entries(ASKS).filter(([cap]) => this.#capabilities[cap]).map(([, method]) => method);
     const own = [...this.#requestHandlers.keys()].filter((m) => !NEEDS[m]);
     const setup = {
@@ -100,6 +102,7 @@ class Client {
     };
     const client = new native.NativeClient((count, items) => this.#deliver(items));
     this.#native = client;
+    this.#oauth = oauth;
     try {
       this.#session = JSON.parse(await client.connect(JSON.stringify(reach), JSON.stringify(setup), server));
     } catch (e) {
@@ -237,18 +240,25 @@ class Client {
   }
 
   async #asked(key, method, params) {
+    const oauth = method.startsWith('oauth/') ? this.#oauth : undefined;
     const handler = this.#requestHandlers.get(method) ?? this.fallbackRequestHandler;
     let ok = false;
     let answer;
     try {
-      if (!handler) throw new McpError(ErrorCode.MethodNotFound, `Method not found: ${method}`);
-      const request = params === null ? { method } : { method, params };
-      answer = await handler(request, { signal: this.#closing.signal });
+      if (oauth) {
+        answer = await oauth.answer(method, params);
+      } else {
+        if (!handler) throw new McpError(ErrorCode.MethodNotFound, `Method not found: ${method}`);
+        const request = params === null ? { method } : { method, params };
+        answer = await handler(request, { signal: this.#closing.signal });
+      }
       ok = true;
     } catch (e) {
       answer = refusalOf(e);
     }
-    if (!this.#closed) this.#native.answer(key, ok, JSON.stringify(answer ?? {}));
+    // The OAuth questions are answered while closing too: ending an HTTP session sends a
+    // request that carries the token.
+    if (!this.#closed || oauth) this.#native.answer(key, ok, JSON.stringify(answer ?? (oauth && ok ? null : {})));
   }
 
   /**

@@ -9,12 +9,13 @@
  */
 'use strict';
 
-/** `transport[REACH]()`: `{ reach, server }`, what `Client.connect` hands the engine. Internal. */
+/** `transport[REACH]()`: `{ reach, server, oauth }` (or a promise of it), what `Client.connect` hands the engine. Internal. */
 const REACH = Symbol('mcpforge.client.reach');
 /** `transport[BIND](client)`: the client connected through the transport. Internal. */
 const BIND = Symbol('mcpforge.client.bind');
 /** The hook `Server` gives its engine server through (lib/server.js). */
 const { NATIVE_SERVER } = require('../server');
+const { checkProvider, settingsOf, answererOf } = require('./oauth');
 
 /** What the client transports share: the client connected through them, for `close()`. */
 class ClientTransport {
@@ -89,24 +90,27 @@ class StdioClientTransport extends ClientTransport {
 /**
  * A server at a Streamable HTTP endpoint (`http://` URLs): `new
  * StreamableHTTPClientTransport(new URL('http://127.0.0.1:3000/mcp'), { requestInit: {
- * headers } })`. The headers go on every request (an `Authorization` obtained elsewhere).
+ * headers }, authProvider })`. The headers go on every request; `authProvider` (./oauth.js)
+ * has the engine authorize with OAuth when the server asks for it.
  */
 class StreamableHTTPClientTransport extends ClientTransport {
   #params;
+  #authProvider;
 
   constructor(url, options = {}) {
     super();
-    if (options.authProvider) {
-      throw new Error('mcpforge: StreamableHTTPClientTransport does not take an authProvider yet; pass the Authorization header in requestInit.headers');
-    }
+    if (options.authProvider !== undefined) checkProvider(options.authProvider);
+    this.#authProvider = options.authProvider;
     const headers = options.requestInit?.headers;
     const entries = headers === undefined ? [] : typeof headers.entries === 'function' && !Array.isArray(headers) ? [...headers.entries()] : Object.entries(headers);
     this.#params = { kind: 'http', url: String(url), headers: stringMap(entries, 'the header') };
   }
 
   /** @internal */
-  [REACH]() {
-    return { reach: this.#params };
+  async [REACH]() {
+    const provider = this.#authProvider;
+    if (provider === undefined) return { reach: this.#params };
+    return { reach: { ...this.#params, oauth: await settingsOf(provider) }, oauth: answererOf(provider) };
   }
 }
 

@@ -74,11 +74,59 @@ export declare class StdioClientTransport implements ClientTransport {
   stderrText(): string;
 }
 
+/**
+ * What mcpforge keeps of one resource's OAuth tokens (a token store keeps it whole): the
+ * access token, and what a refresh needs.
+ */
+export interface OAuthTokenRecord {
+  accessToken: string;
+  refreshToken?: string;
+  /** Seconds since the Unix epoch. */
+  expiresAt?: number;
+  scope?: string;
+  issuer: string;
+  tokenEndpoint: string;
+  clientId: string;
+  clientSecret?: string;
+  authMethod: string;
+  resource: string;
+}
+
+/**
+ * The `authProvider` of `StreamableHTTPClientTransport`: the official SDK's
+ * `OAuthClientProvider` names where they map, and the user's part as `authorize(url)` or
+ * `followRedirects: true` (docs/node.md, "OAuth").
+ */
+export interface OAuthClientProvider {
+  /** The user's part: sends the user to `url`, resolves to the URL the authorization server redirected to. */
+  authorize?(url: string, redirectUri: string): string | Promise<string>;
+  /** The engine follows the authorization server's redirects itself (no user: tests, servers that grant at once). */
+  followRedirects?: boolean;
+  /** The redirect URI (default `http://127.0.0.1/callback`). */
+  redirectUrl?: string | URL;
+  /** `client_name` (registration), `scope` (asked for when the challenge names none), `redirect_uris`. */
+  clientMetadata?: { client_name?: string; scope?: string; redirect_uris?: (string | URL)[] };
+  /** The client's Client ID Metadata Document URL. */
+  clientMetadataUrl?: string | URL;
+  /** Credentials registered beforehand. */
+  clientInformation?(): { client_id: string; client_secret?: string } | undefined | Promise<{ client_id: string; client_secret?: string } | undefined>;
+  /** The token store (with `saveTokens`; default: in memory). */
+  tokens?(resource: string): OAuthTokenRecord | undefined | Promise<OAuthTokenRecord | undefined>;
+  saveTokens?(tokens: OAuthTokenRecord | null, resource: string): void | Promise<void>;
+  /** Ask for a refresh token (`offline_access`) where the server offers one (default true). */
+  offlineAccess?: boolean;
+  /** How long the user's part may take, in ms (default 300 000). */
+  authorizeTimeoutMs?: number;
+}
+
 /** A server at a Streamable HTTP endpoint (`http://`). */
 export declare class StreamableHTTPClientTransport implements ClientTransport {
   start(): Promise<void>;
   close(): Promise<void>;
-  constructor(url: URL | string, options?: { requestInit?: { headers?: { [name: string]: string } | Iterable<[string, string]> } });
+  constructor(
+    url: URL | string,
+    options?: { requestInit?: { headers?: { [name: string]: string } | Iterable<[string, string]> }; authProvider?: OAuthClientProvider },
+  );
 }
 
 /** An mcpforge `Server` or `McpServer` of this process. */

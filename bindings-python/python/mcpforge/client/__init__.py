@@ -9,7 +9,8 @@ and result shapes users of the official ``mcp`` package's ``Client`` know::
         print(result.content[0].text, result.structuredContent)
 
 Results are ``mcpforge.client.types`` objects (no dependency on ``mcp``); errors from the
-server raise ``McpError`` (``code``, ``message``, ``data``). See docs/python.md, "The client".
+server raise ``McpError`` (``code``, ``message``, ``data``). OAuth: ``Client(url,
+auth=OAuthClientProvider(...))`` (``mcpforge.client.auth``). See docs/python.md, "The client".
 """
 
 from __future__ import annotations
@@ -18,6 +19,17 @@ from ..errors import MCPError, McpError
 from . import types
 from ._answers import ClientRequestContext
 from ._client import Client
+from .auth import InMemoryTokenStorage, OAuthClientProvider, TokenStorage
 from .stdio import StdioServerParameters
 
-__all__ = ["Client", "ClientRequestContext", "MCPError", "McpError", "StdioServerParameters", "types"]
+__all__ = [
+    "Client",
+    "ClientRequestContext",
+    "InMemoryTokenStorage",
+    "MCPError",
+    "McpError",
+    "OAuthClientProvider",
+    "StdioServerParameters",
+    "TokenStorage",
+    "types",
+]

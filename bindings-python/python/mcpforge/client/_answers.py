@@ -5,7 +5,8 @@ params)``, ``list_roots_callback(context)``), and the notifications handed to
 ``logging_callback``, to a call's ``progress_callback`` (by its progress token) and to
 ``message_handler``. A callback returns a result (a ``mcpforge.client.types`` object, an
 official pydantic model, or a wire dict), or an ``ErrorData`` (or raises ``McpError``) to
-refuse."""
+refuse. The engine's OAuth questions (``oauth/...``) go to the client's
+``OAuthClientProvider``."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from typing import Any, Awaitable, Callable, Dict, Optional, Set
 
 from .._native import NativeReply
 from ..errors import INTERNAL_ERROR, METHOD_NOT_FOUND, McpError
+from .auth import OAuthClientProvider
 from .types import (
     CreateMessageRequestParams,
     ElicitRequestParams,
@@ -33,6 +35,7 @@ ELICITATION = "elicitation/create"
 ROOTS = "roots/list"
 PROGRESS = "notifications/progress"
 LOG_MESSAGE = "notifications/message"
+OAUTH = "oauth/"
 
 Callback = Callable[..., Any]
 
@@ -86,6 +89,8 @@ class Answers:
         self.progress: Dict[Any, Callback] = {}
         # Tasks running a callback (kept so they are not collected before they end).
         self.tasks: Set["asyncio.Task[Any]"] = set()
+        # Answers the engine's OAuth questions, when the client has one.
+        self.oauth: Optional[OAuthClientProvider] = None
 
     def _spawn(self, work: Awaitable[Any]) -> None:
         task = asyncio.ensure_future(work)
@@ -93,8 +98,21 @@ class Answers:
         task.add_done_callback(self.tasks.discard)
 
     def ask(self, method: str, params: Any, reply: NativeReply) -> None:
-        """The server asks ``method``: its callback answers in a task of its own."""
-        self._spawn(self._answer(method, params if isinstance(params, dict) else {}, reply))
+        """The server asks ``method`` (or the engine an OAuth question): its callback
+        answers in a task of its own."""
+        params = params if isinstance(params, dict) else {}
+        if method.startswith(OAUTH) and self.oauth is not None:
+            self._spawn(self._oauth(self.oauth, method, params, reply))
+        else:
+            self._spawn(self._answer(method, params, reply))
+
+    @staticmethod
+    async def _oauth(provider: OAuthClientProvider, method: str, params: Dict[str, Any], reply: NativeReply) -> None:
+        try:
+            reply.result(await provider.answer(method, params))
+        except Exception as e:  # the application's step failed: the engine says so in its error
+            log.exception("the OAuth step %s failed", method)
+            reply.error(INTERNAL_ERROR, f"{type(e).__name__}: {e}")
 
     async def _answer(self, method: str, params: Dict[str, Any], reply: NativeReply) -> None:
         handler = self.handlers.get(method)

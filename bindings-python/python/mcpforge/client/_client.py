@@ -13,6 +13,7 @@ from typing import Any, Callable, Dict, List, Optional, Type, TypeVar, Union
 from .._native import ENGINE_VERSION, NativeEngineClient, NativeServer
 from ._answers import Answers, Callback
 from ._link import Link
+from .auth import OAuthClientProvider
 from .stdio import StdioServerParameters
 from .types import (
     CallToolResult,
@@ -60,7 +61,8 @@ class Client:
     ``elicitation_callback``, ``list_roots_callback``, ``logging_callback``,
     ``message_handler`` (official signatures), ``client_info`` (``{"name", "version"}``),
     ``mode`` (``"auto"``: 2026-07-28 discovery, else the handshake; ``"legacy"``: the
-    handshake; or a protocol version) and ``headers`` (HTTP only)."""
+    handshake; or a protocol version), ``headers`` and ``auth`` (HTTP only: an
+    ``OAuthClientProvider``, ``mcpforge.client.auth``)."""
 
     def __init__(
         self,
@@ -75,6 +77,7 @@ class Client:
         client_info: Any = None,
         mode: str = "auto",
         headers: Optional[Dict[str, str]] = None,
+        auth: Optional[OAuthClientProvider] = None,
     ) -> None:
         self.server = server
         info = _dump(client_info) if client_info is not None else {"name": "mcpforge", "version": ENGINE_VERSION}
@@ -95,7 +98,8 @@ class Client:
             logging_callback=logging_callback,
             message_handler=message_handler,
         )
-        self._target = self._read_target(server, headers)
+        self._answers.oauth = auth
+        self._target = self._read_target(server, headers, auth)
         self._native: Optional[NativeEngineClient] = None
         self._link: Optional[Link] = None
         self._progress_tokens = 0
@@ -116,9 +120,11 @@ class Client:
         return cls(StdioServerParameters(command, list(args or []), env, cwd), **options)
 
     @staticmethod
-    def _read_target(server: Any, headers: Optional[Dict[str, str]]) -> Any:
+    def _read_target(server: Any, headers: Optional[Dict[str, str]], auth: Optional[OAuthClientProvider]) -> Any:
         if isinstance(server, str):
-            return ("http", server, headers)
+            return ("http", server, headers, None if auth is None else auth.settings())
+        if auth is not None:
+            raise TypeError("auth= is for a client over HTTP (an http:// URL)")
         if hasattr(server, "command") and hasattr(server, "args"):
             cwd = getattr(server, "cwd", None)
             env = getattr(server, "env", None)

@@ -20,6 +20,7 @@
 mod address;
 mod authorizer;
 mod challenge;
+mod delegate;
 mod discovery;
 mod fetch;
 mod flow;
@@ -32,6 +33,7 @@ use std::time::Duration;
 
 pub use authorizer::{Authorizer, FollowRedirects, MAX_REDIRECTS};
 pub use challenge::Challenge;
+pub use delegate::{AUTHORIZE, Ask, OAuthSettings, SAVE_TOKENS, STORE_TIME_LIMIT, TOKENS};
 pub use fetch::{MAX_ANSWER, TIME_LIMIT};
 pub use registration::PreRegistered;
 pub use session::{Attempt, MAX_AUTHORIZATIONS, Session};
@@ -67,6 +69,8 @@ pub(crate) struct Shared {
     pub(crate) authorizer: Arc<dyn Authorizer>,
     pub(crate) offline_access: bool,
     pub(crate) authorize_timeout: Duration,
+    /// The scopes asked for when neither a challenge nor the resource's metadata names any.
+    pub(crate) scopes: Vec<String>,
     /// The identities dynamic registration gave, by issuer.
     pub(crate) registrations: tokio::sync::Mutex<std::collections::HashMap<String, registration::Identity>>,
 }
@@ -81,6 +85,7 @@ impl OAuthClient {
             authorizer: Arc::new(authorizer),
             offline_access: true,
             authorize_timeout: DEFAULT_AUTHORIZE_TIMEOUT,
+            scopes: Vec::new(),
         }
     }
 
@@ -105,6 +110,7 @@ pub struct OAuthBuilder {
     authorizer: Arc<dyn Authorizer>,
     offline_access: bool,
     authorize_timeout: Duration,
+    scopes: Vec<String>,
 }
 
 impl std::fmt::Debug for OAuthBuilder {
@@ -166,6 +172,14 @@ impl OAuthBuilder {
         self
     }
 
+    /// The scopes to ask for when the server's challenge names none: by default those the
+    /// resource's metadata lists (`scopes_supported`), or none.
+    #[must_use]
+    pub fn scopes(mut self, scopes: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.scopes = scopes.into_iter().map(Into::into).collect();
+        self
+    }
+
     /// The client.
     #[must_use]
     pub fn build(self) -> OAuthClient {
@@ -177,6 +191,7 @@ impl OAuthBuilder {
                 authorizer: self.authorizer,
                 offline_access: self.offline_access,
                 authorize_timeout: self.authorize_timeout,
+                scopes: self.scopes,
                 registrations: tokio::sync::Mutex::default(),
             }),
         }

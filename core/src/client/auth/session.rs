@@ -174,6 +174,9 @@ impl Session {
             return Err(format!("{} does not offer PKCE with S256: not authorizing there", server.issuer));
         }
         if scopes.is_empty() {
+            scopes = self.shared.scopes.clone();
+        }
+        if scopes.is_empty() {
             scopes = resource.as_ref().and_then(|r| r.scopes_supported.clone()).unwrap_or_default();
         }
         scopes.retain(|s| s != OFFLINE_ACCESS);
