@@ -113,6 +113,10 @@ pub struct Tool {
     /// definition's `requiredScopes` (an array of scope tokens).
     #[serde(default, rename = "requiredScopes", skip_serializing)]
     pub required_scopes: Vec<String>,
+    /// Engine-side, never listed as such: the app the tool links to, written into `_meta.ui`
+    /// when the tool is registered (see [`Tool::ui`]). Read from a definition's `ui`.
+    #[serde(default, skip_serializing)]
+    pub ui: Option<super::app::ToolUi>,
     /// Extra metadata.
     #[serde(rename = "_meta", skip_serializing_if = "Option::is_none")]
     pub meta: Option<Value>,
@@ -134,6 +138,7 @@ impl Tool {
             value_content: ValueContent::Mirror,
             wrapped_output: false,
             required_scopes: Vec::new(),
+            ui: None,
             meta: None,
         }
     }
