@@ -669,6 +669,21 @@ server.completion({ type: 'ref/prompt', name: 'shape_prompt_text' }, ({ argument
   return undefined;
 });
 
+// MCP Apps and skills, as in every language's fixture (tests/apps_skills).
+const APP_URI = 'ui://conformance/app.html';
+server.app(APP_URI, {
+  html: '<!doctype html><html><body><p id="result">waiting</p></body></html>',
+  name: 'conformance app',
+  csp: { connectDomains: ['https://api.example.com'] },
+  prefersBorder: true,
+});
+server.tool(
+  'test_app_tool',
+  { description: 'MCP Apps: answers a text that its app shows', inputSchema: noArgs(), ui: APP_URI },
+  () => 'shown in the app',
+);
+server.skillsDir(fileURLToPath(new URL('../data/skills', import.meta.url)));
+
 // WebSocket too: the cross-language WebSocket tests drive the fixtures.
 if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
   await serve(server, { websocket: true });

@@ -191,8 +191,9 @@ mod tests {
 
     #[test]
     fn limits_and_names_are_enforced() {
-        let root = tree(&[("pdf/SKILL.md", MD), ("pdf/a.txt", "12345"), ("pdf/b.txt", "1")]);
-        let small = SkillLimits { max_file_bytes: 4, ..SkillLimits::default() };
+        let big = "x".repeat(100);
+        let root = tree(&[("pdf/SKILL.md", MD), ("pdf/a.txt", &big), ("pdf/b.txt", "1")]);
+        let small = SkillLimits { max_file_bytes: 50, ..SkillLimits::default() };
         assert!(load_dir(&root, small).unwrap_err().to_string().contains("a.txt"));
         let few = SkillLimits { max_files: 2, ..SkillLimits::default() };
         assert!(load_dir(&root, few).unwrap_err().to_string().contains("more than 2 files"));
