@@ -1457,6 +1457,34 @@ static int register_completion(struct fixture *fx, const char *prompt, work_fn w
                       b, "completion for", prompt);
 }
 
+/* MCP Apps and skills, as in every language's fixture (tests/apps_skills): the app, the
+ * tool that shows its result in it, and the skills of examples/data/skills. */
+#ifndef SKILLS_DIR
+#define SKILLS_DIR "examples/data/skills"
+#endif
+static const char APP_JSON[] =
+    "{\"uri\":\"ui://conformance/app.html\",\"name\":\"conformance app\","
+    "\"html\":\"<!doctype html><html><body><p id=\\\"result\\\">waiting</p></body></html>\","
+    "\"csp\":{\"connectDomains\":[\"https://api.example.com\"]},\"prefersBorder\":true}";
+
+static void app_tool(mcpf_responder *r, const struct binding *b) {
+    (void)b;
+    mcpf_responder_text(r, "shown in the app", SIZE_MAX);
+}
+
+static const struct tool_def APP_TOOL = {
+    "test_app_tool",
+    "{\"name\":\"test_app_tool\",\"description\":\"MCP Apps: answers a text that its app shows\","
+    "\"inputSchema\":{\"type\":\"object\"},\"ui\":\"ui://conformance/app.html\"}",
+    app_tool, 0};
+
+static int register_apps_and_skills(struct fixture *fx) {
+    int ok = registered(mcpf_server_add_app(fx->server, APP_JSON, SIZE_MAX, NULL, NULL, NULL), NULL, "app", "ui");
+    if (ok) ok = register_tool(fx, &APP_TOOL);
+    if (ok) ok = registered(mcpf_server_add_skills_dir(fx->server, SKILLS_DIR, SIZE_MAX), NULL, "skills", SKILLS_DIR);
+    return ok;
+}
+
 static int register_all(struct fixture *fx) {
     int ok = registered(mcpf_server_set_instructions(fx->server, INSTRUCTIONS, SIZE_MAX), NULL, "set", "instructions");
     for (size_t i = 0; ok && i < sizeof TOOLS / sizeof *TOOLS; i++) ok = register_tool(fx, &TOOLS[i]);
@@ -1464,6 +1492,7 @@ static int register_all(struct fixture *fx) {
     for (size_t i = 0; ok && i < sizeof PROMPTS / sizeof *PROMPTS; i++) ok = register_prompt(fx, &PROMPTS[i]);
     if (ok) ok = register_completion(fx, "test_prompt_with_arguments", complete_arg1);
     if (ok) ok = register_completion(fx, "shape_prompt_text", shape_complete);
+    if (ok) ok = register_apps_and_skills(fx);
     return ok;
 }
 

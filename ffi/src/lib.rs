@@ -7,6 +7,7 @@
 #![allow(non_camel_case_types)]
 
 pub mod ask;
+pub mod apps_skills;
 pub mod auth;
 mod boundary;
 pub mod call;
