@@ -1,14 +1,13 @@
 //! MCP Apps (the `io.modelcontextprotocol/ui` extension) on the wire: an app resource's
 //! definition (a `ui://` URI, the `text/html;profile=mcp-app` MIME type, its `_meta.ui`
 //! with the content security policy, permissions, domain and border preference a host
-//! applies to its sandbox) and a tool's link to its app (`_meta.ui.resourceUri`, and who
-//! may call it: `_meta.ui.visibility`).
+//! applies to its sandbox). A tool's link to its app is `tool_ui.rs`.
 
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::resource::Resource;
-use super::tool::Tool;
+pub use super::tool_ui::{ToolUi, UI_SCHEME};
 
 /// The extension's identifier in `capabilities.extensions`.
 pub const UI_EXTENSION: &str = "io.modelcontextprotocol/ui";
@@ -16,14 +15,8 @@ pub const UI_EXTENSION: &str = "io.modelcontextprotocol/ui";
 /// The MIME type of an app's HTML.
 pub const APP_MIME_TYPE: &str = "text/html;profile=mcp-app";
 
-/// The URI scheme of app resources.
-pub const UI_SCHEME: &str = "ui://";
-
 /// The permissions an app may ask its host for.
 const PERMISSIONS: [&str; 4] = ["camera", "microphone", "geolocation", "clipboardWrite"];
-
-/// Who may call a tool linked to an app.
-const VISIBILITY: [&str; 2] = ["model", "app"];
 
 /// The origins an app's sandbox may reach (its content security policy); each list empty
 /// by default, which hosts read as "none".
@@ -184,96 +177,10 @@ impl AppResource {
     }
 }
 
-/// A tool's link to its app: the app's URI, and who may call the tool (`model`, `app`;
-/// none: both). Read from a definition's `ui`, a URI string or
-/// `{"resourceUri": ..., "visibility": [...]}`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ToolUi {
-    /// The `ui://` URI of the app.
-    pub resource_uri: String,
-    /// Who may call the tool.
-    pub visibility: Option<Vec<String>>,
-}
-
-impl<'de> Deserialize<'de> for ToolUi {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(deny_unknown_fields, rename_all = "camelCase")]
-        struct Full {
-            #[serde(alias = "resource_uri")]
-            resource_uri: String,
-            #[serde(default)]
-            visibility: Option<Vec<String>>,
-        }
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Form {
-            Uri(String),
-            Full(Full),
-        }
-        Ok(match Form::deserialize(d)? {
-            Form::Uri(resource_uri) => ToolUi { resource_uri, visibility: None },
-            Form::Full(f) => ToolUi { resource_uri: f.resource_uri, visibility: f.visibility },
-        })
-    }
-}
-
-impl Tool {
-    /// Links the tool to the app at `uri` (`ui://...`): hosts render that app with the
-    /// tool's results.
-    pub fn ui(mut self, uri: impl Into<String>) -> Self {
-        let visibility = self.ui.take().and_then(|u| u.visibility);
-        self.ui = Some(ToolUi { resource_uri: uri.into(), visibility });
-        self
-    }
-
-    /// Who may call a tool linked to an app: `model`, `app` or both (the default); a tool
-    /// only its app calls is left out of what the model is offered.
-    pub fn ui_visibility<I, S>(mut self, visibility: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        let list = visibility.into_iter().map(Into::into).collect();
-        if let Some(ui) = self.ui.as_mut() {
-            ui.visibility = Some(list);
-        } else {
-            self.ui = Some(ToolUi { resource_uri: String::new(), visibility: Some(list) });
-        }
-        self
-    }
-
-    /// Writes the link to its app into `_meta.ui` (`resourceUri`, `visibility`), and the
-    /// same URI under `_meta["ui/resourceUri"]`, the key hosts read before the extension
-    /// was stable. `Err` says what is wrong with the link.
-    pub fn link_ui(&mut self) -> Result<(), String> {
-        let Some(ui) = self.ui.take() else { return Ok(()) };
-        if !ui.resource_uri.starts_with(UI_SCHEME) {
-            return Err(format!("the app a tool links to must have a `{UI_SCHEME}` URI"));
-        }
-        let mut link = Map::new();
-        link.insert("resourceUri".into(), json!(ui.resource_uri));
-        if let Some(v) = &ui.visibility {
-            if let Some(bad) = v.iter().find(|x| !VISIBILITY.contains(&x.as_str())) {
-                return Err(format!("unknown visibility `{bad}` (`model` or `app`)"));
-            }
-            link.insert("visibility".into(), json!(v));
-        }
-        let meta = self.meta.get_or_insert_with(|| json!({}));
-        let Some(obj) = meta.as_object_mut() else { return Err("_meta must be an object".into()) };
-        let slot = obj.entry("ui").or_insert_with(|| json!({}));
-        match slot.as_object_mut() {
-            Some(existing) => existing.extend(link),
-            None => *slot = Value::Object(link),
-        }
-        obj.insert("ui/resourceUri".into(), json!(ui.resource_uri));
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::Tool;
 
     #[test]
     fn an_app_carries_its_sandbox_settings_in_meta() {

@@ -13,6 +13,7 @@ pub mod prompt;
 pub mod resource;
 pub mod shaping;
 pub mod tool;
+pub mod tool_ui;
 pub mod trace_context;
 pub mod version;
 
