@@ -12,7 +12,7 @@ them over.
 from __future__ import annotations
 
 import os
-from typing import Any, Callable, Dict, Mapping, Optional, Sequence, TypeVar, Union
+from typing import Any, Callable, Mapping, Optional, Sequence, TypeVar, Union
 
 from ._core import drop_none
 from ._function_spec import function_spec
@@ -23,40 +23,15 @@ __all__ = ["AppsSkills"]
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _app_definition(
-    uri: str,
-    html: Optional[str],
-    name: Optional[str],
-    title: Optional[str],
-    description: Optional[str],
-    csp: Optional[Mapping[str, Sequence[str]]],
-    permissions: Optional[Sequence[str]],
-    domain: Optional[str],
-    prefers_border: Optional[bool],
-) -> Dict[str, Any]:
-    return drop_none(
-        {
-            "uri": uri,
-            "html": html,
-            "name": name,
-            "title": title,
-            "description": description,
-            "csp": {k: list(v) for k, v in csp.items()} if csp is not None else None,
-            "permissions": list(permissions) if permissions is not None else None,
-            "domain": domain,
-            "prefersBorder": prefers_border,
-        }
-    )
-
-
 class AppsSkills(Registering):
     """MCP Apps (``add_app``, ``app``) and skills (``add_skill``, ``skills_dir``)."""
 
     def add_app(
         self,
         uri: str,
-        html: str,
+        html: Optional[str] = None,
         *,
+        reader: Optional[Callable[..., Any]] = None,
         name: Optional[str] = None,
         title: Optional[str] = None,
         description: Optional[str] = None,
@@ -65,36 +40,40 @@ class AppsSkills(Registering):
         domain: Optional[str] = None,
         prefers_border: Optional[bool] = None,
     ) -> None:
-        """Serves ``html`` as the app at ``uri`` (``ui://...``) and advertises the MCP Apps
+        """Serves ``html`` (or what ``reader`` returns on each read, called as a resource
+        function is) as the app at ``uri`` (``ui://...``) and advertises the MCP Apps
         extension. ``csp`` maps ``connect_domains``, ``resource_domains``, ``frame_domains``
         and ``base_uri_domains`` (or their camelCase names) to origins; ``permissions`` lists
         what the app asks for (``camera``, ``microphone``, ``geolocation``,
         ``clipboardWrite``); ``domain`` is the dedicated origin of its sandbox and
         ``prefers_border`` whether the host draws a border. Raises ``ValueError`` for a URI
-        that is not ``ui://`` or an unknown permission."""
-        definition = _app_definition(uri, html, name, title, description, csp, permissions, domain, prefers_border)
-        self._native.add_app(definition)
+        that is not ``ui://``, an unknown permission, or neither ``html`` nor ``reader``."""
+        definition = drop_none(
+            {
+                "uri": uri,
+                "html": html,
+                "name": name,
+                "title": title,
+                "description": description,
+                "csp": {k: list(v) for k, v in csp.items()} if csp is not None else None,
+                "permissions": list(permissions) if permissions is not None else None,
+                "domain": domain,
+                "prefersBorder": prefers_border,
+            }
+        )
+        if reader is None:
+            self._native.add_app(definition)
+            return
+        spec = function_spec(reader, structured_output=False, official_docs=self._sdk_definitions)
+        invoker, is_async = self._reader(reader, uri, spec)
+        self._native.add_app(definition, invoker, is_async)
 
-    def app(
-        self,
-        uri: str,
-        *,
-        name: Optional[str] = None,
-        title: Optional[str] = None,
-        description: Optional[str] = None,
-        csp: Optional[Mapping[str, Sequence[str]]] = None,
-        permissions: Optional[Sequence[str]] = None,
-        domain: Optional[str] = None,
-        prefers_border: Optional[bool] = None,
-    ) -> Callable[[F], F]:
-        """Registers a function returning the app's HTML each time it is read (``@server.app(
-        "ui://weather/view.html")``); the options as for ``add_app``."""
-        definition = _app_definition(uri, None, name, title, description, csp, permissions, domain, prefers_border)
+    def app(self, uri: str, **options: Any) -> Callable[[F], F]:
+        """Registers a function returning the app's HTML each time it is read
+        (``@server.app("ui://weather/view.html")``); the options as for ``add_app``."""
 
         def decorate(fn: F) -> F:
-            spec = function_spec(fn, structured_output=False, official_docs=self._sdk_definitions)
-            invoker, is_async = self._reader(fn, uri, spec)
-            self._native.add_app(definition, invoker, is_async)
+            self.add_app(uri, reader=fn, **options)
             return fn
 
         return decorate
