@@ -125,7 +125,11 @@ impl NativeServer {
     /// Serves a skill: the text of its `SKILL.md`, and the files beside it as
     /// `[path, bytes]` pairs.
     #[napi(ts_args_type = "skillMd: string, files: Array<[string, Uint8Array]>")]
-    pub fn add_skill(&self, skill_md: String, files: Vec<(String, napi::bindgen_prelude::Uint8Array)>) -> napi::Result<()> {
+    pub fn add_skill(
+        &self,
+        skill_md: String,
+        files: Vec<(String, napi::bindgen_prelude::Uint8Array)>,
+    ) -> napi::Result<()> {
         let mut skill = mcpforge::Skill::new(skill_md).map_err(js_error)?;
         for (path, bytes) in files {
             skill = skill.file(&path, bytes.to_vec()).map_err(js_error)?;

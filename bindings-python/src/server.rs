@@ -311,8 +311,8 @@ impl NativeServer {
     #[pyo3(signature = (definition, invoker=None, is_async=false))]
     fn add_app(&self, definition: &Bound<'_, PyAny>, invoker: Option<Py<PyAny>>, is_async: bool) -> PyResult<()> {
         let app: mcpforge::AppResource = from_py_as(definition, "app definition")?;
-        let reader = invoker
-            .map(|i| -> Arc<dyn mcpforge::ResourceHandler> { Arc::new(PyResource(self.invoker(i, is_async))) });
+        let reader =
+            invoker.map(|i| -> Arc<dyn mcpforge::ResourceHandler> { Arc::new(PyResource(self.invoker(i, is_async))) });
         leave_worker(|| self.server.add_app(app, reader)).map_err(engine_to_py)
     }
 

@@ -93,10 +93,10 @@ pub use initialize_hook::{Handshake, InitializeHook};
 pub use middleware::{Answer, Middleware, MiddlewareResult, Next, Request as MiddlewareRequest};
 pub use path_policy::PathPolicy;
 pub use protocol::{
-    AppCsp, AppResource, CallToolResult, CompleteRequest, Completion, CompletionRef, Content, CreateMessageRequest, CreateMessageResult,
-    ElicitAction, ElicitRequest, ElicitResult, GetPromptResult, InputRequest, ListKind, ListRootsResult, LogLevel,
-    Prompt, PromptArgument, PromptMessage, ProtocolVersion, Resource, ResourceContents, ResourceTemplate, Role, Root,
-    SamplingMessage, TaskSupport, Tool, ToolAnnotations, ToolExecution, TraceContext,
+    AppCsp, AppResource, CallToolResult, CompleteRequest, Completion, CompletionRef, Content, CreateMessageRequest,
+    CreateMessageResult, ElicitAction, ElicitRequest, ElicitResult, GetPromptResult, InputRequest, ListKind,
+    ListRootsResult, LogLevel, Prompt, PromptArgument, PromptMessage, ProtocolVersion, Resource, ResourceContents,
+    ResourceTemplate, Role, Root, SamplingMessage, TaskSupport, Tool, ToolAnnotations, ToolExecution, TraceContext,
 };
 pub use request_info::HttpRequestInfo;
 pub use server::{CacheScope, Server, ServerBuilder};

@@ -13,7 +13,12 @@ const SKILL_MD: &str = "---\nname: pdf-processing\ndescription: Extract, fill an
 const FORMS: &str = "# Forms\nFill every field.\n";
 
 fn skill() -> Skill {
-    Skill::new(SKILL_MD).unwrap().file("references/FORMS.md", FORMS).unwrap().file("scripts/fill.py", "print(1)\n").unwrap()
+    Skill::new(SKILL_MD)
+        .unwrap()
+        .file("references/FORMS.md", FORMS)
+        .unwrap()
+        .file("scripts/fill.py", "print(1)\n")
+        .unwrap()
 }
 
 fn server() -> Server {
@@ -80,11 +85,20 @@ async fn skills_are_listed_got_and_read_with_digests_and_sizes() {
     assert!(list.get("nextCursor").is_none());
     let entry = &list["skills"][0];
     assert_eq!(entry["uri"], "skill://pdf-processing/SKILL.md");
-    assert_eq!(entry["frontmatter"], json!({ "name": "pdf-processing", "description": "Extract, fill and assemble PDF documents", "license": "MIT" }));
+    assert_eq!(
+        entry["frontmatter"],
+        json!({ "name": "pdf-processing", "description": "Extract, fill and assemble PDF documents", "license": "MIT" })
+    );
     let files = entry["resources"].as_array().unwrap();
     assert_eq!(files.len(), 3);
-    assert_eq!(files[0], json!({ "uri": "skill://pdf-processing/SKILL.md", "digest": sha(SKILL_MD), "size": SKILL_MD.len() }));
-    assert_eq!(files[1], json!({ "uri": "skill://pdf-processing/references/FORMS.md", "digest": sha(FORMS), "size": FORMS.len() }));
+    assert_eq!(
+        files[0],
+        json!({ "uri": "skill://pdf-processing/SKILL.md", "digest": sha(SKILL_MD), "size": SKILL_MD.len() })
+    );
+    assert_eq!(
+        files[1],
+        json!({ "uri": "skill://pdf-processing/references/FORMS.md", "digest": sha(FORMS), "size": FORMS.len() })
+    );
 
     let got = client.request("skills/get", json!({ "uri": "skill://pdf-processing/SKILL.md" })).await.unwrap();
     assert_eq!(&got["skill"], entry);
@@ -97,7 +111,8 @@ async fn skills_are_listed_got_and_read_with_digests_and_sizes() {
     assert_eq!(read["contents"][0]["text"], SKILL_MD);
     assert_eq!(read["contents"][0]["mimeType"], "text/markdown");
     let listed = client.request("resources/list", json!({})).await.unwrap();
-    let md = listed["resources"].as_array().unwrap().iter().find(|r| r["uri"] == "skill://pdf-processing/SKILL.md").unwrap();
+    let md =
+        listed["resources"].as_array().unwrap().iter().find(|r| r["uri"] == "skill://pdf-processing/SKILL.md").unwrap();
     assert_eq!(md["name"], "pdf-processing");
     assert_eq!(md["description"], "Extract, fill and assemble PDF documents");
 
@@ -108,7 +123,10 @@ async fn skills_are_listed_got_and_read_with_digests_and_sizes() {
         .iter()
         .map(|c| (c["name"].as_str().unwrap(), c["mimeType"].as_str().unwrap()))
         .collect();
-    assert_eq!(children, [("SKILL.md", "text/markdown"), ("references", "inode/directory"), ("scripts", "inode/directory")]);
+    assert_eq!(
+        children,
+        [("SKILL.md", "text/markdown"), ("references", "inode/directory"), ("scripts", "inode/directory")]
+    );
     let not_dir = client.request("resources/directory/read", json!({ "uri": "skill://pdf-processing/SKILL.md" })).await;
     assert_eq!(not_dir.unwrap_err().code, -32602);
 }
@@ -117,7 +135,9 @@ async fn skills_are_listed_got_and_read_with_digests_and_sizes() {
 async fn skill_results_are_cacheable_on_the_2026_wire() {
     let server = server();
     let client = server.connect_memory();
-    for (method, params) in [("skills/list", json!({})), ("skills/get", json!({ "uri": "skill://pdf-processing/SKILL.md" }))] {
+    for (method, params) in
+        [("skills/list", json!({})), ("skills/get", json!({ "uri": "skill://pdf-processing/SKILL.md" }))]
+    {
         let r = client.request_modern(method, params, json!({})).await.unwrap();
         assert_eq!(r["resultType"], "complete", "{method}");
         assert!(r["ttlMs"].is_number() && r["cacheScope"].is_string(), "{method}: {r}");
@@ -190,8 +210,9 @@ async fn a_directory_of_skills_is_served_and_bad_definitions_fail_the_build() {
     assert!(missing.unwrap_err().to_string().contains("skills directory"));
     let not_ui = Server::builder("a", "1.0.0").app(AppResource::new("https://x", HTML)).build();
     assert!(not_ui.unwrap_err().to_string().contains("ui://"));
-    let bad_link =
-        Server::builder("a", "1.0.0").tool(Tool::new("t").ui("file:///x"), |_a: Value| async move { Ok::<_, mcpforge::ToolError>("") }).build();
+    let bad_link = Server::builder("a", "1.0.0")
+        .tool(Tool::new("t").ui("file:///x"), |_a: Value| async move { Ok::<_, mcpforge::ToolError>("") })
+        .build();
     assert!(bad_link.unwrap_err().to_string().contains("ui://"));
     assert!(Skill::new("---\nname: Not Valid\ndescription: d\n---\n").is_err());
 }

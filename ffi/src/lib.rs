@@ -6,8 +6,8 @@
 //! Names follow C, not Rust (`mcpf_server`, `mcpf_status`): they are the public C API.
 #![allow(non_camel_case_types)]
 
-pub mod ask;
 pub mod apps_skills;
+pub mod ask;
 pub mod auth;
 mod boundary;
 pub mod call;

@@ -175,7 +175,8 @@ mod tests {
 
     #[test]
     fn a_directory_of_skills_loads_with_its_files() {
-        let root = tree(&[("pdf/SKILL.md", MD), ("pdf/references/FORMS.md", "f"), ("pdf/.hidden", "h"), ("notes/x.md", "x")]);
+        let root =
+            tree(&[("pdf/SKILL.md", MD), ("pdf/references/FORMS.md", "f"), ("pdf/.hidden", "h"), ("notes/x.md", "x")]);
         let skills = load_dir(&root, SkillLimits::default()).unwrap();
         assert_eq!(skills.len(), 1);
         let paths: Vec<&str> = skills[0].files().iter().map(|f| f.path()).collect();

@@ -130,7 +130,11 @@ impl Skill {
         if self.files.iter().any(|f| f.path == path) {
             return Err(invalid(&self.name, format!("`{path}` is given twice")));
         }
-        if self.files.iter().any(|f| f.path.starts_with(&format!("{path}/")) || path.starts_with(&format!("{}/", f.path))) {
+        if self
+            .files
+            .iter()
+            .any(|f| f.path.starts_with(&format!("{path}/")) || path.starts_with(&format!("{}/", f.path)))
+        {
             return Err(invalid(&self.name, format!("`{path}` is both a file and a directory")));
         }
         self.files.push(SkillFile {
@@ -171,11 +175,8 @@ impl Skill {
     /// Its entry in `skills/list` and `skills/get`: `uri`, `frontmatter` and every file's
     /// `{uri, digest, size}`.
     pub fn entry(&self) -> Value {
-        let resources: Vec<Value> = self
-            .files
-            .iter()
-            .map(|f| json!({ "uri": f.uri, "digest": f.digest, "size": f.bytes.len() }))
-            .collect();
+        let resources: Vec<Value> =
+            self.files.iter().map(|f| json!({ "uri": f.uri, "digest": f.digest, "size": f.bytes.len() })).collect();
         json!({ "uri": self.uri(), "frontmatter": self.frontmatter, "resources": resources })
     }
 
@@ -211,7 +212,8 @@ impl Skill {
                 }
                 Some((sub, _)) => {
                     let uri = format!("{}/{prefix}{sub}", self.root_uri());
-                    out.entry(sub).or_insert_with(|| json!({ "uri": uri, "name": sub, "mimeType": DIRECTORY_MIME_TYPE }));
+                    out.entry(sub)
+                        .or_insert_with(|| json!({ "uri": uri, "name": sub, "mimeType": DIRECTORY_MIME_TYPE }));
                 }
             }
         }

@@ -28,7 +28,8 @@ fn paged(call: &Call<'_>, field: &str, items: Vec<Value>, cursor: Option<&str>) 
     let end = offset.saturating_add(call.shared.limits.page_size).min(total);
     let mut result = Map::new();
     let next = (end < total).then_some(end);
-    result.insert(field.into(), Value::Array(items.into_iter().skip(offset).take(end.saturating_sub(offset)).collect()));
+    result
+        .insert(field.into(), Value::Array(items.into_iter().skip(offset).take(end.saturating_sub(offset)).collect()));
     if let Some(n) = next {
         result.insert("nextCursor".into(), json!(page::encode(n)));
     }

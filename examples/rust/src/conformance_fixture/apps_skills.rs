@@ -22,7 +22,5 @@ pub fn apps_and_skills(builder: ServerBuilder) -> ServerBuilder {
     let tool = Tool::new("test_app_tool")
         .description("MCP Apps: answers a text that its app shows")
         .input_schema(json!({ "type": "object" }));
-    builder
-        .app_tool(tool, app, |_: Value| async move { Ok::<_, ToolError>("shown in the app") })
-        .skills_dir(SKILLS_DIR)
+    builder.app_tool(tool, app, |_: Value| async move { Ok::<_, ToolError>("shown in the app") }).skills_dir(SKILLS_DIR)
 }
