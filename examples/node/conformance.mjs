@@ -13,7 +13,7 @@
  */
 import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { McpError, ErrorCode, Server, ToolError } from 'mcpforge';
 import { serve } from './cli.mjs';
@@ -682,7 +682,10 @@ server.tool(
   { description: 'MCP Apps: answers a text that its app shows', inputSchema: noArgs(), ui: APP_URI },
   () => 'shown in the app',
 );
-server.skillsDir(fileURLToPath(new URL('../data/skills', import.meta.url)));
+// The repository's skills, beside this file or from the repository root (a copy of this file
+// elsewhere, as the end-to-end scratch project has, serves none).
+const SKILLS = [fileURLToPath(new URL('../data/skills', import.meta.url)), 'examples/data/skills'].find((d) => existsSync(d));
+if (SKILLS !== undefined) server.skillsDir(SKILLS);
 
 // WebSocket too: the cross-language WebSocket tests drive the fixtures.
 if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
