@@ -139,7 +139,7 @@ c-examples: c-lib
 	@mkdir -p $(C_OUT)
 	$(CC) $(C_FLAGS) -D_POSIX_C_SOURCE=200809L examples/c/quickstart.c -o $(C_OUT)/quickstart $(C_LINK)
 	$(CC) $(C_FLAGS) -D_POSIX_C_SOURCE=200809L examples/c/worker_server.c -o $(C_OUT)/worker_server $(C_LINK)
-	$(CC) $(C_FLAGS) -D_POSIX_C_SOURCE=200809L -DSKILLS_DIR='"$(CURDIR)/examples/data/skills"' examples/c/conformance_fixture.c -o $(C_OUT)/conformance_fixture $(C_LINK)
+	$(CC) $(C_FLAGS) -D_POSIX_C_SOURCE=200809L examples/c/conformance_fixture.c -o $(C_OUT)/conformance_fixture $(C_LINK)
 
 ## Header up to date, header hygiene (C11, C++17, included twice), the C tests, then the
 ## same tests under valgrind (no definite or indirect leaks, no invalid accesses).
