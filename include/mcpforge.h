@@ -243,14 +243,20 @@ typedef struct mcpf_token_check mcpf_token_check;
 // the hook returns. Starts empty (nothing visible).
 typedef struct mcpf_visible mcpf_visible;
 
+// A resource (or resource template) callback: as `mcpf_tool_callback`, for
+// `resources/read`. `mcpf_call_uri` and `mcpf_call_variables_json` describe the read; answer
+// with `mcpf_responder_text`, `_json`, `_bytes`, `_contents`, `_resource_not_found` or
+// `mcpf_responder_protocol_error`.
+typedef void (*mcpf_resource_callback)(const mcpf_call *call, mcpf_responder *responder, void *user_data);
+
+// A finalizer for `user_data`, called exactly once when the registration is dropped.
+typedef void (*mcpf_free_callback)(void *user_data);
+
 // A token verifier. `token` is borrowed (valid until the callback returns, not
 // NUL-terminated: use `token_len`); `check` is owned by the callback, which must complete
 // or free it exactly once. It runs on the server's thread: it must not block (verify
 // locally, or hand the check to your own thread for introspection).
 typedef void (*mcpf_token_verifier)(const char *token, size_t token_len, mcpf_token_check *check, void *user_data);
-
-// A finalizer for `user_data`, called exactly once when the registration is dropped.
-typedef void (*mcpf_free_callback)(void *user_data);
 
 // Log levels for `mcpf_call_log` (RFC 5424 severities, as in MCP `notifications/message`).
 // A plain integer type rather than an enum so that any value C passes is defined behaviour.
@@ -353,12 +359,6 @@ typedef struct {
 // any thread. It runs on the server's runtime thread: it must not block (hand slow work
 // and the responder to another thread) and must not unwind (no C++ exceptions).
 typedef void (*mcpf_tool_callback)(const mcpf_call *call, mcpf_responder *responder, void *user_data);
-
-// A resource (or resource template) callback: as `mcpf_tool_callback`, for
-// `resources/read`. `mcpf_call_uri` and `mcpf_call_variables_json` describe the read; answer
-// with `mcpf_responder_text`, `_json`, `_bytes`, `_contents`, `_resource_not_found` or
-// `mcpf_responder_protocol_error`.
-typedef void (*mcpf_resource_callback)(const mcpf_call *call, mcpf_responder *responder, void *user_data);
 
 // A prompt callback: as `mcpf_tool_callback`, for `prompts/get`. `mcpf_call_arguments`
 // gives the prompt's arguments; answer with `mcpf_responder_text`, `_json`, `_prompt` or
@@ -478,6 +478,47 @@ mcpf_status mcpf_call_list_roots(const mcpf_call *call, char **out, size_t *out_
 // # Safety
 // `s` is NULL or an owned string from this library, not yet freed.
 void mcpf_string_free(char *s);
+
+// Registers an MCP app from `app_json`: `{"uri": "ui://...", "html"?: ..., "name"?,
+// "title"?, "description"?, "csp"?: {"connectDomains": [...], "resourceDomains": [...],
+// "frameDomains": [...], "baseUriDomains": [...]}, "permissions"?: ["camera", ...],
+// "domain"?, "prefersBorder"?}`, and advertises the `io.modelcontextprotocol/ui`
+// extension. Without `"html"`, `callback` (else NULL) answers each read of the app as a
+// resource reader does (`mcpf_server_add_resource`), with the same `user_data`
+// ownership. The app is served as `text/html;profile=mcp-app` with its `_meta.ui`. A tool
+// shows its results in the app with `"ui": "ui://..."` in its `mcpf_server_add_tool_json`
+// definition. `MCPF_STATUS_INVALID_JSON` for JSON that is not an app,
+// `MCPF_STATUS_INVALID_ARGUMENT` for a URI that is not `ui://`, an unknown permission, or
+// neither HTML nor callback.
+//
+// # Safety
+// `server` is NULL or a live server; `app_json` is NULL or readable per the string rules;
+// `callback` and `free_user_data` are NULL or valid functions of those signatures.
+mcpf_status mcpf_server_add_app(mcpf_server *server, const char *app_json, size_t app_json_len, mcpf_resource_callback callback, void *user_data, mcpf_free_callback free_user_data);
+
+// Serves every skill in the directory `path` (UTF-8, `SIZE_MAX`: NUL-terminated): each
+// subdirectory holding a `SKILL.md`, named as its skill, with the files under it
+// (symbolic links and hidden files skipped; at most 512 files and 16 MiB a skill).
+// `MCPF_STATUS_INVALID_ARGUMENT` names what could not be read or is not a valid skill.
+//
+// # Safety
+// `server` is NULL or a live server; `path` is NULL or readable per the string rules.
+mcpf_status mcpf_server_add_skills_dir(mcpf_server *server, const char *path, size_t path_len);
+
+// Serves one skill: `skill_md` is the text of its `SKILL.md` (YAML frontmatter with
+// `name` and `description` first), `files_json` NULL or a JSON object mapping each other
+// file's relative path to its text (`{"references/FORMS.md": "..."}`).
+//
+// # Safety
+// `server` is NULL or a live server; the strings are NULL or readable per the string rules.
+mcpf_status mcpf_server_add_skill(mcpf_server *server, const char *skill_md, size_t skill_md_len, const char *files_json, size_t files_json_len);
+
+// Stops serving the skill called `name` and its files. `MCPF_STATUS_NOT_FOUND` when no
+// such skill is served.
+//
+// # Safety
+// `server` is NULL or a live server; `name` is NULL or readable per the string rules.
+mcpf_status mcpf_server_remove_skill(mcpf_server *server, const char *name, size_t name_len);
 
 // Sets the verifier of bearer tokens for `mcpf_server_run_http` with an `"auth"` option
 // (replacing an earlier one; takes effect at the next run). Thread-safe.
@@ -1545,7 +1586,9 @@ mcpf_status mcpf_server_add_tool(mcpf_server *server, const char *name, size_t n
 // request until it calls `mcpf_call_start_task` (so it can ask first), and
 // `"requiredScopes": ["files:write", ...]` names the OAuth scopes an HTTP caller's token
 // needs, on top of the server's: without them the tool is left out of `tools/list` and
-// its call refused with 403 `insufficient_scope` (docs/auth.md).
+// its call refused with 403 `insufficient_scope` (docs/auth.md); `"ui": "ui://..."` (or
+// `{"resourceUri": ..., "visibility": ["model", "app"]}`) links the tool to an MCP app
+// (`mcpf_server_add_app`), written into its `_meta.ui`.
 // With an `outputSchema`, results' `structuredContent` is validated against it: answer
 // with `mcpf_responder_json` (an object is the structured content; text from
 // `mcpf_responder_text` or any other JSON value becomes `{"result": value}`), or with a

@@ -69,10 +69,11 @@ node-test: node-mounted
 		{ echo "bindings-node/lib/native.d.ts is stale: run 'make node-types'" >&2; \
 		  diff -u bindings-node/lib/native.d.ts $(NODE_OUT)/native.d.ts.regen >&2; exit 1; }
 	node --test --test-timeout=120000 bindings-node/test/*.test.mjs
-	cp tests/e2e-node/*.test.mjs tests/e2e-node/helpers.mjs tests/e2e-node/transport-app.mjs tests/e2e-node/flood-*.mjs $(NODE_E2E)/
+	cp tests/e2e-node/*.test.mjs tests/e2e-node/helpers.mjs tests/e2e-node/transport-app.mjs tests/e2e-node/flood-*.mjs \
+		tests/e2e-node/ext-apps-server.mjs $(NODE_E2E)/
 	cp tests/e2e-node/typed-example.ts tests/e2e-node/typed-dropin.ts tests/e2e-node/tsconfig.json $(NODE_E2E)/
 	cd $(NODE_E2E) && ./node_modules/.bin/tsc -p tsconfig.json --noEmit
-	cd $(NODE_E2E) && node --test --test-timeout=120000 quickstart.test.mjs package.test.mjs mount.test.mjs transport.test.mjs \
+	cd $(NODE_E2E) && node --test --test-timeout=120000 quickstart.test.mjs package.test.mjs mount.test.mjs transport.test.mjs ext-apps.test.mjs \
 		host-origin.test.mjs parsed-body.test.mjs sessions.test.mjs
 
 ## The session floods at full scale against the official SDK's stateful pattern

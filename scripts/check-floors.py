@@ -24,7 +24,7 @@ SRC = ROOT / "core" / "src"
 FLOORS = [
     ("wire", ["jsonrpc/", "protocol/", "error.rs", "schema.rs", "seal.rs", "sync.rs", "outbox.rs", "budget.rs", "serde_fields.rs", "identity.rs", "path_policy.rs", "telemetry/", "store/"]),
     ("boundary", ["handler.rs", "error_hook.rs", "arguments.rs", "tool_output.rs", "tool_bytes.rs", "resource_output.rs", "prompt_output.rs", "completion_output.rs", "auth.rs", "context.rs", "deadline.rs", "session.rs", "request_info.rs", "middleware.rs", "catalogue.rs", "initialize_hook.rs", "span_link.rs"]),
-    ("registry", ["registry/"]),
+    ("registry", ["registry/", "skills/"]),
     ("dispatch", ["dispatch/", "tasks/", "client/"]),
     ("transports", ["transport/", "client/transport/"]),
     ("facade", ["server.rs", "server_config.rs", "sdk_options.rs", "server_toggle.rs", "server/", "lib.rs", "sugar.rs", "fuzzing.rs"]),

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Writes the results table of docs/CONFORMANCE.md from a conformance run: one row per suite
-(`--requirements 2025-11-25`, `--requirements 2026-07-28`, `--suite all`), one column per
+(`--requirements 2025-11-25`, `--requirements 2026-07-28`, `--suite all`, the skills
+scenarios), one column per
 fixture, rewritten between the `conformance:begin` and `conformance:end` markers.
 
 Input: the lines `scripts/conformance.sh` prints, one per fixture and suite, in the file
@@ -41,6 +42,7 @@ SUITES = [
     ("2025-11-25", "`--requirements 2025-11-25`"),
     ("2026-07-28", "`--requirements 2026-07-28`"),
     ("all", "`--suite all` (each scenario at its own wire)"),
+    ("skills", "the three `sep-2640-skills-*` scenarios (`--force`, 2026-07-28)"),
 ]
 LINE = re.compile(r"^conformance\[([a-z0-9-]+)\] (\S+): (.*)$")
 COUNTS = re.compile(r"(\d+) passed, (\d+) failed")

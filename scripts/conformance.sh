@@ -70,6 +70,28 @@ score() {
   done
 }
 
+# The skills extension's scenarios, which are on no requirement set (an extension's are
+# not on the spec timeline: the suite runs them with --force): one line for the three, for
+# the fixtures that serve skills (SKILLS=1 on their run_language).
+SKILLS_SCENARIOS=(sep-2640-skills-directory sep-2640-skills-enumeration sep-2640-skills-manifest)
+score_skills() { # score_skills NAME URL
+  local name=$1 url=$2 passed=0 failed=0 scenario line
+  for scenario in "${SKILLS_SCENARIOS[@]}"; do
+    local out="$out_root/$name-$scenario"
+    rm -rf "$out"
+    line=$(CONFORMANCE_OUT="$out" CONFORMANCE_ALLOW_FAIL=1 "$runner" "$url" --scenario "$scenario" \
+      --spec-version 2026-07-28 --force 2>"$out.log" | tail -n 1) || true
+    if [[ "$line" =~ ([0-9]+)\ passed,\ ([0-9]+)\ failed && "${BASH_REMATCH[1]}" == "1" ]]; then
+      passed=$((passed + 1))
+    else
+      failed=$((failed + 1))
+      echo "  failed: $scenario (see $out)" >&2
+    fi
+  done
+  echo "conformance[$name] skills: $passed passed, $failed failed" | tee -a "$results"
+  [[ "$failed" == "0" ]] || status=1
+}
+
 run_language() { # run_language NAME COMMAND...   (SERVE_FLAG: how the command is told its address)
   local lang=$1
   shift
@@ -88,6 +110,7 @@ run_language() { # run_language NAME COMMAND...   (SERVE_FLAG: how the command i
     return
   fi
   score "$lang" "http://127.0.0.1:$port/mcp"
+  [[ "${SKILLS:-0}" == "1" ]] && score_skills "$lang" "http://127.0.0.1:$port/mcp"
   kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
 }
@@ -108,9 +131,9 @@ if [[ "${CONFORMANCE_CLIENTS_ONLY:-0}" == "1" ]]; then
   exit $status
 fi
 
-run_language rust "$root/target/debug/conformance"
-run_language c "$root/target/c/conformance_fixture"
-run_language node node "$root/examples/node/conformance.mjs"
+SKILLS=1 run_language rust "$root/target/debug/conformance"
+SKILLS=1 run_language c "$root/target/c/conformance_fixture"
+SKILLS=1 run_language node node "$root/examples/node/conformance.mjs"
 # The Node fixture mounted in Express (httpHandler) and Hono (fetchHandler), from the
 # end-to-end tests' scratch project (make node-mounted).
 SERVE_FLAG=--express run_language node-express node "$root/target/node/e2e/mounted.mjs"
@@ -118,7 +141,7 @@ SERVE_FLAG=--hono run_language node-hono node "$root/target/node/e2e/mounted.mjs
 # The same fixture behind the official SDK's transport API in Express: a
 # StreamableHTTPServerTransport per session in a map by session id.
 SERVE_FLAG=--express-transport run_language node-transport node "$root/target/node/e2e/mounted.mjs"
-run_language python "$root/target/python/venv/bin/python" "$root/examples/python/conformance_fixture.py"
+SKILLS=1 run_language python "$root/target/python/venv/bin/python" "$root/examples/python/conformance_fixture.py"
 # The Python fixture mounted in a Starlette application under uvicorn (ASGI), from the venv
 # that has them.
 SERVE_FLAG=--asgi run_language python-asgi "$root/.venv/bin/python" "$root/examples/python/conformance_fixture.py"

@@ -278,6 +278,20 @@ export declare class NativeServer {
    * resources it stands for (`resources/list` adds them), if any.
    */
   addResourceTemplate(definitionJson: string, handler: number, lister?: number | undefined | null): void
+  /**
+   * Adds an MCP app (`definition`: `uri`, `html`, `name`, `csp`, `permissions`, ...; see
+   * `mcpforge::AppResource`); `handler` reads its HTML when it has none.
+   */
+  addApp(definitionJson: string, handler?: number | undefined | null): void
+  /**
+   * Serves a skill: the text of its `SKILL.md`, and the files beside it as
+   * `[path, bytes]` pairs.
+   */
+  addSkill(skillMd: string, files: Array<[string, Uint8Array]>): void
+  /** Serves every skill in the directory `path` (each subdirectory with a `SKILL.md`). */
+  addSkillsDir(path: string): void
+  /** Stops serving a skill and its files; true if it was served. */
+  removeSkill(name: string): boolean
   /** Adds a prompt. */
   addPrompt(definitionJson: string, handler: number): void
   /**

@@ -20,6 +20,7 @@ const { ErrorPolicy, ERROR_POLICY, source } = require('./error-policy');
 const { chainHandler } = require('./middleware');
 const { catalogueHandler } = require('./catalogue');
 const { initializeHookHandler } = require('./initialize-hook');
+const { announce, exitAfterSignal } = require('./announce');
 
 const { ATTACH, LINK, NOTIFY_SESSION, EXTENSION, SUBSCRIPTIONS, LIST_CHANGES, SOLE_CALL, AS_ONE_CHANGE, HOLD_CHANGES, NATIVE_SERVER } = require('./internal-hooks');
 
@@ -63,31 +64,6 @@ function uriObject(uri) {
   } catch {
     return uri;
   }
-}
-
-/**
- * How long the code after `await listen()` has to finish once a signal closed the server,
- * before the process exits (sooner when nothing else holds it).
- */
-const SIGNAL_EXIT_DELAY_MS = 1000;
-
-/**
- * Ends the process `SIGNAL_EXIT_DELAY_MS` after a signal-driven shutdown (with
- * `process.exitCode`, 0 unless the application set one): every request was answered, and a
- * timer or socket a handler left behind must not keep a stopped server's process alive (as
- * the engine's other languages, and Node's own default for the signal, end it). The timer is
- * unref'd, so a process with nothing left to do exits at once.
- */
-function exitAfterSignal() {
-  setTimeout(() => process.exit(), SIGNAL_EXIT_DELAY_MS).unref();
-}
-
-/**
- * Says where a server listens, as uvicorn does: one line on stderr (stdout stays the
- * application's), with the bound address, so port 0 shows the port the system chose.
- */
-function announce(url) {
-  process.stderr.write(`mcpforge: serving MCP on ${url} (Ctrl-C to stop)\n`);
 }
 
 /** The server of each way in handed out (a mounted application, a link): held as long as it is. */
@@ -138,7 +114,8 @@ class Server {
    * Registers a tool. `config` mirrors the official SDK's `registerTool`:
    * `title`, `description`, `inputSchema` and `outputSchema` (JSON Schema, zod schema or
    * zod raw shape), `annotations`, `icons`, `execution`, `_meta`, plus `deferTask` and
-   * `requiredScopes` (OAuth scopes an HTTP caller's token needs to see and call the tool).
+   * `requiredScopes` (OAuth scopes an HTTP caller's token needs to see and call the tool),
+   * `ui` (the `ui://` URI of the MCP app showing its results, or `{ resourceUri, visibility }`).
    * `config` may also be the arguments' raw shape alone (`{ a: z.number() }`), as in the
    * SDK's `tool(name, shape, cb)`; a schema under any other key is refused (`tool-config.js`).
    * `handler(args, ctx)` returns a string, a JSON value (structured content when the tool
@@ -161,6 +138,7 @@ class Server {
       _meta: c._meta,
       deferTask: c.deferTask,
       requiredScopes: c.requiredScopes,
+      ui: c.ui,
     });
     // What does not change from call to call is made once, here.
     const plain = definition.outputSchema === undefined;
@@ -192,6 +170,26 @@ class Server {
     const id = this.#reader('resource', uri, handler, (target, _vars, ctx) => handler(uriObject(target), ctx));
     this.#register(id, () => this.#native.addResource(JSON.stringify(defined({ uri, name, ...(config || {}) })), id));
     return this.#registration('resources', { uri }, uri, () => this.removeResource(uri));
+  }
+
+  /**
+   * Registers an MCP app at `uri` (`ui://...`): `config.html` or `handler(uri: URL, ctx)` returning it,
+   * `name`, `title`, `description`, `csp`, `permissions`, `domain`, `prefersBorder` (docs/node.md).
+   */
+  app(uri, config, handler) {
+    const id = handler === undefined ? undefined : this.#reader('app', uri, handler, (u, _v, ctx) => handler(uriObject(u), ctx));
+    this.#register(id, () => this.#native.addApp(JSON.stringify(defined({ uri, ...(config || {}) })), id));
+    return this.#registration('resources', { uri }, uri, () => this.removeResource(uri));
+  }
+
+  /** Serves a skill: its `SKILL.md` text and the files beside it (`{ path: string | Uint8Array }`). */
+  skill(skillMd, files = {}) {
+    this.#native.addSkill(skillMd, Object.entries(files).map(([p, d]) => [p, typeof d === 'string' ? Buffer.from(d) : d]));
+  }
+
+  /** Serves the skills of directory `path` (each subdirectory with a `SKILL.md`); see `removeSkill`. */
+  skillsDir(path) {
+    this.#native.addSkillsDir(String(path));
   }
 
   /**
@@ -413,6 +411,11 @@ class Server {
   /** Removes a resource; true if it existed. */
   removeResource(uri) {
     return this.#native.removeResource(uri);
+  }
+
+  /** Stops serving skill `name` and its files; true if it was served. */
+  removeSkill(name) {
+    return this.#native.removeSkill(name);
   }
 
   /** Removes a resource template; true if it existed. */

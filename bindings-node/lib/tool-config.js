@@ -12,7 +12,7 @@ const { isRawShape, isSchemaObject } = require('./schema');
 /** The options `Server.tool` reads. */
 const TOOL_OPTIONS = new Set([
   'title', 'description', 'inputSchema', 'outputSchema', 'annotations', 'icons', 'execution', '_meta',
-  'deferTask', 'requiredScopes',
+  'deferTask', 'requiredScopes', 'ui',
 ]);
 
 /**

@@ -111,6 +111,44 @@ impl NativeServer {
         added.map_err(js_error)
     }
 
+    /// Adds an MCP app (`definition`: `uri`, `html`, `name`, `csp`, `permissions`, ...; see
+    /// `mcpforge::AppResource`); `handler` reads its HTML when it has none.
+    #[napi]
+    pub fn add_app(&self, definition_json: String, handler: Option<u32>) -> napi::Result<()> {
+        let app: mcpforge::AppResource = definition(&definition_json, "app")?;
+        let reader = handler.map(|h| {
+            Arc::new(JsResource { handler: JsHandler::new(&self.dispatcher, h) }) as Arc<dyn mcpforge::ResourceHandler>
+        });
+        self.server.add_app(app, reader).map_err(js_error)
+    }
+
+    /// Serves a skill: the text of its `SKILL.md`, and the files beside it as
+    /// `[path, bytes]` pairs.
+    #[napi(ts_args_type = "skillMd: string, files: Array<[string, Uint8Array]>")]
+    pub fn add_skill(
+        &self,
+        skill_md: String,
+        files: Vec<(String, napi::bindgen_prelude::Uint8Array)>,
+    ) -> napi::Result<()> {
+        let mut skill = mcpforge::Skill::new(skill_md).map_err(js_error)?;
+        for (path, bytes) in files {
+            skill = skill.file(&path, bytes.to_vec()).map_err(js_error)?;
+        }
+        self.server.add_skill(skill).map_err(js_error)
+    }
+
+    /// Serves every skill in the directory `path` (each subdirectory with a `SKILL.md`).
+    #[napi]
+    pub fn add_skills_dir(&self, path: String) -> napi::Result<()> {
+        self.server.add_skills_dir(&path, mcpforge::SkillLimits::default()).map_err(js_error)
+    }
+
+    /// Stops serving a skill and its files; true if it was served.
+    #[napi]
+    pub fn remove_skill(&self, name: String) -> bool {
+        self.server.remove_skill(&name)
+    }
+
     /// Adds a prompt.
     #[napi]
     pub fn add_prompt(&self, definition_json: String, handler: u32) -> napi::Result<()> {

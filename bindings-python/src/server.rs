@@ -305,6 +305,36 @@ impl NativeServer {
         leave_worker(|| self.server.remove_resource(uri))
     }
 
+    /// Registers an MCP app: `definition` is the app's options (`uri`, `html`, `name`, `csp`,
+    /// ...; see `mcpforge::AppResource`), `invoker` the wrapper of its reader when it has
+    /// no `html`.
+    #[pyo3(signature = (definition, invoker=None, is_async=false))]
+    fn add_app(&self, definition: &Bound<'_, PyAny>, invoker: Option<Py<PyAny>>, is_async: bool) -> PyResult<()> {
+        let app: mcpforge::AppResource = from_py_as(definition, "app definition")?;
+        let reader =
+            invoker.map(|i| -> Arc<dyn mcpforge::ResourceHandler> { Arc::new(PyResource(self.invoker(i, is_async))) });
+        leave_worker(|| self.server.add_app(app, reader)).map_err(engine_to_py)
+    }
+
+    /// Serves a skill: the text of its `SKILL.md` and the files beside it (path -> bytes).
+    fn add_skill(&self, skill_md: String, files: Vec<(String, Vec<u8>)>) -> PyResult<()> {
+        let mut skill = mcpforge::Skill::new(skill_md).map_err(engine_to_py)?;
+        for (path, bytes) in files {
+            skill = skill.file(&path, bytes).map_err(engine_to_py)?;
+        }
+        leave_worker(|| self.server.add_skill(skill)).map_err(engine_to_py)
+    }
+
+    /// Serves every skill in the directory `path` (each subdirectory with a `SKILL.md`).
+    fn add_skills_dir(&self, path: std::path::PathBuf) -> PyResult<()> {
+        leave_worker(|| self.server.add_skills_dir(&path, mcpforge::SkillLimits::default())).map_err(engine_to_py)
+    }
+
+    /// Stops serving a skill and its files; True if it was served.
+    fn remove_skill(&self, name: &str) -> bool {
+        leave_worker(|| self.server.remove_skill(name))
+    }
+
     /// Makes the Python middleware chain's starter (`mcpforge/middleware.py`) the engine's
     /// whole middleware chain, at once; requests that start afterwards pass through it.
     fn set_middleware(&self, starter: Py<PyAny>) {

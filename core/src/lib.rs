@@ -65,6 +65,7 @@ pub mod server;
 mod server_config;
 mod server_toggle;
 pub(crate) mod session;
+pub mod skills;
 mod span_link;
 pub mod store;
 pub mod sugar;
@@ -92,13 +93,14 @@ pub use initialize_hook::{Handshake, InitializeHook};
 pub use middleware::{Answer, Middleware, MiddlewareResult, Next, Request as MiddlewareRequest};
 pub use path_policy::PathPolicy;
 pub use protocol::{
-    CallToolResult, CompleteRequest, Completion, CompletionRef, Content, CreateMessageRequest, CreateMessageResult,
-    ElicitAction, ElicitRequest, ElicitResult, GetPromptResult, InputRequest, ListKind, ListRootsResult, LogLevel,
-    Prompt, PromptArgument, PromptMessage, ProtocolVersion, Resource, ResourceContents, ResourceTemplate, Role, Root,
-    SamplingMessage, TaskSupport, Tool, ToolAnnotations, ToolExecution, TraceContext,
+    AppCsp, AppResource, CallToolResult, CompleteRequest, Completion, CompletionRef, Content, CreateMessageRequest,
+    CreateMessageResult, ElicitAction, ElicitRequest, ElicitResult, GetPromptResult, InputRequest, ListKind,
+    ListRootsResult, LogLevel, Prompt, PromptArgument, PromptMessage, ProtocolVersion, Resource, ResourceContents,
+    ResourceTemplate, Role, Root, SamplingMessage, TaskSupport, Tool, ToolAnnotations, ToolExecution, TraceContext,
 };
 pub use request_info::HttpRequestInfo;
 pub use server::{CacheScope, Server, ServerBuilder};
+pub use skills::{Skill, SkillLimits};
 pub use store::SharedStore;
 pub use sugar::Json;
 pub use tasks::{TaskOptions, TaskStatus};

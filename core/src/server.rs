@@ -1,7 +1,8 @@
 //! `Server` and `ServerBuilder`: the handle an application serves and the state it is
 //! configured in. Each job on them sits in its own file below: settings (`options`),
 //! registration (`register`), assembly (`build`), serving (`serve`), changes while serving
-//! (`live`), hooks and outputs (`hooks`), and the official SDKs' behaviours (`compat`).
+//! (`live`), hooks and outputs (`hooks`), the official SDKs' behaviours (`compat`), MCP Apps
+//! (`apps`) and skills (`skills`).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,6 +17,7 @@ use crate::protocol::{ListKind, ProtocolVersion};
 use crate::registry::Snapshot;
 use crate::tasks::TaskOptions;
 
+mod apps;
 mod build;
 mod compat;
 mod hooks;
@@ -23,6 +25,7 @@ mod live;
 mod options;
 mod register;
 mod serve;
+mod skills;
 
 /// Who may reuse a cached list or read result on the 2026 wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

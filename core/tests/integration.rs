@@ -14,6 +14,8 @@ mod raw_server;
 mod redis_server;
 mod wire;
 
+#[path = "test_apps_skills.rs"]
+mod test_apps_skills;
 #[path = "test_cancellation.rs"]
 mod test_cancellation;
 #[path = "test_catalogue.rs"]

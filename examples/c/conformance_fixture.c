@@ -39,6 +39,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <limits.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "json_util.h"
 
@@ -1457,6 +1460,52 @@ static int register_completion(struct fixture *fx, const char *prompt, work_fn w
                       b, "completion for", prompt);
 }
 
+/* MCP Apps and skills, as in every language's fixture (tests/apps_skills): the app, the
+ * tool that shows its result in it, and the skills of examples/data/skills. */
+#define SKILLS_DIR "examples/data/skills"
+static const char APP_JSON[] =
+    "{\"uri\":\"ui://conformance/app.html\",\"name\":\"conformance app\","
+    "\"html\":\"<!doctype html><html><body><p id=\\\"result\\\">waiting</p></body></html>\","
+    "\"csp\":{\"connectDomains\":[\"https://api.example.com\"]},\"prefersBorder\":true}";
+
+static void app_tool(mcpf_responder *r, const struct binding *b) {
+    (void)b;
+    mcpf_responder_text(r, "shown in the app", SIZE_MAX);
+}
+
+static const struct tool_def APP_TOOL = {
+    "test_app_tool",
+    "{\"name\":\"test_app_tool\",\"description\":\"MCP Apps: answers a text that its app shows\","
+    "\"inputSchema\":{\"type\":\"object\"},\"ui\":\"ui://conformance/app.html\"}",
+    app_tool, 0};
+
+/* The skills directory: from the repository root (where the tests and the conformance run
+ * start the fixture), else from where the binary sits in the build (target/c/). */
+static void skills_dir(char *out, size_t size) {
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    struct stat st;
+    if (stat(SKILLS_DIR, &st) == 0 || n <= 0) {
+        snprintf(out, size, "%s", SKILLS_DIR);
+        return;
+    }
+    exe[n] = '\0';
+    for (int up = 0; up < 3; up++) {
+        char *slash = strrchr(exe, '/');
+        if (slash != NULL) *slash = '\0';
+    }
+    snprintf(out, size, "%s/%s", exe, SKILLS_DIR);
+}
+
+static int register_apps_and_skills(struct fixture *fx) {
+    char dir[PATH_MAX + 32];
+    skills_dir(dir, sizeof dir);
+    int ok = registered(mcpf_server_add_app(fx->server, APP_JSON, SIZE_MAX, NULL, NULL, NULL), NULL, "app", "ui");
+    if (ok) ok = register_tool(fx, &APP_TOOL);
+    if (ok) ok = registered(mcpf_server_add_skills_dir(fx->server, dir, SIZE_MAX), NULL, "skills", dir);
+    return ok;
+}
+
 static int register_all(struct fixture *fx) {
     int ok = registered(mcpf_server_set_instructions(fx->server, INSTRUCTIONS, SIZE_MAX), NULL, "set", "instructions");
     for (size_t i = 0; ok && i < sizeof TOOLS / sizeof *TOOLS; i++) ok = register_tool(fx, &TOOLS[i]);
@@ -1464,6 +1513,7 @@ static int register_all(struct fixture *fx) {
     for (size_t i = 0; ok && i < sizeof PROMPTS / sizeof *PROMPTS; i++) ok = register_prompt(fx, &PROMPTS[i]);
     if (ok) ok = register_completion(fx, "test_prompt_with_arguments", complete_arg1);
     if (ok) ok = register_completion(fx, "shape_prompt_text", shape_complete);
+    if (ok) ok = register_apps_and_skills(fx);
     return ok;
 }
 

@@ -13,7 +13,7 @@
  */
 import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { McpError, ErrorCode, Server, ToolError } from 'mcpforge';
 import { serve } from './cli.mjs';
@@ -668,6 +668,24 @@ server.completion({ type: 'ref/prompt', name: 'shape_prompt_text' }, ({ argument
   if (argument.name === 'many') return Array.from({ length: 150 }, (_, i) => i);
   return undefined;
 });
+
+// MCP Apps and skills, as in every language's fixture (tests/apps_skills).
+const APP_URI = 'ui://conformance/app.html';
+server.app(APP_URI, {
+  html: '<!doctype html><html><body><p id="result">waiting</p></body></html>',
+  name: 'conformance app',
+  csp: { connectDomains: ['https://api.example.com'] },
+  prefersBorder: true,
+});
+server.tool(
+  'test_app_tool',
+  { description: 'MCP Apps: answers a text that its app shows', inputSchema: noArgs(), ui: APP_URI },
+  () => 'shown in the app',
+);
+// The repository's skills, beside this file or from the repository root (a copy of this file
+// elsewhere, as the end-to-end scratch project has, serves none).
+const SKILLS = [fileURLToPath(new URL('../data/skills', import.meta.url)), 'examples/data/skills'].find((d) => existsSync(d));
+if (SKILLS !== undefined) server.skillsDir(SKILLS);
 
 // WebSocket too: the cross-language WebSocket tests drive the fixtures.
 if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {

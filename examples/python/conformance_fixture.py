@@ -18,6 +18,7 @@ import base64
 import json
 import sys
 import time
+from pathlib import Path
 from typing import Annotated, Any, Dict, List, Optional
 
 import mcpforge
@@ -807,6 +808,27 @@ def shape_complete(argument: str) -> Any:
         return list(range(150))
     return None
 
+
+
+# MCP Apps and skills, as in every language's fixture (tests/apps_skills).
+APP_URI = "ui://conformance/app.html"
+APP_HTML = '<!doctype html><html><body><p id="result">waiting</p></body></html>'
+SKILLS_DIR = Path(__file__).resolve().parent.parent / "data" / "skills"
+server.add_app(
+    APP_URI,
+    APP_HTML,
+    name="conformance app",
+    csp={"connect_domains": ["https://api.example.com"]},
+    prefers_border=True,
+)
+
+
+@server.tool(description="MCP Apps: answers a text that its app shows", ui=APP_URI)
+def test_app_tool() -> str:
+    return "shown in the app"
+
+
+server.skills_dir(SKILLS_DIR)
 
 def serve_asgi(host: str, port: int) -> None:
     """The same server mounted in a Starlette application, next to a route of the

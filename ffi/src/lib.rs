@@ -6,6 +6,7 @@
 //! Names follow C, not Rust (`mcpf_server`, `mcpf_status`): they are the public C API.
 #![allow(non_camel_case_types)]
 
+pub mod apps_skills;
 pub mod ask;
 pub mod auth;
 mod boundary;

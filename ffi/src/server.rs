@@ -85,7 +85,7 @@ impl mcpf_server {
 }
 
 /// Maps an engine definition error to `MCPF_STATUS_INVALID_ARGUMENT`.
-fn invalid(e: mcpforge::Error) -> Fail {
+pub(crate) fn invalid(e: mcpforge::Error) -> Fail {
     Fail::new(mcpf_status::InvalidArgument, e.to_string())
 }
 
@@ -261,7 +261,9 @@ pub unsafe extern "C" fn mcpf_server_add_tool(
 /// request until it calls `mcpf_call_start_task` (so it can ask first), and
 /// `"requiredScopes": ["files:write", ...]` names the OAuth scopes an HTTP caller's token
 /// needs, on top of the server's: without them the tool is left out of `tools/list` and
-/// its call refused with 403 `insufficient_scope` (docs/auth.md).
+/// its call refused with 403 `insufficient_scope` (docs/auth.md); `"ui": "ui://..."` (or
+/// `{"resourceUri": ..., "visibility": ["model", "app"]}`) links the tool to an MCP app
+/// (`mcpf_server_add_app`), written into its `_meta.ui`.
 /// With an `outputSchema`, results' `structuredContent` is validated against it: answer
 /// with `mcpf_responder_json` (an object is the structured content; text from
 /// `mcpf_responder_text` or any other JSON value becomes `{"result": value}`), or with a
@@ -299,7 +301,7 @@ pub unsafe extern "C" fn mcpf_server_add_tool_json(
 /// Registers on the engine a handler made (by `make`) from a new registration of
 /// `callback` and `user_data`. When the engine refuses it (an invalid definition, a name
 /// already taken), `user_data` is handed back untouched: its finalizer does not run.
-fn register<H>(
+pub(crate) fn register<H>(
     server: u64,
     callback: Option<unsafe extern "C" fn(*const mcpf_call, *mut mcpf_responder, *mut c_void)>,
     user_data: *mut c_void,

@@ -41,7 +41,24 @@ export interface ToolConfig {
    * without them the tool is left out of `tools/list` and its call refused (403 `insufficient_scope`).
    */
   requiredScopes?: string[];
+  /** The MCP app showing the tool's results: its `ui://` URI, or the URI and who may call the tool. */
+  ui?: string | { resourceUri: string; visibility?: Array<'model' | 'app'> };
   _meta?: { [key: string]: unknown };
+}
+
+/** An MCP app's options (`Server.app`; docs/apps-skills.md). */
+export interface AppConfig {
+  /** The HTML (leave it out and pass a handler to produce it on each read). */
+  html?: string;
+  name?: string;
+  title?: string;
+  description?: string;
+  /** The origins its sandbox may reach. */
+  csp?: { connectDomains?: string[]; resourceDomains?: string[]; frameDomains?: string[]; baseUriDomains?: string[] };
+  permissions?: Array<'camera' | 'microphone' | 'geolocation' | 'clipboardWrite'>;
+  /** The dedicated origin of its sandbox. */
+  domain?: string;
+  prefersBorder?: boolean;
 }
 
 /** A tool handler: `(args, ctx) => value | Promise<value>`. */
@@ -280,6 +297,14 @@ export declare class Server {
   readonly middleware: Middleware[];
   removeTool(name: string): boolean;
   removeResource(uri: string): boolean;
+  /** Registers an MCP app at a `ui://` URI: `config.html`, or `handler` returning the HTML. */
+  app(uri: string, config: AppConfig, handler?: (uri: URL, ctx: Context) => Awaitable<string>): Registration & { uri: string };
+  /** Serves a skill: its `SKILL.md` text and the files beside it, by relative path. */
+  skill(skillMd: string, files?: { [path: string]: string | Uint8Array }): void;
+  /** Serves every skill of a directory (each subdirectory holding a `SKILL.md`). */
+  skillsDir(path: string): void;
+  /** Stops serving a skill and its files; true if it was served. */
+  removeSkill(name: string): boolean;
   removeResourceTemplate(uriTemplate: string): boolean;
   removePrompt(name: string): boolean;
   /**

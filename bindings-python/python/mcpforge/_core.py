@@ -2,6 +2,7 @@
 together from one class per job, each a subclass of this one:
 
 - ``_registering.Registering``: the tool, resource, prompt and completion decorators;
+- ``_apps_skills.AppsSkills`` (on top of it): MCP Apps and skills;
 - ``_component_controls.ComponentControls``: removing, enabling and disabling what is
   registered, reading its definitions, and telling clients that a list changed;
 - ``_hooks.Hooks``: the middleware chain, the catalogue hook and the error hook;

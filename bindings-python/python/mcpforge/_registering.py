@@ -133,6 +133,8 @@ class Registering(ServerCore):
         tags: Optional[Iterable[str]] = None,
         enabled: bool = True,
         exclude_args: Optional[Sequence[str]] = None,
+        ui: Optional[str] = None,
+        ui_visibility: Optional[Sequence[str]] = None,
     ) -> Callable[[F], F]: ...
 
     def tool(self, name: Any = None, **options: Any) -> Any:
@@ -153,7 +155,10 @@ class Registering(ServerCore):
         ``exclude_tags``. ``enabled=False`` registers the tool without serving it until
         ``enable_tool(name)``. ``exclude_args`` names parameters, each with a default, that
         are left out of the input schema and always get their default: an argument of that
-        name sent by a client is dropped."""
+        name sent by a client is dropped. ``ui`` links the tool to an MCP app (a ``ui://``
+        URI registered with ``app`` or ``add_app``): hosts show the tool's results in it;
+        ``ui_visibility`` (``["model"]``, ``["app"]`` or both, the default) says who may call
+        it."""
         return _decorator(self.add_tool, name, options)
 
     def add_tool(
@@ -175,10 +180,13 @@ class Registering(ServerCore):
         tags: Optional[Iterable[str]] = None,
         enabled: bool = True,
         exclude_args: Optional[Sequence[str]] = None,
+        ui: Optional[str] = None,
+        ui_visibility: Optional[Sequence[str]] = None,
     ) -> Dict[str, Any]:
         """Registers ``fn`` as a tool (see ``tool``) and returns its definition."""
         name = name or fn.__name__
         scopes = _scopes(required_scopes)
+        link = drop_none({"resourceUri": ui, "visibility": list(ui_visibility) if ui_visibility is not None else None})
         tag_names = tag_set(tags)
         excluded = _excluded_args(fn, exclude_args)
         explicit_output = output_schema is not None
@@ -211,6 +219,9 @@ class Registering(ServerCore):
         finish = results.tool_finish()
         # The engine wraps every value under a schema derived as ``{"result": ...}``.
         registered = {**definition, "wrappedOutput": True} if spec.wrap_output and not explicit_output else definition
+        if link:
+            # The engine writes the link into ``_meta.ui`` (and checks it).
+            registered = {**registered, "ui": link}
         fail = failures.tool_failure(name, self._error_style)
         native = self._native
         per_item = self._sdk_results
@@ -329,13 +340,7 @@ class Registering(ServerCore):
             }
         )
         definition = Definition(definition, fn)
-        is_async = wrappers.is_async(fn)
-        bind = binding.bind_strings(spec, self._ref, uri_param=True)
-        finish = results.resource_finish
-        read_label = "Error creating resource from template" if template else "Error reading resource"
-        label = self._sdk_label(lambda uri, *_: f"{read_label} {uri}")
-        fail = failures.reported_failure(self._errors, ErrorInfo("resource", uri), label, lambda uri, *_: str(uri))
-        invoker = wrappers.wrapper(fn, is_async, bind, finish, self._loop_of(), fail, self._witness)
+        invoker, is_async = self._reader(fn, uri, spec, template)
         native = self._native
         add: Callable[[], None]
         remove: Callable[[str], bool]
@@ -358,6 +363,16 @@ class Registering(ServerCore):
             f"a resource {uri!r} is already registered",
         )
         return definition
+
+    def _reader(self, fn: Callable[..., Any], uri: str, spec: Any, template: bool = False) -> Tuple[Any, bool]:
+        """The wrapper that calls ``fn`` to read ``uri`` (its arguments bound from the URI and
+        the template's variables, its failures reported), and whether ``fn`` is async."""
+        is_async = wrappers.is_async(fn)
+        bind = binding.bind_strings(spec, self._ref, uri_param=True)
+        read_label = "Error creating resource from template" if template else "Error reading resource"
+        label = self._sdk_label(lambda uri, *_: f"{read_label} {uri}")
+        fail = failures.reported_failure(self._errors, ErrorInfo("resource", uri), label, lambda uri, *_: str(uri))
+        return wrappers.wrapper(fn, is_async, bind, results.resource_finish, self._loop_of(), fail, self._witness), is_async
 
     def _lister(self, list_resources: Optional[Callable[..., Any]]) -> Tuple[Optional[Callable[..., Any]], bool]:
         """The engine's wrapper of a template's ``list_resources`` function, and whether it is async."""

@@ -8,7 +8,7 @@ loop: the caller's under ``await server.run_async()`` or ``server.test_client()`
 dedicated loop thread started on first use.
 
 ``Server`` is put together from one class per job (``_core.py`` lists them): registering
-(``_registering``), the registered components (``_component_controls``), hooks (``_hooks``),
+(``_registering``, with MCP Apps and skills in ``_apps_skills``), the registered components (``_component_controls``), hooks (``_hooks``),
 serving (``_serving``), ASGI (``_asgi_apps``) and metrics (``_metrics``). This module holds
 the constructor, which takes every server option.
 """
@@ -19,6 +19,7 @@ import threading
 import weakref
 from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence
 
+from ._apps_skills import AppsSkills
 from ._asgi_apps import AsgiApps
 from ._component_controls import ComponentControls
 from ._components import Components, TagFilter
@@ -29,14 +30,13 @@ from ._invoke import failures
 from ._lifespan import Lifespan
 from ._metrics import Metrics
 from ._native import NativeServer, default_max_workers
-from ._registering import Registering
 from ._serving import Serving
 from .errors import ErrorInfo
 
 __all__ = ["Server"]
 
 
-class Server(Registering, ComponentControls, Hooks, AsgiApps, Serving, Metrics):
+class Server(AppsSkills, ComponentControls, Hooks, AsgiApps, Serving, Metrics):
     """An MCP server.
 
     ``Server(name, version="1.0.0", instructions=None, *, title=None, description=None,

@@ -5,6 +5,7 @@ use serde_json::{Map, Value, json};
 use crate::dispatch::shared::ServerShared;
 use crate::protocol::{ListKind, ProtocolVersion};
 use crate::registry::Snapshot;
+use crate::skills::SKILLS_EXTENSION;
 use crate::sync::lock;
 
 /// The server capabilities for `version`, following what is registered.
@@ -43,9 +44,12 @@ pub(crate) fn capabilities(shared: &ServerShared, snap: &Snapshot, version: Prot
         caps.insert("experimental".into(), e.clone());
     }
     if version.is_modern() || shared.extensions_on_every_version {
-        let extensions = lock(&shared.extensions);
+        let mut extensions = lock(&shared.extensions).clone();
+        if !snap.skills.is_empty() {
+            extensions.entry(SKILLS_EXTENSION).or_insert_with(|| json!({ "directoryRead": true }));
+        }
         if !extensions.is_empty() {
-            caps.insert("extensions".into(), Value::Object(extensions.clone()));
+            caps.insert("extensions".into(), Value::Object(extensions));
         }
     }
     crate::tasks::advertise(shared, snap, version, &mut caps);

@@ -69,6 +69,7 @@ fn gate(call: &Call<'_>, method: Method) -> Result<(), ProtocolError> {
         Gate::Completions => !call.era.version().has_annotations_and_audio() || !call.snap.completions.is_empty(),
         Gate::Logging => shared.logging,
         Gate::Listen => shared.listen,
+        Gate::Skills => !call.snap.skills.is_empty(),
     };
     if open { Ok(()) } else { Err(ProtocolError::method_not_found(method.as_str())) }
 }
@@ -152,6 +153,9 @@ pub(crate) async fn route(mut call: Call<'_>) -> Reply {
             let boxed = Box::pin(crate::tasks::methods::route(call));
             boxed.await
         }
+        Method::SkillsList => methods::skills::list(&call),
+        Method::SkillsGet => methods::skills::get(&call),
+        Method::ResourcesDirectoryRead => methods::skills::directory(&call),
         Method::ElicitationCreate
         | Method::SamplingCreateMessage
         | Method::RootsList

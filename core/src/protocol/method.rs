@@ -132,6 +132,8 @@ pub enum Gate {
     Tasks,
     /// `subscriptions/listen`, unless the server turned it off.
     Listen,
+    /// The skills extension: served while a skill is registered.
+    Skills,
 }
 
 /// One row of the table: everything the engine knows about a method.
@@ -246,6 +248,12 @@ method_table! {
     TasksResult = "tasks/result", Request, Client, TASKS_LEGACY, Task, false, false, Tasks;
     /// `tasks/list` (2025-11-25).
     TasksList = "tasks/list", Request, Client, TASKS_LEGACY, Nothing, false, false, Tasks;
+    /// `skills/list`: the skills extension's list of skills.
+    SkillsList = "skills/list", Request, Client, EVERY, Nothing, false, false, Skills;
+    /// `skills/get`: one skill's entry, by the URI of its `SKILL.md`.
+    SkillsGet = "skills/get", Request, Client, EVERY, Nothing, false, false, Skills;
+    /// `resources/directory/read`: the children of a skill's directory.
+    ResourcesDirectoryRead = "resources/directory/read", Request, Client, EVERY, Nothing, false, false, Skills;
     /// `elicitation/create`: the server asks the user for input.
     ElicitationCreate = "elicitation/create", Request, Server, EVERY, Nothing, false, false, Open;
     /// `sampling/createMessage`: the server asks the client's model.
@@ -315,6 +323,9 @@ impl Method {
                 | Method::ResourceTemplatesList
                 | Method::ResourcesRead
                 | Method::PromptsList
+                | Method::SkillsList
+                | Method::SkillsGet
+                | Method::ResourcesDirectoryRead
         )
     }
 

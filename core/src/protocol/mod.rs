@@ -1,5 +1,6 @@
 //! MCP wire types, one file per concept, and the version rules that shape them.
 
+pub mod app;
 pub mod client_input;
 pub mod completion;
 pub mod content;
@@ -12,9 +13,11 @@ pub mod prompt;
 pub mod resource;
 pub mod shaping;
 pub mod tool;
+pub mod tool_ui;
 pub mod trace_context;
 pub mod version;
 
+pub use app::{APP_MIME_TYPE, AppCsp, AppResource, ToolUi, UI_EXTENSION};
 pub use client_input::{
     CreateMessageRequest, CreateMessageResult, ElicitAction, ElicitRequest, ElicitResult, InputRequest,
     InputRequestError, ListRootsResult, Root, SamplingMessage,

@@ -113,6 +113,10 @@ pub struct Tool {
     /// definition's `requiredScopes` (an array of scope tokens).
     #[serde(default, rename = "requiredScopes", skip_serializing)]
     pub required_scopes: Vec<String>,
+    /// Engine-side, never listed as such: the app the tool links to, written into `_meta.ui`
+    /// when the tool is registered (see [`Tool::ui`]). Read from a definition's `ui`.
+    #[serde(default, skip_serializing)]
+    pub ui: Option<super::tool_ui::ToolUi>,
     /// Extra metadata.
     #[serde(rename = "_meta", skip_serializing_if = "Option::is_none")]
     pub meta: Option<Value>,
@@ -134,6 +138,7 @@ impl Tool {
             value_content: ValueContent::Mirror,
             wrapped_output: false,
             required_scopes: Vec::new(),
+            ui: None,
             meta: None,
         }
     }
@@ -228,5 +233,35 @@ impl Tool {
     {
         self.required_scopes = scopes.into_iter().map(Into::into).collect();
         self
+    }
+
+    /// Links the tool to the MCP app at `uri` (`ui://...`): hosts render that app with the
+    /// tool's results (written into `_meta.ui` when the tool is registered).
+    pub fn ui(mut self, uri: impl Into<String>) -> Self {
+        let visibility = self.ui.take().and_then(|u| u.visibility);
+        self.ui = Some(super::tool_ui::ToolUi { resource_uri: uri.into(), visibility });
+        self
+    }
+
+    /// Who may call a tool linked to an app: `model`, `app` or both (the default); a tool
+    /// only its app calls is left out of what the model is offered.
+    pub fn ui_visibility<I, S>(mut self, visibility: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let list = Some(visibility.into_iter().map(Into::into).collect());
+        let uri = self.ui.take().map(|u| u.resource_uri).unwrap_or_default();
+        self.ui = Some(super::tool_ui::ToolUi { resource_uri: uri, visibility: list });
+        self
+    }
+
+    /// Writes the link to its app ([`Tool::ui`]) into `_meta` (see
+    /// [`super::tool_ui::ToolUi::write_into`]); `Err` says what is wrong with it.
+    pub fn link_ui(&mut self) -> Result<(), String> {
+        match self.ui.take() {
+            Some(ui) => ui.write_into(&mut self.meta),
+            None => Ok(()),
+        }
     }
 }

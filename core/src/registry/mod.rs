@@ -43,6 +43,8 @@ pub(crate) struct Snapshot {
     pub catalogue: Option<Arc<dyn Catalogue>>,
     /// Decides the answer to each client's `initialize` (none: the engine's).
     pub initialize_hook: Option<Arc<dyn InitializeHook>>,
+    /// The skills served through the skills extension (their files are `resources`).
+    pub skills: crate::skills::Skills,
 }
 
 impl Snapshot {

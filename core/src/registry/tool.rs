@@ -42,8 +42,10 @@ fn check_scope(scope: &str) -> Result<(), String> {
 
 impl ToolEntry {
     /// The entry for `def`, its name checked when `check_names` (see [`check_name`]).
-    pub fn checked(def: Tool, handler: Arc<dyn ToolHandler>, check_names: bool) -> Result<ToolEntry, Error> {
-        let invalid = |reason: String| Error::InvalidDefinition { what: "tool", name: def.name.clone(), reason };
+    pub fn checked(mut def: Tool, handler: Arc<dyn ToolHandler>, check_names: bool) -> Result<ToolEntry, Error> {
+        let name = def.name.clone();
+        let invalid = |reason: String| Error::InvalidDefinition { what: "tool", name: name.clone(), reason };
+        def.link_ui().map_err(invalid)?;
         if check_names {
             check_name(&def.name).map_err(invalid)?;
         }

@@ -13,7 +13,7 @@ use crate::sugar::{IntoPromptHandler, IntoResourceHandler, IntoResourceLister, I
 use super::ServerBuilder;
 
 impl ServerBuilder {
-    fn push<T: crate::registry::catalog::Listed>(
+    pub(super) fn push<T: crate::registry::catalog::Listed>(
         errors: &mut Vec<Error>,
         catalog: &mut crate::registry::Catalog<T>,
         what: &'static str,

@@ -893,6 +893,11 @@ async fn resources_list_and_read_on_both_wires() {
                 "shape://list",
                 "shape://contents",
                 "shape://none",
+                // MCP Apps and skills (tests/apps_skills).
+                "ui://conformance/app.html",
+                "skill://csv-report/SKILL.md",
+                "skill://csv-report/references/columns.md",
+                "skill://csv-report/scripts/summarise.py",
             ]
         );
         for r in resources.iter().filter(|r| r["uri"].as_str().is_some_and(|u| u.starts_with("test://"))) {

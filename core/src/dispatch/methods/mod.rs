@@ -6,5 +6,6 @@ pub(crate) mod lists;
 pub(crate) mod prompts;
 pub(crate) mod resource_list;
 pub(crate) mod resources;
+pub(crate) mod skills;
 pub(crate) mod subscriptions;
 pub(crate) mod tools;

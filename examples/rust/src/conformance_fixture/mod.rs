@@ -1,7 +1,8 @@
 //! The conformance fixture: one server exposing every tool, resource and prompt the official
 //! MCP conformance suite (`@modelcontextprotocol/conformance`) calls, with the names,
 //! arguments, schemas and texts it checks, plus the result-vocabulary tools, resources,
-//! prompts and completion of [`shapes`] that the cross-language tests call.
+//! prompts and completion of [`shapes`] that the cross-language tests call, and the app and
+//! skills of [`apps_skills`].
 //!
 //! The same handlers serve 2025-11-25 sessions and the stateless 2026-07-28 wire: client
 //! input (`ctx.elicit`, `ctx.sample`, `ctx.ask`, ...) becomes a server->client request on a
@@ -21,6 +22,7 @@ use mcpforge::{
 };
 use serde_json::{Value, json};
 
+pub mod apps_skills;
 mod rounds;
 pub mod shapes;
 pub mod traced;
@@ -576,7 +578,7 @@ pub fn builder() -> ServerBuilder {
         .instructions("A conformance fixture: the tools, resources and prompts the MCP conformance suite calls.")
         .cache(CACHE_TTL, CacheScope::Public);
     let builder = resources(traced::trace_tool(shapes::shape_tools(tools(builder))));
-    shapes::shape_prompts(prompts(shapes::shape_resources(builder)))
+    apps_skills::apps_and_skills(shapes::shape_prompts(prompts(shapes::shape_resources(builder))))
 }
 
 /// Builds the conformance server.
