@@ -124,6 +124,33 @@ def _unstructured_return(tp: Any) -> bool:
     return False
 
 
+def _release_one_unstructured(tp: Any) -> bool:
+    """1.x's ``FastMCP`` reading of a return type: only what has no JSON Schema is sent
+    without an output schema. A list, sequence or union of the official content blocks
+    (``list[ContentBlock]``) is structured there, wrapped as ``{"result": [...]}`` (2.x sends
+    such blocks as content only); mcpforge's ``Image`` and ``Audio``, like the official 1.x
+    helpers, and classes without type hints have no schema."""
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        return _release_one_unstructured(typing.get_args(tp)[0])
+    if origin in (list, tuple) or is_abc(origin, "Sequence"):
+        args = typing.get_args(tp)
+        return not args or _release_one_unstructured(args[0])
+    if origin is typing.Union or (UnionType is not None and isinstance(tp, UnionType)):
+        return any(_release_one_unstructured(a) for a in typing.get_args(tp))
+    if isinstance(tp, type) and tp.__module__.partition(".")[0] == "mcp" and tp.__name__ != "CallToolResult" and is_pydantic_model(tp):
+        return False  # the official content blocks are pydantic models: they have a schema
+    return _unstructured_return(tp)
+
+
+def _typeddict_defaults(schema: Dict[str, Any]) -> Dict[str, Any]:
+    """A TypedDict's output schema as 1.x writes it (the keys it does not require get the
+    default None, from the model 1.x makes of it)."""
+    required = set(schema.get("required", ()))
+    props = {k: v if k in required else {**v, "default": None} for k, v in schema.get("properties", {}).items()}
+    return {**schema, "properties": props}
+
+
 def _content_class(tp: Any) -> bool:
     """mcpforge's content blocks (``Image``, ``Audio``, ...) and the official SDK's classes."""
     if not isinstance(tp, type):
@@ -253,6 +280,7 @@ def function_spec(
     text_schema: bool = False,
     titles: bool = False,
     official_docs: bool = False,
+    release: Optional[str] = None,
 ) -> FunctionSpec:
     """Reads ``fn``: parameters (``skip`` names are filled by the caller, not the client),
     schemas, converters, descriptions. ``text_schema`` gives a ``str``, ``Optional[str]`` or
@@ -261,7 +289,10 @@ def function_spec(
     the official SDK's reading (``_sdk_dict_return``). ``titles`` puts in the input schema
     the ``title``s pydantic writes for the official SDK (``_titled``), and ``official_docs`` takes
 the description as the official SDK does: the docstring as written, with no parameter
-descriptions read from an ``Args:`` section."""
+descriptions read from an ``Args:`` section. ``release`` ``"1.x"`` reads the return
+annotation as 1.x's ``FastMCP`` does where it differs from 2.x: a list or union of the
+official content blocks is structured (``_release_one_unstructured``) and a TypedDict's keys
+it does not require have the default None (``_typeddict_defaults``)."""
     sig = inspect.signature(fn)
     # A callable object's annotations are those of its class's ``__call__``.
     annotated = fn if inspect.isroutine(fn) or inspect.isclass(fn) else getattr(type(fn), "__call__", fn)
@@ -335,7 +366,8 @@ descriptions read from an ``Args:`` section."""
     sdk_dict = _sdk_dict_return(ret) if text_schema else None
     if structured_output is None and sdk_dict == "none":
         structured_output = False
-    structured = structured_output if structured_output is not None else not _unstructured_return(ret)
+    unstructured = _release_one_unstructured if release == "1.x" else _unstructured_return
+    structured = structured_output if structured_output is not None else not unstructured(ret)
     if structured and ret is not inspect.Signature.empty:
         out_builder = SchemaBuilder(titles)
         schema = out_builder.schema(ret)
@@ -343,6 +375,8 @@ descriptions read from an ``Args:`` section."""
             schema, defs = _inlined_root(schema, out_builder.defs)
             if titles and sdk_dict == "object":
                 schema = {**schema, "title": f"{function_name}DictOutput"}  # pydantic's name for it
+            if release == "1.x" and is_typeddict(ret):
+                schema = _typeddict_defaults(schema)
             output_schema = _root(schema, defs)
         else:
             wrapped = {"type": "object", "properties": {"result": schema}, "required": ["result"]}

@@ -189,6 +189,7 @@ class Registering(ServerCore):
             text_schema=self._sdk_results,
             titles=self._sdk_definitions,
             official_docs=self._sdk_definitions,
+            release=self._sdk_release,
         )
         definition = drop_none(
             {

@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from pydantic_core import ValidationError
 
 from .._function_spec import function_spec, pydantic_field
-from ..sdk.direct import release_types
+from ..sdk.release import installed_release
 from ..sdk.mcpserver import FastMCP, MCPServer
 from ..sdk.offloop import call
 from ._declared import Declared
@@ -36,8 +36,7 @@ __all__ = ["ArgModelBase", "FuncMetadata", "func_metadata", "server_class"]
 def server_class() -> Any:
     """The engine server a standalone declaration is registered on: of the official release
     installed (``FastMCP`` where only 1.x's types are), so that results read as it has them."""
-    types = release_types()
-    return FastMCP if types is not None and types.__name__ == "mcp.types" else MCPServer
+    return FastMCP if installed_release() == "1.x" else MCPServer
 
 
 class ArgModelBase(BaseModel):
@@ -190,7 +189,7 @@ def _deprecation() -> Any:
 def func_metadata(fn: Callable[..., Any], skip_names: Sequence[str] = (), structured_output: Optional[bool] = None) -> FuncMetadata:
     """The ``FuncMetadata`` of ``fn``: its parameters but ``skip_names`` and the one taking
     the ``Context``, and the output declaration the server writes for it."""
-    spec = function_spec(fn, structured_output=structured_output, skip=tuple(skip_names), text_schema=True, titles=True, official_docs=True)
+    spec = function_spec(fn, structured_output=structured_output, skip=tuple(skip_names), text_schema=True, titles=True, official_docs=True, release=installed_release())
     signature = inspect.signature(fn)
     fields: Dict[str, Any] = {}
     for param in spec.params:
