@@ -257,6 +257,20 @@ class MCPServer(DirectCalls, SdkHttpApps, Server, Generic[LifespanResultT]):
     async def __aexit__(self, *exc: Any) -> None:
         await self._transports.pop().__aexit__(*exc)
 
+    # The official in-memory transport (``mcp.client.InMemoryTransport(server)``) runs a server
+    # it does not know as a low-level one: ``run(read, write, create_initialization_options())``.
+    def create_initialization_options(self, notification_options: Any = None, experimental_capabilities: Any = None) -> Any:
+        """The official low-level server's method, for ``run(read, write, options)``: nothing
+        to give, the engine makes its own."""
+        return self._lowlevel_server.create_initialization_options()
+
+    def run(self, transport: Any = "stdio", *args: Any, **kwargs: Any) -> Any:
+        """``Server.run``; given the official streams in place of a transport name
+        (``run(read_stream, write_stream, options)``), serves that one connection: awaitable."""
+        if isinstance(transport, str):
+            return super().run(transport, *args, **kwargs)
+        return self._lowlevel_server.run(transport, *args, **kwargs)
+
     @property
     def _mcp_server(self) -> "LowLevel":
         from .streams import LowLevel  # loaded on use

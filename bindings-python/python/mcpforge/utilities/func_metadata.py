@@ -19,9 +19,9 @@ import functools
 import inspect
 import json
 import warnings
-from typing import Any, Awaitable, Callable, Dict, Optional, Sequence
+from typing import Annotated, Any, Awaitable, Callable, Dict, Optional, Sequence
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, create_model
 from pydantic_core import ValidationError
 
 from .._function_spec import function_spec, pydantic_field
@@ -196,12 +196,17 @@ def func_metadata(fn: Callable[..., Any], skip_names: Sequence[str] = (), struct
         default = signature.parameters[param.name].default
         given = pydantic_field(default)
         field = given if given is not None else Field(... if default is inspect.Parameter.empty else default)
+        annotation = param.annotation
+        if signature.parameters[param.name].annotation is inspect.Parameter.empty:
+            # As the official model declares an unannotated parameter: any value, and a
+            # string in its JSON Schema.
+            annotation = Annotated[annotation, WithJsonSchema({"title": param.name, "type": "string"})]
         name = param.name
         if callable(getattr(BaseModel, name, None)):
             # A parameter named as a model's method (``json``, ``model_dump``) is a field
             # under another name, with its own name as the alias.
             field, name = Field(field.default, alias=name), f"field_{name}"
-        fields[name] = (param.annotation, field)
+        fields[name] = (annotation, field)
     name = getattr(fn, "__name__", type(fn).__name__)
     arg_model = create_model(f"{name}Arguments", __base__=ArgModelBase, **fields)
     output_model = spec.return_annotation if spec.output_schema is not None else None
