@@ -129,18 +129,42 @@ def _release_one_unstructured(tp: Any) -> bool:
     without an output schema. A list, sequence or union of the official content blocks
     (``list[ContentBlock]``) is structured there, wrapped as ``{"result": [...]}`` (2.x sends
     such blocks as content only); mcpforge's ``Image`` and ``Audio``, like the official 1.x
-    helpers, and classes without type hints have no schema."""
+    helpers, and classes without type hints have no schema (``_schemaless``)."""
     origin = typing.get_origin(tp)
     if origin is typing.Annotated:
         return _release_one_unstructured(typing.get_args(tp)[0])
-    if origin in (list, tuple) or is_abc(origin, "Sequence"):
-        args = typing.get_args(tp)
-        return not args or _release_one_unstructured(args[0])
-    if origin is typing.Union or (UnionType is not None and isinstance(tp, UnionType)):
-        return any(_release_one_unstructured(a) for a in typing.get_args(tp))
-    if isinstance(tp, type) and tp.__module__.partition(".")[0] == "mcp" and tp.__name__ != "CallToolResult" and is_pydantic_model(tp):
+    if origin in (list, tuple) or is_abc(origin, "Sequence") or origin is typing.Union or (UnionType is not None and isinstance(tp, UnionType)):
+        return _schemaless(tp)
+    if _official_model(tp):
         return False  # the official content blocks are pydantic models: they have a schema
     return _unstructured_return(tp)
+
+
+def _official_model(tp: Any) -> bool:
+    """One of the official package's pydantic models (a content block, ...), not its
+    ``CallToolResult``, which a tool returns as its whole result."""
+    return isinstance(tp, type) and tp.__module__.partition(".")[0] == "mcp" and tp.__name__ != "CallToolResult" and is_pydantic_model(tp)
+
+
+def _schemaless(tp: Any) -> bool:
+    """Whether no JSON Schema describes ``tp`` in 1.x's reading: a bare ``list``, mcpforge's
+    content helpers, the official classes that are not pydantic models, classes without type
+    hints, and the lists and unions holding one."""
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        return _schemaless(typing.get_args(tp)[0])
+    if origin in (list, tuple) or is_abc(origin, "Sequence"):
+        args = typing.get_args(tp)
+        return not args or _schemaless(args[0])
+    if origin is typing.Union or (UnionType is not None and isinstance(tp, UnionType)):
+        return any(_schemaless(a) for a in typing.get_args(tp))
+    if tp in (list, tuple, inspect.Signature.empty):
+        return True
+    if isinstance(tp, type) and issubclass(tp, Content):
+        return True
+    if isinstance(tp, type) and tp.__module__.partition(".")[0] == "mcp":
+        return not _official_model(tp)
+    return _hintless_class(tp)
 
 
 def _typeddict_defaults(schema: Dict[str, Any]) -> Dict[str, Any]:
@@ -259,12 +283,28 @@ def _annotated_field(tp: Any) -> Any:
     return None
 
 
+# Type qualifiers, which say how an attribute or a key may be used, not what a value is.
+_TYPE_QUALIFIERS = frozenset({"Final", "ClassVar", "Required", "NotRequired", "ReadOnly", "InitVar"})
+
+
+def _qualified(ret: Any) -> bool:
+    """Whether a return annotation is a type qualifier (``Final[int]``, ``ClassVar``, ...),
+    through ``Annotated``."""
+    while typing.get_origin(ret) is typing.Annotated:
+        ret = typing.get_args(ret)[0]
+    kind = typing.get_origin(ret) or ret
+    return getattr(kind, "_name", None) in _TYPE_QUALIFIERS or type(kind).__name__ == "InitVar"
+
+
 def _check_official_return(name: str, ret: Any, structured_output: Optional[bool]) -> None:
     """The official SDK's rules for a tool's return annotation, refused with
     ``InvalidSignature`` as its servers refuse them at registration: structured output asked
-    for with no annotation, and ``CallToolResult`` inside a union."""
+    for with no annotation, a type qualifier (``-> Final[int]``), and ``CallToolResult``
+    inside a union."""
     if structured_output is True and ret is inspect.Signature.empty:
         raise InvalidSignature(f"Function {name}: return annotation required for structured output")
+    if _qualified(ret):
+        raise InvalidSignature(f"Function {name}: return annotation contains an invalid type qualifier")
     arms = typing.get_args(ret) if typing.get_origin(ret) is typing.Union or (UnionType is not None and isinstance(ret, UnionType)) else ()
     if any(isinstance(a, type) and a.__name__ == "CallToolResult" for a in arms):
         raise InvalidSignature(
