@@ -220,19 +220,33 @@ def _official(marker: Any) -> bool:
     return kind.__module__.partition(".")[0] == "mcp"
 
 
-def _prepare(marker: Any) -> Tuple[InputAsk, Callable[[Any], Any]]:
+def _read_form(raw: Any, ask: "_ElicitAsk[Any]", wire_key: str) -> Any:
+    """A form's answer; an accepted one without content, or whose content does not fit the
+    form's model, fails the call with a tool error saying so (the validator's own text is
+    not passed on)."""
+    if isinstance(raw, dict) and raw.get("action") == "accept" and raw.get("content") is None:
+        raise ToolError(f"Resolver {wire_key}: the client accepted the elicitation with no content")
+    try:
+        return _elicit_result(raw, ask)
+    except (ValueError, TypeError):  # pydantic's ValidationError is a ValueError
+        raise ToolError(
+            f"Resolver {wire_key}: Received an accepted elicitation whose content does not match the requested schema"
+        ) from None
+
+
+def _prepare(marker: Any, wire_key: str) -> Tuple[InputAsk, Callable[[Any], Any]]:
     """What ``marker`` asks the client, as the engine asks it, and how its raw answer reads:
     as the marker's package has the answer."""
     if isinstance(marker, InputAsk):  # mcpforge's own Elicit, Sample, ListRoots
         if isinstance(marker, _ElicitAsk):
-            return marker, lambda raw: _elicit_result(raw, marker)
+            return marker, lambda raw: _read_form(raw, marker, wire_key)
         if marker.method == "sampling/createMessage":
             return marker, lambda raw: _Accepted(_sampling_result(raw), raw)
         return marker, lambda raw: _Accepted(_roots(raw), raw)
     kind = type(marker).__name__
     if kind == "Elicit":
         ask: _ElicitAsk[Any] = _ElicitAsk(marker.message, marker.schema)
-        return ask, lambda raw: _official_elicitation(_elicit_result(raw, ask))
+        return ask, lambda raw: _official_elicitation(_read_form(raw, ask, wire_key))
     from mcp import types  # type: ignore[import-not-found, unused-ignore]  # optional dependency
 
     if kind == "Sample":
@@ -342,7 +356,7 @@ async def _resolve_all(
             await attempt(marker.fn, questions)
         if not questions:
             break
-        prepared = [(wire_key, _prepare(question)) for wire_key, question in questions.values()]
+        prepared = [(wire_key, _prepare(question, wire_key)) for wire_key, question in questions.values()]
         raw = ctx.ask_all([(wire_key, ask) for wire_key, (ask, _) in prepared])
         answers = await raw if inspect.isawaitable(raw) else raw
         for key, (_, (_, read)), answer in zip(questions, prepared, answers):
