@@ -558,4 +558,4 @@ def _settings_attribute(name: str) -> Any:
 # The official 1.x module path of ``Settings`` (``mcpforge.server.Settings``), looked up when
 # read so that ``import mcpforge`` does not load pydantic; the native module does not import
 # this layer.
-_server_module.__getattr__ = _settings_attribute  # type: ignore[attr-defined]
+_server_module.__getattr__ = _settings_attribute  # type: ignore[method-assign, attr-defined, unused-ignore]

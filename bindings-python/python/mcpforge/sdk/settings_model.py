@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Generic, List, Literal, Optional, TypeVar
 
-from pydantic_settings import BaseSettings, SettingsConfigDict  # optional dependency: the official 1.x package brings it
+from pydantic_settings import BaseSettings, SettingsConfigDict  # type: ignore[import-not-found, unused-ignore]  # optional dependency: the official 1.x package brings it
 
 from .settings import DEFAULT_MAX_REQUEST_BODY_SIZE, DEFAULT_MAX_SESSIONS, DEFAULT_SESSION_IDLE_TIMEOUT
 
