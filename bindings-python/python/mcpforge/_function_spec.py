@@ -296,6 +296,18 @@ def _qualified(ret: Any) -> bool:
     return getattr(kind, "_name", None) in _TYPE_QUALIFIERS or type(kind).__name__ == "InitVar"
 
 
+def _written_return(fn: Callable[..., Any], ret: Any) -> Any:
+    """A return annotation as written; text (postponed annotations) evaluated in the
+    function's module, as ``typing.get_type_hints`` evaluates it; what does not evaluate
+    stays text."""
+    if not isinstance(ret, str):
+        return ret
+    try:
+        return eval(ret, getattr(fn, "__globals__", {}))  # noqa: S307 - the annotation get_type_hints evaluates too
+    except Exception:  # noqa: BLE001 - a name only a type checker knows: kept as text
+        return ret
+
+
 def _check_official_return(name: str, ret: Any, structured_output: Optional[bool]) -> None:
     """The official SDK's rules for a tool's return annotation, refused with
     ``InvalidSignature`` as its servers refuse them at registration: structured output asked
@@ -339,6 +351,9 @@ it does not require have the default None (``_typeddict_defaults``)."""
     try:
         hints = typing.get_type_hints(annotated, include_extras=True)
     except Exception as e:
+        written = _written_return(fn, sig.return_annotation)
+        if official_docs and _qualified(written):  # typing refuses `-> Final[int]` itself
+            _check_official_return(getattr(fn, "__name__", "tool"), written, structured_output)
         raise TypeError(f"cannot resolve the type hints of {getattr(fn, '__qualname__', fn)!r}: {e}") from e
     doc = inspect.getdoc(fn) or ""
     # As the official SDK reads it (``official_docs``): the docstring as it is, and no
