@@ -4,7 +4,9 @@
 #
 #   make test-sdk-python   prints passed / failed / skipped for each release, and the same
 #                          for the tests of private internals; fails only when the harness
-#                          breaks (hash mismatch, nothing collected), not on failing tests
+#                          breaks (hash mismatch, nothing collected), not on failing tests;
+#                          SDK_PY_ARGS="1.x --file resources/ -k read" runs a part while
+#                          iterating (a release, files, tests; the figures are that part's)
 #
 # scripts/setup-sdk-python.sh makes one venv per release; the mcpforge wheel (`make
 # python-wheel`) is installed into each; scripts/sdk-tests-python.py downloads the releases'
@@ -18,7 +20,7 @@ SDK_PY_STAMP := target/sdk-python/wheel.stamp
 test-sdk-python: python-wheel
 	@./scripts/setup-sdk-python.sh
 	@$(MAKE) --no-print-directory $(SDK_PY_STAMP)
-	python3 scripts/sdk-tests-python.py
+	python3 scripts/sdk-tests-python.py $(SDK_PY_ARGS)
 
 # A venv made anew (its pyvenv.cfg newer than the stamp) gets the wheel again too.
 $(SDK_PY_STAMP): $(PY_STAMP) $(wildcard $(addsuffix /pyvenv.cfg,$(SDK_PY_VENVS)))

@@ -29,7 +29,12 @@ counts, the same without and for the tests of private internals (see `private_te
 the most common failure reasons, then each file's counted passed / total; the per-test outcomes land in
 target/sdk-python/mcp-VERSION/results.json (those not counted in uncounted.json). The exit status is
 0 whatever the counts (the figures are the yardstick), and 1 when the harness itself broke:
-a hash mismatch, a failed download, no test collected, or a run that left no outcomes."""
+a hash mismatch, a failed download, no test collected, or a run that left no outcomes.
+
+While iterating, `--file PART` runs only the test files whose path contains PART and `-k
+EXPR` only the tests pytest selects by EXPR (the control and the stubbed run are limited
+alike); the figures printed are then that part's, and say so. The yardstick is the full
+run, with neither."""
 
 from __future__ import annotations
 
@@ -267,10 +272,27 @@ def extract(suite: Suite, sdist: Path) -> tuple[Path, Path, int]:
     return orig, run, rewritten
 
 
-def pytest(python: Path, tree: Path, suite: Suite, out: Path, stubbed: bool = False) -> dict:
+@dataclass(frozen=True)
+class Selection:
+    """A part of a suite to run while iterating (`--file`, `-k`): its figures are that part's
+    only, printed as such; the full run selects everything."""
+
+    file: str | None = None  # a substring of the test file's path inside the suite's folder
+    keyword: str | None = None  # a pytest -k expression
+
+    def __bool__(self) -> bool:
+        return self.file is not None or self.keyword is not None
+
+    def __str__(self) -> str:
+        return ", ".join(part for part in (self.file and f"files matching {self.file!r}", self.keyword and f"-k {self.keyword!r}") if part)
+
+
+def pytest(python: Path, tree: Path, suite: Suite, out: Path, stubbed: bool = False, selection: Selection = Selection()) -> dict:
     """Runs pytest on the suite's files in `tree` with the outcomes plugin; its JSON. With
     `stubbed`, the mcpforge package is replaced by STUB (every name raises when used)."""
     files = sorted(str(p.relative_to(tree)) for p in (tree / suite.tests).rglob("test_*.py"))
+    if selection.file is not None:
+        files = [f for f in files if selection.file in f[len(suite.tests) + 1:]]
     # The release's own pytest settings (its pyproject.toml) apply, but for its addopts,
     # which name plugins of its development setup (xdist, pytest-examples) and colours.
     cmd = [str(python), "-m", "pytest", "-p", "sdk_outcomes", "-p", "no:cacheprovider", "-o", "addopts=",
@@ -279,6 +301,8 @@ def pytest(python: Path, tree: Path, suite: Suite, out: Path, stubbed: bool = Fa
     # conversion state Python 3.11.7 keeps per process, so that a handler thread using `ast`
     # at the same time makes the report raise SystemError and stops the whole run.
     cmd += ["-rN", "--tb=native", "--continue-on-collection-errors"]
+    if selection.keyword is not None:
+        cmd += ["-k", selection.keyword]
     path = [str(STUB)] if stubbed else []
     path.append(str(ROOT / "scripts" / "lib"))
     env = {**os.environ, "SDK_OUTCOMES": str(out), "PYTHONPATH": os.pathsep.join(path), "PYTHONDONTWRITEBYTECODE": "1"}
@@ -433,7 +457,7 @@ def per_file(results: dict, uncounted: set[str], suite: Suite) -> dict[str, tupl
     return {path.removeprefix(prefix): (r[0], r[1], r[2]) for path, r in sorted(rows.items())}
 
 
-def run_suite(suite: Suite) -> None:
+def run_suite(suite: Suite, selection: Selection = Selection()) -> None:
     started = time.monotonic()
     python = WORK / suite.venv / "bin" / "python"
     if not python.exists():
@@ -448,9 +472,9 @@ def run_suite(suite: Suite) -> None:
     # binds its own port, if any, and writes only under its own temporary folder): side by side
     # they take the time of the longest instead of the sum.
     with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
-        control_job = pool.submit(pytest, python, orig, suite, base / "control.json")
-        ran_job = pool.submit(pytest, python, run, suite, base / "outcomes.json")
-        stubbed_job = pool.submit(pytest, python, run, suite, base / "stubbed.json", True)
+        control_job = pool.submit(pytest, python, orig, suite, base / "control.json", False, selection)
+        ran_job = pool.submit(pytest, python, run, suite, base / "outcomes.json", False, selection)
+        stubbed_job = pool.submit(pytest, python, run, suite, base / "stubbed.json", True, selection)
         control, ran, stubbed = control_job.result(), ran_job.result(), stubbed_job.result()
     if not control["collected"] or control["broken_modules"]:
         broken = ", ".join(control["broken_modules"]) or "no test"
@@ -466,6 +490,8 @@ def run_suite(suite: Suite) -> None:
     results = tally(control, ran, private, uncounted)
     (base / "results.json").write_text(json.dumps(results, indent=1, sort_keys=True), encoding="utf-8")
     (base / "uncounted.json").write_text(json.dumps(sorted(uncounted), indent=1), encoding="utf-8")
+    if selection:
+        print(f"sdk-python[{suite.label}]: a part only ({selection}); the figures below are that part's")
     report(suite, results, control, time.monotonic() - started, rewritten, uncounted)
     print(f"  names mcpforge lacks, taken off import lines (their tests fail with NameError): {dropped}")
     for test_id in sorted(unpassed):
@@ -475,11 +501,14 @@ def run_suite(suite: Suite) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("labels", nargs="*", help="releases to run (2.x, 1.x); all by default")
+    parser.add_argument("--file", help="while iterating: only the test files whose path in the suite's folder contains this")
+    parser.add_argument("-k", dest="keyword", help="while iterating: only the tests pytest's -k expression selects")
     args = parser.parse_args()
     chosen = [s for s in SUITES if not args.labels or s.label in args.labels]
+    selection = Selection(args.file, args.keyword)
     try:
         for suite in chosen:
-            run_suite(suite)
+            run_suite(suite, selection)
     except HarnessError as exc:
         print(f"sdk-tests: harness broken: {exc}", file=sys.stderr)
         return 1

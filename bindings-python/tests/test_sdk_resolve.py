@@ -1,7 +1,9 @@
 """The official 2.x ``resolve`` module's public names under ``mcpforge.resolve``, and what its
 servers are refused at registration: a resolver that depends on itself, one with a parameter
 nothing fills, one annotated to ask two questions, a ``Resolve`` buried in a union and a tool
-that also returns its own ``InputRequiredResult`` all raise ``InvalidSignature``. A ``Sample``
+that also returns its own ``InputRequiredResult`` all raise ``InvalidSignature``. Resolvers
+that do not depend on each other ask in one round, each under its own key (closures of one
+factory too), and a resolver needing an answer asks in the next round. A ``Sample``
 written with the official keywords and models reaches the client as wire JSON, and a consumer
 annotated with a model gets the client's answer as that model."""
 
@@ -14,6 +16,7 @@ from pydantic import BaseModel
 from mcpforge import Context, MCPServer
 from mcpforge.exceptions import InvalidSignature
 from mcpforge.resolve import Elicit, ListRoots, Resolve, Sample, find_resolved_parameters, returns_input_required
+from mcpforge.testing import HANDSHAKE, MODERN
 
 
 class Login(BaseModel):
@@ -148,3 +151,70 @@ def test_a_sample_with_the_official_keywords_and_a_consumer_annotated_with_a_mod
     run(body)
     assert asked[0]["messages"] == [{"role": "user", "content": {"type": "text", "text": "Capital?"}}]
     assert asked[0]["stopSequences"] == ["\n"] and asked[0]["maxTokens"] == 16
+
+
+def _asker(label: str) -> Any:
+    def ask(ctx: Context) -> Elicit[Login]:
+        return Elicit(f"{label}?", Login)
+
+    return ask
+
+
+_ASK_A, _ASK_B = _asker("A"), _asker("B")
+
+
+def _then(a: Annotated[Login, Resolve(_ASK_A)]) -> Elicit[Login]:
+    return Elicit(f"C after {a.username}?", Login)
+
+
+def _batched_server() -> MCPServer:
+    server = MCPServer("batched")
+
+    @server.tool()
+    async def three(
+        a: Annotated[Login, Resolve(_ASK_A)], b: Annotated[Login, Resolve(_ASK_B)], c: Annotated[Login, Resolve(_then)]
+    ) -> str:
+        return f"{a.username},{b.username},{c.username}"
+
+    return server
+
+
+def _accept_first_letter(requests: Dict[str, Any]) -> Dict[str, Any]:
+    return {key: {"action": "accept", "content": {"username": r["params"]["message"][0]}} for key, r in requests.items()}
+
+
+def test_independent_resolvers_ask_in_one_round_each_under_its_own_key() -> None:
+    async def body() -> None:
+        params = {"name": "three", "arguments": {}}
+        async with _batched_server().test_client(wire=MODERN, capabilities={"elicitation": {"form": {}}}) as client:
+            first = (await client.send("tools/call", params))["result"]
+            asked = first["inputRequests"]
+            # The two closures of one factory share module:qualname: the second gets `#1`.
+            assert [r["params"]["message"] for r in asked.values()] == ["A?", "B?"]
+            keys = list(asked)
+            assert keys[1] == keys[0] + "#1"
+            retry = {**params, "inputResponses": _accept_first_letter(asked), "requestState": first["requestState"]}
+            second = (await client.send("tools/call", retry))["result"]
+            # `_then` needs A's answer: its question goes out alone, in the next round.
+            asked = second["inputRequests"]
+            assert [r["params"]["message"] for r in asked.values()] == ["C after A?"]
+            retry = {**params, "inputResponses": _accept_first_letter(asked), "requestState": second["requestState"]}
+            done = (await client.send("tools/call", retry))["result"]
+            assert done["content"][0]["text"] == "A,B,C"
+
+    run(body)
+
+
+def test_on_the_handshake_wire_the_questions_go_out_wave_by_wave() -> None:
+    asked: List[str] = []
+
+    def answer(params: Dict[str, Any]) -> Dict[str, Any]:
+        asked.append(params["message"])
+        return {"action": "accept", "content": {"username": params["message"][0]}}
+
+    async def body() -> None:
+        async with _batched_server().test_client(wire=HANDSHAKE, elicitation=answer) as client:
+            assert (await client.call_tool("three", {})).text == "A,B,C"
+
+    run(body)
+    assert asked == ["A?", "B?", "C after A?"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, Final, Optional
 
 import pytest
 from pydantic import Field, ValidationError
@@ -144,6 +144,12 @@ def test_the_official_return_annotation_rules_refuse_at_registration() -> None:
         server.add_tool(maybe)
     with pytest.raises(InvalidSignature, match="return annotation required for structured output"):
         server.add_tool(bare, structured_output=True)
+
+    def final() -> Final[int]:  # type: ignore[valid-type]
+        return 1
+
+    with pytest.raises(InvalidSignature, match="return annotation contains an invalid type qualifier"):
+        server.add_tool(final)
     assert list(server.tools) == []
 
 

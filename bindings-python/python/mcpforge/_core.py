@@ -68,6 +68,10 @@ class ServerCore:
     # docstring (and no ``description=``) has the description ``""``, and a tool's input
     # schema has the titles pydantic writes (``getWeatherArguments``, ``City``).
     _sdk_definitions: bool = False
+    # The official release whose reading of return annotations tools follow where 1.x and
+    # 2.x differ (``function_spec``'s ``release``): ``"1.x"`` for ``FastMCP``, ``"2.x"`` for
+    # ``MCPServer``; None for mcpforge's own ``Server``.
+    _sdk_release: Optional[str] = None
     # Told what a tool's or resource's handler raised, with its request (``witness(native_ctx,
     # exception)``): the drop-in classes' direct calls read it (``sdk.direct``); None here.
     _witness: Optional[Callable[[Any, BaseException], None]] = None

@@ -124,6 +124,57 @@ def _unstructured_return(tp: Any) -> bool:
     return False
 
 
+def _release_one_unstructured(tp: Any) -> bool:
+    """1.x's ``FastMCP`` reading of a return type: only what has no JSON Schema is sent
+    without an output schema. A list, sequence or union of the official content blocks
+    (``list[ContentBlock]``) is structured there, wrapped as ``{"result": [...]}`` (2.x sends
+    such blocks as content only); mcpforge's ``Image`` and ``Audio``, like the official 1.x
+    helpers, and classes without type hints have no schema (``_schemaless``)."""
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        return _release_one_unstructured(typing.get_args(tp)[0])
+    if origin in (list, tuple) or is_abc(origin, "Sequence") or origin is typing.Union or (UnionType is not None and isinstance(tp, UnionType)):
+        return _schemaless(tp)
+    if _official_model(tp):
+        return False  # the official content blocks are pydantic models: they have a schema
+    return _unstructured_return(tp)
+
+
+def _official_model(tp: Any) -> bool:
+    """One of the official package's pydantic models (a content block, ...), not its
+    ``CallToolResult``, which a tool returns as its whole result."""
+    return isinstance(tp, type) and tp.__module__.partition(".")[0] == "mcp" and tp.__name__ != "CallToolResult" and is_pydantic_model(tp)
+
+
+def _schemaless(tp: Any) -> bool:
+    """Whether no JSON Schema describes ``tp`` in 1.x's reading: a bare ``list``, mcpforge's
+    content helpers, the official classes that are not pydantic models, classes without type
+    hints, and the lists and unions holding one."""
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        return _schemaless(typing.get_args(tp)[0])
+    if origin in (list, tuple) or is_abc(origin, "Sequence"):
+        args = typing.get_args(tp)
+        return not args or _schemaless(args[0])
+    if origin is typing.Union or (UnionType is not None and isinstance(tp, UnionType)):
+        return any(_schemaless(a) for a in typing.get_args(tp))
+    if tp in (list, tuple, inspect.Signature.empty):
+        return True
+    if isinstance(tp, type) and issubclass(tp, Content):
+        return True
+    if isinstance(tp, type) and tp.__module__.partition(".")[0] == "mcp":
+        return not _official_model(tp)
+    return _hintless_class(tp)
+
+
+def _typeddict_defaults(schema: Dict[str, Any]) -> Dict[str, Any]:
+    """A TypedDict's output schema as 1.x writes it (the keys it does not require get the
+    default None, from the model 1.x makes of it)."""
+    required = set(schema.get("required", ()))
+    props = {k: v if k in required else {**v, "default": None} for k, v in schema.get("properties", {}).items()}
+    return {**schema, "properties": props}
+
+
 def _content_class(tp: Any) -> bool:
     """mcpforge's content blocks (``Image``, ``Audio``, ...) and the official SDK's classes."""
     if not isinstance(tp, type):
@@ -232,12 +283,40 @@ def _annotated_field(tp: Any) -> Any:
     return None
 
 
+# Type qualifiers, which say how an attribute or a key may be used, not what a value is.
+_TYPE_QUALIFIERS = frozenset({"Final", "ClassVar", "Required", "NotRequired", "ReadOnly", "InitVar"})
+
+
+def _qualified(ret: Any) -> bool:
+    """Whether a return annotation is a type qualifier (``Final[int]``, ``ClassVar``, ...),
+    through ``Annotated``."""
+    while typing.get_origin(ret) is typing.Annotated:
+        ret = typing.get_args(ret)[0]
+    kind = typing.get_origin(ret) or ret
+    return getattr(kind, "_name", None) in _TYPE_QUALIFIERS or type(kind).__name__ == "InitVar"
+
+
+def _written_return(fn: Callable[..., Any], ret: Any) -> Any:
+    """A return annotation as written; text (postponed annotations) evaluated in the
+    function's module, as ``typing.get_type_hints`` evaluates it; what does not evaluate
+    stays text."""
+    if not isinstance(ret, str):
+        return ret
+    try:
+        return eval(ret, getattr(fn, "__globals__", {}))  # noqa: S307 - the annotation get_type_hints evaluates too
+    except Exception:  # noqa: BLE001 - a name only a type checker knows: kept as text
+        return ret
+
+
 def _check_official_return(name: str, ret: Any, structured_output: Optional[bool]) -> None:
     """The official SDK's rules for a tool's return annotation, refused with
     ``InvalidSignature`` as its servers refuse them at registration: structured output asked
-    for with no annotation, and ``CallToolResult`` inside a union."""
+    for with no annotation, a type qualifier (``-> Final[int]``), and ``CallToolResult``
+    inside a union."""
     if structured_output is True and ret is inspect.Signature.empty:
         raise InvalidSignature(f"Function {name}: return annotation required for structured output")
+    if _qualified(ret):
+        raise InvalidSignature(f"Function {name}: return annotation contains an invalid type qualifier")
     arms = typing.get_args(ret) if typing.get_origin(ret) is typing.Union or (UnionType is not None and isinstance(ret, UnionType)) else ()
     if any(isinstance(a, type) and a.__name__ == "CallToolResult" for a in arms):
         raise InvalidSignature(
@@ -253,6 +332,7 @@ def function_spec(
     text_schema: bool = False,
     titles: bool = False,
     official_docs: bool = False,
+    release: Optional[str] = None,
 ) -> FunctionSpec:
     """Reads ``fn``: parameters (``skip`` names are filled by the caller, not the client),
     schemas, converters, descriptions. ``text_schema`` gives a ``str``, ``Optional[str]`` or
@@ -261,13 +341,19 @@ def function_spec(
     the official SDK's reading (``_sdk_dict_return``). ``titles`` puts in the input schema
     the ``title``s pydantic writes for the official SDK (``_titled``), and ``official_docs`` takes
 the description as the official SDK does: the docstring as written, with no parameter
-descriptions read from an ``Args:`` section."""
+descriptions read from an ``Args:`` section. ``release`` ``"1.x"`` reads the return
+annotation as 1.x's ``FastMCP`` does where it differs from 2.x: a list or union of the
+official content blocks is structured (``_release_one_unstructured``) and a TypedDict's keys
+it does not require have the default None (``_typeddict_defaults``)."""
     sig = inspect.signature(fn)
     # A callable object's annotations are those of its class's ``__call__``.
     annotated = fn if inspect.isroutine(fn) or inspect.isclass(fn) else getattr(type(fn), "__call__", fn)
     try:
         hints = typing.get_type_hints(annotated, include_extras=True)
     except Exception as e:
+        written = _written_return(fn, sig.return_annotation)
+        if official_docs and _qualified(written):  # typing refuses `-> Final[int]` itself
+            _check_official_return(getattr(fn, "__name__", "tool"), written, structured_output)
         raise TypeError(f"cannot resolve the type hints of {getattr(fn, '__qualname__', fn)!r}: {e}") from e
     doc = inspect.getdoc(fn) or ""
     # As the official SDK reads it (``official_docs``): the docstring as it is, and no
@@ -335,7 +421,8 @@ descriptions read from an ``Args:`` section."""
     sdk_dict = _sdk_dict_return(ret) if text_schema else None
     if structured_output is None and sdk_dict == "none":
         structured_output = False
-    structured = structured_output if structured_output is not None else not _unstructured_return(ret)
+    unstructured = _release_one_unstructured if release == "1.x" else _unstructured_return
+    structured = structured_output if structured_output is not None else not unstructured(ret)
     if structured and ret is not inspect.Signature.empty:
         out_builder = SchemaBuilder(titles)
         schema = out_builder.schema(ret)
@@ -343,6 +430,8 @@ descriptions read from an ``Args:`` section."""
             schema, defs = _inlined_root(schema, out_builder.defs)
             if titles and sdk_dict == "object":
                 schema = {**schema, "title": f"{function_name}DictOutput"}  # pydantic's name for it
+            if release == "1.x" and is_typeddict(ret):
+                schema = _typeddict_defaults(schema)
             output_schema = _root(schema, defs)
         else:
             wrapped = {"type": "object", "properties": {"result": schema}, "required": ["result"]}

@@ -197,6 +197,7 @@ class Registering(ServerCore):
             text_schema=self._sdk_results,
             titles=self._sdk_definitions,
             official_docs=self._sdk_definitions,
+            release=self._sdk_release,
         )
         definition = drop_none(
             {
@@ -216,7 +217,8 @@ class Registering(ServerCore):
         bind = binding.bind_tool(spec, self._ref)
         if excluded:
             bind = _without(bind, excluded)
-        finish = results.tool_finish()
+        # 1.x sends a list of content blocks under a wrapped output schema as both.
+        finish = results.tool_finish(mirror_blocks=spec.wrap_output and self._sdk_release == "1.x" and not explicit_output)
         # The engine wraps every value under a schema derived as ``{"result": ...}``.
         registered = {**definition, "wrappedOutput": True} if spec.wrap_output and not explicit_output else definition
         if link:

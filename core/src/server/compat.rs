@@ -111,7 +111,9 @@ impl ServerBuilder {
     /// Reads JSON text sent for a tool parameter whose schema is not a plain string as the
     /// array, object, boolean or null it holds, before the arguments are validated (off by
     /// default), as the official Python SDK's high-level servers do for clients that send
-    /// `"[1, 2]"` where a list is declared. Text holding a number or a string stays text.
+    /// `"[1, 2]"` where a list is declared; text holding a number is read as that number where
+    /// the parameter takes numbers and no string, as their pydantic validation does (`"5"`
+    /// for an `int`). Text holding a string stays text.
     pub fn json_text_arguments(mut self, on: bool) -> Self {
         self.json_text_arguments = on;
         self

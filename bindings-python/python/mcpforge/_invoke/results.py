@@ -35,16 +35,22 @@ def _list_block(item: Any) -> Any:
     return {"type": "text", "text": json.dumps(item, indent=2, ensure_ascii=False, default=jsonable)}
 
 
-def tool_finish() -> Finish:
+def tool_finish(mirror_blocks: bool = False) -> Finish:
     """A tool's return value to the engine's result vocabulary (the engine decides the wire
     shape: text, JSON text, ``structuredContent`` under an output schema, the content block
     of raw bytes; docs/results.md).
 
     A return annotation that is not an object type declares the wrapped schema
     ``{"result": ...}``, and the tool is registered so (``wrappedOutput``): the engine then
-    wraps every value, objects too."""
+    wraps every value, objects too. ``mirror_blocks`` (a 1.x ``FastMCP`` tool whose wrapped
+    output schema describes content blocks, ``list[ContentBlock]``): a returned list of
+    content blocks is sent as its blocks and, as ``structuredContent``, ``{"result": [...]}``
+    of the same blocks, as 1.x sends it."""
 
     def finish(value: Any) -> Outcome:
+        if mirror_blocks and isinstance(value, (list, tuple)) and any(is_content(v) for v in value):
+            blocks = [_list_block(v) for v in value]
+            return (RESULT, {"content": blocks, "structuredContent": {"result": jsonable(list(value))}})
         if isinstance(value, str):
             return (VALUE, value)
         if isinstance(value, BYTES_TYPES):

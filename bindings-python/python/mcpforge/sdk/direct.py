@@ -25,8 +25,9 @@ from .._native import LATEST_PROTOCOL_VERSION
 from ..errors import INVALID_PARAMS, RESOURCE_NOT_FOUND, McpError, ResourceError, ToolError
 from ..session import read_contents
 from .exceptions import UnexpectedResourceError, UnexpectedToolError
+from .release import release_types
 
-__all__ = ["DirectCalls", "Witnessed", "release_types", "typed"]
+__all__ = ["DirectCalls", "Witnessed", "typed"]
 
 _ids = itertools.count(1)
 _PREFIX = "mcpforge-direct-"
@@ -34,22 +35,6 @@ _PREFIX = "mcpforge-direct-"
 _INTERNAL = (_PREFIX, "loopback-")
 # A bound on one direct call (the engine's own request timeout applies too).
 _TIMEOUT = 300.0
-
-
-def release_types() -> Any:
-    """The official types module of the installed release, or None."""
-    try:
-        import mcp_types  # type: ignore[import-not-found, unused-ignore]  # optional dependency
-
-        return mcp_types
-    except ImportError:
-        pass
-    try:
-        import mcp.types  # type: ignore[import-not-found, unused-ignore]  # optional dependency
-
-        return mcp.types
-    except ImportError:
-        return None
 
 
 def typed(name: str, value: Dict[str, Any]) -> Any:

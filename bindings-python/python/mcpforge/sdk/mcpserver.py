@@ -52,12 +52,12 @@ from .extensions import install as install_extensions, settings as extension_set
 from .resolve import Resolve, with_resolvers
 from .resources import FunctionResource
 from .templates import DEFAULT_RESOURCE_SECURITY, ResourceSecurity
-from .settings import DEFAULT_MAX_REQUEST_BODY_SIZE, DEFAULT_MAX_SESSIONS, DEFAULT_SESSION_IDLE_TIMEOUT, ServerSettings, Settings
+from .settings import DEFAULT_MAX_REQUEST_BODY_SIZE, DEFAULT_MAX_SESSIONS, DEFAULT_SESSION_IDLE_TIMEOUT, ServerSettings, Settings, for_host
 
 if TYPE_CHECKING:  # the in-process streams load asyncio: imported when a test connects, not by every server
     from .streams import InMemoryTransport, LowLevel
 
-__all__ = ["MCPServer", "FastMCP", "RequestStateSecurity", "Resolve", "ResourceSecurity"]
+__all__ = ["MCPServer", "FastMCP", "RequestStateSecurity", "Resolve", "ResourceSecurity", "settings_class"]
 
 # Every server's ``run``, ``run_async`` and ASGI apps take the official SDK's HTTP option
 # names too (``streamable_http_path``, ``transport_security``, ...; docs/python.md lists them):
@@ -256,6 +256,20 @@ class MCPServer(DirectCalls, SdkHttpApps, Server, Generic[LifespanResultT]):
 
     async def __aexit__(self, *exc: Any) -> None:
         await self._transports.pop().__aexit__(*exc)
+
+    # The official in-memory transport (``mcp.client.InMemoryTransport(server)``) runs a server
+    # it does not know as a low-level one: ``run(read, write, create_initialization_options())``.
+    def create_initialization_options(self, notification_options: Any = None, experimental_capabilities: Any = None) -> Any:
+        """The official low-level server's method, for ``run(read, write, options)``: nothing
+        to give, the engine makes its own."""
+        return self._lowlevel_server.create_initialization_options()
+
+    def run(self, transport: Any = "stdio", *args: Any, **kwargs: Any) -> Any:
+        """``Server.run``; given the official streams in place of a transport name
+        (``run(read_stream, write_stream, options)``), serves that one connection: awaitable."""
+        if isinstance(transport, str):
+            return super().run(transport, *args, **kwargs)
+        return self._lowlevel_server.run(transport, *args, **kwargs)
 
     @property
     def _mcp_server(self) -> "LowLevel":
@@ -474,7 +488,7 @@ class FastMCP(MCPServer[LifespanResultT]):
             mask_error_details=mask_error_details,
             **server_options,
         )
-        self.settings: Settings = Settings(
+        self.settings: Settings = settings_class()(
             host=host,
             port=port,
             mount_path=mount_path,
@@ -486,17 +500,23 @@ class FastMCP(MCPServer[LifespanResultT]):
             max_request_body_size=max_request_body_size,
             session_idle_timeout=session_idle_timeout,
             max_sessions=max_sessions,
-            transport_security=transport_security,
+            transport_security=for_host(host, transport_security),
             debug=debug,
             log_level=log_level,
             warn_on_duplicate_resources=warn_on_duplicate_resources,
             warn_on_duplicate_tools=warn_on_duplicate_tools,
             warn_on_duplicate_prompts=warn_on_duplicate_prompts,
-            dependencies=dependencies,
+            dependencies=list(dependencies),
             lifespan=lifespan,
             auth=auth,
         )
         self.dependencies = self.settings.dependencies
+
+    def get_context(self) -> SdkContext:
+        """1.x's ``get_context()``: a ``Context`` of this server outside any request (its
+        ``request_context`` raises ``ValueError``), as the official one is outside a request;
+        a handler gets the context of its request by declaring a ``Context`` parameter."""
+        return SdkContext(fastmcp=self)
 
     def _tool_result(self, result: Dict[str, Any]) -> Any:
         """1.x's direct ``call_tool`` returns the content blocks, paired with the structured
@@ -519,5 +539,23 @@ class FastMCP(MCPServer[LifespanResultT]):
         return {**super()._defaults(), "host": s.host, "port": s.port, "path": s.streamable_http_path, "options": options}
 
 
-# The official 1.x module path of ``Settings``; the native module does not import this layer.
-_server_module.Settings = Settings  # type: ignore[attr-defined]
+def settings_class() -> Any:
+    """1.x's ``Settings``: the pydantic-settings model (``settings_model``) where
+    pydantic-settings is installed, as the official class is; else the plain class."""
+    try:
+        from .settings_model import Settings as model  # optional dependency: pydantic-settings
+    except ImportError:
+        return Settings
+    return model
+
+
+def _settings_attribute(name: str) -> Any:
+    if name == "Settings":
+        return settings_class()
+    raise AttributeError(f"module 'mcpforge.server' has no attribute {name!r}")
+
+
+# The official 1.x module path of ``Settings`` (``mcpforge.server.Settings``), looked up when
+# read so that ``import mcpforge`` does not load pydantic; the native module does not import
+# this layer.
+_server_module.__getattr__ = _settings_attribute  # type: ignore[method-assign, attr-defined, unused-ignore]

@@ -7,7 +7,8 @@ asks the client for it: ``Elicit(message, Model)`` (a form), ``Sample(messages, 
 ``ListRoots()``. The question goes out as the engine asks any question of a handler (a
 request to the client on the handshake versions; on 2026-07-28 an ``input_required`` result,
 the tool running again from the start with the answer), under the resolver's own key, so each
-question is asked once. A parameter annotated with the answer type (``ElicitationResult[T]``
+question is asked once; the questions of resolvers that do not depend on each other go out
+together, in one round. A parameter annotated with the answer type (``ElicitationResult[T]``
 or one of its members) gets the whole answer; one annotated ``T`` gets the accepted value, and
 a declined or cancelled form ends the call with a tool error.
 
@@ -155,6 +156,33 @@ def _wire_key(fn: Callable[..., Any]) -> str:
     return f"{module}:{qualname}"
 
 
+def _wire_keys(resolved: Dict[str, Tuple[Any, bool]]) -> Dict[Hashable, str]:
+    """Each resolver's key on the wire, made once when the tool is registered: its
+    ``module:qualname``, which any worker derives alike; resolvers sharing one (closures of
+    one factory, two instances' methods) get ``#1``, ``#2``, ... in the order the tool's
+    parameters reach them, depth first."""
+    keys: Dict[Hashable, str] = {}
+    seen: Dict[str, int] = {}
+
+    def visit(fn: Callable[..., Any]) -> None:
+        key = _key(fn)
+        if key in keys:
+            return
+        base = _wire_key(fn)
+        count = seen.get(base, 0)
+        seen[base] = count + 1
+        keys[key] = base if count == 0 else f"{base}#{count}"
+        hints = _hints(fn)
+        for name in inspect.signature(fn).parameters:
+            marker, _ = _marker(hints.get(name))
+            if marker is not None:
+                visit(marker.fn)
+
+    for marker, _ in resolved.values():
+        visit(marker.fn)
+    return keys
+
+
 def _check(fn: Callable[..., Any], arguments: List[str], stack: Tuple[Hashable, ...] = ()) -> None:
     """Refuses, when the tool is registered, a resolver that depends on itself or has a
     parameter nothing can fill (as the official ``InvalidSignature`` does)."""
@@ -192,28 +220,49 @@ def _official(marker: Any) -> bool:
     return kind.__module__.partition(".")[0] == "mcp"
 
 
-async def _fulfil(marker: Any, key: str, ctx: Any) -> Any:
-    """Asks the client what ``marker`` asks; the answer as the marker's package has it."""
+def _read_form(raw: Any, ask: "_ElicitAsk[Any]", wire_key: str) -> Any:
+    """A form's answer; an accepted one without content, or whose content does not fit the
+    form's model, fails the call with a tool error saying so (the validator's own text is
+    not passed on)."""
+    if isinstance(raw, dict) and raw.get("action") == "accept" and raw.get("content") is None:
+        raise ToolError(f"Resolver {wire_key}: the client accepted the elicitation with no content")
+    try:
+        return _elicit_result(raw, ask)
+    except (ValueError, TypeError):  # pydantic's ValidationError is a ValueError
+        raise ToolError(
+            f"Resolver {wire_key}: Received an accepted elicitation whose content does not match the requested schema"
+        ) from None
+
+
+def _prepare(marker: Any, wire_key: str) -> Tuple[InputAsk, Callable[[Any], Any]]:
+    """What ``marker`` asks the client, as the engine asks it, and how its raw answer reads:
+    as the marker's package has the answer."""
     if isinstance(marker, InputAsk):  # mcpforge's own Elicit, Sample, ListRoots
-        raw = await ctx.ask(key, marker)
         if isinstance(marker, _ElicitAsk):
-            return _elicit_result(raw, marker)
-        return _Accepted(_sampling_result(raw) if marker.method == "sampling/createMessage" else _roots(raw), raw)
+            return marker, lambda raw: _read_form(raw, marker, wire_key)
+        if marker.method == "sampling/createMessage":
+            return marker, lambda raw: _Accepted(_sampling_result(raw), raw)
+        return marker, lambda raw: _Accepted(_roots(raw), raw)
     kind = type(marker).__name__
     if kind == "Elicit":
         ask: _ElicitAsk[Any] = _ElicitAsk(marker.message, marker.schema)
-        answer = _elicit_result(await ctx.ask(key, ask), ask)
-        from mcp.server.elicitation import AcceptedElicitation, CancelledElicitation, DeclinedElicitation  # type: ignore[import-not-found, unused-ignore]  # optional dependency
-
-        if answer.action == "accept":
-            return AcceptedElicitation(data=answer.content)
-        return DeclinedElicitation() if answer.action == "decline" else CancelledElicitation()
+        return ask, lambda raw: _official_elicitation(_read_form(raw, ask, wire_key))
     from mcp import types  # type: ignore[import-not-found, unused-ignore]  # optional dependency
 
     if kind == "Sample":
         params = marker.params.model_dump(mode="json", by_alias=True, exclude_none=True)
-        return _Accepted(types.CreateMessageResult.model_validate(await ctx.ask(key, _Ask("sampling/createMessage", params))))
-    return _Accepted(types.ListRootsResult.model_validate(await ctx.ask(key, _Ask("roots/list", {}))))
+        return _Ask("sampling/createMessage", params), lambda raw: _Accepted(types.CreateMessageResult.model_validate(raw))
+    return _Ask("roots/list", {}), lambda raw: _Accepted(types.ListRootsResult.model_validate(raw))
+
+
+def _official_elicitation(answer: Any) -> Any:
+    """A form's answer as the official ``AcceptedElicitation``, ``DeclinedElicitation`` or
+    ``CancelledElicitation``."""
+    from mcp.server.elicitation import AcceptedElicitation, CancelledElicitation, DeclinedElicitation  # type: ignore[import-not-found, unused-ignore]  # optional dependency
+
+    if answer.action == "accept":
+        return AcceptedElicitation(data=answer.content)
+    return DeclinedElicitation() if answer.action == "decline" else CancelledElicitation()
 
 
 def _is_question(value: Any) -> bool:
@@ -256,38 +305,66 @@ def _answer(outcome: Any, official: bool) -> Any:
     return _AcceptedAnswer(content=outcome.data)
 
 
-async def _resolve_all(resolved: Dict[str, Tuple[Any, bool]], hints: Dict[str, Any], arguments: Dict[str, Any], ctx: Any) -> Dict[str, Any]:
-    cache: Dict[Hashable, Any] = {}
+async def _resolve_all(
+    resolved: Dict[str, Tuple[Any, bool]], hints: Dict[str, Any], arguments: Dict[str, Any], ctx: Any, wire_keys: Dict[Hashable, str]
+) -> Dict[str, Any]:
+    """The resolved parameters' values. The resolvers run in waves: each wave runs every
+    resolver whose own resolved inputs are known, and the questions of that wave, which do
+    not depend on each other, go to the client together, in one round (``ctx.ask_all``);
+    the resolvers that needed those answers run in the next wave. Each resolver runs at most
+    once per call."""
+    outcomes: Dict[Hashable, Any] = {}
 
-    async def resolve(fn: Callable[..., Any]) -> Any:
+    async def attempt(fn: Callable[..., Any], questions: Dict[Hashable, Tuple[str, Any]]) -> bool:
+        """Runs ``fn`` when its inputs are known; whether its outcome is known now."""
         key = _key(fn)
-        if key in cache:
-            return cache[key]
+        if key in outcomes:
+            return True
+        if key in questions:
+            return False
         hints = _hints(fn)
         kwargs: Dict[str, Any] = {}
+        ready = True
         for name, param in inspect.signature(fn).parameters.items():
             annotation = hints.get(name)
             marker, answer = _marker(annotation)
             if marker is not None:
-                outcome = await resolve(marker.fn)
-                kwargs[name] = _answer(outcome, _official(marker)) if answer else _unwrap(outcome, name, annotation)
+                # Every input is tried, so that the questions behind each go out in this wave.
+                if not await attempt(marker.fn, questions):
+                    ready = False
+                elif ready:
+                    outcome = outcomes[_key(marker.fn)]
+                    kwargs[name] = _answer(outcome, _official(marker)) if answer else _unwrap(outcome, name, annotation)
             elif _is_context(annotation):
                 kwargs[name] = ctx
             elif name in arguments:
                 kwargs[name] = arguments[name]
+        if not ready:
+            return False
         result = fn(**kwargs)
         if inspect.isawaitable(result):
             result = await result
         if _is_question(result):
-            outcome = await _fulfil(result, _wire_key(fn), ctx)
-        else:
-            outcome = _Accepted(result)
-        cache[key] = outcome
-        return outcome
+            questions[key] = (wire_keys.get(key) or _wire_key(fn), result)
+            return False
+        outcomes[key] = _Accepted(result)
+        return True
+
+    while True:
+        questions: Dict[Hashable, Tuple[str, Any]] = {}
+        for marker, _ in resolved.values():
+            await attempt(marker.fn, questions)
+        if not questions:
+            break
+        prepared = [(wire_key, _prepare(question, wire_key)) for wire_key, question in questions.values()]
+        raw = ctx.ask_all([(wire_key, ask) for wire_key, (ask, _) in prepared])
+        answers = await raw if inspect.isawaitable(raw) else raw
+        for key, (_, (_, read)), answer in zip(questions, prepared, answers):
+            outcomes[key] = read(answer)
 
     values: Dict[str, Any] = {}
     for name, (marker, answer) in resolved.items():
-        outcome = await resolve(marker.fn)
+        outcome = outcomes[_key(marker.fn)]
         values[name] = _answer(outcome, _official(marker)) if answer else _unwrap(outcome, name, hints.get(name))
     return values
 
@@ -308,6 +385,7 @@ def with_resolvers(fn: Callable[..., Any]) -> Callable[..., Any]:
     arguments = [n for n in signature.parameters if n not in resolved and not _is_context(hints.get(n))]
     for marker, _ in resolved.values():
         _check(marker.fn, arguments)
+    wire_keys = _wire_keys(resolved)
     own_context = next((n for n in signature.parameters if _is_context(hints.get(n))), None)
     context_name = own_context or _CONTEXT
     params = [p for n, p in signature.parameters.items() if n not in resolved]
@@ -318,7 +396,7 @@ def with_resolvers(fn: Callable[..., Any]) -> Callable[..., Any]:
     async def tool(**kwargs: Any) -> Any:
         ctx = kwargs[context_name] if own_context is not None else kwargs.pop(_CONTEXT)
         given = {n: v for n, v in kwargs.items() if n in arguments}
-        kwargs.update(await _resolve_all(resolved, hints, given, ctx))
+        kwargs.update(await _resolve_all(resolved, hints, given, ctx, wire_keys))
         result = fn(**kwargs)
         return await result if is_async else result
 

@@ -14,7 +14,13 @@ models refuse when made (a resource with neither ``uri`` nor ``name``, a relativ
 ``ValidationError`` where the official does (a plain ``ValueError`` without pydantic).
 ``Resource`` is abstract: a subclass defines ``read()``. A ``FunctionResource`` calls a
 plain function in a worker thread, and its value, when not text or bytes, is its JSON text
-(indented), as the official one reads it."""
+(indented), as the official one reads it.
+
+Where 1.x and 2.x differ, these objects behave as the installed official release's
+(``installed_release``): with 1.x, ``uri`` is pydantic's ``AnyUrl`` and a failed read raises
+``ValueError`` (``Error reading resource URI: ...``, ``Error reading file PATH: ...``) with
+the original exception as its cause; with 2.x (or without the official package) ``uri`` is
+a ``str`` and the function's exception, or the file's ``OSError``, passes through."""
 
 from __future__ import annotations
 
@@ -25,6 +31,7 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Union
 
 from .offloop import call, input_required_result, json_text
+from .release import installed_release
 
 __all__ = ["BinaryResource", "FileResource", "FunctionResource", "Resource", "TextResource"]
 
@@ -57,8 +64,8 @@ class Resource(abc.ABC):
     ) -> None:
         if uri is None and name is None:
             raise ValueError("Either name or uri must be provided")
-        self.uri = str(uri) if uri is not None else None
-        self.name = name if name is not None else self.uri
+        self.uri = _uri(uri) if uri is not None else None
+        self.name = name if name is not None else (str(self.uri) if self.uri is not None else None)
         self.title, self.description, self.mime_type = title, description, mime_type
         self.icons, self.annotations, self.meta = icons, annotations, meta
 
@@ -107,6 +114,14 @@ class FunctionResource(Resource):
         return cls(fn=fn, uri=uri, name=name or getattr(fn, "__name__", None), **fields)
 
     async def read(self) -> Union[str, bytes]:
+        if installed_release() != "1.x":
+            return await self._read()
+        try:
+            return await self._read()
+        except Exception as e:
+            raise ValueError(f"Error reading resource {self.uri}: {e}") from e
+
+    async def _read(self) -> Union[str, bytes]:
         value = await call(self.fn)
         if isinstance(value, (str, bytes)):
             return value
@@ -138,9 +153,24 @@ class FileResource(Resource):
         import asyncio  # loaded on use
 
         path, encoding = self.path, self.encoding
-        if encoding is None:
-            return await asyncio.to_thread(path.read_bytes)
-        return await asyncio.to_thread(path.read_text, encoding=encoding)
+        try:
+            if encoding is None:
+                return await asyncio.to_thread(path.read_bytes)
+            return await asyncio.to_thread(path.read_text, encoding=encoding)
+        except Exception as e:
+            if installed_release() != "1.x":
+                raise
+            raise ValueError(f"Error reading file {path}: {e}") from e
+
+
+def _uri(uri: Any) -> Any:
+    """A resource's ``uri``: pydantic's ``AnyUrl`` with 1.x installed (an ``AnyUrl`` given
+    is kept), else its text."""
+    if installed_release() != "1.x":
+        return str(uri)
+    from pydantic import AnyUrl  # optional dependency: the official 1.x package brings pydantic
+
+    return uri if isinstance(uri, AnyUrl) else AnyUrl(str(uri))
 
 
 def _default_encoding(mime_type: str) -> Optional[str]:

@@ -4,16 +4,17 @@ and writable as ``server.settings``. ``ServerSettings`` is ``MCPServer``'s (2.x:
 ``auth``); ``Settings`` is ``FastMCP``'s (1.x), with its HTTP settings too, which are
 ``run``'s and the HTTP apps' defaults. As in 1.x, a loopback ``host`` without
 ``transport_security`` gets the loopback DNS-rebinding protection filled in
-(``TransportSecurity``, read by the engine as the official ``TransportSecuritySettings``).
-Plain classes, not pydantic models: mcpforge does not depend on pydantic. Part of the
-drop-in layer."""
+(``TransportSecurity``, read by the engine as the official ``TransportSecuritySettings``;
+``for_host``). Plain classes, not pydantic models: mcpforge does not depend on pydantic;
+where pydantic-settings is installed, ``FastMCP`` makes its settings with the pydantic model
+of ``settings_model`` instead, as 1.x's are. Part of the drop-in layer."""
 
 from __future__ import annotations
 
 import dataclasses
 from typing import Any, Callable, List, Optional, Sequence
 
-__all__ = ["ServerSettings", "Settings", "TransportSecurity", "LOOPBACK_HOSTS"]
+__all__ = ["ServerSettings", "Settings", "TransportSecurity", "LOOPBACK_HOSTS", "for_host"]
 
 # The hosts 1.x fills the loopback protection in for.
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -100,6 +101,12 @@ class Settings(ServerSettings):
         # The request body cap of the HTTP apps and `run`, in bytes.
         self.max_request_body_size = max_request_body_size
         self.session_idle_timeout, self.max_sessions = session_idle_timeout, max_sessions
-        if transport_security is None and host in LOOPBACK_HOSTS:
-            transport_security = TransportSecurity.loopback()
-        self.transport_security = transport_security
+        self.transport_security = for_host(host, transport_security)
+
+
+def for_host(host: str, transport_security: Any) -> Any:
+    """``transport_security`` as given, or, when None and ``host`` is a loopback host, the
+    loopback protection 1.x fills in."""
+    if transport_security is None and host in LOOPBACK_HOSTS:
+        return TransportSecurity.loopback()
+    return transport_security

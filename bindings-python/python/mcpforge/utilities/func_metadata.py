@@ -19,13 +19,13 @@ import functools
 import inspect
 import json
 import warnings
-from typing import Any, Awaitable, Callable, Dict, Optional, Sequence
+from typing import Annotated, Any, Awaitable, Callable, Dict, Optional, Sequence
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, create_model
 from pydantic_core import ValidationError
 
 from .._function_spec import function_spec, pydantic_field
-from ..sdk.direct import release_types
+from ..sdk.release import installed_release
 from ..sdk.mcpserver import FastMCP, MCPServer
 from ..sdk.offloop import call
 from ._declared import Declared
@@ -36,8 +36,7 @@ __all__ = ["ArgModelBase", "FuncMetadata", "func_metadata", "server_class"]
 def server_class() -> Any:
     """The engine server a standalone declaration is registered on: of the official release
     installed (``FastMCP`` where only 1.x's types are), so that results read as it has them."""
-    types = release_types()
-    return FastMCP if types is not None and types.__name__ == "mcp.types" else MCPServer
+    return FastMCP if installed_release() == "1.x" else MCPServer
 
 
 class ArgModelBase(BaseModel):
@@ -190,19 +189,24 @@ def _deprecation() -> Any:
 def func_metadata(fn: Callable[..., Any], skip_names: Sequence[str] = (), structured_output: Optional[bool] = None) -> FuncMetadata:
     """The ``FuncMetadata`` of ``fn``: its parameters but ``skip_names`` and the one taking
     the ``Context``, and the output declaration the server writes for it."""
-    spec = function_spec(fn, structured_output=structured_output, skip=tuple(skip_names), text_schema=True, titles=True, official_docs=True)
+    spec = function_spec(fn, structured_output=structured_output, skip=tuple(skip_names), text_schema=True, titles=True, official_docs=True, release=installed_release())
     signature = inspect.signature(fn)
     fields: Dict[str, Any] = {}
     for param in spec.params:
         default = signature.parameters[param.name].default
         given = pydantic_field(default)
         field = given if given is not None else Field(... if default is inspect.Parameter.empty else default)
+        annotation = param.annotation
+        if signature.parameters[param.name].annotation is inspect.Parameter.empty:
+            # As the official model declares an unannotated parameter: any value, and a
+            # string in its JSON Schema.
+            annotation = Annotated[annotation, WithJsonSchema({"title": param.name, "type": "string"})]
         name = param.name
         if callable(getattr(BaseModel, name, None)):
             # A parameter named as a model's method (``json``, ``model_dump``) is a field
             # under another name, with its own name as the alias.
             field, name = Field(field.default, alias=name), f"field_{name}"
-        fields[name] = (param.annotation, field)
+        fields[name] = (annotation, field)
     name = getattr(fn, "__name__", type(fn).__name__)
     arg_model = create_model(f"{name}Arguments", __base__=ArgModelBase, **fields)
     output_model = spec.return_annotation if spec.output_schema is not None else None

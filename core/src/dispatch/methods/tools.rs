@@ -32,9 +32,12 @@ struct ToolCall {
     input: InputState,
 }
 
-/// Replaces each argument sent as JSON text holding an array, an object, a boolean or null
-/// by that value, where the parameter's schema is not a plain string (`{"type": "string"}`):
-/// the official Python SDK's reading (`ServerBuilder::json_text_arguments`).
+/// Replaces each argument sent as text where the parameter's schema is not a plain string
+/// (`{"type": "string"}`), as the official Python SDK reads arguments before its pydantic
+/// validation (`ServerBuilder::json_text_arguments`): JSON text holding an array, an object, a
+/// boolean or null becomes that value (its `pre_parse_json`), and text holding a number
+/// becomes that number where the parameter takes numbers and no string (pydantic's lax mode:
+/// `"5"` for an `int`; `int | str` keeps the text, as pydantic's union does).
 fn read_json_text(args: &mut Value, input_schema: &Value) {
     let (Some(args), Some(properties)) =
         (args.as_object_mut(), input_schema.get("properties").and_then(Value::as_object))
@@ -47,10 +50,52 @@ fn read_json_text(args: &mut Value, input_schema: &Value) {
         if property.get("type").and_then(Value::as_str) == Some("string") {
             continue;
         }
-        if let Ok(parsed @ (Value::Array(_) | Value::Object(_) | Value::Bool(_) | Value::Null)) =
-            serde_json::from_str(text)
-        {
-            *value = parsed;
+        match serde_json::from_str(text) {
+            Ok(parsed @ (Value::Array(_) | Value::Object(_) | Value::Bool(_) | Value::Null)) => *value = parsed,
+            Ok(Value::Number(number)) => {
+                if let Some(number) = lax_number(&number, property) {
+                    *value = number;
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `number` as a parameter of schema `property` takes it from text, as pydantic's lax mode
+/// reads it: any number where the parameter takes numbers, an integer (`"5.0"` too) where it
+/// takes integers; None where it takes a string too, or neither.
+fn lax_number(number: &serde_json::Number, property: &Value) -> Option<Value> {
+    let mut types = Vec::new();
+    json_types(property, &mut types);
+    if types.contains(&"string") {
+        return None;
+    }
+    if types.contains(&"number") {
+        return Some(Value::Number(number.clone()));
+    }
+    if !types.contains(&"integer") {
+        return None;
+    }
+    if number.is_i64() || number.is_u64() {
+        return Some(Value::Number(number.clone()));
+    }
+    // The bound keeps the conversion exact: a float past 2^53 is not an integer pydantic reads.
+    let float = number.as_f64()?;
+    (float.fract() == 0.0 && float.abs() < 9_007_199_254_740_992.0).then(|| json!(float as i64))
+}
+
+/// The JSON types a schema names: its `type` (a name or a list of names) and those of its
+/// `anyOf` and `oneOf` branches.
+fn json_types<'a>(schema: &'a Value, out: &mut Vec<&'a str>) {
+    match schema.get("type") {
+        Some(Value::String(name)) => out.push(name),
+        Some(Value::Array(names)) => out.extend(names.iter().filter_map(Value::as_str)),
+        _ => {}
+    }
+    for key in ["anyOf", "oneOf"] {
+        for branch in schema.get(key).and_then(Value::as_array).into_iter().flatten() {
+            json_types(branch, out);
         }
     }
 }
