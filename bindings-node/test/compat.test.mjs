@@ -127,8 +127,9 @@ test('handles disable, enable, update and remove, and clients are told', async (
 
 /**
  * How many `notifications/tools/list_changed` the four registrations of
- * fixtures/tools-on-initialized.mjs send over stdio (`args` given to it), counted up to the
- * answer of a ping sent after `notifications/initialized`.
+ * fixtures/tools-on-initialized.mjs send over stdio (`args` given to it): the first is waited
+ * for (a debounced one comes a turn later), then the others are counted up to the answer of
+ * a ping sent after it (undebounced, all four go out together).
  */
 async function toolListChanges(args) {
   const client = stdioClient(TOOLS_FIXTURE, args);
@@ -136,10 +137,12 @@ async function toolListChanges(args) {
     client.send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'c', version: '1' } } });
     await client.next((m) => m.id === 1, 'the initialize answer');
     client.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    const changed = (m) => m.method === 'notifications/tools/list_changed';
+    await client.next(changed, 'the first list_changed');
     // Messages are handled in order, and what the server sent first is read first.
     client.send({ jsonrpc: '2.0', id: 2, method: 'ping' });
     await client.next((m) => m.id === 2, 'the ping answer');
-    return client.unclaimed().filter((m) => m.method === 'notifications/tools/list_changed').length;
+    return 1 + client.unclaimed().filter(changed).length;
   } finally {
     await client.stop();
   }
