@@ -418,6 +418,47 @@ typedef void (*mcpf_completion_callback)(const mcpf_call *call, mcpf_responder *
 extern "C" {
 #endif // __cplusplus
 
+// Registers an MCP app from `app_json`: `{"uri": "ui://...", "html"?: ..., "name"?,
+// "title"?, "description"?, "csp"?: {"connectDomains": [...], "resourceDomains": [...],
+// "frameDomains": [...], "baseUriDomains": [...]}, "permissions"?: ["camera", ...],
+// "domain"?, "prefersBorder"?}`, and advertises the `io.modelcontextprotocol/ui`
+// extension. Without `"html"`, `callback` (else NULL) answers each read of the app as a
+// resource reader does (`mcpf_server_add_resource`), with the same `user_data`
+// ownership. The app is served as `text/html;profile=mcp-app` with its `_meta.ui`. A tool
+// shows its results in the app with `"ui": "ui://..."` in its `mcpf_server_add_tool_json`
+// definition. `MCPF_STATUS_INVALID_JSON` for JSON that is not an app,
+// `MCPF_STATUS_INVALID_ARGUMENT` for a URI that is not `ui://`, an unknown permission, or
+// neither HTML nor callback.
+//
+// # Safety
+// `server` is NULL or a live server; `app_json` is NULL or readable per the string rules;
+// `callback` and `free_user_data` are NULL or valid functions of those signatures.
+mcpf_status mcpf_server_add_app(mcpf_server *server, const char *app_json, size_t app_json_len, mcpf_resource_callback callback, void *user_data, mcpf_free_callback free_user_data);
+
+// Serves every skill in the directory `path` (UTF-8, `SIZE_MAX`: NUL-terminated): each
+// subdirectory holding a `SKILL.md`, named as its skill, with the files under it
+// (symbolic links and hidden files skipped; at most 512 files and 16 MiB a skill).
+// `MCPF_STATUS_INVALID_ARGUMENT` names what could not be read or is not a valid skill.
+//
+// # Safety
+// `server` is NULL or a live server; `path` is NULL or readable per the string rules.
+mcpf_status mcpf_server_add_skills_dir(mcpf_server *server, const char *path, size_t path_len);
+
+// Serves one skill: `skill_md` is the text of its `SKILL.md` (YAML frontmatter with
+// `name` and `description` first), `files_json` NULL or a JSON object mapping each other
+// file's relative path to its text (`{"references/FORMS.md": "..."}`).
+//
+// # Safety
+// `server` is NULL or a live server; the strings are NULL or readable per the string rules.
+mcpf_status mcpf_server_add_skill(mcpf_server *server, const char *skill_md, size_t skill_md_len, const char *files_json, size_t files_json_len);
+
+// Stops serving the skill called `name` and its files. `MCPF_STATUS_NOT_FOUND` when no
+// such skill is served.
+//
+// # Safety
+// `server` is NULL or a live server; `name` is NULL or readable per the string rules.
+mcpf_status mcpf_server_remove_skill(mcpf_server *server, const char *name, size_t name_len);
+
 // Asks the user for input (`elicitation/create`). `request_json` is the request's params:
 // `{"message": ..., "requestedSchema": {...}}` (form mode) or `{"mode": "url", ...}`.
 // Blocks the calling thread until the client answers, so call it from your own thread
@@ -478,47 +519,6 @@ mcpf_status mcpf_call_list_roots(const mcpf_call *call, char **out, size_t *out_
 // # Safety
 // `s` is NULL or an owned string from this library, not yet freed.
 void mcpf_string_free(char *s);
-
-// Registers an MCP app from `app_json`: `{"uri": "ui://...", "html"?: ..., "name"?,
-// "title"?, "description"?, "csp"?: {"connectDomains": [...], "resourceDomains": [...],
-// "frameDomains": [...], "baseUriDomains": [...]}, "permissions"?: ["camera", ...],
-// "domain"?, "prefersBorder"?}`, and advertises the `io.modelcontextprotocol/ui`
-// extension. Without `"html"`, `callback` (else NULL) answers each read of the app as a
-// resource reader does (`mcpf_server_add_resource`), with the same `user_data`
-// ownership. The app is served as `text/html;profile=mcp-app` with its `_meta.ui`. A tool
-// shows its results in the app with `"ui": "ui://..."` in its `mcpf_server_add_tool_json`
-// definition. `MCPF_STATUS_INVALID_JSON` for JSON that is not an app,
-// `MCPF_STATUS_INVALID_ARGUMENT` for a URI that is not `ui://`, an unknown permission, or
-// neither HTML nor callback.
-//
-// # Safety
-// `server` is NULL or a live server; `app_json` is NULL or readable per the string rules;
-// `callback` and `free_user_data` are NULL or valid functions of those signatures.
-mcpf_status mcpf_server_add_app(mcpf_server *server, const char *app_json, size_t app_json_len, mcpf_resource_callback callback, void *user_data, mcpf_free_callback free_user_data);
-
-// Serves every skill in the directory `path` (UTF-8, `SIZE_MAX`: NUL-terminated): each
-// subdirectory holding a `SKILL.md`, named as its skill, with the files under it
-// (symbolic links and hidden files skipped; at most 512 files and 16 MiB a skill).
-// `MCPF_STATUS_INVALID_ARGUMENT` names what could not be read or is not a valid skill.
-//
-// # Safety
-// `server` is NULL or a live server; `path` is NULL or readable per the string rules.
-mcpf_status mcpf_server_add_skills_dir(mcpf_server *server, const char *path, size_t path_len);
-
-// Serves one skill: `skill_md` is the text of its `SKILL.md` (YAML frontmatter with
-// `name` and `description` first), `files_json` NULL or a JSON object mapping each other
-// file's relative path to its text (`{"references/FORMS.md": "..."}`).
-//
-// # Safety
-// `server` is NULL or a live server; the strings are NULL or readable per the string rules.
-mcpf_status mcpf_server_add_skill(mcpf_server *server, const char *skill_md, size_t skill_md_len, const char *files_json, size_t files_json_len);
-
-// Stops serving the skill called `name` and its files. `MCPF_STATUS_NOT_FOUND` when no
-// such skill is served.
-//
-// # Safety
-// `server` is NULL or a live server; `name` is NULL or readable per the string rules.
-mcpf_status mcpf_server_remove_skill(mcpf_server *server, const char *name, size_t name_len);
 
 // Sets the verifier of bearer tokens for `mcpf_server_run_http` with an `"auth"` option
 // (replacing an earlier one; takes effect at the next run). Thread-safe.
