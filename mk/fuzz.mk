@@ -1,4 +1,4 @@
-# Fuzzing (docs/SECURITY.md, "Fuzzing"): cargo-fuzz with libFuzzer over the targets in fuzz/,
+# Fuzzing (docs/SECURITY.md, "Fuzzing"): libFuzzer over the targets in fuzz/,
 # one target at a time on one core.
 #
 #   make fuzz         every target FUZZ_SECONDS (default 600) in turn; prints per target the
@@ -12,9 +12,10 @@
 #                     few seconds per target still run every seed and hundreds to tens of
 #                     thousands of other inputs.
 #
-# scripts/setup-fuzz.sh installs the pinned cargo-fuzz into target/tools. The targets are built
-# with `--sanitizer none` on the default toolchain: stable builds them (no -Z flag is passed),
-# so CI needs no nightly; FUZZ_SANITIZER=address FUZZ_TOOLCHAIN=nightly runs them under ASan.
+# scripts/fuzz.sh builds the targets with cargo and the coverage flags cargo-fuzz would pass
+# (nothing to install but a C++ compiler, scripts/setup-fuzz.sh). Without a sanitizer the
+# default toolchain builds them: stable, no -Z flag, so CI needs no nightly;
+# FUZZ_SANITIZER=address FUZZ_TOOLCHAIN=nightly runs them under ASan.
 
 FUZZ_TARGETS := line_codec jsonrpc era uri_template http_headers request_state last_event_id arguments
 FUZZ_SECONDS ?= 600

@@ -8,7 +8,8 @@
 #
 # New inputs go to target/fuzz/CORPUS_DIR/<target> (the committed seeds in fuzz/corpus are
 # read, never written). FUZZ_SANITIZER (default none) and FUZZ_TOOLCHAIN (default: the
-# rustup default) choose the build, e.g. FUZZ_SANITIZER=address FUZZ_TOOLCHAIN=nightly;
+# rustup default) choose the build, e.g. FUZZ_SANITIZER=address FUZZ_TOOLCHAIN=nightly (a
+# sanitizer needs nightly's -Z flag);
 # FUZZ_PROFILE=dev builds without optimizations (half the build time, a fifteenth to a
 # fiftieth of the executions per second: for runs of a few seconds).
 set -euo pipefail
@@ -18,7 +19,6 @@ seconds=$1
 corpus=$2
 shift 2
 out=target/fuzz
-cargo_fuzz=target/tools/bin/cargo-fuzz
 export CARGO_BUILD_JOBS=${JOBS:-2}
 if [ -n "${FUZZ_TOOLCHAIN:-}" ]; then
   export RUSTUP_TOOLCHAIN=$FUZZ_TOOLCHAIN
@@ -26,11 +26,23 @@ fi
 # Release builds with debug assertions (overflow checks, the code's debug_assert!s), or
 # unoptimized ones (which have them too).
 case ${FUZZ_PROFILE:-release} in
-  release) profile=-O ;;
-  dev) profile=--dev ;;
+  release) profile=(--release) dir=release ;;
+  dev) profile=() dir=debug ;;
   *) echo "fuzz: FUZZ_PROFILE must be release or dev" >&2; exit 2 ;;
 esac
-build=(--sanitizer "${FUZZ_SANITIZER:-none}" "$profile" --debug-assertions --target-dir "$out")
+# The instrumentation libFuzzer steers by, as cargo-fuzz sets it (cargo builds the targets
+# directly: no tool to install). The flags go to the fuzzed code only: with an explicit
+# --target, cargo keeps RUSTFLAGS away from build scripts and procedural macros.
+host=$(rustc -vV | sed -n 's/^host: //p')
+flags=(-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4
+  -Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table
+  -Cllvm-args=-sanitizer-coverage-trace-compares -Cllvm-args=-sanitizer-coverage-stack-depth
+  -Cllvm-args=-simplifycfg-branch-fold-threshold=0 -Cdebug-assertions --cfg fuzzing)
+case ${FUZZ_SANITIZER:-none} in
+  none) ;;
+  address|memory|thread|leak) flags+=("-Zsanitizer=$FUZZ_SANITIZER") ;;
+  *) echo "fuzz: FUZZ_SANITIZER must be none, address, memory, thread or leak" >&2; exit 2 ;;
+esac
 # Hangs: 10 s on one input. Memory: 2 GiB resident; one allocation over 256 MiB (libFuzzer
 # enforces -malloc_limit_mb under a sanitizer; fuzz/src/lib.rs's allocator always does).
 limits=(-timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=256)
@@ -41,7 +53,9 @@ if ! cargo fetch --manifest-path fuzz/Cargo.toml --locked; then
   echo "fuzz: fuzz/Cargo.lock is stale: run 'cargo update --manifest-path fuzz/Cargo.toml --workspace' and commit it" >&2
   exit 1
 fi
-nice -n 10 "$cargo_fuzz" build "${build[@]}"
+RUSTFLAGS="${flags[*]}" nice -n 10 cargo build --locked --manifest-path fuzz/Cargo.toml --bins \
+  --target "$host" --target-dir "$out" "${profile[@]}"
+bins=$out/$host/$dir
 
 mkdir -p "$out/logs"
 failed=0
@@ -51,7 +65,7 @@ for target in "$@"; do
   log=$out/logs/$target.log
   start=$(date +%s)
   status=0
-  nice -n 10 "$cargo_fuzz" run "${build[@]}" "$target" "$out/$corpus/$target" "fuzz/corpus/$target" -- \
+  nice -n 10 "$bins/$target" "$out/$corpus/$target" "fuzz/corpus/$target" \
     -max_total_time="$seconds" -print_final_stats=1 "${limits[@]}" \
     -artifact_prefix="$out/artifacts/$target/" >"$log" 2>&1 || status=$?
   elapsed=$(($(date +%s) - start))
