@@ -38,6 +38,7 @@ pub mod client;
 mod completion_output;
 pub mod context;
 mod deadline;
+pub mod dial;
 pub mod dispatch;
 pub mod error;
 pub mod error_hook;

@@ -2,7 +2,8 @@
 //! signed by a test CA (made by openssl), a client trusting the CA completes MCP calls over
 //! TLS; a client that speaks plain HTTP to the port, or never finishes its handshake, is
 //! dropped while the others are served; a key that cannot be used fails binding, naming the
-//! file.
+//! file. The client engine reaches the listener's `https://` URL when it trusts the CA, and
+//! is refused when it does not.
 
 use crate::http_client;
 
@@ -12,6 +13,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use http_client::{Request, WAIT};
+use mcpforge::client::transport::{HttpTransport, Trust};
+use mcpforge::client::{Client, ClientError};
 use mcpforge::{HttpOptions, Server, TlsOptions, Tool, ToolError};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -219,4 +222,29 @@ async fn an_unusable_key_fails_binding_and_names_the_file() {
         let name = named.file_name().and_then(|n| n.to_str()).expect("a file name");
         assert!(text.contains(name), "the error names {name}: {text}");
     }
+}
+
+/// The client engine at the listener's `https://` URL with `trust`.
+async fn connect_client(addr: SocketAddr, trust: Trust) -> Result<Client, ClientError> {
+    let transport = HttpTransport::new(format!("https://127.0.0.1:{}/mcp", addr.port())).trust(trust);
+    tokio::time::timeout(WAIT, Client::builder("tls-test", "1").timeout(WAIT).connect(transport))
+        .await
+        .expect("the handshake ends in time")
+}
+
+#[tokio::test]
+async fn the_client_engine_calls_over_https_only_when_it_trusts_the_server() {
+    let certs = Certificates::make();
+    let (server, addr, run) = start(&certs, Duration::from_secs(10)).await;
+    let ca = std::fs::read(certs.path("ca.pem")).expect("the CA file");
+    let client = connect_client(addr, Trust::with_roots(&ca).expect("the CA is usable")).await.expect("connects");
+    let result = client.call_tool("echo", json!({ "text": "through https" })).await.expect("the call");
+    assert_eq!(result["content"][0]["text"], "through https", "{result}");
+    client.close().await;
+    // Trusting the system's store alone, the test CA is unknown: the handshake is refused
+    // and the error says TLS.
+    let refused = connect_client(addr, Trust::default()).await.expect_err("an unknown issuer is refused");
+    assert!(refused.to_string().contains("TLS"), "{refused}");
+    server.shutdown();
+    tokio::time::timeout(WAIT, run).await.expect("stops").expect("run task");
 }

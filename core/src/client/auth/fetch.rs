@@ -1,8 +1,8 @@
 //! The bounded HTTP exchanges of the OAuth client with the MCP server's metadata and the
 //! authorization server (metadata, registration, token, and the headless authorization's
-//! redirects): one fresh connection each, a time bound on the whole exchange, a size bound on
-//! the answer, no redirect followed, and never a bearer token. Plain `http://`, as the
-//! client's HTTP transport.
+//! redirects): one fresh connection each (TLS for `https://`, trusting the system's store:
+//! [`crate::dial`]), a time bound on the whole exchange, a size bound on the answer, no
+//! redirect followed, and never a bearer token.
 //!
 //! Hand-written on hyper's client connection (what the transport uses) rather than a full
 //! HTTP client crate: four kinds of request, each bounded, and no pool, cookie or redirect
@@ -15,6 +15,8 @@ use bytes::Bytes;
 use hyper::{HeaderMap, Method, Request, StatusCode, Uri, header};
 use hyper_util::rt::TokioIo;
 use serde_json::Value;
+
+use crate::dial::{Target, Trust};
 
 /// The most of an answer that is read: metadata and token answers are a few KiB.
 pub const MAX_ANSWER: usize = 256 * 1024;
@@ -66,19 +68,11 @@ pub async fn fetch(url: &Uri, payload: Payload, headers: &[(header::HeaderName, 
 }
 
 async fn exchange(url: &Uri, payload: Payload, headers: &[(header::HeaderName, String)]) -> Result<Answer, String> {
-    if url.scheme_str() != Some("http") {
-        return Err(format!("{url}: only http:// URLs are supported"));
-    }
-    let host = url.host().ok_or_else(|| format!("{url} has no host"))?;
-    let port = url.port_u16().unwrap_or(80);
-    let authority = url.authority().map_or_else(|| host.to_owned(), |a| a.as_str().to_owned());
-    let stream = tokio::net::TcpStream::connect((host.trim_matches(['[', ']']), port))
-        .await
-        .map_err(|e| format!("{url}: cannot connect: {e}"))?;
+    let target = Target::of(url)?;
+    let stream = Trust::default().connect(&target, None).await?;
     let (mut sender, connection) =
         hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(|e| format!("{url}: {e}"))?;
     let connection = tokio::spawn(connection);
-    let path = url.path_and_query().map_or("/", |p| p.as_str()).to_owned();
     let (method, content_type, body) = match payload {
         Payload::None => (Method::GET, None, Body::empty()),
         Payload::Form(form) => (Method::POST, Some("application/x-www-form-urlencoded"), Body::from(form)),
@@ -86,8 +80,8 @@ async fn exchange(url: &Uri, payload: Payload, headers: &[(header::HeaderName, S
     };
     let mut request = Request::builder()
         .method(method)
-        .uri(path)
-        .header(header::HOST, authority)
+        .uri(target.path.as_str())
+        .header(header::HOST, target.authority.as_str())
         .header(header::ACCEPT, "application/json")
         .header(header::USER_AGENT, concat!("mcpforge/", env!("CARGO_PKG_VERSION")));
     if let Some(content_type) = content_type {

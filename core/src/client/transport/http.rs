@@ -13,7 +13,9 @@
 //! ([`crate::client::auth`]).
 //!
 //! Each POST uses a connection of its own (hyper's HTTP/1.1 client, no pool): requests run
-//! side by side, and closing one's connection cancels it on the server. Plain `http://` only.
+//! side by side, and closing one's connection cancels it on the server. `https://` URLs are
+//! reached over TLS ([`crate::dial`]), trusting the system's store and the roots of
+//! [`HttpTransport::trust`].
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -32,6 +34,7 @@ use super::sse::EventReader;
 use super::{Transport, Wire};
 use crate::client::auth::{Attempt, Challenge, OAuthClient, Session};
 use crate::client::error::ClientError;
+use crate::dial::{Target, Trust};
 use crate::error::{ProtocolError, codes};
 use crate::jsonrpc::RequestId;
 use crate::protocol::header_params::{HeaderParam, ParamKind, header_params};
@@ -86,6 +89,7 @@ pub struct HttpTransport {
     listen: bool,
     session: SessionId,
     oauth: Option<OAuthClient>,
+    trust: Trust,
 }
 
 /// The session id the server gave at `initialize` (none on the stateless wire, or before).
@@ -103,7 +107,14 @@ impl SessionId {
 impl HttpTransport {
     /// The MCP endpoint at `url` (`http://host:port/path`).
     pub fn new(url: impl Into<String>) -> HttpTransport {
-        HttpTransport { url: url.into(), headers: Vec::new(), listen: true, session: SessionId::default(), oauth: None }
+        HttpTransport {
+            url: url.into(),
+            headers: Vec::new(),
+            listen: true,
+            session: SessionId::default(),
+            oauth: None,
+            trust: Trust::default(),
+        }
     }
 
     /// The session the server gives: keep this handle to read its id later.
@@ -134,12 +145,22 @@ impl HttpTransport {
         self.oauth = Some(client);
         self
     }
+
+    /// The certificates an `https://` endpoint is trusted by (default: the system's store;
+    /// [`Trust::with_roots`] adds a private CA or the server's own certificate).
+    #[must_use]
+    pub fn trust(mut self, trust: Trust) -> Self {
+        self.trust = trust;
+        self
+    }
 }
 
 /// What every POST of one client shares.
 struct Endpoint {
     uri: Uri,
-    authority: String,
+    /// Where `uri` points, for connecting.
+    target: Target,
+    trust: Trust,
     headers: Vec<(String, String)>,
     listen: bool,
     /// The OAuth state of this endpoint, when the client authorizes.
@@ -160,10 +181,7 @@ impl Transport for HttpTransport {
     fn open(self: Box<Self>, queue: usize) -> BoxFuture<'static, Result<Wire, ClientError>> {
         Box::pin(async move {
             let uri: Uri = self.url.parse().map_err(|e| ClientError::Transport(format!("{}: {e}", self.url)))?;
-            if uri.scheme_str() != Some("http") {
-                return Err(ClientError::Transport(format!("{}: only http:// URLs are supported", self.url)));
-            }
-            let authority = uri.authority().map(|a| a.to_string()).unwrap_or_default();
+            let target = Target::of(&uri).map_err(ClientError::Transport)?;
             let auth = match &self.oauth {
                 Some(client) => Some(client.session(&self.url).map_err(ClientError::Transport)?),
                 None => None,
@@ -172,7 +190,8 @@ impl Transport for HttpTransport {
             let (to_client, incoming) = mpsc::channel(queue);
             let endpoint = Arc::new(Endpoint {
                 uri,
-                authority,
+                target,
+                trust: self.trust,
                 headers: self.headers,
                 listen: self.listen,
                 auth,
@@ -315,7 +334,8 @@ impl Endpoint {
     /// A request to the endpoint with the headers every request carries (the bearer token
     /// among them, when there is one).
     fn base(&self, method: hyper::Method, bearer: Option<&str>) -> hyper::http::request::Builder {
-        let mut builder = Request::builder().method(method).uri(self.uri.clone()).header("host", &self.authority);
+        let mut builder =
+            Request::builder().method(method).uri(self.uri.clone()).header("host", &self.target.authority);
         if let Some(token) = bearer {
             builder = builder.header("authorization", format!("Bearer {token}"));
         }
@@ -332,7 +352,7 @@ impl Endpoint {
     }
 
     async fn send(&self, request: Request<Body>) -> Result<Response<Incoming>, String> {
-        let stream = tokio::net::TcpStream::connect(&self.authority).await.map_err(|e| format!("{}: {e}", self.uri))?;
+        let stream = self.trust.connect(&self.target, None).await?;
         let (mut sender, connection) =
             hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(|e| e.to_string())?;
         tokio::spawn(connection);

@@ -7,6 +7,7 @@ pub mod http;
 pub mod memory;
 mod sse;
 
+pub use crate::dial::Trust;
 pub use child::ChildTransport;
 pub use http::{HttpTransport, SessionId};
 pub use memory::MemoryTransport;

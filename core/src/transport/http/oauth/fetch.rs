@@ -1,17 +1,19 @@
 //! The bounded HTTP client the built-in verifiers talk to an authorization server with (key
 //! sets, metadata, introspection): HTTPS only (plain HTTP to a loopback host alone), one
 //! exchange per fresh connection, a time bound on the whole exchange, a size bound on the
-//! answer, and no redirects followed. TLS is rustls, trusting the system's certificate store.
+//! answer, and no redirects followed. TLS is rustls, trusting the system's certificate store
+//! ([`crate::dial`]).
 
 use std::net::{IpAddr, SocketAddr};
-use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use axum::http::{HeaderMap, HeaderValue, Request, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, Request, StatusCode, header};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncRead, AsyncWrite};
+
+use crate::dial::{Target, Trust};
 
 /// The most of an answer that is read: a key set or a metadata document is a few KiB.
 pub(super) const MAX_ANSWER: usize = 1 << 20;
@@ -86,21 +88,9 @@ impl<'a> Exchange<'a> {
     }
 
     async fn run(self) -> Result<Answer, String> {
-        let target = Target::parse(self.url)?;
-        let stream = match self.address {
-            Some(address) => tokio::net::TcpStream::connect(address).await,
-            None => tokio::net::TcpStream::connect((target.host.as_str(), target.port)).await,
-        };
-        let stream = stream.map_err(|e| format!("{}: cannot connect: {e}", self.url))?;
-        let _ = stream.set_nodelay(true);
-        if target.tls {
-            let name = rustls::pki_types::ServerName::try_from(target.host.clone())
-                .map_err(|e| format!("{}: bad server name: {e}", self.url))?;
-            let stream = tls()?.connect(name, stream).await.map_err(|e| format!("{}: TLS: {e}", self.url))?;
-            self.exchange(&target, stream).await
-        } else {
-            self.exchange(&target, stream).await
-        }
+        let target = target(self.url)?;
+        let stream = Trust::default().connect(&target, self.address).await?;
+        self.exchange(&target, stream).await
     }
 
     async fn exchange<S>(self, target: &Target, stream: S) -> Result<Answer, String>
@@ -142,63 +132,25 @@ impl<'a> Exchange<'a> {
     }
 }
 
-/// Where a URL points, checked against the transport rule.
-struct Target {
-    tls: bool,
-    host: String,
-    port: u16,
-    authority: String,
-    path: String,
-}
-
-impl Target {
-    fn parse(url: &str) -> Result<Target, String> {
-        let uri: Uri = url.parse().map_err(|e| format!("{url} is not a URL: {e}"))?;
-        let host = uri.host().ok_or_else(|| format!("{url} has no host"))?.trim_matches(['[', ']']).to_owned();
-        let tls = match uri.scheme_str() {
-            Some("https") => true,
-            Some("http") if is_loopback(&host) => false,
-            Some("http") => return Err(format!("{url}: plain HTTP is allowed to a loopback host only; use https")),
-            _ => return Err(format!("{url}: only https URLs are fetched")),
-        };
-        let port = uri.port_u16().unwrap_or(if tls { 443 } else { 80 });
-        let authority = uri.authority().map(|a| a.as_str().to_owned()).unwrap_or_else(|| host.clone());
-        let path = uri.path_and_query().map_or("/", |p| p.as_str()).to_owned();
-        Ok(Target { tls, host, port, authority, path })
+/// Where a URL points, checked against the transport rule: `https`, or plain HTTP to a
+/// loopback host.
+fn target(url: &str) -> Result<Target, String> {
+    let target = Target::parse(url)?;
+    if !target.tls && !is_loopback(&target.host) {
+        return Err(format!("{url}: plain HTTP is allowed to a loopback host only; use https"));
     }
+    Ok(target)
 }
 
 /// Whether `url` may be fetched: `Err` says why not (not https, or plain HTTP to a host
 /// that is not loopback).
 pub(super) fn check_url(url: &str) -> Result<(), String> {
-    Target::parse(url).map(|_| ())
+    target(url).map(|_| ())
 }
 
 /// True for `localhost` and loopback addresses (127.0.0.0/8, `::1`).
 pub(super) fn is_loopback(host: &str) -> bool {
     host.eq_ignore_ascii_case("localhost") || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
-}
-
-/// The TLS connector, made once: rustls with the system's trusted roots.
-fn tls() -> Result<tokio_rustls::TlsConnector, String> {
-    static CONNECTOR: OnceLock<Result<tokio_rustls::TlsConnector, String>> = OnceLock::new();
-    CONNECTOR
-        .get_or_init(|| {
-            let mut roots = rustls::RootCertStore::empty();
-            let found = rustls_native_certs::load_native_certs();
-            let (added, _) = roots.add_parsable_certificates(found.certs);
-            if added == 0 {
-                return Err("no trusted root certificates in the system store (install ca-certificates)".to_owned());
-            }
-            let provider = Arc::new(rustls::crypto::ring::default_provider());
-            let config = rustls::ClientConfig::builder_with_provider(provider)
-                .with_safe_default_protocol_versions()
-                .map_err(|e| e.to_string())?
-                .with_root_certificates(roots)
-                .with_no_client_auth();
-            Ok(tokio_rustls::TlsConnector::from(Arc::new(config)))
-        })
-        .clone()
 }
 
 #[cfg(test)]
@@ -207,14 +159,12 @@ mod tests {
 
     #[test]
     fn plain_http_only_to_loopback() {
-        assert!(Target::parse("http://127.0.0.1:9/jwks").is_ok_and(|t| !t.tls && t.port == 9 && t.path == "/jwks"));
-        assert!(Target::parse("http://localhost/x").is_ok());
-        assert!(Target::parse("http://[::1]:8/x").is_ok_and(|t| t.host == "::1"));
-        assert!(
-            Target::parse("https://idp.example.com/k?a=1").is_ok_and(|t| t.tls && t.port == 443 && t.path == "/k?a=1")
-        );
-        assert!(Target::parse("http://idp.example.com/jwks").is_err_and(|e| e.contains("loopback")));
-        assert!(Target::parse("http://127.example.com/jwks").is_err());
-        assert!(Target::parse("ftp://127.0.0.1/jwks").is_err());
+        assert!(target("http://127.0.0.1:9/jwks").is_ok_and(|t| !t.tls && t.port == 9 && t.path == "/jwks"));
+        assert!(target("http://localhost/x").is_ok());
+        assert!(target("http://[::1]:8/x").is_ok_and(|t| t.host == "::1"));
+        assert!(target("https://idp.example.com/k?a=1").is_ok_and(|t| t.tls && t.port == 443 && t.path == "/k?a=1"));
+        assert!(target("http://idp.example.com/jwks").is_err_and(|e| e.contains("loopback")));
+        assert!(target("http://127.example.com/jwks").is_err());
+        assert!(target("ftp://127.0.0.1/jwks").is_err());
     }
 }
