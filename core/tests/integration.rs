@@ -34,6 +34,8 @@ mod test_client_hostile;
 mod test_client_http;
 #[path = "test_client_input.rs"]
 mod test_client_input;
+#[path = "test_client_legacy.rs"]
+mod test_client_legacy;
 #[path = "test_client_oauth.rs"]
 mod test_client_oauth;
 #[path = "test_client_stdio.rs"]

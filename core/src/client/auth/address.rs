@@ -28,7 +28,8 @@ pub fn origin(uri: &Uri) -> String {
 }
 
 /// `reference` resolved against `base`: an absolute URL, a network-path (`//host/...`), an
-/// absolute path (`/...`), or a path relative to `base`'s folder.
+/// absolute path (`/...`), or a path relative to `base`'s folder; `.` and `..` segments of a
+/// path are removed (RFC 3986 §5.2.4).
 pub fn resolve(base: &Uri, reference: &str) -> Result<Uri, String> {
     if reference.contains("://") {
         return parse(reference);
@@ -37,11 +38,41 @@ pub fn resolve(base: &Uri, reference: &str) -> Result<Uri, String> {
     if let Some(rest) = reference.strip_prefix("//") {
         return parse(&format!("{scheme}://{rest}"));
     }
-    if reference.starts_with('/') {
-        return parse(&format!("{}{reference}", origin(base)));
+    let joined = if reference.starts_with('/') {
+        reference.to_owned()
+    } else {
+        let folder = base.path().rsplit_once('/').map_or("", |(folder, _)| folder);
+        format!("{folder}/{reference}")
+    };
+    let (path, query) = joined.split_once('?').map_or((joined.as_str(), None), |(p, q)| (p, Some(q)));
+    let path = without_dot_segments(path);
+    match query {
+        Some(query) => parse(&format!("{}{path}?{query}", origin(base))),
+        None => parse(&format!("{}{path}", origin(base))),
     }
-    let folder = base.path().rsplit_once('/').map_or("", |(folder, _)| folder);
-    parse(&format!("{}{folder}/{reference}", origin(base)))
+}
+
+/// An absolute path with its `.` and `..` segments applied (`..` above the root stays at
+/// the root).
+fn without_dot_segments(path: &str) -> String {
+    let mut kept: Vec<&str> = Vec::new();
+    let segments: Vec<&str> = path.split('/').skip(1).collect();
+    for (i, segment) in segments.iter().enumerate() {
+        let last = i + 1 == segments.len();
+        match *segment {
+            "." | ".." => {
+                if *segment == ".." {
+                    kept.pop();
+                }
+                // A trailing `.` or `..` leaves the path ending in a folder.
+                if last {
+                    kept.push("");
+                }
+            }
+            other => kept.push(other),
+        }
+    }
+    format!("/{}", kept.join("/"))
 }
 
 /// The value of query parameter `name` in `url` (the first one), decoded.
@@ -83,6 +114,10 @@ mod tests {
         assert_eq!(resolve(&base, "c").unwrap().to_string(), "http://h:1/a/c");
         assert_eq!(resolve(&base, "//o:2/p").unwrap().to_string(), "http://o:2/p");
         assert_eq!(resolve(&base, "https://o/p").unwrap().to_string(), "https://o/p");
+        assert_eq!(resolve(&base, "../post?s=1").unwrap().to_string(), "http://h:1/post?s=1");
+        assert_eq!(resolve(&base, "./c/./d/../e").unwrap().to_string(), "http://h:1/a/c/e");
+        assert_eq!(resolve(&base, "/x/../../y").unwrap().to_string(), "http://h:1/y");
+        assert_eq!(resolve(&base, "c/..").unwrap().to_string(), "http://h:1/a/");
     }
 
     #[test]

@@ -17,7 +17,7 @@
 //! # Ok(()) }
 //! ```
 
-mod address;
+pub(crate) mod address;
 mod authorizer;
 mod challenge;
 mod delegate;

@@ -8,6 +8,10 @@
 //! before its answer came is resumed with a GET carrying `Last-Event-ID`, after the `retry`
 //! delay the server gave; the GET stream is reopened the same way.
 //!
+//! A server that answers the POST of `initialize` with 400, 404 or 405 is spoken to with the
+//! 2024-11-05 HTTP+SSE transport instead ([`legacy`]), unless
+//! [`HttpTransport::legacy_fallback`] turned that off.
+//!
 //! With an [`OAuthClient`] every request carries its bearer token, and a request answered
 //! 401 (or 403 `insufficient_scope`) is sent again once the client has authorized
 //! ([`crate::client::auth`]).
@@ -29,6 +33,11 @@ use hyper_util::rt::TokioIo;
 use serde_json::{Value, json};
 use tokio::sync::{Semaphore, mpsc};
 use tokio::task::AbortHandle;
+
+mod legacy;
+
+pub use legacy::ENDPOINT_WAIT;
+use legacy::Legacy;
 
 use super::sse::EventReader;
 use super::{Transport, Wire};
@@ -90,6 +99,7 @@ pub struct HttpTransport {
     session: SessionId,
     oauth: Option<OAuthClient>,
     trust: Trust,
+    fallback: bool,
 }
 
 /// The session id the server gave at `initialize` (none on the stateless wire, or before).
@@ -114,6 +124,7 @@ impl HttpTransport {
             session: SessionId::default(),
             oauth: None,
             trust: Trust::default(),
+            fallback: true,
         }
     }
 
@@ -153,6 +164,14 @@ impl HttpTransport {
         self.trust = trust;
         self
     }
+
+    /// Whether a server answering the POST of `initialize` with 400, 404 or 405 is spoken to
+    /// with the 2024-11-05 HTTP+SSE transport at the same URL (default true).
+    #[must_use]
+    pub fn legacy_fallback(mut self, fallback: bool) -> Self {
+        self.fallback = fallback;
+        self
+    }
 }
 
 /// What every POST of one client shares.
@@ -175,6 +194,10 @@ struct Endpoint {
     /// The `x-mcp-header` arguments of each tool seen in a `tools/list` answer.
     tool_headers: Mutex<HashMap<String, Vec<HeaderParam>>>,
     listener: Mutex<Option<AbortHandle>>,
+    /// Whether the HTTP+SSE fallback is allowed.
+    fallback: bool,
+    /// The HTTP+SSE session, once the server turned out to need it.
+    legacy: std::sync::OnceLock<Legacy>,
 }
 
 impl Transport for HttpTransport {
@@ -201,6 +224,8 @@ impl Transport for HttpTransport {
                 in_flight: Mutex::default(),
                 tool_headers: Mutex::default(),
                 listener: Mutex::default(),
+                fallback: self.fallback,
+                legacy: std::sync::OnceLock::new(),
             });
             let writer = tokio::spawn(write_loop(endpoint.clone(), to_server, queue));
             let closing = endpoint.clone();
@@ -265,25 +290,45 @@ impl Endpoint {
     /// exchange of a request becomes that request's error.
     async fn exchange(&self, body: Vec<u8>, message: &Value, id: Option<&RequestId>) {
         let body = bytes::Bytes::from(body);
-        let initialize = message.get("method").and_then(Value::as_str) == Some(Method::Initialize.as_str());
-        let mut attempt = Attempt::default();
-        let outcome = loop {
-            let bearer = self.bearer().await;
-            let request = self.post(body.clone(), message, bearer.as_deref());
-            match self.send(request).await {
-                Ok(response) => match self.authorized(&response, bearer.as_deref(), &mut attempt).await {
-                    Some(Ok(())) => {}
-                    Some(Err(e)) => break Err(e),
-                    None => break self.take_answer(response, id, initialize).await,
-                },
-                Err(e) => break Err(e),
-            }
+        let outcome = match self.legacy.get() {
+            Some(legacy) => self.post_legacy(legacy, body, id).await,
+            None => self.post_streamable(body, message, id).await,
         };
         if let (Err(detail), Some(id)) = (outcome, id) {
             let error = ProtocolError::new(codes::INTERNAL_ERROR, detail);
             let reply = json!({ "jsonrpc": "2.0", "id": id, "error": error });
             let _ = self.to_client.send(reply.to_string().into_bytes()).await;
         }
+    }
+
+    /// POSTs one message to the Streamable HTTP endpoint and reads its answer (falling back
+    /// to HTTP+SSE when `initialize` is refused as [`legacy::falls_back`] says).
+    async fn post_streamable(&self, body: bytes::Bytes, message: &Value, id: Option<&RequestId>) -> Result<(), String> {
+        let initialize = message.get("method").and_then(Value::as_str) == Some(Method::Initialize.as_str());
+        let mut attempt = Attempt::default();
+        loop {
+            let bearer = self.bearer().await;
+            let request = self.post(body.clone(), message, bearer.as_deref());
+            match self.send(request).await {
+                Ok(response) => match self.authorized(&response, bearer.as_deref(), &mut attempt).await {
+                    Some(Ok(())) => {}
+                    Some(Err(e)) => return Err(e),
+                    None if initialize && self.fallback && legacy::falls_back(response.status()) => {
+                        return self.fall_back(body, id).await;
+                    }
+                    None => return self.take_answer(response, id, initialize).await,
+                },
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Opens the HTTP+SSE session and sends `initialize` (in `body`) through it.
+    async fn fall_back(&self, body: bytes::Bytes, id: Option<&RequestId>) -> Result<(), String> {
+        let legacy = self.open_legacy().await?;
+        tracing::debug!(url = %self.uri, "no Streamable HTTP endpoint: speaking HTTP+SSE (2024-11-05)");
+        let legacy = self.legacy.get_or_init(|| legacy);
+        self.post_legacy(legacy, body, id).await
     }
 
     /// The bearer token of the next request, when the client authorizes.
@@ -334,25 +379,23 @@ impl Endpoint {
     /// A request to the endpoint with the headers every request carries (the bearer token
     /// among them, when there is one).
     fn base(&self, method: hyper::Method, bearer: Option<&str>) -> hyper::http::request::Builder {
-        let mut builder =
-            Request::builder().method(method).uri(self.uri.clone()).header("host", &self.target.authority);
-        if let Some(token) = bearer {
-            builder = builder.header("authorization", format!("Bearer {token}"));
-        }
+        let mut builder = self.base_to(method, &self.uri, &self.target.authority, bearer);
         if let Some(session) = lock(&self.session.0).clone() {
             builder = builder.header(SESSION_HEADER, session);
         }
         if let Some(version) = lock(&self.version).clone() {
             builder = builder.header("mcp-protocol-version", version);
         }
-        for (name, value) in &self.headers {
-            builder = builder.header(name, value);
-        }
         builder
     }
 
     async fn send(&self, request: Request<Body>) -> Result<Response<Incoming>, String> {
-        let stream = self.trust.connect(&self.target, None).await?;
+        self.send_to(&self.target, request).await
+    }
+
+    /// Sends `request` on a connection of its own to `target`.
+    async fn send_to(&self, target: &Target, request: Request<Body>) -> Result<Response<Incoming>, String> {
+        let stream = self.trust.connect(target, None).await?;
         let (mut sender, connection) =
             hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(|e| e.to_string())?;
         tokio::spawn(connection);
@@ -566,6 +609,9 @@ impl Endpoint {
     fn stop_tasks(&self) {
         if let Some(listener) = lock(&self.listener).take() {
             listener.abort();
+        }
+        if let Some(legacy) = self.legacy.get() {
+            legacy.stop();
         }
         lock(&self.in_flight).drain().for_each(|(_, task)| task.abort());
     }

@@ -1,12 +1,16 @@
 //! Reading a server-sent-events body: the `data` of each event, joined across its `data:`
 //! lines, in order, and the two fields a client needs to resume a stream: the last event
-//! `id` seen and the `retry` delay the server asked for. Comments and event names are
-//! skipped (MCP sends every message as the default event), as is an event whose data is
-//! empty (a priming event, which only carries an id). Written here rather than taken from a
+//! `id` seen and the `retry` delay the server asked for. Comments are skipped, as is an event
+//! whose data is empty (a priming event, which only carries an id); event names matter only
+//! to the 2024-11-05 transport (its `endpoint` event), which reads them with
+//! [`EventReader::push_named`]. Written here rather than taken from a
 //! crate because the reader must refuse an event over the size limit while it is still
 //! arriving, which the event-stream crates (they buffer a line whatever its length) do not.
 
 use std::time::Duration;
+
+/// An event's name (`None` for the default event) and its data.
+pub(crate) type NamedEvent = (Option<String>, Vec<u8>);
 
 /// Splits a stream of body chunks into the data of complete events.
 #[derive(Debug, Default)]
@@ -31,6 +35,11 @@ impl EventReader {
     /// Takes a chunk; returns the data of each event it completes, or an error when one
     /// event grows over the limit.
     pub(crate) fn push(&mut self, chunk: &[u8]) -> Result<Vec<Vec<u8>>, String> {
+        Ok(self.push_named(chunk)?.into_iter().map(|(_, data)| data).collect())
+    }
+
+    /// [`EventReader::push`] with each event's name (`None` for the default event).
+    pub(crate) fn push_named(&mut self, chunk: &[u8]) -> Result<Vec<NamedEvent>, String> {
         self.buffer.extend_from_slice(chunk);
         let mut events = Vec::new();
         loop {
@@ -62,10 +71,12 @@ impl EventReader {
         self.retry
     }
 
-    /// Notes the event's `id` and `retry` fields; returns its `data` lines joined by
-    /// newlines, `None` when it has no data (a comment, a keep-alive, a priming event).
-    fn read_event(&mut self, event: &[u8]) -> Option<Vec<u8>> {
+    /// Notes the event's `id` and `retry` fields; returns its name and its `data` lines
+    /// joined by newlines, `None` when it has no data (a comment, a keep-alive, a priming
+    /// event).
+    fn read_event(&mut self, event: &[u8]) -> Option<NamedEvent> {
         let mut data: Option<Vec<u8>> = None;
+        let mut name = None;
         for line in event.split(|b| *b == b'\n') {
             let line = line.strip_suffix(b"\r").unwrap_or(line);
             let (field, value) = match line.iter().position(|b| *b == b':') {
@@ -84,6 +95,7 @@ impl EventReader {
                 },
                 // An id with a NUL in it is ignored, as the format says.
                 b"id" if !value.contains(&0) => self.last_id = Some(String::from_utf8_lossy(value).into_owned()),
+                b"event" => name = Some(String::from_utf8_lossy(value).into_owned()),
                 b"retry" => {
                     if let Some(ms) = std::str::from_utf8(value).ok().and_then(|v| v.parse::<u64>().ok()) {
                         self.retry = Some(Duration::from_millis(ms));
@@ -92,7 +104,7 @@ impl EventReader {
                 _ => {}
             }
         }
-        data.filter(|d| !d.is_empty())
+        data.filter(|d| !d.is_empty()).map(|d| (name, d))
     }
 }
 
@@ -118,6 +130,22 @@ mod tests {
         assert!(reader.push(b": keepalive\n\nevent: message\ndata: {\"a\"").unwrap().is_empty());
         let events = reader.push(b":1}\r\n\r\ndata: x\ndata: y\n\n").unwrap();
         assert_eq!(events, vec![b"{\"a\":1}".to_vec(), b"x\ny".to_vec()]);
+    }
+
+    #[test]
+    fn event_names_are_read_when_asked_for() {
+        let mut reader = EventReader::new(1024);
+        let events = reader
+            .push_named(
+                b"event: endpoint
+data: /messages?s=1
+
+data: {}
+
+",
+            )
+            .unwrap();
+        assert_eq!(events, vec![(Some("endpoint".to_owned()), b"/messages?s=1".to_vec()), (None, b"{}".to_vec())]);
     }
 
     #[test]
