@@ -19,6 +19,7 @@
 //! ```
 
 mod conn;
+mod entry;
 mod forward;
 mod hooks;
 mod linked;
