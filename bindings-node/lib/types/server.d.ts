@@ -347,8 +347,8 @@ export declare class Server {
    * in memory, or an `Upstream` (a command or a URL). `mount(other, prefix)` is taken too.
    * Resolves once its first catalogue is served.
    */
-  mount(prefix: string | undefined, other: Server | { engine: Server } | Upstream, options?: MountOptions): Promise<void>;
-  mount(other: Server | { engine: Server } | Upstream, prefix?: string, options?: MountOptions): Promise<void>;
+  mount(prefix: string | undefined, other: Server | { engine: Server } | Upstream, options?: ComposeOptions): Promise<void>;
+  mount(other: Server | { engine: Server } | Upstream, prefix?: string, options?: ComposeOptions): Promise<void>;
   /** A server whose catalogue is `upstream`'s (a URL string is an HTTP upstream); `options` as the constructor's. */
   static proxy(upstream: Upstream | Server | string, options?: Partial<ServerOptions>): Promise<Server>;
   close(): Promise<void>;
@@ -362,8 +362,8 @@ export declare class Server {
 /** How a mounted server runs: one connection per client session (the default) or one for all. */
 export type UpstreamMode = 'per-session' | 'shared';
 
-/** Options of `Server.mount`. */
-export interface MountOptions {
+/** Options of `Server.mount` (composition; `MountOptions` are the HTTP handlers'). */
+export interface ComposeOptions {
   /** Overrides the upstream's mode. */
   mode?: UpstreamMode;
   /** What errors and logs call it (default: the prefix). */
