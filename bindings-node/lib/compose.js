@@ -68,8 +68,9 @@ function nativeOf(server) {
 
 /**
  * Mounts `other` into `parent` under `prefix` (either order of the two is taken; `prefix`
- * may be omitted). Options: `mode` (overrides the upstream's), `name`. Resolves once the
- * mounted server's first catalogue is served.
+ * may be omitted). Options: `mode` (overrides the upstream's: `'shared'`, the default for a
+ * server of this process, or `'per-session'`, the default for an `Upstream`), `name`.
+ * Resolves once the mounted server's first catalogue is served.
  */
 async function mount(parent, prefix, other, options = {}) {
   if (typeof prefix !== 'string' && prefix != null) {

@@ -474,7 +474,7 @@ impl NativeServer {
     /// Mounts the upstream `name` into this server (`mcpforge::Server::mount`): `server` (a
     /// server of this process, reached in memory as an in-process client reaches it) or the
     /// command or URL `entry` names (JSON, `Upstream::from_json`); `entry`'s `prefix` and
-    /// `mode` apply to either. Resolves once the upstream's first catalogue is served (or
+    /// `mode` apply to either (default: shared for a server, per session otherwise). Resolves once the upstream's first catalogue is served (or
     /// its connect timeout passed).
     #[napi(ts_return_type = "Promise<void>")]
     pub fn mount<'e>(
@@ -487,7 +487,9 @@ impl NativeServer {
         use mcpforge::proxy::{Mode, Upstream};
         let entry = parse_json(&entry_json, "upstream")?;
         let upstream = match server {
-            Some(other) => Upstream::server_from_json(&name, other.server.clone(), entry, Mode::default()),
+            // One link serves every client of a server of this process (no child to share), so
+            // that requests without a session (the 2026-07-28 wire over HTTP) reach it too.
+            Some(other) => Upstream::server_from_json(&name, other.server.clone(), entry, Mode::Shared),
             None => Upstream::from_json(&name, entry, Mode::default()),
         }
         .map_err(js_error)?;

@@ -607,12 +607,15 @@ fn tool_of(
     Ok(tool)
 }
 
-/// The upstream `name`: `server` mounted in memory, else the command or URL `entry` names;
-/// `entry`'s `prefix` and `mode` in both cases.
+/// The upstream `name`: `server` mounted in memory (shared unless `entry` says otherwise),
+/// else the command or URL `entry` names (per session unless it says otherwise); `entry`'s
+/// `prefix` and `mode` in both cases.
 fn upstream_of(name: &str, entry: Value, server: Option<Server>) -> PyResult<mcpforge::proxy::Upstream> {
     use mcpforge::proxy::{Mode, Upstream};
     match server {
-        Some(server) => Upstream::server_from_json(name, server, entry, Mode::default()),
+        // A server of this process keeps no child to share; one link serves every client,
+        // so that requests without a session (the 2026-07-28 wire over HTTP) reach it too.
+        Some(server) => Upstream::server_from_json(name, server, entry, Mode::Shared),
         None => Upstream::from_json(name, entry, Mode::default()),
     }
     .map_err(PyValueError::new_err)

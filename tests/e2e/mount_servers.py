@@ -3,9 +3,10 @@
 - `leaf NAME`: a small server whose items all say NAME (tools `echo`, `pid` and `grow`,
   which adds the tool `extra`; resource `data://info`, template `data://item/{id}`, prompt
   `greet` with a completion for its argument `who`);
-- `parent PYTHON`: its own tool `echo` beside two leaves of this process mounted under `a`
-  and `b` (their tools clash with its own and each other's) and a leaf run as a child
-  process (`PYTHON mount_servers.py leaf c`) mounted under `c`;
+- `parent PYTHON [HOST:PORT]`: its own tool `echo` beside two leaves of this process
+  mounted under `a` and `b` (their tools clash with its own and each other's) and a leaf
+  run as a child process (`PYTHON mount_servers.py leaf c`) mounted under `c`; over stdio,
+  or Streamable HTTP at HOST:PORT;
 - `proxy PYTHON`: `Server.as_proxy` of a leaf run as a child process.
 """
 
@@ -72,7 +73,7 @@ def main() -> None:
         parent.mount(leaf("a"), prefix="a")
         parent.mount("b", leaf("b"))
         parent.mount(child(sys.argv[2], "c"), prefix="c")
-        parent.run()
+        parent.serve(http=sys.argv[3] if len(sys.argv) > 3 else None)
     elif role == "proxy":
         Server.as_proxy(child(sys.argv[2], "p"), name="proxy").run()
     else:

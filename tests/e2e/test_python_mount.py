@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import socket
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -22,7 +24,7 @@ from typing import Any, TextIO
 import anyio
 import mcp.types as types
 import pytest
-from support import HANDSHAKE, Peer, over_stdio, run
+from support import HANDSHAKE, WIRES, Peer, free_port, over_http, over_stdio, run, stop_process
 
 SERVERS = Path(__file__).resolve().parent / "mount_servers.py"
 NOTIFICATION_WAIT = 20.0
@@ -117,6 +119,32 @@ def test_mounted_servers_serve_every_kind_under_their_prefix(errlog: TextIO) -> 
 
     run(body)
     wait_gone(child_pid)
+
+
+@pytest.mark.parametrize("wire", WIRES)
+def test_mounted_servers_over_http_on_either_wire(wire: str, errlog: TextIO) -> None:
+    port = free_port()
+    proc = subprocess.Popen([*command("parent"), f"127.0.0.1:{port}"], stderr=errlog)
+    try:
+        deadline = time.monotonic() + EXIT_WAIT
+        while True:
+            assert proc.poll() is None, f"the parent exited with {proc.returncode}"
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the parent did not accept connections in time"
+                time.sleep(0.05)
+
+        async def body() -> None:
+            async with over_http(f"http://127.0.0.1:{port}/mcp", wire) as peer:
+                for prefix in "abc":
+                    assert await text(peer, f"{prefix}_echo", {"text": wire}) == f"{prefix}: {wire}"
+                assert await text(peer, "echo", {"text": wire}) == f"parent: {wire}"
+
+        run(body)
+    finally:
+        stop_process(proc, EXIT_WAIT)
 
 
 def test_a_proxy_of_a_command_serves_its_catalogue(errlog: TextIO) -> None:

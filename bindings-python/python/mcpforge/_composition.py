@@ -36,8 +36,11 @@ class Composition(ServerCore):
         an ``Upstream`` (a command or a URL). With ``prefix``, its tool and prompt ``x`` is
         served as ``PREFIX_x`` and its resource ``scheme://rest`` as
         ``scheme://PREFIX/rest``. Both orders are taken: ``mount(server, prefix="p")`` and
-        ``mount("p", server)``. ``mode`` (``"per-session"``, the default, or ``"shared"``)
-        overrides the upstream's; ``name`` names it in errors and logs.
+        ``mount("p", server)``. ``mode`` overrides the upstream's: ``"shared"`` (one connection
+        for every client; the default for a server of this process) or ``"per-session"``
+        (one per client session; the default for an ``Upstream``, refused to requests
+        without a session, the 2026-07-28 wire over HTTP); ``name`` names it in errors and
+        logs.
 
         Waits for the mounted server's first catalogue (at most 10 seconds for a command or
         URL; one not up by then keeps being started, and its items appear when it is). A
