@@ -120,6 +120,19 @@ async fn two_servers_with_the_same_names_are_served_under_their_prefixes() {
     assert_eq!(done["completion"]["values"], json!(["data://city/{name}"]));
 }
 
+/// The params of the next `notifications/resources/updated` the client hears (bounded).
+async fn next_update(heard: &mut tokio::sync::mpsc::Receiver<mcpforge::client::Notification>) -> Value {
+    let wait = async {
+        loop {
+            let n = heard.recv().await.expect("open");
+            if n.method == "notifications/resources/updated" {
+                return n.params;
+            }
+        }
+    };
+    tokio::time::timeout(WAIT, wait).await.expect("the update within the bound")
+}
+
 /// Whether a tool call's answer is an error result.
 fn called_failed(result: &Result<Value, mcpforge::client::ClientError>) -> bool {
     matches!(result, Ok(r) if r["isError"] == true)
@@ -135,17 +148,7 @@ async fn a_mounted_server_s_changes_and_updates_reach_the_client_renamed() {
 
     client.subscribe("data://weather/city/home").await.expect("subscribed");
     weather.notify_resource_updated("data://city/home");
-    let update = tokio::time::timeout(WAIT, async {
-        loop {
-            let n = heard.recv().await.expect("open");
-            if n.method == "notifications/resources/updated" {
-                return n.params;
-            }
-        }
-    })
-    .await
-    .expect("the update within the bound");
-    assert_eq!(update["uri"], "data://weather/city/home");
+    assert_eq!(next_update(&mut heard).await["uri"], "data://weather/city/home");
 
     let calls = Arc::new(AtomicUsize::new(0));
     let counted = calls.clone();
@@ -194,17 +197,8 @@ async fn a_serving_server_mounts_and_keeps_the_relay_when_its_middleware_is_repl
     let mut heard = client.notifications().expect("notifications");
     client.subscribe("data://weather/city/home").await.expect("subscribed");
     weather.notify_resource_updated("data://city/home");
-    let update = tokio::time::timeout(WAIT, async {
-        loop {
-            let n = heard.recv().await.expect("open");
-            if n.method == "notifications/resources/updated" {
-                return n.params;
-            }
-        }
-    })
-    .await
-    .expect("the update within the bound: the subscription reached the mounted server");
-    assert_eq!(update["uri"], "data://weather/city/home");
+    // It comes only if the subscription reached the mounted server.
+    assert_eq!(next_update(&mut heard).await["uri"], "data://weather/city/home");
     parent.shutdown();
     run.abort();
 }
