@@ -20,7 +20,7 @@ import { McpServer, ResourceTemplate, StdioServerTransport, StreamableHTTPServer
 import { Context } from './types/context.js';
 import { MiddlewareContext } from './types/hooks.js';
 import { ErrorCode, InputRequiredError, McpError, ToolError, resourceNotFound } from './types/errors.js';
-import { Server } from './types/server.js';
+import { Server, Upstream } from './types/server.js';
 import { TestClient } from './types/testing.js';
 import { Client, InProcessClientTransport, StdioClientTransport, StreamableHTTPClientTransport } from './types/client.js';
 
@@ -41,6 +41,7 @@ declare const mcpforge: {
   SSEServerTransport: typeof SSEServerTransport;
   localhostOriginValidation: typeof localhostOriginValidation;
   Server: typeof Server;
+  Upstream: typeof Upstream;
   TestClient: typeof TestClient;
   Client: typeof Client;
   StdioClientTransport: typeof StdioClientTransport;

@@ -13,6 +13,7 @@
 'use strict';
 
 const { Server } = require('./server');
+const { Upstream } = require('./compose');
 const { TestClient } = require('./client');
 const { Client } = require('./mcp-client/client');
 const { StdioClientTransport, StreamableHTTPClientTransport, InProcessClientTransport } = require('./mcp-client/transports');
@@ -30,6 +31,7 @@ const { SSEServerTransport } = require('./compat/sse');
 
 module.exports = {
   Server,
+  Upstream,
   TestClient,
   Client,
   StdioClientTransport,

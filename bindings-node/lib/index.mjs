@@ -5,6 +5,7 @@ import mcpforge from './index.js';
 
 export const {
   Server,
+  Upstream,
   TestClient,
   Client,
   StdioClientTransport,

@@ -418,6 +418,15 @@ export declare class NativeServer {
    * period). Final: the server cannot serve again.
    */
   shutdown(): void
+  /**
+   * Mounts the upstream `name` into this server (`mcpforge::Server::mount`): `server` (a
+   * server of this process, reached in memory as an in-process client reaches it) or the
+   * command or URL `entry` names (JSON, `Upstream::from_json`); `entry`'s `prefix` and
+   * `mode` apply to either (default: shared for a server, per session otherwise).
+   * Resolves once the upstream's first catalogue is served (or its connect timeout
+   * passed).
+   */
+  mount(name: string, entryJson: string, server?: NativeServer | undefined | null): Promise<void>
 }
 
 /**

@@ -16,6 +16,7 @@ const { toolOptions } = require('./tool-config');
 const results = require('./results');
 const { TestClient } = require('./client');
 const mount = require('./mount');
+const compose = require('./compose');
 const { ErrorPolicy, ERROR_POLICY, source } = require('./error-policy');
 const { chainHandler } = require('./middleware');
 const { catalogueHandler } = require('./catalogue');
@@ -544,6 +545,16 @@ class Server {
       throw new TypeError('mcpforge: connect() takes a StdioServerTransport or StreamableHTTPServerTransport of this package');
     }
     await transport[ATTACH](this, () => {});
+  }
+
+  /** Serves `other` (a `Server` of this process or an `Upstream`) under `prefix` beside this server's own items (compose.js). */
+  async mount(prefix, other, options) {
+    await compose.mount(this, prefix, other, options);
+  }
+
+  /** A server whose catalogue is `upstream`'s (an `Upstream`, a `Server` or a URL); `options` as the constructor's. */
+  static proxy(upstream, options) {
+    return compose.proxy((o) => new Server(o), upstream, options);
   }
 
   /** @internal A connection whose messages a transport of another package carries (its session called `sessionId`). */

@@ -45,6 +45,8 @@ fn kind_of(kind: &str) -> napi::Result<CatalogueKind> {
 pub struct NativeServer {
     server: Server,
     dispatcher: Arc<Dispatcher>,
+    /// The upstreams mounted into this server, stopped when it shuts down.
+    mounts: Arc<Mutex<Vec<mcpforge::proxy::Proxy>>>,
 }
 
 #[napi]
@@ -68,7 +70,7 @@ impl NativeServer {
             _ => "0.0.0".to_owned(),
         };
         let server = ServerBuilder::from_json(&name, &version, o).and_then(ServerBuilder::build).map_err(js_error)?;
-        Ok(NativeServer { server, dispatcher: Dispatcher::new(dispatch)? })
+        Ok(NativeServer { server, dispatcher: Dispatcher::new(dispatch)?, mounts: Arc::default() })
     }
 
     /// Adds a tool (`definition`: the tool's JSON as listed, plus `deferTask` and `requiredScopes`).
@@ -465,6 +467,39 @@ impl NativeServer {
     #[napi]
     pub fn shutdown(&self) {
         self.server.shutdown();
+        let mounts = std::mem::take(&mut *self.mounts.lock().unwrap_or_else(|p| p.into_inner()));
+        mounts.into_iter().for_each(mcpforge::proxy::Proxy::close);
+    }
+
+    /// Mounts the upstream `name` into this server (`mcpforge::Server::mount`): `server` (a
+    /// server of this process, reached in memory as an in-process client reaches it) or the
+    /// command or URL `entry` names (JSON, `Upstream::from_json`); `entry`'s `prefix` and
+    /// `mode` apply to either (default: shared for a server, per session otherwise).
+    /// Resolves once the upstream's first catalogue is served (or its connect timeout
+    /// passed).
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn mount<'e>(
+        &self,
+        env: &'e Env,
+        name: String,
+        entry_json: String,
+        server: Option<&NativeServer>,
+    ) -> napi::Result<PromiseRaw<'e, ()>> {
+        use mcpforge::proxy::{Mode, Upstream};
+        let entry = parse_json(&entry_json, "upstream")?;
+        let upstream = match server {
+            // One link serves every client of a server of this process (no child to share), so
+            // that requests without a session (the 2026-07-28 wire over HTTP) reach it too.
+            Some(other) => Upstream::server_from_json(&name, other.server.clone(), entry, Mode::Shared),
+            None => Upstream::from_json(&name, entry, Mode::default()),
+        }
+        .map_err(js_error)?;
+        let (server, mounts) = (self.server.clone(), self.mounts.clone());
+        env.spawn_future(async move {
+            let mounted = server.mount(upstream).await;
+            mounts.lock().unwrap_or_else(|p| p.into_inner()).push(mounted);
+            Ok(())
+        })
     }
 }
 

@@ -40,6 +40,8 @@ pub struct NativeServer {
     server: Server,
     pool: Arc<Pool>,
     slots: Mutex<Vec<Arc<Slot>>>,
+    /// The upstreams mounted into this server, stopped when it shuts down.
+    mounts: Mutex<Vec<mcpforge::proxy::Proxy>>,
 }
 
 impl NativeServer {
@@ -238,6 +240,7 @@ impl NativeServer {
             server: build(name, version, o)?,
             pool: Arc::new(Pool::new(workers)),
             slots: Mutex::default(),
+            mounts: Mutex::default(),
         })
     }
 
@@ -530,9 +533,31 @@ impl NativeServer {
         Ok((addr.ip().to_string(), addr.port()))
     }
 
-    /// Stops every serve loop of this server gracefully (final: it cannot serve again).
+    /// Stops every serve loop of this server gracefully (final: it cannot serve again), and
+    /// the children of the upstreams mounted into it.
     fn shutdown(&self) {
         leave_worker(|| self.server.shutdown());
+        let mounts = std::mem::take(&mut *self.mounts.lock().unwrap_or_else(|p| p.into_inner()));
+        mounts.into_iter().for_each(mcpforge::proxy::Proxy::close);
+    }
+
+    /// Mounts an upstream named `name` into this server (`mcpforge::Server::mount`): `server`
+    /// (a server of this process, reached in memory as `Client(server)` reaches it) or the
+    /// upstream `entry` describes (`Upstream::from_json`: a command or a URL); `entry`'s
+    /// `prefix` and `mode` apply to either. Waits for the upstream's first catalogue (at
+    /// most its connect timeout).
+    #[pyo3(signature = (name, entry, server=None))]
+    fn mount(
+        &self,
+        py: Python<'_>,
+        name: &str,
+        entry: &Bound<'_, PyDict>,
+        server: Option<&Bound<'_, NativeServer>>,
+    ) -> PyResult<()> {
+        let upstream = upstream_of(name, from_py(entry)?, server.map(|s| s.get().server.clone()))?;
+        let mounted = block_on(py, self.server.mount(upstream));
+        self.mounts.lock().unwrap_or_else(|p| p.into_inner()).push(mounted);
+        Ok(())
     }
 
     /// Connects an in-memory client through the real engine.
@@ -580,6 +605,20 @@ fn tool_of(
         tool = tool.required_scopes(required_scopes);
     }
     Ok(tool)
+}
+
+/// The upstream `name`: `server` mounted in memory (shared unless `entry` says otherwise),
+/// else the command or URL `entry` names (per session unless it says otherwise); `entry`'s
+/// `prefix` and `mode` in both cases.
+fn upstream_of(name: &str, entry: Value, server: Option<Server>) -> PyResult<mcpforge::proxy::Upstream> {
+    use mcpforge::proxy::{Mode, Upstream};
+    match server {
+        // A server of this process keeps no child to share; one link serves every client,
+        // so that requests without a session (the 2026-07-28 wire over HTTP) reach it too.
+        Some(server) => Upstream::server_from_json(name, server, entry, Mode::Shared),
+        None => Upstream::from_json(name, entry, Mode::default()),
+    }
+    .map_err(PyValueError::new_err)
 }
 
 /// How a background serve loop ended, for its `done` callback.

@@ -120,6 +120,19 @@ async fn two_servers_with_the_same_names_are_served_under_their_prefixes() {
     assert_eq!(done["completion"]["values"], json!(["data://city/{name}"]));
 }
 
+/// The params of the next `notifications/resources/updated` the client hears (bounded).
+async fn next_update(heard: &mut tokio::sync::mpsc::Receiver<mcpforge::client::Notification>) -> Value {
+    let wait = async {
+        loop {
+            let n = heard.recv().await.expect("open");
+            if n.method == "notifications/resources/updated" {
+                return n.params;
+            }
+        }
+    };
+    tokio::time::timeout(WAIT, wait).await.expect("the update within the bound")
+}
+
 /// Whether a tool call's answer is an error result.
 fn called_failed(result: &Result<Value, mcpforge::client::ClientError>) -> bool {
     matches!(result, Ok(r) if r["isError"] == true)
@@ -135,17 +148,7 @@ async fn a_mounted_server_s_changes_and_updates_reach_the_client_renamed() {
 
     client.subscribe("data://weather/city/home").await.expect("subscribed");
     weather.notify_resource_updated("data://city/home");
-    let update = tokio::time::timeout(WAIT, async {
-        loop {
-            let n = heard.recv().await.expect("open");
-            if n.method == "notifications/resources/updated" {
-                return n.params;
-            }
-        }
-    })
-    .await
-    .expect("the update within the bound");
-    assert_eq!(update["uri"], "data://weather/city/home");
+    assert_eq!(next_update(&mut heard).await["uri"], "data://weather/city/home");
 
     let calls = Arc::new(AtomicUsize::new(0));
     let counted = calls.clone();
@@ -163,4 +166,39 @@ async fn a_mounted_server_s_changes_and_updates_reach_the_client_renamed() {
     }
     assert_eq!(text(&client.call_tool("weather_alerts", json!({})).await.expect("called")), "none");
     eventually("the upstream's tool ran", || calls.load(Ordering::SeqCst) == 1).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_serving_server_mounts_and_keeps_the_relay_when_its_middleware_is_replaced() {
+    let parent = Server::builder("parent", "1.0.0").build().expect("builds");
+    let options = mcpforge::HttpOptions { bind: "127.0.0.1:0".parse().expect("an address"), ..Default::default() };
+    let http = parent.bind_http(options).await.expect("bind");
+    let addr = http.local_addr().expect("local address");
+    let run = tokio::spawn(http.run());
+
+    let weather = city_server("weather");
+    let upstream = Upstream::server("weather", weather.clone()).prefix("weather").mode(Mode::Shared);
+    let _mounted = tokio::time::timeout(WAIT, parent.mount(upstream)).await.expect("mounted in time");
+    // The application's chain replaced after the mount (as the bindings do): the relay stays.
+    let passed = Arc::new(AtomicUsize::new(0));
+    let counted = passed.clone();
+    parent.set_middleware(move |req: mcpforge::middleware::Request, next: mcpforge::middleware::Next| {
+        counted.fetch_add(1, Ordering::SeqCst);
+        next.run(req)
+    });
+
+    let transport = mcpforge::client::transport::HttpTransport::new(format!("http://{addr}/mcp"));
+    let client = mcpforge::client::Client::builder("late", "1.0.0").connect(transport);
+    let client = tokio::time::timeout(WAIT, client).await.expect("in time").expect("connects");
+    let called = client.call_tool("weather_forecast", json!({ "city": "Lyon" })).await.expect("called");
+    assert_eq!(text(&called), "weather: Lyon");
+    assert!(passed.load(Ordering::SeqCst) > 0, "the application's middleware saw the call");
+
+    let mut heard = client.notifications().expect("notifications");
+    client.subscribe("data://weather/city/home").await.expect("subscribed");
+    weather.notify_resource_updated("data://city/home");
+    // It comes only if the subscription reached the mounted server.
+    assert_eq!(next_update(&mut heard).await["uri"], "data://weather/city/home");
+    parent.shutdown();
+    run.abort();
 }

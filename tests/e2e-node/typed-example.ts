@@ -2,7 +2,7 @@
  * A typed server against the installed package's public types, checked by
  * `tsc --noEmit` (`make node-test`); it is type-checked, not run.
  */
-import { McpError, ErrorCode, Server, ToolError, type Context, type CallToolResult } from 'mcpforge';
+import { McpError, ErrorCode, Server, ToolError, Upstream, type Context, type CallToolResult } from 'mcpforge';
 
 const server = new Server({ name: 'typed', version: '1.0.0', instructions: 'Typed example', limits: { requestTimeoutMs: 30_000 } });
 
@@ -67,4 +67,13 @@ export async function main(): Promise<void> {
 export async function mounted(request: Request, peer: string | { address: string; port: number } | null): Promise<Response> {
   const handle = server.fetchHandler({ maxSessionsPerClient: 10 });
   return handle(request, { clientAddress: peer });
+}
+
+/** Composition: a server of this process and upstreams mounted under prefixes, and a proxy. */
+export async function composed(other: Server): Promise<Server> {
+  await server.mount('other', other);
+  await server.mount(other, 'again', { mode: 'shared' });
+  await server.mount('time', Upstream.command(['uvx', 'mcp-server-time'], { mode: 'shared', env: { TZ: 'UTC' } }));
+  await server.mount('search', Upstream.url('https://search.example/mcp', { headers: { Authorization: 'Bearer x' } }));
+  return Server.proxy(Upstream.command('uvx', ['mcp-server-time'], { cwd: '/srv' }), { name: 'time' });
 }

@@ -340,10 +340,60 @@ export declare class Server {
   /** The HTTP address while listening over HTTP. */
   readonly address: HttpAddress | undefined;
   /** Stops every transport and test client; resolves when the engine stopped. */
+  /**
+   * Serves `other`'s tools, prompts, resources, templates and completions beside this
+   * server's own, under `prefix`: tools and prompts as `PREFIX_NAME`, resources as
+   * `SCHEME://PREFIX/REST`. `other` is a `Server` (or `McpServer`) of this process, reached
+   * in memory, or an `Upstream` (a command or a URL). `mount(other, prefix)` is taken too.
+   * Resolves once its first catalogue is served.
+   */
+  mount(prefix: string | undefined, other: Server | { engine: Server } | Upstream, options?: ComposeOptions): Promise<void>;
+  mount(other: Server | { engine: Server } | Upstream, prefix?: string, options?: ComposeOptions): Promise<void>;
+  /** A server whose catalogue is `upstream`'s (a URL string is an HTTP upstream); `options` as the constructor's. */
+  static proxy(upstream: Upstream | Server | string, options?: Partial<ServerOptions>): Promise<Server>;
   close(): Promise<void>;
   /** The MCP endpoint inside an HTTP server you already run (Express, `node:http`). */
   httpHandler(options?: MountOptions): NodeMcpHandler;
   /** The MCP endpoint as a web-standard handler (Hono, Bun, Deno, `fetch` runtimes). */
   fetchHandler(options?: MountOptions): FetchMcpHandler;
   testClient(options?: TestClientOptions): Promise<TestClient>;
+}
+
+/** How a mounted server runs: one connection per client session (the default) or one for all. */
+export type UpstreamMode = 'per-session' | 'shared';
+
+/** Options of `Server.mount` (composition; `MountOptions` are the HTTP handlers'). */
+export interface ComposeOptions {
+  /** Overrides the upstream's mode. */
+  mode?: UpstreamMode;
+  /** What errors and logs call it (default: the prefix). */
+  name?: string;
+}
+
+/** Options of `Upstream.command`. */
+export interface CommandUpstreamOptions {
+  /** Added to the inherited environment. */
+  env?: Record<string, string>;
+  /** The directory the child runs in. */
+  cwd?: string;
+  mode?: UpstreamMode;
+  name?: string;
+}
+
+/** Options of `Upstream.url`. */
+export interface UrlUpstreamOptions {
+  /** Sent with each request: this server's own credentials for the upstream. */
+  headers?: Record<string, string>;
+  mode?: UpstreamMode;
+  name?: string;
+}
+
+/** An MCP server reached by the engine's client, to mount or to proxy. */
+export declare class Upstream {
+  readonly name: string;
+  /** A server run as a child process: `Upstream.command('uvx', ['mcp-server-time'])` or `Upstream.command(['uvx', 'mcp-server-time'])`. */
+  static command(command: string | string[], args?: string[], options?: CommandUpstreamOptions): Upstream;
+  static command(command: string[], options?: CommandUpstreamOptions): Upstream;
+  /** A server reached over Streamable HTTP. */
+  static url(url: string, options?: UrlUpstreamOptions): Upstream;
 }

@@ -61,6 +61,7 @@ from .schema import Field
 from .sdk.extensions import require_client_extension
 from .server import Server
 from .session import ReadResourceContents
+from .upstream import Upstream
 
 __version__ = ENGINE_VERSION
 
@@ -116,5 +117,6 @@ __all__ = [
     "ToolBinding",
     "ToolError",
     "TraceContext",
+    "Upstream",
     "UserMessage",
 ]

@@ -6,6 +6,7 @@ together from one class per job, each a subclass of this one:
 - ``_component_controls.ComponentControls``: removing, enabling and disabling what is
   registered, reading its definitions, and telling clients that a list changed;
 - ``_hooks.Hooks``: the middleware chain, the catalogue hook and the error hook;
+- ``_composition.Composition``: mounting other servers and upstreams, and ``as_proxy``;
 - ``_serving.Serving``: serving over stdio or HTTP until stopped, Ctrl-C and SIGTERM;
 - ``_asgi_apps.AsgiApps``: the MCP endpoint as an ASGI application;
 - ``_metrics.Metrics``: the request metrics and the worker pool's figures.

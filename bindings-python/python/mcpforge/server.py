@@ -9,7 +9,7 @@ dedicated loop thread started on first use.
 
 ``Server`` is put together from one class per job (``_core.py`` lists them): registering
 (``_registering``, with MCP Apps and skills in ``_apps_skills``), the registered components (``_component_controls``), hooks (``_hooks``),
-serving (``_serving``), ASGI (``_asgi_apps``) and metrics (``_metrics``). This module holds
+mounting other servers (``_composition``), serving (``_serving``), ASGI (``_asgi_apps``) and metrics (``_metrics``). This module holds
 the constructor, which takes every server option.
 """
 
@@ -22,6 +22,7 @@ from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Optional, Seq
 from ._apps_skills import AppsSkills
 from ._asgi_apps import AsgiApps
 from ._component_controls import ComponentControls
+from ._composition import Composition
 from ._components import Components, TagFilter
 from ._convert import wire
 from ._core import drop_none
@@ -36,7 +37,7 @@ from .errors import ErrorInfo
 __all__ = ["Server"]
 
 
-class Server(AppsSkills, ComponentControls, Hooks, AsgiApps, Serving, Metrics):
+class Server(AppsSkills, ComponentControls, Hooks, Composition, AsgiApps, Serving, Metrics):
     """An MCP server.
 
     ``Server(name, version="1.0.0", instructions=None, *, title=None, description=None,
@@ -181,6 +182,7 @@ class Server(AppsSkills, ComponentControls, Hooks, AsgiApps, Serving, Metrics):
         self._own_loop = None
         self._ref = weakref.ref(self)
         self._middleware = []
+        self._mounted = []
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.name!r}, version={self.version!r})"

@@ -103,21 +103,24 @@ impl PromptHandler for Prompt {
 /// Forwards `completion/complete` to the upstream whose prompt or template it names.
 pub(crate) struct Completion {
     pub(crate) linked: Vec<Arc<Linked>>,
+    /// The server's fallback provider before these upstreams were mounted: it completes
+    /// what none of them claims.
+    pub(crate) before: Option<Arc<dyn CompletionHandler>>,
 }
 
 impl Completion {
     /// The upstream serving what `reference` names (the first one when none claims it).
     fn owner(&self, reference: &CompletionRef) -> Option<Arc<Linked>> {
-        let claims = |l: &&Arc<Linked>| {
-            let known = crate::sync::lock(&l.known);
-            match reference {
-                CompletionRef::Prompt { name } => known.prompts.contains_key(name),
-                CompletionRef::Resource { uri } => {
-                    known.templates.contains_key(uri) || known.resources.contains_key(uri)
-                }
-            }
-        };
-        self.linked.iter().find(claims).or(self.linked.first()).cloned()
+        self.linked.iter().find(|l| claims(l, reference)).or(self.linked.first()).cloned()
+    }
+}
+
+/// Whether `linked` serves the prompt or template `reference` names.
+fn claims(linked: &Linked, reference: &CompletionRef) -> bool {
+    let known = crate::sync::lock(&linked.known);
+    match reference {
+        CompletionRef::Prompt { name } => known.prompts.contains_key(name),
+        CompletionRef::Resource { uri } => known.templates.contains_key(uri) || known.resources.contains_key(uri),
     }
 }
 
@@ -128,6 +131,11 @@ impl CompletionHandler for Completion {
         request: CompleteRequest,
     ) -> BoxFuture<'static, Result<CompletionOutput, ProtocolError>> {
         let owner = self.owner(&request.reference);
+        if let Some(before) = &self.before {
+            if !owner.as_ref().is_some_and(|l| claims(l, &request.reference)) {
+                return before.complete(ctx, request);
+            }
+        }
         Box::pin(async move {
             let Some(linked) = owner else { return Ok(CompletionOutput::Values(Vec::new())) };
             let reference = match request.reference {

@@ -19,6 +19,7 @@
 //! ```
 
 mod conn;
+mod entry;
 mod forward;
 mod hooks;
 mod linked;
@@ -69,6 +70,14 @@ impl Server {
     pub async fn proxy(upstream: Upstream) -> Result<Proxy, Error> {
         Proxy::start(Server::builder("mcpforge-gateway", env!("CARGO_PKG_VERSION")), vec![upstream]).await
     }
+
+    /// Mounts `upstream` into this server (see [`Proxy::attach`]): a server of the same
+    /// process ([`Upstream::server`]), a command or a URL, its items served beside this
+    /// server's own under its prefix. The mount lasts as long as the returned [`Proxy`]
+    /// (dropping it stops the upstream's children).
+    pub async fn mount(&self, upstream: Upstream) -> Proxy {
+        Proxy::attach(self.clone(), vec![upstream]).await
+    }
 }
 
 impl Proxy {
@@ -78,14 +87,24 @@ impl Proxy {
     /// started in the background, and its items appear when it is). An item whose name
     /// another upstream already serves is left out, with a warning.
     pub async fn start(builder: ServerBuilder, upstreams: Vec<Upstream>) -> Result<Proxy, Error> {
+        let server = builder.enable_tools().enable_resources().enable_prompts().build()?;
+        Ok(Self::attach(server, upstreams).await)
+    }
+
+    /// Mounts `upstreams` into `server`, a server already built (and maybe serving): their
+    /// items are registered beside its own as they are listed, under each upstream's
+    /// prefix, and served with its catalogues, limits and middleware. Completions it does not
+    /// claim go to the server's own fallback provider, if it had one. Waits, as
+    /// [`Proxy::start`] does, for each upstream's first catalogue.
+    pub async fn attach(server: Server, upstreams: Vec<Upstream>) -> Proxy {
         let stop = CancellationToken::new();
-        let builder = builder.enable_tools().enable_resources().enable_prompts();
-        // The server is built before the upstreams' handlers exist: they need it to register.
+        // The handlers need the server to register: they are made after it.
         let linked: Vec<Arc<Linked>> =
             upstreams.into_iter().map(|upstream| Arc::new(Linked::new(Arc::new(upstream)))).collect();
-        let completion = Arc::new(forward::Completion { linked: linked.clone() });
-        let server =
-            builder.completion(None, completion).middleware(hooks::Relay { linked: linked.clone() }).build()?;
+        let before = server.shared.registry.snapshot().completions.fallback();
+        let completion = Arc::new(forward::Completion { linked: linked.clone(), before });
+        server.add_completion(None, completion);
+        server.pin_middleware(Arc::new(hooks::Relay { linked: linked.clone() }));
         linked.iter().for_each(|l| Self::run(&server, l, &stop));
         let proxy = Proxy { server, linked, stop };
         for linked in &proxy.linked {
@@ -95,7 +114,7 @@ impl Proxy {
                 }
             }
         }
-        Ok(proxy)
+        proxy
     }
 
     /// Starts one upstream's connections and the following of its lists.

@@ -48,6 +48,8 @@ pub enum Target {
         args: Vec<String>,
         /// Environment variables set for it (it inherits the rest).
         env: Vec<(String, String)>,
+        /// The directory it runs in (none: the gateway's own).
+        cwd: Option<PathBuf>,
     },
     /// A Streamable HTTP endpoint.
     Url {
@@ -64,9 +66,10 @@ pub enum Target {
 impl PartialEq for Target {
     fn eq(&self, other: &Target) -> bool {
         match (self, other) {
-            (Target::Command { program, args, env }, Target::Command { program: program2, args: args2, env: env2 }) => {
-                (program, args, env) == (program2, args2, env2)
-            }
+            (
+                Target::Command { program, args, env, cwd },
+                Target::Command { program: program2, args: args2, env: env2, cwd: cwd2 },
+            ) => (program, args, env, cwd) == (program2, args2, env2, cwd2),
             (Target::Url { url, headers }, Target::Url { url: url2, headers: headers2 }) => {
                 (url, headers) == (url2, headers2)
             }
@@ -141,7 +144,7 @@ impl Upstream {
         S: Into<String>,
     {
         let args = args.into_iter().map(Into::into).collect();
-        Upstream::new(name, Target::Command { program: program.into(), args, env: Vec::new() })
+        Upstream::new(name, Target::Command { program: program.into(), args, env: Vec::new(), cwd: None })
     }
 
     /// An upstream served over Streamable HTTP at `url`.
@@ -183,6 +186,15 @@ impl Upstream {
         self
     }
 
+    /// Runs the child (a command) in `dir`; nothing for a URL or a server of this process.
+    #[must_use]
+    pub fn cwd(mut self, dir: impl Into<PathBuf>) -> Self {
+        if let Target::Command { cwd, .. } = &mut self.target {
+            *cwd = Some(dir.into());
+        }
+        self
+    }
+
     /// How forwarded calls wait.
     #[must_use]
     pub fn call_options(mut self, call: CallOptions) -> Self {
@@ -200,9 +212,13 @@ impl Upstream {
     /// A transport that opens one connection to the upstream.
     pub(crate) fn transport(&self) -> Opener {
         match &self.target {
-            Target::Command { program, args, env } => {
+            Target::Command { program, args, env, cwd } => {
                 let child =
                     env.iter().fold(ChildTransport::new(program).args(args.iter().cloned()), |c, (k, v)| c.env(k, v));
+                let child = match cwd {
+                    Some(dir) => child.cwd(dir),
+                    None => child,
+                };
                 Opener::Child(child.exit_grace(EXIT_GRACE))
             }
             Target::Url { url, headers } => {

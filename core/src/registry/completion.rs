@@ -43,6 +43,11 @@ impl Completions {
         }
     }
 
+    /// The provider for every reference without its own, if any.
+    pub fn fallback(&self) -> Option<Arc<dyn CompletionHandler>> {
+        self.fallback.clone()
+    }
+
     /// True when any provider is registered.
     pub fn is_empty(&self) -> bool {
         self.by_ref.is_empty() && self.fallback.is_none()

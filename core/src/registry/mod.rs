@@ -37,6 +37,9 @@ pub(crate) struct Snapshot {
     pub completions: Completions,
     /// The middleware chain around every request, outermost first.
     pub middleware: Chain,
+    /// The engine's own links at the inner end of `middleware` (a mount's relay), kept there
+    /// when the application's part of the chain is replaced or added to.
+    pub pinned: Chain,
     /// Told of every unexpected failure of a request.
     pub error_hook: Option<Arc<dyn ErrorHook>>,
     /// Decides per request which registered items are visible (none: all are).

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use crate::catalogue::Catalogue;
 use crate::error_hook::ErrorHook;
 use crate::initialize_hook::InitializeHook;
-use crate::middleware::{Chain, Middleware};
+use crate::middleware::Middleware;
 use crate::protocol::LogLevel;
 
 use super::Server;
@@ -18,7 +18,19 @@ impl Server {
     /// [`crate::middleware`]); requests that start after this call pass through it.
     pub fn add_middleware(&self, middleware: impl Middleware) {
         let link: Arc<dyn Middleware> = Arc::new(middleware);
-        self.shared.registry.update(|s| s.middleware = s.middleware.iter().cloned().chain([link]).collect());
+        self.shared.registry.update(|s| {
+            let own = s.middleware.len() - s.pinned.len();
+            s.middleware = s.middleware[..own].iter().cloned().chain([link]).chain(s.pinned.iter().cloned()).collect();
+        });
+    }
+
+    /// Adds `link` at the very inner end of the chain, where it stays when the application's
+    /// middleware is added to or replaced (a mount's relay of subscriptions and log levels).
+    pub(crate) fn pin_middleware(&self, link: Arc<dyn Middleware>) {
+        self.shared.registry.update(|s| {
+            s.pinned = s.pinned.iter().cloned().chain([link.clone()]).collect();
+            s.middleware = s.middleware.iter().cloned().chain([link]).collect();
+        });
     }
 
     /// Makes `middleware` the whole chain, in one step (no request runs between the old chain
@@ -26,7 +38,7 @@ impl Server {
     /// behind one engine middleware calls when that chain changes.
     pub fn set_middleware(&self, middleware: impl Middleware) {
         let link: Arc<dyn Middleware> = Arc::new(middleware);
-        self.shared.registry.update(|s| s.middleware = Chain::from([link]));
+        self.shared.registry.update(|s| s.middleware = [link].into_iter().chain(s.pinned.iter().cloned()).collect());
     }
 
     /// The request metrics as JSON (see [`ServerBuilder::metrics`]): `{"series": [{"method",
@@ -80,9 +92,10 @@ impl Server {
         self.shared.registry.update(|s| s.initialize_hook = None);
     }
 
-    /// Removes every middleware: requests that start after this call run without a chain.
+    /// Removes every middleware the application added (a mount's relay stays): requests that
+    /// start after this call run without them.
     pub fn clear_middleware(&self) {
-        self.shared.registry.update(|s| s.middleware = Chain::default());
+        self.shared.registry.update(|s| s.middleware = s.pinned.clone());
     }
 
     /// Sends a log message outside any request: `notifications/message` to every connected

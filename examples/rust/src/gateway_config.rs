@@ -14,27 +14,11 @@ use serde_json::Value;
 pub const USAGE: &str = "usage: mcpforge-gateway [--config FILE] [--http HOST:PORT] [--mode shared|per-session] \
                          [-- COMMAND ARGS...]  (without --http: serve stdio)";
 
-/// One server of `mcpServers`.
-#[derive(Debug, Deserialize)]
-struct ServerEntry {
-    command: Option<String>,
-    #[serde(default)]
-    args: Vec<String>,
-    #[serde(default)]
-    env: BTreeMap<String, String>,
-    url: Option<String>,
-    #[serde(default)]
-    headers: BTreeMap<String, String>,
-    mode: Option<String>,
-    /// Serve its items under this prefix (`PREFIX_NAME`, `SCHEME://PREFIX/...`).
-    prefix: Option<String>,
-}
-
 /// The configuration file.
 #[derive(Debug, Default, Deserialize)]
 struct File {
     #[serde(default, rename = "mcpServers")]
-    servers: BTreeMap<String, ServerEntry>,
+    servers: BTreeMap<String, Value>,
     /// The engine's server options (`ServerBuilder::from_json`).
     #[serde(default)]
     server: Value,
@@ -59,23 +43,6 @@ fn mode(name: Option<&str>, default: Mode) -> Result<Mode, String> {
         None => Ok(default),
         Some(name) => Mode::from_name(name).ok_or_else(|| format!("mode {name:?}: expected shared or per-session")),
     }
-}
-
-fn upstream(name: &str, entry: ServerEntry, default: Mode) -> Result<Upstream, String> {
-    let mode = mode(entry.mode.as_deref(), default)?;
-    let upstream = match (entry.command, entry.url) {
-        (Some(command), None) => {
-            let base = Upstream::command(name, command, entry.args);
-            entry.env.into_iter().fold(base, |u, (k, v)| u.setting(k, v))
-        }
-        (None, Some(url)) => entry.headers.into_iter().fold(Upstream::url(name, url), |u, (k, v)| u.setting(k, v)),
-        _ => return Err(format!("server {name}: give either command or url")),
-    };
-    let upstream = upstream.mode(mode);
-    Ok(match entry.prefix {
-        Some(prefix) => upstream.prefix(prefix),
-        None => upstream,
-    })
 }
 
 /// Reads the command line (`args` without the program's name), and the file it names.
@@ -104,7 +71,7 @@ pub fn parse(args: &[String]) -> Result<Config, String> {
         upstreams.push(Upstream::command(name, program, rest.iter().cloned()).mode(default));
     }
     for (name, entry) in std::mem::take(&mut file.servers) {
-        upstreams.push(upstream(&name, entry, default)?);
+        upstreams.push(Upstream::from_json(&name, entry, default)?);
     }
     if upstreams.is_empty() {
         return Err(format!("no upstream: give --config FILE or -- COMMAND; {USAGE}"));
