@@ -17,7 +17,7 @@ import { createServer } from 'node:net';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { drive, install, sdk } from './real-servers-node.mjs';
+import { drive, httpSession, install } from './real-servers-node.mjs';
 import { SERVERS } from './real-servers/servers.mjs';
 import { compare } from './real-servers/compare.mjs';
 
@@ -129,15 +129,7 @@ function throughGateway() {
       await stop();
       throw new Error(`${e.message}: ${stderr.slice(-2000)}`);
     }
-    const transport = new sdk.http.StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`));
-    const end = async (client) => {
-      try {
-        await transport.terminateSession().catch(() => {});
-        await client.close();
-      } finally {
-        await stop();
-      }
-    };
+    const { transport, end } = httpSession(`http://127.0.0.1:${port}/mcp`, stop);
     return { transport, stderr: () => stderr, end };
   };
 }

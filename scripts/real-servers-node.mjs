@@ -87,7 +87,7 @@ function within(promise, ms, what) {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-export const sdk = {
+const sdk = {
   client: await import(pathToFileURL(join(SDK, 'dist', 'esm', 'client', 'index.js')).href),
   stdio: await import(pathToFileURL(join(SDK, 'dist', 'esm', 'client', 'stdio.js')).href),
   http: await import(pathToFileURL(join(SDK, 'dist', 'esm', 'client', 'streamableHttp.js')).href),
@@ -161,7 +161,16 @@ async function open(name, bin, work, wire) {
     await stop();
     throw e;
   }
-  const transport = new sdk.http.StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}${spec.http.path}`));
+  const { transport, end } = httpSession(`http://127.0.0.1:${port}${spec.http.path}`, stop);
+  return { transport, stderr: () => stderr, end };
+}
+
+/**
+ * A Streamable HTTP client transport to `url`, and how a run over it ends: its session
+ * ended with a DELETE, the client closed, then `stop()` (the process serving it).
+ */
+export function httpSession(url, stop) {
+  const transport = new sdk.http.StreamableHTTPClientTransport(new URL(url));
   const end = async (client) => {
     try {
       await transport.terminateSession().catch(() => {});
@@ -170,7 +179,7 @@ async function open(name, bin, work, wire) {
       await stop();
     }
   };
-  return { transport, stderr: () => stderr, end };
+  return { transport, end };
 }
 
 /**
