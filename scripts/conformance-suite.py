@@ -14,6 +14,8 @@ not to pass yet are listed, with the reason, in the table between the
 `conformance-client-expected` markers of docs/CONFORMANCE.md (a row may end in `*` to cover
 every scenario with that prefix): such a failure is counted apart, and such a scenario that
 passes is a failure (the list is stale), as in the suite's own expected-failures baselines.
+A server run does the same with CONFORMANCE_EXPECTED=NAME, reading the table between the
+`conformance-NAME-expected` markers (the gateway's: what cannot pass through a gateway).
 
 The suite and the Node.js it needs (22 or newer: the suite's own requirement) are installed on
 first use, at the versions pinned below, into target/tools/conformance; a `node` on PATH that is
@@ -22,9 +24,9 @@ new enough is used as it is. Nothing outside the repository is read or written.
 Output goes to $CONFORMANCE_OUT (default target/conformance/run): output.log (the suite's own
 output), results/ (its per-scenario checks.json files) and summary.txt, one line per scenario:
 PASS, FAIL, SKIP (does not apply at the requested version), NOTSCORED (run, but not scored by
-the requirement set: extensions, pending) or XFAIL (an expected failure, --client only). A scenario fails when any of its checks failed. The
+the requirement set: extensions, pending) or XFAIL (an expected failure: --client, CONFORMANCE_EXPECTED). A scenario fails when any of its checks failed. The
 last line printed is `conformance: N passed, M failed`, counting PASS and FAIL only (with
---client, `conformance: N passed, M failed, K expected failures`).
+--client or CONFORMANCE_EXPECTED, `conformance: N passed, M failed, K expected failures`).
 
 Exit status: 0 when no scenario failed (or CONFORMANCE_ALLOW_FAIL=1), 1 when one did, 2 when
 the suite could not be installed or run. An install that fails is tried again (three tries in
@@ -193,17 +195,15 @@ def verdicts(output: str, results: Path, need_success: bool = False) -> dict[str
     return found
 
 
-EXPECTED_BEGIN = "<!-- conformance-client-expected:begin -->"
-EXPECTED_END = "<!-- conformance-client-expected:end -->"
-
-
-def expected_failures() -> list[str]:
-    """The client scenarios (or `prefix*` patterns) docs/CONFORMANCE.md lists as expected to
-    fail: the first cell of each row of the table between its markers."""
+def expected_failures(table: str = "client") -> list[str]:
+    """The scenarios (or `prefix*` patterns) docs/CONFORMANCE.md lists as expected to fail
+    in its `table` (`client`, or a server run's CONFORMANCE_EXPECTED): the first cell of each
+    row of the table between the `conformance-TABLE-expected` markers."""
+    begin, end = f"<!-- conformance-{table}-expected:begin -->", f"<!-- conformance-{table}-expected:end -->"
     doc = (ROOT / "docs" / "CONFORMANCE.md").read_text(encoding="utf-8")
-    if EXPECTED_BEGIN not in doc or EXPECTED_END not in doc:
-        raise RunError(f"docs/CONFORMANCE.md has no {EXPECTED_BEGIN} / {EXPECTED_END} markers")
-    rows = doc.split(EXPECTED_BEGIN, 1)[1].split(EXPECTED_END, 1)[0].splitlines()
+    if begin not in doc or end not in doc:
+        raise RunError(f"docs/CONFORMANCE.md has no {begin} / {end} markers")
+    rows = doc.split(begin, 1)[1].split(end, 1)[0].splitlines()
     cells = [row.strip("|").split("|")[0].strip().strip("`") for row in rows if row.startswith("|")]
     return [c for c in cells[2:] if c]
 
@@ -231,7 +231,8 @@ def main(argv: list[str]) -> int:
         node, entry = find_node(), find_suite()
         out.mkdir(parents=True, exist_ok=True)
         results = out / "results"
-        expected = expected_failures() if client else []
+        table = os.environ.get("CONFORMANCE_EXPECTED") or ("client" if client else None)
+        expected = expected_failures(table) if table else []
         mode = ["client", "--command", target] if client else ["server", "--url", target]
         command = [node, str(entry), *mode, "-o", str(results), *extra]
         env = {**os.environ, "NO_COLOR": "1", "PATH": f"{Path(node).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
@@ -250,7 +251,7 @@ def main(argv: list[str]) -> int:
     passed = sum(v == "PASS" for v in found.values())
     failed = [name for name, v in found.items() if v == "FAIL"]
     final = f"conformance: {passed} passed, {len(failed)} failed"
-    if client:
+    if table:
         final += f", {sum(v == 'XFAIL' for v in found.values())} expected failures"
     (out / "summary.txt").write_text("".join(f"{v} {name}\n" for name, v in found.items()) + final + "\n")
     if not found:

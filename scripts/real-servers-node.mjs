@@ -54,7 +54,7 @@ function manifest(side) {
 }
 
 /** Installs one side unless its stamp (the manifest and the tarballs' digests) is unchanged. */
-function install(side) {
+export function install(side) {
   const dir = join(OUT, side);
   const text = manifest(side);
   const digest = createHash('sha256').update(text);
@@ -161,7 +161,16 @@ async function open(name, bin, work, wire) {
     await stop();
     throw e;
   }
-  const transport = new sdk.http.StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}${spec.http.path}`));
+  const { transport, end } = httpSession(`http://127.0.0.1:${port}${spec.http.path}`, stop);
+  return { transport, stderr: () => stderr, end };
+}
+
+/**
+ * A Streamable HTTP client transport to `url`, and how a run over it ends: its session
+ * ended with a DELETE, the client closed, then `stop()` (the process serving it).
+ */
+export function httpSession(url, stop) {
+  const transport = new sdk.http.StreamableHTTPClientTransport(new URL(url));
   const end = async (client) => {
     try {
       await transport.terminateSession().catch(() => {});
@@ -170,16 +179,20 @@ async function open(name, bin, work, wire) {
       await stop();
     }
   };
-  return { transport, stderr: () => stderr, end };
+  return { transport, end };
 }
 
-/** Drives `name` installed in `dir` over `wire` (`'stdio'` or `'http'`) and resolves to its transcript. */
-async function drive(name, dir, side, wire) {
+/**
+ * Drives `name` installed in `dir` over `wire` (`'stdio'` or `'http'`) and resolves to its
+ * transcript; `opener` (with `open`'s parameters and result) starts it and gives the client
+ * transport, and the run's folder is made in `workRoot`.
+ */
+export async function drive(name, dir, side, wire, { opener = open, workRoot = join(OUT, 'work') } = {}) {
   const spec = SERVERS[name];
-  const work = realpathSync(mkdtempSync(join(OUT, 'work', `${name}-${wire}-${side}-`)));
+  const work = realpathSync(mkdtempSync(join(workRoot, `${name}-${wire}-${side}-`)));
   spec.prepare?.(work);
   const bin = join(dir, 'node_modules', ...spec.package.split('/'), spec.bin);
-  const { transport, stderr, end } = await open(name, bin, work, wire);
+  const { transport, stderr, end } = await opener(name, bin, work, wire);
   const client = new sdk.client.Client(
     { name: 'real-servers-driver', version: '1.0.0' },
     { capabilities: { roots: { listChanged: true }, sampling: {}, elicitation: { form: {} } } },
@@ -249,36 +262,39 @@ async function drive(name, dir, side, wire) {
   return normalized(t, work);
 }
 
-const wanted = process.argv.slice(2);
-const names = wanted.length ? wanted : Object.keys(SERVERS);
-for (const n of names) if (!SERVERS[n]) throw new Error(`unknown server ${n} (${Object.keys(SERVERS).join(', ')})`);
-mkdirSync(join(OUT, 'work'), { recursive: true });
-const dirs = { official: install('official'), mcpforge: install('mcpforge') };
-const allowed = readAllowList();
-let failed = false;
-// Each server over stdio, then over Streamable HTTP where it offers it (`http` in servers.mjs).
-const runs = names.flatMap((name) => [{ name, wire: 'stdio' }, ...(SERVERS[name].http ? [{ name, wire: 'http' }] : [])]);
-for (const { name, wire } of runs) {
-  // A row of the allow-list names the server (both wires) or `name (http)` (that wire alone).
-  const label = wire === 'stdio' ? name : `${name} (${wire})`;
-  const file = wire === 'stdio' ? name : `${name}.${wire}`;
-  const official = await drive(name, dirs.official, 'official', wire);
-  const ours = await drive(name, dirs.mcpforge, 'mcpforge', wire);
-  writeFileSync(join(OUT, `${file}.official.json`), `${JSON.stringify(official, null, 2)}\n`);
-  writeFileSync(join(OUT, `${file}.mcpforge.json`), `${JSON.stringify(ours, null, 2)}\n`);
-  const differences = compare(official, ours);
-  const applies = (a) => a.server === name || a.server === label || a.server === 'every server';
-  const left = differences.filter((d) => !allowed.some((a) => applies(a) && a.paths.some((p) => p.test(d.path))));
-  const verdict = differences.length === 0 ? 'same' : left.length === 0 ? `same but ${differences.length} allowed` : `${left.length} differences`;
-  console.log(`${label}: ${verdict}`);
-  for (const d of differences) {
-    const mark = left.includes(d) ? '  !' : '  (allowed)';
-    console.log(`${mark} ${d.path}: official ${JSON.stringify(d.official)?.slice(0, 300)} | mcpforge ${JSON.stringify(d.mcpforge)?.slice(0, 300)}`);
+// Run as a program (imported by scripts/real-servers-gateway.mjs for `drive`, it runs nothing).
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const wanted = process.argv.slice(2);
+  const names = wanted.length ? wanted : Object.keys(SERVERS);
+  for (const n of names) if (!SERVERS[n]) throw new Error(`unknown server ${n} (${Object.keys(SERVERS).join(', ')})`);
+  mkdirSync(join(OUT, 'work'), { recursive: true });
+  const dirs = { official: install('official'), mcpforge: install('mcpforge') };
+  const allowed = readAllowList();
+  let failed = false;
+  // Each server over stdio, then over Streamable HTTP where it offers it (`http` in servers.mjs).
+  const runs = names.flatMap((name) => [{ name, wire: 'stdio' }, ...(SERVERS[name].http ? [{ name, wire: 'http' }] : [])]);
+  for (const { name, wire } of runs) {
+    // A row of the allow-list names the server (both wires) or `name (http)` (that wire alone).
+    const label = wire === 'stdio' ? name : `${name} (${wire})`;
+    const file = wire === 'stdio' ? name : `${name}.${wire}`;
+    const official = await drive(name, dirs.official, 'official', wire);
+    const ours = await drive(name, dirs.mcpforge, 'mcpforge', wire);
+    writeFileSync(join(OUT, `${file}.official.json`), `${JSON.stringify(official, null, 2)}\n`);
+    writeFileSync(join(OUT, `${file}.mcpforge.json`), `${JSON.stringify(ours, null, 2)}\n`);
+    const differences = compare(official, ours);
+    const applies = (a) => a.server === name || a.server === label || a.server === 'every server';
+    const left = differences.filter((d) => !allowed.some((a) => applies(a) && a.paths.some((p) => p.test(d.path))));
+    const verdict = differences.length === 0 ? 'same' : left.length === 0 ? `same but ${differences.length} allowed` : `${left.length} differences`;
+    console.log(`${label}: ${verdict}`);
+    for (const d of differences) {
+      const mark = left.includes(d) ? '  !' : '  (allowed)';
+      console.log(`${mark} ${d.path}: official ${JSON.stringify(d.official)?.slice(0, 300)} | mcpforge ${JSON.stringify(d.mcpforge)?.slice(0, 300)}`);
+    }
+    if (left.length > 0) failed = true;
   }
-  if (left.length > 0) failed = true;
+  rmSync(join(OUT, 'work'), { recursive: true, force: true });
+  process.exit(failed ? 1 : 0);
 }
-rmSync(join(OUT, 'work'), { recursive: true, force: true });
-process.exit(failed ? 1 : 0);
 
 /**
  * The allow-list: the rows of the table under "Differences left" in docs/node.md

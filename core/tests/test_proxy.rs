@@ -2,7 +2,8 @@
 //! clients whose ids clash, through one shared child, each answered to its caller; the
 //! upstream's progress reaching only the request that asked; a downstream cancellation
 //! cancelling only the upstream request it caused; the upstream's sampling asked of the
-//! client whose call caused it (refused when that client cannot answer); and the upstream's
+//! client whose call caused it (refused when that client cannot answer), or asked of a
+//! client of the 2026-07-28 wire through `input_required`; and the upstream's
 //! list changes reaching the downstream clients. The upstreams are real child processes
 //! (the `everything` example server, a small Python script), the clients speak Streamable
 //! HTTP to the proxy on 127.0.0.1; every wait is bounded.
@@ -11,9 +12,10 @@ use crate::example_servers::{everything, with_env};
 use crate::proxy_harness::{Gateway, WAIT, marker, text};
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use mcpforge::client::{CallOptions, Client, ClientError, Notification};
+use mcpforge::client::{CallOptions, Client, ClientError, Notification, Protocol};
 use mcpforge::proxy::{Mode, Upstream};
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
@@ -164,6 +166,29 @@ async fn sampling_asked_by_the_upstream_goes_to_the_client_that_caused_it() {
         Err(_) => false,
     };
     assert!(failed, "{refused:?}");
+    assert_eq!(text(&b.call_tool("echo", json!({ "text": "still serving" })).await.expect("echo")), "still serving");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_of_the_2026_wire_is_asked_through_input_required() {
+    let gateway = Gateway::start(vec![shared_everything("rounds")]).await;
+    let asked = Arc::new(AtomicUsize::new(0));
+    let counted = asked.clone();
+    let sampler = Client::builder("sampler", "1.0.0").protocol(Protocol::Stateless).on_sampling(move |_| {
+        counted.fetch_add(1, Ordering::Relaxed);
+        async { Ok(json!({ "role": "assistant", "content": { "type": "text", "text": "Sampled in a round." }, "model": "m" })) }
+    });
+    let a = gateway.connect(sampler).await;
+    assert!(a.is_stateless());
+    let summary = a.call_tool("summarize", json!({ "text": "long" })).await.expect("summarized");
+    assert_eq!(text(&summary), "Sampled in a round.", "{summary}");
+    assert_eq!(asked.load(Ordering::Relaxed), 1, "one round of input");
+    // A client that cannot sample: the request fails with -32021, and the gateway serves on.
+    let b = gateway.connect(Client::builder("no-sampling", "1.0.0").protocol(Protocol::Stateless)).await;
+    match b.call_tool("summarize", json!({ "text": "long" })).await {
+        Err(ClientError::Server(e)) => assert_eq!(e.code, -32021, "{e:?}"),
+        other => panic!("expected -32021, got {other:?}"),
+    }
     assert_eq!(text(&b.call_tool("echo", json!({ "text": "still serving" })).await.expect("echo")), "still serving");
 }
 

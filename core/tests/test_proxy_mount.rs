@@ -202,3 +202,25 @@ async fn a_serving_server_mounts_and_keeps_the_relay_when_its_middleware_is_repl
     parent.shutdown();
     run.abort();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_upstream_s_items_are_listed_in_its_order() {
+    // Neither sorted nor in any order a hash map keeps.
+    let order = ["zeta", "alpha", "mu", "beta", "omega", "delta", "kappa", "gamma", "iota", "eta", "chi", "pi"];
+    let upstream = order.iter().fold(Server::builder("ordered", "1.0.0"), |builder, name| {
+        let read = |_ctx: RequestContext, uri: String| async move {
+            Ok::<_, ToolError>(vec![ResourceContents::text(uri, None, "text")])
+        };
+        builder
+            .tool(Tool::new(*name), |_: Value| async { Ok::<_, ToolError>("done") })
+            .resource(Resource::new(format!("data://{name}"), *name), read)
+    });
+    let gateway = Gateway::start(vec![Upstream::server("ordered", upstream.build().expect("built"))]).await;
+    let client = gateway.client("reader").await;
+    let listed = |items: Vec<Value>, key: &str| -> Vec<String> {
+        items.iter().filter_map(|d| d[key].as_str().map(str::to_owned)).collect()
+    };
+    assert_eq!(listed(client.list_tools().await.expect("tools"), "name"), order);
+    let uris: Vec<String> = order.iter().map(|name| format!("data://{name}")).collect();
+    assert_eq!(listed(client.list_resources().await.expect("resources"), "uri"), uris);
+}

@@ -442,15 +442,23 @@ async def connected(server: Server, command: list[str], wire: str, errlog: Any, 
             yield peer
         return
     port = free_port()
-    proc = subprocess.Popen([*command, *server.listen(port)], stdin=subprocess.DEVNULL, stdout=errlog, stderr=errlog, env=env, cwd=str(REPO_ROOT))
+    async with served([*command, *server.listen(port)], port, errlog, env):
+        async with over_http(f"http://127.0.0.1:{port}/mcp", wire, callbacks) as peer:
+            yield peer
+
+
+@asynccontextmanager
+async def served(command: list[str], port: int, errlog: Any, env: dict[str, str]) -> AsyncIterator[None]:
+    """`command` started, until it listens on 127.0.0.1:`port` (at most START_BOUND), and
+    stopped when the block ends."""
+    proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=errlog, stderr=errlog, env=env, cwd=str(REPO_ROOT))
     try:
         deadline = time.monotonic() + START_BOUND
         while not listening(port):
             assert proc.poll() is None, f"the server exited with {proc.returncode}"
             assert time.monotonic() < deadline, "the server did not listen in time"
             await anyio.sleep(0.05)
-        async with over_http(f"http://127.0.0.1:{port}/mcp", wire, callbacks) as peer:
-            yield peer
+        yield
     finally:
         stop_process(proc, START_BOUND)
 
@@ -476,8 +484,9 @@ async def listed(peer: Any, kind: str, cursor: str | None) -> Any:
     return await getattr(peer, f"list_{kind}")(cursor=cursor)
 
 
-async def transcript(server: Server, run: Run, wire: str, stand_in: bool, errlog: Any) -> list[Any]:
-    """What the official client sees of one run (see the module documentation)."""
+async def transcript(server: Server, run: Run, wire: str, stand_in: bool, errlog: Any, connect: Callable[..., Any] = connected) -> list[Any]:
+    """What the official client sees of one run (see the module documentation); `connect`
+    (with `connected`'s parameters) is how the client reaches the command."""
     events: list[Any] = []
 
     async def on_message(message: Any) -> None:
@@ -498,7 +507,7 @@ async def transcript(server: Server, run: Run, wire: str, stand_in: bool, errlog
         command = [str(server.bin / "python"), *command]
     env = {**os.environ, **server.env, **run.env}
     callbacks = {"message_handler": on_message, "logging_callback": on_log, **(client_answers(run) if server.asks else {})}
-    async with connected(server, command, wire, errlog, env, callbacks) as peer:
+    async with connect(server, command, wire, errlog, env, callbacks) as peer:
         events.append({"server": dump(peer.server_info) if wire == MODERN else dump(peer.initialize_result.server_info)})
         events.append({"capabilities": dump(peer.server_capabilities)})
         events.append({"instructions": peer.instructions if wire == MODERN else peer.initialize_result.instructions})

@@ -5,7 +5,6 @@
 //! resource updates, log messages) to the handler the gateway gives ([`Events`]).
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde_json::{Value, json};
 
@@ -57,7 +56,6 @@ pub(crate) struct Conn {
 /// Opens one connection to `upstream`, offering it `asks`.
 pub(crate) async fn connect(upstream: &Upstream, asks: Asks, events: Events) -> Result<Conn, ClientError> {
     let routes = Arc::new(Routes::default());
-    let keys = Arc::new(AtomicU64::new(0));
     let mut builder = Client::builder("mcpforge-gateway", env!("CARGO_PKG_VERSION")).call_options(upstream.call);
     let offered = [
         (asks.sampling, Method::SamplingCreateMessage),
@@ -65,12 +63,9 @@ pub(crate) async fn connect(upstream: &Upstream, asks: Asks, events: Events) -> 
         (asks.roots, Method::RootsList),
     ];
     for (_, method) in offered.into_iter().filter(|(on, _)| *on) {
-        let (routes, keys) = (routes.clone(), keys.clone());
-        builder = builder.on_request(method.as_str(), move |params| {
-            let routes = routes.clone();
-            let key = format!("upstream-{}", keys.fetch_add(1, Ordering::Relaxed));
-            async move { routes.ask(method.as_str(), params, key).await }
-        });
+        let routes = routes.clone();
+        // Called as the upstream's request is read, so `ask` sees the asks in their order.
+        builder = builder.on_request(method.as_str(), move |params| routes.ask(method.as_str(), params));
     }
     if asks.roots {
         builder = builder.capabilities(json!({ "roots": {} }));

@@ -114,7 +114,11 @@ impl Linked {
         let mut call = std::pin::pin!(call);
         tokio::select! {
             biased;
-            answer = &mut call => answer.map_err(|e| self.failure(e)),
+            // An ask of the upstream that ended the downstream request decides its answer.
+            answer = &mut call => match route.failure() {
+                Some(e) => Err(e),
+                None => answer.map_err(|e| self.failure(e)),
+            },
             () = ctx.cancelled() => {
                 // Dropping the call (on return) sends the upstream its cancellation, with this reason.
                 reason.set(ctx.cancel_reason().unwrap_or("the client cancelled the request"));

@@ -103,31 +103,38 @@ impl Item {
 }
 
 /// Replaces the registered items of one kind with `listed`, changing only what changed.
+/// New items are registered in the upstream's order, so the proxy lists them in it (a
+/// client may take the first item listed as the upstream's first).
 fn sync(server: &Server, linked: &Arc<Linked>, item: Item, listed: Vec<Value>) {
     let key = item.key();
-    let mut fresh: HashMap<String, Value> = listed
+    let listed: Vec<(String, Value)> = listed
         .into_iter()
         .map(|d| linked.naming.outer_definition(key, d))
         .filter_map(|d| Some((d.get(key)?.as_str()?.to_owned(), d)))
         .collect();
+    let wanted: HashMap<&str, &Value> = listed.iter().map(|(name, d)| (name.as_str(), d)).collect();
     let mut known = lock(&linked.known);
     let old = item.known(&mut known);
     server.hold_list_changes();
     for (name, definition) in old.iter() {
-        if fresh.get(name) != Some(definition) {
+        if wanted.get(name.as_str()) != Some(&definition) {
             item.remove(server, name);
         }
     }
-    fresh.retain(|name, definition| {
-        if old.get(name) == Some(definition) {
-            return true;
+    let mut fresh = HashMap::with_capacity(listed.len());
+    for (name, definition) in listed {
+        // A name listed twice is served once, as listed first.
+        if fresh.contains_key(&name) {
+            continue;
         }
-        let added = item.add(server, linked, name, definition.clone());
-        if let Err(e) = &added {
-            tracing::warn!(upstream = %linked.upstream.name, "{item:?} {name} not served: {e}");
+        if old.get(&name) != Some(&definition) {
+            if let Err(e) = item.add(server, linked, &name, definition.clone()) {
+                tracing::warn!(upstream = %linked.upstream.name, "{item:?} {name} not served: {e}");
+                continue;
+            }
         }
-        added.is_ok()
-    });
+        fresh.insert(name, definition);
+    }
     *old = fresh;
     server.release_list_changes();
 }
