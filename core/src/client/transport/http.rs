@@ -315,7 +315,10 @@ impl Endpoint {
     /// A request to the endpoint with the headers every request carries (the bearer token
     /// among them, when there is one).
     fn base(&self, method: hyper::Method, bearer: Option<&str>) -> hyper::http::request::Builder {
-        let mut builder = Request::builder().method(method).uri(self.uri.clone()).header("host", &self.authority);
+        // The target in origin form (the path and query): the absolute form is for proxies,
+        // and a server that joins `Host` with the target it reads would get the URL twice.
+        let target = self.uri.path_and_query().map_or("/", |p| p.as_str());
+        let mut builder = Request::builder().method(method).uri(target).header("host", &self.authority);
         if let Some(token) = bearer {
             builder = builder.header("authorization", format!("Bearer {token}"));
         }
