@@ -8,6 +8,11 @@
 //
 //   node scripts/real-servers-node.mjs [SERVER...]     (make test-real-servers-node)
 //
+// With `--mcpforge-client` first, the servers are installed as published only, and each is
+// driven once by the official client and once by mcpforge's (./real-servers/clients.mjs),
+// the transcripts compared the same way, the allow-list read from docs/client.md instead
+// (make test-clients).
+//
 // Needs the packed tarballs (`make node-standin`) and the official client of the end-to-end
 // scratch project (`make node-setup`). Prints a verdict per server and every difference;
 // exits 1 when a difference is not in the allow-list of docs/node.md ("Differences left",
@@ -21,6 +26,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SERVERS, VERSION } from './real-servers/servers.mjs';
 import { compare, normalized } from './real-servers/compare.mjs';
+import { mcpforgeKit, withServerMessages } from './real-servers/clients.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'target', 'real-servers', 'node');
@@ -124,16 +130,16 @@ async function everyPage(list, key) {
  * chooses, its session ended with a DELETE and the process with SIGINT (SIGKILL after
  * EXIT_MS).
  */
-async function open(name, bin, work, wire) {
+async function open(name, bin, work, wire, kit = sdk) {
   const spec = SERVERS[name];
   const env = { PATH: process.env.PATH, HOME: work, ...(spec.env?.(work) ?? {}) };
   let stderr = '';
   if (wire === 'stdio') {
-    const transport = new sdk.stdio.StdioClientTransport({ command: process.execPath, args: [bin, ...(spec.args?.(work) ?? [])], env, cwd: work, stderr: 'pipe' });
+    const transport = new kit.stdio.StdioClientTransport({ command: process.execPath, args: [bin, ...(spec.args?.(work) ?? [])], env, cwd: work, stderr: 'pipe' });
     transport.stderr?.on('data', (d) => {
       stderr += d;
     });
-    return { transport, stderr: () => stderr, end: (client) => client.close() };
+    return { transport, stderr: () => stderr || (transport.stderrText?.() ?? ''), end: (client) => client.close() };
   }
   const child = spawn(process.execPath, ['--import', LOOPBACK, bin, ...spec.http.args], {
     env: { ...env, PORT: '0' },
@@ -161,7 +167,7 @@ async function open(name, bin, work, wire) {
     await stop();
     throw e;
   }
-  const transport = new sdk.http.StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}${spec.http.path}`));
+  const transport = new kit.http.StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}${spec.http.path}`));
   const end = async (client) => {
     try {
       await transport.terminateSession().catch(() => {});
@@ -173,27 +179,30 @@ async function open(name, bin, work, wire) {
   return { transport, stderr: () => stderr, end };
 }
 
-/** Drives `name` installed in `dir` over `wire` (`'stdio'` or `'http'`) and resolves to its transcript. */
-async function drive(name, dir, side, wire) {
+/**
+ * Drives `name` installed in `dir` over `wire` (`'stdio'` or `'http'`) with the client of
+ * `kit` (the official SDK's by default) and resolves to its transcript.
+ */
+async function drive(name, dir, side, wire, kit = sdk) {
   const spec = SERVERS[name];
-  const work = realpathSync(mkdtempSync(join(OUT, 'work', `${name}-${wire}-${side}-`)));
+  const work = realpathSync(mkdtempSync(join(WORK, `${name}-${wire}-${side}-`)));
   spec.prepare?.(work);
   const bin = join(dir, 'node_modules', ...spec.package.split('/'), spec.bin);
-  const { transport, stderr, end } = await open(name, bin, work, wire);
-  const client = new sdk.client.Client(
+  const { transport, stderr, end } = await open(name, bin, work, wire, kit);
+  const client = new kit.client.Client(
     { name: 'real-servers-driver', version: '1.0.0' },
     { capabilities: { roots: { listChanged: true }, sampling: {}, elicitation: { form: {} } } },
   );
   const t = { asked: [], notifications: [] };
-  client.setRequestHandler(sdk.types.ListRootsRequestSchema, () => {
+  client.setRequestHandler(kit.types.ListRootsRequestSchema, () => {
     t.asked.push('roots/list');
     return { roots: [{ uri: pathToFileURL(work).href, name: 'work' }] };
   });
-  client.setRequestHandler(sdk.types.CreateMessageRequestSchema, (request) => {
+  client.setRequestHandler(kit.types.CreateMessageRequestSchema, (request) => {
     t.asked.push({ method: 'sampling/createMessage', params: request.params });
     return { model: 'driver-model', role: 'assistant', content: { type: 'text', text: 'a fixed answer' }, stopReason: 'endTurn' };
   });
-  client.setRequestHandler(sdk.types.ElicitRequestSchema, (request) => {
+  client.setRequestHandler(kit.types.ElicitRequestSchema, (request) => {
     t.asked.push({ method: 'elicitation/create', params: request.params });
     return { action: 'decline' };
   });
@@ -206,11 +215,17 @@ async function drive(name, dir, side, wire) {
       deliver?.call(transport, message, extra);
     };
   };
-  client.fallbackNotificationHandler = async () => {};
+  // mcpforge's client has no transport messages to look at: it hands every notification to
+  // this handler, in order, recorded from the same point (once connected) as the official's.
+  let recording = false;
+  client.fallbackNotificationHandler = async (n) => {
+    if (kit !== sdk && recording) t.notifications.push({ method: n.method, params: n.params });
+  };
   const options = { timeout: REQUEST_MS };
   const session = async () => {
     await client.connect(transport, options);
     record();
+    recording = true;
     t.initialize = { serverInfo: client.getServerVersion(), capabilities: client.getServerCapabilities(), instructions: client.getInstructions() };
     // Let what the server does on `notifications/initialized` (tools added, roots read) finish.
     await client.ping(options);
@@ -249,12 +264,14 @@ async function drive(name, dir, side, wire) {
   return normalized(t, work);
 }
 
-const wanted = process.argv.slice(2);
+const byMcpforge = process.argv[2] === '--mcpforge-client';
+const wanted = process.argv.slice(byMcpforge ? 3 : 2);
 const names = wanted.length ? wanted : Object.keys(SERVERS);
 for (const n of names) if (!SERVERS[n]) throw new Error(`unknown server ${n} (${Object.keys(SERVERS).join(', ')})`);
-mkdirSync(join(OUT, 'work'), { recursive: true });
-const dirs = { official: install('official'), mcpforge: install('mcpforge') };
-const allowed = readAllowList();
+const WORK = join(OUT, byMcpforge ? 'work-clients' : 'work');
+mkdirSync(WORK, { recursive: true });
+const dirs = { official: install('official'), mcpforge: byMcpforge ? undefined : install('mcpforge') };
+const allowed = readAllowList(byMcpforge ? 'client.md' : 'node.md');
 let failed = false;
 // Each server over stdio, then over Streamable HTTP where it offers it (`http` in servers.mjs).
 const runs = names.flatMap((name) => [{ name, wire: 'stdio' }, ...(SERVERS[name].http ? [{ name, wire: 'http' }] : [])]);
@@ -262,10 +279,12 @@ for (const { name, wire } of runs) {
   // A row of the allow-list names the server (both wires) or `name (http)` (that wire alone).
   const label = wire === 'stdio' ? name : `${name} (${wire})`;
   const file = wire === 'stdio' ? name : `${name}.${wire}`;
-  const official = await drive(name, dirs.official, 'official', wire);
-  const ours = await drive(name, dirs.mcpforge, 'mcpforge', wire);
-  writeFileSync(join(OUT, `${file}.official.json`), `${JSON.stringify(official, null, 2)}\n`);
-  writeFileSync(join(OUT, `${file}.mcpforge.json`), `${JSON.stringify(ours, null, 2)}\n`);
+  const sides = byMcpforge ? ['client-official', 'client-mcpforge'] : ['official', 'mcpforge'];
+  let official = await drive(name, dirs.official, sides[0], wire);
+  const ours = byMcpforge ? await drive(name, dirs.official, sides[1], wire, mcpforgeKit(ROOT)) : await drive(name, dirs.mcpforge, 'mcpforge', wire);
+  if (byMcpforge) official = withServerMessages(official);
+  writeFileSync(join(OUT, `${file}.${sides[0]}.json`), `${JSON.stringify(official, null, 2)}\n`);
+  writeFileSync(join(OUT, `${file}.${sides[1]}.json`), `${JSON.stringify(ours, null, 2)}\n`);
   const differences = compare(official, ours);
   const applies = (a) => a.server === name || a.server === label || a.server === 'every server';
   const left = differences.filter((d) => !allowed.some((a) => applies(a) && a.paths.some((p) => p.test(d.path))));
@@ -277,25 +296,26 @@ for (const { name, wire } of runs) {
   }
   if (left.length > 0) failed = true;
 }
-rmSync(join(OUT, 'work'), { recursive: true, force: true });
+rmSync(WORK, { recursive: true, force: true });
 process.exit(failed ? 1 : 0);
 
 /**
- * The allow-list: the rows of the table under "Differences left" in docs/node.md
- * (`| server | path | reason |`), each a difference under that JSON path allowed for that
- * server ("every server": all of them), with the reason written beside it.
+ * The allow-list: the rows of the table under "Differences left" in docs/`page` (node.md
+ * for the drop-in, client.md for the client) (`| server | path | reason |`), each a
+ * difference under that JSON path allowed for that server ("every server": all of them),
+ * with the reason written beside it.
  */
-function readAllowList() {
-  const doc = readFileSync(join(ROOT, 'docs', 'node.md'), 'utf8');
+function readAllowList(page) {
+  const doc = readFileSync(join(ROOT, 'docs', page), 'utf8');
   const start = doc.indexOf('#### Differences left');
-  if (start === -1) throw new Error('docs/node.md has no "#### Differences left" section');
+  if (start === -1) throw new Error(`docs/${page} has no "#### Differences left" section`);
   const rows = [];
   for (const line of doc.slice(start).split('\n').slice(1)) {
     if (line.startsWith('#')) break;
     const cells = line.split('|').map((c) => c.trim());
     if (cells.length < 5 || cells[1] === 'server' || cells[1].startsWith('---')) continue;
     const reason = cells[3];
-    if (!reason) throw new Error(`docs/node.md allows ${cells[2]} for ${cells[1]} with no reason`);
+    if (!reason) throw new Error(`docs/${page} allows ${cells[2]} for ${cells[1]} with no reason`);
     // Each path (comma-separated) allows the differences under it; `*` is one step of a path.
     const paths = cells[2].split(',').map((p) => p.trim().replace(/`/g, ''));
     const pattern = (p) => new RegExp(`^${p.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^.]+')}(\\.|$)`);

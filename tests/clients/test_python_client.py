@@ -1,0 +1,93 @@
+"""The mcpforge Python client drives the published Python servers as published (on the official
+SDK, no mcpforge on the server side) the way the official client does: each server of
+tests/real-servers (SERVERS there, with its script of calls, reads, prompts and completions)
+runs twice on each wire it speaks, once driven by the official client and once by
+`mcpforge.client.Client`, over stdio or over Streamable HTTP as the server offers, and the
+two transcripts must be the same by meaning (the same comparison as tests/real-servers, the
+same volatile fields taken out).
+
+What still differs is listed in CLIENT_DIFFERENCES with its reason (docs/CONFORMANCE.md, "The
+mcpforge clients against published servers", repeats them); nothing else may.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mcpforge.client import Client, StdioServerParameters
+from mcpforge.client.types import ServerNotification
+from mcpforge.errors import McpError
+from support import REPO_ROOT, REQUEST_TIMEOUT, run
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "real-servers"))
+import test_python_servers as published  # noqa: E402  (a folder with a hyphen: no package)
+
+
+@asynccontextmanager
+async def forge_stdio(
+    command: list[str], wire: str, errlog: Any, timeout: float = REQUEST_TIMEOUT, env: dict[str, str] | None = None, callbacks: dict[str, Any] | None = None
+) -> AsyncIterator[Client]:
+    """The mcpforge client on `command` (started in the repository root) on `wire`."""
+    params = StdioServerParameters(command[0], command[1:], env=env, cwd=str(REPO_ROOT))
+    async with Client(params, mode=wire, read_timeout_seconds=timeout, **(callbacks or {})) as client:
+        assert client.protocol_version == wire
+        yield client
+
+
+@asynccontextmanager
+async def forge_http(url: str, wire: str, callbacks: dict[str, Any] | None = None) -> AsyncIterator[Client]:
+    """The mcpforge client on the Streamable HTTP endpoint `url` on `wire`."""
+    async with Client(url, mode=wire, read_timeout_seconds=REQUEST_TIMEOUT, **(callbacks or {})) as client:
+        assert client.protocol_version == wire
+        yield client
+
+
+MCPFORGE = published.Driver(stdio=forge_stdio, http=forge_http, errors=(McpError,), notifications=(ServerNotification,))
+
+# What still differs between the two clients, each with its reason.
+CLIENT_DIFFERENCES = {
+    "lists whole": "a list asked without a cursor comes back whole from the mcpforge client (every page "
+    "followed, as its documentation says), page by page from the official one; the items are compared "
+    "joined, in order",
+}
+
+
+def joined(events: list[Any]) -> list[Any]:
+    """The transcript with the pages of each list joined into one event ("lists whole")."""
+    out: list[Any] = []
+    for event in events:
+        kind = next((k for k in ("tools", "prompts", "resources", "resource_templates") if k in event), None)
+        page = event.get(kind) if kind else None
+        if isinstance(page, dict) and "error" not in page:
+            items = page.get("resourceTemplates" if kind == "resource_templates" else kind, [])
+            if out and kind in out[-1] and "error" not in out[-1][kind]:
+                out[-1][kind]["items"].extend(items)
+            else:
+                out.append({kind: {"items": list(items)}})
+            continue
+        out.append(event)
+    return out
+
+
+@pytest.mark.parametrize(("name", "wire"), [(name, wire) for name in sorted(published.SERVERS) for wire in published.SERVERS[name].wires])
+def test_the_mcpforge_client_sees_what_the_official_one_sees(name: str, wire: str, tmp_path: Path, errlog: Any) -> None:
+    server = published.SERVERS[name]
+    seen: dict[str, list[Any]] = {}
+
+    async def body() -> None:
+        with published.runs(tmp_path) as (official_run, mcpforge_run):
+            seen["official"] = await published.transcript(server, official_run, wire, False, errlog)
+            seen["mcpforge"] = await published.transcript(server, mcpforge_run, wire, False, errlog, MCPFORGE)
+
+    run(body, deadline=120)
+    official, mine = (joined([published.meaning(e) for e in seen[side]]) for side in ("official", "mcpforge"))
+    differences = [f"event {i}: {where}" for i, (a, b) in enumerate(zip(official, mine)) for where in published.apart(a, b)]
+    if len(official) != len(mine):
+        differences.append(f"{len(official)} events with the official client, {len(mine)} with mcpforge's: {json.dumps(mine[len(official):] or official[len(mine):])[:600]}")
+    assert not differences, f"{name} on {wire}:\n" + "\n".join(differences)
