@@ -19,6 +19,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import anyio
 import pytest
 from mcpforge.client import Client, StdioServerParameters
 from mcpforge.client.types import ServerNotification
@@ -108,10 +109,14 @@ def test_the_mcpforge_client_sees_what_the_official_one_sees(name: str, wire: st
     server = published.SERVERS[name]
     seen: dict[str, list[Any]] = {}
 
+    async def side(key: str, run_of_side: published.Run, driver: published.Driver) -> None:
+        seen[key] = await published.transcript(server, run_of_side, wire, False, errlog, driver)
+
     async def body() -> None:
         with published.runs(tmp_path) as (official_run, mcpforge_run):
-            seen["official"] = await published.transcript(server, official_run, wire, False, errlog)
-            seen["mcpforge"] = await published.transcript(server, mcpforge_run, wire, False, errlog, MCPFORGE)
+            async with anyio.create_task_group() as both:  # the two runs side by side: each has its own server and folder
+                both.start_soon(side, "official", official_run, published.OFFICIAL)
+                both.start_soon(side, "mcpforge", mcpforge_run, MCPFORGE)
 
     run(body, deadline=120)
     official, mine = (joined([without_client_differences(published.meaning(e)) for e in seen[side]]) for side in ("official", "mcpforge"))
