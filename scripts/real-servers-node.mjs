@@ -6,6 +6,11 @@
 // 127.0.0.1, a port the system chooses: ./real-servers/loopback.mjs), and the two
 // transcripts of each wire are compared as parsed JSON.
 //
+// With `--mcpforge-client` first, the servers are installed as published only, and each is
+// driven once by the official client and once by mcpforge's (./real-servers/clients.mjs),
+// the transcripts compared the same way, the allow-list read from docs/client.md instead
+// (make test-clients).
+//
 //   node scripts/real-servers-node.mjs [SERVER...]     (make test-real-servers-node)
 //
 // Needs the packed tarballs (`make node-standin`) and the official client of the end-to-end
@@ -21,6 +26,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SERVERS, VERSION } from './real-servers/servers.mjs';
 import { compare, normalized } from './real-servers/compare.mjs';
+import { mcpforgeKit, withServerMessages } from './real-servers/clients.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'target', 'real-servers', 'node');
@@ -124,16 +130,16 @@ async function everyPage(list, key) {
  * chooses, its session ended with a DELETE and the process with SIGINT (SIGKILL after
  * EXIT_MS).
  */
-async function open(name, bin, work, wire) {
+async function open(name, bin, work, wire, kit = sdk) {
   const spec = SERVERS[name];
   const env = { PATH: process.env.PATH, HOME: work, ...(spec.env?.(work) ?? {}) };
   let stderr = '';
   if (wire === 'stdio') {
-    const transport = new sdk.stdio.StdioClientTransport({ command: process.execPath, args: [bin, ...(spec.args?.(work) ?? [])], env, cwd: work, stderr: 'pipe' });
+    const transport = new kit.stdio.StdioClientTransport({ command: process.execPath, args: [bin, ...(spec.args?.(work) ?? [])], env, cwd: work, stderr: 'pipe' });
     transport.stderr?.on('data', (d) => {
       stderr += d;
     });
-    return { transport, stderr: () => stderr, end: (client) => client.close() };
+    return { transport, stderr: () => stderr || (transport.stderrText?.() ?? ''), end: (client) => client.close() };
   }
   const child = spawn(process.execPath, ['--import', LOOPBACK, bin, ...spec.http.args], {
     env: { ...env, PORT: '0' },
@@ -161,16 +167,16 @@ async function open(name, bin, work, wire) {
     await stop();
     throw e;
   }
-  const { transport, end } = httpSession(`http://127.0.0.1:${port}${spec.http.path}`, stop);
+  const { transport, end } = httpSession(`http://127.0.0.1:${port}${spec.http.path}`, stop, kit);
   return { transport, stderr: () => stderr, end };
 }
 
 /**
- * A Streamable HTTP client transport to `url`, and how a run over it ends: its session
- * ended with a DELETE, the client closed, then `stop()` (the process serving it).
+ * A Streamable HTTP client transport of `kit` to `url`, and how a run over it ends: its
+ * session ended with a DELETE, the client closed, then `stop()` (the process serving it).
  */
-export function httpSession(url, stop) {
-  const transport = new sdk.http.StreamableHTTPClientTransport(new URL(url));
+export function httpSession(url, stop, kit = sdk) {
+  const transport = new kit.http.StreamableHTTPClientTransport(new URL(url));
   const end = async (client) => {
     try {
       await transport.terminateSession().catch(() => {});
@@ -183,30 +189,31 @@ export function httpSession(url, stop) {
 }
 
 /**
- * Drives `name` installed in `dir` over `wire` (`'stdio'` or `'http'`) and resolves to its
- * transcript; `opener` (with `open`'s parameters and result) starts it and gives the client
- * transport, and the run's folder is made in `workRoot`.
+ * Drives `name` installed in `dir` over `wire` (`'stdio'` or `'http'`) with the client of
+ * `kit` (the official SDK's by default) and resolves to its transcript; `opener` (with
+ * `open`'s parameters and result) starts it and gives the client transport, and the run's
+ * folder is made in `workRoot`.
  */
-export async function drive(name, dir, side, wire, { opener = open, workRoot = join(OUT, 'work') } = {}) {
+export async function drive(name, dir, side, wire, { opener = open, workRoot = join(OUT, 'work'), kit = sdk } = {}) {
   const spec = SERVERS[name];
   const work = realpathSync(mkdtempSync(join(workRoot, `${name}-${wire}-${side}-`)));
   spec.prepare?.(work);
   const bin = join(dir, 'node_modules', ...spec.package.split('/'), spec.bin);
-  const { transport, stderr, end } = await opener(name, bin, work, wire);
-  const client = new sdk.client.Client(
+  const { transport, stderr, end } = await opener(name, bin, work, wire, kit);
+  const client = new kit.client.Client(
     { name: 'real-servers-driver', version: '1.0.0' },
     { capabilities: { roots: { listChanged: true }, sampling: {}, elicitation: { form: {} } } },
   );
   const t = { asked: [], notifications: [] };
-  client.setRequestHandler(sdk.types.ListRootsRequestSchema, () => {
+  client.setRequestHandler(kit.types.ListRootsRequestSchema, () => {
     t.asked.push('roots/list');
     return { roots: [{ uri: pathToFileURL(work).href, name: 'work' }] };
   });
-  client.setRequestHandler(sdk.types.CreateMessageRequestSchema, (request) => {
+  client.setRequestHandler(kit.types.CreateMessageRequestSchema, (request) => {
     t.asked.push({ method: 'sampling/createMessage', params: request.params });
     return { model: 'driver-model', role: 'assistant', content: { type: 'text', text: 'a fixed answer' }, stopReason: 'endTurn' };
   });
-  client.setRequestHandler(sdk.types.ElicitRequestSchema, (request) => {
+  client.setRequestHandler(kit.types.ElicitRequestSchema, (request) => {
     t.asked.push({ method: 'elicitation/create', params: request.params });
     return { action: 'decline' };
   });
@@ -219,11 +226,17 @@ export async function drive(name, dir, side, wire, { opener = open, workRoot = j
       deliver?.call(transport, message, extra);
     };
   };
-  client.fallbackNotificationHandler = async () => {};
+  // mcpforge's client has no transport messages to look at: it hands every notification to
+  // this handler, in order, recorded from the same point (once connected) as the official's.
+  let recording = false;
+  client.fallbackNotificationHandler = async (n) => {
+    if (kit !== sdk && recording) t.notifications.push({ method: n.method, params: n.params });
+  };
   const options = { timeout: REQUEST_MS };
   const session = async () => {
     await client.connect(transport, options);
     record();
+    recording = true;
     t.initialize = { serverInfo: client.getServerVersion(), capabilities: client.getServerCapabilities(), instructions: client.getInstructions() };
     // Let what the server does on `notifications/initialized` (tools added, roots read) finish.
     await client.ping(options);
@@ -264,12 +277,14 @@ export async function drive(name, dir, side, wire, { opener = open, workRoot = j
 
 // Run as a program (imported by scripts/real-servers-gateway.mjs for `drive`, it runs nothing).
 if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const wanted = process.argv.slice(2);
+  const byMcpforge = process.argv[2] === '--mcpforge-client';
+  const wanted = process.argv.slice(byMcpforge ? 3 : 2);
   const names = wanted.length ? wanted : Object.keys(SERVERS);
   for (const n of names) if (!SERVERS[n]) throw new Error(`unknown server ${n} (${Object.keys(SERVERS).join(', ')})`);
-  mkdirSync(join(OUT, 'work'), { recursive: true });
-  const dirs = { official: install('official'), mcpforge: install('mcpforge') };
-  const allowed = readAllowList();
+  const WORK = join(OUT, byMcpforge ? 'work-clients' : 'work');
+  mkdirSync(WORK, { recursive: true });
+  const dirs = { official: install('official'), mcpforge: byMcpforge ? undefined : install('mcpforge') };
+  const allowed = readAllowList(byMcpforge ? 'client.md' : 'node.md');
   let failed = false;
   // Each server over stdio, then over Streamable HTTP where it offers it (`http` in servers.mjs).
   const runs = names.flatMap((name) => [{ name, wire: 'stdio' }, ...(SERVERS[name].http ? [{ name, wire: 'http' }] : [])]);
@@ -277,10 +292,12 @@ if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.me
     // A row of the allow-list names the server (both wires) or `name (http)` (that wire alone).
     const label = wire === 'stdio' ? name : `${name} (${wire})`;
     const file = wire === 'stdio' ? name : `${name}.${wire}`;
-    const official = await drive(name, dirs.official, 'official', wire);
-    const ours = await drive(name, dirs.mcpforge, 'mcpforge', wire);
-    writeFileSync(join(OUT, `${file}.official.json`), `${JSON.stringify(official, null, 2)}\n`);
-    writeFileSync(join(OUT, `${file}.mcpforge.json`), `${JSON.stringify(ours, null, 2)}\n`);
+    const sides = byMcpforge ? ['client-official', 'client-mcpforge'] : ['official', 'mcpforge'];
+    let official = await drive(name, dirs.official, sides[0], wire, { workRoot: WORK });
+    const ours = byMcpforge ? await drive(name, dirs.official, sides[1], wire, { workRoot: WORK, kit: mcpforgeKit(ROOT) }) : await drive(name, dirs.mcpforge, 'mcpforge', wire, { workRoot: WORK });
+    if (byMcpforge) official = withServerMessages(official);
+    writeFileSync(join(OUT, `${file}.${sides[0]}.json`), `${JSON.stringify(official, null, 2)}\n`);
+    writeFileSync(join(OUT, `${file}.${sides[1]}.json`), `${JSON.stringify(ours, null, 2)}\n`);
     const differences = compare(official, ours);
     const applies = (a) => a.server === name || a.server === label || a.server === 'every server';
     const left = differences.filter((d) => !allowed.some((a) => applies(a) && a.paths.some((p) => p.test(d.path))));
@@ -292,26 +309,27 @@ if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.me
     }
     if (left.length > 0) failed = true;
   }
-  rmSync(join(OUT, 'work'), { recursive: true, force: true });
+  rmSync(WORK, { recursive: true, force: true });
   process.exit(failed ? 1 : 0);
 }
 
 /**
- * The allow-list: the rows of the table under "Differences left" in docs/node.md
- * (`| server | path | reason |`), each a difference under that JSON path allowed for that
- * server ("every server": all of them), with the reason written beside it.
+ * The allow-list: the rows of the table under "Differences left" in docs/`page` (node.md
+ * for the drop-in, client.md for the client) (`| server | path | reason |`), each a
+ * difference under that JSON path allowed for that server ("every server": all of them),
+ * with the reason written beside it.
  */
-function readAllowList() {
-  const doc = readFileSync(join(ROOT, 'docs', 'node.md'), 'utf8');
+function readAllowList(page) {
+  const doc = readFileSync(join(ROOT, 'docs', page), 'utf8');
   const start = doc.indexOf('#### Differences left');
-  if (start === -1) throw new Error('docs/node.md has no "#### Differences left" section');
+  if (start === -1) throw new Error(`docs/${page} has no "#### Differences left" section`);
   const rows = [];
   for (const line of doc.slice(start).split('\n').slice(1)) {
     if (line.startsWith('#')) break;
     const cells = line.split('|').map((c) => c.trim());
     if (cells.length < 5 || cells[1] === 'server' || cells[1].startsWith('---')) continue;
     const reason = cells[3];
-    if (!reason) throw new Error(`docs/node.md allows ${cells[2]} for ${cells[1]} with no reason`);
+    if (!reason) throw new Error(`docs/${page} allows ${cells[2]} for ${cells[1]} with no reason`);
     // Each path (comma-separated) allows the differences under it; `*` is one step of a path.
     const paths = cells[2].split(',').map((p) => p.trim().replace(/`/g, ''));
     const pattern = (p) => new RegExp(`^${p.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^.]+')}(\\.|$)`);

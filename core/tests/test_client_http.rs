@@ -131,3 +131,33 @@ async fn an_http_error_without_a_json_rpc_body_fails_the_request() {
     assert!(matches!(&error, ClientError::Server(e) if e.message.contains("HTTP 404")), "{error}");
     served.stop().await;
 }
+
+/// A request goes to the server in origin form (`POST /mcp?x=1 HTTP/1.1`, RFC 9112 §3.2.1),
+/// not with the whole URL, which is for proxies: servers that join the `Host` header and the
+/// request target (Node's `req.url`) would read `http://hosthttp://host/mcp`.
+#[tokio::test]
+async fn requests_name_their_target_in_origin_form() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("local address");
+    let first_line = tokio::spawn(async move {
+        let (mut stream, _) = listener.accept().await.expect("a connection");
+        let mut head = Vec::new();
+        let mut buf = [0u8; 4096];
+        while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 65536 {
+            let n = stream.read(&mut buf).await.expect("read");
+            if n == 0 {
+                break;
+            }
+            head.extend_from_slice(&buf[..n]);
+        }
+        let _ = stream.write_all(b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n").await;
+        String::from_utf8_lossy(&head).lines().next().unwrap_or_default().to_owned()
+    });
+    let url = format!("http://{addr}/mcp?x=1");
+    let refused =
+        tokio::time::timeout(WAIT, Client::builder("http-test", "1.0.0").connect(HttpTransport::new(url))).await;
+    assert!(refused.expect("answered in time").is_err(), "the listener answers 404");
+    let line = tokio::time::timeout(WAIT, first_line).await.expect("a request in time").expect("the listener");
+    assert_eq!(line, "POST /mcp?x=1 HTTP/1.1");
+}

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import HANDSHAKE, free_port, over_http, run, target_dir
-from test_python_servers import SERVERS, Server, apart, meaning, runs, served, transcript, without_differences
+from support import HANDSHAKE, free_port, run, target_dir
+from test_python_servers import OFFICIAL, SERVERS, Driver, Server, apart, meaning, runs, served, transcript, without_differences
 
 GATEWAY = target_dir() / "debug" / "mcpforge-gateway"
 
@@ -78,15 +78,17 @@ def without_gateway_differences(event: Any) -> Any:
 
 
 @asynccontextmanager
-async def through_gateway(server: Server, command: list[str], wire: str, errlog: Any, env: dict[str, str], callbacks: dict[str, Any]) -> AsyncIterator[Any]:
-    """The official client connected over Streamable HTTP to a gateway on a free port of
+async def through_gateway(
+    server: Server, command: list[str], wire: str, errlog: Any, env: dict[str, str], callbacks: dict[str, Any], driver: Driver = OFFICIAL
+) -> AsyncIterator[Any]:
+    """The client of `driver` (the official one) connected over Streamable HTTP to a gateway on a free port of
     127.0.0.1 whose one upstream is `command` (a stdio server): a child per session on the
     handshake wire, one shared child on the stateless wire."""
     port = free_port()
     mode = "per-session" if wire == HANDSHAKE else "shared"
     gateway = [str(GATEWAY), "--http", f"127.0.0.1:{port}", "--mode", mode, "--", *command]
     async with served(gateway, port, errlog, env):
-        async with over_http(f"http://127.0.0.1:{port}/mcp", wire, callbacks) as peer:
+        async with driver.http(f"http://127.0.0.1:{port}/mcp", wire, callbacks) as peer:
             yield peer
 
 

@@ -399,8 +399,27 @@ def outcome(answer: Any) -> Any:
     return {"result": dump(answer)}
 
 
-def error_of(e: MCPError) -> dict[str, Any]:
-    return {"error": {"code": e.error.code, "message": e.error.message, "data": e.error.data}}
+def error_of(e: Exception) -> dict[str, Any]:
+    """A refusal as recorded: the official error's `ErrorData`, or an error with its fields
+    (mcpforge's `McpError`)."""
+    error: Any = getattr(e, "error", e)
+    return {"error": {"code": error.code, "message": error.message, "data": error.data}}
+
+
+@dataclass(frozen=True)
+class Driver:
+    """The client that drives a run: how it connects over stdio and over HTTP (as
+    `over_stdio` and `over_http` of support.py), what it raises for a server's refusal, and
+    the types of the notifications it hands to `message_handler`. The official client unless
+    told otherwise (tests/clients drives the same servers with mcpforge's)."""
+
+    stdio: Callable[..., Any] = over_stdio
+    http: Callable[..., Any] = over_http
+    errors: tuple[type[Exception], ...] = (MCPError,)
+    notifications: tuple[type, ...] = (types.ServerNotification,)
+
+
+OFFICIAL = Driver()
 
 
 def client_answers(run: Run) -> dict[str, Any]:
@@ -433,17 +452,19 @@ def client_answers(run: Run) -> dict[str, Any]:
 
 
 @asynccontextmanager
-async def connected(server: Server, command: list[str], wire: str, errlog: Any, env: dict[str, str], callbacks: dict[str, Any]) -> AsyncIterator[Any]:
+async def connected(
+    server: Server, command: list[str], wire: str, errlog: Any, env: dict[str, str], callbacks: dict[str, Any], driver: Driver = OFFICIAL
+) -> AsyncIterator[Any]:
     """The official client connected to `command` on `wire`: over stdio, or (a server with
     `listen`) over Streamable HTTP to the process listening on a free port of 127.0.0.1, stopped
     when the block ends."""
     if server.listen is None:
-        async with over_stdio(command, wire, errlog, env=env, callbacks=callbacks) as peer:
+        async with driver.stdio(command, wire, errlog, env=env, callbacks=callbacks) as peer:
             yield peer
         return
     port = free_port()
     async with served([*command, *server.listen(port)], port, errlog, env):
-        async with over_http(f"http://127.0.0.1:{port}/mcp", wire, callbacks) as peer:
+        async with driver.http(f"http://127.0.0.1:{port}/mcp", wire, callbacks) as peer:
             yield peer
 
 
@@ -484,15 +505,18 @@ async def listed(peer: Any, kind: str, cursor: str | None) -> Any:
     return await getattr(peer, f"list_{kind}")(cursor=cursor)
 
 
-async def transcript(server: Server, run: Run, wire: str, stand_in: bool, errlog: Any, connect: Callable[..., Any] = connected) -> list[Any]:
-    """What the official client sees of one run (see the module documentation); `connect`
-    (with `connected`'s parameters) is how the client reaches the command."""
+async def transcript(
+    server: Server, run: Run, wire: str, stand_in: bool, errlog: Any, driver: Driver = OFFICIAL, connect: Callable[..., Any] = connected
+) -> list[Any]:
+    """What the client (`driver`, the official one by default) sees of one run (see the
+    module documentation); `connect` (with `connected`'s parameters) is how the client
+    reaches the command."""
     events: list[Any] = []
 
     async def on_message(message: Any) -> None:
         if isinstance(message, Exception):
             events.append({"client error": repr(message)})
-        elif isinstance(message, types.ServerNotification):
+        elif isinstance(message, driver.notifications):
             events.append({"notification": dump(message)})
 
     async def on_log(params: types.LoggingMessageNotificationParams) -> None:
@@ -507,16 +531,17 @@ async def transcript(server: Server, run: Run, wire: str, stand_in: bool, errlog
         command = [str(server.bin / "python"), *command]
     env = {**os.environ, **server.env, **run.env}
     callbacks = {"message_handler": on_message, "logging_callback": on_log, **(client_answers(run) if server.asks else {})}
-    async with connect(server, command, wire, errlog, env, callbacks) as peer:
-        events.append({"server": dump(peer.server_info) if wire == MODERN else dump(peer.initialize_result.server_info)})
+    async with connect(server, command, wire, errlog, env, callbacks, driver) as peer:
+        handshake = peer.initialize_result if isinstance(peer, ClientSession) else peer  # the session keeps what initialize said
+        events.append({"server": dump(handshake.server_info)})
         events.append({"capabilities": dump(peer.server_capabilities)})
-        events.append({"instructions": peer.instructions if wire == MODERN else peer.initialize_result.instructions})
+        events.append({"instructions": handshake.instructions})
         for kind in ("tools", "prompts", "resources", "resource_templates"):
             cursor = None
             for _ in range(PAGES):  # each page, cursors followed
                 try:
                     page = await listed(peer, kind, cursor)
-                except MCPError as e:
+                except driver.errors as e:
                     events.append({kind: error_of(e)})
                     break
                 events.append({kind: dump(page)})
@@ -526,7 +551,7 @@ async def transcript(server: Server, run: Run, wire: str, stand_in: bool, errlog
         for uri in server.subscribes:
             try:
                 events.append({"subscribe": uri, **outcome(await peer.subscribe_resource(uri))})
-            except MCPError as e:  # 2026-07-28 has no resources/subscribe
+            except driver.errors as e:  # 2026-07-28 has no resources/subscribe
                 events.append({"subscribe": uri, **error_of(e)})
         if server.complete is not None:
             template, variable = server.complete
@@ -535,17 +560,17 @@ async def transcript(server: Server, run: Run, wire: str, stand_in: bool, errlog
         for name, arguments in server.calls(run):
             try:
                 events.append({"call": name, **outcome(await peer.call_tool(name, arguments))})
-            except MCPError as e:
+            except driver.errors as e:
                 events.append({"call": name, **error_of(e)})
         for uri in server.reads(run):
             try:
                 events.append({"read": uri, **outcome(await peer.read_resource(uri))})
-            except MCPError as e:
+            except driver.errors as e:
                 events.append({"read": uri, **error_of(e)})
         for name, arguments in server.prompts(run):
             try:
                 events.append({"prompt": name, **outcome(await peer.get_prompt(name, arguments))})
-            except MCPError as e:
+            except driver.errors as e:
                 events.append({"prompt": name, **error_of(e)})
     return [json.loads(volatile(json.dumps(e, sort_keys=True), run)) for e in events]
 
