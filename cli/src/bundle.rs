@@ -9,8 +9,9 @@ use base64::Engine;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
+use crate::facts::{Facts, Launch};
 use crate::failure::Failure;
-use crate::package::{self, Facts, Launch};
+use crate::output;
 use crate::target::Language;
 
 /// The manifest version written (the newest the MCPB tools call stable).
@@ -44,7 +45,7 @@ pub(crate) fn write(facts: &Facts, dir: &Path) -> Result<Bundle, Failure> {
         vec![Carried { name: "manifest.json".into(), bytes: manifest_text.into_bytes(), executable: false }];
     files.extend(carried);
     let bytes = zip(&files).map_err(|e| Failure::new(format!("{}: {e}", path.display())))?;
-    package::write(&path, &bytes)?;
+    output::file(&path, &bytes)?;
     let sha256 = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
     Ok(Bundle { path, sha256 })
 }
@@ -166,7 +167,7 @@ fn zip(files: &[Carried]) -> zip::result::ZipResult<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::package::{EnvVar, Identity};
+    use crate::facts::{EnvVar, Identity};
 
     fn facts(launch: Launch) -> Facts {
         let identity = Identity {

@@ -9,6 +9,7 @@ mod bundle;
 mod call;
 mod connect;
 mod delegate;
+mod facts;
 mod failure;
 mod inspect;
 mod install;

@@ -3,83 +3,14 @@
 //! (the registry name, the package that installs it, the environment it needs) and writes
 //! `server.json` for the MCP Registry (registry.rs) and an `.mcpb` bundle (bundle.rs).
 
-use std::path::{Path, PathBuf};
-
-use serde_json::Value;
-
 use crate::args::PackageArgs;
 use crate::bundle;
 use crate::connect;
+use crate::facts::{EnvVar, Facts, Identity, Launch};
 use crate::failure::Failure;
 use crate::output;
 use crate::registry;
-use crate::target::{self, Language, Server, ServerFile};
-
-/// What the server says of itself, from `initialize` and `tools/list`.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Identity {
-    /// `serverInfo.name`.
-    pub(crate) name: String,
-    /// `serverInfo.version`.
-    pub(crate) version: String,
-    /// `serverInfo.title`.
-    pub(crate) title: Option<String>,
-    /// `serverInfo.description`.
-    pub(crate) description: Option<String>,
-    /// `serverInfo.websiteUrl`.
-    pub(crate) website_url: Option<String>,
-    /// `serverInfo.icons`, as sent.
-    pub(crate) icons: Vec<Value>,
-    /// Each tool's name and description.
-    pub(crate) tools: Vec<(String, Option<String>)>,
-}
-
-/// How a host starts the server.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Launch {
-    /// A PyPI package, run with `uvx PKG==VERSION`.
-    Pypi { package: String, version: String },
-    /// An npm package, run with `npx -y PKG@VERSION`.
-    Npm { package: String, version: String },
-    /// A Streamable HTTP endpoint (a remote; no bundle).
-    Remote(String),
-    /// A server file, carried in the bundle and served by its language.
-    File { path: PathBuf, language: Language },
-    /// A program and its arguments; carried in the bundle when it is a file.
-    Program { program: String, args: Vec<String> },
-}
-
-/// An environment variable the server needs.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct EnvVar {
-    /// Its name.
-    pub(crate) name: String,
-    /// What it is, for the person who sets it.
-    pub(crate) description: String,
-    /// Whether it holds a secret (a name ending in `_KEY`, `_TOKEN`, `_SECRET`, `_PASSWORD`).
-    pub(crate) secret: bool,
-}
-
-/// Everything both outputs are written from.
-#[derive(Debug, Clone)]
-pub(crate) struct Facts {
-    /// The server's own identity.
-    pub(crate) identity: Identity,
-    /// The name in the MCP Registry (`io.github.OWNER/NAME`).
-    pub(crate) registry_name: String,
-    /// The description (at most 100 characters).
-    pub(crate) description: String,
-    /// How a host starts it.
-    pub(crate) launch: Launch,
-    /// The environment it needs.
-    pub(crate) env: Vec<EnvVar>,
-    /// The bundle's author.
-    pub(crate) author: String,
-    /// The source repository's URL.
-    pub(crate) repository: Option<String>,
-    /// Where the bundle is published.
-    pub(crate) bundle_url: Option<String>,
-}
+use crate::target::{self, Server, ServerFile};
 
 /// Runs `package`.
 pub(crate) fn run(args: PackageArgs) -> Result<i32, Failure> {
@@ -105,7 +36,7 @@ pub(crate) fn run(args: PackageArgs) -> Result<i32, Failure> {
     };
     let document = registry::server_json(&facts, bundle.as_ref())?;
     let path = args.out.join("server.json");
-    write(&path, format!("{}\n", serde_json::to_string_pretty(&document).unwrap_or_default()).as_bytes())?;
+    output::file(&path, format!("{}\n", serde_json::to_string_pretty(&document).unwrap_or_default()).as_bytes())?;
     let tools = facts.identity.tools.len();
     output::line(&format!(
         "wrote {} ({} {}, {tools} tools)",
@@ -207,11 +138,6 @@ fn env_var(spec: &str) -> Result<EnvVar, Failure> {
     let description =
         if description.is_empty() { format!("The {name} environment variable") } else { description.to_owned() };
     Ok(EnvVar { name: name.to_owned(), description, secret })
-}
-
-/// Writes `bytes` to `path`.
-pub(crate) fn write(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    std::fs::write(path, bytes).map_err(|e| Failure::new(format!("{}: {e}", path.display())))
 }
 
 #[cfg(test)]

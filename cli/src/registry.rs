@@ -5,8 +5,8 @@
 use serde_json::{Map, Value, json};
 
 use crate::bundle::Bundle;
+use crate::facts::{EnvVar, Facts, Launch};
 use crate::failure::Failure;
-use crate::package::{EnvVar, Facts, Launch};
 
 /// The schema version `server.json` declares (`$schema`).
 pub(crate) const SCHEMA_URL: &str = "https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json";

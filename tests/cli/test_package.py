@@ -160,17 +160,18 @@ def test_a_program_is_carried_and_runs_from_the_bundle(tmp_path: Path) -> None:
 
 
 def test_a_url_is_a_remote(tmp_path: Path, errlog: TextIO) -> None:
+    out = tmp_path / "out"
     with http_server([str(QUICKSTART)], errlog) as url:
         result = mcpforge(
-            "package", url, "--out", str(tmp_path), "--registry-name", "io.github.example/remote",
+            "package", url, "--out", str(out), "--registry-name", "io.github.example/remote",
             "--description", "Served over HTTP", via="python",
         )
     ok(result)
     assert "a remote server has no .mcpb bundle" in result.stderr
-    document = json.loads((tmp_path / "server.json").read_text(encoding="utf-8"))
+    document = json.loads((out / "server.json").read_text(encoding="utf-8"))
     registry_valid(document)
     assert document["remotes"] == [{"type": "streamable-http", "url": url}]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["server.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["server.json"]
 
 
 @pytest.mark.parametrize(
@@ -179,7 +180,8 @@ def test_a_url_is_a_remote(tmp_path: Path, errlog: TextIO) -> None:
         ([], "is not a registry name: give --registry-name"),
         (["--registry-name", "quick"], "not NAMESPACE/NAME"),
         (["--registry-name", "io.github.example/quick", "--description", "x" * 101], "the registry takes 1 to 100"),
-        (["--registry-name", "io.github.example/quick", "--env", "NOT A NAME"], "NAME[=DESCRIPTION]"),
+        (["--registry-name", "io.github.example/quick", "--description", "d", "--env", "NOT A NAME"], "NAME[=DESCRIPTION]"),
+        (["--registry-name", "io.github.example/quick"], "the server gives no description"),
     ],
 )
 def test_what_the_registry_would_refuse_is_refused(args: list[str], said: str, tmp_path: Path) -> None:
