@@ -101,7 +101,7 @@ fn facts(args: &PackageArgs, server: &Server, identity: Identity) -> Result<Fact
     let length = description.chars().count();
     if length == 0 || length > registry::MAX_DESCRIPTION {
         let said = if length == 0 {
-            "gives no description".to_owned()
+            " gives no description".to_owned()
         } else {
             format!("'s description has {length} characters")
         };
