@@ -1,12 +1,21 @@
 # The `mcpforge` command (cli/, crate mcpforge-cli; docs/cli.md): the cargo binary, the Python
 # console script and the npm package's bin, driven against real servers by tests/cli.
 #
-#   make cli-test   the crate's unit tests, then tests/cli (needs the wheel and the addon)
+#   make cli-test       the crate's unit tests, then tests/cli (needs the wheel, the addon and
+#                       its packed tarballs, libmcpforge, and the MCPB command line that
+#                       scripts/setup-node.sh installs): `package` checked by the official
+#                       MCPB tools and the registry's schema; `new` in Python, Node and C with
+#                       each project's own tests, in Rust its files
+#   make cli-new-rust   the Rust project `mcpforge new` makes, built and tested against
+#                       core/ (its dependencies compiled once into target/cli-new: minutes)
 
-.PHONY: cli-test
+.PHONY: cli-test cli-new-rust
 
-cli-test: build python-wheel node-addon
+cli-test: build python-wheel node-pack c-lib
 	$(CARGO) test -j$(JOBS) -p mcpforge-cli
 	$(PYTEST) tests/cli
+
+cli-new-rust: build
+	MCPFORGE_NEW_RUST=1 $(PYTEST) tests/cli/test_new.py -k rust
 
 TEST_TARGETS += cli-test

@@ -5,6 +5,8 @@
 #   target/node/e2e              the scratch project of the end-to-end tests: the official
 #                                TypeScript SDK, TypeScript, @types/node and vitest
 #                                (tests/e2e-node)
+#   target/node/oauth            oidc-provider, the OAuth tests' authorization server
+#   target/node/cli              the official MCPB command line, `mcpb` (tests/cli)
 # Idempotent and cached: npm runs only when a lockfile changed since the last install.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,3 +45,4 @@ scratch_project() {
 
 scratch_project tests/e2e-node target/node/e2e
 scratch_project tests/oauth target/node/oauth
+scratch_project tests/cli target/node/cli

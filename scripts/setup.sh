@@ -45,5 +45,6 @@ fi
 # receiver (tests/telemetry; the SDK at the version of the API the official client requires).
 # PyYAML: the deployment test reads deploy/docker-compose.yml (tests/deploy).
 # pytest-timeout: every test is bounded (the Makefile's PYTEST), so one that hangs fails alone.
+# wheel: setuptools builds the Python project `mcpforge new` makes with it (tests/cli).
 ensure_venv .venv "mcp==2.3.0" "pytest==8.4.2" "PyYAML==6.0.3" "pytest-timeout==2.4.0" "websockets==15.0.1" "starlette==1.10.0" "uvicorn==0.54.0" "fastapi==0.165.0" \
-  "opentelemetry-sdk==1.45.2" "opentelemetry-proto==1.45.2"
+  "opentelemetry-sdk==1.45.2" "opentelemetry-proto==1.45.2" "wheel==0.45.1"

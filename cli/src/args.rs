@@ -11,7 +11,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 #[command(
     name = "mcpforge",
     version,
-    about = "Run, inspect, call and install MCP servers.",
+    about = "Run, inspect, call, install and package MCP servers, and start new ones.",
     after_help = "TARGET is a server: an http:// URL (Streamable HTTP), a server file (.py, or .js/.mjs/.cjs/.ts),\nor a command line after `--`. Exit status: 0 done, 1 failed (said on stderr), 2 wrong command line."
 )]
 pub struct Cli {
@@ -33,6 +33,10 @@ pub enum Command {
     Call(CallArgs),
     /// Add a server to the configuration of Claude Desktop, Cursor or VS Code
     Install(InstallArgs),
+    /// Write a server's MCP Registry server.json and .mcpb bundle, read from the running server
+    Package(PackageArgs),
+    /// Make a new server project: package, one tool, its test, CI and README
+    New(NewArgs),
     /// Run a program written on the official Python SDK, served by mcpforge (Python)
     Sdk(SdkArgs),
 }
@@ -143,6 +147,74 @@ pub struct InstallArgs {
     /// The command that starts the server over stdio
     #[arg(last = true, value_name = "COMMAND")]
     pub command: Vec<String>,
+}
+
+/// `package`.
+#[derive(Debug, Args)]
+pub struct PackageArgs {
+    /// The server: a URL or a server file (or a command line after `--`)
+    #[arg(value_name = "TARGET")]
+    pub target: Option<String>,
+    /// The directory to write server.json and NAME-VERSION.mcpb into
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub out: PathBuf,
+    /// The server's name in the MCP Registry (default: the server's own name when it has that form)
+    #[arg(long, value_name = "io.github.OWNER/NAME")]
+    pub registry_name: Option<String>,
+    /// The PyPI package that installs the server (a packages entry run with uvx)
+    #[arg(long, value_name = "PKG", conflicts_with = "npm")]
+    pub pypi: Option<String>,
+    /// The npm package that installs the server (a packages entry run with npx)
+    #[arg(long, value_name = "PKG")]
+    pub npm: Option<String>,
+    /// The package's version (default: the server's version)
+    #[arg(long, value_name = "VERSION")]
+    pub package_version: Option<String>,
+    /// The description, when the server gives none or one over 100 characters
+    #[arg(long)]
+    pub description: Option<String>,
+    /// An environment variable the server needs, asked of the user (repeatable; secret when
+    /// the name ends in _KEY, _TOKEN, _SECRET or _PASSWORD)
+    #[arg(long = "env", value_name = "NAME[=DESCRIPTION]")]
+    pub env: Vec<String>,
+    /// The bundle's author (default: the registry name's owner)
+    #[arg(long)]
+    pub author: Option<String>,
+    /// The source repository's URL (server.json `repository`, the bundle's `repository`)
+    #[arg(long, value_name = "URL")]
+    pub repository: Option<String>,
+    /// Where the .mcpb is published (adds an mcpb packages entry with its SHA-256)
+    #[arg(long, value_name = "URL")]
+    pub bundle_url: Option<String>,
+    #[command(flatten)]
+    pub reach: Reach,
+}
+
+/// The languages `new` makes a project in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Lang {
+    /// A Python package with a console script (pyproject.toml, pytest)
+    Python,
+    /// An npm package with a `bin` (package.json, node --test)
+    Node,
+    /// A cargo package with a binary (Cargo.toml, cargo test)
+    Rust,
+    /// A C program on the mcpforge library (Makefile, a test program)
+    C,
+}
+
+/// `new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The project's name: its directory, package and command (letters, digits, - and _)
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// The project's language
+    #[arg(long, value_enum)]
+    pub lang: Lang,
+    /// The directory to make the project in (default: NAME, which must not exist)
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 /// `sdk`.

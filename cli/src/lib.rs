@@ -1,19 +1,25 @@
 //! The `mcpforge` command, written once for every language: `run(argv)` parses the command
-//! line and runs `inspect`, `call` and `install` itself; `run` and `dev` of a server file
+//! line and runs `inspect`, `call`, `install`, `package` and `new` itself; `run` and `dev` of a server file
 //! (and `sdk`) start the interpreter of the file's language. The cargo binary, the Python
 //! package's console script and the npm package's `bin` all call [`run`], so the help and the
 //! behaviour are the same from each (docs/cli.md).
 
 mod args;
+mod bundle;
 mod call;
 mod connect;
 mod delegate;
+mod facts;
 mod failure;
 mod inspect;
 mod install;
 mod interpreters;
+mod new;
 mod output;
+mod package;
+mod registry;
 mod target;
+mod templates;
 
 use clap::FromArgMatches;
 
@@ -54,6 +60,8 @@ where
         Command::Inspect(a) => inspect::run(a),
         Command::Call(a) => call::run(a),
         Command::Install(a) => install::run(a),
+        Command::Package(a) => package::run(a),
+        Command::New(a) => new::run(a),
     };
     output::flush();
     match outcome {

@@ -1,7 +1,16 @@
-//! Writing the command's output to stdout: a line at a time, flushed before the command
-//! returns (the Python and Node commands print nothing of their own after it).
+//! Writing the command's output: to stdout a line at a time, flushed before the command
+//! returns (the Python and Node commands print nothing of their own after it), and the
+//! files `package` writes.
 
 use std::io::Write;
+use std::path::Path;
+
+use crate::failure::Failure;
+
+/// Writes `bytes` to the file at `path`, saying which file when it cannot.
+pub(crate) fn file(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    std::fs::write(path, bytes).map_err(|e| Failure::new(format!("{}: {e}", path.display())))
+}
 
 /// Writes `text` and a newline to stdout (a closed stdout is not an error of the command).
 pub(crate) fn line(text: &str) {

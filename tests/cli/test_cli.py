@@ -9,7 +9,6 @@ end with status 1; and `--help` is the same text from all three."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -17,16 +16,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import pytest
-from support import REPO_ROOT, START_BOUND, answers_readyz, free_port, http_server, stop_process, target_dir
-
-BINARY = target_dir() / "debug" / "mcpforge"
-QUICKSTART = target_dir() / "debug" / "quickstart"
-SCRIPT = Path(sys.executable).parent / "mcpforge"
-NODE_BIN = REPO_ROOT / "bindings-node" / "bin" / "mcpforge.js"
-PYTHON_SERVER = REPO_ROOT / "examples" / "python" / "basic_server.py"
-
-# Every command ends well within this (a server starts and answers in well under a second).
-BOUND = 60.0
+from cli_support import PYTHON_SERVER, QUICKSTART, SCRIPT, mcpforge, ok
+from support import REPO_ROOT, START_BOUND, answers_readyz, free_port, http_server, stop_process
 
 JS_SERVER = """
 import { pathToFileURL } from 'node:url';
@@ -43,20 +34,6 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) await server.listen
 """
 
 
-def mcpforge(*args: str, via: str = "cargo", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Runs the command `via` the cargo binary, the Python console script or the Node bin."""
-    prefix = {"cargo": [str(BINARY)], "python": [str(SCRIPT)], "node": ["node", str(NODE_BIN)]}[via]
-    environment = {**os.environ, "MCPFORGE_PYTHON": sys.executable, **(env or {})}
-    return subprocess.run(
-        [*prefix, *args], capture_output=True, text=True, timeout=BOUND, env=environment, cwd=REPO_ROOT, stdin=subprocess.DEVNULL
-    )
-
-
-def ok(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode == 0, f"status {result.returncode}\nstdout: {result.stdout}\nstderr: {result.stderr}"
-    return result.stdout
-
-
 @pytest.fixture
 def js_server(tmp_path: Path) -> Path:
     """A JavaScript server file next to a node_modules holding this checkout's package."""
@@ -67,7 +44,7 @@ def js_server(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("args", [["--help"], ["--version"], ["inspect", "--help"], ["run", "--help"], ["install", "-h"]])
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["inspect", "--help"], ["run", "--help"], ["install", "-h"], ["package", "--help"], ["new", "-h"]])
 def test_help_is_the_same_from_every_language(args: list[str]) -> None:
     cargo = ok(mcpforge(*args))
     assert "mcpforge" in cargo
@@ -77,7 +54,7 @@ def test_help_is_the_same_from_every_language(args: list[str]) -> None:
 
 def test_help_names_every_subcommand() -> None:
     text = ok(mcpforge("--help"))
-    for command in ("run", "dev", "inspect", "call", "install", "sdk"):
+    for command in ("run", "dev", "inspect", "call", "install", "package", "new", "sdk"):
         assert f"\n  {command} " in text, text
 
 
