@@ -42,6 +42,6 @@ PY
   if [ -n "$missing" ]; then
     echo "setup: installing $(echo $missing) into $venv" >&2
     # shellcheck disable=SC2086 # one pin per word
-    "$venv/bin/pip" install --disable-pip-version-check -q $missing
+    "$venv/bin/python" -m pip install --disable-pip-version-check -q $missing
   fi
 }
