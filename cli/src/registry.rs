@@ -1,6 +1,7 @@
 //! The MCP Registry's `server.json`: built from a server's facts and checked, before it is
 //! written, against the registry's published schema (the 2025-12-11 version, kept in
-//! `cli/schemas/server.schema.json` byte for byte as the registry's validator embeds it).
+//! `cli/schemas/server.schema.json` as the registry's validator embeds it, less one
+//! `examples` annotation, which validation ignores).
 
 use serde_json::{Map, Value, json};
 

@@ -26,8 +26,9 @@ from cli_support import BOUND, QUICKSTART, mcpforge, ok
 
 SCHEMA = REPO_ROOT / "cli" / "schemas" / "server.schema.json"
 # The registry's 2025-12-11 schema as its validator embeds it
-# (internal/validators/schemas/2025-12-11.json in modelcontextprotocol/registry).
-SCHEMA_SHA256 = "d4c163f299ece68b7432f4e44c4108f2fdb663d99dc088c8344142e5b0a4b520"
+# (internal/validators/schemas/2025-12-11.json in modelcontextprotocol/registry), less the
+# `examples` annotation of `registryBaseUrl` (docs/cli.md says why).
+SCHEMA_SHA256 = "0b4be4361970364224dfdd890aebf1a261f1efd598168ac17c2ef69b0cb62e87"
 MCPB = REPO_ROOT / "target" / "node" / "cli" / "node_modules" / ".bin" / "mcpb"
 
 
