@@ -104,6 +104,12 @@ def joined(events: list[Any]) -> list[Any]:
     return out
 
 
+# Run one side after the other, as tests/real-servers does: side by side on a loaded machine,
+# the fetch server's prompt failed once to render its page on the official client's side
+# (the server's own error, "Error rendering prompt fetch"; its cause was not found).
+ONE_SIDE_AT_A_TIME = {"fetch", "fetch-guarded"}
+
+
 @pytest.mark.parametrize(("name", "wire"), [(name, wire) for name in sorted(published.SERVERS) for wire in published.SERVERS[name].wires])
 def test_the_mcpforge_client_sees_what_the_official_one_sees(name: str, wire: str, tmp_path: Path, errlog: Any) -> None:
     server = published.SERVERS[name]
@@ -114,6 +120,10 @@ def test_the_mcpforge_client_sees_what_the_official_one_sees(name: str, wire: st
 
     async def body() -> None:
         with published.runs(tmp_path) as (official_run, mcpforge_run):
+            if name in ONE_SIDE_AT_A_TIME:
+                await side("official", official_run, published.OFFICIAL)
+                await side("mcpforge", mcpforge_run, MCPFORGE)
+                return
             async with anyio.create_task_group() as both:  # the two runs side by side: each has its own server and folder
                 both.start_soon(side, "official", official_run, published.OFFICIAL)
                 both.start_soon(side, "mcpforge", mcpforge_run, MCPFORGE)
