@@ -42,7 +42,7 @@ test: setup build
 ## Every suite of `make test`, without its ordering (make test-suites -j1 for one at a time).
 test-suites: lint test-rust test-e2e conformance c-test $(TEST_TARGETS)
 
-## Style, floors, sizes, docs and commits; `cargo metadata --locked` fails when a core
+## Style, floors, sizes, features, docs and commits; `cargo metadata --locked` fails when a core
 ## dependency change left the fuzz workspace's lock file stale.
 lint:
 	$(CARGO) fmt --all --check
@@ -53,6 +53,7 @@ lint:
 	python3 scripts/check-circles.py
 	python3 scripts/test_check_circles.py
 	python3 scripts/check-sizes.py
+	python3 scripts/check-features.py
 	python3 scripts/check-docs.py
 	python3 scripts/test_check_docs.py
 	python3 scripts/check-commits.py

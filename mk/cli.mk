@@ -1,7 +1,7 @@
 # The `mcpforge` command (cli/, crate mcpforge-cli; docs/cli.md): the cargo binary, the Python
 # console script and the npm package's bin, driven against real servers by tests/cli.
 #
-#   make cli-test       the crate's unit tests, then tests/cli (needs the wheel, the addon and
+#   make cli-test       tests/cli (the crate's unit tests run in `make test-rust`; needs the wheel, the addon and
 #                       its packed tarballs, libmcpforge, and the MCPB command line that
 #                       scripts/setup-node.sh installs): `package` checked by the official
 #                       MCPB tools and the registry's schema; `new` in Python, Node and C with
@@ -12,7 +12,6 @@
 .PHONY: cli-test cli-new-rust
 
 cli-test: build python-wheel node-pack c-lib
-	$(CARGO) test -j$(JOBS) -p mcpforge-cli
 	$(PYTEST) tests/cli
 
 cli-new-rust: build
