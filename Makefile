@@ -40,7 +40,9 @@ test: setup build
 	@$(MAKE) --no-print-directory -j$(TEST_JOBS) --output-sync=target test-suites
 
 ## Every suite of `make test`, without its ordering (make test-suites -j1 for one at a time).
-test-suites: lint test-rust test-e2e conformance c-test $(TEST_TARGETS)
+## The longest suites are named first, so that they start early: one of them left running
+## alone at the end would keep the other job slot idle.
+test-suites: lint test-rust test-sdk-python conformance fuzz-short c-test test-e2e $(TEST_TARGETS)
 
 ## Style, floors, sizes, features, docs and commits; `cargo metadata --locked` fails when a core
 ## dependency change left the fuzz workspace's lock file stale.

@@ -31,6 +31,14 @@ target/sdk-python/mcp-VERSION/results.json (those not counted in uncounted.json)
 0 whatever the counts (the figures are the yardstick), and 1 when the harness itself broke:
 a hash mismatch, a failed download, no test collected, or a run that left no outcomes.
 
+The control and the stubbed run do not depend on mcpforge's code: the first runs the official
+SDK on the released tests, the second a stub in mcpforge's place. Their outcomes are kept in
+tests/sdk-python/mcp-VERSION.json, each under a key that hashes everything they depend on
+(the extracted test tree, the stub, the outcome plugin, how pytest is run, the harness's
+conftest and bounds, the venv's setup and Python version). A full run whose keys match takes them from there and
+runs only mcpforge; when a key differs, it runs them again and says the record is stale.
+`--record` runs all three and writes the record anew (`make test-sdk-python-record`).
+
 While iterating, `--file PART` runs only the test files whose path contains PART and `-k
 EXPR` only the tests pytest selects by EXPR (the control and the stubbed run are limited
 alike); the figures printed are then that part's, and say so. The yardstick is the full
@@ -43,6 +51,7 @@ import ast
 import collections
 import concurrent.futures
 import hashlib
+import inspect
 import json
 import os
 import re
@@ -58,6 +67,8 @@ ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "target" / "sdk-python"
 # A package that takes mcpforge's place for the honesty check (`hollow`).
 STUB = ROOT / "scripts" / "lib" / "mcpforge-stub"
+# The committed outcomes of the control and stubbed runs (see the module documentation).
+RECORDS = ROOT / "tests" / "sdk-python"
 
 
 @dataclass(frozen=True)
@@ -457,7 +468,61 @@ def per_file(results: dict, uncounted: set[str], suite: Suite) -> dict[str, tupl
     return {path.removeprefix(prefix): (r[0], r[1], r[2]) for path, r in sorted(rows.items())}
 
 
-def run_suite(suite: Suite, selection: Selection = Selection()) -> None:
+def _digest_files(digest: "hashlib._Hash", root: Path) -> None:
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+
+
+def record_key(suite: Suite, python: Path, tree: Path, stubbed: bool) -> str:
+    """What a control (`tree` is `orig/`) or stubbed run (`run/`, `stubbed`) depends on."""
+    digest = hashlib.sha256()
+    venv_cfg = (python.parent.parent / "pyvenv.cfg").read_text(encoding="utf-8")
+    version = next((line for line in venv_cfg.splitlines() if line.startswith("version")), "")
+    # How a run is made (the pytest command line) is the source of `pytest` below.
+    how = inspect.getsource(pytest)
+    for part in (suite.sha256, version, how, HARNESS_CONFTEST, str(TEST_TIMEOUT), json.dumps(NOT_BEHAVIOUR, sort_keys=True)):
+        digest.update(part.encode() + b"\0")
+    for script in ("scripts/setup-sdk-python.sh", "scripts/lib/sdk_outcomes.py"):
+        digest.update((ROOT / script).read_bytes() + b"\0")
+    _digest_files(digest, tree)
+    if stubbed:
+        _digest_files(digest, STUB)
+    return digest.hexdigest()
+
+
+def record_path(suite: Suite) -> Path:
+    return RECORDS / f"mcp-{suite.version}.json"
+
+
+def recorded(suite: Suite, part: str, key: str) -> dict | None:
+    """The recorded outcomes of the control (`part` "control") or stubbed run, in the form a
+    run writes, when recorded under `key`."""
+    path = record_path(suite)
+    if not path.exists():
+        return None
+    saved = json.loads(path.read_text(encoding="utf-8")).get(part, {})
+    if saved.get("key") != key:
+        return None
+    outcomes = {test_id: {"outcome": "passed", "when": "call", "reason": ""} for test_id in saved["passed"]}
+    outcomes.update(saved.get("other", {}))
+    return {"collected": saved.get("collected", []), "outcomes": outcomes, "broken_modules": saved.get("broken_modules", {})}
+
+
+def write_record(suite: Suite, keys: dict[str, str], runs: dict[str, dict]) -> None:
+    """Writes the control's and the stubbed run's outcomes under their keys: all of the
+    control's, and which tests passed on the stub (all the count takes from that run)."""
+    saved = {}
+    for part, got in runs.items():
+        passed = sorted(t for t, o in got["outcomes"].items() if o["outcome"] == "passed")
+        saved[part] = {"key": keys[part], "passed": passed}
+        if part == "control":
+            other = {t: o for t, o in sorted(got["outcomes"].items()) if o["outcome"] != "passed"}
+            saved[part].update(collected=got["collected"], other=other, broken_modules=got["broken_modules"])
+    RECORDS.mkdir(parents=True, exist_ok=True)
+    record_path(suite).write_text(json.dumps(saved, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def run_suite(suite: Suite, selection: Selection = Selection(), record: bool = False) -> None:
     started = time.monotonic()
     python = WORK / suite.venv / "bin" / "python"
     if not python.exists():
@@ -468,14 +533,28 @@ def run_suite(suite: Suite, selection: Selection = Selection()) -> None:
     base = orig.parent
     if rewritten == 0:
         raise HarnessError(f"mcp {suite.version}: no import of {suite.module} to rewrite")
-    # The control, the run and the stubbed run are three independent processes (each test
-    # binds its own port, if any, and writes only under its own temporary folder): side by side
-    # they take the time of the longest instead of the sum.
+    # The control and the stubbed run come from the record when nothing they depend on changed
+    # (never for a part of a suite, which the record does not hold).
+    keys = {"control": record_key(suite, python, orig, False), "stubbed": record_key(suite, python, run, True)}
+    kept = {} if (record or selection) else {part: recorded(suite, part, key) for part, key in keys.items()}
+    # The runs left are independent processes (each test binds its own port, if any, and
+    # writes only under its own temporary folder): side by side they take the time of the
+    # longest instead of the sum.
     with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
-        control_job = pool.submit(pytest, python, orig, suite, base / "control.json", False, selection)
         ran_job = pool.submit(pytest, python, run, suite, base / "outcomes.json", False, selection)
-        stubbed_job = pool.submit(pytest, python, run, suite, base / "stubbed.json", True, selection)
-        control, ran, stubbed = control_job.result(), ran_job.result(), stubbed_job.result()
+        jobs = {part: pool.submit(pytest, python, orig if part == "control" else run, suite, base / f"{part}.json",
+                                  part == "stubbed", selection)
+                for part in keys if kept.get(part) is None}
+        ran = ran_job.result()
+        fresh = {part: job.result() for part, job in jobs.items()}
+    control, stubbed = (kept.get(part) or fresh[part] for part in ("control", "stubbed"))
+    if record:
+        write_record(suite, keys, {"control": control, "stubbed": stubbed})
+        print(f"sdk-python[{suite.label}]: wrote {record_path(suite).relative_to(ROOT)}")
+    elif not selection:
+        source = "from the record" if not fresh else (
+            f"run again ({', '.join(fresh)}: the record is stale; `make test-sdk-python-record` writes it)")
+        print(f"sdk-python[{suite.label}]: the control and the stubbed run {source}")
     if not control["collected"] or control["broken_modules"]:
         broken = ", ".join(control["broken_modules"]) or "no test"
         raise HarnessError(f"mcp {suite.version}: the released tests do not collect on the released SDK ({broken})")
@@ -503,12 +582,16 @@ def main() -> int:
     parser.add_argument("labels", nargs="*", help="releases to run (2.x, 1.x); all by default")
     parser.add_argument("--file", help="while iterating: only the test files whose path in the suite's folder contains this")
     parser.add_argument("-k", dest="keyword", help="while iterating: only the tests pytest's -k expression selects")
+    parser.add_argument("--record", action="store_true",
+                        help="run the control and the stubbed run too, and write their outcomes to the record")
     args = parser.parse_args()
     chosen = [s for s in SUITES if not args.labels or s.label in args.labels]
     selection = Selection(args.file, args.keyword)
+    if args.record and selection:
+        parser.error("--record writes whole suites: without --file or -k")
     try:
         for suite in chosen:
-            run_suite(suite, selection)
+            run_suite(suite, selection, args.record)
     except HarnessError as exc:
         print(f"sdk-tests: harness broken: {exc}", file=sys.stderr)
         return 1
