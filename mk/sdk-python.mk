@@ -9,7 +9,7 @@
 #                          iterating (a release, files, tests; the figures are that part's);
 #                          the control and the stubbed run come from tests/sdk-python/ when
 #                          nothing they depend on changed (else they run, and it says so)
-#   make test-sdk-python-record   runs all three and writes tests/sdk-python/ anew
+#   make test-sdk-python-record   runs the stale ones too and writes tests/sdk-python/ anew
 #
 # scripts/setup-sdk-python.sh makes one venv per release; the mcpforge wheel (`make
 # python-wheel`) is installed into each; scripts/sdk-tests-python.py downloads the releases'

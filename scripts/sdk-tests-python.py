@@ -37,7 +37,8 @@ tests/sdk-python/mcp-VERSION.json, each under a key that hashes everything they 
 (the extracted test tree, the stub, the outcome plugin, how pytest is run, the harness's
 conftest and bounds, the venv's setup and Python version). A full run whose keys match takes them from there and
 runs only mcpforge; when a key differs, it runs them again and says the record is stale.
-`--record` runs all three and writes the record anew (`make test-sdk-python-record`).
+`--record` runs the stale ones and writes the record anew (`make test-sdk-python-record`;
+delete a release's file to run its control and stubbed run again whatever their keys).
 
 While iterating, `--file PART` runs only the test files whose path contains PART and `-k
 EXPR` only the tests pytest selects by EXPR (the control and the stubbed run are limited
@@ -536,7 +537,7 @@ def run_suite(suite: Suite, selection: Selection = Selection(), record: bool = F
     # The control and the stubbed run come from the record when nothing they depend on changed
     # (never for a part of a suite, which the record does not hold).
     keys = {"control": record_key(suite, python, orig, False), "stubbed": record_key(suite, python, run, True)}
-    kept = {} if (record or selection) else {part: recorded(suite, part, key) for part, key in keys.items()}
+    kept = {} if selection else {part: recorded(suite, part, key) for part, key in keys.items()}
     # The runs left are independent processes (each test binds its own port, if any, and
     # writes only under its own temporary folder): side by side they take the time of the
     # longest instead of the sum.
@@ -583,7 +584,7 @@ def main() -> int:
     parser.add_argument("--file", help="while iterating: only the test files whose path in the suite's folder contains this")
     parser.add_argument("-k", dest="keyword", help="while iterating: only the tests pytest's -k expression selects")
     parser.add_argument("--record", action="store_true",
-                        help="run the control and the stubbed run too, and write their outcomes to the record")
+                        help="run the control and the stubbed run where the record is stale, and write the record")
     args = parser.parse_args()
     chosen = [s for s in SUITES if not args.labels or s.label in args.labels]
     selection = Selection(args.file, args.keyword)
