@@ -1,5 +1,5 @@
 # Published servers behind the gateway (docs/gateway.md, "Published servers through the
-# gateway"): each driven by the official client directly and through `mcpforge-gateway`
+# gateway"): each driven by the official client directly and through `mcpforge gateway`
 # (stdio upstream, Streamable HTTP downstream), the transcripts compared by meaning.
 #
 #   make test-gateway-servers   mcp-server-time, -git and -fetch with the official Python
@@ -11,7 +11,7 @@
 .PHONY: gateway-bin test-gateway-servers
 
 gateway-bin:
-	$(CARGO) build -j$(JOBS) -p mcpforge-examples --bin mcpforge-gateway
+	$(CARGO) build -j$(JOBS) -p mcpforge-cli --bin mcpforge
 
 test-gateway-servers: gateway-bin real-servers-python node-setup
 	$(RS_PY_VENV)/bin/python -m pytest -q $(PYTEST_BOUND) -p no:cacheprovider tests/gateway-servers

@@ -1,0 +1,69 @@
+//! `mcpforge gateway`: MCP servers (commands run as children, or URLs) behind one endpoint,
+//! served over Streamable HTTP (`--http HOST:PORT`) or stdio, with the engine's auth, limits,
+//! rate limits and metrics (the library's [`Proxy`]); `--stdio URL`, the other way round, a
+//! remote Streamable HTTP server served over stdio, signing in with OAuth when it asks
+//! (docs/gateway.md).
+
+mod bridge;
+mod config;
+mod signin;
+mod tokens;
+
+use std::future::Future;
+
+use mcpforge::proxy::Proxy;
+use mcpforge::{HttpOptions, ServerBuilder};
+use serde_json::Value;
+
+use crate::args::GatewayArgs;
+use crate::failure::Failure;
+
+/// The name the gateway gives itself to its clients and its upstreams.
+const NAME: &str = "mcpforge-gateway";
+
+/// Runs `mcpforge gateway` until its clients are gone (stdio) or a signal stops it (HTTP).
+pub(crate) fn run(args: GatewayArgs) -> Result<i32, Failure> {
+    let config = match &args.stdio {
+        Some(url) => bridge::config(url, &args.headers)?,
+        None => config::parse(&args).map_err(Failure::usage)?,
+    };
+    block_on(serve(config))
+}
+
+/// Serves `config`'s upstreams until stdin closes or, over HTTP, a signal.
+async fn serve(config: config::Config) -> Result<i32, Failure> {
+    let builder = ServerBuilder::from_json(NAME, env!("CARGO_PKG_VERSION"), config.server)
+        .map_err(|e| Failure::usage(format!("the \"server\" options: {e}")))?;
+    let proxy = Proxy::start(builder, config.upstreams).await.map_err(|e| Failure::new(e.to_string()))?;
+    let served = match config.http {
+        Some(http) => {
+            let options = HttpOptions::from_json(with_signals(http), None)
+                .map_err(|e| Failure::usage(format!("the \"http\" options: {e}")))?;
+            proxy.server().serve_http(options).await
+        }
+        None => proxy.server().serve_stdio().await,
+    };
+    proxy.close();
+    served.map(|()| 0).map_err(|e| Failure::new(e.to_string()))
+}
+
+/// The HTTP options with SIGINT and SIGTERM stopping the server, unless they say otherwise.
+fn with_signals(mut http: Value) -> Value {
+    if http.get("handleSignals").is_none() && http.get("handle_signals").is_none() {
+        http["handleSignals"] = Value::Bool(true);
+    }
+    http
+}
+
+/// Runs `work` on a runtime of worker threads, the engine's logging on stderr.
+fn block_on<F>(work: F) -> Result<i32, Failure>
+where
+    F: Future<Output = Result<i32, Failure>>,
+{
+    mcpforge::telemetry::init_logging();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::new(format!("cannot start the runtime: {e}")))?;
+    runtime.block_on(work)
+}
