@@ -1,7 +1,7 @@
 //! The user's part of signing in to a server (`gateway --stdio`): the authorization URL is
-//! printed on stderr and given to the desktop's opener (`$BROWSER` when set, else
-//! `xdg-open`, `open` on macOS, `start` on Windows), and a listener on 127.0.0.1 receives the
-//! browser's redirect with the code.
+//! printed on stderr and given to the desktop's opener (`$BROWSER` when set, a program and
+//! its first arguments; else `xdg-open`, `open` on macOS, `start` on Windows), and a
+//! listener on 127.0.0.1 receives the browser's redirect with the code.
 //!
 //! The listener reads one request line of each connection, which is all a redirect needs; an
 //! HTTP server crate would bring a router and a body reader for that one line.
@@ -106,8 +106,14 @@ async fn answer(stream: &mut TcpStream, status: &str, body: &str) -> std::io::Re
 /// opener is waited for on a thread of its own so that it leaves no zombie. A failure is
 /// only said: the user has the URL on stderr.
 fn open(url: &str) {
-    let mut command = match std::env::var("BROWSER").ok().filter(|b| !b.trim().is_empty()) {
-        Some(browser) => Command::new(browser),
+    let browser = std::env::var("BROWSER").unwrap_or_default();
+    let mut words = browser.split_whitespace();
+    let mut command = match words.next() {
+        Some(program) => {
+            let mut c = Command::new(program);
+            c.args(words);
+            c
+        }
         None if cfg!(windows) => {
             let mut c = Command::new("cmd");
             c.args(["/C", "start", ""]);
