@@ -8,7 +8,8 @@
 #                               everything, filesystem and memory with the official
 #                               TypeScript client (scripts/real-servers-gateway.mjs), then
 #                               the command's own tests with the official TypeScript client
-#                               (tests/gateway-servers/*.test.mjs: `--stdio URL`)
+#                               (tests/gateway-servers/*.test.mjs: `--stdio URL`, the
+#                               per-server paths)
 
 .PHONY: gateway-bin test-gateway-servers
 

@@ -11,9 +11,10 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TARGET = process.env.CARGO_TARGET_DIR ?? join(ROOT, 'target');
-/** The `mcpforge` command and the Rust example server the tests put behind it. */
+/** The `mcpforge` command and the Rust example servers the tests put behind it. */
 export const MCPFORGE = join(TARGET, 'debug', 'mcpforge');
 export const EVERYTHING = join(TARGET, 'debug', 'everything');
+export const QUICKSTART = join(TARGET, 'debug', 'quickstart');
 
 /** The official SDK's client modules. */
 export function sdk() {

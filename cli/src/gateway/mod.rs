@@ -6,6 +6,7 @@
 
 mod bridge;
 mod config;
+mod paths;
 mod signin;
 mod tokens;
 
@@ -32,14 +33,17 @@ pub(crate) fn run(args: GatewayArgs) -> Result<i32, Failure> {
 
 /// Serves `config`'s upstreams until stdin closes or, over HTTP, a signal.
 async fn serve(config: config::Config) -> Result<i32, Failure> {
-    let builder = ServerBuilder::from_json(NAME, env!("CARGO_PKG_VERSION"), config.server)
+    let builder = ServerBuilder::from_json(NAME, env!("CARGO_PKG_VERSION"), config.server.clone())
         .map_err(|e| Failure::usage(format!("the \"server\" options: {e}")))?;
-    let proxy = Proxy::start(builder, config.upstreams).await.map_err(|e| Failure::new(e.to_string()))?;
+    let proxy = Proxy::start(builder, config.upstreams.clone()).await.map_err(|e| Failure::new(e.to_string()))?;
     let served = match config.http {
         Some(http) => {
             let options = HttpOptions::from_json(with_signals(http), None)
                 .map_err(|e| Failure::usage(format!("the \"http\" options: {e}")))?;
-            proxy.server().serve_http(options).await
+            let listener = proxy.server().bind_http(options.clone()).await.map_err(|e| Failure::new(e.to_string()))?;
+            let (listener, _alone) =
+                paths::mount(listener, &proxy, &config.upstreams, &config.server, &options).await?;
+            listener.run().await
         }
         None => proxy.server().serve_stdio().await,
     };
