@@ -9,7 +9,7 @@
 #                               TypeScript client (scripts/real-servers-gateway.mjs), then
 #                               the command's own tests with the official TypeScript client
 #                               (tests/gateway-servers/*.test.mjs: `--stdio URL`, the
-#                               per-server paths)
+#                               per-server paths, the reload of --config)
 
 .PHONY: gateway-bin test-gateway-servers
 

@@ -35,5 +35,13 @@ pub(crate) fn config(url: &str, headers: &[String]) -> Result<Config, Failure> {
         .client_name("mcpforge gateway")
         .store(Arc::new(store))
         .build();
-    Ok(Config { upstreams: vec![upstream.oauth(oauth)], server: Value::Null, http: None })
+    let upstream = upstream.oauth(oauth);
+    Ok(Config {
+        upstreams: vec![upstream.clone()],
+        server: Value::Null,
+        http: None,
+        file: None,
+        default: Mode::Shared,
+        fixed: vec![upstream],
+    })
 }

@@ -5,7 +5,7 @@
 //! `--`.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use mcpforge::proxy::{Mode, Upstream};
 use serde::Deserialize;
@@ -52,6 +52,12 @@ pub(crate) struct Config {
     pub(crate) server: Value,
     /// The HTTP options, as JSON, when serving HTTP; `None` to serve stdio.
     pub(crate) http: Option<Value>,
+    /// The file to follow (`--config`).
+    pub(crate) file: Option<PathBuf>,
+    /// The mode of the file's upstreams that name none.
+    pub(crate) default: Mode,
+    /// The upstreams of the command line, served whatever the file says.
+    pub(crate) fixed: Vec<Upstream>,
 }
 
 /// The mode `--mode` names (checked by the parser), or the safe default.
@@ -66,12 +72,12 @@ pub(crate) fn parse(args: &GatewayArgs) -> Result<Config, String> {
         Some(path) => File::read(path, default)?,
         None => File::default(),
     };
-    let mut upstreams = Vec::new();
+    let mut fixed = Vec::new();
     if let [program, rest @ ..] = args.command.as_slice() {
         let name = Path::new(program).file_name().map_or(program.clone(), |n| n.to_string_lossy().into());
-        upstreams.push(Upstream::command(name, program, rest.iter().cloned()).mode(default));
+        fixed.push(Upstream::command(name, program, rest.iter().cloned()).mode(default));
     }
-    upstreams.extend(file.upstreams(default)?);
+    let upstreams: Vec<Upstream> = fixed.iter().cloned().chain(file.upstreams(default)?).collect();
     if upstreams.is_empty() {
         return Err("no upstream: give --config FILE or -- COMMAND ARGS".to_owned());
     }
@@ -85,7 +91,7 @@ pub(crate) fn parse(args: &GatewayArgs) -> Result<Config, String> {
             Some(http)
         }
     };
-    Ok(Config { upstreams, server: file.server, http })
+    Ok(Config { upstreams, server: file.server, http, file: args.config.clone(), default, fixed })
 }
 
 #[cfg(test)]

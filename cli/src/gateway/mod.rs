@@ -7,6 +7,7 @@
 mod bridge;
 mod config;
 mod paths;
+mod reload;
 mod signin;
 mod tokens;
 
@@ -35,19 +36,29 @@ pub(crate) fn run(args: GatewayArgs) -> Result<i32, Failure> {
 async fn serve(config: config::Config) -> Result<i32, Failure> {
     let builder = ServerBuilder::from_json(NAME, env!("CARGO_PKG_VERSION"), config.server.clone())
         .map_err(|e| Failure::usage(format!("the \"server\" options: {e}")))?;
-    let proxy = Proxy::start(builder, config.upstreams.clone()).await.map_err(|e| Failure::new(e.to_string()))?;
+    // The server, every upstream mounted on it one by one: a reload takes each out alone.
+    let base = Proxy::start(builder, Vec::new()).await.map_err(|e| Failure::new(e.to_string()))?;
+    let server = base.server().clone();
+    let mounted = reload::Mounted::start(server.clone(), config.upstreams.clone()).await;
+    let (stop, stopped) = tokio::sync::oneshot::channel();
+    let follower = tokio::spawn(reload::follow(config.file.clone(), config.default, config.fixed, mounted, stopped));
     let served = match config.http {
         Some(http) => {
             let options = HttpOptions::from_json(with_signals(http), None)
                 .map_err(|e| Failure::usage(format!("the \"http\" options: {e}")))?;
-            let listener = proxy.server().bind_http(options.clone()).await.map_err(|e| Failure::new(e.to_string()))?;
+            let listener = server.bind_http(options.clone()).await.map_err(|e| Failure::new(e.to_string()))?;
             let (listener, _alone) =
-                paths::mount(listener, &proxy, &config.upstreams, &config.server, &options).await?;
+                paths::mount(listener, &server, config.file.is_none(), &config.upstreams, &config.server, &options)
+                    .await?;
             listener.run().await
         }
-        None => proxy.server().serve_stdio().await,
+        None => server.serve_stdio().await,
     };
-    proxy.close();
+    let _ = stop.send(());
+    if let Ok(mounted) = follower.await {
+        mounted.close();
+    }
+    base.close();
     served.map(|()| 0).map_err(|e| Failure::new(e.to_string()))
 }
 

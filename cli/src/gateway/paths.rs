@@ -6,7 +6,7 @@
 
 use mcpforge::proxy::{Proxy, Upstream};
 use mcpforge::transport::http::HttpServer;
-use mcpforge::{HttpOptions, ServerBuilder};
+use mcpforge::{HttpOptions, Server, ServerBuilder};
 use serde_json::Value;
 
 use crate::failure::Failure;
@@ -25,11 +25,12 @@ fn fits(name: &str) -> bool {
 }
 
 /// Mounts each of `upstreams` alone on `listener`, returning the proxies that serve them
-/// (they stop their children when dropped). One unprefixed upstream is served by `combined`
-/// itself, which is exactly it alone.
+/// (they stop their children when dropped). One unprefixed upstream, when the configuration
+/// cannot change (`fixed`), is served by `combined` itself, which is exactly it alone.
 pub(crate) async fn mount(
     mut listener: HttpServer,
-    combined: &Proxy,
+    combined: &Server,
+    fixed: bool,
     upstreams: &[Upstream],
     server: &Value,
     options: &HttpOptions,
@@ -46,8 +47,8 @@ pub(crate) async fn mount(
             );
             continue;
         }
-        let app = if upstreams.len() == 1 && upstream.prefix.is_none() {
-            combined.server().http_app(own.clone())
+        let app = if fixed && upstreams.len() == 1 && upstream.prefix.is_none() {
+            combined.http_app(own.clone())
         } else {
             let builder = ServerBuilder::from_json(super::NAME, env!("CARGO_PKG_VERSION"), server.clone())
                 .map_err(|e| Failure::usage(format!("the \"server\" options: {e}")))?;
