@@ -1,6 +1,6 @@
 //! `mcpforge gateway`: MCP servers (commands run as children, or URLs) behind one endpoint,
 //! served over Streamable HTTP (`--http HOST:PORT`) or stdio, with the engine's auth, limits,
-//! rate limits and metrics (the library's [`Proxy`]); `--stdio URL`, the other way round, a
+//! rate limits and metrics (the library's `mcpforge::proxy`); `--stdio URL`, the other way round, a
 //! remote Streamable HTTP server served over stdio, signing in with OAuth when it asks
 //! (docs/gateway.md).
 
@@ -13,7 +13,6 @@ mod tokens;
 
 use std::future::Future;
 
-use mcpforge::proxy::Proxy;
 use mcpforge::{HttpOptions, ServerBuilder};
 use serde_json::Value;
 
@@ -36,9 +35,10 @@ pub(crate) fn run(args: GatewayArgs) -> Result<i32, Failure> {
 async fn serve(config: config::Config) -> Result<i32, Failure> {
     let builder = ServerBuilder::from_json(NAME, env!("CARGO_PKG_VERSION"), config.server.clone())
         .map_err(|e| Failure::usage(format!("the \"server\" options: {e}")))?;
-    // The server, every upstream mounted on it one by one: a reload takes each out alone.
-    let base = Proxy::start(builder, Vec::new()).await.map_err(|e| Failure::new(e.to_string()))?;
-    let server = base.server().clone();
+    // The server (its lists declared, as `Proxy::start` declares them), every upstream
+    // mounted on it one by one: a reload takes each out alone.
+    let server = builder.enable_tools().enable_resources().enable_prompts().build();
+    let server = server.map_err(|e| Failure::usage(format!("the \"server\" options: {e}")))?;
     let mounted = reload::Mounted::start(server.clone(), config.upstreams.clone()).await;
     let (stop, stopped) = tokio::sync::oneshot::channel();
     let follower = tokio::spawn(reload::follow(config.file.clone(), config.default, config.fixed, mounted, stopped));
@@ -58,7 +58,6 @@ async fn serve(config: config::Config) -> Result<i32, Failure> {
     if let Ok(mounted) = follower.await {
         mounted.close();
     }
-    base.close();
     served.map(|()| 0).map_err(|e| Failure::new(e.to_string()))
 }
 
