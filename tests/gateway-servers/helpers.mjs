@@ -9,6 +9,10 @@ import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+// A bound on a promise, and a free port: the other Node suites' helpers.
+export { within } from '../e2e-node/helpers.mjs';
+export { freePort } from '../oauth/support.mjs';
+
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TARGET = process.env.CARGO_TARGET_DIR ?? join(ROOT, 'target');
 /** The `mcpforge` command and the Rust example servers the tests put behind it. */
@@ -28,21 +32,6 @@ export function sdk() {
   };
 }
 
-/** Rejects after `ms` unless `promise` settles first. */
-export async function within(promise, ms, what) {
-  let timer;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /** Resolves once `test()` is true, checking every 20 ms; rejects after `ms`. */
 export async function until(test, ms, what) {
   const deadline = Date.now() + ms;
@@ -50,18 +39,6 @@ export async function until(test, ms, what) {
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
-}
-
-/** A port of 127.0.0.1 free now. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**

@@ -89,7 +89,14 @@ test('a remote server served over stdio: calls, notifications and errors cross',
 
     // Closing the client's end stops the gateway.
     await client.close();
-    await until(() => !alive(gateway), WAIT, 'the gateway to exit');
+    const exited = () => {
+      try {
+        return !process.kill(gateway, 0);
+      } catch {
+        return true;
+      }
+    };
+    await until(exited, WAIT, 'the gateway to exit');
   } catch (e) {
     e.message += `\nthe gateway's stderr:\n${stderr}\nthe server's stderr:\n${upstream.stderr()}`;
     throw e;
@@ -109,13 +116,3 @@ test('a header without KEY=VALUE is a usage error', async () => {
   assert.equal(run.status, 2);
   assert.match(run.stderr, /--header no-equals: expected KEY=VALUE/);
 });
-
-/** Whether process `pid` still runs. */
-function alive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
