@@ -1,6 +1,6 @@
 """``make bench-gateway``: the gateway against the engine's own HTTP serving, side by side
 in one run. Both serve the release Rust quickstart's ``echo`` over Streamable HTTP on
-127.0.0.1: the quickstart itself (``quickstart --http``), and ``mcpforge-gateway`` in front
+127.0.0.1: the quickstart itself (``quickstart --http``), and ``mcpforge gateway`` in front
 of the quickstart run as one shared stdio child. Each is driven by mcpforge-load (legacy
 wire, one session per connection) at 1 and 16 concurrent sessions, in alternating rounds
 (the order flips each round); the figures printed are the medians over the rounds of
@@ -26,14 +26,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import LOAD, ROOT, one_line, run_load  # noqa: E402
 
 QUICKSTART = "target/release/quickstart"
-GATEWAY = "target/release/mcpforge-gateway"
+GATEWAY = "target/release/mcpforge"
 SESSIONS = (1, 16)
 ROUNDS = int(os.environ.get("BENCH_GATEWAY_ROUNDS", "3"))
 SECONDS = float(os.environ.get("BENCH_GATEWAY_SECONDS", "5"))
 
 SUBJECTS = {
     "engine HTTP": (QUICKSTART, "--http", "127.0.0.1:{port}"),
-    "gateway -> stdio": (GATEWAY, "--http", "127.0.0.1:{port}", "--mode", "shared", "--", QUICKSTART),
+    "gateway -> stdio": (GATEWAY, "gateway", "--http", "127.0.0.1:{port}", "--mode", "shared", "--", QUICKSTART),
 }
 
 

@@ -149,10 +149,10 @@ bench-middleware: setup load bench-servers
 # official SDKs: the targets of the binding issues are checked in its report).
 BENCH_TARGETS += bench-peers
 
-# `make bench-gateway`: mcpforge-gateway in front of the release Rust quickstart (one shared
+# `make bench-gateway`: `mcpforge gateway` in front of the release Rust quickstart (one shared
 # stdio child) against the quickstart serving HTTP itself, 1 and 16 sessions, alternating
 # rounds (bench/gateway.py); prints calls/s, p50/p99 and peak RSS.
 .PHONY: bench-gateway
 bench-gateway:
-	$(CARGO) build -j$(JOBS) --release -p mcpforge-load -p mcpforge-examples --bin mcpforge-load --bin quickstart --bin mcpforge-gateway
+	$(CARGO) build -j$(JOBS) --release -p mcpforge-load -p mcpforge-examples -p mcpforge-cli --bin mcpforge-load --bin quickstart --bin mcpforge
 	python3 bench/gateway.py

@@ -16,7 +16,10 @@
 #                     on loopback (tests/oauth/test_proxy_documents.py and the same .mjs);
 #                     and mcpforge's own Python and Node clients through the same flow, with
 #                     refresh, eight calls over an expired token causing one
-#                     (tests/oauth/test_mcpforge_client.py, tests/oauth/mcpforge_client.test.mjs)
+#                     (tests/oauth/test_mcpforge_client.py, tests/oauth/mcpforge_client.test.mjs);
+#                     and `mcpforge gateway --stdio` signing in through its browser ($BROWSER)
+#                     and its redirect listener, its tokens kept in a file
+#                     (tests/oauth/gateway_stdio.test.mjs)
 
 OAUTH_OUT := $(NODE_OUT)/oauth
 
@@ -24,8 +27,10 @@ OAUTH_OUT := $(NODE_OUT)/oauth
 
 test-oauth: build c-examples python-wheel examples-node
 	cp tests/oauth/provider.mjs $(OAUTH_OUT)/
-	cp tests/oauth/ts_client.test.mjs tests/oauth/mcpforge_client.test.mjs tests/oauth/support.mjs $(NODE_E2E)/
+	cp tests/oauth/ts_client.test.mjs tests/oauth/mcpforge_client.test.mjs tests/oauth/support.mjs \
+		tests/oauth/gateway_stdio.test.mjs tests/oauth/gateway_browser.mjs $(NODE_E2E)/
 	$(PYTEST) tests/oauth
-	cd $(NODE_E2E) && OAUTH_REPO_ROOT=$(CURDIR) node --test --test-timeout=120000 ts_client.test.mjs mcpforge_client.test.mjs
+	cd $(NODE_E2E) && OAUTH_REPO_ROOT=$(CURDIR) node --test --test-timeout=120000 ts_client.test.mjs mcpforge_client.test.mjs \
+		gateway_stdio.test.mjs
 
 TEST_TARGETS += test-oauth

@@ -152,26 +152,26 @@ SERVE_FLAG=--asgi run_language python-asgi "$root/.venv/bin/python" "$root/examp
 PYTHONPATH="$root/target/real-servers/python-sdk/everything-server" PORT_ONLY=1 SERVE_FLAG=--port \
   run_language python-sdk "$root/target/real-servers/venv-py/bin/mcpforge" sdk -- python -m mcp_everything_server --log-level WARNING
 
-# The Rust fixture behind the gateway (`mcpforge-gateway`, told its upstream by an
+# The Rust fixture behind the gateway (`mcpforge gateway`, told its upstream by an
 # `mcpServers` file, its address by run_language): a shared stdio child, a shared Streamable
 # HTTP upstream, and per-session stdio children (the default mode, which serves sessions
 # only: the 2025-11-25 set). The scenarios that cannot pass through a gateway are listed,
 # with the reason, in docs/CONFORMANCE.md (CONFORMANCE_EXPECTED=gateway).
-gateway="$root/target/debug/mcpforge-gateway"
+gateway="$root/target/debug/mcpforge"
 fixture="$root/target/debug/conformance"
 gateway_config() { # gateway_config NAME SERVER_JSON: writes the file, prints its path
   printf '{ "mcpServers": { "fixture": %s } }\n' "$2" >"$out_root/$1.json"
   echo "$out_root/$1.json"
 }
 export CONFORMANCE_EXPECTED=gateway
-run_language gateway-stdio "$gateway" --config "$(gateway_config gateway-stdio "{ \"command\": \"$fixture\", \"mode\": \"shared\" }")"
-CONFORMANCE_HANDSHAKE_ONLY=1 run_language gateway-session "$gateway" \
+run_language gateway-stdio "$gateway" gateway --config "$(gateway_config gateway-stdio "{ \"command\": \"$fixture\", \"mode\": \"shared\" }")"
+CONFORMANCE_HANDSHAKE_ONLY=1 run_language gateway-session "$gateway" gateway \
   --config "$(gateway_config gateway-session "{ \"command\": \"$fixture\", \"mode\": \"per-session\" }")"
 upstream_port=$(free_port)
 "$fixture" --http "127.0.0.1:$upstream_port" 2>"$out_root/gateway-upstream.log" &
 upstream_pid=$!
 if wait_ready "$upstream_port" "$upstream_pid"; then
-  run_language gateway-http "$gateway" \
+  run_language gateway-http "$gateway" gateway \
     --config "$(gateway_config gateway-http "{ \"url\": \"http://127.0.0.1:$upstream_port/mcp\", \"mode\": \"shared\" }")"
 else
   echo "conformance[gateway-http]: the upstream fixture did not start (see $out_root/gateway-upstream.log)" >&2

@@ -1,4 +1,4 @@
-// Published Node servers behind `mcpforge-gateway`, compared by meaning with the same
+// Published Node servers behind `mcpforge gateway`, compared by meaning with the same
 // servers driven directly: each of the pinned reference servers (everything, filesystem,
 // memory; installed as users install them, on the official SDK, with the install of
 // scripts/real-servers-node.mjs, into a folder of its own) is driven by the official TypeScript client twice with the
@@ -8,7 +8,7 @@
 //
 //   node scripts/real-servers-gateway.mjs [SERVER...]     (make test-gateway-servers)
 //
-// Needs the gateway (`cargo build -p mcpforge-examples --bin mcpforge-gateway`) and the
+// Needs the gateway (`cargo build -p mcpforge-cli --bin mcpforge`) and the
 // official client of the end-to-end scratch project (`make node-setup`). Prints a verdict
 // per server and every difference; exits 1 when a difference is not one of ALLOWED below
 // (docs/gateway.md, "Published servers through the gateway", gives the same reasons).
@@ -23,7 +23,7 @@ import { compare } from './real-servers/compare.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'target', 'real-servers', 'node');
-const GATEWAY = join(process.env.CARGO_TARGET_DIR ?? join(ROOT, 'target'), 'debug', 'mcpforge-gateway');
+const GATEWAY = join(process.env.CARGO_TARGET_DIR ?? join(ROOT, 'target'), 'debug', 'mcpforge');
 /** The servers compared (issue 62 names everything, filesystem and memory on the Node side). */
 const NAMES = ['everything', 'filesystem', 'memory'];
 /** How long the gateway may take to listen, and to exit once told to. */
@@ -109,7 +109,7 @@ function throughGateway() {
     const spec = SERVERS[name];
     const env = { PATH: process.env.PATH, HOME: work, ...(spec.env?.(work) ?? {}) };
     const port = await freePort();
-    const args = ['--http', `127.0.0.1:${port}`, '--', process.execPath, bin, ...(spec.args?.(work) ?? [])];
+    const args = ['gateway', '--http', `127.0.0.1:${port}`, '--', process.execPath, bin, ...(spec.args?.(work) ?? [])];
     const child = spawn(GATEWAY, args, { env, cwd: work, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d) => {

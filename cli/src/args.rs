@@ -37,6 +37,8 @@ pub enum Command {
     Package(PackageArgs),
     /// Make a new server project: package, one tool, its test, CI and README
     New(NewArgs),
+    /// Serve MCP servers (commands or URLs) behind one endpoint, or a remote server over stdio
+    Gateway(GatewayArgs),
     /// Run a program written on the official Python SDK, served by mcpforge (Python)
     Sdk(SdkArgs),
 }
@@ -215,6 +217,32 @@ pub struct NewArgs {
     /// The directory to make the project in (default: NAME, which must not exist)
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
+}
+
+/// `gateway`.
+#[derive(Debug, Args)]
+#[command(after_help = "Without --http (or an \"http\" object in the file) the gateway serves stdio. \
+--stdio URL serves the Streamable HTTP server at URL over stdio (signing in with OAuth when it asks).")]
+pub struct GatewayArgs {
+    /// An `mcpServers` file (the form Claude Desktop, Cursor and VS Code use), with the engine's
+    /// `server` and `http` options beside it
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Serve Streamable HTTP (and the other HTTP wires) at this address
+    #[arg(long, value_name = "HOST:PORT")]
+    pub http: Option<String>,
+    /// How upstreams that name no mode are run: one child per session (the default) or one shared
+    #[arg(long, value_parser = ["shared", "per-session"])]
+    pub mode: Option<String>,
+    /// Serve the remote Streamable HTTP server at URL over stdio
+    #[arg(long, value_name = "URL", conflicts_with_all = ["config", "http", "mode", "command"])]
+    pub stdio: Option<String>,
+    /// A header sent with every request to the --stdio server (repeatable)
+    #[arg(long = "header", value_name = "KEY=VALUE", requires = "stdio")]
+    pub headers: Vec<String>,
+    /// One upstream: the command that starts it over stdio
+    #[arg(last = true, value_name = "COMMAND")]
+    pub command: Vec<String>,
 }
 
 /// `sdk`.

@@ -105,28 +105,8 @@ fn host_name(host: Host) -> &'static str {
 
 /// Where `host` keeps its configuration on this system (docs/cli.md lists them).
 fn config_path(host: Host) -> Result<PathBuf, Failure> {
-    let home = || {
-        std::env::var_os(if cfg!(windows) { "USERPROFILE" } else { "HOME" })
-            .filter(|h| !h.is_empty())
-            .map(PathBuf::from)
-            .ok_or_else(|| Failure::new("no home directory (HOME is not set): give the file with --config"))
-    };
-    // The directory of an application's settings: %APPDATA% on Windows, Application Support
-    // on macOS, $XDG_CONFIG_HOME (default ~/.config) elsewhere.
-    let settings = || -> Result<PathBuf, Failure> {
-        if cfg!(windows) {
-            std::env::var_os("APPDATA")
-                .map(PathBuf::from)
-                .ok_or_else(|| Failure::new("APPDATA is not set: give the file with --config"))
-        } else if cfg!(target_os = "macos") {
-            Ok(home()?.join("Library").join("Application Support"))
-        } else {
-            match std::env::var_os("XDG_CONFIG_HOME").filter(|d| !d.is_empty()) {
-                Some(dir) => Ok(PathBuf::from(dir)),
-                None => Ok(home()?.join(".config")),
-            }
-        }
-    };
+    let hint = |e: String| Failure::new(format!("{e}: give the file with --config"));
+    let (home, settings) = (|| crate::places::home().map_err(hint), || crate::places::settings().map_err(hint));
     Ok(match host {
         Host::ClaudeDesktop => settings()?.join("Claude").join("claude_desktop_config.json"),
         Host::Cursor => home()?.join(".cursor").join("mcp.json"),

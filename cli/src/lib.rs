@@ -1,5 +1,5 @@
 //! The `mcpforge` command, written once for every language: `run(argv)` parses the command
-//! line and runs `inspect`, `call`, `install`, `package` and `new` itself; `run` and `dev` of a server file
+//! line and runs `inspect`, `call`, `install`, `package`, `new` and `gateway` itself; `run` and `dev` of a server file
 //! (and `sdk`) start the interpreter of the file's language. The cargo binary, the Python
 //! package's console script and the npm package's `bin` all call [`run`], so the help and the
 //! behaviour are the same from each (docs/cli.md).
@@ -11,12 +11,14 @@ mod connect;
 mod delegate;
 mod facts;
 mod failure;
+mod gateway;
 mod inspect;
 mod install;
 mod interpreters;
 mod new;
 mod output;
 mod package;
+mod places;
 mod registry;
 mod target;
 mod templates;
@@ -62,6 +64,7 @@ where
         Command::Install(a) => install::run(a),
         Command::Package(a) => package::run(a),
         Command::New(a) => new::run(a),
+        Command::Gateway(a) => gateway::run(a),
     };
     output::flush();
     match outcome {

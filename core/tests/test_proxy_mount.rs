@@ -2,7 +2,8 @@
 //! the proxy's own tools. Two mounted servers with clashing names are both served, each
 //! under its prefix; calls, reads (listed resources and templates), prompts and completions
 //! reach the server that owns them under its own names; its resource updates and list
-//! changes reach the downstream client renamed. The client speaks Streamable HTTP to the
+//! changes reach the downstream client renamed; a mount detached takes its items away and
+//! leaves the rest serving. The client speaks Streamable HTTP to the
 //! proxy on 127.0.0.1; every wait is bounded.
 
 use crate::proxy_harness::{Gateway, WAIT, eventually, text};
@@ -223,4 +224,52 @@ async fn the_upstream_s_items_are_listed_in_its_order() {
     assert_eq!(listed(client.list_tools().await.expect("tools"), "name"), order);
     let uris: Vec<String> = order.iter().map(|name| format!("data://{name}")).collect();
     assert_eq!(listed(client.list_resources().await.expect("resources"), "uri"), uris);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_detached_mount_leaves_the_others_and_the_session_serving() {
+    let parent = Server::builder("parent", "1.0.0")
+        .tool(Tool::new("hello"), |_: Value| async { Ok::<_, ToolError>("parent says hello") })
+        .build()
+        .expect("builds");
+    let options = mcpforge::HttpOptions { bind: "127.0.0.1:0".parse().expect("an address"), ..Default::default() };
+    let http = parent.bind_http(options).await.expect("bind");
+    let addr = http.local_addr().expect("local address");
+    let run = tokio::spawn(http.run());
+    let mount = |name: &'static str| {
+        let upstream = Upstream::server(name, city_server(name)).prefix(name).mode(Mode::Shared);
+        tokio::time::timeout(WAIT, parent.mount(upstream))
+    };
+    let weather = mount("weather").await.expect("mounted in time");
+    let _news = mount("news").await.expect("mounted in time");
+
+    let transport = mcpforge::client::transport::HttpTransport::new(format!("http://{addr}/mcp"));
+    let client = mcpforge::client::Client::builder("stays", "1.0.0").connect(transport);
+    let client = tokio::time::timeout(WAIT, client).await.expect("in time").expect("connects");
+    let mut heard = client.notifications().expect("notifications");
+    let tools = client.list_tools().await.expect("tools");
+    assert_eq!(names(&tools, "name"), ["hello", "news_forecast", "weather_forecast"]);
+
+    weather.detach();
+    let changed = async {
+        loop {
+            if heard.recv().await.expect("open").method == "notifications/tools/list_changed" {
+                return;
+            }
+        }
+    };
+    tokio::time::timeout(WAIT, changed).await.expect("tools/list_changed within the bound");
+    let tools = client.list_tools().await.expect("tools");
+    assert_eq!(names(&tools, "name"), ["hello", "news_forecast"]);
+    let resources = client.list_resources().await.expect("resources");
+    assert_eq!(names(&resources, "uri"), ["data://news/city/home"]);
+    let gone = client.call_tool("weather_forecast", json!({})).await;
+    assert!(gone.is_err() || called_failed(&gone), "a detached tool is no tool: {gone:?}");
+    let called = client.call_tool("news_forecast", json!({ "city": "Oslo" })).await.expect("the session serves on");
+    assert_eq!(text(&called), "news: Oslo");
+    // Subscriptions and log levels are relayed to the mounts that remain only.
+    let level = tokio::time::timeout(WAIT, client.set_logging_level(mcpforge::LogLevel::Info));
+    level.await.expect("in time, not waiting for the detached upstream").expect("the level set");
+    parent.shutdown();
+    run.abort();
 }

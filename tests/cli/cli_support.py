@@ -20,12 +20,16 @@ PYTHON_SERVER = REPO_ROOT / "examples" / "python" / "basic_server.py"
 BOUND = 60.0
 
 
-def mcpforge(*args: str, via: str = "cargo", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Runs the command `via` the cargo binary, the Python console script or the Node bin."""
+def mcpforge(
+    *args: str, via: str = "cargo", env: dict[str, str] | None = None, input: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Runs the command `via` the cargo binary, the Python console script or the Node bin,
+    `input` (if any) on its stdin."""
     prefix = {"cargo": [str(BINARY)], "python": [str(SCRIPT)], "node": ["node", str(NODE_BIN)]}[via]
     environment = {**os.environ, "MCPFORGE_PYTHON": sys.executable, **(env or {})}
+    stdin = {"input": input} if input is not None else {"stdin": subprocess.DEVNULL}
     return subprocess.run(
-        [*prefix, *args], capture_output=True, text=True, timeout=BOUND, env=environment, cwd=REPO_ROOT, stdin=subprocess.DEVNULL
+        [*prefix, *args], capture_output=True, text=True, timeout=BOUND, env=environment, cwd=REPO_ROOT, **stdin
     )
 
 

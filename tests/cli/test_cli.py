@@ -44,7 +44,7 @@ def js_server(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("args", [["--help"], ["--version"], ["inspect", "--help"], ["run", "--help"], ["install", "-h"], ["package", "--help"], ["new", "-h"]])
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["inspect", "--help"], ["run", "--help"], ["install", "-h"], ["package", "--help"], ["new", "-h"], ["gateway", "--help"]])
 def test_help_is_the_same_from_every_language(args: list[str]) -> None:
     cargo = ok(mcpforge(*args))
     assert "mcpforge" in cargo
@@ -54,8 +54,25 @@ def test_help_is_the_same_from_every_language(args: list[str]) -> None:
 
 def test_help_names_every_subcommand() -> None:
     text = ok(mcpforge("--help"))
-    for command in ("run", "dev", "inspect", "call", "install", "package", "new", "sdk"):
+    for command in ("run", "dev", "inspect", "call", "install", "package", "new", "gateway", "sdk"):
         assert f"\n  {command} " in text, text
+
+
+@pytest.mark.parametrize("via", ["cargo", "python", "node"])
+def test_the_gateway_serves_a_command_over_stdio(via: str) -> None:
+    """`mcpforge gateway -- COMMAND` from every language: the Rust quickstart behind the
+    gateway, spoken to over the gateway's stdin and stdout; it ends when its input does."""
+    messages = [
+        {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+         "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "cli-test", "version": "1"}}},
+        {"jsonrpc": "2.0", "method": "notifications/initialized"},
+        {"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "add", "arguments": {"a": 2, "b": 3}}},
+    ]
+    said = "".join(json.dumps(m) + "\n" for m in messages)
+    out = ok(mcpforge("gateway", "--mode", "shared", "--", str(QUICKSTART), via=via, input=said))
+    answers = {a["id"]: a for a in map(json.loads, out.splitlines())}
+    assert answers[1]["result"]["serverInfo"]["name"] == "mcpforge-gateway"
+    assert answers[2]["result"]["content"] == [{"type": "text", "text": "5"}]
 
 
 def test_a_wrong_command_line_is_status_2() -> None:

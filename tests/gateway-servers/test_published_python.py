@@ -1,11 +1,11 @@
-"""Published Python servers behind `mcpforge-gateway`, driven by the official client: the
+"""Published Python servers behind `mcpforge gateway`, driven by the official client: the
 transcript through the gateway must be the same by meaning as the server's own, driven
 directly.
 
 Each server (`mcp-server-time`, `mcp-server-git`, `mcp-server-fetch`, as installed by
 scripts/setup-real-servers.sh) runs twice, with the script of test_python_servers.py: as
 installed, over stdio, and as the stdio upstream of the gateway
-(`mcpforge-gateway --http 127.0.0.1:PORT --mode MODE -- mcp-server-time ...`), the client
+(`mcpforge gateway --http 127.0.0.1:PORT --mode MODE -- mcp-server-time ...`), the client
 speaking Streamable HTTP to the gateway; on the 2025-11-25 handshake wire through the
 gateway's default mode (a child per session) and on the stateless 2026-07-28 wire through a
 shared child (a request without a session has no child of its own). Both transcripts pass
@@ -24,7 +24,7 @@ import pytest
 from support import HANDSHAKE, free_port, run, target_dir
 from test_python_servers import OFFICIAL, SERVERS, Driver, Server, apart, meaning, runs, served, transcript, without_differences
 
-GATEWAY = target_dir() / "debug" / "mcpforge-gateway"
+GATEWAY = target_dir() / "debug" / "mcpforge"
 
 # The published servers compared (the brief of issue 62: time, git, fetch; everything,
 # filesystem and memory are the Node side's, scripts/real-servers-gateway.mjs).
@@ -86,7 +86,7 @@ async def through_gateway(
     handshake wire, one shared child on the stateless wire."""
     port = free_port()
     mode = "per-session" if wire == HANDSHAKE else "shared"
-    gateway = [str(GATEWAY), "--http", f"127.0.0.1:{port}", "--mode", mode, "--", *command]
+    gateway = [str(GATEWAY), "gateway", "--http", f"127.0.0.1:{port}", "--mode", mode, "--", *command]
     async with served(gateway, port, errlog, env):
         async with driver.http(f"http://127.0.0.1:{port}/mcp", wire, callbacks) as peer:
             yield peer
@@ -104,7 +104,7 @@ WIRES = {"time": SERVERS["time"].wires, "git": SERVERS["git"].wires, "fetch": (H
 
 @pytest.mark.parametrize(("name", "wire"), [(name, wire) for name in NAMES for wire in WIRES[name]])
 def test_the_same_through_the_gateway(name: str, wire: str, tmp_path: Path, errlog: Any) -> None:
-    assert GATEWAY.is_file(), f"{GATEWAY} is missing: cargo build -p mcpforge-examples --bin mcpforge-gateway"
+    assert GATEWAY.is_file(), f"{GATEWAY} is missing: cargo build -p mcpforge-cli --bin mcpforge"
     server = SERVERS[name]
     seen: dict[str, list[Any]] = {}
 

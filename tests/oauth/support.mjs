@@ -141,10 +141,10 @@ export function consentForm(page, decision) {
 
 /**
  * The user agent: follows the authorization URL's redirects, keeping cookies, approving on
- * the OAuth proxy's consent page, until the provider redirects to REDIRECT_URI; returns
- * that URL's parameters and the paths visited.
+ * the OAuth proxy's consent page, until the provider redirects to `redirectUri` (default
+ * REDIRECT_URI); returns that URL's parameters and the paths visited.
  */
-export async function browse(start) {
+export async function browse(start, redirectUri = REDIRECT_URI) {
   const cookies = new Map();
   const visited = [];
   const request = async (url, init = {}) => {
@@ -168,7 +168,7 @@ export async function browse(start) {
     }
     assert.ok([302, 303].includes(answer.status), `${url}: ${answer.status} ${await answer.text()}`);
     url = new URL(answer.headers.get('location'), url);
-    if (url.href.startsWith(REDIRECT_URI)) {
+    if (url.href.startsWith(redirectUri)) {
       assert.equal(url.searchParams.get('error'), null, url.href);
       return { params: url.searchParams, visited };
     }

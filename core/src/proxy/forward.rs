@@ -111,7 +111,8 @@ pub(crate) struct Completion {
 impl Completion {
     /// The upstream serving what `reference` names (the first one when none claims it).
     fn owner(&self, reference: &CompletionRef) -> Option<Arc<Linked>> {
-        self.linked.iter().find(|l| claims(l, reference)).or(self.linked.first()).cloned()
+        let live = || self.linked.iter().filter(|l| !l.is_detached());
+        live().find(|l| claims(l, reference)).or_else(|| live().next()).cloned()
     }
 }
 

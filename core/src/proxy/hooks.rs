@@ -35,7 +35,7 @@ impl Middleware for Relay {
                 Some(m @ (Method::ResourcesSubscribe | Method::ResourcesUnsubscribe)) => {
                     let uri = params.get("uri").and_then(Value::as_str).unwrap_or_default();
                     let unsubscribe = m == Method::ResourcesUnsubscribe;
-                    for linked in self.linked.iter().filter(|l| serves(l, uri)) {
+                    for linked in self.linked.iter().filter(|l| serves(l, uri) && !l.is_detached()) {
                         if unsubscribe && linked.upstream.mode == Mode::Shared {
                             continue;
                         }
@@ -44,7 +44,7 @@ impl Middleware for Relay {
                 }
                 _ => {
                     let level = params.get("level").and_then(Value::as_str).and_then(LogLevel::parse);
-                    for linked in &self.linked {
+                    for linked in self.linked.iter().filter(|l| !l.is_detached()) {
                         if level.is_some_and(|l| needs_level(linked, l)) {
                             if let Err(e) = linked.forward(&ctx, Method::LoggingSetLevel, params.clone()).await {
                                 tracing::debug!(upstream = %linked.upstream.name, "logging/setLevel: {}", e.message);

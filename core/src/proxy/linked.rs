@@ -50,6 +50,9 @@ pub(crate) struct Linked {
     pub(crate) wake: Notify,
     /// The most verbose log level asked of the shared connection so far.
     pub(crate) level: Mutex<Option<LogLevel>>,
+    /// Taken out of the server ([`Proxy::detach`](super::Proxy::detach)): it serves
+    /// nothing more and is told nothing more.
+    pub(crate) detached: AtomicBool,
 }
 
 impl Linked {
@@ -64,7 +67,13 @@ impl Linked {
             dirty: Default::default(),
             wake: Notify::new(),
             level: Mutex::default(),
+            detached: AtomicBool::new(false),
         }
+    }
+
+    /// Whether it was taken out of the server.
+    pub(crate) fn is_detached(&self) -> bool {
+        self.detached.load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// The shared connection, when it is up now.

@@ -107,6 +107,8 @@ impl Item {
 /// client may take the first item listed as the upstream's first).
 fn sync(server: &Server, linked: &Arc<Linked>, item: Item, listed: Vec<Value>) {
     let key = item.key();
+    // A detached upstream serves nothing, whatever a listing still in flight says.
+    let listed = if linked.detached.load(Ordering::Acquire) { Vec::new() } else { listed };
     let listed: Vec<(String, Value)> = listed
         .into_iter()
         .map(|d| linked.naming.outer_definition(key, d))
@@ -137,6 +139,14 @@ fn sync(server: &Server, linked: &Arc<Linked>, item: Item, listed: Vec<Value>) {
     }
     *old = fresh;
     server.release_list_changes();
+}
+
+/// Unregisters every item of `linked`, detached (see [`sync`]): the server's clients are
+/// told of each list that changed.
+pub(crate) fn forget(server: &Server, linked: &Arc<Linked>) {
+    for item in [Item::Tool, Item::Prompt, Item::Resource, Item::Template] {
+        sync(server, linked, item, Vec::new());
+    }
 }
 
 /// Lists `list` of the upstream again over `conn` and registers what changed. A list the

@@ -38,6 +38,7 @@ use tokio_util::sync::CancellationToken;
 pub use upstream::{Backoff, Mode, Target, Upstream};
 
 use crate::error::Error;
+use crate::middleware::Middleware;
 use crate::server::{Server, ServerBuilder};
 use linked::Linked;
 use sessions::SessionConns;
@@ -49,6 +50,8 @@ pub struct Proxy {
     server: Server,
     linked: Vec<Arc<Linked>>,
     stop: CancellationToken,
+    /// The middleware relaying subscriptions and log levels to these upstreams.
+    relay: Arc<dyn Middleware>,
 }
 
 impl std::fmt::Debug for Proxy {
@@ -104,9 +107,10 @@ impl Proxy {
         let before = server.shared.registry.snapshot().completions.fallback();
         let completion = Arc::new(forward::Completion { linked: linked.clone(), before });
         server.add_completion(None, completion);
-        server.pin_middleware(Arc::new(hooks::Relay { linked: linked.clone() }));
+        let relay: Arc<dyn Middleware> = Arc::new(hooks::Relay { linked: linked.clone() });
+        server.pin_middleware(relay.clone());
         linked.iter().for_each(|l| Self::run(&server, l, &stop));
-        let proxy = Proxy { server, linked, stop };
+        let proxy = Proxy { server, linked, stop, relay };
         for linked in &proxy.linked {
             if let Some(main) = linked.main.get() {
                 if let Err(e) = main.conn(linked.upstream.connect_timeout).await {
@@ -155,6 +159,20 @@ impl Proxy {
 
     /// Stops every upstream's children (the shared ones and the per-session ones).
     pub fn close(self) {
+        self.stop.cancel();
+    }
+
+    /// Takes these upstreams out of the server, which serves on with the rest: their items
+    /// are unregistered (the server's clients are told each list that changed), nothing
+    /// more is forwarded to them or relayed, and their children are stopped (calls in flight
+    /// fail). What [`Proxy::attach`] mounted one by one can so be taken out one by one: a
+    /// gateway reloading its configuration.
+    pub fn detach(self) {
+        for linked in &self.linked {
+            linked.detached.store(true, std::sync::atomic::Ordering::Release);
+            mirror::forget(&self.server, linked);
+        }
+        self.server.unpin_middleware(&self.relay);
         self.stop.cancel();
     }
 }

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use futures_util::future::BoxFuture;
 
+use crate::client::auth::OAuthClient;
 use crate::client::transport::{ChildTransport, HttpTransport, MemoryTransport, Transport, Wire};
 use crate::client::{CallOptions, ClientError};
 use crate::server::Server;
@@ -57,6 +58,8 @@ pub enum Target {
         url: String,
         /// Headers sent with every request (the gateway's own credentials for the upstream).
         headers: Vec<(String, String)>,
+        /// The OAuth client that signs in when the upstream asks for it (none: no OAuth).
+        oauth: Option<OAuthClient>,
     },
     /// A server of the same process, reached in memory (nothing serialized to a pipe): a
     /// server mounted into another.
@@ -70,8 +73,13 @@ impl PartialEq for Target {
                 Target::Command { program, args, env, cwd },
                 Target::Command { program: program2, args: args2, env: env2, cwd: cwd2 },
             ) => (program, args, env, cwd) == (program2, args2, env2, cwd2),
-            (Target::Url { url, headers }, Target::Url { url: url2, headers: headers2 }) => {
-                (url, headers) == (url2, headers2)
+            (Target::Url { url, headers, oauth }, Target::Url { url: url2, headers: headers2, oauth: oauth2 }) => {
+                let same_oauth = match (oauth, oauth2) {
+                    (None, None) => true,
+                    (Some(a), Some(b)) => std::sync::Arc::ptr_eq(&a.shared, &b.shared),
+                    _ => false,
+                };
+                (url, headers) == (url2, headers2) && same_oauth
             }
             (Target::Server(a), Target::Server(b)) => std::sync::Arc::ptr_eq(&a.shared, &b.shared),
             _ => false,
@@ -149,7 +157,7 @@ impl Upstream {
 
     /// An upstream served over Streamable HTTP at `url`.
     pub fn url(name: impl Into<String>, url: impl Into<String>) -> Upstream {
-        Upstream::new(name, Target::Url { url: url.into(), headers: Vec::new() })
+        Upstream::new(name, Target::Url { url: url.into(), headers: Vec::new(), oauth: None })
     }
 
     /// A server of this process, mounted: its tools, prompts and resources served by the
@@ -182,6 +190,17 @@ impl Upstream {
             Target::Command { env, .. } => env.push((key.into(), value.into())),
             Target::Url { headers, .. } => headers.push((key.into(), value.into())),
             Target::Server(_) => {}
+        }
+        self
+    }
+
+    /// Signs in to the upstream (a URL) with `client` when it answers 401 (the gateway's own
+    /// credentials, never a downstream client's); nothing for a command or a server of this
+    /// process.
+    #[must_use]
+    pub fn oauth(mut self, client: OAuthClient) -> Self {
+        if let Target::Url { oauth, .. } = &mut self.target {
+            *oauth = Some(client);
         }
         self
     }
@@ -221,8 +240,12 @@ impl Upstream {
                 };
                 Opener::Child(child.exit_grace(EXIT_GRACE))
             }
-            Target::Url { url, headers } => {
-                Opener::Http(headers.iter().fold(HttpTransport::new(url), |t, (k, v)| t.header(k, v)))
+            Target::Url { url, headers, oauth } => {
+                let http = headers.iter().fold(HttpTransport::new(url), |t, (k, v)| t.header(k, v));
+                Opener::Http(match oauth {
+                    Some(client) => http.oauth(client.clone()),
+                    None => http,
+                })
             }
             Target::Server(server) => Opener::Memory(MemoryTransport::new(server.open_link(None))),
         }

@@ -33,6 +33,15 @@ impl Server {
         });
     }
 
+    /// Takes `link`, pinned by [`Server::pin_middleware`], out of the chain.
+    pub(crate) fn unpin_middleware(&self, link: &Arc<dyn Middleware>) {
+        let other = |m: &Arc<dyn Middleware>| !std::ptr::addr_eq(Arc::as_ptr(m), Arc::as_ptr(link));
+        self.shared.registry.update(|s| {
+            s.pinned = s.pinned.iter().filter(|m| other(m)).cloned().collect();
+            s.middleware = s.middleware.iter().filter(|m| other(m)).cloned().collect();
+        });
+    }
+
     /// Makes `middleware` the whole chain, in one step (no request runs between the old chain
     /// and the new one without either): what a binding that runs its own language's chain
     /// behind one engine middleware calls when that chain changes.

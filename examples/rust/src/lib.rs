@@ -3,4 +3,3 @@
 
 pub mod cli;
 pub mod conformance_fixture;
-pub mod gateway_config;

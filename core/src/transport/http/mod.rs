@@ -56,6 +56,8 @@ pub struct HttpServer {
     listener: tokio::net::TcpListener,
     app: HttpApp,
     tls: Option<tls::Acceptor>,
+    /// Applications of other servers served beside this one's, each under its prefix.
+    nested: Vec<(String, HttpApp)>,
 }
 
 impl std::fmt::Debug for HttpServer {
@@ -75,7 +77,18 @@ impl HttpServer {
         let listener = tokio::net::TcpListener::bind(options.bind).await?;
         let app = HttpApp::new(shared, options);
         app.bound_to(listener.local_addr()?);
-        Ok(HttpServer { listener, app, tls })
+        Ok(HttpServer { listener, app, tls, nested: Vec::new() })
+    }
+
+    /// Serves `app`, the application of another server (its options' connection limits and
+    /// bind address unused: this listener's apply), beside this one's under `prefix`
+    /// (`/servers/notes`: its MCP path `/mcp` answers at `/servers/notes/mcp`, its health
+    /// routes under the prefix too). When this server stops, the nested applications are
+    /// shut down and drained with it. `prefix` starts with `/` and is not `/` alone.
+    #[must_use]
+    pub fn nest(mut self, prefix: impl Into<String>, app: HttpApp) -> HttpServer {
+        self.nested.push((prefix.into(), app));
+        self
     }
 
     /// The address actually bound (useful with port 0).
@@ -93,7 +106,7 @@ impl HttpServer {
     /// (see [`HttpDriver`]). With WebSocket on (`HttpOptions::websocket`) connections stay
     /// on the runtime: an upgraded connection's socket is served by tasks of the runtime.
     pub async fn run_driven(self, driver: Option<HttpDriver>) -> Result<(), Error> {
-        let HttpServer { listener, app, tls } = self;
+        let HttpServer { listener, app, tls, nested } = self;
         let options = app.options();
         let shutdown = app.shutdown_token();
         // A signal is for the whole process: it shuts the server down (every transport).
@@ -106,8 +119,13 @@ impl HttpServer {
             body_timeout: options.body_timeout,
         };
         let driver = driver.filter(|_| !options.websocket);
-        listener::serve(listener, app.router(), limits, shutdown, driver, tls).await;
+        let router = nested.iter().fold(app.router(), |router, (prefix, other)| router.nest(prefix, other.router()));
+        listener::serve(listener, router, limits, shutdown, driver, tls).await;
         app.drained().await;
+        for (_, other) in &nested {
+            other.shutdown();
+            other.drained().await;
+        }
         if let Some(s) = signals {
             s.abort();
         }
