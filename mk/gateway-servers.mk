@@ -13,8 +13,8 @@
 
 .PHONY: gateway-bin test-gateway-servers
 
-gateway-bin:
-	$(CARGO) build -j$(JOBS) -p mcpforge-cli -p mcpforge-examples --bin mcpforge --bin everything
+# `mcpforge` and `everything`, from the workspace's one build.
+gateway-bin: build
 
 test-gateway-servers: gateway-bin real-servers-python node-setup
 	$(RS_PY_VENV)/bin/python -m pytest -q $(PYTEST_BOUND) -p no:cacheprovider tests/gateway-servers
