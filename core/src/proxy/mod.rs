@@ -153,6 +153,21 @@ impl Proxy {
         linked.and_then(|l| l.sessions.get()).map_or(0, |s| s.len())
     }
 
+    /// Restarts upstream `name` now, whatever its backoff: its shared connection is let go
+    /// (calls in flight over it finish there, then its child is stopped) and a new one is
+    /// started, whose catalogue replaces the old one (clients get `list_changed` for the
+    /// lists that changed). Returns once the new connection is up and listed, or with why
+    /// it did not start (a child's error carries the end of its stderr), waiting at most the
+    /// upstream's connect timeout. Per-session connections are not touched.
+    pub async fn restart(&self, name: &str) -> Result<(), Error> {
+        let linked = self.linked.iter().find(|l| l.upstream.name == name);
+        let Some(main) = linked.and_then(|l| l.main.get().map(|main| (main, l.upstream.connect_timeout))) else {
+            return Err(Error::Config(format!("no upstream named {name}")));
+        };
+        let (main, wait) = main;
+        main.restart(wait).await.map_err(|why| Error::Config(format!("upstream {name} did not start: {why}")))
+    }
+
     /// Stops every upstream's children (the shared ones and the per-session ones).
     pub fn close(self) {
         self.stop.cancel();
