@@ -95,8 +95,11 @@ async fn a_child_that_does_not_start_says_why_until_the_next_restart() {
 
     rewrite(&path, "echo 'SyntaxError: invalid syntax (line 3)' >&2; exit 3");
     let failed = tokio::time::timeout(WAIT, gateway.proxy.restart("dev")).await.expect("in time");
-    let why = failed.expect_err("the child does not start").to_string();
+    let why = failed.expect_err("the child does not start");
+    assert!(why.starts_with("it exited before it answered"), "{why}");
     assert!(why.contains("SyntaxError: invalid syntax (line 3)"), "the child's stderr is said: {why}");
+    let down = gateway.proxy.failure("dev").expect("down, and why");
+    assert!(down.contains("SyntaxError"), "{down}");
     // Requests fail with that reason, without waiting for a child that is not coming.
     match tokio::time::timeout(WAIT, echo(&client, "meanwhile")).await.expect("failed in time") {
         Err(ClientError::Server(e)) => {
@@ -109,6 +112,7 @@ async fn a_child_that_does_not_start_says_why_until_the_next_restart() {
     rewrite(&path, &serve);
     tokio::time::timeout(WAIT, gateway.proxy.restart("dev")).await.expect("in time").expect("started again");
     assert_eq!(echo(&client, "after").await.expect("the same client is answered"), "after");
+    assert_eq!(gateway.proxy.failure("dev"), None, "up again");
     drop(gateway);
     eventually("no child left once the proxy stops", || with_env(MARK, &mark).is_empty()).await;
     let _ = std::fs::remove_dir_all(path.parent().expect("its directory"));

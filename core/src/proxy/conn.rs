@@ -105,5 +105,10 @@ async fn said_on_stderr(error: ClientError, stderr: Option<StderrTail>) -> Clien
         return error;
     }
     let last = &lines[lines.len().saturating_sub(STDERR_LINES)..];
-    ClientError::Transport(format!("{error}; its stderr ended with:\n{}", last.join("\n")))
+    let what = match error {
+        ClientError::Closed => "it exited before it answered".to_owned(),
+        ClientError::Transport(what) => what,
+        other => other.to_string(),
+    };
+    ClientError::Transport(format!("{what}; its stderr ended with:\n{}", last.join("\n")))
 }

@@ -17,6 +17,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::conn::{Asks, Conn, Events, connect};
 use super::upstream::Upstream;
+use crate::client::ClientError;
 use crate::error::ProtocolError;
 
 /// Called with each new connection before requests may use it (the catalogue is listed).
@@ -62,6 +63,15 @@ impl Supervisor {
     /// The live connection, if there is one now.
     pub(crate) fn now(&self) -> Option<Arc<Conn>> {
         self.current.borrow().as_ref().filter(|c| !c.client.is_closed()).cloned()
+    }
+
+    /// Why no connection is up now: why the last one did not start or ended (none while one
+    /// is up, or before the first start ends).
+    pub(crate) fn failure(&self) -> Option<String> {
+        if self.now().is_some() {
+            return None;
+        }
+        self.attempts.borrow().failed.clone()
     }
 
     /// The live connection, waiting for one at most `wait` (not at all when the upstream
@@ -178,12 +188,16 @@ impl KeepUp {
                     }
                 }
                 Err(e) => {
+                    let why = match e {
+                        ClientError::Transport(why) => why,
+                        other => other.to_string(),
+                    };
                     if parked {
-                        tracing::warn!(upstream = %name, "the upstream did not start: {e}");
+                        tracing::warn!(upstream = %name, "the upstream did not start: {why}");
                     } else {
-                        tracing::warn!(upstream = %name, "the upstream did not start: {e}; again in {wait:?}");
+                        tracing::warn!(upstream = %name, "the upstream did not start: {why}; again in {wait:?}");
                     }
-                    self.outcome.send_replace(Attempt { serves, failed: Some(e.to_string()), parked });
+                    self.outcome.send_replace(Attempt { serves, failed: Some(why), parked });
                 }
             }
             let restarted = tokio::select! {
