@@ -19,6 +19,7 @@ use mcpforge::{HttpOptions, Server};
 
 use crate::args::DevArgs;
 use crate::failure::Failure;
+use crate::output;
 use crate::target::{self, ServerFile};
 use inspector::Inspector;
 use watch::Watcher;
@@ -162,8 +163,8 @@ fn said_failed(why: &str) {
 }
 
 /// One line of the command's own on stderr.
-pub(crate) fn say(line: &str) {
-    eprintln!("mcpforge dev: {line}");
+fn say(line: &str) {
+    output::said("dev", line);
 }
 
 /// Resolves at Ctrl-C or SIGTERM.

@@ -11,8 +11,8 @@ use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
 
-use super::say;
 use crate::interpreters;
+use crate::output;
 
 /// The Inspector's npm package and version.
 pub(crate) const PACKAGE: &str = "@modelcontextprotocol/inspector@2.12.0";
@@ -35,10 +35,13 @@ impl Inspector {
     /// cannot be started it says why; `dev` goes on without it.
     pub(super) fn start(url: &str) -> Option<Inspector> {
         let Some((program, mut args)) = command() else {
-            say(&format!(
-                "no npx found (Node.js and npm): the MCP Inspector is not started. Install Node.js 22.19 or later \
+            output::said(
+                "dev",
+                &format!(
+                    "no npx found (Node.js and npm): the MCP Inspector is not started. Install Node.js 22.19 or later \
                  for it, or connect any MCP client to {url}"
-            ));
+                ),
+            );
             return None;
         };
         args.extend(["--server-url", url, "--transport", "http"].map(str::to_owned));
@@ -50,15 +53,21 @@ impl Inspector {
         let child = match command.spawn() {
             Ok(child) => child,
             Err(e) => {
-                say(&format!(
-                    "the MCP Inspector did not start ({}: {e}); connect any MCP client to {url}",
-                    program.display()
-                ));
+                output::said(
+                    "dev",
+                    &format!(
+                        "the MCP Inspector did not start ({}: {e}); connect any MCP client to {url}",
+                        program.display()
+                    ),
+                );
                 return None;
             }
         };
         let group = child.id().and_then(|id| i32::try_from(id).ok());
-        say(&format!("starting the MCP Inspector ({}); open it, connected to the server, at", shown(&program, &args)));
+        output::said(
+            "dev",
+            &format!("starting the MCP Inspector ({}); open it, connected to the server, at", shown(&program, &args)),
+        );
         eprintln!("  {}", link(url, &token));
         Some(Inspector { child, group })
     }

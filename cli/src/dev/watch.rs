@@ -17,6 +17,7 @@ use tokio::sync::Notify;
 use tokio::time::Instant;
 
 use crate::failure::Failure;
+use crate::output;
 
 /// How long the files must be quiet after a change before the server restarts.
 const QUIET: Duration = Duration::from_millis(300);
@@ -98,7 +99,7 @@ impl Watcher {
         let Pending { changed, folders } = std::mem::take(&mut *lock(&self.pending));
         for folder in folders {
             if let Err(e) = self.add(&folder) {
-                super::say(&e);
+                output::said("dev", &e);
             }
         }
         changed
