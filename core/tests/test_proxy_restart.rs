@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::example_servers::{everything, example, gone, with_env};
-use crate::proxy_harness::{Gateway, WAIT, eventually, marker, text};
+use crate::proxy_harness::{Gateway, WAIT, eventually, marker, text, told};
 
 use mcpforge::Server;
 use mcpforge::client::{Client, ClientError};
@@ -43,19 +43,6 @@ fn names(tools: &[Value]) -> Vec<&str> {
     tools.iter().filter_map(|t| t["name"].as_str()).collect()
 }
 
-/// Waits for `notifications/tools/list_changed` on `client`'s channel.
-async fn told(heard: &mut tokio::sync::mpsc::Receiver<mcpforge::client::Notification>) {
-    let told = tokio::time::timeout(WAIT, async {
-        while let Some(n) = heard.recv().await {
-            if n.method == "notifications/tools/list_changed" {
-                return true;
-            }
-        }
-        false
-    });
-    assert!(told.await.expect("told in time"), "the client was told the tools changed");
-}
-
 async fn echo(client: &Client, said: &str) -> Result<String, ClientError> {
     client.call_tool("echo", json!({ "text": said })).await.map(|r| text(&r).to_owned())
 }
@@ -73,7 +60,7 @@ async fn a_restart_replaces_the_child_and_its_catalogue() {
 
     rewrite(&path, &format!("exec {}", example("quickstart").display()));
     tokio::time::timeout(WAIT, gateway.proxy.restart("dev")).await.expect("in time").expect("restarted");
-    told(&mut heard).await;
+    told(&mut heard, "notifications/tools/list_changed").await;
     let tools = client.list_tools().await.expect("listed");
     assert!(names(&tools).contains(&"add") && !names(&tools).contains(&"count"), "{:?}", names(&tools));
     let added = client.call_tool("add", json!({ "a": 2, "b": 3 })).await.expect("the new child answers");

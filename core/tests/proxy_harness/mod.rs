@@ -77,6 +77,19 @@ pub fn marker(test: &str) -> String {
     format!("{test}-{}", std::process::id())
 }
 
+/// Waits (at most [`WAIT`]) for a notification `method` among those `heard`.
+pub async fn told(heard: &mut tokio::sync::mpsc::Receiver<mcpforge::client::Notification>, method: &str) {
+    let told = tokio::time::timeout(WAIT, async {
+        while let Some(n) = heard.recv().await {
+            if n.method == method {
+                return true;
+            }
+        }
+        false
+    });
+    assert!(told.await.expect("told in time"), "{method} came");
+}
+
 /// Waits (at most [`WAIT`]) until `check` holds.
 pub async fn eventually(what: &str, mut check: impl FnMut() -> bool) {
     let deadline = tokio::time::Instant::now() + WAIT;
