@@ -1,10 +1,12 @@
 # The `mcpforge` command (cli/, crate mcpforge-cli; docs/cli.md): the cargo binary, the Python
 # console script and the npm package's bin, driven against real servers by tests/cli.
 #
-#   make cli-test       tests/cli (the crate's unit tests run in `make test-rust`; needs the wheel, the addon and
-#                       its packed tarballs, libmcpforge, and the MCPB command line that
-#                       scripts/setup-node.sh installs): `package` checked by the official
-#                       MCPB tools and the registry's schema; `new` in Python, Node and C with
+#   make cli-test       tests/cli (the crate's unit tests run in `make test-rust`; needs the
+#                       wheel, the addon and its packed tarballs, libmcpforge, and the MCPB
+#                       command line and the MCP Inspector that scripts/setup-node.sh
+#                       installs): `dev` restarting on an edit under the official Python
+#                       client, with the Inspector; `package` checked by the official MCPB
+#                       tools and the registry's schema; `new` in Python, Node and C with
 #                       each project's own tests, in Rust its files
 #   make cli-new-rust   the Rust project `mcpforge new` makes, built and tested against
 #                       core/ (its dependencies compiled once into target/cli-new: minutes)

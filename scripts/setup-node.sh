@@ -7,7 +7,9 @@
 #                                (tests/e2e-node)
 #   target/node/oauth            oidc-provider, the OAuth tests' authorization server
 #   target/node/cli              the official MCPB command line, `mcpb` (tests/cli)
-# Idempotent and cached: npm runs only when a lockfile changed since the last install.
+#   target/node/inspector        the official MCP Inspector that `mcpforge dev` starts
+#                                (tests/cli/test_dev.py), at the version the command pins
+# Idempotent and cached: npm runs only when a lockfile (or the pin) changed since the last install.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,3 +48,19 @@ scratch_project() {
 scratch_project tests/e2e-node target/node/e2e
 scratch_project tests/oauth target/node/oauth
 scratch_project tests/cli target/node/cli
+
+# The Inspector is installed as `npx` installs it for the command's users, at the version
+# cli/src/dev/inspector.rs pins, without a lockfile: one of its dependencies (vite) names an
+# optional package the registry does not have, which `npm ci` of a lockfile refuses.
+inspector=$(sed -n 's/^pub(crate) const PACKAGE: &str = "\(@modelcontextprotocol\/inspector@[0-9.]*\)";$/\1/p' cli/src/dev/inspector.rs)
+if [ -z "$inspector" ]; then
+  echo "setup-node: no Inspector version pinned in cli/src/dev/inspector.rs" >&2
+  exit 1
+fi
+stamp=target/node/inspector/node_modules/.mcpforge-installed
+if [ "$(cat "$stamp" 2>/dev/null)" != "$inspector" ]; then
+  echo "setup-node: npm install $inspector in target/node/inspector" >&2
+  mkdir -p target/node/inspector
+  (cd target/node/inspector && npm install --no-save --no-package-lock --no-audit --no-fund --loglevel=error "$inspector")
+  echo "$inspector" >"$stamp"
+fi

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 /**
  * `mcpforge`, the command the npm package installs (`npx mcpforge ...`): the same command as
- * the Python package's and `cargo install mcpforge-cli`'s (docs/cli.md). `run` and `dev` of
- * a JavaScript or TypeScript file are served here (`serve-file.js`); everything else, and
- * every `--help`, is the engine's command line (the addon's `cliMain`), which starts Python
- * for a `.py` file.
+ * the Python package's and `cargo install mcpforge-cli`'s (docs/cli.md). `run` of a
+ * JavaScript or TypeScript file is served here (`serve-file.js`); everything else, `dev`
+ * included, and every `--help`, is the engine's command line (the addon's `cliMain`), which
+ * starts Python for a `.py` file and this script for a JavaScript one.
  */
 'use strict';
 

@@ -1,12 +1,11 @@
 /**
- * `mcpforge run FILE[:EXPORT]` and `mcpforge dev FILE[:EXPORT]` for JavaScript and TypeScript
- * files. The file is imported as a module (it must not call `listen()` itself when imported:
+ * `mcpforge run FILE[:EXPORT]` for JavaScript and TypeScript files (the engine's `mcpforge dev`
+ * serves such a file through this too, restarting it when its sources change). The file is imported as a module (it must not call `listen()` itself when imported:
  * guard that as docs/cli.md shows) and its server is served: the export named `EXPORT`, else
  * the default export, else the one named `server`, `mcp` or `app`, else the only server it
  * exports. A `Server` of this package or an `McpServer` of its drop-in layer. `run` serves
  * stdio by default, `--transport http` Streamable HTTP (`sse` adds the 2024-11-05 HTTP+SSE
- * endpoints) on `--host`/`--port` (default 127.0.0.1:8000); `dev` serves Streamable HTTP and
- * says how to connect the MCP Inspector.
+ * endpoints) on `--host`/`--port` (default 127.0.0.1:8000).
  */
 'use strict';
 
@@ -36,13 +35,13 @@ function split(target) {
 }
 
 /**
- * What `argv` asks of this module: `{ command, target, transport, host, port }` for `run` or
- * `dev` of a JavaScript or TypeScript file without `--help`; `null` for the engine's command line.
+ * What `argv` asks of this module: `{ command, target, transport, host, port }` for `run` of a
+ * JavaScript or TypeScript file without `--help`; `null` for the engine's command line.
  */
 function plan(argv) {
   const words = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
   const [command, ...rest] = words;
-  if ((command !== 'run' && command !== 'dev') || words.includes('-h') || words.includes('--help')) return null;
+  if (command !== 'run' || words.includes('-h') || words.includes('--help')) return null;
   const target = rest.find((w, i) => !w.startsWith('-') && !['-t', '--transport', '--host', '--port'].includes(rest[i - 1]));
   if (!target || !JAVASCRIPT.includes(path.extname(split(target).file))) return null;
   let parsed;
@@ -56,7 +55,7 @@ function plan(argv) {
     throw new CommandError(`${command}: ${err.message}`, 2);
   }
   const { transport = 'stdio', host, port } = parsed.values;
-  if (parsed.positionals.length !== 1 || (command === 'dev' && parsed.values.transport !== undefined)) {
+  if (parsed.positionals.length !== 1) {
     throw new CommandError(`${command}: expected one FILE[:EXPORT] (see mcpforge ${command} --help)`, 2);
   }
   if (!TRANSPORTS.includes(transport)) throw new CommandError(`--transport ${transport}: one of ${TRANSPORTS.join(', ')}`, 2);
@@ -99,9 +98,9 @@ async function loadServer(target) {
 }
 
 /** Serves what `plan` returned; resolves to the exit status once the server stops. */
-async function serveFile({ command, target, transport, host, port }) {
+async function serveFile({ target, transport, host, port }) {
   const server = await loadServer(target);
-  if (command === 'run' && transport === 'stdio') {
+  if (transport === 'stdio') {
     if (host !== undefined || port !== undefined) {
       throw new CommandError('--host and --port are for the http and sse transports', 2);
     }
@@ -110,16 +109,6 @@ async function serveFile({ command, target, transport, host, port }) {
   }
   const http = { host: host ?? '127.0.0.1', port: port ?? 8000 };
   if (transport === 'sse') http.legacySse = true;
-  if (command === 'dev') {
-    http.quiet = true;
-    http.onListening = ({ url }) => {
-      process.stderr.write(
-        `mcpforge dev: serving Streamable HTTP at ${url}\n` +
-          'Connect the MCP Inspector: run `npx @modelcontextprotocol/inspector`, choose the\n' +
-          `transport "Streamable HTTP", enter ${url} and press Connect. Ctrl-C stops the server.\n`,
-      );
-    };
-  }
   await server.listen({ http });
   return 0;
 }

@@ -93,7 +93,7 @@ def test_the_console_script_serves_stdio(tmp_path: Path) -> None:
 
 def test_the_engine_runs_all_but_serving_a_python_file() -> None:
     assert _served_here(["run", "server.py", "--transport", "http"])
-    assert _served_here(["dev", "server.py:mcp", "--port", "0"])
+    assert not _served_here(["dev", "server.py:mcp", "--port", "0"])
     assert _served_here(["sdk", "--", "mcp-server-time", "--help"])
     assert not _served_here(["run", "server.mjs"])
     assert not _served_here(["run", "server.py", "--help"])

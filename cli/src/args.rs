@@ -25,7 +25,7 @@ pub struct Cli {
 pub enum Command {
     /// Serve a Python or JavaScript/TypeScript server file over stdio, Streamable HTTP or HTTP+SSE
     Run(RunArgs),
-    /// Serve a server file over Streamable HTTP and say how to connect the MCP Inspector
+    /// Serve a server over Streamable HTTP with the MCP Inspector, restarted when a source file changes
     Dev(DevArgs),
     /// Connect to a server and print its identity, capabilities, tools, resources and prompts
     Inspect(InspectArgs),
@@ -56,11 +56,27 @@ pub struct RunArgs {
 /// `dev`.
 #[derive(Debug, Args)]
 pub struct DevArgs {
-    #[command(flatten)]
-    pub file: ServedFile,
+    /// The server file and, after a colon, the server object (or export) in it (or a command line after `--`)
+    #[arg(value_name = "FILE[:OBJECT]")]
+    pub target: Option<String>,
+    /// HTTP host (default 127.0.0.1)
+    #[arg(long)]
+    pub host: Option<String>,
+    /// HTTP port (default 8000; 0: any free port)
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// A folder whose source files restart the server when they change (repeatable; default: the file's folder, or the working directory for a command)
+    #[arg(long = "watch", value_name = "DIR")]
+    pub watch: Vec<PathBuf>,
+    /// Do not start the MCP Inspector
+    #[arg(long)]
+    pub no_inspector: bool,
+    /// The command that starts the server over stdio
+    #[arg(last = true, value_name = "COMMAND")]
+    pub command: Vec<String>,
 }
 
-/// The file `run` and `dev` serve, and where over HTTP.
+/// The file `run` serves, and where over HTTP.
 #[derive(Debug, Args)]
 pub struct ServedFile {
     /// The server file and, after a colon, the server object (or export) in it

@@ -1,4 +1,4 @@
-//! `run`, `dev` and `sdk` reached in this crate (the cargo binary, or a language's command
+//! `run` and `sdk` reached in this crate (the cargo binary, or a language's command
 //! given another language's file): the command line is handed unchanged to the command of
 //! the file's language, `python -m mcpforge` or `node .../bin/mcpforge.js`, which loads the
 //! server. Its exit status is this command's; Ctrl-C reaches it (same process group) and this
@@ -10,7 +10,7 @@ use crate::failure::Failure;
 use crate::interpreters;
 use crate::target::{Language, ServerFile};
 
-/// `run FILE` / `dev FILE`: starts the interpreter of the file's language.
+/// `run FILE`: starts the interpreter of the file's language.
 pub(crate) fn serve_file(target: &str, argv: &[String]) -> Result<i32, Failure> {
     let file = ServerFile::parse(target);
     match file.language {
@@ -30,7 +30,7 @@ pub(crate) fn serve_file(target: &str, argv: &[String]) -> Result<i32, Failure> 
     }
 }
 
-/// Hands the command line to `python -m mcpforge` (`sdk`, and `run`/`dev` of a `.py` file).
+/// Hands the command line to `python -m mcpforge` (`sdk`, and `run` of a `.py` file).
 pub(crate) fn python_sdk(argv: &[String]) -> Result<i32, Failure> {
     let python = interpreters::python()?;
     let mut args = vec!["-m".to_owned(), "mcpforge".to_owned()];

@@ -1,6 +1,6 @@
 //! The `mcpforge` command, written once for every language: `run(argv)` parses the command
-//! line and runs `inspect`, `call`, `install`, `package`, `new` and `gateway` itself; `run` and `dev` of a server file
-//! (and `sdk`) start the interpreter of the file's language. The cargo binary, the Python
+//! line and runs `dev`, `inspect`, `call`, `install`, `package`, `new` and `gateway` itself; `run`
+//! of a server file (and `sdk`) starts the interpreter of the file's language. The cargo binary, the Python
 //! package's console script and the npm package's `bin` all call [`run`], so the help and the
 //! behaviour are the same from each (docs/cli.md).
 
@@ -9,6 +9,7 @@ mod bundle;
 mod call;
 mod connect;
 mod delegate;
+mod dev;
 mod facts;
 mod failure;
 mod gateway;
@@ -57,7 +58,7 @@ where
     };
     let outcome = match cli.command {
         Command::Run(a) => delegate::serve_file(&a.file.target, &argv),
-        Command::Dev(a) => delegate::serve_file(&a.file.target, &argv),
+        Command::Dev(a) => dev::run(a),
         Command::Sdk(_) => delegate::python_sdk(&argv),
         Command::Inspect(a) => inspect::run(a),
         Command::Call(a) => call::run(a),

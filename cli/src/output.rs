@@ -1,6 +1,6 @@
 //! Writing the command's output: to stdout a line at a time, flushed before the command
-//! returns (the Python and Node commands print nothing of their own after it), and the
-//! files `package` writes.
+//! returns (the Python and Node commands print nothing of their own after it), the notes of
+//! a subcommand that runs on, and the files `package` writes.
 
 use std::io::Write;
 use std::path::Path;
@@ -22,6 +22,12 @@ pub(crate) fn line(text: &str) {
 /// Writes `value` as indented JSON.
 pub(crate) fn json(value: &serde_json::Value) {
     line(&serde_json::to_string_pretty(value).unwrap_or_default());
+}
+
+/// Writes `text` on stderr after `mcpforge SUBCOMMAND: `, what a subcommand that runs on
+/// (`dev`) says as it goes.
+pub(crate) fn said(subcommand: &str, text: &str) {
+    eprintln!("mcpforge {subcommand}: {text}");
 }
 
 /// Flushes stdout.

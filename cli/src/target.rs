@@ -72,7 +72,7 @@ impl ServerFile {
     }
 
     /// The file's directory (where its imports resolve).
-    fn dir(&self) -> PathBuf {
+    pub(crate) fn dir(&self) -> PathBuf {
         match std::path::absolute(&self.path) {
             Ok(path) => path.parent().map(Path::to_path_buf).unwrap_or_default(),
             Err(_) => PathBuf::from("."),

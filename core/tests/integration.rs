@@ -109,6 +109,8 @@ mod test_proxy;
 mod test_proxy_children;
 #[path = "test_proxy_mount.rs"]
 mod test_proxy_mount;
+#[path = "test_proxy_restart.rs"]
+mod test_proxy_restart;
 #[path = "test_rate_limits.rs"]
 mod test_rate_limits;
 #[path = "test_resource_listers.rs"]

@@ -9,7 +9,7 @@
 //! HTTP to the proxy on 127.0.0.1; every wait is bounded.
 
 use crate::example_servers::{everything, with_env};
-use crate::proxy_harness::{Gateway, WAIT, marker, text};
+use crate::proxy_harness::{Gateway, WAIT, marker, text, told};
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -201,15 +201,7 @@ async fn the_upstreams_list_changes_reach_the_downstream_clients() {
         |tools: Vec<Value>| tools.iter().filter_map(|t| t["name"].as_str().map(str::to_owned)).collect::<Vec<_>>();
     assert!(!names(b.list_tools().await.expect("listed")).contains(&"bonus".to_owned()));
     assert_eq!(text(&a.call_tool("toggle_bonus_tool", json!({})).await.expect("toggled")), "added bonus");
-    let told = tokio::time::timeout(WAIT, async {
-        while let Some(n) = b_heard.recv().await {
-            if n.method == "notifications/tools/list_changed" {
-                return true;
-            }
-        }
-        false
-    });
-    assert!(told.await.expect("told in time"), "b was told the tools changed");
+    told(&mut b_heard, "notifications/tools/list_changed").await;
     assert!(names(b.list_tools().await.expect("listed")).contains(&"bonus".to_owned()));
     assert_eq!(text(&b.call_tool("bonus", json!({})).await.expect("the new tool is forwarded")), "bonus!");
 }

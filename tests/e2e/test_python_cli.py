@@ -1,7 +1,8 @@
 """The `mcpforge` command (the console script the wheel installs, next to this interpreter)
 serves a server file to the official Python client: `mcpforge run FILE[:OBJECT]` over stdio
-on both wires and over Streamable HTTP, and `mcpforge dev FILE`, which serves HTTP and says
-how to connect the MCP Inspector. A file without a server ends with status 1.
+on both wires and over Streamable HTTP, and `mcpforge dev FILE --no-inspector`, which serves
+HTTP and says where (tests/cli/test_dev.py drives `dev` further). A file without a server ends
+with status 1.
 
 Skipped, saying so, when the wheel (and with it the script) is not installed in this
 interpreter's environment (`make python-wheel` installs it into .venv)."""
@@ -79,8 +80,8 @@ def test_run_serves_the_file_over_http(wire: str, server_file: Path, errlog: Tex
         run(body)
 
 
-def test_dev_serves_http_and_says_how_to_connect_the_inspector(server_file: Path, errlog: TextIO) -> None:
-    with serving_http(["dev", str(server_file)], errlog) as url:
+def test_dev_serves_http_and_says_where(server_file: Path, errlog: TextIO) -> None:
+    with serving_http(["dev", str(server_file), "--no-inspector"], errlog) as url:
 
         async def body() -> None:
             async with over_http(url, WIRES[0]) as peer:
@@ -89,7 +90,7 @@ def test_dev_serves_http_and_says_how_to_connect_the_inspector(server_file: Path
         run(body)
         errlog.seek(0)
         said = errlog.read()
-        assert "npx @modelcontextprotocol/inspector" in said and url in said, said
+        assert f"serving cli_demo over Streamable HTTP at {url}" in said, said
 
 
 def test_a_file_without_that_server_ends_with_status_1(server_file: Path, tmp_path: Path) -> None:

@@ -2,16 +2,16 @@
 run`` and ``mcp dev``)::
 
     mcpforge run FILE[:OBJECT] [--transport stdio|http|sse] [--host HOST] [--port PORT]
-    mcpforge dev FILE[:OBJECT] [--host HOST] [--port PORT]
+    mcpforge dev FILE[:OBJECT] [--port PORT] [--watch DIR]... [--no-inspector]
     mcpforge sdk -- COMMAND [ARGS]
     mcpforge inspect TARGET [--json]
     mcpforge call TARGET TOOL [ARGS]
     mcpforge install claude-desktop|cursor|vscode TARGET [--name N] [--env K=V] [--dry-run]
 
 The same command is installed by the npm package and by ``cargo install mcpforge-cli``: its
-help, ``inspect``, ``call``, ``install``, and ``run``/``dev`` of a JavaScript file are the
+help, ``dev``, ``inspect``, ``call``, ``install``, and ``run`` of a JavaScript file are the
 engine's (``_native.cli_main``), so they read the same in every language (docs/cli.md). This
-module serves Python files itself, and runs ``sdk``.
+module serves Python files itself (``run``, and the server ``dev`` restarts), and runs ``sdk``.
 
 ``run`` loads the Python file ``FILE`` as a module (its directory first on ``sys.path``, so
 that it imports its neighbours; its ``if __name__ == "__main__":`` block does not run) and
@@ -20,8 +20,8 @@ serves its server: the object named ``OBJECT``, else the one named ``mcp``, ``se
 Streamable HTTP and ``sse`` the old HTTP+SSE endpoints too, on ``--host``/``--port``
 (default ``127.0.0.1:8000``; a ``FastMCP``'s own settings when not given).
 
-``dev`` serves the same over Streamable HTTP and prints how to connect the MCP Inspector to
-it. Both stop on Ctrl-C. ``sdk`` runs a program written on the official ``mcp`` package, as
+``dev`` (the engine's) serves the file over Streamable HTTP with the MCP Inspector, and
+restarts it when a source file changes. ``run`` stops on Ctrl-C. ``sdk`` runs a program written on the official ``mcp`` package, as
 it is installed (a console script such as ``mcp-server-time``, ``-m MODULE`` or a file),
 with the official server classes served by mcpforge (``mcpforge.sdk.standin``). A file that does not load, or holds no server, ends with a message
 and exit status 1 (2 for a wrong command line)."""
@@ -99,36 +99,22 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="serve a server over stdio, Streamable HTTP or HTTP+SSE")
     run.add_argument("target", metavar="FILE[:OBJECT]", help="the Python file and, after a colon, the server object in it")
     run.add_argument("--transport", "-t", choices=_TRANSPORTS, default="stdio", help="default: stdio")
-    dev = commands.add_parser("dev", help="serve over Streamable HTTP and print how to connect the MCP Inspector")
-    dev.add_argument("target", metavar="FILE[:OBJECT]", help="the Python file and, after a colon, the server object in it")
-    for command in (run, dev):
-        command.add_argument("--host", help="HTTP host (default 127.0.0.1)")
-        command.add_argument("--port", type=int, help="HTTP port (default 8000; 0: any free port)")
+    run.add_argument("--host", help="HTTP host (default 127.0.0.1)")
+    run.add_argument("--port", type=int, help="HTTP port (default 8000; 0: any free port)")
     sdk = commands.add_parser("sdk", help="run a program written on the official mcp package, served by mcpforge")
     sdk.add_argument("program", nargs=argparse.REMAINDER, metavar="-- COMMAND [ARGS]", help="a console script, -m MODULE or FILE")
     return parser
 
 
-def _inspector_hint(server: Server, host: str, port: int) -> None:
-    url = f"http://{host}:{port}/mcp"
-    print(
-        f"mcpforge dev: {server.name!r} serves Streamable HTTP at {url}\n"
-        "Connect the MCP Inspector: run `npx @modelcontextprotocol/inspector`, choose the\n"
-        f"transport \"Streamable HTTP\", enter {url} and press Connect. Ctrl-C stops the server.",
-        file=sys.stderr,
-        flush=True,
-    )
-
-
 def _served_here(argv: List[str]) -> bool:
-    """Whether this module runs the command line: ``sdk``, or ``run``/``dev`` of a file that is
-    not JavaScript, without ``--help`` (the engine prints every help)."""
+    """Whether this module runs the command line: ``sdk``, or ``run`` of a file that is not
+    JavaScript, without ``--help`` (the engine prints every help, and runs ``dev``)."""
     words = argv[: argv.index("--")] if "--" in argv else argv
     if not words or "-h" in words or "--help" in words:
         return False
     if words[0] == "sdk":
         return True
-    if words[0] not in ("run", "dev"):
+    if words[0] != "run":
         return False
     args, _ = _parser().parse_known_args(argv)
     return not _split(args.target)[0].name.endswith(_JAVASCRIPT)
@@ -164,14 +150,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f"mcpforge: {e}", file=sys.stderr)
         return 1
     options: Any = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
-    transport = "http" if args.command == "dev" else args.transport
-    if transport == "stdio" and options:
+    if args.transport == "stdio" and options:
         print("mcpforge: --host and --port are for the http and sse transports", file=sys.stderr)
         return 2
-    if args.command == "dev":
-        options["on_ready"] = lambda host, port: _inspector_hint(server, host, port)
     try:
-        server.run(transport, **options)
+        server.run(args.transport, **options)
     except KeyboardInterrupt:
         pass
     return 0

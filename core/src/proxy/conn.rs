@@ -5,11 +5,13 @@
 //! resource updates, log messages) to the handler the gateway gives ([`Events`]).
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde_json::{Value, json};
 
 use super::routes::Routes;
 use super::upstream::Upstream;
+use crate::client::transport::child::StderrTail;
 use crate::client::{Client, ClientError, Notification};
 use crate::protocol::method::Method;
 
@@ -76,8 +78,37 @@ pub(crate) async fn connect(upstream: &Upstream, asks: Asks, events: Events) -> 
         let events = events.clone();
         builder = builder.on_notification(method.as_str(), move |n| events(n));
     }
-    let client = builder.connect(upstream.transport()).await?;
+    let opener = upstream.transport();
+    let stderr = opener.stderr();
+    let client = match builder.connect(opener).await {
+        Ok(client) => client,
+        Err(e) => return Err(said_on_stderr(e, stderr).await),
+    };
     // Every notification goes to a handler above; nothing reads the channel.
     drop(client.notifications());
     Ok(Conn { client, routes })
+}
+
+/// How long a child that did not start is given to finish saying why on its stderr.
+const STDERR_WAIT: Duration = Duration::from_millis(500);
+/// How many of its last lines of stderr are kept in the error.
+const STDERR_LINES: usize = 12;
+
+/// `error` with what the child said last on its stderr (a traceback, a syntax error), when
+/// it said anything.
+async fn said_on_stderr(error: ClientError, stderr: Option<StderrTail>) -> ClientError {
+    let Some(stderr) = stderr else { return error };
+    let _ = tokio::time::timeout(STDERR_WAIT, stderr.ended()).await;
+    let text = stderr.contents();
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    if lines.is_empty() {
+        return error;
+    }
+    let last = &lines[lines.len().saturating_sub(STDERR_LINES)..];
+    let what = match error {
+        ClientError::Closed => "it exited before it answered".to_owned(),
+        ClientError::Transport(what) => what,
+        other => other.to_string(),
+    };
+    ClientError::Transport(format!("{what}; its stderr ended with:\n{}", last.join("\n")))
 }

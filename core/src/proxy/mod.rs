@@ -157,6 +157,27 @@ impl Proxy {
         linked.and_then(|l| l.sessions.get()).map_or(0, |s| s.len())
     }
 
+    /// Restarts upstream `name` now, whatever its backoff: its shared connection is let go
+    /// (calls in flight over it finish there, then its child is stopped) and a new one is
+    /// started, whose catalogue replaces the old one (clients get `list_changed` for the
+    /// lists that changed). Returns once the new connection is up and listed, or with why
+    /// it did not start (for a child, with the end of its stderr), waiting at most the
+    /// upstream's connect timeout. Per-session connections are not touched.
+    pub async fn restart(&self, name: &str) -> Result<(), String> {
+        let linked = self.linked.iter().find(|l| l.upstream.name == name);
+        match linked.and_then(|l| l.main.get().map(|main| (main, l.upstream.connect_timeout))) {
+            Some((main, wait)) => main.restart(wait).await,
+            None => Err(format!("no upstream named {name}")),
+        }
+    }
+
+    /// Why upstream `name`'s shared connection is down now: why its last child did not start
+    /// or ended (none while it is up, before its first start ends, or for no such upstream).
+    pub fn failure(&self, name: &str) -> Option<String> {
+        let linked = self.linked.iter().find(|l| l.upstream.name == name)?;
+        linked.main.get()?.failure()
+    }
+
     /// Stops every upstream's children (the shared ones and the per-session ones).
     pub fn close(self) {
         self.stop.cancel();

@@ -3,7 +3,10 @@
 //! once (the client engine fails every waiting call when its connection ends), the dead
 //! child's process group is killed once the last of them lets go of it, and a new child is
 //! started after a backoff that doubles at each failure. Requests arriving meanwhile wait
-//! for the new connection up to the upstream's connect timeout.
+//! for the new connection up to the upstream's connect timeout. A restart asked for
+//! ([`Supervisor::restart`]) replaces the connection at once, whatever the backoff; with
+//! [`Backoff::ON_REQUEST`](super::Backoff::ON_REQUEST) nothing else does, and requests
+//! fail at once while the last child is dead or did not start.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -14,15 +17,29 @@ use tokio_util::sync::CancellationToken;
 
 use super::conn::{Asks, Conn, Events, connect};
 use super::upstream::Upstream;
+use crate::client::ClientError;
 use crate::error::ProtocolError;
 
 /// Called with each new connection before requests may use it (the catalogue is listed).
 pub(crate) type OnConnect = Arc<dyn Fn(Arc<Conn>) -> BoxFuture<'static, ()> + Send + Sync>;
 
+/// How the last start of a connection went.
+#[derive(Debug, Clone, Default)]
+struct Attempt {
+    /// The number of the last restart asked for before it started (0: none).
+    serves: u64,
+    /// Why it did not start, or why its connection ended; none while it is up.
+    failed: Option<String>,
+    /// Whether the next start waits for a restart to be asked for.
+    parked: bool,
+}
+
 /// The shared connection of one upstream, restarted when it ends.
 pub(crate) struct Supervisor {
     name: String,
     current: watch::Receiver<Option<Arc<Conn>>>,
+    asked: watch::Sender<u64>,
+    attempts: watch::Receiver<Attempt>,
     stop: CancellationToken,
 }
 
@@ -35,9 +52,12 @@ impl Supervisor {
         stop: CancellationToken,
     ) -> Self {
         let (publish, current) = watch::channel(None);
+        let (asked, restarts) = watch::channel(0);
+        let (outcome, attempts) = watch::channel(Attempt::default());
         let name = upstream.name.clone();
-        tokio::spawn(keep_up(upstream, events, on_connect, publish, stop.clone()));
-        Supervisor { name, current, stop }
+        let task = KeepUp { upstream, events, on_connect, publish, restarts, outcome, stop: stop.clone() };
+        tokio::spawn(task.run());
+        Supervisor { name, current, asked, attempts, stop }
     }
 
     /// The live connection, if there is one now.
@@ -45,64 +65,154 @@ impl Supervisor {
         self.current.borrow().as_ref().filter(|c| !c.client.is_closed()).cloned()
     }
 
-    /// The live connection, waiting for one at most `wait`.
+    /// Why no connection is up now: why the last one did not start or ended (none while one
+    /// is up, or before the first start ends).
+    pub(crate) fn failure(&self) -> Option<String> {
+        if self.now().is_some() {
+            return None;
+        }
+        self.attempts.borrow().failed.clone()
+    }
+
+    /// The live connection, waiting for one at most `wait` (not at all when the upstream
+    /// waits for a restart to be asked for).
     pub(crate) async fn conn(&self, wait: Duration) -> Result<Arc<Conn>, ProtocolError> {
         if let Some(conn) = self.now() {
             return Ok(conn);
         }
         let mut current = self.current.clone();
+        let mut attempts = self.attempts.clone();
         let live = |c: &Option<Arc<Conn>>| c.as_ref().is_some_and(|c| !c.client.is_closed());
+        let parked = |a: &Attempt| a.parked && a.failed.is_some();
         let found = tokio::select! {
             () = self.stop.cancelled() => None,
             found = tokio::time::timeout(wait, current.wait_for(live)) => found.ok().and_then(Result::ok).and_then(|c| c.clone()),
+            Ok(attempt) = attempts.wait_for(parked) => {
+                let why = attempt.failed.clone().unwrap_or_default();
+                return Err(ProtocolError::internal(format!("upstream {} is not running: {why}", self.name)));
+            }
         };
         found.ok_or_else(|| {
-            ProtocolError::internal(format!("upstream {} is not available (not connected within {wait:?})", self.name))
+            let last = self.attempts.borrow().failed.clone();
+            let why = last.map(|why| format!("; its last start failed: {why}")).unwrap_or_default();
+            ProtocolError::internal(format!(
+                "upstream {} is not available (not connected within {wait:?}){why}",
+                self.name
+            ))
         })
+    }
+
+    /// Replaces the connection now: the current one is let go (calls in flight over it end
+    /// there; its child is stopped when the last of them lets go of it) and a new one is
+    /// started at once, whatever the backoff. Returns once the new one is up and its
+    /// catalogue listed, or why it did not start, waiting at most `wait`.
+    pub(crate) async fn restart(&self, wait: Duration) -> Result<(), String> {
+        let mut number = 0;
+        self.asked.send_modify(|n| {
+            *n += 1;
+            number = *n;
+        });
+        let mut attempts = self.attempts.clone();
+        let served = tokio::select! {
+            () = self.stop.cancelled() => return Err(format!("upstream {} is stopped", self.name)),
+            served = tokio::time::timeout(wait, attempts.wait_for(|a| a.serves >= number)) => served,
+        };
+        match served {
+            Ok(Ok(attempt)) => match &attempt.failed {
+                None => Ok(()),
+                Some(why) => Err(why.clone()),
+            },
+            Ok(Err(_)) => Err(format!("upstream {} is stopped", self.name)),
+            Err(_) => Err(format!("upstream {} did not start within {wait:?}", self.name)),
+        }
     }
 }
 
-async fn keep_up(
+/// The task that keeps one upstream's shared connection up.
+struct KeepUp {
     upstream: Arc<Upstream>,
     events: Events,
     on_connect: OnConnect,
     publish: watch::Sender<Option<Arc<Conn>>>,
+    restarts: watch::Receiver<u64>,
+    outcome: watch::Sender<Attempt>,
     stop: CancellationToken,
-) {
-    let backoff = upstream.backoff;
-    let mut wait = backoff.first;
-    loop {
-        let started = Instant::now();
-        let opened = tokio::select! {
-            () = stop.cancelled() => return,
-            opened = connect(&upstream, Asks::ALL, events.clone()) => opened,
-        };
-        match opened {
-            Ok(conn) => {
-                let conn = Arc::new(conn);
-                on_connect(conn.clone()).await;
-                publish.send_replace(Some(conn.clone()));
-                tokio::select! {
-                    () = stop.cancelled() => {
-                        publish.send_replace(None);
-                        return;
+}
+
+impl KeepUp {
+    async fn run(mut self) {
+        let backoff = self.upstream.backoff;
+        let parked = backoff.on_request_only();
+        let name = self.upstream.name.clone();
+        let mut wait = backoff.first;
+        loop {
+            let serves = *self.restarts.borrow_and_update();
+            let started = Instant::now();
+            let opened = tokio::select! {
+                () = self.stop.cancelled() => return,
+                // Asked again while starting: start anew, from the newest source.
+                () = asked(&mut self.restarts) => continue,
+                opened = connect(&self.upstream, Asks::ALL, self.events.clone()) => opened,
+            };
+            match opened {
+                Ok(conn) => {
+                    let conn = Arc::new(conn);
+                    (self.on_connect)(conn.clone()).await;
+                    self.publish.send_replace(Some(conn.clone()));
+                    self.outcome.send_replace(Attempt { serves, failed: None, parked: false });
+                    let restart = tokio::select! {
+                        () = self.stop.cancelled() => {
+                            self.publish.send_replace(None);
+                            return;
+                        }
+                        () = conn.client.closed() => false,
+                        () = asked(&mut self.restarts) => true,
+                    };
+                    self.publish.send_replace(None);
+                    let in_flight = conn.routes.len();
+                    drop(conn);
+                    if restart {
+                        tracing::info!(upstream = %name, in_flight, "restarting the upstream, as asked");
+                        wait = backoff.first;
+                        continue;
                     }
-                    () = conn.client.closed() => {}
+                    if started.elapsed() >= backoff.healthy {
+                        wait = backoff.first;
+                    }
+                    let failed = Some("its process exited".to_owned());
+                    self.outcome.send_replace(Attempt { serves, failed, parked });
+                    if parked {
+                        tracing::warn!(upstream = %name, in_flight, "the upstream ended; it starts again when a restart is asked for");
+                    } else {
+                        tracing::warn!(upstream = %name, in_flight, "the upstream ended; restarting it in {wait:?}");
+                    }
                 }
-                publish.send_replace(None);
-                let in_flight = conn.routes.len();
-                drop(conn);
-                if started.elapsed() >= backoff.healthy {
-                    wait = backoff.first;
+                Err(e) => {
+                    let why = match e {
+                        ClientError::Transport(why) => why,
+                        other => other.to_string(),
+                    };
+                    if parked {
+                        tracing::warn!(upstream = %name, "the upstream did not start: {why}");
+                    } else {
+                        tracing::warn!(upstream = %name, "the upstream did not start: {why}; again in {wait:?}");
+                    }
+                    self.outcome.send_replace(Attempt { serves, failed: Some(why), parked });
                 }
-                tracing::warn!(upstream = %upstream.name, in_flight, "the upstream ended; restarting it in {wait:?}");
             }
-            Err(e) => tracing::warn!(upstream = %upstream.name, "the upstream did not start: {e}; again in {wait:?}"),
+            let restarted = tokio::select! {
+                () = self.stop.cancelled() => return,
+                () = tokio::time::sleep(wait) => false,
+                () = asked(&mut self.restarts) => true,
+            };
+            wait = if restarted { backoff.first } else { wait.saturating_mul(2).min(backoff.max) };
         }
-        tokio::select! {
-            () = stop.cancelled() => return,
-            () = tokio::time::sleep(wait) => {}
-        }
-        wait = (wait * 2).min(backoff.max);
+    }
+}
+
+/// Waits for a restart to be asked for (never, once the supervisor is gone).
+async fn asked(restarts: &mut watch::Receiver<u64>) {
+    if restarts.changed().await.is_err() {
+        std::future::pending::<()>().await;
     }
 }

@@ -10,6 +10,7 @@ use std::time::Duration;
 use futures_util::future::BoxFuture;
 
 use crate::client::auth::OAuthClient;
+use crate::client::transport::child::StderrTail;
 use crate::client::transport::{ChildTransport, HttpTransport, MemoryTransport, Transport, Wire};
 use crate::client::{CallOptions, ClientError};
 use crate::server::Server;
@@ -104,6 +105,20 @@ pub struct Backoff {
 impl Default for Backoff {
     fn default() -> Self {
         Backoff { first: Duration::from_millis(100), max: Duration::from_secs(10), healthy: Duration::from_secs(30) }
+    }
+}
+
+impl Backoff {
+    /// A dead child, or one that failed to start, is not started again on its own: the next
+    /// one starts when [`Proxy::restart`](super::Proxy::restart) asks for it (a development
+    /// server restarted on a change of its source). Meanwhile requests fail at once with the
+    /// reason the last one ended or did not start.
+    pub const ON_REQUEST: Backoff = Backoff { first: Duration::MAX, max: Duration::MAX, healthy: Duration::MAX };
+
+    /// Whether this is [`Backoff::ON_REQUEST`].
+    #[must_use]
+    pub fn on_request_only(&self) -> bool {
+        self.first == Duration::MAX
     }
 }
 
@@ -238,7 +253,7 @@ impl Upstream {
                     Some(dir) => child.cwd(dir),
                     None => child,
                 };
-                Opener::Child(child.exit_grace(EXIT_GRACE))
+                Opener::Child(child.exit_grace(EXIT_GRACE).stderr_tail(STDERR_TAIL))
             }
             Target::Url { url, headers, oauth } => {
                 let http = headers.iter().fold(HttpTransport::new(url), |t, (k, v)| t.header(k, v));
@@ -254,6 +269,8 @@ impl Upstream {
 
 /// How long a child closed by the gateway may take to exit before its group is killed.
 const EXIT_GRACE: Duration = Duration::from_secs(2);
+/// How much of a child's stderr is kept, to say why it did not start.
+const STDERR_TAIL: usize = 8 * 1024;
 
 /// One of the client's transports, chosen by the upstream's [`Target`].
 #[derive(Debug)]
@@ -261,6 +278,16 @@ pub(crate) enum Opener {
     Child(ChildTransport),
     Http(HttpTransport),
     Memory(MemoryTransport),
+}
+
+impl Opener {
+    /// What a child keeps of its stderr (nothing for a URL or a server of this process).
+    pub(crate) fn stderr(&self) -> Option<StderrTail> {
+        match self {
+            Opener::Child(child) => Some(child.stderr()),
+            Opener::Http(_) | Opener::Memory(_) => None,
+        }
+    }
 }
 
 impl Transport for Opener {

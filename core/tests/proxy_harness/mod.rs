@@ -37,6 +37,11 @@ impl Gateway {
     /// A proxy built from `builder` (its own tools beside the upstreams'), of `upstreams`.
     pub async fn start_with(builder: mcpforge::ServerBuilder, upstreams: Vec<Upstream>) -> Gateway {
         let upstreams = upstreams.into_iter().map(|u| u.backoff(quick())).collect();
+        Gateway::start_as_given(builder, upstreams).await
+    }
+
+    /// A proxy of `upstreams` with their backoffs as given.
+    pub async fn start_as_given(builder: mcpforge::ServerBuilder, upstreams: Vec<Upstream>) -> Gateway {
         let proxy =
             tokio::time::timeout(WAIT, Proxy::start(builder, upstreams)).await.expect("in time").expect("starts");
         let options = HttpOptions { bind: "127.0.0.1:0".parse().expect("an address"), ..HttpOptions::default() };
@@ -70,6 +75,19 @@ pub fn text(result: &Value) -> &str {
 /// A value unique to one test, for marking the processes it starts.
 pub fn marker(test: &str) -> String {
     format!("{test}-{}", std::process::id())
+}
+
+/// Waits (at most [`WAIT`]) for a notification `method` among those `heard`.
+pub async fn told(heard: &mut tokio::sync::mpsc::Receiver<mcpforge::client::Notification>, method: &str) {
+    let told = tokio::time::timeout(WAIT, async {
+        while let Some(n) = heard.recv().await {
+            if n.method == method {
+                return true;
+            }
+        }
+        false
+    });
+    assert!(told.await.expect("told in time"), "{method} came");
 }
 
 /// Waits (at most [`WAIT`]) until `check` holds.

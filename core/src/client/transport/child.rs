@@ -40,6 +40,7 @@ const WRITE_BATCH: usize = 64 * 1024;
 pub struct StderrTail {
     bytes: Arc<Mutex<VecDeque<u8>>>,
     cap: usize,
+    ended: CancellationToken,
 }
 
 impl StderrTail {
@@ -55,6 +56,13 @@ impl StderrTail {
     pub fn contents(&self) -> String {
         let bytes = lock(&self.bytes);
         String::from_utf8_lossy(&bytes.iter().copied().collect::<Vec<u8>>()).into_owned()
+    }
+
+    /// Waits until the child's stderr is closed and read to its end (the child, and whatever
+    /// it started that held it, exited): what a child that died said before dying is then
+    /// all in [`StderrTail::contents`].
+    pub async fn ended(&self) {
+        self.ended.cancelled().await;
     }
 }
 
@@ -88,7 +96,7 @@ impl ChildTransport {
             env: Vec::new(),
             cwd: None,
             grace: DEFAULT_EXIT_GRACE,
-            stderr: StderrTail { bytes: Arc::default(), cap: DEFAULT_STDERR_TAIL },
+            stderr: StderrTail { cap: DEFAULT_STDERR_TAIL, ..StderrTail::default() },
             driver: None,
         }
     }
@@ -337,6 +345,7 @@ async fn stderr_loop(stderr: impl AsyncRead + Unpin, tail: StderrTail) {
         tracing::debug!(target: "mcpforge::client::stderr", "{line}");
         tail.push(line.as_bytes());
     }
+    tail.ended.cancel();
 }
 
 #[cfg(test)]
@@ -345,7 +354,7 @@ mod tests {
 
     #[test]
     fn the_stderr_tail_keeps_only_its_last_bytes() {
-        let tail = StderrTail { bytes: Default::default(), cap: 8 };
+        let tail = StderrTail { cap: 8, ..StderrTail::default() };
         tail.push(b"first line");
         tail.push(b"two");
         assert_eq!(tail.contents(), "ine\ntwo\n");
