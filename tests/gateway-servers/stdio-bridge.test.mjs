@@ -63,8 +63,9 @@ test('a remote server served over stdio: calls, notifications and errors cross',
       'count',
     );
     assert.deepEqual(counted.content, [{ type: 'text', text: 'counted to 3' }]);
-    // The last step's progress leaves the engine's stdio writer just after the result (the
-    // same served directly over stdio), and the SDK drops progress of a finished request.
+    // The last step's progress is written before the result, but the SDK hands notifications
+    // to their handlers a tick after it settles responses, and drops progress of a finished
+    // request: the third may be lost on the client's side.
     assert.deepEqual(progress.slice(0, 2), [1, 2]);
     assert.ok(progress.length <= 3, `progress ${progress}`);
     await until(() => logs.length >= 3, WAIT, 'the log messages');
