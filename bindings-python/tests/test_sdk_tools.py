@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Annotated, Any, Final, Optional
+from typing import Annotated, Any, Final, List, Optional
 
 import pytest
 from pydantic import Field, ValidationError
@@ -162,3 +162,32 @@ def test_json_text_for_a_list_parameter_is_read_as_the_list_it_holds() -> None:
     assert asyncio.run(manager.call_tool("total", {"values": "[1, 2, 3]", "label": "[x]"}, Context())) == "[x]6"
     with pytest.raises(ToolError, match="Error executing tool total"):
         asyncio.run(manager.call_tool("total", {"values": "6"}, Context()))
+
+
+_made: List[int] = []
+
+
+def _next_id() -> int:
+    _made.append(len(_made) + 1)
+    return _made[-1]
+
+
+def test_a_default_factory_runs_once_per_call_and_is_not_in_the_schema() -> None:
+    # As pydantic writes the schema: a `default_factory` gives no default there, so the
+    # factory runs only when a call leaves the parameter out, once.
+    made = _made
+    mcp = MCPServer("ids")
+
+    @mcp.tool()
+    def run_once(request_id: Annotated[int, Field(default_factory=_next_id)], label: str = Field(default_factory=lambda: "job")) -> str:
+        return f"{label}:{request_id}"
+
+    assert made == []
+    # Without the official package installed, the direct calls answer in wire dicts.
+    (listed,) = asyncio.run(mcp.list_tools())
+    schema = listed["inputSchema"] if isinstance(listed, dict) else listed.input_schema
+    assert schema["properties"]["request_id"] == {"title": "Request Id", "type": "integer"}
+    assert "default" not in schema["properties"]["label"] and "required" not in schema
+    result = asyncio.run(mcp.call_tool("run_once", {}))
+    assert (result["structuredContent"] if isinstance(result, dict) else result.structured_content) == {"result": "job:1"}
+    assert made == [1]

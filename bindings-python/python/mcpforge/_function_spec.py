@@ -271,6 +271,21 @@ def pydantic_field(default: Any) -> Any:
     return None
 
 
+# A parameter's default that its ``default_factory`` makes for each call, written in no
+# schema (``_schema_default``).
+_PER_CALL = object()
+
+
+def _schema_default(field: Any, pydantic_style: bool) -> Any:
+    """The default a ``pydantic.Field`` (one with a default) gives the input schema: its
+    value, a ``default_factory`` run once to write it; or, in a schema written as pydantic
+    writes it (``titles``), ``_PER_CALL`` for a factory, which pydantic leaves out of the
+    schema, so that the factory runs only when a call needs the value."""
+    if pydantic_style and field.default_factory is not None:
+        return _PER_CALL
+    return field.get_default(call_default_factory=True)
+
+
 def _annotated_field(tp: Any) -> Any:
     """A ``pydantic.Field`` with a default among the ``Annotated`` metadata of ``tp``
     (``Annotated[int, Field(1)]``: the parameter has that default), or None."""
@@ -339,7 +354,8 @@ def function_spec(
     ``None`` return annotation the wrapped output schema ``{"result": ...}`` (the official
     SDK's choice; without it such a tool sends its text alone), and dict return annotations
     the official SDK's reading (``_sdk_dict_return``). ``titles`` puts in the input schema
-    the ``title``s pydantic writes for the official SDK (``_titled``), and ``official_docs`` takes
+    the ``title``s pydantic writes for the official SDK (``_titled``) and, as pydantic, no
+    default for a ``default_factory`` (``_schema_default``), and ``official_docs`` takes
 the description as the official SDK does: the docstring as written, with no parameter
 descriptions read from an ``Args:`` section. ``release`` ``"1.x"`` reads the return
 annotation as 1.x's ``FastMCP`` does where it differs from 2.x: a list or union of the
@@ -386,14 +402,16 @@ it does not require have the default None (``_typeddict_defaults``)."""
             prop = builder.schema(annotation)
             inner = _annotated_field(annotation) if default is inspect.Parameter.empty else None
             if inner is not None:
-                default = inner.get_default(call_default_factory=True)
+                default = _schema_default(inner, titles)
                 field_defaults[name] = functools.partial(inner.get_default, call_default_factory=True)
         else:  # its description, title, examples and constraints, and its own default
             prop = builder._annotated(annotation, (field,))
-            default = inspect.Parameter.empty if field.is_required() else field.get_default(call_default_factory=True)
+            default = inspect.Parameter.empty if field.is_required() else _schema_default(field, titles)
             if default is not inspect.Parameter.empty:
                 field_defaults[name] = functools.partial(field.get_default, call_default_factory=True)
-        if default is not inspect.Parameter.empty:
+        if default is _PER_CALL:
+            pass
+        elif default is not inspect.Parameter.empty:
             try:
                 prop = {**prop, "default": jsonable(default)}
             except TypeError:
