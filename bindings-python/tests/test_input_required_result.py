@@ -12,7 +12,7 @@ This suite's venv has no official package, so the result is a stand-in of the sa
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Union
 
 import pytest
 from conftest import run
@@ -110,6 +110,31 @@ def test_the_result_reaches_the_client_sealed_and_the_retry_reads_the_answers(me
             done = (await client.send(method, retry))["result"]
             assert done["resultType"] == "complete"
             assert text(done).endswith("Ada (state=round one)")
+
+    run(body)
+
+
+class AskForName(InputRequiredResult):
+    """A result made from the official one."""
+
+
+class AskAgain(InputRequiredResult):
+    """Another."""
+
+
+def test_a_subclass_is_an_input_required_result_and_has_no_output_schema() -> None:
+    async def body() -> None:
+        mcp = MCPServer()
+
+        @mcp.tool()
+        def named(ctx: Context) -> Union[AskForName, AskAgain]:
+            return AskForName({"who": WHO}, "round one")
+
+        async with mcp.test_client(wire=MODERN, capabilities={}) as client:
+            (tool,) = (await client.send("tools/list", {}))["result"]["tools"]
+            assert "outputSchema" not in tool
+            first = (await client.send("tools/call", {"name": "named", "arguments": {}}))["result"]
+            assert first["resultType"] == "input_required" and list(first["inputRequests"]) == ["who"]
 
     run(body)
 

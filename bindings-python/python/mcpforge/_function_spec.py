@@ -15,7 +15,7 @@ import typing
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from . import _docstrings
-from ._convert import is_pydantic_model, is_typeddict, jsonable, plain_class_hints
+from ._convert import input_required_type, is_pydantic_model, is_typeddict, jsonable, plain_class_hints
 from .content import CallToolResult, Completion, Content, Message, ResourceContents
 from .context import Context
 from .errors import InvalidSignature
@@ -78,17 +78,16 @@ def _result_model(ret: Any) -> Any:
 
 
 def _without_input_required(ret: Any) -> Any:
-    """A return annotation without its arm of the official ``InputRequiredResult`` (a tool
-    that may stop to ask the client returns it instead of its result): the result's schema is
-    the other arms', as the official SDK writes it; nothing left is no annotation."""
-
-    def asks(arm: Any) -> bool:
-        return isinstance(arm, type) and arm.__name__ == "InputRequiredResult" and arm.__module__.partition(".")[0] in ("mcp", "mcp_types")
-
-    if asks(ret):
+    """A return annotation without its arms of the official ``InputRequiredResult`` or its
+    subclasses (a tool that may stop to ask the client returns one instead of its result):
+    the result's schema is the other arms', as the official SDK writes it; nothing left is
+    no annotation."""
+    if input_required_type(ret):
         return inspect.Signature.empty
     if typing.get_origin(ret) in (typing.Union, UnionType):
-        arms = [a for a in typing.get_args(ret) if not asks(a)]
+        arms = [a for a in typing.get_args(ret) if not input_required_type(a)]
+        if not arms:
+            return inspect.Signature.empty
         if len(arms) < len(typing.get_args(ret)):
             return typing.Union[tuple(arms)] if len(arms) > 1 else arms[0]
     return ret

@@ -26,6 +26,7 @@ import types
 import typing
 from typing import Any, Callable, Dict, Hashable, List, Optional, Tuple
 
+from .._convert import input_required_type
 from ..context import AcceptedElicitation as _AcceptedAnswer, Context, Elicit as _ElicitAsk, InputAsk, _elicit_result, _roots, _sampling_result
 from ..errors import InvalidSignature, ToolError
 from .._function_spec import _is_context
@@ -120,7 +121,7 @@ def _input_required_arm(annotation: Any) -> bool:
         return _input_required_arm(value)
     if typing.get_origin(annotation) in (typing.Union, types.UnionType):
         return any(_input_required_arm(arg) for arg in typing.get_args(annotation))
-    return isinstance(annotation, type) and any(c.__name__ == "InputRequiredResult" for c in annotation.__mro__)
+    return input_required_type(annotation)
 
 
 def returns_input_required(fn: Callable[..., Any]) -> bool:
