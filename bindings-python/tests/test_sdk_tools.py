@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Annotated, Any, Final, List, Optional
+from typing import Annotated, Any, Callable, Final, List, NamedTuple, Optional
 
 import pytest
 from pydantic import Field, ValidationError
 
-from mcpforge import CallToolResult, Context, MCPServer
+from mcpforge import CallToolResult, Context, MCPServer, Server
 from mcpforge.exceptions import InvalidSignature, ToolError
 from mcpforge.tools import Tool, ToolManager
 from mcpforge.utilities.func_metadata import ArgModelBase, func_metadata
@@ -191,3 +191,34 @@ def test_a_default_factory_runs_once_per_call_and_is_not_in_the_schema() -> None
     result = asyncio.run(mcp.call_tool("run_once", {}))
     assert (result["structuredContent"] if isinstance(result, dict) else result.structured_content) == {"result": "job:1"}
     assert made == [1]
+
+
+class _WithCallback:
+    name: str
+    callback: Callable[[Any], Any] = print
+
+
+class _Point(NamedTuple):
+    x: int
+    y: int
+
+
+def test_a_return_type_without_a_schema_is_unstructured_as_the_official_reads_it() -> None:
+    # The official SDK serves such a tool without structured output, and refuses it only
+    # when structured output is asked for; Server refuses it.
+    mcp = MCPServer("types")
+
+    def configured() -> _WithCallback:
+        return _WithCallback()
+
+    def located() -> _Point:
+        return _Point(1, 2)
+
+    for fn in (configured, located):
+        mcp.add_tool(fn)
+        with pytest.raises(InvalidSignature, match="is not serializable for structured output"):
+            MCPServer("strict").add_tool(fn, structured_output=True)
+    tools = asyncio.run(mcp.list_tools())
+    assert [("outputSchema" in t) if isinstance(t, dict) else (t.output_schema is not None) for t in tools] == [False, False]
+    with pytest.raises(TypeError, match="JSON Schema"):
+        Server("own").add_tool(configured)

@@ -338,6 +338,25 @@ def _check_official_return(name: str, ret: Any, structured_output: Optional[bool
         )
 
 
+def _output_type_schema(builder: SchemaBuilder, name: str, ret: Any, structured_output: Optional[bool], official_docs: bool) -> Any:
+    """The schema of a return annotation. A type without one (a class with a ``Callable``
+    field, a ``NamedTuple``, a TypedDict naming a type that does not resolve) raises
+    ``TypeError``; read as the official SDK reads it (``official_docs``), it leaves the tool
+    without structured output instead, and ``InvalidSignature`` when structured output was
+    asked for (``structured_output=True``). The official reading has no schema for a
+    ``NamedTuple`` either (it reads a class by its fields, and a tuple's are not)."""
+    try:
+        if official_docs and isinstance(ret, type) and issubclass(ret, tuple) and hasattr(ret, "_fields"):
+            raise TypeError(f"no schema for the NamedTuple {ret.__name__}")
+        return builder.schema(ret)
+    except (TypeError, NameError) as e:
+        if not official_docs:
+            raise
+        if structured_output is True:
+            raise InvalidSignature(f"Function {name}: return type {getattr(ret, '__name__', ret)} is not serializable for structured output") from e
+        return None
+
+
 def function_spec(
     fn: Callable[..., Any],
     *,
@@ -440,9 +459,9 @@ it does not require have the default None (``_typeddict_defaults``)."""
         structured_output = False
     unstructured = _release_one_unstructured if release == "1.x" else _unstructured_return
     structured = structured_output if structured_output is not None else not unstructured(ret)
-    if structured and ret is not inspect.Signature.empty:
-        out_builder = SchemaBuilder(titles)
-        schema = out_builder.schema(ret)
+    out_builder = SchemaBuilder(titles)
+    schema = _output_type_schema(out_builder, function_name, ret, structured_output, official_docs) if structured and ret is not inspect.Signature.empty else None
+    if schema is not None:
         if _object_type(ret) and sdk_dict != "wrap":
             schema, defs = _inlined_root(schema, out_builder.defs)
             if titles and sdk_dict == "object":
