@@ -10,7 +10,7 @@ from typing import Any, Dict, Tuple
 import pytest
 from conftest import run
 
-from mcpforge import Context, FastMCP, MCPServer, ProtocolError, ResourceError, Server
+from mcpforge import Completion, Context, FastMCP, MCPServer, ProtocolError, ResourceError, Server
 from mcpforge.exceptions import ResourceNotFoundError
 
 
@@ -114,3 +114,32 @@ def test_server_keeps_its_own_resource_errors() -> None:
     assert answers["db://crash"] == (-32603, "RuntimeError: pool exhausted", None)
     # A ResourceError escaping a tool of Server fails the call as the reader's error.
     assert answers["escaped"] == (-32603, "stats are being rebuilt")
+
+
+def test_a_completion_handler_of_mcpserver_returns_a_completion() -> None:
+    # As the official `@mcp.completion()`: a Completion (in any of its forms) or None is an
+    # answer; a bare list of values is the handler's bug, a crash. `Server` takes the list.
+    answers: Dict[str, Any] = {"list": ["bold", "italic"], "none": None, "dict": {"values": ["bold"]}, "completion": Completion(["bold"])}
+
+    def serve(cls: Any) -> Any:
+        server = cls("completions")
+
+        @server.completion()
+        def complete(value: str) -> Any:
+            return answers[value]
+
+        return server
+
+    async def ask(server: Any, value: str) -> Any:
+        async with server.test_client() as client:
+            try:
+                return (await client.complete({"type": "ref/prompt", "name": "any"}, "style", value))["values"]
+            except ProtocolError as e:
+                return (e.code, e.message)
+
+    mcpserver, server = serve(MCPServer), serve(Server)
+    assert run(lambda: ask(mcpserver, "list")) == (-32603, "Error completing argument style")
+    assert run(lambda: ask(mcpserver, "none")) == []
+    assert run(lambda: ask(mcpserver, "dict")) == ["bold"]
+    assert run(lambda: ask(mcpserver, "completion")) == ["bold"]
+    assert run(lambda: ask(server, "list")) == ["bold", "italic"]

@@ -12,12 +12,13 @@ This suite's venv has no official package, so the result is a stand-in of the sa
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Dict, List, Optional
+import logging
+from typing import Annotated, Any, Dict, List, Optional, Union
 
 import pytest
 from conftest import run
 
-from mcpforge import Context, MCPServer
+from mcpforge import Context, MCPServer, Resolve
 from mcpforge.prompts.base import UserMessage
 from mcpforge.testing import HANDSHAKE, MODERN
 
@@ -112,6 +113,56 @@ def test_the_result_reaches_the_client_sealed_and_the_retry_reads_the_answers(me
             assert text(done).endswith("Ada (state=round one)")
 
     run(body)
+
+
+class AskForName(InputRequiredResult):
+    """A result made from the official one."""
+
+
+class AskAgain(InputRequiredResult):
+    """Another."""
+
+
+def test_a_subclass_is_an_input_required_result_and_has_no_output_schema() -> None:
+    async def body() -> None:
+        mcp = MCPServer()
+
+        @mcp.tool()
+        def named(ctx: Context) -> Union[AskForName, AskAgain]:
+            return AskForName({"who": WHO}, "round one")
+
+        async with mcp.test_client(wire=MODERN, capabilities={}) as client:
+            (tool,) = (await client.send("tools/list", {}))["result"]["tools"]
+            assert "outputSchema" not in tool
+            first = (await client.send("tools/call", {"name": "named", "arguments": {}}))["result"]
+            assert first["resultType"] == "input_required" and list(first["inputRequests"]) == ["who"]
+
+    run(body)
+
+
+async def _user(ctx: Context) -> str:
+    return "ada"
+
+
+def test_a_body_with_resolvers_returning_one_is_a_crash(caplog: pytest.LogCaptureFixture) -> None:
+    # Resolvers drive the rounds of such a call: the body's own result is refused, once,
+    # instead of being asked again round after round.
+    async def body() -> None:
+        mcp = MCPServer()
+
+        @mcp.tool()
+        async def sneaky(user: Annotated[str, Resolve(_user)]) -> Any:
+            return InputRequiredResult({"who": WHO}, "mine")
+
+        async with mcp.test_client(wire=MODERN, capabilities={}) as client:
+            answer = (await client.send("tools/call", {"name": "sneaky", "arguments": {}}))["result"]
+            assert answer["isError"] and answer["content"][0]["text"] == "Error executing tool sneaky"
+
+    caplog.set_level(logging.INFO)
+    run(body)
+    (crash,) = [r for r in caplog.records if r.name == "mcp.server.mcpserver.server"]
+    assert crash.getMessage() == "Tool 'sneaky' raised an unexpected exception"
+    assert crash.exc_info is not None and "Resolve(...)" in str(crash.exc_info[1].__cause__)
 
 
 def test_the_first_round_has_no_answers_and_no_state() -> None:

@@ -18,7 +18,7 @@ from pydantic import AfterValidator
 
 from mcpforge import Context, MCPServer
 from mcpforge.errors import McpError, ProtocolError, ResourceError, ToolError
-from mcpforge.exceptions import ResourceNotFoundError, UnexpectedResourceError
+from mcpforge.exceptions import ResourceNotFoundError, UnexpectedResourceError, UnexpectedToolError
 
 LOGGER = "mcp.server.mcpserver.server"
 
@@ -163,7 +163,9 @@ def test_parameter_validators_run_and_their_own_failures_are_the_tools(caplog: p
     run(body)
     assert records(caplog) == [("ERROR", "Tool 'redeem' raised an unexpected exception", True)]
     (crash,) = [r for r in caplog.records if r.name == LOGGER]
-    assert crash.exc_info is not None and isinstance(crash.exc_info[1], TypeError)
+    # As 2.x logs it: an UnexpectedToolError caused by what the validator raised.
+    assert crash.exc_info is not None and isinstance(crash.exc_info[1], UnexpectedToolError)
+    assert isinstance(crash.exc_info[1].__cause__, TypeError)
 
 
 def test_a_resource_objects_read_returns_text_or_bytes(caplog: pytest.LogCaptureFixture) -> None:
@@ -254,4 +256,6 @@ def test_a_nested_calls_crash_stays_a_crash_of_the_outer_tool(caplog: pytest.Log
         ("ERROR", "Tool 'outer' raised an unexpected exception", True),
     ]
     first = [r.exc_info[1] for r in caplog.records if r.name == LOGGER and r.exc_info][0]
-    assert isinstance(first, UnexpectedResourceError) and first.__cause__ is raised
+    # As 2.x logs it: the tool's UnexpectedToolError, caused by the read's, caused by the reader's.
+    assert isinstance(first, UnexpectedToolError) and isinstance(first.__cause__, UnexpectedResourceError)
+    assert first.__cause__.__cause__ is raised

@@ -11,7 +11,7 @@ from typing import Any, Dict, List
 import pytest
 from conftest import run
 
-from mcpforge import AssistantMessage, Context, FastMCP, Image, MCPServer, Message, UserMessage
+from mcpforge import AssistantMessage, Audio, Context, FastMCP, Image, MCPServer, Message, UserMessage
 from mcpforge.prompts.base import Prompt
 from mcpforge.prompts.manager import PromptManager
 
@@ -52,6 +52,16 @@ def test_messages_are_equal_by_role_and_content() -> None:
     assert UserMessage("hi") == UserMessage({"type": "text", "text": "hi"})
     assert UserMessage("hi") != AssistantMessage("hi")
     assert UserMessage("hi") != UserMessage("bye")
+
+
+def test_a_message_holds_the_block_of_an_image_or_audio_helper() -> None:
+    # The block is the official ImageContent/AudioContent with the official package, a
+    # Block without it: either reads as the block sent.
+    image = UserMessage(Image(data=b"img", format="png")).content
+    audio = AssistantMessage(content=Audio(data=b"snd", format="wav")).content
+    assert (image.type, image.data, image.mime_type) == ("image", "aW1n", "image/png")
+    assert (audio.type, audio.data, audio.mime_type) == ("audio", "c25k", "audio/wav")
+    assert UserMessage(Image(data=b"img", format="png")) == UserMessage({"type": "image", "data": "aW1n", "mimeType": "image/png"})
 
 
 def test_render_refuses_missing_arguments_and_wraps_failures() -> None:

@@ -71,6 +71,18 @@ def test_resource_objects_read_as_the_installed_release(monkeypatch: pytest.Monk
         FunctionResource(uri="not a url", fn=_boom)
 
 
+def test_file_resource_takes_is_binary_only_with_1x(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    path = tmp_path / "data.bin"
+    path.write_bytes(b"\x00\x01")
+    fields = {"uri": path.as_uri(), "path": path, "is_binary": True}
+    monkeypatch.setattr(resource_objects, "installed_release", lambda: "2.x")
+    with pytest.raises(ValueError, match="is_binary"):
+        FileResource.model_validate(fields)
+    assert FileResource.model_validate({**fields, "is_binary": None, "encoding": None}).encoding is None
+    monkeypatch.setattr(resource_objects, "installed_release", lambda: "1.x")
+    assert run(FileResource.model_validate(fields).read) == b"\x00\x01"
+
+
 def test_fastmcp_settings_are_a_pydantic_settings_model_loaded_on_use() -> None:
     pytest.importorskip("pydantic_settings")
     from pydantic import ValidationError

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Annotated, Any, Final, Optional
+from typing import Annotated, Any, Callable, Final, List, NamedTuple, Optional
 
 import pytest
 from pydantic import Field, ValidationError
 
-from mcpforge import CallToolResult, Context, MCPServer
+from mcpforge import CallToolResult, Context, MCPServer, Server
 from mcpforge.exceptions import InvalidSignature, ToolError
 from mcpforge.tools import Tool, ToolManager
 from mcpforge.utilities.func_metadata import ArgModelBase, func_metadata
@@ -162,3 +162,63 @@ def test_json_text_for_a_list_parameter_is_read_as_the_list_it_holds() -> None:
     assert asyncio.run(manager.call_tool("total", {"values": "[1, 2, 3]", "label": "[x]"}, Context())) == "[x]6"
     with pytest.raises(ToolError, match="Error executing tool total"):
         asyncio.run(manager.call_tool("total", {"values": "6"}, Context()))
+
+
+_made: List[int] = []
+
+
+def _next_id() -> int:
+    _made.append(len(_made) + 1)
+    return _made[-1]
+
+
+def test_a_default_factory_runs_once_per_call_and_is_not_in_the_schema() -> None:
+    # As pydantic writes the schema: a `default_factory` gives no default there, so the
+    # factory runs only when a call leaves the parameter out, once.
+    made = _made
+    mcp = MCPServer("ids")
+
+    @mcp.tool()
+    def run_once(request_id: Annotated[int, Field(default_factory=_next_id)], label: str = Field(default_factory=lambda: "job")) -> str:
+        return f"{label}:{request_id}"
+
+    assert made == []
+    # Without the official package installed, the direct calls answer in wire dicts.
+    (listed,) = asyncio.run(mcp.list_tools())
+    schema = listed["inputSchema"] if isinstance(listed, dict) else listed.input_schema
+    assert schema["properties"]["request_id"] == {"title": "Request Id", "type": "integer"}
+    assert "default" not in schema["properties"]["label"] and "required" not in schema
+    result = asyncio.run(mcp.call_tool("run_once", {}))
+    assert (result["structuredContent"] if isinstance(result, dict) else result.structured_content) == {"result": "job:1"}
+    assert made == [1]
+
+
+class _WithCallback:
+    name: str
+    callback: Callable[[Any], Any] = print
+
+
+class _Point(NamedTuple):
+    x: int
+    y: int
+
+
+def test_a_return_type_without_a_schema_is_unstructured_as_the_official_reads_it() -> None:
+    # The official SDK serves such a tool without structured output, and refuses it only
+    # when structured output is asked for; Server refuses it.
+    mcp = MCPServer("types")
+
+    def configured() -> _WithCallback:
+        return _WithCallback()
+
+    def located() -> _Point:
+        return _Point(1, 2)
+
+    for fn in (configured, located):
+        mcp.add_tool(fn)
+        with pytest.raises(InvalidSignature, match="is not serializable for structured output"):
+            MCPServer("strict").add_tool(fn, structured_output=True)
+    tools = asyncio.run(mcp.list_tools())
+    assert [("outputSchema" in t) if isinstance(t, dict) else (t.output_schema is not None) for t in tools] == [False, False]
+    with pytest.raises(TypeError, match="JSON Schema"):
+        Server("own").add_tool(configured)

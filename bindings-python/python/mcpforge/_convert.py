@@ -16,7 +16,7 @@ from typing import Any, Dict, Optional
 
 from ._block import Content
 
-__all__ = ["jsonable", "plain_class_hints", "sdk_object", "wire", "BYTES_TYPES"]
+__all__ = ["input_required_type", "jsonable", "official_types", "plain_class_hints", "sdk_object", "wire", "BYTES_TYPES"]
 
 # The raw bytes a handler may return (for a tool, the engine picks their content block).
 BYTES_TYPES = (bytes, bytearray, memoryview)
@@ -25,6 +25,29 @@ _PLAIN = (str, int, float, bool, type(None))
 
 # The top-level modules whose pydantic models are the official SDK's protocol types.
 _SDK_MODULES = ("mcp", "mcp_types")
+
+
+def official_types() -> Any:
+    """The official package's types module (``mcp_types`` in 2.x, ``mcp.types`` in 1.x), or
+    None when it is not installed."""
+    try:
+        import mcp_types  # type: ignore[import-not-found, unused-ignore]  # optional dependency
+
+        return mcp_types
+    except ImportError:
+        pass
+    try:
+        import mcp.types  # type: ignore[import-not-found, unused-ignore]  # optional dependency
+
+        return mcp.types
+    except ImportError:
+        return None
+
+
+def input_required_type(tp: Any) -> bool:
+    """Whether ``tp`` is the official ``InputRequiredResult`` or a class made from it
+    (recognised by its name: mcpforge does not depend on the official package)."""
+    return isinstance(tp, type) and any(c.__name__ == "InputRequiredResult" for c in tp.__mro__)
 
 
 def sdk_object(value: Any) -> Any:

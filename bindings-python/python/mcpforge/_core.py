@@ -22,7 +22,7 @@ import weakref
 from typing import Any, Callable, Dict, List, Optional
 
 from ._components import Components
-from ._invoke import failures
+from ._invoke import failures, results
 from ._lifespan import Lifespan
 from ._loopback import Loopback
 from ._native import NativeServer
@@ -73,6 +73,9 @@ class ServerCore:
     # 2.x differ (``function_spec``'s ``release``): ``"1.x"`` for ``FastMCP``, ``"2.x"`` for
     # ``MCPServer``; None for mcpforge's own ``Server``.
     _sdk_release: Optional[str] = None
+    # How a completion function's return value becomes the engine's answer (the drop-in
+    # classes hold it to the official ``Completion`` shape, ``sdk.completions``).
+    _completion_finish: Callable[[Any], Any] = staticmethod(results.completion_finish)
     # Told what a tool's or resource's handler raised, with its request (``witness(native_ctx,
     # exception)``): the drop-in classes' direct calls read it (``sdk.direct``); None here.
     _witness: Optional[Callable[[Any, BaseException], None]] = None

@@ -15,7 +15,7 @@ import typing
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from . import _docstrings
-from ._convert import is_pydantic_model, is_typeddict, jsonable, plain_class_hints
+from ._convert import input_required_type, is_pydantic_model, is_typeddict, jsonable, plain_class_hints
 from .content import CallToolResult, Completion, Content, Message, ResourceContents
 from .context import Context
 from .errors import InvalidSignature
@@ -78,17 +78,16 @@ def _result_model(ret: Any) -> Any:
 
 
 def _without_input_required(ret: Any) -> Any:
-    """A return annotation without its arm of the official ``InputRequiredResult`` (a tool
-    that may stop to ask the client returns it instead of its result): the result's schema is
-    the other arms', as the official SDK writes it; nothing left is no annotation."""
-
-    def asks(arm: Any) -> bool:
-        return isinstance(arm, type) and arm.__name__ == "InputRequiredResult" and arm.__module__.partition(".")[0] in ("mcp", "mcp_types")
-
-    if asks(ret):
+    """A return annotation without its arms of the official ``InputRequiredResult`` or its
+    subclasses (a tool that may stop to ask the client returns one instead of its result):
+    the result's schema is the other arms', as the official SDK writes it; nothing left is
+    no annotation."""
+    if input_required_type(ret):
         return inspect.Signature.empty
     if typing.get_origin(ret) in (typing.Union, UnionType):
-        arms = [a for a in typing.get_args(ret) if not asks(a)]
+        arms = [a for a in typing.get_args(ret) if not input_required_type(a)]
+        if not arms:
+            return inspect.Signature.empty
         if len(arms) < len(typing.get_args(ret)):
             return typing.Union[tuple(arms)] if len(arms) > 1 else arms[0]
     return ret
@@ -271,6 +270,21 @@ def pydantic_field(default: Any) -> Any:
     return None
 
 
+# A parameter's default that its ``default_factory`` makes for each call, written in no
+# schema (``_schema_default``).
+_PER_CALL = object()
+
+
+def _schema_default(field: Any, pydantic_style: bool) -> Any:
+    """The default a ``pydantic.Field`` (one with a default) gives the input schema: its
+    value, a ``default_factory`` run once to write it; or, in a schema written as pydantic
+    writes it (``titles``), ``_PER_CALL`` for a factory, which pydantic leaves out of the
+    schema, so that the factory runs only when a call needs the value."""
+    if pydantic_style and field.default_factory is not None:
+        return _PER_CALL
+    return field.get_default(call_default_factory=True)
+
+
 def _annotated_field(tp: Any) -> Any:
     """A ``pydantic.Field`` with a default among the ``Annotated`` metadata of ``tp``
     (``Annotated[int, Field(1)]``: the parameter has that default), or None."""
@@ -324,6 +338,25 @@ def _check_official_return(name: str, ret: Any, structured_output: Optional[bool
         )
 
 
+def _output_type_schema(builder: SchemaBuilder, name: str, ret: Any, structured_output: Optional[bool], official_docs: bool) -> Any:
+    """The schema of a return annotation. A type without one (a class with a ``Callable``
+    field, a ``NamedTuple``, a TypedDict naming a type that does not resolve) raises
+    ``TypeError``; read as the official SDK reads it (``official_docs``), it leaves the tool
+    without structured output instead, and ``InvalidSignature`` when structured output was
+    asked for (``structured_output=True``). The official reading has no schema for a
+    ``NamedTuple`` either (it reads a class by its fields, and a tuple's are not)."""
+    try:
+        if official_docs and isinstance(ret, type) and issubclass(ret, tuple) and hasattr(ret, "_fields"):
+            raise TypeError(f"no schema for the NamedTuple {ret.__name__}")
+        return builder.schema(ret)
+    except (TypeError, NameError) as e:
+        if not official_docs:
+            raise
+        if structured_output is True:
+            raise InvalidSignature(f"Function {name}: return type {getattr(ret, '__name__', ret)} is not serializable for structured output") from e
+        return None
+
+
 def function_spec(
     fn: Callable[..., Any],
     *,
@@ -339,7 +372,8 @@ def function_spec(
     ``None`` return annotation the wrapped output schema ``{"result": ...}`` (the official
     SDK's choice; without it such a tool sends its text alone), and dict return annotations
     the official SDK's reading (``_sdk_dict_return``). ``titles`` puts in the input schema
-    the ``title``s pydantic writes for the official SDK (``_titled``), and ``official_docs`` takes
+    the ``title``s pydantic writes for the official SDK (``_titled``) and, as pydantic, no
+    default for a ``default_factory`` (``_schema_default``), and ``official_docs`` takes
 the description as the official SDK does: the docstring as written, with no parameter
 descriptions read from an ``Args:`` section. ``release`` ``"1.x"`` reads the return
 annotation as 1.x's ``FastMCP`` does where it differs from 2.x: a list or union of the
@@ -386,14 +420,16 @@ it does not require have the default None (``_typeddict_defaults``)."""
             prop = builder.schema(annotation)
             inner = _annotated_field(annotation) if default is inspect.Parameter.empty else None
             if inner is not None:
-                default = inner.get_default(call_default_factory=True)
+                default = _schema_default(inner, titles)
                 field_defaults[name] = functools.partial(inner.get_default, call_default_factory=True)
         else:  # its description, title, examples and constraints, and its own default
             prop = builder._annotated(annotation, (field,))
-            default = inspect.Parameter.empty if field.is_required() else field.get_default(call_default_factory=True)
+            default = inspect.Parameter.empty if field.is_required() else _schema_default(field, titles)
             if default is not inspect.Parameter.empty:
                 field_defaults[name] = functools.partial(field.get_default, call_default_factory=True)
-        if default is not inspect.Parameter.empty:
+        if default is _PER_CALL:
+            pass
+        elif default is not inspect.Parameter.empty:
             try:
                 prop = {**prop, "default": jsonable(default)}
             except TypeError:
@@ -423,9 +459,9 @@ it does not require have the default None (``_typeddict_defaults``)."""
         structured_output = False
     unstructured = _release_one_unstructured if release == "1.x" else _unstructured_return
     structured = structured_output if structured_output is not None else not unstructured(ret)
-    if structured and ret is not inspect.Signature.empty:
-        out_builder = SchemaBuilder(titles)
-        schema = out_builder.schema(ret)
+    out_builder = SchemaBuilder(titles)
+    schema = _output_type_schema(out_builder, function_name, ret, structured_output, official_docs) if structured and ret is not inspect.Signature.empty else None
+    if schema is not None:
         if _object_type(ret) and sdk_dict != "wrap":
             schema, defs = _inlined_root(schema, out_builder.defs)
             if titles and sdk_dict == "object":

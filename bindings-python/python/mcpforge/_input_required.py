@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
+from ._convert import input_required_type
 from ._invoke.outcomes import INPUT_REQUIRED
 
 __all__ = ["is_input_required", "hand_over", "NESTED_READ"]
@@ -26,9 +27,10 @@ NESTED_READ = (
 
 
 def is_input_required(value: Any) -> bool:
-    """Whether a handler's return value is an ``InputRequiredResult`` (the official model,
-    recognised by its name and tag: mcpforge does not depend on the official package)."""
-    return type(value).__name__ == "InputRequiredResult" and getattr(value, "result_type", None) == "input_required"
+    """Whether a handler's return value is an ``InputRequiredResult`` (the official model or
+    a subclass of it, recognised by name and tag: mcpforge does not depend on the official
+    package)."""
+    return input_required_type(type(value)) and getattr(value, "result_type", None) == "input_required"
 
 
 def _wire(value: Any) -> Dict[str, Any]:

@@ -488,7 +488,7 @@ class Registering(ServerCore):
             bind = binding.bind_completion(spec, self._ref)
             label = self._sdk_label(lambda ref, argument, *_: f"Error completing argument {argument}")
             fail = failures.reported_failure(self._errors, ErrorInfo("completion"), label, lambda ref, argument, *_: str(argument))
-            invoker = wrappers.wrapper(fn, is_async, bind, results.completion_finish, self._loop_of(), fail)
+            invoker = wrappers.wrapper(fn, is_async, bind, self._completion_finish, self._loop_of(), fail)
             self._native.add_completion(reference, invoker, is_async)
             return fn
 

@@ -12,7 +12,7 @@ import os
 from typing import Any, Dict, List, Optional, Sequence, Union
 
 from ._block import Content
-from ._convert import BYTES_TYPES, jsonable, sdk_object
+from ._convert import BYTES_TYPES, jsonable, official_types, sdk_object
 from ._native import bytes_content, media_type
 
 __all__ = [
@@ -271,14 +271,27 @@ def _as_json(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str))
 
 
+def _media_block(content: Any) -> Any:
+    """An ``Image`` or ``Audio`` helper as its content block: the official package's
+    ``ImageContent``/``AudioContent`` when it is installed (as its messages hold them), else a
+    ``Block``; anything else as it is."""
+    if not isinstance(content, _Binary):
+        return content
+    block = content.to_mcp()
+    types = official_types()
+    model = getattr(types, "ImageContent" if content.kind == "image" else "AudioContent", None)
+    return model.model_validate(block) if model is not None else Block(block)
+
+
 class Message:
-    """A prompt message: a role and one content block (a str is a text block)."""
+    """A prompt message: a role and one content block (a str is a text block; an ``Image``
+    or ``Audio`` helper becomes its block when the message is made)."""
 
     def __init__(self, content: Union[Content, Dict[str, Any], str], role: str = "user") -> None:
         if role not in ("user", "assistant"):
             raise ValueError(f"role must be 'user' or 'assistant', not {role!r}")
         self.role = role
-        self.content = content
+        self.content = _media_block(content)
 
     def to_mcp(self) -> Dict[str, Any]:
         return {"role": self.role, "content": content_block(self.content)}

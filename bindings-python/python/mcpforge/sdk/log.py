@@ -3,8 +3,8 @@ name (``mcp.server.mcpserver.server`` for 2.x's ``MCPServer``), so that logging 
 the official server (levels, handlers, filters by name) keeps working. A tool's or a
 resource's unexpected exception is one ERROR record with the traceback; a failure the tool
 meant (``ToolError``) one INFO record with the text the client reads. As in 2.x, a
-resource's records name the URI read and its crash is logged as an
-``UnexpectedResourceError`` caused by the original; a ``ResourceError`` it raised on
+resource's records name the URI read, and a crash is logged as the official
+``UnexpectedToolError`` or ``UnexpectedResourceError`` caused by the original; a ``ResourceError`` it raised on
 purpose is an INFO record too, and a completion handler's crash an ERROR one naming the
 argument. Requests the server makes to itself (the direct ``call_tool``/``read_resource``,
 ``ctx.read_resource``) write none: the official SDK writes these records for a client's
@@ -18,7 +18,7 @@ from typing import Any, Callable, Optional, Tuple
 
 from .._invoke.failures import FailureLog
 from ..errors import ErrorInfo
-from .exceptions import UnexpectedResourceError
+from .exceptions import UnexpectedResourceError, UnexpectedToolError
 
 __all__ = ["SdkLog"]
 
@@ -26,10 +26,17 @@ __all__ = ["SdkLog"]
 _KINDS = {"tool": "Tool", "resource": "Resource"}
 
 
-def _unexpected_read(e: BaseException, info: ErrorInfo, uri: Optional[str]) -> Tuple[type, BaseException, Any]:
-    """2.x's record of a reader's crash: an ``UnexpectedResourceError`` caused by it."""
-    what = "Error creating resource from template" if "{" in (info.name or "") else "Error reading resource"
-    wrapped = UnexpectedResourceError(f"{what} {uri if uri is not None else info.name}")
+def _unexpected(e: BaseException, info: ErrorInfo, uri: Optional[str]) -> Tuple[type, BaseException, Any]:
+    """2.x's record of a crash: an ``UnexpectedToolError`` naming the tool, or an
+    ``UnexpectedResourceError`` naming what was read, caused by the original exception."""
+    wrapped: BaseException
+    if info.kind == "tool":
+        # A crash of a nested call or read keeps its own (generic) text after the tool's.
+        nested = isinstance(e, (UnexpectedToolError, UnexpectedResourceError))
+        wrapped = UnexpectedToolError(f"Error executing tool {info.name}: {e}" if nested else f"Error executing tool {info.name}")
+    else:
+        what = "Error creating resource from template" if "{" in (info.name or "") else "Error reading resource"
+        wrapped = UnexpectedResourceError(f"{what} {uri if uri is not None else info.name}")
     wrapped.__cause__ = e
     return (type(wrapped), wrapped, e.__traceback__)
 
@@ -56,8 +63,8 @@ class SdkLog(FailureLog):
         if kind is None:
             return False
         if not self._internal():
-            if info.kind == "resource" and self._modern:
-                exc_info = _unexpected_read(e, info, subject)
+            if self._modern:
+                exc_info = _unexpected(e, info, subject)
             self._log.error("%s %r raised an unexpected exception", kind, self._name(info, subject), exc_info=exc_info)
         return True
 

@@ -39,6 +39,7 @@ from ..auth import from_sdk
 from ..errors import InvalidSignature, ToolError
 from ..server import Server
 from .checks import check_reader, header_refusal, refuse_bare, resource_variables
+from .completions import official_completion_finish
 from .context import SdkContext
 from .direct import DirectCalls, Witnessed, typed as _typed
 from .duplicates import kept
@@ -116,6 +117,7 @@ class MCPServer(DirectCalls, SdkHttpApps, Server, Generic[LifespanResultT]):
     _sdk_definitions = True
     _sdk_unknown_tool_result = True
     _context_type = SdkContext
+    _completion_finish = staticmethod(official_completion_finish)
     # The official release this class stands for: its registration checks' wording and the
     # logger its failure records go to (``checks``, ``log``).
     _sdk_release = "2.x"

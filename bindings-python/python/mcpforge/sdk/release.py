@@ -10,23 +10,14 @@ from __future__ import annotations
 import functools
 from typing import Any, Optional
 
+from .._convert import official_types
+
 __all__ = ["installed_release", "release_types"]
 
 
 def release_types() -> Any:
     """The official types module of the installed release, or None."""
-    try:
-        import mcp_types  # type: ignore[import-not-found, unused-ignore]  # optional dependency
-
-        return mcp_types
-    except ImportError:
-        pass
-    try:
-        import mcp.types  # type: ignore[import-not-found, unused-ignore]  # optional dependency
-
-        return mcp.types
-    except ImportError:
-        return None
+    return official_types()
 
 
 @functools.lru_cache(maxsize=1)

@@ -14,7 +14,8 @@ a declined or cancelled form ends the call with a tool error.
 
 ``with_resolvers(fn)`` makes the function the server registers: the tool without its resolved
 parameters (so they are not in its input schema), taking the context, which fills them and
-calls the tool. Markers of the official package (``mcp.server.mcpserver.Resolve``, its
+calls the tool; a body that returns an ``InputRequiredResult`` as well is the tool's crash
+(resolvers and the body cannot both drive the rounds of one call). Markers of the official package (``mcp.server.mcpserver.Resolve``, its
 ``Elicit``, ...) and mcpforge's own are both understood; the answers are the official
 package's types when its markers asked, mcpforge's otherwise."""
 
@@ -26,6 +27,8 @@ import types
 import typing
 from typing import Any, Callable, Dict, Hashable, List, Optional, Tuple
 
+from .._convert import input_required_type
+from .._input_required import is_input_required
 from ..context import AcceptedElicitation as _AcceptedAnswer, Context, Elicit as _ElicitAsk, InputAsk, _elicit_result, _roots, _sampling_result
 from ..errors import InvalidSignature, ToolError
 from .._function_spec import _is_context
@@ -120,7 +123,7 @@ def _input_required_arm(annotation: Any) -> bool:
         return _input_required_arm(value)
     if typing.get_origin(annotation) in (typing.Union, types.UnionType):
         return any(_input_required_arm(arg) for arg in typing.get_args(annotation))
-    return isinstance(annotation, type) and any(c.__name__ == "InputRequiredResult" for c in annotation.__mro__)
+    return input_required_type(annotation)
 
 
 def returns_input_required(fn: Callable[..., Any]) -> bool:
@@ -398,7 +401,13 @@ def with_resolvers(fn: Callable[..., Any]) -> Callable[..., Any]:
         given = {n: v for n, v in kwargs.items() if n in arguments}
         kwargs.update(await _resolve_all(resolved, hints, given, ctx, wire_keys))
         result = fn(**kwargs)
-        return await result if is_async else result
+        result = await result if is_async else result
+        if is_input_required(result):  # the annotated form is refused at registration
+            raise RuntimeError(
+                f"Tool {_label(fn)!r} returned an InputRequiredResult while its parameters use Resolve(...); "
+                "a call has one input_required channel, so either resolvers or the tool body drive it"
+            )
+        return result
 
     functools.update_wrapper(tool, fn)
     del tool.__wrapped__  # type: ignore[attr-defined]  # the signature below is what is served

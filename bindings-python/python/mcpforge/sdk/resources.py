@@ -69,6 +69,12 @@ class Resource(abc.ABC):
         self.title, self.description, self.mime_type = title, description, mime_type
         self.icons, self.annotations, self.meta = icons, annotations, meta
 
+    @classmethod
+    def model_validate(cls, data: Dict[str, Any]) -> Any:
+        """A resource made from its fields as a dict, as the official pydantic models make one
+        (what they refuse raises here as ``cls(**data)`` raises)."""
+        return cls(**data)
+
     @abc.abstractmethod
     async def read(self) -> Any:
         """The contents: text or bytes."""
@@ -135,11 +141,14 @@ class FunctionResource(Resource):
 
 class FileResource(Resource):
     """A resource read from the file at ``path``: decoded with ``encoding`` and sent as text,
-    or sent as bytes when ``encoding`` is None or ``is_binary`` (1.x's keyword) is true.
+    or sent as bytes when ``encoding`` is None or ``is_binary`` (1.x's keyword, refused as
+    2.x refuses it when the official 2.x is installed) is true.
     ``encoding`` defaults, as in the official 2.x, to the ``charset`` of ``mime_type``, else
     UTF-8 (a BOM dropped) for textual types (``text/*``, JSON, XML), else None."""
 
     def __init__(self, *, path: Union[str, Path], encoding: Optional[str] = "", is_binary: Optional[bool] = None, **fields: Any) -> None:
+        if is_binary is not None and installed_release() == "2.x":
+            raise invalid("FileResource", "is_binary", is_binary, "is_binary was removed; pass encoding=None to read the file as bytes")
         super().__init__(**fields)
         self.path = Path(path)
         if not self.path.is_absolute():
