@@ -450,7 +450,7 @@ export declare function callRespondBytes(id: number, data: Uint8Array): boolean
 /**
  * Runs the `mcpforge` command line `argv` (without node and the script) and returns its exit
  * status. It blocks the JavaScript thread until the command is done: it is the process's
- * only work.
+ * only work, so Ctrl-C and SIGTERM are the command's (it stops what it started, then returns).
  */
 export declare function cliMain(argv: Array<string>): number
 /**
