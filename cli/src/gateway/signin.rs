@@ -102,10 +102,23 @@ async fn answer(stream: &mut TcpStream, status: &str, body: &str) -> std::io::Re
     stream.shutdown().await
 }
 
+/// Whether `url` may be handed to an opener: an `http(s)` URL of visible ASCII only. The URL
+/// comes from the server's authorization metadata, which the server chooses: anything else
+/// (another scheme, a file path, spaces or quotes an opener could split on) is only printed.
+fn openable(url: &str) -> bool {
+    (url.starts_with("https://") || url.starts_with("http://"))
+        && url.bytes().all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\'')
+}
+
 /// Gives `url` to the desktop's opener, its output kept off stdout (the MCP stream); the
 /// opener is waited for on a thread of its own so that it leaves no zombie. A failure is
-/// only said: the user has the URL on stderr.
+/// only said: the user has the URL on stderr. No shell ever reads the URL (on Windows,
+/// `cmd /C start` would run what follows an `&` of its query).
 fn open(url: &str) {
+    if !openable(url) {
+        eprintln!("mcpforge gateway: the sign-in URL is not an http(s) URL; it was not opened");
+        return;
+    }
     let browser = std::env::var("BROWSER").unwrap_or_default();
     let mut words = browser.split_whitespace();
     let mut command = match words.next() {
@@ -115,8 +128,8 @@ fn open(url: &str) {
             c
         }
         None if cfg!(windows) => {
-            let mut c = Command::new("cmd");
-            c.args(["/C", "start", ""]);
+            let mut c = Command::new("rundll32");
+            c.arg("url.dll,FileProtocolHandler");
             c
         }
         None if cfg!(target_os = "macos") => Command::new("open"),
@@ -126,5 +139,22 @@ fn open(url: &str) {
     match command.spawn() {
         Ok(mut child) => _ = std::thread::spawn(move || child.wait()),
         Err(e) => eprintln!("mcpforge gateway: could not open a browser ({e}); open the URL above"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::openable;
+
+    #[test]
+    fn only_plain_http_urls_reach_an_opener() {
+        assert!(openable("https://auth.example/authorize?client_id=a&state=b&code_challenge=c"));
+        assert!(openable("http://127.0.0.1:9/authorize?x=1"));
+        assert!(!openable("file:///etc/passwd"));
+        assert!(!openable("javascript:alert(1)"));
+        assert!(!openable("https://a.example/x y"));
+        assert!(!openable("https://a.example/\"&calc"));
+        assert!(!openable("https://a.example/\n"));
+        assert!(!openable("-https://a.example/"));
     }
 }
