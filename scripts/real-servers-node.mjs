@@ -240,6 +240,7 @@ export async function drive(name, dir, side, wire, { opener = open, workRoot = j
     t.initialize = { serverInfo: client.getServerVersion(), capabilities: client.getServerCapabilities(), instructions: client.getInstructions() };
     // Let what the server does on `notifications/initialized` (tools added, roots read) finish.
     await client.ping(options);
+    await spec.ready?.(client, work, t, options);
     const caps = t.initialize.capabilities ?? {};
     t.tools = caps.tools ? await outcome(everyPage((p, o) => client.listTools(p, o), 'tools')) : null;
     t.resources = caps.resources ? await outcome(everyPage((p, o) => client.listResources(p, o), 'resources')) : null;

@@ -50,6 +50,25 @@ export const SERVERS = {
     package: '@modelcontextprotocol/server-filesystem',
     bin: 'dist/index.js',
     args: (work) => [join(work, 'root')],
+    // The server asks for the client's roots once initialized and then takes them as its
+    // allowed directories, checking each on disk: the calls start once that is done, so that
+    // neither side's first call races it. A client the server never asks (through the
+    // gateway, which does not pass on asks made outside a call) goes on after 5 s.
+    ready: async (client, work, t, options) => {
+      const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+      const asked = Date.now() + 5_000;
+      while (!t.asked.includes('roots/list')) {
+        if (Date.now() > asked) return;
+        await sleep(50);
+      }
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline) {
+        const listed = await client.callTool({ name: 'list_allowed_directories', arguments: {} }, undefined, options);
+        if (listed.content?.[0]?.text === `Allowed directories:\n${work}`) return;
+        await sleep(50);
+      }
+      throw new Error('the filesystem server did not take the roots within 10 s of asking for them');
+    },
     prepare: (work) => {
       mkdirSync(join(work, 'root', 'sub'), { recursive: true });
       writeFileSync(join(work, 'root', 'a.txt'), 'alpha\nbeta\ngamma\n');
