@@ -1,5 +1,6 @@
 //! Feature unification, and nothing else: the crates that `make` builds on their own (the C
 //! library, the Python extension, the Node addon, the examples) depend on this crate so that
-//! each resolves the same features for the engine and its dependencies as the whole
-//! workspace does, and cargo reuses one compiled engine instead of compiling one per crate.
+//! each resolves the same features for the engine's dependencies as the whole workspace
+//! does, and cargo reuses them instead of compiling them once per crate. The engine itself
+//! differs by one feature, the bindings' `mimalloc`, kept out of the C library.
 //! It has no code; its dependencies are listed in its Cargo.toml.
