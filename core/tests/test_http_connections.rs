@@ -1,7 +1,8 @@
 //! HTTP connection hygiene over real sockets: the connection limit (the connection idle the
 //! longest makes room, 503 when every one is busy, accepting never stops), the header
-//! timeout (a half-open or slow client is closed), the keep-alive idle timeout, and the
-//! request-body deadline.
+//! timeout (a half-open or slow client is closed), the keep-alive idle timeout, the
+//! request-body deadline, and refusals that leave the body unread (the connection kept for
+//! the next request, or closed saying so).
 
 use crate::http_client;
 
@@ -189,6 +190,82 @@ async fn a_request_body_that_trickles_fails_and_the_connection_closes() {
     let _ = read;
     let answer = String::from_utf8_lossy(&answer);
     assert!(answer.starts_with("HTTP/1.1 4"), "a client error for the late body: {answer}");
+    echoed(&send(served.addr, &call("echo")).await);
+    served.stop().await;
+}
+
+/// A keep-alive POST of `echo` with `origin`: its head, and its body sent apart.
+fn keep_alive_call(addr: SocketAddr, origin: &str, padding: usize) -> (Vec<u8>, Vec<u8>) {
+    let mut body = call("echo").body;
+    body.extend(std::iter::repeat_n(b' ', padding));
+    let head = format!(
+        "POST /mcp HTTP/1.1\r\nHost: {addr}\r\nOrigin: {origin}\r\nContent-Type: application/json\r\n\
+         Accept: application/json, text/event-stream\r\nMCP-Protocol-Version: 2026-07-28\r\n\
+         Mcp-Method: tools/call\r\nMcp-Name: echo\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    (head.into_bytes(), body)
+}
+
+/// Reads one answer (its head, and a body of `content-length` bytes) off `tcp`.
+async fn read_answer(tcp: &mut TcpStream) -> String {
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        let text = String::from_utf8_lossy(&seen).into_owned();
+        if let Some(end) = text.find("\r\n\r\n") {
+            let length = text[..end]
+                .lines()
+                .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_owned()))
+                .and_then(|v| v.parse::<usize>().ok())
+                .expect("a content-length");
+            if seen.len() >= end + 4 + length {
+                return text;
+            }
+        }
+        let n = tokio::time::timeout(WAIT, tcp.read(&mut buf)).await.expect("an answer").expect("read");
+        assert!(n > 0, "closed before answering: {text}");
+        seen.extend_from_slice(&buf[..n]);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refusal_before_a_late_body_keeps_the_connection_for_the_next_request() {
+    let served = Served::start(HttpOptions::default()).await;
+    let mut tcp = TcpStream::connect(served.addr).await.expect("connect");
+    // Refused for its origin before the body is read; the body comes a moment after the head
+    // (as it does from clients that write them apart).
+    let (head, body) = keep_alive_call(served.addr, "http://attacker.example", 0);
+    tcp.write_all(&head).await.expect("write");
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    tcp.write_all(&body).await.expect("write");
+    let refused = read_answer(&mut tcp).await;
+    assert!(refused.starts_with("HTTP/1.1 403"), "{refused}");
+    assert!(!refused.to_ascii_lowercase().contains("connection: close"), "{refused}");
+    // The next request on the same connection is answered.
+    let (head, body) = keep_alive_call(served.addr, &format!("http://{}", served.addr), 0);
+    tcp.write_all(&[head, body].concat()).await.expect("write");
+    let answer = read_answer(&mut tcp).await;
+    assert!(answer.starts_with("HTTP/1.1 200") && answer.contains("\"echo\""), "{answer}");
+    served.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refusal_leaving_a_large_body_unread_says_the_connection_closes() {
+    let served = Served::start(HttpOptions::default()).await;
+    let mut tcp = TcpStream::connect(served.addr).await.expect("connect");
+    // A body larger than the server reads after refusing: the answer says it closes, and it does.
+    let (head, body) = keep_alive_call(served.addr, "http://attacker.example", 200 * 1024);
+    tcp.write_all(&head).await.expect("write");
+    let writer = tokio::spawn(async move {
+        let _ = tcp.write_all(&body).await;
+        tcp
+    });
+    let mut tcp = writer.await.expect("writer");
+    let refused = read_answer(&mut tcp).await;
+    assert!(refused.starts_with("HTTP/1.1 403"), "{refused}");
+    assert!(refused.to_ascii_lowercase().contains("connection: close"), "{refused}");
+    assert!(closed_by_server(&mut tcp).await, "the connection is closed after the answer");
     echoed(&send(served.addr, &call("echo")).await);
     served.stop().await;
 }

@@ -1,6 +1,6 @@
 //! The HTTP accept loop and connection hygiene: at most `max_connections` open connections
 //! (the one idle the longest makes room for a newcomer; 503 when all are busy), header and
-//! idle timeouts enforced by a sweeper, request bodies under a deadline, and a graceful stop
+//! idle timeouts enforced by a sweeper, request bodies under a deadline (see [`super::request_body`]), and a graceful stop
 //! that lets requests in flight finish. A connection upgraded to a WebSocket keeps its place
 //! and the same rules: busy while it has a request in progress, idle (timed out, evictable)
 //! otherwise.
@@ -31,12 +31,13 @@ use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
-use tokio::time::{Instant, Sleep};
+use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tower_service::Service;
 
 use super::repoll::Repoll;
+use super::request_body::RequestBody;
 use super::tls::Acceptor;
 
 use crate::dispatch::executor::{Executor, on_executor};
@@ -413,11 +414,14 @@ async fn connection(stream: impl HttpIo, router: Router, slot: ConnectionSlot) {
             let mut router = router.clone();
             let deadline = table.limits.body_timeout;
             async move {
-                let request = request.map(|body| Deadline::new(body, deadline));
+                let (parts, incoming) = request.into_parts();
+                let (body, unread) = RequestBody::new(incoming, deadline);
+                let request = hyper::Request::from_parts(parts, body);
                 let response = match router.call(request).await {
                     Ok(r) => r,
                     Err(never) => match never {},
                 };
+                let response = unread.settle(response).await;
                 Ok::<_, Infallible>(response.map(|inner| Tracked { inner, _active: active }))
             }
         })
@@ -535,61 +539,6 @@ impl HttpBody for Tracked {
 
     fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
         self.project().inner.poll_frame(cx)
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.inner.is_end_stream()
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        self.inner.size_hint()
-    }
-}
-
-/// The error of a request body that did not arrive in time.
-#[derive(Debug)]
-struct BodyTimeout;
-
-impl std::fmt::Display for BodyTimeout {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("the request body did not arrive in time")
-    }
-}
-
-impl std::error::Error for BodyTimeout {}
-
-pin_project_lite::pin_project! {
-    /// A request body that fails once its deadline passes. The timer is armed only when
-    /// the body is not there at once (most bodies arrive with the request head).
-    struct Deadline {
-        #[pin]
-        inner: Incoming,
-        deadline: Instant,
-        sleep: Option<Pin<Box<Sleep>>>,
-    }
-}
-
-impl Deadline {
-    fn new(inner: Incoming, within: Duration) -> Deadline {
-        Deadline { inner, deadline: Instant::now() + within, sleep: None }
-    }
-}
-
-impl HttpBody for Deadline {
-    type Data = Bytes;
-    type Error = Box<dyn std::error::Error + Send + Sync>;
-
-    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
-        let this = self.project();
-        if let Poll::Ready(frame) = this.inner.poll_frame(cx) {
-            return Poll::Ready(frame.map(|r| r.map_err(Into::into)));
-        }
-        let deadline = *this.deadline;
-        let sleep = this.sleep.get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline)));
-        if sleep.as_mut().poll(cx).is_ready() {
-            return Poll::Ready(Some(Err(Box::new(BodyTimeout))));
-        }
-        Poll::Pending
     }
 
     fn is_end_stream(&self) -> bool {

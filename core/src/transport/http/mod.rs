@@ -27,6 +27,7 @@ mod oauth;
 pub mod options;
 mod refusals;
 mod repoll;
+mod request_body;
 mod resume;
 mod sessions;
 pub(crate) mod sse;
