@@ -2,6 +2,10 @@
 CARGO ?= cargo
 JOBS ?= 2
 export CARGO_TERM_COLOR ?= never
+# On every debug build (never a release one): the features the tests' dev-dependencies add,
+# so that the debug build and `cargo test` compile each dependency once
+# (workspace-hack/Cargo.toml, checked by scripts/check-features.py).
+DEBUG_FEATURES := --features mcpforge-workspace-hack/tests
 
 # Every pytest run bounds each test (pytest-timeout, installed by the setup scripts): a test
 # that hangs fails alone, with every thread's stack, and its suite goes on. The longest test
@@ -25,7 +29,7 @@ setup:
 	@./scripts/setup.sh
 
 build: setup
-	$(CARGO) build -j$(JOBS) --workspace --bins
+	$(CARGO) build -j$(JOBS) $(DEBUG_FEATURES) --workspace --bins
 
 ## Builds everything and runs a real MCP session against the quickstart server.
 demo: build
@@ -66,7 +70,7 @@ lint:
 ## (scripts/setup.sh installs it).
 # node-setup: the OAuth client's test starts the real authorization server (oidc-provider).
 test-rust: node-setup
-	MCPFORGE_REQUIRE_REDIS=1 $(CARGO) test -j$(JOBS) --workspace
+	MCPFORGE_REQUIRE_REDIS=1 $(CARGO) test -j$(JOBS) $(DEBUG_FEATURES) --workspace
 
 ## The official Python MCP client drives the example servers over stdio (tests/e2e).
 test-e2e: build $(E2E_DEPS)
@@ -122,7 +126,7 @@ C_PKG_ENV := PKG_CONFIG_PATH=$(CURDIR)/$(C_OUT)/pkgconfig
 
 ## Also writes target/c/pkgconfig/mcpforge.pc and target/c/cmake/mcpforge/ (see docs/c.md).
 c-lib:
-	$(CARGO) build -j$(JOBS) -p mcpforge-ffi
+	$(CARGO) build -j$(JOBS) $(DEBUG_FEATURES) -p mcpforge-ffi
 	@ln -sf libmcpforge.so target/debug/$(C_SONAME)
 	@mkdir -p $(C_OUT)/pkgconfig $(C_OUT)/cmake/mcpforge
 	@$(C_PKG_SED) ffi/mcpforge.pc.in > $(C_OUT)/pkgconfig/mcpforge.pc
@@ -149,7 +153,7 @@ c-examples: c-lib
 ## same tests under valgrind (no definite or indirect leaks, no invalid accesses).
 c-test: setup c-header-setup c-examples
 	@# test_client drives the Rust quickstart.
-	$(CARGO) build -j$(JOBS) -p mcpforge-examples --bin quickstart
+	$(CARGO) build -j$(JOBS) $(DEBUG_FEATURES) -p mcpforge-examples --bin quickstart
 	@$(CBINDGEN) --output $(C_OUT)/mcpforge.h.regen 2>/dev/null
 	@cmp -s $(C_OUT)/mcpforge.h.regen include/mcpforge.h || \
 		{ echo "include/mcpforge.h is stale: run 'make c-header'" >&2; diff -u include/mcpforge.h $(C_OUT)/mcpforge.h.regen >&2; exit 1; }

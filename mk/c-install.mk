@@ -30,7 +30,7 @@ C_INSTALL_SED = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@INCLUDEDIR@|$${_mcpforge_
 install: c-install
 
 c-install: setup
-	$(CARGO) build -j$(JOBS) $(if $(filter release,$(C_PROFILE)),--release) -p mcpforge-ffi
+	$(CARGO) build -j$(JOBS) $(if $(filter release,$(C_PROFILE)),--release,$(DEBUG_FEATURES)) -p mcpforge-ffi
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(LIBDIR)/cmake/mcpforge $(DESTDIR)$(INCLUDEDIR)
 	install -m 755 target/$(C_PROFILE)/libmcpforge.so $(DESTDIR)$(LIBDIR)/libmcpforge.so.$(C_VERSION)
 	ln -sf libmcpforge.so.$(C_VERSION) $(DESTDIR)$(LIBDIR)/$(C_SONAME)

@@ -12,7 +12,7 @@ NODE_PLATFORM_TARBALL := $(NODE_OUT)/mcpforge-$(NODE_PLATFORM)-$(NODE_VERSION).t
 # `make node-addon NODE_PROFILE=bindings` builds the optimized addon, as published and
 # benchmarked (the `bindings` profile of Cargo.toml).
 NODE_PROFILE ?= debug
-NODE_CARGO_FLAGS := $(if $(filter debug,$(NODE_PROFILE)),,--profile $(NODE_PROFILE))
+NODE_CARGO_FLAGS := $(if $(filter debug,$(NODE_PROFILE)),$(DEBUG_FEATURES),--profile $(NODE_PROFILE))
 
 .PHONY: node-setup node-addon node-types node-pack node-mounted node-test node-flood
 

@@ -26,7 +26,7 @@ python-wheel: python-setup $(PY_STAMP)
 
 $(PY_STAMP): $(PY_INPUTS) scripts/setup-python.sh $(wildcard .venv/bin/python)
 	@rm -rf $(PY_WHEELS)
-	$(PY_VENV)/bin/maturin build -q -m bindings-python/Cargo.toml -i $(PY) --out $(PY_WHEELS) --strip -j$(JOBS)
+	$(PY_VENV)/bin/maturin build -q -m bindings-python/Cargo.toml -i $(PY) --out $(PY_WHEELS) --strip -j$(JOBS) $(DEBUG_FEATURES)
 	$(PY) -m pip install -q --disable-pip-version-check --force-reinstall --no-deps $(PY_WHEELS)/mcpforge-*.whl
 	@if [ -x .venv/bin/python ]; then \
 		.venv/bin/python -m pip install -q --disable-pip-version-check --force-reinstall --no-deps $(PY_WHEELS)/mcpforge-*.whl; fi

@@ -4,7 +4,10 @@
 or cargo compiles the engine and everything above the differing dependency once more for
 each of them (minutes per crate in CI). workspace-hack/Cargo.toml lists the features that
 make them equal; this check (run by `make lint`) prints, for each crate, each dependency
-whose features differ and what to add there. Exit status 1 when one differs.
+whose features differ and what to add there. Every debug build passes the Makefile's
+DEBUG_FEATURES (the features the dev-dependencies add), so `cargo test --workspace` must
+resolve the same features as the debug build too, or it compiles the dependencies again.
+Exit status 1 when one differs.
 
 Reads `cargo tree` only: nothing is compiled."""
 
@@ -26,10 +29,19 @@ TARGET = "x86_64-unknown-linux-gnu"
 ALLOWED = {("mcpforge", "mimalloc")}
 
 
-def features(selection: list[str]) -> dict[str, set[str]]:
+def debug_features() -> list[str]:
+    """The Makefile's DEBUG_FEATURES, as cargo arguments."""
+    for line in (ROOT / "Makefile").read_text().splitlines():
+        name, sep, value = line.partition(":=")
+        if sep and name.strip() == "DEBUG_FEATURES":
+            return value.split()
+    sys.exit("check-features: the Makefile defines no DEBUG_FEATURES")
+
+
+def features(selection: list[str], edges: str = "normal,build") -> dict[str, set[str]]:
     """Each package of the build's tree and the features it is compiled with."""
-    cmd = ["cargo", "tree", "--locked", "-e", "normal,build", "--target", TARGET, "-f", "{p}|{f}",
-           "--prefix", "none", "--no-dedupe", *selection]
+    cmd = ["cargo", "tree", "--locked", "-e", edges, "--target", TARGET, "-f", "{p}|{f}",
+           "--prefix", "none", "--no-dedupe", *debug_features(), *selection]
     run = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     if run.returncode != 0:
         sys.exit(f"check-features: {' '.join(cmd)} failed:\n{run.stderr}")
@@ -53,6 +65,14 @@ def main() -> int:
                 print(f"{crate}: {package} is built with features {sorted(names)}, the workspace "
                       f"with {sorted(whole[package])}: add {sorted(whole[package] - names)} in "
                       "workspace-hack/Cargo.toml")
+    # The test build: the dev-dependencies' crates are compiled for it alone; a package both
+    # builds compile must have the same features in each.
+    for package, names in sorted(features(["--workspace"], "normal,build,dev").items()):
+        if package in whole and names != whole[package]:
+            differ += 1
+            print(f"cargo test: {package} is compiled with features {sorted(names)}, the debug build "
+                  f"with {sorted(whole[package])}: add {sorted(names - whole[package])} to the "
+                  "`tests` feature of workspace-hack/Cargo.toml")
     return 1 if differ else 0
 
 
