@@ -99,7 +99,7 @@ def test_subscribe_and_a_task_over_http(mode: str) -> None:
             assert await next_update() == MARKER, "no update of a resource unsubscribed"
 
             tasks = client.experimental
-            assert (await tasks.call_tool("quick", {"n": 7})).content[0].text == "quick 7"  # type: ignore[union-attr]
+            assert (await tasks.call_tool("quick", {"n": 7})).content[0].text == "quick 7"
             started = await tasks.call_tool_as_task("gated")
             assert isinstance(started, CreateTaskResult), started
             task_id = started.task.taskId
@@ -112,9 +112,9 @@ def test_subscribe_and_a_task_over_http(mode: str) -> None:
             states: List[str] = [state.status async for state in tasks.poll_task(released.task.taskId)]
             assert states[-1] == "completed", states
             result = await tasks.get_task_result(released.task.taskId, CallToolResult)
-            assert result.content[0].text == "released"  # type: ignore[union-attr]
+            assert result.content[0].text == "released"
             asked = await tasks.call_tool("asks", timeout=10)
-            assert asked.content[0].text == "name=Ada"  # type: ignore[union-attr]
+            assert asked.content[0].text == "name=Ada"
             if mode == "legacy":
                 assert len((await tasks.list_tasks()).tasks) >= 4
 

@@ -3,7 +3,7 @@ the ``mcpforge`` package."""
 
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, final
 
-__all__ = ["ENGINE_VERSION", "ERROR_CODES", "PROTOCOL_VERSIONS", "HANDSHAKE_PROTOCOL_VERSIONS", "LATEST_PROTOCOL_VERSION", "STATELESS_PROTOCOL_VERSION", "TAG_VALUE", "TAG_RESULT", "TAG_TOOL_ERROR", "TAG_PROTOCOL_ERROR", "TAG_INPUT_REQUIRED", "TAG_CONTENT", "TAG_BYTES", "cli_main", "bytes_content", "media_type", "default_max_workers", "http_option_names", "sdk_options", "template_variables", "template_match", "init_logging", "json_value", "JsonValue", "NativeServer", "NativeContext", "NativeClient", "Completer", "NativeNext", "NativeHttpApp", "NativeExchange", "NativeInbox", "NativeReply", "NativeEngineClient"]
+__all__ = ["ENGINE_VERSION", "ERROR_CODES", "PROTOCOL_VERSIONS", "HANDSHAKE_PROTOCOL_VERSIONS", "LATEST_PROTOCOL_VERSION", "STATELESS_PROTOCOL_VERSION", "TAG_VALUE", "TAG_RESULT", "TAG_TOOL_ERROR", "TAG_PROTOCOL_ERROR", "TAG_INPUT_REQUIRED", "TAG_CONTENT", "TAG_BYTES", "cli_main", "bytes_content", "media_type", "default_max_workers", "http_option_names", "sdk_options", "template_variables", "template_match", "init_logging", "json_value", "JsonValue", "NativeServer", "NativeContext", "NativeClient", "Completer", "NativeNext", "NativeHttpApp", "NativeExchange", "NativeInbox", "NativeReply", "NativeEngineClient", "NativeListen"]
 
 ENGINE_VERSION: str
 ERROR_CODES: Dict[str, int]
