@@ -16,7 +16,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::Client;
 use super::error::ClientError;
-use super::peer::{CallOptions, Peer};
+use super::peer::{CallOptions, CancelReason, Peer};
 use crate::dispatch::executor::Joinable;
 use crate::jsonrpc::RequestId;
 use crate::protocol::method::Method;
@@ -129,6 +129,14 @@ struct Open {
     ended: CancellationToken,
 }
 
+impl Open {
+    /// Registers the stream `id` (`ack`: where its acknowledgement goes, if anywhere).
+    fn register(peer: &Arc<Peer>, id: &RequestId, ack: Option<oneshot::Sender<Value>>) -> Open {
+        lock(&peer.streams).insert(id.clone(), ack);
+        Open { peer: peer.clone(), id: id.clone(), ended: CancellationToken::new() }
+    }
+}
+
 impl Drop for Open {
     fn drop(&mut self) {
         lock(&self.peer.streams).remove(&self.id);
@@ -152,11 +160,10 @@ impl Client {
         self.stamp(&mut params, !wanted.task_ids.is_empty());
         let id = self.peer.reserve_id();
         let (ack, acknowledged) = oneshot::channel();
-        lock(&self.peer.streams).insert(id.clone(), Some(ack));
         let (finished, end) = oneshot::channel();
-        let ended = CancellationToken::new();
         // Made here, so that a stream stopped before its task ever ran is forgotten too.
-        let open = Open { peer: self.peer.clone(), id: id.clone(), ended: ended.clone() };
+        let open = Open::register(&self.peer, &id, Some(ack));
+        let ended = open.ended.clone();
         let request = self.spawner.spawn_joinable(async move {
             let forever =
                 CallOptions { timeout: STREAM_LIFETIME, reset_on_progress: false, max_total: STREAM_LIFETIME };
@@ -185,6 +192,20 @@ impl Client {
         };
         stream.honored = ack.get("notifications").cloned().unwrap_or_else(|| json!({}));
         Ok(stream)
+    }
+
+    /// A `subscriptions/listen` sent as a plain request ([`Client::request`]): its stream is
+    /// open (its notifications delivered) until the request ends or its future is dropped.
+    pub(crate) async fn listen_request(
+        &self,
+        params: Value,
+        call: CallOptions,
+        reason: &CancelReason,
+    ) -> Result<Value, ClientError> {
+        let id = self.peer.reserve_id();
+        let _open = Open::register(&self.peer, &id, None);
+        let method = Method::SubscriptionsListen.as_str();
+        self.peer.request_numbered(id, method, params, call, Some(reason)).await
     }
 
     /// Replaces `stream` by one for `wanted`: the new stream is acknowledged before the old

@@ -207,6 +207,9 @@ impl Client {
         }
         let tasks = tasks::wants_extension(method, &mut params);
         self.stamp(&mut params, tasks);
+        if method == Method::SubscriptionsListen.as_str() {
+            return self.listen_request(params, call, reason).await;
+        }
         for _ in 0..self.limits.max_input_rounds {
             let mut result = handshake::send_stateless(&self.peer, method, params.clone(), call, Some(reason)).await?;
             if result.get("resultType").and_then(Value::as_str) != Some("input_required") {

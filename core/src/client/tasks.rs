@@ -34,11 +34,14 @@ pub enum TaskStart {
     Done(Value),
 }
 
-/// Whether a 2026-07-28 request needs the Tasks extension declared; a `tools/call` asked as
-/// a task loses the 2025-11-25 `task` param, which that wire does not read.
+/// Whether a 2026-07-28 request needs the Tasks extension declared (`tasks/*`, a listen
+/// stream naming tasks, a tool call asked as a task); a `tools/call` asked as a task loses the 2025-11-25 `task` param, which that wire does not read.
 pub(crate) fn wants_extension(method: &str, params: &mut Value) -> bool {
     if method == Method::ToolsCall.as_str() {
         return params.as_object_mut().and_then(|p| p.remove("task")).is_some();
+    }
+    if method == Method::SubscriptionsListen.as_str() {
+        return params.pointer("/notifications/taskIds").and_then(Value::as_array).is_some_and(|ids| !ids.is_empty());
     }
     method.starts_with("tasks/")
 }
