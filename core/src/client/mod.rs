@@ -27,6 +27,8 @@ mod notifications;
 mod options;
 mod peer;
 mod requests;
+mod subscriptions;
+mod task_meta;
 mod tasks;
 pub mod transport;
 mod wire;
@@ -39,12 +41,12 @@ use tokio::sync::mpsc;
 pub use answer::RequestHandler;
 pub use error::ClientError;
 pub use handshake::ServerSession;
-pub use listen::{Listening, Subscriptions};
 pub use notifications::{Notification, NotificationHandler};
 pub use options::{ClientBuilder, ClientLimits, Protocol};
 pub(crate) use peer::with_meta;
 pub use peer::{CallOptions, CancelReason};
-pub use tasks::TaskStart;
+pub use subscriptions::{Listening, Subscriptions};
+pub use task_meta::TaskStart;
 
 use crate::dispatch::executor::{Joinable, Spawner};
 use crate::protocol::meta::LogLevel;
@@ -103,7 +105,7 @@ impl ClientBuilder {
         let capabilities = answers.capabilities();
         let (notifications, receiver) = notifications::Notifications::new(handlers, limits.notifications);
         let (peer, reader) = Peer::start(outgoing, incoming, answers, notifications, limits.queue, &spawner);
-        let task_capabilities = tasks::with_extension(&capabilities);
+        let task_capabilities = task_meta::with_extension(&capabilities);
         let probe =
             CallOptions { timeout: limits.probe_timeout, reset_on_progress: false, max_total: limits.probe_timeout };
         let me = Introduction { info: &info, capabilities: &capabilities };
@@ -205,7 +207,7 @@ impl Client {
         if Method::from_wire(method).is_some_and(Method::is_legacy_only) {
             return Err(ClientError::Protocol(format!("{method} does not exist on the 2026-07-28 wire")));
         }
-        let tasks = tasks::wants_extension(method, &mut params);
+        let tasks = task_meta::wants_extension(method, &mut params);
         self.stamp(&mut params, tasks);
         if method == Method::SubscriptionsListen.as_str() {
             return self.listen_request(params, call, reason).await;

@@ -15,47 +15,15 @@ use super::Client;
 use super::answer::answer_inputs;
 use super::error::ClientError;
 use super::peer::CallOptions;
+use super::task_meta::TaskStart;
 use crate::error::ProtocolError;
 use crate::protocol::method::Method;
-use crate::tasks::EXTENSION_ID as TASKS_EXTENSION;
 
 /// How often a task is polled when the server suggests no interval.
 const DEFAULT_POLL: Duration = Duration::from_millis(500);
 /// The bounds put on the server's suggestion: a server asking for 0 ms cannot make the
 /// client spin, one asking for an hour cannot make it sleep past its timeout unnoticed.
 const POLL_BOUNDS: (Duration, Duration) = (Duration::from_millis(10), Duration::from_secs(30));
-
-/// What a tool call made as a task gave.
-#[derive(Debug, Clone, PartialEq)]
-pub enum TaskStart {
-    /// The server made a task: its state (`taskId`, `status`, `pollInterval`, ...).
-    Task(Value),
-    /// The server ran the call at once (a 2026-07-28 server decides): its result.
-    Done(Value),
-}
-
-/// Whether a 2026-07-28 request needs the Tasks extension declared (`tasks/*`, a listen
-/// stream naming tasks, a tool call asked as a task); a `tools/call` asked as a task loses the 2025-11-25 `task` param, which that wire does not read.
-pub(crate) fn wants_extension(method: &str, params: &mut Value) -> bool {
-    if method == Method::ToolsCall.as_str() {
-        return params.as_object_mut().and_then(|p| p.remove("task")).is_some();
-    }
-    if method == Method::SubscriptionsListen.as_str() {
-        return params.pointer("/notifications/taskIds").and_then(Value::as_array).is_some_and(|ids| !ids.is_empty());
-    }
-    method.starts_with("tasks/")
-}
-
-/// `capabilities` with the Tasks extension declared.
-pub(crate) fn with_extension(capabilities: &Value) -> Value {
-    let mut capabilities = if capabilities.is_object() { capabilities.clone() } else { json!({}) };
-    let extensions = &mut capabilities["extensions"];
-    if !extensions.is_object() {
-        *extensions = json!({});
-    }
-    extensions[TASKS_EXTENSION] = json!({});
-    capabilities
-}
 
 /// The task state inside a result: 2025-11-25 wraps it in `task`, 2026-07-28 is flat.
 fn task_of(result: &Value) -> &Value {
