@@ -160,7 +160,7 @@ impl Client {
 /// An ended 2026-07-28 task's outcome, as `tasks/get` inlines it.
 fn outcome(state: &Value) -> Result<Value, ClientError> {
     if let Some(error) = state.get("error") {
-        let code = error.get("code").and_then(Value::as_i64).unwrap_or(crate::error::codes::INTERNAL_ERROR.into());
+        let code = error.get("code").and_then(Value::as_i64).unwrap_or(crate::error::codes::INTERNAL_ERROR);
         let message = error.get("message").and_then(Value::as_str).unwrap_or("the task failed");
         let mut e = ProtocolError::new(code, message);
         e.data = error.get("data").cloned();
