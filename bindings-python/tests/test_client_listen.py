@@ -7,7 +7,7 @@ its result, is cancelled, and asks for input answered by the elicitation callbac
 from __future__ import annotations
 
 import asyncio
-from typing import Any, List, Tuple
+from typing import Any, List
 
 import pytest
 
@@ -15,6 +15,7 @@ from conftest import run
 from mcpforge import Context, Server
 from mcpforge.client import Client, ClientRequestContext
 from mcpforge.client.types import CallToolResult, CreateTaskResult, ElicitRequestParams, ElicitResult
+from test_client_http import Listening
 
 WATCHED = "memo://watched"
 MARKER = "memo://marker"
@@ -51,26 +52,6 @@ def make_server(gate: "asyncio.Event") -> Server:
 
 async def elicitation(context: ClientRequestContext, params: ElicitRequestParams) -> ElicitResult:
     return ElicitResult(action="accept", content={"name": "Ada"})
-
-
-class Listening:
-    """The server listening on a free port of 127.0.0.1 for the block's length."""
-
-    def __init__(self, server: Server) -> None:
-        self.server = server
-
-    async def __aenter__(self) -> str:
-        loop = asyncio.get_running_loop()
-        ready: "asyncio.Future[Tuple[str, int]]" = loop.create_future()
-        self.task = asyncio.ensure_future(
-            self.server.run_async("http", host="127.0.0.1", port=0, on_ready=lambda h, p: ready.set_result((h, p)))
-        )
-        host, port = await asyncio.wait_for(ready, 20)
-        return f"http://{host}:{port}/mcp"
-
-    async def __aexit__(self, *exc: Any) -> None:
-        self.task.cancel()
-        await asyncio.wait([self.task], timeout=20)
 
 
 @pytest.mark.parametrize("mode", ["legacy", "2026-07-28"])
