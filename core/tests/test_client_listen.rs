@@ -57,12 +57,13 @@ fn server(gate: &Arc<Semaphore>) -> Server {
         .expect("a valid server")
 }
 
-/// A client answering elicitations with the name Ada, its notifications in a channel.
+/// A client answering elicitations with the name Ada, every call (a task's wait too) bounded by
+/// [`WAIT`].
 fn builder(protocol: Protocol) -> ClientBuilder {
     Client::builder("listen-test-client", "1.0.0")
         .protocol(protocol)
         .on_elicitation(|_| async { Ok(json!({ "action": "accept", "content": { "name": "Ada" } })) })
-        .timeout(WAIT)
+        .call_options(client_call())
 }
 
 struct Served {
@@ -182,7 +183,7 @@ async fn subscriptions_and_tasks_on_a_2025_11_25_session_over_http() {
 }
 
 #[tokio::test]
-async fn a_listen_stream_in_memory_hears_what_it_asked_for_until_closed() {
+async fn in_memory_a_listen_stream_hears_what_it_asked_for_until_closed_and_tasks_run() {
     let gate = Arc::new(Semaphore::new(0));
     let server = server(&gate);
     let client =
@@ -209,5 +210,6 @@ async fn a_listen_stream_in_memory_hears_what_it_asked_for_until_closed() {
     let marker = client.listen(&Subscriptions::resources([MARKER])).await.expect("listen to the marker");
     only_marker(&server, &mut notes).await;
     marker.close().await;
+    tasks(&client, &gate).await;
     client.close().await;
 }
