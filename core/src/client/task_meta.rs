@@ -39,3 +39,28 @@ pub(crate) fn with_extension(capabilities: &Value) -> Value {
     extensions[EXTENSION_ID] = json!({});
     capabilities
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::{EXTENSION_ID, wants_extension, with_extension};
+
+    #[test]
+    fn a_task_call_loses_its_legacy_param_and_declares_the_extension() {
+        let mut params = json!({ "name": "t", "task": { "ttl": 5 } });
+        assert!(wants_extension("tools/call", &mut params));
+        assert_eq!(params, json!({ "name": "t" }));
+        let mut plain = json!({ "name": "t" });
+        assert!(!wants_extension("tools/call", &mut plain));
+        assert!(wants_extension("tasks/get", &mut json!({})));
+        assert!(wants_extension("subscriptions/listen", &mut json!({ "notifications": { "taskIds": ["a"] } })));
+        assert!(!wants_extension("subscriptions/listen", &mut json!({ "notifications": { "taskIds": [] } })));
+    }
+
+    #[test]
+    fn the_extension_joins_the_declared_ones() {
+        let caps = with_extension(&json!({ "sampling": {}, "extensions": { "other": {} } }));
+        assert_eq!(caps, json!({ "sampling": {}, "extensions": { "other": {}, EXTENSION_ID: {} } }));
+    }
+}

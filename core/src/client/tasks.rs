@@ -168,3 +168,20 @@ fn outcome(state: &Value) -> Result<Value, ClientError> {
     }
     state.get("result").cloned().ok_or_else(|| ClientError::Protocol("an ended task without its result".into()))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use serde_json::json;
+
+    use super::poll_interval;
+
+    #[test]
+    fn the_suggested_poll_interval_is_kept_within_bounds() {
+        assert_eq!(poll_interval(&json!({ "pollInterval": 250 })), Duration::from_millis(250));
+        assert_eq!(poll_interval(&json!({ "pollIntervalMs": 0 })), Duration::from_millis(10));
+        assert_eq!(poll_interval(&json!({ "pollIntervalMs": 3_600_000 })), Duration::from_secs(30));
+        assert_eq!(poll_interval(&json!({})), Duration::from_millis(500));
+    }
+}
