@@ -467,6 +467,19 @@ async fn send(
     if let Some((field, items)) = listed {
         return Ok(json!({ field: items? }));
     }
+    let uri = || params.get("uri").and_then(Value::as_str).unwrap_or_default();
+    match method {
+        // On either wire: `resources/subscribe` before 2026-07-28, a listen stream after.
+        "resources/subscribe" => return client.subscribe(uri()).await.map(|()| json!({})),
+        "resources/unsubscribe" => return client.unsubscribe(uri()).await.map(|()| json!({})),
+        // `tasks/result` on 2025-11-25; on 2026-07-28 (which has none) polling `tasks/get`.
+        // Bounded by the call's timeout, as the request it stands for.
+        "tasks/result" => {
+            let bound = CallOptions { max_total: call.max_total.min(call.timeout), ..call };
+            return client.wait_task(&params, bound).await;
+        }
+        _ => {}
+    }
     let tool = (method == "tools/call").then(|| params["name"].as_str().unwrap_or_default().to_owned());
     let result = client.request_cancellable(method, params, call, reason).await?;
     if let Some(tool) = tool {

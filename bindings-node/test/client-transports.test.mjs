@@ -141,11 +141,12 @@ test('over Streamable HTTP on the stateless 2026-07-28 wire', async () => {
 test("the official TypeScript SDK's McpServer over stdio", { skip: !existsSync(E2E_SDK) && 'the SDK is not installed (make node-setup)' }, async () => {
   const client = new Client({ name: 'sdk-test', version: '1.0.0' }, { capabilities: { elicitation: {} } });
   client.setRequestHandler('elicitation/create', () => ({ action: 'accept', content: { name: 'Ada' } }));
+  const updated = updates(client);
   await client.connect(new StdioClientTransport({ command: process.execPath, args: [SDK_SERVER, E2E_SDK] }));
   try {
     assert.equal(client.getServerVersion().name, 'sdk-server');
     const { tools } = await client.listTools();
-    assert.deepEqual(tools.map((t) => t.name).sort(), ['add', 'greet', 'refuse', 'steps', 'wait']);
+    assert.deepEqual(tools.map((t) => t.name).sort(), ['add', 'greet', 'refuse', 'steps', 'touch', 'wait']);
     assert.deepEqual((await client.callTool({ name: 'add', arguments: { a: 1, b: 2 } })).structuredContent, { sum: 3 });
     assert.equal((await client.callTool({ name: 'greet', arguments: {} })).content[0].text, 'Hello, Ada');
     const progress = [];
@@ -163,10 +164,36 @@ test("the official TypeScript SDK's McpServer over stdio", { skip: !existsSync(E
     assert.equal(refused.isError, true);
     assert.match(refused.content[0].text, /not today/);
     await assert.rejects(client.getPrompt({ name: 'none' }), (e) => e instanceof McpError && e.code === -32601);
+    // A subscription: the update of a subscribed resource comes, none once unsubscribed
+    // (stdio keeps the order: the marker's update comes after the one that must not).
+    await client.subscribeResource({ uri: 'test://reasons' });
+    await client.callTool({ name: 'touch', arguments: { uri: 'test://reasons' } });
+    assert.equal(await within(updated.next(), 10_000, 'an update'), 'test://reasons');
+    await client.unsubscribeResource({ uri: 'test://reasons' });
+    await client.subscribeResource({ uri: 'test://marker' });
+    await client.callTool({ name: 'touch', arguments: { uri: 'test://reasons' } });
+    await client.callTool({ name: 'touch', arguments: { uri: 'test://marker' } });
+    assert.equal(await within(updated.next(), 10_000, 'the marker'), 'test://marker');
   } finally {
     await client.close();
   }
 });
+
+/** The URIs of the `notifications/resources/updated` the client gets, one by one: `next()`. */
+function updates(client) {
+  const arrived = [];
+  let waiting;
+  client.setNotificationHandler('notifications/resources/updated', ({ params }) => {
+    arrived.push(params.uri);
+    waiting?.();
+  });
+  return {
+    async next() {
+      while (!arrived.length) await new Promise((resolve) => { waiting = resolve; });
+      return arrived.shift();
+    },
+  };
+}
 
 /** The SDK server's `wait` tool reports the reasons through `greet`'s sibling resource. */
 async function polledSdkReasons(client) {

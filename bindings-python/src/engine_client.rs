@@ -14,7 +14,7 @@ use std::time::Duration;
 use mcpforge::client::auth::{Ask, OAuthClient, OAuthSettings};
 use mcpforge::client::transport::child::StderrTail;
 use mcpforge::client::transport::{ChildTransport, HttpTransport, MemoryTransport};
-use mcpforge::client::{CallOptions, Client, ClientBuilder, ClientError, ClientLimits, Protocol};
+use mcpforge::client::{CallOptions, Client, ClientBuilder, ClientError, ClientLimits, Protocol, TaskStart};
 use mcpforge::protocol::method::{Kind, Method, Sender};
 use mcpforge::{BoxFuture, LogLevel, ProtocolError, ProtocolVersion};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
@@ -25,6 +25,7 @@ use tokio::sync::oneshot;
 use tokio::task::AbortHandle;
 
 use crate::convert::{from_py, to_py};
+use crate::engine_listen::{NativeListen, subscriptions};
 use crate::inbox::{Arrival, NativeInbox, Outcome, Shared};
 use crate::inline::leave_worker;
 use crate::runtime::runtime;
@@ -319,6 +320,70 @@ impl NativeEngineClient {
             token,
             move |c| async move { if subscribe { c.subscribe(&uri).await } else { c.unsubscribe(&uri).await } },
         )
+    }
+
+    /// Opens a `subscriptions/listen` stream (2026-07-28) for `wanted` (`resources`, a list
+    /// of URIs; `tools_list_changed`, `prompts_list_changed`, `resources_list_changed`;
+    /// `task_ids`); its outcome: a `NativeListen` once the server acknowledged it.
+    fn listen(&self, token: u64, wanted: &Bound<'_, PyDict>) -> PyResult<()> {
+        let wanted = subscriptions(wanted)?;
+        let inbox = self.inbox.clone();
+        self.launch(token, move |c| async move {
+            let stream = c.listen(&wanted).await?;
+            let listen = NativeListen::new(stream, inbox);
+            Ok(Outcome::Object(Box::new(move |py| Ok(Bound::new(py, listen)?.into_any()))))
+        })
+    }
+
+    /// `tools/call` as a task (`ttl_ms`: how long the server keeps it once ended); its
+    /// outcome: `{"task": ...}` when the server made a task, else the call's result.
+    #[pyo3(signature = (token, name, arguments, ttl_ms=None))]
+    fn call_tool_as_task(
+        &self,
+        token: u64,
+        name: String,
+        arguments: &Bound<'_, PyAny>,
+        ttl_ms: Option<u64>,
+    ) -> PyResult<()> {
+        let arguments = if arguments.is_none() { json!({}) } else { from_py(arguments)? };
+        let ttl = ttl_ms.map(Duration::from_millis);
+        self.json(token, move |c| async move {
+            Ok(match c.call_tool_as_task(&name, arguments, ttl).await? {
+                TaskStart::Task(task) => json!({ "task": task }),
+                TaskStart::Done(result) => result,
+            })
+        })
+    }
+
+    /// One request about the task `task_id`: `op` is "get" (its state), "cancel", or
+    /// "result" (waits for its outcome on either wire, within `timeout` seconds when given).
+    #[pyo3(signature = (token, op, task_id, timeout=None))]
+    fn task(&self, token: u64, op: &str, task_id: String, timeout: Option<f64>) -> PyResult<()> {
+        let wait = seconds(timeout, "timeout")?;
+        match op {
+            "get" => self.json(token, move |c| async move { c.get_task(&task_id).await }),
+            "cancel" => self.json(token, move |c| async move { c.cancel_task(&task_id).await }),
+            "result" => self.json(token, move |c| async move {
+                let call = wait.map_or_else(CallOptions::default, |t| CallOptions {
+                    timeout: t,
+                    reset_on_progress: false,
+                    max_total: t,
+                });
+                c.wait_task(&json!({ "taskId": task_id }), call).await
+            }),
+            other => Err(PyValueError::new_err(format!("no task request {other:?}"))),
+        }
+    }
+
+    /// `tasks/list` (2025-11-25): every page, or the page at `cursor`.
+    #[pyo3(signature = (token, cursor=None))]
+    fn list_tasks(&self, token: u64, cursor: Option<String>) -> PyResult<()> {
+        self.json(token, move |c| async move {
+            match cursor {
+                Some(cursor) => c.request(Method::TasksList.as_str(), json!({ "cursor": cursor })).await,
+                None => Ok(json!({ "tasks": c.list_tasks().await? })),
+            }
+        })
     }
 
     /// `prompts/get` (string arguments).

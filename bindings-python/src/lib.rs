@@ -19,6 +19,7 @@ mod context;
 mod convert;
 mod direct;
 mod engine_client;
+mod engine_listen;
 mod errors;
 mod inbox;
 mod initialize_hook;
@@ -71,6 +72,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<context::NativeContext>()?;
     m.add_class::<client::NativeClient>()?;
     m.add_class::<engine_client::NativeEngineClient>()?;
+    m.add_class::<engine_listen::NativeListen>()?;
     m.add_class::<inbox::NativeInbox>()?;
     m.add_class::<inbox::NativeReply>()?;
     m.add_class::<callbacks::Completer>()?;

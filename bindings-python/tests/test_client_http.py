@@ -22,13 +22,17 @@ from client_target import make_server  # noqa: E402
 
 
 class Listening:
-    """The test server listening on a free port of 127.0.0.1 for the block's length."""
+    """``server`` (the test server by default) listening on a free port of 127.0.0.1 for the
+    block's length."""
+
+    def __init__(self, server: Any = None) -> None:
+        self.server = server if server is not None else make_server()
 
     async def __aenter__(self) -> str:
         loop = asyncio.get_running_loop()
         ready: "asyncio.Future[Tuple[str, int]]" = loop.create_future()
         self.task = asyncio.ensure_future(
-            make_server().run_async("http", host="127.0.0.1", port=0, on_ready=lambda h, p: ready.set_result((h, p)))
+            self.server.run_async("http", host="127.0.0.1", port=0, on_ready=lambda h, p: ready.set_result((h, p)))
         )
         host, port = await asyncio.wait_for(ready, 20)
         return f"http://{host}:{port}/mcp"

@@ -36,6 +36,8 @@ mod test_client_http;
 mod test_client_input;
 #[path = "test_client_legacy.rs"]
 mod test_client_legacy;
+#[path = "test_client_listen.rs"]
+mod test_client_listen;
 #[path = "test_client_oauth.rs"]
 mod test_client_oauth;
 #[path = "test_client_stdio.rs"]

@@ -21,6 +21,7 @@ const { ErrorCode, McpError } = require('../errors');
 const { methodOf } = require('../method-of');
 const { REACH, BIND } = require('./transports');
 const { readItem, failureOf, notConnected, refusalOf, CONNECTION_CLOSED } = require('./outcomes');
+const { ExperimentalClientTasks } = require('./tasks');
 
 /** The official SDK's default request timeout. */
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -80,6 +81,8 @@ class Client {
     this.onclose = undefined;
     /** Called with errors that belong to no call (a notification handler that threw). */
     this.onerror = undefined;
+    /** Experimental APIs: `tasks` (tools called as tasks, `tasks/*`). */
+    this.experimental = { tasks: new ExperimentalClientTasks(this) };
   }
 
   /** Connects through `transport` (a client transport of this package) and completes the handshake. */
@@ -341,12 +344,16 @@ class Client {
     return this.#send('resources/read', params, options);
   }
 
-  /** `resources/subscribe`. */
+  /**
+   * `notifications/resources/updated` for `params.uri` from now on: `resources/subscribe`
+   * on a handshake session; on 2026-07-28 the client's own `subscriptions/listen` stream,
+   * opened again with the URI added.
+   */
   subscribeResource(params, options) {
     return this.#send('resources/subscribe', params, options);
   }
 
-  /** `resources/unsubscribe`. */
+  /** No more updates of `params.uri` (`resources/unsubscribe`, or the listen stream without it). */
   unsubscribeResource(params, options) {
     return this.#send('resources/unsubscribe', params, options);
   }

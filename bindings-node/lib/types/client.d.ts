@@ -170,4 +170,35 @@ export declare class Client {
   listTools(params?: { cursor?: string }, options?: RequestOptions): Promise<{ tools: any[]; nextCursor?: string }>;
   sendRootsListChanged(): Promise<void>;
   close(): Promise<void>;
+  /** Experimental APIs: `tasks` (tools called as tasks, `tasks/*`). */
+  readonly experimental: { readonly tasks: ExperimentalClientTasks };
+}
+
+/** A task's state, as `tasks/get` and a task-making `tools/call` give it. */
+export interface Task {
+  taskId: string;
+  status: 'working' | 'input_required' | 'completed' | 'failed' | 'cancelled';
+  statusMessage?: string;
+  createdAt?: string;
+  lastUpdatedAt?: string;
+  ttl?: number | null;
+  pollInterval?: number;
+  pollIntervalMs?: number;
+  [key: string]: unknown;
+}
+
+/** What `callToolStream` yields. */
+export type TaskStreamMessage =
+  | { type: 'taskCreated'; task: Task }
+  | { type: 'taskStatus'; task: Task }
+  | { type: 'result'; result: CallToolResult }
+  | { type: 'error'; error: unknown };
+
+/** `client.experimental.tasks`. */
+export interface ExperimentalClientTasks {
+  callToolStream(params: { name: string; arguments?: { [key: string]: unknown }; task?: { ttl?: number } }, resultSchema?: unknown, options?: RequestOptions): AsyncGenerator<TaskStreamMessage, void, void>;
+  getTask(taskId: string, options?: RequestOptions): Promise<Task>;
+  getTaskResult(taskId: string, resultSchema?: unknown, options?: RequestOptions): Promise<CallToolResult>;
+  listTasks(cursor?: string, options?: RequestOptions): Promise<{ tasks: Task[]; nextCursor?: string }>;
+  cancelTask(taskId: string, options?: RequestOptions): Promise<any>;
 }

@@ -22,10 +22,14 @@ mod answer;
 pub mod auth;
 mod error;
 mod handshake;
+mod listen;
 mod notifications;
 mod options;
 mod peer;
 mod requests;
+mod subscriptions;
+mod task_meta;
+mod tasks;
 pub mod transport;
 mod wire;
 
@@ -41,8 +45,10 @@ pub use notifications::{Notification, NotificationHandler};
 pub use options::{ClientBuilder, ClientLimits, Protocol};
 pub(crate) use peer::with_meta;
 pub use peer::{CallOptions, CancelReason};
+pub use subscriptions::{Listening, Subscriptions};
+pub use task_meta::TaskStart;
 
-use crate::dispatch::executor::Joinable;
+use crate::dispatch::executor::{Joinable, Spawner};
 use crate::protocol::meta::LogLevel;
 use crate::protocol::method::Method;
 use crate::schema::CompiledSchema;
@@ -71,6 +77,12 @@ pub struct Client {
     /// The log level asked for with [`Client::set_logging_level`] (sent in every 2026-07-28
     /// request's `_meta`).
     log_level: Mutex<Option<LogLevel>>,
+    /// The capabilities with the Tasks extension, for the 2026-07-28 requests about tasks.
+    task_capabilities: Value,
+    /// Where the client's own tasks (listen streams) run.
+    spawner: Spawner,
+    /// The listen stream of the resources [`Client::subscribe`] subscribed to (2026-07-28).
+    subscribed: tokio::sync::Mutex<Option<Listening>>,
 }
 
 impl std::fmt::Debug for Client {
@@ -93,6 +105,7 @@ impl ClientBuilder {
         let capabilities = answers.capabilities();
         let (notifications, receiver) = notifications::Notifications::new(handlers, limits.notifications);
         let (peer, reader) = Peer::start(outgoing, incoming, answers, notifications, limits.queue, &spawner);
+        let task_capabilities = task_meta::with_extension(&capabilities);
         let probe =
             CallOptions { timeout: limits.probe_timeout, reset_on_progress: false, max_total: limits.probe_timeout };
         let me = Introduction { info: &info, capabilities: &capabilities };
@@ -118,6 +131,9 @@ impl ClientBuilder {
             notifications: Mutex::new(Some(receiver)),
             output_schemas: Mutex::default(),
             log_level: Mutex::default(),
+            task_capabilities,
+            spawner,
+            subscribed: tokio::sync::Mutex::default(),
         })
     }
 }
@@ -191,9 +207,11 @@ impl Client {
         if Method::from_wire(method).is_some_and(Method::is_legacy_only) {
             return Err(ClientError::Protocol(format!("{method} does not exist on the 2026-07-28 wire")));
         }
-        let level = lock(&self.log_level).map(LogLevel::as_str);
-        let me = Introduction { info: &self.info, capabilities: &self.capabilities };
-        me.stamp(&mut params, level);
+        let tasks = task_meta::wants_extension(method, &mut params);
+        self.stamp(&mut params, tasks);
+        if method == Method::SubscriptionsListen.as_str() {
+            return self.listen_request(params, call, reason).await;
+        }
         for _ in 0..self.limits.max_input_rounds {
             let mut result = handshake::send_stateless(&self.peer, method, params.clone(), call, Some(reason)).await?;
             if result.get("resultType").and_then(Value::as_str) != Some("input_required") {
@@ -211,6 +229,14 @@ impl Client {
             }
         }
         Err(ClientError::Protocol(format!("{method}: more than {} rounds of input", self.limits.max_input_rounds)))
+    }
+
+    /// Adds the 2026-07-28 per-request `_meta` to `params` (the client capabilities with the
+    /// Tasks extension when `tasks`).
+    pub(crate) fn stamp(&self, params: &mut Value, tasks: bool) {
+        let level = lock(&self.log_level).map(LogLevel::as_str);
+        let capabilities = if tasks { &self.task_capabilities } else { &self.capabilities };
+        Introduction { info: &self.info, capabilities }.stamp(params, level);
     }
 
     /// Sends a notification.

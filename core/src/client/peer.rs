@@ -21,6 +21,7 @@ use super::notifications::{Notification, Notifications};
 use crate::dispatch::executor::{Joinable, Spawner};
 use crate::error::ProtocolError;
 use crate::jsonrpc::{Incoming, IncomingRequest, RequestId, encode};
+use crate::protocol::meta::SUBSCRIPTION_ID_KEY;
 use crate::protocol::method::Method;
 use crate::sync::lock;
 
@@ -87,6 +88,10 @@ pub(crate) struct Peer {
     ended: AtomicBool,
     /// Tripped once the server's side ended (what [`Peer::closed`] waits for).
     closed: CancellationToken,
+    /// The open `subscriptions/listen` streams, by request id: the sender of each stream's
+    /// acknowledgement until it came. A notification tagged with a stream not open here
+    /// (closed by the client, its cancellation still on its way) is dropped.
+    pub(crate) streams: Mutex<HashMap<RequestId, Option<oneshot::Sender<Value>>>>,
 }
 
 impl Peer {
@@ -112,6 +117,7 @@ impl Peer {
             answer_slots: Arc::new(Semaphore::new(max_answering.max(1))),
             ended: AtomicBool::new(false),
             closed: CancellationToken::new(),
+            streams: Mutex::default(),
         });
         let reader = spawner.spawn_joinable(read_loop(Arc::downgrade(&peer), incoming));
         (peer, reader)
@@ -132,11 +138,27 @@ impl Peer {
     pub(crate) async fn request_as(
         &self,
         method: &str,
+        params: Value,
+        options: CallOptions,
+        reason: Option<&CancelReason>,
+    ) -> Result<Value, ClientError> {
+        self.request_numbered(self.reserve_id(), method, params, options, reason).await
+    }
+
+    /// A request id no other request of this connection has.
+    pub(crate) fn reserve_id(&self) -> RequestId {
+        RequestId::Number(self.next_id.fetch_add(1, Ordering::Relaxed))
+    }
+
+    /// [`Peer::request_as`] with an id from [`Peer::reserve_id`].
+    pub(crate) async fn request_numbered(
+        &self,
+        id: RequestId,
+        method: &str,
         mut params: Value,
         options: CallOptions,
         reason: Option<&CancelReason>,
     ) -> Result<Value, ClientError> {
-        let id = RequestId::Number(self.next_id.fetch_add(1, Ordering::Relaxed));
         let (answer, mut answered) = oneshot::channel();
         let progressed = Arc::new(AtomicBool::new(false));
         let initialize = method == Method::Initialize.as_str();
@@ -220,6 +242,21 @@ impl Peer {
             if let Some(task) = id.and_then(|id| lock(&self.answering).remove(&id)) {
                 task.abort();
             }
+        } else if let Some(stream) = params.pointer("/_meta").and_then(|m| m.get(SUBSCRIPTION_ID_KEY)) {
+            let stream = RequestId::from_value(stream);
+            let mut streams = lock(&self.streams);
+            match stream.as_ref().and_then(|s| streams.get_mut(s)) {
+                Some(ack) if method == Method::SubscriptionsAcknowledged.as_str() => {
+                    if let Some(ack) = ack.take() {
+                        let _ = ack.send(params.clone());
+                    }
+                }
+                Some(_) => {}
+                None => {
+                    tracing::debug!(method, "a notification of a listen stream not open (closed); dropped");
+                    return;
+                }
+            }
         }
         self.notifications.deliver(Notification { method, params });
     }
@@ -272,6 +309,7 @@ impl Peer {
         self.closed.cancel();
         lock(&self.pending).clear();
         lock(&self.progress).clear();
+        lock(&self.streams).clear();
         lock(&self.answering).drain().for_each(|(_, task)| task.abort());
     }
 }

@@ -1,7 +1,7 @@
 //! The requests a client sends, one method each: `ping`; the four lists, every page
 //! followed (up to [`ClientLimits::max_pages`](super::ClientLimits)); `tools/call` with
 //! `structuredContent` checked against the tool's `outputSchema` when the client has seen
-//! it; resources read and (un)subscribe; `prompts/get`; `completion/complete`;
+//! it; `resources/read` (subscriptions are in `listen`); `prompts/get`; `completion/complete`;
 //! `logging/setLevel`.
 
 use std::sync::Arc;
@@ -129,16 +129,6 @@ impl Client {
     /// `resources/read`.
     pub async fn read_resource(&self, uri: &str) -> Result<Value, ClientError> {
         self.request(Method::ResourcesRead.as_str(), json!({ "uri": uri })).await
-    }
-
-    /// `resources/subscribe`: `notifications/resources/updated` for `uri` from now on.
-    pub async fn subscribe(&self, uri: &str) -> Result<(), ClientError> {
-        self.request(Method::ResourcesSubscribe.as_str(), json!({ "uri": uri })).await.map(drop)
-    }
-
-    /// `resources/unsubscribe`.
-    pub async fn unsubscribe(&self, uri: &str) -> Result<(), ClientError> {
-        self.request(Method::ResourcesUnsubscribe.as_str(), json!({ "uri": uri })).await.map(drop)
     }
 
     /// `prompts/list`, every page.

@@ -13,6 +13,8 @@ from typing import Any, Callable, Dict, List, Optional, Type, TypeVar, Union
 from .._native import ENGINE_VERSION, NativeEngineClient, NativeServer
 from ._answers import Answers, Callback
 from ._link import Link
+from ._listen import Subscription
+from ._tasks import ExperimentalTasks
 from .auth import OAuthClientProvider
 from .stdio import StdioServerParameters
 from .types import (
@@ -106,6 +108,8 @@ class Client:
         self._served: Any = None
         self._previous_loop: Any = None
         self._lifespan_started = False
+        self.experimental = ExperimentalTasks(self._call, self._connected, asyncio.sleep)
+        """Tools called as tasks and the ``tasks/*`` requests (``mcpforge.client._tasks``)."""
 
     @classmethod
     def stdio(
@@ -294,14 +298,38 @@ class Client:
         return ReadResourceResult.from_wire(await self._call(self._connected().read_resource, str(uri)))
 
     async def subscribe_resource(self, uri: Any) -> EmptyResult:
-        """``resources/subscribe``: ``notifications/resources/updated`` for ``uri`` from now on."""
+        """``notifications/resources/updated`` for ``uri`` from now on: ``resources/subscribe``
+        on a handshake session; on 2026-07-28 the client's own listen stream, opened again
+        with ``uri`` added."""
         await self._call(self._connected().subscribe, str(uri), True)
         return EmptyResult()
 
     async def unsubscribe_resource(self, uri: Any) -> EmptyResult:
-        """``resources/unsubscribe``."""
+        """No more updates of ``uri`` (``resources/unsubscribe``, or the listen stream
+        opened again without it)."""
         await self._call(self._connected().subscribe, str(uri), False)
         return EmptyResult()
+
+    async def listen(
+        self,
+        resources: Optional[List[Any]] = None,
+        *,
+        tools_list_changed: bool = False,
+        prompts_list_changed: bool = False,
+        resources_list_changed: bool = False,
+        task_ids: Optional[List[str]] = None,
+    ) -> Subscription:
+        """Opens a ``subscriptions/listen`` stream (2026-07-28) for updates of ``resources``
+        and the list changes asked for, once the server acknowledged it; use it with
+        ``async with`` or ``close()`` it."""
+        wanted = {
+            "resources": [str(uri) for uri in resources or []],
+            "tools_list_changed": tools_list_changed,
+            "prompts_list_changed": prompts_list_changed,
+            "resources_list_changed": resources_list_changed,
+            "task_ids": list(task_ids or []),
+        }
+        return Subscription(await self._call(self._connected().listen, wanted), self._call)
 
     async def list_prompts(self, cursor: Optional[str] = None) -> ListPromptsResult:
         """``prompts/list``: every page, or only the page at ``cursor``."""

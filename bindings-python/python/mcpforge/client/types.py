@@ -26,6 +26,7 @@ __all__ = [
     "Completion", "CompleteResult",
     "Root", "ListRootsResult", "SamplingMessage", "CreateMessageRequestParams", "CreateMessageResult",
     "ElicitRequestParams", "ElicitResult", "LoggingMessageNotificationParams", "ServerNotification", "ServerCapabilities",
+    "Task", "CreateTaskResult", "GetTaskResult", "ListTasksResult", "CancelTaskResult",
 ]
 
 M = TypeVar("M", bound="Model")
@@ -503,3 +504,56 @@ class ServerCapabilities(Model):
     completions: Optional[Dict[str, Any]]
     experimental: Optional[Dict[str, Any]]
     tasks: Optional[Dict[str, Any]]
+
+
+class Task(Model):
+    """A task's state: ``taskId``, ``status`` (``working``, ``input_required``,
+    ``completed``, ``failed``, ``cancelled``), when it was made and last changed, and the
+    poll interval the server suggests (``pollInterval`` on 2025-11-25, ``pollIntervalMs``
+    on 2026-07-28, both in milliseconds)."""
+
+    taskId: str
+    task_id: str
+    status: str
+    statusMessage: Optional[str]
+    status_message: Optional[str]
+    createdAt: Optional[str]
+    created_at: Optional[str]
+    lastUpdatedAt: Optional[str]
+    last_updated_at: Optional[str]
+    ttl: Optional[int]
+    pollInterval: Optional[int]
+    poll_interval: Optional[int]
+    pollIntervalMs: Optional[int]
+    poll_interval_ms: Optional[int]
+    meta: Optional[Dict[str, Any]]
+
+
+class GetTaskResult(Task):
+    """``tasks/get``: the task's state (on 2026-07-28 also its ``result`` or ``error`` once
+    it ended, and the ``inputRequests`` it waits for)."""
+
+    result: Optional[Dict[str, Any]]
+    error: Optional[Dict[str, Any]]
+    inputRequests: Optional[Dict[str, Any]]
+    input_requests: Optional[Dict[str, Any]]
+
+
+class CancelTaskResult(Task):
+    """``tasks/cancel``: the cancelled task (2025-11-25; empty on 2026-07-28)."""
+
+
+class CreateTaskResult(Model):
+    """A ``tools/call`` answered with a task: ``task`` is its state."""
+
+    _nested = {"task": _of(Task)}
+    task: Task
+    meta: Optional[Dict[str, Any]]
+
+
+class ListTasksResult(PaginatedResult):
+    """``tasks/list`` (2025-11-25): every task (every page followed unless a cursor was given)."""
+
+    _nested = {"tasks": _each(_of(Task))}
+    _defaults = {"tasks": []}
+    tasks: List[Task]
