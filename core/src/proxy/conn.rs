@@ -2,21 +2,51 @@
 //! upstream's transport, with the requests forwarded over it ([`Routes`]). Its progress goes
 //! to the downstream request that owns it; its requests to a client (sampling, elicitation,
 //! roots) to the downstream client that caused them; its other notifications (list changes,
-//! resource updates, log messages) to the handler the gateway gives ([`Events`]).
+//! resource updates, log messages) to the handler the gateway gives ([`Events`]). How busy
+//! it is ([`Activity`]) decides when it is idle, and the gateway may give up on it (a child
+//! that stopped answering pings): its calls in flight then fail at once with why.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock, Weak};
 use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
 
 use serde_json::{Value, json};
 
+use super::health::Pings;
+use super::idle::Activity;
 use super::routes::Routes;
 use super::upstream::Upstream;
 use crate::client::transport::child::StderrTail;
 use crate::client::{Client, ClientError, Notification};
 use crate::protocol::method::Method;
+use crate::session::Session;
+use crate::sync::lock;
 
 /// Where an upstream's notifications other than progress go.
 pub(crate) type Events = Arc<dyn Fn(&Notification) + Send + Sync>;
+
+/// The downstream sessions a per-session or per-user connection serves (by their ids), which
+/// its resource updates and log messages go to.
+#[derive(Clone, Default)]
+pub(crate) struct Audience(Arc<std::sync::Mutex<Vec<(String, Weak<Session>)>>>);
+
+impl Audience {
+    /// The ids of the sessions that have not ended.
+    pub(crate) fn sessions(&self) -> Vec<String> {
+        let mut members = lock(&self.0);
+        members.retain(|(_, session)| session.strong_count() > 0);
+        members.iter().map(|(id, _)| id.clone()).collect()
+    }
+
+    /// Adds session `id` (once).
+    pub(crate) fn join(&self, id: &str, session: Weak<Session>) {
+        let mut members = lock(&self.0);
+        if !members.iter().any(|(known, _)| known == id) {
+            members.push((id.to_owned(), session));
+        }
+    }
+}
 
 /// The notifications handed to [`Events`].
 const EVENTS: [Method; 5] = [
@@ -53,6 +83,36 @@ impl Asks {
 pub(crate) struct Conn {
     pub(crate) client: Client,
     pub(crate) routes: Arc<Routes>,
+    pub(crate) activity: Activity,
+    pub(crate) pings: Pings,
+    /// Cancelled when the gateway gives up on it, `why` then set.
+    given_up: CancellationToken,
+    why: OnceLock<String>,
+}
+
+impl Conn {
+    /// Gives up on the connection: the calls in flight over it fail at once, saying `why`
+    /// (the child itself is killed once the last holder lets go of it).
+    pub(crate) fn give_up(&self, why: String) {
+        let _ = self.why.set(why);
+        self.given_up.cancel();
+    }
+
+    /// Whether it was given up on, or its upstream's side ended.
+    pub(crate) fn is_done(&self) -> bool {
+        self.given_up.is_cancelled() || self.client.is_closed()
+    }
+
+    /// Waits, once the upstream is unhealthy ([`super::health::unhealthy`]), and says why.
+    pub(crate) async fn unhealthy(&self, check: Option<super::upstream::HealthCheck>) -> String {
+        super::health::unhealthy(&self.client, &self.pings, check).await
+    }
+
+    /// Waits until it is given up on, and says why.
+    pub(crate) async fn given_up(&self) -> &str {
+        self.given_up.cancelled().await;
+        self.why.get().map_or("it was stopped", String::as_str)
+    }
 }
 
 /// Opens one connection to `upstream`, offering it `asks`.
@@ -86,7 +146,8 @@ pub(crate) async fn connect(upstream: &Upstream, asks: Asks, events: Events) -> 
     };
     // Every notification goes to a handler above; nothing reads the channel.
     drop(client.notifications());
-    Ok(Conn { client, routes })
+    let (activity, given_up, why) = (Activity::default(), CancellationToken::new(), OnceLock::new());
+    Ok(Conn { client, routes, activity, pings: Pings::default(), given_up, why })
 }
 
 /// How long a child that did not start is given to finish saying why on its stderr.
