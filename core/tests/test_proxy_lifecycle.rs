@@ -37,7 +37,8 @@ async fn a_lazy_child_runs_only_while_called_and_stops_when_idle() {
     eventually("the child stopped once its catalogue was listed", || with_env(MARK, &mark).is_empty()).await;
     let client = gateway.client("caller").await;
     let listed = client.request("tools/list", json!({})).await.expect("listed");
-    let names: Vec<&str> = listed["tools"].as_array().expect("tools").iter().filter_map(|t| t["name"].as_str()).collect();
+    let names: Vec<&str> =
+        listed["tools"].as_array().expect("tools").iter().filter_map(|t| t["name"].as_str()).collect();
     assert!(names.contains(&"echo"), "the catalogue is served with no child running: {names:?}");
     assert!(with_env(MARK, &mark).is_empty(), "listing started no child");
     for round in ["first", "second"] {

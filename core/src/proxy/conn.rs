@@ -29,7 +29,13 @@ pub(crate) type Events = Arc<dyn Fn(&Notification) + Send + Sync>;
 /// The downstream sessions a per-session or per-user connection serves (by their ids), which
 /// its resource updates and log messages go to.
 #[derive(Clone, Default)]
-pub(crate) struct Audience(Arc<std::sync::Mutex<Vec<(String, Weak<Session>)>>>);
+pub(crate) struct Audience(Arc<std::sync::Mutex<Vec<Member>>>);
+
+/// One session of an [`Audience`]: its id, and the session (to know when it ended).
+type Member = (String, Weak<Session>);
+
+/// Where the notifications of a connection serving an [`Audience`] go.
+pub(crate) type AudienceEvents = Arc<dyn Fn(Audience) -> Events + Send + Sync>;
 
 impl Audience {
     /// The ids of the sessions that have not ended.

@@ -148,7 +148,8 @@ mod tests {
         assert_eq!((up.mode, up.start, up.max_sessions), (Mode::PerUser, Start::Lazy, 8));
         assert_eq!(up.idle_after(), Some(Duration::from_millis(1500)));
         assert_eq!(up.health, Some(HealthCheck::every(Duration::from_secs(30))));
-        let never = Upstream::from_json("s", json!({"command": "srv", "mode": "per-user", "idleTimeout": 0}), Mode::Shared);
+        let never =
+            Upstream::from_json("s", json!({"command": "srv", "mode": "per-user", "idleTimeout": 0}), Mode::Shared);
         assert_eq!(never.expect("read").idle_after(), None);
         let defaults = Upstream::from_json("s", json!({"command": "srv", "mode": "per-user"}), Mode::Shared);
         assert_eq!(defaults.expect("read").idle_after(), Some(Duration::from_secs(600)));

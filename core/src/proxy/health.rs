@@ -44,7 +44,9 @@ pub(crate) async fn unhealthy(client: &Client, pings: &Pings, check: Option<Heal
                 continue;
             }
             Ok(Err(ClientError::Closed)) => return std::future::pending().await,
-            Ok(Err(ClientError::Timeout { .. })) | Err(_) => format!("no answer to {} within {:?}", method.as_str(), check.timeout),
+            Ok(Err(ClientError::Timeout { .. })) | Err(_) => {
+                format!("no answer to {} within {:?}", method.as_str(), check.timeout)
+            }
             Ok(Err(other)) => other.to_string(),
         };
         let failed = pings.failed.fetch_add(1, Ordering::AcqRel) + 1;

@@ -15,7 +15,7 @@ use std::time::Duration;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
-use super::conn::{Audience, Conn, Events};
+use super::conn::{Audience, AudienceEvents, Conn, Events};
 use super::forward;
 use super::linked::{Known, Linked};
 use super::naming::Naming;
@@ -261,7 +261,7 @@ pub(crate) fn shared_events(server: Server, linked: Weak<Linked>) -> Events {
 /// Where a per-session or per-user connection's notifications go: its resource updates and
 /// log messages to the sessions it serves only, every session when it serves none by id (a
 /// stdio or in-process client); its list changes are not the catalogue's.
-pub(crate) fn session_events(server: Server, naming: Naming) -> Arc<dyn Fn(Audience) -> Events + Send + Sync> {
+pub(crate) fn session_events(server: Server, naming: Naming) -> AudienceEvents {
     Arc::new(move |audience: Audience| {
         let (server, naming) = (server.clone(), naming.clone());
         let events: Events = Arc::new(move |n: &Notification| {

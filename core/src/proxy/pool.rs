@@ -14,7 +14,7 @@ use std::time::Duration;
 use tokio::sync::OnceCell;
 use tokio_util::sync::CancellationToken;
 
-use super::conn::{Asks, Audience, Conn, Events, connect};
+use super::conn::{Asks, Audience, AudienceEvents, Conn, connect};
 use super::supervisor::close;
 use super::upstream::{Mode, Upstream};
 use crate::context::RequestContext;
@@ -56,17 +56,13 @@ impl Entry {
 pub(crate) struct Pool {
     upstream: Arc<Upstream>,
     /// Where a connection's notifications go, given the sessions it serves.
-    events: Arc<dyn Fn(Audience) -> Events + Send + Sync>,
+    events: AudienceEvents,
     open: Mutex<HashMap<Owner, Entry>>,
 }
 
 impl Pool {
     /// The connections of `upstream`, reaped until `stop`.
-    pub(crate) fn start(
-        upstream: Arc<Upstream>,
-        events: Arc<dyn Fn(Audience) -> Events + Send + Sync>,
-        stop: CancellationToken,
-    ) -> Arc<Pool> {
+    pub(crate) fn start(upstream: Arc<Upstream>, events: AudienceEvents, stop: CancellationToken) -> Arc<Pool> {
         let pool = Arc::new(Pool { upstream, events, open: Mutex::default() });
         tokio::spawn(reap(Arc::downgrade(&pool), stop));
         pool
