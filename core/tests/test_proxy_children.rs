@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use crate::example_servers::{command_of, everything, gone, with_env};
-use crate::proxy_harness::{Gateway, WAIT, eventually, marker, text};
+use crate::proxy_harness::{Gateway, WAIT, eventually, marker, signal_mid_call, text};
 
 use mcpforge::client::{Client, ClientError};
 use mcpforge::proxy::{Mode, Upstream};
@@ -30,6 +30,12 @@ fn per_user(mark: &str) -> Upstream {
     Upstream::command("private", everything(), Vec::<String>::new()).mode(Mode::PerUser).setting(MARK, mark)
 }
 
+/// The index of notes `client` reads (the `everything` server keeps its notes in its process).
+async fn notes_index(client: &Client) -> String {
+    let read = client.request("resources/read", json!({ "uri": "memo://notes" })).await.expect("read");
+    read["contents"][0]["text"].as_str().unwrap_or_default().to_owned()
+}
+
 /// Asserts `client`'s echo of `said` comes back.
 async fn echoes(client: &Client, said: &str) {
     let echoed = tokio::time::timeout(WAIT, client.call_tool("echo", json!({ "text": said }))).await.expect("in time");
@@ -46,31 +52,8 @@ async fn an_upstream_killed_mid_call_fails_the_call_and_restarts_with_no_orphan(
     let before = with_env(MARK, &mark);
     let server = before.iter().copied().find(|p| command_of(*p) == "everything").expect("the upstream runs");
     let grandchild = before.iter().copied().find(|p| command_of(*p) == "sleep").expect("its grandchild runs");
-    let client = gateway.client("caller").await;
-    let mut heard = client.notifications().expect("the channel");
-    let call = tokio::spawn(async move {
-        let counted = client.call_tool("count", json!({ "steps": 100, "delay_ms": 100 })).await;
-        (client, counted)
-    });
-    // Mid-call: the first progress has come.
-    let progressed = tokio::time::timeout(WAIT, async {
-        while let Some(n) = heard.recv().await {
-            if n.method == "notifications/progress" {
-                return;
-            }
-        }
-    });
-    progressed.await.expect("progress in time");
-    // SAFETY: kill only sends a signal to the upstream this test started.
-    unsafe { libc::kill(i32::try_from(server).expect("a pid"), libc::SIGKILL) };
-    let (client, counted) = tokio::time::timeout(WAIT, call).await.expect("the call ends").expect("joined");
-    match counted {
-        Err(ClientError::Server(e)) => {
-            assert_eq!(e.code, -32603);
-            assert!(e.message.contains("doomed"), "the error names the upstream: {}", e.message);
-        }
-        other => panic!("the call should fail: {other:?}"),
-    }
+    let (client, why) = signal_mid_call(gateway.client("caller").await, server, libc::SIGKILL).await;
+    assert!(why.contains("doomed"), "the error names the upstream: {why}");
     eventually("the process group gone", || gone(server) && gone(grandchild)).await;
     // Restarted: the next call is answered by a new child.
     let echoed = client.call_tool("echo", json!({ "text": "again" })).await.expect("answered after the restart");
@@ -117,6 +100,11 @@ async fn per_user_children_are_one_per_user_and_a_request_without_one_is_refused
     echoes(&bob, "bob").await;
     assert_eq!(gateway.proxy.session_children("private"), 2);
     assert_eq!(with_env(MARK, &mark).len(), 3);
+    // A user's sessions share the user's child and its state; another user's child has its own.
+    let wrote = alice[0].call_tool("write_note", json!({ "name": "plan", "text": "alice's" })).await;
+    assert_eq!(text(&wrote.expect("written")), "saved memo://notes/plan");
+    assert!(notes_index(&alice[1]).await.contains("memo://notes/plan"), "alice's other session sees her note");
+    assert!(!notes_index(&bob).await.contains("memo://notes/plan"), "bob's child never sees alice's note");
     let service = gateway.client_with_token("s", "service").await;
     match service.call_tool("echo", json!({ "text": "nobody" })).await {
         Err(ClientError::Server(e)) => {

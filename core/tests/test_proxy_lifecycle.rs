@@ -7,10 +7,9 @@
 use std::time::Duration;
 
 use crate::example_servers::{everything, gone, with_env};
-use crate::proxy_harness::{Gateway, WAIT, eventually, marker, text};
+use crate::proxy_harness::{Gateway, WAIT, eventually, marker, signal_mid_call, text};
 use crate::test_proxy_children::MARK;
 
-use mcpforge::client::ClientError;
 use mcpforge::proxy::{HealthCheck, Mode, Start, Upstream};
 use serde_json::json;
 
@@ -81,29 +80,8 @@ async fn a_child_that_stops_answering_pings_is_killed_and_replaced() {
     let [child] = before[..] else { panic!("one child: {before:?}") };
     let client = gateway.client("caller").await;
     echo(&client, "alive").await;
-    let mut heard = client.notifications().expect("the channel");
-    let call = tokio::spawn(async move {
-        let counted = client.call_tool("count", json!({ "steps": 100, "delay_ms": 200 })).await;
-        (client, counted)
-    });
-    let progressed = tokio::time::timeout(WAIT, async {
-        while let Some(n) = heard.recv().await {
-            if n.method == "notifications/progress" {
-                return;
-            }
-        }
-    });
-    progressed.await.expect("progress in time");
-    // SAFETY: kill only sends a signal to the upstream this test started.
-    unsafe { libc::kill(i32::try_from(child).expect("a pid"), libc::SIGSTOP) };
-    let (client, counted) = tokio::time::timeout(WAIT, call).await.expect("the call ends").expect("joined");
-    match counted {
-        Err(ClientError::Server(e)) => {
-            assert_eq!(e.code, -32603);
-            assert!(e.message.contains("tools") && e.message.contains("health checks"), "why: {}", e.message);
-        }
-        other => panic!("the call should fail: {other:?}"),
-    }
+    let (client, why) = signal_mid_call(client, child, libc::SIGSTOP).await;
+    assert!(why.contains("tools") && why.contains("health checks"), "the error says why: {why}");
     eventually("the stopped child killed", || gone(child)).await;
     echo(&client, "replaced").await;
     let after = with_env(MARK, &mark);

@@ -27,9 +27,14 @@ use crate::sync::lock;
 pub(crate) type Events = Arc<dyn Fn(&Notification) + Send + Sync>;
 
 /// The downstream sessions a per-session or per-user connection serves (by their ids), which
-/// its resource updates and log messages go to.
+/// its resource updates and log messages go to; when it knows none by id, every session
+/// (the one client of a stdio or in-process connection) unless it is `closed` (a user's:
+/// what one user's child says never reaches another user).
 #[derive(Clone, Default)]
-pub(crate) struct Audience(Arc<std::sync::Mutex<Vec<Member>>>);
+pub(crate) struct Audience {
+    members: Arc<std::sync::Mutex<Vec<Member>>>,
+    closed: bool,
+}
 
 /// One session of an [`Audience`]: its id, and the session (to know when it ended).
 type Member = (String, Weak<Session>);
@@ -38,16 +43,26 @@ type Member = (String, Weak<Session>);
 pub(crate) type AudienceEvents = Arc<dyn Fn(Audience) -> Events + Send + Sync>;
 
 impl Audience {
+    /// An audience of its members only.
+    pub(crate) fn closed() -> Audience {
+        Audience { closed: true, ..Audience::default() }
+    }
+
+    /// Whether a notification goes to every session now (it knows none by id, and is open).
+    pub(crate) fn is_everyone(&self) -> bool {
+        !self.closed && self.sessions().is_empty()
+    }
+
     /// The ids of the sessions that have not ended.
     pub(crate) fn sessions(&self) -> Vec<String> {
-        let mut members = lock(&self.0);
+        let mut members = lock(&self.members);
         members.retain(|(_, session)| session.strong_count() > 0);
         members.iter().map(|(id, _)| id.clone()).collect()
     }
 
     /// Adds session `id` (once).
     pub(crate) fn join(&self, id: &str, session: Weak<Session>) {
-        let mut members = lock(&self.0);
+        let mut members = lock(&self.members);
         if !members.iter().any(|(known, _)| known == id) {
             members.push((id.to_owned(), session));
         }
@@ -110,8 +125,8 @@ impl Conn {
     }
 
     /// Waits, once the upstream is unhealthy ([`super::health::unhealthy`]), and says why.
-    pub(crate) async fn unhealthy(&self, check: Option<super::upstream::HealthCheck>) -> String {
-        super::health::unhealthy(&self.client, &self.pings, check).await
+    pub(crate) async fn unhealthy(&self, name: &str, check: Option<super::upstream::HealthCheck>) -> String {
+        super::health::unhealthy(name, &self.client, &self.pings, check).await
     }
 
     /// Waits until it is given up on, and says why.

@@ -26,10 +26,10 @@ impl Pings {
     }
 }
 
-/// Returns, with why, once `client` has failed `check.failures` pings in a row (counted in
+/// Returns, with why, once `client` (of upstream `name`) has failed `check.failures` pings in a row (counted in
 /// `pings`); never when there is no check (or once the connection has ended: its end is
 /// seen elsewhere).
-pub(crate) async fn unhealthy(client: &Client, pings: &Pings, check: Option<HealthCheck>) -> String {
+pub(crate) async fn unhealthy(name: &str, client: &Client, pings: &Pings, check: Option<HealthCheck>) -> String {
     let Some(check) = check else { return std::future::pending().await };
     let method = if client.is_stateless() { Method::ToolsList } else { Method::Ping };
     let call = CallOptions { timeout: check.timeout, reset_on_progress: false, max_total: check.timeout };
@@ -50,7 +50,7 @@ pub(crate) async fn unhealthy(client: &Client, pings: &Pings, check: Option<Heal
             Ok(Err(other)) => other.to_string(),
         };
         let failed = pings.failed.fetch_add(1, Ordering::AcqRel) + 1;
-        tracing::warn!(failed, "a health check of the upstream failed: {why}");
+        tracing::warn!(upstream = %name, failed, "a health check of the upstream failed: {why}");
         if failed >= needed {
             return format!("it failed {failed} health checks in a row (the last: {why})");
         }

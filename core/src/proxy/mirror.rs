@@ -259,25 +259,26 @@ pub(crate) fn shared_events(server: Server, linked: Weak<Linked>) -> Events {
 }
 
 /// Where a per-session or per-user connection's notifications go: its resource updates and
-/// log messages to the sessions it serves only, every session when it serves none by id (a
-/// stdio or in-process client); its list changes are not the catalogue's.
+/// log messages to the sessions it serves only (every session when a per-session one serves
+/// none by id: a stdio or in-process client); its list changes are not the catalogue's.
 pub(crate) fn session_events(server: Server, naming: Naming) -> AudienceEvents {
     Arc::new(move |audience: Audience| {
         let (server, naming) = (server.clone(), naming.clone());
         let events: Events = Arc::new(move |n: &Notification| {
-            let sessions = audience.sessions();
+            let everyone = audience.is_everyone();
             match Method::from_wire(&n.method) {
-                Some(Method::ResourceUpdated) if sessions.is_empty() => {
+                Some(Method::ResourceUpdated) if everyone => {
                     if let Some(uri) = n.params.get("uri").and_then(Value::as_str) {
                         server.notify_resource_updated(&naming.outer_uri(uri));
                     }
                 }
                 Some(Method::ResourceUpdated) => {
                     let params = naming.outer_uri_params(&n.params);
+                    let sessions = audience.sessions();
                     sessions.iter().for_each(|id| _ = server.notify_session(id, &n.method, Some(&params)));
                 }
-                Some(Method::LogMessage) if sessions.is_empty() => log(&server, None, n),
-                Some(Method::LogMessage) => sessions.iter().for_each(|id| log(&server, Some(id), n)),
+                Some(Method::LogMessage) if everyone => log(&server, None, n),
+                Some(Method::LogMessage) => audience.sessions().iter().for_each(|id| log(&server, Some(id), n)),
                 _ => {}
             }
         });

@@ -114,7 +114,7 @@ impl Pool {
             let session = ctx.session_handle();
             let entry = open.entry(owner).or_insert_with(|| Entry {
                 session: if per_session { session.clone() } else { None },
-                audience: Audience::default(),
+                audience: if per_session { Audience::default() } else { Audience::closed() },
                 conn: Arc::default(),
             });
             if let (Some(id), Some(session)) = (ctx.session_id(), session) {

@@ -202,7 +202,7 @@ impl KeepUp {
                         }
                         () = conn.client.closed() => End::Exited,
                         () = asked(&mut self.restarts) => End::Asked,
-                        why = conn.unhealthy(self.upstream.health) => End::Unhealthy(why),
+                        why = conn.unhealthy(&name, self.upstream.health) => End::Unhealthy(why),
                         () = until_idle(&conn, idle) => End::Idle,
                     };
                     let in_flight = conn.routes.len();

@@ -113,6 +113,35 @@ pub async fn told(heard: &mut tokio::sync::mpsc::Receiver<mcpforge::client::Noti
     assert!(told.await.expect("told in time"), "{method} came");
 }
 
+/// Sends `signal` to process `pid` in the middle of a long call of `client` (once its first
+/// progress has come), and returns the client with the call's error, asserted to be -32603
+/// and to come within [`WAIT`].
+pub async fn signal_mid_call(client: Client, pid: u32, signal: i32) -> (Client, String) {
+    let mut heard = client.notifications().expect("the channel");
+    let call = tokio::spawn(async move {
+        let counted = client.call_tool("count", serde_json::json!({ "steps": 100, "delay_ms": 200 })).await;
+        (client, counted)
+    });
+    let progressed = tokio::time::timeout(WAIT, async {
+        while let Some(n) = heard.recv().await {
+            if n.method == "notifications/progress" {
+                return;
+            }
+        }
+    });
+    progressed.await.expect("progress in time");
+    // SAFETY: kill only sends a signal to an upstream the calling test started.
+    unsafe { libc::kill(i32::try_from(pid).expect("a pid"), signal) };
+    let (client, counted) = tokio::time::timeout(WAIT, call).await.expect("the call ends").expect("joined");
+    match counted {
+        Err(mcpforge::client::ClientError::Server(e)) => {
+            assert_eq!(e.code, -32603, "{}", e.message);
+            (client, e.message)
+        }
+        other => panic!("the call should fail: {other:?}"),
+    }
+}
+
 /// Waits (at most [`WAIT`]) until `check` holds.
 pub async fn eventually(what: &str, mut check: impl FnMut() -> bool) {
     let deadline = tokio::time::Instant::now() + WAIT;
