@@ -2,22 +2,23 @@
 //! and when the last one began or ended, so that a child with nothing in flight and nothing
 //! for [`Upstream::idle_timeout`](super::Upstream) is stopped ([`Activity::until_idle`]).
 
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::sync::lock;
-
-/// The requests in flight over one connection, and when it was last used.
+/// The requests in flight over one connection, and when it was last used (two atomics, no
+/// lock: every forwarded call touches them).
 #[derive(Debug)]
 pub(crate) struct Activity {
     in_flight: AtomicUsize,
-    last: Mutex<Instant>,
+    /// When it was made.
+    born: Instant,
+    /// When it was last used, in microseconds after `born`.
+    last: AtomicU64,
 }
 
 impl Default for Activity {
     fn default() -> Self {
-        Activity { in_flight: AtomicUsize::new(0), last: Mutex::new(Instant::now()) }
+        Activity { in_flight: AtomicUsize::new(0), born: Instant::now(), last: AtomicU64::new(0) }
     }
 }
 
@@ -40,7 +41,8 @@ impl Activity {
     }
 
     fn touch(&self) {
-        *lock(&self.last) = Instant::now();
+        let now = u64::try_from(self.born.elapsed().as_micros()).unwrap_or(u64::MAX);
+        self.last.fetch_max(now, Ordering::AcqRel);
     }
 
     /// How long the connection has had nothing in flight (`None` while something is).
@@ -48,7 +50,8 @@ impl Activity {
         if self.in_flight.load(Ordering::Acquire) > 0 {
             return None;
         }
-        Some(lock(&self.last).elapsed())
+        let last = Duration::from_micros(self.last.load(Ordering::Acquire));
+        Some(self.born.elapsed().saturating_sub(last))
     }
 
     /// Whether it has been idle for `limit` or longer.
