@@ -1,8 +1,8 @@
 //! The proxy's upstream children: one killed in the middle of a call fails that call at
 //! once with an error naming the upstream, leaves nothing of its process group behind, and
 //! is started again; per-session children are stopped when their session ends; per-user
-//! children are one per authenticated user, refuse a request without one, and stop when
-//! idle. The upstreams are real child processes found by a mark in their environment.
+//! children are one per authenticated user, refuse a request without one, stop when
+//! idle, and are replaced when they stop answering pings. The upstreams are real child processes found by a mark in their environment.
 
 use std::time::Duration;
 
@@ -10,7 +10,7 @@ use crate::example_servers::{command_of, everything, gone, with_env};
 use crate::proxy_harness::{Gateway, WAIT, eventually, marker, signal_mid_call, text};
 
 use mcpforge::client::{Client, ClientError};
-use mcpforge::proxy::{Mode, Upstream};
+use mcpforge::proxy::{HealthCheck, Mode, Upstream};
 use mcpforge::{AuthError, AuthInfo};
 use serde_json::json;
 
@@ -137,6 +137,25 @@ async fn an_idle_per_user_child_is_stopped_and_the_next_call_starts_another() {
     assert_eq!(gateway.proxy.session_children("private"), 1);
     let now = with_env(MARK, &mark);
     assert!(now.iter().any(|p| !catalogue.contains(p)), "a new child: {now:?} after {catalogue:?}");
+    drop(gateway);
+    eventually("no child left once the proxy stops", || with_env(MARK, &mark).is_empty()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_per_user_child_that_stops_answering_pings_is_replaced() {
+    let mark = marker("per-user-health");
+    let check = HealthCheck { interval: Duration::from_millis(200), timeout: Duration::from_millis(200), failures: 2 };
+    let gateway = Gateway::start_authorized(vec![per_user(&mark).health(check)], verify_user).await;
+    let catalogue = with_env(MARK, &mark);
+    let alice = gateway.client_with_token("a", "alice").await;
+    echoes(&alice, "before").await;
+    let child = with_env(MARK, &mark).into_iter().find(|p| !catalogue.contains(p)).expect("alice's child");
+    let (alice, why) = signal_mid_call(alice, child, libc::SIGSTOP).await;
+    assert!(why.contains("private") && why.contains("health checks"), "the error says why: {why}");
+    eventually("the stopped child killed", || gone(child)).await;
+    echoes(&alice, "after").await;
+    let now = with_env(MARK, &mark);
+    assert!(now.len() == 2 && !now.contains(&child), "the catalogue's child and a new one: {now:?}");
     drop(gateway);
     eventually("no child left once the proxy stops", || with_env(MARK, &mark).is_empty()).await;
 }

@@ -13,7 +13,6 @@ use tokio_util::sync::CancellationToken;
 
 use serde_json::{Value, json};
 
-use super::health::Pings;
 use super::idle::Activity;
 use super::routes::Routes;
 use super::upstream::Upstream;
@@ -66,6 +65,29 @@ impl Audience {
         if !members.iter().any(|(known, _)| known == id) {
             members.push((id.to_owned(), session));
         }
+    }
+}
+
+/// The failed health checks in a row of one connection ([`super::health`]).
+#[derive(Debug, Default)]
+pub(crate) struct Pings {
+    failed: std::sync::atomic::AtomicU32,
+}
+
+impl Pings {
+    /// Whether the last check was answered (true before the first).
+    pub(crate) fn healthy(&self) -> bool {
+        self.failed.load(std::sync::atomic::Ordering::Acquire) == 0
+    }
+
+    /// Counts one check, answered or not; returns the failures in a row.
+    pub(crate) fn record(&self, answered: bool) -> u32 {
+        use std::sync::atomic::Ordering;
+        if answered {
+            self.failed.store(0, Ordering::Release);
+            return 0;
+        }
+        self.failed.fetch_add(1, Ordering::AcqRel).saturating_add(1)
     }
 }
 
@@ -122,11 +144,6 @@ impl Conn {
     /// Whether it was given up on, or its upstream's side ended.
     pub(crate) fn is_done(&self) -> bool {
         self.given_up.is_cancelled() || self.client.is_closed()
-    }
-
-    /// Waits, once the upstream is unhealthy ([`super::health::unhealthy`]), and says why.
-    pub(crate) async fn unhealthy(&self, name: &str, check: Option<super::upstream::HealthCheck>) -> String {
-        super::health::unhealthy(name, &self.client, &self.pings, check).await
     }
 
     /// Waits until it is given up on, and says why.

@@ -4,8 +4,8 @@
 //! ended; in [`Mode::PerUser`](super::Mode) one per authenticated user (the subject of the
 //! request's bearer grant), shared by that user's sessions, a request without a user
 //! refused. Each is opened at its owner's first forwarded request, replaced at the next one
-//! when it died, closed once idle past the upstream's idle timeout, and all of them are
-//! bounded in number. Ended sessions and idle children are looked for every `REAP_EVERY`.
+//! when it died or failed its health checks, closed once idle past the upstream's idle
+//! timeout, and all of them are bounded in number. Ended sessions and idle children are looked for every `REAP_EVERY`.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, Weak};
@@ -15,6 +15,7 @@ use tokio::sync::OnceCell;
 use tokio_util::sync::CancellationToken;
 
 use super::conn::{Asks, Audience, AudienceEvents, Conn, connect};
+use super::health;
 use super::supervisor::close;
 use super::upstream::{Mode, Upstream};
 use crate::context::RequestContext;
@@ -126,7 +127,13 @@ impl Pool {
         // A per-user child's asks go to whichever of the user's clients is calling.
         let asks = if per_session { Asks::of(ctx.client_capabilities()) } else { Asks::ALL };
         let opened = cell
-            .get_or_try_init(|| async { connect(&self.upstream, asks, events).await.map(Arc::new) })
+            .get_or_try_init(|| async {
+                let conn = Arc::new(connect(&self.upstream, asks, events).await?);
+                if let Some(check) = self.upstream.health {
+                    health::watch(self.upstream.name.clone(), &conn, check);
+                }
+                Ok::<_, crate::client::ClientError>(conn)
+            })
             .await
             .cloned()
             .map_err(|e| ProtocolError::internal(format!("upstream {} did not start: {e}", self.upstream.name)));

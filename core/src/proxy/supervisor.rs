@@ -19,6 +19,7 @@ use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
 use super::conn::{Asks, Conn, Events, connect};
+use super::health;
 use super::upstream::{Mode, Start, Upstream};
 use crate::client::ClientError;
 use crate::error::ProtocolError;
@@ -202,7 +203,7 @@ impl KeepUp {
                         }
                         () = conn.client.closed() => End::Exited,
                         () = asked(&mut self.restarts) => End::Asked,
-                        why = conn.unhealthy(&name, self.upstream.health) => End::Unhealthy(why),
+                        why = health::unhealthy(&name, &conn, self.upstream.health) => End::Unhealthy(why),
                         () = until_idle(&conn, idle) => End::Idle,
                     };
                     let in_flight = conn.routes.len();

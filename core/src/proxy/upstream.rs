@@ -83,11 +83,11 @@ impl Start {
     }
 }
 
-/// Pinging a running child ([`Upstream::health`]): every `interval` the gateway sends it
-/// `ping` (on the 2026-07-28 wire, which has none, `tools/list`); one not answered within
-/// `timeout` fails, and after `failures` failures in a row the child is killed (its process
+/// Pinging each running child, shared, per user or per session ([`Upstream::health`]):
+/// every `interval` the gateway sends it `ping` (on the 2026-07-28 wire, which has none,
+/// `tools/list`); one not answered within `timeout` fails, and after `failures` failures in a row the child is killed (its process
 /// group), the calls in flight over it fail at once, and it is started again with the
-/// backoff.
+/// backoff (a per-user or per-session one at its owner's next request).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HealthCheck {
     /// How often a running child is pinged.
