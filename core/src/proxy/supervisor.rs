@@ -179,6 +179,7 @@ impl KeepUp {
         let name = self.upstream.name.clone();
         let mut wait = backoff.first;
         let mut tries = 0;
+        let mut ever_up = false;
         loop {
             let serves = *self.restarts.borrow_and_update();
             let started = Instant::now();
@@ -195,7 +196,7 @@ impl KeepUp {
                     self.publish.send_replace(Some(conn.clone()));
                     tries += 1;
                     self.outcome.send_replace(Attempt { serves, failed: None, parked: false, tries });
-                    let idle = self.idle_limit(tries == 1);
+                    let idle = self.idle_limit(!std::mem::replace(&mut ever_up, true));
                     let end = tokio::select! {
                         () = self.stop.cancelled() => {
                             self.publish.send_replace(None);
@@ -219,6 +220,8 @@ impl KeepUp {
                             // What a request asks from now on wakes it.
                             self.wanted.borrow_and_update();
                             self.publish.send_replace(None);
+                            // A request that took it just before serves on it; the child
+                            // then goes with that request's hold.
                             close(conn);
                             tracing::info!(upstream = %name, "the upstream is idle; stopped until a request needs it");
                             if !self.dormant(serves, tries).await {
