@@ -29,7 +29,8 @@ class Upstream {
    * `Upstream.command('npx', ['-y', '@modelcontextprotocol/server-everything'])` or
    * `Upstream.command(['uvx', 'mcp-server-time'])`. Options: `env` (added to the inherited
    * environment), `cwd`, `mode` (`'per-session'`, the default: one child per client session;
-   * `'shared'`: one for every client, for servers that keep no per-client state), `name`.
+   * `'per-user'`: one per authenticated user, stopped once idle; `'shared'`: one for every
+   * client, for servers that keep no per-client state), `name`.
    */
   static command(command, args, options = {}) {
     if (Array.isArray(command)) {

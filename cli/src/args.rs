@@ -247,8 +247,8 @@ pub struct GatewayArgs {
     /// Serve Streamable HTTP (and the other HTTP wires) at this address
     #[arg(long, value_name = "HOST:PORT")]
     pub http: Option<String>,
-    /// How upstreams that name no mode are run: one child per session (the default) or one shared
-    #[arg(long, value_parser = ["shared", "per-session"])]
+    /// How upstreams that name no mode are run: one child per session (the default), per user or one shared
+    #[arg(long, value_parser = ["shared", "per-user", "per-session"])]
     pub mode: Option<String>,
     /// Serve the remote Streamable HTTP server at URL over stdio
     #[arg(long, value_name = "URL", conflicts_with_all = ["config", "http", "mode", "command"])]

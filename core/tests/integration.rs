@@ -109,6 +109,8 @@ mod test_prompts;
 mod test_proxy;
 #[path = "test_proxy_children.rs"]
 mod test_proxy_children;
+#[path = "test_proxy_lifecycle.rs"]
+mod test_proxy_lifecycle;
 #[path = "test_proxy_mount.rs"]
 mod test_proxy_mount;
 #[path = "test_proxy_restart.rs"]

@@ -359,8 +359,8 @@ export declare class Server {
   testClient(options?: TestClientOptions): Promise<TestClient>;
 }
 
-/** How a mounted server runs: one connection per client session (the default) or one for all. */
-export type UpstreamMode = 'per-session' | 'shared';
+/** How a mounted server runs: one connection per client session (the default), per authenticated user, or one for all. */
+export type UpstreamMode = 'per-session' | 'per-user' | 'shared';
 
 /** Options of `Server.mount` (composition; `MountOptions` are the HTTP handlers'). */
 export interface ComposeOptions {

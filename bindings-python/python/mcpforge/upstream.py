@@ -16,8 +16,10 @@ class Upstream:
     ``Upstream.url``.
 
     ``mode`` is ``"per-session"`` (the default: one child, or one upstream HTTP session, per
-    client session, so a server that keeps state for its client never shows it to another)
-    or ``"shared"`` (one for every client, for servers that keep no per-client state)."""
+    client session, so a server that keeps state for its client never shows it to another),
+    ``"per-user"`` (one per authenticated user, shared by that user's sessions, stopped once
+    idle; a request without a user is refused) or ``"shared"`` (one for every client, for
+    servers that keep no per-client state)."""
 
     __slots__ = ("name", "entry")
 

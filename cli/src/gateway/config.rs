@@ -1,6 +1,6 @@
 //! The `gateway` command's configuration: the upstreams from a JSON file in the `mcpServers`
 //! form MCP clients use (each server a `command` with `args` and `env`, or a `url` with
-//! `headers`; `mode` chooses `shared` or `per-session`), the engine's server options
+//! `headers`; `mode` chooses `shared`, `per-user` or `per-session`), the engine's server options
 //! (`server`) and HTTP options (`http`), or one upstream command from the command line after
 //! `--`.
 
@@ -127,6 +127,7 @@ mod tests {
         let words = ["mcpforge", "gateway", "--mode", "sometimes", "--", "server"];
         assert!(Cli::try_parse_from(words).unwrap_err().to_string().contains("sometimes"));
         assert!(parse(&args("--mode shared")).unwrap_err().contains("no upstream"));
+        assert_eq!(parse(&args("--mode per-user -- server")).expect("parsed").upstreams[0].mode, Mode::PerUser);
     }
 
     #[test]

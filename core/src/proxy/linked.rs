@@ -1,5 +1,5 @@
 //! One upstream as the proxy runs it ([`Linked`]): its shared connection, its per-session
-//! connections when it has them, what of its catalogue is registered, and forwarding one
+//! or per-user connections when it has them, what of its catalogue is registered, and forwarding one
 //! downstream request to it ([`Linked::forward`]). The forwarded request is the client
 //! engine's own (its id is the engine's, so no answer can reach another client); it carries
 //! a progress token of the gateway's when the downstream request asked for progress; and
@@ -15,7 +15,7 @@ use tokio::sync::Notify;
 
 use super::conn::Conn;
 use super::naming::Naming;
-use super::sessions::SessionConns;
+use super::pool::Pool;
 use super::supervisor::Supervisor;
 use super::upstream::Upstream;
 use crate::client::{CancelReason, ClientError, with_meta};
@@ -41,8 +41,8 @@ pub(crate) struct Linked {
     pub(crate) naming: Naming,
     /// The shared connection (also the catalogue's source in per-session mode).
     pub(crate) main: OnceLock<Supervisor>,
-    /// The per-session connections, in [`Mode::PerSession`](super::Mode).
-    pub(crate) sessions: OnceLock<Arc<SessionConns>>,
+    /// The per-session or per-user connections, in those [`Mode`](super::Mode)s.
+    pub(crate) pool: OnceLock<Arc<Pool>>,
     pub(crate) known: Mutex<Known>,
     /// The lists the upstream said changed, not yet listed again (tools, prompts, resources).
     pub(crate) dirty: [AtomicBool; 3],
@@ -62,7 +62,7 @@ impl Linked {
             naming: Naming::new(upstream.prefix.clone()),
             upstream,
             main: OnceLock::new(),
-            sessions: OnceLock::new(),
+            pool: OnceLock::new(),
             known: Mutex::default(),
             dirty: Default::default(),
             wake: Notify::new(),
@@ -81,11 +81,11 @@ impl Linked {
         self.main.get().and_then(Supervisor::now)
     }
 
-    /// The connection `ctx`'s request goes over: its session's in per-session mode, else
-    /// the shared one (waited for up to the connect timeout).
+    /// The connection `ctx`'s request goes over: its session's or its user's in those
+    /// modes, else the shared one (waited for up to the connect timeout).
     pub(crate) async fn conn_for(&self, ctx: &RequestContext) -> Result<Arc<Conn>, ProtocolError> {
-        if let Some(sessions) = self.sessions.get() {
-            match sessions.conn(ctx).await {
+        if let Some(pool) = self.pool.get() {
+            match pool.conn(ctx).await {
                 Some(conn) => return conn,
                 // Over HTTP without a session (the 2026-07-28 wire): sharing would mix clients.
                 None if ctx.http_request().is_some() => {
@@ -114,6 +114,7 @@ impl Linked {
         mut params: Value,
     ) -> Result<Value, ProtocolError> {
         let conn = self.conn_for(ctx).await?;
+        let _busy = conn.activity.begin();
         let route = conn.routes.open(ctx);
         if ctx.progress_token().is_some() {
             with_meta(&mut params, "progressToken", route.token());
@@ -128,6 +129,9 @@ impl Linked {
                 Some(e) => Err(e),
                 None => answer.map_err(|e| self.failure(e)),
             },
+            why = conn.given_up() => {
+                Err(ProtocolError::internal(format!("upstream {} was stopped before answering: {why}", self.upstream.name)))
+            }
             () = ctx.cancelled() => {
                 // Dropping the call (on return) sends the upstream its cancellation, with this reason.
                 reason.set(ctx.cancel_reason().unwrap_or("the client cancelled the request"));

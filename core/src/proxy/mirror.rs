@@ -15,7 +15,7 @@ use std::time::Duration;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
-use super::conn::{Conn, Events};
+use super::conn::{Audience, AudienceEvents, Conn, Events};
 use super::forward;
 use super::linked::{Known, Linked};
 use super::naming::Naming;
@@ -258,22 +258,29 @@ pub(crate) fn shared_events(server: Server, linked: Weak<Linked>) -> Events {
     })
 }
 
-/// Where a per-session connection's notifications go: its resource updates and log
-/// messages to its session only (its list changes are not the catalogue's).
-pub(crate) fn session_events(server: Server, naming: Naming) -> Arc<dyn Fn(Option<String>) -> Events + Send + Sync> {
-    Arc::new(move |session: Option<String>| {
+/// Where a per-session or per-user connection's notifications go: its resource updates and
+/// log messages to the sessions it serves only (every session when a per-session one serves
+/// none by id: a stdio or in-process client); its list changes are not the catalogue's.
+pub(crate) fn session_events(server: Server, naming: Naming) -> AudienceEvents {
+    Arc::new(move |audience: Audience| {
         let (server, naming) = (server.clone(), naming.clone());
-        let events: Events = Arc::new(move |n: &Notification| match Method::from_wire(&n.method) {
-            Some(Method::ResourceUpdated) => match &session {
-                Some(id) => _ = server.notify_session(id, &n.method, Some(&naming.outer_uri_params(&n.params))),
-                None => {
+        let events: Events = Arc::new(move |n: &Notification| {
+            let everyone = audience.is_everyone();
+            match Method::from_wire(&n.method) {
+                Some(Method::ResourceUpdated) if everyone => {
                     if let Some(uri) = n.params.get("uri").and_then(Value::as_str) {
                         server.notify_resource_updated(&naming.outer_uri(uri));
                     }
                 }
-            },
-            Some(Method::LogMessage) => log(&server, session.as_deref(), n),
-            _ => {}
+                Some(Method::ResourceUpdated) => {
+                    let params = naming.outer_uri_params(&n.params);
+                    let sessions = audience.sessions();
+                    sessions.iter().for_each(|id| _ = server.notify_session(id, &n.method, Some(&params)));
+                }
+                Some(Method::LogMessage) if everyone => log(&server, None, n),
+                Some(Method::LogMessage) => audience.sessions().iter().for_each(|id| log(&server, Some(id), n)),
+                _ => {}
+            }
         });
         events
     })

@@ -1,7 +1,8 @@
 //! The gateway's engine: a server whose catalogue and requests are its upstream MCP
 //! servers' ([`Proxy`]). Each [`Upstream`] is reached by the client engine (a command run
 //! as a child process, or a Streamable HTTP URL), shared by every downstream client or run
-//! once per session ([`Mode`]); the proxy lists its tools, prompts, resources and templates,
+//! once per user or per session ([`Mode`]), started with the proxy or lazily ([`Start`]),
+//! stopped when idle and health-checked ([`HealthCheck`]); the proxy lists its tools, prompts, resources and templates,
 //! follows its list changes, and forwards `tools/call`, `resources/read`, `prompts/get`,
 //! `completion/complete`, subscriptions and log levels to it, routing the upstream's
 //! progress and requests back to the downstream client they belong to. Everything else,
@@ -21,12 +22,14 @@
 mod conn;
 mod entry;
 mod forward;
+mod health;
 mod hooks;
+mod idle;
 mod linked;
 mod mirror;
 mod naming;
+mod pool;
 mod routes;
-mod sessions;
 mod supervisor;
 mod upstream;
 
@@ -35,13 +38,13 @@ use std::sync::Arc;
 use futures_util::future::BoxFuture;
 use tokio_util::sync::CancellationToken;
 
-pub use upstream::{Backoff, Mode, Target, Upstream};
+pub use upstream::{Backoff, HealthCheck, Mode, Start, Target, Upstream};
 
 use crate::error::Error;
 use crate::middleware::Middleware;
 use crate::server::{Server, ServerBuilder};
 use linked::Linked;
-use sessions::SessionConns;
+use pool::Pool;
 use supervisor::{OnConnect, Supervisor};
 
 /// A running proxy: its [`Server`] (serve it on any transport) and its upstreams' children.
@@ -113,8 +116,9 @@ impl Proxy {
         let proxy = Proxy { server, linked, stop, relay };
         for linked in &proxy.linked {
             if let Some(main) = linked.main.get() {
-                if let Err(e) = main.conn(linked.upstream.connect_timeout).await {
-                    tracing::warn!(upstream = %linked.upstream.name, "{}", e.message);
+                // Waits for the first start, not for a connection: a lazy one is stopped once listed.
+                if let Err(why) = main.first_start(linked.upstream.connect_timeout).await {
+                    tracing::warn!(upstream = %linked.upstream.name, "{why}");
                 }
             }
         }
@@ -124,9 +128,9 @@ impl Proxy {
     /// Starts one upstream's connections and the following of its lists.
     fn run(server: &Server, linked: &Arc<Linked>, stop: &CancellationToken) {
         let upstream = linked.upstream.clone();
-        if upstream.mode == Mode::PerSession {
+        if upstream.mode != Mode::Shared {
             let events = mirror::session_events(server.clone(), linked.naming.clone());
-            let _ = linked.sessions.set(SessionConns::start(upstream.clone(), events, stop.clone()));
+            let _ = linked.pool.set(Pool::start(upstream.clone(), events, stop.clone()));
         }
         let weak = Arc::downgrade(linked);
         let events = mirror::shared_events(server.clone(), weak.clone());
@@ -151,10 +155,19 @@ impl Proxy {
         &self.server
     }
 
-    /// How many per-session connections upstream `name` has open now (0 for a shared one).
+    /// How many per-session or per-user connections upstream `name` has open now (0 for a
+    /// shared one).
     pub fn session_children(&self, name: &str) -> usize {
         let linked = self.linked.iter().find(|l| l.upstream.name == name);
-        linked.and_then(|l| l.sessions.get()).map_or(0, |s| s.len())
+        linked.and_then(|l| l.pool.get()).map_or(0, |s| s.len())
+    }
+
+    /// Whether upstream `name`'s shared connection is up and answered its last health
+    /// check ([`HealthCheck`]; up is enough without checks): `false` while a check fails,
+    /// while it is down or stopped for idleness, and for no such upstream.
+    pub fn healthy(&self, name: &str) -> bool {
+        let linked = self.linked.iter().find(|l| l.upstream.name == name);
+        linked.and_then(|l| l.main_now()).is_some_and(|conn| conn.pings.healthy())
     }
 
     /// Restarts upstream `name` now, whatever its backoff: its shared connection is let go

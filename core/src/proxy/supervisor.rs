@@ -2,11 +2,14 @@
 //! and when the child dies (or the HTTP stream ends) the calls in flight over it fail at
 //! once (the client engine fails every waiting call when its connection ends), the dead
 //! child's process group is killed once the last of them lets go of it, and a new child is
-//! started after a backoff that doubles at each failure. Requests arriving meanwhile wait
-//! for the new connection up to the upstream's connect timeout. A restart asked for
-//! ([`Supervisor::restart`]) replaces the connection at once, whatever the backoff; with
-//! [`Backoff::ON_REQUEST`](super::Backoff::ON_REQUEST) nothing else does, and requests
-//! fail at once while the last child is dead or did not start.
+//! started after a backoff that doubles at each failure. A child that fails its health
+//! checks is given up on the same way (its calls fail at once, saying so). Requests arriving
+//! meanwhile wait for the new connection up to the upstream's connect timeout. A restart
+//! asked for ([`Supervisor::restart`]) replaces the connection at once, whatever the
+//! backoff; with [`Backoff::ON_REQUEST`](super::Backoff::ON_REQUEST) nothing else does, and
+//! requests fail at once while the last child is dead or did not start. A shared upstream
+//! started lazily, or idle past its idle timeout, is stopped (dormant, not failed) until a
+//! request asks for it.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -16,7 +19,8 @@ use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
 use super::conn::{Asks, Conn, Events, connect};
-use super::upstream::Upstream;
+use super::health;
+use super::upstream::{Mode, Start, Upstream};
 use crate::client::ClientError;
 use crate::error::ProtocolError;
 
@@ -32,6 +36,8 @@ struct Attempt {
     failed: Option<String>,
     /// Whether the next start waits for a restart to be asked for.
     parked: bool,
+    /// How many starts have ended (up, failed or stopped).
+    tries: u64,
 }
 
 /// The shared connection of one upstream, restarted when it ends.
@@ -39,6 +45,8 @@ pub(crate) struct Supervisor {
     name: String,
     current: watch::Receiver<Option<Arc<Conn>>>,
     asked: watch::Sender<u64>,
+    /// Bumped by a request that found no connection: wakes a dormant upstream.
+    demand: watch::Sender<u64>,
     attempts: watch::Receiver<Attempt>,
     stop: CancellationToken,
 }
@@ -54,15 +62,26 @@ impl Supervisor {
         let (publish, current) = watch::channel(None);
         let (asked, restarts) = watch::channel(0);
         let (outcome, attempts) = watch::channel(Attempt::default());
+        let (demand, wanted) = watch::channel(0);
         let name = upstream.name.clone();
-        let task = KeepUp { upstream, events, on_connect, publish, restarts, outcome, stop: stop.clone() };
+        let task = KeepUp { upstream, events, on_connect, publish, restarts, wanted, outcome, stop: stop.clone() };
         tokio::spawn(task.run());
-        Supervisor { name, current, asked, attempts, stop }
+        Supervisor { name, current, asked, demand, attempts, stop }
     }
 
     /// The live connection, if there is one now.
     pub(crate) fn now(&self) -> Option<Arc<Conn>> {
-        self.current.borrow().as_ref().filter(|c| !c.client.is_closed()).cloned()
+        self.current.borrow().as_ref().filter(|c| !c.is_done()).cloned()
+    }
+
+    /// Waits (at most `wait`) for the first start to end, and says why it failed if it did.
+    pub(crate) async fn first_start(&self, wait: Duration) -> Result<(), String> {
+        let mut attempts = self.attempts.clone();
+        match tokio::time::timeout(wait, attempts.wait_for(|a| a.tries > 0)).await {
+            Ok(Ok(attempt)) => attempt.failed.clone().map_or(Ok(()), Err),
+            Ok(Err(_)) => Err(format!("upstream {} is stopped", self.name)),
+            Err(_) => Err(format!("upstream {} did not start within {wait:?}", self.name)),
+        }
     }
 
     /// Why no connection is up now: why the last one did not start or ended (none while one
@@ -80,9 +99,10 @@ impl Supervisor {
         if let Some(conn) = self.now() {
             return Ok(conn);
         }
+        self.demand.send_modify(|n| *n += 1);
         let mut current = self.current.clone();
         let mut attempts = self.attempts.clone();
-        let live = |c: &Option<Arc<Conn>>| c.as_ref().is_some_and(|c| !c.client.is_closed());
+        let live = |c: &Option<Arc<Conn>>| c.as_ref().is_some_and(|c| !c.is_done());
         let parked = |a: &Attempt| a.parked && a.failed.is_some();
         let found = tokio::select! {
             () = self.stop.cancelled() => None,
@@ -135,8 +155,21 @@ struct KeepUp {
     on_connect: OnConnect,
     publish: watch::Sender<Option<Arc<Conn>>>,
     restarts: watch::Receiver<u64>,
+    wanted: watch::Receiver<u64>,
     outcome: watch::Sender<Attempt>,
     stop: CancellationToken,
+}
+
+/// Why a connection that was up was let go.
+enum End {
+    /// The child exited, or the HTTP stream ended.
+    Exited,
+    /// A restart was asked for.
+    Asked,
+    /// It failed its health checks, as said.
+    Unhealthy(String),
+    /// Nothing used it for its idle timeout (or it started lazily and is listed).
+    Idle,
 }
 
 impl KeepUp {
@@ -145,6 +178,8 @@ impl KeepUp {
         let parked = backoff.on_request_only();
         let name = self.upstream.name.clone();
         let mut wait = backoff.first;
+        let mut tries = 0;
+        let mut ever_up = false;
         loop {
             let serves = *self.restarts.borrow_and_update();
             let started = Instant::now();
@@ -159,28 +194,56 @@ impl KeepUp {
                     let conn = Arc::new(conn);
                     (self.on_connect)(conn.clone()).await;
                     self.publish.send_replace(Some(conn.clone()));
-                    self.outcome.send_replace(Attempt { serves, failed: None, parked: false });
-                    let restart = tokio::select! {
+                    tries += 1;
+                    self.outcome.send_replace(Attempt { serves, failed: None, parked: false, tries });
+                    let idle = self.idle_limit(!std::mem::replace(&mut ever_up, true));
+                    let end = tokio::select! {
                         () = self.stop.cancelled() => {
                             self.publish.send_replace(None);
                             return;
                         }
-                        () = conn.client.closed() => false,
-                        () = asked(&mut self.restarts) => true,
+                        () = conn.client.closed() => End::Exited,
+                        () = asked(&mut self.restarts) => End::Asked,
+                        why = health::unhealthy(&name, &conn, self.upstream.health) => End::Unhealthy(why),
+                        () = until_idle(&conn, idle) => End::Idle,
+                    };
+                    let in_flight = conn.routes.len();
+                    let failed = match end {
+                        End::Asked => {
+                            self.publish.send_replace(None);
+                            drop(conn);
+                            tracing::info!(upstream = %name, in_flight, "restarting the upstream, as asked");
+                            wait = backoff.first;
+                            continue;
+                        }
+                        End::Idle => {
+                            // What a request asks from now on wakes it.
+                            self.wanted.borrow_and_update();
+                            self.publish.send_replace(None);
+                            // A request that took it just before serves on it; the child
+                            // then goes with that request's hold.
+                            close(conn);
+                            tracing::info!(upstream = %name, "the upstream is idle; stopped until a request needs it");
+                            if !self.dormant(serves, tries).await {
+                                return;
+                            }
+                            wait = backoff.first;
+                            continue;
+                        }
+                        End::Unhealthy(why) => {
+                            tracing::warn!(upstream = %name, in_flight, "killing the upstream: {why}");
+                            conn.give_up(why.clone());
+                            why
+                        }
+                        End::Exited => "its process exited".to_owned(),
                     };
                     self.publish.send_replace(None);
-                    let in_flight = conn.routes.len();
                     drop(conn);
-                    if restart {
-                        tracing::info!(upstream = %name, in_flight, "restarting the upstream, as asked");
-                        wait = backoff.first;
-                        continue;
-                    }
                     if started.elapsed() >= backoff.healthy {
                         wait = backoff.first;
                     }
-                    let failed = Some("its process exited".to_owned());
-                    self.outcome.send_replace(Attempt { serves, failed, parked });
+                    tries += 1;
+                    self.outcome.send_replace(Attempt { serves, failed: Some(failed), parked, tries });
                     if parked {
                         tracing::warn!(upstream = %name, in_flight, "the upstream ended; it starts again when a restart is asked for");
                     } else {
@@ -197,7 +260,8 @@ impl KeepUp {
                     } else {
                         tracing::warn!(upstream = %name, "the upstream did not start: {why}; again in {wait:?}");
                     }
-                    self.outcome.send_replace(Attempt { serves, failed: Some(why), parked });
+                    tries += 1;
+                    self.outcome.send_replace(Attempt { serves, failed: Some(why), parked, tries });
                 }
             }
             let restarted = tokio::select! {
@@ -207,6 +271,47 @@ impl KeepUp {
             };
             wait = if restarted { backoff.first } else { wait.saturating_mul(2).min(backoff.max) };
         }
+    }
+}
+
+impl KeepUp {
+    /// How long the connection may sit idle: only a shared upstream's is stopped (the
+    /// others' is the catalogue's source), its first one at once when it starts lazily.
+    fn idle_limit(&self, first: bool) -> Option<Duration> {
+        if self.upstream.mode != Mode::Shared {
+            return None;
+        }
+        if first && self.upstream.start == Start::Lazy {
+            return Some(Duration::ZERO);
+        }
+        self.upstream.idle_after()
+    }
+
+    /// Waits, stopped, until a request or a restart asks for the upstream; false when the
+    /// supervisor stops meanwhile.
+    async fn dormant(&mut self, serves: u64, tries: u64) -> bool {
+        self.outcome.send_replace(Attempt { serves, failed: None, parked: false, tries });
+        tokio::select! {
+            () = self.stop.cancelled() => false,
+            () = asked(&mut self.restarts) => true,
+            () = asked(&mut self.wanted) => true,
+        }
+    }
+}
+
+/// Returns once `conn` has been idle for `limit`; never without a limit.
+async fn until_idle(conn: &Conn, limit: Option<Duration>) {
+    match limit {
+        Some(limit) => conn.activity.until_idle(limit).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Closes a connection gracefully when nothing else holds it (else the last holder's drop
+/// kills its child's process group).
+pub(crate) fn close(conn: Arc<Conn>) {
+    if let Ok(conn) = Arc::try_unwrap(conn) {
+        tokio::spawn(conn.client.close());
     }
 }
 

@@ -1,8 +1,9 @@
 //! What names an upstream server ([`Upstream`]): a command run as a child process, a
 //! Streamable HTTP URL, or a server of the same process; the prefix it is mounted under;
-//! whether its process is shared by every downstream client or one is
-//! run per session ([`Mode`]), how long a forwarded call may take, and how a dead child is
-//! restarted.
+//! whether its process is shared by every downstream client or one is run per user or per
+//! session ([`Mode`]), when it starts ([`Start`]) and is stopped for idleness, how it is
+//! health-checked ([`HealthCheck`]), how long a forwarded call may take, and how a dead
+//! child is restarted.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -26,16 +27,83 @@ pub enum Mode {
     /// One child (or one HTTP session) for every downstream client, requests multiplexed
     /// over it. For stateless upstreams only; the cheapest by far.
     Shared,
+    /// One child (or one HTTP session) per authenticated user (the subject of the bearer
+    /// token the HTTP transport verified, [`AuthInfo::subject`](crate::AuthInfo)), shared by
+    /// that user's sessions and stopped once idle ([`Upstream::idle_timeout`]). A request
+    /// without an authenticated user is refused.
+    PerUser,
 }
 
 impl Mode {
-    /// The mode a configuration names: `shared` or `per-session`.
+    /// The mode a configuration names: `shared`, `per-user` or `per-session`.
     pub fn from_name(name: &str) -> Option<Mode> {
         match name {
             "shared" => Some(Mode::Shared),
             "per-session" => Some(Mode::PerSession),
+            "per-user" => Some(Mode::PerUser),
             _ => None,
         }
+    }
+
+    /// How long a child of this mode may sit idle when the upstream says nothing
+    /// ([`Upstream::idle_timeout`]): 10 minutes per user (a user gone for that long starts
+    /// afresh), never for the others (a shared child is the catalogue's source and follows
+    /// its list changes; a per-session child ends with its session).
+    #[must_use]
+    pub fn default_idle(self) -> Option<Duration> {
+        match self {
+            Mode::PerUser => Some(Duration::from_secs(600)),
+            Mode::Shared | Mode::PerSession => None,
+        }
+    }
+}
+
+/// When a shared child is started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Start {
+    /// With the proxy, and kept running: its catalogue is listed before the first client
+    /// comes and its list changes are followed. The default.
+    #[default]
+    Eager,
+    /// With the proxy, only to list its catalogue, then stopped until the first request
+    /// needs it (and stopped again when idle, with [`Upstream::idle_timeout`]): no process
+    /// runs for an upstream nobody calls. Its list changes are not followed while it is
+    /// stopped; they are listed when it starts again.
+    Lazy,
+}
+
+impl Start {
+    /// The start a configuration names: `eager` or `lazy`.
+    pub fn from_name(name: &str) -> Option<Start> {
+        match name {
+            "eager" => Some(Start::Eager),
+            "lazy" => Some(Start::Lazy),
+            _ => None,
+        }
+    }
+}
+
+/// Pinging each running child, shared, per user or per session ([`Upstream::health`]):
+/// every `interval` the gateway sends it `ping` (on the 2026-07-28 wire, which has none,
+/// `tools/list`); one not answered within `timeout` fails, and after `failures` failures in a row the child is killed (its process
+/// group), the calls in flight over it fail at once, and it is started again with the
+/// backoff (a per-user or per-session one at its owner's next request).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HealthCheck {
+    /// How often a running child is pinged.
+    pub interval: Duration,
+    /// How long a ping may wait for its answer (default: the interval, at most 10 s).
+    pub timeout: Duration,
+    /// How many failed pings in a row make the child unhealthy (default 2).
+    pub failures: u32,
+}
+
+impl HealthCheck {
+    /// A ping every `interval`, failing after the interval (at most 10 s), two failures in
+    /// a row killing the child.
+    #[must_use]
+    pub fn every(interval: Duration) -> HealthCheck {
+        HealthCheck { interval, timeout: interval.min(Duration::from_secs(10)), failures: 2 }
     }
 }
 
@@ -138,9 +206,17 @@ pub struct Upstream {
     pub connect_timeout: Duration,
     /// How a dead child is restarted.
     pub backoff: Backoff,
-    /// How many per-session children may run at once (default 256); a session past it is
-    /// refused.
+    /// How many children may run at once per session or per user (default 256); a session
+    /// or user past it is refused.
     pub max_sessions: usize,
+    /// How long a child with no request in flight may go without one before it is stopped
+    /// (started again at the next request). `None`: the mode's default
+    /// ([`Mode::default_idle`]); zero: never.
+    pub idle_timeout: Option<Duration>,
+    /// Pinging a running child (none by default).
+    pub health: Option<HealthCheck>,
+    /// When a shared child is started (default [`Start::Eager`]).
+    pub start: Start,
     /// The prefix its items are served under (none: their own names): tools and prompts
     /// as `PREFIX_NAME`, resources as `SCHEME://PREFIX/REST` for `SCHEME://REST`.
     pub prefix: Option<String>,
@@ -156,7 +232,21 @@ impl Upstream {
             connect_timeout: Duration::from_secs(10),
             backoff: Backoff::default(),
             max_sessions: 256,
+            idle_timeout: None,
+            health: None,
+            start: Start::default(),
             prefix: None,
+        }
+    }
+
+    /// How long its children may sit idle ([`field@Upstream::idle_timeout`]), or `None`
+    /// for never.
+    #[must_use]
+    pub fn idle_after(&self) -> Option<Duration> {
+        match self.idle_timeout {
+            Some(idle) if idle.is_zero() => None,
+            Some(idle) => Some(idle),
+            None => self.mode.default_idle(),
         }
     }
 
@@ -190,10 +280,31 @@ impl Upstream {
         self
     }
 
-    /// Shared or per session.
+    /// Shared, per user or per session.
     #[must_use]
     pub fn mode(mut self, mode: Mode) -> Self {
         self.mode = mode;
+        self
+    }
+
+    /// Stops a child idle for `idle` (zero: never; see [`field@Upstream::idle_timeout`]).
+    #[must_use]
+    pub fn idle_timeout(mut self, idle: Duration) -> Self {
+        self.idle_timeout = Some(idle);
+        self
+    }
+
+    /// Pings its running children ([`HealthCheck`]).
+    #[must_use]
+    pub fn health(mut self, check: HealthCheck) -> Self {
+        self.health = Some(check);
+        self
+    }
+
+    /// When its shared child starts ([`Start`]).
+    #[must_use]
+    pub fn start(mut self, start: Start) -> Self {
+        self.start = start;
         self
     }
 

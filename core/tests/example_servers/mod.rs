@@ -19,6 +19,11 @@ pub fn everything() -> PathBuf {
     example("everything")
 }
 
+/// The command name of process `pid`.
+pub fn command_of(pid: u32) -> String {
+    std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default().trim().to_owned()
+}
+
 /// Whether process `pid` is gone (or a zombie: dead, waiting to be reaped).
 pub fn gone(pid: u32) -> bool {
     match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
