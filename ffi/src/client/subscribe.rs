@@ -36,9 +36,7 @@ unsafe fn change(
         // SAFETY: forwarded caller guarantee.
         unsafe {
             client.call(options, move |c: Arc<Client>, call, _| async move {
-                let work = async {
-                    if subscribe { c.subscribe(&uri).await } else { c.unsubscribe(&uri).await }
-                };
+                let work = async { if subscribe { c.subscribe(&uri).await } else { c.unsubscribe(&uri).await } };
                 within(own, call, method.as_str(), work).await
             })
         }

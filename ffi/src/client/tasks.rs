@@ -53,7 +53,8 @@ pub unsafe extern "C" fn mcpf_client_call_tool_as_task(
         // SAFETY: forwarded caller guarantee.
         let name = unsafe { try_str(name, name_len, "name") }?.to_owned();
         // SAFETY: forwarded caller guarantee.
-        let arguments = object_arg(unsafe { try_opt_str(arguments_json, arguments_json_len, "arguments_json") }?, "arguments_json")?;
+        let text = unsafe { try_opt_str(arguments_json, arguments_json_len, "arguments_json") }?;
+        let arguments = object_arg(text, "arguments_json")?;
         // SAFETY: forwarded caller guarantee.
         let own = unsafe { own_timeout(options) };
         let ttl = (ttl_ms > 0).then(|| Duration::from_millis(ttl_ms));
@@ -76,7 +77,11 @@ pub unsafe extern "C" fn mcpf_client_call_tool_as_task(
     })
 }
 
-/// A call about the task `task_id`: `ask` gets the connection and the id.
+/// A `tasks/*` request and how the client makes it, given the connection and the task's id.
+type TaskRequest<F> = (Method, fn(Arc<Client>, String) -> F);
+
+/// A call about the task `task_id`: `ask` (which makes the request `method`) gets the
+/// connection and the id.
 ///
 /// # Safety
 /// As for `mcpf_client_get_task`.
@@ -87,8 +92,7 @@ unsafe fn task_call<F>(
     options: *const mcpf_client_call_options,
     out: *mut *mut c_char,
     out_len: *mut usize,
-    method: Method,
-    ask: fn(Arc<Client>, String) -> F,
+    (method, ask): TaskRequest<F>,
 ) -> mcpf_status
 where
     F: Future<Output = Result<Value, ClientError>> + Send + 'static,
@@ -126,9 +130,15 @@ pub unsafe extern "C" fn mcpf_client_get_task(
 ) -> mcpf_status {
     // SAFETY: forwarded caller guarantee.
     unsafe {
-        task_call(client, task_id, task_id_len, options, out, out_len, Method::TasksGet, |c, id| async move {
-            c.get_task(&id).await
-        })
+        task_call(
+            client,
+            task_id,
+            task_id_len,
+            options,
+            out,
+            out_len,
+            (Method::TasksGet, |c, id| async move { c.get_task(&id).await }),
+        )
     }
 }
 
@@ -149,9 +159,15 @@ pub unsafe extern "C" fn mcpf_client_cancel_task(
 ) -> mcpf_status {
     // SAFETY: forwarded caller guarantee.
     unsafe {
-        task_call(client, task_id, task_id_len, options, out, out_len, Method::TasksCancel, |c, id| async move {
-            c.cancel_task(&id).await
-        })
+        task_call(
+            client,
+            task_id,
+            task_id_len,
+            options,
+            out,
+            out_len,
+            (Method::TasksCancel, |c, id| async move { c.cancel_task(&id).await }),
+        )
     }
 }
 
