@@ -549,6 +549,12 @@ static void fixture_session(mcpf_client_config *config, const char *self, const 
                  MCPF_STATUS_OK);
     check_contains(out, "\"values\":[\"Ada\",\"Alan\"]");
     mcpf_string_free(out);
+    /* A subscription's update reaches the notification callback. */
+    CHECK_STATUS(mcpf_client_subscribe(c, "memo://greeting", SIZE_MAX, NULL), MCPF_STATUS_OK);
+    mcpf_string_free(call_json(c, "touch", NULL, NULL, MCPF_STATUS_OK));
+    CHECK(wait_count(&counts, &counts.updated, 1) >= 1);
+    CHECK_STATUS(mcpf_client_unsubscribe(c, "memo://greeting", SIZE_MAX, NULL), MCPF_STATUS_OK);
+
     CHECK_STATUS(mcpf_client_request(c, "resources/subscribe", SIZE_MAX, "{\"uri\":\"memo://greeting\"}", SIZE_MAX,
                                      NULL, &out, &len),
                  MCPF_STATUS_OK);
@@ -558,12 +564,6 @@ static void fixture_session(mcpf_client_config *config, const char *self, const 
     CHECK_STATUS(mcpf_client_request(c, "no/such/method", SIZE_MAX, NULL, 0, NULL, &out, &len), MCPF_STATUS_SERVER_ERROR);
     CHECK(out == NULL);
     CHECK(mcpf_last_error_code() == MCPF_ERROR_METHOD_NOT_FOUND);
-
-    /* A subscription's update reaches the notification callback. */
-    CHECK_STATUS(mcpf_client_subscribe(c, "memo://greeting", SIZE_MAX, NULL), MCPF_STATUS_OK);
-    mcpf_string_free(call_json(c, "touch", NULL, NULL, MCPF_STATUS_OK));
-    CHECK(wait_count(&counts, &counts.updated, 1) >= 1);
-    CHECK_STATUS(mcpf_client_unsubscribe(c, "memo://greeting", SIZE_MAX, NULL), MCPF_STATUS_OK);
 
     /* Log messages reach the notification callback. */
     CHECK_STATUS(mcpf_client_set_logging_level(c, "loud", SIZE_MAX, NULL), MCPF_STATUS_INVALID_ARGUMENT);
@@ -641,6 +641,7 @@ static void task_round(mcpf_client *c, int legacy) {
         mcpf_string_free(got);
     }
     mcpf_client_call_options bounded = {20000, NULL};
+    got = NULL;
     CHECK_STATUS(mcpf_client_wait_task(c, out, len, &bounded, &got, &got_len), MCPF_STATUS_OK);
     check_contains(got, "done later");
     mcpf_string_free(got);
