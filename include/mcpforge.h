@@ -981,6 +981,87 @@ mcpf_status mcpf_client_request(const mcpf_client *client, const char *method, s
 // the string rules.
 mcpf_status mcpf_client_notify(const mcpf_client *client, const char *method, size_t method_len, const char *params_json, size_t params_json_len);
 
+// Asks the server to report changes of the resource `uri`: they reach the notification
+// callback as `notifications/resources/updated` (`{"uri": ...}`). On a handshake session
+// this is `resources/subscribe`; on 2026-07-28, which has no such method, the client keeps
+// one `subscriptions/listen` stream of its own for every URI subscribed this way (each
+// change opens a stream with the new set and closes the old once the server acknowledged
+// it: an update may come twice across the change, none is missed). Subscribing a URI
+// twice is one subscription. A server that does not report on `uri` gives
+// `MCPF_STATUS_SERVER_ERROR` (handshake) or `MCPF_STATUS_BAD_ANSWER` (2026-07-28); the
+// other failures are as for `mcpf_client_call_tool`.
+//
+// # Safety
+// `client` is NULL or a live client; `uri` is NULL or readable per the string rules;
+// `options` is NULL or a readable `mcpf_client_call_options`.
+mcpf_status mcpf_client_subscribe(const mcpf_client *client, const char *uri, size_t uri_len, const mcpf_client_call_options *options);
+
+// Stops the reports `mcpf_client_subscribe` asked for (`resources/unsubscribe`, or on
+// 2026-07-28 the client's stream opened again without `uri`, closed with the last URI).
+//
+// # Safety
+// As for `mcpf_client_subscribe`.
+mcpf_status mcpf_client_unsubscribe(const mcpf_client *client, const char *uri, size_t uri_len, const mcpf_client_call_options *options);
+
+// `tools/call` of `name` with `arguments_json` (a JSON object; NULL: `{}`) asked as a
+// task, kept by the server `ttl_ms` after it ends (0: the server's choice). `*out`
+// receives, as owned JSON text, the task (`{"taskId", "status", "pollInterval"?, ...}`;
+// `*done` false) or, when a 2026-07-28 server chose to answer at once, the tool's result
+// (`*done` true; checked against the tool's `outputSchema` as `mcpf_client_call_tool`
+// does). On 2025-11-25 the tool must allow tasks (its `execution.taskSupport`), else the
+// server's error; on 2026-07-28 the request declares the Tasks extension and the server
+// decides. Protocols before 2025-11-25 have no tasks: the server answers at once or
+// refuses. `done` may be NULL. Rules as for `mcpf_client_call_tool`.
+//
+// # Safety
+// `client` is NULL or a live client; strings are NULL (`arguments_json` only) or readable
+// per the string rules; `options` is NULL or a readable `mcpf_client_call_options`;
+// `out`/`out_len` are NULL or writable, `done` NULL or writable.
+mcpf_status mcpf_client_call_tool_as_task(const mcpf_client *client, const char *name, size_t name_len, const char *arguments_json, size_t arguments_json_len, uint64_t ttl_ms, const mcpf_client_call_options *options, char **out, size_t *out_len, bool *done);
+
+// `tasks/get` of `task_id`: `*out` receives the task's state as owned JSON text (on
+// 2026-07-28 with its `result` or `error` once it ended, and the `inputRequests` it waits
+// for). An unknown task is `MCPF_STATUS_SERVER_ERROR`. Rules as for
+// `mcpf_client_call_tool`.
+//
+// # Safety
+// `client` is NULL or a live client; `task_id` is NULL or readable per the string rules;
+// `options` is NULL or a readable `mcpf_client_call_options`; `out`/`out_len` are NULL or
+// writable.
+mcpf_status mcpf_client_get_task(const mcpf_client *client, const char *task_id, size_t task_id_len, const mcpf_client_call_options *options, char **out, size_t *out_len);
+
+// `tasks/cancel` of `task_id`: `*out` receives the cancelled task on 2025-11-25 (a task
+// that already ended is the server's error, `MCPF_STATUS_SERVER_ERROR`), an empty
+// acknowledgement (`{}`) on 2026-07-28. Rules as for `mcpf_client_get_task`.
+//
+// # Safety
+// As for `mcpf_client_get_task`.
+mcpf_status mcpf_client_cancel_task(const mcpf_client *client, const char *task_id, size_t task_id_len, const mcpf_client_call_options *options, char **out, size_t *out_len);
+
+// Waits for the result of the task `task_json` (as `mcpf_client_call_tool_as_task` or
+// `mcpf_client_get_task` gave it; at least its `taskId`): `*out` receives what
+// `tools/call` would have given, as owned JSON text. On 2025-11-25 with `tasks/result`
+// (the server's questions meanwhile reach the request callbacks); on 2026-07-28 polling
+// `tasks/get` at the interval the server suggests (kept between 10 ms and 30 s) and
+// answering the task's `inputRequests` once each with the request callbacks. The wait
+// lasts at most the config's `max_total_ms`, or the call's `timeout_ms` when it sets one
+// (`MCPF_STATUS_TIMEOUT`). A failed task is its error (`MCPF_STATUS_SERVER_ERROR`), a
+// cancelled one `MCPF_STATUS_BAD_ANSWER`. Rules as for `mcpf_client_call_tool`.
+//
+// # Safety
+// `client` is NULL or a live client; `task_json` is NULL or readable per the string rules;
+// `options` is NULL or a readable `mcpf_client_call_options`; `out`/`out_len` are NULL or
+// writable.
+mcpf_status mcpf_client_wait_task(const mcpf_client *client, const char *task_json, size_t task_json_len, const mcpf_client_call_options *options, char **out, size_t *out_len);
+
+// `tasks/list` (2025-11-25), every page: `*out` receives the tasks as an owned JSON array.
+// The 2026-07-28 wire has no such method (the server's error). Rules as for
+// `mcpf_client_list_tools`.
+//
+// # Safety
+// As for `mcpf_client_list_tools`.
+mcpf_status mcpf_client_list_tasks(const mcpf_client *client, const mcpf_client_call_options *options, char **out, size_t *out_len);
+
 // The message of the last call that failed on this thread, or `""` if none has. After
 // `MCPF_STATUS_SERVER_ERROR` it is the server's JSON-RPC error message, as sent.
 //

@@ -3,8 +3,8 @@
  * the quickstart (argv[1], target/debug/quickstart) over stdio and over Streamable HTTP on
  * 127.0.0.1, and this program run as a fixture server (`test_client --fixture`, a C server
  * on stdio) with a resource, a template, a prompt with completions, a slow tool, a tool
- * that logs and a tool that asks the client for sampling, elicitation and roots. The
- * fixture leaves a `sleep` in its process group, which freeing the client must kill.
+ * that logs, a tool that asks the client for sampling, elicitation and roots, a tool run
+ * as a task and a tool that changes the resource (its subscribers told). The fixture leaves a `sleep` in its process group, which freeing the client must kill.
  */
 #define _XOPEN_SOURCE 700
 #include <errno.h>
@@ -150,6 +150,23 @@ static void greet(const mcpf_call *call, mcpf_responder *r, void *user_data) {
     mcpf_responder_text(r, text, SIZE_MAX);
 }
 
+static mcpf_server *fixture_server = NULL;
+
+/* touch: tells the subscribers of memo://greeting that it changed. */
+static void touch(const mcpf_call *call, mcpf_responder *r, void *user_data) {
+    (void)call;
+    (void)user_data;
+    mcpf_server_notify_resource_updated(fixture_server, "memo://greeting", SIZE_MAX);
+    mcpf_responder_text(r, "touched", SIZE_MAX);
+}
+
+/* later: a tool that runs as a task when asked to. */
+static void later(const mcpf_call *call, mcpf_responder *r, void *user_data) {
+    (void)call;
+    (void)user_data;
+    mcpf_responder_text(r, "done later", SIZE_MAX);
+}
+
 static void names(const mcpf_call *call, mcpf_responder *r, void *user_data) {
     (void)call;
     (void)user_data;
@@ -175,12 +192,19 @@ static int fixture(void) {
     }
     mcpf_server *server = NULL;
     if (mcpf_server_new("c-fixture", SIZE_MAX, "1.0.0", SIZE_MAX, &server) != MCPF_STATUS_OK) return 1;
+    fixture_server = server;
     const char *empty = "{\"type\":\"object\",\"properties\":{}}";
     int failed = mcpf_server_add_tool(server, "slow", SIZE_MAX, "Answers late", SIZE_MAX, empty, SIZE_MAX, slow, NULL, NULL) ||
                  mcpf_server_add_tool(server, "chatty", SIZE_MAX, "Logs", SIZE_MAX, empty, SIZE_MAX, chatty, NULL, NULL) ||
                  mcpf_server_add_tool(server, "ask", SIZE_MAX, "Asks the client", SIZE_MAX, empty, SIZE_MAX, ask, NULL, NULL) ||
                  mcpf_server_add_tool(server, "relay", SIZE_MAX, "Calls another server", SIZE_MAX, empty, SIZE_MAX, relay,
                                       NULL, NULL) ||
+                 mcpf_server_add_tool(server, "touch", SIZE_MAX, "Changes the greeting", SIZE_MAX, empty, SIZE_MAX, touch,
+                                      NULL, NULL) ||
+                 mcpf_server_add_tool_json(server,
+                                           "{\"name\":\"later\",\"inputSchema\":{\"type\":\"object\"},"
+                                           "\"execution\":{\"taskSupport\":\"optional\"}}",
+                                           SIZE_MAX, later, NULL, NULL) ||
                  mcpf_server_add_resource(server, "memo://greeting", SIZE_MAX, "greeting", SIZE_MAX, NULL, 0, "text/plain",
                                           SIZE_MAX, greeting, NULL, NULL) ||
                  mcpf_server_add_resource_template(server, "memo://notes/{id}", SIZE_MAX, "note", SIZE_MAX, NULL, 0, NULL, 0,
@@ -204,6 +228,7 @@ struct counts {
     pthread_mutex_t lock;
     int messages;
     int all;
+    int updated;
 };
 
 static void count_notification(const char *method, size_t method_len, const char *params, size_t params_len, void *data) {
@@ -214,6 +239,9 @@ static void count_notification(const char *method, size_t method_len, const char
     counts->all++;
     if (method_len == strlen("notifications/message") && memcmp(method, "notifications/message", method_len) == 0)
         counts->messages++;
+    if (method_len == strlen("notifications/resources/updated") &&
+        memcmp(method, "notifications/resources/updated", method_len) == 0)
+        counts->updated++;
     pthread_mutex_unlock(&counts->lock);
 }
 
@@ -254,11 +282,11 @@ static char *call_json(mcpf_client *c, const char *tool, const char *args, const
     return out;
 }
 
-/* Waits (at most 10 s) until the callback counted `n` log messages. */
-static int wait_messages(struct counts *counts, int n) {
+/* Waits (at most 10 s) until the callback counted `n` in `field` (of `counts`). */
+static int wait_count(struct counts *counts, const int *field, int n) {
     for (int i = 0; i < 1000; i++) {
         pthread_mutex_lock(&counts->lock);
-        int got = counts->messages;
+        int got = *field;
         pthread_mutex_unlock(&counts->lock);
         if (got >= n) return got;
         sleep_ms(10);
@@ -471,7 +499,7 @@ static void *call_slow(void *arg) {
 }
 
 static void fixture_session(mcpf_client_config *config, const char *self, const char *quickstart) {
-    struct counts counts = {PTHREAD_MUTEX_INITIALIZER, 0, 0};
+    struct counts counts = {PTHREAD_MUTEX_INITIALIZER, 0, 0, 0};
     CHECK_STATUS(mcpf_client_config_on_notification(config, count_notification, &counts, free_counts), MCPF_STATUS_OK);
     const char *methods[] = {"sampling/createMessage", "elicitation/create", "roots/list"};
     for (int i = 0; i < 3; i++)
@@ -521,6 +549,12 @@ static void fixture_session(mcpf_client_config *config, const char *self, const 
                  MCPF_STATUS_OK);
     check_contains(out, "\"values\":[\"Ada\",\"Alan\"]");
     mcpf_string_free(out);
+    /* A subscription's update reaches the notification callback. */
+    CHECK_STATUS(mcpf_client_subscribe(c, "memo://greeting", SIZE_MAX, NULL), MCPF_STATUS_OK);
+    mcpf_string_free(call_json(c, "touch", NULL, NULL, MCPF_STATUS_OK));
+    CHECK(wait_count(&counts, &counts.updated, 1) >= 1);
+    CHECK_STATUS(mcpf_client_unsubscribe(c, "memo://greeting", SIZE_MAX, NULL), MCPF_STATUS_OK);
+
     CHECK_STATUS(mcpf_client_request(c, "resources/subscribe", SIZE_MAX, "{\"uri\":\"memo://greeting\"}", SIZE_MAX,
                                      NULL, &out, &len),
                  MCPF_STATUS_OK);
@@ -537,7 +571,7 @@ static void fixture_session(mcpf_client_config *config, const char *self, const 
     out = call_json(c, "chatty", NULL, NULL, MCPF_STATUS_OK);
     check_contains(out, "\"text\":\"chatted\"");
     mcpf_string_free(out);
-    CHECK(wait_messages(&counts, 3) == 3);
+    CHECK(wait_count(&counts, &counts.messages, 3) == 3);
 
     /* The server asks; the request callbacks answer. */
     out = call_json(c, "ask", NULL, NULL, MCPF_STATUS_OK);
@@ -580,6 +614,61 @@ static void fixture_session(mcpf_client_config *config, const char *self, const 
     CHECK(grandchild > 0 && gone(grandchild));
 }
 
+/* `later` called as a task reaches its result. On 2025-11-25 the server always makes the
+ * task (listed, and no longer cancellable once ended); a 2026-07-28 server may answer at once. */
+static void task_round(mcpf_client *c, int legacy) {
+    char *out = NULL, *got = NULL;
+    size_t len = 0, got_len = 0;
+    bool done = true;
+    CHECK_STATUS(mcpf_client_call_tool_as_task(c, "later", SIZE_MAX, NULL, 0, 60000, NULL, &out, &len, &done),
+                 MCPF_STATUS_OK);
+    if (out == NULL) return;
+    if (legacy) CHECK(!done);
+    if (done) {
+        check_contains(out, "done later");
+        mcpf_string_free(out);
+        return;
+    }
+    char id[128] = "";
+    const char *at = strstr(out, "\"taskId\":\"");
+    CHECK(at && sscanf(at, "\"taskId\":\"%127[^\"]", id) == 1);
+    CHECK_STATUS(mcpf_client_get_task(c, id, SIZE_MAX, NULL, &got, &got_len), MCPF_STATUS_OK);
+    check_contains(got, id);
+    mcpf_string_free(got);
+    if (legacy) {
+        CHECK_STATUS(mcpf_client_list_tasks(c, NULL, &got, &got_len), MCPF_STATUS_OK);
+        check_contains(got, id);
+        mcpf_string_free(got);
+    }
+    mcpf_client_call_options bounded = {20000, NULL};
+    got = NULL;
+    CHECK_STATUS(mcpf_client_wait_task(c, out, len, &bounded, &got, &got_len), MCPF_STATUS_OK);
+    check_contains(got, "done later");
+    mcpf_string_free(got);
+    got = NULL;
+    if (legacy) {
+        CHECK_STATUS(mcpf_client_cancel_task(c, id, SIZE_MAX, NULL, &got, &got_len), MCPF_STATUS_SERVER_ERROR);
+        CHECK(got == NULL);
+    }
+    CHECK_STATUS(mcpf_client_wait_task(c, "{}", SIZE_MAX, NULL, &got, &got_len), MCPF_STATUS_INVALID_ARGUMENT);
+    mcpf_string_free(out);
+}
+
+/* The fixture on 2025-11-25, the handshake wire with tasks. */
+static void fixture_tasks(const char *self) {
+    mcpf_client_config *config = NULL;
+    CHECK_STATUS(mcpf_client_config_new("c-test", SIZE_MAX, "1.0", SIZE_MAX, "{\"protocol\":\"2025-11-25\"}", SIZE_MAX,
+                                        &config),
+                 MCPF_STATUS_OK);
+    const char *argv[] = {self, "--fixture"};
+    mcpf_client *c = NULL;
+    CHECK_STATUS(mcpf_client_connect_stdio(config, argv, 2, "{\"exit_grace_ms\":30000}", SIZE_MAX, &c), MCPF_STATUS_OK);
+    mcpf_client_config_free(config);
+    if (c == NULL) return;
+    task_round(c, 1);
+    mcpf_client_free(c);
+}
+
 /* The fixture on the stateless 2026-07-28 wire: the server's asks come back as
  * input_required rounds, which the same request callbacks answer. */
 static void fixture_stateless(const char *self) {
@@ -591,6 +680,8 @@ static void fixture_stateless(const char *self) {
     for (int i = 0; i < 3; i++)
         CHECK_STATUS(mcpf_client_config_on_request(config, methods[i], SIZE_MAX, answer_request, NULL, NULL),
                      MCPF_STATUS_OK);
+    struct counts counts = {PTHREAD_MUTEX_INITIALIZER, 0, 0, 0};
+    CHECK_STATUS(mcpf_client_config_on_notification(config, count_notification, &counts, NULL), MCPF_STATUS_OK);
     const char *argv[] = {self, "--fixture"};
     mcpf_client *c = NULL;
     CHECK_STATUS(mcpf_client_connect_stdio(config, argv, 2, "{\"exit_grace_ms\":30000}", SIZE_MAX, &c), MCPF_STATUS_OK);
@@ -612,6 +703,12 @@ static void fixture_stateless(const char *self) {
     CHECK_STATUS(mcpf_client_read_resource(c, "memo://greeting", SIZE_MAX, NULL, &out, &len), MCPF_STATUS_OK);
     check_contains(out, "\"text\":\"hello from C\"");
     mcpf_string_free(out);
+    /* No resources/subscribe on this wire: the client's own listen stream carries the update. */
+    CHECK_STATUS(mcpf_client_subscribe(c, "memo://greeting", SIZE_MAX, NULL), MCPF_STATUS_OK);
+    mcpf_string_free(call_json(c, "touch", NULL, NULL, MCPF_STATUS_OK));
+    CHECK(wait_count(&counts, &counts.updated, 1) >= 1);
+    CHECK_STATUS(mcpf_client_unsubscribe(c, "memo://greeting", SIZE_MAX, NULL), MCPF_STATUS_OK);
+    task_round(c, 0);
     mcpf_client_free(c);
 }
 
@@ -675,5 +772,6 @@ int main(int argc, char **argv) {
                  MCPF_STATUS_OK);
     if (config) fixture_session(config, argv[0], argv[1]);
     fixture_stateless(argv[0]);
+    fixture_tasks(argv[0]);
     return check_summary("test_client");
 }

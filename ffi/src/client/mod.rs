@@ -3,7 +3,8 @@
 //! its calling thread until the answer, a timeout, a cancellation or the end of the
 //! connection; calls may be made from several threads at once. This module owns the object,
 //! how a call waits, how engine errors become statuses, and closing and freeing;
-//! `config.rs`, `connect.rs`, `requests.rs`, `cancel.rs`, `answer.rs` and `notify.rs` the rest.
+//! `config.rs`, `connect.rs`, `requests.rs`, `subscribe.rs`, `tasks.rs`, `cancel.rs`,
+//! `answer.rs` and `notify.rs` the rest.
 
 mod answer;
 mod cancel;
@@ -11,6 +12,8 @@ mod config;
 mod connect;
 mod notify;
 mod requests;
+mod subscribe;
+mod tasks;
 
 use std::ffi::{CString, c_char};
 use std::future::Future;

@@ -18,7 +18,7 @@ use crate::boundary::{self, Fail, check_out, give_string, try_opt_str, try_str};
 use crate::status::mcpf_status;
 
 /// Parses a JSON argument that must be an object; NULL gives `{}`.
-fn object_arg(text: Option<&str>, what: &str) -> Result<Value, Fail> {
+pub(super) fn object_arg(text: Option<&str>, what: &str) -> Result<Value, Fail> {
     let Some(text) = text else { return Ok(json!({})) };
     let value: Value = serde_json::from_str(text)
         .map_err(|e| Fail::new(mcpf_status::InvalidJson, format!("{what} is not valid JSON: {e}")))?;
@@ -34,7 +34,7 @@ fn object_arg(text: Option<&str>, what: &str) -> Result<Value, Fail> {
 /// # Safety
 /// `client` is NULL or a live client; `options` is NULL or a readable
 /// `mcpf_client_call_options`; `out`/`out_len` are NULL or writable.
-unsafe fn json_call<W, F>(
+pub(super) unsafe fn json_call<W, F>(
     client: *const mcpf_client,
     options: *const mcpf_client_call_options,
     out: *mut *mut c_char,
@@ -69,12 +69,37 @@ async fn send(
     client.request_cancellable(method, params, call, &reason).await
 }
 
+/// The call's own timeout (`own`: the caller set one) over the whole of `work`, whose
+/// requests each have the client's timeout only.
+pub(super) async fn within<T>(
+    own: bool,
+    call: CallOptions,
+    method: &str,
+    work: impl Future<Output = Result<T, ClientError>>,
+) -> Result<T, ClientError> {
+    if !own {
+        return work.await;
+    }
+    tokio::time::timeout(call.timeout, work)
+        .await
+        .map_err(|_| ClientError::Timeout { method: method.to_owned(), after: call.timeout })?
+}
+
+/// Whether `options` sets a timeout of its own.
+///
+/// # Safety
+/// `options` is NULL or a readable `mcpf_client_call_options`.
+pub(super) unsafe fn own_timeout(options: *const mcpf_client_call_options) -> bool {
+    // SAFETY: forwarded caller guarantee.
+    unsafe { options.as_ref() }.is_some_and(|o| o.timeout_ms > 0)
+}
+
 /// A list request, every page, its items as a JSON array; the client's timeout bounds each
 /// page, a call's own timeout (when it sets one) the whole list.
 ///
 /// # Safety
 /// As for `json_call`.
-unsafe fn list(
+pub(super) unsafe fn list(
     client: *const mcpf_client,
     method: Method,
     field: &'static str,
@@ -83,7 +108,7 @@ unsafe fn list(
     out_len: *mut usize,
 ) -> mcpf_status {
     // SAFETY: forwarded caller guarantee.
-    let own_timeout = unsafe { options.as_ref() }.map(|o| o.timeout_ms).filter(|ms| *ms > 0);
+    let own = unsafe { own_timeout(options) };
     // SAFETY: forwarded caller guarantee.
     unsafe {
         json_call(client, options, out, out_len, || {
@@ -94,13 +119,7 @@ unsafe fn list(
                         _ => client.list_all(method, field).await,
                     }
                 };
-                let items = match own_timeout {
-                    Some(_) => tokio::time::timeout(call.timeout, pages).await.map_err(|_| {
-                        ClientError::Timeout { method: method.as_str().to_owned(), after: call.timeout }
-                    })??,
-                    None => pages.await?,
-                };
-                Ok(Value::Array(items))
+                Ok(Value::Array(within(own, call, method.as_str(), pages).await?))
             })
         })
     }
