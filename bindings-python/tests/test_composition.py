@@ -92,7 +92,7 @@ def test_mount_refuses_what_is_not_a_server() -> None:
     parent = Server("parent")
     with pytest.raises(TypeError, match="Server or an Upstream"):
         parent.mount(object(), prefix="x")
-    with pytest.raises(ValueError, match="expected shared or per-session"):
+    with pytest.raises(ValueError, match="expected shared, per-user or per-session"):
         parent.mount(Upstream.command(["true"], mode="pooled"), prefix="x")
     with pytest.raises(TypeError, match="not both"):
         Upstream.command(["a", "b"], ["c"])
