@@ -10,8 +10,12 @@ child not counted).
     make bench-gateway                     # builds what it needs, then runs this
     BENCH_GATEWAY_ROUNDS=5 BENCH_GATEWAY_SECONDS=10 python3 bench/gateway.py
 
-The peer gateways (supergateway, the two mcp-proxy packages, FastMCP's proxy) are not
-measured here yet.
+The peer gateways are measured the same way, in front of the same stdio child, when
+``scripts/setup-peers.sh gateway_peers`` installed them (pinned; a missing one is skipped
+and the table says so): supergateway (its default, a child per request, and ``--stateful``,
+a child per session), the npm mcp-proxy, the PyPI mcp-proxy and FastMCP's proxy. The last
+lines give the ratios the gateway is held to: against the fastest peer at 16 sessions, and
+against the engine serving the tool itself.
 """
 
 from __future__ import annotations
@@ -31,10 +35,24 @@ SESSIONS = (1, 16)
 ROUNDS = int(os.environ.get("BENCH_GATEWAY_ROUNDS", "3"))
 SECONDS = float(os.environ.get("BENCH_GATEWAY_SECONDS", "5"))
 
+PEERS = "target/peers"
+NPM_BIN = f"{PEERS}/npm-gateways/node_modules/.bin"
+
 SUBJECTS = {
     "engine HTTP": (QUICKSTART, "--http", "127.0.0.1:{port}"),
     "gateway -> stdio": (GATEWAY, "gateway", "--http", "127.0.0.1:{port}", "--mode", "shared", "--", QUICKSTART),
+    "supergateway 4.0.0": (f"{NPM_BIN}/supergateway", "--stdio", QUICKSTART, "--outputTransport", "streamableHttp",
+                           "--port", "{port}", "--logLevel", "none"),
+    "supergateway 4.0.0 --stateful": (f"{NPM_BIN}/supergateway", "--stdio", QUICKSTART, "--outputTransport",
+                                      "streamableHttp", "--port", "{port}", "--stateful", "--logLevel", "none"),
+    "mcp-proxy 6.7.19 (npm)": (f"{NPM_BIN}/mcp-proxy", "--port", "{port}", "--host", "127.0.0.1", "--server", "stream",
+                               "--", QUICKSTART),
+    "mcp-proxy 0.13.0 (PyPI)": (f"{PEERS}/venv-mcp-proxy/bin/mcp-proxy", "--port", "{port}", "--host", "127.0.0.1",
+                                "--log-level", "WARNING", QUICKSTART),
+    "FastMCP 4.1.6 proxy": (f"{PEERS}/venv-fastmcp/bin/python", "bench/peers/fastmcp_proxy.py", "{port}", QUICKSTART),
 }
+# The mcpforge subjects, then the peers the ratio is taken against.
+OURS = ("engine HTTP", "gateway -> stdio")
 
 
 def once(command: tuple[str, ...], sessions: int) -> dict:
@@ -59,10 +77,15 @@ def main() -> int:
     for binary in (LOAD, QUICKSTART, GATEWAY):
         if not os.access(binary, os.X_OK):
             sys.exit(f"bench-gateway: {binary} is missing: run `make bench-gateway`")
+    missing = {name: cmd[0] for name, cmd in SUBJECTS.items() if name not in OURS and not os.access(cmd[0], os.X_OK)}
+    for name, binary in missing.items():
+        print(f"bench-gateway: {name} skipped: {binary} is missing (scripts/setup-peers.sh gateway_peers)",
+              file=sys.stderr)
+    subjects = [name for name in SUBJECTS if name not in missing]
     runs: dict[tuple[str, int], list[dict[str, float]]] = {}
     failed = False
     for round_no in range(ROUNDS):
-        order = list(SUBJECTS) if round_no % 2 == 0 else list(reversed(SUBJECTS))
+        order = subjects if round_no % 2 == 0 else list(reversed(subjects))
         for sessions in SESSIONS:
             for name in order:
                 result = once(SUBJECTS[name], sessions)
@@ -78,7 +101,7 @@ def main() -> int:
         for name in SUBJECTS:
             rows = runs.get((name, sessions), [])
             if not rows:
-                print(f"| {name} | {sessions} | failed | | | |")
+                print(f"| {name} | {sessions} | {'not installed' if name in missing else 'failed'} | | | |")
                 continue
             med = {k: statistics.median(r[k] for r in rows) for k in rows[0]}
             print(f"| {name} | {sessions} | {med['calls_per_s']:,.0f} | {med['p50_us']:.1f} | {med['p99_us']:.1f} "
@@ -88,6 +111,12 @@ def main() -> int:
         if base and gw:
             ratio = statistics.median(r["calls_per_s"] for r in gw) / statistics.median(r["calls_per_s"] for r in base)
             print(f"\ngateway / engine HTTP at {sessions} sessions: {ratio:.2f}x calls/s")
+        peers = {name: statistics.median(r["calls_per_s"] for r in runs[(name, sessions)])
+                 for name in SUBJECTS if name not in OURS and runs.get((name, sessions))}
+        if gw and peers:
+            fastest = max(peers, key=peers.__getitem__)
+            ratio = statistics.median(r["calls_per_s"] for r in gw) / peers[fastest]
+            print(f"gateway / the fastest peer ({fastest}) at {sessions} sessions: {ratio:.1f}x calls/s")
     return 1 if failed else 0
 
 

@@ -150,9 +150,11 @@ bench-middleware: setup load bench-servers
 BENCH_TARGETS += bench-peers
 
 # `make bench-gateway`: `mcpforge gateway` in front of the release Rust quickstart (one shared
-# stdio child) against the quickstart serving HTTP itself, 1 and 16 sessions, alternating
-# rounds (bench/gateway.py); prints calls/s, p50/p99 and peak RSS.
+# stdio child) against the quickstart serving HTTP itself and against the peer gateways in
+# front of the same child (supergateway, both mcp-proxy packages, FastMCP's proxy), 1 and 16
+# sessions, alternating rounds (bench/gateway.py); prints calls/s, p50/p99 and peak RSS.
 .PHONY: bench-gateway
 bench-gateway:
+	@./scripts/setup-peers.sh gateway_peers
 	$(CARGO) build -j$(JOBS) --release -p mcpforge-load -p mcpforge-examples -p mcpforge-cli --bin mcpforge-load --bin quickstart --bin mcpforge
 	python3 bench/gateway.py

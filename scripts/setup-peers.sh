@@ -2,7 +2,8 @@
 # Installs the benchmark peers of `make bench-peers` (docs/BENCHMARKS.md), pinned, into
 # target/peers/: the official Python SDK and FastMCP in a virtualenv, the official
 # TypeScript SDK in a scratch npm project (bench/peers/package.json + package-lock.json),
-# and the rmcp server (bench/peers/rmcp_server, its own Cargo project and lock file).
+# the rmcp server (bench/peers/rmcp_server, its own Cargo project and lock file), and the
+# peer gateways of `make bench-gateway` (bench/peers/gateways).
 # Idempotent and cached: a second run installs and builds nothing. A peer that cannot be
 # installed is reported and left out; the benchmark then skips it and says why. Arguments
 # name the peers to install (`setup-peers.sh python_peers`); none: every peer.
@@ -42,15 +43,32 @@ npm_peers() {
     ln -sfn "../../$dir/node_modules" bench/peers/node_modules
 }
 
+# The gateways `make bench-gateway` compares with mcpforge's, pinned: supergateway and the
+# npm mcp-proxy (bench/peers/gateways/package.json + package-lock.json, `npm ci` into
+# target/), the PyPI mcp-proxy and FastMCP (each in a venv of its own: their pins of the
+# official SDK conflict).
+gateway_peers() {
+  local dir=$PEERS/npm-gateways
+  if ! cmp -s bench/peers/gateways/package-lock.json "$dir/package-lock.json" || [ ! -d "$dir/node_modules" ]; then
+    note "installing supergateway and mcp-proxy (bench/peers/gateways/package-lock.json) into $dir"
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    cp bench/peers/gateways/package.json bench/peers/gateways/package-lock.json "$dir/" &&
+      (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) || return 1
+  fi
+  ensure_venv "$PEERS/venv-mcp-proxy" mcp-proxy==0.13.0 && ensure_venv "$PEERS/venv-fastmcp" fastmcp==4.1.6
+}
+
 # rmcp: cargo itself is the cache (a fresh build does nothing).
 rmcp_peer() {
   CARGO_TARGET_DIR=$PEERS/rmcp cargo build -q -j"${JOBS:-2}" --release --locked \
     --manifest-path bench/peers/rmcp_server/Cargo.toml
 }
 
-# The peers named as arguments (python_peers, npm_peers, rmcp_peer), or all of them.
+# The peers named as arguments (python_peers, npm_peers, rmcp_peer, gateway_peers), or all
+# of them.
 peers=("$@")
-[ ${#peers[@]} -gt 0 ] || peers=(python_peers npm_peers rmcp_peer)
+[ ${#peers[@]} -gt 0 ] || peers=(python_peers npm_peers rmcp_peer gateway_peers)
 for peer in "${peers[@]}"; do
   if ! $peer; then
     note "$peer failed; its subjects will be skipped"
