@@ -10,6 +10,8 @@
 #                          instance, legacy sessions, answers and subscriptions crossing
 #                          instances, an instance killed under a live session, and an instance
 #                          killed and restarted under 64 connections of mcpforge-load; then
+#                          three `mcpforge gateway` instances with `everything` as their
+#                          shared stdio child, sharing Redis (tests/scale/gateway.py); then
 #                          three quickstarts as the OAuth proxy (`auth.proxy`) sharing Redis
 #                          and one signing secret, in front of oidc-provider without
 #                          registration (tests/scale/proxy.py). The short form (well under

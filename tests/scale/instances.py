@@ -30,15 +30,18 @@ class Instance:
         scratch: Path,
         env: dict[str, str] | None = None,
         args: list[str] | None = None,
+        lead: list[str] | None = None,
     ) -> None:
         """`env`: more environment for the process (e.g. where a shared store is); `args`: more
-        arguments after `--http ADDRESS` (e.g. `--auth JSON`)."""
+        arguments after `--http ADDRESS` (e.g. `--auth JSON`); `lead`: arguments before it (a
+        subcommand, such as `gateway`)."""
         self.name = name
         self.binary = binary
         self.port = port
         self.state_key = state_key
         self.env = env or {}
         self.args = args or []
+        self.lead = lead or []
         self.log = scratch / f"{name}.stderr.log"
         self.proc: subprocess.Popen[bytes] | None = None
 
@@ -52,7 +55,7 @@ class Instance:
         env = {**os.environ, **self.env, "MCPFORGE_STATE_KEY": self.state_key}
         with open(self.log, "ab") as stderr:
             self.proc = subprocess.Popen(
-                [str(self.binary), "--http", self.address, *self.args],
+                [str(self.binary), *self.lead, "--http", self.address, *self.args],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=stderr,

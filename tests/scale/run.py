@@ -3,8 +3,10 @@ server sharing one state key, behind nginx configured from deploy/nginx/) driven
 official clients, in the two deployments docs/deploy.md describes: instances that keep
 their legacy sessions, behind nginx with session affinity; and instances sharing a Redis,
 behind plain round-robin nginx, where sessions, subscriptions and answers cross instances
-and an instance is killed and restarted under load. Then the OAuth proxy on three instances
-sharing a Redis (tests/scale/proxy.py).
+and an instance is killed and restarted under load. Then the same with three `mcpforge
+gateway` instances in front of `everything` run as each one's shared stdio child, sharing a
+Redis behind round-robin nginx (tests/scale/gateway.py). Then the OAuth proxy on three
+instances sharing a Redis (tests/scale/proxy.py).
 
     .venv/bin/python tests/scale/run.py [--full]
 
@@ -33,6 +35,7 @@ import proxy  # noqa: E402
 import resume  # noqa: E402
 import retries  # noqa: E402
 import tasks  # noqa: E402
+import gateway  # noqa: E402
 from nginx import NGINX_FAIL_TIMEOUT  # noqa: E402
 from results import Needs, Result, report  # noqa: E402
 from scenario import FULL, SHORT, Env, Scenario, run_scenario  # noqa: E402
@@ -43,14 +46,27 @@ INSTANCES = 3
 
 
 def deployment(
-    title: str, binary: Path, load: Path, full: bool, *, shared_store: bool, scenarios: list[Scenario], loss_run: bool
+    title: str,
+    binary: Path,
+    load: Path,
+    full: bool,
+    *,
+    shared_store: bool,
+    scenarios: list[Scenario],
+    loss_run: bool,
+    lead: list[str] | None = None,
+    args: list[str] | None = None,
+    kill_scenarios: list[Scenario] | None = None,
 ) -> tuple[str, list[Result]]:
     """Runs `scenarios` (then the instance-loss run when `loss_run`, then the scenarios that
-    kill an instance) on a fresh topology; the report and the results."""
+    kill an instance: `kill_scenarios`, by default the engine's) on a fresh topology of
+    `binary LEAD --http ADDRESS ARGS`; the report and the results."""
+    if kill_scenarios is None:
+        kill_scenarios = [*legacy.KILL_SCENARIOS, *resume.SCENARIOS]
     size = FULL if full else SHORT
     results: list[Result] = []
     with tempfile.TemporaryDirectory(prefix="mcpforge-scale-") as scratch:
-        with topology(binary, Path(scratch), INSTANCES, shared_store=shared_store) as topo:
+        with topology(binary, Path(scratch), INSTANCES, shared_store=shared_store, lead=lead, args=args) as topo:
             env = Env(topo, size)
 
             async def run_all() -> None:
@@ -65,7 +81,7 @@ def deployment(
                         # The loss runs killed instances: nginx leaves a failed instance out for
                         # fail_timeout, and one more kill within it would leave no instance.
                         await anyio.sleep(NGINX_FAIL_TIMEOUT)
-                    for scenario in [*legacy.KILL_SCENARIOS, *resume.SCENARIOS]:
+                    for scenario in kill_scenarios:
                         results.append(await run_scenario(scenario, env))
 
             anyio.run(run_all)
@@ -80,7 +96,8 @@ def main() -> int:
     binary = target_dir() / "debug" / "everything"
     load = target_dir() / "debug" / "mcpforge-load"
     quickstart = target_dir() / "debug" / "quickstart"
-    for needed in (binary, load, quickstart):
+    gateway_binary = target_dir() / "debug" / "mcpforge"
+    for needed in (binary, load, quickstart, gateway_binary):
         if not needed.exists():
             print(f"scale-test: {needed} is missing: run `make build`", file=sys.stderr)
             return 2
@@ -96,6 +113,17 @@ def main() -> int:
             binary, load, args.full, shared_store=True, scenarios=everything, loss_run=True,
         ),
     ]
+    with tempfile.TemporaryDirectory(prefix="mcpforge-scale-") as scratch:
+        config = gateway.gateway_config(Path(scratch), binary)
+        runs.append(
+            deployment(
+                "`mcpforge gateway` instances, each with `everything` as its shared stdio child, sharing a Redis,"
+                " behind round-robin nginx (mcpforge-shared.conf.template)",
+                gateway_binary, load, args.full, shared_store=True, scenarios=gateway.SCENARIOS, loss_run=True,
+                lead=["gateway"], args=["--config", str(config)],
+                kill_scenarios=[*gateway.KILL_SCENARIOS, *resume.SCENARIOS],
+            )
+        )
     with tempfile.TemporaryDirectory(prefix="mcpforge-scale-") as scratch:
         runs.append(proxy.deployment(quickstart, Path(scratch), INSTANCES))
     print(f"scale-test ({'full' if args.full else 'short'} form): {INSTANCES} instances of `everything` behind nginx")

@@ -69,17 +69,18 @@ def topology(
     variant: Callable[[str], str] | None = None,
     shared_store: bool = False,
     args: list[str] | None = None,
+    lead: list[str] | None = None,
     front_port: int | None = None,
 ) -> Iterator[Topology]:
     """Starts `count` instances of `binary` (sharing a Redis started here when
     `shared_store`), and nginx in front unless `nginx` is false (the template for the
     deployment, with `nginx_workers` worker processes and its configuration changed by
     `variant` if given), yields them, and stops them all however the block ends. `args`: more
-    arguments of every instance; `front_port`: nginx's port (a free one by default)."""
+    arguments of every instance (after `--http ADDRESS`), `lead` the ones before it; `front_port`: nginx's port (a free one by default)."""
     key = secrets.token_hex(32)
     redis = RedisServer(scratch / "redis", free_port()) if shared_store else None
     env = {"MCPFORGE_SHARED_STORE": redis.url} if redis is not None else {}
-    instances = [Instance(f"i{n + 1}", binary, free_port(), key, scratch, env, args) for n in range(count)]
+    instances = [Instance(f"i{n + 1}", binary, free_port(), key, scratch, env, args, lead) for n in range(count)]
     servers = [i.address for i in instances]
     template = SHARED if shared_store else AFFINITY
     front = Nginx(scratch / "nginx", front_port or free_port(), servers, nginx_workers, variant, template) if nginx else None
