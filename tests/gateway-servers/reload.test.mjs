@@ -2,7 +2,8 @@
  * `mcpforge gateway --config FILE` follows its file: a client of the combined endpoint
  * (the official TypeScript client over Streamable HTTP) keeps its session while a server is
  * removed, another added and one changed (restarted); it is told the tool list changed and
- * lists the new set; a file that is not JSON is said on stderr and ignored.
+ * lists the new set; a file that is not JSON is said on stderr and ignored, and so is a change
+ * of the `server` options (read at start only).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -63,6 +64,18 @@ test('a reload adds, removes and restarts servers without dropping sessions', as
     const kept = await names();
     assert.ok(kept.includes('new_add') && kept.includes('count'), `${kept}`);
     await echo('still');
+    assert.equal(transport.sessionId, session);
+
+    // Changed `server` options are read at start only: said on stderr, the servers untouched.
+    writeFileSync(
+      config,
+      JSON.stringify({
+        mcpServers: { everything, new: { command: QUICKSTART, mode: 'shared', prefix: 'new', env: { CHANGED: '1' } } },
+        server: { limits: { request_timeout_ms: 5000 } },
+      }),
+    );
+    await until(() => /the "server" options changed/.test(gateway.stderr()), WAIT, 'the changed options said');
+    await echo('options');
     assert.equal(transport.sessionId, session);
   } catch (e) {
     e.message += `\nthe gateway's stderr:\n${gateway.stderr()}`;

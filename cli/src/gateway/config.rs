@@ -37,6 +37,19 @@ impl File {
         Ok(file)
     }
 
+    /// The names of the option sections (`server`, `http`) that differ between `self` and
+    /// `other`.
+    pub(crate) fn options_changed(&self, other: &File) -> Vec<&'static str> {
+        let mut changed = Vec::new();
+        if self.server != other.server {
+            changed.push("server");
+        }
+        if self.http != other.http {
+            changed.push("http");
+        }
+        changed
+    }
+
     /// The upstreams the file names, in the order of their names.
     pub(crate) fn upstreams(&self, default: Mode) -> Result<Vec<Upstream>, String> {
         self.servers.iter().map(|(name, entry)| Upstream::from_json(name, entry.clone(), default)).collect()

@@ -4,7 +4,8 @@
 //! servers whose entry changed are restarted; the others, and every downstream session, go
 //! on untouched. Clients are told each list that changed. A file that does not read or
 //! does not check is said on stderr and ignored: the running configuration stays. The
-//! `server` and `http` options are read at start only.
+//! `server` and `http` options are read at start only: a version that changes them says on
+//! stderr that the running ones stay until the gateway restarts.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -96,6 +97,8 @@ pub(crate) async fn follow(
         return mounted;
     };
     let mut seen = stamp(&path);
+    // The options the gateway started with (the file as read now: it was read at start).
+    let started = File::read(&path, default).ok();
     loop {
         tokio::select! {
             _ = &mut stop => return mounted,
@@ -106,9 +109,18 @@ pub(crate) async fn follow(
             continue;
         }
         seen = now;
-        let upstreams = File::read(&path, default).and_then(|file| file.upstreams(default));
-        match upstreams {
-            Ok(upstreams) => {
+        let read = File::read(&path, default).and_then(|file| Ok((file.upstreams(default)?, file)));
+        match read {
+            Ok((upstreams, file)) => {
+                let changed = started.as_ref().map(|s| s.options_changed(&file)).unwrap_or_default();
+                if !changed.is_empty() {
+                    eprintln!(
+                        "mcpforge gateway: {}: the {} options changed; they are read at start only, the \
+                         running ones stay until the gateway restarts",
+                        path.display(),
+                        changed.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(" and ")
+                    );
+                }
                 let [added, removed, restarted] = mounted.apply(fixed.iter().cloned().chain(upstreams).collect()).await;
                 eprintln!(
                     "mcpforge gateway: {} reloaded: added {added:?}, removed {removed:?}, restarted {restarted:?}",
