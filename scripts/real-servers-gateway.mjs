@@ -24,8 +24,11 @@ import { compare } from './real-servers/compare.mjs';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'target', 'real-servers', 'node');
 const GATEWAY = join(process.env.CARGO_TARGET_DIR ?? join(ROOT, 'target'), 'debug', 'mcpforge');
-/** The servers compared (issue 62 names everything, filesystem and memory on the Node side). */
-const NAMES = ['everything', 'filesystem', 'memory'];
+/**
+ * The servers compared: the reference servers everything, filesystem and memory, and two
+ * published MCP Apps example servers (their tools' `_meta.ui` links and their `ui://` apps).
+ */
+const NAMES = ['everything', 'filesystem', 'memory', 'apps-basic', 'apps-scenario-modeler'];
 /** How long the gateway may take to listen, and to exit once told to. */
 const START_MS = 30_000;
 const EXIT_MS = 10_000;

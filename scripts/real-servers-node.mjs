@@ -280,8 +280,11 @@ export async function drive(name, dir, side, wire, { opener = open, workRoot = j
 if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const byMcpforge = process.argv[2] === '--mcpforge-client';
   const wanted = process.argv.slice(byMcpforge ? 3 : 2);
-  const names = wanted.length ? wanted : Object.keys(SERVERS);
+  // A bundled server (servers.mjs) runs its own copy of the SDK whatever the override says:
+  // compared on the drop-in, both sides would be the official SDK. Its client comparison holds.
+  const names = wanted.length ? wanted : Object.keys(SERVERS).filter((n) => byMcpforge || !SERVERS[n].bundled);
   for (const n of names) if (!SERVERS[n]) throw new Error(`unknown server ${n} (${Object.keys(SERVERS).join(', ')})`);
+  for (const n of names) if (!byMcpforge && SERVERS[n].bundled) throw new Error(`${n} bundles its SDK: no override reaches it`);
   const WORK = join(OUT, byMcpforge ? 'work-clients' : 'work');
   mkdirSync(WORK, { recursive: true });
   const dirs = { official: install('official'), mcpforge: byMcpforge ? undefined : install('mcpforge') };

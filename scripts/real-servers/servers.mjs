@@ -3,7 +3,10 @@
 // that serve it over Streamable HTTP and its endpoint's path (`http`, where it offers it), the resources
 // it subscribes to, and the deterministic calls of each tool, prompts and completions, in
 // order. A tool listed but not in `calls` is reported as uncalled (a tool that needs the
-// network, starts timers that outlive the session, or reads the environment).
+// network, starts timers that outlive the session, or reads the environment). A server
+// marked `bundled` carries its own copy of the SDK inside its one-file build, so no
+// `overrides` entry reaches it: it is driven through the gateway and by mcpforge's client,
+// never compared on the drop-in (where both sides would run the same bundled SDK).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -107,6 +110,29 @@ export const SERVERS = {
     bin: 'dist/index.js',
     http: { args: ['--transport', 'http', '--port', '0'], path: '/mcp' },
     calls: () => [['query-docs', {}]],
+  },
+  // Published example servers of MCP Apps (the ext-apps repository's), on the SDK 2.x: each
+  // a tool linked to its `ui://` app through `_meta.ui`, and the app as a resource of the
+  // MCP Apps MIME type (read: the first resources listed are read).
+  'apps-basic': {
+    package: '@modelcontextprotocol/server-basic-vanillajs',
+    version: '2.0.3',
+    bin: 'dist/index.js',
+    bundled: true,
+    args: () => ['--stdio'],
+    calls: () => [['get-time', {}]],
+  },
+  'apps-scenario-modeler': {
+    package: '@modelcontextprotocol/server-scenario-modeler',
+    version: '2.0.3',
+    bin: 'dist/index.js',
+    bundled: true,
+    args: () => ['--stdio'],
+    calls: () => [
+      ['get-scenario-data', {}],
+      ['get-scenario-data', { customInputs: { startingMRR: 50000, monthlyGrowthRate: 5, monthlyChurnRate: 2, grossMargin: 80, fixedCosts: 30000 } }],
+      ['get-scenario-data', { customInputs: 'not an object' }],
+    ],
   },
   everything: {
     package: '@modelcontextprotocol/server-everything',
