@@ -97,6 +97,26 @@ impl Trust {
         }
     }
 
+    /// [`Trust::with_roots`] for what the bindings' `root_certificates` option names: each
+    /// entry is PEM text (it holds `-----BEGIN`) or the path of a PEM file, read now. No
+    /// entry: the system's store alone.
+    pub fn with_root_certificates(entries: &[String]) -> Result<Trust, String> {
+        if entries.is_empty() {
+            return Ok(Trust::default());
+        }
+        let mut pem = Vec::new();
+        for entry in entries {
+            if entry.contains("-----BEGIN") {
+                pem.extend_from_slice(entry.as_bytes());
+            } else {
+                let read = std::fs::read(entry).map_err(|e| format!("root certificates {entry}: {e}"))?;
+                pem.extend_from_slice(&read);
+            }
+            pem.push(b'\n');
+        }
+        Trust::with_roots(&pem)
+    }
+
     /// Connects to `target` (to `address` when given, the target's host still naming the
     /// server for TLS), completing the TLS handshake for `https`.
     pub async fn connect(&self, target: &Target, address: Option<SocketAddr>) -> Result<Connection, String> {
@@ -192,5 +212,8 @@ mod tests {
         assert!(Trust::with_roots(b"not a certificate").is_err());
         let bad = b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
         assert!(Trust::with_roots(bad).is_err());
+        let missing = Trust::with_root_certificates(&["/nonexistent/ca.pem".to_owned()]).err().unwrap_or_default();
+        assert!(missing.contains("/nonexistent/ca.pem"), "{missing}");
+        assert!(Trust::with_root_certificates(&[]).is_ok());
     }
 }

@@ -11,6 +11,7 @@ use hyper::header;
 
 use super::address::{origin, parse, resolve};
 use super::fetch::{Payload, fetch};
+use crate::dial::Trust;
 use crate::sync::BoxFuture;
 
 /// Shows the user an authorization URL and brings back the redirect.
@@ -18,6 +19,19 @@ pub trait Authorizer: Send + Sync + 'static {
     /// Sends the user to `url`; resolves to the full URL the authorization server then
     /// redirected to (the redirect URI with its `code`, `state` and `iss`, or `error`).
     fn authorize(&self, url: String, redirect_uri: String) -> BoxFuture<'_, Result<String, String>>;
+
+    /// [`Authorizer::authorize`], told what the MCP endpoint's transport trusts (its
+    /// [`Trust`]), for an authorizer that reaches the authorization server itself; by
+    /// default the trust is not needed and `authorize` runs.
+    fn authorize_trusting(
+        &self,
+        url: String,
+        redirect_uri: String,
+        trust: &Trust,
+    ) -> BoxFuture<'_, Result<String, String>> {
+        let _ = trust;
+        self.authorize(url, redirect_uri)
+    }
 }
 
 /// How many redirects [`FollowRedirects`] follows before it gives up.
@@ -25,24 +39,34 @@ pub const MAX_REDIRECTS: usize = 16;
 
 /// An [`Authorizer`] without a user: it GETs the authorization URL and follows each
 /// redirect on the authorization server's origin, keeping the cookies it sets, until one
-/// points at the redirect URI (at most [`MAX_REDIRECTS`]).
+/// points at the redirect URI (at most [`MAX_REDIRECTS`]), trusting for `https` what the
+/// endpoint's transport trusts.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct FollowRedirects;
 
 impl Authorizer for FollowRedirects {
     fn authorize(&self, url: String, redirect_uri: String) -> BoxFuture<'_, Result<String, String>> {
-        Box::pin(follow(url, redirect_uri))
+        Box::pin(follow(url, redirect_uri, Trust::default()))
+    }
+
+    fn authorize_trusting(
+        &self,
+        url: String,
+        redirect_uri: String,
+        trust: &Trust,
+    ) -> BoxFuture<'_, Result<String, String>> {
+        Box::pin(follow(url, redirect_uri, trust.clone()))
     }
 }
 
-async fn follow(start: String, redirect_uri: String) -> Result<String, String> {
+async fn follow(start: String, redirect_uri: String, trust: Trust) -> Result<String, String> {
     let mut url = parse(&start)?;
     let server = origin(&url);
     let mut cookies = BTreeMap::<String, String>::new();
     for _ in 0..MAX_REDIRECTS {
         let jar: Vec<String> = cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
         let headers = if jar.is_empty() { Vec::new() } else { vec![(header::COOKIE, jar.join("; "))] };
-        let answer = fetch(&url, Payload::None, &headers).await?;
+        let answer = fetch(&trust, &url, Payload::None, &headers).await?;
         for set in answer.headers.get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()) {
             keep_cookie(&mut cookies, set);
         }

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::address::{origin, parse, resolve};
 use super::fetch::{Payload, fetch};
+use crate::dial::Trust;
 
 /// The protected-resource metadata the client uses.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,9 +125,13 @@ pub fn resource_covers(resource: &str, endpoint: &Uri) -> bool {
 /// The protected-resource metadata of `endpoint` (none when no location has it). A document
 /// whose `resource` does not cover the endpoint is refused: a token asked for it could be
 /// presented elsewhere.
-pub async fn protected_resource(endpoint: &Uri, hinted: Option<&str>) -> Result<Option<ResourceMetadata>, String> {
+pub async fn protected_resource(
+    trust: &Trust,
+    endpoint: &Uri,
+    hinted: Option<&str>,
+) -> Result<Option<ResourceMetadata>, String> {
     for url in resource_metadata_urls(endpoint, hinted) {
-        let Ok(answer) = fetch(&url, Payload::None, &[]).await else { continue };
+        let Ok(answer) = fetch(trust, &url, Payload::None, &[]).await else { continue };
         let Ok(document) = answer.json(&url) else { continue };
         let resource = document.get("resource").and_then(Value::as_str).unwrap_or_default();
         if !resource_covers(resource, endpoint) {
@@ -149,9 +154,9 @@ pub async fn protected_resource(endpoint: &Uri, hinted: Option<&str>) -> Result<
 
 /// The metadata of the authorization server `issuer`; none when no location has it. A
 /// document whose `issuer` is not `issuer` exactly is refused (RFC 8414 §3.3).
-pub async fn authorization_server(issuer: &str) -> Result<Option<ServerMetadata>, String> {
+pub async fn authorization_server(trust: &Trust, issuer: &str) -> Result<Option<ServerMetadata>, String> {
     for url in server_metadata_urls(issuer)? {
-        let Ok(answer) = fetch(&url, Payload::None, &[]).await else { continue };
+        let Ok(answer) = fetch(trust, &url, Payload::None, &[]).await else { continue };
         let Ok(document) = answer.json(&url) else { continue };
         let text = |key: &str| document.get(key).and_then(Value::as_str).map(str::to_owned);
         let named = text("issuer").unwrap_or_default();

@@ -1,7 +1,7 @@
 //! The bounded HTTP exchanges of the OAuth client with the MCP server's metadata and the
 //! authorization server (metadata, registration, token, and the headless authorization's
-//! redirects): one fresh connection each (TLS for `https://`, trusting the system's store:
-//! [`crate::dial`]), a time bound on the whole exchange, a size bound on the answer, no
+//! redirects): one fresh connection each (TLS for `https://`, trusting what the MCP
+//! endpoint's transport trusts: the system's store and its added roots, [`crate::dial`]), a time bound on the whole exchange, a size bound on the answer, no
 //! redirect followed, and never a bearer token.
 //!
 //! Hand-written on hyper's client connection (what the transport uses) rather than a full
@@ -59,17 +59,27 @@ impl Answer {
 }
 
 /// One request: `url`, with `payload` and the extra `headers` (`Authorization: Basic`, a
-/// `Cookie`), answered within [`TIME_LIMIT`].
-pub async fn fetch(url: &Uri, payload: Payload, headers: &[(header::HeaderName, String)]) -> Result<Answer, String> {
-    match tokio::time::timeout(TIME_LIMIT, exchange(url, payload, headers)).await {
+/// `Cookie`), answered within [`TIME_LIMIT`]; an `https` URL's certificate checked by `trust`.
+pub async fn fetch(
+    trust: &Trust,
+    url: &Uri,
+    payload: Payload,
+    headers: &[(header::HeaderName, String)],
+) -> Result<Answer, String> {
+    match tokio::time::timeout(TIME_LIMIT, exchange(trust, url, payload, headers)).await {
         Ok(answer) => answer,
         Err(_) => Err(format!("{url}: no complete answer within {} s", TIME_LIMIT.as_secs())),
     }
 }
 
-async fn exchange(url: &Uri, payload: Payload, headers: &[(header::HeaderName, String)]) -> Result<Answer, String> {
+async fn exchange(
+    trust: &Trust,
+    url: &Uri,
+    payload: Payload,
+    headers: &[(header::HeaderName, String)],
+) -> Result<Answer, String> {
     let target = Target::of(url)?;
-    let stream = Trust::default().connect(&target, None).await?;
+    let stream = trust.connect(&target, None).await?;
     let (mut sender, connection) =
         hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(|e| format!("{url}: {e}"))?;
     let connection = tokio::spawn(connection);

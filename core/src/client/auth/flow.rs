@@ -17,9 +17,12 @@ use super::discovery::ServerMetadata;
 use super::fetch::{Answer, Payload, fetch};
 use super::registration::Identity;
 use super::store::Tokens;
+use crate::dial::Trust;
 
 /// What one authorization asks for.
 pub struct Request<'a> {
+    /// The certificates the authorization server's `https` endpoints are checked by.
+    pub trust: &'a Trust,
     /// The authorization server.
     pub server: &'a ServerMetadata,
     /// The client there.
@@ -111,12 +114,12 @@ pub async fn exchange_code(request: &Request<'_>, code: &str, secrets: &Secrets)
         ("code_verifier", &secrets.verifier),
         ("resource", request.resource),
     ];
-    let tokens = token_request(request.server.token_endpoint.as_str(), request.client, &form).await?;
+    let tokens = token_request(request.trust, request.server.token_endpoint.as_str(), request.client, &form).await?;
     tokens.into_tokens(request)
 }
 
 /// Refreshes `tokens` (the new ones keep the refresh token when the server gives none).
-pub async fn refresh(tokens: &Tokens) -> Result<Tokens, String> {
+pub async fn refresh(trust: &Trust, tokens: &Tokens) -> Result<Tokens, String> {
     let refresh_token = tokens.refresh_token.as_deref().ok_or("no refresh token")?;
     let form = [("grant_type", "refresh_token"), ("refresh_token", refresh_token), ("resource", &tokens.resource)];
     let client = Identity {
@@ -124,7 +127,7 @@ pub async fn refresh(tokens: &Tokens) -> Result<Tokens, String> {
         client_secret: tokens.client_secret.clone(),
         auth_method: tokens.auth_method.clone(),
     };
-    let answer = token_request(&tokens.token_endpoint, &client, &form).await?;
+    let answer = token_request(trust, &tokens.token_endpoint, &client, &form).await?;
     let mut fresh = answer.carry(tokens.clone())?;
     if fresh.refresh_token.is_none() {
         fresh.refresh_token = tokens.refresh_token.clone();
@@ -175,10 +178,15 @@ impl Issued {
 }
 
 /// POSTs `pairs` to the token endpoint, with the client's authentication.
-async fn token_request(endpoint: &str, client: &Identity, pairs: &[(&str, &str)]) -> Result<Issued, String> {
+async fn token_request(
+    trust: &Trust,
+    endpoint: &str,
+    client: &Identity,
+    pairs: &[(&str, &str)],
+) -> Result<Issued, String> {
     let url = parse(endpoint)?;
     let (headers, form) = authenticated(client, pairs);
-    let answer = fetch(&url, Payload::Form(form), &headers).await?;
+    let answer = fetch(trust, &url, Payload::Form(form), &headers).await?;
     issued(&url, &answer)
 }
 
@@ -254,6 +262,7 @@ mod tests {
         let client = Identity { client_id: "c id".into(), client_secret: None, auth_method: "none".into() };
         let server = server(true);
         let request = Request {
+            trust: &Trust::default(),
             server: &server,
             client: &client,
             resource: "http://h/mcp",

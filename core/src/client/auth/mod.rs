@@ -41,6 +41,8 @@ pub use store::{EXPIRY_MARGIN, MemoryTokenStore, TokenStore, Tokens};
 
 use registration::Profile;
 
+use crate::dial::Trust;
+
 /// The redirect URI used unless [`OAuthBuilder::redirect_uri`] says another.
 pub const DEFAULT_REDIRECT_URI: &str = "http://127.0.0.1/callback";
 /// How long the user's part of an authorization may take unless
@@ -96,9 +98,10 @@ impl OAuthClient {
     }
 
     /// The session of this client for the MCP endpoint `endpoint` (what the HTTP transport
-    /// asks for its tokens).
-    pub fn session(&self, endpoint: &str) -> Result<Session, String> {
-        Session::new(self.clone(), endpoint)
+    /// asks for its tokens); its metadata, registration and token exchanges trust `trust`,
+    /// the transport's own.
+    pub fn session(&self, endpoint: &str, trust: Trust) -> Result<Session, String> {
+        Session::new(self.clone(), endpoint, trust)
     }
 }
 

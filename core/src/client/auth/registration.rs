@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use super::address::parse;
 use super::discovery::ServerMetadata;
 use super::fetch::{Payload, fetch};
+use crate::dial::Trust;
 
 /// The client's credentials at one authorization server.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,7 +72,7 @@ pub fn known(profile: &Profile, registered: Option<&PreRegistered>, server: &Ser
 
 /// Registers the client at `server` (RFC 7591): a public client when the server allows
 /// one, else a confidential one with the method the server takes.
-pub async fn register(profile: &Profile, server: &ServerMetadata) -> Result<Identity, String> {
+pub async fn register(trust: &Trust, profile: &Profile, server: &ServerMetadata) -> Result<Identity, String> {
     let endpoint = server
         .registration_endpoint
         .as_deref()
@@ -87,7 +88,7 @@ pub async fn register(profile: &Profile, server: &ServerMetadata) -> Result<Iden
         "token_endpoint_auth_method": wanted,
         "application_type": "native",
     });
-    let answer = fetch(&url, Payload::Json(body), &[]).await?;
+    let answer = fetch(trust, &url, Payload::Json(body), &[]).await?;
     let document = answer.json(&url)?;
     let text = |key: &str| document.get(key).and_then(Value::as_str).map(str::to_owned);
     let client_id = text("client_id").ok_or_else(|| format!("{url}: the registration gave no client_id"))?;

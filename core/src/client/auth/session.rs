@@ -15,6 +15,7 @@ use super::flow::{self, Secrets};
 use super::registration::{self, Identity};
 use super::store::Tokens;
 use super::{OAuthClient, Shared};
+use crate::dial::Trust;
 
 /// How many authorizations one request may set off before it fails (a server that keeps
 /// refusing the scopes it asked for must not loop the user through consent).
@@ -38,6 +39,8 @@ pub struct Session {
     endpoint: Uri,
     /// The endpoint as the store keys its tokens.
     key: String,
+    /// What the endpoint's transport trusts; the OAuth exchanges trust the same.
+    trust: Trust,
     /// Held by the one refresh or authorization under way.
     flight: tokio::sync::Mutex<()>,
 }
@@ -49,11 +52,11 @@ impl std::fmt::Debug for Session {
 }
 
 impl Session {
-    /// The session of `client` for `endpoint`.
-    pub(super) fn new(client: OAuthClient, endpoint: &str) -> Result<Session, String> {
+    /// The session of `client` for `endpoint`, whose exchanges trust `trust`.
+    pub(super) fn new(client: OAuthClient, endpoint: &str, trust: Trust) -> Result<Session, String> {
         let key = endpoint.split('#').next().unwrap_or_default().to_owned();
         let endpoint = parse(&key)?;
-        Ok(Session { shared: client.shared, endpoint, key, flight: tokio::sync::Mutex::new(()) })
+        Ok(Session { shared: client.shared, endpoint, key, trust, flight: tokio::sync::Mutex::new(()) })
     }
 
     /// The endpoint's URL, as tokens are kept under it.
@@ -78,7 +81,7 @@ impl Session {
         // Expired without a refresh token: the request goes without, and its challenge
         // starts an authorization.
         tokens.refresh_token.as_ref()?;
-        match flow::refresh(&tokens).await {
+        match flow::refresh(&self.trust, &tokens).await {
             Ok(fresh) => Some(self.keep(fresh).await),
             Err(e) => {
                 tracing::debug!(endpoint = %self.key, "refreshing the token failed: {e}");
@@ -112,7 +115,7 @@ impl Session {
         let held = current.filter(|t| Some(t.access_token.as_str()) == sent);
         if let Some(tokens) = held.as_ref().filter(|t| !step_up && !attempt.refreshed && t.refresh_token.is_some()) {
             attempt.refreshed = true;
-            match flow::refresh(tokens).await {
+            match flow::refresh(&self.trust, tokens).await {
                 Ok(fresh) => {
                     self.keep(fresh).await;
                     return Ok(());
@@ -153,11 +156,12 @@ impl Session {
 
     /// The whole authorization: metadata, identity, code grant with PKCE.
     async fn authorize(&self, challenge: &Challenge, mut scopes: Vec<String>) -> Result<Tokens, String> {
-        let resource = discovery::protected_resource(&self.endpoint, challenge.resource_metadata.as_deref()).await?;
+        let resource =
+            discovery::protected_resource(&self.trust, &self.endpoint, challenge.resource_metadata.as_deref()).await?;
         let server = match &resource {
             Some(found) => {
                 let issuer = &found.authorization_servers[0];
-                discovery::authorization_server(issuer)
+                discovery::authorization_server(&self.trust, issuer)
                     .await?
                     .ok_or_else(|| format!("no authorization server metadata for {issuer}"))?
             }
@@ -165,7 +169,7 @@ impl Session {
             // server is at the endpoint's origin, with its metadata or the default endpoints.
             None => {
                 let issuer = origin(&self.endpoint);
-                discovery::authorization_server(&issuer)
+                discovery::authorization_server(&self.trust, &issuer)
                     .await?
                     .unwrap_or_else(|| ServerMetadata::defaults(&self.endpoint))
             }
@@ -187,6 +191,7 @@ impl Session {
         let client = self.identity(&server).await?;
         let redirect_uri = self.shared.profile.redirect_uri.as_str();
         let request = flow::Request {
+            trust: &self.trust,
             server: &server,
             client: &client,
             resource: &resource,
@@ -196,9 +201,12 @@ impl Session {
         let secrets = Secrets::new()?;
         let url = flow::authorization_url(&request, &secrets)?;
         let timeout = self.shared.authorize_timeout;
-        let redirect = tokio::time::timeout(timeout, self.shared.authorizer.authorize(url, redirect_uri.to_owned()))
-            .await
-            .map_err(|_| format!("the authorization did not end within {} s", timeout.as_secs()))??;
+        let redirect = tokio::time::timeout(
+            timeout,
+            self.shared.authorizer.authorize_trusting(url, redirect_uri.to_owned(), &self.trust),
+        )
+        .await
+        .map_err(|_| format!("the authorization did not end within {} s", timeout.as_secs()))??;
         let code = flow::code_of(&redirect, &server, &secrets)?;
         flow::exchange_code(&request, &code, &secrets).await
     }
@@ -214,7 +222,7 @@ impl Session {
         if let Some(identity) = registrations.get(&server.issuer) {
             return Ok(identity.clone());
         }
-        let identity = registration::register(&shared.profile, server).await?;
+        let identity = registration::register(&self.trust, &shared.profile, server).await?;
         registrations.insert(server.issuer.clone(), identity.clone());
         Ok(identity)
     }

@@ -206,7 +206,7 @@ impl Transport for HttpTransport {
             let uri: Uri = self.url.parse().map_err(|e| ClientError::Transport(format!("{}: {e}", self.url)))?;
             let target = Target::of(&uri).map_err(ClientError::Transport)?;
             let auth = match &self.oauth {
-                Some(client) => Some(client.session(&self.url).map_err(ClientError::Transport)?),
+                Some(client) => Some(client.session(&self.url, self.trust.clone()).map_err(ClientError::Transport)?),
                 None => None,
             };
             let (outgoing, to_server) = mpsc::channel(queue);
