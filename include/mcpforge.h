@@ -56,9 +56,12 @@
  *    threads (inside a callback they return MCPF_STATUS_WOULD_BLOCK).
  *    mcpf_server_shutdown is async-signal-safe on Unix: a signal handler may call it.
  *    An mcpf_client may be used from any thread, by several at once; each call blocks its
- *    thread. Its request callbacks run on library threads and its notification callback
- *    on the client's notification thread; both may block. Their user_data is freed once
- *    the config and every client connected with it are freed.
+ *    thread. Its request callbacks and its OAuth callback run on library threads and its
+ *    notification callback on the client's notification thread; all may block. Their
+ *    user_data is freed once the config and every client connected with it are freed. An
+ *    mcpf_client_oauth_answer * is a handle like a responder: answer it exactly once, now
+ *    or later, from any thread (mcpf_client_oauth_answer_json / _string / _error consume
+ *    it; answering again is refused without touching freed memory).
  * 7. An mcpf_exchange (one request handed to a mounted mcpf_http_app) has one reader at
  *    a time: mcpf_exchange_next_chunk while another thread is inside it for the same
  *    exchange is refused (MCPF_STATUS_INVALID_ARGUMENT). Freeing the exchange ends a read
@@ -209,6 +212,12 @@ typedef struct mcpf_client_cancel mcpf_client_cancel;
 // keep what they need).
 typedef struct mcpf_client_config mcpf_client_config;
 
+// The answer to one question of the OAuth flow: owned by the application from the moment
+// its callback receives it until `mcpf_client_oauth_answer_json`, `_string` or `_error`
+// consumes it. The pointer is a handle, never dereferenced and never reused: answering
+// again is refused (`MCPF_STATUS_INVALID_ARGUMENT`) without touching freed memory.
+typedef struct mcpf_client_oauth_answer mcpf_client_oauth_answer;
+
 // One request in progress: its answer's status and headers, then its body, read with
 // `mcpf_exchange_next_chunk`. Free with `mcpf_exchange_free`. Opaque: the pointer C holds
 // is a handle, never dereferenced, so an exchange used or freed after its free is refused.
@@ -284,6 +293,20 @@ typedef void (*mcpf_client_request_callback)(const char *method, size_t method_l
 // thread, one notification at a time in the order they came; it may block and may call the
 // client's functions (`mcpf_client_free` included). It must not unwind.
 typedef void (*mcpf_client_notification_callback)(const char *method, size_t method_len, const char *params_json, size_t params_json_len, void *user_data);
+
+// Asks the application one step of the OAuth flow. `question` is `"oauth/authorize"`
+// (`params_json` `{"url": ..., "redirectUri": ...}`: send the user to `url`; answer with
+// the full URL the authorization server redirected to, a JSON string, e.g. with
+// `mcpf_client_oauth_answer_string`), `"oauth/tokens"` (`{"resource": ...}`: the tokens
+// kept for that MCP endpoint, the JSON object given to an earlier save, or `null`) or
+// `"oauth/saveTokens"` (`{"resource": ..., "tokens": {...} or null}`: keep them, or forget
+// them on null; answer anything, e.g. `null`). The last two come only with `"store": true`.
+// `question` and `params_json` are borrowed until the callback returns; `answer` is owned:
+// answer it exactly once, before returning or later from any thread. It runs on a library
+// thread, never the one of a client call, and may block; it must not unwind. An answer
+// that does not come in time (the authorization's `authorizeTimeout`, 300 s; 10 s for the
+// store) counts as a failure (a load as no tokens); a later answer is accepted and dropped.
+typedef void (*mcpf_client_oauth_callback)(const char *question, size_t question_len, const char *params_json, size_t params_json_len, mcpf_client_oauth_answer *answer, void *user_data);
 
 // Options of one client call; pass NULL for the client's defaults.
 typedef struct {
@@ -860,9 +883,17 @@ void mcpf_client_config_free(mcpf_client_config *config);
 // NULL or writable.
 mcpf_status mcpf_client_connect_stdio(const mcpf_client_config *config, const char *const *argv, size_t argc, const char *options_json, size_t options_json_len, mcpf_client **out);
 
-// Connects to the Streamable HTTP endpoint `url` (`http://host:port/path`, copied) with
-// `config`. `options_json` (NULL: defaults) is an object of optional fields: `"headers"`
-// (`{"Authorization": "Bearer ..."}`, sent with every request). On success `*out` receives
+// Connects to the Streamable HTTP endpoint `url` (`http://host:port/path` or `https://`,
+// copied) with `config`. `options_json` (NULL: defaults) is an object of optional fields:
+// `"headers"` (`{"Authorization": "Bearer ..."}`, sent with every request);
+// `"root_certificates"` (a list, each PEM text or the path of a PEM file, read at connect:
+// certificates trusted for `https://` besides the system's store, by the connection and by
+// the OAuth exchanges); `"oauth"` (authorize when the server asks: the engine's OAuth
+// settings, camelCase: `clientName`, `redirectUri`, `scopes`, `clientId`, `clientSecret`,
+// `issuer`, `clientMetadataUrl`, `followRedirects` (no user: follow the authorization
+// server's redirects), `store` (the tokens kept by the application, not in memory),
+// `offlineAccess`, `authorizeTimeout` in seconds; the application's steps go to the
+// config's `mcpf_client_config_on_oauth` callback). On success `*out` receives
 // the connected client, owned by the caller (`mcpf_client_free`). Failures as for
 // `mcpf_client_connect_stdio`; over HTTP a request that reaches no server (connection
 // refused, a broken stream) fails as the engine reports it: `MCPF_STATUS_SERVER_ERROR` with
@@ -872,6 +903,44 @@ mcpf_status mcpf_client_connect_stdio(const mcpf_client_config *config, const ch
 // `config` is NULL or a live config; strings are NULL (`options_json` only) or readable
 // per the string rules; `out` is NULL or writable.
 mcpf_status mcpf_client_connect_http(const mcpf_client_config *config, const char *url, size_t url_len, const char *options_json, size_t options_json_len, mcpf_client **out);
+
+// Has the clients connected from now on with this config ask their OAuth steps through
+// `callback` (replacing one set before; see `mcpf_client_oauth_callback`): the user's part
+// of the authorization unless the `"oauth"` option says `"followRedirects": true`, and the
+// token store when it says `"store": true`. `user_data` ownership is as for
+// `mcpf_client_config_on_request`.
+//
+// # Safety
+// `config` is NULL or a live config not used by another thread meanwhile;
+// `callback`/`free_user_data` are NULL or valid.
+mcpf_status mcpf_client_config_on_oauth(mcpf_client_config *config, mcpf_client_oauth_callback callback, void *user_data, mcpf_free_callback free_user_data);
+
+// Answers an OAuth question with `json` (copied): the tokens object or `null` for
+// `oauth/tokens`, anything for `oauth/saveTokens`, the redirect URL as a JSON string for
+// `oauth/authorize`. Consumes `answer`, even when `json` does not parse
+// (`MCPF_STATUS_INVALID_JSON`: the question then fails); `MCPF_STATUS_INVALID_ARGUMENT`
+// when it was answered already.
+//
+// # Safety
+// `answer` is any value (a handle a callback was given, answered or not, or NULL); `json`
+// is NULL or readable per the string rules.
+mcpf_status mcpf_client_oauth_answer_json(mcpf_client_oauth_answer *answer, const char *json, size_t json_len);
+
+// Answers an OAuth question with the string `text` (copied): the URL the authorization
+// server redirected to, for `oauth/authorize`. Consumes `answer`; as for
+// `mcpf_client_oauth_answer_json`.
+//
+// # Safety
+// As for `mcpf_client_oauth_answer_json`.
+mcpf_status mcpf_client_oauth_answer_string(mcpf_client_oauth_answer *answer, const char *text, size_t text_len);
+
+// Fails an OAuth question with `message` (copied): the user declined, the store could not
+// be read. The authorization fails with it (a failed load counts as no tokens, a failed
+// save is logged). Consumes `answer`; as for `mcpf_client_oauth_answer_json`.
+//
+// # Safety
+// As for `mcpf_client_oauth_answer_json`.
+mcpf_status mcpf_client_oauth_answer_error(mcpf_client_oauth_answer *answer, const char *message, size_t message_len);
 
 // `ping`. `MCPF_STATUS_BAD_ANSWER` on the 2026-07-28 wire, which has no `ping`.
 //

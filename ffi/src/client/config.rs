@@ -1,6 +1,6 @@
 //! `mcpf_client_config`: what a C client is before it connects: its name and version, the
 //! wire it speaks, its default timeout, and the callbacks that answer the server's requests
-//! and receive its notifications. One config may connect any number of clients.
+//! and receive its notifications (and the OAuth steps' callback, `oauth.rs`). One config may connect any number of clients.
 
 use std::ffi::{c_char, c_void};
 use std::sync::Arc;
@@ -14,6 +14,7 @@ use serde_json::json;
 
 use super::answer::{CRequest, mcpf_client_request_callback};
 use super::notify::{CNotify, mcpf_client_notification_callback};
+use super::oauth::COAuth;
 use crate::boundary::{self, Fail, try_box, try_opt_str, try_ref, try_str, write_out};
 use crate::status::mcpf_status;
 use crate::user_data::mcpf_free_callback;
@@ -28,6 +29,8 @@ pub struct mcpf_client_config {
     pub(crate) call: CallOptions,
     requests: Vec<(String, Arc<CRequest>)>,
     pub(crate) notifications: Option<Arc<CNotify>>,
+    /// Asks the OAuth steps of the `"oauth"` option (`mcpf_client_config_on_oauth`).
+    pub(crate) oauth: Option<Arc<COAuth>>,
 }
 
 /// The JSON options of a config (every field optional, unknown ones refused).
@@ -136,6 +139,7 @@ pub unsafe extern "C" fn mcpf_client_config_new(
             call,
             requests: Vec::new(),
             notifications: None,
+            oauth: None,
         });
         // SAFETY: forwarded caller guarantee; reclaimed by `mcpf_client_config_free`.
         unsafe { write_out(out, Box::into_raw(config), "out") }

@@ -8,8 +8,9 @@ use std::ffi::c_char;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use mcpforge::client::auth::OAuthSettings;
 use mcpforge::client::transport::child::StderrTail;
-use mcpforge::client::transport::{ChildTransport, HttpTransport, Transport};
+use mcpforge::client::transport::{ChildTransport, HttpTransport, Transport, Trust};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::json;
@@ -17,6 +18,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::config::{self, mcpf_client_config};
 use super::notify::Pump;
+use super::oauth::COAuth;
 use super::{failed, mcpf_client, wait_on};
 use crate::boundary::{self, Fail, check_out, try_opt_str, try_str, write_out};
 use crate::status::mcpf_status;
@@ -35,6 +37,8 @@ struct StdioOptions {
 #[serde(deny_unknown_fields)]
 struct HttpOptions {
     headers: Option<BTreeMap<String, String>>,
+    oauth: Option<OAuthSettings>,
+    root_certificates: Option<Vec<String>>,
 }
 
 /// Reads a connect function's JSON options (NULL: the defaults).
@@ -171,9 +175,17 @@ pub unsafe extern "C" fn mcpf_client_connect_stdio(
     })
 }
 
-/// Connects to the Streamable HTTP endpoint `url` (`http://host:port/path`, copied) with
-/// `config`. `options_json` (NULL: defaults) is an object of optional fields: `"headers"`
-/// (`{"Authorization": "Bearer ..."}`, sent with every request). On success `*out` receives
+/// Connects to the Streamable HTTP endpoint `url` (`http://host:port/path` or `https://`,
+/// copied) with `config`. `options_json` (NULL: defaults) is an object of optional fields:
+/// `"headers"` (`{"Authorization": "Bearer ..."}`, sent with every request);
+/// `"root_certificates"` (a list, each PEM text or the path of a PEM file, read at connect:
+/// certificates trusted for `https://` besides the system's store, by the connection and by
+/// the OAuth exchanges); `"oauth"` (authorize when the server asks: the engine's OAuth
+/// settings, camelCase: `clientName`, `redirectUri`, `scopes`, `clientId`, `clientSecret`,
+/// `issuer`, `clientMetadataUrl`, `followRedirects` (no user: follow the authorization
+/// server's redirects), `store` (the tokens kept by the application, not in memory),
+/// `offlineAccess`, `authorizeTimeout` in seconds; the application's steps go to the
+/// config's `mcpf_client_config_on_oauth` callback). On success `*out` receives
 /// the connected client, owned by the caller (`mcpf_client_free`). Failures as for
 /// `mcpf_client_connect_stdio`; over HTTP a request that reaches no server (connection
 /// refused, a broken stream) fails as the engine reports it: `MCPF_STATUS_SERVER_ERROR` with
@@ -202,6 +214,14 @@ pub unsafe extern "C" fn mcpf_client_connect_http(
         let mut http = HttpTransport::new(url);
         for (name, value) in options.headers.unwrap_or_default() {
             http = http.header(name, value);
+        }
+        if let Some(roots) = options.root_certificates {
+            let trust = Trust::with_root_certificates(&roots)
+                .map_err(|e| Fail::new(mcpf_status::InvalidArgument, format!("root_certificates: {e}")))?;
+            http = http.trust(trust);
+        }
+        if let Some(settings) = options.oauth {
+            http = http.oauth(COAuth::client(config.oauth.as_ref(), settings)?);
         }
         connect(config, http, None, out)
     })

@@ -4,13 +4,14 @@
 //! connection; calls may be made from several threads at once. This module owns the object,
 //! how a call waits, how engine errors become statuses, and closing and freeing;
 //! `config.rs`, `connect.rs`, `requests.rs`, `subscribe.rs`, `tasks.rs`, `cancel.rs`,
-//! `answer.rs` and `notify.rs` the rest.
+//! `answer.rs`, `notify.rs` and `oauth.rs` the rest.
 
 mod answer;
 mod cancel;
 mod config;
 mod connect;
 mod notify;
+mod oauth;
 mod requests;
 mod subscribe;
 mod tasks;
@@ -28,6 +29,10 @@ pub use answer::{mcpf_client_answer, mcpf_client_request_callback};
 pub use cancel::{mcpf_client_call_options, mcpf_client_cancel};
 pub use config::mcpf_client_config;
 pub use notify::mcpf_client_notification_callback;
+pub use oauth::{
+    mcpf_client_config_on_oauth, mcpf_client_oauth_answer, mcpf_client_oauth_answer_error,
+    mcpf_client_oauth_answer_json, mcpf_client_oauth_answer_string, mcpf_client_oauth_callback,
+};
 
 use crate::boundary::{self, Fail, check_out, give_string, try_box, try_ref, write_out};
 use crate::status::mcpf_status;
