@@ -174,6 +174,7 @@ c-test: setup c-header-setup c-examples
 	$(CC) $(C_FLAGS) tests/c/test_enable_disable.c -o $(C_OUT)/test_enable_disable $(C_LINK)
 	$(CC) $(C_FLAGS) tests/c/test_initialize_hook.c -o $(C_OUT)/test_initialize_hook $(C_LINK)
 	$(CC) $(C_FLAGS) tests/c/test_client.c -o $(C_OUT)/test_client $(C_LINK)
+	$(CC) $(C_FLAGS) tests/c/test_client_tls.c -o $(C_OUT)/test_client_tls $(C_LINK)
 	./$(C_OUT)/test_ffi ./$(C_OUT)/quickstart
 	./$(C_OUT)/test_worker ./$(C_OUT)/worker_server
 	./$(C_OUT)/test_asks
@@ -189,6 +190,7 @@ c-test: setup c-header-setup c-examples
 	./$(C_OUT)/test_enable_disable
 	./$(C_OUT)/test_initialize_hook
 	./$(C_OUT)/test_client ./target/debug/quickstart
+	./$(C_OUT)/test_client_tls
 	./$(C_OUT)/client ./target/debug/quickstart >/dev/null
 	@# Under valgrind each test takes one core for seconds: two at a time, outputs kept apart.
 	$(MAKE) --no-print-directory -j2 --output-sync=target $(addprefix c-valgrind-,$(C_TESTS))
@@ -209,7 +211,7 @@ c-test: setup c-header-setup c-examples
 ## any, in C_ARGS_<name>.
 C_TESTS := test_ffi test_worker test_asks test_http test_misuse test_mount test_middleware \
 	test_rate_limits test_error_hook test_metrics test_catalogue test_shared_store test_enable_disable \
-	test_initialize_hook test_client
+	test_initialize_hook test_client test_client_tls
 C_ARGS_test_ffi := ./$(C_OUT)/quickstart
 C_ARGS_test_worker := ./$(C_OUT)/worker_server
 # The Redis the test starts is not ours to check.
@@ -217,6 +219,8 @@ C_VALGRIND_test_shared_store := --trace-children-skip='*/redis-server'
 # test_client checks its own fixture server too, not the Rust quickstart or the system's sh and sleep.
 C_ARGS_test_client := ./target/debug/quickstart
 C_VALGRIND_test_client := --trace-children-skip='*/quickstart,*/sleep,*/sh'
+# test_client_tls has openssl make its certificates through the shell.
+C_VALGRIND_test_client_tls := --trace-children-skip='*/sh,*/openssl,*/rm'
 .PHONY: $(addprefix c-valgrind-,$(C_TESTS))
 $(addprefix c-valgrind-,$(C_TESTS)): c-valgrind-%:
 	$(VALGRIND) $(C_VALGRIND_$*) ./$(C_OUT)/$* $(C_ARGS_$*)
