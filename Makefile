@@ -211,7 +211,7 @@ c-test: setup c-header-setup c-examples
 ## any, in C_ARGS_<name>.
 C_TESTS := test_ffi test_worker test_asks test_http test_misuse test_mount test_middleware \
 	test_rate_limits test_error_hook test_metrics test_catalogue test_shared_store test_enable_disable \
-	test_initialize_hook test_client test_client_tls
+	test_initialize_hook test_client
 C_ARGS_test_ffi := ./$(C_OUT)/quickstart
 C_ARGS_test_worker := ./$(C_OUT)/worker_server
 # The Redis the test starts is not ours to check.
@@ -219,8 +219,8 @@ C_VALGRIND_test_shared_store := --trace-children-skip='*/redis-server'
 # test_client checks its own fixture server too, not the Rust quickstart or the system's sh and sleep.
 C_ARGS_test_client := ./target/debug/quickstart
 C_VALGRIND_test_client := --trace-children-skip='*/quickstart,*/sleep,*/sh'
-# test_client_tls has openssl make its certificates through the shell.
-C_VALGRIND_test_client_tls := --trace-children-skip='*/sh,*/openssl,*/rm'
+# test_client_tls is not among them: ring's assembly (the TLS ciphers) reads memory
+# memcheck cannot see initialised, so every TLS exchange reports uninitialised values.
 .PHONY: $(addprefix c-valgrind-,$(C_TESTS))
 $(addprefix c-valgrind-,$(C_TESTS)): c-valgrind-%:
 	$(VALGRIND) $(C_VALGRIND_$*) ./$(C_OUT)/$* $(C_ARGS_$*)

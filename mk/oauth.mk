@@ -17,6 +17,9 @@
 #                     and mcpforge's own Python and Node clients through the same flow, with
 #                     refresh, eight calls over an expired token causing one
 #                     (tests/oauth/test_mcpforge_client.py, tests/oauth/mcpforge_client.test.mjs);
+#                     and the C client (tests/c/test_client_oauth.c, driven by
+#                     tests/oauth/test_c_client.py) the same way, once under valgrind, and
+#                     with a pre-registered client and with a metadata document;
 #                     and `mcpforge gateway --stdio` signing in through its browser ($BROWSER)
 #                     and its redirect listener, its tokens kept in a file
 #                     (tests/oauth/gateway_stdio.test.mjs)
@@ -26,6 +29,7 @@ OAUTH_OUT := $(NODE_OUT)/oauth
 .PHONY: test-oauth
 
 test-oauth: build c-examples python-wheel examples-node
+	$(CC) $(C_FLAGS) tests/c/test_client_oauth.c -o $(C_OUT)/test_client_oauth $(C_LINK)
 	cp tests/oauth/provider.mjs $(OAUTH_OUT)/
 	cp tests/oauth/ts_client.test.mjs tests/oauth/mcpforge_client.test.mjs tests/oauth/support.mjs \
 		tests/oauth/gateway_stdio.test.mjs tests/oauth/gateway_browser.mjs $(NODE_E2E)/
