@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use mcpforge::client::auth::{Ask, OAuthSettings};
 use mcpforge::client::transport::child::StderrTail;
-use mcpforge::client::transport::{ChildTransport, HttpTransport, MemoryTransport};
+use mcpforge::client::transport::{ChildTransport, HttpTransport, MemoryTransport, Trust};
 use mcpforge::client::{CallOptions, CancelReason, Client, ClientBuilder, ClientError, Protocol, ServerSession};
 use mcpforge::protocol::ProtocolVersion;
 use mcpforge::protocol::method::{Kind, Method, Sender};
@@ -72,6 +72,10 @@ enum Reach {
         /// requests.
         #[serde(default)]
         oauth: Option<OAuthSettings>,
+        /// Root certificates trusted for `https://` besides the system's store (PEM texts or
+        /// paths).
+        #[serde(default, rename = "rootCertificates")]
+        root_certificates: Option<Vec<String>>,
     },
     /// The `Server` passed beside it, in this process.
     Server,
@@ -195,8 +199,13 @@ impl NativeClient {
                     *lock(&shared.stderr) = Some(child.stderr());
                     builder.connect(child).await
                 }
-                Reach::Http { url, headers, oauth } => {
+                Reach::Http { url, headers, oauth, root_certificates } => {
                     let mut http = headers.into_iter().fold(HttpTransport::new(url), |t, (k, v)| t.header(k, v));
+                    if let Some(roots) = root_certificates {
+                        let trust = Trust::with_root_certificates(&roots)
+                            .map_err(|e| js_error(format!("rootCertificates: {e}")))?;
+                        http = http.trust(trust);
+                    }
                     if let Some(settings) = oauth {
                         let asking = shared.clone();
                         let ask: Ask = Arc::new(

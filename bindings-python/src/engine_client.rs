@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use mcpforge::client::auth::{Ask, OAuthClient, OAuthSettings};
 use mcpforge::client::transport::child::StderrTail;
-use mcpforge::client::transport::{ChildTransport, HttpTransport, MemoryTransport};
+use mcpforge::client::transport::{ChildTransport, HttpTransport, MemoryTransport, Trust};
 use mcpforge::client::{CallOptions, Client, ClientBuilder, ClientError, ClientLimits, Protocol, TaskStart};
 use mcpforge::protocol::method::{Kind, Method, Sender};
 use mcpforge::{BoxFuture, LogLevel, ProtocolError, ProtocolVersion};
@@ -164,8 +164,9 @@ async fn listed(
 impl NativeEngineClient {
     /// Connects as the call `token` of `inbox` (its outcome: the connected client).
     /// `target` is `("memory", native_server)`, `("stdio", command, args, env, cwd)` or
-    /// `("http", url, headers, oauth)` (`oauth`: None, or the dict of the engine's
-    /// `OAuthSettings`, its questions asked as `oauth/...` requests through the inbox); `options` holds `name`, `version`, `mode`, `timeout`
+    /// `("http", url, headers, oauth, roots)` (`oauth`: None, or the dict of the engine's
+    /// `OAuthSettings`, its questions asked as `oauth/...` requests through the inbox;
+    /// `roots`: None, or the root certificates, PEM texts or paths); `options` holds `name`, `version`, `mode`, `timeout`
     /// (seconds or None) and whether `sampling`, `elicitation` and `roots` are answered.
     #[staticmethod]
     fn connect(
@@ -515,6 +516,12 @@ fn read_target(target: &Bound<'_, PyAny>, inbox: &Arc<Shared>) -> PyResult<(Targ
                 for (key, value) in headers.cast::<PyDict>()?.iter() {
                     http = http.header(key.extract::<String>()?, value.extract::<String>()?);
                 }
+            }
+            let roots = target.get_item(4)?;
+            if !roots.is_none() {
+                let trust = Trust::with_root_certificates(&roots.extract::<Vec<String>>()?)
+                    .map_err(|e| PyValueError::new_err(format!("root_certificates: {e}")))?;
+                http = http.trust(trust);
             }
             let settings = target.get_item(3)?;
             if !settings.is_none() {

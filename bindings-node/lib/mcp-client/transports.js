@@ -88,11 +88,23 @@ class StdioClientTransport extends ClientTransport {
 }
 
 /**
- * A server at a Streamable HTTP endpoint (`http://` URLs): `new
+ * A server at a Streamable HTTP endpoint (`http://` or `https://` URLs): `new
  * StreamableHTTPClientTransport(new URL('http://127.0.0.1:3000/mcp'), { requestInit: {
- * headers }, authProvider })`. The headers go on every request; `authProvider` (./oauth.js)
- * has the engine authorize with OAuth when the server asks for it.
+ * headers }, authProvider, rootCertificates })`. The headers go on every request;
+ * `authProvider` (./oauth.js) has the engine authorize with OAuth when the server asks for
+ * it; `rootCertificates` (PEM texts or paths of PEM files) are trusted for `https://`
+ * besides the system's store.
  */
+/** `rootCertificates` as the engine reads it: a list of strings (PEM texts or paths). */
+function rootsOf(given) {
+  if (given === undefined) return undefined;
+  const roots = typeof given === 'string' ? [given] : Array.isArray(given) ? given : null;
+  if (roots === null || roots.some((r) => typeof r !== 'string')) {
+    throw new TypeError('rootCertificates must be a string or an array of strings (PEM texts or paths of PEM files)');
+  }
+  return roots;
+}
+
 class StreamableHTTPClientTransport extends ClientTransport {
   #params;
   #authProvider;
@@ -103,7 +115,7 @@ class StreamableHTTPClientTransport extends ClientTransport {
     this.#authProvider = options.authProvider;
     const headers = options.requestInit?.headers;
     const entries = headers === undefined ? [] : typeof headers.entries === 'function' && !Array.isArray(headers) ? [...headers.entries()] : Object.entries(headers);
-    this.#params = { kind: 'http', url: String(url), headers: stringMap(entries, 'the header') };
+    this.#params = { kind: 'http', url: String(url), headers: stringMap(entries, 'the header'), rootCertificates: rootsOf(options.rootCertificates) };
   }
 
   /** @internal */

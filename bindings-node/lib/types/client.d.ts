@@ -119,13 +119,21 @@ export interface OAuthClientProvider {
   authorizeTimeoutMs?: number;
 }
 
-/** A server at a Streamable HTTP endpoint (`http://`). */
+/** A server at a Streamable HTTP endpoint (`http://` or `https://`). */
 export declare class StreamableHTTPClientTransport implements ClientTransport {
   start(): Promise<void>;
   close(): Promise<void>;
   constructor(
     url: URL | string,
-    options?: { requestInit?: { headers?: { [name: string]: string } | Iterable<[string, string]> }; authProvider?: OAuthClientProvider },
+    options?: {
+      requestInit?: { headers?: { [name: string]: string } | Iterable<[string, string]> };
+      authProvider?: OAuthClientProvider;
+      /**
+       * Certificates trusted for `https://` besides the system's store, by the connection
+       * and the OAuth exchanges: one or a list, each PEM text or the path of a PEM file.
+       */
+      rootCertificates?: string | string[];
+    },
   );
 }
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime
-from typing import Any, Callable, Dict, List, Optional, Type, TypeVar, Union
+import os
+from typing import Any, Callable, Dict, List, Optional, Sequence, Type, TypeVar, Union
 
 from .._native import ENGINE_VERSION, NativeEngineClient, NativeServer
 from ._answers import Answers, Callback
@@ -43,6 +44,14 @@ def _seconds(value: Seconds) -> Optional[float]:
     return value.total_seconds() if isinstance(value, datetime.timedelta) else value
 
 
+def _roots(given: Any) -> Optional[List[str]]:
+    """``root_certificates`` as the engine reads it: a list of PEM texts and paths."""
+    if given is None:
+        return None
+    entries = [given] if isinstance(given, (str, os.PathLike)) else list(given)
+    return [os.fspath(entry) for entry in entries]
+
+
 def _in_process(server: Any) -> Any:
     """The mcpforge server object behind ``server`` (a ``Server``, ``MCPServer``/``FastMCP``,
     or the low-level drop-in ``Server``), or None."""
@@ -63,8 +72,11 @@ class Client:
     ``elicitation_callback``, ``list_roots_callback``, ``logging_callback``,
     ``message_handler`` (official signatures), ``client_info`` (``{"name", "version"}``),
     ``mode`` (``"auto"``: 2026-07-28 discovery, else the handshake; ``"legacy"``: the
-    handshake; or a protocol version), ``headers`` and ``auth`` (HTTP only: an
-    ``OAuthClientProvider``, ``mcpforge.client.auth``)."""
+    handshake; or a protocol version), ``headers``, ``auth`` (HTTP only: an
+    ``OAuthClientProvider``, ``mcpforge.client.auth``) and ``root_certificates`` (HTTP
+    only: certificates trusted for ``https://`` besides the system's store, by the
+    connection and the OAuth exchanges: one or a list, each PEM text or the path of a PEM
+    file)."""
 
     def __init__(
         self,
@@ -80,6 +92,7 @@ class Client:
         mode: str = "auto",
         headers: Optional[Dict[str, str]] = None,
         auth: Optional[OAuthClientProvider] = None,
+        root_certificates: Union[str, "os.PathLike[str]", Sequence[Union[str, "os.PathLike[str]"]], None] = None,
     ) -> None:
         self.server = server
         info = _dump(client_info) if client_info is not None else {"name": "mcpforge", "version": ENGINE_VERSION}
@@ -101,7 +114,7 @@ class Client:
             message_handler=message_handler,
         )
         self._answers.oauth = auth
-        self._target = self._read_target(server, headers, auth)
+        self._target = self._read_target(server, headers, auth, _roots(root_certificates))
         self._native: Optional[NativeEngineClient] = None
         self._link: Optional[Link] = None
         self._progress_tokens = 0
@@ -124,11 +137,15 @@ class Client:
         return cls(StdioServerParameters(command, list(args or []), env, cwd), **options)
 
     @staticmethod
-    def _read_target(server: Any, headers: Optional[Dict[str, str]], auth: Optional[OAuthClientProvider]) -> Any:
+    def _read_target(
+        server: Any, headers: Optional[Dict[str, str]], auth: Optional[OAuthClientProvider], roots: Optional[List[str]]
+    ) -> Any:
         if isinstance(server, str):
-            return ("http", server, headers, None if auth is None else auth.settings())
+            return ("http", server, headers, None if auth is None else auth.settings(), roots)
         if auth is not None:
             raise TypeError("auth= is for a client over HTTP (an http:// URL)")
+        if roots is not None:
+            raise TypeError("root_certificates= is for a client over HTTP (an https:// URL)")
         if hasattr(server, "command") and hasattr(server, "args"):
             cwd = getattr(server, "cwd", None)
             env = getattr(server, "env", None)
