@@ -856,6 +856,17 @@ mcpf_status mcpf_client_config_on_request(mcpf_client_config *config, const char
 // As for `mcpf_client_config_on_request`.
 mcpf_status mcpf_client_config_on_notification(mcpf_client_config *config, mcpf_client_notification_callback callback, void *user_data, mcpf_free_callback free_user_data);
 
+// Has the clients connected from now on with this config ask their OAuth steps through
+// `callback` (replacing one set before; see `mcpf_client_oauth_callback`): the user's part
+// of the authorization unless the `"oauth"` option says `"followRedirects": true`, and the
+// token store when it says `"store": true`. `user_data` ownership is as for
+// `mcpf_client_config_on_request`.
+//
+// # Safety
+// `config` is NULL or a live config not used by another thread meanwhile;
+// `callback`/`free_user_data` are NULL or valid.
+mcpf_status mcpf_client_config_on_oauth(mcpf_client_config *config, mcpf_client_oauth_callback callback, void *user_data, mcpf_free_callback free_user_data);
+
 // Frees a config (NULL: nothing). Clients connected with it are not affected.
 //
 // # Safety
@@ -903,17 +914,6 @@ mcpf_status mcpf_client_connect_stdio(const mcpf_client_config *config, const ch
 // `config` is NULL or a live config; strings are NULL (`options_json` only) or readable
 // per the string rules; `out` is NULL or writable.
 mcpf_status mcpf_client_connect_http(const mcpf_client_config *config, const char *url, size_t url_len, const char *options_json, size_t options_json_len, mcpf_client **out);
-
-// Has the clients connected from now on with this config ask their OAuth steps through
-// `callback` (replacing one set before; see `mcpf_client_oauth_callback`): the user's part
-// of the authorization unless the `"oauth"` option says `"followRedirects": true`, and the
-// token store when it says `"store": true`. `user_data` ownership is as for
-// `mcpf_client_config_on_request`.
-//
-// # Safety
-// `config` is NULL or a live config not used by another thread meanwhile;
-// `callback`/`free_user_data` are NULL or valid.
-mcpf_status mcpf_client_config_on_oauth(mcpf_client_config *config, mcpf_client_oauth_callback callback, void *user_data, mcpf_free_callback free_user_data);
 
 // Answers an OAuth question with `json` (copied): the tokens object or `null` for
 // `oauth/tokens`, anything for `oauth/saveTokens`, the redirect URL as a JSON string for

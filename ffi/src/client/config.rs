@@ -14,7 +14,7 @@ use serde_json::json;
 
 use super::answer::{CRequest, mcpf_client_request_callback};
 use super::notify::{CNotify, mcpf_client_notification_callback};
-use super::oauth::COAuth;
+use super::oauth::{COAuth, mcpf_client_oauth_callback};
 use crate::boundary::{self, Fail, try_box, try_opt_str, try_ref, try_str, write_out};
 use crate::status::mcpf_status;
 use crate::user_data::mcpf_free_callback;
@@ -203,6 +203,30 @@ pub unsafe extern "C" fn mcpf_client_config_on_notification(
         // SAFETY: forwarded caller guarantee (exclusive use of `config` during the call).
         let config = unsafe { config.as_mut() }.ok_or_else(|| boundary::null("config"))?;
         config.notifications = Some(Arc::new(CNotify::new(callback, user_data, free_user_data)?));
+        Ok(())
+    })
+}
+
+/// Has the clients connected from now on with this config ask their OAuth steps through
+/// `callback` (replacing one set before; see `mcpf_client_oauth_callback`): the user's part
+/// of the authorization unless the `"oauth"` option says `"followRedirects": true`, and the
+/// token store when it says `"store": true`. `user_data` ownership is as for
+/// `mcpf_client_config_on_request`.
+///
+/// # Safety
+/// `config` is NULL or a live config not used by another thread meanwhile;
+/// `callback`/`free_user_data` are NULL or valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mcpf_client_config_on_oauth(
+    config: *mut mcpf_client_config,
+    callback: mcpf_client_oauth_callback,
+    user_data: *mut c_void,
+    free_user_data: mcpf_free_callback,
+) -> mcpf_status {
+    boundary::run(|| {
+        // SAFETY: forwarded caller guarantee (exclusive use of `config` during the call).
+        let config = unsafe { config.as_mut() }.ok_or_else(|| boundary::null("config"))?;
+        config.oauth = Some(Arc::new(COAuth::new(callback, user_data, free_user_data)?));
         Ok(())
     })
 }

@@ -27,11 +27,11 @@ use tokio_util::sync::CancellationToken;
 
 pub use answer::{mcpf_client_answer, mcpf_client_request_callback};
 pub use cancel::{mcpf_client_call_options, mcpf_client_cancel};
-pub use config::mcpf_client_config;
+pub use config::{mcpf_client_config, mcpf_client_config_on_oauth};
 pub use notify::mcpf_client_notification_callback;
 pub use oauth::{
-    mcpf_client_config_on_oauth, mcpf_client_oauth_answer, mcpf_client_oauth_answer_error,
-    mcpf_client_oauth_answer_json, mcpf_client_oauth_answer_string, mcpf_client_oauth_callback,
+    mcpf_client_oauth_answer, mcpf_client_oauth_answer_error, mcpf_client_oauth_answer_json,
+    mcpf_client_oauth_answer_string, mcpf_client_oauth_callback,
 };
 
 use crate::boundary::{self, Fail, check_out, give_string, try_box, try_ref, write_out};

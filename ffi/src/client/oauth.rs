@@ -13,7 +13,6 @@ use mcpforge::client::auth::{Ask, OAuthClient, OAuthSettings};
 use serde_json::Value;
 use tokio::sync::oneshot;
 
-use super::config::mcpf_client_config;
 use crate::boundary::{self, Fail, c_json, c_string, try_str};
 use crate::handles::Table;
 use crate::status::mcpf_status;
@@ -67,6 +66,17 @@ pub(crate) struct COAuth {
 }
 
 impl COAuth {
+    /// Takes ownership of `user_data` (freed with the last reference); a NULL callback is
+    /// refused before anything is kept.
+    pub(crate) fn new(
+        callback: mcpf_client_oauth_callback,
+        user_data: *mut c_void,
+        free_user_data: mcpf_free_callback,
+    ) -> Result<COAuth, Fail> {
+        let callback = callback.ok_or_else(|| boundary::null("callback"))?;
+        Ok(COAuth { callback, data: UserData::new(user_data, free_user_data) })
+    }
+
     /// The engine's OAuth client for `settings`, its questions asked through `me` (none
     /// registered: refused when the settings need one).
     pub(crate) fn client(me: Option<&Arc<COAuth>>, settings: OAuthSettings) -> Result<OAuthClient, Fail> {
@@ -120,31 +130,6 @@ impl COAuth {
             answered.await.unwrap_or_else(|_| Err(format!("{question}: the answer was dropped")))
         })
     }
-}
-
-/// Has the clients connected from now on with this config ask their OAuth steps through
-/// `callback` (replacing one set before; see `mcpf_client_oauth_callback`): the user's part
-/// of the authorization unless the `"oauth"` option says `"followRedirects": true`, and the
-/// token store when it says `"store": true`. `user_data` ownership is as for
-/// `mcpf_client_config_on_request`.
-///
-/// # Safety
-/// `config` is NULL or a live config not used by another thread meanwhile;
-/// `callback`/`free_user_data` are NULL or valid.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn mcpf_client_config_on_oauth(
-    config: *mut mcpf_client_config,
-    callback: mcpf_client_oauth_callback,
-    user_data: *mut c_void,
-    free_user_data: mcpf_free_callback,
-) -> mcpf_status {
-    boundary::run(|| {
-        // SAFETY: forwarded caller guarantee (exclusive use of `config` during the call).
-        let config = unsafe { config.as_mut() }.ok_or_else(|| boundary::null("config"))?;
-        let callback = callback.ok_or_else(|| boundary::null("callback"))?;
-        config.oauth = Some(Arc::new(COAuth { callback, data: UserData::new(user_data, free_user_data) }));
-        Ok(())
-    })
 }
 
 /// Consumes `answer` and delivers what `read` gives (an answer, or an error for the flow);
