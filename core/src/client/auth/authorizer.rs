@@ -20,17 +20,12 @@ pub trait Authorizer: Send + Sync + 'static {
     /// redirected to (the redirect URI with its `code`, `state` and `iss`, or `error`).
     fn authorize(&self, url: String, redirect_uri: String) -> BoxFuture<'_, Result<String, String>>;
 
-    /// [`Authorizer::authorize`], told what the MCP endpoint's transport trusts (its
-    /// [`Trust`]), for an authorizer that reaches the authorization server itself; by
-    /// default the trust is not needed and `authorize` runs.
-    fn authorize_trusting(
-        &self,
-        url: String,
-        redirect_uri: String,
-        trust: &Trust,
-    ) -> BoxFuture<'_, Result<String, String>> {
+    /// [`Authorizer::authorize`] (the redirect URI is `to`), told what the MCP endpoint's
+    /// transport trusts (its [`Trust`]), for an authorizer that reaches the authorization
+    /// server itself; by default the trust is not needed and `authorize` runs.
+    fn authorize_trusting(&self, url: String, to: String, trust: &Trust) -> BoxFuture<'_, Result<String, String>> {
         let _ = trust;
-        self.authorize(url, redirect_uri)
+        self.authorize(url, to)
     }
 }
 
@@ -46,16 +41,11 @@ pub struct FollowRedirects;
 
 impl Authorizer for FollowRedirects {
     fn authorize(&self, url: String, redirect_uri: String) -> BoxFuture<'_, Result<String, String>> {
-        Box::pin(follow(url, redirect_uri, Trust::default()))
+        self.authorize_trusting(url, redirect_uri, &Trust::default())
     }
 
-    fn authorize_trusting(
-        &self,
-        url: String,
-        redirect_uri: String,
-        trust: &Trust,
-    ) -> BoxFuture<'_, Result<String, String>> {
-        Box::pin(follow(url, redirect_uri, trust.clone()))
+    fn authorize_trusting(&self, url: String, to: String, trust: &Trust) -> BoxFuture<'_, Result<String, String>> {
+        Box::pin(follow(url, to, trust.clone()))
     }
 }
 
