@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).parent / "servers"))
 from client_target import make_server  # noqa: E402
 
 
-def test_ca(folder: Path) -> Tuple[Path, Path, Path]:
+def make_ca(folder: Path) -> Tuple[Path, Path, Path]:
     """The CA's certificate, and a certificate for 127.0.0.1 it signed with its key."""
     names = ("ca.pem", "ca.key", "leaf.key", "leaf.csr", "leaf.pem", "leaf.ext")
     ca, ca_key, key, csr, cert, ext = (str(folder / n) for n in names)
@@ -36,11 +36,8 @@ def test_ca(folder: Path) -> Tuple[Path, Path, Path]:
     return Path(ca), Path(cert), Path(key)
 
 
-test_ca.__test__ = False  # type: ignore[attr-defined]
-
-
 def test_https_needs_the_root_the_client_is_given(tmp_path: Path) -> None:
-    ca, cert, key = test_ca(tmp_path)
+    ca, cert, key = make_ca(tmp_path)
 
     async def body() -> None:
         loop = asyncio.get_running_loop()
