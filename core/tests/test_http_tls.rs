@@ -3,7 +3,7 @@
 //! TLS; a client that speaks plain HTTP to the port, or never finishes its handshake, is
 //! dropped while the others are served; a key that cannot be used fails binding, naming the
 //! file. The client engine reaches the listener's `https://` URL when it trusts the CA, and
-//! is refused when it does not.
+//! is refused when it does not; its OAuth fetches trust the same roots as its transport.
 
 use crate::http_client;
 
@@ -13,9 +13,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use http_client::{Request, WAIT};
+use mcpforge::client::auth::{FollowRedirects, OAuthClient};
 use mcpforge::client::transport::{HttpTransport, Trust};
 use mcpforge::client::{Client, ClientError};
-use mcpforge::{HttpOptions, Server, TlsOptions, Tool, ToolError};
+use mcpforge::{AuthError, AuthInfo, AuthOptions, HttpOptions, Server, TlsOptions, Tool, ToolError};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -245,6 +246,35 @@ async fn the_client_engine_calls_over_https_only_when_it_trusts_the_server() {
     // and the error says TLS.
     let refused = connect_client(addr, Trust::default()).await.expect_err("an unknown issuer is refused");
     assert!(refused.to_string().contains("TLS"), "{refused}");
+    server.shutdown();
+    tokio::time::timeout(WAIT, run).await.expect("stops").expect("run task");
+}
+
+#[tokio::test]
+async fn the_oauth_fetches_trust_the_roots_of_the_transport() {
+    let certs = Certificates::make();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
+    let url = format!("https://127.0.0.1:{port}/mcp");
+    // The resource names an authorization server nobody serves: reaching its name proves
+    // the resource's metadata was read over TLS with the transport's roots.
+    let issuer = "https://127.0.0.1:9/nobody";
+    let verify = |_: String| async { Err::<AuthInfo, _>(AuthError::Invalid("no token is good here".into())) };
+    let auth = AuthOptions { authorization_servers: vec![issuer.into()], ..AuthOptions::new(url.clone(), verify) };
+    let options = HttpOptions {
+        bind: format!("127.0.0.1:{port}").parse().expect("an address"),
+        tls: Some(certs.options()),
+        auth: Some(auth),
+        ..HttpOptions::default()
+    };
+    let server = server();
+    let http = server.bind_http(options).await.expect("bind with TLS");
+    let run = tokio::spawn(async move { http.run().await.expect("run() result") });
+    let ca = std::fs::read(certs.path("ca.pem")).expect("the CA file");
+    let oauth = OAuthClient::builder(FollowRedirects).build();
+    let transport = HttpTransport::new(url).trust(Trust::with_roots(&ca).expect("the CA is usable")).oauth(oauth);
+    let connecting = Client::builder("tls-oauth-test", "1").timeout(WAIT).connect(transport);
+    let refused = tokio::time::timeout(WAIT * 2, connecting).await.expect("ends in time").expect_err("no token");
+    assert!(refused.to_string().contains(&format!("no authorization server metadata for {issuer}")), "{refused}");
     server.shutdown();
     tokio::time::timeout(WAIT, run).await.expect("stops").expect("run task");
 }
