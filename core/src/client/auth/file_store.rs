@@ -4,7 +4,7 @@
 //! runs per expiry however many processes hold the store.
 
 use std::collections::BTreeMap;
-use std::fs::{File, OpenOptions, TryLockError};
+use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -109,13 +109,11 @@ impl TokenStore for FileTokenStore {
             let file =
                 open_private(&self.lock_path, false).map_err(|e| format!("{}: {e}", self.lock_path.display()))?;
             loop {
-                match file.try_lock() {
-                    Ok(()) => break,
-                    Err(TryLockError::WouldBlock) if tokio::time::Instant::now() < deadline => {
-                        tokio::time::sleep(LOCK_RETRY).await;
-                    }
-                    Err(TryLockError::WouldBlock) => return Err(late()),
-                    Err(TryLockError::Error(e)) => return Err(format!("locking {}: {e}", self.lock_path.display())),
+                match try_flock(&file) {
+                    Ok(true) => break,
+                    Ok(false) if tokio::time::Instant::now() < deadline => tokio::time::sleep(LOCK_RETRY).await,
+                    Ok(false) => return Err(late()),
+                    Err(e) => return Err(format!("locking {}: {e}", self.lock_path.display())),
                 }
             }
             // Closing the file releases the lock; the gate goes with it.
@@ -123,6 +121,32 @@ impl TokenStore for FileTokenStore {
             Ok(Some(held))
         })
     }
+}
+
+/// Takes `file`'s advisory lock (`flock`, exclusive) without waiting: true when taken, false
+/// while another open file holds it. Closing the file releases it, as does the end of the
+/// process. Written on `libc` (already a dependency) rather than `File::try_lock`, which
+/// needs Rust 1.89, past the workspace's rust-version.
+#[cfg(unix)]
+fn try_flock(file: &File) -> std::io::Result<bool> {
+    use std::os::fd::AsRawFd;
+    // SAFETY: `flock` on a descriptor `file` owns and keeps open for the call; it touches no
+    // memory of ours.
+    let done = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+    if done == 0 {
+        return Ok(true);
+    }
+    let e = std::io::Error::last_os_error();
+    match e.raw_os_error() {
+        Some(libc::EWOULDBLOCK | libc::EINTR) => Ok(false),
+        _ => Err(e),
+    }
+}
+
+/// Without `flock` the store cannot keep other processes out: taking its lock fails.
+#[cfg(not(unix))]
+fn try_flock(_file: &File) -> std::io::Result<bool> {
+    Err(std::io::Error::new(std::io::ErrorKind::Unsupported, "the token file's lock needs a Unix system"))
 }
 
 /// Every resource's tokens in the file (none when it is missing or does not read).
