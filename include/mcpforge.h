@@ -7,10 +7,11 @@
  *    function documented as "owned") and released exactly once with its free function
  *    (mcpf_server_free, mcpf_responder_free, mcpf_token_check_free, mcpf_http_app_free,
  *    mcpf_exchange_free; for the client mcpf_client_config_free, mcpf_client_free,
- *    mcpf_client_cancel_free). Freeing NULL is a no-op. An mcpf_responder * or
- *    mcpf_exchange * is a handle, never an address, and never reused: freeing it again or
- *    using it after its free is refused (MCPF_STATUS_INVALID_ARGUMENT, or a documented
- *    default for functions that return no status) without touching freed memory.
+ *    mcpf_client_cancel_free, mcpf_client_stream_free: each stream before its client).
+ *    Freeing NULL is a no-op. An mcpf_responder * or mcpf_exchange * is a handle, never
+ *    an address, and never reused: freeing it again or using it after its free is refused
+ *    (MCPF_STATUS_INVALID_ARGUMENT, or a documented default for functions that return no
+ *    status) without touching freed memory.
  * 2. Inputs are const pointers plus explicit lengths: UTF-8, not necessarily
  *    NUL-terminated; a length of SIZE_MAX means "NUL-terminated". The library copies what
  *    it keeps; you may free or reuse inputs as soon as the call returns.
@@ -217,6 +218,10 @@ typedef struct mcpf_client_config mcpf_client_config;
 // consumes it. The pointer is a handle, never dereferenced and never reused: answering
 // again is refused (`MCPF_STATUS_INVALID_ARGUMENT`) without touching freed memory.
 typedef struct mcpf_client_oauth_answer mcpf_client_oauth_answer;
+
+// An open `subscriptions/listen` stream of one client. Made by `mcpf_client_listen`,
+// closed with `mcpf_client_stream_close` and freed with `mcpf_client_stream_free`.
+typedef struct mcpf_client_stream mcpf_client_stream;
 
 // One request in progress: its answer's status and headers, then its body, read with
 // `mcpf_exchange_next_chunk`. Free with `mcpf_exchange_free`. Opaque: the pointer C holds
@@ -914,6 +919,72 @@ mcpf_status mcpf_client_connect_stdio(const mcpf_client_config *config, const ch
 // `config` is NULL or a live config; strings are NULL (`options_json` only) or readable
 // per the string rules; `out` is NULL or writable.
 mcpf_status mcpf_client_connect_http(const mcpf_client_config *config, const char *url, size_t url_len, const char *options_json, size_t options_json_len, mcpf_client **out);
+
+// Opens a `subscriptions/listen` stream (the 2026-07-28 wire only) for
+// `notifications_json`, the request's `notifications` object as the wire spells it:
+// `{"resourceSubscriptions": [uri, ...], "toolsListChanged": true, "promptsListChanged":
+// true, "resourcesListChanged": true, "taskIds": [id, ...]}` (each optional; `taskIds`
+// declares the Tasks extension). Blocks until the server acknowledged it (within the call's
+// timeout), then `*out` receives the stream, owned by the caller: close it with
+// `mcpf_client_stream_close` and free it with `mcpf_client_stream_free`, before the client
+// is freed. The stream's notifications (`notifications/resources/updated`,
+// `notifications/*/list_changed`, `notifications/tasks`, each with the stream's
+// `subscriptionId` in `_meta`) reach the client's notification callback like any other.
+// A handshake session (before 2026-07-28) gives `MCPF_STATUS_BAD_ANSWER` without sending
+// anything (use `mcpf_client_subscribe` there); an unknown key or a value of the wrong type
+// `MCPF_STATUS_INVALID_ARGUMENT`; other failures as for `mcpf_client_call_tool`.
+//
+// # Safety
+// `client` is NULL or a live client; `notifications_json` is NULL or readable per the
+// string rules; `options` is NULL or a readable `mcpf_client_call_options`; `out` is NULL
+// or writable.
+mcpf_status mcpf_client_listen(const mcpf_client *client, const char *notifications_json, size_t notifications_json_len, const mcpf_client_call_options *options, mcpf_client_stream **out);
+
+// What the server agreed to send on `stream`: its acknowledgement's `notifications`
+// object (what it does not support, or the caller may not see, is left out), as JSON.
+// `*out` is borrowed: valid until the stream is freed (never free it).
+//
+// # Safety
+// `stream` is NULL or a live stream; `out`/`out_len` are NULL or writable.
+mcpf_status mcpf_client_stream_honored(const mcpf_client_stream *stream, const char **out, size_t *out_len);
+
+// Whether `stream` is still open: false once it was closed, or the server ended it (when
+// it stops), or the client was closed. NULL: false.
+//
+// # Safety
+// `stream` is NULL or a live stream.
+bool mcpf_client_stream_is_open(const mcpf_client_stream *stream);
+
+// Closes `stream`: its request is cancelled on the server (`notifications/cancelled`), and
+// blocks until it ended. The stream's later notifications are dropped; those the client's
+// notification thread already holds may still reach the callback. Closing again does
+// nothing. The stream is still to be freed.
+//
+// # Safety
+// `stream` is NULL or a live stream, whose client is not freed yet.
+mcpf_status mcpf_client_stream_close(const mcpf_client_stream *stream);
+
+// Closes `stream` (as `mcpf_client_stream_close`, unless done already) and frees it.
+// NULL: nothing.
+//
+// # Safety
+// `stream` is NULL or a stream not yet freed, whose client is not freed yet, and not used
+// on another thread meanwhile.
+void mcpf_client_stream_free(mcpf_client_stream *stream);
+
+// `tasks/update` (2026-07-28): answers to the `inputRequests` of the task `task_id`,
+// `responses_json` a JSON object by the requests' keys (each value the result the request
+// asked for, as the request callbacks would give it). Blocks until the server acknowledged
+// them. `mcpf_client_wait_task` answers a task's questions with the request callbacks on
+// its own; this is for a caller that follows the task itself (`mcpf_client_get_task`, or
+// `notifications/tasks` on a listen stream naming it). An unknown task, or one not waiting
+// for input, is the server's error (`MCPF_STATUS_SERVER_ERROR`); a handshake session has
+// no such method (the server's error too). Rules as for `mcpf_client_call_tool`.
+//
+// # Safety
+// `client` is NULL or a live client; `task_id` and `responses_json` are NULL or readable
+// per the string rules; `options` is NULL or a readable `mcpf_client_call_options`.
+mcpf_status mcpf_client_update_task(const mcpf_client *client, const char *task_id, size_t task_id_len, const char *responses_json, size_t responses_json_len, const mcpf_client_call_options *options);
 
 // Answers an OAuth question with `json` (copied): the tokens object or `null` for
 // `oauth/tokens`, anything for `oauth/saveTokens`, the redirect URL as a JSON string for

@@ -19,7 +19,9 @@ use std::time::Duration;
 use mcpforge::client::auth::{Ask, OAuthSettings};
 use mcpforge::client::transport::child::StderrTail;
 use mcpforge::client::transport::{ChildTransport, HttpTransport, MemoryTransport, Trust};
-use mcpforge::client::{CallOptions, CancelReason, Client, ClientBuilder, ClientError, Protocol, ServerSession};
+use mcpforge::client::{
+    CallOptions, CancelReason, Client, ClientBuilder, ClientError, NEXT_TASK_STATE, Protocol, ServerSession,
+};
 use mcpforge::protocol::ProtocolVersion;
 use mcpforge::protocol::method::{Kind, Method, Sender};
 use mcpforge::{BoxFuture, Executor, LogLevel, ProtocolError, StdioDriver, StdioReader, StdioWriter};
@@ -486,6 +488,11 @@ async fn send(
         "tasks/result" => {
             let bound = CallOptions { max_total: call.max_total.min(call.timeout), ..call };
             return client.wait_task(&params, bound).await;
+        }
+        // Not an MCP method: the task's next state, polled by the engine's policy.
+        NEXT_TASK_STATE => {
+            let id = params.get("taskId").and_then(Value::as_str).unwrap_or_default();
+            return client.next_task_state_with(id, params.get("after"), call).await;
         }
         _ => {}
     }

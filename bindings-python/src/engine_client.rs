@@ -356,13 +356,23 @@ impl NativeEngineClient {
         })
     }
 
-    /// One request about the task `task_id`: `op` is "get" (its state), "cancel", or
+    /// One request about the task `task_id`: `op` is "get" (its state), "poll" (its next
+    /// state, read after the interval `after`, the state read last, suggests), "cancel", or
     /// "result" (waits for its outcome on either wire, within `timeout` seconds when given).
-    #[pyo3(signature = (token, op, task_id, timeout=None))]
-    fn task(&self, token: u64, op: &str, task_id: String, timeout: Option<f64>) -> PyResult<()> {
+    #[pyo3(signature = (token, op, task_id, timeout=None, after=None))]
+    fn task(
+        &self,
+        token: u64,
+        op: &str,
+        task_id: String,
+        timeout: Option<f64>,
+        after: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
         let wait = seconds(timeout, "timeout")?;
+        let after = after.filter(|a| !a.is_none()).map(from_py).transpose()?;
         match op {
             "get" => self.json(token, move |c| async move { c.get_task(&task_id).await }),
+            "poll" => self.json(token, move |c| async move { c.next_task_state(&task_id, after.as_ref()).await }),
             "cancel" => self.json(token, move |c| async move { c.cancel_task(&task_id).await }),
             "result" => self.json(token, move |c| async move {
                 let call = wait.map_or_else(CallOptions::default, |t| CallOptions {

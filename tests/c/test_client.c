@@ -554,6 +554,8 @@ static void fixture_session(mcpf_client_config *config, const char *self, const 
     mcpf_string_free(call_json(c, "touch", NULL, NULL, MCPF_STATUS_OK));
     CHECK(wait_count(&counts, &counts.updated, 1) >= 1);
     CHECK_STATUS(mcpf_client_unsubscribe(c, "memo://greeting", SIZE_MAX, NULL), MCPF_STATUS_OK);
+    mcpf_client_stream *stream = NULL; /* A handshake session has no listen stream: refused unsent. */
+    CHECK_STATUS(mcpf_client_listen(c, "{\"toolsListChanged\":true}", SIZE_MAX, NULL, &stream), MCPF_STATUS_BAD_ANSWER);
 
     CHECK_STATUS(mcpf_client_request(c, "resources/subscribe", SIZE_MAX, "{\"uri\":\"memo://greeting\"}", SIZE_MAX,
                                      NULL, &out, &len),
@@ -654,6 +656,26 @@ static void task_round(mcpf_client *c, int legacy) {
     mcpf_string_free(out);
 }
 
+/* A listen stream of one's own (2026-07-28); then tasks/update refused for an unknown task. */
+static void listen_stream(mcpf_client *c, struct counts *counts) {
+    mcpf_client_stream *stream = NULL, *other = NULL; size_t honored_len = 0;
+    const char *honored = "", *wanted = "{\"resourceSubscriptions\":[\"memo://greeting\"]}";
+    CHECK_STATUS(mcpf_client_listen(c, wanted, SIZE_MAX, NULL, &stream), MCPF_STATUS_OK);
+    CHECK_STATUS(mcpf_client_stream_honored(stream, &honored, &honored_len), MCPF_STATUS_OK);
+    CHECK(mcpf_client_stream_is_open(stream) && strlen(honored) == honored_len && strstr(honored, "memo://greeting"));
+    int before = wait_count(counts, &counts->updated, 0);
+    mcpf_string_free(call_json(c, "touch", NULL, NULL, MCPF_STATUS_OK));
+    CHECK(wait_count(counts, &counts->updated, before + 1) >= before + 1);
+    CHECK_STATUS(mcpf_client_stream_close(stream), MCPF_STATUS_OK);
+    CHECK(!mcpf_client_stream_is_open(stream) && !mcpf_client_stream_is_open(NULL));
+    mcpf_client_stream_free(stream); /* and one freed while open: freeing closes it */
+    CHECK_STATUS(mcpf_client_listen(c, "{\"toolsListChanged\":true}", SIZE_MAX, NULL, &other), MCPF_STATUS_OK);
+    mcpf_client_stream_free(other);
+    CHECK_STATUS(mcpf_client_listen(c, "{\"resources\":[]}", SIZE_MAX, NULL, &other), MCPF_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(mcpf_client_update_task(c, "nope", SIZE_MAX, "{\"k\":{}}", SIZE_MAX, NULL), MCPF_STATUS_SERVER_ERROR);
+    CHECK_STATUS(mcpf_client_update_task(c, "t", SIZE_MAX, "[]", SIZE_MAX, NULL), MCPF_STATUS_INVALID_JSON);
+}
+
 /* The fixture on 2025-11-25, the handshake wire with tasks. */
 static void fixture_tasks(const char *self) {
     mcpf_client_config *config = NULL;
@@ -708,6 +730,7 @@ static void fixture_stateless(const char *self) {
     mcpf_string_free(call_json(c, "touch", NULL, NULL, MCPF_STATUS_OK));
     CHECK(wait_count(&counts, &counts.updated, 1) >= 1);
     CHECK_STATUS(mcpf_client_unsubscribe(c, "memo://greeting", SIZE_MAX, NULL), MCPF_STATUS_OK);
+    listen_stream(c, &counts);
     task_round(c, 0);
     mcpf_client_free(c);
 }

@@ -5,12 +5,14 @@
  * dynamic registration, the code grant with PKCE (the provider's `authorize` plays the
  * browser, following the redirects), a refresh token, and eight calls made together over an
  * expired token causing exactly one refresh (counted at the provider's token endpoint,
- * `GET /test/grants`); and, through the OAuth proxy, the client identified by its Client ID
+ * `GET /test/grants`), the tokens kept in the engine's token file (`tokenFile`) the same
+ * way; and, through the OAuth proxy, the client identified by its Client ID
  * Metadata Document (served over TLS on loopback) without registering. The client is the
  * repository's (bindings-node, built by `make node-addon`). Run from the scratch project
  * target/node/e2e by `make test-oauth`; OAUTH_REPO_ROOT is the repository.
  */
-import { rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -97,6 +99,40 @@ test('the mcpforge Node client uses its metadata document with the OAuth proxy',
     documents.server.close();
     rmSync(tls.dir, { recursive: true, force: true });
   }
+});
+
+test('the mcpforge Node client keeps its tokens in a token file and refreshes once', { timeout: 90_000 }, () =>
+  withServer('node', 'jwt', async (url, issuer) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mcpforge-token-file-'));
+    const tokenFile = path.join(dir, 'tokens.json');
+    try {
+      const { tokens, saveTokens, ...byFile } = memoryProvider({ tokenFile });
+      let client = await connected(url, byFile);
+      await client.close();
+      assert.equal(statSync(tokenFile).mode & 0o777, 0o600);
+      const first = JSON.parse(readFileSync(tokenFile, 'utf8'))[url];
+      assert.ok(first?.refreshToken, `a refresh token: ${JSON.stringify(first)}`);
+      writeFileSync(tokenFile, JSON.stringify({ [url]: { ...first, expiresAt: Math.floor(Date.now() / 1000) - 1 } }));
+
+      // A second client reads the file: its token expired, eight calls together, one refresh.
+      client = await connected(url, { ...byFile, authorize: undefined, followRedirects: true });
+      try {
+        const calls = Array.from({ length: 8 }, () => client.callTool({ name: 'add', arguments: { a: 2, b: 3 } }));
+        for (const result of await Promise.all(calls)) assert.deepEqual(result.content, [{ type: 'text', text: '5' }]);
+      } finally {
+        await client.close();
+      }
+      assert.deepEqual(await grants(issuer), { authorization_code: 1, refresh_token: 1 });
+      assert.notEqual(JSON.parse(readFileSync(tokenFile, 'utf8'))[url].accessToken, first.accessToken);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }),
+);
+
+test('an authProvider keeps its tokens in tokenFile or with tokens(), not both', () => {
+  const both = { followRedirects: true, tokenFile: 'tokens.json', tokens() {}, saveTokens() {} };
+  assert.throws(() => new StreamableHTTPClientTransport('http://127.0.0.1:9/mcp', { authProvider: both }), /tokenFile/);
 });
 
 test('an authProvider without a way to authorize is refused when the transport is made', () => {

@@ -27,7 +27,8 @@
  *
  * Scopes are `mcp:tools`, `mcp:admin` and `mcp:other` (besides `openid` and `offline_access`).
  * `GET /test/grants` answers how many tokens the token endpoint issued, by grant type
- * (`{"authorization_code": 1, "refresh_token": 1}`): what the clients' refresh tests count.
+ * (`{"authorization_code": 1, "refresh_token": 1}`), and the requests it refused
+ * (`"refresh_token refused"`): what the clients' refresh tests count.
  * Prints the issuer URL on stdout when ready, and each step of its start on stderr
  * (`provider: ...`), so a start that stalls says where; stops on SIGTERM, SIGINT or when
  * stdin closes (the test that started it exited).
@@ -206,6 +207,12 @@ server.listen(0, '127.0.0.1', () => {
   provider.on('grant.success', (ctx) => {
     const type = ctx.oidc.params.grant_type;
     grants[type] = (grants[type] ?? 0) + 1;
+  });
+  // A refused token request counts too, apart, so that a test sees a second refresh even
+  // when the provider refuses a refresh token already used.
+  provider.on('grant.error', (ctx) => {
+    const key = `${ctx.oidc?.params?.grant_type ?? 'unknown'} refused`;
+    grants[key] = (grants[key] ?? 0) + 1;
   });
   handle = provider.callback();
   step('provider configured');

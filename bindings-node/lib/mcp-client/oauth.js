@@ -7,7 +7,9 @@
  * methods. The provider is an object with the official SDK's `OAuthClientProvider` names
  * where they map: `redirectUrl`, `clientMetadata` (`client_name`, `scope`,
  * `redirect_uris`), `clientMetadataUrl`, `clientInformation()` (pre-registered
- * credentials), `tokens()` and `saveTokens(tokens)` (both or neither: the token store); the
+ * credentials), `tokens()` and `saveTokens(tokens)` (both or neither: the token store), or
+ * mcpforge's `tokenFile` (a path: the engine keeps the tokens in that JSON file, shared with
+ * every process naming it, one refresh per expiry among them); the
  * user's part is mcpforge's `authorize(url)` (resolving to the URL the authorization server
  * redirected to) or `followRedirects: true`. Not taken: `redirectToAuthorization` with
  * `transport.finishAuth(code)`, `state()`, `saveCodeVerifier`/`codeVerifier`,
@@ -31,6 +33,9 @@ function checkProvider(provider) {
   if ((typeof provider.tokens === 'function') !== (typeof provider.saveTokens === 'function')) {
     throw new TypeError('mcpforge: authProvider keeps tokens with both tokens() and saveTokens(), or neither');
   }
+  if (provider.tokenFile !== undefined && (typeof provider.tokenFile !== 'string' || typeof provider.tokens === 'function')) {
+    throw new TypeError('mcpforge: authProvider.tokenFile is a path (a string), instead of tokens() and saveTokens()');
+  }
 }
 
 /** The engine's `OAuthSettings` for `provider` (its `clientInformation()` awaited). */
@@ -48,6 +53,7 @@ async function settingsOf(provider) {
     clientMetadataUrl: provider.clientMetadataUrl === undefined ? undefined : String(provider.clientMetadataUrl),
     followRedirects: provider.followRedirects === true,
     store: typeof provider.tokens === 'function',
+    tokenFile: provider.tokenFile,
     offlineAccess: provider.offlineAccess,
     authorizeTimeout: provider.authorizeTimeoutMs === undefined ? undefined : provider.authorizeTimeoutMs / 1000,
   };

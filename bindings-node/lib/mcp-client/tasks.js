@@ -4,35 +4,25 @@
  * wires: on 2025-11-25 a task is asked for with the `task` param and `getTaskResult` is
  * `tasks/result`; on 2026-07-28 the server decides, and `getTaskResult` polls `tasks/get`
  * at the interval the server suggests, the task's questions answered by the client's
- * request handlers.
+ * request handlers. `callToolStream` yields each state the engine's poll reads.
  */
 'use strict';
 
 /** The states a task does not leave. */
 const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
 
-/** The bounds put on the server's suggested poll interval (ms). */
-const POLL_MIN_MS = 10;
-const POLL_MAX_MS = 30_000;
-const POLL_DEFAULT_MS = 500;
+/**
+ * The engine's poll of a task (mcpforge::client::NEXT_TASK_STATE): it waits the interval the
+ * state `after` suggests (kept between 10 ms and 30 s, 500 ms without one), then reads the
+ * task's state. Not an MCP method: it never reaches the wire under this name.
+ */
+const NEXT_TASK_STATE = 'mcpforge/nextTaskState';
 
 /** The task state of a `tools/call` result, when the server made a task. */
 function taskOf(result) {
   if (result && typeof result.task === 'object' && result.task !== null) return result.task;
   if (result && result.resultType === 'task') return result;
   return undefined;
-}
-
-function pause(task, signal) {
-  const asked = Number(task.pollIntervalMs ?? task.pollInterval ?? POLL_DEFAULT_MS);
-  const ms = Math.min(Math.max(Number.isFinite(asked) ? asked : POLL_DEFAULT_MS, POLL_MIN_MS), POLL_MAX_MS);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    }, { once: true });
-  });
 }
 
 class ExperimentalClientTasks {
@@ -65,8 +55,7 @@ class ExperimentalClientTasks {
     try {
       // Until it ends or asks for input (answered while `getTaskResult` waits).
       while (!TERMINAL.has(task.status) && task.status !== 'input_required') {
-        await pause(task, options.signal);
-        task = await this.getTask(task.taskId, options);
+        task = await this.#client.request({ method: NEXT_TASK_STATE, params: { taskId: task.taskId, after: task } }, undefined, options);
         yield { type: 'taskStatus', task };
       }
       yield { type: 'result', result: await this.getTaskResult(task.taskId, resultSchema, options) };

@@ -29,6 +29,7 @@ mod peer;
 mod requests;
 mod subscriptions;
 mod task_meta;
+mod task_poll;
 mod tasks;
 pub mod transport;
 mod wire;
@@ -47,6 +48,7 @@ pub(crate) use peer::with_meta;
 pub use peer::{CallOptions, CancelReason};
 pub use subscriptions::{Listening, Subscriptions};
 pub use task_meta::TaskStart;
+pub use task_poll::{DEFAULT_POLL, NEXT_TASK_STATE, POLL_BOUNDS, TaskStates, is_terminal, poll_interval};
 
 use crate::dispatch::executor::{Joinable, Spawner};
 use crate::protocol::meta::LogLevel;

@@ -41,6 +41,33 @@ impl Subscriptions {
         Subscriptions { resources: uris.into_iter().map(Into::into).collect(), ..Subscriptions::default() }
     }
 
+    /// Reads the request's `notifications` object as the wire spells it
+    /// (`resourceSubscriptions`, `toolsListChanged`, `promptsListChanged`,
+    /// `resourcesListChanged`, `taskIds`): what a binding is handed as JSON. Any other key,
+    /// or a value of the wrong type, is refused with the reason.
+    pub fn from_json(wanted: &Value) -> Result<Subscriptions, String> {
+        let Some(wanted) = wanted.as_object() else { return Err("the subscriptions must be a JSON object".into()) };
+        let mut read = Subscriptions::default();
+        for (key, value) in wanted {
+            let strings = || {
+                value
+                    .as_array()
+                    .and_then(|items| items.iter().map(|v| v.as_str().map(str::to_owned)).collect::<Option<Vec<_>>>())
+                    .ok_or_else(|| format!("{key} must be an array of strings"))
+            };
+            let flag = || value.as_bool().ok_or_else(|| format!("{key} must be true or false"));
+            match key.as_str() {
+                "resourceSubscriptions" => read.resources = strings()?,
+                "taskIds" => read.task_ids = strings()?,
+                "toolsListChanged" => read.tools_list_changed = flag()?,
+                "promptsListChanged" => read.prompts_list_changed = flag()?,
+                "resourcesListChanged" => read.resources_list_changed = flag()?,
+                other => return Err(format!("no subscription {other:?}")),
+            }
+        }
+        Ok(read)
+    }
+
     /// The request's `notifications` object.
     pub(crate) fn to_json(&self) -> Value {
         let mut wanted = serde_json::Map::new();
@@ -134,5 +161,24 @@ impl Drop for Open {
     fn drop(&mut self) {
         lock(&self.peer.streams).remove(&self.id);
         self.ended.cancel();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::Subscriptions;
+
+    #[test]
+    fn the_wire_spelling_reads_back_and_unknown_keys_are_refused() {
+        let wanted = json!({ "resourceSubscriptions": ["memo://a"], "toolsListChanged": true, "taskIds": ["t1"] });
+        let read = Subscriptions::from_json(&wanted).unwrap();
+        assert_eq!(read.resources, ["memo://a"]);
+        assert!(read.tools_list_changed && !read.prompts_list_changed);
+        assert_eq!(read.to_json(), wanted);
+        assert!(Subscriptions::from_json(&json!({ "resources": [] })).unwrap_err().contains("no subscription"));
+        assert!(Subscriptions::from_json(&json!({ "taskIds": [1] })).unwrap_err().contains("array of strings"));
+        assert!(Subscriptions::from_json(&json!([])).is_err());
     }
 }

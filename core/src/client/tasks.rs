@@ -4,7 +4,7 @@
 //! come meanwhile as ordinary server requests, answered by the client's handlers). On
 //! 2026-07-28 (the Tasks extension, declared in the `_meta` of the requests that need it)
 //! the server decides, and the client polls `tasks/get` at the interval the server
-//! suggests, answering a task's `inputRequests` with its handlers through `tasks/update`.
+//! suggests (`task_poll`), answering a task's `inputRequests` with its handlers through `tasks/update`.
 
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
@@ -16,29 +16,13 @@ use super::answer::answer_inputs;
 use super::error::ClientError;
 use super::peer::CallOptions;
 use super::task_meta::TaskStart;
+use super::task_poll::{poll_interval, task_of};
 use crate::error::ProtocolError;
 use crate::protocol::method::Method;
-
-/// How often a task is polled when the server suggests no interval.
-const DEFAULT_POLL: Duration = Duration::from_millis(500);
-/// The bounds put on the server's suggestion: a server asking for 0 ms cannot make the
-/// client spin, one asking for an hour cannot make it sleep past its timeout unnoticed.
-const POLL_BOUNDS: (Duration, Duration) = (Duration::from_millis(10), Duration::from_secs(30));
-
-/// The task state inside a result: 2025-11-25 wraps it in `task`, 2026-07-28 is flat.
-fn task_of(result: &Value) -> &Value {
-    result.get("task").unwrap_or(result)
-}
 
 /// The task's id, or a protocol error naming `what` answered without one.
 fn task_id<'a>(task: &'a Value, what: &str) -> Result<&'a str, ClientError> {
     task.get("taskId").and_then(Value::as_str).ok_or_else(|| ClientError::Protocol(format!("{what} without a taskId")))
-}
-
-/// The interval the server suggests polling at, within [`POLL_BOUNDS`].
-fn poll_interval(task: &Value) -> Duration {
-    let suggested = task.get("pollIntervalMs").or_else(|| task.get("pollInterval")).and_then(Value::as_u64);
-    suggested.map_or(DEFAULT_POLL, Duration::from_millis).clamp(POLL_BOUNDS.0, POLL_BOUNDS.1)
 }
 
 impl Client {
@@ -132,11 +116,9 @@ impl Client {
             if started.elapsed() + pause >= call.max_total {
                 return Err(timed_out());
             }
-            tokio::time::sleep(pause).await;
-            let left = call.max_total.saturating_sub(started.elapsed());
+            let left = call.max_total.saturating_sub(started.elapsed() + pause);
             let once = CallOptions { timeout: call.timeout.min(left), reset_on_progress: false, max_total: left };
-            let got = self.request_with(Method::TasksGet.as_str(), json!({ "taskId": id }), once).await?;
-            state = task_of(&got).clone();
+            state = self.next_task_state_with(&id, Some(&state), once).await?;
         }
     }
 
@@ -167,21 +149,4 @@ fn outcome(state: &Value) -> Result<Value, ClientError> {
         return Err(ClientError::Server(e));
     }
     state.get("result").cloned().ok_or_else(|| ClientError::Protocol("an ended task without its result".into()))
-}
-
-#[cfg(test)]
-mod tests {
-    use std::time::Duration;
-
-    use serde_json::json;
-
-    use super::poll_interval;
-
-    #[test]
-    fn the_suggested_poll_interval_is_kept_within_bounds() {
-        assert_eq!(poll_interval(&json!({ "pollInterval": 250 })), Duration::from_millis(250));
-        assert_eq!(poll_interval(&json!({ "pollIntervalMs": 0 })), Duration::from_millis(10));
-        assert_eq!(poll_interval(&json!({ "pollIntervalMs": 3_600_000 })), Duration::from_secs(30));
-        assert_eq!(poll_interval(&json!({})), Duration::from_millis(500));
-    }
 }

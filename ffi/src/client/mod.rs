@@ -3,13 +3,14 @@
 //! its calling thread until the answer, a timeout, a cancellation or the end of the
 //! connection; calls may be made from several threads at once. This module owns the object,
 //! how a call waits, how engine errors become statuses, and closing and freeing;
-//! `config.rs`, `connect.rs`, `requests.rs`, `subscribe.rs`, `tasks.rs`, `cancel.rs`,
-//! `answer.rs`, `notify.rs` and `oauth.rs` the rest.
+//! `config.rs`, `connect.rs`, `requests.rs`, `subscribe.rs`, `listen.rs`, `tasks.rs`,
+//! `cancel.rs`, `answer.rs`, `notify.rs` and `oauth.rs` the rest.
 
 mod answer;
 mod cancel;
 mod config;
 mod connect;
+mod listen;
 mod notify;
 mod oauth;
 mod requests;
@@ -28,6 +29,7 @@ use tokio_util::sync::CancellationToken;
 pub use answer::{mcpf_client_answer, mcpf_client_request_callback};
 pub use cancel::{mcpf_client_call_options, mcpf_client_cancel};
 pub use config::{mcpf_client_config, mcpf_client_config_on_oauth};
+pub use listen::mcpf_client_stream;
 pub use notify::mcpf_client_notification_callback;
 pub use oauth::{
     mcpf_client_oauth_answer, mcpf_client_oauth_answer_error, mcpf_client_oauth_answer_json,

@@ -121,7 +121,7 @@ class Client:
         self._served: Any = None
         self._previous_loop: Any = None
         self._lifespan_started = False
-        self.experimental = ExperimentalTasks(self._call, self._connected, asyncio.sleep)
+        self.experimental = ExperimentalTasks(self._call, self._connected)
         """Tools called as tasks and the ``tasks/*`` requests (``mcpforge.client._tasks``)."""
 
     @classmethod

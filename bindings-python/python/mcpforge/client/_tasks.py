@@ -28,11 +28,9 @@ class ExperimentalTasks:
         self,
         call: Callable[..., Awaitable[Any]],
         native: Callable[[], NativeEngineClient],
-        sleep: Callable[[float], Awaitable[None]],
     ) -> None:
         self._call = call
         self._native = native
-        self._sleep = sleep
 
     async def call_tool_as_task(
         self, name: str, arguments: Optional[Dict[str, Any]] = None, ttl: Optional[int] = None
@@ -73,11 +71,12 @@ class ExperimentalTasks:
         return CancelTaskResult.from_wire(await self._call(self._native().task, "cancel", task_id))
 
     async def poll_task(self, task_id: str) -> AsyncIterator[GetTaskResult]:
-        """Each state of the task, read at the interval the server suggests, until it ends."""
+        """Each state of the task, read at the interval the server suggests (the engine
+        keeps it between 10 ms and 30 s, 500 ms when it suggests none), until it ends."""
+        after: Any = None
         while True:
-            state = await self.get_task(task_id)
+            after = await self._call(self._native().task, "poll", task_id, None, after)
+            state = GetTaskResult.from_wire(after)
             yield state
             if state.status in _TERMINAL:
                 return
-            interval = state.pollIntervalMs or state.pollInterval or 500
-            await self._sleep(min(max(interval, 10), 30_000) / 1000)

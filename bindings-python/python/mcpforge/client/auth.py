@@ -5,12 +5,13 @@ protected-resource and authorization-server metadata, the client's identity, the
 with PKCE and ``resource``, refresh once per expiry however many calls wait); this module only
 gives it the application's settings and answers its two questions: the user's part of the
 authorization (``authorize``, the official ``redirect_handler``/``callback_handler`` pair, or
-``follow_redirects`` for a server that grants without a user) and, when ``storage`` is given,
-where the tokens are kept. See docs/python.md, "OAuth"."""
+``follow_redirects`` for a server that grants without a user) and, unless ``token_file`` names
+the engine's own file store, where the tokens are kept. See docs/python.md, "OAuth"."""
 
 from __future__ import annotations
 
 import inspect
+import os
 from typing import Any, Callable, Dict, List, Optional, Sequence, Union
 from urllib.parse import urlencode
 
@@ -86,7 +87,10 @@ class OAuthClientProvider:
     - ``client_metadata``: an official ``OAuthClientMetadata`` (or a dict) whose
       ``client_name``, first of ``redirect_uris`` and ``scope`` stand for the keywords above;
     - ``storage``: a ``TokenStorage`` (default: an ``InMemoryTokenStorage``, so the
-      provider's clients share their tokens for the life of the provider).
+      provider's clients share their tokens for the life of the provider); or
+      ``token_file``, the path of a JSON file the engine keeps the tokens in (mode 0600):
+      every process naming the same file shares them, and one refresh runs per expiry
+      among them (the engine locks ``<token_file>.lock`` while it refreshes).
     """
 
     def __init__(
@@ -106,6 +110,7 @@ class OAuthClientProvider:
         offline_access: bool = True,
         timeout: float = 300.0,
         storage: Optional[TokenStorage] = None,
+        token_file: Union[str, os.PathLike[str], None] = None,
     ) -> None:
         ways = [authorize is not None, redirect_handler is not None or callback_handler is not None, follow_redirects]
         if sum(ways) != 1 or (redirect_handler is None) != (callback_handler is None):
@@ -113,6 +118,8 @@ class OAuthClientProvider:
                 "OAuthClientProvider takes one of: authorize=, redirect_handler= with callback_handler=, "
                 "or follow_redirects=True"
             )
+        if storage is not None and token_file is not None:
+            raise TypeError("OAuthClientProvider keeps tokens in storage= or token_file=, not both")
         uris = _field(client_metadata, "redirect_uris")
         redirect_uri = redirect_uri or (str(uris[0]) if uris else None)
         if scopes is None:
@@ -130,7 +137,8 @@ class OAuthClientProvider:
             "clientSecret": client_secret,
             "clientMetadataUrl": None if client_metadata_url is None else str(client_metadata_url),
             "followRedirects": follow_redirects,
-            "store": True,
+            "store": token_file is None,
+            "tokenFile": None if token_file is None else os.fspath(token_file),
             "offlineAccess": offline_access,
             "authorizeTimeout": float(timeout),
         }

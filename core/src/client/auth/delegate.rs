@@ -4,13 +4,14 @@
 //! function, by name ([`AUTHORIZE`], [`TOKENS`], [`SAVE_TOKENS`]). The flow itself stays
 //! here; a binding only carries the questions to its language and the answers back.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{Authorizer, FollowRedirects, OAuthClient, PreRegistered, TokenStore, Tokens};
+use super::{Authorizer, FileTokenStore, FollowRedirects, OAuthClient, PreRegistered, TokenStore, Tokens};
 use crate::sync::BoxFuture;
 
 /// Asked with `{ "url", "redirectUri" }`: the user's part of the authorization, answered
@@ -58,6 +59,9 @@ pub struct OAuthSettings {
     /// memory.
     #[serde(default)]
     pub store: bool,
+    /// The tokens kept in this JSON file instead ([`FileTokenStore`]): every process naming
+    /// the same file shares them, and one refresh runs per expiry among them.
+    pub token_file: Option<PathBuf>,
     /// Whether to ask for `offline_access` (default true).
     pub offline_access: Option<bool>,
     /// How long the user's part may take, in seconds.
@@ -72,8 +76,13 @@ impl OAuthSettings {
         } else {
             OAuthClient::builder(Asking(ask.clone()))
         };
-        if self.store {
-            builder = builder.store(Arc::new(Asking(ask)));
+        match (self.store, self.token_file) {
+            (true, Some(_)) => {
+                return Err("the tokens are kept by the application (store) or in a tokenFile, not both".into());
+            }
+            (true, None) => builder = builder.store(Arc::new(Asking(ask))),
+            (false, Some(path)) => builder = builder.store(Arc::new(FileTokenStore::new(path))),
+            (false, None) => {}
         }
         if let Some(name) = self.client_name {
             builder = builder.client_name(name);
@@ -159,5 +168,8 @@ mod tests {
         assert_eq!(settings.client_name.as_deref(), Some("app"));
         assert!(settings.follow_redirects && !settings.store);
         assert!(serde_json::from_value::<OAuthSettings>(json!({ "clientname": "app" })).is_err());
+        let both: OAuthSettings = serde_json::from_value(json!({ "store": true, "tokenFile": "t.json" })).unwrap();
+        let ask: Ask = Arc::new(|_, _| Box::pin(async { Ok(Value::Null) }));
+        assert!(both.build(ask).unwrap_err().contains("not both"));
     }
 }

@@ -4,7 +4,8 @@
 //! (`discovery`), the client's identity (`registration`: pre-registered, a Client ID
 //! Metadata Document, or dynamic registration), the authorization code grant with PKCE and
 //! `resource` (`flow`, with the user's part in an [`Authorizer`]), the tokens kept in a
-//! [`TokenStore`] and refreshed once per expiry whatever the number of requests waiting
+//! [`TokenStore`] (in memory, in a file shared between processes: [`FileTokenStore`]) and
+//! refreshed once per expiry whatever the number of requests or processes waiting
 //! (`session`). A token is only ever sent to the endpoint it was obtained for.
 //!
 //! ```no_run
@@ -23,6 +24,7 @@ mod challenge;
 mod delegate;
 mod discovery;
 mod fetch;
+mod file_store;
 mod flow;
 mod registration;
 mod session;
@@ -35,9 +37,10 @@ pub use authorizer::{Authorizer, FollowRedirects, MAX_REDIRECTS};
 pub use challenge::Challenge;
 pub use delegate::{AUTHORIZE, Ask, OAuthSettings, SAVE_TOKENS, STORE_TIME_LIMIT, TOKENS};
 pub use fetch::{MAX_ANSWER, TIME_LIMIT};
+pub use file_store::{DEFAULT_LOCK_TIMEOUT, FileTokenStore};
 pub use registration::PreRegistered;
 pub use session::{Attempt, MAX_AUTHORIZATIONS, Session};
-pub use store::{EXPIRY_MARGIN, MemoryTokenStore, TokenStore, Tokens};
+pub use store::{EXPIRY_MARGIN, MemoryTokenStore, StoreLock, TokenStore, Tokens};
 
 use registration::Profile;
 

@@ -2,7 +2,8 @@
 //! refreshed when expired, and what a 401 or 403 challenge sets off (a refresh, else the
 //! whole authorization: metadata, identity, code grant), at most [`MAX_AUTHORIZATIONS`]
 //! times per request. One flight at a time: however many requests find the token expired or
-//! refused, one refresh or authorization runs, and the others then use its token.
+//! refused, one refresh or authorization runs, and the others then use its token; across
+//! processes sharing a store, under the store's lock ([`TokenStore::lock_for_refresh`](super::TokenStore::lock_for_refresh)).
 
 use std::sync::Arc;
 
@@ -81,13 +82,28 @@ impl Session {
         // Expired without a refresh token: the request goes without, and its challenge
         // starts an authorization.
         tokens.refresh_token.as_ref()?;
-        match flow::refresh(&self.trust, &tokens).await {
-            Ok(fresh) => Some(self.keep(fresh).await),
+        match self.refresh(&tokens).await {
+            Ok(access) => Some(access),
             Err(e) => {
                 tracing::debug!(endpoint = %self.key, "refreshing the token failed: {e}");
                 None
             }
         }
+    }
+
+    /// Refreshes `seen`, under the store's lock: the tokens are loaded again under it, and
+    /// when another holder of the store (another process) left a live token other than
+    /// `seen`'s meanwhile, that one is used without a refresh. Gives the access token.
+    async fn refresh(&self, seen: &Tokens) -> Result<String, String> {
+        let store = &self.shared.store;
+        let _held = store.lock_for_refresh(&self.key).await?;
+        let now = store.load(&self.key).await;
+        if let Some(renewed) = now.as_ref().filter(|t| t.access_token != seen.access_token && !t.expired()) {
+            return Ok(renewed.access_token.clone());
+        }
+        let current = now.as_ref().filter(|t| t.refresh_token.is_some()).unwrap_or(seen);
+        let fresh = flow::refresh(&self.trust, current).await?;
+        Ok(self.keep(fresh).await)
     }
 
     /// Acts on a 401 or 403 answer (its `status` and challenge) to a request sent with the
@@ -115,11 +131,8 @@ impl Session {
         let held = current.filter(|t| Some(t.access_token.as_str()) == sent);
         if let Some(tokens) = held.as_ref().filter(|t| !step_up && !attempt.refreshed && t.refresh_token.is_some()) {
             attempt.refreshed = true;
-            match flow::refresh(&self.trust, tokens).await {
-                Ok(fresh) => {
-                    self.keep(fresh).await;
-                    return Ok(());
-                }
+            match self.refresh(tokens).await {
+                Ok(_) => return Ok(()),
                 Err(e) => tracing::debug!(endpoint = %self.key, "refreshing the refused token failed: {e}"),
             }
         }
@@ -143,6 +156,7 @@ impl Session {
         attempt.authorizations += 1;
         attempt.last_scopes = Some(scopes.clone());
         let tokens = self.authorize(challenge, scopes).await?;
+        let _held = self.shared.store.lock_for_refresh(&self.key).await?;
         self.keep(tokens).await;
         Ok(())
     }

@@ -61,6 +61,10 @@ impl Tokens {
     }
 }
 
+/// What [`TokenStore::lock_for_refresh`] gives: held while a refresh runs, released when
+/// dropped.
+pub type StoreLock = Box<dyn Send>;
+
 /// Keeps tokens by resource: the MCP endpoint URL they are sent to, and only ever to it.
 /// Implement it to keep tokens across runs (a file, the system's keyring) or to share them
 /// between clients.
@@ -69,6 +73,17 @@ pub trait TokenStore: Send + Sync + 'static {
     fn load<'a>(&'a self, resource: &'a str) -> BoxFuture<'a, Option<Tokens>>;
     /// Keeps `tokens` for `resource` (none: forgets them).
     fn save<'a>(&'a self, resource: &'a str, tokens: Option<Tokens>) -> BoxFuture<'a, ()>;
+    /// Locks `resource`'s tokens against the other holders of a store shared between
+    /// processes (or machines), before the client refreshes them or keeps new ones; the
+    /// client loads them again under the lock and uses what another holder left when it
+    /// differs from the token that expired. Resolves within a bound of the store's own to
+    /// the lock (none: the store is not shared, the default) or to why it could not be
+    /// taken, which fails the refresh. [`FileTokenStore`](super::FileTokenStore) locks a
+    /// file beside its own.
+    fn lock_for_refresh<'a>(&'a self, resource: &'a str) -> BoxFuture<'a, Result<Option<StoreLock>, String>> {
+        _ = resource;
+        Box::pin(async { Ok(None) })
+    }
 }
 
 /// Tokens in memory, for the life of the process (the default store).
