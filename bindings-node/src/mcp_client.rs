@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use mcpforge::client::auth::{Ask, OAuthSettings};
 use mcpforge::client::transport::child::StderrTail;
-use mcpforge::client::transport::{ChildTransport, HttpTransport, MemoryTransport};
+use mcpforge::client::transport::{ChildTransport, HttpTransport, MemoryTransport, WebSocketTransport};
 use mcpforge::client::{CallOptions, CancelReason, Client, ClientBuilder, ClientError, Protocol, ServerSession};
 use mcpforge::protocol::ProtocolVersion;
 use mcpforge::protocol::method::{Kind, Method, Sender};
@@ -72,6 +72,12 @@ enum Reach {
         /// requests.
         #[serde(default)]
         oauth: Option<OAuthSettings>,
+    },
+    /// A WebSocket endpoint (`ws://`, `wss://`).
+    WebSocket {
+        url: String,
+        #[serde(default)]
+        headers: HashMap<String, String>,
     },
     /// The `Server` passed beside it, in this process.
     Server,
@@ -208,6 +214,10 @@ impl NativeClient {
                         http = http.oauth(settings.build(ask).map_err(js_error)?);
                     }
                     builder.connect(http).await
+                }
+                Reach::WebSocket { url, headers } => {
+                    let ws = headers.into_iter().fold(WebSocketTransport::new(url), |t, (k, v)| t.header(k, v));
+                    builder.connect(ws).await
                 }
                 Reach::Server => {
                     let link = engine.expect("given above").open_link(None);

@@ -1,6 +1,6 @@
 //! `NativeEngineClient`: the engine's MCP client (`mcpforge::client::Client`) for the
 //! `mcpforge.client` package. It connects in memory to a server of this process, to a child
-//! process over stdio, or to a Streamable HTTP URL; each call runs as a task on the engine's
+//! process over stdio, or to a Streamable HTTP or WebSocket URL; each call runs as a task on the engine's
 //! runtime and ends in the client's [`NativeInbox`](crate::inbox::NativeInbox), named by the
 //! token Python gave it, so Python never waits inside Rust. The server's requests (sampling,
 //! elicitation, roots) and notifications go to the same inbox, for the caller's loop.
@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use mcpforge::client::auth::{Ask, OAuthClient, OAuthSettings};
 use mcpforge::client::transport::child::StderrTail;
-use mcpforge::client::transport::{ChildTransport, HttpTransport, MemoryTransport};
+use mcpforge::client::transport::{ChildTransport, HttpTransport, MemoryTransport, WebSocketTransport};
 use mcpforge::client::{CallOptions, Client, ClientBuilder, ClientError, ClientLimits, Protocol, TaskStart};
 use mcpforge::protocol::method::{Kind, Method, Sender};
 use mcpforge::{BoxFuture, LogLevel, ProtocolError, ProtocolVersion};
@@ -51,6 +51,7 @@ enum Target {
     Memory(mcpforge::Link),
     Child(ChildTransport),
     Http(HttpTransport),
+    WebSocket(WebSocketTransport),
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -217,6 +218,7 @@ impl NativeEngineClient {
                 Target::Memory(link) => builder.connect(MemoryTransport::new(link)).await?,
                 Target::Child(child) => builder.connect(child).await?,
                 Target::Http(http) => builder.connect(http).await?,
+                Target::WebSocket(ws) => builder.connect(ws).await?,
             };
             let native = NativeEngineClient {
                 client: Mutex::new(Some(Arc::new(client))),
@@ -521,6 +523,17 @@ fn read_target(target: &Bound<'_, PyAny>, inbox: &Arc<Shared>) -> PyResult<(Targ
                 http = http.oauth(oauth(&settings, inbox)?);
             }
             Ok((Target::Http(http), None))
+        }
+        "websocket" => {
+            let url: String = target.get_item(1)?.extract()?;
+            let headers = target.get_item(2)?;
+            let mut ws = WebSocketTransport::new(url);
+            if !headers.is_none() {
+                for (key, value) in headers.cast::<PyDict>()?.iter() {
+                    ws = ws.header(key.extract::<String>()?, value.extract::<String>()?);
+                }
+            }
+            Ok((Target::WebSocket(ws), None))
         }
         other => Err(PyValueError::new_err(format!("no transport {other:?}"))),
     }

@@ -9,7 +9,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use mcpforge::client::transport::child::StderrTail;
-use mcpforge::client::transport::{ChildTransport, HttpTransport, Transport};
+use mcpforge::client::transport::{ChildTransport, HttpTransport, Transport, WebSocketTransport};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::json;
@@ -172,8 +172,11 @@ pub unsafe extern "C" fn mcpf_client_connect_stdio(
 }
 
 /// Connects to the Streamable HTTP endpoint `url` (`http://host:port/path`, copied) with
-/// `config`. `options_json` (NULL: defaults) is an object of optional fields: `"headers"`
-/// (`{"Authorization": "Bearer ..."}`, sent with every request). On success `*out` receives
+/// `config`; a `ws://` or `wss://` URL connects over WebSocket instead (the `mcp`
+/// subprotocol, one message per text frame; a socket that drops fails the calls in flight
+/// with `MCPF_STATUS_CLOSED` and is not reopened). `options_json` (NULL: defaults) is an
+/// object of optional fields: `"headers"` (`{"Authorization": "Bearer ..."}`, sent with
+/// every request, or with the WebSocket upgrade). On success `*out` receives
 /// the connected client, owned by the caller (`mcpf_client_free`). Failures as for
 /// `mcpf_client_connect_stdio`; over HTTP a request that reaches no server (connection
 /// refused, a broken stream) fails as the engine reports it: `MCPF_STATUS_SERVER_ERROR` with
@@ -198,11 +201,13 @@ pub unsafe extern "C" fn mcpf_client_connect_http(
         // SAFETY: forwarded caller guarantee.
         let (url, text) =
             unsafe { (try_str(url, url_len, "url")?, try_opt_str(options_json, options_json_len, "options_json")?) };
-        let options: HttpOptions = options(text)?;
-        let mut http = HttpTransport::new(url);
-        for (name, value) in options.headers.unwrap_or_default() {
-            http = http.header(name, value);
+        let headers = options::<HttpOptions>(text)?.headers.unwrap_or_default();
+        let scheme = url.split_once("://").map(|(scheme, _)| scheme.to_ascii_lowercase());
+        if matches!(scheme.as_deref(), Some("ws" | "wss")) {
+            let ws = headers.into_iter().fold(WebSocketTransport::new(url), |t, (k, v)| t.header(k, v));
+            return connect(config, ws, None, out);
         }
+        let http = headers.into_iter().fold(HttpTransport::new(url), |t, (k, v)| t.header(k, v));
         connect(config, http, None, out)
     })
 }

@@ -56,15 +56,17 @@ class Client:
     """An MCP client: ``async with Client(target) as client: await client.call_tool(...)``.
 
     ``target`` is a mcpforge server object of this process (in memory), an
-    ``http://.../mcp`` URL (Streamable HTTP), or a ``StdioServerParameters`` (ours or the
+    ``http://.../mcp`` URL (Streamable HTTP), a ``ws://`` or ``wss://`` URL (WebSocket, the
+    ``mcp`` subprotocol), or a ``StdioServerParameters`` (ours or the
     official ``mcp`` one) for a child process; ``Client.stdio(command, args)`` is the
     short form. Options (keywords): ``read_timeout_seconds`` (each request's timeout; by
     default 60 s, restarted by the request's progress, at most 10 min), ``sampling_callback``,
     ``elicitation_callback``, ``list_roots_callback``, ``logging_callback``,
     ``message_handler`` (official signatures), ``client_info`` (``{"name", "version"}``),
     ``mode`` (``"auto"``: 2026-07-28 discovery, else the handshake; ``"legacy"``: the
-    handshake; or a protocol version), ``headers`` and ``auth`` (HTTP only: an
-    ``OAuthClientProvider``, ``mcpforge.client.auth``)."""
+    handshake; or a protocol version), ``headers`` (HTTP and WebSocket: sent with every
+    request, or with the upgrade) and ``auth`` (HTTP only: an ``OAuthClientProvider``,
+    ``mcpforge.client.auth``)."""
 
     def __init__(
         self,
@@ -125,6 +127,10 @@ class Client:
 
     @staticmethod
     def _read_target(server: Any, headers: Optional[Dict[str, str]], auth: Optional[OAuthClientProvider]) -> Any:
+        if isinstance(server, str) and server.lower().startswith(("ws://", "wss://")):
+            if auth is not None:
+                raise TypeError("auth= is for a client over HTTP (an http:// URL), not WebSocket")
+            return ("websocket", server, headers)
         if isinstance(server, str):
             return ("http", server, headers, None if auth is None else auth.settings())
         if auth is not None:
@@ -136,7 +142,7 @@ class Client:
         if _in_process(server) is not None:
             return ("memory", None)
         raise TypeError(
-            f"Client takes a mcpforge server, an http:// URL or StdioServerParameters, not {type(server).__name__}"
+            f"Client takes a mcpforge server, an http:// or ws:// URL or StdioServerParameters, not {type(server).__name__}"
         )
 
     # ----- connection ----------------------------------------------------------------------
