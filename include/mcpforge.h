@@ -861,8 +861,11 @@ void mcpf_client_config_free(mcpf_client_config *config);
 mcpf_status mcpf_client_connect_stdio(const mcpf_client_config *config, const char *const *argv, size_t argc, const char *options_json, size_t options_json_len, mcpf_client **out);
 
 // Connects to the Streamable HTTP endpoint `url` (`http://host:port/path`, copied) with
-// `config`. `options_json` (NULL: defaults) is an object of optional fields: `"headers"`
-// (`{"Authorization": "Bearer ..."}`, sent with every request). On success `*out` receives
+// `config`; a `ws://` or `wss://` URL connects over WebSocket instead (the `mcp`
+// subprotocol, one message per text frame; a socket that drops fails the calls in flight
+// with `MCPF_STATUS_CLOSED` and is not reopened). `options_json` (NULL: defaults) is an
+// object of optional fields: `"headers"` (`{"Authorization": "Bearer ..."}`, sent with
+// every request, or with the WebSocket upgrade). On success `*out` receives
 // the connected client, owned by the caller (`mcpf_client_free`). Failures as for
 // `mcpf_client_connect_stdio`; over HTTP a request that reaches no server (connection
 // refused, a broken stream) fails as the engine reports it: `MCPF_STATUS_SERVER_ERROR` with

@@ -231,7 +231,9 @@ async fn the_server_closing_the_socket_mid_call_fails_the_call_at_once() {
     let (url, server) = scripted(Chooses::Mcp, |mut ws| async move {
         let call = next_json(&mut ws).await?;
         ws.close(None).await.ok()?;
-        call["method"].as_str().map(str::to_owned)
+        // The client answers the close frame (the handshake completes).
+        let answered = matches!(tokio::time::timeout(WAIT, ws.next()).await, Ok(Some(Ok(Message::Close(_)))));
+        Some(format!("{} answered {answered}", call["method"].as_str()?))
     })
     .await;
     let client = handshake_client().connect(WebSocketTransport::new(url)).await.expect("connects");
@@ -241,7 +243,7 @@ async fn the_server_closing_the_socket_mid_call_fails_the_call_at_once() {
     assert!(matches!(error, ClientError::Closed), "{error}");
     assert!(client.is_closed());
     let seen = tokio::time::timeout(WAIT, server).await.expect("the server ends").expect("no panic");
-    assert_eq!(seen.as_deref(), Some("tools/call"));
+    assert_eq!(seen.as_deref(), Some("tools/call answered true"));
 }
 
 #[tokio::test]

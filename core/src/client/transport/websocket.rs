@@ -249,12 +249,13 @@ async fn read_loop(
     };
     // The client sees the end at once: every call in flight fails.
     drop(to_client);
+    // The writer sends a refusal's close frame (unless it is stuck, then the socket just
+    // drops); reading on a moment sends the answer to a close frame of the server's and
+    // reads the server's answer to ours.
     if let Some(frame) = refused {
-        // The writer sends the close frame; the server's answer is awaited a moment.
-        if close.send(frame).await.is_ok() {
-            let _ = tokio::time::timeout(CLOSE_GRACE, async { while let Some(Ok(_)) = stream.next().await {} }).await;
-        }
+        let _ = close.try_send(frame);
     }
+    let _ = tokio::time::timeout(CLOSE_GRACE, async { while let Some(Ok(_)) = stream.next().await {} }).await;
     ended.cancel();
 }
 
