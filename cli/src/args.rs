@@ -12,7 +12,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
     name = "mcpforge",
     version,
     about = "Run, inspect, call, install and package MCP servers, and start new ones.",
-    after_help = "TARGET is a server: an http:// URL (Streamable HTTP) or a ws:// one (WebSocket), a server file (.py, or .js/.mjs/.cjs/.ts),\nor a command line after `--`. Exit status: 0 done, 1 failed (said on stderr), 2 wrong command line."
+    after_help = "TARGET is a server: an http:// URL (Streamable HTTP), a server file (.py, or .js/.mjs/.cjs/.ts),\nor a command line after `--`. Exit status: 0 done, 1 failed (said on stderr), 2 wrong command line."
 )]
 pub struct Cli {
     /// What to do.

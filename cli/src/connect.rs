@@ -4,7 +4,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use mcpforge::client::transport::{ChildTransport, Trust, for_url};
+use mcpforge::client::transport::{ChildTransport, HttpTransport};
 use mcpforge::client::{Client, ClientError, Protocol};
 
 use crate::failure::Failure;
@@ -38,9 +38,7 @@ pub(crate) async fn connect(server: &Server, wait: Duration) -> Result<Connectio
     let builder = Client::builder("mcpforge", env!("CARGO_PKG_VERSION")).protocol(Protocol::Auto).timeout(wait);
     let (connected, stderr, what) = match server {
         Server::Url(url) => {
-            // An http(s):// URL is Streamable HTTP, a ws(s):// one WebSocket.
-            let transport = for_url(url, &[], Trust::default()).map_err(|e| Failure::new(e.to_string()))?;
-            let connected = tokio::time::timeout(wait, builder.connect(transport)).await;
+            let connected = tokio::time::timeout(wait, builder.connect(HttpTransport::new(url.clone()))).await;
             (connected, None, url.clone())
         }
         Server::Command { program, args } => {

@@ -110,7 +110,7 @@ pub(crate) fn resolve(target: Option<&str>, command: &[String]) -> Result<Server
         (Some(_), Some(_)) => Err(Failure::usage("give a TARGET or a command after `--`, not both")),
         (None, None) => Err(Failure::usage("no server: give a URL, a server file, or a command after `--`")),
         (None, Some((program, args))) => Ok(Server::Command { program: program.clone(), args: args.to_vec() }),
-        (Some(url), None) if ["http://", "https://", "ws://", "wss://"].iter().any(|s| url.starts_with(s)) => {
+        (Some(url), None) if url.starts_with("http://") || url.starts_with("https://") => {
             Ok(Server::Url(url.to_owned()))
         }
         (Some(file), None) => ServerFile::parse(file).command(),
