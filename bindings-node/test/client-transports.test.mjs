@@ -109,11 +109,12 @@ async function listening(http = {}) {
   return { target, url: new URL(`http://127.0.0.1:${port}/mcp`), stop };
 }
 
-test('over Streamable HTTP to an mcpforge listener on 127.0.0.1', async () => {
-  const { target, url, stop } = await listening();
-  const client = new Client({ name: 'http-test', version: '1.0.0' });
+/** The handshake and every feature through the transport `connectVia(url)` makes, to a listener with `http` options. */
+async function overListener(http, connectVia) {
+  const { target, url, stop } = await listening(http);
+  const client = new Client({ name: 'listener-test', version: '1.0.0' });
   try {
-    await client.connect(new StreamableHTTPClientTransport(url, { requestInit: { headers: { 'x-test': 'yes' } } }));
+    await client.connect(connectVia(url));
     assert.equal(client.getProtocolVersion(), '2025-11-25');
     await exercise(client, async () => {
       await within(target.aborted(), 10_000, 'the abort');
@@ -123,22 +124,14 @@ test('over Streamable HTTP to an mcpforge listener on 127.0.0.1', async () => {
     await client.close();
     await stop();
   }
+}
+
+test('over Streamable HTTP to an mcpforge listener on 127.0.0.1', async () => {
+  await overListener({}, (url) => new StreamableHTTPClientTransport(url, { requestInit: { headers: { 'x-test': 'yes' } } }));
 });
 
 test('over WebSocket to an mcpforge listener on 127.0.0.1', async () => {
-  const { target, url, stop } = await listening({ websocket: true });
-  const client = new Client({ name: 'ws-test', version: '1.0.0' });
-  try {
-    await client.connect(new WebSocketClientTransport(new URL(`ws://${url.host}/mcp`)));
-    assert.equal(client.getProtocolVersion(), '2025-11-25');
-    await exercise(client, async () => {
-      await within(target.aborted(), 10_000, 'the abort');
-      return target.reasons;
-    });
-  } finally {
-    await client.close();
-    await stop();
-  }
+  await overListener({ websocket: true }, (url) => new WebSocketClientTransport(new URL(`ws://${url.host}/mcp`)));
 });
 
 test('a WebSocketClientTransport takes only ws:// and wss:// URLs', () => {
