@@ -482,6 +482,14 @@ fn oauth(settings: &Bound<'_, PyAny>, inbox: &Arc<Shared>) -> PyResult<OAuthClie
     settings.build(ask).map_err(PyValueError::new_err)
 }
 
+/// The headers of a URL target (`None`: none).
+fn headers(given: &Bound<'_, PyAny>) -> PyResult<Vec<(String, String)>> {
+    if given.is_none() {
+        return Ok(Vec::new());
+    }
+    given.cast::<PyDict>()?.iter().map(|(k, v)| Ok((k.extract::<String>()?, v.extract::<String>()?))).collect()
+}
+
 /// Reads Python's description of where to connect (an HTTP target's OAuth questions go to
 /// `inbox`).
 fn read_target(target: &Bound<'_, PyAny>, inbox: &Arc<Shared>) -> PyResult<(Target, Option<StderrTail>)> {
@@ -511,13 +519,8 @@ fn read_target(target: &Bound<'_, PyAny>, inbox: &Arc<Shared>) -> PyResult<(Targ
         }
         "http" => {
             let url: String = target.get_item(1)?.extract()?;
-            let headers = target.get_item(2)?;
-            let mut http = HttpTransport::new(url);
-            if !headers.is_none() {
-                for (key, value) in headers.cast::<PyDict>()?.iter() {
-                    http = http.header(key.extract::<String>()?, value.extract::<String>()?);
-                }
-            }
+            let mut http =
+                headers(&target.get_item(2)?)?.into_iter().fold(HttpTransport::new(url), |t, (k, v)| t.header(k, v));
             let settings = target.get_item(3)?;
             if !settings.is_none() {
                 http = http.oauth(oauth(&settings, inbox)?);
@@ -526,13 +529,9 @@ fn read_target(target: &Bound<'_, PyAny>, inbox: &Arc<Shared>) -> PyResult<(Targ
         }
         "websocket" => {
             let url: String = target.get_item(1)?.extract()?;
-            let headers = target.get_item(2)?;
-            let mut ws = WebSocketTransport::new(url);
-            if !headers.is_none() {
-                for (key, value) in headers.cast::<PyDict>()?.iter() {
-                    ws = ws.header(key.extract::<String>()?, value.extract::<String>()?);
-                }
-            }
+            let ws = headers(&target.get_item(2)?)?
+                .into_iter()
+                .fold(WebSocketTransport::new(url), |t, (k, v)| t.header(k, v));
             Ok((Target::WebSocket(ws), None))
         }
         other => Err(PyValueError::new_err(format!("no transport {other:?}"))),

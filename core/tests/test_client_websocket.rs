@@ -7,14 +7,13 @@
 
 use crate::client_server;
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
-use client_server::{TOOLS, TestServer, test_server, text};
+use client_server::Served;
 use futures_util::{SinkExt as _, StreamExt as _};
+use mcpforge::ProtocolVersion;
 use mcpforge::client::transport::{Trust, WebSocketTransport, for_url};
 use mcpforge::client::{Client, ClientBuilder, ClientError, Protocol};
-use mcpforge::{HttpOptions, ProtocolVersion};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
@@ -24,68 +23,19 @@ use tokio_tungstenite::tungstenite::http::HeaderValue;
 
 const WAIT: Duration = Duration::from_secs(10);
 
-struct Served {
-    test: TestServer,
-    addr: SocketAddr,
-    run: JoinHandle<Result<(), mcpforge::Error>>,
-}
-
-impl Served {
-    async fn start() -> Served {
-        let test = test_server();
-        let options =
-            HttpOptions { bind: "127.0.0.1:0".parse().expect("an address"), websocket: true, ..HttpOptions::default() };
-        let http = test.server.bind_http(options).await.expect("bind");
-        let addr = http.local_addr().expect("local address");
-        Served { test, addr, run: tokio::spawn(http.run()) }
-    }
-
-    fn url(&self) -> String {
-        format!("ws://{}/mcp", self.addr)
-    }
-
-    async fn stop(self) {
-        self.test.server.shutdown();
-        let _ = tokio::time::timeout(WAIT, self.run).await;
-    }
-}
-
 fn answering(protocol: Protocol) -> ClientBuilder {
-    Client::builder("ws-test", "1.0.0")
-        .protocol(protocol)
-        .on_sampling(|_| async {
-            Ok(json!({ "role": "assistant", "content": { "type": "text", "text": "sampled" }, "model": "m" }))
-        })
-        .on_elicitation(|_| async { Ok(json!({ "action": "accept", "content": { "name": "Ada" } })) })
-        .roots(vec![json!({ "uri": "file:///r" })])
-        .timeout(WAIT)
-}
-
-/// Lists, calls and the server's requests, the same on either wire.
-async fn calls(client: &Client) {
-    assert_eq!(client.list_tools().await.expect("tools/list").len(), TOOLS);
-    assert_eq!(
-        text(&client.call_tool("echo", json!({ "text": "over a socket" })).await.expect("echo")),
-        "over a socket"
-    );
-    let added = client.call_tool("add", json!({ "a": 1, "b": 2 })).await.expect("add");
-    assert_eq!(added["structuredContent"]["sum"], 3.0);
-    assert_eq!(text(&client.call_tool("sample", json!({})).await.expect("sampling")), "sampled");
-    assert_eq!(text(&client.call_tool("ask", json!({})).await.expect("elicitation")), r#"{"name":"Ada"}"#);
-    assert_eq!(text(&client.call_tool("roots", json!({})).await.expect("roots")), "file:///r");
-    let read = client.read_resource("file:///a.txt").await.expect("read");
-    assert_eq!(read["contents"][0]["text"], "contents of a");
+    client_server::answering("ws-test", protocol, WAIT)
 }
 
 #[tokio::test]
 async fn a_legacy_session_over_websocket() {
-    let served = Served::start().await;
-    let transport = for_url(&served.url(), &[], Trust::default()).expect("a WebSocket URL");
+    let served = Served::start(true).await;
+    let transport = for_url(&served.url("ws"), &[], Trust::default()).expect("a WebSocket URL");
     let client =
         answering(Protocol::Handshake(ProtocolVersion::LATEST_LEGACY)).connect(transport).await.expect("connects");
     assert_eq!(client.session().protocol_version, ProtocolVersion::LATEST_LEGACY);
     let mut notifications = client.notifications().expect("the channel");
-    calls(&client).await;
+    client_server::calls(&client, "over a socket").await;
     client.ping().await.expect("ping");
     client.subscribe("file:///a.txt").await.expect("subscribe");
     served.test.server.notify_resource_updated("file:///a.txt");
@@ -102,18 +52,18 @@ async fn a_legacy_session_over_websocket() {
 
 #[tokio::test]
 async fn the_stateless_wire_over_websocket() {
-    let served = Served::start().await;
-    let client = answering(Protocol::Auto).connect(WebSocketTransport::new(served.url())).await.expect("connects");
+    let served = Served::start(true).await;
+    let client = answering(Protocol::Auto).connect(WebSocketTransport::new(served.url("ws"))).await.expect("connects");
     assert_eq!(client.session().protocol_version, ProtocolVersion::V2026_07_28);
-    calls(&client).await;
+    client_server::calls(&client, "over a socket").await;
     client.close().await;
     served.stop().await;
 }
 
 #[tokio::test]
 async fn a_message_over_the_clients_limit_closes_the_socket() {
-    let served = Served::start().await;
-    let transport = WebSocketTransport::new(served.url()).max_message(2048);
+    let served = Served::start(true).await;
+    let transport = WebSocketTransport::new(served.url("ws")).max_message(2048);
     let client = answering(Protocol::Handshake(ProtocolVersion::LATEST_LEGACY)).connect(transport).await.expect("ok");
     let long = "x".repeat(4096);
     let outcome = tokio::time::timeout(WAIT, client.call_tool("echo", json!({ "text": long }))).await;
@@ -126,7 +76,7 @@ async fn a_message_over_the_clients_limit_closes_the_socket() {
 
 #[tokio::test]
 async fn an_address_that_is_no_websocket_endpoint_is_refused() {
-    let served = Served::start().await;
+    let served = Served::start(true).await;
     let wrong = format!("ws://{}/elsewhere", served.addr);
     let error = Client::builder("ws-test", "1").connect(WebSocketTransport::new(wrong)).await.expect_err("no socket");
     assert!(error.to_string().contains("refused the WebSocket upgrade"), "{error}");

@@ -445,31 +445,38 @@ static void child_options(mcpf_client_config *config, const char *quickstart) {
     mcpf_client_free(c);
 }
 
-static void quickstart_http(const char *quickstart) {
+/* Starts `program FLAG 127.0.0.1:PORT` in a process group of its own (a free port) and
+ * connects `*c` to `SCHEME://127.0.0.1:PORT/mcp` with `options_json`, trying for at most
+ * 30 s while the server starts; returns the server's pid (stopped by the caller). */
+static pid_t serve_and_connect(const char *program, const char *flag, const char *scheme, mcpf_client_config *config,
+                               const char *options_json, mcpf_client **c) {
     unsigned port = loopback_free_port();
     CHECK(port != 0);
     char bind_to[32], url[64];
     snprintf(bind_to, sizeof bind_to, "127.0.0.1:%u", port);
-    snprintf(url, sizeof url, "http://127.0.0.1:%u/mcp", port);
+    snprintf(url, sizeof url, "%s://127.0.0.1:%u/mcp", scheme, port);
     pid_t server = fork();
     if (server == 0) {
         setpgid(0, 0);
-        execl(quickstart, quickstart, "--http", bind_to, (char *)NULL);
+        execl(program, program, flag, bind_to, (char *)NULL);
         _exit(127);
     }
     CHECK(server > 0);
+    *c = NULL;
+    for (int i = 0; i < 300 && *c == NULL; i++) {
+        if (mcpf_client_connect_http(config, url, SIZE_MAX, options_json, SIZE_MAX, c) != MCPF_STATUS_OK) sleep_ms(100);
+    }
+    CHECK(*c != NULL);
+    return server;
+}
+
+static void quickstart_http(const char *quickstart) {
     mcpf_client_config *config = NULL;
     CHECK_STATUS(mcpf_client_config_new("c-test", SIZE_MAX, "1.0", SIZE_MAX, "{\"protocol\":\"legacy\"}", SIZE_MAX,
                                         &config),
                  MCPF_STATUS_OK);
     mcpf_client *c = NULL;
-    /* The server needs a moment to listen: try for at most 30 s. */
-    for (int i = 0; i < 300 && c == NULL; i++) {
-        if (mcpf_client_connect_http(config, url, SIZE_MAX, "{\"headers\":{\"X-Test\":\"1\"}}", SIZE_MAX, &c) !=
-            MCPF_STATUS_OK)
-            sleep_ms(100);
-    }
-    CHECK(c != NULL);
+    pid_t server = serve_and_connect(quickstart, "--http", "http", config, "{\"headers\":{\"X-Test\":\"1\"}}", &c);
     if (c) {
         check_quickstart(c);
         const char *session = NULL;
@@ -492,28 +499,12 @@ static void quickstart_http(const char *quickstart) {
 
 /* The fixture over WebSocket: `mcpf_client_connect_http` with a ws:// URL. */
 static void fixture_websocket(const char *self) {
-    unsigned port = loopback_free_port();
-    CHECK(port != 0);
-    char bind_to[32], url[64];
-    snprintf(bind_to, sizeof bind_to, "127.0.0.1:%u", port);
-    snprintf(url, sizeof url, "ws://127.0.0.1:%u/mcp", port);
-    pid_t server = fork();
-    if (server == 0) {
-        setpgid(0, 0);
-        execl(self, self, "--fixture-ws", bind_to, (char *)NULL);
-        _exit(127);
-    }
-    CHECK(server > 0);
     mcpf_client_config *config = NULL;
     CHECK_STATUS(mcpf_client_config_new("c-test", SIZE_MAX, "1.0", SIZE_MAX, "{\"protocol\":\"legacy\"}", SIZE_MAX,
                                         &config),
                  MCPF_STATUS_OK);
     mcpf_client *c = NULL;
-    /* The server needs a moment to listen: try for at most 30 s. */
-    for (int i = 0; i < 300 && c == NULL; i++) {
-        if (mcpf_client_connect_http(config, url, SIZE_MAX, NULL, 0, &c) != MCPF_STATUS_OK) sleep_ms(100);
-    }
-    CHECK(c != NULL);
+    pid_t server = serve_and_connect(self, "--fixture-ws", "ws", config, "{}", &c);
     if (c) {
         const char *session = NULL;
         size_t len = 0;
