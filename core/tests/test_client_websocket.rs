@@ -104,6 +104,7 @@ where
     let url = format!("ws://{}/", listener.local_addr().expect("address"));
     let task = tokio::spawn(async move {
         let (stream, _) = listener.accept().await.ok()?;
+        #[allow(clippy::result_large_err, reason = "the callback type is tungstenite's")]
         let choose = move |request: &Request, mut response: Response| {
             let asked = request.headers().get("sec-websocket-protocol").cloned();
             assert_eq!(asked.as_ref().and_then(|v| v.to_str().ok()), Some("mcp"), "the client asks for mcp");

@@ -159,10 +159,14 @@ impl Transport for WebSocketTransport {
             let closer: Closer = Box::new(move || {
                 Box::pin(async move {
                     let normal = CloseFrame { code: CloseCode::Normal, reason: "".into() };
-                    if close_tx.send(normal).await.is_ok() {
-                        // The server answers with its own close frame; the reading then ends.
-                        let _ = tokio::time::timeout(CLOSE_GRACE, ended.cancelled()).await;
-                    }
+                    // The server answers with its own close frame and the reading ends; a
+                    // writer stuck on a server that reads nothing is not waited for longer.
+                    let handshake = async {
+                        if close_tx.send(normal).await.is_ok() {
+                            ended.cancelled().await;
+                        }
+                    };
+                    let _ = tokio::time::timeout(CLOSE_GRACE, handshake).await;
                     tasks.iter().for_each(AbortHandle::abort);
                 })
             });
