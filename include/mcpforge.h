@@ -900,11 +900,14 @@ void mcpf_client_config_free(mcpf_client_config *config);
 mcpf_status mcpf_client_connect_stdio(const mcpf_client_config *config, const char *const *argv, size_t argc, const char *options_json, size_t options_json_len, mcpf_client **out);
 
 // Connects to the Streamable HTTP endpoint `url` (`http://host:port/path` or `https://`,
-// copied) with `config`. `options_json` (NULL: defaults) is an object of optional fields:
-// `"headers"` (`{"Authorization": "Bearer ..."}`, sent with every request);
-// `"root_certificates"` (a list, each PEM text or the path of a PEM file, read at connect:
-// certificates trusted for `https://` besides the system's store, by the connection and by
-// the OAuth exchanges); `"oauth"` (authorize when the server asks: the engine's OAuth
+// copied) with `config`; a `ws://` or `wss://` URL connects over WebSocket instead (the
+// `mcp` subprotocol, one message per text frame; a socket that drops fails the calls in
+// flight with `MCPF_STATUS_CLOSED` and is not reopened). `options_json` (NULL: defaults) is
+// an object of optional fields: `"headers"` (`{"Authorization": "Bearer ..."}`, sent with
+// every request, or with the WebSocket upgrade); `"root_certificates"` (a list, each PEM
+// text or the path of a PEM file, read at connect: certificates trusted for `https://` and
+// `wss://` besides the system's store, by the connection and by the OAuth exchanges);
+// `"oauth"` (HTTP only; authorize when the server asks: the engine's OAuth
 // settings, camelCase: `clientName`, `redirectUri`, `scopes`, `clientId`, `clientSecret`,
 // `issuer`, `clientMetadataUrl`, `followRedirects` (no user: follow the authorization
 // server's redirects), `store` (the tokens kept by the application, not in memory),

@@ -8,7 +8,9 @@
 #                       scripts/real-servers-node.mjs --mcpforge-client), and the fixture
 #                       servers on the official MCPServer and McpServer, every feature
 #                       asserted (tests/clients/test_python_features.py,
-#                       tests/clients/features.test.mjs). The Python and Node halves run side
+#                       tests/clients/features.test.mjs), and the Python client over WebSocket
+#                       against the official SDK's WebSocket server
+#                       (tests/clients/test_python_websocket.py). The Python and Node halves run side
 #                       by side; each prints a verdict per server. The C client drives the
 #                       quickstart in make c-test (tests/c/test_client.c).
 
@@ -18,7 +20,8 @@ CLIENTS_LOG := target/real-servers/clients-python.log
 
 test-clients: real-servers-python node-setup node-addon
 	@$(RS_PY_VENV)/bin/python -m pytest -v -p no:cacheprovider $(PYTEST_BOUND) \
-		tests/clients/test_python_client.py tests/clients/test_python_features.py > $(CLIENTS_LOG) 2>&1 & python=$$!; \
+		tests/clients/test_python_client.py tests/clients/test_python_features.py \
+		tests/clients/test_python_websocket.py > $(CLIENTS_LOG) 2>&1 & python=$$!; \
 	node scripts/real-servers-node.mjs --mcpforge-client && \
 		node --test --test-timeout=120000 --test-reporter=spec tests/clients/features.test.mjs; node=$$?; \
 	wait $$python; status=$$?; \

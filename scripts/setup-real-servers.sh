@@ -5,7 +5,8 @@
 # the make target. Idempotent and cached: pip runs only when a pin is missing or differs.
 #
 #   target/real-servers/venv-py    mcp-server-time, mcp-server-git, mcp-server-fetch (mcp 2.x)
-#   target/real-servers/venv-py1   mcp-server-sqlite, on the low-level server of mcp 1.x
+#   target/real-servers/venv-py1   mcp-server-sqlite, on the low-level server of mcp 1.x, and
+#                                  the WebSocket server of mcp 1.x (websockets for uvicorn)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,7 +14,7 @@ cd "$(dirname "$0")/.."
 . scripts/lib/venv.sh
 ensure_venv target/real-servers/venv-py "mcp==2.3.0" "mcp-server-time==2026.10.19" "mcp-server-git==2026.10.19" \
   "mcp-server-fetch==2026.10.24" "pytest==8.4.2" "pytest-timeout==2.4.0"
-ensure_venv target/real-servers/venv-py1 "mcp==1.30.0" "mcp-server-sqlite==2025.4.25"
+ensure_venv target/real-servers/venv-py1 "mcp==1.30.0" "mcp-server-sqlite==2025.4.25" "websockets==15.0.1"
 
 # python-sdk's everything server (the conformance suite's server) and its example servers on
 # the 2.x low-level `Server` are not published on their own: they ship in the source

@@ -22,7 +22,7 @@ import { MiddlewareContext } from './types/hooks.js';
 import { ErrorCode, InputRequiredError, McpError, ToolError, resourceNotFound } from './types/errors.js';
 import { Server, Upstream } from './types/server.js';
 import { TestClient } from './types/testing.js';
-import { Client, InProcessClientTransport, StdioClientTransport, StreamableHTTPClientTransport } from './types/client.js';
+import { Client, InProcessClientTransport, StdioClientTransport, StreamableHTTPClientTransport, WebSocketClientTransport } from './types/client.js';
 
 declare const mcpforge: {
   McpServer: typeof McpServer;
@@ -46,6 +46,7 @@ declare const mcpforge: {
   Client: typeof Client;
   StdioClientTransport: typeof StdioClientTransport;
   StreamableHTTPClientTransport: typeof StreamableHTTPClientTransport;
+  WebSocketClientTransport: typeof WebSocketClientTransport;
   InProcessClientTransport: typeof InProcessClientTransport;
   Context: typeof Context;
   MiddlewareContext: typeof MiddlewareContext;

@@ -16,7 +16,7 @@ const { Server } = require('./server');
 const { Upstream } = require('./compose');
 const { TestClient } = require('./client');
 const { Client } = require('./mcp-client/client');
-const { StdioClientTransport, StreamableHTTPClientTransport, InProcessClientTransport } = require('./mcp-client/transports');
+const { StdioClientTransport, StreamableHTTPClientTransport, WebSocketClientTransport, InProcessClientTransport } = require('./mcp-client/transports');
 const { Context } = require('./context');
 const { MiddlewareContext } = require('./middleware');
 const errors = require('./errors');
@@ -36,6 +36,7 @@ module.exports = {
   Client,
   StdioClientTransport,
   StreamableHTTPClientTransport,
+  WebSocketClientTransport,
   InProcessClientTransport,
   Context,
   MiddlewareContext,

@@ -10,6 +10,7 @@ export const {
   Client,
   StdioClientTransport,
   StreamableHTTPClientTransport,
+  WebSocketClientTransport,
   InProcessClientTransport,
   Context,
   MiddlewareContext,

@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use mcpforge::client::auth::{Ask, OAuthSettings};
 use mcpforge::client::transport::child::StderrTail;
-use mcpforge::client::transport::{ChildTransport, HttpTransport, MemoryTransport, Trust};
+use mcpforge::client::transport::{ChildTransport, HttpTransport, MemoryTransport, Trust, WebSocketTransport};
 use mcpforge::client::{
     CallOptions, CancelReason, Client, ClientBuilder, ClientError, NEXT_TASK_STATE, Protocol, ServerSession,
 };
@@ -76,6 +76,15 @@ enum Reach {
         oauth: Option<OAuthSettings>,
         /// Root certificates trusted for `https://` besides the system's store (PEM texts or
         /// paths).
+        #[serde(default, rename = "rootCertificates")]
+        root_certificates: Option<Vec<String>>,
+    },
+    /// A WebSocket endpoint (`ws://`, `wss://`).
+    WebSocket {
+        url: String,
+        #[serde(default)]
+        headers: HashMap<String, String>,
+        /// Root certificates trusted for `wss://` besides the system's store.
         #[serde(default, rename = "rootCertificates")]
         root_certificates: Option<Vec<String>>,
     },
@@ -204,9 +213,7 @@ impl NativeClient {
                 Reach::Http { url, headers, oauth, root_certificates } => {
                     let mut http = headers.into_iter().fold(HttpTransport::new(url), |t, (k, v)| t.header(k, v));
                     if let Some(roots) = root_certificates {
-                        let trust = Trust::with_root_certificates(&roots)
-                            .map_err(|e| js_error(format!("rootCertificates: {e}")))?;
-                        http = http.trust(trust);
+                        http = http.trust(trust_of(&roots)?);
                     }
                     if let Some(settings) = oauth {
                         let asking = shared.clone();
@@ -219,6 +226,13 @@ impl NativeClient {
                         http = http.oauth(settings.build(ask).map_err(js_error)?);
                     }
                     builder.connect(http).await
+                }
+                Reach::WebSocket { url, headers, root_certificates } => {
+                    let mut ws = headers.into_iter().fold(WebSocketTransport::new(url), |t, (k, v)| t.header(k, v));
+                    if let Some(roots) = root_certificates {
+                        ws = ws.trust(trust_of(&roots)?);
+                    }
+                    builder.connect(ws).await
                 }
                 Reach::Server => {
                     let link = engine.expect("given above").open_link(None);
@@ -563,4 +577,9 @@ fn failure(e: &ClientError) -> String {
         _ => json!({ "message": e.to_string() }),
     };
     v.to_string()
+}
+
+/// The trust of `rootCertificates` (PEM texts or paths) besides the system's store.
+fn trust_of(roots: &[String]) -> napi::Result<Trust> {
+    Trust::with_root_certificates(roots).map_err(|e| js_error(format!("rootCertificates: {e}")))
 }

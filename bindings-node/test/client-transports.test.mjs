@@ -1,7 +1,7 @@
 /**
  * The `Client` over its other transports: a real child on stdio (this package's test
  * server, with arguments, environment, working directory and stderr; and the repository's
- * quickstart example), Streamable HTTP to an mcpforge listener on 127.0.0.1, and the official
+ * quickstart example), Streamable HTTP and WebSocket to an mcpforge listener on 127.0.0.1, and the official
  * TypeScript SDK's `McpServer` as a child, when the end-to-end project has the SDK
  * (`make node-setup`). On each: calls, progress, an abort reaching the server's handler with
  * its reason, and the server's error as an `McpError`.
@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { Client, McpError, StdioClientTransport, StreamableHTTPClientTransport } from '../lib/index.mjs';
+import { Client, McpError, StdioClientTransport, StreamableHTTPClientTransport, WebSocketClientTransport } from '../lib/index.mjs';
 import { clientTarget } from './fixtures/client-target.mjs';
 import { deferred, within } from './helpers.mjs';
 
@@ -96,11 +96,11 @@ test('a command that does not exist fails to connect with a clear error, and the
   }
 });
 
-/** The client-target server listening on 127.0.0.1: `{ target, url, stop() }`. */
-async function listening() {
+/** The client-target server listening on 127.0.0.1 (with `http` options added): `{ target, url, stop() }`. */
+async function listening(http = {}) {
   const target = clientTarget();
   const ready = deferred();
-  const done = target.server.listen({ handleSignals: false, http: { host: '127.0.0.1', port: 0, quiet: true, onListening: ready.resolve } });
+  const done = target.server.listen({ handleSignals: false, http: { host: '127.0.0.1', port: 0, quiet: true, onListening: ready.resolve, ...http } });
   const { port } = await within(ready.promise, 10_000, 'the listener');
   const stop = async () => {
     await target.server.close();
@@ -109,11 +109,12 @@ async function listening() {
   return { target, url: new URL(`http://127.0.0.1:${port}/mcp`), stop };
 }
 
-test('over Streamable HTTP to an mcpforge listener on 127.0.0.1', async () => {
-  const { target, url, stop } = await listening();
-  const client = new Client({ name: 'http-test', version: '1.0.0' });
+/** The handshake and every feature through the transport `connectVia(url)` makes, to a listener with `http` options. */
+async function overListener(http, connectVia) {
+  const { target, url, stop } = await listening(http);
+  const client = new Client({ name: 'listener-test', version: '1.0.0' });
   try {
-    await client.connect(new StreamableHTTPClientTransport(url, { requestInit: { headers: { 'x-test': 'yes' } } }));
+    await client.connect(connectVia(url));
     assert.equal(client.getProtocolVersion(), '2025-11-25');
     await exercise(client, async () => {
       await within(target.aborted(), 10_000, 'the abort');
@@ -123,6 +124,18 @@ test('over Streamable HTTP to an mcpforge listener on 127.0.0.1', async () => {
     await client.close();
     await stop();
   }
+}
+
+test('over Streamable HTTP to an mcpforge listener on 127.0.0.1', async () => {
+  await overListener({}, (url) => new StreamableHTTPClientTransport(url, { requestInit: { headers: { 'x-test': 'yes' } } }));
+});
+
+test('over WebSocket to an mcpforge listener on 127.0.0.1', async () => {
+  await overListener({ websocket: true }, (url) => new WebSocketClientTransport(new URL(`ws://${url.host}/mcp`)));
+});
+
+test('a WebSocketClientTransport takes only ws:// and wss:// URLs', () => {
+  assert.throws(() => new WebSocketClientTransport('http://127.0.0.1/mcp'), /ws:\/\/ or wss:\/\//);
 });
 
 test('over Streamable HTTP on the stateless 2026-07-28 wire', async () => {

@@ -1,6 +1,6 @@
 //! `NativeEngineClient`: the engine's MCP client (`mcpforge::client::Client`) for the
 //! `mcpforge.client` package. It connects in memory to a server of this process, to a child
-//! process over stdio, or to a Streamable HTTP URL; each call runs as a task on the engine's
+//! process over stdio, or to a Streamable HTTP or WebSocket URL; each call runs as a task on the engine's
 //! runtime and ends in the client's [`NativeInbox`](crate::inbox::NativeInbox), named by the
 //! token Python gave it, so Python never waits inside Rust. The server's requests (sampling,
 //! elicitation, roots) and notifications go to the same inbox, for the caller's loop.
@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use mcpforge::client::auth::{Ask, OAuthClient, OAuthSettings};
 use mcpforge::client::transport::child::StderrTail;
-use mcpforge::client::transport::{ChildTransport, HttpTransport, MemoryTransport, Trust};
+use mcpforge::client::transport::{ChildTransport, HttpTransport, MemoryTransport, Trust, WebSocketTransport};
 use mcpforge::client::{CallOptions, Client, ClientBuilder, ClientError, ClientLimits, Protocol, TaskStart};
 use mcpforge::protocol::method::{Kind, Method, Sender};
 use mcpforge::{BoxFuture, LogLevel, ProtocolError, ProtocolVersion};
@@ -51,6 +51,7 @@ enum Target {
     Memory(mcpforge::Link),
     Child(ChildTransport),
     Http(HttpTransport),
+    WebSocket(WebSocketTransport),
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -218,6 +219,7 @@ impl NativeEngineClient {
                 Target::Memory(link) => builder.connect(MemoryTransport::new(link)).await?,
                 Target::Child(child) => builder.connect(child).await?,
                 Target::Http(http) => builder.connect(http).await?,
+                Target::WebSocket(ws) => builder.connect(ws).await?,
             };
             let native = NativeEngineClient {
                 client: Mutex::new(Some(Arc::new(client))),
@@ -491,6 +493,25 @@ fn oauth(settings: &Bound<'_, PyAny>, inbox: &Arc<Shared>) -> PyResult<OAuthClie
     settings.build(ask).map_err(PyValueError::new_err)
 }
 
+/// The trust of a URL target's root certificates (PEM texts or paths) besides the system's
+/// store (`None`: the system's alone).
+fn trust(roots: &Bound<'_, PyAny>) -> PyResult<Option<Trust>> {
+    if roots.is_none() {
+        return Ok(None);
+    }
+    let trust = Trust::with_root_certificates(&roots.extract::<Vec<String>>()?)
+        .map_err(|e| PyValueError::new_err(format!("root_certificates: {e}")))?;
+    Ok(Some(trust))
+}
+
+/// The headers of a URL target (`None`: none).
+fn headers(given: &Bound<'_, PyAny>) -> PyResult<Vec<(String, String)>> {
+    if given.is_none() {
+        return Ok(Vec::new());
+    }
+    given.cast::<PyDict>()?.iter().map(|(k, v)| Ok((k.extract::<String>()?, v.extract::<String>()?))).collect()
+}
+
 /// Reads Python's description of where to connect (an HTTP target's OAuth questions go to
 /// `inbox`).
 fn read_target(target: &Bound<'_, PyAny>, inbox: &Arc<Shared>) -> PyResult<(Target, Option<StderrTail>)> {
@@ -520,17 +541,9 @@ fn read_target(target: &Bound<'_, PyAny>, inbox: &Arc<Shared>) -> PyResult<(Targ
         }
         "http" => {
             let url: String = target.get_item(1)?.extract()?;
-            let headers = target.get_item(2)?;
-            let mut http = HttpTransport::new(url);
-            if !headers.is_none() {
-                for (key, value) in headers.cast::<PyDict>()?.iter() {
-                    http = http.header(key.extract::<String>()?, value.extract::<String>()?);
-                }
-            }
-            let roots = target.get_item(4)?;
-            if !roots.is_none() {
-                let trust = Trust::with_root_certificates(&roots.extract::<Vec<String>>()?)
-                    .map_err(|e| PyValueError::new_err(format!("root_certificates: {e}")))?;
+            let mut http =
+                headers(&target.get_item(2)?)?.into_iter().fold(HttpTransport::new(url), |t, (k, v)| t.header(k, v));
+            if let Some(trust) = trust(&target.get_item(4)?)? {
                 http = http.trust(trust);
             }
             let settings = target.get_item(3)?;
@@ -538,6 +551,16 @@ fn read_target(target: &Bound<'_, PyAny>, inbox: &Arc<Shared>) -> PyResult<(Targ
                 http = http.oauth(oauth(&settings, inbox)?);
             }
             Ok((Target::Http(http), None))
+        }
+        "websocket" => {
+            let url: String = target.get_item(1)?.extract()?;
+            let mut ws = headers(&target.get_item(2)?)?
+                .into_iter()
+                .fold(WebSocketTransport::new(url), |t, (k, v)| t.header(k, v));
+            if let Some(trust) = trust(&target.get_item(4)?)? {
+                ws = ws.trust(trust);
+            }
+            Ok((Target::WebSocket(ws), None))
         }
         other => Err(PyValueError::new_err(format!("no transport {other:?}"))),
     }

@@ -42,6 +42,8 @@ mod test_client_listen;
 mod test_client_oauth;
 #[path = "test_client_stdio.rs"]
 mod test_client_stdio;
+#[path = "test_client_websocket.rs"]
+mod test_client_websocket;
 #[path = "test_concurrency.rs"]
 mod test_concurrency;
 #[path = "test_enable_disable.rs"]

@@ -6,66 +6,24 @@
 use crate::client_server;
 use crate::http_client;
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
-use client_server::{TOOLS, TestServer, test_server, text};
+use client_server::{Served, text};
 use http_client::{in_session, send};
+use mcpforge::ProtocolVersion;
 use mcpforge::client::transport::HttpTransport;
 use mcpforge::client::{Client, ClientBuilder, ClientError, Protocol};
-use mcpforge::{HttpOptions, ProtocolVersion};
 use serde_json::json;
-use tokio::task::JoinHandle;
 
 const WAIT: Duration = Duration::from_secs(10);
 
-struct Served {
-    test: TestServer,
-    addr: SocketAddr,
-    run: JoinHandle<Result<(), mcpforge::Error>>,
-}
-
-impl Served {
-    async fn start() -> Served {
-        let test = test_server();
-        let options = HttpOptions { bind: "127.0.0.1:0".parse().expect("an address"), ..HttpOptions::default() };
-        let http = test.server.bind_http(options).await.expect("bind");
-        let addr = http.local_addr().expect("local address");
-        Served { test, addr, run: tokio::spawn(http.run()) }
-    }
-
-    fn url(&self) -> String {
-        format!("http://{}/mcp", self.addr)
-    }
-
-    async fn stop(self) {
-        self.test.server.shutdown();
-        let _ = tokio::time::timeout(WAIT, self.run).await;
-    }
-}
-
 fn answering(protocol: Protocol) -> ClientBuilder {
-    Client::builder("http-test", "1.0.0")
-        .protocol(protocol)
-        .on_sampling(|_| async {
-            Ok(json!({ "role": "assistant", "content": { "type": "text", "text": "sampled" }, "model": "m" }))
-        })
-        .on_elicitation(|_| async { Ok(json!({ "action": "accept", "content": { "name": "Ada" } })) })
-        .roots(vec![json!({ "uri": "file:///r" })])
-        .timeout(Duration::from_millis(500))
+    client_server::answering("http-test", protocol, Duration::from_millis(500))
 }
 
 /// The same calls on either wire.
 async fn calls(client: &Client) {
-    assert_eq!(client.list_tools().await.expect("tools/list").len(), TOOLS);
-    assert_eq!(text(&client.call_tool("echo", json!({ "text": "over HTTP" })).await.expect("echo")), "over HTTP");
-    let added = client.call_tool("add", json!({ "a": 1, "b": 2 })).await.expect("add");
-    assert_eq!(added["structuredContent"]["sum"], 3.0);
-    assert_eq!(text(&client.call_tool("sample", json!({})).await.expect("sampling")), "sampled");
-    assert_eq!(text(&client.call_tool("ask", json!({})).await.expect("elicitation")), r#"{"name":"Ada"}"#);
-    assert_eq!(text(&client.call_tool("roots", json!({})).await.expect("roots")), "file:///r");
-    let read = client.read_resource("file:///a.txt").await.expect("read");
-    assert_eq!(read["contents"][0]["text"], "contents of a");
+    client_server::calls(client, "over HTTP").await;
     // Arguments annotated with `x-mcp-header` travel in `Mcp-Param-*` headers too (required
     // on the stateless wire), encoded when not plain ASCII.
     let region = client.call_tool("region", json!({ "region": " Zürich ", "zone": 7 })).await.expect("region");
@@ -82,8 +40,8 @@ async fn timeout_cancels(client: &Client, served: &mut Served) {
 
 #[tokio::test]
 async fn a_legacy_session_over_http() {
-    let mut served = Served::start().await;
-    let transport = HttpTransport::new(served.url());
+    let mut served = Served::start(false).await;
+    let transport = HttpTransport::new(served.url("http"));
     let session = transport.session_id();
     let client =
         answering(Protocol::Handshake(ProtocolVersion::LATEST_LEGACY)).connect(transport).await.expect("connects");
@@ -110,8 +68,8 @@ async fn a_legacy_session_over_http() {
 
 #[tokio::test]
 async fn the_stateless_wire_over_http() {
-    let mut served = Served::start().await;
-    let transport = HttpTransport::new(served.url());
+    let mut served = Served::start(false).await;
+    let transport = HttpTransport::new(served.url("http"));
     let session = transport.session_id();
     let client = answering(Protocol::Auto).connect(transport).await.expect("connects");
     assert_eq!(client.session().protocol_version, ProtocolVersion::V2026_07_28);
@@ -124,7 +82,7 @@ async fn the_stateless_wire_over_http() {
 
 #[tokio::test]
 async fn an_http_error_without_a_json_rpc_body_fails_the_request() {
-    let served = Served::start().await;
+    let served = Served::start(false).await;
     let wrong = format!("http://{}/elsewhere", served.addr);
     let refused = Client::builder("http-test", "1.0.0").connect(HttpTransport::new(wrong)).await;
     let error = refused.expect_err("no MCP endpoint there");

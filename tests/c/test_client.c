@@ -2,7 +2,7 @@
  * test_client.c - the C client (mcpf_client_*) against real servers in other processes:
  * the quickstart (argv[1], target/debug/quickstart) over stdio and over Streamable HTTP on
  * 127.0.0.1, and this program run as a fixture server (`test_client --fixture`, a C server
- * on stdio) with a resource, a template, a prompt with completions, a slow tool, a tool
+ * on stdio; `test_client --fixture-ws ADDRESS`, the same over WebSocket on 127.0.0.1) with a resource, a template, a prompt with completions, a slow tool, a tool
  * that logs, a tool that asks the client for sampling, elicitation and roots, a tool run
  * as a task and a tool that changes the resource (its subscribers told). The fixture leaves a `sleep` in its process group, which freeing the client must kill.
  */
@@ -173,9 +173,10 @@ static void names(const mcpf_call *call, mcpf_responder *r, void *user_data) {
     mcpf_responder_completion(r, "[\"Ada\",\"Alan\"]", SIZE_MAX);
 }
 
-/* Serves the fixture on stdio; first starts a `sleep` left in the process group and says
- * both pids on stderr ("pids CHILD GRANDCHILD"). */
-static int fixture(void) {
+/* Serves the fixture on stdio (over HTTP with WebSocket at `ws_bind` when not NULL); first
+ * starts a `sleep` left in the process group and says both pids on stderr ("pids CHILD
+ * GRANDCHILD"). */
+static int fixture(const char *ws_bind) {
     pid_t sleeper = fork();
     if (sleeper == 0) {
         execl("/bin/sleep", "sleep", "600", (char *)NULL);
@@ -212,7 +213,13 @@ static int fixture(void) {
                  mcpf_server_add_prompt(server, "greet", SIZE_MAX, "Greets", SIZE_MAX,
                                         "[{\"name\":\"name\",\"required\":true}]", SIZE_MAX, greet, NULL, NULL) ||
                  mcpf_server_add_completion(server, "ref/prompt", SIZE_MAX, "greet", SIZE_MAX, names, NULL, NULL);
-    if (!failed) failed = mcpf_server_run_stdio(server) != MCPF_STATUS_OK;
+    if (!failed && ws_bind != NULL) {
+        char options[128];
+        snprintf(options, sizeof options, "{\"bind\":\"%s\",\"websocket\":true}", ws_bind);
+        failed = mcpf_server_run_http(server, options, SIZE_MAX) != MCPF_STATUS_OK;
+    } else if (!failed) {
+        failed = mcpf_server_run_stdio(server) != MCPF_STATUS_OK;
+    }
     for (int i = 0; i < worker_count; i++) pthread_join(workers[i], NULL);
     mcpf_server_free(server);
     mcpf_client_free(relay_client);
@@ -438,31 +445,38 @@ static void child_options(mcpf_client_config *config, const char *quickstart) {
     mcpf_client_free(c);
 }
 
-static void quickstart_http(const char *quickstart) {
+/* Starts `program FLAG 127.0.0.1:PORT` in a process group of its own (a free port) and
+ * connects `*c` to `SCHEME://127.0.0.1:PORT/mcp` with `options_json`, trying for at most
+ * 30 s while the server starts; returns the server's pid (stopped by the caller). */
+static pid_t serve_and_connect(const char *program, const char *flag, const char *scheme, mcpf_client_config *config,
+                               const char *options_json, mcpf_client **c) {
     unsigned port = loopback_free_port();
     CHECK(port != 0);
     char bind_to[32], url[64];
     snprintf(bind_to, sizeof bind_to, "127.0.0.1:%u", port);
-    snprintf(url, sizeof url, "http://127.0.0.1:%u/mcp", port);
+    snprintf(url, sizeof url, "%s://127.0.0.1:%u/mcp", scheme, port);
     pid_t server = fork();
     if (server == 0) {
         setpgid(0, 0);
-        execl(quickstart, quickstart, "--http", bind_to, (char *)NULL);
+        execl(program, program, flag, bind_to, (char *)NULL);
         _exit(127);
     }
     CHECK(server > 0);
+    *c = NULL;
+    for (int i = 0; i < 300 && *c == NULL; i++) {
+        if (mcpf_client_connect_http(config, url, SIZE_MAX, options_json, SIZE_MAX, c) != MCPF_STATUS_OK) sleep_ms(100);
+    }
+    CHECK(*c != NULL);
+    return server;
+}
+
+static void quickstart_http(const char *quickstart) {
     mcpf_client_config *config = NULL;
     CHECK_STATUS(mcpf_client_config_new("c-test", SIZE_MAX, "1.0", SIZE_MAX, "{\"protocol\":\"legacy\"}", SIZE_MAX,
                                         &config),
                  MCPF_STATUS_OK);
     mcpf_client *c = NULL;
-    /* The server needs a moment to listen: try for at most 30 s. */
-    for (int i = 0; i < 300 && c == NULL; i++) {
-        if (mcpf_client_connect_http(config, url, SIZE_MAX, "{\"headers\":{\"X-Test\":\"1\"}}", SIZE_MAX, &c) !=
-            MCPF_STATUS_OK)
-            sleep_ms(100);
-    }
-    CHECK(c != NULL);
+    pid_t server = serve_and_connect(quickstart, "--http", "http", config, "{\"headers\":{\"X-Test\":\"1\"}}", &c);
     if (c) {
         check_quickstart(c);
         const char *session = NULL;
@@ -482,6 +496,34 @@ static void quickstart_http(const char *quickstart) {
 }
 
 /* ---------------------------------------------------------------- the fixture */
+
+/* The fixture over WebSocket: `mcpf_client_connect_http` with a ws:// URL. */
+static void fixture_websocket(const char *self) {
+    mcpf_client_config *config = NULL;
+    CHECK_STATUS(mcpf_client_config_new("c-test", SIZE_MAX, "1.0", SIZE_MAX, "{\"protocol\":\"legacy\"}", SIZE_MAX,
+                                        &config),
+                 MCPF_STATUS_OK);
+    mcpf_client *c = NULL;
+    pid_t server = serve_and_connect(self, "--fixture-ws", "ws", config, "{}", &c);
+    if (c) {
+        const char *session = NULL;
+        size_t len = 0;
+        CHECK_STATUS(mcpf_client_session(c, &session, &len), MCPF_STATUS_OK);
+        check_contains(session, "\"name\":\"c-fixture\"");
+        char *out = call_json(c, "chatty", NULL, NULL, MCPF_STATUS_OK);
+        check_contains(out, "\"text\":\"chatted\"");
+        mcpf_string_free(out);
+        CHECK_STATUS(mcpf_client_ping(c, NULL), MCPF_STATUS_OK);
+        CHECK_STATUS(mcpf_client_close(c), MCPF_STATUS_OK);
+        CHECK_STATUS(mcpf_client_ping(c, NULL), MCPF_STATUS_CLOSED);
+        mcpf_client_free(c);
+    }
+    mcpf_client_config_free(config);
+    if (server > 0) {
+        kill(-server, SIGKILL);
+        CHECK(waitpid(server, NULL, 0) == server);
+    }
+}
 
 struct slow_call {
     mcpf_client *client;
@@ -773,7 +815,8 @@ static void misuse(mcpf_client_config *config) {
 }
 
 int main(int argc, char **argv) {
-    if (argc == 2 && strcmp(argv[1], "--fixture") == 0) return fixture();
+    if (argc == 2 && strcmp(argv[1], "--fixture") == 0) return fixture(NULL);
+    if (argc == 3 && strcmp(argv[1], "--fixture-ws") == 0) return fixture(argv[2]);
     if (argc != 2) {
         fprintf(stderr, "usage: test_client QUICKSTART  (the quickstart server, e.g. target/debug/quickstart)\n");
         return 2;
@@ -796,5 +839,6 @@ int main(int argc, char **argv) {
     if (config) fixture_session(config, argv[0], argv[1]);
     fixture_stateless(argv[0]);
     fixture_tasks(argv[0]);
+    fixture_websocket(argv[0]);
     return check_summary("test_client");
 }

@@ -89,7 +89,7 @@ class Client {
   async connect(transport) {
     if (this.#native) throw new Error('mcpforge: the client is already connected');
     if (!transport || typeof transport[REACH] !== 'function') {
-      throw new TypeError('mcpforge: connect() takes a StdioClientTransport, StreamableHTTPClientTransport or InProcessClientTransport of this package');
+      throw new TypeError('mcpforge: connect() takes a StdioClientTransport, StreamableHTTPClientTransport, WebSocketClientTransport or InProcessClientTransport of this package');
     }
     const { reach, server, oauth } = await transport[REACH]();
     const declared = Object.entries(ASKS).filter(([cap]) => this.#capabilities[cap]).map(([, method]) => method);

@@ -2,7 +2,8 @@
  * The ways a `Client` (./client.js) reaches a server, named as the official TypeScript SDK
  * names its client transports: `StdioClientTransport` (a child process the engine starts,
  * in a process group of its own, killed with it on close), `StreamableHTTPClientTransport`
- * (an `http://` MCP endpoint) and `InProcessClientTransport` (an mcpforge server of this
+ * (an `http://` MCP endpoint), `WebSocketClientTransport` (a `ws://` or `wss://` URL, the
+ * `mcp` subprotocol, one message per text frame) and `InProcessClientTransport` (an mcpforge server of this
  * process, through the engine's in-memory link: no pipe, no second serialization). Each
  * only describes the way; the engine's client opens it when `client.connect(transport)`
  * runs.
@@ -127,6 +128,29 @@ class StreamableHTTPClientTransport extends ClientTransport {
 }
 
 /**
+ * A server at a WebSocket URL (`ws://`, `wss://`): `new WebSocketClientTransport(new
+ * URL('ws://127.0.0.1:3000/mcp'))`, as the SDK takes it; `{ headers }` (beyond the SDK) go
+ * on the upgrade request, and `rootCertificates` are trusted for `wss://` as for `https://`. The engine asks for the `mcp` subprotocol and carries one JSON-RPC
+ * message per text frame; a socket that drops fails the calls in flight and is not reopened.
+ */
+class WebSocketClientTransport extends ClientTransport {
+  #params;
+
+  constructor(url, options = {}) {
+    super();
+    const href = String(url);
+    if (!/^wss?:\/\//i.test(href)) throw new TypeError(`mcpforge: WebSocketClientTransport takes a ws:// or wss:// URL, not ${href}`);
+    const headers = stringMap(Object.entries(options.headers ?? {}), 'the header');
+    this.#params = { kind: 'webSocket', url: href, headers, rootCertificates: rootsOf(options.rootCertificates) };
+  }
+
+  /** @internal */
+  [REACH]() {
+    return { reach: this.#params };
+  }
+}
+
+/**
  * An mcpforge server of this process: a `Server`, or an `McpServer` of the drop-in layer
  * (its `engine`). The client talks to it through the engine's in-memory link, as a client
  * on stdio would, without a pipe; the server needs no `listen()`.
@@ -149,4 +173,4 @@ class InProcessClientTransport extends ClientTransport {
   }
 }
 
-module.exports = { StdioClientTransport, StreamableHTTPClientTransport, InProcessClientTransport, REACH, BIND };
+module.exports = { StdioClientTransport, StreamableHTTPClientTransport, WebSocketClientTransport, InProcessClientTransport, REACH, BIND };

@@ -137,6 +137,13 @@ export declare class StreamableHTTPClientTransport implements ClientTransport {
   );
 }
 
+/** A server at a WebSocket URL (`ws://`, `wss://`), over the `mcp` subprotocol. */
+export declare class WebSocketClientTransport implements ClientTransport {
+  start(): Promise<void>;
+  close(): Promise<void>;
+  constructor(url: URL | string, options?: { headers?: { [name: string]: string }; rootCertificates?: string | string[] });
+}
+
 /** An mcpforge `Server` or `McpServer` of this process. */
 export declare class InProcessClientTransport implements ClientTransport {
   start(): Promise<void>;

@@ -35,3 +35,9 @@ pub trait Transport: Send + 'static {
     /// Opens the transport with queues of `queue` messages each way.
     fn open(self: Box<Self>, queue: usize) -> BoxFuture<'static, Result<Wire, ClientError>>;
 }
+
+impl Transport for Box<dyn Transport> {
+    fn open(self: Box<Self>, queue: usize) -> BoxFuture<'static, Result<Wire, ClientError>> {
+        (*self).open(queue)
+    }
+}

@@ -6,9 +6,11 @@
 #![allow(dead_code, reason = "each test file uses a different part of the server")]
 
 use std::collections::BTreeMap;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use mcpforge::client::{Client, ClientBuilder, Protocol};
 use mcpforge::{
     BoxFuture, CompleteRequest, CompletionHandler, CompletionOutput, CompletionRef, CreateMessageRequest,
     ElicitRequest, GetPromptResult, HandlerError, Json, Limits, LogLevel, Prompt, PromptArgument, PromptMessage,
@@ -16,6 +18,7 @@ use mcpforge::{
 };
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
 
 /// How many filler tools the server lists besides the named ones.
 pub const FILLER_TOOLS: usize = 20;
@@ -132,4 +135,60 @@ pub fn test_server() -> TestServer {
 /// The text of a tool result's first content block.
 pub fn text(result: &Value) -> &str {
     result["content"][0]["text"].as_str().unwrap_or_default()
+}
+
+/// The test server on the engine's HTTP listener on 127.0.0.1 (serving WebSocket too when
+/// asked).
+pub struct Served {
+    pub test: TestServer,
+    pub addr: SocketAddr,
+    run: JoinHandle<Result<(), mcpforge::Error>>,
+}
+
+impl Served {
+    pub async fn start(websocket: bool) -> Served {
+        let test = test_server();
+        let bind = "127.0.0.1:0".parse().expect("an address");
+        let options = mcpforge::HttpOptions { bind, websocket, ..mcpforge::HttpOptions::default() };
+        let http = test.server.bind_http(options).await.expect("bind");
+        let addr = http.local_addr().expect("local address");
+        Served { test, addr, run: tokio::spawn(http.run()) }
+    }
+
+    /// The MCP endpoint's URL with `scheme` (`http`, `ws`).
+    pub fn url(&self, scheme: &str) -> String {
+        format!("{scheme}://{}/mcp", self.addr)
+    }
+
+    pub async fn stop(self) {
+        self.test.server.shutdown();
+        let _ = tokio::time::timeout(Duration::from_secs(10), self.run).await;
+    }
+}
+
+/// A client on `protocol` answering sampling, elicitation and roots, each call bounded by
+/// `timeout`.
+pub fn answering(name: &str, protocol: Protocol, timeout: Duration) -> ClientBuilder {
+    Client::builder(name, "1.0.0")
+        .protocol(protocol)
+        .on_sampling(|_| async {
+            Ok(json!({ "role": "assistant", "content": { "type": "text", "text": "sampled" }, "model": "m" }))
+        })
+        .on_elicitation(|_| async { Ok(json!({ "action": "accept", "content": { "name": "Ada" } })) })
+        .roots(vec![json!({ "uri": "file:///r" })])
+        .timeout(timeout)
+}
+
+/// Lists, calls and the server's requests answered (as `answering` answers them), the same
+/// over every transport; `echo` says `said` back.
+pub async fn calls(client: &Client, said: &str) {
+    assert_eq!(client.list_tools().await.expect("tools/list").len(), TOOLS);
+    assert_eq!(text(&client.call_tool("echo", json!({ "text": said })).await.expect("echo")), said);
+    let added = client.call_tool("add", json!({ "a": 1, "b": 2 })).await.expect("add");
+    assert_eq!(added["structuredContent"]["sum"], 3.0);
+    assert_eq!(text(&client.call_tool("sample", json!({})).await.expect("sampling")), "sampled");
+    assert_eq!(text(&client.call_tool("ask", json!({})).await.expect("elicitation")), r#"{"name":"Ada"}"#);
+    assert_eq!(text(&client.call_tool("roots", json!({})).await.expect("roots")), "file:///r");
+    let read = client.read_resource("file:///a.txt").await.expect("read");
+    assert_eq!(read["contents"][0]["text"], "contents of a");
 }

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use mcpforge::client::auth::OAuthSettings;
 use mcpforge::client::transport::child::StderrTail;
-use mcpforge::client::transport::{ChildTransport, HttpTransport, Transport, Trust};
+use mcpforge::client::transport::{ChildTransport, HttpTransport, Transport, Trust, WebSocketTransport};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::json;
@@ -176,11 +176,14 @@ pub unsafe extern "C" fn mcpf_client_connect_stdio(
 }
 
 /// Connects to the Streamable HTTP endpoint `url` (`http://host:port/path` or `https://`,
-/// copied) with `config`. `options_json` (NULL: defaults) is an object of optional fields:
-/// `"headers"` (`{"Authorization": "Bearer ..."}`, sent with every request);
-/// `"root_certificates"` (a list, each PEM text or the path of a PEM file, read at connect:
-/// certificates trusted for `https://` besides the system's store, by the connection and by
-/// the OAuth exchanges); `"oauth"` (authorize when the server asks: the engine's OAuth
+/// copied) with `config`; a `ws://` or `wss://` URL connects over WebSocket instead (the
+/// `mcp` subprotocol, one message per text frame; a socket that drops fails the calls in
+/// flight with `MCPF_STATUS_CLOSED` and is not reopened). `options_json` (NULL: defaults) is
+/// an object of optional fields: `"headers"` (`{"Authorization": "Bearer ..."}`, sent with
+/// every request, or with the WebSocket upgrade); `"root_certificates"` (a list, each PEM
+/// text or the path of a PEM file, read at connect: certificates trusted for `https://` and
+/// `wss://` besides the system's store, by the connection and by the OAuth exchanges);
+/// `"oauth"` (HTTP only; authorize when the server asks: the engine's OAuth
 /// settings, camelCase: `clientName`, `redirectUri`, `scopes`, `clientId`, `clientSecret`,
 /// `issuer`, `clientMetadataUrl`, `followRedirects` (no user: follow the authorization
 /// server's redirects), `store` (the tokens kept by the application, not in memory),
@@ -211,13 +214,27 @@ pub unsafe extern "C" fn mcpf_client_connect_http(
         let (url, text) =
             unsafe { (try_str(url, url_len, "url")?, try_opt_str(options_json, options_json_len, "options_json")?) };
         let options: HttpOptions = options(text)?;
-        let mut http = HttpTransport::new(url);
-        for (name, value) in options.headers.unwrap_or_default() {
-            http = http.header(name, value);
+        let headers = options.headers.unwrap_or_default();
+        let trust = match options.root_certificates {
+            Some(roots) => Some(
+                Trust::with_root_certificates(&roots)
+                    .map_err(|e| Fail::new(mcpf_status::InvalidArgument, format!("root_certificates: {e}")))?,
+            ),
+            None => None,
+        };
+        let scheme = url.split_once("://").map(|(scheme, _)| scheme.to_ascii_lowercase());
+        if matches!(scheme.as_deref(), Some("ws" | "wss")) {
+            if options.oauth.is_some() {
+                return Err(Fail::new(mcpf_status::InvalidArgument, "\"oauth\" is for an http:// or https:// URL"));
+            }
+            let mut ws = headers.into_iter().fold(WebSocketTransport::new(url), |t, (k, v)| t.header(k, v));
+            if let Some(trust) = trust {
+                ws = ws.trust(trust);
+            }
+            return connect(config, ws, None, out);
         }
-        if let Some(roots) = options.root_certificates {
-            let trust = Trust::with_root_certificates(&roots)
-                .map_err(|e| Fail::new(mcpf_status::InvalidArgument, format!("root_certificates: {e}")))?;
+        let mut http = headers.into_iter().fold(HttpTransport::new(url), |t, (k, v)| t.header(k, v));
+        if let Some(trust) = trust {
             http = http.trust(trust);
         }
         if let Some(settings) = options.oauth {

@@ -65,18 +65,19 @@ class Client:
     """An MCP client: ``async with Client(target) as client: await client.call_tool(...)``.
 
     ``target`` is a mcpforge server object of this process (in memory), an
-    ``http://.../mcp`` URL (Streamable HTTP), or a ``StdioServerParameters`` (ours or the
+    ``http://.../mcp`` URL (Streamable HTTP), a ``ws://`` or ``wss://`` URL (WebSocket, the
+    ``mcp`` subprotocol), or a ``StdioServerParameters`` (ours or the
     official ``mcp`` one) for a child process; ``Client.stdio(command, args)`` is the
     short form. Options (keywords): ``read_timeout_seconds`` (each request's timeout; by
     default 60 s, restarted by the request's progress, at most 10 min), ``sampling_callback``,
     ``elicitation_callback``, ``list_roots_callback``, ``logging_callback``,
     ``message_handler`` (official signatures), ``client_info`` (``{"name", "version"}``),
     ``mode`` (``"auto"``: 2026-07-28 discovery, else the handshake; ``"legacy"``: the
-    handshake; or a protocol version), ``headers``, ``auth`` (HTTP only: an
-    ``OAuthClientProvider``, ``mcpforge.client.auth``) and ``root_certificates`` (HTTP
-    only: certificates trusted for ``https://`` besides the system's store, by the
-    connection and the OAuth exchanges: one or a list, each PEM text or the path of a PEM
-    file)."""
+    handshake; or a protocol version), ``headers`` (HTTP and WebSocket: sent with every
+    request, or with the upgrade), ``auth`` (HTTP only: an ``OAuthClientProvider``,
+    ``mcpforge.client.auth``) and ``root_certificates`` (HTTP and WebSocket: certificates
+    trusted for ``https://`` and ``wss://`` besides the system's store, by the connection and
+    the OAuth exchanges: one or a list, each PEM text or the path of a PEM file)."""
 
     def __init__(
         self,
@@ -140,12 +141,16 @@ class Client:
     def _read_target(
         server: Any, headers: Optional[Dict[str, str]], auth: Optional[OAuthClientProvider], roots: Optional[List[str]]
     ) -> Any:
+        if isinstance(server, str) and server.lower().startswith(("ws://", "wss://")):
+            if auth is not None:
+                raise TypeError("auth= is for a client over HTTP (an http:// URL), not WebSocket")
+            return ("websocket", server, headers, None, roots)
         if isinstance(server, str):
             return ("http", server, headers, None if auth is None else auth.settings(), roots)
         if auth is not None:
             raise TypeError("auth= is for a client over HTTP (an http:// URL)")
         if roots is not None:
-            raise TypeError("root_certificates= is for a client over HTTP (an https:// URL)")
+            raise TypeError("root_certificates= is for a client over HTTP or WebSocket (an https:// or wss:// URL)")
         if hasattr(server, "command") and hasattr(server, "args"):
             cwd = getattr(server, "cwd", None)
             env = getattr(server, "env", None)
@@ -153,7 +158,7 @@ class Client:
         if _in_process(server) is not None:
             return ("memory", None)
         raise TypeError(
-            f"Client takes a mcpforge server, an http:// URL or StdioServerParameters, not {type(server).__name__}"
+            f"Client takes a mcpforge server, an http:// or ws:// URL or StdioServerParameters, not {type(server).__name__}"
         )
 
     # ----- connection ----------------------------------------------------------------------

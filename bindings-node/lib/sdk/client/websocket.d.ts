@@ -1,0 +1,2 @@
+/** Types of `mcpforge/client/websocket.js`. */
+export { WebSocketClientTransport } from '../../index.js';
