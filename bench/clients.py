@@ -83,7 +83,7 @@ def _program(command: list[str], sizes: Sizes) -> dict:
     lines = stdout.decode(errors="replace").strip().splitlines()
     if status != 0 or not lines:
         why = f"killed after {RUN_LIMIT_S} s" if status is None else f"exit status {status}"
-        raise RuntimeError(f"{' '.join(command[:3])}: {why}: {stderr.decode(errors='replace').strip()[-400:]}")
+        raise RuntimeError(f"{' '.join(Path(c).name for c in command[-3:])}: {why}: {stderr.decode(errors='replace').strip()[-400:]}")
     line = json.loads(lines[-1])
     return {"client-seq": line["sequential"], "client-64": line["in_flight"]}
 
