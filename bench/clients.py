@@ -4,6 +4,7 @@ against the same release server over stdio (the Rust quickstart), in one run.
     python3 bench/clients.py            # print the table (target/bench-clients/)
     python3 bench/clients.py --write    # and write it into docs/BENCHMARKS.md
     BENCH_ROUNDS=1 BENCH_CLIENT_CALLS=5000 python3 bench/clients.py   # a quick run
+    BENCH_CLIENTS=floor,mcpforge-rust python3 bench/clients.py        # some clients only
 
 The clients: the bare load generator (``mcpforge-load`` on stdio, the floor for a client),
 mcpforge's Rust client (``client_bench``), its Python client and the official ``mcp``
@@ -189,8 +190,10 @@ def main() -> int:
     if not SERVER.exists():
         sys.exit(f"bench-clients: {SERVER.relative_to(ROOT)} is missing: make bench-servers")
     sizes = Sizes(sequential=args.sequential, calls=args.calls, warm_up=1000)
-    clients = [c for c in CLIENTS if c.missing() is None]
-    skipped = {c.key: c.missing() for c in CLIENTS if c.missing() is not None}
+    wanted = [c for c in CLIENTS if not os.environ.get("BENCH_CLIENTS") or c.key in os.environ["BENCH_CLIENTS"].split(",")]
+    clients = [c for c in wanted if c.missing() is None]
+    skipped = {c.key: c.missing() or "" for c in wanted if c.missing() is not None}
+    skipped.update({c.key: "not selected (BENCH_CLIENTS)" for c in CLIENTS if c not in wanted})
     for key, why in skipped.items():
         print(f"bench-clients: skipping {key}: {why}", file=sys.stderr)
     load_before = os.getloadavg()[0]
