@@ -37,7 +37,9 @@ fn main() -> ExitCode {
     let plan = match parse(std::env::args().skip(1).collect()) {
         Ok(plan) => plan,
         Err(message) => {
-            eprintln!("client_bench: {message}\nusage: client_bench [--calls N] [--sequential N] [--in-flight N] [--warm-up N] [--threads N] -- SERVER ARGS...");
+            eprintln!(
+                "client_bench: {message}\nusage: client_bench [--calls N] [--sequential N] [--in-flight N] [--warm-up N] [--threads N] -- SERVER ARGS..."
+            );
             return ExitCode::from(2);
         }
     };
