@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -32,12 +30,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import chart  # noqa: E402
 import report  # noqa: E402
+from bounded import run_bounded  # noqa: E402
 from subjects import SUBJECTS, Subject, with_base  # noqa: E402
 from workloads import SIZES, WORKLOADS, Workload, full_size  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 LOAD = "target/release/mcpforge-load"
 OUT = Path("target/bench-peers")
+CLIENTS_SUMMARY = Path("target/bench-clients/summary.json")
 # Bound on one mcpforge-load run; the tool's own --timeout bounds each call.
 RUN_LIMIT_S = 1800
 
@@ -64,18 +64,13 @@ def run_load(args: list[str], server: tuple[str, ...] | list[str], limit_s: floa
         cpu = min(os.sched_getaffinity(0))
         pin = lambda: os.sched_setaffinity(0, {cpu})  # noqa: E731 (run in the child before exec)
     # A session of its own, so that a run over its limit is stopped with the server it started.
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
-                               preexec_fn=pin)
-    try:
-        stdout, stderr = process.communicate(timeout=limit_s)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
+    status, stdout, stderr = run_bounded(command, limit_s, preexec_fn=pin)
+    if status is None:
         return {"aborted": f"no result within {limit_s:.0f} s"}
     try:
         return json.loads(stdout)
     except json.JSONDecodeError:
-        return {"aborted": f"mcpforge-load exited {process.returncode}: {stderr.decode(errors='replace').strip()}"}
+        return {"aborted": f"mcpforge-load exited {status}: {stderr.decode(errors='replace').strip()}"}
 
 
 def measure(workload: Workload, subject: Subject) -> dict:
@@ -103,6 +98,10 @@ def write_report(data: dict) -> None:
     workloads = [w for w in WORKLOADS if any(r["workload"] == w.key for r in data["results"])]
     doc_dir = Path("docs") if data["complete"] else OUT
     summary = report.summarize(data["results"], subjects, workloads)
+    # The clients' figures of bench/clients.py (run just before, by `make bench-peers`), for
+    # the client targets.
+    if CLIENTS_SUMMARY.exists():
+        summary.update(json.loads(CLIENTS_SUMMARY.read_text()))
     (doc_dir / "benchmarks.svg").write_text(chart.render(summary, subjects, workloads))
     section = report.render(summary, subjects, workloads, data["skipped"], data["machine"], data["elapsed_min"],
                             data["complete"])

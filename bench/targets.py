@@ -149,5 +149,21 @@ def _floor_latency() -> list[Target]:
     return node + switches + python
 
 
+def _clients() -> list[Target]:
+    """The clients of issue 61, each against its peer on the same server in the same round
+    (bench/clients.py): workloads ``client-seq`` and ``client-64``."""
+    source = "issue 61: the client engine in every language"
+    bars = (("mcpforge-python", "mcp-python", 2, 20), ("mcpforge-node", "ts-sdk1", 1.3, 2),
+            ("mcpforge-rust", "floor", 0.8, 0.8))
+    return [
+        Target(subject, workload, "calls_per_s", f"client, {what} calls/s ≥ {bar:g}× {peer}", vs=peer, at_least=bar,
+               source=source)
+        for subject, peer, sequential, in_flight in bars
+        for workload, what, bar in (("client-seq", "sequential", sequential), ("client-64", "64 in flight", in_flight))
+    ]
+
+
+CLIENT_TARGETS: list[Target] = _clients()
+
 TARGETS: list[Target] = (_engine("mcpforge-rust") + _engine("mcpforge-c") + _c() + _python() + _python_compat()
-                         + _node() + _node_compat() + _floor_latency())
+                         + _node() + _node_compat() + _floor_latency() + CLIENT_TARGETS)

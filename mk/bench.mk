@@ -14,8 +14,12 @@
 #   make bench-middleware  each language's bench server without and with one no-op middleware
 #                      (bench/middleware.py), stdio sequential and pipelined, ratios written
 #                      into docs/BENCHMARKS.md
-#   make bench-node-client  mcpforge's Node Client against the official TypeScript SDK's
-#                      Client on the release Rust quickstart over stdio (bench/clients/node_client.mjs)
+#   make bench-clients every MCP client against the same release Rust quickstart over stdio in
+#                      one run (bench/clients.py): the bare load generator (the floor), mcpforge's
+#                      Rust, Python and Node clients, the official Python and TypeScript clients;
+#                      sequential and 64 in flight, alternating rounds, written into
+#                      docs/BENCHMARKS.md with the client targets. `make bench-peers` runs it
+#                      first; bench-client-python and bench-node-client are its old names.
 #   make hostile       hostile clients against the release `everything` server, with its RSS
 #                      curve: a flood of malformed lines that is never read, 2,000 idle
 #                      legacy HTTP sessions under 300 list changes (both must stay under 64 MiB),
@@ -42,7 +46,7 @@ BENCH_OUT := target/bench
 BENCH_C_LINK := -Ltarget/release -lmcpforge -lpthread -Wl,-rpath,'$$ORIGIN/../../release'
 
 .PHONY: load hostile soak soak-hostile soak-hostile-rust soak-hostile-python bench-servers bench-bindings \
-	bench-peers bench-middleware bench-instructions bench-client-python bench-node-client
+	bench-peers bench-middleware bench-instructions bench-clients bench-client-python bench-node-client
 
 load:
 	$(CARGO) build -j$(JOBS) --release -p mcpforge-load
@@ -114,15 +118,23 @@ bench-bindings:
 bench-peers: setup load bench-servers
 	@./scripts/setup-peers.sh
 	@$(MAKE) --no-print-directory bench-bindings
+	$(MAKE) --no-print-directory node-addon NODE_PROFILE=bindings
+	python3 bench/clients.py --write
 	python3 bench/run.py
 
-## The Python clients (mcpforge.client and the official `mcp` Client) calling the release
-## Rust quickstart over stdio (bench/client_python.py), written into docs/BENCHMARKS.md.
-bench-client-python: setup
-	$(CARGO) build -j$(JOBS) --release -p mcpforge-examples --bin quickstart
-	@./scripts/setup-peers.sh python_peers
+## Every client against the release Rust quickstart over stdio, in one run (bench/clients.py):
+## the load generator, the Rust client (client_bench), the Python clients in the peers' venv
+## (the release wheel), the Node clients (the release addon); written into docs/BENCHMARKS.md.
+## BENCH_ROUNDS, BENCH_CLIENT_CALLS and BENCH_CLIENT_SEQ_CALLS set the sizes.
+bench-clients: setup
+	$(CARGO) build -j$(JOBS) --release -p mcpforge-load -p mcpforge-examples -p mcpforge-bench-servers \
+		--bin mcpforge-load --bin quickstart --bin client_bench
+	@./scripts/setup-peers.sh python_peers npm_peers
 	@./scripts/bench-peers-bindings.sh python
-	target/peers/venv/bin/python bench/client_python.py --write
+	$(MAKE) --no-print-directory node-addon NODE_PROFILE=bindings
+	python3 bench/clients.py --write
+
+bench-client-python bench-node-client: bench-clients
 
 ## Instructions per call of every mcpforge subject, against BENCH_BASE when set
 ## (bench/instructions.py; BENCH_INSTRUCTIONS_ARGS passes its options, e.g. --jobs 2).
@@ -130,14 +142,6 @@ bench-instructions: setup load bench-servers
 	@./scripts/setup-peers.sh
 	@$(MAKE) --no-print-directory bench-bindings
 	python3 bench/instructions.py $(BENCH_INSTRUCTIONS_ARGS)
-
-## mcpforge's Node Client against the official TypeScript SDK's Client, both driving the
-## release Rust quickstart over stdio, sequential and 64 in flight (bench/clients/node_client.mjs;
-## BENCH_NODE_CLIENT_ARGS passes its options).
-bench-node-client: bench-servers
-	@./scripts/setup-peers.sh
-	$(MAKE) --no-print-directory node-addon NODE_PROFILE=bindings
-	node bench/clients/node_client.mjs $(BENCH_NODE_CLIENT_ARGS)
 
 ## What one no-op middleware costs in each language (bench/middleware.py).
 bench-middleware: setup load bench-servers
