@@ -33,10 +33,10 @@ from .._convert import input_required_type
 from .._input_required import is_input_required
 from .._native import STATELESS_PROTOCOL_VERSION
 from ..context import AcceptedElicitation as _AcceptedAnswer, Context, Elicit as _ElicitAsk, InputAsk
-from ..errors import InvalidSignature, ToolError
+from ..errors import MISSING_REQUIRED_CLIENT_CAPABILITY, InvalidSignature, McpError, ToolError
 from .._function_spec import _is_context
 from .resolve_outcomes import Accepted, is_question, official, prepare
-from .resolve_state import StateEntry, decode_state, encode_state, question_digest, restore
+from .resolve_state import StateEntry, check_answer, decode_state, encode_state, question_digest, restore
 
 _log = logging.getLogger("mcpforge")
 
@@ -257,6 +257,36 @@ def _answer(outcome: Any, official: bool) -> Any:
     return _AcceptedAnswer(content=outcome.data)
 
 
+def _require_capability(ctx: Any, ask: InputAsk, wire_key: str) -> None:
+    """Refuses, with -32021 and the capability wanted, a question the client declared it
+    cannot answer, before it is sent during the call (a session of the handshake versions;
+    the engine checks the questions of an ``input_required`` result itself). A bare
+    ``elicitation: {}`` is a form capability; one naming only ``url`` is not."""
+    caps = Context.client_capabilities.fget(ctx) if isinstance(ctx, Context) else None  # type: ignore[attr-defined]
+    if not isinstance(caps, dict):
+        return
+    if ask.method == "elicitation/create":
+        have = caps.get("elicitation")
+        if isinstance(have, dict) and ("form" in have or "url" not in have):
+            return
+        name, wanted = "form elicitation", {"elicitation": {"form": {}}}
+    elif ask.method == "sampling/createMessage":
+        have = caps.get("sampling")
+        tools = bool(ask.params.get("tools") or ask.params.get("toolChoice"))
+        if isinstance(have, dict) and (not tools or "tools" in have):
+            return
+        name, wanted = ("sampling.tools", {"sampling": {"tools": {}}}) if tools else ("sampling", {"sampling": {}})
+    else:
+        if isinstance(caps.get("roots"), dict):
+            return
+        name, wanted = "roots", {"roots": {}}
+    raise McpError(
+        MISSING_REQUIRED_CLIENT_CAPABILITY,
+        f"Client did not declare the {name} capability required by resolver {wire_key!r}",
+        {"requiredCapabilities": wanted},
+    )
+
+
 class _Rounds:
     """The rounds of one call on the 2026-07-28 wire, as the official resolvers keep them
     (``resolve_state``): the state read back, the client's answers, the outcomes to carry on
@@ -289,6 +319,7 @@ class _Rounds:
             return None
         if not isinstance(ask, _ElicitAsk):
             try:
+                check_answer(marker, raw)
                 outcome = read(raw)
             except (ValueError, TypeError, KeyError):  # pydantic's ValidationError is a ValueError
                 raise ToolError(f"Resolver {wire_key!r} received a response of the wrong kind") from None
@@ -369,6 +400,8 @@ async def _resolve_all(
         if rounds is not None:
             raise rounds.stop()
         prepared = [(wire_key, prepare(question, wire_key)) for wire_key, question in questions.values()]
+        for wire_key, (ask, _) in prepared:
+            _require_capability(ctx, ask, wire_key)
         raw = ctx.ask_all([(wire_key, ask) for wire_key, (ask, _) in prepared])
         answers = await raw if inspect.isawaitable(raw) else raw
         for key, (_, (_, read)), answer in zip(questions, prepared, answers):
@@ -414,7 +447,7 @@ def with_resolvers(fn: Callable[..., Any]) -> Callable[..., Any]:
         if is_input_required(result):  # the annotated form is refused at registration
             raise RuntimeError(
                 f"Tool {_label(fn)!r} returned an InputRequiredResult while its parameters use Resolve(...); "
-                "a call has one input_required channel, so either resolvers or the tool body drive it"
+                "a call has one input_required channel, so the multi-round flow is driven either by resolvers or by the tool body"
             )
         return result
 

@@ -26,7 +26,7 @@ from typing import Any, Dict, Mapping, Optional
 from ..context import CancelledElicitation, DeclinedElicitation, Elicit as _ElicitAsk, InputAsk, _elicit_result
 from .resolve_outcomes import accepted, answer_of, official, official_form
 
-__all__ = ["StateEntry", "State", "compact_json", "decode_state", "encode_state", "question_digest", "restore", "entry_outcome"]
+__all__ = ["check_answer", "StateEntry", "State", "compact_json", "decode_state", "encode_state", "question_digest", "restore", "entry_outcome"]
 
 STATE_VERSION = 3
 
@@ -124,6 +124,19 @@ def _result_model(marker: Any) -> Any:
     return types.ListRootsResult if (getattr(marker, "method", None) or type(marker).__name__) in ("roots/list", "ListRoots") else types.CreateMessageResult
 
 
+def check_answer(marker: Any, raw: Any) -> None:
+    """Refuses (``ValueError``) an answer to a sampling or roots question that is not of
+    its kind: checked against the official result model when the official package is
+    there, else for the fields the answer must have."""
+    model = _result_model(marker)
+    if model is not None:
+        model.model_validate(raw)
+        return
+    needed = ("roots",) if (getattr(marker, "method", None) or type(marker).__name__) in ("roots/list", "ListRoots") else ("role", "content", "model")
+    if not isinstance(raw, dict) or any(k not in raw for k in needed):
+        raise ValueError("the answer is not of the question's kind")
+
+
 def entry_outcome(entry: StateEntry, marker: Any, ask: InputAsk) -> Any:
     """The outcome an entry stands for, for the question ``marker`` (asked as ``ask``),
     checked against it: a pydantic ``ValidationError`` (or ``ValueError``) when it does not
@@ -135,11 +148,7 @@ def entry_outcome(entry: StateEntry, marker: Any, ask: InputAsk) -> Any:
         if official(marker):
             return official_form(entry.action, None)
         return DeclinedElicitation() if entry.action == "decline" else CancelledElicitation()
-    model = _result_model(marker)
-    if model is not None:
-        model.model_validate(entry.data if entry.action == "accept" else None)
-    elif entry.action != "accept" or not isinstance(entry.data, dict):
-        raise ValueError("the recorded answer does not fit the question")
+    check_answer(marker, entry.data if entry.action == "accept" else None)
     return answer_of(marker, entry.data)
 
 
