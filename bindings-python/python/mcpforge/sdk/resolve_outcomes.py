@@ -83,8 +83,28 @@ def answer_of(marker: Any, raw: Dict[str, Any]) -> Accepted:
         return Accepted(_roots(raw), raw)
     from mcp import types  # type: ignore[import-not-found, unused-ignore]  # optional dependency
 
-    model = types.CreateMessageResult if type(marker).__name__ == "Sample" else types.ListRootsResult
-    return Accepted(model.model_validate(raw))
+    return Accepted(result_model(marker).model_validate(raw))
+
+
+def wants_tools(marker: Any) -> bool:
+    """Whether a sampling question offers the model tools (``tools`` or ``tool_choice``):
+    its answer is then the official ``CreateMessageResultWithTools``."""
+    params = marker.params
+    if isinstance(params, dict):
+        return bool(params.get("tools") or params.get("toolChoice"))
+    return bool(getattr(params, "tools", None) or getattr(params, "tool_choice", None))
+
+
+def result_model(marker: Any) -> Any:
+    """The official result model of a sampling or roots question's answer, or None without
+    the official package."""
+    try:
+        from mcp import types  # type: ignore[import-not-found, unused-ignore]  # optional dependency
+    except ImportError:
+        return None
+    if (getattr(marker, "method", None) or type(marker).__name__) in ("roots/list", "ListRoots"):
+        return types.ListRootsResult
+    return getattr(types, "CreateMessageResultWithTools", types.CreateMessageResult) if wants_tools(marker) else types.CreateMessageResult
 
 
 def prepare(marker: Any, wire_key: str) -> Tuple[InputAsk, Callable[[Any], Any]]:

@@ -24,7 +24,7 @@ import json
 from typing import Any, Dict, Mapping, Optional
 
 from ..context import CancelledElicitation, DeclinedElicitation, Elicit as _ElicitAsk, InputAsk, _elicit_result
-from .resolve_outcomes import accepted, answer_of, official, official_form
+from .resolve_outcomes import accepted, answer_of, official, official_form, result_model
 
 __all__ = ["check_answer", "StateEntry", "State", "compact_json", "decode_state", "encode_state", "question_digest", "restore", "entry_outcome"]
 
@@ -114,21 +114,11 @@ def _form_data(data: Any, ask: "_ElicitAsk[Any]") -> Any:
     return _elicit_result({"action": "accept", "content": data}, ask).content
 
 
-def _result_model(marker: Any) -> Any:
-    """The official result model a sampling or roots answer is checked against, or None
-    without the official package."""
-    try:
-        from mcp import types  # type: ignore[import-not-found, unused-ignore]  # optional dependency
-    except ImportError:
-        return None
-    return types.ListRootsResult if (getattr(marker, "method", None) or type(marker).__name__) in ("roots/list", "ListRoots") else types.CreateMessageResult
-
-
 def check_answer(marker: Any, raw: Any) -> None:
     """Refuses (``ValueError``) an answer to a sampling or roots question that is not of
     its kind: checked against the official result model when the official package is
     there, else for the fields the answer must have."""
-    model = _result_model(marker)
+    model = result_model(marker)
     if model is not None:
         model.model_validate(raw)
         return
