@@ -183,7 +183,8 @@ fn arguments_digest(arguments: &Value) -> String {
 }
 
 fn principal_hash(salt: &[u8], subject: &str) -> Vec<u8> {
-    Sha256::new().chain_update(PRINCIPAL_LABEL).chain_update(salt).chain_update(subject.as_bytes()).finalize()[..16].to_vec()
+    Sha256::new().chain_update(PRINCIPAL_LABEL).chain_update(salt).chain_update(subject.as_bytes()).finalize()[..16]
+        .to_vec()
 }
 
 fn principal_claim(subject: &str) -> String {
@@ -281,7 +282,14 @@ fn write_string(out: &mut String, s: &str) {
 /// notation from 1e-4 up to 1e16, scientific (`1e+16`, `1.5e-05`) outside.
 fn python_float(f: f64) -> String {
     if !f.is_finite() {
-        return (if f.is_nan() { "NaN" } else if f > 0.0 { "Infinity" } else { "-Infinity" }).to_owned();
+        return (if f.is_nan() {
+            "NaN"
+        } else if f > 0.0 {
+            "Infinity"
+        } else {
+            "-Infinity"
+        })
+        .to_owned();
     }
     let shortest = serde_json::Number::from_f64(f).map(|n| n.to_string()).unwrap_or_default();
     let (sign, body) = shortest.strip_prefix('-').map_or(("", shortest.as_str()), |rest| ("-", rest));
@@ -335,11 +343,15 @@ mod tests {
         let other = json!({"b": 2});
         assert_eq!(codec.open(&binding(&other, None), &token), Err("request binding"));
         assert_eq!(codec.open(&binding(&args, Some("alice")), &token), Err("principal"));
-        let elsewhere = OfficialCodec::new(&[b"0123456789abcdef0123456789abcdef".to_vec()], Some("other".into())).unwrap();
+        let elsewhere =
+            OfficialCodec::new(&[b"0123456789abcdef0123456789abcdef".to_vec()], Some("other".into())).unwrap();
         assert_eq!(elsewhere.open(&binding(&args, None), &token), Err("audience"));
         assert!(codec.open(&binding(&args, None), &format!("{token}A")).is_err());
         assert_eq!(codec.open(&binding(&args, None), &token.replacen("v1.", "v2.", 1)), Err("malformed"));
-        assert_eq!(OfficialCodec::ephemeral(Some("svc".into())).open(&binding(&args, None), &token), Err("unknown key"));
+        assert_eq!(
+            OfficialCodec::ephemeral(Some("svc".into())).open(&binding(&args, None), &token),
+            Err("unknown key")
+        );
         let expired = codec.seal(&binding(&args, None), "", Value::Null, -1.0);
         assert_eq!(codec.open(&binding(&args, None), &expired), Err("expired"));
     }
@@ -349,7 +361,8 @@ mod tests {
         let old = b"0123456789abcdef0123456789abcdef".to_vec();
         let new = b"fedcba9876543210fedcba9876543210".to_vec();
         let args = json!({});
-        let sealed = OfficialCodec::new(&[old.clone()], None).unwrap().seal(&binding(&args, Some("u")), "s", Value::Null, 60.0);
+        let sealed =
+            OfficialCodec::new(&[old.clone()], None).unwrap().seal(&binding(&args, Some("u")), "s", Value::Null, 60.0);
         let ring = OfficialCodec::new(&[new, old.clone()], None).unwrap();
         assert_eq!(ring.open(&binding(&args, Some("u")), &sealed), Ok(("s".to_owned(), Value::Null)));
         assert!(OfficialCodec::new(&[b"short".to_vec()], None).is_err());
@@ -358,8 +371,18 @@ mod tests {
 
     #[test]
     fn writes_json_as_python_does() {
-        assert_eq!(python_json_sorted(&json!({"b": [1, 2.5, null], "a": "é\u{1F600}\n"})), r#"{"a":"\u00e9\ud83d\ude00\n","b":[1,2.5,null]}"#);
-        for (f, text) in [(1e16, "1e+16"), (1.5e-5, "1.5e-05"), (0.0001, "0.0001"), (123.0, "123.0"), (1e15, "1000000000000000.0"), (-2.25, "-2.25")] {
+        assert_eq!(
+            python_json_sorted(&json!({"b": [1, 2.5, null], "a": "é\u{1F600}\n"})),
+            r#"{"a":"\u00e9\ud83d\ude00\n","b":[1,2.5,null]}"#
+        );
+        for (f, text) in [
+            (1e16, "1e+16"),
+            (1.5e-5, "1.5e-05"),
+            (0.0001, "0.0001"),
+            (123.0, "123.0"),
+            (1e15, "1000000000000000.0"),
+            (-2.25, "-2.25"),
+        ] {
             assert_eq!(python_float(f), text, "{f}");
         }
     }

@@ -262,6 +262,7 @@ def _require_capability(ctx: Any, ask: InputAsk, wire_key: str) -> None:
     cannot answer, before it is sent during the call (a session of the handshake versions;
     the engine checks the questions of an ``input_required`` result itself). A bare
     ``elicitation: {}`` is a form capability; one naming only ``url`` is not."""
+    wanted: Dict[str, Any]
     caps = Context.client_capabilities.fget(ctx) if isinstance(ctx, Context) else None  # type: ignore[attr-defined]
     if not isinstance(caps, dict):
         return

@@ -95,7 +95,7 @@ def encode_state(outcomes: Mapping[str, StateEntry], asked: Mapping[str, str]) -
 def question_digest(ask: Any) -> str:
     """The digest of a question: of its wire params (an ``InputAsk``'s, or an official
     request model's)."""
-    params = ask.params if isinstance(ask, InputAsk) else getattr(ask, "params", None)
+    params: Any = ask.params if isinstance(ask, InputAsk) else getattr(ask, "params", None)
     if hasattr(params, "model_dump"):
         params = params.model_dump(mode="json", by_alias=True, exclude_none=True)
     digest = hashlib.sha256(compact_json(params).encode()).digest()[:16]
