@@ -5,7 +5,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::context::InputState;
-use crate::error::ProtocolError;
+use crate::error::{ProtocolError, codes};
 use crate::protocol::params::InputParams;
 use crate::seal::{Sealer, digest};
 use crate::seal_official::{Binding, OfficialCodec};
@@ -35,7 +35,8 @@ fn read_official(
 ) -> Result<InputState, ProtocolError> {
     let (text, mut extra) = codec.open(&official_binding(method, bind, subject), state).map_err(|reason| {
         tracing::warn!(method, reason, "requestState rejected");
-        ProtocolError::invalid_params("Invalid or expired requestState")
+        // The official SDKs' frozen wording: the reason goes to the log only.
+        ProtocolError::new(codes::INVALID_PARAMS, "Invalid or expired requestState")
             .with_data(json!({ "reason": "invalid_request_state" }))
     })?;
     let app_state = match extra.get_mut("s") {
