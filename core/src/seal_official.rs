@@ -361,8 +361,12 @@ mod tests {
         let old = b"0123456789abcdef0123456789abcdef".to_vec();
         let new = b"fedcba9876543210fedcba9876543210".to_vec();
         let args = json!({});
-        let sealed =
-            OfficialCodec::new(&[old.clone()], None).unwrap().seal(&binding(&args, Some("u")), "s", Value::Null, 60.0);
+        let sealed = OfficialCodec::new(std::slice::from_ref(&old), None).unwrap().seal(
+            &binding(&args, Some("u")),
+            "s",
+            Value::Null,
+            60.0,
+        );
         let ring = OfficialCodec::new(&[new, old.clone()], None).unwrap();
         assert_eq!(ring.open(&binding(&args, Some("u")), &sealed), Ok(("s".to_owned(), Value::Null)));
         assert!(OfficialCodec::new(&[b"short".to_vec()], None).is_err());
