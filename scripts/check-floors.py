@@ -22,7 +22,7 @@ SRC = ROOT / "core" / "src"
 # Lowest first. A module belongs to the floor of its longest matching prefix (the client's
 # transports, client/transport/, sit a floor above the client engine, client/).
 FLOORS = [
-    ("wire", ["jsonrpc/", "protocol/", "error.rs", "dial.rs", "schema.rs", "seal.rs", "sync.rs", "outbox.rs", "budget.rs", "serde_fields.rs", "identity.rs", "path_policy.rs", "telemetry/", "store/"]),
+    ("wire", ["jsonrpc/", "protocol/", "error.rs", "dial.rs", "schema.rs", "seal.rs", "seal_official.rs", "sync.rs", "outbox.rs", "budget.rs", "serde_fields.rs", "identity.rs", "path_policy.rs", "telemetry/", "store/"]),
     ("boundary", ["handler.rs", "error_hook.rs", "arguments.rs", "tool_output.rs", "tool_bytes.rs", "resource_output.rs", "prompt_output.rs", "completion_output.rs", "auth.rs", "context.rs", "deadline.rs", "session.rs", "request_info.rs", "middleware.rs", "catalogue.rs", "initialize_hook.rs", "span_link.rs"]),
     ("registry", ["registry/", "skills/"]),
     ("dispatch", ["dispatch/", "tasks/", "client/"]),

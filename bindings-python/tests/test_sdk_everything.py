@@ -97,14 +97,14 @@ def test_a_resolver_parameter_nothing_fills_is_refused_when_registered() -> None
     assert set(server.tools["loop"]["inputSchema"]["properties"]) == set()
 
 
-def test_request_state_security_gives_the_engine_its_key() -> None:
-    policy = RequestStateSecurity(keys=[b"k" * 32], ttl=30)
-    assert policy.server_options() == {"state_key": "k" * 32, "limits": {"request_state_ttl": 30}}
-    assert RequestStateSecurity(keys=[bytes(range(200, 232))]).server_options()["state_key"] == bytes(range(200, 232)).decode("latin-1")
+def test_request_state_security_gives_the_engine_its_ring() -> None:
+    policy = RequestStateSecurity(keys=[b"k" * 32, "m" * 32], ttl=30)
+    assert policy.engine_state("srv") == {"keys": [(b"k" * 32).hex(), (b"m" * 32).hex()], "audience": "srv"}
+    assert RequestStateSecurity(keys=[bytes(range(200, 232))], audience="aud").engine_state("srv")["audience"] == "aud"
     with pytest.raises(ValueError, match="at least 32 bytes"):
         RequestStateSecurity(keys=["short"])
-    with pytest.raises(NotImplementedError, match="rotation"):
-        RequestStateSecurity(keys=["a" * 32, "b" * 32])
+    with pytest.raises(ValueError, match="repeats"):
+        RequestStateSecurity(keys=["a" * 32, "a" * 32])
     with pytest.raises(NotImplementedError, match="codec"):
         RequestStateSecurity(codec=object())
     MCPServer("sealed", request_state_security=RequestStateSecurity(keys=["s" * 32]))

@@ -61,6 +61,7 @@ mod resource_output;
 pub mod schema;
 pub mod sdk_options;
 pub mod seal;
+pub mod seal_official;
 mod serde_fields;
 pub mod server;
 mod server_config;

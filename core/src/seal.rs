@@ -10,6 +10,8 @@ use hmac::{Hmac, Mac};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use crate::seal_official::OfficialCodec;
+
 type HmacSha256 = Hmac<Sha256>;
 
 /// The prefix of a sealed string: the version of its format.
@@ -20,6 +22,8 @@ const FORMAT: &str = "v1.";
 pub struct Sealer {
     key: [u8; 32],
     ttl: Duration,
+    /// When set, state is sealed in the official SDKs' format instead (`seal_official`).
+    official: Option<std::sync::Arc<OfficialCodec>>,
 }
 
 impl std::fmt::Debug for Sealer {
@@ -57,14 +61,30 @@ impl Sealer {
         let mut key = [0u8; 32];
         // getrandom only fails when the OS has no entropy source; refuse to run unsealed.
         getrandom::fill(&mut key).expect("operating system random source unavailable");
-        Sealer { key, ttl }
+        Sealer { key, ttl, official: None }
+    }
+
+    /// This sealer, sealing in the official SDKs' format with `codec` instead.
+    pub fn with_official(mut self, codec: OfficialCodec) -> Sealer {
+        self.official = Some(std::sync::Arc::new(codec));
+        self
+    }
+
+    /// The official SDKs' codec, when state is sealed in their format.
+    pub fn official(&self) -> Option<&OfficialCodec> {
+        self.official.as_deref()
+    }
+
+    /// How long a sealed state stays valid.
+    pub fn ttl(&self) -> Duration {
+        self.ttl
     }
 
     /// A sealer with a shared key (any length; hashed to 32 bytes), for several instances
     /// behind a load balancer.
     pub fn with_key(secret: &[u8], ttl: Duration) -> Sealer {
         let key: [u8; 32] = Sha256::digest(secret).into();
-        Sealer { key, ttl }
+        Sealer { key, ttl, official: None }
     }
 
     fn mac(&self, payload: &[u8]) -> HmacSha256 {

@@ -70,6 +70,8 @@ pub struct ServerBuilder {
     cache_ttl: Duration,
     cache_scope: CacheScope,
     state_key: Option<Vec<u8>>,
+    /// The official SDKs' `requestState` format: its key ring and audience.
+    official_state: Option<(Vec<Vec<u8>>, Option<String>)>,
     snapshot: Snapshot,
     errors: Vec<Error>,
     enable: (bool, bool, bool),

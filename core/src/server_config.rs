@@ -17,6 +17,24 @@ use crate::protocol::{ListKind, ProtocolVersion};
 use crate::server::{CacheScope, Server, ServerBuilder};
 use crate::tasks::TaskOptions;
 
+/// The official SDKs' `requestState` format (`ServerBuilder::official_state`): the keys,
+/// hex-encoded (the official keys are bytes), and the audience.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct OfficialStateConfig {
+    #[serde(default)]
+    keys: Vec<String>,
+    audience: Option<String>,
+}
+
+/// Bytes of a hex string (two digits a byte), or None.
+fn hex_bytes(text: &str) -> Option<Vec<u8>> {
+    if text.len() % 2 != 0 {
+        return None;
+    }
+    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok()).collect()
+}
+
 /// The server options (see the module docs).
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -34,6 +52,9 @@ struct ServerConfig {
     /// The `requestState` sealing key shared by the instances of a deployment.
     #[serde(alias = "stateKey")]
     state_key: Option<String>,
+    /// `requestState` in the official SDKs' format: `{"keys": [hex, ...], "audience": ...}`.
+    #[serde(alias = "officialState")]
+    official_state: Option<OfficialStateConfig>,
     #[serde(alias = "cacheTtlMs")]
     cache_ttl_ms: Option<u64>,
     #[serde(alias = "cacheScope")]
@@ -265,6 +286,10 @@ impl ServerBuilder {
         }
         if let Some(key) = c.state_key {
             b = b.state_key(key.as_bytes());
+        }
+        if let Some(o) = c.official_state {
+            let keys = o.keys.iter().map(|k| hex_bytes(k).ok_or_else(|| bad("official_state keys must be hex".into())));
+            b = b.official_state(keys.collect::<Result<_, _>>()?, o.audience);
         }
         if c.cache_ttl_ms.is_some() || c.cache_scope.is_some() {
             let scope = match c.cache_scope.as_deref() {

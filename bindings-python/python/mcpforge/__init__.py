@@ -59,6 +59,7 @@ from .errors import AuthError, ErrorInfo, InputRequired, MCPError, McpError, Pro
 from .mcpserver import FastMCP, MCPServer, RequestStateSecurity, Resolve, ResourceSecurity
 from .schema import Field
 from .sdk.extensions import require_client_extension
+from .sdk.request_state import AESGCMRequestStateCodec, RequestStateBoundary
 from .server import Server
 from .session import ReadResourceContents
 from .upstream import Upstream
@@ -66,6 +67,7 @@ from .upstream import Upstream
 __version__ = ENGINE_VERSION
 
 __all__ = [
+    "AESGCMRequestStateCodec",
     "__version__",
     "AcceptedElicitation",
     "AssistantMessage",
@@ -100,6 +102,7 @@ __all__ = [
     "MethodBinding",
     "ProtocolError",
     "ReadResourceContents",
+    "RequestStateBoundary",
     "RequestStateSecurity",
     "require_client_extension",
     "Resolve",

@@ -8,9 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 from .sdk.mcpserver import FastMCP, MCPServer, RequestStateSecurity, Resolve, ResourceSecurity, settings_class
+from .sdk.request_state import AESGCMRequestStateCodec, RequestStateBoundary
 from .sdk.settings import ServerSettings
 
-__all__ = ["FastMCP", "MCPServer", "RequestStateSecurity", "Resolve", "ResourceSecurity", "ServerSettings", "Settings"]
+__all__ = ["AESGCMRequestStateCodec", "RequestStateBoundary", "FastMCP", "MCPServer", "RequestStateSecurity", "Resolve", "ResourceSecurity", "ServerSettings", "Settings"]
 
 
 def __getattr__(name: str) -> Any:

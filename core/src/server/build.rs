@@ -14,6 +14,7 @@ use crate::error::Error;
 use crate::protocol::meta::SERVER_INFO_KEY;
 use crate::registry::Registry;
 use crate::seal::Sealer;
+use crate::seal_official::OfficialCodec;
 use crate::tasks::TaskOptions;
 use crate::tasks::store::TaskStore;
 
@@ -38,10 +39,18 @@ impl ServerBuilder {
         }
         let key = self.state_key.take().or_else(|| std::env::var("MCPFORGE_STATE_KEY").ok().map(String::into_bytes));
         let ttl = self.limits.request_state_ttl;
-        let sealer = match key {
+        let mut sealer = match key {
             Some(k) => Sealer::with_key(&k, ttl),
             None => Sealer::random(ttl),
         };
+        if let Some((keys, audience)) = self.official_state.take() {
+            let codec = if keys.is_empty() {
+                OfficialCodec::ephemeral(audience)
+            } else {
+                OfficialCodec::new(&keys, audience).map_err(Error::Config)?
+            };
+            sealer = sealer.with_official(codec);
+        }
         let info = Value::Object(self.info);
         let modern_suffix =
             format!("\"resultType\":\"complete\",\"_meta\":{{{}:{}}}", json!(SERVER_INFO_KEY), info).into_bytes();

@@ -35,6 +35,7 @@ impl Server {
             cache_ttl: Duration::ZERO,
             cache_scope: CacheScope::Public,
             state_key: None,
+            official_state: None,
             snapshot: Snapshot::default(),
             errors: Vec::new(),
             enable: (false, false, false),
@@ -188,6 +189,16 @@ impl ServerBuilder {
     /// variable `MCPFORGE_STATE_KEY` sets it too.
     pub fn state_key(mut self, key: &[u8]) -> Self {
         self.state_key = Some(key.to_vec());
+        self
+    }
+
+    /// Seal `requestState` in the official MCP SDKs' format (AES-256-GCM, python-sdk 2.x's
+    /// request-state envelope) under `keys` (each at least 32 bytes; the first seals, every
+    /// one opens; none: a key made now for this process), naming `audience` (the service,
+    /// by default none) in every token, so that instances of the official SDK sharing the
+    /// keys and audience read this server's state and this server reads theirs.
+    pub fn official_state(mut self, keys: Vec<Vec<u8>>, audience: Option<String>) -> Self {
+        self.official_state = Some((keys, audience));
         self
     }
 

@@ -48,7 +48,7 @@ from .http import SdkHttpApps
 from .log import SdkLog
 from .managers import PromptManager, ResourceManager, ToolManager
 from .options import sdk_options
-from .request_state import RequestStateSecurity
+from .request_state import RequestStateSecurity, official_state
 from .extensions import install as install_extensions, settings as extension_settings
 from .resolve import Resolve, with_resolvers
 from .resources import FunctionResource
@@ -82,17 +82,16 @@ def _custom_bus(subscriptions: Any) -> Any:
     return subscriptions
 
 
-def _seal_with(policy: Any, server_options: Dict[str, Any]) -> None:
-    """``request_state_security=``: the engine's key and state lifetime, into ``server_options``."""
+def _seal_with(policy: Any, server_options: Dict[str, Any]) -> Optional[RequestStateSecurity]:
+    """``request_state_security=``: the policy, its state lifetime put into ``server_options``."""
+    if policy is None:
+        return None
     if not isinstance(policy, RequestStateSecurity):
         raise NotImplementedError(
             "request_state_security: give mcpforge's RequestStateSecurity (the official one keeps no key the engine can take)"
         )
-    for key, value in policy.server_options().items():
-        if isinstance(value, dict):
-            server_options[key] = {**value, **(server_options.get(key) or {})}
-        else:
-            server_options.setdefault(key, value)
+    server_options["limits"] = {"request_state_ttl": policy.ttl, **(server_options.get("limits") or {})}
+    return policy
 
 
 def _refuse_unsupported(options: Dict[str, Any]) -> None:
@@ -183,8 +182,9 @@ class MCPServer(DirectCalls, SdkHttpApps, Server, Generic[LifespanResultT]):
         self._resource_security = resource_security
         if extensions:
             server_options["extensions"] = {**server_options.get("extensions", {}), **extension_settings(extensions)}
-        if request_state_security is not None:
-            _seal_with(request_state_security, server_options)
+        # requestState sealed in the official format, under this server's name as audience.
+        state = official_state(_seal_with(request_state_security, server_options), name or "mcp-server")
+        self._engine_options = {**self._engine_options, "official_state": state}
         if subscriptions is False:
             self._engine_options = {**self._engine_options, "listen": False}
         # The official high-level servers serve tools, resources and prompts (empty lists)

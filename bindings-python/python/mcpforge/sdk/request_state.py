@@ -2,21 +2,26 @@
 multi-round-trip requests), taken by ``MCPServer(request_state_security=...)`` and turned into
 the engine's own options.
 
-The engine seals and checks ``requestState`` itself (``Server(state_key=...)``): the first key of
-the ring becomes its key and ``ttl`` its ``request_state_ttl``. A key is bytes or text as the
-official class takes it, text being its UTF-8 bytes; at least 32 bytes, as the official class
-asks. What the engine does not offer raises ``NotImplementedError`` when the policy is made, so
-that a server relying on it does not start quietly without it: a codec of the program's own
-(``codec=``), unsealing with the other keys of a rotation ring, an audience, and a principal
-binding other than the official default (the engine binds state to the request it answers)."""
+``MCPServer`` has the engine seal ``requestState`` in the official format (AES-256-GCM under
+keys derived with HKDF-SHA256, around the official envelope of claims: expiry, the request it
+belongs to, the audience and the caller): a state sealed by an official server holding the
+same keys and audience opens here, and the other way round. ``keys`` is the ring (the first
+seals, every one opens), bytes or text as the official class takes them, text being its UTF-8
+bytes, each at least 32 bytes; ``audience`` defaults to the server's name, as there; ``ttl``
+is the state's lifetime. What the engine cannot do raises ``NotImplementedError`` when the
+policy is made, so that a server relying on it does not start quietly without it: a codec of
+the program's own (``codec=``: the engine seals, not Python code) and a principal binding
+other than the official default (the engine binds state to the authenticated caller it
+knows). ``codec`` is the official ``AESGCMRequestStateCodec`` over the same keys, for code
+that opens or seals tokens itself (it needs the official package)."""
 
 from __future__ import annotations
 
 import math
 import os
-from typing import Any, Dict, Optional, Sequence, Union
+from typing import Any, Dict, List, Optional, Sequence, Union
 
-__all__ = ["RequestStateSecurity"]
+__all__ = ["AESGCMRequestStateCodec", "RequestStateBoundary", "RequestStateSecurity", "official_state"]
 
 Key = Union[bytes, bytearray, str]
 
@@ -26,7 +31,8 @@ _DEFAULT_BINDING = "authenticated_principal"
 
 
 class RequestStateSecurity:
-    """``RequestStateSecurity(keys=[secret], ttl=600.0)`` (see the module documentation)."""
+    """``RequestStateSecurity(keys=[secret], ttl=600.0, audience=None)`` (see the module
+    documentation)."""
 
     def __init__(
         self,
@@ -47,31 +53,40 @@ class RequestStateSecurity:
         material = [_key_bytes(i, k) for i, k in enumerate(keys)]
         if not material:
             raise ValueError("RequestStateSecurity requires at least one key")
-        if len(material) > 1:
-            raise NotImplementedError("RequestStateSecurity(keys=[...]): the engine seals and unseals with one key; a rotation ring is not offered")
-        if audience is not None:
-            raise NotImplementedError("RequestStateSecurity(audience=...): the engine binds state to its own server, not to an audience")
+        if len(set(material)) != len(material):
+            raise ValueError("RequestStateSecurity: a key of the ring repeats an earlier one")
         if bind_principal is not None and getattr(bind_principal, "__name__", bind_principal) != _DEFAULT_BINDING:
-            raise NotImplementedError("RequestStateSecurity(bind_principal=...): the engine binds state to the request it answers")
+            raise NotImplementedError("RequestStateSecurity(bind_principal=...): the engine binds state to the authenticated caller")
         self.ttl = ttl
         self.bind_principal = bind_principal
         self.audience = audience
-        self._key = material[0]
+        self._keys: List[bytes] = material
 
     @classmethod
     def ephemeral(cls, *, ttl: float = 600.0, audience: Optional[str] = None) -> "RequestStateSecurity":
         """A key made now and held by this process only (the official default)."""
         return cls(keys=[os.urandom(32)], ttl=ttl, audience=audience)
 
-    def server_options(self) -> Dict[str, Any]:
-        """``Server``'s keywords for this policy: ``state_key`` and the state's lifetime."""
-        # The engine takes its key as text; bytes that are not UTF-8 are read as Latin-1, which
-        # keeps distinct keys distinct.
-        try:
-            key = self._key.decode("utf-8")
-        except UnicodeDecodeError:
-            key = self._key.decode("latin-1")
-        return {"state_key": key, "limits": {"request_state_ttl": self.ttl}}
+    @property
+    def codec(self) -> Any:
+        """The official ``AESGCMRequestStateCodec`` over this ring (the engine's format)."""
+        from mcp.server.request_state import AESGCMRequestStateCodec  # type: ignore[import-not-found, unused-ignore]  # optional dependency
+
+        return AESGCMRequestStateCodec(self._keys)
+
+    def engine_state(self, default_audience: Optional[str]) -> Dict[str, Any]:
+        """The engine's ``official_state`` option for this policy."""
+        audience = self.audience if self.audience is not None else default_audience
+        return {"keys": [k.hex() for k in self._keys], "audience": audience}
+
+
+def official_state(policy: Optional[RequestStateSecurity], name: str) -> Dict[str, Any]:
+    """The engine's ``official_state`` option of a server named ``name`` (the audience when
+    the policy names none): the policy's keys, or, without a policy, a key made now for
+    this process (the official default)."""
+    if policy is None:
+        return {"keys": [], "audience": name}
+    return policy.engine_state(name)
 
 
 def _key_bytes(index: int, key: Any) -> bytes:
@@ -81,3 +96,27 @@ def _key_bytes(index: int, key: Any) -> bytes:
     if len(material) < 32:
         raise ValueError(f"request-state keys must be at least 32 bytes of secret randomness; keys[{index}] is {len(material)} bytes")
     return material
+
+
+class AESGCMRequestStateCodec:
+    """The official ``AESGCMRequestStateCodec(keys)``, the codec of the format the engine
+    seals in, for code that opens or seals tokens itself (made by the official package)."""
+
+    def __new__(cls, keys: Sequence[Key]) -> Any:
+        from mcp.server.request_state import AESGCMRequestStateCodec as Official  # type: ignore[import-not-found, unused-ignore]  # optional dependency
+
+        return Official(keys)
+
+
+class RequestStateBoundary:
+    """The official ``RequestStateBoundary(security, default_audience=...)``, the official
+    low-level server's sealing middleware, over the same format (made by the official
+    package; mcpforge's ``RequestStateSecurity`` is taken as the official policy of the same
+    keys, lifetime and audience)."""
+
+    def __new__(cls, security: Any, *, default_audience: Optional[str]) -> Any:
+        from mcp.server import request_state as official  # type: ignore[import-not-found, unused-ignore]  # optional dependency
+
+        if isinstance(security, RequestStateSecurity):
+            security = official.RequestStateSecurity(keys=security._keys, ttl=security.ttl, audience=security.audience)
+        return official.RequestStateBoundary(security, default_audience=default_audience)

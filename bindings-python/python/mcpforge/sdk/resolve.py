@@ -27,11 +27,18 @@ import types
 import typing
 from typing import Any, Callable, Dict, Hashable, List, Optional, Tuple
 
+import logging
+
 from .._convert import input_required_type
 from .._input_required import is_input_required
-from ..context import AcceptedElicitation as _AcceptedAnswer, Context, Elicit as _ElicitAsk, InputAsk, _elicit_result, _roots, _sampling_result
-from ..errors import InvalidSignature, ToolError
+from .._native import STATELESS_PROTOCOL_VERSION
+from ..context import AcceptedElicitation as _AcceptedAnswer, Context, Elicit as _ElicitAsk, InputAsk
+from ..errors import MISSING_REQUIRED_CLIENT_CAPABILITY, InvalidSignature, McpError, ToolError
 from .._function_spec import _is_context
+from .resolve_outcomes import Accepted, is_question, official, prepare
+from .resolve_state import StateEntry, check_answer, decode_state, encode_state, question_digest, restore
+
+_log = logging.getLogger("mcpforge")
 
 __all__ = ["Resolve", "with_resolvers", "resolved_parameters", "returns_input_required"]
 
@@ -134,29 +141,50 @@ def returns_input_required(fn: Callable[..., Any]) -> bool:
 _QUESTIONS = ("Elicit", "Sample", "ListRoots")
 
 
-def _question_arms(annotation: Any) -> int:
-    """How many arms of a resolver's return annotation are questions (``Elicit[T]``,
-    ``Sample``, ``ListRoots``, mcpforge's or the official ones)."""
+def check_elicit_return(annotation: Any, name: str) -> None:
+    """Refuses a resolver's return annotation with more than one question arm (``Elicit[T]``,
+    ``Sample``, ``ListRoots``, mcpforge's or the official ones): a resolver asks one
+    question."""
     union = typing.get_origin(annotation) in (typing.Union, types.UnionType)
     count = 0
     for arm in typing.get_args(annotation) if union else (annotation,):
         kind = typing.get_origin(arm) or arm
-        if isinstance(kind, type) and (issubclass(kind, InputAsk) or (_official(kind) and kind.__name__ in _QUESTIONS)):
+        if isinstance(kind, type) and (issubclass(kind, InputAsk) or (official(kind) and kind.__name__ in _QUESTIONS)):
             count += 1
-    return count
+    if count > 1:
+        raise InvalidSignature(
+            f"Resolver {name!r} return annotation has multiple Elicit/Sample/ListRoots arms; "
+            "a resolver asks one question - split it into separate resolvers"
+        )
 
 
-def _key(fn: Callable[..., Any]) -> Hashable:
+def resolver_key(fn: Callable[..., Any]) -> Hashable:
+    """A resolver's identity within one call: a bound method by its function (a built-in
+    one, which has none, by its name) and the identity of its object, since each access
+    makes a new bound method; anything else by its identity."""
     bound = getattr(fn, "__self__", None)
     if bound is not None:
-        return (id(getattr(fn, "__func__", fn)), id(bound))
+        func = getattr(fn, "__func__", None)
+        return (id(func) if func is not None else getattr(fn, "__name__", id(fn)), id(bound))
     return id(fn)
 
 
-def _wire_key(fn: Callable[..., Any]) -> str:
+def state_key(fn: Callable[..., Any]) -> str:
+    """A resolver's base key on the wire, which any worker derives alike: its
+    ``module:qualname`` (a callable object's type's)."""
     qualname = getattr(fn, "__qualname__", None) or type(fn).__qualname__
     module = getattr(fn, "__module__", None) or type(fn).__module__
     return f"{module}:{qualname}"
+
+
+def uses_input_required(protocol_version: Optional[str]) -> bool:
+    """Whether a request of ``protocol_version`` asks through ``input_required`` results
+    (2026-07-28 and later) rather than requests sent during the call."""
+    return isinstance(protocol_version, str) and protocol_version >= STATELESS_PROTOCOL_VERSION
+
+
+_key = resolver_key
+_wire_key = state_key
 
 
 def _wire_keys(resolved: Dict[str, Tuple[Any, bool]]) -> Dict[Hashable, str]:
@@ -192,11 +220,7 @@ def _check(fn: Callable[..., Any], arguments: List[str], stack: Tuple[Hashable, 
     if _key(fn) in stack:
         raise InvalidSignature(f"Resolver {_label(fn)!r} has a cyclic dependency")
     hints = _hints(fn)
-    if _question_arms(hints.get("return")) > 1:
-        raise InvalidSignature(
-            f"Resolver {_label(fn)!r} return annotation has multiple Elicit/Sample/ListRoots arms; "
-            "a resolver asks one question - split it into separate resolvers"
-        )
+    check_elicit_return(hints.get("return"), _label(fn))
     for name, param in inspect.signature(fn).parameters.items():
         annotation = hints.get(name)
         marker, _ = _marker(annotation)
@@ -207,81 +231,6 @@ def _check(fn: Callable[..., Any], arguments: List[str], stack: Tuple[Hashable, 
                 f"Resolver {_label(fn)!r} parameter {name!r} cannot be resolved: "
                 "expected a Context, an Annotated[_, Resolve(...)], or a tool argument by name"
             )
-
-
-class _Ask(InputAsk):
-    """A question of a marker, as the engine asks it."""
-
-    def __init__(self, method: str, params: Dict[str, Any]) -> None:
-        self.method = method
-        super().__init__(params)
-
-
-def _official(marker: Any) -> bool:
-    """Whether ``marker`` (an instance, or a class) comes from the official package."""
-    kind = marker if isinstance(marker, type) else type(marker)
-    return kind.__module__.partition(".")[0] == "mcp"
-
-
-def _read_form(raw: Any, ask: "_ElicitAsk[Any]", wire_key: str) -> Any:
-    """A form's answer; an accepted one without content, or whose content does not fit the
-    form's model, fails the call with a tool error saying so (the validator's own text is
-    not passed on)."""
-    if isinstance(raw, dict) and raw.get("action") == "accept" and raw.get("content") is None:
-        raise ToolError(f"Resolver {wire_key}: the client accepted the elicitation with no content")
-    try:
-        return _elicit_result(raw, ask)
-    except (ValueError, TypeError):  # pydantic's ValidationError is a ValueError
-        raise ToolError(
-            f"Resolver {wire_key}: Received an accepted elicitation whose content does not match the requested schema"
-        ) from None
-
-
-def _prepare(marker: Any, wire_key: str) -> Tuple[InputAsk, Callable[[Any], Any]]:
-    """What ``marker`` asks the client, as the engine asks it, and how its raw answer reads:
-    as the marker's package has the answer."""
-    if isinstance(marker, InputAsk):  # mcpforge's own Elicit, Sample, ListRoots
-        if isinstance(marker, _ElicitAsk):
-            return marker, lambda raw: _read_form(raw, marker, wire_key)
-        if marker.method == "sampling/createMessage":
-            return marker, lambda raw: _Accepted(_sampling_result(raw), raw)
-        return marker, lambda raw: _Accepted(_roots(raw), raw)
-    kind = type(marker).__name__
-    if kind == "Elicit":
-        ask: _ElicitAsk[Any] = _ElicitAsk(marker.message, marker.schema)
-        return ask, lambda raw: _official_elicitation(_read_form(raw, ask, wire_key))
-    from mcp import types  # type: ignore[import-not-found, unused-ignore]  # optional dependency
-
-    if kind == "Sample":
-        params = marker.params.model_dump(mode="json", by_alias=True, exclude_none=True)
-        return _Ask("sampling/createMessage", params), lambda raw: _Accepted(types.CreateMessageResult.model_validate(raw))
-    return _Ask("roots/list", {}), lambda raw: _Accepted(types.ListRootsResult.model_validate(raw))
-
-
-def _official_elicitation(answer: Any) -> Any:
-    """A form's answer as the official ``AcceptedElicitation``, ``DeclinedElicitation`` or
-    ``CancelledElicitation``."""
-    from mcp.server.elicitation import AcceptedElicitation, CancelledElicitation, DeclinedElicitation  # type: ignore[import-not-found, unused-ignore]  # optional dependency
-
-    if answer.action == "accept":
-        return AcceptedElicitation(data=answer.content)
-    return DeclinedElicitation() if answer.action == "decline" else CancelledElicitation()
-
-
-def _is_question(value: Any) -> bool:
-    """Whether a resolver's value asks the client: mcpforge's questions, or the official
-    ``Elicit``, ``Sample`` and ``ListRoots``."""
-    return isinstance(value, InputAsk) or (_official(value) and type(value).__name__ in ("Elicit", "Sample", "ListRoots"))
-
-
-class _Accepted:
-    """A value a resolver gave (or a question other than a form, answered): accepted."""
-
-    action = "accept"
-
-    def __init__(self, data: Any, wire: Optional[Dict[str, Any]] = None) -> None:
-        self.data = data
-        self.wire = wire  # the client's answer as sent, for a consumer annotated with a model
 
 
 def _unwrap(outcome: Any, name: str, annotation: Any = None) -> Any:
@@ -299,7 +248,7 @@ def _unwrap(outcome: Any, name: str, annotation: Any = None) -> Any:
 def _answer(outcome: Any, official: bool) -> Any:
     """What a consumer of the whole answer gets: a value given without asking is accepted,
     in the package of the ``Resolve`` that asked for it."""
-    if not isinstance(outcome, _Accepted):
+    if not isinstance(outcome, Accepted):
         return outcome
     if official:
         from mcp.server.elicitation import AcceptedElicitation  # type: ignore[import-not-found, unused-ignore]  # optional dependency
@@ -308,15 +257,100 @@ def _answer(outcome: Any, official: bool) -> Any:
     return _AcceptedAnswer(content=outcome.data)
 
 
+def _require_capability(ctx: Any, ask: InputAsk, wire_key: str) -> None:
+    """Refuses, with -32021 and the capability wanted, a question the client declared it
+    cannot answer, before it is sent during the call (a session of the handshake versions;
+    the engine checks the questions of an ``input_required`` result itself). A bare
+    ``elicitation: {}`` is a form capability; one naming only ``url`` is not."""
+    wanted: Dict[str, Any]
+    caps = Context.client_capabilities.fget(ctx) if isinstance(ctx, Context) else None  # type: ignore[attr-defined]
+    if not isinstance(caps, dict):
+        return
+    if ask.method == "elicitation/create":
+        have = caps.get("elicitation")
+        if isinstance(have, dict) and ("form" in have or "url" not in have):
+            return
+        name, wanted = "form elicitation", {"elicitation": {"form": {}}}
+    elif ask.method == "sampling/createMessage":
+        have = caps.get("sampling")
+        tools = bool(ask.params.get("tools") or ask.params.get("toolChoice"))
+        if isinstance(have, dict) and (not tools or "tools" in have):
+            return
+        name, wanted = ("sampling.tools", {"sampling": {"tools": {}}}) if tools else ("sampling", {"sampling": {}})
+    else:
+        if isinstance(caps.get("roots"), dict):
+            return
+        name, wanted = "roots", {"roots": {}}
+    raise McpError(
+        MISSING_REQUIRED_CLIENT_CAPABILITY,
+        f"Client did not declare the {name} capability required by resolver {wire_key!r}",
+        {"requiredCapabilities": wanted},
+    )
+
+
+class _Rounds:
+    """The rounds of one call on the 2026-07-28 wire, as the official resolvers keep them
+    (``resolve_state``): the state read back, the client's answers, the outcomes to carry on
+    and the questions still open."""
+
+    def __init__(self, ctx: Any) -> None:
+        self.ctx = ctx
+        given = Context.input_responses.fget(ctx) if isinstance(ctx, Context) else getattr(ctx, "input_responses", None)  # type: ignore[attr-defined]
+        self.answers: Dict[str, Any] = dict(given or {})
+        self.state = decode_state(getattr(ctx, "request_state", None))
+        self.persist: Dict[str, StateEntry] = {}
+        self.pending: Dict[str, InputAsk] = {}
+
+    def fulfil(self, wire_key: str, marker: Any) -> Any:
+        """The outcome of ``marker``'s question, or None when it is to be asked this round:
+        a recorded answer to the same wording first, then an answer the client sent to the
+        question as last asked; an answer to another wording, or to a question not asked,
+        asks again."""
+        ask, read = prepare(marker, wire_key)
+        q = question_digest(ask)
+        outcome = restore(self.state, wire_key, marker, ask, q, self.persist)
+        if outcome is not None:
+            return outcome
+        raw = self.answers.get(wire_key)
+        if raw is not None and self.state.asked.get(wire_key) != q:
+            _log.info("Discarding the answer for resolver %r: the question changed since it was asked", wire_key)
+            raw = None
+        if raw is None:
+            self.pending[wire_key] = ask
+            return None
+        if not isinstance(ask, _ElicitAsk):
+            try:
+                check_answer(marker, raw)
+                outcome = read(raw)
+            except (ValueError, TypeError, KeyError):  # pydantic's ValidationError is a ValueError
+                raise ToolError(f"Resolver {wire_key!r} received a response of the wrong kind") from None
+            self.persist[wire_key] = StateEntry("accept", raw, q)
+            return outcome
+        if not isinstance(raw, dict) or raw.get("action") not in ("accept", "decline", "cancel"):
+            raise ToolError(f"Resolver {wire_key!r} received a non-elicitation response")
+        outcome = read(raw)
+        self.persist[wire_key] = StateEntry(raw["action"], raw.get("content") if raw["action"] == "accept" else None, q)
+        return outcome
+
+    def stop(self) -> BaseException:
+        """The signal that ends this round with the open questions and the state."""
+        asked = {key: question_digest(ask) for key, ask in self.pending.items()}
+        return self.ctx.input_required(list(self.pending.items()), encode_state(self.persist, asked))  # type: ignore[no-any-return]
+
+
 async def _resolve_all(
     resolved: Dict[str, Tuple[Any, bool]], hints: Dict[str, Any], arguments: Dict[str, Any], ctx: Any, wire_keys: Dict[Hashable, str]
 ) -> Dict[str, Any]:
     """The resolved parameters' values. The resolvers run in waves: each wave runs every
     resolver whose own resolved inputs are known, and the questions of that wave, which do
-    not depend on each other, go to the client together, in one round (``ctx.ask_all``);
-    the resolvers that needed those answers run in the next wave. Each resolver runs at most
-    once per call."""
+    not depend on each other, go to the client together, in one round; the resolvers that
+    needed those answers run in the next wave. Each resolver runs at most once per call (per
+    round). On the handshake versions a round is ``ctx.ask_all`` during the call; on
+    2026-07-28 the questions of the first wave that has any end the call with an
+    ``input_required`` result carrying the state (``_Rounds``), and the tool runs again when
+    the client answers."""
     outcomes: Dict[Hashable, Any] = {}
+    rounds = _Rounds(ctx) if uses_input_required(getattr(ctx, "protocol_version", None)) else None
 
     async def attempt(fn: Callable[..., Any], questions: Dict[Hashable, Tuple[str, Any]]) -> bool:
         """Runs ``fn`` when its inputs are known; whether its outcome is known now."""
@@ -337,7 +371,7 @@ async def _resolve_all(
                     ready = False
                 elif ready:
                     outcome = outcomes[_key(marker.fn)]
-                    kwargs[name] = _answer(outcome, _official(marker)) if answer else _unwrap(outcome, name, annotation)
+                    kwargs[name] = _answer(outcome, official(marker)) if answer else _unwrap(outcome, name, annotation)
             elif _is_context(annotation):
                 kwargs[name] = ctx
             elif name in arguments:
@@ -347,10 +381,15 @@ async def _resolve_all(
         result = fn(**kwargs)
         if inspect.isawaitable(result):
             result = await result
-        if _is_question(result):
-            questions[key] = (wire_keys.get(key) or _wire_key(fn), result)
+        if not is_question(result):
+            outcomes[key] = Accepted(result)
+            return True
+        wire_key = wire_keys.get(key) or _wire_key(fn)
+        found = rounds.fulfil(wire_key, result) if rounds is not None else None
+        if found is None:
+            questions[key] = (wire_key, result)
             return False
-        outcomes[key] = _Accepted(result)
+        outcomes[key] = found
         return True
 
     while True:
@@ -359,7 +398,11 @@ async def _resolve_all(
             await attempt(marker.fn, questions)
         if not questions:
             break
-        prepared = [(wire_key, _prepare(question, wire_key)) for wire_key, question in questions.values()]
+        if rounds is not None:
+            raise rounds.stop()
+        prepared = [(wire_key, prepare(question, wire_key)) for wire_key, question in questions.values()]
+        for wire_key, (ask, _) in prepared:
+            _require_capability(ctx, ask, wire_key)
         raw = ctx.ask_all([(wire_key, ask) for wire_key, (ask, _) in prepared])
         answers = await raw if inspect.isawaitable(raw) else raw
         for key, (_, (_, read)), answer in zip(questions, prepared, answers):
@@ -368,7 +411,7 @@ async def _resolve_all(
     values: Dict[str, Any] = {}
     for name, (marker, answer) in resolved.items():
         outcome = outcomes[_key(marker.fn)]
-        values[name] = _answer(outcome, _official(marker)) if answer else _unwrap(outcome, name, hints.get(name))
+        values[name] = _answer(outcome, official(marker)) if answer else _unwrap(outcome, name, hints.get(name))
     return values
 
 
@@ -405,7 +448,7 @@ def with_resolvers(fn: Callable[..., Any]) -> Callable[..., Any]:
         if is_input_required(result):  # the annotated form is refused at registration
             raise RuntimeError(
                 f"Tool {_label(fn)!r} returned an InputRequiredResult while its parameters use Resolve(...); "
-                "a call has one input_required channel, so either resolvers or the tool body drive it"
+                "a call has one input_required channel, so the multi-round flow is driven either by resolvers or by the tool body"
             )
         return result
 
