@@ -1,17 +1,17 @@
 //! `gateway --stdio URL`: a remote Streamable HTTP server served over stdio to a local
 //! client (one shared upstream connection), with the headers given by `--header` and, when
-//! the server answers 401, the OAuth sign-in of [`super::signin`] and the tokens kept by
-//! [`super::tokens`].
+//! the server answers 401, the OAuth sign-in of [`super::signin`] and the tokens kept across
+//! runs in a file of the user's settings (`mcpforge/tokens.json`, readable by the user alone:
+//! the engine's `FileTokenStore`, which also serializes refreshes between processes).
 
 use std::sync::Arc;
 
-use mcpforge::client::auth::OAuthClient;
+use mcpforge::client::auth::{FileTokenStore, OAuthClient};
 use mcpforge::proxy::{Mode, Upstream};
 use serde_json::Value;
 
 use super::config::Config;
 use super::signin::Browser;
-use super::tokens::FileTokenStore;
 use crate::failure::Failure;
 
 /// The configuration that serves `url` over stdio, each of `headers` a `KEY=VALUE` sent
@@ -28,7 +28,7 @@ pub(crate) fn config(url: &str, headers: &[String]) -> Result<Config, Failure> {
         upstream = upstream.setting(key.trim(), value);
     }
     let browser = Browser::bind().map_err(|e| Failure::new(format!("cannot listen for the sign-in: {e}")))?;
-    let store = FileTokenStore::of_user().map_err(|e| Failure::new(format!("no place for the tokens: {e}")))?;
+    let store = user_store().map_err(|e| Failure::new(format!("no place for the tokens: {e}")))?;
     let redirect = browser.redirect_uri();
     let oauth = OAuthClient::builder(browser)
         .redirect_uri(redirect)
@@ -44,4 +44,12 @@ pub(crate) fn config(url: &str, headers: &[String]) -> Result<Config, Failure> {
         default: Mode::Shared,
         fixed: vec![upstream],
     })
+}
+
+/// The token file of the user's settings directory (`mcpforge/tokens.json`), its directory
+/// made if missing.
+fn user_store() -> Result<FileTokenStore, String> {
+    let dir = crate::places::settings()?.join("mcpforge");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    Ok(FileTokenStore::new(dir.join("tokens.json")))
 }

@@ -9,7 +9,6 @@ mod config;
 mod paths;
 mod reload;
 mod signin;
-mod tokens;
 
 use std::future::Future;
 

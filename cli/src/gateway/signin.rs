@@ -14,7 +14,7 @@ use mcpforge::client::auth::Authorizer;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
 
-use super::tokens::BoxFuture;
+use mcpforge::BoxFuture;
 
 /// The path of the redirect URI.
 const CALLBACK: &str = "/callback";
